@@ -1,0 +1,49 @@
+/**
+ * The shape of a pipeline stage: every step of `ses.fetch` is a function from the next
+ * step to a new step, composed in `session/`.
+ *
+ * @module
+ */
+
+/** What a request carries through the pipeline besides the `Request` itself. */
+export interface RequestContext {
+  /** A session-unique request id (Electron's `details.id`). */
+  readonly id: number;
+  /** When the request entered the pipeline, in milliseconds since the epoch. */
+  readonly startTime: number;
+  /** Electron's resource type; `other` for `ses.fetch`, `download` for downloads. */
+  readonly resourceType: string;
+  /** Every URL the request has visited, the current one last (redirects append). */
+  readonly urlChain: string[];
+}
+
+/** One step of the pipeline: takes a request, resolves its response. */
+export type FetchLike = (request: Request, context: RequestContext) => Promise<Response>;
+
+/** A pipeline stage: wraps the next step. */
+export type Middleware = (next: FetchLike) => FetchLike;
+
+/**
+ * Composes stages so that the first one sees the request first.
+ *
+ * @param stages The stages, outermost first.
+ * @param terminal The innermost step (the transport).
+ * @returns One step that runs them all.
+ *
+ * @example Adding a header in front of a terminal step
+ * ```ts
+ * import { compose, type Middleware } from "./middleware.ts";
+ * const addHeader: Middleware = (next) => (request, context) => {
+ *   const headers = new Headers(request.headers);
+ *   headers.set("x-demo", "1");
+ *   return next(new Request(request, { headers }), context);
+ * };
+ * const fetchLike = compose([addHeader], (request) =>
+ *   Promise.resolve(new Response(request.headers.get("x-demo"))));
+ * const context = { id: 1, startTime: Date.now(), resourceType: "other", urlChain: [] };
+ * console.log(await (await fetchLike(new Request("http://a.test/"), context)).text()); // "1"
+ * ```
+ */
+export function compose(stages: readonly Middleware[], terminal: FetchLike): FetchLike {
+  return stages.reduceRight<FetchLike>((next, stage) => stage(next), terminal);
+}

@@ -1,0 +1,22 @@
+/**
+ * Shared types and primitives of @ses: Electron's structures, the net error table,
+ * `SessionError`, the typed emitter, the pipeline stage type and the `Runtime` interface.
+ *
+ * @example Catching a network failure by its Chromium name
+ * ```ts
+ * import { SessionError } from "./mod.ts";
+ * const error: unknown = new SessionError("ERR_CONNECTION_REFUSED");
+ * if (SessionError.is(error)) console.log(error.code, error.errno); // ERR_CONNECTION_REFUSED -102
+ * ```
+ *
+ * @module
+ */
+
+export * from "./electron_event.ts";
+export * from "./electron_types.ts";
+export * from "./middleware.ts";
+export * from "./net_errors.ts";
+export * from "./runtime.ts";
+export * from "./session_error.ts";
+export * from "./typed_emitter.ts";
+export * from "./version.ts";

@@ -1,0 +1,41 @@
+/**
+ * @ses/session — Electron's `session` API for Deno and Bun programs with no browser engine.
+ *
+ * @example
+ * ```ts
+ * import { app, session } from "./mod.ts";
+ * const ses = session.fromPartition("persist:work");
+ * console.log(ses.isPersistent(), ses.storagePath, app.getPath("userData"));
+ * ```
+ *
+ * @module
+ */
+
+export { app, session } from "./session/mod.ts";
+export type {
+  App,
+  AppEvents,
+  AppPathName,
+  Session,
+  SessionEvents,
+  SessionModule,
+  SessionOptions,
+} from "./session/mod.ts";
+export type {
+  Certificate,
+  CertificatePrincipal,
+  CertificateVerifyCallback,
+  CertificateVerifyProc,
+  CertificateVerifyRequest,
+  Cookie,
+  CookieSameSite,
+  NetworkEmulationOptions,
+  PreconnectOptions,
+  ProxyConfig,
+  SSLConfig,
+  SSLVersion,
+  UploadData,
+} from "./core/electron_types.ts";
+export { ElectronEvent } from "./core/electron_event.ts";
+export { SessionError } from "./core/session_error.ts";
+export type { NetErrorCode } from "./core/net_errors.ts";

@@ -1,0 +1,137 @@
+/**
+ * The {@linkcode Runtime} for Bun. Bun's own file API has no fsync, so files go through
+ * `node:fs/promises`.
+ *
+ * @module
+ */
+
+import { mkdir, open, readFile, rename, rm } from "node:fs/promises";
+import { homedir, platform, tmpdir } from "node:os";
+import type {
+  CreateWorkerOptions,
+  FfiLibrary,
+  FfiSymbol,
+  FfiType,
+  Runtime,
+} from "../core/runtime.ts";
+import { detectRuntime } from "./detect_runtime.ts";
+import { openSqliteDatabase } from "./sqlite_database.ts";
+import { checkedFfiSymbols } from "./_checked_ffi_symbols.ts";
+import { isNotFound } from "./_is_not_found.ts";
+import { type AtomicWriteFiles, writeFileAtomic } from "./_write_file_atomic.ts";
+
+/** The part of the `Bun` global used here, so `deno check` needs no Bun types. */
+interface BunGlobal {
+  readonly version: string;
+  readonly env: Record<string, string | undefined>;
+}
+
+/** The part of `bun:ffi` used here. */
+interface BunFfi {
+  dlopen(
+    path: string,
+    symbols: Record<string, { args: readonly FfiType[]; returns: FfiType }>,
+  ): { symbols: Record<string, (...args: unknown[]) => unknown>; close(): void };
+}
+
+async function readTextFile(path: string): Promise<string | undefined> {
+  try {
+    return await readFile(path, "utf8");
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw error;
+  }
+}
+
+async function ensureDir(path: string): Promise<void> {
+  await mkdir(path, { recursive: true, mode: 0o700 });
+}
+
+async function remove(path: string): Promise<void> {
+  await rm(path, { recursive: true, force: true });
+}
+
+async function createSynced(path: string, bytes: Uint8Array): Promise<void> {
+  const file = await open(path, "wx", 0o600);
+  try {
+    await file.writeFile(bytes);
+    await file.sync();
+  } finally {
+    await file.close();
+  }
+}
+
+async function syncDir(path: string): Promise<void> {
+  // Windows cannot open a directory as a file; there the rename's durability is up to NTFS.
+  if (platform() === "win32") return;
+  const dir = await open(path, "r");
+  try {
+    await dir.sync();
+  } finally {
+    await dir.close();
+  }
+}
+
+const bunFiles: AtomicWriteFiles = { createSynced, rename, syncDir, remove };
+
+async function dlopen<S extends Record<string, FfiSymbol>>(
+  path: string,
+  symbols: S,
+): Promise<FfiLibrary<S>> {
+  const ffi: BunFfi = await import("bun:ffi");
+  // Bun 1.4 accepts every core FfiType name as is (`pointer`, `buffer`, `usize` included);
+  // only the field names differ from Deno's.
+  const bunSymbols = Object.fromEntries(
+    checkedFfiSymbols(symbols).map(([name, { parameters, result }]) => [
+      name,
+      { args: parameters, returns: result },
+    ]),
+  );
+  const library = ffi.dlopen(path, bunSymbols);
+  return {
+    // bun:ffi binds exactly the requested names, so the record has S's keys.
+    symbols: library.symbols as FfiLibrary<S>["symbols"],
+    close: () => library.close(),
+  };
+}
+
+function createWorker(url: URL, options: CreateWorkerOptions = {}): Worker {
+  return new Worker(url, { type: "module", name: options.name });
+}
+
+/**
+ * Creates the {@linkcode Runtime} backed by Bun and `node:` modules. Most code wants the shared
+ * `currentRuntime()` instead.
+ *
+ * @returns A new Bun runtime.
+ * @throws {Error} When called outside Bun.
+ *
+ * @example Read a file that may not exist
+ * ```ts
+ * import { createBunRuntime, detectRuntime } from "./mod.ts";
+ *
+ * if (detectRuntime() === "bun") {
+ *   const runtime = createBunRuntime();
+ *   console.log(await runtime.readTextFile("/no/such/file")); // undefined
+ * }
+ * ```
+ */
+export function createBunRuntime(): Runtime {
+  const name = detectRuntime();
+  if (name !== "bun") throw new Error(`Cannot create the Bun runtime: this is ${name}`);
+  const bun = (globalThis as unknown as { Bun: BunGlobal }).Bun;
+  return {
+    name,
+    version: bun.version,
+    env: (variable) => bun.env[variable],
+    homeDir: homedir,
+    tempDir: tmpdir,
+    ensureDir,
+    readTextFile,
+    writeFileAtomic: (path, data) => writeFileAtomic(bunFiles, path, data),
+    remove,
+    openDatabase: openSqliteDatabase,
+    dlopen,
+    createWorker,
+  };
+}

@@ -1,0 +1,86 @@
+/**
+ * SQLite over `node:sqlite`, which Deno and Bun both provide.
+ *
+ * @module
+ */
+
+import { DatabaseSync } from "node:sqlite";
+import type { OpenDatabaseOptions, SqlDatabase, SqlStatement } from "../core/runtime.ts";
+
+class SqliteDatabase implements SqlDatabase {
+  readonly path: string;
+  #db: DatabaseSync;
+
+  constructor(path: string, db: DatabaseSync) {
+    this.path = path;
+    this.#db = db;
+  }
+
+  exec(sql: string): void {
+    this.#db.exec(sql);
+  }
+
+  prepare(sql: string): SqlStatement {
+    return this.#db.prepare(sql);
+  }
+
+  transaction<T>(fn: () => T): T {
+    this.#db.exec("BEGIN IMMEDIATE");
+    try {
+      const result = fn();
+      // COMMIT would run before an async callback's writes, silently splitting the transaction.
+      if (result instanceof Promise) {
+        throw new TypeError("Cannot run transaction: the callback returned a promise");
+      }
+      this.#db.exec("COMMIT");
+      return result;
+    } catch (error) {
+      // SQLite has already rolled back after some errors (SQLITE_FULL, SQLITE_IOERR, ...).
+      if (this.#db.isTransaction) this.#db.exec("ROLLBACK");
+      throw error;
+    }
+  }
+
+  close(): void {
+    this.#db.close();
+  }
+}
+
+/**
+ * Opens (creating) a SQLite database file in WAL mode with a busy timeout, so several
+ * connections and processes can share it. The parent directory must already exist.
+ *
+ * @param path The database file, or `:memory:` for a private in-memory database (no WAL).
+ * @param options The busy timeout.
+ * @returns The open database.
+ * @throws {RangeError} When `busyTimeoutMs` is not a non-negative integer.
+ * @throws {Error} When the file cannot be opened or is not a SQLite database.
+ *
+ * @example Open an in-memory database
+ * ```ts
+ * import { openSqliteDatabase } from "./mod.ts";
+ *
+ * const db = openSqliteDatabase(":memory:");
+ * db.exec("CREATE TABLE kv (key TEXT PRIMARY KEY, value TEXT)");
+ * db.transaction(() => db.prepare("INSERT INTO kv VALUES (?, ?)").run("a", "1"));
+ * console.log(db.prepare("SELECT value FROM kv WHERE key = ?").get("a")); // { value: "1" }
+ * db.close();
+ * ```
+ */
+export function openSqliteDatabase(path: string, options: OpenDatabaseOptions = {}): SqlDatabase {
+  const { busyTimeoutMs = 5000 } = options;
+  if (!Number.isSafeInteger(busyTimeoutMs) || busyTimeoutMs < 0) {
+    const reason = `busyTimeoutMs must be a non-negative integer, got ${busyTimeoutMs}`;
+    throw new RangeError(`Cannot open database "${path}": ${reason}`);
+  }
+  const db = new DatabaseSync(path);
+  try {
+    // The timeout goes first so that switching to WAL already waits for other connections.
+    db.exec(`PRAGMA busy_timeout = ${busyTimeoutMs}`);
+    if (path !== ":memory:") db.exec("PRAGMA journal_mode = WAL");
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  return new SqliteDatabase(path, db);
+}

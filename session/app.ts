@@ -1,0 +1,61 @@
+/**
+ * `app`: the part of Electron's `app` module a session needs — paths and `session-created`.
+ *
+ * @module
+ */
+
+import { TypedEmitter } from "../core/typed_emitter.ts";
+import type { Runtime } from "../core/runtime.ts";
+import { type AppPathName, AppPaths } from "./app_paths.ts";
+import type { Session } from "./session.ts";
+
+/** The events `app` emits. Electron passes the session alone, with no event object. */
+export type AppEvents = {
+  /** A new `Session` was created. */
+  "session-created": (session: Session) => void;
+};
+
+/**
+ * Electron's `app`, headless: `getPath`/`setPath` for `home`, `temp`, `userData` and
+ * `downloads`, and the `'session-created'` event.
+ *
+ * @example
+ * ```ts
+ * import { app, session } from "../mod.ts";
+ * app.on("session-created", (created) => console.log(created.isPersistent()));
+ * session.fromPartition("app-example"); // logs false
+ * ```
+ */
+export class App extends TypedEmitter<AppEvents> {
+  #paths: AppPaths;
+
+  /**
+   * Creates an app; `session/mod.ts` makes the one the package exports.
+   *
+   * @param runtime Supplies the environment for default paths.
+   */
+  constructor(runtime: Runtime) {
+    super();
+    this.#paths = new AppPaths(runtime);
+  }
+
+  /**
+   * Returns a well-known directory.
+   *
+   * @param name `home`, `temp`, `userData` or `downloads`.
+   * @returns The absolute path.
+   */
+  getPath(name: AppPathName): string {
+    return this.#paths.getPath(name);
+  }
+
+  /**
+   * Overrides a well-known directory. Sessions created afterwards use the new `userData`.
+   *
+   * @param name `home`, `temp`, `userData` or `downloads`.
+   * @param path An absolute path; a relative one throws a TypeError.
+   */
+  setPath(name: AppPathName, path: string): void {
+    this.#paths.setPath(name, path);
+  }
+}

@@ -1,0 +1,47 @@
+/**
+ * The session layer: the `session` module, `app`, and the `Session` facade that wires the
+ * subsystems together.
+ *
+ * @example
+ * ```ts
+ * import { app, session } from "./mod.ts";
+ * const ses = session.fromPartition("persist:work");
+ * console.log(ses.storagePath?.startsWith(app.getPath("userData"))); // true
+ * ```
+ *
+ * @module
+ */
+
+import { currentRuntime } from "../runtime/mod.ts";
+import { App } from "./app.ts";
+import { createSessionModule, type SessionModule } from "./session_module.ts";
+
+export { App, type AppEvents } from "./app.ts";
+export type { AppPathName } from "./app_paths.ts";
+export { acceptLanguageHeader } from "./accept_language.ts";
+export { Session, type SessionEvents, type SessionInit, type SessionOptions } from "./session.ts";
+export { createSessionModule, type SessionModule } from "./session_module.ts";
+
+const runtime = currentRuntime();
+
+/**
+ * Electron's `app`, headless: paths and the `'session-created'` event.
+ *
+ * @example
+ * ```ts
+ * import { app } from "./mod.ts";
+ * console.log(app.getPath("userData"));
+ * ```
+ */
+export const app: App = new App(runtime);
+
+/**
+ * Electron's `session` module.
+ *
+ * @example
+ * ```ts
+ * import { session } from "./mod.ts";
+ * console.log(session.defaultSession.isPersistent()); // true
+ * ```
+ */
+export const session: SessionModule = createSessionModule(app, runtime);

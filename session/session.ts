@@ -1,0 +1,187 @@
+/**
+ * `Session`: Electron's session object, the facade over every subsystem.
+ *
+ * @module
+ */
+
+import { ElectronEvent } from "../core/electron_event.ts";
+import { TypedEmitter } from "../core/typed_emitter.ts";
+import { VERSION } from "../core/version.ts";
+import type { Runtime } from "../core/runtime.ts";
+import { platform } from "node:process";
+import { acceptLanguageHeader } from "./accept_language.ts";
+import { CONSTRUCT_SESSION } from "./_construct_session.ts";
+
+/** The events a `Session` emits, with Electron's listener signatures. */
+export type SessionEvents = {
+  /** A response asked for a preconnect (`Link: <url>; rel=preconnect`). */
+  preconnect: (event: ElectronEvent, preconnectUrl: string, allowCredentials: boolean) => void;
+};
+
+/** Options that count only when a session is first created. */
+export interface SessionOptions {
+  /** Whether to enable the HTTP cache; default true. */
+  cache?: boolean;
+}
+
+/** What the registry tells a new session about itself. */
+export interface SessionInit {
+  /** Where the session stores data, or `null` when it lives in memory. */
+  storagePath: string | null;
+  /** Whether the HTTP cache is enabled. */
+  cache: boolean;
+  /** The runtime services to use. */
+  runtime: Runtime;
+}
+
+/**
+ * A browser-profile-like session: storage location, identity (user agent) and, as later
+ * subsystems land, cookies, cache, proxy and the request pipeline. Get one from
+ * `session.fromPartition`, `session.fromPath` or `session.defaultSession`; `new Session()`
+ * throws.
+ *
+ * @example
+ * ```ts
+ * import { session } from "../mod.ts";
+ * const ses = session.fromPartition("example-in-memory");
+ * ses.setUserAgent("demo/1.0", "en-US,fr");
+ * console.log(ses.getUserAgent(), ses.isPersistent()); // demo/1.0 false
+ * ```
+ */
+export class Session extends TypedEmitter<SessionEvents> {
+  #storagePath: string | null;
+  #cache: boolean;
+  #userAgent: string;
+  #acceptLanguages: string;
+  #storageReady: Promise<void>;
+
+  /**
+   * Not for callers: sessions come from the `session` module.
+   *
+   * @param token The registry's private token.
+   * @param init The session's identity.
+   */
+  constructor(token?: symbol, init?: SessionInit) {
+    if (token !== CONSTRUCT_SESSION || init === undefined) {
+      throw new TypeError("Session cannot be created with new; use session.fromPartition()");
+    }
+    super();
+    this.#storagePath = init.storagePath;
+    this.#cache = init.cache;
+    this.#userAgent = defaultUserAgent(init.runtime);
+    this.#acceptLanguages = acceptLanguageHeader(defaultLanguages(init.runtime));
+    this.#storageReady = init.storagePath === null
+      ? Promise.resolve()
+      : init.runtime.ensureDir(init.storagePath);
+    // A failure to create the directory surfaces at the first operation that awaits it;
+    // until then it must not count as an unhandled rejection.
+    this.#storageReady.catch(() => {});
+  }
+
+  /**
+   * The absolute directory where this session stores data, or `null` for an in-memory one.
+   */
+  get storagePath(): string | null {
+    return this.#storagePath;
+  }
+
+  /**
+   * Returns where this session stores data.
+   *
+   * @returns The absolute path, or `null` when the session lives in memory.
+   */
+  getStoragePath(): string | null {
+    return this.#storagePath;
+  }
+
+  /**
+   * Tells whether the session keeps its data on disk.
+   *
+   * @returns `true` for the default session, `persist:` partitions and `fromPath` sessions.
+   */
+  isPersistent(): boolean {
+    return this.#storagePath !== null;
+  }
+
+  /**
+   * Returns the user agent sent with every request of this session.
+   *
+   * @returns The User-Agent string.
+   */
+  getUserAgent(): string {
+    return this.#userAgent;
+  }
+
+  /**
+   * Overrides the user agent, and optionally the languages, for this session's requests.
+   *
+   * @param userAgent The User-Agent string.
+   * @param acceptLanguages Comma-separated language tags, like `en-US,fr,de`, sent as
+   * `Accept-Language: en-US,fr;q=0.9,de;q=0.8`.
+   */
+  setUserAgent(userAgent: string, acceptLanguages?: string): void {
+    if (typeof userAgent !== "string") {
+      throw new TypeError("Error processing argument at index 0, conversion failure");
+    }
+    if (acceptLanguages !== undefined && typeof acceptLanguages !== "string") {
+      throw new TypeError("Error processing argument at index 1, conversion failure");
+    }
+    this.#userAgent = userAgent;
+    if (acceptLanguages !== undefined) {
+      this.#acceptLanguages = acceptLanguageHeader(acceptLanguages);
+    }
+  }
+
+  /** @internal The `Accept-Language` value the pipeline sends. */
+  get acceptLanguageHeader(): string {
+    return this.#acceptLanguages;
+  }
+
+  /** @internal Whether the HTTP cache was enabled at creation. */
+  get cacheEnabled(): boolean {
+    return this.#cache;
+  }
+
+  /** @internal Resolves once the storage directory exists (at once for in-memory sessions). */
+  storageReady(): Promise<void> {
+    return this.#storageReady;
+  }
+
+  /** @internal Emits an Electron event with a fresh event object. */
+  dispatch<K extends keyof SessionEvents>(
+    name: K,
+    ...args: DropFirst<Parameters<SessionEvents[K]>>
+  ): ElectronEvent {
+    const event = new ElectronEvent();
+    this.emit(name, ...([event, ...args] as unknown as Parameters<SessionEvents[K]>));
+    return event;
+  }
+}
+
+type DropFirst<T extends unknown[]> = T extends [unknown, ...infer Rest] ? Rest : never;
+
+function defaultUserAgent(runtime: Runtime): string {
+  const runtimeName = runtime.name === "deno" ? "Deno" : "Bun";
+  return `Mozilla/5.0 (${platformToken()}) AppleWebKit/537.36 (KHTML, like Gecko) ` +
+    `ses/${VERSION} ${runtimeName}/${runtime.version} Safari/537.36`;
+}
+
+function platformToken(): string {
+  // Chromium reports these frozen platform tokens; servers sniff them, so copy them exactly.
+  switch (platform) {
+    case "darwin":
+      return "Macintosh; Intel Mac OS X 10_15_7";
+    case "win32":
+      return "Windows NT 10.0; Win64; x64";
+    default:
+      return "X11; Linux x86_64";
+  }
+}
+
+function defaultLanguages(runtime: Runtime): string {
+  // LANG looks like "fr_FR.UTF-8"; Chromium would send "fr-FR,fr".
+  const lang = runtime.env("LC_ALL") || runtime.env("LANG") || "";
+  const match = /^([a-z]{2,3})(?:_([A-Z]{2}))?/.exec(lang);
+  if (!match || match[1] === undefined) return "en-US,en";
+  return match[2] ? `${match[1]}-${match[2]},${match[1]}` : match[1];
+}

@@ -1,0 +1,123 @@
+/**
+ * The `session` module: finds or creates `Session` objects by partition or path.
+ *
+ * @module
+ */
+
+import { isAbsolute, join, resolve } from "node:path";
+import type { Runtime } from "../core/runtime.ts";
+import type { App } from "./app.ts";
+import { CONSTRUCT_SESSION } from "./_construct_session.ts";
+import { Session, type SessionOptions } from "./session.ts";
+
+/** Electron's `session` module. */
+export interface SessionModule {
+  /**
+   * Returns the session of a partition, creating it with `options` the first time.
+   * `""` is the default session, `persist:NAME` lives on disk, any other name in memory.
+   */
+  fromPartition(partition: string, options?: SessionOptions): Session;
+  /** Returns the session stored at an absolute path, creating it the first time. */
+  fromPath(path: string, options?: SessionOptions): Session;
+  /** The app's default session, stored in `app.getPath("userData")`. */
+  readonly defaultSession: Session;
+}
+
+/**
+ * Builds a `session` module over an `app` (for `userData` and `session-created`).
+ *
+ * @param app The app whose paths and events the sessions use.
+ * @param runtime The runtime services the sessions use.
+ * @returns The module.
+ *
+ * @example
+ * ```ts
+ * import { App } from "./app.ts";
+ * import { createSessionModule } from "./session_module.ts";
+ * import { currentRuntime } from "../runtime/mod.ts";
+ * const runtime = currentRuntime();
+ * const session = createSessionModule(new App(runtime), runtime);
+ * console.log(session.fromPartition("a") === session.fromPartition("a")); // true
+ * ```
+ */
+export function createSessionModule(app: App, runtime: Runtime): SessionModule {
+  const byPartition = new Map<string, Session>();
+  const byPath = new Map<string, Session>();
+
+  function create(storagePath: string | null, options: SessionOptions): Session {
+    const created = new Session(CONSTRUCT_SESSION, {
+      storagePath,
+      cache: options.cache !== false,
+      runtime,
+    });
+    app.emit("session-created", created);
+    return created;
+  }
+
+  function fromPartition(partition: string, options: SessionOptions = {}): Session {
+    if (typeof partition !== "string") throw conversionFailure(0, partition);
+    checkOptions(options);
+    const existing = byPartition.get(partition);
+    if (existing) return existing;
+    const created = create(partitionStoragePath(app, partition), options);
+    byPartition.set(partition, created);
+    return created;
+  }
+
+  function fromPath(path: string, options: SessionOptions = {}): Session {
+    if (typeof path !== "string") throw conversionFailure(0, path);
+    if (path === "") throw new TypeError("An empty path was specified");
+    if (!isAbsolute(path)) throw new TypeError("An absolute path was not provided");
+    checkOptions(options);
+    // "/a/b/" and "/a/./b" are the same directory, so the same session.
+    const key = resolve(path);
+    const existing = byPath.get(key);
+    if (existing) return existing;
+    const created = create(path, options);
+    byPath.set(key, created);
+    return created;
+  }
+
+  return {
+    fromPartition,
+    fromPath,
+    get defaultSession() {
+      return fromPartition("");
+    },
+  };
+}
+
+function partitionStoragePath(app: App, partition: string): string | null {
+  if (partition === "") return app.getPath("userData");
+  if (!partition.startsWith("persist:")) return null;
+  return join(app.getPath("userData"), "Partitions", partitionDirName(partition.slice(8)));
+}
+
+/**
+ * A partition name as one safe directory name: URL-encoded, with dots encoded too so `.`
+ * and `..` cannot climb out of `Partitions/`, and `%` alone for the empty name (which no
+ * encoded name can collide with, because encoding turns every `%` into `%25`).
+ */
+function partitionDirName(name: string): string {
+  if (name === "") return "%";
+  return encodeURIComponent(name).replaceAll(".", "%2E");
+}
+
+function checkOptions(options: unknown): void {
+  if (typeof options !== "object" || options === null || Array.isArray(options)) {
+    throw conversionFailure(1, options);
+  }
+}
+
+function conversionFailure(index: number, value: unknown): TypeError {
+  // Electron's argument-conversion message, so callers' existing error handling matches.
+  return new TypeError(
+    `Error processing argument at index ${index}, conversion failure from ${describe(value)}`,
+  );
+}
+
+function describe(value: unknown): string {
+  if (typeof value === "string") return JSON.stringify(value);
+  if (typeof value === "object" && value !== null) return Array.isArray(value) ? "array" : "object";
+  return String(value);
+}

@@ -1,0 +1,169 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync, mkdtempSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { currentRuntime } from "../runtime/mod.ts";
+import { App } from "./app.ts";
+import { Session } from "./session.ts";
+import { createSessionModule } from "./session_module.ts";
+import { app as sharedApp, session as sharedSession } from "./mod.ts";
+
+function freshModule() {
+  const runtime = currentRuntime();
+  const app = new App(runtime);
+  const userData = mkdtempSync(join(tmpdir(), "ses-registry-"));
+  app.setPath("userData", userData);
+  return { app, userData, session: createSessionModule(app, runtime) };
+}
+
+describe("session.fromPartition", () => {
+  it("returns the same object for the same partition and a new one for another", () => {
+    const { session } = freshModule();
+    const a = session.fromPartition("persist:work");
+    assert.equal(session.fromPartition("persist:work"), a);
+    assert.notEqual(session.fromPartition("persist:home"), a);
+    assert.notEqual(session.fromPartition("work"), a);
+  });
+
+  it("treats the empty partition as the default session, stored in userData", async () => {
+    const { session, userData } = freshModule();
+    const ses = session.fromPartition("");
+    assert.equal(ses, session.defaultSession);
+    assert.equal(ses.isPersistent(), true);
+    assert.equal(ses.storagePath, userData);
+    await ses.storageReady();
+    assert.ok(statSync(userData).isDirectory());
+  });
+
+  it("stores persist: partitions in userData/Partitions/NAME, created on first use", async () => {
+    const { session, userData } = freshModule();
+    const ses = session.fromPartition("persist:my work/1");
+    const expected = join(userData, "Partitions", "my%20work%2F1");
+    assert.equal(ses.storagePath, expected);
+    assert.equal(ses.getStoragePath(), expected);
+    assert.equal(ses.isPersistent(), true);
+    await ses.storageReady();
+    assert.ok(statSync(expected).isDirectory());
+  });
+
+  it("keeps names like '..' inside Partitions/", () => {
+    const { session, userData } = freshModule();
+    assert.equal(
+      session.fromPartition("persist:..").storagePath,
+      join(userData, "Partitions", "%2E%2E"),
+    );
+    assert.equal(session.fromPartition("persist:").storagePath, join(userData, "Partitions", "%"));
+    assert.equal(
+      session.fromPartition("persist:%").storagePath,
+      join(userData, "Partitions", "%25"),
+    );
+  });
+
+  it("gives distinct directories to distinct partitions", () => {
+    const { session } = freshModule();
+    const names = ["persist:a", "persist:A", "persist:a.b", "persist:a%2Eb", "persist:", ""];
+    const paths = names.map((name) => session.fromPartition(name).storagePath);
+    assert.equal(new Set(paths).size, names.length);
+  });
+
+  it("keeps other partitions in memory with no storage path", async () => {
+    const { session, userData } = freshModule();
+    const ses = session.fromPartition("scratch");
+    assert.equal(ses.isPersistent(), false);
+    assert.equal(ses.storagePath, null);
+    assert.equal(ses.getStoragePath(), null);
+    await ses.storageReady();
+    assert.equal(existsSync(join(userData, "Partitions")), false);
+  });
+
+  it("applies options only at first creation", () => {
+    const { session } = freshModule();
+    const ses = session.fromPartition("cacheless", { cache: false });
+    assert.equal(ses.cacheEnabled, false);
+    assert.equal(session.fromPartition("cacheless", { cache: true }).cacheEnabled, false);
+    assert.equal(session.fromPartition("cached").cacheEnabled, true);
+  });
+
+  it("rejects a non-string partition and non-object options with a TypeError", () => {
+    const { session } = freshModule();
+    for (const bad of [1, null, undefined, {}, ["persist:x"]]) {
+      assert.throws(
+        () => session.fromPartition(bad as unknown as string),
+        (error: unknown) =>
+          error instanceof TypeError &&
+          /Error processing argument at index 0, conversion failure/.test(error.message),
+      );
+    }
+    assert.throws(
+      () => session.fromPartition("x", "cache" as unknown as { cache: boolean }),
+      /Error processing argument at index 1, conversion failure from "cache"/,
+    );
+  });
+
+  it("uses the userData in force when the session is created", () => {
+    const { app, session } = freshModule();
+    const other = mkdtempSync(join(tmpdir(), "ses-registry-other-"));
+    app.setPath("userData", other);
+    assert.equal(
+      session.fromPartition("persist:late").storagePath,
+      join(other, "Partitions", "late"),
+    );
+  });
+});
+
+describe("session.fromPath", () => {
+  it("stores at exactly the given absolute path", async () => {
+    const { session } = freshModule();
+    const dir = join(mkdtempSync(join(tmpdir(), "ses-frompath-")), "profile");
+    const ses = session.fromPath(dir);
+    assert.equal(ses.storagePath, dir);
+    assert.equal(ses.isPersistent(), true);
+    assert.equal(session.fromPath(dir), ses);
+    assert.equal(session.fromPath(`${dir}/`), ses);
+    await ses.storageReady();
+    assert.ok(statSync(dir).isDirectory());
+  });
+
+  it("throws Electron's TypeErrors for empty and relative paths", () => {
+    const { session } = freshModule();
+    assert.throws(() => session.fromPath(""), {
+      name: "TypeError",
+      message: "An empty path was specified",
+    });
+    assert.throws(() => session.fromPath("relative/dir"), {
+      name: "TypeError",
+      message: "An absolute path was not provided",
+    });
+    assert.throws(() => session.fromPath(42 as unknown as string), TypeError);
+  });
+});
+
+describe("Session construction", () => {
+  it("cannot be built with new", () => {
+    assert.throws(() => new Session(), TypeError);
+    const { session } = freshModule();
+    const Ctor = session.fromPartition("ctor").constructor as new () => Session;
+    assert.throws(() => new Ctor(), /Session cannot be created with new/);
+  });
+
+  it("emits app 'session-created' once per new session, with the session alone", () => {
+    const { app, session } = freshModule();
+    const seen: unknown[][] = [];
+    app.on("session-created", (...args) => seen.push(args));
+    const ses = session.fromPartition("created");
+    session.fromPartition("created");
+    assert.deepEqual(seen, [[ses]]);
+  });
+});
+
+describe("the shared module", () => {
+  it("exports one app and one session module wired together", () => {
+    const seen: Session[] = [];
+    const listener = (created: Session) => seen.push(created);
+    sharedApp.on("session-created", listener);
+    const ses = sharedSession.fromPartition(`shared-${crypto.randomUUID()}`);
+    sharedApp.off("session-created", listener);
+    assert.deepEqual(seen, [ses]);
+  });
+});

@@ -1,0 +1,77 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { currentRuntime } from "../runtime/mod.ts";
+import { VERSION } from "../core/version.ts";
+import { ElectronEvent } from "../core/electron_event.ts";
+import { App } from "./app.ts";
+import { createSessionModule } from "./session_module.ts";
+
+function memorySession(name = "ua") {
+  const runtime = currentRuntime();
+  return createSessionModule(new App(runtime), runtime).fromPartition(name);
+}
+
+describe("Session user agent", () => {
+  it("defaults to a Chromium-style UA naming ses and its version", () => {
+    const ua = memorySession().getUserAgent();
+    assert.match(ua, /^Mozilla\/5\.0 \(.+\) AppleWebKit\/537\.36 \(KHTML, like Gecko\) /);
+    assert.ok(ua.includes(` ses/${VERSION} `), ua);
+    assert.match(ua, / (Deno|Bun)\/\d+\.\d+\.\d+ Safari\/537\.36$/);
+  });
+
+  it("sets the UA and the Accept-Language q-values", () => {
+    const ses = memorySession();
+    ses.setUserAgent("agent/1.0", "en-US,fr,de");
+    assert.equal(ses.getUserAgent(), "agent/1.0");
+    assert.equal(ses.acceptLanguageHeader, "en-US,fr;q=0.9,de;q=0.8");
+    ses.setUserAgent("agent/2.0");
+    assert.equal(ses.acceptLanguageHeader, "en-US,fr;q=0.9,de;q=0.8");
+  });
+
+  it("keeps one session's UA out of another", () => {
+    const runtime = currentRuntime();
+    const module = createSessionModule(new App(runtime), runtime);
+    module.fromPartition("one").setUserAgent("one/1");
+    assert.notEqual(module.fromPartition("two").getUserAgent(), "one/1");
+  });
+
+  it("rejects a non-string UA without changing the stored one", () => {
+    const ses = memorySession();
+    const before = ses.getUserAgent();
+    assert.throws(() => ses.setUserAgent(5 as unknown as string), TypeError);
+    assert.throws(() => ses.setUserAgent("x", 5 as unknown as string), TypeError);
+    assert.equal(ses.getUserAgent(), before);
+  });
+});
+
+describe("Session events", () => {
+  it("passes (event, ...args) to listeners and reports preventDefault", () => {
+    const ses = memorySession("events");
+    const calls: unknown[][] = [];
+    ses.on("preconnect", (event, url, allowCredentials) => {
+      calls.push([event instanceof ElectronEvent, url, allowCredentials]);
+      event.preventDefault();
+    });
+    const event = ses.dispatch("preconnect", "https://a.test/", true);
+    assert.deepEqual(calls, [[true, "https://a.test/", true]]);
+    assert.equal(event.defaultPrevented, true);
+  });
+
+  it("once/off/removeAllListeners", () => {
+    const ses = memorySession("events2");
+    let count = 0;
+    const listener = () => count++;
+    ses.once("preconnect", listener);
+    ses.dispatch("preconnect", "https://a.test/", false);
+    ses.dispatch("preconnect", "https://a.test/", false);
+    assert.equal(count, 1);
+    ses.on("preconnect", listener);
+    ses.off("preconnect", listener);
+    ses.dispatch("preconnect", "https://a.test/", false);
+    assert.equal(count, 1);
+    ses.on("preconnect", listener).on("preconnect", listener);
+    assert.equal(ses.listenerCount("preconnect"), 2);
+    ses.removeAllListeners();
+    assert.equal(ses.listenerCount("preconnect"), 0);
+  });
+});
