@@ -1,47 +1,59 @@
 /**
- * The `ses` command line: `ses demo` walks through a session's features.
+ * The `ses` command line.
+ *
+ * - `ses demo` — starts a local origin and walks through a session request by request.
+ * - `ses fetch [-X METHOD] [-H 'Name: value']... [-d DATA] [-o FILE] [-i] [--partition NAME] URL`
  *
  * @module
  */
 
-import { join } from "node:path";
-import { tmpdir } from "node:os";
-import { mkdtempSync } from "node:fs";
 import process from "node:process";
-import { app, session } from "../mod.ts";
+import { Writable } from "node:stream";
+import { session } from "../mod.ts";
+import { runDemo } from "./demo_command.ts";
+import { runFetch } from "./fetch_command.ts";
+import { parseFetchArgs } from "./parse_fetch_args.ts";
+
+const USAGE = `usage:
+  ses demo
+  ses fetch [-X METHOD] [-H 'Name: value']... [-d DATA] [-o FILE] [-i] [--partition NAME] URL`;
 
 /**
- * Runs the demo: creates sessions in a temporary userData and shows what each one is.
+ * Runs a `ses` command.
  *
- * @param write Where lines go.
+ * @param argv The arguments after the program name.
+ * @returns The exit code.
  *
  * @example
- * ```ts
- * import { runDemo } from "./main.ts";
- * runDemo(console.log);
+ * ```ts ignore
+ * import { main } from "./main.ts";
+ * process.exitCode = await main(["demo"]);
  * ```
  */
-export function runDemo(write: (line: string) => void): void {
-  app.setPath("userData", mkdtempSync(join(tmpdir(), "ses-demo-")));
-  app.on(
-    "session-created",
-    (created) =>
-      write(`session-created: persistent=${created.isPersistent()} at ${created.storagePath}`),
-  );
-  const work = session.fromPartition("persist:work");
-  const scratch = session.fromPartition("scratch");
-  work.setUserAgent(work.getUserAgent(), "en-US,fr,de");
-  write(`default user agent: ${scratch.getUserAgent()}`);
-  write(`persist:work stores in ${work.getStoragePath()}`);
-  write(`scratch lives in memory: ${scratch.getStoragePath() === null}`);
-  write(`same partition, same object: ${session.fromPartition("persist:work") === work}`);
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case "demo":
+      await runDemo(session, console.log);
+      return 0;
+    case "fetch": {
+      let args;
+      try {
+        args = parseFetchArgs(rest);
+      } catch (error) {
+        console.error(error instanceof Error ? error.message : String(error));
+        console.error(USAGE);
+        return 2;
+      }
+      return await runFetch(session, args, {
+        info: (line) => console.error(line),
+        body: Writable.toWeb(process.stdout) as WritableStream<Uint8Array>,
+      });
+    }
+    default:
+      console.error(command === undefined ? USAGE : `ses: unknown command "${command}"\n${USAGE}`);
+      return 2;
+  }
 }
 
-if (import.meta.main) {
-  const [command = "demo"] = process.argv.slice(2);
-  if (command !== "demo") {
-    console.error(`ses: unknown command "${command}" (try: ses demo)`);
-    process.exit(2);
-  }
-  runDemo(console.log);
-}
+if (import.meta.main) process.exitCode = await main(process.argv.slice(2));

@@ -15,6 +15,12 @@ export interface RequestContext {
   readonly resourceType: string;
   /** Every URL the request has visited, the current one last (redirects append). */
   readonly urlChain: string[];
+  /**
+   * The upload. The `Request` describes the head; the body travels here so that a byte body
+   * can be sent again after a 307/308 redirect, while a stream is sent once, with
+   * backpressure. A 303 redirect sets it to `null`.
+   */
+  body: Uint8Array | ReadableStream<Uint8Array> | null;
 }
 
 /** One step of the pipeline: takes a request, resolves its response. */
@@ -40,7 +46,13 @@ export type Middleware = (next: FetchLike) => FetchLike;
  * };
  * const fetchLike = compose([addHeader], (request) =>
  *   Promise.resolve(new Response(request.headers.get("x-demo"))));
- * const context = { id: 1, startTime: Date.now(), resourceType: "other", urlChain: [] };
+ * const context = {
+ *   id: 1,
+ *   startTime: Date.now(),
+ *   resourceType: "other",
+ *   urlChain: [],
+ *   body: null,
+ * };
  * console.log(await (await fetchLike(new Request("http://a.test/"), context)).text()); // "1"
  * ```
  */

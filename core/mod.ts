@@ -16,6 +16,8 @@ export * from "./electron_event.ts";
 export * from "./electron_types.ts";
 export * from "./middleware.ts";
 export * from "./net_errors.ts";
+export * from "./net_log_sink.ts";
+export * from "./proxy_resolver_like.ts";
 export * from "./runtime.ts";
 export * from "./session_error.ts";
 export * from "./typed_emitter.ts";

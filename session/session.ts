@@ -8,6 +8,14 @@ import { ElectronEvent } from "../core/electron_event.ts";
 import { TypedEmitter } from "../core/typed_emitter.ts";
 import { VERSION } from "../core/version.ts";
 import type { Runtime } from "../core/runtime.ts";
+import type {
+  CertificateVerifyProc,
+  NetworkEmulationOptions,
+  PreconnectOptions,
+  SSLConfig,
+} from "../core/electron_types.ts";
+import { NetService, type SessionFetch } from "../net/mod.ts";
+import { buildSessionFetch } from "./session_pipeline.ts";
 import { platform } from "node:process";
 import { acceptLanguageHeader } from "./accept_language.ts";
 import { CONSTRUCT_SESSION } from "./_construct_session.ts";
@@ -54,6 +62,8 @@ export class Session extends TypedEmitter<SessionEvents> {
   #userAgent: string;
   #acceptLanguages: string;
   #storageReady: Promise<void>;
+  #net = new NetService();
+  #fetch: SessionFetch;
 
   /**
    * Not for callers: sessions come from the `session` module.
@@ -76,6 +86,102 @@ export class Session extends TypedEmitter<SessionEvents> {
     // A failure to create the directory surfaces at the first operation that awaits it;
     // until then it must not count as an unhandled rejection.
     this.#storageReady.catch(() => {});
+    this.#fetch = buildSessionFetch({
+      net: this.#net,
+      identity: {
+        userAgent: () => this.#userAgent,
+        acceptLanguage: () => this.#acceptLanguages,
+      },
+      onPreconnectHint: ({ url, allowCredentials }) => {
+        this.dispatch("preconnect", url, allowCredentials);
+        this.preconnect({ url, numSockets: 1 });
+      },
+    });
+  }
+
+  /**
+   * Fetches a resource through this session: its user agent, connections, TLS policy,
+   * certificate hook and network emulation. The signature and `Response` are WHATWG
+   * `fetch`'s; network failures reject with a `SessionError` such as
+   * `net::ERR_CONNECTION_REFUSED`.
+   *
+   * @param input The URL or `Request`.
+   * @param init Method, headers, body, `signal`, `redirect`.
+   * @returns The response; its body streams from the socket.
+   */
+  fetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
+    return this.#fetch(input, init);
+  }
+
+  /**
+   * Opens idle connections to an origin so the next requests skip the handshakes.
+   *
+   * @param options `{url, numSockets}` with numSockets from 1 to 6 (default 1).
+   * @throws {TypeError} `Must pass non-empty valid url to session.preconnect.` or
+   * `numSocketsToPreconnect is outside range [1,6]`.
+   */
+  preconnect(options: PreconnectOptions): void {
+    // Nothing waits on a preconnect, so its failures are dropped, as in Chromium.
+    this.#net.preconnect(options).catch(() => {});
+  }
+
+  /**
+   * Closes every connection of this session; in-flight requests fail with
+   * `net::ERR_ABORTED`.
+   *
+   * @returns Resolves when the connections are closed.
+   */
+  closeAllConnections(): Promise<void> {
+    return this.#net.closeAllConnections();
+  }
+
+  /**
+   * Empties the host resolver cache.
+   *
+   * @returns Resolves when the cache is empty.
+   */
+  clearHostResolverCache(): Promise<void> {
+    return this.#net.clearHostResolverCache();
+  }
+
+  /**
+   * Sets the TLS versions and disabled cipher suites for connections opened from now on.
+   *
+   * @param config `{minVersion, maxVersion, disabledCipherSuites}`; versions `tls1` to `tls1.3`.
+   */
+  setSSLConfig(config: SSLConfig): void {
+    this.#net.setSSLConfig(config);
+  }
+
+  /**
+   * Sets the certificate verify proc, called after the default verification with Electron's
+   * request object; `callback(0)` accepts, `-2` rejects, `-3` keeps the default result.
+   * Verdicts are cached per host and certificate. `null` restores the default.
+   *
+   * @param proc The proc, or `null`.
+   */
+  setCertificateVerifyProc(proc: CertificateVerifyProc | null): void {
+    this.#net.setCertificateVerifyProc(proc);
+  }
+
+  /**
+   * Emulates network conditions for this session's requests.
+   *
+   * @param options `{offline, latency, downloadThroughput, uploadThroughput}`; rates in bytes/s,
+   * latency in ms, 0 disables each.
+   */
+  enableNetworkEmulation(options: NetworkEmulationOptions): void {
+    this.#net.enableNetworkEmulation(options);
+  }
+
+  /** Stops emulating network conditions. */
+  disableNetworkEmulation(): void {
+    this.#net.disableNetworkEmulation();
+  }
+
+  /** @internal Sockets this session has open, for tests and the demo. */
+  get openSocketCount(): number {
+    return this.#net.openSockets;
   }
 
   /**

@@ -22,7 +22,16 @@ export const CHECKS: readonly Check[] = [
   { label: "types", args: ["check", "."] },
   {
     label: "docs",
-    args: ["doc", "--lint", "mod.ts", "core/mod.ts", "runtime/mod.ts", "session/mod.ts"],
+    args: [
+      "doc",
+      "--lint",
+      "mod.ts",
+      "core/mod.ts",
+      "net/mod.ts",
+      "runtime/mod.ts",
+      "session/mod.ts",
+      "cli/main.ts",
+    ],
   },
   { label: "layering", args: ["run", "-A", "tools/check_layering.ts"] },
   { label: "publish", args: ["publish", "--dry-run", "--allow-dirty", "--quiet"] },

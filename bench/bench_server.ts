@@ -1,0 +1,36 @@
+/**
+ * The origin for the fetch benchmark, run as its own process so that it does not share an
+ * event loop with the clients being measured. Prints its port on standard output.
+ *
+ * Routes: `/1k` (1 KiB body, keep-alive), `/big` (200 MiB streamed body).
+ *
+ * @module
+ */
+
+import { createServer } from "node:http";
+
+const ONE_KIB = new Uint8Array(1024).fill(97);
+const BIG_BYTES = 200 * 1024 * 1024;
+const BIG_CHUNK = new Uint8Array(256 * 1024).fill(98);
+
+const server = createServer((request, response) => {
+  if (request.url === "/big") {
+    response.writeHead(200, { "content-length": String(BIG_BYTES) });
+    let sent = 0;
+    const pump = () => {
+      while (sent < BIG_BYTES) {
+        sent += BIG_CHUNK.length;
+        if (!response.write(BIG_CHUNK)) return void response.once("drain", pump);
+      }
+      response.end();
+    };
+    pump();
+    return;
+  }
+  response.writeHead(200, { "content-type": "text/plain", "content-length": "1024" });
+  response.end(ONE_KIB);
+});
+server.keepAliveTimeout = 60_000;
+server.listen(0, "127.0.0.1", () => {
+  console.log((server.address() as { port: number }).port);
+});

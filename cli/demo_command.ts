@@ -1,0 +1,104 @@
+/**
+ * `ses demo`: starts a local origin and walks through a session request by request.
+ *
+ * @module
+ */
+
+import { SessionError } from "../core/session_error.ts";
+import type { SessionModule } from "../session/mod.ts";
+import { startDemoOrigin } from "./demo_origin.ts";
+
+/**
+ * Runs the walk-through and prints what each step shows.
+ *
+ * @param session The `session` module.
+ * @param write Where lines go.
+ * @returns Resolves when the demo is done and everything is closed.
+ *
+ * @example
+ * ```ts ignore
+ * import { session } from "../mod.ts";
+ * import { runDemo } from "./demo_command.ts";
+ * await runDemo(session, console.log);
+ * ```
+ */
+export async function runDemo(
+  session: SessionModule,
+  write: (line: string) => void,
+): Promise<void> {
+  const origin = await startDemoOrigin();
+  const ses = session.fromPartition("demo");
+  try {
+    write(`@ses demo against ${origin.url} (an in-memory session, partition "demo")`);
+
+    ses.setUserAgent("ses-demo/1.0", "en-US,fr,de");
+    const hello = await ses.fetch(`${origin.url}/`);
+    write(`1. GET / → ${hello.status}; the origin saw ${await hello.text()}`);
+
+    const moved = await ses.fetch(`${origin.url}/old`);
+    await moved.body?.cancel();
+    write(
+      `2. GET /old followed 301 → 302 → ${
+        new URL(moved.url).pathname
+      } (redirected: ${moved.redirected})`,
+    );
+
+    const gzip = await ses.fetch(`${origin.url}/gzip`);
+    const text = await gzip.text();
+    write(
+      `3. GET /gzip: content-encoding ${
+        gzip.headers.get("content-encoding")
+      }, ${text.length} characters decoded`,
+    );
+
+    const hinted = new Promise<string>((resolve) =>
+      ses.once(
+        "preconnect",
+        (_event, url, allowCredentials) =>
+          resolve(`${url} (allowCredentials: ${allowCredentials})`),
+      )
+    );
+    await (await ses.fetch(`${origin.url}/hint`)).text();
+    write(`4. GET /hint carried Link: rel=preconnect → 'preconnect' event for ${await hinted}`);
+
+    ses.enableNetworkEmulation({ latency: 300 });
+    let started = performance.now();
+    await (await ses.fetch(`${origin.url}/`)).text();
+    write(
+      `5. with 300 ms emulated latency the request took ${
+        Math.round(performance.now() - started)
+      } ms`,
+    );
+
+    ses.enableNetworkEmulation({ downloadThroughput: 200_000 });
+    started = performance.now();
+    const bytes = await (await ses.fetch(`${origin.url}/bytes`)).arrayBuffer();
+    write(
+      `6. ${bytes.byteLength} bytes at an emulated 200 kB/s took ` +
+        `${Math.round(performance.now() - started)} ms`,
+    );
+
+    ses.enableNetworkEmulation({ offline: true });
+    try {
+      await ses.fetch(`${origin.url}/`);
+    } catch (error) {
+      if (!SessionError.is(error)) throw error;
+      write(`7. offline: rejected with ${error.message} (errno ${error.errno})`);
+    }
+    ses.disableNetworkEmulation();
+
+    for (let i = 0; i < 20; i++) await (await ses.fetch(`${origin.url}/`)).text();
+    write(`8. 20 more requests reused keep-alive sockets: ${ses.openSocketCount} open`);
+
+    await ses.closeAllConnections();
+    try {
+      await ses.fetch("http://127.0.0.1:1/");
+    } catch (error) {
+      if (!SessionError.is(error)) throw error;
+      write(`9. nothing listens on port 1: ${error.message} (errno ${error.errno})`);
+    }
+  } finally {
+    await ses.closeAllConnections();
+    await origin.close();
+  }
+}

@@ -1,0 +1,72 @@
+/**
+ * Parses `ses fetch` arguments, curl-style.
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+
+/** What `ses fetch` was asked to do. */
+export interface FetchArgs {
+  /** The URL to fetch. */
+  url: string;
+  /** The method; default GET, or POST when there is data. */
+  method: string;
+  /** Request headers, in order. */
+  headers: [string, string][];
+  /** The request body, from `-d`. */
+  data?: string;
+  /** Write the body to this file instead of standard output. */
+  output?: string;
+  /** The session partition; default `persist:default`. */
+  partition: string;
+  /** Print the status line and headers before the body. */
+  include: boolean;
+}
+
+/**
+ * Parses `ses fetch [-X METHOD] [-H 'Name: value']... [-d DATA] [-o FILE] [-i]
+ * [--partition NAME] URL`.
+ *
+ * @param args The arguments after `fetch`.
+ * @returns The parsed request.
+ * @throws {TypeError} When an option is unknown, a header has no colon or the URL is missing.
+ *
+ * @example
+ * ```ts
+ * import { parseFetchArgs } from "./parse_fetch_args.ts";
+ * const parsed = parseFetchArgs(["-X", "PUT", "-H", "x-a: 1", "-d", "hi", "http://a.test/"]);
+ * console.log(parsed.method, parsed.headers, parsed.partition); // PUT [["x-a","1"]] persist:default
+ * ```
+ */
+export function parseFetchArgs(args: string[]): FetchArgs {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      request: { type: "string", short: "X" },
+      header: { type: "string", short: "H", multiple: true },
+      data: { type: "string", short: "d" },
+      output: { type: "string", short: "o" },
+      include: { type: "boolean", short: "i", default: false },
+      partition: { type: "string", default: "persist:default" },
+    },
+  });
+  const [url, ...extra] = positionals;
+  if (url === undefined) throw new TypeError("ses fetch: a URL is required");
+  if (extra.length > 0) throw new TypeError(`ses fetch: unexpected argument "${extra[0]}"`);
+  const headers = (values.header ?? []).map((line): [string, string] => {
+    const colon = line.indexOf(":");
+    if (colon <= 0) throw new TypeError(`ses fetch: header "${line}" must look like "Name: value"`);
+    return [line.slice(0, colon).trim(), line.slice(colon + 1).trim()];
+  });
+  return {
+    url,
+    method: values.request ?? (values.data === undefined ? "GET" : "POST"),
+    headers,
+    data: values.data,
+    output: values.output,
+    partition: values.partition,
+    include: values.include,
+  };
+}

@@ -1,0 +1,44 @@
+/**
+ * The seam between the transport and proxy resolution: the transport asks for an ordered
+ * proxy list per URL and falls back along it.
+ *
+ * @module
+ */
+
+/** One entry of a resolved proxy list. */
+export type ProxyServer =
+  | { readonly scheme: "direct" }
+  | {
+    /** How to talk to the proxy. */
+    readonly scheme: "http" | "https" | "socks4" | "socks5";
+    /** The proxy's host name or IP literal (IPv6 without brackets). */
+    readonly host: string;
+    /** The proxy's port. */
+    readonly port: number;
+  };
+
+/** Anything that turns a URL into the proxies to try, in order. */
+export interface ProxyResolverLike {
+  /**
+   * Returns the proxies to try for `url`, best first; `[{scheme: "direct"}]` for none.
+   *
+   * @param url The request URL.
+   * @param signal Cancels the look-up.
+   */
+  resolveProxies(url: URL, signal?: AbortSignal): Promise<readonly ProxyServer[]>;
+}
+
+/**
+ * The resolver used until a session has proxy settings: every URL goes direct.
+ *
+ * @example
+ * ```ts
+ * import { DIRECT_PROXY_RESOLVER } from "./proxy_resolver_like.ts";
+ * console.log(await DIRECT_PROXY_RESOLVER.resolveProxies(new URL("http://a.test/")));
+ * ```
+ */
+export const DIRECT_PROXY_RESOLVER: ProxyResolverLike = {
+  resolveProxies: () => Promise.resolve(DIRECT_ONLY),
+};
+
+const DIRECT_ONLY: readonly ProxyServer[] = Object.freeze([Object.freeze({ scheme: "direct" })]);

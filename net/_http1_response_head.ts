@@ -1,0 +1,308 @@
+/**
+ * Finds and parses an HTTP/1.x response head (status line and header block), the way
+ * Chromium's HttpStreamParser and HttpResponseHeaders read one.
+ *
+ * @module
+ */
+
+import { Buffer } from "node:buffer";
+import { SessionError } from "../core/session_error.ts";
+import { isHttpToken } from "./_http1_token.ts";
+
+/**
+ * Chromium's kMaxHeaderBufSize: a head that does not end within this many bytes is refused.
+ *
+ * @example
+ * ```ts
+ * import { MAX_RESPONSE_HEAD_BYTES } from "./_http1_response_head.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(MAX_RESPONSE_HEAD_BYTES, 262144);
+ * ```
+ */
+export const MAX_RESPONSE_HEAD_BYTES = 256 * 1024;
+
+/** A parsed response head and the facts about it that decide body framing and reuse. */
+export interface ResponseHead {
+  /** The status code, 100–999. */
+  status: number;
+  /** The reason phrase, `""` when absent. */
+  statusText: string;
+  /** `"1.0"` for HTTP/1.0; every later 1.x is treated as 1.1, as Chromium does. */
+  httpVersion: "1.0" | "1.1";
+  /** Header lines in order, names as received, values with surrounding whitespace removed. */
+  headers: Array<[string, string]>;
+  /** The declared body length, or -1 when absent or not a plain decimal number. */
+  contentLength: number;
+  /** Whether the body is chunked (Transfer-Encoding lists `chunked`; never for HTTP/1.0). */
+  chunked: boolean;
+  /** Whether the server allows another request on the connection. */
+  keepAlive: boolean;
+}
+
+const LF = 0x0a;
+const CR = 0x0d;
+const SP = 0x20;
+const HTAB = 0x09;
+
+/**
+ * Finds the end of a response head: the first empty line, with or without carriage returns.
+ *
+ * @param bytes The received bytes; only `bytes[0..length)` is looked at.
+ * @param from Where to start looking; pass the previous length minus 3 when more bytes arrive,
+ *   so a line break split across reads is still found without rescanning the head.
+ * @param length How many bytes of `bytes` are valid.
+ * @returns The offset just past the empty line, or -1 when the head is not complete yet.
+ *
+ * @example A head that arrives in two reads
+ * ```ts
+ * import { findResponseHeadEnd } from "./_http1_response_head.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const bytes = new TextEncoder().encode("HTTP/1.1 204 No Content\r\nX: 1\r\n\r\n");
+ * assert.equal(findResponseHeadEnd(bytes, 0, 30), -1);
+ * assert.equal(findResponseHeadEnd(bytes, 30 - 3, bytes.length), bytes.length);
+ * ```
+ */
+export function findResponseHeadEnd(bytes: Uint8Array, from: number, length: number): number {
+  let at = from;
+  for (;;) {
+    const lf = bytes.indexOf(LF, at);
+    if (lf === -1 || lf + 1 >= length) return -1;
+    const next = bytes[lf + 1];
+    if (next === LF) return lf + 2;
+    if (next === CR) {
+      if (lf + 2 >= length) return -1;
+      if (bytes[lf + 2] === LF) return lf + 3;
+    }
+    at = lf + 1;
+  }
+}
+
+/**
+ * Parses a complete response head.
+ *
+ * Lines that a fetch `Headers` could not hold are skipped: no colon, an empty or non-token name,
+ * or a NUL or carriage return inside the value. A line starting with whitespace continues the
+ * previous header's value (obsolete line folding), joined with one space.
+ *
+ * @param bytes Bytes holding the head at `[0, end)`.
+ * @param end The offset returned by {@linkcode findResponseHeadEnd}.
+ * @returns The parsed head.
+ * @throws {SessionError} `ERR_INVALID_HTTP_RESPONSE` when the status line is not
+ *   `HTTP/1.x NNN [reason]` with a code of at least 100; and, like Chromium's guards against
+ *   response splitting, `ERR_RESPONSE_HEADERS_MULTIPLE_CONTENT_LENGTH` (differing Content-Length
+ *   values in a response that is not chunked), `ERR_RESPONSE_HEADERS_MULTIPLE_LOCATION` and
+ *   `ERR_RESPONSE_HEADERS_MULTIPLE_CONTENT_DISPOSITION` (differing copies of those headers).
+ *
+ * @example Parse a head read off the wire
+ * ```ts
+ * import { findResponseHeadEnd, parseResponseHead } from "./_http1_response_head.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const bytes = new TextEncoder().encode(
+ *   "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello",
+ * );
+ * const end = findResponseHeadEnd(bytes, 0, bytes.length);
+ * const head = parseResponseHead(bytes, end);
+ * assert.equal(head.status, 200);
+ * assert.deepEqual(head.headers, [["Content-Length", "5"], ["Connection", "close"]]);
+ * assert.equal(head.contentLength, 5);
+ * assert.equal(head.keepAlive, false);
+ * assert.equal(end, bytes.length - 5);
+ * ```
+ */
+export function parseResponseHead(bytes: Uint8Array, end: number): ResponseHead {
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, end).toString("latin1");
+  const statusEnd = text.indexOf("\n");
+  const { status, statusText, httpVersion } = parseStatusLine(text, lineEnd(text, 0, statusEnd));
+
+  const headers: Array<[string, string]> = [];
+  const contentLength = new SingleValue();
+  const location = new SingleValue();
+  const contentDisposition = new SingleValue();
+  let transferEncoding = "";
+  let connection = "";
+  let proxyConnection = "";
+
+  let pos = statusEnd + 1;
+  while (pos < text.length) {
+    const lf = text.indexOf("\n", pos);
+    const stop = lineEnd(text, pos, lf);
+    if (stop === pos) break;
+    const first = text.charCodeAt(pos);
+    if (first === SP || first === HTAB) {
+      const last = headers[headers.length - 1];
+      const more = trimmed(text, pos, stop);
+      if (last !== undefined && more !== "" && isValue(more)) {
+        last[1] = last[1] === "" ? more : `${last[1]} ${more}`;
+      }
+      pos = lf + 1;
+      continue;
+    }
+    const colon = text.indexOf(":", pos);
+    if (colon !== -1 && colon < stop) {
+      const name = trimmed(text, pos, colon);
+      const value = trimmed(text, colon + 1, stop);
+      if (isHttpToken(name) && isValue(value)) {
+        headers.push([name, value]);
+        // Only names of the right length are lower-cased, which keeps this loop cheap.
+        switch (name.length) {
+          case 8:
+            if (name.toLowerCase() === "location") location.add(value);
+            break;
+          case 10:
+            if (name.toLowerCase() === "connection") connection = joined(connection, value);
+            break;
+          case 14:
+            if (name.toLowerCase() === "content-length") {
+              for (const each of listItems(value)) contentLength.add(each);
+            }
+            break;
+          case 16:
+            if (name.toLowerCase() === "proxy-connection") {
+              proxyConnection = joined(proxyConnection, value);
+            }
+            break;
+          case 17:
+            if (name.toLowerCase() === "transfer-encoding") {
+              transferEncoding = joined(transferEncoding, value);
+            }
+            break;
+          case 19:
+            if (name.toLowerCase() === "content-disposition") contentDisposition.add(value);
+            break;
+        }
+      }
+    }
+    pos = lf + 1;
+  }
+
+  const chunked = httpVersion === "1.1" && hasToken(transferEncoding, "chunked");
+  if (contentLength.conflicting && !chunked) {
+    throw new SessionError("ERR_RESPONSE_HEADERS_MULTIPLE_CONTENT_LENGTH");
+  }
+  if (contentDisposition.conflicting) {
+    throw new SessionError("ERR_RESPONSE_HEADERS_MULTIPLE_CONTENT_DISPOSITION");
+  }
+  if (location.conflicting) throw new SessionError("ERR_RESPONSE_HEADERS_MULTIPLE_LOCATION");
+  return {
+    status,
+    statusText,
+    httpVersion,
+    headers,
+    contentLength: contentLength.value === undefined ? -1 : decimal(contentLength.value),
+    chunked,
+    keepAlive: isKeepAlive(httpVersion, connection, proxyConnection),
+  };
+}
+
+// The first value of a header that must not appear with two different values.
+class SingleValue {
+  value: string | undefined;
+  conflicting = false;
+
+  add(value: string): void {
+    if (this.value === undefined) this.value = value;
+    else if (value !== this.value) this.conflicting = true;
+  }
+}
+
+// The end of the line starting at `start` whose LF is at `lf`, not counting a CR before the LF.
+function lineEnd(text: string, start: number, lf: number): number {
+  return lf > start && text.charCodeAt(lf - 1) === CR ? lf - 1 : lf;
+}
+
+function parseStatusLine(
+  text: string,
+  stop: number,
+): Pick<ResponseHead, "status" | "statusText" | "httpVersion"> {
+  const minor = text.charCodeAt(7);
+  if (!text.startsWith("HTTP/1.") || !isDigit(minor) || text.charCodeAt(8) !== SP) {
+    throw new SessionError("ERR_INVALID_HTTP_RESPONSE");
+  }
+  let at = 9;
+  while (text.charCodeAt(at) === SP) at++;
+  const d0 = text.charCodeAt(at);
+  const d1 = text.charCodeAt(at + 1);
+  const d2 = text.charCodeAt(at + 2);
+  const after = at + 3;
+  if (
+    !isDigit(d0) || !isDigit(d1) || !isDigit(d2) || d0 === 0x30 ||
+    (after < stop && text.charCodeAt(after) !== SP) || after > stop
+  ) {
+    throw new SessionError("ERR_INVALID_HTTP_RESPONSE");
+  }
+  return {
+    status: (d0 - 0x30) * 100 + (d1 - 0x30) * 10 + (d2 - 0x30),
+    statusText: after < stop ? trimmed(text, after + 1, stop) : "",
+    httpVersion: minor === 0x30 ? "1.0" : "1.1",
+  };
+}
+
+function isDigit(code: number): boolean {
+  return code >= 0x30 && code <= 0x39;
+}
+
+function trimmed(text: string, start: number, stop: number): string {
+  let from = start;
+  let to = stop;
+  while (from < to && isBlank(text.charCodeAt(from))) from++;
+  while (to > from && isBlank(text.charCodeAt(to - 1))) to--;
+  return text.slice(from, to);
+}
+
+function isBlank(code: number): boolean {
+  return code === SP || code === HTAB;
+}
+
+function isValue(value: string): boolean {
+  return !value.includes("\r") && !value.includes("\0");
+}
+
+function joined(list: string, value: string): string {
+  return list === "" ? value : `${list},${value}`;
+}
+
+function listItems(value: string): string[] {
+  if (!value.includes(",")) return [value];
+  const items: string[] = [];
+  for (const item of value.split(",")) {
+    const each = trimmed(item, 0, item.length);
+    if (each !== "") items.push(each);
+  }
+  return items;
+}
+
+function hasToken(list: string, token: string): boolean {
+  if (list === "") return false;
+  for (const item of listItems(list)) {
+    if (item.length === token.length && item.toLowerCase() === token) return true;
+  }
+  return false;
+}
+
+// Chromium's HttpResponseHeaders::IsKeepAlive: the first close/keep-alive token of Connection,
+// then of Proxy-Connection, decides; otherwise HTTP/1.1 stays open and HTTP/1.0 closes.
+function isKeepAlive(version: "1.0" | "1.1", connection: string, proxyConnection: string): boolean {
+  for (const list of [connection, proxyConnection]) {
+    if (list === "") continue;
+    for (const item of listItems(list)) {
+      const token = item.toLowerCase();
+      if (token === "close") return false;
+      if (token === "keep-alive") return true;
+    }
+  }
+  return version === "1.1";
+}
+
+function decimal(value: string): number {
+  if (value.length === 0 || value.length > 15) return -1;
+  let number = 0;
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if (!isDigit(code)) return -1;
+    number = number * 10 + (code - 0x30);
+  }
+  return number;
+}

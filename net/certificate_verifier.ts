@@ -1,0 +1,292 @@
+/**
+ * A session's certificate verification: the default verdict Chromium would reach, then
+ * Electron's `setCertificateVerifyProc` hook, with verdicts cached per host and certificate.
+ *
+ * @module
+ */
+
+import { Buffer } from "node:buffer";
+import {
+  checkServerIdentity,
+  type DetailedPeerCertificate,
+  rootCertificates,
+  type TLSSocket,
+} from "node:tls";
+import type {
+  Certificate,
+  CertificateVerifyProc,
+  CertificateVerifyRequest,
+} from "../core/electron_types.ts";
+import type { NetErrorCode } from "../core/net_errors.ts";
+import { SessionError } from "../core/session_error.ts";
+import { chromiumFingerprint } from "./_tls_fingerprint.ts";
+import { toElectronCertificate } from "./certificate.ts";
+
+// The proc's special answers (Electron's docs): accept, reject, keep Chromium's verdict.
+const ACCEPT = 0;
+const REJECT = -2;
+const USE_DEFAULT = -3;
+
+// Chromium's CachingCertVerifier keeps this many verdicts.
+const MAX_CACHED_VERDICTS = 256;
+
+// OpenSSL's verify results (socket.authorizationError) by the certificate status Chromium gives
+// the same failure. Anything not listed is CERT_STATUS_INVALID.
+const CHAIN_ERRORS: ReadonlyMap<string, NetErrorCode> = new Map<string, NetErrorCode>([
+  ["UNABLE_TO_GET_ISSUER_CERT", "ERR_CERT_AUTHORITY_INVALID"],
+  ["UNABLE_TO_GET_ISSUER_CERT_LOCALLY", "ERR_CERT_AUTHORITY_INVALID"],
+  ["UNABLE_TO_VERIFY_LEAF_SIGNATURE", "ERR_CERT_AUTHORITY_INVALID"],
+  ["DEPTH_ZERO_SELF_SIGNED_CERT", "ERR_CERT_AUTHORITY_INVALID"],
+  ["SELF_SIGNED_CERT_IN_CHAIN", "ERR_CERT_AUTHORITY_INVALID"],
+  ["CERT_UNTRUSTED", "ERR_CERT_AUTHORITY_INVALID"],
+  ["CERT_REJECTED", "ERR_CERT_AUTHORITY_INVALID"],
+  ["CERT_CHAIN_TOO_LONG", "ERR_CERT_AUTHORITY_INVALID"],
+  ["INVALID_CA", "ERR_CERT_AUTHORITY_INVALID"],
+  ["PATH_LENGTH_EXCEEDED", "ERR_CERT_AUTHORITY_INVALID"],
+  ["CERT_HAS_EXPIRED", "ERR_CERT_DATE_INVALID"],
+  ["CERT_NOT_YET_VALID", "ERR_CERT_DATE_INVALID"],
+  ["CERT_REVOKED", "ERR_CERT_REVOKED"],
+]);
+
+// Name errors some runtimes (Deno) put in authorizationError; the name is checked separately
+// against the real hostname, so these say nothing about the chain.
+const NAME_ERRORS: ReadonlySet<string> = new Set([
+  "ERR_TLS_CERT_ALTNAME_INVALID",
+  "HOSTNAME_MISMATCH",
+]);
+
+// Chromium's MapCertStatusToNetError reports the most serious of several errors, in this order.
+const SEVERITY: readonly NetErrorCode[] = [
+  "ERR_CERT_INVALID",
+  "ERR_CERT_REVOKED",
+  "ERR_CERT_AUTHORITY_INVALID",
+  "ERR_CERT_COMMON_NAME_INVALID",
+  "ERR_CERT_DATE_INVALID",
+];
+
+/** What the default verifier concluded about one handshake. */
+interface DefaultVerdict {
+  /** The failure, or `undefined` when the certificate is good for the host. */
+  error: SessionError | undefined;
+  /** Whether the chain verified (the host name aside). */
+  chainVerified: boolean;
+}
+
+/**
+ * Verifies server certificates for one session: the default checks, then the verify proc.
+ *
+ * The TLS socket is opened with `rejectUnauthorized: false`, so the handshake always completes
+ * and {@linkcode CertificateVerifier.verify} decides. Without a proc, the default verdict
+ * stands. With one, the proc sees Electron's request and answers through its callback: `0`
+ * accepts, `-2` rejects with `net::ERR_FAILED`, `-3` keeps the default verdict, and any other
+ * negative number rejects with that net error. The proc runs once per host, certificate chain
+ * and default verdict; later connections reuse its answer until {@linkcode setProc} or
+ * {@linkcode clearCache}.
+ *
+ * @example Trust one self-signed host, defer to the default verifier elsewhere
+ * ```ts
+ * import { CertificateVerifier } from "./certificate_verifier.ts";
+ * const verifier = new CertificateVerifier();
+ * verifier.setProc((request, callback) => {
+ *   callback(request.hostname === "device.local" ? 0 : -3);
+ * });
+ * ```
+ */
+export class CertificateVerifier {
+  #proc: CertificateVerifyProc | null = null;
+  // Promises, so connections racing to the same host share one proc call.
+  #answers = new Map<string, Promise<unknown>>();
+
+  /**
+   * Installs the verify proc (Electron's `setCertificateVerifyProc`) and forgets cached verdicts.
+   *
+   * @param proc `(request, callback) => void`, or `null` to go back to the default verifier.
+   * @throws {TypeError} When `proc` is neither a function nor `null`.
+   *
+   * @example
+   * ```ts
+   * import { CertificateVerifier } from "./certificate_verifier.ts";
+   * const verifier = new CertificateVerifier();
+   * verifier.setProc((_request, callback) => callback(-2)); // reject every certificate
+   * verifier.setProc(null);
+   * ```
+   */
+  setProc(proc: CertificateVerifyProc | null): void {
+    if (proc !== null && typeof proc !== "function") {
+      throw new TypeError("Must pass null or function");
+    }
+    this.#proc = proc;
+    this.#answers.clear();
+  }
+
+  /**
+   * Forgets every cached proc answer, so the proc is asked again.
+   *
+   * @example
+   * ```ts
+   * import { CertificateVerifier } from "./certificate_verifier.ts";
+   * new CertificateVerifier().clearCache();
+   * ```
+   */
+  clearCache(): void {
+    this.#answers.clear();
+  }
+
+  /**
+   * Decides whether the certificate a connected `TLSSocket` received is good for `hostname`.
+   *
+   * @param hostname The host the connection is for; an IPv6 literal without brackets.
+   * @param socket A socket past `secureConnect`, opened with `rejectUnauthorized: false` and
+   * the trusted roots in force.
+   * @returns Resolves when the certificate is accepted.
+   * @throws {SessionError} `ERR_CERT_AUTHORITY_INVALID`, `ERR_CERT_COMMON_NAME_INVALID`,
+   * `ERR_CERT_DATE_INVALID`, ... from the default verifier, or the proc's verdict.
+   *
+   * @example
+   * ```ts ignore
+   * import tls from "node:tls";
+   * import { CertificateVerifier } from "./certificate_verifier.ts";
+   * const verifier = new CertificateVerifier();
+   * const socket = tls.connect({
+   *   host: "example.com",
+   *   port: 443,
+   *   servername: "example.com",
+   *   rejectUnauthorized: false,
+   * });
+   * socket.once("secureConnect", async () => {
+   *   await verifier.verify("example.com", socket); // rejects with net::ERR_CERT_... if bad
+   *   socket.destroy();
+   * });
+   * ```
+   */
+  async verify(hostname: string, socket: TLSSocket): Promise<void> {
+    const peer: Partial<DetailedPeerCertificate> = socket.getPeerCertificate(true);
+    if (!peer.raw) throw new SessionError("ERR_CERT_INVALID");
+    const { error, chainVerified } = defaultVerdict(
+      hostname,
+      socket,
+      peer as DetailedPeerCertificate,
+    );
+    const proc = this.#proc;
+    if (proc === null) {
+      if (error) throw error;
+      return;
+    }
+    const certificate = toElectronCertificate(peer as DetailedPeerCertificate);
+    const errorCode = error?.errno ?? 0;
+    const answer = await this.#ask(proc, `${hostname}\n${chainKey(certificate)}\n${errorCode}`, {
+      hostname,
+      certificate,
+      validatedCertificate: certificate,
+      isIssuedByKnownRoot: chainVerified && isKnownRoot(certificate),
+      // Chromium's ErrorToString: "net::OK" or "net::ERR_CERT_...".
+      verificationResult: `net::${error?.code ?? "OK"}`,
+      errorCode,
+    });
+    if (answer === ACCEPT) return;
+    if (answer === USE_DEFAULT) {
+      if (error) throw error;
+      return;
+    }
+    throw typeof answer === "number" && Number.isInteger(answer) && answer < 0
+      ? SessionError.fromErrno(answer)
+      : new SessionError("ERR_FAILED");
+  }
+
+  #ask(
+    proc: CertificateVerifyProc,
+    key: string,
+    request: CertificateVerifyRequest,
+  ): Promise<unknown> {
+    const cached = this.#answers.get(key);
+    if (cached) {
+      // Most recently used last, so eviction drops the longest-unused verdict.
+      this.#answers.delete(key);
+      this.#answers.set(key, cached);
+      return cached;
+    }
+    const answer = callProc(proc, request);
+    this.#answers.set(key, answer);
+    if (this.#answers.size > MAX_CACHED_VERDICTS) {
+      this.#answers.delete(this.#answers.keys().next().value!);
+    }
+    return answer;
+  }
+}
+
+function callProc(
+  proc: CertificateVerifyProc,
+  request: CertificateVerifyRequest,
+): Promise<unknown> {
+  return new Promise((resolve) => {
+    let answered = false;
+    const callback = (result: unknown) => {
+      // Electron's callback is a once-callback: later calls change nothing.
+      if (answered) return;
+      answered = true;
+      resolve(result);
+    };
+    try {
+      const returned: unknown = proc(request, callback);
+      // An async proc that throws rejects its promise instead.
+      if (isThenable(returned)) Promise.resolve(returned).catch(() => callback(REJECT));
+    } catch {
+      callback(REJECT);
+    }
+  });
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof value === "object" && value !== null &&
+    typeof (value as { then?: unknown }).then === "function";
+}
+
+function defaultVerdict(
+  hostname: string,
+  socket: TLSSocket,
+  peer: DetailedPeerCertificate,
+): DefaultVerdict {
+  const reason = authorizationReason(socket);
+  const chainError = reason === undefined || NAME_ERRORS.has(reason)
+    ? undefined
+    : CHAIN_ERRORS.get(reason) ?? "ERR_CERT_INVALID";
+  const nameError = checkServerIdentity(hostname, peer);
+  const codes = [
+    ...(chainError ? [chainError] : []),
+    ...(nameError ? ["ERR_CERT_COMMON_NAME_INVALID" as const] : []),
+  ].sort((a, b) => SEVERITY.indexOf(a) - SEVERITY.indexOf(b));
+  const code = codes[0];
+  if (code === undefined) return { error: undefined, chainVerified: true };
+  const cause = code === "ERR_CERT_COMMON_NAME_INVALID" ? nameError : socket.authorizationError;
+  return { error: new SessionError(code, { cause }), chainVerified: chainError === undefined };
+}
+
+function authorizationReason(socket: TLSSocket): string | undefined {
+  if (socket.authorized) return undefined;
+  // Typed as an Error, but Node, Deno and Bun all set the OpenSSL reason string.
+  const value: unknown = socket.authorizationError;
+  return typeof value === "string" ? value : "UNKNOWN";
+}
+
+function chainKey(certificate: Certificate): string {
+  const fingerprints = [];
+  for (let cert: Certificate | undefined = certificate; cert; cert = cert.issuerCert) {
+    fingerprints.push(cert.fingerprint);
+  }
+  return fingerprints.join(" ");
+}
+
+let knownRoots: ReadonlySet<string> | undefined;
+
+// Chromium's is_issued_by_known_root: the chain ends at one of the roots the TLS library ships
+// (tls.rootCertificates), not at a root added by the user or the session.
+function isKnownRoot(certificate: Certificate): boolean {
+  knownRoots ??= new Set(rootCertificates.map((pem) => chromiumFingerprint(pemToDer(pem))));
+  let root = certificate;
+  while (root.issuerCert) root = root.issuerCert;
+  return knownRoots.has(root.fingerprint);
+}
+
+function pemToDer(pem: string): Uint8Array {
+  return Buffer.from(pem.replace(/-----[^-]+-----|\s/g, ""), "base64");
+}

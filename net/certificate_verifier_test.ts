@@ -1,0 +1,349 @@
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import type { TLSSocket } from "node:tls";
+import type { CertificateVerifyRequest } from "../core/electron_types.ts";
+import { SessionError } from "../core/session_error.ts";
+import { makeTestCertificates } from "../tests/fixtures/tls_certs.ts";
+import { handshake, startTlsServer, type TestServer } from "../tests/fixtures/tls_servers.ts";
+import { CertificateVerifier } from "./certificate_verifier.ts";
+
+const certs = makeTestCertificates();
+
+function rejectsWith(promise: Promise<unknown>, code: string, errno: number): Promise<void> {
+  return assert.rejects(promise, (error: unknown) => {
+    assert.ok(SessionError.is(error), `expected a SessionError, got ${String(error)}`);
+    assert.equal(error.code, code);
+    assert.equal(error.errno, errno);
+    assert.equal(error.message, `net::${code}`);
+    return true;
+  });
+}
+
+describe("CertificateVerifier", () => {
+  const servers: Record<string, TestServer> = {};
+  const sockets: TLSSocket[] = [];
+
+  before(async () => {
+    servers.good = await startTlsServer(certs.server);
+    servers.chain = await startTlsServer({
+      key: certs.server.key,
+      cert: certs.server.cert + certs.ca.cert,
+    });
+    servers.expired = await startTlsServer(certs.expired);
+    servers.wrongHost = await startTlsServer(certs.wrongHost);
+    servers.selfSigned = await startTlsServer(certs.selfSigned);
+  });
+
+  after(async () => {
+    for (const socket of sockets) socket.destroy();
+    await Promise.all(Object.values(servers).map((server) => server.close()));
+  });
+
+  async function connect(name: string, trustCa = true): Promise<TLSSocket> {
+    const socket = await handshake(
+      servers[name]!.port,
+      "localhost",
+      trustCa ? [certs.ca.cert] : undefined,
+    );
+    sockets.push(socket);
+    return socket;
+  }
+
+  describe("default verification", () => {
+    it("accepts a certificate from a trusted CA for its host name and IP", async () => {
+      const verifier = new CertificateVerifier();
+      const socket = await connect("good");
+      await verifier.verify("localhost", socket);
+      await verifier.verify("127.0.0.1", socket);
+    });
+
+    it("rejects an unknown issuer with ERR_CERT_AUTHORITY_INVALID", async () => {
+      const verifier = new CertificateVerifier();
+      await rejectsWith(
+        verifier.verify("localhost", await connect("good", false)),
+        "ERR_CERT_AUTHORITY_INVALID",
+        -202,
+      );
+    });
+
+    it("rejects a self-signed certificate with ERR_CERT_AUTHORITY_INVALID", async () => {
+      await rejectsWith(
+        new CertificateVerifier().verify("localhost", await connect("selfSigned", false)),
+        "ERR_CERT_AUTHORITY_INVALID",
+        -202,
+      );
+    });
+
+    it("rejects a certificate for another host with ERR_CERT_COMMON_NAME_INVALID", async () => {
+      const verifier = new CertificateVerifier();
+      await rejectsWith(
+        verifier.verify("localhost", await connect("wrongHost")),
+        "ERR_CERT_COMMON_NAME_INVALID",
+        -200,
+      );
+      await rejectsWith(
+        verifier.verify("other.example", await connect("good")),
+        "ERR_CERT_COMMON_NAME_INVALID",
+        -200,
+      );
+    });
+
+    it("rejects an expired certificate with ERR_CERT_DATE_INVALID", async () => {
+      await rejectsWith(
+        new CertificateVerifier().verify("localhost", await connect("expired")),
+        "ERR_CERT_DATE_INVALID",
+        -201,
+      );
+    });
+
+    it("reports the most serious of several errors, in Chromium's order", async () => {
+      const verifier = new CertificateVerifier();
+      // Unknown issuer outranks a wrong name; a wrong name outranks a bad date.
+      await rejectsWith(
+        verifier.verify("other.example", await connect("good", false)),
+        "ERR_CERT_AUTHORITY_INVALID",
+        -202,
+      );
+      await rejectsWith(
+        verifier.verify("other.example", await connect("expired")),
+        "ERR_CERT_COMMON_NAME_INVALID",
+        -200,
+      );
+    });
+  });
+
+  describe("verify proc", () => {
+    it("accepts a bad certificate when the proc answers 0", async () => {
+      const verifier = new CertificateVerifier();
+      verifier.setProc((_request, callback) => callback(0));
+      await verifier.verify("localhost", await connect("selfSigned", false));
+      await verifier.verify("localhost", await connect("expired"));
+    });
+
+    it("rejects a good certificate with ERR_FAILED when the proc answers -2", async () => {
+      const verifier = new CertificateVerifier();
+      verifier.setProc((_request, callback) => callback(-2));
+      await rejectsWith(verifier.verify("localhost", await connect("good")), "ERR_FAILED", -2);
+    });
+
+    it("keeps the default verdict when the proc answers -3", async () => {
+      const verifier = new CertificateVerifier();
+      verifier.setProc((_request, callback) => callback(-3));
+      await verifier.verify("localhost", await connect("good"));
+      await rejectsWith(
+        verifier.verify("localhost", await connect("expired")),
+        "ERR_CERT_DATE_INVALID",
+        -201,
+      );
+    });
+
+    it("rejects with the net error the proc answers, ERR_FAILED for anything else", async () => {
+      const socket = await connect("good");
+      const cases: [unknown, string, number][] = [
+        [-202, "ERR_CERT_AUTHORITY_INVALID", -202],
+        [-106, "ERR_INTERNET_DISCONNECTED", -106],
+        [-9999, "ERR_FAILED", -2],
+        [1, "ERR_FAILED", -2],
+        [-1.5, "ERR_FAILED", -2],
+        ["0", "ERR_FAILED", -2],
+        [undefined, "ERR_FAILED", -2],
+      ];
+      for (const [answer, code, errno] of cases) {
+        const verifier = new CertificateVerifier();
+        verifier.setProc((_request, callback) => (callback as (value: unknown) => void)(answer));
+        await rejectsWith(verifier.verify("localhost", socket), code, errno);
+      }
+    });
+
+    it("passes Electron's request for a certificate the default verifier rejects", async () => {
+      const verifier = new CertificateVerifier();
+      const requests: CertificateVerifyRequest[] = [];
+      verifier.setProc((request, callback) => {
+        requests.push(request);
+        callback(0);
+      });
+      await verifier.verify("localhost", await connect("good", false));
+      const [request] = requests;
+      assert.ok(request);
+      assert.deepEqual(Object.keys(request), [
+        "hostname",
+        "certificate",
+        "validatedCertificate",
+        "isIssuedByKnownRoot",
+        "verificationResult",
+        "errorCode",
+      ]);
+      assert.equal(request.hostname, "localhost");
+      assert.equal(request.certificate.subjectName, "localhost");
+      assert.equal(request.certificate.issuerName, "ses test CA");
+      assert.match(request.certificate.fingerprint, /^sha256\/[A-Za-z0-9+/]{43}=$/);
+      assert.equal(request.validatedCertificate.fingerprint, request.certificate.fingerprint);
+      assert.equal(request.isIssuedByKnownRoot, false);
+      assert.equal(request.verificationResult, "net::ERR_CERT_AUTHORITY_INVALID");
+      assert.equal(request.errorCode, -202);
+    });
+
+    it("passes net::OK for a good certificate, not issued by a known root", async () => {
+      const verifier = new CertificateVerifier();
+      const requests: CertificateVerifyRequest[] = [];
+      verifier.setProc((request, callback) => {
+        requests.push(request);
+        callback(-3);
+      });
+      await verifier.verify("localhost", await connect("chain"));
+      const [request] = requests;
+      assert.ok(request);
+      assert.equal(request.verificationResult, "net::OK");
+      assert.equal(request.errorCode, 0);
+      // Trusted, but through a root the session added: Chromium says not a known root.
+      assert.equal(request.isIssuedByKnownRoot, false);
+      assert.equal(request.certificate.issuerCert?.subjectName, "ses test CA");
+    });
+
+    it("waits for a callback called later", async () => {
+      const verifier = new CertificateVerifier();
+      verifier.setProc((_request, callback) => {
+        setTimeout(() => callback(-2), 5);
+      });
+      await rejectsWith(verifier.verify("localhost", await connect("good")), "ERR_FAILED", -2);
+    });
+
+    it("rejects with ERR_FAILED when the proc throws or its promise rejects", async () => {
+      const socket = await connect("good");
+      const throwing = new CertificateVerifier();
+      throwing.setProc(() => {
+        throw new Error("proc bug");
+      });
+      await rejectsWith(throwing.verify("localhost", socket), "ERR_FAILED", -2);
+      const asyncThrowing = new CertificateVerifier();
+      asyncThrowing.setProc(async () => {
+        await Promise.resolve();
+        throw new Error("async proc bug");
+      });
+      await rejectsWith(asyncThrowing.verify("localhost", socket), "ERR_FAILED", -2);
+    });
+
+    it("ignores a second call of the callback and a throw after the first", async () => {
+      const socket = await connect("selfSigned", false);
+      const twice = new CertificateVerifier();
+      twice.setProc((_request, callback) => {
+        callback(0);
+        callback(-2);
+      });
+      await twice.verify("localhost", socket);
+      const throwsAfter = new CertificateVerifier();
+      throwsAfter.setProc((_request, callback) => {
+        callback(0);
+        throw new Error("after the answer");
+      });
+      await throwsAfter.verify("localhost", socket);
+    });
+
+    it("goes back to the default verifier after setProc(null)", async () => {
+      const verifier = new CertificateVerifier();
+      verifier.setProc((_request, callback) => callback(0));
+      const socket = await connect("expired");
+      await verifier.verify("localhost", socket);
+      verifier.setProc(null);
+      await rejectsWith(verifier.verify("localhost", socket), "ERR_CERT_DATE_INVALID", -201);
+    });
+
+    it("takes only a function or null, with Electron's message", () => {
+      const verifier = new CertificateVerifier();
+      for (const value of ["proc", undefined, 0, {}]) {
+        assert.throws(
+          () => verifier.setProc(value as unknown as null),
+          { name: "TypeError", message: "Must pass null or function" },
+        );
+      }
+    });
+  });
+
+  describe("verdict cache", () => {
+    it("asks the proc once per host and certificate", async () => {
+      const verifier = new CertificateVerifier();
+      let calls = 0;
+      const proc = (_request: CertificateVerifyRequest, callback: (result: number) => void) => {
+        calls++;
+        callback(0);
+      };
+      verifier.setProc(proc);
+      await verifier.verify("localhost", await connect("good"));
+      await verifier.verify("localhost", await connect("good"));
+      assert.equal(calls, 1);
+      await verifier.verify("127.0.0.1", await connect("good"));
+      assert.equal(calls, 2, "another host name is another verification");
+      verifier.setProc(proc);
+      await verifier.verify("localhost", await connect("good"));
+      assert.equal(calls, 3, "setProc forgets the cached verdicts");
+      verifier.clearCache();
+      await verifier.verify("localhost", await connect("good"));
+      assert.equal(calls, 4, "clearCache forgets them too");
+    });
+
+    it("caches rejections as well", async () => {
+      const verifier = new CertificateVerifier();
+      let calls = 0;
+      verifier.setProc((_request, callback) => {
+        calls++;
+        callback(-2);
+      });
+      const socket = await connect("good");
+      await rejectsWith(verifier.verify("localhost", socket), "ERR_FAILED", -2);
+      await rejectsWith(verifier.verify("localhost", socket), "ERR_FAILED", -2);
+      assert.equal(calls, 1);
+    });
+
+    it("shares one proc call between verifications in flight", async () => {
+      const verifier = new CertificateVerifier();
+      let calls = 0;
+      verifier.setProc((_request, callback) => {
+        calls++;
+        setTimeout(() => callback(0), 5);
+      });
+      const [a, b] = [await connect("good"), await connect("good")];
+      await Promise.all([verifier.verify("localhost", a), verifier.verify("localhost", b)]);
+      assert.equal(calls, 1);
+    });
+
+    it("keeps the 256 most recently used verdicts", async () => {
+      const verifier = new CertificateVerifier();
+      const asked: string[] = [];
+      verifier.setProc((request, callback) => {
+        asked.push(request.hostname);
+        callback(0);
+      });
+      const socket = await connect("good");
+      for (let i = 0; i <= 256; i++) await verifier.verify(`h${i}.test`, socket);
+      assert.equal(asked.length, 257);
+      await verifier.verify("h256.test", socket);
+      assert.equal(asked.length, 257, "a recent verdict is kept");
+      await verifier.verify("h0.test", socket);
+      assert.equal(asked.length, 258, "the oldest verdict was dropped");
+    });
+
+    it("keeps sessions apart: each verifier has its own proc and cache", async () => {
+      const first = new CertificateVerifier();
+      const second = new CertificateVerifier();
+      const third = new CertificateVerifier();
+      let firstCalls = 0;
+      let secondCalls = 0;
+      first.setProc((_request, callback) => {
+        firstCalls++;
+        callback(-2);
+      });
+      second.setProc((_request, callback) => {
+        secondCalls++;
+        callback(0);
+      });
+      const socket = await connect("selfSigned", false);
+      await rejectsWith(first.verify("localhost", socket), "ERR_FAILED", -2);
+      await second.verify("localhost", socket);
+      await rejectsWith(third.verify("localhost", socket), "ERR_CERT_AUTHORITY_INVALID", -202);
+      assert.deepEqual([firstCalls, secondCalls], [1, 1]);
+      first.clearCache();
+      await second.verify("localhost", socket);
+      assert.equal(secondCalls, 1, "clearing one session's cache leaves the other's");
+    });
+  });
+});

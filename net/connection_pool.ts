@@ -1,0 +1,305 @@
+/**
+ * Keep-alive sockets grouped by (origin, proxy chain, TLS policy), with Chromium's limit of
+ * six per group, a global bound and an idle timeout.
+ *
+ * @module
+ */
+
+import type { Duplex } from "node:stream";
+import { SessionError } from "../core/session_error.ts";
+
+/** Opens a new connected socket for a group. */
+export type SocketFactory = (signal?: AbortSignal) => Promise<Duplex>;
+
+/** Options for {@linkcode ConnectionPool}. */
+export interface ConnectionPoolOptions {
+  /** Sockets per group, idle or busy; default 6 as in Chromium. */
+  maxSocketsPerGroup?: number;
+  /** Sockets in all groups; default 256 as in Chromium. */
+  maxSockets?: number;
+  /** How long an idle socket is kept, in milliseconds; default 60 000. */
+  idleTimeoutMs?: number;
+}
+
+/** A socket on loan from the pool for one exchange. */
+export interface Lease {
+  /** The connected socket. */
+  readonly socket: Duplex;
+  /** Whether the socket served an earlier exchange (a failure on it may be retried). */
+  readonly reused: boolean;
+  /** Returns the socket: kept idle when `reusable`, destroyed otherwise. Idempotent. */
+  release(reusable: boolean): void;
+}
+
+interface IdleSocket {
+  socket: Duplex;
+  timer: ReturnType<typeof setTimeout>;
+  onGone: () => void;
+}
+
+interface Waiter {
+  resolve: () => void;
+}
+
+interface Group {
+  idle: IdleSocket[];
+  busy: Set<Duplex>;
+  connecting: number;
+  waiters: Waiter[];
+}
+
+/**
+ * A pool of keep-alive sockets. `acquire` hands out the most recently used idle socket of a
+ * group or opens a new one within the limits, queueing callers beyond them.
+ *
+ * @example
+ * ```ts ignore
+ * import { connect } from "node:net";
+ * import { ConnectionPool } from "./connection_pool.ts";
+ * const pool = new ConnectionPool();
+ * const lease = await pool.acquire("http://127.0.0.1:8080", () =>
+ *   new Promise((resolve) => { const s = connect(8080, "127.0.0.1", () => resolve(s)); }));
+ * lease.release(true); // kept for the next request to that origin
+ * pool.closeAll();
+ * ```
+ */
+export class ConnectionPool {
+  #groups = new Map<string, Group>();
+  #maxPerGroup: number;
+  #maxSockets: number;
+  #idleTimeoutMs: number;
+  #total = 0;
+
+  /**
+   * Creates an empty pool.
+   *
+   * @param options Limits and idle timeout.
+   */
+  constructor(options: ConnectionPoolOptions = {}) {
+    const { maxSocketsPerGroup = 6, maxSockets = 256, idleTimeoutMs = 60_000 } = options;
+    this.#maxPerGroup = maxSocketsPerGroup;
+    this.#maxSockets = maxSockets;
+    this.#idleTimeoutMs = idleTimeoutMs;
+  }
+
+  /** Sockets open in all groups, idle, busy or connecting. */
+  get size(): number {
+    return this.#total;
+  }
+
+  /**
+   * Counts a group's idle sockets.
+   *
+   * @param key The group key.
+   * @returns How many sockets wait idle in it.
+   */
+  idleCount(key: string): number {
+    return this.#groups.get(key)?.idle.length ?? 0;
+  }
+
+  /**
+   * Lends a socket of group `key`, reusing an idle one or opening one with `open`.
+   *
+   * @param key The group key: origin, proxy chain and TLS policy.
+   * @param open Opens a new socket when the group has none idle.
+   * @param signal Gives up waiting or connecting.
+   * @returns The lease; call `release` when the exchange ends.
+   */
+  async acquire(key: string, open: SocketFactory, signal?: AbortSignal): Promise<Lease> {
+    const group = this.#group(key);
+    for (;;) {
+      signal?.throwIfAborted();
+      const idle = this.#takeIdle(group);
+      if (idle) return this.#lease(key, group, idle, true);
+      if (this.#groupSize(group) < this.#maxPerGroup && this.#makeRoom()) {
+        return this.#lease(key, group, await this.#open(group, open, signal), false);
+      }
+      await this.#wait(group, signal);
+    }
+  }
+
+  /**
+   * Opens idle sockets so that group `key` has at least `count` (never above the group
+   * limit), as Chromium's preconnect does.
+   *
+   * @param key The group key.
+   * @param open Opens one socket.
+   * @param count How many sockets the group should have ready.
+   * @returns How many sockets were opened.
+   */
+  async preconnect(key: string, open: SocketFactory, count: number): Promise<number> {
+    const group = this.#group(key);
+    const wanted = Math.min(count, this.#maxPerGroup) - this.#groupSize(group);
+    const opened = [];
+    for (let i = 0; i < wanted && this.#makeRoom(); i++) opened.push(this.#open(group, open));
+    let ready = 0;
+    for (const result of await Promise.allSettled(opened)) {
+      if (result.status === "fulfilled") {
+        this.#keepIdle(key, group, result.value);
+        ready++;
+      }
+    }
+    this.#wake(group);
+    return ready;
+  }
+
+  /** Closes the idle sockets of every group; busy ones finish their exchange first. */
+  closeIdle(): void {
+    for (const [key, group] of this.#groups) {
+      for (const idle of group.idle.splice(0)) this.#dropIdle(idle);
+      this.#forgetIfEmpty(key, group);
+    }
+  }
+
+  /**
+   * Closes every socket: idle ones at once, busy ones by failing their exchange with
+   * `net::ERR_ABORTED` (Electron's `closeAllConnections`).
+   */
+  closeAll(): void {
+    this.closeIdle();
+    for (const [key, group] of this.#groups) {
+      for (const socket of group.busy) {
+        socket.destroy(new SessionError("ERR_ABORTED"));
+        this.#total--;
+      }
+      group.busy.clear();
+      this.#wake(group);
+      this.#forgetIfEmpty(key, group);
+    }
+  }
+
+  #group(key: string): Group {
+    let group = this.#groups.get(key);
+    if (!group) {
+      group = { idle: [], busy: new Set(), connecting: 0, waiters: [] };
+      this.#groups.set(key, group);
+    }
+    return group;
+  }
+
+  #groupSize(group: Group): number {
+    return group.idle.length + group.busy.size + group.connecting;
+  }
+
+  /** Frees a global slot by closing the oldest idle socket of any group when at the bound. */
+  #makeRoom(): boolean {
+    if (this.#total < this.#maxSockets) return true;
+    for (const [key, group] of this.#groups) {
+      const oldest = group.idle.shift();
+      if (oldest) {
+        this.#dropIdle(oldest);
+        this.#forgetIfEmpty(key, group);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  async #open(group: Group, open: SocketFactory, signal?: AbortSignal): Promise<Duplex> {
+    group.connecting++;
+    this.#total++;
+    try {
+      return await open(signal);
+    } catch (error) {
+      this.#total--;
+      throw error;
+    } finally {
+      group.connecting--;
+    }
+  }
+
+  #takeIdle(group: Group): Duplex | undefined {
+    // Most recently used first: it is the least likely to have been closed by the server.
+    for (let idle = group.idle.pop(); idle; idle = group.idle.pop()) {
+      clearTimeout(idle.timer);
+      idle.socket.off("close", idle.onGone).off("error", idle.onGone).off("data", idle.onGone);
+      if (!idle.socket.destroyed && idle.socket.writable) return idle.socket;
+      idle.socket.destroy();
+      this.#total--;
+    }
+    return undefined;
+  }
+
+  #lease(key: string, group: Group, socket: Duplex, reused: boolean): Lease {
+    group.busy.add(socket);
+    let released = false;
+    return {
+      socket,
+      reused,
+      release: (reusable) => {
+        if (released) return;
+        released = true;
+        if (!group.busy.delete(socket)) return; // closeAll already destroyed it
+        if (reusable && !socket.destroyed && socket.writable) this.#keepIdle(key, group, socket);
+        else {
+          socket.destroy();
+          this.#total--;
+        }
+        this.#wake(group);
+        this.#forgetIfEmpty(key, group);
+      },
+    };
+  }
+
+  #keepIdle(key: string, group: Group, socket: Duplex): void {
+    const idle: IdleSocket = {
+      socket,
+      timer: setTimeout(() => onGone(), this.#idleTimeoutMs),
+      onGone: () => onGone(),
+    };
+    // An idle socket that closes, errors or receives bytes nobody asked for is useless.
+    const onGone = () => {
+      const index = group.idle.indexOf(idle);
+      if (index === -1) return;
+      group.idle.splice(index, 1);
+      this.#dropIdle(idle);
+      this.#forgetIfEmpty(key, group);
+    };
+    socket.on("close", idle.onGone).on("error", idle.onGone).on("data", idle.onGone);
+    group.idle.push(idle);
+  }
+
+  #dropIdle(idle: IdleSocket): void {
+    clearTimeout(idle.timer);
+    idle.socket.off("close", idle.onGone).off("data", idle.onGone);
+    // Keep swallowing errors: destroy may still emit one after we stop listening.
+    idle.socket.on("error", () => {});
+    idle.socket.destroy();
+    this.#total--;
+  }
+
+  #wait(group: Group, signal?: AbortSignal): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const waiter: Waiter = {
+        resolve: () => {
+          signal?.removeEventListener("abort", onAbort);
+          resolve();
+        },
+      };
+      const onAbort = () => {
+        group.waiters.splice(group.waiters.indexOf(waiter), 1);
+        reject(new SessionError("ERR_ABORTED"));
+      };
+      signal?.addEventListener("abort", onAbort, { once: true });
+      group.waiters.push(waiter);
+    });
+  }
+
+  /** Lets one waiter retry: of this group, or else of any group waiting for a global slot. */
+  #wake(group: Group): void {
+    if (group.waiters.length > 0) {
+      group.waiters.shift()?.resolve();
+      return;
+    }
+    for (const other of this.#groups.values()) {
+      if (other.waiters.length > 0) {
+        other.waiters.shift()?.resolve();
+        return;
+      }
+    }
+  }
+
+  #forgetIfEmpty(key: string, group: Group): void {
+    if (this.#groupSize(group) === 0 && group.waiters.length === 0) this.#groups.delete(key);
+  }
+}

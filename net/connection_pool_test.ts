@@ -1,0 +1,159 @@
+import { afterEach, beforeEach, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { connect, createServer, type Server, type Socket } from "node:net";
+import type { Duplex } from "node:stream";
+import { SessionError } from "../core/session_error.ts";
+import { ConnectionPool } from "./connection_pool.ts";
+
+let server: Server;
+let port: number;
+const serverSockets = new Set<Socket>();
+
+beforeEach(async () => {
+  server = createServer((socket) => {
+    serverSockets.add(socket);
+    socket.on("close", () => serverSockets.delete(socket));
+    socket.on("error", () => {});
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  port = (server.address() as { port: number }).port;
+});
+
+afterEach(async () => {
+  for (const socket of serverSockets) socket.destroy();
+  await new Promise((resolve) => server.close(resolve));
+});
+
+function open(): Promise<Duplex> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, "127.0.0.1", () => resolve(socket));
+    socket.once("error", reject);
+  });
+}
+
+async function settle(): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, 20));
+}
+
+describe("ConnectionPool", () => {
+  it("reuses a released socket and counts it as reused", async () => {
+    const pool = new ConnectionPool();
+    const first = await pool.acquire("a", open);
+    assert.equal(first.reused, false);
+    first.release(true);
+    assert.equal(pool.idleCount("a"), 1);
+    const second = await pool.acquire("a", open);
+    assert.equal(second.socket, first.socket);
+    assert.equal(second.reused, true);
+    second.release(false);
+    assert.equal(pool.size, 0);
+    assert.ok(second.socket.destroyed);
+  });
+
+  it("keeps groups apart", async () => {
+    const pool = new ConnectionPool();
+    const a = await pool.acquire("a", open);
+    a.release(true);
+    const b = await pool.acquire("b", open);
+    assert.notEqual(b.socket, a.socket);
+    b.release(true);
+    assert.equal(pool.size, 2);
+    pool.closeAll();
+    assert.equal(pool.size, 0);
+  });
+
+  it("holds at most six sockets per group and queues the rest", async () => {
+    const pool = new ConnectionPool();
+    const leases = await Promise.all(Array.from({ length: 6 }, () => pool.acquire("a", open)));
+    let seventhSettled = false;
+    const seventh = pool.acquire("a", open).then((lease) => {
+      seventhSettled = true;
+      return lease;
+    });
+    await settle();
+    assert.equal(seventhSettled, false);
+    assert.equal(pool.size, 6);
+    leases[0]!.release(true);
+    const lease = await seventh;
+    assert.equal(lease.socket, leases[0]!.socket);
+    for (const other of leases.slice(1)) other.release(true);
+    lease.release(true);
+    assert.equal(pool.size, 6);
+    pool.closeAll();
+  });
+
+  it("respects the global bound by closing idle sockets of other groups", async () => {
+    const pool = new ConnectionPool({ maxSockets: 2 });
+    (await pool.acquire("a", open)).release(true);
+    (await pool.acquire("b", open)).release(true);
+    const c = await pool.acquire("c", open);
+    assert.equal(pool.size, 2);
+    assert.equal(pool.idleCount("a"), 0);
+    assert.equal(pool.idleCount("b"), 1);
+    c.release(false);
+    pool.closeAll();
+  });
+
+  it("drops an idle socket the server closes", async () => {
+    const pool = new ConnectionPool();
+    (await pool.acquire("a", open)).release(true);
+    await settle();
+    for (const socket of serverSockets) socket.end();
+    await settle();
+    assert.equal(pool.idleCount("a"), 0);
+    assert.equal(pool.size, 0);
+  });
+
+  it("closes idle sockets after the idle timeout", async () => {
+    const pool = new ConnectionPool({ idleTimeoutMs: 30 });
+    (await pool.acquire("a", open)).release(true);
+    assert.equal(pool.size, 1);
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    assert.equal(pool.size, 0);
+  });
+
+  it("closeAll fails in-flight exchanges with ERR_ABORTED", async () => {
+    const pool = new ConnectionPool();
+    const lease = await pool.acquire("a", open);
+    const failed = new Promise<unknown>((resolve) => lease.socket.once("error", resolve));
+    pool.closeAll();
+    const error = await failed;
+    assert.ok(SessionError.is(error));
+    assert.equal(error.code, "ERR_ABORTED");
+    lease.release(true);
+    assert.equal(pool.size, 0);
+  });
+
+  it("preconnect opens idle sockets up to the count and the group limit", async () => {
+    const pool = new ConnectionPool();
+    assert.equal(await pool.preconnect("a", open, 3), 3);
+    assert.equal(pool.idleCount("a"), 3);
+    assert.equal(await pool.preconnect("a", open, 2), 0);
+    assert.equal(await pool.preconnect("a", open, 10), 3);
+    assert.equal(pool.idleCount("a"), 6);
+    await settle();
+    assert.equal(serverSockets.size, 6);
+    pool.closeAll();
+  });
+
+  it("a failed open frees its slot and rejects", async () => {
+    const pool = new ConnectionPool();
+    await assert.rejects(
+      pool.acquire("a", () => Promise.reject(new SessionError("ERR_CONNECTION_REFUSED"))),
+      { code: "ERR_CONNECTION_REFUSED" },
+    );
+    assert.equal(pool.size, 0);
+  });
+
+  it("an aborted waiter leaves the queue", async () => {
+    const pool = new ConnectionPool({ maxSocketsPerGroup: 1 });
+    const lease = await pool.acquire("a", open);
+    const controller = new AbortController();
+    const waiting = pool.acquire("a", open, controller.signal);
+    controller.abort();
+    await assert.rejects(waiting, { code: "ERR_ABORTED" });
+    lease.release(true);
+    assert.equal(pool.idleCount("a"), 1);
+    pool.closeAll();
+  });
+});

@@ -1,0 +1,82 @@
+/**
+ * The front door of the pipeline: turns `fetch(input, init)` arguments into a bodiless
+ * `Request` (the head) plus the upload, assigns the request id and runs the pipeline.
+ *
+ * @module
+ */
+
+import type { FetchLike, RequestContext } from "../core/middleware.ts";
+
+/** The signature of `ses.fetch`, the runtime's `fetch` without its extras. */
+export type SessionFetch = (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
+
+/** Options for {@linkcode createFetchEntry}. */
+export interface FetchEntryOptions {
+  /** Electron's resource type for these requests; default `other`. */
+  resourceType?: string;
+  /** Makes request ids; the session shares one counter across its doors. */
+  nextId: () => number;
+}
+
+/**
+ * Wraps a pipeline in the WHATWG `fetch` signature.
+ *
+ * A byte body (string, `Uint8Array`, `Blob`, `FormData`, `URLSearchParams`) is read once so
+ * it can be resent after a 307/308 redirect or on a stale keep-alive socket; a
+ * `ReadableStream` body (or a `Request` input with a body) streams once, with backpressure.
+ *
+ * @param pipeline The composed stages and transport.
+ * @param options Resource type and id source.
+ * @returns A function with `fetch`'s signature.
+ *
+ * @example
+ * ```ts
+ * import { createFetchEntry } from "./fetch_entry.ts";
+ * let id = 0;
+ * const fetchLike = createFetchEntry(
+ *   (request, context) => Promise.resolve(new Response(`${request.method} ${context.id}`)),
+ *   { nextId: () => ++id },
+ * );
+ * console.log(await (await fetchLike("http://a.test/")).text()); // GET 1
+ * ```
+ */
+export function createFetchEntry(pipeline: FetchLike, options: FetchEntryOptions): SessionFetch {
+  const { resourceType = "other", nextId } = options;
+  return async (input, init) => {
+    const streamed = init?.body instanceof ReadableStream ||
+      (input instanceof Request && input.body !== null && init?.body === undefined);
+    const withDuplex = init?.body instanceof ReadableStream && !("duplex" in init)
+      ? { ...init, duplex: "half" }
+      : init;
+    const full = new Request(input, withDuplex);
+    let body: RequestContext["body"] = null;
+    let headers = full.headers;
+    if (full.body !== null && streamed) body = full.body;
+    else if (full.body !== null) {
+      // Bun leaves the body's implied Content-Type (text/plain, form types) off
+      // `Request.headers` until it sends; the Blob knows it in both runtimes.
+      const blob = await full.blob();
+      if (blob.type !== "" && !headers.has("content-type")) {
+        headers = new Headers(headers);
+        headers.set("content-type", blob.type);
+      }
+      body = new Uint8Array(await blob.arrayBuffer());
+    }
+    // The head must not carry the body: stages rebuild Requests freely, and the upload
+    // travels in the context instead.
+    const head = body === null ? full : new Request(full.url, {
+      method: full.method,
+      headers,
+      signal: full.signal,
+      redirect: full.redirect,
+    });
+    const context: RequestContext = {
+      id: nextId(),
+      startTime: Date.now(),
+      resourceType,
+      urlChain: [full.url],
+      body,
+    };
+    return await pipeline(head, context);
+  };
+}

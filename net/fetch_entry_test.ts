@@ -1,0 +1,73 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import type { RequestContext } from "../core/middleware.ts";
+import { createFetchEntry } from "./fetch_entry.ts";
+
+function entry() {
+  const calls: { request: Request; context: RequestContext }[] = [];
+  let id = 0;
+  const fetchLike = createFetchEntry((request, context) => {
+    calls.push({ request, context });
+    return Promise.resolve(new Response("ok"));
+  }, { nextId: () => ++id });
+  return { fetchLike, calls };
+}
+
+describe("createFetchEntry", () => {
+  it("assigns increasing ids and starts the URL chain", async () => {
+    const { fetchLike, calls } = entry();
+    await fetchLike("http://a.test/one");
+    await fetchLike(new URL("http://a.test/two"));
+    assert.deepEqual(calls.map((call) => call.context.id), [1, 2]);
+    assert.deepEqual(calls[1]!.context.urlChain, ["http://a.test/two"]);
+    assert.equal(calls[0]!.context.resourceType, "other");
+    assert.equal(calls[0]!.context.body, null);
+  });
+
+  it("reads byte bodies once into the context, with the content type header", async () => {
+    const { fetchLike, calls } = entry();
+    await fetchLike("http://a.test/", { method: "POST", body: "text body" });
+    await fetchLike("http://a.test/", { method: "POST", body: new URLSearchParams({ a: "1" }) });
+    const [text, form] = calls;
+    assert.deepEqual(text!.context.body, new TextEncoder().encode("text body"));
+    assert.equal(text!.request.body, null);
+    assert.equal(
+      text!.request.headers.get("content-type")?.toLowerCase(),
+      "text/plain;charset=utf-8",
+    );
+    assert.equal(new TextDecoder().decode(form!.context.body as Uint8Array), "a=1");
+  });
+
+  it("passes a stream body through unread", async () => {
+    const { fetchLike, calls } = entry();
+    const stream = new Blob(["streamed"]).stream();
+    await fetchLike("http://a.test/", { method: "PUT", body: stream });
+    const body = calls[0]!.context.body;
+    assert.ok(body instanceof ReadableStream);
+    assert.equal(await new Response(body).text(), "streamed");
+  });
+
+  it("keeps method, headers, signal and redirect mode of a Request input", async () => {
+    const { fetchLike, calls } = entry();
+    const controller = new AbortController();
+    await fetchLike(
+      new Request("http://a.test/", {
+        method: "DELETE",
+        headers: { "x-a": "1" },
+        signal: controller.signal,
+        redirect: "manual",
+      }),
+    );
+    const { request } = calls[0]!;
+    assert.equal(request.method, "DELETE");
+    assert.equal(request.headers.get("x-a"), "1");
+    assert.equal(request.redirect, "manual");
+    controller.abort();
+    assert.equal(request.signal.aborted, true);
+  });
+
+  it("rejects what fetch rejects", async () => {
+    const { fetchLike } = entry();
+    await assert.rejects(fetchLike("not a url"), TypeError);
+  });
+});

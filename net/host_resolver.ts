@@ -1,0 +1,281 @@
+/**
+ * The session's host resolver cache: hostnames to addresses, with Chromium's cache lifetime,
+ * shared in-flight look-ups and the loopback shortcut for `localhost`.
+ *
+ * @module
+ */
+
+import { lookup as dnsLookup } from "node:dns/promises";
+import { isIP } from "node:net";
+import { SessionError } from "../core/session_error.ts";
+
+/** One address a hostname resolves to. */
+export interface ResolvedAddress {
+  /** The IP address, such as `"127.0.0.1"` or `"::1"`. */
+  readonly address: string;
+  /** The address family. */
+  readonly family: 4 | 6;
+}
+
+/** Looks a hostname up; rejects or resolves `[]` when it has no addresses. */
+export type HostLookup = (hostname: string) => Promise<ResolvedAddress[]>;
+
+/** Options for {@linkcode HostResolver}. */
+export interface HostResolverOptions {
+  /** How long a result is kept, in ms. Defaults to 60 000, Chromium's for system look-ups. */
+  ttlMs?: number;
+  /** How many hostnames are kept; the oldest goes first. Defaults to 1000, as in Chromium. */
+  maxEntries?: number;
+  /** The look-up to cache. Defaults to `node:dns` `lookup` (the system resolver, hosts file). */
+  lookup?: HostLookup;
+  /** The clock, in ms. Defaults to `performance.now`. */
+  now?: () => number;
+}
+
+interface CacheEntry {
+  readonly addresses: readonly ResolvedAddress[];
+  readonly expires: number;
+}
+
+// IPv4 first: local servers most often listen on 127.0.0.1 only, so trying it first saves a
+// refused connection to ::1.
+const LOOPBACK: readonly ResolvedAddress[] = Object.freeze([
+  Object.freeze({ address: "127.0.0.1", family: 4 }),
+  Object.freeze({ address: "::1", family: 6 }),
+]);
+
+/**
+ * Resolves hostnames for the transport and remembers the answers, like Chromium's host cache;
+ * `clear()` is Electron's `ses.clearHostResolverCache()`.
+ *
+ * - IP literals (IPv6 with or without brackets) resolve at once, without a look-up or a cache
+ *   entry.
+ * - `localhost`, `*.localhost` (and the same with a trailing dot) resolve to 127.0.0.1 and ::1
+ *   without asking DNS, as Chromium does.
+ * - Concurrent look-ups of one hostname share one query. Names are compared in lower case.
+ * - Failures reject with `net::ERR_NAME_NOT_RESOLVED` and are not cached: Chromium keeps
+ *   failed system look-ups for 0 s, so the next request asks again.
+ * - A look-up that was in flight when `clear()` ran still answers its callers but is not
+ *   cached, so nothing from before `clear()` outlives it.
+ *
+ * @example Resolve with a stand-in for DNS
+ * ```ts
+ * import { HostResolver } from "./host_resolver.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const resolver = new HostResolver({
+ *   lookup: () => Promise.resolve([{ address: "192.0.2.7", family: 4 }]),
+ * });
+ * assert.deepEqual(await resolver.resolve("Example.test"), [{ address: "192.0.2.7", family: 4 }]);
+ * await resolver.resolve("example.test");
+ * assert.equal(resolver.lookups, 1);
+ * assert.deepEqual(await resolver.resolve("[::1]"), [{ address: "::1", family: 6 }]);
+ * ```
+ */
+export class HostResolver {
+  #ttlMs: number;
+  #maxEntries: number;
+  #lookup: HostLookup;
+  #now: () => number;
+  #cache = new Map<string, CacheEntry>();
+  #inFlight = new Map<string, Promise<readonly ResolvedAddress[]>>();
+  // Bumped by clear(), so that look-ups started before it do not refill the cache.
+  #generation = 0;
+  #lookups = 0;
+
+  /**
+   * Creates an empty resolver.
+   *
+   * @param options The cache lifetime and size, the look-up and the clock.
+   * @throws {RangeError} When `ttlMs` is negative or not finite, or `maxEntries` is not a
+   * positive integer.
+   */
+  constructor(options: HostResolverOptions = {}) {
+    const {
+      ttlMs = 60_000,
+      maxEntries = 1000,
+      lookup = systemLookup,
+      now = performance.now.bind(performance),
+    } = options;
+    if (!Number.isFinite(ttlMs) || ttlMs < 0) {
+      throw new RangeError(
+        `Cannot create HostResolver: ttlMs "${ttlMs}" is not a non-negative finite number`,
+      );
+    }
+    if (!Number.isInteger(maxEntries) || maxEntries < 1) {
+      throw new RangeError(
+        `Cannot create HostResolver: maxEntries "${maxEntries}" is not a positive integer`,
+      );
+    }
+    this.#ttlMs = ttlMs;
+    this.#maxEntries = maxEntries;
+    this.#lookup = lookup;
+    this.#now = now;
+  }
+
+  /**
+   * How many hostnames have a live cache entry.
+   *
+   * @returns The count, leaving out expired entries.
+   *
+   * @example
+   * ```ts
+   * import { HostResolver } from "./host_resolver.ts";
+   *
+   * console.log(new HostResolver().size); // 0
+   * ```
+   */
+  get size(): number {
+    const now = this.#now();
+    let live = 0;
+    for (const entry of this.#cache.values()) if (entry.expires > now) live++;
+    return live;
+  }
+
+  /**
+   * How many times the look-up has been called, so tests can tell cache hits from misses
+   * without timing them.
+   *
+   * @returns The count since the resolver was made.
+   *
+   * @example
+   * ```ts
+   * import { HostResolver } from "./host_resolver.ts";
+   * import assert from "node:assert/strict";
+   *
+   * const resolver = new HostResolver();
+   * await resolver.resolve("localhost");
+   * assert.equal(resolver.lookups, 0);
+   * ```
+   */
+  get lookups(): number {
+    return this.#lookups;
+  }
+
+  /**
+   * Resolves a hostname to its addresses, from the cache when it has a live entry.
+   *
+   * @param hostname A URL's hostname: a name, an IPv4 literal or an IPv6 literal in brackets.
+   * @param signal Aborting it rejects this call with `net::ERR_ABORTED`; a shared look-up goes
+   * on for its other callers and still fills the cache.
+   * @returns The addresses in the order the look-up gave them, never empty.
+   * @throws {TypeError} When `hostname` is not a string.
+   * @throws {SessionError} `ERR_NAME_NOT_RESOLVED` when the name has no address,
+   * `ERR_ABORTED` when `signal` aborts.
+   *
+   * @example Loopback without DNS
+   * ```ts
+   * import { HostResolver } from "./host_resolver.ts";
+   * import assert from "node:assert/strict";
+   *
+   * const addresses = await new HostResolver().resolve("app.localhost");
+   * assert.deepEqual(addresses.map(({ address }) => address), ["127.0.0.1", "::1"]);
+   * ```
+   */
+  resolve(hostname: string, signal?: AbortSignal): Promise<ResolvedAddress[]> {
+    if (typeof hostname !== "string") {
+      throw new TypeError(`Cannot resolve host: "${String(hostname)}" is not a string`);
+    }
+    if (signal?.aborted) {
+      return Promise.reject(new SessionError("ERR_ABORTED", { cause: signal.reason }));
+    }
+    const literal = hostname.startsWith("[") && hostname.endsWith("]")
+      ? hostname.slice(1, -1)
+      : hostname;
+    const family = isIP(literal);
+    if (family === 4 || family === 6) return Promise.resolve([{ address: literal, family }]);
+
+    const key = hostname.toLowerCase();
+    if (key === "") return Promise.reject(new SessionError("ERR_NAME_NOT_RESOLVED"));
+    if (isLocalhost(key)) return Promise.resolve([...LOOPBACK]);
+
+    const entry = this.#cache.get(key);
+    if (entry !== undefined) {
+      if (entry.expires > this.#now()) return Promise.resolve([...entry.addresses]);
+      this.#cache.delete(key);
+    }
+    const shared = this.#inFlight.get(key) ?? this.#start(key);
+    return abortable(shared, signal).then((addresses) => [...addresses]);
+  }
+
+  /**
+   * Forgets every cached answer, as `ses.clearHostResolverCache()` does.
+   *
+   * @example
+   * ```ts
+   * import { HostResolver } from "./host_resolver.ts";
+   * import assert from "node:assert/strict";
+   *
+   * const resolver = new HostResolver({
+   *   lookup: () => Promise.resolve([{ address: "192.0.2.7", family: 4 }]),
+   * });
+   * await resolver.resolve("example.test");
+   * resolver.clear();
+   * assert.equal(resolver.size, 0);
+   * ```
+   */
+  clear(): void {
+    this.#cache.clear();
+    this.#inFlight.clear();
+    this.#generation++;
+  }
+
+  #start(key: string): Promise<readonly ResolvedAddress[]> {
+    this.#lookups++;
+    const generation = this.#generation;
+    const shared = runLookup(this.#lookup, key).then((addresses) => {
+      if (generation === this.#generation) this.#store(key, addresses);
+      return addresses;
+    }).finally(() => {
+      if (this.#inFlight.get(key) === shared) this.#inFlight.delete(key);
+    });
+    this.#inFlight.set(key, shared);
+    return shared;
+  }
+
+  #store(key: string, addresses: readonly ResolvedAddress[]): void {
+    if (this.#ttlMs === 0) return;
+    // An expired entry is deleted before its name is looked up again, so every set appends and
+    // the first key is always the oldest.
+    this.#cache.set(key, { addresses, expires: this.#now() + this.#ttlMs });
+    for (const oldest of this.#cache.keys()) {
+      if (this.#cache.size <= this.#maxEntries) break;
+      this.#cache.delete(oldest);
+    }
+  }
+}
+
+async function systemLookup(hostname: string): Promise<ResolvedAddress[]> {
+  const results = await dnsLookup(hostname, { all: true, verbatim: true });
+  return results.flatMap(({ address, family }) =>
+    family === 4 || family === 6 ? [{ address, family }] : []
+  );
+}
+
+async function runLookup(lookup: HostLookup, key: string): Promise<readonly ResolvedAddress[]> {
+  let addresses: ResolvedAddress[];
+  try {
+    addresses = await lookup(key);
+  } catch (error) {
+    if (SessionError.is(error)) throw error;
+    // Chromium reports every failure of the system resolver (ENOTFOUND, EAI_AGAIN, ENODATA,
+    // ...) as this one error.
+    throw new SessionError("ERR_NAME_NOT_RESOLVED", { cause: error });
+  }
+  if (addresses.length === 0) throw new SessionError("ERR_NAME_NOT_RESOLVED");
+  return Object.freeze(addresses.map(({ address, family }) => Object.freeze({ address, family })));
+}
+
+function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal === undefined) return promise;
+  return new Promise((resolve, reject) => {
+    const onAbort = (): void => reject(new SessionError("ERR_ABORTED", { cause: signal.reason }));
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
+}
+
+function isLocalhost(name: string): boolean {
+  const bare = name.endsWith(".") ? name.slice(0, -1) : name;
+  return bare === "localhost" || bare.endsWith(".localhost");
+}

@@ -1,0 +1,588 @@
+/**
+ * A lean HTTP/1.1 client codec: sends one request over an already-connected socket and reads
+ * the response, with Chromium's framing rules and net errors.
+ *
+ * @module
+ */
+
+import { Buffer } from "node:buffer";
+import type { Duplex } from "node:stream";
+import type { NetErrorCode } from "../core/net_errors.ts";
+import { SessionError } from "../core/session_error.ts";
+import { ChunkedDecoder } from "./_http1_chunked_decoder.ts";
+import { type RequestHead, requestHead } from "./_http1_request_head.ts";
+import {
+  findResponseHeadEnd,
+  MAX_RESPONSE_HEAD_BYTES,
+  parseResponseHead,
+  type ResponseHead,
+} from "./_http1_response_head.ts";
+import { netErrorFromSystemError } from "./net_error_from_system.ts";
+
+/** One request to send with {@linkcode exchange}. */
+export interface Http1Request {
+  /** The method, such as `"GET"`; a `"HEAD"` response never has a body. */
+  method: string;
+  /** The request-target as sent: `"/path?q"` (origin-form) or an absolute URL (proxy form). */
+  target: string;
+  /**
+   * The complete header list to send, in order, as Latin-1 text; the caller includes `Host`.
+   * When the caller sent neither, the codec adds `Content-Length` for a `Uint8Array` body (and
+   * for an empty POST or PUT) or `Transfer-Encoding: chunked` for a stream body.
+   */
+  headers: ReadonlyArray<readonly [string, string]>;
+  /** The request body; a stream is sent as it is read, waiting whenever the socket is full. */
+  body: Uint8Array | ReadableStream<Uint8Array> | null;
+  /** Aborts the exchange: the socket is destroyed and the failure is `ERR_ABORTED`. */
+  signal?: AbortSignal;
+}
+
+/** The response to an {@linkcode exchange}. */
+export interface Http1Response {
+  /** The status code of the final response (interim 1xx responses other than 101 are skipped). */
+  status: number;
+  /** The reason phrase, `""` when the server sent none. */
+  statusText: string;
+  /** The protocol version of the status line. */
+  httpVersion: "1.0" | "1.1";
+  /** Header lines in order, names as received. */
+  headers: Array<[string, string]>;
+  /**
+   * The body, or `null` when the response has none (HEAD, 101, 204, 205, 304, 2xx to CONNECT).
+   * It is read from the socket only as fast as it is consumed. It errors with a `SessionError`:
+   * `ERR_CONTENT_LENGTH_MISMATCH` or `ERR_INCOMPLETE_CHUNKED_ENCODING` when the connection
+   * closes early, `ERR_INVALID_CHUNKED_ENCODING`, `ERR_ABORTED`, or the socket's error
+   * (`ERR_CONNECTION_RESET`, ...).
+   */
+  body: ReadableStream<Uint8Array> | null;
+  /**
+   * Settles once the response has been read off the socket (its bytes may still wait in the
+   * body stream) or the exchange failed or was cancelled: `true` when the socket may carry
+   * another request. A reusable socket is left flowing with the codec's listeners removed, so
+   * the pool can watch it for `close` or unexpected `data`; when
+   * it resolves `false` the codec has destroyed the socket, except after a 101 or a 2xx to
+   * CONNECT, where the socket now belongs to the caller (paused, with any bytes that followed
+   * the head put back with `unshift`).
+   */
+  reusable: Promise<boolean>;
+}
+
+// Enough to keep a fast reader busy while bounding what a slow one makes us hold.
+const BODY_HIGH_WATER_MARK = 64 * 1024;
+// Bodies up to this size go out in the same write as the head; one copy is cheaper than two
+// writes (and two packets) on the hot path.
+const MERGE_BODY_LIMIT = 16 * 1024;
+
+const HEAD = 0;
+const BODY = 1;
+const DONE = 2;
+
+const BY_LENGTH = 0;
+const CHUNKED = 1;
+const UNTIL_CLOSE = 2;
+
+// Sockets that completed a reusable exchange: a close before any byte of the next response then
+// means the server dropped the idle connection (ERR_CONNECTION_CLOSED, which callers retry on a
+// new connection, as Chromium does) rather than an empty response.
+const reusedSockets = new WeakSet<Duplex>();
+
+/**
+ * Sends one HTTP/1.1 request over a connected socket and reads the response head.
+ *
+ * The head and a small body go out in one write. The promise resolves when the final response
+ * head has arrived; the body then streams with backpressure (the socket is paused while the
+ * consumer is behind). Framing follows Chromium: Transfer-Encoding chunked wins over
+ * Content-Length; no length means the body runs until the server closes (and the socket is not
+ * reused); HTTP/1.0 keeps the connection only with `Connection: keep-alive` and a length.
+ *
+ * @param socket A connected `node:net` or `node:tls` socket (or any Duplex) with no other
+ *   readers; the codec resumes it.
+ * @param request The method, target, headers, body and abort signal.
+ * @returns The response; rejects with a `TypeError` for an invalid method, target or header, or
+ *   a `SessionError`: `ERR_EMPTY_RESPONSE` (closed before any byte; `ERR_CONNECTION_CLOSED` on a
+ *   reused socket), `ERR_RESPONSE_HEADERS_TRUNCATED` (closed inside the head),
+ *   `ERR_INVALID_HTTP_RESPONSE`, `ERR_RESPONSE_HEADERS_TOO_BIG` (over 256 KiB),
+ *   `ERR_RESPONSE_HEADERS_MULTIPLE_CONTENT_LENGTH`, `ERR_ABORTED`, `ERR_SOCKET_NOT_CONNECTED`
+ *   (socket already destroyed) or the socket's error mapped by `netErrorFromSystemError`.
+ *
+ * @example Against a stand-in connection that answers every request
+ * ```ts
+ * import { exchange } from "./http1_client.ts";
+ * import { Duplex } from "node:stream";
+ * import assert from "node:assert/strict";
+ *
+ * const socket = new Duplex({
+ *   read() {},
+ *   write(_chunk, _encoding, callback) {
+ *     this.push("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi");
+ *     callback();
+ *   },
+ * });
+ * const response = await exchange(socket, {
+ *   method: "GET",
+ *   target: "/",
+ *   headers: [["Host", "example.com"]],
+ *   body: null,
+ * });
+ * assert.equal(response.status, 200);
+ * assert.equal(await new Response(response.body).text(), "hi");
+ * assert.equal(await response.reusable, true);
+ * socket.destroy();
+ * ```
+ */
+export function exchange(socket: Duplex, request: Http1Request): Promise<Http1Response> {
+  let head: RequestHead;
+  try {
+    head = requestHead(request);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  const { signal } = request;
+  if (signal?.aborted) {
+    socket.destroy();
+    return Promise.reject(new SessionError("ERR_ABORTED", { cause: signal.reason }));
+  }
+  if (socket.destroyed) return Promise.reject(new SessionError("ERR_SOCKET_NOT_CONNECTED"));
+  return new Promise((resolve, reject) => {
+    new Http1Exchange(socket, request, resolve, reject).start(request.body, head);
+  });
+}
+
+class Http1Exchange {
+  readonly #socket: Duplex;
+  readonly #method: string;
+  readonly #signal: AbortSignal | undefined;
+  readonly #reused: boolean;
+  readonly #resolve: (response: Http1Response) => void;
+  readonly #reject: (error: unknown) => void;
+  readonly #reusable: Promise<boolean>;
+  #settleReusable: (reusable: boolean) => void = () => {};
+
+  #phase = HEAD;
+  // A head split across reads is collected here; null while no partial head is pending.
+  #headBuffer: Buffer | null = null;
+  #headLength = 0;
+
+  #keepAlive = false;
+  #framing = UNTIL_CLOSE;
+  #remaining = 0;
+  #decoder: ChunkedDecoder | null = null;
+  #controller: ReadableStreamDefaultController<Uint8Array> | null = null;
+  #paused = false;
+  // The reader of a stream body still being sent; null once it is sent (or never was).
+  #upload: ReadableStreamDefaultReader<Uint8Array> | null = null;
+
+  constructor(
+    socket: Duplex,
+    request: Http1Request,
+    resolve: (response: Http1Response) => void,
+    reject: (error: unknown) => void,
+  ) {
+    this.#socket = socket;
+    this.#method = request.method;
+    this.#signal = request.signal;
+    this.#reused = reusedSockets.has(socket);
+    this.#resolve = resolve;
+    this.#reject = reject;
+    this.#reusable = new Promise((settle) => this.#settleReusable = settle);
+  }
+
+  start(body: Http1Request["body"], head: RequestHead): void {
+    const socket = this.#socket;
+    socket.on("data", this.#onData);
+    socket.on("end", this.#onEnd);
+    socket.on("error", this.#onError);
+    socket.on("close", this.#onClose);
+    this.#signal?.addEventListener("abort", this.#onAbort);
+    socket.resume();
+    if (body === null) {
+      socket.write(head.text, "latin1");
+    } else if (body instanceof Uint8Array) {
+      writeWholeBody(socket, head, body);
+    } else {
+      socket.write(head.text, "latin1");
+      this.#pump(body, head);
+    }
+  }
+
+  readonly #onData = (chunk: Uint8Array): void => {
+    try {
+      const bytes = Buffer.isBuffer(chunk)
+        ? chunk
+        : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+      if (this.#phase === HEAD) this.#readHead(bytes);
+      else if (this.#phase === BODY) this.#readBody(bytes);
+    } catch (error) {
+      this.#fail(netErrorFromSystemError(error, "io"));
+    }
+  };
+
+  readonly #onEnd = (): void => {
+    if (this.#phase === HEAD) {
+      let code: NetErrorCode = "ERR_RESPONSE_HEADERS_TRUNCATED";
+      if (this.#headLength === 0) {
+        code = this.#reused ? "ERR_CONNECTION_CLOSED" : "ERR_EMPTY_RESPONSE";
+      }
+      this.#fail(new SessionError(code));
+    } else if (this.#phase === BODY) {
+      if (this.#framing === UNTIL_CLOSE) this.#endBody(false);
+      else {
+        this.#fail(
+          new SessionError(
+            this.#framing === CHUNKED
+              ? "ERR_INCOMPLETE_CHUNKED_ENCODING"
+              : "ERR_CONTENT_LENGTH_MISMATCH",
+          ),
+        );
+      }
+    }
+  };
+
+  readonly #onError = (error: unknown): void => {
+    this.#fail(netErrorFromSystemError(error, "io"));
+  };
+
+  // A close with no 'end' or 'error' first: someone destroyed the socket under us.
+  readonly #onClose = (): void => {
+    this.#fail(new SessionError("ERR_CONNECTION_CLOSED"));
+  };
+
+  readonly #onAbort = (): void => {
+    this.#fail(new SessionError("ERR_ABORTED", { cause: this.#signal?.reason }));
+  };
+
+  #readHead(chunk: Buffer): void {
+    let bytes: Buffer;
+    let length: number;
+    let from: number;
+    if (this.#headBuffer === null) {
+      bytes = chunk;
+      length = chunk.length;
+      from = 0;
+    } else {
+      from = Math.max(0, this.#headLength - 3);
+      bytes = this.#appendToHead(chunk);
+      length = this.#headLength;
+    }
+    for (;;) {
+      const end = findResponseHeadEnd(bytes, from, length);
+      if (end === -1) {
+        if (length >= MAX_RESPONSE_HEAD_BYTES) {
+          throw new SessionError("ERR_RESPONSE_HEADERS_TOO_BIG");
+        }
+        if (this.#headBuffer === null) this.#keepPartialHead(bytes.subarray(0, length));
+        return;
+      }
+      if (end > MAX_RESPONSE_HEAD_BYTES) throw new SessionError("ERR_RESPONSE_HEADERS_TOO_BIG");
+      const head = parseResponseHead(bytes, end);
+      const rest = bytes.subarray(end, length);
+      this.#headBuffer = null;
+      this.#headLength = 0;
+      if (head.status >= 200 || head.status === 101) {
+        this.#startBody(head, rest);
+        return;
+      }
+      // An interim response (100 Continue, 103 Early Hints): the final one follows.
+      if (rest.length === 0) return;
+      bytes = rest;
+      length = rest.length;
+      from = 0;
+    }
+  }
+
+  #keepPartialHead(bytes: Buffer): void {
+    const buffer = Buffer.allocUnsafe(Math.max(4096, bytes.length * 2));
+    buffer.set(bytes);
+    this.#headBuffer = buffer;
+    this.#headLength = bytes.length;
+  }
+
+  #appendToHead(chunk: Buffer): Buffer {
+    let buffer = this.#headBuffer as Buffer;
+    const length = this.#headLength + chunk.length;
+    if (length > buffer.length) {
+      const grown = Buffer.allocUnsafe(Math.max(length, buffer.length * 2));
+      grown.set(buffer.subarray(0, this.#headLength));
+      buffer = grown;
+      this.#headBuffer = grown;
+    }
+    buffer.set(chunk, this.#headLength);
+    this.#headLength = length;
+    return buffer;
+  }
+
+  #startBody(head: ResponseHead, rest: Buffer): void {
+    const { status } = head;
+    const tunnel = status === 101 || (this.#method === "CONNECT" && status >= 200 && status < 300);
+    if (tunnel) {
+      this.#respond(head, null);
+      this.#handOver(rest);
+      return;
+    }
+    this.#keepAlive = head.keepAlive;
+    if (this.#method === "HEAD" || status === 204 || status === 205 || status === 304) {
+      this.#respond(head, null);
+      this.#finish(rest.length === 0);
+      return;
+    }
+    const pieces: Uint8Array[] = [];
+    let complete = false;
+    let clean = true;
+    if (head.chunked) {
+      const decoder = new ChunkedDecoder();
+      this.#framing = CHUNKED;
+      this.#decoder = decoder;
+      let used: number;
+      try {
+        used = decoder.decode(rest, pieces);
+      } catch (error) {
+        // A framing error belongs to the body, as in Chromium: the head is still delivered.
+        this.#phase = BODY;
+        this.#respond(head, this.#streamBody([]));
+        this.#fail(error);
+        return;
+      }
+      complete = decoder.done;
+      clean = used === rest.length;
+    } else if (head.contentLength >= 0) {
+      const take = Math.min(head.contentLength, rest.length);
+      if (take > 0) pieces.push(rest.subarray(0, take));
+      this.#framing = BY_LENGTH;
+      this.#remaining = head.contentLength - take;
+      complete = this.#remaining === 0;
+      clean = take === rest.length;
+    } else if (rest.length > 0) {
+      pieces.push(rest);
+    }
+    if (complete) {
+      this.#respond(head, wholeBody(pieces));
+      this.#finish(clean);
+      return;
+    }
+    this.#phase = BODY;
+    this.#respond(head, this.#streamBody(pieces));
+  }
+
+  #respond(head: ResponseHead, body: ReadableStream<Uint8Array> | null): void {
+    const { status, statusText, httpVersion, headers } = head;
+    this.#resolve({ status, statusText, httpVersion, headers, body, reusable: this.#reusable });
+  }
+
+  #streamBody(initial: Uint8Array[]): ReadableStream<Uint8Array> {
+    return new ReadableStream<Uint8Array>({
+      start: (controller) => {
+        this.#controller = controller;
+        for (const piece of initial) this.#push(piece);
+      },
+      pull: () => {
+        if (this.#paused && this.#phase === BODY) {
+          this.#paused = false;
+          this.#socket.resume();
+        }
+      },
+      cancel: () => {
+        if (this.#phase !== BODY) return;
+        this.#phase = DONE;
+        this.#detach();
+        this.#socket.destroy();
+        this.#settleReusable(false);
+      },
+    }, { highWaterMark: BODY_HIGH_WATER_MARK, size: byteLength });
+  }
+
+  #readBody(chunk: Buffer): void {
+    if (this.#framing === BY_LENGTH) {
+      if (chunk.length < this.#remaining) {
+        this.#remaining -= chunk.length;
+        this.#push(chunk);
+        return;
+      }
+      const take = this.#remaining;
+      this.#remaining = 0;
+      this.#push(chunk.subarray(0, take));
+      this.#endBody(take === chunk.length);
+    } else if (this.#framing === CHUNKED) {
+      const decoder = this.#decoder as ChunkedDecoder;
+      const pieces: Uint8Array[] = [];
+      const used = decoder.decode(chunk, pieces);
+      for (const piece of pieces) this.#push(piece);
+      if (decoder.done) this.#endBody(used === chunk.length);
+    } else {
+      this.#push(chunk);
+    }
+  }
+
+  #push(piece: Uint8Array): void {
+    if (piece.length === 0) return;
+    const controller = this.#controller as ReadableStreamDefaultController<Uint8Array>;
+    controller.enqueue(piece);
+    if (!this.#paused && (controller.desiredSize ?? 0) <= 0) {
+      this.#paused = true;
+      this.#socket.pause();
+    }
+  }
+
+  #endBody(clean: boolean): void {
+    this.#controller?.close();
+    this.#finish(clean);
+  }
+
+  // The response has been read off the socket: keep the socket for another request or drop it.
+  #finish(clean: boolean): void {
+    const reusable = clean && this.#keepAlive && this.#upload === null;
+    this.#phase = DONE;
+    this.#detach();
+    const socket = this.#socket;
+    if (reusable) {
+      // Flowing, so whoever keeps the idle socket sees it close or send stray bytes.
+      if (this.#paused) socket.resume();
+      reusedSockets.add(socket);
+    } else {
+      socket.destroy();
+    }
+    this.#settleReusable(reusable);
+  }
+
+  // After 101 or a 2xx to CONNECT the bytes are no longer HTTP: give the socket back untouched.
+  #handOver(rest: Buffer): void {
+    this.#phase = DONE;
+    this.#detach();
+    this.#socket.pause();
+    if (rest.length > 0) this.#socket.unshift(rest);
+    this.#settleReusable(false);
+  }
+
+  #fail(error: unknown): void {
+    const phase = this.#phase;
+    if (phase === DONE) return;
+    this.#phase = DONE;
+    this.#detach();
+    this.#socket.destroy();
+    if (phase === HEAD) this.#reject(error);
+    else this.#controller?.error(error);
+    this.#settleReusable(false);
+  }
+
+  #detach(): void {
+    const socket = this.#socket;
+    socket.off("data", this.#onData);
+    socket.off("end", this.#onEnd);
+    socket.off("error", this.#onError);
+    socket.off("close", this.#onClose);
+    this.#signal?.removeEventListener("abort", this.#onAbort);
+    const upload = this.#upload;
+    if (upload !== null) {
+      this.#upload = null;
+      upload.cancel().catch(ignore);
+    }
+  }
+
+  async #pump(body: ReadableStream<Uint8Array>, head: RequestHead): Promise<void> {
+    const socket = this.#socket;
+    const chunked = head.framing === "chunked";
+    const declared = head.contentLength;
+    const reader = body.getReader();
+    this.#upload = reader;
+    let sent = 0;
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (this.#upload !== reader) return;
+        if (done) break;
+        if (!(value instanceof Uint8Array)) {
+          throw new TypeError("Cannot send request body: a chunk is not a Uint8Array");
+        }
+        if (value.length === 0) continue;
+        sent += value.length;
+        if (declared >= 0 && sent > declared) throw lengthMismatch("longer", declared);
+        let flowing: boolean;
+        if (chunked) {
+          socket.cork();
+          socket.write(`${value.length.toString(16)}\r\n`, "latin1");
+          socket.write(value);
+          flowing = socket.write("\r\n", "latin1");
+          socket.uncork();
+        } else {
+          flowing = socket.write(value);
+        }
+        if (!flowing) {
+          await drained(socket);
+          if (this.#upload !== reader) return;
+        }
+      }
+      if (declared >= 0 && sent < declared) throw lengthMismatch("shorter", declared);
+      if (chunked) socket.write("0\r\n\r\n", "latin1");
+      this.#upload = null;
+    } catch (error) {
+      if (this.#upload !== reader) return;
+      this.#upload = null;
+      reader.cancel(error).catch(ignore);
+      this.#fail(uploadFailure(error));
+    }
+  }
+}
+
+function writeWholeBody(socket: Duplex, head: RequestHead, body: Uint8Array): void {
+  const { text } = head;
+  if (head.framing === "chunked") {
+    socket.cork();
+    socket.write(text, "latin1");
+    if (body.length > 0) {
+      socket.write(`${body.length.toString(16)}\r\n`, "latin1");
+      socket.write(body);
+      socket.write("\r\n", "latin1");
+    }
+    socket.write("0\r\n\r\n", "latin1");
+    socket.uncork();
+  } else if (body.length <= MERGE_BODY_LIMIT) {
+    const message = Buffer.allocUnsafe(text.length + body.length);
+    message.write(text, 0, "latin1");
+    message.set(body, text.length);
+    socket.write(message);
+  } else {
+    socket.cork();
+    socket.write(text, "latin1");
+    socket.write(body);
+    socket.uncork();
+  }
+}
+
+function wholeBody(pieces: Uint8Array[]): ReadableStream<Uint8Array> {
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      for (const piece of pieces) if (piece.length > 0) controller.enqueue(piece);
+      controller.close();
+    },
+  });
+}
+
+// Resolves when the socket can take more, or when it is gone (the caller then checks why).
+function drained(socket: Duplex): Promise<void> {
+  if (socket.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = (): void => {
+      socket.off("drain", done);
+      socket.off("close", done);
+      resolve();
+    };
+    socket.on("drain", done);
+    socket.on("close", done);
+  });
+}
+
+function uploadFailure(error: unknown): unknown {
+  if (error instanceof TypeError || SessionError.is(error)) return error;
+  return new SessionError("ERR_FAILED", { cause: error });
+}
+
+function lengthMismatch(how: "longer" | "shorter", declared: number): TypeError {
+  return new TypeError(
+    `Cannot send request body: it is ${how} than its Content-Length ${declared}`,
+  );
+}
+
+function byteLength(chunk: Uint8Array): number {
+  return chunk.byteLength;
+}
+
+function ignore(): void {}

@@ -1,0 +1,176 @@
+/**
+ * The innermost pipeline step: sends a request over a pooled HTTP/1.1 connection (TCP, then
+ * TLS for https) and turns the reply into a `Response` whose body streams from the socket.
+ *
+ * @module
+ */
+
+import type { FetchLike, RequestContext } from "../core/middleware.ts";
+import type { ProxyResolverLike, ProxyServer } from "../core/proxy_resolver_like.ts";
+import { SessionError } from "../core/session_error.ts";
+import type { ConnectionPool, Lease } from "./connection_pool.ts";
+import { exchange, type Http1Response } from "./http1_client.ts";
+import type { NetworkEmulation } from "./network_emulation.ts";
+import { originConnector, type OriginConnectorDeps } from "./origin_connector.ts";
+import { setResponseUrl } from "./response_url.ts";
+
+/** What the transport needs from its session. */
+export interface HttpTransportOptions {
+  /** The session's connection pool. */
+  pool: ConnectionPool;
+  /** Resolver, TLS policy and proxy tunnel, read per request (they may change). */
+  connectorDeps: () => OriginConnectorDeps;
+  /** The session's network conditions. */
+  emulation: NetworkEmulation;
+  /** Where requests go: direct or through proxies. */
+  proxies: ProxyResolverLike;
+}
+
+/** Errors on a reused keep-alive socket that mean the server closed it before our request. */
+const STALE_SOCKET_ERRORS = new Set([
+  "ERR_CONNECTION_RESET",
+  "ERR_CONNECTION_CLOSED",
+  "ERR_EMPTY_RESPONSE",
+  "ERR_SOCKET_NOT_CONNECTED",
+]);
+
+/** Statuses whose responses never have a body (the `Response` constructor insists). */
+const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
+
+/**
+ * Builds the transport step for a session.
+ *
+ * @param options The session's pool, resolver, TLS policy, emulation and proxies.
+ * @returns The terminal step of the pipeline.
+ *
+ * @example
+ * ```ts ignore
+ * import { createHttpTransport } from "./http_transport.ts";
+ * const transport = createHttpTransport(options);
+ * const response = await transport(new Request("http://127.0.0.1:8080/"), context);
+ * ```
+ */
+export function createHttpTransport(options: HttpTransportOptions): FetchLike {
+  return async (request, context) => {
+    const url = new URL(request.url);
+    if (url.protocol !== "http:" && url.protocol !== "https:") {
+      throw new SessionError("ERR_UNKNOWN_URL_SCHEME", { url: request.url });
+    }
+    const signal = request.signal;
+    await options.emulation.beforeRequest(signal);
+    const proxies = await options.proxies.resolveProxies(url, signal);
+    const acquire = () => acquireConnection(options, url, proxies, signal);
+    return await send(options, acquire, url, request, context);
+  };
+}
+
+async function acquireConnection(
+  options: HttpTransportOptions,
+  url: URL,
+  proxies: readonly ProxyServer[],
+  signal: AbortSignal,
+): Promise<Lease> {
+  const deps = options.connectorDeps();
+  let lastError: unknown;
+  for (const proxy of proxies) {
+    const { key, open } = originConnector(url, proxy, deps);
+    try {
+      return await options.pool.acquire(key, open, signal);
+    } catch (error) {
+      // An unreachable proxy moves on to the next entry; a direct failure is final.
+      if (proxy.scheme === "direct" || signal.aborted) throw error;
+      lastError = error;
+    }
+  }
+  throw new SessionError("ERR_PROXY_CONNECTION_FAILED", { cause: lastError, url: url.href });
+}
+
+async function send(
+  options: HttpTransportOptions,
+  acquire: () => Promise<Lease>,
+  url: URL,
+  request: Request,
+  context: RequestContext,
+): Promise<Response> {
+  const headers = requestHeaders(url, request.headers);
+  const target = `${url.pathname}${url.search}`;
+  for (;;) {
+    const lease = await acquire();
+    const body = uploadBody(options, context.body, request.signal);
+    try {
+      const reply = await exchange(lease.socket, {
+        method: request.method,
+        target,
+        headers,
+        body,
+        signal: request.signal,
+      });
+      reply.reusable.then((reusable) => lease.release(reusable), () => lease.release(false));
+      return toResponse(options, reply, url, request.signal);
+    } catch (error) {
+      lease.release(false);
+      // A keep-alive socket the server had already closed: resend on a fresh one, as
+      // Chromium does, unless the upload was a stream that cannot be replayed.
+      const retry = lease.reused && SessionError.is(error) && STALE_SOCKET_ERRORS.has(error.code) &&
+        !(context.body instanceof ReadableStream) && !request.signal.aborted;
+      if (!retry) throw error;
+    }
+  }
+}
+
+function uploadBody(
+  options: HttpTransportOptions,
+  body: RequestContext["body"],
+  signal: AbortSignal,
+): Uint8Array | ReadableStream<Uint8Array> | null {
+  if (body === null || !options.emulation.active) return body;
+  const stream = body instanceof ReadableStream ? body : new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(body);
+      controller.close();
+    },
+  });
+  return options.emulation.throttleUpload(stream, signal);
+}
+
+function requestHeaders(url: URL, headers: Headers): [string, string][] {
+  const list: [string, string][] = [["host", url.host]];
+  for (const [name, value] of headers) {
+    // The codec frames the body itself; a caller's Host would duplicate ours.
+    if (name === "host" || name === "content-length" || name === "transfer-encoding") continue;
+    list.push([name, value]);
+  }
+  return list;
+}
+
+function toResponse(
+  options: HttpTransportOptions,
+  reply: Http1Response,
+  url: URL,
+  signal: AbortSignal,
+): Response {
+  if (reply.status < 200 || reply.status > 599) {
+    reply.body?.cancel().catch(() => {});
+    throw new SessionError("ERR_INVALID_HTTP_RESPONSE", { url: url.href });
+  }
+  const headers = new Headers();
+  try {
+    for (const [name, value] of reply.headers) headers.append(name, value);
+  } catch (error) {
+    reply.body?.cancel().catch(() => {});
+    throw new SessionError("ERR_INVALID_HTTP_RESPONSE", { cause: error, url: url.href });
+  }
+  let body = reply.body;
+  if (body && NULL_BODY_STATUSES.has(reply.status)) {
+    body.cancel().catch(() => {});
+    body = null;
+  }
+  if (body && options.emulation.active) body = options.emulation.throttleDownload(body, signal);
+  const response = new Response(body, {
+    status: reply.status,
+    statusText: reply.statusText,
+    headers,
+  });
+  setResponseUrl(response, url.href, false);
+  return response;
+}

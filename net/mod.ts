@@ -1,0 +1,41 @@
+/**
+ * The request pipeline of a session: stages, the HTTP/1.1 transport over `node:net` and
+ * `node:tls`, connection pool, host resolver cache, TLS policy and certificate hook,
+ * network emulation, and net errors.
+ *
+ * @example
+ * ```ts ignore
+ * import { compose } from "../core/middleware.ts";
+ * import { contentDecoding, createFetchEntry, followRedirects, NetService } from "./mod.ts";
+ * const net = new NetService();
+ * let id = 0;
+ * const fetchLike = createFetchEntry(
+ *   compose([contentDecoding(), followRedirects()], net.transport),
+ *   { nextId: () => ++id },
+ * );
+ * const response = await fetchLike("http://127.0.0.1:8080/");
+ * ```
+ *
+ * @module
+ */
+
+export { toElectronCertificate } from "./certificate.ts";
+export { CertificateVerifier } from "./certificate_verifier.ts";
+export {
+  ConnectionPool,
+  type ConnectionPoolOptions,
+  type Lease,
+  type SocketFactory,
+} from "./connection_pool.ts";
+export { contentDecoding } from "./content_decoding.ts";
+export { defaultHeaders, type SessionIdentity } from "./default_headers.ts";
+export { createFetchEntry, type FetchEntryOptions, type SessionFetch } from "./fetch_entry.ts";
+export { followRedirects } from "./follow_redirects.ts";
+export { HostResolver, type ResolvedAddress } from "./host_resolver.ts";
+export { createHttpTransport, type HttpTransportOptions } from "./http_transport.ts";
+export { NetService, type NetServiceOptions } from "./net_service.ts";
+export { NetworkEmulation } from "./network_emulation.ts";
+export type { OriginConnectorDeps, ProxyTunnel, TlsPolicy } from "./origin_connector.ts";
+export { parsePreconnectLinks, type PreconnectHint, preconnectHints } from "./preconnect_hints.ts";
+export { policyKey, type ResolvedSSLConfig, resolveSSLConfig } from "./ssl_config.ts";
+export { connectTls, type ConnectTlsOptions } from "./tls_connect.ts";

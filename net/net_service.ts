@@ -1,0 +1,172 @@
+/**
+ * One session's network state — connection pool, host resolver cache, TLS policy and
+ * certificate hook, network emulation — and the Electron methods that act on it.
+ *
+ * @module
+ */
+
+import type {
+  CertificateVerifyProc,
+  NetworkEmulationOptions,
+  PreconnectOptions,
+} from "../core/electron_types.ts";
+import type { FetchLike } from "../core/middleware.ts";
+import { DIRECT_PROXY_RESOLVER, type ProxyResolverLike } from "../core/proxy_resolver_like.ts";
+import { CertificateVerifier } from "./certificate_verifier.ts";
+import { ConnectionPool } from "./connection_pool.ts";
+import { HostResolver } from "./host_resolver.ts";
+import { createHttpTransport } from "./http_transport.ts";
+import { NetworkEmulation } from "./network_emulation.ts";
+import { originConnector, type OriginConnectorDeps, type TlsPolicy } from "./origin_connector.ts";
+import { policyKey, resolveSSLConfig } from "./ssl_config.ts";
+
+/** Options for {@linkcode NetService}. */
+export interface NetServiceOptions {
+  /** Where requests go; direct until the session has proxy settings. */
+  proxies?: ProxyResolverLike;
+  /** Extra trusted root certificates (PEM) on top of the system's. */
+  ca?: string[];
+}
+
+/**
+ * The network side of one session. Sessions never share one, so one session's pool,
+ * certificate hook or emulation never affects another's.
+ *
+ * @example
+ * ```ts
+ * import { NetService } from "./net_service.ts";
+ * const net = new NetService();
+ * net.enableNetworkEmulation({ offline: true });
+ * net.disableNetworkEmulation();
+ * await net.closeAllConnections();
+ * ```
+ */
+export class NetService {
+  #pool = new ConnectionPool();
+  #resolver = new HostResolver();
+  #emulation = new NetworkEmulation();
+  #verifier = new CertificateVerifier();
+  #tls: TlsPolicy;
+  #proxies: ProxyResolverLike;
+  #transport: FetchLike;
+
+  /**
+   * Creates the network state of a new session.
+   *
+   * @param options Proxy resolver and extra trust.
+   */
+  constructor(options: NetServiceOptions = {}) {
+    const { proxies = DIRECT_PROXY_RESOLVER, ca } = options;
+    this.#proxies = proxies;
+    const ssl = resolveSSLConfig({});
+    this.#tls = { key: policyKey(ssl), ssl, verifier: this.#verifier, ca };
+    this.#transport = createHttpTransport({
+      pool: this.#pool,
+      connectorDeps: () => this.#connectorDeps(),
+      emulation: this.#emulation,
+      proxies: { resolveProxies: (url, signal) => this.#proxies.resolveProxies(url, signal) },
+    });
+  }
+
+  /** The pipeline's terminal step: sends over this session's connections. */
+  get transport(): FetchLike {
+    return this.#transport;
+  }
+
+  /** Sockets open now (idle, busy or connecting). */
+  get openSockets(): number {
+    return this.#pool.size;
+  }
+
+  /**
+   * Applies Electron's `setSSLConfig` to connections opened from now on.
+   *
+   * @param config `{minVersion, maxVersion, disabledCipherSuites}`.
+   */
+  setSSLConfig(config: unknown): void {
+    const ssl = resolveSSLConfig(config);
+    this.#tls = { ...this.#tls, key: policyKey(ssl), ssl };
+  }
+
+  /**
+   * Installs or removes the certificate verify proc (Electron's `setCertificateVerifyProc`).
+   *
+   * @param proc `(request, callback) => void`, or `null` for the default verifier alone.
+   */
+  setCertificateVerifyProc(proc: CertificateVerifyProc | null): void {
+    this.#verifier.setProc(proc);
+    // Connections verified under the old proc must not carry on under the new one.
+    this.#pool.closeIdle();
+  }
+
+  /**
+   * Opens idle connections to an origin ahead of time (Electron's `preconnect`).
+   *
+   * @param options `{url, numSockets}`; numSockets 1 to 6, default 1.
+   * @returns Resolves with how many sockets were opened; failures are not errors, as in
+   * Chromium, since nothing waits on a preconnect.
+   */
+  preconnect(options: PreconnectOptions): Promise<number> {
+    const { url, numSockets } = validatePreconnect(options);
+    const { key, open } = originConnector(url, { scheme: "direct" }, this.#connectorDeps());
+    return this.#pool.preconnect(key, open, numSockets);
+  }
+
+  /**
+   * Closes every pooled connection and fails in-flight requests with `net::ERR_ABORTED`.
+   *
+   * @returns Resolves when done.
+   */
+  closeAllConnections(): Promise<void> {
+    this.#pool.closeAll();
+    return Promise.resolve();
+  }
+
+  /**
+   * Empties the host resolver cache.
+   *
+   * @returns Resolves when done.
+   */
+  clearHostResolverCache(): Promise<void> {
+    this.#resolver.clear();
+    return Promise.resolve();
+  }
+
+  /**
+   * Emulates network conditions for requests that start from now on.
+   *
+   * @param options `{offline, latency, downloadThroughput, uploadThroughput}`.
+   */
+  enableNetworkEmulation(options: NetworkEmulationOptions): void {
+    this.#emulation.enable(options);
+  }
+
+  /** Stops emulating network conditions. */
+  disableNetworkEmulation(): void {
+    this.#emulation.disable();
+  }
+
+  #connectorDeps(): OriginConnectorDeps {
+    return { resolve: (host, signal) => this.#resolver.resolve(host, signal), tls: this.#tls };
+  }
+}
+
+function validatePreconnect(options: unknown): { url: URL; numSockets: number } {
+  const record = typeof options === "object" && options !== null
+    ? options as Record<string, unknown>
+    : {};
+  const url = typeof record.url === "string" && URL.canParse(record.url)
+    ? new URL(record.url)
+    : undefined;
+  if (!url || (url.protocol !== "http:" && url.protocol !== "https:")) {
+    throw new TypeError("Must pass non-empty valid url to session.preconnect.");
+  }
+  const numSockets = record.numSockets ?? 1;
+  if (
+    typeof numSockets !== "number" || !Number.isInteger(numSockets) || numSockets < 1 ||
+    numSockets > 6
+  ) {
+    throw new TypeError("numSocketsToPreconnect is outside range [1,6]");
+  }
+  return { url, numSockets };
+}

@@ -1,0 +1,122 @@
+/**
+ * The TLS step of the transport: a handshake over an open connection under the session's SSL
+ * config, then the session's certificate verdict.
+ *
+ * @module
+ */
+
+import { isIP } from "node:net";
+import type { Duplex } from "node:stream";
+import { connect, getCACertificates, type TLSSocket } from "node:tls";
+import { SessionError } from "../core/session_error.ts";
+import { cipherSuiteNumber } from "./_tls_cipher_suites.ts";
+import { handshakeError } from "./_tls_errors.ts";
+import type { CertificateVerifier } from "./certificate_verifier.ts";
+import type { ResolvedSSLConfig } from "./ssl_config.ts";
+
+/** Options for {@linkcode connectTls}. */
+export interface ConnectTlsOptions {
+  /** The host the certificate must be valid for; an IPv6 literal without brackets. */
+  hostname: string;
+  /** The SNI name; default `hostname`. Never sent for an IP literal. */
+  servername?: string;
+  /** Versions and cipher suites, from `resolveSSLConfig`. */
+  ssl: ResolvedSSLConfig;
+  /** The session's verifier (default checks plus the verify proc). */
+  verifier: CertificateVerifier;
+  /** Extra trusted roots (PEM), trusted on top of the runtime's default ones. */
+  ca?: string[];
+  /** Aborts the handshake and the verification with `net::ERR_ABORTED`. */
+  signal?: AbortSignal;
+}
+
+/**
+ * Runs a TLS handshake over an open connection and verifies the server's certificate.
+ *
+ * The handshake offers `http/1.1` by ALPN and never rejects a certificate itself
+ * (`rejectUnauthorized: false`): the verifier decides after `secureConnect`. A suite the
+ * config disables is refused even when the runtime ignored `ciphers` (Deno does). On failure
+ * both sockets are destroyed; on success the returned socket carries none of this function's
+ * listeners, so the caller must add its own `error` listener.
+ *
+ * @param socket A connected TCP socket or proxy tunnel.
+ * @param options Host, SSL config, verifier, extra roots and abort signal.
+ * @returns The verified TLS socket.
+ * @throws {SessionError} `ERR_SSL_VERSION_OR_CIPHER_MISMATCH` when no version or suite is
+ * shared, `ERR_CONNECTION_CLOSED` when the server hangs up mid-handshake,
+ * `ERR_SSL_PROTOCOL_ERROR` for other TLS failures, `ERR_CONNECTION_RESET` and other system
+ * errors, the verifier's `ERR_CERT_*` verdict, or `ERR_ABORTED`.
+ *
+ * @example
+ * ```ts ignore
+ * import { connect } from "node:net";
+ * import { connectTls } from "./tls_connect.ts";
+ * import { CertificateVerifier } from "./certificate_verifier.ts";
+ * import { resolveSSLConfig } from "./ssl_config.ts";
+ *
+ * const tcp = connect(443, "example.com");
+ * await new Promise((resolve) => tcp.once("connect", resolve));
+ * const socket = await connectTls(tcp, {
+ *   hostname: "example.com",
+ *   ssl: resolveSSLConfig({ minVersion: "tls1.3" }),
+ *   verifier: new CertificateVerifier(),
+ * });
+ * console.log(socket.getProtocol()); // "TLSv1.3"
+ * socket.destroy();
+ * ```
+ */
+export function connectTls(socket: Duplex, options: ConnectTlsOptions): Promise<TLSSocket> {
+  const { hostname, servername = hostname, ssl, verifier, ca, signal } = options;
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      socket.destroy();
+      reject(new SessionError("ERR_ABORTED", { cause: signal.reason }));
+      return;
+    }
+    const tlsSocket = connect({
+      socket,
+      ...(isIP(servername) === 0 ? { servername } : {}),
+      rejectUnauthorized: false,
+      minVersion: ssl.minVersion,
+      maxVersion: ssl.maxVersion,
+      ciphers: ssl.ciphers,
+      ALPNProtocols: ["http/1.1"],
+      // Setting `ca` replaces the default roots, so the extra ones go on top of a copy of them.
+      ...(ca ? { ca: [...getCACertificates("default"), ...ca] } : {}),
+    });
+    let settled = false;
+    const finish = (error?: SessionError) => {
+      if (settled) return;
+      settled = true;
+      tlsSocket.off("secureConnect", onSecureConnect).off("error", onError).off("close", onClose);
+      socket.off("error", onError);
+      signal?.removeEventListener("abort", onAbort);
+      if (error === undefined) {
+        resolve(tlsSocket);
+        return;
+      }
+      tlsSocket.destroy();
+      socket.destroy();
+      reject(error);
+    };
+    const onError = (error: unknown) => finish(handshakeError(error));
+    const onClose = () => finish(new SessionError("ERR_CONNECTION_CLOSED"));
+    const onAbort = () => finish(new SessionError("ERR_ABORTED", { cause: signal?.reason }));
+    const onSecureConnect = () => {
+      const suite = cipherSuiteNumber(tlsSocket.getCipher().name);
+      if (suite !== undefined && ssl.disabledCipherSuites.includes(suite)) {
+        finish(new SessionError("ERR_SSL_VERSION_OR_CIPHER_MISMATCH"));
+        return;
+      }
+      verifier.verify(hostname, tlsSocket).then(
+        () => finish(),
+        (error: unknown) => finish(handshakeError(error)),
+      );
+    };
+    tlsSocket.once("secureConnect", onSecureConnect).on("error", onError).once("close", onClose);
+    // The wrapped socket has no listener of its own once connected; an error it raises while
+    // the handshake runs must fail the handshake, not the process.
+    socket.on("error", onError);
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}

@@ -1,0 +1,290 @@
+import { after, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { getEventListeners, once } from "node:events";
+import type { Socket } from "node:net";
+import { connect, type TLSSocket } from "node:tls";
+import { SessionError } from "../core/session_error.ts";
+import { makeTestCertificates } from "../tests/fixtures/tls_certs.ts";
+import { cipherSuiteNumber } from "./_tls_cipher_suites.ts";
+import { openTcp, startTcpServer, startTlsServer } from "../tests/fixtures/tls_servers.ts";
+import { CertificateVerifier } from "./certificate_verifier.ts";
+import { resolveSSLConfig } from "./ssl_config.ts";
+import { connectTls, type ConnectTlsOptions } from "./tls_connect.ts";
+
+const certs = makeTestCertificates();
+const trusted = [certs.ca.cert];
+
+function options(overrides: Partial<ConnectTlsOptions> = {}): ConnectTlsOptions {
+  return {
+    hostname: "localhost",
+    ssl: resolveSSLConfig({}),
+    verifier: new CertificateVerifier(),
+    ca: trusted,
+    ...overrides,
+  };
+}
+
+function rejectsWith(promise: Promise<unknown>, code: string, errno: number): Promise<void> {
+  return assert.rejects(promise, (error: unknown) => {
+    assert.ok(SessionError.is(error), `expected a SessionError, got ${String(error)}`);
+    assert.equal(error.code, code);
+    assert.equal(error.errno, errno);
+    return true;
+  });
+}
+
+describe("connectTls", () => {
+  const sockets: (Socket | TLSSocket)[] = [];
+  after(() => {
+    for (const socket of sockets) socket.destroy();
+  });
+
+  async function tcp(port: number): Promise<Socket> {
+    const socket = await openTcp(port);
+    sockets.push(socket);
+    return socket;
+  }
+
+  async function secure(port: number, overrides?: Partial<ConnectTlsOptions>) {
+    const socket = await connectTls(await tcp(port), options(overrides));
+    sockets.push(socket);
+    socket.on("error", () => {});
+    return socket;
+  }
+
+  describe("certificates", () => {
+    it("connects to a server whose CA is trusted and exchanges bytes", async () => {
+      await using server = await startTlsServer({ ...certs.server, ALPNProtocols: ["http/1.1"] });
+      const socket = await secure(server.port);
+      assert.equal(socket.getProtocol(), "TLSv1.3");
+      assert.equal(socket.alpnProtocol, "http/1.1");
+      socket.write("ping");
+      const [echoed] = await once(socket, "data");
+      assert.equal(String(echoed), "ping");
+    });
+
+    it("connects to an IP literal without sending it as SNI", async () => {
+      await using server = await startTlsServer(certs.server);
+      const socket = await secure(server.port, { hostname: "127.0.0.1" });
+      assert.equal(socket.servername || undefined, undefined);
+    });
+
+    it("rejects an untrusted CA with ERR_CERT_AUTHORITY_INVALID", async () => {
+      await using server = await startTlsServer(certs.server);
+      await rejectsWith(secure(server.port, { ca: undefined }), "ERR_CERT_AUTHORITY_INVALID", -202);
+    });
+
+    it("rejects a certificate for another host with ERR_CERT_COMMON_NAME_INVALID", async () => {
+      await using server = await startTlsServer(certs.wrongHost);
+      await rejectsWith(secure(server.port), "ERR_CERT_COMMON_NAME_INVALID", -200);
+    });
+
+    it("rejects an expired certificate with ERR_CERT_DATE_INVALID", async () => {
+      await using server = await startTlsServer(certs.expired);
+      await rejectsWith(secure(server.port), "ERR_CERT_DATE_INVALID", -201);
+    });
+
+    it("lets the verify proc accept a bad certificate and reject a good one", async () => {
+      await using bad = await startTlsServer(certs.selfSigned);
+      await using good = await startTlsServer(certs.server);
+      const accepting = new CertificateVerifier();
+      accepting.setProc((_request, callback) => callback(0));
+      const socket = await secure(bad.port, { verifier: accepting });
+      socket.write("still works");
+      assert.equal(String((await once(socket, "data"))[0]), "still works");
+      const rejecting = new CertificateVerifier();
+      rejecting.setProc((_request, callback) => callback(-2));
+      await rejectsWith(secure(good.port, { verifier: rejecting }), "ERR_FAILED", -2);
+    });
+
+    it("destroys both sockets when verification fails", async () => {
+      await using server = await startTlsServer(certs.expired);
+      const raw = await tcp(server.port);
+      await rejectsWith(connectTls(raw, options()), "ERR_CERT_DATE_INVALID", -201);
+      assert.equal(raw.destroyed, true);
+    });
+  });
+
+  describe("listeners", () => {
+    it("leaves none of its own on the sockets or the signal after success", async () => {
+      await using server = await startTlsServer(certs.server);
+      // What node:tls itself keeps on a socket made the same way, to compare against.
+      const plainRaw = await tcp(server.port);
+      const plain = connect({ socket: plainRaw, servername: "localhost", ca: trusted });
+      sockets.push(plain);
+      await once(plain, "secureConnect");
+      const raw = await tcp(server.port);
+      const controller = new AbortController();
+      const socket = await connectTls(raw, options({ signal: controller.signal }));
+      sockets.push(socket);
+      for (const event of ["secureConnect", "error", "close", "end"]) {
+        assert.equal(socket.listenerCount(event), plain.listenerCount(event), event);
+      }
+      for (const event of ["error", "close", "end", "data"]) {
+        assert.equal(raw.listenerCount(event), plainRaw.listenerCount(event), `raw ${event}`);
+      }
+      assert.equal(getEventListeners(controller.signal, "abort").length, 0);
+    });
+  });
+
+  describe("versions and cipher suites", () => {
+    it("fails with ERR_SSL_VERSION_OR_CIPHER_MISMATCH when no version is shared", async () => {
+      await using server = await startTlsServer({ ...certs.server, maxVersion: "TLSv1.2" });
+      await rejectsWith(
+        secure(server.port, { ssl: resolveSSLConfig({ minVersion: "tls1.3" }) }),
+        "ERR_SSL_VERSION_OR_CIPHER_MISMATCH",
+        -113,
+      );
+    });
+
+    it("negotiates TLS 1.2 with a TLS 1.2-only server by default", async () => {
+      await using server = await startTlsServer({ ...certs.server, maxVersion: "TLSv1.2" });
+      const socket = await secure(server.port);
+      assert.equal(socket.getProtocol(), "TLSv1.2");
+    });
+
+    it("honours maxVersion tls1.2 against a TLS 1.3 server", async () => {
+      await using server = await startTlsServer(certs.server);
+      const socket = await secure(server.port, { ssl: resolveSSLConfig({ maxVersion: "tls1.2" }) });
+      assert.equal(socket.getProtocol(), "TLSv1.2");
+    });
+
+    it("fails with ERR_SSL_VERSION_OR_CIPHER_MISMATCH when the only suite is disabled", async () => {
+      await using server = await startTlsServer({
+        ...certs.server,
+        maxVersion: "TLSv1.2",
+        ciphers: "ECDHE-ECDSA-AES128-GCM-SHA256",
+      });
+      // The suite this runtime's server really picks: Deno's rustls ignores `ciphers`.
+      const probe = await secure(server.port);
+      const suite = cipherSuiteNumber(probe.getCipher().name);
+      assert.ok(suite !== undefined, `unknown suite ${probe.getCipher().name}`);
+      await rejectsWith(
+        secure(server.port, { ssl: resolveSSLConfig({ disabledCipherSuites: [suite] }) }),
+        "ERR_SSL_VERSION_OR_CIPHER_MISMATCH",
+        -113,
+      );
+      const other = suite === 0xc02c ? 0xc02b : 0xc02c;
+      const socket = await secure(server.port, {
+        ssl: resolveSSLConfig({ disabledCipherSuites: [other] }),
+      });
+      assert.equal(socket.getProtocol(), "TLSv1.2");
+    });
+
+    it("falls back to another shared suite where the runtime honours ciphers", async () => {
+      await using server = await startTlsServer({
+        ...certs.server,
+        maxVersion: "TLSv1.2",
+        ciphers: "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-ECDSA-AES128-GCM-SHA256",
+        honorCipherOrder: true,
+      });
+      const preferred = (await secure(server.port)).getCipher().name;
+      const other = preferred === "ECDHE-ECDSA-AES128-GCM-SHA256"
+        ? "ECDHE-ECDSA-AES256-GCM-SHA384"
+        : "ECDHE-ECDSA-AES128-GCM-SHA256";
+      // Bun (BoringSSL) honours `ciphers`; Deno (rustls) ignores it.
+      const plainRaw = await tcp(server.port);
+      const plain = connect({ socket: plainRaw, rejectUnauthorized: false, ciphers: other });
+      sockets.push(plain);
+      await once(plain, "secureConnect");
+      const runtimeHonoursCiphers = plain.getCipher().name === other;
+      const disabling = secure(server.port, {
+        ssl: resolveSSLConfig({ disabledCipherSuites: [cipherSuiteNumber(preferred)!] }),
+      });
+      if (runtimeHonoursCiphers) {
+        assert.equal((await disabling).getCipher().name, other);
+      } else {
+        await rejectsWith(disabling, "ERR_SSL_VERSION_OR_CIPHER_MISMATCH", -113);
+      }
+    });
+
+    it("reaches TLS 1.1 with minVersion tls1 where the runtime has it", async () => {
+      await using old = await startTlsServer({
+        ...certs.server,
+        minVersion: "TLSv1.1",
+        maxVersion: "TLSv1.1",
+      });
+      // Bun (BoringSSL) speaks TLS 1.1; Deno (rustls) has nothing below TLS 1.2.
+      const runtimeHasTls11 = await secure(old.port, {
+        ssl: resolveSSLConfig({ minVersion: "tls1" }),
+      }).then((socket) => socket.getProtocol() === "TLSv1.1", () => false);
+      if (runtimeHasTls11) {
+        await rejectsWith(secure(old.port), "ERR_SSL_VERSION_OR_CIPHER_MISMATCH", -113);
+      } else {
+        await using modern = await startTlsServer(certs.server);
+        const socket = await secure(modern.port, { ssl: resolveSSLConfig({ minVersion: "tls1" }) });
+        assert.equal(socket.getProtocol(), "TLSv1.3");
+      }
+    });
+  });
+
+  describe("handshake failures", () => {
+    it("reports a server that hangs up at once as ERR_CONNECTION_CLOSED", async () => {
+      await using server = await startTcpServer((socket) => socket.end());
+      await rejectsWith(secure(server.port), "ERR_CONNECTION_CLOSED", -100);
+    });
+
+    it("reports a server that hangs up after the ClientHello as ERR_CONNECTION_CLOSED", async () => {
+      await using server = await startTcpServer((socket) =>
+        socket.once("data", () => socket.end())
+      );
+      await rejectsWith(secure(server.port), "ERR_CONNECTION_CLOSED", -100);
+    });
+
+    it("reports a plain-text answer as ERR_SSL_PROTOCOL_ERROR", async () => {
+      await using server = await startTcpServer((socket) =>
+        socket.once("data", () => socket.end("HTTP/1.1 400 Bad Request\r\n\r\n"))
+      );
+      await rejectsWith(secure(server.port), "ERR_SSL_PROTOCOL_ERROR", -107);
+    });
+
+    it("reports a reset as ERR_CONNECTION_RESET where the runtime tells it from a close", async () => {
+      await using server = await startTcpServer((socket) =>
+        socket.once("data", () => socket.resetAndDestroy())
+      );
+      // Deno's node:tls reports a reset during the handshake like a clean close.
+      await assert.rejects(secure(server.port), (error: unknown) => {
+        assert.ok(SessionError.is(error));
+        assert.ok(["ERR_CONNECTION_RESET", "ERR_CONNECTION_CLOSED"].includes(error.code));
+        return true;
+      });
+    });
+  });
+
+  describe("abort", () => {
+    it("fails at once with ERR_ABORTED for an aborted signal", async () => {
+      await using server = await startTlsServer(certs.server);
+      const raw = await tcp(server.port);
+      await rejectsWith(
+        connectTls(raw, options({ signal: AbortSignal.abort() })),
+        "ERR_ABORTED",
+        -3,
+      );
+      assert.equal(raw.destroyed, true);
+    });
+
+    it("aborts a handshake the server never answers", async () => {
+      await using server = await startTcpServer(() => {});
+      const raw = await tcp(server.port);
+      const controller = new AbortController();
+      const pending = connectTls(raw, options({ signal: controller.signal }));
+      setTimeout(() => controller.abort(), 20);
+      await rejectsWith(pending, "ERR_ABORTED", -3);
+      assert.equal(raw.destroyed, true);
+    });
+
+    it("aborts while the verify proc has not answered", async () => {
+      await using server = await startTlsServer(certs.server);
+      const controller = new AbortController();
+      const verifier = new CertificateVerifier();
+      verifier.setProc(() => controller.abort());
+      const raw = await tcp(server.port);
+      await rejectsWith(
+        connectTls(raw, options({ verifier, signal: controller.signal })),
+        "ERR_ABORTED",
+        -3,
+      );
+      assert.equal(raw.destroyed, true);
+    });
+  });
+});

@@ -1,0 +1,320 @@
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { createServer as createTcpServer, type Server, type Socket } from "node:net";
+import { createServer as createTlsServer } from "node:tls";
+import { brotliCompressSync, gzipSync } from "node:zlib";
+import { createTestApp, type OriginServer, startOrigin } from "../tests/fixtures/origin_server.ts";
+import { makeTestCertificates, type TestCertificates } from "../tests/fixtures/tls_certs.ts";
+import { SessionError } from "../core/session_error.ts";
+import { currentRuntime } from "../runtime/mod.ts";
+import { App } from "./app.ts";
+import { createSessionModule } from "./session_module.ts";
+import type { Session } from "./session.ts";
+
+function newSession(name = "fetch"): Session {
+  const runtime = currentRuntime();
+  return createSessionModule(new App(runtime), runtime).fromPartition(name);
+}
+
+function isNetError(code: string, errno: number) {
+  return (error: unknown) => SessionError.is(error) && error.code === code && error.errno === errno;
+}
+
+/** A raw TCP server that counts connections and runs `onSocket` for each. */
+async function rawServer(onSocket: (socket: Socket) => void = () => {}) {
+  const sockets = new Set<Socket>();
+  let connections = 0;
+  const server: Server = createTcpServer((socket) => {
+    connections++;
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket)).on("error", () => {});
+    onSocket(socket);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const port = (server.address() as { port: number }).port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    get connections() {
+      return connections;
+    },
+    close: () => {
+      for (const socket of sockets) socket.destroy();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+function keepAliveOk(socket: Socket): void {
+  socket.on("data", (chunk: Buffer) => {
+    // One request per chunk is enough for these sequential tests.
+    if (chunk.includes("\r\n\r\n")) socket.write("HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok");
+  });
+}
+
+describe("ses.fetch over HTTP", () => {
+  let origin: OriginServer;
+  before(async () => {
+    const app = createTestApp();
+    app.get(
+      "/gzip",
+      () => new Response(gzipSync("zipped body"), { headers: { "content-encoding": "gzip" } }),
+    );
+    app.get(
+      "/br",
+      () =>
+        new Response(brotliCompressSync("brotli body"), { headers: { "content-encoding": "br" } }),
+    );
+    app.get("/link", (c) => {
+      c.header("link", `<${new URL("/", c.req.url).href}>; rel=preconnect; crossorigin`);
+      return c.text("hinted");
+    });
+    origin = await startOrigin(app);
+  });
+  after(() => origin.close());
+
+  it("sends the session's User-Agent and Accept-Language", async () => {
+    const ses = newSession();
+    ses.setUserAgent("agent/2.0", "en-US,fr,de");
+    const echoed = await (await ses.fetch(new URL("/echo", origin.url))).json();
+    assert.equal(echoed.headers["user-agent"], "agent/2.0");
+    assert.equal(echoed.headers["accept-language"], "en-US,fr;q=0.9,de;q=0.8");
+    assert.equal(echoed.headers["accept-encoding"], "gzip, deflate, br");
+    await ses.closeAllConnections();
+  });
+
+  it("uploads byte and streamed bodies", async () => {
+    const ses = newSession();
+    const posted = await (await ses.fetch(new URL("/echo", origin.url), {
+      method: "POST",
+      body: "hello body",
+    })).json();
+    assert.equal(posted.method, "POST");
+    assert.equal(posted.body, "hello body");
+    const streamed = await (await ses.fetch(new URL("/echo", origin.url), {
+      method: "PUT",
+      body: new Blob(["streamed ", "body"]).stream(),
+    })).json();
+    assert.equal(streamed.body, "streamed body");
+    await ses.closeAllConnections();
+  });
+
+  it("follows redirects and reports the final URL", async () => {
+    const ses = newSession();
+    const response = await ses.fetch(new URL("/redirect/3", origin.url));
+    assert.equal(await response.text(), "hello");
+    assert.equal(response.url, new URL("/hello", origin.url).href);
+    assert.equal(response.redirected, true);
+    await assert.rejects(
+      ses.fetch(new URL("/redirect/21", origin.url)),
+      isNetError("ERR_TOO_MANY_REDIRECTS", -310),
+    );
+    const manual = await ses.fetch(new URL("/redirect/1", origin.url), { redirect: "manual" });
+    assert.equal(manual.status, 302);
+    await ses.closeAllConnections();
+  });
+
+  it("decodes gzip and br", async () => {
+    const ses = newSession();
+    assert.equal(await (await ses.fetch(new URL("/gzip", origin.url))).text(), "zipped body");
+    assert.equal(await (await ses.fetch(new URL("/br", origin.url))).text(), "brotli body");
+    await ses.closeAllConnections();
+  });
+
+  it("returns HTTP errors as responses and bodiless statuses with a null body", async () => {
+    const ses = newSession();
+    const missing = await ses.fetch(new URL("/status/404", origin.url));
+    assert.equal(missing.status, 404);
+    await missing.body?.cancel();
+    const empty = await ses.fetch(new URL("/status/204", origin.url));
+    assert.equal(empty.status, 204);
+    assert.equal(empty.body, null);
+    await ses.closeAllConnections();
+  });
+
+  it("emits 'preconnect' for a Link hint and opens the socket", async () => {
+    const ses = newSession();
+    const seen = new Promise<[string, boolean]>((resolve) =>
+      ses.once("preconnect", (_event, url, allowCredentials) => resolve([url, allowCredentials]))
+    );
+    assert.equal(await (await ses.fetch(new URL("/link", origin.url))).text(), "hinted");
+    assert.deepEqual(await seen, [origin.url.href, false]);
+    await ses.closeAllConnections();
+  });
+});
+
+describe("ses.fetch connections", () => {
+  it("keeps 10,000 sequential requests on one keep-alive socket", async () => {
+    const server = await rawServer(keepAliveOk);
+    const ses = newSession();
+    for (let i = 0; i < 10_000; i++) {
+      const response = await ses.fetch(`${server.url}/n${i}`);
+      await response.arrayBuffer();
+      assert.ok(ses.openSocketCount <= 6);
+    }
+    assert.equal(server.connections, 1);
+    await ses.closeAllConnections();
+    assert.equal(ses.openSocketCount, 0);
+    await server.close();
+  });
+
+  it("preconnect validates like Electron and opens that many sockets", async () => {
+    const server = await rawServer();
+    const ses = newSession();
+    assert.throws(() => ses.preconnect({ url: "" }), {
+      name: "TypeError",
+      message: "Must pass non-empty valid url to session.preconnect.",
+    });
+    assert.throws(() => ses.preconnect({ url: "not a url" }), TypeError);
+    for (const numSockets of [0, 7, 1.5]) {
+      assert.throws(() => ses.preconnect({ url: server.url, numSockets }), {
+        name: "TypeError",
+        message: "numSocketsToPreconnect is outside range [1,6]",
+      });
+    }
+    ses.preconnect({ url: server.url, numSockets: 3 });
+    for (let i = 0; i < 100 && server.connections < 3; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    assert.equal(server.connections, 3);
+    assert.equal(ses.openSocketCount, 3);
+    await ses.closeAllConnections();
+    await server.close();
+  });
+
+  it("closeAllConnections fails an in-flight body with ERR_ABORTED", async () => {
+    const server = await rawServer((socket) =>
+      socket.once("data", () => socket.write("HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\npart"))
+    );
+    const ses = newSession();
+    const response = await ses.fetch(server.url);
+    const reading = response.text();
+    await ses.closeAllConnections();
+    await assert.rejects(reading, isNetError("ERR_ABORTED", -3));
+    await server.close();
+  });
+
+  it("maps refused, unresolvable and aborted requests to net errors", async () => {
+    const ses = newSession();
+    const server = await rawServer();
+    const closedPort = server.url;
+    await server.close();
+    await assert.rejects(ses.fetch(closedPort), isNetError("ERR_CONNECTION_REFUSED", -102));
+    await assert.rejects(
+      ses.fetch("http://does-not-exist.invalid/"),
+      isNetError("ERR_NAME_NOT_RESOLVED", -105),
+    );
+    const stall = await rawServer();
+    await assert.rejects(
+      ses.fetch(stall.url, { signal: AbortSignal.timeout(100) }),
+      isNetError("ERR_ABORTED", -3),
+    );
+    await ses.clearHostResolverCache();
+    await ses.closeAllConnections();
+    await stall.close();
+  });
+
+  it("rejects unknown schemes with ERR_UNKNOWN_URL_SCHEME", async () => {
+    await assert.rejects(
+      newSession().fetch("gopher://a.test/"),
+      isNetError("ERR_UNKNOWN_URL_SCHEME", -302),
+    );
+  });
+});
+
+describe("ses.fetch network emulation", () => {
+  it("offline fails with ERR_INTERNET_DISCONNECTED until disabled", async () => {
+    const server = await rawServer(keepAliveOk);
+    const ses = newSession();
+    ses.enableNetworkEmulation({ offline: true });
+    await assert.rejects(ses.fetch(server.url), isNetError("ERR_INTERNET_DISCONNECTED", -106));
+    assert.equal(server.connections, 0);
+    ses.disableNetworkEmulation();
+    assert.equal(await (await ses.fetch(server.url)).text(), "ok");
+    await ses.closeAllConnections();
+    await server.close();
+  });
+
+  it("adds latency per request and holds the download rate within 10%", async () => {
+    const body = new Uint8Array(200_000);
+    const server = await rawServer((socket) =>
+      socket.on("data", () => {
+        socket.write(`HTTP/1.1 200 OK\r\ncontent-length: ${body.length}\r\n\r\n`);
+        socket.write(body);
+      })
+    );
+    const ses = newSession();
+    ses.enableNetworkEmulation({ latency: 150 });
+    let started = performance.now();
+    await (await ses.fetch(server.url)).arrayBuffer();
+    assert.ok(performance.now() - started >= 140);
+    ses.enableNetworkEmulation({ downloadThroughput: 400_000 });
+    const response = await ses.fetch(server.url);
+    started = performance.now();
+    assert.equal((await response.arrayBuffer()).byteLength, body.length);
+    const seconds = (performance.now() - started) / 1000;
+    const rate = body.length / seconds;
+    assert.ok(rate > 360_000 && rate < 440_000, `measured ${Math.round(rate)} B/s`);
+    await ses.closeAllConnections();
+    await server.close();
+  });
+});
+
+describe("ses.fetch over TLS", () => {
+  let certs: TestCertificates;
+  before(() => {
+    certs = makeTestCertificates();
+  });
+
+  async function tlsServer(options: { maxVersion?: "TLSv1.2" | "TLSv1.3" } = {}) {
+    const server = createTlsServer({ ...certs.server, ...options }, (socket) => {
+      socket.on("error", () => {});
+      keepAliveOk(socket as unknown as Socket);
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const port = (server.address() as { port: number }).port;
+    return {
+      url: `https://localhost:${port}/`,
+      close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    };
+  }
+
+  it("rejects an unknown CA, and a verify proc can accept it for its own session only", async () => {
+    const server = await tlsServer();
+    const strict = newSession("strict");
+    await assert.rejects(strict.fetch(server.url), isNetError("ERR_CERT_AUTHORITY_INVALID", -202));
+    const trusting = newSession("trusting");
+    const requests: { hostname: string; verificationResult: string; errorCode: number }[] = [];
+    trusting.setCertificateVerifyProc((request, callback) => {
+      requests.push(request);
+      callback(0);
+    });
+    assert.equal(await (await trusting.fetch(server.url)).text(), "ok");
+    await trusting.closeAllConnections();
+    assert.equal(await (await trusting.fetch(server.url)).text(), "ok");
+    assert.equal(requests.length, 1, "the verdict is cached per host and certificate");
+    assert.equal(requests[0]!.hostname, "localhost");
+    assert.equal(requests[0]!.verificationResult, "net::ERR_CERT_AUTHORITY_INVALID");
+    assert.equal(requests[0]!.errorCode, -202);
+    await assert.rejects(strict.fetch(server.url), isNetError("ERR_CERT_AUTHORITY_INVALID", -202));
+    trusting.setCertificateVerifyProc((_request, callback) => callback(-2));
+    await assert.rejects(trusting.fetch(server.url), isNetError("ERR_FAILED", -2));
+    await strict.closeAllConnections();
+    await trusting.closeAllConnections();
+    await server.close();
+  });
+
+  it("applies setSSLConfig to a TLS 1.2-only server", async () => {
+    const server = await tlsServer({ maxVersion: "TLSv1.2" });
+    const ses = newSession("tls12");
+    ses.setCertificateVerifyProc((_request, callback) => callback(0));
+    assert.equal(await (await ses.fetch(server.url)).text(), "ok");
+    ses.setSSLConfig({ minVersion: "tls1.3" });
+    await ses.closeAllConnections();
+    await assert.rejects(
+      ses.fetch(server.url),
+      isNetError("ERR_SSL_VERSION_OR_CIPHER_MISMATCH", -113),
+    );
+    await ses.closeAllConnections();
+    await server.close();
+  });
+});

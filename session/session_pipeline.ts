@@ -1,0 +1,60 @@
+/**
+ * Composes a session's request pipeline (DESIGN.md §3) from the subsystems' stages.
+ *
+ * @module
+ */
+
+import { compose } from "../core/middleware.ts";
+import {
+  contentDecoding,
+  createFetchEntry,
+  defaultHeaders,
+  followRedirects,
+  type NetService,
+  type PreconnectHint,
+  preconnectHints,
+  type SessionFetch,
+  type SessionIdentity,
+} from "../net/mod.ts";
+
+/** What the pipeline needs from its session. */
+export interface SessionPipelineDeps {
+  /** The session's network state and transport. */
+  net: NetService;
+  /** User agent and languages, read per request. */
+  identity: SessionIdentity;
+  /** Called for each `Link: rel=preconnect` hint a response carries. */
+  onPreconnectHint: (hint: PreconnectHint) => void;
+}
+
+/**
+ * Builds `ses.fetch`. Stages run outermost first; everything inside `followRedirects` runs
+ * once per hop. Later subsystems slot in where their comments say.
+ *
+ * @param deps The session's parts.
+ * @returns The session's fetch.
+ *
+ * @example
+ * ```ts ignore
+ * import { NetService } from "../net/mod.ts";
+ * import { buildSessionFetch } from "./session_pipeline.ts";
+ * const fetch = buildSessionFetch({
+ *   net: new NetService(),
+ *   identity: { userAgent: () => "demo/1", acceptLanguage: () => "en-US" },
+ *   onPreconnectHint: () => {},
+ * });
+ * ```
+ */
+export function buildSessionFetch(deps: SessionPipelineDeps): SessionFetch {
+  let lastId = 0;
+  const pipeline = compose([
+    // Decoding sits outside the (future) cache stage: the cache keeps encoded bodies.
+    contentDecoding(),
+    followRedirects(),
+    // Per hop, in this order: webRequest.onBeforeRequest, protocol handlers (later issues).
+    defaultHeaders(deps.identity),
+    // Per hop: cookies, onBeforeSendHeaders, HTTP cache, auth (later issues).
+    preconnectHints(deps.onPreconnectHint),
+  ], deps.net.transport);
+  return createFetchEntry(pipeline, { nextId: () => ++lastId });
+}
