@@ -5,7 +5,9 @@
  * @module
  */
 
+import type { Socket } from "node:net";
 import type { Duplex } from "node:stream";
+import { setInterval } from "node:timers";
 import { SessionError } from "../core/session_error.ts";
 
 /** Opens a new connected socket for a group. */
@@ -33,12 +35,14 @@ export interface Lease {
 
 interface IdleSocket {
   socket: Duplex;
-  timer: ReturnType<typeof setTimeout>;
+  /** `performance.now()` when it went idle. */
+  since: number;
   onGone: () => void;
 }
 
 interface Waiter {
-  resolve: () => void;
+  /** Wakes the waiter, handing it a socket released for it, or none to make it retry. */
+  resolve: (socket?: Duplex) => void;
 }
 
 interface Group {
@@ -69,6 +73,8 @@ export class ConnectionPool {
   #maxSockets: number;
   #idleTimeoutMs: number;
   #total = 0;
+  #idleTotal = 0;
+  #sweeper: ReturnType<typeof setInterval> | undefined;
 
   /**
    * Creates an empty pool.
@@ -114,7 +120,8 @@ export class ConnectionPool {
       if (this.#groupSize(group) < this.#maxPerGroup && this.#makeRoom()) {
         return this.#lease(key, group, await this.#open(group, open, signal), false);
       }
-      await this.#wait(group, signal);
+      const handed = await this.#wait(group, signal);
+      if (handed) return this.#lease(key, group, handed, true);
     }
   }
 
@@ -211,9 +218,12 @@ export class ConnectionPool {
   #takeIdle(group: Group): Duplex | undefined {
     // Most recently used first: it is the least likely to have been closed by the server.
     for (let idle = group.idle.pop(); idle; idle = group.idle.pop()) {
-      clearTimeout(idle.timer);
+      this.#idleTotal--;
       idle.socket.off("close", idle.onGone).off("error", idle.onGone).off("data", idle.onGone);
-      if (!idle.socket.destroyed && idle.socket.writable) return idle.socket;
+      if (!idle.socket.destroyed && idle.socket.writable) {
+        refSocket(idle.socket, true);
+        return idle.socket;
+      }
       idle.socket.destroy();
       this.#total--;
     }
@@ -229,9 +239,16 @@ export class ConnectionPool {
       release: (reusable) => {
         if (released) return;
         released = true;
-        if (!group.busy.delete(socket)) return; // closeAll already destroyed it
-        if (reusable && !socket.destroyed && socket.writable) this.#keepIdle(key, group, socket);
-        else {
+        if (!group.busy.has(socket)) return; // closeAll already destroyed it
+        if (reusable && !socket.destroyed && socket.writable) {
+          // Straight to the next waiter, still counted busy: no idle bookkeeping on the hot
+          // path, and no window in which the group looks smaller than it is.
+          const waiter = group.waiters.shift();
+          if (waiter) return waiter.resolve(socket);
+          group.busy.delete(socket);
+          this.#keepIdle(key, group, socket);
+        } else {
+          group.busy.delete(socket);
           socket.destroy();
           this.#total--;
         }
@@ -242,11 +259,7 @@ export class ConnectionPool {
   }
 
   #keepIdle(key: string, group: Group, socket: Duplex): void {
-    const idle: IdleSocket = {
-      socket,
-      timer: setTimeout(() => onGone(), this.#idleTimeoutMs),
-      onGone: () => onGone(),
-    };
+    const idle: IdleSocket = { socket, since: performance.now(), onGone: () => onGone() };
     // An idle socket that closes, errors or receives bytes nobody asked for is useless.
     const onGone = () => {
       const index = group.idle.indexOf(idle);
@@ -256,11 +269,38 @@ export class ConnectionPool {
       this.#forgetIfEmpty(key, group);
     };
     socket.on("close", idle.onGone).on("error", idle.onGone).on("data", idle.onGone);
+    // Idle connections must not keep a finished program running (Node's Agent agrees).
+    refSocket(socket, false);
     group.idle.push(idle);
+    this.#idleTotal++;
+    // One sweeper for the whole pool instead of a timer per socket per request.
+    this.#sweeper ??= setInterval(() => this.#sweep(), Math.max(this.#idleTimeoutMs / 2, 1))
+      .unref();
+  }
+
+  /** Closes sockets idle for longer than the idle timeout (so after 1 to 1.5 timeouts). */
+  #sweep(): void {
+    const cutoff = performance.now() - this.#idleTimeoutMs;
+    for (const [key, group] of this.#groups) {
+      // Oldest first: the idle list is in release order.
+      while (group.idle.length > 0 && group.idle[0]!.since <= cutoff) {
+        this.#dropIdle(group.idle.shift()!);
+      }
+      this.#forgetIfEmpty(key, group);
+    }
+    this.#stopSweeperIfIdle();
+  }
+
+  #stopSweeperIfIdle(): void {
+    if (this.#idleTotal === 0 && this.#sweeper !== undefined) {
+      clearInterval(this.#sweeper);
+      this.#sweeper = undefined;
+    }
   }
 
   #dropIdle(idle: IdleSocket): void {
-    clearTimeout(idle.timer);
+    this.#idleTotal--;
+    this.#stopSweeperIfIdle();
     idle.socket.off("close", idle.onGone).off("data", idle.onGone);
     // Keep swallowing errors: destroy may still emit one after we stop listening.
     idle.socket.on("error", () => {});
@@ -268,12 +308,12 @@ export class ConnectionPool {
     this.#total--;
   }
 
-  #wait(group: Group, signal?: AbortSignal): Promise<void> {
+  #wait(group: Group, signal?: AbortSignal): Promise<Duplex | undefined> {
     return new Promise((resolve, reject) => {
       const waiter: Waiter = {
-        resolve: () => {
+        resolve: (socket) => {
           signal?.removeEventListener("abort", onAbort);
-          resolve();
+          resolve(socket);
         },
       };
       const onAbort = () => {
@@ -302,4 +342,11 @@ export class ConnectionPool {
   #forgetIfEmpty(key: string, group: Group): void {
     if (this.#groupSize(group) === 0 && group.waiters.length === 0) this.#groups.delete(key);
   }
+}
+
+/** Refs or unrefs a socket when it has that ability (TCP and TLS sockets do). */
+function refSocket(socket: Duplex, ref: boolean): void {
+  const handle = socket as Partial<Pick<Socket, "ref" | "unref">>;
+  if (ref) handle.ref?.();
+  else handle.unref?.();
 }

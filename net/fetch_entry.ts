@@ -6,6 +6,7 @@
  */
 
 import type { FetchLike, RequestContext } from "../core/middleware.ts";
+import { applyDefaultHeaders, type SessionIdentity } from "./default_headers.ts";
 
 /** The signature of `ses.fetch`, the runtime's `fetch` without its extras. */
 export type SessionFetch = (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
@@ -16,10 +17,12 @@ export interface FetchEntryOptions {
   resourceType?: string;
   /** Makes request ids; the session shares one counter across its doors. */
   nextId: () => number;
+  /** The session's User-Agent and languages, added unless the caller set them. */
+  identity?: SessionIdentity;
 }
 
 /**
- * Wraps a pipeline in the WHATWG `fetch` signature.
+ * Wraps a pipeline in the WHATWG `fetch` signature, adding the session's identity headers.
  *
  * A byte body (string, `Uint8Array`, `Blob`, `FormData`, `URLSearchParams`) is read once so
  * it can be resent after a 307/308 redirect or on a stale keep-alive socket; a
@@ -41,7 +44,7 @@ export interface FetchEntryOptions {
  * ```
  */
 export function createFetchEntry(pipeline: FetchLike, options: FetchEntryOptions): SessionFetch {
-  const { resourceType = "other", nextId } = options;
+  const { resourceType = "other", nextId, identity } = options;
   return async (input, init) => {
     const streamed = init?.body instanceof ReadableStream ||
       (input instanceof Request && input.body !== null && init?.body === undefined);
@@ -50,7 +53,9 @@ export function createFetchEntry(pipeline: FetchLike, options: FetchEntryOptions
       : init;
     const full = new Request(input, withDuplex);
     let body: RequestContext["body"] = null;
+    // `full` is our own copy, so its headers may be changed in place.
     let headers = full.headers;
+    if (identity) applyDefaultHeaders(headers, identity);
     if (full.body !== null && streamed) body = full.body;
     else if (full.body !== null) {
       // Bun leaves the body's implied Content-Type (text/plain, form types) off

@@ -54,12 +54,12 @@ export function followRedirects(): Middleware {
     for (let hops = 0;; hops++) {
       const response = await next(current, context);
       const location = response.headers.get("location");
-      if (!REDIRECT_STATUSES.has(response.status) || location === null) {
-        setResponseUrl(response, current.url, hops > 0);
-        return response;
-      }
-      if (request.redirect === "manual") {
-        setResponseUrl(response, current.url, hops > 0);
+      if (
+        !REDIRECT_STATUSES.has(response.status) || location === null ||
+        request.redirect === "manual"
+      ) {
+        // Without a hop a label set by an inner step stands; relabelling costs the hot path.
+        if (hops > 0 || response.url === "") setResponseUrl(response, current.url, hops > 0);
         return response;
       }
       await discard(response);

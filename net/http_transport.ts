@@ -11,7 +11,11 @@ import { SessionError } from "../core/session_error.ts";
 import type { ConnectionPool, Lease } from "./connection_pool.ts";
 import { exchange, type Http1Response } from "./http1_client.ts";
 import type { NetworkEmulation } from "./network_emulation.ts";
-import { originConnector, type OriginConnectorDeps } from "./origin_connector.ts";
+import {
+  type OriginConnector,
+  originConnector,
+  type OriginConnectorDeps,
+} from "./origin_connector.ts";
 import { setResponseUrl } from "./response_url.ts";
 
 /** What the transport needs from its session. */
@@ -51,21 +55,51 @@ const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
  * ```
  */
 export function createHttpTransport(options: HttpTransportOptions): FetchLike {
+  const connectors = new ConnectorCache();
   return async (request, context) => {
     const url = new URL(request.url);
     if (url.protocol !== "http:" && url.protocol !== "https:") {
       throw new SessionError("ERR_UNKNOWN_URL_SCHEME", { url: request.url });
     }
     const signal = request.signal;
-    await options.emulation.beforeRequest(signal);
+    // Skipping the call when idle saves a promise turn on every request.
+    if (options.emulation.active) await options.emulation.beforeRequest(signal);
     const proxies = await options.proxies.resolveProxies(url, signal);
-    const acquire = () => acquireConnection(options, url, proxies, signal);
+    const acquire = () => acquireConnection(options, connectors, url, proxies, signal);
     return await send(options, acquire, url, request, context);
   };
 }
 
+/**
+ * Connectors by origin and route, so the hot path builds no key strings or closures; a
+ * change of dependencies (a new TLS policy) starts afresh.
+ */
+class ConnectorCache {
+  #deps: OriginConnectorDeps | undefined;
+  #byRoute = new Map<string, OriginConnector>();
+
+  get(url: URL, proxy: ProxyServer, deps: OriginConnectorDeps): OriginConnector {
+    if (deps !== this.#deps) {
+      this.#deps = deps;
+      this.#byRoute.clear();
+    }
+    const route = proxy.scheme === "direct"
+      ? `${url.protocol}${url.host}`
+      : `${url.protocol}${url.host} ${proxy.scheme}://${proxy.host}:${proxy.port}`;
+    let connector = this.#byRoute.get(route);
+    if (!connector) {
+      // Bounded: a crawler visiting many hosts must not grow this forever.
+      if (this.#byRoute.size >= 1024) this.#byRoute.clear();
+      connector = originConnector(url, proxy, deps);
+      this.#byRoute.set(route, connector);
+    }
+    return connector;
+  }
+}
+
 async function acquireConnection(
   options: HttpTransportOptions,
+  connectors: ConnectorCache,
   url: URL,
   proxies: readonly ProxyServer[],
   signal: AbortSignal,
@@ -73,7 +107,7 @@ async function acquireConnection(
   const deps = options.connectorDeps();
   let lastError: unknown;
   for (const proxy of proxies) {
-    const { key, open } = originConnector(url, proxy, deps);
+    const { key, open } = connectors.get(url, proxy, deps);
     try {
       return await options.pool.acquire(key, open, signal);
     } catch (error) {
@@ -135,11 +169,12 @@ function uploadBody(
 
 function requestHeaders(url: URL, headers: Headers): [string, string][] {
   const list: [string, string][] = [["host", url.host]];
-  for (const [name, value] of headers) {
+  headers.forEach((value, name) => {
     // The codec frames the body itself; a caller's Host would duplicate ours.
-    if (name === "host" || name === "content-length" || name === "transfer-encoding") continue;
-    list.push([name, value]);
-  }
+    if (name !== "host" && name !== "content-length" && name !== "transfer-encoding") {
+      list.push([name, value]);
+    }
+  });
   return list;
 }
 
@@ -153,24 +188,23 @@ function toResponse(
     reply.body?.cancel().catch(() => {});
     throw new SessionError("ERR_INVALID_HTTP_RESPONSE", { url: url.href });
   }
-  const headers = new Headers();
-  try {
-    for (const [name, value] of reply.headers) headers.append(name, value);
-  } catch (error) {
-    reply.body?.cancel().catch(() => {});
-    throw new SessionError("ERR_INVALID_HTTP_RESPONSE", { cause: error, url: url.href });
-  }
   let body = reply.body;
   if (body && NULL_BODY_STATUSES.has(reply.status)) {
     body.cancel().catch(() => {});
     body = null;
   }
   if (body && options.emulation.active) body = options.emulation.throttleDownload(body, signal);
-  const response = new Response(body, {
-    status: reply.status,
-    statusText: reply.statusText,
-    headers,
-  });
+  let response: Response;
+  try {
+    response = new Response(body, {
+      status: reply.status,
+      statusText: reply.statusText,
+      headers: reply.headers,
+    });
+  } catch (error) {
+    body?.cancel().catch(() => {});
+    throw new SessionError("ERR_INVALID_HTTP_RESPONSE", { cause: error, url: url.href });
+  }
   setResponseUrl(response, url.href, false);
   return response;
 }

@@ -47,6 +47,7 @@ export class NetService {
   #emulation = new NetworkEmulation();
   #verifier = new CertificateVerifier();
   #tls: TlsPolicy;
+  #deps: OriginConnectorDeps;
   #proxies: ProxyResolverLike;
   #transport: FetchLike;
 
@@ -60,9 +61,10 @@ export class NetService {
     this.#proxies = proxies;
     const ssl = resolveSSLConfig({});
     this.#tls = { key: policyKey(ssl), ssl, verifier: this.#verifier, ca };
+    this.#deps = this.#makeDeps();
     this.#transport = createHttpTransport({
       pool: this.#pool,
-      connectorDeps: () => this.#connectorDeps(),
+      connectorDeps: () => this.#deps,
       emulation: this.#emulation,
       proxies: { resolveProxies: (url, signal) => this.#proxies.resolveProxies(url, signal) },
     });
@@ -86,6 +88,7 @@ export class NetService {
   setSSLConfig(config: unknown): void {
     const ssl = resolveSSLConfig(config);
     this.#tls = { ...this.#tls, key: policyKey(ssl), ssl };
+    this.#deps = this.#makeDeps();
   }
 
   /**
@@ -108,7 +111,7 @@ export class NetService {
    */
   preconnect(options: PreconnectOptions): Promise<number> {
     const { url, numSockets } = validatePreconnect(options);
-    const { key, open } = originConnector(url, { scheme: "direct" }, this.#connectorDeps());
+    const { key, open } = originConnector(url, { scheme: "direct" }, this.#deps);
     return this.#pool.preconnect(key, open, numSockets);
   }
 
@@ -146,7 +149,8 @@ export class NetService {
     this.#emulation.disable();
   }
 
-  #connectorDeps(): OriginConnectorDeps {
+  /** Made again only when the TLS policy changes, so the transport can cache connectors. */
+  #makeDeps(): OriginConnectorDeps {
     return { resolve: (host, signal) => this.#resolver.resolve(host, signal), tls: this.#tls };
   }
 }

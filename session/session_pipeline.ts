@@ -8,7 +8,6 @@ import { compose } from "../core/middleware.ts";
 import {
   contentDecoding,
   createFetchEntry,
-  defaultHeaders,
   followRedirects,
   type NetService,
   type PreconnectHint,
@@ -51,10 +50,10 @@ export function buildSessionFetch(deps: SessionPipelineDeps): SessionFetch {
     // Decoding sits outside the (future) cache stage: the cache keeps encoded bodies.
     contentDecoding(),
     followRedirects(),
-    // Per hop, in this order: webRequest.onBeforeRequest, protocol handlers (later issues).
-    defaultHeaders(deps.identity),
-    // Per hop: cookies, onBeforeSendHeaders, HTTP cache, auth (later issues).
+    // Per hop, in this order: webRequest.onBeforeRequest, protocol handlers, cookies,
+    // onBeforeSendHeaders, HTTP cache, auth (later issues).
     preconnectHints(deps.onPreconnectHint),
   ], deps.net.transport);
-  return createFetchEntry(pipeline, { nextId: () => ++lastId });
+  // The entry adds User-Agent and Accept-Language once; redirect hops inherit them.
+  return createFetchEntry(pipeline, { nextId: () => ++lastId, identity: deps.identity });
 }
