@@ -1,7 +1,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { createServer as createTcpServer, type Server, type Socket } from "node:net";
-import { createServer as createTlsServer } from "node:tls";
+import { createServer as createTlsServer, TLSSocket } from "node:tls";
 import { brotliCompressSync, gzipSync } from "node:zlib";
 import { createTestApp, type OriginServer, startOrigin } from "../tests/fixtures/origin_server.ts";
 import { makeTestCertificates, type TestCertificates } from "../tests/fixtures/tls_certs.ts";
@@ -301,6 +301,27 @@ describe("ses.fetch over TLS", () => {
     await strict.closeAllConnections();
     await trusting.closeAllConnections();
     await server.close();
+  });
+
+  it("fails a body cut by a TLS close without close_notify, leaking no socket", async () => {
+    // TLS over a TCP server of our own, so the test can drop the TCP connection under the
+    // TLS session: the client sees EOF with no close_notify alert.
+    const server = createTcpServer((raw) => {
+      raw.on("error", () => {});
+      const tls = new TLSSocket(raw, { isServer: true, ...certs.server });
+      tls.on("error", () => {});
+      tls.once("data", () => {
+        tls.write("HTTP/1.1 200 OK\r\ncontent-length: 1000\r\n\r\npartial", () => raw.end());
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const url = `https://localhost:${(server.address() as { port: number }).port}/`;
+    const ses = newSession("tls-truncated");
+    ses.setCertificateVerifyProc((_request, callback) => callback(0));
+    const response = await ses.fetch(url);
+    await assert.rejects(response.text(), isNetError("ERR_CONTENT_LENGTH_MISMATCH", -354));
+    assert.equal(ses.openSocketCount, 0);
+    await new Promise<void>((resolve) => server.close(() => resolve()));
   });
 
   it("applies setSSLConfig to a TLS 1.2-only server", async () => {

@@ -1,0 +1,22 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { currentRuntime } from "../runtime/mod.ts";
+import { App, createSessionModule } from "../session/mod.ts";
+import { runDemo } from "./demo_command.ts";
+
+describe("ses demo", () => {
+  it("walks through every step against its local origin", async () => {
+    const runtime = currentRuntime();
+    const lines: string[] = [];
+    await runDemo(createSessionModule(new App(runtime), runtime), (line) => lines.push(line));
+    const text = lines.join("\n");
+    assert.match(text, /1\. GET \/ → 200; the origin saw .*"userAgent":"ses-demo\/1\.0"/);
+    assert.match(text, /"acceptLanguage":"en-US,fr;q=0\.9,de;q=0\.8"/);
+    assert.match(text, /2\. GET \/old followed 301 → 302 → \/ \(redirected: true\)/);
+    assert.match(text, /3\. GET \/gzip: content-encoding gzip, 1480 characters decoded/);
+    assert.match(text, /4\. .*'preconnect' event for http:\/\/127\.0\.0\.1:\d+\//);
+    assert.match(text, /7\. offline: rejected with net::ERR_INTERNET_DISCONNECTED \(errno -106\)/);
+    assert.match(text, /8\. 20 more requests reused keep-alive sockets: 1 open/);
+    assert.match(text, /9\. nothing listens on port 1: net::ERR_CONNECTION_REFUSED \(errno -102\)/);
+  });
+});

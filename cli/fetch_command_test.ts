@@ -1,0 +1,69 @@
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createTestApp, type OriginServer, startOrigin } from "../tests/fixtures/origin_server.ts";
+import { currentRuntime } from "../runtime/mod.ts";
+import { App, createSessionModule } from "../session/mod.ts";
+import { runFetch } from "./fetch_command.ts";
+import { parseFetchArgs } from "./parse_fetch_args.ts";
+
+function collect() {
+  const info: string[] = [];
+  const chunks: Uint8Array[] = [];
+  const body = new WritableStream<Uint8Array>({ write: (chunk) => void chunks.push(chunk) });
+  const text = () => new TextDecoder().decode(Buffer.concat(chunks));
+  return { info, output: { info: (line: string) => void info.push(line), body }, text };
+}
+
+function sessions() {
+  const runtime = currentRuntime();
+  const app = new App(runtime);
+  app.setPath("userData", mkdtempSync(join(tmpdir(), "ses-cli-")));
+  return createSessionModule(app, runtime);
+}
+
+describe("ses fetch", () => {
+  let origin: OriginServer;
+  before(async () => {
+    origin = await startOrigin(createTestApp());
+  });
+  after(() => origin.close());
+
+  it("sends method, headers and data, and prints headers with -i", async () => {
+    const { info, output, text } = collect();
+    const args = parseFetchArgs([
+      "-i",
+      "-X",
+      "PUT",
+      "-H",
+      "x-cli: yes",
+      "-d",
+      "payload",
+      new URL("/echo", origin.url).href,
+    ]);
+    assert.equal(await runFetch(sessions(), args, output), 0);
+    assert.equal(info[0], "HTTP/1.1 200 OK");
+    assert.ok(info.some((line) => line.startsWith("content-type: application/json")));
+    const echoed = JSON.parse(text());
+    assert.equal(echoed.method, "PUT");
+    assert.equal(echoed.body, "payload");
+    assert.equal(echoed.headers["x-cli"], "yes");
+  });
+
+  it("writes the body to a file with -o", async () => {
+    const { output } = collect();
+    const file = join(mkdtempSync(join(tmpdir(), "ses-cli-out-")), "body.bin");
+    const args = parseFetchArgs(["-o", file, new URL("/bytes/5000", origin.url).href]);
+    assert.equal(await runFetch(sessions(), args, output), 0);
+    assert.equal(readFileSync(file).length, 5000);
+  });
+
+  it("reports a network failure with Chromium's name and exit code 1", async () => {
+    const { info, output } = collect();
+    const args = parseFetchArgs(["--partition", "scratch", "http://does-not-exist.invalid/"]);
+    assert.equal(await runFetch(sessions(), args, output), 1);
+    assert.match(info[0]!, /^ses: net::ERR_NAME_NOT_RESOLVED/);
+  });
+});

@@ -1,0 +1,54 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { parseFetchArgs } from "./parse_fetch_args.ts";
+
+describe("parseFetchArgs", () => {
+  it("reads curl-style options", () => {
+    assert.deepEqual(
+      parseFetchArgs([
+        "-X",
+        "PATCH",
+        "-H",
+        "x-one: 1",
+        "--header",
+        "X-Two:two words ",
+        "-d",
+        "body",
+        "-o",
+        "/tmp/out",
+        "-i",
+        "--partition",
+        "persist:cli",
+        "http://a.test/",
+      ]),
+      {
+        url: "http://a.test/",
+        method: "PATCH",
+        headers: [["x-one", "1"], ["X-Two", "two words"]],
+        data: "body",
+        output: "/tmp/out",
+        partition: "persist:cli",
+        include: true,
+      },
+    );
+  });
+
+  it("defaults to GET, or POST with data, in persist:default", () => {
+    assert.equal(parseFetchArgs(["http://a.test/"]).method, "GET");
+    assert.equal(parseFetchArgs(["-d", "x", "http://a.test/"]).method, "POST");
+    assert.equal(parseFetchArgs(["http://a.test/"]).partition, "persist:default");
+  });
+
+  it("rejects a missing URL, extra arguments, bad headers and unknown options", () => {
+    assert.throws(() => parseFetchArgs([]), /a URL is required/);
+    assert.throws(
+      () => parseFetchArgs(["http://a/", "http://b/"]),
+      /unexpected argument "http:\/\/b\/"/,
+    );
+    assert.throws(
+      () => parseFetchArgs(["-H", "no-colon", "http://a/"]),
+      /must look like "Name: value"/,
+    );
+    assert.throws(() => parseFetchArgs(["--nope", "http://a/"]), TypeError);
+  });
+});
