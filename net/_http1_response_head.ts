@@ -7,7 +7,7 @@
 
 import { Buffer } from "node:buffer";
 import { SessionError } from "../core/session_error.ts";
-import { isHttpToken } from "./_http1_token.ts";
+import { tokenEnd } from "./_http1_token.ts";
 
 /**
  * Chromium's kMaxHeaderBufSize: a head that does not end within this many bytes is refused.
@@ -42,6 +42,7 @@ export interface ResponseHead {
 
 const LF = 0x0a;
 const CR = 0x0d;
+const COLON = 0x3a;
 const SP = 0x20;
 const HTAB = 0x09;
 
@@ -113,7 +114,11 @@ export function findResponseHeadEnd(bytes: Uint8Array, from: number, length: num
  * ```
  */
 export function parseResponseHead(bytes: Uint8Array, end: number): ResponseHead {
-  const text = Buffer.from(bytes.buffer, bytes.byteOffset, end).toString("latin1");
+  // Reading `.buffer` of a small Buffer makes JavaScriptCore give it a backing store of its
+  // own, so a Buffer (what sockets deliver) is decoded directly.
+  const text = Buffer.isBuffer(bytes)
+    ? bytes.toString("latin1", 0, end)
+    : Buffer.from(bytes.buffer, bytes.byteOffset, end).toString("latin1");
   const statusEnd = text.indexOf("\n");
   const { status, statusText, httpVersion } = parseStatusLine(text, lineEnd(text, 0, statusEnd));
 
@@ -140,11 +145,18 @@ export function parseResponseHead(bytes: Uint8Array, end: number): ResponseHead 
       pos = lf + 1;
       continue;
     }
-    const colon = text.indexOf(":", pos);
-    if (colon !== -1 && colon < stop) {
-      const name = trimmed(text, pos, colon);
-      const value = trimmed(text, colon + 1, stop);
-      if (isHttpToken(name) && isValue(value)) {
+    // The name is checked and trimmed on the bytes, so skipped lines make no strings.
+    const nameEnd = tokenEnd(bytes, pos, stop);
+    let colon = nameEnd;
+    while (colon < stop && isBlank(bytes[colon]!)) colon++;
+    if (nameEnd > pos && colon < stop && bytes[colon] === COLON) {
+      let from = colon + 1;
+      let to = stop;
+      while (from < to && isBlank(bytes[from]!)) from++;
+      while (to > from && isBlank(bytes[to - 1]!)) to--;
+      if (isValueBytes(bytes, from, to)) {
+        const name = text.slice(pos, nameEnd);
+        const value = text.slice(from, to);
         headers.push([name, value]);
         // Only names of the right length are lower-cased, which keeps this loop cheap.
         switch (name.length) {
@@ -156,7 +168,8 @@ export function parseResponseHead(bytes: Uint8Array, end: number): ResponseHead 
             break;
           case 14:
             if (name.toLowerCase() === "content-length") {
-              for (const each of listItems(value)) contentLength.add(each);
+              if (!value.includes(",")) contentLength.add(value);
+              else for (const each of listItems(value)) contentLength.add(each);
             }
             break;
           case 16:
@@ -256,6 +269,14 @@ function isBlank(code: number): boolean {
   return code === SP || code === HTAB;
 }
 
+function isValueBytes(bytes: Uint8Array, from: number, to: number): boolean {
+  for (let at = from; at < to; at++) {
+    const code = bytes[at];
+    if (code === CR || code === 0) return false;
+  }
+  return true;
+}
+
 function isValue(value: string): boolean {
   return !value.includes("\r") && !value.includes("\0");
 }
@@ -285,15 +306,18 @@ function hasToken(list: string, token: string): boolean {
 // Chromium's HttpResponseHeaders::IsKeepAlive: the first close/keep-alive token of Connection,
 // then of Proxy-Connection, decides; otherwise HTTP/1.1 stays open and HTTP/1.0 closes.
 function isKeepAlive(version: "1.0" | "1.1", connection: string, proxyConnection: string): boolean {
-  for (const list of [connection, proxyConnection]) {
-    if (list === "") continue;
-    for (const item of listItems(list)) {
-      const token = item.toLowerCase();
-      if (token === "close") return false;
-      if (token === "keep-alive") return true;
-    }
+  return keepAliveToken(connection) ?? keepAliveToken(proxyConnection) ?? version === "1.1";
+}
+
+// What the first close or keep-alive token of a Connection list says, if it has one.
+function keepAliveToken(list: string): boolean | undefined {
+  if (list === "") return undefined;
+  for (const item of listItems(list)) {
+    const token = item.toLowerCase();
+    if (token === "close") return false;
+    if (token === "keep-alive") return true;
   }
-  return version === "1.1";
+  return undefined;
 }
 
 function decimal(value: string): number {

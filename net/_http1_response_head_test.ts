@@ -136,6 +136,17 @@ describe("parseResponseHead", () => {
     }
   });
 
+  it("skips lines a Headers object could not hold and joins folded lines", () => {
+    const text = "HTTP/1.1 200 OK\r\nGood : one\r\nBad Name: x\r\nno colon\r\n: empty\r\n" +
+      "Nul: a\0b\r\nCr: a\rb\r\nFolded: a\r\n  b  \r\nLast:\t z \t\r\n\r\n";
+    const expected = [["Good", "one"], ["Folded", "a b"], ["Last", "z"]];
+    assert.deepEqual(parse(text).headers, expected);
+    // A plain Uint8Array (not a Buffer) goes through the same parser.
+    const bytes = new Uint8Array(Buffer.from(`${text}body`, "latin1"));
+    const end = findResponseHeadEnd(bytes, 0, bytes.length);
+    assert.deepEqual(parseResponseHead(bytes, end).headers, expected);
+  });
+
   it("parses any well-formed head back to its parts", () => {
     const token = fc.string({
       unit: fc.constantFrom(..."abcXYZ019-_!#~".split("")),

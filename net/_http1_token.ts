@@ -35,3 +35,27 @@ export function isHttpToken(text: string): boolean {
   }
   return true;
 }
+
+/**
+ * Finds where a run of token characters in `bytes` ends, so a parser can check a name in
+ * place without making a string of it first.
+ *
+ * @param bytes The bytes to scan.
+ * @param from Where the run starts.
+ * @param to Where to stop looking.
+ * @returns The offset of the first byte in `[from, to)` that is not a `tchar`, or `to`.
+ *
+ * @example
+ * ```ts
+ * import { tokenEnd } from "./_http1_token.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const bytes = new TextEncoder().encode("Content-Type: text/plain");
+ * assert.equal(tokenEnd(bytes, 0, bytes.length), 12);
+ * ```
+ */
+export function tokenEnd(bytes: Uint8Array, from: number, to: number): number {
+  let at = from;
+  while (at < to && TCHAR[bytes[at]!] === 1) at++;
+  return at;
+}

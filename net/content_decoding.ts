@@ -30,26 +30,29 @@ import { setResponseUrl } from "./response_url.ts";
  * ```
  */
 export function contentDecoding(): Middleware {
-  return (next) => async (request, context) => {
-    const response = await next(request, context);
-    const codings = (response.headers.get("content-encoding") ?? "")
-      .split(",").map((coding) => coding.trim().toLowerCase()).filter((coding) => coding !== "");
-    if (response.body === null || codings.length === 0 || request.method === "HEAD") {
-      return response;
-    }
-    let body: ReadableStream<Uint8Array> = response.body;
-    for (const coding of codings.reverse()) {
-      const decoder = decoderFor(coding);
-      if (decoder) body = decode(body, decoder);
-    }
-    const decoded = new Response(body, {
-      status: response.status,
-      statusText: response.statusText,
-      headers: response.headers,
-    });
-    setResponseUrl(decoded, response.url, response.redirected);
-    return decoded;
-  };
+  return (next) => (request, context) =>
+    next(request, context).then((response) => decodeResponse(request, response));
+}
+
+function decodeResponse(request: Request, response: Response): Response {
+  // Most responses are not encoded: settle them before splitting anything.
+  const header = response.headers.get("content-encoding");
+  if (header === null || response.body === null || request.method === "HEAD") return response;
+  const codings = header.split(",").map((coding) => coding.trim().toLowerCase())
+    .filter((coding) => coding !== "");
+  if (codings.length === 0) return response;
+  let body: ReadableStream<Uint8Array> = response.body;
+  for (const coding of codings.reverse()) {
+    const decoder = decoderFor(coding);
+    if (decoder) body = decode(body, decoder);
+  }
+  const decoded = new Response(body, {
+    status: response.status,
+    statusText: response.statusText,
+    headers: response.headers,
+  });
+  setResponseUrl(decoded, response.url, response.redirected);
+  return decoded;
 }
 
 function decoderFor(coding: string): ((first: Uint8Array) => Transform) | undefined {

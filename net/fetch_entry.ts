@@ -11,6 +11,35 @@ import { applyDefaultHeaders, type SessionIdentity } from "./default_headers.ts"
 /** The signature of `ses.fetch`, the runtime's `fetch` without its extras. */
 export type SessionFetch = (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
 
+// The signals of requests made without a caller's signal: nobody holds their controller, so
+// they never abort and the transport need not listen to them (a listener per request costs
+// microseconds in Bun). Weak, so finished requests are not kept.
+const inertSignals = new WeakSet<AbortSignal>();
+
+/**
+ * Whether `signal` belongs to a request that `ses.fetch` made without a caller's signal, so
+ * that nothing can ever abort it.
+ *
+ * @param signal A pipeline request's signal.
+ * @returns `true` when it can never abort; `false` when it might (or is not known).
+ *
+ * @example
+ * ```ts
+ * import { createFetchEntry, signalNeverAborts } from "./fetch_entry.ts";
+ * const fetchLike = createFetchEntry(
+ *   (request) => Promise.resolve(new Response(String(signalNeverAborts(request.signal)))),
+ *   { nextId: () => 1 },
+ * );
+ * console.log(await (await fetchLike("http://a.test/")).text()); // true
+ * const controller = new AbortController();
+ * const response = await fetchLike("http://a.test/", { signal: controller.signal });
+ * console.log(await response.text()); // false
+ * ```
+ */
+export function signalNeverAborts(signal: AbortSignal): boolean {
+  return inertSignals.has(signal);
+}
+
 /** Options for {@linkcode createFetchEntry}. */
 export interface FetchEntryOptions {
   /** Electron's resource type for these requests; default `other`. */
@@ -75,6 +104,9 @@ export function createFetchEntry(pipeline: FetchLike, options: FetchEntryOptions
       signal: full.signal,
       redirect: full.redirect,
     });
+    if (!(input instanceof Request) && (init?.signal ?? null) === null) {
+      inertSignals.add(head.signal);
+    }
     const context: RequestContext = {
       id: nextId(),
       startTime: Date.now(),

@@ -1,7 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import type { RequestContext } from "../core/middleware.ts";
-import { createFetchEntry } from "./fetch_entry.ts";
+import { createFetchEntry, signalNeverAborts } from "./fetch_entry.ts";
 
 function entry() {
   const calls: { request: Request; context: RequestContext }[] = [];
@@ -64,6 +64,21 @@ describe("createFetchEntry", () => {
     assert.equal(request.redirect, "manual");
     controller.abort();
     assert.equal(request.signal.aborted, true);
+  });
+
+  it("marks as never aborting only the signals of requests made without one", async () => {
+    const { fetchLike, calls } = entry();
+    const controller = new AbortController();
+    await fetchLike("http://a.test/");
+    await fetchLike("http://a.test/", { method: "POST", body: "x" });
+    await fetchLike("http://a.test/", { signal: controller.signal });
+    await fetchLike(new Request("http://a.test/"));
+    await fetchLike("http://a.test/", { signal: null });
+    assert.deepEqual(
+      calls.map(({ request }) => signalNeverAborts(request.signal)),
+      [true, true, false, false, true],
+    );
+    assert.equal(signalNeverAborts(new AbortController().signal), false);
   });
 
   it("rejects what fetch rejects", async () => {

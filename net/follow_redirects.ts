@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { Middleware, RequestContext } from "../core/middleware.ts";
+import type { FetchLike, Middleware, RequestContext } from "../core/middleware.ts";
 import { SessionError } from "../core/session_error.ts";
 import { setResponseUrl } from "./response_url.ts";
 
@@ -49,29 +49,44 @@ const BODY_HEADERS = [
  * ```
  */
 export function followRedirects(): Middleware {
-  return (next) => async (request, context) => {
-    let current = request;
-    for (let hops = 0;; hops++) {
-      const response = await next(current, context);
-      const location = response.headers.get("location");
-      if (
-        !REDIRECT_STATUSES.has(response.status) || location === null ||
-        request.redirect === "manual"
-      ) {
-        // Without a hop a label set by an inner step stands; relabelling costs the hot path.
-        if (hops > 0 || response.url === "") setResponseUrl(response, current.url, hops > 0);
+  return (next) => (request, context) =>
+    next(request, context).then((response) => {
+      // Without a hop a label set by an inner step stands; relabelling costs the hot path.
+      if (!isFollowed(request, response)) {
+        if (response.url === "") setResponseUrl(response, request.url, false);
         return response;
       }
-      await discard(response);
-      if (request.redirect === "error") {
-        throw new TypeError(`Redirect from "${current.url}" refused: redirect mode is "error"`);
-      }
-      if (hops >= MAX_REDIRECTS) {
-        throw new SessionError("ERR_TOO_MANY_REDIRECTS", { url: current.url });
-      }
-      current = nextHop(current, response.status, location, context);
+      return follow(next, request, context, response);
+    });
+}
+
+function isFollowed(request: Request, response: Response): boolean {
+  return REDIRECT_STATUSES.has(response.status) && request.redirect !== "manual" &&
+    response.headers.has("location");
+}
+
+// The hops after a first redirect response, off the hot path.
+async function follow(
+  next: FetchLike,
+  request: Request,
+  context: RequestContext,
+  redirect: Response,
+): Promise<Response> {
+  let current = request;
+  let response = redirect;
+  for (let hops = 0; isFollowed(request, response); hops++) {
+    await discard(response);
+    if (request.redirect === "error") {
+      throw new TypeError(`Redirect from "${current.url}" refused: redirect mode is "error"`);
     }
-  };
+    if (hops >= MAX_REDIRECTS) {
+      throw new SessionError("ERR_TOO_MANY_REDIRECTS", { url: current.url });
+    }
+    current = nextHop(current, response.status, response.headers.get("location")!, context);
+    response = await next(current, context);
+  }
+  setResponseUrl(response, current.url, true);
+  return response;
 }
 
 function nextHop(

@@ -9,6 +9,7 @@ import type { FetchLike, RequestContext } from "../core/middleware.ts";
 import type { ProxyResolverLike, ProxyServer } from "../core/proxy_resolver_like.ts";
 import { SessionError } from "../core/session_error.ts";
 import type { ConnectionPool, Lease } from "./connection_pool.ts";
+import { signalNeverAborts } from "./fetch_entry.ts";
 import { exchange, type Http1Response } from "./http1_client.ts";
 import type { NetworkEmulation } from "./network_emulation.ts";
 import {
@@ -65,8 +66,7 @@ export function createHttpTransport(options: HttpTransportOptions): FetchLike {
     // Skipping the call when idle saves a promise turn on every request.
     if (options.emulation.active) await options.emulation.beforeRequest(signal);
     const proxies = await options.proxies.resolveProxies(url, signal);
-    const acquire = () => acquireConnection(options, connectors, url, proxies, signal);
-    return await send(options, acquire, url, request, context);
+    return await send(options, connectors, proxies, url, request, context);
   };
 }
 
@@ -102,7 +102,7 @@ async function acquireConnection(
   connectors: ConnectorCache,
   url: URL,
   proxies: readonly ProxyServer[],
-  signal: AbortSignal,
+  signal: AbortSignal | undefined,
 ): Promise<Lease> {
   const deps = options.connectorDeps();
   let lastError: unknown;
@@ -112,7 +112,7 @@ async function acquireConnection(
       return await options.pool.acquire(key, open, signal);
     } catch (error) {
       // An unreachable proxy moves on to the next entry; a direct failure is final.
-      if (proxy.scheme === "direct" || signal.aborted) throw error;
+      if (proxy.scheme === "direct" || signal?.aborted) throw error;
       lastError = error;
     }
   }
@@ -121,15 +121,18 @@ async function acquireConnection(
 
 async function send(
   options: HttpTransportOptions,
-  acquire: () => Promise<Lease>,
+  connectors: ConnectorCache,
+  proxies: readonly ProxyServer[],
   url: URL,
   request: Request,
   context: RequestContext,
 ): Promise<Response> {
   const headers = requestHeaders(url, request.headers);
   const target = `${url.pathname}${url.search}`;
+  // A signal nothing can abort needs no listeners in the pool and the codec.
+  const abortable = signalNeverAborts(request.signal) ? undefined : request.signal;
   for (;;) {
-    const lease = await acquire();
+    const lease = await acquireConnection(options, connectors, url, proxies, abortable);
     const body = uploadBody(options, context.body, request.signal);
     try {
       const reply = await exchange(lease.socket, {
@@ -137,9 +140,10 @@ async function send(
         target,
         headers,
         body,
-        signal: request.signal,
+        signal: abortable,
       });
-      reply.reusable.then((reusable) => lease.release(reusable), () => lease.release(false));
+      // `reusable` never rejects.
+      reply.reusable.then(lease.release);
       return toResponse(options, reply, url, request.signal);
     } catch (error) {
       lease.release(false);

@@ -120,12 +120,12 @@ function closingQuote(value: string, from: number): number {
  * ```
  */
 export function preconnectHints(onHint: (hint: PreconnectHint) => void): Middleware {
-  return (next) => async (request, context) => {
-    const response = await next(request, context);
-    const link = response.headers.get("link");
-    if (link !== null) {
-      for (const hint of parsePreconnectLinks(link, request.url)) onHint(hint);
-    }
-    return response;
-  };
+  return (next) => (request, context) =>
+    next(request, context).then((response) => {
+      const link = response.headers.get("link");
+      if (link !== null) {
+        for (const hint of parsePreconnectLinks(link, request.url)) onHint(hint);
+      }
+      return response;
+    });
 }
