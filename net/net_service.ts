@@ -48,7 +48,6 @@ export class NetService {
   #verifier = new CertificateVerifier();
   #tls: TlsPolicy;
   #deps: OriginConnectorDeps;
-  #proxies: ProxyResolverLike;
   #transport: FetchLike;
 
   /**
@@ -58,7 +57,6 @@ export class NetService {
    */
   constructor(options: NetServiceOptions = {}) {
     const { proxies = DIRECT_PROXY_RESOLVER, ca } = options;
-    this.#proxies = proxies;
     const ssl = resolveSSLConfig({});
     this.#tls = { key: policyKey(ssl), ssl, verifier: this.#verifier, ca };
     this.#deps = this.#makeDeps();
@@ -66,7 +64,7 @@ export class NetService {
       pool: this.#pool,
       connectorDeps: () => this.#deps,
       emulation: this.#emulation,
-      proxies: { resolveProxies: (url, signal) => this.#proxies.resolveProxies(url, signal) },
+      proxies,
     });
   }
 
