@@ -6,6 +6,7 @@
  */
 
 import type { FetchLike, RequestContext } from "../core/middleware.ts";
+import type { NetLogSink } from "../core/net_log_sink.ts";
 import type { ProxyResolverLike, ProxyServer } from "../core/proxy_resolver_like.ts";
 import { SessionError } from "../core/session_error.ts";
 import type { ConnectionPool, Lease } from "./connection_pool.ts";
@@ -18,6 +19,7 @@ import {
   type OriginConnectorDeps,
 } from "./origin_connector.ts";
 import { setResponseUrl } from "./response_url.ts";
+import { logRequestHeaders, logResponseHeaders } from "./transaction_log.ts";
 
 /** What the transport needs from its session. */
 export interface HttpTransportOptions {
@@ -29,6 +31,8 @@ export interface HttpTransportOptions {
   emulation: NetworkEmulation;
   /** Where requests go: direct or through proxies. */
   proxies: ProxyResolverLike;
+  /** Receives the transaction's events while it is capturing. */
+  netLog?: NetLogSink;
 }
 
 /** Errors on a reused keep-alive socket that mean the server closed it before our request. */
@@ -131,10 +135,15 @@ async function send(
   const target = `${url.pathname}${url.search}`;
   // A signal nothing can abort needs no listeners in the pool and the codec.
   const abortable = signalNeverAborts(request.signal) ? undefined : request.signal;
+  const log = options.netLog?.capturing ? options.netLog : undefined;
+  const source = log?.newSource("URL_REQUEST");
   for (;;) {
     const lease = await acquireConnection(options, connectors, url, proxies, abortable);
     const body = uploadBody(options, context.body, request.signal);
     try {
+      if (log && source) {
+        logRequestHeaders(log, source, `${request.method} ${target} HTTP/1.1`, headers);
+      }
       const reply = await exchange(lease.socket, {
         method: request.method,
         target,
@@ -142,6 +151,7 @@ async function send(
         body,
         signal: abortable,
       });
+      if (log && source) logResponseHeaders(log, source, reply);
       // `reusable` never rejects.
       reply.reusable.then(lease.release);
       return toResponse(options, reply, url, request.signal);

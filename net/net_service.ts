@@ -11,6 +11,7 @@ import type {
   PreconnectOptions,
 } from "../core/electron_types.ts";
 import type { FetchLike } from "../core/middleware.ts";
+import type { NetLogSink } from "../core/net_log_sink.ts";
 import { DIRECT_PROXY_RESOLVER, type ProxyResolverLike } from "../core/proxy_resolver_like.ts";
 import { CertificateVerifier } from "./certificate_verifier.ts";
 import { ConnectionPool } from "./connection_pool.ts";
@@ -26,6 +27,8 @@ export interface NetServiceOptions {
   proxies?: ProxyResolverLike;
   /** Extra trusted root certificates (PEM) on top of the system's. */
   ca?: string[];
+  /** Receives transaction events while it is capturing. */
+  netLog?: NetLogSink;
 }
 
 /**
@@ -56,7 +59,7 @@ export class NetService {
    * @param options Proxy resolver and extra trust.
    */
   constructor(options: NetServiceOptions = {}) {
-    const { proxies = DIRECT_PROXY_RESOLVER, ca } = options;
+    const { proxies = DIRECT_PROXY_RESOLVER, ca, netLog } = options;
     const ssl = resolveSSLConfig({});
     this.#tls = { key: policyKey(ssl), ssl, verifier: this.#verifier, ca };
     this.#deps = this.#makeDeps();
@@ -65,6 +68,7 @@ export class NetService {
       connectorDeps: () => this.#deps,
       emulation: this.#emulation,
       proxies,
+      netLog,
     });
   }
 

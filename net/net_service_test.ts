@@ -1,0 +1,70 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { createServer } from "node:net";
+import type { NetLogEntry, NetLogSink } from "../core/net_log_sink.ts";
+import { createFetchEntry } from "./fetch_entry.ts";
+import { NetService } from "./net_service.ts";
+
+function collectingSink(capturing: boolean): NetLogSink & { entries: NetLogEntry[] } {
+  let lastId = 0;
+  const entries: NetLogEntry[] = [];
+  return {
+    capturing,
+    entries,
+    newSource: (type) => ({ id: ++lastId, type, startTime: Date.now() }),
+    add: (entry) => void entries.push(entry),
+  };
+}
+
+async function withOrigin(run: (url: string) => Promise<void>): Promise<void> {
+  const server = createServer((socket) => {
+    socket.on("error", () => {});
+    socket.on(
+      "data",
+      () => socket.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nX-Test: 1\r\n\r\nok"),
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  try {
+    await run(`http://127.0.0.1:${(server.address() as { port: number }).port}/path?q=1`);
+  } finally {
+    await new Promise((resolve) => server.close(resolve));
+  }
+}
+
+describe("NetService net log seam", () => {
+  it("records the transaction's request and response headers in Chromium's shapes", async () => {
+    const sink = collectingSink(true);
+    const net = new NetService({ netLog: sink });
+    const fetchLike = createFetchEntry(net.transport, { nextId: () => 1 });
+    await withOrigin(async (url) => {
+      assert.equal(await (await fetchLike(url, { headers: { "x-mine": "a" } })).text(), "ok");
+      await net.closeAllConnections();
+      const [sent, received] = sink.entries;
+      assert.equal(sink.entries.length, 2);
+      assert.equal(sent!.type, "HTTP_TRANSACTION_SEND_REQUEST_HEADERS");
+      assert.equal(sent!.phase, "PHASE_NONE");
+      assert.equal(sent!.source.type, "URL_REQUEST");
+      assert.equal(sent!.params?.line, "GET /path?q=1 HTTP/1.1\r\n");
+      assert.deepEqual(sent!.params?.headers, [`host: ${new URL(url).host}`, "x-mine: a"]);
+      assert.equal(received!.type, "HTTP_TRANSACTION_READ_RESPONSE_HEADERS");
+      assert.equal(received!.source, sent!.source);
+      assert.deepEqual(received!.params?.headers, [
+        "HTTP/1.1 200 OK",
+        "Content-Length: 2",
+        "X-Test: 1",
+      ]);
+    });
+  });
+
+  it("records nothing while the sink is not capturing", async () => {
+    const sink = collectingSink(false);
+    const net = new NetService({ netLog: sink });
+    const fetchLike = createFetchEntry(net.transport, { nextId: () => 1 });
+    await withOrigin(async (url) => {
+      await (await fetchLike(url)).text();
+      await net.closeAllConnections();
+    });
+    assert.deepEqual(sink.entries, []);
+  });
+});
