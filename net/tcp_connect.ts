@@ -44,7 +44,7 @@ export interface TcpConnectOptions {
 export async function tcpConnect(options: TcpConnectOptions): Promise<Socket> {
   const { host, port, resolve, signal, timeoutMs = 240_000 } = options;
   const addresses = await resolve(host, signal);
-  let lastError: SessionError = new SessionError("ERR_NAME_NOT_RESOLVED");
+  let lastError: SessionError | undefined;
   for (const { address } of addresses) {
     try {
       return await connectOne(address, port, timeoutMs, signal);
@@ -53,7 +53,8 @@ export async function tcpConnect(options: TcpConnectOptions): Promise<Socket> {
       lastError = netErrorFromSystemError(error, "connect");
     }
   }
-  throw lastError;
+  // The resolver rejects an empty answer, so this fallback only guards a custom resolver.
+  throw lastError ?? new SessionError("ERR_NAME_NOT_RESOLVED");
 }
 
 function connectOne(
