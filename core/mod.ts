@@ -20,5 +20,6 @@ export * from "./net_log_sink.ts";
 export * from "./proxy_resolver_like.ts";
 export * from "./runtime.ts";
 export * from "./session_error.ts";
+export * from "./stream_socket.ts";
 export * from "./typed_emitter.ts";
 export * from "./version.ts";

@@ -5,6 +5,8 @@
  * @module
  */
 
+import type { TcpConnect } from "./stream_socket.ts";
+
 /** A value SQLite stores or returns. */
 export type SqlValue = null | number | bigint | string | Uint8Array;
 
@@ -122,4 +124,11 @@ export interface Runtime {
   dlopen<S extends Record<string, FfiSymbol>>(path: string, symbols: S): Promise<FfiLibrary<S>>;
   /** Starts a module Worker. */
   createWorker(url: URL, options?: CreateWorkerOptions): Worker;
+  /**
+   * Opens TCP connections on the runtime's native sockets, where those are faster than its
+   * `node:net` (Bun). Absent where `node:net` is the fastest there is (Deno); the network stack
+   * then uses `node:net`. TLS always runs over `node:net`, for `node:tls` and its certificate
+   * checks.
+   */
+  readonly connectTcp?: TcpConnect;
 }

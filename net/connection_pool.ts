@@ -5,13 +5,12 @@
  * @module
  */
 
-import type { Socket } from "node:net";
-import type { Duplex } from "node:stream";
 import { setInterval } from "node:timers";
 import { SessionError } from "../core/session_error.ts";
+import type { StreamSocket } from "../core/stream_socket.ts";
 
 /** Opens a new connected socket for a group. */
-export type SocketFactory = (signal?: AbortSignal) => Promise<Duplex>;
+export type SocketFactory = (signal?: AbortSignal) => Promise<StreamSocket>;
 
 /** Options for {@linkcode ConnectionPool}. */
 export interface ConnectionPoolOptions {
@@ -26,7 +25,7 @@ export interface ConnectionPoolOptions {
 /** A socket on loan from the pool for one exchange. */
 export interface Lease {
   /** The connected socket. */
-  readonly socket: Duplex;
+  readonly socket: StreamSocket;
   /** Whether the socket served an earlier exchange (a failure on it may be retried). */
   readonly reused: boolean;
   /** Returns the socket: kept idle when `reusable`, destroyed otherwise. Idempotent. */
@@ -34,7 +33,7 @@ export interface Lease {
 }
 
 interface IdleSocket {
-  socket: Duplex;
+  socket: StreamSocket;
   /** `performance.now()` when it went idle. */
   since: number;
   onGone: () => void;
@@ -42,12 +41,12 @@ interface IdleSocket {
 
 interface Waiter {
   /** Wakes the waiter, handing it a socket released for it, or none to make it retry. */
-  resolve: (socket?: Duplex) => void;
+  resolve: (socket?: StreamSocket) => void;
 }
 
 interface Group {
   idle: IdleSocket[];
-  busy: Set<Duplex>;
+  busy: Set<StreamSocket>;
   connecting: number;
   waiters: Waiter[];
 }
@@ -202,7 +201,7 @@ export class ConnectionPool {
     return false;
   }
 
-  async #open(group: Group, open: SocketFactory, signal?: AbortSignal): Promise<Duplex> {
+  async #open(group: Group, open: SocketFactory, signal?: AbortSignal): Promise<StreamSocket> {
     group.connecting++;
     this.#total++;
     try {
@@ -215,7 +214,7 @@ export class ConnectionPool {
     }
   }
 
-  #takeIdle(group: Group): Duplex | undefined {
+  #takeIdle(group: Group): StreamSocket | undefined {
     // Most recently used first: it is the least likely to have been closed by the server.
     for (let idle = group.idle.pop(); idle; idle = group.idle.pop()) {
       this.#idleTotal--;
@@ -230,7 +229,7 @@ export class ConnectionPool {
     return undefined;
   }
 
-  #lease(key: string, group: Group, socket: Duplex, reused: boolean): Lease {
+  #lease(key: string, group: Group, socket: StreamSocket, reused: boolean): Lease {
     group.busy.add(socket);
     let released = false;
     return {
@@ -258,7 +257,7 @@ export class ConnectionPool {
     };
   }
 
-  #keepIdle(key: string, group: Group, socket: Duplex): void {
+  #keepIdle(key: string, group: Group, socket: StreamSocket): void {
     const idle: IdleSocket = { socket, since: performance.now(), onGone: () => onGone() };
     // An idle socket that closes, errors or receives bytes nobody asked for is useless.
     const onGone = () => {
@@ -308,7 +307,7 @@ export class ConnectionPool {
     this.#total--;
   }
 
-  #wait(group: Group, signal?: AbortSignal): Promise<Duplex | undefined> {
+  #wait(group: Group, signal?: AbortSignal): Promise<StreamSocket | undefined> {
     return new Promise((resolve, reject) => {
       const waiter: Waiter = {
         resolve: (socket) => {
@@ -345,8 +344,7 @@ export class ConnectionPool {
 }
 
 /** Refs or unrefs a socket when it has that ability (TCP and TLS sockets do). */
-function refSocket(socket: Duplex, ref: boolean): void {
-  const handle = socket as Partial<Pick<Socket, "ref" | "unref">>;
-  if (ref) handle.ref?.();
-  else handle.unref?.();
+function refSocket(socket: StreamSocket, ref: boolean): void {
+  if (ref) socket.ref?.();
+  else socket.unref?.();
 }

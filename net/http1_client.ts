@@ -6,8 +6,8 @@
  */
 
 import { Buffer } from "node:buffer";
-import type { Duplex } from "node:stream";
 import type { NetErrorCode } from "../core/net_errors.ts";
+import type { StreamSocket } from "../core/stream_socket.ts";
 import { SessionError } from "../core/session_error.ts";
 import { ChunkedDecoder } from "./_http1_chunked_decoder.ts";
 import { type RequestHead, requestHead } from "./_http1_request_head.ts";
@@ -84,7 +84,7 @@ const UNTIL_CLOSE = 2;
 // Sockets that completed a reusable exchange: a close before any byte of the next response then
 // means the server dropped the idle connection (ERR_CONNECTION_CLOSED, which callers retry on a
 // new connection, as Chromium does) rather than an empty response.
-const reusedSockets = new WeakSet<Duplex>();
+const reusedSockets = new WeakSet<StreamSocket>();
 
 /**
  * Sends one HTTP/1.1 request over a connected socket and reads the response head.
@@ -95,8 +95,8 @@ const reusedSockets = new WeakSet<Duplex>();
  * Content-Length; no length means the body runs until the server closes (and the socket is not
  * reused); HTTP/1.0 keeps the connection only with `Connection: keep-alive` and a length.
  *
- * @param socket A connected `node:net` or `node:tls` socket (or any Duplex) with no other
- *   readers; the codec resumes it.
+ * @param socket A connected socket (`node:net`, `node:tls`, a runtime-native `StreamSocket`,
+ *   or any Duplex) with no other readers; the codec resumes it.
  * @param request The method, target, headers, body and abort signal.
  * @returns The response; rejects with a `TypeError` for an invalid method, target or header, or
  *   a `SessionError`: `ERR_EMPTY_RESPONSE` (closed before any byte; `ERR_CONNECTION_CLOSED` on a
@@ -130,7 +130,7 @@ const reusedSockets = new WeakSet<Duplex>();
  * socket.destroy();
  * ```
  */
-export function exchange(socket: Duplex, request: Http1Request): Promise<Http1Response> {
+export function exchange(socket: StreamSocket, request: Http1Request): Promise<Http1Response> {
   let head: RequestHead;
   try {
     head = requestHead(request);
@@ -149,7 +149,7 @@ export function exchange(socket: Duplex, request: Http1Request): Promise<Http1Re
 }
 
 class Http1Exchange {
-  readonly #socket: Duplex;
+  readonly #socket: StreamSocket;
   readonly #method: string;
   readonly #signal: AbortSignal | undefined;
   readonly #reused: boolean;
@@ -173,7 +173,7 @@ class Http1Exchange {
   #upload: ReadableStreamDefaultReader<Uint8Array> | null = null;
 
   constructor(
-    socket: Duplex,
+    socket: StreamSocket,
     request: Http1Request,
     resolve: (response: Http1Response) => void,
     reject: (error: unknown) => void,
@@ -522,7 +522,7 @@ class Http1Exchange {
   }
 }
 
-function writeWholeBody(socket: Duplex, head: RequestHead, body: Uint8Array): void {
+function writeWholeBody(socket: StreamSocket, head: RequestHead, body: Uint8Array): void {
   const { text } = head;
   if (head.framing === "chunked") {
     socket.cork();
@@ -557,7 +557,7 @@ function wholeBody(pieces: Uint8Array[]): ReadableStream<Uint8Array> {
 }
 
 // Resolves when the socket can take more, or when it is gone (the caller then checks why).
-function drained(socket: Duplex): Promise<void> {
+function drained(socket: StreamSocket): Promise<void> {
   if (socket.destroyed) return Promise.resolve();
   return new Promise((resolve) => {
     const done = (): void => {

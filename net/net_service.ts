@@ -13,6 +13,7 @@ import type {
 import type { FetchLike } from "../core/middleware.ts";
 import type { NetLogSink } from "../core/net_log_sink.ts";
 import { DIRECT_PROXY_RESOLVER, type ProxyResolverLike } from "../core/proxy_resolver_like.ts";
+import type { TcpConnect } from "../core/stream_socket.ts";
 import { CertificateVerifier } from "./certificate_verifier.ts";
 import { ConnectionPool } from "./connection_pool.ts";
 import { HostResolver } from "./host_resolver.ts";
@@ -29,6 +30,8 @@ export interface NetServiceOptions {
   ca?: string[];
   /** Receives transaction events while it is capturing. */
   netLog?: NetLogSink;
+  /** Opens plain TCP connections (the runtime's native sockets); default `node:net`. */
+  connectTcp?: TcpConnect;
 }
 
 /**
@@ -50,16 +53,18 @@ export class NetService {
   #emulation = new NetworkEmulation();
   #verifier = new CertificateVerifier();
   #tls: TlsPolicy;
+  #connectTcp: TcpConnect | undefined;
   #deps: OriginConnectorDeps;
   #transport: FetchLike;
 
   /**
    * Creates the network state of a new session.
    *
-   * @param options Proxy resolver and extra trust.
+   * @param options Proxy resolver, extra trust, net log and TCP connector.
    */
   constructor(options: NetServiceOptions = {}) {
-    const { proxies = DIRECT_PROXY_RESOLVER, ca, netLog } = options;
+    const { proxies = DIRECT_PROXY_RESOLVER, ca, netLog, connectTcp } = options;
+    this.#connectTcp = connectTcp;
     const ssl = resolveSSLConfig({});
     this.#tls = { key: policyKey(ssl), ssl, verifier: this.#verifier, ca };
     this.#deps = this.#makeDeps();
@@ -153,7 +158,11 @@ export class NetService {
 
   /** Made again only when the TLS policy changes, so the transport can cache connectors. */
   #makeDeps(): OriginConnectorDeps {
-    return { resolve: (host, signal) => this.#resolver.resolve(host, signal), tls: this.#tls };
+    return {
+      resolve: (host, signal) => this.#resolver.resolve(host, signal),
+      tls: this.#tls,
+      connectTcp: this.#connectTcp,
+    };
   }
 }
 

@@ -1,7 +1,8 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { createServer } from "node:net";
+import { connect, createServer } from "node:net";
 import type { NetLogEntry, NetLogSink } from "../core/net_log_sink.ts";
+import type { StreamSocket, TcpConnect } from "../core/stream_socket.ts";
 import { createFetchEntry } from "./fetch_entry.ts";
 import { NetService } from "./net_service.ts";
 
@@ -66,5 +67,29 @@ describe("NetService net log seam", () => {
       await net.closeAllConnections();
     });
     assert.deepEqual(sink.entries, []);
+  });
+});
+
+describe("NetService TCP connector seam", () => {
+  it("opens direct http connections with the given connector, and https ones with node:net", async () => {
+    const used: string[] = [];
+    const connectTcp: TcpConnect = (address, port) => {
+      used.push(`${address}:${port}`);
+      return new Promise<StreamSocket>((resolve, reject) => {
+        const socket = connect({ host: address, port, noDelay: true });
+        socket.once("connect", () => resolve(socket.pause())).once("error", reject);
+      });
+    };
+    const net = new NetService({ connectTcp });
+    const fetchLike = createFetchEntry(net.transport, { nextId: () => 1 });
+    await withOrigin(async (url) => {
+      const { host, port } = new URL(url);
+      assert.equal(await (await fetchLike(url)).text(), "ok");
+      assert.deepEqual(used, [`127.0.0.1:${port}`]);
+      // TLS needs a node:net socket under node:tls; the plain server fails the handshake.
+      await net.preconnect({ url: `https://${host}/` });
+      assert.deepEqual(used, [`127.0.0.1:${port}`]);
+      await net.closeAllConnections();
+    });
   });
 });

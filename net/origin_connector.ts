@@ -8,6 +8,7 @@
 import type { Duplex } from "node:stream";
 import type { ProxyServer } from "../core/proxy_resolver_like.ts";
 import { SessionError } from "../core/session_error.ts";
+import type { TcpConnect } from "../core/stream_socket.ts";
 import type { CertificateVerifier } from "./certificate_verifier.ts";
 import type { SocketFactory } from "./connection_pool.ts";
 import type { ResolvedSSLConfig } from "./ssl_config.ts";
@@ -43,6 +44,11 @@ export interface OriginConnectorDeps {
   tls: TlsPolicy;
   /** Tunnels through proxies; without it a proxy route fails. */
   tunnel?: ProxyTunnel;
+  /**
+   * Opens plain TCP connections for direct http routes (the runtime's native sockets);
+   * default `node:net`. TLS routes always use `node:net`, which `node:tls` needs.
+   */
+  connectTcp?: TcpConnect;
 }
 
 /** A pool group key and the factory that opens sockets for it. */
@@ -90,8 +96,12 @@ export function originConnector(
   return {
     key: `${url.protocol}//${host}:${port} ${route} ${tls?.key ?? ""}`,
     open: async (signal) => {
+      const { connectTcp, resolve } = deps;
+      if (!tls && proxy.scheme === "direct" && connectTcp) {
+        return await tcpConnect({ host, port, resolve, signal, connect: connectTcp });
+      }
       const raw = proxy.scheme === "direct"
-        ? await tcpConnect({ host, port, resolve: deps.resolve, signal })
+        ? await tcpConnect({ host, port, resolve, signal })
         : await tunnelThrough(deps.tunnel, proxy, host, port, signal);
       if (!tls) return raw;
       return await connectTls(raw, {

@@ -6,6 +6,7 @@
 
 import { connect, type Socket } from "node:net";
 import { SessionError } from "../core/session_error.ts";
+import type { StreamSocket, TcpConnect } from "../core/stream_socket.ts";
 import type { ResolvedAddress } from "./host_resolver.ts";
 import { netErrorFromSystemError } from "./net_error_from_system.ts";
 
@@ -21,13 +22,16 @@ export interface TcpConnectOptions {
   signal?: AbortSignal;
   /** Per-address connect timeout in milliseconds; default 240 000 (Chromium's four minutes). */
   timeoutMs?: number;
+  /** Opens the connection to one address (a runtime's native sockets); default `node:net`. */
+  connect?: TcpConnect;
 }
 
 /**
  * Connects to `host:port`, trying every resolved address until one accepts.
  *
- * @param options Where to connect and how to resolve names.
- * @returns The connected socket, with Nagle's algorithm off.
+ * @param options Where to connect, how to resolve names and, optionally, how to connect.
+ * @returns The connected socket, with Nagle's algorithm off: a `node:net` socket unless
+ *   `options.connect` made it.
  * @throws {SessionError} The last address's failure, like `net::ERR_CONNECTION_REFUSED`.
  *
  * @example
@@ -41,13 +45,17 @@ export interface TcpConnectOptions {
  * socket.end();
  * ```
  */
-export async function tcpConnect(options: TcpConnectOptions): Promise<Socket> {
-  const { host, port, resolve, signal, timeoutMs = 240_000 } = options;
+export function tcpConnect(options: TcpConnectOptions & { connect?: undefined }): Promise<Socket>;
+export function tcpConnect(options: TcpConnectOptions): Promise<StreamSocket>;
+export async function tcpConnect(options: TcpConnectOptions): Promise<StreamSocket> {
+  const { host, port, resolve, signal, timeoutMs = 240_000, connect } = options;
   const addresses = await resolve(host, signal);
   let lastError: SessionError | undefined;
   for (const { address } of addresses) {
     try {
-      return await connectOne(address, port, timeoutMs, signal);
+      return connect
+        ? await connectWith(connect, address, port, timeoutMs, signal)
+        : await connectOne(address, port, timeoutMs, signal);
     } catch (error) {
       if (signal?.aborted) throw new SessionError("ERR_ABORTED", { cause: error });
       lastError = netErrorFromSystemError(error, "connect");
@@ -84,5 +92,41 @@ function connectOne(
     const onAbort = () => fail(new SessionError("ERR_ABORTED"));
     socket.once("connect", onConnect).once("error", fail);
     signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+// A connector that cannot be cancelled midway: on timeout or abort we stop waiting, and a
+// socket that still arrives is closed.
+function connectWith(
+  connect: TcpConnect,
+  address: string,
+  port: number,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<StreamSocket> {
+  return new Promise((resolve, reject) => {
+    signal?.throwIfAborted();
+    let waiting = true;
+    const stop = () => {
+      waiting = false;
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
+    };
+    const giveUp = (error: SessionError) => {
+      stop();
+      reject(error);
+    };
+    const timer = setTimeout(() => giveUp(new SessionError("ERR_CONNECTION_TIMED_OUT")), timeoutMs);
+    const onAbort = () => giveUp(new SessionError("ERR_ABORTED"));
+    signal?.addEventListener("abort", onAbort, { once: true });
+    connect(address, port).then((socket) => {
+      if (!waiting) return void socket.destroy();
+      stop();
+      resolve(socket);
+    }, (error) => {
+      if (!waiting) return;
+      stop();
+      reject(error);
+    });
   });
 }

@@ -62,7 +62,7 @@ export class Session extends TypedEmitter<SessionEvents> {
   #userAgent: string;
   #acceptLanguages: string;
   #storageReady: Promise<void>;
-  #net = new NetService();
+  #net: NetService;
   #fetch: SessionFetch;
 
   /**
@@ -76,6 +76,7 @@ export class Session extends TypedEmitter<SessionEvents> {
       throw new TypeError("Session cannot be created with new; use session.fromPartition()");
     }
     super();
+    this.#net = new NetService({ connectTcp: init.runtime.connectTcp });
     this.#storagePath = init.storagePath;
     this.#cache = init.cache;
     this.#userAgent = defaultUserAgent(init.runtime);
