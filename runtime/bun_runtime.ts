@@ -15,6 +15,7 @@ import type {
   Runtime,
 } from "../core/runtime.ts";
 import { detectRuntime } from "./detect_runtime.ts";
+import { connectBunTcp } from "./_bun_tcp_socket.ts";
 import { openSqliteDatabase } from "./sqlite_database.ts";
 import { checkedFfiSymbols } from "./_checked_ffi_symbols.ts";
 import { isNotFound } from "./_is_not_found.ts";
@@ -133,5 +134,6 @@ export function createBunRuntime(): Runtime {
     openDatabase: openSqliteDatabase,
     dlopen,
     createWorker,
+    connectTcp: connectBunTcp,
   };
 }
