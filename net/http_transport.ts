@@ -192,6 +192,13 @@ function requestHeaders(url: URL, headers: Headers): [string, string][] {
   return list;
 }
 
+// A Headers filled by append is several times cheaper in Bun than one built from a list.
+function headerObject(list: ReadonlyArray<readonly [string, string]>): Headers {
+  const headers = new Headers();
+  for (const [name, value] of list) headers.append(name, value);
+  return headers;
+}
+
 function toResponse(
   options: HttpTransportOptions,
   reply: Http1Response,
@@ -213,7 +220,7 @@ function toResponse(
     response = new Response(body, {
       status: reply.status,
       statusText: reply.statusText,
-      headers: reply.headers,
+      headers: headerObject(reply.headers),
     });
   } catch (error) {
     body?.cancel().catch(() => {});
