@@ -21,6 +21,13 @@ export interface RequestContext {
    * backpressure. A 303 redirect sets it to `null`.
    */
   body: Uint8Array | ReadableStream<Uint8Array> | null;
+  /**
+   * Headers the transport adds when the request has none of that name: the session's
+   * User-Agent, Accept-Language, Accept-Encoding and Accept, as Chromium's HTTP job adds them.
+   * They stay out of `Request.headers`, whose changes cost dearly in Bun; a stage that shows
+   * or edits the headers to be sent (webRequest) merges them in and sets this to `[]`.
+   */
+  defaultHeaders?: ReadonlyArray<readonly [string, string]>;
 }
 
 /** One step of the pipeline: takes a request, resolves its response. */

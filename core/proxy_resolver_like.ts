@@ -20,12 +20,17 @@ export type ProxyServer =
 /** Anything that turns a URL into the proxies to try, in order. */
 export interface ProxyResolverLike {
   /**
-   * Returns the proxies to try for `url`, best first; `[{scheme: "direct"}]` for none.
+   * Returns the proxies to try for `url`, best first; `[{scheme: "direct"}]` for none. Like
+   * Chromium's proxy resolution service it answers at once when it can (fixed rules) and
+   * with a promise when it must wait (a PAC script, a system look-up).
    *
    * @param url The request URL.
    * @param signal Cancels the look-up.
    */
-  resolveProxies(url: URL, signal?: AbortSignal): Promise<readonly ProxyServer[]>;
+  resolveProxies(
+    url: URL,
+    signal?: AbortSignal,
+  ): readonly ProxyServer[] | Promise<readonly ProxyServer[]>;
 }
 
 /**
@@ -34,11 +39,11 @@ export interface ProxyResolverLike {
  * @example
  * ```ts
  * import { DIRECT_PROXY_RESOLVER } from "./proxy_resolver_like.ts";
- * console.log(await DIRECT_PROXY_RESOLVER.resolveProxies(new URL("http://a.test/")));
+ * console.log(DIRECT_PROXY_RESOLVER.resolveProxies(new URL("http://a.test/")));
  * ```
  */
 export const DIRECT_PROXY_RESOLVER: ProxyResolverLike = {
-  resolveProxies: () => Promise.resolve(DIRECT_ONLY),
+  resolveProxies: () => DIRECT_ONLY,
 };
 
 const DIRECT_ONLY: readonly ProxyServer[] = Object.freeze([Object.freeze({ scheme: "direct" })]);

@@ -110,18 +110,21 @@ export class ConnectionPool {
    * @param signal Gives up waiting or connecting.
    * @returns The lease; call `release` when the exchange ends.
    */
-  async acquire(key: string, open: SocketFactory, signal?: AbortSignal): Promise<Lease> {
+  acquire(key: string, open: SocketFactory, signal?: AbortSignal): Promise<Lease> {
+    // Promise chains rather than an async loop: one promise turn fewer per request.
+    if (signal?.aborted) return Promise.reject(signal.reason);
     const group = this.#group(key);
-    for (;;) {
-      signal?.throwIfAborted();
-      const idle = this.#takeIdle(group);
-      if (idle) return this.#lease(key, group, idle, true);
-      if (this.#groupSize(group) < this.#maxPerGroup && this.#makeRoom()) {
-        return this.#lease(key, group, await this.#open(group, open, signal), false);
-      }
-      const handed = await this.#wait(group, signal);
-      if (handed) return this.#lease(key, group, handed, true);
+    const idle = this.#takeIdle(group);
+    if (idle) return Promise.resolve(this.#lease(key, group, idle, true));
+    if (this.#groupSize(group) < this.#maxPerGroup && this.#makeRoom()) {
+      return this.#open(group, open, signal).then((socket) =>
+        this.#lease(key, group, socket, false)
+      );
     }
+    // Woken with a socket handed straight over, or with none: then the group has room again.
+    return this.#wait(group, signal).then((handed) =>
+      handed ? this.#lease(key, group, handed, true) : this.acquire(key, open, signal)
+    );
   }
 
   /**

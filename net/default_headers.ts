@@ -12,32 +12,67 @@ export interface SessionIdentity {
   acceptLanguage(): string;
 }
 
+/** A header list: names and values in order. */
+export type HeaderList = ReadonlyArray<readonly [string, string]>;
+
 /** What the transport can decode, so what we advertise. */
 const ACCEPT_ENCODING = "gzip, deflate, br";
 
 /**
- * Adds `User-Agent`, `Accept-Language`, `Accept-Encoding` and `Accept` unless the caller
- * set them, as Chromium's network stack does. Applied once per request, before redirects:
- * the hops inherit them, as in Chromium.
+ * Makes a function returning the session's default headers — `User-Agent`,
+ * `Accept-Language` (none when empty), `Accept-Encoding` and `Accept` — read from the
+ * identity on every call. The list is rebuilt only when the identity changed.
  *
- * @param headers The request's own headers, changed in place.
  * @param identity The session's user agent and languages.
+ * @returns A function giving the current list (do not modify it).
  *
  * @example
  * ```ts
- * import { applyDefaultHeaders } from "./default_headers.ts";
- * const headers = new Headers({ accept: "text/html" });
- * applyDefaultHeaders(headers, { userAgent: () => "demo/1", acceptLanguage: () => "en-US" });
- * console.log(headers.get("user-agent"), headers.get("accept")); // demo/1 text/html
+ * import { defaultHeaderSource } from "./default_headers.ts";
+ * const defaults = defaultHeaderSource({ userAgent: () => "demo/1", acceptLanguage: () => "" });
+ * console.log(defaults().map(([name]) => name).join()); // user-agent,accept-encoding,accept
  * ```
  */
-export function applyDefaultHeaders(headers: Headers, identity: SessionIdentity): void {
-  setIfMissing(headers, "user-agent", identity.userAgent());
-  setIfMissing(headers, "accept-language", identity.acceptLanguage());
-  setIfMissing(headers, "accept-encoding", ACCEPT_ENCODING);
-  setIfMissing(headers, "accept", "*/*");
+export function defaultHeaderSource(identity: SessionIdentity): () => HeaderList {
+  let userAgent: string | undefined;
+  let languages: string | undefined;
+  let list: HeaderList = [];
+  return () => {
+    const currentAgent = identity.userAgent();
+    const currentLanguages = identity.acceptLanguage();
+    if (currentAgent !== userAgent || currentLanguages !== languages) {
+      userAgent = currentAgent;
+      languages = currentLanguages;
+      const headers: Array<readonly [string, string]> = [["user-agent", currentAgent]];
+      if (currentLanguages !== "") headers.push(["accept-language", currentLanguages]);
+      headers.push(["accept-encoding", ACCEPT_ENCODING], ["accept", "*/*"]);
+      list = Object.freeze(headers);
+    }
+    return list;
+  };
 }
 
-function setIfMissing(headers: Headers, name: string, value: string): void {
-  if (value !== "" && !headers.has(name)) headers.set(name, value);
+/**
+ * Appends each default whose name the list lacks, as Chromium's network stack adds its
+ * defaults unless the caller set them.
+ *
+ * @param list The request's header lines, lower-case names; changed in place.
+ * @param defaults The defaults, lower-case names.
+ *
+ * @example
+ * ```ts
+ * import { appendMissingHeaders } from "./default_headers.ts";
+ * const list: Array<[string, string]> = [["host", "a.test"], ["accept", "text/html"]];
+ * appendMissingHeaders(list, [["user-agent", "demo/1"], ["accept", "text/plain"]]);
+ * console.log(list.map(([name, value]) => `${name}: ${value}`).join("; "));
+ * // host: a.test; accept: text/html; user-agent: demo/1
+ * ```
+ */
+export function appendMissingHeaders(list: Array<[string, string]>, defaults: HeaderList): void {
+  const given = list.length;
+  for (const [name, value] of defaults) {
+    let present = false;
+    for (let i = 0; i < given && !present; i++) present = list[i]![0] === name;
+    if (!present) list.push([name, value]);
+  }
 }

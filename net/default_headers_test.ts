@@ -1,26 +1,54 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { applyDefaultHeaders } from "./default_headers.ts";
+import { appendMissingHeaders, defaultHeaderSource } from "./default_headers.ts";
 
-function apply(languages: string, init?: HeadersInit): Headers {
-  const headers = new Headers(init);
-  applyDefaultHeaders(headers, { userAgent: () => "agent/1", acceptLanguage: () => languages });
-  return headers;
-}
-
-describe("applyDefaultHeaders", () => {
-  it("adds the identity and encoding headers", () => {
-    const headers = apply("en-US,fr;q=0.9");
-    assert.equal(headers.get("user-agent"), "agent/1");
-    assert.equal(headers.get("accept-language"), "en-US,fr;q=0.9");
-    assert.equal(headers.get("accept-encoding"), "gzip, deflate, br");
-    assert.equal(headers.get("accept"), "*/*");
+describe("defaultHeaderSource", () => {
+  it("lists the identity and encoding headers, and no empty Accept-Language", () => {
+    let languages = "en-US,fr;q=0.9";
+    const defaults = defaultHeaderSource({
+      userAgent: () => "agent/1",
+      acceptLanguage: () => languages,
+    });
+    assert.deepEqual(defaults(), [
+      ["user-agent", "agent/1"],
+      ["accept-language", "en-US,fr;q=0.9"],
+      ["accept-encoding", "gzip, deflate, br"],
+      ["accept", "*/*"],
+    ]);
+    languages = "";
+    assert.deepEqual(defaults().map(([name]) => name), ["user-agent", "accept-encoding", "accept"]);
   });
 
-  it("keeps what the caller set and sends no empty Accept-Language", () => {
-    const headers = apply("", { "user-agent": "mine", accept: "text/html" });
-    assert.equal(headers.get("user-agent"), "mine");
-    assert.equal(headers.get("accept"), "text/html");
-    assert.equal(headers.has("accept-language"), false);
+  it("reads the identity on every call and rebuilds only when it changed", () => {
+    let agent = "agent/1";
+    const defaults = defaultHeaderSource({ userAgent: () => agent, acceptLanguage: () => "de" });
+    const first = defaults();
+    assert.equal(defaults(), first, "an unchanged identity gives the same list");
+    agent = "agent/2";
+    assert.notEqual(defaults(), first);
+    assert.deepEqual(defaults()[0], ["user-agent", "agent/2"]);
+    assert.ok(Object.isFrozen(defaults()));
+  });
+});
+
+describe("appendMissingHeaders", () => {
+  it("keeps what the caller set and appends the rest in order", () => {
+    const list: Array<[string, string]> = [["host", "a.test"], ["user-agent", "mine"], [
+      "accept",
+      "text/html",
+    ]];
+    appendMissingHeaders(list, [
+      ["user-agent", "agent/1"],
+      ["accept-language", "de"],
+      ["accept-encoding", "gzip"],
+      ["accept", "*/*"],
+    ]);
+    assert.deepEqual(list, [
+      ["host", "a.test"],
+      ["user-agent", "mine"],
+      ["accept", "text/html"],
+      ["accept-language", "de"],
+      ["accept-encoding", "gzip"],
+    ]);
   });
 });

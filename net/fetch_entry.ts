@@ -6,7 +6,7 @@
  */
 
 import type { FetchLike, RequestContext } from "../core/middleware.ts";
-import { applyDefaultHeaders, type SessionIdentity } from "./default_headers.ts";
+import { defaultHeaderSource, type SessionIdentity } from "./default_headers.ts";
 
 /** The signature of `ses.fetch`, the runtime's `fetch` without its extras. */
 export type SessionFetch = (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
@@ -51,7 +51,8 @@ export interface FetchEntryOptions {
 }
 
 /**
- * Wraps a pipeline in the WHATWG `fetch` signature, adding the session's identity headers.
+ * Wraps a pipeline in the WHATWG `fetch` signature. The session's identity headers go in the
+ * context (`defaultHeaders`) for the transport to add where the caller set none.
  *
  * A byte body (string, `Uint8Array`, `Blob`, `FormData`, `URLSearchParams`) is read once so
  * it can be resent after a 307/308 redirect or on a stale keep-alive socket; a
@@ -74,36 +75,13 @@ export interface FetchEntryOptions {
  */
 export function createFetchEntry(pipeline: FetchLike, options: FetchEntryOptions): SessionFetch {
   const { resourceType = "other", nextId, identity } = options;
-  return async (input, init) => {
-    const streamed = init?.body instanceof ReadableStream ||
-      (input instanceof Request && input.body !== null && init?.body === undefined);
-    const withDuplex = init?.body instanceof ReadableStream && !("duplex" in init)
-      ? { ...init, duplex: "half" }
-      : init;
-    const full = new Request(input, withDuplex);
-    let body: RequestContext["body"] = null;
-    // `full` is our own copy, so its headers may be changed in place.
-    let headers = full.headers;
-    if (identity) applyDefaultHeaders(headers, identity);
-    if (full.body !== null && streamed) body = full.body;
-    else if (full.body !== null) {
-      // Bun leaves the body's implied Content-Type (text/plain, form types) off
-      // `Request.headers` until it sends; the Blob knows it in both runtimes.
-      const blob = await full.blob();
-      if (blob.type !== "" && !headers.has("content-type")) {
-        headers = new Headers(headers);
-        headers.set("content-type", blob.type);
-      }
-      body = new Uint8Array(await blob.arrayBuffer());
-    }
-    // The head must not carry the body: stages rebuild Requests freely, and the upload
-    // travels in the context instead.
-    const head = body === null ? full : new Request(full.url, {
-      method: full.method,
-      headers,
-      signal: full.signal,
-      redirect: full.redirect,
-    });
+  const defaults = identity ? defaultHeaderSource(identity) : undefined;
+  const enter = (
+    input: RequestInfo | URL,
+    init: RequestInit | undefined,
+    head: Request,
+    body: RequestContext["body"],
+  ) => {
     if (!(input instanceof Request) && (init?.signal ?? null) === null) {
       inertSignals.add(head.signal);
     }
@@ -111,9 +89,51 @@ export function createFetchEntry(pipeline: FetchLike, options: FetchEntryOptions
       id: nextId(),
       startTime: Date.now(),
       resourceType,
-      urlChain: [full.url],
+      urlChain: [head.url],
       body,
+      defaultHeaders: defaults?.(),
     };
-    return await pipeline(head, context);
+    return pipeline(head, context);
   };
+  // Not async: a request without a body goes in without a promise turn of its own.
+  return (input, init) => {
+    try {
+      const withDuplex = init?.body instanceof ReadableStream && !("duplex" in init)
+        ? { ...init, duplex: "half" }
+        : init;
+      const full = new Request(input, withDuplex);
+      if (full.body === null) return enter(input, init, full, null);
+      const streamed = init?.body instanceof ReadableStream ||
+        (input instanceof Request && input.body !== null && init?.body === undefined);
+      if (streamed) return enter(input, init, withoutBody(full, full.headers), full.body);
+      return readWholeBody(full).then(({ headers, body }) =>
+        enter(input, init, withoutBody(full, headers), body)
+      );
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  };
+}
+
+// The head must not carry the body: stages rebuild Requests freely, and the upload travels
+// in the context instead.
+function withoutBody(full: Request, headers: Headers): Request {
+  return new Request(full.url, {
+    method: full.method,
+    headers,
+    signal: full.signal,
+    redirect: full.redirect,
+  });
+}
+
+async function readWholeBody(full: Request): Promise<{ headers: Headers; body: Uint8Array }> {
+  let headers = full.headers;
+  // Bun leaves the body's implied Content-Type (text/plain, form types) off
+  // `Request.headers` until it sends; the Blob knows it in both runtimes.
+  const blob = await full.blob();
+  if (blob.type !== "" && !headers.has("content-type")) {
+    headers = new Headers(headers);
+    headers.set("content-type", blob.type);
+  }
+  return { headers, body: new Uint8Array(await blob.arrayBuffer()) };
 }

@@ -28,7 +28,12 @@ export {
   type SocketFactory,
 } from "./connection_pool.ts";
 export { contentDecoding } from "./content_decoding.ts";
-export { applyDefaultHeaders, type SessionIdentity } from "./default_headers.ts";
+export {
+  appendMissingHeaders,
+  defaultHeaderSource,
+  type HeaderList,
+  type SessionIdentity,
+} from "./default_headers.ts";
 export { createFetchEntry, type FetchEntryOptions, type SessionFetch } from "./fetch_entry.ts";
 export { followRedirects } from "./follow_redirects.ts";
 export { HostResolver, type ResolvedAddress } from "./host_resolver.ts";

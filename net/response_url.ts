@@ -22,5 +22,9 @@
  */
 export function setResponseUrl(response: Response, url: string, redirected: boolean): void {
   Object.defineProperty(response, "url", { value: url, configurable: true });
-  Object.defineProperty(response, "redirected", { value: redirected, configurable: true });
+  // A new Response already says false; defining the property only when it changes keeps
+  // the common case to one definition.
+  if (redirected !== response.redirected) {
+    Object.defineProperty(response, "redirected", { value: redirected, configurable: true });
+  }
 }

@@ -64,6 +64,7 @@ describe("ses.fetch over HTTP", () => {
       () =>
         new Response(brotliCompressSync("brotli body"), { headers: { "content-encoding": "br" } }),
     );
+    app.get("/to-echo", (c) => c.redirect("/echo", 302));
     app.get("/link", (c) => {
       c.header("link", `<${new URL("/", c.req.url).href}>; rel=preconnect; crossorigin`);
       return c.text("hinted");
@@ -79,6 +80,21 @@ describe("ses.fetch over HTTP", () => {
     assert.equal(echoed.headers["user-agent"], "agent/2.0");
     assert.equal(echoed.headers["accept-language"], "en-US,fr;q=0.9,de;q=0.8");
     assert.equal(echoed.headers["accept-encoding"], "gzip, deflate, br");
+    await ses.closeAllConnections();
+  });
+
+  it("lets the caller's headers win over the defaults, once each, across redirects", async () => {
+    const ses = newSession();
+    ses.setUserAgent("agent/3.0", "de");
+    const echoed = await (await ses.fetch(new URL("/to-echo", origin.url), {
+      headers: { "User-Agent": "mine/1", Accept: "text/html" },
+    })).json();
+    assert.equal(echoed.headers["user-agent"], "mine/1");
+    assert.equal(echoed.headers["accept"], "text/html");
+    assert.equal(echoed.headers["accept-language"], "de");
+    const plain = await (await ses.fetch(new URL("/to-echo", origin.url))).json();
+    assert.equal(plain.headers["user-agent"], "agent/3.0");
+    assert.equal(plain.headers["accept"], "*/*");
     await ses.closeAllConnections();
   });
 
