@@ -51,9 +51,9 @@ const DEL = 0x7f;
  * ```
  */
 export function requestHead(
-  request: Pick<Http1Request, "method" | "target" | "headers" | "body">,
+  request: Pick<Http1Request, "method" | "target" | "headers" | "body" | "headersChecked">,
 ): RequestHead {
-  const { method, target, headers, body } = request;
+  const { method, target, headers, body, headersChecked = false } = request;
   if (!isHttpToken(method)) {
     throw new TypeError(`Cannot send request: method "${method}" is invalid`);
   }
@@ -64,14 +64,7 @@ export function requestHead(
   let declared: string | undefined;
   let hasEncoding = false;
   for (const [name, value] of headers) {
-    if (!isHttpToken(name)) {
-      throw new TypeError(`Cannot send request: header name "${name}" is invalid`);
-    }
-    if (value.includes("\n") || value.includes("\r") || value.includes("\0")) {
-      throw new TypeError(
-        `Cannot send request: header "${name}" has a line break or NUL in its value`,
-      );
-    }
+    if (!headersChecked) checkHeader(name, value);
     if (name.length === 14 && name.toLowerCase() === "content-length") declared = value;
     else if (name.length === 17 && name.toLowerCase() === "transfer-encoding") hasEncoding = true;
     text += `${name}: ${value}\r\n`;
@@ -102,6 +95,17 @@ export function requestHead(
     text += "Content-Length: 0\r\n";
   }
   return { text: `${text}\r\n`, framing: "none", contentLength: -1 };
+}
+
+function checkHeader(name: string, value: string): void {
+  if (!isHttpToken(name)) {
+    throw new TypeError(`Cannot send request: header name "${name}" is invalid`);
+  }
+  if (value.includes("\n") || value.includes("\r") || value.includes("\0")) {
+    throw new TypeError(
+      `Cannot send request: header "${name}" has a line break or NUL in its value`,
+    );
+  }
 }
 
 function declaredLength(value: string): number {

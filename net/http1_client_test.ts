@@ -990,6 +990,72 @@ async function checkResponse(response: Http1Response, generated: Generated): Pro
   assert.equal(await response.reusable, true);
 }
 
+describe("exchange: onDone and checked headers", () => {
+  const over = SOCKET_KINDS[0]!;
+
+  it("calls onDone once with the reusable verdict, before the head settles when complete", async () => {
+    const calls: boolean[] = [];
+    await withConnectionOver(
+      over,
+      answering(
+        "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok",
+        "HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\nok",
+      ),
+      async (socket) => {
+        const first = await exchange(socket, get({ onDone: (reusable) => calls.push(reusable) }));
+        assert.deepEqual(calls, [true], "a complete response is done before the head resolves");
+        assert.equal(await first.reusable, true);
+        await text(first);
+        const second = await exchange(socket, get({ onDone: (reusable) => calls.push(reusable) }));
+        assert.equal(await second.reusable, false);
+        assert.deepEqual(calls, [true, false]);
+      },
+    );
+  });
+
+  it("calls onDone(false) once when the exchange fails", async () => {
+    const calls: boolean[] = [];
+    await withConnectionOver(
+      over,
+      (socket) => onRequestHeads(socket, () => socket.end()),
+      async (socket) => {
+        await assert.rejects(
+          exchange(socket, get({ onDone: (reusable) => calls.push(reusable) })),
+          netError("ERR_EMPTY_RESPONSE"),
+        );
+        await tick();
+        assert.deepEqual(calls, [false]);
+      },
+    );
+  });
+
+  it("sends the same head for checked headers, trusting the caller's check", async () => {
+    const heads: string[] = [];
+    await withConnectionOver(
+      over,
+      (socket) =>
+        onRequestHeads(socket, (head) => {
+          heads.push(head);
+          socket.write("HTTP/1.1 204 No Content\r\n\r\n");
+        }),
+      async (socket) => {
+        const headers: Array<[string, string]> = [["host", "a.test"], ["x-v", "caf\xe9"]];
+        await exchange(socket, get({ headers }));
+        await exchange(socket, get({ headers, headersChecked: true }));
+        assert.equal(heads[0], heads[1]);
+        assert.equal(heads[0], "GET / HTTP/1.1\r\nhost: a.test\r\nx-v: caf\xe9\r\n\r\n");
+        // The flag is the caller's promise: unchecked, a bad name is not caught here.
+        await assert.rejects(exchange(socket, get({ headers: [["bad name", "v"]] })), TypeError);
+        const trusted = await exchange(
+          socket,
+          get({ headers: [["bad name", "v"]], headersChecked: true }),
+        );
+        assert.equal(trusted.status, 204);
+      },
+    );
+  });
+});
+
 describe("exchange: split responses (property)", () => {
   it("parses the same response however an in-memory connection splits it", async () => {
     await fc.assert(

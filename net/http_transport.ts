@@ -104,15 +104,22 @@ function route(
 class ConnectorCache {
   #deps: OriginConnectorDeps | undefined;
   #byRoute = new Map<string, OriginConnector>();
+  // The last direct connector: requests to one origin in a row skip building a key.
+  #last: { protocol: string; host: string; connector: OriginConnector } | undefined;
 
   get(url: URL, proxy: ProxyServer, deps: OriginConnectorDeps): OriginConnector {
     if (deps !== this.#deps) {
       this.#deps = deps;
       this.#byRoute.clear();
+      this.#last = undefined;
     }
-    const route = proxy.scheme === "direct"
-      ? `${url.protocol}${url.host}`
-      : `${url.protocol}${url.host} ${proxy.scheme}://${proxy.host}:${proxy.port}`;
+    const { protocol, host } = url;
+    const direct = proxy.scheme === "direct";
+    const last = this.#last;
+    if (direct && last && last.host === host && last.protocol === protocol) return last.connector;
+    const route = direct
+      ? `${protocol}${host}`
+      : `${protocol}${host} ${proxy.scheme}://${proxy.host}:${proxy.port}`;
     let connector = this.#byRoute.get(route);
     if (!connector) {
       // Bounded: a crawler visiting many hosts must not grow this forever.
@@ -120,6 +127,7 @@ class ConnectorCache {
       connector = originConnector(url, proxy, deps);
       this.#byRoute.set(route, connector);
     }
+    if (direct) this.#last = { protocol, host, connector };
     return connector;
   }
 }
@@ -190,10 +198,11 @@ async function send(
         headers,
         body,
         signal: abortable,
+        onDone: lease.release,
+        // From a WHATWG Headers, the URL's host and our own defaults: all valid already.
+        headersChecked: true,
       });
       if (log && source) logResponseHeaders(log, source, reply);
-      // `reusable` never rejects.
-      reply.reusable.then(lease.release);
       return toResponse(options, reply, url, request.signal);
     } catch (error) {
       lease.release(false);
