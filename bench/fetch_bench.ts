@@ -4,30 +4,26 @@
  * a 200 MiB body streamed to a file in MiB/s. Prints one line per case with the ratio of
  * `ses.fetch` to the runtime's `fetch`.
  *
+ * Each client runs in a fresh process of this runtime (`fetch_client.ts`), once per round,
+ * clients interleaved; the best round counts. The server is one more process.
+ *
  * Run: `deno run -A bench/fetch_bench.ts` or `bun bench/fetch_bench.ts`.
  *
  * @module
  */
 
-import { spawn } from "node:child_process";
-import { createWriteStream, mkdtempSync, rmSync } from "node:fs";
-import { Agent, get } from "node:http";
+import { execFile, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
-import { Writable } from "node:stream";
-import { session } from "../mod.ts";
+import { promisify } from "node:util";
+import { CLIENT_NAMES, type ClientResult, IN_FLIGHT } from "./fetch_client.ts";
 
-/** A client under test: fetches a URL and consumes the body into `sink` (or discards it). */
-type Client = (url: string, sink?: WritableStream<Uint8Array>) => Promise<void>;
-
-const SEQUENTIAL = 3_000;
-const CONCURRENT_TOTAL = 10_000;
-const IN_FLIGHT = 50;
 const ROUNDS = 3;
+const runtimeArgs = "Deno" in globalThis ? ["run", "-A"] : [];
 
 function startServer(): Promise<{ base: string; stop: () => void }> {
-  const runtimeArgs = "Deno" in globalThis ? ["run", "-A"] : [];
   const child = spawn(process.execPath, [
     ...runtimeArgs,
     new URL("./bench_server.ts", import.meta.url).pathname,
@@ -42,63 +38,14 @@ function startServer(): Promise<{ base: string; stop: () => void }> {
   });
 }
 
-async function drain(body: ReadableStream<Uint8Array> | null, sink?: WritableStream<Uint8Array>) {
-  if (!body) return;
-  if (sink) return await body.pipeTo(sink);
-  const reader = body.getReader();
-  while (!(await reader.read()).done);
-}
-
-function nodeHttpClient(): Client {
-  const agent = new Agent({ keepAlive: true, maxSockets: 64 });
-  return (url, sink) =>
-    new Promise((resolve, reject) => {
-      get(url, { agent }, (response) => {
-        if (sink) {
-          const out = Writable.fromWeb(sink as import("node:stream/web").WritableStream);
-          response.pipe(out).on("finish", resolve).on("error", reject);
-        } else {
-          response.on("data", () => {}).on("end", resolve).on("error", reject);
-        }
-      }).on("error", reject);
-    });
-}
-
-const ses = session.fromPartition("bench");
-const clients: Record<string, Client> = {
-  "ses.fetch": async (url, sink) => drain((await ses.fetch(url)).body, sink),
-  "runtime fetch": async (url, sink) => drain((await fetch(url)).body, sink),
-  "node:http": nodeHttpClient(),
-};
-
-async function requestsPerSecond(client: Client, url: string, total: number, inFlight: number) {
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(Array.from({ length: inFlight }, async () => {
-    while (next++ < total) await client(url);
-  }));
-  return total / ((performance.now() - started) / 1000);
-}
-
-async function downloadMiBps(client: Client, url: string, dir: string) {
-  const path = join(dir, "big.bin");
-  const sink = Writable.toWeb(createWriteStream(path)) as WritableStream<Uint8Array>;
-  const started = performance.now();
-  await client(url, sink);
-  const seconds = (performance.now() - started) / 1000;
-  rmSync(path);
-  return 200 / seconds;
-}
-
-/** Best of several rounds, alternating clients so that drift hits every client alike. */
-async function measure(run: (client: Client) => Promise<number>): Promise<Record<string, number>> {
-  const best: Record<string, number> = {};
-  for (let round = 0; round < ROUNDS; round++) {
-    for (const [name, client] of Object.entries(clients)) {
-      best[name] = Math.max(best[name] ?? 0, await run(client));
-    }
-  }
-  return best;
+async function runClient(name: string, base: string, dir: string): Promise<ClientResult> {
+  const script = new URL("./fetch_client.ts", import.meta.url).pathname;
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    [...runtimeArgs, script, name, base, dir],
+    { maxBuffer: 1024 * 1024 },
+  );
+  return JSON.parse(stdout.trim().split("\n").at(-1)!) as ClientResult;
 }
 
 function report(label: string, unit: string, results: Record<string, number>) {
@@ -116,26 +63,23 @@ const { base, stop } = await startServer();
 const dir = mkdtempSync(join(tmpdir(), "ses-bench-"));
 try {
   console.log(`fetch benchmark on ${runtime}`);
-  for (const client of Object.values(clients)) {
-    await requestsPerSecond(client, `${base}/1k`, 500, 10);
+  const best: Record<keyof ClientResult, Record<string, number>> = {
+    sequential: {},
+    concurrent: {},
+    download: {},
+  };
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const name of CLIENT_NAMES) {
+      const result = await runClient(name, base, dir);
+      for (const key of Object.keys(best) as Array<keyof ClientResult>) {
+        best[key][name] = Math.max(best[key][name] ?? 0, result[key]);
+      }
+    }
   }
-  report(
-    "1 KiB GET, sequential",
-    "req/s",
-    await measure((c) => requestsPerSecond(c, `${base}/1k`, SEQUENTIAL, 1)),
-  );
-  report(
-    `1 KiB GET, ${IN_FLIGHT} in flight`,
-    "req/s",
-    await measure((c) => requestsPerSecond(c, `${base}/1k`, CONCURRENT_TOTAL, IN_FLIGHT)),
-  );
-  report(
-    "200 MiB body to a file",
-    "MiB/s",
-    await measure((c) => downloadMiBps(c, `${base}/big`, dir)),
-  );
+  report("1 KiB GET, sequential", "req/s", best.sequential);
+  report(`1 KiB GET, ${IN_FLIGHT} in flight`, "req/s", best.concurrent);
+  report("200 MiB body to a file", "MiB/s", best.download);
 } finally {
-  await ses.closeAllConnections();
   stop();
   rmSync(dir, { recursive: true, force: true });
 }
