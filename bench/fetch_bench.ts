@@ -5,7 +5,10 @@
  * `ses.fetch` to the runtime's `fetch`.
  *
  * Each client runs in a fresh process of this runtime (`fetch_client.ts`), once per round,
- * clients interleaved; the best round counts. The server is one more process.
+ * clients interleaved with the order rotating. A round's ratio compares runs made moments
+ * apart, so the printed ratio is the median of the rounds' ratios, and the rates are the
+ * medians of each client's rounds: a shared machine's slow and fast spells then touch both
+ * sides of a ratio alike. The server is one more process.
  *
  * Run: `deno run -A bench/fetch_bench.ts` or `bun bench/fetch_bench.ts`.
  *
@@ -20,7 +23,7 @@ import process from "node:process";
 import { promisify } from "node:util";
 import { CLIENT_NAMES, type ClientResult, IN_FLIGHT } from "./fetch_client.ts";
 
-const ROUNDS = 3;
+const ROUNDS = 5;
 const runtimeArgs = "Deno" in globalThis ? ["run", "-A"] : [];
 
 function startServer(): Promise<{ base: string; stop: () => void }> {
@@ -48,12 +51,21 @@ async function runClient(name: string, base: string, dir: string): Promise<Clien
   return JSON.parse(stdout.trim().split("\n").at(-1)!) as ClientResult;
 }
 
-function report(label: string, unit: string, results: Record<string, number>) {
-  const ratio = results["ses.fetch"]! / results["runtime fetch"]!;
-  const cells = Object.entries(results).map(([name, value]) =>
-    `${name} ${value.toFixed(0)} ${unit}`
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+function report(label: string, unit: string, rounds: Array<Record<string, number>>) {
+  const ratio = median(rounds.map((round) => round["ses.fetch"]! / round["runtime fetch"]!));
+  const cells = CLIENT_NAMES.map((name) =>
+    `${name} ${median(rounds.map((round) => round[name]!)).toFixed(0)} ${unit}`
   );
-  console.log(`${label}: ${cells.join(", ")}; ses.fetch / runtime fetch = ${ratio.toFixed(2)}x`);
+  console.log(
+    `${label}: ${cells.join(", ")}; ses.fetch / runtime fetch = ${ratio.toFixed(2)}x ` +
+      `(median of ${rounds.length} rounds)`,
+  );
 }
 
 const runtime = "Deno" in globalThis
@@ -63,22 +75,27 @@ const { base, stop } = await startServer();
 const dir = mkdtempSync(join(tmpdir(), "ses-bench-"));
 try {
   console.log(`fetch benchmark on ${runtime}`);
-  const best: Record<keyof ClientResult, Record<string, number>> = {
-    sequential: {},
-    concurrent: {},
-    download: {},
+  const rounds: Record<keyof ClientResult, Array<Record<string, number>>> = {
+    sequential: [],
+    concurrent: [],
+    download: [],
   };
   for (let round = 0; round < ROUNDS; round++) {
-    for (const name of CLIENT_NAMES) {
-      const result = await runClient(name, base, dir);
-      for (const key of Object.keys(best) as Array<keyof ClientResult>) {
-        best[key][name] = Math.max(best[key][name] ?? 0, result[key]);
-      }
+    const results: Record<string, ClientResult> = {};
+    // Rotate who goes first, so that no client always follows the same one.
+    for (let i = 0; i < CLIENT_NAMES.length; i++) {
+      const name = CLIENT_NAMES[(round + i) % CLIENT_NAMES.length]!;
+      results[name] = await runClient(name, base, dir);
+    }
+    for (const key of Object.keys(rounds) as Array<keyof ClientResult>) {
+      rounds[key].push(
+        Object.fromEntries(CLIENT_NAMES.map((name) => [name, results[name]![key]])),
+      );
     }
   }
-  report("1 KiB GET, sequential", "req/s", best.sequential);
-  report(`1 KiB GET, ${IN_FLIGHT} in flight`, "req/s", best.concurrent);
-  report("200 MiB body to a file", "MiB/s", best.download);
+  report("1 KiB GET, sequential", "req/s", rounds.sequential);
+  report(`1 KiB GET, ${IN_FLIGHT} in flight`, "req/s", rounds.concurrent);
+  report("200 MiB body to a file", "MiB/s", rounds.download);
 } finally {
   stop();
   rmSync(dir, { recursive: true, force: true });

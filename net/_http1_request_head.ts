@@ -63,7 +63,8 @@ export function requestHead(
   let text = `${method} ${target} HTTP/1.1\r\n`;
   let declared: string | undefined;
   let hasEncoding = false;
-  for (const [name, value] of headers) {
+  for (let i = 0; i < headers.length; i++) {
+    const [name, value] = headers[i]!;
     if (!headersChecked) checkHeader(name, value);
     if (name.length === 14 && name.toLowerCase() === "content-length") declared = value;
     else if (name.length === 17 && name.toLowerCase() === "transfer-encoding") hasEncoding = true;

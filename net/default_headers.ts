@@ -69,10 +69,13 @@ export function defaultHeaderSource(identity: SessionIdentity): () => HeaderList
  * ```
  */
 export function appendMissingHeaders(list: Array<[string, string]>, defaults: HeaderList): void {
+  // Index loops: this runs on every request, and JSC's iterators cost more than the work.
   const given = list.length;
-  for (const [name, value] of defaults) {
+  for (let d = 0; d < defaults.length; d++) {
+    const header = defaults[d]!;
+    const name = header[0];
     let present = false;
     for (let i = 0; i < given && !present; i++) present = list[i]![0] === name;
-    if (!present) list.push([name, value]);
+    if (!present) list.push([name, header[1]]);
   }
 }

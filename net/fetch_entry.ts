@@ -11,23 +11,23 @@ import { defaultHeaderSource, type SessionIdentity } from "./default_headers.ts"
 /** The signature of `ses.fetch`, the runtime's `fetch` without its extras. */
 export type SessionFetch = (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
 
-// The signals of requests made without a caller's signal: nobody holds their controller, so
-// they never abort and the transport need not listen to them (a listener per request costs
-// microseconds in Bun). Weak, so finished requests are not kept.
-const inertSignals = new WeakSet<AbortSignal>();
+// Requests made without a caller's signal: nobody holds their controller, so they never
+// abort and the transport need not listen (a listener per request costs microseconds in Bun),
+// nor even make the signal, which Bun builds on first access. Weak, so finished requests go.
+const inertRequests = new WeakSet<Request>();
 
 /**
- * Whether `signal` belongs to a request that `ses.fetch` made without a caller's signal, so
- * that nothing can ever abort it.
+ * The signal that can abort a pipeline request, or `undefined` when `ses.fetch` made the
+ * request without a caller's signal, so that nothing can ever abort it.
  *
- * @param signal A pipeline request's signal.
- * @returns `true` when it can never abort; `false` when it might (or is not known).
+ * @param request A pipeline request.
+ * @returns `request.signal`, or `undefined` when it can never abort.
  *
  * @example
  * ```ts
- * import { createFetchEntry, signalNeverAborts } from "./fetch_entry.ts";
+ * import { abortSignalOf, createFetchEntry } from "./fetch_entry.ts";
  * const fetchLike = createFetchEntry(
- *   (request) => Promise.resolve(new Response(String(signalNeverAborts(request.signal)))),
+ *   (request) => Promise.resolve(new Response(String(abortSignalOf(request) === undefined))),
  *   { nextId: () => 1 },
  * );
  * console.log(await (await fetchLike("http://a.test/")).text()); // true
@@ -36,8 +36,8 @@ const inertSignals = new WeakSet<AbortSignal>();
  * console.log(await response.text()); // false
  * ```
  */
-export function signalNeverAborts(signal: AbortSignal): boolean {
-  return inertSignals.has(signal);
+export function abortSignalOf(request: Request): AbortSignal | undefined {
+  return inertRequests.has(request) ? undefined : request.signal;
 }
 
 /** Options for {@linkcode createFetchEntry}. */
@@ -83,7 +83,7 @@ export function createFetchEntry(pipeline: FetchLike, options: FetchEntryOptions
     body: RequestContext["body"],
   ) => {
     if (!(input instanceof Request) && (init?.signal ?? null) === null) {
-      inertSignals.add(head.signal);
+      inertRequests.add(head);
     }
     const context: RequestContext = {
       id: nextId(),

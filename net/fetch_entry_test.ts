@@ -1,7 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import type { RequestContext } from "../core/middleware.ts";
-import { createFetchEntry, signalNeverAborts } from "./fetch_entry.ts";
+import { abortSignalOf, createFetchEntry } from "./fetch_entry.ts";
 
 function entry() {
   const calls: { request: Request; context: RequestContext }[] = [];
@@ -66,7 +66,7 @@ describe("createFetchEntry", () => {
     assert.equal(request.signal.aborted, true);
   });
 
-  it("marks as never aborting only the signals of requests made without one", async () => {
+  it("marks as never aborting only the requests made without a signal", async () => {
     const { fetchLike, calls } = entry();
     const controller = new AbortController();
     await fetchLike("http://a.test/");
@@ -75,10 +75,14 @@ describe("createFetchEntry", () => {
     await fetchLike(new Request("http://a.test/"));
     await fetchLike("http://a.test/", { signal: null });
     assert.deepEqual(
-      calls.map(({ request }) => signalNeverAborts(request.signal)),
+      calls.map(({ request }) => abortSignalOf(request) === undefined),
       [true, true, false, false, true],
     );
-    assert.equal(signalNeverAborts(new AbortController().signal), false);
+    assert.equal(calls[2]!.request.signal.aborted, false);
+    controller.abort();
+    assert.equal(abortSignalOf(calls[2]!.request)?.aborted, true);
+    const outside = new Request("http://a.test/");
+    assert.equal(abortSignalOf(outside), outside.signal, "a request from elsewhere may abort");
   });
 
   it("rejects what fetch rejects", async () => {

@@ -11,7 +11,7 @@ import type { ProxyResolverLike, ProxyServer } from "../core/proxy_resolver_like
 import { SessionError } from "../core/session_error.ts";
 import type { ConnectionPool, Lease } from "./connection_pool.ts";
 import { appendMissingHeaders } from "./default_headers.ts";
-import { signalNeverAborts } from "./fetch_entry.ts";
+import { abortSignalOf } from "./fetch_entry.ts";
 import { exchange, type Http1Response } from "./http1_client.ts";
 import type { NetworkEmulation } from "./network_emulation.ts";
 import {
@@ -70,13 +70,14 @@ export function createHttpTransport(options: HttpTransportOptions): FetchLike {
       if (url.protocol !== "http:" && url.protocol !== "https:") {
         throw new SessionError("ERR_UNKNOWN_URL_SCHEME", { url: request.url });
       }
-      const signal = request.signal;
+      // A signal nothing can abort needs no listeners in the pool and the codec.
+      const signal = abortSignalOf(request);
       if (options.emulation.active) {
         return options.emulation.beforeRequest(signal).then(() =>
-          route(options, connectors, url, request, context)
+          route(options, connectors, url, request, context, signal)
         );
       }
-      return route(options, connectors, url, request, context);
+      return route(options, connectors, url, request, context, signal);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -89,11 +90,14 @@ function route(
   url: URL,
   request: Request,
   context: RequestContext,
+  signal: AbortSignal | undefined,
 ): Promise<Response> {
-  const proxies = options.proxies.resolveProxies(url, request.signal);
-  if (Array.isArray(proxies)) return send(options, connectors, proxies, url, request, context);
+  const proxies = options.proxies.resolveProxies(url, signal);
+  if (Array.isArray(proxies)) {
+    return send(options, connectors, proxies, url, request, context, signal);
+  }
   return Promise.resolve(proxies).then((list) =>
-    send(options, connectors, list, url, request, context)
+    send(options, connectors, list, url, request, context, signal)
   );
 }
 
@@ -177,17 +181,16 @@ async function send(
   url: URL,
   request: Request,
   context: RequestContext,
+  abortable: AbortSignal | undefined,
 ): Promise<Response> {
   const headers = requestHeaders(url, request.headers);
   if (context.defaultHeaders) appendMissingHeaders(headers, context.defaultHeaders);
   const target = `${url.pathname}${url.search}`;
-  // A signal nothing can abort needs no listeners in the pool and the codec.
-  const abortable = signalNeverAborts(request.signal) ? undefined : request.signal;
   const log = options.netLog?.capturing ? options.netLog : undefined;
   const source = log?.newSource("URL_REQUEST");
   for (;;) {
     const lease = await acquireConnection(options, connectors, url, proxies, abortable);
-    const body = uploadBody(options, context.body, request.signal);
+    const body = uploadBody(options, context.body, abortable);
     try {
       if (log && source) {
         logRequestHeaders(log, source, `${request.method} ${target} HTTP/1.1`, headers);
@@ -203,13 +206,13 @@ async function send(
         headersChecked: true,
       });
       if (log && source) logResponseHeaders(log, source, reply);
-      return toResponse(options, reply, url, request.signal);
+      return toResponse(options, reply, url, abortable);
     } catch (error) {
       lease.release(false);
       // A keep-alive socket the server had already closed: resend on a fresh one, as
       // Chromium does, unless the upload was a stream that cannot be replayed.
       const retry = lease.reused && SessionError.is(error) && STALE_SOCKET_ERRORS.has(error.code) &&
-        !(context.body instanceof ReadableStream) && !request.signal.aborted;
+        !(context.body instanceof ReadableStream) && !abortable?.aborted;
       if (!retry) throw error;
     }
   }
@@ -218,7 +221,7 @@ async function send(
 function uploadBody(
   options: HttpTransportOptions,
   body: RequestContext["body"],
-  signal: AbortSignal,
+  signal: AbortSignal | undefined,
 ): Uint8Array | ReadableStream<Uint8Array> | null {
   if (body === null || !options.emulation.active) return body;
   const stream = body instanceof ReadableStream ? body : new ReadableStream<Uint8Array>({
@@ -244,7 +247,7 @@ function requestHeaders(url: URL, headers: Headers): [string, string][] {
 // A Headers filled by append is several times cheaper in Bun than one built from a list.
 function headerObject(list: ReadonlyArray<readonly [string, string]>): Headers {
   const headers = new Headers();
-  for (const [name, value] of list) headers.append(name, value);
+  for (let i = 0; i < list.length; i++) headers.append(list[i]![0], list[i]![1]);
   return headers;
 }
 
@@ -252,7 +255,7 @@ function toResponse(
   options: HttpTransportOptions,
   reply: Http1Response,
   url: URL,
-  signal: AbortSignal,
+  signal: AbortSignal | undefined,
 ): Response {
   if (reply.status < 200 || reply.status > 599) {
     reply.body?.cancel().catch(() => {});
