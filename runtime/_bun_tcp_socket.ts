@@ -8,7 +8,6 @@
  */
 
 import { Buffer } from "node:buffer";
-import { EventEmitter } from "node:events";
 import process from "node:process";
 import type { StreamSocket } from "../core/stream_socket.ts";
 
@@ -45,6 +44,11 @@ interface BunConnect {
   }): Promise<BunSocket>;
 }
 
+/** The events a socket emits. */
+type SocketEvent = "data" | "end" | "error" | "close" | "drain";
+type Listener = (value: unknown) => void;
+type OnceListener = Listener & { readonly listener: Listener };
+
 // One handler table for all sockets, rather than closures per socket.
 const handlers: BunSocketHandlers = {
   open: (socket) => socket.data.attach(socket),
@@ -60,7 +64,16 @@ const handlers: BunSocketHandlers = {
  * with `node:net` before a reader attaches. After the peer's FIN it emits `'end'` (once the
  * bytes before it have been read) and closes, like `node:net` without `allowHalfOpen`.
  */
-export class BunTcpSocket extends EventEmitter implements StreamSocket {
+export class BunTcpSocket implements StreamSocket {
+  // A fixed list per event rather than EventEmitter: the codec adds and removes its four
+  // listeners on every request, which EventEmitter's changing event map makes costly.
+  #listeners: Record<SocketEvent, Listener[]> = {
+    data: [],
+    end: [],
+    error: [],
+    close: [],
+    drain: [],
+  };
   #socket: BunSocket | null = null;
   #destroyed = false;
   #writable = true;
@@ -110,7 +123,7 @@ export class BunTcpSocket extends EventEmitter implements StreamSocket {
   received(chunk: Buffer): void {
     if (this.#destroyed) return;
     this.#bytesRead += chunk.length;
-    if (this.#flowing && this.#held.length === 0) this.emit("data", chunk);
+    if (this.#flowing && this.#held.length === 0) this.#emit("data", chunk);
     else this.#held.push(chunk);
   }
 
@@ -151,7 +164,7 @@ export class BunTcpSocket extends EventEmitter implements StreamSocket {
     if (this.#endAfterFlush) socket.end();
     if (this.#needDrain) {
       this.#needDrain = false;
-      this.emit("drain");
+      this.#emit("drain");
     }
   }
 
@@ -159,7 +172,7 @@ export class BunTcpSocket extends EventEmitter implements StreamSocket {
   #finishIfRead(): void {
     if (!this.#finPending || !this.#flowing || this.#held.length > 0) return;
     this.#finPending = false;
-    this.emit("end");
+    this.#emit("end");
     this.destroy();
   }
 
@@ -224,6 +237,75 @@ export class BunTcpSocket extends EventEmitter implements StreamSocket {
     return this;
   }
 
+  /** Adds a listener for bytes from the peer. */
+  on(event: "data", listener: (chunk: Buffer) => void): this;
+  /** Adds a listener for the peer's FIN, the close, or room to write again. */
+  on(event: "end" | "close" | "drain", listener: () => void): this;
+  /** Adds a listener for socket errors. */
+  on(event: "error", listener: (error: Error) => void): this;
+  on(event: SocketEvent, listener: (value: never) => void): this {
+    this.#listeners[event].push(listener as Listener);
+    return this;
+  }
+
+  /** Adds a listener for bytes from the peer, removed after one call. */
+  once(event: "data", listener: (chunk: Buffer) => void): this;
+  /** Adds a listener for the peer's FIN, the close, or room to write, removed after one call. */
+  once(event: "end" | "close" | "drain", listener: () => void): this;
+  /** Adds a listener for a socket error, removed after one call. */
+  once(event: "error", listener: (error: Error) => void): this;
+  once(event: SocketEvent, listener: (value: never) => void): this {
+    const wrapped: OnceListener = Object.assign((value: unknown) => {
+      this.#remove(event, wrapped);
+      (listener as Listener)(value);
+    }, { listener: listener as Listener });
+    this.#listeners[event].push(wrapped);
+    return this;
+  }
+
+  /** Removes a listener of bytes from the peer. */
+  off(event: "data", listener: (chunk: Buffer) => void): this;
+  /** Removes a listener of the FIN, the close or drain. */
+  off(event: "end" | "close" | "drain", listener: () => void): this;
+  /** Removes a listener of socket errors. */
+  off(event: "error", listener: (error: Error) => void): this;
+  off(event: SocketEvent, listener: (value: never) => void): this {
+    this.#remove(event, listener as Listener);
+    return this;
+  }
+
+  /** How many listeners `event` has. */
+  listenerCount(event: SocketEvent): number {
+    return this.#listeners[event].length;
+  }
+
+  #remove(event: SocketEvent, listener: Listener): void {
+    const list = this.#listeners[event];
+    // The latest match, as EventEmitter removes it.
+    for (let i = list.length - 1; i >= 0; i--) {
+      const each = list[i]!;
+      if (each === listener || (each as Partial<OnceListener>).listener === listener) {
+        list.splice(i, 1);
+        return;
+      }
+    }
+  }
+
+  // Like EventEmitter: listeners added during the emit wait for the next one, and an 'error'
+  // nobody listens to is thrown rather than lost.
+  #emit(event: SocketEvent, value?: unknown): void {
+    const list = this.#listeners[event];
+    if (list.length === 1) {
+      list[0]!(value);
+      return;
+    }
+    if (list.length === 0) {
+      if (event === "error") throw value;
+      return;
+    }
+    for (const listener of list.slice()) listener(value);
+  }
+
   /** True while `'data'` events are stopped. */
   isPaused(): boolean {
     return !this.#flowing;
@@ -231,7 +313,7 @@ export class BunTcpSocket extends EventEmitter implements StreamSocket {
 
   #release(): void {
     while (this.#flowing && !this.#destroyed && this.#held.length > 0) {
-      this.emit("data", this.#held.shift());
+      this.#emit("data", this.#held.shift());
     }
     this.#finishIfRead();
     if (this.#flowing && !this.#destroyed && !this.#nativeClosed) this.#socket?.resume();
@@ -262,8 +344,8 @@ export class BunTcpSocket extends EventEmitter implements StreamSocket {
     this.#unsent = [];
     if (!this.#nativeClosed) this.#socket?.terminate();
     process.nextTick(() => {
-      if (error !== undefined) this.emit("error", error);
-      this.emit("close", error !== undefined);
+      if (error !== undefined) this.#emit("error", error);
+      this.#emit("close", error !== undefined);
     });
     return this;
   }
