@@ -6,7 +6,22 @@
  * @module
  */
 
-/** A connected, bidirectional byte stream with `node:net`'s events and flow control. */
+/**
+ * A connected, bidirectional byte stream with `node:net`'s events and flow control.
+ *
+ * @example A `node:net` socket is one as it is
+ * ```ts
+ * import { connect, createServer } from "node:net";
+ * import type { StreamSocket } from "./stream_socket.ts";
+ *
+ * const server = createServer((peer) => peer.end("hi")).listen(0, "127.0.0.1");
+ * await new Promise((resolve) => server.once("listening", resolve));
+ * const socket: StreamSocket = connect((server.address() as { port: number }).port, "127.0.0.1");
+ * socket.on("data", (chunk) => console.log(new TextDecoder().decode(chunk))); // hi
+ * await new Promise<void>((resolve) => socket.on("close", resolve));
+ * server.close();
+ * ```
+ */
 export interface StreamSocket {
   /** True once the socket is destroyed or closed. */
   readonly destroyed: boolean;

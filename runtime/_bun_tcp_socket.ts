@@ -63,6 +63,13 @@ const handlers: BunSocketHandlers = {
  * A connected Bun TCP socket. It starts paused: bytes that arrive before `resume()` wait, as
  * with `node:net` before a reader attaches. After the peer's FIN it emits `'end'` (once the
  * bytes before it have been read) and closes, like `node:net` without `allowHalfOpen`.
+ *
+ * @example Made by {@linkcode connectBunTcp} (Bun only)
+ * ```ts ignore
+ * import { connectBunTcp } from "./_bun_tcp_socket.ts";
+ * const socket = await connectBunTcp("127.0.0.1", 8080);
+ * socket.on("end", () => console.log("peer done")).resume();
+ * ```
  */
 export class BunTcpSocket implements StreamSocket {
   // A fixed list per event rather than EventEmitter: the codec adds and removes its four
