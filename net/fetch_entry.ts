@@ -101,10 +101,11 @@ export function createFetchEntry(pipeline: FetchLike, options: FetchEntryOptions
       const withDuplex = init?.body instanceof ReadableStream && !("duplex" in init)
         ? { ...init, duplex: "half" }
         : init;
-      const full = new Request(input, withDuplex);
-      if (full.body === null) return enter(input, init, full, null);
+      // Asked before the copy below takes the body over from a Request input.
       const streamed = init?.body instanceof ReadableStream ||
         (input instanceof Request && input.body !== null && init?.body === undefined);
+      const full = new Request(input, withDuplex);
+      if (full.body === null) return enter(input, init, full, null);
       if (streamed) return enter(input, init, withoutBody(full, full.headers), full.body);
       return readWholeBody(full).then(({ headers, body }) =>
         enter(input, init, withoutBody(full, headers), body)

@@ -47,6 +47,20 @@ describe("createFetchEntry", () => {
     assert.equal(await new Response(body).text(), "streamed");
   });
 
+  it("streams the body of a Request input once, as a stream", async () => {
+    const { fetchLike, calls } = entry();
+    const input = new Request("http://a.test/", {
+      method: "POST",
+      body: new Blob(["from a request"]).stream(),
+      duplex: "half",
+    } as RequestInit);
+    await fetchLike(input);
+    const body = calls[0]!.context.body;
+    assert.ok(body instanceof ReadableStream, "a Request's body is a stream: sent as one");
+    assert.equal(await new Response(body).text(), "from a request");
+    assert.equal(calls[0]!.request.body, null, "the head carries no body");
+  });
+
   it("keeps method, headers, signal and redirect mode of a Request input", async () => {
     const { fetchLike, calls } = entry();
     const controller = new AbortController();
