@@ -93,3 +93,26 @@ describe("NetService TCP connector seam", () => {
     });
   });
 });
+
+describe("NetService proxy resolution seam", () => {
+  it("waits for a resolver that answers with a promise, and fails with its failure", async () => {
+    const asked: string[] = [];
+    const net = new NetService({
+      proxies: {
+        resolveProxies: (url) => {
+          asked.push(url.href);
+          return url.pathname === "/refused"
+            ? Promise.reject(new TypeError("no proxy for you"))
+            : Promise.resolve([{ scheme: "direct" as const }]);
+        },
+      },
+    });
+    const fetchLike = createFetchEntry(net.transport, { nextId: () => 1 });
+    await withOrigin(async (url) => {
+      assert.equal(await (await fetchLike(url)).text(), "ok");
+      await assert.rejects(fetchLike(new URL("/refused", url)), /no proxy for you/);
+      assert.deepEqual(asked, [url, new URL("/refused", url).href]);
+      await net.closeAllConnections();
+    });
+  });
+});
