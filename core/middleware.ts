@@ -1,3 +1,5 @@
+import type { NetLogWithSource } from "./net_log_sink.ts";
+
 /**
  * The shape of a pipeline stage: every step of `ses.fetch` is a function from the next
  * step to a new step, composed in `session/`.
@@ -28,6 +30,55 @@ export interface RequestContext {
    * or edits the headers to be sent (webRequest) merges them in and sets this to `[]`.
    */
   defaultHeaders?: ReadonlyArray<readonly [string, string]>;
+  /** The caller's `init.cache` (WHATWG `RequestCache`), read by the HTTP cache stage. */
+  readonly cache: RequestCache;
+  /**
+   * The caller's `init.credentials`: `omit` sends and stores no cookies and no credentials;
+   * `same-origin` (the WHATWG default) and `include` send them alike, since a ses.fetch request
+   * has no initiating document whose origin could differ.
+   */
+  readonly credentials: RequestCredentials;
+  /** Electron's `bypassCustomProtocolHandlers`: skip the session's protocol handlers. */
+  readonly bypassCustomProtocolHandlers: boolean;
+  /** The caller's `init.priority` (WHATWG fetch priority hint). */
+  readonly priority: RequestPriority;
+  /** The caller's signal, or `undefined` when the caller gave none (nothing can abort). */
+  readonly signal: AbortSignal | undefined;
+  /** The request's `URL_REQUEST` source while a net log is capturing, across all its hops. */
+  readonly netLog?: NetLogWithSource;
+}
+
+/** The WHATWG fetch priority hint (`RequestInit.priority`). */
+export type RequestPriority = "high" | "low" | "auto";
+
+/**
+ * Makes a context with the defaults `ses.fetch` uses, for stages run outside a session
+ * (tests, examples, tools).
+ *
+ * @param fields The fields to set; the rest take ses.fetch's defaults.
+ * @returns A context.
+ *
+ * @example
+ * ```ts
+ * import { requestContext } from "./middleware.ts";
+ * const context = requestContext({ id: 7, credentials: "omit" });
+ * console.log(context.id, context.cache, context.credentials); // 7 default omit
+ * ```
+ */
+export function requestContext(fields: Partial<RequestContext> = {}): RequestContext {
+  return {
+    id: 1,
+    startTime: Date.now(),
+    resourceType: "other",
+    urlChain: [],
+    body: null,
+    cache: "default",
+    credentials: "same-origin",
+    bypassCustomProtocolHandlers: false,
+    priority: "auto",
+    signal: undefined,
+    ...fields,
+  };
 }
 
 /** One step of the pipeline: takes a request, resolves its response. */
@@ -45,7 +96,7 @@ export type Middleware = (next: FetchLike) => FetchLike;
  *
  * @example Adding a header in front of a terminal step
  * ```ts
- * import { compose, type Middleware } from "./middleware.ts";
+ * import { compose, type Middleware, requestContext } from "./middleware.ts";
  * const addHeader: Middleware = (next) => (request, context) => {
  *   const headers = new Headers(request.headers);
  *   headers.set("x-demo", "1");
@@ -53,13 +104,7 @@ export type Middleware = (next: FetchLike) => FetchLike;
  * };
  * const fetchLike = compose([addHeader], (request) =>
  *   Promise.resolve(new Response(request.headers.get("x-demo"))));
- * const context = {
- *   id: 1,
- *   startTime: Date.now(),
- *   resourceType: "other",
- *   urlChain: [],
- *   body: null,
- * };
+ * const context = requestContext();
  * console.log(await (await fetchLike(new Request("http://a.test/"), context)).text()); // "1"
  * ```
  */

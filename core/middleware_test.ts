@@ -1,14 +1,8 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { compose, type Middleware, type RequestContext } from "./middleware.ts";
+import { compose, type Middleware, type RequestContext, requestContext } from "./middleware.ts";
 
-const context: RequestContext = {
-  id: 1,
-  startTime: 0,
-  resourceType: "other",
-  urlChain: [],
-  body: null,
-};
+const context: RequestContext = requestContext();
 
 describe("compose", () => {
   it("runs stages outermost first and unwinds in reverse", async () => {

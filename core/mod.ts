@@ -18,6 +18,7 @@ export * from "./middleware.ts";
 export * from "./net_errors.ts";
 export * from "./net_log_sink.ts";
 export * from "./proxy_resolver_like.ts";
+export * from "./response_info.ts";
 export * from "./runtime.ts";
 export * from "./session_error.ts";
 export * from "./stream_socket.ts";

@@ -39,3 +39,28 @@ export interface NetLogSink {
   /** Records an event. */
   add(entry: NetLogEntry): void;
 }
+
+/**
+ * A sink bound to one source, as Chromium's `NetLogWithSource`: what every step of a request
+ * (connect jobs, the transaction, stages) receives so it can add events without knowing where
+ * they go.
+ *
+ * @example
+ * ```ts
+ * import type { NetLogEntry, NetLogWithSource } from "./net_log_sink.ts";
+ * const events: NetLogEntry[] = [];
+ * const source = { id: 1, type: "URL_REQUEST", startTime: Date.now() };
+ * const netLog: NetLogWithSource = {
+ *   sink: { capturing: true, newSource: () => source, add: (entry) => events.push(entry) },
+ *   source,
+ * };
+ * netLog.sink.add({ type: "REQUEST_ALIVE", phase: "PHASE_BEGIN", source: netLog.source });
+ * console.log(events.length); // 1
+ * ```
+ */
+export interface NetLogWithSource {
+  /** Where events go; check `sink.capturing` before building parameters. */
+  readonly sink: NetLogSink;
+  /** The source the events belong to. */
+  readonly source: NetLogSource;
+}

@@ -21,11 +21,11 @@ import { setResponseUrl } from "./response_url.ts";
  * @example
  * ```ts
  * import { gzipSync } from "node:zlib";
- * import { compose } from "../core/middleware.ts";
+ * import { compose, requestContext } from "../core/middleware.ts";
  * import { contentDecoding } from "./content_decoding.ts";
  * const run = compose([contentDecoding()], () =>
  *   Promise.resolve(new Response(gzipSync("hello"), { headers: { "content-encoding": "gzip" } })));
- * const context = { id: 1, startTime: 0, resourceType: "other", urlChain: [], body: null };
+ * const context = requestContext();
  * console.log(await (await run(new Request("http://a.test/"), context)).text()); // hello
  * ```
  */

@@ -2,17 +2,11 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from "node:zlib";
 import fc from "fast-check";
-import { compose, type RequestContext } from "../core/middleware.ts";
+import { compose, type RequestContext, requestContext } from "../core/middleware.ts";
 import { contentDecoding } from "./content_decoding.ts";
 import { setResponseUrl } from "./response_url.ts";
 
-const context: RequestContext = {
-  id: 1,
-  startTime: 0,
-  resourceType: "other",
-  urlChain: [],
-  body: null,
-};
+const context: RequestContext = requestContext();
 
 function serve(body: BodyInit | null, encoding: string, method = "GET") {
   const run = compose([contentDecoding()], () => {

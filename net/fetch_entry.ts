@@ -85,6 +85,7 @@ export function createFetchEntry(pipeline: FetchLike, options: FetchEntryOptions
     if (!(input instanceof Request) && (init?.signal ?? null) === null) {
       inertRequests.add(head);
     }
+    const from = input instanceof Request ? input : undefined;
     const context: RequestContext = {
       id: nextId(),
       startTime: Date.now(),
@@ -92,6 +93,12 @@ export function createFetchEntry(pipeline: FetchLike, options: FetchEntryOptions
       urlChain: [head.url],
       body,
       defaultHeaders: defaults?.(),
+      // Read from init first: Deno's Request drops `cache` and Bun's has no `credentials`.
+      cache: init?.cache ?? from?.cache ?? "default",
+      credentials: init?.credentials ?? from?.credentials ?? "same-origin",
+      bypassCustomProtocolHandlers: bypassOf(init),
+      priority: init?.priority ?? "auto",
+      signal: abortSignalOf(head),
     };
     return pipeline(head, context);
   };
@@ -137,4 +144,10 @@ async function readWholeBody(full: Request): Promise<{ headers: Headers; body: U
     headers.set("content-type", blob.type);
   }
   return { headers, body: new Uint8Array(await blob.arrayBuffer()) };
+}
+
+/** Electron's `net.fetch` extension of `RequestInit`. */
+function bypassOf(init: RequestInit | undefined): boolean {
+  return (init as { bypassCustomProtocolHandlers?: unknown } | undefined)
+    ?.bypassCustomProtocolHandlers === true;
 }

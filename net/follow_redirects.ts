@@ -35,7 +35,7 @@ const BODY_HEADERS = [
  *
  * @example
  * ```ts
- * import { compose } from "../core/middleware.ts";
+ * import { compose, requestContext } from "../core/middleware.ts";
  * import { followRedirects } from "./follow_redirects.ts";
  * const run = compose([followRedirects()], (request) =>
  *   Promise.resolve(
@@ -43,7 +43,7 @@ const BODY_HEADERS = [
  *       ? new Response(null, { status: 301, headers: { location: "/new" } })
  *       : new Response("new"),
  *   ));
- * const context = { id: 1, startTime: 0, resourceType: "other", urlChain: [], body: null };
+ * const context = requestContext();
  * const response = await run(new Request("http://a.test/old"), context);
  * console.log(response.url, await response.text()); // http://a.test/new new
  * ```

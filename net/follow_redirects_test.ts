@@ -1,11 +1,11 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { compose, type RequestContext } from "../core/middleware.ts";
+import { compose, type RequestContext, requestContext } from "../core/middleware.ts";
 import { SessionError } from "../core/session_error.ts";
 import { followRedirects } from "./follow_redirects.ts";
 
 function context(body: RequestContext["body"] = null): RequestContext {
-  return { id: 1, startTime: 0, resourceType: "other", urlChain: ["http://a.test/start"], body };
+  return requestContext({ urlChain: ["http://a.test/start"], body });
 }
 
 /** An origin that answers by path: /r/N redirects N times, /to?u=URL redirects to URL. */

@@ -111,11 +111,11 @@ function closingQuote(value: string, from: number): number {
  *
  * @example
  * ```ts
- * import { compose } from "../core/middleware.ts";
+ * import { compose, requestContext } from "../core/middleware.ts";
  * import { preconnectHints } from "./preconnect_hints.ts";
  * const run = compose([preconnectHints((hint) => console.log(hint.url))], () =>
  *   Promise.resolve(new Response("", { headers: { link: "<https://cdn.test>; rel=preconnect" } })));
- * const context = { id: 1, startTime: 0, resourceType: "other", urlChain: [], body: null };
+ * const context = requestContext();
  * await run(new Request("https://a.test/"), context); // logs https://cdn.test/
  * ```
  */

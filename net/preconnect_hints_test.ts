@@ -1,7 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { compose } from "../core/middleware.ts";
+import { compose, requestContext } from "../core/middleware.ts";
 import { parsePreconnectLinks, type PreconnectHint, preconnectHints } from "./preconnect_hints.ts";
 
 const base = "https://a.test/page";
@@ -76,7 +76,7 @@ describe("preconnectHints", () => {
       [preconnectHints((hint) => hints.push(hint))],
       () => Promise.resolve(new Response("", { headers: { link: "</x>; rel=preconnect" } })),
     );
-    const context = { id: 1, startTime: 0, resourceType: "other", urlChain: [], body: null };
+    const context = requestContext();
     await run(new Request("http://a.test/"), context);
     assert.deepEqual(hints, [{ url: "http://a.test/x", allowCredentials: true }]);
   });
