@@ -17,6 +17,7 @@ export * from "./electron_types.ts";
 export * from "./middleware.ts";
 export * from "./net_errors.ts";
 export * from "./net_log_sink.ts";
+export * from "./proxy_handshake.ts";
 export * from "./proxy_resolver_like.ts";
 export * from "./response_info.ts";
 export * from "./runtime.ts";

@@ -1,0 +1,66 @@
+/**
+ * The seam between the transport and the proxy subsystem for tunnels: net/ opens the TCP (and,
+ * for an HTTPS proxy, TLS) connection to the proxy with the session's policy, then hands the
+ * socket to a handshake that proxy/ supplies (HTTP CONNECT, SOCKS4/4a/5). proxy/ never opens
+ * sockets itself.
+ *
+ * @module
+ */
+
+import type { NetLogWithSource } from "./net_log_sink.ts";
+import type { ProxyServer } from "./proxy_resolver_like.ts";
+import type { StreamSocket } from "./stream_socket.ts";
+
+/** Where the tunnel must lead: the origin's host (IPv6 without brackets) and port. */
+export interface ProxyTarget {
+  /** The origin host name or IP literal, as in the URL (not resolved locally). */
+  readonly host: string;
+  /** The origin port. */
+  readonly port: number;
+}
+
+/**
+ * Answers a proxy's `407 Proxy Authentication Required` (supplied by the auth subsystem).
+ *
+ * @param challenges The 407's header lines in order (`Proxy-Authenticate` lines kept apart).
+ * @param proxy The proxy that asked.
+ * @returns The `Proxy-Authorization` value to retry with, or `undefined` to give up.
+ */
+export type ProxyAuthorize = (
+  challenges: ReadonlyArray<readonly [string, string]>,
+  proxy: ProxyServer,
+) => Promise<string | undefined>;
+
+/** What a handshake receives besides the socket. */
+export interface ProxyHandshakeOptions {
+  /** Gives up: the handshake rejects with `net::ERR_ABORTED`. */
+  readonly signal?: AbortSignal;
+  /** The connect job's net log source, when a net log is capturing. */
+  readonly netLog?: NetLogWithSource;
+  /** Answers proxy authentication challenges; without it a 407 fails the tunnel. */
+  readonly authorize?: ProxyAuthorize;
+}
+
+/**
+ * Runs a tunnel handshake over a socket connected to `proxy`. On success the socket is a byte
+ * stream to `target` (bytes that followed the handshake put back with `unshift`, the socket
+ * paused); on failure it rejects with Chromium's code (`ERR_TUNNEL_CONNECTION_FAILED`,
+ * `ERR_SOCKS_CONNECTION_FAILED`, `ERR_PROXY_AUTH_UNSUPPORTED`, ...) and the caller destroys the
+ * socket.
+ *
+ * @example A handshake for a proxy that needs none
+ * ```ts
+ * import type { ProxyHandshake } from "./proxy_handshake.ts";
+ * const transparent: ProxyHandshake = (_socket, _proxy, _target, { signal }) => {
+ *   signal?.throwIfAborted();
+ *   return Promise.resolve();
+ * };
+ * console.log(typeof transparent); // function
+ * ```
+ */
+export type ProxyHandshake = (
+  socket: StreamSocket,
+  proxy: ProxyServer,
+  target: ProxyTarget,
+  options: ProxyHandshakeOptions,
+) => Promise<void>;
