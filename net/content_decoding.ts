@@ -9,7 +9,7 @@ import { createBrotliDecompress, createGunzip, createInflate, createInflateRaw }
 import type { Transform } from "node:stream";
 import type { Middleware } from "../core/middleware.ts";
 import { SessionError } from "../core/session_error.ts";
-import { setResponseUrl } from "./response_url.ts";
+import { responseWithBody } from "./response_with_body.ts";
 
 /**
  * Decodes the response body by its `Content-Encoding` (applied in reverse order, unknown
@@ -46,13 +46,7 @@ function decodeResponse(request: Request, response: Response): Response {
     const decoder = decoderFor(coding);
     if (decoder) body = decode(body, decoder);
   }
-  const decoded = new Response(body, {
-    status: response.status,
-    statusText: response.statusText,
-    headers: response.headers,
-  });
-  setResponseUrl(decoded, response.url, response.redirected);
-  return decoded;
+  return responseWithBody(response, body);
 }
 
 function decoderFor(coding: string): ((first: Uint8Array) => Transform) | undefined {

@@ -6,6 +6,7 @@
  */
 
 import type { FetchLike, RequestContext } from "../core/middleware.ts";
+import { withCallerAbort } from "./caller_abort.ts";
 import { defaultHeaderSource, type SessionIdentity } from "./default_headers.ts";
 
 /** The signature of `ses.fetch`, the runtime's `fetch` without its extras. */
@@ -54,6 +55,9 @@ export interface FetchEntryOptions {
  * Wraps a pipeline in the WHATWG `fetch` signature. The session's identity headers go in the
  * context (`defaultHeaders`) for the transport to add where the caller set none.
  *
+ * When the caller's signal aborts, at any moment, the promise rejects and the body errors with
+ * `signal.reason` (see `caller_abort.ts`).
+ *
  * A byte body (string, `Uint8Array`, `Blob`, `FormData`, `URLSearchParams`) is read once so
  * it can be resent after a 307/308 redirect or on a stale keep-alive socket; a
  * `ReadableStream` body (or a `Request` input with a body) streams once, with backpressure.
@@ -100,7 +104,9 @@ export function createFetchEntry(pipeline: FetchLike, options: FetchEntryOptions
       priority: init?.priority ?? "auto",
       signal: abortSignalOf(head),
     };
-    return pipeline(head, context);
+    if (context.signal?.aborted) return Promise.reject(context.signal.reason);
+    const pending = pipeline(head, context);
+    return context.signal === undefined ? pending : withCallerAbort(pending, context.signal);
   };
   // Not async: a request without a body goes in without a promise turn of its own.
   return (input, init) => {
