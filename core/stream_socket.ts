@@ -53,6 +53,10 @@ export interface StreamSocket {
   end(): this;
   /** Closes at once; `'error'` (when given one) and `'close'` follow. */
   destroy(error?: Error): this;
+  /** The peer's IP address, when known (`node:net` sockets know it once connected). */
+  readonly remoteAddress?: string;
+  /** The peer's port, when known. */
+  readonly remotePort?: number;
   /** Lets an open socket keep the program alive (the default). */
   ref?(): this;
   /** Lets the program exit while the socket is open. */

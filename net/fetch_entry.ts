@@ -6,6 +6,7 @@
  */
 
 import type { FetchLike, RequestContext } from "../core/middleware.ts";
+import type { NetLogSink } from "../core/net_log_sink.ts";
 import { withCallerAbort } from "./caller_abort.ts";
 import { defaultHeaderSource, type SessionIdentity } from "./default_headers.ts";
 
@@ -49,6 +50,11 @@ export interface FetchEntryOptions {
   nextId: () => number;
   /** The session's User-Agent and languages, added unless the caller set them. */
   identity?: SessionIdentity;
+  /**
+   * The session's net log: while it captures, each request gets one `URL_REQUEST` source,
+   * carried in the context across all its hops.
+   */
+  netLog?: NetLogSink;
 }
 
 /**
@@ -78,7 +84,7 @@ export interface FetchEntryOptions {
  * ```
  */
 export function createFetchEntry(pipeline: FetchLike, options: FetchEntryOptions): SessionFetch {
-  const { resourceType = "other", nextId, identity } = options;
+  const { resourceType = "other", nextId, identity, netLog } = options;
   const defaults = identity ? defaultHeaderSource(identity) : undefined;
   const enter = (
     input: RequestInfo | URL,
@@ -103,6 +109,9 @@ export function createFetchEntry(pipeline: FetchLike, options: FetchEntryOptions
       bypassCustomProtocolHandlers: bypassOf(init),
       priority: init?.priority ?? "auto",
       signal: abortSignalOf(head),
+      netLog: netLog?.capturing
+        ? { sink: netLog, source: netLog.newSource("URL_REQUEST") }
+        : undefined,
     };
     if (context.signal?.aborted) return Promise.reject(context.signal.reason);
     const pending = pipeline(head, context);

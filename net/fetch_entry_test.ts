@@ -104,3 +104,42 @@ describe("createFetchEntry", () => {
     await assert.rejects(fetchLike("not a url"), TypeError);
   });
 });
+
+describe("createFetchEntry request options", () => {
+  it("carries cache, credentials, bypassCustomProtocolHandlers, priority and signal to the stages", async () => {
+    const { fetchLike, calls } = entry();
+    const controller = new AbortController();
+    await fetchLike("http://a.test/", {
+      cache: "no-store",
+      credentials: "omit",
+      priority: "high",
+      signal: controller.signal,
+      bypassCustomProtocolHandlers: true,
+    } as RequestInit);
+    const { context } = calls[0]!;
+    assert.equal(context.cache, "no-store");
+    assert.equal(context.credentials, "omit");
+    assert.equal(context.priority, "high");
+    assert.equal(context.bypassCustomProtocolHandlers, true);
+    assert.equal(context.signal, calls[0]!.request.signal);
+    controller.abort();
+    assert.equal(context.signal?.aborted, true);
+  });
+
+  it("uses fetch's defaults when the caller set none", async () => {
+    const { fetchLike, calls } = entry();
+    await fetchLike("http://a.test/");
+    const { context } = calls[0]!;
+    assert.equal(context.cache, "default");
+    assert.equal(context.credentials, "same-origin");
+    assert.equal(context.priority, "auto");
+    assert.equal(context.bypassCustomProtocolHandlers, false);
+    assert.equal(context.signal, undefined, "no caller signal: nothing can abort");
+  });
+
+  it("reads credentials from a Request input when init has none", async () => {
+    const { fetchLike, calls } = entry();
+    await fetchLike(new Request("http://a.test/", { credentials: "include" }));
+    assert.equal(calls[0]!.context.credentials, "include");
+  });
+});

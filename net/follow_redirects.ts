@@ -26,11 +26,39 @@ const BODY_HEADERS = [
   "content-location",
 ];
 
+/** A redirect about to be followed, as webRequest's `onBeforeRedirect` reports it. */
+export interface RedirectEvent {
+  /** The request that got the redirect. */
+  readonly request: Request;
+  /** The 3xx response (its body is already drained); `responseInfo()` has its raw facts. */
+  readonly response: Response;
+  /** The URL the redirect leads to. */
+  readonly redirectUrl: URL;
+}
+
+/** Hooks for {@linkcode followRedirects}. */
+export interface FollowRedirectsOptions {
+  /**
+   * Called for each redirect just before the next hop is requested (webRequest's
+   * `onBeforeRedirect`). It may throw to fail the request with that error.
+   */
+  onRedirect?: (redirect: RedirectEvent, context: RequestContext) => void;
+  /**
+   * Whether a redirect may lead to this URL's scheme; default `http:` and `https:` only.
+   * Protocol handlers and `file:` widen it. A refused scheme fails with
+   * `net::ERR_UNSAFE_REDIRECT`, as Chromium's `URLRequestJob::IsSafeRedirect`.
+   */
+  isSchemeAllowed?: (url: URL) => boolean;
+}
+
 /**
  * Follows redirects according to `request.redirect`: `follow` (at most 20, then
  * `net::ERR_TOO_MANY_REDIRECTS`), `manual` (the 3xx response is returned) or `error` (a
- * TypeError, as in the runtime's fetch). Every stage inside this one runs once per hop.
+ * TypeError, as in the runtime's fetch). Every stage inside this one runs once per hop, and
+ * each hop starts with the context's `defaultHeaders` as the request entered, so a stage that
+ * merged them into its request (and emptied them) on one hop gets them again on the next.
  *
+ * @param options Hooks for webRequest and protocol handlers.
  * @returns The stage.
  *
  * @example
@@ -48,16 +76,29 @@ const BODY_HEADERS = [
  * console.log(response.url, await response.text()); // http://a.test/new new
  * ```
  */
-export function followRedirects(): Middleware {
-  return (next) => (request, context) =>
-    next(request, context).then((response) => {
+export function followRedirects(options: FollowRedirectsOptions = {}): Middleware {
+  const { onRedirect, isSchemeAllowed = isHttpScheme } = options;
+  return (next) => (request, context) => {
+    const defaults = context.defaultHeaders;
+    return next(request, context).then((response) => {
       // Without a hop a label set by an inner step stands; relabelling costs the hot path.
       if (!isFollowed(request, response)) {
         if (response.url === "") setResponseUrl(response, request.url, false);
         return response;
       }
-      return follow(next, request, context, response);
+      return follow(next, request, context, response, { defaults, onRedirect, isSchemeAllowed });
     });
+  };
+}
+
+interface HopRules {
+  defaults: RequestContext["defaultHeaders"];
+  onRedirect: FollowRedirectsOptions["onRedirect"];
+  isSchemeAllowed: (url: URL) => boolean;
+}
+
+function isHttpScheme(url: URL): boolean {
+  return url.protocol === "http:" || url.protocol === "https:";
 }
 
 function isFollowed(request: Request, response: Response): boolean {
@@ -71,6 +112,7 @@ async function follow(
   request: Request,
   context: RequestContext,
   redirect: Response,
+  rules: HopRules,
 ): Promise<Response> {
   let current = request;
   let response = redirect;
@@ -82,28 +124,35 @@ async function follow(
     if (hops >= MAX_REDIRECTS) {
       throw new SessionError("ERR_TOO_MANY_REDIRECTS", { url: current.url });
     }
-    current = nextHop(current, response.status, response.headers.get("location")!, context);
+    const target = redirectTarget(current, response.headers.get("location")!, rules);
+    rules.onRedirect?.({ request: current, response, redirectUrl: target }, context);
+    current = nextHop(current, response.status, target, context);
+    context.defaultHeaders = rules.defaults;
     response = await next(current, context);
   }
   setResponseUrl(response, current.url, true);
   return response;
 }
 
-function nextHop(
-  current: Request,
-  status: number,
-  location: string,
-  context: RequestContext,
-): Request {
+function redirectTarget(current: Request, location: string, rules: HopRules): URL {
   let target: URL;
   try {
     target = new URL(location, current.url);
   } catch (error) {
     throw new SessionError("ERR_INVALID_REDIRECT", { cause: error, url: current.url });
   }
-  if (target.protocol !== "http:" && target.protocol !== "https:") {
+  if (!rules.isSchemeAllowed(target)) {
     throw new SessionError("ERR_UNSAFE_REDIRECT", { url: target.href });
   }
+  return target;
+}
+
+function nextHop(
+  current: Request,
+  status: number,
+  target: URL,
+  context: RequestContext,
+): Request {
   const headers = new Headers(current.headers);
   let method = current.method;
   // 303 turns anything but HEAD into GET; 301/302 turn POST into GET (what browsers do).

@@ -1,6 +1,11 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { compose, type RequestContext, requestContext } from "../core/middleware.ts";
+import {
+  compose,
+  type FetchLike,
+  type RequestContext,
+  requestContext,
+} from "../core/middleware.ts";
 import { SessionError } from "../core/session_error.ts";
 import { followRedirects } from "./follow_redirects.ts";
 
@@ -131,5 +136,91 @@ describe("followRedirects", () => {
     const response = await run(new Request("http://a.test/"), context());
     assert.equal(response.status, 300);
     assert.equal(response.url, "http://a.test/");
+  });
+});
+
+describe("followRedirects hooks", () => {
+  const defaults = [["user-agent", "demo/1"], ["accept", "*/*"]] as const;
+
+  it("gives every hop the entry's default headers, even after a stage emptied them", async () => {
+    const sent: string[][] = [];
+    // A stage following the convention for showing the headers to be sent (webRequest):
+    // merge the defaults into the request and empty them.
+    const merging = (next: FetchLike): FetchLike => (request, ctx) => {
+      const headers = new Headers(request.headers);
+      for (const [name, value] of ctx.defaultHeaders ?? []) {
+        if (!headers.has(name)) headers.set(name, value);
+      }
+      ctx.defaultHeaders = [];
+      sent.push([...headers.keys()]);
+      return next(new Request(request, { headers }), ctx);
+    };
+    const run = compose([followRedirects(), merging], (request) =>
+      Promise.resolve(
+        request.url.endsWith("/old")
+          ? new Response(null, { status: 302, headers: { location: "/new" } })
+          : new Response("new"),
+      ));
+    const ctx = requestContext({ defaultHeaders: defaults });
+    await run(new Request("http://a.test/old"), ctx);
+    assert.deepEqual(sent, [["accept", "user-agent"], ["accept", "user-agent"]]);
+  });
+
+  it("calls onRedirect with the request, the 3xx response and the target, before the hop", async () => {
+    const events: string[] = [];
+    const run = compose([
+      followRedirects({
+        onRedirect: ({ request, response, redirectUrl }, ctx) =>
+          events.push(`${ctx.id} ${request.url} ${response.status} -> ${redirectUrl.href}`),
+      }),
+    ], (request) => {
+      events.push(`hop ${request.url}`);
+      return Promise.resolve(
+        request.url.endsWith("/old")
+          ? new Response(null, { status: 301, headers: { location: "/new" } })
+          : new Response("new"),
+      );
+    });
+    await run(new Request("http://a.test/old"), requestContext({ id: 9 }));
+    assert.deepEqual(events, [
+      "hop http://a.test/old",
+      "9 http://a.test/old 301 -> http://a.test/new",
+      "hop http://a.test/new",
+    ]);
+  });
+
+  it("fails with the error onRedirect throws", async () => {
+    const run = compose([
+      followRedirects({
+        onRedirect: () => {
+          throw new SessionError("ERR_BLOCKED_BY_CLIENT");
+        },
+      }),
+    ], () => Promise.resolve(new Response(null, { status: 302, headers: { location: "/x" } })));
+    await assert.rejects(
+      run(new Request("http://a.test/"), requestContext()),
+      (error: unknown) => SessionError.is(error) && error.code === "ERR_BLOCKED_BY_CLIENT",
+    );
+  });
+
+  it("follows schemes the predicate allows and refuses the rest with ERR_UNSAFE_REDIRECT", async () => {
+    const seen: string[] = [];
+    const stage = (isSchemeAllowed?: (url: URL) => boolean) =>
+      compose([followRedirects({ isSchemeAllowed })], (request) => {
+        seen.push(request.url);
+        return Promise.resolve(
+          request.url.startsWith("http:")
+            ? new Response(null, { status: 302, headers: { location: "app://bundle/index" } })
+            : new Response("custom"),
+        );
+      });
+    await assert.rejects(
+      stage()(new Request("http://a.test/"), requestContext()),
+      (error: unknown) => SessionError.is(error) && error.code === "ERR_UNSAFE_REDIRECT",
+    );
+    const allowApp = (url: URL) => url.protocol === "app:" || url.protocol === "http:";
+    const response = await stage(allowApp)(new Request("http://a.test/"), requestContext());
+    assert.equal(await response.text(), "custom");
+    assert.deepEqual(seen, ["http://a.test/", "http://a.test/", "app://bundle/index"]);
   });
 });

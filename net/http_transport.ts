@@ -6,8 +6,8 @@
  */
 
 import type { FetchLike, RequestContext } from "../core/middleware.ts";
-import type { NetLogSink } from "../core/net_log_sink.ts";
 import type { ProxyResolverLike, ProxyServer } from "../core/proxy_resolver_like.ts";
+import { type ResponseInfo, setResponseInfo } from "../core/response_info.ts";
 import { SessionError } from "../core/session_error.ts";
 import type { ConnectionPool, Lease } from "./connection_pool.ts";
 import { appendMissingHeaders } from "./default_headers.ts";
@@ -32,8 +32,6 @@ export interface HttpTransportOptions {
   emulation: NetworkEmulation;
   /** Where requests go: direct or through proxies. */
   proxies: ProxyResolverLike;
-  /** Receives the transaction's events while it is capturing. */
-  netLog?: NetLogSink;
 }
 
 /** Errors on a reused keep-alive socket that mean the server closed it before our request. */
@@ -186,14 +184,18 @@ async function send(
   const headers = requestHeaders(url, request.headers);
   if (context.defaultHeaders) appendMissingHeaders(headers, context.defaultHeaders);
   const target = `${url.pathname}${url.search}`;
-  const log = options.netLog?.capturing ? options.netLog : undefined;
-  const source = log?.newSource("URL_REQUEST");
+  const netLog = context.netLog?.sink.capturing ? context.netLog : undefined;
   for (;;) {
     const lease = await acquireConnection(options, connectors, url, proxies, abortable);
     const body = uploadBody(options, context.body, abortable);
     try {
-      if (log && source) {
-        logRequestHeaders(log, source, `${request.method} ${target} HTTP/1.1`, headers);
+      if (netLog) {
+        logRequestHeaders(
+          netLog.sink,
+          netLog.source,
+          `${request.method} ${target} HTTP/1.1`,
+          headers,
+        );
       }
       const reply = await exchange(lease.socket, {
         method: request.method,
@@ -205,8 +207,8 @@ async function send(
         // From a WHATWG Headers, the URL's host and our own defaults: all valid already.
         headersChecked: true,
       });
-      if (log && source) logResponseHeaders(log, source, reply);
-      return toResponse(options, reply, url, abortable);
+      if (netLog) logResponseHeaders(netLog.sink, netLog.source, reply);
+      return toResponse(options, reply, url, lease, abortable);
     } catch (error) {
       lease.release(false);
       // A keep-alive socket the server had already closed: resend on a fresh one, as
@@ -255,6 +257,7 @@ function toResponse(
   options: HttpTransportOptions,
   reply: Http1Response,
   url: URL,
+  lease: Lease,
   signal: AbortSignal | undefined,
 ): Response {
   if (reply.status < 200 || reply.status > 599) {
@@ -279,5 +282,39 @@ function toResponse(
     throw new SessionError("ERR_INVALID_HTTP_RESPONSE", { cause: error, url: url.href });
   }
   setResponseUrl(response, url.href, false);
+  setResponseInfo(response, new TransportResponseInfo(reply, lease));
   return response;
 }
+
+/**
+ * The transport's `ResponseInfo`: the status line is built only when read, since most
+ * responses are never asked for it.
+ */
+class TransportResponseInfo implements ResponseInfo {
+  readonly httpVersion: "1.0" | "1.1";
+  readonly rawHeaders: ReadonlyArray<readonly [string, string]>;
+  readonly remoteAddress: string;
+  readonly remotePort: number;
+  readonly proxy: ProxyServer = DIRECT;
+  readonly connectionReused: boolean;
+  readonly fromCache = false;
+  readonly #status: number;
+  readonly #statusText: string;
+
+  constructor(reply: Http1Response, lease: Lease) {
+    this.httpVersion = reply.httpVersion;
+    this.rawHeaders = reply.headers;
+    this.remoteAddress = lease.socket.remoteAddress ?? "";
+    this.remotePort = lease.socket.remotePort ?? 0;
+    this.connectionReused = lease.reused;
+    this.#status = reply.status;
+    this.#statusText = reply.statusText;
+  }
+
+  get statusLine(): string {
+    const reason = this.#statusText === "" ? "" : ` ${this.#statusText}`;
+    return `HTTP/${this.httpVersion} ${this.#status}${reason}`;
+  }
+}
+
+const DIRECT: ProxyServer = Object.freeze({ scheme: "direct" });

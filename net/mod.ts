@@ -35,12 +35,19 @@ export {
   type SessionIdentity,
 } from "./default_headers.ts";
 export { createFetchEntry, type FetchEntryOptions, type SessionFetch } from "./fetch_entry.ts";
-export { followRedirects } from "./follow_redirects.ts";
+export { withCallerAbort } from "./caller_abort.ts";
+export {
+  followRedirects,
+  type FollowRedirectsOptions,
+  type RedirectEvent,
+} from "./follow_redirects.ts";
 export { HostResolver, type ResolvedAddress } from "./host_resolver.ts";
 export { createHttpTransport, type HttpTransportOptions } from "./http_transport.ts";
 export { NetService, type NetServiceOptions } from "./net_service.ts";
 export { NetworkEmulation } from "./network_emulation.ts";
 export type { OriginConnectorDeps, ProxyTunnel, TlsPolicy } from "./origin_connector.ts";
 export { parsePreconnectLinks, type PreconnectHint, preconnectHints } from "./preconnect_hints.ts";
+export { observeOutcome, type RequestOutcomeObserver } from "./request_outcome.ts";
+export { responseWithBody } from "./response_with_body.ts";
 export { policyKey, type ResolvedSSLConfig, resolveSSLConfig } from "./ssl_config.ts";
 export { connectTls, type ConnectTlsOptions } from "./tls_connect.ts";

@@ -11,7 +11,6 @@ import type {
   PreconnectOptions,
 } from "../core/electron_types.ts";
 import type { FetchLike } from "../core/middleware.ts";
-import type { NetLogSink } from "../core/net_log_sink.ts";
 import { DIRECT_PROXY_RESOLVER, type ProxyResolverLike } from "../core/proxy_resolver_like.ts";
 import type { TcpConnect } from "../core/stream_socket.ts";
 import { CertificateVerifier } from "./certificate_verifier.ts";
@@ -28,8 +27,6 @@ export interface NetServiceOptions {
   proxies?: ProxyResolverLike;
   /** Extra trusted root certificates (PEM) on top of the system's. */
   ca?: string[];
-  /** Receives transaction events while it is capturing. */
-  netLog?: NetLogSink;
   /** Opens plain TCP connections (the runtime's native sockets); default `node:net`. */
   connectTcp?: TcpConnect;
 }
@@ -60,10 +57,10 @@ export class NetService {
   /**
    * Creates the network state of a new session.
    *
-   * @param options Proxy resolver, extra trust, net log and TCP connector.
+   * @param options Proxy resolver, extra trust and TCP connector.
    */
   constructor(options: NetServiceOptions = {}) {
-    const { proxies = DIRECT_PROXY_RESOLVER, ca, netLog, connectTcp } = options;
+    const { proxies = DIRECT_PROXY_RESOLVER, ca, connectTcp } = options;
     this.#connectTcp = connectTcp;
     const ssl = resolveSSLConfig({});
     this.#tls = { key: policyKey(ssl), ssl, verifier: this.#verifier, ca };
@@ -73,7 +70,6 @@ export class NetService {
       connectorDeps: () => this.#deps,
       emulation: this.#emulation,
       proxies,
-      netLog,
     });
   }
 

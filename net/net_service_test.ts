@@ -36,8 +36,8 @@ async function withOrigin(run: (url: string) => Promise<void>): Promise<void> {
 describe("NetService net log seam", () => {
   it("records the transaction's request and response headers in Chromium's shapes", async () => {
     const sink = collectingSink(true);
-    const net = new NetService({ netLog: sink });
-    const fetchLike = createFetchEntry(net.transport, { nextId: () => 1 });
+    const net = new NetService();
+    const fetchLike = createFetchEntry(net.transport, { nextId: () => 1, netLog: sink });
     await withOrigin(async (url) => {
       assert.equal(await (await fetchLike(url, { headers: { "x-mine": "a" } })).text(), "ok");
       await net.closeAllConnections();
@@ -60,8 +60,8 @@ describe("NetService net log seam", () => {
 
   it("records nothing while the sink is not capturing", async () => {
     const sink = collectingSink(false);
-    const net = new NetService({ netLog: sink });
-    const fetchLike = createFetchEntry(net.transport, { nextId: () => 1 });
+    const net = new NetService();
+    const fetchLike = createFetchEntry(net.transport, { nextId: () => 1, netLog: sink });
     await withOrigin(async (url) => {
       await (await fetchLike(url)).text();
       await net.closeAllConnections();

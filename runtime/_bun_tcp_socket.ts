@@ -99,6 +99,11 @@ export class BunTcpSocket implements StreamSocket {
   #bytesRead = 0;
   #bytesWritten = 0;
 
+  /** The IP address connected to. */
+  remoteAddress = "";
+  /** The port connected to. */
+  remotePort = 0;
+
   /** True once destroyed or closed. */
   get destroyed(): boolean {
     return this.#destroyed;
@@ -389,6 +394,8 @@ export class BunTcpSocket implements StreamSocket {
 export async function connectBunTcp(address: string, port: number): Promise<BunTcpSocket> {
   const bun = (globalThis as unknown as { Bun: BunConnect }).Bun;
   const wrapper = new BunTcpSocket();
+  wrapper.remoteAddress = address;
+  wrapper.remotePort = port;
   await bun.connect({ hostname: address, port, data: wrapper, socket: handlers });
   return wrapper;
 }

@@ -15,7 +15,7 @@ import type {
   SSLConfig,
 } from "../core/electron_types.ts";
 import { NetService, type SessionFetch } from "../net/mod.ts";
-import { buildSessionFetch } from "./session_pipeline.ts";
+import { buildSessionPipeline, type SessionPipeline } from "./session_pipeline.ts";
 import { platform } from "node:process";
 import { acceptLanguageHeader } from "./accept_language.ts";
 import { CONSTRUCT_SESSION } from "./_construct_session.ts";
@@ -63,7 +63,7 @@ export class Session extends TypedEmitter<SessionEvents> {
   #acceptLanguages: string;
   #storageReady: Promise<void>;
   #net: NetService;
-  #fetch: SessionFetch;
+  #pipeline: SessionPipeline;
 
   /**
    * Not for callers: sessions come from the `session` module.
@@ -87,7 +87,7 @@ export class Session extends TypedEmitter<SessionEvents> {
     // A failure to create the directory surfaces at the first operation that awaits it;
     // until then it must not count as an unhandled rejection.
     this.#storageReady.catch(() => {});
-    this.#fetch = buildSessionFetch({
+    this.#pipeline = buildSessionPipeline({
       net: this.#net,
       identity: {
         userAgent: () => this.#userAgent,
@@ -111,7 +111,7 @@ export class Session extends TypedEmitter<SessionEvents> {
    * @returns The response; its body streams from the socket.
    */
   fetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
-    return this.#fetch(input, init);
+    return this.#pipeline.fetch(input, init);
   }
 
   /**
@@ -178,6 +178,14 @@ export class Session extends TypedEmitter<SessionEvents> {
   /** Stops emulating network conditions. */
   disableNetworkEmulation(): void {
     this.#net.disableNetworkEmulation();
+  }
+
+  /**
+   * @internal A door into this session's pipeline for requests of another Electron resource
+   * type (`download`): the same stages, ids from the same counter.
+   */
+  fetchAs(resourceType: string): SessionFetch {
+    return this.#pipeline.door(resourceType);
   }
 
   /** @internal Sockets this session has open, for tests and the demo. */

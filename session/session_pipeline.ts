@@ -5,13 +5,16 @@
  */
 
 import { compose } from "../core/middleware.ts";
+import type { NetLogSink } from "../core/net_log_sink.ts";
 import {
   contentDecoding,
   createFetchEntry,
   followRedirects,
   type NetService,
+  observeOutcome,
   type PreconnectHint,
   preconnectHints,
+  type RequestOutcomeObserver,
   type SessionFetch,
   type SessionIdentity,
 } from "../net/mod.ts";
@@ -24,29 +27,50 @@ export interface SessionPipelineDeps {
   identity: SessionIdentity;
   /** Called for each `Link: rel=preconnect` hint a response carries. */
   onPreconnectHint: (hint: PreconnectHint) => void;
+  /** The session's net log; each request gets a `URL_REQUEST` source while it captures. */
+  netLog?: NetLogSink;
+  /** Hears how every request ends (webRequest's onCompleted / onErrorOccurred). */
+  outcome?: RequestOutcomeObserver;
+}
+
+/** The doors into one session's pipeline. */
+export interface SessionPipeline {
+  /** `ses.fetch`: requests of resource type `other`. */
+  fetch: SessionFetch;
+  /**
+   * Another door into the same stages, for requests of another Electron resource type
+   * (`download` for downloads), so webRequest can tell them apart. Request ids come from the
+   * one counter the session's doors share.
+   */
+  door(resourceType: string): SessionFetch;
 }
 
 /**
- * Builds `ses.fetch`. Stages run outermost first; everything inside `followRedirects` runs
- * once per hop. Later subsystems slot in where their comments say.
+ * Builds the session's pipeline. Stages run outermost first; everything inside
+ * `followRedirects` runs once per hop. Later subsystems slot in where their comments say.
  *
  * @param deps The session's parts.
- * @returns The session's fetch.
+ * @returns The session's doors into it.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { NetService } from "../net/mod.ts";
- * import { buildSessionFetch } from "./session_pipeline.ts";
- * const fetch = buildSessionFetch({
+ * import { buildSessionPipeline } from "./session_pipeline.ts";
+ * const { fetch, door } = buildSessionPipeline({
  *   net: new NetService(),
  *   identity: { userAgent: () => "demo/1", acceptLanguage: () => "en-US" },
  *   onPreconnectHint: () => {},
  * });
+ * const download = door("download");
+ * console.log(typeof fetch, typeof download); // function function
  * ```
  */
-export function buildSessionFetch(deps: SessionPipelineDeps): SessionFetch {
+export function buildSessionPipeline(deps: SessionPipelineDeps): SessionPipeline {
   let lastId = 0;
+  const nextId = () => ++lastId;
   const pipeline = compose([
+    // Outermost, so that it sees every error, wherever it arose.
+    ...(deps.outcome ? [observeOutcome(deps.outcome)] : []),
     // Decoding sits outside the (future) cache stage: the cache keeps encoded bodies.
     contentDecoding(),
     followRedirects(),
@@ -54,6 +78,13 @@ export function buildSessionFetch(deps: SessionPipelineDeps): SessionFetch {
     // onBeforeSendHeaders, HTTP cache, auth (later issues).
     preconnectHints(deps.onPreconnectHint),
   ], deps.net.transport);
-  // The entry adds User-Agent and Accept-Language once; redirect hops inherit them.
-  return createFetchEntry(pipeline, { nextId: () => ++lastId, identity: deps.identity });
+  // The entry adds the identity headers to each request's context; every hop gets them.
+  const door = (resourceType: string) =>
+    createFetchEntry(pipeline, {
+      resourceType,
+      nextId,
+      identity: deps.identity,
+      netLog: deps.netLog,
+    });
+  return { fetch: door("other"), door };
 }

@@ -1,0 +1,87 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { gzipSync } from "node:zlib";
+import { compose, type FetchLike, requestContext } from "../core/middleware.ts";
+import { SessionError } from "../core/session_error.ts";
+import { contentDecoding } from "./content_decoding.ts";
+import { followRedirects } from "./follow_redirects.ts";
+import { observeOutcome, type RequestOutcomeObserver } from "./request_outcome.ts";
+
+function recorder(active = true) {
+  const outcomes: string[] = [];
+  const observer: RequestOutcomeObserver = {
+    active,
+    onCompleted: (request, response, context) =>
+      outcomes.push(`completed ${context.id} ${request.url} ${response.status}`),
+    onError: (_request, error, context) =>
+      outcomes.push(`error ${context.id} ${SessionError.is(error) ? error.code : String(error)}`),
+  };
+  return { observer, outcomes };
+}
+
+function pipeline(observer: RequestOutcomeObserver, terminal: FetchLike) {
+  return compose([observeOutcome(observer), contentDecoding(), followRedirects()], terminal);
+}
+
+describe("observeOutcome", () => {
+  it("reports completion once the body has been read to its end", async () => {
+    const { observer, outcomes } = recorder();
+    const run = pipeline(observer, () => Promise.resolve(new Response("body")));
+    const response = await run(new Request("http://a.test/"), requestContext({ id: 3 }));
+    assert.deepEqual(outcomes, [], "not before the body is read");
+    assert.equal(await response.text(), "body");
+    assert.deepEqual(outcomes, ["completed 3 http://a.test/ 200"]);
+  });
+
+  it("sees too many redirects, raised outside the per-hop stages", async () => {
+    const { observer, outcomes } = recorder();
+    const run = pipeline(
+      observer,
+      () => Promise.resolve(new Response(null, { status: 302, headers: { location: "/again" } })),
+    );
+    await assert.rejects(run(new Request("http://a.test/"), requestContext({ id: 4 })));
+    assert.deepEqual(outcomes, ["error 4 ERR_TOO_MANY_REDIRECTS"]);
+  });
+
+  it("sees a decoding failure in the body, after the head", async () => {
+    const { observer, outcomes } = recorder();
+    const corrupt = gzipSync("hello").subarray(0, 12);
+    corrupt[10] = 0xff;
+    const run = pipeline(
+      observer,
+      () => Promise.resolve(new Response(corrupt, { headers: { "content-encoding": "gzip" } })),
+    );
+    const response = await run(new Request("http://a.test/"), requestContext({ id: 5 }));
+    await assert.rejects(response.text());
+    assert.deepEqual(outcomes, ["error 5 ERR_CONTENT_DECODING_FAILED"]);
+  });
+
+  it("counts a body the reader cancels as ERR_ABORTED", async () => {
+    const { observer, outcomes } = recorder();
+    const run = pipeline(observer, () => Promise.resolve(new Response("long body")));
+    const response = await run(new Request("http://a.test/"), requestContext({ id: 6 }));
+    await response.body?.cancel();
+    assert.deepEqual(outcomes, ["error 6 ERR_ABORTED"]);
+  });
+
+  it("keeps the response's URL labels", async () => {
+    const { observer } = recorder();
+    const run = pipeline(observer, (request) =>
+      Promise.resolve(
+        request.url.endsWith("/old")
+          ? new Response(null, { status: 301, headers: { location: "/new" } })
+          : new Response("new"),
+      ));
+    const response = await run(new Request("http://a.test/old"), requestContext());
+    assert.equal(response.url, "http://a.test/new");
+    assert.equal(response.redirected, true);
+  });
+
+  it("passes the response through untouched while inactive", async () => {
+    const { observer, outcomes } = recorder(false);
+    const original = new Response("x");
+    const run = compose([observeOutcome(observer)], () => Promise.resolve(original));
+    assert.equal(await run(new Request("http://a.test/"), requestContext()), original);
+    assert.deepEqual(outcomes, []);
+  });
+});
