@@ -27,7 +27,9 @@ export interface RequestContext {
    * Headers the transport adds when the request has none of that name: the session's
    * User-Agent, Accept-Language, Accept-Encoding and Accept, as Chromium's HTTP job adds them.
    * They stay out of `Request.headers`, whose changes cost dearly in Bun; a stage that shows
-   * or edits the headers to be sent (webRequest) merges them in and sets this to `[]`.
+   * or edits the headers to be sent (webRequest) merges them into its request and sets this
+   * to `[]`. They belong to each hop: `followRedirects` restores the entry's list before every
+   * hop, so such a stage sees them again on the next one.
    */
   defaultHeaders?: ReadonlyArray<readonly [string, string]>;
   /** The caller's `init.cache` (WHATWG `RequestCache`), read by the HTTP cache stage. */
