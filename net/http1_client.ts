@@ -69,11 +69,12 @@ export interface Http1Response {
   /**
    * Settles once the response has been read off the socket (its bytes may still wait in the
    * body stream) or the exchange failed or was cancelled: `true` when the socket may carry
-   * another request. A reusable socket is left flowing with the codec's listeners removed, so
-   * the pool can watch it for `close` or unexpected `data`; when
-   * it resolves `false` the codec has destroyed the socket, except after a 101 or a 2xx to
-   * CONNECT, where the socket now belongs to the caller (paused, with any bytes that followed
-   * the head put back with `unshift`).
+   * another request, which also needs the request fully sent (a server may answer before it
+   * has read the whole body; the socket is then dropped). A reusable socket is left flowing
+   * with the codec's listeners removed, so the pool can watch it for `close` or unexpected
+   * `data`; when it resolves `false` the codec has destroyed the socket, except after a 101 or
+   * a 2xx to CONNECT, where the socket now belongs to the caller (paused, with any bytes that
+   * followed the head put back with `unshift`).
    */
   reusable: Promise<boolean>;
 }
@@ -185,6 +186,15 @@ class Http1Exchange {
   #paused = false;
   // The reader of a stream body still being sent; null once it is sent (or never was).
   #upload: ReadableStreamDefaultReader<Uint8Array> | null = null;
+  // A write() said the socket's buffer is full and no 'drain' has come since: bytes of this
+  // request are still unsent, so the socket cannot carry another request (it would wait behind
+  // them, possibly forever when the server has stopped reading).
+  #unflushed = false;
+  // The 'drain' listener, made only once a write fills the buffer, so the hot path stays as it
+  // was; it stays attached until the exchange detaches.
+  #onDrain: (() => void) | null = null;
+  // The stream body's pump, waiting for 'drain' (or for the exchange to end).
+  #wakeUpload: (() => void) | null = null;
 
   constructor(
     socket: StreamSocket,
@@ -225,14 +235,34 @@ class Http1Exchange {
     socket.on("close", this.#onClose);
     this.#signal?.addEventListener("abort", this.#onAbort);
     socket.resume();
+    let flowing: boolean;
     if (body === null) {
-      socket.write(head.text, "latin1");
+      flowing = socket.write(head.text, "latin1");
     } else if (body instanceof Uint8Array) {
-      writeWholeBody(socket, head, body);
+      flowing = writeWholeBody(socket, head, body);
     } else {
-      socket.write(head.text, "latin1");
+      flowing = socket.write(head.text, "latin1");
       this.#pump(body, head);
     }
+    if (!flowing) this.#bufferFull();
+  }
+
+  // write() returned false: the request is not fully sent until the socket's next 'drain'.
+  #bufferFull(): void {
+    this.#unflushed = true;
+    if (this.#onDrain !== null) return;
+    this.#onDrain = () => {
+      this.#unflushed = false;
+      this.#wake();
+    };
+    this.#socket.on("drain", this.#onDrain);
+  }
+
+  #wake(): void {
+    const wake = this.#wakeUpload;
+    if (wake === null) return;
+    this.#wakeUpload = null;
+    wake();
   }
 
   readonly #onData = (chunk: Uint8Array): void => {
@@ -468,8 +498,10 @@ class Http1Exchange {
   }
 
   // The response has been read off the socket: keep the socket for another request or drop it.
+  // Only a request fully handed to the kernel leaves the socket reusable: a server may answer
+  // before reading the whole body, and the next request must not queue behind the rest.
   #finish(clean: boolean): void {
-    const reusable = clean && this.#keepAlive && this.#upload === null;
+    const reusable = clean && this.#keepAlive && this.#upload === null && !this.#unflushed;
     this.#phase = DONE;
     this.#detach();
     const socket = this.#socket;
@@ -510,10 +542,12 @@ class Http1Exchange {
     socket.off("error", this.#onError);
     socket.off("close", this.#onClose);
     this.#signal?.removeEventListener("abort", this.#onAbort);
+    if (this.#onDrain !== null) socket.off("drain", this.#onDrain);
     const upload = this.#upload;
     if (upload !== null) {
       this.#upload = null;
       upload.cancel().catch(ignore);
+      this.#wake();
     }
   }
 
@@ -545,13 +579,16 @@ class Http1Exchange {
         } else {
           flowing = socket.write(value);
         }
+        // The next chunk is read only once the socket has room: a server that stops reading
+        // stops the reads from the body too.
         if (!flowing) {
-          await drained(socket);
+          this.#bufferFull();
+          await new Promise<void>((resolve) => this.#wakeUpload = resolve);
           if (this.#upload !== reader) return;
         }
       }
       if (declared >= 0 && sent < declared) throw lengthMismatch("shorter", declared);
-      if (chunked) socket.write("0\r\n\r\n", "latin1");
+      if (chunked && !socket.write("0\r\n\r\n", "latin1")) this.#bufferFull();
       this.#upload = null;
     } catch (error) {
       if (this.#upload !== reader) return;
@@ -562,8 +599,10 @@ class Http1Exchange {
   }
 }
 
-function writeWholeBody(socket: StreamSocket, head: RequestHead, body: Uint8Array): void {
+// Returns what the last write returned: false when bytes wait in the socket's buffer.
+function writeWholeBody(socket: StreamSocket, head: RequestHead, body: Uint8Array): boolean {
   const { text } = head;
+  let flowing: boolean;
   if (head.framing === "chunked") {
     socket.cork();
     socket.write(text, "latin1");
@@ -572,19 +611,20 @@ function writeWholeBody(socket: StreamSocket, head: RequestHead, body: Uint8Arra
       socket.write(body);
       socket.write("\r\n", "latin1");
     }
-    socket.write("0\r\n\r\n", "latin1");
+    flowing = socket.write("0\r\n\r\n", "latin1");
     socket.uncork();
   } else if (body.length <= MERGE_BODY_LIMIT) {
     const message = Buffer.allocUnsafe(text.length + body.length);
     message.write(text, 0, "latin1");
     message.set(body, text.length);
-    socket.write(message);
+    flowing = socket.write(message);
   } else {
     socket.cork();
     socket.write(text, "latin1");
-    socket.write(body);
+    flowing = socket.write(body);
     socket.uncork();
   }
+  return flowing;
 }
 
 function wholeBody(pieces: Uint8Array[]): ReadableStream<Uint8Array> {
@@ -593,20 +633,6 @@ function wholeBody(pieces: Uint8Array[]): ReadableStream<Uint8Array> {
       for (const piece of pieces) if (piece.length > 0) controller.enqueue(piece);
       controller.close();
     },
-  });
-}
-
-// Resolves when the socket can take more, or when it is gone (the caller then checks why).
-function drained(socket: StreamSocket): Promise<void> {
-  if (socket.destroyed) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = (): void => {
-      socket.off("drain", done);
-      socket.off("close", done);
-      resolve();
-    };
-    socket.on("drain", done);
-    socket.on("close", done);
   });
 }
 

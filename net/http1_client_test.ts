@@ -7,9 +7,11 @@ import { Duplex } from "node:stream";
 import fc from "fast-check";
 import type { NetErrorCode } from "../core/net_errors.ts";
 import { SessionError } from "../core/session_error.ts";
-import type { StreamSocket } from "../core/stream_socket.ts";
+import type { StreamSocket, TcpConnect } from "../core/stream_socket.ts";
 import { currentRuntime } from "../runtime/mod.ts";
+import { createFetchEntry } from "./fetch_entry.ts";
 import { exchange, type Http1Request, type Http1Response } from "./http1_client.ts";
+import { NetService } from "./net_service.ts";
 
 // ---------------------------------------------------------------------------------------------
 // Fixtures: a raw TCP server that writes exact bytes, and a client socket to it.
@@ -153,6 +155,50 @@ function listenerCounts(socket: ClientSocket): number[] {
 }
 
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** A server that answers `200 ok` once it has a request head, then reads nothing more. */
+function answerHeadThenStopReading(socket: net.Socket): void {
+  let pending = "";
+  const onData = (chunk: Buffer): void => {
+    pending += chunk.toString("latin1");
+    if (!pending.includes("\r\n\r\n")) return;
+    socket.off("data", onData);
+    socket.pause();
+    socket.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+  };
+  socket.on("data", onData);
+}
+
+/** A body of `total` zero bytes in 64 KiB chunks, made only when read (no read-ahead). */
+function countingStream(
+  total: number,
+): { stream: ReadableStream<Uint8Array>; readonly pulled: number; readonly cancelled: boolean } {
+  let pulled = 0;
+  let cancelled = false;
+  const stream = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      const size = Math.min(64 * 1024, total - pulled);
+      if (size === 0) {
+        controller.close();
+        return;
+      }
+      pulled += size;
+      controller.enqueue(new Uint8Array(size));
+    },
+    cancel() {
+      cancelled = true;
+    },
+  }, { highWaterMark: 0 });
+  return {
+    stream,
+    get pulled() {
+      return pulled;
+    },
+    get cancelled() {
+      return cancelled;
+    },
+  };
+}
 
 // ---------------------------------------------------------------------------------------------
 
@@ -829,6 +875,60 @@ function exchangeSuite(kind: SocketKind): void {
     });
   });
 
+  describe(`exchange: request bodies the server stops reading (${kind.name})`, () => {
+    const eightMiB = 8 * 1024 * 1024;
+    const bodies: Array<[string, () => Http1Request["body"]]> = [
+      ["a Uint8Array", () => new Uint8Array(eightMiB)],
+      ["a ReadableStream", () => countingStream(eightMiB).stream],
+    ];
+    for (const [name, body] of bodies) {
+      it(`drops the socket when the answer comes before ${name} body of 8 MiB is sent`, async () => {
+        await withConnection(answerHeadThenStopReading, async (socket) => {
+          const response = await exchange(socket, {
+            method: "POST",
+            target: "/upload",
+            headers: [["Host", "h"]],
+            body: body(),
+          });
+          assert.equal(response.status, 200);
+          assert.equal(await text(response), "ok");
+          assert.equal(await response.reusable, false, "the rest of the body would go first");
+          assert.equal(socket.destroyed, true);
+        });
+      });
+    }
+
+    it("reads a stream body only as fast as the socket drains, then aborts cleanly", async () => {
+      await withConnection((socket) => socket.pause(), async (socket) => {
+        const body = countingStream(64 * 1024 * 1024);
+        const controller = new AbortController();
+        const response = exchange(socket, {
+          method: "POST",
+          target: "/upload",
+          headers: [["Host", "h"]],
+          body: body.stream,
+          signal: controller.signal,
+        });
+        response.catch(() => {});
+        // The server reads nothing: wait until the pulls stop.
+        for (let last = -1, still = 0; still < 3; await new Promise((r) => setTimeout(r, 100))) {
+          still = body.pulled === last ? still + 1 : 0;
+          last = body.pulled;
+        }
+        assert.ok(body.pulled > 0, "the body was never read");
+        assert.ok(
+          body.pulled < 16 * 1024 * 1024,
+          `pulled ${body.pulled} bytes for a server that reads nothing`,
+        );
+        controller.abort();
+        await assert.rejects(response, netError("ERR_ABORTED"));
+        assert.equal(socket.destroyed, true);
+        await tick();
+        assert.equal(body.cancelled, true, "the body stream is cancelled");
+      });
+    });
+  });
+
   describe(`exchange: backpressure (${kind.name})`, () => {
     it("pauses the socket while a 20 MiB body is read slowly", async () => {
       const total = 20 * 1024 * 1024;
@@ -1112,6 +1212,44 @@ describe("exchange: split responses (property)", () => {
         await server.close();
       }
     });
+  }
+});
+
+// ---------------------------------------------------------------------------------------------
+// Through the transport: the pool must not hand out a socket the codec could not finish with.
+
+describe("transport: a request after an early answer to an unsent upload", () => {
+  // node:net, and the runtime's native connector where it has one (what sessions use in Bun).
+  const connectors: Array<[string, TcpConnect | undefined]> = [["node:net", undefined]];
+  if (nativeConnect) connectors.push([`${currentRuntime().name} native`, nativeConnect]);
+  const bodies: Array<[string, () => BodyInit]> = [
+    ["Uint8Array", () => new Uint8Array(8 * 1024 * 1024)],
+    ["ReadableStream", () => countingStream(8 * 1024 * 1024).stream],
+  ];
+  for (const [socketName, connectTcp] of connectors) {
+    for (const [bodyName, body] of bodies) {
+      it(`gets a fresh connection after a ${bodyName} POST (${socketName})`, async () => {
+        const server = await rawServer(answerHeadThenStopReading);
+        const service = new NetService({ connectTcp });
+        const fetchLike = createFetchEntry(service.transport, { nextId: () => 1 });
+        const url = `http://127.0.0.1:${server.port}/`;
+        try {
+          const init = { method: "POST", body: body(), duplex: "half" } as RequestInit;
+          const first = await fetchLike(url, init);
+          assert.equal(await first.text(), "ok");
+          let timer: ReturnType<typeof setTimeout> | undefined;
+          const second = await Promise.race([
+            fetchLike(url).then((response) => response.text()),
+            new Promise<string>((resolve) => timer = setTimeout(resolve, 4000, "never settled")),
+          ]).finally(() => clearTimeout(timer));
+          assert.equal(second, "ok");
+          assert.equal(server.accepted, 2);
+        } finally {
+          await service.closeAllConnections();
+          await server.close();
+        }
+      });
+    }
   }
 });
 

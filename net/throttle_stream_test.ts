@@ -56,33 +56,41 @@ function concat(chunks: readonly Uint8Array[]): Uint8Array {
 
 interface Transfer {
   chunks: Uint8Array[];
-  /** Milliseconds from the first byte to the last. */
-  firstToLast: number;
+  /** Milliseconds from the first read to the last byte. */
+  elapsed: number;
 }
 
 async function drain(stream: ReadableStream<Uint8Array>): Promise<Transfer> {
   const chunks: Uint8Array[] = [];
-  let first = 0;
-  let last = 0;
+  const started = performance.now();
+  let last = started;
   for await (const chunk of stream) {
     last = performance.now();
-    if (chunks.length === 0) first = last;
     chunks.push(chunk);
   }
-  return { chunks, firstToLast: last - first };
+  return { chunks, elapsed: last - started };
 }
 
-/** Sends 200 kB at `rate` and checks the rate from first byte to last is within ±10%. */
+/**
+ * Sends 200 kB at `rate`: never faster than the rate (measured from the first read, so a
+ * late first byte cannot make the rest look fast; 10% covers the first slice, sent at once),
+ * and at least half the rate (the clock pays for late timers, but a loaded machine can still
+ * starve the reader).
+ */
 async function assertRate(rate: number): Promise<void> {
   const body = patterned(200_000);
-  const { chunks, firstToLast } = await drain(
+  const { chunks, elapsed } = await drain(
     throttleStream(sourceOf(split(body, 16_384)).stream, rate),
   );
   assert.deepEqual(concat(chunks), body);
-  const measured = body.byteLength / (firstToLast / 1000);
+  const measured = body.byteLength / (elapsed / 1000);
   assert.ok(
-    measured >= rate * 0.9 && measured <= rate * 1.1,
-    `measured ${Math.round(measured)} B/s over ${firstToLast.toFixed(1)} ms, want ${rate} ±10%`,
+    measured <= rate * 1.1,
+    `measured ${Math.round(measured)} B/s over ${elapsed.toFixed(1)} ms, above ${rate} B/s`,
+  );
+  assert.ok(
+    measured >= rate * 0.5,
+    `measured ${Math.round(measured)} B/s over ${elapsed.toFixed(1)} ms, under half ${rate} B/s`,
   );
   // Smooth, not in source-sized lumps: no chunk is more than one 10 ms tick's worth.
   const tick = rate / 100;
@@ -102,11 +110,11 @@ describe("throttleStream", () => {
     assert.throws(() => throttleStream(stream, NaN), RangeError);
   });
 
-  it("holds 400 kB/s within ±10% over 200 kB", async () => {
+  it("holds 400 kB/s over 200 kB: never above, at least half", async () => {
     await assertRate(400_000);
   });
 
-  it("holds 1 MB/s within ±10% over 200 kB", async () => {
+  it("holds 1 MB/s over 200 kB: never above, at least half", async () => {
     await assertRate(1_000_000);
   });
 
@@ -165,9 +173,11 @@ describe("throttleStream", () => {
     const timers = watchTimers();
     try {
       const source = sourceOf([patterned(100_000)]);
-      const reader = throttleStream(source.stream, 10_000).getReader();
+      // At 10 B/s each 1-byte slice costs 100 ms, more than the 50 ms of credit a late reader
+      // can build up, so the throttle sleeps before the second slice however loaded the
+      // machine is: cancel while it sleeps.
+      const reader = throttleStream(source.stream, 10).getReader();
       await reader.read();
-      // The second slice is due in 10 ms: cancel while the throttle sleeps.
       const pending = reader.read();
       await timers.settled();
       assert.equal(timers.live(), 1);
@@ -185,8 +195,8 @@ describe("throttleStream", () => {
     try {
       const source = sourceOf([patterned(100_000)]);
       const controller = new AbortController();
-      const reader = throttleStream(source.stream, 10_000, { signal: controller.signal })
-        .getReader();
+      // 100 ms per slice at 10 B/s: the throttle sleeps before the second one (as above).
+      const reader = throttleStream(source.stream, 10, { signal: controller.signal }).getReader();
       await reader.read();
       const outcome = assert.rejects(reader.read(), (error) => {
         assert.ok(SessionError.is(error));

@@ -49,6 +49,10 @@ type SocketEvent = "data" | "end" | "error" | "close" | "drain";
 type Listener = (value: unknown) => void;
 type OnceListener = Listener & { readonly listener: Listener };
 
+// Bytes a socket holds before `write()` asks the writer to wait for 'drain', as node:net's
+// default `writableHighWaterMark` (64 KiB since Node 22).
+const WRITE_HIGH_WATER_MARK = 64 * 1024;
+
 // One handler table for all sockets, rather than closures per socket.
 const handlers: BunSocketHandlers = {
   open: (socket) => socket.data.attach(socket),
@@ -95,6 +99,7 @@ export class BunTcpSocket implements StreamSocket {
   #needDrain = false;
   #endAfterFlush = false;
   #corked: Uint8Array[] | null = null;
+  #corkedBytes = 0;
   #corks = 0;
   #bytesRead = 0;
   #bytesWritten = 0;
@@ -189,9 +194,11 @@ export class BunTcpSocket implements StreamSocket {
   }
 
   /**
-   * Sends bytes (a string is encoded as `encoding`, default UTF-8).
+   * Sends bytes (a string is encoded as `encoding`, default UTF-8). Inside `cork()` the bytes
+   * are held, and the answer says whether the writer may go on: false once the held bytes
+   * reach 64 KiB or earlier bytes still wait for the kernel.
    *
-   * @returns `false` when some bytes wait for the kernel; `'drain'` follows.
+   * @returns `false` when the writer should wait; `'drain'` follows once the bytes are sent.
    */
   write(chunk: Uint8Array | string, encoding?: BufferEncoding): boolean {
     if (!this.writable) return false;
@@ -199,7 +206,10 @@ export class BunTcpSocket implements StreamSocket {
     this.#bytesWritten += bytes.length;
     if (this.#corked !== null) {
       this.#corked.push(bytes);
-      return true;
+      this.#corkedBytes += bytes.length;
+      if (this.#unsent.length === 0 && this.#corkedBytes < WRITE_HIGH_WATER_MARK) return true;
+      this.#needDrain = true;
+      return false;
     }
     return this.#send(bytes);
   }
@@ -227,7 +237,14 @@ export class BunTcpSocket implements StreamSocket {
     if (this.#corks === 0 || --this.#corks > 0) return;
     const corked = this.#corked as Uint8Array[];
     this.#corked = null;
-    if (corked.length > 0 && this.writable) this.#send(Buffer.concat(corked));
+    this.#corkedBytes = 0;
+    if (corked.length === 0 || !this.writable) return;
+    // A corked write that said "wait" is owed a 'drain', even when the kernel took everything
+    // at once and no native drain will come; emitted later, as the writer listens only after
+    // uncork() returns.
+    if (this.#send(Buffer.concat(corked)) && this.#needDrain) {
+      process.nextTick(() => this.flush());
+    }
   }
 
   /** Stops `'data'` events; the kernel stops reading once its buffer fills. */

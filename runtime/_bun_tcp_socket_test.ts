@@ -158,6 +158,64 @@ describe("BunTcpSocket", () => {
   });
 
   it(
+    "says wait inside cork() once 64 KiB are held, and emits 'drain' after uncork()",
+    bunOnly,
+    async () => {
+      let received = 0;
+      await withServer((socket) => {
+        socket.on("data", (chunk: Buffer) => received += chunk.length);
+      }, async (port) => {
+        const socket = await connectBunTcp("127.0.0.1", port);
+        let drains = 0;
+        socket.on("drain", () => drains++);
+        socket.cork();
+        assert.equal(socket.write(Buffer.alloc(1000)), true, "under the mark: go on");
+        assert.equal(socket.write(Buffer.alloc(64 * 1024 - 1001)), true);
+        assert.equal(socket.write("x", "latin1"), false, "64 KiB held: wait");
+        socket.uncork();
+        assert.equal(drains, 0, "'drain' comes after uncork() returns, when the writer listens");
+        while (drains === 0) await pause(5);
+        assert.equal(drains, 1);
+        while (received < 64 * 1024) await pause(5);
+        assert.equal(received, 64 * 1024);
+        socket.destroy();
+      });
+    },
+  );
+
+  it(
+    "says wait inside cork() while earlier bytes still wait for the kernel",
+    bunOnly,
+    async () => {
+      let peer: Socket | undefined;
+      await withServer((socket) => {
+        peer = socket;
+        socket.pause();
+      }, async (port) => {
+        const socket = await connectBunTcp("127.0.0.1", port);
+        const piece = Buffer.alloc(1024 * 1024);
+        let sent = 0;
+        // Fill the kernel's buffers: the peer reads nothing.
+        while (socket.write(piece)) {
+          sent += piece.length;
+          assert.ok(sent < 256 * 1024 * 1024, "a peer that reads nothing must push back");
+        }
+        let drained = false;
+        socket.once("drain", () => drained = true);
+        socket.cork();
+        assert.equal(socket.write("3\r\n", "latin1"), false, "bytes are queued: wait");
+        socket.write("abc", "latin1");
+        socket.uncork();
+        await pause(50);
+        assert.equal(drained, false, "nothing drains while the peer reads nothing");
+        peer!.resume();
+        while (!drained) await pause(5);
+        socket.destroy();
+      });
+    },
+  );
+
+  it(
     "emits the error then close on destroy(error), and only close on destroy()",
     bunOnly,
     async () => {
