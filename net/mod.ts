@@ -22,9 +22,17 @@
 export { toElectronCertificate } from "./certificate.ts";
 export { CertificateVerifier } from "./certificate_verifier.ts";
 export {
+  boundConnectStep,
+  CHROMIUM_CONNECT_TIMEOUTS,
+  type ConnectStepOptions,
+  type ConnectTimeouts,
+} from "./connect_step.ts";
+export {
   ConnectionPool,
   type ConnectionPoolOptions,
+  type ConnectRoute,
   type Lease,
+  type PoolGroupTarget,
   type SocketFactory,
 } from "./connection_pool.ts";
 export { contentDecoding } from "./content_decoding.ts";
@@ -40,7 +48,14 @@ export { HostResolver, type ResolvedAddress } from "./host_resolver.ts";
 export { createHttpTransport, type HttpTransportOptions } from "./http_transport.ts";
 export { NetService, type NetServiceOptions } from "./net_service.ts";
 export { NetworkEmulation } from "./network_emulation.ts";
-export type { OriginConnectorDeps, ProxyTunnel, TlsPolicy } from "./origin_connector.ts";
+export {
+  connectRoute,
+  originConnector,
+  type OriginConnectorDeps,
+  poolKey,
+  type TlsPolicy,
+} from "./origin_connector.ts";
+export { fromOriginTls, proxyFallover, type ProxyFalloverVerdict } from "./proxy_fallback.ts";
 export { parsePreconnectLinks, type PreconnectHint, preconnectHints } from "./preconnect_hints.ts";
 export { policyKey, type ResolvedSSLConfig, resolveSSLConfig } from "./ssl_config.ts";
 export { connectTls, type ConnectTlsOptions } from "./tls_connect.ts";
