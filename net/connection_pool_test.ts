@@ -160,4 +160,73 @@ describe("ConnectionPool", () => {
     assert.equal(pool.idleCount("a"), 1);
     pool.closeAll();
   });
+
+  it("closeAll stops connect jobs and fails queued requests with ERR_ABORTED", async () => {
+    const pool = new ConnectionPool({ maxSocketsPerGroup: 1 });
+    let jobSignal: AbortSignal | undefined;
+    // A factory that only ever finishes by being told to stop.
+    const hanging = group("a", ({ signal }) =>
+      new Promise<StreamSocket>((_, reject) => {
+        jobSignal = signal;
+        signal?.addEventListener("abort", () => reject(signal.reason));
+      }));
+    const connecting = pool.acquire(hanging);
+    const queued = pool.acquire(hanging);
+    assert.equal(pool.size, 1);
+    pool.closeAll();
+    await assert.rejects(connecting, { code: "ERR_ABORTED" });
+    await assert.rejects(queued, { code: "ERR_ABORTED" });
+    assert.equal(jobSignal?.aborted, true);
+    assert.equal(pool.size, 0);
+  });
+
+  it("closeAll fails a job whose factory ignores the signal, and closes its late socket", async () => {
+    const pool = new ConnectionPool();
+    let finish: (socket: StreamSocket) => void = () => {};
+    const attempt = pool.acquire(group("a", () => new Promise((resolve) => finish = resolve)));
+    pool.closeAll();
+    const late = await open();
+    finish(late);
+    await assert.rejects(attempt, { code: "ERR_ABORTED" });
+    assert.equal(late.destroyed, true);
+    assert.equal(pool.size, 0);
+  });
+
+  it("a failed connect job wakes a request queued for its slot", async () => {
+    const pool = new ConnectionPool({ maxSocketsPerGroup: 1 });
+    let fail: (error: Error) => void = () => {};
+    const failing = pool.acquire(group("a", () => new Promise((_, reject) => fail = reject)));
+    const queued = pool.acquire(group("a"));
+    fail(new SessionError("ERR_CONNECTION_RESET"));
+    await assert.rejects(failing, { code: "ERR_CONNECTION_RESET" });
+    const lease = await queued;
+    assert.equal(lease.reused, false);
+    lease.release(false);
+    assert.equal(pool.size, 0);
+  });
+
+  it("lends sockets with their group's route and proxy", async () => {
+    const pool = new ConnectionPool();
+    const proxy = { scheme: "http", host: "127.0.0.1", port: 3128 } as const;
+    const lease = await pool.acquire({ key: "forward", route: "forward", proxy, open });
+    assert.equal(lease.route, "forward");
+    assert.equal(lease.proxy, proxy);
+    lease.release(false);
+  });
+
+  it("hands the caller's net log to the connect job", async () => {
+    const pool = new ConnectionPool();
+    const source = { id: 1, type: "URL_REQUEST", startTime: 0 };
+    const netLog = { sink: { capturing: true, newSource: () => source, add: () => {} }, source };
+    let given: unknown;
+    const lease = await pool.acquire(
+      group("a", (options) => {
+        given = options.netLog;
+        return open();
+      }),
+      { netLog },
+    );
+    assert.equal(given, netLog);
+    lease.release(false);
+  });
 });

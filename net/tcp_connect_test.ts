@@ -143,6 +143,23 @@ describe("tcpConnect with a connector", () => {
     }
   });
 
+  it("counts host resolution in the job's time", async () => {
+    let resolveSignal: AbortSignal | undefined;
+    await assert.rejects(
+      tcpConnect({
+        host: "h.test",
+        port: 1,
+        resolve: (_host, { signal }) => {
+          resolveSignal = signal;
+          return new Promise(() => {});
+        },
+        timeoutMs: 20,
+      }),
+      netError("ERR_TIMED_OUT"),
+    );
+    assert.equal(resolveSignal?.aborted, true, "the look-up should have been told to stop");
+  });
+
   it("gives up with ERR_ABORTED when the signal aborts while connecting", async () => {
     const controller = new AbortController();
     const never: TcpConnect = () => new Promise(() => {});
