@@ -45,10 +45,19 @@ export const CHROMIUM_CONNECT_TIMEOUTS: ConnectTimeouts = Object.freeze({
   proxyHandshakeMs: 30_000,
 });
 
+/** The timer of a running connect step. */
+export interface ConnectStepTimer {
+  /** Stops the timer while the step waits on someone else (a proxy credentials prompt). */
+  stop(): void;
+  /** Starts the timer again from the full timeout. */
+  restart(): void;
+}
+
 /**
  * Runs one connect step under a timer and the caller's signal. The step gets a signal of its
  * own, aborted when the timer fires or the caller gives up, so it can stop its work; a value it
- * still produces after that (a late socket) goes to `dispose`.
+ * still produces after that (a late socket) goes to `dispose`. Like Chromium's
+ * `HttpProxyConnectJob`, a step may stop the timer while it waits for credentials.
  *
  * @param step The step; it must reject soon after its signal aborts.
  * @param timeoutMs How long the step may take, in milliseconds.
@@ -68,7 +77,7 @@ export const CHROMIUM_CONNECT_TIMEOUTS: ConnectTimeouts = Object.freeze({
  * ```
  */
 export function boundConnectStep<T>(
-  step: (signal: AbortSignal) => Promise<T>,
+  step: (signal: AbortSignal, timer: ConnectStepTimer) => Promise<T>,
   timeoutMs: number,
   signal: AbortSignal | undefined,
   dispose: (value: T) => void,
@@ -79,6 +88,7 @@ export function boundConnectStep<T>(
   return new Promise((resolve, reject) => {
     const controller = new AbortController();
     let settled = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
     const settle = (): boolean => {
       if (settled) return false;
       settled = true;
@@ -91,12 +101,20 @@ export function boundConnectStep<T>(
       reject(error);
       controller.abort(error);
     };
-    const timer = setTimeout(() => giveUp(new SessionError("ERR_TIMED_OUT")), timeoutMs);
+    const start = (): void => {
+      clearTimeout(timer);
+      timer = setTimeout(() => giveUp(new SessionError("ERR_TIMED_OUT")), timeoutMs);
+    };
+    const stepTimer: ConnectStepTimer = {
+      stop: () => clearTimeout(timer),
+      restart: () => settled || start(),
+    };
+    start();
     const onAbort = (): void => giveUp(new SessionError("ERR_ABORTED", { cause: signal?.reason }));
     signal?.addEventListener("abort", onAbort, { once: true });
     let running: Promise<T>;
     try {
-      running = step(controller.signal);
+      running = step(controller.signal, stepTimer);
     } catch (error) {
       running = Promise.reject(error);
     }

@@ -58,6 +58,24 @@ describe("boundConnectStep", () => {
     assert.equal(ran, false);
   });
 
+  it("lets the step stop its timer while it waits, and restart it in full", async () => {
+    const { step, stopped } = hangingStep();
+    const waiting = boundConnectStep(
+      async (signal, timer) => {
+        timer.stop();
+        await new Promise((resolve) => setTimeout(resolve, 80)); // four timeouts' worth
+        assert.equal(signal.aborted, false);
+        timer.restart();
+        return await step(signal);
+      },
+      20,
+      undefined,
+      () => {},
+    );
+    await assert.rejects(waiting, netError("ERR_TIMED_OUT"));
+    assert.equal(stopped(), true);
+  });
+
   it("disposes of a value that arrives after the step was given up", async () => {
     const disposed: string[] = [];
     const late = () => new Promise<string>((resolve) => setTimeout(() => resolve("socket"), 60));

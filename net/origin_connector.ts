@@ -17,6 +17,7 @@ import {
   boundConnectStep,
   CHROMIUM_CONNECT_TIMEOUTS,
   type ConnectStepOptions,
+  type ConnectStepTimer,
   type ConnectTimeouts,
 } from "./connect_step.ts";
 import type { ConnectRoute, PoolGroupTarget } from "./connection_pool.ts";
@@ -252,8 +253,12 @@ async function connectTunnel(
   const { signal, netLog } = options;
   try {
     await boundConnectStep(
-      (stepSignal) =>
-        handshake(socket, proxy, { host, port }, { signal: stepSignal, netLog, authorize }),
+      (stepSignal, timer) =>
+        handshake(socket, proxy, { host, port }, {
+          signal: stepSignal,
+          netLog,
+          authorize: authorize && waitingUntimed(authorize, timer),
+        }),
       timeouts.proxyHandshakeMs,
       signal,
       () => {},
@@ -264,6 +269,15 @@ async function connectTunnel(
   }
   if (!secure) return socket;
   return await originTls(socket, host, deps.tls, timeouts, options);
+}
+
+// Chromium stops the tunnel's timer while the user is asked for proxy credentials, and gives
+// the handshake its full time again once they are given (HttpProxyConnectJob::OnAuthChallenge).
+function waitingUntimed(authorize: ProxyAuthorize, timer: ConnectStepTimer): ProxyAuthorize {
+  return (challenges, proxy) => {
+    timer.stop();
+    return authorize(challenges, proxy).finally(() => timer.restart());
+  };
 }
 
 function originTls(

@@ -242,6 +242,31 @@ describe("routes", () => {
     await net.closeAllConnections();
   });
 
+  it("stops the handshake's timer while proxy credentials are asked for", async () => {
+    await using origin = await startHttpsOrigin();
+    await using proxy = await startConnectProxy();
+    const asked: string[] = [];
+    // A stub handshake that needs credentials first, as a proxy answering 407 would.
+    const authenticating: ProxyHandshake = async (socket, server, target, options) => {
+      const value = await options.authorize?.([["Proxy-Authenticate", 'Basic realm="p"']], server);
+      if (value !== "Basic dTpw") throw new SessionError("ERR_PROXY_AUTH_UNSUPPORTED");
+      await connectHandshake(socket, server, target, options);
+    };
+    const { net, fetch } = session({
+      proxies: proxyList(httpProxy(proxy.port)),
+      proxyHandshake: authenticating,
+      // Slower than the 200 ms handshake bound, like a person typing a password.
+      proxyAuthorize: async (challenges) => {
+        asked.push(challenges[0]![1]);
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        return "Basic dTpw";
+      },
+    });
+    assert.equal(await (await fetch(`https://127.0.0.1:${origin.port}/a`)).text(), "secure /a");
+    assert.deepEqual(asked, ['Basic realm="p"']);
+    await net.closeAllConnections();
+  });
+
   it("fails a tunnel route without a handshake with ERR_PROXY_CONNECTION_FAILED, and goes on to DIRECT", async () => {
     await using origin = await startHttpsOrigin();
     await using proxy = await startConnectProxy();
