@@ -25,6 +25,7 @@ export {
   boundConnectStep,
   CHROMIUM_CONNECT_TIMEOUTS,
   type ConnectStepOptions,
+  type ConnectStepTimer,
   type ConnectTimeouts,
 } from "./connect_step.ts";
 export {
