@@ -137,7 +137,7 @@ function acquireConnection(
   connectors: ConnectorCache,
   url: URL,
   proxies: readonly ProxyServer[],
-  step: ConnectStepOptions | undefined,
+  step: ConnectStepOptions,
 ): Promise<Lease> {
   const deps = options.connectorDeps();
   // Going direct there is nothing to fall back to: hand over the pool's promise as it is.
@@ -158,7 +158,7 @@ async function acquireThroughProxies(
   deps: OriginConnectorDeps,
   url: URL,
   proxies: readonly ProxyServer[],
-  step: ConnectStepOptions | undefined,
+  step: ConnectStepOptions,
 ): Promise<Lease> {
   let lastError: unknown;
   for (const proxy of proxies) {
@@ -166,7 +166,7 @@ async function acquireThroughProxies(
       return await options.pool.acquire(connectors.get(url, proxy, deps), step);
     } catch (error) {
       const { fallover, error: final } = proxyFallover(error);
-      if (!fallover || step?.signal?.aborted) throw final;
+      if (!fallover || step.signal?.aborted) throw final;
       lastError = final;
     }
   }
@@ -188,10 +188,11 @@ async function send(
   const originForm = `${url.pathname}${url.search}`;
   const log = options.netLog?.capturing ? options.netLog : undefined;
   const source = log?.newSource("URL_REQUEST");
-  // One object for every connect step of the request, and none when there is nothing to pass.
-  const step = abortable || context.netLog
-    ? { signal: abortable, netLog: context.netLog }
-    : undefined;
+  // The context carries `signal` and `netLog` under the names every connect step reads, so it
+  // serves as their options as it is, unless a stage swapped the request (and its signal).
+  const step: ConnectStepOptions = abortable === context.signal
+    ? context
+    : { signal: abortable, netLog: context.netLog };
   for (;;) {
     const lease = await acquireConnection(options, connectors, url, proxies, step);
     // A plain HTTP proxy takes the absolute URL (RFC 9112 section 3.2.2), without the fragment.

@@ -22,10 +22,8 @@
 export { toElectronCertificate } from "./certificate.ts";
 export { CertificateVerifier } from "./certificate_verifier.ts";
 export {
-  boundConnectStep,
   CHROMIUM_CONNECT_TIMEOUTS,
   type ConnectStepOptions,
-  type ConnectStepTimer,
   type ConnectTimeouts,
 } from "./connect_step.ts";
 export {
@@ -51,12 +49,10 @@ export { NetService, type NetServiceOptions } from "./net_service.ts";
 export { NetworkEmulation } from "./network_emulation.ts";
 export {
   connectRoute,
-  originConnector,
   type OriginConnectorDeps,
   poolKey,
   type TlsPolicy,
 } from "./origin_connector.ts";
-export { fromOriginTls, proxyFallover, type ProxyFalloverVerdict } from "./proxy_fallback.ts";
 export { parsePreconnectLinks, type PreconnectHint, preconnectHints } from "./preconnect_hints.ts";
 export { policyKey, type ResolvedSSLConfig, resolveSSLConfig } from "./ssl_config.ts";
 export { connectTls, type ConnectTlsOptions } from "./tls_connect.ts";
