@@ -6,11 +6,32 @@
  */
 
 import { setInterval } from "node:timers";
+import type { ProxyServer } from "../core/proxy_resolver_like.ts";
 import { SessionError } from "../core/session_error.ts";
 import type { StreamSocket } from "../core/stream_socket.ts";
+import type { ConnectStepOptions } from "./connect_step.ts";
 
-/** Opens a new connected socket for a group. */
-export type SocketFactory = (signal?: AbortSignal) => Promise<StreamSocket>;
+/** Opens a new connected socket for a group; rejects with `net::ERR_ABORTED` when told to stop. */
+export type SocketFactory = (options: ConnectStepOptions) => Promise<StreamSocket>;
+
+/**
+ * How a request reaches its origin: `direct`; `forward` through a plain HTTP proxy (the request
+ * target in absolute form, sockets shared by every origin); or `tunnel` through a CONNECT or
+ * SOCKS handshake (then TLS to the origin for https).
+ */
+export type ConnectRoute = "direct" | "forward" | "tunnel";
+
+/** A pool group: its key, its route and how to open sockets for it. */
+export interface PoolGroupTarget {
+  /** The group key (see `poolKey`): route, origin and TLS policy. */
+  readonly key: string;
+  /** How the group's sockets reach the origin. */
+  readonly route: ConnectRoute;
+  /** The proxy the sockets go through; `{scheme: "direct"}` for none. */
+  readonly proxy: ProxyServer;
+  /** Opens one connected (and for https, verified) socket. */
+  readonly open: SocketFactory;
+}
 
 /** Options for {@linkcode ConnectionPool}. */
 export interface ConnectionPoolOptions {
@@ -28,6 +49,10 @@ export interface Lease {
   readonly socket: StreamSocket;
   /** Whether the socket served an earlier exchange (a failure on it may be retried). */
   readonly reused: boolean;
+  /** The route of the socket: on `forward` the request target is in absolute form. */
+  readonly route: ConnectRoute;
+  /** The proxy the socket goes through; `{scheme: "direct"}` for none. */
+  readonly proxy: ProxyServer;
   /** Returns the socket: kept idle when `reusable`, destroyed otherwise. Idempotent. */
   release(reusable: boolean): void;
 }
@@ -42,9 +67,13 @@ interface IdleSocket {
 interface Waiter {
   /** Wakes the waiter, handing it a socket released for it, or none to make it retry. */
   resolve: (socket?: StreamSocket) => void;
+  /** Fails the waiter (`closeAll`). */
+  reject: (error: SessionError) => void;
 }
 
 interface Group {
+  route: ConnectRoute;
+  proxy: ProxyServer;
   idle: IdleSocket[];
   busy: Set<StreamSocket>;
   connecting: number;
@@ -60,8 +89,12 @@ interface Group {
  * import { connect } from "node:net";
  * import { ConnectionPool } from "./connection_pool.ts";
  * const pool = new ConnectionPool();
- * const lease = await pool.acquire("http://127.0.0.1:8080", () =>
- *   new Promise((resolve) => { const s = connect(8080, "127.0.0.1", () => resolve(s)); }));
+ * const lease = await pool.acquire({
+ *   key: "direct http://127.0.0.1:8080",
+ *   route: "direct",
+ *   proxy: { scheme: "direct" },
+ *   open: () => new Promise((resolve) => { const s = connect(8080, "127.0.0.1", () => resolve(s)); }),
+ * });
  * lease.release(true); // kept for the next request to that origin
  * pool.closeAll();
  * ```
@@ -74,6 +107,8 @@ export class ConnectionPool {
   #total = 0;
   #idleTotal = 0;
   #sweeper: ReturnType<typeof setInterval> | undefined;
+  /** One controller per connect job in progress, so `closeAll` can stop them. */
+  #jobs = new Set<AbortController>();
 
   /**
    * Creates an empty pool.
@@ -103,48 +138,51 @@ export class ConnectionPool {
   }
 
   /**
-   * Lends a socket of group `key`, reusing an idle one or opening one with `open`.
+   * Lends a socket of a group, reusing an idle one or opening one with `target.open`.
    *
-   * @param key The group key: origin, proxy chain and TLS policy.
-   * @param open Opens a new socket when the group has none idle.
-   * @param signal Gives up waiting or connecting.
+   * @param target The group: key, route, proxy and socket factory.
+   * @param options `signal` gives up waiting or connecting; `netLog` goes to the connect job.
    * @returns The lease; call `release` when the exchange ends.
+   * @throws {SessionError} The connect job's failure, or `ERR_ABORTED` when the signal aborts
+   * or `closeAll` runs first.
    */
-  acquire(key: string, open: SocketFactory, signal?: AbortSignal): Promise<Lease> {
+  acquire(target: PoolGroupTarget, options?: ConnectStepOptions): Promise<Lease> {
     // Promise chains rather than an async loop: one promise turn fewer per request.
+    const signal = options?.signal;
     if (signal?.aborted) return Promise.reject(signal.reason);
-    const group = this.#group(key);
+    const group = this.#group(target);
     const idle = this.#takeIdle(group);
-    if (idle) return Promise.resolve(this.#lease(key, group, idle, true));
+    if (idle) return Promise.resolve(this.#lease(target.key, group, idle, true));
     if (this.#groupSize(group) < this.#maxPerGroup && this.#makeRoom()) {
-      return this.#open(group, open, signal).then((socket) =>
-        this.#lease(key, group, socket, false)
+      return this.#open(target.key, group, target.open, options).then((socket) =>
+        this.#lease(target.key, group, socket, false)
       );
     }
     // Woken with a socket handed straight over, or with none: then the group has room again.
     return this.#wait(group, signal).then((handed) =>
-      handed ? this.#lease(key, group, handed, true) : this.acquire(key, open, signal)
+      handed ? this.#lease(target.key, group, handed, true) : this.acquire(target, options)
     );
   }
 
   /**
-   * Opens idle sockets so that group `key` has at least `count` (never above the group
-   * limit), as Chromium's preconnect does.
+   * Opens idle sockets so that a group has at least `count` (never above the group limit), as
+   * Chromium's preconnect does.
    *
-   * @param key The group key.
-   * @param open Opens one socket.
+   * @param target The group: key, route, proxy and socket factory.
    * @param count How many sockets the group should have ready.
    * @returns How many sockets were opened.
    */
-  async preconnect(key: string, open: SocketFactory, count: number): Promise<number> {
-    const group = this.#group(key);
+  async preconnect(target: PoolGroupTarget, count: number): Promise<number> {
+    const group = this.#group(target);
     const wanted = Math.min(count, this.#maxPerGroup) - this.#groupSize(group);
     const opened = [];
-    for (let i = 0; i < wanted && this.#makeRoom(); i++) opened.push(this.#open(group, open));
+    for (let i = 0; i < wanted && this.#makeRoom(); i++) {
+      opened.push(this.#open(target.key, group, target.open, undefined));
+    }
     let ready = 0;
     for (const result of await Promise.allSettled(opened)) {
       if (result.status === "fulfilled") {
-        this.#keepIdle(key, group, result.value);
+        this.#keepIdle(target.key, group, result.value);
         ready++;
       }
     }
@@ -161,27 +199,37 @@ export class ConnectionPool {
   }
 
   /**
-   * Closes every socket: idle ones at once, busy ones by failing their exchange with
-   * `net::ERR_ABORTED` (Electron's `closeAllConnections`).
+   * Closes every socket and fails everything in progress with `net::ERR_ABORTED` (Electron's
+   * `closeAllConnections`, Chromium's `FlushWithError`): idle sockets close at once, busy ones
+   * fail their exchange, connect jobs (TCP, TLS, tunnel) stop, and queued requests fail.
    */
   closeAll(): void {
     this.closeIdle();
+    for (const job of this.#jobs) job.abort(new SessionError("ERR_ABORTED"));
+    this.#jobs.clear();
     for (const [key, group] of this.#groups) {
       for (const socket of group.busy) {
         socket.destroy(new SessionError("ERR_ABORTED"));
         this.#total--;
       }
       group.busy.clear();
-      this.#wake(group);
+      for (const waiter of group.waiters.splice(0)) waiter.reject(new SessionError("ERR_ABORTED"));
       this.#forgetIfEmpty(key, group);
     }
   }
 
-  #group(key: string): Group {
-    let group = this.#groups.get(key);
+  #group(target: PoolGroupTarget): Group {
+    let group = this.#groups.get(target.key);
     if (!group) {
-      group = { idle: [], busy: new Set(), connecting: 0, waiters: [] };
-      this.#groups.set(key, group);
+      group = {
+        route: target.route,
+        proxy: target.proxy,
+        idle: [],
+        busy: new Set(),
+        connecting: 0,
+        waiters: [],
+      };
+      this.#groups.set(target.key, group);
     }
     return group;
   }
@@ -204,17 +252,49 @@ export class ConnectionPool {
     return false;
   }
 
-  async #open(group: Group, open: SocketFactory, signal?: AbortSignal): Promise<StreamSocket> {
+  /** Runs one connect job under a controller of its own, which the caller and `closeAll` abort. */
+  async #open(
+    key: string,
+    group: Group,
+    open: SocketFactory,
+    options: ConnectStepOptions | undefined,
+  ): Promise<StreamSocket> {
+    const job = new AbortController();
+    const signal = options?.signal;
+    const onAbort = () => job.abort(new SessionError("ERR_ABORTED", { cause: signal?.reason }));
+    signal?.addEventListener("abort", onAbort, { once: true });
+    this.#jobs.add(job);
     group.connecting++;
     this.#total++;
+    let socket: StreamSocket;
     try {
-      return await open(signal);
+      socket = await open({ signal: job.signal, netLog: options?.netLog });
     } catch (error) {
-      this.#total--;
-      throw error;
+      this.#jobFailed(key, group);
+      const aborted = SessionError.is(error) && error.code === "ERR_ABORTED";
+      throw job.signal.aborted && !aborted
+        ? new SessionError("ERR_ABORTED", { cause: error })
+        : error;
     } finally {
-      group.connecting--;
+      this.#jobs.delete(job);
+      signal?.removeEventListener("abort", onAbort);
     }
+    if (job.signal.aborted) {
+      // closeAll ran while a factory that ignores its signal was finishing.
+      socket.destroy();
+      this.#jobFailed(key, group);
+      throw job.signal.reason;
+    }
+    group.connecting--;
+    return socket;
+  }
+
+  /** Frees a failed job's slot; a request queued for it may now connect. */
+  #jobFailed(key: string, group: Group): void {
+    group.connecting--;
+    this.#total--;
+    this.#wake(group);
+    this.#forgetIfEmpty(key, group);
   }
 
   #takeIdle(group: Group): StreamSocket | undefined {
@@ -238,6 +318,8 @@ export class ConnectionPool {
     return {
       socket,
       reused,
+      route: group.route,
+      proxy: group.proxy,
       release: (reusable) => {
         if (released) return;
         released = true;
@@ -316,6 +398,10 @@ export class ConnectionPool {
         resolve: (socket) => {
           signal?.removeEventListener("abort", onAbort);
           resolve(socket);
+        },
+        reject: (error) => {
+          signal?.removeEventListener("abort", onAbort);
+          reject(error);
         },
       };
       const onAbort = () => {

@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { connect, createServer, type Server, type Socket } from "node:net";
-import type { Duplex } from "node:stream";
 import { SessionError } from "../core/session_error.ts";
-import { ConnectionPool } from "./connection_pool.ts";
+import type { StreamSocket } from "../core/stream_socket.ts";
+import { ConnectionPool, type PoolGroupTarget, type SocketFactory } from "./connection_pool.ts";
 
 let server: Server;
 let port: number;
@@ -24,11 +24,15 @@ afterEach(async () => {
   await new Promise((resolve) => server.close(resolve));
 });
 
-function open(): Promise<Duplex> {
+function open(): Promise<StreamSocket> {
   return new Promise((resolve, reject) => {
     const socket = connect(port, "127.0.0.1", () => resolve(socket));
     socket.once("error", reject);
   });
+}
+
+function group(key: string, opener: SocketFactory = open): PoolGroupTarget {
+  return { key, route: "direct", proxy: { scheme: "direct" }, open: opener };
 }
 
 async function settle(): Promise<void> {
@@ -38,11 +42,11 @@ async function settle(): Promise<void> {
 describe("ConnectionPool", () => {
   it("reuses a released socket and counts it as reused", async () => {
     const pool = new ConnectionPool();
-    const first = await pool.acquire("a", open);
+    const first = await pool.acquire(group("a"));
     assert.equal(first.reused, false);
     first.release(true);
     assert.equal(pool.idleCount("a"), 1);
-    const second = await pool.acquire("a", open);
+    const second = await pool.acquire(group("a"));
     assert.equal(second.socket, first.socket);
     assert.equal(second.reused, true);
     second.release(false);
@@ -52,9 +56,9 @@ describe("ConnectionPool", () => {
 
   it("keeps groups apart", async () => {
     const pool = new ConnectionPool();
-    const a = await pool.acquire("a", open);
+    const a = await pool.acquire(group("a"));
     a.release(true);
-    const b = await pool.acquire("b", open);
+    const b = await pool.acquire(group("b"));
     assert.notEqual(b.socket, a.socket);
     b.release(true);
     assert.equal(pool.size, 2);
@@ -64,9 +68,9 @@ describe("ConnectionPool", () => {
 
   it("holds at most six sockets per group and queues the rest", async () => {
     const pool = new ConnectionPool();
-    const leases = await Promise.all(Array.from({ length: 6 }, () => pool.acquire("a", open)));
+    const leases = await Promise.all(Array.from({ length: 6 }, () => pool.acquire(group("a"))));
     let seventhSettled = false;
-    const seventh = pool.acquire("a", open).then((lease) => {
+    const seventh = pool.acquire(group("a")).then((lease) => {
       seventhSettled = true;
       return lease;
     });
@@ -84,9 +88,9 @@ describe("ConnectionPool", () => {
 
   it("respects the global bound by closing idle sockets of other groups", async () => {
     const pool = new ConnectionPool({ maxSockets: 2 });
-    (await pool.acquire("a", open)).release(true);
-    (await pool.acquire("b", open)).release(true);
-    const c = await pool.acquire("c", open);
+    (await pool.acquire(group("a"))).release(true);
+    (await pool.acquire(group("b"))).release(true);
+    const c = await pool.acquire(group("c"));
     assert.equal(pool.size, 2);
     assert.equal(pool.idleCount("a"), 0);
     assert.equal(pool.idleCount("b"), 1);
@@ -96,7 +100,7 @@ describe("ConnectionPool", () => {
 
   it("drops an idle socket the server closes", async () => {
     const pool = new ConnectionPool();
-    (await pool.acquire("a", open)).release(true);
+    (await pool.acquire(group("a"))).release(true);
     await settle();
     for (const socket of serverSockets) socket.end();
     await settle();
@@ -106,7 +110,7 @@ describe("ConnectionPool", () => {
 
   it("closes idle sockets after the idle timeout", async () => {
     const pool = new ConnectionPool({ idleTimeoutMs: 30 });
-    (await pool.acquire("a", open)).release(true);
+    (await pool.acquire(group("a"))).release(true);
     assert.equal(pool.size, 1);
     await new Promise((resolve) => setTimeout(resolve, 80));
     assert.equal(pool.size, 0);
@@ -114,7 +118,7 @@ describe("ConnectionPool", () => {
 
   it("closeAll fails in-flight exchanges with ERR_ABORTED", async () => {
     const pool = new ConnectionPool();
-    const lease = await pool.acquire("a", open);
+    const lease = await pool.acquire(group("a"));
     const failed = new Promise<unknown>((resolve) => lease.socket.once("error", resolve));
     pool.closeAll();
     const error = await failed;
@@ -126,10 +130,10 @@ describe("ConnectionPool", () => {
 
   it("preconnect opens idle sockets up to the count and the group limit", async () => {
     const pool = new ConnectionPool();
-    assert.equal(await pool.preconnect("a", open, 3), 3);
+    assert.equal(await pool.preconnect(group("a"), 3), 3);
     assert.equal(pool.idleCount("a"), 3);
-    assert.equal(await pool.preconnect("a", open, 2), 0);
-    assert.equal(await pool.preconnect("a", open, 10), 3);
+    assert.equal(await pool.preconnect(group("a"), 2), 0);
+    assert.equal(await pool.preconnect(group("a"), 10), 3);
     assert.equal(pool.idleCount("a"), 6);
     await settle();
     assert.equal(serverSockets.size, 6);
@@ -139,7 +143,7 @@ describe("ConnectionPool", () => {
   it("a failed open frees its slot and rejects", async () => {
     const pool = new ConnectionPool();
     await assert.rejects(
-      pool.acquire("a", () => Promise.reject(new SessionError("ERR_CONNECTION_REFUSED"))),
+      pool.acquire(group("a", () => Promise.reject(new SessionError("ERR_CONNECTION_REFUSED")))),
       { code: "ERR_CONNECTION_REFUSED" },
     );
     assert.equal(pool.size, 0);
@@ -147,13 +151,82 @@ describe("ConnectionPool", () => {
 
   it("an aborted waiter leaves the queue", async () => {
     const pool = new ConnectionPool({ maxSocketsPerGroup: 1 });
-    const lease = await pool.acquire("a", open);
+    const lease = await pool.acquire(group("a"));
     const controller = new AbortController();
-    const waiting = pool.acquire("a", open, controller.signal);
+    const waiting = pool.acquire(group("a"), { signal: controller.signal });
     controller.abort();
     await assert.rejects(waiting, { code: "ERR_ABORTED" });
     lease.release(true);
     assert.equal(pool.idleCount("a"), 1);
     pool.closeAll();
+  });
+
+  it("closeAll stops connect jobs and fails queued requests with ERR_ABORTED", async () => {
+    const pool = new ConnectionPool({ maxSocketsPerGroup: 1 });
+    let jobSignal: AbortSignal | undefined;
+    // A factory that only ever finishes by being told to stop.
+    const hanging = group("a", ({ signal }) =>
+      new Promise<StreamSocket>((_, reject) => {
+        jobSignal = signal;
+        signal?.addEventListener("abort", () => reject(signal.reason));
+      }));
+    const connecting = pool.acquire(hanging);
+    const queued = pool.acquire(hanging);
+    assert.equal(pool.size, 1);
+    pool.closeAll();
+    await assert.rejects(connecting, { code: "ERR_ABORTED" });
+    await assert.rejects(queued, { code: "ERR_ABORTED" });
+    assert.equal(jobSignal?.aborted, true);
+    assert.equal(pool.size, 0);
+  });
+
+  it("closeAll fails a job whose factory ignores the signal, and closes its late socket", async () => {
+    const pool = new ConnectionPool();
+    let finish: (socket: StreamSocket) => void = () => {};
+    const attempt = pool.acquire(group("a", () => new Promise((resolve) => finish = resolve)));
+    pool.closeAll();
+    const late = await open();
+    finish(late);
+    await assert.rejects(attempt, { code: "ERR_ABORTED" });
+    assert.equal(late.destroyed, true);
+    assert.equal(pool.size, 0);
+  });
+
+  it("a failed connect job wakes a request queued for its slot", async () => {
+    const pool = new ConnectionPool({ maxSocketsPerGroup: 1 });
+    let fail: (error: Error) => void = () => {};
+    const failing = pool.acquire(group("a", () => new Promise((_, reject) => fail = reject)));
+    const queued = pool.acquire(group("a"));
+    fail(new SessionError("ERR_CONNECTION_RESET"));
+    await assert.rejects(failing, { code: "ERR_CONNECTION_RESET" });
+    const lease = await queued;
+    assert.equal(lease.reused, false);
+    lease.release(false);
+    assert.equal(pool.size, 0);
+  });
+
+  it("lends sockets with their group's route and proxy", async () => {
+    const pool = new ConnectionPool();
+    const proxy = { scheme: "http", host: "127.0.0.1", port: 3128 } as const;
+    const lease = await pool.acquire({ key: "forward", route: "forward", proxy, open });
+    assert.equal(lease.route, "forward");
+    assert.equal(lease.proxy, proxy);
+    lease.release(false);
+  });
+
+  it("hands the caller's net log to the connect job", async () => {
+    const pool = new ConnectionPool();
+    const source = { id: 1, type: "URL_REQUEST", startTime: 0 };
+    const netLog = { sink: { capturing: true, newSource: () => source, add: () => {} }, source };
+    let given: unknown;
+    const lease = await pool.acquire(
+      group("a", (options) => {
+        given = options.netLog;
+        return open();
+      }),
+      { netLog },
+    );
+    assert.equal(given, netLog);
+    lease.release(false);
   });
 });

@@ -8,6 +8,7 @@
 import { lookup as dnsLookup } from "node:dns/promises";
 import { isIP } from "node:net";
 import { SessionError } from "../core/session_error.ts";
+import type { ConnectStepOptions } from "./connect_step.ts";
 
 /** One address a hostname resolves to. */
 export interface ResolvedAddress {
@@ -156,8 +157,9 @@ export class HostResolver {
    * Resolves a hostname to its addresses, from the cache when it has a live entry.
    *
    * @param hostname A URL's hostname: a name, an IPv4 literal or an IPv6 literal in brackets.
-   * @param signal Aborting it rejects this call with `net::ERR_ABORTED`; a shared look-up goes
-   * on for its other callers and still fills the cache.
+   * @param options `signal`: aborting it rejects this call with `net::ERR_ABORTED` (a shared
+   * look-up goes on for its other callers and still fills the cache); `netLog`: the source the
+   * look-up belongs to.
    * @returns The addresses in the order the look-up gave them, never empty.
    * @throws {TypeError} When `hostname` is not a string.
    * @throws {SessionError} `ERR_NAME_NOT_RESOLVED` when the name has no address,
@@ -172,7 +174,8 @@ export class HostResolver {
    * assert.deepEqual(addresses.map(({ address }) => address), ["127.0.0.1", "::1"]);
    * ```
    */
-  resolve(hostname: string, signal?: AbortSignal): Promise<ResolvedAddress[]> {
+  resolve(hostname: string, options: ConnectStepOptions = {}): Promise<ResolvedAddress[]> {
+    const { signal } = options;
     if (typeof hostname !== "string") {
       throw new TypeError(`Cannot resolve host: "${String(hostname)}" is not a string`);
     }

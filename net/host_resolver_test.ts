@@ -211,7 +211,7 @@ describe("HostResolver", () => {
     const dns = heldLookup();
     const resolver = new HostResolver({ lookup: dns.lookup });
     const controller = new AbortController();
-    const aborted = resolver.resolve("example.test", controller.signal);
+    const aborted = resolver.resolve("example.test", { signal: controller.signal });
     const patient = resolver.resolve("example.test");
     controller.abort(new Error("user stop"));
     await assert.rejects(aborted, (error) => {
@@ -229,7 +229,7 @@ describe("HostResolver", () => {
     const dns = heldLookup();
     const resolver = new HostResolver({ lookup: dns.lookup });
     const controller = new AbortController();
-    const aborted = resolver.resolve("example.test", controller.signal);
+    const aborted = resolver.resolve("example.test", { signal: controller.signal });
     controller.abort();
     await assert.rejects(aborted, { code: "ERR_ABORTED" });
     dns.held.reject(dnsError("ENOTFOUND"));
@@ -241,7 +241,7 @@ describe("HostResolver", () => {
   it("rejects at once for an already aborted signal, without a look-up", async () => {
     const dns = countingLookup();
     const resolver = new HostResolver({ lookup: dns.lookup });
-    await assert.rejects(resolver.resolve("example.test", AbortSignal.abort()), {
+    await assert.rejects(resolver.resolve("example.test", { signal: AbortSignal.abort() }), {
       code: "ERR_ABORTED",
     });
     assert.equal(resolver.lookups, 0);

@@ -9,16 +9,14 @@ import type { FetchLike, RequestContext } from "../core/middleware.ts";
 import type { ProxyResolverLike, ProxyServer } from "../core/proxy_resolver_like.ts";
 import { type ResponseInfo, setResponseInfo } from "../core/response_info.ts";
 import { SessionError } from "../core/session_error.ts";
-import type { ConnectionPool, Lease } from "./connection_pool.ts";
+import type { ConnectStepOptions } from "./connect_step.ts";
+import type { ConnectionPool, Lease, PoolGroupTarget } from "./connection_pool.ts";
 import { appendMissingHeaders } from "./default_headers.ts";
 import { abortSignalOf } from "./fetch_entry.ts";
 import { exchange, type Http1Response } from "./http1_client.ts";
 import type { NetworkEmulation } from "./network_emulation.ts";
-import {
-  type OriginConnector,
-  originConnector,
-  type OriginConnectorDeps,
-} from "./origin_connector.ts";
+import { originConnector, type OriginConnectorDeps, poolKey } from "./origin_connector.ts";
+import { proxyFallover } from "./proxy_fallback.ts";
 import { setResponseUrl } from "./response_url.ts";
 import { logRequestHeaders, logResponseHeaders } from "./transaction_log.ts";
 
@@ -26,7 +24,7 @@ import { logRequestHeaders, logResponseHeaders } from "./transaction_log.ts";
 export interface HttpTransportOptions {
   /** The session's connection pool. */
   pool: ConnectionPool;
-  /** Resolver, TLS policy and proxy tunnel, read per request (they may change). */
+  /** Resolver, TLS policy, proxy handshake and timeouts, read per request (they may change). */
   connectorDeps: () => OriginConnectorDeps;
   /** The session's network conditions. */
   emulation: NetworkEmulation;
@@ -100,34 +98,32 @@ function route(
 }
 
 /**
- * Connectors by origin and route, so the hot path builds no key strings or closures; a
- * change of dependencies (a new TLS policy) starts afresh.
+ * Connectors by pool key, so the hot path builds no closures; a change of dependencies (a new
+ * TLS policy) starts afresh.
  */
 class ConnectorCache {
   #deps: OriginConnectorDeps | undefined;
-  #byRoute = new Map<string, OriginConnector>();
+  #byKey = new Map<string, PoolGroupTarget>();
   // The last direct connector: requests to one origin in a row skip building a key.
-  #last: { protocol: string; host: string; connector: OriginConnector } | undefined;
+  #last: { protocol: string; host: string; connector: PoolGroupTarget } | undefined;
 
-  get(url: URL, proxy: ProxyServer, deps: OriginConnectorDeps): OriginConnector {
+  get(url: URL, proxy: ProxyServer, deps: OriginConnectorDeps): PoolGroupTarget {
     if (deps !== this.#deps) {
       this.#deps = deps;
-      this.#byRoute.clear();
+      this.#byKey.clear();
       this.#last = undefined;
     }
     const { protocol, host } = url;
     const direct = proxy.scheme === "direct";
     const last = this.#last;
     if (direct && last && last.host === host && last.protocol === protocol) return last.connector;
-    const route = direct
-      ? `${protocol}${host}`
-      : `${protocol}${host} ${proxy.scheme}://${proxy.host}:${proxy.port}`;
-    let connector = this.#byRoute.get(route);
+    const key = poolKey(url, proxy, deps.tls);
+    let connector = this.#byKey.get(key);
     if (!connector) {
       // Bounded: a crawler visiting many hosts must not grow this forever.
-      if (this.#byRoute.size >= 1024) this.#byRoute.clear();
+      if (this.#byKey.size >= 1024) this.#byKey.clear();
       connector = originConnector(url, proxy, deps);
-      this.#byRoute.set(route, connector);
+      this.#byKey.set(key, connector);
     }
     if (direct) this.#last = { protocol, host, connector };
     return connector;
@@ -139,37 +135,41 @@ function acquireConnection(
   connectors: ConnectorCache,
   url: URL,
   proxies: readonly ProxyServer[],
-  signal: AbortSignal | undefined,
+  step: ConnectStepOptions,
 ): Promise<Lease> {
   const deps = options.connectorDeps();
   // Going direct there is nothing to fall back to: hand over the pool's promise as it is.
   if (proxies.length === 1 && proxies[0]!.scheme === "direct") {
-    const { key, open } = connectors.get(url, proxies[0]!, deps);
-    return options.pool.acquire(key, open, signal);
+    return options.pool.acquire(connectors.get(url, proxies[0]!, deps), step);
   }
-  return acquireThroughProxies(options, connectors, deps, url, proxies, signal);
+  return acquireThroughProxies(options, connectors, deps, url, proxies, step);
 }
 
+/**
+ * Tries the proxy list in order, moving on only where Chromium's `CanFalloverToNextProxy`
+ * allows (the route failed, not the origin); when every entry failed, the last failure stands,
+ * as in Chromium's `ReconsiderProxyAfterError`.
+ */
 async function acquireThroughProxies(
   options: HttpTransportOptions,
   connectors: ConnectorCache,
   deps: OriginConnectorDeps,
   url: URL,
   proxies: readonly ProxyServer[],
-  signal: AbortSignal | undefined,
+  step: ConnectStepOptions,
 ): Promise<Lease> {
   let lastError: unknown;
   for (const proxy of proxies) {
-    const { key, open } = connectors.get(url, proxy, deps);
     try {
-      return await options.pool.acquire(key, open, signal);
+      return await options.pool.acquire(connectors.get(url, proxy, deps), step);
     } catch (error) {
-      // An unreachable proxy moves on to the next entry; a direct failure is final.
-      if (proxy.scheme === "direct" || signal?.aborted) throw error;
-      lastError = error;
+      const { fallover, error: final } = proxyFallover(error);
+      if (!fallover || step.signal?.aborted) throw final;
+      lastError = final;
     }
   }
-  throw new SessionError("ERR_PROXY_CONNECTION_FAILED", { cause: lastError, url: url.href });
+  // Only an empty list gets here without a failure of its own.
+  throw lastError ?? new SessionError("ERR_PROXY_CONNECTION_FAILED", { url: url.href });
 }
 
 async function send(
@@ -183,10 +183,19 @@ async function send(
 ): Promise<Response> {
   const headers = requestHeaders(url, request.headers);
   if (context.defaultHeaders) appendMissingHeaders(headers, context.defaultHeaders);
-  const target = `${url.pathname}${url.search}`;
+  const originForm = `${url.pathname}${url.search}`;
   const netLog = context.netLog?.sink.capturing ? context.netLog : undefined;
+  // The context carries `signal` and `netLog` under the names every connect step reads, so it
+  // serves as their options as it is, unless a stage swapped the request (and its signal).
+  const step: ConnectStepOptions = abortable === context.signal
+    ? context
+    : { signal: abortable, netLog: context.netLog };
   for (;;) {
-    const lease = await acquireConnection(options, connectors, url, proxies, abortable);
+    const lease = await acquireConnection(options, connectors, url, proxies, step);
+    // A plain HTTP proxy takes the absolute URL (RFC 9112 section 3.2.2), without the fragment.
+    const target = lease.route === "forward"
+      ? `${url.protocol}//${url.host}${originForm}`
+      : originForm;
     const body = uploadBody(options, context.body, abortable);
     try {
       if (netLog) {
@@ -295,7 +304,7 @@ class TransportResponseInfo implements ResponseInfo {
   readonly rawHeaders: ReadonlyArray<readonly [string, string]>;
   readonly remoteAddress: string;
   readonly remotePort: number;
-  readonly proxy: ProxyServer = DIRECT;
+  readonly proxy: ProxyServer;
   readonly connectionReused: boolean;
   readonly fromCache = false;
   readonly #status: number;
@@ -307,6 +316,7 @@ class TransportResponseInfo implements ResponseInfo {
     this.remoteAddress = lease.socket.remoteAddress ?? "";
     this.remotePort = lease.socket.remotePort ?? 0;
     this.connectionReused = lease.reused;
+    this.proxy = lease.proxy;
     this.#status = reply.status;
     this.#statusText = reply.statusText;
   }
@@ -316,5 +326,3 @@ class TransportResponseInfo implements ResponseInfo {
     return `HTTP/${this.httpVersion} ${this.#status}${reason}`;
   }
 }
-
-const DIRECT: ProxyServer = Object.freeze({ scheme: "direct" });

@@ -22,9 +22,16 @@
 export { toElectronCertificate } from "./certificate.ts";
 export { CertificateVerifier } from "./certificate_verifier.ts";
 export {
+  CHROMIUM_CONNECT_TIMEOUTS,
+  type ConnectStepOptions,
+  type ConnectTimeouts,
+} from "./connect_step.ts";
+export {
   ConnectionPool,
   type ConnectionPoolOptions,
+  type ConnectRoute,
   type Lease,
+  type PoolGroupTarget,
   type SocketFactory,
 } from "./connection_pool.ts";
 export { contentDecoding } from "./content_decoding.ts";
@@ -45,7 +52,12 @@ export { HostResolver, type ResolvedAddress } from "./host_resolver.ts";
 export { createHttpTransport, type HttpTransportOptions } from "./http_transport.ts";
 export { NetService, type NetServiceOptions } from "./net_service.ts";
 export { NetworkEmulation } from "./network_emulation.ts";
-export type { OriginConnectorDeps, ProxyTunnel, TlsPolicy } from "./origin_connector.ts";
+export {
+  connectRoute,
+  type OriginConnectorDeps,
+  poolKey,
+  type TlsPolicy,
+} from "./origin_connector.ts";
 export { parsePreconnectLinks, type PreconnectHint, preconnectHints } from "./preconnect_hints.ts";
 export { observeOutcome, type RequestOutcomeObserver } from "./request_outcome.ts";
 export { responseWithBody } from "./response_with_body.ts";

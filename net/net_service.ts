@@ -11,9 +11,11 @@ import type {
   PreconnectOptions,
 } from "../core/electron_types.ts";
 import type { FetchLike } from "../core/middleware.ts";
+import type { ProxyAuthorize, ProxyHandshake } from "../core/proxy_handshake.ts";
 import { DIRECT_PROXY_RESOLVER, type ProxyResolverLike } from "../core/proxy_resolver_like.ts";
 import type { TcpConnect } from "../core/stream_socket.ts";
 import { CertificateVerifier } from "./certificate_verifier.ts";
+import { CHROMIUM_CONNECT_TIMEOUTS, type ConnectTimeouts } from "./connect_step.ts";
 import { ConnectionPool } from "./connection_pool.ts";
 import { HostResolver } from "./host_resolver.ts";
 import { createHttpTransport } from "./http_transport.ts";
@@ -29,6 +31,19 @@ export interface NetServiceOptions {
   ca?: string[];
   /** Opens plain TCP connections (the runtime's native sockets); default `node:net`. */
   connectTcp?: TcpConnect;
+  /**
+   * Runs CONNECT and SOCKS handshakes over the connection net/ opens to a proxy (the proxy
+   * subsystem's); without it requests that need a tunnel fail with
+   * `net::ERR_PROXY_CONNECTION_FAILED` and move on to the next proxy of the list.
+   */
+  proxyHandshake?: ProxyHandshake;
+  /** Answers a proxy's `407` during a handshake (the auth subsystem's). */
+  proxyAuthorize?: ProxyAuthorize;
+  /**
+   * Connect-job timeouts in milliseconds; default Chromium's (TCP 240 000, TLS handshake
+   * 30 000, proxy handshake 30 000). Tests shorten them.
+   */
+  connectTimeouts?: Partial<ConnectTimeouts>;
 }
 
 /**
@@ -50,18 +65,31 @@ export class NetService {
   #emulation = new NetworkEmulation();
   #verifier = new CertificateVerifier();
   #tls: TlsPolicy;
-  #connectTcp: TcpConnect | undefined;
+  #base: Omit<OriginConnectorDeps, "resolve" | "tls">;
   #deps: OriginConnectorDeps;
   #transport: FetchLike;
 
   /**
    * Creates the network state of a new session.
    *
-   * @param options Proxy resolver, extra trust and TCP connector.
+   * @param options Proxy resolver and handshake, extra trust, TCP connector and connect
+   * timeouts.
    */
   constructor(options: NetServiceOptions = {}) {
-    const { proxies = DIRECT_PROXY_RESOLVER, ca, connectTcp } = options;
-    this.#connectTcp = connectTcp;
+    const {
+      proxies = DIRECT_PROXY_RESOLVER,
+      ca,
+      connectTcp,
+      proxyHandshake,
+      proxyAuthorize,
+      connectTimeouts,
+    } = options;
+    this.#base = {
+      connectTcp,
+      handshake: proxyHandshake,
+      authorize: proxyAuthorize,
+      timeouts: { ...CHROMIUM_CONNECT_TIMEOUTS, ...connectTimeouts },
+    };
     const ssl = resolveSSLConfig({});
     this.#tls = { key: policyKey(ssl), ssl, verifier: this.#verifier, ca };
     this.#deps = this.#makeDeps();
@@ -114,12 +142,15 @@ export class NetService {
    */
   preconnect(options: PreconnectOptions): Promise<number> {
     const { url, numSockets } = validatePreconnect(options);
-    const { key, open } = originConnector(url, { scheme: "direct" }, this.#deps);
-    return this.#pool.preconnect(key, open, numSockets);
+    return this.#pool.preconnect(
+      originConnector(url, { scheme: "direct" }, this.#deps),
+      numSockets,
+    );
   }
 
   /**
-   * Closes every pooled connection and fails in-flight requests with `net::ERR_ABORTED`.
+   * Closes every pooled connection and fails in-flight requests with `net::ERR_ABORTED`: those
+   * exchanging, those still connecting (TCP, TLS, proxy tunnel) and those queued for a socket.
    *
    * @returns Resolves when done.
    */
@@ -155,9 +186,9 @@ export class NetService {
   /** Made again only when the TLS policy changes, so the transport can cache connectors. */
   #makeDeps(): OriginConnectorDeps {
     return {
-      resolve: (host, signal) => this.#resolver.resolve(host, signal),
+      ...this.#base,
+      resolve: (host, options) => this.#resolver.resolve(host, options),
       tls: this.#tls,
-      connectTcp: this.#connectTcp,
     };
   }
 }

@@ -1,5 +1,6 @@
 /**
- * Opens a TCP connection to a host name: resolve, then try each address in order.
+ * Opens a TCP connection to a host name: resolve, then try each address in order, within
+ * Chromium's transport connect-job timeout.
  *
  * @module
  */
@@ -7,32 +8,40 @@
 import { connect, type Socket } from "node:net";
 import { SessionError } from "../core/session_error.ts";
 import type { StreamSocket, TcpConnect } from "../core/stream_socket.ts";
+import {
+  boundConnectStep,
+  CHROMIUM_CONNECT_TIMEOUTS,
+  type ConnectStepOptions,
+} from "./connect_step.ts";
 import type { ResolvedAddress } from "./host_resolver.ts";
 import { netErrorFromSystemError } from "./net_error_from_system.ts";
 
 /** Options for {@linkcode tcpConnect}. */
-export interface TcpConnectOptions {
+export interface TcpConnectOptions extends ConnectStepOptions {
   /** Host name or IP literal (IPv6 without brackets). */
   host: string;
   /** Port. */
   port: number;
   /** Resolves the host name (the session's host resolver cache). */
-  resolve: (host: string, signal?: AbortSignal) => Promise<ResolvedAddress[]>;
-  /** Gives up. */
-  signal?: AbortSignal;
-  /** Per-address connect timeout in milliseconds; default 240 000 (Chromium's four minutes). */
+  resolve: (host: string, options: ConnectStepOptions) => Promise<ResolvedAddress[]>;
+  /**
+   * How long resolution plus the connect over every address may take, in milliseconds; default
+   * 240 000 (Chromium's `TransportConnectJob::ConnectionTimeout`, four minutes).
+   */
   timeoutMs?: number;
   /** Opens the connection to one address (a runtime's native sockets); default `node:net`. */
   connect?: TcpConnect;
 }
 
 /**
- * Connects to `host:port`, trying every resolved address until one accepts.
+ * Connects to `host:port`, trying every resolved address until one accepts, as Chromium's
+ * transport connect job: one timer bounds the whole job.
  *
  * @param options Where to connect, how to resolve names and, optionally, how to connect.
  * @returns The connected socket, with Nagle's algorithm off: a `node:net` socket unless
  *   `options.connect` made it.
- * @throws {SessionError} The last address's failure, like `net::ERR_CONNECTION_REFUSED`.
+ * @throws {SessionError} The last address's failure, like `net::ERR_CONNECTION_REFUSED`;
+ *   `ERR_TIMED_OUT` when the job outlives `timeoutMs`; `ERR_ABORTED` when the signal aborts.
  *
  * @example
  * ```ts ignore
@@ -47,17 +56,27 @@ export interface TcpConnectOptions {
  */
 export function tcpConnect(options: TcpConnectOptions & { connect?: undefined }): Promise<Socket>;
 export function tcpConnect(options: TcpConnectOptions): Promise<StreamSocket>;
-export async function tcpConnect(options: TcpConnectOptions): Promise<StreamSocket> {
-  const { host, port, resolve, signal, timeoutMs = 240_000, connect } = options;
-  const addresses = await resolve(host, signal);
+export function tcpConnect(options: TcpConnectOptions): Promise<StreamSocket> {
+  const { signal, timeoutMs = CHROMIUM_CONNECT_TIMEOUTS.tcpMs } = options;
+  return boundConnectStep(
+    (jobSignal) => connectAny(options, jobSignal),
+    timeoutMs,
+    signal,
+    (socket) => socket.destroy(),
+  );
+}
+
+async function connectAny(options: TcpConnectOptions, signal: AbortSignal): Promise<StreamSocket> {
+  const { host, port, resolve, netLog, connect } = options;
+  const addresses = await resolve(host, { signal, netLog });
   let lastError: SessionError | undefined;
   for (const { address } of addresses) {
     try {
       return connect
-        ? await connectWith(connect, address, port, timeoutMs, signal)
-        : await connectOne(address, port, timeoutMs, signal);
+        ? await connectWith(connect, address, port, signal)
+        : await connectOne(address, port, signal);
     } catch (error) {
-      if (signal?.aborted) throw new SessionError("ERR_ABORTED", { cause: error });
+      if (signal.aborted) throw new SessionError("ERR_ABORTED", { cause: error });
       lastError = netErrorFromSystemError(error, "connect");
     }
   }
@@ -65,20 +84,13 @@ export async function tcpConnect(options: TcpConnectOptions): Promise<StreamSock
   throw lastError ?? new SessionError("ERR_NAME_NOT_RESOLVED");
 }
 
-function connectOne(
-  address: string,
-  port: number,
-  timeoutMs: number,
-  signal?: AbortSignal,
-): Promise<Socket> {
+function connectOne(address: string, port: number, signal: AbortSignal): Promise<Socket> {
   return new Promise((resolve, reject) => {
-    signal?.throwIfAborted();
+    signal.throwIfAborted();
     const socket = connect({ host: address, port, noDelay: true });
-    const timer = setTimeout(() => fail(new SessionError("ERR_CONNECTION_TIMED_OUT")), timeoutMs);
     const cleanup = () => {
-      clearTimeout(timer);
       socket.off("connect", onConnect).off("error", fail);
-      signal?.removeEventListener("abort", onAbort);
+      signal.removeEventListener("abort", onAbort);
     };
     const onConnect = () => {
       cleanup();
@@ -91,34 +103,30 @@ function connectOne(
     }
     const onAbort = () => fail(new SessionError("ERR_ABORTED"));
     socket.once("connect", onConnect).once("error", fail);
-    signal?.addEventListener("abort", onAbort, { once: true });
+    signal.addEventListener("abort", onAbort, { once: true });
   });
 }
 
-// A connector that cannot be cancelled midway: on timeout or abort we stop waiting, and a
-// socket that still arrives is closed.
+// A connector that cannot be cancelled midway: on abort we stop waiting, and a socket that
+// still arrives is closed.
 function connectWith(
   connect: TcpConnect,
   address: string,
   port: number,
-  timeoutMs: number,
-  signal?: AbortSignal,
+  signal: AbortSignal,
 ): Promise<StreamSocket> {
   return new Promise((resolve, reject) => {
-    signal?.throwIfAborted();
+    signal.throwIfAborted();
     let waiting = true;
     const stop = () => {
       waiting = false;
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", onAbort);
+      signal.removeEventListener("abort", onAbort);
     };
-    const giveUp = (error: SessionError) => {
+    const onAbort = () => {
       stop();
-      reject(error);
+      reject(new SessionError("ERR_ABORTED"));
     };
-    const timer = setTimeout(() => giveUp(new SessionError("ERR_CONNECTION_TIMED_OUT")), timeoutMs);
-    const onAbort = () => giveUp(new SessionError("ERR_ABORTED"));
-    signal?.addEventListener("abort", onAbort, { once: true });
+    signal.addEventListener("abort", onAbort, { once: true });
     connect(address, port).then((socket) => {
       if (!waiting) return void socket.destroy();
       stop();

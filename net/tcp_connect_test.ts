@@ -112,7 +112,7 @@ describe("tcpConnect with a connector", () => {
     );
   });
 
-  it("times out a connector that never answers, and closes a socket that comes late", async () => {
+  it("times out the job with ERR_TIMED_OUT, as Chromium's connect job, and closes a late socket", async () => {
     const { server, port } = await listening();
     try {
       let late: StreamSocket | undefined;
@@ -133,7 +133,7 @@ describe("tcpConnect with a connector", () => {
           connect: slow,
           timeoutMs: 20,
         }),
-        netError("ERR_CONNECTION_TIMED_OUT"),
+        netError("ERR_TIMED_OUT"),
       );
       while (late === undefined) await new Promise((resolve) => setTimeout(resolve, 10));
       await new Promise((resolve) => setImmediate(resolve));
@@ -141,6 +141,23 @@ describe("tcpConnect with a connector", () => {
     } finally {
       await new Promise((resolve) => server.close(resolve));
     }
+  });
+
+  it("counts host resolution in the job's time", async () => {
+    let resolveSignal: AbortSignal | undefined;
+    await assert.rejects(
+      tcpConnect({
+        host: "h.test",
+        port: 1,
+        resolve: (_host, { signal }) => {
+          resolveSignal = signal;
+          return new Promise(() => {});
+        },
+        timeoutMs: 20,
+      }),
+      netError("ERR_TIMED_OUT"),
+    );
+    assert.equal(resolveSignal?.aborted, true, "the look-up should have been told to stop");
   });
 
   it("gives up with ERR_ABORTED when the signal aborts while connecting", async () => {

@@ -12,10 +12,11 @@ import { SessionError } from "../core/session_error.ts";
 import { cipherSuiteNumber } from "./_tls_cipher_suites.ts";
 import { handshakeError } from "./_tls_errors.ts";
 import type { CertificateVerifier } from "./certificate_verifier.ts";
+import { CHROMIUM_CONNECT_TIMEOUTS, type ConnectStepOptions } from "./connect_step.ts";
 import type { ResolvedSSLConfig } from "./ssl_config.ts";
 
 /** Options for {@linkcode connectTls}. */
-export interface ConnectTlsOptions {
+export interface ConnectTlsOptions extends ConnectStepOptions {
   /** The host the certificate must be valid for; an IPv6 literal without brackets. */
   hostname: string;
   /** The SNI name; default `hostname`. Never sent for an IP literal. */
@@ -26,8 +27,11 @@ export interface ConnectTlsOptions {
   verifier: CertificateVerifier;
   /** Extra trusted roots (PEM), trusted on top of the runtime's default ones. */
   ca?: string[];
-  /** Aborts the handshake and the verification with `net::ERR_ABORTED`. */
-  signal?: AbortSignal;
+  /**
+   * How long the handshake and the verification may take, in milliseconds; default 30 000
+   * (Chromium's `kSSLHandshakeTimeout`). Running over fails with `net::ERR_TIMED_OUT`.
+   */
+  timeoutMs?: number;
 }
 
 /**
@@ -40,12 +44,13 @@ export interface ConnectTlsOptions {
  * listeners, so the caller must add its own `error` listener.
  *
  * @param socket A connected TCP socket or proxy tunnel.
- * @param options Host, SSL config, verifier, extra roots and abort signal.
+ * @param options Host, SSL config, verifier, extra roots, timeout, abort signal and net log.
  * @returns The verified TLS socket.
  * @throws {SessionError} `ERR_SSL_VERSION_OR_CIPHER_MISMATCH` when no version or suite is
  * shared, `ERR_CONNECTION_CLOSED` when the server hangs up mid-handshake,
  * `ERR_SSL_PROTOCOL_ERROR` for other TLS failures, `ERR_CONNECTION_RESET` and other system
- * errors, the verifier's `ERR_CERT_*` verdict, or `ERR_ABORTED`.
+ * errors, the verifier's `ERR_CERT_*` verdict, `ERR_TIMED_OUT` when the handshake outlives
+ * `timeoutMs`, or `ERR_ABORTED`.
  *
  * @example
  * ```ts ignore
@@ -66,7 +71,15 @@ export interface ConnectTlsOptions {
  * ```
  */
 export function connectTls(socket: Duplex, options: ConnectTlsOptions): Promise<TLSSocket> {
-  const { hostname, servername = hostname, ssl, verifier, ca, signal } = options;
+  const {
+    hostname,
+    servername = hostname,
+    ssl,
+    verifier,
+    ca,
+    signal,
+    timeoutMs = CHROMIUM_CONNECT_TIMEOUTS.tlsHandshakeMs,
+  } = options;
   return new Promise((resolve, reject) => {
     if (signal?.aborted) {
       socket.destroy();
@@ -88,6 +101,7 @@ export function connectTls(socket: Duplex, options: ConnectTlsOptions): Promise<
     const finish = (error?: SessionError) => {
       if (settled) return;
       settled = true;
+      clearTimeout(timer);
       tlsSocket.off("secureConnect", onSecureConnect).off("error", onError).off("close", onClose);
       socket.off("error", onError);
       signal?.removeEventListener("abort", onAbort);
@@ -102,6 +116,7 @@ export function connectTls(socket: Duplex, options: ConnectTlsOptions): Promise<
     const onError = (error: unknown) => finish(handshakeError(error));
     const onClose = () => finish(new SessionError("ERR_CONNECTION_CLOSED"));
     const onAbort = () => finish(new SessionError("ERR_ABORTED", { cause: signal?.reason }));
+    const timer = setTimeout(() => finish(new SessionError("ERR_TIMED_OUT")), timeoutMs);
     const onSecureConnect = () => {
       const suite = cipherSuiteNumber(tlsSocket.getCipher().name);
       if (suite !== undefined && ssl.disabledCipherSuites.includes(suite)) {

@@ -273,6 +273,26 @@ describe("connectTls", () => {
       assert.equal(raw.destroyed, true);
     });
 
+    it("fails a handshake the server never answers with ERR_TIMED_OUT after timeoutMs", async () => {
+      await using server = await startTcpServer(() => {});
+      const raw = await tcp(server.port);
+      await rejectsWith(connectTls(raw, options({ timeoutMs: 30 })), "ERR_TIMED_OUT", -7);
+      assert.equal(raw.destroyed, true);
+    });
+
+    it("counts a verify proc that never answers in the handshake's time", async () => {
+      await using server = await startTlsServer(certs.server);
+      const verifier = new CertificateVerifier();
+      verifier.setProc(() => {});
+      const raw = await tcp(server.port);
+      await rejectsWith(
+        connectTls(raw, options({ verifier, timeoutMs: 200 })),
+        "ERR_TIMED_OUT",
+        -7,
+      );
+      assert.equal(raw.destroyed, true);
+    });
+
     it("aborts while the verify proc has not answered", async () => {
       await using server = await startTlsServer(certs.server);
       const controller = new AbortController();
