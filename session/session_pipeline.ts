@@ -4,7 +4,9 @@
  * @module
  */
 
+import type { CookieJarLike } from "../core/cookie_jar_like.ts";
 import { compose } from "../core/middleware.ts";
+import { cookieMiddleware } from "../cookies/mod.ts";
 import {
   contentDecoding,
   createFetchEntry,
@@ -22,6 +24,8 @@ export interface SessionPipelineDeps {
   net: NetService;
   /** User agent and languages, read per request. */
   identity: SessionIdentity;
+  /** The session's cookie jar. */
+  cookies: CookieJarLike;
   /** Called for each `Link: rel=preconnect` hint a response carries. */
   onPreconnectHint: (hint: PreconnectHint) => void;
 }
@@ -40,6 +44,7 @@ export interface SessionPipelineDeps {
  * const fetch = buildSessionFetch({
  *   net: new NetService(),
  *   identity: { userAgent: () => "demo/1", acceptLanguage: () => "en-US" },
+ *   cookies: { cookieHeader: () => undefined, storeSetCookies: () => {} },
  *   onPreconnectHint: () => {},
  * });
  * ```
@@ -53,6 +58,7 @@ export function buildSessionFetch(deps: SessionPipelineDeps): SessionFetch {
     // Per hop, in this order: webRequest.onBeforeRequest, protocol handlers, cookies,
     // onBeforeSendHeaders, HTTP cache, auth (later issues).
     preconnectHints(deps.onPreconnectHint),
+    cookieMiddleware(deps.cookies),
   ], deps.net.transport);
   // The entry adds User-Agent and Accept-Language once; redirect hops inherit them.
   return createFetchEntry(pipeline, { nextId: () => ++lastId, identity: deps.identity });
