@@ -87,7 +87,8 @@ export function parseSetCookie(line: string, now: number): ParsedSetCookie | str
         cookie.httpOnly = true;
         break;
       case "domain":
-        cookie.domain = val === "" ? undefined : val;
+        // RFC 6265bis §5.6.3: an empty Domain attribute is ignored, leaving an earlier one.
+        if (val !== "") cookie.domain = val;
         break;
       case "path":
         cookie.path = val.startsWith("/") ? val : undefined;

@@ -496,6 +496,8 @@ export function cookieDomain(
   if (domain.startsWith(".")) domain = domain.slice(1);
   if (domain === "") return { domain: host, hostOnly: true };
   if (!/^[a-z0-9._-]+$/.test(domain)) {
+    // A port, path or user part makes the attribute invalid, not something to strip.
+    if (/[:/?#@[\]\\\s]/.test(domain)) return undefined;
     try {
       domain = new URL(`http://${domain}/`).hostname;
     } catch {

@@ -80,6 +80,13 @@ describe("CookieJar rules on the wire", () => {
     assert.match(jar.cookieHeader(url)!, /^nameless; big=x+; long=1$/);
   });
 
+  it("cuts a line at NUL, CR or LF and rejects other control characters", () => {
+    const jar = new CookieJar();
+    const url = request("http://example.com/");
+    jar.storeSetCookies(url, ["a=1\0x", "b=2\rx", "c=3\nx", "d=4\x01", "e=5\tx"]);
+    assert.equal(jar.cookieHeader(url), "a=1; b=2; c=3; e=5\tx");
+  });
+
   it("rejects a Domain of a public suffix or another site, accepts the host's own", () => {
     const jar = new CookieJar();
     jar.storeSetCookies(request("http://a.co.uk/"), ["a=1; Domain=co.uk", "b=1; Domain=a.co.uk"]);
