@@ -96,11 +96,9 @@ export function parseSetCookie(line: string, now: number): ParsedSetCookie | str
       case "max-age":
         maxAge = parseMaxAge(val, now) ?? maxAge;
         break;
-      case "expires": {
-        const date = parseDate(val);
-        if (date !== undefined) expires = date.getTime();
+      case "expires":
+        expires = parseExpires(val) ?? expires;
         break;
-      }
       case "samesite":
         cookie.sameSite = parseSameSite(val);
         break;
@@ -108,6 +106,25 @@ export function parseSetCookie(line: string, now: number): ParsedSetCookie | str
   }
   cookie.expiry = maxAge ?? expires;
   return cookie;
+}
+
+const MONTHS = "janfebmaraprmayjunjulaugsepoctnovdec";
+const IMF_FIXDATE = /^[A-Za-z]{3}, (\d\d) ([A-Za-z]{3}) (\d{4}) (\d\d):(\d\d):(\d\d) GMT$/;
+
+// The RFC 6265 §5.1.1 date algorithm is tough-cookie's parseDate; the format servers send
+// (RFC 9110 IMF-fixdate) takes a shortcut that gives the same result several times faster.
+function parseExpires(value: string): number | undefined {
+  const match = IMF_FIXDATE.exec(value);
+  if (match !== null) {
+    const [, day, month, year, hour, minute, second] = match;
+    const monthIndex = MONTHS.indexOf(month!.toLowerCase()) / 3;
+    const ms = Date.UTC(+year!, monthIndex, +day!, +hour!, +minute!, +second!);
+    if (
+      Number.isInteger(monthIndex) && +year! >= 1601 && +hour! < 24 && +minute! < 60 &&
+      +second! < 60 && new Date(ms).getUTCDate() === +day!
+    ) return ms;
+  }
+  return parseDate(value)?.getTime();
 }
 
 function parseSameSite(value: string): CookieSameSite {

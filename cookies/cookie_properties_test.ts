@@ -3,7 +3,9 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import type { CookieSameSite } from "../core/electron_types.ts";
 import { compose, requestContext } from "../core/middleware.ts";
+import { parseDate } from "tough-cookie";
 import { CookieJar } from "./cookie_jar.ts";
+import { parseSetCookie } from "./_parse_set_cookie.ts";
 import { cookieMiddleware } from "./cookie_middleware.ts";
 import { Cookies } from "./cookies.ts";
 
@@ -160,6 +162,30 @@ describe("cookie properties (fast-check)", () => {
         },
       ),
       { numRuns: 300 },
+    );
+  });
+
+  it("reads IMF-fixdate Expires exactly as the RFC 6265 date algorithm does", () => {
+    const two = (n: number) => String(n).padStart(2, "0");
+    fc.assert(
+      fc.property(
+        fc.constantFrom("Mon", "Fri", "Sun"),
+        fc.integer({ min: 0, max: 35 }),
+        fc.constantFrom("Jan", "feb", "Mar", "Apr", "Jun", "Dec", "Foo"),
+        fc.integer({ min: 1500, max: 10000 }),
+        fc.integer({ min: 0, max: 25 }),
+        fc.integer({ min: 0, max: 61 }),
+        fc.integer({ min: 0, max: 61 }),
+        (weekday, day, month, year, hour, minute, second) => {
+          const date = `${weekday}, ${two(day)} ${month} ${year} ${two(hour)}:${two(minute)}:${
+            two(second)
+          } GMT`;
+          const parsed = parseSetCookie(`a=b; Expires=${date}`, 0);
+          assert.ok(typeof parsed !== "string");
+          assert.equal(parsed.expiry, parseDate(date)?.getTime(), date);
+        },
+      ),
+      { numRuns: 2000 },
     );
   });
 });

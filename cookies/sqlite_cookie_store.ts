@@ -89,7 +89,8 @@ export class SqliteCookieStore implements PersistentCookieStore {
   #path: string;
   #options: SqliteCookieStoreOptions;
   #db: SqlDatabase;
-  #pending = new Map<string, CanonicalCookie | null>();
+  // Per cookie key: the cookie to write (and whether an older row must go first), or null to delete.
+  #pending = new Map<string, { cookie: CanonicalCookie; replace: boolean } | null>();
   #touched = new Set<CanonicalCookie>();
   #timer: ReturnType<typeof setTimeout> | undefined;
   #dataVersion = 0;
@@ -147,7 +148,11 @@ export class SqliteCookieStore implements PersistentCookieStore {
    */
   add(cookie: CanonicalCookie): void {
     if (cookie.expiry === undefined) return;
-    this.#record(cookieKey(cookie), cookie);
+    const key = cookieKey(cookie);
+    // A new key needs only an INSERT; after a recorded deletion (an overwrite) the old row,
+    // which may differ in source scheme or port, goes first.
+    const before = this.#pending.get(key);
+    this.#record(key, { cookie, replace: before !== undefined });
   }
 
   /**
@@ -220,7 +225,10 @@ export class SqliteCookieStore implements PersistentCookieStore {
     this.#db.close();
   }
 
-  #write(pending: [string, CanonicalCookie | null][], touched: CanonicalCookie[]): void {
+  #write(
+    pending: [string, { cookie: CanonicalCookie; replace: boolean } | null][],
+    touched: CanonicalCookie[],
+  ): void {
     const db = this.#db;
     db.transaction(() => {
       const remove = db.prepare(
@@ -232,10 +240,13 @@ export class SqliteCookieStore implements PersistentCookieStore {
       const touch = db.prepare(
         "UPDATE cookies SET last_access_utc = ? WHERE host_key = ? AND name = ? AND path = ? AND top_frame_site_key = ''",
       );
-      for (const [key, cookie] of pending) {
-        const [domain = "", path = "", name = ""] = key.split("\n");
-        remove.run(domain, name, path);
-        if (cookie === null) continue;
+      for (const [key, entry] of pending) {
+        if (entry === null || entry.replace) {
+          const [domain = "", path = "", name = ""] = key.split("\n");
+          remove.run(domain, name, path);
+        }
+        if (entry === null) continue;
+        const cookie = entry.cookie;
         insert.run(
           toChromiumTime(cookie.creation),
           cookie.domain,
@@ -259,8 +270,8 @@ export class SqliteCookieStore implements PersistentCookieStore {
     this.#dataVersion = this.#readDataVersion();
   }
 
-  #record(key: string, cookie: CanonicalCookie | null): void {
-    this.#pending.set(key, cookie);
+  #record(key: string, entry: { cookie: CanonicalCookie; replace: boolean } | null): void {
+    this.#pending.set(key, entry);
     if (this.#pending.size >= COMMIT_BATCH_SIZE) this.flush();
     else this.#schedule();
   }
@@ -296,7 +307,10 @@ export class SqliteCookieStore implements PersistentCookieStore {
     mkdirSync(dirname(this.#path), { recursive: true, mode: 0o700 });
     const db = this.#options.openDatabase(this.#path);
     try {
-      db.exec(SCHEMA);
+      // In WAL mode NORMAL still never corrupts the file and keeps every commit across a
+      // process crash; only an OS crash may lose the last commits, a smaller loss than the
+      // 30 s batching already accepts. FULL would fsync every batch.
+      db.exec(`PRAGMA synchronous = NORMAL;${SCHEMA}`);
       return db;
     } catch (error) {
       db.close();
