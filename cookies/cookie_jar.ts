@@ -119,6 +119,8 @@ export class CookieJar implements CookieJarLike {
   #byDomain = new Map<string, CanonicalCookie[]>();
   #byKey = new Map<string, CanonicalCookie>();
   #perSite = new Map<string, number>();
+  // While no domain cookie exists, a request looks up its exact host only (no substrings).
+  #domainCookies = 0;
   #store: PersistentCookieStore | undefined;
   #now: () => number;
   #lastCreation = 0;
@@ -317,7 +319,7 @@ export class CookieJar implements CookieJarLike {
     for (let start = 0; start !== -1;) {
       const domain = start === 0 ? host : host.slice(start);
       const list = this.#byDomain.get(domain);
-      start = host.indexOf(".", start) + 1 || -1;
+      start = this.#domainCookies === 0 ? -1 : host.indexOf(".", start) + 1 || -1;
       if (list === undefined) continue;
       for (let i = 0; i < list.length; i++) {
         const cookie = list[i]!;
@@ -399,6 +401,7 @@ export class CookieJar implements CookieJarLike {
     if (list) list.push(cookie);
     else this.#byDomain.set(bare, [cookie]);
     this.#byKey.set(cookieKey(cookie), cookie);
+    if (!cookie.hostOnly) this.#domainCookies++;
     const site = siteKey(cookie.domain);
     this.#perSite.set(site, (this.#perSite.get(site) ?? 0) + 1);
   }
@@ -412,6 +415,7 @@ export class CookieJar implements CookieJarLike {
       if (list.length === 0) this.#byDomain.delete(bare);
     }
     this.#byKey.delete(cookieKey(cookie));
+    if (!cookie.hostOnly) this.#domainCookies--;
     const site = siteKey(cookie.domain);
     const count = (this.#perSite.get(site) ?? 1) - 1;
     if (count === 0) this.#perSite.delete(site);
