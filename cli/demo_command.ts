@@ -97,6 +97,18 @@ export async function runDemo(
       if (!SessionError.is(error)) throw error;
       write(`9. nothing listens on port 1: ${error.message} (errno ${error.errno})`);
     }
+
+    const changed = new Promise<string>((resolve) =>
+      ses.cookies.once("changed", (_event, cookie, cause) => resolve(`${cookie.name} ${cause}`))
+    );
+    await (await ses.fetch(`${origin.url}/login`)).text();
+    const [stored] = await ses.cookies.get({ url: origin.url });
+    write(
+      `10. GET /login set a cookie ('changed': ${await changed}): ${stored?.name}=${stored?.value}` +
+        ` (httpOnly ${stored?.httpOnly}, sameSite ${stored?.sameSite})`,
+    );
+    const whoami = await ses.fetch(`${origin.url}/whoami`);
+    write(`11. GET /whoami sent it back; the origin saw ${await whoami.text()}`);
   } finally {
     await ses.closeAllConnections();
     await origin.close();

@@ -39,6 +39,12 @@ const ROUTES: Record<string, Route> = {
   "/hint": (_request, response, base) => {
     response.writeHead(200, { link: `<${base}/>; rel=preconnect` }).end("see the Link header");
   },
+  "/login": (_request, response) => {
+    response.writeHead(200, {
+      "set-cookie": "session_id=demo123; Path=/; HttpOnly; SameSite=Lax",
+    }).end("logged in");
+  },
+  "/whoami": (request, response) => json(response, { cookie: request.headers.cookie ?? null }),
   "/bytes": (_request, response) => {
     response.writeHead(200, { "content-type": "application/octet-stream" })
       .end(new Uint8Array(100_000));

@@ -15,6 +15,8 @@ import type {
   SSLConfig,
 } from "../core/electron_types.ts";
 import { NetService, type SessionFetch } from "../net/mod.ts";
+import { CookieJar, Cookies, SqliteCookieStore } from "../cookies/mod.ts";
+import { join } from "node:path";
 import { buildSessionPipeline, type SessionPipeline } from "./session_pipeline.ts";
 import { platform } from "node:process";
 import { acceptLanguageHeader } from "./accept_language.ts";
@@ -64,6 +66,9 @@ export class Session extends TypedEmitter<SessionEvents> {
   #storageReady: Promise<void>;
   #net: NetService;
   #pipeline: SessionPipeline;
+  #runtime: Runtime;
+  #jar: CookieJar | undefined;
+  #cookies: Cookies | undefined;
 
   /**
    * Not for callers: sessions come from the `session` module.
@@ -78,6 +83,7 @@ export class Session extends TypedEmitter<SessionEvents> {
     super();
     this.#net = new NetService({ connectTcp: init.runtime.connectTcp });
     this.#storagePath = init.storagePath;
+    this.#runtime = init.runtime;
     this.#cache = init.cache;
     this.#userAgent = defaultUserAgent(init.runtime);
     this.#acceptLanguages = acceptLanguageHeader(defaultLanguages(init.runtime));
@@ -93,11 +99,40 @@ export class Session extends TypedEmitter<SessionEvents> {
         userAgent: () => this.#userAgent,
         acceptLanguage: () => this.#acceptLanguages,
       },
+      cookies: {
+        cookieHeader: (request) => this.#cookieJar().cookieHeader(request),
+        storeSetCookies: (request, lines) => this.#cookieJar().storeSetCookies(request, lines),
+      },
       onPreconnectHint: ({ url, allowCredentials }) => {
         this.dispatch("preconnect", url, allowCredentials);
         this.preconnect({ url, numSockets: 1 });
       },
     });
+  }
+
+  /**
+   * The session's cookies (Electron's `Cookies`), made on first access. Persistent sessions
+   * keep them in `<storagePath>/Cookies`.
+   */
+  get cookies(): Cookies {
+    return this.#cookies ??= new Cookies(this.#cookieJar());
+  }
+
+  /**
+   * Writes unwritten storage data (cookies) to disk now. Synchronous, as in Electron.
+   */
+  flushStorageData(): void {
+    this.#jar?.flush();
+  }
+
+  #cookieJar(): CookieJar {
+    if (this.#jar) return this.#jar;
+    const runtime = this.#runtime;
+    const store = this.#storagePath === null ? undefined : new SqliteCookieStore(
+      join(this.#storagePath, "Cookies"),
+      { openDatabase: (path) => runtime.openDatabase(path) },
+    );
+    return this.#jar = new CookieJar({ store });
   }
 
   /**

@@ -4,8 +4,10 @@
  * @module
  */
 
+import type { CookieJarLike } from "../core/cookie_jar_like.ts";
 import { compose } from "../core/middleware.ts";
 import type { NetLogSink } from "../core/net_log_sink.ts";
+import { cookieMiddleware } from "../cookies/mod.ts";
 import {
   contentDecoding,
   createFetchEntry,
@@ -25,6 +27,8 @@ export interface SessionPipelineDeps {
   net: NetService;
   /** User agent and languages, read per request. */
   identity: SessionIdentity;
+  /** The session's cookie jar. */
+  cookies: CookieJarLike;
   /** Called for each `Link: rel=preconnect` hint a response carries. */
   onPreconnectHint: (hint: PreconnectHint) => void;
   /** The session's net log; each request gets a `URL_REQUEST` source while it captures. */
@@ -59,6 +63,7 @@ export interface SessionPipeline {
  * const { fetch, door } = buildSessionPipeline({
  *   net: new NetService(),
  *   identity: { userAgent: () => "demo/1", acceptLanguage: () => "en-US" },
+ *   cookies: { cookieHeader: () => undefined, storeSetCookies: () => {} },
  *   onPreconnectHint: () => {},
  * });
  * const download = door("download");
@@ -77,6 +82,7 @@ export function buildSessionPipeline(deps: SessionPipelineDeps): SessionPipeline
     // Per hop, in this order: webRequest.onBeforeRequest, protocol handlers, cookies,
     // onBeforeSendHeaders, HTTP cache, auth (later issues).
     preconnectHints(deps.onPreconnectHint),
+    cookieMiddleware(deps.cookies),
   ], deps.net.transport);
   // The entry adds the identity headers to each request's context; every hop gets them.
   const door = (resourceType: string) =>

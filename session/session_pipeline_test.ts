@@ -9,6 +9,8 @@ import { startOrigin } from "../tests/fixtures/origin_server.ts";
 import { makeTestCertificates } from "../tests/fixtures/tls_certs.ts";
 import { buildSessionPipeline } from "./session_pipeline.ts";
 
+const NO_COOKIES = { cookieHeader: () => undefined, storeSetCookies: () => {} };
+
 async function withOrigin(run: (url: string) => Promise<void>) {
   const server = createServer((request, response) => {
     if (request.url === "/old") response.writeHead(302, { location: "/new" }).end();
@@ -30,6 +32,7 @@ describe("buildSessionPipeline", () => {
     const { fetch, door } = buildSessionPipeline({
       net,
       identity: { userAgent: () => "pipeline-test/1", acceptLanguage: () => "" },
+      cookies: NO_COOKIES,
       onPreconnectHint: () => {},
       outcome: {
         active: true,
@@ -60,6 +63,7 @@ describe("buildSessionPipeline", () => {
     const { fetch } = buildSessionPipeline({
       net,
       identity: { userAgent: () => "pipeline-test/1", acceptLanguage: () => "" },
+      cookies: NO_COOKIES,
       onPreconnectHint: () => {},
       netLog: sink,
     });
@@ -81,6 +85,7 @@ describe("ResponseInfo through the pipeline", () => {
     return buildSessionPipeline({
       net,
       identity: { userAgent: () => "pipeline-test/1", acceptLanguage: () => "" },
+      cookies: NO_COOKIES,
       onPreconnectHint: () => {},
     }).fetch;
   }

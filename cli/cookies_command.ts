@@ -1,0 +1,126 @@
+/**
+ * `ses cookies`: lists, reads, sets and removes a partition's cookies.
+ *
+ * @module
+ */
+
+import type { Cookie } from "../core/electron_types.ts";
+import type { SessionModule } from "../session/mod.ts";
+import type { CookiesArgs } from "./parse_cookies_args.ts";
+
+/** Where `ses cookies` writes. */
+export interface CookiesOutput {
+  /** Results: the table or the JSON. */
+  out: (line: string) => void;
+  /** Messages and errors. */
+  err: (line: string) => void;
+}
+
+/**
+ * Runs one `ses cookies` action on a partition and flushes the store after a change.
+ *
+ * @param session The `session` module.
+ * @param args The parsed arguments.
+ * @param output Where to print.
+ * @returns The exit code: 0, or 1 when `set` was rejected.
+ *
+ * @example
+ * ```ts ignore
+ * import { session } from "../mod.ts";
+ * import { runCookies } from "./cookies_command.ts";
+ * import { parseCookiesArgs } from "./parse_cookies_args.ts";
+ * await runCookies(session, parseCookiesArgs(["list", "--json"]), {
+ *   out: console.log,
+ *   err: console.error,
+ * });
+ * ```
+ */
+export async function runCookies(
+  session: SessionModule,
+  args: CookiesArgs,
+  output: CookiesOutput,
+): Promise<number> {
+  const cookies = session.fromPartition(args.partition).cookies;
+  switch (args.action) {
+    case "list":
+    case "get": {
+      const found = await cookies.get({ url: args.url, name: args.name });
+      if (args.json) output.out(JSON.stringify(found, undefined, 2));
+      else for (const line of cookieTable(found)) output.out(line);
+      return 0;
+    }
+    case "set":
+      try {
+        await cookies.set({
+          url: args.url!,
+          name: args.name,
+          value: args.value,
+          domain: args.domain,
+          path: args.path,
+          secure: args.secure,
+          httpOnly: args.httpOnly,
+          sameSite: args.sameSite,
+          expirationDate: args.expirationDate,
+        });
+      } catch (error) {
+        output.err(`ses cookies set: ${error instanceof Error ? error.message : String(error)}`);
+        return 1;
+      }
+      if (args.expirationDate === undefined) {
+        output.err("ses cookies set: no --expires, so this session cookie is not kept on disk");
+      }
+      break;
+    case "remove":
+      await cookies.remove(args.url!, args.name!);
+      break;
+    case "clear": {
+      const all = await cookies.get({ url: args.url });
+      for (const cookie of all) await cookies.remove(cookieUrl(cookie), cookie.name);
+      if (!args.json) output.err(`ses cookies clear: removed ${all.length}`);
+      break;
+    }
+  }
+  await cookies.flushStore();
+  return 0;
+}
+
+/**
+ * Formats cookies as an aligned text table for people.
+ *
+ * @param cookies Electron cookie objects.
+ * @returns The lines: a header row, then one row per cookie.
+ *
+ * @example
+ * ```ts
+ * import { cookieTable } from "./cookies_command.ts";
+ * const [header] = cookieTable([]);
+ * console.log(header); // NAME  VALUE  DOMAIN  PATH  EXPIRES  FLAGS
+ * ```
+ */
+export function cookieTable(cookies: readonly Cookie[]): string[] {
+  const rows = [["NAME", "VALUE", "DOMAIN", "PATH", "EXPIRES", "FLAGS"]];
+  for (const cookie of cookies) {
+    const flags = [
+      cookie.secure ? "Secure" : "",
+      cookie.httpOnly ? "HttpOnly" : "",
+      `SameSite=${cookie.sameSite}`,
+    ].filter(Boolean).join(" ");
+    const expires = cookie.expirationDate === undefined
+      ? "session"
+      : new Date(cookie.expirationDate * 1000).toISOString();
+    rows.push([cookie.name, cookie.value, cookie.domain, cookie.path, expires, flags]);
+  }
+  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
+  return rows.map((row) =>
+    row.map((cell, column) => column === row.length - 1 ? cell : cell.padEnd(widths[column]!))
+      .join("  ")
+  );
+}
+
+// A URL the cookie is sent to, for `cookies.remove`.
+function cookieUrl(cookie: Cookie): string {
+  const host = cookie.domain.replace(/^\./, "");
+  return `${cookie.secure ? "https" : "http"}://${
+    host.includes(":") ? `[${host}]` : host
+  }${cookie.path}`;
+}

@@ -1,0 +1,131 @@
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createTestApp, type OriginServer, startOrigin } from "../tests/fixtures/origin_server.ts";
+import { currentRuntime } from "../runtime/mod.ts";
+import { App, createSessionModule, type SessionModule } from "../session/mod.ts";
+import { cookieTable, runCookies } from "./cookies_command.ts";
+import { parseCookiesArgs } from "./parse_cookies_args.ts";
+
+function sessions(userData = mkdtempSync(join(tmpdir(), "ses-cli-cookies-"))) {
+  const runtime = currentRuntime();
+  const app = new App(runtime);
+  app.setPath("userData", userData);
+  return { module: createSessionModule(app, runtime), userData };
+}
+
+async function run(session: SessionModule, ...argv: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runCookies(session, parseCookiesArgs(argv), {
+    out: (line) => void out.push(line),
+    err: (line) => void err.push(line),
+  });
+  return { code, out, err };
+}
+
+const LATER = String(Math.floor(Date.now() / 1000) + 86_400);
+
+describe("ses cookies", () => {
+  let origin: OriginServer;
+  before(async () => {
+    origin = await startOrigin(createTestApp());
+  });
+  after(() => origin.close());
+
+  it("sets, lists as a table and as JSON, gets by URL and name, removes, clears", async () => {
+    const { module } = sessions();
+    assert.equal(
+      (await run(module, "set", "--url", "https://a.test/", "id=7", "--expires", LATER)).code,
+      0,
+    );
+    await run(module, "set", "--url", "https://b.test/", "k=v", "--http-only", "--expires", LATER);
+    const table = await run(module, "list");
+    assert.match(table.out[0]!, /^NAME +VALUE +DOMAIN +PATH +EXPIRES +FLAGS$/);
+    assert.equal(table.out.length, 3);
+    assert.match(
+      table.out.find((line) => line.startsWith("k "))!,
+      /b\.test .*HttpOnly SameSite=lax$/,
+    );
+    const json = await run(module, "get", "--url", "https://a.test/", "--json");
+    assert.deepEqual(JSON.parse(json.out.join("\n")).map((c: { name: string }) => c.name), ["id"]);
+    assert.deepEqual(
+      JSON.parse(
+        (await run(module, "get", "--url", "https://a.test/", "nope", "--json")).out.join(""),
+      ),
+      [],
+    );
+    await run(module, "remove", "--url", "https://a.test/", "id");
+    assert.deepEqual(JSON.parse((await run(module, "list", "--json")).out.join("")).length, 1);
+    const cleared = await run(module, "clear");
+    assert.deepEqual(cleared.err, ["ses cookies clear: removed 1"]);
+    assert.deepEqual(JSON.parse((await run(module, "list", "--json")).out.join("")), []);
+  });
+
+  it("keeps cookies on disk for the next process (a new session module)", async () => {
+    const first = sessions();
+    await run(first.module, "set", "--url", "https://a.test/", "kept=1", "--expires", LATER);
+    const second = sessions(first.userData);
+    const listed = await run(second.module, "list", "--json");
+    assert.deepEqual(JSON.parse(listed.out.join("")).map((c: { name: string }) => c.name), [
+      "kept",
+    ]);
+  });
+
+  it("shows a cookie an origin set through ses fetch's partition", async () => {
+    const { module } = sessions();
+    await (await module.fromPartition("persist:default").fetch(new URL("/set-cookie", origin.url)))
+      .text();
+    const listed = await run(module, "get", "--url", origin.url.href, "--json");
+    assert.deepEqual(JSON.parse(listed.out.join("")).map((c: { name: string }) => c.name), ["foo"]);
+  });
+
+  it("reports a rejected set with Electron's message and exit code 1", async () => {
+    const { module } = sessions();
+    const result = await run(module, "set", "--url", "http://a.test/", "s=1", "--secure");
+    assert.equal(result.code, 1);
+    assert.deepEqual(result.err, [
+      "ses cookies set: Failed to set cookie - The cookie was Secure, but the URL was not allowed to access Secure cookies.",
+    ]);
+  });
+
+  it("refuses malformed command lines", () => {
+    assert.throws(
+      () => parseCookiesArgs([]),
+      /the action must be one of list, get, set, remove, clear/,
+    );
+    assert.throws(() => parseCookiesArgs(["get"]), /--url is required/);
+    assert.throws(
+      () => parseCookiesArgs(["set", "--url", "http://a.test/", "novalue"]),
+      /NAME=VALUE/,
+    );
+    assert.throws(
+      () => parseCookiesArgs(["remove", "--url", "http://a.test/"]),
+      /name is required/,
+    );
+    assert.throws(() => parseCookiesArgs(["list", "extra"]), /unexpected argument "extra"/);
+    assert.throws(
+      () => parseCookiesArgs(["set", "--url", "http://a.test/", "a=b", "--expires", "soon"]),
+      /--expires "soon" is not a number/,
+    );
+    assert.throws(() => parseCookiesArgs(["list", "--bogus"]), /bogus/);
+  });
+
+  it("aligns the table columns", () => {
+    const lines = cookieTable([{
+      name: "n",
+      value: "a-long-value",
+      domain: ".example.com",
+      hostOnly: false,
+      path: "/",
+      secure: true,
+      httpOnly: false,
+      session: true,
+      sameSite: "no_restriction",
+    }]);
+    assert.equal(lines[0]!.indexOf("VALUE"), lines[1]!.indexOf("a-long-value"));
+    assert.match(lines[1]!, /session +Secure SameSite=no_restriction$/);
+  });
+});

@@ -1,0 +1,175 @@
+/**
+ * Chromium's `Set-Cookie` line parser (net/cookies/parsed_cookie.cc, RFC 6265bis §5.6): the
+ * line is cut at `;`, a first pair without `=` is a nameless cookie, attributes are matched
+ * case-insensitively and the last of a kind wins.
+ *
+ * @module
+ */
+
+import type { CookieSameSite } from "../core/electron_types.ts";
+import { parseDate } from "tough-cookie";
+
+/** Chromium's `kMaxCookieNamePlusValueSize`. */
+export const MAX_NAME_VALUE_BYTES = 4096;
+/** Chromium's `kMaxCookieAttributeValueSize`. */
+export const MAX_ATTRIBUTE_BYTES = 1024;
+
+/** One parsed `Set-Cookie` line; times in milliseconds since the epoch. */
+export interface ParsedSetCookie {
+  name: string;
+  value: string;
+  /** The `Domain` attribute as written (a leading dot kept), or `undefined`. */
+  domain: string | undefined;
+  /** The `Path` attribute when it starts with `/`, or `undefined`. */
+  path: string | undefined;
+  /** From `Max-Age` (which wins) or `Expires`; `undefined` for a session cookie. */
+  expiry: number | undefined;
+  secure: boolean;
+  httpOnly: boolean;
+  sameSite: CookieSameSite;
+}
+
+/** Why a line was rejected, in Electron's words for the matching exclusion reason. */
+export const REJECT_CONTROL = "The cookie contains ASCII control characters";
+/** A line with neither name nor value. */
+export const REJECT_NO_CONTENT = "The cookie has no content";
+/** Name and value together over 4096 bytes. */
+export const REJECT_NAME_VALUE_SIZE = "The cookie's name and value exceeded the maximum size.";
+
+// Chromium truncates the line at the first NUL, CR or LF (kTerminator) and rejects any other
+// control character but HTAB.
+const TERMINATOR = /[\0\r\n]/;
+// deno-lint-ignore no-control-regex
+const CONTROL = /[\x00-\x08\x0a-\x1f\x7f]/;
+
+/**
+ * Parses one `Set-Cookie` value.
+ *
+ * @param line The header value.
+ * @param now The current time in milliseconds, for `Max-Age`.
+ * @returns The cookie, or the reason it was rejected.
+ */
+export function parseSetCookie(line: string, now: number): ParsedSetCookie | string {
+  const cut = line.search(TERMINATOR);
+  if (cut !== -1) line = line.slice(0, cut);
+  if (CONTROL.test(line)) return REJECT_CONTROL;
+  const semi = line.indexOf(";");
+  const pair = semi === -1 ? line : line.slice(0, semi);
+  const eq = pair.indexOf("=");
+  const name = eq === -1 ? "" : trim(pair.slice(0, eq));
+  const value = trim(eq === -1 ? pair : pair.slice(eq + 1));
+  if (name === "" && value === "") return REJECT_NO_CONTENT;
+  if (utf8Length(name) + utf8Length(value) > MAX_NAME_VALUE_BYTES) return REJECT_NAME_VALUE_SIZE;
+  const cookie: ParsedSetCookie = {
+    name,
+    value,
+    domain: undefined,
+    path: undefined,
+    expiry: undefined,
+    secure: false,
+    httpOnly: false,
+    sameSite: "unspecified",
+  };
+  if (semi === -1) return cookie;
+  let maxAge: number | undefined;
+  let expires: number | undefined;
+  for (const av of line.slice(semi + 1).split(";")) {
+    const avEq = av.indexOf("=");
+    const key = trim(avEq === -1 ? av : av.slice(0, avEq)).toLowerCase();
+    const val = avEq === -1 ? "" : trim(av.slice(avEq + 1));
+    // RFC 6265bis §5.6: an attribute value over 1024 bytes is ignored, not the cookie.
+    if (utf8Length(val) > MAX_ATTRIBUTE_BYTES) continue;
+    switch (key) {
+      case "secure":
+        cookie.secure = true;
+        break;
+      case "httponly":
+        cookie.httpOnly = true;
+        break;
+      case "domain":
+        // RFC 6265bis §5.6.3: an empty Domain attribute is ignored, leaving an earlier one.
+        if (val !== "") cookie.domain = val;
+        break;
+      case "path":
+        cookie.path = val.startsWith("/") ? val : undefined;
+        break;
+      case "max-age":
+        maxAge = parseMaxAge(val, now) ?? maxAge;
+        break;
+      case "expires":
+        expires = parseExpires(val) ?? expires;
+        break;
+      case "samesite":
+        cookie.sameSite = parseSameSite(val);
+        break;
+    }
+  }
+  cookie.expiry = maxAge ?? expires;
+  return cookie;
+}
+
+const MONTHS = "janfebmaraprmayjunjulaugsepoctnovdec";
+const IMF_FIXDATE = /^[A-Za-z]{3}, (\d\d) ([A-Za-z]{3}) (\d{4}) (\d\d):(\d\d):(\d\d) GMT$/;
+
+// The RFC 6265 §5.1.1 date algorithm is tough-cookie's parseDate; the format servers send
+// (RFC 9110 IMF-fixdate) takes a shortcut that gives the same result several times faster.
+function parseExpires(value: string): number | undefined {
+  const match = IMF_FIXDATE.exec(value);
+  if (match !== null) {
+    const [, day, month, year, hour, minute, second] = match;
+    const monthIndex = MONTHS.indexOf(month!.toLowerCase()) / 3;
+    const ms = Date.UTC(+year!, monthIndex, +day!, +hour!, +minute!, +second!);
+    if (
+      Number.isInteger(monthIndex) && +year! >= 1601 && +hour! < 24 && +minute! < 60 &&
+      +second! < 60 && new Date(ms).getUTCDate() === +day!
+    ) return ms;
+  }
+  return parseDate(value)?.getTime();
+}
+
+function parseSameSite(value: string): CookieSameSite {
+  switch (value.toLowerCase()) {
+    case "strict":
+      return "strict";
+    case "lax":
+      return "lax";
+    case "none":
+      return "no_restriction";
+    default:
+      return "unspecified";
+  }
+}
+
+// RFC 6265bis §5.6.2: digits with an optional leading "-"; zero or less is the earliest time.
+function parseMaxAge(value: string, now: number): number | undefined {
+  if (!/^-?[0-9]+$/.test(value)) return undefined;
+  const seconds = Number(value);
+  return seconds <= 0 ? 0 : now + Math.min(seconds, 4e11) * 1000;
+}
+
+function trim(text: string): string {
+  // Chromium trims only space and HTAB (HTTP whitespace), not every Unicode space.
+  let start = 0;
+  let end = text.length;
+  while (start < end && (text[start] === " " || text[start] === "\t")) start++;
+  while (end > start && (text[end - 1] === " " || text[end - 1] === "\t")) end--;
+  return start === 0 && end === text.length ? text : text.slice(start, end);
+}
+
+/**
+ * Counts the UTF-8 bytes of a string without encoding it.
+ *
+ * @param text Any string.
+ * @returns Its length in UTF-8.
+ */
+export function utf8Length(text: string): number {
+  let bytes = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x80) continue;
+    if (code < 0x800) bytes += 1;
+    else if (code >= 0xd800 && code <= 0xdbff) i++, bytes += 2;
+    else bytes += 2;
+  }
+  return bytes;
+}

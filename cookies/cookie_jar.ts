@@ -1,0 +1,575 @@
+/**
+ * The cookie jar: Chromium's CookieMonster rules over an in-memory index, optionally backed
+ * by a persistent store.
+ *
+ * Engine choice: tough-cookie supplies the RFC 6265 date parser, and its own dependency tldts
+ * the public suffix list; the line parser, the index and the matching are ours. Measured
+ * (bench/cookies_bench.ts): tough-cookie's `getCookieString` on a `MemoryCookieStore` walks
+ * every permutation of domain and path through callbacks and copies each cookie, several
+ * times slower than a lookup per host label here; and its `Cookie.parse` follows RFC 6265 on
+ * nameless cookies (`Set-Cookie: foo` is dropped) where Chromium follows RFC 6265bis (a
+ * cookie named `""`). Nor does it enforce Chromium's limits, SameSite defaults or the
+ * "leave Secure cookies alone" rule, which we would have had to wrap around it anyway.
+ *
+ * @module
+ */
+
+import type { CookieJarLike, CookieRequest } from "../core/cookie_jar_like.ts";
+import type { CookieSameSite } from "../core/electron_types.ts";
+import { getDomain } from "tldts";
+import { type CanonicalCookie, cookieKey, cookieOrder } from "./canonical_cookie.ts";
+import { parseSetCookie } from "./_parse_set_cookie.ts";
+import { defaultPath, isIpAddress, pathMatches, type UrlParts, urlParts } from "./_url_parts.ts";
+
+/** Chromium's `kDomainMaxCookies` and `kDomainPurgeCookies`. */
+export const MAX_COOKIES_PER_DOMAIN = 180;
+/** Cookies left for a registrable domain after its purge. */
+export const PURGED_COOKIES_PER_DOMAIN = 150;
+/** Chromium's `kMaxCookies`. */
+export const MAX_COOKIES = 3300;
+/** Cookies left after a global purge. */
+export const PURGED_COOKIES = 3000;
+/** RFC 6265bis §5.5: expiry is clamped to 400 days from creation. */
+export const MAX_EXPIRY_MS = 400 * 24 * 60 * 60 * 1000;
+/** Chromium's `kLaxAllowUnsafeMaxAge`: unspecified-SameSite cookies younger than this go with a cross-site top-level POST. */
+export const LAX_ALLOW_UNSAFE_MS = 2 * 60 * 1000;
+// Chromium writes a changed access time at most once a minute (kLastAccessThreshold).
+const ACCESS_THRESHOLD_MS = 60 * 1000;
+
+/** Why a cookie change happened, in Electron's words. */
+export type CookieChangeCause =
+  | "inserted"
+  | "inserted-no-change-overwrite"
+  | "inserted-no-value-change-overwrite"
+  | "explicit"
+  | "overwrite"
+  | "expired"
+  | "evicted"
+  | "expired-overwrite";
+
+/** Receives every change, after the jar is consistent again. */
+export type CookieChangeListener = (
+  cookie: CanonicalCookie,
+  cause: CookieChangeCause,
+  removed: boolean,
+) => void;
+
+/** Where a jar keeps its cookies between runs. Every method is synchronous. */
+export interface PersistentCookieStore {
+  /** Every stored cookie. */
+  load(): CanonicalCookie[];
+  /** Records a new or replacing cookie (written in the next batch). */
+  add(cookie: CanonicalCookie): void;
+  /** Records a deletion. */
+  delete(cookie: CanonicalCookie): void;
+  /** Records a new access time. */
+  touch(cookie: CanonicalCookie): void;
+  /** Writes every recorded change now. */
+  flush(): void;
+  /**
+   * The stored cookies when another process has written since the last look, else
+   * `undefined`.
+   */
+  reloadIfChanged(): CanonicalCookie[] | undefined;
+}
+
+/** Options for {@linkcode CookieJar}. */
+export interface CookieJarOptions {
+  /** The persistent store; none for an in-memory jar. */
+  store?: PersistentCookieStore;
+  /** The clock, in milliseconds since the epoch; default `Date.now`. */
+  now?: () => number;
+}
+
+/** A cookie as a caller describes it: without the times and source the jar records. */
+export type CookieFields = Omit<
+  CanonicalCookie,
+  "creation" | "lastAccess" | "sourceSecure" | "sourcePort"
+>;
+
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS", "TRACE"]);
+
+/** Electron's reasons (Chromium's exclusion reasons), used in `cookies.set` rejections. */
+export const REASONS = {
+  invalidDomain: "The cookie was set with an invalid Domain attribute.",
+  secureOnly: "The cookie was Secure, but the URL was not allowed to access Secure cookies.",
+  sameSiteNoneInsecure: "The cookie was SameSite=None, but it was not Secure.",
+  invalidPrefix: "The cookie has an invalid prefix.",
+  overwriteSecure: "The cookie would have overwritten a Secure cookie from an insecure context.",
+  scheme: "The URL's scheme cannot have cookies.",
+} as const;
+
+/**
+ * A jar with Chromium's rules: per-domain (180 → 150) and global (3300 → 3000) limits with
+ * `evicted` changes, the 400-day expiry clamp, `__Host-`/`__Secure-` prefixes, SameSite=None
+ * needing Secure, Secure cookies left alone by insecure origins, Lax by default for
+ * cross-site requests (Lax-allowing-unsafe for two minutes) and Chromium's header order.
+ *
+ * @example
+ * ```ts
+ * import { CookieJar } from "./cookie_jar.ts";
+ * const jar = new CookieJar();
+ * const request = new Request("http://a.test/");
+ * jar.storeSetCookies(request, ["a=1; Path=/", "b=2; HttpOnly"]);
+ * console.log(jar.cookieHeader(request)); // a=1; b=2
+ * ```
+ */
+export class CookieJar implements CookieJarLike {
+  // Cookies by domain without its leading dot: a request looks up each label suffix of its host.
+  #byDomain = new Map<string, CanonicalCookie[]>();
+  #byKey = new Map<string, CanonicalCookie>();
+  #perSite = new Map<string, number>();
+  // While no domain cookie exists, a request looks up its exact host only (no substrings).
+  #domainCookies = 0;
+  #store: PersistentCookieStore | undefined;
+  #now: () => number;
+  #lastCreation = 0;
+  #listener: CookieChangeListener | undefined;
+
+  /**
+   * Makes a jar, loading the store's cookies.
+   *
+   * @param options The store and clock.
+   */
+  constructor(options: CookieJarOptions = {}) {
+    this.#store = options.store;
+    this.#now = options.now ?? Date.now;
+    if (this.#store) this.#replacePersistent(this.#store.load());
+  }
+
+  /** How many cookies the jar holds. */
+  get size(): number {
+    return this.#byKey.size;
+  }
+
+  /**
+   * Sets the change listener (one; the `Cookies` class fans out).
+   *
+   * @param listener Called after each change, or `undefined` for none.
+   */
+  setChangeListener(listener: CookieChangeListener | undefined): void {
+    this.#listener = listener;
+  }
+
+  /**
+   * The `Cookie` header for a request, or `undefined` when no cookie applies. Synchronous,
+   * and allocation-free for a host without cookies.
+   *
+   * @param request The request (URL, method; `Origin`/`Referer` headers for same-site).
+   * @returns The header value.
+   */
+  cookieHeader(request: CookieRequest): string | undefined {
+    if (this.#byKey.size === 0) return undefined;
+    const url = urlParts(request.url);
+    if (url === undefined) return undefined;
+    const cookies = this.#matching(url, request, true);
+    if (cookies === undefined) return undefined;
+    let header = "";
+    for (let i = 0; i < cookies.length; i++) {
+      const cookie = cookies[i]!;
+      if (i > 0) header += "; ";
+      header += cookie.name === "" ? cookie.value : `${cookie.name}=${cookie.value}`;
+    }
+    return header;
+  }
+
+  /**
+   * Stores the `Set-Cookie` lines of a response; lines that break a rule are dropped, as a
+   * browser drops them.
+   *
+   * @param request The request the response answers.
+   * @param lines The `Set-Cookie` values.
+   */
+  storeSetCookies(request: CookieRequest, lines: readonly string[]): void {
+    const url = urlParts(request.url);
+    if (url === undefined) return;
+    const now = this.#now();
+    for (const line of lines) {
+      const parsed = parseSetCookie(line, now);
+      if (typeof parsed === "string") continue;
+      const domain = cookieDomain(url.host, parsed.domain);
+      if (domain === undefined) continue;
+      this.#set({
+        name: parsed.name,
+        value: parsed.value,
+        domain: domain.domain,
+        hostOnly: domain.hostOnly,
+        path: parsed.path ?? defaultPath(url.path),
+        secure: parsed.secure,
+        httpOnly: parsed.httpOnly,
+        expiry: parsed.expiry,
+        sameSite: parsed.sameSite,
+      }, url);
+    }
+  }
+
+  /**
+   * Stores one cookie by Chromium's rules (CookieMonster::SetCanonicalCookie).
+   *
+   * @param fields The cookie without its times and source.
+   * @param url The URL that sets it.
+   * @returns `undefined` when stored (or when an already expired cookie removed its
+   * equivalent), else the reason it was refused (one of {@linkcode REASONS}).
+   */
+  set(fields: CookieFields, url: string): string | undefined {
+    const source = urlParts(url);
+    return source === undefined ? REASONS.scheme : this.#set(fields, source);
+  }
+
+  #set(fields: CookieFields, source: UrlParts): string | undefined {
+    if (fields.secure && !source.secure) return REASONS.secureOnly;
+    if (fields.sameSite === "no_restriction" && !fields.secure) return REASONS.sameSiteNoneInsecure;
+    if (!prefixAllows(fields)) return REASONS.invalidPrefix;
+    const now = this.#now();
+    const key = cookieKey(fields);
+    if (!source.secure && this.#shadowsSecure(fields)) return REASONS.overwriteSecure;
+    const creation = now > this.#lastCreation ? now : this.#lastCreation + 0.001;
+    this.#lastCreation = creation;
+    const cookie: CanonicalCookie = {
+      ...fields,
+      expiry: fields.expiry === undefined
+        ? undefined
+        : Math.min(fields.expiry, now + MAX_EXPIRY_MS),
+      creation,
+      lastAccess: creation,
+      sourceSecure: source.secure,
+      sourcePort: portOf(source),
+    };
+    const old = this.#byKey.get(key);
+    const expired = cookie.expiry !== undefined && cookie.expiry <= now;
+    if (old) {
+      this.#remove(old);
+      this.#notify(old, expired ? "expired-overwrite" : "overwrite", true);
+    }
+    if (expired) return undefined;
+    this.#insert(cookie);
+    this.#store?.add(cookie);
+    this.#notify(cookie, insertCause(old, cookie), false);
+    this.#garbageCollect(cookie, now);
+    return undefined;
+  }
+
+  /**
+   * Cookies in Chromium's order: all of them, or those a URL would send (HttpOnly included,
+   * SameSite ignored, as for Electron's `cookies.get({url})`). Expired ones are removed.
+   *
+   * @param url A URL, or `undefined` for every cookie.
+   * @returns Stored records; do not change them.
+   */
+  list(url?: string): CanonicalCookie[] {
+    this.#syncStore();
+    if (url === undefined) {
+      const now = this.#now();
+      const all: CanonicalCookie[] = [];
+      for (const cookie of [...this.#byKey.values()]) {
+        if (cookie.expiry !== undefined && cookie.expiry <= now) this.#expire(cookie);
+        else all.push(cookie);
+      }
+      return all.sort(cookieOrder);
+    }
+    const parts = urlParts(url);
+    if (parts === undefined) return [];
+    return this.#matching(parts, undefined, false) ?? [];
+  }
+
+  /**
+   * Removes a cookie by URL and name (Electron's `cookies.remove`): every cookie of that name
+   * the URL would send.
+   *
+   * @param url The URL.
+   * @param name The cookie name.
+   */
+  remove(url: string, name: string): void {
+    for (const cookie of this.list(url)) {
+      if (cookie.name !== name) continue;
+      this.#remove(cookie);
+      this.#notify(cookie, "explicit", true);
+    }
+  }
+
+  /**
+   * Removes the given stored cookies with the `explicit` cause.
+   *
+   * @param cookies Records from {@linkcode CookieJar.list}.
+   */
+  delete(cookies: readonly CanonicalCookie[]): void {
+    for (const cookie of cookies) {
+      if (this.#byKey.get(cookieKey(cookie)) !== cookie) continue;
+      this.#remove(cookie);
+      this.#notify(cookie, "explicit", true);
+    }
+  }
+
+  /** Writes pending changes to the store now. */
+  flush(): void {
+    this.#store?.flush();
+  }
+
+  #matching(
+    url: UrlParts,
+    request: CookieRequest | undefined,
+    touch: boolean,
+  ): CanonicalCookie[] | undefined {
+    if (request !== undefined) this.#maybeSyncStore();
+    const host = url.host;
+    let found: CanonicalCookie[] | undefined;
+    let expired: CanonicalCookie[] | undefined;
+    let crossSite: boolean | undefined;
+    const now = this.#now();
+    for (let start = 0; start !== -1;) {
+      const domain = start === 0 ? host : host.slice(start);
+      const list = this.#byDomain.get(domain);
+      start = this.#domainCookies === 0 ? -1 : host.indexOf(".", start) + 1 || -1;
+      if (list === undefined) continue;
+      for (let i = 0; i < list.length; i++) {
+        const cookie = list[i]!;
+        if (cookie.hostOnly && domain !== host) continue;
+        if (cookie.secure && !url.secure) continue;
+        if (!pathMatches(url.path, cookie.path)) continue;
+        if (cookie.expiry !== undefined && cookie.expiry <= now) {
+          (expired ??= []).push(cookie);
+          continue;
+        }
+        if (request !== undefined && cookie.sameSite !== "no_restriction") {
+          crossSite ??= isCrossSite(request, url);
+          if (crossSite && !sameSiteAllows(cookie, request.method, now)) continue;
+        }
+        (found ??= []).push(cookie);
+      }
+    }
+    if (expired) { for (const cookie of expired) this.#expire(cookie); }
+    if (found === undefined) return undefined;
+    if (found.length > 1) found.sort(cookieOrder);
+    if (touch) {
+      for (const cookie of found) {
+        if (now - cookie.lastAccess < ACCESS_THRESHOLD_MS) continue;
+        cookie.lastAccess = now;
+        this.#store?.touch(cookie);
+      }
+    }
+    return found;
+  }
+
+  // Chromium's "Leave Secure Cookies Alone": an insecure origin may not set a cookie whose
+  // name matches a Secure cookie that domain-matches it and whose path covers the new one.
+  #shadowsSecure(fields: Pick<CanonicalCookie, "name" | "domain" | "path">): boolean {
+    const bare = fields.domain.startsWith(".") ? fields.domain.slice(1) : fields.domain;
+    for (const cookie of this.#byKey.values()) {
+      if (!cookie.secure || cookie.name !== fields.name) continue;
+      const other = cookie.domain.startsWith(".") ? cookie.domain.slice(1) : cookie.domain;
+      if (!domainMatches(bare, other) && !domainMatches(other, bare)) continue;
+      if (pathMatches(fields.path, cookie.path)) return true;
+    }
+    return false;
+  }
+
+  #garbageCollect(inserted: CanonicalCookie, now: number): void {
+    const site = siteKey(inserted.domain);
+    if ((this.#perSite.get(site) ?? 0) > MAX_COOKIES_PER_DOMAIN) {
+      const candidates = [...this.#byKey.values()].filter((cookie) =>
+        siteKey(cookie.domain) === site
+      );
+      this.#evict(candidates, candidates.length - PURGED_COOKIES_PER_DOMAIN, now);
+    }
+    if (this.#byKey.size > MAX_COOKIES) {
+      this.#evict([...this.#byKey.values()], this.#byKey.size - PURGED_COOKIES, now);
+    }
+  }
+
+  // Expired cookies go first, then insecure ones, then secure ones, least recently used first
+  // (CookieMonster::GarbageCollect, priorities all medium).
+  #evict(candidates: CanonicalCookie[], count: number, now: number): void {
+    const rank = (cookie: CanonicalCookie): number =>
+      cookie.expiry !== undefined && cookie.expiry <= now ? 0 : cookie.secure ? 2 : 1;
+    candidates.sort((a, b) => rank(a) - rank(b) || a.lastAccess - b.lastAccess);
+    for (let i = 0; i < count && i < candidates.length; i++) {
+      const cookie = candidates[i]!;
+      this.#remove(cookie);
+      this.#notify(cookie, rank(cookie) === 0 ? "expired" : "evicted", true);
+    }
+  }
+
+  #expire(cookie: CanonicalCookie): void {
+    if (this.#byKey.get(cookieKey(cookie)) !== cookie) return;
+    this.#remove(cookie);
+    this.#notify(cookie, "expired", true);
+  }
+
+  #insert(cookie: CanonicalCookie): void {
+    const bare = cookie.domain.startsWith(".") ? cookie.domain.slice(1) : cookie.domain;
+    const list = this.#byDomain.get(bare);
+    if (list) list.push(cookie);
+    else this.#byDomain.set(bare, [cookie]);
+    this.#byKey.set(cookieKey(cookie), cookie);
+    if (!cookie.hostOnly) this.#domainCookies++;
+    const site = siteKey(cookie.domain);
+    this.#perSite.set(site, (this.#perSite.get(site) ?? 0) + 1);
+  }
+
+  #remove(cookie: CanonicalCookie): void {
+    const bare = cookie.domain.startsWith(".") ? cookie.domain.slice(1) : cookie.domain;
+    const list = this.#byDomain.get(bare);
+    if (list) {
+      const index = list.indexOf(cookie);
+      if (index !== -1) list.splice(index, 1);
+      if (list.length === 0) this.#byDomain.delete(bare);
+    }
+    this.#byKey.delete(cookieKey(cookie));
+    if (!cookie.hostOnly) this.#domainCookies--;
+    const site = siteKey(cookie.domain);
+    const count = (this.#perSite.get(site) ?? 1) - 1;
+    if (count === 0) this.#perSite.delete(site);
+    else this.#perSite.set(site, count);
+    if (cookie.expiry !== undefined) this.#store?.delete(cookie);
+  }
+
+  #notify(cookie: CanonicalCookie, cause: CookieChangeCause, removed: boolean): void {
+    this.#listener?.(cookie, cause, removed);
+  }
+
+  // Another process's flushed cookies become visible: at most once a second on the request
+  // path, at every API call.
+  #lastSync = 0;
+  #maybeSyncStore(): void {
+    if (this.#store === undefined) return;
+    const now = this.#now();
+    if (now - this.#lastSync < 1000) return;
+    this.#syncStore();
+  }
+
+  #syncStore(): void {
+    if (this.#store === undefined) return;
+    this.#lastSync = this.#now();
+    const stored = this.#store.reloadIfChanged();
+    if (stored) this.#replacePersistent(stored);
+  }
+
+  // Replaces the persistent cookies with the store's, keeping session cookies.
+  #replacePersistent(stored: CanonicalCookie[]): void {
+    const store = this.#store;
+    this.#store = undefined;
+    for (const cookie of [...this.#byKey.values()]) {
+      if (cookie.expiry !== undefined) this.#remove(cookie);
+    }
+    this.#store = store;
+    for (const cookie of stored) {
+      const old = this.#byKey.get(cookieKey(cookie));
+      if (old) this.#remove(old);
+      this.#insert(cookie);
+      if (cookie.creation > this.#lastCreation) this.#lastCreation = cookie.creation;
+    }
+  }
+}
+
+function insertCause(old: CanonicalCookie | undefined, cookie: CanonicalCookie): CookieChangeCause {
+  if (old === undefined || old.value !== cookie.value) return "inserted";
+  const same = old.expiry === cookie.expiry && old.secure === cookie.secure &&
+    old.httpOnly === cookie.httpOnly && old.sameSite === cookie.sameSite;
+  return same ? "inserted-no-change-overwrite" : "inserted-no-value-change-overwrite";
+}
+
+function portOf(url: UrlParts): number {
+  return url.scheme === "https:" || url.scheme === "wss:" ? 443 : 80;
+}
+
+function prefixAllows(
+  cookie: Pick<CanonicalCookie, "name" | "value" | "secure" | "hostOnly" | "path">,
+): boolean {
+  // RFC 6265bis §5.7: prefixes are matched case-insensitively, and a nameless cookie may not
+  // smuggle one in its value.
+  const subject = (cookie.name === "" ? cookie.value : cookie.name).slice(0, 9).toLowerCase();
+  if (subject.startsWith("__secure-")) return cookie.secure;
+  if (subject.startsWith("__host-")) return cookie.secure && cookie.hostOnly && cookie.path === "/";
+  return true;
+}
+
+/**
+ * The cookie's domain for a `Domain` attribute set from `host` (RFC 6265bis §5.7 steps 7–8
+ * with Chromium's public suffix handling).
+ *
+ * @param host The request host, lower case.
+ * @param attribute The `Domain` attribute, or `undefined`.
+ * @returns `{domain, hostOnly}`, or `undefined` when the attribute is not allowed.
+ */
+export function cookieDomain(
+  host: string,
+  attribute: string | undefined,
+): { domain: string; hostOnly: boolean } | undefined {
+  if (attribute === undefined) return { domain: host, hostOnly: true };
+  let domain = attribute.toLowerCase();
+  if (domain.startsWith(".")) domain = domain.slice(1);
+  if (domain === "") return { domain: host, hostOnly: true };
+  if (!/^[a-z0-9._-]+$/.test(domain)) {
+    // A port, path or user part makes the attribute invalid, not something to strip.
+    if (/[:/?#@[\]\\\s]/.test(domain)) return undefined;
+    try {
+      domain = new URL(`http://${domain}/`).hostname;
+    } catch {
+      return undefined;
+    }
+  }
+  if (isIpAddress(host)) return domain === host ? { domain: host, hostOnly: true } : undefined;
+  if (!domainMatches(host, domain)) return undefined;
+  // A public suffix (or a bare TLD like "localhost") may only name the host itself.
+  if (registrableDomain(domain) === undefined) {
+    return domain === host ? { domain: host, hostOnly: true } : undefined;
+  }
+  return { domain: `.${domain}`, hostOnly: false };
+}
+
+/**
+ * RFC 6265 §5.1.3 domain-match.
+ *
+ * @param host The host.
+ * @param domain A domain without leading dot.
+ * @returns Whether `host` is `domain` or a subdomain of it.
+ */
+export function domainMatches(host: string, domain: string): boolean {
+  return host === domain ||
+    (host.endsWith(domain) && host[host.length - domain.length - 1] === "." &&
+      !isIpAddress(host));
+}
+
+const registrableCache = new Map<string, string | undefined>();
+
+/**
+ * The registrable domain (eTLD+1) of a host, from the public suffix list with private
+ * registries, as Chromium's cookie code uses it.
+ *
+ * @param host A host without leading dot.
+ * @returns The registrable domain, or `undefined` for a public suffix, a single label or an IP.
+ */
+export function registrableDomain(host: string): string | undefined {
+  if (registrableCache.has(host)) return registrableCache.get(host);
+  const domain = isIpAddress(host)
+    ? undefined
+    : getDomain(host, { allowPrivateDomains: true }) ?? undefined;
+  if (registrableCache.size > 10_000) registrableCache.clear();
+  registrableCache.set(host, domain);
+  return domain;
+}
+
+// The per-domain limit counts by registrable domain, or by the host where there is none.
+function siteKey(domain: string): string {
+  const bare = domain.startsWith(".") ? domain.slice(1) : domain;
+  return registrableDomain(bare) ?? bare;
+}
+
+function isCrossSite(request: CookieRequest, url: UrlParts): boolean {
+  const initiator = request.headers.get("origin") ?? request.headers.get("referer");
+  if (initiator === null) return false;
+  const from = urlParts(initiator);
+  if (from === undefined) return true;
+  // Schemeful same-site: scheme and registrable domain must both agree.
+  return from.scheme.replace("ws", "http") !== url.scheme.replace("ws", "http") ||
+    (registrableDomain(from.host) ?? from.host) !== (registrableDomain(url.host) ?? url.host);
+}
+
+function sameSiteAllows(cookie: CanonicalCookie, method: string, now: number): boolean {
+  // A ses.fetch request is a top-level one: cross-site, Lax cookies go with safe methods,
+  // unspecified ones also with unsafe ones while they are young (Lax-allowing-unsafe).
+  const sameSite: CookieSameSite = cookie.sameSite;
+  if (sameSite === "strict") return false;
+  if (SAFE_METHODS.has(method)) return true;
+  return sameSite === "unspecified" && now - cookie.creation <= LAX_ALLOW_UNSAFE_MS;
+}

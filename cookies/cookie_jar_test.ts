@@ -1,0 +1,155 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import {
+  CookieJar,
+  LAX_ALLOW_UNSAFE_MS,
+  MAX_COOKIES,
+  MAX_COOKIES_PER_DOMAIN,
+  PURGED_COOKIES,
+  PURGED_COOKIES_PER_DOMAIN,
+} from "./cookie_jar.ts";
+
+const request = (url: string, init?: RequestInit) => new Request(url, init);
+
+describe("CookieJar limits", () => {
+  it(`keeps ${MAX_COOKIES_PER_DOMAIN} per registrable domain and evicts down to ${PURGED_COOKIES_PER_DOMAIN} at one more`, () => {
+    let now = 1_000_000;
+    const jar = new CookieJar({ now: () => now++ });
+    const evicted: string[] = [];
+    jar.setChangeListener((cookie, cause) => cause === "evicted" && evicted.push(cookie.name));
+    for (let i = 0; i < MAX_COOKIES_PER_DOMAIN; i++) {
+      // Subdomains count toward their registrable domain.
+      jar.storeSetCookies(request(`http://h${i % 3}.example.com/`), [
+        `c${i}=1; Domain=example.com`,
+      ]);
+    }
+    assert.equal(jar.size, MAX_COOKIES_PER_DOMAIN);
+    assert.deepEqual(evicted, []);
+    jar.storeSetCookies(request("http://example.com/"), ["last=1"]);
+    assert.equal(jar.size, PURGED_COOKIES_PER_DOMAIN);
+    assert.equal(evicted.length, MAX_COOKIES_PER_DOMAIN + 1 - PURGED_COOKIES_PER_DOMAIN);
+    // Least recently used first.
+    assert.deepEqual(evicted.slice(0, 2), ["c0", "c1"]);
+    jar.storeSetCookies(request("http://other.com/"), ["x=1"]);
+    assert.equal(jar.size, PURGED_COOKIES_PER_DOMAIN + 1);
+  });
+
+  it("evicts insecure cookies before secure ones", () => {
+    let now = 1_000_000;
+    const jar = new CookieJar({ now: () => now++ });
+    jar.storeSetCookies(request("https://example.com/"), ["secure=1; Secure"]);
+    for (let i = 0; i < MAX_COOKIES_PER_DOMAIN; i++) {
+      jar.storeSetCookies(request("https://example.com/"), [`c${i}=1`]);
+    }
+    assert.ok(jar.list().some((cookie) => cookie.name === "secure"));
+  });
+
+  it(`keeps ${MAX_COOKIES} in all and evicts down to ${PURGED_COOKIES} at one more`, () => {
+    let now = 1_000_000;
+    const jar = new CookieJar({ now: () => now++ });
+    let evicted = 0;
+    jar.setChangeListener((_cookie, cause) => void (cause === "evicted" && evicted++));
+    for (let i = 0; i < MAX_COOKIES; i++) {
+      jar.storeSetCookies(request(`http://d${i % 100}.test/`), [`c${i}=1`]);
+    }
+    assert.equal(jar.size, MAX_COOKIES);
+    assert.equal(evicted, 0);
+    jar.storeSetCookies(request("http://d0.test/"), ["extra=1"]);
+    assert.equal(jar.size, PURGED_COOKIES);
+    assert.equal(evicted, MAX_COOKIES + 1 - PURGED_COOKIES);
+  });
+});
+
+describe("CookieJar rules on the wire", () => {
+  it("parses like Chromium: nameless cookies, size limits, ignored long attributes", () => {
+    const jar = new CookieJar();
+    const url = request("http://example.com/a");
+    jar.storeSetCookies(url, [
+      "nameless",
+      `big=${"x".repeat(4093)}`,
+      `toobig=${"x".repeat(4091)}`,
+      `long=1; Path=/${"p".repeat(1024)}`,
+      `ok=1; Path=/${"p".repeat(1023)}`,
+    ]);
+    assert.deepEqual(jar.list().map((cookie) => `${cookie.name}:${cookie.path.length}`).sort(), [
+      ":1",
+      "big:1",
+      "long:1",
+      "ok:1024",
+    ]);
+    assert.match(jar.cookieHeader(url)!, /^nameless; big=x+; long=1$/);
+  });
+
+  it("cuts a line at NUL, CR or LF and rejects other control characters", () => {
+    const jar = new CookieJar();
+    const url = request("http://example.com/");
+    jar.storeSetCookies(url, ["a=1\0x", "b=2\rx", "c=3\nx", "d=4\x01", "e=5\tx"]);
+    assert.equal(jar.cookieHeader(url), "a=1; b=2; c=3; e=5\tx");
+  });
+
+  it("rejects a Domain of a public suffix or another site, accepts the host's own", () => {
+    const jar = new CookieJar();
+    jar.storeSetCookies(request("http://a.co.uk/"), ["a=1; Domain=co.uk", "b=1; Domain=a.co.uk"]);
+    jar.storeSetCookies(request("http://a.example/"), ["c=1; Domain=b.example"]);
+    assert.deepEqual(jar.list().map((cookie) => [cookie.name, cookie.domain]), [["b", ".a.co.uk"]]);
+  });
+
+  it("enforces __Host- and __Secure- prefixes", () => {
+    const jar = new CookieJar();
+    jar.storeSetCookies(request("https://example.com/"), [
+      "__Host-ok=1; Secure; Path=/",
+      "__Host-domain=1; Secure; Path=/; Domain=example.com",
+      "__Host-path=1; Secure; Path=/x",
+      "__Secure-ok=1; Secure",
+      "__secure-lower=1",
+      "__Secure-insecure=1",
+    ]);
+    assert.deepEqual(jar.list().map((cookie) => cookie.name).sort(), ["__Host-ok", "__Secure-ok"]);
+  });
+
+  it("requires Secure for SameSite=None and a secure URL for Secure", () => {
+    const jar = new CookieJar();
+    jar.storeSetCookies(request("https://example.com/"), ["none=1; SameSite=None"]);
+    jar.storeSetCookies(request("http://example.com/"), ["sec=1; Secure"]);
+    assert.equal(jar.size, 0);
+  });
+
+  it("sends unspecified-SameSite cookies with a cross-site POST only while two minutes old", () => {
+    let now = 1_000_000;
+    const jar = new CookieJar({ now: () => now });
+    jar.storeSetCookies(request("https://example.com/"), ["u=1", "l=1; SameSite=Lax"]);
+    const post = () =>
+      jar.cookieHeader(
+        request("https://example.com/", {
+          method: "POST",
+          headers: { origin: "https://evil.test" },
+        }),
+      );
+    assert.equal(post(), "u=1");
+    now += LAX_ALLOW_UNSAFE_MS;
+    assert.equal(post(), "u=1");
+    now += 1;
+    assert.equal(post(), undefined);
+  });
+
+  it("orders the header by path length, then creation", () => {
+    let now = 1;
+    const jar = new CookieJar({ now: () => now++ });
+    const url = request("http://example.com/a/b/c");
+    jar.storeSetCookies(url, [
+      "root=1; Path=/",
+      "deep=1; Path=/a/b",
+      "mid=1; Path=/a",
+      "root2=1; Path=/",
+    ]);
+    assert.equal(jar.cookieHeader(url), "deep=1; mid=1; root=1; root2=1");
+  });
+
+  it("keeps host-only cookies off subdomains and domain cookies on them", () => {
+    const jar = new CookieJar();
+    jar.storeSetCookies(request("http://example.com/"), ["host=1", "dom=1; Domain=.Example.COM"]);
+    assert.equal(jar.cookieHeader(request("http://www.example.com/")), "dom=1");
+    assert.equal(jar.cookieHeader(request("http://example.com/")), "host=1; dom=1");
+    assert.equal(jar.cookieHeader(request("http://notexample.com/")), undefined);
+  });
+});

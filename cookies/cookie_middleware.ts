@@ -1,0 +1,58 @@
+/**
+ * The pipeline stage that sends and stores cookies on every hop.
+ *
+ * @module
+ */
+
+import type { CookieJarLike } from "../core/cookie_jar_like.ts";
+import type { Middleware, RequestContext } from "../core/middleware.ts";
+
+// The defaults a context had before this stage added its Cookie, so each redirect hop
+// replaces the previous hop's Cookie instead of keeping it.
+const baseDefaults = new WeakMap<RequestContext, RequestContext["defaultHeaders"]>();
+
+/**
+ * Adds the jar's `Cookie` header to each request and stores every `Set-Cookie` line of each
+ * response (redirects and error statuses too). Place it inside `followRedirects()` so it runs
+ * per hop. The header travels in `context.defaultHeaders`, so a caller's own `Cookie` header
+ * wins, as with every default header. `credentials: "omit"` sends and stores nothing.
+ * A request for a host without cookies whose response sets none costs one `.then` and no
+ * allocation.
+ *
+ * @param jar The session's jar.
+ * @returns The stage.
+ *
+ * @example
+ * ```ts
+ * import { compose, requestContext } from "../core/middleware.ts";
+ * import { cookieMiddleware } from "./cookie_middleware.ts";
+ * import { CookieJar } from "./cookie_jar.ts";
+ * const jar = new CookieJar();
+ * const run = compose([cookieMiddleware(jar)], () =>
+ *   Promise.resolve(new Response("ok", { headers: { "set-cookie": "id=7" } })));
+ * await run(new Request("http://a.test/"), requestContext());
+ * console.log(jar.cookieHeader(new Request("http://a.test/"))); // id=7
+ * ```
+ */
+export function cookieMiddleware(jar: CookieJarLike): Middleware {
+  return (next) => (request, context) => {
+    if (context.credentials === "omit") return next(request, context);
+    const header = jar.cookieHeader(request);
+    if (header !== undefined || baseDefaults.has(context)) attach(context, header);
+    return next(request, context).then((response) => {
+      if (response.headers.has("set-cookie")) {
+        jar.storeSetCookies(request, response.headers.getSetCookie());
+      }
+      return response;
+    });
+  };
+}
+
+function attach(context: RequestContext, header: string | undefined): void {
+  let base = baseDefaults.get(context);
+  if (!baseDefaults.has(context)) {
+    base = context.defaultHeaders;
+    baseDefaults.set(context, base);
+  }
+  context.defaultHeaders = header === undefined ? base : [...(base ?? []), ["cookie", header]];
+}

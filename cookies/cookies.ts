@@ -1,0 +1,264 @@
+/**
+ * Electron's `Cookies` class: `ses.cookies`.
+ *
+ * @module
+ */
+
+import { ElectronEvent } from "../core/electron_event.ts";
+import type { Cookie, CookieSameSite } from "../core/electron_types.ts";
+import { TypedEmitter } from "../core/typed_emitter.ts";
+import { type CanonicalCookie, toElectronCookie } from "./canonical_cookie.ts";
+import { type CookieChangeCause, cookieDomain, type CookieJar, REASONS } from "./cookie_jar.ts";
+import { MAX_ATTRIBUTE_BYTES, MAX_NAME_VALUE_BYTES, utf8Length } from "./_parse_set_cookie.ts";
+import { urlParts } from "./_url_parts.ts";
+
+/** The events of {@linkcode Cookies}, with Electron's listener signatures. */
+export type CookiesEvents = {
+  /** A cookie was added, changed, removed or expired. */
+  changed: (
+    event: ElectronEvent,
+    cookie: Cookie,
+    cause: CookieChangeCause,
+    removed: boolean,
+  ) => void;
+};
+
+/** Electron's filter for `cookies.get`; every field optional. */
+export interface CookiesGetFilter {
+  /** Only cookies this URL would send (HttpOnly included). */
+  url?: string;
+  /** Exact name. */
+  name?: string;
+  /** Cookies of this domain or its subdomains (or of a parent domain of it). */
+  domain?: string;
+  /** Exact path. */
+  path?: string;
+  /** Secure or not. */
+  secure?: boolean;
+  /** Session cookie or not. */
+  session?: boolean;
+  /** HttpOnly or not. */
+  httpOnly?: boolean;
+}
+
+/** Electron's details for `cookies.set`. */
+export interface CookiesSetDetails {
+  /** The URL to associate the cookie with (required). */
+  url: string;
+  /** The name; default `""`. */
+  name?: string;
+  /** The value; default `""`. */
+  value?: string;
+  /** A domain cookie for this domain (and subdomains); default a host-only cookie. */
+  domain?: string;
+  /** The path; default the URL's directory. */
+  path?: string;
+  /** Default `sameSite === "no_restriction"`. */
+  secure?: boolean;
+  /** Default false. */
+  httpOnly?: boolean;
+  /** Seconds since the Unix epoch; omitted → session cookie; 0 → already expired. */
+  expirationDate?: number;
+  /** Default `lax`. */
+  sameSite?: CookieSameSite;
+}
+
+const SAME_SITES: readonly string[] = ["unspecified", "no_restriction", "lax", "strict"];
+// Chromium's ParsedCookie::IsValidCookieName / IsValidCookieValue.
+// deno-lint-ignore no-control-regex
+const DISALLOWED_VALUE = /[\x00-\x08\x0a-\x1f\x7f;]/;
+// deno-lint-ignore no-control-regex
+const DISALLOWED_NAME = /[\x00-\x08\x0a-\x1f\x7f;=]/;
+const CONTROL_REASON = "The cookie contains ASCII control characters";
+
+/**
+ * A session's cookies, as Electron's `session.cookies`: `get`, `set`, `remove`, `flushStore`
+ * and the `'changed'` event. Get it from `ses.cookies`; it is made on first access.
+ *
+ * @example
+ * ```ts
+ * import { Cookies } from "./cookies.ts";
+ * import { CookieJar } from "./cookie_jar.ts";
+ * const cookies = new Cookies(new CookieJar());
+ * cookies.on("changed", (_event, cookie, cause, removed) => console.log(cookie.name, cause, removed));
+ * await cookies.set({ url: "http://a.test/", name: "foo", value: "bar" }); // foo inserted false
+ * console.log((await cookies.get({ name: "foo" }))[0]?.sameSite); // lax
+ * ```
+ */
+export class Cookies extends TypedEmitter<CookiesEvents> {
+  #jar: CookieJar;
+
+  /**
+   * Wraps a jar; the session does this on first access to `ses.cookies`.
+   *
+   * @param jar The session's jar.
+   */
+  constructor(jar: CookieJar) {
+    super();
+    this.#jar = jar;
+    jar.setChangeListener((cookie, cause, removed) => this.#changed(cookie, cause, removed));
+  }
+
+  /**
+   * Lists cookies: with `url`, those it would send (HttpOnly included), then the other filters.
+   *
+   * @param filter `{url, name, domain, path, secure, session, httpOnly}`, each optional.
+   * @returns The cookies, longest path first, then oldest first.
+   */
+  get(filter: CookiesGetFilter = {}): Promise<Cookie[]> {
+    try {
+      const url = typeof filter.url === "string" && filter.url !== ""
+        ? normalise(filter.url)
+        : undefined;
+      if (url === null) return Promise.resolve([]);
+      const found = this.#jar.list(url).filter((cookie) => matchesFilter(cookie, filter));
+      return Promise.resolve(found.map(toElectronCookie));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /**
+   * Sets a cookie, replacing an equivalent one (same name, domain and path).
+   *
+   * @param details `{url, name, value, domain, path, secure, httpOnly, expirationDate, sameSite}`.
+   * @returns Resolves when set; rejects with Electron's message, such as
+   * `Failed to set cookie - The cookie was set with an invalid Domain attribute.`
+   */
+  set(details: CookiesSetDetails): Promise<void> {
+    try {
+      const error = this.#set(details);
+      return error === undefined ? Promise.resolve() : Promise.reject(new Error(error));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /**
+   * Removes the cookies named `name` that `url` would send.
+   *
+   * @param url The URL the cookie belongs to.
+   * @param name The cookie's name.
+   * @returns Resolves when removed (also when there was none).
+   */
+  remove(url: string, name: string): Promise<void> {
+    const normalised = typeof url === "string" ? normalise(url) : null;
+    if (normalised !== null) this.#jar.remove(normalised, String(name));
+    return Promise.resolve();
+  }
+
+  /**
+   * Writes unwritten cookie changes to disk now (a no-op for an in-memory session).
+   *
+   * @returns Resolves once written.
+   */
+  flushStore(): Promise<void> {
+    try {
+      this.#jar.flush();
+      return Promise.resolve();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  #set(details: CookiesSetDetails): string | undefined {
+    if (details === null || typeof details !== "object" || typeof details.url !== "string") {
+      return "Missing required option 'url'";
+    }
+    const { sameSite = "lax" } = details;
+    if (typeof sameSite !== "string" || !SAME_SITES.includes(sameSite)) {
+      return `Failed to convert '${String(sameSite)}' to an appropriate cookie same site value`;
+    }
+    const secure = typeof details.secure === "boolean"
+      ? details.secure
+      : sameSite === "no_restriction";
+    const fail = (reason: string) => `Failed to set cookie - ${reason}`;
+    const href = normalise(details.url);
+    if (href === null) return fail(REASONS.invalidDomain);
+    const url = urlParts(href);
+    if (url === undefined) return fail(REASONS.scheme);
+    const name = typeof details.name === "string" ? details.name : "";
+    const value = typeof details.value === "string" ? details.value : "";
+    if (DISALLOWED_NAME.test(name) || DISALLOWED_VALUE.test(value)) return fail(CONTROL_REASON);
+    if (name === "" && value === "") return fail("The cookie has no content");
+    if (utf8Length(name) + utf8Length(value) > MAX_NAME_VALUE_BYTES) {
+      return fail("The cookie's name and value exceeded the maximum size.");
+    }
+    const domainText = typeof details.domain === "string" ? details.domain : "";
+    const pathText = typeof details.path === "string" ? details.path : "";
+    if (
+      utf8Length(domainText) > MAX_ATTRIBUTE_BYTES || utf8Length(pathText) > MAX_ATTRIBUTE_BYTES
+    ) {
+      return fail("The cookie's attribute value exceeded the maximum size.");
+    }
+    const domain = cookieDomain(url.host, domainText === "" ? undefined : domainText);
+    if (domain === undefined) return fail(REASONS.invalidDomain);
+    if (pathText !== "" && (!pathText.startsWith("/") || DISALLOWED_VALUE.test(pathText))) {
+      return fail("The cookie was set with an invalid Path attribute.");
+    }
+    const expirationDate = typeof details.expirationDate === "number" &&
+        Number.isFinite(details.expirationDate)
+      ? details.expirationDate * 1000
+      : undefined;
+    const reason = this.#jar.set({
+      name,
+      value,
+      domain: domain.domain,
+      hostOnly: domain.hostOnly,
+      path: pathText === "" ? defaultPathOf(url.path) : pathText,
+      secure,
+      httpOnly: details.httpOnly === true,
+      expiry: expirationDate,
+      sameSite: sameSite as CookieSameSite,
+    }, href);
+    return reason === undefined ? undefined : fail(reason);
+  }
+
+  #changed(cookie: CanonicalCookie, cause: CookieChangeCause, removed: boolean): void {
+    if (this.listenerCount("changed") === 0) return;
+    try {
+      this.emit("changed", new ElectronEvent(), toElectronCookie(cookie), cause, removed);
+    } catch (error) {
+      // A listener's error must not break the request or the call that changed the cookie;
+      // like an EventEmitter error in Electron's main process, it surfaces as uncaught.
+      queueMicrotask(() => {
+        throw error;
+      });
+    }
+  }
+}
+
+function normalise(url: string): string | null {
+  try {
+    return new URL(url).href;
+  } catch {
+    return null;
+  }
+}
+
+function defaultPathOf(path: string): string {
+  const last = path.lastIndexOf("/");
+  return last <= 0 ? "/" : path.slice(0, last);
+}
+
+function matchesFilter(cookie: CanonicalCookie, filter: CookiesGetFilter): boolean {
+  if (typeof filter.name === "string" && cookie.name !== filter.name) return false;
+  if (typeof filter.path === "string" && cookie.path !== filter.path) return false;
+  if (typeof filter.domain === "string" && !matchesDomain(filter.domain, cookie.domain)) {
+    return false;
+  }
+  if (typeof filter.secure === "boolean" && cookie.secure !== filter.secure) return false;
+  if (typeof filter.session === "boolean" && (cookie.expiry === undefined) !== filter.session) {
+    return false;
+  }
+  if (typeof filter.httpOnly === "boolean" && cookie.httpOnly !== filter.httpOnly) return false;
+  return true;
+}
+
+// Electron's MatchesDomain finds cookies of the filter's domain and its subdomains;
+// SEMANTICS.md also has a subdomain filter find its parent's domain cookies.
+function matchesDomain(filter: string, domain: string): boolean {
+  const a = filter.toLowerCase().replace(/^\./, "");
+  const b = domain.replace(/^\./, "");
+  return a === b || b.endsWith(`.${a}`) || (domain.startsWith(".") && a.endsWith(`.${b}`));
+}

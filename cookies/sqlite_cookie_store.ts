@@ -1,0 +1,378 @@
+/**
+ * The persistent cookie store: a SQLite `Cookies` file laid out as Chromium's
+ * (net/extras/sqlite/sqlite_persistent_cookie_store.cc, schema version 24), with batched
+ * writes.
+ *
+ * @module
+ */
+
+import { mkdirSync, renameSync } from "node:fs";
+import { dirname } from "node:path";
+import process from "node:process";
+import { clearTimeout, setTimeout } from "node:timers";
+import type { CookieSameSite } from "../core/electron_types.ts";
+import type { SqlDatabase, SqlRow } from "../core/runtime.ts";
+import { type CanonicalCookie, cookieKey } from "./canonical_cookie.ts";
+import type { PersistentCookieStore } from "./cookie_jar.ts";
+
+/** Chromium's commit interval (`kCommitIntervalMs`). */
+export const COMMIT_INTERVAL_MS = 30_000;
+/** Chromium's batch size (`kCommitAfterBatchSize`). */
+export const COMMIT_BATCH_SIZE = 512;
+
+// Microseconds from 1601-01-01 (Windows FILETIME epoch, Chromium's base::Time) to 1970-01-01.
+const EPOCH_DELTA_US = 11_644_473_600_000_000n;
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta(key LONGVARCHAR NOT NULL UNIQUE PRIMARY KEY, value LONGVARCHAR);
+INSERT OR IGNORE INTO meta(key, value) VALUES ('version', '24'), ('last_compatible_version', '24');
+CREATE TABLE IF NOT EXISTS cookies(creation_utc INTEGER NOT NULL, host_key TEXT NOT NULL,
+  top_frame_site_key TEXT NOT NULL, name TEXT NOT NULL, value TEXT NOT NULL,
+  encrypted_value BLOB NOT NULL, path TEXT NOT NULL, expires_utc INTEGER NOT NULL,
+  is_secure INTEGER NOT NULL, is_httponly INTEGER NOT NULL, last_access_utc INTEGER NOT NULL,
+  has_expires INTEGER NOT NULL, is_persistent INTEGER NOT NULL, priority INTEGER NOT NULL,
+  samesite INTEGER NOT NULL, source_scheme INTEGER NOT NULL, source_port INTEGER NOT NULL,
+  last_update_utc INTEGER NOT NULL, source_type INTEGER NOT NULL,
+  has_cross_site_ancestor INTEGER NOT NULL);
+CREATE UNIQUE INDEX IF NOT EXISTS cookies_unique_index ON cookies(host_key, top_frame_site_key,
+  has_cross_site_ancestor, name, path, source_scheme, source_port);`;
+
+// Chromium's CookieSameSiteForStorage.
+const SAME_SITE_TO_DB: Record<CookieSameSite, number> = {
+  unspecified: -1,
+  no_restriction: 0,
+  lax: 1,
+  strict: 2,
+};
+
+/** Options for {@linkcode SqliteCookieStore}. */
+export interface SqliteCookieStoreOptions {
+  /** Opens a database (the session's `Runtime.openDatabase`). */
+  openDatabase: (path: string) => SqlDatabase;
+  /** Told when a corrupt file was moved aside; default `console.warn`. */
+  onWarning?: (message: string) => void;
+}
+
+/**
+ * Chromium's time (microseconds since 1601-01-01 UTC) for a JavaScript time.
+ *
+ * @param ms Milliseconds since the Unix epoch (fractions count, to the microsecond).
+ * @returns The Chromium time.
+ *
+ * @example
+ * ```ts
+ * import { toChromiumTime } from "./sqlite_cookie_store.ts";
+ * console.log(toChromiumTime(0)); // 11644473600000000n
+ * ```
+ */
+export function toChromiumTime(ms: number): bigint {
+  return BigInt(Math.round(ms * 1000)) + EPOCH_DELTA_US;
+}
+
+/**
+ * Keeps a jar's persistent cookies in `<dir>/Cookies`. Changes are batched and written every
+ * 30 seconds, after 512 changes, on `flush()` and at normal process exit; session cookies
+ * are never written, as in Chromium. A file SQLite cannot read is moved to
+ * `Cookies.corrupt-<ms since epoch>` and a new one is made.
+ *
+ * @example
+ * ```ts ignore
+ * import { currentRuntime } from "../runtime/mod.ts";
+ * import { SqliteCookieStore } from "./sqlite_cookie_store.ts";
+ * const runtime = await currentRuntime();
+ * const store = new SqliteCookieStore("/tmp/profile/Cookies", { openDatabase: runtime.openDatabase });
+ * console.log(store.load().length);
+ * store.close();
+ * ```
+ */
+export class SqliteCookieStore implements PersistentCookieStore {
+  #path: string;
+  #options: SqliteCookieStoreOptions;
+  #db: SqlDatabase;
+  // Per cookie key: the cookie to write (and whether an older row must go first), or null to delete.
+  #pending = new Map<string, { cookie: CanonicalCookie; replace: boolean } | null>();
+  #touched = new Set<CanonicalCookie>();
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #dataVersion = 0;
+  #onExit = (): void => this.flush();
+
+  /**
+   * Opens (creating) the store file.
+   *
+   * @param path The database file, normally `<partition dir>/Cookies`.
+   * @param options How to open it and where warnings go.
+   */
+  constructor(path: string, options: SqliteCookieStoreOptions) {
+    this.#path = path;
+    this.#options = options;
+    this.#db = this.#open();
+    process.on("exit", this.#onExit);
+  }
+
+  /** The database file. */
+  get path(): string {
+    return this.#path;
+  }
+
+  /** How many changes wait for the next write. */
+  get pendingCount(): number {
+    return this.#pending.size + this.#touched.size;
+  }
+
+  /**
+   * Reads every stored cookie.
+   *
+   * @returns The cookies, unexpired or not (the jar expires them).
+   */
+  load(): CanonicalCookie[] {
+    try {
+      this.#dataVersion = this.#readDataVersion();
+      return this.#db.prepare(
+        `SELECT name, value, host_key, path, is_secure, is_httponly, samesite, source_scheme,
+          source_port, CAST(expires_utc - ${EPOCH_DELTA_US} AS INTEGER) AS expires,
+          CAST(creation_utc - ${EPOCH_DELTA_US} AS INTEGER) AS creation,
+          CAST(last_access_utc - ${EPOCH_DELTA_US} AS INTEGER) AS last_access
+          FROM cookies WHERE top_frame_site_key = '' ORDER BY creation_utc`,
+      ).all().map(fromRow);
+    } catch (error) {
+      if (!isCorrupt(error)) throw error;
+      this.#recover(error);
+      return [];
+    }
+  }
+
+  /**
+   * Records a new or replacing cookie; session cookies are ignored.
+   *
+   * @param cookie The cookie.
+   */
+  add(cookie: CanonicalCookie): void {
+    if (cookie.expiry === undefined) return;
+    const key = cookieKey(cookie);
+    // A new key needs only an INSERT; after a recorded deletion (an overwrite) the old row,
+    // which may differ in source scheme or port, goes first.
+    const before = this.#pending.get(key);
+    this.#record(key, { cookie, replace: before !== undefined });
+  }
+
+  /**
+   * Records a deletion.
+   *
+   * @param cookie The cookie.
+   */
+  delete(cookie: CanonicalCookie): void {
+    this.#record(cookieKey(cookie), null);
+  }
+
+  /**
+   * Records a new access time.
+   *
+   * @param cookie The cookie.
+   */
+  touch(cookie: CanonicalCookie): void {
+    if (cookie.expiry === undefined) return;
+    this.#touched.add(cookie);
+    this.#schedule();
+  }
+
+  /**
+   * Returns the stored cookies if another connection committed since the last look.
+   *
+   * @returns The cookies, or `undefined` when nothing changed.
+   */
+  reloadIfChanged(): CanonicalCookie[] | undefined {
+    let version: number;
+    try {
+      version = this.#readDataVersion();
+    } catch {
+      return undefined;
+    }
+    if (version === this.#dataVersion) return undefined;
+    // Our own unwritten changes win over what the other process wrote.
+    this.flush();
+    return this.load();
+  }
+
+  /** Writes every recorded change in one transaction. */
+  flush(): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    if (this.#pending.size === 0 && this.#touched.size === 0) return;
+    const pending = [...this.#pending];
+    const touched = [...this.#touched];
+    this.#pending.clear();
+    this.#touched.clear();
+    try {
+      this.#write(pending, touched);
+    } catch (error) {
+      if (!isCorrupt(error)) {
+        // A lock held too long by another process: keep the batch for the next attempt.
+        for (const [key, cookie] of pending) {
+          if (!this.#pending.has(key)) this.#pending.set(key, cookie);
+        }
+        for (const cookie of touched) this.#touched.add(cookie);
+        throw error;
+      }
+      this.#recover(error);
+      this.#write(pending, touched);
+    }
+  }
+
+  /** Writes pending changes and closes the file. */
+  close(): void {
+    this.flush();
+    process.off("exit", this.#onExit);
+    this.#db.close();
+  }
+
+  #write(
+    pending: [string, { cookie: CanonicalCookie; replace: boolean } | null][],
+    touched: CanonicalCookie[],
+  ): void {
+    const db = this.#db;
+    db.transaction(() => {
+      const remove = db.prepare(
+        "DELETE FROM cookies WHERE host_key = ? AND name = ? AND path = ? AND top_frame_site_key = ''",
+      );
+      const insert = db.prepare(
+        `INSERT OR REPLACE INTO cookies VALUES (?, ?, '', ?, ?, X'', ?, ?, ?, ?, ?, 1, 1, 1, ?, ?, ?, ?, 0, 0)`,
+      );
+      const touch = db.prepare(
+        "UPDATE cookies SET last_access_utc = ? WHERE host_key = ? AND name = ? AND path = ? AND top_frame_site_key = ''",
+      );
+      for (const [key, entry] of pending) {
+        if (entry === null || entry.replace) {
+          const [domain = "", path = "", name = ""] = key.split("\n");
+          remove.run(domain, name, path);
+        }
+        if (entry === null) continue;
+        const cookie = entry.cookie;
+        insert.run(
+          toChromiumTime(cookie.creation),
+          cookie.domain,
+          cookie.name,
+          cookie.value,
+          cookie.path,
+          toChromiumTime(cookie.expiry ?? 0),
+          cookie.secure ? 1 : 0,
+          cookie.httpOnly ? 1 : 0,
+          toChromiumTime(cookie.lastAccess),
+          SAME_SITE_TO_DB[cookie.sameSite],
+          cookie.sourceSecure ? 2 : 1,
+          cookie.sourcePort,
+          toChromiumTime(cookie.creation),
+        );
+      }
+      for (const cookie of touched) {
+        touch.run(toChromiumTime(cookie.lastAccess), cookie.domain, cookie.name, cookie.path);
+      }
+    });
+    this.#dataVersion = this.#readDataVersion();
+  }
+
+  #record(key: string, entry: { cookie: CanonicalCookie; replace: boolean } | null): void {
+    this.#pending.set(key, entry);
+    if (this.#pending.size >= COMMIT_BATCH_SIZE) this.flush();
+    else this.#schedule();
+  }
+
+  #schedule(): void {
+    if (this.#timer !== undefined) return;
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      try {
+        this.flush();
+      } catch (error) {
+        this.#warn(`Could not write cookies to "${this.#path}": ${String(error)}`);
+      }
+    }, COMMIT_INTERVAL_MS);
+    // A pending batch must not keep the process alive; exit writes it.
+    this.#timer.unref();
+  }
+
+  #readDataVersion(): number {
+    return Number(this.#db.prepare("PRAGMA data_version").get()?.data_version ?? 0);
+  }
+
+  #open(): SqlDatabase {
+    try {
+      return this.#openFresh();
+    } catch (error) {
+      if (!isCorrupt(error)) throw error;
+      return this.#moveAside(error);
+    }
+  }
+
+  #openFresh(): SqlDatabase {
+    mkdirSync(dirname(this.#path), { recursive: true, mode: 0o700 });
+    const db = this.#options.openDatabase(this.#path);
+    try {
+      // In WAL mode NORMAL still never corrupts the file and keeps every commit across a
+      // process crash; only an OS crash may lose the last commits, a smaller loss than the
+      // 30 s batching already accepts. FULL would fsync every batch.
+      db.exec(`PRAGMA synchronous = NORMAL;${SCHEMA}`);
+      return db;
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+  }
+
+  // Reading or writing failed after opening: the file went bad under us.
+  #recover(error: unknown): void {
+    try {
+      this.#db.close();
+    } catch {
+      // Already unusable.
+    }
+    this.#db = this.#moveAside(error);
+  }
+
+  #moveAside(error: unknown): SqlDatabase {
+    const aside = `${this.#path}.corrupt-${Date.now()}`;
+    for (const suffix of ["", "-wal", "-shm"]) {
+      try {
+        renameSync(this.#path + suffix, aside + suffix);
+      } catch {
+        // The -wal and -shm files may not exist.
+      }
+    }
+    this.#warn(
+      `Cookie database "${this.#path}" could not be read (${String(error)}); ` +
+        `moved it to "${aside}" and started a new one`,
+    );
+    return this.#openFresh();
+  }
+
+  #warn(message: string): void {
+    (this.#options.onWarning ?? console.warn)(message);
+  }
+}
+
+// SQLITE_NOTADB and SQLITE_CORRUPT; a busy or read-only file is not corrupt.
+function isCorrupt(error: unknown): boolean {
+  return /not a database|malformed|SQLITE_CORRUPT|SQLITE_NOTADB/i.test(String(error));
+}
+
+function fromRow(row: SqlRow): CanonicalCookie {
+  const domain = String(row.host_key);
+  const sameSite =
+    (Object.keys(SAME_SITE_TO_DB) as CookieSameSite[]).find((key) =>
+      SAME_SITE_TO_DB[key] === Number(row.samesite)
+    ) ?? "unspecified";
+  return {
+    name: String(row.name),
+    value: String(row.value),
+    domain,
+    hostOnly: !domain.startsWith("."),
+    path: String(row.path),
+    secure: Number(row.is_secure) === 1,
+    httpOnly: Number(row.is_httponly) === 1,
+    expiry: Number(row.expires) / 1000,
+    sameSite,
+    creation: Number(row.creation) / 1000,
+    lastAccess: Number(row.last_access) / 1000,
+    sourceSecure: Number(row.source_scheme) === 2,
+    sourcePort: Number(row.source_port),
+  };
+}

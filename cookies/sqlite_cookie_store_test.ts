@@ -1,0 +1,219 @@
+import { afterEach, beforeEach, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import process from "node:process";
+import { fileURLToPath } from "node:url";
+import { currentRuntime } from "../runtime/mod.ts";
+import { CookieJar } from "./cookie_jar.ts";
+import { Cookies } from "./cookies.ts";
+import { COMMIT_BATCH_SIZE, SqliteCookieStore, toChromiumTime } from "./sqlite_cookie_store.ts";
+
+const runtime = currentRuntime();
+const openDatabase = (path: string) => runtime.openDatabase(path);
+const future = () => Date.now() / 1000 + 3600;
+
+function countRows(path: string): number {
+  const db = runtime.openDatabase(path);
+  try {
+    return Number(db.prepare("SELECT COUNT(*) AS n FROM cookies").get()?.n);
+  } finally {
+    db.close();
+  }
+}
+
+describe("SqliteCookieStore", () => {
+  let dir: string;
+  let file: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), "ses-cookie-store-"));
+    file = join(dir, "Cookies");
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("uses Chromium's time unit: microseconds since 1601-01-01", () => {
+    assert.equal(toChromiumTime(Date.UTC(1601, 0, 1)), 0n);
+    assert.equal(toChromiumTime(1.5), 11_644_473_600_001_500n);
+  });
+
+  it("batches writes until 512 changes or a flush", async () => {
+    const store = new SqliteCookieStore(file, { openDatabase });
+    const cookies = new Cookies(new CookieJar({ store }));
+    for (let i = 0; i < COMMIT_BATCH_SIZE - 1; i++) {
+      // One site per cookie, so the per-site limit does not evict any.
+      await cookies.set({
+        url: `https://s${i}.test/`,
+        name: `c${i}`,
+        value: "1",
+        expirationDate: future(),
+      });
+    }
+    assert.equal(countRows(file), 0);
+    assert.equal(store.pendingCount, COMMIT_BATCH_SIZE - 1);
+    await cookies.set({
+      url: "https://s0.test/",
+      name: "last",
+      value: "1",
+      expirationDate: future(),
+    });
+    assert.equal(countRows(file), COMMIT_BATCH_SIZE);
+    await cookies.remove("https://s0.test/", "last");
+    assert.equal(countRows(file), COMMIT_BATCH_SIZE);
+    await cookies.flushStore();
+    assert.equal(countRows(file), COMMIT_BATCH_SIZE - 1);
+    store.close();
+  });
+
+  it("round-trips every field through Chromium's columns", async () => {
+    const store = new SqliteCookieStore(file, { openDatabase });
+    const cookies = new Cookies(new CookieJar({ store }));
+    const expirationDate = Math.floor(future()) + 0.25;
+    await cookies.set({
+      url: "https://www.example.com/a/b",
+      name: "n",
+      value: "v",
+      domain: "example.com",
+      path: "/a",
+      secure: true,
+      httpOnly: true,
+      sameSite: "strict",
+      expirationDate,
+    });
+    await cookies.flushStore();
+    store.close();
+    const reopened = new SqliteCookieStore(file, { openDatabase });
+    const again = new Cookies(new CookieJar({ store: reopened }));
+    assert.deepEqual(await again.get({}), [{
+      name: "n",
+      value: "v",
+      domain: ".example.com",
+      hostOnly: false,
+      path: "/a",
+      secure: true,
+      httpOnly: true,
+      session: false,
+      expirationDate,
+      sameSite: "strict",
+    }]);
+    reopened.close();
+  });
+
+  it("lets two stores on one file see each other's flushed cookies", async () => {
+    const storeA = new SqliteCookieStore(file, { openDatabase });
+    const storeB = new SqliteCookieStore(file, { openDatabase });
+    const a = new Cookies(new CookieJar({ store: storeA }));
+    const b = new Cookies(new CookieJar({ store: storeB }));
+    await a.set({
+      url: "https://example.com/",
+      name: "fromA",
+      value: "1",
+      expirationDate: future(),
+    });
+    assert.deepEqual(await b.get({}), []);
+    await a.flushStore();
+    assert.deepEqual((await b.get({})).map((c) => c.name), ["fromA"]);
+    await b.set({
+      url: "https://example.com/",
+      name: "fromB",
+      value: "1",
+      expirationDate: future(),
+    });
+    await b.flushStore();
+    assert.deepEqual((await a.get({})).map((c) => c.name).sort(), ["fromA", "fromB"]);
+    storeA.close();
+    storeB.close();
+  });
+
+  it("moves a corrupt file aside, says where, and keeps working", async () => {
+    writeFileSync(file, "this is not a SQLite database, just bytes ".repeat(200));
+    const warnings: string[] = [];
+    const store = new SqliteCookieStore(file, { openDatabase, onWarning: (m) => warnings.push(m) });
+    const aside = readdirSync(dir).find((name) => name.startsWith("Cookies.corrupt-"));
+    assert.ok(aside, "the corrupt file is kept beside the new one");
+    assert.equal(warnings.length, 1);
+    assert.ok(warnings[0]!.includes(join(dir, aside)), warnings[0]);
+    const cookies = new Cookies(new CookieJar({ store }));
+    await cookies.set({
+      url: "https://example.com/",
+      name: "a",
+      value: "1",
+      expirationDate: future(),
+    });
+    await cookies.flushStore();
+    assert.equal(countRows(file), 1);
+    store.close();
+  });
+
+  it("writes pending cookies at normal process exit", async () => {
+    const code = await runWriter(dir, "exit", () => {});
+    assert.equal(code, 0);
+    assert.equal(countRows(file), 10);
+  });
+
+  it("never touches the disk for an in-memory jar", async () => {
+    const cookies = new Cookies(new CookieJar());
+    await cookies.set({
+      url: "https://example.com/",
+      name: "a",
+      value: "1",
+      expirationDate: future(),
+    });
+    await cookies.flushStore();
+    assert.deepEqual(readdirSync(dir), []);
+  });
+
+  it("opens with every flushed cookie after SIGKILL at 50 random moments", {
+    timeout: 30_000,
+  }, async () => {
+    let checked = 0;
+    for (let round = 0; round < 50; round++) {
+      let flushed = -1;
+      let child: ReturnType<typeof spawn> | undefined;
+      const delay = Math.random() * 40;
+      await runWriter(dir, "crash", (line, proc) => {
+        child = proc;
+        if (line === "ready") setTimeout(() => proc.kill("SIGKILL"), delay);
+        const match = /^flushed (\d+)$/.exec(line);
+        if (match) flushed = Number(match[1]);
+      });
+      assert.ok(child);
+      const store = new SqliteCookieStore(file, {
+        openDatabase,
+        onWarning: (message) => assert.fail(`round ${round}: ${message}`),
+      });
+      const names = new Set(store.load().map((cookie) => cookie.name));
+      store.close();
+      if (flushed >= 0) checked++;
+      for (let i = 0; i <= Math.min(flushed, 2999); i++) {
+        assert.ok(names.has(`c${i}`), `round ${round}: c${i} was flushed before the kill`);
+      }
+    }
+    // Most kills land after some flushes; otherwise the test would check nothing.
+    assert.ok(checked >= 25, `only ${checked} rounds had flushed cookies`);
+    assert.ok(existsSync(file));
+  });
+});
+
+const WRITER = fileURLToPath(new URL("../tests/fixtures/cookie_writer.ts", import.meta.url));
+
+// Spawns the same runtime on the writer script; resolves with its exit code.
+function runWriter(
+  dir: string,
+  mode: string,
+  onLine: (line: string, child: ReturnType<typeof spawn>) => void,
+): Promise<number | null> {
+  const args = runtime.name === "deno" ? ["run", "-A", WRITER, dir, mode] : [WRITER, dir, mode];
+  const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
+  let buffered = "";
+  child.stdout!.setEncoding("utf8").on("data", (chunk: string) => {
+    buffered += chunk;
+    let newline;
+    while ((newline = buffered.indexOf("\n")) !== -1) {
+      onLine(buffered.slice(0, newline), child);
+      buffered = buffered.slice(newline + 1);
+    }
+  });
+  return new Promise((resolve) => child.on("close", (code) => resolve(code)));
+}

@@ -1,0 +1,189 @@
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Hono } from "hono";
+import { type OriginServer, startOrigin } from "../tests/fixtures/origin_server.ts";
+import { currentRuntime } from "../runtime/mod.ts";
+import { App } from "./app.ts";
+import { createSessionModule } from "./session_module.ts";
+import type { Session } from "./session.ts";
+
+let counter = 0;
+function newSession(): Session {
+  const runtime = currentRuntime();
+  return createSessionModule(new App(runtime), runtime).fromPartition(`cookies-${++counter}`);
+}
+
+function cookieApp(): Hono {
+  const app = new Hono();
+  app.get("/set", (c) => {
+    for (const line of c.req.queries("c") ?? []) c.header("set-cookie", line, { append: true });
+    return c.text("set");
+  });
+  app.all("/cookie", (c) => c.text(c.req.header("cookie") ?? "(none)"));
+  // A chain where each hop needs the cookie set by the hop before and sets its own.
+  app.get("/chain/1", (c) => {
+    c.header("set-cookie", "one=1; Path=/chain");
+    return c.redirect("/chain/2", 302);
+  });
+  app.get("/chain/2", (c) => {
+    if (c.req.header("cookie") !== "one=1") {
+      return c.text(`hop 2 got ${c.req.header("cookie")}`, 400);
+    }
+    c.header("set-cookie", "two=2; Path=/chain/3");
+    return c.redirect("/chain/3", 301);
+  });
+  app.get("/chain/3", (c) => {
+    c.header("set-cookie", "three=3; Path=/", { append: true });
+    return c.redirect("/chain/4", 307);
+  });
+  app.get("/chain/4", (c) => c.text(c.req.header("cookie") ?? "(none)"));
+  app.get("/fail", (c) => {
+    c.header("set-cookie", "after_error=1");
+    return c.text("boom", 500);
+  });
+  return app;
+}
+
+describe("cookies through ses.fetch", () => {
+  let origin: OriginServer;
+  let base: string;
+  before(async () => {
+    origin = await startOrigin(cookieApp());
+    base = origin.url.href.replace(/\/$/, "");
+  });
+  after(() => origin.close());
+
+  const set = (ses: Session, ...lines: string[]) =>
+    ses.fetch(`${base}/set?${lines.map((l) => `c=${encodeURIComponent(l)}`).join("&")}`)
+      .then((r) => r.text());
+  const sent = (ses: Session, init?: RequestInit) =>
+    ses.fetch(`${base}/cookie`, init).then((r) => r.text());
+
+  it("stores a Set-Cookie as Electron's cookie object and sends it back", async () => {
+    const ses = newSession();
+    await set(ses, "foo=bar");
+    const [cookie] = await ses.cookies.get({});
+    assert.deepEqual(Object.entries(cookie!), [
+      ["name", "foo"],
+      ["value", "bar"],
+      ["domain", "127.0.0.1"],
+      ["hostOnly", true],
+      ["path", "/"],
+      ["secure", false],
+      ["httpOnly", false],
+      ["session", true],
+      ["sameSite", "unspecified"],
+    ]);
+    assert.equal(await sent(ses), "foo=bar");
+  });
+
+  it("sends and stores cookies on every redirect hop", async () => {
+    const ses = newSession();
+    const response = await ses.fetch(`${base}/chain/1`);
+    assert.equal(response.status, 200);
+    // Longest path first: two (/chain/3) and one (/chain) before three (/).
+    assert.equal(await response.text(), "one=1; three=3");
+    assert.deepEqual((await ses.cookies.get({})).map((c) => c.name), ["two", "one", "three"]);
+  });
+
+  it("stores Set-Cookie of an error status", async () => {
+    const ses = newSession();
+    assert.equal((await ses.fetch(`${base}/fail`)).status, 500);
+    assert.equal(await sent(ses), "after_error=1");
+  });
+
+  it("sends HttpOnly cookies on the wire and lists them", async () => {
+    const ses = newSession();
+    await set(ses, "h=1; HttpOnly");
+    assert.equal(await sent(ses), "h=1");
+    assert.equal((await ses.cookies.get({ url: `${base}/` }))[0]?.httpOnly, true);
+  });
+
+  describe("SameSite with a cross-site Origin or Referer", () => {
+    let ses: Session;
+    before(async () => {
+      ses = newSession();
+      // 127.0.0.1 is a loopback host, which Chromium lets hold Secure cookies over http.
+      await set(
+        ses,
+        "strict=1; SameSite=Strict",
+        "lax=1; SameSite=Lax",
+        "unspecified=1",
+        "none=1; SameSite=None; Secure",
+      );
+    });
+
+    it("sends all of them same-site", async () => {
+      assert.equal(await sent(ses), "strict=1; lax=1; unspecified=1; none=1");
+      assert.equal(
+        await sent(ses, { headers: { origin: `${base}` } }),
+        "strict=1; lax=1; unspecified=1; none=1",
+      );
+    });
+
+    it("holds back Strict on a cross-site GET", async () => {
+      const expected = "lax=1; unspecified=1; none=1";
+      assert.equal(await sent(ses, { headers: { origin: "http://other.example" } }), expected);
+      assert.equal(
+        await sent(ses, { headers: { referer: "https://other.example/page" } }),
+        expected,
+      );
+    });
+
+    it("sends only None, and young unspecified ones, with a cross-site POST", async () => {
+      assert.equal(
+        await sent(ses, { method: "POST", body: "x", headers: { origin: "http://other.example" } }),
+        "unspecified=1; none=1",
+      );
+    });
+
+    it("counts another scheme as another site", async () => {
+      assert.equal(
+        await sent(ses, { method: "POST", body: "x", headers: { origin: `https://127.0.0.1` } }),
+        "unspecified=1; none=1",
+      );
+    });
+  });
+
+  it("sends and stores nothing with credentials: omit", async () => {
+    const ses = newSession();
+    await set(ses, "kept=1");
+    assert.equal(await sent(ses, { credentials: "omit" }), "(none)");
+    await ses.fetch(`${base}/set?c=dropped%3D1`, { credentials: "omit" }).then((r) => r.text());
+    assert.deepEqual((await ses.cookies.get({})).map((c) => c.name), ["kept"]);
+  });
+
+  it("lets a caller's own Cookie header win", async () => {
+    const ses = newSession();
+    await set(ses, "jar=1");
+    assert.equal(await sent(ses, { headers: { cookie: "mine=2" } }), "mine=2");
+  });
+
+  it("persists to Chromium's Cookies table and reads it back in a new session", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ses-cookies-"));
+    try {
+      const runtime = currentRuntime();
+      const first = createSessionModule(new App(runtime), runtime).fromPath(dir);
+      await first.fetch(`${base}/set?c=${encodeURIComponent("p=1; Max-Age=3600")}&c=s%3D1`)
+        .then((r) => r.text());
+      assert.equal(first.flushStorageData(), undefined);
+      const db = runtime.openDatabase(join(dir, "Cookies"));
+      const rows = db.prepare(
+        "SELECT host_key, name, value, path, is_persistent, has_expires, samesite, " +
+          "CAST(expires_utc / 1000000 - 11644473600 AS INTEGER) AS unix FROM cookies",
+      ).all();
+      db.close();
+      assert.equal(rows.length, 1, "session cookies are not written");
+      assert.equal(rows[0]!.host_key, "127.0.0.1");
+      assert.equal(rows[0]!.samesite, -1);
+      assert.ok(Math.abs(Number(rows[0]!.unix) - (Date.now() / 1000 + 3600)) < 60);
+      const second = createSessionModule(new App(runtime), runtime).fromPath(dir);
+      assert.equal(await second.fetch(`${base}/cookie`).then((r) => r.text()), "p=1");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
