@@ -87,6 +87,13 @@ export function findResponseHeadEnd(bytes: Uint8Array, from: number, length: num
  * or a NUL or carriage return inside the value. A line starting with whitespace continues the
  * previous header's value (obsolete line folding), joined with one space.
  *
+ * Values are read as Latin-1 (one character per byte), except in the headers that carry a URL
+ * (`Location`, `Content-Location`, `Refresh`, `Link`): there, bytes that form valid UTF-8 are
+ * read as UTF-8, as Chromium's GURL, curl and undici read them, so `Location: /caf` + `C3 A9`
+ * leads to `/caf%C3%A9`, not `/caf%C3%83%C2%A9`. A fetch `Headers` holds only Latin-1, so the
+ * UTF-8 characters are kept percent-encoded (`/caf%C3%A9`), which every URL parser reads as the
+ * same URL (path, query, fragment and host alike). Invalid UTF-8 stays Latin-1.
+ *
  * @param bytes Bytes holding the head at `[0, end)`.
  * @param end The offset returned by {@linkcode findResponseHeadEnd}.
  * @returns The parsed head.
@@ -119,6 +126,8 @@ export function parseResponseHead(bytes: Uint8Array, end: number): ResponseHead 
   const text = Buffer.isBuffer(bytes)
     ? bytes.toString("latin1", 0, end)
     : Buffer.from(bytes.buffer, bytes.byteOffset, end).toString("latin1");
+  // Most heads are ASCII; only the others pay for the UTF-8 reading of URL-bearing values.
+  const ascii = !NON_ASCII.test(text);
   const statusEnd = text.indexOf("\n");
   const { status, statusText, httpVersion } = parseStatusLine(text, lineEnd(text, 0, statusEnd));
 
@@ -156,7 +165,8 @@ export function parseResponseHead(bytes: Uint8Array, end: number): ResponseHead 
       while (to > from && isBlank(bytes[to - 1]!)) to--;
       if (isValueBytes(bytes, from, to)) {
         const name = text.slice(pos, nameEnd);
-        const value = text.slice(from, to);
+        let value = text.slice(from, to);
+        if (!ascii && isUrlHeader(name)) value = utf8PercentEncoded(bytes, text, from, to) ?? value;
         headers.push([name, value]);
         // Only names of the right length are lower-cased, which keeps this loop cheap.
         switch (name.length) {
@@ -208,6 +218,52 @@ export function parseResponseHead(bytes: Uint8Array, end: number): ResponseHead 
     chunked,
     keepAlive: isKeepAlive(httpVersion, connection, proxyConnection),
   };
+}
+
+const NON_ASCII = /[\u0080-\uffff]/;
+const UTF8 = new TextDecoder("utf-8", { fatal: true });
+const HEX = "0123456789ABCDEF";
+
+function isUrlHeader(name: string): boolean {
+  switch (name.length) {
+    case 4:
+      return name.toLowerCase() === "link";
+    case 7:
+      return name.toLowerCase() === "refresh";
+    case 8:
+      return name.toLowerCase() === "location";
+    case 16:
+      return name.toLowerCase() === "content-location";
+    default:
+      return false;
+  }
+}
+
+// The value at `[from, to)` with every byte of 0x80 and above percent-encoded, when those bytes
+// are valid UTF-8; undefined when the value is ASCII or not UTF-8.
+function utf8PercentEncoded(
+  bytes: Uint8Array,
+  text: string,
+  from: number,
+  to: number,
+): string | undefined {
+  let first = from;
+  while (first < to && bytes[first]! < 0x80) first++;
+  if (first === to) return undefined;
+  try {
+    UTF8.decode(bytes.subarray(first, to));
+  } catch {
+    return undefined;
+  }
+  let encoded = text.slice(from, first);
+  let run = first;
+  for (let at = first; at < to; at++) {
+    const byte = bytes[at]!;
+    if (byte < 0x80) continue;
+    encoded += `${text.slice(run, at)}%${HEX[byte >> 4]}${HEX[byte & 0x0f]}`;
+    run = at + 1;
+  }
+  return encoded + text.slice(run, to);
 }
 
 // The first value of a header that must not appear with two different values.
