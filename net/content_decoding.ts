@@ -172,7 +172,7 @@ function decode(
   // Ends the inflater's input and waits until it has said all it will.
   function finishInflater(): Promise<void> {
     const active = inflater;
-    if (active === undefined || inflaterEnded || inflaterError !== undefined) {
+    if (active === undefined || inflaterEnded || inflaterError !== undefined || active.destroyed) {
       return Promise.resolve();
     }
     return new Promise((resolve) => {
@@ -233,6 +233,7 @@ function decode(
           }
           throw error;
         }
+        if (settled) return; // Cancelled while reading.
         if (next.done) {
           await endOfBody(controller);
           return close(controller);
