@@ -126,8 +126,6 @@ export function parseResponseHead(bytes: Uint8Array, end: number): ResponseHead 
   const text = Buffer.isBuffer(bytes)
     ? bytes.toString("latin1", 0, end)
     : Buffer.from(bytes.buffer, bytes.byteOffset, end).toString("latin1");
-  // Most heads are ASCII; only the others pay for the UTF-8 reading of URL-bearing values.
-  const ascii = !NON_ASCII.test(text);
   const statusEnd = text.indexOf("\n");
   const { status, statusText, httpVersion } = parseStatusLine(text, lineEnd(text, 0, statusEnd));
 
@@ -163,10 +161,14 @@ export function parseResponseHead(bytes: Uint8Array, end: number): ResponseHead 
       let to = stop;
       while (from < to && isBlank(bytes[from]!)) from++;
       while (to > from && isBlank(bytes[to - 1]!)) to--;
-      if (isValueBytes(bytes, from, to)) {
+      const kind = valueKind(bytes, from, to);
+      if (kind !== UNUSABLE) {
         const name = text.slice(pos, nameEnd);
         let value = text.slice(from, to);
-        if (!ascii && isUrlHeader(name)) value = utf8PercentEncoded(bytes, text, from, to) ?? value;
+        // Most values are ASCII; only the others pay for the UTF-8 reading of URL-bearing ones.
+        if (kind === NON_ASCII && isUrlHeader(name)) {
+          value = utf8PercentEncoded(bytes, text, from, to) ?? value;
+        }
         headers.push([name, value]);
         // Only names of the right length are lower-cased, which keeps this loop cheap.
         switch (name.length) {
@@ -220,7 +222,6 @@ export function parseResponseHead(bytes: Uint8Array, end: number): ResponseHead 
   };
 }
 
-const NON_ASCII = /[\u0080-\uffff]/;
 const UTF8 = new TextDecoder("utf-8", { fatal: true });
 const HEX = "0123456789ABCDEF";
 
@@ -325,12 +326,21 @@ function isBlank(code: number): boolean {
   return code === SP || code === HTAB;
 }
 
-function isValueBytes(bytes: Uint8Array, from: number, to: number): boolean {
+// What valueKind says of a header value's bytes.
+const ASCII = 0;
+const NON_ASCII = 1;
+const UNUSABLE = 2;
+
+// Whether a fetch `Headers` can hold the value (no CR, no NUL) and whether it is all ASCII, in
+// the one pass every value gets anyway.
+function valueKind(bytes: Uint8Array, from: number, to: number): number {
+  let high = 0;
   for (let at = from; at < to; at++) {
-    const code = bytes[at];
-    if (code === CR || code === 0) return false;
+    const code = bytes[at]!;
+    if (code === CR || code === 0) return UNUSABLE;
+    high |= code;
   }
-  return true;
+  return high < 0x80 ? ASCII : NON_ASCII;
 }
 
 function isValue(value: string): boolean {
