@@ -16,7 +16,7 @@ export const BENCHMARKS: readonly string[] = ["fetch_bench.ts", "cookies_bench.t
  *
  * @returns Whether every run exited cleanly.
  *
- * @example
+ * @example Not run as a doc test: it runs every benchmark in both runtimes (minutes)
  * ```ts ignore
  * import { runAll } from "./run_all.ts";
  * if (!runAll()) Deno.exit(1);

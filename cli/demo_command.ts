@@ -16,10 +16,12 @@ import { startDemoOrigin } from "./demo_origin.ts";
  * @returns Resolves when the demo is done and everything is closed.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { session } from "../mod.ts";
  * import { runDemo } from "./demo_command.ts";
- * await runDemo(session, console.log);
+ * const lines: string[] = [];
+ * await runDemo(session, (line) => lines.push(line));
+ * console.log(lines.length > 0); // true
  * ```
  */
 export async function runDemo(

@@ -27,14 +27,20 @@ export interface FetchOutput {
  * @returns The exit code: 0 for any HTTP response, 1 for a network failure.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { createServer } from "node:http";
  * import { session } from "../mod.ts";
  * import { runFetch } from "./fetch_command.ts";
  * import { parseFetchArgs } from "./parse_fetch_args.ts";
- * await runFetch(session, parseFetchArgs(["http://127.0.0.1:8080/"]), {
- *   info: console.error,
- *   body: new WritableStream(),
- * });
+ *
+ * const server = createServer((_request, response) => response.end("hi"));
+ * await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+ * const { port } = server.address() as { port: number };
+ * // An in-memory partition: the example leaves nothing on disk.
+ * const args = parseFetchArgs(["--partition", "example", `http://127.0.0.1:${port}/`]);
+ * const code = await runFetch(session, args, { info: console.error, body: new WritableStream() });
+ * console.log(code); // 0
+ * await new Promise((resolve) => server.close(resolve));
  * ```
  */
 export async function runFetch(

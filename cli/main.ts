@@ -31,9 +31,9 @@ const USAGE = `usage:
  * @returns The exit code.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { main } from "./main.ts";
- * process.exitCode = await main(["demo"]);
+ * console.log(await main(["no-such-command"])); // 2, after printing the usage
  * ```
  */
 export async function main(argv: string[]): Promise<number> {

@@ -87,6 +87,13 @@ export function findResponseHeadEnd(bytes: Uint8Array, from: number, length: num
  * or a NUL or carriage return inside the value. A line starting with whitespace continues the
  * previous header's value (obsolete line folding), joined with one space.
  *
+ * Values are read as Latin-1 (one character per byte), except in the headers that carry a URL
+ * (`Location`, `Content-Location`, `Refresh`, `Link`): there, bytes that form valid UTF-8 are
+ * read as UTF-8, as Chromium's GURL, curl and undici read them, so `Location: /caf` + `C3 A9`
+ * leads to `/caf%C3%A9`, not `/caf%C3%83%C2%A9`. A fetch `Headers` holds only Latin-1, so the
+ * UTF-8 characters are kept percent-encoded (`/caf%C3%A9`), which every URL parser reads as the
+ * same URL (path, query, fragment and host alike). Invalid UTF-8 stays Latin-1.
+ *
  * @param bytes Bytes holding the head at `[0, end)`.
  * @param end The offset returned by {@linkcode findResponseHeadEnd}.
  * @returns The parsed head.
@@ -154,9 +161,14 @@ export function parseResponseHead(bytes: Uint8Array, end: number): ResponseHead 
       let to = stop;
       while (from < to && isBlank(bytes[from]!)) from++;
       while (to > from && isBlank(bytes[to - 1]!)) to--;
-      if (isValueBytes(bytes, from, to)) {
+      const kind = valueKind(bytes, from, to);
+      if (kind !== UNUSABLE) {
         const name = text.slice(pos, nameEnd);
-        const value = text.slice(from, to);
+        let value = text.slice(from, to);
+        // Most values are ASCII; only the others pay for the UTF-8 reading of URL-bearing ones.
+        if (kind === NON_ASCII && isUrlHeader(name)) {
+          value = utf8PercentEncoded(bytes, text, from, to) ?? value;
+        }
         headers.push([name, value]);
         // Only names of the right length are lower-cased, which keeps this loop cheap.
         switch (name.length) {
@@ -208,6 +220,51 @@ export function parseResponseHead(bytes: Uint8Array, end: number): ResponseHead 
     chunked,
     keepAlive: isKeepAlive(httpVersion, connection, proxyConnection),
   };
+}
+
+const UTF8 = new TextDecoder("utf-8", { fatal: true });
+const HEX = "0123456789ABCDEF";
+
+function isUrlHeader(name: string): boolean {
+  switch (name.length) {
+    case 4:
+      return name.toLowerCase() === "link";
+    case 7:
+      return name.toLowerCase() === "refresh";
+    case 8:
+      return name.toLowerCase() === "location";
+    case 16:
+      return name.toLowerCase() === "content-location";
+    default:
+      return false;
+  }
+}
+
+// The value at `[from, to)` with every byte of 0x80 and above percent-encoded, when those bytes
+// are valid UTF-8; undefined when the value is ASCII or not UTF-8.
+function utf8PercentEncoded(
+  bytes: Uint8Array,
+  text: string,
+  from: number,
+  to: number,
+): string | undefined {
+  let first = from;
+  while (first < to && bytes[first]! < 0x80) first++;
+  if (first === to) return undefined;
+  try {
+    UTF8.decode(bytes.subarray(first, to));
+  } catch {
+    return undefined;
+  }
+  let encoded = text.slice(from, first);
+  let run = first;
+  for (let at = first; at < to; at++) {
+    const byte = bytes[at]!;
+    if (byte < 0x80) continue;
+    encoded += `${text.slice(run, at)}%${HEX[byte >> 4]}${HEX[byte & 0x0f]}`;
+    run = at + 1;
+  }
+  return encoded + text.slice(run, to);
 }
 
 // The first value of a header that must not appear with two different values.
@@ -269,12 +326,21 @@ function isBlank(code: number): boolean {
   return code === SP || code === HTAB;
 }
 
-function isValueBytes(bytes: Uint8Array, from: number, to: number): boolean {
+// What valueKind says of a header value's bytes.
+const ASCII = 0;
+const NON_ASCII = 1;
+const UNUSABLE = 2;
+
+// Whether a fetch `Headers` can hold the value (no CR, no NUL) and whether it is all ASCII, in
+// the one pass every value gets anyway.
+function valueKind(bytes: Uint8Array, from: number, to: number): number {
+  let high = 0;
   for (let at = from; at < to; at++) {
-    const code = bytes[at];
-    if (code === CR || code === 0) return false;
+    const code = bytes[at]!;
+    if (code === CR || code === 0) return UNUSABLE;
+    high |= code;
   }
-  return true;
+  return high < 0x80 ? ASCII : NON_ASCII;
 }
 
 function isValue(value: string): boolean {

@@ -177,3 +177,80 @@ describe("parseResponseHead", () => {
     );
   });
 });
+
+describe("parseResponseHead: URL-bearing headers carrying UTF-8", () => {
+  function headWith(lines: Array<[string, number[]]>): ResponseHead {
+    const parts = [Buffer.from("HTTP/1.1 302 Found\r\n", "latin1")];
+    for (const [name, value] of lines) {
+      parts.push(Buffer.from(`${name}: `, "latin1"), Buffer.from(value), Buffer.from("\r\n"));
+    }
+    parts.push(Buffer.from("\r\n"));
+    const bytes = Buffer.concat(parts);
+    return parseResponseHead(bytes, findResponseHeadEnd(bytes, 0, bytes.length));
+  }
+  const ascii = (text: string) => [...Buffer.from(text, "latin1")];
+
+  it("reads Location: /caf + C3 A9 as UTF-8, kept percent-encoded", () => {
+    const head = headWith([["Location", [...ascii("/caf"), 0xc3, 0xa9]]]);
+    assert.deepEqual(head.headers, [["Location", "/caf%C3%A9"]]);
+    assert.equal(new URL(head.headers[0]![1], "http://a.test/").pathname, "/caf%C3%A9");
+  });
+
+  it("does the same for Content-Location, Refresh and Link, whatever the name's case", () => {
+    const e9 = [0xc3, 0xa9];
+    const head = headWith([
+      ["content-LOCATION", [...ascii("/caf"), ...e9]],
+      ["Refresh", [...ascii("0; url=/caf"), ...e9]],
+      ["LINK", [...ascii("</caf"), ...e9, ...ascii(">; rel=preload")]],
+    ]);
+    assert.deepEqual(head.headers, [
+      ["content-LOCATION", "/caf%C3%A9"],
+      ["Refresh", "0; url=/caf%C3%A9"],
+      ["LINK", "</caf%C3%A9>; rel=preload"],
+    ]);
+  });
+
+  it("keeps invalid UTF-8 as Latin-1: a lone byte, overlong forms, surrogates, a cut sequence", () => {
+    for (
+      const bytes of [[0xe9], [0xc0, 0xaf], [0xed, 0xa0, 0x80], [0xf4, 0x90, 0x80, 0x80], [
+        0xe2,
+        0x82,
+      ]]
+    ) {
+      const head = headWith([["Location", [...ascii("/x"), ...bytes]]]);
+      assert.deepEqual(head.headers, [["Location", `/x${Buffer.from(bytes).toString("latin1")}`]]);
+    }
+  });
+
+  it("keeps other headers Latin-1 even when they hold UTF-8", () => {
+    const head = headWith([["X-Name", [...ascii("caf"), 0xc3, 0xa9]], ["Location", ascii("/a")]]);
+    assert.deepEqual(head.headers, [["X-Name", "caf\u00c3\u00a9"], ["Location", "/a"]]);
+  });
+
+  it("resolves to the URL of the UTF-8 reading, for any text", () => {
+    const base = "http://a.test/dir/";
+    fc.assert(
+      fc.property(fc.string({ unit: "binary", maxLength: 20 }), (raw) => {
+        // What a header line can carry: no control characters, no surrounding blanks.
+        const text = raw.replace(/\p{Cc}/gu, "").trim();
+        const head = headWith([["Location", [...Buffer.from(text, "utf8")]]]);
+        const value = head.headers[0]![1];
+        assert.doesNotMatch(value, /[\u0080-\uffff]/);
+        let expected: string | undefined;
+        try {
+          expected = new URL(text, base).href;
+        } catch {
+          expected = undefined;
+        }
+        let actual: string | undefined;
+        try {
+          actual = new URL(value, base).href;
+        } catch {
+          actual = undefined;
+        }
+        assert.equal(actual, expected, JSON.stringify(text));
+      }),
+      { numRuns: 500 },
+    );
+  });
+});

@@ -22,7 +22,7 @@ import { chromiumFingerprint } from "./_tls_fingerprint.ts";
  * @param cert `socket.getPeerCertificate(true)` (or `false`, which gives no `issuerCert`).
  * @returns The Electron certificate.
  *
- * @example
+ * @example Not run as a doc test: it needs the live network (example.com)
  * ```ts ignore
  * import tls from "node:tls";
  * import { toElectronCertificate } from "./certificate.ts";

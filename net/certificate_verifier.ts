@@ -142,7 +142,7 @@ export class CertificateVerifier {
    * @throws {SessionError} `ERR_CERT_AUTHORITY_INVALID`, `ERR_CERT_COMMON_NAME_INVALID`,
    * `ERR_CERT_DATE_INVALID`, ... from the default verifier, or the proc's verdict.
    *
-   * @example
+   * @example Not run as a doc test: it needs the live network (example.com)
    * ```ts ignore
    * import tls from "node:tls";
    * import { CertificateVerifier } from "./certificate_verifier.ts";

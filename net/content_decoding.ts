@@ -4,17 +4,32 @@
  * @module
  */
 
-import { pipeline, Readable } from "node:stream";
-import { createBrotliDecompress, createGunzip, createInflate, createInflateRaw } from "node:zlib";
+import { createBrotliDecompress, createInflate, createInflateRaw } from "node:zlib";
 import type { Transform } from "node:stream";
 import type { Middleware } from "../core/middleware.ts";
 import { SessionError } from "../core/session_error.ts";
+import { GzipHeaderReader } from "./_gzip_header.ts";
 import { responseWithBody } from "./response_with_body.ts";
 
 /**
  * Decodes the response body by its `Content-Encoding` (applied in reverse order, unknown
  * codings left alone as Chromium does). Headers stay as received, as in the runtime's fetch.
- * A corrupt body errors the stream with `net::ERR_CONTENT_DECODING_FAILED`.
+ *
+ * Leniency follows Chromium's source streams (net/filter/gzip_source_stream.cc,
+ * gzip_header.cc, brotli_source_stream.cc, filter_source_stream.cc):
+ * - gzip: only the first member is decoded; its 8-byte footer is skipped unchecked (no CRC or
+ *   length check), and every byte after it (stray newlines, further members) is read off the
+ *   connection and dropped. The same holds after the end of a deflate or brotli stream.
+ * - a body that ends before its compressed stream does (no footer, a cut block) ends the
+ *   decoded body there, without an error.
+ * - like URLRequestHttpJob::ShouldFixMismatchedContentLength
+ *   (net/url_request/url_request_http_job.cc): when the connection ends early
+ *   (`ERR_CONTENT_LENGTH_MISMATCH`, `ERR_INCOMPLETE_CHUNKED_ENCODING`) but the decoded length
+ *   equals `Content-Length` (servers that declare the uncompressed size), the body ends
+ *   cleanly. Applied when there is one content coding.
+ *
+ * A gzip body without the gzip magic bytes, or corrupt compressed data, errors the body with
+ * `net::ERR_CONTENT_DECODING_FAILED`; transport errors keep their own code.
  *
  * @returns The stage.
  *
@@ -41,81 +56,223 @@ function decodeResponse(request: Request, response: Response): Response {
   const codings = header.split(",").map((coding) => coding.trim().toLowerCase())
     .filter((coding) => coding !== "");
   if (codings.length === 0) return response;
+  const decoders = codings.reverse().map(decoderFor)
+    .filter((decoder) => decoder !== undefined);
+  if (decoders.length === 0) return response;
+  // Chromium compares the decoded length with Content-Length after all its filters; with one
+  // coding that is this stage's count.
+  const declared = decoders.length === 1
+    ? declaredLength(response.headers.get("content-length"))
+    : undefined;
   let body: ReadableStream<Uint8Array> = response.body;
-  for (const coding of codings.reverse()) {
-    const decoder = decoderFor(coding);
-    if (decoder) body = decode(body, decoder);
-  }
+  for (const decoder of decoders) body = decode(body, decoder, declared);
   return responseWithBody(response, body);
 }
 
-function decoderFor(coding: string): ((first: Uint8Array) => Transform) | undefined {
+/** Makes the inflater for a body from its first bytes (at least two, unless it is shorter). */
+type DecoderFactory = (first: Uint8Array) => Transform;
+
+/** One content coding: how to make its inflater, and the gzip header to read before it. */
+interface Decoder {
+  make: DecoderFactory;
+  gzip: boolean;
+}
+
+function decoderFor(coding: string): Decoder | undefined {
   switch (coding) {
     case "gzip":
     case "x-gzip":
-      return () => createGunzip();
+      // The header is read here (Chromium's rules); the deflate data goes to a raw inflater,
+      // which stops at the end of the member and ignores the footer and what follows.
+      return { make: () => createInflateRaw(), gzip: true };
     case "br":
-      return () => createBrotliDecompress();
+      return { make: () => createBrotliDecompress(), gzip: false };
     case "deflate":
       // RFC 9110 says zlib-wrapped, but servers send raw deflate too; Chromium accepts both,
       // telling them apart by the zlib header (CM 8 and a header checksum divisible by 31).
-      return (first) =>
-        first.length >= 2 && (first[0]! & 0x0f) === 8 && ((first[0]! << 8) | first[1]!) % 31 === 0
-          ? createInflate()
-          : createInflateRaw();
+      return {
+        make: (first) =>
+          first.length >= 2 && (first[0]! & 0x0f) === 8 &&
+            ((first[0]! << 8) | first[1]!) % 31 === 0
+            ? createInflate()
+            : createInflateRaw(),
+        gzip: false,
+      };
     default:
       return undefined;
   }
 }
 
+function declaredLength(value: string | null): number | undefined {
+  if (value === null || !/^\d{1,15}$/.test(value)) return undefined;
+  return Number(value);
+}
+
+// The transport's codes for a body cut short; ShouldFixMismatchedContentLength forgives them.
+const CUT_SHORT = new Set(["ERR_CONTENT_LENGTH_MISMATCH", "ERR_INCOMPLETE_CHUNKED_ENCODING"]);
+
+/**
+ * One decoding layer. Upstream chunks are written to the inflater one at a time, each after
+ * the last is processed and only while the consumer waits for output, so a paused reader
+ * pauses the connection; the inflater's output goes straight to the consumer.
+ */
 function decode(
   body: ReadableStream<Uint8Array>,
-  makeDecoder: (first: Uint8Array) => Transform,
+  decoder: Decoder,
+  declared: number | undefined,
 ): ReadableStream<Uint8Array> {
   const reader = body.getReader();
-  let output: ReadableStreamDefaultReader<Uint8Array> | undefined;
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      try {
-        output ??= await startDecoder(reader, makeDecoder);
-        const { done, value } = await output.read();
-        if (done) controller.close();
-        else controller.enqueue(value);
-      } catch (error) {
-        // Transport failures keep their own code; anything else came from the decoder.
-        controller.error(
-          SessionError.is(error)
-            ? error
-            : new SessionError("ERR_CONTENT_DECODING_FAILED", { cause: error }),
-        );
+  const header = decoder.gzip ? new GzipHeaderReader() : undefined;
+  let inflater: Transform | undefined;
+  // Bytes held back until the deflate flavour can be told (two bytes).
+  let held: Uint8Array | undefined;
+  let inflaterEnded = false;
+  let inflaterError: unknown;
+  let decodedBytes = 0;
+  let settled = false;
+  let pumping: Promise<void> | undefined;
+
+  function startInflater(
+    first: Uint8Array,
+    controller: ReadableStreamDefaultController<Uint8Array>,
+  ) {
+    const started = decoder.make(first);
+    started.on("data", (chunk: Uint8Array) => {
+      decodedBytes += chunk.length;
+      if (!settled) controller.enqueue(chunk);
+    });
+    started.on("end", () => {
+      inflaterEnded = true;
+      // Bytes after the end are never written to it, so nothing will end its input.
+      started.destroy();
+    });
+    started.on("error", (error) => inflaterError ??= error);
+    return started;
+  }
+
+  function write(chunk: Uint8Array): Promise<void> {
+    const active = inflater!;
+    return new Promise((resolve) => {
+      // A destroyed inflater may never call back; its 'close' settles the write instead.
+      const done = () => {
+        active.off("close", done);
+        resolve();
+      };
+      active.once("close", done);
+      active.write(chunk, done);
+    });
+  }
+
+  // Ends the inflater's input and waits until it has said all it will.
+  function finishInflater(): Promise<void> {
+    const active = inflater;
+    if (active === undefined || inflaterEnded || inflaterError !== undefined || active.destroyed) {
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      active.once("end", resolve).once("error", resolve).once("close", resolve);
+      active.end();
+    });
+  }
+
+  // Feeds one upstream chunk; returns once it has been decoded (or dropped).
+  async function feed(
+    chunk: Uint8Array,
+    controller: ReadableStreamDefaultController<Uint8Array>,
+  ): Promise<void> {
+    if (inflaterEnded) return; // Past the end of the compressed stream: read and dropped.
+    let data = chunk;
+    if (header !== undefined && inflater === undefined) {
+      const status = header.read(data);
+      if (status.state === "invalid") throw decodingFailed(undefined);
+      if (status.state === "incomplete") return;
+      data = data.subarray(status.end);
+      inflater = startInflater(data, controller);
+    } else if (inflater === undefined) {
+      held = held === undefined ? data : concat(held, data);
+      if (held.length < 2) return;
+      data = held;
+      held = undefined;
+      inflater = startInflater(data, controller);
+    }
+    if (data.length > 0) await write(data);
+    if (inflaterError !== undefined) throw decodingFailed(inflaterError);
+  }
+
+  async function endOfBody(controller: ReadableStreamDefaultController<Uint8Array>) {
+    if (inflater === undefined && held !== undefined) {
+      inflater = startInflater(held, controller);
+      await write(held);
+    }
+    await finishInflater();
+    // A stream cut short ends where it stops (Chromium's FilterSourceStream sees only EOF);
+    // anything else the inflater reports is corrupt data.
+    if (inflaterError !== undefined && !isTruncation(inflaterError)) {
+      throw decodingFailed(inflaterError);
+    }
+  }
+
+  async function pump(controller: ReadableStreamDefaultController<Uint8Array>): Promise<void> {
+    try {
+      // One pull reads until it has given the consumer something, or the body is over.
+      const before = decodedBytes;
+      while (!settled && decodedBytes === before) {
+        let next: ReadableStreamReadResult<Uint8Array>;
+        try {
+          next = await reader.read();
+        } catch (error) {
+          await endOfBody(controller).catch(() => {});
+          if (SessionError.is(error) && CUT_SHORT.has(error.code) && decodedBytes === declared) {
+            return close(controller);
+          }
+          throw error;
+        }
+        if (settled) return; // Cancelled while reading.
+        if (next.done) {
+          await endOfBody(controller);
+          return close(controller);
+        }
+        await feed(next.value, controller);
       }
+    } catch (error) {
+      if (!settled) {
+        settled = true;
+        inflater?.destroy();
+        controller.error(error);
+        await reader.cancel(error).catch(() => {});
+      }
+    }
+  }
+
+  function close(controller: ReadableStreamDefaultController<Uint8Array>): void {
+    if (settled) return;
+    settled = true;
+    controller.close();
+  }
+
+  return new ReadableStream<Uint8Array>({
+    pull(controller) {
+      pumping ??= pump(controller).finally(() => pumping = undefined);
+      return pumping;
     },
     async cancel(reason) {
-      // The source first: the decoder's input pump may be waiting on it.
+      settled = true;
+      inflater?.destroy();
+      // The transport must hear of it so it can close the socket instead of waiting for the
+      // body to be read.
       await reader.cancel(reason);
-      await output?.cancel(reason);
     },
   }, { highWaterMark: 0 });
 }
 
-async function startDecoder(
-  reader: ReadableStreamDefaultReader<Uint8Array>,
-  makeDecoder: (first: Uint8Array) => Transform,
-): Promise<ReadableStreamDefaultReader<Uint8Array>> {
-  // Two bytes decide between zlib and raw deflate, so gather at least that many.
-  let head: Uint8Array = new Uint8Array(0);
-  for (let next = await reader.read(); !next.done; next = await reader.read()) {
-    head = head.length === 0 ? next.value : concat(head, next.value);
-    if (head.length >= 2) break;
-  }
-  // An empty body with a Content-Encoding is empty, not truncated (Chromium agrees).
-  if (head.length === 0) {
-    return new ReadableStream<Uint8Array>({ start: (c) => c.close() }).getReader();
-  }
-  const source = Readable.from(chunks(head, reader), { objectMode: false });
-  const decoder = makeDecoder(head);
-  pipeline(source, decoder, () => {});
-  return (Readable.toWeb(decoder) as unknown as ReadableStream<Uint8Array>).getReader();
+function isTruncation(error: unknown): boolean {
+  // zlib's Z_BUF_ERROR at the end of input: "unexpected end of file".
+  return typeof error === "object" && error !== null &&
+    (error as { code?: unknown }).code === "Z_BUF_ERROR";
+}
+
+function decodingFailed(cause: unknown): SessionError {
+  return new SessionError("ERR_CONTENT_DECODING_FAILED", { cause });
 }
 
 function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
@@ -123,20 +280,4 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   joined.set(a);
   joined.set(b, a.length);
   return joined;
-}
-
-async function* chunks(
-  head: Uint8Array,
-  reader: ReadableStreamDefaultReader<Uint8Array>,
-): AsyncGenerator<Uint8Array> {
-  let finished = false;
-  try {
-    yield head;
-    for (let next = await reader.read(); !next.done; next = await reader.read()) yield next.value;
-    finished = true;
-  } finally {
-    // Stopped early (the consumer cancelled or the decoder failed): the transport must hear
-    // of it so it can close the socket instead of waiting for the body to be read.
-    if (!finished) await reader.cancel().catch(() => {});
-  }
 }

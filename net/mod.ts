@@ -4,16 +4,25 @@
  * network emulation, and net errors.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { createServer } from "node:http";
  * import { compose } from "../core/middleware.ts";
  * import { contentDecoding, createFetchEntry, followRedirects, NetService } from "./mod.ts";
+ *
+ * const server = createServer((_request, response) => response.end("hello"));
+ * await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+ * const { port } = server.address() as { port: number };
+ *
  * const net = new NetService();
  * let id = 0;
  * const fetchLike = createFetchEntry(
  *   compose([contentDecoding(), followRedirects()], net.transport),
  *   { nextId: () => ++id },
  * );
- * const response = await fetchLike("http://127.0.0.1:8080/");
+ * const response = await fetchLike(`http://127.0.0.1:${port}/`);
+ * console.log(await response.text()); // hello
+ * await net.closeAllConnections();
+ * await new Promise((resolve) => server.close(resolve));
  * ```
  *
  * @module

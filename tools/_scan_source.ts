@@ -3,7 +3,9 @@
  * `Deno` / `Bun` globals while ignoring comments, string contents and regex literals.
  *
  * It is deliberately not a parser: it knows just enough syntax (strings, nested template
- * literals, regex literals, comments) that text inside them can never look like code.
+ * literals, regex literals, comments) that text inside them can never look like code. JSX text
+ * is not understood: an apostrophe in it reads as a string that ends at the line's end, so a
+ * `.tsx` file can at worst hide one line from the scan.
  *
  * @module
  */
@@ -14,15 +16,22 @@ export interface ImportReference {
   specifier: string;
   /** 1-based line of the specifier. */
   line: number;
-  /** `true` for `import("x")`, `false` for `import` / `export ... from` declarations. */
+  /**
+   * `true` for `import("x")`, `false` for `import` / `export ... from` declarations and
+   * TypeScript's `import x = require("x")`.
+   */
   dynamic: boolean;
 }
 
 /** One use of a runtime global (`Deno` or `Bun`) in code. */
 export interface GlobalReference {
-  /** Which global is used. */
+  /** Which runtime is reached. */
   name: "Deno" | "Bun";
-  /** A short rendering of the use, such as `Deno.readTextFile` or `typeof Bun`. */
+  /**
+   * A short rendering of the use, such as `Deno.readTextFile`, `typeof Bun`,
+   * `(globalThis as …).Deno`, `globalThis["Bun"]`, `"Bun" in globalThis` or
+   * `process.versions.bun`.
+   */
   expression: string;
   /** 1-based line of the use. */
   line: number;
@@ -37,16 +46,29 @@ export interface SourceScan {
 }
 
 /**
- * Lists the module specifiers and `Deno` / `Bun` global uses of a TypeScript source text.
+ * Lists the module specifiers and `Deno` / `Bun` global uses of a TypeScript or JavaScript
+ * source text.
  *
- * @param text The source text of a `.ts` file.
- * @returns The imports (static, dynamic, re-exports) and the runtime-global uses.
+ * A global counts when it is named (`Deno.env`, `typeof Bun`), read off the global object
+ * (`globalThis.Deno`, `(globalThis as X).Deno`, `globalThis["Bun"]`), tested for
+ * (`"Bun" in globalThis`), or detected through `process.versions.bun` / `.deno`.
+ *
+ * @param text The source text of a `.ts`, `.tsx`, `.js` or `.mjs` file.
+ * @returns The imports (static, dynamic, re-exports, `import x = require()`) and the
+ *   runtime-global uses.
  *
  * @example Comments and strings are not code
  * ```ts
  * import { scanSource } from "./_scan_source.ts";
  * const scan = scanSource('import { a } from "./a.ts";\n// Deno.exit()\nconst s = "Bun.x";');
  * console.log(scan.imports[0]?.specifier, scan.globals.length); // ./a.ts 0
+ * ```
+ *
+ * @example Reaching a runtime through the global object
+ * ```ts
+ * import { scanSource } from "./_scan_source.ts";
+ * const scan = scanSource('const isBun = "Bun" in globalThis || !!process.versions.bun;');
+ * console.log(scan.globals.map((g) => g.expression)); // [ '"Bun" in globalThis', 'process.versions.bun' ]
  * ```
  */
 export function scanSource(text: string): SourceScan {
@@ -56,19 +78,26 @@ export function scanSource(text: string): SourceScan {
   const globals: GlobalReference[] = [];
   for (let k = 0; k < tokens.length; k++) {
     const token = tokens[k]!;
-    if (token.kind !== "word") continue;
-    if (token.value === "import" || token.value === "export") {
-      const found = importAt(tokens, k);
-      if (found) {
-        imports.push({
-          specifier: found.token.value,
-          line: lineOf(found.token.start),
-          dynamic: found.dynamic,
-        });
+    if (token.kind === "word") {
+      if (token.value === "import" || token.value === "export") {
+        const found = importAt(tokens, k);
+        if (found) {
+          imports.push({
+            specifier: found.token.value,
+            line: lineOf(found.token.start),
+            dynamic: found.dynamic,
+          });
+        }
+      } else if (token.value === "Deno" || token.value === "Bun") {
+        const expression = globalUseAt(tokens, k, token.value);
+        if (expression) globals.push({ name: token.value, expression, line: lineOf(token.start) });
+      } else if (token.value === "versions") {
+        const use = processVersionsAt(tokens, k);
+        if (use) globals.push({ ...use, line: lineOf(token.start) });
       }
-    } else if (token.value === "Deno" || token.value === "Bun") {
-      const expression = globalUseAt(tokens, k, token.value);
-      if (expression) globals.push({ name: token.value, expression, line: lineOf(token.start) });
+    } else if (isLiteral(token)) {
+      const use = quotedGlobalAt(tokens, k);
+      if (use) globals.push({ ...use, line: lineOf(token.start) });
     }
   }
   return { imports, globals };
@@ -271,6 +300,8 @@ function importAt(
       return literal ? { token: argument, dynamic: true } : undefined;
     }
     if (next?.kind === "string") return { token: next, dynamic: false };
+    const required = requireSpecifier(tokens, isWord(next, "type") ? k + 2 : k + 1);
+    if (required) return { token: required, dynamic: false };
     const token = fromClauseSpecifier(tokens, k + 1);
     return token ? { token, dynamic: false } : undefined;
   }
@@ -319,10 +350,9 @@ function globalUseAt(tokens: Token[], k: number, name: string): string | undefin
   let prefix = "";
   if (isMemberAccess(previous)) {
     // `foo.Deno` is someone's property; `globalThis.Deno` is the global.
-    const owner = tokens[k - 2];
-    if (owner?.kind !== "word" || !GLOBAL_OBJECTS.has(owner.value)) return undefined;
-    if (isMemberAccess(tokens[k - 3])) return undefined;
-    prefix = `${owner.value}${previous!.value}`;
+    const owner = globalObjectEndingAt(tokens, k - 2);
+    if (owner === undefined) return undefined;
+    prefix = `${owner}${previous!.value}`;
   } else if (isWord(previous, "typeof")) {
     prefix = "typeof ";
   }
@@ -333,4 +363,158 @@ function globalUseAt(tokens: Token[], k: number, name: string): string | undefin
   }
   if (isPunct(next, "[") || prefix !== "") return `${prefix}${name}`;
   return undefined;
+}
+
+/**
+ * Returns the string of `x = require("…")` when the tokens from `start` are that tail of
+ * TypeScript's `import x = require("…")`.
+ */
+function requireSpecifier(tokens: Token[], start: number): Token | undefined {
+  if (tokens[start]?.kind !== "word" || !isPunct(tokens[start + 1], "=")) return undefined;
+  if (!isWord(tokens[start + 2], "require") || !isPunct(tokens[start + 3], "(")) return undefined;
+  const argument = tokens[start + 4];
+  return isLiteral(argument) && isPunct(tokens[start + 5], ")") ? argument : undefined;
+}
+
+/** A string, or a template literal without substitutions. */
+function isLiteral(token: Token | undefined): token is Token {
+  return token?.kind === "string" || (token?.kind === "template" && token.literal === true);
+}
+
+// The words after which `globalThis` inside parentheses is still the global object:
+// `(globalThis as X)`, `(globalThis satisfies X)`, `(globalThis!)`, `(globalThis)`.
+const AFTER_GLOBAL_IN_PARENS = new Set(["as", "satisfies"]);
+
+/**
+ * Renders the global object expression that ends at token `j` (`globalThis`,
+ * `(globalThis as X)`, `globalThis!`), or undefined when the tokens there are something else.
+ */
+function globalObjectEndingAt(tokens: Token[], j: number): string | undefined {
+  const token = tokens[j];
+  if (isPunct(token, "!")) return globalObjectEndingAt(tokens, j - 1);
+  if (token?.kind === "word") {
+    if (!GLOBAL_OBJECTS.has(token.value) || isMemberAccess(tokens[j - 1])) return undefined;
+    return token.value;
+  }
+  if (!isPunct(token, ")")) return undefined;
+  let open = j;
+  for (let depth = 0; open >= 0; open--) {
+    if (isPunct(tokens[open], ")")) depth++;
+    else if (isPunct(tokens[open], "(") && --depth === 0) break;
+  }
+  if (open < 0) return undefined;
+  // `f(globalThis).Deno` reads a property of what `f` returned, not of the global object.
+  const before = tokens[open - 1];
+  if (
+    (before?.kind === "word" && !KEYWORDS_BEFORE_EXPRESSION.has(before.value)) ||
+    isPunct(before, ")") || isPunct(before, "]")
+  ) {
+    return undefined;
+  }
+  return parenthesizedGlobal(tokens, open, j);
+}
+
+/** Renders `(globalThis …)` spanning tokens `open`..`close`, if that is what they hold. */
+function parenthesizedGlobal(tokens: Token[], open: number, close: number): string | undefined {
+  const inner = tokens[open + 1];
+  if (inner?.kind !== "word" || !GLOBAL_OBJECTS.has(inner.value)) return undefined;
+  const after = tokens[open + 2];
+  if (open + 2 === close || (isPunct(after, "!") && open + 3 === close)) return `(${inner.value})`;
+  if (after?.kind === "word" && AFTER_GLOBAL_IN_PARENS.has(after.value)) {
+    return `(${inner.value} ${after.value} …)`;
+  }
+  return undefined;
+}
+
+/**
+ * Renders the global object expression that starts at token `j` and is not followed by a
+ * member access (`in globalThis`, `in (globalThis as X)`), or undefined.
+ */
+function globalObjectStartingAt(tokens: Token[], j: number): string | undefined {
+  const token = tokens[j];
+  let rendered: string | undefined;
+  let last = j;
+  if (token?.kind === "word" && GLOBAL_OBJECTS.has(token.value)) {
+    rendered = token.value;
+  } else if (isPunct(token, "(")) {
+    let close = j;
+    for (let depth = 0; close < tokens.length; close++) {
+      if (isPunct(tokens[close], "(")) depth++;
+      else if (isPunct(tokens[close], ")") && --depth === 0) break;
+    }
+    rendered = close < tokens.length ? parenthesizedGlobal(tokens, j, close) : undefined;
+    last = close;
+  }
+  const next = tokens[last + 1];
+  if (rendered === undefined || isMemberAccess(next) || isPunct(next, "[")) return undefined;
+  return rendered;
+}
+
+// Maps, not object literals: a quoted "constructor" must not find Object.prototype's.
+const RUNTIME_NAMES: ReadonlyMap<string, "Deno" | "Bun"> = new Map([["Deno", "Deno"], [
+  "Bun",
+  "Bun",
+]]);
+const VERSION_KEYS: ReadonlyMap<string, "Deno" | "Bun"> = new Map([["deno", "Deno"], [
+  "bun",
+  "Bun",
+]]);
+
+/**
+ * Finds a runtime reached through a quoted name at `k`: `globalThis["Bun"]`,
+ * `(globalThis as X)?.["Deno"]`, `"Bun" in globalThis` or `"bun" in process.versions`.
+ */
+function quotedGlobalAt(
+  tokens: Token[],
+  k: number,
+): Omit<GlobalReference, "line"> | undefined {
+  const quoted = tokens[k]!.value;
+  const name = RUNTIME_NAMES.get(quoted);
+  if (name !== undefined) {
+    if (isPunct(tokens[k - 1], "[") && isPunct(tokens[k + 1], "]")) {
+      const optional = isPunct(tokens[k - 2], "?.");
+      const owner = globalObjectEndingAt(tokens, optional ? k - 3 : k - 2);
+      if (owner !== undefined) {
+        return { name, expression: `${owner}${optional ? "?." : ""}["${quoted}"]` };
+      }
+    }
+    if (isWord(tokens[k + 1], "in")) {
+      const owner = globalObjectStartingAt(tokens, k + 2);
+      if (owner !== undefined) return { name, expression: `"${quoted}" in ${owner}` };
+    }
+    return undefined;
+  }
+  const versionOf = VERSION_KEYS.get(quoted);
+  if (
+    versionOf !== undefined && isWord(tokens[k + 1], "in") && isWord(tokens[k + 2], "process") &&
+    isMemberAccess(tokens[k + 3]) && isWord(tokens[k + 4], "versions") &&
+    !isMemberAccess(tokens[k + 5]) && !isPunct(tokens[k + 5], "[")
+  ) {
+    return { name: versionOf, expression: `"${quoted}" in process.versions` };
+  }
+  return undefined;
+}
+
+/** Finds `process.versions.bun`, `process.versions?.deno` or `process.versions["bun"]` at `k`. */
+function processVersionsAt(
+  tokens: Token[],
+  k: number,
+): Omit<GlobalReference, "line"> | undefined {
+  if (!isMemberAccess(tokens[k - 1]) || !isWord(tokens[k - 2], "process")) return undefined;
+  const access = tokens[k + 1];
+  let key = tokens[k + 2];
+  let rendered: string;
+  if (isMemberAccess(access) && key?.kind === "word") {
+    rendered = `${access!.value}${key.value}`;
+  } else {
+    // `versions["bun"]` or `versions?.["bun"]`
+    const open = isPunct(access, "?.") ? k + 2 : k + 1;
+    key = tokens[open + 1];
+    if (!isPunct(tokens[open], "[") || !isLiteral(key) || !isPunct(tokens[open + 2], "]")) {
+      return undefined;
+    }
+    rendered = `${open === k + 2 ? "?." : ""}["${key.value}"]`;
+  }
+  const name = VERSION_KEYS.get(key.value);
+  return name === undefined ? undefined : { name, expression: `process.versions${rendered}` };
 }

@@ -1,11 +1,47 @@
 /**
  * The repository's static checks in one command (`npm run check`): formatting, lint, types,
- * documentation, layering and a publish dry run. Stops at the first failure.
+ * documentation, the documentation's examples, layering and a publish dry run. Stops at the
+ * first failure.
  *
  * @module
  */
 
 import { spawnSync } from "node:child_process";
+import { readdirSync } from "node:fs";
+import { dirname, join, relative, sep } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
+
+// Benchmarks and testdata scripts run when imported, so their examples (they have none worth
+// running) cannot be collected without running them; generated trees are not ours.
+const NOT_DOC_TESTED = new Set(["node_modules", "coverage", ".git", ".tmp", "bench", "testdata"]);
+
+/**
+ * Lists the modules whose JSDoc examples `deno test --doc` runs: every `.ts` file of the repo
+ * except tests (their code runs in `npm test`) and scripts that act when imported.
+ *
+ * @param root The repository root.
+ * @returns Repo-relative paths with `/` separators, sorted.
+ *
+ * @example
+ * ```ts
+ * import { docTestedFiles } from "./check_all.ts";
+ * const files = docTestedFiles(new URL("..", import.meta.url).pathname);
+ * console.log(files.includes("net/content_decoding.ts"), files.some((f) => f.endsWith("_test.ts"))); // true false
+ * ```
+ */
+export function docTestedFiles(root: string): string[] {
+  const files: string[] = [];
+  for (const entry of readdirSync(root, { withFileTypes: true, recursive: true })) {
+    const path = relative(root, join(entry.parentPath, entry.name)).split(sep);
+    if (path.some((segment) => NOT_DOC_TESTED.has(segment))) continue;
+    if (entry.isFile() && entry.name.endsWith(".ts") && !entry.name.endsWith("_test.ts")) {
+      files.push(path.join("/"));
+    }
+  }
+  return files.sort();
+}
 
 /** One check: a label and the deno arguments that run it. */
 export interface Check {
@@ -34,6 +70,9 @@ export const CHECKS: readonly Check[] = [
       "cli/main.ts",
     ],
   },
+  // Every example that is not `ts ignore` must run; the test sanitizers fail an example that
+  // leaves a server, socket or timer behind.
+  { label: "examples", args: ["test", "--doc", "--parallel", "-A", ...docTestedFiles(ROOT)] },
   { label: "layering", args: ["run", "-A", "tools/check_layering.ts"] },
   { label: "publish", args: ["publish", "--dry-run", "--allow-dirty", "--quiet"] },
 ];
@@ -43,7 +82,7 @@ export const CHECKS: readonly Check[] = [
  *
  * @returns The label of the failed check, or `undefined` when all pass.
  *
- * @example
+ * @example Not run as a doc test: it would run every check, this one included
  * ```ts ignore
  * import { runChecks } from "./check_all.ts";
  * const failed = runChecks();
@@ -52,8 +91,9 @@ export const CHECKS: readonly Check[] = [
  */
 export function runChecks(): string | undefined {
   for (const { label, args } of CHECKS) {
-    console.log(`check: ${label} (deno ${args.join(" ")})`);
-    const result = spawnSync(Deno.execPath(), args, { stdio: "inherit" });
+    const shown = args.length > 12 ? [...args.slice(0, 12), "…"] : args;
+    console.log(`check: ${label} (deno ${shown.join(" ")})`);
+    const result = spawnSync(Deno.execPath(), args, { stdio: "inherit", cwd: ROOT });
     if (result.status !== 0) return label;
   }
   return undefined;

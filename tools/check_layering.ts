@@ -1,6 +1,6 @@
 /**
- * Checks the import rules of DESIGN.md §2 (layering) and §5 (runtimes) over every `.ts`
- * file of the repo.
+ * Checks the import rules of DESIGN.md §2 (layering) and §5 (runtimes) over every `.ts`,
+ * `.mts`, `.cts`, `.tsx`, `.js`, `.mjs`, `.cjs` and `.jsx` file of the repo.
  *
  * Run `deno run -A tools/check_layering.ts [root]` (root defaults to the repo root). It prints
  * one `path:line: what (rule)` line per violation and exits 1, or prints a one-line summary
@@ -57,10 +57,20 @@ const SUBSYSTEMS: readonly string[] = [
   "cookies",
   "proxy",
   "cache",
+  "auth",
+  "web_request",
+  "protocol",
+  "downloads",
   "netlog",
   "devices",
   "spellcheck",
+  "storage",
+  "extensions",
 ];
+
+// TypeScript and JavaScript modules: a `.js` file escapes the rules as easily as a `.ts` one.
+const SOURCE_FILE = /\.(?:[cm]?[jt]s|[jt]sx)$/;
+const TEST_FILE = /_test\.(?:[cm]?[jt]s|[jt]sx)$/;
 
 // Test and support code may import anything; only the rules that apply "everywhere" reach it.
 const SUPPORT_FOLDERS = new Set(["tests", "bench", "tools"]);
@@ -83,7 +93,7 @@ type Target =
 /**
  * Checks in-memory source files against the layering rules of DESIGN.md §2 and §5.
  *
- * @param files Repo-relative paths (with `/` separators) and contents of the `.ts` files.
+ * @param files Repo-relative paths (with `/` separators) and contents of the source files.
  * @returns The violations, sorted by path and line; empty when every file follows the rules.
  *
  * @example A subsystem importing another subsystem
@@ -174,7 +184,7 @@ function describeFile(rawPath: string): FileInfo {
   const path = posix.normalize(rawPath.replaceAll("\\", "/")).replace(/^\.\//, "");
   const segments = path.split("/");
   const name = segments.at(-1)!;
-  const test = /_test\.[cm]?ts$/.test(name);
+  const test = TEST_FILE.test(name);
   if (segments.length === 1) {
     // The root holds only mod.ts (and its tests); anything else there escapes the table.
     const layer = name === "mod.ts" || test ? "root" : "unknown";
@@ -277,7 +287,7 @@ async function collectSourceFiles(root: string): Promise<SourceFile[]> {
       const absolute = join(directory, entry.name);
       if (entry.isDirectory()) {
         if (!SKIPPED_DIRECTORIES.has(entry.name)) await walk(absolute);
-      } else if (entry.isFile() && /\.[cm]?ts$/.test(entry.name)) {
+      } else if (entry.isFile() && SOURCE_FILE.test(entry.name)) {
         const path = relative(root, absolute).split(sep).join("/");
         files.push({ path, text: await readFile(absolute, "utf8") });
       }

@@ -254,6 +254,135 @@ describe("checkLayering: Deno and Bun globals", () => {
   });
 });
 
+describe("checkLayering: runtimes reached without their name as code", () => {
+  it("flags the global object cast, indexed or tested with `in`", () => {
+    const text = [
+      "const d = (globalThis as { Deno?: unknown }).Deno;",
+      'const b = globalThis["Bun"];',
+      'const isBun = "Bun" in globalThis;',
+      "const v = (globalThis as unknown as Record<string, unknown>)?.Deno;",
+      "const w = (globalThis satisfies object)[`Deno`];",
+      'const x = globalThis?.["Deno"];',
+      "const y = globalThis!.Bun;",
+      'const z = "Deno" in (globalThis as object);',
+      "return (self as X).Bun;",
+    ].join("\n");
+    const violations = checkLayering([{ path: "net/detect.ts", text }]);
+    assert.deepEqual(
+      violations.map((v) => `${v.line} ${v.rule}`),
+      [1, 2, 3, 4, 5, 6, 7, 8, 9].map((line) => `${line} runtime-only`),
+    );
+    assert.match(violations[0]!.message, /uses \(globalThis as …\)\.Deno;/);
+    assert.match(violations[1]!.message, /uses globalThis\["Bun"\];/);
+    assert.match(violations[2]!.message, /uses "Bun" in globalThis;/);
+  });
+
+  it("flags process.versions.bun and .deno in every spelling", () => {
+    const text = [
+      "const isBun = process.versions.bun !== undefined;",
+      "const v = process.versions?.deno;",
+      'const w = process.versions["bun"];',
+      'const x = "deno" in process.versions;',
+      "const y = globalThis.process.versions.bun;",
+    ].join("\n");
+    const violations = checkLayering([{ path: "cookies/store.ts", text }]);
+    assert.deepEqual(
+      violations.map((v) => `${v.line} ${v.rule}`),
+      [1, 2, 3, 4, 5].map((line) => `${line} runtime-only`),
+    );
+    assert.match(violations[0]!.message, /uses process\.versions\.bun;/);
+    assert.deepEqual(
+      scanSource(text).globals.map((g) => g.name),
+      ["Bun", "Deno", "Bun", "Deno", "Bun"],
+    );
+  });
+
+  it("allows them in runtime/, tests and support folders", () => {
+    const text = '"Bun" in globalThis;\nprocess.versions.deno;\n(globalThis as X).Deno;';
+    assert.deepEqual(check("runtime/detect_runtime.ts", text), []);
+    assert.deepEqual(check("net/a_test.ts", text), []);
+    assert.deepEqual(check("bench/x.ts", text), []);
+  });
+
+  it("ignores look-alikes in strings, comments and other objects", () => {
+    const text = [
+      '// (globalThis as X).Deno and globalThis["Bun"]',
+      '/* "Bun" in globalThis; process.versions.bun */',
+      "const a = 'globalThis[\"Bun\"]';",
+      'const b = `"Deno" in globalThis ${"process.versions.bun"}`;',
+      "const c = (runtime as X).Deno;",
+      "const d = f(globalThis).Deno;",
+      'const e = options["Bun"];',
+      'const f = "Bun" in options;',
+      'const g = "Bun" in globalThis.cache;',
+      "const h = other.process.version.bun;",
+      "const i = process.versions.node;",
+      'const j = process.versions["constructor"];',
+      'const k = globalThis["constructor"];',
+      "const l = (globalThis.foo as X).Deno;",
+      'const m = { "Bun": 1 };',
+    ].join("\n");
+    assert.deepEqual(check("session/session.ts", text), []);
+  });
+});
+
+describe("checkLayering: import x = require()", () => {
+  it("reads TypeScript's import-equals as a static import", () => {
+    const text = [
+      'import fs = require("node:fs");',
+      'import type T = require("../net/mod.ts");',
+      'export import ffi = require("bun:ffi");',
+      "import Alias = Some.Namespace;",
+    ].join("\n");
+    assert.deepEqual(
+      scanSource(text).imports.map((i) => `${i.line} ${i.specifier} ${i.dynamic}`),
+      ["1 node:fs false", "2 ../net/mod.ts false", "3 bun:ffi false"],
+    );
+    assert.deepEqual(check("cookies/jar.ts", text), ["2 layering", "3 bun-static"]);
+  });
+
+  it("ignores a require in a comment or string", () => {
+    const text = '// import a = require("../net/mod.ts");\nconst s = \'import b = require("x")\';';
+    assert.deepEqual(scanSource(text).imports, []);
+  });
+});
+
+describe("checkLayering: JavaScript and TSX files", () => {
+  it("applies the same rules to .js, .mjs, .cjs, .jsx and .tsx files", () => {
+    for (const extension of ["js", "mjs", "cjs", "jsx", "tsx"]) {
+      const text = 'import { a } from "../net/mod.ts";\nconst b = Deno.pid;';
+      assert.deepEqual(check(`cookies/jar.${extension}`, text), ["1 layering", "2 runtime-only"]);
+      assert.deepEqual(check(`cookies/jar_test.${extension}`, "const b = Deno.pid;"), []);
+    }
+  });
+});
+
+describe("checkLayering: DESIGN.md §1 subsystems", () => {
+  it("knows every subsystem folder and keeps them apart", () => {
+    const folders = [
+      "net",
+      "cookies",
+      "proxy",
+      "cache",
+      "auth",
+      "web_request",
+      "protocol",
+      "downloads",
+      "netlog",
+      "devices",
+      "spellcheck",
+      "storage",
+      "extensions",
+    ];
+    for (const folder of folders) {
+      assert.deepEqual(check(`${folder}/a.ts`, 'import "../core/mod.ts";\nimport "./b.ts";'), []);
+      const other = folder === "net" ? "cookies" : "net";
+      assert.deepEqual(check(`${folder}/a.ts`, `import "../${other}/mod.ts";`), ["1 layering"]);
+      assert.deepEqual(check("session/s.ts", `import "../${folder}/mod.ts";`), []);
+    }
+  });
+});
+
 describe("checkLayering: bun:*", () => {
   it("allows a dynamic import in runtime/", () => {
     assert.deepEqual(check("runtime/bun_ffi.ts", 'const ffi = await import("bun:ffi");'), []);
@@ -386,12 +515,14 @@ describe("check_layering CLI", () => {
       "net/mod.ts": 'import type { A } from "../core/mod.ts";\nimport "../cookies/mod.ts";\n',
       "cookies/mod.ts": "export const b = 1;\n",
       "node_modules/x/index.ts": 'import "../../session/_hidden.ts";\n',
+      "proxy/pac.mjs": "export const d = Deno.pid;\n",
     });
     assert.equal(status, 1, output);
     assert.match(
       output,
       /^net\/mod\.ts:2: imports "\.\.\/cookies\/mod\.ts" \(cookies\/mod\.ts\), but net\/ may import only .* \(layering\)$/m,
     );
+    assert.match(output, /^proxy\/pac\.mjs:1: uses Deno\.pid; .* \(runtime-only\)$/m);
     assert.doesNotMatch(output, /node_modules/);
   });
 
