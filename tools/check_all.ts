@@ -7,7 +7,7 @@
  */
 
 import { spawnSync } from "node:child_process";
-import { readdirSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -19,7 +19,8 @@ const NOT_DOC_TESTED = new Set(["node_modules", "coverage", ".git", ".tmp", "ben
 
 /**
  * Lists the modules whose JSDoc examples `deno test --doc` runs: every `.ts` file of the repo
- * except tests (their code runs in `npm test`) and scripts that act when imported.
+ * that has an example, except tests (their code runs in `npm test`) and scripts that act when
+ * imported.
  *
  * @param root The repository root.
  * @returns Repo-relative paths with `/` separators, sorted.
@@ -36,9 +37,11 @@ export function docTestedFiles(root: string): string[] {
   for (const entry of readdirSync(root, { withFileTypes: true, recursive: true })) {
     const path = relative(root, join(entry.parentPath, entry.name)).split(sep);
     if (path.some((segment) => NOT_DOC_TESTED.has(segment))) continue;
-    if (entry.isFile() && entry.name.endsWith(".ts") && !entry.name.endsWith("_test.ts")) {
-      files.push(path.join("/"));
-    }
+    if (!entry.isFile() || !entry.name.endsWith(".ts") || entry.name.endsWith("_test.ts")) continue;
+    // `deno test --doc` also loads the file itself: a script with no examples (a test's child
+    // process) would run its work on import, so only files with examples are listed.
+    const text = readFileSync(join(entry.parentPath, entry.name), "utf8");
+    if (text.includes("@example")) files.push(path.join("/"));
   }
   return files.sort();
 }
