@@ -49,11 +49,35 @@ const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
  * @param options The session's pool, resolver, TLS policy, emulation and proxies.
  * @returns The terminal step of the pipeline.
  *
- * @example
- * ```ts ignore
+ * @example Sending one request to a loopback server
+ * ```ts
+ * import { createServer } from "node:http";
+ * import { requestContext } from "../core/middleware.ts";
+ * import { DIRECT_PROXY_RESOLVER } from "../core/proxy_resolver_like.ts";
+ * import { CertificateVerifier } from "./certificate_verifier.ts";
+ * import { ConnectionPool } from "./connection_pool.ts";
  * import { createHttpTransport } from "./http_transport.ts";
- * const transport = createHttpTransport(options);
- * const response = await transport(new Request("http://127.0.0.1:8080/"), context);
+ * import { NetworkEmulation } from "./network_emulation.ts";
+ * import { policyKey, resolveSSLConfig } from "./ssl_config.ts";
+ *
+ * const server = createServer((_, response) => response.end("hello"));
+ * await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+ * const pool = new ConnectionPool();
+ * const ssl = resolveSSLConfig({});
+ * const transport = createHttpTransport({
+ *   pool,
+ *   connectorDeps: () => ({
+ *     resolve: (host) => Promise.resolve([{ address: host, family: 4 }]),
+ *     tls: { key: policyKey(ssl), ssl, verifier: new CertificateVerifier() },
+ *   }),
+ *   emulation: new NetworkEmulation(),
+ *   proxies: DIRECT_PROXY_RESOLVER,
+ * });
+ * const { port } = server.address() as { port: number };
+ * const response = await transport(new Request(`http://127.0.0.1:${port}/`), requestContext());
+ * console.log(await response.text()); // hello
+ * pool.closeAll();
+ * await new Promise((resolve) => server.close(resolve));
  * ```
  */
 export function createHttpTransport(options: HttpTransportOptions): FetchLike {
