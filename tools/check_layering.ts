@@ -57,6 +57,7 @@ const SUBSYSTEMS: readonly string[] = [
   "cookies",
   "proxy",
   "cache",
+  "downloads",
   "netlog",
   "devices",
   "spellcheck",
