@@ -259,7 +259,7 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
   }
 
   /**
-   * Returns every URL visited, the first request's first.
+   * Returns the URL chain, redirects included.
    *
    * @returns Every URL visited, the first request's first.
    */
@@ -277,7 +277,7 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
   }
 
   /**
-   * Returns always `false`: a session download has no user gesture.
+   * Tells whether a user gesture started the download (never, in a session).
    *
    * @returns Always `false`: a session download has no user gesture.
    */
@@ -286,10 +286,10 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
   }
 
   /**
-   * Returns the name generated from the `Content-Disposition`, URL and MIME type (Electron's `getFilename`).
+   * Returns the file name Electron's `getFilename` reports.
    *
-   * @returns The name generated from the `Content-Disposition`, URL and MIME type (Electron's
-   * `getFilename`); the saved file may differ (a save path, or a ` (1)` for uniqueness).
+   * @returns The name generated from the `Content-Disposition`, URL and MIME type; the saved
+   * file may differ (a save path, or a ` (1)` for uniqueness).
    */
   getFilename(): string {
     return generateFileName({
@@ -309,7 +309,7 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
   }
 
   /**
-   * Returns bytes saved so far.
+   * Returns the number of bytes saved so far.
    *
    * @returns Bytes saved so far.
    */
@@ -318,7 +318,7 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
   }
 
   /**
-   * Returns whole percent done, or -1 while the total is unknown (as Chromium).
+   * Returns how much is done, in whole percent.
    *
    * @returns Whole percent done, or -1 while the total is unknown (as Chromium).
    */

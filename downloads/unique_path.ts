@@ -34,7 +34,8 @@ export interface Reservation {
  * Claims a unique name in `dir` for `name`: the first of `name`, `name (1).ext`, ... whose
  * file and `.crdownload` file do not exist and which no other download of this process holds,
  * truncated (at a character boundary, keeping the extension) so that every file named after
- * it (`.crdownload`, its sidecar and the sidecar's temporary file) fits in 255 bytes. The partial file is created with `O_EXCL`, so another process cannot take it either.
+ * it (`.crdownload`, its sidecar and the sidecar's temporary file) fits in 255 bytes. The
+ * partial file is created with `O_EXCL`, so another process cannot take it either.
  *
  * @param dir An existing directory.
  * @param name A file name from `generateFileName`.
