@@ -3,6 +3,7 @@
  *
  * - `ses demo` — starts a local origin and walks through a session request by request.
  * - `ses fetch [-X METHOD] [-H 'Name: value']... [-d DATA] [-o FILE] [-i] [--partition NAME] URL`
+ * - `ses download [-o PATH] [--partition NAME] URL`, `ses download --resume PATH.crdownload`
  *
  * @module
  */
@@ -11,12 +12,16 @@ import process from "node:process";
 import { Writable } from "node:stream";
 import { session } from "../mod.ts";
 import { runDemo } from "./demo_command.ts";
+import { EXIT_INTERRUPTED, runDownload } from "./download_command.ts";
+import { parseDownloadArgs } from "./parse_download_args.ts";
 import { runFetch } from "./fetch_command.ts";
 import { parseFetchArgs } from "./parse_fetch_args.ts";
 
 const USAGE = `usage:
   ses demo
-  ses fetch [-X METHOD] [-H 'Name: value']... [-d DATA] [-o FILE] [-i] [--partition NAME] URL`;
+  ses fetch [-X METHOD] [-H 'Name: value']... [-d DATA] [-o FILE] [-i] [--partition NAME] URL
+  ses download [-o PATH] [--partition NAME] URL
+  ses download --resume PATH.crdownload [--partition NAME]`;
 
 /**
  * Runs a `ses` command.
@@ -49,6 +54,29 @@ export async function main(argv: string[]): Promise<number> {
         info: (line) => console.error(line),
         body: Writable.toWeb(process.stdout) as WritableStream<Uint8Array>,
       });
+    }
+    case "download": {
+      let args;
+      try {
+        args = parseDownloadArgs(rest);
+      } catch (error) {
+        console.error(error instanceof Error ? error.message : String(error));
+        console.error(USAGE);
+        return 2;
+      }
+      const code = await runDownload(session, args, {
+        info: (line) => console.error(line),
+        stream: process.stderr,
+        tty: process.stderr.isTTY === true,
+        cwd: process.cwd(),
+        onInterrupt: (handler) => {
+          process.on("SIGINT", handler);
+          return () => void process.off("SIGINT", handler);
+        },
+      });
+      // A paused download holds its connection open, which would keep the process alive.
+      if (code === EXIT_INTERRUPTED) process.exit(code);
+      return code;
     }
     default:
       console.error(command === undefined ? USAGE : `ses: unknown command "${command}"\n${USAGE}`);

@@ -618,15 +618,24 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
     }
     this.#received = offset;
     this.#rate.reset();
-    const handle = this.#handle;
+    let handle = this.#handle;
     let position = offset;
     const reader = response.body?.getReader();
     for (;;) {
       if (this.#gate) {
         this.#pausedDuringRead = true;
+        // A paused download holds no file open: a program may drop it, or stop, while paused.
+        await this.#closeHandle();
         await this.#writeSidecar(position).catch(() => {});
         this.#pauseReached?.resolve();
         await this.#gate.promise;
+        if (this.#isCancelled()) break;
+        try {
+          handle = this.#handle = await open(this.#partialPath, "r+");
+        } catch (error) {
+          await reader?.cancel().catch(() => {});
+          return this.#interrupt(interruptReasonForFileError(error), error);
+        }
       }
       if (this.#isCancelled()) break;
       let chunk: ReadableStreamReadResult<Uint8Array>;

@@ -28,6 +28,7 @@ export type {
   DownloadState,
   DownloadURLOptions,
 } from "../downloads/mod.ts";
+export { type CrdownloadSidecar, readSidecar } from "../downloads/mod.ts";
 
 const runtime = currentRuntime();
 
