@@ -19,6 +19,7 @@ import {
   type ResumeMode,
   resumeModeFor,
 } from "./interrupt_reason.ts";
+import { FileWriter } from "./_file_writer.ts";
 import { RateEstimator } from "./rate_estimator.ts";
 import {
   moveWithoutOverwrite,
@@ -618,24 +619,37 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
     }
     this.#received = offset;
     this.#rate.reset();
-    let handle = this.#handle;
-    let position = offset;
+    let writer = new FileWriter(this.#handle, offset);
     const reader = response.body?.getReader();
+    // Every exit from the loop goes through here: what was read is written (or the write
+    // failed), so the saved length is exact before anything else looks at it.
+    const settle = async (): Promise<unknown> => {
+      const failure = await writer.flush().then(() => undefined, (error: unknown) => error);
+      this.#received = writer.written;
+      return failure;
+    };
+    const fileFailure = async (error: unknown): Promise<void> => {
+      await reader?.cancel().catch(() => {});
+      await this.#closeHandle();
+      return this.#interrupt(interruptReasonForFileError(error), error);
+    };
     for (;;) {
       if (this.#gate) {
         this.#pausedDuringRead = true;
+        const failure = await settle();
+        if (failure !== undefined) return fileFailure(failure);
         // A paused download holds no file open: a program may drop it, or stop, while paused.
         await this.#closeHandle();
-        await this.#writeSidecar(position).catch(() => {});
+        await this.#writeSidecar(writer.written).catch(() => {});
         this.#pauseReached?.resolve();
         await this.#gate.promise;
         if (this.#isCancelled()) break;
         try {
-          handle = this.#handle = await open(this.#partialPath, "r+");
+          this.#handle = await open(this.#partialPath, "r+");
         } catch (error) {
-          await reader?.cancel().catch(() => {});
-          return this.#interrupt(interruptReasonForFileError(error), error);
+          return fileFailure(error);
         }
+        writer = new FileWriter(this.#handle, writer.written);
       }
       if (this.#isCancelled()) break;
       let chunk: ReadableStreamReadResult<Uint8Array>;
@@ -643,29 +657,30 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
         chunk = reader ? await reader.read() : { done: true, value: undefined };
       } catch (error) {
         if (this.#isCancelled()) break;
+        const failure = await settle();
+        if (failure !== undefined) return fileFailure(failure);
         await this.#closeHandle();
         if (this.#pausedDuringRead && this.#validator() !== undefined) {
           // The connection died while we held it paused: ask for the rest.
           this.#pausedDuringRead = false;
-          return this.#attempt(position);
+          return this.#attempt(this.#received);
         }
         return this.#interrupt(interruptReasonForError(error), error);
       }
       this.#pausedDuringRead = false;
       if (chunk.done) break;
       try {
-        await handle.write(chunk.value, 0, chunk.value.length, position);
+        await writer.write(chunk.value);
       } catch (error) {
-        await reader?.cancel().catch(() => {});
-        await this.#closeHandle();
-        return this.#interrupt(interruptReasonForFileError(error), error);
+        return fileFailure(error);
       }
-      position += chunk.value.length;
-      this.#received = position;
+      this.#received += chunk.value.length;
       this.#rate.add(chunk.value.length);
       this.#maybeEmitProgress();
     }
+    const failure = await settle();
     if (this.#isCancelled()) return this.#finishCancel();
+    if (failure !== undefined) return fileFailure(failure);
     await this.#complete();
   }
 
