@@ -18,5 +18,7 @@ describe("ses demo", () => {
     assert.match(text, /7\. offline: rejected with net::ERR_INTERNET_DISCONNECTED \(errno -106\)/);
     assert.match(text, /8\. 20 more requests reused keep-alive sockets: 1 open/);
     assert.match(text, /9\. nothing listens on port 1: net::ERR_CONNECTION_REFUSED \(errno -102\)/);
+    assert.match(text, /10\. will-download: "_report 2026\.csv" \(text\/csv\)/);
+    assert.match(text, /completed, 60000 bytes saved as "_report 2026\.csv"/);
   });
 });

@@ -39,6 +39,13 @@ const ROUTES: Record<string, Route> = {
   "/hint": (_request, response, base) => {
     response.writeHead(200, { link: `<${base}/>; rel=preconnect` }).end("see the Link header");
   },
+  "/download": (_request, response) => {
+    response.writeHead(200, {
+      "content-type": "text/csv",
+      "content-disposition": `attachment; filename="../report 2026.csv"`,
+      etag: '"report-1"',
+    }).end("month,total\n".repeat(5_000));
+  },
   "/bytes": (_request, response) => {
     response.writeHead(200, { "content-type": "application/octet-stream" })
       .end(new Uint8Array(100_000));
