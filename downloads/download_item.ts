@@ -4,11 +4,11 @@
  * @module
  */
 
-import { type FileHandle, mkdir, open, rename, rm, stat } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { type FileHandle, stat } from "node:fs/promises";
 import { ElectronEvent } from "../core/electron_event.ts";
 import { TypedEmitter } from "../core/typed_emitter.ts";
-import { removeSidecar, writeSidecar } from "./crdownload_sidecar.ts";
+import { DownloadTarget } from "./_download_target.ts";
+import { writeSidecar } from "./crdownload_sidecar.ts";
 import type { DownloadFetch } from "./download_fetch.ts";
 import { generateFileName } from "./generate_file_name.ts";
 import {
@@ -21,12 +21,6 @@ import {
 } from "./interrupt_reason.ts";
 import { FileWriter } from "./_file_writer.ts";
 import { RateEstimator } from "./rate_estimator.ts";
-import {
-  moveWithoutOverwrite,
-  PARTIAL_SUFFIX,
-  releaseReservation,
-  reserveUniquePath,
-} from "./unique_path.ts";
 
 /** A download's state, as Electron names it. */
 export type DownloadState = "progressing" | "completed" | "cancelled" | "interrupted";
@@ -126,10 +120,7 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
   #total = 0;
   #startTime = Date.now() / 1000;
   #endTime = 0;
-  #savePath = "";
-  #explicitPath = false;
-  #partialPath = "";
-  #reservedPath = "";
+  #target: DownloadTarget;
   #dialogOptions: SaveDialogOptions = {};
   #reason: DownloadInterruptReason | "" = "";
   #error: unknown = undefined;
@@ -151,12 +142,11 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
     super();
     this.#init = init;
     this.#urlChain = [...init.urlChain];
+    this.#target = new DownloadTarget(init.interrupted?.path);
     const saved = init.interrupted;
     if (saved) {
       this.#state = "interrupted";
       this.#reason = "NETWORK_FAILED";
-      this.#savePath = saved.path;
-      this.#explicitPath = true;
       this.#mimeType = saved.mimeType;
       this.#received = saved.offset;
       this.#total = saved.length;
@@ -403,8 +393,7 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
       throw new TypeError("Error processing argument at index 0, conversion failure");
     }
     if (this.#announced) return;
-    this.#savePath = path;
-    this.#explicitPath = path !== "";
+    this.#target.choose(path);
   }
 
   /**
@@ -413,12 +402,12 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
    * @returns The save path: the one set, or the chosen one once known; `""` before.
    */
   getSavePath(): string {
-    return this.#savePath;
+    return this.#target.savePath;
   }
 
   /** The save path (Electron's `savePath` property). */
   get savePath(): string {
-    return this.#savePath;
+    return this.#target.savePath;
   }
 
   set savePath(path: string) {
@@ -547,9 +536,7 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
       await this.#finishCancel();
       return false;
     }
-    if (!this.#explicitPath) {
-      this.#savePath = join(this.#init.directory(), this.getFilename());
-    }
+    this.#target.propose(this.#init.directory(), this.getFilename());
     return true;
   }
 
@@ -559,23 +546,10 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
    */
   async #usableOffset(requested: number): Promise<number> {
     if (requested === 0) return 0;
-    const partial = await this.#existingPartial();
+    const partial = await this.#target.existingPartial();
     if (partial === undefined) return 0;
     const size = (await stat(partial)).size;
     return size >= requested ? requested : 0;
-  }
-
-  async #existingPartial(): Promise<string | undefined> {
-    if (this.#partialPath !== "") return this.#partialPath;
-    // Only a download restored by createInterruptedDownload adopts files it did not write.
-    if (this.#savePath === "" || this.#init.interrupted === undefined) return undefined;
-    for (const candidate of [this.#savePath + PARTIAL_SUFFIX, this.#savePath]) {
-      if (await isFile(candidate)) {
-        this.#partialPath = candidate;
-        return candidate;
-      }
-    }
-    return undefined;
   }
 
   /** The If-Range value: a strong ETag, else Last-Modified; none for encoded responses. */
@@ -585,32 +559,9 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
     return this.#lastModified !== "" ? this.#lastModified : undefined;
   }
 
-  async #openPartial(offset: number): Promise<FileHandle> {
-    if (this.#partialPath !== "") {
-      const handle = await open(this.#partialPath, "a+").then(async (append) => {
-        await append.close();
-        return open(this.#partialPath, "r+");
-      });
-      await handle.truncate(offset);
-      return handle;
-    }
-    if (this.#explicitPath) {
-      await mkdir(dirname(this.#savePath), { recursive: true });
-      this.#partialPath = this.#savePath + PARTIAL_SUFFIX;
-      return await open(this.#partialPath, "w");
-    }
-    const directory = this.#init.directory();
-    await mkdir(directory, { recursive: true });
-    const reservation = await reserveUniquePath(directory, this.getFilename());
-    this.#reservedPath = reservation.path;
-    this.#savePath = reservation.path;
-    this.#partialPath = reservation.partialPath;
-    return reservation.handle;
-  }
-
   async #transfer(response: Response, offset: number): Promise<void> {
     try {
-      this.#handle = await this.#openPartial(offset);
+      this.#handle = await this.#target.open(offset, this.#init.directory(), this.getFilename());
       await this.#writeSidecar(offset);
     } catch (error) {
       await response.body?.cancel().catch(() => {});
@@ -645,7 +596,7 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
         await this.#gate.promise;
         if (this.#isCancelled()) break;
         try {
-          this.#handle = await open(this.#partialPath, "r+");
+          this.#handle = await this.#target.reopen();
         } catch (error) {
           return fileFailure(error);
         }
@@ -688,16 +639,10 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
     try {
       await this.#handle!.sync();
       await this.#closeHandle();
-      if (this.#partialPath !== this.#savePath) {
-        this.#savePath = this.#reservedPath !== ""
-          ? await moveWithoutOverwrite(this.#partialPath, this.#reservedPath)
-          : await renameOver(this.#partialPath, this.#savePath);
-      }
-      await removeSidecar(this.#partialPath);
+      await this.#target.commit();
     } catch (error) {
       return this.#interrupt(interruptReasonForFileError(error), error);
     }
-    if (this.#reservedPath !== "") releaseReservation(this.#reservedPath);
     this.#total = this.#received;
     this.#state = "completed";
     this.#reason = "";
@@ -713,7 +658,9 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
     this.#state = "interrupted";
     this.#paused = false;
     this.#gate = undefined;
-    if (this.#partialPath !== "") await this.#writeSidecar(this.#received).catch(() => {});
+    if (this.#target.partialPath !== "") {
+      await this.#writeSidecar(this.#received).catch(() => {});
+    }
     const mode = this.#resumeMode();
     const automatic = mode === "auto-continue" || mode === "auto-restart";
     if (automatic && ++this.#autoResumes <= MAX_AUTO_RESUMES) {
@@ -722,8 +669,7 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
     }
     if (mode === "invalid") {
       // Nothing can continue it, so its partial file goes, as in Chromium.
-      await this.#removePartial();
-      if (this.#reservedPath !== "") releaseReservation(this.#reservedPath);
+      await this.#target.discard();
       this.#endTime = Date.now() / 1000;
       this.emit("done", new ElectronEvent(), "interrupted");
     } else {
@@ -744,22 +690,13 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
     if (this.#endTime !== 0) return;
     this.#endTime = Date.now() / 1000;
     await this.#closeHandle();
-    await this.#removePartial();
-    if (this.#reservedPath !== "") releaseReservation(this.#reservedPath);
+    await this.#target.discard();
     this.emit("done", new ElectronEvent(), "cancelled");
   }
 
   // A method, not a comparison, since an await can change the state a comparison narrowed.
   #isCancelled(): boolean {
     return this.#state === "cancelled";
-  }
-
-  async #removePartial(): Promise<void> {
-    if (this.#partialPath === "") return;
-    if (this.#partialPath !== this.#savePath) {
-      await rm(this.#partialPath, { force: true }).catch(() => {});
-    }
-    await removeSidecar(this.#partialPath).catch(() => {});
   }
 
   async #closeHandle(): Promise<void> {
@@ -769,9 +706,9 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
   }
 
   async #writeSidecar(offset: number): Promise<void> {
-    await writeSidecar(this.#partialPath, {
+    await writeSidecar(this.#target.partialPath, {
       version: 1,
-      savePath: this.#savePath,
+      savePath: this.#target.savePath,
       urlChain: this.#urlChain,
       mimeType: this.#mimeType,
       totalBytes: this.#total,
@@ -799,17 +736,4 @@ function contentRangeStart(response: Response): number | undefined {
     response.headers.get("content-range") ?? "",
   );
   return match ? Number(match[1]) : undefined;
-}
-
-async function isFile(path: string): Promise<boolean> {
-  try {
-    return (await stat(path)).isFile();
-  } catch {
-    return false;
-  }
-}
-
-async function renameOver(from: string, to: string): Promise<string> {
-  await rename(from, to);
-  return to;
 }
