@@ -234,6 +234,24 @@ describe("pause and resume", () => {
       assert.equal(origin.requests.length, 1);
       assert.deepEqual(readFileSync(join(dir, "slow.bin")), Buffer.from(BODY));
     }));
+
+  it("resume() after the connection died during the pause asks for the rest", () =>
+    withOrigin({ "/slow.bin": { body: BODY, etag: '"s"', chunkDelayMs: 5 } }, async (origin) => {
+      const { ses, dir } = freshSession();
+      const pending = nextItem(ses);
+      ses.downloadURL(`${origin.url}/slow.bin`);
+      const item = await pending;
+      await new Promise<void>((resolve) => item.once("updated", () => resolve()));
+      item.pause();
+      await item.settled();
+      origin.dropConnections();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      item.resume();
+      assert.equal(await done(item), "completed");
+      assert.equal(origin.requests.length, 2);
+      assert.match(origin.requests[1]!.headers.range ?? "", /^bytes=[1-9]\d*-$/);
+      assert.deepEqual(readFileSync(join(dir, "slow.bin")), Buffer.from(BODY));
+    }));
 });
 
 /** Starts a download whose first response is cut at 100 000 bytes; returns it interrupted. */
@@ -397,6 +415,48 @@ describe("createInterruptedDownload", () => {
       assert.equal(origin.requests[0]!.headers.range, "bytes=120000-");
       assert.deepEqual(readFileSync(path), Buffer.from(BODY));
       assert.equal(existsSync(`${path}.crdownload`), false);
+    }));
+});
+
+describe("createInterruptedDownload with partial files of its own", () => {
+  it("continues bytes kept at the path itself", () =>
+    withOrigin({ "/q.bin": { body: BODY, etag: '"q"' } }, async (origin) => {
+      const { ses } = freshSession();
+      const path = join(freshDir(), "q.bin");
+      writeFileSync(path, BODY.subarray(0, 50_000));
+      const pending = nextItem(ses);
+      ses.createInterruptedDownload({
+        path,
+        urlChain: [`${origin.url}/q.bin`],
+        offset: 50_000,
+        length: BODY.length,
+        eTag: '"q"',
+      });
+      const item = await pending;
+      item.resume();
+      assert.equal(await done(item), "completed");
+      assert.equal(origin.requests[0]!.headers.range, "bytes=50000-");
+      assert.deepEqual(readFileSync(path), Buffer.from(BODY));
+    }));
+
+  it("starts from zero when the partial file is shorter than the offset", () =>
+    withOrigin({ "/s.bin": { body: BODY, etag: '"s"' } }, async (origin) => {
+      const { ses } = freshSession();
+      const path = join(freshDir(), "s.bin");
+      writeFileSync(`${path}.crdownload`, BODY.subarray(0, 1_000));
+      const pending = nextItem(ses);
+      ses.createInterruptedDownload({
+        path,
+        urlChain: [`${origin.url}/s.bin`],
+        offset: 50_000,
+        length: BODY.length,
+        eTag: '"s"',
+      });
+      const item = await pending;
+      item.resume();
+      assert.equal(await done(item), "completed");
+      assert.equal(origin.requests[0]!.headers.range, undefined);
+      assert.deepEqual(readFileSync(path), Buffer.from(BODY));
     }));
 });
 
