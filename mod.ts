@@ -36,6 +36,13 @@ export type {
   SSLVersion,
   UploadData,
 } from "./core/electron_types.ts";
+export type {
+  CreateInterruptedDownloadOptions,
+  DownloadInterruptReason,
+  DownloadItem,
+  DownloadState,
+  DownloadURLOptions,
+} from "./session/mod.ts";
 export { ElectronEvent } from "./core/electron_event.ts";
 export { SessionError } from "./core/session_error.ts";
 export type { NetErrorCode } from "./core/net_errors.ts";

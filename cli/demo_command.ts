@@ -4,8 +4,11 @@
  * @module
  */
 
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { SessionError } from "../core/session_error.ts";
-import type { SessionModule } from "../session/mod.ts";
+import type { Session, SessionModule } from "../session/mod.ts";
 import { startDemoOrigin } from "./demo_origin.ts";
 
 /**
@@ -111,8 +114,35 @@ export async function runDemo(
     );
     const whoami = await ses.fetch(`${origin.url}/whoami`);
     write(`11. GET /whoami sent it back; the origin saw ${await whoami.text()}`);
+    await demoDownload(ses, `${origin.url}/download`, write);
   } finally {
     await ses.closeAllConnections();
     await origin.close();
+  }
+}
+
+/** Step 10: a download whose Content-Disposition name tries to climb out of the directory. */
+async function demoDownload(
+  ses: Session,
+  url: string,
+  write: (line: string) => void,
+): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), "ses-demo-"));
+  try {
+    ses.setDownloadPath(dir);
+    const state = await new Promise<string>((resolve) => {
+      ses.once("will-download", (_event, item) => {
+        write(`12. will-download: "${item.getFilename()}" (${item.getMimeType()})`);
+        item.once(
+          "done",
+          (_e, done) =>
+            resolve(`${done}, ${item.getReceivedBytes()} bytes saved as "${readdirSync(dir)}"`),
+        );
+      });
+      ses.downloadURL(url);
+    });
+    write(`    ${state}; the header said "../report 2026.csv", nothing left the folder`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -26,5 +26,7 @@ describe("ses demo", () => {
       text,
       /11\. GET \/whoami sent it back; the origin saw \{"cookie":"session_id=demo123"\}/,
     );
+    assert.match(text, /12\. will-download: "_report 2026\.csv" \(text\/csv\)/);
+    assert.match(text, /completed, 60000 bytes saved as "_report 2026\.csv"/);
   });
 });

@@ -45,6 +45,13 @@ const ROUTES: Record<string, Route> = {
     }).end("logged in");
   },
   "/whoami": (request, response) => json(response, { cookie: request.headers.cookie ?? null }),
+  "/download": (_request, response) => {
+    response.writeHead(200, {
+      "content-type": "text/csv",
+      "content-disposition": `attachment; filename="../report 2026.csv"`,
+      etag: '"report-1"',
+    }).end("month,total\n".repeat(5_000));
+  },
   "/bytes": (_request, response) => {
     response.writeHead(200, { "content-type": "application/octet-stream" })
       .end(new Uint8Array(100_000));

@@ -4,6 +4,7 @@
  * - `ses demo` — starts a local origin and walks through a session request by request.
  * - `ses fetch [-X METHOD] [-H 'Name: value']... [-d DATA] [-o FILE] [-i] [--partition NAME] URL`
  * - `ses cookies list|get|set|remove|clear [--partition NAME] [--url URL] [--json]`
+ * - `ses download [-o PATH] [--partition NAME] URL`, `ses download --resume PATH.crdownload`
  *
  * @module
  */
@@ -13,6 +14,8 @@ import { Writable } from "node:stream";
 import { session } from "../mod.ts";
 import { runDemo } from "./demo_command.ts";
 import { runCookies } from "./cookies_command.ts";
+import { EXIT_INTERRUPTED, runDownload } from "./download_command.ts";
+import { parseDownloadArgs } from "./parse_download_args.ts";
 import { runFetch } from "./fetch_command.ts";
 import { parseCookiesArgs } from "./parse_cookies_args.ts";
 import { parseFetchArgs } from "./parse_fetch_args.ts";
@@ -22,7 +25,9 @@ const USAGE = `usage:
   ses fetch [-X METHOD] [-H 'Name: value']... [-d DATA] [-o FILE] [-i] [--partition NAME] URL
   ses cookies list|get|set|remove|clear [--partition NAME] [--url URL] [--json]
       get [NAME]; set NAME=VALUE [--domain D] [--path P] [--secure] [--http-only]
-      [--same-site unspecified|no_restriction|lax|strict] [--expires UNIX_SECONDS]; remove NAME`;
+      [--same-site unspecified|no_restriction|lax|strict] [--expires UNIX_SECONDS]; remove NAME
+  ses download [-o PATH] [--partition NAME] URL
+  ses download --resume PATH.crdownload [--partition NAME]`;
 
 /**
  * Runs a `ses` command.
@@ -69,6 +74,29 @@ export async function main(argv: string[]): Promise<number> {
         out: (line) => console.log(line),
         err: (line) => console.error(line),
       });
+    }
+    case "download": {
+      let args;
+      try {
+        args = parseDownloadArgs(rest);
+      } catch (error) {
+        console.error(error instanceof Error ? error.message : String(error));
+        console.error(USAGE);
+        return 2;
+      }
+      const code = await runDownload(session, args, {
+        info: (line) => console.error(line),
+        stream: process.stderr,
+        tty: process.stderr.isTTY === true,
+        cwd: process.cwd(),
+        onInterrupt: (handler) => {
+          process.on("SIGINT", handler);
+          return () => void process.off("SIGINT", handler);
+        },
+      });
+      // A paused download holds its connection open, which would keep the process alive.
+      if (code === EXIT_INTERRUPTED) process.exit(code);
+      return code;
     }
     default:
       console.error(command === undefined ? USAGE : `ses: unknown command "${command}"\n${USAGE}`);

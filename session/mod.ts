@@ -21,6 +21,14 @@ export type { AppPathName } from "./app_paths.ts";
 export { acceptLanguageHeader } from "./accept_language.ts";
 export { Session, type SessionEvents, type SessionInit, type SessionOptions } from "./session.ts";
 export { createSessionModule, type SessionModule } from "./session_module.ts";
+export type {
+  CreateInterruptedDownloadOptions,
+  DownloadInterruptReason,
+  DownloadItem,
+  DownloadState,
+  DownloadURLOptions,
+} from "../downloads/mod.ts";
+export { type CrdownloadSidecar, readSidecar } from "../downloads/mod.ts";
 
 const runtime = currentRuntime();
 

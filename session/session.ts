@@ -16,6 +16,12 @@ import type {
 } from "../core/electron_types.ts";
 import { NetService, type SessionFetch } from "../net/mod.ts";
 import { CookieJar, Cookies, SqliteCookieStore } from "../cookies/mod.ts";
+import {
+  type CreateInterruptedDownloadOptions,
+  type DownloadItem,
+  DownloadManager,
+  type DownloadURLOptions,
+} from "../downloads/mod.ts";
 import { join } from "node:path";
 import { buildSessionPipeline, type SessionPipeline } from "./session_pipeline.ts";
 import { platform } from "node:process";
@@ -26,6 +32,8 @@ import { CONSTRUCT_SESSION } from "./_construct_session.ts";
 export type SessionEvents = {
   /** A response asked for a preconnect (`Link: <url>; rel=preconnect`). */
   preconnect: (event: ElectronEvent, preconnectUrl: string, allowCredentials: boolean) => void;
+  /** A download is about to start; `event.preventDefault()` cancels it. No web contents: `null`. */
+  "will-download": (event: ElectronEvent, item: DownloadItem, webContents: null) => void;
 };
 
 /** Options that count only when a session is first created. */
@@ -42,6 +50,8 @@ export interface SessionInit {
   cache: boolean;
   /** The runtime services to use. */
   runtime: Runtime;
+  /** The default download directory (`app.getPath("downloads")`); default `~/Downloads`. */
+  downloadsPath?: () => string;
 }
 
 /**
@@ -69,6 +79,8 @@ export class Session extends TypedEmitter<SessionEvents> {
   #runtime: Runtime;
   #jar: CookieJar | undefined;
   #cookies: Cookies | undefined;
+  #downloadsPath: () => string;
+  #downloads?: DownloadManager;
 
   /**
    * Not for callers: sessions come from the `session` module.
@@ -84,6 +96,7 @@ export class Session extends TypedEmitter<SessionEvents> {
     this.#net = new NetService({ connectTcp: init.runtime.connectTcp });
     this.#storagePath = init.storagePath;
     this.#runtime = init.runtime;
+    this.#downloadsPath = init.downloadsPath ?? (() => join(init.runtime.homeDir(), "Downloads"));
     this.#cache = init.cache;
     this.#userAgent = defaultUserAgent(init.runtime);
     this.#acceptLanguages = acceptLanguageHeader(defaultLanguages(init.runtime));
@@ -213,6 +226,45 @@ export class Session extends TypedEmitter<SessionEvents> {
   /** Stops emulating network conditions. */
   disableNetworkEmulation(): void {
     this.#net.disableNetworkEmulation();
+  }
+
+  /**
+   * Downloads `url` through this session's pipeline; the `DownloadItem` comes with
+   * `'will-download'`. Returns nothing, as in Electron.
+   *
+   * @param url The URL (`http:`, `https:`, `file:`).
+   * @param options `{headers}`; non-object headers throw `Invalid value for headers - must be an
+   * object`.
+   */
+  downloadURL(url: string, options?: DownloadURLOptions): void {
+    this.#downloadManager().downloadURL(url, options);
+  }
+
+  /**
+   * Restores an interrupted download (state `interrupted`, fires `'will-download'`); it
+   * continues on `item.resume()`.
+   *
+   * @param options `{path, urlChain, mimeType, offset, length, lastModified, eTag, startTime}`.
+   */
+  createInterruptedDownload(options: CreateInterruptedDownloadOptions): void {
+    this.#downloadManager().createInterruptedDownload(options);
+  }
+
+  /**
+   * Sets the directory for downloads whose listener sets no save path.
+   *
+   * @param path The directory (default `app.getPath("downloads")`).
+   */
+  setDownloadPath(path: string): void {
+    this.#downloadManager().setDownloadPath(path);
+  }
+
+  #downloadManager(): DownloadManager {
+    return this.#downloads ??= new DownloadManager({
+      fetch: this.fetchAs("download"),
+      defaultDirectory: this.#downloadsPath,
+      announce: (item) => this.dispatch("will-download", item, null).defaultPrevented,
+    });
   }
 
   /**

@@ -49,6 +49,7 @@ export function createSessionModule(app: App, runtime: Runtime): SessionModule {
       storagePath,
       cache: options.cache !== false,
       runtime,
+      downloadsPath: () => app.getPath("downloads"),
     });
     app.emit("session-created", created);
     return created;

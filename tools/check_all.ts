@@ -67,6 +67,7 @@ export const CHECKS: readonly Check[] = [
       "mod.ts",
       "cookies/mod.ts",
       "core/mod.ts",
+      "downloads/mod.ts",
       "net/mod.ts",
       "runtime/mod.ts",
       "session/mod.ts",

@@ -1,0 +1,139 @@
+import assert from "node:assert/strict";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Writable } from "node:stream";
+import { after, describe, it } from "node:test";
+import { currentRuntime } from "../runtime/mod.ts";
+import { App, createSessionModule } from "../session/mod.ts";
+import { startRangeOrigin } from "../tests/fixtures/range_origin.ts";
+import { EXIT_INTERRUPTED, runDownload } from "./download_command.ts";
+import { parseDownloadArgs } from "./parse_download_args.ts";
+
+const dir = mkdtempSync(join(tmpdir(), "ses-cli-dl-"));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+function sessions() {
+  const runtime = currentRuntime();
+  const app = new App(runtime);
+  app.setPath("userData", join(dir, "userData"));
+  return createSessionModule(app, runtime);
+}
+
+function io(tty: boolean) {
+  const lines: string[] = [];
+  let drawn = "";
+  const stream = Object.assign(
+    new Writable({ write: (chunk, _encoding, done) => void (drawn += chunk, done()) }),
+    { isTTY: tty, columns: 120, cursorTo: () => true, clearLine: () => true },
+  );
+  let interrupt: (() => void) | undefined;
+  return {
+    lines,
+    drawn: () => drawn,
+    interrupt: () => interrupt?.(),
+    io: {
+      info: (line: string) => void lines.push(line),
+      stream,
+      tty,
+      cwd: dir,
+      onInterrupt: (handler: () => void) => {
+        interrupt = handler;
+        return () => void (interrupt = undefined);
+      },
+    },
+  };
+}
+
+describe("parseDownloadArgs", () => {
+  it("reads URL, -o, --partition and --resume, and refuses mixtures", () => {
+    assert.deepEqual(parseDownloadArgs(["http://a.test/x"]), {
+      url: "http://a.test/x",
+      output: undefined,
+      partition: "persist:default",
+    });
+    assert.deepEqual(parseDownloadArgs(["--resume", "x.crdownload", "--partition", "p"]), {
+      resume: "x.crdownload",
+      partition: "p",
+    });
+    assert.throws(() => parseDownloadArgs([]), /a URL is required/);
+    assert.throws(() => parseDownloadArgs(["--resume", "x", "http://a.test/"]), /not both/);
+    assert.throws(() => parseDownloadArgs(["--resume", "x", "-o", "y"]), /-o does not apply/);
+  });
+});
+
+describe("ses download", () => {
+  const body = new Uint8Array(2_000_000).map((_, i) => i % 251);
+
+  it("draws a live bar on a terminal and saves to -o", async () => {
+    const origin = await startRangeOrigin({ "/a.bin": { body } });
+    try {
+      const { io: output, lines, drawn } = io(true);
+      const code = await runDownload(sessions(), {
+        url: `${origin.url}/a.bin`,
+        output: "out.bin",
+        partition: "cli-dl-1",
+      }, output);
+      assert.equal(code, 0, lines.join("\n"));
+      assert.deepEqual(readFileSync(join(dir, "out.bin")), Buffer.from(body));
+      assert.match(drawn(), /a\.bin \[.*\] 100% \| 1\.9 MiB \/ 1\.9 MiB/);
+      assert.match(lines.at(-1)!, /^saved .*out\.bin \(2000000 bytes\)$/);
+    } finally {
+      await origin.close();
+    }
+  });
+
+  it("Ctrl-C leaves a resumable .crdownload; --resume finishes it", async () => {
+    const origin = await startRangeOrigin({
+      "/slow.bin": { body, etag: '"v"', chunkDelayMs: 5 },
+    });
+    try {
+      const first = io(false);
+      const running = runDownload(sessions(), {
+        url: `${origin.url}/slow.bin`,
+        partition: "cli-dl-2",
+      }, first.io);
+      while (!existsSync(join(dir, "slow.bin.crdownload.json"))) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      first.interrupt();
+      assert.equal(await running, EXIT_INTERRUPTED);
+      assert.match(
+        first.lines.at(-1)!,
+        /continue with: ses download --resume ".*slow\.bin\.crdownload"/,
+      );
+      assert.ok(existsSync(join(dir, "slow.bin.crdownload")));
+
+      const second = io(false);
+      const code = await runDownload(sessions(), {
+        resume: "slow.bin.crdownload",
+        partition: "cli-dl-3",
+      }, second.io);
+      assert.equal(code, 0, second.lines.join("\n"));
+      assert.match(second.lines.find((line) => line.startsWith("slow.bin: "))!, /of 1\.9 MiB/);
+      assert.deepEqual(readFileSync(join(dir, "slow.bin")), Buffer.from(body));
+      assert.ok(origin.requests.at(-1)!.headers.range);
+    } finally {
+      await origin.close();
+    }
+  });
+
+  it("reports a failure and a missing sidecar with exit code 1", async () => {
+    const { io: output, lines } = io(false);
+    assert.equal(
+      await runDownload(sessions(), { resume: "nothing.crdownload", partition: "x" }, output),
+      1,
+    );
+    assert.match(lines[0]!, /Cannot resume .*nothing\.crdownload.*is missing/);
+    const missing = io(false);
+    assert.equal(
+      await runDownload(
+        sessions(),
+        { url: `file://${join(dir, "absent")}`, partition: "x" },
+        missing.io,
+      ),
+      1,
+    );
+    assert.match(missing.lines.at(-1)!, /interrupted \(NETWORK_FAILED: net::ERR_FILE_NOT_FOUND\)/);
+  });
+});

@@ -1,0 +1,132 @@
+/**
+ * The progress display of `ses download`: a live bar on a terminal, plain lines otherwise.
+ *
+ * @module
+ */
+
+// cli-progress: a widely used, maintained progress bar that redraws in place at a throttled
+// rate, fits the terminal's width and smooths its ETA — the parts a hand-made bar gets wrong.
+import cliProgress from "cli-progress";
+import type { Writable } from "node:stream";
+
+/** One download's progress display. */
+export interface ProgressView {
+  /** Shows the bytes so far, the total (0 when unknown) and the current rate (bytes/s). */
+  update(received: number, total: number, bytesPerSecond: number): void;
+  /** Ends the display (the bar stays on screen at its last value). */
+  stop(): void;
+}
+
+/** Options for {@linkcode createProgressView}. */
+export interface ProgressViewOptions {
+  /** The file name shown. */
+  name: string;
+  /** Where the bar draws (standard error). */
+  stream: Writable;
+  /** Whether `stream` is a terminal: a live bar; otherwise one line per second. */
+  tty: boolean;
+  /** Writes one plain line (used when not a terminal). */
+  line: (text: string) => void;
+}
+
+/**
+ * Formats a byte count with binary units, as download tools do.
+ *
+ * @param bytes A byte count.
+ * @returns Text like `1.5 MiB`.
+ *
+ * @example
+ * ```ts
+ * import { formatBytes } from "./download_progress.ts";
+ * console.log(formatBytes(1536), formatBytes(200 * 1024 * 1024)); // 1.5 KiB 200.0 MiB
+ * ```
+ */
+export function formatBytes(bytes: number): string {
+  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return unit === 0 ? `${value} B` : `${value.toFixed(1)} ${units[unit]}`;
+}
+
+/**
+ * Creates the progress display for one download.
+ *
+ * @param options Name, stream and whether it is a terminal.
+ * @returns The display.
+ *
+ * @example
+ * ```ts
+ * import { Writable } from "node:stream";
+ * import { createProgressView } from "./download_progress.ts";
+ * const lines: string[] = [];
+ * const view = createProgressView({
+ *   name: "a.bin", stream: new Writable({ write: (_c, _e, done) => done() }), tty: false,
+ *   line: (text) => lines.push(text),
+ * });
+ * view.update(512, 1024, 256);
+ * view.stop();
+ * console.log(lines[0]); // a.bin: 512 B of 1.0 KiB (50%) at 256 B/s
+ * ```
+ */
+export function createProgressView(options: ProgressViewOptions): ProgressView {
+  return options.tty ? barView(options) : lineView(options);
+}
+
+function describe(received: number, total: number, bytesPerSecond: number): string {
+  const of = total > 0 ? ` of ${formatBytes(total)} (${Math.floor(received * 100 / total)}%)` : "";
+  return `${formatBytes(received)}${of} at ${formatBytes(bytesPerSecond)}/s`;
+}
+
+function lineView({ name, line }: ProgressViewOptions): ProgressView {
+  let last = -Infinity;
+  let pending: string | undefined;
+  return {
+    update(received, total, bytesPerSecond) {
+      pending = `${name}: ${describe(received, total, bytesPerSecond)}`;
+      if (Date.now() - last < 1000) return;
+      last = Date.now();
+      line(pending);
+      pending = undefined;
+    },
+    stop() {
+      if (pending !== undefined) line(pending);
+    },
+  };
+}
+
+function barView({ name, stream }: ProgressViewOptions): ProgressView {
+  const bar = new cliProgress.SingleBar({
+    stream,
+    format: `${name} [{bar}] {percentage}% | {done} / {size} | {rate} | ETA {eta_formatted}`,
+    barsize: 30,
+    hideCursor: true,
+    etaBuffer: 50,
+    fps: 10,
+  }, cliProgress.Presets.shades_classic);
+  let started = false;
+  return {
+    update(received, total, bytesPerSecond) {
+      const payload = {
+        done: formatBytes(received),
+        size: total > 0 ? formatBytes(total) : "?",
+        rate: `${formatBytes(bytesPerSecond)}/s`,
+      };
+      // An unknown total draws a bar that is always full, with the bytes counting up.
+      const size = total > 0 ? total : Math.max(received, 1);
+      if (!started) {
+        bar.start(size, received, payload);
+        started = true;
+        return;
+      }
+      bar.setTotal(size);
+      bar.update(received, payload);
+    },
+    stop() {
+      if (started) bar.stop();
+    },
+  };
+}

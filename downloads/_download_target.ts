@@ -1,0 +1,164 @@
+/**
+ * Where one download's bytes live: the save path, the `.crdownload` file beside it, and the
+ * unique-name reservation when the name was generated. Private to downloads/.
+ *
+ * @module
+ */
+
+import { type FileHandle, mkdir, open, rename, rm, stat } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { removeSidecar } from "./crdownload_sidecar.ts";
+import {
+  moveWithoutOverwrite,
+  PARTIAL_SUFFIX,
+  releaseReservation,
+  reserveUniquePath,
+} from "./unique_path.ts";
+
+/** A download's files. */
+export class DownloadTarget {
+  #savePath = "";
+  #explicit = false;
+  #partialPath = "";
+  #reservedPath = "";
+  #adoptsFiles: boolean;
+
+  /**
+   * Starts with no path, or with the path of a restored download.
+   *
+   * @param restoredPath `createInterruptedDownload`'s path: its partial bytes may already be
+   * on disk, in `path.crdownload` or in `path` itself.
+   */
+  constructor(restoredPath?: string) {
+    this.#adoptsFiles = restoredPath !== undefined;
+    if (restoredPath !== undefined) this.choose(restoredPath);
+  }
+
+  /** The save path: chosen, provisional (directory + generated name) or `""`. */
+  get savePath(): string {
+    return this.#savePath;
+  }
+
+  /** The partial file, `""` until one exists. */
+  get partialPath(): string {
+    return this.#partialPath;
+  }
+
+  /**
+   * Sets the save path the program chose (an existing file there is replaced on completion).
+   *
+   * @param path The path; `""` forgets the choice.
+   */
+  choose(path: string): void {
+    this.#savePath = path;
+    this.#explicit = path !== "";
+  }
+
+  /**
+   * Names the file before it exists, when the program chose no path.
+   *
+   * @param directory The download directory.
+   * @param name The generated name.
+   */
+  propose(directory: string, name: string): void {
+    if (!this.#explicit) this.#savePath = join(directory, name);
+  }
+
+  /**
+   * The partial file a resume may continue: this download's own, or for a restored download
+   * `path.crdownload` or `path` when one exists.
+   *
+   * @returns Its path, or `undefined` when there is none.
+   */
+  async existingPartial(): Promise<string | undefined> {
+    if (this.#partialPath !== "") return this.#partialPath;
+    if (this.#savePath === "" || !this.#adoptsFiles) return undefined;
+    for (const candidate of [this.#savePath + PARTIAL_SUFFIX, this.#savePath]) {
+      if (await isFile(candidate)) {
+        this.#partialPath = candidate;
+        return candidate;
+      }
+    }
+    return undefined;
+  }
+
+  /**
+   * Opens the partial file for writing at `offset`: this download's own (cut to `offset`),
+   * `<savePath>.crdownload` for a chosen path (directories made), or a new unique name in the
+   * directory.
+   *
+   * @param offset The bytes to keep.
+   * @param directory The download directory.
+   * @param name The generated name.
+   * @returns The open file.
+   */
+  async open(offset: number, directory: string, name: string): Promise<FileHandle> {
+    if (this.#partialPath !== "") {
+      // Create it if it went missing, without truncating it when it did not.
+      await (await open(this.#partialPath, "a")).close();
+      const handle = await open(this.#partialPath, "r+");
+      await handle.truncate(offset);
+      return handle;
+    }
+    if (this.#explicit) {
+      await mkdir(dirname(this.#savePath), { recursive: true });
+      this.#partialPath = this.#savePath + PARTIAL_SUFFIX;
+      return await open(this.#partialPath, "w");
+    }
+    await mkdir(directory, { recursive: true });
+    const reservation = await reserveUniquePath(directory, name);
+    this.#reservedPath = reservation.path;
+    this.#savePath = reservation.path;
+    this.#partialPath = reservation.partialPath;
+    return reservation.handle;
+  }
+
+  /**
+   * Opens the partial file again after a pause.
+   *
+   * @returns The open file.
+   */
+  reopen(): Promise<FileHandle> {
+    return open(this.#partialPath, "r+");
+  }
+
+  /**
+   * Moves the completed partial file to the save path (a generated name is never overwritten
+   * and may become `name (N).ext`) and removes the sidecar.
+   */
+  async commit(): Promise<void> {
+    if (this.#partialPath !== this.#savePath) {
+      if (this.#reservedPath !== "") {
+        this.#savePath = await moveWithoutOverwrite(this.#partialPath, this.#reservedPath);
+      } else {
+        await rename(this.#partialPath, this.#savePath);
+      }
+    }
+    await removeSidecar(this.#partialPath);
+    this.release();
+  }
+
+  /** Removes the partial file (never the save path itself) and its sidecar. */
+  async discard(): Promise<void> {
+    if (this.#partialPath !== "") {
+      if (this.#partialPath !== this.#savePath) {
+        await rm(this.#partialPath, { force: true }).catch(() => {});
+      }
+      await removeSidecar(this.#partialPath).catch(() => {});
+    }
+    this.release();
+  }
+
+  /** Gives up the unique-name reservation, if any. */
+  release(): void {
+    if (this.#reservedPath !== "") releaseReservation(this.#reservedPath);
+  }
+}
+
+async function isFile(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isFile();
+  } catch {
+    return false;
+  }
+}

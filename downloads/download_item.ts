@@ -1,0 +1,739 @@
+/**
+ * `DownloadItem`: one download of a session, with Electron's methods and events.
+ *
+ * @module
+ */
+
+import { type FileHandle, stat } from "node:fs/promises";
+import { ElectronEvent } from "../core/electron_event.ts";
+import { TypedEmitter } from "../core/typed_emitter.ts";
+import { DownloadTarget } from "./_download_target.ts";
+import { writeSidecar } from "./crdownload_sidecar.ts";
+import type { DownloadFetch } from "./download_fetch.ts";
+import { generateFileName } from "./generate_file_name.ts";
+import {
+  type DownloadInterruptReason,
+  interruptReasonForError,
+  interruptReasonForFileError,
+  interruptReasonForStatus,
+  type ResumeMode,
+  resumeModeFor,
+} from "./interrupt_reason.ts";
+import { FileWriter } from "./_file_writer.ts";
+import { RateEstimator } from "./rate_estimator.ts";
+
+/** A download's state, as Electron names it. */
+export type DownloadState = "progressing" | "completed" | "cancelled" | "interrupted";
+
+/** The events a `DownloadItem` emits, with Electron's listener signatures. */
+export type DownloadItemEvents = {
+  /** The download moved on (bytes, pause, resume) or was interrupted but can resume. */
+  updated: (event: ElectronEvent, state: "progressing" | "interrupted") => void;
+  /** The download ended: completed, cancelled, or interrupted for good. */
+  done: (event: ElectronEvent, state: "completed" | "cancelled" | "interrupted") => void;
+};
+
+/** Electron's save dialog options; kept and returned, never shown (there is no UI). */
+export type SaveDialogOptions = Record<string, unknown>;
+
+/** How a `DownloadItem` starts; only the session's download manager makes items. */
+export interface DownloadItemInit {
+  /** The session's download fetch (`file:` URLs included). */
+  fetch: DownloadFetch;
+  /** The URLs so far; requests go to the last. */
+  urlChain: string[];
+  /** Extra request headers (`downloadURL`'s `headers`). */
+  headers?: Record<string, string>;
+  /** The directory for a download without a save path, read when the name is chosen. */
+  directory: () => string;
+  /** Emits `'will-download'`; returns whether a listener called `preventDefault()`. */
+  announce: (item: DownloadItem) => boolean;
+  /** For `createInterruptedDownload`: the saved state to resume from. */
+  interrupted?: InterruptedState;
+}
+
+/** The state `createInterruptedDownload` restores. */
+export interface InterruptedState {
+  /** Absolute path of the download (the partial bytes are in `path.crdownload` or `path`). */
+  path: string;
+  /** The MIME type. */
+  mimeType: string;
+  /** Bytes already saved. */
+  offset: number;
+  /** The full length. */
+  length: number;
+  /** The Last-Modified value. */
+  lastModified: string;
+  /** The ETag value. */
+  eTag: string;
+  /** Seconds since the epoch. */
+  startTime: number;
+}
+
+const UPDATE_INTERVAL_MS = 500;
+// Chromium's kMaxAutoResumeAttempts.
+const MAX_AUTO_RESUMES = 5;
+
+/**
+ * One download, as Electron's `DownloadItem`: it reaches the program through the session's
+ * `'will-download'` event, where the listener may `setSavePath`. Bytes go to
+ * `<savePath>.crdownload`, fsynced and renamed when complete; without a save path the name comes
+ * from `generateFileName` in the session's download directory, made unique (`name (1).ext`),
+ * and nothing is overwritten.
+ *
+ * `pause()` stops reading, so TCP backpressure holds the server; `resume()` reads on, or, when
+ * the connection is gone, asks for `Range: bytes=N-` with `If-Range` (a strong ETag, else
+ * Last-Modified; never a weak ETag). Only a 206 whose `Content-Range` starts at N is appended;
+ * a 200, a 206 starting elsewhere or a 416 starts again from zero. Offsets count bytes of the
+ * saved file: a resume asks for `Accept-Encoding: identity` (as Chromium does), and a download
+ * whose first response was content-encoded resumes from zero, since its validators belong to
+ * the encoded representation.
+ *
+ * Beyond Electron: {@linkcode DownloadItem.getInterruptReason} and
+ * {@linkcode DownloadItem.getLastError} tell why a download stopped. `'done'` comes after the
+ * files are settled (renamed, or removed on cancel).
+ *
+ * @example
+ * ```ts ignore
+ * import { session } from "@ses/session";
+ * const ses = session.fromPartition("downloads-example");
+ * ses.on("will-download", (_event, item) => {
+ *   item.setSavePath("/tmp/example.html");
+ *   item.on("done", (_e, state) => console.log(state, item.getReceivedBytes()));
+ * });
+ * ses.downloadURL("https://example.com/");
+ * ```
+ */
+export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
+  #init: DownloadItemInit;
+  #urlChain: string[];
+  #state: DownloadState = "progressing";
+  #paused = false;
+  #gate: PromiseWithResolvers<void> | undefined;
+  #pausedDuringRead = false;
+  #mimeType = "";
+  #contentDisposition = "";
+  #eTag = "";
+  #lastModified = "";
+  #encoded = false;
+  #received = 0;
+  #total = 0;
+  #startTime = Date.now() / 1000;
+  #endTime = 0;
+  #target: DownloadTarget;
+  #dialogOptions: SaveDialogOptions = {};
+  #reason: DownloadInterruptReason | "" = "";
+  #error: unknown = undefined;
+  #autoResumes = 0;
+  #abort: AbortController | undefined;
+  #handle: FileHandle | undefined;
+  #rate = new RateEstimator();
+  #lastUpdate = 0;
+  #announced = false;
+  #idle: Promise<void> = Promise.resolve();
+  #pauseReached: PromiseWithResolvers<void> | undefined;
+
+  /**
+   * Not for callers: items come from the session (`downloadURL`, `createInterruptedDownload`).
+   *
+   * @param init The session's parts and the download's start.
+   */
+  constructor(init: DownloadItemInit) {
+    super();
+    this.#init = init;
+    this.#urlChain = [...init.urlChain];
+    this.#target = new DownloadTarget(init.interrupted?.path);
+    const saved = init.interrupted;
+    if (saved) {
+      this.#state = "interrupted";
+      this.#reason = "NETWORK_FAILED";
+      this.#mimeType = saved.mimeType;
+      this.#received = saved.offset;
+      this.#total = saved.length;
+      this.#lastModified = saved.lastModified;
+      this.#eTag = saved.eTag;
+      this.#startTime = saved.startTime;
+    }
+  }
+
+  /** @internal Starts a `downloadURL` download: the request, then `'will-download'`. */
+  start(): void {
+    this.#run(0);
+  }
+
+  /** @internal Marks the item announced (`createInterruptedDownload` announces at once). */
+  markAnnounced(): void {
+    this.#announced = true;
+  }
+
+  /**
+   * @internal Resolves once no write is in flight and the sidecar holds the saved length, for
+   * a program that must stop right after `pause()` (the CLI's Ctrl-C).
+   */
+  settled(): Promise<void> {
+    if (this.#state !== "progressing" || !this.#pauseReached) return this.#idle;
+    return Promise.race([this.#pauseReached.promise, this.#idle]);
+  }
+
+  /** Pauses the download: no more bytes are read until `resume()`. */
+  pause(): void {
+    if (this.#state !== "progressing" || this.#paused) return;
+    this.#paused = true;
+    this.#gate = Promise.withResolvers<void>();
+    this.#pauseReached = Promise.withResolvers<void>();
+    this.#rate.reset();
+    this.#emitUpdated("progressing");
+  }
+
+  /**
+   * Tells whether the download is paused.
+   *
+   * @returns `true` between `pause()` and `resume()`.
+   */
+  isPaused(): boolean {
+    return this.#paused;
+  }
+
+  /**
+   * Resumes a paused download, or restarts an interrupted one that can resume: with a
+   * `Range` request from the saved length when a strong validator guards it, else from zero.
+   */
+  resume(): void {
+    if (this.#state === "progressing") {
+      if (!this.#paused) return;
+      this.#paused = false;
+      this.#gate?.resolve();
+      this.#gate = undefined;
+      this.#emitUpdated("progressing");
+      return;
+    }
+    if (this.#state !== "interrupted" || !this.canResume()) return;
+    const mode = this.#resumeMode();
+    this.#paused = false;
+    this.#autoResumes = 0;
+    this.#state = "progressing";
+    this.#emitUpdated("progressing");
+    this.#run(mode === "user-restart" ? 0 : this.#received);
+  }
+
+  /**
+   * Tells whether `resume()` would do something.
+   *
+   * @returns `true` for a paused download and for an interrupted one whose reason allows it
+   * (Chromium's resume modes: not after a 401, 403, 404 or for a `file:` URL).
+   */
+  canResume(): boolean {
+    if (this.#state === "progressing") return this.#paused;
+    return this.#state === "interrupted" && this.#resumeMode() !== "invalid";
+  }
+
+  /** Cancels the download: the request stops, the partial file and its sidecar are removed. */
+  cancel(): void {
+    if (this.#state === "completed" || this.#isCancelled()) return;
+    const wasRunning = this.#state === "progressing";
+    this.#state = "cancelled";
+    this.#reason = "USER_CANCELED";
+    this.#paused = false;
+    this.#gate?.resolve();
+    this.#abort?.abort();
+    // A running transfer cleans up when its read fails; otherwise clean up here.
+    if (!wasRunning || this.#abort === undefined) void this.#finishCancel();
+  }
+
+  /**
+   * Returns the URL the download requests (the last of the redirect chain).
+   *
+   * @returns The URL the download requests (the last of the redirect chain).
+   */
+  getURL(): string {
+    return this.#urlChain.at(-1) ?? "";
+  }
+
+  /**
+   * Returns the URL chain, redirects included.
+   *
+   * @returns Every URL visited, the first request's first.
+   */
+  getURLChain(): string[] {
+    return [...this.#urlChain];
+  }
+
+  /**
+   * Returns the response's MIME type, `""` until known.
+   *
+   * @returns The response's MIME type, `""` until known.
+   */
+  getMimeType(): string {
+    return this.#mimeType;
+  }
+
+  /**
+   * Tells whether a user gesture started the download (never, in a session).
+   *
+   * @returns Always `false`: a session download has no user gesture.
+   */
+  hasUserGesture(): boolean {
+    return false;
+  }
+
+  /**
+   * Returns the file name Electron's `getFilename` reports.
+   *
+   * @returns The name generated from the `Content-Disposition`, URL and MIME type; the saved
+   * file may differ (a save path, or a ` (1)` for uniqueness).
+   */
+  getFilename(): string {
+    return generateFileName({
+      url: this.getURL(),
+      contentDisposition: this.#contentDisposition,
+      mimeType: this.#mimeType,
+    });
+  }
+
+  /**
+   * Returns the full length in bytes, 0 when unknown.
+   *
+   * @returns The full length in bytes, 0 when unknown.
+   */
+  getTotalBytes(): number {
+    return this.#total;
+  }
+
+  /**
+   * Returns the number of bytes saved so far.
+   *
+   * @returns Bytes saved so far.
+   */
+  getReceivedBytes(): number {
+    return this.#received;
+  }
+
+  /**
+   * Returns how much is done, in whole percent.
+   *
+   * @returns Whole percent done, or -1 while the total is unknown (as Chromium).
+   */
+  getPercentComplete(): number {
+    if (this.#state === "completed") return 100;
+    if (this.#total <= 0) return -1;
+    return Math.floor(this.#received * 100 / this.#total);
+  }
+
+  /**
+   * Returns the current rate in bytes per second, over the last seconds.
+   *
+   * @returns The current rate in bytes per second, over the last seconds.
+   */
+  getCurrentBytesPerSecond(): number {
+    return this.#state === "progressing" && !this.#paused ? this.#rate.bytesPerSecond() : 0;
+  }
+
+  /**
+   * Returns the `Content-Disposition` header, `""` if none.
+   *
+   * @returns The `Content-Disposition` header, `""` if none.
+   */
+  getContentDisposition(): string {
+    return this.#contentDisposition;
+  }
+
+  /**
+   * Returns the state.
+   *
+   * @returns The state.
+   */
+  getState(): DownloadState {
+    return this.#state;
+  }
+
+  /**
+   * Returns the `Last-Modified` header, `""` if none.
+   *
+   * @returns The `Last-Modified` header, `""` if none.
+   */
+  getLastModifiedTime(): string {
+    return this.#lastModified;
+  }
+
+  /**
+   * Returns the `ETag` header, `""` if none.
+   *
+   * @returns The `ETag` header, `""` if none.
+   */
+  getETag(): string {
+    return this.#eTag;
+  }
+
+  /**
+   * Returns when the download started, in seconds since the epoch.
+   *
+   * @returns When the download started, in seconds since the epoch.
+   */
+  getStartTime(): number {
+    return this.#startTime;
+  }
+
+  /**
+   * Returns when the download ended, in seconds since the epoch; 0 while it runs.
+   *
+   * @returns When the download ended, in seconds since the epoch; 0 while it runs.
+   */
+  getEndTime(): number {
+    return this.#endTime;
+  }
+
+  /**
+   * Sets where to save the file; only effective in the `'will-download'` listener. Missing
+   * directories are created; an existing file there is replaced on completion, as in Electron.
+   *
+   * @param path The file path.
+   */
+  setSavePath(path: string): void {
+    if (typeof path !== "string") {
+      throw new TypeError("Error processing argument at index 0, conversion failure");
+    }
+    if (this.#announced) return;
+    this.#target.choose(path);
+  }
+
+  /**
+   * Returns the save path: the one set, or the chosen one once known; `""` before.
+   *
+   * @returns The save path: the one set, or the chosen one once known; `""` before.
+   */
+  getSavePath(): string {
+    return this.#target.savePath;
+  }
+
+  /** The save path (Electron's `savePath` property). */
+  get savePath(): string {
+    return this.#target.savePath;
+  }
+
+  set savePath(path: string) {
+    this.setSavePath(path);
+  }
+
+  /**
+   * Keeps Electron's save dialog options (no dialog is ever shown).
+   *
+   * @param options The options.
+   */
+  setSaveDialogOptions(options: SaveDialogOptions): void {
+    this.#dialogOptions = { ...options };
+  }
+
+  /**
+   * Returns the save dialog options, `{}` by default.
+   *
+   * @returns The save dialog options, `{}` by default.
+   */
+  getSaveDialogOptions(): SaveDialogOptions {
+    return { ...this.#dialogOptions };
+  }
+
+  /**
+   * Beyond Electron: why the download stopped, as Chromium's interrupt reason
+   * (`NETWORK_FAILED`, `SERVER_UNAUTHORIZED`, `FILE_NO_SPACE`, `USER_CANCELED`, ...).
+   *
+   * @returns The reason, or `""` while nothing has stopped it.
+   */
+  getInterruptReason(): DownloadInterruptReason | "" {
+    return this.#reason;
+  }
+
+  /**
+   * Beyond Electron: the error behind the last interruption (a `SessionError` such as
+   * `net::ERR_FILE_NOT_FOUND`, or a `node:fs` error).
+   *
+   * @returns The error, or `undefined` when the reason came from an HTTP status or none.
+   */
+  getLastError(): unknown {
+    return this.#error;
+  }
+
+  #run(offset: number): void {
+    const finished = this.#attempt(offset).catch((error) => this.#interrupt("FILE_FAILED", error));
+    this.#idle = finished;
+  }
+
+  async #attempt(requestedOffset: number): Promise<void> {
+    let offset = await this.#usableOffset(requestedOffset);
+    const validator = this.#validator();
+    if (validator === undefined) offset = 0;
+    const headers = new Headers(this.#init.headers);
+    if (offset > 0 && validator !== undefined) {
+      headers.set("range", `bytes=${offset}-`);
+      headers.set("if-range", validator);
+      headers.set("accept-encoding", "identity");
+    }
+    const abort = new AbortController();
+    this.#abort = abort;
+    let response: Response;
+    try {
+      response = await this.#init.fetch(this.getURL(), { headers, signal: abort.signal });
+    } catch (error) {
+      if (this.#isCancelled()) return this.#finishCancel();
+      if (!this.#announced && !(await this.#announce())) return;
+      return this.#interrupt(interruptReasonForError(error), error);
+    }
+    if (response.url !== "" && response.url !== this.getURL()) this.#urlChain.push(response.url);
+    if (this.#isCancelled()) {
+      await response.body?.cancel().catch(() => {});
+      return this.#finishCancel();
+    }
+    const failure = interruptReasonForStatus(response.status);
+    if (failure !== undefined) {
+      await response.body?.cancel().catch(() => {});
+      if (!this.#announced) {
+        this.#takeHeaders(response, 0);
+        if (!(await this.#announce())) return;
+      }
+      this.#error = undefined;
+      return this.#interrupt(failure, undefined);
+    }
+    if (offset > 0 && response.status === 206 && contentRangeStart(response) !== offset) {
+      // A range we did not ask for: start again from zero, as SEMANTICS.md asks.
+      await response.body?.cancel().catch(() => {});
+      if (++this.#autoResumes > MAX_AUTO_RESUMES) {
+        return this.#interrupt("SERVER_BAD_CONTENT", undefined);
+      }
+      return this.#attempt(0);
+    }
+    if (response.status !== 206) offset = 0;
+    this.#takeHeaders(response, offset);
+    if (!this.#announced && !(await this.#announce())) {
+      await response.body?.cancel().catch(() => {});
+      return;
+    }
+    await this.#transfer(response, offset);
+  }
+
+  /** Reads the response's facts; `offset` > 0 means a 206 continuing the same bytes. */
+  #takeHeaders(response: Response, offset: number): void {
+    const headers = response.headers;
+    const encoding = (headers.get("content-encoding") ?? "identity").trim().toLowerCase();
+    this.#encoded = encoding !== "identity" && encoding !== "";
+    if (offset === 0) {
+      this.#mimeType = (headers.get("content-type") ?? "").split(";")[0]!.trim();
+      this.#contentDisposition = headers.get("content-disposition") ?? "";
+    }
+    this.#eTag = headers.get("etag") ?? "";
+    this.#lastModified = headers.get("last-modified") ?? "";
+    const range = /\/(\d+)\s*$/.exec(headers.get("content-range") ?? "");
+    const length = Number(headers.get("content-length") ?? NaN);
+    if (response.status === 206 && range) this.#total = Number(range[1]);
+    else if (!this.#encoded && Number.isSafeInteger(length)) this.#total = offset + length;
+    else this.#total = 0;
+  }
+
+  /** Emits `'will-download'`; false when the download was cancelled there. */
+  async #announce(): Promise<boolean> {
+    const prevented = this.#init.announce(this);
+    this.#announced = true;
+    if (prevented) this.cancel();
+    if (this.#isCancelled()) {
+      await this.#finishCancel();
+      return false;
+    }
+    this.#target.propose(this.#init.directory(), this.getFilename());
+    return true;
+  }
+
+  /**
+   * The offset a resume can use: the partial file must hold at least `requested` bytes (it is
+   * cut to that length); otherwise the download starts from zero (Chromium's FILE_TOO_SHORT).
+   */
+  async #usableOffset(requested: number): Promise<number> {
+    if (requested === 0) return 0;
+    const partial = await this.#target.existingPartial();
+    if (partial === undefined) return 0;
+    const size = (await stat(partial)).size;
+    return size >= requested ? requested : 0;
+  }
+
+  /** The If-Range value: a strong ETag, else Last-Modified; none for encoded responses. */
+  #validator(): string | undefined {
+    if (this.#encoded) return undefined;
+    if (this.#eTag !== "" && !this.#eTag.startsWith("W/")) return this.#eTag;
+    return this.#lastModified !== "" ? this.#lastModified : undefined;
+  }
+
+  async #transfer(response: Response, offset: number): Promise<void> {
+    try {
+      this.#handle = await this.#target.open(offset, this.#init.directory(), this.getFilename());
+      await this.#writeSidecar(offset);
+    } catch (error) {
+      await response.body?.cancel().catch(() => {});
+      await this.#closeHandle();
+      return this.#interrupt(interruptReasonForFileError(error), error);
+    }
+    this.#received = offset;
+    this.#rate.reset();
+    let writer = new FileWriter(this.#handle, offset);
+    const reader = response.body?.getReader();
+    // Every exit from the loop goes through here: what was read is written (or the write
+    // failed), so the saved length is exact before anything else looks at it.
+    const settle = async (): Promise<unknown> => {
+      const failure = await writer.flush().then(() => undefined, (error: unknown) => error);
+      this.#received = writer.written;
+      return failure;
+    };
+    const fileFailure = async (error: unknown): Promise<void> => {
+      await reader?.cancel().catch(() => {});
+      await this.#closeHandle();
+      return this.#interrupt(interruptReasonForFileError(error), error);
+    };
+    for (;;) {
+      if (this.#gate) {
+        this.#pausedDuringRead = true;
+        const failure = await settle();
+        if (failure !== undefined) return fileFailure(failure);
+        // A paused download holds no file open: a program may drop it, or stop, while paused.
+        await this.#closeHandle();
+        await this.#writeSidecar(writer.written).catch(() => {});
+        this.#pauseReached?.resolve();
+        await this.#gate.promise;
+        if (this.#isCancelled()) break;
+        try {
+          this.#handle = await this.#target.reopen();
+        } catch (error) {
+          return fileFailure(error);
+        }
+        writer = new FileWriter(this.#handle, writer.written);
+      }
+      if (this.#isCancelled()) break;
+      let chunk: ReadableStreamReadResult<Uint8Array>;
+      try {
+        chunk = reader ? await reader.read() : { done: true, value: undefined };
+      } catch (error) {
+        if (this.#isCancelled()) break;
+        const failure = await settle();
+        if (failure !== undefined) return fileFailure(failure);
+        await this.#closeHandle();
+        if (this.#pausedDuringRead && this.#validator() !== undefined) {
+          // The connection died while we held it paused: ask for the rest.
+          this.#pausedDuringRead = false;
+          return this.#attempt(this.#received);
+        }
+        return this.#interrupt(interruptReasonForError(error), error);
+      }
+      this.#pausedDuringRead = false;
+      if (chunk.done) break;
+      try {
+        await writer.write(chunk.value);
+      } catch (error) {
+        return fileFailure(error);
+      }
+      this.#received += chunk.value.length;
+      this.#rate.add(chunk.value.length);
+      this.#maybeEmitProgress();
+    }
+    const failure = await settle();
+    if (this.#isCancelled()) return this.#finishCancel();
+    if (failure !== undefined) return fileFailure(failure);
+    await this.#complete();
+  }
+
+  async #complete(): Promise<void> {
+    try {
+      await this.#handle!.sync();
+      await this.#closeHandle();
+      await this.#target.commit();
+    } catch (error) {
+      return this.#interrupt(interruptReasonForFileError(error), error);
+    }
+    this.#total = this.#received;
+    this.#state = "completed";
+    this.#reason = "";
+    this.#endTime = Date.now() / 1000;
+    this.emit("done", new ElectronEvent(), "completed");
+  }
+
+  async #interrupt(reason: DownloadInterruptReason, error: unknown): Promise<void> {
+    if (this.#isCancelled()) return this.#finishCancel();
+    await this.#closeHandle();
+    this.#reason = reason;
+    this.#error = error;
+    this.#state = "interrupted";
+    this.#paused = false;
+    this.#gate = undefined;
+    if (this.#target.partialPath !== "") {
+      await this.#writeSidecar(this.#received).catch(() => {});
+    }
+    const mode = this.#resumeMode();
+    const automatic = mode === "auto-continue" || mode === "auto-restart";
+    if (automatic && ++this.#autoResumes <= MAX_AUTO_RESUMES) {
+      this.#state = "progressing";
+      return this.#attempt(mode === "auto-restart" ? 0 : this.#received);
+    }
+    if (mode === "invalid") {
+      // Nothing can continue it, so its partial file goes, as in Chromium.
+      await this.#target.discard();
+      this.#endTime = Date.now() / 1000;
+      this.emit("done", new ElectronEvent(), "interrupted");
+    } else {
+      this.#emitUpdated("interrupted");
+    }
+  }
+
+  #resumeMode(): ResumeMode {
+    if (this.#reason === "") return "invalid";
+    return resumeModeFor(this.#reason, {
+      httpUrl: /^https?:/i.test(this.getURL()),
+      hasValidator: this.#validator() !== undefined,
+      userActionRequired: this.#autoResumes >= MAX_AUTO_RESUMES,
+    });
+  }
+
+  async #finishCancel(): Promise<void> {
+    if (this.#endTime !== 0) return;
+    this.#endTime = Date.now() / 1000;
+    await this.#closeHandle();
+    await this.#target.discard();
+    this.emit("done", new ElectronEvent(), "cancelled");
+  }
+
+  // A method, not a comparison, since an await can change the state a comparison narrowed.
+  #isCancelled(): boolean {
+    return this.#state === "cancelled";
+  }
+
+  async #closeHandle(): Promise<void> {
+    const handle = this.#handle;
+    this.#handle = undefined;
+    await handle?.close().catch(() => {});
+  }
+
+  async #writeSidecar(offset: number): Promise<void> {
+    await writeSidecar(this.#target.partialPath, {
+      version: 1,
+      savePath: this.#target.savePath,
+      urlChain: this.#urlChain,
+      mimeType: this.#mimeType,
+      totalBytes: this.#total,
+      offset,
+      eTag: this.#encoded ? "" : this.#eTag,
+      lastModified: this.#encoded ? "" : this.#lastModified,
+      startTime: this.#startTime,
+    });
+  }
+
+  #maybeEmitProgress(): void {
+    const now = Date.now();
+    if (now - this.#lastUpdate < UPDATE_INTERVAL_MS) return;
+    this.#lastUpdate = now;
+    this.#emitUpdated("progressing");
+  }
+
+  #emitUpdated(state: "progressing" | "interrupted"): void {
+    this.emit("updated", new ElectronEvent(), state);
+  }
+}
+
+function contentRangeStart(response: Response): number | undefined {
+  const match = /^\s*bytes\s+(\d+)-\d+\/(?:\d+|\*)\s*$/i.exec(
+    response.headers.get("content-range") ?? "",
+  );
+  return match ? Number(match[1]) : undefined;
+}

@@ -1,0 +1,166 @@
+/**
+ * A session's downloads: `downloadURL`, `createInterruptedDownload` and `setDownloadPath`,
+ * the methods `Session` forwards to.
+ *
+ * @module
+ */
+
+import type { DownloadFetch } from "./download_fetch.ts";
+import { DownloadItem } from "./download_item.ts";
+import { withFileUrls } from "./file_url_fetch.ts";
+
+/** What the download manager needs from its session. */
+export interface DownloadManagerDeps {
+  /** The session's pipeline door for resource type `download` (`ses.fetchAs("download")`). */
+  fetch: DownloadFetch;
+  /** The default download directory (`app.getPath("downloads")`), read per download. */
+  defaultDirectory: () => string;
+  /** Emits the session's `'will-download'`; returns whether a listener prevented it. */
+  announce: (item: DownloadItem) => boolean;
+}
+
+/** Options of `ses.downloadURL`. */
+export interface DownloadURLOptions {
+  /** Extra request headers. */
+  headers?: Record<string, string>;
+}
+
+/** Options of `ses.createInterruptedDownload`, Electron's shape. */
+export interface CreateInterruptedDownloadOptions {
+  /** Absolute path of the download. */
+  path: string;
+  /** Complete URL chain for the download. */
+  urlChain: string[];
+  /** The MIME type. */
+  mimeType?: string;
+  /** Start range for the download (bytes already saved). */
+  offset: number;
+  /** Total length of the download. */
+  length: number;
+  /** Last-Modified header value. */
+  lastModified?: string;
+  /** ETag header value. */
+  eTag?: string;
+  /** When the download started, seconds since the epoch. */
+  startTime?: number;
+}
+
+/**
+ * The download side of a session. `Session` creates it on first use and forwards its
+ * download methods here, one line each.
+ *
+ * @example
+ * ```ts
+ * import { DownloadManager } from "./download_manager.ts";
+ * const manager = new DownloadManager({
+ *   fetch: (url, init) => fetch(url, init),
+ *   defaultDirectory: () => "/tmp",
+ *   announce: (item) => {
+ *     console.log(item.getState()); // interrupted
+ *     return true; // preventDefault(): cancel it
+ *   },
+ * });
+ * manager.createInterruptedDownload({
+ *   path: "/tmp/never.bin", urlChain: ["http://127.0.0.1:9/never.bin"], offset: 0, length: 10,
+ * });
+ * ```
+ */
+export class DownloadManager {
+  #deps: DownloadManagerDeps;
+  #fetch: DownloadFetch;
+  #directory: string | undefined;
+
+  /**
+   * Creates the manager of one session.
+   *
+   * @param deps The session's fetch door, download directory and event.
+   */
+  constructor(deps: DownloadManagerDeps) {
+    this.#deps = deps;
+    this.#fetch = withFileUrls(deps.fetch);
+  }
+
+  /**
+   * Starts downloading `url`; the item reaches the program through `'will-download'` once
+   * the response head is in (or the request failed: the item is then interrupted).
+   *
+   * @param url The URL (`http:`, `https:` or `file:`).
+   * @param options `{headers}`.
+   * @throws {TypeError} `Invalid value for headers - must be an object` (Electron's message).
+   */
+  downloadURL(url: string, options: DownloadURLOptions = {}): void {
+    if (typeof url !== "string") {
+      throw new TypeError("Error processing argument at index 0, conversion failure");
+    }
+    const { headers } = options;
+    if (
+      headers !== undefined && (typeof headers !== "object" || headers === null ||
+        Array.isArray(headers))
+    ) {
+      throw new TypeError("Invalid value for headers - must be an object");
+    }
+    new DownloadItem({
+      fetch: this.#fetch,
+      urlChain: [url],
+      headers: headers && Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, `${v}`])),
+      directory: () => this.#directoryNow(),
+      announce: this.#deps.announce,
+    }).start();
+  }
+
+  /**
+   * Restores a download of an earlier session or process in state `interrupted`; it fires
+   * `'will-download'` at once and starts only when `resume()` is called. The partial bytes
+   * are read from `path.crdownload` (what this package leaves) or else from `path` itself.
+   *
+   * @param options Electron's `{path, urlChain, mimeType, offset, length, lastModified, eTag,
+   * startTime}`.
+   * @throws {Error} `Must pass non-empty path, urlChain and length.` or `Must pass an offset
+   * value less than length.` (Electron's messages).
+   */
+  createInterruptedDownload(options: CreateInterruptedDownloadOptions): void {
+    const { path, urlChain, mimeType = "", offset = 0, length = 0 } = options ?? {};
+    if (
+      typeof path !== "string" || path === "" || !Array.isArray(urlChain) ||
+      urlChain.length === 0 || !(length > 0)
+    ) {
+      throw new Error("Must pass non-empty path, urlChain and length.");
+    }
+    if (!(offset < length)) throw new Error("Must pass an offset value less than length.");
+    const item = new DownloadItem({
+      fetch: this.#fetch,
+      urlChain: urlChain.map(String),
+      directory: () => this.#directoryNow(),
+      announce: this.#deps.announce,
+      interrupted: {
+        path,
+        mimeType: String(mimeType),
+        offset: Math.max(0, Math.floor(offset)),
+        length: Math.floor(length),
+        lastModified: String(options.lastModified ?? ""),
+        eTag: String(options.eTag ?? ""),
+        startTime: options.startTime ?? Date.now() / 1000,
+      },
+    });
+    const prevented = this.#deps.announce(item);
+    item.markAnnounced();
+    if (prevented) item.cancel();
+  }
+
+  /**
+   * Sets the directory downloads without a save path go to (default
+   * `app.getPath("downloads")`); created when the first download needs it.
+   *
+   * @param path The directory.
+   */
+  setDownloadPath(path: string): void {
+    if (typeof path !== "string") {
+      throw new TypeError("Error processing argument at index 0, conversion failure");
+    }
+    this.#directory = path;
+  }
+
+  #directoryNow(): string {
+    return this.#directory ?? this.#deps.defaultDirectory();
+  }
+}

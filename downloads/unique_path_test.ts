@@ -1,0 +1,46 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, describe, it } from "node:test";
+import { moveWithoutOverwrite, releaseReservation, reserveUniquePath } from "./unique_path.ts";
+
+const dir = mkdtempSync(join(tmpdir(), "ses-unique-"));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+describe("reserveUniquePath", () => {
+  it("skips names taken on disk, by partial files and by this process", async () => {
+    writeFileSync(join(dir, "a.tar.gz"), "x");
+    writeFileSync(join(dir, "a (1).tar.gz.crdownload"), "x");
+    const first = await reserveUniquePath(dir, "a.tar.gz");
+    const second = await reserveUniquePath(dir, "a.tar.gz");
+    assert.equal(first.path, join(dir, "a (2).tar.gz"));
+    assert.equal(second.path, join(dir, "a (3).tar.gz"));
+    for (const reservation of [first, second]) {
+      await reservation.handle.close();
+      releaseReservation(reservation.path);
+    }
+  });
+
+  it("truncates long names at a character boundary, keeping the extension", async () => {
+    const reservation = await reserveUniquePath(dir, `${"é".repeat(200)}.txt`);
+    const name = reservation.path.slice(dir.length + 1);
+    assert.ok(name.endsWith(".txt"));
+    assert.ok(Buffer.byteLength(`${name}.crdownload.json.tmp`) <= 255);
+    assert.ok(!name.includes("\uFFFD"));
+    await reservation.handle.close();
+    releaseReservation(reservation.path);
+  });
+});
+
+describe("moveWithoutOverwrite", () => {
+  it("never replaces a file that appeared meanwhile", async () => {
+    writeFileSync(join(dir, "m.bin"), "theirs");
+    writeFileSync(join(dir, "m.bin.crdownload"), "ours");
+    const moved = await moveWithoutOverwrite(join(dir, "m.bin.crdownload"), join(dir, "m.bin"));
+    assert.equal(moved, join(dir, "m (1).bin"));
+    assert.equal(readFileSync(join(dir, "m.bin"), "utf8"), "theirs");
+    assert.equal(readFileSync(moved, "utf8"), "ours");
+    assert.ok(!readdirSync(dir).includes("m.bin.crdownload"));
+  });
+});

@@ -1,0 +1,543 @@
+// The download matrix against real loopback origins, through a real session's pipeline.
+
+import assert from "node:assert/strict";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { after, describe, it } from "node:test";
+import { session } from "../mod.ts";
+import type { DownloadItem, Session } from "../session/mod.ts";
+import { type ByteRoute, type RangeOrigin, startRangeOrigin } from "./fixtures/range_origin.ts";
+
+function bytes(length: number, seed = 1): Uint8Array {
+  const out = new Uint8Array(length);
+  let x = seed;
+  for (let i = 0; i < length; i++) {
+    x = (x * 1103515245 + 12345) >>> 0;
+    out[i] = x >>> 24;
+  }
+  return out;
+}
+
+const BODY = bytes(300_000);
+const dirs: string[] = [];
+let partitions = 0;
+
+function freshDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), "ses-dl-"));
+  dirs.push(dir);
+  return dir;
+}
+
+after(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A fresh in-memory session whose downloads go to a fresh directory. */
+function freshSession(): { ses: Session; dir: string } {
+  const ses = session.fromPartition(`downloads-test-${++partitions}`);
+  const dir = freshDir();
+  ses.setDownloadPath(dir);
+  return { ses, dir };
+}
+
+/** The next item `will-download` gives, with `onItem` run inside the listener. */
+function nextItem(ses: Session, onItem?: (item: DownloadItem) => void): Promise<DownloadItem> {
+  return new Promise((resolve) => {
+    ses.once("will-download", (_event, item) => {
+      onItem?.(item);
+      resolve(item);
+    });
+  });
+}
+
+function done(item: DownloadItem): Promise<string> {
+  return new Promise((resolve) => item.once("done", (_event, state) => resolve(state)));
+}
+
+function interrupted(item: DownloadItem): Promise<void> {
+  return new Promise((resolve) => {
+    const listener = (_event: unknown, state: string) => {
+      if (state !== "interrupted") return;
+      item.off("updated", listener);
+      resolve();
+    };
+    item.on("updated", listener);
+  });
+}
+
+async function withOrigin(
+  routes: Record<string, ByteRoute>,
+  test: (origin: RangeOrigin) => Promise<void>,
+): Promise<void> {
+  const origin = await startRangeOrigin(routes);
+  try {
+    await test(origin);
+  } finally {
+    await origin.close();
+  }
+}
+
+describe("downloadURL", () => {
+  it("completes: the bytes land under the generated name and no partial file is left", () =>
+    withOrigin({
+      "/files/file.bin": {
+        body: BODY,
+        etag: '"v1"',
+        headers: { "content-type": "application/octet-stream" },
+      },
+    }, async (origin) => {
+      const { ses, dir } = freshSession();
+      const pending = nextItem(ses);
+      ses.downloadURL(`${origin.url}/files/file.bin`, { headers: { "x-token": "7" } });
+      const item = await pending;
+      assert.equal(item.getState(), "progressing");
+      assert.equal(item.getFilename(), "file.bin");
+      assert.equal(item.getTotalBytes(), BODY.length);
+      assert.equal(item.getMimeType(), "application/octet-stream");
+      assert.equal(item.getETag(), '"v1"');
+      assert.equal(item.hasUserGesture(), false);
+      assert.equal(await done(item), "completed");
+      assert.equal(item.getSavePath(), join(dir, "file.bin"));
+      assert.deepEqual(readFileSync(join(dir, "file.bin")), Buffer.from(BODY));
+      assert.deepEqual(readdirSync(dir), ["file.bin"]);
+      assert.equal(item.getReceivedBytes(), BODY.length);
+      assert.equal(item.getPercentComplete(), 100);
+      assert.ok(item.getEndTime() >= item.getStartTime() && item.getStartTime() > 1e9);
+      assert.deepEqual(item.getURLChain(), [`${origin.url}/files/file.bin`]);
+      assert.equal(origin.requests[0]!.headers["x-token"], "7");
+      assert.equal(item.getInterruptReason(), "");
+    }));
+
+  it("is cancelled at once from the listener, by cancel() or preventDefault()", () =>
+    withOrigin({ "/a.bin": { body: BODY } }, async (origin) => {
+      const { ses, dir } = freshSession();
+      const byCancel = nextItem(ses, (item) => item.cancel());
+      ses.downloadURL(`${origin.url}/a.bin`);
+      const item = await byCancel;
+      assert.equal(await done(item), "cancelled");
+      assert.equal(item.getState(), "cancelled");
+      let prevented: DownloadItem | undefined;
+      ses.once("will-download", (event, item) => {
+        event.preventDefault();
+        prevented = item;
+      });
+      const states: string[] = [];
+      const settled = new Promise<void>((resolve) => {
+        const poll = () => prevented ? resolve() : setTimeout(poll, 5);
+        poll();
+      });
+      ses.downloadURL(`${origin.url}/a.bin`);
+      await settled;
+      prevented!.on("done", (_e, state) => states.push(state));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      assert.equal(prevented!.getState(), "cancelled");
+      assert.deepEqual(readdirSync(dir), []);
+    }));
+
+  it("cancel() mid-body removes the partial file", () =>
+    withOrigin({ "/slow.bin": { body: BODY, chunkDelayMs: 20 } }, async (origin) => {
+      const { ses, dir } = freshSession();
+      const pending = nextItem(ses);
+      ses.downloadURL(`${origin.url}/slow.bin`);
+      const item = await pending;
+      await new Promise<void>((resolve) => item.on("updated", () => resolve()));
+      assert.ok(existsSync(join(dir, "slow.bin.crdownload")));
+      item.cancel();
+      assert.equal(await done(item), "cancelled");
+      assert.deepEqual(readdirSync(dir), []);
+    }));
+
+  it("401 → interrupted for good (SERVER_UNAUTHORIZED), nothing written", () =>
+    withOrigin({ "/secret.bin": { body: bytes(100), status: 401 } }, async (origin) => {
+      const { ses, dir } = freshSession();
+      const pending = nextItem(ses);
+      ses.downloadURL(`${origin.url}/secret.bin`);
+      const item = await pending;
+      assert.equal(await done(item), "interrupted");
+      assert.equal(item.getInterruptReason(), "SERVER_UNAUTHORIZED");
+      assert.equal(item.canResume(), false);
+      assert.deepEqual(readdirSync(dir), []);
+    }));
+
+  it("a file:// URL that does not exist → interrupted (net::ERR_FILE_NOT_FOUND)", async () => {
+    const { ses, dir } = freshSession();
+    const pending = nextItem(ses);
+    ses.downloadURL(pathToFileURL(join(dir, "missing.txt")).href);
+    const item = await pending;
+    assert.equal(await done(item), "interrupted");
+    assert.equal(item.getInterruptReason(), "NETWORK_FAILED");
+    assert.equal((item.getLastError() as { code?: string }).code, "ERR_FILE_NOT_FOUND");
+    assert.equal(item.canResume(), false);
+    assert.equal(item.getFilename(), "missing.txt");
+  });
+
+  it("a file:// URL that exists is copied", async () => {
+    const { ses, dir } = freshSession();
+    const source = join(freshDir(), "source.bin");
+    writeFileSync(source, BODY);
+    const pending = nextItem(ses);
+    ses.downloadURL(pathToFileURL(source).href);
+    const item = await pending;
+    assert.equal(await done(item), "completed");
+    assert.deepEqual(readFileSync(join(dir, "source.bin")), Buffer.from(BODY));
+  });
+
+  it("rejects non-object headers with Electron's message", () => {
+    const { ses } = freshSession();
+    assert.throws(
+      () =>
+        ses.downloadURL("http://127.0.0.1:9/", {
+          headers: "x" as unknown as Record<string, string>,
+        }),
+      { name: "TypeError", message: "Invalid value for headers - must be an object" },
+    );
+  });
+
+  it("setSavePath in the listener: directories are made, an existing file is replaced", () =>
+    withOrigin({ "/a.bin": { body: BODY } }, async (origin) => {
+      const { ses } = freshSession();
+      const target = join(freshDir(), "nested", "deeper", "out.bin");
+      const pending = nextItem(ses, (item) => item.setSavePath(target));
+      ses.downloadURL(`${origin.url}/a.bin`);
+      const item = await pending;
+      assert.equal(await done(item), "completed");
+      assert.deepEqual(readFileSync(target), Buffer.from(BODY));
+      writeFileSync(target, "old");
+      const again = nextItem(ses, (item) => item.setSavePath(target));
+      ses.downloadURL(`${origin.url}/a.bin`);
+      assert.equal(await done(await again), "completed");
+      assert.deepEqual(readFileSync(target), Buffer.from(BODY));
+    }));
+});
+
+describe("pause and resume", () => {
+  it("pause() holds the connection (backpressure), resume() reads on with no new request", () =>
+    withOrigin({ "/slow.bin": { body: BODY, etag: '"s"', chunkDelayMs: 5 } }, async (origin) => {
+      const { ses, dir } = freshSession();
+      const pending = nextItem(ses);
+      ses.downloadURL(`${origin.url}/slow.bin`);
+      const item = await pending;
+      await new Promise<void>((resolve) => item.once("updated", () => resolve()));
+      item.pause();
+      assert.equal(item.isPaused(), true);
+      assert.equal(item.canResume(), true);
+      await item.settled();
+      const held = item.getReceivedBytes();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      assert.equal(item.getReceivedBytes(), held);
+      assert.ok(held < BODY.length);
+      item.resume();
+      assert.equal(item.isPaused(), false);
+      assert.equal(await done(item), "completed");
+      assert.equal(origin.requests.length, 1);
+      assert.deepEqual(readFileSync(join(dir, "slow.bin")), Buffer.from(BODY));
+    }));
+
+  it("resume() after the connection died during the pause asks for the rest", () =>
+    withOrigin({ "/slow.bin": { body: BODY, etag: '"s"', chunkDelayMs: 5 } }, async (origin) => {
+      const { ses, dir } = freshSession();
+      const pending = nextItem(ses);
+      ses.downloadURL(`${origin.url}/slow.bin`);
+      const item = await pending;
+      await new Promise<void>((resolve) => item.once("updated", () => resolve()));
+      item.pause();
+      await item.settled();
+      origin.dropConnections();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      item.resume();
+      assert.equal(await done(item), "completed");
+      assert.equal(origin.requests.length, 2);
+      assert.match(origin.requests[1]!.headers.range ?? "", /^bytes=[1-9]\d*-$/);
+      assert.deepEqual(readFileSync(join(dir, "slow.bin")), Buffer.from(BODY));
+    }));
+});
+
+/** Cuts the origin's connections once the item has saved `bytes`. */
+async function cutAt(origin: RangeOrigin, item: DownloadItem, bytes: number): Promise<void> {
+  while (item.getReceivedBytes() < bytes) await new Promise((resolve) => setTimeout(resolve, 5));
+  origin.dropConnections();
+}
+
+/** Starts a download whose first response is cut at 100 000 bytes; returns it interrupted. */
+async function cutDownload(origin: RangeOrigin, path: string) {
+  const { ses, dir } = freshSession();
+  const pending = nextItem(ses);
+  ses.downloadURL(`${origin.url}${path}`);
+  const item = await pending;
+  const stopped = interrupted(item);
+  await cutAt(origin, item, 100_000);
+  await stopped;
+  return { item, dir };
+}
+
+describe("resume after the connection dropped", () => {
+  const cut = { dropAfter: 100_000, chunked: true };
+
+  it("resumes with Range + If-Range and appends the 206", () =>
+    withOrigin({ "/r.bin": { body: BODY, etag: '"strong"', ...cut } }, async (origin) => {
+      const { item, dir } = await cutDownload(origin, "/r.bin");
+      assert.equal(item.getState(), "interrupted");
+      assert.equal(item.getInterruptReason(), "NETWORK_FAILED");
+      assert.equal(item.canResume(), true);
+      const saved = item.getReceivedBytes();
+      assert.equal(saved, 100_000);
+      assert.ok(existsSync(join(dir, "r.bin.crdownload.json")));
+      item.resume();
+      assert.equal(await done(item), "completed");
+      const second = origin.requests[1]!.headers;
+      assert.equal(second.range, `bytes=${saved}-`);
+      assert.equal(second["if-range"], '"strong"');
+      assert.equal(second["accept-encoding"], "identity");
+      assert.equal(origin.requests.length, 2);
+      assert.deepEqual(readFileSync(join(dir, "r.bin")), Buffer.from(BODY));
+      assert.deepEqual(readdirSync(dir), ["r.bin"]);
+    }));
+
+  it("with Content-Length the cut resumes by itself (SERVER_CONTENT_LENGTH_MISMATCH)", () =>
+    withOrigin(
+      { "/len.bin": { body: BODY, etag: '"l"', dropAfter: 100_000 } },
+      async (origin) => {
+        const { ses, dir } = freshSession();
+        const pending = nextItem(ses);
+        ses.downloadURL(`${origin.url}/len.bin`);
+        const item = await pending;
+        const finished = done(item);
+        await cutAt(origin, item, 100_000);
+        assert.equal(await finished, "completed");
+        assert.equal(origin.requests[1]!.headers.range, "bytes=100000-");
+        assert.deepEqual(readFileSync(join(dir, "len.bin")), Buffer.from(BODY));
+      },
+    ));
+
+  it("a server that ignores Range (200) restarts from zero", () =>
+    withOrigin({ "/i.bin": { body: BODY, etag: '"i"', ranges: "ignore", ...cut } }, async (o) => {
+      const { item, dir } = await cutDownload(o, "/i.bin");
+      item.resume();
+      assert.equal(await done(item), "completed");
+      assert.ok(o.requests[1]!.headers.range);
+      assert.deepEqual(readFileSync(join(dir, "i.bin")), Buffer.from(BODY));
+    }));
+
+  it("a 206 starting early is not appended: the download restarts from zero", () =>
+    withOrigin({ "/e.bin": { body: BODY, etag: '"e"', ranges: "early", ...cut } }, async (o) => {
+      const { item, dir } = await cutDownload(o, "/e.bin");
+      item.resume();
+      assert.equal(await done(item), "completed");
+      assert.ok(o.requests[1]!.headers.range);
+      assert.equal(o.requests[2]!.headers.range, undefined);
+      assert.deepEqual(readFileSync(join(dir, "e.bin")), Buffer.from(BODY));
+    }));
+
+  it("a weak ETag is never sent as If-Range: the resume starts from zero", () =>
+    withOrigin({ "/w.bin": { body: BODY, etag: 'W/"weak"', ...cut } }, async (o) => {
+      const { item, dir } = await cutDownload(o, "/w.bin");
+      item.resume();
+      assert.equal(await done(item), "completed");
+      assert.equal(o.requests[1]!.headers.range, undefined);
+      assert.equal(o.requests[1]!.headers["if-range"], undefined);
+      assert.deepEqual(readFileSync(join(dir, "w.bin")), Buffer.from(BODY));
+    }));
+
+  it("Last-Modified guards the range when the ETag is weak", () =>
+    withOrigin({
+      "/lm.bin": {
+        body: BODY,
+        etag: 'W/"weak"',
+        lastModified: "Tue, 01 Sep 2026 10:00:00 GMT",
+        ...cut,
+      },
+    }, async (o) => {
+      const { item, dir } = await cutDownload(o, "/lm.bin");
+      item.resume();
+      assert.equal(await done(item), "completed");
+      assert.equal(o.requests[1]!.headers["if-range"], "Tue, 01 Sep 2026 10:00:00 GMT");
+      assert.deepEqual(readFileSync(join(dir, "lm.bin")), Buffer.from(BODY));
+    }));
+
+  it("a changed ETag makes the server send 200 and the download restart", () =>
+    withOrigin(
+      { "/c.bin": { body: BODY, etag: '"old"', etagLater: '"new"', ...cut } },
+      async (o) => {
+        const { item, dir } = await cutDownload(o, "/c.bin");
+        item.resume();
+        assert.equal(await done(item), "completed");
+        assert.equal(o.requests[1]!.headers["if-range"], '"old"');
+        assert.equal(item.getETag(), '"new"');
+        assert.deepEqual(readFileSync(join(dir, "c.bin")), Buffer.from(BODY));
+      },
+    ));
+
+  it("416 restarts from zero by itself (SERVER_NO_RANGE)", () =>
+    withOrigin({ "/n.bin": { body: BODY, etag: '"n"', ranges: "416", ...cut } }, async (o) => {
+      const { item, dir } = await cutDownload(o, "/n.bin");
+      item.resume();
+      assert.equal(await done(item), "completed");
+      assert.ok(o.requests[1]!.headers.range);
+      assert.equal(o.requests[2]!.headers.range, undefined);
+      assert.deepEqual(readFileSync(join(dir, "n.bin")), Buffer.from(BODY));
+    }));
+});
+
+describe("createInterruptedDownload", () => {
+  it("validates with Electron's messages", () => {
+    const { ses } = freshSession();
+    const base = { path: "/tmp/x", urlChain: ["http://127.0.0.1:9/x"], offset: 0, length: 10 };
+    assert.throws(() => ses.createInterruptedDownload({ ...base, path: "" }), {
+      message: "Must pass non-empty path, urlChain and length.",
+    });
+    assert.throws(() => ses.createInterruptedDownload({ ...base, urlChain: [] }), {
+      message: "Must pass non-empty path, urlChain and length.",
+    });
+    assert.throws(() => ses.createInterruptedDownload({ ...base, length: 0 }), {
+      message: "Must pass non-empty path, urlChain and length.",
+    });
+    assert.throws(() => ses.createInterruptedDownload({ ...base, offset: 10 }), {
+      message: "Must pass an offset value less than length.",
+    });
+  });
+
+  it("fires will-download at once (interrupted) and resumes from the partial file", () =>
+    withOrigin({ "/p.bin": { body: BODY, etag: '"p"' } }, async (origin) => {
+      const { ses } = freshSession();
+      const path = join(freshDir(), "p.bin");
+      writeFileSync(`${path}.crdownload`, BODY.subarray(0, 120_000));
+      let item: DownloadItem | undefined;
+      ses.once("will-download", (_event, given, webContents) => {
+        item = given;
+        assert.equal(webContents, null);
+      });
+      ses.createInterruptedDownload({
+        path,
+        urlChain: [`${origin.url}/p.bin`],
+        offset: 120_000,
+        length: BODY.length,
+        eTag: '"p"',
+      });
+      assert.ok(item, "will-download fired synchronously");
+      assert.equal(item.getState(), "interrupted");
+      assert.equal(item.getSavePath(), path);
+      assert.equal(item.getReceivedBytes(), 120_000);
+      assert.equal(item.canResume(), true);
+      item.resume();
+      assert.equal(await done(item), "completed");
+      assert.equal(origin.requests[0]!.headers.range, "bytes=120000-");
+      assert.deepEqual(readFileSync(path), Buffer.from(BODY));
+      assert.equal(existsSync(`${path}.crdownload`), false);
+    }));
+});
+
+describe("createInterruptedDownload with partial files of its own", () => {
+  it("continues bytes kept at the path itself", () =>
+    withOrigin({ "/q.bin": { body: BODY, etag: '"q"' } }, async (origin) => {
+      const { ses } = freshSession();
+      const path = join(freshDir(), "q.bin");
+      writeFileSync(path, BODY.subarray(0, 50_000));
+      const pending = nextItem(ses);
+      ses.createInterruptedDownload({
+        path,
+        urlChain: [`${origin.url}/q.bin`],
+        offset: 50_000,
+        length: BODY.length,
+        eTag: '"q"',
+      });
+      const item = await pending;
+      item.resume();
+      assert.equal(await done(item), "completed");
+      assert.equal(origin.requests[0]!.headers.range, "bytes=50000-");
+      assert.deepEqual(readFileSync(path), Buffer.from(BODY));
+    }));
+
+  it("starts from zero when the partial file is shorter than the offset", () =>
+    withOrigin({ "/s.bin": { body: BODY, etag: '"s"' } }, async (origin) => {
+      const { ses } = freshSession();
+      const path = join(freshDir(), "s.bin");
+      writeFileSync(`${path}.crdownload`, BODY.subarray(0, 1_000));
+      const pending = nextItem(ses);
+      ses.createInterruptedDownload({
+        path,
+        urlChain: [`${origin.url}/s.bin`],
+        offset: 50_000,
+        length: BODY.length,
+        eTag: '"s"',
+      });
+      const item = await pending;
+      item.resume();
+      assert.equal(await done(item), "completed");
+      assert.equal(origin.requests[0]!.headers.range, undefined);
+      assert.deepEqual(readFileSync(path), Buffer.from(BODY));
+    }));
+});
+
+describe("file names", () => {
+  const hostile: Array<[string, string, (name: string) => boolean]> = [
+    ["../../x", `attachment; filename="../../x"`, (n) => n === "_.._x"],
+    ["absolute path", `attachment; filename="/etc/passwd"`, (n) => n === "_etc_passwd"],
+    ["NUL", `attachment; filename*=UTF-8''a%00b.txt`, (n) => n === "a_b.txt"],
+    ["%2e%2e%2f", `attachment; filename="%2e%2e%2fx"`, (n) => n === "_x"],
+    [
+      "300 bytes",
+      `attachment; filename="${"n".repeat(300)}.txt"`,
+      (n) => n.endsWith(".txt") && Buffer.byteLength(`${n}.crdownload`) <= 255,
+    ],
+    ["CON", `attachment; filename="CON"`, (n) => n === "_CON"],
+    [
+      "RTL override",
+      `attachment; filename*=UTF-8''evil%E2%80%AEtxt.exe`,
+      (n) => n === "evil_txt.exe",
+    ],
+  ];
+
+  for (const [label, header, ok] of hostile) {
+    it(`a hostile Content-Disposition name (${label}) stays one file in the directory`, () =>
+      withOrigin(
+        { "/h": { body: bytes(1000), headers: { "content-disposition": header } } },
+        async (origin) => {
+          const { ses, dir } = freshSession();
+          const pending = nextItem(ses);
+          ses.downloadURL(`${origin.url}/h`);
+          const item = await pending;
+          assert.equal(await done(item), "completed");
+          const names = readdirSync(dir);
+          assert.equal(names.length, 1);
+          assert.ok(ok(names[0]!), `unexpected name ${JSON.stringify(names[0])}`);
+          assert.equal(item.getSavePath(), join(dir, names[0]!));
+        },
+      ));
+  }
+
+  it("two downloads of one name at once get name and name (1); an existing file is kept", () =>
+    withOrigin({
+      "/one/same.bin": { body: bytes(200_000, 1), chunkDelayMs: 2 },
+      "/two/same.bin": { body: bytes(200_000, 2), chunkDelayMs: 2 },
+      "/exist.bin": { body: bytes(10, 3) },
+    }, async (origin) => {
+      const { ses, dir } = freshSession();
+      const items: DownloadItem[] = [];
+      const both = new Promise<void>((resolve) => {
+        ses.on("will-download", (_event, item) => {
+          items.push(item);
+          if (items.length === 2) resolve();
+        });
+      });
+      ses.downloadURL(`${origin.url}/one/same.bin`);
+      ses.downloadURL(`${origin.url}/two/same.bin`);
+      await both;
+      assert.deepEqual(await Promise.all(items.map(done)), ["completed", "completed"]);
+      ses.removeAllListeners("will-download");
+      const paths = items.map((item) => item.getSavePath()).sort();
+      assert.deepEqual(paths, [join(dir, "same (1).bin"), join(dir, "same.bin")]);
+      for (const item of items) {
+        const seed = item.getURL().includes("/one/") ? 1 : 2;
+        assert.deepEqual(readFileSync(item.getSavePath()), Buffer.from(bytes(200_000, seed)));
+      }
+      writeFileSync(join(dir, "exist.bin"), "mine");
+      const pending = nextItem(ses);
+      ses.downloadURL(`${origin.url}/exist.bin`);
+      const item = await pending;
+      assert.equal(await done(item), "completed");
+      assert.equal(item.getSavePath(), join(dir, "exist (1).bin"));
+      assert.equal(readFileSync(join(dir, "exist.bin"), "utf8"), "mine");
+    }));
+});
