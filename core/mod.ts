@@ -12,6 +12,7 @@
  * @module
  */
 
+export * from "./blob_registry.ts";
 export * from "./electron_event.ts";
 export * from "./electron_types.ts";
 export * from "./middleware.ts";

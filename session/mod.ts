@@ -21,6 +21,17 @@ export type { AppPathName } from "./app_paths.ts";
 export { acceptLanguageHeader } from "./accept_language.ts";
 export { Session, type SessionEvents, type SessionInit, type SessionOptions } from "./session.ts";
 export { createSessionModule, type SessionModule } from "./session_module.ts";
+export { type ClearCodeCachesOptions, CodeCache } from "./code_cache.ts";
+export {
+  type PreloadScript,
+  type PreloadScriptRegistration,
+  PreloadScripts,
+} from "./preload_scripts.ts";
+export {
+  type ServiceWorkerInfo,
+  ServiceWorkers,
+  type ServiceWorkersEvents,
+} from "./service_workers.ts";
 
 const runtime = currentRuntime();
 

@@ -27,6 +27,7 @@ export const CHECKS: readonly Check[] = [
       "--lint",
       "mod.ts",
       "core/mod.ts",
+      "extensions/mod.ts",
       "net/mod.ts",
       "runtime/mod.ts",
       "session/mod.ts",

@@ -60,6 +60,7 @@ const SUBSYSTEMS: readonly string[] = [
   "netlog",
   "devices",
   "spellcheck",
+  "extensions",
 ];
 
 // Test and support code may import anything; only the rules that apply "everywhere" reach it.
