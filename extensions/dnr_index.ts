@@ -13,6 +13,12 @@ import type { CompiledRule } from "./dnr_rule.ts";
 /** The n-gram length (Chromium's `kNGramSize`). */
 const N = 5;
 
+// N-grams nearly every URL contains; a rule filed under one would be tried for every request.
+const COMMON_NGRAMS = new Set(
+  ["https://www.", "http://www.", "wss://", "ws://www.", ".com/", ".html", ".net/", ".org/"]
+    .flatMap((text) => Array.from({ length: text.length - N + 1 }, (_, i) => text.slice(i, i + N))),
+);
+
 /** The rules of one extension, indexed. */
 export class DnrIndex {
   readonly #byNgram = new Map<string, CompiledRule[]>();
@@ -85,7 +91,8 @@ export class DnrIndex {
     for (const literal of rule.literals) {
       for (let i = 0; i + N <= literal.length; i++) {
         const gram = literal.slice(i, i + N);
-        const count = this.#byNgram.get(gram)?.length ?? 0;
+        const count = (this.#byNgram.get(gram)?.length ?? 0) +
+          (COMMON_NGRAMS.has(gram) ? 1e9 : 0);
         if (count < bestCount) {
           best = gram;
           bestCount = count;
