@@ -12,6 +12,7 @@ import {
   REQUEST_METHODS,
   RESOURCE_TYPES,
   type ResourceType,
+  ruleRegex,
 } from "./dnr_rule.ts";
 import { redirectTarget, upgradedUrl } from "./redirect_target.ts";
 
@@ -167,7 +168,7 @@ export class DnrEngine {
         const target = ruleAction.type === "block"
           ? undefined
           : ruleAction.type === "redirect"
-          ? redirectTarget(ruleAction.redirect, url, extensionId, rule.regex)
+          ? redirectTarget(ruleAction.redirect, url, extensionId, ruleRegex(rule))
           : upgradedUrl(url);
         if (type !== "block" && target === undefined) continue;
         stopped = true;
@@ -200,9 +201,8 @@ function matchesRule(rule: CompiledRule, url: string, lowerUrl: string, host: st
   if (rule.excludedRequestDomains !== null && inDomains(host, rule.excludedRequestDomains)) {
     return false;
   }
-  if (rule.regex === null) return true;
-  rule.regex.lastIndex = 0;
-  return rule.regex.test(rule.onLowerCase ? lowerUrl : url);
+  const regex = ruleRegex(rule);
+  return regex === null || regex.test(rule.onLowerCase ? lowerUrl : url);
 }
 
 function inDomains(host: string, domains: readonly string[]): boolean {

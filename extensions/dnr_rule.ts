@@ -114,7 +114,12 @@ export interface CompiledRule {
   rank: number;
   /** What the rule does. */
   action: RuleAction;
-  /** The URL test, or `null` when the rule has neither filter. */
+  /**
+   * The URL test's source, or `null` when the rule has neither filter; compiled on first use
+   * by {@linkcode ruleRegex}.
+   */
+  source: string | null;
+  /** The compiled test, once {@linkcode ruleRegex} has built it. */
   regex: RegExp | null;
   /** Whether `regex` runs on the lower-cased URL (a case-insensitive `urlFilter`). */
   onLowerCase: boolean;
@@ -350,19 +355,13 @@ function compileRule(value: unknown): CompiledRule {
   if (methods?.some((method) => excludedMethods.includes(method))) {
     fail("includes and excludes the same request method.");
   }
-  let resourceTypes = 0;
   // No resourceTypes: every type but main_frame (and the excluded ones).
-  for (const [bit, name] of RESOURCE_TYPES.entries()) {
-    const on = included ? included.includes(name) : name !== "main_frame" || excluded.length > 0;
-    if (on && !excluded.includes(name)) resourceTypes |= 1 << bit;
-  }
+  const resourceTypes =
+    (included ? mask(included, RESOURCE_TYPES) : excluded.length > 0 ? ALL_TYPES : ALL_TYPES & ~1) &
+    ~mask(excluded, RESOURCE_TYPES);
   if (resourceTypes === 0) fail("is not applicable to any resource type.");
-  let requestMethods = 0;
-  for (const [bit, name] of REQUEST_METHODS.entries()) {
-    if ((methods ? methods.includes(name) : true) && !excludedMethods.includes(name)) {
-      requestMethods |= 1 << bit;
-    }
-  }
+  const requestMethods = (methods ? mask(methods, REQUEST_METHODS) : ALL_METHODS) &
+    ~mask(excludedMethods, REQUEST_METHODS);
   if (type === "allowAllRequests") {
     const frames = (1 << 0) | (1 << 1);
     if (included === undefined || (resourceTypes & ~frames) !== 0) {
@@ -373,6 +372,7 @@ function compileRule(value: unknown): CompiledRule {
     }
   }
 
+  let source: string | null = null;
   let regex: RegExp | null = null;
   let literals: string[] = [];
   let onLowerCase = false;
@@ -382,7 +382,7 @@ function compileRule(value: unknown): CompiledRule {
       fail('cannot have non-ascii characters as part of "*" key.', "urlFilter");
     }
     const compiled = compileUrlFilter(urlFilter, caseSensitive);
-    regex = compiled.regex;
+    source = compiled.source;
     literals = compiled.literals;
     onLowerCase = !caseSensitive;
   } else if (regexFilter !== undefined) {
@@ -392,6 +392,7 @@ function compileRule(value: unknown): CompiledRule {
       fail('specifies an incorrect value for the "*" key.', "regexFilter");
     }
     regex = compiled!.regex;
+    source = regexFilter;
     literals = compiled!.literal === "" ? [] : [compiled!.literal];
   }
 
@@ -419,6 +420,7 @@ function compileRule(value: unknown): CompiledRule {
     priority,
     rank: priority * 256 + ACTION_RANK[type],
     action,
+    source,
     regex,
     onLowerCase,
     literals,
@@ -431,6 +433,36 @@ function compileRule(value: unknown): CompiledRule {
     domainType: domainType ?? null,
     isRegex: regexFilter !== undefined,
   };
+}
+
+const ALL_TYPES = (1 << RESOURCE_TYPES.length) - 1;
+const ALL_METHODS = (1 << REQUEST_METHODS.length) - 1;
+
+function mask<T extends string>(names: readonly T[], all: readonly T[]): number {
+  let bits = 0;
+  for (const name of names) bits |= 1 << all.indexOf(name);
+  return bits;
+}
+
+/**
+ * A rule's URL test, compiled on first use and kept.
+ *
+ * @param rule The rule.
+ * @returns The regular expression, or `null` for a rule with neither filter.
+ *
+ * @example
+ * ```ts
+ * import { parseRuleset, ruleRegex } from "./dnr_rule.ts";
+ * const { rules } = parseRuleset(
+ *   '[{"id": 1, "action": {"type": "block"}, "condition": {"urlFilter": "|https:"}}]',
+ *   { rules: 1, regexRules: 0 },
+ * );
+ * console.log(ruleRegex(rules[0]!)?.source); // ^https:
+ * ```
+ */
+export function ruleRegex(rule: CompiledRule): RegExp | null {
+  if (rule.regex === null && rule.source !== null) rule.regex = new RegExp(rule.source);
+  return rule.regex;
 }
 
 type Fail = (template: string, ...args: (string | number)[]) => never;

@@ -31,6 +31,7 @@ export {
   RESOURCE_TYPES,
   type ResourceType,
   type RuleAction,
+  ruleRegex,
   type UrlTransform,
 } from "./dnr_rule.ts";
 export { type DnrStages, dnrStages } from "./dnr_stage.ts";
