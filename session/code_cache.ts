@@ -31,6 +31,7 @@ export interface ClearCodeCachesOptions {
 export class CodeCache {
   readonly #runtime: Runtime;
   #path: string | null;
+  #made: Promise<void> = Promise.resolve();
 
   /**
    * Makes the location.
@@ -61,7 +62,8 @@ export class CodeCache {
       throw new TypeError("Absolute path must be provided to store code cache.");
     }
     this.#path = path;
-    return this.#runtime.ensureDir(path).catch(() => {});
+    this.#made = this.#runtime.ensureDir(path).catch(() => {});
+    return this.#made;
   }
 
   /**
@@ -73,6 +75,7 @@ export class CodeCache {
    */
   async clear(options: ClearCodeCachesOptions = {}): Promise<void> {
     const path = this.#path;
+    await this.#made;
     if (path === null || (options.urls !== undefined && options.urls.length > 0)) return;
     try {
       await this.#runtime.remove(path);
