@@ -3,6 +3,8 @@
  *
  * - `ses demo` — starts a local origin and walks through a session request by request.
  * - `ses fetch [-X METHOD] [-H 'Name: value']... [-d DATA] [-o FILE] [-i] [--partition NAME] URL`
+ * - `ses extensions load PATH [--partition NAME] [--json]` — loads an unpacked extension
+ * - `ses extensions id PATH` — prints the extension id Chromium gives a directory
  *
  * @module
  */
@@ -11,12 +13,14 @@ import process from "node:process";
 import { Writable } from "node:stream";
 import { session } from "../mod.ts";
 import { runDemo } from "./demo_command.ts";
+import { EXTENSIONS_USAGE, runExtensions } from "./extensions_command.ts";
 import { runFetch } from "./fetch_command.ts";
 import { parseFetchArgs } from "./parse_fetch_args.ts";
 
 const USAGE = `usage:
   ses demo
-  ses fetch [-X METHOD] [-H 'Name: value']... [-d DATA] [-o FILE] [-i] [--partition NAME] URL`;
+  ses fetch [-X METHOD] [-H 'Name: value']... [-d DATA] [-o FILE] [-i] [--partition NAME] URL
+${EXTENSIONS_USAGE}`;
 
 /**
  * Runs a `ses` command.
@@ -50,6 +54,11 @@ export async function main(argv: string[]): Promise<number> {
         body: Writable.toWeb(process.stdout) as WritableStream<Uint8Array>,
       });
     }
+    case "extensions":
+      return await runExtensions(session, rest, {
+        out: (line) => console.log(line),
+        err: (line) => console.error(line),
+      });
     default:
       console.error(command === undefined ? USAGE : `ses: unknown command "${command}"\n${USAGE}`);
       return 2;

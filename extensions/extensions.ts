@@ -16,6 +16,26 @@ import { isAbsolute } from "node:path";
 import { DnrEngine } from "./dnr_engine.ts";
 import { type Extension, loadUnpackedExtension } from "./extension_loader.ts";
 
+const installWarnings = new WeakMap<Extension, readonly string[]>();
+
+/**
+ * The install warnings of a loaded extension, the ones `loadExtension` also emitted as an
+ * `ExtensionLoadWarning` (beyond Electron: for tools that report them, like `ses extensions`).
+ *
+ * @param extension An extension `loadExtension` returned.
+ * @returns The warnings, in Chromium's words; empty when there were none.
+ *
+ * @example
+ * ```ts ignore
+ * import { extensionWarnings } from "./extensions.ts";
+ * const extension = await ses.extensions.loadExtension("/abs/ext");
+ * for (const warning of extensionWarnings(extension)) console.warn(warning);
+ * ```
+ */
+export function extensionWarnings(extension: Extension): readonly string[] {
+  return installWarnings.get(extension) ?? [];
+}
+
 /** The events of `ses.extensions`, with Electron's listener signatures. */
 export type ExtensionsEvents = {
   /** An extension was added to the enabled set. */
@@ -94,6 +114,7 @@ export class Extensions extends TypedEmitter<ExtensionsEvents> {
         "ExtensionLoadWarning",
       );
     }
+    installWarnings.set(extension, warnings);
     if (this.#loaded.has(extension.id)) this.removeExtension(extension.id);
     this.#loaded.set(extension.id, {
       extension,

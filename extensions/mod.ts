@@ -46,6 +46,7 @@ export {
   Extensions,
   type ExtensionsEvents,
   type ExtensionsInit,
+  extensionWarnings,
   type LoadExtensionOptions,
 } from "./extensions.ts";
 export { CHROMIUM_VERSION, type Manifest } from "./manifest.ts";

@@ -23,6 +23,15 @@ export { Session, type SessionEvents, type SessionInit, type SessionOptions } fr
 export { createSessionModule, type SessionModule } from "./session_module.ts";
 export { type ClearCodeCachesOptions, CodeCache } from "./code_cache.ts";
 export {
+  type Extension,
+  extensionIdFromKey,
+  extensionIdFromPath,
+  Extensions,
+  type ExtensionsEvents,
+  extensionWarnings,
+  type LoadExtensionOptions,
+} from "../extensions/mod.ts";
+export {
   type PreloadScript,
   type PreloadScriptRegistration,
   PreloadScripts,
