@@ -96,6 +96,11 @@ export interface DnrStages {
  */
 export function dnrStages(engine: DnrEngine): DnrStages {
   const pending: PendingHeaders = new WeakMap();
+  // How many contexts hold a decision: while none does, neither stage touches the WeakMap.
+  let pendingCount = 0;
+  const clear = (context: RequestContext) => {
+    if (pendingCount > 0 && pending.delete(context)) pendingCount--;
+  };
   const beforeRequest: Middleware = (next) => (request, context) => {
     if (!engine.active) return next(request, context);
     if (request.url.startsWith("chrome-extension:")) return serveResource(engine, request.url);
@@ -104,16 +109,12 @@ export function dnrStages(engine: DnrEngine): DnrStages {
       method: request.method,
       resourceType: RESOURCE_TYPE_OF[context.resourceType] ?? "other",
     });
-    if (decision === undefined) {
-      pending.delete(context);
-      return next(request, context);
-    }
+    clear(context);
+    if (decision === undefined) return next(request, context);
     if (decision.kind === "block") {
-      pending.delete(context);
       return Promise.reject(new SessionError("ERR_BLOCKED_BY_CLIENT", { url: request.url }));
     }
     if (decision.kind === "redirect") {
-      pending.delete(context);
       // Chromium's internal redirect: a 307 that keeps the method and body.
       return Promise.resolve(
         new Response(null, {
@@ -124,13 +125,18 @@ export function dnrStages(engine: DnrEngine): DnrStages {
       );
     }
     pending.set(context, decision);
-    return next(request, context);
+    pendingCount++;
+    const response = next(request, context);
+    // A stage between the two may fail the request before the second one takes the decision.
+    const forget = () => clear(context);
+    response.then(forget, forget);
+    return response;
   };
   const modifyHeaders: Middleware = (next) => (request, context) => {
-    if (!engine.active) return next(request, context);
+    if (pendingCount === 0) return next(request, context);
     const decision = pending.get(context);
     if (decision === undefined) return next(request, context);
-    pending.delete(context);
+    clear(context);
     return withHeaderChanges(next, request, context, decision);
   };
   return { beforeRequest, modifyHeaders };
