@@ -275,6 +275,75 @@ describe("ses.extensions.loadExtension", () => {
     }
   });
 
+  it("enforces the static ruleset limits", async () => {
+    const ses = persistentSession();
+    const resources = (count: number, enabled: number) =>
+      Array.from(
+        { length: count },
+        (_, i) => ({ id: `r${i}`, enabled: i < enabled, path: "r.json" }),
+      );
+    const withResources = (list: unknown[]) =>
+      extensionDir({
+        "manifest.json": { ...MANIFEST, declarative_net_request: { rule_resources: list } },
+        "r.json": "[]",
+      });
+    await loadFails(
+      ses,
+      withResources(resources(101, 0)),
+      "Invalid value for key 'declarative_net_request.rule_resources': at most 100 static " +
+        "rulesets are allowed.",
+    );
+    await loadFails(
+      ses,
+      withResources(resources(51, 51)),
+      "Invalid value for key 'declarative_net_request.rule_resources': at most 50 static " +
+        "rulesets may be enabled.",
+    );
+    await ses.loadExtension(withResources(resources(100, 50)));
+  });
+
+  it("applies only enabled rulesets and reports a rule file's errors with its path", async () => {
+    const ses = persistentSession();
+    const rule = (urlFilter: string) =>
+      JSON.stringify([{ id: 1, action: { type: "block" }, condition: { urlFilter } }]);
+    const dir = extensionDir({
+      "manifest.json": {
+        ...MANIFEST,
+        declarative_net_request: {
+          rule_resources: [
+            { id: "on", enabled: true, path: "on.json" },
+            { id: "off", enabled: false, path: "off.json" },
+          ],
+        },
+      },
+      "on.json": rule("/enabled-rule"),
+      "off.json": rule("/disabled-rule"),
+    });
+    await ses.loadExtension(dir);
+    await assert.rejects(ses.fetch("http://127.0.0.1:9/enabled-rule"), {
+      message: "net::ERR_BLOCKED_BY_CLIENT",
+    });
+    await assert.rejects(
+      ses.fetch("http://127.0.0.1:9/disabled-rule"),
+      (error: Error) => error.message !== "net::ERR_BLOCKED_BY_CLIENT",
+    );
+    const broken = extensionDir({
+      "manifest.json": {
+        ...MANIFEST,
+        declarative_net_request: {
+          rule_resources: [{ id: "x", enabled: false, path: "bad.json" }],
+        },
+      },
+      "bad.json": JSON.stringify([{ id: 0, action: { type: "block" }, condition: {} }]),
+    });
+    await loadFails(
+      ses,
+      broken,
+      "bad.json: Rule with id 0 has an invalid value for id key. This should be greater than or " +
+        "equal to 1.",
+    );
+  });
+
   it("survives hostile manifests without crashing", async () => {
     const ses = persistentSession();
     const hostile = [
