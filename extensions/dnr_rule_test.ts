@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { DnrIndex, parseRuleset } from "./mod.ts";
+import { DnrIndex, parseRuleset, RESOURCE_TYPES } from "./mod.ts";
 
 const LIMITS = { rules: 30000, regexRules: 1000 };
 
@@ -91,23 +91,7 @@ describe("declarativeNetRequest rule checks (Chromium's messages)", () => {
         id: 1,
         action: block,
         condition: {
-          excludedResourceTypes: [
-            "main_frame",
-            "sub_frame",
-            "stylesheet",
-            "script",
-            "image",
-            "font",
-            "object",
-            "xmlhttprequest",
-            "ping",
-            "csp_report",
-            "media",
-            "websocket",
-            "webtransport",
-            "webbundle",
-            "other",
-          ],
+          excludedResourceTypes: [...RESOURCE_TYPES],
         },
       },
       "Rule with id 1 is not applicable to any resource type.",
@@ -266,5 +250,18 @@ describe("the rule index", () => {
     assert.deepEqual(rules[1]!.literals, []);
     const index = new DnrIndex(rules);
     assert.deepEqual(index.candidates("https://other.test/", "other.test").map((r) => r.id), [2]);
+  });
+});
+
+describe("regexFilter translation", () => {
+  it("honours a leading (?i) and RE2's (?P<name>) groups", () => {
+    const { rules } = parse([
+      {
+        id: 1,
+        action: { type: "block" },
+        condition: { regexFilter: "(?i)/ADS/(?P<n>\\d+)", isUrlFilterCaseSensitive: true },
+      },
+    ]);
+    assert.equal(rules[0]!.regex!.test("https://a.test/ads/7"), true);
   });
 });

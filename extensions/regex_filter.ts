@@ -22,7 +22,10 @@ const RE2_INCOMPATIBLE = /\(\?<?[=!]|\\[1-9]|\\k<|\(\?>|[*+?}][+]/;
  * @param source The RE2 pattern.
  * @param caseSensitive The rule's `isUrlFilterCaseSensitive`.
  * @returns The compiled filter, or `undefined` when JavaScript cannot compile it or it uses a
- * construct RE2 lacks (lookahead, lookbehind, backreferences).
+ * construct RE2 lacks (lookahead, lookbehind, backreferences). RE2 syntax JavaScript lacks is
+ * translated where it is simple (`(?P<name>`, a leading `(?i)`). Other RE2-only syntax is not:
+ * inline flags elsewhere fail to compile (the rule is refused), while `\pN`, `\C` and POSIX
+ * classes such as `[[:alpha:]]` compile in JavaScript with another meaning.
  *
  * @example
  * ```ts
@@ -36,14 +39,17 @@ export function compileRegexFilter(
   caseSensitive: boolean,
 ): CompiledRegexFilter | undefined {
   if (RE2_INCOMPATIBLE.test(source)) return undefined;
+  // RE2's leading `(?i)` makes the whole pattern case-insensitive; JavaScript has a flag.
+  const insensitive = !caseSensitive || source.startsWith("(?i)");
+  const body = source.startsWith("(?i)") ? source.slice(4) : source;
   let regex: RegExp;
   try {
     // RE2 spells named groups (?P<name>); JavaScript only knows (?<name>).
-    regex = new RegExp(source.replace(/\(\?P</g, "(?<"), caseSensitive ? "" : "i");
+    regex = new RegExp(body.replace(/\(\?P</g, "(?<"), insensitive ? "i" : "");
   } catch {
     return undefined;
   }
-  return { regex, literal: requiredLiteral(source) };
+  return { regex, literal: requiredLiteral(body) };
 }
 
 // The longest run of literal characters outside every group, none of them optional. A
