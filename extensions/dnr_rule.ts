@@ -299,6 +299,18 @@ function compileRule(value: unknown): CompiledRule {
   const caseSensitive = boolean(condition, "isUrlFilterCaseSensitive") ?? false;
   const type = actionType(actionJson);
   const redirectJson = type === "redirect" ? optionalRecord(actionJson, "redirect") : undefined;
+  if (condition.tabIds !== undefined || condition.excludedTabIds !== undefined) {
+    fail(
+      'specifies a value for "*" or "*" key. These are only supported for session-scoped rules.',
+      "tabIds",
+      "excludedTabIds",
+    );
+  }
+  if (condition.responseHeaders !== undefined || condition.excludedResponseHeaders !== undefined) {
+    // Matching on response headers would need the rule to wait for the response; a rule that
+    // matched without its condition would act too widely, so it is skipped instead.
+    throw new SchemaError("'responseHeaders' conditions are not supported headlessly");
+  }
   if (urlFilter !== undefined && regexFilter !== undefined) {
     fail('can only specify one of "*" or "*" keys.', "urlFilter", "regexFilter");
   }

@@ -265,3 +265,23 @@ describe("regexFilter translation", () => {
     assert.equal(rules[0]!.regex!.test("https://a.test/ads/7"), true);
   });
 });
+
+describe("conditions a static rule cannot use here", () => {
+  it("refuses tab ids and skips response-header conditions with a warning", () => {
+    assert.throws(
+      () => parse([{ id: 3, action: { type: "block" }, condition: { tabIds: [1] } }]),
+      {
+        message: 'Rule with id 3 specifies a value for "tabIds" or "excludedTabIds" key. These ' +
+          "are only supported for session-scoped rules.",
+      },
+    );
+    const { rules, warnings } = parse([
+      { id: 4, action: { type: "block" }, condition: { responseHeaders: [{ header: "x" }] } },
+    ]);
+    assert.deepEqual(rules, []);
+    assert.match(
+      warnings[0]!,
+      /^Rule with id 4 couldn't be parsed\. Parse error: .*responseHeaders/,
+    );
+  });
+});
