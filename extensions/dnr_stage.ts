@@ -6,7 +6,7 @@
  */
 
 import type { FetchLike, Middleware, RequestContext } from "../core/middleware.ts";
-import { responseInfo, setResponseInfo } from "../core/response_info.ts";
+import { type ResponseInfo, responseInfo, setResponseInfo } from "../core/response_info.ts";
 import { SessionError } from "../core/session_error.ts";
 import { readBytesInside } from "./_extension_files.ts";
 import { applyHeaderOperations } from "./apply_header_operations.ts";
@@ -169,7 +169,7 @@ function withHeaderChanges(
       statusText: response.statusText,
       headers,
     });
-    setResponseInfo(changed, responseInfo(response));
+    setResponseInfo(changed, withRawHeaders(responseInfo(response), headers, decision));
     if (response.url !== "") Object.defineProperty(changed, "url", { value: response.url });
     return changed;
   });
@@ -192,4 +192,23 @@ async function serveResource(engine: DnrEngine, url: string): Promise<Response> 
   return new Response(bytes, {
     headers: { "content-type": CONTENT_TYPES[extension] ?? "application/octet-stream" },
   });
+}
+
+// The raw header lines later stages read (webRequest's onHeadersReceived, cookies), with the
+// changed headers' lines replaced by their new values.
+function withRawHeaders(
+  info: ResponseInfo | undefined,
+  headers: Headers,
+  decision: Extract<DnrDecision, { kind: "modifyHeaders" }>,
+): ResponseInfo | undefined {
+  if (info === undefined) return undefined;
+  const touched = new Set(decision.responseHeaders.map((op) => op.header));
+  const rawHeaders: [string, string][] = info.rawHeaders
+    .filter(([name]) => !touched.has(name.toLowerCase()))
+    .map(([name, value]) => [name, value]);
+  for (const name of touched) {
+    const values = name === "set-cookie" ? headers.getSetCookie() : [headers.get(name)];
+    for (const value of values) if (value !== null) rawHeaders.push([name, value]);
+  }
+  return { ...info, rawHeaders };
 }

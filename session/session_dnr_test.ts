@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { cpuUsage } from "node:process";
 import { readFileSync } from "node:fs";
 import { SessionError } from "../core/session_error.ts";
+import { responseInfo } from "../core/response_info.ts";
 import { currentRuntime } from "../runtime/mod.ts";
 import { App } from "./app.ts";
 import { createSessionModule } from "./session_module.ts";
@@ -172,6 +173,8 @@ describe("declarativeNetRequest through ses.fetch", () => {
     assert.equal(await response.text(), "served /headers");
     assert.equal(response.headers.get("x-secret"), null);
     assert.equal(response.headers.get("x-added"), "by-rule");
+    const raw = responseInfo(response)!.rawHeaders.map(([name]) => name.toLowerCase());
+    assert.ok(!raw.includes("x-secret") && raw.includes("x-added"), raw.join());
     const received = requestsTo("/headers").at(-1)!.headers;
     assert.equal(received["x-from-dnr"], "yes");
     assert.equal(received["x-caller"], "1");
