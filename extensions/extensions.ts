@@ -4,7 +4,7 @@
  * What runs: the manifest, the id, the registry, the events and the declarativeNetRequest
  * static rulesets (applied to `ses.fetch` and downloads). What does not, since it needs a
  * renderer: background pages and service workers, content scripts, extension pages and the
- * `chrome.*` APIs. `allowFileAccess` is recorded and has no effect (no `file:` page exists).
+ * `chrome.*` APIs. `allowFileAccess` is accepted and has no effect (no `file:` page exists).
  *
  * @module
  */
@@ -48,7 +48,7 @@ export type ExtensionsEvents = {
 
 /** Electron's `loadExtension` options. */
 export interface LoadExtensionOptions {
-  /** Whether the extension may read `file://` URLs (recorded; no effect headlessly). */
+  /** Whether the extension may read `file://` URLs (accepted; no effect headlessly). */
   allowFileAccess?: boolean;
 }
 
@@ -75,7 +75,7 @@ export interface ExtensionsInit {
 export class Extensions extends TypedEmitter<ExtensionsEvents> {
   readonly #persistent: boolean;
   readonly #dnr: DnrEngine;
-  readonly #loaded = new Map<string, { extension: Extension; allowFileAccess: boolean }>();
+  readonly #loaded = new Map<string, Extension>();
 
   /**
    * Not for callers: get it as `ses.extensions`.
@@ -93,13 +93,15 @@ export class Extensions extends TypedEmitter<ExtensionsEvents> {
    * type `ExtensionLoadWarning`, as `Warnings loading extension at <path>:\n  <warning>`.
    *
    * @param path The absolute directory path (a trailing `/` changes the id, as in Chromium).
-   * @param options `{allowFileAccess}`.
+   * @param _options `{allowFileAccess}`.
    * @returns The extension, after `extension-loaded` and `extension-ready` fired.
    * @throws {Error} (rejects) `The path to the extension in 'loadExtension' must be absolute`,
    * `Extensions cannot be loaded in a temporary session`, `Extension directory not found:
    * <path>`, `Loading extension at <path> failed with: <reason>`.
    */
-  async loadExtension(path: string, options: LoadExtensionOptions = {}): Promise<Extension> {
+  async loadExtension(path: string, _options: LoadExtensionOptions = {}): Promise<Extension> {
+    // `allowFileAccess` only concerns file: pages and content scripts, neither of which exists
+    // headlessly, so it is accepted and has no effect.
     if (typeof path !== "string") {
       throw new TypeError(`Error processing argument at index 0, conversion failure from ${path}`);
     }
@@ -116,10 +118,7 @@ export class Extensions extends TypedEmitter<ExtensionsEvents> {
     }
     installWarnings.set(extension, warnings);
     if (this.#loaded.has(extension.id)) this.removeExtension(extension.id);
-    this.#loaded.set(extension.id, {
-      extension,
-      allowFileAccess: options.allowFileAccess === true,
-    });
+    this.#loaded.set(extension.id, extension);
     this.#dnr.set(extension.id, path, rules);
     this.emit("extension-loaded", new ElectronEvent(), extension);
     this.emit("extension-ready", new ElectronEvent(), extension);
@@ -132,11 +131,11 @@ export class Extensions extends TypedEmitter<ExtensionsEvents> {
    * @param extensionId The id.
    */
   removeExtension(extensionId: string): void {
-    const entry = this.#loaded.get(extensionId);
-    if (entry === undefined) return;
+    const extension = this.#loaded.get(extensionId);
+    if (extension === undefined) return;
     this.#loaded.delete(extensionId);
     this.#dnr.delete(extensionId);
-    this.emit("extension-unloaded", new ElectronEvent(), entry.extension);
+    this.emit("extension-unloaded", new ElectronEvent(), extension);
   }
 
   /**
@@ -146,7 +145,7 @@ export class Extensions extends TypedEmitter<ExtensionsEvents> {
    * @returns The extension, or `null`.
    */
   getExtension(extensionId: string): Extension | null {
-    return this.#loaded.get(extensionId)?.extension ?? null;
+    return this.#loaded.get(extensionId) ?? null;
   }
 
   /**
@@ -155,6 +154,6 @@ export class Extensions extends TypedEmitter<ExtensionsEvents> {
    * @returns The extensions.
    */
   getAllExtensions(): Extension[] {
-    return [...this.#loaded.values()].map((entry) => entry.extension);
+    return [...this.#loaded.values()];
   }
 }
