@@ -264,6 +264,21 @@ describe("regexFilter translation", () => {
     ]);
     assert.equal(rules[0]!.regex!.test("https://a.test/ads/7"), true);
   });
+
+  it("translates \\A and \\z, and refuses RE2 syntax JavaScript would misread", () => {
+    const { rules } = parse([
+      { id: 1, action: { type: "block" }, condition: { regexFilter: "\\Ahttps://a\\.test/x\\z" } },
+    ]);
+    assert.equal(rules[0]!.regex!.test("https://a.test/x"), true);
+    assert.equal(rules[0]!.regex!.test("https://a.test/xy"), false);
+    for (const regexFilter of ["\\Qa.b\\E", "\\pL", "[[:alpha:]]+", "a\\Cb", "a(?i)b"]) {
+      assert.throws(
+        () => parse([{ id: 2, action: { type: "block" }, condition: { regexFilter } }]),
+        { message: 'Rule with id 2 specifies an incorrect value for the "regexFilter" key.' },
+        regexFilter,
+      );
+    }
+  });
 });
 
 describe("conditions a static rule cannot use here", () => {

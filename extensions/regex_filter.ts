@@ -16,6 +16,10 @@ export interface CompiledRegexFilter {
 // RE2 has no lookaround, no backreferences and no possessive or atomic groups.
 const RE2_INCOMPATIBLE = /\(\?<?[=!]|\\[1-9]|\\k<|\(\?>|[*+?}][+]/;
 
+// RE2 syntax that JavaScript would read differently (`\C` any byte, `\Q…\E` quoting, `\pN`
+// one-letter classes, POSIX classes): refused rather than matched with another meaning.
+const JS_DIFFERENT = /\\[CQE]|\\[pP][^{]|\[\[:/;
+
 /**
  * Compiles a `regexFilter`.
  *
@@ -23,9 +27,9 @@ const RE2_INCOMPATIBLE = /\(\?<?[=!]|\\[1-9]|\\k<|\(\?>|[*+?}][+]/;
  * @param caseSensitive The rule's `isUrlFilterCaseSensitive`.
  * @returns The compiled filter, or `undefined` when JavaScript cannot compile it or it uses a
  * construct RE2 lacks (lookahead, lookbehind, backreferences). RE2 syntax JavaScript lacks is
- * translated where it is simple (`(?P<name>`, a leading `(?i)`). Other RE2-only syntax is not:
- * inline flags elsewhere fail to compile (the rule is refused), while `\pN`, `\C` and POSIX
- * classes such as `[[:alpha:]]` compile in JavaScript with another meaning.
+ * translated where it is simple (`(?P<name>`, a leading `(?i)`, `\A`, `\z`); RE2 syntax that
+ * JavaScript would read with another meaning (`\C`, `\Q…\E`, `\pN`, POSIX classes such as
+ * `[[:alpha:]]`) and inline flags elsewhere are refused, so the rule is reported, not misread.
  *
  * @example
  * ```ts
@@ -38,14 +42,16 @@ export function compileRegexFilter(
   source: string,
   caseSensitive: boolean,
 ): CompiledRegexFilter | undefined {
-  if (RE2_INCOMPATIBLE.test(source)) return undefined;
+  if (RE2_INCOMPATIBLE.test(source) || JS_DIFFERENT.test(source)) return undefined;
   // RE2's leading `(?i)` makes the whole pattern case-insensitive; JavaScript has a flag.
   const insensitive = !caseSensitive || source.startsWith("(?i)");
   const body = source.startsWith("(?i)") ? source.slice(4) : source;
   let regex: RegExp;
   try {
-    // RE2 spells named groups (?P<name>); JavaScript only knows (?<name>).
-    regex = new RegExp(body.replace(/\(\?P</g, "(?<"), insensitive ? "i" : "");
+    // RE2 spells named groups (?P<name>) and text anchors \A and \z; JavaScript (?<name>), ^, $.
+    const translated = body.replace(/\(\?P</g, "(?<").replace(/(?<!\\)((?:\\\\)*)\\A/g, "$1^")
+      .replace(/(?<!\\)((?:\\\\)*)\\z/g, "$1$$");
+    regex = new RegExp(translated, insensitive ? "i" : "");
   } catch {
     return undefined;
   }
