@@ -13,6 +13,7 @@ export const BENCHMARKS: readonly string[] = [
   "fetch_bench.ts",
   "cookies_bench.ts",
   "download_bench.ts",
+  "dnr_bench.ts",
 ];
 
 /**

@@ -5,6 +5,8 @@
  * - `ses fetch [-X METHOD] [-H 'Name: value']... [-d DATA] [-o FILE] [-i] [--partition NAME] URL`
  * - `ses cookies list|get|set|remove|clear [--partition NAME] [--url URL] [--json]`
  * - `ses download [-o PATH] [--partition NAME] URL`, `ses download --resume PATH.crdownload`
+ * - `ses extensions load PATH [--partition NAME] [--json]` — loads an unpacked extension
+ * - `ses extensions id PATH` — prints the extension id Chromium gives a directory
  *
  * @module
  */
@@ -16,6 +18,7 @@ import { runDemo } from "./demo_command.ts";
 import { runCookies } from "./cookies_command.ts";
 import { EXIT_INTERRUPTED, runDownload } from "./download_command.ts";
 import { parseDownloadArgs } from "./parse_download_args.ts";
+import { EXTENSIONS_USAGE, runExtensions } from "./extensions_command.ts";
 import { runFetch } from "./fetch_command.ts";
 import { parseCookiesArgs } from "./parse_cookies_args.ts";
 import { parseFetchArgs } from "./parse_fetch_args.ts";
@@ -27,7 +30,8 @@ const USAGE = `usage:
       get [NAME]; set NAME=VALUE [--domain D] [--path P] [--secure] [--http-only]
       [--same-site unspecified|no_restriction|lax|strict] [--expires UNIX_SECONDS]; remove NAME
   ses download [-o PATH] [--partition NAME] URL
-  ses download --resume PATH.crdownload [--partition NAME]`;
+  ses download --resume PATH.crdownload [--partition NAME]
+${EXTENSIONS_USAGE}`;
 
 /**
  * Runs a `ses` command.
@@ -98,6 +102,11 @@ export async function main(argv: string[]): Promise<number> {
       if (code === EXIT_INTERRUPTED) process.exit(code);
       return code;
     }
+    case "extensions":
+      return await runExtensions(session, rest, {
+        out: (line) => console.log(line),
+        err: (line) => console.error(line),
+      });
     default:
       console.error(command === undefined ? USAGE : `ses: unknown command "${command}"\n${USAGE}`);
       return 2;

@@ -13,6 +13,7 @@
  */
 
 export * from "./cookie_jar_like.ts";
+export * from "./blob_registry.ts";
 export * from "./electron_event.ts";
 export * from "./electron_types.ts";
 export * from "./middleware.ts";

@@ -29,6 +29,26 @@ export type {
   DownloadURLOptions,
 } from "../downloads/mod.ts";
 export { type CrdownloadSidecar, readSidecar } from "../downloads/mod.ts";
+export { type ClearCodeCachesOptions, CodeCache } from "./code_cache.ts";
+export {
+  type Extension,
+  extensionIdFromKey,
+  extensionIdFromPath,
+  Extensions,
+  type ExtensionsEvents,
+  extensionWarnings,
+  type LoadExtensionOptions,
+} from "../extensions/mod.ts";
+export {
+  type PreloadScript,
+  type PreloadScriptRegistration,
+  PreloadScripts,
+} from "./preload_scripts.ts";
+export {
+  type ServiceWorkerInfo,
+  ServiceWorkers,
+  type ServiceWorkersEvents,
+} from "./service_workers.ts";
 
 const runtime = currentRuntime();
 

@@ -23,6 +23,21 @@ import {
   type DownloadURLOptions,
 } from "../downloads/mod.ts";
 import { join } from "node:path";
+import { blobData } from "../core/blob_registry.ts";
+import {
+  DnrEngine,
+  type Extension,
+  Extensions,
+  type LoadExtensionOptions,
+} from "../extensions/mod.ts";
+import { type ClearCodeCachesOptions, CodeCache } from "./code_cache.ts";
+import {
+  type PreloadScript,
+  type PreloadScriptRegistration,
+  PreloadScripts,
+} from "./preload_scripts.ts";
+import { ServiceWorkers } from "./service_workers.ts";
+import { Buffer } from "node:buffer";
 import { buildSessionPipeline, type SessionPipeline } from "./session_pipeline.ts";
 import { platform } from "node:process";
 import { acceptLanguageHeader } from "./accept_language.ts";
@@ -81,6 +96,11 @@ export class Session extends TypedEmitter<SessionEvents> {
   #cookies: Cookies | undefined;
   #downloadsPath: () => string;
   #downloads?: DownloadManager;
+  #dnr = new DnrEngine();
+  #extensions?: Extensions;
+  #preloads = new PreloadScripts();
+  #codeCache: CodeCache;
+  #serviceWorkers?: ServiceWorkers;
 
   /**
    * Not for callers: sessions come from the `session` module.
@@ -106,8 +126,10 @@ export class Session extends TypedEmitter<SessionEvents> {
     // A failure to create the directory surfaces at the first operation that awaits it;
     // until then it must not count as an unhandled rejection.
     this.#storageReady.catch(() => {});
+    this.#codeCache = new CodeCache(init.runtime, init.storagePath);
     this.#pipeline = buildSessionPipeline({
       net: this.#net,
+      dnr: this.#dnr,
       identity: {
         userAgent: () => this.#userAgent,
         acceptLanguage: () => this.#acceptLanguages,
@@ -273,6 +295,139 @@ export class Session extends TypedEmitter<SessionEvents> {
    */
   fetchAs(resourceType: string): SessionFetch {
     return this.#pipeline.door(resourceType);
+  }
+
+  /**
+   * Electron's `Extensions` object: `loadExtension`, `removeExtension`, `getExtension`,
+   * `getAllExtensions` and the `extension-*` events. Manifests, ids and events only, plus the
+   * declarativeNetRequest static rules applied to this session's requests; background pages,
+   * content scripts and `chrome.*` APIs need a renderer and do not run.
+   */
+  get extensions(): Extensions {
+    return this.#extensions ??= new Extensions({ persistent: this.isPersistent(), dnr: this.#dnr });
+  }
+
+  /**
+   * Deprecated alias of `ses.extensions.loadExtension`.
+   *
+   * @param path The absolute directory of an unpacked extension.
+   * @param options `{allowFileAccess}`.
+   * @returns The extension.
+   */
+  loadExtension(path: string, options?: LoadExtensionOptions): Promise<Extension> {
+    return this.extensions.loadExtension(path, options);
+  }
+
+  /**
+   * Deprecated alias of `ses.extensions.removeExtension`.
+   *
+   * @param extensionId The id.
+   */
+  removeExtension(extensionId: string): void {
+    this.extensions.removeExtension(extensionId);
+  }
+
+  /**
+   * Deprecated alias of `ses.extensions.getExtension`.
+   *
+   * @param extensionId The id.
+   * @returns The extension, or `null`.
+   */
+  getExtension(extensionId: string): Extension | null {
+    return this.extensions.getExtension(extensionId);
+  }
+
+  /**
+   * Deprecated alias of `ses.extensions.getAllExtensions`.
+   *
+   * @returns The loaded extensions.
+   */
+  getAllExtensions(): Extension[] {
+    return this.extensions.getAllExtensions();
+  }
+
+  /**
+   * Registers a preload script; stored only, since no renderer runs headlessly.
+   *
+   * @param script `{type: 'frame' | 'service-worker', filePath, id?}`.
+   * @returns Its id (a UUID v4 when not given).
+   * @throws {Error} Electron's errors (see `PreloadScripts.register`).
+   */
+  registerPreloadScript(...script: [PreloadScriptRegistration]): string {
+    return this.#preloads.register(...script);
+  }
+
+  /**
+   * Unregisters a preload script.
+   *
+   * @param id Its id.
+   * @throws {Error} `Cannot unregister preload script with non-existing ID '<id>'`.
+   */
+  unregisterPreloadScript(id: string): void {
+    this.#preloads.unregister(id);
+  }
+
+  /**
+   * Returns the registered preload scripts, in order.
+   *
+   * @returns `[{filePath, id, type}]`.
+   */
+  getPreloadScripts(): PreloadScript[] {
+    return this.#preloads.list();
+  }
+
+  /**
+   * Deprecated: replaces the `frame` preload scripts by these paths (kept as given).
+   *
+   * @param preloads Script paths.
+   */
+  setPreloads(preloads: string[]): void {
+    this.#preloads.setFramePaths(preloads);
+  }
+
+  /**
+   * Deprecated: the `frame` preload scripts' paths.
+   *
+   * @returns The paths.
+   */
+  getPreloads(): string[] {
+    return this.#preloads.framePaths();
+  }
+
+  /**
+   * Sets (and makes) the V8 code cache directory; nothing is compiled headlessly.
+   *
+   * @param path An absolute path.
+   * @throws {TypeError} `Absolute path must be provided to store code cache.`
+   */
+  setCodeCachePath(path: string): void {
+    this.#codeCache.setPath(path);
+  }
+
+  /**
+   * Empties the code cache directory.
+   *
+   * @param options `{urls}`; a non-empty list removes only those URLs' entries (there are none).
+   * @returns Resolves when done.
+   */
+  clearCodeCaches(options?: ClearCodeCachesOptions): Promise<void> {
+    return this.#codeCache.clear(options);
+  }
+
+  /**
+   * Reads the bytes of a blob that a webRequest or protocol `uploadData` item named.
+   *
+   * @param identifier The item's `blobUUID`.
+   * @returns The bytes.
+   * @throws {Error} (rejects) `Could not get blob data handle` for an unknown UUID.
+   */
+  getBlobData(identifier: string): Promise<Buffer> {
+    return blobData(identifier).then((bytes) => Buffer.from(bytes));
+  }
+
+  /** Electron's `ServiceWorkers` object: always empty headlessly (no renderer runs workers). */
+  get serviceWorkers(): ServiceWorkers {
+    return this.#serviceWorkers ??= new ServiceWorkers();
   }
 
   /** @internal Sockets this session has open, for tests and the demo. */

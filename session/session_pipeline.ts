@@ -20,6 +20,7 @@ import {
   type SessionFetch,
   type SessionIdentity,
 } from "../net/mod.ts";
+import { type DnrEngine, dnrStages } from "../extensions/mod.ts";
 
 /** What the pipeline needs from its session. */
 export interface SessionPipelineDeps {
@@ -33,6 +34,8 @@ export interface SessionPipelineDeps {
   onPreconnectHint: (hint: PreconnectHint) => void;
   /** The session's net log; each request gets a `URL_REQUEST` source while it captures. */
   netLog?: NetLogSink;
+  /** The extensions' declarativeNetRequest rules. */
+  dnr?: DnrEngine;
   /** Hears how every request ends (webRequest's onCompleted / onErrorOccurred). */
   outcome?: RequestOutcomeObserver;
 }
@@ -71,6 +74,7 @@ export interface SessionPipeline {
  * ```
  */
 export function buildSessionPipeline(deps: SessionPipelineDeps): SessionPipeline {
+  const dnr = deps.dnr ? dnrStages(deps.dnr) : undefined;
   let lastId = 0;
   const nextId = () => ++lastId;
   const pipeline = compose([
@@ -78,11 +82,16 @@ export function buildSessionPipeline(deps: SessionPipelineDeps): SessionPipeline
     ...(deps.outcome ? [observeOutcome(deps.outcome)] : []),
     // Decoding sits outside the (future) cache stage: the cache keeps encoded bodies.
     contentDecoding(),
-    followRedirects(),
-    // Per hop, in this order: webRequest.onBeforeRequest, protocol handlers, cookies,
-    // onBeforeSendHeaders, HTTP cache, auth (later issues).
+    // A DNR extensionPath redirect leads to the extension's files (served by its stage).
+    followRedirects({ isSchemeAllowed: (url) => isFollowableScheme(url, deps.dnr) }),
+    // Per hop, in this order: DNR block/redirect, webRequest.onBeforeRequest, protocol
+    // handlers, cookies, onBeforeSendHeaders, DNR modifyHeaders, HTTP cache, auth (later
+    // issues fill the gaps).
+    ...(dnr ? [dnr.beforeRequest] : []),
     preconnectHints(deps.onPreconnectHint),
     cookieMiddleware(deps.cookies),
+    // After cookies, as Chromium applies header rules to the headers about to be sent.
+    ...(dnr ? [dnr.modifyHeaders] : []),
   ], deps.net.transport);
   // The entry adds the identity headers to each request's context; every hop gets them.
   const door = (resourceType: string) =>
@@ -93,4 +102,9 @@ export function buildSessionPipeline(deps: SessionPipelineDeps): SessionPipeline
       netLog: deps.netLog,
     });
   return { fetch: door("other"), door };
+}
+
+function isFollowableScheme(url: URL, dnr: DnrEngine | undefined): boolean {
+  if (url.protocol === "http:" || url.protocol === "https:") return true;
+  return url.protocol === "chrome-extension:" && dnr?.extensionPath(url.host) !== undefined;
 }

@@ -68,6 +68,7 @@ export const CHECKS: readonly Check[] = [
       "cookies/mod.ts",
       "core/mod.ts",
       "downloads/mod.ts",
+      "extensions/mod.ts",
       "net/mod.ts",
       "runtime/mod.ts",
       "session/mod.ts",

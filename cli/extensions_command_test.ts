@@ -1,0 +1,86 @@
+import { after, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { currentRuntime } from "../runtime/mod.ts";
+import { App, createSessionModule } from "../session/mod.ts";
+import { runExtensions } from "./extensions_command.ts";
+
+const root = mkdtempSync(join(tmpdir(), "ses-cli-ext-"));
+after(() => rmSync(root, { recursive: true, force: true }));
+
+function sessions() {
+  const runtime = currentRuntime();
+  const app = new App(runtime);
+  app.setPath("userData", join(root, "userData"));
+  return createSessionModule(app, runtime);
+}
+
+function capture() {
+  const out: string[] = [];
+  const err: string[] = [];
+  return {
+    out,
+    err,
+    output: { out: (l: string) => void out.push(l), err: (l: string) => void err.push(l) },
+  };
+}
+
+function extension(manifest: Record<string, unknown>): string {
+  const dir = join(root, `ext-${Math.random().toString(36).slice(2)}`);
+  mkdirSync(dir);
+  writeFileSync(join(dir, "manifest.json"), JSON.stringify(manifest));
+  return dir;
+}
+
+describe("ses extensions", () => {
+  it("prints Chromium's id for a path, or for the manifest key", async () => {
+    const { out, output } = capture();
+    assert.equal(await runExtensions(sessions(), ["id", "/path/to/file.ext"], output), 0);
+    const keyed = extension({ name: "k", version: "1", manifest_version: 3, key: btoa("test") });
+    assert.equal(await runExtensions(sessions(), ["id", keyed], output), 0);
+    assert.deepEqual(out, ["lnkgfdknojmdambfcanadbhmfjfljobb", "jpignaibiiemhngfjkcpokkamffknabf"]);
+  });
+
+  it("loads into a partition and prints id, name, version and warnings", async () => {
+    const dir = extension({ name: "Demo", version: "2.1", manifest_version: 2 });
+    const { out, output } = capture();
+    assert.equal(
+      await runExtensions(sessions(), ["load", dir, "--partition", "persist:cli"], output),
+      0,
+    );
+    assert.equal(out[1], "name: Demo");
+    assert.equal(out[2], "version: 2.1");
+    assert.match(out[0]!, /^id: [a-p]{32}$/);
+    assert.match(out[3]!, /^warning: Manifest version 2 is deprecated/);
+  });
+
+  it("prints one JSON object with --json", async () => {
+    const dir = extension({ name: "J", version: "1", manifest_version: 3 });
+    const { out, output } = capture();
+    assert.equal(await runExtensions(sessions(), ["load", dir, "--json"], output), 0);
+    const printed = JSON.parse(out[0]!);
+    assert.deepEqual(Object.keys(printed), ["id", "name", "version", "path", "warnings"]);
+    assert.equal(printed.name, "J");
+    assert.deepEqual(printed.warnings, []);
+  });
+
+  it("exits 1 with Electron's message when loading fails, 2 for bad arguments", async () => {
+    const { err, output } = capture();
+    const dir = extension({ version: "1", manifest_version: 3 });
+    assert.equal(await runExtensions(sessions(), ["load", dir], output), 1);
+    assert.equal(
+      err[0],
+      `Loading extension at ${dir} failed with: Required value 'name' is missing or invalid.`,
+    );
+    assert.equal(
+      await runExtensions(sessions(), ["load", dir, "--partition", "memory"], output),
+      1,
+    );
+    assert.equal(err[1], "Extensions cannot be loaded in a temporary session");
+    assert.equal(await runExtensions(sessions(), ["unload", dir], output), 2);
+    assert.equal(await runExtensions(sessions(), ["load"], output), 2);
+    assert.equal(await runExtensions(sessions(), ["load", dir, "--bogus"], output), 2);
+  });
+});

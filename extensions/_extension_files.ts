@@ -1,0 +1,79 @@
+/**
+ * Reads files of an untrusted extension directory without leaving it: relative paths only,
+ * no `..` above the root, no symlink that resolves outside it, regular files only, and a size
+ * cap so a hostile file cannot exhaust memory.
+ *
+ * @module
+ */
+
+import { lstat, readFile, realpath, rm, stat } from "node:fs/promises";
+import { isAbsolute, join, normalize, relative, sep } from "node:path";
+
+/** The largest file read from an extension (Chromium has no cap; 64 MiB keeps us alive). */
+const MAX_FILE_BYTES = 64 * 1024 * 1024;
+
+/** Whether `path` is an existing directory (following symlinks). */
+export async function isDirectory(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** Deletes `<root>/_metadata` (Chromium's verified-contents folder), as Electron does first. */
+export async function deleteMetadata(root: string): Promise<void> {
+  const metadata = join(root, "_metadata");
+  try {
+    await lstat(metadata);
+  } catch {
+    return;
+  }
+  await rm(metadata, { recursive: true, force: true });
+}
+
+/**
+ * Resolves a path the manifest names, relative to the extension root.
+ *
+ * @returns The absolute path, or `undefined` when it is absolute or climbs out of the root.
+ */
+export function resolveInside(root: string, path: string): string | undefined {
+  const trimmed = path.replace(/^\/+/, "");
+  if (trimmed === "" || isAbsolute(trimmed) || trimmed.includes("\0")) return undefined;
+  const joined = normalize(join(root, trimmed));
+  const rel = relative(root, joined);
+  if (rel === "" || rel === ".." || rel.startsWith(`..${sep}`) || isAbsolute(rel)) {
+    return undefined;
+  }
+  return joined;
+}
+
+/**
+ * Reads a UTF-8 file inside the extension root.
+ *
+ * @returns The text, or `undefined` when the path escapes the root (also through a symlink),
+ * is missing, is not a regular file, or is larger than 64 MiB.
+ */
+export async function readInside(root: string, path: string): Promise<string | undefined> {
+  const bytes = await readBytesInside(root, path);
+  return bytes === undefined ? undefined : new TextDecoder().decode(bytes);
+}
+
+/** Like {@linkcode readInside}, as bytes (extension resources served by a DNR redirect). */
+export async function readBytesInside(
+  root: string,
+  path: string,
+): Promise<Uint8Array<ArrayBuffer> | undefined> {
+  const resolved = resolveInside(root, path);
+  if (resolved === undefined) return undefined;
+  try {
+    const [realRoot, realFile] = await Promise.all([realpath(root), realpath(resolved)]);
+    const rel = relative(realRoot, realFile);
+    if (rel === "" || rel.startsWith("..") || isAbsolute(rel)) return undefined;
+    const info = await stat(realFile);
+    if (!info.isFile() || info.size > MAX_FILE_BYTES) return undefined;
+    return new Uint8Array(await readFile(realFile));
+  } catch {
+    return undefined;
+  }
+}

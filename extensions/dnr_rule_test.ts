@@ -1,0 +1,302 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { DnrIndex, parseRuleset, RESOURCE_TYPES } from "./mod.ts";
+
+const LIMITS = { rules: 30000, regexRules: 1000 };
+
+function parse(rules: unknown, limits = LIMITS) {
+  return parseRuleset(JSON.stringify(rules), limits);
+}
+
+function rejects(rule: Record<string, unknown>, message: string) {
+  assert.throws(() => parse([rule]), { message });
+}
+
+const block = { type: "block" };
+
+describe("declarativeNetRequest rule checks (Chromium's messages)", () => {
+  it("needs a list", () => {
+    assert.throws(() => parse({}), { message: "Rules file must contain a list." });
+  });
+
+  it("checks id and priority", () => {
+    rejects(
+      { id: 0, action: block, condition: {} },
+      "Rule with id 0 has an invalid value for id key. This should be greater than or equal to 1.",
+    );
+    rejects(
+      { id: 2, priority: 0, action: block, condition: {} },
+      "Rule with id 2 has an invalid value for priority key. This should be greater than or " +
+        "equal to 1.",
+    );
+    assert.throws(
+      () =>
+        parse([{ id: 4, action: block, condition: {} }, { id: 4, action: block, condition: {} }]),
+      { message: "Rule with id 4 does not have a unique ID." },
+    );
+  });
+
+  it("checks the filters", () => {
+    rejects(
+      { id: 1, action: block, condition: { urlFilter: "a", regexFilter: "b" } },
+      'Rule with id 1 can only specify one of "urlFilter" or "regexFilter" keys.',
+    );
+    rejects(
+      { id: 1, action: block, condition: { urlFilter: "" } },
+      "Rule with id 1 cannot have an empty value for urlFilter key.",
+    );
+    rejects(
+      { id: 1, action: block, condition: { urlFilter: "é" } },
+      'Rule with id 1 cannot have non-ascii characters as part of "urlFilter" key.',
+    );
+    for (const regexFilter of ["(?=a)b", "(a)\\1", "(?<!a)b", "[a"]) {
+      rejects(
+        { id: 1, action: block, condition: { regexFilter } },
+        'Rule with id 1 specifies an incorrect value for the "regexFilter" key.',
+      );
+    }
+  });
+
+  it("checks domain lists, resource types and methods", () => {
+    rejects(
+      { id: 1, action: block, condition: { requestDomains: [] } },
+      "Rule with id 1 cannot have an empty list as the value for requestDomains key.",
+    );
+    rejects(
+      { id: 1, action: block, condition: { initiatorDomains: ["bücher.de"] } },
+      'Rule with id 1 cannot have non-ascii characters as part of "initiatorDomains" key.',
+    );
+    rejects(
+      { id: 1, action: block, condition: { domains: ["a"], initiatorDomains: ["b"] } },
+      'Rule with id 1 cannot use deprecated field "domains". Use "initiatorDomains" instead.',
+    );
+    rejects(
+      {
+        id: 1,
+        action: block,
+        condition: { resourceTypes: ["script"], excludedResourceTypes: ["script"] },
+      },
+      "Rule with id 1 includes and excludes the same resource.",
+    );
+    rejects(
+      {
+        id: 1,
+        action: block,
+        condition: { requestMethods: ["get"], excludedRequestMethods: ["get"] },
+      },
+      "Rule with id 1 includes and excludes the same request method.",
+    );
+    rejects(
+      {
+        id: 1,
+        action: block,
+        condition: {
+          excludedResourceTypes: [...RESOURCE_TYPES],
+        },
+      },
+      "Rule with id 1 is not applicable to any resource type.",
+    );
+    rejects(
+      { id: 1, action: { type: "allowAllRequests" }, condition: { resourceTypes: ["script"] } },
+      'Rule with id 1 is an "allowAllRequests" rule and must specify the "resourceTypes" key. ' +
+        'It may only include the "main_frame" and "sub_frame" resource types.',
+    );
+  });
+
+  it("checks redirects", () => {
+    rejects(
+      { id: 1, action: { type: "redirect" }, condition: {} },
+      'Rule with id 1 specifies an incorrect value for the "action.redirect" key.',
+    );
+    rejects(
+      { id: 1, action: { type: "redirect", redirect: { url: "not a url" } }, condition: {} },
+      "Rule with id 1 does not provide a valid URL for action.redirect.url key.",
+    );
+    rejects(
+      {
+        id: 1,
+        action: { type: "redirect", redirect: { url: "javascript:alert(1)" } },
+        condition: {},
+      },
+      'Rule with id 1 specifies an incorrect value for the "action.redirect.url" key. ' +
+        "Redirects to javascript urls are not supported.",
+    );
+    rejects(
+      { id: 1, action: { type: "redirect", redirect: { extensionPath: "x.html" } }, condition: {} },
+      'Rule with id 1 specifies an incorrect value for the "action.redirect.extensionPath" key.',
+    );
+    rejects(
+      {
+        id: 1,
+        action: { type: "redirect", redirect: { transform: { scheme: "file" } } },
+        condition: {},
+      },
+      'Rule with id 1 specifies an incorrect value for the "action.redirect.transform.scheme" ' +
+        "key. Allowed values are: [http, https, ftp, chrome-extension].",
+    );
+    rejects(
+      {
+        id: 1,
+        action: { type: "redirect", redirect: { transform: { query: "?a", queryTransform: {} } } },
+        condition: {},
+      },
+      'Rule with id 1 cannot specify both "action.redirect.transform.query" and ' +
+        '"action.redirect.transform.queryTransform" keys.',
+    );
+    rejects(
+      { id: 1, action: { type: "redirect", redirect: { regexSubstitution: "x" } }, condition: {} },
+      `Rule with id 1 can't specify the "regexSubstitution" key without specifying the ` +
+        `"regexFilter" key.`,
+    );
+  });
+
+  it("checks header operations", () => {
+    const headers = (requestHeaders: unknown) => ({
+      id: 1,
+      action: { type: "modifyHeaders", requestHeaders },
+      condition: {},
+    });
+    rejects(
+      { id: 1, action: { type: "modifyHeaders" }, condition: {} },
+      'Rule with id 1 does not specify a value for "requestHeaders" or "responseHeaders" key. ' +
+        "At least one of these keys must be specified with a non-empty list.",
+    );
+    rejects(
+      headers([{ header: "bad name", operation: "remove" }]),
+      "Rule with id 1 must specify a valid header name to be modified.",
+    );
+    rejects(
+      headers([{ header: "x-a", operation: "set" }]),
+      "Rule with id 1 must provide a value for a header to be appended/set.",
+    );
+    rejects(
+      headers([{ header: "x-a", operation: "remove", value: "v" }]),
+      "Rule with id 1 must not provide a header value for a header to be removed.",
+    );
+    rejects(
+      headers([{ header: "x-custom", operation: "append", value: "v" }]),
+      "Rule with id 1 specifies an invalid request header to be appended. Only standard HTTP " +
+        "request headers that can specify multiple values for a single entry are supported.",
+    );
+  });
+
+  it("skips rules that do not fit the schema, with at most ten warnings", () => {
+    const bad = Array.from(
+      { length: 12 },
+      (_, i) => ({ id: i + 1, action: { type: "explode" }, condition: {} }),
+    );
+    const { rules, warnings } = parse([...bad, { id: 99, action: block, condition: {} }]);
+    assert.deepEqual(rules.map((rule) => rule.id), [99]);
+    assert.equal(warnings.length, 11);
+    assert.match(warnings[0]!, /^Rule with id 1 couldn't be parsed\. Parse error: .*type.*\.$/);
+    assert.equal(warnings[10], "Too many rule parse failures; Reporting the first 10.");
+    assert.match(parse([null]).warnings[0]!, /^Rule with index 0 couldn't be parsed/);
+  });
+
+  it("ignores rules beyond the limits, with Chromium's warnings", () => {
+    const many = Array.from(
+      { length: 5 },
+      (_, i) => ({ id: i + 1, action: block, condition: { urlFilter: `r${i}` } }),
+    );
+    const regexes = Array.from({ length: 3 }, (_, i) => ({
+      id: 100 + i,
+      action: block,
+      condition: { regexFilter: `r${i}` },
+    }));
+    const more = [{ id: 200, action: block, condition: {} }, {
+      id: 201,
+      action: block,
+      condition: {},
+    }];
+    const { rules, warnings } = parse([...many, ...regexes, ...more], { rules: 7, regexRules: 1 });
+    assert.deepEqual(rules.map((rule) => rule.id), [1, 2, 3, 4, 5, 100, 200]);
+    assert.deepEqual(warnings, [
+      "Rule count exceeded. Some rules were ignored.",
+      "Regular expression rule count exceeded. Some rules were ignored.",
+    ]);
+  });
+});
+
+describe("the rule index", () => {
+  it("offers only the rules whose literal occurs in the URL", () => {
+    const rules = Array.from({ length: 1000 }, (_, i) => ({
+      id: i + 1,
+      action: block,
+      condition: { urlFilter: `||host${i}.example^` },
+    }));
+    const index = new DnrIndex(parse(rules).rules);
+    const candidates = index.candidates("https://host42.example/x", "host42.example");
+    assert.ok(candidates.length < 20, `${candidates.length} candidates`);
+    assert.ok(candidates.some((rule) => rule.id === 43));
+  });
+
+  it("files domain-only rules by domain and still finds them for subdomains", () => {
+    const rules = Array.from({ length: 500 }, (_, i) => ({
+      id: i + 1,
+      action: block,
+      condition: { requestDomains: [`d${i}.test`] },
+    }));
+    const index = new DnrIndex(parse(rules).rules);
+    const candidates = index.candidates("https://a.d7.test/", "a.d7.test");
+    assert.deepEqual(candidates.map((rule) => rule.id), [8]);
+  });
+
+  it("keeps a regex rule's required literal and tries alternations everywhere", () => {
+    const { rules } = parse([
+      { id: 1, action: block, condition: { regexFilter: "^https://cdn\\.tracker\\.test/[a-z]+" } },
+      { id: 2, action: block, condition: { regexFilter: "a|b" } },
+    ]);
+    assert.deepEqual(rules[0]!.literals, ["https://cdn.tracker.test/"]);
+    assert.deepEqual(rules[1]!.literals, []);
+    const index = new DnrIndex(rules);
+    assert.deepEqual(index.candidates("https://other.test/", "other.test").map((r) => r.id), [2]);
+  });
+});
+
+describe("regexFilter translation", () => {
+  it("honours a leading (?i) and RE2's (?P<name>) groups", () => {
+    const { rules } = parse([
+      {
+        id: 1,
+        action: { type: "block" },
+        condition: { regexFilter: "(?i)/ADS/(?P<n>\\d+)", isUrlFilterCaseSensitive: true },
+      },
+    ]);
+    assert.equal(rules[0]!.regex!.test("https://a.test/ads/7"), true);
+  });
+
+  it("translates \\A and \\z, and refuses RE2 syntax JavaScript would misread", () => {
+    const { rules } = parse([
+      { id: 1, action: { type: "block" }, condition: { regexFilter: "\\Ahttps://a\\.test/x\\z" } },
+    ]);
+    assert.equal(rules[0]!.regex!.test("https://a.test/x"), true);
+    assert.equal(rules[0]!.regex!.test("https://a.test/xy"), false);
+    for (const regexFilter of ["\\Qa.b\\E", "\\pL", "[[:alpha:]]+", "a\\Cb", "a(?i)b"]) {
+      assert.throws(
+        () => parse([{ id: 2, action: { type: "block" }, condition: { regexFilter } }]),
+        { message: 'Rule with id 2 specifies an incorrect value for the "regexFilter" key.' },
+        regexFilter,
+      );
+    }
+  });
+});
+
+describe("conditions a static rule cannot use here", () => {
+  it("refuses tab ids and skips response-header conditions with a warning", () => {
+    assert.throws(
+      () => parse([{ id: 3, action: { type: "block" }, condition: { tabIds: [1] } }]),
+      {
+        message: 'Rule with id 3 specifies a value for "tabIds" or "excludedTabIds" key. These ' +
+          "are only supported for session-scoped rules.",
+      },
+    );
+    const { rules, warnings } = parse([
+      { id: 4, action: { type: "block" }, condition: { responseHeaders: [{ header: "x" }] } },
+    ]);
+    assert.deepEqual(rules, []);
+    assert.match(
+      warnings[0]!,
+      /^Rule with id 4 couldn't be parsed\. Parse error: .*responseHeaders/,
+    );
+  });
+});

@@ -1,0 +1,183 @@
+/**
+ * Loads an unpacked extension directory the way Electron's `loadExtension` does: delete
+ * `_metadata/`, read and localize the manifest, compute the id, check the manifest, and read
+ * the declarativeNetRequest static rulesets.
+ *
+ * @module
+ */
+
+import { deleteMetadata, isDirectory, readInside } from "./_extension_files.ts";
+import { type CompiledRule, parseRuleset } from "./dnr_rule.ts";
+import { extensionIdFromKey, extensionIdFromPath } from "./extension_id.ts";
+import { localizeManifest } from "./localize_manifest.ts";
+import { checkManifest, type Manifest, parseManifest } from "./manifest.ts";
+
+/** Electron's `Extension` structure. */
+export interface Extension {
+  /** The 32-letter id. */
+  id: string;
+  /** The localized `name`. */
+  name: string;
+  /** The directory it was loaded from, as given. */
+  path: string;
+  /** `chrome-extension://<id>/`. */
+  url: string;
+  /** The manifest `version`. */
+  version: string;
+  /** The localized manifest. */
+  manifest: Manifest;
+}
+
+/** An extension read from disk with what the session needs besides Electron's structure. */
+export interface LoadedExtension {
+  /** Electron's structure. */
+  extension: Extension;
+  /** The rules of its enabled static rulesets. */
+  rules: CompiledRule[];
+  /** Install warnings, in Chromium's words. */
+  warnings: string[];
+}
+
+/** Chromium's limits for static rulesets (declarativeNetRequest `MAX_NUMBER_OF_*`). */
+export const DNR_LIMITS = {
+  staticRulesets: 100,
+  enabledStaticRulesets: 50,
+  staticRules: 30000,
+  regexRules: 1000,
+} as const;
+
+const RULE_RESOURCES = "declarative_net_request.rule_resources";
+
+/**
+ * Reads an unpacked extension.
+ *
+ * @param path The absolute directory path.
+ * @returns The extension, its enabled rules and its warnings.
+ * @throws {Error} `Extension directory not found: <path>` or
+ * `Loading extension at <path> failed with: <reason>`, reason in Chromium's words.
+ *
+ * @example
+ * ```ts ignore
+ * import { loadUnpackedExtension } from "./extension_loader.ts";
+ * const { extension } = await loadUnpackedExtension("/home/me/my-extension");
+ * console.log(extension.id, extension.name);
+ * ```
+ */
+export async function loadUnpackedExtension(path: string): Promise<LoadedExtension> {
+  if (!(await isDirectory(path))) throw new Error(`Extension directory not found: ${path}`);
+  try {
+    await deleteMetadata(path);
+    const raw = parseManifest(await readInside(path, "manifest.json"));
+    const manifest = await localizeManifest(path, raw);
+    const id = manifest.key === undefined
+      ? extensionIdFromPath(path)
+      : extensionIdFromKey(manifest.key);
+    const warnings = checkManifest(manifest);
+    const { rules, warnings: ruleWarnings } = await readRulesets(path, manifest);
+    warnings.push(...ruleWarnings);
+    const extension: Extension = {
+      id,
+      name: manifest.name as string,
+      path,
+      url: `chrome-extension://${id}/`,
+      version: manifest.version as string,
+      manifest,
+    };
+    return { extension, rules, warnings };
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(`Loading extension at ${path} failed with: ${reason}`);
+  }
+}
+
+async function readRulesets(
+  root: string,
+  manifest: Manifest,
+): Promise<{ rules: CompiledRule[]; warnings: string[] }> {
+  const rules: CompiledRule[] = [];
+  const warnings: string[] = [];
+  const dnr = manifest.declarative_net_request;
+  if (dnr === undefined) return { rules, warnings };
+  const resources = isRecord(dnr) ? dnr.rule_resources : undefined;
+  if (!Array.isArray(resources)) throw new Error(`Invalid value for key '${RULE_RESOURCES}'.`);
+  if (resources.length > DNR_LIMITS.staticRulesets) {
+    throw new Error(
+      `Invalid value for key '${RULE_RESOURCES}': at most ${DNR_LIMITS.staticRulesets} ` +
+        "static rulesets are allowed.",
+    );
+  }
+  const ids = new Set<string>();
+  const rulesets = resources.map((resource: unknown, index: number) => {
+    const key = `${RULE_RESOURCES}[${index}]`;
+    if (
+      !isRecord(resource) || typeof resource.id !== "string" ||
+      typeof resource.enabled !== "boolean" || typeof resource.path !== "string"
+    ) {
+      throw new Error(`Invalid value for key '${key}': expected {id, enabled, path}.`);
+    }
+    if (resource.id === "" || resource.id.startsWith("_") || ids.has(resource.id)) {
+      throw new Error(
+        `Invalid value for key '${key}.id': the ruleset id is empty, reserved or repeated.`,
+      );
+    }
+    ids.add(resource.id);
+    return { id: resource.id, enabled: resource.enabled, path: resource.path, key };
+  });
+  if (rulesets.filter((ruleset) => ruleset.enabled).length > DNR_LIMITS.enabledStaticRulesets) {
+    throw new Error(
+      `Invalid value for key '${RULE_RESOURCES}': at most ` +
+        `${DNR_LIMITS.enabledStaticRulesets} static rulesets may be enabled.`,
+    );
+  }
+  let ruleCount = 0;
+  let regexCount = 0;
+  let countWarned = false;
+  let regexWarned = false;
+  for (const ruleset of rulesets) {
+    const text = await readInside(root, ruleset.path);
+    if (text === undefined) {
+      throw new Error(
+        `Invalid value for key '${ruleset.key}.path': The provided path '${ruleset.path}' is invalid.`,
+      );
+    }
+    let parsed;
+    try {
+      parsed = parseRuleset(text, {
+        rules: DNR_LIMITS.staticRules,
+        regexRules: DNR_LIMITS.regexRules,
+      });
+    } catch (error) {
+      throw new Error(`${ruleset.path}: ${(error as Error).message}`);
+    }
+    warnings.push(...parsed.warnings.map((warning) => `${ruleset.path}: ${warning}`));
+    if (!ruleset.enabled) continue;
+    const regexes = parsed.rules.filter((rule) => rule.isRegex).length;
+    if (ruleCount + parsed.rules.length > DNR_LIMITS.staticRules) {
+      if (!countWarned) {
+        warnings.push(
+          "The number of enabled rules exceeds the API limits. Some rulesets will be ignored.",
+        );
+      }
+      countWarned = true;
+      continue;
+    }
+    if (regexCount + regexes > DNR_LIMITS.regexRules) {
+      if (!regexWarned) {
+        warnings.push(
+          "The number of enabled regular expression rules exceeds the API limits. Some rulesets " +
+            "will be ignored.",
+        );
+      }
+      regexWarned = true;
+      continue;
+    }
+    ruleCount += parsed.rules.length;
+    regexCount += regexes;
+    for (const rule of parsed.rules) rules.push(rule);
+  }
+  return { rules, warnings };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}

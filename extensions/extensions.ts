@@ -1,0 +1,159 @@
+/**
+ * `ses.extensions`: Electron's `Extensions` object, headless.
+ *
+ * What runs: the manifest, the id, the registry, the events and the declarativeNetRequest
+ * static rulesets (applied to `ses.fetch` and downloads). What does not, since it needs a
+ * renderer: background pages and service workers, content scripts, extension pages and the
+ * `chrome.*` APIs. `allowFileAccess` is accepted and has no effect (no `file:` page exists).
+ *
+ * @module
+ */
+
+import { ElectronEvent } from "../core/electron_event.ts";
+import { TypedEmitter } from "../core/typed_emitter.ts";
+import { emitWarning } from "node:process";
+import { isAbsolute } from "node:path";
+import { DnrEngine } from "./dnr_engine.ts";
+import { type Extension, loadUnpackedExtension } from "./extension_loader.ts";
+
+const installWarnings = new WeakMap<Extension, readonly string[]>();
+
+/**
+ * The install warnings of a loaded extension, the ones `loadExtension` also emitted as an
+ * `ExtensionLoadWarning` (beyond Electron: for tools that report them, like `ses extensions`).
+ *
+ * @param extension An extension `loadExtension` returned.
+ * @returns The warnings, in Chromium's words; empty when there were none.
+ *
+ * @example
+ * ```ts ignore
+ * import { extensionWarnings } from "./extensions.ts";
+ * const extension = await ses.extensions.loadExtension("/abs/ext");
+ * for (const warning of extensionWarnings(extension)) console.warn(warning);
+ * ```
+ */
+export function extensionWarnings(extension: Extension): readonly string[] {
+  return installWarnings.get(extension) ?? [];
+}
+
+/** The events of `ses.extensions`, with Electron's listener signatures. */
+export type ExtensionsEvents = {
+  /** An extension was added to the enabled set. */
+  "extension-loaded": (event: ElectronEvent, extension: Extension) => void;
+  /** An extension's state is ready (headless: right after `extension-loaded`). */
+  "extension-ready": (event: ElectronEvent, extension: Extension) => void;
+  /** An extension was removed (`removeExtension`, or a reload of the same id). */
+  "extension-unloaded": (event: ElectronEvent, extension: Extension) => void;
+};
+
+/** Electron's `loadExtension` options. */
+export interface LoadExtensionOptions {
+  /** Whether the extension may read `file://` URLs (accepted; no effect headlessly). */
+  allowFileAccess?: boolean;
+}
+
+/** What `ses.extensions` needs from its session. */
+export interface ExtensionsInit {
+  /** Whether the session stores data on disk; in-memory sessions refuse extensions. */
+  persistent: boolean;
+  /** The session's declarativeNetRequest rules, which its pipeline applies. */
+  dnr?: DnrEngine;
+}
+
+/**
+ * The extensions of one session. Nothing persists: `loadExtension` is needed on every start,
+ * as in Electron.
+ *
+ * @example
+ * ```ts
+ * import { Extensions } from "./extensions.ts";
+ * const extensions = new Extensions({ persistent: false });
+ * const error = await extensions.loadExtension("/tmp/x").catch((e) => e);
+ * console.log(error.message); // Extensions cannot be loaded in a temporary session
+ * ```
+ */
+export class Extensions extends TypedEmitter<ExtensionsEvents> {
+  readonly #persistent: boolean;
+  readonly #dnr: DnrEngine;
+  readonly #loaded = new Map<string, Extension>();
+
+  /**
+   * Not for callers: get it as `ses.extensions`.
+   *
+   * @param init The session's parts.
+   */
+  constructor(init: ExtensionsInit) {
+    super();
+    this.#persistent = init.persistent;
+    this.#dnr = init.dnr ?? new DnrEngine();
+  }
+
+  /**
+   * Loads an unpacked extension directory. Install warnings go to `process.emitWarning` with
+   * type `ExtensionLoadWarning`, as `Warnings loading extension at <path>:\n  <warning>`.
+   *
+   * @param path The absolute directory path (a trailing `/` changes the id, as in Chromium).
+   * @param _options `{allowFileAccess}`.
+   * @returns The extension, after `extension-loaded` and `extension-ready` fired.
+   * @throws {Error} (rejects) `The path to the extension in 'loadExtension' must be absolute`,
+   * `Extensions cannot be loaded in a temporary session`, `Extension directory not found:
+   * <path>`, `Loading extension at <path> failed with: <reason>`.
+   */
+  async loadExtension(path: string, _options: LoadExtensionOptions = {}): Promise<Extension> {
+    // `allowFileAccess` only concerns file: pages and content scripts, neither of which exists
+    // headlessly, so it is accepted and has no effect.
+    if (typeof path !== "string") {
+      throw new TypeError(`Error processing argument at index 0, conversion failure from ${path}`);
+    }
+    if (!isAbsolute(path)) {
+      throw new Error("The path to the extension in 'loadExtension' must be absolute");
+    }
+    if (!this.#persistent) throw new Error("Extensions cannot be loaded in a temporary session");
+    const { extension, rules, warnings } = await loadUnpackedExtension(path);
+    if (warnings.length > 0) {
+      emitWarning(
+        `Warnings loading extension at ${path}:\n  ${warnings.join("\n  ")}`,
+        "ExtensionLoadWarning",
+      );
+    }
+    installWarnings.set(extension, warnings);
+    if (this.#loaded.has(extension.id)) this.removeExtension(extension.id);
+    this.#loaded.set(extension.id, extension);
+    this.#dnr.set(extension.id, path, rules);
+    this.emit("extension-loaded", new ElectronEvent(), extension);
+    this.emit("extension-ready", new ElectronEvent(), extension);
+    return extension;
+  }
+
+  /**
+   * Unloads an extension and its rules; an unknown id does nothing.
+   *
+   * @param extensionId The id.
+   */
+  removeExtension(extensionId: string): void {
+    const extension = this.#loaded.get(extensionId);
+    if (extension === undefined) return;
+    this.#loaded.delete(extensionId);
+    this.#dnr.delete(extensionId);
+    this.emit("extension-unloaded", new ElectronEvent(), extension);
+  }
+
+  /**
+   * Returns a loaded extension.
+   *
+   * @param extensionId The id.
+   * @returns The extension, or `null`.
+   */
+  getExtension(extensionId: string): Extension | null {
+    return this.#loaded.get(extensionId) ?? null;
+  }
+
+  /**
+   * Returns every loaded extension, in load order.
+   *
+   * @returns The extensions.
+   */
+  getAllExtensions(): Extension[] {
+    return [...this.#loaded.values()];
+  }
+}

@@ -1,0 +1,100 @@
+/**
+ * `_locales` substitution for the manifest's display strings, as Chromium's
+ * `extension_l10n_util::LocalizeManifest` does it for the default locale.
+ *
+ * @module
+ */
+
+import { isDirectory, readInside } from "./_extension_files.ts";
+import type { Manifest } from "./manifest.ts";
+import { join } from "node:path";
+
+// The manifest values Chromium localizes (extension_l10n_util.cc), as key paths.
+const LOCALIZED_PATHS: readonly (readonly string[])[] = [
+  ["name"],
+  ["short_name"],
+  ["description"],
+  ["action", "default_title"],
+  ["browser_action", "default_title"],
+  ["page_action", "default_title"],
+];
+
+/**
+ * Replaces `__MSG_name__` in the manifest's display strings with the default locale's
+ * messages from `_locales/<default_locale>/messages.json` (names case-insensitive). Only the
+ * default locale is read: @ses has no UI language to prefer.
+ *
+ * @param root The extension directory.
+ * @param manifest The parsed manifest; it is not changed.
+ * @returns A localized copy, or `manifest` itself when it uses no locales.
+ * @throws {Error} With Chromium's message when `default_locale` and `_locales` disagree, the
+ * default messages cannot be loaded, or a message is used but not defined.
+ *
+ * @example
+ * ```ts ignore
+ * import { localizeManifest } from "./localize_manifest.ts";
+ * const manifest = await localizeManifest("/ext", { name: "__MSG_appName__", default_locale: "en" });
+ * ```
+ */
+export async function localizeManifest(root: string, manifest: Manifest): Promise<Manifest> {
+  const locale = manifest.default_locale;
+  const hasLocales = await isDirectory(join(root, "_locales"));
+  if (locale === undefined) {
+    if (hasLocales) {
+      throw new Error("Localization used, but default_locale wasn't specified in the manifest.");
+    }
+    return manifest;
+  }
+  if (!hasLocales) {
+    throw new Error("Default locale was specified, but _locales subtree is missing.");
+  }
+  const messages = typeof locale === "string" && /^[A-Za-z0-9_-]+$/.test(locale)
+    ? parseMessages(await readInside(root, `_locales/${locale}/messages.json`))
+    : undefined;
+  if (messages === undefined) {
+    throw new Error("Default locale is defined but default data couldn't be loaded.");
+  }
+  const localized: Manifest = structuredClone(manifest);
+  for (const path of LOCALIZED_PATHS) {
+    const parent = path.slice(0, -1).reduce<unknown>(
+      (object, key) => isRecord(object) ? object[key] : undefined,
+      localized,
+    );
+    const key = path[path.length - 1]!;
+    if (isRecord(parent) && typeof parent[key] === "string") {
+      parent[key] = substitute(parent[key] as string, messages);
+    }
+  }
+  localized.current_locale = locale;
+  return localized;
+}
+
+function substitute(text: string, messages: Map<string, string>): string {
+  return text.replace(/__MSG_([A-Za-z0-9_@]+?)__/g, (whole, name: string) => {
+    const message = messages.get(name.toLowerCase());
+    if (message === undefined) throw new Error(`Variable ${whole} used but not defined.`);
+    return message;
+  });
+}
+
+function parseMessages(text: string | undefined): Map<string, string> | undefined {
+  if (text === undefined) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(text.replace(/^\uFEFF/, ""));
+  } catch {
+    return undefined;
+  }
+  if (!isRecord(value)) return undefined;
+  const messages = new Map<string, string>();
+  for (const [name, entry] of Object.entries(value)) {
+    if (isRecord(entry) && typeof entry.message === "string") {
+      messages.set(name.toLowerCase(), entry.message);
+    }
+  }
+  return messages;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}

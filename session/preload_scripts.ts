@@ -1,0 +1,136 @@
+/**
+ * A session's preload scripts (`registerPreloadScript` and the deprecated `setPreloads`),
+ * stored and validated with Electron's errors. Headlessly they never run: there is no web
+ * contents or service worker to preload them into; an application that also drives a
+ * renderer can read them back with `getPreloadScripts()`.
+ *
+ * @module
+ */
+
+import { isAbsolute } from "node:path";
+
+/** Electron's `PreloadScriptRegistration`. */
+export interface PreloadScriptRegistration {
+  /** Where the script runs. */
+  type: "frame" | "service-worker";
+  /** The script's absolute path. */
+  filePath: string;
+  /** An id; a UUID v4 when omitted. */
+  id?: string;
+}
+
+/** Electron's `PreloadScript`: a registration with its id. */
+export interface PreloadScript {
+  /** Where the script runs. */
+  type: "frame" | "service-worker";
+  /** The script's path. */
+  filePath: string;
+  /** The id. */
+  id: string;
+}
+
+/**
+ * The registry of one session's preload scripts, in registration order.
+ *
+ * @example
+ * ```ts
+ * import { PreloadScripts } from "./preload_scripts.ts";
+ * const scripts = new PreloadScripts();
+ * const id = scripts.register({ type: "frame", filePath: "/app/preload.js", id: "main" });
+ * console.log(id, scripts.list().length); // main 1
+ * ```
+ */
+export class PreloadScripts {
+  readonly #scripts: PreloadScript[] = [];
+
+  /**
+   * Registers a script.
+   *
+   * @param script `{type, filePath, id?}`.
+   * @returns Its id.
+   * @throws {TypeError} `Insufficient number of arguments.` without an argument;
+   * `Error processing argument at index 0, conversion failure from <value>` for a bad shape.
+   * @throws {Error} `Cannot register preload script with existing ID '<id>'`;
+   * `Preload script must have absolute path: <filePath>`.
+   */
+  register(...args: unknown[]): string {
+    if (args.length === 0) throw new TypeError("Insufficient number of arguments.");
+    const script = toRegistration(args[0]);
+    return this.#add(script, false);
+  }
+
+  /**
+   * Removes a script.
+   *
+   * @param id Its id.
+   * @throws {Error} `Cannot unregister preload script with non-existing ID '<id>'`.
+   */
+  unregister(id: string): void {
+    const index = this.#scripts.findIndex((script) => script.id === id);
+    if (index === -1) {
+      throw new Error(`Cannot unregister preload script with non-existing ID '${id}'`);
+    }
+    this.#scripts.splice(index, 1);
+  }
+
+  /**
+   * Returns copies of the registered scripts, in order.
+   *
+   * @returns `[{filePath, id, type}]`.
+   */
+  list(): PreloadScript[] {
+    return this.#scripts.map(({ filePath, id, type }) => ({ filePath, id, type }));
+  }
+
+  /**
+   * The deprecated `setPreloads`: replaces every `frame` script by these paths, which may be
+   * relative (Electron keeps them as given).
+   *
+   * @param paths Script paths.
+   * @throws {TypeError} `Error processing argument at index 0, conversion failure from <value>`
+   * when `paths` is not an array of strings.
+   */
+  setFramePaths(paths: unknown): void {
+    if (!Array.isArray(paths) || !paths.every((path) => typeof path === "string")) {
+      throw new TypeError(`Error processing argument at index 0, conversion failure from ${paths}`);
+    }
+    for (const script of this.#scripts.filter((script) => script.type === "frame")) {
+      this.unregister(script.id);
+    }
+    for (const filePath of paths) this.#add({ type: "frame", filePath }, true);
+  }
+
+  /**
+   * The deprecated `getPreloads`: the `frame` scripts' paths.
+   *
+   * @returns The paths, in order.
+   */
+  framePaths(): string[] {
+    return this.#scripts.filter((script) => script.type === "frame").map((script) =>
+      script.filePath
+    );
+  }
+
+  #add(script: PreloadScriptRegistration, allowRelative: boolean): string {
+    const id = script.id ?? crypto.randomUUID();
+    if (this.#scripts.some((existing) => existing.id === id)) {
+      throw new Error(`Cannot register preload script with existing ID '${id}'`);
+    }
+    if (!allowRelative && !isAbsolute(script.filePath)) {
+      throw new Error(`Preload script must have absolute path: ${script.filePath}`);
+    }
+    this.#scripts.push({ type: script.type, filePath: script.filePath, id });
+    return id;
+  }
+}
+
+function toRegistration(value: unknown): PreloadScriptRegistration {
+  const fail = () =>
+    new TypeError(`Error processing argument at index 0, conversion failure from ${value}`);
+  if (value === null || typeof value !== "object") throw fail();
+  const { type, filePath, id } = value as Record<string, unknown>;
+  if (type !== "frame" && type !== "service-worker") throw fail();
+  if (typeof filePath !== "string") throw fail();
+  if (id !== undefined && typeof id !== "string") throw fail();
+  return id === undefined ? { type, filePath } : { type, filePath, id };
+}

@@ -1,0 +1,95 @@
+/**
+ * `ses.serviceWorkers`: Electron's `ServiceWorkers` object with the registry a headless
+ * session has — none. No service worker ever runs (they need a renderer), so no event fires,
+ * `getAllRunning()` is `{}` and the lookups fail with Electron's errors.
+ *
+ * @module
+ */
+
+import type { ElectronEvent } from "../core/electron_event.ts";
+import { TypedEmitter } from "../core/typed_emitter.ts";
+
+/** Electron's `ServiceWorkerInfo`. */
+export interface ServiceWorkerInfo {
+  /** The worker script's URL. */
+  scriptUrl: string;
+  /** The registration scope. */
+  scope: string;
+  /** The renderer process id. */
+  renderProcessId: number;
+  /** The version id. */
+  versionId: number;
+}
+
+/** The events of `ses.serviceWorkers` (never emitted headlessly). */
+export type ServiceWorkersEvents = {
+  /** A worker logged to its console. */
+  "console-message": (event: ElectronEvent, details: Record<string, unknown>) => void;
+  /** A registration completed. */
+  "registration-completed": (event: ElectronEvent, details: { scope: string }) => void;
+  /** A worker's running status changed. */
+  "running-status-changed": (
+    event: ElectronEvent,
+    details: { versionId: number; runningStatus: string },
+  ) => void;
+};
+
+/**
+ * A session's service workers, headless: always none.
+ *
+ * @example
+ * ```ts
+ * import { ServiceWorkers } from "./service_workers.ts";
+ * console.log(new ServiceWorkers().getAllRunning()); // {}
+ * ```
+ */
+export class ServiceWorkers extends TypedEmitter<ServiceWorkersEvents> {
+  /**
+   * Returns the running workers by version id.
+   *
+   * @returns `{}`: none runs headlessly.
+   */
+  getAllRunning(): Record<number, ServiceWorkerInfo> {
+    return {};
+  }
+
+  /**
+   * Looks a worker up by version id.
+   *
+   * @param _versionId The version id.
+   * @throws {Error} `Could not find service worker with that version_id`, always.
+   */
+  getInfoFromVersionID(_versionId: number): ServiceWorkerInfo {
+    throw new Error("Could not find service worker with that version_id");
+  }
+
+  /**
+   * Deprecated alias of {@linkcode ServiceWorkers.getInfoFromVersionID}.
+   *
+   * @param versionId The version id.
+   * @throws {Error} `Could not find service worker with that version_id`, always.
+   */
+  getFromVersionID(versionId: number): ServiceWorkerInfo {
+    return this.getInfoFromVersionID(versionId);
+  }
+
+  /**
+   * Returns the `ServiceWorkerMain` of a version.
+   *
+   * @param _versionId The version id.
+   * @returns `undefined`: none exists headlessly.
+   */
+  getWorkerFromVersionID(_versionId: number): undefined {
+    return undefined;
+  }
+
+  /**
+   * Starts the worker registered for a scope.
+   *
+   * @param _scope The scope URL.
+   * @returns Rejects with `Failed to start service worker.`: none is registered headlessly.
+   */
+  startWorkerForScope(_scope: string): Promise<never> {
+    return Promise.reject(new Error("Failed to start service worker."));
+  }
+}

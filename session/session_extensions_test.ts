@@ -1,0 +1,374 @@
+import { after, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import process from "node:process";
+import { currentRuntime } from "../runtime/mod.ts";
+import { App } from "./app.ts";
+import { createSessionModule } from "./session_module.ts";
+import type { Session } from "./session.ts";
+import { extensionIdFromPath } from "../extensions/mod.ts";
+
+const root = mkdtempSync(join(tmpdir(), "ses-ext-"));
+after(() => rmSync(root, { recursive: true, force: true }));
+let counter = 0;
+
+function persistentSession(): Session {
+  const runtime = currentRuntime();
+  return createSessionModule(new App(runtime), runtime).fromPath(
+    join(root, `profile-${++counter}`),
+  );
+}
+
+/** Writes an extension directory; `files` maps relative paths to contents (objects as JSON). */
+function extensionDir(files: Record<string, unknown>): string {
+  const dir = join(root, `ext-${++counter}`);
+  for (const [path, content] of Object.entries(files)) {
+    mkdirSync(join(dir, path, ".."), { recursive: true });
+    writeFileSync(join(dir, path), typeof content === "string" ? content : JSON.stringify(content));
+  }
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+const MANIFEST = { name: "Demo", version: "1.2.3", manifest_version: 3 };
+
+/** Runs `fn` and returns the first ExtensionLoadWarning it emits (or undefined after 5 s). */
+async function extensionWarning(fn: () => Promise<unknown>): Promise<Error | undefined> {
+  let listener: (warning: Error) => void = () => {};
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  // Process warnings arrive on a later tick: wait for this one rather than for a set time.
+  const seen = new Promise<Error | undefined>((resolve) => {
+    listener = (warning: Error) => {
+      if (warning.name === "ExtensionLoadWarning") resolve(warning);
+    };
+    timer = setTimeout(() => resolve(undefined), 5000);
+  });
+  process.on("warning", listener);
+  try {
+    await fn();
+    return await seen;
+  } finally {
+    clearTimeout(timer);
+    process.off("warning", listener);
+  }
+}
+
+async function loadFails(ses: Session, path: string, reason: string) {
+  await assert.rejects(ses.extensions.loadExtension(path), {
+    message: `Loading extension at ${path} failed with: ${reason}`,
+  });
+}
+
+describe("ses.extensions.loadExtension", () => {
+  it("loads an unpacked extension and fires loaded then ready", async () => {
+    const ses = persistentSession();
+    const dir = extensionDir({ "manifest.json": MANIFEST });
+    const events: string[] = [];
+    ses.extensions.on("extension-loaded", (_event, ext) => events.push(`loaded ${ext.name}`));
+    ses.extensions.on("extension-ready", (_event, ext) => events.push(`ready ${ext.name}`));
+    const extension = await ses.extensions.loadExtension(dir, { allowFileAccess: true });
+    const id = extensionIdFromPath(dir);
+    assert.deepEqual(
+      { ...extension, manifest: undefined },
+      {
+        id,
+        name: "Demo",
+        path: dir,
+        url: `chrome-extension://${id}/`,
+        version: "1.2.3",
+        manifest: undefined,
+      },
+    );
+    assert.deepEqual(extension.manifest, MANIFEST);
+    assert.deepEqual(events, ["loaded Demo", "ready Demo"]);
+    assert.equal(ses.extensions.getExtension(id), extension);
+    assert.deepEqual(ses.getAllExtensions(), [extension]);
+  });
+
+  it("removes an extension with extension-unloaded; unknown ids do nothing", async () => {
+    const ses = persistentSession();
+    const extension = await ses.loadExtension(extensionDir({ "manifest.json": MANIFEST }));
+    const unloaded: string[] = [];
+    ses.extensions.on("extension-unloaded", (_event, ext) => unloaded.push(ext.id));
+    ses.removeExtension("pppppppppppppppppppppppppppppppp");
+    ses.removeExtension(extension.id);
+    assert.deepEqual(unloaded, [extension.id]);
+    assert.equal(ses.getExtension(extension.id), null);
+    assert.deepEqual(ses.extensions.getAllExtensions(), []);
+  });
+
+  it("uses the manifest key for the id", async () => {
+    const ses = persistentSession();
+    const dir = extensionDir({ "manifest.json": { ...MANIFEST, key: btoa("test") } });
+    assert.equal((await ses.loadExtension(dir)).id, "jpignaibiiemhngfjkcpokkamffknabf");
+  });
+
+  it("rejects in Electron's order: relative, temporary session, missing directory", async () => {
+    const runtime = currentRuntime();
+    const memory = createSessionModule(new App(runtime), runtime).fromPartition("ext-memory");
+    await assert.rejects(memory.extensions.loadExtension("relative/dir"), {
+      message: "The path to the extension in 'loadExtension' must be absolute",
+    });
+    await assert.rejects(memory.extensions.loadExtension(join(root, "nowhere")), {
+      message: "Extensions cannot be loaded in a temporary session",
+    });
+    const ses = persistentSession();
+    const missing = join(root, "nowhere");
+    await assert.rejects(ses.extensions.loadExtension(missing), {
+      message: `Extension directory not found: ${missing}`,
+    });
+  });
+
+  it("gives Chromium's reasons for bad manifests", async () => {
+    const ses = persistentSession();
+    await loadFails(ses, extensionDir({}), "Manifest file is missing or unreadable");
+    await loadFails(ses, extensionDir({ "manifest.json": "{nope" }), "Manifest is not valid JSON.");
+    await loadFails(
+      ses,
+      extensionDir({ "manifest.json": { ...MANIFEST, name: undefined } }),
+      "Required value 'name' is missing or invalid.",
+    );
+    for (const version of ["", "1.2.3.4.5", "1.x", "70000", "01.2", 3]) {
+      await loadFails(
+        ses,
+        extensionDir({ "manifest.json": { ...MANIFEST, version } }),
+        "Required value 'version' is missing or invalid. It must be between 1-4 dot-separated " +
+          "integers each between 0 and 65536.",
+      );
+    }
+    for (const manifestVersion of [undefined, 1, "3"]) {
+      await loadFails(
+        ses,
+        extensionDir({ "manifest.json": { ...MANIFEST, manifest_version: manifestVersion } }),
+        "Missing 'manifest_version' key. Its value must be an integer either 2 or 3. See " +
+          "developer.chrome.com/extensions/manifestVersion for details.",
+      );
+    }
+    await loadFails(
+      ses,
+      extensionDir({ "manifest.json": { ...MANIFEST, minimum_chrome_version: "999" } }),
+      "This extension requires Chromium version 999 or greater.",
+    );
+    await loadFails(
+      ses,
+      extensionDir({ "manifest.json": { ...MANIFEST, key: "!!" } }),
+      "Value 'key' is missing or invalid.",
+    );
+  });
+
+  it("checks name before version before manifest_version", async () => {
+    const ses = persistentSession();
+    await loadFails(
+      ses,
+      extensionDir({ "manifest.json": { version: "x" } }),
+      "Required value 'name' is missing or invalid.",
+    );
+    await loadFails(
+      ses,
+      extensionDir({ "manifest.json": { name: "n", version: "x" } }),
+      "Required value 'version' is missing or invalid. It must be between 1-4 dot-separated " +
+        "integers each between 0 and 65536.",
+    );
+  });
+
+  it("reports install warnings as an ExtensionLoadWarning and still loads", async () => {
+    const ses = persistentSession();
+    const dir = extensionDir({ "manifest.json": { ...MANIFEST, manifest_version: 2, bogus: 1 } });
+    let extension;
+    const warning = await extensionWarning(async () => {
+      extension = await ses.loadExtension(dir);
+    });
+    assert.ok(extension);
+    assert.ok(warning, "an ExtensionLoadWarning was emitted");
+    assert.ok(
+      warning.message.startsWith(`Warnings loading extension at ${dir}:\n  Manifest version 2`),
+    );
+    assert.ok(warning.message.endsWith("\n  Unrecognized manifest key 'bogus'."), warning.message);
+  });
+
+  it("substitutes __MSG_name__ from the default locale", async () => {
+    const ses = persistentSession();
+    const dir = extensionDir({
+      "manifest.json": {
+        ...MANIFEST,
+        name: "__MSG_appName__",
+        description: "__MSG_DESC__",
+        default_locale: "fr",
+      },
+      "_locales/fr/messages.json": {
+        appName: { message: "Bonjour" },
+        desc: { message: "Une extension" },
+      },
+    });
+    const extension = await ses.loadExtension(dir);
+    assert.equal(extension.name, "Bonjour");
+    assert.equal(extension.manifest.description, "Une extension");
+  });
+
+  it("refuses inconsistent locales with Chromium's messages", async () => {
+    const ses = persistentSession();
+    await loadFails(
+      ses,
+      extensionDir({ "manifest.json": MANIFEST, "_locales/en/messages.json": {} }),
+      "Localization used, but default_locale wasn't specified in the manifest.",
+    );
+    await loadFails(
+      ses,
+      extensionDir({ "manifest.json": { ...MANIFEST, default_locale: "en" } }),
+      "Default locale was specified, but _locales subtree is missing.",
+    );
+    await loadFails(
+      ses,
+      extensionDir({
+        "manifest.json": { ...MANIFEST, default_locale: "../../etc" },
+        "_locales/x": "",
+      }),
+      "Default locale is defined but default data couldn't be loaded.",
+    );
+    await loadFails(
+      ses,
+      extensionDir({
+        "manifest.json": { ...MANIFEST, name: "__MSG_missing__", default_locale: "en" },
+        "_locales/en/messages.json": {},
+      }),
+      "Variable __MSG_missing__ used but not defined.",
+    );
+  });
+
+  it("deletes _metadata/ before loading", async () => {
+    const ses = persistentSession();
+    const dir = extensionDir({
+      "manifest.json": MANIFEST,
+      "_metadata/verified_contents.json": "[]",
+    });
+    await ses.loadExtension(dir);
+    assert.equal(existsSync(join(dir, "_metadata")), false);
+  });
+
+  it("reloading the same directory replaces the extension", async () => {
+    const ses = persistentSession();
+    const dir = extensionDir({ "manifest.json": MANIFEST });
+    const events: string[] = [];
+    ses.extensions.on("extension-unloaded", () => events.push("unloaded"));
+    ses.extensions.on("extension-loaded", () => events.push("loaded"));
+    await ses.loadExtension(dir);
+    await ses.loadExtension(dir);
+    assert.deepEqual(events, ["loaded", "unloaded", "loaded"]);
+    assert.equal(ses.getAllExtensions().length, 1);
+  });
+
+  it("never reads a ruleset outside the extension directory", async () => {
+    const ses = persistentSession();
+    const outside = join(root, `outside-${++counter}.json`);
+    writeFileSync(outside, JSON.stringify([{ id: 1, action: { type: "block" }, condition: {} }]));
+    const dir = extensionDir({ "manifest.json": MANIFEST });
+    symlinkSync(outside, join(dir, "link.json"));
+    for (const path of ["../outside.json", outside, "link.json"]) {
+      const manifest = {
+        ...MANIFEST,
+        declarative_net_request: { rule_resources: [{ id: "r", enabled: true, path }] },
+      };
+      writeFileSync(join(dir, "manifest.json"), JSON.stringify(manifest));
+      await loadFails(
+        ses,
+        dir,
+        `Invalid value for key 'declarative_net_request.rule_resources[0].path': The provided ` +
+          `path '${path}' is invalid.`,
+      );
+    }
+  });
+
+  it("enforces the static ruleset limits", async () => {
+    const ses = persistentSession();
+    const resources = (count: number, enabled: number) =>
+      Array.from(
+        { length: count },
+        (_, i) => ({ id: `r${i}`, enabled: i < enabled, path: "r.json" }),
+      );
+    const withResources = (list: unknown[]) =>
+      extensionDir({
+        "manifest.json": { ...MANIFEST, declarative_net_request: { rule_resources: list } },
+        "r.json": "[]",
+      });
+    await loadFails(
+      ses,
+      withResources(resources(101, 0)),
+      "Invalid value for key 'declarative_net_request.rule_resources': at most 100 static " +
+        "rulesets are allowed.",
+    );
+    await loadFails(
+      ses,
+      withResources(resources(51, 51)),
+      "Invalid value for key 'declarative_net_request.rule_resources': at most 50 static " +
+        "rulesets may be enabled.",
+    );
+    await ses.loadExtension(withResources(resources(100, 50)));
+  });
+
+  it("applies only enabled rulesets and reports a rule file's errors with its path", async () => {
+    const ses = persistentSession();
+    const rule = (urlFilter: string) =>
+      JSON.stringify([{ id: 1, action: { type: "block" }, condition: { urlFilter } }]);
+    const dir = extensionDir({
+      "manifest.json": {
+        ...MANIFEST,
+        declarative_net_request: {
+          rule_resources: [
+            { id: "on", enabled: true, path: "on.json" },
+            { id: "off", enabled: false, path: "off.json" },
+          ],
+        },
+      },
+      "on.json": rule("/enabled-rule"),
+      "off.json": rule("/disabled-rule"),
+    });
+    await ses.loadExtension(dir);
+    await assert.rejects(ses.fetch("http://127.0.0.1:9/enabled-rule"), {
+      message: "net::ERR_BLOCKED_BY_CLIENT",
+    });
+    await assert.rejects(
+      ses.fetch("http://127.0.0.1:9/disabled-rule"),
+      (error: Error) => error.message !== "net::ERR_BLOCKED_BY_CLIENT",
+    );
+    const broken = extensionDir({
+      "manifest.json": {
+        ...MANIFEST,
+        declarative_net_request: {
+          rule_resources: [{ id: "x", enabled: false, path: "bad.json" }],
+        },
+      },
+      "bad.json": JSON.stringify([{ id: 0, action: { type: "block" }, condition: {} }]),
+    });
+    await loadFails(
+      ses,
+      broken,
+      "bad.json: Rule with id 0 has an invalid value for id key. This should be greater than or " +
+        "equal to 1.",
+    );
+  });
+
+  it("survives hostile manifests without crashing", async () => {
+    const ses = persistentSession();
+    const hostile = [
+      "null",
+      "[]",
+      '"text"',
+      "1e999",
+      JSON.stringify({ ...MANIFEST, declarative_net_request: "x" }),
+      JSON.stringify({ ...MANIFEST, declarative_net_request: { rule_resources: [null] } }),
+      JSON.stringify({ ...MANIFEST, name: { toString: 1 } }),
+      JSON.stringify({ ...MANIFEST, __proto__: { polluted: true } }),
+    ];
+    for (const text of hostile) {
+      const dir = extensionDir({ "manifest.json": text });
+      const outcome = await ses.loadExtension(dir).then(
+        () => "loaded",
+        (error: Error) => error.message,
+      );
+      assert.equal(typeof outcome, "string");
+    }
+    assert.equal(({} as Record<string, unknown>).polluted, undefined);
+  });
+});

@@ -1,0 +1,149 @@
+// The renderer-adjacent Session methods: preload scripts, code cache, blobs, service workers.
+import { after, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { registerBlob, unregisterBlob } from "../core/blob_registry.ts";
+import { currentRuntime } from "../runtime/mod.ts";
+import { App } from "./app.ts";
+import { createSessionModule } from "./session_module.ts";
+import type { Session } from "./session.ts";
+
+const root = mkdtempSync(join(tmpdir(), "ses-renderer-"));
+after(() => rmSync(root, { recursive: true, force: true }));
+let counter = 0;
+
+function memorySession(): Session {
+  const runtime = currentRuntime();
+  return createSessionModule(new App(runtime), runtime).fromPartition(`r${++counter}`);
+}
+
+function persistentSession(): Session {
+  const runtime = currentRuntime();
+  return createSessionModule(new App(runtime), runtime).fromPath(join(root, `p${++counter}`));
+}
+
+const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+describe("preload scripts", () => {
+  it("registers, lists in order and unregisters", () => {
+    const ses = memorySession();
+    const id = ses.registerPreloadScript({ type: "frame", filePath: "/app/a.js" });
+    assert.match(id, UUID_V4);
+    assert.equal(
+      ses.registerPreloadScript({ type: "service-worker", filePath: "/app/sw.js", id: "sw" }),
+      "sw",
+    );
+    assert.deepEqual(ses.getPreloadScripts(), [
+      { filePath: "/app/a.js", id, type: "frame" },
+      { filePath: "/app/sw.js", id: "sw", type: "service-worker" },
+    ]);
+    ses.unregisterPreloadScript(id);
+    assert.deepEqual(ses.getPreloadScripts().map((script) => script.id), ["sw"]);
+  });
+
+  it("gives Electron's errors, the existing id first", () => {
+    const ses = memorySession();
+    ses.registerPreloadScript({ type: "frame", filePath: "/a.js", id: "dup" });
+    assert.throws(
+      () => ses.registerPreloadScript({ type: "frame", filePath: "relative.js", id: "dup" }),
+      { message: "Cannot register preload script with existing ID 'dup'" },
+    );
+    assert.throws(() => ses.registerPreloadScript({ type: "frame", filePath: "relative.js" }), {
+      message: "Preload script must have absolute path: relative.js",
+    });
+    assert.throws(
+      () => ses.registerPreloadScript({ type: "worker" as "frame", filePath: "/a.js" }),
+      {
+        name: "TypeError",
+        message: "Error processing argument at index 0, conversion failure from [object Object]",
+      },
+    );
+    assert.throws(
+      () => (ses.registerPreloadScript as (...args: unknown[]) => string)(),
+      { name: "TypeError", message: "Insufficient number of arguments." },
+    );
+    assert.throws(() => ses.unregisterPreloadScript("nope"), {
+      message: "Cannot unregister preload script with non-existing ID 'nope'",
+    });
+  });
+
+  it("setPreloads replaces the frame scripts and keeps relative paths", () => {
+    const ses = memorySession();
+    ses.registerPreloadScript({ type: "service-worker", filePath: "/sw.js", id: "sw" });
+    ses.setPreloads(["/one.js", "two.js"]);
+    ses.setPreloads(["/three.js", "rel/four.js"]);
+    assert.deepEqual(ses.getPreloads(), ["/three.js", "rel/four.js"]);
+    assert.deepEqual(
+      ses.getPreloadScripts().map((script) => script.type),
+      ["service-worker", "frame", "frame"],
+    );
+    assert.throws(() => ses.setPreloads("x" as unknown as string[]), { name: "TypeError" });
+  });
+});
+
+describe("code cache", () => {
+  it("needs an absolute path", () => {
+    const ses = memorySession();
+    for (const path of ["relative", "", 7]) {
+      assert.throws(() => ses.setCodeCachePath(path as string), {
+        name: "TypeError",
+        message: "Absolute path must be provided to store code cache.",
+      });
+    }
+  });
+
+  it("makes the directory and clears its entries", async () => {
+    const ses = memorySession();
+    const dir = join(root, `cache-${++counter}`, "nested");
+    ses.setCodeCachePath(dir);
+    // A clear for URLs removes nothing (no entry is keyed by URL) but waits for the directory.
+    await ses.clearCodeCaches({ urls: ["https://a.test/app.js"] });
+    assert.ok(existsSync(dir));
+    writeFileSync(join(dir, "entry"), "x");
+    await ses.clearCodeCaches({ urls: ["https://a.test/app.js"] });
+    assert.deepEqual(readdirSync(dir), ["entry"]);
+    await ses.clearCodeCaches({ urls: [] });
+    assert.deepEqual(readdirSync(dir), []);
+  });
+
+  it("resolves for an in-memory session with no path", async () => {
+    await memorySession().clearCodeCaches({});
+  });
+
+  it("defaults to Code Cache in a persistent session's directory", async () => {
+    const ses = persistentSession();
+    await ses.clearCodeCaches({});
+    assert.ok(existsSync(join(ses.storagePath!, "Code Cache")));
+  });
+});
+
+describe("getBlobData", () => {
+  it("reads a registered blob and rejects unknown ids", async () => {
+    const ses = memorySession();
+    const uuid = registerBlob(new TextEncoder().encode("upload body"));
+    const data = await ses.getBlobData(uuid);
+    assert.equal(data.toString("utf8"), "upload body");
+    unregisterBlob(uuid);
+    await assert.rejects(ses.getBlobData(uuid), { message: "Could not get blob data handle" });
+  });
+});
+
+describe("serviceWorkers", () => {
+  it("is Electron's object with an empty registry", async () => {
+    const ses = memorySession();
+    assert.equal(ses.serviceWorkers, ses.serviceWorkers);
+    assert.deepEqual(ses.serviceWorkers.getAllRunning(), {});
+    assert.throws(() => ses.serviceWorkers.getInfoFromVersionID(1), {
+      message: "Could not find service worker with that version_id",
+    });
+    assert.throws(() => ses.serviceWorkers.getFromVersionID(1), {
+      message: "Could not find service worker with that version_id",
+    });
+    assert.equal(ses.serviceWorkers.getWorkerFromVersionID(1), undefined);
+    await assert.rejects(ses.serviceWorkers.startWorkerForScope("https://a.test/"), {
+      message: "Failed to start service worker.",
+    });
+  });
+});
