@@ -94,7 +94,6 @@ export class SqliteCookieStore implements PersistentCookieStore {
   #touched = new Set<CanonicalCookie>();
   #timer: ReturnType<typeof setTimeout> | undefined;
   #dataVersion = 0;
-  #onExit = (): void => this.flush();
 
   /**
    * Opens (creating) the store file.
@@ -106,7 +105,8 @@ export class SqliteCookieStore implements PersistentCookieStore {
     this.#path = path;
     this.#options = options;
     this.#db = this.#open();
-    process.on("exit", this.#onExit);
+    if (openStores.size === 0) process.on("exit", flushOpenStores);
+    openStores.add(this);
   }
 
   /** The database file. */
@@ -221,7 +221,8 @@ export class SqliteCookieStore implements PersistentCookieStore {
   /** Writes pending changes and closes the file. */
   close(): void {
     this.flush();
-    process.off("exit", this.#onExit);
+    openStores.delete(this);
+    if (openStores.size === 0) process.off("exit", flushOpenStores);
     this.#db.close();
   }
 
@@ -346,6 +347,19 @@ export class SqliteCookieStore implements PersistentCookieStore {
 
   #warn(message: string): void {
     (this.#options.onWarning ?? console.warn)(message);
+  }
+}
+
+// One exit hook for every open store (a hook per store would trip Node's listener-leak warning
+// past ten partitions). A store that cannot write at exit must not stop the others.
+const openStores = new Set<SqliteCookieStore>();
+function flushOpenStores(): void {
+  for (const store of openStores) {
+    try {
+      store.flush();
+    } catch (error) {
+      console.warn(`Could not write cookies to "${store.path}" at exit: ${String(error)}`);
+    }
   }
 }
 

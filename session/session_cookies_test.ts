@@ -1,6 +1,6 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Hono } from "hono";
@@ -183,6 +183,28 @@ describe("cookies through ses.fetch", () => {
       const second = createSessionModule(new App(runtime), runtime).fromPath(dir);
       assert.equal(await second.fetch(`${base}/cookie`).then((r) => r.text()), "p=1");
     } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("keeps cookies in memory, with a warning, when the cookie database cannot be opened", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ses-cookies-"));
+    mkdirSync(join(dir, "Cookies"));
+    const warnings: string[] = [];
+    const warn = console.warn;
+    console.warn = (message: string) => void warnings.push(message);
+    try {
+      const runtime = currentRuntime();
+      const ses = createSessionModule(new App(runtime), runtime).fromPath(dir);
+      await set(ses, "m=1; Max-Age=60");
+      assert.equal(await sent(ses), "m=1");
+      assert.equal(warnings.length, 1);
+      assert.match(
+        warnings[0]!,
+        /Cannot open cookie database ".*Cookies" .*cookies stay in memory/,
+      );
+    } finally {
+      console.warn = warn;
       rmSync(dir, { recursive: true, force: true });
     }
   });
