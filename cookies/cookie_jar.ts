@@ -118,7 +118,9 @@ export class CookieJar implements CookieJarLike {
   // Cookies by domain without its leading dot: a request looks up each label suffix of its host.
   #byDomain = new Map<string, CanonicalCookie[]>();
   #byKey = new Map<string, CanonicalCookie>();
-  #perSite = new Map<string, number>();
+  // Cookies by registrable domain, as CookieMonster keys them: the unit of the per-site limit
+  // and where a Secure cookie an insecure write could shadow must be.
+  #bySite = new Map<string, Set<CanonicalCookie>>();
   // While no domain cookie exists, a request looks up its exact host only (no substrings).
   #domainCookies = 0;
   #store: PersistentCookieStore | undefined;
@@ -223,19 +225,23 @@ export class CookieJar implements CookieJarLike {
     const now = this.#now();
     const key = cookieKey(fields);
     if (!source.secure && this.#shadowsSecure(fields)) return REASONS.overwriteSecure;
-    const creation = now > this.#lastCreation ? now : this.#lastCreation + 0.001;
-    this.#lastCreation = creation;
+    const old = this.#byKey.get(key);
+    // RFC 6265bis §5.7 step 23: a replacing cookie keeps the creation time of the one it replaces.
+    let creation = old?.creation;
+    if (creation === undefined) {
+      creation = now > this.#lastCreation ? now : this.#lastCreation + 0.001;
+      this.#lastCreation = creation;
+    }
     const cookie: CanonicalCookie = {
       ...fields,
       expiry: fields.expiry === undefined
         ? undefined
         : Math.min(fields.expiry, now + MAX_EXPIRY_MS),
       creation,
-      lastAccess: creation,
+      lastAccess: now,
       sourceSecure: source.secure,
       sourcePort: portOf(source),
     };
-    const old = this.#byKey.get(key);
     const expired = cookie.expiry !== undefined && cookie.expiry <= now;
     if (old) {
       this.#remove(old);
@@ -354,7 +360,8 @@ export class CookieJar implements CookieJarLike {
   // name matches a Secure cookie that domain-matches it and whose path covers the new one.
   #shadowsSecure(fields: Pick<CanonicalCookie, "name" | "domain" | "path">): boolean {
     const bare = fields.domain.startsWith(".") ? fields.domain.slice(1) : fields.domain;
-    for (const cookie of this.#byKey.values()) {
+    // Domains that domain-match each other share a registrable domain.
+    for (const cookie of this.#bySite.get(siteKey(fields.domain)) ?? []) {
       if (!cookie.secure || cookie.name !== fields.name) continue;
       const other = cookie.domain.startsWith(".") ? cookie.domain.slice(1) : cookie.domain;
       if (!domainMatches(bare, other) && !domainMatches(other, bare)) continue;
@@ -364,12 +371,9 @@ export class CookieJar implements CookieJarLike {
   }
 
   #garbageCollect(inserted: CanonicalCookie, now: number): void {
-    const site = siteKey(inserted.domain);
-    if ((this.#perSite.get(site) ?? 0) > MAX_COOKIES_PER_DOMAIN) {
-      const candidates = [...this.#byKey.values()].filter((cookie) =>
-        siteKey(cookie.domain) === site
-      );
-      this.#evict(candidates, candidates.length - PURGED_COOKIES_PER_DOMAIN, now);
+    const site = this.#bySite.get(siteKey(inserted.domain));
+    if (site !== undefined && site.size > MAX_COOKIES_PER_DOMAIN) {
+      this.#evict([...site], site.size - PURGED_COOKIES_PER_DOMAIN, now);
     }
     if (this.#byKey.size > MAX_COOKIES) {
       this.#evict([...this.#byKey.values()], this.#byKey.size - PURGED_COOKIES, now);
@@ -403,7 +407,9 @@ export class CookieJar implements CookieJarLike {
     this.#byKey.set(cookieKey(cookie), cookie);
     if (!cookie.hostOnly) this.#domainCookies++;
     const site = siteKey(cookie.domain);
-    this.#perSite.set(site, (this.#perSite.get(site) ?? 0) + 1);
+    const siteCookies = this.#bySite.get(site);
+    if (siteCookies) siteCookies.add(cookie);
+    else this.#bySite.set(site, new Set([cookie]));
   }
 
   #remove(cookie: CanonicalCookie): void {
@@ -417,9 +423,9 @@ export class CookieJar implements CookieJarLike {
     this.#byKey.delete(cookieKey(cookie));
     if (!cookie.hostOnly) this.#domainCookies--;
     const site = siteKey(cookie.domain);
-    const count = (this.#perSite.get(site) ?? 1) - 1;
-    if (count === 0) this.#perSite.delete(site);
-    else this.#perSite.set(site, count);
+    const siteCookies = this.#bySite.get(site);
+    siteCookies?.delete(cookie);
+    if (siteCookies?.size === 0) this.#bySite.delete(site);
     if (cookie.expiry !== undefined) this.#store?.delete(cookie);
   }
 
