@@ -47,7 +47,10 @@ export type CookieChangeCause =
   | "evicted"
   | "expired-overwrite";
 
-/** Receives every change, after the jar is consistent again. */
+/**
+ * Receives every change, after the jar is consistent again. The record is the jar's own and
+ * may change after the call (an overwrite updates it in place): copy what you keep.
+ */
 export type CookieChangeListener = (
   cookie: CanonicalCookie,
   cause: CookieChangeCause,
@@ -243,6 +246,10 @@ export class CookieJar implements CookieJarLike {
       sourcePort: portOf(source),
     };
     const expired = cookie.expiry !== undefined && cookie.expiry <= now;
+    if (old && !expired && old.expiry !== undefined === (cookie.expiry !== undefined)) {
+      this.#overwriteInPlace(old, cookie);
+      return undefined;
+    }
     if (old) {
       this.#remove(old);
       this.#notify(old, expired ? "expired-overwrite" : "overwrite", true);
@@ -354,6 +361,29 @@ export class CookieJar implements CookieJarLike {
       }
     }
     return found;
+  }
+
+  // An overwrite that keeps the key (name, domain, path) and stays alive updates the stored
+  // record: the same changes are reported, without taking the record out of every index
+  // and putting it back (a response that sets the same cookie on every request is common).
+  // Session-ness must not change, as the store keeps only persistent cookies.
+  #overwriteInPlace(old: CanonicalCookie, cookie: CanonicalCookie): void {
+    const cause = insertCause(old, cookie);
+    // The row's unique key includes the source scheme and port: a change needs a new row.
+    if (old.sourceSecure !== cookie.sourceSecure || old.sourcePort !== cookie.sourcePort) {
+      this.#store?.delete(old);
+    }
+    this.#notify(old, "overwrite", true);
+    old.value = cookie.value;
+    old.secure = cookie.secure;
+    old.httpOnly = cookie.httpOnly;
+    old.expiry = cookie.expiry;
+    old.sameSite = cookie.sameSite;
+    old.lastAccess = cookie.lastAccess;
+    old.sourceSecure = cookie.sourceSecure;
+    old.sourcePort = cookie.sourcePort;
+    this.#store?.add(old);
+    this.#notify(old, cause, false);
   }
 
   // Chromium's "Leave Secure Cookies Alone": an insecure origin may not set a cookie whose

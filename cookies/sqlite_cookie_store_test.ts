@@ -100,6 +100,22 @@ describe("SqliteCookieStore", () => {
     reopened.close();
   });
 
+  it("keeps one row per cookie when an overwrite comes from another scheme", () => {
+    const store = new SqliteCookieStore(file, { openDatabase });
+    const jar = new CookieJar({ store });
+    jar.storeSetCookies(new Request("http://example.com/"), ["a=1; Max-Age=100"]);
+    jar.flush();
+    jar.storeSetCookies(new Request("https://example.com/"), ["a=2; Max-Age=100"]);
+    jar.flush();
+    jar.storeSetCookies(new Request("https://example.com/"), ["a=3; Max-Age=100"]);
+    jar.flush();
+    store.close();
+    const db = runtime.openDatabase(file);
+    const rows = db.prepare("SELECT value, source_scheme FROM cookies").all();
+    db.close();
+    assert.deepEqual(rows.map((row) => [row.value, row.source_scheme]), [["3", 2]]);
+  });
+
   it("lets two stores on one file see each other's flushed cookies", async () => {
     const storeA = new SqliteCookieStore(file, { openDatabase });
     const storeB = new SqliteCookieStore(file, { openDatabase });
