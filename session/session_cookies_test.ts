@@ -1,6 +1,6 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Hono } from "hono";
@@ -206,6 +206,26 @@ describe("cookies through ses.fetch", () => {
     } finally {
       console.warn = warn;
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("keeps the default session's cookies in userData/Cookies and an in-memory partition's nowhere", async () => {
+    const userData = mkdtempSync(join(tmpdir(), "ses-cookies-userdata-"));
+    try {
+      const runtime = currentRuntime();
+      const app = new App(runtime);
+      app.setPath("userData", userData);
+      const module = createSessionModule(app, runtime);
+      const memory = module.fromPartition("memory-only");
+      await set(memory, "m=1; Max-Age=600");
+      memory.flushStorageData();
+      await memory.cookies.flushStore();
+      assert.deepEqual(readdirSync(userData), []);
+      await set(module.defaultSession, "d=1; Max-Age=600");
+      module.defaultSession.flushStorageData();
+      assert.ok(readdirSync(userData).includes("Cookies"));
+    } finally {
+      rmSync(userData, { recursive: true, force: true });
     }
   });
 });
