@@ -38,7 +38,6 @@ export const REJECT_NAME_VALUE_SIZE = "The cookie's name and value exceeded the 
 
 // Chromium truncates the line at the first NUL, CR or LF (kTerminator) and rejects any other
 // control character but HTAB.
-const TERMINATOR = /[\0\r\n]/;
 // deno-lint-ignore no-control-regex
 const CONTROL = /[\x00-\x08\x0a-\x1f\x7f]/;
 
@@ -50,9 +49,14 @@ const CONTROL = /[\x00-\x08\x0a-\x1f\x7f]/;
  * @returns The cookie, or the reason it was rejected.
  */
 export function parseSetCookie(line: string, now: number): ParsedSetCookie | string {
-  const cut = line.search(TERMINATOR);
-  if (cut !== -1) line = line.slice(0, cut);
-  if (CONTROL.test(line)) return REJECT_CONTROL;
+  // One scan: the first control character either ends the line (a terminator, with none
+  // before it) or rejects it.
+  const control = line.search(CONTROL);
+  if (control !== -1) {
+    const char = line[control];
+    if (char !== "\0" && char !== "\r" && char !== "\n") return REJECT_CONTROL;
+    line = line.slice(0, control);
+  }
   const semi = line.indexOf(";");
   const pair = semi === -1 ? line : line.slice(0, semi);
   const eq = pair.indexOf("=");
@@ -109,22 +113,43 @@ export function parseSetCookie(line: string, now: number): ParsedSetCookie | str
 }
 
 const MONTHS = "janfebmaraprmayjunjulaugsepoctnovdec";
-const IMF_FIXDATE = /^[A-Za-z]{3}, (\d\d) ([A-Za-z]{3}) (\d{4}) (\d\d):(\d\d):(\d\d) GMT$/;
+const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 // The RFC 6265 §5.1.1 date algorithm is tough-cookie's parseDate; the format servers send
-// (RFC 9110 IMF-fixdate) takes a shortcut that gives the same result several times faster.
+// (RFC 9110 IMF-fixdate, "Sun, 06 Nov 1994 08:49:37 GMT") is read by position, several times
+// faster, with the same result (a property test compares the two).
 function parseExpires(value: string): number | undefined {
-  const match = IMF_FIXDATE.exec(value);
-  if (match !== null) {
-    const [, day, month, year, hour, minute, second] = match;
-    const monthIndex = MONTHS.indexOf(month!.toLowerCase()) / 3;
-    const ms = Date.UTC(+year!, monthIndex, +day!, +hour!, +minute!, +second!);
+  if (
+    value.length === 29 && value[3] === "," && value[4] === " " && value[7] === " " &&
+    value[11] === " " && value[16] === " " && value[19] === ":" && value[22] === ":" &&
+    value.endsWith(" GMT")
+  ) {
+    const day = digits(value, 5, 2);
+    const month = MONTHS.indexOf(value.slice(8, 11).toLowerCase()) / 3;
+    const year = digits(value, 12, 4);
+    const hour = digits(value, 17, 2);
+    const minute = digits(value, 20, 2);
+    const second = digits(value, 23, 2);
     if (
-      Number.isInteger(monthIndex) && +year! >= 1601 && +hour! < 24 && +minute! < 60 &&
-      +second! < 60 && new Date(ms).getUTCDate() === +day!
-    ) return ms;
+      Number.isInteger(month) && year >= 1601 && day >= 1 && day <= DAYS_IN_MONTH[month]! &&
+      hour < 24 && minute < 60 && second < 60 &&
+      (month !== 1 || day < 29 || (year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)))
+    ) {
+      return Date.UTC(year, month, day, hour, minute, second);
+    }
   }
   return parseDate(value)?.getTime();
+}
+
+// The decimal number in text[start, start + count), or -1 when a character is not a digit.
+function digits(text: string, start: number, count: number): number {
+  let value = 0;
+  for (let i = start; i < start + count; i++) {
+    const code = text.charCodeAt(i) - 48;
+    if (code < 0 || code > 9) return -1;
+    value = value * 10 + code;
+  }
+  return value;
 }
 
 function parseSameSite(value: string): CookieSameSite {

@@ -5,28 +5,40 @@
  * @module
  */
 
-/** What cookie matching needs to know about a URL. */
+/** What cookie matching needs to know about a URL (shared between calls: do not change it). */
 export interface UrlParts {
   /** `http:`, `https:`, `ws:` or `wss:`. */
-  scheme: string;
+  readonly scheme: string;
   /** The host, lower case; IPv6 literals keep their brackets. */
-  host: string;
+  readonly host: string;
   /** The path, without query or fragment; at least `/`. */
-  path: string;
+  readonly path: string;
   /**
    * Whether the URL may read and write Secure cookies: a secure scheme, or a loopback host
    * (Chromium's CookieAccessScheme::kTrustworthy).
    */
-  secure: boolean;
+  readonly secure: boolean;
 }
 
 /**
  * Splits a normalised http(s) or ws(s) URL.
  *
  * @param url A URL as `Request.url` or `URL.href` spells it.
- * @returns Its parts, or `undefined` for a scheme that cannot have cookies.
+ * @returns Its parts, or `undefined` for a scheme that cannot have cookies. The object may be
+ * handed out again for the same URL: read it, do not change it.
  */
 export function urlParts(url: string): UrlParts | undefined {
+  // A request's Cookie header and its Set-Cookie lines ask about the same URL in a row.
+  if (url === lastUrl) return lastParts;
+  lastParts = split(url);
+  lastUrl = url;
+  return lastParts;
+}
+
+let lastUrl = "";
+let lastParts: UrlParts | undefined;
+
+function split(url: string): UrlParts | undefined {
   const colon = url.indexOf("://");
   if (colon < 2 || colon > 5) return undefined;
   const scheme = url.slice(0, colon + 1);

@@ -47,7 +47,10 @@ export type CookieChangeCause =
   | "evicted"
   | "expired-overwrite";
 
-/** Receives every change, after the jar is consistent again. */
+/**
+ * Receives every change, after the jar is consistent again. The record is the jar's own and
+ * may change after the call (an overwrite updates it in place): copy what you keep.
+ */
 export type CookieChangeListener = (
   cookie: CanonicalCookie,
   cause: CookieChangeCause,
@@ -118,7 +121,9 @@ export class CookieJar implements CookieJarLike {
   // Cookies by domain without its leading dot: a request looks up each label suffix of its host.
   #byDomain = new Map<string, CanonicalCookie[]>();
   #byKey = new Map<string, CanonicalCookie>();
-  #perSite = new Map<string, number>();
+  // Cookies by registrable domain, as CookieMonster keys them: the unit of the per-site limit
+  // and where a Secure cookie an insecure write could shadow must be.
+  #bySite = new Map<string, Set<CanonicalCookie>>();
   // While no domain cookie exists, a request looks up its exact host only (no substrings).
   #domainCookies = 0;
   #store: PersistentCookieStore | undefined;
@@ -223,20 +228,36 @@ export class CookieJar implements CookieJarLike {
     const now = this.#now();
     const key = cookieKey(fields);
     if (!source.secure && this.#shadowsSecure(fields)) return REASONS.overwriteSecure;
-    const creation = now > this.#lastCreation ? now : this.#lastCreation + 0.001;
-    this.#lastCreation = creation;
+    const old = this.#byKey.get(key);
+    // RFC 6265bis §5.7 step 23: a replacing cookie keeps the creation time of the one it replaces.
+    let creation = old?.creation;
+    if (creation === undefined) {
+      creation = now > this.#lastCreation ? now : this.#lastCreation + 0.001;
+      this.#lastCreation = creation;
+    }
+    // Every record gets the same shape, in one literal (a spread makes slower objects).
     const cookie: CanonicalCookie = {
-      ...fields,
+      name: fields.name,
+      value: fields.value,
+      domain: fields.domain,
+      hostOnly: fields.hostOnly,
+      path: fields.path,
+      secure: fields.secure,
+      httpOnly: fields.httpOnly,
       expiry: fields.expiry === undefined
         ? undefined
         : Math.min(fields.expiry, now + MAX_EXPIRY_MS),
+      sameSite: fields.sameSite,
       creation,
-      lastAccess: creation,
+      lastAccess: now,
       sourceSecure: source.secure,
       sourcePort: portOf(source),
     };
-    const old = this.#byKey.get(key);
     const expired = cookie.expiry !== undefined && cookie.expiry <= now;
+    if (old && !expired && old.expiry !== undefined === (cookie.expiry !== undefined)) {
+      this.#overwriteInPlace(old, cookie);
+      return undefined;
+    }
     if (old) {
       this.#remove(old);
       this.#notify(old, expired ? "expired-overwrite" : "overwrite", true);
@@ -350,11 +371,35 @@ export class CookieJar implements CookieJarLike {
     return found;
   }
 
+  // An overwrite that keeps the key (name, domain, path) and stays alive updates the stored
+  // record: the same changes are reported, without taking the record out of every index
+  // and putting it back (a response that sets the same cookie on every request is common).
+  // Session-ness must not change, as the store keeps only persistent cookies.
+  #overwriteInPlace(old: CanonicalCookie, cookie: CanonicalCookie): void {
+    const cause = insertCause(old, cookie);
+    // The row's unique key includes the source scheme and port: a change needs a new row.
+    if (old.sourceSecure !== cookie.sourceSecure || old.sourcePort !== cookie.sourcePort) {
+      this.#store?.delete(old);
+    }
+    this.#notify(old, "overwrite", true);
+    old.value = cookie.value;
+    old.secure = cookie.secure;
+    old.httpOnly = cookie.httpOnly;
+    old.expiry = cookie.expiry;
+    old.sameSite = cookie.sameSite;
+    old.lastAccess = cookie.lastAccess;
+    old.sourceSecure = cookie.sourceSecure;
+    old.sourcePort = cookie.sourcePort;
+    this.#store?.add(old);
+    this.#notify(old, cause, false);
+  }
+
   // Chromium's "Leave Secure Cookies Alone": an insecure origin may not set a cookie whose
   // name matches a Secure cookie that domain-matches it and whose path covers the new one.
   #shadowsSecure(fields: Pick<CanonicalCookie, "name" | "domain" | "path">): boolean {
     const bare = fields.domain.startsWith(".") ? fields.domain.slice(1) : fields.domain;
-    for (const cookie of this.#byKey.values()) {
+    // Domains that domain-match each other share a registrable domain.
+    for (const cookie of this.#bySite.get(siteKey(fields.domain)) ?? []) {
       if (!cookie.secure || cookie.name !== fields.name) continue;
       const other = cookie.domain.startsWith(".") ? cookie.domain.slice(1) : cookie.domain;
       if (!domainMatches(bare, other) && !domainMatches(other, bare)) continue;
@@ -364,12 +409,9 @@ export class CookieJar implements CookieJarLike {
   }
 
   #garbageCollect(inserted: CanonicalCookie, now: number): void {
-    const site = siteKey(inserted.domain);
-    if ((this.#perSite.get(site) ?? 0) > MAX_COOKIES_PER_DOMAIN) {
-      const candidates = [...this.#byKey.values()].filter((cookie) =>
-        siteKey(cookie.domain) === site
-      );
-      this.#evict(candidates, candidates.length - PURGED_COOKIES_PER_DOMAIN, now);
+    const site = this.#bySite.get(siteKey(inserted.domain));
+    if (site !== undefined && site.size > MAX_COOKIES_PER_DOMAIN) {
+      this.#evict([...site], site.size - PURGED_COOKIES_PER_DOMAIN, now);
     }
     if (this.#byKey.size > MAX_COOKIES) {
       this.#evict([...this.#byKey.values()], this.#byKey.size - PURGED_COOKIES, now);
@@ -403,7 +445,9 @@ export class CookieJar implements CookieJarLike {
     this.#byKey.set(cookieKey(cookie), cookie);
     if (!cookie.hostOnly) this.#domainCookies++;
     const site = siteKey(cookie.domain);
-    this.#perSite.set(site, (this.#perSite.get(site) ?? 0) + 1);
+    const siteCookies = this.#bySite.get(site);
+    if (siteCookies) siteCookies.add(cookie);
+    else this.#bySite.set(site, new Set([cookie]));
   }
 
   #remove(cookie: CanonicalCookie): void {
@@ -417,9 +461,9 @@ export class CookieJar implements CookieJarLike {
     this.#byKey.delete(cookieKey(cookie));
     if (!cookie.hostOnly) this.#domainCookies--;
     const site = siteKey(cookie.domain);
-    const count = (this.#perSite.get(site) ?? 1) - 1;
-    if (count === 0) this.#perSite.delete(site);
-    else this.#perSite.set(site, count);
+    const siteCookies = this.#bySite.get(site);
+    siteCookies?.delete(cookie);
+    if (siteCookies?.size === 0) this.#bySite.delete(site);
     if (cookie.expiry !== undefined) this.#store?.delete(cookie);
   }
 
@@ -477,7 +521,9 @@ function prefixAllows(
 ): boolean {
   // RFC 6265bis §5.7: prefixes are matched case-insensitively, and a nameless cookie may not
   // smuggle one in its value.
-  const subject = (cookie.name === "" ? cookie.value : cookie.name).slice(0, 9).toLowerCase();
+  const named = cookie.name === "" ? cookie.value : cookie.name;
+  if (named[0] !== "_") return true;
+  const subject = named.slice(0, 9).toLowerCase();
   if (subject.startsWith("__secure-")) return cookie.secure;
   if (subject.startsWith("__host-")) return cookie.secure && cookie.hostOnly && cookie.path === "/";
   return true;
@@ -530,7 +576,8 @@ export function domainMatches(host: string, domain: string): boolean {
       !isIpAddress(host));
 }
 
-const registrableCache = new Map<string, string | undefined>();
+// null: looked up, no registrable domain.
+const registrableCache = new Map<string, string | null>();
 
 /**
  * The registrable domain (eTLD+1) of a host, from the public suffix list with private
@@ -540,13 +587,12 @@ const registrableCache = new Map<string, string | undefined>();
  * @returns The registrable domain, or `undefined` for a public suffix, a single label or an IP.
  */
 export function registrableDomain(host: string): string | undefined {
-  if (registrableCache.has(host)) return registrableCache.get(host);
-  const domain = isIpAddress(host)
-    ? undefined
-    : getDomain(host, { allowPrivateDomains: true }) ?? undefined;
+  const cached = registrableCache.get(host);
+  if (cached !== undefined) return cached ?? undefined;
+  const domain = isIpAddress(host) ? null : getDomain(host, { allowPrivateDomains: true });
   if (registrableCache.size > 10_000) registrableCache.clear();
   registrableCache.set(host, domain);
-  return domain;
+  return domain ?? undefined;
 }
 
 // The per-domain limit counts by registrable domain, or by the host where there is none.

@@ -145,6 +145,26 @@ describe("CookieJar rules on the wire", () => {
     assert.equal(jar.cookieHeader(url), "deep=1; mid=1; root=1; root2=1");
   });
 
+  it("keeps a replaced cookie's place in the order (its creation time)", () => {
+    let now = 1;
+    const jar = new CookieJar({ now: () => now++ });
+    const url = request("http://example.com/");
+    jar.storeSetCookies(url, ["a=1", "b=2"]);
+    jar.storeSetCookies(url, ["a=3"]);
+    assert.equal(jar.cookieHeader(url), "a=3; b=2");
+  });
+
+  it("checks only the same site's cookies for a Secure one an insecure write would shadow", () => {
+    const jar = new CookieJar();
+    jar.storeSetCookies(request("https://a.example.com/"), ["s=1; Secure; Domain=example.com"]);
+    jar.storeSetCookies(request("http://b.example.com/"), ["s=2"]);
+    jar.storeSetCookies(request("http://other.com/"), ["s=3"]);
+    assert.deepEqual(jar.list().map((cookie) => `${cookie.domain}:${cookie.value}`), [
+      ".example.com:1",
+      "other.com:3",
+    ]);
+  });
+
   it("keeps host-only cookies off subdomains and domain cookies on them", () => {
     const jar = new CookieJar();
     jar.storeSetCookies(request("http://example.com/"), ["host=1", "dom=1; Domain=.Example.COM"]);

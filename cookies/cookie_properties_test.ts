@@ -185,7 +185,7 @@ describe("cookie properties (fast-check)", () => {
           assert.equal(parsed.expiry, parseDate(date)?.getTime(), date);
         },
       ),
-      { numRuns: 2000 },
+      { numRuns: 5000 },
     );
   });
 });

@@ -11,7 +11,7 @@ import { dirname } from "node:path";
 import process from "node:process";
 import { clearTimeout, setTimeout } from "node:timers";
 import type { CookieSameSite } from "../core/electron_types.ts";
-import type { SqlDatabase, SqlRow } from "../core/runtime.ts";
+import type { SqlDatabase, SqlRow, SqlValue } from "../core/runtime.ts";
 import { type CanonicalCookie, cookieKey } from "./canonical_cookie.ts";
 import type { PersistentCookieStore } from "./cookie_jar.ts";
 
@@ -94,7 +94,6 @@ export class SqliteCookieStore implements PersistentCookieStore {
   #touched = new Set<CanonicalCookie>();
   #timer: ReturnType<typeof setTimeout> | undefined;
   #dataVersion = 0;
-  #onExit = (): void => this.flush();
 
   /**
    * Opens (creating) the store file.
@@ -106,7 +105,8 @@ export class SqliteCookieStore implements PersistentCookieStore {
     this.#path = path;
     this.#options = options;
     this.#db = this.#open();
-    process.on("exit", this.#onExit);
+    if (openStores.size === 0) process.on("exit", flushOpenStores);
+    openStores.add(this);
   }
 
   /** The database file. */
@@ -221,7 +221,8 @@ export class SqliteCookieStore implements PersistentCookieStore {
   /** Writes pending changes and closes the file. */
   close(): void {
     this.flush();
-    process.off("exit", this.#onExit);
+    openStores.delete(this);
+    if (openStores.size === 0) process.off("exit", flushOpenStores);
     this.#db.close();
   }
 
@@ -234,34 +235,28 @@ export class SqliteCookieStore implements PersistentCookieStore {
       const remove = db.prepare(
         "DELETE FROM cookies WHERE host_key = ? AND name = ? AND path = ? AND top_frame_site_key = ''",
       );
-      const insert = db.prepare(
-        `INSERT OR REPLACE INTO cookies VALUES (?, ?, '', ?, ?, X'', ?, ?, ?, ?, ?, 1, 1, 1, ?, ?, ?, ?, 0, 0)`,
-      );
       const touch = db.prepare(
         "UPDATE cookies SET last_access_utc = ? WHERE host_key = ? AND name = ? AND path = ? AND top_frame_site_key = ''",
       );
+      const rows: SqlValue[][] = [];
       for (const [key, entry] of pending) {
         if (entry === null || entry.replace) {
           const [domain = "", path = "", name = ""] = key.split("\n");
           remove.run(domain, name, path);
         }
-        if (entry === null) continue;
-        const cookie = entry.cookie;
-        insert.run(
-          toChromiumTime(cookie.creation),
-          cookie.domain,
-          cookie.name,
-          cookie.value,
-          cookie.path,
-          toChromiumTime(cookie.expiry ?? 0),
-          cookie.secure ? 1 : 0,
-          cookie.httpOnly ? 1 : 0,
-          toChromiumTime(cookie.lastAccess),
-          SAME_SITE_TO_DB[cookie.sameSite],
-          cookie.sourceSecure ? 2 : 1,
-          cookie.sourcePort,
-          toChromiumTime(cookie.creation),
-        );
+        if (entry !== null) rows.push(rowOf(entry.cookie));
+      }
+      // Several rows per statement: each statement run costs a call into the runtime's SQLite.
+      let next = 0;
+      if (rows.length >= ROWS_PER_INSERT) {
+        const many = db.prepare(insertSql(ROWS_PER_INSERT));
+        for (; next + ROWS_PER_INSERT <= rows.length; next += ROWS_PER_INSERT) {
+          many.run(...rows.slice(next, next + ROWS_PER_INSERT).flat());
+        }
+      }
+      if (next < rows.length) {
+        const one = db.prepare(insertSql(1));
+        for (; next < rows.length; next++) one.run(...rows[next]!);
       }
       for (const cookie of touched) {
         touch.run(toChromiumTime(cookie.lastAccess), cookie.domain, cookie.name, cookie.path);
@@ -346,6 +341,45 @@ export class SqliteCookieStore implements PersistentCookieStore {
 
   #warn(message: string): void {
     (this.#options.onWarning ?? console.warn)(message);
+  }
+}
+
+const ROWS_PER_INSERT = 32;
+
+function insertSql(rows: number): string {
+  const row = "(?, ?, '', ?, ?, X'', ?, ?, ?, ?, ?, 1, 1, 1, ?, ?, ?, ?, 0, 0)";
+  return `INSERT OR REPLACE INTO cookies VALUES ${Array(rows).fill(row).join(", ")}`;
+}
+
+// The bound values of a cookies row, in insertSql's placeholder order.
+function rowOf(cookie: CanonicalCookie): SqlValue[] {
+  return [
+    toChromiumTime(cookie.creation),
+    cookie.domain,
+    cookie.name,
+    cookie.value,
+    cookie.path,
+    toChromiumTime(cookie.expiry ?? 0),
+    cookie.secure ? 1 : 0,
+    cookie.httpOnly ? 1 : 0,
+    toChromiumTime(cookie.lastAccess),
+    SAME_SITE_TO_DB[cookie.sameSite],
+    cookie.sourceSecure ? 2 : 1,
+    cookie.sourcePort,
+    toChromiumTime(cookie.creation),
+  ];
+}
+
+// One exit hook for every open store (a hook per store would trip Node's listener-leak warning
+// past ten partitions). A store that cannot write at exit must not stop the others.
+const openStores = new Set<SqliteCookieStore>();
+function flushOpenStores(): void {
+  for (const store of openStores) {
+    try {
+      store.flush();
+    } catch (error) {
+      console.warn(`Could not write cookies to "${store.path}" at exit: ${String(error)}`);
+    }
   }
 }
 

@@ -163,10 +163,18 @@ export class Session extends TypedEmitter<SessionEvents> {
   #cookieJar(): CookieJar {
     if (this.#jar) return this.#jar;
     const runtime = this.#runtime;
-    const store = this.#storagePath === null ? undefined : new SqliteCookieStore(
-      join(this.#storagePath, "Cookies"),
-      { openDatabase: (path) => runtime.openDatabase(path) },
-    );
+    let store: SqliteCookieStore | undefined;
+    if (this.#storagePath !== null) {
+      const path = join(this.#storagePath, "Cookies");
+      try {
+        store = new SqliteCookieStore(path, { openDatabase: (file) => runtime.openDatabase(file) });
+      } catch (error) {
+        // An unwritable or locked profile must not stop the session: keep cookies in memory.
+        console.warn(
+          `Cannot open cookie database "${path}" (${String(error)}); cookies stay in memory`,
+        );
+      }
+    }
     return this.#jar = new CookieJar({ store });
   }
 

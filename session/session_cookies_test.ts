@@ -1,6 +1,6 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Hono } from "hono";
@@ -184,6 +184,48 @@ describe("cookies through ses.fetch", () => {
       assert.equal(await second.fetch(`${base}/cookie`).then((r) => r.text()), "p=1");
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("keeps cookies in memory, with a warning, when the cookie database cannot be opened", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ses-cookies-"));
+    mkdirSync(join(dir, "Cookies"));
+    const warnings: string[] = [];
+    const warn = console.warn;
+    console.warn = (message: string) => void warnings.push(message);
+    try {
+      const runtime = currentRuntime();
+      const ses = createSessionModule(new App(runtime), runtime).fromPath(dir);
+      await set(ses, "m=1; Max-Age=60");
+      assert.equal(await sent(ses), "m=1");
+      assert.equal(warnings.length, 1);
+      assert.match(
+        warnings[0]!,
+        /Cannot open cookie database ".*Cookies" .*cookies stay in memory/,
+      );
+    } finally {
+      console.warn = warn;
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("keeps the default session's cookies in userData/Cookies and an in-memory partition's nowhere", async () => {
+    const userData = mkdtempSync(join(tmpdir(), "ses-cookies-userdata-"));
+    try {
+      const runtime = currentRuntime();
+      const app = new App(runtime);
+      app.setPath("userData", userData);
+      const module = createSessionModule(app, runtime);
+      const memory = module.fromPartition("memory-only");
+      await set(memory, "m=1; Max-Age=600");
+      memory.flushStorageData();
+      await memory.cookies.flushStore();
+      assert.deepEqual(readdirSync(userData), []);
+      await set(module.defaultSession, "d=1; Max-Age=600");
+      module.defaultSession.flushStorageData();
+      assert.ok(readdirSync(userData).includes("Cookies"));
+    } finally {
+      rmSync(userData, { recursive: true, force: true });
     }
   });
 });

@@ -1,0 +1,62 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { compose, type RequestContext, requestContext } from "../core/middleware.ts";
+import { CookieJar } from "./cookie_jar.ts";
+import { cookieMiddleware } from "./cookie_middleware.ts";
+
+function stage(jar: CookieJar, respond: (request: Request) => Response = () => new Response("")) {
+  const seen: Array<RequestContext["defaultHeaders"]> = [];
+  const run = compose([cookieMiddleware(jar)], (request, context) => {
+    seen.push(context.defaultHeaders);
+    return Promise.resolve(respond(request));
+  });
+  return { run, seen };
+}
+
+describe("cookieMiddleware", () => {
+  it("leaves the context's defaults untouched when no cookie applies", async () => {
+    const jar = new CookieJar();
+    jar.storeSetCookies(new Request("http://other.test/"), ["o=1"]);
+    const { run, seen } = stage(jar);
+    const defaults = [["user-agent", "x"]] as const;
+    const context = requestContext({ defaultHeaders: defaults });
+    await run(new Request("http://a.test/"), context);
+    assert.equal(seen[0], defaults);
+    assert.equal(context.defaultHeaders, defaults);
+  });
+
+  it("replaces the previous hop's Cookie on the next hop of the same request", async () => {
+    const jar = new CookieJar();
+    jar.storeSetCookies(new Request("http://a.test/"), ["a=1; Path=/one"]);
+    const { run, seen } = stage(jar);
+    const context = requestContext({ defaultHeaders: [["user-agent", "x"]] });
+    await run(new Request("http://a.test/one"), context);
+    await run(new Request("http://a.test/two"), context);
+    jar.storeSetCookies(new Request("http://a.test/"), ["b=2; Path=/three"]);
+    await run(new Request("http://a.test/three"), context);
+    assert.deepEqual(seen, [
+      [["user-agent", "x"], ["cookie", "a=1"]],
+      [["user-agent", "x"]],
+      [["user-agent", "x"], ["cookie", "b=2"]],
+    ]);
+  });
+
+  it("stores Set-Cookie of any status and none with credentials: omit", async () => {
+    const jar = new CookieJar();
+    const { run } = stage(jar, (request) =>
+      new Response("", {
+        status: 500,
+        headers: [["set-cookie", `${new URL(request.url).pathname.slice(1)}=1`], [
+          "set-cookie",
+          "z=2",
+        ]],
+      }));
+    await run(new Request("http://a.test/omitted"), requestContext({ credentials: "omit" }));
+    assert.equal(jar.size, 0);
+    await run(new Request("http://a.test/kept"), requestContext());
+    assert.equal(jar.cookieHeader(new Request("http://a.test/")), "kept=1; z=2");
+    const { run: again, seen } = stage(jar);
+    await again(new Request("http://a.test/"), requestContext({ credentials: "omit" }));
+    assert.equal(seen[0], undefined);
+  });
+});
