@@ -2,7 +2,8 @@
  * The origin for the fetch benchmark, run as its own process so that it does not share an
  * event loop with the clients being measured. Prints its port on standard output.
  *
- * Routes: `/1k` (1 KiB body, keep-alive), `/big` (200 MiB streamed body).
+ * Routes: `/1k` (1 KiB body, keep-alive), `/stage` (the same with a Set-Cookie and
+ * `Cache-Control: no-store`), `/big` (200 MiB streamed body).
  *
  * @module
  */
@@ -25,6 +26,17 @@ const server = createServer((request, response) => {
       response.end();
     };
     pump();
+    return;
+  }
+  if (request.url === "/stage") {
+    // For the stages benchmark: one cookie set by every response, and never cacheable.
+    response.writeHead(200, {
+      "content-type": "text/plain",
+      "content-length": "1024",
+      "set-cookie": "bench=1; Path=/",
+      "cache-control": "no-store",
+    });
+    response.end(ONE_KIB);
     return;
   }
   response.writeHead(200, { "content-type": "text/plain", "content-length": "1024" });

@@ -11,6 +11,7 @@ import { fileURLToPath } from "node:url";
 /** The benchmark files, relative to this folder. */
 export const BENCHMARKS: readonly string[] = [
   "fetch_bench.ts",
+  "stages_bench.ts",
   "cookies_bench.ts",
   "download_bench.ts",
   "dnr_bench.ts",

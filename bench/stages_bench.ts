@@ -1,0 +1,81 @@
+/**
+ * The pipeline's guard: `ses.fetch` with each subsystem's stage active, and with all of them,
+ * against `ses.fetch` with none, 1 KiB GETs at 50 in flight on loopback. Target: every row
+ * ≥ 0.95× (DEVELOPERS.md: each subsystem adds its row; every stage in the path stays within
+ * 5%).
+ *
+ * Each variant runs in a fresh process per round (`stages_client.ts`), the order rotating; a
+ * row's figure is the median over rounds of variant ÷ baseline measured in the same round, for
+ * requests per second and for the client's CPU time per request (steadier on a shared machine).
+ *
+ * Run: `deno run -A bench/stages_bench.ts` or `bun bench/stages_bench.ts`.
+ *
+ * @module
+ */
+
+import { execFile, spawn } from "node:child_process";
+import process from "node:process";
+import { promisify } from "node:util";
+import { VARIANTS } from "./stages_client.ts";
+
+const ROUNDS = 5;
+const runtimeArgs = "Deno" in globalThis ? ["run", "-A"] : [];
+
+function startServer(): Promise<{ base: string; stop: () => void }> {
+  const child = spawn(process.execPath, [
+    ...runtimeArgs,
+    new URL("./bench_server.ts", import.meta.url).pathname,
+  ], { stdio: ["ignore", "pipe", "inherit"] });
+  return new Promise((resolve, reject) => {
+    child.stdout!.once("data", (chunk: Buffer) => {
+      resolve({ base: `http://127.0.0.1:${chunk.toString().trim()}`, stop: () => child.kill() });
+    });
+    child.once("error", reject);
+  });
+}
+
+async function runClient(name: string, base: string): Promise<{ rps: number; cpuMicros: number }> {
+  const script = new URL("./stages_client.ts", import.meta.url).pathname;
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    [...runtimeArgs, script, name, base],
+    { maxBuffer: 1024 * 1024 },
+  );
+  return JSON.parse(stdout.trim().split("\n").at(-1)!);
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+const runtime = "Deno" in globalThis
+  ? `Deno ${process.versions.deno}`
+  : `Bun ${process.versions.bun}`;
+const names = Object.keys(VARIANTS);
+const { base, stop } = await startServer();
+try {
+  console.log(`stages benchmark on ${runtime} (1 KiB GET, 50 in flight)`);
+  const rounds: Array<Record<string, { rps: number; cpuMicros: number }>> = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    const results: Record<string, { rps: number; cpuMicros: number }> = {};
+    for (let i = 0; i < names.length; i++) {
+      const name = names[(round + i) % names.length]!;
+      results[name] = await runClient(name, base);
+    }
+    rounds.push(results);
+  }
+  for (const name of names.filter((name) => name !== "none")) {
+    const rps = median(rounds.map((round) => round[name]!.rps / round.none!.rps));
+    const cpu = median(rounds.map((round) => round.none!.cpuMicros / round[name]!.cpuMicros));
+    const rate = median(rounds.map((round) => round[name]!.rps));
+    console.log(
+      `${name}: ${rate.toFixed(0)} req/s; ÷ none: req/s ${rps.toFixed(2)}x, ` +
+        `CPU per request ${cpu.toFixed(2)}x (median of ${ROUNDS} rounds)`,
+    );
+  }
+} finally {
+  stop();
+}
+process.exit(0);

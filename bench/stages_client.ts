@@ -1,0 +1,72 @@
+/**
+ * One client of the stages benchmark, in a process of its own: a session configured as one
+ * variant (`none`, or with a subsystem's stage active), warmed up, then 1 KiB GETs at 50 in
+ * flight. Prints `{rps, cpuMicros}` (requests per second, and this process's CPU time per
+ * request in µs) as one JSON line.
+ *
+ * Run: `deno run -A bench/stages_client.ts VARIANT BASE_URL` or `bun bench/stages_client.ts …`.
+ *
+ * @module
+ */
+
+import process from "node:process";
+import { type Session, session } from "../mod.ts";
+
+/** Requests in flight. */
+const IN_FLIGHT = 50;
+// Bun's JIT needs about 40 000 requests before ses.fetch runs at its steady speed.
+const WARM_UP = 40_000;
+const MEASURED = 20_000;
+
+/** What each variant turns on; every variant fetches the same `/stage` route. */
+export interface Variant {
+  /** Makes the session, set up. */
+  setup(base: string): Promise<Session>;
+  /** The `init` each request passes. */
+  init: RequestInit;
+}
+
+let partitions = 0;
+function freshSession(cache = true): Session {
+  return session.fromPartition(`stages-bench-${process.pid}-${++partitions}`, { cache });
+}
+
+/**
+ * The variants, by name. `none` is the baseline: an in-memory session with the cache disabled
+ * and `credentials: "omit"`, so no stage has anything to do.
+ */
+export const VARIANTS: Record<string, Variant> = {
+  none: { setup: () => Promise.resolve(freshSession(false)), init: { credentials: "omit" } },
+  // One cookie set by every response (the route's Set-Cookie) and sent with every request.
+  cookies: { setup: () => Promise.resolve(freshSession(false)), init: {} },
+};
+
+async function requestsPerSecond(ses: Session, url: string, init: RequestInit, total: number) {
+  let next = 0;
+  const started = performance.now();
+  const cpu = process.cpuUsage();
+  await Promise.all(Array.from({ length: IN_FLIGHT }, async () => {
+    while (next++ < total) {
+      const body = (await ses.fetch(url, init)).body;
+      if (body) { for (const reader = body.getReader(); !(await reader.read()).done;); }
+    }
+  }));
+  const used = process.cpuUsage(cpu);
+  return {
+    rps: total / ((performance.now() - started) / 1000),
+    cpuMicros: (used.user + used.system) / total,
+  };
+}
+
+if (import.meta.main) {
+  const [name = "", base = ""] = process.argv.slice(2);
+  const variant = VARIANTS[name];
+  if (!variant) throw new TypeError(`Unknown variant "${name}"`);
+  const ses = await variant.setup(base);
+  const url = `${base}/stage`;
+  await requestsPerSecond(ses, url, variant.init, WARM_UP);
+  const result = await requestsPerSecond(ses, url, variant.init, MEASURED);
+  await ses.closeAllConnections();
+  console.log(JSON.stringify(result));
+  process.exit(0);
+}
