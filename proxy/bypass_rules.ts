@@ -28,7 +28,8 @@ export type BypassRule =
     /** `[scheme://]ip/bits`: URLs whose host is an IP literal in the block. */
     readonly type: "ipBlock";
     readonly scheme: string;
-    readonly prefix: IpBytes;
+    /** The network's address bytes (4 or 16). */
+    readonly prefix: Uint8Array;
     readonly bits: number;
   }
   | { readonly type: "local" }
@@ -36,6 +37,7 @@ export type BypassRule =
 
 /** The parsed rules, in the order written. */
 export interface BypassRules {
+  /** The rules; they are checked last to first. */
   readonly rules: readonly BypassRule[];
 }
 

@@ -47,9 +47,6 @@ export interface PacScriptOptions {
 
 /** Look-ups one resolution may make, as in Chromium. */
 export const MAX_PAC_DNS_LOOKUPS = 20;
-const STACK_LIMIT_BYTES = 256 * 1024;
-const INTERNAL_CALL_MS = 1000;
-const GRACE_MS = 20;
 
 /**
  * A compiled PAC script. Compile once per configuration change; `findProxyForUrl` then runs

@@ -28,6 +28,7 @@ export const CHECKS: readonly Check[] = [
       "mod.ts",
       "core/mod.ts",
       "net/mod.ts",
+      "proxy/mod.ts",
       "runtime/mod.ts",
       "session/mod.ts",
       "cli/main.ts",
