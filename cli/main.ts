@@ -3,6 +3,8 @@
  *
  * - `ses demo` — starts a local origin and walks through a session request by request.
  * - `ses fetch [-X METHOD] [-H 'Name: value']... [-d DATA] [-o FILE] [-i] [--partition NAME] URL`
+ * - `ses proxy resolve URL [--rules R] [--bypass B] [--pac FILE|URL] [--json]` — the proxies a
+ *   session chooses for a URL (`system` mode, from the environment, when no settings are given).
  *
  * @module
  */
@@ -13,10 +15,12 @@ import { session } from "../mod.ts";
 import { runDemo } from "./demo_command.ts";
 import { runFetch } from "./fetch_command.ts";
 import { parseFetchArgs } from "./parse_fetch_args.ts";
+import { parseProxyArgs, runProxy } from "./proxy_command.ts";
 
 const USAGE = `usage:
   ses demo
-  ses fetch [-X METHOD] [-H 'Name: value']... [-d DATA] [-o FILE] [-i] [--partition NAME] URL`;
+  ses fetch [-X METHOD] [-H 'Name: value']... [-d DATA] [-o FILE] [-i] [--partition NAME] URL
+  ses proxy resolve URL [--rules R] [--bypass B] [--pac FILE|URL] [--json]`;
 
 /**
  * Runs a `ses` command.
@@ -49,6 +53,17 @@ export async function main(argv: string[]): Promise<number> {
         info: (line) => console.error(line),
         body: Writable.toWeb(process.stdout) as WritableStream<Uint8Array>,
       });
+    }
+    case "proxy": {
+      let args;
+      try {
+        args = parseProxyArgs(rest);
+      } catch (error) {
+        console.error(error instanceof Error ? error.message : String(error));
+        console.error(USAGE);
+        return 2;
+      }
+      return await runProxy(session, args, (line) => console.log(line));
     }
     default:
       console.error(command === undefined ? USAGE : `ses: unknown command "${command}"\n${USAGE}`);
