@@ -21,7 +21,8 @@ export const PAC_HELPERS_SOURCE = `(function (global) {
   var ABORT = {};
   var answers = {};
   var pendingHost = null;
-  var exhausted = false;
+  // Until the first run, look-ups (at the script's top level) answer null.
+  var exhausted = true;
   var myIp = "127.0.0.1";
   var myIpEx = "127.0.0.1";
   var alerts = [];
@@ -179,9 +180,19 @@ export const PAC_HELPERS_SOURCE = `(function (global) {
   global.dnsDomainLevels = function (host) {
     return String(host).split(".").length - 1;
   };
+  // PAC files match against a few constant patterns, so compiled expressions are kept
+  // (bounded; the expression has no global flag, so reuse cannot change an answer).
+  var patterns = new Map();
   global.shExpMatch = function (url, pattern) {
-    pattern = String(pattern).replace(/\\./g, "\\\\.").replace(/\\*/g, ".*").replace(/\\?/g, ".");
-    return new RegExp("^" + pattern + "$").test(url);
+    pattern = String(pattern);
+    var expression = patterns.get(pattern);
+    if (expression === undefined) {
+      var source = pattern.replace(/\\./g, "\\\\.").replace(/\\*/g, ".*").replace(/\\?/g, ".");
+      expression = new RegExp("^" + source + "$");
+      if (patterns.size >= 256) patterns.clear();
+      patterns.set(pattern, expression);
+    }
+    return expression.test(url);
   };
   global.alert = function (message) {
     if (alerts.length < ${ALERT_LIMITS.messages}) {
@@ -276,28 +287,49 @@ export const PAC_HELPERS_SOURCE = `(function (global) {
     return lo <= cur && cur <= hi;
   };
 
+  // A run's answer as one string, so the host makes one call per run: a kind ("R" result,
+  // "P" pending look-up, "E" error), "1" when alerts are waiting else "0", then the text.
+  // Interrupts are uncatchable in QuickJS, so they leave through the host's error path.
+  function call(findProxy, request, table, noMoreLookups) {
+    // request is the URL, a line feed, then the host: one string crosses the boundary, not two.
+    var split = request.lastIndexOf("\\n");
+    var url = request.slice(0, split);
+    var host = request.slice(split + 1);
+    answers = table === undefined ? {} : parseJson(table);
+    exhausted = noMoreLookups;
+    pendingHost = null;
+    alerts = [];
+    var value;
+    var failure = null;
+    try {
+      value = findProxy(url, host);
+    } catch (error) {
+      failure = describe(error);
+    }
+    var flag = alerts.length > 0 ? "1" : "0";
+    if (pendingHost !== null && !exhausted) return "P" + flag + pendingHost;
+    if (failure !== null) return "E" + flag + failure;
+    if (typeof value !== "string") return "E" + flag + "FindProxyForURL() did not return a string";
+    return "R" + flag + value;
+  }
+  // Reads only data properties, so a thrown object's getters never run.
+  function describe(error) {
+    if (typeof error === "string") return "uncaught " + error.slice(0, 200);
+    if (error === null || typeof error !== "object") return "the script threw " + typeof error;
+    var name = dataProperty(error, "name");
+    var message = dataProperty(error, "message");
+    return (name + (name && message ? ": " : "") + message || "the script threw an object").slice(0, 300);
+  }
+
   return {
-    setup: function (table, ip, ipEx, noMoreLookups) {
-      answers = parseJson(table);
+    setup: function (ip, ipEx) {
       myIp = ip;
       myIpEx = ipEx;
-      exhausted = noMoreLookups;
-      pendingHost = null;
-      alerts = [];
     },
-    pending: function () {
-      return pendingHost;
-    },
+    call: call,
+    describe: describe,
     alerts: function () {
       return toJson(alerts);
-    },
-    // Reads only data properties, so a thrown object's getters never run.
-    describe: function (error) {
-      if (typeof error === "string") return "uncaught " + error.slice(0, 200);
-      if (error === null || typeof error !== "object") return "the script threw " + typeof error;
-      var name = dataProperty(error, "name");
-      var message = dataProperty(error, "message");
-      return name + (name && message ? ": " : "") + message || "the script threw an object";
     },
   };
 })(globalThis)`;

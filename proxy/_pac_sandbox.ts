@@ -38,6 +38,7 @@ interface Sandbox {
   runtime: QuickJSRuntime;
   context: QuickJSContext;
   internals: QuickJSHandle;
+  call: QuickJSHandle;
   findProxy: QuickJSHandle;
 }
 
@@ -87,39 +88,48 @@ export class PacSandbox {
     } catch (error) {
       return { error: (error as Error).message, fatal: true, alerts: [] };
     }
-    const { context, internals, findProxy } = sandbox;
-    this.#deadline = Date.now() + INTERNAL_CALL_MS;
-    this.#setup(context, internals, answers, noMoreLookups);
+    const { context, internals, call, findProxy } = sandbox;
     this.#deadline = deadline;
-    const urlHandle = context.newString(url);
-    const hostHandle = context.newString(host);
-    const called = context.callFunction(findProxy, context.undefined, urlHandle, hostHandle);
-    urlHandle.dispose();
-    hostHandle.dispose();
-    // Reading the error may run the script's getters: they get a short grace period only.
-    this.#deadline = Math.max(deadline, Date.now() + GRACE_MS);
-    let error: string | undefined;
-    let fatal = false;
-    let result: string | undefined;
+    let table: QuickJSHandle = context.undefined;
+    for (const _ in answers) {
+      table = context.newString(JSON.stringify(answers));
+      break;
+    }
+    // A URL never holds a line feed (the URL parser strips them), so it can separate the two.
+    const request = context.newString(`${url}\n${host}`);
+    const called = context.callFunction(
+      call,
+      context.undefined,
+      findProxy,
+      request,
+      table,
+      noMoreLookups ? context.true : context.false,
+    );
+    request.dispose();
+    if (table !== context.undefined) table.dispose();
     if (called.error) {
-      error = this.#describe(context, sandbox.internals, called.error);
+      // Reading the error may run the script's getters: they get a short grace period only.
+      this.#deadline = Math.max(deadline, Date.now() + GRACE_MS);
+      const error = this.#describe(context, internals, called.error);
       called.error.dispose();
-      fatal = Date.now() > deadline || /^InternalError/.test(error);
-    } else {
-      if (context.typeof(called.value) === "string") result = context.getString(called.value);
-      else error = "FindProxyForURL() did not return a string";
-      called.value.dispose();
-    }
-    if (fatal) {
       this.dispose();
-      return { error: error!, fatal, alerts: [] };
+      return { error, fatal: true, alerts: [] };
     }
-    const pending = this.#callInternal(context, internals, "pending");
-    const alertsText = this.#callInternal(context, internals, "alerts");
-    const alerts = typeof alertsText === "string" ? JSON.parse(alertsText) as string[] : [];
-    if (typeof pending === "string" && !noMoreLookups) return { pending, alerts };
-    if (result !== undefined) return { result, alerts };
-    return { error: error!, fatal: false, alerts };
+    const answer = context.getString(called.value);
+    called.value.dispose();
+    const kind = answer[0];
+    const text = answer.slice(2);
+    let alerts: string[] = [];
+    if (answer[1] === "1") {
+      this.#deadline = Date.now() + INTERNAL_CALL_MS;
+      const json = this.#callInternal(context, internals, "alerts");
+      if (typeof json === "string") alerts = JSON.parse(json) as string[];
+    }
+    if (kind === "R") return { result: text, alerts };
+    if (kind === "P") return { pending: text, alerts };
+    const fatal = Date.now() > deadline || text.startsWith("InternalError");
+    if (fatal) this.dispose();
+    return { error: text, fatal, alerts };
   }
 
   /** Frees the runtime; the next run compiles again. */
@@ -128,8 +138,11 @@ export class PacSandbox {
     this.#sandbox = undefined;
     if (sandbox === undefined) return;
     sandbox.findProxy.dispose();
+    sandbox.call.dispose();
     sandbox.internals.dispose();
     sandbox.context.dispose();
+    // Removed first: a later runtime may reuse this one's address, and with it the handler.
+    sandbox.runtime.removeInterruptHandler();
     sandbox.runtime.dispose();
   }
 
@@ -146,7 +159,7 @@ export class PacSandbox {
         context.evalCode(PAC_HELPERS_SOURCE, "pac_helpers.js"),
       );
       handles.push(internals);
-      this.#setup(context, internals, {}, true);
+      this.#setup(context, internals);
       this.#deadline = Date.now() + this.#limits.timeoutMs;
       const loaded = context.evalCode(this.#source, "proxy.pac");
       if (loaded.error) {
@@ -165,29 +178,21 @@ export class PacSandbox {
       if (context.typeof(findProxy) !== "function") {
         throw new SyntaxError("Cannot compile PAC script: FindProxyForURL() is undefined");
       }
-      return { runtime, context, internals, findProxy };
+      const call = context.getProp(internals, "call");
+      return { runtime, context, internals, call, findProxy };
     } catch (error) {
       for (const handle of handles) handle.dispose();
       context.dispose();
+      runtime.removeInterruptHandler();
       runtime.dispose();
       if (error instanceof SyntaxError) throw error;
       throw new SyntaxError(`Cannot compile PAC script: ${String(error)}`);
     }
   }
 
-  #setup(
-    context: QuickJSContext,
-    internals: QuickJSHandle,
-    answers: Record<string, string[] | null>,
-    noMoreLookups: boolean,
-  ): void {
+  #setup(context: QuickJSContext, internals: QuickJSHandle): void {
     const setup = context.getProp(internals, "setup");
-    const args = [
-      context.newString(JSON.stringify(answers)),
-      context.newString(this.#limits.ip),
-      context.newString(this.#limits.ipEx),
-      noMoreLookups ? context.true : context.false,
-    ];
+    const args = [context.newString(this.#limits.ip), context.newString(this.#limits.ipEx)];
     const result = context.callFunction(setup, context.undefined, ...args);
     for (const arg of args) arg.dispose();
     setup.dispose();
