@@ -181,11 +181,35 @@ function ipLiteralWithPort(text: string): { ip: IpBytes; port: number } | undefi
  */
 export function bypassMatches(rules: BypassRules, url: URL): boolean {
   const list = rules.rules;
+  if (list.length === 0) return matchesImplicitRules(url);
+  const subject = new Subject(url);
   for (let i = list.length - 1; i >= 0; i--) {
-    const verdict = evaluate(list[i]!, url);
+    const verdict = evaluate(list[i]!, subject);
     if (verdict !== undefined) return verdict;
   }
   return matchesImplicitRules(url);
+}
+
+/** The parts of a URL the rules look at, read once per match. */
+class Subject {
+  readonly url: URL;
+  readonly host: string;
+  readonly scheme: string;
+  readonly port: number;
+  #ip: IpBytes | undefined | null = null;
+
+  constructor(url: URL) {
+    this.url = url;
+    this.host = url.hostname;
+    this.scheme = url.protocol.slice(0, -1);
+    this.port = url.port === "" ? DEFAULT_PORTS[url.protocol] ?? -1 : Number(url.port);
+  }
+
+  /** The host's address when it is an IP literal. */
+  get ip(): IpBytes | undefined {
+    if (this.#ip === null) this.#ip = hostIp(this.host);
+    return this.#ip;
+  }
 }
 
 /**
@@ -223,36 +247,42 @@ const DEFAULT_PORTS: Readonly<Record<string, number>> = {
   "ftp:": 21,
 };
 
-function evaluate(rule: BypassRule, url: URL): boolean | undefined {
+function evaluate(rule: BypassRule, subject: Subject): boolean | undefined {
   switch (rule.type) {
     case "hostname": {
-      if (rule.port !== -1 && effectivePort(url) !== rule.port) return undefined;
-      if (rule.scheme !== "" && url.protocol !== `${rule.scheme}:`) return undefined;
-      return globMatch(url.hostname, rule.pattern) ? true : undefined;
+      if (rule.port !== -1 && subject.port !== rule.port) return undefined;
+      if (rule.scheme !== "" && subject.scheme !== rule.scheme) return undefined;
+      return globMatch(subject.host, rule.pattern) ? true : undefined;
     }
     case "ipBlock": {
-      if (rule.scheme !== "" && url.protocol !== `${rule.scheme}:`) return undefined;
-      const ip = hostIp(url.hostname);
+      if (rule.scheme !== "" && subject.scheme !== rule.scheme) return undefined;
+      const ip = subject.ip;
       if (ip === undefined) return undefined;
       return ipMatchesPrefix(ip, rule.prefix, rule.bits) ? true : undefined;
     }
     case "local": {
-      const host = url.hostname;
-      return !host.includes(".") && hostIp(host) === undefined ? true : undefined;
+      const host = subject.host;
+      return !host.includes(".") && subject.ip === undefined ? true : undefined;
     }
     case "subtractImplicit":
-      return matchesImplicitRules(url) ? false : undefined;
+      return matchesImplicitRules(subject.url) ? false : undefined;
   }
 }
 
-function effectivePort(url: URL): number {
-  return url.port === "" ? DEFAULT_PORTS[url.protocol] ?? -1 : Number(url.port);
-}
-
 function hostIp(hostname: string): IpBytes | undefined {
+  // A URL's host is canonical: IPv4 as four decimal numbers, IPv6 in brackets.
   if (hostname.startsWith("[")) return parseIpLiteral(hostname.slice(1, -1));
-  // A URL's host is already canonical: an IPv4 address is four decimal numbers.
-  return /^\d+\.\d+\.\d+\.\d+$/.test(hostname) ? parseIpLiteral(hostname) : undefined;
+  const last = hostname.charCodeAt(hostname.length - 1);
+  if (!(last >= 48 && last <= 57)) return undefined;
+  const parts = hostname.split(".");
+  if (parts.length !== 4) return undefined;
+  const bytes = new Uint8Array(4);
+  for (let i = 0; i < 4; i++) {
+    const part = parts[i]!;
+    if (!/^\d{1,3}$/.test(part)) return undefined;
+    bytes[i] = Number(part);
+  }
+  return bytes;
 }
 
 /**
@@ -260,6 +290,7 @@ function hostIp(hostname: string): IpBytes | undefined {
  * no pattern can stall a request.
  */
 function globMatch(text: string, pattern: string): boolean {
+  if (!pattern.includes("*") && !pattern.includes("?")) return text === pattern;
   let t = 0;
   let p = 0;
   let star = -1;
