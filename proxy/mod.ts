@@ -1,7 +1,8 @@
 /**
  * Proxy settings with Chromium's semantics: proxy rules and URIs, bypass rules, PAC results,
- * a sandboxed PAC engine (QuickJS) and the resolver behind `ses.setProxy`,
- * `ses.resolveProxy` and `ses.forceReloadProxyConfig`.
+ * a sandboxed PAC engine (QuickJS), the resolver behind `ses.setProxy`, `ses.resolveProxy` and
+ * `ses.forceReloadProxyConfig`, and the tunnel handshakes (HTTP CONNECT, SOCKS4/4a/5) the
+ * transport runs over sockets it opens.
  *
  * @example
  * ```ts
@@ -24,6 +25,7 @@ export {
   type ParseBypassRulesOptions,
   type ParsedBypassRules,
 } from "./bypass_rules.ts";
+export { httpConnectHandshake, MAX_TUNNEL_HEAD_BYTES } from "./http_connect_handshake.ts";
 export { parsePacResult } from "./pac_result.ts";
 export { MAX_PAC_DNS_LOOKUPS, PacScript, type PacScriptOptions } from "./pac_script.ts";
 export type { HostLookup } from "./_pac_host_services.ts";
@@ -41,6 +43,8 @@ export {
   proxiesForScheme,
   type ProxyRules,
 } from "./proxy_rules.ts";
+export { socksHandshake } from "./socks_handshake.ts";
+export { tunnelHandshake } from "./tunnel_handshake.ts";
 export {
   type ProxySettings,
   proxySettingsFrom,
