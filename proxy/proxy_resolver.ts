@@ -244,13 +244,40 @@ export class ProxyResolver implements ProxyResolverLike {
         await response.body?.cancel();
         throw new Error(`Cannot load PAC script "${url}": HTTP status ${response.status}`);
       }
-      text = await response.text();
+      text = await limitedText(response, url);
     } else {
       throw new TypeError(`Cannot load PAC script "${url}": unsupported scheme ${parsed.protocol}`);
     }
-    if (text.length > MAX_PAC_BYTES) {
-      throw new RangeError(`Cannot load PAC script "${url}": larger than ${MAX_PAC_BYTES} bytes`);
-    }
+    if (text.length > MAX_PAC_BYTES) throw tooLarge(url);
     return text;
   }
+}
+
+/** Reads a response body as UTF-8, giving up once it passes {@linkcode MAX_PAC_BYTES}. */
+async function limitedText(response: Response, url: string): Promise<string> {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = response.body?.getReader();
+  if (reader === undefined) return "";
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.length;
+    if (size > MAX_PAC_BYTES) {
+      await reader.cancel();
+      throw tooLarge(url);
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return new TextDecoder().decode(bytes);
+}
+
+function tooLarge(url: string): RangeError {
+  return new RangeError(`Cannot load PAC script "${url}": larger than ${MAX_PAC_BYTES} bytes`);
 }

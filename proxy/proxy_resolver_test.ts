@@ -27,6 +27,14 @@ describe("ProxyResolver", () => {
   before(async () => {
     server = createServer((request, response) => {
       hits++;
+      if (request.url === "/huge.pac") {
+        response.writeHead(200);
+        // A working script, but past Chromium's 1 MiB limit for PAC files.
+        response.end(
+          `function FindProxyForURL() { return "PROXY huge:1"; }//${"x".repeat(1 << 20)}`,
+        );
+        return;
+      }
       if (request.url === "/missing.pac") {
         response.writeHead(404).end();
         return;
@@ -117,6 +125,8 @@ describe("ProxyResolver", () => {
       (error: unknown) =>
         SessionError.is(error) && error.code === "ERR_MANDATORY_PROXY_CONFIGURATION_FAILED",
     );
+    await resolver.setProxy({ pacScript: `${origin}/huge.pac` });
+    assert.equal(await resolver.resolveProxy("http://b.test/"), "");
     await resolver.setProxy({ pacScript: dataUrl("function FindProxyForURL() { throw 1; }") });
     assert.equal(await resolver.resolveProxy("http://b.test/"), "");
     await resolver.setProxy({ pacScript: dataUrl("not javascript {") });
