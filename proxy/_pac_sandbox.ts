@@ -112,7 +112,7 @@ export class PacSandbox {
       this.#deadline = Math.max(deadline, Date.now() + GRACE_MS);
       const error = this.#describe(context, internals, called.error);
       called.error.dispose();
-      this.dispose();
+      this.#retire();
       return { error, fatal: true, alerts: [] };
     }
     const answer = context.getString(called.value);
@@ -128,7 +128,7 @@ export class PacSandbox {
     if (kind === "R") return { result: text, alerts };
     if (kind === "P") return { pending: text, alerts };
     const fatal = Date.now() > deadline || text.startsWith("InternalError");
-    if (fatal) this.dispose();
+    if (fatal) this.#retire();
     return { error: text, fatal, alerts };
   }
 
@@ -136,14 +136,15 @@ export class PacSandbox {
   dispose(): void {
     const sandbox = this.#sandbox;
     this.#sandbox = undefined;
-    if (sandbox === undefined) return;
-    sandbox.findProxy.dispose();
-    sandbox.call.dispose();
-    sandbox.internals.dispose();
-    sandbox.context.dispose();
-    // Removed first: a later runtime may reuse this one's address, and with it the handler.
-    sandbox.runtime.removeInterruptHandler();
-    sandbox.runtime.dispose();
+    if (sandbox !== undefined) free(sandbox);
+  }
+
+  // After a runaway, freeing a full heap takes tens of milliseconds (hundreds on a busy
+  // machine): the failure is answered first and the memory freed on a later turn.
+  #retire(): void {
+    const sandbox = this.#sandbox;
+    this.#sandbox = undefined;
+    if (sandbox !== undefined) setTimeout(() => free(sandbox), 0);
   }
 
   #build(): Sandbox {
@@ -224,4 +225,14 @@ export class PacSandbox {
     result.value.dispose();
     return value;
   }
+}
+
+function free(sandbox: Sandbox): void {
+  sandbox.findProxy.dispose();
+  sandbox.call.dispose();
+  sandbox.internals.dispose();
+  sandbox.context.dispose();
+  // Removed first: a later runtime may reuse this one's address, and with it the handler.
+  sandbox.runtime.removeInterruptHandler();
+  sandbox.runtime.dispose();
 }

@@ -154,7 +154,8 @@ describe("PacScript against hostile scripts", () => {
            if (host === "evil.example") { ${body} }
            return "PROXY fine:1";
          }`,
-        { timeoutMs },
+        // A small heap, as a tight deployment would give: the bomb then meets the memory limit.
+        { timeoutMs, memoryLimitBytes: 8 * 1024 * 1024 },
       );
       const started = performance.now();
       await assert.rejects(
