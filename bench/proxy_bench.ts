@@ -10,6 +10,9 @@
  * - Bypass matching: one URL against 100 bypass rules (globs, suffixes, ports, schemes, IP
  *   literals, CIDR blocks), µs per match.
  *
+ * - The request hot path with `fixed_servers` rules and a bypass list, for a bypassed URL:
+ *   `resolveProxies` per call, against the resolver with no settings (DIRECT).
+ *
  * Rounds alternate the two PAC engines and the medians are printed.
  *
  * Run: `deno run -A bench/proxy_bench.ts` or `bun bench/proxy_bench.ts`.
@@ -20,7 +23,7 @@
 import { readFile } from "node:fs/promises";
 import { createPacResolver } from "pac-resolver";
 import { QuickJS } from "quickjs-wasi";
-import { bypassMatches, PacScript, parseBypassRules } from "../proxy/mod.ts";
+import { bypassMatches, PacScript, parseBypassRules, ProxyResolver } from "../proxy/mod.ts";
 
 /** The script both engines run: the usual helpers, no DNS (pac-resolver's DNS is async). */
 export const BENCH_PAC = `function FindProxyForURL(url, host) {
@@ -140,11 +143,42 @@ function benchBypass(): number {
   return median(times);
 }
 
+async function benchFixedRules(): Promise<{ bypassed: number; direct: number }> {
+  const configured = new ProxyResolver();
+  await configured.setProxy({
+    proxyRules: "http=p:3128;https=p:3128",
+    proxyBypassRules: "*.internal.example, 10.0.0.0/8",
+  });
+  const none = new ProxyResolver();
+  const url = new URL("http://api.internal.example/v1/items");
+  const iterations = 500_000;
+  const time = (resolver: ProxyResolver) => {
+    const started = performance.now();
+    let direct = 0;
+    for (let i = 0; i < iterations; i++) {
+      const list = resolver.resolveProxies(url);
+      if (Array.isArray(list) && list[0]!.scheme === "direct") direct++;
+    }
+    if (direct !== iterations) throw new Error("the URL was not bypassed");
+    return ((performance.now() - started) * 1000) / iterations;
+  };
+  time(configured);
+  time(none);
+  const bypassed: number[] = [];
+  const direct: number[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    bypassed.push(time(configured));
+    direct.push(time(none));
+  }
+  return { bypassed: median(bypassed), direct: median(direct) };
+}
+
 if (import.meta.main) {
   const runtime = "Deno" in globalThis ? "Deno" : "Bun";
   const pac = await benchPac();
   const compile = await benchCompile();
   const bypass = benchBypass();
+  const fixed = await benchFixedRules();
   const verdict = (ok: boolean) => ok ? "meets target" : "MISSES target";
   console.log(`proxy_bench (${runtime})`);
   console.log(
@@ -156,4 +190,10 @@ if (import.meta.main) {
   );
   console.log(`  PAC compile: ${compile.toFixed(1)} ms (${verdict(compile <= 50)}: ≤ 50 ms)`);
   console.log(`  bypass matching, 100 rules: ${bypass.toFixed(2)} µs/match`);
+  console.log(
+    `  resolveProxies, fixed_servers + bypass, bypassed URL: ${
+      (fixed.bypassed * 1000).toFixed(0)
+    } ns` +
+      ` (no settings: ${(fixed.direct * 1000).toFixed(0)} ns)`,
+  );
 }
