@@ -15,6 +15,7 @@ export const BENCHMARKS: readonly string[] = [
   "cookies_bench.ts",
   "download_bench.ts",
   "dnr_bench.ts",
+  "proxy_bench.ts",
 ];
 
 /**

@@ -7,6 +7,8 @@
  * - `ses download [-o PATH] [--partition NAME] URL`, `ses download --resume PATH.crdownload`
  * - `ses extensions load PATH [--partition NAME] [--json]` — loads an unpacked extension
  * - `ses extensions id PATH` — prints the extension id Chromium gives a directory
+ * - `ses proxy resolve URL [--rules R] [--bypass B] [--pac FILE|URL] [--json]` — the proxies a
+ *   session chooses for a URL (`system` mode, from the environment, when no settings are given).
  *
  * @module
  */
@@ -22,6 +24,7 @@ import { EXTENSIONS_USAGE, runExtensions } from "./extensions_command.ts";
 import { runFetch } from "./fetch_command.ts";
 import { parseCookiesArgs } from "./parse_cookies_args.ts";
 import { parseFetchArgs } from "./parse_fetch_args.ts";
+import { parseProxyArgs, runProxy } from "./proxy_command.ts";
 
 const USAGE = `usage:
   ses demo
@@ -31,7 +34,8 @@ const USAGE = `usage:
       [--same-site unspecified|no_restriction|lax|strict] [--expires UNIX_SECONDS]; remove NAME
   ses download [-o PATH] [--partition NAME] URL
   ses download --resume PATH.crdownload [--partition NAME]
-${EXTENSIONS_USAGE}`;
+${EXTENSIONS_USAGE}
+  ses proxy resolve URL [--rules R] [--bypass B] [--pac FILE|URL] [--json]`;
 
 /**
  * Runs a `ses` command.
@@ -107,6 +111,17 @@ export async function main(argv: string[]): Promise<number> {
         out: (line) => console.log(line),
         err: (line) => console.error(line),
       });
+    case "proxy": {
+      let args;
+      try {
+        args = parseProxyArgs(rest);
+      } catch (error) {
+        console.error(error instanceof Error ? error.message : String(error));
+        console.error(USAGE);
+        return 2;
+      }
+      return await runProxy(session, args, (line) => console.log(line));
+    }
     default:
       console.error(command === undefined ? USAGE : `ses: unknown command "${command}"\n${USAGE}`);
       return 2;

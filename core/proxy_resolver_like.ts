@@ -15,6 +15,10 @@ export type ProxyServer =
     readonly host: string;
     /** The proxy's port. */
     readonly port: number;
+    /** User name from the proxy URI (`http://user:pass@host`), percent-decoded. */
+    readonly username?: string;
+    /** Password from the proxy URI, percent-decoded. */
+    readonly password?: string;
   };
 
 /** Anything that turns a URL into the proxies to try, in order. */

@@ -12,6 +12,7 @@ import type {
   CertificateVerifyProc,
   NetworkEmulationOptions,
   PreconnectOptions,
+  ProxyConfig,
   SSLConfig,
 } from "../core/electron_types.ts";
 import { NetService, type SessionFetch } from "../net/mod.ts";
@@ -39,6 +40,7 @@ import {
 import { ServiceWorkers } from "./service_workers.ts";
 import { Buffer } from "node:buffer";
 import { buildSessionPipeline, type SessionPipeline } from "./session_pipeline.ts";
+import { ProxyResolver } from "../proxy/mod.ts";
 import { platform } from "node:process";
 import { acceptLanguageHeader } from "./accept_language.ts";
 import { CONSTRUCT_SESSION } from "./_construct_session.ts";
@@ -101,6 +103,10 @@ export class Session extends TypedEmitter<SessionEvents> {
   #preloads = new PreloadScripts();
   #codeCache: CodeCache;
   #serviceWorkers?: ServiceWorkers;
+  #proxy: ProxyResolver;
+  #pacNet: NetService | undefined;
+  #pacFetch: SessionFetch | undefined;
+  #connectTcp: Runtime["connectTcp"];
 
   /**
    * Not for callers: sessions come from the `session` module.
@@ -113,7 +119,12 @@ export class Session extends TypedEmitter<SessionEvents> {
       throw new TypeError("Session cannot be created with new; use session.fromPartition()");
     }
     super();
-    this.#net = new NetService({ connectTcp: init.runtime.connectTcp });
+    this.#connectTcp = init.runtime.connectTcp;
+    this.#proxy = new ProxyResolver({
+      env: (name) => init.runtime.env(name),
+      fetchPac: (url, requestInit) => this.#fetchPac(url, requestInit),
+    });
+    this.#net = new NetService({ connectTcp: init.runtime.connectTcp, proxies: this.#proxy });
     this.#storagePath = init.storagePath;
     this.#runtime = init.runtime;
     this.#downloadsPath = init.downloadsPath ?? (() => join(init.runtime.homeDir(), "Downloads"));
@@ -211,7 +222,56 @@ export class Session extends TypedEmitter<SessionEvents> {
    * @returns Resolves when the connections are closed.
    */
   closeAllConnections(): Promise<void> {
-    return this.#net.closeAllConnections();
+    const pac = this.#pacNet?.closeAllConnections();
+    return pac
+      ? Promise.all([pac, this.#net.closeAllConnections()]).then(() => {})
+      : this.#net.closeAllConnections();
+  }
+
+  /**
+   * Applies proxy settings (Electron's `ses.setProxy`). Without `mode`, a non-empty
+   * `pacScript` means `pac_script`, else `fixed_servers`. Pooled connections made under the
+   * previous settings stay until `closeAllConnections()`.
+   *
+   * @param config `{mode, pacScript, proxyRules, proxyBypassRules}`.
+   * @returns Resolves when the next `resolveProxy` sees the settings; rejects with `Invalid
+   * mode, must be one of direct, auto_detect, pac_script, fixed_servers or system`.
+   */
+  setProxy(config: ProxyConfig): Promise<void> {
+    return this.#proxy.setProxy(config);
+  }
+
+  /**
+   * Resolves the proxies for a URL under the current settings.
+   *
+   * @param url The URL.
+   * @returns A PAC-style string like `PROXY a:80;DIRECT`, or `""` when the look-up fails.
+   */
+  resolveProxy(url: string): Promise<string> {
+    return this.#proxy.resolveProxy(url);
+  }
+
+  /**
+   * Re-applies the proxy settings: refetches a PAC script, rereads the environment in
+   * `system` mode and forgets proxies marked as failed.
+   *
+   * @returns Resolves once a PAC script, if any, has loaded or failed to.
+   */
+  forceReloadProxyConfig(): Promise<void> {
+    return this.#proxy.forceReloadProxyConfig();
+  }
+
+  // PAC files are fetched on a network service of their own: never through the proxy that
+  // they configure.
+  #fetchPac(url: string, requestInit: RequestInit): Promise<Response> {
+    this.#pacFetch ??= buildSessionPipeline({
+      net: this.#pacNet = new NetService({ connectTcp: this.#connectTcp }),
+      identity: { userAgent: () => this.#userAgent, acceptLanguage: () => this.#acceptLanguages },
+      // Chromium's PAC fetcher neither sends nor stores cookies.
+      cookies: { cookieHeader: () => undefined, storeSetCookies: () => {} },
+      onPreconnectHint: () => {},
+    }).fetch;
+    return this.#pacFetch(url, requestInit);
   }
 
   /**

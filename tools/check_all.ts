@@ -70,6 +70,7 @@ export const CHECKS: readonly Check[] = [
       "downloads/mod.ts",
       "extensions/mod.ts",
       "net/mod.ts",
+      "proxy/mod.ts",
       "runtime/mod.ts",
       "session/mod.ts",
       "cli/main.ts",

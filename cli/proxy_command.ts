@@ -1,0 +1,98 @@
+/**
+ * `ses proxy resolve URL [--rules R] [--bypass B] [--pac FILE|URL] [--json]`: what a session's
+ * proxy settings choose for a URL, as `ses.resolveProxy` answers it.
+ *
+ * @module
+ */
+
+import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { parseArgs } from "node:util";
+import type { ProxyConfig } from "../core/electron_types.ts";
+import type { SessionModule } from "../session/mod.ts";
+
+/** What `ses proxy resolve` was asked to do. */
+export interface ProxyArgs {
+  /** The URL to resolve. */
+  url: string;
+  /** The settings to apply: rules, bypass rules or a PAC URL; `system` mode when none. */
+  config: ProxyConfig;
+  /** Print JSON instead of the PAC-style string. */
+  json: boolean;
+}
+
+/**
+ * Parses the arguments after `ses proxy`.
+ *
+ * @param argv Like `["resolve", "https://a.test/", "--rules", "p:8080"]`.
+ * @returns The parsed arguments.
+ * @throws {TypeError} With the usage problem, like `ses proxy: missing URL`.
+ *
+ * @example
+ * ```ts
+ * import { parseProxyArgs } from "./proxy_command.ts";
+ * console.log(parseProxyArgs(["resolve", "http://a.test/", "--rules", "p:1"]).config);
+ * // { proxyRules: "p:1" }
+ * ```
+ */
+export function parseProxyArgs(argv: string[]): ProxyArgs {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: {
+      rules: { type: "string" },
+      bypass: { type: "string" },
+      pac: { type: "string" },
+      json: { type: "boolean", default: false },
+    },
+    allowPositionals: true,
+  });
+  const [action, url, ...extra] = positionals;
+  if (action !== "resolve") throw new TypeError(`ses proxy: unknown action "${action ?? ""}"`);
+  if (url === undefined) throw new TypeError("ses proxy: missing URL");
+  if (extra.length > 0) throw new TypeError(`ses proxy: unexpected argument "${extra[0]}"`);
+  const config: ProxyConfig = {};
+  if (values.pac !== undefined) config.pacScript = pacUrl(values.pac);
+  if (values.rules !== undefined) config.proxyRules = values.rules;
+  if (values.bypass !== undefined) config.proxyBypassRules = values.bypass;
+  if (values.pac === undefined && values.rules === undefined) config.mode = "system";
+  return { url, config, json: values.json };
+}
+
+/**
+ * Applies the settings to an in-memory session and prints what it resolves for the URL.
+ *
+ * @param session The `session` module.
+ * @param args The parsed arguments.
+ * @param print Receives the output line.
+ * @returns 0 when the look-up succeeded, 1 when it failed (`""`).
+ *
+ * @example
+ * ```ts ignore
+ * import { session } from "../mod.ts";
+ * import { parseProxyArgs, runProxy } from "./proxy_command.ts";
+ * await runProxy(session, parseProxyArgs(["resolve", "http://a.test/", "--rules", "p:1"]), console.log);
+ * ```
+ */
+export async function runProxy(
+  session: SessionModule,
+  args: ProxyArgs,
+  print: (line: string) => void,
+): Promise<number> {
+  const ses = session.fromPartition("ses-proxy-cli");
+  await ses.setProxy(args.config);
+  const result = await ses.resolveProxy(args.url);
+  if (args.json) {
+    print(
+      JSON.stringify({ url: args.url, result, entries: result === "" ? [] : result.split(";") }),
+    );
+  } else {
+    print(result === "" ? `ses: the proxy look-up failed for ${args.url}` : result);
+  }
+  await ses.closeAllConnections();
+  return result === "" ? 1 : 0;
+}
+
+function pacUrl(text: string): string {
+  // A URL keeps its scheme; anything else is a file path.
+  return /^(https?|file|data):/i.test(text) ? text : pathToFileURL(resolve(text)).href;
+}

@@ -1,0 +1,90 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { spawnSync } from "node:child_process";
+import { currentRuntime } from "../runtime/mod.ts";
+import { App, createSessionModule } from "../session/mod.ts";
+import { parseProxyArgs, runProxy } from "./proxy_command.ts";
+
+function sessions() {
+  const runtime = currentRuntime();
+  return createSessionModule(new App(runtime), runtime);
+}
+
+async function run(argv: string[]): Promise<{ code: number; lines: string[] }> {
+  const lines: string[] = [];
+  const code = await runProxy(sessions(), parseProxyArgs(argv), (line) => lines.push(line));
+  return { code, lines };
+}
+
+describe("ses proxy resolve", () => {
+  it("parses its arguments", () => {
+    assert.deepEqual(parseProxyArgs(["resolve", "http://a/", "--rules", "p:1", "--bypass", "x"]), {
+      url: "http://a/",
+      config: { proxyRules: "p:1", proxyBypassRules: "x" },
+      json: false,
+    });
+    assert.deepEqual(parseProxyArgs(["resolve", "http://a/"]).config, { mode: "system" });
+    assert.match(
+      parseProxyArgs(["resolve", "http://a/", "--pac", "p.pac"]).config.pacScript!,
+      /^file:\/\/.*\/p\.pac$/,
+    );
+    assert.throws(() => parseProxyArgs(["resolve"]), { message: "ses proxy: missing URL" });
+    assert.throws(() => parseProxyArgs(["list"]), { message: 'ses proxy: unknown action "list"' });
+  });
+
+  it("prints what fixed rules choose", async () => {
+    assert.deepEqual(
+      await run(["resolve", "https://a.test/", "--rules", "https=socks5://s:9,direct://"]),
+      {
+        code: 0,
+        lines: ["SOCKS5 s:9;DIRECT"],
+      },
+    );
+    assert.deepEqual(
+      await run(["resolve", "http://a.corp/", "--rules", "p:1", "--bypass", ".corp", "--json"]),
+      { code: 0, lines: ['{"url":"http://a.corp/","result":"DIRECT","entries":["DIRECT"]}'] },
+    );
+  });
+
+  it("runs a PAC file, and fails cleanly when it is broken", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ses-proxy-cli-"));
+    const good = join(dir, "good.pac");
+    writeFileSync(
+      good,
+      'function FindProxyForURL(url, host) { return "PROXY " + host + ":3128"; }',
+    );
+    assert.deepEqual(await run(["resolve", "http://a.test/x", "--pac", good]), {
+      code: 0,
+      lines: ["PROXY a.test:3128"],
+    });
+    const bad = join(dir, "bad.pac");
+    writeFileSync(bad, "function FindProxyForURL( {");
+    assert.deepEqual(await run(["resolve", "http://a.test/", "--pac", bad]), {
+      code: 1,
+      lines: ["ses: the proxy look-up failed for http://a.test/"],
+    });
+  });
+
+  it("is dispatched from the ses command line", () => {
+    const main = new URL("./main.ts", import.meta.url).pathname;
+    const deno = new URL("../node_modules/.bin/deno", import.meta.url).pathname;
+    const result = spawnSync(deno, [
+      "run",
+      "-A",
+      main,
+      "proxy",
+      "resolve",
+      "ws://a.test/",
+      "--rules",
+      "https=h:1",
+    ], {
+      encoding: "utf8",
+      env: { ...process.env, NO_COLOR: "1" },
+    });
+    assert.equal(result.stdout, "PROXY h:1\n");
+    assert.equal(result.status, 0);
+  });
+});

@@ -1,0 +1,335 @@
+/**
+ * The PAC helper functions, as JavaScript source evaluated inside the sandbox before the PAC
+ * script: Netscape's set (isPlainHostName … alert) and Microsoft's IPv6-aware `*Ex` variants,
+ * written for this repository after the behaviour of Chromium's pac_js_library.h and
+ * proxy_resolver_v8.cc. DNS answers come from the host through a table set before each run:
+ * an unknown name records itself and aborts the run (Chromium's non-blocking mode); the host
+ * resolves it and runs the script again.
+ *
+ * The source evaluates to an object of internal functions kept by the host as a handle; the
+ * script sees only the helpers as globals.
+ *
+ * @module
+ */
+
+/** Messages `alert()` keeps per run, and characters per message. */
+export const ALERT_LIMITS = { messages: 32, characters: 1024 } as const;
+
+/** The helper source. Its completion value is `{ setup, pending, alerts }`. */
+export const PAC_HELPERS_SOURCE = `(function (global) {
+  "use strict";
+  var ABORT = {};
+  var answers = {};
+  var pendingHost = null;
+  // Until the first run, look-ups (at the script's top level) answer null.
+  var exhausted = true;
+  var myIp = "127.0.0.1";
+  var myIpEx = "127.0.0.1";
+  var alerts = [];
+  // Bound now, before the script can replace JSON's methods.
+  var parseJson = JSON.parse.bind(JSON);
+  var toJson = JSON.stringify.bind(JSON);
+  var getDescriptor = Object.getOwnPropertyDescriptor;
+  var getPrototype = Object.getPrototypeOf;
+  function dataProperty(object, key) {
+    for (var depth = 0; object !== null && depth < 8; depth++) {
+      var descriptor = getDescriptor(object, key);
+      if (descriptor) return typeof descriptor.value === "string" ? descriptor.value : "";
+      object = getPrototype(object);
+    }
+    return "";
+  }
+  var hasOwn = Function.prototype.call.bind(Object.prototype.hasOwnProperty);
+
+  function lookup(host) {
+    host = String(host).toLowerCase();
+    if (hasOwn(answers, host)) return answers[host];
+    if (exhausted) return null;
+    if (pendingHost === null) pendingHost = host;
+    throw ABORT;
+  }
+  function ipv4Number(text) {
+    var m = /^(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})$/.exec(text);
+    if (!m) return null;
+    var n = 0;
+    for (var i = 1; i < 5; i++) {
+      var part = Number(m[i]);
+      if (part > 255) return null;
+      n = n * 256 + part;
+    }
+    return n;
+  }
+  function ipBytes(text) {
+    text = String(text);
+    var v4 = ipv4Number(text);
+    if (v4 !== null) return [v4 >>> 24, (v4 >>> 16) & 255, (v4 >>> 8) & 255, v4 & 255];
+    if (!/^[0-9a-fA-F:.]+$/.test(text) || text.indexOf(":") < 0) return null;
+    var tail = [];
+    var dot = text.lastIndexOf(":");
+    if (text.indexOf(".", dot) > 0) {
+      var embedded = ipBytes(text.slice(dot + 1));
+      if (embedded === null || embedded.length !== 4) return null;
+      tail = embedded;
+      text = text.slice(0, dot + 1) + "0:0";
+    }
+    var halves = text.split("::");
+    if (halves.length > 2) return null;
+    var head = halves[0] === "" ? [] : halves[0].split(":");
+    var rest = halves.length === 2 ? (halves[1] === "" ? [] : halves[1].split(":")) : [];
+    var groups = head.length + rest.length;
+    if (halves.length === 1 ? groups !== 8 : groups > 7) return null;
+    var all = head.concat(new Array(8 - groups).fill("0"), rest);
+    var bytes = [];
+    for (var j = 0; j < 8; j++) {
+      if (!/^[0-9a-fA-F]{1,4}$/.test(all[j])) return null;
+      var value = parseInt(all[j], 16);
+      bytes.push(value >> 8, value & 255);
+    }
+    if (tail.length) bytes.splice(12, 4, tail[0], tail[1], tail[2], tail[3]);
+    return bytes;
+  }
+  function prefixMatches(address, prefix, bits) {
+    if (address.length !== prefix.length) return false;
+    for (var i = 0; i < bits; i += 8) {
+      var left = bits - i;
+      var mask = left >= 8 ? 255 : (255 << (8 - left)) & 255;
+      if ((address[i / 8] & mask) !== (prefix[i / 8] & mask)) return false;
+    }
+    return true;
+  }
+
+  global.isPlainHostName = function (host) {
+    return String(host).indexOf(".") < 0;
+  };
+  global.dnsDomainIs = function (host, domain) {
+    host = String(host);
+    domain = String(domain);
+    return host.length >= domain.length &&
+      host.substring(host.length - domain.length) === domain;
+  };
+  global.localHostOrDomainIs = function (host, hostdom) {
+    host = String(host);
+    hostdom = String(hostdom);
+    return host === hostdom || hostdom.lastIndexOf(host + ".", 0) === 0;
+  };
+  global.dnsResolve = function (host) {
+    var list = lookup(host);
+    if (list === null) return null;
+    for (var i = 0; i < list.length; i++) if (list[i].indexOf(":") < 0) return list[i];
+    return null;
+  };
+  global.dnsResolveEx = function (host) {
+    var list = lookup(host);
+    return list === null ? "" : list.join(";");
+  };
+  global.isResolvable = function (host) {
+    return global.dnsResolve(host) !== null;
+  };
+  global.isResolvableEx = function (host) {
+    return global.dnsResolveEx(host) !== "";
+  };
+  global.myIpAddress = function () {
+    return myIp;
+  };
+  global.myIpAddressEx = function () {
+    return myIpEx;
+  };
+  global.isInNet = function (host, pattern, mask) {
+    var address = ipv4Number(String(host));
+    if (address === null) {
+      var resolved = global.dnsResolve(host);
+      if (resolved === null) return false;
+      address = ipv4Number(resolved);
+    }
+    var p = ipv4Number(String(pattern));
+    var m = ipv4Number(String(mask));
+    if (address === null || p === null || m === null) return false;
+    return ((address & m) >>> 0) === ((p & m) >>> 0);
+  };
+  global.isInNetEx = function (ip, prefix) {
+    var address = ipBytes(ip);
+    var parts = String(prefix).split("/");
+    if (address === null || parts.length !== 2 || !/^\\d{1,3}$/.test(parts[1])) return false;
+    var network = ipBytes(parts[0]);
+    var bits = Number(parts[1]);
+    if (network === null || bits > network.length * 8) return false;
+    return prefixMatches(address, network, bits);
+  };
+  global.sortIpAddressList = function (list) {
+    if (typeof list !== "string" || list === "") return false;
+    var items = [];
+    var texts = list.split(";");
+    for (var i = 0; i < texts.length; i++) {
+      var text = texts[i].trim();
+      var bytes = ipBytes(text);
+      if (bytes === null) return false;
+      items.push({ text: text, bytes: bytes });
+    }
+    items.sort(function (a, b) {
+      if (a.bytes.length !== b.bytes.length) return b.bytes.length - a.bytes.length;
+      for (var k = 0; k < a.bytes.length; k++) {
+        if (a.bytes[k] !== b.bytes[k]) return a.bytes[k] - b.bytes[k];
+      }
+      return 0;
+    });
+    return items.map(function (item) { return item.text; }).join(";");
+  };
+  global.getClientVersion = function () {
+    return "1.0";
+  };
+  global.dnsDomainLevels = function (host) {
+    return String(host).split(".").length - 1;
+  };
+  // PAC files match against a few constant patterns, so compiled expressions are kept
+  // (bounded; the expression has no global flag, so reuse cannot change an answer).
+  var patterns = new Map();
+  global.shExpMatch = function (url, pattern) {
+    pattern = String(pattern);
+    var expression = patterns.get(pattern);
+    if (expression === undefined) {
+      var source = pattern.replace(/\\./g, "\\\\.").replace(/\\*/g, ".*").replace(/\\?/g, ".");
+      expression = new RegExp("^" + source + "$");
+      if (patterns.size >= 256) patterns.clear();
+      patterns.set(pattern, expression);
+    }
+    return expression.test(url);
+  };
+  global.alert = function (message) {
+    if (alerts.length < ${ALERT_LIMITS.messages}) {
+      alerts.push(String(message).slice(0, ${ALERT_LIMITS.characters}));
+    }
+  };
+
+  var DAYS = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"];
+  var MONTHS = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"];
+  function isGmt(args) {
+    return args.length > 0 && args[args.length - 1] === "GMT";
+  }
+  global.weekdayRange = function (wd1, wd2, gmt) {
+    var args = Array.prototype.slice.call(arguments);
+    var utc = isGmt(args);
+    if (utc) args.pop();
+    var now = new Date();
+    var today = utc ? now.getUTCDay() : now.getDay();
+    var first = DAYS.indexOf(String(args[0]));
+    var last = args.length > 1 ? DAYS.indexOf(String(args[1])) : first;
+    if (first < 0 || last < 0) return false;
+    return first <= last ? first <= today && today <= last : today >= first || today <= last;
+  };
+  // dateRange and timeRange compare against Date objects built from the arguments, as the
+  // Netscape/Mozilla helpers that Chromium ships do (no wrap-around for timeRange).
+  global.dateRange = function () {
+    var args = Array.prototype.slice.call(arguments);
+    var utc = isGmt(args);
+    if (utc) args.pop();
+    var now = new Date();
+    if (args.length === 0) return false;
+    if (args.length === 1) {
+      var only = parseInt(args[0], 10);
+      if (isNaN(only)) return (utc ? now.getUTCMonth() : now.getMonth()) === MONTHS.indexOf(String(args[0]));
+      if (only < 32) return (utc ? now.getUTCDate() : now.getDate()) === only;
+      return (utc ? now.getUTCFullYear() : now.getFullYear()) === only;
+    }
+    var year = utc ? now.getUTCFullYear() : now.getFullYear();
+    var from = new Date(year, 0, 1, 0, 0, 0);
+    var to = new Date(year, 11, 31, 23, 59, 59);
+    var half = args.length >> 1;
+    var sameMonth = false;
+    function apply(date, arg, isStart) {
+      var n = parseInt(arg, 10);
+      if (isNaN(n)) {
+        var month = MONTHS.indexOf(String(arg));
+        if (month < 0) return false;
+        date.setMonth(month);
+      } else if (n < 32) {
+        if (isStart) sameMonth = args.length <= 2;
+        date.setDate(n);
+      } else {
+        date.setFullYear(n);
+      }
+      return true;
+    }
+    for (var i = 0; i < args.length; i++) {
+      if (!apply(i < half ? from : to, args[i], i < half)) return false;
+    }
+    if (sameMonth) {
+      from.setMonth(now.getMonth());
+      to.setMonth(now.getMonth());
+    }
+    var current = utc
+      ? new Date(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate(), now.getUTCHours(),
+        now.getUTCMinutes(), now.getUTCSeconds())
+      : now;
+    return from <= current && current <= to;
+  };
+  global.timeRange = function () {
+    var args = Array.prototype.slice.call(arguments);
+    var utc = isGmt(args);
+    if (utc) args.pop();
+    var now = new Date();
+    var h = utc ? now.getUTCHours() : now.getHours();
+    var m = utc ? now.getUTCMinutes() : now.getMinutes();
+    var s = utc ? now.getUTCSeconds() : now.getSeconds();
+    for (var i = 0; i < args.length; i++) args[i] = Number(args[i]);
+    var cur, lo, hi;
+    if (args.length === 1) return h === args[0];
+    if (args.length === 2) {
+      cur = h; lo = args[0]; hi = args[1];
+    } else if (args.length === 4) {
+      cur = h * 3600 + m * 60 + s;
+      lo = args[0] * 3600 + args[1] * 60;
+      hi = args[2] * 3600 + args[3] * 60 + 59;
+    } else if (args.length === 6) {
+      cur = h * 3600 + m * 60 + s;
+      lo = args[0] * 3600 + args[1] * 60 + args[2];
+      hi = args[3] * 3600 + args[4] * 60 + args[5];
+    } else return false;
+    return lo <= cur && cur <= hi;
+  };
+
+  // A run's answer as one string, so the host makes one call per run: a kind ("R" result,
+  // "P" pending look-up, "E" error), "1" when alerts are waiting else "0", then the text.
+  // Interrupts are uncatchable in QuickJS, so they leave through the host's error path.
+  function call(findProxy, request, table, noMoreLookups) {
+    // request is the URL, a line feed, then the host: one string crosses the boundary, not two.
+    var split = request.lastIndexOf("\\n");
+    var url = request.slice(0, split);
+    var host = request.slice(split + 1);
+    answers = table === undefined ? {} : parseJson(table);
+    exhausted = noMoreLookups;
+    pendingHost = null;
+    alerts = [];
+    var value;
+    var failure = null;
+    try {
+      value = findProxy(url, host);
+    } catch (error) {
+      failure = describe(error);
+    }
+    var flag = alerts.length > 0 ? "1" : "0";
+    if (pendingHost !== null && !exhausted) return "P" + flag + pendingHost;
+    if (failure !== null) return "E" + flag + failure;
+    if (typeof value !== "string") return "E" + flag + "FindProxyForURL() did not return a string";
+    return "R" + flag + value;
+  }
+  // Reads only data properties, so a thrown object's getters never run.
+  function describe(error) {
+    if (typeof error === "string") return "uncaught " + error.slice(0, 200);
+    if (error === null || typeof error !== "object") return "the script threw " + typeof error;
+    var name = dataProperty(error, "name");
+    var message = dataProperty(error, "message");
+    return (name + (name && message ? ": " : "") + message || "the script threw an object").slice(0, 300);
+  }
+
+  return {
+    setup: function (ip, ipEx) {
+      myIp = ip;
+      myIpEx = ipEx;
+    },
+    call: call,
+    describe: describe,
+    alerts: function () {
+      return toJson(alerts);
+    },
+  };
+})(globalThis)`;

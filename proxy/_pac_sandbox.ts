@@ -1,0 +1,238 @@
+/**
+ * One QuickJS runtime holding a compiled PAC script: no host objects, a memory limit, a
+ * 256 KiB stack limit and an interrupt handler that stops the script at its deadline.
+ *
+ * @module
+ */
+
+import type {
+  QuickJSContext,
+  QuickJSHandle,
+  QuickJSRuntime,
+  QuickJSWASMModule,
+} from "quickjs-emscripten";
+import { PAC_HELPERS_SOURCE } from "./_pac_helpers.ts";
+
+/** What one run of the script came to. */
+export type RunOutcome =
+  | { readonly result: string; readonly alerts: readonly string[] }
+  | { readonly pending: string; readonly alerts: readonly string[] }
+  | { readonly error: string; readonly fatal: boolean; readonly alerts: readonly string[] };
+
+/** Limits for a sandbox. */
+export interface SandboxLimits {
+  /** Bytes the heap may use. */
+  readonly memoryLimitBytes: number;
+  /** Milliseconds the top level may run. */
+  readonly timeoutMs: number;
+  /** The machine's addresses for myIpAddress() and myIpAddressEx(). */
+  readonly ip: string;
+  readonly ipEx: string;
+}
+
+const STACK_LIMIT_BYTES = 256 * 1024;
+const INTERNAL_CALL_MS = 1000;
+const GRACE_MS = 20;
+
+interface Sandbox {
+  runtime: QuickJSRuntime;
+  context: QuickJSContext;
+  internals: QuickJSHandle;
+  call: QuickJSHandle;
+  findProxy: QuickJSHandle;
+}
+
+/** A compiled PAC script in its own QuickJS runtime; rebuilt after a fatal run. */
+export class PacSandbox {
+  readonly #module: QuickJSWASMModule;
+  readonly #source: string;
+  readonly #limits: SandboxLimits;
+  #sandbox: Sandbox | undefined;
+  #deadline = 0;
+
+  /**
+   * Compiles the script.
+   *
+   * @param module The QuickJS WebAssembly module.
+   * @param source The PAC script.
+   * @param limits Memory, time and the local addresses.
+   * @throws {SyntaxError} `Cannot compile PAC script: ...`.
+   */
+  constructor(module: QuickJSWASMModule, source: string, limits: SandboxLimits) {
+    this.#module = module;
+    this.#source = source;
+    this.#limits = limits;
+    this.#sandbox = this.#build();
+  }
+
+  /**
+   * Runs FindProxyForURL once.
+   *
+   * @param url The sanitised URL.
+   * @param host The host without brackets.
+   * @param answers DNS answers known so far (`null` for a failed name).
+   * @param noMoreLookups Whether unknown names answer `null` instead of aborting the run.
+   * @param deadline `Date.now()` value at which the run is interrupted.
+   * @returns The outcome.
+   */
+  run(
+    url: string,
+    host: string,
+    answers: Record<string, string[] | null>,
+    noMoreLookups: boolean,
+    deadline: number,
+  ): RunOutcome {
+    let sandbox: Sandbox;
+    try {
+      sandbox = this.#sandbox ??= this.#build();
+    } catch (error) {
+      return { error: (error as Error).message, fatal: true, alerts: [] };
+    }
+    const { context, internals, call, findProxy } = sandbox;
+    this.#deadline = deadline;
+    let table: QuickJSHandle = context.undefined;
+    for (const _ in answers) {
+      table = context.newString(JSON.stringify(answers));
+      break;
+    }
+    // A URL never holds a line feed (the URL parser strips them), so it can separate the two.
+    const request = context.newString(`${url}\n${host}`);
+    const called = context.callFunction(
+      call,
+      context.undefined,
+      findProxy,
+      request,
+      table,
+      noMoreLookups ? context.true : context.false,
+    );
+    request.dispose();
+    if (table !== context.undefined) table.dispose();
+    if (called.error) {
+      // Reading the error may run the script's getters: they get a short grace period only.
+      this.#deadline = Math.max(deadline, Date.now() + GRACE_MS);
+      const error = this.#describe(context, internals, called.error);
+      called.error.dispose();
+      this.#retire();
+      return { error, fatal: true, alerts: [] };
+    }
+    const answer = context.getString(called.value);
+    called.value.dispose();
+    const kind = answer[0];
+    const text = answer.slice(2);
+    let alerts: string[] = [];
+    if (answer[1] === "1") {
+      this.#deadline = Date.now() + INTERNAL_CALL_MS;
+      const json = this.#callInternal(context, internals, "alerts");
+      if (typeof json === "string") alerts = JSON.parse(json) as string[];
+    }
+    if (kind === "R") return { result: text, alerts };
+    if (kind === "P") return { pending: text, alerts };
+    const fatal = Date.now() > deadline || text.startsWith("InternalError");
+    if (fatal) this.#retire();
+    return { error: text, fatal, alerts };
+  }
+
+  /** Frees the runtime; the next run compiles again. */
+  dispose(): void {
+    const sandbox = this.#sandbox;
+    this.#sandbox = undefined;
+    if (sandbox !== undefined) free(sandbox);
+  }
+
+  // After a runaway, freeing a full heap takes tens of milliseconds (hundreds on a busy
+  // machine): the failure is answered first and the memory freed on a later turn.
+  #retire(): void {
+    const sandbox = this.#sandbox;
+    this.#sandbox = undefined;
+    if (sandbox !== undefined) setTimeout(() => free(sandbox), 0);
+  }
+
+  #build(): Sandbox {
+    const runtime = this.#module.newRuntime();
+    runtime.setMemoryLimit(this.#limits.memoryLimitBytes);
+    runtime.setMaxStackSize(STACK_LIMIT_BYTES);
+    runtime.setInterruptHandler(() => Date.now() > this.#deadline);
+    const context = runtime.newContext();
+    const handles: QuickJSHandle[] = [];
+    try {
+      this.#deadline = Date.now() + INTERNAL_CALL_MS;
+      const internals = context.unwrapResult(
+        context.evalCode(PAC_HELPERS_SOURCE, "pac_helpers.js"),
+      );
+      handles.push(internals);
+      this.#setup(context, internals);
+      this.#deadline = Date.now() + this.#limits.timeoutMs;
+      const loaded = context.evalCode(this.#source, "proxy.pac");
+      if (loaded.error) {
+        const message = this.#describe(context, internals, loaded.error);
+        loaded.error.dispose();
+        throw new SyntaxError(`Cannot compile PAC script: ${message}`);
+      }
+      loaded.value.dispose();
+      this.#deadline = Date.now() + INTERNAL_CALL_MS;
+      let findProxy = context.getProp(context.global, "FindProxyForURLEx");
+      if (context.typeof(findProxy) !== "function") {
+        findProxy.dispose();
+        findProxy = context.getProp(context.global, "FindProxyForURL");
+      }
+      handles.push(findProxy);
+      if (context.typeof(findProxy) !== "function") {
+        throw new SyntaxError("Cannot compile PAC script: FindProxyForURL() is undefined");
+      }
+      const call = context.getProp(internals, "call");
+      return { runtime, context, internals, call, findProxy };
+    } catch (error) {
+      for (const handle of handles) handle.dispose();
+      context.dispose();
+      runtime.removeInterruptHandler();
+      runtime.dispose();
+      if (error instanceof SyntaxError) throw error;
+      throw new SyntaxError(`Cannot compile PAC script: ${String(error)}`);
+    }
+  }
+
+  #setup(context: QuickJSContext, internals: QuickJSHandle): void {
+    const setup = context.getProp(internals, "setup");
+    const args = [context.newString(this.#limits.ip), context.newString(this.#limits.ipEx)];
+    const result = context.callFunction(setup, context.undefined, ...args);
+    for (const arg of args) arg.dispose();
+    setup.dispose();
+    context.unwrapResult(result).dispose();
+  }
+
+  #describe(context: QuickJSContext, internals: QuickJSHandle, error: QuickJSHandle): string {
+    const fn = context.getProp(internals, "describe");
+    const result = context.callFunction(fn, context.undefined, error);
+    fn.dispose();
+    if (result.error) {
+      result.error.dispose();
+      return "the script threw a value that cannot be read";
+    }
+    const text = context.typeof(result.value) === "string" ? context.getString(result.value) : "";
+    result.value.dispose();
+    return text.slice(0, 300);
+  }
+
+  #callInternal(context: QuickJSContext, internals: QuickJSHandle, name: string): unknown {
+    const fn = context.getProp(internals, name);
+    const result = context.callFunction(fn, context.undefined);
+    fn.dispose();
+    if (result.error) {
+      result.error.dispose();
+      return undefined;
+    }
+    const value: unknown = context.dump(result.value);
+    result.value.dispose();
+    return value;
+  }
+}
+
+function free(sandbox: Sandbox): void {
+  sandbox.findProxy.dispose();
+  sandbox.call.dispose();
+  sandbox.internals.dispose();
+  sandbox.context.dispose();
+  // Removed first: a later runtime may reuse this one's address, and with it the handler.
+  sandbox.runtime.removeInterruptHandler();
+  sandbox.runtime.dispose();
+}

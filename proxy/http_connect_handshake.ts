@@ -1,0 +1,135 @@
+/**
+ * The HTTP CONNECT tunnel handshake (RFC 9110 §9.3.6), as Chromium's
+ * `HttpProxyClientSocket` runs it: `CONNECT host:port HTTP/1.1`, credentials from the proxy URI
+ * sent at once as `Proxy-Authorization: Basic`, a 407 answered through `authorize` on the same
+ * connection, anything but 2xx failing with Chromium's codes.
+ *
+ * @module
+ */
+
+import type {
+  ProxyHandshake,
+  ProxyHandshakeOptions,
+  ProxyTarget,
+} from "../core/proxy_handshake.ts";
+import type { ProxyServer } from "../core/proxy_resolver_like.ts";
+import { SessionError } from "../core/session_error.ts";
+import { asNetError, SocketReader } from "./_socket_reader.ts";
+
+/** The largest CONNECT response head accepted (Chromium's limit for response headers). */
+export const MAX_TUNNEL_HEAD_BYTES = 256 * 1024;
+// Authentication rounds before giving up, so a proxy cannot keep a request asking forever.
+const MAX_AUTH_ROUNDS = 3;
+
+/**
+ * Opens an HTTP CONNECT tunnel over a socket connected (for `https` proxies, over TLS) to the
+ * proxy.
+ *
+ * @param socket The connection to the proxy; on success it carries bytes to `target`.
+ * @param proxy The proxy (its `username`/`password` become `Proxy-Authorization: Basic`).
+ * @param target The origin's host and port.
+ * @param options `{signal, authorize}`.
+ * @returns Resolves once the proxy answered 2xx.
+ * @throws {SessionError} `ERR_TUNNEL_CONNECTION_FAILED` (non-2xx, malformed reply, closed),
+ * `ERR_HTTPS_PROXY_TUNNEL_RESPONSE_REDIRECT` (a 3xx from an HTTPS proxy),
+ * `ERR_PROXY_AUTH_REQUESTED` (407 with no answer), `ERR_UNABLE_TO_REUSE_CONNECTION_FOR_PROXY_AUTH`
+ * (407 on a connection the proxy closes), `ERR_ABORTED`.
+ *
+ * @example
+ * ```ts ignore
+ * import { httpConnectHandshake } from "./http_connect_handshake.ts";
+ * await httpConnectHandshake(socket, { scheme: "http", host: "proxy", port: 3128 },
+ *   { host: "example.com", port: 443 }, {});
+ * ```
+ */
+export const httpConnectHandshake: ProxyHandshake = async (socket, proxy, target, options) => {
+  if (proxy.scheme === "direct") throw new TypeError("DIRECT needs no handshake");
+  const reader = new SocketReader(socket, options.signal);
+  try {
+    let authorization = basicCredentials(proxy);
+    for (let round = 0;; round++) {
+      socket.write(connectRequest(target, authorization), "latin1");
+      const head = await reader.readHead(MAX_TUNNEL_HEAD_BYTES);
+      const reply = parseHead(head);
+      if (reply === undefined) throw new SessionError("ERR_TUNNEL_CONNECTION_FAILED");
+      if (reply.status >= 200 && reply.status < 300) return;
+      if (reply.status === 407 && round < MAX_AUTH_ROUNDS) {
+        authorization = await answerChallenge(reply, proxy, options);
+        if (!reply.keepAlive) {
+          throw new SessionError("ERR_UNABLE_TO_REUSE_CONNECTION_FOR_PROXY_AUTH");
+        }
+        await reader.read(reply.contentLength);
+        continue;
+      }
+      if (reply.status >= 300 && reply.status < 400 && proxy.scheme === "https") {
+        throw new SessionError("ERR_HTTPS_PROXY_TUNNEL_RESPONSE_REDIRECT");
+      }
+      throw new SessionError("ERR_TUNNEL_CONNECTION_FAILED");
+    }
+  } catch (error) {
+    throw asNetError(error, "ERR_TUNNEL_CONNECTION_FAILED");
+  } finally {
+    reader.release();
+  }
+};
+
+interface ReplyHead {
+  status: number;
+  headers: Array<[string, string]>;
+  keepAlive: boolean;
+  contentLength: number;
+}
+
+function connectRequest(target: ProxyTarget, authorization: string | undefined): string {
+  const authority = target.host.includes(":")
+    ? `[${target.host}]:${target.port}`
+    : `${target.host}:${target.port}`;
+  let request = `CONNECT ${authority} HTTP/1.1\r\nHost: ${authority}\r\n` +
+    "Proxy-Connection: keep-alive\r\n";
+  if (authorization !== undefined) request += `Proxy-Authorization: ${authorization}\r\n`;
+  return `${request}\r\n`;
+}
+
+function basicCredentials(proxy: ProxyServer): string | undefined {
+  if (proxy.scheme === "direct" || proxy.username === undefined) return undefined;
+  const pair = new TextEncoder().encode(`${proxy.username}:${proxy.password ?? ""}`);
+  let binary = "";
+  for (const byte of pair) binary += String.fromCharCode(byte);
+  return `Basic ${btoa(binary)}`;
+}
+
+async function answerChallenge(
+  reply: ReplyHead,
+  proxy: ProxyServer,
+  options: ProxyHandshakeOptions,
+): Promise<string> {
+  const answer = options.authorize ? await options.authorize(reply.headers, proxy) : undefined;
+  if (answer === undefined) throw new SessionError("ERR_PROXY_AUTH_REQUESTED");
+  return answer;
+}
+
+function parseHead(head: string): ReplyHead | undefined {
+  const lines = head.split("\r\n");
+  const match = /^HTTP\/1\.[01] (\d{3})(?: .*)?$/.exec(lines[0] ?? "");
+  if (!match) return undefined;
+  const headers: Array<[string, string]> = [];
+  for (const line of lines.slice(1)) {
+    if (line === "") continue;
+    const colon = line.indexOf(":");
+    if (colon <= 0) return undefined;
+    headers.push([line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim()]);
+  }
+  const value = (name: string) => headers.find(([key]) => key === name)?.[1];
+  const connection = `${value("connection") ?? ""},${value("proxy-connection") ?? ""}`;
+  const length = value("content-length");
+  const contentLength = length === undefined ? 0 : Number(length);
+  const http10 = lines[0]!.startsWith("HTTP/1.0");
+  return {
+    status: Number(match[1]),
+    headers,
+    // A body without a length cannot be skipped, so that connection cannot carry a retry.
+    keepAlive: !/close/i.test(connection) && !http10 && Number.isSafeInteger(contentLength) &&
+      contentLength >= 0 && value("transfer-encoding") === undefined,
+    contentLength: Number.isSafeInteger(contentLength) && contentLength >= 0 ? contentLength : 0,
+  };
+}

@@ -1,0 +1,199 @@
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { createServer, type Server, type Socket } from "node:net";
+import { SessionError } from "../core/session_error.ts";
+import {
+  connectTo,
+  type RunningServer,
+  startEchoOrigin,
+  startTinyproxy,
+} from "../tests/fixtures/proxy_servers.ts";
+import { httpConnectHandshake } from "./http_connect_handshake.ts";
+
+function netError(code: string) {
+  return (error: unknown) => SessionError.is(error) && error.code === code;
+}
+
+/** Reads the origin's greeting and one echo through a tunnel. */
+async function exchange(socket: Socket): Promise<string> {
+  socket.resume();
+  socket.write("ping\n");
+  let text = "";
+  for await (const chunk of socket) {
+    text += chunk.toString();
+    if (text.includes("ping\n")) break;
+  }
+  socket.destroy();
+  return text;
+}
+
+/** A scripted proxy: answers each request head with the next reply. */
+async function scriptedProxy(
+  replies: string[],
+): Promise<{ port: number; requests: string[]; stop: () => Promise<void> }> {
+  const requests: string[] = [];
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on("error", () => {});
+    let buffer = "";
+    socket.on("data", (chunk) => {
+      buffer += chunk.toString("latin1");
+      let end;
+      while ((end = buffer.indexOf("\r\n\r\n")) >= 0) {
+        requests.push(buffer.slice(0, end + 4));
+        buffer = buffer.slice(end + 4);
+        const reply = replies.shift();
+        if (reply === undefined) socket.destroy();
+        else socket.write(reply);
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    port: (server.address() as { port: number }).port,
+    requests,
+    stop: () => {
+      for (const socket of sockets) socket.destroy();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+describe("httpConnectHandshake", () => {
+  let origin: RunningServer;
+  let open: RunningServer;
+  let guarded: RunningServer;
+
+  before(async () => {
+    origin = await startEchoOrigin();
+    open = await startTinyproxy();
+    guarded = await startTinyproxy(["user", "s3cret"]);
+  });
+  after(async () => {
+    await Promise.all([origin.stop(), open.stop(), guarded.stop()]);
+  });
+
+  it("tunnels through tinyproxy", async () => {
+    const socket = await connectTo(open.port);
+    await httpConnectHandshake(socket, { scheme: "http", host: "127.0.0.1", port: open.port }, {
+      host: "127.0.0.1",
+      port: origin.port,
+    }, {});
+    assert.equal(await exchange(socket), "hello\nping\n");
+  });
+
+  it("sends the proxy URI's credentials to tinyproxy as Basic", async () => {
+    const socket = await connectTo(guarded.port);
+    const proxy = {
+      scheme: "http",
+      host: "127.0.0.1",
+      port: guarded.port,
+      username: "user",
+      password: "s3cret",
+    } as const;
+    await httpConnectHandshake(socket, proxy, { host: "127.0.0.1", port: origin.port }, {});
+    assert.equal(await exchange(socket), "hello\nping\n");
+  });
+
+  it("fails a 407 with Chromium's codes when tinyproxy closes the connection", async () => {
+    const proxy = { scheme: "http", host: "127.0.0.1", port: guarded.port } as const;
+    const target = { host: "127.0.0.1", port: origin.port };
+    let socket = await connectTo(guarded.port);
+    await assert.rejects(
+      httpConnectHandshake(socket, proxy, target, {}),
+      netError("ERR_PROXY_AUTH_REQUESTED"),
+    );
+    socket.destroy();
+    socket = await connectTo(guarded.port);
+    const challenges: string[] = [];
+    await assert.rejects(
+      httpConnectHandshake(socket, proxy, target, {
+        authorize: (headers) => {
+          challenges.push(
+            ...headers.filter(([name]) => name === "proxy-authenticate").map(([, value]) => value),
+          );
+          return Promise.resolve(`Basic ${btoa("user:s3cret")}`);
+        },
+      }),
+      netError("ERR_UNABLE_TO_REUSE_CONNECTION_FOR_PROXY_AUTH"),
+    );
+    assert.deepEqual(challenges, ['Basic realm="Tinyproxy"']);
+    socket.destroy();
+  });
+
+  it("answers a 407 on a kept-alive connection and keeps the bytes after the reply", async () => {
+    const fake = await scriptedProxy([
+      "HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm=x\r\n" +
+      "Content-Length: 4\r\n\r\nnope",
+      "HTTP/1.1 200 Connection established\r\n\r\nearly",
+    ]);
+    const socket = await connectTo(fake.port);
+    await httpConnectHandshake(socket, { scheme: "http", host: "127.0.0.1", port: fake.port }, {
+      host: "::1",
+      port: 443,
+    }, { authorize: () => Promise.resolve("Basic eDp5") });
+    assert.match(fake.requests[0]!, /^CONNECT \[::1\]:443 HTTP\/1\.1\r\nHost: \[::1\]:443\r\n/);
+    assert.ok(!fake.requests[0]!.includes("Proxy-Authorization"));
+    assert.match(fake.requests[1]!, /\r\nProxy-Authorization: Basic eDp5\r\n/);
+    const first = await new Promise<Buffer>((resolve) => socket.once("data", resolve).resume());
+    assert.equal(first.toString(), "early");
+    socket.destroy();
+    await fake.stop();
+  });
+
+  it("maps other replies to Chromium's codes", async () => {
+    const cases: Array<[string, "http" | "https", string]> = [
+      ["HTTP/1.1 403 Forbidden\r\n\r\n", "http", "ERR_TUNNEL_CONNECTION_FAILED"],
+      [
+        "HTTP/1.1 302 Found\r\nLocation: /x\r\n\r\n",
+        "https",
+        "ERR_HTTPS_PROXY_TUNNEL_RESPONSE_REDIRECT",
+      ],
+      ["HTTP/1.1 302 Found\r\nLocation: /x\r\n\r\n", "http", "ERR_TUNNEL_CONNECTION_FAILED"],
+      ["garbage\r\n\r\n", "http", "ERR_TUNNEL_CONNECTION_FAILED"],
+    ];
+    for (const [reply, scheme, code] of cases) {
+      const fake = await scriptedProxy([reply]);
+      const socket = await connectTo(fake.port);
+      await assert.rejects(
+        httpConnectHandshake(socket, { scheme, host: "127.0.0.1", port: fake.port }, {
+          host: "a.test",
+          port: 443,
+        }, {}),
+        netError(code),
+        `${reply.split("\r\n")[0]} via ${scheme}`,
+      );
+      socket.destroy();
+      await fake.stop();
+    }
+    const closing = await scriptedProxy([]);
+    const socket = await connectTo(closing.port);
+    await assert.rejects(
+      httpConnectHandshake(socket, { scheme: "http", host: "127.0.0.1", port: closing.port }, {
+        host: "a.test",
+        port: 443,
+      }, {}),
+      netError("ERR_TUNNEL_CONNECTION_FAILED"),
+    );
+    await closing.stop();
+  });
+
+  it("gives up with ERR_ABORTED when its signal aborts", async () => {
+    const silent = await scriptedProxy(["HTTP/1.1 200"]);
+    const socket = await connectTo(silent.port);
+    const controller = new AbortController();
+    const pending = httpConnectHandshake(socket, {
+      scheme: "http",
+      host: "127.0.0.1",
+      port: silent.port,
+    }, {
+      host: "a.test",
+      port: 443,
+    }, { signal: controller.signal });
+    setTimeout(() => controller.abort(), 20);
+    await assert.rejects(pending, netError("ERR_ABORTED"));
+    socket.destroy();
+    await silent.stop();
+  });
+});

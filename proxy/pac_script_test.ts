@@ -1,0 +1,269 @@
+import { after, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { SessionError } from "../core/session_error.ts";
+import { PacScript } from "./pac_script.ts";
+
+const HOSTS: Record<string, string[]> = {
+  "a.example": ["10.1.2.3", "2001:db8::1"],
+  "v6.example": ["2001:db8::2"],
+};
+
+function tableLookup(calls: string[] = []) {
+  return (host: string) => {
+    calls.push(host);
+    const answer = HOSTS[host];
+    return answer ? Promise.resolve(answer) : Promise.reject(new Error("NXDOMAIN"));
+  };
+}
+
+// One compiled script evaluates each expression, passed in the URL's query.
+let shared: Promise<PacScript> | undefined;
+
+async function evaluate(
+  expression: string,
+  url = "http://www.example.com/path?q=1",
+): Promise<string> {
+  shared ??= PacScript.compile(
+    `function FindProxyForURL(url, host) {
+       var marker = url.lastIndexOf("expr=");
+       var expression = decodeURIComponent(url.slice(marker + 5));
+       url = url.slice(0, marker - 1);
+       return String(eval(expression));
+     }`,
+    { lookup: tableLookup() },
+  );
+  const target = new URL(url);
+  const separator = target.search === "" ? "?" : "&";
+  const query = `${target.search}${separator}expr=${encodeURIComponent(expression)}`;
+  const pac = await shared;
+  return await pac.findProxyForUrl(new URL(`${target.origin}${target.pathname}${query}`));
+}
+
+describe("PacScript helpers", () => {
+  after(async () => (await shared)?.dispose());
+
+  it("host name helpers", async () => {
+    assert.equal(await evaluate(`isPlainHostName("www")`), "true");
+    assert.equal(await evaluate(`isPlainHostName(host)`), "false");
+    assert.equal(await evaluate(`dnsDomainIs(host, ".example.com")`), "true");
+    assert.equal(await evaluate(`dnsDomainIs("www", ".example.com")`), "false");
+    assert.equal(await evaluate(`localHostOrDomainIs("www", "www.example.com")`), "true");
+    assert.equal(await evaluate(`localHostOrDomainIs("www.mcom.com", "home.mcom.com")`), "false");
+    assert.equal(await evaluate(`dnsDomainLevels(host)`), "2");
+    assert.equal(await evaluate(`shExpMatch(url, "*/path?q=*")`), "true");
+    assert.equal(await evaluate(`shExpMatch(host, "*.example.org")`), "false");
+    assert.equal(await evaluate(`getClientVersion()`), "1.0");
+  });
+
+  it("DNS helpers see answers looked up outside the sandbox", async () => {
+    assert.equal(await evaluate(`dnsResolve("a.example")`), "10.1.2.3");
+    assert.equal(await evaluate(`dnsResolve("v6.example")`), "null");
+    assert.equal(await evaluate(`dnsResolveEx("a.example")`), "10.1.2.3;2001:db8::1");
+    assert.equal(await evaluate(`isResolvable("nope.example")`), "false");
+    assert.equal(await evaluate(`isResolvableEx("v6.example")`), "true");
+    assert.equal(await evaluate(`isInNet("a.example", "10.0.0.0", "255.0.0.0")`), "true");
+    assert.equal(await evaluate(`isInNet("10.9.9.9", "10.1.0.0", "255.255.0.0")`), "false");
+    assert.equal(await evaluate(`isInNetEx("2001:db8::1", "2001:db8::/32")`), "true");
+    assert.equal(await evaluate(`isInNetEx("10.1.2.3", "10.1.0.0/16")`), "true");
+    assert.equal(await evaluate(`isInNetEx("10.1.2.3", "10.2.0.0/16")`), "false");
+    assert.equal(
+      await evaluate(
+        `sortIpAddressList("10.2.3.9;2001:4898:28:3:201:2ff:feea:fc14;::1;10.2.3.10")`,
+      ),
+      "::1;2001:4898:28:3:201:2ff:feea:fc14;10.2.3.9;10.2.3.10",
+    );
+    assert.equal(await evaluate(`sortIpAddressList("x")`), "false");
+    assert.match(await evaluate(`myIpAddress()`), /^\d+\.\d+\.\d+\.\d+$/);
+    assert.ok((await evaluate(`myIpAddressEx()`)).length > 0);
+  });
+
+  it("resolves names with the system resolver by default", async () => {
+    const pac = await PacScript.compile(
+      `function FindProxyForURL(url, host) { return String(dnsResolve("localhost")); }`,
+    );
+    assert.equal(await pac.findProxyForUrl(new URL("http://x/")), "127.0.0.1");
+    pac.dispose();
+  });
+
+  it("date and time helpers", async () => {
+    const day = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"][new Date().getUTCDay()];
+    assert.equal(await evaluate(`weekdayRange("${day}", "GMT")`), "true");
+    assert.equal(await evaluate(`weekdayRange("SUN", "SAT", "GMT")`), "true");
+    assert.equal(await evaluate(`weekdayRange("BAD")`), "false");
+    assert.equal(await evaluate(`timeRange(0, 23, "GMT")`), "true");
+    assert.equal(await evaluate(`timeRange(0, 0, 23, 59, "GMT")`), "true");
+    assert.equal(await evaluate(`dateRange("JAN", "DEC")`), "true");
+    assert.equal(await evaluate(`dateRange(${new Date().getFullYear() + 1})`), "false");
+  });
+
+  it("strips path and query from https and wss URLs, credentials and fragments from all", async () => {
+    const pac = await PacScript.compile(
+      `function FindProxyForURL(url, host) { return url + " " + host; }`,
+    );
+    const seen = (url: string) => pac.findProxyForUrl(new URL(url));
+    assert.equal(
+      await seen("https://u:p@a.example:8443/secret?token=1#f"),
+      "https://a.example:8443/ a.example",
+    );
+    assert.equal(await seen("wss://a.example/socket?x"), "wss://a.example/ a.example");
+    assert.equal(await seen("http://u:p@a.example/p?q#f"), "http://a.example/p?q a.example");
+    assert.equal(await seen("http://[::1]:81/"), "http://[::1]:81/ ::1");
+    pac.dispose();
+  });
+
+  it("uses FindProxyForURLEx when the script defines it", async () => {
+    const pac = await PacScript.compile(
+      `function FindProxyForURL() { return "PROXY old:1"; }
+       function FindProxyForURLEx() { return "PROXY new:1"; }`,
+    );
+    assert.equal(await pac.findProxyForUrl(new URL("http://x/")), "PROXY new:1");
+    pac.dispose();
+  });
+
+  it("caps alert output", async () => {
+    const messages: string[] = [];
+    const pac = await PacScript.compile(
+      `function FindProxyForURL() { for (var i = 0; i < 1000; i++) alert("x".repeat(5000)); return "DIRECT"; }`,
+      { onAlert: (message) => messages.push(message) },
+    );
+    await pac.findProxyForUrl(new URL("http://x/"));
+    assert.equal(messages.length, 32);
+    assert.equal(messages[0]!.length, 1024);
+    pac.dispose();
+  });
+});
+
+describe("PacScript against hostile scripts", () => {
+  const timeoutMs = 300;
+  const cases: Record<string, string> = {
+    "an infinite loop": "for (;;) {}",
+    // Bombs of large strings poll the interrupt handler rarely and overstay by seconds (see
+    // pac_script.ts); this one is caught by the deadline.
+    "an allocation bomb": "var a = []; for (;;) a.push({ n: a.length, s: host + a.length });",
+    "a string doubling bomb": 'var s = "x"; for (;;) s += s;',
+    "a catastrophic regular expression": `return /^(a+)+$/.test("a".repeat(40) + "b") ? "x" : "y";`,
+    "deep recursion": "function f(n) { return f(n + 1) + 1; } return f(0);",
+    "a throwing script": "throw new Error('boom');",
+    "a script throwing a hostile object":
+      "throw { get message() { throw 1; }, get name() { for (;;) {} } };",
+  };
+  for (const [name, body] of Object.entries(cases)) {
+    it(`${name} fails cleanly within the deadline, and the next look-up works`, async () => {
+      const pac = await PacScript.compile(
+        `function FindProxyForURL(url, host) {
+           if (host === "evil.example") { ${body} }
+           return "PROXY fine:1";
+         }`,
+        // A small heap, as a tight deployment would give: the bomb then meets the memory limit.
+        { timeoutMs, memoryLimitBytes: 8 * 1024 * 1024 },
+      );
+      const started = performance.now();
+      await assert.rejects(
+        pac.findProxyForUrl(new URL("http://evil.example/")),
+        (error: unknown) => {
+          assert.ok(SessionError.is(error) && error.code === "ERR_PAC_SCRIPT_FAILED");
+          return true;
+        },
+      );
+      const elapsed = performance.now() - started;
+      assert.ok(elapsed < timeoutMs + 100, `came back after ${elapsed} ms`);
+      assert.equal(await pac.findProxyForUrl(new URL("http://x/")), "PROXY fine:1");
+      pac.dispose();
+    });
+  }
+
+  it("a syntax error fails compilation with a clear message", async () => {
+    await assert.rejects(
+      PacScript.compile("function FindProxyForURL( {"),
+      (error: unknown) =>
+        error instanceof SyntaxError &&
+        /^Cannot compile PAC script: SyntaxError/.test(error.message),
+    );
+    await assert.rejects(PacScript.compile("var x = 1;"), {
+      name: "SyntaxError",
+      message: "Cannot compile PAC script: FindProxyForURL() is undefined",
+    });
+    await assert.rejects(
+      PacScript.compile("for (;;) {}", { timeoutMs }),
+      /InternalError: interrupted/,
+    );
+  });
+
+  it("a non-string answer fails", async () => {
+    const pac = await PacScript.compile("function FindProxyForURL() { return 42; }");
+    await assert.rejects(pac.findProxyForUrl(new URL("http://x/")), {
+      code: "ERR_PAC_SCRIPT_FAILED",
+    });
+    pac.dispose();
+  });
+
+  it("10,000 dnsResolve calls make at most 20 look-ups", async () => {
+    const calls: string[] = [];
+    const pac = await PacScript.compile(
+      `function FindProxyForURL() {
+         var found = 0;
+         for (var i = 0; i < 10000; i++) if (dnsResolve("h" + i + ".example")) found++;
+         return "PROXY p:" + (found + 1);
+       }`,
+      { lookup: tableLookup(calls), timeoutMs: 5000 },
+    );
+    assert.equal(await pac.findProxyForUrl(new URL("http://x/")), "PROXY p:1");
+    assert.equal(calls.length, 20);
+    pac.dispose();
+  });
+
+  it("a script that swallows the DNS abort still gets its answers", async () => {
+    const pac = await PacScript.compile(
+      `function FindProxyForURL() {
+         var ip;
+         try { ip = dnsResolve("a.example"); } catch (e) { return "PROXY swallowed:1"; }
+         return "PROXY " + ip + ":1";
+       }`,
+      { lookup: tableLookup() },
+    );
+    assert.equal(await pac.findProxyForUrl(new URL("http://x/")), "PROXY 10.1.2.3:1");
+    pac.dispose();
+  });
+
+  it("sees no host objects", async () => {
+    const probe = [
+      "typeof Deno",
+      "typeof Bun",
+      "typeof process",
+      "typeof require",
+      "typeof fetch",
+      "typeof XMLHttpRequest",
+      "typeof WebAssembly",
+      "typeof setTimeout",
+      "typeof console",
+      "typeof std",
+      "typeof os",
+    ].join(' + "," + ');
+    assert.equal(await evaluate(probe), Array(11).fill("undefined").join(","));
+    // The Function constructor reaches only the sandbox's own global object.
+    assert.equal(
+      await evaluate(
+        `(function () {}).constructor.constructor("return typeof this.Deno + typeof globalThis.process")()`,
+      ),
+      "undefinedundefined",
+    );
+    const names = await evaluate(
+      `Object.getOwnPropertyNames(globalThis).filter(function (n) { return !/^[A-Z]/.test(n) || n === "FindProxyForURL"; }).sort().join()`,
+    );
+    assert.equal(
+      names,
+      "FindProxyForURL,alert,dateRange,decodeURI,decodeURIComponent,dnsDomainIs,dnsDomainLevels," +
+        "dnsResolve,dnsResolveEx,encodeURI,encodeURIComponent,escape,eval,getClientVersion," +
+        "globalThis,isFinite,isInNet,isInNetEx,isNaN,isPlainHostName,isResolvable,isResolvableEx," +
+        "localHostOrDomainIs,myIpAddress,myIpAddressEx,parseFloat,parseInt,shExpMatch," +
+        "sortIpAddressList,timeRange,undefined,unescape,weekdayRange",
+    );
+    const pac = await PacScript.compile(
+      `var result = "none";
+       import("node:fs").then(function () { result = "imported"; }, function () { result = "refused"; });
+       function FindProxyForURL() { return result; }`,
+    );
+    assert.equal(await pac.findProxyForUrl(new URL("http://x/")), "none");
+    pac.dispose();
+  });
+});

@@ -1,0 +1,283 @@
+/**
+ * The session's proxy resolver: applies the settings of `ses.setProxy` (fixed rules with bypass
+ * rules, a PAC script, WPAD, the environment) and keeps Chromium's proxy retry info.
+ *
+ * @module
+ */
+
+import { readFile } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
+import type { ProxyConfig } from "../core/electron_types.ts";
+import type { ProxyResolverLike, ProxyServer } from "../core/proxy_resolver_like.ts";
+import { SessionError } from "../core/session_error.ts";
+import { bypassMatches, matchesImplicitRules } from "./bypass_rules.ts";
+import { parsePacResult } from "./pac_result.ts";
+import { PacScript, type PacScriptOptions } from "./pac_script.ts";
+import { proxiesForScheme } from "./proxy_rules.ts";
+import {
+  type ProxySettings,
+  proxySettingsFrom,
+  settingsFromEnvironment,
+} from "./proxy_settings.ts";
+import { DIRECT, formatPacString, formatProxyUri } from "./proxy_uri.ts";
+
+/** Fetches a PAC file over HTTP(S); it must not go through the proxy being configured. */
+export type PacFetch = (url: string, init: { signal: AbortSignal }) => Promise<Response>;
+
+/** Options for {@linkcode ProxyResolver}. */
+export interface ProxyResolverOptions {
+  /** Fetches http: and https: PAC files, bypassing proxies. Default: none (such PACs fail). */
+  fetchPac?: PacFetch;
+  /** Reads file: PAC files. Default: `node:fs`. */
+  readFile?: (path: string) => Promise<string>;
+  /** Reads an environment variable, for `system` mode. Default: nothing is set. */
+  env?: (name: string) => string | undefined;
+  /** Limits and DNS for PAC scripts. */
+  pac?: PacScriptOptions;
+  /** The clock for proxy retry info, in ms. Default `Date.now`. */
+  now?: () => number;
+}
+
+/** How long a failed proxy is tried last, as Chromium's proxy retry info (5 minutes). */
+export const BAD_PROXY_RETRY_MS = 5 * 60 * 1000;
+/** The largest PAC file accepted (Chromium's PAC fetcher limit). */
+export const MAX_PAC_BYTES = 1024 * 1024;
+const PAC_FETCH_TIMEOUT_MS = 30_000;
+const HANDLED_SCHEMES = new Set(["http:", "https:", "ws:", "wss:", "ftp:"]);
+const DIRECT_LIST: readonly ProxyServer[] = Object.freeze([DIRECT]);
+
+type Applied =
+  | { readonly kind: "direct" }
+  | Extract<ProxySettings, { kind: "fixed" }>
+  | {
+    readonly kind: "pac";
+    readonly mandatory: boolean;
+    readonly script: Promise<PacScript>;
+  };
+
+/**
+ * Turns URLs into proxy lists for the transport. Fixed rules answer synchronously (the hot
+ * path); PAC look-ups answer with a promise. A PAC script is fetched and compiled once per
+ * `setProxy` or `forceReloadProxyConfig`, not per request.
+ *
+ * The transport reports proxies it could not connect to with {@linkcode reportFailure}; they
+ * are tried last for 5 minutes (the transport's wiring of this call comes with the tunnels).
+ *
+ * @example
+ * ```ts
+ * import { ProxyResolver } from "./proxy_resolver.ts";
+ * const resolver = new ProxyResolver();
+ * await resolver.setProxy({ proxyRules: "http=a:80;socks=s", proxyBypassRules: "*.internal" });
+ * console.log(await resolver.resolveProxy("http://example.com/")); // PROXY a:80
+ * console.log(await resolver.resolveProxy("https://example.com/")); // SOCKS s:1080
+ * console.log(await resolver.resolveProxy("http://db.internal/")); // DIRECT
+ * ```
+ */
+export class ProxyResolver implements ProxyResolverLike {
+  readonly #options: ProxyResolverOptions;
+  readonly #now: () => number;
+  #settings: ProxySettings = { kind: "direct" };
+  #applied: Applied = { kind: "direct" };
+  readonly #badUntil = new Map<string, number>();
+
+  /**
+   * Creates a resolver that sends everything DIRECT until `setProxy`.
+   *
+   * @param options PAC fetching, file reading, environment, PAC limits and clock.
+   */
+  constructor(options: ProxyResolverOptions = {}) {
+    this.#options = options;
+    this.#now = options.now ?? Date.now;
+  }
+
+  /**
+   * Applies Electron's proxy config. The next look-up sees it; a PAC script starts loading at
+   * once and look-ups wait for it.
+   *
+   * @param config `{mode, pacScript, proxyRules, proxyBypassRules}`.
+   * @returns Resolves when applied.
+   * @throws {Error} (as a rejection) `Invalid mode, must be one of direct, auto_detect,
+   * pac_script, fixed_servers or system`.
+   */
+  setProxy(config: ProxyConfig): Promise<void> {
+    try {
+      this.#settings = proxySettingsFrom(config);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    this.#apply();
+    return Promise.resolve();
+  }
+
+  /**
+   * Re-applies the current settings: refetches and recompiles the PAC script, rereads the
+   * environment in `system` mode, and forgets failed proxies.
+   *
+   * @returns Resolves once a PAC script, if any, has loaded (or failed to).
+   */
+  async forceReloadProxyConfig(): Promise<void> {
+    this.#badUntil.clear();
+    this.#apply();
+    const applied = this.#applied;
+    if (applied.kind === "pac") await applied.script.catch(() => {});
+  }
+
+  /**
+   * The proxies to try for a URL, best first, with proxies that failed recently moved last.
+   *
+   * @param url The request URL.
+   * @returns The list at once for fixed rules; a promise for PAC look-ups.
+   * @throws {SessionError} (as a rejection) `net::ERR_MANDATORY_PROXY_CONFIGURATION_FAILED`
+   * when a `pac_script` PAC cannot be loaded or fails for the URL.
+   */
+  resolveProxies(url: URL): readonly ProxyServer[] | Promise<readonly ProxyServer[]> {
+    const applied = this.#applied;
+    if (applied.kind === "direct" || !HANDLED_SCHEMES.has(url.protocol)) return DIRECT_LIST;
+    if (applied.kind === "fixed") {
+      if (applied.rules.type === "empty" || bypassMatches(applied.bypass, url)) return DIRECT_LIST;
+      const list = proxiesForScheme(applied.rules, url.protocol);
+      return list === undefined || list.length === 0 ? DIRECT_LIST : this.#deprioritize(list);
+    }
+    if (matchesImplicitRules(url)) return DIRECT_LIST;
+    return this.#resolveWithPac(applied, url);
+  }
+
+  /**
+   * Resolves a URL the way `ses.resolveProxy` answers: `PROXY a:80;DIRECT`, or `""` when the
+   * look-up fails.
+   *
+   * @param url The URL.
+   * @returns The PAC-style string.
+   */
+  async resolveProxy(url: string): Promise<string> {
+    try {
+      return formatPacString(await this.resolveProxies(new URL(url)));
+    } catch {
+      return "";
+    }
+  }
+
+  /**
+   * Marks a proxy as failed: for {@linkcode BAD_PROXY_RETRY_MS} it comes after the others in
+   * every list. DIRECT is never marked.
+   *
+   * @param proxy The proxy that could not be reached.
+   */
+  reportFailure(proxy: ProxyServer): void {
+    if (proxy.scheme === "direct") return;
+    this.#badUntil.set(formatProxyUri(proxy), this.#now() + BAD_PROXY_RETRY_MS);
+  }
+
+  #deprioritize(list: readonly ProxyServer[]): readonly ProxyServer[] {
+    if (this.#badUntil.size === 0) return list;
+    const now = this.#now();
+    const good: ProxyServer[] = [];
+    const bad: ProxyServer[] = [];
+    for (const proxy of list) {
+      const key = proxy.scheme === "direct" ? "" : formatProxyUri(proxy);
+      const until = this.#badUntil.get(key);
+      if (until !== undefined && until <= now) this.#badUntil.delete(key);
+      (until !== undefined && until > now ? bad : good).push(proxy);
+    }
+    return bad.length === 0 ? list : [...good, ...bad];
+  }
+
+  async #resolveWithPac(
+    applied: Extract<Applied, { kind: "pac" }>,
+    url: URL,
+  ): Promise<readonly ProxyServer[]> {
+    try {
+      const script = await applied.script;
+      return this.#deprioritize(parsePacResult(await script.findProxyForUrl(url)));
+    } catch (error) {
+      if (!applied.mandatory) return DIRECT_LIST;
+      throw new SessionError("ERR_MANDATORY_PROXY_CONFIGURATION_FAILED", {
+        cause: error,
+        url: url.href,
+      });
+    }
+  }
+
+  #apply(): void {
+    const previous = this.#applied;
+    let settings = this.#settings;
+    if (settings.kind === "system") {
+      settings = settingsFromEnvironment(this.#options.env ?? (() => undefined));
+    }
+    if (settings.kind === "pac") {
+      const script = this.#loadPac(settings.url);
+      // Failures surface at look-up time; here they must not count as unhandled.
+      script.catch(() => {});
+      this.#applied = { kind: "pac", mandatory: settings.mandatory, script };
+    } else {
+      this.#applied = settings.kind === "system" ? { kind: "direct" } : settings;
+    }
+    if (previous.kind === "pac") previous.script.then((script) => script.dispose(), () => {});
+  }
+
+  async #loadPac(url: string): Promise<PacScript> {
+    const source = await this.#fetchPacText(url);
+    return await PacScript.compile(source, this.#options.pac);
+  }
+
+  async #fetchPacText(url: string): Promise<string> {
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      throw new TypeError(`Cannot load PAC script "${url}": not a URL`);
+    }
+    let text: string;
+    if (parsed.protocol === "file:") {
+      const read = this.#options.readFile ?? ((path: string) => readFile(path, "utf8"));
+      text = await read(fileURLToPath(parsed));
+    } else if (parsed.protocol === "data:") {
+      // data: URLs are decoded locally by the runtime's fetch; no network is involved.
+      text = await (await fetch(parsed)).text();
+    } else if (parsed.protocol === "http:" || parsed.protocol === "https:") {
+      const fetchPac = this.#options.fetchPac;
+      if (fetchPac === undefined) {
+        throw new TypeError(`Cannot load PAC script "${url}": no fetch function was given`);
+      }
+      const response = await fetchPac(url, { signal: AbortSignal.timeout(PAC_FETCH_TIMEOUT_MS) });
+      if (!response.ok) {
+        await response.body?.cancel();
+        throw new Error(`Cannot load PAC script "${url}": HTTP status ${response.status}`);
+      }
+      text = await limitedText(response, url);
+    } else {
+      throw new TypeError(`Cannot load PAC script "${url}": unsupported scheme ${parsed.protocol}`);
+    }
+    if (text.length > MAX_PAC_BYTES) throw tooLarge(url);
+    return text;
+  }
+}
+
+/** Reads a response body as UTF-8, giving up once it passes {@linkcode MAX_PAC_BYTES}. */
+async function limitedText(response: Response, url: string): Promise<string> {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = response.body?.getReader();
+  if (reader === undefined) return "";
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.length;
+    if (size > MAX_PAC_BYTES) {
+      await reader.cancel();
+      throw tooLarge(url);
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return new TextDecoder().decode(bytes);
+}
+
+function tooLarge(url: string): RangeError {
+  return new RangeError(`Cannot load PAC script "${url}": larger than ${MAX_PAC_BYTES} bytes`);
+}

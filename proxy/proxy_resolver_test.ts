@@ -1,0 +1,192 @@
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { createServer, type Server } from "node:http";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { SessionError } from "../core/session_error.ts";
+import { ProxyResolver } from "./proxy_resolver.ts";
+import { settingsFromEnvironment } from "./proxy_settings.ts";
+
+const PAC = `function FindProxyForURL(url, host) {
+  if (dnsDomainIs(host, ".direct.test")) return "DIRECT";
+  return "PROXY pac-proxy:3128; SOCKS5 backup:1080; DIRECT";
+}`;
+
+function dataUrl(script: string): string {
+  return `data:application/x-ns-proxy-autoconfig,${encodeURIComponent(script)}`;
+}
+
+describe("ProxyResolver", () => {
+  let server: Server;
+  let origin = "";
+  let hits = 0;
+  let script = PAC;
+
+  before(async () => {
+    server = createServer((request, response) => {
+      hits++;
+      if (request.url === "/huge.pac") {
+        response.writeHead(200);
+        // A working script, but past Chromium's 1 MiB limit for PAC files.
+        response.end(
+          `function FindProxyForURL() { return "PROXY huge:1"; }//${"x".repeat(1 << 20)}`,
+        );
+        return;
+      }
+      if (request.url === "/missing.pac") {
+        response.writeHead(404).end();
+        return;
+      }
+      response.writeHead(200, { "content-type": "application/x-ns-proxy-autoconfig" });
+      response.end(script);
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    origin = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  });
+  after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  it("infers the mode and rejects an unknown one with Electron's message", async () => {
+    const resolver = new ProxyResolver();
+    assert.equal(await resolver.resolveProxy("http://a.test/"), "DIRECT");
+    await resolver.setProxy({ proxyRules: "p:1" });
+    assert.equal(await resolver.resolveProxy("http://a.test/"), "PROXY p:1");
+    // pacScript wins over proxyRules when no mode is given.
+    await resolver.setProxy({ pacScript: dataUrl(PAC), proxyRules: "p:1" });
+    assert.equal(
+      await resolver.resolveProxy("http://a.test/"),
+      "PROXY pac-proxy:3128;SOCKS5 backup:1080;DIRECT",
+    );
+    await assert.rejects(resolver.setProxy({ mode: "bogus" as "direct" }), {
+      message:
+        "Invalid mode, must be one of direct, auto_detect, pac_script, fixed_servers or system",
+    });
+    // A rejected config leaves the previous one in place.
+    assert.equal(await resolver.resolveProxy("http://a.direct.test/"), "DIRECT");
+    await resolver.setProxy({ mode: "direct", proxyRules: "p:1" });
+    assert.equal(await resolver.resolveProxy("http://a.test/"), "DIRECT");
+  });
+
+  it("answers fixed rules synchronously, with bypass and implicit rules", async () => {
+    const resolver = new ProxyResolver();
+    await resolver.setProxy({
+      mode: "fixed_servers",
+      proxyRules: "http=h:80;https=s:443;socks=f",
+      proxyBypassRules: ".corp.test, 10.0.0.0/8",
+    });
+    assert.deepEqual(resolver.resolveProxies(new URL("http://a.test/")), [
+      { scheme: "http", host: "h", port: 80 },
+    ]);
+    assert.equal(await resolver.resolveProxy("ftp://a.test/"), "SOCKS f:1080");
+    assert.equal(await resolver.resolveProxy("http://x.corp.test/"), "DIRECT");
+    assert.equal(await resolver.resolveProxy("http://10.2.3.4/"), "DIRECT");
+    assert.equal(await resolver.resolveProxy("http://localhost:8080/"), "DIRECT");
+    assert.equal(await resolver.resolveProxy("not a url"), "");
+  });
+
+  it("loads PAC scripts from http:, file: and data: URLs, once per change", async () => {
+    const resolver = new ProxyResolver({ fetchPac: (url, init) => fetch(url, init) });
+    hits = 0;
+    await resolver.setProxy({ mode: "pac_script", pacScript: `${origin}/proxy.pac` });
+    assert.equal(await resolver.resolveProxy("http://a.direct.test/"), "DIRECT");
+    assert.equal(
+      await resolver.resolveProxy("https://b.test/x"),
+      "PROXY pac-proxy:3128;SOCKS5 backup:1080;DIRECT",
+    );
+    assert.equal(hits, 1);
+    // The implicit bypass applies in PAC mode too.
+    assert.equal(await resolver.resolveProxy("http://127.0.0.1/"), "DIRECT");
+
+    script = `function FindProxyForURL() { return "HTTPS changed:8443"; }`;
+    assert.equal(
+      await resolver.resolveProxy("http://b.test/"),
+      "PROXY pac-proxy:3128;SOCKS5 backup:1080;DIRECT",
+    );
+    await resolver.forceReloadProxyConfig();
+    assert.equal(hits, 2);
+    assert.equal(await resolver.resolveProxy("http://b.test/"), "HTTPS changed:8443");
+    script = PAC;
+
+    const dir = await mkdtemp(join(tmpdir(), "ses-pac-"));
+    const file = join(dir, "proxy.pac");
+    await writeFile(file, `function FindProxyForURL() { return "SOCKS file:1"; }`);
+    await resolver.setProxy({ pacScript: pathToFileURL(file).href });
+    assert.equal(await resolver.resolveProxy("http://b.test/"), "SOCKS file:1");
+    await rm(dir, { recursive: true });
+  });
+
+  it("fails look-ups when a mandatory PAC cannot load; WPAD failures go DIRECT", async () => {
+    const resolver = new ProxyResolver({ fetchPac: (url, init) => fetch(url, init) });
+    await resolver.setProxy({ mode: "pac_script", pacScript: `${origin}/missing.pac` });
+    assert.equal(await resolver.resolveProxy("http://b.test/"), "");
+    await assert.rejects(
+      Promise.resolve(resolver.resolveProxies(new URL("http://b.test/"))),
+      (error: unknown) =>
+        SessionError.is(error) && error.code === "ERR_MANDATORY_PROXY_CONFIGURATION_FAILED",
+    );
+    await resolver.setProxy({ pacScript: `${origin}/huge.pac` });
+    assert.equal(await resolver.resolveProxy("http://b.test/"), "");
+    await resolver.setProxy({ pacScript: dataUrl("function FindProxyForURL() { throw 1; }") });
+    assert.equal(await resolver.resolveProxy("http://b.test/"), "");
+    await resolver.setProxy({ pacScript: dataUrl("not javascript {") });
+    assert.equal(await resolver.resolveProxy("http://b.test/"), "");
+
+    const wpad: string[] = [];
+    const autodetect = new ProxyResolver({
+      fetchPac: (url) => {
+        wpad.push(url);
+        return Promise.resolve(new Response("", { status: 404 }));
+      },
+    });
+    await autodetect.setProxy({ mode: "auto_detect" });
+    assert.equal(await autodetect.resolveProxy("http://b.test/"), "DIRECT");
+    assert.deepEqual(wpad, ["http://wpad/wpad.dat"]);
+  });
+
+  it("reads the environment in system mode", async () => {
+    const env: Record<string, string> = {
+      http_proxy: "http://user:pw@envproxy:3128/",
+      HTTPS_PROXY: "socks5://secure:1080",
+      NO_PROXY: "example.org,.skip.test",
+    };
+    const resolver = new ProxyResolver({ env: (name) => env[name] });
+    await resolver.setProxy({ mode: "system" });
+    assert.deepEqual(resolver.resolveProxies(new URL("http://a.test/")), [
+      { scheme: "http", host: "envproxy", port: 3128, username: "user", password: "pw" },
+    ]);
+    assert.equal(await resolver.resolveProxy("https://a.test/"), "SOCKS5 secure:1080");
+    assert.equal(await resolver.resolveProxy("http://www.example.org/"), "DIRECT");
+    assert.equal(await resolver.resolveProxy("http://a.skip.test/"), "DIRECT");
+    env.http_proxy = "http://other:8080";
+    assert.equal(await resolver.resolveProxy("http://a.test/"), "PROXY envproxy:3128");
+    await resolver.forceReloadProxyConfig();
+    assert.equal(await resolver.resolveProxy("http://a.test/"), "PROXY other:8080");
+
+    assert.equal(settingsFromEnvironment(() => undefined).kind, "direct");
+    const all: Record<string, string> = { ALL_PROXY: "socks://s", http_proxy: "h" };
+    const settings = settingsFromEnvironment((name) => all[name]);
+    assert.ok(settings.kind === "fixed" && settings.rules.type === "single");
+    const socks: Record<string, string> = { SOCKS_SERVER: "s:9", SOCKS_VERSION: "4" };
+    assert.deepEqual(settingsFromEnvironment((name) => socks[name]), {
+      kind: "fixed",
+      rules: { type: "single", proxies: [{ scheme: "socks4", host: "s", port: 9 }] },
+      bypass: { rules: [], problems: [] },
+    });
+  });
+
+  it("tries a failed proxy last for 5 minutes", async () => {
+    let now = 1_000_000;
+    const resolver = new ProxyResolver({ now: () => now });
+    await resolver.setProxy({ proxyRules: "a:1,b:2,direct://" });
+    resolver.reportFailure({ scheme: "http", host: "a", port: 1 });
+    assert.equal(await resolver.resolveProxy("http://x.test/"), "PROXY b:2;DIRECT;PROXY a:1");
+    now += 5 * 60 * 1000 - 1;
+    assert.equal(await resolver.resolveProxy("http://x.test/"), "PROXY b:2;DIRECT;PROXY a:1");
+    now += 1;
+    assert.equal(await resolver.resolveProxy("http://x.test/"), "PROXY a:1;PROXY b:2;DIRECT");
+    resolver.reportFailure({ scheme: "http", host: "b", port: 2 });
+    await resolver.forceReloadProxyConfig();
+    assert.equal(await resolver.resolveProxy("http://x.test/"), "PROXY a:1;PROXY b:2;DIRECT");
+  });
+});

@@ -1,0 +1,71 @@
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { createServer, type Server } from "node:http";
+import { SessionError } from "../core/session_error.ts";
+import { currentRuntime } from "../runtime/mod.ts";
+import { App } from "./app.ts";
+import { createSessionModule } from "./session_module.ts";
+import type { Session } from "./session.ts";
+
+function newSession(name: string): Session {
+  const runtime = currentRuntime();
+  return createSessionModule(new App(runtime), runtime).fromPartition(name);
+}
+
+describe("Session proxy settings", () => {
+  let server: Server;
+  let origin = "";
+  let pacHits = 0;
+
+  before(async () => {
+    server = createServer((request, response) => {
+      if (request.url === "/proxy.pac") {
+        pacHits++;
+        response.end(`function FindProxyForURL(url, host) { return "PROXY 127.0.0.1:9; DIRECT"; }`);
+        return;
+      }
+      response.end("origin");
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    origin = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  });
+  after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  it("setProxy, resolveProxy and forceReloadProxyConfig follow Electron", async () => {
+    const ses = newSession("proxy-settings");
+    assert.equal(await ses.resolveProxy("https://example.test/"), "DIRECT");
+    await ses.setProxy({ proxyRules: "http=a:8080;https=socks5://s", proxyBypassRules: "<local>" });
+    assert.equal(await ses.resolveProxy("http://example.test/"), "PROXY a:8080");
+    assert.equal(await ses.resolveProxy("https://example.test/"), "SOCKS5 s:1080");
+    assert.equal(await ses.resolveProxy("http://intranet/"), "DIRECT");
+    await assert.rejects(ses.setProxy({ mode: "nope" as "direct" }), {
+      message:
+        "Invalid mode, must be one of direct, auto_detect, pac_script, fixed_servers or system",
+    });
+
+    // The PAC file is fetched directly, even though it names a proxy for everything.
+    await ses.setProxy({ pacScript: `${origin}/proxy.pac` });
+    assert.equal(await ses.resolveProxy("http://example.test/"), "PROXY 127.0.0.1:9;DIRECT");
+    assert.equal(pacHits, 1);
+    await ses.forceReloadProxyConfig();
+    assert.equal(pacHits, 2);
+    await ses.setProxy({ mode: "pac_script", pacScript: `${origin}/missing` });
+    assert.equal(await ses.resolveProxy("http://example.test/"), "");
+    await ses.closeAllConnections();
+  });
+
+  it("fetch goes direct for bypassed URLs and falls back along the proxy list", async () => {
+    const ses = newSession("proxy-fetch");
+    await ses.setProxy({ proxyRules: "127.0.0.1:9" });
+    // Loopback is bypassed implicitly.
+    assert.equal(await (await ses.fetch(`${origin}/`)).text(), "origin");
+    await ses.setProxy({ proxyRules: "127.0.0.1:9", proxyBypassRules: "<-loopback>" });
+    await assert.rejects(
+      ses.fetch(`${origin}/`),
+      (error: unknown) => SessionError.is(error) && error.code === "ERR_PROXY_CONNECTION_FAILED",
+    );
+    await ses.setProxy({ proxyRules: "127.0.0.1:9,direct://", proxyBypassRules: "<-loopback>" });
+    assert.equal(await (await ses.fetch(`${origin}/`)).text(), "origin");
+    await ses.closeAllConnections();
+  });
+});
