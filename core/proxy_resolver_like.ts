@@ -35,6 +35,13 @@ export interface ProxyResolverLike {
     url: URL,
     signal?: AbortSignal,
   ): readonly ProxyServer[] | Promise<readonly ProxyServer[]>;
+  /**
+   * Hears that a connection through `proxy` failed and the transport moved on to the next
+   * entry, so the resolver can try it last for a while (Chromium's proxy retry info).
+   *
+   * @param proxy The proxy that failed.
+   */
+  reportFailure?(proxy: ProxyServer): void;
 }
 
 /**

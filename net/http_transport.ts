@@ -189,6 +189,7 @@ async function acquireThroughProxies(
     } catch (error) {
       const { fallover, error: final } = proxyFallover(error);
       if (!fallover || step.signal?.aborted) throw final;
+      if (proxy.scheme !== "direct") options.proxies.reportFailure?.(proxy);
       lastError = final;
     }
   }

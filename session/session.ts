@@ -40,7 +40,7 @@ import {
 import { ServiceWorkers } from "./service_workers.ts";
 import { Buffer } from "node:buffer";
 import { buildSessionPipeline, type SessionPipeline } from "./session_pipeline.ts";
-import { ProxyResolver } from "../proxy/mod.ts";
+import { ProxyResolver, tunnelHandshake } from "../proxy/mod.ts";
 import { platform } from "node:process";
 import { acceptLanguageHeader } from "./accept_language.ts";
 import { CONSTRUCT_SESSION } from "./_construct_session.ts";
@@ -124,7 +124,11 @@ export class Session extends TypedEmitter<SessionEvents> {
       env: (name) => init.runtime.env(name),
       fetchPac: (url, requestInit) => this.#fetchPac(url, requestInit),
     });
-    this.#net = new NetService({ connectTcp: init.runtime.connectTcp, proxies: this.#proxy });
+    this.#net = new NetService({
+      connectTcp: init.runtime.connectTcp,
+      proxies: this.#proxy,
+      proxyHandshake: tunnelHandshake,
+    });
     this.#storagePath = init.storagePath;
     this.#runtime = init.runtime;
     this.#downloadsPath = init.downloadsPath ?? (() => join(init.runtime.homeDir(), "Downloads"));

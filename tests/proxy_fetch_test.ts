@@ -1,0 +1,212 @@
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
+import { connect, type Socket } from "node:net";
+import { createServer as createTlsServer, type Server as TlsServer } from "node:tls";
+import { responseInfo } from "../core/response_info.ts";
+import { SessionError } from "../core/session_error.ts";
+import { currentRuntime } from "../runtime/mod.ts";
+import { App, createSessionModule, type Session } from "../session/mod.ts";
+import { type OriginServer, startOrigin } from "./fixtures/origin_server.ts";
+import { type RunningServer, startMicrosocks, startTinyproxy } from "./fixtures/proxy_servers.ts";
+import { makeTestCertificates, type TestCertificates } from "./fixtures/tls_certs.ts";
+
+let partitions = 0;
+function newSession(): Session {
+  const runtime = currentRuntime();
+  return createSessionModule(new App(runtime), runtime).fromPartition(
+    `proxy-fetch-${++partitions}`,
+  );
+}
+
+/** An http origin that answers with the request line and headers it saw. */
+async function startEchoHttp(): Promise<
+  { url: string; seen: IncomingHttpHeaders[]; close(): Promise<void> }
+> {
+  const seen: IncomingHttpHeaders[] = [];
+  const server: Server = createServer((request, response) => {
+    seen.push(request.headers);
+    response.end(`${request.method} ${request.url}`);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
+    seen,
+    close: () => {
+      server.closeAllConnections();
+      return new Promise((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** A TLS-terminating front for a plain proxy: what an `HTTPS` proxy entry talks to. */
+async function startTlsFront(certs: TestCertificates, backendPort: number) {
+  const sockets = new Set<Socket>();
+  const server: TlsServer = createTlsServer(certs.server, (client) => {
+    const backend = connect(backendPort, "127.0.0.1");
+    sockets.add(client).add(backend);
+    // Either side closing closes the other: tinyproxy closes after answering a forward request.
+    client.on("error", () => {}).on("close", () => backend.destroy());
+    backend.on("error", () => {}).on("close", () => client.destroy());
+    client.pipe(backend).pipe(client);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    port: (server.address() as { port: number }).port,
+    close: () => {
+      for (const socket of sockets) socket.destroy();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+const trustAll = (_request: unknown, callback: (verdict: number) => void) => callback(0);
+
+describe("ses.fetch through real proxies", () => {
+  let certs: TestCertificates;
+  let http: Awaited<ReturnType<typeof startEchoHttp>>;
+  let https: OriginServer;
+  let tinyproxy: RunningServer;
+  let tinyproxyAuth: RunningServer;
+  let socks: RunningServer;
+  let socksAuth: RunningServer;
+  before(async () => {
+    certs = makeTestCertificates();
+    http = await startEchoHttp();
+    https = await startOrigin({
+      fetch: (request) => new Response(`secure ${new URL(request.url).pathname}`),
+    }, {
+      tls: certs.server,
+    });
+    [tinyproxy, tinyproxyAuth, socks, socksAuth] = await Promise.all([
+      startTinyproxy(),
+      startTinyproxy(["alice", "s3cret"]),
+      startMicrosocks(),
+      startMicrosocks(["bob", "pa55"]),
+    ]);
+  });
+  after(async () => {
+    await Promise.all([tinyproxy, tinyproxyAuth, socks, socksAuth].map((proxy) => proxy?.stop()));
+    await http?.close();
+    await https?.close();
+  });
+
+  it("sends http requests to an HTTP proxy in absolute form (tinyproxy)", async () => {
+    const ses = newSession();
+    await ses.setProxy({
+      proxyRules: `http://127.0.0.1:${tinyproxy.port}`,
+      proxyBypassRules: "<-loopback>",
+    });
+    const response = await ses.fetch(`${http.url}/through?x=1`);
+    assert.equal(await response.text(), "GET /through?x=1");
+    assert.match(String(http.seen.at(-1)?.via), /tinyproxy/, "the origin saw the proxy's Via");
+    assert.deepEqual(responseInfo(response)?.proxy, {
+      scheme: "http",
+      host: "127.0.0.1",
+      port: tinyproxy.port,
+    });
+    await ses.closeAllConnections();
+  });
+
+  it("tunnels https through CONNECT, with credentials from the proxy URI", async () => {
+    for (
+      const proxy of [`127.0.0.1:${tinyproxy.port}`, `alice:s3cret@127.0.0.1:${tinyproxyAuth.port}`]
+    ) {
+      const ses = newSession();
+      ses.setCertificateVerifyProc(trustAll);
+      await ses.setProxy({ proxyRules: `https=${proxy}`, proxyBypassRules: "<-loopback>" });
+      const response = await ses.fetch(`https://localhost:${https.port}/tunnelled`);
+      assert.equal(await response.text(), "secure /tunnelled");
+      await ses.closeAllConnections();
+    }
+  });
+
+  it("fails a CONNECT the proxy refuses for want of credentials with the proxy's answer", async () => {
+    const ses = newSession();
+    ses.setCertificateVerifyProc(trustAll);
+    await ses.setProxy({
+      proxyRules: `https=127.0.0.1:${tinyproxyAuth.port}`,
+      proxyBypassRules: "<-loopback>",
+    });
+    await assert.rejects(
+      ses.fetch(`https://localhost:${https.port}/`),
+      (error: unknown) => SessionError.is(error) && error.code.startsWith("ERR_PROXY_AUTH"),
+    );
+    await ses.closeAllConnections();
+  });
+
+  it("goes through SOCKS5 (microsocks), with and without a password", async () => {
+    for (
+      const proxy of [
+        `socks5://127.0.0.1:${socks.port}`,
+        `socks5://bob:pa55@127.0.0.1:${socksAuth.port}`,
+      ]
+    ) {
+      const ses = newSession();
+      ses.setCertificateVerifyProc(trustAll);
+      await ses.setProxy({ proxyRules: proxy, proxyBypassRules: "<-loopback>" });
+      assert.equal(await (await ses.fetch(`${http.url}/socks`)).text(), "GET /socks");
+      assert.equal(
+        await (await ses.fetch(`https://localhost:${https.port}/socks`)).text(),
+        "secure /socks",
+      );
+      await ses.closeAllConnections();
+    }
+  });
+
+  it("speaks TLS to an HTTPS proxy, then TLS to the origin inside the tunnel", async () => {
+    const front = await startTlsFront(certs, tinyproxy.port);
+    const ses = newSession();
+    ses.setCertificateVerifyProc(trustAll);
+    await ses.setProxy({
+      proxyRules: `https://localhost:${front.port}`,
+      proxyBypassRules: "<-loopback>",
+    });
+    assert.equal(
+      await (await ses.fetch(`${http.url}/via-https-proxy`)).text(),
+      "GET /via-https-proxy",
+    );
+    assert.equal(
+      await (await ses.fetch(`https://localhost:${https.port}/inner`)).text(),
+      "secure /inner",
+    );
+    await ses.closeAllConnections();
+    await front.close();
+  });
+
+  it("falls over from a dead proxy to the next and tries the dead one last afterwards", async () => {
+    const ses = newSession();
+    const dead = `127.0.0.1:1`;
+    await ses.setProxy({
+      proxyRules: `http://${dead},http://127.0.0.1:${tinyproxy.port}`,
+      proxyBypassRules: "<-loopback>",
+    });
+    assert.equal(await (await ses.fetch(`${http.url}/fallover`)).text(), "GET /fallover");
+    assert.equal(
+      await ses.resolveProxy(`${http.url}/`),
+      `PROXY 127.0.0.1:${tinyproxy.port};PROXY ${dead}`,
+    );
+    await ses.closeAllConnections();
+  });
+
+  it("fails with net::ERR_PROXY_CONNECTION_FAILED when every proxy is unreachable", async () => {
+    const ses = newSession();
+    await ses.setProxy({
+      proxyRules: "http://127.0.0.1:1,socks5://127.0.0.1:2",
+      proxyBypassRules: "<-loopback>",
+    });
+    await assert.rejects(
+      ses.fetch(`${http.url}/`),
+      (error: unknown) => SessionError.is(error) && error.code === "ERR_PROXY_CONNECTION_FAILED",
+    );
+  });
+
+  it("keeps bypassed hosts direct", async () => {
+    const ses = newSession();
+    await ses.setProxy({ proxyRules: "http://127.0.0.1:1" });
+    const response = await ses.fetch(`${http.url}/direct`);
+    assert.equal(await response.text(), "GET /direct", "loopback is bypassed implicitly");
+    assert.deepEqual(responseInfo(response)?.proxy, { scheme: "direct" });
+    await ses.closeAllConnections();
+  });
+});
