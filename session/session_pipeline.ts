@@ -4,7 +4,7 @@
  * @module
  */
 
-import { compose } from "../core/middleware.ts";
+import { compose, type Middleware } from "../core/middleware.ts";
 import type { NetLogSink } from "../core/net_log_sink.ts";
 import {
   contentDecoding,
@@ -31,6 +31,8 @@ export interface SessionPipelineDeps {
   netLog?: NetLogSink;
   /** Hears how every request ends (webRequest's onCompleted / onErrorOccurred). */
   outcome?: RequestOutcomeObserver;
+  /** The HTTP cache stage (cache/), per hop. */
+  httpCache?: Middleware;
 }
 
 /** The doors into one session's pipeline. */
@@ -71,11 +73,12 @@ export function buildSessionPipeline(deps: SessionPipelineDeps): SessionPipeline
   const pipeline = compose([
     // Outermost, so that it sees every error, wherever it arose.
     ...(deps.outcome ? [observeOutcome(deps.outcome)] : []),
-    // Decoding sits outside the (future) cache stage: the cache keeps encoded bodies.
+    // Decoding sits outside the cache stage: the cache keeps encoded bodies.
     contentDecoding(),
     followRedirects(),
     // Per hop, in this order: webRequest.onBeforeRequest, protocol handlers, cookies,
     // onBeforeSendHeaders, HTTP cache, auth (later issues).
+    ...(deps.httpCache ? [deps.httpCache] : []),
     preconnectHints(deps.onPreconnectHint),
   ], deps.net.transport);
   // The entry adds the identity headers to each request's context; every hop gets them.

@@ -26,6 +26,7 @@ export const CHECKS: readonly Check[] = [
       "doc",
       "--lint",
       "mod.ts",
+      "cache/mod.ts",
       "core/mod.ts",
       "net/mod.ts",
       "runtime/mod.ts",
