@@ -8,7 +8,7 @@ import type { CacheEntry } from "./cache_entry.ts";
 
 /**
  * Where the HTTP cache keeps its entries. Every method is synchronous, so a lookup costs no
- * await. `MemoryCacheStore` serves in-memory sessions, `SqliteCacheStore` persistent ones.
+ * await. `MemoryCacheStore` serves in-memory sessions, `DiskCacheStore` persistent ones.
  */
 export interface CacheStore {
   /** The most bytes the store keeps; a put beyond it evicts the least recently used entries. */
@@ -28,6 +28,8 @@ export interface CacheStore {
   size(): number;
   /** Deletes every entry. */
   clear(): void;
-  /** Releases the store's resources; later calls throw. */
-  close(): void;
+  /** Resolves once every put so far is stored where other processes can read it. */
+  flush(): Promise<void>;
+  /** Flushes, then releases the store's resources; later calls throw. */
+  close(): Promise<void>;
 }

@@ -130,12 +130,29 @@ export function isStorable(
   rawHeaders: ReadonlyArray<readonly [string, string]>,
 ): boolean {
   if (!STORABLE_STATUSES.has(status)) return false;
-  const directives = parseCacheControl(fieldValue(rawHeaders, "cache-control"));
+  // One pass over the lines: this runs for every response a cacheable request gets.
+  let cacheControl: string | null = null;
+  let vary: string | null = null;
+  let reusable = false;
+  for (const [field, value] of rawHeaders) {
+    switch (field.toLowerCase()) {
+      case "cache-control":
+        cacheControl = cacheControl === null ? value : `${cacheControl}, ${value}`;
+        break;
+      case "vary":
+        vary = vary === null ? value : `${vary}, ${value}`;
+        break;
+      case "expires":
+      case "etag":
+      case "last-modified":
+        reusable = true;
+    }
+  }
+  if (cacheControl === null && !reusable) return false;
+  const directives = parseCacheControl(cacheControl);
   if (directives.has("no-store")) return false;
-  if (varyNames(fieldValue(rawHeaders, "vary")) === "*") return false;
-  if (directives.has("max-age") || fieldValue(rawHeaders, "expires") !== null) return true;
-  if (fieldValue(rawHeaders, "etag") !== null) return true;
-  return fieldValue(rawHeaders, "last-modified") !== null;
+  if (varyNames(vary) === "*") return false;
+  return reusable || directives.has("max-age");
 }
 
 /**

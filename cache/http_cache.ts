@@ -16,7 +16,7 @@ import { type CacheEntry, cacheKey } from "./cache_entry.ts";
 import type { CacheStore } from "./cache_store.ts";
 import { fieldValue, type Freshness, freshness, isStorable, varyNames } from "./freshness.ts";
 import { DEFAULT_CACHE_MAX_SIZE, MemoryCacheStore } from "./memory_cache_store.ts";
-import { SqliteCacheStore } from "./sqlite_cache_store.ts";
+import { DiskCacheStore } from "./disk_cache_store.ts";
 
 /** Options for {@linkcode HttpCache}. */
 export interface HttpCacheOptions {
@@ -142,7 +142,9 @@ export class HttpCache {
    */
   async size(): Promise<number> {
     const store = await this.#opened();
-    return store === null ? 0 : store.size();
+    if (store === null) return 0;
+    await store.flush();
+    return store.size();
   }
 
   /**
@@ -152,16 +154,20 @@ export class HttpCache {
    */
   async clear(): Promise<void> {
     const store = await this.#opened();
-    store?.clear();
+    if (store === null) return;
+    await store.flush();
+    store.clear();
   }
 
   /**
-   * Waits for background revalidations (`stale-while-revalidate`) to finish.
+   * Waits for background revalidations (`stale-while-revalidate`) to finish and for what they
+   * and earlier requests stored to reach the store.
    *
    * @returns Resolves when none is running.
    */
   async idle(): Promise<void> {
     while (this.#background.size > 0) await Promise.allSettled([...this.#background]);
+    await this.#store?.flush();
   }
 
   /**
@@ -174,14 +180,14 @@ export class HttpCache {
     const store = await this.#opened();
     this.#enabled = false;
     this.#store = null;
-    store?.close();
+    await store?.close();
   }
 
   #opened(): Promise<CacheStore | null> {
     if (this.#store !== null || !this.#enabled || this.#directory === null) {
       return Promise.resolve(this.#store);
     }
-    this.#opening ??= SqliteCacheStore.open(this.#runtime!, this.#directory, this.#maxSize).then(
+    this.#opening ??= DiskCacheStore.open(this.#runtime!, this.#directory, this.#maxSize).then(
       (store) => {
         this.#store = store;
       },

@@ -92,10 +92,15 @@ export class MemoryCacheStore implements CacheStore {
     this.#size = 0;
   }
 
-  close(): void {
+  flush(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  close(): Promise<void> {
     this.#closed = true;
     this.#entries.clear();
     this.#byUrl.clear();
+    return Promise.resolve();
   }
 
   #delete(key: string): void {

@@ -422,8 +422,9 @@ for (const persistent of [false, true]) {
         const own = newSession();
         const url = origin.route(reply({ "cache-control": "max-age=3600" }, () => "original"));
         await get(own, url);
+        await own.cacheIdle();
         const db = currentRuntime().openDatabase(
-          join(own.getStoragePath()!, "Cache", "cache.sqlite"),
+          join(own.getStoragePath()!, "Cache", "index.sqlite"),
         );
         db.prepare("UPDATE entries SET body = ?").run(new TextEncoder().encode("tampered"));
         db.prepare("UPDATE entries SET meta = replace(meta, '200', '201')").run();
@@ -442,6 +443,7 @@ for (const persistent of [false, true]) {
         const first = newSession();
         const twin = createSessionModule(other, runtime).fromPartition(`persist:cache${count}`);
         await get(first, url);
+        await first.cacheIdle();
         assert.equal((await get(twin, url)).fromCache, true);
         assert.equal(origin.hits(url), 1);
         await twin.clearCache();
