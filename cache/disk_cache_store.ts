@@ -318,9 +318,12 @@ export class DiskCacheStore implements CacheStore {
   }
 
   #readBody(inline: Uint8Array | null, file: string | null): Uint8Array | undefined {
-    if (file === null) return inline ?? new Uint8Array();
     try {
-      return readFileSync(join(this.#bodies, file));
+      const bytes = file === null
+        ? inline ?? new Uint8Array()
+        : readFileSync(join(this.#bodies, file));
+      // A plain Uint8Array view, whatever the runtime hands out (Buffer from node:fs).
+      return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     } catch {
       return undefined;
     }
