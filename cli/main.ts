@@ -2,7 +2,9 @@
  * The `ses` command line.
  *
  * - `ses demo` — starts a local origin and walks through a session request by request.
- * - `ses fetch [-X METHOD] [-H 'Name: value']... [-d DATA] [-o FILE] [-i] [--partition NAME] URL`
+ * - `ses fetch [-X METHOD] [-H 'Name: value']... [-d DATA] [-o FILE] [-i] [--partition NAME]
+ *   [--cache MODE] URL`
+ * - `ses cache size|clear [--partition NAME] [--json]`
  *
  * @module
  */
@@ -10,13 +12,16 @@
 import process from "node:process";
 import { Writable } from "node:stream";
 import { session } from "../mod.ts";
+import { parseCacheArgs, runCache } from "./cache_command.ts";
 import { runDemo } from "./demo_command.ts";
 import { runFetch } from "./fetch_command.ts";
 import { parseFetchArgs } from "./parse_fetch_args.ts";
 
 const USAGE = `usage:
   ses demo
-  ses fetch [-X METHOD] [-H 'Name: value']... [-d DATA] [-o FILE] [-i] [--partition NAME] URL`;
+  ses fetch [-X METHOD] [-H 'Name: value']... [-d DATA] [-o FILE] [-i] [--partition NAME]
+            [--cache default|no-store|reload|no-cache|force-cache|only-if-cached] URL
+  ses cache size|clear [--partition NAME] [--json]`;
 
 /**
  * Runs a `ses` command.
@@ -49,6 +54,17 @@ export async function main(argv: string[]): Promise<number> {
         info: (line) => console.error(line),
         body: Writable.toWeb(process.stdout) as WritableStream<Uint8Array>,
       });
+    }
+    case "cache": {
+      let args;
+      try {
+        args = parseCacheArgs(rest);
+      } catch (error) {
+        console.error(error instanceof Error ? error.message : String(error));
+        console.error(USAGE);
+        return 2;
+      }
+      return await runCache(session, args, console.log);
     }
     default:
       console.error(command === undefined ? USAGE : `ses: unknown command "${command}"\n${USAGE}`);
