@@ -7,13 +7,13 @@ import { join } from "node:path";
 import process from "node:process";
 import { currentRuntime } from "../runtime/mod.ts";
 import { DiskCacheStore } from "./disk_cache_store.ts";
-import { crashBody } from "./testdata/crash_entries.ts";
+import { crashBody } from "../tests/fixtures/cache_crash_entries.ts";
 
 const KILLS = 50;
 
 /** Starts the writer, waits for `ready`, lets it write for `ms`, then SIGKILLs it. */
 function writeThenKill(dir: string, seed: number, ms: number): Promise<void> {
-  const script = new URL("./testdata/crash_writer.ts", import.meta.url).pathname;
+  const script = new URL("../tests/fixtures/cache_crash_writer.ts", import.meta.url).pathname;
   const args = "Deno" in globalThis ? ["run", "-A", script] : [script];
   const child = spawn(process.execPath, [...args, dir, String(seed)], {
     stdio: ["ignore", "pipe", "inherit"],
