@@ -13,8 +13,14 @@ import type { CacheEntry } from "./cache_entry.ts";
  */
 const HEURISTIC_STATUSES = new Set([200, 203, 204, 206, 300, 301, 308, 404, 405, 410, 414, 501]);
 
-/** Final statuses this cache understands and may store given explicit freshness or validators. */
-const STORABLE_STATUSES = new Set([...HEURISTIC_STATUSES, 302, 303, 307]);
+/**
+ * Final statuses this cache understands and may store given explicit freshness or validators.
+ * Not 206: this cache keeps whole responses only, so a partial one would later answer a
+ * request for the whole.
+ */
+const STORABLE_STATUSES = new Set(
+  [...HEURISTIC_STATUSES, 302, 303, 307].filter((status) => status !== 206),
+);
 
 /** How a stored response stands at one moment. */
 export interface Freshness {

@@ -372,6 +372,16 @@ for (const persistent of [false, true]) {
       const suffix = await get(ses, url, { headers: { range: "bytes=-3" } });
       assert.equal(suffix.text, "789");
       assert.equal(origin.hits(url), 1);
+      // A 206 from the origin is not stored: it would answer a request for the whole.
+      const partial = origin.route((_request, response) => {
+        response.writeHead(206, {
+          "cache-control": "max-age=3600",
+          "content-range": "bytes 0-1/10",
+        }).end("01");
+      });
+      await get(ses, partial, { headers: { range: "bytes=0-1" } });
+      assert.equal((await get(ses, partial)).fromCache, false);
+      assert.equal(origin.hits(partial), 2);
     });
 
     it("keeps encoded bytes and decodes them on every hit", async () => {
