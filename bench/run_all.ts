@@ -9,7 +9,7 @@ import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
 /** The benchmark files, relative to this folder. */
-export const BENCHMARKS: readonly string[] = ["fetch_bench.ts"];
+export const BENCHMARKS: readonly string[] = ["fetch_bench.ts", "cache_bench.ts"];
 
 /**
  * Runs each benchmark in both runtimes.

@@ -46,6 +46,13 @@ const TOUCH_GRANULARITY_MS = 10_000;
 const COMMIT_DELAY_MS = 20;
 const COMMIT_BATCH = 64;
 
+/**
+ * Bodies of recently used entries kept in memory, up to this many bytes. A lookup still asks
+ * the index for each row's checksum, so an entry another process replaced or deleted is never
+ * served from here; what it saves is reading and checking the body again.
+ */
+const HOT_MAX_BYTES = 8 * 1024 * 1024;
+
 /** A body file no index row names, older than this, is left from a killed writer: removed. */
 const ORPHAN_AGE_MS = 10 * 60_000;
 
@@ -113,7 +120,8 @@ export class DiskCacheStore implements CacheStore {
   maxSize: number;
   #db: SqlDatabase;
   #bodies: string;
-  #select: SqlStatement;
+  #selectHeads: SqlStatement;
+  #selectEntry: SqlStatement;
   #insert: SqlStatement;
   #selectKey: SqlStatement;
   #deleteKey: SqlStatement;
@@ -133,6 +141,9 @@ export class DiskCacheStore implements CacheStore {
   #urlGeneration = new Map<string, number>();
   /** LRU times read by the last lookups, so `touch` knows whether a write is due. */
   #lastUsed = new Map<string, number>();
+  /** Checked entries by key with the row version (checksum) they came from, LRU order. */
+  #hot = new Map<string, { checksum: number; entry: CacheEntry }>();
+  #hotBytes = 0;
   #closed = false;
 
   /**
@@ -181,8 +192,11 @@ export class DiskCacheStore implements CacheStore {
         }
         db.exec(SCHEMA);
       });
-      this.#select = db.prepare(
-        "SELECT key, meta, body, file, checksum, last_used FROM entries WHERE url = ?",
+      this.#selectHeads = db.prepare(
+        "SELECT key, checksum, last_used FROM entries WHERE url = ?",
+      );
+      this.#selectEntry = db.prepare(
+        "SELECT meta, body, file FROM entries WHERE key = ? AND checksum = ?",
       );
       this.#insert = db.prepare("INSERT INTO entries VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
       this.#selectKey = db.prepare("SELECT file FROM entries WHERE key = ?");
@@ -202,33 +216,65 @@ export class DiskCacheStore implements CacheStore {
   variants(url: string): CacheEntry[] {
     this.#check();
     const unwritten = this.#unwritten.get(url);
-    const rows = this.#select.all(url);
+    const rows = this.#selectHeads.all(url);
     if (rows.length === 0) return unwritten === undefined ? [] : [...unwritten.values()];
     const found: CacheEntry[] = [];
     for (const row of rows) {
       const key = row.key as string;
       if (unwritten?.has(key)) continue;
-      const meta = row.meta as string;
-      const body = this.#readBody(row.body as Uint8Array | null, row.file as string | null);
-      if (body === undefined || checksum(meta, body) !== row.checksum) {
-        // Never served: this row version goes (not a newer one another process just wrote),
-        // and the request goes to the network.
-        this.#deleteRow.run(key, row.checksum as number);
-        continue;
-      }
-      let parsed: EntryMeta;
-      try {
-        parsed = JSON.parse(meta) as EntryMeta;
-      } catch {
-        this.#deleteRow.run(key, row.checksum as number);
-        continue;
-      }
+      const sum = row.checksum as number;
       if (this.#lastUsed.size > 4096) this.#lastUsed.clear();
       this.#lastUsed.set(key, row.last_used as number);
-      found.push({ ...parsed, key, url, body });
+      const hot = this.#hot.get(key);
+      if (hot !== undefined && hot.checksum === sum) {
+        found.push(hot.entry);
+        continue;
+      }
+      const entry = this.#load(key, url, sum);
+      if (entry !== undefined) found.push(entry);
     }
     if (unwritten !== undefined) found.push(...unwritten.values());
     return found;
+  }
+
+  /** Reads and checks one row version; a bad one is deleted and `undefined` returned. */
+  #load(key: string, url: string, sum: number): CacheEntry | undefined {
+    const row = this.#selectEntry.get(key, sum);
+    // Gone since the first query: another process replaced or deleted it.
+    if (row === undefined) return undefined;
+    const meta = row.meta as string;
+    const body = this.#readBody(row.body as Uint8Array | null, row.file as string | null);
+    let entry: CacheEntry | undefined;
+    if (body !== undefined && checksum(meta, body) === sum) {
+      try {
+        entry = { ...JSON.parse(meta) as EntryMeta, key, url, body };
+      } catch {
+        entry = undefined;
+      }
+    }
+    if (entry === undefined) {
+      // Never served: this row version goes (not a newer one another process just wrote),
+      // and the request goes to the network.
+      this.#deleteRow.run(key, sum);
+      return undefined;
+    }
+    this.#remember(entry, sum);
+    return entry;
+  }
+
+  /** Keeps a checked entry in memory; a later lookup that finds the same row version uses it. */
+  #remember(entry: CacheEntry, sum: number): void {
+    const old = this.#hot.get(entry.key);
+    if (old !== undefined) this.#hotBytes -= old.entry.body.byteLength;
+    this.#hot.delete(entry.key);
+    if (entry.body.byteLength > HOT_MAX_BYTES / 8) return;
+    this.#hot.set(entry.key, { checksum: sum, entry });
+    this.#hotBytes += entry.body.byteLength;
+    for (const [key, slot] of this.#hot) {
+      if (this.#hotBytes <= HOT_MAX_BYTES) break;
+      this.#hot.delete(key);
+      this.#hotBytes -= slot.entry.body.byteLength;
+    }
   }
 
   put(entry: CacheEntry): void {
@@ -277,6 +323,11 @@ export class DiskCacheStore implements CacheStore {
     this.#check();
     this.#urlGeneration.set(url, (this.#urlGeneration.get(url) ?? 0) + 1);
     this.#unwritten.delete(url);
+    for (const [key, slot] of this.#hot) {
+      if (slot.entry.url !== url) continue;
+      this.#hot.delete(key);
+      this.#hotBytes -= slot.entry.body.byteLength;
+    }
     this.#queue = this.#queue.filter((item) => item.op !== "put" || item.entry.url !== url);
     const files = this.#db.transaction(() => {
       const rows = this.#selectUrl.all(url);
@@ -297,6 +348,8 @@ export class DiskCacheStore implements CacheStore {
     this.#unwritten.clear();
     this.#queue = [];
     this.#lastUsed.clear();
+    this.#hot.clear();
+    this.#hotBytes = 0;
     const files = this.#db.transaction(() => {
       const rows = this.#db.prepare("SELECT file FROM entries WHERE file IS NOT NULL").all();
       this.#db.exec("DELETE FROM entries");
@@ -346,6 +399,7 @@ export class DiskCacheStore implements CacheStore {
     const queue = this.#queue;
     this.#queue = [];
     let files: SqlRow[] = [];
+    let committed = false;
     try {
       files = this.#db.transaction(() => {
         const replaced: SqlRow[] = [];
@@ -372,6 +426,7 @@ export class DiskCacheStore implements CacheStore {
         replaced.push(...this.#evict());
         return replaced;
       });
+      committed = true;
     } catch {
       // A busy or failing index loses this batch; those entries are fetched again next time.
       for (const item of queue) {
@@ -380,7 +435,11 @@ export class DiskCacheStore implements CacheStore {
         }
       }
     }
-    for (const item of queue) if (item.op === "put") this.#forget(item.entry);
+    for (const item of queue) {
+      if (item.op !== "put") continue;
+      this.#forget(item.entry);
+      if (committed) this.#remember(item.entry, item.checksum);
+    }
     this.#unlinkFiles(files);
   }
 

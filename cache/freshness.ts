@@ -91,6 +91,18 @@ export function fieldValue(
  * ```
  */
 export function freshness(entry: CacheEntry, now: number): Freshness {
+  let fixed = computed.get(entry);
+  if (fixed === undefined) computed.set(entry, fixed = fixedFreshness(entry));
+  return { ...fixed.state, age: fixed.initialAge + Math.max(0, now - entry.responseTime) };
+}
+
+/**
+ * Everything but the resident time depends on the entry alone, and entries are immutable, so a
+ * hit on an entry kept in memory parses its head once.
+ */
+const computed = new WeakMap<CacheEntry, { state: Freshness; initialAge: number }>();
+
+function fixedFreshness(entry: CacheEntry): { state: Freshness; initialAge: number } {
   const headers = entry.rawHeaders;
   const directives = parseCacheControl(fieldValue(headers, "cache-control"));
   const date = parseHttpDate(fieldValue(headers, "date"));
@@ -99,9 +111,9 @@ export function freshness(entry: CacheEntry, now: number): Freshness {
     (noCacheValue === undefined && /(?:^|,)\s*no-cache\s*(?:,|$)/i.test(
       fieldValue(headers, "pragma") ?? "",
     ) && fieldValue(headers, "cache-control") === null);
-  return {
+  const state: Freshness = {
     lifetime: lifetime(entry.status, headers, directives, date ?? entry.responseTime),
-    age: currentAge(entry, date, now),
+    age: 0,
     directives,
     noCache,
     noCacheFields: noCacheValue ? noCacheValue.split(",").map((name) => name.trim()) : [],
@@ -110,6 +122,7 @@ export function freshness(entry: CacheEntry, now: number): Freshness {
     staleIfError: (deltaSeconds(directives, "stale-if-error") ?? 0) * 1000,
     immutable: directives.has("immutable"),
   };
+  return { state, initialAge: initialAge(entry, date) };
 }
 
 /**
@@ -225,11 +238,11 @@ function lifetime(
   return lastModified === undefined ? 0 : Math.max(0, (date - lastModified) / 10);
 }
 
-function currentAge(entry: CacheEntry, date: number | undefined, now: number): number {
+/** RFC 9111 §4.2.3 `corrected_initial_age`; the current age adds the resident time to it. */
+function initialAge(entry: CacheEntry, date: number | undefined): number {
   const ageValue = Number(fieldValue(entry.rawHeaders, "age") ?? 0);
   const apparentAge = date === undefined ? 0 : Math.max(0, entry.responseTime - date);
   const responseDelay = entry.responseTime - entry.requestTime;
   const correctedAgeValue = (Number.isFinite(ageValue) ? ageValue * 1000 : 0) + responseDelay;
-  const correctedInitialAge = Math.max(apparentAge, correctedAgeValue);
-  return correctedInitialAge + Math.max(0, now - entry.responseTime);
+  return Math.max(apparentAge, correctedAgeValue);
 }

@@ -439,10 +439,18 @@ for (const persistent of [false, true]) {
         db.prepare("UPDATE entries SET body = ?").run(new TextEncoder().encode("tampered"));
         db.prepare("UPDATE entries SET meta = replace(meta, '200', '201')").run();
         db.close();
-        const after = await get(own, url);
+        // Another process (a new module on the same directory) reads the damaged row.
+        const runtime = currentRuntime();
+        const otherApp = new App(runtime);
+        otherApp.setPath("userData", userData);
+        const reader = createSessionModule(otherApp, runtime).fromPartition(
+          `persist:cache${count}`,
+        );
+        const after = await get(reader, url);
         assert.deepEqual([after.text, after.fromCache, origin.hits(url)], ["original", false, 2]);
-        assert.equal((await get(own, url)).fromCache, true);
+        assert.equal((await get(reader, url)).fromCache, true);
         await own.closeAllConnections();
+        await reader.closeAllConnections();
       });
 
       it("shares the cache between two sessions on the same directory", async () => {
