@@ -10,7 +10,9 @@
  *   the path against none, sequential and 50 in flight; requests per second.
  *
  * Rounds alternate the two sides with the order rotating; each ratio printed is the median of
- * the rounds' ratios, so a shared machine's slow and fast spells touch both sides alike.
+ * the rounds' ratios, so a shared machine's slow and fast spells touch both sides alike. The
+ * CPU time per request (this process, all threads: file writes run on I/O threads) is printed
+ * too: on a loaded machine it moves far less than wall time.
  *
  * Run: `deno run -A bench/cache_bench.ts` or `bun bench/cache_bench.ts`.
  *
@@ -52,14 +54,32 @@ async function fetchBody(ses: Session, url: string): Promise<void> {
   await response.arrayBuffer();
 }
 
+/** CPU time of this process (all its threads) per request in the last `timed` run, in µs. */
+let lastCpu = 0;
+
 /** Per-request times in ms, one request at a time. */
-async function timed(ses: Session, urls: (i: number) => string, count: number) {
+async function timed(
+  ses: Session,
+  urls: (i: number) => string,
+  count: number,
+  settle?: () => Promise<void>,
+) {
   const times = new Float64Array(count);
+  const cpu = process.cpuUsage();
+  const begin = performance.now();
   for (let i = 0; i < count; i++) {
     const start = performance.now();
     await fetchBody(ses, urls(i));
     times[i] = performance.now() - start;
   }
+  if (settle !== undefined) {
+    // The settling time is spread over the requests, so `sum(times)` is the whole run.
+    await settle();
+    const extra = (performance.now() - begin - times.reduce((a, b) => a + b, 0)) / count;
+    for (let i = 0; i < count; i++) times[i]! += extra;
+  }
+  const used = process.cpuUsage(cpu);
+  lastCpu = (used.user + used.system) / count;
   return times;
 }
 
@@ -113,6 +133,10 @@ try {
     seqRatio: [],
     concRatio: [],
     missRate: [],
+    missCpu: [],
+    noCacheCpu: [],
+    seqCpu: [],
+    seqNoCacheCpu: [],
   };
   for (let round = 0; round < ROUNDS; round++) {
     const order = round % 2 === 0 ? [cached, uncached] : [uncached, cached];
@@ -124,9 +148,13 @@ try {
       const key = ses === cached ? "cached" : "uncached";
       await fetchBody(ses, hitUrl);
       hits[key] = await timed(ses, () => hitUrl, HITS);
-      misses[key] = await timed(ses, missUrl, MISSES);
       seq[key] = await timed(ses, () => `${base}/1k`, SEQUENTIAL);
+      rounds[key === "cached" ? "seqCpu" : "seqNoCacheCpu"]!.push(lastCpu);
       conc[key] = await rate(ses, `${base}/1k`, CONCURRENT, IN_FLIGHT);
+      // Last, and counting the wait until every body is written: stores finish off the
+      // request path, and must not be left to burden the cases measured after them.
+      misses[key] = await timed(ses, missUrl, MISSES, () => ses.cacheIdle());
+      rounds[key === "cached" ? "missCpu" : "noCacheCpu"]!.push(lastCpu);
     }
     await cached.clearCache();
     const hitP50 = percentile(hits.cached!, 0.5);
@@ -152,11 +180,13 @@ try {
   console.log(
     `16 KiB miss, stored: ${m("missRate").toFixed(0)} req/s; cache / no cache = ${
       m("missRatio").toFixed(2)
-    }x`,
+    }x; CPU per request ${m("missCpu").toFixed(0)} µs against ${m("noCacheCpu").toFixed(0)} µs`,
   );
   console.log(
     `1 KiB uncacheable GET, cache stage / none: sequential ${m("seqRatio").toFixed(2)}x, ` +
-      `${IN_FLIGHT} in flight ${m("concRatio").toFixed(2)}x`,
+      `${IN_FLIGHT} in flight ${m("concRatio").toFixed(2)}x; CPU per sequential request ${
+        m("seqCpu").toFixed(0)
+      } µs against ${m("seqNoCacheCpu").toFixed(0)} µs`,
   );
 } finally {
   stop();
