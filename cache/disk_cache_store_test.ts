@@ -42,25 +42,25 @@ describe("DiskCacheStore", () => {
   it("keeps small bodies in the index and large ones in files, across reopening", async () => {
     await withStore(async (dir, store) => {
       store.put(entry("small", 100));
-      store.put(entry("large", 50_000));
+      store.put(entry("large", 100_000));
       // Visible at once in this process, before the batch commits.
-      assert.equal(store.variants("http://a.test/large")[0]?.body.length, 50_000);
+      assert.equal(store.variants("http://a.test/large")[0]?.body.length, 100_000);
       await store.flush();
       assert.equal(bodies(dir).length, 1);
       const again = await DiskCacheStore.open(currentRuntime(), dir);
       const [large] = again.variants("http://a.test/large");
-      assert.deepEqual(large, entry("large", 50_000));
+      assert.deepEqual(large, entry("large", 100_000));
       assert.deepEqual(again.variants("http://a.test/small"), [entry("small", 100)]);
-      assert.ok(again.size() > 50_100);
+      assert.ok(again.size() > 100_100);
       await again.close();
     });
   });
 
   it("replaces an entry and removes the old body file", async () => {
     await withStore(async (dir, store) => {
-      store.put(entry("x", 50_000, 1));
+      store.put(entry("x", 100_000, 1));
       await store.flush();
-      store.put(entry("x", 60_000, 2));
+      store.put(entry("x", 120_000, 2));
       await store.flush();
       await new Promise((resolve) => setTimeout(resolve, 50));
       assert.equal(bodies(dir).length, 1);
@@ -70,8 +70,8 @@ describe("DiskCacheStore", () => {
 
   it("drops an entry whose body file is damaged or missing, never returning it", async () => {
     await withStore(async (dir, store) => {
-      store.put(entry("torn", 50_000));
-      store.put(entry("gone", 50_000));
+      store.put(entry("torn", 100_000));
+      store.put(entry("gone", 100_000));
       await store.flush();
       const files = bodies(dir);
       const reopened = await DiskCacheStore.open(currentRuntime(), dir);
@@ -87,9 +87,9 @@ describe("DiskCacheStore", () => {
 
   it("forgets a write still in flight when its URL is deleted or the cache cleared", async () => {
     await withStore(async (dir, store) => {
-      store.put(entry("a", 50_000));
+      store.put(entry("a", 100_000));
       store.deleteUrl("http://a.test/a");
-      store.put(entry("b", 50_000));
+      store.put(entry("b", 100_000));
       store.clear();
       await store.flush();
       assert.deepEqual([store.variants("http://a.test/a"), store.variants("http://a.test/b")], [
@@ -103,9 +103,9 @@ describe("DiskCacheStore", () => {
 
   it("evicts the oldest entries and their files beyond the limit", async () => {
     await withStore(async (dir, store) => {
-      store.maxSize = 120_000;
+      store.maxSize = 240_000;
       for (const path of ["a", "b", "c"]) {
-        store.put(entry(path, 50_000));
+        store.put(entry(path, 100_000));
         await store.flush();
       }
       assert.deepEqual(
