@@ -9,7 +9,7 @@ import { readFileSync } from "node:fs";
 import { readdir, rename, stat, unlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { crc32 } from "node:zlib";
-import type { Runtime, SqlDatabase, SqlRow, SqlStatement } from "../core/runtime.ts";
+import type { Runtime, SqlDatabase, SqlRow, SqlStatement, SqlValue } from "../core/runtime.ts";
 import type { CacheEntry } from "./cache_entry.ts";
 import { entrySize } from "./cache_entry.ts";
 import type { CacheStore } from "./cache_store.ts";
@@ -45,6 +45,10 @@ const TOUCH_GRANULARITY_MS = 10_000;
  * this process serves the entries from memory; a kill loses at most these writes.
  */
 const COMMIT_DELAY_MS = 20;
+
+/** How often a lookup asks SQLite whether another process has written, and reloads URLs. */
+const VERSION_CHECK_MS = 100;
+const HASH_RELOAD_MS = 1000;
 const COMMIT_BATCH = 64;
 
 /**
@@ -145,6 +149,12 @@ export class DiskCacheStore implements CacheStore {
   /** Checked entries by key with the row version (checksum) they came from, LRU order. */
   #hot = new Map<string, { checksum: number; entry: CacheEntry }>();
   #hotBytes = 0;
+  /** CRC-32s of the URLs the index may hold; `null` while unknown (see `#mayHave`). */
+  #urlHashes: Set<number> | null = null;
+  #dataVersion: SqlStatement;
+  #version: SqlValue | undefined;
+  #versionCheckedAt = 0;
+  #hashesLoadedAt = -Infinity;
   #closed = false;
 
   /**
@@ -208,6 +218,9 @@ export class DiskCacheStore implements CacheStore {
       this.#touch = db.prepare("UPDATE entries SET last_used = ? WHERE key = ?");
       this.#total = db.prepare("SELECT size FROM total WHERE id = 0");
       this.#oldest = db.prepare("SELECT key, file FROM entries ORDER BY last_used LIMIT 32");
+      this.#dataVersion = db.prepare("PRAGMA data_version");
+      this.#loadUrlHashes(Date.now());
+      this.#versionCheckedAt = Date.now();
     } catch (error) {
       db.close();
       throw error;
@@ -217,6 +230,7 @@ export class DiskCacheStore implements CacheStore {
   variants(url: string): CacheEntry[] {
     this.#check();
     const unwritten = this.#unwritten.get(url);
+    if (unwritten === undefined && !this.#mayHave(url)) return [];
     const rows = this.#selectHeads.all(url);
     if (rows.length === 0) return unwritten === undefined ? [] : [...unwritten.values()];
     const found: CacheEntry[] = [];
@@ -236,6 +250,41 @@ export class DiskCacheStore implements CacheStore {
     }
     if (unwritten !== undefined) found.push(...unwritten.values());
     return found;
+  }
+
+  /**
+   * Whether the index may hold `url`, answered from memory: a statement costs 10–20 µs of CPU
+   * in Deno's `node:sqlite`, which a request for a URL never stored should not pay. The set of
+   * URL hashes is loaded at open and grows with this process's puts; when another process has
+   * committed (SQLite's `data_version` moved, checked at most every 100 ms) it is reloaded, at
+   * most once a second, and until then every lookup asks the index. So another process's new
+   * entry may be missed for a moment, which costs a network fetch, never a wrong answer.
+   */
+  #mayHave(url: string): boolean {
+    const now = Date.now();
+    if (now - this.#versionCheckedAt >= VERSION_CHECK_MS) {
+      this.#versionCheckedAt = now;
+      const version = this.#dataVersion.get()?.data_version;
+      if (version !== this.#version) {
+        this.#version = version;
+        this.#urlHashes = null;
+      }
+    }
+    if (this.#urlHashes === null) {
+      if (now - this.#hashesLoadedAt < HASH_RELOAD_MS) return true;
+      this.#loadUrlHashes(now);
+    }
+    return this.#urlHashes!.has(crc32(url));
+  }
+
+  #loadUrlHashes(now: number): void {
+    this.#hashesLoadedAt = now;
+    this.#version = this.#dataVersion.get()?.data_version;
+    const hashes = new Set<number>();
+    for (const row of this.#db.prepare("SELECT DISTINCT url FROM entries").all()) {
+      hashes.add(crc32(row.url as string));
+    }
+    this.#urlHashes = hashes;
   }
 
   /** Reads and checks one row version; a bad one is deleted and `undefined` returned. */
@@ -283,6 +332,7 @@ export class DiskCacheStore implements CacheStore {
     const { key, url, body, ...rest } = entry;
     const meta = JSON.stringify(rest satisfies EntryMeta);
     const sum = checksum(meta, body);
+    this.#urlHashes?.add(crc32(url));
     let unwritten = this.#unwritten.get(url);
     if (unwritten === undefined) this.#unwritten.set(url, unwritten = new Map());
     unwritten.set(key, entry);
@@ -351,6 +401,8 @@ export class DiskCacheStore implements CacheStore {
     this.#lastUsed.clear();
     this.#hot.clear();
     this.#hotBytes = 0;
+    this.#urlHashes = null;
+    this.#hashesLoadedAt = -Infinity;
     const files = this.#db.transaction(() => {
       const rows = this.#db.prepare("SELECT file FROM entries WHERE file IS NOT NULL").all();
       this.#db.exec("DELETE FROM entries");
