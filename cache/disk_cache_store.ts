@@ -149,6 +149,12 @@ export class DiskCacheStore implements CacheStore {
   /** Checked entries by key with the row version (checksum) they came from, LRU order. */
   #hot = new Map<string, { checksum: number; entry: CacheEntry }>();
   #hotBytes = 0;
+  /**
+   * The variant lists last read for URLs, while nothing says they changed: this process's
+   * writes drop a URL's list, another process's writes (`data_version`) drop them all. A hit
+   * on one of them asks the index nothing. Lists are kept only while their entries are hot.
+   */
+  #known = new Map<string, CacheEntry[]>();
   /** CRC-32s of the URLs the index may hold; `null` while unknown (see `#mayHave`). */
   #urlHashes: Set<number> | null = null;
   #dataVersion: SqlStatement;
@@ -217,7 +223,7 @@ export class DiskCacheStore implements CacheStore {
       this.#deleteUrl = db.prepare("DELETE FROM entries WHERE url = ?");
       this.#touch = db.prepare("UPDATE entries SET last_used = ? WHERE key = ?");
       this.#total = db.prepare("SELECT size FROM total WHERE id = 0");
-      this.#oldest = db.prepare("SELECT key, file FROM entries ORDER BY last_used LIMIT 32");
+      this.#oldest = db.prepare("SELECT key, url, file FROM entries ORDER BY last_used LIMIT 32");
       this.#dataVersion = db.prepare("PRAGMA data_version");
       this.#loadUrlHashes(Date.now());
       this.#versionCheckedAt = Date.now();
@@ -230,7 +236,11 @@ export class DiskCacheStore implements CacheStore {
   variants(url: string): CacheEntry[] {
     this.#check();
     const unwritten = this.#unwritten.get(url);
-    if (unwritten === undefined && !this.#mayHave(url)) return [];
+    if (unwritten === undefined) {
+      if (!this.#mayHave(url)) return [];
+      const known = this.#known.get(url);
+      if (known !== undefined) return [...known];
+    }
     const rows = this.#selectHeads.all(url);
     if (rows.length === 0) return unwritten === undefined ? [] : [...unwritten.values()];
     const found: CacheEntry[] = [];
@@ -248,8 +258,12 @@ export class DiskCacheStore implements CacheStore {
       const entry = this.#load(key, url, sum);
       if (entry !== undefined) found.push(entry);
     }
-    if (unwritten !== undefined) found.push(...unwritten.values());
-    return found;
+    if (unwritten !== undefined) {
+      found.push(...unwritten.values());
+    } else if (found.every((entry) => this.#hot.get(entry.key)?.entry === entry)) {
+      this.#known.set(url, found);
+    }
+    return [...found];
   }
 
   /**
@@ -268,6 +282,7 @@ export class DiskCacheStore implements CacheStore {
       if (version !== this.#version) {
         this.#version = version;
         this.#urlHashes = null;
+        this.#known.clear();
       }
     }
     if (this.#urlHashes === null) {
@@ -306,6 +321,7 @@ export class DiskCacheStore implements CacheStore {
       // Never served: this row version goes (not a newer one another process just wrote),
       // and the request goes to the network.
       this.#deleteRow.run(key, sum);
+      this.#known.delete(url);
       return undefined;
     }
     this.#remember(entry, sum);
@@ -314,6 +330,7 @@ export class DiskCacheStore implements CacheStore {
 
   /** Keeps a checked entry in memory; a later lookup that finds the same row version uses it. */
   #remember(entry: CacheEntry, sum: number): void {
+    this.#known.delete(entry.url);
     const old = this.#hot.get(entry.key);
     if (old !== undefined) this.#hotBytes -= old.entry.body.byteLength;
     this.#hot.delete(entry.key);
@@ -323,6 +340,7 @@ export class DiskCacheStore implements CacheStore {
     for (const [key, slot] of this.#hot) {
       if (this.#hotBytes <= HOT_MAX_BYTES) break;
       this.#hot.delete(key);
+      this.#known.delete(slot.entry.url);
       this.#hotBytes -= slot.entry.body.byteLength;
     }
   }
@@ -333,6 +351,7 @@ export class DiskCacheStore implements CacheStore {
     const meta = JSON.stringify(rest satisfies EntryMeta);
     const sum = checksum(meta, body);
     this.#urlHashes?.add(crc32(url));
+    this.#known.delete(url);
     let unwritten = this.#unwritten.get(url);
     if (unwritten === undefined) this.#unwritten.set(url, unwritten = new Map());
     unwritten.set(key, entry);
@@ -374,6 +393,7 @@ export class DiskCacheStore implements CacheStore {
     this.#check();
     this.#urlGeneration.set(url, (this.#urlGeneration.get(url) ?? 0) + 1);
     this.#unwritten.delete(url);
+    this.#known.delete(url);
     for (const [key, slot] of this.#hot) {
       if (slot.entry.url !== url) continue;
       this.#hot.delete(key);
@@ -400,6 +420,7 @@ export class DiskCacheStore implements CacheStore {
     this.#queue = [];
     this.#lastUsed.clear();
     this.#hot.clear();
+    this.#known.clear();
     this.#hotBytes = 0;
     this.#urlHashes = null;
     this.#hashesLoadedAt = -Infinity;
@@ -503,6 +524,7 @@ export class DiskCacheStore implements CacheStore {
       if (oldest.length === 0) break;
       for (const row of oldest) {
         this.#deleteKey.run(row.key as string);
+        this.#known.delete(row.url as string);
         evicted.push(row);
         if (Number(this.#total.get()?.size ?? 0) <= this.maxSize) return evicted;
       }

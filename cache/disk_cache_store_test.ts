@@ -117,6 +117,23 @@ describe("DiskCacheStore", () => {
     });
   });
 
+  it("sees another process's writes within a second, its deletions within 100 ms", async () => {
+    await withStore(async (dir, store) => {
+      store.put(entry("shared", 100));
+      await store.flush();
+      assert.equal(store.variants("http://a.test/shared").length, 1);
+      const other = await DiskCacheStore.open(currentRuntime(), dir);
+      assert.equal(other.variants("http://a.test/shared").length, 1);
+      other.deleteUrl("http://a.test/shared");
+      other.put(entry("theirs", 100));
+      await other.flush();
+      await new Promise((resolve) => setTimeout(resolve, 1_200));
+      assert.deepEqual(store.variants("http://a.test/shared"), []);
+      assert.equal(store.variants("http://a.test/theirs").length, 1);
+      await other.close();
+    });
+  });
+
   it("rebuilds an index that is not a database and removes old orphan body files", async () => {
     const dir = mkdtempSync(join(tmpdir(), "ses-disk-cache-"));
     try {
