@@ -11,6 +11,24 @@ import { crashBody } from "../tests/fixtures/cache_crash_entries.ts";
 
 const KILLS = 50;
 
+/** Checks every entry the store returns; returns how many there were. */
+async function checkAll(dir: string): Promise<number> {
+  const store = await DiskCacheStore.open(currentRuntime(), dir);
+  let hits = 0;
+  for (let id = 0; id < 50; id++) {
+    for (const entry of store.variants(`http://crash.test/${id}`)) {
+      const field = (name: string) =>
+        Number(entry.rawHeaders.find(([field]) => field === name)?.[1]);
+      assert.equal(field("x-id"), id);
+      assert.equal(entry.body.byteLength, field("x-length"));
+      assert.deepEqual(entry.body, crashBody(id, field("x-version"), field("x-length")));
+      hits++;
+    }
+  }
+  await store.close();
+  return hits;
+}
+
 /** Starts the writer, waits for `ready`, lets it write for `ms`, then SIGKILLs it. */
 function writeThenKill(dir: string, seed: number, ms: number): Promise<void> {
   const script = new URL("../tests/fixtures/cache_crash_writer.ts", import.meta.url).pathname;
@@ -33,26 +51,31 @@ describe("DiskCacheStore after SIGKILL", () => {
     timeout: 60_000,
   }, async () => {
     const dir = mkdtempSync(join(tmpdir(), "ses-cache-crash-"));
-    const runtime = currentRuntime();
     let hits = 0;
     try {
       for (let kill = 0; kill < KILLS; kill++) {
         await writeThenKill(dir, kill + 1, Math.floor(Math.random() * 60));
-        const store = await DiskCacheStore.open(runtime, dir);
-        for (let id = 0; id < 50; id++) {
-          for (const entry of store.variants(`http://crash.test/${id}`)) {
-            const field = (name: string) =>
-              Number(entry.rawHeaders.find(([field]) => field === name)?.[1]);
-            assert.equal(field("x-id"), id);
-            assert.equal(entry.body.byteLength, field("x-length"));
-            assert.deepEqual(entry.body, crashBody(id, field("x-version"), field("x-length")));
-            hits++;
-          }
-        }
-        await store.close();
+        hits += await checkAll(dir);
       }
       // The writers got far enough to leave entries behind: the check above checked something.
       assert.ok(hits > KILLS, `only ${hits} entries seen`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("holds only whole, correct entries after two writers share it and are killed", {
+    timeout: 60_000,
+  }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ses-cache-crash-"));
+    try {
+      for (let round = 0; round < 3; round++) {
+        await Promise.all([
+          writeThenKill(dir, 100 + round, 150 + Math.floor(Math.random() * 100)),
+          writeThenKill(dir, 200 + round, 150 + Math.floor(Math.random() * 100)),
+        ]);
+        assert.ok(await checkAll(dir) > 0);
+      }
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
