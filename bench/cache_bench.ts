@@ -7,7 +7,9 @@
  * - miss: 16 KiB responses that are stored as they stream (a new URL each time) against no
  *   cache at all; requests per second;
  * - uncacheable: the fetch benchmark's 1 KiB GET (no caching headers) with the cache stage in
- *   the path against none, sequential and 50 in flight; requests per second.
+ *   the path against none, sequential and 50 in flight; requests per second;
+ * - the stage alone: the same uncacheable request answered by an in-process step, with the
+ *   stage (on-disk store) in front and without; CPU per request, free of network noise.
  *
  * Rounds alternate the two sides with the order rotating; each ratio printed is the median of
  * the rounds' ratios, so a shared machine's slow and fast spells touch both sides alike. The
@@ -26,6 +28,9 @@ import { join } from "node:path";
 import process from "node:process";
 import { session } from "../mod.ts";
 import type { Session } from "../session/mod.ts";
+import { HttpCache } from "../cache/mod.ts";
+import { compose, type FetchLike, requestContext } from "../core/mod.ts";
+import { currentRuntime } from "../runtime/mod.ts";
 
 const ROUNDS = 5;
 const HITS = 5_000;
@@ -108,6 +113,35 @@ function median(values: number[]): number {
   return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
+/** CPU µs per request of `fetchLike` answering `count` uncacheable requests. */
+async function stageCpu(fetchLike: FetchLike, count: number): Promise<number> {
+  const cpu = process.cpuUsage();
+  for (let i = 0; i < count; i++) {
+    const response = await fetchLike(new Request("http://bench.test/1k"), requestContext());
+    await response.arrayBuffer();
+  }
+  const used = process.cpuUsage(cpu);
+  return (used.user + used.system) / count;
+}
+
+async function stageAlone(dir: string): Promise<{ with: number; without: number }> {
+  const oneKiB = new Uint8Array(1024).fill(97);
+  const origin: FetchLike = () =>
+    Promise.resolve(new Response(oneKiB, { headers: { "content-length": "1024" } }));
+  const cache = new HttpCache({ directory: join(dir, "stage"), runtime: currentRuntime() });
+  const staged = compose([cache.middleware], origin);
+  await stageCpu(staged, 20_000);
+  await stageCpu(origin, 20_000);
+  const withStage: number[] = [];
+  const without: number[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    withStage.push(await stageCpu(staged, 20_000));
+    without.push(await stageCpu(origin, 20_000));
+  }
+  await cache.close();
+  return { with: median(withStage), without: median(without) };
+}
+
 const name = "Deno" in globalThis ? `Deno ${process.versions.deno}` : `Bun ${process.versions.bun}`;
 const { base, stop } = await startServer();
 const dir = mkdtempSync(join(tmpdir(), "ses-cache-bench-"));
@@ -187,6 +221,11 @@ try {
       `${IN_FLIGHT} in flight ${m("concRatio").toFixed(2)}x; CPU per sequential request ${
         m("seqCpu").toFixed(0)
       } µs against ${m("seqNoCacheCpu").toFixed(0)} µs`,
+  );
+  const stage = await stageAlone(dir);
+  console.log(
+    `the stage alone, uncacheable: CPU per request ${stage.with.toFixed(1)} µs with, ` +
+      `${stage.without.toFixed(1)} µs without (+${(stage.with - stage.without).toFixed(1)} µs)`,
   );
 } finally {
   stop();
