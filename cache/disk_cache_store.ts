@@ -164,7 +164,7 @@ export class DiskCacheStore implements CacheStore {
   #closed = false;
 
   /**
-   * Opens (creating) the store in `directory`. An index that is not a readable cache index is
+   * Opens (creating) the store in `directory`. An index file that is not a sound database is
    * deleted and rebuilt, and body files left by killed writers are removed: a cache may always
    * start empty.
    *
@@ -172,7 +172,8 @@ export class DiskCacheStore implements CacheStore {
    * @param directory The cache directory, like `<partition>/Cache`.
    * @param maxSize The size limit in bytes; default 80 MiB.
    * @returns The open store.
-   * @throws {Error} When the directory cannot be created or SQLite cannot open a new file there.
+   * @throws {Error} When the directory cannot be created, SQLite cannot open a file there, or
+   * another process keeps the index locked beyond the busy timeout.
    */
   static async open(
     runtime: Runtime,
@@ -185,7 +186,9 @@ export class DiskCacheStore implements CacheStore {
     let store: DiskCacheStore;
     try {
       store = new DiskCacheStore(runtime.openDatabase(path), bodies, maxSize);
-    } catch {
+    } catch (error) {
+      // Only a damaged file is rebuilt; a busy one belongs to another process that is using it.
+      if (!isDamaged(error)) throw error;
       for (const suffix of ["", "-wal", "-shm"]) await runtime.remove(path + suffix);
       store = new DiskCacheStore(runtime.openDatabase(path), bodies, maxSize);
     }
@@ -564,6 +567,12 @@ export class DiskCacheStore implements CacheStore {
   #check(): void {
     if (this.#closed) throw new TypeError("Cannot use the cache store: it is closed");
   }
+}
+
+/** Whether SQLite failed because the file is not a (sound) database: SQLITE_NOTADB, _CORRUPT. */
+function isDamaged(error: unknown): boolean {
+  const text = error instanceof Error ? `${error.message} ${String(error.cause ?? "")}` : "";
+  return /not a database|malformed|corrupt/i.test(text);
 }
 
 function checksum(meta: string, body: Uint8Array): number {
