@@ -2,8 +2,9 @@
  * The origin for the fetch benchmark, run as its own process so that it does not share an
  * event loop with the clients being measured. Prints its port on standard output.
  *
- * Routes: `/1k` (1 KiB body, keep-alive), `/stage` (the same with a Set-Cookie and
- * `Cache-Control: no-store`), `/big` (200 MiB streamed body).
+ * Routes: `/1k` (1 KiB body, keep-alive, no caching headers), `/stage` (the same with a
+ * Set-Cookie and `Cache-Control: no-store`), `/big` (200 MiB streamed body), `/16k-cached` with
+ * any query (16 KiB body, `Cache-Control: max-age=3600`).
  *
  * @module
  */
@@ -13,6 +14,7 @@ import { createServer } from "node:http";
 const ONE_KIB = new Uint8Array(1024).fill(97);
 const BIG_BYTES = 200 * 1024 * 1024;
 const BIG_CHUNK = new Uint8Array(256 * 1024).fill(98);
+const SIXTEEN_KIB = new Uint8Array(16 * 1024).fill(99);
 
 const server = createServer((request, response) => {
   if (request.url === "/big") {
@@ -37,6 +39,15 @@ const server = createServer((request, response) => {
       "cache-control": "no-store",
     });
     response.end(ONE_KIB);
+    return;
+  }
+  if (request.url?.startsWith("/16k-cached")) {
+    response.writeHead(200, {
+      "content-type": "application/octet-stream",
+      "content-length": String(SIXTEEN_KIB.length),
+      "cache-control": "max-age=3600",
+    });
+    response.end(SIXTEEN_KIB);
     return;
   }
   response.writeHead(200, { "content-type": "text/plain", "content-length": "1024" });

@@ -13,6 +13,7 @@ export const BENCHMARKS: readonly string[] = [
   "fetch_bench.ts",
   "stages_bench.ts",
   "cookies_bench.ts",
+  "cache_bench.ts",
   "download_bench.ts",
   "dnr_bench.ts",
   "proxy_bench.ts",

@@ -54,6 +54,9 @@ export async function runFetch(
       method: args.method,
       headers: args.headers,
       body: args.data,
+      cache: args.cache,
+      // The fetch standard allows only-if-cached with same-origin mode alone.
+      ...(args.cache === "only-if-cached" ? { mode: "same-origin" as const } : {}),
     });
     if (args.include) {
       output.info(`HTTP/1.1 ${response.status} ${response.statusText}`);

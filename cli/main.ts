@@ -2,7 +2,9 @@
  * The `ses` command line.
  *
  * - `ses demo` — starts a local origin and walks through a session request by request.
- * - `ses fetch [-X METHOD] [-H 'Name: value']... [-d DATA] [-o FILE] [-i] [--partition NAME] URL`
+ * - `ses fetch [-X METHOD] [-H 'Name: value']... [-d DATA] [-o FILE] [-i] [--partition NAME]
+ *   [--cache MODE] URL`
+ * - `ses cache size|clear [--partition NAME] [--json]`
  * - `ses cookies list|get|set|remove|clear [--partition NAME] [--url URL] [--json]`
  * - `ses download [-o PATH] [--partition NAME] URL`, `ses download --resume PATH.crdownload`
  * - `ses extensions load PATH [--partition NAME] [--json]` — loads an unpacked extension
@@ -16,6 +18,7 @@
 import process from "node:process";
 import { Writable } from "node:stream";
 import { session } from "../mod.ts";
+import { parseCacheArgs, runCache } from "./cache_command.ts";
 import { runDemo } from "./demo_command.ts";
 import { runCookies } from "./cookies_command.ts";
 import { EXIT_INTERRUPTED, runDownload } from "./download_command.ts";
@@ -28,7 +31,9 @@ import { parseProxyArgs, runProxy } from "./proxy_command.ts";
 
 const USAGE = `usage:
   ses demo
-  ses fetch [-X METHOD] [-H 'Name: value']... [-d DATA] [-o FILE] [-i] [--partition NAME] URL
+  ses fetch [-X METHOD] [-H 'Name: value']... [-d DATA] [-o FILE] [-i] [--partition NAME]
+            [--cache default|no-store|reload|no-cache|force-cache|only-if-cached] URL
+  ses cache size|clear [--partition NAME] [--json]
   ses cookies list|get|set|remove|clear [--partition NAME] [--url URL] [--json]
       get [NAME]; set NAME=VALUE [--domain D] [--path P] [--secure] [--http-only]
       [--same-site unspecified|no_restriction|lax|strict] [--expires UNIX_SECONDS]; remove NAME
@@ -111,6 +116,17 @@ export async function main(argv: string[]): Promise<number> {
         out: (line) => console.log(line),
         err: (line) => console.error(line),
       });
+    case "cache": {
+      let args;
+      try {
+        args = parseCacheArgs(rest);
+      } catch (error) {
+        console.error(error instanceof Error ? error.message : String(error));
+        console.error(USAGE);
+        return 2;
+      }
+      return await runCache(session, args, console.log);
+    }
     case "proxy": {
       let args;
       try {

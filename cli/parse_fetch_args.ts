@@ -22,15 +22,27 @@ export interface FetchArgs {
   partition: string;
   /** Print the status line and headers before the body. */
   include: boolean;
+  /** The request cache mode (`init.cache`); default `default`. */
+  cache: RequestCache;
 }
+
+const CACHE_MODES: readonly RequestCache[] = [
+  "default",
+  "no-store",
+  "reload",
+  "no-cache",
+  "force-cache",
+  "only-if-cached",
+];
 
 /**
  * Parses `ses fetch [-X METHOD] [-H 'Name: value']... [-d DATA] [-o FILE] [-i]
- * [--partition NAME] URL`.
+ * [--partition NAME] [--cache MODE] URL`.
  *
  * @param args The arguments after `fetch`.
  * @returns The parsed request.
- * @throws {TypeError} When an option is unknown, a header has no colon or the URL is missing.
+ * @throws {TypeError} When an option is unknown, a header has no colon, the cache mode is not
+ * one of fetch's or the URL is missing.
  *
  * @example
  * ```ts
@@ -50,6 +62,7 @@ export function parseFetchArgs(args: string[]): FetchArgs {
       output: { type: "string", short: "o" },
       include: { type: "boolean", short: "i", default: false },
       partition: { type: "string", default: "persist:default" },
+      cache: { type: "string", default: "default" },
     },
   });
   const [url, ...extra] = positionals;
@@ -60,6 +73,12 @@ export function parseFetchArgs(args: string[]): FetchArgs {
     if (colon <= 0) throw new TypeError(`ses fetch: header "${line}" must look like "Name: value"`);
     return [line.slice(0, colon).trim(), line.slice(colon + 1).trim()];
   });
+  const cache = CACHE_MODES.find((mode) => mode === values.cache);
+  if (cache === undefined) {
+    throw new TypeError(
+      `ses fetch: cache mode "${values.cache}" must be one of ${CACHE_MODES.join(", ")}`,
+    );
+  }
   return {
     url,
     method: values.request ?? (values.data === undefined ? "GET" : "POST"),
@@ -68,5 +87,6 @@ export function parseFetchArgs(args: string[]): FetchArgs {
     output: values.output,
     partition: values.partition,
     include: values.include,
+    cache,
   };
 }

@@ -19,6 +19,8 @@ describe("parseFetchArgs", () => {
         "-i",
         "--partition",
         "persist:cli",
+        "--cache",
+        "no-cache",
         "http://a.test/",
       ]),
       {
@@ -29,6 +31,7 @@ describe("parseFetchArgs", () => {
         output: "/tmp/out",
         partition: "persist:cli",
         include: true,
+        cache: "no-cache",
       },
     );
   });
@@ -37,9 +40,14 @@ describe("parseFetchArgs", () => {
     assert.equal(parseFetchArgs(["http://a.test/"]).method, "GET");
     assert.equal(parseFetchArgs(["-d", "x", "http://a.test/"]).method, "POST");
     assert.equal(parseFetchArgs(["http://a.test/"]).partition, "persist:default");
+    assert.equal(parseFetchArgs(["http://a.test/"]).cache, "default");
   });
 
   it("rejects a missing URL, extra arguments, bad headers and unknown options", () => {
+    assert.throws(
+      () => parseFetchArgs(["--cache", "sometimes", "http://a/"]),
+      /cache mode "sometimes" must be one of default, no-store/,
+    );
     assert.throws(() => parseFetchArgs([]), /a URL is required/);
     assert.throws(
       () => parseFetchArgs(["http://a/", "http://b/"]),

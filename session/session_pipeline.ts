@@ -5,7 +5,7 @@
  */
 
 import type { CookieJarLike } from "../core/cookie_jar_like.ts";
-import { compose } from "../core/middleware.ts";
+import { compose, type Middleware } from "../core/middleware.ts";
 import type { NetLogSink } from "../core/net_log_sink.ts";
 import { cookieMiddleware } from "../cookies/mod.ts";
 import {
@@ -38,6 +38,8 @@ export interface SessionPipelineDeps {
   dnr?: DnrEngine;
   /** Hears how every request ends (webRequest's onCompleted / onErrorOccurred). */
   outcome?: RequestOutcomeObserver;
+  /** The HTTP cache stage (cache/), per hop. */
+  httpCache?: Middleware;
 }
 
 /** The doors into one session's pipeline. */
@@ -80,7 +82,7 @@ export function buildSessionPipeline(deps: SessionPipelineDeps): SessionPipeline
   const pipeline = compose([
     // Outermost, so that it sees every error, wherever it arose.
     ...(deps.outcome ? [observeOutcome(deps.outcome)] : []),
-    // Decoding sits outside the (future) cache stage: the cache keeps encoded bodies.
+    // Decoding sits outside the cache stage: the cache keeps encoded bodies.
     contentDecoding(),
     // A DNR extensionPath redirect leads to the extension's files (served by its stage).
     followRedirects({ isSchemeAllowed: (url) => isFollowableScheme(url, deps.dnr) }),
@@ -92,6 +94,8 @@ export function buildSessionPipeline(deps: SessionPipelineDeps): SessionPipeline
     cookieMiddleware(deps.cookies),
     // After cookies, as Chromium applies header rules to the headers about to be sent.
     ...(dnr ? [dnr.modifyHeaders] : []),
+    // Keyed on the headers about to be sent, so after every stage that sets them.
+    ...(deps.httpCache ? [deps.httpCache] : []),
   ], deps.net.transport);
   // The entry adds the identity headers to each request's context; every hop gets them.
   const door = (resourceType: string) =>

@@ -65,6 +65,7 @@ export const CHECKS: readonly Check[] = [
       "doc",
       "--lint",
       "mod.ts",
+      "cache/mod.ts",
       "cookies/mod.ts",
       "core/mod.ts",
       "downloads/mod.ts",

@@ -1,0 +1,57 @@
+/**
+ * Watches a response body stream go by and hands over its bytes once it ends.
+ *
+ * @module
+ */
+
+/**
+ * Returns a stream that yields `body`'s chunks unchanged and, when the body ends normally
+ * within `maxBytes`, calls `onComplete` with all its bytes. A body that errors, is cancelled
+ * or grows past `maxBytes` calls nothing: only complete bodies are stored.
+ *
+ * @param body The body as it comes from the network.
+ * @param maxBytes The most bytes worth keeping.
+ * @param onComplete Receives the whole body.
+ * @returns The stream to hand downstream.
+ */
+export function recordBody(
+  body: ReadableStream<Uint8Array>,
+  maxBytes: number,
+  onComplete: (bytes: Uint8Array) => void,
+): ReadableStream<Uint8Array> {
+  const reader = body.getReader();
+  let chunks: Uint8Array[] | null = [];
+  let length = 0;
+  return new ReadableStream<Uint8Array>({
+    pull(controller) {
+      return reader.read().then(({ done, value }) => {
+        if (done) {
+          controller.close();
+          if (chunks !== null) onComplete(concat(chunks, length));
+          return;
+        }
+        if (chunks !== null) {
+          length += value.byteLength;
+          if (length > maxBytes) chunks = null;
+          else chunks.push(value);
+        }
+        controller.enqueue(value);
+      }, (error: unknown) => controller.error(error));
+    },
+    cancel(reason) {
+      chunks = null;
+      return reader.cancel(reason);
+    },
+  }, { highWaterMark: 0 });
+}
+
+function concat(chunks: Uint8Array[], length: number): Uint8Array {
+  if (chunks.length === 1) return chunks[0]!;
+  const bytes = new Uint8Array(length);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return bytes;
+}

@@ -1,0 +1,159 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { currentRuntime } from "../runtime/mod.ts";
+import { type CacheEntry, cacheKey } from "./cache_entry.ts";
+import { CACHE_BODIES_DIR, CACHE_INDEX_NAME, DiskCacheStore } from "./disk_cache_store.ts";
+
+function entry(path: string, bytes: number, fill = 7): CacheEntry {
+  const url = `http://a.test/${path}`;
+  return {
+    key: cacheKey(url, []),
+    url,
+    status: 200,
+    statusText: "OK",
+    httpVersion: "1.1",
+    rawHeaders: [["Cache-Control", "max-age=60"]],
+    vary: [],
+    requestTime: 1,
+    responseTime: 2,
+    remoteAddress: "127.0.0.1",
+    remotePort: 80,
+    body: new Uint8Array(bytes).fill(fill),
+  };
+}
+
+async function withStore(run: (dir: string, store: DiskCacheStore) => Promise<void>) {
+  const dir = mkdtempSync(join(tmpdir(), "ses-disk-cache-"));
+  const store = await DiskCacheStore.open(currentRuntime(), dir);
+  try {
+    await run(dir, store);
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const bodies = (dir: string) => readdirSync(join(dir, CACHE_BODIES_DIR));
+
+describe("DiskCacheStore", () => {
+  it("keeps small bodies in the index and large ones in files, across reopening", async () => {
+    await withStore(async (dir, store) => {
+      store.put(entry("small", 100));
+      store.put(entry("large", 100_000));
+      // Visible at once in this process, before the batch commits.
+      assert.equal(store.variants("http://a.test/large")[0]?.body.length, 100_000);
+      await store.flush();
+      assert.equal(bodies(dir).length, 1);
+      const again = await DiskCacheStore.open(currentRuntime(), dir);
+      const [large] = again.variants("http://a.test/large");
+      assert.deepEqual(large, entry("large", 100_000));
+      assert.deepEqual(again.variants("http://a.test/small"), [entry("small", 100)]);
+      assert.ok(again.size() > 100_100);
+      await again.close();
+    });
+  });
+
+  it("replaces an entry and removes the old body file", async () => {
+    await withStore(async (dir, store) => {
+      store.put(entry("x", 100_000, 1));
+      await store.flush();
+      store.put(entry("x", 120_000, 2));
+      await store.flush();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      assert.equal(bodies(dir).length, 1);
+      assert.equal(store.variants("http://a.test/x")[0]?.body[0], 2);
+    });
+  });
+
+  it("drops an entry whose body file is damaged or missing, never returning it", async () => {
+    await withStore(async (dir, store) => {
+      store.put(entry("torn", 100_000));
+      store.put(entry("gone", 100_000));
+      await store.flush();
+      const files = bodies(dir);
+      const reopened = await DiskCacheStore.open(currentRuntime(), dir);
+      const [first, second] = files.map((file) => join(dir, CACHE_BODIES_DIR, file));
+      writeFileSync(first!, new Uint8Array(10_000).fill(7));
+      rmSync(second!);
+      assert.deepEqual(reopened.variants("http://a.test/torn"), []);
+      assert.deepEqual(reopened.variants("http://a.test/gone"), []);
+      assert.equal(reopened.size(), 0);
+      await reopened.close();
+    });
+  });
+
+  it("forgets a write still in flight when its URL is deleted or the cache cleared", async () => {
+    await withStore(async (dir, store) => {
+      store.put(entry("a", 100_000));
+      store.deleteUrl("http://a.test/a");
+      store.put(entry("b", 100_000));
+      store.clear();
+      await store.flush();
+      assert.deepEqual([store.variants("http://a.test/a"), store.variants("http://a.test/b")], [
+        [],
+        [],
+      ]);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      assert.deepEqual(bodies(dir), []);
+    });
+  });
+
+  it("evicts the oldest entries and their files beyond the limit", async () => {
+    await withStore(async (dir, store) => {
+      store.maxSize = 240_000;
+      for (const path of ["a", "b", "c"]) {
+        store.put(entry(path, 100_000));
+        await store.flush();
+      }
+      assert.deepEqual(
+        ["a", "b", "c"].map((path) => store.variants(`http://a.test/${path}`).length),
+        [0, 1, 1],
+      );
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      assert.equal(bodies(dir).length, 2);
+    });
+  });
+
+  it("sees another process's writes within a second, its deletions within 100 ms", async () => {
+    await withStore(async (dir, store) => {
+      store.put(entry("shared", 100));
+      await store.flush();
+      assert.equal(store.variants("http://a.test/shared").length, 1);
+      const other = await DiskCacheStore.open(currentRuntime(), dir);
+      assert.equal(other.variants("http://a.test/shared").length, 1);
+      other.deleteUrl("http://a.test/shared");
+      other.put(entry("theirs", 100));
+      await other.flush();
+      await new Promise((resolve) => setTimeout(resolve, 1_200));
+      assert.deepEqual(store.variants("http://a.test/shared"), []);
+      assert.equal(store.variants("http://a.test/theirs").length, 1);
+      await other.close();
+    });
+  });
+
+  it("rebuilds an index that is not a database and removes old orphan body files", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ses-disk-cache-"));
+    try {
+      await currentRuntime().ensureDir(join(dir, CACHE_BODIES_DIR));
+      writeFileSync(
+        join(dir, CACHE_INDEX_NAME),
+        "this is not SQLite, just text padding ".repeat(200),
+      );
+      const old = join(dir, CACHE_BODIES_DIR, "orphan");
+      const young = join(dir, CACHE_BODIES_DIR, "in-progress");
+      writeFileSync(old, "x");
+      writeFileSync(young, "y");
+      utimesSync(old, new Date(Date.now() - 3600_000), new Date(Date.now() - 3600_000));
+      const store = await DiskCacheStore.open(currentRuntime(), dir);
+      assert.equal(store.size(), 0);
+      assert.deepEqual([existsSync(old), existsSync(young)], [false, true]);
+      store.put(entry("a", 10));
+      await store.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,248 @@
+/**
+ * RFC 9111 freshness for a private cache: lifetime (§4.2.1, §4.2.2), age (§4.2.3) and the
+ * directives that decide whether a stored response may be reused.
+ *
+ * @module
+ */
+
+import { type CacheDirectives, deltaSeconds, parseCacheControl } from "./cache_control.ts";
+import type { CacheEntry } from "./cache_entry.ts";
+
+/**
+ * Statuses a cache may give a heuristic lifetime (RFC 9110 §15.1, "heuristically cacheable").
+ */
+const HEURISTIC_STATUSES = new Set([200, 203, 204, 206, 300, 301, 308, 404, 405, 410, 414, 501]);
+
+/**
+ * Final statuses this cache understands and may store given explicit freshness or validators.
+ * Not 206: this cache keeps whole responses only, so a partial one would later answer a
+ * request for the whole.
+ */
+const STORABLE_STATUSES = new Set(
+  [...HEURISTIC_STATUSES, 302, 303, 307].filter((status) => status !== 206),
+);
+
+/** How a stored response stands at one moment. */
+export interface Freshness {
+  /** The freshness lifetime, in ms. */
+  readonly lifetime: number;
+  /** The current age, in ms. */
+  readonly age: number;
+  /** The response's Cache-Control directives. */
+  readonly directives: CacheDirectives;
+  /** `no-cache` without field names: reuse only after revalidation. */
+  readonly noCache: boolean;
+  /** `no-cache="a, b"`: those fields are left out of a response reused without revalidation. */
+  readonly noCacheFields: readonly string[];
+  /** `must-revalidate` (or `no-cache`): never served stale, neither while revalidating nor on error. */
+  readonly mustRevalidate: boolean;
+  /** `stale-while-revalidate` window in ms (0 when absent). */
+  readonly staleWhileRevalidate: number;
+  /** `stale-if-error` window in ms (0 when absent). */
+  readonly staleIfError: number;
+  /** Whether it carries `immutable`. */
+  readonly immutable: boolean;
+}
+
+/**
+ * Returns the value of every field line named `name`, joined with `, ` (RFC 9110 §5.3).
+ *
+ * @param rawHeaders Header lines.
+ * @param name The field name, lower case.
+ * @returns The combined value, or `null` when there is no such line.
+ *
+ * @example
+ * ```ts
+ * import { fieldValue } from "./freshness.ts";
+ * console.log(fieldValue([["Cache-Control", "public"], ["cache-control", "max-age=5"]], "cache-control"));
+ * // public, max-age=5
+ * ```
+ */
+export function fieldValue(
+  rawHeaders: ReadonlyArray<readonly [string, string]>,
+  name: string,
+): string | null {
+  let value: string | null = null;
+  for (const [field, fieldValue] of rawHeaders) {
+    if (field.length === name.length && field.toLowerCase() === name) {
+      value = value === null ? fieldValue : `${value}, ${fieldValue}`;
+    }
+  }
+  return value;
+}
+
+/**
+ * Computes how fresh a stored response is at `now`.
+ *
+ * @param entry The stored response.
+ * @param now The moment, in ms since the epoch.
+ * @returns Lifetime, age and the directives that govern reuse.
+ *
+ * @example
+ * ```ts
+ * import { freshness } from "./freshness.ts";
+ * const now = Date.now();
+ * const state = freshness({
+ *   key: "k", url: "http://a.test/", status: 200, statusText: "OK", httpVersion: "1.1",
+ *   rawHeaders: [["Cache-Control", "max-age=60"]], vary: [], requestTime: now,
+ *   responseTime: now, remoteAddress: "", remotePort: 0, body: new Uint8Array(),
+ * }, now + 1000);
+ * console.log(state.lifetime, state.age); // 60000 1000
+ * ```
+ */
+export function freshness(entry: CacheEntry, now: number): Freshness {
+  let fixed = computed.get(entry);
+  if (fixed === undefined) computed.set(entry, fixed = fixedFreshness(entry));
+  return { ...fixed.state, age: fixed.initialAge + Math.max(0, now - entry.responseTime) };
+}
+
+/**
+ * Everything but the resident time depends on the entry alone, and entries are immutable, so a
+ * hit on an entry kept in memory parses its head once.
+ */
+const computed = new WeakMap<CacheEntry, { state: Freshness; initialAge: number }>();
+
+function fixedFreshness(entry: CacheEntry): { state: Freshness; initialAge: number } {
+  const headers = entry.rawHeaders;
+  const directives = parseCacheControl(fieldValue(headers, "cache-control"));
+  const date = parseHttpDate(fieldValue(headers, "date"));
+  const noCacheValue = directives.get("no-cache");
+  const noCache = noCacheValue === "" ||
+    (noCacheValue === undefined && /(?:^|,)\s*no-cache\s*(?:,|$)/i.test(
+      fieldValue(headers, "pragma") ?? "",
+    ) && fieldValue(headers, "cache-control") === null);
+  const state: Freshness = {
+    lifetime: lifetime(entry.status, headers, directives, date ?? entry.responseTime),
+    age: 0,
+    directives,
+    noCache,
+    noCacheFields: noCacheValue ? noCacheValue.split(",").map((name) => name.trim()) : [],
+    mustRevalidate: directives.has("must-revalidate") || noCache,
+    staleWhileRevalidate: (deltaSeconds(directives, "stale-while-revalidate") ?? 0) * 1000,
+    staleIfError: (deltaSeconds(directives, "stale-if-error") ?? 0) * 1000,
+    immutable: directives.has("immutable"),
+  };
+  return { state, initialAge: initialAge(entry, date) };
+}
+
+/**
+ * Whether a response to a GET may be stored by a private cache (RFC 9111 §3): a final status
+ * the cache understands, no `no-store`, no `Vary: *`, and something that makes it reusable —
+ * explicit freshness, a heuristically cacheable status with `Last-Modified`, or a validator
+ * to revalidate it with. `private` and `Authorization` do not prevent storing in a private
+ * cache.
+ *
+ * @param status The response status.
+ * @param rawHeaders The response header lines.
+ * @returns Whether to store it.
+ *
+ * @example
+ * ```ts
+ * import { isStorable } from "./freshness.ts";
+ * console.log(isStorable(200, [["Cache-Control", "max-age=60"]])); // true
+ * console.log(isStorable(200, [["Cache-Control", "no-store, max-age=60"]])); // false
+ * console.log(isStorable(200, [["Vary", "*"], ["ETag", '"a"']])); // false
+ * ```
+ */
+export function isStorable(
+  status: number,
+  rawHeaders: ReadonlyArray<readonly [string, string]>,
+): boolean {
+  if (!STORABLE_STATUSES.has(status)) return false;
+  // One pass over the lines: this runs for every response a cacheable request gets.
+  let cacheControl: string | null = null;
+  let vary: string | null = null;
+  let reusable = false;
+  for (const [field, value] of rawHeaders) {
+    switch (field.toLowerCase()) {
+      case "cache-control":
+        cacheControl = cacheControl === null ? value : `${cacheControl}, ${value}`;
+        break;
+      case "vary":
+        vary = vary === null ? value : `${vary}, ${value}`;
+        break;
+      case "expires":
+      case "etag":
+      case "last-modified":
+        reusable = true;
+    }
+  }
+  if (cacheControl === null && !reusable) return false;
+  const directives = parseCacheControl(cacheControl);
+  if (directives.has("no-store")) return false;
+  if (varyNames(vary) === "*") return false;
+  return reusable || directives.has("max-age");
+}
+
+/**
+ * Splits a `Vary` value into lower-case field names.
+ *
+ * @param value The `Vary` value, or `null`.
+ * @returns The names, or `"*"` when it varies on everything.
+ *
+ * @example
+ * ```ts
+ * import { varyNames } from "./freshness.ts";
+ * console.log(varyNames("Accept-Encoding, Accept-Language")); // ["accept-encoding","accept-language"]
+ * console.log(varyNames("accept, *")); // *
+ * ```
+ */
+export function varyNames(value: string | null): string[] | "*" {
+  if (value === null) return [];
+  const names: string[] = [];
+  for (const part of value.split(",")) {
+    const name = part.trim().toLowerCase();
+    if (name === "*") return "*";
+    if (name !== "" && !names.includes(name)) names.push(name);
+  }
+  return names.sort();
+}
+
+/**
+ * Parses an HTTP-date (RFC 9110 §5.6.7).
+ *
+ * @param value The field value, or `null`.
+ * @returns Milliseconds since the epoch, or `undefined` when absent or invalid.
+ *
+ * @example
+ * ```ts
+ * import { parseHttpDate } from "./freshness.ts";
+ * console.log(parseHttpDate("Sun, 06 Nov 1994 08:49:37 GMT")); // 784111777000
+ * console.log(parseHttpDate("soon")); // undefined
+ * ```
+ */
+export function parseHttpDate(value: string | null): number | undefined {
+  if (value === null) return undefined;
+  const time = Date.parse(value);
+  return Number.isNaN(time) ? undefined : time;
+}
+
+function lifetime(
+  status: number,
+  headers: ReadonlyArray<readonly [string, string]>,
+  directives: CacheDirectives,
+  date: number,
+): number {
+  // A private cache ignores s-maxage (§5.2.2.10).
+  const maxAge = deltaSeconds(directives, "max-age");
+  if (maxAge !== undefined) return maxAge * 1000;
+  const expiresValue = fieldValue(headers, "expires");
+  if (expiresValue !== null) {
+    // An invalid Expires, like "0", means already expired (§5.3).
+    const expires = parseHttpDate(expiresValue);
+    return expires === undefined ? 0 : Math.max(0, expires - date);
+  }
+  if (!HEURISTIC_STATUSES.has(status)) return 0;
+  const lastModified = parseHttpDate(fieldValue(headers, "last-modified"));
+  // §4.2.2: a typical heuristic is 10% of the time since Last-Modified, as Chromium uses.
+  return lastModified === undefined ? 0 : Math.max(0, (date - lastModified) / 10);
+}
+
+/** RFC 9111 §4.2.3 `corrected_initial_age`; the current age adds the resident time to it. */
+function initialAge(entry: CacheEntry, date: number | undefined): number {
+  const ageValue = Number(fieldValue(entry.rawHeaders, "age") ?? 0);
+  const apparentAge = date === undefined ? 0 : Math.max(0, entry.responseTime - date);
+  const responseDelay = entry.responseTime - entry.requestTime;
+  const correctedAgeValue = (Number.isFinite(ageValue) ? ageValue * 1000 : 0) + responseDelay;
+  return Math.max(apparentAge, correctedAgeValue);
+}

@@ -1,0 +1,113 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import type { CacheEntry } from "./cache_entry.ts";
+import { freshness, isStorable, parseHttpDate, varyNames } from "./freshness.ts";
+
+const NOW = Date.parse("Sun, 29 Nov 2026 12:00:00 GMT");
+
+function entry(rawHeaders: Array<[string, string]>, fields: Partial<CacheEntry> = {}): CacheEntry {
+  return {
+    key: "http://a.test/",
+    url: "http://a.test/",
+    status: 200,
+    statusText: "OK",
+    httpVersion: "1.1",
+    rawHeaders,
+    vary: [],
+    requestTime: NOW,
+    responseTime: NOW,
+    remoteAddress: "",
+    remotePort: 0,
+    body: new Uint8Array(),
+    ...fields,
+  };
+}
+
+const date = (offsetMs: number) => new Date(NOW + offsetMs).toUTCString();
+
+describe("freshness", () => {
+  it("takes max-age over Expires, and ignores s-maxage in a private cache", () => {
+    const state = freshness(
+      entry([["Cache-Control", "max-age=10, s-maxage=99"], ["Expires", date(3600_000)]]),
+      NOW,
+    );
+    assert.equal(state.lifetime, 10_000);
+  });
+
+  it("computes Expires minus Date, and an invalid Expires as already expired", () => {
+    assert.equal(
+      freshness(entry([["Date", date(0)], ["Expires", date(60_000)]]), NOW).lifetime,
+      60_000,
+    );
+    assert.equal(freshness(entry([["Expires", "0"]]), NOW).lifetime, 0);
+  });
+
+  it("uses 10% of the Last-Modified age for heuristically cacheable statuses only", () => {
+    const headers: Array<[string, string]> = [
+      ["Date", date(0)],
+      ["Last-Modified", date(-10 * 3600_000)],
+    ];
+    assert.equal(freshness(entry(headers), NOW).lifetime, 3600_000);
+    assert.equal(freshness(entry(headers, { status: 302 }), NOW).lifetime, 0);
+  });
+
+  it("adds Age, the response delay and the resident time (RFC 9111 §4.2.3)", () => {
+    const state = freshness(
+      entry([["Age", "30"], ["Date", date(0)]], {
+        requestTime: NOW - 2000,
+        responseTime: NOW,
+      }),
+      NOW + 5000,
+    );
+    assert.equal(state.age, 30_000 + 2000 + 5000);
+    // A Date in the past makes the apparent age count when it is larger.
+    assert.equal(freshness(entry([["Date", date(-60_000)]]), NOW).age, 60_000);
+  });
+
+  it("reads no-cache (bare, with fields, and Pragma), must-revalidate, swr, sie, immutable", () => {
+    const bare = freshness(entry([["Cache-Control", "no-cache"]]), NOW);
+    assert.deepEqual([bare.noCache, bare.mustRevalidate], [true, true]);
+    const fields = freshness(entry([["Cache-Control", 'no-cache="x-a, x-b"']]), NOW);
+    assert.deepEqual([fields.noCache, fields.noCacheFields], [false, ["x-a", "x-b"]]);
+    assert.equal(freshness(entry([["Pragma", "no-cache"]]), NOW).noCache, true);
+    const rich = freshness(
+      entry([[
+        "Cache-Control",
+        "max-age=1, must-revalidate, stale-while-revalidate=5, stale-if-error=7, immutable",
+      ]]),
+      NOW,
+    );
+    assert.deepEqual(
+      [rich.mustRevalidate, rich.staleWhileRevalidate, rich.staleIfError, rich.immutable],
+      [true, 5000, 7000, true],
+    );
+  });
+});
+
+describe("isStorable", () => {
+  it("stores understood statuses with freshness or validators, never no-store or Vary: *", () => {
+    assert.equal(isStorable(200, [["Cache-Control", "max-age=1"]]), true);
+    assert.equal(isStorable(200, [["ETag", '"a"']]), true);
+    assert.equal(isStorable(200, [["Cache-Control", "private, max-age=1"]]), true);
+    assert.equal(isStorable(200, []), false);
+    assert.equal(isStorable(200, [["Cache-Control", "public"]]), false);
+    assert.equal(isStorable(206, [["Cache-Control", "max-age=1"]]), false);
+    assert.equal(
+      isStorable(200, [["cache-control", "max-age=1"], ["Cache-Control", "no-store"]]),
+      false,
+    );
+    assert.equal(isStorable(200, [["Cache-Control", "max-age=1"], ["Vary", "a, *"]]), false);
+  });
+});
+
+describe("varyNames and parseHttpDate", () => {
+  it("normalises Vary and parses IMF-fixdate", () => {
+    assert.deepEqual(varyNames(" Accept-Language ,accept-encoding, ACCEPT-language"), [
+      "accept-encoding",
+      "accept-language",
+    ]);
+    assert.equal(varyNames("*"), "*");
+    assert.equal(parseHttpDate("Sun, 06 Nov 1994 08:49:37 GMT"), 784111777000);
+    assert.equal(parseHttpDate("yesterday"), undefined);
+  });
+});

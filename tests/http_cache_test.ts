@@ -1,0 +1,499 @@
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+import { responseInfo } from "../core/response_info.ts";
+import { SessionError } from "../core/session_error.ts";
+import { currentRuntime } from "../runtime/mod.ts";
+import { App } from "../session/app.ts";
+import { createSessionModule } from "../session/session_module.ts";
+import type { Session } from "../session/session.ts";
+
+type Handler = (request: IncomingMessage, response: ServerResponse, hit: number) => void;
+
+/** An origin whose routes are set per test and which counts the requests each path gets. */
+async function countingOrigin() {
+  const hits = new Map<string, number>();
+  const seen: IncomingMessage[] = [];
+  const routes = new Map<string, Handler>();
+  const server: Server = createServer((request, response) => {
+    const path = request.url!.split("?")[0]!;
+    const hit = (hits.get(path) ?? 0) + 1;
+    hits.set(path, hit);
+    seen.push(request);
+    const route = routes.get(path);
+    if (route === undefined) {
+      response.writeHead(404).end();
+      return;
+    }
+    route(request, response, hit);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const port = (server.address() as { port: number }).port;
+  let next = 0;
+  return {
+    /** Adds a route under a unique path and returns its URL. */
+    route(handler: Handler, suffix = ""): string {
+      const path = `/r${++next}${suffix}`;
+      routes.set(path, handler);
+      return `http://127.0.0.1:${port}${path}`;
+    },
+    hits: (url: string) => hits.get(new URL(url).pathname) ?? 0,
+    lastRequest: () => seen.at(-1)!,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+type Origin = Awaited<ReturnType<typeof countingOrigin>>;
+
+/** Answers with `body` and `headers`, the hit number in `x-hit`. */
+function reply(headers: Record<string, string>, body: (hit: number) => string = (h) => `v${h}`) {
+  return (_request: IncomingMessage, response: ServerResponse, hit: number) => {
+    response.writeHead(200, { ...headers, "x-hit": String(hit) }).end(body(hit));
+  };
+}
+
+/** Answers 304 to a matching If-None-Match, else 200 with the ETag. */
+function withEtag(headers: Record<string, string>, etag = '"e1"'): Handler {
+  return (request, response, hit) => {
+    if (request.headers["if-none-match"] === etag) {
+      response.writeHead(304, { ...headers, etag, "x-hit": String(hit) }).end();
+      return;
+    }
+    response.writeHead(200, { ...headers, etag, "x-hit": String(hit) }).end(`body${hit}`);
+  };
+}
+
+async function get(ses: Session, url: string, init: RequestInit = {}) {
+  const response = await ses.fetch(url, init);
+  const text = await response.text();
+  return { response, text, fromCache: responseInfo(response)?.fromCache ?? false };
+}
+
+/** The fetch standard allows only-if-cached with same-origin mode alone. */
+const ONLY_IF_CACHED: RequestInit = { cache: "only-if-cached", mode: "same-origin" };
+
+const isCacheMiss = (error: unknown) =>
+  SessionError.is(error) && error.code === "ERR_CACHE_MISS" && error.errno === -400;
+
+for (const persistent of [false, true]) {
+  describe(`HTTP cache (${persistent ? "on disk" : "in memory"})`, () => {
+    let origin: Origin;
+    let userData: string;
+    let ses: Session;
+    let module: ReturnType<typeof createSessionModule>;
+    let count = 0;
+    const newSession = (options = {}) =>
+      module.fromPartition(`${persistent ? "persist:" : ""}cache${++count}`, options);
+
+    before(async () => {
+      origin = await countingOrigin();
+      const runtime = currentRuntime();
+      const app = new App(runtime);
+      userData = mkdtempSync(join(tmpdir(), "ses-cache-"));
+      app.setPath("userData", userData);
+      module = createSessionModule(app, runtime);
+      ses = newSession();
+    });
+    after(async () => {
+      await ses.closeAllConnections();
+      await origin.close();
+      rmSync(userData, { recursive: true, force: true });
+    });
+
+    it("serves a fresh max-age response from the cache, labelled fromCache", async () => {
+      const url = origin.route(reply({ "cache-control": "max-age=3600", "x-a": "1" }));
+      const first = await get(ses, url);
+      const second = await get(ses, url);
+      assert.equal(origin.hits(url), 1);
+      assert.equal(first.fromCache, false);
+      assert.equal(second.fromCache, true);
+      assert.equal(second.text, "v1");
+      assert.equal(second.response.url, url);
+      assert.equal(second.response.redirected, false);
+      assert.equal(second.response.headers.get("x-a"), "1");
+      assert.equal(second.response.headers.get("age"), "0");
+      assert.equal(responseInfo(second.response)?.statusLine, "HTTP/1.1 200 OK");
+      assert.ok(second.response.body instanceof ReadableStream);
+    });
+
+    it("never stores a no-store response", async () => {
+      const url = origin.route(reply({ "cache-control": "no-store, max-age=3600" }));
+      await get(ses, url);
+      assert.equal((await get(ses, url)).text, "v2");
+      assert.equal(origin.hits(url), 2);
+    });
+
+    it("follows the request cache modes no-store, reload and force-cache", async () => {
+      const url = origin.route(withEtag({ "cache-control": "max-age=0" }));
+      await get(ses, url);
+      assert.equal((await get(ses, url, { cache: "force-cache" })).text, "body1");
+      assert.equal(origin.hits(url), 1);
+      await get(ses, url, { cache: "no-store" });
+      assert.equal(origin.hits(url), 2);
+      assert.equal(origin.lastRequest().headers["if-none-match"], undefined);
+      const reloaded = await get(ses, url, { cache: "reload" });
+      assert.equal(origin.hits(url), 3);
+      assert.equal(reloaded.text, "body3");
+      assert.equal(origin.lastRequest().headers["if-none-match"], undefined);
+      // reload stores what it fetched.
+      assert.equal((await get(ses, url, { cache: "force-cache" })).text, "body3");
+      assert.equal(origin.hits(url), 3);
+    });
+
+    it("revalidates in no-cache mode and serves the stored body on 304, updating headers", async () => {
+      const url = origin.route((request, response, hit) =>
+        withEtag({ "cache-control": "max-age=3600", "x-version": String(hit) })(
+          request,
+          response,
+          hit,
+        )
+      );
+      await get(ses, url);
+      const revalidated = await get(ses, url, { cache: "no-cache" });
+      assert.equal(origin.hits(url), 2);
+      assert.equal(origin.lastRequest().headers["if-none-match"], '"e1"');
+      assert.equal(revalidated.response.status, 200);
+      assert.equal(revalidated.text, "body1");
+      assert.equal(revalidated.fromCache, true);
+      assert.equal(revalidated.response.headers.get("x-version"), "2");
+      const again = await get(ses, url);
+      assert.equal(again.response.headers.get("x-version"), "2");
+      assert.equal(origin.hits(url), 2);
+    });
+
+    it("revalidates with If-Modified-Since when there is only Last-Modified", async () => {
+      const lastModified = new Date(Date.now() - 1000).toUTCString();
+      const url = origin.route((request, response, hit) => {
+        if (request.headers["if-modified-since"] === lastModified) {
+          response.writeHead(304).end();
+        } else {
+          response.writeHead(200, { "cache-control": "no-cache", "last-modified": lastModified })
+            .end(`lm${hit}`);
+        }
+      });
+      await get(ses, url);
+      assert.equal((await get(ses, url)).text, "lm1");
+      assert.equal(origin.hits(url), 2);
+    });
+
+    it("fails only-if-cached with net::ERR_CACHE_MISS when nothing is stored", async () => {
+      const url = origin.route(reply({ "cache-control": "max-age=0", etag: '"x"' }));
+      await assert.rejects(ses.fetch(url, ONLY_IF_CACHED), isCacheMiss);
+      assert.equal(origin.hits(url), 0);
+      await get(ses, url);
+      const stale = await get(ses, url, ONLY_IF_CACHED);
+      assert.equal(stale.text, "v1");
+      assert.equal(origin.hits(url), 1);
+    });
+
+    it("keys by the Vary-selected request headers and never serves Vary: *", async () => {
+      const url = origin.route((request, response, hit) => {
+        response.writeHead(200, { "cache-control": "max-age=3600", vary: "Accept-Language" })
+          .end(`${request.headers["accept-language"]}${hit}`);
+      });
+      const fr = { headers: { "accept-language": "fr" } };
+      const de = { headers: { "accept-language": "de" } };
+      assert.equal((await get(ses, url, fr)).text, "fr1");
+      assert.equal((await get(ses, url, de)).text, "de2");
+      assert.equal((await get(ses, url, fr)).text, "fr1");
+      assert.equal((await get(ses, url, de)).text, "de2");
+      // The session's default Accept-Language counts as the request's.
+      assert.equal((await get(ses, url)).text.endsWith("3"), true);
+      assert.equal(origin.hits(url), 3);
+      const star = origin.route(reply({ "cache-control": "max-age=3600", vary: "*" }));
+      await get(ses, star);
+      await get(ses, star);
+      assert.equal(origin.hits(star), 2);
+    });
+
+    it("derives freshness from Expires, Age and the Last-Modified heuristic", async () => {
+      const now = Date.now();
+      const expires = origin.route(reply({
+        date: new Date(now).toUTCString(),
+        expires: new Date(now + 3600_000).toUTCString(),
+      }));
+      const expired = origin.route(reply({ expires: "0", etag: '"a"' }));
+      const aged = origin.route(reply({ "cache-control": "max-age=100", age: "200", etag: '"b"' }));
+      const heuristic = origin.route(reply({
+        date: new Date(now).toUTCString(),
+        "last-modified": new Date(now - 10 * 86400_000).toUTCString(),
+      }));
+      const notHeuristic = origin.route((_request, response, hit) => {
+        response.writeHead(302, {
+          location: "/elsewhere",
+          "last-modified": new Date(now - 10 * 86400_000).toUTCString(),
+        }).end(`r${hit}`);
+      });
+      for (const url of [expires, expired, aged, heuristic]) {
+        await get(ses, url);
+        await get(ses, url);
+      }
+      for (let i = 0; i < 2; i++) await get(ses, notHeuristic, { redirect: "manual" });
+      assert.deepEqual(
+        [expires, expired, aged, heuristic, notHeuristic].map((url) => origin.hits(url)),
+        [1, 2, 2, 1, 2],
+      );
+    });
+
+    it("stores responses with private and to requests with Authorization", async () => {
+      const url = origin.route(reply({ "cache-control": "private, max-age=3600" }));
+      const auth = { headers: { authorization: "Bearer t" } };
+      await get(ses, url, auth);
+      assert.equal((await get(ses, url, auth)).fromCache, true);
+      assert.equal(origin.hits(url), 1);
+    });
+
+    it("revalidates no-cache responses and leaves out no-cache fields when fresh", async () => {
+      const url = origin.route(withEtag({ "cache-control": "no-cache" }));
+      await get(ses, url);
+      assert.equal((await get(ses, url)).text, "body1");
+      assert.equal(origin.hits(url), 2);
+      const fields = origin.route(
+        reply({ "cache-control": 'max-age=3600, no-cache="x-secret"', "x-secret": "s" }),
+      );
+      assert.equal((await get(ses, fields)).response.headers.get("x-secret"), "s");
+      const reused = await get(ses, fields);
+      assert.equal(reused.fromCache, true);
+      assert.equal(reused.response.headers.get("x-secret"), null);
+      assert.equal(origin.hits(fields), 1);
+    });
+
+    it("serves immutable fresh responses even when the request asks to revalidate", async () => {
+      const url = origin.route(withEtag({ "cache-control": "max-age=3600, immutable" }));
+      await get(ses, url);
+      await get(ses, url, { cache: "no-cache" });
+      await get(ses, url, { headers: { "cache-control": "max-age=0" } });
+      assert.equal(origin.hits(url), 1);
+      const plain = origin.route(withEtag({ "cache-control": "max-age=3600" }));
+      await get(ses, plain);
+      await get(ses, plain, { headers: { "cache-control": "max-age=0" } });
+      assert.equal(origin.hits(plain), 2);
+    });
+
+    it("serves stale within stale-while-revalidate and revalidates once in the background", async () => {
+      const url = origin.route(withEtag({
+        "cache-control": "max-age=0, stale-while-revalidate=60",
+      }));
+      await get(ses, url);
+      const served = await Promise.all([get(ses, url), get(ses, url), get(ses, url)]);
+      assert.deepEqual(served.map((s) => [s.text, s.fromCache]), Array(3).fill(["body1", true]));
+      await ses.cacheIdle();
+      assert.equal(origin.hits(url), 2);
+      assert.equal(origin.lastRequest().headers["if-none-match"], '"e1"');
+      const must = origin.route(withEtag({
+        "cache-control": "max-age=0, must-revalidate, stale-while-revalidate=60",
+      }));
+      await get(ses, must);
+      await get(ses, must);
+      assert.equal(origin.hits(must), 2);
+    });
+
+    it("serves stale on a 5xx or a network error within stale-if-error", async () => {
+      let fail = false;
+      const url = origin.route((_request, response, hit) => {
+        if (fail) response.writeHead(503).end("down");
+        else {response.writeHead(200, { "cache-control": "max-age=0, stale-if-error=60" }).end(
+            `ok${hit}`,
+          );}
+      });
+      await get(ses, url);
+      fail = true;
+      const stale = await get(ses, url);
+      assert.equal(stale.text, "ok1");
+      assert.equal(stale.fromCache, true);
+      assert.equal(origin.hits(url), 2);
+      const strict = origin.route((_request, response) => {
+        if (fail) response.writeHead(503).end("down");
+        else {
+          response.writeHead(200, {
+            "cache-control": "max-age=0, must-revalidate, stale-if-error=60",
+          }).end("ok");
+        }
+      });
+      fail = false;
+      await get(ses, strict);
+      fail = true;
+      assert.equal((await get(ses, strict)).response.status, 503);
+      // A closed origin: the network error gets the stale copy.
+      const lonely = await countingOrigin();
+      const gone = lonely.route(reply({ "cache-control": "max-age=0, stale-if-error=60" }));
+      await get(ses, gone);
+      await ses.closeAllConnections();
+      await lonely.close();
+      assert.equal((await get(ses, gone)).text, "v1");
+      const other = await countingOrigin();
+      const goneStrict = other.route(reply({ "cache-control": "max-age=0" }));
+      await get(ses, goneStrict);
+      await ses.closeAllConnections();
+      await other.close();
+      await assert.rejects(ses.fetch(goneStrict), (error: unknown) => SessionError.is(error));
+    });
+
+    it("invalidates the target, Location and Content-Location after an unsafe method", async () => {
+      const target = origin.route(reply({ "cache-control": "max-age=3600" }));
+      const located = origin.route(reply({ "cache-control": "max-age=3600" }));
+      const contentLocated = origin.route(reply({ "cache-control": "max-age=3600" }));
+      const kept = origin.route(reply({ "cache-control": "max-age=3600" }));
+      const post = origin.route((_request, response) => {
+        response.writeHead(201, {
+          location: new URL(located).pathname,
+          "content-location": contentLocated,
+        }).end();
+      });
+      for (const url of [target, located, contentLocated, kept]) await get(ses, url);
+      await get(ses, target, { method: "POST", body: "x" });
+      await get(ses, post, { method: "PUT", body: "x" });
+      for (const url of [target, located, contentLocated, kept]) await get(ses, url);
+      assert.deepEqual([located, contentLocated, kept].map((url) => origin.hits(url)), [2, 2, 1]);
+      assert.equal(origin.hits(target), 3);
+    });
+
+    it("answers HEAD from a stored GET and a Range from a stored 200", async () => {
+      const url = origin.route(
+        reply({ "cache-control": "max-age=3600", "content-length": "10" }, () => "0123456789"),
+      );
+      await get(ses, url);
+      const head = await get(ses, url, { method: "HEAD" });
+      assert.equal(head.text, "");
+      assert.equal(head.fromCache, true);
+      assert.equal(head.response.headers.get("content-length"), "10");
+      const range = await get(ses, url, { headers: { range: "bytes=2-5" } });
+      assert.equal(range.response.status, 206);
+      assert.equal(range.text, "2345");
+      assert.equal(range.response.headers.get("content-range"), "bytes 2-5/10");
+      const suffix = await get(ses, url, { headers: { range: "bytes=-3" } });
+      assert.equal(suffix.text, "789");
+      assert.equal(origin.hits(url), 1);
+      // A 206 from the origin is not stored: it would answer a request for the whole.
+      const partial = origin.route((_request, response) => {
+        response.writeHead(206, {
+          "cache-control": "max-age=3600",
+          "content-range": "bytes 0-1/10",
+        }).end("01");
+      });
+      await get(ses, partial, { headers: { range: "bytes=0-1" } });
+      assert.equal((await get(ses, partial)).fromCache, false);
+      assert.equal(origin.hits(partial), 2);
+    });
+
+    it("keeps encoded bytes and decodes them on every hit", async () => {
+      const url = origin.route((_request, response) => {
+        response.writeHead(200, { "cache-control": "max-age=3600", "content-encoding": "gzip" })
+          .end(gzipSync("zipped body"));
+      });
+      assert.equal((await get(ses, url)).text, "zipped body");
+      const hit = await get(ses, url);
+      assert.equal(hit.text, "zipped body");
+      assert.equal(hit.fromCache, true);
+      assert.equal(origin.hits(url), 1);
+    });
+
+    it("caches a 301 per hop, so the redirect is followed from the cache", async () => {
+      const target = origin.route(reply({ "cache-control": "no-store" }));
+      const moved = origin.route((_request, response) => {
+        response.writeHead(301, { location: target, "cache-control": "max-age=3600" }).end();
+      });
+      const first = await get(ses, moved);
+      const second = await get(ses, moved);
+      assert.equal(second.response.redirected, true);
+      assert.equal(second.response.url, target);
+      assert.deepEqual([first.text, second.text], ["v1", "v2"]);
+      assert.equal(origin.hits(moved), 1);
+    });
+
+    it("drops Set-Cookie from stored responses", async () => {
+      const url = origin.route(reply({ "cache-control": "max-age=3600", "set-cookie": "a=1" }));
+      await get(ses, url);
+      const hit = await get(ses, url);
+      assert.equal(hit.response.headers.get("set-cookie"), null);
+    });
+
+    it("with {cache: false} stores nothing and misses only-if-cached", async () => {
+      const off = newSession({ cache: false });
+      const url = origin.route(reply({ "cache-control": "max-age=3600" }));
+      await get(off, url);
+      await get(off, url);
+      assert.equal(origin.hits(url), 2);
+      assert.equal(await off.getCacheSize(), 0);
+      await assert.rejects(off.fetch(url, ONLY_IF_CACHED), isCacheMiss);
+      await off.closeAllConnections();
+    });
+
+    if (persistent) {
+      it("drops a corrupt entry and refetches it, never serving it", async () => {
+        const own = newSession();
+        const url = origin.route(reply({ "cache-control": "max-age=3600" }, () => "original"));
+        await get(own, url);
+        await own.cacheIdle();
+        const db = currentRuntime().openDatabase(
+          join(own.getStoragePath()!, "Cache", "index.sqlite"),
+        );
+        db.prepare("UPDATE entries SET body = ?").run(new TextEncoder().encode("tampered"));
+        db.prepare("UPDATE entries SET meta = replace(meta, '200', '201')").run();
+        db.close();
+        // Another process (a new module on the same directory) reads the damaged row.
+        const runtime = currentRuntime();
+        const otherApp = new App(runtime);
+        otherApp.setPath("userData", userData);
+        const reader = createSessionModule(otherApp, runtime).fromPartition(
+          `persist:cache${count}`,
+        );
+        const after = await get(reader, url);
+        assert.deepEqual([after.text, after.fromCache, origin.hits(url)], ["original", false, 2]);
+        assert.equal((await get(reader, url)).fromCache, true);
+        await own.closeAllConnections();
+        await reader.closeAllConnections();
+      });
+
+      it("shares the cache between two sessions on the same directory", async () => {
+        const url = origin.route(reply({ "cache-control": "max-age=3600" }));
+        const runtime = currentRuntime();
+        const other = new App(runtime);
+        other.setPath("userData", userData);
+        const first = newSession();
+        const twin = createSessionModule(other, runtime).fromPartition(`persist:cache${count}`);
+        await get(first, url);
+        await first.cacheIdle();
+        assert.equal((await get(twin, url)).fromCache, true);
+        assert.equal(origin.hits(url), 1);
+        await twin.clearCache();
+        assert.equal(await first.getCacheSize(), 0);
+        await first.closeAllConnections();
+        await twin.closeAllConnections();
+      });
+    }
+
+    it("reports its size, clears, and evicts the oldest entries beyond the limit", async () => {
+      const own = newSession();
+      const urls = Array.from(
+        { length: 9 },
+        () => origin.route(reply({ "cache-control": "max-age=3600" }, () => "x".repeat(1000))),
+      );
+      assert.equal(await own.getCacheSize(), 0);
+      await get(own, urls[0]!);
+      const one = await own.getCacheSize();
+      assert.ok(one > 1000 && one < 1500, `size ${one}`);
+      await own.clearCache();
+      assert.equal(await own.getCacheSize(), 0);
+      assert.equal((await get(own, urls[0]!)).fromCache, false);
+      // Room for eight entries (one entry may take an eighth of the limit).
+      own.setCacheMaxSize(one * 8 + 100);
+      for (const url of urls.slice(1)) await get(own, url);
+      assert.ok(await own.getCacheSize() <= one * 8 + 100);
+      await assert.rejects(own.fetch(urls[0]!, ONLY_IF_CACHED), isCacheMiss);
+      for (const url of urls.slice(1)) {
+        assert.equal((await get(own, url, ONLY_IF_CACHED)).fromCache, true);
+      }
+      assert.throws(() => own.setCacheMaxSize(-1), RangeError);
+      await own.closeAllConnections();
+    });
+  });
+}
