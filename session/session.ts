@@ -21,6 +21,8 @@ import { buildSessionPipeline, type SessionPipeline } from "./session_pipeline.t
 import { platform } from "node:process";
 import { acceptLanguageHeader } from "./accept_language.ts";
 import { CONSTRUCT_SESSION } from "./_construct_session.ts";
+import { WebRequest } from "../web_request/mod.ts";
+import { Protocol } from "../protocol/mod.ts";
 
 /** The events a `Session` emits, with Electron's listener signatures. */
 export type SessionEvents = {
@@ -69,6 +71,8 @@ export class Session extends TypedEmitter<SessionEvents> {
   #runtime: Runtime;
   #jar: CookieJar | undefined;
   #cookies: Cookies | undefined;
+  #webRequest = new WebRequest();
+  #protocol: Protocol;
 
   /**
    * Not for callers: sessions come from the `session` module.
@@ -93,7 +97,10 @@ export class Session extends TypedEmitter<SessionEvents> {
     // A failure to create the directory surfaces at the first operation that awaits it;
     // until then it must not count as an unhandled rejection.
     this.#storageReady.catch(() => {});
+    this.#protocol = new Protocol({ fetch: (input, init) => this.fetch(input, init) });
     this.#pipeline = buildSessionPipeline({
+      webRequest: this.#webRequest,
+      protocol: this.#protocol,
       net: this.#net,
       identity: {
         userAgent: () => this.#userAgent,
@@ -116,6 +123,19 @@ export class Session extends TypedEmitter<SessionEvents> {
    */
   get cookies(): Cookies {
     return this.#cookies ??= new Cookies(this.#cookieJar());
+  }
+
+  /** The session's request hooks (Electron's `WebRequest`). */
+  get webRequest(): WebRequest {
+    return this.#webRequest;
+  }
+
+  /**
+   * The session's custom schemes and interceptors (Electron's `Protocol`): a scheme handled
+   * here is unknown to every other session.
+   */
+  get protocol(): Protocol {
+    return this.#protocol;
   }
 
   /**

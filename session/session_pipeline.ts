@@ -20,6 +20,15 @@ import {
   type SessionFetch,
   type SessionIdentity,
 } from "../net/mod.ts";
+import {
+  beforeRedirectHook,
+  beforeRequestStage,
+  outcomeObserver,
+  responseStartedStage,
+  sendHeadersStage,
+  type WebRequest,
+} from "../web_request/mod.ts";
+import { type Protocol, protocolStage } from "../protocol/mod.ts";
 
 /** What the pipeline needs from its session. */
 export interface SessionPipelineDeps {
@@ -33,13 +42,17 @@ export interface SessionPipelineDeps {
   onPreconnectHint: (hint: PreconnectHint) => void;
   /** The session's net log; each request gets a `URL_REQUEST` source while it captures. */
   netLog?: NetLogSink;
-  /** Hears how every request ends (webRequest's onCompleted / onErrorOccurred). */
+  /** Hears how every request ends (besides webRequest's onCompleted / onErrorOccurred). */
   outcome?: RequestOutcomeObserver;
+  /** The session's webRequest hooks. */
+  webRequest?: WebRequest;
+  /** The session's protocol handlers (custom schemes, interceptors, `file:`). */
+  protocol?: Protocol;
 }
 
 /** The doors into one session's pipeline. */
 export interface SessionPipeline {
-  /** `ses.fetch`: requests of resource type `other`. */
+  /** `ses.fetch`: requests of resource type `xhr` (Electron's `net.fetch` reports `xhr`). */
   fetch: SessionFetch;
   /**
    * Another door into the same stages, for requests of another Electron resource type
@@ -59,6 +72,15 @@ export interface SessionPipeline {
  * @example
  * ```ts
  * import { NetService } from "../net/mod.ts";
+import {
+  beforeRedirectHook,
+  beforeRequestStage,
+  outcomeObserver,
+  responseStartedStage,
+  sendHeadersStage,
+  type WebRequest,
+} from "../web_request/mod.ts";
+import { type Protocol, protocolStage } from "../protocol/mod.ts";
  * import { buildSessionPipeline } from "./session_pipeline.ts";
  * const { fetch, door } = buildSessionPipeline({
  *   net: new NetService(),
@@ -73,16 +95,32 @@ export interface SessionPipeline {
 export function buildSessionPipeline(deps: SessionPipelineDeps): SessionPipeline {
   let lastId = 0;
   const nextId = () => ++lastId;
+  const { webRequest, protocol } = deps;
   const pipeline = compose([
     // Outermost, so that it sees every error, wherever it arose.
     ...(deps.outcome ? [observeOutcome(deps.outcome)] : []),
+    // webRequest: onCompleted / onErrorOccurred, outside everything too.
+    ...(webRequest ? [observeOutcome(outcomeObserver(webRequest))] : []),
     // Decoding sits outside the (future) cache stage: the cache keeps encoded bodies.
     contentDecoding(),
-    followRedirects(),
-    // Per hop, in this order: webRequest.onBeforeRequest, protocol handlers, cookies,
-    // onBeforeSendHeaders, HTTP cache, auth (later issues).
+    // webRequest: onResponseStarted sees the chain's final response only.
+    ...(webRequest ? [responseStartedStage(webRequest)] : []),
+    followRedirects({
+      onRedirect: webRequest ? beforeRedirectHook(webRequest) : undefined,
+      isSchemeAllowed: (url) => isRedirectScheme(url, protocol),
+    }),
+    // Per hop, in this order: webRequest.onBeforeRequest, cookies, onBeforeSendHeaders /
+    // onSendHeaders / onHeadersReceived, protocol handlers, HTTP cache, auth (later issues).
+    ...(webRequest ? [beforeRequestStage(webRequest)] : []),
     preconnectHints(deps.onPreconnectHint),
     cookieMiddleware(deps.cookies),
+    // Inside cookies: the listener sees the Cookie header, and the headers onHeadersReceived
+    // sets are the ones stored (Chromium runs OnHeadersReceived before saving cookies).
+    ...(webRequest ? [sendHeadersStage(webRequest)] : []),
+    // Handlers answer in place of the network, so their responses pass cookies, webRequest and
+    // the net log like network ones; the HTTP cache and auth sit after them, as a handler's
+    // answer is never cached (Chromium's interceptors sit above the cache).
+    ...(protocol ? [protocolStage(protocol)] : []),
   ], deps.net.transport);
   // The entry adds the identity headers to each request's context; every hop gets them.
   const door = (resourceType: string) =>
@@ -92,5 +130,11 @@ export function buildSessionPipeline(deps: SessionPipelineDeps): SessionPipeline
       identity: deps.identity,
       netLog: deps.netLog,
     });
-  return { fetch: door("other"), door };
+  return { fetch: door("xhr"), door };
+}
+
+/** Redirects may lead to http(s) and to schemes the session's handlers serve. */
+function isRedirectScheme(url: URL, protocol: Protocol | undefined): boolean {
+  if (url.protocol === "http:" || url.protocol === "https:") return true;
+  return protocol?.handlerFor(url.protocol.slice(0, -1)) !== undefined;
 }
