@@ -85,10 +85,28 @@ function isStream(value: unknown): boolean {
 function streamOf(data: unknown): ReadableStream<Uint8Array> | null {
   if (data === undefined || data === null) return null;
   if (data instanceof ReadableStream) return data as ReadableStream<Uint8Array>;
-  if (data instanceof Readable) {
-    return Readable.toWeb(data) as unknown as ReadableStream<Uint8Array>;
-  }
+  if (data instanceof Readable) return fromReadable(data);
   throw new TypeError("A stream answer needs a Readable or a ReadableStream");
+}
+
+/** Reads a Node.js stream on demand; string chunks (object mode) are sent as UTF-8. */
+function fromReadable(readable: Readable): ReadableStream<Uint8Array> {
+  const chunks = readable[Symbol.asyncIterator]();
+  const encoder = new TextEncoder();
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const { done, value } = await chunks.next();
+      if (done) return controller.close();
+      controller.enqueue(
+        typeof value === "string"
+          ? encoder.encode(value)
+          : new Uint8Array(value.buffer, value.byteOffset, value.byteLength),
+      );
+    },
+    cancel(reason) {
+      readable.destroy(reason instanceof Error ? reason : undefined);
+    },
+  }, { highWaterMark: 0 });
 }
 
 function httpAnswer(
