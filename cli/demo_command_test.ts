@@ -26,5 +26,7 @@ describe("ses demo", () => {
       text,
       /11\. GET \/whoami sent it back; the origin saw \{"cookie":"session_id=demo123"\}/,
     );
+    assert.match(text, /12\. .*GET \/ads\/banner\.js → net::ERR_BLOCKED_BY_CLIENT/);
+    assert.match(text, /13\. .*demo:\/\/app\/index\.html → "served \/index\.html"/);
   });
 });

@@ -2,7 +2,8 @@
  * The `ses` command line.
  *
  * - `ses demo` — starts a local origin and walks through a session request by request.
- * - `ses fetch [-X METHOD] [-H 'Name: value']... [-d DATA] [-o FILE] [-i] [--partition NAME] URL`
+ * - `ses fetch [-X METHOD] [-H 'Name: value']... [-d DATA] [-o FILE] [-i] [--partition NAME]
+ *   [--block PATTERN]... URL`
  * - `ses cookies list|get|set|remove|clear [--partition NAME] [--url URL] [--json]`
  *
  * @module
@@ -19,7 +20,8 @@ import { parseFetchArgs } from "./parse_fetch_args.ts";
 
 const USAGE = `usage:
   ses demo
-  ses fetch [-X METHOD] [-H 'Name: value']... [-d DATA] [-o FILE] [-i] [--partition NAME] URL
+  ses fetch [-X METHOD] [-H 'Name: value']... [-d DATA] [-o FILE] [-i] [--partition NAME]
+      [--block PATTERN]... URL   (--block: a Chrome match pattern to cancel, like '*://*/ads/*')
   ses cookies list|get|set|remove|clear [--partition NAME] [--url URL] [--json]
       get [NAME]; set NAME=VALUE [--domain D] [--path P] [--secure] [--http-only]
       [--same-site unspecified|no_restriction|lax|strict] [--expires UNIX_SECONDS]; remove NAME`;

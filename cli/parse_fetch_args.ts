@@ -22,11 +22,13 @@ export interface FetchArgs {
   partition: string;
   /** Print the status line and headers before the body. */
   include: boolean;
+  /** Chrome match patterns of requests to cancel (a webRequest rule), from `--block`. */
+  block: string[];
 }
 
 /**
  * Parses `ses fetch [-X METHOD] [-H 'Name: value']... [-d DATA] [-o FILE] [-i]
- * [--partition NAME] URL`.
+ * [--partition NAME] [--block PATTERN]... URL`.
  *
  * @param args The arguments after `fetch`.
  * @returns The parsed request.
@@ -50,6 +52,7 @@ export function parseFetchArgs(args: string[]): FetchArgs {
       output: { type: "string", short: "o" },
       include: { type: "boolean", short: "i", default: false },
       partition: { type: "string", default: "persist:default" },
+      block: { type: "string", multiple: true },
     },
   });
   const [url, ...extra] = positionals;
@@ -60,6 +63,7 @@ export function parseFetchArgs(args: string[]): FetchArgs {
     if (colon <= 0) throw new TypeError(`ses fetch: header "${line}" must look like "Name: value"`);
     return [line.slice(0, colon).trim(), line.slice(colon + 1).trim()];
   });
+  const block = values.block ?? [];
   return {
     url,
     method: values.request ?? (values.data === undefined ? "GET" : "POST"),
@@ -68,5 +72,6 @@ export function parseFetchArgs(args: string[]): FetchArgs {
     output: values.output,
     partition: values.partition,
     include: values.include,
+    block,
   };
 }

@@ -19,6 +19,8 @@ describe("parseFetchArgs", () => {
         "-i",
         "--partition",
         "persist:cli",
+        "--block",
+        "*://ads.test/*",
         "http://a.test/",
       ]),
       {
@@ -29,6 +31,7 @@ describe("parseFetchArgs", () => {
         output: "/tmp/out",
         partition: "persist:cli",
         include: true,
+        block: ["*://ads.test/*"],
       },
     );
   });
