@@ -23,9 +23,8 @@ import {
 import {
   beforeRedirectHook,
   beforeRequestStage,
+  headersStage,
   outcomeObserver,
-  responseStartedStage,
-  sendHeadersStage,
   type WebRequest,
 } from "../web_request/mod.ts";
 import { type Protocol, protocolStage } from "../protocol/mod.ts";
@@ -75,9 +74,8 @@ export interface SessionPipeline {
 import {
   beforeRedirectHook,
   beforeRequestStage,
+  headersStage,
   outcomeObserver,
-  responseStartedStage,
-  sendHeadersStage,
   type WebRequest,
 } from "../web_request/mod.ts";
 import { type Protocol, protocolStage } from "../protocol/mod.ts";
@@ -103,20 +101,19 @@ export function buildSessionPipeline(deps: SessionPipelineDeps): SessionPipeline
     ...(webRequest ? [observeOutcome(outcomeObserver(webRequest))] : []),
     // Decoding sits outside the (future) cache stage: the cache keeps encoded bodies.
     contentDecoding(),
-    // webRequest: onResponseStarted sees the chain's final response only.
-    ...(webRequest ? [responseStartedStage(webRequest)] : []),
     followRedirects({
       onRedirect: webRequest ? beforeRedirectHook(webRequest) : undefined,
       isSchemeAllowed: (url) => isRedirectScheme(url, protocol),
     }),
     // Per hop, in this order: webRequest.onBeforeRequest, cookies, onBeforeSendHeaders /
-    // onSendHeaders / onHeadersReceived, protocol handlers, HTTP cache, auth (later issues).
+    // onSendHeaders / onHeadersReceived / onResponseStarted, protocol handlers, HTTP cache,
+    // auth (later issues).
     ...(webRequest ? [beforeRequestStage(webRequest)] : []),
     preconnectHints(deps.onPreconnectHint),
     cookieMiddleware(deps.cookies),
     // Inside cookies: the listener sees the Cookie header, and the headers onHeadersReceived
     // sets are the ones stored (Chromium runs OnHeadersReceived before saving cookies).
-    ...(webRequest ? [sendHeadersStage(webRequest)] : []),
+    ...(webRequest ? [headersStage(webRequest)] : []),
     // Handlers answer in place of the network, so their responses pass cookies, webRequest and
     // the net log like network ones; the HTTP cache and auth sit after them, as a handler's
     // answer is never cached (Chromium's interceptors sit above the cache).

@@ -6,7 +6,7 @@
 
 import type { RequestContext } from "../core/middleware.ts";
 import { tell } from "./_ask.ts";
-import { baseDetails, responseFields } from "./details.ts";
+import { type RedirectDetails, responseDetails } from "./details.ts";
 import type { WebRequest } from "./web_request.ts";
 
 /** A redirect about to be followed (the shape `followRedirects`' `onRedirect` receives). */
@@ -48,10 +48,8 @@ export function beforeRedirectHook(
     if (webRequest.empty) return;
     const listener = webRequest.listenerFor("onBeforeRedirect", request.url, context.resourceType);
     if (listener === undefined) return;
-    tell("onBeforeRedirect", listener, {
-      ...baseDetails(request.url, request, context),
-      ...responseFields(response),
-      redirectURL: redirectUrl.href,
-    }, request.url);
+    const details = responseDetails(request, response, context) as RedirectDetails;
+    details.redirectURL = redirectUrl.href;
+    tell("onBeforeRedirect", listener, details, request.url);
   };
 }

@@ -145,22 +145,35 @@ function uploadData(context: RequestContext): UploadData[] | undefined {
 }
 
 /**
- * The response fields of a details object, from the response's recorded facts (or, for a
- * response made by a stage, from the `Response` itself).
+ * Builds the details of an event that has a response head: the request's fields plus the
+ * status line, status code, headers (from the response's recorded raw lines, or for a
+ * response made by a stage from the `Response` itself), `fromCache` and `ip`.
  *
+ * @param request The hop's request (its URL is the details' `url`).
  * @param response The response.
- * @returns Status line, status code, headers, `fromCache` and `ip`.
+ * @param context The request's context.
+ * @param url The URL to report; default the request's.
+ * @returns A fresh details object.
  *
  * @example
  * ```ts
- * import { responseFields } from "./details.ts";
- * const fields = responseFields(new Response("x", { headers: { "x-a": "1" } }));
- * console.log(fields.statusLine, fields.responseHeaders); // HTTP/1.1 200 OK { "x-a": [ "1" ] }
+ * import { requestContext } from "../core/middleware.ts";
+ * import { responseDetails } from "./details.ts";
+ * const details = responseDetails(
+ *   new Request("http://a.test/"),
+ *   new Response("x", { headers: { "x-a": "1" } }),
+ *   requestContext(),
+ * );
+ * console.log(details.statusLine, details.responseHeaders); // HTTP/1.1 200 OK { "x-a": [ "1" ] }
  * ```
  */
-export function responseFields(
+export function responseDetails(
+  request: Request,
   response: Response,
-): Pick<ResponseDetails, "statusLine" | "statusCode" | "responseHeaders" | "fromCache" | "ip"> {
+  context: RequestContext,
+  url: string = request.url,
+): ResponseDetails {
+  const details = baseDetails(url, request, context) as ResponseDetails;
   const info = responseInfo(response);
   const responseHeaders: Record<string, string[]> = {};
   if (info) {
@@ -179,14 +192,12 @@ export function responseFields(
       else responseHeaders[name] = [value];
     });
   }
-  const fields: ReturnType<typeof responseFields> = {
-    statusLine: info?.statusLine ?? statusLineOf(response),
-    statusCode: response.status,
-    responseHeaders,
-    fromCache: info?.fromCache ?? false,
-  };
-  if (info && info.remoteAddress !== "") fields.ip = info.remoteAddress;
-  return fields;
+  details.statusLine = info?.statusLine ?? statusLineOf(response);
+  details.statusCode = response.status;
+  details.responseHeaders = responseHeaders;
+  details.fromCache = info?.fromCache ?? false;
+  if (info && info.remoteAddress !== "") details.ip = info.remoteAddress;
+  return details;
 }
 
 function statusLineOf(response: Response): string {

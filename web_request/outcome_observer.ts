@@ -7,7 +7,12 @@
 import type { RequestContext } from "../core/middleware.ts";
 import { SessionError } from "../core/session_error.ts";
 import { tellLate } from "./_ask.ts";
-import { baseDetails, responseFields } from "./details.ts";
+import {
+  baseDetails,
+  type CompletedDetails,
+  type ErrorDetails,
+  responseDetails,
+} from "./details.ts";
 import type { WebRequest } from "./web_request.ts";
 
 /** The shape `observeOutcome` (net/) takes. */
@@ -49,21 +54,18 @@ export function outcomeObserver(webRequest: WebRequest): OutcomeObserver {
       const url = response.url || (context.urlChain.at(-1) ?? request.url);
       const listener = webRequest.listenerFor("onCompleted", url, context.resourceType);
       if (listener === undefined) return;
-      tellLate("onCompleted", listener, {
-        ...baseDetails(url, request, context),
-        ...responseFields(response),
-        error: "net::OK",
-      });
+      const details = responseDetails(request, response, context, url) as CompletedDetails;
+      details.error = "net::OK";
+      tellLate("onCompleted", listener, details);
     },
     onError(request, error, context) {
       const url = context.urlChain.at(-1) ?? request.url;
       const listener = webRequest.listenerFor("onErrorOccurred", url, context.resourceType);
       if (listener === undefined) return;
-      tellLate("onErrorOccurred", listener, {
-        ...baseDetails(url, request, context),
-        fromCache: false,
-        error: errorString(error),
-      });
+      const details = baseDetails(url, request, context) as ErrorDetails;
+      details.fromCache = false;
+      details.error = errorString(error);
+      tellLate("onErrorOccurred", listener, details);
     },
   };
 }

@@ -1,5 +1,6 @@
 /**
- * The per-hop stage of `onBeforeSendHeaders`, `onSendHeaders` and `onHeadersReceived`.
+ * The per-hop stage of the header events: `onBeforeSendHeaders`, `onSendHeaders`,
+ * `onHeadersReceived` and `onResponseStarted`.
  *
  * @module
  */
@@ -14,12 +15,16 @@ import {
   type BeforeSendResponse,
   type HeadersReceivedResponse,
   requestHeaderObject,
-  responseFields,
+  type ResponseDetails,
+  responseDetails,
 } from "./details.ts";
-import type { HeadersReceivedListener, WebRequest } from "./web_request.ts";
+import type { HeadersReceivedListener, NotifyListener, WebRequest } from "./web_request.ts";
 
 /** Statuses whose responses never have a body (the `Response` constructor insists). */
 const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
+
+/** Statuses `followRedirects` follows when the response has a `Location`. */
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
 /**
  * Makes the stage. Place it inside `followRedirects()` after the cookie stage, so that
@@ -29,6 +34,9 @@ const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
  * (`context.defaultHeaders`); an answer with `requestHeaders` replaces them all (names that
  * are not tokens and values with CR, LF or NUL are dropped) and empties the defaults.
  * `responseHeaders` (with an optional `statusLine`) replaces the response head.
+ * `onResponseStarted` is told of a hop's response when it is not a redirect that
+ * `followRedirects` will follow (the rule is `followRedirects`'), in the same turn as
+ * `onHeadersReceived`: one promise turn serves both.
  *
  * @param webRequest The session's hooks.
  * @returns The stage.
@@ -36,18 +44,18 @@ const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
  * @example
  * ```ts
  * import { compose, requestContext } from "../core/middleware.ts";
- * import { sendHeadersStage } from "./send_headers_stage.ts";
+ * import { headersStage } from "./headers_stage.ts";
  * import { WebRequest } from "./web_request.ts";
  * const webRequest = new WebRequest();
  * webRequest.onBeforeSendHeaders((details, callback) =>
  *   callback({ requestHeaders: { ...details.requestHeaders, "x-hooked": "1" } }));
- * const run = compose([sendHeadersStage(webRequest)], (request) =>
+ * const run = compose([headersStage(webRequest)], (request) =>
  *   Promise.resolve(new Response(request.headers.get("x-hooked"))));
  * const response = await run(new Request("http://a.test/"), requestContext());
  * console.log(await response.text()); // 1
  * ```
  */
-export function sendHeadersStage(webRequest: WebRequest): Middleware {
+export function headersStage(webRequest: WebRequest): Middleware {
   return (next) => (request, context) => {
     if (webRequest.empty) return next(request, context);
     const { url } = request;
@@ -55,7 +63,11 @@ export function sendHeadersStage(webRequest: WebRequest): Middleware {
     const before = webRequest.listenerFor("onBeforeSendHeaders", url, type);
     const sent = webRequest.listenerFor("onSendHeaders", url, type);
     const received = webRequest.listenerFor("onHeadersReceived", url, type);
-    if (before === undefined && sent === undefined && received === undefined) {
+    const started = webRequest.listenerFor("onResponseStarted", url, type);
+    if (
+      before === undefined && sent === undefined && received === undefined &&
+      started === undefined
+    ) {
       return next(request, context);
     }
     try {
@@ -73,7 +85,7 @@ export function sendHeadersStage(webRequest: WebRequest): Middleware {
             requestHeaders: requestHeaderObject(ready, context),
           }, url);
         }
-        return send(next, ready, context, received);
+        return send(next, ready, context, received, started);
       };
       if (!(hop instanceof Promise)) return proceed(hop);
       return hop.then((ready) => {
@@ -99,22 +111,50 @@ function send(
   request: Request,
   context: RequestContext,
   received: HeadersReceivedListener | undefined,
+  started: NotifyListener<ResponseDetails> | undefined,
 ): Promise<Response> {
   const responded = next(request, context);
-  if (received === undefined) return responded;
+  if (received === undefined && started === undefined) return responded;
   return responded.then((response) => {
+    if (received === undefined) return tellStarted(started, request, response, context);
     let answer;
     try {
-      answer = ask("onHeadersReceived", received, {
-        ...baseDetails(request.url, request, context),
-        ...responseFields(response),
-      }, request.url);
+      answer = ask(
+        "onHeadersReceived",
+        received,
+        responseDetails(request, response, context),
+        request.url,
+      );
     } catch (error) {
       response.body?.cancel().catch(() => {});
       throw error;
     }
-    return andThen(answer, (value) => applyHead(value, request, response));
+    return andThen(
+      answer,
+      (value) => tellStarted(started, request, applyHead(value, request, response), context),
+    );
   });
+}
+
+function tellStarted(
+  started: NotifyListener<ResponseDetails> | undefined,
+  request: Request,
+  response: Response,
+  context: RequestContext,
+): Response {
+  if (started === undefined || isFollowedRedirect(request, response)) return response;
+  try {
+    tell("onResponseStarted", started, responseDetails(request, response, context), request.url);
+  } catch (error) {
+    response.body?.cancel().catch(() => {});
+    throw error;
+  }
+  return response;
+}
+
+function isFollowedRedirect(request: Request, response: Response): boolean {
+  return REDIRECT_STATUSES.has(response.status) && request.redirect !== "manual" &&
+    response.headers.has("location");
 }
 
 function applyAnswer(
