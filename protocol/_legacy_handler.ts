@@ -30,8 +30,10 @@ export function legacyHandler(
   fetch: Fetch,
 ): (request: Request, context: RequestContext) => Promise<Response> {
   return async (request, context) => {
-    const answer = await new Promise<unknown>((resolve) => {
-      handler(protocolRequest(request, context), resolve);
+    const answer = await new Promise<unknown>((resolve, reject) => {
+      const returned: unknown = handler(protocolRequest(request, context), resolve);
+      // An async handler's rejection fails the request instead of going unhandled.
+      if (returned instanceof Promise) returned.catch(reject);
     });
     const fields = normalise(kind, answer);
     if (typeof fields.error === "number") {

@@ -156,13 +156,15 @@ export class Session extends TypedEmitter<SessionEvents> {
   }
 
   /**
-   * Fetches a resource through this session: its user agent, connections, TLS policy,
-   * certificate hook and network emulation. The signature and `Response` are WHATWG
-   * `fetch`'s; network failures reject with a `SessionError` such as
-   * `net::ERR_CONNECTION_REFUSED`.
+   * Fetches a resource through this session: its user agent, cookies, webRequest hooks,
+   * protocol handlers, connections, TLS policy, certificate hook and network emulation. The
+   * signature and `Response` are WHATWG `fetch`'s; network failures reject with a
+   * `SessionError` such as `net::ERR_CONNECTION_REFUSED`. `file:` URLs and schemes with a
+   * handler are answered without the network.
    *
    * @param input The URL or `Request`.
-   * @param init Method, headers, body, `signal`, `redirect`.
+   * @param init Method, headers, body, `signal`, `redirect`, and Electron's
+   * `bypassCustomProtocolHandlers` (skip this session's protocol handlers).
    * @returns The response; its body streams from the socket.
    */
   fetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {

@@ -103,12 +103,16 @@ describe("ses.protocol through ses.fetch", () => {
     });
     ses.protocol.handle("rejects", () => Promise.reject(new Error("async bug")));
     ses.protocol.handle("nothing", () => "text" as unknown as Response);
+    ses.protocol.registerStringProtocol("legacy", async () => {
+      await Promise.resolve();
+      throw new Error("async legacy bug");
+    });
     const { reported } = await quietly(async () => {
-      for (const scheme of ["throws", "rejects", "nothing"]) {
+      for (const scheme of ["throws", "rejects", "nothing", "legacy"]) {
         await assert.rejects(ses.fetch(`${scheme}://x/`), isNetError("ERR_FAILED"), scheme);
       }
     });
-    assert.equal(reported, 3);
+    assert.equal(reported, 4);
   });
 
   it("intercepts http, and bypassCustomProtocolHandlers goes to the network", async () => {

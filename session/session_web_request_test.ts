@@ -300,17 +300,27 @@ describe("ses.webRequest through ses.fetch", () => {
       ses.webRequest.onBeforeSendHeaders(() => Promise.reject(new Error("async bug")));
       await assert.rejects(ses.fetch(`${base}/echo`), isNetError("ERR_FAILED"));
       ses.webRequest.onBeforeSendHeaders(null);
+      ses.webRequest.onBeforeSendHeaders(async (_details, callback) => {
+        callback({});
+        await Promise.resolve();
+        throw new Error("bug after answering");
+      });
+      // Answered before failing: the request goes on, the failure is reported.
+      assert.equal((await ses.fetch(`${base}/echo`)).status, 200);
+      ses.webRequest.onBeforeSendHeaders(null);
       ses.webRequest.onCompleted(() => {
         throw new Error("late bug");
       });
       // Told after the fact: the request stands, the failure is only reported.
-      assert.equal((await ses.fetch(`${base}/echo`)).status, 200);
+      assert.equal((await (await ses.fetch(`${base}/echo`)).json()).method, "GET");
       await new Promise((resolve) => setTimeout(resolve, 10));
     });
     assert.deepEqual(errors, ["net::ERR_FAILED", "net::ERR_FAILED"]);
-    assert.equal(reported.length, 2);
+    assert.equal(reported.length, 4);
     assert.match(String(reported[0]![0]), /onBeforeRequest/);
     assert.match(String(reported[1]![0]), /onBeforeSendHeaders/);
+    assert.match(String(reported[2]![0]), /onBeforeSendHeaders/);
+    assert.match(String(reported[3]![0]), /onCompleted/);
     await ses.closeAllConnections();
   });
 

@@ -37,7 +37,11 @@ export function ask<D, A>(
   } catch (error) {
     throw listenerFailure(event, error, url);
   }
-  if (answered) return answer;
+  if (answered) {
+    // An async listener may fail after answering: the request has gone on; report it.
+    if (returned instanceof Promise) returned.catch((error: unknown) => report(event, error));
+    return answer;
+  }
   return new Promise((resolveAnswer, reject) => {
     resolve = resolveAnswer;
     if (returned instanceof Promise) {
