@@ -216,6 +216,21 @@ describe("ses.protocol through ses.fetch", () => {
     await assert.rejects(ses.fetch(pathToFileURL(dir)), isNetError("ERR_FILE_NOT_FOUND"));
   });
 
+  it("intercepts file:, and bypassCustomProtocolHandlers reads the disk", async () => {
+    const ses = newSession();
+    const url = pathToFileURL(join(dir, "page.html"));
+    ses.protocol.handle(
+      "file",
+      (request) => new Response(`handled ${new URL(request.url).pathname}`),
+    );
+    assert.equal(ses.protocol.isProtocolIntercepted("file"), true);
+    assert.equal(await (await ses.fetch(url)).text(), `handled ${url.pathname}`);
+    const direct = await ses.fetch(url, { bypassCustomProtocolHandlers: true } as RequestInit);
+    assert.equal(await direct.text(), "<p>hello</p>");
+    ses.protocol.unhandle("file");
+    assert.equal(await (await ses.fetch(url)).text(), "<p>hello</p>");
+  });
+
   it("follows redirects to handled schemes only; file: needs a handler", async () => {
     const ses = newSession();
     await assert.rejects(ses.fetch(`${base}/to-app`), isNetError("ERR_UNSAFE_REDIRECT"));

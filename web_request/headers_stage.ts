@@ -17,6 +17,7 @@ import {
   requestHeaderObject,
   type ResponseDetails,
   responseDetails,
+  type SendHeadersDetails,
 } from "./details.ts";
 import type { HeadersReceivedListener, NotifyListener, WebRequest } from "./web_request.ts";
 
@@ -72,19 +73,11 @@ export function headersStage(webRequest: WebRequest): Middleware {
     }
     try {
       const hop = before === undefined ? request : andThen(
-        ask("onBeforeSendHeaders", before, {
-          ...baseDetails(url, request, context),
-          requestHeaders: requestHeaderObject(request, context),
-        }, url),
+        ask("onBeforeSendHeaders", before, sendDetails(request, context), url),
         (answer) => applyAnswer(answer, request, context),
       );
       const proceed = (ready: Request) => {
-        if (sent !== undefined) {
-          tell("onSendHeaders", sent, {
-            ...baseDetails(url, ready, context),
-            requestHeaders: requestHeaderObject(ready, context),
-          }, url);
-        }
+        if (sent !== undefined) tell("onSendHeaders", sent, sendDetails(ready, context), url);
         return send(next, ready, context, received, started);
       };
       if (!(hop instanceof Promise)) return proceed(hop);
@@ -129,11 +122,20 @@ function send(
       response.body?.cancel().catch(() => {});
       throw error;
     }
-    return andThen(
-      answer,
-      (value) => tellStarted(started, request, applyHead(value, request, response), context),
-    );
+    const apply = (value: HeadersReceivedResponse | undefined) =>
+      tellStarted(started, request, applyHead(value, request, response), context);
+    if (!(answer instanceof Promise)) return apply(answer);
+    return answer.then(apply, (error: unknown) => {
+      response.body?.cancel().catch(() => {});
+      throw error;
+    });
   });
+}
+
+function sendDetails(request: Request, context: RequestContext): SendHeadersDetails {
+  const details = baseDetails(request.url, request, context) as SendHeadersDetails;
+  details.requestHeaders = requestHeaderObject(request, context);
+  return details;
 }
 
 function tellStarted(
