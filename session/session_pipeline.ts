@@ -71,14 +71,6 @@ export interface SessionPipeline {
  * @example
  * ```ts
  * import { NetService } from "../net/mod.ts";
-import {
-  beforeRedirectHook,
-  beforeRequestStage,
-  headersStage,
-  outcomeObserver,
-  type WebRequest,
-} from "../web_request/mod.ts";
-import { type Protocol, protocolStage } from "../protocol/mod.ts";
  * import { buildSessionPipeline } from "./session_pipeline.ts";
  * const { fetch, door } = buildSessionPipeline({
  *   net: new NetService(),
@@ -114,9 +106,10 @@ export function buildSessionPipeline(deps: SessionPipelineDeps): SessionPipeline
     // Inside cookies: the listener sees the Cookie header, and the headers onHeadersReceived
     // sets are the ones stored (Chromium runs OnHeadersReceived before saving cookies).
     ...(webRequest ? [headersStage(webRequest)] : []),
-    // Handlers answer in place of the network, so their responses pass cookies, webRequest and
-    // the net log like network ones; the HTTP cache and auth sit after them, as a handler's
-    // answer is never cached (Chromium's interceptors sit above the cache).
+    // Handlers answer in place of the network, so their responses pass cookies and webRequest
+    // like network ones (the net log's transaction events are the transport's: a handler's
+    // answer has only its request's URL_REQUEST source). The HTTP cache and auth go after
+    // them: a handler's answer is never cached (Chromium's interceptors sit above the cache).
     ...(protocol ? [protocolStage(protocol)] : []),
   ], deps.net.transport);
   // The entry adds the identity headers to each request's context; every hop gets them.
