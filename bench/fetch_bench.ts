@@ -2,7 +2,8 @@
  * `ses.fetch` against the runtime's own `fetch` and `node:http` with a keep-alive agent, in
  * one run: 1 KiB GETs on loopback (sequential and 50 in flight) in requests per second, and
  * a 200 MiB body streamed to a file in MiB/s. Prints one line per case with the ratio of
- * `ses.fetch` to the runtime's `fetch`.
+ * `ses.fetch` to the runtime's `fetch`, and one with the ratio of `ses.fetch` with eight
+ * pass-through webRequest listeners (one per event, `<all_urls>`) to plain `ses.fetch`.
  *
  * Each client runs in a fresh process of this runtime (`fetch_client.ts`), once per round,
  * clients interleaved with the order rotating. A round's ratio compares runs made moments
@@ -10,7 +11,8 @@
  * medians of each client's rounds: a shared machine's slow and fast spells then touch both
  * sides of a ratio alike. The server is one more process.
  *
- * Run: `deno run -A bench/fetch_bench.ts` or `bun bench/fetch_bench.ts`.
+ * Run: `deno run -A bench/fetch_bench.ts` or `bun bench/fetch_bench.ts`; with `--web-request`
+ * only the two `ses.fetch` clients run (the webRequest rows alone).
  *
  * @module
  */
@@ -58,15 +60,27 @@ function median(values: number[]): number {
 }
 
 function report(label: string, unit: string, rounds: Array<Record<string, number>>) {
-  const ratio = median(rounds.map((round) => round["ses.fetch"]! / round["runtime fetch"]!));
-  const cells = CLIENT_NAMES.map((name) =>
+  const cells = clients.map((name) =>
     `${name} ${median(rounds.map((round) => round[name]!)).toFixed(0)} ${unit}`
   );
+  const ratios = RATIOS.filter(([top, bottom]) => clients.includes(top) && clients.includes(bottom))
+    .map(([top, bottom]) => {
+      const ratio = median(rounds.map((round) => round[top]! / round[bottom]!));
+      return `${top} / ${bottom} = ${ratio.toFixed(3)}x`;
+    });
   console.log(
-    `${label}: ${cells.join(", ")}; ses.fetch / runtime fetch = ${ratio.toFixed(2)}x ` +
-      `(median of ${rounds.length} rounds)`,
+    `${label}: ${cells.join(", ")}; ${ratios.join("; ")} (median of ${rounds.length} rounds)`,
   );
 }
+
+/** The ratios printed, numerator first. */
+const RATIOS: ReadonlyArray<readonly [string, string]> = [
+  ["ses.fetch", "runtime fetch"],
+  ["ses.fetch + webRequest", "ses.fetch"],
+];
+const clients: readonly string[] = process.argv.includes("--web-request")
+  ? ["ses.fetch", "ses.fetch + webRequest"]
+  : CLIENT_NAMES;
 
 const runtime = "Deno" in globalThis
   ? `Deno ${process.versions.deno}`
@@ -83,13 +97,13 @@ try {
   for (let round = 0; round < ROUNDS; round++) {
     const results: Record<string, ClientResult> = {};
     // Rotate who goes first, so that no client always follows the same one.
-    for (let i = 0; i < CLIENT_NAMES.length; i++) {
-      const name = CLIENT_NAMES[(round + i) % CLIENT_NAMES.length]!;
+    for (let i = 0; i < clients.length; i++) {
+      const name = clients[(round + i) % clients.length]!;
       results[name] = await runClient(name, base, dir);
     }
     for (const key of Object.keys(rounds) as Array<keyof ClientResult>) {
       rounds[key].push(
-        Object.fromEntries(CLIENT_NAMES.map((name) => [name, results[name]![key]])),
+        Object.fromEntries(clients.map((name) => [name, results[name]![key]])),
       );
     }
   }

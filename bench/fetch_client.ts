@@ -4,7 +4,8 @@
  * per round, so no client runs in a heap, JIT state or set of threads another one left.
  *
  * Run: `deno run -A bench/fetch_client.ts CLIENT BASE_URL DIR` or `bun bench/fetch_client.ts …`,
- * CLIENT being `ses.fetch`, `runtime fetch` or `node:http`.
+ * CLIENT being `ses.fetch`, `ses.fetch + webRequest` (eight pass-through listeners, one per
+ * event, `<all_urls>`), `runtime fetch` or `node:http`.
  *
  * @module
  */
@@ -30,7 +31,12 @@ export interface ClientResult {
 }
 
 /** The client names `fetch_bench.ts` may ask for. */
-export const CLIENT_NAMES = ["ses.fetch", "runtime fetch", "node:http"] as const;
+export const CLIENT_NAMES = [
+  "ses.fetch",
+  "runtime fetch",
+  "node:http",
+  "ses.fetch + webRequest",
+] as const;
 
 /** Requests in flight in the concurrent case. */
 export const IN_FLIGHT = 50;
@@ -67,6 +73,23 @@ function nodeHttpClient(): Client {
 function makeClient(name: string): { client: Client; close: () => Promise<void> } {
   if (name === "ses.fetch") {
     const ses = session.fromPartition("bench");
+    return {
+      client: async (url, sink) => drain((await ses.fetch(url)).body, sink),
+      close: () => ses.closeAllConnections(),
+    };
+  }
+  if (name === "ses.fetch + webRequest") {
+    const ses = session.fromPartition("bench-web-request");
+    const all = { urls: ["<all_urls>"] };
+    const { webRequest } = ses;
+    webRequest.onBeforeRequest(all, (_details, callback) => callback({}));
+    webRequest.onBeforeSendHeaders(all, (_details, callback) => callback({}));
+    webRequest.onSendHeaders(all, () => {});
+    webRequest.onHeadersReceived(all, (_details, callback) => callback({}));
+    webRequest.onResponseStarted(all, () => {});
+    webRequest.onBeforeRedirect(all, () => {});
+    webRequest.onCompleted(all, () => {});
+    webRequest.onErrorOccurred(all, () => {});
     return {
       client: async (url, sink) => drain((await ses.fetch(url)).body, sink),
       close: () => ses.closeAllConnections(),

@@ -114,6 +114,25 @@ export async function runDemo(
     );
     const whoami = await ses.fetch(`${origin.url}/whoami`);
     write(`11. GET /whoami sent it back; the origin saw ${await whoami.text()}`);
+
+    // webRequest and protocol (what `ses fetch --block PATTERN` does).
+    ses.webRequest.onBeforeRequest(
+      { urls: ["*://*/ads/*"] },
+      (_details, callback) => callback({ cancel: true }),
+    );
+    const blocked = await ses.fetch(`${origin.url}/ads/banner.js`).then(
+      () => "not blocked",
+      (error: Error) => error.message,
+    );
+    ses.webRequest.onBeforeRequest(null);
+    write(`12. --block '*://*/ads/*': GET /ads/banner.js → ${blocked}`);
+    ses.protocol.handle(
+      "demo",
+      (request) => new Response(`served ${new URL(request.url).pathname}`),
+    );
+    const served = await (await ses.fetch("demo://app/index.html")).text();
+    ses.protocol.unhandle("demo");
+    write(`13. protocol.handle('demo'): demo://app/index.html → "${served}"`);
     await demoDownload(ses, `${origin.url}/download`, write);
   } finally {
     await ses.closeAllConnections();
@@ -132,7 +151,7 @@ async function demoDownload(
     ses.setDownloadPath(dir);
     const state = await new Promise<string>((resolve) => {
       ses.once("will-download", (_event, item) => {
-        write(`12. will-download: "${item.getFilename()}" (${item.getMimeType()})`);
+        write(`14. will-download: "${item.getFilename()}" (${item.getMimeType()})`);
         item.once(
           "done",
           (_e, done) =>

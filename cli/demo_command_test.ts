@@ -26,7 +26,9 @@ describe("ses demo", () => {
       text,
       /11\. GET \/whoami sent it back; the origin saw \{"cookie":"session_id=demo123"\}/,
     );
-    assert.match(text, /12\. will-download: "_report 2026\.csv" \(text\/csv\)/);
+    assert.match(text, /12\. .*GET \/ads\/banner\.js → net::ERR_BLOCKED_BY_CLIENT/);
+    assert.match(text, /13\. .*demo:\/\/app\/index\.html → "served \/index\.html"/);
+    assert.match(text, /14\. will-download: "_report 2026\.csv" \(text\/csv\)/);
     assert.match(text, /completed, 60000 bytes saved as "_report 2026\.csv"/);
   });
 });

@@ -24,7 +24,9 @@ export interface FetchOutput {
  * @param session The `session` module.
  * @param args The parsed arguments.
  * @param output Where to print.
- * @returns The exit code: 0 for any HTTP response, 1 for a network failure.
+ * @returns The exit code: 0 for any HTTP response, 1 for a network failure (a request
+ * `--block` cancels fails with `net::ERR_BLOCKED_BY_CLIENT`), 2 for a `--block` pattern that
+ * is not a Chrome match pattern.
  *
  * @example
  * ```ts
@@ -49,6 +51,18 @@ export async function runFetch(
   output: FetchOutput,
 ): Promise<number> {
   const ses = session.fromPartition(args.partition);
+  if (args.block.length > 0) {
+    try {
+      ses.webRequest.onBeforeRequest(
+        { urls: args.block },
+        (_details, callback) => callback({ cancel: true }),
+      );
+    } catch (error) {
+      // Not a Chrome match pattern: a usage error, like a bad option.
+      output.info(`ses fetch: --block: ${(error as Error).message}`);
+      return 2;
+    }
+  }
   try {
     const response = await ses.fetch(args.url, {
       method: args.method,
@@ -73,6 +87,7 @@ export async function runFetch(
     output.info(`ses: ${error.message} (${args.url})`);
     return 1;
   } finally {
+    if (args.block.length > 0) ses.webRequest.onBeforeRequest(null);
     await ses.closeAllConnections();
   }
 }

@@ -60,6 +60,22 @@ describe("ses fetch", () => {
     assert.equal(readFileSync(file).length, 5000);
   });
 
+  it("cancels requests --block matches, with net::ERR_BLOCKED_BY_CLIENT and exit code 1", async () => {
+    const { info, output } = collect();
+    const url = new URL("/bytes/10", origin.url).href;
+    const blocked = parseFetchArgs(["--partition", "blocking", "--block", "*://*/bytes/*", url]);
+    assert.equal(await runFetch(sessions(), blocked, output), 1);
+    assert.match(info[0]!, /^ses: net::ERR_BLOCKED_BY_CLIENT/);
+    const allowed = parseFetchArgs(["--partition", "blocking", "--block", "*://*/other/*", url]);
+    assert.equal(await runFetch(sessions(), allowed, output), 0);
+    const bad = parseFetchArgs(["--partition", "blocking", "--block", "ads.test", url]);
+    assert.equal(await runFetch(sessions(), bad, output), 2);
+    assert.equal(
+      info.at(-1),
+      "ses fetch: --block: Invalid url pattern ads.test: Missing scheme separator.",
+    );
+  });
+
   it("reports a network failure with Chromium's name and exit code 1", async () => {
     const { info, output } = collect();
     const args = parseFetchArgs(["--partition", "scratch", "http://does-not-exist.invalid/"]);

@@ -3,7 +3,7 @@
  *
  * - `ses demo` — starts a local origin and walks through a session request by request.
  * - `ses fetch [-X METHOD] [-H 'Name: value']... [-d DATA] [-o FILE] [-i] [--partition NAME]
- *   [--cache MODE] URL`
+ *   [--cache MODE] [--block PATTERN]... URL`
  * - `ses cache size|clear [--partition NAME] [--json]`
  * - `ses cookies list|get|set|remove|clear [--partition NAME] [--url URL] [--json]`
  * - `ses download [-o PATH] [--partition NAME] URL`, `ses download --resume PATH.crdownload`
@@ -32,7 +32,8 @@ import { parseProxyArgs, runProxy } from "./proxy_command.ts";
 const USAGE = `usage:
   ses demo
   ses fetch [-X METHOD] [-H 'Name: value']... [-d DATA] [-o FILE] [-i] [--partition NAME]
-            [--cache default|no-store|reload|no-cache|force-cache|only-if-cached] URL
+            [--cache default|no-store|reload|no-cache|force-cache|only-if-cached]
+            [--block PATTERN]... URL   (--block: a Chrome match pattern to cancel, like '*://*/ads/*')
   ses cache size|clear [--partition NAME] [--json]
   ses cookies list|get|set|remove|clear [--partition NAME] [--url URL] [--json]
       get [NAME]; set NAME=VALUE [--domain D] [--path P] [--secure] [--http-only]

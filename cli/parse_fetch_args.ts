@@ -24,6 +24,8 @@ export interface FetchArgs {
   include: boolean;
   /** The request cache mode (`init.cache`); default `default`. */
   cache: RequestCache;
+  /** Chrome match patterns of requests to cancel (a webRequest rule), from `--block`. */
+  block: string[];
 }
 
 const CACHE_MODES: readonly RequestCache[] = [
@@ -37,7 +39,7 @@ const CACHE_MODES: readonly RequestCache[] = [
 
 /**
  * Parses `ses fetch [-X METHOD] [-H 'Name: value']... [-d DATA] [-o FILE] [-i]
- * [--partition NAME] [--cache MODE] URL`.
+ * [--partition NAME] [--cache MODE] [--block PATTERN]... URL`.
  *
  * @param args The arguments after `fetch`.
  * @returns The parsed request.
@@ -63,6 +65,7 @@ export function parseFetchArgs(args: string[]): FetchArgs {
       include: { type: "boolean", short: "i", default: false },
       partition: { type: "string", default: "persist:default" },
       cache: { type: "string", default: "default" },
+      block: { type: "string", multiple: true },
     },
   });
   const [url, ...extra] = positionals;
@@ -79,6 +82,7 @@ export function parseFetchArgs(args: string[]): FetchArgs {
       `ses fetch: cache mode "${values.cache}" must be one of ${CACHE_MODES.join(", ")}`,
     );
   }
+  const block = values.block ?? [];
   return {
     url,
     method: values.request ?? (values.data === undefined ? "GET" : "POST"),
@@ -88,5 +92,6 @@ export function parseFetchArgs(args: string[]): FetchArgs {
     partition: values.partition,
     include: values.include,
     cache,
+    block,
   };
 }

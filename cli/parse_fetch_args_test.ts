@@ -21,6 +21,8 @@ describe("parseFetchArgs", () => {
         "persist:cli",
         "--cache",
         "no-cache",
+        "--block",
+        "*://ads.test/*",
         "http://a.test/",
       ]),
       {
@@ -32,6 +34,7 @@ describe("parseFetchArgs", () => {
         partition: "persist:cli",
         include: true,
         cache: "no-cache",
+        block: ["*://ads.test/*"],
       },
     );
   });

@@ -14,10 +14,10 @@ import type { DnrDecision, DnrEngine } from "./dnr_engine.ts";
 import type { ResourceType } from "./dnr_rule.ts";
 
 // Electron's resource types (webRequest `details.resourceType`) to declarativeNetRequest's.
-// A ses.fetch ("other") is a script's request with no document: `xmlhttprequest`, as
+// A ses.fetch (`xhr`) is a script's request with no document: `xmlhttprequest`, as
 // Chromium types a fetch(); a download is `other`.
 const RESOURCE_TYPE_OF: Record<string, ResourceType> = {
-  other: "xmlhttprequest",
+  other: "other",
   download: "other",
   mainFrame: "main_frame",
   subFrame: "sub_frame",

@@ -45,6 +45,8 @@ import { ProxyResolver, tunnelHandshake } from "../proxy/mod.ts";
 import { platform } from "node:process";
 import { acceptLanguageHeader } from "./accept_language.ts";
 import { CONSTRUCT_SESSION } from "./_construct_session.ts";
+import { WebRequest } from "../web_request/mod.ts";
+import { Protocol } from "../protocol/mod.ts";
 
 /** The events a `Session` emits, with Electron's listener signatures. */
 export type SessionEvents = {
@@ -109,6 +111,8 @@ export class Session extends TypedEmitter<SessionEvents> {
   #pacFetch: SessionFetch | undefined;
   #connectTcp: Runtime["connectTcp"];
   #httpCache: HttpCache;
+  #webRequest = new WebRequest();
+  #protocol: Protocol;
 
   /**
    * Not for callers: sessions come from the `session` module.
@@ -149,7 +153,10 @@ export class Session extends TypedEmitter<SessionEvents> {
       runtime: init.runtime,
       enabled: init.cache,
     });
+    this.#protocol = new Protocol({ fetch: (input, init) => this.fetch(input, init) });
     this.#pipeline = buildSessionPipeline({
+      webRequest: this.#webRequest,
+      protocol: this.#protocol,
       net: this.#net,
       dnr: this.#dnr,
       identity: {
@@ -174,6 +181,19 @@ export class Session extends TypedEmitter<SessionEvents> {
    */
   get cookies(): Cookies {
     return this.#cookies ??= new Cookies(this.#cookieJar());
+  }
+
+  /** The session's request hooks (Electron's `WebRequest`). */
+  get webRequest(): WebRequest {
+    return this.#webRequest;
+  }
+
+  /**
+   * The session's custom schemes and interceptors (Electron's `Protocol`): a scheme handled
+   * here is unknown to every other session.
+   */
+  get protocol(): Protocol {
+    return this.#protocol;
   }
 
   /**
@@ -202,13 +222,15 @@ export class Session extends TypedEmitter<SessionEvents> {
   }
 
   /**
-   * Fetches a resource through this session: its user agent, connections, TLS policy,
-   * certificate hook and network emulation. The signature and `Response` are WHATWG
-   * `fetch`'s; network failures reject with a `SessionError` such as
-   * `net::ERR_CONNECTION_REFUSED`.
+   * Fetches a resource through this session: its user agent, cookies, webRequest hooks,
+   * protocol handlers, connections, TLS policy, certificate hook and network emulation. The
+   * signature and `Response` are WHATWG `fetch`'s; network failures reject with a
+   * `SessionError` such as `net::ERR_CONNECTION_REFUSED`. `file:` URLs and schemes with a
+   * handler are answered without the network.
    *
    * @param input The URL or `Request`.
-   * @param init Method, headers, body, `signal`, `redirect`.
+   * @param init Method, headers, body, `signal`, `redirect`, and Electron's
+   * `bypassCustomProtocolHandlers` (skip this session's protocol handlers).
    * @returns The response; its body streams from the socket.
    */
   fetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {

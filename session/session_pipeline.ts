@@ -21,6 +21,14 @@ import {
   type SessionIdentity,
 } from "../net/mod.ts";
 import { type DnrEngine, dnrStages } from "../extensions/mod.ts";
+import { type Protocol, protocolStage } from "../protocol/mod.ts";
+import {
+  beforeRedirectHook,
+  beforeRequestStage,
+  headersStage,
+  outcomeObserver,
+  type WebRequest,
+} from "../web_request/mod.ts";
 
 /** What the pipeline needs from its session. */
 export interface SessionPipelineDeps {
@@ -36,10 +44,14 @@ export interface SessionPipelineDeps {
   netLog?: NetLogSink;
   /** The extensions' declarativeNetRequest rules. */
   dnr?: DnrEngine;
-  /** Hears how every request ends (webRequest's onCompleted / onErrorOccurred). */
+  /** Hears how every request ends (besides webRequest's onCompleted / onErrorOccurred). */
   outcome?: RequestOutcomeObserver;
   /** The HTTP cache stage (cache/), per hop. */
   httpCache?: Middleware;
+  /** The session's webRequest hooks. */
+  webRequest?: WebRequest;
+  /** The session's protocol handlers (custom schemes, interceptors, `file:`). */
+  protocol?: Protocol;
 }
 
 /** The doors into one session's pipeline. */
@@ -79,21 +91,35 @@ export function buildSessionPipeline(deps: SessionPipelineDeps): SessionPipeline
   const dnr = deps.dnr ? dnrStages(deps.dnr) : undefined;
   let lastId = 0;
   const nextId = () => ++lastId;
+  const { webRequest, protocol } = deps;
   const pipeline = compose([
     // Outermost, so that it sees every error, wherever it arose.
     ...(deps.outcome ? [observeOutcome(deps.outcome)] : []),
+    // webRequest: onCompleted / onErrorOccurred, outside everything too.
+    ...(webRequest ? [observeOutcome(outcomeObserver(webRequest))] : []),
     // Decoding sits outside the cache stage: the cache keeps encoded bodies.
     contentDecoding(),
-    // A DNR extensionPath redirect leads to the extension's files (served by its stage).
-    followRedirects({ isSchemeAllowed: (url) => isFollowableScheme(url, deps.dnr) }),
-    // Per hop, in this order: DNR block/redirect, webRequest.onBeforeRequest, protocol
-    // handlers, cookies, onBeforeSendHeaders, DNR modifyHeaders, HTTP cache, auth (later
-    // issues fill the gaps).
+    followRedirects({
+      onRedirect: webRequest ? beforeRedirectHook(webRequest) : undefined,
+      isSchemeAllowed: (url) => isRedirectScheme(url, protocol, deps.dnr),
+    }),
+    // Per hop, in this order: DNR block/redirect, webRequest.onBeforeRequest, cookies, DNR
+    // modifyHeaders, onBeforeSendHeaders / onSendHeaders / onHeadersReceived /
+    // onResponseStarted, protocol handlers, HTTP cache, then the transport.
     ...(dnr ? [dnr.beforeRequest] : []),
+    ...(webRequest ? [beforeRequestStage(webRequest)] : []),
     preconnectHints(deps.onPreconnectHint),
     cookieMiddleware(deps.cookies),
     // After cookies, as Chromium applies header rules to the headers about to be sent.
     ...(dnr ? [dnr.modifyHeaders] : []),
+    // Inside cookies: the listener sees the Cookie header, and the headers onHeadersReceived
+    // sets are the ones stored (Chromium runs OnHeadersReceived before saving cookies).
+    ...(webRequest ? [headersStage(webRequest)] : []),
+    // Handlers answer in place of the network, so their responses pass cookies and webRequest
+    // like network ones (the net log's transaction events are the transport's: a handler's
+    // answer has only its request's URL_REQUEST source). The HTTP cache goes after them: a
+    // handler's answer is never cached (Chromium's interceptors sit above the cache).
+    ...(protocol ? [protocolStage(protocol)] : []),
     // Keyed on the headers about to be sent, so after every stage that sets them.
     ...(deps.httpCache ? [deps.httpCache] : []),
   ], deps.net.transport);
@@ -105,10 +131,21 @@ export function buildSessionPipeline(deps: SessionPipelineDeps): SessionPipeline
       identity: deps.identity,
       netLog: deps.netLog,
     });
-  return { fetch: door("other"), door };
+  return { fetch: door("xhr"), door };
 }
 
-function isFollowableScheme(url: URL, dnr: DnrEngine | undefined): boolean {
+/**
+ * Redirects may lead to http(s), to schemes the session's handlers serve, and to a loaded
+ * extension's files (a DNR extensionPath redirect, served by its stage).
+ */
+function isRedirectScheme(
+  url: URL,
+  protocol: Protocol | undefined,
+  dnr: DnrEngine | undefined,
+): boolean {
   if (url.protocol === "http:" || url.protocol === "https:") return true;
-  return url.protocol === "chrome-extension:" && dnr?.extensionPath(url.host) !== undefined;
+  if (url.protocol === "chrome-extension:" && dnr?.extensionPath(url.host) !== undefined) {
+    return true;
+  }
+  return protocol?.handlerFor(url.protocol.slice(0, -1)) !== undefined;
 }

@@ -48,7 +48,7 @@ describe("buildSessionPipeline", () => {
       await (await fetch(`${origin}/c`)).text();
       await net.closeAllConnections();
     });
-    assert.deepEqual(seen, ["1 other", "2 download", "3 other"]);
+    assert.deepEqual(seen, ["1 xhr", "2 download", "3 xhr"]);
   });
 
   it("gives a request one URL_REQUEST source across all its hops", async () => {

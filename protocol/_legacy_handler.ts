@@ -1,0 +1,151 @@
+/**
+ * Adapts Electron's callback-style handlers (`registerStringProtocol` and kin) to the
+ * pipeline's `(request, context) => Promise<Response>`.
+ *
+ * @module
+ */
+
+import { Buffer } from "node:buffer";
+import { Readable } from "node:stream";
+import type { RequestContext } from "../core/middleware.ts";
+import { netErrorCode } from "../core/net_errors.ts";
+import { SessionError } from "../core/session_error.ts";
+import { fileResponse } from "./file_response.ts";
+import type { LegacyHandler, ProtocolRequest, ProtocolResponse } from "./protocol_types.ts";
+
+export type { LegacyHandler };
+
+/** Which register/intercept method the handler came from. */
+export type LegacyKind = "string" | "buffer" | "file" | "http" | "stream";
+
+type Fetch = (
+  input: string,
+  init: RequestInit & { bypassCustomProtocolHandlers: boolean },
+) => Promise<Response>;
+
+/** Wraps a callback-style handler of one kind. */
+export function legacyHandler(
+  kind: LegacyKind,
+  handler: LegacyHandler<unknown>,
+  fetch: Fetch,
+): (request: Request, context: RequestContext) => Promise<Response> {
+  return async (request, context) => {
+    const answer = await new Promise<unknown>((resolve, reject) => {
+      const returned: unknown = handler(protocolRequest(request, context), resolve);
+      // An async handler's rejection fails the request instead of going unhandled.
+      if (returned instanceof Promise) returned.catch(reject);
+    });
+    const fields = normalise(kind, answer);
+    if (typeof fields.error === "number") {
+      throw new SessionError(netErrorCode(fields.error) ?? "ERR_FAILED", { url: request.url });
+    }
+    const headers = new Headers();
+    for (const [name, value] of Object.entries(fields.headers ?? {})) {
+      for (const line of Array.isArray(value) ? value : [value]) headers.append(name, String(line));
+    }
+    const status = fields.statusCode ?? 200;
+    switch (kind) {
+      case "file":
+        if (typeof fields.path !== "string") throw new TypeError("A file answer needs a path");
+        return fileResponse(fields.path, { status, headers, url: request.url });
+      case "http":
+        return httpAnswer(fields, request, context, fetch);
+      case "stream":
+        return new Response(streamOf(fields.data), { status, headers });
+      default: {
+        if (!headers.has("content-type")) {
+          headers.set(
+            "content-type",
+            `${fields.mimeType ?? "text/html"}; charset=${fields.charset ?? "utf-8"}`,
+          );
+        }
+        const data = fields.data;
+        if (kind === "string" ? typeof data !== "string" : !(data instanceof Uint8Array)) {
+          throw new TypeError(
+            `A ${kind} answer needs ${kind === "string" ? "a string" : "a Buffer"}`,
+          );
+        }
+        return new Response(data as BodyInit, { status, headers });
+      }
+    }
+  };
+}
+
+function normalise(kind: LegacyKind, answer: unknown): ProtocolResponse {
+  if (kind === "string" && typeof answer === "string") return { data: answer };
+  if (kind === "buffer" && answer instanceof Uint8Array) return { data: answer };
+  if (kind === "file" && typeof answer === "string") return { path: answer };
+  if (kind === "stream" && isStream(answer)) return { data: answer };
+  if (typeof answer === "object" && answer !== null) return answer as ProtocolResponse;
+  throw new TypeError(`The ${kind} protocol handler answered with ${String(answer)}`);
+}
+
+function isStream(value: unknown): boolean {
+  return value instanceof ReadableStream || value instanceof Readable;
+}
+
+function streamOf(data: unknown): ReadableStream<Uint8Array> | null {
+  if (data === undefined || data === null) return null;
+  if (data instanceof ReadableStream) return data as ReadableStream<Uint8Array>;
+  if (data instanceof Readable) return fromReadable(data);
+  throw new TypeError("A stream answer needs a Readable or a ReadableStream");
+}
+
+/** Reads a Node.js stream on demand; string chunks (object mode) are sent as UTF-8. */
+function fromReadable(readable: Readable): ReadableStream<Uint8Array> {
+  const chunks = readable[Symbol.asyncIterator]();
+  const encoder = new TextEncoder();
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const { done, value } = await chunks.next();
+      if (done) return controller.close();
+      controller.enqueue(
+        typeof value === "string"
+          ? encoder.encode(value)
+          : new Uint8Array(value.buffer, value.byteOffset, value.byteLength),
+      );
+    },
+    cancel(reason) {
+      readable.destroy(reason instanceof Error ? reason : undefined);
+    },
+  }, { highWaterMark: 0 });
+}
+
+function httpAnswer(
+  fields: ProtocolResponse,
+  request: Request,
+  context: RequestContext,
+  fetch: Fetch,
+): Promise<Response> {
+  if (typeof fields.url !== "string") throw new TypeError("An http answer needs a url");
+  const headers = new Headers();
+  if (fields.referrer) headers.set("referer", fields.referrer);
+  const upload = fields.uploadData;
+  if (upload?.contentType) headers.set("content-type", upload.contentType);
+  const method = fields.method ?? request.method;
+  const body = upload?.data ?? (method === "GET" || method === "HEAD" ? null : context.body);
+  return fetch(fields.url, {
+    method,
+    headers,
+    body: body as BodyInit | null,
+    bypassCustomProtocolHandlers: true,
+    ...(context.signal === undefined ? {} : { signal: context.signal }),
+  });
+}
+
+function protocolRequest(request: Request, context: RequestContext): ProtocolRequest {
+  const headers: Record<string, string> = {};
+  request.headers.forEach((value, name) => {
+    headers[name] = value;
+  });
+  const result: ProtocolRequest = {
+    url: request.url,
+    referrer: headers["referer"] ?? "",
+    method: request.method,
+    headers,
+  };
+  if (context.body instanceof Uint8Array) {
+    result.uploadData = [{ bytes: Buffer.from(context.body) }];
+  }
+  return result;
+}

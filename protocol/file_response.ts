@@ -1,0 +1,189 @@
+/**
+ * Responses read from files: `file:` URLs and `registerFileProtocol` answers.
+ *
+ * @module
+ */
+
+import { open } from "node:fs/promises";
+import { extname } from "node:path";
+import { setResponseInfo } from "../core/response_info.ts";
+import { SessionError } from "../core/session_error.ts";
+
+/** The chunk read per pull of the body. */
+const CHUNK = 64 * 1024;
+
+/** Content types by extension, the common part of Chromium's `net/base/mime_util.cc` table. */
+const MIME_TYPES: Record<string, string> = {
+  ".html": "text/html",
+  ".htm": "text/html",
+  ".css": "text/css",
+  ".js": "text/javascript",
+  ".mjs": "text/javascript",
+  ".json": "application/json",
+  ".txt": "text/plain",
+  ".xml": "text/xml",
+  ".svg": "image/svg+xml",
+  ".png": "image/png",
+  ".jpg": "image/jpeg",
+  ".jpeg": "image/jpeg",
+  ".gif": "image/gif",
+  ".webp": "image/webp",
+  ".ico": "image/x-icon",
+  ".wasm": "application/wasm",
+  ".pdf": "application/pdf",
+  ".mp4": "video/mp4",
+  ".webm": "video/webm",
+  ".mp3": "audio/mpeg",
+  ".woff": "font/woff",
+  ".woff2": "font/woff2",
+};
+
+/** Options for {@linkcode fileResponse}. */
+export interface FileResponseOptions {
+  /** The status; default 200. */
+  status?: number;
+  /** Headers to send; `Content-Type` (by extension) and `Content-Length` are added if absent. */
+  headers?: Headers;
+  /** The request URL, for errors. */
+  url?: string;
+}
+
+/**
+ * Opens a file and answers with its bytes, streamed with backpressure (64 KiB per pull), as
+ * Chromium's `FileURLLoader`: a missing file or a directory fails with
+ * `net::ERR_FILE_NOT_FOUND` (no directory listings), an unreadable one with
+ * `net::ERR_ACCESS_DENIED`.
+ *
+ * @param path The absolute path.
+ * @param options Status, headers and the URL for errors.
+ * @returns The response.
+ *
+ * @example
+ * ```ts
+ * import { fileResponse } from "./file_response.ts";
+ * import { fileURLToPath } from "node:url";
+ * const response = await fileResponse(fileURLToPath(import.meta.url));
+ * console.log(response.status, response.headers.get("content-type")); // 200 application/octet-stream
+ * await response.body?.cancel();
+ * ```
+ */
+export async function fileResponse(
+  path: string,
+  options: FileResponseOptions = {},
+): Promise<Response> {
+  const { status = 200, headers = new Headers(), url } = options;
+  let handle;
+  try {
+    handle = await open(path, "r");
+  } catch (error) {
+    throw fileError(error, url);
+  }
+  let size: number;
+  try {
+    const stat = await handle.stat();
+    if (stat.isDirectory()) throw new SessionError("ERR_FILE_NOT_FOUND", { url });
+    size = stat.size;
+  } catch (error) {
+    await handle.close().catch(() => {});
+    throw SessionError.is(error) ? error : fileError(error, url);
+  }
+  const file = handle;
+  let closed = false;
+  const close = () => {
+    if (closed) return Promise.resolve();
+    closed = true;
+    return file.close().catch(() => {});
+  };
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const buffer = new Uint8Array(CHUNK);
+        const { bytesRead } = await file.read(buffer, 0, CHUNK, null);
+        if (bytesRead === 0) {
+          await close();
+          controller.close();
+        } else {
+          controller.enqueue(buffer.subarray(0, bytesRead));
+        }
+      } catch (error) {
+        await close();
+        controller.error(fileError(error, url));
+      }
+    },
+    cancel: close,
+  }, { highWaterMark: 0 });
+  if (!headers.has("content-type")) {
+    headers.set(
+      "content-type",
+      MIME_TYPES[extname(path).toLowerCase()] ?? "application/octet-stream",
+    );
+  }
+  if (!headers.has("content-length")) headers.set("content-length", String(size));
+  return handlerResponse(new Response(body, { status, headers }));
+}
+
+function fileError(error: unknown, url: string | undefined): SessionError {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === "EACCES" || code === "EPERM") {
+    return new SessionError("ERR_ACCESS_DENIED", { cause: error, url });
+  }
+  if (code === "ENOENT" || code === "ENOTDIR" || code === "EISDIR") {
+    return new SessionError("ERR_FILE_NOT_FOUND", { cause: error, url });
+  }
+  return new SessionError("ERR_FAILED", { cause: error, url });
+}
+
+/** Reason phrases for the status line of responses made without one. */
+const REASONS: Record<number, string> = {
+  200: "OK",
+  201: "Created",
+  204: "No Content",
+  206: "Partial Content",
+  301: "Moved Permanently",
+  302: "Found",
+  303: "See Other",
+  304: "Not Modified",
+  307: "Temporary Redirect",
+  308: "Permanent Redirect",
+  400: "Bad Request",
+  401: "Unauthorized",
+  403: "Forbidden",
+  404: "Not Found",
+  500: "Internal Server Error",
+  503: "Service Unavailable",
+};
+
+/**
+ * Records the facts of a response made in this process (a handler's or a file's), so later
+ * stages and webRequest see a status line and header lines as for a network response.
+ *
+ * @param response The response.
+ * @returns The same response.
+ *
+ * @example
+ * ```ts
+ * import { responseInfo } from "../core/response_info.ts";
+ * import { handlerResponse } from "./file_response.ts";
+ * const response = handlerResponse(new Response("x", { status: 404 }));
+ * console.log(responseInfo(response)?.statusLine); // HTTP/1.1 404 Not Found
+ * ```
+ */
+export function handlerResponse(response: Response): Response {
+  const reason = response.statusText || REASONS[response.status] || "";
+  const rawHeaders: Array<[string, string]> = [];
+  // Iteration yields each Set-Cookie line apart (Fetch's "sort and combine").
+  response.headers.forEach((value, name) => {
+    rawHeaders.push([name, value]);
+  });
+  setResponseInfo(response, {
+    httpVersion: "1.1",
+    statusLine: `HTTP/1.1 ${response.status}${reason === "" ? "" : ` ${reason}`}`,
+    rawHeaders,
+    remoteAddress: "",
+    remotePort: 0,
+    proxy: { scheme: "direct" },
+    connectionReused: false,
+    fromCache: false,
+  });
+  return response;
+}

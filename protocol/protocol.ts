@@ -1,0 +1,344 @@
+/**
+ * Electron's `Protocol` (`ses.protocol`): custom schemes and interception of http, https and
+ * file, per session.
+ *
+ * @module
+ */
+
+import type { RequestContext } from "../core/middleware.ts";
+import { type LegacyHandler, legacyHandler, type LegacyKind } from "./_legacy_handler.ts";
+import type { ProtocolRequest, ProtocolResponse } from "./protocol_types.ts";
+
+/** A `protocol.handle` handler: a WHATWG `Request` in, a `Response` (or its promise) out. */
+export type ProtocolHandler = (request: Request) => Response | Promise<Response>;
+
+/**
+ * How the pipeline runs a scheme's handler: the hop's request (session default headers
+ * merged in) and its context (for the upload).
+ */
+export type SchemeHandler = (request: Request, context: RequestContext) => Promise<Response>;
+
+/** What a `Protocol` needs from its session. */
+export interface ProtocolDeps {
+  /**
+   * The session's fetch, for `registerHttpProtocol` and `interceptHttpProtocol` answers; it
+   * is called with `bypassCustomProtocolHandlers: true`.
+   */
+  fetch: (
+    input: string,
+    init: RequestInit & { bypassCustomProtocolHandlers: boolean },
+  ) => Promise<Response>;
+}
+
+/** The schemes `handle` intercepts instead of registering (Electron's `isBuiltInScheme`). */
+const BUILT_IN = new Set(["http", "https", "file"]);
+
+/**
+ * A session's protocol handlers. A scheme registered here is served by this session only:
+ * another partition does not know it. Registration methods return Electron's booleans
+ * (`false` when the scheme already has a handler of that kind); `handle` and `unhandle` throw
+ * instead. A handler that throws, rejects or answers with something other than a `Response`
+ * fails the request with `net::ERR_FAILED` and is reported on `console.error`.
+ *
+ * Electron's `protocol.registerSchemesAsPrivileged` (secure context, CORS, service workers,
+ * fetch API for a renderer's scheme) concerns renderers only; there are none here, so it is
+ * not offered (neither on this object nor elsewhere), rather than accepted and ignored.
+ *
+ * @example
+ * ```ts
+ * import { Protocol } from "./protocol.ts";
+ * const protocol = new Protocol({ fetch: (input, init) => fetch(input, init) });
+ * protocol.handle("app", (request) => new Response(`you asked for ${new URL(request.url).pathname}`));
+ * console.log(protocol.isProtocolHandled("app"), protocol.isProtocolHandled("other")); // true false
+ * ```
+ */
+export class Protocol {
+  #registered = new Map<string, SchemeHandler>();
+  #intercepted = new Map<string, SchemeHandler>();
+  #deps: ProtocolDeps;
+
+  /**
+   * Makes a session's protocol object (the session does; callers use `ses.protocol`).
+   *
+   * @param deps The session's fetch.
+   */
+  constructor(deps: ProtocolDeps) {
+    this.#deps = deps;
+  }
+
+  /**
+   * Serves `scheme` with `handler`: http, https and file are intercepted, other schemes
+   * registered.
+   *
+   * @param scheme The scheme, without `:`.
+   * @param handler Gets a `Request`, returns a `Response` or a promise of one.
+   * @throws {Error} `Failed to register protocol: SCHEME` when the scheme is already handled.
+   */
+  handle(scheme: string, handler: ProtocolHandler): void {
+    checkScheme(scheme);
+    checkHandler(handler);
+    const handlers = BUILT_IN.has(scheme) ? this.#intercepted : this.#registered;
+    if (handlers.has(scheme)) throw new Error(`Failed to register protocol: ${scheme}`);
+    handlers.set(scheme, modernHandler(handler));
+  }
+
+  /**
+   * Removes the handler `handle` set.
+   *
+   * @param scheme The scheme.
+   * @throws {Error} `Failed to unhandle protocol: SCHEME` when it had none.
+   */
+  unhandle(scheme: string): void {
+    checkScheme(scheme);
+    const handlers = BUILT_IN.has(scheme) ? this.#intercepted : this.#registered;
+    if (!handlers.delete(scheme)) throw new Error(`Failed to unhandle protocol: ${scheme}`);
+  }
+
+  /**
+   * Tells whether `handle` (or a register/intercept method) serves the scheme.
+   *
+   * @param scheme The scheme.
+   * @returns Whether it is handled.
+   */
+  isProtocolHandled(scheme: string): boolean {
+    return BUILT_IN.has(scheme) ? this.#intercepted.has(scheme) : this.#registered.has(scheme);
+  }
+
+  /**
+   * Registers a scheme answered with a string (`callback(string | {data, mimeType, charset,
+   * statusCode, headers} | {error})`); the default type is `text/html; charset=utf-8`.
+   *
+   * @param scheme The scheme.
+   * @param handler `(request, callback)`.
+   * @returns `false` when the scheme is already registered.
+   */
+  registerStringProtocol(
+    scheme: string,
+    handler: LegacyHandler<string | ProtocolResponse>,
+  ): boolean {
+    return this.#register(this.#registered, scheme, "string", handler);
+  }
+
+  /**
+   * Registers a scheme answered with bytes (`callback(Buffer | {data, mimeType, …})`).
+   *
+   * @param scheme The scheme.
+   * @param handler `(request, callback)`.
+   * @returns `false` when the scheme is already registered.
+   */
+  registerBufferProtocol(
+    scheme: string,
+    handler: LegacyHandler<Uint8Array | ProtocolResponse>,
+  ): boolean {
+    return this.#register(this.#registered, scheme, "buffer", handler);
+  }
+
+  /**
+   * Registers a scheme answered with a file (`callback(path | {path, statusCode, headers})`).
+   *
+   * @param scheme The scheme.
+   * @param handler `(request, callback)`.
+   * @returns `false` when the scheme is already registered.
+   */
+  registerFileProtocol(scheme: string, handler: LegacyHandler<string | ProtocolResponse>): boolean {
+    return this.#register(this.#registered, scheme, "file", handler);
+  }
+
+  /**
+   * Registers a scheme answered by another request (`callback({url, method, referrer,
+   * uploadData})`), made through this session without its protocol handlers. Electron's
+   * `session` field of the answer is not supported: the request always uses this session.
+   *
+   * @param scheme The scheme.
+   * @param handler `(request, callback)`.
+   * @returns `false` when the scheme is already registered.
+   */
+  registerHttpProtocol(scheme: string, handler: LegacyHandler<ProtocolResponse>): boolean {
+    return this.#register(this.#registered, scheme, "http", handler);
+  }
+
+  /**
+   * Registers a scheme answered with a stream (`callback(stream | {statusCode, headers,
+   * data})`, the stream a Node.js `Readable` or a web `ReadableStream`), read with
+   * backpressure.
+   *
+   * @param scheme The scheme.
+   * @param handler `(request, callback)`.
+   * @returns `false` when the scheme is already registered.
+   */
+  registerStreamProtocol(scheme: string, handler: LegacyHandler<unknown>): boolean {
+    return this.#register(this.#registered, scheme, "stream", handler);
+  }
+
+  /**
+   * Removes a registered scheme.
+   *
+   * @param scheme The scheme.
+   * @returns `false` when it was not registered.
+   */
+  unregisterProtocol(scheme: string): boolean {
+    checkScheme(scheme);
+    return this.#registered.delete(scheme);
+  }
+
+  /**
+   * Tells whether a scheme is registered.
+   *
+   * @param scheme The scheme.
+   * @returns Whether it is.
+   */
+  isProtocolRegistered(scheme: string): boolean {
+    checkScheme(scheme);
+    return this.#registered.has(scheme);
+  }
+
+  /**
+   * Intercepts a scheme (http, https, file or a registered one) with a string answer.
+   *
+   * @param scheme The scheme.
+   * @param handler `(request, callback)`.
+   * @returns `false` when it is already intercepted.
+   */
+  interceptStringProtocol(
+    scheme: string,
+    handler: LegacyHandler<string | ProtocolResponse>,
+  ): boolean {
+    return this.#register(this.#intercepted, scheme, "string", handler);
+  }
+
+  /**
+   * Intercepts a scheme with a bytes answer.
+   *
+   * @param scheme The scheme.
+   * @param handler `(request, callback)`.
+   * @returns `false` when it is already intercepted.
+   */
+  interceptBufferProtocol(
+    scheme: string,
+    handler: LegacyHandler<Uint8Array | ProtocolResponse>,
+  ): boolean {
+    return this.#register(this.#intercepted, scheme, "buffer", handler);
+  }
+
+  /**
+   * Intercepts a scheme with a file answer.
+   *
+   * @param scheme The scheme.
+   * @param handler `(request, callback)`.
+   * @returns `false` when it is already intercepted.
+   */
+  interceptFileProtocol(
+    scheme: string,
+    handler: LegacyHandler<string | ProtocolResponse>,
+  ): boolean {
+    return this.#register(this.#intercepted, scheme, "file", handler);
+  }
+
+  /**
+   * Intercepts a scheme with another request's answer.
+   *
+   * @param scheme The scheme.
+   * @param handler `(request, callback)`.
+   * @returns `false` when it is already intercepted.
+   */
+  interceptHttpProtocol(scheme: string, handler: LegacyHandler<ProtocolResponse>): boolean {
+    return this.#register(this.#intercepted, scheme, "http", handler);
+  }
+
+  /**
+   * Intercepts a scheme with a stream answer.
+   *
+   * @param scheme The scheme.
+   * @param handler `(request, callback)`.
+   * @returns `false` when it is already intercepted.
+   */
+  interceptStreamProtocol(scheme: string, handler: LegacyHandler<unknown>): boolean {
+    return this.#register(this.#intercepted, scheme, "stream", handler);
+  }
+
+  /**
+   * Removes an interceptor.
+   *
+   * @param scheme The scheme.
+   * @returns `false` when it was not intercepted.
+   */
+  uninterceptProtocol(scheme: string): boolean {
+    checkScheme(scheme);
+    return this.#intercepted.delete(scheme);
+  }
+
+  /**
+   * Tells whether a scheme is intercepted.
+   *
+   * @param scheme The scheme.
+   * @returns Whether it is.
+   */
+  isProtocolIntercepted(scheme: string): boolean {
+    checkScheme(scheme);
+    return this.#intercepted.has(scheme);
+  }
+
+  /** @internal Whether no scheme has a handler (the stage's fast path). */
+  get empty(): boolean {
+    return this.#registered.size === 0 && this.#intercepted.size === 0;
+  }
+
+  /**
+   * @internal The handler serving a scheme: an interceptor first, then (for schemes other than
+   * http, https and file) a registered handler.
+   *
+   * @param scheme The URL's scheme, without `:`.
+   * @returns The handler, or `undefined`.
+   */
+  handlerFor(scheme: string): SchemeHandler | undefined {
+    return this.#intercepted.get(scheme) ??
+      (BUILT_IN.has(scheme) ? undefined : this.#registered.get(scheme));
+  }
+
+  #register<A>(
+    handlers: Map<string, SchemeHandler>,
+    scheme: string,
+    kind: LegacyKind,
+    handler: LegacyHandler<A>,
+  ): boolean {
+    checkScheme(scheme);
+    checkHandler(handler);
+    if (handlers.has(scheme)) return false;
+    handlers.set(scheme, legacyHandler(kind, handler as LegacyHandler<unknown>, this.#deps.fetch));
+    return true;
+  }
+}
+
+function checkScheme(scheme: unknown): void {
+  if (typeof scheme !== "string") {
+    throw new TypeError("Error processing argument at index 0, conversion failure");
+  }
+}
+
+function checkHandler(handler: unknown): void {
+  if (typeof handler !== "function") {
+    throw new TypeError("Error processing argument at index 1, conversion failure");
+  }
+}
+
+function modernHandler(handler: ProtocolHandler): SchemeHandler {
+  return async (request, context) => {
+    const body = context.body;
+    const full = body === null ? request : new Request(request.url, {
+      method: request.method,
+      headers: request.headers,
+      body,
+      redirect: request.redirect,
+      signal: request.signal,
+      duplex: "half",
+    } as RequestInit);
+    if (body instanceof ReadableStream) context.body = null;
+    const response: unknown = await handler(full);
+    if (!(response instanceof Response) || response.type === "error") {
+      throw new TypeError(`The handler did not answer with a Response: ${String(response)}`);
+    }
+    return response;
+  };
+}
+
+export type { ProtocolRequest, ProtocolResponse };

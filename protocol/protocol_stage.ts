@@ -1,0 +1,94 @@
+/**
+ * The per-hop stage that answers requests from the session's protocol handlers and `file:`
+ * URLs, in place of the network.
+ *
+ * @module
+ */
+
+import { fileURLToPath } from "node:url";
+import type { Middleware, RequestContext } from "../core/middleware.ts";
+import { SessionError } from "../core/session_error.ts";
+import { fileResponse, handlerResponse } from "./file_response.ts";
+import type { Protocol, SchemeHandler } from "./protocol.ts";
+
+/**
+ * Makes the stage. A scheme with a handler (an interceptor first) is answered by it, unless the
+ * request asked for `bypassCustomProtocolHandlers`; a `file:` URL without one is read from
+ * disk; everything else goes on to the network, which fails an unknown scheme with
+ * `net::ERR_UNKNOWN_URL_SCHEME`. A handler sees the session's default headers (User-Agent,
+ * Cookie, …) merged into its request. A handler that throws or rejects fails the request
+ * with `net::ERR_FAILED` (reported on `console.error`); a `SessionError` it throws stands.
+ * With no handler registered and no `file:` URL, the request goes on at once.
+ *
+ * @param protocol The session's handlers.
+ * @returns The stage.
+ *
+ * @example
+ * ```ts
+ * import { compose, requestContext } from "../core/middleware.ts";
+ * import { Protocol } from "./protocol.ts";
+ * import { protocolStage } from "./protocol_stage.ts";
+ * const protocol = new Protocol({ fetch: (input, init) => fetch(input, init) });
+ * protocol.handle("app", () => new Response("from the handler"));
+ * const run = compose([protocolStage(protocol)], () => Promise.reject(new Error("network")));
+ * const response = await run(new Request("app://bundle/index.html"), requestContext());
+ * console.log(await response.text()); // from the handler
+ * ```
+ */
+export function protocolStage(protocol: Protocol): Middleware {
+  return (next) => (request, context) => {
+    const url = request.url;
+    if (protocol.empty && !url.startsWith("file:")) return next(request, context);
+    const scheme = url.slice(0, url.indexOf(":"));
+    const handler = context.bypassCustomProtocolHandlers ? undefined : protocol.handlerFor(scheme);
+    if (handler !== undefined) return answer(handler, request, context);
+    if (scheme === "file") return readFile(url);
+    return next(request, context);
+  };
+}
+
+async function answer(
+  handler: SchemeHandler,
+  request: Request,
+  context: RequestContext,
+): Promise<Response> {
+  let response: Response;
+  try {
+    response = await handler(withDefaults(request, context), context);
+  } catch (error) {
+    if (SessionError.is(error)) throw error;
+    console.error(`protocol handler for ${request.url} failed:`, error);
+    throw new SessionError("ERR_FAILED", { cause: error, url: request.url });
+  }
+  // A fresh Response: the handler's may carry another request's URL (a proxied fetch).
+  return handlerResponse(
+    new Response(response.body, {
+      status: response.status,
+      statusText: response.statusText,
+      headers: response.headers,
+    }),
+  );
+}
+
+function withDefaults(request: Request, context: RequestContext): Request {
+  const defaults = context.defaultHeaders;
+  if (defaults === undefined || defaults.length === 0) return request;
+  const headers = new Headers(request.headers);
+  for (const [name, value] of defaults) if (!headers.has(name)) headers.set(name, value);
+  return new Request(request.url, {
+    method: request.method,
+    headers,
+    redirect: request.redirect,
+    signal: request.signal,
+  });
+}
+
+function readFile(url: string): Promise<Response> {
+  let path: string;
+  try {
+    path = fileURLToPath(url);
+  } catch (cause) {
+    return Promise.reject(new SessionError("ERR_INVALID_URL", { cause, url }));
+  }
+  return fileResponse(path, { url });
+}

@@ -1,0 +1,54 @@
+/**
+ * The request and answer shapes of the callback-style protocol handlers
+ * (`registerXProtocol`, `interceptXProtocol`), as Electron documents them.
+ *
+ * @module
+ */
+
+import type { Buffer } from "node:buffer";
+
+/** What a callback-style handler gets (Electron's `ProtocolRequest`). */
+export interface ProtocolRequest {
+  /** The URL. */
+  url: string;
+  /** The `Referer` sent, or `""`. */
+  referrer: string;
+  /** The method. */
+  method: string;
+  /** The request headers, session defaults included, lower-case names. */
+  headers: Record<string, string>;
+  /** The upload when it is a byte body. */
+  uploadData?: Array<{ bytes: Buffer }>;
+}
+
+/** What a callback-style handler answers with (Electron's `ProtocolResponse`). */
+export interface ProtocolResponse {
+  /** A Chromium net error number (`-6` is `net::ERR_FILE_NOT_FOUND`): fail with it. */
+  error?: number;
+  /** The status; default 200. */
+  statusCode?: number;
+  /** The charset of string data; default `utf-8`. */
+  charset?: string;
+  /** The MIME type of string or byte data; default `text/html`. */
+  mimeType?: string;
+  /** Response headers. */
+  headers?: Record<string, string | string[]>;
+  /** The body: a string, bytes, a web `ReadableStream` or a Node.js `Readable`. */
+  data?: unknown;
+  /** For file handlers: the file to send. */
+  path?: string;
+  /** For http handlers: the URL to fetch instead. */
+  url?: string;
+  /** For http handlers: the method; default the request's. */
+  method?: string;
+  /** For http handlers: the referrer to send. */
+  referrer?: string;
+  /** For http handlers: the body to send. */
+  uploadData?: { contentType?: string; data: string | Uint8Array };
+}
+
+/**
+ * A callback-style handler (`registerStringProtocol` and kin): call `callback` once with the
+ * answer, now or later.
+ */
+export type LegacyHandler<A> = (request: ProtocolRequest, callback: (answer: A) => void) => void;

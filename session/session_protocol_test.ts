@@ -1,0 +1,333 @@
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { Buffer } from "node:buffer";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Readable } from "node:stream";
+import { pathToFileURL } from "node:url";
+import { SessionError } from "../core/session_error.ts";
+import { currentRuntime } from "../runtime/mod.ts";
+import { App } from "./app.ts";
+import { createSessionModule } from "./session_module.ts";
+import type { Session } from "./session.ts";
+
+const runtime = currentRuntime();
+const sessions = createSessionModule(new App(runtime), runtime);
+let partitions = 0;
+function newSession(): Session {
+  return sessions.fromPartition(`protocol-${++partitions}`);
+}
+
+function isNetError(code: string) {
+  return (error: unknown) => SessionError.is(error) && error.code === code;
+}
+
+async function quietly<T>(body: () => Promise<T>): Promise<{ value: T; reported: number }> {
+  let reported = 0;
+  const original = console.error;
+  console.error = () => reported++;
+  try {
+    return { value: await body(), reported };
+  } finally {
+    console.error = original;
+  }
+}
+
+describe("ses.protocol through ses.fetch", () => {
+  let server: Server;
+  let base: string;
+  let dir: string;
+  let hits: string[];
+  before(async () => {
+    hits = [];
+    server = createServer((request: IncomingMessage, response: ServerResponse) => {
+      hits.push(`${request.method} ${request.url}`);
+      if (request.url === "/to-app") {
+        response.writeHead(302, { location: "app://bundle/after-redirect" }).end();
+      } else if (request.url === "/to-file") {
+        response.writeHead(302, { location: pathToFileURL(join(dir, "page.html")).href }).end();
+      } else {
+        response.end(`network ${request.url}`);
+      }
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    dir = mkdtempSync(join(tmpdir(), "ses-protocol-"));
+    writeFileSync(join(dir, "page.html"), "<p>hello</p>");
+  });
+  after(async () => {
+    rmSync(dir, { recursive: true, force: true });
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+
+  it("handles a custom scheme in one session only, and unhandles it", async () => {
+    const ses = newSession();
+    const other = newSession();
+    let seen: Request | undefined;
+    ses.protocol.handle("app", async (request) => {
+      seen = request;
+      const body = request.body ? await request.text() : "";
+      return new Response(`${request.method} ${new URL(request.url).pathname} ${body}`, {
+        headers: { "content-type": "text/plain" },
+      });
+    });
+    assert.equal(ses.protocol.isProtocolHandled("app"), true);
+    assert.equal(other.protocol.isProtocolHandled("app"), false);
+    const response = await ses.fetch("app://bundle/index.html", { method: "POST", body: "data" });
+    assert.equal(await response.text(), "POST /index.html data");
+    assert.equal(response.url, "app://bundle/index.html");
+    assert.equal(seen?.headers.get("user-agent"), ses.getUserAgent());
+    await assert.rejects(
+      other.fetch("app://bundle/index.html"),
+      isNetError("ERR_UNKNOWN_URL_SCHEME"),
+    );
+    assert.throws(() => ses.protocol.handle("app", () => new Response()), {
+      message: "Failed to register protocol: app",
+    });
+    ses.protocol.unhandle("app");
+    assert.throws(() => ses.protocol.unhandle("app"), {
+      message: "Failed to unhandle protocol: app",
+    });
+    await assert.rejects(
+      ses.fetch("app://bundle/index.html"),
+      isNetError("ERR_UNKNOWN_URL_SCHEME"),
+    );
+  });
+
+  it("fails with net::ERR_FAILED when a handler throws, rejects or answers with no Response", async () => {
+    const ses = newSession();
+    ses.protocol.handle("throws", () => {
+      throw new Error("handler bug");
+    });
+    ses.protocol.handle("rejects", () => Promise.reject(new Error("async bug")));
+    ses.protocol.handle("nothing", () => "text" as unknown as Response);
+    ses.protocol.registerStringProtocol("legacy", async () => {
+      await Promise.resolve();
+      throw new Error("async legacy bug");
+    });
+    const { reported } = await quietly(async () => {
+      for (const scheme of ["throws", "rejects", "nothing", "legacy"]) {
+        await assert.rejects(ses.fetch(`${scheme}://x/`), isNetError("ERR_FAILED"), scheme);
+      }
+    });
+    assert.equal(reported, 4);
+  });
+
+  it("intercepts http, and bypassCustomProtocolHandlers goes to the network", async () => {
+    const ses = newSession();
+    hits = [];
+    ses.protocol.handle("http", async (request) => {
+      if (new URL(request.url).pathname === "/proxied") {
+        const upstream = await ses.fetch(
+          request,
+          { bypassCustomProtocolHandlers: true } as RequestInit,
+        );
+        return new Response(`via handler: ${await upstream.text()}`, {
+          headers: { "set-cookie": "seen=1" },
+        });
+      }
+      return new Response("intercepted");
+    });
+    assert.equal(ses.protocol.isProtocolIntercepted("http"), true);
+    assert.equal(await (await ses.fetch(`${base}/x`)).text(), "intercepted");
+    assert.equal(
+      await (await ses.fetch(`${base}/proxied`)).text(),
+      "via handler: network /proxied",
+    );
+    const direct = await ses.fetch(
+      `${base}/y`,
+      { bypassCustomProtocolHandlers: true } as RequestInit,
+    );
+    assert.equal(await direct.text(), "network /y");
+    assert.deepEqual(hits, ["GET /proxied", "GET /y"]);
+    // The handler's answer passes the cookie stage.
+    const cookies = await ses.cookies.get({ url: base });
+    assert.deepEqual(cookies.map((cookie) => cookie.name), ["seen"]);
+    ses.protocol.unhandle("http");
+    await ses.closeAllConnections();
+  });
+
+  it("passes handler answers through webRequest", async () => {
+    const ses = newSession();
+    const events: string[] = [];
+    ses.protocol.handle("app", () => new Response("hooked", { status: 201 }));
+    ses.webRequest.onBeforeRequest((details, callback) => {
+      events.push(`before ${details.url}`);
+      callback({});
+    });
+    ses.webRequest.onHeadersReceived((details, callback) => {
+      events.push(`headers ${details.statusLine}`);
+      callback({ responseHeaders: { ...details.responseHeaders, "x-hooked": ["1"] } });
+    });
+    ses.webRequest.onCompleted((details) => events.push(`completed ${details.statusCode}`));
+    const response = await ses.fetch("app://bundle/");
+    assert.equal(response.headers.get("x-hooked"), "1");
+    assert.equal(await response.text(), "hooked");
+    assert.deepEqual(events, [
+      "before app://bundle/",
+      "headers HTTP/1.1 201 Created",
+      "completed 201",
+    ]);
+  });
+
+  it("streams 50 MiB from a handler with backpressure", async () => {
+    const ses = newSession();
+    const total = 50 * 1024 * 1024;
+    const chunk = 64 * 1024;
+    let pulled = 0;
+    ses.protocol.handle("big", () =>
+      new Response(
+        new ReadableStream<Uint8Array>({
+          pull(controller) {
+            if (pulled >= total) return controller.close();
+            pulled += chunk;
+            controller.enqueue(new Uint8Array(chunk));
+          },
+        }, { highWaterMark: 0 }),
+      ));
+    const response = await ses.fetch("big://data/");
+    const reader = response.body!.getReader();
+    let read = 0;
+    while (read < 1024 * 1024) read += (await reader.read()).value!.length;
+    // Let every pump run that would run without a reader's demand.
+    for (let i = 0; i < 20; i++) await new Promise((resolve) => setTimeout(resolve, 1));
+    assert.ok(pulled <= read + 8 * chunk, `pulled ${pulled} bytes while ${read} were read`);
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      read += value.length;
+    }
+    assert.equal(read, total);
+    assert.equal(pulled, total);
+  });
+
+  it("reads file: URLs; a missing file or a directory is net::ERR_FILE_NOT_FOUND", async () => {
+    const ses = newSession();
+    const response = await ses.fetch(pathToFileURL(join(dir, "page.html")));
+    assert.equal(response.status, 200);
+    assert.equal(response.headers.get("content-type"), "text/html");
+    assert.equal(await response.text(), "<p>hello</p>");
+    await assert.rejects(
+      ses.fetch(pathToFileURL(join(dir, "missing.html"))),
+      isNetError("ERR_FILE_NOT_FOUND"),
+    );
+    await assert.rejects(ses.fetch(pathToFileURL(dir)), isNetError("ERR_FILE_NOT_FOUND"));
+  });
+
+  it("intercepts file:, and bypassCustomProtocolHandlers reads the disk", async () => {
+    const ses = newSession();
+    const url = pathToFileURL(join(dir, "page.html"));
+    ses.protocol.handle(
+      "file",
+      (request) => new Response(`handled ${new URL(request.url).pathname}`),
+    );
+    assert.equal(ses.protocol.isProtocolIntercepted("file"), true);
+    assert.equal(await (await ses.fetch(url)).text(), `handled ${url.pathname}`);
+    const direct = await ses.fetch(url, { bypassCustomProtocolHandlers: true } as RequestInit);
+    assert.equal(await direct.text(), "<p>hello</p>");
+    ses.protocol.unhandle("file");
+    assert.equal(await (await ses.fetch(url)).text(), "<p>hello</p>");
+  });
+
+  it("follows redirects to handled schemes only; file: needs a handler", async () => {
+    const ses = newSession();
+    await assert.rejects(ses.fetch(`${base}/to-app`), isNetError("ERR_UNSAFE_REDIRECT"));
+    await assert.rejects(ses.fetch(`${base}/to-file`), isNetError("ERR_UNSAFE_REDIRECT"));
+    ses.protocol.handle("app", (request) => new Response(`app ${new URL(request.url).pathname}`));
+    const response = await ses.fetch(`${base}/to-app`);
+    assert.equal(await response.text(), "app /after-redirect");
+    assert.equal(response.redirected, true);
+    await ses.closeAllConnections();
+  });
+
+  it("offers the callback-style methods with Electron's booleans", async () => {
+    const ses = newSession();
+    const { protocol } = ses;
+    assert.equal(
+      protocol.registerStringProtocol(
+        "str",
+        (request, callback) =>
+          callback({ data: `string ${request.method}`, mimeType: "text/plain" }),
+      ),
+      true,
+    );
+    assert.equal(
+      protocol.registerStringProtocol("str", (_request, callback) => callback("x")),
+      false,
+    );
+    assert.equal(protocol.isProtocolRegistered("str"), true);
+    assert.equal(
+      protocol.registerBufferProtocol(
+        "buf",
+        (request, callback) =>
+          callback(Buffer.from(`buffer ${Buffer.from(request.uploadData![0]!.bytes).toString()}`)),
+      ),
+      true,
+    );
+    assert.equal(
+      protocol.registerFileProtocol(
+        "disk",
+        (_request, callback) => callback(join(dir, "page.html")),
+      ),
+      true,
+    );
+    assert.equal(
+      protocol.registerFileProtocol("gone", (_request, callback) => callback({ error: -6 })),
+      true,
+    );
+    assert.equal(
+      protocol.registerHttpProtocol(
+        "relay",
+        (request, callback) => callback({ url: `${base}${new URL(request.url).pathname}` }),
+      ),
+      true,
+    );
+    assert.equal(
+      protocol.registerStreamProtocol("node", (_request, callback) =>
+        callback({
+          statusCode: 202,
+          headers: { "x-kind": "stream" },
+          data: Readable.from(["a", "b"]),
+        })),
+      true,
+    );
+
+    const string = await ses.fetch("str://x/");
+    assert.equal(string.headers.get("content-type"), "text/plain; charset=utf-8");
+    assert.equal(await string.text(), "string GET");
+    assert.equal(
+      await (await ses.fetch("buf://x/", { method: "PUT", body: "up" })).text(),
+      "buffer up",
+    );
+    assert.equal(await (await ses.fetch("disk://x/")).text(), "<p>hello</p>");
+    await assert.rejects(ses.fetch("gone://x/"), isNetError("ERR_FILE_NOT_FOUND"));
+    assert.equal(await (await ses.fetch("relay://x/relayed")).text(), "network /relayed");
+    const stream = await ses.fetch("node://x/");
+    assert.equal(stream.status, 202);
+    assert.equal(stream.headers.get("x-kind"), "stream");
+    assert.equal(await stream.text(), "ab");
+
+    assert.equal(protocol.unregisterProtocol("str"), true);
+    assert.equal(protocol.unregisterProtocol("str"), false);
+    assert.equal(protocol.isProtocolRegistered("str"), false);
+
+    assert.equal(
+      protocol.interceptStringProtocol("http", (_request, callback) => callback("intercepted")),
+      true,
+    );
+    assert.equal(
+      protocol.interceptStringProtocol("http", (_request, callback) => callback("again")),
+      false,
+    );
+    assert.equal(protocol.isProtocolIntercepted("http"), true);
+    assert.equal(protocol.isProtocolHandled("http"), true);
+    assert.equal(await (await ses.fetch(`${base}/x`)).text(), "intercepted");
+    assert.equal(protocol.uninterceptProtocol("http"), true);
+    assert.equal(protocol.uninterceptProtocol("http"), false);
+    assert.equal(await (await ses.fetch(`${base}/x`)).text(), "network /x");
+    assert.throws(() => protocol.registerStringProtocol("x", "no" as never), TypeError);
+    await ses.closeAllConnections();
+  });
+});

@@ -1,0 +1,432 @@
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { SessionError } from "../core/session_error.ts";
+import { currentRuntime } from "../runtime/mod.ts";
+import { App } from "./app.ts";
+import { createSessionModule } from "./session_module.ts";
+import type { Session } from "./session.ts";
+
+const runtime = currentRuntime();
+const sessions = createSessionModule(new App(runtime), runtime);
+let partitions = 0;
+function newSession(): Session {
+  return sessions.fromPartition(`web-request-${++partitions}`);
+}
+
+function isNetError(code: string) {
+  return (error: unknown) => SessionError.is(error) && error.code === code;
+}
+
+/** Runs `body` with console.error captured; returns what was reported. */
+async function capturingErrors(body: () => Promise<void>): Promise<unknown[][]> {
+  const reported: unknown[][] = [];
+  const original = console.error;
+  console.error = (...args: unknown[]) => reported.push(args);
+  try {
+    await body();
+  } finally {
+    console.error = original;
+  }
+  return reported;
+}
+
+async function readBody(request: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString();
+}
+
+describe("ses.webRequest through ses.fetch", () => {
+  let server: Server;
+  let base: string;
+  let hits: string[];
+  before(async () => {
+    server = createServer(async (request: IncomingMessage, response: ServerResponse) => {
+      hits.push(`${request.method} ${request.url}`);
+      const body = await readBody(request);
+      switch (request.url) {
+        case "/a":
+          response.writeHead(302, { location: "/b" }).end();
+          return;
+        case "/b":
+          response.writeHead(301, { location: "/c" }).end();
+          return;
+        case "/loop":
+          response.writeHead(302, { location: "/loop" }).end();
+          return;
+        case "/cookies":
+          response.writeHead(200, { "set-cookie": ["one=1", "two=2"], "x-kind": "cookies" });
+          response.end("set");
+          return;
+        case "/big":
+          response.writeHead(200, { "content-type": "application/octet-stream" });
+          response.end(Buffer.alloc(1024 * 1024));
+          return;
+        default:
+          response.writeHead(200, { "content-type": "application/json" });
+          response.end(JSON.stringify({ method: request.method, headers: request.headers, body }));
+      }
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  });
+  after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  it("cancels in onBeforeRequest with net::ERR_BLOCKED_BY_CLIENT, told to onErrorOccurred", async () => {
+    const ses = newSession();
+    hits = [];
+    const errors: string[] = [];
+    ses.webRequest.onBeforeRequest(
+      { urls: ["*://127.0.0.1/blocked*"] },
+      (_details, callback) => callback({ cancel: true }),
+    );
+    ses.webRequest.onErrorOccurred((details) => errors.push(`${details.url} ${details.error}`));
+    await assert.rejects(ses.fetch(`${base}/blocked?x=1`), isNetError("ERR_BLOCKED_BY_CLIENT"));
+    assert.equal(await (await ses.fetch(`${base}/open`)).status, 200);
+    assert.deepEqual(hits, ["GET /open"]);
+    assert.deepEqual(errors, [`${base}/blocked?x=1 net::ERR_BLOCKED_BY_CLIENT`]);
+    await ses.closeAllConnections();
+  });
+
+  it("gives Electron's details to every event, with one id per request", async () => {
+    const ses = newSession();
+    hits = [];
+    const seen: Record<string, Record<string, unknown>> = {};
+    const record = (name: string) => (details: Record<string, unknown>) => {
+      seen[name] = details;
+    };
+    ses.webRequest.onBeforeRequest((details, callback) => {
+      record("beforeRequest")(details as unknown as Record<string, unknown>);
+      callback({});
+    });
+    ses.webRequest.onBeforeSendHeaders((details, callback) => {
+      record("beforeSendHeaders")(details as unknown as Record<string, unknown>);
+      callback({});
+    });
+    ses.webRequest.onSendHeaders((details) => record("sendHeaders")(details as never));
+    ses.webRequest.onHeadersReceived((details, callback) => {
+      record("headersReceived")(details as unknown as Record<string, unknown>);
+      callback({});
+    });
+    ses.webRequest.onResponseStarted((details) => record("responseStarted")(details as never));
+    ses.webRequest.onCompleted((details) => record("completed")(details as never));
+    await ses.cookies.set({ url: base, name: "session", value: "abc" });
+    const response = await ses.fetch(`${base}/cookies`, {
+      method: "POST",
+      body: "payload",
+      headers: { referer: `${base}/page` },
+    });
+    assert.equal(await response.text(), "set");
+    const before = seen.beforeRequest!;
+    assert.equal(typeof before.id, "number");
+    assert.equal(before.url, `${base}/cookies`);
+    assert.equal(before.method, "POST");
+    assert.equal(before.resourceType, "xhr");
+    assert.equal(before.referrer, `${base}/page`);
+    assert.equal(typeof before.timestamp, "number");
+    const upload = before.uploadData as Array<{ bytes: Uint8Array }>;
+    assert.equal(Buffer.from(upload[0]!.bytes).toString(), "payload");
+    for (const name of ["beforeSendHeaders", "sendHeaders", "headersReceived", "completed"]) {
+      assert.equal(seen[name]!.id, before.id, name);
+    }
+    const sentHeaders = seen.sendHeaders!.requestHeaders as Record<string, string>;
+    assert.equal(sentHeaders["user-agent"], ses.getUserAgent());
+    assert.equal(sentHeaders["cookie"], "session=abc");
+    assert.equal(sentHeaders["accept-encoding"], "gzip, deflate, br");
+    const received = seen.headersReceived!;
+    assert.equal(received.statusLine, "HTTP/1.1 200 OK");
+    assert.equal(received.statusCode, 200);
+    assert.deepEqual((received.responseHeaders as Record<string, string[]>)["set-cookie"], [
+      "one=1",
+      "two=2",
+    ]);
+    const completed = seen.completed!;
+    assert.equal(completed.ip, "127.0.0.1");
+    assert.equal(completed.fromCache, false);
+    assert.equal(completed.error, "net::OK");
+    assert.equal(seen.responseStarted!.statusCode, 200);
+    await ses.closeAllConnections();
+  });
+
+  it("passes every hop of a redirect chain through the hooks, in Chromium's order", async () => {
+    const ses = newSession();
+    hits = [];
+    const events: string[] = [];
+    const path = (url: string) => new URL(url).pathname;
+    ses.webRequest.onBeforeRequest((details, callback) => {
+      events.push(`beforeRequest ${path(details.url)}`);
+      callback({});
+    });
+    ses.webRequest.onSendHeaders((details) => events.push(`sendHeaders ${path(details.url)}`));
+    ses.webRequest.onHeadersReceived((details, callback) => {
+      events.push(`headersReceived ${path(details.url)} ${details.statusCode}`);
+      callback({});
+    });
+    ses.webRequest.onBeforeRedirect((details) =>
+      events.push(
+        `beforeRedirect ${path(details.url)} → ${path(details.redirectURL)} ${details.statusLine}`,
+      )
+    );
+    ses.webRequest.onResponseStarted((details) =>
+      events.push(`responseStarted ${path(details.url)}`)
+    );
+    ses.webRequest.onCompleted((details) => events.push(`completed ${path(details.url)}`));
+    const response = await ses.fetch(`${base}/a`);
+    await response.text();
+    assert.deepEqual(events, [
+      "beforeRequest /a",
+      "sendHeaders /a",
+      "headersReceived /a 302",
+      "beforeRedirect /a → /b HTTP/1.1 302 Found",
+      "beforeRequest /b",
+      "sendHeaders /b",
+      "headersReceived /b 301",
+      "beforeRedirect /b → /c HTTP/1.1 301 Moved Permanently",
+      "beforeRequest /c",
+      "sendHeaders /c",
+      "headersReceived /c 200",
+      "responseStarted /c",
+      "completed /c",
+    ]);
+    await ses.closeAllConnections();
+  });
+
+  it("redirects from onBeforeRequest with an internal 307 that keeps the method and body", async () => {
+    const ses = newSession();
+    hits = [];
+    const redirects: string[] = [];
+    ses.webRequest.onBeforeRequest(
+      { urls: ["*://127.0.0.1/old"] },
+      (_details, callback) => callback({ redirectURL: `${base}/new` }),
+    );
+    ses.webRequest.onBeforeRedirect((details) =>
+      redirects.push(`${details.statusCode} ${details.statusLine} ${details.redirectURL}`)
+    );
+    const response = await ses.fetch(`${base}/old`, { method: "POST", body: "kept" });
+    const echoed = await response.json();
+    assert.equal(echoed.method, "POST");
+    assert.equal(echoed.body, "kept");
+    assert.equal(response.url, `${base}/new`);
+    assert.equal(response.redirected, true);
+    assert.deepEqual(redirects, [`307 HTTP/1.1 307 Internal Redirect ${base}/new`]);
+    assert.deepEqual(hits, ["POST /new"]);
+    await ses.closeAllConnections();
+  });
+
+  it("replaces all request headers with onBeforeSendHeaders' answer, dropping bad lines", async () => {
+    const ses = newSession();
+    ses.webRequest.onBeforeSendHeaders((details, callback) => {
+      const { "user-agent": _dropped, ...rest } = details.requestHeaders;
+      callback({
+        requestHeaders: { ...rest, "x-hooked": "yes", "bad name": "x", "x-split": "a\r\nb: c" },
+      });
+    });
+    const echoed = await (await ses.fetch(`${base}/echo`, { headers: { "x-own": "1" } })).json();
+    assert.equal(echoed.headers["x-hooked"], "yes");
+    assert.equal(echoed.headers["x-own"], "1");
+    assert.equal(echoed.headers["user-agent"], undefined);
+    assert.equal(echoed.headers["accept-encoding"], "gzip, deflate, br");
+    assert.equal(echoed.headers["x-split"], undefined);
+    assert.equal(echoed.headers["bad name"], undefined);
+    await ses.closeAllConnections();
+  });
+
+  it("replaces the response head with onHeadersReceived' answer before cookies are stored", async () => {
+    const ses = newSession();
+    ses.webRequest.onHeadersReceived({ urls: ["*://*/cookies"] }, (details, callback) => {
+      callback({
+        responseHeaders: {
+          ...details.responseHeaders,
+          "set-cookie": ["changed=1"],
+          "x-added": ["a", "b"],
+        },
+        statusLine: "HTTP/1.1 404 Hidden",
+      });
+    });
+    let started: { statusLine: string; responseHeaders: Record<string, string[]> } | undefined;
+    ses.webRequest.onResponseStarted((details) => started = details);
+    const response = await ses.fetch(`${base}/cookies`);
+    assert.equal(response.status, 404);
+    assert.equal(response.statusText, "Hidden");
+    assert.equal(response.headers.get("x-added"), "a, b");
+    assert.equal(await response.text(), "set");
+    assert.equal(started?.statusLine, "HTTP/1.1 404 Hidden");
+    assert.deepEqual(started?.responseHeaders["x-added"], ["a", "b"]);
+    const cookies = await ses.cookies.get({ url: base });
+    assert.deepEqual(cookies.map((cookie) => cookie.name), ["changed"]);
+    await ses.closeAllConnections();
+  });
+
+  it("cancels in onHeadersReceived", async () => {
+    const ses = newSession();
+    ses.webRequest.onHeadersReceived((_details, callback) => callback({ cancel: true }));
+    await assert.rejects(ses.fetch(`${base}/echo`), isNetError("ERR_BLOCKED_BY_CLIENT"));
+    await ses.closeAllConnections();
+  });
+
+  it("waits for listeners that answer late", async () => {
+    const ses = newSession();
+    hits = [];
+    ses.webRequest.onBeforeRequest((_details, callback) => {
+      setTimeout(() => callback({}), 20);
+    });
+    ses.webRequest.onBeforeSendHeaders(async (details, callback) => {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      callback({ requestHeaders: { ...details.requestHeaders, "x-late": "1" } });
+    });
+    ses.webRequest.onHeadersReceived((details, callback) => {
+      setTimeout(
+        () => callback({ responseHeaders: { ...details.responseHeaders, "x-late": ["2"] } }),
+        20,
+      );
+    });
+    const response = await ses.fetch(`${base}/echo`);
+    assert.equal(response.headers.get("x-late"), "2");
+    assert.equal((await response.json()).headers["x-late"], "1");
+    await ses.closeAllConnections();
+  });
+
+  it("fails the request with net::ERR_FAILED when a listener throws or rejects, and reports it", async () => {
+    const ses = newSession();
+    const errors: string[] = [];
+    ses.webRequest.onErrorOccurred((details) => errors.push(details.error));
+    const reported = await capturingErrors(async () => {
+      ses.webRequest.onBeforeRequest(() => {
+        throw new Error("listener bug");
+      });
+      await assert.rejects(ses.fetch(`${base}/echo`), isNetError("ERR_FAILED"));
+      ses.webRequest.onBeforeRequest(null);
+      ses.webRequest.onBeforeSendHeaders(() => Promise.reject(new Error("async bug")));
+      await assert.rejects(ses.fetch(`${base}/echo`), isNetError("ERR_FAILED"));
+      ses.webRequest.onBeforeSendHeaders(null);
+      ses.webRequest.onBeforeSendHeaders(async (_details, callback) => {
+        callback({});
+        await Promise.resolve();
+        throw new Error("bug after answering");
+      });
+      // Answered before failing: the request goes on, the failure is reported.
+      assert.equal((await ses.fetch(`${base}/echo`)).status, 200);
+      ses.webRequest.onBeforeSendHeaders(null);
+      ses.webRequest.onCompleted(() => {
+        throw new Error("late bug");
+      });
+      // Told after the fact: the request stands, the failure is only reported.
+      assert.equal((await (await ses.fetch(`${base}/echo`)).json()).method, "GET");
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    });
+    assert.deepEqual(errors, ["net::ERR_FAILED", "net::ERR_FAILED"]);
+    assert.equal(reported.length, 4);
+    assert.match(String(reported[0]![0]), /onBeforeRequest/);
+    assert.match(String(reported[1]![0]), /onBeforeSendHeaders/);
+    assert.match(String(reported[2]![0]), /onBeforeSendHeaders/);
+    assert.match(String(reported[3]![0]), /onCompleted/);
+    await ses.closeAllConnections();
+  });
+
+  it("cancels a streamed upload that onBeforeRequest blocks", async () => {
+    const ses = newSession();
+    hits = [];
+    let cancelled: unknown;
+    let pulled = 0;
+    const upload = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        pulled++;
+        controller.enqueue(new Uint8Array(1024));
+      },
+      cancel(reason) {
+        cancelled = reason;
+      },
+    });
+    ses.webRequest.onBeforeRequest((_details, callback) => callback({ cancel: true }));
+    await assert.rejects(
+      ses.fetch(`${base}/upload`, { method: "POST", body: upload }),
+      isNetError("ERR_BLOCKED_BY_CLIENT"),
+    );
+    assert.ok(SessionError.is(cancelled) && cancelled.code === "ERR_BLOCKED_BY_CLIENT");
+    assert.ok(pulled <= 1, `pulled ${pulled} chunks`);
+    assert.deepEqual(hits, []);
+    await ses.closeAllConnections();
+  });
+
+  it("tells onErrorOccurred of failures outside a hop: redirects, a cancelled body, refusals", async () => {
+    const ses = newSession();
+    const errors: string[] = [];
+    ses.webRequest.onErrorOccurred((details) => errors.push(details.error));
+    await assert.rejects(ses.fetch(`${base}/loop`), isNetError("ERR_TOO_MANY_REDIRECTS"));
+    const big = await ses.fetch(`${base}/big`);
+    await big.body!.cancel();
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
+    const port = (closed.address() as { port: number }).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    await assert.rejects(
+      ses.fetch(`http://127.0.0.1:${port}/`),
+      isNetError("ERR_CONNECTION_REFUSED"),
+    );
+    assert.deepEqual(errors, [
+      "net::ERR_TOO_MANY_REDIRECTS",
+      "net::ERR_ABORTED",
+      "net::ERR_CONNECTION_REFUSED",
+    ]);
+    await ses.closeAllConnections();
+  });
+
+  it("filters by url, excludeUrls and types; one listener per event; null removes", async () => {
+    const ses = newSession();
+    const seen: string[] = [];
+    ses.webRequest.onBeforeRequest(
+      { urls: ["http://127.0.0.1/*"], excludeUrls: ["*://*/skip*"], types: ["download"] },
+      (details, callback) => {
+        seen.push(`first ${details.resourceType} ${new URL(details.url).pathname}`);
+        callback({});
+      },
+    );
+    await (await ses.fetch(`${base}/xhr`)).text();
+    const download = ses.fetchAs("download");
+    await (await download(`${base}/file`)).text();
+    await (await download(`${base}/skip`)).text();
+    ses.webRequest.onBeforeRequest((details, callback) => {
+      seen.push(`second ${details.resourceType}`);
+      callback({});
+    });
+    await (await ses.fetch(`${base}/xhr`)).text();
+    ses.webRequest.onBeforeRequest(null);
+    await (await ses.fetch(`${base}/xhr`)).text();
+    assert.deepEqual(seen, ["first download /file", "second xhr"]);
+    await ses.closeAllConnections();
+  });
+
+  it("keeps listeners per session", async () => {
+    const blocking = newSession();
+    const open = newSession();
+    blocking.webRequest.onBeforeRequest((_details, callback) => callback({ cancel: true }));
+    await assert.rejects(blocking.fetch(`${base}/echo`), isNetError("ERR_BLOCKED_BY_CLIENT"));
+    assert.equal((await open.fetch(`${base}/echo`)).status, 200);
+    await open.closeAllConnections();
+  });
+
+  it("throws Electron's errors for bad filters and listeners", () => {
+    const { webRequest } = newSession();
+    assert.throws(
+      () => webRequest.onBeforeRequest({ urls: ["http://a.test"] }, () => {}),
+      { name: "TypeError", message: "Invalid url pattern http://a.test: Empty path." },
+    );
+    assert.throws(
+      () => webRequest.onBeforeRequest({ urls: ["a.test/*"] }, () => {}),
+      { name: "TypeError", message: "Invalid url pattern a.test/*: Missing scheme separator." },
+    );
+    assert.throws(
+      () => webRequest.onCompleted({ urls: ["<all_urls>"], types: ["bogus"] }, () => {}),
+      { name: "TypeError", message: "Invalid type bogus" },
+    );
+    assert.throws(
+      () => webRequest.onCompleted({} as never, () => {}),
+      { name: "TypeError", message: "Parameter 'filter' must have property 'urls'." },
+    );
+    assert.throws(
+      () => webRequest.onSendHeaders("nope" as never),
+      { name: "TypeError", message: "Must pass null or a Function" },
+    );
+  });
+});

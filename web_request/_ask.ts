@@ -1,0 +1,90 @@
+/**
+ * Calling listeners: answers that come at once stay synchronous (no promise turn), late ones
+ * become a promise; failures become `net::ERR_FAILED` and are reported.
+ *
+ * @module
+ */
+
+import { SessionError } from "../core/session_error.ts";
+
+/** A value now, or later. */
+export type Maybe<T> = T | Promise<T>;
+
+/**
+ * Calls a listener that answers through a callback.
+ *
+ * @returns The answer when the callback ran before the listener returned, else a promise of
+ * it; throws (or rejects) `net::ERR_FAILED` when the listener throws or its promise rejects.
+ */
+export function ask<D, A>(
+  event: string,
+  listener: (details: D, callback: (answer?: A) => void) => unknown,
+  details: D,
+  url: string,
+): Maybe<A | undefined> {
+  let answered = false;
+  let answer: A | undefined;
+  let resolve: ((answer: A | undefined) => void) | undefined;
+  const callback = (value?: A) => {
+    if (answered) return;
+    answered = true;
+    answer = value;
+    resolve?.(value);
+  };
+  let returned: unknown;
+  try {
+    returned = listener(details, callback);
+  } catch (error) {
+    throw listenerFailure(event, error, url);
+  }
+  if (answered) {
+    // An async listener may fail after answering: the request has gone on; report it.
+    if (returned instanceof Promise) returned.catch((error: unknown) => report(event, error));
+    return answer;
+  }
+  return new Promise((resolveAnswer, reject) => {
+    resolve = resolveAnswer;
+    if (returned instanceof Promise) {
+      returned.catch((error: unknown) => reject(listenerFailure(event, error, url)));
+    }
+  });
+}
+
+/**
+ * Tells a listener that takes no answer.
+ *
+ * @throws {SessionError} `net::ERR_FAILED` when the listener throws.
+ */
+export function tell<D>(event: string, listener: (details: D) => unknown, details: D, url: string) {
+  let returned: unknown;
+  try {
+    returned = listener(details);
+  } catch (error) {
+    throw listenerFailure(event, error, url);
+  }
+  if (returned instanceof Promise) returned.catch((error) => report(event, error));
+}
+
+/** Tells a listener after the fact: a failure can only be reported. */
+export function tellLate<D>(event: string, listener: (details: D) => unknown, details: D) {
+  try {
+    const returned = listener(details);
+    if (returned instanceof Promise) returned.catch((error) => report(event, error));
+  } catch (error) {
+    report(event, error);
+  }
+}
+
+/** Applies `then` at once to a value, or when a promise settles. */
+export function andThen<T, R>(value: Maybe<T>, then: (value: T) => Maybe<R>): Maybe<R> {
+  return value instanceof Promise ? value.then(then) : then(value);
+}
+
+function listenerFailure(event: string, error: unknown, url: string): SessionError {
+  report(event, error);
+  return new SessionError("ERR_FAILED", { cause: error, url });
+}
+
+function report(event: string, error: unknown): void {
+  console.error(`webRequest.${event} listener failed:`, error);
+}

@@ -1,0 +1,104 @@
+/**
+ * The per-hop stage of `webRequest.onBeforeRequest`: cancel, redirect or go on.
+ *
+ * @module
+ */
+
+import type { Middleware, RequestContext } from "../core/middleware.ts";
+import { setResponseInfo } from "../core/response_info.ts";
+import { SessionError } from "../core/session_error.ts";
+import { ask } from "./_ask.ts";
+import { cancelUpload } from "./_cancel_upload.ts";
+import { baseDetails, type BeforeRequestResponse } from "./details.ts";
+import type { WebRequest } from "./web_request.ts";
+
+/**
+ * Makes the stage. Place it inside `followRedirects()`, first of the per-hop stages, so every
+ * hop is asked. `{cancel: true}` fails the request with `net::ERR_BLOCKED_BY_CLIENT` (a
+ * streamed upload is cancelled); `{redirectURL}` answers with Chromium's internal redirect
+ * (`HTTP/1.1 307 Internal Redirect`, `Non-Authoritative-Reason: WebRequest API`), which
+ * `followRedirects` follows and `onBeforeRedirect` sees. Without a matching listener the
+ * request goes on at once.
+ *
+ * @param webRequest The session's hooks.
+ * @returns The stage.
+ *
+ * @example
+ * ```ts
+ * import { compose, requestContext } from "../core/middleware.ts";
+ * import { beforeRequestStage } from "./before_request_stage.ts";
+ * import { WebRequest } from "./web_request.ts";
+ * const webRequest = new WebRequest();
+ * webRequest.onBeforeRequest((_details, callback) => callback({ redirectURL: "http://b.test/" }));
+ * const run = compose([beforeRequestStage(webRequest)], () => Promise.resolve(new Response("x")));
+ * const response = await run(new Request("http://a.test/"), requestContext());
+ * console.log(response.status, response.headers.get("location")); // 307 http://b.test/
+ * ```
+ */
+export function beforeRequestStage(webRequest: WebRequest): Middleware {
+  return (next) => (request, context) => {
+    if (webRequest.empty) return next(request, context);
+    const listener = webRequest.listenerFor("onBeforeRequest", request.url, context.resourceType);
+    if (listener === undefined) return next(request, context);
+    try {
+      const details = baseDetails(request.url, request, context);
+      const answer = ask("onBeforeRequest", listener, details, request.url);
+      if (answer instanceof Promise) {
+        return answer.then((late) => decide(late, request, context, next));
+      }
+      return decide(answer, request, context, next);
+    } catch (error) {
+      cancelUpload(context, error);
+      return Promise.reject(error);
+    }
+  };
+}
+
+function decide(
+  answer: BeforeRequestResponse | undefined,
+  request: Request,
+  context: RequestContext,
+  next: (request: Request, context: RequestContext) => Promise<Response>,
+): Promise<Response> {
+  if (answer?.cancel === true) {
+    const error = new SessionError("ERR_BLOCKED_BY_CLIENT", { url: request.url });
+    cancelUpload(context, error);
+    return Promise.reject(error);
+  }
+  const redirectURL = answer?.redirectURL;
+  if (typeof redirectURL === "string" && redirectURL !== "" && redirectURL !== request.url) {
+    let target: URL;
+    try {
+      target = new URL(redirectURL, request.url);
+    } catch (cause) {
+      return Promise.reject(new SessionError("ERR_INVALID_REDIRECT", { cause, url: request.url }));
+    }
+    return Promise.resolve(internalRedirect(target.href));
+  }
+  return next(request, context);
+}
+
+/** Chromium's `RedirectUtil::SynthesizeRedirectResponse` head. */
+function internalRedirect(location: string): Response {
+  const rawHeaders: Array<[string, string]> = [
+    ["Location", location],
+    ["Cross-Origin-Resource-Policy", "Cross-Origin"],
+    ["Non-Authoritative-Reason", "WebRequest API"],
+  ];
+  const response = new Response(null, {
+    status: 307,
+    statusText: "Internal Redirect",
+    headers: rawHeaders,
+  });
+  setResponseInfo(response, {
+    httpVersion: "1.1",
+    statusLine: "HTTP/1.1 307 Internal Redirect",
+    rawHeaders,
+    remoteAddress: "",
+    remotePort: 0,
+    proxy: { scheme: "direct" },
+    connectionReused: false,
+    fromCache: false,
+  });
+  return response;
+}

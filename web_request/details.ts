@@ -1,0 +1,241 @@
+/**
+ * The details objects webRequest listeners receive, with Electron's field names
+ * (`docs/api/web-request.md`), and the answers their callbacks take.
+ *
+ * @module
+ */
+
+import { Buffer } from "node:buffer";
+import type { RequestContext } from "../core/middleware.ts";
+import { responseInfo } from "../core/response_info.ts";
+
+/** One part of a request body (Electron's `UploadData`); byte bodies come as one part. */
+export interface UploadData {
+  /** The bytes sent. */
+  bytes: Buffer;
+}
+
+/** The fields every event's details carry. */
+export interface RequestDetails {
+  /** The request id, shared by every event of one request (redirects included). */
+  id: number;
+  /** The URL of the current hop. */
+  url: string;
+  /** The method. */
+  method: string;
+  /** Electron's resource type: `xhr` for `ses.fetch`, `download` for downloads. */
+  resourceType: string;
+  /** The `Referer` header sent, or `""`. */
+  referrer: string;
+  /** When the event happened, in milliseconds since the epoch. */
+  timestamp: number;
+  /** The upload, when the request has a byte body. */
+  uploadData?: UploadData[];
+}
+
+/** `onBeforeSendHeaders` and `onSendHeaders` details. */
+export interface SendHeadersDetails extends RequestDetails {
+  /** The headers about to be sent, lower-case names as they go on the wire. */
+  requestHeaders: Record<string, string>;
+}
+
+/** Details of events that have a response head. */
+export interface ResponseDetails extends RequestDetails {
+  /** The status line, like `HTTP/1.1 200 OK`. */
+  statusLine: string;
+  /** The status code. */
+  statusCode: number;
+  /** The response headers, names as received, each value list in order. */
+  responseHeaders: Record<string, string[]>;
+  /** Whether the response came from the HTTP cache. */
+  fromCache: boolean;
+  /** The IP address the response came from, when it came over the network. */
+  ip?: string;
+}
+
+/** `onBeforeRedirect` details. */
+export interface RedirectDetails extends ResponseDetails {
+  /** Where the redirect leads. */
+  redirectURL: string;
+}
+
+/** `onCompleted` details. */
+export interface CompletedDetails extends ResponseDetails {
+  /** Always `net::OK`. */
+  error: string;
+}
+
+/** `onErrorOccurred` details. */
+export interface ErrorDetails extends RequestDetails {
+  /** Whether the failed response came from the cache. */
+  fromCache: boolean;
+  /** The Chromium error, like `net::ERR_BLOCKED_BY_CLIENT`. */
+  error: string;
+}
+
+/** The answer to `onBeforeRequest`. */
+export interface BeforeRequestResponse {
+  /** Fail the request with `net::ERR_BLOCKED_BY_CLIENT`. */
+  cancel?: boolean;
+  /** Redirect the request (an internal 307) to this URL instead. */
+  redirectURL?: string;
+}
+
+/** The answer to `onBeforeSendHeaders`. */
+export interface BeforeSendResponse {
+  /** Fail the request with `net::ERR_BLOCKED_BY_CLIENT`. */
+  cancel?: boolean;
+  /** Send these headers instead of all the request's headers. */
+  requestHeaders?: Record<string, string | string[]>;
+}
+
+/** The answer to `onHeadersReceived`. */
+export interface HeadersReceivedResponse {
+  /** Fail the request with `net::ERR_BLOCKED_BY_CLIENT`. */
+  cancel?: boolean;
+  /** Replace the response's headers with these. */
+  responseHeaders?: Record<string, string | string[]>;
+  /** With `responseHeaders`: replace the status line too. */
+  statusLine?: string;
+}
+
+const uploads = new WeakMap<RequestContext, UploadData[] | undefined>();
+
+/**
+ * Builds the fields every event shares.
+ *
+ * @param url The hop's URL.
+ * @param request The hop's request.
+ * @param context The request's context.
+ * @returns A fresh details object.
+ *
+ * @example
+ * ```ts
+ * import { requestContext } from "../core/middleware.ts";
+ * import { baseDetails } from "./details.ts";
+ * const details = baseDetails("http://a.test/", new Request("http://a.test/"), requestContext({ id: 3 }));
+ * console.log(details.id, details.method, details.referrer); // 3 GET ""
+ * ```
+ */
+export function baseDetails(
+  url: string,
+  request: Request,
+  context: RequestContext,
+): RequestDetails {
+  const details: RequestDetails = {
+    id: context.id,
+    url,
+    method: request.method,
+    resourceType: context.resourceType,
+    referrer: request.headers.get("referer") ?? "",
+    timestamp: Date.now(),
+  };
+  const upload = uploadData(context);
+  if (upload) details.uploadData = upload;
+  return details;
+}
+
+function uploadData(context: RequestContext): UploadData[] | undefined {
+  const body = context.body;
+  if (!(body instanceof Uint8Array)) return undefined;
+  if (uploads.has(context)) return uploads.get(context);
+  const list = [{ bytes: Buffer.from(body) }];
+  uploads.set(context, list);
+  return list;
+}
+
+/**
+ * Builds the details of an event that has a response head: the request's fields plus the
+ * status line, status code, headers (from the response's recorded raw lines, or for a
+ * response made by a stage from the `Response` itself), `fromCache` and `ip`.
+ *
+ * @param request The hop's request (its URL is the details' `url`).
+ * @param response The response.
+ * @param context The request's context.
+ * @param url The URL to report; default the request's.
+ * @returns A fresh details object.
+ *
+ * @example
+ * ```ts
+ * import { requestContext } from "../core/middleware.ts";
+ * import { responseDetails } from "./details.ts";
+ * const details = responseDetails(
+ *   new Request("http://a.test/"),
+ *   new Response("x", { headers: { "x-a": "1" } }),
+ *   requestContext(),
+ * );
+ * console.log(details.statusLine, details.responseHeaders); // HTTP/1.1 200 OK { "x-a": [ "1" ] }
+ * ```
+ */
+export function responseDetails(
+  request: Request,
+  response: Response,
+  context: RequestContext,
+  url: string = request.url,
+): ResponseDetails {
+  const details = baseDetails(url, request, context) as ResponseDetails;
+  const info = responseInfo(response);
+  const responseHeaders: Record<string, string[]> = {};
+  if (info) {
+    const raw = info.rawHeaders;
+    for (let i = 0; i < raw.length; i++) {
+      const [name, value] = raw[i]!;
+      const values = responseHeaders[name];
+      if (values) values.push(value);
+      else responseHeaders[name] = [value];
+    }
+  } else {
+    // Iteration yields each Set-Cookie line apart (Fetch's "sort and combine").
+    response.headers.forEach((value, name) => {
+      const values = responseHeaders[name];
+      if (values) values.push(value);
+      else responseHeaders[name] = [value];
+    });
+  }
+  details.statusLine = info?.statusLine ?? statusLineOf(response);
+  details.statusCode = response.status;
+  details.responseHeaders = responseHeaders;
+  details.fromCache = info?.fromCache ?? false;
+  if (info && info.remoteAddress !== "") details.ip = info.remoteAddress;
+  return details;
+}
+
+function statusLineOf(response: Response): string {
+  const reason = response.statusText || (response.status === 200 ? "OK" : "");
+  return `HTTP/1.1 ${response.status}${reason === "" ? "" : ` ${reason}`}`;
+}
+
+/**
+ * The headers a hop will send, as `onBeforeSendHeaders` shows them: the request's own plus
+ * the defaults (User-Agent, Accept-Language, Accept-Encoding, Accept, Cookie) it lacks.
+ *
+ * @param request The hop's request.
+ * @param context Its context, whose `defaultHeaders` are merged in.
+ * @returns A fresh object, lower-case names.
+ *
+ * @example
+ * ```ts
+ * import { requestContext } from "../core/middleware.ts";
+ * import { requestHeaderObject } from "./details.ts";
+ * const context = requestContext({ defaultHeaders: [["user-agent", "demo/1"]] });
+ * const headers = requestHeaderObject(new Request("http://a.test/", { headers: { "x-a": "1" } }), context);
+ * console.log(headers); // { "x-a": "1", "user-agent": "demo/1" }
+ * ```
+ */
+export function requestHeaderObject(
+  request: Request,
+  context: RequestContext,
+): Record<string, string> {
+  const headers: Record<string, string> = {};
+  request.headers.forEach((value, name) => {
+    headers[name] = value;
+  });
+  const defaults = context.defaultHeaders;
+  if (defaults) {
+    for (let i = 0; i < defaults.length; i++) {
+      const [name, value] = defaults[i]!;
+      if (!Object.hasOwn(headers, name)) headers[name] = value;
+    }
+  }
+  return headers;
+}

@@ -1,0 +1,247 @@
+/**
+ * The per-hop stage of the header events: `onBeforeSendHeaders`, `onSendHeaders`,
+ * `onHeadersReceived` and `onResponseStarted`.
+ *
+ * @module
+ */
+
+import type { FetchLike, Middleware, RequestContext } from "../core/middleware.ts";
+import { type ResponseInfo, responseInfo, setResponseInfo } from "../core/response_info.ts";
+import { SessionError } from "../core/session_error.ts";
+import { andThen, ask, tell } from "./_ask.ts";
+import { cancelUpload } from "./_cancel_upload.ts";
+import {
+  baseDetails,
+  type BeforeSendResponse,
+  type HeadersReceivedResponse,
+  requestHeaderObject,
+  type ResponseDetails,
+  responseDetails,
+  type SendHeadersDetails,
+} from "./details.ts";
+import type { HeadersReceivedListener, NotifyListener, WebRequest } from "./web_request.ts";
+
+/** Statuses whose responses never have a body (the `Response` constructor insists). */
+const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
+
+/** Statuses `followRedirects` follows when the response has a `Location`. */
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+
+/**
+ * Makes the stage. Place it inside `followRedirects()` after the cookie stage, so that
+ * `onBeforeSendHeaders` sees the `Cookie` header, and so that headers `onHeadersReceived`
+ * changes are what the cookie stage stores (Chromium runs `OnHeadersReceived` before it saves
+ * cookies). The headers shown are the request's plus the session's defaults
+ * (`context.defaultHeaders`); an answer with `requestHeaders` replaces them all (names that
+ * are not tokens and values with CR, LF or NUL are dropped) and empties the defaults.
+ * `responseHeaders` (with an optional `statusLine`) replaces the response head.
+ * `onResponseStarted` is told of a hop's response when it is not a redirect that
+ * `followRedirects` will follow (the rule is `followRedirects`'), in the same turn as
+ * `onHeadersReceived`: one promise turn serves both.
+ *
+ * @param webRequest The session's hooks.
+ * @returns The stage.
+ *
+ * @example
+ * ```ts
+ * import { compose, requestContext } from "../core/middleware.ts";
+ * import { headersStage } from "./headers_stage.ts";
+ * import { WebRequest } from "./web_request.ts";
+ * const webRequest = new WebRequest();
+ * webRequest.onBeforeSendHeaders((details, callback) =>
+ *   callback({ requestHeaders: { ...details.requestHeaders, "x-hooked": "1" } }));
+ * const run = compose([headersStage(webRequest)], (request) =>
+ *   Promise.resolve(new Response(request.headers.get("x-hooked"))));
+ * const response = await run(new Request("http://a.test/"), requestContext());
+ * console.log(await response.text()); // 1
+ * ```
+ */
+export function headersStage(webRequest: WebRequest): Middleware {
+  return (next) => (request, context) => {
+    if (webRequest.empty) return next(request, context);
+    const { url } = request;
+    const type = context.resourceType;
+    const before = webRequest.listenerFor("onBeforeSendHeaders", url, type);
+    const sent = webRequest.listenerFor("onSendHeaders", url, type);
+    const received = webRequest.listenerFor("onHeadersReceived", url, type);
+    const started = webRequest.listenerFor("onResponseStarted", url, type);
+    if (
+      before === undefined && sent === undefined && received === undefined &&
+      started === undefined
+    ) {
+      return next(request, context);
+    }
+    try {
+      const hop = before === undefined ? request : andThen(
+        ask("onBeforeSendHeaders", before, sendDetails(request, context), url),
+        (answer) => applyAnswer(answer, request, context),
+      );
+      const proceed = (ready: Request) => {
+        if (sent !== undefined) tell("onSendHeaders", sent, sendDetails(ready, context), url);
+        return send(next, ready, context, received, started);
+      };
+      if (!(hop instanceof Promise)) return proceed(hop);
+      return hop.then((ready) => {
+        try {
+          return proceed(ready);
+        } catch (error) {
+          cancelUpload(context, error);
+          throw error;
+        }
+      }, (error: unknown) => {
+        cancelUpload(context, error);
+        throw error;
+      });
+    } catch (error) {
+      cancelUpload(context, error);
+      return Promise.reject(error);
+    }
+  };
+}
+
+function send(
+  next: FetchLike,
+  request: Request,
+  context: RequestContext,
+  received: HeadersReceivedListener | undefined,
+  started: NotifyListener<ResponseDetails> | undefined,
+): Promise<Response> {
+  const responded = next(request, context);
+  if (received === undefined && started === undefined) return responded;
+  return responded.then((response) => {
+    if (received === undefined) return tellStarted(started, request, response, context);
+    let answer;
+    try {
+      answer = ask(
+        "onHeadersReceived",
+        received,
+        responseDetails(request, response, context),
+        request.url,
+      );
+    } catch (error) {
+      response.body?.cancel().catch(() => {});
+      throw error;
+    }
+    const apply = (value: HeadersReceivedResponse | undefined) =>
+      tellStarted(started, request, applyHead(value, request, response), context);
+    if (!(answer instanceof Promise)) return apply(answer);
+    return answer.then(apply, (error: unknown) => {
+      response.body?.cancel().catch(() => {});
+      throw error;
+    });
+  });
+}
+
+function sendDetails(request: Request, context: RequestContext): SendHeadersDetails {
+  const details = baseDetails(request.url, request, context) as SendHeadersDetails;
+  details.requestHeaders = requestHeaderObject(request, context);
+  return details;
+}
+
+function tellStarted(
+  started: NotifyListener<ResponseDetails> | undefined,
+  request: Request,
+  response: Response,
+  context: RequestContext,
+): Response {
+  if (started === undefined || isFollowedRedirect(request, response)) return response;
+  try {
+    tell("onResponseStarted", started, responseDetails(request, response, context), request.url);
+  } catch (error) {
+    response.body?.cancel().catch(() => {});
+    throw error;
+  }
+  return response;
+}
+
+function isFollowedRedirect(request: Request, response: Response): boolean {
+  return REDIRECT_STATUSES.has(response.status) && request.redirect !== "manual" &&
+    response.headers.has("location");
+}
+
+function applyAnswer(
+  answer: BeforeSendResponse | undefined,
+  request: Request,
+  context: RequestContext,
+): Request {
+  if (answer?.cancel === true) {
+    throw new SessionError("ERR_BLOCKED_BY_CLIENT", { url: request.url });
+  }
+  const replacement = answer?.requestHeaders;
+  if (typeof replacement !== "object" || replacement === null) return request;
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(replacement)) {
+    for (const line of Array.isArray(value) ? value : [value]) {
+      if (typeof line !== "string" || /[\r\n\0]/.test(line)) continue;
+      try {
+        headers.set(name, line);
+      } catch {
+        // Not a header name: dropped, as Chromium drops lines it cannot send.
+      }
+    }
+  }
+  // The defaults were shown and answered for: the listener's list is the whole list now.
+  context.defaultHeaders = [];
+  return new Request(request.url, {
+    method: request.method,
+    headers,
+    redirect: request.redirect,
+    // A request without a caller's signal keeps none: the transport then adds no listener.
+    ...(context.signal === undefined ? {} : { signal: request.signal }),
+  });
+}
+
+function applyHead(
+  answer: HeadersReceivedResponse | undefined,
+  request: Request,
+  response: Response,
+): Response {
+  if (answer?.cancel === true) {
+    response.body?.cancel().catch(() => {});
+    throw new SessionError("ERR_BLOCKED_BY_CLIENT", { url: request.url });
+  }
+  const replacement = answer?.responseHeaders;
+  if (typeof replacement !== "object" || replacement === null) return response;
+  const info = responseInfo(response);
+  const statusLine = typeof answer?.statusLine === "string"
+    ? answer.statusLine
+    : info?.statusLine ?? `HTTP/1.1 ${response.status} ${response.statusText}`.trimEnd();
+  const parsed = /^HTTP\/(1\.[01]|[23](?:\.0)?) (\d{3})(?: (.*))?$/.exec(statusLine);
+  const status = parsed ? Number(parsed[2]) : response.status;
+  const statusText = parsed ? parsed[3] ?? "" : response.statusText;
+  if (status < 200 || status > 599) {
+    response.body?.cancel().catch(() => {});
+    throw new SessionError("ERR_INVALID_HTTP_RESPONSE", { url: request.url });
+  }
+  const headers = new Headers();
+  const rawHeaders: Array<[string, string]> = [];
+  for (const [name, value] of Object.entries(replacement)) {
+    for (const line of Array.isArray(value) ? value : [value]) {
+      if (typeof line !== "string" || /[\r\n\0]/.test(line)) continue;
+      try {
+        headers.append(name, line);
+        rawHeaders.push([name, line]);
+      } catch {
+        // Not a header name: dropped.
+      }
+    }
+  }
+  let body = response.body;
+  if (body !== null && NULL_BODY_STATUSES.has(status)) {
+    body.cancel().catch(() => {});
+    body = null;
+  }
+  const replaced = new Response(body, { status, statusText, headers });
+  const facts: ResponseInfo = {
+    httpVersion: info?.httpVersion ?? "1.1",
+    statusLine: parsed ? statusLine : info?.statusLine ?? statusLine,
+    rawHeaders,
+    remoteAddress: info?.remoteAddress ?? "",
+    remotePort: info?.remotePort ?? 0,
+    proxy: info?.proxy ?? { scheme: "direct" },
+    connectionReused: info?.connectionReused ?? false,
+    fromCache: info?.fromCache ?? false,
+  };
+  setResponseInfo(replaced, facts);
+  return replaced;
+}

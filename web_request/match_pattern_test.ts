@@ -1,0 +1,67 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { parseMatchPattern } from "./match_pattern.ts";
+import { parseRequestFilter } from "./request_filter.ts";
+
+describe("parseMatchPattern", () => {
+  const cases: Array<[string, string, boolean]> = [
+    ["<all_urls>", "app://bundle/x", true],
+    ["<all_urls>", "file:///etc/hosts", true],
+    ["*://*/*", "https://a.test/", true],
+    ["*://*/*", "ws://a.test/", true],
+    ["*://*/*", "ftp://a.test/", false],
+    ["*://*/*", "app://a.test/", false],
+    ["http://a.test/*", "http://a.test/x?y=1", true],
+    ["http://a.test/*", "https://a.test/x", false],
+    ["http://a.test/*", "http://a.test:8080/x", true],
+    ["http://a.test:8080/*", "http://a.test:8080/x", true],
+    ["http://a.test:8080/*", "http://a.test/x", false],
+    ["http://a.test:80/*", "http://a.test/x", true],
+    ["http://*.a.test/*", "http://a.test/", true],
+    ["http://*.a.test/*", "http://deep.b.a.test/", true],
+    ["http://*.a.test/*", "http://xa.test/", false],
+    ["http://A.TEST/*", "http://a.test/", true],
+    ["*://*/api/*.json", "https://h.test/api/v1/x.json", true],
+    ["*://*/api/*.json", "https://h.test/api/v1/x.jsonp", false],
+    ["*://*/search?q=*", "https://h.test/search?q=cats", true],
+    ["file:///tmp/*", "file:///tmp/a.txt", true],
+    ["app://bundle/*", "app://bundle/index.html", true],
+    ["http://[::1]/*", "http://[::1]:3000/", true],
+  ];
+  for (const [pattern, url, expected] of cases) {
+    it(`${pattern} ${expected ? "matches" : "does not match"} ${url}`, () => {
+      assert.equal(parseMatchPattern(pattern)(new URL(url)), expected);
+    });
+  }
+
+  it("throws Chromium's parse errors in Electron's message", () => {
+    const errors: Array<[string, string]> = [
+      ["http://a.test", "Empty path."],
+      ["a.test/*", "Missing scheme separator."],
+      ["http:a.test/*", "Missing scheme separator."],
+      ["http:///*", "Empty host."],
+      ["http://a.*.test/*", "Invalid host wildcard."],
+      ["http://a.test:port/*", "Invalid port."],
+      ["1http://a.test/*", "Invalid scheme."],
+    ];
+    for (const [pattern, reason] of errors) {
+      assert.throws(() => parseMatchPattern(pattern), {
+        name: "TypeError",
+        message: `Invalid url pattern ${pattern}: ${reason}`,
+      });
+    }
+  });
+});
+
+describe("parseRequestFilter", () => {
+  it("matches all URLs when urls is empty, and applies excludeUrls and types", () => {
+    const filter = parseRequestFilter({
+      urls: [],
+      excludeUrls: ["*://*/private/*"],
+      types: ["xhr"],
+    });
+    assert.equal(filter.matches("https://a.test/public/x", "xhr"), true);
+    assert.equal(filter.matches("https://a.test/private/x", "xhr"), false);
+    assert.equal(filter.matches("https://a.test/public/x", "download"), false);
+  });
+});

@@ -1,0 +1,77 @@
+/**
+ * `webRequest.onCompleted` and `onErrorOccurred`, as an observer of how requests end.
+ *
+ * @module
+ */
+
+import type { RequestContext } from "../core/middleware.ts";
+import { SessionError } from "../core/session_error.ts";
+import { tellLate } from "./_ask.ts";
+import {
+  baseDetails,
+  type CompletedDetails,
+  type ErrorDetails,
+  responseDetails,
+} from "./details.ts";
+import type { WebRequest } from "./web_request.ts";
+
+/** The shape `observeOutcome` (net/) takes. */
+export interface OutcomeObserver {
+  /** Whether a listener wants outcomes. */
+  readonly active: boolean;
+  /** The body was read to its end. */
+  onCompleted(request: Request, response: Response, context: RequestContext): void;
+  /** The request failed. */
+  onError(request: Request, error: unknown, context: RequestContext): void;
+}
+
+/**
+ * Makes the observer. Listeners are told after the fact, so one that throws is only reported.
+ * The error string is the `SessionError`'s (`net::ERR_…`); a caller's abort is
+ * `net::ERR_ABORTED`; anything else `net::ERR_FAILED`.
+ *
+ * @param webRequest The session's hooks.
+ * @returns The observer.
+ *
+ * @example
+ * ```ts
+ * import { requestContext } from "../core/middleware.ts";
+ * import { SessionError } from "../core/session_error.ts";
+ * import { outcomeObserver } from "./outcome_observer.ts";
+ * import { WebRequest } from "./web_request.ts";
+ * const webRequest = new WebRequest();
+ * webRequest.onErrorOccurred((details) => console.log(details.error)); // net::ERR_TIMED_OUT
+ * const observer = outcomeObserver(webRequest);
+ * observer.onError(new Request("http://a.test/"), new SessionError("ERR_TIMED_OUT"), requestContext());
+ * ```
+ */
+export function outcomeObserver(webRequest: WebRequest): OutcomeObserver {
+  return {
+    get active() {
+      return webRequest.has("onCompleted") || webRequest.has("onErrorOccurred");
+    },
+    onCompleted(request, response, context) {
+      const url = response.url || (context.urlChain.at(-1) ?? request.url);
+      const listener = webRequest.listenerFor("onCompleted", url, context.resourceType);
+      if (listener === undefined) return;
+      const details = responseDetails(request, response, context, url) as CompletedDetails;
+      details.error = "net::OK";
+      tellLate("onCompleted", listener, details);
+    },
+    onError(request, error, context) {
+      const url = context.urlChain.at(-1) ?? request.url;
+      const listener = webRequest.listenerFor("onErrorOccurred", url, context.resourceType);
+      if (listener === undefined) return;
+      const details = baseDetails(url, request, context) as ErrorDetails;
+      details.fromCache = false;
+      details.error = errorString(error);
+      tellLate("onErrorOccurred", listener, details);
+    },
+  };
+}
+
+function errorString(error: unknown): string {
+  if (SessionError.is(error)) return error.message;
+  if ((error as { name?: unknown } | null)?.name === "AbortError") return "net::ERR_ABORTED";
+  return "net::ERR_FAILED";
+}

@@ -1,0 +1,100 @@
+/**
+ * webRequest filters: `{urls, excludeUrls, types}`, parsed once when a listener is set.
+ *
+ * @module
+ */
+
+import { parseMatchPattern, type UrlMatcher } from "./match_pattern.ts";
+
+/** Electron's `WebRequestFilter`. */
+export interface WebRequestFilter {
+  /** Match patterns a request's URL must match one of; empty matches every URL. */
+  urls: string[];
+  /** Match patterns that exclude a request's URL. */
+  excludeUrls?: string[];
+  /** Resource types to match (`xhr`, `download`, …); empty or absent matches every type. */
+  types?: string[];
+}
+
+/** The resource types Electron's filters accept, and `download` for session downloads. */
+const RESOURCE_TYPES = new Set([
+  "mainFrame",
+  "subFrame",
+  "stylesheet",
+  "script",
+  "image",
+  "font",
+  "object",
+  "xhr",
+  "ping",
+  "cspReport",
+  "media",
+  "webSocket",
+  "other",
+  "download",
+]);
+
+/** A parsed filter. */
+export interface RequestFilter {
+  /**
+   * Whether a request matches.
+   *
+   * @param url The request's URL (parsed only when a pattern needs it).
+   * @param resourceType Its Electron resource type.
+   */
+  matches(url: string, resourceType: string): boolean;
+}
+
+/** The filter that matches everything (no filter given). */
+export const MATCH_ALL: RequestFilter = { matches: () => true };
+
+/**
+ * Parses a filter as Electron's `WebRequest::SetListener` does.
+ *
+ * @param filter The filter as given.
+ * @returns The parsed filter.
+ * @throws {TypeError} `Parameter 'filter' must have property 'urls'.`, `Invalid url pattern
+ * PATTERN: REASON` or `Invalid type TYPE` — Electron's messages.
+ *
+ * @example
+ * ```ts
+ * import { parseRequestFilter } from "./request_filter.ts";
+ * const filter = parseRequestFilter({ urls: ["*://a.test/*"], types: ["xhr"] });
+ * console.log(filter.matches("http://a.test/x", "xhr"), filter.matches("http://a.test/x", "download"));
+ * // true false
+ * ```
+ */
+export function parseRequestFilter(filter: object): RequestFilter {
+  const { urls, excludeUrls = [], types = [] } = filter as Partial<WebRequestFilter>;
+  if (!Array.isArray(urls)) throw new TypeError("Parameter 'filter' must have property 'urls'.");
+  const include = patterns(urls);
+  const exclude = patterns(excludeUrls);
+  if (!Array.isArray(types)) throw new TypeError("Invalid type " + String(types));
+  for (const type of types) {
+    if (!RESOURCE_TYPES.has(type)) throw new TypeError(`Invalid type ${type}`);
+  }
+  const typeSet = new Set(types);
+  const everyUrl = include.length === 0 || include.some((pattern) => pattern.all);
+  return {
+    matches(url, resourceType) {
+      if (typeSet.size > 0 && !typeSet.has(resourceType)) return false;
+      if (everyUrl && exclude.length === 0) return true;
+      let parsed: URL;
+      try {
+        parsed = new URL(url);
+      } catch {
+        return false;
+      }
+      if (!everyUrl && !include.some((pattern) => pattern.matches(parsed))) return false;
+      return !exclude.some((pattern) => pattern.matches(parsed));
+    },
+  };
+}
+
+function patterns(list: unknown): Array<{ all: boolean; matches: UrlMatcher }> {
+  if (!Array.isArray(list)) throw new TypeError("Invalid url pattern " + String(list));
+  return list.map((pattern: unknown) => ({
+    all: pattern === "<all_urls>",
+    matches: parseMatchPattern(String(pattern)),
+  }));
+}
