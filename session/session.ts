@@ -15,6 +15,13 @@ import type {
   SSLConfig,
 } from "../core/electron_types.ts";
 import { NetService, type SessionFetch } from "../net/mod.ts";
+import {
+  AuthCache,
+  type AuthInfo,
+  type Credentials,
+  type LoginDetails,
+  NtlmAllowlist,
+} from "../auth/mod.ts";
 import { CookieJar, Cookies, SqliteCookieStore } from "../cookies/mod.ts";
 import { join } from "node:path";
 import { buildSessionPipeline, type SessionPipeline } from "./session_pipeline.ts";
@@ -26,6 +33,19 @@ import { CONSTRUCT_SESSION } from "./_construct_session.ts";
 export type SessionEvents = {
   /** A response asked for a preconnect (`Link: <url>; rel=preconnect`). */
   preconnect: (event: ElectronEvent, preconnectUrl: string, allowCredentials: boolean) => void;
+  /**
+   * A server (401) or proxy (407) asks for credentials that neither the URL nor the auth cache
+   * has (Electron's app `'login'` without the webContents). Call `event.preventDefault()` and
+   * `callback(username, password)`, possibly later; `callback()` with no arguments, or no
+   * `preventDefault()` before the listener returns (unless it called back at once), gives up
+   * and the 401/407 response is returned as it is.
+   */
+  login: (
+    event: ElectronEvent,
+    authenticationResponseDetails: LoginDetails,
+    authInfo: AuthInfo,
+    callback: (username?: string, password?: string) => void,
+  ) => void;
 };
 
 /** Options that count only when a session is first created. */
@@ -69,6 +89,8 @@ export class Session extends TypedEmitter<SessionEvents> {
   #runtime: Runtime;
   #jar: CookieJar | undefined;
   #cookies: Cookies | undefined;
+  #authCache = new AuthCache();
+  #ntlmAllowlist = new NtlmAllowlist();
 
   /**
    * Not for callers: sessions come from the `session` module.
@@ -103,6 +125,12 @@ export class Session extends TypedEmitter<SessionEvents> {
         cookieHeader: (request) => this.#cookieJar().cookieHeader(request),
         storeSetCookies: (request, lines) => this.#cookieJar().storeSetCookies(request, lines),
       },
+      auth: {
+        cache: this.#authCache,
+        login: (details, authInfo) => this.#login(details, authInfo),
+        ntlmAllowed: (host) => this.#ntlmAllowlist.allows(host),
+        hasLoginListener: () => this.listenerCount("login") > 0,
+      },
       onPreconnectHint: ({ url, allowCredentials }) => {
         this.dispatch("preconnect", url, allowCredentials);
         this.preconnect({ url, numSockets: 1 });
@@ -116,6 +144,49 @@ export class Session extends TypedEmitter<SessionEvents> {
    */
   get cookies(): Cookies {
     return this.#cookies ??= new Cookies(this.#cookieJar());
+  }
+
+  /**
+   * Forgets every credential of the HTTP authentication cache (Electron's
+   * `ses.clearAuthCache()`), and closes idle connections, which NTLM may have authenticated.
+   *
+   * @returns Resolves when the cache is empty.
+   */
+  clearAuthCache(): Promise<void> {
+    this.#authCache.clear();
+    return this.#net.closeIdleConnections();
+  }
+
+  /**
+   * Sets the servers that NTLM credentials may be sent to (Electron's
+   * `ses.allowNTLMCredentialsForDomains`). Without a list NTLM is used only with credentials
+   * given in the URL or the proxy URI; Negotiate (Kerberos) is not supported and is skipped.
+   *
+   * @param domains Comma-separated patterns: `*example.com, *foobar.com`, or `*` for all.
+   * @throws {TypeError} `Error processing argument at index 0, conversion failure` for a
+   * non-string.
+   */
+  allowNTLMCredentialsForDomains(domains: string): void {
+    this.#ntlmAllowlist.set(domains);
+  }
+
+  #login(details: LoginDetails, authInfo: AuthInfo): Promise<Credentials | undefined> {
+    if (this.listenerCount("login") === 0) return Promise.resolve(undefined);
+    return new Promise((resolve) => {
+      let answered = false;
+      const callback = (username?: unknown, password?: unknown) => {
+        if (answered) return;
+        answered = true;
+        resolve(
+          typeof username === "string"
+            ? { username, password: typeof password === "string" ? password : "" }
+            : undefined,
+        );
+      };
+      const event = this.dispatch("login", { ...details }, { ...authInfo }, callback);
+      // Electron cancels unless a listener prevented the default (or already called back).
+      if (!event.defaultPrevented) callback();
+    });
   }
 
   /**

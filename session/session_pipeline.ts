@@ -4,6 +4,7 @@
  * @module
  */
 
+import { authMiddleware, type AuthMiddlewareOptions } from "../auth/mod.ts";
 import type { CookieJarLike } from "../core/cookie_jar_like.ts";
 import { compose } from "../core/middleware.ts";
 import type { NetLogSink } from "../core/net_log_sink.ts";
@@ -29,6 +30,8 @@ export interface SessionPipelineDeps {
   identity: SessionIdentity;
   /** The session's cookie jar. */
   cookies: CookieJarLike;
+  /** The session's auth cache, `'login'` event and NTLM allowlist; without it no auth stage. */
+  auth?: AuthMiddlewareOptions;
   /** Called for each `Link: rel=preconnect` hint a response carries. */
   onPreconnectHint: (hint: PreconnectHint) => void;
   /** The session's net log; each request gets a `URL_REQUEST` source while it captures. */
@@ -60,8 +63,15 @@ export interface SessionPipeline {
  * ```ts
  * import { NetService } from "../net/mod.ts";
  * import { buildSessionPipeline } from "./session_pipeline.ts";
+ * import { AuthCache } from "../auth/mod.ts";
  * const { fetch, door } = buildSessionPipeline({
  *   net: new NetService(),
+ *   auth: {
+ *     cache: new AuthCache(),
+ *     login: () => Promise.resolve(undefined),
+ *     ntlmAllowed: () => false,
+ *     hasLoginListener: () => false,
+ *   },
  *   identity: { userAgent: () => "demo/1", acceptLanguage: () => "en-US" },
  *   cookies: { cookieHeader: () => undefined, storeSetCookies: () => {} },
  *   onPreconnectHint: () => {},
@@ -80,9 +90,11 @@ export function buildSessionPipeline(deps: SessionPipelineDeps): SessionPipeline
     contentDecoding(),
     followRedirects(),
     // Per hop, in this order: webRequest.onBeforeRequest, protocol handlers, cookies,
-    // onBeforeSendHeaders, HTTP cache, auth (later issues).
+    // onBeforeSendHeaders, HTTP cache (later issues), then auth, last before the transport, so
+    // that its retries resend exactly what the stages before it made.
     preconnectHints(deps.onPreconnectHint),
     cookieMiddleware(deps.cookies),
+    ...(deps.auth ? [authMiddleware(deps.auth)] : []),
   ], deps.net.transport);
   // The entry adds the identity headers to each request's context; every hop gets them.
   const door = (resourceType: string) =>

@@ -65,6 +65,7 @@ export const CHECKS: readonly Check[] = [
       "doc",
       "--lint",
       "mod.ts",
+      "auth/mod.ts",
       "cookies/mod.ts",
       "core/mod.ts",
       "net/mod.ts",
