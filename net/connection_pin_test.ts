@@ -45,9 +45,11 @@ describe("connection pins (RequestContext.connectionPin)", () => {
     pin.release?.();
     assert.equal(pin.release, undefined);
     assert.equal(net.openSockets, 2);
-    const ids2 = await Promise.all([1, 2].map(async (n) =>
-      (await net.transport(new Request(`${base}/c${n}`), requestContext())).text()
-    ));
+    const ids2 = await Promise.all(
+      [1, 2].map(async (n) =>
+        (await net.transport(new Request(`${base}/c${n}`), requestContext())).text()
+      ),
+    );
     assert.ok(ids2.includes(first));
     await net.closeAllConnections();
     assert.equal(net.openSockets, 0);

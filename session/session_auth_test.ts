@@ -250,12 +250,24 @@ describe("HTTP authentication through ses.fetch", () => {
     assert.equal(calls.length, 3);
   });
 
-  it("prefers Digest to Basic and skips Negotiate and (not allowed) NTLM", async () => {
+  it("prefers Digest to a Basic offered first", async () => {
+    const ses = newSession();
+    const calls = answerLogins(ses, ["alice", "wonder land"]);
+    const mark = origin.seen.length;
+    const response = await ses.fetch(`${origin.base}/digest/md5/p?basic`);
+    assert.equal(await response.text(), "digest alice nc=00000001");
+    assert.deepEqual(calls.map((c) => [c.authInfo.scheme, c.authInfo.realm]), [
+      ["digest", "digest-md5"],
+    ]);
+    assert.match(since(origin, mark)[1]!.authorization ?? "", /^Digest /);
+  });
+
+  it("skips Negotiate and NTLM (not allowed) in favour of Basic", async () => {
     const ses = newSession();
     const calls = answerLogins(ses, ["alice", "wonder land"]);
     const response = await ses.fetch(`${origin.base}/offer-all/x`);
     assert.equal(await response.text(), "basic alice");
-    assert.equal(calls[0]!.authInfo.scheme, "basic");
+    assert.deepEqual(calls.map((c) => c.authInfo.scheme), ["basic"]);
   });
 
   it("answers on a redirect target and never sends one origin's credentials to another", async () => {
@@ -284,6 +296,17 @@ describe("HTTP authentication through ses.fetch", () => {
       },
     )).text();
     assert.equal(since(other, mark)[0]!.authorization, undefined);
+  });
+
+  it("a 407 from a server that is no proxy of ours is returned; nothing is sent to it", async () => {
+    const ses = newSession();
+    const calls = answerLogins(ses, ["alice", "wonder land"]);
+    const mark = origin.seen.length;
+    const response = await ses.fetch(`${origin.base}/proxy-ask`);
+    assert.equal(response.status, 407);
+    assert.equal(await response.text(), "ask");
+    assert.equal(calls.length, 0);
+    assert.deepEqual(since(origin, mark).map((r) => r.proxyAuthorization), [undefined]);
   });
 
   it("NTLM: skipped unless allowed; when allowed both legs go on one connection", async () => {
