@@ -74,6 +74,8 @@ export interface ChallengedRequest {
   readonly uri: string;
   /** The URL path, whose directory the credentials are cached for (servers). */
   readonly path?: string;
+  /** The caller's signal: an abort stops waiting for the `'login'` answer. */
+  readonly signal?: AbortSignal;
 }
 
 /** A header value to retry with. */
@@ -294,6 +296,18 @@ export class AuthController {
     if (this.#prompts >= MAX_LOGIN_PROMPTS) return undefined;
     this.#prompts++;
     const { isProxy, host, port } = this.#target;
-    return await this.#policy.login({ url: request.url }, { isProxy, scheme, host, port, realm });
+    const answer = this.#policy.login({ url: request.url }, { isProxy, scheme, host, port, realm });
+    return await untilAborted(answer, request.signal);
   }
+}
+
+/** Rejects with the signal's reason when it aborts first, so no request waits on a login. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal === undefined) return promise;
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
 }

@@ -100,11 +100,16 @@ async function authenticate(
     method: request.method,
     uri: `${url.pathname}${url.search}`,
     path: url.pathname,
+    signal: context.signal,
   };
+  // A caller's own Authorization wins over ours on every send (Chromium merges the request's
+  // extra headers last), so answering a 401 could only loop: such a 401 is the caller's.
+  const callerAuthorizes = request.headers.has("authorization");
+  const callerProxyAuthorizes = request.headers.has("proxy-authorization");
   const server = new AuthController(serverTarget(url), options, explicit);
   let proxy: AuthController | undefined;
   let proxyKey = "";
-  let authorization = server.preemptive(challenged);
+  let authorization = callerAuthorizes ? undefined : server.preemptive(challenged);
   let proxyAuthorization: string | undefined;
   let pin: ConnectionPin | undefined;
   try {
@@ -121,6 +126,7 @@ async function authenticate(
       const info = responseInfo(response);
       let answer;
       if (status === 401) {
+        if (callerAuthorizes) return response;
         answer = await server.respond(challengeValues(response, "www-authenticate"), challenged);
       } else {
         // Only a proxy that forwarded the request may ask this way; a 407 from a server that is
@@ -129,7 +135,7 @@ async function authenticate(
         const via = info?.proxy;
         if (
           via === undefined || (via.scheme !== "http" && via.scheme !== "https") ||
-          url.protocol !== "http:"
+          url.protocol !== "http:" || callerProxyAuthorizes
         ) return response;
         const key = proxyTargetKey(via);
         if (proxy === undefined || key !== proxyKey) {

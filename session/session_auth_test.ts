@@ -298,6 +298,38 @@ describe("HTTP authentication through ses.fetch", () => {
     assert.equal(since(other, mark)[0]!.authorization, undefined);
   });
 
+  it("a caller's own Authorization is sent as is and its 401 returned, no prompt", async () => {
+    const ses = newSession();
+    const calls = answerLogins(ses, ["alice", "wonder land"]);
+    const mark = origin.seen.length;
+    const response = await ses.fetch(`${origin.base}/basic/own`, {
+      headers: { authorization: "Bearer mine" },
+    });
+    assert.equal(response.status, 401);
+    await response.body?.cancel();
+    assert.equal(calls.length, 0);
+    assert.deepEqual(since(origin, mark).map((r) => r.authorization), ["Bearer mine"]);
+  });
+
+  it("an abort while 'login' is unanswered rejects at once; a late answer is ignored", async () => {
+    const ses = newSession();
+    let late: ((username?: string, password?: string) => void) | undefined;
+    ses.on("login", (event, _details, _info, callback) => {
+      event.preventDefault();
+      late = callback;
+      controller.abort(new DOMException("stop", "AbortError"));
+    });
+    const controller = new AbortController();
+    const mark = origin.seen.length;
+    await assert.rejects(
+      ses.fetch(`${origin.base}/basic/abort`, { signal: controller.signal }),
+      { name: "AbortError" },
+    );
+    late?.("alice", "wonder land");
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.equal(since(origin, mark).length, 1);
+  });
+
   it("a 407 from a server that is no proxy of ours is returned; nothing is sent to it", async () => {
     const ses = newSession();
     const calls = answerLogins(ses, ["alice", "wonder land"]);
