@@ -173,6 +173,16 @@ describe("HTTP authentication through ses.fetch", () => {
     assert.equal(await (await ses.fetch(`${origin.base}/basic/u/2`)).text(), "hello al@ce");
   });
 
+  it("URL credentials answer a same-origin redirect target and stay off response.url", async () => {
+    const ses = newSession();
+    const response = await ses.fetch(
+      `http://alice:wonder%20land@127.0.0.1:${origin.port}/redirect?to=/basic/same`,
+    );
+    assert.equal(await response.text(), "hello alice");
+    assert.equal(response.url, `${origin.base}/basic/same`);
+    assert.equal(response.redirected, true);
+  });
+
   it("wrong URL credentials then ask 'login'", async () => {
     const ses = newSession();
     const calls = answerLogins(ses, ["alice", "wonder land"]);
