@@ -10,6 +10,7 @@ import type { ConnectionPin, FetchLike, Middleware, RequestContext } from "../co
 import { responseInfo } from "../core/response_info.ts";
 import type { AuthCache, Credentials } from "./auth_cache.ts";
 import {
+  type AuthAnswer,
   AuthController,
   type AuthPolicy,
   type AuthTarget,
@@ -109,6 +110,26 @@ async function authenticate(
   const server = new AuthController(serverTarget(url), options, explicit);
   let proxy: AuthController | undefined;
   let proxyKey = "";
+  const answerFor = (response: Response): Promise<AuthAnswer | undefined> | undefined => {
+    if (response.status === 401) {
+      if (callerAuthorizes) return undefined;
+      return server.respond(challengeValues(response, "www-authenticate"), challenged);
+    }
+    // Only a proxy that forwarded the request may ask this way; a 407 from a server that is no
+    // proxy of ours is returned as it is, and no proxy is ever sent what it did not ask. Through
+    // a tunnel (https, SOCKS) a 407 comes from the origin: no proxy asked.
+    const via = responseInfo(response)?.proxy;
+    if (
+      via === undefined || (via.scheme !== "http" && via.scheme !== "https") ||
+      url.protocol !== "http:" || callerProxyAuthorizes
+    ) return undefined;
+    const key = proxyTargetKey(via);
+    if (proxy === undefined || key !== proxyKey) {
+      proxy = new AuthController(proxyTarget(via, key), options, proxyCredentials(via));
+      proxyKey = key;
+    }
+    return proxy.respond(challengeValues(response, "proxy-authenticate"), challenged);
+  };
   let authorization = callerAuthorizes ? undefined : server.preemptive(challenged);
   let proxyAuthorization: string | undefined;
   let pin: ConnectionPin | undefined;
@@ -123,26 +144,14 @@ async function authenticate(
         (status !== 401 && status !== 407) || round >= MAX_AUTH_ROUNDS ||
         context.body instanceof ReadableStream
       ) return response;
-      const info = responseInfo(response);
-      let answer;
-      if (status === 401) {
-        if (callerAuthorizes) return response;
-        answer = await server.respond(challengeValues(response, "www-authenticate"), challenged);
-      } else {
-        // Only a proxy that forwarded the request may ask this way; a 407 from a server that is
-        // no proxy of ours is returned as it is, and no proxy is ever sent what it did not ask.
-        // Through a tunnel (https, SOCKS) a 407 comes from the origin: no proxy asked.
-        const via = info?.proxy;
-        if (
-          via === undefined || (via.scheme !== "http" && via.scheme !== "https") ||
-          url.protocol !== "http:" || callerProxyAuthorizes
-        ) return response;
-        const key = proxyTargetKey(via);
-        if (proxy === undefined || key !== proxyKey) {
-          proxy = new AuthController(proxyTarget(via, key), options, proxyCredentials(via));
-          proxyKey = key;
-        }
-        answer = await proxy.respond(challengeValues(response, "proxy-authenticate"), challenged);
+      let answer: AuthAnswer | undefined;
+      try {
+        answer = await answerFor(response);
+      } catch (error) {
+        // An abort while 'login' waits, or credentials no header can carry: the challenge's
+        // connection must not stay on loan behind an unread body.
+        response.body?.cancel().catch(() => {});
+        throw error;
       }
       if (answer === undefined) return response;
       await discard(response);

@@ -103,6 +103,7 @@ export function readDigestChallenge(challenge: AuthChallenge): DigestChallenge |
  * @param password The password.
  * @param request Method, uri, nonce count and optionally the cnonce.
  * @returns `Digest username="...", realm="...", ...`.
+ * @throws {TypeError} When the user name contains CR, LF or NUL, which no header can carry.
  *
  * @example The worked example of RFC 7616 §3.9.1 (MD5)
  * ```ts
@@ -125,6 +126,10 @@ export function digestAuthorization(
   password: string,
   request: DigestRequest,
 ): string {
+  if (/[\r\n\0]/.test(username)) {
+    // It would go into a quoted-string, where no escape can carry these.
+    throw new TypeError("Cannot send Digest credentials: the user name contains CR, LF or NUL");
+  }
   const { realm, nonce, hash, qop } = challenge;
   const h = (text: string) => createHash(hash).update(text, "utf8").digest("hex");
   const cnonce = request.cnonce ?? randomBytes(8).toString("hex");

@@ -1,5 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
+import fc from "fast-check";
 import { createHash } from "node:crypto";
 import { parseChallenges } from "./challenge.ts";
 import { digestAuthorization, type DigestChallenge, readDigestChallenge } from "./digest.ts";
@@ -101,6 +102,21 @@ describe("Digest (RFC 7616)", () => {
     assert.equal(params(value).username, 'a"b\\c');
   });
 
+  it("refuses a user name no header can carry, with a clear error", () => {
+    assert.throws(
+      () =>
+        digestAuthorization(challengeOf('Digest realm="r", nonce="n"'), "a\r\nX-Evil: 1", "p", {
+          method: "GET",
+          uri: "/",
+          nonceCount: 1,
+        }),
+      {
+        name: "TypeError",
+        message: "Cannot send Digest credentials: the user name contains CR, LF or NUL",
+      },
+    );
+  });
+
   it("refuses what it cannot answer: auth-int only, unknown algorithms, no nonce", () => {
     for (
       const header of [
@@ -112,5 +128,24 @@ describe("Digest (RFC 7616)", () => {
       assert.equal(readDigestChallenge(parseChallenges([header])[0]!), undefined, header);
     }
     assert.equal(challengeOf('Digest realm="r", nonce="n", stale=TRUE').stale, true);
+  });
+
+  it("never throws on arbitrary challenges and quotes whatever it echoes", () => {
+    fc.assert(fc.property(fc.string(), fc.string(), fc.string(), (value, user, uri) => {
+      for (const challenge of parseChallenges([`Digest ${value}`, value])) {
+        const digest = readDigestChallenge(challenge);
+        if (!digest) continue;
+        const answer = digestAuthorization(digest, user, "p", {
+          method: "GET",
+          uri,
+          nonceCount: 1,
+        });
+        // What we send parses back to what we meant.
+        const back = parseChallenges([answer])[0]!.params;
+        assert.equal(back.get("username"), digest.userhash ? back.get("username") : user);
+        assert.equal(back.get("uri"), uri);
+        assert.equal(back.get("nonce"), digest.nonce);
+      }
+    }));
   });
 });

@@ -1,5 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
+import fc from "fast-check";
 import { createHmac } from "node:crypto";
 import {
   ntlmAuthenticate,
@@ -75,5 +76,20 @@ describe("NTLMv2 ([MS-NLMP])", () => {
     assert.equal(readNtlmChallenge(ntlmNegotiate()), undefined);
     const truncated = b64(challengeMessage(0x00800000, TARGET_INFO)).slice(0, 52);
     assert.equal(readNtlmChallenge(btoa(String.fromCharCode(...truncated))), undefined);
+  });
+
+  it("never throws on an arbitrary challenge token, and answers any well-formed one", () => {
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 200 }), fc.string(), (bytes, junk) => {
+      readNtlmChallenge(junk);
+      const token = btoa(String.fromCharCode(...bytes));
+      readNtlmChallenge(token);
+      // The same bytes behind a valid header: fields pointing anywhere.
+      const framed = new Uint8Array(48 + bytes.length);
+      framed.set([0x4e, 0x54, 0x4c, 0x4d, 0x53, 0x53, 0x50, 0, 2, 0, 0, 0]);
+      framed.set(bytes.subarray(0, 36), 12);
+      framed.set(bytes, 48);
+      const challenge = readNtlmChallenge(btoa(String.fromCharCode(...framed)));
+      if (challenge) assert.match(ntlmAuthenticate(challenge, "d\\u", "p"), /^TlRMTVNTUAAD/);
+    }));
   });
 });

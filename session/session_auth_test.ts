@@ -104,7 +104,10 @@ describe("HTTP authentication through ses.fetch", () => {
     const ses = newSession();
     const calls = answerLogins(ses, ["alice", "wonder land"]);
     await (await ses.fetch(`${origin.base}/basic/c/1`)).text();
+    assert.equal(ses.openSocketCount, 1);
     await ses.clearAuthCache();
+    // Idle connections go too: NTLM may have authenticated them.
+    assert.equal(ses.openSocketCount, 0);
     const mark = origin.seen.length;
     assert.equal(await (await ses.fetch(`${origin.base}/basic/c/2`)).text(), "hello alice");
     assert.equal(calls.length, 2);
@@ -338,6 +341,20 @@ describe("HTTP authentication through ses.fetch", () => {
     late?.("alice", "wonder land");
     await new Promise((resolve) => setTimeout(resolve, 20));
     assert.equal(since(origin, mark).length, 1);
+  });
+
+  it("a Digest user name no header can carry fails clearly and frees the connection", async () => {
+    const ses = newSession();
+    answerLogins(ses, ["alice\r\nX-Injected: 1", "wonder land"]);
+    await assert.rejects(ses.fetch(`${origin.base}/digest/md5/crlf`), {
+      name: "TypeError",
+      message: "Cannot send Digest credentials: the user name contains CR, LF or NUL",
+    });
+    // The 401's connection is not left on loan behind its unread body: the next request
+    // reuses or replaces it, never opens a second one beside it.
+    await (await ses.fetch(`${origin.base}/open`)).text();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.equal(ses.openSocketCount, 1);
   });
 
   it("a 407 from a server that is no proxy of ours is returned; nothing is sent to it", async () => {
