@@ -48,6 +48,20 @@ export interface RequestContext {
   readonly signal: AbortSignal | undefined;
   /** The request's `URL_REQUEST` source while a net log is capturing, across all its hops. */
   readonly netLog?: NetLogWithSource;
+  /**
+   * Set by a stage whose next sends must go on the connection this one uses (NTLM's handshake
+   * is bound to its connection). While the field holds the pin, the transport keeps the
+   * connection of each exchange that ends reusable for the pin instead of pooling it, and sends
+   * the next request of this context on it. The stage clears the field and calls
+   * `pin.release?.()` when done, which hands a connection still held back to the pool.
+   */
+  connectionPin?: ConnectionPin;
+}
+
+/** A stage's hold on the connection of its previous send (see `RequestContext.connectionPin`). */
+export interface ConnectionPin {
+  /** Set by the transport while it holds a connection for the pin: gives it back to the pool. */
+  release?: () => void;
 }
 
 /** The WHATWG fetch priority hint (`RequestInit.priority`). */

@@ -83,7 +83,7 @@ export function followRedirects(options: FollowRedirectsOptions = {}): Middlewar
     return next(request, context).then((response) => {
       // Without a hop a label set by an inner step stands; relabelling costs the hot path.
       if (!isFollowed(request, response)) {
-        if (response.url === "") setResponseUrl(response, request.url, false);
+        if (response.url === "") setResponseUrl(response, shownUrl(request.url), false);
         return response;
       }
       return follow(next, request, context, response, { defaults, onRedirect, isSchemeAllowed });
@@ -130,8 +130,21 @@ async function follow(
     context.defaultHeaders = rules.defaults;
     response = await next(current, context);
   }
-  setResponseUrl(response, current.url, true);
+  setResponseUrl(response, shownUrl(current.url), true);
   return response;
+}
+
+/**
+ * The URL as `response.url` shows it. A relative redirect from `http://user:pass@host/` keeps
+ * the user info (URL resolution does, and the auth stage uses it on the next hop, as
+ * Chromium's), but it is never shown.
+ */
+function shownUrl(href: string): string {
+  if (!href.includes("@")) return href;
+  const url = new URL(href);
+  url.username = "";
+  url.password = "";
+  return url.href;
 }
 
 function redirectTarget(current: Request, location: string, rules: HopRules): URL {

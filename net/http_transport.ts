@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { FetchLike, RequestContext } from "../core/middleware.ts";
+import type { ConnectionPin, FetchLike, RequestContext } from "../core/middleware.ts";
 import type { ProxyResolverLike, ProxyServer } from "../core/proxy_resolver_like.ts";
 import { type ResponseInfo, setResponseInfo } from "../core/response_info.ts";
 import { SessionError } from "../core/session_error.ts";
@@ -215,8 +215,10 @@ async function send(
   const step: ConnectStepOptions = abortable === context.signal
     ? context
     : { signal: abortable, netLog: context.netLog };
+  const pin = context.connectionPin;
   for (;;) {
-    const lease = await acquireConnection(options, connectors, url, proxies, step);
+    const held = pin === undefined ? undefined : takePinned(pin);
+    const lease = held ?? await acquireConnection(options, connectors, url, proxies, step);
     // A plain HTTP proxy takes the absolute URL (RFC 9112 section 3.2.2), without the fragment.
     const target = lease.route === "forward"
       ? `${url.protocol}//${url.host}${originForm}`
@@ -237,13 +239,14 @@ async function send(
         headers,
         body,
         signal: abortable,
-        onDone: lease.release,
+        onDone: pin === undefined ? lease.release : releaseToPin(pin, lease, context),
         // From a WHATWG Headers, the URL's host and our own defaults: all valid already.
         headersChecked: true,
       });
       if (netLog) logResponseHeaders(netLog.sink, netLog.source, reply);
       return toResponse(options, reply, url, lease, abortable);
     } catch (error) {
+      if (pin !== undefined && pinned.get(pin) === lease) takePinned(pin);
       lease.release(false);
       // A keep-alive socket the server had already closed: resend on a fresh one, as
       // Chromium does, unless the upload was a stream that cannot be replayed.
@@ -252,6 +255,37 @@ async function send(
       if (!retry) throw error;
     }
   }
+}
+
+/** Connections held for pins between two sends; a pin holds at most one. */
+const pinned = new WeakMap<ConnectionPin, Lease>();
+
+function takePinned(pin: ConnectionPin): Lease | undefined {
+  const lease = pinned.get(pin);
+  if (lease !== undefined) {
+    pinned.delete(pin);
+    pin.release = undefined;
+  }
+  return lease;
+}
+
+/**
+ * The end of an exchange sent under a pin: a reusable connection stays on loan for the pin
+ * while the context still holds it; otherwise (the stage is done, or the server closed) it goes
+ * back to the pool as usual.
+ */
+function releaseToPin(
+  pin: ConnectionPin,
+  lease: Lease,
+  context: RequestContext,
+): (reusable: boolean) => void {
+  return (reusable) => {
+    if (!reusable || context.connectionPin !== pin) return lease.release(reusable);
+    pinned.set(pin, lease);
+    pin.release = () => {
+      if (takePinned(pin) === lease) lease.release(true);
+    };
+  };
 }
 
 function uploadBody(

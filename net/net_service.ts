@@ -160,6 +160,16 @@ export class NetService {
   }
 
   /**
+   * Closes the idle pooled connections; busy ones finish their exchange.
+   *
+   * @returns Resolves when done.
+   */
+  closeIdleConnections(): Promise<void> {
+    this.#pool.closeIdle();
+    return Promise.resolve();
+  }
+
+  /**
    * Empties the host resolver cache.
    *
    * @returns Resolves when done.

@@ -13,7 +13,7 @@ import { SessionError } from "../core/session_error.ts";
 import { bypassMatches, matchesImplicitRules } from "./bypass_rules.ts";
 import { parsePacResult } from "./pac_result.ts";
 import { PacScript, type PacScriptOptions } from "./pac_script.ts";
-import { proxiesForScheme } from "./proxy_rules.ts";
+import { proxiesForScheme, type ProxyRules } from "./proxy_rules.ts";
 import {
   type ProxySettings,
   proxySettingsFrom,
@@ -78,6 +78,7 @@ export class ProxyResolver implements ProxyResolverLike {
   readonly #now: () => number;
   #settings: ProxySettings = { kind: "direct" };
   #applied: Applied = { kind: "direct" };
+  #hasCredentials = false;
   readonly #badUntil = new Map<string, number>();
 
   /**
@@ -107,6 +108,14 @@ export class ProxyResolver implements ProxyResolverLike {
     }
     this.#apply();
     return Promise.resolve();
+  }
+
+  /**
+   * Whether the proxies in force carry credentials from their URIs (`http://user:pass@host`),
+   * which answer a forward proxy's `407` without asking anyone.
+   */
+  get hasProxyCredentials(): boolean {
+    return this.#hasCredentials;
   }
 
   /**
@@ -212,6 +221,10 @@ export class ProxyResolver implements ProxyResolverLike {
     } else {
       this.#applied = settings.kind === "system" ? { kind: "direct" } : settings;
     }
+    const applied = this.#applied;
+    this.#hasCredentials = applied.kind === "fixed" && proxiesOf(applied.rules).some(
+      (proxy) => proxy.scheme !== "direct" && proxy.username !== undefined,
+    );
     if (previous.kind === "pac") previous.script.then((script) => script.dispose(), () => {});
   }
 
@@ -280,4 +293,15 @@ async function limitedText(response: Response, url: string): Promise<string> {
 
 function tooLarge(url: string): RangeError {
   return new RangeError(`Cannot load PAC script "${url}": larger than ${MAX_PAC_BYTES} bytes`);
+}
+
+function proxiesOf(rules: ProxyRules): readonly ProxyServer[] {
+  switch (rules.type) {
+    case "empty":
+      return [];
+    case "single":
+      return rules.proxies;
+    default:
+      return [...rules.http, ...rules.https, ...rules.ftp, ...rules.fallback];
+  }
 }

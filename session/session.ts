@@ -16,6 +16,14 @@ import type {
   SSLConfig,
 } from "../core/electron_types.ts";
 import { NetService, type SessionFetch } from "../net/mod.ts";
+import {
+  AuthCache,
+  type AuthInfo,
+  type Credentials,
+  type LoginDetails,
+  NtlmAllowlist,
+  withProxyAuth,
+} from "../auth/mod.ts";
 import { CookieJar, Cookies, SqliteCookieStore } from "../cookies/mod.ts";
 import {
   type CreateInterruptedDownloadOptions,
@@ -54,6 +62,19 @@ export type SessionEvents = {
   preconnect: (event: ElectronEvent, preconnectUrl: string, allowCredentials: boolean) => void;
   /** A download is about to start; `event.preventDefault()` cancels it. No web contents: `null`. */
   "will-download": (event: ElectronEvent, item: DownloadItem, webContents: null) => void;
+  /**
+   * A server (401) or proxy (407) asks for credentials that neither the URL nor the auth cache
+   * has (Electron's app `'login'` without the webContents). Call `event.preventDefault()` and
+   * `callback(username, password)`, possibly later; `callback()` with no arguments, or no
+   * `preventDefault()` before the listener returns (unless it called back at once), gives up
+   * and the 401/407 response is returned as it is.
+   */
+  login: (
+    event: ElectronEvent,
+    authenticationResponseDetails: LoginDetails,
+    authInfo: AuthInfo,
+    callback: (username?: string, password?: string) => void,
+  ) => void;
 };
 
 /** Options that count only when a session is first created. */
@@ -113,6 +134,8 @@ export class Session extends TypedEmitter<SessionEvents> {
   #httpCache: HttpCache;
   #webRequest = new WebRequest();
   #protocol: Protocol;
+  #authCache = new AuthCache();
+  #ntlmAllowlist = new NtlmAllowlist();
 
   /**
    * Not for callers: sessions come from the `session` module.
@@ -130,10 +153,16 @@ export class Session extends TypedEmitter<SessionEvents> {
       env: (name) => init.runtime.env(name),
       fetchPac: (url, requestInit) => this.#fetchPac(url, requestInit),
     });
+    const authPolicy = {
+      cache: this.#authCache,
+      login: (details: LoginDetails, authInfo: AuthInfo) => this.#login(details, authInfo),
+      ntlmAllowed: (host: string) => this.#ntlmAllowlist.allows(host),
+    };
     this.#net = new NetService({
       connectTcp: init.runtime.connectTcp,
       proxies: this.#proxy,
-      proxyHandshake: tunnelHandshake,
+      // One authorizer per handshake, so NTLM's legs and a rejected cached login are told apart.
+      proxyHandshake: withProxyAuth(tunnelHandshake, authPolicy),
     });
     this.#storagePath = init.storagePath;
     this.#runtime = init.runtime;
@@ -167,6 +196,11 @@ export class Session extends TypedEmitter<SessionEvents> {
         cookieHeader: (request) => this.#cookieJar().cookieHeader(request),
         storeSetCookies: (request, lines) => this.#cookieJar().storeSetCookies(request, lines),
       },
+      auth: {
+        ...authPolicy,
+        hasLoginListener: () => this.listenerCount("login") > 0,
+        proxyCredentials: () => this.#proxy.hasProxyCredentials,
+      },
       onPreconnectHint: ({ url, allowCredentials }) => {
         this.dispatch("preconnect", url, allowCredentials);
         this.preconnect({ url, numSockets: 1 });
@@ -194,6 +228,49 @@ export class Session extends TypedEmitter<SessionEvents> {
    */
   get protocol(): Protocol {
     return this.#protocol;
+  }
+
+  /**
+   * Forgets every credential of the HTTP authentication cache (Electron's
+   * `ses.clearAuthCache()`), and closes idle connections, which NTLM may have authenticated.
+   *
+   * @returns Resolves when the cache is empty.
+   */
+  clearAuthCache(): Promise<void> {
+    this.#authCache.clear();
+    return this.#net.closeIdleConnections();
+  }
+
+  /**
+   * Sets the servers that NTLM credentials may be sent to (Electron's
+   * `ses.allowNTLMCredentialsForDomains`). Without a list NTLM is used only with credentials
+   * given in the URL or the proxy URI; Negotiate (Kerberos) is not supported and is skipped.
+   *
+   * @param domains Comma-separated patterns: `*example.com, *foobar.com`, or `*` for all.
+   * @throws {TypeError} `Error processing argument at index 0, conversion failure` for a
+   * non-string.
+   */
+  allowNTLMCredentialsForDomains(domains: string): void {
+    this.#ntlmAllowlist.set(domains);
+  }
+
+  #login(details: LoginDetails, authInfo: AuthInfo): Promise<Credentials | undefined> {
+    if (this.listenerCount("login") === 0) return Promise.resolve(undefined);
+    return new Promise((resolve) => {
+      let answered = false;
+      const callback = (username?: unknown, password?: unknown) => {
+        if (answered) return;
+        answered = true;
+        resolve(
+          typeof username === "string"
+            ? { username, password: typeof password === "string" ? password : "" }
+            : undefined,
+        );
+      };
+      const event = this.dispatch("login", { ...details }, { ...authInfo }, callback);
+      // Electron cancels unless a listener prevented the default (or already called back).
+      if (!event.defaultPrevented) callback();
+    });
   }
 
   /**

@@ -4,6 +4,7 @@
  * @module
  */
 
+import { authMiddleware, type AuthMiddlewareOptions } from "../auth/mod.ts";
 import type { CookieJarLike } from "../core/cookie_jar_like.ts";
 import { compose, type Middleware } from "../core/middleware.ts";
 import type { NetLogSink } from "../core/net_log_sink.ts";
@@ -38,6 +39,8 @@ export interface SessionPipelineDeps {
   identity: SessionIdentity;
   /** The session's cookie jar. */
   cookies: CookieJarLike;
+  /** The session's auth cache, `'login'` event and NTLM allowlist; without it no auth stage. */
+  auth?: AuthMiddlewareOptions;
   /** Called for each `Link: rel=preconnect` hint a response carries. */
   onPreconnectHint: (hint: PreconnectHint) => void;
   /** The session's net log; each request gets a `URL_REQUEST` source while it captures. */
@@ -77,8 +80,15 @@ export interface SessionPipeline {
  * ```ts
  * import { NetService } from "../net/mod.ts";
  * import { buildSessionPipeline } from "./session_pipeline.ts";
+ * import { AuthCache } from "../auth/mod.ts";
  * const { fetch, door } = buildSessionPipeline({
  *   net: new NetService(),
+ *   auth: {
+ *     cache: new AuthCache(),
+ *     login: () => Promise.resolve(undefined),
+ *     ntlmAllowed: () => false,
+ *     hasLoginListener: () => false,
+ *   },
  *   identity: { userAgent: () => "demo/1", acceptLanguage: () => "en-US" },
  *   cookies: { cookieHeader: () => undefined, storeSetCookies: () => {} },
  *   onPreconnectHint: () => {},
@@ -105,7 +115,7 @@ export function buildSessionPipeline(deps: SessionPipelineDeps): SessionPipeline
     }),
     // Per hop, in this order: DNR block/redirect, webRequest.onBeforeRequest, cookies, DNR
     // modifyHeaders, onBeforeSendHeaders / onSendHeaders / onHeadersReceived /
-    // onResponseStarted, protocol handlers, HTTP cache, then the transport.
+    // onResponseStarted, protocol handlers, HTTP cache, auth, then the transport.
     ...(dnr ? [dnr.beforeRequest] : []),
     ...(webRequest ? [beforeRequestStage(webRequest)] : []),
     preconnectHints(deps.onPreconnectHint),
@@ -122,6 +132,9 @@ export function buildSessionPipeline(deps: SessionPipelineDeps): SessionPipeline
     ...(protocol ? [protocolStage(protocol)] : []),
     // Keyed on the headers about to be sent, so after every stage that sets them.
     ...(deps.httpCache ? [deps.httpCache] : []),
+    // Last before the transport, so that its retries resend exactly what the stages before it
+    // made.
+    ...(deps.auth ? [authMiddleware(deps.auth)] : []),
   ], deps.net.transport);
   // The entry adds the identity headers to each request's context; every hop gets them.
   const door = (resourceType: string) =>

@@ -9,6 +9,7 @@ import { currentRuntime } from "../runtime/mod.ts";
 import { App, createSessionModule, type Session } from "../session/mod.ts";
 import { type OriginServer, startOrigin } from "./fixtures/origin_server.ts";
 import { type RunningServer, startMicrosocks, startTinyproxy } from "./fixtures/proxy_servers.ts";
+import { startSquid } from "./fixtures/squid.ts";
 import { makeTestCertificates, type TestCertificates } from "./fixtures/tls_certs.ts";
 
 let partitions = 0;
@@ -133,6 +134,49 @@ describe("ses.fetch through real proxies", () => {
       (error: unknown) => SessionError.is(error) && error.code.startsWith("ERR_PROXY_AUTH"),
     );
     await ses.closeAllConnections();
+  });
+
+  it("answers a forward proxy's 407 with the credentials of the proxy URI", async () => {
+    const ses = newSession();
+    await ses.setProxy({
+      proxyRules: `http://alice:s3cret@127.0.0.1:${tinyproxyAuth.port}`,
+      proxyBypassRules: "<-loopback>",
+    });
+    const response = await ses.fetch(`${http.url}/forward-auth`);
+    assert.equal(await response.text(), "GET /forward-auth");
+    assert.equal(http.seen.at(-1)?.["proxy-authorization"], undefined, "not passed on");
+    await ses.closeAllConnections();
+  });
+
+  it("asks 'login' for a CONNECT proxy's Digest challenge (squid)", async () => {
+    const squid = await startSquid("digest");
+    try {
+      const ses = newSession();
+      ses.setCertificateVerifyProc(trustAll);
+      const asked: string[] = [];
+      ses.on("login", (event, _details, authInfo, callback) => {
+        event.preventDefault();
+        asked.push(`${authInfo.isProxy} ${authInfo.scheme} ${authInfo.port}`);
+        callback("alice", "wonder land");
+      });
+      await ses.setProxy({
+        proxyRules: `127.0.0.1:${squid.port}`,
+        proxyBypassRules: "<-loopback>",
+      });
+      const response = await ses.fetch(`https://localhost:${https.port}/through-squid`);
+      assert.equal(await response.text(), "secure /through-squid");
+      assert.deepEqual(asked, [`true digest ${squid.port}`]);
+      await ses.closeAllConnections();
+      // The credentials are cached for the proxy: a new tunnel asks no one.
+      assert.equal(
+        await (await ses.fetch(`https://localhost:${https.port}/again`)).text(),
+        "secure /again",
+      );
+      assert.equal(asked.length, 1);
+      await ses.closeAllConnections();
+    } finally {
+      await squid.close();
+    }
   });
 
   it("goes through SOCKS5 (microsocks), with and without a password", async () => {

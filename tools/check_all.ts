@@ -66,6 +66,7 @@ export const CHECKS: readonly Check[] = [
       "--lint",
       "mod.ts",
       "cache/mod.ts",
+      "auth/mod.ts",
       "cookies/mod.ts",
       "core/mod.ts",
       "downloads/mod.ts",

@@ -1,0 +1,313 @@
+/**
+ * Answers the challenges of one server or proxy for one request, as Chromium's
+ * `HttpAuthController`: picks the strongest scheme offered, then the next identity to try
+ * (credentials given with the URL or proxy URI, then the cache, then the `'login'` event), and
+ * tells a rejection (drop the cached identity, ask again) from a continuation (NTLM's second
+ * leg, Digest's `stale=true`).
+ *
+ * @module
+ */
+
+import type { AuthCache, AuthCacheEntry, Credentials } from "./auth_cache.ts";
+import { basicAuthorization } from "./basic.ts";
+import { type AuthChallenge, parseChallenges } from "./challenge.ts";
+import { digestAuthorization, type DigestChallenge, readDigestChallenge } from "./digest.ts";
+import { ntlmAuthenticate, ntlmNegotiate, readNtlmChallenge } from "./ntlm.ts";
+
+/** Electron's `authInfo` of the `'login'` event. */
+export interface AuthInfo {
+  /** Whether a proxy asked (407) rather than the server (401). */
+  readonly isProxy: boolean;
+  /** The scheme in lower case: `basic`, `digest` or `ntlm`. */
+  readonly scheme: string;
+  /** The host that asked (the proxy's for a proxy). */
+  readonly host: string;
+  /** Its port. */
+  readonly port: number;
+  /** The realm of the challenge (`""` for NTLM). */
+  readonly realm: string;
+}
+
+/** Electron's `authenticationResponseDetails` of the `'login'` event. */
+export interface LoginDetails {
+  /** The URL of the request that was challenged. */
+  readonly url: string;
+  /** The process that made the request; absent outside Electron's renderers. */
+  readonly pid?: number;
+}
+
+/** Asks for credentials; resolves with `undefined` to give up (the 401/407 is returned). */
+export type LoginHandler = (
+  details: LoginDetails,
+  authInfo: AuthInfo,
+) => Promise<Credentials | undefined>;
+
+/** Who is being answered. */
+export interface AuthTarget {
+  /** The cache key: the origin (`http://a.test:8080`) or `proxy http://p.test:3128`. */
+  readonly key: string;
+  /** Whether this is a proxy. */
+  readonly isProxy: boolean;
+  /** Host name or IP literal. */
+  readonly host: string;
+  /** Port. */
+  readonly port: number;
+}
+
+/** The session's side of authentication. */
+export interface AuthPolicy {
+  /** The session's auth cache. */
+  readonly cache: AuthCache;
+  /** The `'login'` event. */
+  readonly login: LoginHandler;
+  /** Whether NTLM may be used with `host` (`allowNTLMCredentialsForDomains`). */
+  readonly ntlmAllowed: (host: string) => boolean;
+}
+
+/** What a challenged request is. */
+export interface ChallengedRequest {
+  /** Its URL, without credentials (shown to the `'login'` event). */
+  readonly url: string;
+  /** The method. */
+  readonly method: string;
+  /** The Digest `uri`: path and query, or `host:port` for a CONNECT. */
+  readonly uri: string;
+  /** The URL path, whose directory the credentials are cached for (servers). */
+  readonly path?: string;
+  /** The caller's signal: an abort stops waiting for the `'login'` answer. */
+  readonly signal?: AbortSignal;
+}
+
+/** A header value to retry with. */
+export interface AuthAnswer {
+  /** The `Authorization` or `Proxy-Authorization` value. */
+  readonly value: string;
+  /** Whether the retry must go on the connection of the challenge (NTLM). */
+  readonly pinConnection: boolean;
+}
+
+/** How often the `'login'` event is asked per request and target (Chromium asks a person). */
+export const MAX_LOGIN_PROMPTS = 3;
+/** How often a `stale=true` Digest challenge is answered with the same credentials. */
+const MAX_STALE_RETRIES = 2;
+/** Chromium's preference: the highest score its handler factory gives wins. */
+const PREFERENCE = ["ntlm", "digest", "basic"] as const;
+
+interface Sent {
+  scheme: string;
+  realm: string;
+  credentials: Credentials;
+  entry: AuthCacheEntry;
+  ntlmLeg?: "negotiate" | "authenticate";
+}
+
+/**
+ * One request's authentication state with one server or proxy.
+ *
+ * @example
+ * ```ts
+ * import { AuthCache } from "./auth_cache.ts";
+ * import { AuthController } from "./auth_controller.ts";
+ * const controller = new AuthController(
+ *   { key: "http://a.test", isProxy: false, host: "a.test", port: 80 },
+ *   {
+ *     cache: new AuthCache(),
+ *     login: () => Promise.resolve({ username: "u", password: "p" }),
+ *     ntlmAllowed: () => false,
+ *   },
+ * );
+ * const answer = await controller.respond(['Basic realm="r"'], {
+ *   url: "http://a.test/", method: "GET", uri: "/", path: "/",
+ * });
+ * console.log(answer?.value); // Basic dTpw
+ * ```
+ */
+export class AuthController {
+  #target: AuthTarget;
+  #policy: AuthPolicy;
+  #explicit: Credentials | undefined;
+  #explicitGiven: boolean;
+  #sent: Sent | undefined;
+  #cacheTried = new Set<string>();
+  #prompts = 0;
+  #staleRetries = 0;
+
+  /**
+   * Starts the state for one request.
+   *
+   * @param target The server or proxy.
+   * @param policy The session's cache, login event and NTLM allowlist.
+   * @param explicit Credentials from the URL or the proxy URI, tried first, once.
+   */
+  constructor(target: AuthTarget, policy: AuthPolicy, explicit?: Credentials) {
+    this.#target = target;
+    this.#policy = policy;
+    this.#explicit = explicit;
+    this.#explicitGiven = explicit !== undefined;
+  }
+
+  /**
+   * The value to send before any challenge, when the cache has an identity whose paths cover
+   * the request's (Basic, and Digest with its last nonce and the next count), as Chromium's
+   * `SelectPreemptiveAuth`.
+   *
+   * @param request The request.
+   * @returns The header value, or `undefined`.
+   */
+  preemptive(request: ChallengedRequest): string | undefined {
+    if (request.path === undefined) return undefined;
+    const entry = this.#policy.cache.lookupByPath(this.#target.key, request.path);
+    if (!entry || (entry.scheme !== "basic" && !entry.digest)) return undefined;
+    this.#cacheTried.add(`${entry.realm}\n${entry.scheme}`);
+    const { scheme, realm, credentials } = entry;
+    this.#sent = { scheme, realm, credentials, entry };
+    if (entry.scheme === "basic") {
+      return basicAuthorization(entry.credentials.username, entry.credentials.password);
+    }
+    return digestAuthorization(
+      entry.digest!,
+      entry.credentials.username,
+      entry.credentials.password,
+      { method: request.method, uri: request.uri, nonceCount: ++entry.nonceCount },
+    );
+  }
+
+  /**
+   * Answers a 401 or 407.
+   *
+   * @param values The `WWW-Authenticate` (or `Proxy-Authenticate`) values, one per line.
+   * @param request The challenged request.
+   * @returns The value to retry with, or `undefined` to return the response as it is.
+   */
+  async respond(
+    values: readonly string[],
+    request: ChallengedRequest,
+  ): Promise<AuthAnswer | undefined> {
+    const challenges = parseChallenges(values);
+    const sent = this.#sent;
+    if (sent) {
+      const continued = this.#continue(sent, challenges, request);
+      if (continued) return continued;
+      // The server or proxy asked again: what we sent was rejected.
+      this.#policy.cache.remove(sent.entry);
+      this.#sent = undefined;
+    }
+    const chosen = this.#choose(challenges);
+    if (!chosen) return undefined;
+    const { challenge, digest } = chosen;
+    const scheme = challenge.scheme;
+    const realm = scheme === "ntlm" ? "" : digest?.realm ?? challenge.params.get("realm") ?? "";
+    const credentials = await this.#nextIdentity(realm, scheme, request);
+    if (!credentials) return undefined;
+    const entry = this.#policy.cache.add(
+      this.#target.key,
+      realm,
+      scheme,
+      credentials,
+      this.#target.isProxy ? undefined : request.path,
+    );
+    this.#sent = { scheme, realm, credentials, entry };
+    if (scheme === "ntlm") {
+      this.#sent.ntlmLeg = "negotiate";
+      return { value: `NTLM ${ntlmNegotiate()}`, pinConnection: true };
+    }
+    if (digest) return { value: this.#digest(entry, digest, request), pinConnection: false };
+    const value = basicAuthorization(credentials.username, credentials.password);
+    return { value, pinConnection: false };
+  }
+
+  /** NTLM's second leg, or a stale Digest nonce: same identity, no new prompt. */
+  #continue(
+    sent: Sent,
+    challenges: AuthChallenge[],
+    request: ChallengedRequest,
+  ): AuthAnswer | undefined {
+    if (sent.scheme === "ntlm" && sent.ntlmLeg === "negotiate") {
+      const token = challenges.find((c) => c.scheme === "ntlm" && c.token68)?.token68;
+      const type2 = token === undefined ? undefined : readNtlmChallenge(token);
+      if (!type2) return undefined;
+      sent.ntlmLeg = "authenticate";
+      const { username, password } = sent.credentials;
+      return { value: `NTLM ${ntlmAuthenticate(type2, username, password)}`, pinConnection: true };
+    }
+    if (sent.scheme === "digest") {
+      const digest = challenges.map((c) =>
+        c.scheme === "digest" ? readDigestChallenge(c) : undefined
+      )
+        .find((d) => d?.realm === sent.realm);
+      if (digest?.stale && this.#staleRetries < MAX_STALE_RETRIES) {
+        this.#staleRetries++;
+        return { value: this.#digest(sent.entry, digest, request), pinConnection: false };
+      }
+    }
+    return undefined;
+  }
+
+  #digest(entry: AuthCacheEntry, digest: DigestChallenge, request: ChallengedRequest): string {
+    entry.digest = digest;
+    entry.nonceCount = 1;
+    const { username, password } = entry.credentials;
+    return digestAuthorization(digest, username, password, {
+      method: request.method,
+      uri: request.uri,
+      nonceCount: 1,
+    });
+  }
+
+  #choose(
+    challenges: AuthChallenge[],
+  ): { challenge: AuthChallenge; digest?: DigestChallenge } | undefined {
+    for (const scheme of PREFERENCE) {
+      for (const challenge of challenges) {
+        if (challenge.scheme !== scheme) continue;
+        if (scheme === "ntlm") {
+          // A bare `NTLM` starts the handshake; NTLM only where allowed or credentials given.
+          const allowed = this.#explicitGiven ||
+            this.#policy.ntlmAllowed(this.#target.host);
+          if (allowed && challenge.token68 === undefined) return { challenge };
+        } else if (scheme === "digest") {
+          const digest = readDigestChallenge(challenge);
+          if (digest) return { challenge, digest };
+        } else {
+          return { challenge };
+        }
+      }
+    }
+    // Negotiate (Kerberos) and unknown schemes are skipped, as are unusable challenges.
+    return undefined;
+  }
+
+  async #nextIdentity(
+    realm: string,
+    scheme: string,
+    request: ChallengedRequest,
+  ): Promise<Credentials | undefined> {
+    if (this.#explicit) {
+      const explicit = this.#explicit;
+      this.#explicit = undefined;
+      return explicit;
+    }
+    const key = `${realm}\n${scheme}`;
+    if (!this.#cacheTried.has(key)) {
+      this.#cacheTried.add(key);
+      const cached = this.#policy.cache.lookup(this.#target.key, realm, scheme);
+      if (cached) return cached.credentials;
+    }
+    if (this.#prompts >= MAX_LOGIN_PROMPTS) return undefined;
+    this.#prompts++;
+    const { isProxy, host, port } = this.#target;
+    const answer = this.#policy.login({ url: request.url }, { isProxy, scheme, host, port, realm });
+    return await untilAborted(answer, request.signal);
+  }
+}
+
+/** Rejects with the signal's reason when it aborts first, so no request waits on a login. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal === undefined) return promise;
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
+}

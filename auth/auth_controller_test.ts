@@ -1,0 +1,105 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { AuthCache } from "./auth_cache.ts";
+import { AuthController, type AuthInfo, type AuthPolicy } from "./auth_controller.ts";
+import { createProxyAuthorize, withProxyAuth } from "./proxy_authorize.ts";
+import type { ProxyHandshake } from "../core/proxy_handshake.ts";
+
+const REQUEST = { url: "http://a.test/x", method: "GET", uri: "/x", path: "/x" };
+const TARGET = { key: "http://a.test", isProxy: false, host: "a.test", port: 80 };
+
+function policy(ntlm = false): AuthPolicy & { asked: AuthInfo[] } {
+  const asked: AuthInfo[] = [];
+  return {
+    asked,
+    cache: new AuthCache(),
+    login: (_details, info) => {
+      asked.push(info);
+      return Promise.resolve({ username: "u", password: "p" });
+    },
+    ntlmAllowed: () => ntlm,
+  };
+}
+
+const ALL = ["Negotiate", 'Basic realm="b"', "NTLM", 'Digest realm="d", nonce="n", qop=auth'];
+
+describe("AuthController", () => {
+  it("picks by Chromium's preference: NTLM (when allowed), Digest, Basic; never Negotiate", async () => {
+    const allowed = await new AuthController(TARGET, policy(true)).respond(ALL, REQUEST);
+    assert.match(allowed!.value, /^NTLM TlRMTVNTUAAB/);
+    assert.equal(allowed!.pinConnection, true);
+    const digest = await new AuthController(TARGET, policy(false)).respond(ALL, REQUEST);
+    assert.match(digest!.value, /^Digest username="u", realm="d"/);
+    const basic = await new AuthController(TARGET, policy()).respond(ALL.slice(0, 3), REQUEST);
+    assert.equal(basic!.value, "Basic dTpw");
+    const none = await new AuthController(TARGET, policy(true)).respond(["Negotiate"], REQUEST);
+    assert.equal(none, undefined);
+  });
+
+  it("an NTLM challenge message out of turn, or a malformed one, is not answered", async () => {
+    const p = policy(true);
+    const controller = new AuthController(TARGET, p);
+    assert.equal(await controller.respond(["NTLM TlRMTVNTUAACAAAA"], REQUEST), undefined);
+    const first = await controller.respond(["NTLM"], REQUEST);
+    assert.ok(first);
+    // The second leg's token is garbage: a rejection, so the next identity is asked for.
+    const again = await controller.respond(["NTLM !!!!"], REQUEST);
+    assert.match(again?.value ?? "", /^NTLM TlRMTVNTUAAB/);
+    assert.equal(p.asked.length, 2);
+  });
+
+  it("answers stale=true at most twice with the same identity, then asks", async () => {
+    const p = policy();
+    const controller = new AuthController(TARGET, p);
+    const challenge = (
+      stale: boolean,
+    ) => [`Digest realm="d", nonce="n${Math.random()}"${stale ? ", stale=true" : ""}`];
+    await controller.respond(challenge(false), REQUEST);
+    await controller.respond(challenge(true), REQUEST);
+    await controller.respond(challenge(true), REQUEST);
+    assert.equal(p.asked.length, 1);
+    await controller.respond(challenge(true), REQUEST);
+    assert.equal(p.asked.length, 2);
+  });
+
+  it("a tunnel's authorizer drops a rejected cached identity and asks once more", async () => {
+    const p = policy();
+    const proxy = { scheme: "http", host: "p.test", port: 3128 } as const;
+    p.cache.add("proxy http://p.test:3128", "squid", "basic", { username: "old", password: "x" });
+    const authorize = createProxyAuthorize(p, { host: "a.test", port: 443 });
+    const lines = [["Proxy-Authenticate", 'Basic realm="squid"']] as const;
+    assert.equal(await authorize(lines, proxy), `Basic ${btoa("old:x")}`);
+    assert.equal(await authorize(lines, proxy), "Basic dTpw");
+    assert.deepEqual(p.asked, [{
+      isProxy: true,
+      scheme: "basic",
+      host: "p.test",
+      port: 3128,
+      realm: "squid",
+    }]);
+    assert.equal(
+      p.cache.lookup("proxy http://p.test:3128", "squid", "basic")?.credentials.username,
+      "u",
+    );
+  });
+
+  it("withProxyAuth gives each handshake its own authorizer, with URI credentials first", async () => {
+    const seen: Array<string | undefined> = [];
+    const handshake: ProxyHandshake = async (_socket, proxy, _target, options) => {
+      seen.push(await options.authorize?.([["proxy-authenticate", 'Basic realm="r"']], proxy));
+    };
+    const wrapped = withProxyAuth(handshake, policy());
+    const proxy = {
+      scheme: "http",
+      host: "p.test",
+      port: 3128,
+      username: "me",
+      password: "pw",
+    } as const;
+    const socket = {} as Parameters<ProxyHandshake>[0];
+    await wrapped(socket, proxy, { host: "a.test", port: 443 }, {});
+    await wrapped(socket, proxy, { host: "a.test", port: 443 }, {});
+    // Each handshake starts afresh: the URI's credentials first both times.
+    assert.deepEqual(seen, [`Basic ${btoa("me:pw")}`, `Basic ${btoa("me:pw")}`]);
+  });
+});

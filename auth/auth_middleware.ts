@@ -1,0 +1,232 @@
+/**
+ * The auth stage of `ses.fetch`, per hop, last before the transport: sends cached credentials
+ * before being asked (Basic, Digest), answers a server's 401 and a forward proxy's 407 with
+ * the strongest scheme offered, and returns the 401/407 as it is when nobody has credentials.
+ *
+ * @module
+ */
+
+import type { ConnectionPin, FetchLike, Middleware, RequestContext } from "../core/middleware.ts";
+import { responseInfo } from "../core/response_info.ts";
+import type { AuthCache, Credentials } from "./auth_cache.ts";
+import {
+  type AuthAnswer,
+  AuthController,
+  type AuthPolicy,
+  type AuthTarget,
+  type ChallengedRequest,
+} from "./auth_controller.ts";
+import { proxyCredentials, proxyTarget, proxyTargetKey } from "./proxy_target.ts";
+
+/** Options for {@linkcode authMiddleware}. */
+export interface AuthMiddlewareOptions extends AuthPolicy {
+  /** The session's auth cache. */
+  readonly cache: AuthCache;
+  /** Whether anyone listens to the `'login'` event (without one, and with nothing cached, a
+   * request has nothing to answer a challenge with and takes the fast path). */
+  readonly hasLoginListener: () => boolean;
+  /** Whether some proxy of the session carries credentials in its URI (a 407 may be answered). */
+  readonly proxyCredentials?: () => boolean;
+}
+
+/** Rounds of one request before the last 401/407 is returned as it is (no endless loops). */
+export const MAX_AUTH_ROUNDS = 8;
+
+/** Read this much of a challenge's body to keep its connection; cancel beyond it. */
+const DRAIN_LIMIT = 64 * 1024;
+
+/**
+ * Builds the auth stage. Credentials in the URL (`http://user:pass@host/`, percent-decoded) are
+ * taken off the request (they never reach the wire or `response.url`) and used once, first,
+ * when the server asks. Requests with `credentials: "omit"` send and answer nothing. A
+ * challenge whose request had a streamed body is returned as it is, since the body cannot be
+ * sent again.
+ *
+ * @param options The session's cache, login event, NTLM allowlist and fast-path hints.
+ * @returns The stage.
+ *
+ * @example
+ * ```ts
+ * import { compose, requestContext } from "../core/middleware.ts";
+ * import { AuthCache } from "./auth_cache.ts";
+ * import { authMiddleware } from "./auth_middleware.ts";
+ * const run = compose([authMiddleware({
+ *   cache: new AuthCache(),
+ *   login: () => Promise.resolve(undefined),
+ *   ntlmAllowed: () => false,
+ *   hasLoginListener: () => false,
+ * })], (request) =>
+ *   Promise.resolve(
+ *     request.headers.get("authorization") === "Basic dTpw"
+ *       ? new Response("in")
+ *       : new Response(null, { status: 401, headers: { "www-authenticate": 'Basic realm="r"' } }),
+ *   ));
+ * const response = await run(new Request("http://u:p@a.test/"), requestContext());
+ * console.log(response.status, await response.text()); // 200 in
+ * ```
+ */
+export function authMiddleware(options: AuthMiddlewareOptions): Middleware {
+  return (next) => (request, context) => {
+    const withUserinfo = hasUserinfo(request.url);
+    if (
+      !withUserinfo &&
+      (context.credentials === "omit" ||
+        (options.cache.size === 0 && !options.hasLoginListener() &&
+          !options.proxyCredentials?.()))
+    ) {
+      return next(request, context);
+    }
+    return authenticate(next, request, context, options);
+  };
+}
+
+async function authenticate(
+  next: FetchLike,
+  request: Request,
+  context: RequestContext,
+  options: AuthMiddlewareOptions,
+): Promise<Response> {
+  const url = new URL(request.url);
+  let explicit: Credentials | undefined;
+  if (url.username !== "" || url.password !== "") {
+    explicit = { username: percentDecode(url.username), password: percentDecode(url.password) };
+    url.username = "";
+    url.password = "";
+    request = new Request(url, request);
+    context.urlChain[context.urlChain.length - 1] = url.href;
+  }
+  if (context.credentials === "omit") return next(request, context);
+  const challenged: ChallengedRequest = {
+    url: url.href,
+    method: request.method,
+    uri: `${url.pathname}${url.search}`,
+    path: url.pathname,
+    signal: context.signal,
+  };
+  // A caller's own Authorization wins over ours on every send (Chromium merges the request's
+  // extra headers last), so answering a 401 could only loop: such a 401 is the caller's.
+  const callerAuthorizes = request.headers.has("authorization");
+  const callerProxyAuthorizes = request.headers.has("proxy-authorization");
+  const server = new AuthController(serverTarget(url), options, explicit);
+  let proxy: AuthController | undefined;
+  let proxyKey = "";
+  const answerFor = (response: Response): Promise<AuthAnswer | undefined> | undefined => {
+    if (response.status === 401) {
+      if (callerAuthorizes) return undefined;
+      return server.respond(challengeValues(response, "www-authenticate"), challenged);
+    }
+    // Only a proxy that forwarded the request may ask this way; a 407 from a server that is no
+    // proxy of ours is returned as it is, and no proxy is ever sent what it did not ask. Through
+    // a tunnel (https, SOCKS) a 407 comes from the origin: no proxy asked.
+    const via = responseInfo(response)?.proxy;
+    if (
+      via === undefined || (via.scheme !== "http" && via.scheme !== "https") ||
+      url.protocol !== "http:" || callerProxyAuthorizes
+    ) return undefined;
+    const key = proxyTargetKey(via);
+    if (proxy === undefined || key !== proxyKey) {
+      proxy = new AuthController(proxyTarget(via, key), options, proxyCredentials(via));
+      proxyKey = key;
+    }
+    return proxy.respond(challengeValues(response, "proxy-authenticate"), challenged);
+  };
+  let authorization = callerAuthorizes ? undefined : server.preemptive(challenged);
+  let proxyAuthorization: string | undefined;
+  let pin: ConnectionPin | undefined;
+  try {
+    for (let round = 0;; round++) {
+      const response = await next(
+        withAuthHeaders(request, authorization, proxyAuthorization),
+        context,
+      );
+      const { status } = response;
+      if (
+        (status !== 401 && status !== 407) || round >= MAX_AUTH_ROUNDS ||
+        context.body instanceof ReadableStream
+      ) return response;
+      let answer: AuthAnswer | undefined;
+      try {
+        answer = await answerFor(response);
+      } catch (error) {
+        // An abort while 'login' waits, or credentials no header can carry: the challenge's
+        // connection must not stay on loan behind an unread body.
+        response.body?.cancel().catch(() => {});
+        throw error;
+      }
+      if (answer === undefined) return response;
+      await discard(response);
+      if (status === 401) authorization = answer.value;
+      else proxyAuthorization = answer.value;
+      if (answer.pinConnection && pin === undefined) context.connectionPin = pin = {};
+    }
+  } finally {
+    if (pin !== undefined) {
+      context.connectionPin = undefined;
+      pin.release?.();
+    }
+  }
+}
+
+function hasUserinfo(href: string): boolean {
+  // `scheme://user:pass@host/`: an `@` before the path's first slash.
+  const at = href.indexOf("@");
+  if (at === -1) return false;
+  const slash = href.indexOf("/", href.indexOf("//") + 2);
+  return slash === -1 || at < slash;
+}
+
+function percentDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    // A lone `%` is kept as typed, as Chromium's unescaping leaves invalid sequences alone.
+    return text;
+  }
+}
+
+function serverTarget(url: URL): AuthTarget {
+  const port = url.port !== "" ? Number(url.port) : url.protocol === "https:" ? 443 : 80;
+  return { key: url.origin, isProxy: false, host: hostOf(url.hostname), port };
+}
+
+function hostOf(hostname: string): string {
+  return hostname.startsWith("[") ? hostname.slice(1, -1) : hostname;
+}
+
+function withAuthHeaders(
+  request: Request,
+  authorization: string | undefined,
+  proxyAuthorization: string | undefined,
+): Request {
+  if (authorization === undefined && proxyAuthorization === undefined) return request;
+  const headers = new Headers(request.headers);
+  if (authorization !== undefined) headers.set("authorization", authorization);
+  if (proxyAuthorization !== undefined) headers.set("proxy-authorization", proxyAuthorization);
+  return new Request(request, { headers });
+}
+
+function challengeValues(response: Response, name: string): string[] {
+  const raw = responseInfo(response)?.rawHeaders;
+  if (raw === undefined) {
+    const joined = response.headers.get(name);
+    return joined === null ? [] : [joined];
+  }
+  const values: string[] = [];
+  for (const [key, value] of raw) if (key.toLowerCase() === name) values.push(value);
+  return values;
+}
+
+async function discard(response: Response): Promise<void> {
+  if (!response.body) return;
+  const reader = response.body.getReader();
+  try {
+    for (let read = 0; read <= DRAIN_LIMIT;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      read += value.length;
+    }
+    await reader.cancel();
+  } catch {
+    // The challenge's own body failing does not matter: we are retrying.
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * Authentication for CONNECT tunnels: the handshake (proxy subsystem) asks on each 407; the
+ * answer comes from one `AuthController` per handshake, so NTLM's two legs and a rejected
+ * cached identity are told apart, exactly as for a forward proxy's 407 in the auth stage.
+ *
+ * @module
+ */
+
+import type { ProxyAuthorize, ProxyHandshake, ProxyTarget } from "../core/proxy_handshake.ts";
+import type { ProxyServer } from "../core/proxy_resolver_like.ts";
+import { AuthController, type AuthPolicy } from "./auth_controller.ts";
+import { proxyCredentials, proxyTarget } from "./proxy_target.ts";
+
+/**
+ * Makes the `ProxyAuthorize` of one tunnel handshake: call it for every 407 of that handshake.
+ *
+ * @param policy The session's cache, login event and NTLM allowlist.
+ * @param target Where the tunnel leads (the Digest `uri` and the `'login'` event's url).
+ * @returns The authorizer; it resolves `undefined` to give up.
+ *
+ * @example
+ * ```ts
+ * import { AuthCache } from "./auth_cache.ts";
+ * import { createProxyAuthorize } from "./proxy_authorize.ts";
+ * const authorize = createProxyAuthorize({
+ *   cache: new AuthCache(),
+ *   login: () => Promise.resolve({ username: "u", password: "p" }),
+ *   ntlmAllowed: () => false,
+ * }, { host: "a.test", port: 443 });
+ * const value = await authorize([["Proxy-Authenticate", 'Basic realm="squid"']],
+ *   { scheme: "http", host: "127.0.0.1", port: 3128 });
+ * console.log(value); // Basic dTpw
+ * ```
+ */
+export function createProxyAuthorize(policy: AuthPolicy, target: ProxyTarget): ProxyAuthorize {
+  let controller: AuthController | undefined;
+  const authority = target.host.includes(":")
+    ? `[${target.host}]:${target.port}`
+    : `${target.host}:${target.port}`;
+  return async (lines, proxy: ProxyServer) => {
+    if (proxy.scheme === "direct") return undefined;
+    controller ??= new AuthController(proxyTarget(proxy), policy, proxyCredentials(proxy));
+    const values = lines.filter(([name]) => name.toLowerCase() === "proxy-authenticate")
+      .map(([, value]) => value);
+    const answer = await controller.respond(values, {
+      url: `https://${authority}/`,
+      method: "CONNECT",
+      uri: authority,
+    });
+    return answer?.value;
+  };
+}
+
+/**
+ * Wraps a tunnel handshake so that each run answers its 407s with an authorizer of its own.
+ *
+ * @param handshake The proxy subsystem's handshake (HTTP CONNECT).
+ * @param policy The session's cache, login event and NTLM allowlist.
+ * @returns The handshake to give the transport.
+ *
+ * @example
+ * ```ts
+ * import type { ProxyHandshake } from "../core/proxy_handshake.ts";
+ * import { AuthCache } from "./auth_cache.ts";
+ * import { withProxyAuth } from "./proxy_authorize.ts";
+ * const plain: ProxyHandshake = () => Promise.resolve();
+ * const handshake = withProxyAuth(plain, {
+ *   cache: new AuthCache(),
+ *   login: () => Promise.resolve(undefined),
+ *   ntlmAllowed: () => false,
+ * });
+ * console.log(typeof handshake); // function
+ * ```
+ */
+export function withProxyAuth(handshake: ProxyHandshake, policy: AuthPolicy): ProxyHandshake {
+  return (socket, proxy, target, options) =>
+    handshake(socket, proxy, target, {
+      ...options,
+      authorize: createProxyAuthorize(policy, target),
+    });
+}
