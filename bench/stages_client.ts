@@ -21,7 +21,7 @@ const MEASURED = 20_000;
 /** What each variant turns on; every variant fetches the same `/stage` route. */
 export interface Variant {
   /** Makes the session, set up. */
-  setup(base: string): Promise<Session>;
+  setup(base: string): Session | Promise<Session>;
   /** The `init` each request passes. */
   init: RequestInit;
 }
@@ -39,7 +39,47 @@ export const VARIANTS: Record<string, Variant> = {
   none: { setup: () => Promise.resolve(freshSession(false)), init: { credentials: "omit" } },
   // One cookie set by every response (the route's Set-Cookie) and sent with every request.
   cookies: { setup: () => Promise.resolve(freshSession(false)), init: {} },
+  // Fixed proxy rules with a bypass list; the request is bypassed (issue 9's row).
+  proxy: { setup: () => withProxy(freshSession(false)), init: { credentials: "omit" } },
+  // The HTTP cache in the path for a response it may not store (issue 10's row).
+  cache: { setup: () => Promise.resolve(freshSession(true)), init: { credentials: "omit" } },
+  // Eight pass-through webRequest listeners, one per event, <all_urls> (issue 12's row).
+  webRequest: { setup: () => withListeners(freshSession(false)), init: { credentials: "omit" } },
+  // A 'login' listener puts the auth stage in the path of every request (issue 13's row).
+  auth: { setup: () => withLogin(freshSession(false)), init: { credentials: "omit" } },
+  // Every stage above at once.
+  all: {
+    setup: async () => withLogin(withListeners(await withProxy(freshSession(true)))),
+    init: {},
+  },
 };
+
+async function withProxy(ses: Session): Promise<Session> {
+  await ses.setProxy({
+    proxyRules: "http=127.0.0.1:9;https=127.0.0.1:9",
+    proxyBypassRules: "*.internal.test, 10.0.0.0/8, 127.0.0.1, <local>",
+  });
+  return ses;
+}
+
+function withListeners(ses: Session): Session {
+  const all = { urls: ["<all_urls>"] };
+  const { webRequest } = ses;
+  webRequest.onBeforeRequest(all, (_details, callback) => callback({}));
+  webRequest.onBeforeSendHeaders(all, (_details, callback) => callback({}));
+  webRequest.onSendHeaders(all, () => {});
+  webRequest.onHeadersReceived(all, (_details, callback) => callback({}));
+  webRequest.onResponseStarted(all, () => {});
+  webRequest.onBeforeRedirect(all, () => {});
+  webRequest.onCompleted(all, () => {});
+  webRequest.onErrorOccurred(all, () => {});
+  return ses;
+}
+
+function withLogin(ses: Session): Session {
+  ses.on("login", (_event, _details, _authInfo, callback) => callback());
+  return ses;
+}
 
 async function requestsPerSecond(ses: Session, url: string, init: RequestInit, total: number) {
   let next = 0;

@@ -13,7 +13,7 @@ export interface RequestContext {
   readonly id: number;
   /** When the request entered the pipeline, in milliseconds since the epoch. */
   readonly startTime: number;
-  /** Electron's resource type; `other` for `ses.fetch`, `download` for downloads. */
+  /** Electron's resource type: `xhr` for `ses.fetch`, `download` for downloads. */
   readonly resourceType: string;
   /** Every URL the request has visited, the current one last (redirects append). */
   readonly urlChain: string[];
@@ -85,7 +85,7 @@ export function requestContext(fields: Partial<RequestContext> = {}): RequestCon
   return {
     id: 1,
     startTime: Date.now(),
-    resourceType: "other",
+    resourceType: "xhr",
     urlChain: [],
     body: null,
     cache: "default",
