@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { SessionError } from "../core/session_error.ts";
 import type { Session, SessionModule } from "../session/mod.ts";
 import { startDemoOrigin } from "./demo_origin.ts";
+import { startDemoProxy } from "./demo_proxy.ts";
 
 /**
  * Runs the walk-through and prints what each step shows.
@@ -134,13 +135,42 @@ export async function runDemo(
     ses.protocol.unhandle("demo");
     write(`13. protocol.handle('demo'): demo://app/index.html → "${served}"`);
     await demoDownload(ses, `${origin.url}/download`, write);
+
+    const first = await (await ses.fetch(`${origin.url}/cached`)).text();
+    const second = await (await ses.fetch(`${origin.url}/cached`)).text();
+    write(
+      `15. GET /cached twice (max-age=60): "${first}", then "${second}" from the HTTP cache ` +
+        `(${await ses.getCacheSize()} bytes cached)`,
+    );
+
+    await demoProxy(ses, `${origin.url}/via`, write);
   } finally {
     await ses.closeAllConnections();
     await origin.close();
   }
 }
 
-/** Step 10: a download whose Content-Disposition name tries to climb out of the directory. */
+/** Step 16: a request through a forward proxy, then direct again. */
+async function demoProxy(
+  ses: Session,
+  url: string,
+  write: (line: string) => void,
+): Promise<void> {
+  const proxy = await startDemoProxy();
+  try {
+    // Loopback bypasses proxies implicitly (as in Chromium); <-loopback> lifts that.
+    await ses.setProxy({ proxyRules: `http://${proxy.hostPort}`, proxyBypassRules: "<-loopback>" });
+    const chosen = await ses.resolveProxy(url);
+    const seen = await (await ses.fetch(url)).text();
+    write(`16. setProxy: resolveProxy says "${chosen}"; through it the origin saw ${seen}`);
+    await ses.setProxy({ mode: "direct" });
+    await ses.closeAllConnections();
+  } finally {
+    await proxy.close();
+  }
+}
+
+/** Step 14: a download whose Content-Disposition name tries to climb out of the directory. */
 async function demoDownload(
   ses: Session,
   url: string,

@@ -29,6 +29,14 @@ describe("ses demo", () => {
     assert.match(text, /12\. .*GET \/ads\/banner\.js → net::ERR_BLOCKED_BY_CLIENT/);
     assert.match(text, /13\. .*demo:\/\/app\/index\.html → "served \/index\.html"/);
     assert.match(text, /14\. will-download: "_report 2026\.csv" \(text\/csv\)/);
+    assert.match(
+      text,
+      /15\. GET \/cached twice \(max-age=60\): "origin hit (\d+)", then "origin hit \1" from the HTTP cache \([1-9]\d* bytes cached\)/,
+    );
+    assert.match(
+      text,
+      /16\. setProxy: resolveProxy says "PROXY 127\.0\.0\.1:\d+"; through it the origin saw \{"via":"1\.1 ses-demo-proxy"\}/,
+    );
     assert.match(text, /completed, 60000 bytes saved as "_report 2026\.csv"/);
   });
 });

@@ -18,6 +18,9 @@ export interface DemoOrigin {
 
 type Route = (request: IncomingMessage, response: ServerResponse, base: string) => void;
 
+// The origin's own count of /cached requests, so the demo shows which answers came from it.
+let cachedHits = 0;
+
 const ROUTES: Record<string, Route> = {
   "/": (request, response) =>
     json(response, {
@@ -45,6 +48,11 @@ const ROUTES: Record<string, Route> = {
     }).end("logged in");
   },
   "/whoami": (request, response) => json(response, { cookie: request.headers.cookie ?? null }),
+  "/cached": (_request, response) => {
+    cachedHits++;
+    response.writeHead(200, { "cache-control": "max-age=60" }).end(`origin hit ${cachedHits}`);
+  },
+  "/via": (request, response) => json(response, { via: request.headers.via ?? null }),
   "/download": (_request, response) => {
     response.writeHead(200, {
       "content-type": "text/csv",
