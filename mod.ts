@@ -17,6 +17,8 @@ export type {
   AppEvents,
   AppPathName,
   ClearCodeCachesOptions,
+  ClearDataOptions,
+  ClearStorageDataOptions,
   Extension,
   Extensions,
   ExtensionsEvents,
@@ -30,6 +32,11 @@ export type {
   SessionEvents,
   SessionModule,
   SessionOptions,
+  StorageState,
+  StorageStateCookie,
+  StorageStateOptions,
+  StorageStateOrigin,
+  WebStorage,
 } from "./session/mod.ts";
 export type {
   Certificate,

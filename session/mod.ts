@@ -50,6 +50,16 @@ export {
   type ServiceWorkersEvents,
 } from "./service_workers.ts";
 
+export { StorageData, type StorageStateOptions } from "./storage_data.ts";
+export type {
+  ClearDataOptions,
+  ClearStorageDataOptions,
+  StorageState,
+  StorageStateCookie,
+  StorageStateOrigin,
+  WebStorage,
+} from "../storage/mod.ts";
+
 const runtime = currentRuntime();
 
 /**
