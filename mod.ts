@@ -34,6 +34,8 @@ export type {
   SessionOptions,
   StorageState,
   StorageStateCookie,
+  StorageStateCookieInput,
+  StorageStateInput,
   StorageStateOptions,
   StorageStateOrigin,
   WebStorage,

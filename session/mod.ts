@@ -56,6 +56,8 @@ export type {
   ClearStorageDataOptions,
   StorageState,
   StorageStateCookie,
+  StorageStateCookieInput,
+  StorageStateInput,
   StorageStateOrigin,
   WebStorage,
 } from "../storage/mod.ts";

@@ -52,6 +52,7 @@ import {
   type ClearStorageDataOptions,
   parseStorageState,
   type StorageState,
+  type StorageStateInput,
   type WebStorage,
 } from "../storage/mod.ts";
 import { Buffer } from "node:buffer";
@@ -93,7 +94,7 @@ export interface SessionOptions {
    * Cookies and local storage to start with (an @ses addition, like Playwright's
    * `newContext({storageState})`): Playwright's state object, or the path of its JSON file.
    */
-  storageState?: StorageState | string;
+  storageState?: StorageStateInput | string;
 }
 
 /** What the registry tells a new session about itself. */
@@ -357,10 +358,10 @@ export class Session extends TypedEmitter<SessionEvents> {
    * Adds a Playwright storage state's cookies and local storage to this session (an @ses
    * addition).
    *
-   * @param state The state, or its JSON text.
+   * @param state The state (Playwright's file parsed, or cookies in `addCookies` form).
    * @throws {TypeError} `Invalid storageState: ...` or `Cannot import cookies: ...`.
    */
-  importStorageState(state: StorageState | string): void {
+  importStorageState(state: StorageStateInput): void {
     this.#storageData.import(parseStorageState(state));
   }
 

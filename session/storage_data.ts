@@ -24,6 +24,7 @@ import {
   requireOrigin,
   SqliteLocalStorageStore,
   type StorageState,
+  type StorageStateInput,
   toStorageStateCookie,
   WebStorage,
 } from "../storage/mod.ts";
@@ -236,6 +237,6 @@ export function importCookies(jar: CookieJar, cookies: readonly ImportedCookie[]
  * @returns The parsed state.
  * @throws {TypeError} For a bad state (see `parseStorageState`); the file's read error.
  */
-export function readStorageStateOption(value: StorageState | string): ParsedStorageState {
+export function readStorageStateOption(value: StorageStateInput | string): ParsedStorageState {
   return parseStorageState(typeof value === "string" ? readFileSync(value, "utf8") : value);
 }

@@ -41,6 +41,8 @@ export {
   parseStorageState,
   type StorageState,
   type StorageStateCookie,
+  type StorageStateCookieInput,
+  type StorageStateInput,
   type StorageStateOrigin,
   toStorageStateCookie,
 } from "./storage_state.ts";

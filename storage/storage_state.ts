@@ -46,6 +46,38 @@ export interface StorageState {
   origins: StorageStateOrigin[];
 }
 
+/**
+ * A cookie to import, as Playwright's `addCookies` takes it: `url`, or `domain` and `path`.
+ */
+export interface StorageStateCookieInput {
+  /** Name. */
+  name: string;
+  /** Value. */
+  value: string;
+  /** A URL giving host (host-only), path (its directory) and Secure (`https:`). */
+  url?: string;
+  /** `.a.test` for a domain cookie, `a.test` for a host-only one. */
+  domain?: string;
+  /** Path. */
+  path?: string;
+  /** Seconds since the epoch, `-1` (default) for a session cookie. */
+  expires?: number;
+  /** HttpOnly; default false. */
+  httpOnly?: boolean;
+  /** Secure; default false. */
+  secure?: boolean;
+  /** SameSite; default `Lax`. */
+  sameSite?: "Strict" | "Lax" | "None";
+}
+
+/** A storage state to import: Playwright's file, or cookies in its `addCookies` form. */
+export interface StorageStateInput {
+  /** Cookies; absent is none. */
+  cookies?: StorageStateCookieInput[];
+  /** Local storage by origin; absent is none. */
+  origins?: StorageStateOrigin[];
+}
+
 /** An imported cookie: Electron's shape plus the URL that sets it. */
 export type ImportedCookie = Cookie & {
   /** A URL of the cookie's host and path (https for Secure cookies). */
