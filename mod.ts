@@ -16,6 +16,7 @@ export type {
   App,
   AppEvents,
   AppPathName,
+  ChromiumImportSummary,
   ClearCodeCachesOptions,
   ClearDataOptions,
   ClearStorageDataOptions,

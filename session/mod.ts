@@ -50,7 +50,11 @@ export {
   type ServiceWorkersEvents,
 } from "./service_workers.ts";
 
-export { StorageData, type StorageStateOptions } from "./storage_data.ts";
+export {
+  type ChromiumImportSummary,
+  StorageData,
+  type StorageStateOptions,
+} from "./storage_data.ts";
 export type {
   ClearDataOptions,
   ClearStorageDataOptions,

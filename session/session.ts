@@ -46,7 +46,11 @@ import {
   PreloadScripts,
 } from "./preload_scripts.ts";
 import { ServiceWorkers } from "./service_workers.ts";
-import { StorageData, type StorageStateOptions } from "./storage_data.ts";
+import {
+  type ChromiumImportSummary,
+  StorageData,
+  type StorageStateOptions,
+} from "./storage_data.ts";
 import {
   type ClearDataOptions,
   type ClearStorageDataOptions,
@@ -365,7 +369,20 @@ export class Session extends TypedEmitter<SessionEvents> {
     this.#storageData.import(parseStorageState(state));
   }
 
-  /** @internal The storage data, for `fromPartition`'s `storageState` and the CLI. */
+  /**
+   * Imports the cookies of a Chromium or Electron profile on Linux (an @ses addition): values
+   * stored in the clear and `v10` values; `v11` (keyring) values are skipped and counted.
+   * Local Storage (LevelDB) is not read.
+   *
+   * @param profileDir The profile directory, like `~/.config/chromium/Default`.
+   * @returns `{cookiesPath, imported, skippedKeyring, skippedUnreadable, localStorageSkipped}`.
+   * @throws {Error} `No Cookies database in "<dir>"`; `Cannot import cookies: ...`.
+   */
+  importChromiumProfile(profileDir: string): ChromiumImportSummary {
+    return this.#storageData.importChromiumProfile(profileDir);
+  }
+
+  /** @internal The storage data, for `fromPartition`'s `storageState`. */
   get storageData(): StorageData {
     return this.#storageData;
   }

@@ -21,6 +21,7 @@ import {
   MemoryLocalStorageStore,
   type ParsedStorageState,
   parseStorageState,
+  readChromiumProfile,
   requireOrigin,
   SqliteLocalStorageStore,
   type StorageState,
@@ -41,6 +42,20 @@ export interface StorageDataDeps {
   clearHttpCache: () => Promise<void>;
   /** Closes idle connections (after cookies are cleared, as Chromium does). */
   closeIdleConnections: () => Promise<void>;
+}
+
+/** What `ses.importChromiumProfile()` did. */
+export interface ChromiumImportSummary {
+  /** The database read. */
+  cookiesPath: string;
+  /** Cookies imported. */
+  imported: number;
+  /** `v11` cookies (keyring-encrypted) skipped. */
+  skippedKeyring: number;
+  /** Cookies whose value did not decrypt, skipped. */
+  skippedUnreadable: number;
+  /** Why local storage was not imported. */
+  localStorageSkipped: string;
 }
 
 /** Options of `ses.storageState()`. */
@@ -183,6 +198,29 @@ export class StorageData {
       for (const [name, value] of items) storage.setItem(name, value);
     }
     importCookies(this.#deps.jar(), state.cookies);
+  }
+
+  /**
+   * Imports the cookies of a Chromium or Electron profile on Linux (see `readChromiumProfile`).
+   *
+   * @param profileDir The profile directory.
+   * @returns What was imported and skipped.
+   * @throws {Error} When the profile has no `Cookies` database or it cannot be read;
+   * `Cannot import cookies: ...` for cookies the jar refused (the others are imported).
+   */
+  importChromiumProfile(profileDir: string): ChromiumImportSummary {
+    const runtime = this.#deps.runtime;
+    const data = readChromiumProfile(profileDir, {
+      openDatabase: (file) => runtime.openDatabase(file),
+    });
+    importCookies(this.#deps.jar(), data.cookies);
+    return {
+      cookiesPath: data.cookiesPath,
+      imported: data.cookies.length,
+      skippedKeyring: data.skippedKeyring,
+      skippedUnreadable: data.skippedUnreadable,
+      localStorageSkipped: data.localStorageSkipped,
+    };
   }
 
   #local(): LocalStorageStore {
