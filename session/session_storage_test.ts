@@ -164,6 +164,28 @@ describe("ses.clearData", () => {
     }
   });
 
+  it("closes idle connections after clearing cookies, unless avoidClosingConnections", async () => {
+    const origin = await startOrigin(new Hono().get("/", (c) => c.text("ok")));
+    try {
+      const ses = fresh();
+      await (await ses.fetch(origin.url.href)).text();
+      assert.equal(ses.openSocketCount, 1);
+      await ses.clearData({ dataTypes: ["cookies"], avoidClosingConnections: true });
+      await ses.clearData({ dataTypes: ["localStorage"] });
+      assert.equal(ses.openSocketCount, 1);
+      await ses.clearData({ dataTypes: ["cookies"] });
+      assert.equal(ses.openSocketCount, 0);
+    } finally {
+      await origin.close();
+    }
+  });
+
+  it("flushStorageData is synchronous and returns undefined", () => {
+    const ses = session.fromPartition("persist:flush");
+    ses.localStorage("https://a.test").setItem("k", "v");
+    assert.equal(ses.flushStorageData(), undefined);
+  });
+
   it("rejects with 'Failed to clear data' and failedDataTypes when a store fails", async () => {
     const ses = session.fromPartition("persist:broken-local-storage");
     ses.localStorage("https://a.test").setItem("k", "v");
