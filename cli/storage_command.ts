@@ -5,7 +5,8 @@
  * - `ses storage import FILE [--partition NAME]` — adds a storageState file's cookies and
  *   local storage.
  * - `ses storage import-chromium PROFILE_DIR [--partition NAME]` — adds a Chromium or Electron
- *   profile's cookies (clear and `v10` values; `v11` keyring values are counted as skipped).
+ *   profile's cookies (clear and `v10` values; `v11` keyring values are counted as skipped) and
+ *   its Local Storage (LevelDB).
  *
  * @module
  */
@@ -83,7 +84,7 @@ export async function runStorage(
       ses.flushStorageData();
       output.out(`imported ${path} into ${partition}`);
     } else {
-      const summary = ses.importChromiumProfile(path);
+      const summary = await ses.importChromiumProfile(path);
       ses.flushStorageData();
       output.out(
         `imported ${summary.imported} cookies from ${summary.cookiesPath} into ${partition}`,
@@ -96,7 +97,12 @@ export async function runStorage(
       if (summary.skippedUnreadable > 0) {
         output.out(`skipped ${summary.skippedUnreadable} cookies whose value did not decrypt`);
       }
-      output.out(`local storage skipped: ${summary.localStorageSkipped}`);
+      output.out(
+        summary.localStorageSkipped === undefined
+          ? `imported ${summary.localStorageItems} local storage items of ` +
+            `${summary.localStorageOrigins} origins`
+          : `local storage skipped: ${summary.localStorageSkipped}`,
+      );
     }
     return 0;
   } catch (error) {

@@ -6,7 +6,10 @@ import { join } from "node:path";
 import { currentRuntime } from "../runtime/mod.ts";
 import { App, createSessionModule } from "../session/mod.ts";
 import { runStorage } from "./storage_command.ts";
-import { buildChromiumProfile } from "../tests/fixtures/chromium_profile.ts";
+import {
+  buildChromiumLocalStorage,
+  buildChromiumProfile,
+} from "../tests/fixtures/chromium_profile.ts";
 
 const runtime = currentRuntime();
 const root = mkdtempSync(join(tmpdir(), "ses-cli-storage-"));
@@ -67,14 +70,18 @@ describe("ses storage", () => {
   it("imports a Chromium profile's cookies, counting the skipped ones", async () => {
     const profile = join(root, "chromium-profile");
     buildChromiumProfile((p) => runtime.openDatabase(p), profile, 24, true);
+    await buildChromiumLocalStorage(profile);
     const session = newProcess("four");
     const result = await run(session, "import-chromium", profile);
     assert.equal(result.code, 0);
-    assert.deepEqual(result.out.slice(0, 3), [
+    assert.deepEqual(result.out, [
       `imported 2 cookies from ${join(profile, "Network", "Cookies")} into persist:default`,
       "skipped 1 cookies encrypted with the desktop keyring (v11)",
       "skipped 1 cookies whose value did not decrypt",
+      "imported 3 local storage items of 2 origins",
     ]);
+    const ses = session.fromPartition("persist:default");
+    assert.equal(ses.localStorage("https://a.test").getItem("clé✓"), "välue✓");
     const cookies = await session.fromPartition("persist:default").cookies.get({});
     assert.deepEqual(cookies.map((c) => [c.name, c.value, c.domain]).sort(), [
       ["enc", "sécret", ".a.test"],

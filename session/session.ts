@@ -370,15 +370,16 @@ export class Session extends TypedEmitter<SessionEvents> {
   }
 
   /**
-   * Imports the cookies of a Chromium or Electron profile on Linux (an @ses addition): values
-   * stored in the clear and `v10` values; `v11` (keyring) values are skipped and counted.
-   * Local Storage (LevelDB) is not read.
+   * Imports the cookies and local storage of a Chromium or Electron profile on Linux (an @ses
+   * addition): cookie values stored in the clear and `v10` values; `v11` (keyring) values are
+   * skipped and counted; `Local Storage/leveldb` read through `classic-level`.
    *
    * @param profileDir The profile directory, like `~/.config/chromium/Default`.
-   * @returns `{cookiesPath, imported, skippedKeyring, skippedUnreadable, localStorageSkipped}`.
-   * @throws {Error} `No Cookies database in "<dir>"`; `Cannot import cookies: ...`.
+   * @returns `{cookiesPath, imported, skippedKeyring, skippedUnreadable, localStorageOrigins,
+   * localStorageItems, localStorageSkipped}`.
+   * @throws {Error} (rejects) `No Cookies database in "<dir>"`; `Cannot import cookies: ...`.
    */
-  importChromiumProfile(profileDir: string): ChromiumImportSummary {
+  importChromiumProfile(profileDir: string): Promise<ChromiumImportSummary> {
     return this.#storageData.importChromiumProfile(profileDir);
   }
 

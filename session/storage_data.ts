@@ -21,6 +21,7 @@ import {
   MemoryLocalStorageStore,
   type ParsedStorageState,
   parseStorageState,
+  readChromiumLocalStorage,
   readChromiumProfile,
   requireOrigin,
   SqliteLocalStorageStore,
@@ -54,8 +55,12 @@ export interface ChromiumImportSummary {
   skippedKeyring: number;
   /** Cookies whose value did not decrypt, skipped. */
   skippedUnreadable: number;
-  /** Why local storage was not imported. */
-  localStorageSkipped: string;
+  /** Origins whose local storage was imported. */
+  localStorageOrigins: number;
+  /** Local storage items imported. */
+  localStorageItems: number;
+  /** Why no local storage was read (no LevelDB, unreadable), else `undefined`. */
+  localStorageSkipped: string | undefined;
 }
 
 /** Options of `ses.storageState()`. */
@@ -201,25 +206,35 @@ export class StorageData {
   }
 
   /**
-   * Imports the cookies of a Chromium or Electron profile on Linux (see `readChromiumProfile`).
+   * Imports the cookies and local storage of a Chromium or Electron profile on Linux (see
+   * `readChromiumProfile` and `readChromiumLocalStorage`).
    *
    * @param profileDir The profile directory.
    * @returns What was imported and skipped.
-   * @throws {Error} When the profile has no `Cookies` database or it cannot be read;
+   * @throws {Error} (rejects) When the profile has no `Cookies` database or it cannot be read;
    * `Cannot import cookies: ...` for cookies the jar refused (the others are imported).
    */
-  importChromiumProfile(profileDir: string): ChromiumImportSummary {
+  async importChromiumProfile(profileDir: string): Promise<ChromiumImportSummary> {
     const runtime = this.#deps.runtime;
     const data = readChromiumProfile(profileDir, {
       openDatabase: (file) => runtime.openDatabase(file),
     });
+    const local = await readChromiumLocalStorage(profileDir);
+    let items = 0;
+    for (const { origin, items: entries } of local.origins) {
+      const storage = this.localStorage(origin);
+      for (const [name, value] of entries) storage.setItem(name, value);
+      items += entries.length;
+    }
     importCookies(this.#deps.jar(), data.cookies);
     return {
       cookiesPath: data.cookiesPath,
       imported: data.cookies.length,
       skippedKeyring: data.skippedKeyring,
       skippedUnreadable: data.skippedUnreadable,
-      localStorageSkipped: data.localStorageSkipped,
+      localStorageOrigins: local.origins.length,
+      localStorageItems: items,
+      localStorageSkipped: local.skipped,
     };
   }
 

@@ -1,5 +1,6 @@
 /**
- * Reads the cookies of a Chromium or Electron profile on Linux, for `ses storage
+ * Reads the cookies of a Chromium or Electron profile on Linux (its Local Storage:
+ * `chromium_local_storage.ts`), for `ses storage
  * import-chromium`. Source: Chromium's `net/extras/sqlite/sqlite_persistent_cookie_store.cc`
  * (schema, `meta` version, SameSite codes) and `components/os_crypt/sync/os_crypt_linux.cc`
  * (`v10`: AES-128-CBC, key PBKDF2-HMAC-SHA1("peanuts", "saltysalt", 1 iteration, 16 bytes),
@@ -27,11 +28,6 @@ export interface ChromiumProfileData {
   skippedKeyring: number;
   /** Values that did not decrypt or carried an unknown prefix, not imported. */
   skippedUnreadable: number;
-  /**
-   * Why `Local Storage` was not imported: Chromium keeps it in LevelDB
-   * (`Local Storage/leveldb/`), for which no maintained pure-JavaScript reader exists.
-   */
-  localStorageSkipped: string;
 }
 
 /** Options for {@linkcode readChromiumProfile}. */
@@ -89,7 +85,7 @@ export function readChromiumProfile(
     }
     const db = options.openDatabase(copy);
     try {
-      return { cookiesPath, ...readCookies(db), localStorageSkipped: LEVELDB_SKIPPED };
+      return { cookiesPath, ...readCookies(db) };
     } finally {
       db.close();
     }
@@ -97,8 +93,6 @@ export function readChromiumProfile(
     rmSync(scratch, { recursive: true, force: true });
   }
 }
-
-const LEVELDB_SKIPPED = "Chromium keeps Local Storage in LevelDB, which @ses does not read";
 
 function readCookies(db: SqlDatabase) {
   const version = Number(db.prepare("SELECT value FROM meta WHERE key = 'version'").get()?.value);

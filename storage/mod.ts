@@ -1,7 +1,7 @@
 /**
  * Storage data for @ses sessions: `localStorage` per origin (memory or SQLite, with Chromium's
  * 10 MiB quota), the option mapping of `clearStorageData` and `clearData`, Playwright's
- * `storageState` format, and the reader of a Chromium profile's cookies.
+ * `storageState` format, and the readers of a Chromium profile's cookies and local storage.
  *
  * @example
  * ```ts
@@ -14,6 +14,7 @@
  * @module
  */
 
+export { type ChromiumLocalStorage, readChromiumLocalStorage } from "./chromium_local_storage.ts";
 export {
   type ChromiumProfileData,
   readChromiumProfile,
