@@ -9,6 +9,8 @@
  * - `ses download [-o PATH] [--partition NAME] URL`, `ses download --resume PATH.crdownload`
  * - `ses extensions load PATH [--partition NAME] [--json]` — loads an unpacked extension
  * - `ses extensions id PATH` — prints the extension id Chromium gives a directory
+ * - `ses storage export|import FILE [--partition NAME]`, `ses storage import-chromium
+ *   PROFILE_DIR [--partition NAME]` — Playwright storageState files; a Chromium profile's cookies
  * - `ses proxy resolve URL [--rules R] [--bypass B] [--pac FILE|URL] [--json]` — the proxies a
  *   session chooses for a URL (`system` mode, from the environment, when no settings are given).
  *
@@ -28,6 +30,7 @@ import { runFetch } from "./fetch_command.ts";
 import { parseCookiesArgs } from "./parse_cookies_args.ts";
 import { parseFetchArgs } from "./parse_fetch_args.ts";
 import { parseProxyArgs, runProxy } from "./proxy_command.ts";
+import { runStorage, STORAGE_USAGE } from "./storage_command.ts";
 
 const USAGE = `usage:
   ses demo
@@ -41,6 +44,7 @@ const USAGE = `usage:
   ses download [-o PATH] [--partition NAME] URL
   ses download --resume PATH.crdownload [--partition NAME]
 ${EXTENSIONS_USAGE}
+${STORAGE_USAGE}
   ses proxy resolve URL [--rules R] [--bypass B] [--pac FILE|URL] [--json]`;
 
 /**
@@ -114,6 +118,11 @@ export async function main(argv: string[]): Promise<number> {
     }
     case "extensions":
       return await runExtensions(session, rest, {
+        out: (line) => console.log(line),
+        err: (line) => console.error(line),
+      });
+    case "storage":
+      return await runStorage(session, rest, {
         out: (line) => console.log(line),
         err: (line) => console.error(line),
       });

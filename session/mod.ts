@@ -50,6 +50,22 @@ export {
   type ServiceWorkersEvents,
 } from "./service_workers.ts";
 
+export {
+  type ChromiumImportSummary,
+  StorageData,
+  type StorageStateOptions,
+} from "./storage_data.ts";
+export type {
+  ClearDataOptions,
+  ClearStorageDataOptions,
+  StorageState,
+  StorageStateCookie,
+  StorageStateCookieInput,
+  StorageStateInput,
+  StorageStateOrigin,
+  WebStorage,
+} from "../storage/mod.ts";
+
 const runtime = currentRuntime();
 
 /**

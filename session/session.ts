@@ -46,6 +46,19 @@ import {
   PreloadScripts,
 } from "./preload_scripts.ts";
 import { ServiceWorkers } from "./service_workers.ts";
+import {
+  type ChromiumImportSummary,
+  StorageData,
+  type StorageStateOptions,
+} from "./storage_data.ts";
+import {
+  type ClearDataOptions,
+  type ClearStorageDataOptions,
+  parseStorageState,
+  type StorageState,
+  type StorageStateInput,
+  type WebStorage,
+} from "../storage/mod.ts";
 import { Buffer } from "node:buffer";
 import { HttpCache } from "../cache/mod.ts";
 import { buildSessionPipeline, type SessionPipeline } from "./session_pipeline.ts";
@@ -81,6 +94,11 @@ export type SessionEvents = {
 export interface SessionOptions {
   /** Whether to enable the HTTP cache; default true. */
   cache?: boolean;
+  /**
+   * Cookies and local storage to start with (an @ses addition, like Playwright's
+   * `newContext({storageState})`): Playwright's state object, or the path of its JSON file.
+   */
+  storageState?: StorageStateInput | string;
 }
 
 /** What the registry tells a new session about itself. */
@@ -136,6 +154,7 @@ export class Session extends TypedEmitter<SessionEvents> {
   #protocol: Protocol;
   #authCache = new AuthCache();
   #ntlmAllowlist = new NtlmAllowlist();
+  #storageData: StorageData;
 
   /**
    * Not for callers: sessions come from the `session` module.
@@ -181,6 +200,13 @@ export class Session extends TypedEmitter<SessionEvents> {
       directory: init.storagePath === null ? null : join(init.storagePath, "Cache"),
       runtime: init.runtime,
       enabled: init.cache,
+    });
+    this.#storageData = new StorageData({
+      storagePath: init.storagePath,
+      runtime: init.runtime,
+      jar: () => this.#cookieJar(),
+      clearHttpCache: () => this.#httpCache.clear(),
+      closeIdleConnections: () => this.#net.closeIdleConnections(),
     });
     this.#protocol = new Protocol({ fetch: (input, init) => this.fetch(input, init) });
     this.#pipeline = buildSessionPipeline({
@@ -274,10 +300,92 @@ export class Session extends TypedEmitter<SessionEvents> {
   }
 
   /**
-   * Writes unwritten storage data (cookies) to disk now. Synchronous, as in Electron.
+   * Writes unwritten storage data (cookies, local storage) to disk now. Synchronous, as in
+   * Electron.
    */
   flushStorageData(): void {
-    this.#jar?.flush();
+    this.#storageData.flush(this.#jar);
+  }
+
+  /**
+   * The `localStorage` of an origin in this session (an @ses addition: Electron reaches it only
+   * from a page). Persistent sessions keep it in `Local Storage/`, shared with other processes.
+   *
+   * @param origin A URL or origin, like `https://a.test`.
+   * @returns A `Storage`-like object (getItem, setItem, removeItem, clear, key, length); a
+   * `setItem` past 10 MiB per origin throws a `QuotaExceededError` `DOMException`.
+   * @throws {TypeError} `Invalid origin: '<spec>'`.
+   */
+  localStorage(origin: string): WebStorage {
+    return this.#storageData.localStorage(origin);
+  }
+
+  /**
+   * Clears storage data (Electron's `ses.clearStorageData`): `cookies` and `localstorage` are
+   * kept here; the other names have nothing to clear. With `origin`, only that origin's local
+   * storage and the host-only cookies of its host go. Never rejects.
+   *
+   * @param options `{origin, storages, quotas}`; no `storages` clears all.
+   * @returns Resolves when cleared.
+   */
+  clearStorageData(options?: ClearStorageDataOptions): Promise<void> {
+    return this.#storageData.clearStorageData(options);
+  }
+
+  /**
+   * Clears browsing data (Electron's `ses.clearData`): `cookies` (by registrable domain),
+   * `localStorage` (by origin), `cache` (the HTTP cache, cleared whole when any origin
+   * matches), `downloads` (no history is kept); other types have nothing to clear here.
+   *
+   * @param options `{dataTypes, origins | excludeOrigins, avoidClosingConnections,
+   * originMatchingMode}`.
+   * @returns Resolves when cleared; rejects with `Failed to clear data` (`failedDataTypes`).
+   * @throws {TypeError} `Cannot provide both 'origins' and 'excludeOrigins'`;
+   * `Invalid origin: '<spec>'`.
+   */
+  clearData(options?: ClearDataOptions): Promise<void> {
+    return this.#storageData.clearData(options);
+  }
+
+  /**
+   * This session's cookies and local storage in Playwright's `storageState` format (an @ses
+   * addition).
+   *
+   * @param options `{path}`: also write the JSON there (`JSON.stringify(state, undefined, 2)`).
+   * @returns The state.
+   */
+  storageState(options?: StorageStateOptions): Promise<StorageState> {
+    return this.#storageData.storageState(options);
+  }
+
+  /**
+   * Adds a Playwright storage state's cookies and local storage to this session (an @ses
+   * addition).
+   *
+   * @param state The state (Playwright's file parsed, or cookies in `addCookies` form).
+   * @throws {TypeError} `Invalid storageState: ...` or `Cannot import cookies: ...`.
+   */
+  importStorageState(state: StorageStateInput): void {
+    this.#storageData.import(parseStorageState(state));
+  }
+
+  /**
+   * Imports the cookies and local storage of a Chromium or Electron profile on Linux (an @ses
+   * addition): cookie values stored in the clear and `v10` values; `v11` (keyring) values are
+   * skipped and counted; `Local Storage/leveldb` read through `classic-level`.
+   *
+   * @param profileDir The profile directory, like `~/.config/chromium/Default`.
+   * @returns `{cookiesPath, imported, skippedKeyring, skippedUnreadable, localStorageOrigins,
+   * localStorageItems, localStorageSkipped}`.
+   * @throws {Error} (rejects) `No Cookies database in "<dir>"`; `Cannot import cookies: ...`.
+   */
+  importChromiumProfile(profileDir: string): Promise<ChromiumImportSummary> {
+    return this.#storageData.importChromiumProfile(profileDir);
+  }
+
+  /** @internal The storage data, for `fromPartition`'s `storageState`. */
+  get storageData(): StorageData {
+    return this.#storageData;
   }
 
   #cookieJar(): CookieJar {

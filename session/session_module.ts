@@ -9,6 +9,7 @@ import type { Runtime } from "../core/runtime.ts";
 import type { App } from "./app.ts";
 import { CONSTRUCT_SESSION } from "./_construct_session.ts";
 import { Session, type SessionOptions } from "./session.ts";
+import { readStorageStateOption } from "./storage_data.ts";
 
 /** Electron's `session` module. */
 export interface SessionModule {
@@ -45,12 +46,17 @@ export function createSessionModule(app: App, runtime: Runtime): SessionModule {
   const byPath = new Map<string, Session>();
 
   function create(storagePath: string | null, options: SessionOptions): Session {
+    // A bad state throws before the session exists, so a retry can create it.
+    const state = options.storageState === undefined
+      ? undefined
+      : readStorageStateOption(options.storageState);
     const created = new Session(CONSTRUCT_SESSION, {
       storagePath,
       cache: options.cache !== false,
       runtime,
       downloadsPath: () => app.getPath("downloads"),
     });
+    if (state !== undefined) created.storageData.import(state);
     app.emit("session-created", created);
     return created;
   }

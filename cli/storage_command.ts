@@ -1,0 +1,112 @@
+/**
+ * `ses storage`: a session's cookies and local storage in and out.
+ *
+ * - `ses storage export FILE [--partition NAME]` — writes Playwright's storageState JSON.
+ * - `ses storage import FILE [--partition NAME]` — adds a storageState file's cookies and
+ *   local storage.
+ * - `ses storage import-chromium PROFILE_DIR [--partition NAME]` — adds a Chromium or Electron
+ *   profile's cookies (clear and `v10` values; `v11` keyring values are counted as skipped) and
+ *   its Local Storage (LevelDB).
+ *
+ * @module
+ */
+
+import { readFile } from "node:fs/promises";
+import { parseArgs } from "node:util";
+import type { SessionModule } from "../session/mod.ts";
+
+/** The usage lines of `ses storage`. */
+export const STORAGE_USAGE = `  ses storage export FILE [--partition NAME]
+  ses storage import FILE [--partition NAME]
+  ses storage import-chromium PROFILE_DIR [--partition NAME]`;
+
+/** Where `ses storage` writes. */
+export interface StorageOutput {
+  /** Results. */
+  out: (line: string) => void;
+  /** Errors. */
+  err: (line: string) => void;
+}
+
+/**
+ * Runs `ses storage <export|import|import-chromium> PATH [--partition NAME]` (default partition
+ * `persist:default`), flushing the session's stores after an import.
+ *
+ * @param session The `session` module.
+ * @param args The arguments after `storage`.
+ * @param output Where to print.
+ * @returns The exit code: 0 on success, 1 when the file or profile cannot be used, 2 for bad
+ * arguments.
+ *
+ * @example
+ * ```ts ignore
+ * import { session } from "../mod.ts";
+ * import { runStorage } from "./storage_command.ts";
+ * await runStorage(session, ["export", "state.json"], { out: console.log, err: console.error });
+ * // wrote 3 cookies and 1 origins of persist:default to state.json
+ * ```
+ */
+export async function runStorage(
+  session: SessionModule,
+  args: string[],
+  output: StorageOutput,
+): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      options: { partition: { type: "string", default: "persist:default" } },
+    });
+  } catch (error) {
+    output.err(`ses storage: ${(error as Error).message}\n${STORAGE_USAGE}`);
+    return 2;
+  }
+  const { partition } = parsed.values;
+  const [action, path, ...extra] = parsed.positionals;
+  if (
+    !["export", "import", "import-chromium"].includes(action ?? "") || path === undefined ||
+    extra.length > 0
+  ) {
+    output.err(`ses storage: expected an action and one path\n${STORAGE_USAGE}`);
+    return 2;
+  }
+  const ses = session.fromPartition(partition);
+  try {
+    if (action === "export") {
+      const state = await ses.storageState({ path });
+      output.out(
+        `wrote ${state.cookies.length} cookies and ${state.origins.length} origins of ` +
+          `${partition} to ${path}`,
+      );
+    } else if (action === "import") {
+      ses.importStorageState(JSON.parse(await readFile(path, "utf8")));
+      ses.flushStorageData();
+      output.out(`imported ${path} into ${partition}`);
+    } else {
+      const summary = await ses.importChromiumProfile(path);
+      ses.flushStorageData();
+      output.out(
+        `imported ${summary.imported} cookies from ${summary.cookiesPath} into ${partition}`,
+      );
+      if (summary.skippedKeyring > 0) {
+        output.out(
+          `skipped ${summary.skippedKeyring} cookies encrypted with the desktop keyring (v11)`,
+        );
+      }
+      if (summary.skippedUnreadable > 0) {
+        output.out(`skipped ${summary.skippedUnreadable} cookies whose value did not decrypt`);
+      }
+      output.out(
+        summary.localStorageSkipped === undefined
+          ? `imported ${summary.localStorageItems} local storage items of ` +
+            `${summary.localStorageOrigins} origins`
+          : `local storage skipped: ${summary.localStorageSkipped}`,
+      );
+    }
+    return 0;
+  } catch (error) {
+    output.err(`ses storage ${action}: ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
+  }
+}

@@ -1,0 +1,95 @@
+import { after, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { currentRuntime } from "../runtime/mod.ts";
+import { App, createSessionModule } from "../session/mod.ts";
+import { runStorage } from "./storage_command.ts";
+import {
+  buildChromiumLocalStorage,
+  buildChromiumProfile,
+} from "../tests/fixtures/chromium_profile.ts";
+
+const runtime = currentRuntime();
+const root = mkdtempSync(join(tmpdir(), "ses-cli-storage-"));
+after(() => rmSync(root, { recursive: true, force: true }));
+
+// A new `ses` process with its own userData directory.
+function newProcess(name: string) {
+  const app = new App(runtime);
+  app.setPath("userData", join(root, name));
+  return createSessionModule(app, runtime);
+}
+
+async function run(session: ReturnType<typeof newProcess>, ...args: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runStorage(session, args, {
+    out: (line) => void out.push(line),
+    err: (line) => void err.push(line),
+  });
+  return { code, out, err };
+}
+
+describe("ses storage", () => {
+  it("exports, imports into another profile and exports the same file", async () => {
+    const first = newProcess("one");
+    const ses = first.fromPartition("persist:default");
+    // Only persistent cookies reach the disk (Chromium drops session cookies at exit).
+    await ses.cookies.set({
+      url: "https://a.test/",
+      name: "id",
+      value: "7",
+      httpOnly: true,
+      expirationDate: Math.floor(Date.now() / 1000) + 3600,
+    });
+    ses.localStorage("https://a.test").setItem("k", "v");
+    const file = join(root, "state.json");
+    const exported = await run(first, "export", file);
+    assert.deepEqual(exported.out, [
+      `wrote 1 cookies and 1 origins of persist:default to ${file}`,
+    ]);
+    const second = newProcess("two");
+    assert.equal((await run(second, "import", file, "--partition", "persist:work")).code, 0);
+    const again = join(root, "again.json");
+    await run(newProcess("two"), "export", again, "--partition", "persist:work");
+    assert.equal(readFileSync(again, "utf8"), readFileSync(file, "utf8"));
+  });
+
+  it("reports a bad file and bad arguments", async () => {
+    const file = join(root, "bad.json");
+    writeFileSync(file, JSON.stringify({ cookies: [{ name: "a", value: "b" }] }));
+    const bad = await run(newProcess("three"), "import", file);
+    assert.equal(bad.code, 1);
+    assert.match(bad.err[0] ?? "", /Cookie should have a url or a domain\/path pair/);
+    assert.equal((await run(newProcess("three"), "import")).code, 2);
+    assert.equal((await run(newProcess("three"), "shred", file)).code, 2);
+  });
+
+  it("imports a Chromium profile's cookies, counting the skipped ones", async () => {
+    const profile = join(root, "chromium-profile");
+    buildChromiumProfile((p) => runtime.openDatabase(p), profile, 24, true);
+    await buildChromiumLocalStorage(profile);
+    const session = newProcess("four");
+    const result = await run(session, "import-chromium", profile);
+    assert.equal(result.code, 0);
+    assert.deepEqual(result.out, [
+      `imported 2 cookies from ${join(profile, "Network", "Cookies")} into persist:default`,
+      "skipped 1 cookies encrypted with the desktop keyring (v11)",
+      "skipped 1 cookies whose value did not decrypt",
+      "imported 3 local storage items of 2 origins",
+    ]);
+    const ses = session.fromPartition("persist:default");
+    assert.equal(ses.localStorage("https://a.test").getItem("clé✓"), "välue✓");
+    const cookies = await session.fromPartition("persist:default").cookies.get({});
+    assert.deepEqual(cookies.map((c) => [c.name, c.value, c.domain]).sort(), [
+      ["enc", "sécret", ".a.test"],
+      ["plain", "p", "a.test"],
+    ]);
+    // The persistent one is on disk for the next process.
+    const later = await newProcess("four").fromPartition("persist:default").cookies.get({});
+    assert.deepEqual(later.map((c) => c.name), ["enc"]);
+    assert.equal((await run(session, "import-chromium", join(root, "nowhere"))).code, 1);
+  });
+});

@@ -1,0 +1,329 @@
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Hono } from "hono";
+import { startOrigin } from "../tests/fixtures/origin_server.ts";
+import { currentRuntime } from "../runtime/mod.ts";
+import { App } from "./app.ts";
+import { createSessionModule, type SessionModule } from "./session_module.ts";
+import type { Session } from "./session.ts";
+import type { StorageStateInput } from "../storage/mod.ts";
+
+const runtime = currentRuntime();
+let dir: string;
+let session: SessionModule;
+let counter = 0;
+const fresh = (): Session => session.fromPartition(`storage-${++counter}`);
+const names = async (ses: Session) => (await ses.cookies.get({})).map((c) => c.name).sort();
+
+before(() => {
+  dir = mkdtempSync(join(tmpdir(), "ses-session-storage-"));
+  const app = new App(runtime);
+  app.setPath("userData", dir);
+  session = createSessionModule(app, runtime);
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+async function seed(ses: Session): Promise<void> {
+  await ses.cookies.set({ url: "https://a.test/", name: "hostA", value: "1" });
+  await ses.cookies.set({ url: "https://a.test/", name: "domA", value: "1", domain: "a.test" });
+  await ses.cookies.set({ url: "https://www.a.test/", name: "hostWww", value: "1" });
+  await ses.cookies.set({ url: "https://b.test/", name: "hostB", value: "1" });
+  ses.localStorage("https://a.test").setItem("k", "a");
+  ses.localStorage("https://www.a.test").setItem("k", "www");
+  ses.localStorage("https://b.test").setItem("k", "b");
+}
+
+const localOrigins = async (ses: Session) =>
+  (await ses.storageState()).origins.map((o) => o.origin);
+
+describe("ses.localStorage", () => {
+  it("returns one object per origin and rejects opaque origins", () => {
+    const ses = fresh();
+    assert.equal(ses.localStorage("https://a.test/x"), ses.localStorage("https://a.test"));
+    assert.throws(() => ses.localStorage("data:,x"), {
+      name: "TypeError",
+      message: "Invalid origin: 'data:,x'",
+    });
+  });
+
+  it("persists in Local Storage/ of a persistent partition", () => {
+    const ses = session.fromPartition("persist:local-storage");
+    ses.localStorage("https://a.test").setItem("k", "v");
+    ses.flushStorageData();
+    const other = createSessionModule(appAt(dir), runtime).fromPartition("persist:local-storage");
+    assert.equal(other.localStorage("https://a.test").getItem("k"), "v");
+    assert.match(ses.getStoragePath() ?? "", /Partitions/);
+  });
+});
+
+function appAt(userData: string): App {
+  const app = new App(runtime);
+  app.setPath("userData", userData);
+  return app;
+}
+
+describe("ses.clearStorageData", () => {
+  it("clears everything without options", async () => {
+    const ses = fresh();
+    await seed(ses);
+    assert.equal(await ses.clearStorageData(), undefined);
+    assert.deepEqual(await names(ses), []);
+    assert.deepEqual(await localOrigins(ses), []);
+  });
+
+  it("with an origin: its local storage and the host-only cookies of its host", async () => {
+    const ses = fresh();
+    await seed(ses);
+    await ses.clearStorageData({ origin: "https://a.test" });
+    assert.deepEqual(await names(ses), ["domA", "hostB", "hostWww"]);
+    assert.deepEqual(await localOrigins(ses), ["https://b.test", "https://www.a.test"]);
+  });
+
+  it("lower-cases storage names and ignores unknown ones", async () => {
+    const ses = fresh();
+    await seed(ses);
+    await ses.clearStorageData({ storages: ["LocalStorage", "websql", "indexeddb"] });
+    assert.equal((await names(ses)).length, 4);
+    assert.deepEqual(await localOrigins(ses), []);
+    await ses.clearStorageData({ storages: ["cookies"] });
+    assert.deepEqual(await names(ses), []);
+  });
+
+  it("never rejects, even for an unparsable origin (which matches nothing)", async () => {
+    const ses = fresh();
+    await seed(ses);
+    await ses.clearStorageData({ origin: "not a url" });
+    assert.equal((await names(ses)).length, 4);
+  });
+});
+
+describe("ses.clearData", () => {
+  it("throws Electron's TypeErrors synchronously", () => {
+    const ses = fresh();
+    assert.throws(() => ses.clearData({ origins: [], excludeOrigins: [] }), {
+      name: "TypeError",
+      message: "Cannot provide both 'origins' and 'excludeOrigins'",
+    });
+    assert.throws(() => ses.clearData({ origins: ["data:,x"] }), {
+      name: "TypeError",
+      message: "Invalid origin: 'data:,x'",
+    });
+  });
+
+  it("filters cookies by registrable domain and local storage by origin", async () => {
+    const ses = fresh();
+    await seed(ses);
+    await ses.clearData({ origins: ["https://a.test"] });
+    assert.deepEqual(await names(ses), ["hostB"]);
+    assert.deepEqual(await localOrigins(ses), ["https://b.test", "https://www.a.test"]);
+  });
+
+  it("excludeOrigins keeps those; [] clears all; origins: [] clears nothing", async () => {
+    const ses = fresh();
+    await seed(ses);
+    await ses.clearData({ origins: [] });
+    assert.equal((await names(ses)).length, 4);
+    await ses.clearData({ excludeOrigins: ["https://www.a.test"] });
+    assert.deepEqual(await names(ses), ["domA", "hostA", "hostWww"]);
+    assert.deepEqual(await localOrigins(ses), ["https://www.a.test"]);
+    await ses.clearData({ excludeOrigins: [] });
+    assert.deepEqual(await names(ses), []);
+    assert.deepEqual(await localOrigins(ses), []);
+  });
+
+  it("clears only the named data types, ignoring unknown ones", async () => {
+    const ses = fresh();
+    await seed(ses);
+    await ses.clearData({ dataTypes: ["localStorage", "webSQL", "nonsense"] });
+    assert.equal((await names(ses)).length, 4);
+    assert.deepEqual(await localOrigins(ses), []);
+  });
+
+  it("clears the HTTP cache only under 'cache', and not for origins: []", async () => {
+    const app = new Hono();
+    app.get("/", (c) => c.text("x".repeat(1000), 200, { "cache-control": "max-age=600" }));
+    const origin = await startOrigin(app);
+    try {
+      const ses = session.fromPartition("persist:clear-cache");
+      await (await ses.fetch(origin.url.href)).text();
+      await ses.cacheIdle();
+      const size = await ses.getCacheSize();
+      assert.ok(size > 1000);
+      await ses.clearStorageData();
+      await ses.clearData({ dataTypes: ["cookies", "localStorage", "downloads"] });
+      await ses.clearData({ dataTypes: ["cache"], origins: [] });
+      assert.equal(await ses.getCacheSize(), size);
+      await ses.clearData({ dataTypes: ["cache"] });
+      assert.equal(await ses.getCacheSize(), 0);
+      await ses.closeAllConnections();
+    } finally {
+      await origin.close();
+    }
+  });
+
+  it("closes idle connections after clearing cookies, unless avoidClosingConnections", async () => {
+    const origin = await startOrigin(new Hono().get("/", (c) => c.text("ok")));
+    try {
+      const ses = fresh();
+      await (await ses.fetch(origin.url.href)).text();
+      assert.equal(ses.openSocketCount, 1);
+      await ses.clearData({ dataTypes: ["cookies"], avoidClosingConnections: true });
+      await ses.clearData({ dataTypes: ["localStorage"] });
+      assert.equal(ses.openSocketCount, 1);
+      await ses.clearData({ dataTypes: ["cookies"] });
+      assert.equal(ses.openSocketCount, 0);
+    } finally {
+      await origin.close();
+    }
+  });
+
+  it("flushStorageData is synchronous and returns undefined", () => {
+    const ses = session.fromPartition("persist:flush");
+    ses.localStorage("https://a.test").setItem("k", "v");
+    assert.equal(ses.flushStorageData(), undefined);
+  });
+
+  it("rejects with 'Failed to clear data' and failedDataTypes when a store fails", async () => {
+    const ses = session.fromPartition("persist:broken-local-storage");
+    ses.localStorage("https://a.test").setItem("k", "v");
+    await ses.cookies.set({ url: "https://a.test/", name: "c", value: "1" });
+    // Another process wrecks the table under the open store.
+    const file = join(ses.getStoragePath() ?? "", "Local Storage", "localstorage.sqlite");
+    const db = runtime.openDatabase(file);
+    db.exec("DROP TABLE items");
+    db.close();
+    await assert.rejects(ses.clearData({ dataTypes: ["localStorage", "cookies"] }), (error) => {
+      assert.ok(error instanceof Error);
+      assert.equal(error.message, "Failed to clear data");
+      assert.deepEqual((error as Error & { failedDataTypes: string[] }).failedDataTypes, [
+        "localStorage",
+      ]);
+      return true;
+    });
+    // The other types were still cleared.
+    assert.deepEqual(await names(ses), []);
+  });
+});
+
+describe("storageState", () => {
+  it("writes Playwright's format and round-trips @ses → file → @ses identically", async () => {
+    const ses = fresh();
+    await seed(ses);
+    const expires = Math.floor(Date.now() / 1000) + 3600.5;
+    await ses.cookies.set({
+      url: "https://a.test/app/",
+      name: "strict",
+      value: "s",
+      path: "/app",
+      secure: true,
+      httpOnly: true,
+      sameSite: "strict",
+      expirationDate: expires,
+    });
+    await ses.cookies.set({
+      url: "https://b.test/",
+      name: "none",
+      value: "n",
+      domain: ".b.test",
+      sameSite: "no_restriction",
+    });
+    const path = join(dir, "state.json");
+    const state = await ses.storageState({ path });
+    const text = readFileSync(path, "utf8");
+    assert.equal(text, JSON.stringify(state, undefined, 2));
+    const strict = state.cookies.find((c) => c.name === "strict");
+    assert.deepEqual(strict, {
+      name: "strict",
+      value: "s",
+      domain: "a.test",
+      path: "/app",
+      expires,
+      httpOnly: true,
+      secure: true,
+      sameSite: "Strict",
+    });
+    const hostA = state.cookies.find((c) => c.name === "hostA");
+    assert.equal(hostA?.expires, -1);
+    assert.equal(hostA?.sameSite, "Lax");
+    assert.equal(state.cookies.find((c) => c.name === "domA")?.domain, ".a.test");
+    assert.equal(state.cookies.find((c) => c.name === "none")?.sameSite, "None");
+    assert.deepEqual(state.origins[0], {
+      origin: "https://a.test",
+      localStorage: [{ name: "k", value: "a" }],
+    });
+
+    const copy = session.fromPartition(`storage-copy-${++counter}`, { storageState: path });
+    const again = join(dir, "again.json");
+    await copy.storageState({ path: again });
+    assert.equal(readFileSync(again, "utf8"), text);
+    const imported = await copy.cookies.get({ name: "domA" });
+    assert.equal(imported[0]?.hostOnly, false);
+  });
+
+  it("imports a state written from Playwright's documented schema", async () => {
+    const fixture: StorageStateInput = {
+      cookies: [
+        {
+          name: "sid",
+          value: "abc",
+          domain: ".example.com",
+          path: "/",
+          expires: 4102444800,
+          httpOnly: true,
+          secure: true,
+          sameSite: "None",
+        },
+        {
+          name: "pref",
+          value: "1",
+          domain: "app.example.com",
+          path: "/",
+          expires: -1,
+          httpOnly: false,
+          secure: false,
+          sameSite: "Lax",
+        },
+        { name: "byUrl", value: "u", url: "https://example.com/account/page" },
+      ],
+      origins: [{
+        origin: "https://app.example.com",
+        localStorage: [{ name: "token", value: "t" }, { name: "theme", value: "dark" }],
+      }],
+    };
+    const ses = session.fromPartition(`storage-pw-${++counter}`, { storageState: fixture });
+    const sid = (await ses.cookies.get({ name: "sid" }))[0];
+    assert.equal(sid?.domain, ".example.com");
+    assert.equal(sid?.sameSite, "no_restriction");
+    // Chromium clamps expiry to 400 days from now (RFC 6265bis).
+    assert.ok((sid?.expirationDate ?? 0) <= Date.now() / 1000 + 400 * 86400 + 1);
+    assert.equal(sid?.secure, true);
+    const pref = (await ses.cookies.get({ name: "pref" }))[0];
+    assert.equal(pref?.hostOnly, true);
+    assert.equal(pref?.session, true);
+    const byUrl = (await ses.cookies.get({ name: "byUrl" }))[0];
+    assert.deepEqual([byUrl?.domain, byUrl?.path, byUrl?.secure], [
+      "example.com",
+      "/account/",
+      true,
+    ]);
+    assert.equal(ses.localStorage("https://app.example.com").getItem("theme"), "dark");
+  });
+
+  it("refuses a cookie without url or domain+path, before creating the session", async () => {
+    const partition = `storage-bad-${++counter}`;
+    assert.throws(
+      () =>
+        session.fromPartition(partition, {
+          storageState: { cookies: [{ name: "a", value: "1", domain: "a.test" }], origins: [] },
+        } as never),
+      {
+        name: "TypeError",
+        message: "Invalid storageState: cookies[0]: Cookie should have a url or a domain/path pair",
+      },
+    );
+    assert.deepEqual(await names(session.fromPartition(partition)), []);
+  });
+});

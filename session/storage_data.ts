@@ -1,0 +1,295 @@
+/**
+ * A session's storage data: its `localStorage` stores, `clearStorageData` / `clearData` over
+ * every store, `flushStorageData`, and Playwright storage state in and out. Kept out of
+ * `session.ts` so the facade forwards in one line.
+ *
+ * @module
+ */
+
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Runtime } from "../core/runtime.ts";
+import { type CookieJar, toElectronCookie } from "../cookies/mod.ts";
+import {
+  type ClearDataOptions,
+  clearDataRequest,
+  type ClearRequest,
+  type ClearStorageDataOptions,
+  clearStorageDataRequest,
+  type ImportedCookie,
+  type LocalStorageStore,
+  MemoryLocalStorageStore,
+  type ParsedStorageState,
+  parseStorageState,
+  readChromiumLocalStorage,
+  readChromiumProfile,
+  requireOrigin,
+  SqliteLocalStorageStore,
+  type StorageState,
+  type StorageStateInput,
+  toStorageStateCookie,
+  WebStorage,
+} from "../storage/mod.ts";
+
+/** What the storage data of a session reaches. */
+export interface StorageDataDeps {
+  /** The session's directory, or `null` in memory. */
+  storagePath: string | null;
+  /** Runtime services (SQLite, files). */
+  runtime: Runtime;
+  /** The session's cookie jar. */
+  jar: () => CookieJar;
+  /** Clears the whole HTTP cache. */
+  clearHttpCache: () => Promise<void>;
+  /** Closes idle connections (after cookies are cleared, as Chromium does). */
+  closeIdleConnections: () => Promise<void>;
+}
+
+/** What `ses.importChromiumProfile()` did. */
+export interface ChromiumImportSummary {
+  /** The database read. */
+  cookiesPath: string;
+  /** Cookies imported. */
+  imported: number;
+  /** `v11` cookies (keyring-encrypted) skipped. */
+  skippedKeyring: number;
+  /** Cookies whose value did not decrypt, skipped. */
+  skippedUnreadable: number;
+  /** Origins whose local storage was imported. */
+  localStorageOrigins: number;
+  /** Local storage items imported. */
+  localStorageItems: number;
+  /** Why no local storage was read (no LevelDB, unreadable), else `undefined`. */
+  localStorageSkipped: string | undefined;
+}
+
+/** Options of `ses.storageState()`. */
+export interface StorageStateOptions {
+  /** Also write the state to this file, as Playwright's `storageState({path})` does. */
+  path?: string;
+}
+
+/**
+ * One session's storage data.
+ *
+ * @example
+ * ```ts
+ * import { session } from "../mod.ts";
+ * const ses = session.fromPartition("storage-data-example");
+ * ses.localStorage("https://a.test").setItem("k", "v");
+ * console.log((await ses.storageState()).origins[0]?.localStorage); // [ { name: "k", value: "v" } ]
+ * ```
+ */
+export class StorageData {
+  #deps: StorageDataDeps;
+  #store: LocalStorageStore | undefined;
+  #byOrigin = new Map<string, WebStorage>();
+
+  /**
+   * Makes the storage data of one session; stores open on first use.
+   *
+   * @param deps What it reaches.
+   */
+  constructor(deps: StorageDataDeps) {
+    this.#deps = deps;
+  }
+
+  /**
+   * The `localStorage` of an origin (one object per origin).
+   *
+   * @param origin A URL or origin, like `https://a.test`.
+   * @returns Its storage.
+   * @throws {TypeError} `Invalid origin: '<spec>'` for an opaque or unparsable origin.
+   */
+  localStorage(origin: string): WebStorage {
+    const key = requireOrigin(origin);
+    let storage = this.#byOrigin.get(key);
+    if (storage === undefined) {
+      this.#byOrigin.set(key, storage = new WebStorage(this.#local(), key));
+    }
+    return storage;
+  }
+
+  /**
+   * Electron's `clearStorageData`: never rejects.
+   *
+   * @param options `{origin, storages, quotas}`.
+   * @returns Resolves when cleared.
+   */
+  async clearStorageData(options?: ClearStorageDataOptions): Promise<void> {
+    await this.#clear(clearStorageDataRequest(options));
+  }
+
+  /**
+   * Electron's `clearData`; option errors throw synchronously.
+   *
+   * @param options `{dataTypes, origins, excludeOrigins, avoidClosingConnections,
+   * originMatchingMode}`.
+   * @returns Resolves when cleared; rejects with `Failed to clear data` and its
+   * `failedDataTypes` when a store failed.
+   * @throws {TypeError} `Cannot provide both 'origins' and 'excludeOrigins'`,
+   * `Invalid origin: '<spec>'`.
+   */
+  clearData(options?: ClearDataOptions): Promise<void> {
+    return this.#clear(clearDataRequest(options)).then((failedDataTypes) => {
+      if (failedDataTypes.length > 0) {
+        throw Object.assign(new Error("Failed to clear data"), { failedDataTypes });
+      }
+    });
+  }
+
+  // Each store's failure is collected, the others still run.
+  async #clear(request: ClearRequest): Promise<string[]> {
+    const failed: string[] = [];
+    for (const [target, name] of request.targets) {
+      try {
+        if (target === "cookies") {
+          const jar = this.#deps.jar();
+          jar.delete(jar.list().filter(request.cookieMatches));
+          if (!request.avoidClosingConnections) await this.#deps.closeIdleConnections();
+        } else if (target === "localStorage") {
+          const store = this.#local();
+          for (const origin of store.origins()) {
+            if (request.originMatches(origin)) store.clear(origin);
+          }
+        } else if (target === "httpCache") {
+          if (request.scope !== "none") await this.#deps.clearHttpCache();
+        }
+        // "downloads": @ses keeps no download history, so there is nothing to forget.
+      } catch {
+        failed.push(name);
+      }
+    }
+    return failed;
+  }
+
+  /** Writes cookies and local storage now, synchronously. */
+  flush(jar: CookieJar | undefined): void {
+    jar?.flush();
+    this.#store?.flush();
+  }
+
+  /**
+   * The state in Playwright's format, written to `path` too when given.
+   *
+   * @param options `{path}`.
+   * @returns The state.
+   */
+  async storageState(options: StorageStateOptions = {}): Promise<StorageState> {
+    const store = this.#local();
+    const state: StorageState = {
+      cookies: this.#deps.jar().list().map((c) => toStorageStateCookie(toElectronCookie(c))),
+      origins: store.origins().map((origin) => ({
+        origin,
+        localStorage: store.entries(origin).map(([name, value]) => ({ name, value })),
+      })),
+    };
+    if (options.path !== undefined) {
+      await this.#deps.runtime.writeFileAtomic(options.path, JSON.stringify(state, undefined, 2));
+    }
+    return state;
+  }
+
+  /**
+   * Adds a parsed state's cookies and items (replacing same-named ones).
+   *
+   * @param state From {@linkcode readStorageStateOption} or `parseStorageState`.
+   * @throws {TypeError} `Cannot import cookies: ...` listing each cookie the jar refused
+   * (the others are imported).
+   */
+  import(state: ParsedStorageState): void {
+    for (const { origin, items } of state.origins) {
+      const storage = this.localStorage(origin);
+      for (const [name, value] of items) storage.setItem(name, value);
+    }
+    importCookies(this.#deps.jar(), state.cookies);
+  }
+
+  /**
+   * Imports the cookies and local storage of a Chromium or Electron profile on Linux (see
+   * `readChromiumProfile` and `readChromiumLocalStorage`).
+   *
+   * @param profileDir The profile directory.
+   * @returns What was imported and skipped.
+   * @throws {Error} (rejects) When the profile has no `Cookies` database or it cannot be read;
+   * `Cannot import cookies: ...` for cookies the jar refused (the others are imported).
+   */
+  async importChromiumProfile(profileDir: string): Promise<ChromiumImportSummary> {
+    const runtime = this.#deps.runtime;
+    const data = readChromiumProfile(profileDir, {
+      openDatabase: (file) => runtime.openDatabase(file),
+    });
+    const local = await readChromiumLocalStorage(profileDir);
+    let items = 0;
+    for (const { origin, items: entries } of local.origins) {
+      const storage = this.localStorage(origin);
+      for (const [name, value] of entries) storage.setItem(name, value);
+      items += entries.length;
+    }
+    importCookies(this.#deps.jar(), data.cookies);
+    return {
+      cookiesPath: data.cookiesPath,
+      imported: data.cookies.length,
+      skippedKeyring: data.skippedKeyring,
+      skippedUnreadable: data.skippedUnreadable,
+      localStorageOrigins: local.origins.length,
+      localStorageItems: items,
+      localStorageSkipped: local.skipped,
+    };
+  }
+
+  #local(): LocalStorageStore {
+    if (this.#store) return this.#store;
+    const { storagePath, runtime } = this.#deps;
+    if (storagePath !== null) {
+      const path = join(storagePath, "Local Storage", "localstorage.sqlite");
+      try {
+        return this.#store = new SqliteLocalStorageStore(path, {
+          openDatabase: (file) => runtime.openDatabase(file),
+        });
+      } catch (error) {
+        // As with cookies: an unwritable profile must not stop the session.
+        console.warn(`Cannot open "${path}" (${String(error)}); local storage stays in memory`);
+      }
+    }
+    return this.#store = new MemoryLocalStorageStore();
+  }
+}
+
+/**
+ * Sets imported cookies (storage state, Chromium profile) in a jar, host-only flag kept.
+ *
+ * @param jar The jar.
+ * @param cookies The cookies, each with the URL that sets it.
+ * @throws {TypeError} `Cannot import cookies: "<name>" (<domain>): <reason>; ...` for the
+ * cookies the jar refused; the others are set.
+ */
+export function importCookies(jar: CookieJar, cookies: readonly ImportedCookie[]): void {
+  const refused: string[] = [];
+  for (const cookie of cookies) {
+    const reason = jar.set({
+      name: cookie.name,
+      value: cookie.value,
+      domain: cookie.domain,
+      hostOnly: cookie.hostOnly,
+      path: cookie.path,
+      secure: cookie.secure,
+      httpOnly: cookie.httpOnly,
+      expiry: cookie.expirationDate === undefined ? undefined : cookie.expirationDate * 1000,
+      sameSite: cookie.sameSite,
+    }, cookie.url);
+    if (reason !== undefined) refused.push(`"${cookie.name}" (${cookie.domain}): ${reason}`);
+  }
+  if (refused.length > 0) throw new TypeError(`Cannot import cookies: ${refused.join("; ")}`);
+}
+
+/**
+ * Reads `fromPartition`'s `storageState` option: a state object or the path of its JSON file.
+ *
+ * @param value The option.
+ * @returns The parsed state.
+ * @throws {TypeError} For a bad state (see `parseStorageState`); the file's read error.
+ */
+export function readStorageStateOption(value: StorageStateInput | string): ParsedStorageState {
+  return parseStorageState(typeof value === "string" ? readFileSync(value, "utf8") : value);
+}

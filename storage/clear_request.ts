@@ -1,0 +1,186 @@
+/**
+ * What `ses.clearStorageData(options)` and `ses.clearData(options)` ask for, in one shape:
+ * Electron's option names mapped to the stores @ses keeps, and filters for cookies and origins.
+ *
+ * @module
+ */
+
+import { getDomain } from "tldts";
+import { originOf, requireOrigin } from "./origin.ts";
+
+/** The stores @ses keeps that a clear can reach. */
+export type ClearTarget = "cookies" | "localStorage" | "httpCache" | "downloads";
+
+/** A normalised clear. */
+export interface ClearRequest {
+  /** The stores to clear, each with the Electron name reported in `failedDataTypes`. */
+  targets: Map<ClearTarget, string>;
+  /** Whether a cookie (domain with or without leading dot, host-only flag) goes. */
+  cookieMatches: (cookie: { domain: string; hostOnly: boolean }) => boolean;
+  /** Whether an origin's data (`localStorage`) goes. */
+  originMatches: (origin: string) => boolean;
+  /**
+   * How much the origin filter lets through: `all`, `some` or `none` (`origins: []`). The
+   * HTTP cache, which @ses cannot clear by origin, is cleared whole unless it is `none`.
+   */
+  scope: "all" | "some" | "none";
+  /** `clearData`'s `avoidClosingConnections`: keep idle connections after clearing cookies. */
+  avoidClosingConnections: boolean;
+}
+
+/** Options of Electron's `ses.clearStorageData`. */
+export interface ClearStorageDataOptions {
+  /** `scheme://host:port`; only that origin's data (cookies: host-only ones of its host). */
+  origin?: string;
+  /**
+   * `cookies`, `filesystem`, `indexdb`, `localstorage`, `shadercache`, `serviceworkers`,
+   * `cachestorage` (case-insensitive); others ignored; default all.
+   */
+  storages?: string[];
+  /** `temporary`, `persistent`, `syncable`: accepted and ignored (no quota system here). */
+  quotas?: string[];
+}
+
+/** Options of Electron's `ses.clearData`. */
+export interface ClearDataOptions {
+  /**
+   * `backgroundFetch`, `cache`, `cookies`, `downloads`, `fileSystems`, `indexedDB`,
+   * `localStorage`, `serviceWorkers`, `webSQL`; unknown ones ignored; default all.
+   */
+  dataTypes?: string[];
+  /** Clear only these origins' data (cookies: by registrable domain). */
+  origins?: string[];
+  /** Clear every origin's data but these. */
+  excludeOrigins?: string[];
+  /** Skip closing idle connections after clearing cookies. Default `false`. */
+  avoidClosingConnections?: boolean;
+  /**
+   * `third-parties-included` (default) or `origin-in-all-contexts`; the same here, since @ses
+   * keeps no third-party-partitioned storage.
+   */
+  originMatchingMode?: "third-parties-included" | "origin-in-all-contexts";
+}
+
+// clearStorageData's names (lower-cased) → the stores they reach; the rest clear nothing here.
+const STORAGES: Record<string, ClearTarget | null> = {
+  cookies: "cookies",
+  localstorage: "localStorage",
+  filesystem: null,
+  indexdb: null,
+  shadercache: null,
+  serviceworkers: null,
+  cachestorage: null,
+};
+
+// clearData's names → the stores they reach (`cache`: the HTTP cache; @ses has no Cache API).
+const DATA_TYPES: Record<string, ClearTarget | null> = {
+  backgroundFetch: null,
+  cache: "httpCache",
+  cookies: "cookies",
+  downloads: "downloads",
+  fileSystems: null,
+  indexedDB: null,
+  localStorage: "localStorage",
+  serviceWorkers: null,
+};
+
+/**
+ * Reads `clearStorageData` options (which never reject): the origin filters local storage by
+ * exact origin and cookies to the host-only ones of its host; an unparsable origin matches
+ * nothing.
+ *
+ * @param options Electron's options.
+ * @returns The request.
+ *
+ * @example
+ * ```ts
+ * import { clearStorageDataRequest } from "./clear_request.ts";
+ * const request = clearStorageDataRequest({ origin: "https://a.test", storages: ["COOKIES"] });
+ * console.log([...request.targets.keys()], request.cookieMatches({ domain: "a.test", hostOnly: true })); // [ "cookies" ] true
+ * ```
+ */
+export function clearStorageDataRequest(options: ClearStorageDataOptions = {}): ClearRequest {
+  const { origin, storages } = options ?? {};
+  const targets = new Map<ClearTarget, string>();
+  const names = Array.isArray(storages)
+    ? storages.map((name) => String(name).toLowerCase())
+    : Object.keys(STORAGES);
+  for (const name of names) {
+    const target = STORAGES[name];
+    if (target) targets.set(target, name);
+  }
+  if (typeof origin !== "string" || origin === "") {
+    return {
+      targets,
+      cookieMatches: () => true,
+      originMatches: () => true,
+      scope: "all",
+      avoidClosingConnections: false,
+    };
+  }
+  const only = originOf(origin);
+  const host = only === undefined ? undefined : new URL(only).hostname;
+  return {
+    targets,
+    cookieMatches: (cookie) => cookie.hostOnly && cookie.domain === host,
+    originMatches: (candidate) => candidate === only,
+    scope: only === undefined ? "none" : "some",
+    avoidClosingConnections: false,
+  };
+}
+
+/**
+ * Reads `clearData` options, throwing Electron's synchronous errors.
+ *
+ * @param options Electron's options.
+ * @returns The request.
+ * @throws {TypeError} `Cannot provide both 'origins' and 'excludeOrigins'`, or
+ * `Invalid origin: '<spec>'` for an opaque origin.
+ *
+ * @example
+ * ```ts
+ * import { clearDataRequest } from "./clear_request.ts";
+ * const request = clearDataRequest({ dataTypes: ["cookies"], origins: ["https://www.a.test"] });
+ * console.log(request.cookieMatches({ domain: ".a.test", hostOnly: false })); // true
+ * ```
+ */
+export function clearDataRequest(options: ClearDataOptions = {}): ClearRequest {
+  const { dataTypes, origins, excludeOrigins, avoidClosingConnections = false } = options ?? {};
+  if (origins !== undefined && excludeOrigins !== undefined) {
+    throw new TypeError("Cannot provide both 'origins' and 'excludeOrigins'");
+  }
+  const targets = new Map<ClearTarget, string>();
+  const names = Array.isArray(dataTypes) ? dataTypes.map(String) : Object.keys(DATA_TYPES);
+  for (const name of names) {
+    const target = Object.hasOwn(DATA_TYPES, name) ? DATA_TYPES[name] : null;
+    if (target) targets.set(target, name);
+  }
+  const list = origins ?? excludeOrigins;
+  const avoid = avoidClosingConnections === true;
+  if (!Array.isArray(list)) {
+    return {
+      targets,
+      cookieMatches: () => true,
+      originMatches: () => true,
+      scope: "all",
+      avoidClosingConnections: avoid,
+    };
+  }
+  const listed = new Set(list.map(requireOrigin));
+  const sites = new Set([...listed].map((origin) => siteOf(new URL(origin).hostname)));
+  const include = origins !== undefined;
+  return {
+    targets,
+    cookieMatches: (cookie) => sites.has(siteOf(cookie.domain.replace(/^\./, ""))) === include,
+    originMatches: (origin) => listed.has(origin) === include,
+    // `origins: []` clears nothing; `excludeOrigins: []` excludes nothing.
+    scope: listed.size > 0 ? "some" : include ? "none" : "all",
+    avoidClosingConnections: avoid,
+  };
+}
+
+// Cookies are grouped by registrable domain (eTLD+1, private registries included), as
+// Chromium's BrowsingDataFilterBuilder matches them; a host without one stands for itself.
+function siteOf(host: string): string {
+  return getDomain(host, { allowPrivateDomains: true }) ?? host;
+}

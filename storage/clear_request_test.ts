@@ -1,0 +1,68 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { clearDataRequest, clearStorageDataRequest } from "./clear_request.ts";
+
+const host = (domain: string) => ({ domain, hostOnly: true });
+const dotted = (domain: string) => ({ domain: `.${domain}`, hostOnly: false });
+
+describe("clearStorageDataRequest", () => {
+  it("maps Electron's storage names; indexeddb, websql and appcache reach nothing", () => {
+    assert.deepEqual([...clearStorageDataRequest().targets.keys()], ["cookies", "localStorage"]);
+    const request = clearStorageDataRequest({ storages: ["IndexedDB", "websql", "appcache"] });
+    assert.equal(request.targets.size, 0);
+    assert.equal(request.scope, "all");
+  });
+
+  it("with an origin, matches host-only cookies of its host and that origin only", () => {
+    const request = clearStorageDataRequest({ origin: "https://a.test:8443" });
+    assert.equal(request.cookieMatches(host("a.test")), true);
+    assert.equal(request.cookieMatches(dotted("a.test")), false);
+    assert.equal(request.cookieMatches(host("www.a.test")), false);
+    assert.equal(request.originMatches("https://a.test:8443"), true);
+    assert.equal(request.originMatches("https://a.test"), false);
+    assert.equal(clearStorageDataRequest({ origin: "nonsense" }).scope, "none");
+  });
+});
+
+describe("clearDataRequest", () => {
+  it("maps data types; cache is the HTTP cache; webSQL and unknown names are ignored", () => {
+    const all = clearDataRequest();
+    assert.deepEqual([...all.targets.keys()].sort(), [
+      "cookies",
+      "downloads",
+      "httpCache",
+      "localStorage",
+    ]);
+    const some = clearDataRequest({ dataTypes: ["cache", "webSQL", "toString", "Cookies"] });
+    assert.deepEqual([...some.targets.entries()], [["httpCache", "cache"]]);
+  });
+
+  it("matches cookies by registrable domain, private registries included", () => {
+    const request = clearDataRequest({ origins: ["https://x.a.test", "https://me.github.io"] });
+    assert.equal(request.cookieMatches(dotted("a.test")), true);
+    assert.equal(request.cookieMatches(host("other.a.test")), true);
+    assert.equal(request.cookieMatches(host("b.test")), false);
+    assert.equal(request.cookieMatches(host("me.github.io")), true);
+    assert.equal(request.cookieMatches(host("you.github.io")), false);
+    assert.equal(request.originMatches("https://x.a.test"), true);
+    assert.equal(request.originMatches("https://a.test"), false);
+  });
+
+  it("inverts for excludeOrigins and reads the scope of empty lists", () => {
+    const request = clearDataRequest({ excludeOrigins: ["https://a.test"] });
+    assert.equal(request.cookieMatches(host("www.a.test")), false);
+    assert.equal(request.cookieMatches(host("b.test")), true);
+    assert.equal(clearDataRequest({ origins: [] }).scope, "none");
+    assert.equal(clearDataRequest({ excludeOrigins: [] }).scope, "all");
+    assert.equal(clearDataRequest({ avoidClosingConnections: true }).avoidClosingConnections, true);
+  });
+
+  it("throws Electron's errors", () => {
+    assert.throws(() => clearDataRequest({ origins: ["a"], excludeOrigins: ["b"] }), {
+      message: "Cannot provide both 'origins' and 'excludeOrigins'",
+    });
+    assert.throws(() => clearDataRequest({ excludeOrigins: ["file:///tmp/x"] }), {
+      message: "Invalid origin: 'file:///tmp/x'",
+    });
+  });
+});

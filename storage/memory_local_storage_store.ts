@@ -1,0 +1,68 @@
+/**
+ * The in-memory `localStorage` store of in-memory sessions.
+ *
+ * @module
+ */
+
+import { codeUnitOrder, itemBytes, type LocalStorageStore } from "./local_storage_store.ts";
+
+/**
+ * Keeps items in maps, one per origin; gone with the process.
+ *
+ * @example
+ * ```ts
+ * import { MemoryLocalStorageStore } from "./memory_local_storage_store.ts";
+ * const store = new MemoryLocalStorageStore();
+ * store.set("https://a.test", "k", "v", 10 * 1024 * 1024);
+ * console.log(store.get("https://a.test", "k"), store.origins()); // v [ "https://a.test" ]
+ * ```
+ */
+export class MemoryLocalStorageStore implements LocalStorageStore {
+  #origins = new Map<string, Map<string, string>>();
+
+  /** {@inheritDoc LocalStorageStore.get} */
+  get(origin: string, key: string): string | null {
+    return this.#origins.get(origin)?.get(key) ?? null;
+  }
+
+  /** {@inheritDoc LocalStorageStore.set} */
+  set(origin: string, key: string, value: string, quota: number): boolean {
+    let items = this.#origins.get(origin);
+    let used = 0;
+    for (const [k, v] of items ?? []) if (k !== key) used += itemBytes(k, v);
+    if (used + itemBytes(key, value) > quota) return false;
+    if (items === undefined) this.#origins.set(origin, items = new Map());
+    items.set(key, value);
+    return true;
+  }
+
+  /** {@inheritDoc LocalStorageStore.remove} */
+  remove(origin: string, key: string): void {
+    const items = this.#origins.get(origin);
+    items?.delete(key);
+    if (items?.size === 0) this.#origins.delete(origin);
+  }
+
+  /** {@inheritDoc LocalStorageStore.clear} */
+  clear(origin: string): void {
+    this.#origins.delete(origin);
+  }
+
+  /** {@inheritDoc LocalStorageStore.entries} */
+  entries(origin: string): [string, string][] {
+    return [...this.#origins.get(origin) ?? []].sort((a, b) => codeUnitOrder(a[0], b[0]));
+  }
+
+  /** {@inheritDoc LocalStorageStore.keys} */
+  keys(origin: string): string[] {
+    return [...this.#origins.get(origin)?.keys() ?? []].sort(codeUnitOrder);
+  }
+
+  /** {@inheritDoc LocalStorageStore.origins} */
+  origins(): string[] {
+    return [...this.#origins.keys()].sort(codeUnitOrder);
+  }
+
+  /** Nothing to write: memory is the store. */
+  flush(): void {}
+}

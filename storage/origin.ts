@@ -1,0 +1,43 @@
+/**
+ * Origins as Web Storage and `clearData` key them.
+ *
+ * @module
+ */
+
+/**
+ * The serialised origin of a URL (`scheme://host[:port]`, no trailing slash), or `undefined`
+ * when it has none (an opaque origin: `data:`, `file:`, unparsable text).
+ *
+ * @param spec A URL or origin.
+ * @returns The origin, or `undefined`.
+ *
+ * @example
+ * ```ts
+ * import { originOf } from "./origin.ts";
+ * console.log(originOf("https://A.test:443/x"), originOf("data:,x")); // https://a.test undefined
+ * ```
+ */
+export function originOf(spec: string): string | undefined {
+  if (!URL.canParse(spec)) return undefined;
+  const origin = new URL(spec).origin;
+  return origin === "null" ? undefined : origin;
+}
+
+/**
+ * Like {@linkcode originOf}, but throws for an opaque origin, with Electron's message.
+ *
+ * @param spec A URL or origin.
+ * @returns The origin.
+ * @throws {TypeError} `Invalid origin: '<spec>'`.
+ *
+ * @example
+ * ```ts
+ * import { requireOrigin } from "./origin.ts";
+ * console.log(requireOrigin("http://127.0.0.1:8080/")); // http://127.0.0.1:8080
+ * ```
+ */
+export function requireOrigin(spec: unknown): string {
+  const origin = typeof spec === "string" ? originOf(spec) : undefined;
+  if (origin === undefined) throw new TypeError(`Invalid origin: '${String(spec)}'`);
+  return origin;
+}

@@ -1,0 +1,132 @@
+import { afterEach, beforeEach, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import process from "node:process";
+import { fileURLToPath } from "node:url";
+import { currentRuntime } from "../runtime/mod.ts";
+import { LOCAL_STORAGE_QUOTA, WebStorage } from "./web_storage.ts";
+import { MemoryLocalStorageStore } from "./memory_local_storage_store.ts";
+import { SqliteLocalStorageStore } from "./sqlite_local_storage_store.ts";
+import type { LocalStorageStore } from "./local_storage_store.ts";
+
+const runtime = currentRuntime();
+const openDatabase = (path: string) => runtime.openDatabase(path);
+const ORIGIN = "https://a.test";
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), "ses-local-storage-"));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+const kinds: [string, () => LocalStorageStore][] = [
+  ["memory", () => new MemoryLocalStorageStore()],
+  ["sqlite", () => new SqliteLocalStorageStore(join(dir, "ls.sqlite"), { openDatabase })],
+];
+
+for (const [kind, makeStore] of kinds) {
+  describe(`WebStorage over the ${kind} store`, () => {
+    it("has the Storage methods, with String() conversion and Chromium's key order", () => {
+      const storage = new WebStorage(makeStore(), ORIGIN);
+      assert.equal(storage.length, 0);
+      assert.equal(storage.getItem("x"), null);
+      storage.setItem("b", "2");
+      storage.setItem("a", 1 as unknown as string);
+      storage.setItem("B", "3");
+      storage.setItem(null as unknown as string, "n");
+      assert.equal(storage.getItem("a"), "1");
+      assert.equal(storage.getItem("null"), "n");
+      assert.equal(storage.length, 4);
+      assert.deepEqual([0, 1, 2, 3, 4].map((i) => storage.key(i)), ["B", "a", "b", "null", null]);
+      storage.setItem("a", "replaced");
+      assert.equal(storage.getItem("a"), "replaced");
+      assert.equal(storage.length, 4);
+      storage.removeItem("a");
+      storage.removeItem("never");
+      assert.equal(storage.getItem("a"), null);
+      storage.clear();
+      assert.equal(storage.length, 0);
+    });
+
+    it("keeps origins apart", () => {
+      const store = makeStore();
+      new WebStorage(store, ORIGIN).setItem("k", "a");
+      new WebStorage(store, "https://b.test").setItem("k", "b");
+      assert.equal(new WebStorage(store, ORIGIN).getItem("k"), "a");
+      new WebStorage(store, ORIGIN).clear();
+      assert.equal(new WebStorage(store, "https://b.test").getItem("k"), "b");
+      assert.deepEqual(store.origins(), ["https://b.test"]);
+    });
+
+    it("throws QuotaExceededError past 10 MiB per origin and stores nothing", () => {
+      const store = makeStore();
+      const storage = new WebStorage(store, ORIGIN);
+      // 2 bytes per UTF-16 code unit: a 5 Mi-character value minus its key fills the quota.
+      const fill = "x".repeat(LOCAL_STORAGE_QUOTA / 2 - 1);
+      storage.setItem("k", fill);
+      assert.throws(() => storage.setItem("j", ""), (error: unknown) => {
+        assert.ok(error instanceof DOMException);
+        assert.equal(error.name, "QuotaExceededError");
+        assert.equal(
+          error.message,
+          "Failed to execute 'setItem' on 'Storage': Setting the value of 'j' exceeded the quota.",
+        );
+        return true;
+      });
+      assert.equal(storage.getItem("j"), null);
+      // Replacing an item counts its new size only; another origin has its own quota.
+      storage.setItem("k", "small");
+      storage.setItem("j", "");
+      new WebStorage(store, "https://b.test").setItem("k", fill);
+    });
+  });
+}
+
+describe("SqliteLocalStorageStore", () => {
+  it("survives reopening", () => {
+    const file = join(dir, "Local Storage", "ls.sqlite");
+    const first = new SqliteLocalStorageStore(file, { openDatabase });
+    new WebStorage(first, ORIGIN).setItem("k", "v");
+    first.flush();
+    first.close();
+    const second = new SqliteLocalStorageStore(file, { openDatabase });
+    assert.equal(new WebStorage(second, ORIGIN).getItem("k"), "v");
+    second.close();
+  });
+
+  it("stays consistent with another process writing at the same time", {
+    timeout: 60_000,
+  }, async () => {
+    const file = join(dir, "ls.sqlite");
+    const store = new SqliteLocalStorageStore(file, { openDatabase });
+    const storage = new WebStorage(store, ORIGIN);
+    const child = runWriter(file, "child", 300);
+    for (let i = 0; i < 300; i++) storage.setItem(`parent${i}`, String(i));
+    const line = await child;
+    assert.match(line, /^done \d+$/);
+    // The open store sees the other process's writes without reopening.
+    assert.equal(storage.length, 600);
+    assert.equal(storage.getItem("child299"), "299");
+    store.close();
+  });
+});
+
+const WRITER = fileURLToPath(new URL("../tests/fixtures/local_storage_writer.ts", import.meta.url));
+
+function runWriter(file: string, prefix: string, count: number): Promise<string> {
+  const args = [WRITER, file, prefix, String(count)];
+  const child = spawn(process.execPath, runtime.name === "deno" ? ["run", "-A", ...args] : args, {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  let out = "";
+  child.stdout!.setEncoding("utf8").on("data", (chunk: string) => out += chunk);
+  return new Promise((resolve, reject) =>
+    child.on(
+      "close",
+      (code) => code === 0 ? resolve(out.trim()) : reject(new Error(`exit ${code}`)),
+    )
+  );
+}
