@@ -21,7 +21,6 @@
  * @module
  */
 
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -31,6 +30,7 @@ import type { Session } from "../session/mod.ts";
 import { HttpCache } from "../cache/mod.ts";
 import { compose, type FetchLike, requestContext } from "../core/mod.ts";
 import { currentRuntime } from "../runtime/mod.ts";
+import { median, startBenchServer } from "./bench_common.ts";
 
 const ROUNDS = 5;
 const HITS = 5_000;
@@ -38,21 +38,6 @@ const MISSES = 1_500;
 const SEQUENTIAL = 3_000;
 const IN_FLIGHT = 50;
 const CONCURRENT = 20_000;
-const runtimeArgs = "Deno" in globalThis ? ["run", "-A"] : [];
-
-function startServer(): Promise<{ base: string; stop: () => void }> {
-  const child = spawn(process.execPath, [
-    ...runtimeArgs,
-    new URL("./bench_server.ts", import.meta.url).pathname,
-  ], { stdio: ["ignore", "pipe", "inherit"] });
-  return new Promise((resolve, reject) => {
-    child.stdout!.once("data", (chunk: Uint8Array) => {
-      const port = new TextDecoder().decode(chunk).trim();
-      resolve({ base: `http://127.0.0.1:${port}`, stop: () => child.kill() });
-    });
-    child.once("error", reject);
-  });
-}
 
 async function fetchBody(ses: Session, url: string): Promise<void> {
   const response = await ses.fetch(url);
@@ -107,12 +92,6 @@ function sum(times: Float64Array): number {
   return times.reduce((a, b) => a + b, 0);
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-}
-
 /** CPU µs per request of `fetchLike` answering `count` uncacheable requests. */
 async function stageCpu(fetchLike: FetchLike, count: number): Promise<number> {
   const cpu = process.cpuUsage();
@@ -143,7 +122,7 @@ async function stageAlone(dir: string): Promise<{ with: number; without: number 
 }
 
 const name = "Deno" in globalThis ? `Deno ${process.versions.deno}` : `Bun ${process.versions.bun}`;
-const { base, stop } = await startServer();
+const { base, stop } = await startBenchServer();
 const dir = mkdtempSync(join(tmpdir(), "ses-cache-bench-"));
 try {
   const cached = session.fromPath(join(dir, "cached"));

@@ -16,7 +16,6 @@
  * @module
  */
 
-import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -24,11 +23,11 @@ import process from "node:process";
 import { DnrEngine, parseRuleset } from "../extensions/mod.ts";
 import { currentRuntime } from "../runtime/mod.ts";
 import { App, createSessionModule, type Session } from "../session/mod.ts";
+import { median, startBenchServer } from "./bench_common.ts";
 
 const RULES = 30000;
 const ROUNDS = 7;
 const IN_FLIGHT = 50;
-const runtimeArgs = "Deno" in globalThis ? ["run", "-A"] : [];
 const runtime = "Deno" in globalThis
   ? `Deno ${process.versions.deno}`
   : `Bun ${process.versions.bun}`;
@@ -54,12 +53,6 @@ function makeRules(count: number): unknown[] {
       : { type: "block" };
     return { id: i + 1, priority: 1 + (i % 3), action, condition };
   });
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
 function writeExtension(root: string, count: number): string {
@@ -153,22 +146,6 @@ function measureMatch() {
   );
 }
 
-function startServer(): Promise<{ base: string; stop: () => void }> {
-  const child = spawn(process.execPath, [
-    ...runtimeArgs,
-    new URL("./bench_server.ts", import.meta.url).pathname,
-  ], { stdio: ["ignore", "pipe", "inherit"] });
-  return new Promise((resolve, reject) => {
-    child.stdout!.once("data", (chunk: Uint8Array) => {
-      resolve({
-        base: `http://127.0.0.1:${new TextDecoder().decode(chunk).trim()}`,
-        stop: () => child.kill(),
-      });
-    });
-    child.once("error", reject);
-  });
-}
-
 /** Requests per second, and this process's CPU µs per request (the server is another one). */
 async function measureRequests(ses: Session, url: string, total: number, inFlight: number) {
   let next = 0;
@@ -186,7 +163,7 @@ async function measureRequests(ses: Session, url: string, total: number, inFligh
 }
 
 async function measureFetch(root: string, dir: string) {
-  const { base, stop } = await startServer();
+  const { base, stop } = await startBenchServer();
   try {
     const plain = newSession(root, "fetch-plain");
     const withRules = newSession(root, "fetch-rules");

@@ -16,7 +16,7 @@
  * @module
  */
 
-import { execFile, spawn } from "node:child_process";
+import { execFile } from "node:child_process";
 import { createWriteStream, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -25,11 +25,11 @@ import { Writable } from "node:stream";
 import { promisify } from "node:util";
 import { open } from "node:fs/promises";
 import { session } from "../mod.ts";
+import { median, RUNTIME_ARGS, startBenchServer } from "./bench_common.ts";
 
 const ROUNDS = 5;
 const MIB = 1024 * 1024;
 const CLIENTS = ["ses.downloadURL", "runtime fetch", "runtime fetch + fsync"] as const;
-const runtimeArgs = "Deno" in globalThis ? ["run", "-A"] : [];
 
 /** What one client process measured. */
 interface ClientResult {
@@ -82,39 +82,20 @@ async function measure(name: string, url: string, dir: string): Promise<ClientRe
   return { mibPerSecond: 200 / seconds, rssGrowthMiB: (peak - before) / MIB };
 }
 
-function startServer(): Promise<{ base: string; stop: () => void }> {
-  const script = new URL("./bench_server.ts", import.meta.url).pathname;
-  const child = spawn(process.execPath, [...runtimeArgs, script], {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  return new Promise((resolve, reject) => {
-    child.stdout!.once("data", (chunk: Buffer) => {
-      resolve({ base: `http://127.0.0.1:${chunk.toString().trim()}`, stop: () => child.kill() });
-    });
-    child.once("error", reject);
-  });
-}
-
 async function runClient(name: string, base: string, dir: string): Promise<ClientResult> {
   const script = new URL(import.meta.url).pathname;
   const { stdout } = await promisify(execFile)(
     process.execPath,
-    [...runtimeArgs, script, "--client", name, base, dir],
+    [...RUNTIME_ARGS, script, "--client", name, base, dir],
   );
   return JSON.parse(stdout.trim().split("\n").at(-1)!) as ClientResult;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
 async function main(): Promise<void> {
   const runtime = "Deno" in globalThis
     ? `Deno ${process.versions.deno}`
     : `Bun ${process.versions.bun}`;
-  const { base, stop } = await startServer();
+  const { base, stop } = await startBenchServer();
   const dir = mkdtempSync(join(tmpdir(), "ses-bench-dl-"));
   try {
     console.log(`download benchmark on ${runtime}: 200 MiB from ${base}/big to a file`);

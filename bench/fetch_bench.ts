@@ -17,46 +17,25 @@
  * @module
  */
 
-import { execFile, spawn } from "node:child_process";
+import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
 import { promisify } from "node:util";
 import { CLIENT_NAMES, type ClientResult, IN_FLIGHT } from "./fetch_client.ts";
+import { median, RUNTIME_ARGS, startBenchServer } from "./bench_common.ts";
 
 const ROUNDS = 5;
-const runtimeArgs = "Deno" in globalThis ? ["run", "-A"] : [];
-
-function startServer(): Promise<{ base: string; stop: () => void }> {
-  const child = spawn(process.execPath, [
-    ...runtimeArgs,
-    new URL("./bench_server.ts", import.meta.url).pathname,
-  ], {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  return new Promise((resolve, reject) => {
-    child.stdout!.once("data", (chunk: Buffer) => {
-      resolve({ base: `http://127.0.0.1:${chunk.toString().trim()}`, stop: () => child.kill() });
-    });
-    child.once("error", reject);
-  });
-}
 
 async function runClient(name: string, base: string, dir: string): Promise<ClientResult> {
   const script = new URL("./fetch_client.ts", import.meta.url).pathname;
   const { stdout } = await promisify(execFile)(
     process.execPath,
-    [...runtimeArgs, script, name, base, dir],
+    [...RUNTIME_ARGS, script, name, base, dir],
     { maxBuffer: 1024 * 1024 },
   );
   return JSON.parse(stdout.trim().split("\n").at(-1)!) as ClientResult;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
 function report(label: string, unit: string, rounds: Array<Record<string, number>>) {
@@ -85,7 +64,7 @@ const clients: readonly string[] = process.argv.includes("--web-request")
 const runtime = "Deno" in globalThis
   ? `Deno ${process.versions.deno}`
   : `Bun ${process.versions.bun}`;
-const { base, stop } = await startServer();
+const { base, stop } = await startBenchServer();
 const dir = mkdtempSync(join(tmpdir(), "ses-bench-"));
 try {
   console.log(`fetch benchmark on ${runtime}`);

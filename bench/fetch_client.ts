@@ -16,6 +16,7 @@ import { join } from "node:path";
 import process from "node:process";
 import { Writable } from "node:stream";
 import { session } from "../mod.ts";
+import { withPassThroughListeners } from "./stages_client.ts";
 
 /** A client under test: fetches a URL and consumes the body into `sink` (or discards it). */
 type Client = (url: string, sink?: WritableStream<Uint8Array>) => Promise<void>;
@@ -79,17 +80,7 @@ function makeClient(name: string): { client: Client; close: () => Promise<void> 
     };
   }
   if (name === "ses.fetch + webRequest") {
-    const ses = session.fromPartition("bench-web-request");
-    const all = { urls: ["<all_urls>"] };
-    const { webRequest } = ses;
-    webRequest.onBeforeRequest(all, (_details, callback) => callback({}));
-    webRequest.onBeforeSendHeaders(all, (_details, callback) => callback({}));
-    webRequest.onSendHeaders(all, () => {});
-    webRequest.onHeadersReceived(all, (_details, callback) => callback({}));
-    webRequest.onResponseStarted(all, () => {});
-    webRequest.onBeforeRedirect(all, () => {});
-    webRequest.onCompleted(all, () => {});
-    webRequest.onErrorOccurred(all, () => {});
+    const ses = withPassThroughListeners(session.fromPartition("bench-web-request"));
     return {
       client: async (url, sink) => drain((await ses.fetch(url)).body, sink),
       close: () => ses.closeAllConnections(),

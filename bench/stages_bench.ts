@@ -13,48 +13,29 @@
  * @module
  */
 
-import { execFile, spawn } from "node:child_process";
+import { execFile } from "node:child_process";
 import process from "node:process";
 import { promisify } from "node:util";
 import { VARIANTS } from "./stages_client.ts";
+import { median, RUNTIME_ARGS, startBenchServer } from "./bench_common.ts";
 
 const ROUNDS = 5;
-const runtimeArgs = "Deno" in globalThis ? ["run", "-A"] : [];
-
-function startServer(): Promise<{ base: string; stop: () => void }> {
-  const child = spawn(process.execPath, [
-    ...runtimeArgs,
-    new URL("./bench_server.ts", import.meta.url).pathname,
-  ], { stdio: ["ignore", "pipe", "inherit"] });
-  return new Promise((resolve, reject) => {
-    child.stdout!.once("data", (chunk: Buffer) => {
-      resolve({ base: `http://127.0.0.1:${chunk.toString().trim()}`, stop: () => child.kill() });
-    });
-    child.once("error", reject);
-  });
-}
 
 async function runClient(name: string, base: string): Promise<{ rps: number; cpuMicros: number }> {
   const script = new URL("./stages_client.ts", import.meta.url).pathname;
   const { stdout } = await promisify(execFile)(
     process.execPath,
-    [...runtimeArgs, script, name, base],
+    [...RUNTIME_ARGS, script, name, base],
     { maxBuffer: 1024 * 1024 },
   );
   return JSON.parse(stdout.trim().split("\n").at(-1)!);
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
 const runtime = "Deno" in globalThis
   ? `Deno ${process.versions.deno}`
   : `Bun ${process.versions.bun}`;
 const names = Object.keys(VARIANTS);
-const { base, stop } = await startServer();
+const { base, stop } = await startBenchServer();
 try {
   console.log(`stages benchmark on ${runtime} (1 KiB GET, 50 in flight)`);
   const rounds: Array<Record<string, { rps: number; cpuMicros: number }>> = [];

@@ -44,12 +44,15 @@ export const VARIANTS: Record<string, Variant> = {
   // The HTTP cache in the path for a response it may not store (issue 10's row).
   cache: { setup: () => Promise.resolve(freshSession(true)), init: { credentials: "omit" } },
   // Eight pass-through webRequest listeners, one per event, <all_urls> (issue 12's row).
-  webRequest: { setup: () => withListeners(freshSession(false)), init: { credentials: "omit" } },
+  webRequest: {
+    setup: () => withPassThroughListeners(freshSession(false)),
+    init: { credentials: "omit" },
+  },
   // A 'login' listener puts the auth stage in the path of every request (issue 13's row).
   auth: { setup: () => withLogin(freshSession(false)), init: { credentials: "omit" } },
   // Every stage above at once.
   all: {
-    setup: async () => withLogin(withListeners(await withProxy(freshSession(true)))),
+    setup: async () => withLogin(withPassThroughListeners(await withProxy(freshSession(true)))),
     init: {},
   },
 };
@@ -62,7 +65,13 @@ async function withProxy(ses: Session): Promise<Session> {
   return ses;
 }
 
-function withListeners(ses: Session): Session {
+/**
+ * Registers eight pass-through webRequest listeners, one per event, for `<all_urls>`.
+ *
+ * @param ses The session.
+ * @returns The same session.
+ */
+export function withPassThroughListeners(ses: Session): Session {
   const all = { urls: ["<all_urls>"] };
   const { webRequest } = ses;
   webRequest.onBeforeRequest(all, (_details, callback) => callback({}));
