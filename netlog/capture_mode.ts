@@ -51,7 +51,7 @@ export function elideHeaderLine(line: string, mode: CaptureMode): string {
 
 /**
  * An event's parameters as the mode allows them: header lists are elided, socket bytes kept
- * only in `everything`, cookie values only with `includeSensitive` or `everything`.
+ * only in `everything`, cookie names and values only with `includeSensitive` or `everything`.
  *
  * @param params The parameters the network code gave.
  * @param mode The capture mode.
@@ -78,7 +78,14 @@ export function paramsForMode(
         typeof line === "string" ? elideHeaderLine(line, mode) : line
       );
     }
-    if (typeof params.value === "string" && "name" in params) delete copy().value;
+    // Cookie events (COOKIE_INCLUSION_STATUS and the like) name cookies only when sensitive.
+    if (typeof params.operation === "string" && "name" in params) {
+      const cookie = copy();
+      delete cookie.name;
+      delete cookie.value;
+      delete cookie.domain;
+      delete cookie.path;
+    }
   }
   return out;
 }

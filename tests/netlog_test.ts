@@ -1,6 +1,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { createServer, type Server } from "node:http";
+import { createServer as createHttpsServer, type Server as HttpsServer } from "node:https";
 import { mkdtemp, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -8,6 +9,7 @@ import { currentRuntime } from "../runtime/mod.ts";
 import { App, createSessionModule, type Session } from "../session/mod.ts";
 import { netLogProblems, parseNetLog, type ReadNetLog } from "../netlog/mod.ts";
 import { type RunningServer, startTinyproxy } from "./fixtures/proxy_servers.ts";
+import { makeTestCertificates } from "./fixtures/tls_certs.ts";
 
 let partitions = 0;
 function newSession(): Session {
@@ -35,6 +37,8 @@ describe("net log of ses.fetch", () => {
   let server: Server;
   let origin = "";
   let proxy: RunningServer;
+  let secure: HttpsServer;
+  let secureOrigin = "";
 
   before(async () => {
     server = createServer((request, response) => {
@@ -55,8 +59,15 @@ describe("net log of ses.fetch", () => {
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     origin = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
     proxy = await startTinyproxy();
+    secure = createHttpsServer(makeTestCertificates().server, (_request, response) => {
+      response.end("secure");
+    });
+    await new Promise<void>((resolve) => secure.listen(0, "127.0.0.1", resolve));
+    secureOrigin = `https://127.0.0.1:${(secure.address() as { port: number }).port}`;
   });
   after(async () => {
+    secure.closeAllConnections();
+    await new Promise<void>((resolve) => secure.close(() => resolve()));
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
     await proxy.stop();
@@ -75,6 +86,12 @@ describe("net log of ses.fetch", () => {
     assert.equal(await (await ses.fetch(`${origin}/cached`)).text(), "cached");
     assert.equal(await (await ses.fetch(`${origin}/auth`)).text(), "welcome");
     await assert.rejects(ses.fetch("http://127.0.0.1:1/"), { code: "ERR_CONNECTION_REFUSED" });
+    ses.setCertificateVerifyProc((_request, callback) => callback(0));
+    assert.equal(await (await ses.fetch(secureOrigin)).text(), "secure");
+    ses.webRequest.onBeforeRequest({ urls: ["*://*/blocked"] }, (_details, callback) => {
+      callback({ cancel: true });
+    });
+    await assert.rejects(ses.fetch(`${origin}/blocked`), { code: "ERR_BLOCKED_BY_CLIENT" });
     await ses.setProxy({
       proxyRules: `http://127.0.0.1:${proxy.port}`,
       proxyBypassRules: "<-loopback>",
@@ -86,10 +103,10 @@ describe("net log of ses.fetch", () => {
     const log = parseNetLog(await readFile(path, "utf8"));
     assert.deepEqual(netLogProblems(log), []);
     assert.equal(log.truncated, false);
-    const [redirected, stored, cached, authenticated, failed, proxied] = [
+    const [redirected, stored, cached, authenticated, failed, tls, blocked, proxied] = [
       ...requests(log).entries(),
     ];
-    assert.ok(proxied, `six requests, got ${requests(log).size}`);
+    assert.ok(proxied, `eight requests, got ${requests(log).size}`);
 
     // Redirected: two jobs with URL_REQUEST_REDIRECTED between them, inside REQUEST_ALIVE.
     const [redirectId, redirectEvents] = redirected!;
@@ -117,7 +134,12 @@ describe("net log of ses.fetch", () => {
     assert.ok(redirectEvents.includes("SOCKET_POOL_REUSED_AN_EXISTING_SOCKET PHASE_NONE"));
 
     // Stored, then answered from the cache without a transaction.
+    assert.deepEqual(paramsOf(log, stored![0], "HTTP_CACHE_OPEN_ENTRY").at(-1), {
+      net_error: -400,
+    });
+    assert.ok(stored![1].includes("HTTP_CACHE_WRITE_INFO PHASE_NONE"));
     assert.ok(stored![1].includes("HTTP_TRANSACTION_SEND_REQUEST_HEADERS PHASE_NONE"));
+    assert.deepEqual(paramsOf(log, cached![0], "HTTP_CACHE_OPEN_ENTRY").at(-1), { variants: 1 });
     assert.ok(cached![1].includes("HTTP_CACHE_READ_INFO PHASE_NONE"));
     assert.ok(!cached![1].includes("HTTP_TRANSACTION_SEND_REQUEST_HEADERS PHASE_NONE"));
 
@@ -128,6 +150,9 @@ describe("net log of ses.fetch", () => {
     assert.ok(
       (sent[1]!.headers as string[]).includes("authorization: Basic [12 bytes were stripped]"),
     );
+    assert.deepEqual(paramsOf(log, authId, "AUTH_HANDLE_CHALLENGE"), [
+      { target: "server", challenges: ['Basic realm="r"'], answered: true, scheme: "basic" },
+    ]);
     const received = paramsOf(log, authId, "HTTP_TRANSACTION_READ_RESPONSE_HEADERS");
     assert.equal((received[0]!.headers as string[])[0], "HTTP/1.1 401 Unauthorized");
     assert.ok(
@@ -143,8 +168,25 @@ describe("net log of ses.fetch", () => {
     assert.deepEqual(paramsOf(log, failedId, "REQUEST_ALIVE").at(-1), { net_error: -102 });
     assert.deepEqual(paramsOf(log, failedId, "TCP_CONNECT").at(-1), { net_error: -102 });
 
-    // Proxied: the resolved list names tinyproxy and the request goes to it in absolute form.
+    // TLS: SSL_CONNECT ends with the version, and the server's certificate is logged as PEM.
+    const [tlsId] = tls!;
+    assert.match(String(paramsOf(log, tlsId, "SSL_CONNECT").at(-1)?.version), /^TLSv1\.[23]$/);
+    const [certificates] = paramsOf(log, tlsId, "SSL_CERTIFICATES_RECEIVED");
+    assert.match((certificates!.certificates as string[])[0]!, /^-----BEGIN CERTIFICATE-----\n/);
+
+    // Cancelled by webRequest: the delegate step and the request end with ERR_BLOCKED_BY_CLIENT.
+    const [blockedId] = blocked!;
+    assert.deepEqual(paramsOf(log, blockedId, "NETWORK_DELEGATE_BEFORE_URL_REQUEST").at(-1), {
+      net_error: -20,
+    });
+    assert.deepEqual(paramsOf(log, blockedId, "REQUEST_ALIVE").at(-1), { net_error: -20 });
+
+    // Proxied: the resolved list names tinyproxy and the request goes to it in absolute form;
+    // it sends the cookie the authenticated request stored, unnamed in default mode.
     const [proxiedId] = proxied!;
+    assert.deepEqual(paramsOf(log, proxiedId, "COOKIE_INCLUSION_STATUS"), [
+      { operation: "send", status: "INCLUDE" },
+    ]);
     assert.deepEqual(paramsOf(log, proxiedId, "PROXY_RESOLUTION_SERVICE_RESOLVED_PROXY_LIST"), [
       { pac_string: `PROXY 127.0.0.1:${proxy.port}` },
     ]);
