@@ -128,8 +128,20 @@ export function urlRequestJobStage(): Middleware {
     });
     return next(request, context).then((response) => {
       sink.add({ type: "URL_REQUEST_START_JOB", phase: "PHASE_END", source });
-      if (responseInfo(response)?.fromCache) {
-        sink.add({ type: "HTTP_CACHE_READ_INFO", phase: "PHASE_NONE", source });
+      const info = responseInfo(response);
+      if (info?.fromCache) {
+        // The stored head, in READ_RESPONSE_HEADERS' shape, so a HAR of the log has it.
+        sink.add({
+          type: "HTTP_CACHE_READ_INFO",
+          phase: "PHASE_NONE",
+          source,
+          params: {
+            headers: [
+              info.statusLine,
+              ...info.rawHeaders.map(([name, value]) => `${name}: ${value}`),
+            ],
+          },
+        });
       }
       const location = response.headers.get("location");
       if (

@@ -31,6 +31,18 @@ export type {
 export { type CrdownloadSidecar, readSidecar } from "../downloads/mod.ts";
 export { type ClearCodeCachesOptions, CodeCache } from "./code_cache.ts";
 export {
+  type CaptureMode,
+  type Har,
+  type HarEntry,
+  NetLog,
+  netLogProblems,
+  netLogToHar,
+  parseNetLog,
+  type ReadNetLog,
+  type ReadNetLogEvent,
+  type StartLoggingOptions,
+} from "../netlog/mod.ts";
+export {
   type Extension,
   extensionIdFromKey,
   extensionIdFromPath,
