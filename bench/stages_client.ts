@@ -9,6 +9,9 @@
  * @module
  */
 
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import process from "node:process";
 import { type Session, session } from "../mod.ts";
 
@@ -39,7 +42,17 @@ export const VARIANTS: Record<string, Variant> = {
   none: { setup: () => Promise.resolve(freshSession(false)), init: { credentials: "omit" } },
   // One cookie set by every response (the route's Set-Cookie) and sent with every request.
   cookies: { setup: () => Promise.resolve(freshSession(false)), init: {} },
+  // A net log in default capture mode records every request to a temporary file.
+  netlog: { setup: () => loggingSession(), init: { credentials: "omit" } },
 };
+
+async function loggingSession(): Promise<Session> {
+  const ses = freshSession(false);
+  const dir = mkdtempSync(join(tmpdir(), "ses-stages-netlog-"));
+  process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
+  await ses.netLog.startLogging(join(dir, "netlog.json"));
+  return ses;
+}
 
 async function requestsPerSecond(ses: Session, url: string, init: RequestInit, total: number) {
   let next = 0;
