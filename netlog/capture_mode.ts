@@ -20,6 +20,8 @@ const SENSITIVE_HEADERS = new Set([
   "proxy-authorization",
 ]);
 
+const SENSITIVE_LINE = /^\s*(?:cookie|set-cookie2?|authorization|proxy-authorization)\s*:/i;
+
 /**
  * One `name: value` header line as the mode allows it: in `default` a cookie or credential
  * value becomes `[N bytes were stripped]`, as Chromium writes it; an auth scheme (`Basic`)
@@ -73,8 +75,14 @@ export function paramsForMode(
   const copy = () => out === params ? (out = { ...params }) : out;
   if ("bytes" in params) delete copy().bytes;
   if (mode === "default") {
-    if (Array.isArray(params.headers)) {
-      copy().headers = params.headers.map((line) =>
+    const headers = params.headers;
+    // Most header lists carry nothing sensitive: one regular expression test per line, and no
+    // copy, for those.
+    if (
+      Array.isArray(headers) &&
+      headers.some((line) => typeof line === "string" && SENSITIVE_LINE.test(line))
+    ) {
+      copy().headers = headers.map((line) =>
         typeof line === "string" ? elideHeaderLine(line, mode) : line
       );
     }
