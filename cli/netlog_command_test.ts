@@ -114,6 +114,7 @@ describe("ses fetch --netlog and ses netlog har", () => {
     assert.match(messages.at(-1)!, /cannot read/);
     assert.equal(await runNetlog(["har", join(dir, "absent.json")], output), 1);
     assert.equal(await runNetlog(["view"], output), 2);
+    assert.equal(await runNetlog(["show", bad], output), 2);
     await writeFile(bad, '{"constants": {}, "events": []}');
     assert.equal(await runNetlog(["har", bad], output), 1);
     assert.match(messages.at(-1)!, /constants.logFormatVersion is missing/);

@@ -31,3 +31,4 @@ export {
 } from "./read_net_log.ts";
 export { netErrorOf, requestAliveStage, urlRequestJobStage } from "./request_log_stages.ts";
 export { type Har, type HarEntry, type HarNameValue, netLogToHar } from "./net_log_to_har.ts";
+export { netLogView } from "./net_log_view.ts";

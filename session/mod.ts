@@ -37,6 +37,7 @@ export {
   NetLog,
   netLogProblems,
   netLogToHar,
+  netLogView,
   parseNetLog,
   type ReadNetLog,
   type ReadNetLogEvent,
