@@ -20,6 +20,7 @@ const SENSITIVE_HEADERS = new Set([
   "proxy-authorization",
 ]);
 
+const encoder = new TextEncoder();
 const SENSITIVE_LINE = /^\s*(?:cookie|set-cookie2?|authorization|proxy-authorization)\s*:/i;
 
 /**
@@ -47,7 +48,7 @@ export function elideHeaderLine(line: string, mode: CaptureMode): string {
   const value = line.slice(colon + 1).trimStart();
   const space = name.endsWith("authorization") ? value.indexOf(" ") : -1;
   const kept = space > 0 ? value.slice(0, space + 1) : "";
-  const stripped = new TextEncoder().encode(value.slice(kept.length)).length;
+  const stripped = encoder.encode(value.slice(kept.length)).length;
   return `${line.slice(0, colon)}: ${kept}[${stripped} bytes were stripped]`;
 }
 
