@@ -153,6 +153,7 @@ async function authenticate(
         response.body?.cancel().catch(() => {});
         throw error;
       }
+      if (context.netLog?.sink.capturing) logChallenge(context, response, answer);
       if (answer === undefined) return response;
       await discard(response);
       if (status === 401) authorization = answer.value;
@@ -165,6 +166,28 @@ async function authenticate(
       pin.release?.();
     }
   }
+}
+
+// Chromium's HttpAuthController logs AUTH_HANDLE_CHALLENGE with the challenge it handled; the
+// answer's scheme is the first word of the credentials (never the credentials themselves).
+function logChallenge(
+  context: RequestContext,
+  response: Response,
+  answer: AuthAnswer | undefined,
+): void {
+  const { sink, source } = context.netLog!;
+  const proxy = response.status === 407;
+  sink.add({
+    type: "AUTH_HANDLE_CHALLENGE",
+    phase: "PHASE_NONE",
+    source,
+    params: {
+      target: proxy ? "proxy" : "server",
+      challenges: challengeValues(response, proxy ? "proxy-authenticate" : "www-authenticate"),
+      answered: answer !== undefined,
+      ...(answer ? { scheme: answer.value.split(" ", 1)[0]!.toLowerCase() } : {}),
+    },
+  });
 }
 
 function hasUserinfo(href: string): boolean {

@@ -9,6 +9,9 @@
  * @module
  */
 
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import process from "node:process";
 import { type Session, session } from "../mod.ts";
 
@@ -50,6 +53,8 @@ export const VARIANTS: Record<string, Variant> = {
   },
   // A 'login' listener puts the auth stage in the path of every request (issue 13's row).
   auth: { setup: () => withLogin(freshSession(false)), init: { credentials: "omit" } },
+  // A net log in default capture mode records every request to a temporary file (issue 14's row).
+  netlog: { setup: () => loggingSession(), init: { credentials: "omit" } },
   // Every stage above at once.
   all: {
     setup: async () => withLogin(withPassThroughListeners(await withProxy(freshSession(true)))),
@@ -87,6 +92,14 @@ export function withPassThroughListeners(ses: Session): Session {
 
 function withLogin(ses: Session): Session {
   ses.on("login", (_event, _details, _authInfo, callback) => callback());
+  return ses;
+}
+
+async function loggingSession(): Promise<Session> {
+  const ses = freshSession(false);
+  const dir = mkdtempSync(join(tmpdir(), "ses-stages-netlog-"));
+  process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
+  await ses.netLog.startLogging(join(dir, "netlog.json"));
   return ses;
 }
 

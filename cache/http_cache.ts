@@ -9,6 +9,7 @@ import type { FetchLike, Middleware, RequestContext } from "../core/middleware.t
 import { responseInfo, setResponseInfo } from "../core/response_info.ts";
 import type { Runtime } from "../core/runtime.ts";
 import { SessionError } from "../core/session_error.ts";
+import { netErrorNumber } from "../core/net_errors.ts";
 import { cachedResponse } from "./_cached_response.ts";
 import { recordBody } from "./_record_body.ts";
 import { type CacheDirectives, deltaSeconds, parseCacheControl } from "./cache_control.ts";
@@ -227,6 +228,7 @@ export class HttpCache {
       // A store that fails (a locked or damaged file) costs the request its cache, not its answer.
       return next(request, context);
     }
+    if (context.netLog?.sink.capturing) logOpenEntry(context, url, variants.length);
     if (variants.length === 0) {
       if (mode === "only-if-cached") return cacheMiss(request);
       return this.#fetchAndStore(store, next, request, context);
@@ -421,6 +423,13 @@ export class HttpCache {
       remoteAddress: info?.remoteAddress ?? "",
       remotePort: info?.remotePort ?? 0,
     };
+    const netLog = context.netLog?.sink.capturing ? context.netLog : undefined;
+    netLog?.sink.add({
+      type: "HTTP_CACHE_WRITE_INFO",
+      phase: "PHASE_NONE",
+      source: netLog.source,
+      params: { key: fields.key },
+    });
     // Like Chromium's disk cache, one entry may take at most an eighth of the cache.
     const maxEntryBytes = Math.floor(this.#maxSize / 8);
     if (response.body === null) {
@@ -431,6 +440,12 @@ export class HttpCache {
     if (length > maxEntryBytes) return response;
     const body = recordBody(response.body, maxEntryBytes, (bytes) => {
       putQuietly(store, { ...fields, body: bytes });
+      netLog?.sink.add({
+        type: "HTTP_CACHE_WRITE_DATA",
+        phase: "PHASE_NONE",
+        source: netLog.source,
+        params: { byte_count: bytes.length },
+      });
     });
     const copy = new Response(body, {
       status: response.status,
@@ -550,4 +565,17 @@ function putQuietly(store: CacheStore, entry: CacheEntry): void {
   } catch {
     // A store that cannot write (busy, full, closed) just misses next time.
   }
+}
+
+// Chromium's HttpCache::Transaction logs opening the entry; a URL with nothing stored ends
+// with ERR_CACHE_MISS.
+function logOpenEntry(context: RequestContext, url: string, variants: number): void {
+  const { sink, source } = context.netLog!;
+  sink.add({ type: "HTTP_CACHE_OPEN_ENTRY", phase: "PHASE_BEGIN", source, params: { key: url } });
+  sink.add({
+    type: "HTTP_CACHE_OPEN_ENTRY",
+    phase: "PHASE_END",
+    source,
+    params: variants === 0 ? { net_error: netErrorNumber("ERR_CACHE_MISS") } : { variants },
+  });
 }

@@ -63,6 +63,7 @@ export async function runFetch(
       return 2;
     }
   }
+  if (args.netlog !== undefined) await ses.netLog.startLogging(args.netlog);
   try {
     const response = await ses.fetch(args.url, {
       method: args.method,
@@ -89,5 +90,6 @@ export async function runFetch(
   } finally {
     if (args.block.length > 0) ses.webRequest.onBeforeRequest(null);
     await ses.closeAllConnections();
+    if (args.netlog !== undefined) await ses.netLog.stopLogging();
   }
 }

@@ -31,12 +31,14 @@ import { parseCookiesArgs } from "./parse_cookies_args.ts";
 import { parseFetchArgs } from "./parse_fetch_args.ts";
 import { parseProxyArgs, runProxy } from "./proxy_command.ts";
 import { runStorage, STORAGE_USAGE } from "./storage_command.ts";
+import { NETLOG_USAGE, runNetlog } from "./netlog_command.ts";
 
 const USAGE = `usage:
   ses demo
   ses fetch [-X METHOD] [-H 'Name: value']... [-d DATA] [-o FILE] [-i] [--partition NAME]
             [--cache default|no-store|reload|no-cache|force-cache|only-if-cached]
-            [--block PATTERN]... URL   (--block: a Chrome match pattern to cancel, like '*://*/ads/*')
+            [--block PATTERN]... [--netlog LOG.json] URL
+            (--block: a Chrome match pattern to cancel, like '*://*/ads/*'; --netlog: record a net log)
   ses cache size|clear [--partition NAME] [--json]
   ses cookies list|get|set|remove|clear [--partition NAME] [--url URL] [--json]
       get [NAME]; set NAME=VALUE [--domain D] [--path P] [--secure] [--http-only]
@@ -45,7 +47,8 @@ const USAGE = `usage:
   ses download --resume PATH.crdownload [--partition NAME]
 ${EXTENSIONS_USAGE}
 ${STORAGE_USAGE}
-  ses proxy resolve URL [--rules R] [--bypass B] [--pac FILE|URL] [--json]`;
+  ses proxy resolve URL [--rules R] [--bypass B] [--pac FILE|URL] [--json]
+${NETLOG_USAGE}`;
 
 /**
  * Runs a `ses` command.
@@ -148,6 +151,11 @@ export async function main(argv: string[]): Promise<number> {
       }
       return await runProxy(session, args, (line) => console.log(line));
     }
+    case "netlog":
+      return await runNetlog(rest, {
+        info: (line) => console.error(line),
+        write: (text) => void process.stdout.write(text),
+      });
     default:
       console.error(command === undefined ? USAGE : `ses: unknown command "${command}"\n${USAGE}`);
       return 2;

@@ -26,6 +26,8 @@ export interface FetchArgs {
   cache: RequestCache;
   /** Chrome match patterns of requests to cancel (a webRequest rule), from `--block`. */
   block: string[];
+  /** Record a net log of the run to this file, from `--netlog`. */
+  netlog?: string;
 }
 
 const CACHE_MODES: readonly RequestCache[] = [
@@ -66,6 +68,7 @@ export function parseFetchArgs(args: string[]): FetchArgs {
       partition: { type: "string", default: "persist:default" },
       cache: { type: "string", default: "default" },
       block: { type: "string", multiple: true },
+      netlog: { type: "string" },
     },
   });
   const [url, ...extra] = positionals;
@@ -93,5 +96,6 @@ export function parseFetchArgs(args: string[]): FetchArgs {
     include: values.include,
     cache,
     block,
+    ...(values.netlog === undefined ? {} : { netlog: values.netlog }),
   };
 }

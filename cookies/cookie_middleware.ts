@@ -39,6 +39,7 @@ export function cookieMiddleware(jar: CookieJarLike): Middleware {
     if (context.credentials === "omit") return next(request, context);
     const header = jar.cookieHeader(request);
     if (header !== undefined || baseDefaults.has(context)) attach(context, header);
+    if (header !== undefined && context.netLog?.sink.capturing) logIncluded(context, header);
     return next(request, context).then((response) => {
       if (response.headers.has("set-cookie")) {
         jar.storeSetCookies(request, response.headers.getSetCookie());
@@ -46,6 +47,21 @@ export function cookieMiddleware(jar: CookieJarLike): Middleware {
       return response;
     });
   };
+}
+
+// Chromium's URLRequestHttpJob logs one COOKIE_INCLUSION_STATUS per cookie it sends; the net
+// log strips the names unless its capture mode keeps sensitive data.
+function logIncluded(context: RequestContext, header: string): void {
+  const { sink, source } = context.netLog!;
+  for (const pair of header.split("; ")) {
+    const eq = pair.indexOf("=");
+    sink.add({
+      type: "COOKIE_INCLUSION_STATUS",
+      phase: "PHASE_NONE",
+      source,
+      params: { operation: "send", status: "INCLUDE", name: eq < 0 ? "" : pair.slice(0, eq) },
+    });
+  }
 }
 
 function attach(context: RequestContext, header: string | undefined): void {

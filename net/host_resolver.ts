@@ -9,6 +9,7 @@ import { lookup as dnsLookup } from "node:dns/promises";
 import { isIP } from "node:net";
 import { SessionError } from "../core/session_error.ts";
 import type { ConnectStepOptions } from "./connect_step.ts";
+import { loggedStep } from "./step_log.ts";
 
 /** One address a hostname resolves to. */
 export interface ResolvedAddress {
@@ -175,6 +176,24 @@ export class HostResolver {
    * ```
    */
   resolve(hostname: string, options: ConnectStepOptions = {}): Promise<ResolvedAddress[]> {
+    if (!options.netLog?.sink.capturing) return this.#resolve(hostname, options);
+    const lookups = this.#lookups;
+    return loggedStep(
+      options.netLog,
+      "HOST_RESOLVER_MANAGER_REQUEST",
+      () => ({ host: hostname, allow_cached_response: true, is_speculative: false }),
+      () => this.#resolve(hostname, options),
+      (addresses) => ({
+        // Chromium's HostCache::Entry shape, trimmed to what a look-up here knows.
+        results: {
+          ip_endpoints: addresses.map(({ address }) => ({ address, port: 0 })),
+          from_cache: this.#lookups === lookups,
+        },
+      }),
+    );
+  }
+
+  #resolve(hostname: string, options: ConnectStepOptions): Promise<ResolvedAddress[]> {
     const { signal } = options;
     if (typeof hostname !== "string") {
       throw new TypeError(`Cannot resolve host: "${String(hostname)}" is not a string`);

@@ -18,6 +18,7 @@ import type { NetworkEmulation } from "./network_emulation.ts";
 import { originConnector, type OriginConnectorDeps, poolKey } from "./origin_connector.ts";
 import { proxyFallover } from "./proxy_fallback.ts";
 import { setResponseUrl } from "./response_url.ts";
+import { loggedStep, pacString } from "./step_log.ts";
 import { logRequestHeaders, logResponseHeaders } from "./transaction_log.ts";
 
 /** What the transport needs from its session. */
@@ -112,6 +113,9 @@ function route(
   context: RequestContext,
   signal: AbortSignal | undefined,
 ): Promise<Response> {
+  if (context.netLog?.sink.capturing) {
+    return routeLogged(options, connectors, url, request, context, signal);
+  }
   const proxies = options.proxies.resolveProxies(url, signal);
   if (Array.isArray(proxies)) {
     return send(options, connectors, proxies, url, request, context, signal);
@@ -119,6 +123,35 @@ function route(
   return Promise.resolve(proxies).then((list) =>
     send(options, connectors, list, url, request, context, signal)
   );
+}
+
+// The logged route: proxy resolution as PROXY_RESOLUTION_SERVICE with its resolved list
+// (Chromium's configured_proxy_resolution_service.cc).
+async function routeLogged(
+  options: HttpTransportOptions,
+  connectors: ConnectorCache,
+  url: URL,
+  request: Request,
+  context: RequestContext,
+  signal: AbortSignal | undefined,
+): Promise<Response> {
+  const netLog = context.netLog;
+  const proxies = await loggedStep(
+    netLog,
+    "PROXY_RESOLUTION_SERVICE",
+    () => undefined,
+    async () => {
+      const list = await options.proxies.resolveProxies(url, signal);
+      netLog?.sink.add({
+        type: "PROXY_RESOLUTION_SERVICE_RESOLVED_PROXY_LIST",
+        phase: "PHASE_NONE",
+        source: netLog.source,
+        params: { pac_string: pacString(list) },
+      });
+      return list;
+    },
+  );
+  return send(options, connectors, proxies, url, request, context, signal);
 }
 
 /**
@@ -218,7 +251,23 @@ async function send(
   const pin = context.connectionPin;
   for (;;) {
     const held = pin === undefined ? undefined : takePinned(pin);
-    const lease = held ?? await acquireConnection(options, connectors, url, proxies, step);
+    const lease = held ??
+      await (netLog
+        ? loggedStep(
+          netLog,
+          "HTTP_STREAM_REQUEST",
+          () => undefined,
+          () => acquireConnection(options, connectors, url, proxies, step),
+          (lease) => streamParams(lease),
+        )
+        : acquireConnection(options, connectors, url, proxies, step));
+    if (netLog && lease.reused) {
+      netLog.sink.add({
+        type: "SOCKET_POOL_REUSED_AN_EXISTING_SOCKET",
+        phase: "PHASE_NONE",
+        source: netLog.source,
+      });
+    }
     // A plain HTTP proxy takes the absolute URL (RFC 9112 section 3.2.2), without the fragment.
     const target = lease.route === "forward"
       ? `${url.protocol}//${url.host}${originForm}`
@@ -255,6 +304,16 @@ async function send(
       if (!retry) throw error;
     }
   }
+}
+
+// What the stream request ended with: the route and the peer (HttpStreamRequest's
+// `proxy_chain`, the bound socket's address).
+function streamParams(lease: Lease): Record<string, unknown> {
+  return {
+    proxy_chain: `[${pacString([lease.proxy])}]`,
+    reused_socket: lease.reused,
+    remote_address: lease.socket.remoteAddress ?? "",
+  };
 }
 
 /** Connections held for pins between two sends; a pin holds at most one. */

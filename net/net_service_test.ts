@@ -41,8 +41,26 @@ describe("NetService net log seam", () => {
     await withOrigin(async (url) => {
       assert.equal(await (await fetchLike(url, { headers: { "x-mine": "a" } })).text(), "ok");
       await net.closeAllConnections();
-      const [sent, received] = sink.entries;
-      assert.equal(sink.entries.length, 2);
+      assert.deepEqual(sink.entries.map((e) => `${e.type} ${e.phase}`), [
+        "PROXY_RESOLUTION_SERVICE PHASE_BEGIN",
+        "PROXY_RESOLUTION_SERVICE_RESOLVED_PROXY_LIST PHASE_NONE",
+        "PROXY_RESOLUTION_SERVICE PHASE_END",
+        "HTTP_STREAM_REQUEST PHASE_BEGIN",
+        "HOST_RESOLVER_MANAGER_REQUEST PHASE_BEGIN",
+        "HOST_RESOLVER_MANAGER_REQUEST PHASE_END",
+        "TCP_CONNECT PHASE_BEGIN",
+        "TCP_CONNECT_ATTEMPT PHASE_BEGIN",
+        "TCP_CONNECT_ATTEMPT PHASE_END",
+        "TCP_CONNECT PHASE_END",
+        "HTTP_STREAM_REQUEST PHASE_END",
+        "HTTP_TRANSACTION_SEND_REQUEST_HEADERS PHASE_NONE",
+        "HTTP_TRANSACTION_READ_RESPONSE_HEADERS PHASE_NONE",
+      ]);
+      const host = new URL(url).host;
+      assert.deepEqual(sink.entries[1]!.params, { pac_string: "DIRECT" });
+      assert.deepEqual(sink.entries[6]!.params, { address_list: [host] });
+      assert.deepEqual(sink.entries[9]!.params, { remote_address: host });
+      const [sent, received] = sink.entries.slice(-2);
       assert.equal(sent!.type, "HTTP_TRANSACTION_SEND_REQUEST_HEADERS");
       assert.equal(sent!.phase, "PHASE_NONE");
       assert.equal(sent!.source.type, "URL_REQUEST");

@@ -25,6 +25,7 @@ import type { ResolvedAddress } from "./host_resolver.ts";
 import { fromOriginTls } from "./proxy_fallback.ts";
 import type { ResolvedSSLConfig } from "./ssl_config.ts";
 import { tcpConnect } from "./tcp_connect.ts";
+import { loggedStep, pacString } from "./step_log.ts";
 import { connectTls } from "./tls_connect.ts";
 
 /** The TLS settings new connections use; `key` separates pool groups by policy. */
@@ -252,16 +253,25 @@ async function connectTunnel(
   const socket = await connectToProxy(proxy, deps, timeouts, options);
   const { signal, netLog } = options;
   try {
-    await boundConnectStep(
-      (stepSignal, timer) =>
-        handshake(socket, proxy, { host, port }, {
-          signal: stepSignal,
-          netLog,
-          authorize: authorize && waitingUntimed(authorize, timer),
-        }),
-      timeouts.proxyHandshakeMs,
-      signal,
-      () => {},
+    await loggedStep(
+      netLog,
+      // Chromium's HttpProxyConnectJob / SOCKSConnectJob events.
+      proxy.scheme === "socks4" || proxy.scheme === "socks5"
+        ? "SOCKS_CONNECT"
+        : "HTTP_PROXY_CONNECT_JOB_CONNECT",
+      () => ({ proxy: pacString([proxy]), endpoint: `${host}:${port}` }),
+      () =>
+        boundConnectStep(
+          (stepSignal, timer) =>
+            handshake(socket, proxy, { host, port }, {
+              signal: stepSignal,
+              netLog,
+              authorize: authorize && waitingUntimed(authorize, timer),
+            }),
+          timeouts.proxyHandshakeMs,
+          signal,
+          () => {},
+        ),
     );
   } catch (error) {
     socket.destroy();

@@ -15,6 +15,7 @@ import {
 } from "./connect_step.ts";
 import type { ResolvedAddress } from "./host_resolver.ts";
 import { netErrorFromSystemError } from "./net_error_from_system.ts";
+import { loggedStep } from "./step_log.ts";
 
 /** Options for {@linkcode tcpConnect}. */
 export interface TcpConnectOptions extends ConnectStepOptions {
@@ -67,14 +68,41 @@ export function tcpConnect(options: TcpConnectOptions): Promise<StreamSocket> {
 }
 
 async function connectAny(options: TcpConnectOptions, signal: AbortSignal): Promise<StreamSocket> {
-  const { host, port, resolve, netLog, connect } = options;
+  const { host, port, resolve, netLog } = options;
   const addresses = await resolve(host, { signal, netLog });
+  return loggedStep(
+    netLog,
+    "TCP_CONNECT",
+    () => ({ address_list: addresses.map(({ address }) => endpoint(address, port)) }),
+    () => connectAddresses(addresses, options, signal),
+    (socket) => ({ remote_address: endpoint(socket.remoteAddress ?? "", port) }),
+  );
+}
+
+function endpoint(address: string, port: number): string {
+  return address.includes(":") ? `[${address}]:${port}` : `${address}:${port}`;
+}
+
+async function connectAddresses(
+  addresses: readonly { address: string }[],
+  options: TcpConnectOptions,
+  signal: AbortSignal,
+): Promise<StreamSocket> {
+  const { port, netLog, connect } = options;
   let lastError: SessionError | undefined;
   for (const { address } of addresses) {
     try {
-      return connect
-        ? await connectWith(connect, address, port, signal)
-        : await connectOne(address, port, signal);
+      const attempt = (): Promise<StreamSocket> =>
+        connect ? connectWith(connect, address, port, signal) : connectOne(address, port, signal);
+      return await loggedStep(
+        netLog,
+        "TCP_CONNECT_ATTEMPT",
+        () => ({ address: endpoint(address, port) }),
+        () =>
+          attempt().catch((error: unknown) => {
+            throw signal.aborted ? error : netErrorFromSystemError(error, "connect");
+          }),
+      );
     } catch (error) {
       if (signal.aborted) throw new SessionError("ERR_ABORTED", { cause: error });
       lastError = netErrorFromSystemError(error, "connect");

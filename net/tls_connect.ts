@@ -7,13 +7,14 @@
 
 import { isIP } from "node:net";
 import type { Duplex } from "node:stream";
-import { connect, getCACertificates, type TLSSocket } from "node:tls";
+import { connect, type DetailedPeerCertificate, getCACertificates, type TLSSocket } from "node:tls";
 import { SessionError } from "../core/session_error.ts";
 import { cipherSuiteNumber } from "./_tls_cipher_suites.ts";
 import { handshakeError } from "./_tls_errors.ts";
 import type { CertificateVerifier } from "./certificate_verifier.ts";
 import { CHROMIUM_CONNECT_TIMEOUTS, type ConnectStepOptions } from "./connect_step.ts";
 import type { ResolvedSSLConfig } from "./ssl_config.ts";
+import { loggedStep } from "./step_log.ts";
 
 /** Options for {@linkcode connectTls}. */
 export interface ConnectTlsOptions extends ConnectStepOptions {
@@ -71,6 +72,45 @@ export interface ConnectTlsOptions extends ConnectStepOptions {
  * ```
  */
 export function connectTls(socket: Duplex, options: ConnectTlsOptions): Promise<TLSSocket> {
+  const netLog = options.netLog;
+  if (!netLog?.sink.capturing) return handshake(socket, options);
+  return loggedStep(
+    netLog,
+    "SSL_CONNECT",
+    () => ({ host: options.hostname }),
+    () => handshake(socket, options),
+    (tlsSocket) => {
+      // The chain the peer sent, as Chromium's SSL_CERTIFICATES_RECEIVED lists it (PEM).
+      netLog.sink.add({
+        type: "SSL_CERTIFICATES_RECEIVED",
+        phase: "PHASE_NONE",
+        source: netLog.source,
+        params: { certificates: peerChainPem(tlsSocket) },
+      });
+      return {
+        version: tlsSocket.getProtocol() ?? "",
+        cipher_suite: cipherSuiteNumber(tlsSocket.getCipher().name) ?? 0,
+        next_proto: tlsSocket.alpnProtocol || "",
+      };
+    },
+  );
+}
+
+// The peer's certificates, leaf first, each as PEM.
+function peerChainPem(tlsSocket: TLSSocket): string[] {
+  const chain: string[] = [];
+  const seen = new Set<string>();
+  let cert: DetailedPeerCertificate | undefined = tlsSocket.getPeerCertificate(true);
+  while (cert?.raw && !seen.has(cert.fingerprint256)) {
+    seen.add(cert.fingerprint256);
+    const base64 = cert.raw.toString("base64").replace(/.{1,64}/g, "$&\n");
+    chain.push(`-----BEGIN CERTIFICATE-----\n${base64}-----END CERTIFICATE-----\n`);
+    cert = cert.issuerCertificate;
+  }
+  return chain;
+}
+
+function handshake(socket: Duplex, options: ConnectTlsOptions): Promise<TLSSocket> {
   const {
     hostname,
     servername = hostname,

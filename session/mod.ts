@@ -31,6 +31,19 @@ export type {
 export { type CrdownloadSidecar, readSidecar } from "../downloads/mod.ts";
 export { type ClearCodeCachesOptions, CodeCache } from "./code_cache.ts";
 export {
+  type CaptureMode,
+  type Har,
+  type HarEntry,
+  NetLog,
+  netLogProblems,
+  netLogToHar,
+  netLogView,
+  parseNetLog,
+  type ReadNetLog,
+  type ReadNetLogEvent,
+  type StartLoggingOptions,
+} from "../netlog/mod.ts";
+export {
   type Extension,
   extensionIdFromKey,
   extensionIdFromPath,

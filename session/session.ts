@@ -68,6 +68,7 @@ import { acceptLanguageHeader } from "./accept_language.ts";
 import { CONSTRUCT_SESSION } from "./_construct_session.ts";
 import { WebRequest } from "../web_request/mod.ts";
 import { Protocol } from "../protocol/mod.ts";
+import { NetLog } from "../netlog/mod.ts";
 
 /** The events a `Session` emits, with Electron's listener signatures. */
 export type SessionEvents = {
@@ -151,6 +152,7 @@ export class Session extends TypedEmitter<SessionEvents> {
   #connectTcp: Runtime["connectTcp"];
   #httpCache: HttpCache;
   #webRequest = new WebRequest();
+  #netLog = new NetLog();
   #protocol: Protocol;
   #authCache = new AuthCache();
   #ntlmAllowlist = new NtlmAllowlist();
@@ -232,6 +234,7 @@ export class Session extends TypedEmitter<SessionEvents> {
         this.preconnect({ url, numSockets: 1 });
       },
       httpCache: this.#httpCache.middleware,
+      netLog: this.#netLog,
     });
   }
 
@@ -241,6 +244,14 @@ export class Session extends TypedEmitter<SessionEvents> {
    */
   get cookies(): Cookies {
     return this.#cookies ??= new Cookies(this.#cookieJar());
+  }
+
+  /**
+   * The session's net log (Electron's `NetLog`): `startLogging(path, {captureMode,
+   * maxFileSize})` records every request of this session in Chromium's net log format.
+   */
+  get netLog(): NetLog {
+    return this.#netLog;
   }
 
   /** The session's request hooks (Electron's `WebRequest`). */

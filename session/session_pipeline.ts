@@ -23,6 +23,7 @@ import {
 } from "../net/mod.ts";
 import { type DnrEngine, dnrStages } from "../extensions/mod.ts";
 import { type Protocol, protocolStage } from "../protocol/mod.ts";
+import { requestAliveStage, urlRequestJobStage } from "../netlog/mod.ts";
 import {
   beforeRedirectHook,
   beforeRequestStage,
@@ -103,6 +104,8 @@ export function buildSessionPipeline(deps: SessionPipelineDeps): SessionPipeline
   const nextId = () => ++lastId;
   const { webRequest, protocol } = deps;
   const pipeline = compose([
+    // The net log's REQUEST_ALIVE spans the whole request, so it goes outside everything.
+    requestAliveStage(),
     // Outermost, so that it sees every error, wherever it arose.
     ...(deps.outcome ? [observeOutcome(deps.outcome)] : []),
     // webRequest: onCompleted / onErrorOccurred, outside everything too.
@@ -113,6 +116,8 @@ export function buildSessionPipeline(deps: SessionPipelineDeps): SessionPipeline
       onRedirect: webRequest ? beforeRedirectHook(webRequest) : undefined,
       isSchemeAllowed: (url) => isRedirectScheme(url, protocol, deps.dnr),
     }),
+    // One URL_REQUEST_START_JOB per hop, and URL_REQUEST_REDIRECTED between hops.
+    urlRequestJobStage(),
     // Per hop, in this order: DNR block/redirect, webRequest.onBeforeRequest, cookies, DNR
     // modifyHeaders, onBeforeSendHeaders / onSendHeaders / onHeadersReceived /
     // onResponseStarted, protocol handlers, HTTP cache, auth, then the transport.

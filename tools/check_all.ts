@@ -72,6 +72,7 @@ export const CHECKS: readonly Check[] = [
       "downloads/mod.ts",
       "extensions/mod.ts",
       "net/mod.ts",
+      "netlog/mod.ts",
       "protocol/mod.ts",
       "proxy/mod.ts",
       "runtime/mod.ts",

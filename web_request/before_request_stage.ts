@@ -62,6 +62,13 @@ function decide(
 ): Promise<Response> {
   if (answer?.cancel === true) {
     const error = new SessionError("ERR_BLOCKED_BY_CLIENT", { url: request.url });
+    if (context.netLog?.sink.capturing) {
+      // As Chromium's network delegate step ends when an extension cancels the request.
+      const { sink, source } = context.netLog;
+      const type = "NETWORK_DELEGATE_BEFORE_URL_REQUEST";
+      sink.add({ type, phase: "PHASE_BEGIN", source });
+      sink.add({ type, phase: "PHASE_END", source, params: { net_error: error.errno } });
+    }
     cancelUpload(context, error);
     return Promise.reject(error);
   }

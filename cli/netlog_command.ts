@@ -1,0 +1,79 @@
+/**
+ * `ses netlog har LOG.json [-o out.har]` and `ses netlog view LOG.json [-o report.html]`: read
+ * a Chromium net log (complete or cut off) and write a HAR 1.2 archive of its requests, or a
+ * self-contained HTML waterfall of them.
+ *
+ * @module
+ */
+
+import { readFile, writeFile } from "node:fs/promises";
+import { parseArgs } from "node:util";
+import { basename } from "node:path";
+import { netLogProblems, netLogToHar, netLogView, parseNetLog } from "../session/mod.ts";
+
+/** The usage lines of `ses netlog`. */
+export const NETLOG_USAGE = "  ses netlog har LOG.json [-o OUT.har]   (HAR 1.2 from a net log)\n" +
+  "  ses netlog view LOG.json [-o REPORT.html]   (an HTML waterfall; default LOG.json.html)";
+
+/** Where `ses netlog` writes. */
+export interface NetlogOutput {
+  /** Messages and errors. */
+  info: (line: string) => void;
+  /** The HAR text, when `har` has no `-o`. */
+  write: (text: string) => void;
+}
+
+/**
+ * Runs `ses netlog`.
+ *
+ * @param args The words after `netlog`.
+ * @param output Where messages and the HAR go.
+ * @returns The exit code: 0 done, 1 the log cannot be read, 2 a usage error.
+ *
+ * @example
+ * ```ts
+ * import { runNetlog } from "./netlog_command.ts";
+ * console.log(await runNetlog([], { info: () => {}, write: () => {} })); // 2
+ * ```
+ */
+export async function runNetlog(args: string[], output: NetlogOutput): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      options: { output: { type: "string", short: "o" } },
+    });
+  } catch (error) {
+    output.info(`ses netlog: ${(error as Error).message}`);
+    return 2;
+  }
+  const [action, path, ...extra] = parsed.positionals;
+  if ((action !== "har" && action !== "view") || path === undefined || extra.length > 0) {
+    output.info(`usage:\n${NETLOG_USAGE}`);
+    return 2;
+  }
+  let log;
+  try {
+    log = parseNetLog(await readFile(path, "utf8"));
+  } catch (error) {
+    output.info(`ses netlog: cannot read "${path}": ${(error as Error).message}`);
+    return 1;
+  }
+  const problems = netLogProblems(log);
+  if (problems.length > 0) {
+    output.info(`ses netlog: "${path}" is not a net log the viewer loads: ${problems[0]}`);
+    return 1;
+  }
+  if (log.truncated) output.info(`ses netlog: "${path}" was cut off; read to its last whole line`);
+  if (action === "view") {
+    const target = parsed.values.output ?? `${path}.html`;
+    await writeFile(target, netLogView(log, basename(path)));
+    output.info(`ses netlog: wrote ${target}`);
+    return 0;
+  }
+  const text = `${JSON.stringify(netLogToHar(log), null, 2)}\n`;
+  if (parsed.values.output === undefined) output.write(text);
+  else await writeFile(parsed.values.output, text);
+  return 0;
+}

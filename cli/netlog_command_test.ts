@@ -1,0 +1,122 @@
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { createServer, type Server } from "node:http";
+import { mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Buffer } from "node:buffer";
+import { session } from "../session/mod.ts";
+import { runFetch } from "./fetch_command.ts";
+import { runNetlog } from "./netlog_command.ts";
+import { parseFetchArgs } from "./parse_fetch_args.ts";
+
+// HAR 1.2's required fields (softwareishard.com/blog/har-12-spec), entry by entry.
+const REQUIRED = {
+  entry: ["startedDateTime", "time", "request", "response", "cache", "timings"],
+  request: [
+    "method",
+    "url",
+    "httpVersion",
+    "cookies",
+    "headers",
+    "queryString",
+    "headersSize",
+    "bodySize",
+  ],
+  response: [
+    "status",
+    "statusText",
+    "httpVersion",
+    "cookies",
+    "headers",
+    "content",
+    "redirectURL",
+    "headersSize",
+    "bodySize",
+  ],
+  timings: ["send", "wait", "receive"],
+};
+
+function missing(object: Record<string, unknown>, fields: string[], where: string): string[] {
+  return fields.filter((field) => !(field in object)).map((field) => `${where}.${field}`);
+}
+
+describe("ses fetch --netlog and ses netlog har", () => {
+  let server: Server;
+  let origin = "";
+  let dir = "";
+
+  before(async () => {
+    server = createServer((request, response) => {
+      if (request.url === "/start") response.writeHead(301, { location: "/end?x=1" }).end();
+      else response.writeHead(200, { "content-type": "text/plain" }).end("done");
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    origin = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    dir = await mkdtemp(join(tmpdir(), "ses-netlog-cli-"));
+  });
+  after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  it("records a fetch and converts its log to a HAR 1.2 archive with the required fields", async () => {
+    const logPath = join(dir, "fetch.json");
+    const args = parseFetchArgs([
+      "--partition",
+      "netlog-cli",
+      "--netlog",
+      logPath,
+      `${origin}/start`,
+    ]);
+    const chunks: Uint8Array[] = [];
+    const body = new WritableStream<Uint8Array>({ write: (chunk) => void chunks.push(chunk) });
+    assert.equal(await runFetch(session, args, { info: () => {}, body }), 0);
+    assert.equal(Buffer.concat(chunks).toString(), "done");
+
+    const harPath = join(dir, "out.har");
+    const messages: string[] = [];
+    const code = await runNetlog(["har", logPath, "-o", harPath], {
+      info: (line) => messages.push(line),
+      write: () => {},
+    });
+    assert.equal(code, 0, messages.join("\n"));
+    const har = JSON.parse(await readFile(harPath, "utf8"));
+    assert.equal(har.log.version, "1.2");
+    assert.ok(har.log.creator.name && typeof har.log.creator.version === "string");
+    const entries = har.log.entries as Record<string, Record<string, unknown>>[];
+    assert.deepEqual(entries.map((e) => [e.request!.url, e.response!.status]), [
+      [`${origin}/start`, 301],
+      [`${origin}/end?x=1`, 200],
+    ]);
+    const problems = entries.flatMap((entry) => [
+      ...missing(entry, REQUIRED.entry, "entry"),
+      ...missing(entry.request!, REQUIRED.request, "request"),
+      ...missing(entry.response!, REQUIRED.response, "response"),
+      ...missing(entry.timings!, REQUIRED.timings, "timings"),
+    ]);
+    assert.deepEqual(problems, []);
+    assert.equal(entries[0]!.response!.redirectURL, `${origin}/end?x=1`);
+    assert.deepEqual(entries[1]!.request!.queryString, [{ name: "x", value: "1" }]);
+    assert.ok((entries[0]!.timings!.dns as number) >= 0);
+    assert.ok((entries[0]!.timings!.connect as number) >= 0);
+    assert.equal(entries[1]!.timings!.connect, -1, "the second hop reuses the connection");
+    assert.equal(entries[1]!.serverIPAddress ?? "127.0.0.1", "127.0.0.1");
+    assert.deepEqual(
+      (entries[1]!.response!.content as { mimeType: string }).mimeType,
+      "text/plain",
+    );
+  });
+
+  it("reports logs it cannot read, and usage errors", async () => {
+    const bad = join(dir, "bad.json");
+    await writeFile(bad, "not a log");
+    const messages: string[] = [];
+    const output = { info: (line: string) => messages.push(line), write: () => {} };
+    assert.equal(await runNetlog(["har", bad], output), 1);
+    assert.match(messages.at(-1)!, /cannot read/);
+    assert.equal(await runNetlog(["har", join(dir, "absent.json")], output), 1);
+    assert.equal(await runNetlog(["view"], output), 2);
+    assert.equal(await runNetlog(["show", bad], output), 2);
+    await writeFile(bad, '{"constants": {}, "events": []}');
+    assert.equal(await runNetlog(["har", bad], output), 1);
+    assert.match(messages.at(-1)!, /constants.logFormatVersion is missing/);
+  });
+});

@@ -1,0 +1,147 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Buffer } from "node:buffer";
+import { NetLog } from "./net_log.ts";
+import { netLogProblems, parseNetLog } from "./read_net_log.ts";
+
+async function tempPath(name: string): Promise<string> {
+  return join(await mkdtemp(join(tmpdir(), "ses-netlog-")), name);
+}
+
+function headersEvent(netLog: NetLog) {
+  const source = netLog.newSource("URL_REQUEST");
+  netLog.add({ type: "REQUEST_ALIVE", phase: "PHASE_BEGIN", source });
+  netLog.add({
+    type: "HTTP_TRANSACTION_SEND_REQUEST_HEADERS",
+    phase: "PHASE_NONE",
+    source,
+    params: {
+      line: "GET / HTTP/1.1\r\n",
+      headers: ["Host: a.test", "Cookie: secret=1", "Authorization: Basic dXNlcjpwdw=="],
+    },
+  });
+  netLog.add({
+    type: "SOCKET_BYTES_SENT",
+    phase: "PHASE_NONE",
+    source,
+    params: { byte_count: 3, bytes: "YWJj" },
+  });
+  netLog.add({ type: "REQUEST_ALIVE", phase: "PHASE_END", source, params: { net_error: -105 } });
+}
+
+describe("NetLog", () => {
+  it("throws Electron's errors", async () => {
+    const netLog = new NetLog();
+    assert.throws(() => netLog.startLogging(""), {
+      name: "TypeError",
+      message: "The first parameter must be a valid string",
+    });
+    const path = await tempPath("a.json");
+    assert.throws(
+      () => netLog.startLogging(path, { captureMode: "bogus" as "default" }),
+      { name: "TypeError", message: "Invalid value for captureMode" },
+    );
+    await assert.rejects(netLog.stopLogging(), { message: "No net log in progress" });
+    assert.equal(netLog.capturing, false);
+    await netLog.startLogging(path);
+    assert.throws(() => netLog.startLogging(path), {
+      message: "There is already a net log running",
+    });
+    assert.equal(netLog.currentlyLogging, true);
+    await netLog.stopLogging();
+    assert.equal(netLog.currentlyLogging, false);
+  });
+
+  it("writes Chromium's format that the viewer accepts, one event per line", async () => {
+    const netLog = new NetLog();
+    const path = await tempPath("log.json");
+    await netLog.startLogging(path);
+    headersEvent(netLog);
+    await netLog.stopLogging();
+    const text = await readFile(path, "utf8");
+    assert.match(text, /^\{"constants": \{.*\},\n"events": \[\n/);
+    assert.ok(text.endsWith("\n]}\n"));
+    const lines = text.split("\n");
+    assert.equal(lines.length, 2 + 4 + 2);
+    const log = parseNetLog(text);
+    assert.deepEqual(netLogProblems(log), []);
+    assert.equal(log.truncated, false);
+    assert.deepEqual(log.events.map((e) => `${e.type}/${e.phase}`), [
+      "REQUEST_ALIVE/PHASE_BEGIN",
+      "HTTP_TRANSACTION_SEND_REQUEST_HEADERS/PHASE_NONE",
+      "SOCKET_BYTES_SENT/PHASE_NONE",
+      "REQUEST_ALIVE/PHASE_END",
+    ]);
+    assert.equal(typeof log.rawEvents[0]?.time, "string");
+    assert.equal(
+      log.constants.netError && (log.constants.netError as Record<string, number>)
+        .ERR_NAME_NOT_RESOLVED,
+      -105,
+    );
+    assert.match(String(log.constants.timeTickOffset), /^\d+$/);
+    // default mode strips cookies, credentials (keeping the scheme) and socket bytes.
+    assert.deepEqual(log.events[1]?.params?.headers, [
+      "Host: a.test",
+      "Cookie: [8 bytes were stripped]",
+      "Authorization: Basic [12 bytes were stripped]",
+    ]);
+    assert.deepEqual(log.events[2]?.params, { byte_count: 3 });
+  });
+
+  it("keeps cookies with includeSensitive and socket bytes with everything", async () => {
+    for (const [captureMode, bytes] of [["includeSensitive", undefined], ["everything", "YWJj"]]) {
+      const netLog = new NetLog();
+      const path = await tempPath("log.json");
+      await netLog.startLogging(path, { captureMode: captureMode as "everything" });
+      headersEvent(netLog);
+      await netLog.stopLogging();
+      const log = parseNetLog(await readFile(path, "utf8"));
+      assert.ok((log.events[1]?.params?.headers as string[]).includes("Cookie: secret=1"));
+      assert.equal(log.events[2]?.params?.bytes, bytes);
+    }
+  });
+
+  it("bounds the file by maxFileSize, keeping the first events and a valid closing", async () => {
+    const netLog = new NetLog();
+    const path = await tempPath("small.json");
+    // The constants alone are about 12 kB; room for a few dozen events after them.
+    const maxFileSize = 20_000;
+    await netLog.startLogging(path, { maxFileSize });
+    for (let i = 0; i < 500; i++) headersEvent(netLog);
+    await netLog.stopLogging();
+    const text = await readFile(path, "utf8");
+    assert.ok(Buffer.byteLength(text) <= maxFileSize, `${Buffer.byteLength(text)} bytes`);
+    assert.ok(Buffer.byteLength(text) > maxFileSize - 1000, `${Buffer.byteLength(text)} bytes`);
+    const log = parseNetLog(text);
+    assert.deepEqual(netLogProblems(log), []);
+    assert.ok(log.events.length > 0 && log.events.length < 2000);
+    assert.equal(log.events[0]?.type, "REQUEST_ALIVE");
+    assert.equal(log.polledData?.droppedEvents, 2000 - log.events.length);
+  });
+
+  it("reads a log cut by a crash up to its last whole line", async () => {
+    const netLog = new NetLog();
+    const path = await tempPath("cut.json");
+    await netLog.startLogging(path);
+    headersEvent(netLog);
+    // Let the batch reach the file, then copy it as a crash would leave it.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const partial = await readFile(path, "utf8");
+    await netLog.stopLogging();
+    await writeFile(path, `${partial}{"time": "12", "sou`);
+    const log = parseNetLog(await readFile(path, "utf8"));
+    assert.equal(log.truncated, true);
+    assert.equal(log.events.length, 4);
+    assert.deepEqual(netLogProblems(log), []);
+    assert.throws(() => parseNetLog("nonsense"), SyntaxError);
+  });
+
+  it("builds nothing while not logging", () => {
+    const netLog = new NetLog();
+    assert.equal(netLog.capturing, false);
+    headersEvent(netLog);
+  });
+});

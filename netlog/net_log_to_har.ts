@@ -1,0 +1,233 @@
+/**
+ * Turns a net log into a HAR 1.2 archive (http://www.softwareishard.com/blog/har-12-spec/):
+ * one entry per hop of each `URL_REQUEST`, with headers, timings, sizes and cache state
+ * taken from the events.
+ *
+ * @module
+ */
+
+import type { ReadNetLog, ReadNetLogEvent } from "./read_net_log.ts";
+
+/** A HAR name/value pair. */
+export interface HarNameValue {
+  /** Name. */
+  name: string;
+  /** Value. */
+  value: string;
+}
+
+/** One HAR entry (the required fields, plus `_error` for a failed request). */
+export interface HarEntry {
+  /** ISO 8601 start time. */
+  startedDateTime: string;
+  /** Total milliseconds. */
+  time: number;
+  /** The request. */
+  request: {
+    method: string;
+    url: string;
+    httpVersion: string;
+    cookies: HarNameValue[];
+    headers: HarNameValue[];
+    queryString: HarNameValue[];
+    headersSize: number;
+    bodySize: number;
+  };
+  /** The response; status 0 when none arrived. */
+  response: {
+    status: number;
+    statusText: string;
+    httpVersion: string;
+    cookies: HarNameValue[];
+    headers: HarNameValue[];
+    content: { size: number; mimeType: string };
+    redirectURL: string;
+    headersSize: number;
+    bodySize: number;
+  };
+  /** `{}` from the network; `beforeRequest` describes a cache hit. */
+  cache: Record<string, unknown>;
+  /** Phase durations in milliseconds; -1 where a phase did not happen. */
+  timings: {
+    blocked: number;
+    dns: number;
+    connect: number;
+    ssl: number;
+    send: number;
+    wait: number;
+    receive: number;
+  };
+  /** The remote address, when known. */
+  serverIPAddress?: string;
+  /** The net log source id, so the entry can be found in the log. */
+  _netLogSourceId: number;
+  /** The Chromium error name of a failed request, like `ERR_CONNECTION_REFUSED`. */
+  _error?: string;
+}
+
+/** A HAR 1.2 archive. */
+export interface Har {
+  /** The log. */
+  log: {
+    version: "1.2";
+    creator: { name: string; version: string };
+    pages: unknown[];
+    entries: HarEntry[];
+  };
+}
+
+function headerPairs(lines: unknown): HarNameValue[] {
+  if (!Array.isArray(lines)) return [];
+  return lines.flatMap((line) => {
+    if (typeof line !== "string") return [];
+    const colon = line.indexOf(":");
+    return colon <= 0
+      ? []
+      : [{ name: line.slice(0, colon).trim(), value: line.slice(colon + 1).trim() }];
+  });
+}
+
+function span(events: ReadNetLogEvent[], type: string): number {
+  const begin = events.find((e) => e.type === type && e.phase === "PHASE_BEGIN");
+  const end = events.findLast((e) => e.type === type && e.phase === "PHASE_END");
+  return begin && end ? Math.max(0, end.time - begin.time) : -1;
+}
+
+function hopEntry(
+  hop: ReadNetLogEvent[],
+  endTime: number,
+  errors: Map<number, string>,
+): HarEntry | undefined {
+  const start = hop[0];
+  if (start === undefined || typeof start.params?.url !== "string") return undefined;
+  const url = new URL(start.params.url);
+  const sent = hop.find((e) => e.type === "HTTP_TRANSACTION_SEND_REQUEST_HEADERS");
+  const received = hop.findLast((e) =>
+    e.type === "HTTP_TRANSACTION_READ_RESPONSE_HEADERS" || e.type === "HTTP_CACHE_READ_INFO"
+  );
+  const fromCache = received?.type === "HTTP_CACHE_READ_INFO";
+  const statusLine = Array.isArray(received?.params?.headers)
+    ? String(received.params.headers[0] ?? "")
+    : "";
+  const status = /^HTTP\/(\d\.\d) (\d{3}) ?(.*)$/.exec(statusLine);
+  const responseHeaders = headerPairs(
+    Array.isArray(received?.params?.headers) ? received.params.headers.slice(1) : [],
+  );
+  const header = (name: string) =>
+    responseHeaders.find((h) => h.name.toLowerCase() === name)?.value;
+  const redirect = hop.find((e) => e.type === "URL_REQUEST_REDIRECTED");
+  const jobEnd = hop.findLast((e) => e.type === "URL_REQUEST_START_JOB" && e.phase === "PHASE_END");
+  const netError = typeof jobEnd?.params?.net_error === "number" ? jobEnd.params.net_error : 0;
+  const ssl = span(hop, "SSL_CONNECT");
+  const tcp = span(hop, "TCP_CONNECT");
+  const wait = sent && received && !fromCache ? Math.max(0, received.time - sent.time) : 0;
+  const receive = received ? Math.max(0, endTime - received.time) : 0;
+  const tcpEnd = hop.findLast((e) => e.type === "TCP_CONNECT" && e.phase === "PHASE_END");
+  const remote = tcpEnd?.params?.remote_address;
+  const length = Number(header("content-length") ?? -1);
+  return {
+    startedDateTime: new Date(start.time).toISOString(),
+    time: Math.max(0, endTime - start.time),
+    request: {
+      method: String(start.params.method ?? "GET"),
+      url: url.href,
+      httpVersion: "HTTP/1.1",
+      cookies: [],
+      headers: headerPairs(sent?.params?.headers),
+      queryString: [...url.searchParams].map(([name, value]) => ({ name, value })),
+      headersSize: -1,
+      bodySize: -1,
+    },
+    response: {
+      status: status ? Number(status[2]) : 0,
+      statusText: status?.[3] ?? "",
+      httpVersion: status ? `HTTP/${status[1]}` : "",
+      cookies: [],
+      headers: responseHeaders,
+      content: { size: length, mimeType: header("content-type") ?? "" },
+      redirectURL: typeof redirect?.params?.location === "string" ? redirect.params.location : "",
+      headersSize: -1,
+      bodySize: fromCache ? 0 : length,
+    },
+    cache: fromCache ? { beforeRequest: { lastAccess: "", eTag: "", hitCount: 1 } } : {},
+    timings: {
+      blocked: -1,
+      dns: span(hop, "HOST_RESOLVER_MANAGER_REQUEST"),
+      // HAR's connect includes ssl.
+      connect: tcp < 0 ? -1 : tcp + Math.max(ssl, 0),
+      ssl,
+      send: 0,
+      wait,
+      receive,
+    },
+    ...(typeof remote === "string" && remote !== ""
+      ? { serverIPAddress: remote.replace(/:\d+$/, "").replace(/^\[|\]$/g, "") }
+      : {}),
+    _netLogSourceId: start.source.id,
+    ...(netError < 0 ? { _error: errors.get(netError) ?? String(netError) } : {}),
+  };
+}
+
+/**
+ * Builds a HAR 1.2 archive from a parsed net log: each `URL_REQUEST_START_JOB` (one per
+ * redirect hop) becomes an entry; DNS, connect (TCP plus TLS), TLS, wait and receive come from
+ * the events' times; a cache hit has `cache.beforeRequest`; a failed request has status 0 and
+ * `_error`.
+ *
+ * @param log A log from `parseNetLog`.
+ * @returns The archive, ready for `JSON.stringify`.
+ *
+ * @example
+ * ```ts
+ * import { netLogToHar } from "./net_log_to_har.ts";
+ * const log = {
+ *   constants: { netError: {} }, rawEvents: [], truncated: false,
+ *   events: [{
+ *     time: 0, type: "URL_REQUEST_START_JOB", phase: "PHASE_BEGIN",
+ *     source: { id: 1, type: "URL_REQUEST", startTime: 0 },
+ *     params: { url: "http://a.test/", method: "GET" },
+ *   }],
+ * };
+ * console.log(netLogToHar(log).log.entries[0]?.request.url); // http://a.test/
+ * ```
+ */
+export function netLogToHar(log: ReadNetLog): Har {
+  const errors = new Map<number, string>();
+  const table = log.constants.netError;
+  if (typeof table === "object" && table !== null) {
+    for (const [name, value] of Object.entries(table)) errors.set(Number(value), name);
+  }
+  const bySource = new Map<number, ReadNetLogEvent[]>();
+  for (const event of log.events) {
+    if (event.source.type !== "URL_REQUEST") continue;
+    const list = bySource.get(event.source.id) ?? [];
+    list.push(event);
+    bySource.set(event.source.id, list);
+  }
+  const entries: HarEntry[] = [];
+  for (const events of bySource.values()) {
+    const starts = events.flatMap((e, index) =>
+      e.type === "URL_REQUEST_START_JOB" && e.phase === "PHASE_BEGIN" ? [index] : []
+    );
+    starts.forEach((from, n) => {
+      const to = starts[n + 1] ?? events.length;
+      const hop = events.slice(from, to);
+      const endTime = (n + 1 < starts.length ? events[to - 1] : events.at(-1))?.time ?? 0;
+      const entry = hopEntry(hop, endTime, errors);
+      if (entry) entries.push(entry);
+    });
+  }
+  entries.sort((a, b) => a.startedDateTime.localeCompare(b.startedDateTime));
+  const client = log.constants.clientInfo as { name?: unknown; version?: unknown } | undefined;
+  return {
+    log: {
+      version: "1.2",
+      creator: {
+        name: String(client?.name ?? "@ses/session"),
+        version: String(client?.version ?? ""),
+      },
+      pages: [],
+      entries,
+    },
+  };
+}

@@ -1,0 +1,169 @@
+/**
+ * The pipeline stages that log a request's life, as Chromium's net/url_request/url_request.cc
+ * does: `REQUEST_ALIVE` around the whole request and `URL_REQUEST_START_JOB` around each hop,
+ * with `URL_REQUEST_REDIRECTED` between hops. Both pass straight through while no log runs.
+ *
+ * @module
+ */
+
+import type { FetchLike, Middleware, RequestContext } from "../core/middleware.ts";
+import { responseInfo } from "../core/response_info.ts";
+import { LOAD_FLAGS } from "./net_log_constants.ts";
+
+/**
+ * The Chromium error number of a failure: a `SessionError`'s `errno`, `ERR_ABORTED` (-3) for
+ * an abort, `ERR_FAILED` (-2) otherwise.
+ *
+ * @param error What the pipeline threw.
+ * @returns A negative net error number.
+ *
+ * @example
+ * ```ts
+ * import { netErrorOf } from "./request_log_stages.ts";
+ * console.log(netErrorOf(new DOMException("stop", "AbortError"))); // -3
+ * ```
+ */
+export function netErrorOf(error: unknown): number {
+  const errno = (error as { errno?: unknown } | null)?.errno;
+  if (typeof errno === "number" && errno < 0) return errno;
+  return (error as { name?: unknown } | null)?.name === "AbortError" ? -3 : -2;
+}
+
+function loadFlags(context: RequestContext): number {
+  switch (context.cache) {
+    case "no-store":
+      return LOAD_FLAGS.DISABLE_CACHE!;
+    case "reload":
+      return LOAD_FLAGS.BYPASS_CACHE!;
+    case "no-cache":
+      return LOAD_FLAGS.VALIDATE_CACHE!;
+    case "force-cache":
+      return LOAD_FLAGS.SKIP_CACHE_VALIDATION!;
+    case "only-if-cached":
+      return LOAD_FLAGS.ONLY_FROM_CACHE!;
+    default:
+      return LOAD_FLAGS.NORMAL!;
+  }
+}
+
+/**
+ * Logs `REQUEST_ALIVE` begin when a request enters and its end when the response head
+ * arrives or the request fails (with `net_error`). Place it outermost.
+ *
+ * @returns The stage.
+ *
+ * @example
+ * ```ts
+ * import { requestAliveStage } from "./request_log_stages.ts";
+ * import { requestContext } from "../core/middleware.ts";
+ * const types: string[] = [];
+ * const source = { id: 1, type: "URL_REQUEST", startTime: Date.now() };
+ * const sink = { capturing: true, newSource: () => source, add: (e: { type: string }) => void types.push(e.type) };
+ * const fetchLike = requestAliveStage()(() => Promise.resolve(new Response("ok")));
+ * await fetchLike(new Request("http://a.test/"), requestContext({ netLog: { sink, source } }));
+ * console.log(types); // [ "REQUEST_ALIVE", "REQUEST_ALIVE" ]
+ * ```
+ */
+export function requestAliveStage(): Middleware {
+  return (next: FetchLike): FetchLike => (request, context) => {
+    const netLog = context.netLog;
+    if (netLog === undefined) return next(request, context);
+    const { sink, source } = netLog;
+    sink.add({
+      type: "REQUEST_ALIVE",
+      phase: "PHASE_BEGIN",
+      source,
+      params: { priority: context.priority, traffic_annotation: 0 },
+    });
+    return next(request, context).then((response) => {
+      sink.add({ type: "REQUEST_ALIVE", phase: "PHASE_END", source });
+      return response;
+    }, (error: unknown) => {
+      sink.add({
+        type: "REQUEST_ALIVE",
+        phase: "PHASE_END",
+        source,
+        params: { net_error: netErrorOf(error) },
+      });
+      throw error;
+    });
+  };
+}
+
+/**
+ * Logs each hop as `URL_REQUEST_START_JOB` (`{url, method, load_flags, priority}`), a cached
+ * answer as `HTTP_CACHE_READ_INFO`, and a redirect the pipeline will follow as
+ * `URL_REQUEST_REDIRECTED` (`{location}`). Place it just inside `followRedirects`.
+ *
+ * @returns The stage.
+ *
+ * @example
+ * ```ts
+ * import { urlRequestJobStage } from "./request_log_stages.ts";
+ * import { requestContext } from "../core/middleware.ts";
+ * const types: string[] = [];
+ * const source = { id: 1, type: "URL_REQUEST", startTime: Date.now() };
+ * const sink = { capturing: true, newSource: () => source, add: (e: { type: string }) => void types.push(e.type) };
+ * const redirect = new Response(null, { status: 302, headers: { location: "/b" } });
+ * const fetchLike = urlRequestJobStage()(() => Promise.resolve(redirect));
+ * await fetchLike(new Request("http://a.test/a"), requestContext({ netLog: { sink, source } }));
+ * console.log(types); // [ "URL_REQUEST_START_JOB", "URL_REQUEST_START_JOB", "URL_REQUEST_REDIRECTED" ]
+ * ```
+ */
+export function urlRequestJobStage(): Middleware {
+  return (next: FetchLike): FetchLike => (request, context) => {
+    const netLog = context.netLog;
+    if (netLog === undefined) return next(request, context);
+    const { sink, source } = netLog;
+    sink.add({
+      type: "URL_REQUEST_START_JOB",
+      phase: "PHASE_BEGIN",
+      source,
+      params: {
+        url: request.url,
+        method: request.method,
+        load_flags: loadFlags(context),
+        priority: context.priority,
+      },
+    });
+    return next(request, context).then((response) => {
+      sink.add({ type: "URL_REQUEST_START_JOB", phase: "PHASE_END", source });
+      const info = responseInfo(response);
+      if (info?.fromCache) {
+        // The stored head, in READ_RESPONSE_HEADERS' shape, so a HAR of the log has it.
+        sink.add({
+          type: "HTTP_CACHE_READ_INFO",
+          phase: "PHASE_NONE",
+          source,
+          params: {
+            headers: [
+              info.statusLine,
+              ...info.rawHeaders.map(([name, value]) => `${name}: ${value}`),
+            ],
+          },
+        });
+      }
+      const location = response.headers.get("location");
+      if (
+        location !== null && response.status >= 300 && response.status < 400 &&
+        request.redirect === "follow"
+      ) {
+        sink.add({
+          type: "URL_REQUEST_REDIRECTED",
+          phase: "PHASE_NONE",
+          source,
+          params: { location: new URL(location, request.url).href },
+        });
+      }
+      return response;
+    }, (error: unknown) => {
+      sink.add({
+        type: "URL_REQUEST_START_JOB",
+        phase: "PHASE_END",
+        source,
+        params: { net_error: netErrorOf(error) },
+      });
+      throw error;
+    });
+  };
+}

@@ -1,0 +1,211 @@
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { createServer, type Server } from "node:http";
+import { createServer as createHttpsServer, type Server as HttpsServer } from "node:https";
+import { mkdtemp, readFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { currentRuntime } from "../runtime/mod.ts";
+import { App, createSessionModule, type Session } from "../session/mod.ts";
+import { netLogProblems, parseNetLog, type ReadNetLog } from "../netlog/mod.ts";
+import { type RunningServer, startTinyproxy } from "./fixtures/proxy_servers.ts";
+import { makeTestCertificates } from "./fixtures/tls_certs.ts";
+
+let partitions = 0;
+function newSession(): Session {
+  const runtime = currentRuntime();
+  return createSessionModule(new App(runtime), runtime).fromPartition(`netlog-${++partitions}`);
+}
+
+/** The events of each URL_REQUEST source, as `TYPE PHASE` lines. */
+function requests(log: ReadNetLog): Map<number, string[]> {
+  const bySource = new Map<number, string[]>();
+  for (const event of log.events) {
+    if (event.source.type !== "URL_REQUEST") continue;
+    const list = bySource.get(event.source.id) ?? [];
+    list.push(`${event.type} ${event.phase}`);
+    bySource.set(event.source.id, list);
+  }
+  return bySource;
+}
+
+function paramsOf(log: ReadNetLog, id: number, type: string): Record<string, unknown>[] {
+  return log.events.filter((e) => e.source.id === id && e.type === type).map((e) => e.params ?? {});
+}
+
+describe("net log of ses.fetch", () => {
+  let server: Server;
+  let origin = "";
+  let proxy: RunningServer;
+  let secure: HttpsServer;
+  let secureOrigin = "";
+
+  before(async () => {
+    server = createServer((request, response) => {
+      if (request.url === "/redirect") {
+        response.writeHead(302, { location: "/final" }).end();
+      } else if (request.url === "/cached") {
+        response.writeHead(200, { "cache-control": "max-age=3600" }).end("cached");
+      } else if (request.url === "/auth") {
+        if (request.headers.authorization === `Basic ${btoa("user:pw")}`) {
+          response.writeHead(200, { "set-cookie": "session=secret-value" }).end("welcome");
+        } else {
+          response.writeHead(401, { "www-authenticate": 'Basic realm="r"' }).end("who?");
+        }
+      } else {
+        response.end("final");
+      }
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    origin = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    proxy = await startTinyproxy();
+    secure = createHttpsServer(makeTestCertificates().server, (_request, response) => {
+      response.end("secure");
+    });
+    await new Promise<void>((resolve) => secure.listen(0, "127.0.0.1", resolve));
+    secureOrigin = `https://127.0.0.1:${(secure.address() as { port: number }).port}`;
+  });
+  after(async () => {
+    secure.closeAllConnections();
+    await new Promise<void>((resolve) => secure.close(() => resolve()));
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await proxy.stop();
+  });
+
+  it("records redirected, cached, authenticated, proxied and failed requests in a log the viewer loads", async () => {
+    const ses = newSession();
+    ses.on("login", (event, _details, _authInfo, callback) => {
+      event.preventDefault();
+      callback("user", "pw");
+    });
+    const path = join(await mkdtemp(join(tmpdir(), "ses-netlog-")), "log.json");
+    await ses.netLog.startLogging(path);
+    assert.equal(await (await ses.fetch(`${origin}/redirect`)).text(), "final");
+    await (await ses.fetch(`${origin}/cached`)).text();
+    assert.equal(await (await ses.fetch(`${origin}/cached`)).text(), "cached");
+    assert.equal(await (await ses.fetch(`${origin}/auth`)).text(), "welcome");
+    await assert.rejects(ses.fetch("http://127.0.0.1:1/"), { code: "ERR_CONNECTION_REFUSED" });
+    ses.setCertificateVerifyProc((_request, callback) => callback(0));
+    assert.equal(await (await ses.fetch(secureOrigin)).text(), "secure");
+    ses.webRequest.onBeforeRequest({ urls: ["*://*/blocked"] }, (_details, callback) => {
+      callback({ cancel: true });
+    });
+    await assert.rejects(ses.fetch(`${origin}/blocked`), { code: "ERR_BLOCKED_BY_CLIENT" });
+    await ses.setProxy({
+      proxyRules: `http://127.0.0.1:${proxy.port}`,
+      proxyBypassRules: "<-loopback>",
+    });
+    assert.equal(await (await ses.fetch(`${origin}/proxied`)).text(), "final");
+    await ses.netLog.stopLogging();
+    await ses.closeAllConnections();
+
+    const log = parseNetLog(await readFile(path, "utf8"));
+    assert.deepEqual(netLogProblems(log), []);
+    assert.equal(log.truncated, false);
+    const [redirected, stored, cached, authenticated, failed, tls, blocked, proxied] = [
+      ...requests(log).entries(),
+    ];
+    assert.ok(proxied, `eight requests, got ${requests(log).size}`);
+
+    // Redirected: two jobs with URL_REQUEST_REDIRECTED between them, inside REQUEST_ALIVE.
+    const [redirectId, redirectEvents] = redirected!;
+    assert.equal(redirectEvents[0], "REQUEST_ALIVE PHASE_BEGIN");
+    assert.equal(redirectEvents.at(-1), "REQUEST_ALIVE PHASE_END");
+    assert.equal(redirectEvents.filter((e) => e === "URL_REQUEST_START_JOB PHASE_BEGIN").length, 2);
+    assert.deepEqual(paramsOf(log, redirectId, "URL_REQUEST_REDIRECTED"), [
+      { location: `${origin}/final` },
+    ]);
+    const jobs = paramsOf(log, redirectId, "URL_REQUEST_START_JOB").filter((p) => "url" in p);
+    assert.deepEqual(jobs.map((p) => [p.url, p.method, p.load_flags]), [
+      [`${origin}/redirect`, "GET", 0],
+      [`${origin}/final`, "GET", 0],
+    ]);
+    for (
+      const type of [
+        "PROXY_RESOLUTION_SERVICE PHASE_BEGIN",
+        "HOST_RESOLVER_MANAGER_REQUEST PHASE_BEGIN",
+        "TCP_CONNECT PHASE_END",
+        "HTTP_TRANSACTION_SEND_REQUEST_HEADERS PHASE_NONE",
+        "HTTP_TRANSACTION_READ_RESPONSE_HEADERS PHASE_NONE",
+      ]
+    ) assert.ok(redirectEvents.includes(type), type);
+    // The second hop reuses the first one's connection.
+    assert.ok(redirectEvents.includes("SOCKET_POOL_REUSED_AN_EXISTING_SOCKET PHASE_NONE"));
+
+    // Stored, then answered from the cache without a transaction.
+    assert.deepEqual(paramsOf(log, stored![0], "HTTP_CACHE_OPEN_ENTRY").at(-1), {
+      net_error: -400,
+    });
+    assert.ok(stored![1].includes("HTTP_CACHE_WRITE_INFO PHASE_NONE"));
+    assert.ok(stored![1].includes("HTTP_TRANSACTION_SEND_REQUEST_HEADERS PHASE_NONE"));
+    assert.deepEqual(paramsOf(log, cached![0], "HTTP_CACHE_OPEN_ENTRY").at(-1), { variants: 1 });
+    assert.ok(cached![1].includes("HTTP_CACHE_READ_INFO PHASE_NONE"));
+    assert.ok(!cached![1].includes("HTTP_TRANSACTION_SEND_REQUEST_HEADERS PHASE_NONE"));
+
+    // Authenticated: the 401, then the retry; default mode strips the credentials and cookie.
+    const [authId] = authenticated!;
+    const sent = paramsOf(log, authId, "HTTP_TRANSACTION_SEND_REQUEST_HEADERS");
+    assert.equal(sent.length, 2);
+    assert.ok(
+      (sent[1]!.headers as string[]).includes("authorization: Basic [12 bytes were stripped]"),
+    );
+    assert.deepEqual(paramsOf(log, authId, "AUTH_HANDLE_CHALLENGE"), [
+      { target: "server", challenges: ['Basic realm="r"'], answered: true, scheme: "basic" },
+    ]);
+    const received = paramsOf(log, authId, "HTTP_TRANSACTION_READ_RESPONSE_HEADERS");
+    assert.equal((received[0]!.headers as string[])[0], "HTTP/1.1 401 Unauthorized");
+    assert.ok(
+      (received[1]!.headers as string[]).some((line) =>
+        /^set-cookie: \[\d+ bytes were stripped\]$/i.test(line)
+      ),
+    );
+    assert.ok(!JSON.stringify(log.rawEvents).includes("secret-value"));
+
+    // Failed: net_error on the attempt, the connect, the job and REQUEST_ALIVE.
+    const [failedId, failedEvents] = failed!;
+    assert.equal(failedEvents.at(-1), "REQUEST_ALIVE PHASE_END");
+    assert.deepEqual(paramsOf(log, failedId, "REQUEST_ALIVE").at(-1), { net_error: -102 });
+    assert.deepEqual(paramsOf(log, failedId, "TCP_CONNECT").at(-1), { net_error: -102 });
+
+    // TLS: SSL_CONNECT ends with the version, and the server's certificate is logged as PEM.
+    const [tlsId] = tls!;
+    assert.match(String(paramsOf(log, tlsId, "SSL_CONNECT").at(-1)?.version), /^TLSv1\.[23]$/);
+    const [certificates] = paramsOf(log, tlsId, "SSL_CERTIFICATES_RECEIVED");
+    assert.match((certificates!.certificates as string[])[0]!, /^-----BEGIN CERTIFICATE-----\n/);
+
+    // Cancelled by webRequest: the delegate step and the request end with ERR_BLOCKED_BY_CLIENT.
+    const [blockedId] = blocked!;
+    assert.deepEqual(paramsOf(log, blockedId, "NETWORK_DELEGATE_BEFORE_URL_REQUEST").at(-1), {
+      net_error: -20,
+    });
+    assert.deepEqual(paramsOf(log, blockedId, "REQUEST_ALIVE").at(-1), { net_error: -20 });
+
+    // Proxied: the resolved list names tinyproxy and the request goes to it in absolute form;
+    // it sends the cookie the authenticated request stored, unnamed in default mode.
+    const [proxiedId] = proxied!;
+    assert.deepEqual(paramsOf(log, proxiedId, "COOKIE_INCLUSION_STATUS"), [
+      { operation: "send", status: "INCLUDE" },
+    ]);
+    assert.deepEqual(paramsOf(log, proxiedId, "PROXY_RESOLUTION_SERVICE_RESOLVED_PROXY_LIST"), [
+      { pac_string: `PROXY 127.0.0.1:${proxy.port}` },
+    ]);
+    assert.equal(
+      paramsOf(log, proxiedId, "HTTP_TRANSACTION_SEND_REQUEST_HEADERS")[0]!.line,
+      `GET ${origin}/proxied HTTP/1.1\r\n`,
+    );
+  });
+
+  it("builds no sources while no log runs", async () => {
+    const ses = newSession();
+    const path = join(await mkdtemp(join(tmpdir(), "ses-netlog-")), "log.json");
+    await (await ses.fetch(`${origin}/final`)).text();
+    await ses.netLog.startLogging(path);
+    await (await ses.fetch(`${origin}/final`)).text();
+    await ses.netLog.stopLogging();
+    await (await ses.fetch(`${origin}/final`)).text();
+    await ses.closeAllConnections();
+    const log = parseNetLog(await readFile(path, "utf8"));
+    assert.deepEqual([...requests(log).keys()], [1]);
+  });
+});
