@@ -77,10 +77,35 @@ export function openSqliteDatabase(path: string, options: OpenDatabaseOptions = 
   try {
     // The timeout goes first so that switching to WAL already waits for other connections.
     db.exec(`PRAGMA busy_timeout = ${busyTimeoutMs}`);
-    if (path !== ":memory:") db.exec("PRAGMA journal_mode = WAL");
+    if (path !== ":memory:") switchToWal(db, busyTimeoutMs);
   } catch (error) {
     db.close();
     throw error;
   }
   return new SqliteDatabase(path, db);
+}
+
+/**
+ * Sets WAL mode. SQLite does not call the busy handler for every lock this takes: two processes
+ * opening a new file at once can see `database is locked` at once, so it is retried here, with
+ * short synchronous pauses, within the busy timeout.
+ */
+function switchToWal(db: DatabaseSync, busyTimeoutMs: number): void {
+  const deadline = Date.now() + busyTimeoutMs;
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (;;) {
+    try {
+      db.exec("PRAGMA journal_mode = WAL");
+      return;
+    } catch (error) {
+      if (!isBusy(error) || Date.now() >= deadline) throw error;
+      Atomics.wait(pause, 0, 0, 5);
+    }
+  }
+}
+
+function isBusy(error: unknown): boolean {
+  const { errcode } = error as { errcode?: unknown };
+  // SQLITE_BUSY and SQLITE_LOCKED, with or without extended result bits.
+  return typeof errcode === "number" && ((errcode & 0xff) === 5 || (errcode & 0xff) === 6);
 }
