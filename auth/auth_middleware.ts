@@ -17,6 +17,7 @@ import {
   type ChallengedRequest,
 } from "./auth_controller.ts";
 import { proxyCredentials, proxyTarget, proxyTargetKey } from "./proxy_target.ts";
+import { discardBody } from "../core/discard_body.ts";
 
 /** Options for {@linkcode authMiddleware}. */
 export interface AuthMiddlewareOptions extends AuthPolicy {
@@ -31,9 +32,6 @@ export interface AuthMiddlewareOptions extends AuthPolicy {
 
 /** Rounds of one request before the last 401/407 is returned as it is (no endless loops). */
 export const MAX_AUTH_ROUNDS = 8;
-
-/** Read this much of a challenge's body to keep its connection; cancel beyond it. */
-const DRAIN_LIMIT = 64 * 1024;
 
 /**
  * Builds the auth stage. Credentials in the URL (`http://user:pass@host/`, percent-decoded) are
@@ -155,7 +153,7 @@ async function authenticate(
       }
       if (context.netLog?.sink.capturing) logChallenge(context, response, answer);
       if (answer === undefined) return response;
-      await discard(response);
+      await discardBody(response);
       if (status === 401) authorization = answer.value;
       else proxyAuthorization = answer.value;
       if (answer.pinConnection && pin === undefined) context.connectionPin = pin = {};
@@ -237,19 +235,4 @@ function challengeValues(response: Response, name: string): string[] {
   const values: string[] = [];
   for (const [key, value] of raw) if (key.toLowerCase() === name) values.push(value);
   return values;
-}
-
-async function discard(response: Response): Promise<void> {
-  if (!response.body) return;
-  const reader = response.body.getReader();
-  try {
-    for (let read = 0; read <= DRAIN_LIMIT;) {
-      const { done, value } = await reader.read();
-      if (done) return;
-      read += value.length;
-    }
-    await reader.cancel();
-  } catch {
-    // The challenge's own body failing does not matter: we are retrying.
-  }
 }

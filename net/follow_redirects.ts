@@ -8,12 +8,10 @@
 import type { FetchLike, Middleware, RequestContext } from "../core/middleware.ts";
 import { SessionError } from "../core/session_error.ts";
 import { setResponseUrl } from "./response_url.ts";
+import { discardBody } from "../core/discard_body.ts";
 
 /** Chromium's limit (`kMaxRedirects`). */
 const MAX_REDIRECTS = 20;
-
-/** Read this much of a redirect's body to keep its socket reusable; cancel beyond it. */
-const DRAIN_LIMIT = 64 * 1024;
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
@@ -117,7 +115,7 @@ async function follow(
   let current = request;
   let response = redirect;
   for (let hops = 0; isFollowed(request, response); hops++) {
-    await discard(response);
+    await discardBody(response);
     if (request.redirect === "error") {
       throw new TypeError(`Redirect from "${current.url}" refused: redirect mode is "error"`);
     }
@@ -188,19 +186,4 @@ function nextHop(
     signal: current.signal,
     redirect: current.redirect,
   });
-}
-
-async function discard(response: Response): Promise<void> {
-  if (!response.body) return;
-  const reader = response.body.getReader();
-  try {
-    for (let read = 0; read <= DRAIN_LIMIT;) {
-      const { done, value } = await reader.read();
-      if (done) return;
-      read += value.length;
-    }
-    await reader.cancel();
-  } catch {
-    // The redirect's own body failing does not matter: we are leaving it.
-  }
 }
