@@ -78,6 +78,17 @@ export class AuthCache {
   }
 
   /**
+   * Finds a Basic entry of a target whatever its realm: what a proxy, whose protection space has
+   * no path, gets before it asks.
+   *
+   * @param target The proxy's key.
+   * @returns The entry, or `undefined`.
+   */
+  lookupBasic(target: string): AuthCacheEntry | undefined {
+    return this.#byTarget.get(target)?.find((entry) => entry.scheme === "basic");
+  }
+
+  /**
    * Finds the entry whose paths cover `path` (longest prefix wins), for pre-emptive auth.
    *
    * @param target The origin.

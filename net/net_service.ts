@@ -12,7 +12,11 @@ import type {
 } from "../core/electron_types.ts";
 import type { FetchLike } from "../core/middleware.ts";
 import type { ProxyAuthorize, ProxyHandshake } from "../core/proxy_handshake.ts";
-import { DIRECT_PROXY_RESOLVER, type ProxyResolverLike } from "../core/proxy_resolver_like.ts";
+import {
+  DIRECT_PROXY_RESOLVER,
+  type ProxyResolverLike,
+  type ProxyServer,
+} from "../core/proxy_resolver_like.ts";
 import type { TcpConnect } from "../core/stream_socket.ts";
 import { CertificateVerifier } from "./certificate_verifier.ts";
 import { CHROMIUM_CONNECT_TIMEOUTS, type ConnectTimeouts } from "./connect_step.ts";
@@ -39,6 +43,11 @@ export interface NetServiceOptions {
   proxyHandshake?: ProxyHandshake;
   /** Answers a proxy's `407` during a handshake (the auth subsystem's). */
   proxyAuthorize?: ProxyAuthorize;
+  /**
+   * The `Proxy-Authorization` to send to a forward proxy before it asks (the auth subsystem's
+   * cached credentials for it); `undefined` for none.
+   */
+  proxyAuthorization?: (proxy: ProxyServer) => string | undefined;
   /**
    * Connect-job timeouts in milliseconds; default Chromium's (TCP 240 000, TLS handshake
    * 30 000, proxy handshake 30 000). Tests shorten them.
@@ -82,6 +91,7 @@ export class NetService {
       connectTcp,
       proxyHandshake,
       proxyAuthorize,
+      proxyAuthorization,
       connectTimeouts,
     } = options;
     this.#base = {
@@ -98,6 +108,7 @@ export class NetService {
       connectorDeps: () => this.#deps,
       emulation: this.#emulation,
       proxies,
+      proxyAuthorization,
     });
   }
 

@@ -22,6 +22,7 @@ import {
   type Credentials,
   type LoginDetails,
   NtlmAllowlist,
+  preemptiveProxyAuthorization,
   withProxyAuth,
 } from "../auth/mod.ts";
 import { CookieJar, Cookies, SqliteCookieStore } from "../cookies/mod.ts";
@@ -184,6 +185,7 @@ export class Session extends TypedEmitter<SessionEvents> {
       proxies: this.#proxy,
       // One authorizer per handshake, so NTLM's legs and a rejected cached login are told apart.
       proxyHandshake: withProxyAuth(tunnelHandshake, authPolicy),
+      proxyAuthorization: preemptiveProxyAuthorization(this.#authCache),
     });
     this.#storagePath = init.storagePath;
     this.#runtime = init.runtime;

@@ -148,6 +148,41 @@ describe("ses.fetch through real proxies", () => {
     await ses.closeAllConnections();
   });
 
+  it("sends cached Basic credentials to a forward proxy before it asks again", async () => {
+    // A forward proxy that demands Basic and answers for the origin itself, recording what
+    // each request brought.
+    const brought: string[] = [];
+    const proxy = createServer((request, response) => {
+      const authorization = request.headers["proxy-authorization"];
+      brought.push(`${request.url} ${authorization ?? "-"}`);
+      if (authorization === `Basic ${btoa("carol:pw")}`) response.end("through");
+      else {
+        response.writeHead(407, { "proxy-authenticate": 'Basic realm="fwd"' }).end();
+      }
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
+    const port = (proxy.address() as { port: number }).port;
+    try {
+      const ses = newSession();
+      await ses.setProxy({
+        proxyRules: `http://carol:pw@127.0.0.1:${port}`,
+        proxyBypassRules: "<-loopback>",
+      });
+      assert.equal(await (await ses.fetch("http://origin.test/one")).text(), "through");
+      assert.equal(await (await ses.fetch("http://origin.test/two")).text(), "through");
+      const basic = `Basic ${btoa("carol:pw")}`;
+      assert.deepEqual(brought, [
+        "http://origin.test/one -",
+        `http://origin.test/one ${basic}`,
+        `http://origin.test/two ${basic}`,
+      ]);
+      await ses.closeAllConnections();
+    } finally {
+      proxy.closeAllConnections();
+      await new Promise((resolve) => proxy.close(resolve));
+    }
+  });
+
   it("asks 'login' for a CONNECT proxy's Digest challenge (squid)", async () => {
     const squid = await startSquid("digest");
     try {
