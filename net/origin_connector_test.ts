@@ -11,7 +11,10 @@ import type { StreamSocket } from "../core/stream_socket.ts";
 import { makeTestCertificates } from "../tests/fixtures/tls_certs.ts";
 import { startTcpServer, type TestServer } from "../tests/fixtures/tls_servers.ts";
 import { createFetchEntry } from "./fetch_entry.ts";
+import { CertificateVerifier } from "./certificate_verifier.ts";
 import { NetService, type NetServiceOptions } from "./net_service.ts";
+import { connectRoute, poolKey } from "./origin_connector.ts";
+import { resolveSSLConfig } from "./ssl_config.ts";
 
 const certs = makeTestCertificates();
 const SHORT = { tcpMs: 5_000, tlsHandshakeMs: 200, proxyHandshakeMs: 200 };
@@ -139,6 +142,40 @@ const connectHandshake: ProxyHandshake = (socket, _proxy, target, { signal }) =>
     const authority = `${target.host}:${target.port}`;
     socket.write(`CONNECT ${authority} HTTP/1.1\r\nHost: ${authority}\r\n\r\n`, "latin1");
   });
+
+describe("connectRoute and poolKey", () => {
+  const tls = { key: "T", ssl: resolveSSLConfig({}), verifier: new CertificateVerifier() };
+  const direct: ProxyServer = { scheme: "direct" };
+  const http: ProxyServer = { scheme: "http", host: "p.test", port: 3128 };
+  const https: ProxyServer = { scheme: "https", host: "p.test", port: 443 };
+  const socks: ProxyServer = { scheme: "socks5", host: "::1", port: 1080 };
+  const key = (url: string, proxy: ProxyServer) => poolKey(new URL(url), proxy, tls);
+
+  it("forwards only http: URLs through HTTP(S) proxies, and tunnels the rest", () => {
+    const route = (url: string, proxy: ProxyServer) => connectRoute(new URL(url), proxy);
+    assert.equal(route("http://a.test/", direct), "direct");
+    assert.equal(route("http://a.test/", http), "forward");
+    assert.equal(route("http://a.test/", https), "forward");
+    assert.equal(route("https://a.test/", http), "tunnel");
+    assert.equal(route("wss://a.test/", https), "tunnel");
+    assert.equal(route("ws://a.test/", http), "tunnel");
+    assert.equal(route("http://a.test/", socks), "tunnel");
+  });
+
+  it("keys by route, proxy, origin and TLS policy where TLS is spoken", () => {
+    assert.equal(key("http://a.test/x", direct), "direct http://a.test:80");
+    assert.equal(key("https://A.test:8443/", direct), "direct https://a.test:8443 T");
+    assert.equal(key("http://[::1]:81/", direct), "direct http://[::1]:81");
+    assert.equal(key("https://a.test/", http), "tunnel http://p.test:3128 https://a.test:443 T");
+    assert.equal(key("http://a.test/", socks), "tunnel socks5://[::1]:1080 http://a.test:80");
+  });
+
+  it("shares one forward group among every origin of a proxy", () => {
+    assert.equal(key("http://a.test/", http), "forward http://p.test:3128");
+    assert.equal(key("http://b.test:8080/", http), "forward http://p.test:3128");
+    assert.equal(key("http://b.test/", https), "forward https://p.test:443 T");
+  });
+});
 
 describe("connect-job timeouts", () => {
   let silent: TestServer;
