@@ -55,19 +55,7 @@ export interface CanonicalCookie {
  * ```
  */
 export function toElectronCookie(cookie: CanonicalCookie): Cookie {
-  if (cookie.expiry === undefined) {
-    return {
-      name: cookie.name,
-      value: cookie.value,
-      domain: cookie.domain,
-      hostOnly: cookie.hostOnly,
-      path: cookie.path,
-      secure: cookie.secure,
-      httpOnly: cookie.httpOnly,
-      session: true,
-      sameSite: cookie.sameSite,
-    };
-  }
+  const { expiry } = cookie;
   return {
     name: cookie.name,
     value: cookie.value,
@@ -76,8 +64,9 @@ export function toElectronCookie(cookie: CanonicalCookie): Cookie {
     path: cookie.path,
     secure: cookie.secure,
     httpOnly: cookie.httpOnly,
-    session: false,
-    expirationDate: cookie.expiry / 1000,
+    session: expiry === undefined,
+    // Only persistent cookies have the key, and it comes before sameSite (Electron's order).
+    ...(expiry === undefined ? {} : { expirationDate: expiry / 1000 }),
     sameSite: cookie.sameSite,
   };
 }
