@@ -2,8 +2,9 @@
  * The process-wide blob registry behind `ses.getBlobData(uuid)`. In Electron a renderer's
  * `Blob` upload shows up in webRequest and protocol handlers as an `uploadData` item
  * `{type: 'blob', blobUUID}`, and `getBlobData` reads its bytes. Headlessly there is no
- * renderer: the stages that show upload bodies (webRequest, protocol) register the bodies they
- * describe as blobs here, and unregister them when the request ends.
+ * renderer: `ses.fetch` registers a `Blob` (or `File`) body here, the stages that show upload
+ * bodies (webRequest, protocol) name its UUID, and the entry unregisters it once the request
+ * has its answer.
  *
  * @module
  */

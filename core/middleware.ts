@@ -24,6 +24,12 @@ export interface RequestContext {
    */
   body: Uint8Array | ReadableStream<Uint8Array> | null;
   /**
+   * Set when the caller's body was a `Blob` (or `File`): the UUID under which its bytes sit in
+   * the blob registry while the request runs, shown as `blobUUID` in the `uploadData` that
+   * webRequest listeners and protocol handlers see, and readable with `ses.getBlobData`.
+   */
+  readonly uploadBlobUUID?: string;
+  /**
    * Headers the transport adds when the request has none of that name: the session's
    * User-Agent, Accept-Language, Accept-Encoding and Accept, as Chromium's HTTP job adds them.
    * They stay out of `Request.headers`, whose changes cost dearly in Bun; a stage that shows

@@ -6,6 +6,7 @@
  */
 
 import type { FetchLike, RequestContext } from "../core/middleware.ts";
+import { registerBlob, unregisterBlob } from "../core/blob_registry.ts";
 import type { NetLogSink } from "../core/net_log_sink.ts";
 import { withCallerAbort } from "./caller_abort.ts";
 import { defaultHeaderSource, type SessionIdentity } from "./default_headers.ts";
@@ -91,6 +92,7 @@ export function createFetchEntry(pipeline: FetchLike, options: FetchEntryOptions
     init: RequestInit | undefined,
     head: Request,
     body: RequestContext["body"],
+    uploadBlobUUID?: string,
   ) => {
     if (!(input instanceof Request) && (init?.signal ?? null) === null) {
       inertRequests.add(head);
@@ -102,6 +104,7 @@ export function createFetchEntry(pipeline: FetchLike, options: FetchEntryOptions
       resourceType,
       urlChain: [head.url],
       body,
+      uploadBlobUUID,
       defaultHeaders: defaults?.(),
       // Read from init first: Deno's Request drops `cache` and Bun's has no `credentials`.
       cache: init?.cache ?? from?.cache ?? "default",
@@ -129,9 +132,17 @@ export function createFetchEntry(pipeline: FetchLike, options: FetchEntryOptions
       const full = new Request(input, withDuplex);
       if (full.body === null) return enter(input, init, full, null);
       if (streamed) return enter(input, init, withoutBody(full, full.headers), full.body);
-      return readWholeBody(full).then(({ headers, body }) =>
-        enter(input, init, withoutBody(full, headers), body)
-      );
+      return readWholeBody(full).then(({ headers, body }) => {
+        if (!(init?.body instanceof Blob)) {
+          return enter(input, init, withoutBody(full, headers), body);
+        }
+        // A Blob body is a blob upload in Chromium: listeners see its UUID and may read it with
+        // ses.getBlobData until the request has its answer.
+        const uuid = registerBlob(body);
+        return enter(input, init, withoutBody(full, headers), body, uuid).finally(() =>
+          unregisterBlob(uuid)
+        );
+      });
     } catch (error) {
       return Promise.reject(error);
     }

@@ -145,7 +145,9 @@ function protocolRequest(request: Request, context: RequestContext): ProtocolReq
     headers,
   };
   if (context.body instanceof Uint8Array) {
-    result.uploadData = [{ bytes: Buffer.from(context.body) }];
+    const bytes = Buffer.from(context.body);
+    const uuid = context.uploadBlobUUID;
+    result.uploadData = [uuid === undefined ? { bytes } : { bytes, blobUUID: uuid }];
   }
   return result;
 }

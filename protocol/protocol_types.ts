@@ -18,7 +18,7 @@ export interface ProtocolRequest {
   /** The request headers, session defaults included, lower-case names. */
   headers: Record<string, string>;
   /** The upload when it is a byte body. */
-  uploadData?: Array<{ bytes: Buffer }>;
+  uploadData?: Array<{ bytes: Buffer; blobUUID?: string }>;
 }
 
 /** What a callback-style handler answers with (Electron's `ProtocolResponse`). */

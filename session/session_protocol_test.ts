@@ -242,6 +242,24 @@ describe("ses.protocol through ses.fetch", () => {
     await ses.closeAllConnections();
   });
 
+  it("names a Blob upload's blobUUID in a callback-style handler's uploadData", async () => {
+    const ses = newSession();
+    const seen: string[] = [];
+    ses.protocol.registerBufferProtocol("blobby", (request, callback) => {
+      const item = request.uploadData![0]!;
+      ses.getBlobData(item.blobUUID!).then((data) => {
+        seen.push(`${item.blobUUID === undefined ? "none" : "uuid"} ${data.toString()}`);
+        callback(Buffer.from("ok"));
+      });
+    });
+    const response = await ses.fetch("blobby://x/", {
+      method: "POST",
+      body: new Blob(["from a blob"]),
+    });
+    assert.equal(await response.text(), "ok");
+    assert.deepEqual(seen, ["uuid from a blob"]);
+  });
+
   it("offers the callback-style methods with Electron's booleans", async () => {
     const ses = newSession();
     const { protocol } = ses;

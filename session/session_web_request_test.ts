@@ -149,6 +149,35 @@ describe("ses.webRequest through ses.fetch", () => {
     await ses.closeAllConnections();
   });
 
+  it("names a Blob upload by its blobUUID, readable with getBlobData while the request runs", async () => {
+    const ses = newSession();
+    const uploads: Array<{ bytes: Uint8Array; blobUUID?: string }[] | undefined> = [];
+    const read: string[] = [];
+    ses.webRequest.onBeforeRequest((details, callback) => {
+      uploads.push(details.uploadData);
+      const uuid = details.uploadData?.[0]?.blobUUID;
+      if (uuid === undefined) return callback({});
+      // Read asynchronously, as a listener would: the request waits for the callback.
+      ses.getBlobData(uuid).then((data) => {
+        read.push(data.toString());
+        callback({});
+      });
+    });
+    const blob = new Blob(["blob payload"], { type: "application/x-blob-test" });
+    const echoed = await (await ses.fetch(`${base}/echo`, { method: "POST", body: blob })).json();
+    assert.equal(echoed.body, "blob payload");
+    assert.equal(echoed.headers["content-type"], "application/x-blob-test");
+    await ses.fetch(`${base}/echo`, { method: "POST", body: "plain" }).then((r) => r.text());
+    const [first, second] = uploads;
+    const uuid = first![0]!.blobUUID!;
+    assert.match(uuid, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    assert.equal(Buffer.from(first![0]!.bytes).toString(), "blob payload");
+    assert.deepEqual(read, ["blob payload"]);
+    assert.equal(second![0]!.blobUUID, undefined, "a string body is not a blob");
+    await assert.rejects(ses.getBlobData(uuid), { message: "Could not get blob data handle" });
+    await ses.closeAllConnections();
+  });
+
   it("passes every hop of a redirect chain through the hooks, in Chromium's order", async () => {
     const ses = newSession();
     hits = [];

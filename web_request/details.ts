@@ -13,6 +13,8 @@ import { responseInfo } from "../core/response_info.ts";
 export interface UploadData {
   /** The bytes sent. */
   bytes: Buffer;
+  /** For a `Blob` body: the UUID `ses.getBlobData` reads while the request runs. */
+  blobUUID?: string;
 }
 
 /** The fields every event's details carry. */
@@ -139,7 +141,9 @@ function uploadData(context: RequestContext): UploadData[] | undefined {
   const body = context.body;
   if (!(body instanceof Uint8Array)) return undefined;
   if (uploads.has(context)) return uploads.get(context);
-  const list = [{ bytes: Buffer.from(body) }];
+  const bytes = Buffer.from(body);
+  const uuid = context.uploadBlobUUID;
+  const list = [uuid === undefined ? { bytes } : { bytes, blobUUID: uuid }];
   uploads.set(context, list);
   return list;
 }
