@@ -24,6 +24,8 @@ export interface CacheStore {
   touch(key: string): void;
   /** Deletes every variant of a URL. */
   deleteUrl(url: string): void;
+  /** The URLs that have at least one stored entry, each once, in no set order. */
+  urls(): string[];
   /** The bytes stored. */
   size(): number;
   /** Deletes every entry. */

@@ -411,6 +411,15 @@ export class DiskCacheStore implements CacheStore {
     this.#unlinkFiles(files);
   }
 
+  urls(): string[] {
+    this.#check();
+    const urls = new Set(this.#unwritten.keys());
+    for (const row of this.#db.prepare("SELECT DISTINCT url FROM entries").all()) {
+      urls.add(row.url as string);
+    }
+    return [...urls];
+  }
+
   size(): number {
     this.#check();
     return Number(this.#total.get()?.size ?? 0);

@@ -85,6 +85,19 @@ describe("DiskCacheStore", () => {
     });
   });
 
+  it("lists each stored URL once, committed or not", async () => {
+    await withStore(async (_dir, store) => {
+      store.put(entry("a", 10));
+      await store.flush();
+      store.put(entry("b", 10));
+      store.put(entry("a", 10));
+      assert.deepEqual(store.urls().sort(), ["http://a.test/a", "http://a.test/b"]);
+      store.deleteUrl("http://a.test/a");
+      await store.flush();
+      assert.deepEqual(store.urls(), ["http://a.test/b"]);
+    });
+  });
+
   it("forgets a write still in flight when its URL is deleted or the cache cleared", async () => {
     await withStore(async (dir, store) => {
       store.put(entry("a", 100_000));

@@ -149,15 +149,20 @@ export class HttpCache {
   }
 
   /**
-   * Deletes every entry, as `ses.clearCache()`.
+   * Deletes every entry, as `ses.clearCache()`, or with `urlMatches` only the entries of the
+   * URLs it accepts, as `ses.clearData({dataTypes: ["cache"], origins})` does by origin.
    *
-   * @returns Resolves when the cache is empty.
+   * @param urlMatches Which stored URLs go; default all.
+   * @returns Resolves when they are gone.
    */
-  async clear(): Promise<void> {
+  async clear(urlMatches?: (url: string) => boolean): Promise<void> {
     const store = await this.#opened();
     if (store === null) return;
     await store.flush();
-    store.clear();
+    if (urlMatches === undefined) return store.clear();
+    for (const url of store.urls()) {
+      if (urlMatches(url)) store.deleteUrl(url);
+    }
   }
 
   /**

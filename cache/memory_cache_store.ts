@@ -80,6 +80,11 @@ export class MemoryCacheStore implements CacheStore {
     for (const key of this.#byUrl.get(url) ?? []) this.#delete(key);
   }
 
+  urls(): string[] {
+    this.#check();
+    return [...this.#byUrl.keys()];
+  }
+
   size(): number {
     this.#check();
     return this.#size;

@@ -49,6 +49,16 @@ describe("MemoryCacheStore", () => {
     );
   });
 
+  it("lists each stored URL once", () => {
+    const store = new MemoryCacheStore();
+    store.put(entry("a"));
+    store.put(entry("b"));
+    store.put(entry("a"));
+    assert.deepEqual(store.urls().sort(), ["http://a.test/a", "http://a.test/b"]);
+    store.deleteUrl("http://a.test/a");
+    assert.deepEqual(store.urls(), ["http://a.test/b"]);
+  });
+
   it("empties on clear and refuses use after close", async () => {
     const store = new MemoryCacheStore();
     store.put(entry("a"));

@@ -209,7 +209,7 @@ export class Session extends TypedEmitter<SessionEvents> {
       storagePath: init.storagePath,
       runtime: init.runtime,
       jar: () => this.#cookieJar(),
-      clearHttpCache: () => this.#httpCache.clear(),
+      clearHttpCache: (urlMatches) => this.#httpCache.clear(urlMatches),
       closeIdleConnections: () => this.#net.closeIdleConnections(),
     });
     this.#protocol = new Protocol({ fetch: (input, init) => this.fetch(input, init) });

@@ -164,6 +164,43 @@ describe("ses.clearData", () => {
     }
   });
 
+  it("clears the HTTP cache of the listed origins only, or of all but the excluded ones", async () => {
+    const hits = { a: 0, b: 0, c: 0 };
+    const cached = (name: keyof typeof hits) =>
+      new Hono().get("/*", (c) => {
+        hits[name]++;
+        return c.text(name, 200, { "cache-control": "max-age=600" });
+      });
+    const [a, b, c] = await Promise.all([
+      startOrigin(cached("a")),
+      startOrigin(cached("b")),
+      startOrigin(cached("c")),
+    ]);
+    try {
+      const ses = session.fromPartition("persist:clear-cache-by-origin");
+      await ses.clearCache();
+      const fetchAll = async () => {
+        for (const origin of [a, b, c]) {
+          for (const path of ["/one", "/two"]) {
+            await (await ses.fetch(new URL(path, origin.url))).text();
+          }
+        }
+        await ses.cacheIdle();
+      };
+      await fetchAll();
+      assert.deepEqual(hits, { a: 2, b: 2, c: 2 });
+      await ses.clearData({ dataTypes: ["cache"], origins: [a.url.origin] });
+      await fetchAll();
+      assert.deepEqual(hits, { a: 4, b: 2, c: 2 }, "only a's entries were cleared");
+      await ses.clearData({ dataTypes: ["cache"], excludeOrigins: [b.url.origin] });
+      await fetchAll();
+      assert.deepEqual(hits, { a: 6, b: 2, c: 4 }, "all but b's entries were cleared");
+      await ses.closeAllConnections();
+    } finally {
+      await Promise.all([a.close(), b.close(), c.close()]);
+    }
+  });
+
   it("closes idle connections after clearing cookies, unless avoidClosingConnections", async () => {
     const origin = await startOrigin(new Hono().get("/", (c) => c.text("ok")));
     try {

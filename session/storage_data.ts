@@ -19,6 +19,7 @@ import {
   type ImportedCookie,
   type LocalStorageStore,
   MemoryLocalStorageStore,
+  originOf,
   type ParsedStorageState,
   parseStorageState,
   readChromiumLocalStorage,
@@ -39,8 +40,8 @@ export interface StorageDataDeps {
   runtime: Runtime;
   /** The session's cookie jar. */
   jar: () => CookieJar;
-  /** Clears the whole HTTP cache. */
-  clearHttpCache: () => Promise<void>;
+  /** Clears the HTTP cache: the entries of the URLs `urlMatches` accepts, or all without it. */
+  clearHttpCache: (urlMatches?: (url: string) => boolean) => Promise<void>;
   /** Closes idle connections (after cookies are cleared, as Chromium does). */
   closeIdleConnections: () => Promise<void>;
 }
@@ -153,7 +154,13 @@ export class StorageData {
             if (request.originMatches(origin)) store.clear(origin);
           }
         } else if (target === "httpCache") {
-          if (request.scope !== "none") await this.#deps.clearHttpCache();
+          if (request.scope === "all") await this.#deps.clearHttpCache();
+          else if (request.scope === "some") {
+            await this.#deps.clearHttpCache((url) => {
+              const origin = originOf(url);
+              return origin !== undefined && request.originMatches(origin);
+            });
+          }
         }
         // "downloads": @ses keeps no download history, so there is nothing to forget.
       } catch {

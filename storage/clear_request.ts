@@ -20,8 +20,8 @@ export interface ClearRequest {
   /** Whether an origin's data (`localStorage`) goes. */
   originMatches: (origin: string) => boolean;
   /**
-   * How much the origin filter lets through: `all`, `some` or `none` (`origins: []`). The
-   * HTTP cache, which @ses cannot clear by origin, is cleared whole unless it is `none`.
+   * How much the origin filter lets through: `all`, `some` or `none` (`origins: []`), so a
+   * store can clear itself whole, entry by entry through `originMatches`, or not at all.
    */
   scope: "all" | "some" | "none";
   /** `clearData`'s `avoidClosingConnections`: keep idle connections after clearing cookies. */
