@@ -1,6 +1,7 @@
 /**
  * The spellchecker's part of a partition's `Preferences` JSON file, under Chromium's keys:
- * `spellcheck.dictionaries` (list of language codes) and `browser.enable_spellchecking`.
+ * `spellcheck.dictionaries` (list of language codes; an older profile's single
+ * `spellcheck.dictionary` is read when the list is empty) and `browser.enable_spellchecking`.
  * Other keys in the file are kept as they are.
  *
  * Source: Chromium `components/spellcheck/browser/pref_names.cc`; JSON files are replaced
@@ -55,9 +56,16 @@ export function readSpellcheckPreferences(path: string): SpellcheckPreferences {
     return {};
   }
   const preferences: SpellcheckPreferences = {};
-  const dictionaries = child(root, "spellcheck")?.["dictionaries"];
+  const spellcheck = child(root, "spellcheck");
+  const dictionaries = spellcheck?.["dictionaries"];
   if (Array.isArray(dictionaries)) {
     preferences.dictionaries = dictionaries.filter((code) => typeof code === "string");
+  }
+  // Chromium's SpellcheckService migrates the single-language `spellcheck.dictionary` of older
+  // profiles when the list is empty.
+  const single = spellcheck?.["dictionary"];
+  if (!preferences.dictionaries?.length && typeof single === "string" && single !== "") {
+    preferences.dictionaries = [single];
   }
   const enabled = child(root, "browser")?.["enable_spellchecking"];
   if (typeof enabled === "boolean") preferences.enabled = enabled;
