@@ -112,7 +112,37 @@ describe("Session spellchecker", () => {
     assert.deepEqual(session.fromPartition("locale").getSpellCheckerLanguages(), []);
     newApp(undefined);
     assert.deepEqual(session.fromPartition("locale").getSpellCheckerLanguages(), ["en-US"]);
+  });
+
+  it("stores the locale's language as Electron does, so a later locale does not change it", async () => {
+    newApp("de_AT.UTF-8");
+    const ses = session.fromPartition("persist:locale");
+    assert.deepEqual(ses.getSpellCheckerLanguages(), ["de"]);
+    await ses.spellcheckDictionaries.idle();
+    newApp("fr_FR.UTF-8");
+    assert.deepEqual(session.fromPartition("persist:locale").getSpellCheckerLanguages(), ["de"]);
     assert.ok(ses.availableSpellCheckerLanguages.includes("en-GB-oxendict"));
+  });
+
+  // bun test counts any uncaught error during a test as that test's failure, even the one this
+  // test expects, so it runs under Deno only.
+  const underBun = currentRuntime().name === "bun";
+  it("reports a throwing listener without breaking the load", { skip: underBun }, async () => {
+    const ses = session.fromPartition("throwing-listener");
+    const reported = new Promise<unknown>((resolve) => {
+      const onError = (event: ErrorEvent) => {
+        event.preventDefault();
+        globalThis.removeEventListener("error", onError);
+        resolve(event.error);
+      };
+      globalThis.addEventListener("error", onError);
+    });
+    ses.on("spellcheck-dictionary-initialized", () => {
+      throw new Error("listener bug");
+    });
+    const files = await ses.spellcheckDictionaries.activeDictionaries();
+    assert.deepEqual(files.map((entry) => entry.language), ["en-US"]);
+    assert.equal((await reported as Error).message, "listener bug");
     assert.equal(ses.availableSpellCheckerLanguages.length, 56);
   });
 

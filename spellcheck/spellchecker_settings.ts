@@ -255,9 +255,13 @@ export class SpellCheckerSettings implements SpellcheckDictionaryProvider {
     this.#enabled = stored.enabled ?? true;
     this.#languages = normalizeStored(stored.dictionaries ?? []);
     if (this.#languages.length === 0) {
-      // Electron fills an empty list with the OS locale's language, when it has a dictionary.
+      // Electron fills an empty list with the OS locale's language, when it has a dictionary,
+      // and stores it.
       const code = spellCheckLanguageForLocale(this.#options.locale);
-      if (code !== "") this.#languages = [code];
+      if (code !== "") {
+        this.#languages = [code];
+        this.#persist({ dictionaries: this.#languages });
+      }
     }
     this.#custom.load();
     this.#loadDictionaries();
@@ -278,7 +282,16 @@ export class SpellCheckerSettings implements SpellcheckDictionaryProvider {
   #load(language: string, signal: AbortSignal): Promise<HunspellDictionaryFiles | undefined> {
     const region = spellCheckLanguageRegion(language);
     const emit = (name: SpellcheckDictionaryEvent) => {
-      if (!signal.aborted) this.#options.emit(name, language);
+      if (signal.aborted) return;
+      try {
+        this.#options.emit(name, language);
+      } catch (error) {
+        // A listener that throws is the caller's bug: report it as Node reports an uncaught
+        // listener error, without breaking this dictionary's load.
+        queueMicrotask(() => {
+          throw error;
+        });
+      }
     };
     return this.#loadBuiltin(region).then(async (builtin) => {
       if (builtin !== undefined) {
