@@ -70,6 +70,13 @@ import { CONSTRUCT_SESSION } from "./_construct_session.ts";
 import { WebRequest } from "../web_request/mod.ts";
 import { Protocol } from "../protocol/mod.ts";
 import { NetLog } from "../netlog/mod.ts";
+import {
+  DictionaryDownloadUrl,
+  loadBuiltinDictionary,
+  type SpellcheckDictionaryEvent,
+  type SpellcheckDictionaryProvider,
+  SpellCheckerSettings,
+} from "../spellcheck/mod.ts";
 
 /** The events a `Session` emits, with Electron's listener signatures. */
 export type SessionEvents = {
@@ -90,6 +97,14 @@ export type SessionEvents = {
     authInfo: AuthInfo,
     callback: (username?: string, password?: string) => void,
   ) => void;
+  /** A language's hunspell dictionary is ready (found valid on disk, built in, or downloaded). */
+  "spellcheck-dictionary-initialized": (event: ElectronEvent, languageCode: string) => void;
+  /** A language's dictionary starts downloading. */
+  "spellcheck-dictionary-download-begin": (event: ElectronEvent, languageCode: string) => void;
+  /** A language's dictionary was downloaded and saved. */
+  "spellcheck-dictionary-download-success": (event: ElectronEvent, languageCode: string) => void;
+  /** A language's dictionary could not be downloaded or saved; tried again on the next change. */
+  "spellcheck-dictionary-download-failure": (event: ElectronEvent, languageCode: string) => void;
 };
 
 /** Options that count only when a session is first created. */
@@ -113,6 +128,13 @@ export interface SessionInit {
   runtime: Runtime;
   /** The default download directory (`app.getPath("downloads")`); default `~/Downloads`. */
   downloadsPath?: () => string;
+  /**
+   * The app-wide spellchecker dictionaries folder (`<userData>/Dictionaries`); default
+   * `Dictionaries` in the session's directory (the temporary directory in memory).
+   */
+  dictionariesPath?: () => string;
+  /** The app's dictionary download base URL, shared by its sessions; default its own. */
+  dictionaryDownloadUrl?: DictionaryDownloadUrl;
 }
 
 /**
@@ -158,6 +180,8 @@ export class Session extends TypedEmitter<SessionEvents> {
   #authCache = new AuthCache();
   #ntlmAllowlist = new NtlmAllowlist();
   #storageData: StorageData;
+  #spellchecker: SpellCheckerSettings;
+  #dictionaryDownloadUrl: DictionaryDownloadUrl;
 
   /**
    * Not for callers: sessions come from the `session` module.
@@ -213,6 +237,19 @@ export class Session extends TypedEmitter<SessionEvents> {
       closeIdleConnections: () => this.#net.closeIdleConnections(),
     });
     this.#protocol = new Protocol({ fetch: (input, init) => this.fetch(input, init) });
+    this.#dictionaryDownloadUrl = init.dictionaryDownloadUrl ?? new DictionaryDownloadUrl();
+    this.#spellchecker = new SpellCheckerSettings({
+      storagePath: init.storagePath,
+      dictionariesDirectory: init.dictionariesPath ??
+        (() => join(init.storagePath ?? init.runtime.tempDir(), "Dictionaries")),
+      downloadBaseUrl: () => this.#dictionaryDownloadUrl.get(),
+      fetch: (url, requestInit) => this.fetch(url, requestInit),
+      files: init.runtime,
+      builtinDictionary: loadBuiltinDictionary,
+      locale: init.runtime.env("LC_ALL") || init.runtime.env("LC_MESSAGES") ||
+        init.runtime.env("LANG") || "",
+      emit: (name, language) => this.dispatch(name, language),
+    });
     this.#pipeline = buildSessionPipeline({
       webRequest: this.#webRequest,
       protocol: this.#protocol,
@@ -762,6 +799,160 @@ export class Session extends TypedEmitter<SessionEvents> {
     return blobData(identifier).then((bytes) => Buffer.from(bytes));
   }
 
+  /**
+   * Enables or disables the built-in spellchecker (Electron's `ses.setSpellCheckerEnabled`);
+   * kept in the partition's `Preferences`.
+   *
+   * @param enable Whether to enable it.
+   */
+  setSpellCheckerEnabled(enable: boolean): void {
+    this.#spellchecker.setEnabled(enable);
+  }
+
+  /**
+   * Tells whether the built-in spellchecker is enabled (default true).
+   *
+   * @returns The flag.
+   */
+  isSpellCheckerEnabled(): boolean {
+    return this.#spellchecker.isEnabled();
+  }
+
+  /** Whether the built-in spellchecker is enabled (Electron's `ses.spellCheckerEnabled`). */
+  get spellCheckerEnabled(): boolean {
+    return this.#spellchecker.isEnabled();
+  }
+
+  set spellCheckerEnabled(enable: boolean) {
+    this.#spellchecker.setEnabled(enable);
+  }
+
+  /**
+   * Sets the spellchecker languages (Electron's `ses.setSpellCheckerLanguages`): each code from
+   * `availableSpellCheckerLanguages`, or a dictionary region such as `af-ZA` (stored as `af`);
+   * enables the spellchecker when the list is not empty, disables it otherwise. Persisted per
+   * partition; a new list loads (and downloads) its dictionaries, with the
+   * `spellcheck-dictionary-*` events.
+   *
+   * @param languages Language codes.
+   * @throws {Error} `Invalid language code provided: "<code>" is not a valid language code`.
+   */
+  setSpellCheckerLanguages(languages: string[]): void {
+    this.#spellchecker.setLanguages(languages);
+  }
+
+  /**
+   * Returns the spellchecker languages (Electron's `ses.getSpellCheckerLanguages`); at first the
+   * OS locale's language when it has a dictionary. An empty list checks with en-US.
+   *
+   * @returns The stored codes.
+   */
+  getSpellCheckerLanguages(): string[] {
+    return this.#spellchecker.getLanguages();
+  }
+
+  /** Every code `setSpellCheckerLanguages` accepts, in Chromium's order. */
+  get availableSpellCheckerLanguages(): string[] {
+    return this.#spellchecker.availableLanguages;
+  }
+
+  /**
+   * Sets where dictionaries are downloaded from, for every session of the app (Electron's
+   * `ses.setSpellCheckerDictionaryDownloadURL`): the URL is `${url}${file}`, `file` being the
+   * lower-cased name like `fr-fr-3-0.bdic`, so mind the trailing slash. Downloads go through
+   * this session's network stack (its proxy applies) and send no cookies.
+   *
+   * @param url An absolute URL.
+   * @throws {Error} `The URL you provided to setSpellCheckerDictionaryDownloadURL is not a valid
+   * URL`.
+   */
+  setSpellCheckerDictionaryDownloadURL(url: string): void {
+    this.#dictionaryDownloadUrl.set(url);
+  }
+
+  /**
+   * Lists the custom dictionary's words (Electron's `ses.listWordsInSpellCheckerDictionary`).
+   *
+   * @returns The words in UTF-8 byte order, once `Custom Dictionary.txt` is loaded.
+   */
+  listWordsInSpellCheckerDictionary(): Promise<string[]> {
+    return this.#spellchecker.listWords();
+  }
+
+  /**
+   * Adds a word to the custom dictionary, `<storagePath>/Custom Dictionary.txt` (Electron's
+   * `ses.addWordToSpellCheckerDictionary`).
+   *
+   * @param word The word: at most 99 UTF-8 bytes, no ASCII whitespace at either end.
+   * @returns Whether it was added: `false` for a duplicate, an invalid word or a session in
+   * memory.
+   */
+  addWordToSpellCheckerDictionary(word: string): boolean {
+    return this.#spellchecker.addWord(word);
+  }
+
+  /**
+   * Removes a word from the custom dictionary (Electron's
+   * `ses.removeWordFromSpellCheckerDictionary`).
+   *
+   * @param word The word.
+   * @returns Whether it was removed: `false` when absent or for a session in memory.
+   */
+  removeWordFromSpellCheckerDictionary(word: string): boolean {
+    return this.#spellchecker.removeWord(word);
+  }
+
+  /**
+   * @internal The spellchecker's dictionaries and custom words, for the checking engine. Also
+   * resolves `idle()` for tests.
+   */
+  get spellcheckDictionaries(): SpellcheckDictionaryProvider & { idle(): Promise<void> } {
+    return this.#spellchecker;
+  }
+
+  /**
+   * Adds a listener (Node's `on`). A `spellcheck-dictionary-*` listener starts the
+   * spellchecker, as Electron does with the session, so its first dictionaries load.
+   *
+   * @param name The event name.
+   * @param listener The listener.
+   * @returns This session.
+   */
+  override on<K extends keyof SessionEvents>(name: K, listener: SessionEvents[K]): this {
+    super.on(name, listener);
+    this.#startSpellcheckerFor(name);
+    return this;
+  }
+
+  /**
+   * Adds a listener; the same as {@linkcode Session.on}.
+   *
+   * @param name The event name.
+   * @param listener The listener.
+   * @returns This session.
+   */
+  override addListener<K extends keyof SessionEvents>(name: K, listener: SessionEvents[K]): this {
+    return this.on(name, listener);
+  }
+
+  /**
+   * Adds a listener that is removed after its first call; starts the spellchecker like
+   * {@linkcode Session.on}.
+   *
+   * @param name The event name.
+   * @param listener The listener.
+   * @returns This session.
+   */
+  override once<K extends keyof SessionEvents>(name: K, listener: SessionEvents[K]): this {
+    super.once(name, listener);
+    this.#startSpellcheckerFor(name);
+    return this;
+  }
+
+  #startSpellcheckerFor(name: keyof SessionEvents): void {
+    if (SPELLCHECK_EVENTS.has(name)) this.#spellchecker.isEnabled();
+  }
+
   /** Electron's `ServiceWorkers` object: always empty headlessly (no renderer runs workers). */
   get serviceWorkers(): ServiceWorkers {
     return this.#serviceWorkers ??= new ServiceWorkers();
@@ -851,6 +1042,13 @@ export class Session extends TypedEmitter<SessionEvents> {
     return event;
   }
 }
+
+const SPELLCHECK_EVENTS: ReadonlySet<keyof SessionEvents> = new Set<SpellcheckDictionaryEvent>([
+  "spellcheck-dictionary-initialized",
+  "spellcheck-dictionary-download-begin",
+  "spellcheck-dictionary-download-success",
+  "spellcheck-dictionary-download-failure",
+]);
 
 type DropFirst<T extends unknown[]> = T extends [unknown, ...infer Rest] ? Rest : never;
 

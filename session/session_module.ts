@@ -10,6 +10,7 @@ import type { App } from "./app.ts";
 import { CONSTRUCT_SESSION } from "./_construct_session.ts";
 import { Session, type SessionOptions } from "./session.ts";
 import { readStorageStateOption } from "./storage_data.ts";
+import { DictionaryDownloadUrl } from "../spellcheck/mod.ts";
 
 /** Electron's `session` module. */
 export interface SessionModule {
@@ -44,6 +45,8 @@ export interface SessionModule {
 export function createSessionModule(app: App, runtime: Runtime): SessionModule {
   const byPartition = new Map<string, Session>();
   const byPath = new Map<string, Session>();
+  // Electron's dictionary download URL is process-wide: one per app here.
+  const dictionaryDownloadUrl = new DictionaryDownloadUrl();
 
   function create(storagePath: string | null, options: SessionOptions): Session {
     // A bad state throws before the session exists, so a retry can create it.
@@ -55,6 +58,8 @@ export function createSessionModule(app: App, runtime: Runtime): SessionModule {
       cache: options.cache !== false,
       runtime,
       downloadsPath: () => app.getPath("downloads"),
+      dictionariesPath: () => join(app.getPath("userData"), "Dictionaries"),
+      dictionaryDownloadUrl,
     });
     if (state !== undefined) created.storageData.import(state);
     app.emit("session-created", created);

@@ -1,0 +1,228 @@
+/**
+ * Chromium's spellchecker languages: the supported codes, the region each one's dictionary
+ * is for, the versioned `.bdic` file names and Electron's normalisation of
+ * `setSpellCheckerLanguages`.
+ *
+ * Source: Chromium `components/spellcheck/common/spellcheck_common.cc`
+ * (`kSupportedSpellCheckerLanguages`, `GetVersionedFileName`,
+ * `GetCorrespondingSpellCheckLanguage`) and Electron's `Session::SetSpellCheckerLanguages`.
+ *
+ * @module
+ */
+
+// [language, language-region]: the code callers use and the dictionary it loads, in Chromium's
+// order (which is also `availableSpellCheckerLanguages`' order).
+const LANGUAGE_REGIONS: readonly (readonly [string, string])[] = [
+  ["af", "af-ZA"],
+  ["bg", "bg-BG"],
+  ["ca", "ca-ES"],
+  ["cs", "cs-CZ"],
+  ["cy", "cy-GB"],
+  ["da", "da-DK"],
+  ["de", "de-DE"],
+  ["de-DE", "de-DE"],
+  ["el", "el-GR"],
+  ["en", "en-US"],
+  ["en-AU", "en-AU"],
+  ["en-CA", "en-CA"],
+  ["en-GB", "en-GB"],
+  ["en-GB-oxendict", "en-GB-oxendict"],
+  ["en-US", "en-US"],
+  ["es", "es-ES"],
+  ["es-419", "es-ES"],
+  ["es-AR", "es-ES"],
+  ["es-ES", "es-ES"],
+  ["es-MX", "es-ES"],
+  ["es-US", "es-ES"],
+  ["et", "et-EE"],
+  ["fa", "fa-IR"],
+  ["fo", "fo-FO"],
+  ["fr", "fr-FR"],
+  ["fr-FR", "fr-FR"],
+  ["he", "he-IL"],
+  ["hi", "hi-IN"],
+  ["hr", "hr-HR"],
+  ["hu", "hu-HU"],
+  ["hy", "hy"],
+  ["id", "id-ID"],
+  ["it", "it-IT"],
+  ["it-IT", "it-IT"],
+  ["ko", "ko"],
+  ["lt", "lt-LT"],
+  ["lv", "lv-LV"],
+  ["nb", "nb-NO"],
+  ["nl", "nl-NL"],
+  ["pl", "pl-PL"],
+  ["pt", "pt-BR"],
+  ["pt-BR", "pt-BR"],
+  ["pt-PT", "pt-PT"],
+  ["ro", "ro-RO"],
+  ["ru", "ru-RU"],
+  ["sh", "sh"],
+  ["sk", "sk-SK"],
+  ["sl", "sl-SI"],
+  ["sq", "sq"],
+  ["sr", "sr"],
+  ["sv", "sv-SE"],
+  ["ta", "ta-IN"],
+  ["tg", "tg-TG"],
+  ["tr", "tr-TR"],
+  ["uk", "uk-UA"],
+  ["vi", "vi-VN"],
+];
+
+// Dictionaries whose file version is not Chromium's default `-3-0`.
+const FILE_VERSIONS: ReadonlyMap<string, string> = new Map([
+  ["tr-TR", "-4-0"],
+  ["tg-TG", "-5-0"],
+  ["cy-GB", "-1-0"],
+  ["hy", "-1-0"],
+  ["sh", "-4-0"],
+  ["sr", "-4-0"],
+  ["fa-IR", "-9-0"],
+  ["en-AU", "-10-1"],
+  ["en-CA", "-10-1"],
+  ["en-GB", "-10-1"],
+  ["en-GB-oxendict", "-10-1"],
+  ["en-US", "-10-1"],
+  ["uk-UA", "-5-0"],
+]);
+
+/**
+ * The language codes `setSpellCheckerLanguages` accepts (Electron's
+ * `ses.availableSpellCheckerLanguages`), in Chromium's order. A fresh array each call.
+ *
+ * @returns The codes, like `["af", "bg", ..., "en-US", ...]`.
+ *
+ * @example
+ * ```ts
+ * import { availableSpellCheckerLanguages } from "./languages.ts";
+ * console.log(availableSpellCheckerLanguages().includes("en-GB")); // true
+ * ```
+ */
+export function availableSpellCheckerLanguages(): string[] {
+  return LANGUAGE_REGIONS.map(([language]) => language);
+}
+
+/**
+ * Maps a code to the spellchecker language Chromium stores for it: a listed code stays as it
+ * is; a dictionary region (`"af-ZA"`) becomes the first code whose dictionary it is (`"af"`);
+ * anything else gives `""`. Case-sensitive, as in Chromium.
+ *
+ * @param code A language code such as `"fr"`, `"fr-FR"` or `"es-ES"`.
+ * @returns The stored code, or `""` when the code is not supported.
+ *
+ * @example
+ * ```ts
+ * import { correspondingSpellCheckLanguage } from "./languages.ts";
+ * console.log(correspondingSpellCheckLanguage("af-ZA")); // "af"
+ * console.log(correspondingSpellCheckLanguage("EN-us")); // ""
+ * ```
+ */
+export function correspondingSpellCheckLanguage(code: string): string {
+  let bestMatch = "";
+  for (const [language, region] of LANGUAGE_REGIONS) {
+    if (language === code) return code;
+    if (region === code && bestMatch === "") bestMatch = language;
+  }
+  return bestMatch;
+}
+
+/**
+ * Validates and normalises a `setSpellCheckerLanguages` argument as Electron does: each code
+ * through {@linkcode correspondingSpellCheckLanguage}, order and duplicates kept.
+ *
+ * @param languages The codes the caller passed.
+ * @returns The codes to store.
+ * @throws {TypeError} `Error processing argument at index 0, conversion failure from ...` when
+ * `languages` is not an array of strings.
+ * @throws {Error} `Invalid language code provided: "<code>" is not a valid language code` for
+ * the first unsupported code.
+ *
+ * @example
+ * ```ts
+ * import { normalizeSpellCheckerLanguages } from "./languages.ts";
+ * console.log(normalizeSpellCheckerLanguages(["fr-FR", "af-ZA", "fr-FR"])); // ["fr-FR", "af", "fr-FR"]
+ * ```
+ */
+export function normalizeSpellCheckerLanguages(languages: unknown): string[] {
+  if (!Array.isArray(languages) || !languages.every((code) => typeof code === "string")) {
+    throw new TypeError(
+      `Error processing argument at index 0, conversion failure from ${describe(languages)}`,
+    );
+  }
+  return languages.map((code: string) => {
+    const stored = correspondingSpellCheckLanguage(code);
+    if (stored === "") {
+      throw new Error(`Invalid language code provided: "${code}" is not a valid language code`);
+    }
+    return stored;
+  });
+}
+
+/**
+ * The dictionary region a language loads (`"fr"` → `"fr-FR"`); an unlisted code is returned
+ * as it is, as in Chromium's `GetSpellCheckLanguageRegion`.
+ *
+ * @param language A stored language code.
+ * @returns The region code naming its dictionary.
+ *
+ * @example
+ * ```ts
+ * import { spellCheckLanguageRegion } from "./languages.ts";
+ * console.log(spellCheckLanguageRegion("pt")); // "pt-BR"
+ * ```
+ */
+export function spellCheckLanguageRegion(language: string): string {
+  return LANGUAGE_REGIONS.find(([code]) => code === language)?.[1] ?? language;
+}
+
+/**
+ * The versioned `.bdic` file name of a language's dictionary, as Chromium names it in the
+ * `Dictionaries` folder: `<region><version>.bdic` with version `-3-0` unless listed otherwise.
+ * Download URLs use it lower-cased.
+ *
+ * @param language A stored language code.
+ * @returns The file name, like `"en-US-10-1.bdic"`.
+ *
+ * @example
+ * ```ts
+ * import { dictionaryFileName } from "./languages.ts";
+ * console.log(dictionaryFileName("fr"), dictionaryFileName("en")); // fr-FR-3-0.bdic en-US-10-1.bdic
+ * ```
+ */
+export function dictionaryFileName(language: string): string {
+  const region = spellCheckLanguageRegion(language);
+  return `${region}${FILE_VERSIONS.get(region) ?? "-3-0"}.bdic`;
+}
+
+/**
+ * The spellchecker language for a POSIX locale such as `fr_FR.UTF-8` (what Electron picks
+ * from the OS locale when no languages are stored): the language-region code if supported,
+ * else the bare language, else `""`. `C`, `POSIX` and an empty locale mean `en-US`.
+ *
+ * @param locale The locale, like the value of `LANG`.
+ * @returns The stored code, or `""` when the locale has no dictionary.
+ *
+ * @example
+ * ```ts
+ * import { spellCheckLanguageForLocale } from "./languages.ts";
+ * console.log(spellCheckLanguageForLocale("de_AT.UTF-8")); // "de"
+ * ```
+ */
+export function spellCheckLanguageForLocale(locale: string): string {
+  const match = /^([a-z]{2,3})(?:[_-]([A-Z]{2}|[0-9]{3}))?/.exec(locale);
+  if (!match || match[1] === undefined) return "en-US";
+  const language = match[1];
+  if (match[2] !== undefined) {
+    const full = correspondingSpellCheckLanguage(`${language}-${match[2]}`);
+    if (full !== "") return full;
+  }
+  return correspondingSpellCheckLanguage(language);
+}
+
+function describe(value: unknown): string {
+  if (typeof value === "string") return JSON.stringify(value);
+  if (typeof value === "object" && value !== null) return Array.isArray(value) ? "array" : "object";
+  return String(value);
+}

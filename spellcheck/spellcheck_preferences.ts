@@ -1,0 +1,140 @@
+/**
+ * The spellchecker's part of a partition's `Preferences` JSON file, under Chromium's keys:
+ * `spellcheck.dictionaries` (list of language codes; an older profile's single
+ * `spellcheck.dictionary` is read when the list is empty) and `browser.enable_spellchecking`.
+ * Other keys in the file are kept as they are.
+ *
+ * Source: Chromium `components/spellcheck/browser/pref_names.cc`; JSON files are replaced
+ * atomically and a corrupt one is moved aside to `Preferences.bad`, like Chromium's
+ * `JsonPrefStore`.
+ *
+ * @module
+ */
+
+import { readFileSync, renameSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { dirname } from "node:path";
+import type { Runtime } from "../core/runtime.ts";
+
+/** The spellchecker settings a `Preferences` file holds; absent keys are `undefined`. */
+export interface SpellcheckPreferences {
+  /** `spellcheck.dictionaries`: the stored language codes. */
+  dictionaries?: string[];
+  /** `browser.enable_spellchecking`. */
+  enabled?: boolean;
+}
+
+/**
+ * Reads the spellchecker settings from a `Preferences` file, synchronously (a session's
+ * settings are needed before its first call returns, as Chromium reads a profile's prefs at
+ * start). A missing file gives `{}`; a file that is not a JSON object is renamed to
+ * `Preferences.bad` and gives `{}`. Values of the wrong type are ignored.
+ *
+ * @param path The `Preferences` file.
+ * @returns The settings found.
+ *
+ * @example
+ * ```ts
+ * import { readSpellcheckPreferences } from "./spellcheck_preferences.ts";
+ * console.log(readSpellcheckPreferences("/nonexistent/Preferences")); // {}
+ * ```
+ */
+export function readSpellcheckPreferences(path: string): SpellcheckPreferences {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch {
+    return {};
+  }
+  const root = parseObject(text);
+  if (root === undefined) {
+    try {
+      renameSync(path, `${path}.bad`);
+    } catch {
+      // Moving it aside is a courtesy; the next write replaces it either way.
+    }
+    return {};
+  }
+  const preferences: SpellcheckPreferences = {};
+  const spellcheck = child(root, "spellcheck");
+  const dictionaries = spellcheck?.["dictionaries"];
+  if (Array.isArray(dictionaries)) {
+    preferences.dictionaries = dictionaries.filter((code) => typeof code === "string");
+  }
+  // Chromium's SpellcheckService migrates the single-language `spellcheck.dictionary` of older
+  // profiles when the list is empty.
+  const single = spellcheck?.["dictionary"];
+  if (!preferences.dictionaries?.length && typeof single === "string" && single !== "") {
+    preferences.dictionaries = [single];
+  }
+  const enabled = child(root, "browser")?.["enable_spellchecking"];
+  if (typeof enabled === "boolean") preferences.enabled = enabled;
+  return preferences;
+}
+
+/**
+ * Writes spellchecker settings into a `Preferences` file: reads the file, sets the given keys,
+ * and replaces it atomically, so the other keys survive.
+ *
+ * @param path The `Preferences` file; its directory is created if needed.
+ * @param preferences The keys to set.
+ * @param files Creates the directory and writes the file atomically.
+ * @returns Resolves when the file is replaced; rejects when it cannot be written.
+ *
+ * @example
+ * ```ts
+ * import { mkdtempSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import {
+ *   readSpellcheckPreferences,
+ *   writeSpellcheckPreferences,
+ * } from "./spellcheck_preferences.ts";
+ * import { currentRuntime } from "../runtime/mod.ts";
+ * const path = `${mkdtempSync(`${tmpdir()}/ses-prefs-`)}/Preferences`;
+ * await writeSpellcheckPreferences(path, { dictionaries: ["fr"] }, currentRuntime());
+ * console.log(readSpellcheckPreferences(path)); // { dictionaries: ["fr"] }
+ * ```
+ */
+export async function writeSpellcheckPreferences(
+  path: string,
+  preferences: SpellcheckPreferences,
+  files: Pick<Runtime, "ensureDir" | "writeFileAtomic">,
+): Promise<void> {
+  const root = parseObject(await readFile(path, "utf8").catch(() => "{}")) ?? {};
+  if (preferences.dictionaries !== undefined) {
+    ensureChild(root, "spellcheck")["dictionaries"] = [...preferences.dictionaries];
+  }
+  if (preferences.enabled !== undefined) {
+    ensureChild(root, "browser")["enable_spellchecking"] = preferences.enabled;
+  }
+  await files.ensureDir(dirname(path));
+  await files.writeFileAtomic(path, JSON.stringify(root));
+}
+
+type JsonObject = Record<string, unknown>;
+
+function parseObject(text: string): JsonObject | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return isObject(value) ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function isObject(value: unknown): value is JsonObject {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function child(root: JsonObject, key: string): JsonObject | undefined {
+  const value = root[key];
+  return isObject(value) ? value : undefined;
+}
+
+function ensureChild(root: JsonObject, key: string): JsonObject {
+  const existing = child(root, key);
+  if (existing !== undefined) return existing;
+  const created: JsonObject = {};
+  root[key] = created;
+  return created;
+}

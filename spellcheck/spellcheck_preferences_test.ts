@@ -1,0 +1,66 @@
+import { afterEach, beforeEach, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { currentRuntime } from "../runtime/mod.ts";
+import { readSpellcheckPreferences, writeSpellcheckPreferences } from "./spellcheck_preferences.ts";
+
+describe("spellcheck Preferences", () => {
+  let dir = "";
+  let path = "";
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), "ses-preferences-"));
+    path = join(dir, "Preferences");
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("reads Chromium's keys and ignores values of the wrong type", () => {
+    writeFileSync(
+      path,
+      JSON.stringify({
+        spellcheck: { dictionaries: ["fr", 3, "de"], use_spelling_service: false },
+        browser: { enable_spellchecking: false },
+      }),
+    );
+    assert.deepEqual(readSpellcheckPreferences(path), {
+      dictionaries: ["fr", "de"],
+      enabled: false,
+    });
+    writeFileSync(path, JSON.stringify({ spellcheck: { dictionaries: "fr" }, browser: [] }));
+    assert.deepEqual(readSpellcheckPreferences(path), {});
+  });
+
+  it("migrates an older profile's single dictionary when the list is empty", () => {
+    writeFileSync(path, JSON.stringify({ spellcheck: { dictionaries: [], dictionary: "pt-BR" } }));
+    assert.deepEqual(readSpellcheckPreferences(path), { dictionaries: ["pt-BR"] });
+    writeFileSync(path, JSON.stringify({ spellcheck: { dictionaries: ["de"], dictionary: "pt" } }));
+    assert.deepEqual(readSpellcheckPreferences(path), { dictionaries: ["de"] });
+  });
+
+  it("moves a corrupt file aside to Preferences.bad", () => {
+    writeFileSync(path, "[1, 2]");
+    assert.deepEqual(readSpellcheckPreferences(path), {});
+    assert.equal(existsSync(path), false);
+    assert.equal(readFileSync(`${path}.bad`, "utf8"), "[1, 2]");
+  });
+
+  it("writes only its keys, keeping the rest, and creates the directory", async () => {
+    const nested = join(dir, "Partitions", "p", "Preferences");
+    await writeSpellcheckPreferences(nested, { enabled: true }, currentRuntime());
+    assert.deepEqual(JSON.parse(readFileSync(nested, "utf8")), {
+      browser: { enable_spellchecking: true },
+    });
+    writeFileSync(path, JSON.stringify({ browser: { other: 1 }, zoom: 2 }));
+    await writeSpellcheckPreferences(
+      path,
+      { dictionaries: ["fr"], enabled: false },
+      currentRuntime(),
+    );
+    assert.deepEqual(JSON.parse(readFileSync(path, "utf8")), {
+      browser: { other: 1, enable_spellchecking: false },
+      zoom: 2,
+      spellcheck: { dictionaries: ["fr"] },
+    });
+  });
+});
