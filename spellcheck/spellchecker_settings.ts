@@ -286,11 +286,9 @@ export class SpellCheckerSettings implements SpellcheckDictionaryProvider {
       try {
         this.#options.emit(name, language);
       } catch (error) {
-        // A listener that throws is the caller's bug: report it as Node reports an uncaught
-        // listener error, without breaking this dictionary's load.
-        queueMicrotask(() => {
-          throw error;
-        });
+        // A listener that throws is the caller's bug: it is reported, as a throwing webRequest
+        // listener is, and neither breaks this dictionary's load nor ends the process.
+        console.error(`Session '${name}' listener failed:`, error);
       }
     };
     return this.#loadBuiltin(region).then(async (builtin) => {
