@@ -239,6 +239,7 @@ export class Hid extends EventTarget {
   #choosers = new Set<Chooser>();
   #refreshing: Promise<void> | undefined;
   #stale = false;
+  #stopWatching: (() => void) | undefined;
 
   /**
    * Makes the WebHID state of a session.
@@ -255,6 +256,20 @@ export class Hid extends EventTarget {
   /** Where the session events go. */
   get events(): HidEventSink {
     return this.#events;
+  }
+
+  /**
+   * Replaces where devices come from (an @ses addition), for example with a
+   * `RecordedHidBackend` in tests and demos. Devices of the previous backend count as
+   * unplugged at the next enumeration.
+   *
+   * @param backend The new backend.
+   */
+  setBackend(backend: HidBackend): void {
+    this.#stopWatching?.();
+    this.#stopWatching = undefined;
+    this.#loadBackend = () => Promise.resolve(backend);
+    this.#backend = undefined;
   }
 
   /**
@@ -338,7 +353,7 @@ export class Hid extends EventTarget {
   #backendPromise(): Promise<HidBackend> {
     if (!this.#backend) {
       const loading = this.#loadBackend().then((backend) => {
-        backend.watch(() => void this.#refresh().catch(() => {}));
+        this.#stopWatching = backend.watch(() => void this.#refresh().catch(() => {}));
         return backend;
       });
       // A failed load (hidapi missing) is retried at the next call, after an install.

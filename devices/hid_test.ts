@@ -1,7 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import process from "node:process";
-import { Hid, HIDConnectionEvent, type HidDeviceDetails, HidEvents } from "./hid.ts";
+import { Hid, type HIDConnectionEvent, type HidDeviceDetails, HidEvents } from "./hid.ts";
 import { Permissions } from "./permissions.ts";
 import { RecordedHidBackend, type RecordedHidInterface } from "./recorded_hid_backend.ts";
 import { BOOT_KEYBOARD, DUALSHOCK3, FIDO_U2F, UNIFYING_VENDOR } from "./testdata/hid_fixtures.ts";
