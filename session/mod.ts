@@ -49,6 +49,7 @@ export {
   type PermissionRequestHandler,
   type PermissionRequestOptions,
   Permissions,
+  parseReportDescriptor,
   RecordedHidBackend,
 } from "../devices/mod.ts";
 export {
