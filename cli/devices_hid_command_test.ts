@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { RecordedHidBackend } from "../session/mod.ts";
 import { currentRuntime, openHidapiBackend } from "../runtime/mod.ts";
 import { runDevicesHid } from "./devices_hid_command.ts";
-import { DUALSHOCK3, UNIFYING_VENDOR } from "../devices/testdata/hid_fixtures.ts";
+import { DUALSHOCK3, UNIFYING_VENDOR } from "../tests/fixtures/hid_descriptors.ts";
 
 function capture() {
   const out: string[] = [];

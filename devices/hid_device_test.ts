@@ -4,7 +4,7 @@ import { Hid, HidEvents } from "./hid.ts";
 import type { HIDInputReportEvent } from "./hid_device.ts";
 import { Permissions } from "./permissions.ts";
 import { RecordedHidBackend, type RecordedHidInterface } from "./recorded_hid_backend.ts";
-import { DUALSHOCK3, UNIFYING_VENDOR } from "./testdata/hid_fixtures.ts";
+import { DUALSHOCK3, UNIFYING_VENDOR } from "../tests/fixtures/hid_descriptors.ts";
 
 // Usage Page (Generic Desktop), Usage (Game Pad), Collection (Application), Report Size (8),
 // Report Count (2), Input (Data,Var,Abs), Output (Data,Var,Abs), Feature (Data,Var,Abs), End.

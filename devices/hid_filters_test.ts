@@ -3,7 +3,12 @@ import assert from "node:assert/strict";
 import { checkRequestOptions, filterMatches } from "./hid_filters.ts";
 import { allReportsProtected, hasFidoCollection, protectedReportIds } from "./hid_blocklist.ts";
 import { parseReportDescriptor } from "./hid_report_descriptor.ts";
-import { BOOT_KEYBOARD, DUALSHOCK3, FIDO_U2F, UNIFYING_VENDOR } from "./testdata/hid_fixtures.ts";
+import {
+  BOOT_KEYBOARD,
+  DUALSHOCK3,
+  FIDO_U2F,
+  UNIFYING_VENDOR,
+} from "../tests/fixtures/hid_descriptors.ts";
 
 const PREFIX = "Failed to execute 'requestDevice' on 'HID': ";
 

@@ -2,7 +2,12 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { type HIDCollectionInfo, parseReportDescriptor } from "./hid_report_descriptor.ts";
-import { BOOT_KEYBOARD, DUALSHOCK3, FIDO_U2F, UNIFYING_VENDOR } from "./testdata/hid_fixtures.ts";
+import {
+  BOOT_KEYBOARD,
+  DUALSHOCK3,
+  FIDO_U2F,
+  UNIFYING_VENDOR,
+} from "../tests/fixtures/hid_descriptors.ts";
 
 const usage = (page: number, id: number) => page * 0x10000 + id;
 

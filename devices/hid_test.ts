@@ -4,7 +4,12 @@ import process from "node:process";
 import { Hid, type HIDConnectionEvent, type HidDeviceDetails, HidEvents } from "./hid.ts";
 import { Permissions } from "./permissions.ts";
 import { RecordedHidBackend, type RecordedHidInterface } from "./recorded_hid_backend.ts";
-import { BOOT_KEYBOARD, DUALSHOCK3, FIDO_U2F, UNIFYING_VENDOR } from "./testdata/hid_fixtures.ts";
+import {
+  BOOT_KEYBOARD,
+  DUALSHOCK3,
+  FIDO_U2F,
+  UNIFYING_VENDOR,
+} from "../tests/fixtures/hid_descriptors.ts";
 
 const ORIGIN = "https://app.test";
 const RECEIVER = "/sys/devices/pci0000:00/0000:00:14.0/usb1/1-2";

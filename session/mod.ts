@@ -43,13 +43,13 @@ export {
   HidEvents,
   HIDInputReportEvent,
   type HidSessionEvents,
+  parseReportDescriptor,
   type PermissionCheckDetails,
   type PermissionCheckHandler,
   type PermissionRequestDetails,
   type PermissionRequestHandler,
   type PermissionRequestOptions,
   Permissions,
-  parseReportDescriptor,
   RecordedHidBackend,
 } from "../devices/mod.ts";
 export {

@@ -1,8 +1,13 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { session } from "../mod.ts";
+import { currentRuntime } from "../runtime/mod.ts";
 import { RecordedHidBackend } from "../devices/mod.ts";
-import { UNIFYING_VENDOR } from "../devices/testdata/hid_fixtures.ts";
+import { App } from "./app.ts";
+import { createSessionModule } from "./session_module.ts";
+import { UNIFYING_VENDOR } from "../tests/fixtures/hid_descriptors.ts";
+
+const runtime = currentRuntime();
+const session = createSessionModule(new App(runtime), runtime);
 
 describe("Session permissions and HID", () => {
   it("forwards the permission handlers, with Electron's TypeError", async () => {
