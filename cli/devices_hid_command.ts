@@ -9,7 +9,15 @@ import { parseArgs } from "node:util";
 import type { HidBackend, HidInterfaceInfo } from "../core/hid_backend.ts";
 import { parseReportDescriptor } from "../session/mod.ts";
 
-/** The usage line of `ses devices hid`. */
+/**
+ * The usage line of `ses devices hid`.
+ *
+ * @example
+ * ```ts
+ * import { DEVICES_HID_USAGE } from "./devices_hid_command.ts";
+ * console.log(DEVICES_HID_USAGE.trim()); // ses devices hid [--json]
+ * ```
+ */
 export const DEVICES_HID_USAGE = "  ses devices hid [--json]";
 
 /** Where `ses devices hid` writes. */

@@ -26,6 +26,15 @@ export interface HidInterface extends ReportDescriptorSummary {
  *
  * @param info The backend's entry.
  * @returns The interface with a fresh guid.
+ *
+ * @example
+ * ```ts
+ * import { hidInterface } from "./_hid_interface.ts";
+ * const iface = hidInterface({ path: "p", vendorId: 1, productId: 2, serialNumber: "", releaseNumber: 0,
+ *   manufacturerName: "", productName: "", interfaceNumber: 0, busType: "usb", physicalDeviceId: "",
+ *   reportDescriptor: new Uint8Array([0x06, 0x00, 0xff, 0x09, 0x01, 0xa1, 0x01, 0xc0]) });
+ * console.log(iface.physicalId === iface.guid, iface.collections[0]?.usagePage); // true 65280
+ * ```
  */
 export function hidInterface(info: HidInterfaceInfo): HidInterface {
   const summary = parseReportDescriptor(info.reportDescriptor);
@@ -45,6 +54,15 @@ export function hidInterface(info: HidInterfaceInfo): HidInterface {
  *
  * @param info The backend's entry.
  * @returns The identity key.
+ *
+ * @example
+ * ```ts
+ * import { interfaceIdentity } from "./_hid_interface.ts";
+ * const info = { path: "p", vendorId: 1, productId: 2, serialNumber: "S", releaseNumber: 0,
+ *   manufacturerName: "", productName: "", interfaceNumber: 0, busType: "usb" as const,
+ *   physicalDeviceId: "", reportDescriptor: new Uint8Array() };
+ * console.log(interfaceIdentity(info)); // ["p",1,2,"S",""]
+ * ```
  */
 export function interfaceIdentity(info: HidInterfaceInfo): string {
   return JSON.stringify([

@@ -9,7 +9,15 @@
 
 import type { HIDCollectionInfo, HidReportType } from "./hid_report_descriptor.ts";
 
-/** The FIDO Alliance usage page (`0xF1D0`). */
+/**
+ * The FIDO Alliance usage page (`0xF1D0`).
+ *
+ * @example
+ * ```ts
+ * import { FIDO_USAGE_PAGE } from "./hid_blocklist.ts";
+ * console.log(FIDO_USAGE_PAGE.toString(16)); // f1d0
+ * ```
+ */
 export const FIDO_USAGE_PAGE = 0xf1d0;
 
 const GENERIC_DESKTOP = 0x01;

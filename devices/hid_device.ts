@@ -10,7 +10,15 @@ import type { HidConnection } from "../core/hid_backend.ts";
 import type { HidInterface } from "./_hid_interface.ts";
 import type { HIDCollectionInfo } from "./hid_report_descriptor.ts";
 
-/** How often an open device's queued input reports are collected, in milliseconds. */
+/**
+ * How often an open device's queued input reports are collected, in milliseconds.
+ *
+ * @example
+ * ```ts
+ * import { INPUT_POLL_MS } from "./hid_device.ts";
+ * console.log(INPUT_POLL_MS); // 4
+ * ```
+ */
 export const INPUT_POLL_MS = 4;
 
 // Reports taken per poll, so a flooding device cannot hold the event loop.

@@ -5,7 +5,15 @@
  * @module
  */
 
-/** The permissions a request may name (Electron's request handler list). */
+/**
+ * The permissions a request may name (Electron's request handler list).
+ *
+ * @example
+ * ```ts
+ * import { REQUEST_PERMISSIONS } from "./permissions.ts";
+ * console.log(REQUEST_PERMISSIONS.includes("notifications")); // true
+ * ```
+ */
 export const REQUEST_PERMISSIONS: readonly string[] = [
   "clipboard-read",
   "clipboard-sanitized-write",
@@ -37,7 +45,15 @@ const NOT_CHECKED = new Set([
   "unknown",
 ]);
 
-/** The permissions a check may name (Electron's check handler list). */
+/**
+ * The permissions a check may name (Electron's check handler list).
+ *
+ * @example
+ * ```ts
+ * import { CHECK_PERMISSIONS } from "./permissions.ts";
+ * console.log(CHECK_PERMISSIONS.includes("hid"), CHECK_PERMISSIONS.includes("display-capture")); // true false
+ * ```
+ */
 export const CHECK_PERMISSIONS: readonly string[] = [
   ...REQUEST_PERMISSIONS.filter((name) => !NOT_CHECKED.has(name)),
   "hid",
@@ -139,7 +155,15 @@ export interface DeviceGrant {
   persistent: boolean;
 }
 
-/** The origin requests and checks use when a program names none. */
+/**
+ * The origin requests and checks use when a program names none.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_ORIGIN } from "./permissions.ts";
+ * console.log(DEFAULT_ORIGIN); // file://
+ * ```
+ */
 export const DEFAULT_ORIGIN = "file://";
 
 /**

@@ -33,8 +33,20 @@ const MAX_WIDE_CHARS = 4096;
  * @param memory The runtime's memory reader.
  * @param pointer The string.
  * @returns The string; code points that are not Unicode scalar values become U+FFFD.
+ *
+ * @example
+ * ```ts
+ * import { readWideString } from "./_ffi_memory.ts";
+ * // A stand-in reader over a JavaScript array: "Hi" as UTF-32, then the terminator.
+ * const cells = new Uint32Array([0x48, 0x69, 0]);
+ * const memory = { isNull: (p: unknown) => p === null, u32: (_p: unknown, offset: number) => cells[offset / 4]! };
+ * console.log(readWideString(memory, cells)); // Hi
+ * ```
  */
-export function readWideString(memory: FfiMemory, pointer: unknown): string {
+export function readWideString(
+  memory: Pick<FfiMemory, "isNull" | "u32">,
+  pointer: unknown,
+): string {
   if (memory.isNull(pointer)) return "";
   let text = "";
   for (let index = 0; index < MAX_WIDE_CHARS; index++) {
@@ -91,6 +103,14 @@ async function bunMemory(): Promise<FfiMemory> {
  *
  * @param runtime Which runtime this is.
  * @returns The reader.
+ *
+ * @example
+ * ```ts
+ * import { ffiMemory } from "./_ffi_memory.ts";
+ * import { currentRuntime } from "./mod.ts";
+ * const memory = await ffiMemory(currentRuntime().name);
+ * console.log(memory.isNull(null), memory.cString(null)); // true ""
+ * ```
  */
 export function ffiMemory(runtime: "deno" | "bun"): Promise<FfiMemory> {
   return runtime === "deno" ? Promise.resolve(denoMemory()) : bunMemory();

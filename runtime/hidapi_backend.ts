@@ -17,7 +17,15 @@ import type {
 import type { FfiLibrary, Runtime } from "../core/runtime.ts";
 import { type FfiMemory, ffiMemory, readWideString } from "./_ffi_memory.ts";
 
-/** The Debian package that ships the library. */
+/**
+ * The Debian package that ships the library.
+ *
+ * @example
+ * ```ts
+ * import { HIDAPI_DEBIAN_PACKAGE } from "./hidapi_backend.ts";
+ * console.log(`apt-get install ${HIDAPI_DEBIAN_PACKAGE}`); // apt-get install libhidapi-hidraw0
+ * ```
+ */
 export const HIDAPI_DEBIAN_PACKAGE = "libhidapi-hidraw0";
 
 const DEFAULT_LIBRARY = "libhidapi-hidraw.so.0";
