@@ -302,7 +302,7 @@ export class Hid extends EventTarget {
       if (this.#offer(chooser, iface)) deviceList.push(chooserEntry(iface));
     }
     if (this.#events.listenerCount("select-hid-device") === 0) return [];
-    const chosen = await new Promise<HidInterface[]>((resolve) => {
+    const chosen = await new Promise<HidInterface[]>((resolve, reject) => {
       let answered = false;
       const callback = (deviceId?: unknown) => {
         if (answered) return;
@@ -317,11 +317,15 @@ export class Hid extends EventTarget {
         resolve(offered);
       };
       this.#choosers.add(chooser);
-      const event = this.#events.dispatch(
-        "select-hid-device",
-        { deviceList, frame: null },
-        callback,
-      );
+      let event;
+      try {
+        event = this.#events.dispatch("select-hid-device", { deviceList, frame: null }, callback);
+      } catch (error) {
+        // A throwing listener closes the chooser; the request rejects with its error.
+        answered = true;
+        this.#choosers.delete(chooser);
+        return reject(error);
+      }
       // Electron cancels unless a listener prevented the default or answered at once.
       if (!event.defaultPrevented) callback();
     });

@@ -208,6 +208,19 @@ describe("Hid.requestDevice", () => {
     ]);
   });
 
+  it("rejects with the error a select-hid-device listener throws, and closes the chooser", async () => {
+    const { events, hid, backend } = setup([gamepad]);
+    events.on("select-hid-device", () => {
+      throw new Error("listener bug");
+    });
+    let added = 0;
+    events.on("hid-device-added", () => added++);
+    await assert.rejects(hid.requestDevice({ filters: [] }), /listener bug/);
+    backend.plug(receiverVendor);
+    await hid.getDevices();
+    assert.equal(added, 0);
+  });
+
   it("rejects bad filters with Chromium's TypeError", async () => {
     const { hid } = setup();
     await assert.rejects(hid.requestDevice({ filters: [{ productId: 1 }] }), {
