@@ -1,6 +1,8 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { currentRuntime } from "../runtime/mod.ts";
+import { currentRuntime, openHidapiBackend } from "../runtime/mod.ts";
+import { fakeHidapiLibrary } from "../tests/fixtures/fake_hidapi.ts";
+import type { HIDInputReportEvent } from "../devices/mod.ts";
 import { RecordedHidBackend } from "../devices/mod.ts";
 import { App } from "./app.ts";
 import { createSessionModule } from "./session_module.ts";
@@ -64,5 +66,23 @@ describe("Session permissions and HID", () => {
     assert.equal(ses.permissions.granted("https://a.test", "hid")[0]?.persistent, true);
     await device!.forget();
     assert.deepEqual(revoked, ["https://a.test 0123"]);
+  });
+
+  it("reads input reports through the FFI binding until the device fails (fake hidapi)", async () => {
+    const ses = session.fromPartition(`devices-${crypto.randomUUID()}`);
+    ses.hid.setBackend(await openHidapiBackend(runtime, { libraryPath: fakeHidapiLibrary() }));
+    ses.on("select-hid-device", (_event, { deviceList }, callback) => {
+      callback(deviceList.find((entry) => entry.vendorId === 0x054c)?.deviceId);
+    });
+    const [pad] = await ses.hid.requestDevice({ filters: [{ vendorId: 0x054c }] });
+    assert.equal(pad?.productName, "Contr\u00f4leur \u{1F3AE}");
+    const report = new Promise<HIDInputReportEvent>((resolve) => pad!.oninputreport = resolve);
+    await pad!.open();
+    // No report descriptor (no sysfs here): unnumbered, so the whole report is data.
+    const { reportId, data } = await report;
+    assert.deepEqual([reportId, new Uint8Array(data.buffer)], [0, new Uint8Array([1, 0x10, 0x20])]);
+    // The fake's third read fails, as an unplugged hidraw node does: the device closes itself.
+    while (pad!.opened) await new Promise((resolve) => setTimeout(resolve, 4));
+    await assert.rejects(pad!.sendReport(0, new Uint8Array(1)), { name: "InvalidStateError" });
   });
 });
