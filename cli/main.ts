@@ -11,6 +11,8 @@
  * - `ses extensions id PATH` — prints the extension id Chromium gives a directory
  * - `ses storage export|import FILE [--partition NAME]`, `ses storage import-chromium
  *   PROFILE_DIR [--partition NAME]` — Playwright storageState files; a Chromium profile's cookies
+ * - `ses devices hid [--json]` — the HID interfaces hidapi sees (vendor:product, names, serial,
+ *   top-level collections)
  * - `ses proxy resolve URL [--rules R] [--bypass B] [--pac FILE|URL] [--json]` — the proxies a
  *   session chooses for a URL (`system` mode, from the environment, when no settings are given).
  *
@@ -32,6 +34,8 @@ import { parseFetchArgs } from "./parse_fetch_args.ts";
 import { parseProxyArgs, runProxy } from "./proxy_command.ts";
 import { runStorage, STORAGE_USAGE } from "./storage_command.ts";
 import { NETLOG_USAGE, runNetlog } from "./netlog_command.ts";
+import { DEVICES_HID_USAGE, runDevicesHid } from "./devices_hid_command.ts";
+import { currentRuntime, openHidapiBackend } from "../runtime/mod.ts";
 
 const USAGE = `usage:
   ses demo
@@ -48,6 +52,7 @@ const USAGE = `usage:
 ${EXTENSIONS_USAGE}
 ${STORAGE_USAGE}
   ses proxy resolve URL [--rules R] [--bypass B] [--pac FILE|URL] [--json]
+${DEVICES_HID_USAGE}
 ${NETLOG_USAGE}`;
 
 /**
@@ -150,6 +155,23 @@ export async function main(argv: string[]): Promise<number> {
         return 2;
       }
       return await runProxy(session, args, (line) => console.log(line));
+    }
+    case "devices": {
+      // One sub-command per device kind, each in its own file.
+      const [kind, ...options] = rest;
+      const output = {
+        out: (line: string) => console.log(line),
+        err: (line: string) => console.error(line),
+      };
+      switch (kind) {
+        case "hid":
+          return await runDevicesHid(() => openHidapiBackend(currentRuntime()), options, output);
+        default:
+          console.error(
+            kind === undefined ? USAGE : `ses devices: unknown device kind "${kind}"\n${USAGE}`,
+          );
+          return 2;
+      }
     }
     case "netlog":
       return await runNetlog(rest, {

@@ -17,6 +17,7 @@ export * from "./blob_registry.ts";
 export * from "./discard_body.ts";
 export * from "./electron_event.ts";
 export * from "./electron_types.ts";
+export * from "./hid_backend.ts";
 export * from "./middleware.ts";
 export * from "./net_errors.ts";
 export * from "./net_log_sink.ts";

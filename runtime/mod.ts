@@ -21,6 +21,12 @@ export { createBunRuntime } from "./bun_runtime.ts";
 export { createDenoRuntime } from "./deno_runtime.ts";
 export { currentRuntime } from "./current_runtime.ts";
 export { detectRuntime } from "./detect_runtime.ts";
+export {
+  HIDAPI_DEBIAN_PACKAGE,
+  type HidapiBackendOptions,
+  openHidapiBackend,
+} from "./hidapi_backend.ts";
 export { openSqliteDatabase } from "./sqlite_database.ts";
 // The implementations' signatures use these core types, so the entry point documents them too.
 export type * from "../core/runtime.ts";
+export type * from "../core/hid_backend.ts";

@@ -31,6 +31,28 @@ export type {
 export { type CrdownloadSidecar, readSidecar } from "../downloads/mod.ts";
 export { type ClearCodeCachesOptions, CodeCache } from "./code_cache.ts";
 export {
+  type DeviceGrant,
+  type DevicePermissionDetails,
+  type DevicePermissionHandler,
+  type DeviceType,
+  Hid,
+  HIDConnectionEvent,
+  HIDDevice,
+  type HidDeviceDetails,
+  type HIDDeviceFilter,
+  HidEvents,
+  HIDInputReportEvent,
+  type HidSessionEvents,
+  parseReportDescriptor,
+  type PermissionCheckDetails,
+  type PermissionCheckHandler,
+  type PermissionRequestDetails,
+  type PermissionRequestHandler,
+  type PermissionRequestOptions,
+  Permissions,
+  RecordedHidBackend,
+} from "../devices/mod.ts";
+export {
   type CaptureMode,
   type Har,
   type HarEntry,

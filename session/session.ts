@@ -77,9 +77,21 @@ import {
   type SpellcheckDictionaryProvider,
   SpellCheckerSettings,
 } from "../spellcheck/mod.ts";
+import {
+  type DevicePermissionHandler,
+  Hid,
+  type HidSessionEvents,
+  type PermissionCheckHandler,
+  type PermissionRequestHandler,
+  Permissions,
+} from "../devices/mod.ts";
+import { openHidapiBackend } from "../runtime/mod.ts";
 
-/** The events a `Session` emits, with Electron's listener signatures. */
-export type SessionEvents = {
+/**
+ * The events a `Session` emits, with Electron's listener signatures; the WebHID ones
+ * (`select-hid-device`, `hid-device-added`, `-removed`, `-revoked`) come from devices/.
+ */
+export type SessionEvents = HidSessionEvents & {
   /** A response asked for a preconnect (`Link: <url>; rel=preconnect`). */
   preconnect: (event: ElectronEvent, preconnectUrl: string, allowCredentials: boolean) => void;
   /** A download is about to start; `event.preventDefault()` cancels it. No web contents: `null`. */
@@ -182,6 +194,8 @@ export class Session extends TypedEmitter<SessionEvents> {
   #storageData: StorageData;
   #spellchecker: SpellCheckerSettings;
   #dictionaryDownloadUrl: DictionaryDownloadUrl;
+  #permissions = new Permissions();
+  #hid?: Hid;
 
   /**
    * Not for callers: sessions come from the `session` module.
@@ -304,6 +318,70 @@ export class Session extends TypedEmitter<SessionEvents> {
    */
   get protocol(): Protocol {
     return this.#protocol;
+  }
+
+  /**
+   * The session's permission state (an @ses addition: Electron keeps it inside): the handlers
+   * set below, `request(permission, {origin, ...details})` and `check(permission, origin,
+   * details)` for headless programs (origin default `"file://"`), and the per-origin device
+   * grants the device flows record.
+   */
+  get permissions(): Permissions {
+    return this.#permissions;
+  }
+
+  /**
+   * Sets the handler that answers permission requests (Electron's
+   * `ses.setPermissionRequestHandler`): `(webContents: null, permission, callback(granted),
+   * {requestingUrl, isMainFrame, ...})`. Without one every request is granted; `null` clears
+   * it and denies the requests still waiting.
+   *
+   * @param handler The handler or `null`.
+   * @throws {TypeError} `Must pass null or function`.
+   */
+  setPermissionRequestHandler(handler: PermissionRequestHandler | null): void {
+    this.#permissions.setPermissionRequestHandler(handler);
+  }
+
+  /**
+   * Sets the handler that answers permission checks (Electron's
+   * `ses.setPermissionCheckHandler`): `(webContents: null, permission, requestingOrigin,
+   * details) => boolean`. Without one every check passes but `deprecated-sync-clipboard-read`.
+   *
+   * @param handler The handler or `null`.
+   * @throws {TypeError} `Must pass null or function`.
+   */
+  setPermissionCheckHandler(handler: PermissionCheckHandler | null): void {
+    this.#permissions.setPermissionCheckHandler(handler);
+  }
+
+  /**
+   * Sets the handler that decides device access (Electron's `ses.setDevicePermissionHandler`):
+   * `({deviceType, origin, device}) => boolean`. While set it replaces the stored persistent
+   * grants.
+   *
+   * @param handler The handler or `null`.
+   * @throws {TypeError} `Must pass null or function`.
+   */
+  setDevicePermissionHandler(handler: DevicePermissionHandler | null): void {
+    this.#permissions.setDevicePermissionHandler(handler);
+  }
+
+  /**
+   * WebHID for this session (an @ses addition, the headless `navigator.hid`):
+   * `requestDevice({filters, exclusionFilters}, {origin})` runs the check handler and the
+   * `'select-hid-device'` event, `getDevices({origin})` lists granted devices. Devices come from
+   * hidapi (`libhidapi-hidraw0`), loaded on first use.
+   */
+  get hid(): Hid {
+    return this.#hid ??= new Hid({
+      backend: () => openHidapiBackend(this.#runtime),
+      permissions: this.#permissions,
+      events: {
+        dispatch: (name, ...args) => this.dispatch(name, ...args),
+        listenerCount: (name) => this.listenerCount(name),
+      },
+    });
   }
 
   /**

@@ -1,0 +1,359 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import process from "node:process";
+import { Hid, type HIDConnectionEvent, type HidDeviceDetails, HidEvents } from "./hid.ts";
+import { Permissions } from "./permissions.ts";
+import { RecordedHidBackend, type RecordedHidInterface } from "./recorded_hid_backend.ts";
+import {
+  BOOT_KEYBOARD,
+  DUALSHOCK3,
+  FIDO_U2F,
+  UNIFYING_VENDOR,
+} from "../tests/fixtures/hid_descriptors.ts";
+
+const ORIGIN = "https://app.test";
+const RECEIVER = "/sys/devices/pci0000:00/0000:00:14.0/usb1/1-2";
+
+// A Logitech Unifying receiver: a boot keyboard interface and the vendor interface.
+const receiverKeyboard: RecordedHidInterface = {
+  path: "/dev/hidraw0",
+  vendorId: 0x046d,
+  productId: 0xc52b,
+  productName: "USB Receiver",
+  manufacturerName: "Logitech",
+  interfaceNumber: 0,
+  physicalDeviceId: RECEIVER,
+  reportDescriptor: BOOT_KEYBOARD,
+};
+const receiverVendor: RecordedHidInterface = {
+  ...receiverKeyboard,
+  path: "/dev/hidraw2",
+  interfaceNumber: 2,
+  reportDescriptor: UNIFYING_VENDOR,
+};
+// A DualShock 3 reports no serial number: only ephemeral grants.
+const gamepad: RecordedHidInterface = {
+  path: "/dev/hidraw3",
+  vendorId: 0x054c,
+  productId: 0x0268,
+  productName: "PLAYSTATION(R)3 Controller",
+  manufacturerName: "Sony",
+  physicalDeviceId: "/sys/devices/pci0000:00/0000:00:14.0/usb1/1-3",
+  reportDescriptor: DUALSHOCK3,
+};
+const securityKey: RecordedHidInterface = {
+  path: "/dev/hidraw4",
+  vendorId: 0x1050,
+  productId: 0x0407,
+  productName: "YubiKey OTP+FIDO+CCID",
+  serialNumber: "12345678",
+  physicalDeviceId: "/sys/devices/pci0000:00/0000:00:14.0/usb1/1-4",
+  reportDescriptor: FIDO_U2F,
+};
+// A vendor-defined board with a serial number and no name, and no physical id.
+const nameless: RecordedHidInterface = {
+  path: "/dev/hidraw5",
+  vendorId: 0x1209,
+  productId: 0x000a,
+  serialNumber: "SN-1",
+  reportDescriptor: UNIFYING_VENDOR,
+};
+
+function setup(interfaces: RecordedHidInterface[] = [
+  receiverKeyboard,
+  receiverVendor,
+  gamepad,
+  securityKey,
+  nameless,
+]) {
+  const backend = new RecordedHidBackend(interfaces);
+  const permissions = new Permissions();
+  const events = new HidEvents();
+  const hid = new Hid({ backend: () => Promise.resolve(backend), permissions, events });
+  return { backend, permissions, events, hid };
+}
+
+type Chooser = (
+  deviceList: HidDeviceDetails[],
+  callback: (deviceId?: string | null) => void,
+) => string | null | undefined | void;
+
+function choose(events: HidEvents, pick: Chooser): HidDeviceDetails[][] {
+  const lists: HidDeviceDetails[][] = [];
+  events.on("select-hid-device", (_event, details, callback) => {
+    assert.equal(details.frame, null);
+    lists.push(details.deviceList);
+    const id = pick(details.deviceList, callback);
+    if (id !== undefined) callback(id);
+  });
+  return lists;
+}
+
+describe("Hid.requestDevice", () => {
+  it("offers one entry per physical device, hiding keyboards and FIDO keys", async () => {
+    const { events, hid } = setup();
+    const lists = choose(events, () => "");
+    assert.deepEqual(await hid.requestDevice({ filters: [] }, { origin: ORIGIN }), []);
+    const [list] = lists;
+    assert.deepEqual(list?.map((entry) => [entry.deviceId, entry.name]), [
+      [RECEIVER, "USB Receiver"],
+      [gamepad.physicalDeviceId, "PLAYSTATION(R)3 Controller"],
+      [list?.[2]?.guid, "Unknown Device (1209:000A)"],
+    ]);
+    const [receiver, pad, board] = list!;
+    assert.equal(receiver?.guid !== undefined, true); // no serial number: guid
+    assert.equal(receiver?.serialNumber, undefined);
+    assert.equal(pad?.vendorId, 0x054c);
+    assert.equal(typeof pad?.productId, "number");
+    // Serial number without a name: still no persistent identity.
+    assert.equal(board?.serialNumber, undefined);
+    assert.deepEqual(Object.keys(receiver!.collections[0]!), [
+      "usage",
+      "usagePage",
+      "collectionType",
+      "inputReports",
+      "outputReports",
+      "featureReports",
+      "children",
+    ]);
+    assert.equal(receiver!.collections[0]!.usagePage, 0xff00);
+    assert.equal("strings" in receiver!.collections[0]!.inputReports[0]!.items[0]!, false);
+  });
+
+  it("grants and returns every offered interface of the chosen physical device", async () => {
+    const { events, hid, backend } = setup();
+    backend.plug({ ...receiverVendor, path: "/dev/hidraw1", reportDescriptor: UNIFYING_VENDOR });
+    choose(events, (list) => list[0]?.deviceId);
+    const devices = await hid.requestDevice({ filters: [{ vendorId: 0x046d }] }, {
+      origin: ORIGIN,
+    });
+    // The keyboard interface stays hidden: all its reports are protected.
+    assert.equal(devices.length, 2);
+    assert.deepEqual(devices.map((device) => device.productName), ["USB Receiver", "USB Receiver"]);
+    const again = await hid.getDevices({ origin: ORIGIN });
+    assert.deepEqual(again, devices);
+    assert.deepEqual(await hid.getDevices({ origin: "https://other.test" }), []);
+    assert.deepEqual(await hid.getDevices(), []);
+  });
+
+  it("applies filters, then exclusion filters", async () => {
+    const { events, hid } = setup();
+    const lists = choose(events, () => null);
+    await hid.requestDevice({ filters: [{ usagePage: 0xff00 }] });
+    await hid.requestDevice({
+      filters: [{ usagePage: 0xff00 }],
+      exclusionFilters: [{ vendorId: 0x1209, productId: 0x000a }],
+    });
+    await hid.requestDevice({ filters: [{ vendorId: 0x054c, usagePage: 1, usage: 4 }] });
+    assert.deepEqual(lists.map((list) => list.map((entry) => entry.vendorId)), [
+      [0x046d, 0x1209],
+      [0x046d],
+      [0x054c],
+    ]);
+  });
+
+  it("asks the check handler with (null, 'hid', origin, {securityOrigin, isMainFrame: false})", async () => {
+    const { events, hid, permissions } = setup();
+    const checks: unknown[][] = [];
+    permissions.setPermissionCheckHandler((...args) => {
+      checks.push(args);
+      return false;
+    });
+    let selected = 0;
+    events.on("select-hid-device", () => selected++);
+    assert.deepEqual(await hid.requestDevice({ filters: [] }, { origin: ORIGIN }), []);
+    assert.equal(selected, 0);
+    assert.deepEqual(checks, [[null, "hid", ORIGIN, {
+      securityOrigin: ORIGIN,
+      isMainFrame: false,
+    }]]);
+  });
+
+  it("cancels without a listener, or when the listener neither prevents nor answers at once", async () => {
+    const { events, hid } = setup();
+    assert.deepEqual(await hid.requestDevice({ filters: [] }), []);
+    let late: (() => void) | undefined;
+    events.on("select-hid-device", (_event, { deviceList }, callback) => {
+      late = () => callback(deviceList[0]?.deviceId);
+    });
+    assert.deepEqual(await hid.requestDevice({ filters: [] }), []);
+    late?.(); // after the cancel: ignored
+    assert.deepEqual(await hid.getDevices(), []);
+  });
+
+  it("waits for a later answer after preventDefault()", async () => {
+    const { events, hid } = setup();
+    events.on("select-hid-device", (event, { deviceList }, callback) => {
+      event.preventDefault();
+      setTimeout(() => callback(deviceList[1]?.deviceId), 5);
+    });
+    const devices = await hid.requestDevice({ filters: [] });
+    assert.deepEqual(devices.map((device) => device.productId), [0x0268]);
+  });
+
+  it("warns UnknownHIDDeviceId for an id it did not offer, and grants nothing", async () => {
+    const { events, hid } = setup();
+    choose(events, () => "no-such-device");
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning);
+    process.on("warning", onWarning);
+    try {
+      assert.deepEqual(await hid.requestDevice({ filters: [] }), []);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    } finally {
+      process.off("warning", onWarning);
+    }
+    assert.deepEqual(warnings.map((w) => [w.name, w.message]), [
+      ["UnknownHIDDeviceId", "The device id no-such-device was not found."],
+    ]);
+  });
+
+  it("rejects with the error a select-hid-device listener throws, and closes the chooser", async () => {
+    const { events, hid, backend } = setup([gamepad]);
+    events.on("select-hid-device", () => {
+      throw new Error("listener bug");
+    });
+    let added = 0;
+    events.on("hid-device-added", () => added++);
+    await assert.rejects(hid.requestDevice({ filters: [] }), /listener bug/);
+    backend.plug(receiverVendor);
+    await hid.getDevices();
+    assert.equal(added, 0);
+  });
+
+  it("rejects bad filters with Chromium's TypeError", async () => {
+    const { hid } = setup();
+    await assert.rejects(hid.requestDevice({ filters: [{ productId: 1 }] }), {
+      name: "TypeError",
+      message:
+        "Failed to execute 'requestDevice' on 'HID': A filter containing a productId must also contain a vendorId.",
+    });
+  });
+
+  it("emits hid-device-added and -removed for filtered devices while the chooser is open", async () => {
+    const { events, hid, backend } = setup([gamepad]);
+    const seen: string[] = [];
+    events.on("hid-device-added", (_e, { device, frame }) => {
+      assert.equal(frame, null);
+      seen.push(`added ${device.name}`);
+    });
+    events.on("hid-device-removed", (_e, { device }) => void seen.push(`removed ${device.name}`));
+    let answer: ((id?: string) => void) | undefined;
+    events.on("select-hid-device", (event, _details, callback) => {
+      event.preventDefault();
+      answer = callback;
+    });
+    const request = hid.requestDevice({ filters: [{ usagePage: 0xff00 }] });
+    while (!answer) await new Promise((resolve) => setTimeout(resolve, 1));
+    backend.plug(receiverVendor);
+    backend.plug(securityKey); // filtered out (and a FIDO key)
+    await hid.getDevices(); // lets the refresh the plugging started finish
+    backend.unplug(receiverVendor.path);
+    await hid.getDevices();
+    assert.deepEqual(seen, ["added USB Receiver", "removed USB Receiver"]);
+    answer();
+    assert.deepEqual(await request, []);
+    backend.plug({ ...receiverVendor });
+    await hid.getDevices();
+    assert.equal(seen.length, 2); // the chooser is closed
+  });
+});
+
+describe("Hid grants", () => {
+  it("keeps a persistent grant across unplugging; an ephemeral one ends with the device", async () => {
+    const named = { ...nameless, productName: "Board" };
+    const { events, hid, backend, permissions } = setup([named, gamepad]);
+    choose(events, (list) => list[0]?.deviceId);
+    const [board] = await hid.requestDevice({ filters: [{ vendorId: 0x1209 }] });
+    const [pad] = await hid.requestDevice({ filters: [{ vendorId: 0x054c }] });
+    assert.ok(board && pad);
+    assert.deepEqual(
+      permissions.granted("file://", "hid").map((g) => [g.persistent, "serialNumber" in g.device]),
+      [[true, true], [false, false]],
+    );
+    backend.unplug(named.path);
+    backend.unplug(gamepad.path);
+    assert.deepEqual(await hid.getDevices(), []);
+    backend.plug(named);
+    backend.plug(gamepad);
+    const back = await hid.getDevices();
+    assert.deepEqual(back.map((device) => device.productName), ["Board"]);
+    assert.notEqual(back[0], board); // a new connection, a new HIDDevice
+  });
+
+  it("lets the device permission handler replace stored grants", async () => {
+    const { events, hid, permissions } = setup([{ ...nameless, productName: "Board" }, gamepad]);
+    const asked: unknown[] = [];
+    permissions.setDevicePermissionHandler((details) => {
+      asked.push(details);
+      return (details.device as HidDeviceDetails).vendorId === 0x054c;
+    });
+    const devices = await hid.getDevices({ origin: ORIGIN });
+    assert.deepEqual(devices.map((device) => device.vendorId), [0x054c]);
+    assert.ok(asked.length >= 2);
+    for (const details of asked) {
+      assert.deepEqual(Object.keys(details as object), ["deviceType", "origin", "device"]);
+    }
+    // The chooser's pick of a persistent device is not stored while the handler decides.
+    choose(events, (list) => list[0]?.deviceId);
+    const picked = await hid.requestDevice({ filters: [{ vendorId: 0x1209 }] }, { origin: ORIGIN });
+    assert.equal(picked.length, 1);
+    assert.deepEqual(permissions.granted(ORIGIN, "hid"), []);
+    assert.deepEqual((await hid.getDevices({ origin: ORIGIN })).map((d) => d.vendorId), [0x054c]);
+  });
+
+  it("forget() revokes the whole physical device and emits hid-device-revoked", async () => {
+    const { events, hid, backend } = setup([receiverVendor]);
+    backend.plug({ ...receiverVendor, path: "/dev/hidraw1" });
+    choose(events, (list) => list[0]?.deviceId);
+    const devices = await hid.requestDevice({ filters: [] }, { origin: ORIGIN });
+    assert.equal(devices.length, 2);
+    const revoked: unknown[] = [];
+    events.on("hid-device-revoked", (_event, details) => revoked.push(details));
+    await devices[0]!.open();
+    await devices[0]!.forget();
+    assert.equal(devices[0]!.opened, false);
+    assert.deepEqual(await hid.getDevices({ origin: ORIGIN }), []);
+    assert.equal(revoked.length, 1);
+    assert.deepEqual(Object.keys(revoked[0] as object), ["device", "origin"]);
+    assert.equal((revoked[0] as { origin: string }).origin, ORIGIN);
+    await assert.rejects(devices[1]!.open(), {
+      name: "InvalidStateError",
+      message: "The device is forgotten.",
+    });
+  });
+
+  it("fires connect and disconnect for devices an origin may use", async () => {
+    const { events, hid, backend } = setup([gamepad]);
+    choose(events, (list) => list[0]?.deviceId);
+    const [pad] = await hid.requestDevice({ filters: [] }, { origin: ORIGIN });
+    const named = { ...nameless, productName: "Board" };
+    const log: string[] = [];
+    for (const type of ["connect", "disconnect"]) {
+      hid.addEventListener(type, (event) => {
+        const { device, origin } = event as HIDConnectionEvent;
+        log.push(`${type} ${origin} ${device.productName}`);
+      });
+    }
+    backend.unplug(gamepad.path);
+    await hid.getDevices({ origin: ORIGIN });
+    assert.deepEqual(log, [`disconnect ${ORIGIN} ${pad?.productName}`]);
+    backend.plug(named); // no permission: no event
+    await hid.getDevices({ origin: ORIGIN });
+    assert.equal(log.length, 1);
+  });
+
+  it("reports a backend that cannot load, and retries it at the next call", async () => {
+    let attempts = 0;
+    const hid = new Hid({
+      backend: () => {
+        attempts++;
+        return Promise.reject(new Error("Cannot load hidapi"));
+      },
+      permissions: new Permissions(),
+    });
+    await assert.rejects(hid.getDevices(), /Cannot load hidapi/);
+    await assert.rejects(hid.getDevices(), /Cannot load hidapi/);
+    assert.equal(attempts, 2);
+  });
+});

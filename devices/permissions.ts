@@ -1,0 +1,400 @@
+/**
+ * Electron's permission handlers (`setPermissionRequestHandler`, `setPermissionCheckHandler`,
+ * `setDevicePermissionHandler`) and the per-origin device grants they fall back to.
+ *
+ * @module
+ */
+
+/**
+ * The permissions a request may name (Electron's request handler list).
+ *
+ * @example
+ * ```ts
+ * import { REQUEST_PERMISSIONS } from "./permissions.ts";
+ * console.log(REQUEST_PERMISSIONS.includes("notifications")); // true
+ * ```
+ */
+export const REQUEST_PERMISSIONS: readonly string[] = [
+  "clipboard-read",
+  "clipboard-sanitized-write",
+  "display-capture",
+  "fullscreen",
+  "geolocation",
+  "idle-detection",
+  "media",
+  "mediaKeySystem",
+  "midi",
+  "midiSysex",
+  "notifications",
+  "pointerLock",
+  "keyboardLock",
+  "openExternal",
+  "speaker-selection",
+  "storage-access",
+  "top-level-storage-access",
+  "window-management",
+  "unknown",
+  "fileSystem",
+];
+
+const NOT_CHECKED = new Set([
+  "display-capture",
+  "keyboardLock",
+  "speaker-selection",
+  "window-management",
+  "unknown",
+]);
+
+/**
+ * The permissions a check may name (Electron's check handler list).
+ *
+ * @example
+ * ```ts
+ * import { CHECK_PERMISSIONS } from "./permissions.ts";
+ * console.log(CHECK_PERMISSIONS.includes("hid"), CHECK_PERMISSIONS.includes("display-capture")); // true false
+ * ```
+ */
+export const CHECK_PERMISSIONS: readonly string[] = [
+  ...REQUEST_PERMISSIONS.filter((name) => !NOT_CHECKED.has(name)),
+  "hid",
+  "serial",
+  "usb",
+  "deprecated-sync-clipboard-read",
+];
+
+/** The device kinds a grant or the device permission handler is about. */
+export type DeviceType = "hid" | "serial" | "usb";
+
+/**
+ * What the request handler receives (Electron's `details`): `requestingUrl` and `isMainFrame`
+ * always, and whatever else the request named (`externalURL`, `securityOrigin`, `mediaTypes`).
+ */
+export interface PermissionRequestDetails {
+  /** The last URL the requesting frame loaded; headless requests give their origin. */
+  requestingUrl: string;
+  /** Whether the frame making the request is the main frame; headless requests: `true`. */
+  isMainFrame: boolean;
+  /** More details, by permission. */
+  [key: string]: unknown;
+}
+
+/** What the check handler receives (Electron's `details`); all optional. */
+export interface PermissionCheckDetails {
+  /** The last URL the requesting frame loaded. */
+  requestingUrl?: string;
+  /** Whether the frame making the check is the main frame. */
+  isMainFrame?: boolean;
+  /** The origin of the frame embedding a cross-origin subframe. */
+  embeddingOrigin?: string;
+  /** The security origin of a `media` check, or of a device check. */
+  securityOrigin?: string;
+  /** The type of media access: `video`, `audio` or `unknown`. */
+  mediaType?: string;
+  /** More details. */
+  [key: string]: unknown;
+}
+
+/**
+ * Electron's request handler. There is no web contents here: the first argument is `null`.
+ */
+export type PermissionRequestHandler = (
+  webContents: null,
+  permission: string,
+  callback: (permissionGranted: boolean) => void,
+  details: PermissionRequestDetails,
+) => void;
+
+/** Electron's check handler; `webContents` is `null` here. Returns whether it is granted. */
+export type PermissionCheckHandler = (
+  webContents: null,
+  permission: string,
+  requestingOrigin: string,
+  details: PermissionCheckDetails,
+) => boolean;
+
+/** What the device permission handler receives (Electron's, without `frame`). */
+export interface DevicePermissionDetails {
+  /** `hid`, `serial` or `usb`. */
+  deviceType: DeviceType;
+  /** The origin asking, like `https://a.test` or `file://`. */
+  origin: string;
+  /**
+   * The device: HID `{name, vendorId, productId, serialNumber | guid, collections}`; serial
+   * `{name, vendor_id, product_id, serial_number}`.
+   */
+  device: object;
+}
+
+/** Electron's device permission handler: returns whether the origin may use the device. */
+export type DevicePermissionHandler = (details: DevicePermissionDetails) => boolean;
+
+/** Options of {@linkcode Permissions.request}: the origin and details for the handler. */
+export interface PermissionRequestOptions {
+  /** The origin asking; default `"file://"`. */
+  origin?: string;
+  /** The requesting URL; default the origin. */
+  requestingUrl?: string;
+  /** Whether it is the main frame; default `true`. */
+  isMainFrame?: boolean;
+  /** More details for the handler (`externalURL`, `mediaTypes`, ...). */
+  [key: string]: unknown;
+}
+
+/** One device an origin may use. */
+export interface DeviceGrant {
+  /** The origin granted. */
+  origin: string;
+  /** The device kind. */
+  deviceType: DeviceType;
+  /** The device as the grant recorded it (the device flow's own shape). */
+  device: object;
+  /**
+   * Whether it outlives the device's connection (a device with a stable identity, like a
+   * serial number); otherwise it lasts until the device is unplugged.
+   */
+  persistent: boolean;
+}
+
+/**
+ * The origin requests and checks use when a program names none.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_ORIGIN } from "./permissions.ts";
+ * console.log(DEFAULT_ORIGIN); // file://
+ * ```
+ */
+export const DEFAULT_ORIGIN = "file://";
+
+/**
+ * The permission state of one session: the three handlers with Electron's defaults, and the
+ * device grants per origin that device flows (HID, serial) record and consult.
+ *
+ * Defaults without handlers: requests are granted, checks pass (except
+ * `deprecated-sync-clipboard-read`), and device checks look in the grants.
+ *
+ * @example Deny notifications, allow the rest
+ * ```ts
+ * import { Permissions } from "./permissions.ts";
+ *
+ * const permissions = new Permissions();
+ * permissions.setPermissionRequestHandler((_webContents, permission, callback) => {
+ *   callback(permission !== "notifications");
+ * });
+ * console.log(await permissions.request("notifications", { origin: "https://a.test" })); // false
+ * console.log(await permissions.request("geolocation")); // true
+ * console.log(permissions.check("hid", "https://a.test")); // true
+ * ```
+ */
+export class Permissions {
+  #requestHandler: PermissionRequestHandler | null = null;
+  #checkHandler: PermissionCheckHandler | null = null;
+  #deviceHandler: DevicePermissionHandler | null = null;
+  #pending = new Set<(granted: boolean) => void>();
+  #grants: DeviceGrant[] = [];
+
+  /**
+   * Sets the request handler (Electron's `ses.setPermissionRequestHandler`). `null` clears it
+   * and denies every request still waiting for its callback.
+   *
+   * @param handler `(webContents: null, permission, callback(granted), details)`, or `null`.
+   * @throws {TypeError} `Must pass null or function` for anything else.
+   */
+  setPermissionRequestHandler(handler: PermissionRequestHandler | null): void {
+    this.#requestHandler = functionOrNull(handler);
+    if (handler !== null) return;
+    const pending = [...this.#pending];
+    this.#pending.clear();
+    for (const deny of pending) deny(false);
+  }
+
+  /**
+   * Sets the check handler (Electron's `ses.setPermissionCheckHandler`); `null` clears it.
+   *
+   * @param handler `(webContents: null, permission, requestingOrigin, details) => boolean`.
+   * @throws {TypeError} `Must pass null or function` for anything else.
+   */
+  setPermissionCheckHandler(handler: PermissionCheckHandler | null): void {
+    this.#checkHandler = functionOrNull(handler);
+  }
+
+  /**
+   * Sets the device permission handler (Electron's `ses.setDevicePermissionHandler`); `null`
+   * clears it. While it is set it replaces the persistent grants: devices the chooser grants
+   * are only remembered until they are unplugged.
+   *
+   * @param handler `({deviceType, origin, device}) => boolean`.
+   * @throws {TypeError} `Must pass null or function` for anything else.
+   */
+  setDevicePermissionHandler(handler: DevicePermissionHandler | null): void {
+    this.#deviceHandler = functionOrNull(handler);
+  }
+
+  /** Whether a device permission handler is set. */
+  get hasDevicePermissionHandler(): boolean {
+    return this.#deviceHandler !== null;
+  }
+
+  /**
+   * Asks for a permission the way a page would (an @ses addition: headless programs have no
+   * page). The request handler decides; without one the permission is granted.
+   *
+   * @param permission One of {@linkcode REQUEST_PERMISSIONS}.
+   * @param options `{origin = "file://", requestingUrl = origin, isMainFrame = true, ...details}`.
+   * @returns Whether it was granted; `false` when the handler is cleared before answering.
+   * @throws {TypeError} `Unknown permission "<name>"`; (rejects) what the handler throws.
+   */
+  request(permission: string, options: PermissionRequestOptions = {}): Promise<boolean> {
+    if (!REQUEST_PERMISSIONS.includes(permission)) {
+      throw new TypeError(`Unknown permission "${permission}"`);
+    }
+    const {
+      origin = DEFAULT_ORIGIN,
+      requestingUrl = origin,
+      isMainFrame = true,
+      ...details
+    } = options;
+    const handler = this.#requestHandler;
+    if (handler === null) return Promise.resolve(true);
+    return new Promise((resolve, reject) => {
+      let answered = false;
+      const answer = (granted: boolean) => {
+        if (answered) return;
+        answered = true;
+        this.#pending.delete(answer);
+        resolve(granted);
+      };
+      this.#pending.add(answer);
+      try {
+        handler(null, permission, (granted) => answer(granted === true), {
+          ...details,
+          requestingUrl,
+          isMainFrame,
+        });
+      } catch (error) {
+        this.#pending.delete(answer);
+        answered = true;
+        reject(error);
+      }
+    });
+  }
+
+  /**
+   * Checks a permission without asking (Electron's check handler; the headless entry point is
+   * an @ses addition). Without a handler every permission passes but
+   * `deprecated-sync-clipboard-read`.
+   *
+   * @param permission One of {@linkcode CHECK_PERMISSIONS}.
+   * @param origin The requesting origin; default `"file://"`.
+   * @param details What the handler receives as `details`.
+   * @returns Whether it is granted (a handler's answer counts only when it is `true`).
+   * @throws {TypeError} `Unknown permission "<name>"`; what the handler throws.
+   */
+  check(
+    permission: string,
+    origin: string = DEFAULT_ORIGIN,
+    details: PermissionCheckDetails = {},
+  ): boolean {
+    if (!CHECK_PERMISSIONS.includes(permission)) {
+      throw new TypeError(`Unknown permission "${permission}"`);
+    }
+    if (this.#checkHandler === null) return permission !== "deprecated-sync-clipboard-read";
+    return this.#checkHandler(null, permission, origin, { ...details }) === true;
+  }
+
+  /**
+   * Whether an origin may use a device, as Electron decides it: an ephemeral grant matching it
+   * first, then the device permission handler when one is set, else a persistent grant.
+   *
+   * @param details `{deviceType, origin, device}`, the handler's argument.
+   * @param matches Whether a grant of this origin and type is for this device (the device
+   * flow's identity rule, like HID's vendor id + product id + serial number).
+   * @returns Whether it may.
+   */
+  devicePermission(
+    details: DevicePermissionDetails,
+    matches: (grant: DeviceGrant) => boolean,
+  ): boolean {
+    const grants = this.granted(details.origin, details.deviceType);
+    if (grants.some((grant) => !grant.persistent && matches(grant))) return true;
+    if (this.#deviceHandler !== null) {
+      const { deviceType, origin, device } = details;
+      return this.#deviceHandler({ deviceType, origin, device }) === true;
+    }
+    return grants.some((grant) => grant.persistent && matches(grant));
+  }
+
+  /**
+   * Records that an origin may use a device. A persistent grant is not recorded while a device
+   * permission handler is set (Electron leaves persistence to the handler then).
+   *
+   * @param origin The origin.
+   * @param deviceType The device kind.
+   * @param device The device, in the flow's own shape (kept for `matches` and listings).
+   * @param persistent Whether the grant outlives the connection.
+   * @returns Whether a grant was recorded.
+   */
+  grant(origin: string, deviceType: DeviceType, device: object, persistent: boolean): boolean {
+    if (persistent && this.#deviceHandler !== null) return false;
+    this.#grants.push({ origin, deviceType, device, persistent });
+    return true;
+  }
+
+  /**
+   * Removes grants of an origin and type.
+   *
+   * @param origin The origin.
+   * @param deviceType The device kind.
+   * @param matches Which grants to remove.
+   * @returns The grants removed.
+   */
+  revoke(
+    origin: string,
+    deviceType: DeviceType,
+    matches: (grant: DeviceGrant) => boolean,
+  ): DeviceGrant[] {
+    const removed: DeviceGrant[] = [];
+    this.#grants = this.#grants.filter((grant) => {
+      const hit = grant.origin === origin && grant.deviceType === deviceType && matches(grant);
+      if (hit) removed.push(grant);
+      return !hit;
+    });
+    return removed;
+  }
+
+  /**
+   * Removes the ephemeral grants of a device that went away, for every origin.
+   *
+   * @param deviceType The device kind.
+   * @param matches Which grants are for the device.
+   * @returns The grants removed.
+   */
+  revokeEphemeral(deviceType: DeviceType, matches: (grant: DeviceGrant) => boolean): DeviceGrant[] {
+    const removed: DeviceGrant[] = [];
+    this.#grants = this.#grants.filter((grant) => {
+      const hit = !grant.persistent && grant.deviceType === deviceType && matches(grant);
+      if (hit) removed.push(grant);
+      return !hit;
+    });
+    return removed;
+  }
+
+  /**
+   * Lists the grants of an origin and device type, oldest first.
+   *
+   * @param origin The origin.
+   * @param deviceType The device kind.
+   * @returns Copies of the grants.
+   */
+  granted(origin: string, deviceType: DeviceType): DeviceGrant[] {
+    return this.#grants
+      .filter((grant) => grant.origin === origin && grant.deviceType === deviceType)
+      .map((grant) => ({ ...grant }));
+  }
+}
+
+function functionOrNull<T>(handler: T): T | null {
+  if (handler === null) return null;
+  if (typeof handler !== "function") throw new TypeError("Must pass null or function");
+  return handler;
+}

@@ -1,0 +1,194 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import {
+  CHECK_PERMISSIONS,
+  type DeviceGrant,
+  type PermissionCheckDetails,
+  type PermissionRequestDetails,
+  Permissions,
+  REQUEST_PERMISSIONS,
+} from "./permissions.ts";
+
+const sameSerial = (serial: string) => (grant: DeviceGrant) =>
+  (grant.device as { serial: string }).serial === serial;
+
+describe("Permissions handlers", () => {
+  it("rejects handlers that are neither a function nor null, with Electron's message", () => {
+    const permissions = new Permissions();
+    for (const bad of [undefined, 1, "x", {}, true]) {
+      for (
+        const set of [
+          permissions.setPermissionRequestHandler,
+          permissions.setPermissionCheckHandler,
+          permissions.setDevicePermissionHandler,
+        ]
+      ) {
+        assert.throws(() => set.call(permissions, bad as never), {
+          name: "TypeError",
+          message: "Must pass null or function",
+        });
+      }
+    }
+  });
+
+  it("grants every request and passes every check but sync clipboard reads without handlers", async () => {
+    const permissions = new Permissions();
+    for (const name of REQUEST_PERMISSIONS) assert.equal(await permissions.request(name), true);
+    for (const name of CHECK_PERMISSIONS) {
+      assert.equal(permissions.check(name), name !== "deprecated-sync-clipboard-read", name);
+    }
+  });
+
+  it("knows Electron's request and check lists", () => {
+    assert.ok(!CHECK_PERMISSIONS.includes("display-capture"));
+    assert.ok(!CHECK_PERMISSIONS.includes("unknown"));
+    assert.ok(CHECK_PERMISSIONS.includes("hid") && CHECK_PERMISSIONS.includes("serial"));
+    assert.ok(!REQUEST_PERMISSIONS.includes("hid"));
+    assert.throws(() => new Permissions().request("hid"), {
+      name: "TypeError",
+      message: 'Unknown permission "hid"',
+    });
+    assert.throws(() => new Permissions().check("camera"), {
+      name: "TypeError",
+      message: 'Unknown permission "camera"',
+    });
+  });
+
+  it("calls the request handler once with (null, permission, callback, details)", async () => {
+    const permissions = new Permissions();
+    const calls: [unknown, string, PermissionRequestDetails][] = [];
+    permissions.setPermissionRequestHandler((webContents, permission, callback, details) => {
+      calls.push([webContents, permission, details]);
+      setTimeout(() => callback(permission === "media"), 1);
+    });
+    assert.equal(
+      await permissions.request("media", {
+        origin: "https://a.test",
+        mediaTypes: ["video"],
+        securityOrigin: "https://a.test",
+      }),
+      true,
+    );
+    assert.equal(await permissions.request("notifications"), false);
+    assert.deepEqual(calls, [
+      [null, "media", {
+        requestingUrl: "https://a.test",
+        isMainFrame: true,
+        mediaTypes: ["video"],
+        securityOrigin: "https://a.test",
+      }],
+      [null, "notifications", { requestingUrl: "file://", isMainFrame: true }],
+    ]);
+  });
+
+  it("keeps the first answer, and counts only true as a grant", async () => {
+    const permissions = new Permissions();
+    permissions.setPermissionRequestHandler((_w, _p, callback) => {
+      (callback as (value: unknown) => void)("yes");
+      callback(true);
+    });
+    assert.equal(await permissions.request("midi"), false);
+  });
+
+  it("denies pending requests when the handler is cleared, not when it is replaced", async () => {
+    const permissions = new Permissions();
+    const late: ((granted: boolean) => void)[] = [];
+    permissions.setPermissionRequestHandler((_w, _p, callback) => void late.push(callback));
+    const first = permissions.request("geolocation");
+    permissions.setPermissionRequestHandler((_w, _p, callback) => callback(true));
+    const second = permissions.request("midi");
+    assert.equal(await second, true);
+    permissions.setPermissionRequestHandler(null);
+    assert.equal(await first, false);
+    late[0]?.(true); // too late: already denied
+    assert.equal(await permissions.request("geolocation"), true); // no handler: granted
+  });
+
+  it("rejects the request when the handler throws", async () => {
+    const permissions = new Permissions();
+    permissions.setPermissionRequestHandler(() => {
+      throw new Error("handler bug");
+    });
+    await assert.rejects(permissions.request("fullscreen"), /handler bug/);
+  });
+
+  it("calls the check handler with (null, permission, origin, details) and needs true", () => {
+    const permissions = new Permissions();
+    const seen: [unknown, string, string, PermissionCheckDetails][] = [];
+    permissions.setPermissionCheckHandler((webContents, permission, origin, details) => {
+      seen.push([webContents, permission, origin, details]);
+      return (permission === "hid" ? true : 1) as boolean;
+    });
+    assert.equal(
+      permissions.check("hid", "https://a.test", { securityOrigin: "https://a.test" }),
+      true,
+    );
+    assert.equal(permissions.check("serial"), false);
+    assert.deepEqual(seen, [
+      [null, "hid", "https://a.test", { securityOrigin: "https://a.test" }],
+      [null, "serial", "file://", {}],
+    ]);
+    permissions.setPermissionCheckHandler(null);
+    assert.equal(permissions.check("serial"), true);
+  });
+});
+
+describe("Permissions device grants", () => {
+  it("keeps grants per origin and type", () => {
+    const permissions = new Permissions();
+    permissions.grant("https://a.test", "hid", { serial: "A1" }, true);
+    permissions.grant("https://a.test", "serial", { serial: "S1" }, false);
+    permissions.grant("https://b.test", "hid", { serial: "B1" }, false);
+    assert.deepEqual(permissions.granted("https://a.test", "hid"), [
+      { origin: "https://a.test", deviceType: "hid", device: { serial: "A1" }, persistent: true },
+    ]);
+    const details = { deviceType: "hid" as const, origin: "https://a.test", device: {} };
+    assert.equal(permissions.devicePermission(details, sameSerial("A1")), true);
+    assert.equal(permissions.devicePermission(details, sameSerial("B1")), false);
+    assert.equal(
+      permissions.devicePermission({ ...details, origin: "https://b.test" }, sameSerial("B1")),
+      true,
+    );
+  });
+
+  it("checks ephemeral grants first, then the handler instead of persistent grants", () => {
+    const permissions = new Permissions();
+    permissions.grant("https://a.test", "hid", { serial: "P" }, true);
+    permissions.grant("https://a.test", "hid", { serial: "E" }, false);
+    const asked: object[] = [];
+    permissions.setDevicePermissionHandler((details) => {
+      asked.push(details);
+      return (details.device as { serial: string }).serial === "H";
+    });
+    const details = (serial: string) => ({
+      deviceType: "hid" as const,
+      origin: "https://a.test",
+      device: { serial },
+    });
+    assert.equal(permissions.devicePermission(details("E"), sameSerial("E")), true);
+    assert.equal(asked.length, 0);
+    assert.equal(permissions.devicePermission(details("P"), sameSerial("P")), false);
+    assert.equal(permissions.devicePermission(details("H"), sameSerial("H")), true);
+    assert.deepEqual(asked, [details("P"), details("H")]);
+    // While the handler is set, persistent grants are left to it.
+    assert.equal(permissions.grant("https://a.test", "hid", { serial: "Q" }, true), false);
+    assert.equal(permissions.grant("https://a.test", "hid", { serial: "R" }, false), true);
+    permissions.setDevicePermissionHandler(null);
+    assert.equal(permissions.devicePermission(details("P"), sameSerial("P")), true);
+    assert.equal(permissions.devicePermission(details("Q"), sameSerial("Q")), false);
+  });
+
+  it("revokes grants of one origin, and ephemeral grants of an unplugged device everywhere", () => {
+    const permissions = new Permissions();
+    permissions.grant("https://a.test", "hid", { serial: "X" }, true);
+    permissions.grant("https://a.test", "hid", { serial: "Y" }, false);
+    permissions.grant("https://b.test", "hid", { serial: "Y" }, false);
+    permissions.grant("https://b.test", "hid", { serial: "X" }, true);
+    assert.equal(permissions.revoke("https://a.test", "hid", sameSerial("X")).length, 1);
+    assert.equal(permissions.granted("https://b.test", "hid").length, 2);
+    assert.equal(permissions.revokeEphemeral("hid", sameSerial("Y")).length, 2);
+    assert.equal(permissions.revokeEphemeral("hid", sameSerial("X")).length, 0);
+    assert.deepEqual(permissions.granted("https://a.test", "hid"), []);
+    assert.equal(permissions.granted("https://b.test", "hid").length, 1);
+  });
+});

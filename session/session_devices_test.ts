@@ -1,0 +1,88 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { currentRuntime, openHidapiBackend } from "../runtime/mod.ts";
+import { fakeHidapiLibrary } from "../tests/fixtures/fake_hidapi.ts";
+import type { HIDInputReportEvent } from "../devices/mod.ts";
+import { RecordedHidBackend } from "../devices/mod.ts";
+import { App } from "./app.ts";
+import { createSessionModule } from "./session_module.ts";
+import { UNIFYING_VENDOR } from "../tests/fixtures/hid_descriptors.ts";
+
+const runtime = currentRuntime();
+const session = createSessionModule(new App(runtime), runtime);
+
+describe("Session permissions and HID", () => {
+  it("forwards the permission handlers, with Electron's TypeError", async () => {
+    const ses = session.fromPartition(`devices-${crypto.randomUUID()}`);
+    assert.throws(() => ses.setPermissionRequestHandler(5 as never), {
+      name: "TypeError",
+      message: "Must pass null or function",
+    });
+    assert.throws(() => ses.setDevicePermissionHandler({} as never), TypeError);
+    const origins: string[] = [];
+    ses.setPermissionRequestHandler((_w, permission, callback, details) => {
+      origins.push(details.requestingUrl);
+      callback(permission === "geolocation");
+    });
+    assert.equal(await ses.permissions.request("geolocation"), true);
+    assert.equal(await ses.permissions.request("midi", { origin: "https://a.test" }), false);
+    assert.deepEqual(origins, ["file://", "https://a.test"]);
+    ses.setPermissionCheckHandler((_w, permission, origin) =>
+      permission === "hid" && origin === "https://a.test"
+    );
+    assert.equal(ses.permissions.check("hid", "https://a.test"), true);
+    assert.equal(ses.permissions.check("hid"), false);
+  });
+
+  it("enumerates through the real hidapi library (nothing plugged in here)", async () => {
+    const ses = session.fromPartition(`devices-${crypto.randomUUID()}`);
+    const devices = await ses.hid.getDevices();
+    assert.ok(Array.isArray(devices));
+  });
+
+  it("emits select-hid-device and hid-device-revoked on the session", async () => {
+    const ses = session.fromPartition(`devices-${crypto.randomUUID()}`);
+    const backend = new RecordedHidBackend([{
+      path: "/dev/hidraw9",
+      vendorId: 0x046d,
+      productId: 0xc52b,
+      productName: "USB Receiver",
+      serialNumber: "0123",
+      reportDescriptor: UNIFYING_VENDOR,
+    }]);
+    ses.hid.setBackend(backend);
+    ses.on("select-hid-device", (event, { deviceList }, callback) => {
+      event.preventDefault();
+      queueMicrotask(() => callback(deviceList[0]?.deviceId));
+    });
+    const revoked: string[] = [];
+    ses.on("hid-device-revoked", (_event, { device, origin }) => {
+      revoked.push(`${origin} ${device.serialNumber}`);
+    });
+    const [device] = await ses.hid.requestDevice({ filters: [{ vendorId: 0x046d }] }, {
+      origin: "https://a.test",
+    });
+    assert.equal(device?.productName, "USB Receiver");
+    assert.equal(ses.permissions.granted("https://a.test", "hid")[0]?.persistent, true);
+    await device!.forget();
+    assert.deepEqual(revoked, ["https://a.test 0123"]);
+  });
+
+  it("reads input reports through the FFI binding until the device fails (fake hidapi)", async () => {
+    const ses = session.fromPartition(`devices-${crypto.randomUUID()}`);
+    ses.hid.setBackend(await openHidapiBackend(runtime, { libraryPath: fakeHidapiLibrary() }));
+    ses.on("select-hid-device", (_event, { deviceList }, callback) => {
+      callback(deviceList.find((entry) => entry.vendorId === 0x054c)?.deviceId);
+    });
+    const [pad] = await ses.hid.requestDevice({ filters: [{ vendorId: 0x054c }] });
+    assert.equal(pad?.productName, "Contr\u00f4leur \u{1F3AE}");
+    const report = new Promise<HIDInputReportEvent>((resolve) => pad!.oninputreport = resolve);
+    await pad!.open();
+    // No report descriptor (no sysfs here): unnumbered, so the whole report is data.
+    const { reportId, data } = await report;
+    assert.deepEqual([reportId, new Uint8Array(data.buffer)], [0, new Uint8Array([1, 0x10, 0x20])]);
+    // The fake's third read fails, as an unplugged hidraw node does: the device closes itself.
+    while (pad!.opened) await new Promise((resolve) => setTimeout(resolve, 4));
+    await assert.rejects(pad!.sendReport(0, new Uint8Array(1)), { name: "InvalidStateError" });
+  });
+});
