@@ -95,22 +95,8 @@ type EntryMeta = Omit<CacheEntry, "key" | "url" | "body">;
 
 /** An index write waiting for the next batch; a body in a pack is at `offset` of `file`. */
 type Pending =
-  | {
-    op: "put";
-    entry: CacheEntry;
-    meta: string;
-    file: string | null;
-    offset: number;
-    checksum: number;
-  }
+  | { op: "put"; entry: CacheEntry; file: string | null; offset: number }
   | { op: "touch"; key: string; time: number };
-
-/** A body waiting for the next pack file. */
-interface Packing {
-  entry: CacheEntry;
-  meta: string;
-  checksum: number;
-}
 
 /**
  * Keeps entries in a SQLite index (head as JSON, a CRC-32 over head and body, LRU time) with
@@ -166,7 +152,7 @@ export class DiskCacheStore implements CacheStore {
   /** Entries put but not yet committed, by URL then key: lookups see them at once. */
   #unwritten = new Map<string, Map<string, CacheEntry>>();
   #queue: Pending[] = [];
-  #packing: Packing[] = [];
+  #packing: CacheEntry[] = [];
   #packingBytes = 0;
   #inFlight = new Set<Promise<void>>();
   #flushScheduled = false;
@@ -388,21 +374,23 @@ export class DiskCacheStore implements CacheStore {
     }
   }
 
+  /**
+   * Only notes the entry: its head's JSON and its checksum are made in the batch, 20 ms later,
+   * so that the response whose body completed this put is not held up by them.
+   */
   put(entry: CacheEntry): void {
     this.#check();
-    const { key, url, body, ...rest } = entry;
-    const meta = JSON.stringify(rest satisfies EntryMeta);
-    const sum = checksum(meta, body);
+    const { key, url, body } = entry;
     // The committed variants stay as they are until the commit (`#remember` then drops them).
     this.#urlHashes?.add(urlHash(url));
     let unwritten = this.#unwritten.get(url);
     if (unwritten === undefined) this.#unwritten.set(url, unwritten = new Map());
     unwritten.set(key, entry);
     if (body.byteLength <= INLINE_BODY_MAX) {
-      this.#enqueue({ op: "put", entry, meta, file: null, offset: 0, checksum: sum });
+      this.#enqueue({ op: "put", entry, file: null, offset: 0 });
       return;
     }
-    this.#packing.push({ entry, meta, checksum: sum });
+    this.#packing.push(entry);
     this.#packingBytes += body.byteLength;
     if (this.#packingBytes >= PACK_MAX_BYTES || this.#packing.length >= COMMIT_BATCH) {
       this.#writePack();
@@ -422,15 +410,15 @@ export class DiskCacheStore implements CacheStore {
     this.#packing = [];
     this.#packingBytes = 0;
     const generation = this.#generation;
-    const urlGenerations = packing.map(({ entry }) => this.#urlGeneration.get(entry.url) ?? 0);
+    const urlGenerations = packing.map((entry) => this.#urlGeneration.get(entry.url) ?? 0);
     const file = crypto.randomUUID();
     const path = join(this.#bodies, file);
     let length = 0;
-    for (const { entry } of packing) length += entry.body.byteLength;
+    for (const entry of packing) length += entry.body.byteLength;
     const bytes = new Uint8Array(length);
     const offsets: number[] = [];
     let offset = 0;
-    for (const { entry } of packing) {
+    for (const entry of packing) {
       offsets.push(offset);
       bytes.set(entry.body, offset);
       offset += entry.body.byteLength;
@@ -439,19 +427,19 @@ export class DiskCacheStore implements CacheStore {
     const write = this.#runtime.writeNewFile(path, bytes).then(
       () => {
         let named = false;
-        packing.forEach(({ entry, meta, checksum: sum }, i) => {
+        packing.forEach((entry, i) => {
           const current = this.#generation === generation && !this.#closed &&
             (this.#urlGeneration.get(entry.url) ?? 0) === urlGenerations[i];
           if (!current) return this.#forget(entry);
           named = true;
-          this.#queue.push({ op: "put", entry, meta, file, offset: offsets[i]!, checksum: sum });
+          this.#queue.push({ op: "put", entry, file, offset: offsets[i]! });
         });
         if (named) this.#commit();
         else void unlink(path).catch(() => {});
       },
       () => {
         void unlink(path).catch(() => {});
-        for (const { entry } of packing) this.#forget(entry);
+        for (const entry of packing) this.#forget(entry);
       },
     ).finally(() => this.#inFlight.delete(write));
     this.#inFlight.add(write);
@@ -477,7 +465,7 @@ export class DiskCacheStore implements CacheStore {
       this.#hotBytes -= slot.entry.body.byteLength;
     }
     this.#queue = this.#queue.filter((item) => item.op !== "put" || item.entry.url !== url);
-    this.#packing = this.#packing.filter((item) => item.entry.url !== url);
+    this.#packing = this.#packing.filter((entry) => entry.url !== url);
     const files = this.#db.transaction(() => {
       const rows = this.#selectUrl.all(url);
       this.#deleteUrl.run(url);
@@ -576,6 +564,7 @@ export class DiskCacheStore implements CacheStore {
     this.#queue = [];
     let files: string[] = [];
     let committed = false;
+    const sums = new Map<CacheEntry, number>();
     try {
       files = this.#db.transaction(() => {
         const replaced: SqlRow[] = [];
@@ -584,7 +573,11 @@ export class DiskCacheStore implements CacheStore {
             this.#touch.run(item.time, item.key);
             continue;
           }
-          const { entry, meta, file, offset, checksum: sum } = item;
+          const { entry, file, offset } = item;
+          const { key: _key, url: _url, body: _body, ...rest } = entry;
+          const meta = JSON.stringify(rest satisfies EntryMeta);
+          const sum = checksum(meta, entry.body);
+          sums.set(entry, sum);
           replaced.push(...this.#selectKey.all(entry.key));
           this.#deleteKey.run(entry.key);
           const inline = file === null ? entry.body : null;
@@ -614,7 +607,7 @@ export class DiskCacheStore implements CacheStore {
     for (const item of queue) {
       if (item.op !== "put") continue;
       this.#forget(item.entry);
-      if (committed) this.#remember(item.entry, item.checksum);
+      if (committed) this.#remember(item.entry, sums.get(item.entry)!);
     }
     this.#unlinkFiles(files);
   }
