@@ -31,19 +31,14 @@ export interface CachedResponseOptions {
  */
 export function cachedResponse(entry: CacheEntry, options: CachedResponseOptions): Response {
   const { url, head, age, omit, range } = options;
-  const rawHeaders: Array<readonly [string, string]> = [];
-  const headers = new Headers();
-  const add = (name: string, value: string) => {
-    rawHeaders.push([name, value]);
-    headers.append(name, value);
-  };
-  for (const line of entry.rawHeaders) {
-    const lower = line[0].toLowerCase();
-    if (lower === "age" || omit.includes(lower)) continue;
-    if (range !== undefined && (lower === "content-length" || lower === "content-range")) continue;
-    add(line[0], line[1]);
-  }
-  add("Age", String(Math.floor(age / 1000)));
+  const rawHeaders = omit.length === 0 && range === undefined
+    ? [...servedLines(entry)]
+    : entry.rawHeaders.filter(([name]) => {
+      const lower = name.toLowerCase();
+      if (lower === "age" || omit.includes(lower)) return false;
+      return range === undefined || (lower !== "content-length" && lower !== "content-range");
+    });
+  rawHeaders.push(["Age", String(Math.floor(age / 1000))]);
   let status = entry.status;
   let statusText = entry.statusText;
   let body = entry.body;
@@ -51,12 +46,19 @@ export function cachedResponse(entry: CacheEntry, options: CachedResponseOptions
     status = 206;
     statusText = "Partial Content";
     body = body.subarray(range.start, range.end + 1);
-    add("Content-Range", `bytes ${range.start}-${range.end}/${entry.body.byteLength}`);
-    add("Content-Length", String(body.byteLength));
+    rawHeaders.push([
+      "Content-Range",
+      `bytes ${range.start}-${range.end}/${entry.body.byteLength}`,
+    ]);
+    rawHeaders.push(["Content-Length", String(body.byteLength)]);
   }
   const nullBody = head || status === 204 || status === 304;
   const bytes = body as Uint8Array<ArrayBuffer>;
-  const response = new Response(nullBody ? null : bytes, { status, statusText, headers });
+  const response = new Response(nullBody ? null : bytes, { status, statusText });
+  // Appended after construction: Deno's Response constructor, given headers, also builds a
+  // native copy of them for Deno.serve, which made it several times slower than the appends.
+  const headers = response.headers;
+  for (const [name, value] of rawHeaders) headers.append(name, value);
   // Only the runtime's fetch can set `url`; an own property shadows the getter, as net/ does.
   Object.defineProperty(response, "url", { value: url, configurable: true });
   setResponseInfo(response, {
@@ -70,4 +72,16 @@ export function cachedResponse(entry: CacheEntry, options: CachedResponseOptions
     fromCache: true,
   });
   return response;
+}
+
+/** The stored lines a plain hit serves (all but `Age`), worked out once per entry. */
+const served = new WeakMap<CacheEntry, ReadonlyArray<readonly [string, string]>>();
+
+function servedLines(entry: CacheEntry): ReadonlyArray<readonly [string, string]> {
+  let lines = served.get(entry);
+  if (lines === undefined) {
+    lines = entry.rawHeaders.filter(([name]) => name.toLowerCase() !== "age");
+    served.set(entry, lines);
+  }
+  return lines;
 }

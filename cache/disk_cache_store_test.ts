@@ -71,6 +71,7 @@ describe("DiskCacheStore", () => {
   it("drops an entry whose body file is damaged or missing, never returning it", async () => {
     await withStore(async (dir, store) => {
       store.put(entry("torn", 100_000));
+      await store.flush();
       store.put(entry("gone", 100_000));
       await store.flush();
       const files = bodies(dir);
@@ -95,6 +96,30 @@ describe("DiskCacheStore", () => {
       store.deleteUrl("http://a.test/a");
       await store.flush();
       assert.deepEqual(store.urls(), ["http://a.test/b"]);
+    });
+  });
+
+  it("packs one batch's bodies in one file, deleted with the last entry naming it", async () => {
+    await withStore(async (dir, store) => {
+      for (const [i, path] of ["p", "q", "r"].entries()) store.put(entry(path, 30_000 + i, i));
+      store.put(entry("inline", 100, 9));
+      await store.flush();
+      assert.equal(bodies(dir).length, 1);
+      const again = await DiskCacheStore.open(currentRuntime(), dir);
+      for (const [i, path] of ["p", "q", "r"].entries()) {
+        assert.deepEqual(again.variants(`http://a.test/${path}`), [entry(path, 30_000 + i, i)]);
+      }
+      await again.close();
+      store.deleteUrl("http://a.test/p");
+      store.put(entry("q", 50_000, 5));
+      await store.flush();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      // r still lives in the first pack; q's new body is in a second one.
+      assert.equal(bodies(dir).length, 2);
+      store.deleteUrl("http://a.test/r");
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      assert.equal(bodies(dir).length, 1);
+      assert.equal(store.variants("http://a.test/q")[0]?.body[0], 5);
     });
   });
 

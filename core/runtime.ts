@@ -116,6 +116,12 @@ export interface Runtime {
    * renames it over the target, so readers see the old or the new content, never a mix.
    */
   writeFileAtomic(path: string, data: string | Uint8Array): Promise<void>;
+  /**
+   * Creates `path` (mode 0600; rejects when it exists) and writes `bytes`, without syncing,
+   * all on the runtime's I/O threads: the JavaScript thread only starts it. For files whose
+   * name something else publishes once the write resolves (the HTTP cache's pack files).
+   */
+  writeNewFile(path: string, bytes: Uint8Array): Promise<void>;
   /** Removes a file or directory tree; no error when it does not exist. */
   remove(path: string): Promise<void>;
   /** Opens (creating) a SQLite database in WAL mode with a busy timeout. */

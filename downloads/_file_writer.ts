@@ -1,7 +1,8 @@
 /**
- * Writes a download's chunks to its file with one write in flight while the next chunks are
- * read, gathering what arrives meanwhile into one `writev`: reading and writing overlap, as
- * they do when the runtime's `fetch` is piped to a `node:fs` write stream.
+ * Writes a download's chunks to its file in writes of at least 1 MiB, with one write in flight
+ * while the next chunks are read: reading and writing overlap, as they do when the runtime's
+ * `fetch` is piped to a `node:fs` write stream, and a 200 MiB body takes about 200 writes
+ * rather than one per chunk.
  *
  * @module
  */
@@ -10,6 +11,22 @@ import type { FileHandle } from "node:fs/promises";
 
 // Past this many bytes waiting, `write` waits too, so a slow disk holds the socket back.
 const HIGH_WATER = 4 * 1024 * 1024;
+
+/**
+ * A write starts once this many bytes are waiting (or at `flush`). Measured writing 200 MiB
+ * of 64 KiB chunks (Deno's transport's chunk size) to the page cache on a loaded 2-vCPU VM:
+ * Deno, one `writev` per 2 chunks ran at 740–1 380 MiB/s with 180 ms of system time, 1 MiB
+ * writes at 2 650–2 730 MiB/s with 23–54 ms; Bun's 500 KiB chunks gain little either way.
+ */
+const COALESCE_BYTES = 1024 * 1024;
+
+/**
+ * Chunks smaller than this on average are copied into one buffer and written with one
+ * `write`: Deno's `FileHandle.writev` costs more per buffer than the copy does (16 × 64 KiB
+ * by `writev` 1 630–1 900 MiB/s, copied and written 2 650–2 730 MiB/s). Larger chunks go by
+ * `writev` as they are (Bun's `writev` of 16 × 64 KiB: 4 160 MiB/s).
+ */
+const COPY_BELOW = 256 * 1024;
 
 /** A positioned writer over an open file. */
 export class FileWriter {
@@ -47,7 +64,7 @@ export class FileWriter {
     this.#check();
     this.#queued.push(chunk);
     this.#queuedBytes += chunk.length;
-    this.#inFlight ??= this.#drain();
+    if (this.#queuedBytes >= COALESCE_BYTES) this.#inFlight ??= this.#drain(false);
     if (this.#queuedBytes >= HIGH_WATER) await this.#inFlight;
     this.#check();
   }
@@ -58,23 +75,28 @@ export class FileWriter {
    * @throws What a write threw.
    */
   async flush(): Promise<void> {
-    while (this.#inFlight) await this.#inFlight;
+    while ((this.#inFlight !== undefined || this.#queuedBytes > 0) && !this.#failed) {
+      await (this.#inFlight ??= this.#drain(true));
+    }
     this.#check();
   }
 
-  async #drain(): Promise<void> {
+  /** Writes batches while 1 MiB is waiting, or while anything is when `all`. */
+  async #drain(all: boolean): Promise<void> {
     try {
-      while (this.#queued.length > 0 && !this.#failed) {
-        const batch = this.#queued;
+      while (
+        !this.#failed && this.#queuedBytes > 0 && (all || this.#queuedBytes >= COALESCE_BYTES)
+      ) {
+        let batch = this.#queued;
         const bytes = this.#queuedBytes;
         this.#queued = [];
         this.#queuedBytes = 0;
+        if (batch.length > 1 && bytes / batch.length < COPY_BELOW) batch = [concat(batch, bytes)];
         let done = 0;
         while (done < bytes) {
-          const { bytesWritten } = await this.#handle.writev(
-            done === 0 ? batch : remainder(batch, done),
-            this.#written,
-          );
+          const { bytesWritten } = batch.length === 1
+            ? await this.#handle.write(batch[0]!, done, bytes - done, this.#written)
+            : await this.#handle.writev(done === 0 ? batch : remainder(batch, done), this.#written);
           done += bytesWritten;
           this.#written += bytesWritten;
         }
@@ -90,6 +112,16 @@ export class FileWriter {
   #check(): void {
     if (this.#failed) throw this.#error;
   }
+}
+
+function concat(chunks: Uint8Array[], length: number): Uint8Array {
+  const bytes = new Uint8Array(length);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return bytes;
 }
 
 function remainder(batch: Uint8Array[], skip: number): Uint8Array[] {

@@ -637,7 +637,10 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
 
   async #complete(): Promise<void> {
     try {
-      await this.#handle!.sync();
+      // Chromium's BaseFile::Finish flushes with base::File::Flush, fdatasync on Linux: the
+      // bytes and the size, not the timestamps. Nothing is synced before completion (a killed
+      // process loses nothing the kernel holds; a pause or interruption closes the file).
+      await this.#handle!.datasync();
       await this.#closeHandle();
       await this.#target.commit();
     } catch (error) {

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { mkdir, open, readFile, rename, rm } from "node:fs/promises";
+import { mkdir, open, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { homedir, platform, tmpdir } from "node:os";
 import type {
   CreateWorkerOptions,
@@ -130,6 +130,7 @@ export function createBunRuntime(): Runtime {
     ensureDir,
     readTextFile,
     writeFileAtomic: (path, data) => writeFileAtomic(bunFiles, path, data),
+    writeNewFile: (path, bytes) => writeFile(path, bytes, { flag: "wx", mode: 0o600 }),
     remove,
     openDatabase: openSqliteDatabase,
     dlopen,

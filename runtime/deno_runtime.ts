@@ -101,6 +101,8 @@ export function createDenoRuntime(): Runtime {
     ensureDir: (path) => Deno.mkdir(path, { recursive: true, mode: 0o700 }),
     readTextFile,
     writeFileAtomic: (path, data) => writeFileAtomic(denoFiles, path, data),
+    // Deno.writeFile opens on a blocking thread; node:fs/promises opens on the JavaScript one.
+    writeNewFile: (path, bytes) => Deno.writeFile(path, bytes, { createNew: true, mode: 0o600 }),
     remove,
     openDatabase: openSqliteDatabase,
     dlopen,

@@ -59,6 +59,10 @@ describe("ses.webRequest through ses.fetch", () => {
           response.writeHead(200, { "set-cookie": ["one=1", "two=2"], "x-kind": "cookies" });
           response.end("set");
           return;
+        case "/cached":
+          response.writeHead(200, { "cache-control": "max-age=60", "content-type": "text/plain" });
+          response.end("stored");
+          return;
         case "/big":
           response.writeHead(200, { "content-type": "application/octet-stream" });
           response.end(Buffer.alloc(1024 * 1024));
@@ -175,6 +179,49 @@ describe("ses.webRequest through ses.fetch", () => {
     assert.deepEqual(read, ["blob payload"]);
     assert.equal(second![0]!.blobUUID, undefined, "a string body is not a blob");
     await assert.rejects(ses.getBlobData(uuid), { message: "Could not get blob data handle" });
+    await ses.closeAllConnections();
+  });
+
+  it("passes a response served from the HTTP cache through the hooks, with fromCache true", async () => {
+    const ses = newSession();
+    hits = [];
+    const events: string[] = [];
+    ses.webRequest.onBeforeRequest((details, callback) => {
+      events.push(`beforeRequest ${details.url}`);
+      callback({});
+    });
+    ses.webRequest.onHeadersReceived((details, callback) => {
+      events.push(`headersReceived ${details.statusCode}`);
+      callback({ responseHeaders: { ...details.responseHeaders, "x-hooked": ["yes"] } });
+    });
+    ses.webRequest.onResponseStarted((details) => {
+      events.push(`responseStarted fromCache=${details.fromCache}`);
+    });
+    ses.webRequest.onCompleted((details) => {
+      events.push(`completed fromCache=${details.fromCache} ${details.statusCode}`);
+    });
+    const bodies: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      const response = await ses.fetch(`${base}/cached`);
+      assert.equal(response.headers.get("x-hooked"), "yes");
+      bodies.push(await response.text());
+    }
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    assert.deepEqual(hits, ["GET /cached"]);
+    assert.deepEqual(bodies, ["stored", "stored"]);
+    const round = (fromCache: boolean) => [
+      `beforeRequest ${base}/cached`,
+      "headersReceived 200",
+      `responseStarted fromCache=${fromCache}`,
+      `completed fromCache=${fromCache} 200`,
+    ];
+    assert.deepEqual(events, [...round(false), ...round(true)]);
+    // The listener's change applied to the response, not to the stored entry.
+    ses.webRequest.onHeadersReceived(null);
+    const third = await ses.fetch(`${base}/cached`);
+    assert.equal(third.headers.get("x-hooked"), null);
+    assert.equal(await third.text(), "stored");
+    assert.deepEqual(hits, ["GET /cached"]);
     await ses.closeAllConnections();
   });
 

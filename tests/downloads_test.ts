@@ -236,7 +236,11 @@ describe("pause and resume", () => {
     }));
 
   it("resume() after the connection died during the pause asks for the rest", () =>
-    withOrigin({ "/slow.bin": { body: BODY, etag: '"s"', chunkDelayMs: 5 } }, async (origin) => {
+    // The origin holds after 100 kB: on a loaded machine a paused download's settling (file
+    // close, sidecar fsync) could outlast the whole 300 kB send, so the drop would cut nothing.
+    withOrigin({
+      "/slow.bin": { body: BODY, etag: '"s"', chunkDelayMs: 5, dropAfter: 100_000 },
+    }, async (origin) => {
       const { ses, dir } = freshSession();
       const pending = nextItem(ses);
       ses.downloadURL(`${origin.url}/slow.bin`);

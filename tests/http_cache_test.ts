@@ -124,6 +124,19 @@ for (const persistent of [false, true]) {
       assert.ok(second.response.body instanceof ReadableStream);
     });
 
+    it("stores the bytes as received, whatever the reader then writes into its chunks", async () => {
+      const url = origin.route(reply({ "cache-control": "max-age=3600" }, () => "original"));
+      const reader = (await ses.fetch(url)).body!.getReader();
+      for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+        chunk.value.fill(120);
+      }
+      await ses.cacheIdle();
+      const again = await get(ses, url);
+      assert.equal(again.fromCache, true);
+      assert.equal(again.text, "original");
+      assert.equal(origin.hits(url), 1);
+    });
+
     it("never stores a no-store response", async () => {
       const url = origin.route(reply({ "cache-control": "no-store, max-age=3600" }));
       await get(ses, url);

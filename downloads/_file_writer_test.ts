@@ -1,0 +1,68 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { type FileHandle, open } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { FileWriter } from "./_file_writer.ts";
+
+/** A real file handle whose write calls are counted. */
+function counted(handle: FileHandle): { handle: FileHandle; calls: () => number } {
+  let calls = 0;
+  const counting = new Proxy(handle, {
+    get(target, name) {
+      const value = Reflect.get(target, name);
+      if (name !== "write" && name !== "writev") return value;
+      return (...args: unknown[]) => {
+        calls++;
+        return (value as (...a: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  });
+  return { handle: counting, calls: () => calls };
+}
+
+describe("FileWriter", () => {
+  it("writes 64 KiB chunks in writes of at least 1 MiB, in order, from the start offset", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ses-file-writer-"));
+    const path = join(dir, "out");
+    try {
+      const file = await open(path, "w");
+      await file.write(new Uint8Array(10).fill(255));
+      const { handle, calls } = counted(file);
+      const writer = new FileWriter(handle, 10);
+      const chunks = Array.from({ length: 40 }, (_, i) => new Uint8Array(64 * 1024).fill(i));
+      for (const chunk of chunks) await writer.write(chunk);
+      await writer.write(new Uint8Array([7, 7, 7]));
+      await writer.flush();
+      await file.close();
+      assert.equal(writer.written, 10 + 40 * 64 * 1024 + 3);
+      const bytes = readFileSync(path);
+      assert.equal(bytes.length, writer.written);
+      for (let i = 0; i < 40; i++) assert.equal(bytes[10 + i * 64 * 1024 + 5], i);
+      assert.deepEqual([...bytes.subarray(-3)], [7, 7, 7]);
+      // 2.5 MiB: two 1 MiB batches (or one larger while a write was in flight) and the rest.
+      assert.ok(calls() >= 2 && calls() <= 3, `${calls()} writes`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("writes what waits below 1 MiB at flush, and reports a failed write there", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ses-file-writer-"));
+    try {
+      const file = await open(join(dir, "out"), "w");
+      const writer = new FileWriter(file, 0);
+      await writer.write(new Uint8Array(100).fill(1));
+      assert.equal(writer.written, 0);
+      await writer.flush();
+      assert.equal(writer.written, 100);
+      await file.close();
+      const closed = new FileWriter(file, 100);
+      await closed.write(new Uint8Array(5));
+      await assert.rejects(closed.flush());
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
