@@ -53,6 +53,7 @@ cp "$upstream"/*.cxx "$upstream"/*.hxx "$upstream"/*.h "$build/"
 # hunzip (.hz files) is reached only through the disk reader this build replaces.
 rm "$build/hunzip.cxx" "$build/filemgr.cxx" "$build/filemgr.hxx"
 cp "$GLUE_DIR/filemgr.hxx" "$GLUE_DIR/filemgr.cxx" "$GLUE_DIR/ses_hunspell.cxx" "$build/"
+for patch in "$GLUE_DIR"/*.patch; do patch -s -d "$build" -p0 <"$patch"; done
 
 target="$OUT_DIR/hunspell.wasm"
 [ "$check" = 1 ] && target="$work/hunspell.wasm"
@@ -77,6 +78,7 @@ cat >"$OUT_DIR/BUILD.json" <<JSON
   "source": "Debian source package hunspell $HUNSPELL_VERSION (apt-get source, bookworm; upstream 1.7.1 + Debian patches)",
   "replaced": ["src/hunspell/filemgr.hxx", "src/hunspell/filemgr.cxx (in-memory files)", "src/hunspell/hunzip.cxx (dropped)"],
   "added": ["spellcheck/wasm/src/ses_hunspell.cxx"],
+  "patches": ["spellcheck/wasm/src/hashmgr_64bit_hash.patch (the word hash in 64 bits, as on Debian's amd64 build, for the same suggestion order)"],
   "compiler": "$emcc_version (Debian package emscripten $(dpkg-query -W -f='${Version}' emscripten))",
   "flags": [${flags_json%,}],
   "sha256": "$sha",
