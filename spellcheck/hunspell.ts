@@ -171,7 +171,7 @@ export class Hunspell {
    *   aff: new TextEncoder().encode("SET UTF-8\nTRY esianrtolcdugmphbyfvkwz\n"),
    *   dic: new TextEncoder().encode("2\nhello\nhelp\n"),
    * });
-   * console.log(hunspell.suggest("helo")); // [ "hello", "help" ]
+   * console.log(hunspell.suggest("helo")); // [ "help", "hello" ]
    * hunspell.free();
    * ```
    */

@@ -36,7 +36,7 @@ function whatwgLabel(name: string): string {
  * ```ts
  * import { hunspellCodec } from "./hunspell_encoding.ts";
  * const latin1 = hunspellCodec("ISO8859-1");
- * console.log(latin1.encode("café"), latin1.encode("€")); // Uint8Array(4) [ 99, 97, 102, 233 ] undefined
+ * console.log(latin1.encode("café"), latin1.encode("Ω")); // Uint8Array(4) [ 99, 97, 102, 233 ] undefined
  * ```
  */
 export function hunspellCodec(name: string): HunspellCodec {

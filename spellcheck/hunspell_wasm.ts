@@ -82,10 +82,11 @@ export function compileHunspell(): Promise<WebAssembly.Module> {
 export async function instantiateHunspell(): Promise<HunspellInstance> {
   const module = await compileHunspell();
   const warnings: string[] = [];
-  let memory: WebAssembly.Memory | undefined;
+  // Set once instantiated; the imports run only after that.
+  const state: { memory?: WebAssembly.Memory } = {};
   let pending = "";
   const decoder = new TextDecoder();
-  const view = () => new DataView(memory!.buffer);
+  const view = () => new DataView(state.memory!.buffer);
   const wasi = {
     // fd_write(fd, iovs, iovs_len, nwritten): hunspell only writes diagnostics to stderr.
     fd_write(_fd: number, iovs: number, count: number, written: number): number {
@@ -94,7 +95,7 @@ export async function instantiateHunspell(): Promise<HunspellInstance> {
       for (let i = 0; i < count; i++) {
         const base = data.getUint32(iovs + i * 8, true);
         const length = data.getUint32(iovs + i * 8 + 4, true);
-        pending += decoder.decode(new Uint8Array(memory!.buffer, base, length));
+        pending += decoder.decode(new Uint8Array(state.memory!.buffer, base, length));
         total += length;
       }
       const lines = pending.split("\n");
@@ -128,7 +129,7 @@ export async function instantiateHunspell(): Promise<HunspellInstance> {
     env: { emscripten_notify_memory_growth: () => {} },
   });
   const exports = instance.exports as unknown as HunspellExports & { _initialize(): void };
-  memory = exports.memory;
+  state.memory = exports.memory;
   exports._initialize();
   return { exports, warnings };
 }

@@ -77,6 +77,7 @@ export const CHECKS: readonly Check[] = [
       "proxy/mod.ts",
       "runtime/mod.ts",
       "session/mod.ts",
+      "spellcheck/mod.ts",
       "storage/mod.ts",
       "web_request/mod.ts",
       "cli/main.ts",
