@@ -26,12 +26,10 @@ export class Hunspell {
   #codec: HunspellCodec;
   #scratch = 0;
   #scratchSize = 0;
-  #warnings: string[];
 
-  private constructor(wasm: HunspellExports, checker: number, warnings: string[]) {
+  private constructor(wasm: HunspellExports, checker: number) {
     this.#wasm = wasm;
     this.#checker = checker;
-    this.#warnings = warnings;
     this.#codec = hunspellCodec(this.#readString(wasm.ses_encoding(checker)));
   }
 
@@ -41,8 +39,8 @@ export class Hunspell {
    * @param files The `.aff` and `.dic` bytes (copied; the caller may reuse them).
    * @returns The loaded dictionary.
    * @throws {TypeError} When `aff` or `dic` is not a Uint8Array.
-   * @throws {RangeError} When the word list is empty or unreadable (hunspell loaded no words), or
-   *   the affix file names an encoding the runtime cannot decode.
+   * @throws {RangeError} When the word list does not start with a word count (hunspell would load
+   *   no words), or the affix file names an encoding the runtime cannot decode.
    *
    * @example
    * ```ts
@@ -59,7 +57,8 @@ export class Hunspell {
     if (!(aff instanceof Uint8Array) || !(dic instanceof Uint8Array)) {
       throw new TypeError("Hunspell.load needs { aff: Uint8Array, dic: Uint8Array }");
     }
-    const { exports: wasm, warnings } = await instantiateHunspell();
+    checkWordCount(dic);
+    const wasm = await instantiateHunspell();
     const affPointer = wasm.ses_malloc(aff.length + 1);
     const dicPointer = wasm.ses_malloc(dic.length + 1);
     if (!affPointer || !dicPointer) {
@@ -71,20 +70,12 @@ export class Hunspell {
     wasm.ses_free(affPointer);
     wasm.ses_free(dicPointer);
     if (!checker) throw new RangeError("Hunspell could not load the dictionary");
-    // Hunspell reports a word list it cannot use only on stderr ("empty or broken dic file").
-    const broken = warnings.find((line) => /dic file|cannot open/i.test(line));
-    if (broken) throw new RangeError(`Hunspell could not load the dictionary: ${broken}`);
-    return new Hunspell(wasm, checker, warnings);
+    return new Hunspell(wasm, checker);
   }
 
   /** The dictionary's encoding (the affix file's `SET`, `ISO8859-1` when absent). */
   get encoding(): string {
     return this.#codec.name;
-  }
-
-  /** What hunspell printed while loading and checking (affix-file warnings), at most 20 lines. */
-  get warnings(): readonly string[] {
-    return this.#warnings;
   }
 
   /**
@@ -257,5 +248,20 @@ export class Hunspell {
   #readString(pointer: number): string {
     const memory = new Uint8Array(this.#wasm.memory.buffer);
     return new TextDecoder().decode(memory.subarray(pointer, memory.indexOf(0, pointer)));
+  }
+}
+
+// hunspell's HashMgr::load_tables rule: the first line (after a UTF-8 BOM) is a positive count.
+function checkWordCount(dic: Uint8Array): void {
+  const newline = dic.indexOf(0x0a);
+  let first = new TextDecoder().decode(dic.subarray(0, newline < 0 ? dic.length : newline));
+  if (first.startsWith("\uFEFF")) first = first.slice(1);
+  if (dic.length === 0) {
+    throw new RangeError("Hunspell could not load the dictionary: empty dic file");
+  }
+  if (!(parseInt(first, 10) > 0)) {
+    throw new RangeError(
+      "Hunspell could not load the dictionary: missing or bad word count in the dic file",
+    );
   }
 }

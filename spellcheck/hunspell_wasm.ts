@@ -32,14 +32,6 @@ export interface HunspellExports {
   ses_free(pointer: number): void;
 }
 
-/** One instance of hunspell.wasm: its exports and what it wrote to standard error. */
-export interface HunspellInstance {
-  /** The exported functions and memory. */
-  exports: HunspellExports;
-  /** Hunspell's warnings (it prints them to stderr), most recent last, at most 20 lines. */
-  warnings: string[];
-}
-
 const WASM_URL = new URL("./wasm/hunspell.wasm", import.meta.url);
 let compiled: Promise<WebAssembly.Module> | undefined;
 
@@ -70,39 +62,28 @@ export function compileHunspell(): Promise<WebAssembly.Module> {
  * Instantiates hunspell.wasm with its own memory: one instance per dictionary, so a dictionary
  * that makes hunspell trap cannot corrupt another.
  *
- * @returns The instance's exports and its warning log.
+ * @returns The instance's exports.
  * @throws {Error} When compiling fails.
  *
  * @example
  * ```ts
  * import { instantiateHunspell } from "./hunspell_wasm.ts";
- * const { exports } = await instantiateHunspell();
+ * const exports = await instantiateHunspell();
  * console.log(exports.memory.buffer.byteLength >= 16 * 1024 * 1024); // true
  * ```
  */
-export async function instantiateHunspell(): Promise<HunspellInstance> {
+export async function instantiateHunspell(): Promise<HunspellExports> {
   const module = await compileHunspell();
-  const warnings: string[] = [];
   // Set once instantiated; the imports run only after that.
   const state: { memory?: WebAssembly.Memory } = {};
-  let pending = "";
-  const decoder = new TextDecoder();
   const view = () => new DataView(state.memory!.buffer);
   const wasi = {
-    // fd_write(fd, iovs, iovs_len, nwritten): hunspell only writes diagnostics to stderr.
+    // fd_write(fd, iovs, iovs_len, nwritten): this build prints nothing (hunspell's warnings are
+    // compiled out), so any write is accepted and dropped.
     fd_write(_fd: number, iovs: number, count: number, written: number): number {
       const data = view();
       let total = 0;
-      for (let i = 0; i < count; i++) {
-        const base = data.getUint32(iovs + i * 8, true);
-        const length = data.getUint32(iovs + i * 8 + 4, true);
-        pending += decoder.decode(new Uint8Array(state.memory!.buffer, base, length));
-        total += length;
-      }
-      const lines = pending.split("\n");
-      pending = lines.pop() ?? "";
-      for (const line of lines) if (line) warnings.push(line);
-      warnings.splice(0, Math.max(0, warnings.length - 20));
+      for (let i = 0; i < count; i++) total += data.getUint32(iovs + i * 8 + 4, true);
       data.setUint32(written, total, true);
       return 0;
     },
@@ -135,5 +116,5 @@ export async function instantiateHunspell(): Promise<HunspellInstance> {
   const exports = instance.exports as unknown as HunspellExports & { _initialize(): void };
   state.memory = exports.memory;
   exports._initialize();
-  return { exports, warnings };
+  return exports;
 }
