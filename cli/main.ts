@@ -13,12 +13,14 @@
  *   PROFILE_DIR [--partition NAME]` — Playwright storageState files; a Chromium profile's cookies
  * - `ses proxy resolve URL [--rules R] [--bypass B] [--pac FILE|URL] [--json]` — the proxies a
  *   session chooses for a URL (`system` mode, from the environment, when no settings are given).
+ * - `ses spell TEXT|- [--lang CODE]... [--json] [--partition NAME]` — the misspelled words of a
+ *   text (`-`: standard input), exit 1 when there are some.
  *
  * @module
  */
 
 import process from "node:process";
-import { Writable } from "node:stream";
+import { Readable, Writable } from "node:stream";
 import { session } from "../mod.ts";
 import { parseCacheArgs, runCache } from "./cache_command.ts";
 import { runDemo } from "./demo_command.ts";
@@ -32,6 +34,7 @@ import { parseFetchArgs } from "./parse_fetch_args.ts";
 import { parseProxyArgs, runProxy } from "./proxy_command.ts";
 import { runStorage, STORAGE_USAGE } from "./storage_command.ts";
 import { NETLOG_USAGE, runNetlog } from "./netlog_command.ts";
+import { parseSpellArgs, runSpell } from "./spell_command.ts";
 
 const USAGE = `usage:
   ses demo
@@ -48,7 +51,9 @@ const USAGE = `usage:
 ${EXTENSIONS_USAGE}
 ${STORAGE_USAGE}
   ses proxy resolve URL [--rules R] [--bypass B] [--pac FILE|URL] [--json]
-${NETLOG_USAGE}`;
+${NETLOG_USAGE}
+  ses spell TEXT|- [--lang CODE]... [--json] [--partition NAME]
+      (- reads standard input; exit 1 when something is misspelled)`;
 
 /**
  * Runs a `ses` command.
@@ -150,6 +155,21 @@ export async function main(argv: string[]): Promise<number> {
         return 2;
       }
       return await runProxy(session, args, (line) => console.log(line));
+    }
+    case "spell": {
+      let args;
+      try {
+        args = parseSpellArgs(rest);
+      } catch (error) {
+        console.error(error instanceof Error ? error.message : String(error));
+        console.error(USAGE);
+        return 2;
+      }
+      return await runSpell(session, args, {
+        readStdin: () => new Response(Readable.toWeb(process.stdin) as ReadableStream).text(),
+        out: (line) => console.log(line),
+        err: (line) => console.error(line),
+      });
     }
     case "netlog":
       return await runNetlog(rest, {
