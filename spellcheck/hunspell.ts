@@ -8,6 +8,8 @@
 import { type HunspellCodec, hunspellCodec } from "./hunspell_encoding.ts";
 import { type HunspellExports, instantiateHunspell } from "./hunspell_wasm.ts";
 
+const utf8Encoder = new TextEncoder();
+
 /** The two files of a hunspell dictionary. */
 export interface HunspellFiles {
   /** The affix file's bytes (`.aff`). */
@@ -123,17 +125,47 @@ export class Hunspell {
   spellMany(words: readonly string[]): boolean[] {
     this.#checkAlive();
     const results = new Array<boolean>(words.length).fill(false);
+    // A word with a NUL cannot be passed (NUL ends it), so it stays misspelled.
+    const indexes: number[] = [];
+    const passed: string[] = [];
+    words.forEach((word, index) => {
+      if (typeof word === "string" && !word.includes("\0")) {
+        indexes.push(index);
+        passed.push(word);
+      }
+    });
+    if (passed.length === 0) return results;
+    const flags = this.#codec.utf8 ? this.#spellUtf8(passed) : this.#spellEncoded(passed);
+    indexes.forEach((index, i) => results[index] = flags[i] === 1);
+    return results;
+  }
+
+  // UTF-8: every word encoded in one pass straight into the module's memory.
+  #spellUtf8(words: string[]): Uint8Array {
+    const joined = words.join("\0") + "\0";
+    const capacity = joined.length * 3;
+    const pointer = this.#reserve(capacity + words.length);
+    const target = new Uint8Array(this.#wasm.memory.buffer, pointer, capacity);
+    const { written } = utf8Encoder.encodeInto(joined, target);
+    const results = pointer + written;
+    this.#wasm.ses_spell_many(this.#checker, pointer, words.length, results);
+    return new Uint8Array(this.#wasm.memory.buffer, results, words.length);
+  }
+
+  // A single-byte set: a word with a character the set lacks is misspelled without a call.
+  #spellEncoded(words: string[]): Uint8Array {
+    const flags = new Uint8Array(words.length);
     const encoded: Uint8Array[] = [];
     const indexes: number[] = [];
     let size = 0;
     words.forEach((word, index) => {
-      const bytes = word.includes("\0") ? undefined : this.#codec.encode(word);
+      const bytes = this.#codec.encode(word);
       if (!bytes) return;
       encoded.push(bytes);
       indexes.push(index);
       size += bytes.length + 1;
     });
-    if (encoded.length === 0) return results;
+    if (encoded.length === 0) return flags;
     const pointer = this.#reserve(size + encoded.length);
     const memory = new Uint8Array(this.#wasm.memory.buffer);
     let at = pointer;
@@ -143,9 +175,9 @@ export class Hunspell {
       at += bytes.length + 1;
     }
     this.#wasm.ses_spell_many(this.#checker, pointer, encoded.length, at);
-    const flags = new Uint8Array(this.#wasm.memory.buffer, at, encoded.length);
-    indexes.forEach((index, i) => results[index] = flags[i] === 1);
-    return results;
+    const results = new Uint8Array(this.#wasm.memory.buffer, at, encoded.length);
+    indexes.forEach((index, i) => flags[index] = results[i]!);
+    return flags;
   }
 
   /**

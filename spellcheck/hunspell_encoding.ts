@@ -9,6 +9,8 @@
 export interface HunspellCodec {
   /** The name as the affix file's `SET` gives it, e.g. `"UTF-8"`, `"ISO8859-1"`. */
   name: string;
+  /** Whether the set is UTF-8 (then `encode` never fails). */
+  utf8: boolean;
   /** The bytes of `text`, or `undefined` when a character has no byte in this set. */
   encode(text: string): Uint8Array | undefined;
   /** The text of `bytes`. */
@@ -50,6 +52,7 @@ export function hunspellCodec(name: string): HunspellCodec {
     const encoder = new TextEncoder();
     return {
       name,
+      utf8: true,
       encode: (text) => encoder.encode(text),
       decode: (bytes) => decoder.decode(bytes),
     };
@@ -61,6 +64,7 @@ export function hunspellCodec(name: string): HunspellCodec {
   }
   return {
     name,
+    utf8: false,
     encode(text) {
       const bytes = new Uint8Array(text.length);
       for (let i = 0; i < text.length; i++) {

@@ -86,7 +86,10 @@ export function checkText(
   const { suggestions = true } = options;
   if (dictionaries.length === 0) return [];
   const words = breakWords(text, { language: dictionaries[0]!.language });
-  const checked = words.map(({ word }) => encoder.encode(word).length < MAX_CHECKED_BYTES);
+  // A UTF-16 unit takes at most 3 UTF-8 bytes, so short words need no encoding to measure.
+  const checked = words.map(({ word }) =>
+    word.length * 3 < MAX_CHECKED_BYTES || encoder.encode(word).length < MAX_CHECKED_BYTES
+  );
   const toCheck = [...new Set(words.filter((_, i) => checked[i]).map(({ word }) => word))];
   const correct = correctWords(toCheck, dictionaries);
   const misspellings: Misspelling[] = [];

@@ -70,8 +70,11 @@ const MID_LETTER = new Set([0x3a, 0xb7, 0x387, 0x55f, 0x5f4, 0x2027, 0xfe13, 0xf
 const EXTEND_OR_FORMAT = /^(?:[\p{Mn}\p{Me}\p{Mc}]|(?![\u200B-\u200D])\p{Cf})$/u;
 const COMMON = /^\p{Script=Common}$/u;
 const LETTER = /^\p{L}$/u;
+const ASCII = /^[^\u0080-\uFFFF]*$/;
 
 interface ScriptRules {
+  // Whether the ASCII code unit is a letter for this language (ASCII never extends or formats).
+  asciiLetter: Uint8Array;
   isLetter(codePoint: number, char: string): boolean;
   isMid(codePoint: number): boolean;
   keep(char: string): boolean;
@@ -86,10 +89,15 @@ function rulesFor(script: string): ScriptRules {
   const digits = script !== "Hebrew" && script !== "Arabic";
   const hebrew = script === "Hebrew";
   const arabic = script === "Arabic";
+  const isLetter = (codePoint: number, char: string) =>
+    (digits && codePoint >= 0x30 && codePoint <= 0x39) || (arabic && codePoint === 0x640) ||
+    inScript.test(char);
   rules = {
-    isLetter: (codePoint, char) =>
-      (digits && codePoint >= 0x30 && codePoint <= 0x39) || (arabic && codePoint === 0x640) ||
-      inScript.test(char),
+    asciiLetter: Uint8Array.from(
+      { length: 128 },
+      (_, code) => isLetter(code, String.fromCharCode(code)) ? 1 : 0,
+    ),
+    isLetter,
     isMid: (codePoint) =>
       MID_NUM_LET.has(codePoint) || MID_LETTER.has(codePoint) ||
       (hebrew && (codePoint === 0x22 || codePoint === 0x27)),
@@ -126,13 +134,15 @@ export function breakWords(text: string, options: BreakWordsOptions = {}): Broke
   const width = (codePoint: number) => codePoint > 0xffff ? 2 : 1;
   const isLetterAt = (index: number) => {
     if (index >= length) return false;
+    const unit = text.charCodeAt(index);
+    if (unit < 0x80) return rules.asciiLetter[unit] === 1;
     const codePoint = codePointAt(index);
     return rules.isLetter(codePoint, String.fromCodePoint(codePoint));
   };
   // Past a letter or mid character and the marks and format characters that follow it.
   const skipExtend = (index: number) => {
     let at = index + width(codePointAt(index));
-    while (at < length) {
+    while (at < length && text.charCodeAt(at) >= 0x80) {
       const codePoint = codePointAt(at);
       if (!EXTEND_OR_FORMAT.test(String.fromCodePoint(codePoint))) break;
       at += width(codePoint);
@@ -153,9 +163,15 @@ export function breakWords(text: string, options: BreakWordsOptions = {}): Broke
       index = afterMid;
       while (isLetterAt(index)) index = skipExtend(index);
     }
+    const original = text.slice(start, index);
+    // ASCII is NFKC-stable, and every ASCII character a word can hold is kept in every script.
+    if (ASCII.test(original)) {
+      words.push({ start, end: index, word: original });
+      continue;
+    }
     let word = "";
     // Chromium filters UTF-16 code units, so a character outside the BMP never survives.
-    for (const unit of text.slice(start, index).normalize("NFKC").split("")) {
+    for (const unit of original.normalize("NFKC").split("")) {
       if (rules.keep(unit)) word += unit;
     }
     if (word) words.push({ start, end: index, word });
