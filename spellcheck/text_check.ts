@@ -53,6 +53,10 @@ export const MAX_SUGGESTED_LENGTH = 24;
 export const MAX_SUGGESTIONS = 15;
 
 const encoder = new TextEncoder();
+// The characters that join a contraction (word_break.ts's MidLetter and MidNumLet, and Hebrew's
+// quotes): a word without one has a single part.
+const MID_CHARACTER =
+  /['".:\u00B7\u0387\u055F\u05F4\u2018\u2019\u2024\u2027\uFE13\uFE52\uFE55\uFF07\uFF0E\uFF1A]/;
 
 /**
  * Finds the misspelled words of `text`.
@@ -87,14 +91,30 @@ export function checkText(
   if (dictionaries.length === 0) return [];
   const words = breakWords(text, { language: dictionaries[0]!.language });
   // A UTF-16 unit takes at most 3 UTF-8 bytes, so short words need no encoding to measure.
-  const checked = words.map(({ word }) =>
-    word.length * 3 < MAX_CHECKED_BYTES || encoder.encode(word).length < MAX_CHECKED_BYTES
-  );
-  const toCheck = [...new Set(words.filter((_, i) => checked[i]).map(({ word }) => word))];
-  const correct = correctWords(toCheck, dictionaries);
+  // Each distinct word is checked once: `slot[i]` is word i's place in `distinct`, -1 when it is
+  // too long to check. A UTF-16 unit takes at most 3 UTF-8 bytes, so short words skip encoding.
+  const slots = new Map<string, number>();
+  const distinct: string[] = [];
+  const slot = new Int32Array(words.length);
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i]!.word;
+    if (word.length * 3 >= MAX_CHECKED_BYTES && encoder.encode(word).length >= MAX_CHECKED_BYTES) {
+      slot[i] = -1;
+      continue;
+    }
+    let at = slots.get(word);
+    if (at === undefined) {
+      at = distinct.length;
+      slots.set(word, at);
+      distinct.push(word);
+    }
+    slot[i] = at;
+  }
+  const correct = correctWords(distinct, dictionaries);
   const misspellings: Misspelling[] = [];
-  for (const [i, { start, end, word }] of words.entries()) {
-    if (!checked[i] || correct.has(word)) continue;
+  for (let i = 0; i < words.length; i++) {
+    if (slot[i] === -1 || correct[slot[i]!] === 1) continue;
+    const { start, end, word } = words[i]!;
     const original = text.slice(start, end);
     if (isCustomWord(original) || (word !== original && isCustomWord(word))) continue;
     misspellings.push({ start, end, word: original, suggestions: [] });
@@ -138,26 +158,35 @@ export function suggestAcross(word: string, dictionaries: readonly LoadedDiction
   return [...merged].slice(0, MAX_SUGGESTIONS);
 }
 
-// The distinct words some dictionary accepts, whole or as a contraction of correct parts.
-function correctWords(words: string[], dictionaries: readonly LoadedDictionary[]): Set<string> {
-  const correct = new Set<string>();
-  let pending = words;
+// One flag per word (1 correct): some dictionary accepts it, whole or as a contraction of
+// correct parts.
+function correctWords(words: string[], dictionaries: readonly LoadedDictionary[]): Uint8Array {
+  const correct = new Uint8Array(words.length);
+  let pending = words.map((_, i) => i);
   for (const { checker } of dictionaries) {
-    const results = checker.spellMany(pending);
-    pending = pending.filter((word, i) => {
-      if (results[i]) correct.add(word);
+    const results = checker.spellMany(pending.map((i) => words[i]!));
+    pending = pending.filter((index, i) => {
+      if (results[i]) correct[index] = 1;
       return !results[i];
     });
   }
   // Chromium's IsValidContraction: split without joining, every part correct in a dictionary.
-  for (const word of pending) {
-    const parts = breakWords(word, { language: dictionaries[0]!.language, contractions: false })
+  // All parts of all candidates go to each dictionary in one batch.
+  const language = dictionaries[0]!.language;
+  const candidates = pending.flatMap((index) => {
+    if (!MID_CHARACTER.test(words[index]!)) return [];
+    const parts = breakWords(words[index]!, { language, contractions: false })
       .map((part) => part.word);
-    if (parts.length < 2) continue;
-    const partsCorrect = parts.every((part) =>
-      dictionaries.some(({ checker }) => checker.spellMany([part])[0])
-    );
-    if (partsCorrect) correct.add(word);
+    return parts.length < 2 ? [] : [{ index, parts }];
+  });
+  const parts = [...new Set(candidates.flatMap((candidate) => candidate.parts))];
+  for (const { checker } of candidates.length > 0 ? dictionaries : []) {
+    // As in Chromium, every part must be correct in the same language.
+    const results = checker.spellMany(parts);
+    const partCorrect = new Set(parts.filter((_, i) => results[i]));
+    for (const { index, parts } of candidates) {
+      if (parts.every((part) => partCorrect.has(part))) correct[index] = 1;
+    }
   }
   return correct;
 }
