@@ -85,4 +85,6 @@ cat >"$OUT_DIR/BUILD.json" <<JSON
   "bytes": $(stat -c %s "$target")
 }
 JSON
+# The repository's formatter owns JSON layout (deno fmt --check runs in CI).
+if [ -x node_modules/.bin/deno ]; then node_modules/.bin/deno fmt --quiet "$OUT_DIR/BUILD.json"; fi
 echo "wrote $target ($sha)"
