@@ -19,6 +19,8 @@ const scope = globalThis as unknown as {
 let dictionaries: LoadedDictionary[] = [];
 let loaded: Hunspell[] = [];
 let queue: Promise<void> = Promise.resolve();
+// Why the last load failed: checks fail with it until a load succeeds, rather than find nothing.
+let loadError: string | undefined;
 
 async function handle(request: TextCheckRequest): Promise<TextCheckReply> {
   switch (request.kind) {
@@ -26,7 +28,14 @@ async function handle(request: TextCheckRequest): Promise<TextCheckReply> {
       for (const hunspell of loaded) hunspell.free();
       loaded = [];
       dictionaries = [];
-      loaded = await Promise.all(request.dictionaries.map((files) => Hunspell.load(files)));
+      loadError = "The spellcheck worker is loading";
+      try {
+        loaded = await Promise.all(request.dictionaries.map((files) => Hunspell.load(files)));
+      } catch (error) {
+        loadError = String(error);
+        throw error;
+      }
+      loadError = undefined;
       dictionaries = loaded.map((checker, i) => ({
         language: request.dictionaries[i]!.language,
         checker,
@@ -34,12 +43,14 @@ async function handle(request: TextCheckRequest): Promise<TextCheckReply> {
       return { id: request.id, kind: "loaded" };
     }
     case "check":
+      if (loadError) throw new Error(loadError);
       return {
         id: request.id,
         kind: "checked",
         misspellings: checkText(request.text, dictionaries, () => false, { suggestions: false }),
       };
     case "suggest":
+      if (loadError) throw new Error(loadError);
       return {
         id: request.id,
         kind: "suggested",

@@ -224,7 +224,11 @@ export class TextChecker {
     if (!this.#worker || this.#workerKey !== key) {
       this.#worker ??= this.#startWorker();
       this.#workerKey = key;
-      this.#send({ kind: "load", dictionaries: files }).catch(() => {});
+      // Requests queue behind the load in the worker; a failed load fails them too (the worker
+      // remembers why), and the next check loads again.
+      this.#send({ kind: "load", dictionaries: files }).catch(() => {
+        if (this.#workerKey === key) this.#workerKey = "";
+      });
     }
     return await this.#send(request);
   }
