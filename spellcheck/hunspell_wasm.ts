@@ -94,11 +94,12 @@ export async function instantiateHunspell(): Promise<HunspellExports> {
       return 0;
     },
     // clock(): hunspell's time limits (100 ms for some suggestion steps, 250 ms overall) are
-    // CPU time, as natively. The clock runs at half speed because this build does the same work
-    // about twice as slowly as the native library, so the limits cut in after the same work
-    // and the suggestions stay identical to native hunspell's (nanoseconds, u64). Hunspell asks
-    // thousands of times per suggestion, so the process CPU time (a system call) is read at most
-    // once a millisecond and advanced by the wall clock in between, while this code is running.
+    // CPU time, as natively. The clock runs at half speed: this build is not uniformly as fast as
+    // the native library (some steps take up to about twice as long), and a limit that cut in
+    // earlier than natively would change the suggestions; at half speed it cuts in after at least
+    // the same work (nanoseconds, u64). Hunspell asks thousands of times per suggestion, so the
+    // process CPU time (a system call) is read at most once a millisecond and advanced by the
+    // wall clock in between, while this code is running.
     clock_time_get(_id: number, _precision: bigint, time: number): number {
       const now = performance.now();
       if (now - clock.wall > 1) {
