@@ -15,12 +15,14 @@
  *   top-level collections)
  * - `ses proxy resolve URL [--rules R] [--bypass B] [--pac FILE|URL] [--json]` — the proxies a
  *   session chooses for a URL (`system` mode, from the environment, when no settings are given).
+ * - `ses spell TEXT|- [--lang CODE]... [--json] [--partition NAME]` — the misspelled words of a
+ *   text (`-`: standard input), exit 1 when there are some.
  *
  * @module
  */
 
 import process from "node:process";
-import { Writable } from "node:stream";
+import { Readable, Writable } from "node:stream";
 import { session } from "../mod.ts";
 import { parseCacheArgs, runCache } from "./cache_command.ts";
 import { runDemo } from "./demo_command.ts";
@@ -36,6 +38,7 @@ import { runStorage, STORAGE_USAGE } from "./storage_command.ts";
 import { NETLOG_USAGE, runNetlog } from "./netlog_command.ts";
 import { DEVICES_HID_USAGE, runDevicesHid } from "./devices_hid_command.ts";
 import { currentRuntime, openHidapiBackend } from "../runtime/mod.ts";
+import { parseSpellArgs, runSpell } from "./spell_command.ts";
 
 const USAGE = `usage:
   ses demo
@@ -53,7 +56,9 @@ ${EXTENSIONS_USAGE}
 ${STORAGE_USAGE}
   ses proxy resolve URL [--rules R] [--bypass B] [--pac FILE|URL] [--json]
 ${DEVICES_HID_USAGE}
-${NETLOG_USAGE}`;
+${NETLOG_USAGE}
+  ses spell TEXT|- [--lang CODE]... [--json] [--partition NAME]
+      (- reads standard input; exit 1 when something is misspelled)`;
 
 /**
  * Runs a `ses` command.
@@ -172,6 +177,21 @@ export async function main(argv: string[]): Promise<number> {
           );
           return 2;
       }
+    }
+    case "spell": {
+      let args;
+      try {
+        args = parseSpellArgs(rest);
+      } catch (error) {
+        console.error(error instanceof Error ? error.message : String(error));
+        console.error(USAGE);
+        return 2;
+      }
+      return await runSpell(session, args, {
+        readStdin: () => new Response(Readable.toWeb(process.stdin) as ReadableStream).text(),
+        out: (line) => console.log(line),
+        err: (line) => console.error(line),
+      });
     }
     case "netlog":
       return await runNetlog(rest, {

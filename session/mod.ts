@@ -21,6 +21,8 @@ export type { AppPathName } from "./app_paths.ts";
 export { acceptLanguageHeader } from "./accept_language.ts";
 export { Session, type SessionEvents, type SessionInit, type SessionOptions } from "./session.ts";
 export { createSessionModule, type SessionModule } from "./session_module.ts";
+export { SessionSpellcheck, type SessionSpellCheckOptions } from "./session_spellcheck.ts";
+export type { Misspelling, SpellcheckDictionaryProvider } from "../spellcheck/mod.ts";
 export type {
   CreateInterruptedDownloadOptions,
   DownloadInterruptReason,

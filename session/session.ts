@@ -47,6 +47,8 @@ import {
   PreloadScripts,
 } from "./preload_scripts.ts";
 import { ServiceWorkers } from "./service_workers.ts";
+import { SessionSpellcheck, type SessionSpellCheckOptions } from "./session_spellcheck.ts";
+import type { Misspelling } from "../spellcheck/mod.ts";
 import {
   type ChromiumImportSummary,
   StorageData,
@@ -71,8 +73,8 @@ import { WebRequest } from "../web_request/mod.ts";
 import { Protocol } from "../protocol/mod.ts";
 import { NetLog } from "../netlog/mod.ts";
 import {
+  builtinDictionaryFor,
   DictionaryDownloadUrl,
-  loadBuiltinDictionary,
   type SpellcheckDictionaryEvent,
   type SpellcheckDictionaryProvider,
   SpellCheckerSettings,
@@ -196,6 +198,7 @@ export class Session extends TypedEmitter<SessionEvents> {
   #dictionaryDownloadUrl: DictionaryDownloadUrl;
   #permissions = new Permissions();
   #hid?: Hid;
+  #spellcheck: SessionSpellcheck;
 
   /**
    * Not for callers: sessions come from the `session` module.
@@ -259,11 +262,12 @@ export class Session extends TypedEmitter<SessionEvents> {
       downloadBaseUrl: () => this.#dictionaryDownloadUrl.get(),
       fetch: (url, requestInit) => this.fetch(url, requestInit),
       files: init.runtime,
-      builtinDictionary: loadBuiltinDictionary,
+      builtinDictionary: builtinDictionaryFor,
       locale: init.runtime.env("LC_ALL") || init.runtime.env("LC_MESSAGES") ||
         init.runtime.env("LANG") || "",
       emit: (name, language) => this.dispatch(name, language),
     });
+    this.#spellcheck = new SessionSpellcheck(init.runtime, this.#spellchecker);
     this.#pipeline = buildSessionPipeline({
       webRequest: this.#webRequest,
       protocol: this.#protocol,
@@ -745,6 +749,64 @@ export class Session extends TypedEmitter<SessionEvents> {
    */
   fetchAs(resourceType: string): SessionFetch {
     return this.#pipeline.door(resourceType);
+  }
+
+  /**
+   * Finds the misspelled words of a text (beyond Electron: the headless door to the
+   * spellchecker). Chromium's word breaking and rules; custom-dictionary words are correct. Long
+   * texts are checked in a worker.
+   *
+   * @param text The text.
+   * @param options `languages`: a subset of the selected languages (default all of them).
+   * @returns `{start, end, word, suggestions}` per misspelling, UTF-16 offsets, in text order.
+   * @throws {TypeError} When `text` is not a string.
+   * @throws {RangeError} When a requested language is not selected.
+   *
+   * @example
+   * ```ts
+   * import { session } from "../mod.ts";
+   * const found = await session.fromPartition("spell-doc").spellCheck("A smal test");
+   * console.log(found.map(({ start, end, word }) => [start, end, word])); // [ [ 2, 6, "smal" ] ]
+   * ```
+   */
+  spellCheck(text: string, options?: SessionSpellCheckOptions): Promise<Misspelling[]> {
+    return this.#spellcheck.check(text, options);
+  }
+
+  /**
+   * Whether one word is spelled correctly in a selected language or is a custom-dictionary word
+   * (beyond Electron).
+   *
+   * @param word The word, without surrounding punctuation.
+   * @returns `true` when correct.
+   * @throws {TypeError} When `word` is not a string.
+   *
+   * @example
+   * ```ts
+   * import { session } from "../mod.ts";
+   * console.log(await session.fromPartition("spell-doc").spellCheckWord("recieve")); // false
+   * ```
+   */
+  spellCheckWord(word: string): Promise<boolean> {
+    return this.#spellcheck.checkWord(word);
+  }
+
+  /**
+   * Hunspell's suggestions for a word from the selected languages, best first, at most 15
+   * (beyond Electron).
+   *
+   * @param word The misspelled word.
+   * @returns The suggestions; `[]` when there are none.
+   * @throws {TypeError} When `word` is not a string.
+   *
+   * @example
+   * ```ts
+   * import { session } from "../mod.ts";
+   * console.log(await session.fromPartition("spell-doc").getSpellingSuggestions("recieve")); // [ "receive", "relieve", "reverie" ]
+   * ```
+   */
+  getSpellingSuggestions(word: string): Promise<string[]> {
+    return this.#spellcheck.suggest(word);
   }
 
   /**

@@ -32,6 +32,7 @@ import {
   MAX_AFFIXES_PER_WORD,
   SIGNATURE,
 } from "./_bdic_format.ts";
+import type { HunspellFiles } from "./hunspell.ts";
 
 /** The largest `.bdic` accepted (Chromium's largest dictionaries are a few MiB). */
 export const MAX_BDIC_BYTES = 64 * 1024 * 1024;
@@ -61,14 +62,6 @@ export interface BdicContents {
   otherCommands: string[];
   /** The words, in byte order. */
   words: BdicWord[];
-}
-
-/** A `.bdic` as hunspell text files (UTF-8). */
-export interface HunspellFiles {
-  /** The `.aff` file. */
-  aff: Uint8Array;
-  /** The `.dic` file. */
-  dic: Uint8Array;
 }
 
 const decoder = new TextDecoder("utf-8", { fatal: true });

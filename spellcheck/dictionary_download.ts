@@ -12,7 +12,8 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Runtime } from "../core/runtime.ts";
-import { bdicToHunspell, type HunspellFiles, MAX_BDIC_BYTES, verifyBdic } from "./bdic_reader.ts";
+import { bdicToHunspell, MAX_BDIC_BYTES, verifyBdic } from "./bdic_reader.ts";
+import type { HunspellFiles } from "./hunspell.ts";
 import { dictionaryFileName } from "./languages.ts";
 
 /** Chromium's dictionary server. */

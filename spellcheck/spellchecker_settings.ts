@@ -72,7 +72,7 @@ export interface SpellCheckerSettingsOptions {
  * @example
  * ```ts
  * import { SpellCheckerSettings } from "./spellchecker_settings.ts";
- * import { loadBuiltinDictionary } from "./builtin_dictionaries.ts";
+ * import { builtinDictionaryFor } from "./builtin_en_us.ts";
  * import { currentRuntime } from "../runtime/mod.ts";
  * const settings = new SpellCheckerSettings({
  *   storagePath: null,
@@ -80,7 +80,7 @@ export interface SpellCheckerSettingsOptions {
  *   downloadBaseUrl: () => "http://127.0.0.1:9/",
  *   fetch: (url, init) => fetch(url, init),
  *   files: currentRuntime(),
- *   builtinDictionary: loadBuiltinDictionary,
+ *   builtinDictionary: builtinDictionaryFor,
  *   locale: "en_US.UTF-8",
  *   emit: (name, language) => console.log(name, language),
  * });

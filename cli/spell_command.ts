@@ -1,0 +1,106 @@
+/**
+ * `ses spell TEXT [--lang CODE]... [--json] [--partition NAME]` and `ses spell - ...` (the text
+ * from standard input): the misspelled words of a text, as `ses.spellCheck` finds them.
+ *
+ * Prints one line per misspelling, `START-END WORD: SUGGESTION, ...` (UTF-16 offsets), or with
+ * `--json` the array `ses.spellCheck` returns. Exits 0 when nothing is misspelled, 1 when
+ * something is (so scripts can test it), 2 on a usage error.
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import type { SessionModule } from "../session/mod.ts";
+
+/** What `ses spell` was asked to do. */
+export interface SpellArgs {
+  /** The text, or `"-"` to read standard input. */
+  text: string;
+  /** The languages to check against (default: the session's selected languages). */
+  languages?: string[];
+  /** Print JSON. */
+  json: boolean;
+  /** The partition whose spellchecker settings apply (default: an in-memory one). */
+  partition: string;
+}
+
+/** Where `ses spell` reads and writes. */
+export interface SpellIo {
+  /** Reads all of standard input as text. */
+  readStdin(): Promise<string>;
+  /** Receives each output line. */
+  out(line: string): void;
+  /** Receives error messages. */
+  err(line: string): void;
+}
+
+/**
+ * Parses the arguments after `ses spell`.
+ *
+ * @param argv Like `["Helo world", "--lang", "en-US", "--json"]`.
+ * @returns The parsed arguments.
+ * @throws {TypeError} With the usage problem, like `ses spell: missing text (or - for stdin)`.
+ *
+ * @example
+ * ```ts
+ * import { parseSpellArgs } from "./spell_command.ts";
+ * console.log(parseSpellArgs(["-", "--json"])); // { text: "-", languages: undefined, json: true, partition: "ses-spell-cli" }
+ * ```
+ */
+export function parseSpellArgs(argv: string[]): SpellArgs {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: {
+      lang: { type: "string", multiple: true },
+      json: { type: "boolean", default: false },
+      partition: { type: "string", default: "ses-spell-cli" },
+    },
+    allowPositionals: true,
+  });
+  const [text, ...extra] = positionals;
+  if (text === undefined) throw new TypeError("ses spell: missing text (or - for stdin)");
+  if (extra.length > 0) throw new TypeError(`ses spell: unexpected argument "${extra[0]}"`);
+  return { text, languages: values.lang, json: values.json, partition: values.partition };
+}
+
+/**
+ * Checks the text with the partition's spellchecker and prints the misspellings.
+ *
+ * @param session The `session` module.
+ * @param args The parsed arguments.
+ * @param io Standard input and the output sinks.
+ * @returns 0 when nothing is misspelled, 1 when something is or the check failed.
+ *
+ * @example
+ * ```ts
+ * import { session } from "../mod.ts";
+ * import { parseSpellArgs, runSpell } from "./spell_command.ts";
+ * const io = { readStdin: async () => "", out: console.log, err: console.error };
+ * console.log(await runSpell(session, parseSpellArgs(["A smal test"]), io));
+ * // 2-6 smal: small, mal, sial, sal, sma, sm al, sm-al
+ * // 1
+ * ```
+ */
+export async function runSpell(
+  session: SessionModule,
+  args: SpellArgs,
+  io: SpellIo,
+): Promise<number> {
+  const text = args.text === "-" ? await io.readStdin() : args.text;
+  let found;
+  try {
+    found = await session.fromPartition(args.partition).spellCheck(text, {
+      languages: args.languages,
+    });
+  } catch (error) {
+    io.err(`ses spell: ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
+  }
+  if (args.json) io.out(JSON.stringify(found, undefined, 2));
+  else {
+    for (const { start, end, word, suggestions } of found) {
+      io.out(`${start}-${end} ${word}: ${suggestions.join(", ")}`);
+    }
+  }
+  return found.length === 0 ? 0 : 1;
+}

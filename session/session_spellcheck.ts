@@ -1,0 +1,112 @@
+/**
+ * The session's spellchecker: a {@linkcode TextChecker} over the session's dictionary provider
+ * (its spellchecker settings: the selected languages' dictionaries and the custom words), its
+ * worker started through the session's Runtime.
+ *
+ * @module
+ */
+
+import type { Runtime } from "../core/runtime.ts";
+import {
+  builtinEnUsProvider,
+  type Misspelling,
+  type SpellcheckDictionaryProvider,
+  TextChecker,
+} from "../spellcheck/mod.ts";
+
+/** Options of `ses.spellCheck`. */
+export interface SessionSpellCheckOptions {
+  /** Check against these of the selected languages only (default: all selected ones). */
+  languages?: string[];
+}
+
+/** Owns one session's spellchecker. */
+export class SessionSpellcheck {
+  #checker: TextChecker;
+
+  /**
+   * Creates the spellchecker; nothing loads before the first check.
+   *
+   * @param runtime Starts the worker for long texts.
+   * @param provider Where the dictionaries and custom words come from; default the built-in
+   * en-US dictionary alone.
+   */
+  constructor(
+    runtime: Pick<Runtime, "createWorker">,
+    provider: SpellcheckDictionaryProvider = builtinEnUsProvider(),
+  ) {
+    this.#checker = new TextChecker(provider, {
+      createWorker: (url) => runtime.createWorker(url, { name: "ses-spellcheck" }),
+    });
+  }
+
+  /**
+   * The misspelled words of `text`.
+   *
+   * @param text The text.
+   * @param options The languages to use.
+   * @returns The misspellings with UTF-16 ranges and suggestions.
+   *
+   * @example
+   * ```ts
+   * import { SessionSpellcheck } from "./session_spellcheck.ts";
+   * import { currentRuntime } from "../runtime/mod.ts";
+   * const spellcheck = new SessionSpellcheck(currentRuntime());
+   * console.log((await spellcheck.check("Ths is fine")).map((m) => m.word)); // [ "Ths" ]
+   * spellcheck.close();
+   * ```
+   */
+  check(text: string, options: SessionSpellCheckOptions = {}): Promise<Misspelling[]> {
+    return this.#checker.check(text, { languages: options.languages });
+  }
+
+  /**
+   * Whether a word is correct in a selected language or the custom dictionary.
+   *
+   * @param word The word.
+   * @returns `true` when correct.
+   *
+   * @example
+   * ```ts
+   * import { SessionSpellcheck } from "./session_spellcheck.ts";
+   * import { currentRuntime } from "../runtime/mod.ts";
+   * const spellcheck = new SessionSpellcheck(currentRuntime());
+   * console.log(await spellcheck.checkWord("Ths")); // false
+   * ```
+   */
+  checkWord(word: string): Promise<boolean> {
+    return this.#checker.checkWord(word);
+  }
+
+  /**
+   * Suggestions for a word (hunspell's, at most 15).
+   *
+   * @param word The word.
+   * @returns The suggestions, best first.
+   *
+   * @example
+   * ```ts
+   * import { SessionSpellcheck } from "./session_spellcheck.ts";
+   * import { currentRuntime } from "../runtime/mod.ts";
+   * const spellcheck = new SessionSpellcheck(currentRuntime());
+   * console.log((await spellcheck.suggest("Ths"))[0]); // This
+   * ```
+   */
+  suggest(word: string): Promise<string[]> {
+    return this.#checker.suggest(word);
+  }
+
+  /**
+   * Ends the worker and frees the dictionaries (they load again on the next check).
+   *
+   * @example
+   * ```ts
+   * import { SessionSpellcheck } from "./session_spellcheck.ts";
+   * import { currentRuntime } from "../runtime/mod.ts";
+   * new SessionSpellcheck(currentRuntime()).close();
+   * ```
+   */
+  close(): void {
+    this.#checker.close();
+  }
+}

@@ -1,0 +1,72 @@
+/**
+ * The worker that checks long texts off the main thread: it loads its own hunspell instances
+ * from the files it is sent, finds misspellings (without suggestions, so the caller can drop
+ * custom-dictionary words first) and computes suggestions on request.
+ *
+ * @module
+ */
+
+import { Hunspell } from "./hunspell.ts";
+import { checkText, type LoadedDictionary, suggestAcross } from "./text_check.ts";
+import type { TextCheckReply, TextCheckRequest } from "./text_check_protocol.ts";
+
+// The worker global of both runtimes, typed locally (the default lib is the window's).
+const scope = globalThis as unknown as {
+  onmessage: ((event: MessageEvent<TextCheckRequest>) => void) | null;
+  postMessage(message: TextCheckReply): void;
+};
+
+let dictionaries: LoadedDictionary[] = [];
+let loaded: Hunspell[] = [];
+let queue: Promise<void> = Promise.resolve();
+// Why the last load failed: checks fail with it until a load succeeds, rather than find nothing.
+let loadError: string | undefined;
+
+async function handle(request: TextCheckRequest): Promise<TextCheckReply> {
+  switch (request.kind) {
+    case "load": {
+      for (const hunspell of loaded) hunspell.free();
+      loaded = [];
+      dictionaries = [];
+      loadError = "The spellcheck worker is loading";
+      try {
+        loaded = await Promise.all(request.dictionaries.map((files) => Hunspell.load(files)));
+      } catch (error) {
+        loadError = String(error);
+        throw error;
+      }
+      loadError = undefined;
+      dictionaries = loaded.map((checker, i) => ({
+        language: request.dictionaries[i]!.language,
+        checker,
+      }));
+      return { id: request.id, kind: "loaded" };
+    }
+    case "check":
+      if (loadError) throw new Error(loadError);
+      return {
+        id: request.id,
+        kind: "checked",
+        misspellings: checkText(request.text, dictionaries, () => false, { suggestions: false }),
+      };
+    case "suggest":
+      if (loadError) throw new Error(loadError);
+      return {
+        id: request.id,
+        kind: "suggested",
+        suggestions: request.words.map((word) => suggestAcross(word, dictionaries)),
+      };
+  }
+}
+
+scope.onmessage = (event) => {
+  const request = event.data;
+  // One request at a time, in order: a check must see the dictionaries loaded before it.
+  queue = queue.then(async () => {
+    try {
+      scope.postMessage(await handle(request));
+    } catch (error) {
+      scope.postMessage({ id: request.id, kind: "error", message: String(error) });
+    }
+  });
+};

@@ -1,0 +1,106 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import type {
+  HunspellDictionaryFiles,
+  SpellcheckDictionaryProvider,
+} from "./dictionary_provider.ts";
+import { TextChecker } from "./text_checker.ts";
+
+const encode = (text: string) => new TextEncoder().encode(text);
+const EN: HunspellDictionaryFiles = {
+  language: "en-US",
+  aff: encode("SET UTF-8\nTRY esianrtolcdugmphbyfvkwz\n"),
+  dic: encode("5\nthe\ncat\nsat\non\nmat\n"),
+};
+const DE: HunspellDictionaryFiles = {
+  language: "de-DE",
+  aff: encode("SET UTF-8\nTRY esianrtolcdugmphbyfvkwz\n"),
+  dic: encode("2\nkatze\nmatte\n"),
+};
+
+function provider(custom: string[] = [], dictionaries = [EN]): SpellcheckDictionaryProvider {
+  return {
+    activeDictionaries: () => Promise.resolve(dictionaries),
+    isCustomWord: (word) => custom.includes(word),
+  };
+}
+
+describe("TextChecker", () => {
+  it("checks a long text in a worker with the same result as on the calling thread", async () => {
+    let workers = 0;
+    const checker = new TextChecker(provider(["Tom"]), {
+      createWorker: (url) => {
+        workers++;
+        return new Worker(url, { type: "module" });
+      },
+    });
+    try {
+      const long = "the cat sat on teh mat Tom sat on the mta the cat sat";
+      const inWorker = await checker.check(long);
+      assert.equal(workers, 1);
+      const inThread = await new TextChecker(provider(["Tom"]), { workerThreshold: 1000 })
+        .check(long);
+      assert.deepEqual(inWorker, inThread);
+      const at = (word: string) => long.indexOf(word);
+      assert.deepEqual(inWorker.map((m) => [m.start, m.end, m.word, m.suggestions]), [
+        [at("teh"), at("teh") + 3, "teh", ["the"]],
+        [at("mta"), at("mta") + 3, "mta", ["mat"]],
+      ]);
+      // The worker is kept while the dictionaries stay the same.
+      assert.equal((await checker.check(long, { suggestions: false }))[0]!.suggestions.length, 0);
+      assert.equal(workers, 1);
+    } finally {
+      checker.close();
+    }
+  });
+
+  it("checks words, suggests, and limits a check to some of the active languages", async () => {
+    const checker = new TextChecker(provider(["Tom"], [EN, DE]));
+    try {
+      assert.equal(await checker.checkWord("katze"), true);
+      assert.equal(await checker.checkWord("Tom"), true);
+      assert.equal(await checker.checkWord("kat"), false);
+      assert.deepEqual(await checker.suggest("matt"), ["mat", "matte"]);
+      assert.deepEqual((await checker.check("katze cat", { languages: ["en-US"] })).length, 1);
+      await assert.rejects(checker.check("cat", { languages: ["fr-FR"] }), {
+        name: "RangeError",
+        message:
+          'Spellcheck language "fr-FR" is not active; select it with setSpellCheckerLanguages',
+      });
+      await assert.rejects(checker.check(42 as unknown as string), TypeError);
+    } finally {
+      checker.close();
+    }
+  });
+
+  it("rejects a dictionary hunspell cannot use, and recovers when the provider is fixed", async () => {
+    let files: HunspellDictionaryFiles[] = [
+      { language: "en-US", aff: encode("SET UTF-8\n"), dic: new Uint8Array() },
+    ];
+    const checker = new TextChecker({
+      activeDictionaries: () => Promise.resolve(files),
+      isCustomWord: () => false,
+    });
+    try {
+      await assert.rejects(checker.checkWord("cat"), {
+        name: "RangeError",
+        message: "Hunspell could not load the dictionary: empty dic file",
+      });
+      const long = "the cat sat on teh mat the cat sat on the mat";
+      // In the worker too: the check fails rather than finding nothing.
+      await assert.rejects(checker.check(long), /empty dic file/);
+      files = [EN];
+      assert.equal(await checker.checkWord("cat"), true);
+      assert.deepEqual((await checker.check(long)).map((m) => m.word), ["teh"]);
+    } finally {
+      checker.close();
+    }
+  });
+
+  it("finds nothing misspelled when no language is active", async () => {
+    const checker = new TextChecker(provider([], []));
+    assert.deepEqual(await checker.check("qqq"), []);
+    assert.equal(await checker.checkWord("qqq"), true);
+    checker.close();
+  });
+});
