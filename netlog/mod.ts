@@ -13,7 +13,7 @@
  */
 
 export { NetLog, type StartLoggingOptions } from "./net_log.ts";
-export { type CaptureMode, elideHeaderLine, paramsForMode } from "./capture_mode.ts";
+export { type CaptureMode, elideHeaderLine, paramsJson } from "./capture_mode.ts";
 export { FileNetLogWriter, type FileNetLogWriterOptions } from "./file_net_log_writer.ts";
 export {
   eventTypeNumber,
