@@ -23,6 +23,25 @@ const ROUNDS = 5;
 const UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) ses/0.1.0 " +
   "Deno/2.9.6 Safari/537.36";
 
+// Header lines are made from name/value pairs per request, as net/transaction_log.ts makes
+// them.
+const REQUEST_HEADERS = [
+  ["host", "127.0.0.1:43911"],
+  ["user-agent", UA],
+  ["accept-language", "en-US,en;q=0.9"],
+  ["accept-encoding", "gzip, deflate, br"],
+  ["accept", "*/*"],
+  ["cookie", "a=b"],
+];
+const RESPONSE_HEADERS = [
+  ["set-cookie", "a=b"],
+  ["content-type", "text/plain"],
+  ["Date", "Mon, 30 Nov 2026 01:45:13 GMT"],
+  ["Connection", "keep-alive"],
+  ["Keep-Alive", "timeout=5"],
+  ["Content-Length", "1024"],
+];
+
 // One request's events, built as the pipeline builds them (a new params object per event).
 function oneRequest(sink: NetLogSink): void {
   const source = sink.newSource("URL_REQUEST");
@@ -66,14 +85,7 @@ function oneRequest(sink: NetLogSink): void {
     source,
     params: {
       line: "GET /stage HTTP/1.1\r\n",
-      headers: [
-        "host: 127.0.0.1:43911",
-        `user-agent: ${UA}`,
-        "accept-language: en-US,en;q=0.9",
-        "accept-encoding: gzip, deflate, br",
-        "accept: */*",
-        "cookie: a=b",
-      ],
+      headers: REQUEST_HEADERS.map(([name, value]) => `${name}: ${value}`),
     },
   });
   sink.add({
@@ -83,12 +95,7 @@ function oneRequest(sink: NetLogSink): void {
     params: {
       headers: [
         "HTTP/1.1 200 OK",
-        "set-cookie: a=b",
-        "content-type: text/plain",
-        "Date: Mon, 30 Nov 2026 01:45:13 GMT",
-        "Connection: keep-alive",
-        "Keep-Alive: timeout=5",
-        "Content-Length: 1024",
+        ...RESPONSE_HEADERS.map(([name, value]) => `${name}: ${value}`),
       ],
     },
   });

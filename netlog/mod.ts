@@ -29,6 +29,12 @@ export {
   type ReadNetLog,
   type ReadNetLogEvent,
 } from "./read_net_log.ts";
-export { netErrorOf, requestAliveStage, urlRequestJobStage } from "./request_log_stages.ts";
+export {
+  netErrorOf,
+  requestAliveEnd,
+  type RequestAliveObserver,
+  requestAliveStage,
+  urlRequestJobStage,
+} from "./request_log_stages.ts";
 export { type Har, type HarEntry, type HarNameValue, netLogToHar } from "./net_log_to_har.ts";
 export { netLogView } from "./net_log_view.ts";

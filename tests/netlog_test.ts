@@ -196,6 +196,29 @@ describe("net log of ses.fetch", () => {
     );
   });
 
+  it("ends REQUEST_ALIVE when the body has been read, or with ERR_ABORTED when it is cancelled", async () => {
+    const ses = newSession();
+    const path = join(await mkdtemp(join(tmpdir(), "ses-netlog-")), "log.json");
+    await ses.netLog.startLogging(path);
+    const read = await ses.fetch(`${origin}/final`);
+    // A second request starts while the first one's body is still unread.
+    const cancelled = await ses.fetch(`${origin}/final`);
+    assert.equal(await read.text(), "final");
+    await cancelled.body!.cancel();
+    await ses.netLog.stopLogging();
+    await ses.closeAllConnections();
+    const log = parseNetLog(await readFile(path, "utf8"));
+    const alive = log.events.filter((e) => e.type === "REQUEST_ALIVE").map((e) =>
+      `${e.source.id} ${e.phase} ${JSON.stringify(e.params?.net_error ?? null)}`
+    );
+    assert.deepEqual(alive, [
+      "1 PHASE_BEGIN null",
+      "2 PHASE_BEGIN null",
+      "1 PHASE_END null",
+      "2 PHASE_END -3",
+    ]);
+  });
+
   it("builds no sources while no log runs", async () => {
     const ses = newSession();
     const path = join(await mkdtemp(join(tmpdir(), "ses-netlog-")), "log.json");
