@@ -72,8 +72,8 @@ export function paramsJson(params: Record<string, unknown>, mode: CaptureMode): 
   // Three property reads decide that most events need nothing but JSON.stringify.
   const headers = mode === "default" ? params.headers : undefined;
   const elide = Array.isArray(headers) && headers.some(isSensitiveLine);
-  const cookie = mode === "default" && typeof params.operation === "string" &&
-    params.name !== undefined;
+  // Cookie events (COOKIE_INCLUSION_STATUS) are the ones with an `operation`.
+  const cookie = mode === "default" && typeof params.operation === "string";
   if (params.bytes === undefined && !elide && !cookie) return JSON.stringify(params);
   const out: Record<string, unknown> = {};
   for (const key in params) {

@@ -44,6 +44,16 @@ describe("net log of ses.fetch", () => {
     server = createServer((request, response) => {
       if (request.url === "/redirect") {
         response.writeHead(302, { location: "/final" }).end();
+      } else if (request.url === "/cookies") {
+        response.writeHead(200, {
+          "set-cookie": [
+            "ok=1",
+            "elsewhere=1; Path=/elsewhere",
+            "none=1; SameSite=None",
+            "foreign=1; Domain=other.test",
+            "__Host-x=1",
+          ],
+        }).end("set");
       } else if (request.url === "/cached") {
         response.writeHead(200, { "cache-control": "max-age=3600" }).end("cached");
       } else if (request.url === "/auth") {
@@ -185,7 +195,7 @@ describe("net log of ses.fetch", () => {
     // it sends the cookie the authenticated request stored, unnamed in default mode.
     const [proxiedId] = proxied!;
     assert.deepEqual(paramsOf(log, proxiedId, "COOKIE_INCLUSION_STATUS"), [
-      { operation: "send", status: "INCLUDE" },
+      { operation: "send", status: "INCLUDE, DO_NOT_WARN, NO_EXEMPTION" },
     ]);
     assert.deepEqual(paramsOf(log, proxiedId, "PROXY_RESOLUTION_SERVICE_RESOLVED_PROXY_LIST"), [
       { pac_string: `PROXY 127.0.0.1:${proxy.port}` },
@@ -217,6 +227,74 @@ describe("net log of ses.fetch", () => {
       "1 PHASE_END null",
       "2 PHASE_END -3",
     ]);
+  });
+
+  it("logs each cookie sent, stored or left out, with Chromium's exclusion reasons", async () => {
+    const paths = [];
+    for (const captureMode of ["includeSensitive", "default"] as const) {
+      const ses = newSession();
+      const path = join(await mkdtemp(join(tmpdir(), "ses-netlog-")), "log.json");
+      paths.push(path);
+      await ses.netLog.startLogging(path, { captureMode });
+      await (await ses.fetch(`${origin}/cookies`)).text();
+      await (await ses.fetch(`${origin}/final`)).text();
+      await ses.netLog.stopLogging();
+      await ses.closeAllConnections();
+    }
+    const [sensitive, stripped] = await Promise.all(
+      paths.map(async (path) => parseNetLog(await readFile(path, "utf8"))),
+    );
+    const statuses = (log: ReadNetLog) =>
+      log.events.filter((e) => e.type === "COOKIE_INCLUSION_STATUS").map((e) => e.params);
+    const host = "127.0.0.1";
+    const status = (reason: string) => `${reason}, DO_NOT_WARN, NO_EXEMPTION`;
+    assert.deepEqual(statuses(sensitive!), [
+      { operation: "store", status: status("INCLUDE"), name: "ok", domain: host, path: "/" },
+      {
+        operation: "store",
+        status: status("INCLUDE"),
+        name: "elsewhere",
+        domain: host,
+        path: "/elsewhere",
+      },
+      {
+        operation: "store",
+        status: status("EXCLUDE_SAMESITE_NONE_INSECURE"),
+        name: "none",
+        domain: host,
+        path: "/",
+      },
+      {
+        operation: "store",
+        status: status("EXCLUDE_INVALID_DOMAIN"),
+        name: "foreign",
+        domain: "other.test",
+        path: "/",
+      },
+      {
+        operation: "store",
+        status: status("EXCLUDE_INVALID_PREFIX"),
+        name: "__Host-x",
+        domain: host,
+        path: "/",
+      },
+      {
+        operation: "send",
+        status: status("EXCLUDE_NOT_ON_PATH"),
+        name: "elsewhere",
+        domain: host,
+        path: "/elsewhere",
+      },
+      { operation: "send", status: status("INCLUDE"), name: "ok", domain: host, path: "/" },
+    ]);
+    // Default mode keeps the decisions and drops what names the cookies.
+    assert.deepEqual(
+      statuses(stripped!),
+      statuses(sensitive!).map((params) => ({
+        operation: params!.operation,
+        status: params!.status,
+      })),
+    );
   });
 
   it("builds no sources while no log runs", async () => {
