@@ -19,7 +19,7 @@ import { originConnector, type OriginConnectorDeps, poolKey } from "./origin_con
 import { proxyFallover } from "./proxy_fallback.ts";
 import { setResponseUrl } from "./response_url.ts";
 import { loggedStep, pacString } from "./step_log.ts";
-import { logRequestHeaders, logResponseHeaders } from "./transaction_log.ts";
+import { logRequestHeaders, logResponseHeaders, socketBytesLogger } from "./transaction_log.ts";
 
 /** What the transport needs from its session. */
 export interface HttpTransportOptions {
@@ -297,6 +297,7 @@ async function send(
         body,
         signal: abortable,
         onDone: pin === undefined ? lease.release : releaseToPin(pin, lease, context),
+        onBytes: netLog ? socketBytesLogger(netLog) : undefined,
         // From a WHATWG Headers, the URL's host and our own defaults: all valid already.
         headersChecked: true,
       });

@@ -5,6 +5,8 @@
  * @module
  */
 
+import { Buffer } from "node:buffer";
+
 /** Electron's `captureMode` values. */
 export type CaptureMode = "default" | "includeSensitive" | "everything";
 
@@ -53,7 +55,8 @@ export function elideHeaderLine(line: string, mode: CaptureMode): string {
 
 /**
  * An event's parameters as JSON text, with what the mode allows: header lists elided, socket
- * bytes kept only in `everything`, cookie names and values only with `includeSensitive` or
+ * bytes (`bytes`: a `Uint8Array`, or a string of Latin-1 text) kept, as base64, only in
+ * `everything`, cookie names and values only with `includeSensitive` or
  * `everything` (Chromium's NetLogCaptureIncludesSensitive / IncludesSocketBytes). Events with
  * nothing to strip, most of them, take one `JSON.stringify`.
  *
@@ -64,11 +67,19 @@ export function elideHeaderLine(line: string, mode: CaptureMode): string {
  * @example
  * ```ts
  * import { paramsJson } from "./capture_mode.ts";
- * console.log(paramsJson({ byte_count: 3, bytes: "YWJj" }, "default")); // {"byte_count":3}
+ * console.log(paramsJson({ byte_count: 3, bytes: "abc" }, "default")); // {"byte_count":3}
+ * console.log(paramsJson({ byte_count: 3, bytes: "abc" }, "everything"));
+ * // {"byte_count":3,"bytes":"YWJj"}
  * ```
  */
 export function paramsJson(params: Record<string, unknown>, mode: CaptureMode): string {
-  if (mode === "everything") return JSON.stringify(params);
+  if (mode === "everything") {
+    const bytes = params.bytes;
+    if (bytes === undefined) return JSON.stringify(params);
+    // Socket bytes come as written or read; they are encoded only here, in the one mode that
+    // keeps them.
+    return JSON.stringify({ ...params, bytes: base64(bytes) });
+  }
   // Three property reads decide that most events need nothing but JSON.stringify.
   const headers = mode === "default" ? params.headers : undefined;
   const elide = Array.isArray(headers) && headers.some(isSensitiveLine);
@@ -115,4 +126,12 @@ function utf8Length(text: string): number {
     } else length += 2;
   }
   return length;
+}
+
+function base64(bytes: unknown): string {
+  if (typeof bytes === "string") return Buffer.from(bytes, "latin1").toString("base64");
+  if (bytes instanceof Uint8Array) {
+    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64");
+  }
+  return "";
 }

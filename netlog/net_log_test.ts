@@ -27,7 +27,7 @@ function headersEvent(netLog: NetLog) {
     type: "SOCKET_BYTES_SENT",
     phase: "PHASE_NONE",
     source,
-    params: { byte_count: 3, bytes: "YWJj" },
+    params: { byte_count: 3, bytes: new Uint8Array([97, 98, 99]) },
   });
   netLog.add({ type: "REQUEST_ALIVE", phase: "PHASE_END", source, params: { net_error: -105 } });
 }

@@ -5,6 +5,7 @@ import { createServer as createHttpsServer, type Server as HttpsServer } from "n
 import { mkdtemp, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Buffer } from "node:buffer";
 import { currentRuntime } from "../runtime/mod.ts";
 import { App, createSessionModule, type Session } from "../session/mod.ts";
 import { netLogProblems, parseNetLog, type ReadNetLog } from "../netlog/mod.ts";
@@ -294,6 +295,43 @@ describe("net log of ses.fetch", () => {
         operation: params!.operation,
         status: params!.status,
       })),
+    );
+  });
+
+  it("logs socket byte counts, and the bytes themselves in everything mode", async () => {
+    const logs: ReadNetLog[] = [];
+    for (const captureMode of ["everything", "default"] as const) {
+      const ses = newSession();
+      const path = join(await mkdtemp(join(tmpdir(), "ses-netlog-")), "log.json");
+      await ses.netLog.startLogging(path, { captureMode });
+      await (await ses.fetch(`${origin}/final`, { method: "POST", body: "sent body" })).text();
+      await ses.netLog.stopLogging();
+      await ses.closeAllConnections();
+      logs.push(parseNetLog(await readFile(path, "utf8")));
+    }
+    const [everything, stripped] = logs;
+    const bytesOf = (log: ReadNetLog, type: string) =>
+      log.events.filter((e) => e.type === type).map((e) => e.params!);
+    const sent = bytesOf(everything!, "SOCKET_BYTES_SENT");
+    const sentText = sent.map((p) => Buffer.from(p.bytes as string, "base64").toString("latin1"))
+      .join("");
+    assert.match(sentText, /^POST \/final HTTP\/1\.1\r\n[^]*\r\n\r\nsent body$/);
+    const received = bytesOf(everything!, "SOCKET_BYTES_RECEIVED");
+    const receivedText = received.map((p) =>
+      Buffer.from(p.bytes as string, "base64").toString("latin1")
+    ).join("");
+    assert.match(receivedText, /^HTTP\/1\.1 200 OK\r\n[^]*\r\n\r\nfinal$/);
+    for (const params of [...sent, ...received]) {
+      assert.equal(params.byte_count, Buffer.from(params.bytes as string, "base64").length);
+    }
+    // Default mode: the same events with their counts only.
+    assert.deepEqual(
+      bytesOf(stripped!, "SOCKET_BYTES_SENT").map((p) => Object.keys(p)),
+      sent.map(() => ["byte_count"]),
+    );
+    assert.equal(
+      bytesOf(stripped!, "SOCKET_BYTES_RECEIVED").reduce((n, p) => n + (p.byte_count as number), 0),
+      receivedText.length,
     );
   });
 
