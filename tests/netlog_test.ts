@@ -335,6 +335,35 @@ describe("net log of ses.fetch", () => {
     );
   });
 
+  it("logs emulated latency as THROTTLING_REQUEST and an offline failure", async () => {
+    const ses = newSession();
+    const path = join(await mkdtemp(join(tmpdir(), "ses-netlog-")), "log.json");
+    await ses.netLog.startLogging(path);
+    ses.enableNetworkEmulation({ latency: 40, downloadThroughput: 1_000_000 });
+    await (await ses.fetch(`${origin}/final`)).text();
+    ses.enableNetworkEmulation({ offline: true });
+    await assert.rejects(ses.fetch(`${origin}/final`), { code: "ERR_INTERNET_DISCONNECTED" });
+    await ses.netLog.stopLogging();
+    await ses.closeAllConnections();
+    const log = parseNetLog(await readFile(path, "utf8"));
+    assert.deepEqual(netLogProblems(log), []);
+    const throttled = log.events.filter((e) => e.type === "THROTTLING_REQUEST");
+    assert.deepEqual(throttled.map((e) => [e.source.id, e.phase, e.params]), [
+      [1, "PHASE_BEGIN", { latency_ms: 40, download_throughput: 1_000_000, upload_throughput: 0 }],
+      [1, "PHASE_END", undefined],
+    ]);
+    // The wait is the latency (timer granularity aside).
+    assert.ok(throttled[1]!.time - throttled[0]!.time >= 35, "the latency shows");
+    assert.deepEqual(
+      log.events.filter((e) => e.type === "THROTTLING_DISCONNECTED_REQUEST").map((e) => [
+        e.source.id,
+        e.params,
+      ]),
+      [[2, { net_error: -106 }]],
+    );
+    assert.deepEqual(paramsOf(log, 2, "REQUEST_ALIVE").at(-1), { net_error: -106 });
+  });
+
   it("builds no sources while no log runs", async () => {
     const ses = newSession();
     const path = join(await mkdtemp(join(tmpdir(), "ses-netlog-")), "log.json");
