@@ -1,6 +1,6 @@
 /**
- * The net log writer alone: the events one reused-connection GET adds (12, as `ses.fetch`
- * logs them in `default` mode, the Cookie and Set-Cookie lines included), replayed through a
+ * The net log writer alone: the events one reused-connection GET adds (14, as `ses.fetch`
+ * logs them in `default` mode, the Cookie and Set-Cookie lines and the socket bytes included), replayed through a
  * {@linkcode NetLog} writing to a temporary file, against the same replay with no log running.
  * Prints the writer's CPU time per request in µs (`process.cpuUsage`), median of 5 rounds.
  *
@@ -41,6 +41,12 @@ const RESPONSE_HEADERS = [
   ["Keep-Alive", "timeout=5"],
   ["Content-Length", "1024"],
 ];
+
+// What the codec writes and reads, handed over as they are.
+const REQUEST_HEAD = `GET /stage HTTP/1.1\r\n${
+  REQUEST_HEADERS.map(([name, value]) => `${name}: ${value}\r\n`).join("")
+}\r\n`;
+const RESPONSE_BYTES = new Uint8Array(1200);
 
 // One request's events, built as the pipeline builds them (a new params object per event).
 function oneRequest(sink: NetLogSink): void {
@@ -89,6 +95,18 @@ function oneRequest(sink: NetLogSink): void {
     },
   });
   sink.add({
+    type: "SOCKET_BYTES_SENT",
+    phase: "PHASE_NONE",
+    source,
+    params: { byte_count: REQUEST_HEAD.length, bytes: REQUEST_HEAD },
+  });
+  sink.add({
+    type: "SOCKET_BYTES_RECEIVED",
+    phase: "PHASE_NONE",
+    source,
+    params: { byte_count: RESPONSE_BYTES.length, bytes: RESPONSE_BYTES },
+  });
+  sink.add({
     type: "HTTP_TRANSACTION_READ_RESPONSE_HEADERS",
     phase: "PHASE_NONE",
     source,
@@ -132,7 +150,7 @@ try {
     : `Bun ${process.versions.bun}`;
   console.log(
     `net log writer on ${runtime}, ${mode}: ${(median(on) - median(off)).toFixed(2)} µs per ` +
-      `request of 12 events (log running ${median(on).toFixed(2)}, not running ${
+      `request of 14 events (log running ${median(on).toFixed(2)}, not running ${
         median(off).toFixed(2)
       }; median of ${ROUNDS})`,
   );
