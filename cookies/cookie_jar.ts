@@ -14,11 +14,21 @@
  * @module
  */
 
-import type { CookieJarLike, CookieRequest } from "../core/cookie_jar_like.ts";
+import type {
+  CookieExclusionReason,
+  CookieInclusionListener,
+  CookieJarLike,
+  CookieRequest,
+} from "../core/cookie_jar_like.ts";
 import type { CookieSameSite } from "../core/electron_types.ts";
 import { getDomain } from "tldts";
 import { type CanonicalCookie, cookieKey, cookieOrder } from "./canonical_cookie.ts";
-import { parseSetCookie } from "./_parse_set_cookie.ts";
+import {
+  parseSetCookie,
+  REJECT_CONTROL,
+  REJECT_NAME_VALUE_SIZE,
+  REJECT_NO_CONTENT,
+} from "./_parse_set_cookie.ts";
 import { defaultPath, isIpAddress, pathMatches, type UrlParts, urlParts } from "./_url_parts.ts";
 
 /** Chromium's `kDomainMaxCookies` and `kDomainPurgeCookies`. */
@@ -161,14 +171,20 @@ export class CookieJar implements CookieJarLike {
    * and allocation-free for a host without cookies.
    *
    * @param request The request (URL, method; `Origin`/`Referer` headers for same-site).
+   * @param onInclusion Hears each cookie of the URL's domains: sent, or left out with the
+   * first reason found (the net log's COOKIE_INCLUSION_STATUS).
    * @returns The header value.
    */
-  cookieHeader(request: CookieRequest): string | undefined {
+  cookieHeader(
+    request: CookieRequest,
+    onInclusion?: CookieInclusionListener,
+  ): string | undefined {
     if (this.#byKey.size === 0) return undefined;
     const url = urlParts(request.url);
     if (url === undefined) return undefined;
-    const cookies = this.#matching(url, request, true);
+    const cookies = this.#matching(url, request, true, onInclusion);
     if (cookies === undefined) return undefined;
+    if (onInclusion) { for (const cookie of cookies) report(onInclusion, "send", cookie); }
     let header = "";
     for (let i = 0; i < cookies.length; i++) {
       const cookie = cookies[i]!;
@@ -184,27 +200,67 @@ export class CookieJar implements CookieJarLike {
    *
    * @param request The request the response answers.
    * @param lines The `Set-Cookie` values.
+   * @param onInclusion Hears each line's outcome: stored, or refused with Chromium's reason.
    */
-  storeSetCookies(request: CookieRequest, lines: readonly string[]): void {
+  storeSetCookies(
+    request: CookieRequest,
+    lines: readonly string[],
+    onInclusion?: CookieInclusionListener,
+  ): void {
     const url = urlParts(request.url);
-    if (url === undefined) return;
     const now = this.#now();
     for (const line of lines) {
       const parsed = parseSetCookie(line, now);
-      if (typeof parsed === "string") continue;
+      if (typeof parsed === "string") {
+        onInclusion?.({
+          operation: "store",
+          exclusion: PARSE_EXCLUSIONS[parsed] ?? "EXCLUDE_DISALLOWED_CHARACTER",
+          name: "",
+          domain: "",
+          path: "",
+        });
+        continue;
+      }
+      if (url === undefined) {
+        onInclusion?.({
+          operation: "store",
+          exclusion: "EXCLUDE_NONCOOKIEABLE_SCHEME",
+          name: parsed.name,
+          domain: "",
+          path: "",
+        });
+        continue;
+      }
       const domain = cookieDomain(url.host, parsed.domain);
-      if (domain === undefined) continue;
-      this.#set({
+      const path = parsed.path ?? defaultPath(url.path);
+      if (domain === undefined) {
+        onInclusion?.({
+          operation: "store",
+          exclusion: "EXCLUDE_INVALID_DOMAIN",
+          name: parsed.name,
+          domain: parsed.domain ?? "",
+          path,
+        });
+        continue;
+      }
+      const refused = this.#set({
         name: parsed.name,
         value: parsed.value,
         domain: domain.domain,
         hostOnly: domain.hostOnly,
-        path: parsed.path ?? defaultPath(url.path),
+        path,
         secure: parsed.secure,
         httpOnly: parsed.httpOnly,
         expiry: parsed.expiry,
         sameSite: parsed.sameSite,
       }, url);
+      onInclusion?.({
+        operation: "store",
+        exclusion: refused === undefined ? undefined : SET_EXCLUSIONS[refused],
+        name: parsed.name,
+        domain: domain.domain,
+        path,
+      });
     }
   }
 
@@ -330,7 +386,12 @@ export class CookieJar implements CookieJarLike {
     url: UrlParts,
     request: CookieRequest | undefined,
     touch: boolean,
+    onInclusion?: CookieInclusionListener,
   ): CanonicalCookie[] | undefined {
+    // Each cookie left out goes to the listener with its reason, when there is one.
+    const exclude = onInclusion &&
+      ((cookie: CanonicalCookie, reason: CookieExclusionReason) =>
+        report(onInclusion, "send", cookie, reason));
     if (request !== undefined) this.#maybeSyncStore();
     const host = url.host;
     let found: CanonicalCookie[] | undefined;
@@ -344,16 +405,28 @@ export class CookieJar implements CookieJarLike {
       if (list === undefined) continue;
       for (let i = 0; i < list.length; i++) {
         const cookie = list[i]!;
-        if (cookie.hostOnly && domain !== host) continue;
-        if (cookie.secure && !url.secure) continue;
-        if (!pathMatches(url.path, cookie.path)) continue;
+        if (cookie.hostOnly && domain !== host) {
+          exclude?.(cookie, "EXCLUDE_DOMAIN_MISMATCH");
+          continue;
+        }
+        if (cookie.secure && !url.secure) {
+          exclude?.(cookie, "EXCLUDE_SECURE_ONLY");
+          continue;
+        }
+        if (!pathMatches(url.path, cookie.path)) {
+          exclude?.(cookie, "EXCLUDE_NOT_ON_PATH");
+          continue;
+        }
         if (cookie.expiry !== undefined && cookie.expiry <= now) {
           (expired ??= []).push(cookie);
           continue;
         }
         if (request !== undefined && cookie.sameSite !== "no_restriction") {
           crossSite ??= isCrossSite(request, url);
-          if (crossSite && !sameSiteAllows(cookie, request.method, now)) continue;
+          if (crossSite && !sameSiteAllows(cookie, request.method, now)) {
+            exclude?.(cookie, SAME_SITE_EXCLUSIONS[cookie.sameSite]!);
+            continue;
+          }
         }
         (found ??= []).push(cookie);
       }
@@ -618,4 +691,41 @@ function sameSiteAllows(cookie: CanonicalCookie, method: string, now: number): b
   if (sameSite === "strict") return false;
   if (SAFE_METHODS.has(method)) return true;
   return sameSite === "unspecified" && now - cookie.creation <= LAX_ALLOW_UNSAFE_MS;
+}
+
+// Chromium's exclusion reasons for what the parser, and the jar's #set, refuse.
+const PARSE_EXCLUSIONS: Record<string, CookieExclusionReason> = {
+  [REJECT_CONTROL]: "EXCLUDE_DISALLOWED_CHARACTER",
+  [REJECT_NO_CONTENT]: "EXCLUDE_NO_COOKIE_CONTENT",
+  [REJECT_NAME_VALUE_SIZE]: "EXCLUDE_NAME_VALUE_PAIR_EXCEEDS_MAX_SIZE",
+};
+const SET_EXCLUSIONS: Record<string, CookieExclusionReason> = {
+  [REASONS.invalidDomain]: "EXCLUDE_INVALID_DOMAIN",
+  [REASONS.secureOnly]: "EXCLUDE_SECURE_ONLY",
+  [REASONS.sameSiteNoneInsecure]: "EXCLUDE_SAMESITE_NONE_INSECURE",
+  [REASONS.invalidPrefix]: "EXCLUDE_INVALID_PREFIX",
+  [REASONS.overwriteSecure]: "EXCLUDE_OVERWRITE_SECURE",
+  [REASONS.scheme]: "EXCLUDE_NONCOOKIEABLE_SCHEME",
+};
+// A cross-site request leaves out Strict cookies, Lax ones unless it is a top-level safe
+// request, and unspecified ones as Lax.
+const SAME_SITE_EXCLUSIONS: Partial<Record<CookieSameSite, CookieExclusionReason>> = {
+  strict: "EXCLUDE_SAMESITE_STRICT",
+  lax: "EXCLUDE_SAMESITE_LAX",
+  unspecified: "EXCLUDE_SAMESITE_UNSPECIFIED_TREATED_AS_LAX",
+};
+
+function report(
+  onInclusion: CookieInclusionListener,
+  operation: "send" | "store",
+  cookie: CanonicalCookie,
+  exclusion?: CookieExclusionReason,
+): void {
+  onInclusion({
+    operation,
+    exclusion,
+    name: cookie.name,
+    domain: cookie.domain,
+    path: cookie.path,
+  });
 }

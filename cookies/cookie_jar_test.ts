@@ -1,5 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
+import type { CookieInclusion } from "../core/cookie_jar_like.ts";
 import {
   CookieJar,
   LAX_ALLOW_UNSAFE_MS,
@@ -171,5 +172,51 @@ describe("CookieJar rules on the wire", () => {
     assert.equal(jar.cookieHeader(request("http://www.example.com/")), "dom=1");
     assert.equal(jar.cookieHeader(request("http://example.com/")), "host=1; dom=1");
     assert.equal(jar.cookieHeader(request("http://notexample.com/")), undefined);
+  });
+});
+
+describe("CookieJar inclusion reports", () => {
+  it("names the cookies it sends and, with Chromium's reasons, those it leaves out", () => {
+    const jar = new CookieJar();
+    const secure = new Request("https://a.test/docs/page");
+    jar.storeSetCookies(secure, [
+      "plain=1; Path=/",
+      "safe=1; Secure; Path=/",
+      "strict=1; SameSite=Strict; Path=/",
+      "docs=1",
+    ]);
+    const heard: CookieInclusion[] = [];
+    const header = jar.cookieHeader(
+      new Request("http://a.test/other", { headers: { origin: "https://b.test" } }),
+      (inclusion) => heard.push(inclusion),
+    );
+    assert.equal(header, "plain=1");
+    const byName = Object.fromEntries(heard.map((i) => [i.name, i.exclusion ?? "INCLUDE"]));
+    assert.deepEqual(byName, {
+      plain: "INCLUDE",
+      safe: "EXCLUDE_SECURE_ONLY",
+      strict: "EXCLUDE_SAMESITE_STRICT",
+      docs: "EXCLUDE_NOT_ON_PATH",
+    });
+    assert.ok(heard.every((i) => i.operation === "send" && i.domain === "a.test"));
+  });
+
+  it("reports each Set-Cookie line stored or refused", () => {
+    const jar = new CookieJar();
+    const heard: CookieInclusion[] = [];
+    jar.storeSetCookies(
+      new Request("http://a.test/"),
+      ["ok=1", "s=1; Secure", "=", "x=1; Domain=b.test", "__Secure-y=1", "n=1; SameSite=None"],
+      (inclusion) => heard.push(inclusion),
+    );
+    assert.deepEqual(heard.map((i) => [i.name, i.exclusion]), [
+      ["ok", undefined],
+      ["s", "EXCLUDE_SECURE_ONLY"],
+      ["", "EXCLUDE_NO_COOKIE_CONTENT"],
+      ["x", "EXCLUDE_INVALID_DOMAIN"],
+      ["__Secure-y", "EXCLUDE_INVALID_PREFIX"],
+      ["n", "EXCLUDE_SAMESITE_NONE_INSECURE"],
+    ]);
+    assert.ok(heard.every((i) => i.operation === "store"));
   });
 });

@@ -4,7 +4,7 @@
  * @module
  */
 
-import type { CookieJarLike } from "../core/cookie_jar_like.ts";
+import type { CookieInclusionListener, CookieJarLike } from "../core/cookie_jar_like.ts";
 import type { Middleware, RequestContext } from "../core/middleware.ts";
 
 // The defaults a context had before this stage added its Cookie, so each redirect hop
@@ -37,31 +37,35 @@ const baseDefaults = new WeakMap<RequestContext, RequestContext["defaultHeaders"
 export function cookieMiddleware(jar: CookieJarLike): Middleware {
   return (next) => (request, context) => {
     if (context.credentials === "omit") return next(request, context);
-    const header = jar.cookieHeader(request);
+    const onInclusion = context.netLog?.sink.capturing ? logInclusion(context) : undefined;
+    const header = jar.cookieHeader(request, onInclusion);
     if (header !== undefined || baseDefaults.has(context)) attach(context, header);
-    if (header !== undefined && context.netLog?.sink.capturing) logIncluded(context, header);
     return next(request, context).then((response) => {
       if (response.headers.has("set-cookie")) {
-        jar.storeSetCookies(request, response.headers.getSetCookie());
+        jar.storeSetCookies(request, response.headers.getSetCookie(), onInclusion);
       }
       return response;
     });
   };
 }
 
-// Chromium's URLRequestHttpJob logs one COOKIE_INCLUSION_STATUS per cookie it sends; the net
-// log strips the names unless its capture mode keeps sensitive data.
-function logIncluded(context: RequestContext, header: string): void {
+// Chromium's URLRequestHttpJob logs one COOKIE_INCLUSION_STATUS per cookie it sends or leaves
+// out, and per Set-Cookie line it stores or refuses, with the status as
+// CookieInclusionStatus::GetDebugString writes it (cookie_util.cc
+// CookieInclusionStatusNetLogParams: name, domain and path only when not empty; the net log
+// strips them unless its capture mode keeps sensitive data).
+function logInclusion(context: RequestContext): CookieInclusionListener {
   const { sink, source } = context.netLog!;
-  for (const pair of header.split("; ")) {
-    const eq = pair.indexOf("=");
-    sink.add({
-      type: "COOKIE_INCLUSION_STATUS",
-      phase: "PHASE_NONE",
-      source,
-      params: { operation: "send", status: "INCLUDE", name: eq < 0 ? "" : pair.slice(0, eq) },
-    });
-  }
+  return ({ operation, exclusion, name, domain, path }) => {
+    const params: Record<string, unknown> = {
+      operation,
+      status: `${exclusion ?? "INCLUDE"}, DO_NOT_WARN, NO_EXEMPTION`,
+    };
+    if (name !== "") params.name = name;
+    if (domain !== "") params.domain = domain;
+    if (path !== "") params.path = path;
+    sink.add({ type: "COOKIE_INCLUSION_STATUS", phase: "PHASE_NONE", source, params });
+  };
 }
 
 function attach(context: RequestContext, header: string | undefined): void {

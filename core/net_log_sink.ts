@@ -26,7 +26,11 @@ export interface NetLogEntry {
   phase: NetLogPhase;
   /** The source it belongs to. */
   source: NetLogSource;
-  /** Event parameters; the sink strips what the capture mode must not keep. */
+  /**
+   * Event parameters; the sink strips what the capture mode must not keep. Socket events'
+   * `bytes` are given raw (a `Uint8Array`, or a string of Latin-1 text) and written as base64
+   * only by a capture mode that keeps socket bytes.
+   */
   params?: Record<string, unknown>;
 }
 

@@ -42,10 +42,41 @@ export interface Http1Request {
    */
   onDone?: (reusable: boolean) => void;
   /**
+   * Hears every piece of bytes written to or read from the socket during the exchange, as
+   * given to `write` (a Latin-1 string or bytes) or received; for the net log's
+   * SOCKET_BYTES_SENT / SOCKET_BYTES_RECEIVED. Absent, the exchange does no extra work.
+   */
+  onBytes?: SocketBytesListener;
+  /**
    * True when the header names are known to be tokens and the values free of CR, LF and NUL
    * (they come from a WHATWG `Headers`), so the codec need not check them again.
    */
   headersChecked?: boolean;
+}
+
+/**
+ * Hears bytes an exchange sends (`sent`: a Latin-1 string or bytes, as written) or receives.
+ */
+export type SocketBytesListener = (
+  direction: "sent" | "received",
+  bytes: Uint8Array | string,
+) => void;
+
+// What an exchange writes through: the socket, or a copy of its write methods that reports
+// each write first.
+type SocketWriter = Pick<StreamSocket, "write" | "cork" | "uncork">;
+
+function reportingWriter(socket: StreamSocket, onBytes: SocketBytesListener): SocketWriter {
+  return {
+    write(chunk: Uint8Array | string, encoding?: "latin1"): boolean {
+      onBytes("sent", chunk);
+      return typeof chunk === "string"
+        ? socket.write(chunk, encoding ?? "latin1")
+        : socket.write(chunk);
+    },
+    cork: () => socket.cork(),
+    uncork: () => socket.uncork(),
+  };
 }
 
 /** The response to an {@linkcode exchange}. */
@@ -162,6 +193,8 @@ export function exchange(socket: StreamSocket, request: Http1Request): Promise<H
 
 class Http1Exchange {
   readonly #socket: StreamSocket;
+  readonly #out: SocketWriter;
+  readonly #onBytes: SocketBytesListener | undefined;
   readonly #method: string;
   readonly #signal: AbortSignal | undefined;
   readonly #reused: boolean;
@@ -203,6 +236,8 @@ class Http1Exchange {
     reject: (error: unknown) => void,
   ) {
     this.#socket = socket;
+    this.#onBytes = request.onBytes;
+    this.#out = request.onBytes ? reportingWriter(socket, request.onBytes) : socket;
     this.#method = request.method;
     this.#signal = request.signal;
     this.#reused = reusedSockets.has(socket);
@@ -235,13 +270,14 @@ class Http1Exchange {
     socket.on("close", this.#onClose);
     this.#signal?.addEventListener("abort", this.#onAbort);
     socket.resume();
+    const out = this.#out;
     let flowing: boolean;
     if (body === null) {
-      flowing = socket.write(head.text, "latin1");
+      flowing = out.write(head.text, "latin1");
     } else if (body instanceof Uint8Array) {
-      flowing = writeWholeBody(socket, head, body);
+      flowing = writeWholeBody(out, head, body);
     } else {
-      flowing = socket.write(head.text, "latin1");
+      flowing = out.write(head.text, "latin1");
       this.#pump(body, head);
     }
     if (!flowing) this.#bufferFull();
@@ -266,6 +302,7 @@ class Http1Exchange {
   }
 
   readonly #onData = (chunk: Uint8Array): void => {
+    this.#onBytes?.("received", chunk);
     try {
       const bytes = Buffer.isBuffer(chunk)
         ? chunk
@@ -552,7 +589,7 @@ class Http1Exchange {
   }
 
   async #pump(body: ReadableStream<Uint8Array>, head: RequestHead): Promise<void> {
-    const socket = this.#socket;
+    const socket = this.#out;
     const chunked = head.framing === "chunked";
     const declared = head.contentLength;
     const reader = body.getReader();
@@ -600,7 +637,7 @@ class Http1Exchange {
 }
 
 // Returns what the last write returned: false when bytes wait in the socket's buffer.
-function writeWholeBody(socket: StreamSocket, head: RequestHead, body: Uint8Array): boolean {
+function writeWholeBody(socket: SocketWriter, head: RequestHead, body: Uint8Array): boolean {
   const { text } = head;
   let flowing: boolean;
   if (head.framing === "chunked") {

@@ -6,6 +6,7 @@
  */
 
 import type { ConnectionPin, FetchLike, RequestContext } from "../core/middleware.ts";
+import type { NetLogWithSource } from "../core/net_log_sink.ts";
 import type { ProxyResolverLike, ProxyServer } from "../core/proxy_resolver_like.ts";
 import { type ResponseInfo, setResponseInfo } from "../core/response_info.ts";
 import { SessionError } from "../core/session_error.ts";
@@ -19,7 +20,7 @@ import { originConnector, type OriginConnectorDeps, poolKey } from "./origin_con
 import { proxyFallover } from "./proxy_fallback.ts";
 import { setResponseUrl } from "./response_url.ts";
 import { loggedStep, pacString } from "./step_log.ts";
-import { logRequestHeaders, logResponseHeaders } from "./transaction_log.ts";
+import { logRequestHeaders, logResponseHeaders, socketBytesLogger } from "./transaction_log.ts";
 
 /** What the transport needs from its session. */
 export interface HttpTransportOptions {
@@ -99,15 +100,43 @@ export function createHttpTransport(options: HttpTransportOptions): FetchLike {
       // A signal nothing can abort needs no listeners in the pool and the codec.
       const signal = abortSignalOf(request);
       if (options.emulation.active) {
-        return options.emulation.beforeRequest(signal).then(() =>
-          route(options, connectors, url, request, context, signal)
-        );
+        const netLog = context.netLog?.sink.capturing ? context.netLog : undefined;
+        return (netLog
+          ? emulationLogged(options.emulation, netLog, signal)
+          : options.emulation.beforeRequest(signal)).then(() =>
+            route(options, connectors, url, request, context, signal)
+          );
       }
       return route(options, connectors, url, request, context, signal);
     } catch (error) {
       return Promise.reject(error);
     }
   };
+}
+
+// Chromium's DevTools throttling logs nothing of its own; @ses names its waits so a log shows
+// where emulated latency went: THROTTLING_REQUEST around the latency wait (with the
+// conditions), THROTTLING_DISCONNECTED_REQUEST for a request failed as offline.
+function emulationLogged(
+  emulation: NetworkEmulation,
+  netLog: NetLogWithSource,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  const { offline, latency, downloadThroughput, uploadThroughput } = emulation.conditions;
+  if (offline) {
+    netLog.sink.add({
+      type: "THROTTLING_DISCONNECTED_REQUEST",
+      phase: "PHASE_NONE",
+      source: netLog.source,
+      params: { net_error: -106 },
+    });
+    return emulation.beforeRequest(signal);
+  }
+  return loggedStep(netLog, "THROTTLING_REQUEST", () => ({
+    latency_ms: latency,
+    download_throughput: downloadThroughput,
+    upload_throughput: uploadThroughput,
+  }), () => emulation.beforeRequest(signal));
 }
 
 function route(
@@ -297,6 +326,7 @@ async function send(
         body,
         signal: abortable,
         onDone: pin === undefined ? lease.release : releaseToPin(pin, lease, context),
+        onBytes: netLog ? socketBytesLogger(netLog) : undefined,
         // From a WHATWG Headers, the URL's host and our own defaults: all valid already.
         headersChecked: true,
       });

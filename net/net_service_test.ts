@@ -54,13 +54,20 @@ describe("NetService net log seam", () => {
         "TCP_CONNECT PHASE_END",
         "HTTP_STREAM_REQUEST PHASE_END",
         "HTTP_TRANSACTION_SEND_REQUEST_HEADERS PHASE_NONE",
+        "SOCKET_BYTES_SENT PHASE_NONE",
+        "SOCKET_BYTES_RECEIVED PHASE_NONE",
         "HTTP_TRANSACTION_READ_RESPONSE_HEADERS PHASE_NONE",
       ]);
       const host = new URL(url).host;
+      // The bytes as written and received, for the sink to encode or drop.
+      const [bytesSent, bytesReceived] = sink.entries.slice(-3, -1);
+      assert.match(String(bytesSent!.params?.bytes), /^GET \/path\?q=1 HTTP\/1\.1\r\n/);
+      assert.equal(bytesSent!.params?.byte_count, String(bytesSent!.params?.bytes).length);
+      assert.ok(bytesReceived!.params?.bytes instanceof Uint8Array);
       assert.deepEqual(sink.entries[1]!.params, { pac_string: "DIRECT" });
       assert.deepEqual(sink.entries[6]!.params, { address_list: [host] });
       assert.deepEqual(sink.entries[9]!.params, { remote_address: host });
-      const [sent, received] = sink.entries.slice(-2);
+      const [sent, received] = [sink.entries.at(-4), sink.entries.at(-1)];
       assert.equal(sent!.type, "HTTP_TRANSACTION_SEND_REQUEST_HEADERS");
       assert.equal(sent!.phase, "PHASE_NONE");
       assert.equal(sent!.source.type, "URL_REQUEST");

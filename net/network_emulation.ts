@@ -120,6 +120,24 @@ export class NetworkEmulation {
   }
 
   /**
+   * The conditions in effect, every field filled (0 where no limit is set), for the net log.
+   *
+   * @returns The frozen conditions.
+   *
+   * @example
+   * ```ts
+   * import { NetworkEmulation } from "./network_emulation.ts";
+   *
+   * const emulation = new NetworkEmulation();
+   * emulation.enable({ latency: 40 });
+   * console.log(emulation.conditions.latency, emulation.conditions.downloadThroughput); // 40 0
+   * ```
+   */
+  get conditions(): Readonly<Required<NetworkEmulationOptions>> {
+    return this.#conditions;
+  }
+
+  /**
    * Whether any condition is in effect, so the pipeline can skip this stage otherwise.
    *
    * @returns `true` when offline or when any latency or throughput limit is set.

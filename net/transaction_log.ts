@@ -4,8 +4,8 @@
  * @module
  */
 
-import type { NetLogSink, NetLogSource } from "../core/net_log_sink.ts";
-import type { Http1Response } from "./http1_client.ts";
+import type { NetLogSink, NetLogSource, NetLogWithSource } from "../core/net_log_sink.ts";
+import type { Http1Response, SocketBytesListener } from "./http1_client.ts";
 
 /**
  * Records the request line and headers as `HTTP_TRANSACTION_SEND_REQUEST_HEADERS`.
@@ -77,4 +77,38 @@ export function logResponseHeaders(
     source,
     params: { headers: [statusLine, ...reply.headers.map(([name, value]) => `${name}: ${value}`)] },
   });
+}
+
+/**
+ * A listener that logs an exchange's socket traffic as `SOCKET_BYTES_SENT` /
+ * `SOCKET_BYTES_RECEIVED` with `{byte_count, bytes}`, as Chromium's
+ * `NetLogWithSource::AddByteTransferEvent`. `bytes` is handed over as written or received (a
+ * Latin-1 string or bytes, no copy): the sink writes it, as base64, only in a capture mode that
+ * keeps socket bytes, and drops it otherwise.
+ *
+ * @param netLog The request's log.
+ * @returns The listener for `exchange`'s `onBytes`.
+ *
+ * @example
+ * ```ts
+ * import { socketBytesLogger } from "./transaction_log.ts";
+ * const source = { id: 1, type: "URL_REQUEST", startTime: Date.now() };
+ * const sink = {
+ *   capturing: true,
+ *   newSource: () => source,
+ *   add: (entry: { type: string; params?: Record<string, unknown> }) =>
+ *     console.log(entry.type, entry.params?.byte_count),
+ * };
+ * socketBytesLogger({ sink, source })("sent", "GET / HTTP/1.1\r\n\r\n"); // SOCKET_BYTES_SENT 18
+ * ```
+ */
+export function socketBytesLogger(netLog: NetLogWithSource): SocketBytesListener {
+  const { sink, source } = netLog;
+  return (direction, bytes) =>
+    sink.add({
+      type: direction === "sent" ? "SOCKET_BYTES_SENT" : "SOCKET_BYTES_RECEIVED",
+      phase: "PHASE_NONE",
+      source,
+      params: { byte_count: bytes.length, bytes },
+    });
 }

@@ -5,6 +5,8 @@
  * @module
  */
 
+import { Buffer } from "node:buffer";
+
 /** Electron's `captureMode` values. */
 export type CaptureMode = "default" | "includeSensitive" | "everything";
 
@@ -20,7 +22,6 @@ const SENSITIVE_HEADERS = new Set([
   "proxy-authorization",
 ]);
 
-const encoder = new TextEncoder();
 const SENSITIVE_LINE = /^\s*(?:cookie|set-cookie2?|authorization|proxy-authorization)\s*:/i;
 
 /**
@@ -48,53 +49,89 @@ export function elideHeaderLine(line: string, mode: CaptureMode): string {
   const value = line.slice(colon + 1).trimStart();
   const space = name.endsWith("authorization") ? value.indexOf(" ") : -1;
   const kept = space > 0 ? value.slice(0, space + 1) : "";
-  const stripped = encoder.encode(value.slice(kept.length)).length;
+  const stripped = utf8Length(value.slice(kept.length));
   return `${line.slice(0, colon)}: ${kept}[${stripped} bytes were stripped]`;
 }
 
 /**
- * An event's parameters as the mode allows them: header lists are elided, socket bytes kept
- * only in `everything`, cookie names and values only with `includeSensitive` or `everything`.
+ * An event's parameters as JSON text, with what the mode allows: header lists elided, socket
+ * bytes (`bytes`: a `Uint8Array`, or a string of Latin-1 text) kept, as base64, only in
+ * `everything`, cookie names and values only with `includeSensitive` or
+ * `everything` (Chromium's NetLogCaptureIncludesSensitive / IncludesSocketBytes). Events with
+ * nothing to strip, most of them, take one `JSON.stringify`.
  *
  * @param params The parameters the network code gave.
  * @param mode The capture mode.
- * @returns The parameters to write (the input when nothing changes).
+ * @returns The JSON text of the parameters to write.
  *
  * @example
  * ```ts
- * import { paramsForMode } from "./capture_mode.ts";
- * const params = { byte_count: 3, bytes: "YWJj" };
- * console.log(paramsForMode(params, "default")); // { byte_count: 3 }
+ * import { paramsJson } from "./capture_mode.ts";
+ * console.log(paramsJson({ byte_count: 3, bytes: "abc" }, "default")); // {"byte_count":3}
+ * console.log(paramsJson({ byte_count: 3, bytes: "abc" }, "everything"));
+ * // {"byte_count":3,"bytes":"YWJj"}
  * ```
  */
-export function paramsForMode(
-  params: Record<string, unknown>,
-  mode: CaptureMode,
-): Record<string, unknown> {
-  if (mode === "everything") return params;
-  let out = params;
-  const copy = () => out === params ? (out = { ...params }) : out;
-  if ("bytes" in params) delete copy().bytes;
-  if (mode === "default") {
-    const headers = params.headers;
-    // Most header lists carry nothing sensitive: one regular expression test per line, and no
-    // copy, for those.
-    if (
-      Array.isArray(headers) &&
-      headers.some((line) => typeof line === "string" && SENSITIVE_LINE.test(line))
-    ) {
-      copy().headers = headers.map((line) =>
-        typeof line === "string" ? elideHeaderLine(line, mode) : line
-      );
-    }
-    // Cookie events (COOKIE_INCLUSION_STATUS and the like) name cookies only when sensitive.
-    if (typeof params.operation === "string" && "name" in params) {
-      const cookie = copy();
-      delete cookie.name;
-      delete cookie.value;
-      delete cookie.domain;
-      delete cookie.path;
-    }
+export function paramsJson(params: Record<string, unknown>, mode: CaptureMode): string {
+  if (mode === "everything") {
+    const bytes = params.bytes;
+    if (bytes === undefined) return JSON.stringify(params);
+    // Socket bytes come as written or read; they are encoded only here, in the one mode that
+    // keeps them.
+    return JSON.stringify({ ...params, bytes: base64(bytes) });
   }
-  return out;
+  // Three property reads decide that most events need nothing but JSON.stringify.
+  const headers = mode === "default" ? params.headers : undefined;
+  const elide = Array.isArray(headers) && headers.some(isSensitiveLine);
+  // Cookie events (COOKIE_INCLUSION_STATUS) are the ones with an `operation`.
+  const cookie = mode === "default" && typeof params.operation === "string";
+  if (params.bytes === undefined && !elide && !cookie) return JSON.stringify(params);
+  const out: Record<string, unknown> = {};
+  for (const key in params) {
+    if (key === "bytes" || (cookie && COOKIE_IDENTITY.has(key))) continue;
+    out[key] = elide && key === "headers"
+      ? (headers as unknown[]).map((line) =>
+        isSensitiveLine(line) ? elideHeaderLine(line as string, "default") : line
+      )
+      : params[key];
+  }
+  return JSON.stringify(out);
+}
+
+// What names a cookie in COOKIE_INCLUSION_STATUS and the cookie store's events; Chromium
+// logs them only when its capture mode includes sensitive data.
+const COOKIE_IDENTITY = new Set(["name", "value", "domain", "path"]);
+
+// The first letters of the sensitive header names (c, s, a, p in either case, or leading
+// white space) rule out most lines before the regular expression runs.
+function isSensitiveLine(line: unknown): boolean {
+  if (typeof line !== "string") return false;
+  const code = line.charCodeAt(0);
+  const first = code | 0x20;
+  return (code <= 0x20 || first === 0x63 || first === 0x73 || first === 0x61 ||
+    first === 0x70) && SENSITIVE_LINE.test(line);
+}
+
+// UTF-8 length without encoding: header values are short and mostly ASCII.
+function utf8Length(text: string): number {
+  let length = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x80) continue;
+    if (code < 0x800) length += 1;
+    else if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length) {
+      // A surrogate pair: two code units, four bytes.
+      length += 2;
+      i++;
+    } else length += 2;
+  }
+  return length;
+}
+
+function base64(bytes: unknown): string {
+  if (typeof bytes === "string") return Buffer.from(bytes, "latin1").toString("base64");
+  if (bytes instanceof Uint8Array) {
+    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64");
+  }
+  return "";
 }

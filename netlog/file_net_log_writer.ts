@@ -1,39 +1,57 @@
 /**
  * Writes net log events to a file in the format Chromium's net/log/file_net_log_observer.cc
- * writes: `{"constants": {...},\n"events": [\n`, one event per line ending in `,\n`, and on
+ * writes: `{"constants":{...},\n"events": [\n`, one event per line ending in `,\n`, and on
  * stop the last comma replaced by the closing `]}`.
  *
  * @module
  */
 
-import { close, ftruncate, open, write } from "node:fs";
+import { close, ftruncate, open, read, write } from "node:fs";
+import { mkdir, rm } from "node:fs/promises";
+import { Buffer } from "node:buffer";
+import { join } from "node:path";
 import type { NetLogEntry } from "../core/net_log_sink.ts";
-import { type CaptureMode, paramsForMode } from "./capture_mode.ts";
-import { eventTypeNumber, netLogConstants, sourceTypeNumber } from "./net_log_constants.ts";
+import type { CaptureMode } from "./capture_mode.ts";
+import { eventLine } from "./event_line.ts";
+import { netLogConstants } from "./net_log_constants.ts";
 
 /** Options for {@linkcode FileNetLogWriter.open}. */
 export interface FileNetLogWriterOptions {
   /** What parameters to keep; default `default`. */
   captureMode?: CaptureMode;
   /**
-   * The most bytes the file may hold, constants and closing included (the constants, about
-   * 12 kB, are written even when they alone pass it); unbounded when absent.
-   * Once the next event would pass it, that event and every later one are dropped (the log
-   * keeps the first events), and the closing's `polledData.droppedEvents` counts them.
+   * Bounds the events' bytes, as Chromium's `FileNetLogObserver::CreateBounded`: events go
+   * to ten event files of `maxFileSize / 10` bytes each in `<path>.inprogress/`, the oldest
+   * overwritten when all ten are full, so the log keeps the LATEST events; on close they are
+   * stitched after the constants. The limit is soft (a file is full once it reaches its
+   * share, counted in UTF-16 code units) and does not count the constants or the closing.
+   * The closing's `polledData.droppedEvents` counts the events dropped. Unbounded when
+   * absent.
    */
   maxFileSize?: number;
 }
 
-// The closing with room for the dropped-event count, reserved so the file never passes
-// maxFileSize.
-const CLOSING_RESERVE = 64;
 const encoder = new TextEncoder();
 // How long events wait to be written together; a crash loses at most this much of the log.
 const FLUSH_DELAY_MS = 20;
+// Text is encoded in pieces of about this many code units: appending to, and then encoding,
+// one ever longer string costs Bun far more than the bytes (a deep rope to flatten).
+const PIECE_CHARS = 1 << 16;
+// Encoded pieces that are written without waiting for the delay (1 MiB).
+const FLUSH_EARLY_PIECES = 16;
+// Chromium's kDefaultNumFiles.
+const EVENT_FILES = 10;
+
+/** Encoded events bound for one event file (bounded mode) or the log itself (file 0). */
+interface Chunk {
+  file: number;
+  bytes: Uint8Array;
+}
 
 /**
  * One open log file. Events are serialised as they arrive and written in batches; each write
- * holds whole lines only, so a log cut off by a crash is readable up to its last whole line.
+ * holds whole lines only, so an unbounded log cut off by a crash is readable up to its last
+ * whole line.
  *
  * @example
  * ```ts
@@ -52,34 +70,47 @@ const FLUSH_DELAY_MS = 20;
 export class FileNetLogWriter {
   #fd: number;
   #mode: CaptureMode;
-  #maxFileSize: number;
-  #tickOrigin: number;
-  #pending: string[] = [];
-  #reserved: number;
   #written: number;
+  // Bounded mode: the in-progress directory, each event file's share, the file being filled
+  // (numbered from 1, as Chromium numbers them), its size so far and each file's event count.
+  #inprogress: string | undefined;
+  #fileLimit: number;
+  #file = 0;
+  #fileChars = 0;
+  #fileEvents: number[] = [];
+  #eventFd: number | undefined;
+  #eventFdFile = 0;
+  #eventWritten = 0;
+  #pending = "";
+  #chunks: Chunk[] = [];
   #events = 0;
   #dropped = 0;
   #unknown = 0;
   #error: unknown;
   #flushing: Promise<void> | undefined;
+  #wake: (() => void) | undefined;
   #closed = false;
+  // The clock is read once per microtask turn: a request adds several events in one turn.
+  #time: string | undefined;
+  #expireTime = () => this.#time = undefined;
 
   private constructor(
     fd: number,
     header: number,
-    tickOrigin: number,
     options: FileNetLogWriterOptions,
+    inprogress: string | undefined,
   ) {
     this.#fd = fd;
     this.#mode = options.captureMode ?? "default";
-    this.#maxFileSize = options.maxFileSize ?? Infinity;
-    this.#tickOrigin = tickOrigin;
     this.#written = header;
-    this.#reserved = header;
+    this.#inprogress = inprogress;
+    this.#fileLimit = (options.maxFileSize ?? Infinity) / EVENT_FILES;
+    if (inprogress !== undefined) this.#file = 1;
   }
 
   /**
-   * Creates (or truncates) the file and writes the constants.
+   * Creates (or truncates) the file and writes the constants; in bounded mode also creates
+   * `<path>.inprogress/` for the event files.
    *
    * @param path The log file.
    * @param options Capture mode and size bound.
@@ -90,28 +121,36 @@ export class FileNetLogWriter {
     path: string,
     options: FileNetLogWriterOptions = {},
   ): Promise<FileNetLogWriter> {
-    const tickOrigin = performance.timeOrigin;
+    // Event times are performance.now() ticks, so tick 0 is the time origin.
+    const constants = {
+      ...netLogConstants(performance.timeOrigin),
+      logCaptureMode: CAPTURE_MODE_NAMES[options.captureMode ?? "default"],
+    };
+    // Chromium's WriteConstantsToFile, byte for byte.
     const header = encoder.encode(
-      `{"constants": ${JSON.stringify(netLogConstants(tickOrigin))},\n"events": [\n`,
+      `{"constants":${JSON.stringify(constants)},\n"events": [\n`,
     );
-    const fd = await new Promise<number>((resolve, reject) =>
-      open(path, "w", (error, fd) => error ? reject(error) : resolve(fd))
-    );
+    const inprogress = options.maxFileSize === undefined ? undefined : `${path}.inprogress`;
+    if (inprogress !== undefined) {
+      await rm(inprogress, { recursive: true, force: true });
+      await mkdir(inprogress, { recursive: true });
+    }
+    const fd = await openFd(path);
     try {
       await writeAt(fd, header, 0);
     } catch (error) {
       await closeFd(fd);
       throw error;
     }
-    return new FileNetLogWriter(fd, header.length, tickOrigin, options);
+    return new FileNetLogWriter(fd, header.length, options, inprogress);
   }
 
-  /** Events written so far. */
+  /** Events kept so far (written or about to be). */
   get eventCount(): number {
-    return this.#events;
+    return this.#events - this.#dropped;
   }
 
-  /** Events dropped because of `maxFileSize`. */
+  /** Events dropped because of `maxFileSize`: the oldest ones. */
   get droppedCount(): number {
     return this.#dropped;
   }
@@ -129,77 +168,137 @@ export class FileNetLogWriter {
    */
   add(entry: NetLogEntry): void {
     if (this.#closed) return;
-    const type = eventTypeNumber(entry.type);
-    const sourceType = sourceTypeNumber(entry.source.type);
+    let time = this.#time;
+    if (time === undefined) {
+      time = this.#time = String(Math.round(performance.now()));
+      queueMicrotask(this.#expireTime);
+    }
+    const line = eventLine(entry, this.#mode, time);
     // An event outside the constants would make the viewer reject the whole file.
-    if (type === undefined || sourceType === undefined) {
+    if (line === undefined) {
       this.#unknown++;
       return;
     }
-    const phase = entry.phase === "PHASE_BEGIN" ? 1 : entry.phase === "PHASE_END" ? 2 : 0;
-    const params = entry.params === undefined
-      ? ""
-      : `,"params":${JSON.stringify(paramsForMode(entry.params, this.#mode))}`;
-    // Built as text: the fixed part needs no object and no JSON.stringify of its own, which
-    // is most of what logging costs per event.
-    const line = `{"time":"${Math.round(performance.now())}","source":{"id":${entry.source.id},` +
-      `"type":${sourceType},"start_time":"${
-        Math.round(entry.source.startTime - this.#tickOrigin)
-      }"},"type":${type},"phase":${phase}${params}},\n`;
-    // Code units bound the UTF-8 length from below; encode only lines that might not fit.
-    const size = this.#reserved + line.length * 3 + CLOSING_RESERVE <= this.#maxFileSize
-      ? line.length
-      : encoder.encode(line).length;
-    if (this.#dropped > 0 || this.#reserved + size + CLOSING_RESERVE > this.#maxFileSize) {
-      this.#dropped++;
-      return;
-    }
-    this.#reserved += size;
     this.#events++;
-    this.#pending.push(line);
-    this.#flushing ??= this.#flush().catch((error) => {
-      // A failed write ends the log; close() reports it.
-      this.#error ??= error;
-      this.#closed = true;
-      this.#pending = [];
-      this.#flushing = undefined;
-    });
+    if (this.#file > 0) this.#addBounded(line);
+    else this.#pending += line;
+    if (this.#pending.length >= PIECE_CHARS) this.#seal();
+    if (this.#flushing === undefined) {
+      this.#flushing = this.#flush().catch((error) => {
+        // A failed write ends the log; close() reports it.
+        this.#error ??= error;
+        this.#closed = true;
+        this.#pending = "";
+        this.#chunks = [];
+        this.#flushing = undefined;
+      });
+    } else if (this.#chunks.length >= FLUSH_EARLY_PIECES) {
+      this.#wake?.();
+    }
+  }
+
+  // Chromium's FileWriter::Flush in bounded mode: a full event file makes the next event
+  // start the next file, which replaces the oldest of the ten.
+  #addBounded(line: string): void {
+    if (this.#fileChars >= this.#fileLimit) {
+      this.#seal();
+      this.#file++;
+      this.#fileChars = 0;
+      const slot = (this.#file - 1) % EVENT_FILES;
+      this.#dropped += this.#fileEvents[slot] ?? 0;
+      this.#fileEvents[slot] = 0;
+    }
+    this.#pending += line;
+    this.#fileChars += line.length;
+    const slot = (this.#file - 1) % EVENT_FILES;
+    this.#fileEvents[slot] = (this.#fileEvents[slot] ?? 0) + 1;
   }
 
   async #flush(): Promise<void> {
     // A moment later, so many requests' events go out in one write (a write per turn costs
-    // a file system call per request under load).
-    await new Promise((resolve) => setTimeout(resolve, FLUSH_DELAY_MS));
-    while (this.#pending.length > 0) {
-      const bytes = encoder.encode(this.#pending.join(""));
-      this.#pending = [];
-      await writeAt(this.#fd, bytes, this.#written);
-      this.#written += bytes.length;
+    // a file system call per request under load); a large backlog goes at once.
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, FLUSH_DELAY_MS);
+      this.#wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+    this.#wake = undefined;
+    for (;;) {
+      this.#seal();
+      const chunks = this.#chunks;
+      if (chunks.length === 0) break;
+      this.#chunks = [];
+      // One write per file: a call into node:fs costs more than the bytes.
+      for (let i = 0; i < chunks.length;) {
+        const file = chunks[i]!.file;
+        const pieces: Uint8Array[] = [];
+        while (i < chunks.length && chunks[i]!.file === file) pieces.push(chunks[i++]!.bytes);
+        await this.#write(file, pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces));
+      }
     }
     this.#flushing = undefined;
   }
 
+  // Encodes the pending text as a piece of its file.
+  #seal(): void {
+    if (this.#pending === "") return;
+    this.#chunks.push({ file: this.#file, bytes: encoder.encode(this.#pending) });
+    this.#pending = "";
+  }
+
+  async #write(file: number, bytes: Uint8Array): Promise<void> {
+    if (file === 0) {
+      await writeAt(this.#fd, bytes, this.#written);
+      this.#written += bytes.length;
+      return;
+    }
+    let fd = this.#eventFd;
+    if (fd === undefined || file !== this.#eventFdFile) {
+      await this.#closeEventFile();
+      // Truncated: the file may hold the events of ten files ago, now dropped.
+      fd = this.#eventFd = await openFd(this.#eventFilePath(file));
+      this.#eventFdFile = file;
+      this.#eventWritten = 0;
+    }
+    await writeAt(fd, bytes, this.#eventWritten);
+    this.#eventWritten += bytes.length;
+  }
+
+  #eventFilePath(file: number): string {
+    return join(this.#inprogress!, `event_file_${(file - 1) % EVENT_FILES}.json`);
+  }
+
   /**
-   * Writes what is queued, replaces the last `,\n` with the closing and closes the file.
-   * Later events are ignored.
+   * Writes what is queued (in bounded mode: stitches the event files after the constants,
+   * oldest first, and removes `<path>.inprogress/`), replaces the last `,\n` with the closing
+   * and closes the file. Later events are ignored.
    *
    * @returns Resolves when the file is complete.
    * @throws The file system's error when a write failed.
    */
   async close(): Promise<void> {
+    this.#wake?.();
     while (this.#flushing) await this.#flushing;
     if (this.#error !== undefined) {
       const error = this.#error;
       this.#error = undefined;
+      await this.#closeEventFile();
       await closeFd(this.#fd).catch(() => {});
       throw error;
     }
     if (this.#closed) return;
     this.#closed = true;
-    const polled = this.#dropped > 0 ? `,\n"polledData": {"droppedEvents": ${this.#dropped}}` : "";
-    const closing = encoder.encode(`${this.#events > 0 ? "\n" : ""}]${polled}}\n`);
-    const at = this.#events > 0 ? this.#written - 2 : this.#written;
     try {
+      if (this.#inprogress !== undefined) await this.#stitch();
+      const kept = this.#events - this.#dropped;
+      const polled = this.#dropped > 0
+        ? `,\n"polledData": {"droppedEvents":${this.#dropped}}\n`
+        : "";
+      // Chromium's RewindIfWroteEventBytes, then WritePolledDataToFile.
+      const closing = encoder.encode(`${kept > 0 ? "\n" : ""}]${polled}}\n`);
+      const at = kept > 0 ? this.#written - 2 : this.#written;
       await writeAt(this.#fd, closing, at);
       await new Promise<void>((resolve, reject) =>
         ftruncate(this.#fd, at + closing.length, (error) => error ? reject(error) : resolve())
@@ -208,10 +307,56 @@ export class FileNetLogWriter {
       await closeFd(this.#fd);
     }
   }
+
+  // Chromium's StitchFinalLogFile: the event files still held, oldest to newest.
+  async #stitch(): Promise<void> {
+    await this.#closeEventFile();
+    const last = this.#file;
+    const first = Math.max(1, last - EVENT_FILES + 1);
+    const buffer = new Uint8Array(1 << 16);
+    for (let file = first; file <= last; file++) {
+      let fd: number;
+      try {
+        fd = await openFd(this.#eventFilePath(file), "r");
+      } catch {
+        continue; // A file that never got an event.
+      }
+      try {
+        for (;;) {
+          const count = await readAt(fd, buffer);
+          if (count === 0) break;
+          await writeAt(this.#fd, buffer.subarray(0, count), this.#written);
+          this.#written += count;
+        }
+      } finally {
+        await closeFd(fd);
+      }
+    }
+    await rm(this.#inprogress!, { recursive: true, force: true });
+  }
+
+  async #closeEventFile(): Promise<void> {
+    const fd = this.#eventFd;
+    this.#eventFd = undefined;
+    if (fd !== undefined) await closeFd(fd).catch(() => {});
+  }
 }
 
-// A plain descriptor rather than a FileHandle: Bun throws when a FileHandle is collected
+// Chromium's FileNetLogObserver::CaptureModeToString, for the constants' logCaptureMode.
+const CAPTURE_MODE_NAMES: Record<CaptureMode, string> = {
+  default: "Default",
+  includeSensitive: "IncludeSensitive",
+  everything: "Everything",
+};
+
+// Plain descriptors rather than FileHandles: Bun throws when a FileHandle is collected
 // unclosed, which a session dropped while logging would trigger.
+function openFd(path: string, flags = "w"): Promise<number> {
+  return new Promise((resolve, reject) =>
+    open(path, flags, (error, fd) => error ? reject(error) : resolve(fd))
+  );
+}
+
 async function writeAt(fd: number, data: Uint8Array, position: number): Promise<void> {
   // A write may take fewer bytes than given; the rest follows it.
   for (let offset = 0; offset < data.length;) {
@@ -226,6 +371,20 @@ async function writeAt(fd: number, data: Uint8Array, position: number): Promise<
       )
     );
   }
+}
+
+// Reads on from the descriptor's current position.
+function readAt(fd: number, buffer: Uint8Array): Promise<number> {
+  return new Promise((resolve, reject) =>
+    read(
+      fd,
+      buffer,
+      0,
+      buffer.length,
+      null,
+      (error, count) => error ? reject(error) : resolve(count),
+    )
+  );
 }
 
 function closeFd(fd: number): Promise<void> {

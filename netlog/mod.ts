@@ -13,7 +13,7 @@
  */
 
 export { NetLog, type StartLoggingOptions } from "./net_log.ts";
-export { type CaptureMode, elideHeaderLine, paramsForMode } from "./capture_mode.ts";
+export { type CaptureMode, elideHeaderLine, paramsJson } from "./capture_mode.ts";
 export { FileNetLogWriter, type FileNetLogWriterOptions } from "./file_net_log_writer.ts";
 export {
   eventTypeNumber,
@@ -29,6 +29,12 @@ export {
   type ReadNetLog,
   type ReadNetLogEvent,
 } from "./read_net_log.ts";
-export { netErrorOf, requestAliveStage, urlRequestJobStage } from "./request_log_stages.ts";
+export {
+  netErrorOf,
+  requestAliveEnd,
+  type RequestAliveObserver,
+  requestAliveStage,
+  urlRequestJobStage,
+} from "./request_log_stages.ts";
 export { type Har, type HarEntry, type HarNameValue, netLogToHar } from "./net_log_to_har.ts";
 export { netLogView } from "./net_log_view.ts";

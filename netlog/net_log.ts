@@ -7,6 +7,7 @@
 
 import type { NetLogEntry, NetLogSink, NetLogSource } from "../core/net_log_sink.ts";
 import { CAPTURE_MODES, type CaptureMode } from "./capture_mode.ts";
+import { LoggedSource } from "./event_line.ts";
 import { FileNetLogWriter } from "./file_net_log_writer.ts";
 
 /** Electron's options for `netLog.startLogging`. */
@@ -99,7 +100,7 @@ export class NetLog implements NetLogSink {
    * @returns The source.
    */
   newSource(type: string): NetLogSource {
-    return { id: ++this.#lastSourceId, type, startTime: Date.now() };
+    return new LoggedSource(++this.#lastSourceId, type, Date.now());
   }
 
   /**

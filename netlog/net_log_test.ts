@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Buffer } from "node:buffer";
@@ -27,7 +27,7 @@ function headersEvent(netLog: NetLog) {
     type: "SOCKET_BYTES_SENT",
     phase: "PHASE_NONE",
     source,
-    params: { byte_count: 3, bytes: "YWJj" },
+    params: { byte_count: 3, bytes: new Uint8Array([97, 98, 99]) },
   });
   netLog.add({ type: "REQUEST_ALIVE", phase: "PHASE_END", source, params: { net_error: -105 } });
 }
@@ -62,11 +62,13 @@ describe("NetLog", () => {
     headersEvent(netLog);
     await netLog.stopLogging();
     const text = await readFile(path, "utf8");
-    assert.match(text, /^\{"constants": \{.*\},\n"events": \[\n/);
+    const log = parseNetLog(text);
+    // Chromium's WriteConstantsToFile, byte for byte.
+    assert.match(text, /^\{"constants":\{.*\},\n"events": \[\n/);
+    assert.equal(log.constants.logCaptureMode, "Default");
     assert.ok(text.endsWith("\n]}\n"));
     const lines = text.split("\n");
     assert.equal(lines.length, 2 + 4 + 2);
-    const log = parseNetLog(text);
     assert.deepEqual(netLogProblems(log), []);
     assert.equal(log.truncated, false);
     assert.deepEqual(log.events.map((e) => `${e.type}/${e.phase}`), [
@@ -104,22 +106,54 @@ describe("NetLog", () => {
     }
   });
 
-  it("bounds the file by maxFileSize, keeping the first events and a valid closing", async () => {
+  it("bounds the events by maxFileSize, keeping the latest as Chromium's bounded writer", async () => {
     const netLog = new NetLog();
     const path = await tempPath("small.json");
-    // The constants alone are about 12 kB; room for a few dozen events after them.
     const maxFileSize = 20_000;
     await netLog.startLogging(path, { maxFileSize });
+    // While logging, the events go to ten event files beside the log.
+    await new Promise((resolve) => setTimeout(resolve, 50));
     for (let i = 0; i < 500; i++) headersEvent(netLog);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.deepEqual(
+      (await readdir(`${path}.inprogress`)).sort(),
+      Array.from({ length: 10 }, (_, i) => `event_file_${i}.json`).sort(),
+    );
     await netLog.stopLogging();
+    await assert.rejects(stat(`${path}.inprogress`), { code: "ENOENT" });
     const text = await readFile(path, "utf8");
-    assert.ok(Buffer.byteLength(text) <= maxFileSize, `${Buffer.byteLength(text)} bytes`);
-    assert.ok(Buffer.byteLength(text) > maxFileSize - 1000, `${Buffer.byteLength(text)} bytes`);
     const log = parseNetLog(text);
     assert.deepEqual(netLogProblems(log), []);
+    // The events' bytes stay within the bound plus at most one event per event file (a soft
+    // limit, as Chromium's); the constants and the closing come on top.
+    const eventBytes = Buffer.byteLength(text.slice(text.indexOf('\n"events": [\n') + 13));
+    assert.ok(eventBytes <= maxFileSize + 10 * 400, `${eventBytes} event bytes`);
+    assert.ok(eventBytes > maxFileSize * 0.8, `${eventBytes} event bytes`);
     assert.ok(log.events.length > 0 && log.events.length < 2000);
-    assert.equal(log.events[0]?.type, "REQUEST_ALIVE");
+    // The latest events are the ones kept: the last source's four, at the end, in order.
+    const sources = log.events.map((event) => event.source.id);
+    assert.equal(sources.at(-1), 500);
+    assert.deepEqual(sources, [...sources].sort((a, b) => a - b));
+    assert.ok(sources[0]! > 1);
+    assert.deepEqual(log.events.slice(-4).map((e) => e.type), [
+      "REQUEST_ALIVE",
+      "HTTP_TRANSACTION_SEND_REQUEST_HEADERS",
+      "SOCKET_BYTES_SENT",
+      "REQUEST_ALIVE",
+    ]);
     assert.equal(log.polledData?.droppedEvents, 2000 - log.events.length);
+  });
+
+  it("keeps every event when the bound is never reached", async () => {
+    const netLog = new NetLog();
+    const path = await tempPath("roomy.json");
+    await netLog.startLogging(path, { maxFileSize: 10_000_000 });
+    for (let i = 0; i < 20; i++) headersEvent(netLog);
+    await netLog.stopLogging();
+    const log = parseNetLog(await readFile(path, "utf8"));
+    assert.deepEqual(netLogProblems(log), []);
+    assert.equal(log.events.length, 80);
+    assert.equal(log.polledData, undefined);
   });
 
   it("reads a log cut by a crash up to its last whole line", async () => {

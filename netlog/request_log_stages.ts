@@ -1,12 +1,14 @@
 /**
  * The pipeline stages that log a request's life, as Chromium's net/url_request/url_request.cc
- * does: `REQUEST_ALIVE` around the whole request and `URL_REQUEST_START_JOB` around each hop,
- * with `URL_REQUEST_REDIRECTED` between hops. Both pass straight through while no log runs.
+ * does: `REQUEST_ALIVE` around the whole request, its body included, and
+ * `URL_REQUEST_START_JOB` around each hop, with `URL_REQUEST_REDIRECTED` between hops. They
+ * pass straight through while no log runs.
  *
  * @module
  */
 
 import type { FetchLike, Middleware, RequestContext } from "../core/middleware.ts";
+import type { NetLogSink } from "../core/net_log_sink.ts";
 import { responseInfo } from "../core/response_info.ts";
 import { LOAD_FLAGS } from "./net_log_constants.ts";
 
@@ -47,8 +49,8 @@ function loadFlags(context: RequestContext): number {
 }
 
 /**
- * Logs `REQUEST_ALIVE` begin when a request enters and its end when the response head
- * arrives or the request fails (with `net_error`). Place it outermost.
+ * Logs `REQUEST_ALIVE` begin when a request enters. Place it outermost; its end comes from
+ * {@linkcode requestAliveEnd}, once the body has been read.
  *
  * @returns The stage.
  *
@@ -61,32 +63,74 @@ function loadFlags(context: RequestContext): number {
  * const sink = { capturing: true, newSource: () => source, add: (e: { type: string }) => void types.push(e.type) };
  * const fetchLike = requestAliveStage()(() => Promise.resolve(new Response("ok")));
  * await fetchLike(new Request("http://a.test/"), requestContext({ netLog: { sink, source } }));
- * console.log(types); // [ "REQUEST_ALIVE", "REQUEST_ALIVE" ]
+ * console.log(types); // [ "REQUEST_ALIVE" ]
  * ```
  */
 export function requestAliveStage(): Middleware {
   return (next: FetchLike): FetchLike => (request, context) => {
     const netLog = context.netLog;
-    if (netLog === undefined) return next(request, context);
-    const { sink, source } = netLog;
-    sink.add({
-      type: "REQUEST_ALIVE",
-      phase: "PHASE_BEGIN",
-      source,
-      params: { priority: context.priority, traffic_annotation: 0 },
-    });
-    return next(request, context).then((response) => {
-      sink.add({ type: "REQUEST_ALIVE", phase: "PHASE_END", source });
-      return response;
-    }, (error: unknown) => {
-      sink.add({
+    if (netLog !== undefined) {
+      netLog.sink.add({
+        type: "REQUEST_ALIVE",
+        phase: "PHASE_BEGIN",
+        source: netLog.source,
+        params: { priority: context.priority, traffic_annotation: 0 },
+      });
+    }
+    return next(request, context);
+  };
+}
+
+/** What {@linkcode requestAliveEnd} hears: the shape of net/'s request outcome observer. */
+export interface RequestAliveObserver {
+  /** True while the log captures, so that requests are watched only then. */
+  readonly active: boolean;
+  /** The body was read to its end (or there was none). */
+  onCompleted(request: Request, response: Response, context: RequestContext): void;
+  /** The request failed, before or after its head (a cancelled body is `ERR_ABORTED`). */
+  onError(request: Request, error: unknown, context: RequestContext): void;
+}
+
+/**
+ * Ends `REQUEST_ALIVE` when the request is over, as Chromium's URLRequest does when it is
+ * destroyed: once its body has been read to the end, or with `{net_error}` when it failed,
+ * the body included. The session hands it to the outcome stage placed just inside
+ * {@linkcode requestAliveStage}.
+ *
+ * @param sink The session's net log.
+ * @returns The observer.
+ *
+ * @example
+ * ```ts
+ * import { requestAliveEnd } from "./request_log_stages.ts";
+ * import { requestContext } from "../core/middleware.ts";
+ * const phases: string[] = [];
+ * const source = { id: 1, type: "URL_REQUEST", startTime: Date.now() };
+ * const sink = { capturing: true, newSource: () => source, add: (e: { phase: string }) => void phases.push(e.phase) };
+ * const observer = requestAliveEnd(sink);
+ * const context = requestContext({ netLog: { sink, source } });
+ * observer.onCompleted(new Request("http://a.test/"), new Response("ok"), context);
+ * console.log(observer.active, phases); // true [ "PHASE_END" ]
+ * ```
+ */
+export function requestAliveEnd(sink: NetLogSink): RequestAliveObserver {
+  return {
+    get active() {
+      return sink.capturing;
+    },
+    onCompleted(_request, _response, context) {
+      const netLog = context.netLog;
+      netLog?.sink.add({ type: "REQUEST_ALIVE", phase: "PHASE_END", source: netLog.source });
+    },
+    onError(_request, error, context) {
+      const netLog = context.netLog;
+      netLog?.sink.add({
         type: "REQUEST_ALIVE",
         phase: "PHASE_END",
-        source,
+        source: netLog.source,
         params: { net_error: netErrorOf(error) },
       });
-      throw error;
-    });
+    },
   };
 }
 

@@ -278,8 +278,10 @@ export class Session extends TypedEmitter<SessionEvents> {
         acceptLanguage: () => this.#acceptLanguages,
       },
       cookies: {
-        cookieHeader: (request) => this.#cookieJar().cookieHeader(request),
-        storeSetCookies: (request, lines) => this.#cookieJar().storeSetCookies(request, lines),
+        cookieHeader: (request, onInclusion) =>
+          this.#cookieJar().cookieHeader(request, onInclusion),
+        storeSetCookies: (request, lines, onInclusion) =>
+          this.#cookieJar().storeSetCookies(request, lines, onInclusion),
       },
       auth: {
         ...authPolicy,

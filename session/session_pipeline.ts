@@ -23,7 +23,7 @@ import {
 } from "../net/mod.ts";
 import { type DnrEngine, dnrStages } from "../extensions/mod.ts";
 import { type Protocol, protocolStage } from "../protocol/mod.ts";
-import { requestAliveStage, urlRequestJobStage } from "../netlog/mod.ts";
+import { requestAliveEnd, requestAliveStage, urlRequestJobStage } from "../netlog/mod.ts";
 import {
   beforeRedirectHook,
   beforeRequestStage,
@@ -104,8 +104,10 @@ export function buildSessionPipeline(deps: SessionPipelineDeps): SessionPipeline
   const nextId = () => ++lastId;
   const { webRequest, protocol } = deps;
   const pipeline = compose([
-    // The net log's REQUEST_ALIVE spans the whole request, so it goes outside everything.
+    // The net log's REQUEST_ALIVE spans the whole request, body included, so it goes outside
+    // everything.
     requestAliveStage(),
+    ...(deps.netLog ? [observeOutcome(requestAliveEnd(deps.netLog))] : []),
     // Outermost, so that it sees every error, wherever it arose.
     ...(deps.outcome ? [observeOutcome(deps.outcome)] : []),
     // webRequest: onCompleted / onErrorOccurred, outside everything too.

@@ -5,6 +5,7 @@ import { createServer as createHttpsServer, type Server as HttpsServer } from "n
 import { mkdtemp, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Buffer } from "node:buffer";
 import { currentRuntime } from "../runtime/mod.ts";
 import { App, createSessionModule, type Session } from "../session/mod.ts";
 import { netLogProblems, parseNetLog, type ReadNetLog } from "../netlog/mod.ts";
@@ -44,6 +45,16 @@ describe("net log of ses.fetch", () => {
     server = createServer((request, response) => {
       if (request.url === "/redirect") {
         response.writeHead(302, { location: "/final" }).end();
+      } else if (request.url === "/cookies") {
+        response.writeHead(200, {
+          "set-cookie": [
+            "ok=1",
+            "elsewhere=1; Path=/elsewhere",
+            "none=1; SameSite=None",
+            "foreign=1; Domain=other.test",
+            "__Host-x=1",
+          ],
+        }).end("set");
       } else if (request.url === "/cached") {
         response.writeHead(200, { "cache-control": "max-age=3600" }).end("cached");
       } else if (request.url === "/auth") {
@@ -185,7 +196,7 @@ describe("net log of ses.fetch", () => {
     // it sends the cookie the authenticated request stored, unnamed in default mode.
     const [proxiedId] = proxied!;
     assert.deepEqual(paramsOf(log, proxiedId, "COOKIE_INCLUSION_STATUS"), [
-      { operation: "send", status: "INCLUDE" },
+      { operation: "send", status: "INCLUDE, DO_NOT_WARN, NO_EXEMPTION" },
     ]);
     assert.deepEqual(paramsOf(log, proxiedId, "PROXY_RESOLUTION_SERVICE_RESOLVED_PROXY_LIST"), [
       { pac_string: `PROXY 127.0.0.1:${proxy.port}` },
@@ -194,6 +205,163 @@ describe("net log of ses.fetch", () => {
       paramsOf(log, proxiedId, "HTTP_TRANSACTION_SEND_REQUEST_HEADERS")[0]!.line,
       `GET ${origin}/proxied HTTP/1.1\r\n`,
     );
+  });
+
+  it("ends REQUEST_ALIVE when the body has been read, or with ERR_ABORTED when it is cancelled", async () => {
+    const ses = newSession();
+    const path = join(await mkdtemp(join(tmpdir(), "ses-netlog-")), "log.json");
+    await ses.netLog.startLogging(path);
+    const read = await ses.fetch(`${origin}/final`);
+    // A second request starts while the first one's body is still unread.
+    const cancelled = await ses.fetch(`${origin}/final`);
+    assert.equal(await read.text(), "final");
+    await cancelled.body!.cancel();
+    await ses.netLog.stopLogging();
+    await ses.closeAllConnections();
+    const log = parseNetLog(await readFile(path, "utf8"));
+    const alive = log.events.filter((e) => e.type === "REQUEST_ALIVE").map((e) =>
+      `${e.source.id} ${e.phase} ${JSON.stringify(e.params?.net_error ?? null)}`
+    );
+    assert.deepEqual(alive, [
+      "1 PHASE_BEGIN null",
+      "2 PHASE_BEGIN null",
+      "1 PHASE_END null",
+      "2 PHASE_END -3",
+    ]);
+  });
+
+  it("logs each cookie sent, stored or left out, with Chromium's exclusion reasons", async () => {
+    const paths = [];
+    for (const captureMode of ["includeSensitive", "default"] as const) {
+      const ses = newSession();
+      const path = join(await mkdtemp(join(tmpdir(), "ses-netlog-")), "log.json");
+      paths.push(path);
+      await ses.netLog.startLogging(path, { captureMode });
+      await (await ses.fetch(`${origin}/cookies`)).text();
+      await (await ses.fetch(`${origin}/final`)).text();
+      await ses.netLog.stopLogging();
+      await ses.closeAllConnections();
+    }
+    const [sensitive, stripped] = await Promise.all(
+      paths.map(async (path) => parseNetLog(await readFile(path, "utf8"))),
+    );
+    const statuses = (log: ReadNetLog) =>
+      log.events.filter((e) => e.type === "COOKIE_INCLUSION_STATUS").map((e) => e.params);
+    const host = "127.0.0.1";
+    const status = (reason: string) => `${reason}, DO_NOT_WARN, NO_EXEMPTION`;
+    assert.deepEqual(statuses(sensitive!), [
+      { operation: "store", status: status("INCLUDE"), name: "ok", domain: host, path: "/" },
+      {
+        operation: "store",
+        status: status("INCLUDE"),
+        name: "elsewhere",
+        domain: host,
+        path: "/elsewhere",
+      },
+      {
+        operation: "store",
+        status: status("EXCLUDE_SAMESITE_NONE_INSECURE"),
+        name: "none",
+        domain: host,
+        path: "/",
+      },
+      {
+        operation: "store",
+        status: status("EXCLUDE_INVALID_DOMAIN"),
+        name: "foreign",
+        domain: "other.test",
+        path: "/",
+      },
+      {
+        operation: "store",
+        status: status("EXCLUDE_INVALID_PREFIX"),
+        name: "__Host-x",
+        domain: host,
+        path: "/",
+      },
+      {
+        operation: "send",
+        status: status("EXCLUDE_NOT_ON_PATH"),
+        name: "elsewhere",
+        domain: host,
+        path: "/elsewhere",
+      },
+      { operation: "send", status: status("INCLUDE"), name: "ok", domain: host, path: "/" },
+    ]);
+    // Default mode keeps the decisions and drops what names the cookies.
+    assert.deepEqual(
+      statuses(stripped!),
+      statuses(sensitive!).map((params) => ({
+        operation: params!.operation,
+        status: params!.status,
+      })),
+    );
+  });
+
+  it("logs socket byte counts, and the bytes themselves in everything mode", async () => {
+    const logs: ReadNetLog[] = [];
+    for (const captureMode of ["everything", "default"] as const) {
+      const ses = newSession();
+      const path = join(await mkdtemp(join(tmpdir(), "ses-netlog-")), "log.json");
+      await ses.netLog.startLogging(path, { captureMode });
+      await (await ses.fetch(`${origin}/final`, { method: "POST", body: "sent body" })).text();
+      await ses.netLog.stopLogging();
+      await ses.closeAllConnections();
+      logs.push(parseNetLog(await readFile(path, "utf8")));
+    }
+    const [everything, stripped] = logs;
+    const bytesOf = (log: ReadNetLog, type: string) =>
+      log.events.filter((e) => e.type === type).map((e) => e.params!);
+    const sent = bytesOf(everything!, "SOCKET_BYTES_SENT");
+    const sentText = sent.map((p) => Buffer.from(p.bytes as string, "base64").toString("latin1"))
+      .join("");
+    assert.match(sentText, /^POST \/final HTTP\/1\.1\r\n[^]*\r\n\r\nsent body$/);
+    const received = bytesOf(everything!, "SOCKET_BYTES_RECEIVED");
+    const receivedText = received.map((p) =>
+      Buffer.from(p.bytes as string, "base64").toString("latin1")
+    ).join("");
+    assert.match(receivedText, /^HTTP\/1\.1 200 OK\r\n[^]*\r\n\r\nfinal$/);
+    for (const params of [...sent, ...received]) {
+      assert.equal(params.byte_count, Buffer.from(params.bytes as string, "base64").length);
+    }
+    // Default mode: the same events with their counts only.
+    assert.deepEqual(
+      bytesOf(stripped!, "SOCKET_BYTES_SENT").map((p) => Object.keys(p)),
+      sent.map(() => ["byte_count"]),
+    );
+    assert.equal(
+      bytesOf(stripped!, "SOCKET_BYTES_RECEIVED").reduce((n, p) => n + (p.byte_count as number), 0),
+      receivedText.length,
+    );
+  });
+
+  it("logs emulated latency as THROTTLING_REQUEST and an offline failure", async () => {
+    const ses = newSession();
+    const path = join(await mkdtemp(join(tmpdir(), "ses-netlog-")), "log.json");
+    await ses.netLog.startLogging(path);
+    ses.enableNetworkEmulation({ latency: 40, downloadThroughput: 1_000_000 });
+    await (await ses.fetch(`${origin}/final`)).text();
+    ses.enableNetworkEmulation({ offline: true });
+    await assert.rejects(ses.fetch(`${origin}/final`), { code: "ERR_INTERNET_DISCONNECTED" });
+    await ses.netLog.stopLogging();
+    await ses.closeAllConnections();
+    const log = parseNetLog(await readFile(path, "utf8"));
+    assert.deepEqual(netLogProblems(log), []);
+    const throttled = log.events.filter((e) => e.type === "THROTTLING_REQUEST");
+    assert.deepEqual(throttled.map((e) => [e.source.id, e.phase, e.params]), [
+      [1, "PHASE_BEGIN", { latency_ms: 40, download_throughput: 1_000_000, upload_throughput: 0 }],
+      [1, "PHASE_END", undefined],
+    ]);
+    // The wait is the latency (timer granularity aside).
+    assert.ok(throttled[1]!.time - throttled[0]!.time >= 35, "the latency shows");
+    assert.deepEqual(
+      log.events.filter((e) => e.type === "THROTTLING_DISCONNECTED_REQUEST").map((e) => [
+        e.source.id,
+        e.params,
+      ]),
+      [[2, { net_error: -106 }]],
+    );
+    assert.deepEqual(paramsOf(log, 2, "REQUEST_ALIVE").at(-1), { net_error: -106 });
   });
 
   it("builds no sources while no log runs", async () => {
