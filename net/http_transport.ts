@@ -299,6 +299,7 @@ async function send(
         onDone: pin === undefined ? lease.release : releaseToPin(pin, lease, context),
         // From a WHATWG Headers, the URL's host and our own defaults: all valid already.
         headersChecked: true,
+        watchableBody: context.watchBodyEnd,
       });
       if (netLog) logResponseHeaders(netLog.sink, netLog.source, reply);
       return toResponse(options, reply, url, lease, abortable);
