@@ -460,8 +460,14 @@ class TransportResponseInfo implements ResponseInfo {
     this.#statusText = reply.statusText;
   }
 
+  // Built once when asked: webRequest reads it for up to three events of one response.
+  #statusLine: string | undefined;
+
   get statusLine(): string {
-    const reason = this.#statusText === "" ? "" : ` ${this.#statusText}`;
-    return `HTTP/${this.httpVersion} ${this.#status}${reason}`;
+    if (this.#statusLine === undefined) {
+      const reason = this.#statusText === "" ? "" : ` ${this.#statusText}`;
+      this.#statusLine = `HTTP/${this.httpVersion} ${this.#status}${reason}`;
+    }
+    return this.#statusLine;
   }
 }
