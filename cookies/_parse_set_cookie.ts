@@ -43,9 +43,11 @@ const CONTROL = /[\x00-\x08\x0a-\x1f\x7f]/;
 
 // Lines parsed before whose answer does not depend on the time (no Max-Age): servers send the
 // same line again and again (a session id refreshed on every response), and parsing it was
-// the largest part of storing it. Bounded; the answers are frozen, as callers share them.
+// the largest part of storing it. Bounded in lines and in line length (at most 256 lines of 512
+// characters are held); the answers are frozen, as callers share them.
 const parsedLines = new Map<string, Readonly<ParsedSetCookie> | string>();
 const PARSED_LINES_MAX = 256;
+const PARSED_LINE_LENGTH_MAX = 512;
 // Set by parseLine: whether the line it parsed had a Max-Age attribute.
 let sawMaxAge = false;
 
@@ -62,7 +64,7 @@ export function parseSetCookie(line: string, now: number): Readonly<ParsedSetCoo
   if (known !== undefined) return known;
   sawMaxAge = false;
   const parsed = parseLine(line, now);
-  if (sawMaxAge) return parsed;
+  if (sawMaxAge || line.length > PARSED_LINE_LENGTH_MAX) return parsed;
   if (parsedLines.size >= PARSED_LINES_MAX) parsedLines.clear();
   parsedLines.set(line, typeof parsed === "string" ? parsed : Object.freeze(parsed));
   return parsed;
