@@ -74,15 +74,29 @@ export function authMiddleware(options: AuthMiddlewareOptions): Middleware {
     ) {
       return next(request, context);
     }
+    if (!withUserinfo && options.cache.size === 0) {
+      // Nothing cached to send before being asked: the request goes as it is, and only a
+      // challenge takes the slow path (a 'login' listener alone must not cost every request).
+      return next(request, context).then((response) =>
+        response.status === 401 || response.status === 407
+          ? authenticate(next, request, context, options, response)
+          : response
+      );
+    }
     return authenticate(next, request, context, options);
   };
 }
 
+/**
+ * The slow path. `first` is the response to the request as it was, when it was sent before
+ * knowing it would be challenged (nothing cached could have been sent with it).
+ */
 async function authenticate(
   next: FetchLike,
   request: Request,
   context: RequestContext,
   options: AuthMiddlewareOptions,
+  first?: Response,
 ): Promise<Response> {
   const url = new URL(request.url);
   let explicit: Credentials | undefined;
@@ -128,12 +142,16 @@ async function authenticate(
     }
     return proxy.respond(challengeValues(response, "proxy-authenticate"), challenged);
   };
-  let authorization = callerAuthorizes ? undefined : server.preemptive(challenged);
+  // With `first`, the request went without cached credentials: an entry cached since then
+  // must not count as sent and rejected.
+  let authorization = callerAuthorizes || first !== undefined
+    ? undefined
+    : server.preemptive(challenged);
   let proxyAuthorization: string | undefined;
   let pin: ConnectionPin | undefined;
   try {
     for (let round = 0;; round++) {
-      const response = await next(
+      const response = round === 0 && first !== undefined ? first : await next(
         withAuthHeaders(request, authorization, proxyAuthorization),
         context,
       );

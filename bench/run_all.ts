@@ -12,6 +12,7 @@ import { fileURLToPath } from "node:url";
 export const BENCHMARKS: readonly string[] = [
   "fetch_bench.ts",
   "stages_bench.ts",
+  "stages_alone_bench.ts",
   "cookies_bench.ts",
   "cache_bench.ts",
   "download_bench.ts",

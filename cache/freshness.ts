@@ -153,7 +153,13 @@ export function isStorable(
   let cacheControl: string | null = null;
   let vary: string | null = null;
   let reusable = false;
-  for (const [field, value] of rawHeaders) {
+  for (let i = 0; i < rawHeaders.length; i++) {
+    const line = rawHeaders[i]!;
+    const field = line[0];
+    // Only names as long as one it looks for are lower-cased (a string each): most are not.
+    const length = field.length;
+    if (length !== 13 && length !== 4 && length !== 7) continue;
+    const value = line[1];
     switch (field.toLowerCase()) {
       case "cache-control":
         cacheControl = cacheControl === null ? value : `${cacheControl}, ${value}`;

@@ -98,6 +98,18 @@ describe("isStorable", () => {
     );
     assert.equal(isStorable(200, [["Cache-Control", "max-age=1"], ["Vary", "a, *"]]), false);
   });
+
+  it("finds the fields it reads whatever their case, among lines of other names", () => {
+    const others: Array<[string, string]> = [["Date", "x"], ["Set-Cookie", "a=1"], ["Via", "y"]];
+    assert.equal(isStorable(200, [...others, ["EXPIRES", "Mon, 30 Nov 2026 00:00:00 GMT"]]), true);
+    assert.equal(isStorable(200, [...others, ["Last-Modified", "x"]]), true);
+    assert.equal(isStorable(200, [["etag", '"a"'], ["VARY", "*"]]), false);
+    assert.equal(
+      isStorable(200, [...others, ["CACHE-CONTROL", "no-store"], ["ETag", '"a"']]),
+      false,
+    );
+    assert.equal(isStorable(200, others), false);
+  });
 });
 
 describe("varyNames and parseHttpDate", () => {

@@ -41,14 +41,36 @@ export const REJECT_NAME_VALUE_SIZE = "The cookie's name and value exceeded the 
 // deno-lint-ignore no-control-regex
 const CONTROL = /[\x00-\x08\x0a-\x1f\x7f]/;
 
+// Lines parsed before whose answer does not depend on the time (no Max-Age): servers send the
+// same line again and again (a session id refreshed on every response), and parsing it was
+// the largest part of storing it. Bounded in lines and in line length (at most 256 lines of 512
+// characters are held); the answers are frozen, as callers share them.
+const parsedLines = new Map<string, Readonly<ParsedSetCookie> | string>();
+const PARSED_LINES_MAX = 256;
+const PARSED_LINE_LENGTH_MAX = 512;
+// Set by parseLine: whether the line it parsed had a Max-Age attribute.
+let sawMaxAge = false;
+
 /**
  * Parses one `Set-Cookie` value.
  *
  * @param line The header value.
  * @param now The current time in milliseconds, for `Max-Age`.
- * @returns The cookie, or the reason it was rejected.
+ * @returns The cookie (frozen when it may be shared: do not change it), or the reason it was
+ * rejected.
  */
-export function parseSetCookie(line: string, now: number): ParsedSetCookie | string {
+export function parseSetCookie(line: string, now: number): Readonly<ParsedSetCookie> | string {
+  const known = parsedLines.get(line);
+  if (known !== undefined) return known;
+  sawMaxAge = false;
+  const parsed = parseLine(line, now);
+  if (sawMaxAge || line.length > PARSED_LINE_LENGTH_MAX) return parsed;
+  if (parsedLines.size >= PARSED_LINES_MAX) parsedLines.clear();
+  parsedLines.set(line, typeof parsed === "string" ? parsed : Object.freeze(parsed));
+  return parsed;
+}
+
+function parseLine(line: string, now: number): ParsedSetCookie | string {
   // One scan: the first control character either ends the line (a terminator, with none
   // before it) or rejects it.
   const control = line.search(CONTROL);
@@ -98,6 +120,7 @@ export function parseSetCookie(line: string, now: number): ParsedSetCookie | str
         cookie.path = val.startsWith("/") ? val : undefined;
         break;
       case "max-age":
+        sawMaxAge = true;
         maxAge = parseMaxAge(val, now) ?? maxAge;
         break;
       case "expires":

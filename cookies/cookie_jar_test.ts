@@ -220,3 +220,25 @@ describe("CookieJar inclusion reports", () => {
     assert.ok(heard.every((i) => i.operation === "store"));
   });
 });
+
+describe("CookieJar storing the same line again", () => {
+  it("dates a Max-Age line from each response, and keeps a session line's fields", () => {
+    let now = 1_000_000;
+    const jar = new CookieJar({ now: () => now });
+    const url = request("http://a.test/");
+    for (const at of [1_000_000, 9_000_000]) {
+      now = at;
+      jar.storeSetCookies(url, [
+        "m=1; Max-Age=60",
+        "s=2; Path=/; HttpOnly",
+        "s=2; Path=/; HttpOnly",
+      ]);
+      const [m, s] = jar.list("http://a.test/").sort((a, b) => a.name.localeCompare(b.name));
+      assert.equal(m!.expiry, at + 60_000, "Max-Age counts from this response");
+      assert.equal(s!.expiry, undefined);
+      assert.equal(s!.httpOnly, true);
+      assert.equal(s!.value, "2");
+    }
+    assert.equal(jar.size, 2);
+  });
+});

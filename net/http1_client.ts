@@ -6,6 +6,7 @@
  */
 
 import { Buffer } from "node:buffer";
+import { watchableBody } from "../core/body_end.ts";
 import type { NetErrorCode } from "../core/net_errors.ts";
 import type { StreamSocket } from "../core/stream_socket.ts";
 import { SessionError } from "../core/session_error.ts";
@@ -52,6 +53,12 @@ export interface Http1Request {
    * (they come from a WHATWG `Headers`), so the codec need not check them again.
    */
   headersChecked?: boolean;
+  /**
+   * True when someone will watch how the body ends: a body that arrives whole with the head is
+   * then made with `watchableBody` (core/body_end.ts), which tells its end to
+   * `watchBodyEnd`'s listeners; otherwise it is a stream closed at once.
+   */
+  watchableBody?: boolean;
 }
 
 /**
@@ -201,6 +208,7 @@ class Http1Exchange {
   readonly #resolve: (response: Http1Response) => void;
   readonly #reject: (error: unknown) => void;
   readonly #onDone: ((reusable: boolean) => void) | undefined;
+  readonly #watchable: boolean;
   // The outcome once known; the `reusable` promise is made only for callers that ask.
   #outcome: boolean | undefined;
   #reusable: Promise<boolean> | null = null;
@@ -244,6 +252,7 @@ class Http1Exchange {
     this.#resolve = resolve;
     this.#reject = reject;
     this.#onDone = request.onDone;
+    this.#watchable = request.watchableBody === true;
   }
 
   #reusablePromise(): Promise<boolean> {
@@ -452,7 +461,7 @@ class Http1Exchange {
       pieces.push(rest);
     }
     if (complete) {
-      this.#respond(head, wholeBody(pieces));
+      this.#respond(head, this.#watchable ? watchableBody(pieces) : wholeBody(pieces));
       this.#finish(clean);
       return;
     }

@@ -329,6 +329,7 @@ async function send(
         onBytes: netLog ? socketBytesLogger(netLog) : undefined,
         // From a WHATWG Headers, the URL's host and our own defaults: all valid already.
         headersChecked: true,
+        watchableBody: context.watchBodyEnd,
       });
       if (netLog) logResponseHeaders(netLog.sink, netLog.source, reply);
       return toResponse(options, reply, url, lease, abortable);
@@ -489,8 +490,14 @@ class TransportResponseInfo implements ResponseInfo {
     this.#statusText = reply.statusText;
   }
 
+  // Built once when asked: webRequest reads it for up to three events of one response.
+  #statusLine: string | undefined;
+
   get statusLine(): string {
-    const reason = this.#statusText === "" ? "" : ` ${this.#statusText}`;
-    return `HTTP/${this.httpVersion} ${this.#status}${reason}`;
+    if (this.#statusLine === undefined) {
+      const reason = this.#statusText === "" ? "" : ` ${this.#statusText}`;
+      this.#statusLine = `HTTP/${this.httpVersion} ${this.#status}${reason}`;
+    }
+    return this.#statusLine;
   }
 }

@@ -8,6 +8,7 @@
  * @module
  */
 
+import { watchBodyEnd } from "../core/body_end.ts";
 import type { Middleware, RequestContext } from "../core/middleware.ts";
 import { SessionError } from "../core/session_error.ts";
 import { responseWithBody } from "./response_with_body.ts";
@@ -27,7 +28,9 @@ export interface RequestOutcomeObserver {
 
 /**
  * Makes the stage. Place it outermost (outside redirects and decoding) so that every error
- * of the request reaches it.
+ * of the request reaches it. While active it sets `context.watchBodyEnd`, so that a body that
+ * arrives whole can tell its end (core/body_end.ts) and is passed on as it is; any other body
+ * is wrapped in a stream that watches it.
  *
  * @param observer Who hears of each outcome.
  * @returns The stage.
@@ -49,6 +52,7 @@ export interface RequestOutcomeObserver {
 export function observeOutcome(observer: RequestOutcomeObserver): Middleware {
   return (next) => (request, context) => {
     if (!observer.active) return next(request, context);
+    context.watchBodyEnd = true;
     return next(request, context).then(
       (response) => watch(observer, request, response, context),
       (error: unknown) => {
@@ -65,11 +69,24 @@ function watch(
   response: Response,
   context: RequestContext,
 ): Response {
-  if (response.body === null) {
+  const source = response.body;
+  if (source === null) {
     observer.onCompleted(request, response, context);
     return response;
   }
-  const reader = response.body.getReader();
+  const told = watchBodyEnd(source, {
+    onEnd: () => observer.onCompleted(request, response, context),
+    onError: (error, cancelled) =>
+      observer.onError(
+        request,
+        cancelled ? new SessionError("ERR_ABORTED", { cause: error }) : error,
+        context,
+      ),
+  });
+  if (told) return response;
+  // A body whose maker cannot tell its end (streamed, decoded, a stage's own) is watched
+  // through a stream of our own.
+  const reader = source.getReader();
   // No buffering (high-water mark 0): nothing is pulled before the reader asks, so `watched`
   // below exists by the first pull.
   const body = new ReadableStream<Uint8Array>({

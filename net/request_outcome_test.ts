@@ -1,6 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { gzipSync } from "node:zlib";
+import { watchableBody } from "../core/body_end.ts";
 import { compose, type FetchLike, requestContext } from "../core/middleware.ts";
 import { SessionError } from "../core/session_error.ts";
 import { contentDecoding } from "./content_decoding.ts";
@@ -75,6 +76,33 @@ describe("observeOutcome", () => {
     const response = await run(new Request("http://a.test/old"), requestContext());
     assert.equal(response.url, "http://a.test/new");
     assert.equal(response.redirected, true);
+  });
+
+  it("asks the transport for a body that tells its end, and then does not wrap it", async () => {
+    const { observer, outcomes } = recorder();
+    let asked: boolean | undefined;
+    const original = new Response(watchableBody([new TextEncoder().encode("whole")]));
+    const run = compose([observeOutcome(observer)], (_request, context) => {
+      asked = context.watchBodyEnd;
+      return Promise.resolve(original);
+    });
+    const response = await run(new Request("http://a.test/"), requestContext({ id: 7 }));
+    assert.equal(asked, true);
+    assert.equal(response, original, "the same response, not a wrapped copy");
+    assert.deepEqual(outcomes, [], "not before the body is read");
+    assert.equal(await response.text(), "whole");
+    assert.deepEqual(outcomes, ["completed 7 http://a.test/ 200"]);
+  });
+
+  it("counts a cancelled body that tells its end as ERR_ABORTED", async () => {
+    const { observer, outcomes } = recorder();
+    const run = compose(
+      [observeOutcome(observer)],
+      () => Promise.resolve(new Response(watchableBody([new Uint8Array(8)]))),
+    );
+    const response = await run(new Request("http://a.test/"), requestContext({ id: 8 }));
+    await response.body?.cancel();
+    assert.deepEqual(outcomes, ["error 8 ERR_ABORTED"]);
   });
 
   it("passes the response through untouched while inactive", async () => {

@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import type { ProxyConfig } from "../core/electron_types.ts";
 import type { ProxyResolverLike, ProxyServer } from "../core/proxy_resolver_like.ts";
 import { SessionError } from "../core/session_error.ts";
-import { bypassMatches, matchesImplicitRules } from "./bypass_rules.ts";
+import { bypassMatches, type BypassRules, matchesImplicitRules } from "./bypass_rules.ts";
 import { parsePacResult } from "./pac_result.ts";
 import { PacScript, type PacScriptOptions } from "./pac_script.ts";
 import { proxiesForScheme, type ProxyRules } from "./proxy_rules.ts";
@@ -80,6 +80,11 @@ export class ProxyResolver implements ProxyResolverLike {
   #applied: Applied = { kind: "direct" };
   #hasCredentials = false;
   readonly #badUntil = new Map<string, number>();
+  // The last bypass verdict: requests to one origin come in runs, and the verdict depends
+  // only on the rules, the scheme and the host with its port.
+  #lastBypass:
+    | { rules: BypassRules; protocol: string; host: string; bypassed: boolean }
+    | undefined;
 
   /**
    * Creates a resolver that sends everything DIRECT until `setProxy`.
@@ -143,7 +148,7 @@ export class ProxyResolver implements ProxyResolverLike {
     const applied = this.#applied;
     if (applied.kind === "direct" || !HANDLED_SCHEMES.has(url.protocol)) return DIRECT_LIST;
     if (applied.kind === "fixed") {
-      if (applied.rules.type === "empty" || bypassMatches(applied.bypass, url)) return DIRECT_LIST;
+      if (applied.rules.type === "empty" || this.#bypassed(applied.bypass, url)) return DIRECT_LIST;
       const list = proxiesForScheme(applied.rules, url.protocol);
       return list === undefined || list.length === 0 ? DIRECT_LIST : this.#deprioritize(list);
     }
@@ -175,6 +180,17 @@ export class ProxyResolver implements ProxyResolverLike {
   reportFailure(proxy: ProxyServer): void {
     if (proxy.scheme === "direct") return;
     this.#badUntil.set(formatProxyUri(proxy), this.#now() + BAD_PROXY_RETRY_MS);
+  }
+
+  #bypassed(rules: BypassRules, url: URL): boolean {
+    const { protocol, host } = url;
+    const last = this.#lastBypass;
+    if (last?.rules === rules && last.host === host && last.protocol === protocol) {
+      return last.bypassed;
+    }
+    const bypassed = bypassMatches(rules, url);
+    this.#lastBypass = { rules, protocol, host, bypassed };
+    return bypassed;
   }
 
   #deprioritize(list: readonly ProxyServer[]): readonly ProxyServer[] {

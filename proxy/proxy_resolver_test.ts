@@ -47,6 +47,24 @@ describe("ProxyResolver", () => {
   });
   after(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
+  it("answers each scheme and host by the rules in force, however requests alternate", async () => {
+    const resolver = new ProxyResolver();
+    const schemes = (url: string) => {
+      const list = resolver.resolveProxies(new URL(url));
+      assert.ok(Array.isArray(list));
+      return list.map((proxy) => proxy.scheme).join(",");
+    };
+    await resolver.setProxy({ proxyRules: "http=p.test:1", proxyBypassRules: "a.test, *:8080" });
+    assert.equal(schemes("http://a.test/"), "direct");
+    assert.equal(schemes("http://b.test/"), "http");
+    assert.equal(schemes("http://a.test/x"), "direct");
+    assert.equal(schemes("http://b.test:8080/"), "direct");
+    assert.equal(schemes("http://b.test/"), "http");
+    await resolver.setProxy({ proxyRules: "http=p.test:1", proxyBypassRules: "b.test" });
+    assert.equal(schemes("http://b.test/"), "direct", "the new rules, not the last answer");
+    assert.equal(schemes("http://a.test/"), "http");
+  });
+
   it("infers the mode and rejects an unknown one with Electron's message", async () => {
     const resolver = new ProxyResolver();
     assert.equal(await resolver.resolveProxy("http://a.test/"), "DIRECT");

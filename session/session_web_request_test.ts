@@ -308,6 +308,24 @@ describe("ses.webRequest through ses.fetch", () => {
     await ses.closeAllConnections();
   });
 
+  it("shows onSendHeaders the headers sent, not a copy onBeforeSendHeaders changed without answering with it", async () => {
+    const ses = newSession();
+    const shown: Array<Record<string, string>> = [];
+    ses.webRequest.onBeforeSendHeaders((details, callback) => {
+      details.requestHeaders["x-changed"] = "1";
+      delete details.requestHeaders["user-agent"];
+      callback({});
+    });
+    ses.webRequest.onSendHeaders((details) => shown.push(details.requestHeaders));
+    const echoed = await (await ses.fetch(`${base}/echo`, { headers: { "x-own": "1" } })).json();
+    assert.equal(echoed.headers["x-changed"], undefined);
+    assert.equal(shown[0]!["x-changed"], undefined);
+    assert.equal(shown[0]!["x-own"], "1");
+    assert.equal(shown[0]!["user-agent"], echoed.headers["user-agent"]);
+    assert.ok(echoed.headers["user-agent"]);
+    await ses.closeAllConnections();
+  });
+
   it("replaces the response head with onHeadersReceived' answer before cookies are stored", async () => {
     const ses = newSession();
     ses.webRequest.onHeadersReceived({ urls: ["*://*/cookies"] }, (details, callback) => {

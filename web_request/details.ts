@@ -129,12 +129,25 @@ export function baseDetails(
     url,
     method: request.method,
     resourceType: context.resourceType,
-    referrer: request.headers.get("referer") ?? "",
+    referrer: referrerOf(request),
     timestamp: Date.now(),
   };
   const upload = uploadData(context);
   if (upload) details.uploadData = upload;
   return details;
+}
+
+// The events of one hop come in a row for the same Request (its Referer cannot change: every
+// stage that changes headers makes a new Request), and a Headers lookup is dear in Bun.
+let lastRequest: Request | undefined;
+let lastReferrer = "";
+
+function referrerOf(request: Request): string {
+  if (request !== lastRequest) {
+    lastReferrer = request.headers.get("referer") ?? "";
+    lastRequest = request;
+  }
+  return lastReferrer;
 }
 
 function uploadData(context: RequestContext): UploadData[] | undefined {
@@ -183,7 +196,9 @@ export function responseDetails(
   if (info) {
     const raw = info.rawHeaders;
     for (let i = 0; i < raw.length; i++) {
-      const [name, value] = raw[i]!;
+      const line = raw[i]!;
+      const name = line[0];
+      const value = line[1];
       const values = responseHeaders[name];
       if (values) values.push(value);
       else responseHeaders[name] = [value];

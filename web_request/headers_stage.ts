@@ -8,7 +8,7 @@
 import type { FetchLike, Middleware, RequestContext } from "../core/middleware.ts";
 import { type ResponseInfo, responseInfo, setResponseInfo } from "../core/response_info.ts";
 import { SessionError } from "../core/session_error.ts";
-import { andThen, ask, tell } from "./_ask.ts";
+import { andThen, ask, type Maybe, tell } from "./_ask.ts";
 import { cancelUpload } from "./_cancel_upload.ts";
 import {
   baseDetails,
@@ -72,12 +72,25 @@ export function headersStage(webRequest: WebRequest): Middleware {
       return next(request, context);
     }
     try {
-      const hop = before === undefined ? request : andThen(
-        ask("onBeforeSendHeaders", before, sendDetails(request, context), url),
-        (answer) => applyAnswer(answer, request, context),
-      );
+      // The headers as shown before any answer; onSendHeaders gets them again when
+      // onBeforeSendHeaders left the request as it was (its listener had a copy to change).
+      let shown: Record<string, string> | undefined;
+      let hop: Maybe<Request> = request;
+      if (before !== undefined) {
+        shown = requestHeaderObject(request, context);
+        const details = sendDetails(request, context, sent === undefined ? shown : { ...shown });
+        hop = andThen(
+          ask("onBeforeSendHeaders", before, details, url),
+          (answer) => applyAnswer(answer, request, context),
+        );
+      }
       const proceed = (ready: Request) => {
-        if (sent !== undefined) tell("onSendHeaders", sent, sendDetails(ready, context), url);
+        if (sent !== undefined) {
+          const headers = ready === request && shown !== undefined
+            ? shown
+            : requestHeaderObject(ready, context);
+          tell("onSendHeaders", sent, sendDetails(ready, context, headers), url);
+        }
         return send(next, ready, context, received, started);
       };
       if (!(hop instanceof Promise)) return proceed(hop);
@@ -132,9 +145,13 @@ function send(
   });
 }
 
-function sendDetails(request: Request, context: RequestContext): SendHeadersDetails {
+function sendDetails(
+  request: Request,
+  context: RequestContext,
+  headers: Record<string, string>,
+): SendHeadersDetails {
   const details = baseDetails(request.url, request, context) as SendHeadersDetails;
-  details.requestHeaders = requestHeaderObject(request, context);
+  details.requestHeaders = headers;
   return details;
 }
 

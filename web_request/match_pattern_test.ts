@@ -64,4 +64,38 @@ describe("parseRequestFilter", () => {
     assert.equal(filter.matches("https://a.test/private/x", "xhr"), false);
     assert.equal(filter.matches("https://a.test/public/x", "download"), false);
   });
+
+  it("answers each URL by its own parts when filters are asked about URLs in turn", () => {
+    const hosts = parseRequestFilter({ urls: ["*://a.test/*"], excludeUrls: ["*://*/skip*"] });
+    const paths = parseRequestFilter({ urls: ["http://*/api/*"] });
+    const asked: Array<[string, boolean, boolean]> = [
+      ["http://a.test/api/x", true, true],
+      ["http://b.test/api/x", false, true],
+      ["http://a.test/skip?q", false, false],
+      ["not a url", false, false],
+      ["http://a.test/api/x", true, true],
+      ["https://a.test:8443/api/x", true, false],
+    ];
+    for (const [url, host, path] of asked) {
+      assert.equal(hosts.matches(url, "xhr"), host, `${url} by host`);
+      assert.equal(paths.matches(url, "xhr"), path, `${url} by path`);
+    }
+  });
+});
+
+describe("parseMatchPattern with the parts of a URL", () => {
+  it("gives a plain record of a URL's parts the URL's answer", () => {
+    for (
+      const [pattern, href] of [
+        ["*://*.a.test:8080/x*", "http://www.a.test:8080/x?y"],
+        ["https://a.test/*", "http://a.test/"],
+        ["http://a.test/p?q=*", "http://a.test/p?q=1"],
+      ]
+    ) {
+      const matches = parseMatchPattern(pattern!);
+      const url = new URL(href!);
+      const { protocol, hostname, port, pathname, search } = url;
+      assert.equal(matches({ protocol, hostname, port, pathname, search }), matches(url), pattern);
+    }
+  });
 });

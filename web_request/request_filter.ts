@@ -4,7 +4,7 @@
  * @module
  */
 
-import { parseMatchPattern, type UrlMatcher } from "./match_pattern.ts";
+import { type MatchableUrl, parseMatchPattern, type UrlMatcher } from "./match_pattern.ts";
 
 /** Electron's `WebRequestFilter`. */
 export interface WebRequestFilter {
@@ -79,16 +79,30 @@ export function parseRequestFilter(filter: object): RequestFilter {
     matches(url, resourceType) {
       if (typeSet.size > 0 && !typeSet.has(resourceType)) return false;
       if (everyUrl && exclude.length === 0) return true;
-      let parsed: URL;
-      try {
-        parsed = new URL(url);
-      } catch {
-        return false;
-      }
+      const parsed = parsedUrl(url);
+      if (parsed === undefined) return false;
       if (!everyUrl && !include.some((pattern) => pattern.matches(parsed))) return false;
       return !exclude.some((pattern) => pattern.matches(parsed));
     },
   };
+}
+
+// The stages ask each event's filter about the same URL in a row (up to six events a hop): the
+// URL is parsed, and its parts read, once for all of them.
+let lastUrl = "";
+let lastParts: MatchableUrl | undefined;
+
+function parsedUrl(url: string): MatchableUrl | undefined {
+  if (url !== lastUrl) {
+    try {
+      const { protocol, hostname, port, pathname, search } = new URL(url);
+      lastParts = { protocol, hostname, port, pathname, search };
+    } catch {
+      lastParts = undefined;
+    }
+    lastUrl = url;
+  }
+  return lastParts;
 }
 
 function patterns(list: unknown): Array<{ all: boolean; matches: UrlMatcher }> {

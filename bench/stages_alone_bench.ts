@@ -1,0 +1,145 @@
+/**
+ * The pipeline's stages without the network: the session's pipeline (`buildSessionPipeline`,
+ * with a real cookie jar, HTTP cache, webRequest hooks and auth stage) over an in-process
+ * transport that answers every request as `bench_server.ts`'s `/stage` route does (1 KiB,
+ * a `Set-Cookie`, `Cache-Control: no-store`, the transport's `ResponseInfo`). It measures what
+ * each variant of `stages_bench.ts` adds to a request in CPU time, free of the loopback's noise
+ * and of other processes: the variants run in one process, in alternating batches of requests
+ * at 50 in flight, and each figure is the median over batches of the process's CPU time per
+ * request (`process.cpuUsage`). The proxy variant is not here: proxy resolution happens inside
+ * the real transport.
+ *
+ * Run: `deno run -A bench/stages_alone_bench.ts [VARIANTS] [BATCHES] [REQUESTS]` (or `bun …`),
+ * VARIANTS comma-separated (default all; the first is the baseline).
+ *
+ * @module
+ */
+
+import process from "node:process";
+import { AuthCache } from "../auth/mod.ts";
+import { HttpCache } from "../cache/mod.ts";
+import { watchableBody } from "../core/body_end.ts";
+import type { FetchLike } from "../core/middleware.ts";
+import { setResponseInfo } from "../core/response_info.ts";
+import { CookieJar } from "../cookies/mod.ts";
+import type { SessionFetch } from "../net/mod.ts";
+import { buildSessionPipeline, type SessionPipelineDeps } from "../session/session_pipeline.ts";
+import { WebRequest } from "../web_request/mod.ts";
+import { median } from "./bench_common.ts";
+import { withPassThroughListeners } from "./stages_client.ts";
+
+const IN_FLIGHT = 50;
+const ONE_KIB = new Uint8Array(1024).fill(97);
+const RAW_HEADERS: Array<[string, string]> = [
+  ["Content-Type", "text/plain"],
+  ["Content-Length", "1024"],
+  ["Set-Cookie", "bench=1; Path=/"],
+  ["Cache-Control", "no-store"],
+  ["Date", new Date().toUTCString()],
+  ["Connection", "keep-alive"],
+  ["Keep-Alive", "timeout=5"],
+];
+
+// What the real transport does for such a response, short of the socket: read the request's
+// headers, build the response's from the raw lines, record its facts; a body that arrived whole
+// tells its end when asked to.
+const transport: FetchLike = (request, context) => {
+  request.headers.forEach(() => {});
+  const body = context.watchBodyEnd ? watchableBody([ONE_KIB]) : new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(ONE_KIB);
+      controller.close();
+    },
+  });
+  const headers = new Headers();
+  for (const [name, value] of RAW_HEADERS) headers.append(name, value);
+  const response = new Response(body, { status: 200, statusText: "OK", headers });
+  setResponseInfo(response, {
+    httpVersion: "1.1",
+    statusLine: "HTTP/1.1 200 OK",
+    rawHeaders: RAW_HEADERS,
+    remoteAddress: "127.0.0.1",
+    remotePort: 8080,
+    proxy: { scheme: "direct" },
+    connectionReused: true,
+    fromCache: false,
+  });
+  return Promise.resolve(response);
+};
+
+interface Active {
+  cache?: boolean;
+  webRequest?: boolean;
+  login?: boolean;
+}
+
+function pipeline(active: Active): SessionFetch {
+  const webRequest = new WebRequest();
+  if (active.webRequest) withPassThroughListeners({ webRequest } as never);
+  const deps: SessionPipelineDeps = {
+    net: { transport } as unknown as SessionPipelineDeps["net"],
+    identity: { userAgent: () => "bench/1", acceptLanguage: () => "en-US,en;q=0.9" },
+    cookies: new CookieJar(),
+    auth: {
+      cache: new AuthCache(),
+      login: () => Promise.resolve(undefined),
+      ntlmAllowed: () => false,
+      hasLoginListener: () => active.login === true,
+      proxyCredentials: () => false,
+    },
+    onPreconnectHint: () => {},
+    httpCache: new HttpCache({ directory: null, enabled: active.cache ?? false }).middleware,
+    webRequest,
+  };
+  return buildSessionPipeline(deps).fetch;
+}
+
+/** The variants, as in `stages_client.ts` (`none` has nothing active). */
+const VARIANTS: Record<string, { fetch: SessionFetch; init: RequestInit }> = {
+  none: { fetch: pipeline({}), init: { credentials: "omit" } },
+  cookies: { fetch: pipeline({}), init: {} },
+  cache: { fetch: pipeline({ cache: true }), init: { credentials: "omit" } },
+  webRequest: { fetch: pipeline({ webRequest: true }), init: { credentials: "omit" } },
+  auth: { fetch: pipeline({ login: true }), init: { credentials: "omit" } },
+  all: { fetch: pipeline({ cache: true, webRequest: true, login: true }), init: {} },
+};
+
+async function cpuPerRequest(name: string, total: number): Promise<number> {
+  const { fetch, init } = VARIANTS[name]!;
+  let next = 0;
+  const cpu = process.cpuUsage();
+  await Promise.all(Array.from({ length: IN_FLIGHT }, async () => {
+    while (next++ < total) {
+      const body = (await fetch("http://127.0.0.1:8080/stage", init)).body;
+      if (body) { for (const reader = body.getReader(); !(await reader.read()).done;); }
+    }
+  }));
+  const used = process.cpuUsage(cpu);
+  return (used.user + used.system) / total;
+}
+
+const [list = Object.keys(VARIANTS).join(","), batches = "15", requests = "5000"] = process.argv
+  .slice(2);
+const names = list.split(",");
+for (const name of names) if (!VARIANTS[name]) throw new TypeError(`Unknown variant "${name}"`);
+const runtime = "Deno" in globalThis
+  ? `Deno ${process.versions.deno}`
+  : `Bun ${process.versions.bun}`;
+console.log(`stages alone on ${runtime} (in-process transport, ${IN_FLIGHT} in flight)`);
+// Bun's JIT needs some tens of thousands of requests to settle.
+for (const name of names) await cpuPerRequest(name, 30_000);
+const results: Record<string, number[]> = {};
+for (let batch = 0; batch < Number(batches); batch++) {
+  for (const name of names) {
+    (results[name] ??= []).push(await cpuPerRequest(name, Number(requests)));
+  }
+}
+const base = median(results[names[0]!]!);
+for (const name of names) {
+  const cpu = median(results[name]!);
+  console.log(
+    `${name}: ${cpu.toFixed(2)} µs CPU per request, ${(cpu - base).toFixed(2)} µs more than ` +
+      `${names[0]} (median of ${batches} batches of ${requests})`,
+  );
+}
+process.exit(0);

@@ -1,0 +1,103 @@
+/**
+ * Bodies that tell how they end. A stage that must know when a response body has been read to
+ * its end (webRequest's `onCompleted`) asks the body's maker first, and wraps the body in a
+ * watching stream of its own only when the maker cannot tell: the wrap costs a stream, a
+ * `Response` and a promise per chunk on every request.
+ *
+ * @module
+ */
+
+/** Hears how a body ends. */
+export interface BodyEndListener {
+  /** The reader asked for more after the last chunk: the body has been read to its end. */
+  onEnd(): void;
+  /**
+   * The body ended without being read to its end.
+   *
+   * @param error The body's error, or the reader's reason when `cancelled`.
+   * @param cancelled True when the reader cancelled the body.
+   */
+  onError(error: unknown, cancelled: boolean): void;
+}
+
+type Watch = (listener: BodyEndListener) => void;
+
+// By stream, not by Response: a stage that rebuilds the Response around the same stream keeps
+// it watchable, and one that replaces the stream (decoding, the cache's recorder) drops it.
+const watches = new WeakMap<ReadableStream<Uint8Array>, Watch>();
+
+/**
+ * Adds a listener to a body that can tell how it ends.
+ *
+ * @param body A response body.
+ * @param listener Told once, when the body ends (at once when it has ended already).
+ * @returns Whether the body will tell; `false` when its maker cannot, and the caller must
+ *   watch the body itself.
+ *
+ * @example
+ * ```ts
+ * import { watchableBody, watchBodyEnd } from "./body_end.ts";
+ * const body = watchableBody([new TextEncoder().encode("hi")]);
+ * watchBodyEnd(body, { onEnd: () => console.log("read to its end"), onError: () => {} });
+ * console.log(await new Response(body).text()); // logs "read to its end", then hi
+ * console.log(watchBodyEnd(new Blob(["x"]).stream(), { onEnd() {}, onError() {} })); // false
+ * ```
+ */
+export function watchBodyEnd(
+  body: ReadableStream<Uint8Array>,
+  listener: BodyEndListener,
+): boolean {
+  const watch = watches.get(body);
+  if (watch === undefined) return false;
+  watch(listener);
+  return true;
+}
+
+/**
+ * Makes a body whose bytes are all at hand (a response that arrived whole with its head) and
+ * that tells {@linkcode watchBodyEnd}'s listeners how it ends. With no high-water mark, the
+ * stream is asked for more only when a reader waits with nothing queued: that is the end. The
+ * close therefore costs a pull more than a stream closed at once, so the transport makes such
+ * bodies only for requests whose end someone watches.
+ *
+ * @param chunks The body's bytes, in order; empty chunks are skipped.
+ * @returns The body.
+ *
+ * @example
+ * ```ts
+ * import { watchableBody, watchBodyEnd } from "./body_end.ts";
+ * const body = watchableBody([new Uint8Array([1, 2])]);
+ * watchBodyEnd(body, {
+ *   onEnd: () => {},
+ *   onError: (reason, cancelled) => console.log(cancelled, reason), // true stop
+ * });
+ * await body.cancel("stop");
+ * ```
+ */
+export function watchableBody(chunks: readonly Uint8Array[]): ReadableStream<Uint8Array> {
+  let listeners: BodyEndListener[] | undefined;
+  // Set once the body has ended: how, for listeners that come later.
+  let ended: ((listener: BodyEndListener) => void) | undefined;
+  const end = (tell: (listener: BodyEndListener) => void) => {
+    ended = tell;
+    if (listeners !== undefined) { for (const listener of listeners) tell(listener); }
+    listeners = undefined;
+  };
+  const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      for (const chunk of chunks) if (chunk.length > 0) controller.enqueue(chunk);
+    },
+    pull(controller) {
+      controller.close();
+      end((listener) => listener.onEnd());
+    },
+    cancel(reason) {
+      end((listener) => listener.onError(reason, true));
+    },
+  }, { highWaterMark: 0 });
+  watches.set(body, (listener) => {
+    if (ended !== undefined) ended(listener);
+    else (listeners ??= []).push(listener);
+  });
+  return body;
+}
