@@ -21,6 +21,7 @@ export { createBunRuntime } from "./bun_runtime.ts";
 export { createDenoRuntime } from "./deno_runtime.ts";
 export { currentRuntime } from "./current_runtime.ts";
 export { detectRuntime } from "./detect_runtime.ts";
+export { createLibcSerialIo, openPtyPair, type PtyPair } from "./libc_serial.ts";
 export { openSqliteDatabase } from "./sqlite_database.ts";
 // The implementations' signatures use these core types, so the entry point documents them too.
 export type * from "../core/runtime.ts";
