@@ -201,12 +201,11 @@ export class SerialPort extends EventTarget {
     const link = this.#link;
     const options = this.#options;
     if (link === undefined || options === undefined || this.#readFatal) return null;
-    let stream: ReadableStream<Uint8Array>;
     const done = () => {
       if (this.#readable === stream) this.#readable = null;
     };
     const parityChecked = options.parity !== "none";
-    stream = new ReadableStream({
+    const stream: ReadableStream<Uint8Array> = new ReadableStream({
       type: "bytes",
       autoAllocateChunkSize: options.bufferSize,
       pull: async (controller) => {
@@ -258,7 +257,6 @@ export class SerialPort extends EventTarget {
     if (this.#writable !== null) return this.#writable;
     const link = this.#link;
     if (link === undefined || this.#writeFatal) return null;
-    let stream: WritableStream<ArrayBufferView | ArrayBuffer>;
     const done = () => {
       if (this.#writable === stream) this.#writable = null;
     };
@@ -267,7 +265,7 @@ export class SerialPort extends EventTarget {
       done();
       return linkError(error);
     };
-    stream = new WritableStream<ArrayBufferView | ArrayBuffer>({
+    const stream = new WritableStream<ArrayBufferView | ArrayBuffer>({
       write: async (chunk: unknown) => {
         if (!ArrayBuffer.isView(chunk) && !(chunk instanceof ArrayBuffer)) {
           done();
