@@ -66,6 +66,8 @@ export class SerialLinkError extends Error {
   readonly errno?: number;
 
   /**
+   * Creates the error.
+   *
    * @param kind What failed.
    * @param message Details for logs.
    * @param errno The C `errno`, when known.

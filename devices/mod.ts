@@ -38,4 +38,9 @@ export {
   validateSerialOptions,
   type ValidSerialOptions,
 } from "./serial_options.ts";
+export type {
+  SerialInputSignals,
+  SerialLineSettings,
+  SerialSignalChanges,
+} from "../core/serial_io.ts";
 export { enumerateSerialPorts, type EnumerateSerialPortsOptions } from "./serial_enumerator.ts";

@@ -121,18 +121,16 @@ export interface SerialInit {
   checkPermission(permission: "serial", origin: string, details: SerialCheckDetails): boolean;
   /** The session's device permission handler, or `null` when none is set. */
   devicePermissionHandler(): ((details: SerialDevicePermissionDetails) => boolean) | null;
-  /** Emits an event on the session; returns the event so the caller sees `preventDefault()`. */
-  dispatch<K extends keyof SerialEvents>(
-    name: K,
-    ...args: DropFirst<Parameters<SerialEvents[K]>>
-  ): { readonly defaultPrevented: boolean };
+  /**
+   * Emits an event on the session with a fresh event object before `args` (the arguments of
+   * {@linkcode SerialEvents} after the event); returns the event, so `preventDefault()` shows.
+   */
+  dispatch(name: keyof SerialEvents, ...args: unknown[]): { readonly defaultPrevented: boolean };
   /** How many listeners the session has for an event. */
   listenerCount(name: keyof SerialEvents): number;
   /** Lists ports (default: sysfs, `enumerateSerialPorts`). */
   enumerate?: () => Promise<SerialPortRecord[]>;
 }
-
-type DropFirst<T extends unknown[]> = T extends [unknown, ...infer Rest] ? Rest : never;
 
 interface PersistentGrant {
   vendorId: number;
@@ -244,6 +242,8 @@ export class Serial {
   #rescan: ReturnType<typeof setTimeout> | undefined;
 
   /**
+   * Creates the session's `serial` object (the session does, on first access).
+   *
    * @param init The session's I/O, handlers and event door.
    */
   constructor(init: SerialInit) {

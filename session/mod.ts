@@ -31,6 +31,28 @@ export type {
 export { type CrdownloadSidecar, readSidecar } from "../downloads/mod.ts";
 export { type ClearCodeCachesOptions, CodeCache } from "./code_cache.ts";
 export {
+  type SerialCheckHandler,
+  type SerialDeviceHandler,
+  SerialPermissions,
+} from "./serial_permissions.ts";
+export type {
+  Serial,
+  SerialCheckDetails,
+  SerialDeviceDetails,
+  SerialDevicePermissionDetails,
+  SerialEvents,
+  SerialInputSignals,
+  SerialOptions,
+  SerialPort,
+  SerialPortFilter,
+  SerialPortInfo,
+  SerialPortListEntry,
+  SerialPortRequestOptions,
+  SerialPortRevokedDetails,
+  SerialRequester,
+  SerialSignalChanges,
+} from "../devices/mod.ts";
+export {
   type CaptureMode,
   type Har,
   type HarEntry,

@@ -70,9 +70,15 @@ import { CONSTRUCT_SESSION } from "./_construct_session.ts";
 import { WebRequest } from "../web_request/mod.ts";
 import { Protocol } from "../protocol/mod.ts";
 import { NetLog } from "../netlog/mod.ts";
+import { Serial, type SerialEvents } from "../devices/mod.ts";
+import { createLibcSerialIo } from "../runtime/mod.ts";
+import { SerialPermissions } from "./serial_permissions.ts";
 
-/** The events a `Session` emits, with Electron's listener signatures. */
-export type SessionEvents = {
+/**
+ * The events a `Session` emits, with Electron's listener signatures (the serial ones:
+ * `select-serial-port`, `serial-port-added`, `serial-port-removed`, `serial-port-revoked`).
+ */
+export type SessionEvents = SerialEvents & {
   /** A response asked for a preconnect (`Link: <url>; rel=preconnect`). */
   preconnect: (event: ElectronEvent, preconnectUrl: string, allowCredentials: boolean) => void;
   /** A download is about to start; `event.preventDefault()` cancels it. No web contents: `null`. */
@@ -158,6 +164,8 @@ export class Session extends TypedEmitter<SessionEvents> {
   #authCache = new AuthCache();
   #ntlmAllowlist = new NtlmAllowlist();
   #storageData: StorageData;
+  #serial?: Serial;
+  #serialPermissions = new SerialPermissions();
 
   /**
    * Not for callers: sessions come from the `session` module.
@@ -254,6 +262,30 @@ export class Session extends TypedEmitter<SessionEvents> {
    */
   get netLog(): NetLog {
     return this.#netLog;
+  }
+
+  /**
+   * Web Serial for this session (`navigator.serial`, an @ses addition: Electron reaches it only
+   * from a page): `requestPort({filters}, {origin})` through `'select-serial-port'`,
+   * `getPorts({origin})`, `addPortPath(path)` for ports sysfs does not list (ptys), and
+   * `listPorts()`. Ports are Web Serial `SerialPort`s over termios (Linux).
+   */
+  get serial(): Serial {
+    return this.#serial ??= new Serial({
+      io: createLibcSerialIo(this.#runtime),
+      checkPermission: (permission, origin, details) =>
+        this.#serialPermissions.check(permission, origin, details),
+      devicePermissionHandler: () => this.#serialPermissions.deviceHandler,
+      // The serial event map is part of SessionEvents, so the names and arguments line up.
+      dispatch: (name, ...args) =>
+        (this.dispatch as (name: string, ...args: unknown[]) => ElectronEvent)(name, ...args),
+      listenerCount: (name) => this.listenerCount(name),
+    });
+  }
+
+  /** @internal The handlers `ses.serial` asks, until the permission manager is connected. */
+  get serialPermissions(): SerialPermissions {
+    return this.#serialPermissions;
   }
 
   /** The session's request hooks (Electron's `WebRequest`). */

@@ -69,6 +69,7 @@ export const CHECKS: readonly Check[] = [
       "auth/mod.ts",
       "cookies/mod.ts",
       "core/mod.ts",
+      "devices/mod.ts",
       "downloads/mod.ts",
       "extensions/mod.ts",
       "net/mod.ts",
