@@ -11,6 +11,7 @@
  * - `ses extensions id PATH` — prints the extension id Chromium gives a directory
  * - `ses storage export|import FILE [--partition NAME]`, `ses storage import-chromium
  *   PROFILE_DIR [--partition NAME]` — Playwright storageState files; a Chromium profile's cookies
+ * - `ses devices serial [--add PATH]... [--json]` — the serial ports the enumerator sees.
  * - `ses proxy resolve URL [--rules R] [--bypass B] [--pac FILE|URL] [--json]` — the proxies a
  *   session chooses for a URL (`system` mode, from the environment, when no settings are given).
  *
@@ -32,6 +33,7 @@ import { parseFetchArgs } from "./parse_fetch_args.ts";
 import { parseProxyArgs, runProxy } from "./proxy_command.ts";
 import { runStorage, STORAGE_USAGE } from "./storage_command.ts";
 import { NETLOG_USAGE, runNetlog } from "./netlog_command.ts";
+import { DEVICES_SERIAL_USAGE, runDevicesSerial } from "./devices_serial_command.ts";
 
 const USAGE = `usage:
   ses demo
@@ -48,7 +50,8 @@ const USAGE = `usage:
 ${EXTENSIONS_USAGE}
 ${STORAGE_USAGE}
   ses proxy resolve URL [--rules R] [--bypass B] [--pac FILE|URL] [--json]
-${NETLOG_USAGE}`;
+${NETLOG_USAGE}
+${DEVICES_SERIAL_USAGE}`;
 
 /**
  * Runs a `ses` command.
@@ -156,6 +159,13 @@ export async function main(argv: string[]): Promise<number> {
         info: (line) => console.error(line),
         write: (text) => void process.stdout.write(text),
       });
+    case "devices": {
+      const [kind, ...flags] = rest;
+      const output = { out: (line: string) => console.log(line), err: console.error };
+      if (kind === "serial") return await runDevicesSerial(session, flags, output);
+      console.error(`ses devices: unknown device kind "${kind ?? ""}"\n${USAGE}`);
+      return 2;
+    }
     default:
       console.error(command === undefined ? USAGE : `ses: unknown command "${command}"\n${USAGE}`);
       return 2;
