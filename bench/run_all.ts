@@ -17,6 +17,7 @@ export const BENCHMARKS: readonly string[] = [
   "download_bench.ts",
   "dnr_bench.ts",
   "proxy_bench.ts",
+  "serial_bench.ts",
 ];
 
 /**
