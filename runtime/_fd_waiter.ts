@@ -41,6 +41,8 @@ export class FdWaiter {
   /** The events of the poll(2) in flight, or 0 when the worker idles. */
   #polling = 0;
   #closed = false;
+  /** Set by `close()` while a poll is in flight: finishes closing once the worker answers. */
+  #release: (() => void) | undefined;
   #scratch = new Uint8Array(64);
 
   /**
@@ -65,6 +67,8 @@ export class FdWaiter {
       this.#worker.onerror = (event) => {
         event.preventDefault();
         reject(new Error(`The serial poll worker failed: ${event.message}`));
+        // A worker that dies mid-poll answers nothing more: fail the waits instead of hanging.
+        if (this.#polling !== 0) this.#answered(-1, false);
       };
       this.#worker.onmessage = (message: MessageEvent<PollAnswer>) => {
         if (message.data.ready) resolve();
@@ -94,6 +98,18 @@ export class FdWaiter {
     });
   }
 
+  /**
+   * Starts a poll(2) for `events` with nobody waiting yet, so that the next `wait` finds the
+   * worker already in poll(2): a reader that comes back for more saves a worker round trip.
+   *
+   * @param events The poll(2) events.
+   */
+  prime(events: number): void {
+    if (this.#closed || this.#polling !== 0) return;
+    this.#polling = events;
+    this.#post();
+  }
+
   /** Ends every pending wait with 0. */
   wake(): void {
     const waiters = this.#waiters;
@@ -102,26 +118,42 @@ export class FdWaiter {
     if (this.#polling !== 0) this.#interrupt();
   }
 
-  /** Ends pending waits with 0, stops the worker and closes the pipe. */
-  close(): void {
+  /**
+   * Ends pending waits with 0, stops the worker and closes the pipe; then calls `release`
+   * (which closes the watched descriptor).
+   *
+   * A worker in a native call cannot be terminated, and a descriptor closed under its poll(2)
+   * could be reused by the next `open` and watched for ever; so with a poll in flight the wake
+   * byte goes first, and the descriptors are closed once the worker has answered.
+   *
+   * @param release Called once the worker no longer uses any descriptor.
+   */
+  close(release: () => void = () => {}): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#release = () => {
+      this.#release = undefined;
+      this.#worker.terminate();
+      this.#libc.close(this.#wakeRead);
+      this.#libc.close(this.#wakeWrite);
+      release();
+    };
     this.wake();
-    // The worker leaves poll(2) on the wake byte before it is terminated; a worker blocked in a
-    // native call cannot be stopped.
-    this.#worker.terminate();
-    this.#libc.close(this.#wakeRead);
-    this.#libc.close(this.#wakeWrite);
+    if (this.#polling === 0) this.#release();
   }
 
   #poll(): void {
     this.#polling = this.#waiters.reduce((events, waiter) => events | waiter.events, 0);
+    this.#post();
+  }
+
+  #post(): void {
     this.#started.then(
       () => {
-        if (this.#closed) return;
+        if (this.#closed) return this.#release?.();
         this.#worker.postMessage({ fd: this.#fd, events: this.#polling, wakeFd: this.#wakeRead });
       },
-      () => this.#answered(POLLERR, false),
+      () => this.#answered(-1, false),
     );
   }
 
@@ -131,7 +163,7 @@ export class FdWaiter {
 
   #answered(revents: number, woke: boolean): void {
     this.#polling = 0;
-    if (this.#closed) return;
+    if (this.#closed) return this.#release?.();
     if (woke) { while (this.#libc.read(this.#wakeRead, this.#scratch, this.#scratch.length) > 0); }
     const fired = revents < 0 ? POLLERR : revents;
     const waiting: Waiter[] = [];

@@ -138,7 +138,10 @@ class LibcSerialLink implements SerialLink {
     const generation = this.#generation;
     while (!this.#closed && generation === this.#generation) {
       const count = this.#libc[call](this.#fd, buffer, buffer.length);
-      if (count > 0) return count;
+      if (count > 0) {
+        if (call === "read") this.#waiter.prime(POLLIN);
+        return count;
+      }
       // A tty reads 0 (end of file) only after a hang-up.
       if (count === 0) {
         if (call === "read") throw this.#lost(call, 0);
@@ -199,8 +202,8 @@ class LibcSerialLink implements SerialLink {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.#waiter.close();
-    this.#libc.close(this.#fd);
+    const fd = this.#fd;
+    this.#waiter.close(() => this.#libc.close(fd));
   }
 
   /** Runs an ioctl whose argument is an int (in or out); returns the int afterwards. */
