@@ -4,6 +4,7 @@ import { platform } from "node:os";
 import { currentRuntime } from "./current_runtime.ts";
 import { createLibcSerialIo, openPtyPair } from "./libc_serial.ts";
 import { SerialLinkError } from "../core/serial_io.ts";
+import { loadLibc, O_NOCTTY, O_NONBLOCK, O_RDWR } from "./_libc.ts";
 
 const SETTINGS = {
   baudRate: 9600,
@@ -31,6 +32,39 @@ describe("createLibcSerialIo()", { skip: platform() === "linux" ? false : "needs
       while (got < 2) got += await pty.main.read(buffer.subarray(got));
       assert.deepEqual([...buffer.subarray(0, 2)], [10, 0xff]);
     } finally {
+      port.close();
+      pty.main.close();
+    }
+  });
+
+  it("sets any baud rate with BOTHER, raw mode and the frame format", async () => {
+    const pty = await openPtyPair(runtime);
+    const port = await createLibcSerialIo(runtime).open(pty.path, {
+      baudRate: 250000,
+      dataBits: 7,
+      stopBits: 2,
+      parity: "odd",
+      flowControl: "hardware",
+    });
+    // Read the settings back through a second descriptor (Debian 12's stty cannot show BOTHER
+    // rates: it reports "speed 0 baud").
+    const libc = await loadLibc(runtime);
+    const fd = libc.open(new TextEncoder().encode(`${pty.path}\0`), O_RDWR | O_NOCTTY | O_NONBLOCK);
+    try {
+      assert.ok(fd >= 0);
+      const termios = new DataView(new ArrayBuffer(44));
+      assert.equal(libc.ioctl(fd, 0x802c542an, new Uint8Array(termios.buffer)), 0);
+      const cflag = termios.getUint32(8, true);
+      assert.equal(termios.getUint32(36, true), 250000, "c_ispeed");
+      assert.equal(termios.getUint32(40, true), 250000, "c_ospeed");
+      assert.equal(cflag & 0o10017, 0o10000, "BOTHER in CBAUD");
+      assert.ok(cflag & 0o100, "CSTOPB");
+      assert.ok(cflag & 0o20000000000, "CRTSCTS");
+      // A pty forces CS8 and no parity (drivers/tty/pty.c); a UART keeps CS7 and PARENB.
+      assert.equal(termios.getUint32(12, true) & (0o2 | 0o10), 0, "ICANON and ECHO off");
+      assert.equal(termios.getUint32(4, true) & 0o1, 0, "OPOST off");
+    } finally {
+      libc.close(fd);
       port.close();
       pty.main.close();
     }
