@@ -98,18 +98,6 @@ export class FdWaiter {
     });
   }
 
-  /**
-   * Starts a poll(2) for `events` with nobody waiting yet, so that the next `wait` finds the
-   * worker already in poll(2): a reader that comes back for more saves a worker round trip.
-   *
-   * @param events The poll(2) events.
-   */
-  prime(events: number): void {
-    if (this.#closed || this.#polling !== 0) return;
-    this.#polling = events;
-    this.#post();
-  }
-
   /** Ends every pending wait with 0. */
   wake(): void {
     const waiters = this.#waiters;

@@ -138,10 +138,7 @@ class LibcSerialLink implements SerialLink {
     const generation = this.#generation;
     while (!this.#closed && generation === this.#generation) {
       const count = this.#libc[call](this.#fd, buffer, buffer.length);
-      if (count > 0) {
-        if (call === "read") this.#waiter.prime(POLLIN);
-        return count;
-      }
+      if (count > 0) return count;
       // A tty reads 0 (end of file) only after a hang-up.
       if (count === 0) {
         if (call === "read") throw this.#lost(call, 0);
