@@ -29,7 +29,7 @@ export interface DevicesSerialOutput {
  * @returns 0, or 2 for bad arguments.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { session } from "../mod.ts";
  * import { runDevicesSerial } from "./devices_serial_command.ts";
  * await runDevicesSerial(session, ["--json"], { out: console.log, err: console.error });

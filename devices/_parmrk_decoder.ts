@@ -9,7 +9,17 @@
 /** A receive error found in the marks. */
 export type ReceiveError = "break" | "parity" | "framing";
 
-/** Decodes marked input chunk by chunk, keeping an unfinished mark between chunks. */
+/**
+ * Decodes marked input chunk by chunk, keeping an unfinished mark between chunks.
+ *
+ * @example
+ * ```ts
+ * import { ParmrkDecoder } from "./_parmrk_decoder.ts";
+ * const bytes = Uint8Array.of(1, 0xff, 0xff, 2, 0xff, 0, 0);
+ * const { length, error } = new ParmrkDecoder().decode(bytes, false);
+ * console.log([...bytes.subarray(0, length)], error); // [ 1, 255, 2 ] break
+ * ```
+ */
 export class ParmrkDecoder {
   /** Bytes of an unfinished mark: 0, 1 (`FF`) or 2 (`FF 00`). */
   #pending = 0;

@@ -152,6 +152,14 @@ function randomToken(): string {
   return Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("").toUpperCase();
 }
 
+function checkOrigin(requester: SerialRequester | undefined): string {
+  const origin = requester?.origin ?? DEFAULT_ORIGIN;
+  if (typeof origin !== "string" || origin === "") {
+    throw new TypeError(`Invalid origin: ${JSON.stringify(origin) ?? String(origin)}`);
+  }
+  return origin;
+}
+
 function checkFilters(filters: unknown): SerialPortFilter[] {
   if (filters === undefined) return [];
   if (!Array.isArray(filters)) {
@@ -286,7 +294,7 @@ export class Serial {
    * @param options `{filters}`: USB vendor/product ids.
    * @param requester `{origin}` (default `file://`).
    * @returns The chosen port, granted to the origin.
-   * @throws {TypeError} (rejects) Chromium's filter messages.
+   * @throws {TypeError} (rejects) Chromium's filter messages; `Invalid origin: ...`.
    * @throws {DOMException} (rejects) `NotFoundError` `Failed to execute 'requestPort' on
    * 'Serial': No port selected by the user.` on denial, no listener, `''` or an unknown id.
    */
@@ -295,7 +303,7 @@ export class Serial {
     requester: SerialRequester = {},
   ): Promise<SerialPort> {
     const filters = checkFilters(options?.filters);
-    const origin = requester?.origin ?? DEFAULT_ORIGIN;
+    const origin = checkOrigin(requester);
     if (!this.#checked(origin)) throw notSelected();
     const records = (await this.#scan()).filter((record) => matches(record, filters));
     records.sort((a, b) => basename(a.path) < basename(b.path) ? -1 : 1);
@@ -336,9 +344,11 @@ export class Serial {
    *
    * @param requester `{origin}` (default `file://`).
    * @returns The ports, sorted by path.
+   * @throws {TypeError} (rejects) `Invalid origin: ...` for an origin that is not a non-empty
+   * string.
    */
   async getPorts(requester: SerialRequester = {}): Promise<SerialPort[]> {
-    const origin = requester?.origin ?? DEFAULT_ORIGIN;
+    const origin = checkOrigin(requester);
     if (!this.#checked(origin)) return [];
     const records = await this.#scan();
     return records.filter((record) => this.#allowed(origin, record)).map((record) =>

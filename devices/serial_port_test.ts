@@ -173,6 +173,28 @@ describe("SerialPort on a pty", { skip: platform() === "linux" ? false : "needs 
     });
   });
 
+  it("errors the writable on a chunk that is not bytes, then gives a fresh one", async () => {
+    await withPort(async (port, pty) => {
+      await port.open({ baudRate: 115200 });
+      const first = port.writable!;
+      const writer = first.getWriter();
+      await assert.rejects(
+        writer.write("text" as unknown as Uint8Array),
+        new TypeError("The provided value is not of type '(ArrayBuffer or ArrayBufferView)'."),
+      );
+      const second = port.writable!;
+      assert.notEqual(second, first);
+      const next = second.getWriter();
+      await next.write(new TextEncoder().encode("ok").buffer);
+      next.releaseLock();
+      const bytes = new Uint8Array(2);
+      let got = 0;
+      while (got < 2) got += await pty.main.read(bytes.subarray(got));
+      assert.equal(new TextDecoder().decode(bytes), "ok");
+      await port.close();
+    });
+  });
+
   it("errors the streams with NetworkError when the other end closes", async () => {
     await withPort(async (port, pty) => {
       await port.open({ baudRate: 115200 });
@@ -231,6 +253,13 @@ describe("SerialPort on a pty", { skip: platform() === "linux" ? false : "needs 
         assert.ok(error instanceof DOMException);
         assert.equal(error.name, "NetworkError");
         assert.equal(error.message, "Failed to get control signals.");
+        return true;
+      });
+      // A pty has no modem lines: TIOCMBIS fails (ENOTTY), as TIOCMGET does.
+      await assert.rejects(port.setSignals({ dataTerminalReady: true }), (error: unknown) => {
+        assert.ok(error instanceof DOMException);
+        assert.equal(error.name, "NetworkError");
+        assert.equal(error.message, "Failed to set control signals.");
         return true;
       });
       await port.setSignals({ break: true });

@@ -119,6 +119,10 @@ describe("Serial", () => {
         "Failed to execute 'requestPort' on 'Serial': A filter containing a usbProductId must also specify a usbVendorId.",
       ),
     );
+    await assert.rejects(serial.getPorts({ origin: 5 as unknown as string }), {
+      name: "TypeError",
+      message: "Invalid origin: 5",
+    });
     await assert.rejects(
       serial.requestPort({ filters: [{}] }),
       new TypeError(

@@ -29,7 +29,29 @@ interface PollAnswer {
 
 const FAILURE = POLLERR | POLLHUP | POLLNVAL;
 
-/** One descriptor's waiter: one worker, one wake pipe. */
+/**
+ * One descriptor's waiter: one worker, one wake pipe.
+ *
+ * @example Wait for a pipe to become readable
+ * ```ts
+ * import { currentRuntime } from "./current_runtime.ts";
+ * import { loadLibc, O_NONBLOCK, POLLIN } from "./_libc.ts";
+ * import { FdWaiter } from "./_fd_waiter.ts";
+ *
+ * const runtime = currentRuntime();
+ * const libc = await loadLibc(runtime);
+ * const pipe = new Int32Array(2);
+ * libc.pipe2(new Uint8Array(pipe.buffer), O_NONBLOCK);
+ * const waiter = new FdWaiter(runtime, libc, pipe[0]!);
+ * const ready = waiter.wait(POLLIN);
+ * libc.write(pipe[1]!, Uint8Array.of(1), 1);
+ * console.log(await ready); // 1 (POLLIN)
+ * waiter.close(() => {
+ *   libc.close(pipe[0]!);
+ *   libc.close(pipe[1]!);
+ * });
+ * ```
+ */
 export class FdWaiter {
   #libc: Libc;
   #fd: number;

@@ -81,6 +81,14 @@ let libc: Promise<Libc> | undefined;
  * @param runtime The runtime whose `dlopen` to use.
  * @returns The bound functions.
  * @throws {Error} (rejects) When `libc.so.6` cannot be loaded (not glibc Linux).
+ *
+ * @example
+ * ```ts
+ * import { currentRuntime } from "./current_runtime.ts";
+ * import { loadLibc } from "./_libc.ts";
+ * const libc = await loadLibc(currentRuntime());
+ * console.log(libc.close(-1), libc.errno()); // -1 9 (EBADF)
+ * ```
  */
 export function loadLibc(runtime: Runtime): Promise<Libc> {
   libc ??= runtime.dlopen("libc.so.6", SYMBOLS).then(({ symbols }) => {
