@@ -15,6 +15,7 @@
 export {
   Serial,
   type SerialCheckDetails,
+  SerialConnectionEvent,
   type SerialDeviceDetails,
   type SerialDevicePermissionDetails,
   type SerialEvents,

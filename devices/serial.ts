@@ -6,7 +6,8 @@
  * @module
  */
 
-import { watch } from "node:fs";
+import { type FSWatcher, watch } from "node:fs";
+import { setTimeout } from "node:timers";
 import { stat } from "node:fs/promises";
 import { basename, dirname } from "node:path";
 import type { SerialIo } from "../core/serial_io.ts";
@@ -209,6 +210,50 @@ function persistable(record: SerialPortRecord): record is SerialPortRecord & Per
 }
 
 /**
+ * Web Serial's `connect` / `disconnect` event, with the origin the port belongs to (headless, one
+ * `ses.serial` serves every origin).
+ *
+ * @example
+ * ```ts
+ * import { ElectronEvent } from "../core/electron_event.ts";
+ * import { createLibcSerialIo, currentRuntime } from "../runtime/mod.ts";
+ * import { Serial, type SerialConnectionEvent } from "./serial.ts";
+ *
+ * const serial = new Serial({
+ *   io: createLibcSerialIo(currentRuntime()),
+ *   checkPermission: () => true,
+ *   devicePermissionHandler: () => null,
+ *   dispatch: () => new ElectronEvent(),
+ *   listenerCount: () => 0,
+ * });
+ * serial.addEventListener("disconnect", (event) => {
+ *   const { port, origin } = event as SerialConnectionEvent;
+ *   console.log(origin, port.getInfo());
+ * });
+ * serial.close();
+ * ```
+ */
+export class SerialConnectionEvent extends Event {
+  /** The port that was plugged in or unplugged. */
+  readonly port: SerialPort;
+  /** The origin that has permission for it. */
+  readonly origin: string;
+
+  /**
+   * Creates the event.
+   *
+   * @param type `connect` or `disconnect`.
+   * @param port The port.
+   * @param origin The origin that has permission for it.
+   */
+  constructor(type: "connect" | "disconnect", port: SerialPort, origin: string) {
+    super(type);
+    this.port = port;
+    this.origin = origin;
+  }
+}
+
+/**
  * Web Serial's `navigator.serial` for a session (`ses.serial`): choose ports through Electron's
  * `select-serial-port` event, list the ports an origin may use, and open them as
  * {@linkcode SerialPort}s.
@@ -235,7 +280,7 @@ function persistable(record: SerialPortRecord): record is SerialPortRecord & Per
  * pty.main.close();
  * ```
  */
-export class Serial {
+export class Serial extends EventTarget {
   #init: SerialInit;
   #paths = new Set<string>();
   /** Device path → token, while the device is attached. */
@@ -246,7 +291,8 @@ export class Serial {
   /** Origin → token → port object, so a port is the same object each time. */
   #ports = new Map<string, Map<string, SerialPort>>();
   #choosers = new Set<(added: SerialPortRecord[], removed: SerialPortRecord[]) => void>();
-  #watchers: { close(): void }[] = [];
+  #watchers: FSWatcher[] = [];
+  #scanned = false;
   #rescan: ReturnType<typeof setTimeout> | undefined;
 
   /**
@@ -255,6 +301,7 @@ export class Serial {
    * @param init The session's I/O, handlers and event door.
    */
   constructor(init: SerialInit) {
+    super();
     this.#init = init;
   }
 
@@ -272,7 +319,7 @@ export class Serial {
       );
     }
     this.#paths.add(path);
-    if (this.#choosers.size > 0) {
+    if (this.#watchers.length > 0) {
       this.#watchDirs();
       this.#scheduleRescan();
     }
@@ -332,7 +379,14 @@ export class Serial {
       this.#openChooser(onChange);
       const portList = records.map((record) => this.#entry(record));
       if (this.#init.listenerCount("select-serial-port") === 0) return callback("");
-      const event = this.#init.dispatch("select-serial-port", portList, null, callback);
+      let event;
+      try {
+        event = this.#init.dispatch("select-serial-port", portList, null, callback);
+      } catch (error) {
+        // A listener that throws ends the request with its error, and the chooser with it.
+        callback("");
+        throw error;
+      }
       // Electron cancels unless a listener prevented the default or already called back.
       if (!event.defaultPrevented) callback("");
     });
@@ -356,7 +410,7 @@ export class Serial {
     );
   }
 
-  /** Stops watching /dev; open ports stay open. */
+  /** Stops watching /dev (no more `connect`/`disconnect` events); open ports stay open. */
   close(): void {
     this.#choosers.clear();
     this.#unwatch();
@@ -413,6 +467,8 @@ export class Serial {
         forget: (forgotten) => this.#forget(origin, token, record, forgotten),
       });
       ports.set(token, port);
+      // Web Serial tells a program when its ports come and go: watch from the first port on.
+      if (this.#watchers.length === 0) this.#watchDirs();
     }
     return port;
   }
@@ -467,6 +523,8 @@ export class Serial {
         byPath.set(path, { path });
       }
     }
+    const initial = !this.#scanned;
+    this.#scanned = true;
     const added: SerialPortRecord[] = [];
     const removed: SerialPortRecord[] = [];
     for (const [path, record] of this.#records) {
@@ -478,12 +536,20 @@ export class Serial {
     for (const [path, record] of byPath) {
       if (!this.#tokens.has(path)) {
         this.#tokens.set(path, randomToken());
-        if (this.#records.size > 0 || this.#choosers.size > 0) added.push(record);
+        if (!initial) added.push(record);
       }
       this.#records.set(path, record);
     }
     if (added.length + removed.length > 0) {
       for (const chooser of this.#choosers) chooser(added, removed);
+    }
+    for (const record of added) {
+      for (const origin of this.#ports.keys()) {
+        if (!this.#checked(origin) || !this.#allowed(origin, record)) continue;
+        this.dispatchEvent(
+          new SerialConnectionEvent("connect", this.#port(origin, record), origin),
+        );
+      }
     }
     return [...byPath.values()].sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
   }
@@ -495,9 +561,12 @@ export class Serial {
     if (token === undefined) return;
     // Ephemeral grants last until the device is unplugged.
     for (const tokens of this.#ephemeral.values()) tokens.delete(token);
-    for (const ports of this.#ports.values()) {
-      ports.get(token)?.disconnected();
+    for (const [origin, ports] of this.#ports) {
+      const port = ports.get(token);
+      if (port === undefined) continue;
       ports.delete(token);
+      port.disconnected();
+      this.dispatchEvent(new SerialConnectionEvent("disconnect", port, origin));
     }
   }
 
@@ -508,7 +577,9 @@ export class Serial {
 
   #closeChooser(onChange: (added: SerialPortRecord[], removed: SerialPortRecord[]) => void): void {
     this.#choosers.delete(onChange);
-    if (this.#choosers.size === 0) this.#unwatch();
+    if (this.#choosers.size > 0) return;
+    if ([...this.#ports.values()].some((ports) => ports.size > 0)) this.#refWatchers();
+    else this.#unwatch();
   }
 
   /** Watches /dev and the directories of added paths (like /dev/pts) for device nodes. */
@@ -523,6 +594,15 @@ export class Serial {
       } catch {
         // A directory that cannot be watched is only listed again at the next request.
       }
+    }
+    this.#refWatchers();
+  }
+
+  /** An open chooser keeps the program alive, as a pending request does; granted ports do not. */
+  #refWatchers(): void {
+    for (const watcher of this.#watchers) {
+      if (this.#choosers.size > 0) watcher.ref();
+      else watcher.unref();
     }
   }
 
@@ -540,5 +620,6 @@ export class Serial {
       this.#rescan = undefined;
       this.#scan().catch(() => {});
     }, 50);
+    if (this.#choosers.size === 0) this.#rescan.unref();
   }
 }

@@ -6,6 +6,7 @@ import { ElectronEvent } from "../core/electron_event.ts";
 import { TypedEmitter } from "../core/typed_emitter.ts";
 import {
   Serial,
+  type SerialConnectionEvent,
   type SerialDevicePermissionDetails,
   type SerialEvents,
   type SerialPortListEntry,
@@ -247,6 +248,56 @@ describe("Serial", () => {
       } finally {
         first.main.close();
         second.main.close();
+        serial.close();
+      }
+    },
+  );
+
+  it(
+    "emits disconnect for a granted pty that goes away, and connect for a port the handler allows",
+    { skip: platform() === "linux" ? false : "needs Linux" },
+    async () => {
+      const records: SerialPortRecord[] = [];
+      const { serial, emitter } = setup(records, {
+        device: (details) => details.device.serial_number === "A1",
+      });
+      const pty = await openPtyPair(runtime);
+      const other = await openPtyPair(runtime);
+      try {
+        serial.addPortPath(pty.path);
+        choose(emitter, (list) => list[0]!.portId);
+        const port = await serial.requestPort({}, { origin: "https://a.test" });
+        const events: string[] = [];
+        serial.addEventListener("connect", (event) => {
+          const { port, origin } = event as SerialConnectionEvent;
+          events.push(`connect ${origin} ${port.path}`);
+        });
+        serial.addEventListener("disconnect", (event) => {
+          const { port, origin } = event as SerialConnectionEvent;
+          events.push(`disconnect ${origin} ${port.path}`);
+        });
+        let portEvents = 0;
+        port.addEventListener("disconnect", () => portEvents++);
+        pty.main.close();
+        // A USB device the handler allows appears; adding a path makes the watcher rescan.
+        records.push(USB);
+        serial.addPortPath(other.path);
+        const deadline = Date.now() + 5000;
+        while (events.length < 2 && Date.now() < deadline) {
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+        assert.deepEqual(events.sort(), [
+          "connect https://a.test /dev/ttyUSB7",
+          `disconnect https://a.test ${pty.path}`,
+        ]);
+        assert.equal(portEvents, 1);
+        assert.equal(port.connected, false);
+        assert.deepEqual((await serial.getPorts({ origin: "https://a.test" })).map((p) => p.path), [
+          "/dev/ttyUSB7",
+        ]);
+      } finally {
+        pty.main.close();
+        other.main.close();
         serial.close();
       }
     },

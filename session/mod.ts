@@ -38,6 +38,7 @@ export {
 export type {
   Serial,
   SerialCheckDetails,
+  SerialConnectionEvent,
   SerialDeviceDetails,
   SerialDevicePermissionDetails,
   SerialEvents,
