@@ -19,6 +19,7 @@ export const BENCHMARKS: readonly string[] = [
   "dnr_bench.ts",
   "proxy_bench.ts",
   "spell_bench.ts",
+  "serial_bench.ts",
 ];
 
 /**

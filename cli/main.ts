@@ -13,6 +13,7 @@
  *   PROFILE_DIR [--partition NAME]` — Playwright storageState files; a Chromium profile's cookies
  * - `ses devices hid [--json]` — the HID interfaces hidapi sees (vendor:product, names, serial,
  *   top-level collections)
+ * - `ses devices serial [--add PATH]... [--json]` — the serial ports the enumerator sees.
  * - `ses proxy resolve URL [--rules R] [--bypass B] [--pac FILE|URL] [--json]` — the proxies a
  *   session chooses for a URL (`system` mode, from the environment, when no settings are given).
  * - `ses spell TEXT|- [--lang CODE]... [--json] [--partition NAME]` — the misspelled words of a
@@ -39,6 +40,7 @@ import { NETLOG_USAGE, runNetlog } from "./netlog_command.ts";
 import { DEVICES_HID_USAGE, runDevicesHid } from "./devices_hid_command.ts";
 import { currentRuntime, openHidapiBackend } from "../runtime/mod.ts";
 import { parseSpellArgs, runSpell } from "./spell_command.ts";
+import { DEVICES_SERIAL_USAGE, runDevicesSerial } from "./devices_serial_command.ts";
 
 const USAGE = `usage:
   ses demo
@@ -56,6 +58,7 @@ ${EXTENSIONS_USAGE}
 ${STORAGE_USAGE}
   ses proxy resolve URL [--rules R] [--bypass B] [--pac FILE|URL] [--json]
 ${DEVICES_HID_USAGE}
+${DEVICES_SERIAL_USAGE}
 ${NETLOG_USAGE}
   ses spell TEXT|- [--lang CODE]... [--json] [--partition NAME]
       (- reads standard input; exit 1 when something is misspelled)`;
@@ -171,6 +174,8 @@ export async function main(argv: string[]): Promise<number> {
       switch (kind) {
         case "hid":
           return await runDevicesHid(() => openHidapiBackend(currentRuntime()), options, output);
+        case "serial":
+          return await runDevicesSerial(session, options, output);
         default:
           console.error(
             kind === undefined ? USAGE : `ses devices: unknown device kind "${kind}"\n${USAGE}`,

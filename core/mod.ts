@@ -26,6 +26,7 @@ export * from "./proxy_handshake.ts";
 export * from "./proxy_resolver_like.ts";
 export * from "./response_info.ts";
 export * from "./runtime.ts";
+export * from "./serial_io.ts";
 export * from "./session_error.ts";
 export * from "./stream_socket.ts";
 export * from "./typed_emitter.ts";

@@ -230,6 +230,11 @@ export class Permissions {
     this.#deviceHandler = functionOrNull(handler);
   }
 
+  /** The device permission handler, or `null` (Web Serial keeps its own grants and asks it). */
+  get devicePermissionHandler(): DevicePermissionHandler | null {
+    return this.#deviceHandler;
+  }
+
   /** Whether a device permission handler is set. */
   get hasDevicePermissionHandler(): boolean {
     return this.#deviceHandler !== null;

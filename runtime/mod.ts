@@ -26,6 +26,7 @@ export {
   type HidapiBackendOptions,
   openHidapiBackend,
 } from "./hidapi_backend.ts";
+export { createLibcSerialIo, openPtyPair, type PtyPair } from "./libc_serial.ts";
 export { openSqliteDatabase } from "./sqlite_database.ts";
 // The implementations' signatures use these core types, so the entry point documents them too.
 export type * from "../core/runtime.ts";

@@ -54,6 +54,24 @@ export {
   Permissions,
   RecordedHidBackend,
 } from "../devices/mod.ts";
+export type {
+  Serial,
+  SerialCheckDetails,
+  SerialConnectionEvent,
+  SerialDeviceDetails,
+  SerialDevicePermissionDetails,
+  SerialEvents,
+  SerialInputSignals,
+  SerialOptions,
+  SerialPort,
+  SerialPortFilter,
+  SerialPortInfo,
+  SerialPortListEntry,
+  SerialPortRequestOptions,
+  SerialPortRevokedDetails,
+  SerialRequester,
+  SerialSignalChanges,
+} from "../devices/mod.ts";
 export {
   type CaptureMode,
   type Har,

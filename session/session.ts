@@ -86,14 +86,17 @@ import {
   type PermissionCheckHandler,
   type PermissionRequestHandler,
   Permissions,
+  Serial,
+  type SerialEvents,
 } from "../devices/mod.ts";
-import { openHidapiBackend } from "../runtime/mod.ts";
+import { createLibcSerialIo, openHidapiBackend } from "../runtime/mod.ts";
 
 /**
  * The events a `Session` emits, with Electron's listener signatures; the WebHID ones
- * (`select-hid-device`, `hid-device-added`, `-removed`, `-revoked`) come from devices/.
+ * (`select-hid-device`, `hid-device-added`, `-removed`, `-revoked`) and the serial ones
+ * (`select-serial-port`, `serial-port-added`, `-removed`, `-revoked`) come from devices/.
  */
-export type SessionEvents = HidSessionEvents & {
+export type SessionEvents = HidSessionEvents & SerialEvents & {
   /** A response asked for a preconnect (`Link: <url>; rel=preconnect`). */
   preconnect: (event: ElectronEvent, preconnectUrl: string, allowCredentials: boolean) => void;
   /** A download is about to start; `event.preventDefault()` cancels it. No web contents: `null`. */
@@ -199,6 +202,7 @@ export class Session extends TypedEmitter<SessionEvents> {
   #permissions = new Permissions();
   #hid?: Hid;
   #spellcheck: SessionSpellcheck;
+  #serial?: Serial;
 
   /**
    * Not for callers: sessions come from the `session` module.
@@ -311,6 +315,28 @@ export class Session extends TypedEmitter<SessionEvents> {
    */
   get netLog(): NetLog {
     return this.#netLog;
+  }
+
+  /**
+   * Web Serial for this session (`navigator.serial`, an @ses addition: Electron reaches it only
+   * from a page): `requestPort({filters}, {origin})` through `'select-serial-port'`,
+   * `getPorts({origin})`, `addPortPath(path)` for ports sysfs does not list (ptys), and
+   * `listPorts()`. Ports are Web Serial `SerialPort`s over termios (Linux).
+   */
+  get serial(): Serial {
+    return this.#serial ??= new Serial({
+      io: createLibcSerialIo(this.#runtime),
+      checkPermission: (permission, origin, details) =>
+        this.#permissions.check(permission, origin, { ...details }),
+      devicePermissionHandler: () => {
+        const handler = this.#permissions.devicePermissionHandler;
+        return handler === null ? null : (details) => handler(details) === true;
+      },
+      // The serial event map is part of SessionEvents, so the names and arguments line up.
+      dispatch: (name, ...args) =>
+        (this.dispatch as (name: string, ...args: unknown[]) => ElectronEvent)(name, ...args),
+      listenerCount: (name) => this.listenerCount(name),
+    });
   }
 
   /** The session's request hooks (Electron's `WebRequest`). */

@@ -1,0 +1,79 @@
+/**
+ * `ses devices serial [--add PATH]... [--json]`: the serial ports the enumerator sees (sysfs,
+ * plus paths given with `--add`), as Electron's `select-serial-port` would list them.
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import type { SessionModule } from "../session/mod.ts";
+
+/** The usage line of `ses devices serial`. */
+export const DEVICES_SERIAL_USAGE = "  ses devices serial [--add PATH]... [--json]";
+
+/** Where `ses devices serial` writes. */
+export interface DevicesSerialOutput {
+  /** Results. */
+  out: (line: string) => void;
+  /** Errors. */
+  err: (line: string) => void;
+}
+
+/**
+ * Lists serial ports: one line each (`portName  VVVV:PPPP  serial  name`, ids in hex as `lsusb`
+ * shows them), or a JSON array of Electron's port entries with `--json`.
+ *
+ * @param session The `session` module.
+ * @param args The arguments after `devices serial`.
+ * @param output Where to print.
+ * @returns 0, or 2 for bad arguments.
+ *
+ * @example
+ * ```ts
+ * import { session } from "../mod.ts";
+ * import { runDevicesSerial } from "./devices_serial_command.ts";
+ * await runDevicesSerial(session, ["--json"], { out: console.log, err: console.error });
+ * // [{"portId":"6F2A…","portName":"ttyUSB0","displayName":"FT232R USB UART",…}]
+ * ```
+ */
+export async function runDevicesSerial(
+  session: SessionModule,
+  args: string[],
+  output: DevicesSerialOutput,
+): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args,
+      options: {
+        json: { type: "boolean", default: false },
+        add: { type: "string", multiple: true, default: [] },
+      },
+    }));
+  } catch (error) {
+    output.err(`ses devices serial: ${(error as Error).message}\nusage:\n${DEVICES_SERIAL_USAGE}`);
+    return 2;
+  }
+  const serial = session.fromPartition("ses-devices-cli").serial;
+  try {
+    for (const path of values.add) serial.addPortPath(path);
+  } catch (error) {
+    output.err(`ses devices serial: ${(error as Error).message}`);
+    return 2;
+  }
+  const ports = await serial.listPorts();
+  if (values.json) {
+    output.out(JSON.stringify(ports));
+    return 0;
+  }
+  if (ports.length === 0) output.out("no serial ports");
+  for (const port of ports) {
+    const hex = (id: string | undefined) =>
+      id === undefined ? "----" : Number(id).toString(16).padStart(4, "0");
+    const ids = port.vendorId === undefined ? "" : `${hex(port.vendorId)}:${hex(port.productId)}`;
+    output.out(
+      [port.portName, ids, port.serialNumber ?? "", port.displayName ?? ""].join("\t").trimEnd(),
+    );
+  }
+  return 0;
+}

@@ -1,0 +1,45 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { platform } from "node:os";
+import { currentRuntime, openPtyPair } from "../runtime/mod.ts";
+import { App, createSessionModule } from "../session/mod.ts";
+import { runDevicesSerial } from "./devices_serial_command.ts";
+
+async function run(argv: string[]) {
+  const runtime = currentRuntime();
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runDevicesSerial(createSessionModule(new App(runtime), runtime), argv, {
+    out: (line) => out.push(line),
+    err: (line) => err.push(line),
+  });
+  return { code, out, err };
+}
+
+describe("ses devices serial", { skip: platform() === "linux" ? false : "needs Linux" }, () => {
+  it("lists an added pty, as text and as Electron's entries in JSON", async () => {
+    const pty = await openPtyPair(currentRuntime());
+    try {
+      const name = pty.path.split("/").at(-1)!;
+      const text = await run(["--add", pty.path]);
+      assert.equal(text.code, 0);
+      assert.ok(text.out.includes(name), `${name} is listed in ${JSON.stringify(text.out)}`);
+      const json = await run(["--add", pty.path, "--json"]);
+      const entries = JSON.parse(json.out[0]!) as { portId: string; portName: string }[];
+      const entry = entries.find((port) => port.portName === name)!;
+      assert.match(entry.portId, /^[0-9A-F]{32}$/);
+      assert.deepEqual(Object.keys(entry).sort(), ["portId", "portName"]);
+    } finally {
+      pty.main.close();
+    }
+  });
+
+  it("rejects unknown options and relative paths", async () => {
+    assert.equal((await run(["--bogus"])).code, 2);
+    const relative = await run(["--add", "pts/3"]);
+    assert.equal(relative.code, 2);
+    assert.deepEqual(relative.err, [
+      'ses devices serial: Cannot add serial port path "pts/3": not an absolute path',
+    ]);
+  });
+});

@@ -1,0 +1,305 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { platform } from "node:os";
+import { createLibcSerialIo, currentRuntime, openPtyPair } from "../runtime/mod.ts";
+import { ElectronEvent } from "../core/electron_event.ts";
+import { TypedEmitter } from "../core/typed_emitter.ts";
+import {
+  Serial,
+  type SerialConnectionEvent,
+  type SerialDevicePermissionDetails,
+  type SerialEvents,
+  type SerialPortListEntry,
+} from "./serial.ts";
+import type { SerialPortRecord } from "./serial_port.ts";
+
+const runtime = currentRuntime();
+
+const USB: SerialPortRecord = {
+  path: "/dev/ttyUSB7",
+  vendorId: 0x2341,
+  productId: 0x43,
+  serialNumber: "A1",
+  displayName: "Arduino Uno",
+};
+const NO_SERIAL: SerialPortRecord = { path: "/dev/ttyACM3", vendorId: 0x2341, productId: 0x43 };
+
+function setup(
+  records: SerialPortRecord[] = [USB, NO_SERIAL],
+  handlers: {
+    check?: (origin: string) => boolean;
+    device?: ((details: SerialDevicePermissionDetails) => boolean) | null;
+  } = {},
+) {
+  const emitter = new TypedEmitter<SerialEvents>();
+  const checks: unknown[] = [];
+  const serial = new Serial({
+    io: createLibcSerialIo(runtime),
+    checkPermission: (permission, origin, details) => {
+      checks.push([permission, origin, details]);
+      return handlers.check?.(origin) ?? true;
+    },
+    devicePermissionHandler: () => handlers.device ?? null,
+    dispatch: (name, ...args) => {
+      const event = new ElectronEvent();
+      // The event map ties the arguments to the name.
+      (emitter.emit as (name: string, ...args: unknown[]) => boolean)(name, event, ...args);
+      return event;
+    },
+    listenerCount: (name) => emitter.listenerCount(name),
+    enumerate: () => Promise.resolve(records),
+  });
+  return { serial, emitter, checks };
+}
+
+function choose(
+  emitter: TypedEmitter<SerialEvents>,
+  pick: (list: SerialPortListEntry[]) => string,
+) {
+  const lists: SerialPortListEntry[][] = [];
+  emitter.on("select-serial-port", (_event, portList, webContents, callback) => {
+    assert.equal(webContents, null);
+    lists.push(portList);
+    callback(pick(portList));
+  });
+  return lists;
+}
+
+function isNotSelected(error: unknown): boolean {
+  assert.ok(error instanceof DOMException);
+  assert.equal(error.name, "NotFoundError");
+  assert.equal(
+    error.message,
+    "Failed to execute 'requestPort' on 'Serial': No port selected by the user.",
+  );
+  return true;
+}
+
+describe("Serial", () => {
+  it("lists ports sorted by name with Electron's entry shape and checks 'serial' first", async () => {
+    const { serial, emitter, checks } = setup();
+    const lists = choose(emitter, (list) => list[1]!.portId);
+    const port = await serial.requestPort({}, { origin: "https://a.test" });
+    assert.deepEqual(checks[0], ["serial", "https://a.test", {
+      securityOrigin: "https://a.test",
+      requestingUrl: "https://a.test",
+      isMainFrame: true,
+    }]);
+    const [acm, usb] = lists[0]!;
+    assert.match(acm!.portId, /^[0-9A-F]{32}$/);
+    assert.deepEqual({ ...acm, portId: "" }, {
+      portId: "",
+      portName: "ttyACM3",
+      vendorId: "9025",
+      productId: "67",
+    });
+    assert.deepEqual({ ...usb, portId: "" }, {
+      portId: "",
+      portName: "ttyUSB7",
+      displayName: "Arduino Uno",
+      vendorId: "9025",
+      productId: "67",
+      serialNumber: "A1",
+    });
+    assert.deepEqual(port.getInfo(), { usbVendorId: 0x2341, usbProductId: 0x43 });
+    assert.deepEqual(await serial.getPorts({ origin: "https://a.test" }), [port]);
+    assert.deepEqual(await serial.getPorts({ origin: "https://b.test" }), []);
+  });
+
+  it("applies filters and Chromium's filter TypeErrors", async () => {
+    const { serial, emitter } = setup();
+    const lists = choose(emitter, () => "");
+    await assert.rejects(
+      serial.requestPort({ filters: [{ usbVendorId: 0x2341, usbProductId: 1 }] }),
+      isNotSelected,
+    );
+    assert.deepEqual(lists[0], []);
+    await assert.rejects(
+      serial.requestPort({ filters: [{ usbProductId: 1 }] }),
+      new TypeError(
+        "Failed to execute 'requestPort' on 'Serial': A filter containing a usbProductId must also specify a usbVendorId.",
+      ),
+    );
+    await assert.rejects(serial.getPorts({ origin: 5 as unknown as string }), {
+      name: "TypeError",
+      message: "Invalid origin: 5",
+    });
+    await assert.rejects(
+      serial.requestPort({ filters: [{}] }),
+      new TypeError(
+        "Failed to execute 'requestPort' on 'Serial': A filter must provide a property to filter by.",
+      ),
+    );
+  });
+
+  it("cancels without a listener, on denial, on '' and on an unknown id", async () => {
+    const denied = setup([USB], { check: () => false });
+    let fired = false;
+    denied.emitter.on("select-serial-port", () => fired = true);
+    await assert.rejects(denied.serial.requestPort(), isNotSelected);
+    assert.equal(fired, false);
+    assert.deepEqual(await denied.serial.getPorts(), []);
+
+    await assert.rejects(setup().serial.requestPort(), isNotSelected);
+    const unknown = setup();
+    choose(unknown.emitter, () => "0123");
+    await assert.rejects(unknown.serial.requestPort(), isNotSelected);
+  });
+
+  it("needs preventDefault() for a later callback", async () => {
+    const late = setup();
+    late.emitter.on("select-serial-port", (_event, list, _w, callback) => {
+      setTimeout(() => callback(list[0]!.portId), 5);
+    });
+    await assert.rejects(late.serial.requestPort(), isNotSelected);
+
+    const waited = setup();
+    waited.emitter.on("select-serial-port", (event, list, _w, callback) => {
+      event.preventDefault();
+      setTimeout(() => callback(list[0]!.portId), 5);
+    });
+    const port = await waited.serial.requestPort();
+    assert.deepEqual(await waited.serial.getPorts(), [port]);
+  });
+
+  it("asks the device handler only for persistable ports, ephemeral grants first", async () => {
+    const asked: SerialDevicePermissionDetails[] = [];
+    const { serial, emitter } = setup([USB, NO_SERIAL], {
+      device: (details) => {
+        asked.push(details);
+        return details.device.serial_number === "A1";
+      },
+    });
+    // Without any choice, the handler alone grants the persistable port.
+    assert.deepEqual(
+      (await serial.getPorts({ origin: "https://a.test" })).map((port) => port.path),
+      [
+        "/dev/ttyUSB7",
+      ],
+    );
+    assert.deepEqual(asked, [{
+      deviceType: "serial",
+      origin: "https://a.test",
+      device: { name: "Arduino Uno", vendor_id: 0x2341, product_id: 0x43, serial_number: "A1" },
+    }]);
+    // The port without a serial number never reaches the handler; picking it grants it for
+    // as long as it stays plugged in.
+    choose(emitter, (list) => list[0]!.portId);
+    const acm = await serial.requestPort({}, { origin: "https://a.test" });
+    assert.equal(acm.path, "/dev/ttyACM3");
+    asked.length = 0;
+    assert.equal((await serial.getPorts({ origin: "https://a.test" })).length, 2);
+    assert.equal(asked.length, 1);
+  });
+
+  it("forget() revokes the grant and emits serial-port-revoked", async () => {
+    const { serial, emitter } = setup();
+    choose(emitter, (list) => list[1]!.portId);
+    const port = await serial.requestPort({}, { origin: "https://a.test" });
+    const revoked: unknown[] = [];
+    emitter.on("serial-port-revoked", (_event, details) => revoked.push(details));
+    await port.forget();
+    assert.deepEqual(await serial.getPorts({ origin: "https://a.test" }), []);
+    assert.equal(revoked.length, 1);
+    const details = revoked[0] as { port: SerialPortListEntry; frame: null; origin: string };
+    assert.equal(details.port.portName, "ttyUSB7");
+    assert.equal(details.frame, null);
+    assert.equal(details.origin, "https://a.test");
+  });
+
+  it(
+    "reports ptys added and removed while the chooser is open",
+    { skip: platform() === "linux" ? false : "needs Linux" },
+    async () => {
+      const { serial, emitter } = setup([]);
+      const first = await openPtyPair(runtime);
+      serial.addPortPath(first.path);
+      const second = await openPtyPair(runtime);
+      try {
+        const events: string[] = [];
+        let chosen: ((portId: string) => void) | undefined;
+        let listed: SerialPortListEntry[] = [];
+        emitter.on("select-serial-port", (event, list, _w, callback) => {
+          event.preventDefault();
+          listed = list;
+          chosen = callback;
+        });
+        emitter.on("serial-port-added", (_e, port) => events.push(`added ${port.portName}`));
+        emitter.on("serial-port-removed", (_e, port) => events.push(`removed ${port.portName}`));
+        const request = serial.requestPort({}, { origin: "https://a.test" });
+        while (chosen === undefined) await new Promise((resolve) => setTimeout(resolve, 5));
+        assert.deepEqual(listed.map((port) => port.portName), [first.path.split("/").at(-1)]);
+        serial.addPortPath(second.path);
+        first.main.close();
+        const deadline = Date.now() + 5000;
+        while (events.length < 2 && Date.now() < deadline) {
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+        assert.deepEqual(events.sort(), [
+          `added ${second.path.split("/").at(-1)}`,
+          `removed ${first.path.split("/").at(-1)}`,
+        ]);
+        const ports = await serial.listPorts();
+        chosen(ports[0]!.portId);
+        const port = await request;
+        assert.equal(port.path, second.path);
+        await port.open({ baudRate: 9600 });
+        await port.close();
+      } finally {
+        first.main.close();
+        second.main.close();
+        serial.close();
+      }
+    },
+  );
+
+  it(
+    "emits disconnect for a granted pty that goes away, and connect for a port the handler allows",
+    { skip: platform() === "linux" ? false : "needs Linux" },
+    async () => {
+      const records: SerialPortRecord[] = [];
+      const { serial, emitter } = setup(records, {
+        device: (details) => details.device.serial_number === "A1",
+      });
+      const pty = await openPtyPair(runtime);
+      const other = await openPtyPair(runtime);
+      try {
+        serial.addPortPath(pty.path);
+        choose(emitter, (list) => list[0]!.portId);
+        const port = await serial.requestPort({}, { origin: "https://a.test" });
+        const events: string[] = [];
+        serial.addEventListener("connect", (event) => {
+          const { port, origin } = event as SerialConnectionEvent;
+          events.push(`connect ${origin} ${port.path}`);
+        });
+        serial.addEventListener("disconnect", (event) => {
+          const { port, origin } = event as SerialConnectionEvent;
+          events.push(`disconnect ${origin} ${port.path}`);
+        });
+        let portEvents = 0;
+        port.addEventListener("disconnect", () => portEvents++);
+        pty.main.close();
+        // A USB device the handler allows appears; adding a path makes the watcher rescan.
+        records.push(USB);
+        serial.addPortPath(other.path);
+        const deadline = Date.now() + 5000;
+        while (events.length < 2 && Date.now() < deadline) {
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+        assert.deepEqual(events.sort(), [
+          "connect https://a.test /dev/ttyUSB7",
+          `disconnect https://a.test ${pty.path}`,
+        ]);
+        assert.equal(portEvents, 1);
+        assert.equal(port.connected, false);
+        assert.deepEqual((await serial.getPorts({ origin: "https://a.test" })).map((p) => p.path), [
+          "/dev/ttyUSB7",
+        ]);
+      } finally {
+        pty.main.close();
+        other.main.close();
+        serial.close();
+      }
+    },
+  );
+});

@@ -1,0 +1,56 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { platform } from "node:os";
+import { currentRuntime, openPtyPair } from "../runtime/mod.ts";
+import { App } from "./app.ts";
+import { createSessionModule } from "./session_module.ts";
+import type { Session } from "./session.ts";
+
+function newSession(name: string): Session {
+  const runtime = currentRuntime();
+  return createSessionModule(new App(runtime), runtime).fromPartition(name);
+}
+
+describe("Session serial", { skip: platform() === "linux" ? false : "needs Linux" }, () => {
+  it("chooses a pty through the session's select-serial-port event and talks to it", async () => {
+    const ses = newSession("serial-chooser");
+    const pty = await openPtyPair(currentRuntime());
+    try {
+      ses.serial.addPortPath(pty.path);
+      const name = pty.path.split("/").at(-1)!;
+      ses.on("select-serial-port", (event, portList, webContents, callback) => {
+        assert.equal(webContents, null);
+        event.preventDefault();
+        queueMicrotask(() => callback(portList.find((port) => port.portName === name)?.portId));
+      });
+      const port = await ses.serial.requestPort({}, { origin: "https://a.test" });
+      assert.deepEqual(await ses.serial.getPorts({ origin: "https://a.test" }), [port]);
+      await port.open({ baudRate: 57600 });
+      await pty.main.write(new TextEncoder().encode("hello"));
+      const reader = port.readable!.getReader();
+      let text = "";
+      while (text.length < 5) text += new TextDecoder().decode((await reader.read()).value);
+      assert.equal(text, "hello");
+      reader.releaseLock();
+      await port.close();
+    } finally {
+      pty.main.close();
+      ses.serial.close();
+    }
+  });
+
+  it("asks the permission check handler with Electron's arguments", async () => {
+    const ses = newSession("serial-check");
+    const calls: unknown[] = [];
+    ses.setPermissionCheckHandler((...args) => {
+      calls.push(args);
+      return false;
+    });
+    await assert.rejects(ses.serial.requestPort({}, {}), { name: "NotFoundError" });
+    assert.deepEqual(calls, [[null, "serial", "file://", {
+      securityOrigin: "file://",
+      requestingUrl: "file://",
+      isMainFrame: true,
+    }]]);
+  });
+});
