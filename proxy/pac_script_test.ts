@@ -140,6 +140,13 @@ describe("PacScript against hostile scripts", () => {
     // Bombs of large strings poll the interrupt handler rarely and overstay by seconds (see
     // pac_script.ts); this one is caught by the deadline.
     "an allocation bomb": "var a = []; for (;;) a.push({ n: a.length, s: host + a.length });",
+    // Single operations that take milliseconds between two polls of QuickJS's interrupt
+    // handler: without the watchdog these overstayed a 300 ms deadline by 4 s to 58 s.
+    "a loop of 100 KB strings": 'var a = []; for (;;) a.push("x".repeat(100000) + a.length);',
+    "a fill over a sparse array, in a loop that catches": "var a = []; a.length = 4e6; " +
+      "for (;;) { try { a.fill({}); } catch (e) {} }",
+    "a recursion that catches its own stack overflows":
+      "function f() { try { f(); } catch (e) { f(); } } f();",
     "a string doubling bomb": 'var s = "x"; for (;;) s += s;',
     "a catastrophic regular expression": `return /^(a+)+$/.test("a".repeat(40) + "b") ? "x" : "y";`,
     "deep recursion": "function f(n) { return f(n + 1) + 1; } return f(0);",
