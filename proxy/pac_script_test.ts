@@ -179,6 +179,34 @@ describe("PacScript against hostile scripts", () => {
     });
   }
 
+  it("look-ups of other scripts waiting behind a runaway are answered after the thread restarts", async () => {
+    // The sparse fill outlives the deadline between two interrupt polls, so the thread is
+    // terminated; the other script's look-ups, queued behind it, must still be answered.
+    const evil = await PacScript.compile(
+      `function FindProxyForURL(url, host) {
+         var a = []; a.length = 4e6;
+         for (;;) { try { a.fill({}); } catch (e) {} }
+       }`,
+      { timeoutMs, memoryLimitBytes: 8 * 1024 * 1024 },
+    );
+    const good = await PacScript.compile(
+      'function FindProxyForURL(url, host) { return "PROXY " + host + ":1"; }',
+    );
+    const failed = evil.findProxyForUrl(new URL("http://evil.example/"));
+    const waiting = ["a.example", "b.example", "c.example"].map((host) =>
+      good.findProxyForUrl(new URL(`http://${host}/`))
+    );
+    await assert.rejects(failed, { code: "ERR_PAC_SCRIPT_FAILED" });
+    assert.deepEqual(await Promise.all(waiting), [
+      "PROXY a.example:1",
+      "PROXY b.example:1",
+      "PROXY c.example:1",
+    ]);
+    assert.equal(await good.findProxyForUrl(new URL("http://d.example/")), "PROXY d.example:1");
+    evil.dispose();
+    good.dispose();
+  });
+
   it("a syntax error fails compilation with a clear message", async () => {
     await assert.rejects(
       PacScript.compile("function FindProxyForURL( {"),
