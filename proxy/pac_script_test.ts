@@ -137,11 +137,10 @@ describe("PacScript against hostile scripts", () => {
   const timeoutMs = 300;
   const cases: Record<string, string> = {
     "an infinite loop": "for (;;) {}",
-    // Bombs of large strings poll the interrupt handler rarely and overstay by seconds (see
-    // pac_script.ts); this one is caught by the deadline.
     "an allocation bomb": "var a = []; for (;;) a.push({ n: a.length, s: host + a.length });",
     // Single operations that take milliseconds between two polls of QuickJS's interrupt
-    // handler: without the watchdog these overstayed a 300 ms deadline by 4 s to 58 s.
+    // handler: on the calling thread these overstayed a 300 ms deadline by 4 s to 58 s; the
+    // PAC thread's watchdog ends them.
     "a loop of 100 KB strings": 'var a = []; for (;;) a.push("x".repeat(100000) + a.length);',
     "a fill over a sparse array, in a loop that catches": "var a = []; a.length = 4e6; " +
       "for (;;) { try { a.fill({}); } catch (e) {} }",
