@@ -149,10 +149,32 @@ export class PacThread {
     return new Promise((settle) => {
       this.#queue.push({ seq, compiles, request, allowanceMs, settle });
       if (this.#restarting) return;
-      const worker = this.#worker ?? this.#start();
-      worker.postMessage(request);
+      if (this.#worker === undefined) return this.#launch();
+      this.#worker.postMessage(request);
       if (this.#queue.length === 1) this.#headStarted();
     });
+  }
+
+  // Starts a worker for the queued requests, after compiling in it every live script (those
+  // an earlier worker compiled) that no queued request compiles.
+  #launch(): void {
+    const compiling = new Set(this.#queue.map((pending) => pending.compiles));
+    const compiles: Pending[] = [];
+    for (const [id, { source, limits }] of this.#live) {
+      if (compiling.has(id)) continue;
+      const seq = this.#seq++;
+      compiles.push({
+        seq,
+        compiles: id,
+        request: [seq, "compile", id, source, limits],
+        allowanceMs: limits.timeoutMs + START_ALLOWANCE_MS,
+        settle: () => {},
+      });
+    }
+    this.#queue.unshift(...compiles);
+    const worker = this.#start();
+    for (const pending of this.#queue) worker.postMessage(pending.request);
+    this.#headStarted();
   }
 
   #headStarted(): void {
@@ -213,7 +235,8 @@ export class PacThread {
 
   // The request the worker is on failed (ran past its deadline, or the thread died): a new
   // worker compiles the live scripts and takes the requests that were waiting behind it. A
-  // thread that never became ready fails every request instead (no restart loop).
+  // thread that never became ready fails every request instead (no restart loop); the next
+  // request starts a worker again.
   #restart(message: string): void {
     const started = this.#ready;
     const failed = this.#queue.shift();
@@ -230,28 +253,13 @@ export class PacThread {
       for (const pending of waiting) fail(pending);
       return;
     }
-    const compiling = new Set(waiting.map((pending) => pending.compiles));
-    for (const [id, { source, limits }] of this.#live) {
-      if (compiling.has(id)) continue;
-      const seq = this.#seq++;
-      this.#queue.push({
-        seq,
-        compiles: id,
-        request: [seq, "compile", id, source, limits],
-        allowanceMs: limits.timeoutMs + START_ALLOWANCE_MS,
-        settle: () => {},
-      });
-    }
     this.#queue.push(...waiting);
     // Starting a worker blocks this thread for up to a hundred milliseconds (Deno): the
     // failure is delivered first, and requests made meanwhile queue behind the compiles.
     this.#restarting = true;
     setTimeout(() => {
       this.#restarting = false;
-      if (this.#queue.length === 0) return;
-      const worker = this.#start();
-      for (const pending of this.#queue) worker.postMessage(pending.request);
-      this.#headStarted();
+      if (this.#queue.length > 0 || this.#live.size > 0) this.#launch();
     }, 0);
   }
 
