@@ -41,6 +41,16 @@ const server = createServer((request, response) => {
     response.end(ONE_KIB);
     return;
   }
+  if (request.url === "/1k-cookie") {
+    // For the fetch benchmark's cookie row: /1k with one cookie set by every response.
+    response.writeHead(200, {
+      "content-type": "text/plain",
+      "content-length": "1024",
+      "set-cookie": "bench=1; Path=/",
+    });
+    response.end(ONE_KIB);
+    return;
+  }
   if (request.url?.startsWith("/16k-cached")) {
     response.writeHead(200, {
       "content-type": "application/octet-stream",

@@ -12,7 +12,9 @@
  * sides of a ratio alike. The server is one more process.
  *
  * Run: `deno run -A bench/fetch_bench.ts` or `bun bench/fetch_bench.ts`; with `--web-request`
- * only the two `ses.fetch` clients run (the webRequest rows alone).
+ * only the two `ses.fetch` clients run (the webRequest rows alone), with `--cookies-proxy` the
+ * plain one, one with a cookie set and sent on every request, and one with `fixed_servers`
+ * proxy rules whose bypass list the URL matches (issues 8 and 9).
  *
  * @module
  */
@@ -56,9 +58,13 @@ function report(label: string, unit: string, rounds: Array<Record<string, number
 const RATIOS: ReadonlyArray<readonly [string, string]> = [
   ["ses.fetch", "runtime fetch"],
   ["ses.fetch + webRequest", "ses.fetch"],
+  ["ses.fetch + cookies", "ses.fetch"],
+  ["ses.fetch + proxy bypass", "ses.fetch"],
 ];
 const clients: readonly string[] = process.argv.includes("--web-request")
   ? ["ses.fetch", "ses.fetch + webRequest"]
+  : process.argv.includes("--cookies-proxy")
+  ? ["ses.fetch", "ses.fetch + cookies", "ses.fetch + proxy bypass"]
   : CLIENT_NAMES;
 
 const runtime = "Deno" in globalThis

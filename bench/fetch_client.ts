@@ -5,7 +5,9 @@
  *
  * Run: `deno run -A bench/fetch_client.ts CLIENT BASE_URL DIR` or `bun bench/fetch_client.ts …`,
  * CLIENT being `ses.fetch`, `ses.fetch + webRequest` (eight pass-through listeners, one per
- * event, `<all_urls>`), `runtime fetch` or `node:http`.
+ * event, `<all_urls>`), `ses.fetch + cookies` (the 1 KiB GETs go to `/1k-cookie`, whose
+ * responses set one cookie that every later request sends), `ses.fetch + proxy bypass`
+ * (`fixed_servers` rules with a bypass list the URL matches), `runtime fetch` or `node:http`.
  *
  * @module
  */
@@ -37,6 +39,8 @@ export const CLIENT_NAMES = [
   "runtime fetch",
   "node:http",
   "ses.fetch + webRequest",
+  "ses.fetch + cookies",
+  "ses.fetch + proxy bypass",
 ] as const;
 
 /** Requests in flight in the concurrent case. */
@@ -83,6 +87,28 @@ function makeClient(name: string): { client: Client; close: () => Promise<void> 
     const ses = withPassThroughListeners(session.fromPartition("bench-web-request"));
     return {
       client: async (url, sink) => drain((await ses.fetch(url)).body, sink),
+      close: () => ses.closeAllConnections(),
+    };
+  }
+  if (name === "ses.fetch + cookies") {
+    const ses = session.fromPartition("bench-cookies");
+    return {
+      client: async (url, sink) =>
+        drain((await ses.fetch(url.endsWith("/1k") ? `${url}-cookie` : url)).body, sink),
+      close: () => ses.closeAllConnections(),
+    };
+  }
+  if (name === "ses.fetch + proxy bypass") {
+    const ses = session.fromPartition("bench-proxy");
+    const ready = ses.setProxy({
+      proxyRules: "http=proxy.invalid:3128;https=proxy.invalid:3128",
+      proxyBypassRules: "*.internal.example, 127.0.0.1, 10.0.0.0/8",
+    });
+    return {
+      client: async (url, sink) => {
+        await ready;
+        await drain((await ses.fetch(url)).body, sink);
+      },
       close: () => ses.closeAllConnections(),
     };
   }

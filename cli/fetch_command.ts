@@ -63,6 +63,10 @@ export async function runFetch(
       return 2;
     }
   }
+  if (args.proxy !== undefined) {
+    // Only this process's session: proxy settings are not stored with the partition.
+    await ses.setProxy({ proxyRules: args.proxy, proxyBypassRules: args.proxyBypass ?? "" });
+  }
   if (args.netlog !== undefined) await ses.netLog.startLogging(args.netlog);
   try {
     const response = await ses.fetch(args.url, {

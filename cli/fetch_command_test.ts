@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { createTestApp, type OriginServer, startOrigin } from "../tests/fixtures/origin_server.ts";
 import { currentRuntime } from "../runtime/mod.ts";
 import { App, createSessionModule } from "../session/mod.ts";
+import { startMicrosocks, startTinyproxy } from "../tests/fixtures/proxy_servers.ts";
 import { runFetch } from "./fetch_command.ts";
 import { parseFetchArgs } from "./parse_fetch_args.ts";
 
@@ -81,5 +82,57 @@ describe("ses fetch", () => {
     const args = parseFetchArgs(["--partition", "scratch", "http://does-not-exist.invalid/"]);
     assert.equal(await runFetch(sessions(), args, output), 1);
     assert.match(info[0]!, /^ses: net::ERR_NAME_NOT_RESOLVED/);
+  });
+});
+
+describe("ses fetch --proxy, through real proxies", () => {
+  let origin: OriginServer;
+  before(async () => {
+    origin = await startOrigin(createTestApp());
+  });
+  after(() => origin.close());
+
+  it("goes through tinyproxy, once the implicit loopback bypass is taken back", async () => {
+    const tinyproxy = await startTinyproxy();
+    try {
+      const url = new URL("/echo", origin.url).href;
+      const rules = `http://127.0.0.1:${tinyproxy.port}`;
+      const proxied = collect();
+      const args = parseFetchArgs(["--proxy", rules, "--proxy-bypass", "<-loopback>", url]);
+      assert.equal(await runFetch(sessions(), args, proxied.output), 0);
+      // tinyproxy names itself in the Via header of what it forwards.
+      assert.match(JSON.parse(proxied.text()).headers.via, /tinyproxy/);
+      // Loopback bypasses every proxy unless the rules say otherwise, as in Chromium.
+      const direct = collect();
+      assert.equal(
+        await runFetch(sessions(), parseFetchArgs(["--proxy", rules, url]), direct.output),
+        0,
+      );
+      assert.equal(JSON.parse(direct.text()).headers.via, undefined);
+    } finally {
+      await tinyproxy.stop();
+    }
+  });
+
+  it("goes through microsocks (SOCKS5), and fails with Chromium's error once it is gone", async () => {
+    const microsocks = await startMicrosocks();
+    const url = new URL("/hello", origin.url).href;
+    const args = parseFetchArgs([
+      "--proxy",
+      `socks5://127.0.0.1:${microsocks.port}`,
+      "--proxy-bypass",
+      "<-loopback>",
+      url,
+    ]);
+    const through = collect();
+    try {
+      assert.equal(await runFetch(sessions(), args, through.output), 0);
+      assert.equal(through.text(), "hello");
+    } finally {
+      await microsocks.stop();
+    }
+    const gone = collect();
+    assert.equal(await runFetch(sessions(), args, gone.output), 1);
+    assert.match(gone.info[0]!, /^ses: net::ERR_PROXY_CONNECTION_FAILED/);
   });
 });

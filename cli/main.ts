@@ -3,7 +3,8 @@
  *
  * - `ses demo` — starts a local origin and walks through a session request by request.
  * - `ses fetch [-X METHOD] [-H 'Name: value']... [-d DATA] [-o FILE] [-i] [--partition NAME]
- *   [--cache MODE] [--block PATTERN]... URL`
+ *   [--cache MODE] [--block PATTERN]... [--netlog LOG.json] [--proxy RULES [--proxy-bypass
+ *   RULES]] URL`
  * - `ses cache size|clear [--partition NAME] [--json]`
  * - `ses cookies list|get|set|remove|clear [--partition NAME] [--url URL] [--json]`
  * - `ses download [-o PATH] [--partition NAME] URL`, `ses download --resume PATH.crdownload`
@@ -46,8 +47,9 @@ const USAGE = `usage:
   ses demo
   ses fetch [-X METHOD] [-H 'Name: value']... [-d DATA] [-o FILE] [-i] [--partition NAME]
             [--cache default|no-store|reload|no-cache|force-cache|only-if-cached]
-            [--block PATTERN]... [--netlog LOG.json] URL
-            (--block: a Chrome match pattern to cancel, like '*://*/ads/*'; --netlog: record a net log)
+            [--block PATTERN]... [--netlog LOG.json] [--proxy RULES [--proxy-bypass RULES]] URL
+            (--block: a Chrome match pattern to cancel, like '*://*/ads/*'; --netlog: record a net log;
+            --proxy: Chromium proxy rules, like 'socks5://127.0.0.1:1080' or 'http=p:3128;https=p:3128')
   ses cache size|clear [--partition NAME] [--json]
   ses cookies list|get|set|remove|clear [--partition NAME] [--url URL] [--json]
       get [NAME]; set NAME=VALUE [--domain D] [--path P] [--secure] [--http-only]

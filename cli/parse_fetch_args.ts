@@ -28,6 +28,10 @@ export interface FetchArgs {
   block: string[];
   /** Record a net log of the run to this file, from `--netlog`. */
   netlog?: string;
+  /** Proxy rules for the request (`ses.setProxy`'s `proxyRules`), from `--proxy`. */
+  proxy?: string;
+  /** Proxy bypass rules (`proxyBypassRules`), from `--proxy-bypass`; only with `--proxy`. */
+  proxyBypass?: string;
 }
 
 const CACHE_MODES: readonly RequestCache[] = [
@@ -41,12 +45,13 @@ const CACHE_MODES: readonly RequestCache[] = [
 
 /**
  * Parses `ses fetch [-X METHOD] [-H 'Name: value']... [-d DATA] [-o FILE] [-i]
- * [--partition NAME] [--cache MODE] [--block PATTERN]... URL`.
+ * [--partition NAME] [--cache MODE] [--block PATTERN]... [--netlog FILE] [--proxy RULES
+ * [--proxy-bypass RULES]] URL`.
  *
  * @param args The arguments after `fetch`.
  * @returns The parsed request.
  * @throws {TypeError} When an option is unknown, a header has no colon, the cache mode is not
- * one of fetch's or the URL is missing.
+ * one of fetch's, `--proxy-bypass` comes without `--proxy` or the URL is missing.
  *
  * @example
  * ```ts
@@ -69,6 +74,8 @@ export function parseFetchArgs(args: string[]): FetchArgs {
       cache: { type: "string", default: "default" },
       block: { type: "string", multiple: true },
       netlog: { type: "string" },
+      proxy: { type: "string" },
+      "proxy-bypass": { type: "string" },
     },
   });
   const [url, ...extra] = positionals;
@@ -86,6 +93,10 @@ export function parseFetchArgs(args: string[]): FetchArgs {
     );
   }
   const block = values.block ?? [];
+  const proxyBypass = values["proxy-bypass"];
+  if (proxyBypass !== undefined && values.proxy === undefined) {
+    throw new TypeError("ses fetch: --proxy-bypass needs --proxy");
+  }
   return {
     url,
     method: values.request ?? (values.data === undefined ? "GET" : "POST"),
@@ -97,5 +108,7 @@ export function parseFetchArgs(args: string[]): FetchArgs {
     cache,
     block,
     ...(values.netlog === undefined ? {} : { netlog: values.netlog }),
+    ...(values.proxy === undefined ? {} : { proxy: values.proxy }),
+    ...(proxyBypass === undefined ? {} : { proxyBypass }),
   };
 }

@@ -61,5 +61,22 @@ describe("parseFetchArgs", () => {
       /must look like "Name: value"/,
     );
     assert.throws(() => parseFetchArgs(["--nope", "http://a/"]), TypeError);
+    assert.throws(
+      () => parseFetchArgs(["--proxy-bypass", "<local>", "http://a/"]),
+      /--proxy-bypass needs --proxy/,
+    );
+  });
+
+  it("reads proxy rules and bypass rules", () => {
+    const parsed = parseFetchArgs([
+      "--proxy",
+      "socks5://127.0.0.1:1080",
+      "--proxy-bypass",
+      "<-loopback>",
+      "http://a/",
+    ]);
+    assert.equal(parsed.proxy, "socks5://127.0.0.1:1080");
+    assert.equal(parsed.proxyBypass, "<-loopback>");
+    assert.equal("proxy" in parseFetchArgs(["http://a/"]), false);
   });
 });

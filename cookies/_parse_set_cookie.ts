@@ -7,7 +7,7 @@
  */
 
 import type { CookieSameSite } from "../core/electron_types.ts";
-import { parseDate } from "tough-cookie";
+import { parseCookieDate } from "./_lazy_dependencies.ts";
 
 /** Chromium's `kMaxCookieNamePlusValueSize`. */
 export const MAX_NAME_VALUE_BYTES = 4096;
@@ -161,7 +161,7 @@ function parseExpires(value: string): number | undefined {
       return Date.UTC(year, month, day, hour, minute, second);
     }
   }
-  return parseDate(value)?.getTime();
+  return parseCookieDate(value);
 }
 
 // The decimal number in text[start, start + count), or -1 when a character is not a digit.

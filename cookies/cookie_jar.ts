@@ -21,8 +21,8 @@ import type {
   CookieRequest,
 } from "../core/cookie_jar_like.ts";
 import type { CookieSameSite } from "../core/electron_types.ts";
-import { getDomain } from "tldts";
 import { type CanonicalCookie, cookieKey, cookieOrder } from "./canonical_cookie.ts";
+import { getRegistrableDomain } from "./_lazy_dependencies.ts";
 import {
   parseSetCookie,
   REJECT_CONTROL,
@@ -662,7 +662,7 @@ const registrableCache = new Map<string, string | null>();
 export function registrableDomain(host: string): string | undefined {
   const cached = registrableCache.get(host);
   if (cached !== undefined) return cached ?? undefined;
-  const domain = isIpAddress(host) ? null : getDomain(host, { allowPrivateDomains: true });
+  const domain = isIpAddress(host) ? null : getRegistrableDomain(host);
   if (registrableCache.size > 10_000) registrableCache.clear();
   registrableCache.set(host, domain);
   return domain ?? undefined;

@@ -11,14 +11,17 @@ import { dirname } from "node:path";
 import process from "node:process";
 import { clearTimeout, setTimeout } from "node:timers";
 import type { CookieSameSite } from "../core/electron_types.ts";
-import type { SqlDatabase, SqlRow, SqlValue } from "../core/runtime.ts";
+import type { SqlDatabase, SqlRow, SqlStatement, SqlValue } from "../core/runtime.ts";
 import { type CanonicalCookie, cookieKey } from "./canonical_cookie.ts";
 import type { PersistentCookieStore } from "./cookie_jar.ts";
 
 /** Chromium's commit interval (`kCommitIntervalMs`). */
 export const COMMIT_INTERVAL_MS = 30_000;
-/** Chromium's batch size (`kCommitAfterBatchSize`). */
+/** Chromium's batch size (`kCommitAfterBatchSize`): more changes are written after the current task. */
 export const COMMIT_BATCH_SIZE = 512;
+// Changes held at most within one task (a synchronous loop) before they are written inline,
+// so that memory stays bounded: the jar's whole capacity and then some.
+const MAX_PENDING = 8 * COMMIT_BATCH_SIZE;
 
 // Microseconds from 1601-01-01 (Windows FILETIME epoch, Chromium's base::Time) to 1970-01-01.
 const EPOCH_DELTA_US = 11_644_473_600_000_000n;
@@ -71,7 +74,7 @@ export function toChromiumTime(ms: number): bigint {
 
 /**
  * Keeps a jar's persistent cookies in `<dir>/Cookies`. Changes are batched and written every
- * 30 seconds, after 512 changes, on `flush()` and at normal process exit; session cookies
+ * 30 seconds, after the task that made the 512th change, on `flush()` and at normal process exit; session cookies
  * are never written, as in Chromium. A file SQLite cannot read is moved to
  * `Cookies.corrupt-<ms since epoch>` and a new one is made.
  *
@@ -93,7 +96,10 @@ export class SqliteCookieStore implements PersistentCookieStore {
   #pending = new Map<string, { cookie: CanonicalCookie; replace: boolean } | null>();
   #touched = new Set<CanonicalCookie>();
   #timer: ReturnType<typeof setTimeout> | undefined;
+  #timerDelay = COMMIT_INTERVAL_MS;
   #dataVersion = 0;
+  // Compiled once per open file (a 32-row INSERT takes SQLite a while to compile).
+  #statements: Statements | undefined;
 
   /**
    * Opens (creating) the store file.
@@ -230,49 +236,54 @@ export class SqliteCookieStore implements PersistentCookieStore {
     pending: [string, { cookie: CanonicalCookie; replace: boolean } | null][],
     touched: CanonicalCookie[],
   ): void {
-    const db = this.#db;
-    db.transaction(() => {
-      const remove = db.prepare(
-        "DELETE FROM cookies WHERE host_key = ? AND name = ? AND path = ? AND top_frame_site_key = ''",
-      );
-      const touch = db.prepare(
-        "UPDATE cookies SET last_access_utc = ? WHERE host_key = ? AND name = ? AND path = ? AND top_frame_site_key = ''",
-      );
-      const rows: SqlValue[][] = [];
+    const statements = this.#statements ??= prepareStatements(this.#db);
+    this.#db.transaction(() => {
+      // Several rows per statement: each statement run is a call into the runtime's SQLite,
+      // and each bound value costs more in Deno than SQLite's own work on it.
+      const params: SqlValue[] = [];
+      let rows = 0;
       for (const [key, entry] of pending) {
         if (entry === null || entry.replace) {
           const [domain = "", path = "", name = ""] = key.split("\n");
-          remove.run(domain, name, path);
+          statements.remove.run(domain, name, path);
         }
-        if (entry !== null) rows.push(rowOf(entry.cookie));
-      }
-      // Several rows per statement: each statement run costs a call into the runtime's SQLite.
-      let next = 0;
-      if (rows.length >= ROWS_PER_INSERT) {
-        const many = db.prepare(insertSql(ROWS_PER_INSERT));
-        for (; next + ROWS_PER_INSERT <= rows.length; next += ROWS_PER_INSERT) {
-          many.run(...rows.slice(next, next + ROWS_PER_INSERT).flat());
+        if (entry === null) continue;
+        pushRow(params, entry.cookie);
+        if (++rows === ROWS_PER_INSERT) {
+          statements.insertMany.run(...params);
+          params.length = 0;
+          rows = 0;
         }
       }
-      if (next < rows.length) {
-        const one = db.prepare(insertSql(1));
-        for (; next < rows.length; next++) one.run(...rows[next]!);
+      for (let at = 0; at < params.length; at += PARAMS_PER_ROW) {
+        statements.insertOne.run(...params.slice(at, at + PARAMS_PER_ROW));
       }
       for (const cookie of touched) {
-        touch.run(toChromiumTime(cookie.lastAccess), cookie.domain, cookie.name, cookie.path);
+        statements.touch.run(
+          microseconds(cookie.lastAccess),
+          cookie.domain,
+          cookie.name,
+          cookie.path,
+        );
       }
     });
-    this.#dataVersion = this.#readDataVersion();
   }
 
   #record(key: string, entry: { cookie: CanonicalCookie; replace: boolean } | null): void {
     this.#pending.set(key, entry);
-    if (this.#pending.size >= COMMIT_BATCH_SIZE) this.flush();
-    else this.#schedule();
+    if (this.#pending.size >= MAX_PENDING) this.flush();
+    else this.#schedule(this.#pending.size >= COMMIT_BATCH_SIZE ? 0 : COMMIT_INTERVAL_MS);
   }
 
-  #schedule(): void {
-    if (this.#timer !== undefined) return;
+  // A full batch is written once the current task ends, as Chromium posts its commit to a
+  // background sequence: a response with many Set-Cookie lines, or a loop of cookies.set
+  // calls, then costs one transaction rather than one per 512 changes.
+  #schedule(delayMs = COMMIT_INTERVAL_MS): void {
+    if (this.#timer !== undefined) {
+      if (delayMs === COMMIT_INTERVAL_MS || this.#timerDelay === 0) return;
+      clearTimeout(this.#timer);
+    }
+    this.#timerDelay = delayMs;
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
       try {
@@ -280,7 +291,7 @@ export class SqliteCookieStore implements PersistentCookieStore {
       } catch (error) {
         this.#warn(`Could not write cookies to "${this.#path}": ${String(error)}`);
       }
-    }, COMMIT_INTERVAL_MS);
+    }, delayMs);
     // A pending batch must not keep the process alive; exit writes it.
     this.#timer.unref();
   }
@@ -320,6 +331,7 @@ export class SqliteCookieStore implements PersistentCookieStore {
     } catch {
       // Already unusable.
     }
+    this.#statements = undefined;
     this.#db = this.#moveAside(error);
   }
 
@@ -345,29 +357,59 @@ export class SqliteCookieStore implements PersistentCookieStore {
 }
 
 const ROWS_PER_INSERT = 32;
+const PARAMS_PER_ROW = 13;
 
-function insertSql(rows: number): string {
-  const row = "(?, ?, '', ?, ?, X'', ?, ?, ?, ?, ?, 1, 1, 1, ?, ?, ?, ?, 0, 0)";
-  return `INSERT OR REPLACE INTO cookies VALUES ${Array(rows).fill(row).join(", ")}`;
+interface Statements {
+  insertMany: SqlStatement;
+  insertOne: SqlStatement;
+  remove: SqlStatement;
+  touch: SqlStatement;
 }
 
-// The bound values of a cookies row, in insertSql's placeholder order.
-function rowOf(cookie: CanonicalCookie): SqlValue[] {
-  return [
-    toChromiumTime(cookie.creation),
+// Times are bound as microseconds since 1970 (below 2^53, so exact as numbers) and moved to
+// Chromium's epoch by SQLite's 64-bit integers: a BigInt per time costs more to make and bind.
+const TIME = `CAST(? AS INTEGER) + ${EPOCH_DELTA_US}`;
+
+function prepareStatements(db: SqlDatabase): Statements {
+  const row =
+    `(${TIME}, ?, '', ?, ?, X'', ?, ${TIME}, ?, ?, ${TIME}, 1, 1, 1, ?, ?, ?, ${TIME}, 0, 0)`;
+  const insert = (rows: number) =>
+    db.prepare(`INSERT OR REPLACE INTO cookies VALUES ${Array(rows).fill(row).join(", ")}`);
+  return {
+    insertMany: insert(ROWS_PER_INSERT),
+    insertOne: insert(1),
+    remove: db.prepare(
+      "DELETE FROM cookies WHERE host_key = ? AND name = ? AND path = ? AND top_frame_site_key = ''",
+    ),
+    touch: db.prepare(
+      `UPDATE cookies SET last_access_utc = ${TIME} WHERE host_key = ? AND name = ? AND path = ? AND top_frame_site_key = ''`,
+    ),
+  };
+}
+
+function microseconds(ms: number): number {
+  return Math.round(ms * 1000);
+}
+
+// The bound values of a cookies row, in the row's placeholder order; the creation time is
+// bound twice (it is also the last update time), as a numbered parameter is dearer to bind.
+function pushRow(params: SqlValue[], cookie: CanonicalCookie): void {
+  const creation = microseconds(cookie.creation);
+  params.push(
+    creation,
     cookie.domain,
     cookie.name,
     cookie.value,
     cookie.path,
-    toChromiumTime(cookie.expiry ?? 0),
+    microseconds(cookie.expiry ?? 0),
     cookie.secure ? 1 : 0,
     cookie.httpOnly ? 1 : 0,
-    toChromiumTime(cookie.lastAccess),
+    microseconds(cookie.lastAccess),
     SAME_SITE_TO_DB[cookie.sameSite],
     cookie.sourceSecure ? 2 : 1,
     cookie.sourcePort,
-    toChromiumTime(cookie.creation),
-  ];
+    creation,
+  );
 }
 
 // One exit hook for every open store (a hook per store would trip Node's listener-leak warning

@@ -38,7 +38,7 @@ describe("SqliteCookieStore", () => {
     assert.equal(toChromiumTime(1.5), 11_644_473_600_001_500n);
   });
 
-  it("batches writes until 512 changes or a flush", async () => {
+  it("batches writes until the task after 512 changes, or a flush", async () => {
     const store = new SqliteCookieStore(file, { openDatabase });
     const cookies = new Cookies(new CookieJar({ store }));
     for (let i = 0; i < COMMIT_BATCH_SIZE - 1; i++) {
@@ -58,6 +58,9 @@ describe("SqliteCookieStore", () => {
       value: "1",
       expirationDate: future(),
     });
+    // Written once the task that made the 512th change is over.
+    assert.equal(countRows(file), 0);
+    await new Promise((resolve) => setTimeout(resolve, 20));
     assert.equal(countRows(file), COMMIT_BATCH_SIZE);
     await cookies.remove("https://s0.test/", "last");
     assert.equal(countRows(file), COMMIT_BATCH_SIZE);
@@ -83,6 +86,11 @@ describe("SqliteCookieStore", () => {
     });
     await cookies.flushStore();
     store.close();
+    // Chromium's unit, exact to the microsecond (the values pass 2^53).
+    const raw = runtime.openDatabase(file);
+    const row = raw.prepare("SELECT CAST(expires_utc AS TEXT) AS expires FROM cookies").get();
+    raw.close();
+    assert.equal(row?.expires, String(toChromiumTime(expirationDate * 1000)));
     const reopened = new SqliteCookieStore(file, { openDatabase });
     const again = new Cookies(new CookieJar({ store: reopened }));
     assert.deepEqual(await again.get({}), [{

@@ -1,6 +1,8 @@
 /**
  * One QuickJS runtime holding a compiled PAC script: no host objects, a memory limit, a
- * 256 KiB stack limit and an interrupt handler that stops the script at its deadline.
+ * 256 KiB stack limit and an interrupt handler that stops the script at its deadline (polled by
+ * QuickJS every 10 000 operations; the PAC thread's watchdog covers the rest). Lives on the PAC
+ * thread (`_pac_worker.ts`).
  *
  * @module
  */

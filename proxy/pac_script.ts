@@ -1,16 +1,16 @@
 /**
- * The PAC engine: an untrusted script run in QuickJS (WebAssembly) on the calling thread, with
- * no host objects, a memory limit, a 256 KiB stack limit and a deadline enforced by QuickJS's
- * interrupt handler.
+ * The PAC engine: an untrusted script run in QuickJS (WebAssembly) with no host objects, a
+ * memory limit, a 256 KiB stack limit and a hard deadline, on a thread of its own
+ * (`_pac_thread.ts`).
  *
- * Measured choice (2026-11-29): a `node:worker_threads` worker that the main thread terminates
- * at the deadline cost 180 to 1000 µs per look-up in message round trips and 130 to 900 ms per
- * (re)start, against a few µs here, so the sandbox runs on the calling thread. The interrupt
- * handler stops loops, regular expressions, recursion and allocation at the deadline; QuickJS
- * polls it every 10 000 calls or jumps, so slow native work between polls can overstay by
- * seconds: measured, a loop pushing 100 KB strings (3 to 7 s past a 300 ms deadline), a
- * sparse-array `fill` near the memory limit (4 s), a recursion that catches its own stack
- * overflows (6 s). After any run that hits a limit, the next look-up starts from a fresh sandbox.
+ * Measured choice (2026-11-30). On the calling thread, QuickJS's interrupt handler stops loops,
+ * regular expressions, recursion and allocation at the deadline, but QuickJS polls it only
+ * every 10 000 calls or jumps, and single operations can take milliseconds: a loop of 100 KB
+ * `repeat`s ran 4.7 s past a 300 ms deadline, a `fill` over a sparse array caught in a loop
+ * 58 s, a recursion that catches its own stack overflows 9 s, with the event loop blocked
+ * throughout. On a worker thread the interrupt handler still ends ordinary runaways, and the
+ * main thread terminates the worker when a run outlives its deadline by 20 ms; the round trip
+ * costs 10 to 25 µs a look-up (see bench/README.md).
  *
  * DNS the Chromium way (proxy_resolver_v8_tracing.cc, non-blocking mode): a helper asking about
  * a name not yet known records it and aborts the run; the name is resolved outside (at most 20
@@ -19,17 +19,15 @@
  * @module
  */
 
-import { getQuickJS, type QuickJSWASMModule } from "quickjs-emscripten";
 import { SessionError } from "../core/session_error.ts";
-import { PacSandbox } from "./_pac_sandbox.ts";
+import type { SandboxLimits } from "./_pac_sandbox.ts";
+import { PacThread } from "./_pac_thread.ts";
 import {
   type HostLookup,
   localAddresses,
   lookupWithin,
   systemLookup,
 } from "./_pac_host_services.ts";
-
-let quickJs: Promise<QuickJSWASMModule> | undefined;
 
 /** Options for {@linkcode PacScript.compile}. */
 export interface PacScriptOptions {
@@ -44,6 +42,10 @@ export interface PacScriptOptions {
   /** Receives `alert()` messages (at most 32 per run, 1024 characters each). */
   onAlert?: (message: string) => void;
 }
+
+type ResolvedOptions =
+  & Required<Omit<PacScriptOptions, "onAlert">>
+  & Pick<PacScriptOptions, "onAlert">;
 
 /** Look-ups one resolution may make, as in Chromium. */
 export const MAX_PAC_DNS_LOOKUPS = 20;
@@ -64,25 +66,23 @@ export const MAX_PAC_DNS_LOOKUPS = 20;
  * ```
  */
 export class PacScript {
-  readonly #sandbox: PacSandbox;
-  readonly #options:
-    & Required<Omit<PacScriptOptions, "onAlert">>
-    & Pick<PacScriptOptions, "onAlert">;
+  readonly #thread: PacThread;
+  readonly #source: string;
+  readonly #limits: SandboxLimits;
+  readonly #options: ResolvedOptions;
+  // The script's sandbox on the thread; undefined after dispose() until the next look-up.
+  #id: number | Promise<number> | undefined;
 
-  private constructor(module: QuickJSWASMModule, source: string, options: PacScriptOptions) {
-    const {
-      timeoutMs = 5000,
-      memoryLimitBytes = 32 * 1024 * 1024,
-      lookup = systemLookup,
-      dnsTimeoutMs = 2000,
-      onAlert,
-    } = options;
-    this.#options = { timeoutMs, memoryLimitBytes, lookup, dnsTimeoutMs, onAlert };
-    this.#sandbox = new PacSandbox(module, source, {
-      memoryLimitBytes,
-      timeoutMs,
-      ...localAddresses(),
-    });
+  private constructor(
+    thread: PacThread,
+    compiled: { id: number; source: string; limits: SandboxLimits },
+    options: ResolvedOptions,
+  ) {
+    this.#thread = thread;
+    this.#id = compiled.id;
+    this.#source = compiled.source;
+    this.#limits = compiled.limits;
+    this.#options = options;
   }
 
   /**
@@ -96,8 +96,23 @@ export class PacScript {
    * at its top level, runs out of time or memory, or defines no `FindProxyForURL`.
    */
   static async compile(source: string, options: PacScriptOptions = {}): Promise<PacScript> {
-    quickJs ??= getQuickJS();
-    return new PacScript(await quickJs, source, options);
+    const {
+      timeoutMs = 5000,
+      memoryLimitBytes = 32 * 1024 * 1024,
+      lookup = systemLookup,
+      dnsTimeoutMs = 2000,
+      onAlert,
+    } = options;
+    const thread = PacThread.shared();
+    const limits = { memoryLimitBytes, timeoutMs, ...localAddresses() };
+    const id = await thread.compile(source, limits);
+    return new PacScript(thread, { id, source, limits }, {
+      timeoutMs,
+      memoryLimitBytes,
+      lookup,
+      dnsTimeoutMs,
+      onAlert,
+    });
   }
 
   /**
@@ -117,12 +132,13 @@ export class PacScript {
     const host = url.hostname.startsWith("[") ? url.hostname.slice(1, -1) : url.hostname;
     let lookups = 0;
     for (;;) {
-      const outcome = this.#sandbox.run(
+      const outcome = await this.#thread.run(
+        await this.#compiled(url),
         urlText,
         host,
         answers,
         lookups >= MAX_PAC_DNS_LOOKUPS,
-        deadline,
+        deadline - Date.now(),
       );
       if (onAlert) { for (const message of outcome.alerts) onAlert(message); }
       if ("result" in outcome) return outcome.result;
@@ -142,7 +158,23 @@ export class PacScript {
 
   /** Frees the sandbox's memory. A later look-up compiles the script again. */
   dispose(): void {
-    this.#sandbox.dispose();
+    const id = this.#id;
+    this.#id = undefined;
+    if (typeof id === "number") this.#thread.dispose(id);
+    else id?.then((compiled) => this.#thread.dispose(compiled), () => {});
+  }
+
+  #compiled(url: URL): number | Promise<number> {
+    if (this.#id !== undefined) return this.#id;
+    const compiling = this.#thread.compile(this.#source, this.#limits).then(
+      (id) => this.#id = id,
+      (error: unknown) => {
+        this.#id = undefined;
+        throw new SessionError("ERR_PAC_SCRIPT_FAILED", { cause: error, url: url.href });
+      },
+    );
+    this.#id = compiling;
+    return compiling;
   }
 }
 

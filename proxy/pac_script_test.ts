@@ -137,9 +137,15 @@ describe("PacScript against hostile scripts", () => {
   const timeoutMs = 300;
   const cases: Record<string, string> = {
     "an infinite loop": "for (;;) {}",
-    // Bombs of large strings poll the interrupt handler rarely and overstay by seconds (see
-    // pac_script.ts); this one is caught by the deadline.
     "an allocation bomb": "var a = []; for (;;) a.push({ n: a.length, s: host + a.length });",
+    // Single operations that take milliseconds between two polls of QuickJS's interrupt
+    // handler: on the calling thread these overstayed a 300 ms deadline by 4 s to 58 s; the
+    // PAC thread's watchdog ends them.
+    "a loop of 100 KB strings": 'var a = []; for (;;) a.push("x".repeat(100000) + a.length);',
+    "a fill over a sparse array, in a loop that catches": "var a = []; a.length = 4e6; " +
+      "for (;;) { try { a.fill({}); } catch (e) {} }",
+    "a recursion that catches its own stack overflows":
+      "function f() { try { f(); } catch (e) { f(); } } f();",
     "a string doubling bomb": 'var s = "x"; for (;;) s += s;',
     "a catastrophic regular expression": `return /^(a+)+$/.test("a".repeat(40) + "b") ? "x" : "y";`,
     "deep recursion": "function f(n) { return f(n + 1) + 1; } return f(0);",
@@ -171,6 +177,34 @@ describe("PacScript against hostile scripts", () => {
       pac.dispose();
     });
   }
+
+  it("look-ups of other scripts waiting behind a runaway are answered after the thread restarts", async () => {
+    // The sparse fill outlives the deadline between two interrupt polls, so the thread is
+    // terminated; the other script's look-ups, queued behind it, must still be answered.
+    const evil = await PacScript.compile(
+      `function FindProxyForURL(url, host) {
+         var a = []; a.length = 4e6;
+         for (;;) { try { a.fill({}); } catch (e) {} }
+       }`,
+      { timeoutMs, memoryLimitBytes: 8 * 1024 * 1024 },
+    );
+    const good = await PacScript.compile(
+      'function FindProxyForURL(url, host) { return "PROXY " + host + ":1"; }',
+    );
+    const failed = evil.findProxyForUrl(new URL("http://evil.example/"));
+    const waiting = ["a.example", "b.example", "c.example"].map((host) =>
+      good.findProxyForUrl(new URL(`http://${host}/`))
+    );
+    await assert.rejects(failed, { code: "ERR_PAC_SCRIPT_FAILED" });
+    assert.deepEqual(await Promise.all(waiting), [
+      "PROXY a.example:1",
+      "PROXY b.example:1",
+      "PROXY c.example:1",
+    ]);
+    assert.equal(await good.findProxyForUrl(new URL("http://d.example/")), "PROXY d.example:1");
+    evil.dispose();
+    good.dispose();
+  });
 
   it("a syntax error fails compilation with a clear message", async () => {
     await assert.rejects(

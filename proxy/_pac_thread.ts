@@ -1,0 +1,273 @@
+/**
+ * The main thread's side of the PAC thread (`_pac_worker.ts`): one worker for every PAC script
+ * in the process, started on the first compile. Requests are served in order; the request the
+ * worker is on has a watchdog at its deadline plus a grace period, and a script still running
+ * then is ended by terminating the worker. A new worker compiles the live scripts again and
+ * takes the requests that were waiting.
+ *
+ * Why a thread: QuickJS polls its interrupt handler every 10 000 calls or jumps, and some
+ * single operations cost milliseconds (a string `repeat`, a `fill` over a sparse array, the
+ * stack trace of each overflow a script catches), so a script on the calling thread could
+ * overstay its deadline by seconds or minutes. On the thread it cannot, and the event loop
+ * keeps running while a script does.
+ *
+ * @module
+ */
+
+import { Worker } from "node:worker_threads";
+import type { RunOutcome, SandboxLimits } from "./_pac_sandbox.ts";
+import { type PacWorkerReply, type PacWorkerRequest, SEPARATOR } from "./_pac_protocol.ts";
+
+/** How long past its deadline a run may go before the thread is terminated. */
+export const PAC_GRACE_MS = 20;
+const WATCH_MS = 5;
+// Checks with nothing awaited before the watch timer stops.
+const IDLE_CHECKS = 10;
+// A compile (and the first one's thread start, which loads QuickJS) may take this much more
+// than the script's own deadline on a busy machine.
+const START_ALLOWANCE_MS = 5000;
+
+interface Pending {
+  seq: number;
+  // The script a compile is for; undefined for a run.
+  compiles: number | undefined;
+  request: PacWorkerRequest;
+  // Milliseconds the worker may spend on it, from the moment it starts on it.
+  allowanceMs: number;
+  settle: (reply: RunOutcome | string | null) => void;
+}
+
+// With no script left, the thread (a JavaScript isolate and QuickJS) is kept this long for the
+// next compile.
+const IDLE_MS = 30_000;
+
+interface Live {
+  source: string;
+  limits: SandboxLimits;
+}
+
+/** The PAC thread, shared by every script. */
+export class PacThread {
+  static #shared: PacThread | undefined;
+  #worker: Worker | undefined;
+  #ready = false;
+  #restarting = false;
+  #seq = 1;
+  #nextId = 1;
+  // Requests sent and not yet answered, in the order the worker serves them.
+  readonly #queue: Pending[] = [];
+  readonly #live = new Map<number, Live>();
+  // Checks the request the worker is on every WATCH_MS while requests are awaited; it also
+  // keeps the process alive meanwhile (the worker itself never does). A timer per request
+  // cost more than the round trip in Deno.
+  #watch: ReturnType<typeof setInterval> | undefined;
+  #idleChecks = 0;
+  // When the worker started on the head of the queue (`performance.now()`), if it is ready.
+  #headSince: number | undefined;
+  #idle: ReturnType<typeof setTimeout> | undefined;
+
+  /** The process's PAC thread. */
+  static shared(): PacThread {
+    return PacThread.#shared ??= new PacThread();
+  }
+
+  /**
+   * Compiles a script on the thread.
+   *
+   * @param source The script.
+   * @param limits Its limits.
+   * @returns The script's id.
+   * @throws {SyntaxError} `Cannot compile PAC script: ...`.
+   */
+  async compile(source: string, limits: SandboxLimits): Promise<number> {
+    const id = this.#nextId++;
+    const seq = this.#seq++;
+    const error = await this.#send(
+      seq,
+      id,
+      [seq, "compile", id, source, limits],
+      limits.timeoutMs + START_ALLOWANCE_MS,
+    );
+    if (typeof error === "string") throw new SyntaxError(error);
+    this.#live.set(id, { source, limits });
+    return id;
+  }
+
+  /**
+   * Runs FindProxyForURL once (see `PacSandbox.run`). Time spent waiting for the thread (behind
+   * other scripts, or while it restarts) does not count against the budget.
+   *
+   * @param budgetMs Milliseconds the run may take once started.
+   * @returns The outcome; a run ended by the watchdog is a fatal error.
+   */
+  async run(
+    id: number,
+    url: string,
+    host: string,
+    answers: Record<string, string[] | null>,
+    noMoreLookups: boolean,
+    budgetMs: number,
+  ): Promise<RunOutcome> {
+    const seq = this.#seq++;
+    let table = "";
+    for (const _ in answers) {
+      table = JSON.stringify(answers);
+      break;
+    }
+    const reply = await this.#send(
+      seq,
+      undefined,
+      [seq, id, budgetMs, noMoreLookups ? "1" : "0", url, host, table].join(SEPARATOR),
+      budgetMs,
+    );
+    return reply as RunOutcome;
+  }
+
+  /**
+   * Frees a script's sandbox.
+   *
+   * @param id The script's id.
+   */
+  dispose(id: number): void {
+    if (!this.#live.delete(id)) return;
+    this.#worker?.postMessage([this.#seq++, "dispose", id] satisfies PacWorkerRequest);
+    if (this.#live.size === 0) {
+      clearTimeout(this.#idle);
+      this.#idle = setTimeout(() => {
+        if (this.#live.size === 0 && this.#queue.length === 0) this.#stop();
+      }, IDLE_MS);
+      this.#idle.unref?.();
+    }
+  }
+
+  #send(
+    seq: number,
+    compiles: number | undefined,
+    request: PacWorkerRequest,
+    allowanceMs: number,
+  ): Promise<RunOutcome | string | null> {
+    return new Promise((settle) => {
+      this.#queue.push({ seq, compiles, request, allowanceMs, settle });
+      if (this.#restarting) return;
+      if (this.#worker === undefined) return this.#launch();
+      this.#worker.postMessage(request);
+      if (this.#queue.length === 1) this.#headStarted();
+    });
+  }
+
+  // Starts a worker for the queued requests, after compiling in it every live script (those
+  // an earlier worker compiled) that no queued request compiles.
+  #launch(): void {
+    const compiling = new Set(this.#queue.map((pending) => pending.compiles));
+    const compiles: Pending[] = [];
+    for (const [id, { source, limits }] of this.#live) {
+      if (compiling.has(id)) continue;
+      const seq = this.#seq++;
+      compiles.push({
+        seq,
+        compiles: id,
+        request: [seq, "compile", id, source, limits],
+        allowanceMs: limits.timeoutMs + START_ALLOWANCE_MS,
+        settle: () => {},
+      });
+    }
+    this.#queue.unshift(...compiles);
+    const worker = this.#start();
+    for (const pending of this.#queue) worker.postMessage(pending.request);
+    this.#headStarted();
+  }
+
+  #headStarted(): void {
+    this.#headSince = this.#ready && this.#queue.length > 0 ? performance.now() : undefined;
+    this.#idleChecks = 0;
+    this.#watch ??= setInterval(() => this.#check(), WATCH_MS);
+  }
+
+  #check(): void {
+    const head = this.#queue[0];
+    if (head === undefined) {
+      if (++this.#idleChecks < IDLE_CHECKS || this.#watch === undefined) return;
+      clearInterval(this.#watch);
+      this.#watch = undefined;
+      return;
+    }
+    const since = this.#headSince;
+    if (since !== undefined && performance.now() - since > head.allowanceMs + PAC_GRACE_MS) {
+      this.#restart("InternalError: interrupted");
+    }
+  }
+
+  #start(): Worker {
+    const worker = new Worker(new URL("./_pac_worker.ts", import.meta.url));
+    this.#worker = worker;
+    this.#ready = false;
+    worker.on("message", (reply: PacWorkerReply | "ready") => {
+      if (worker !== this.#worker) return;
+      if (reply === "ready") {
+        this.#ready = true;
+        this.#headStarted();
+        return;
+      }
+      let seq: number;
+      let answer: RunOutcome | string | null;
+      if (typeof reply === "string") {
+        const split = reply.indexOf(SEPARATOR);
+        seq = Number(reply.slice(0, split));
+        answer = { result: reply.slice(split + 1), alerts: [] };
+      } else {
+        [seq, answer] = reply;
+      }
+      const head = this.#queue[0];
+      if (head === undefined || head.seq !== seq) return;
+      this.#queue.shift();
+      this.#headStarted();
+      head.settle(answer);
+    });
+    worker.on("error", (error) => {
+      if (worker === this.#worker) this.#restart(`the PAC thread failed: ${String(error)}`);
+    });
+    worker.on("exit", () => {
+      if (worker === this.#worker) this.#restart("the PAC thread exited");
+    });
+    worker.unref();
+    return worker;
+  }
+
+  // The request the worker is on failed (ran past its deadline, or the thread died): a new
+  // worker compiles the live scripts and takes the requests that were waiting behind it. A
+  // thread that never became ready fails every request instead (no restart loop); the next
+  // request starts a worker again.
+  #restart(message: string): void {
+    const started = this.#ready;
+    const failed = this.#queue.shift();
+    const waiting = this.#queue.splice(0);
+    this.#stop();
+    const fail = (pending: Pending) =>
+      pending.settle(
+        pending.compiles !== undefined
+          ? `Cannot compile PAC script: ${message}`
+          : { error: message, fatal: true, alerts: [] },
+      );
+    if (failed !== undefined) fail(failed);
+    if (!started) {
+      for (const pending of waiting) fail(pending);
+      return;
+    }
+    this.#queue.push(...waiting);
+    // Starting a worker blocks this thread for up to a hundred milliseconds (Deno): the
+    // failure is delivered first, and requests made meanwhile queue behind the compiles.
+    this.#restarting = true;
+    setTimeout(() => {
+      this.#restarting = false;
+      if (this.#queue.length > 0 || this.#live.size > 0) this.#launch();
+    }, 0);
+  }
+
+  #stop(): void {
+    this.#headSince = undefined;
+    const worker = this.#worker;
+    this.#worker = undefined;
+    this.#ready = false;
+    void worker?.terminate();
+  }
+}
