@@ -144,6 +144,14 @@ export async function runDemo(
     );
 
     await demoProxy(ses, `${origin.url}/via`, write);
+
+    // The built-in en-US dictionary: no download, hunspell in WebAssembly.
+    ses.setSpellCheckerLanguages(["en-US"]);
+    const misspelled = await ses.spellCheck("Teh quick brown fox jumpd");
+    write(
+      `17. spellCheck("Teh quick brown fox jumpd"): ` +
+        misspelled.map((m) => `${m.word} [${m.start}, ${m.end}) → ${m.suggestions[0]}`).join(", "),
+    );
   } finally {
     await ses.closeAllConnections();
     await origin.close();

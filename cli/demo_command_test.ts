@@ -38,5 +38,9 @@ describe("ses demo", () => {
       /16\. setProxy: resolveProxy says "PROXY 127\.0\.0\.1:\d+"; through it the origin saw \{"via":"1\.1 ses-demo-proxy"\}/,
     );
     assert.match(text, /completed, 60000 bytes saved as "_report 2026\.csv"/);
+    assert.match(
+      text,
+      /17\. spellCheck\("Teh quick brown fox jumpd"\): Teh \[0, 3\) → \w+, jumpd \[20, 25\) → \w+/,
+    );
   });
 });
