@@ -115,6 +115,21 @@ describe("openHidapiBackend", () => {
     }
   });
 
+  it("asks hidapi 0.14 for a report descriptor that sysfs cannot give", async () => {
+    const runtime = currentRuntime();
+    const backend = await openHidapiBackend(runtime, { libraryPath: fakeHidapiLibrary("0.14") });
+    assert.equal(backend.name, "hidapi 0.14.0");
+    const interfaces = await backend.enumerate();
+    const descriptors = Object.fromEntries(
+      interfaces.map(({ path, reportDescriptor }) => [path, [...reportDescriptor]]),
+    );
+    // Only the Sony node opens in the fake; the other keeps an empty descriptor.
+    assert.deepEqual(descriptors, {
+      "/dev/hidraw-fake0": [],
+      "/dev/hidraw-fake1": [0x05, 0x01, 0x09, 0x05, 0xa1, 0x01, 0xc0],
+    });
+  });
+
   it("opens, reads without blocking, writes and reports hidapi's errors", async () => {
     const backend = await openHidapiBackend(currentRuntime(), { libraryPath: fakeHidapiLibrary() });
     await assert.rejects(backend.open("/dev/hidraw-fake0"), {
