@@ -2,7 +2,9 @@
  * Writes a download's chunks to its file in writes of at least 1 MiB, with one write in flight
  * while the next chunks are read: reading and writing overlap, as they do when the runtime's
  * `fetch` is piped to a `node:fs` write stream, and a 200 MiB body takes about 200 writes
- * rather than one per chunk.
+ * rather than one per chunk. Every 16 MiB written it starts an `fdatasync` in the background,
+ * so the disk writes back while the body still arrives and the sync at completion has little
+ * left to do.
  *
  * @module
  */
@@ -28,6 +30,16 @@ const COALESCE_BYTES = 1024 * 1024;
  */
 const COPY_BELOW = 256 * 1024;
 
+/**
+ * Written bytes between two background `fdatasync` calls (one in flight at a time). The sync a
+ * finished download needs (Chromium's BaseFile::Finish flushes too) cost a quarter of a 200 MiB
+ * download when it all came at the end: download_bench on a quiet machine went from 0.76-0.84x
+ * (Deno) and 0.70-0.76x (Bun) of `fetch` piped to a file to 0.88-1.05x and 0.74-1.08x with a
+ * sync every 16 MiB (every 32 MiB: 0.86-0.93x and 0.75-0.84x). It also bounds what a power cut
+ * can lose of a partial file.
+ */
+const EARLY_SYNC_BYTES = 16 * 1024 * 1024;
+
 /** A positioned writer over an open file. */
 export class FileWriter {
   #handle: FileHandle;
@@ -37,6 +49,9 @@ export class FileWriter {
   #inFlight: Promise<void> | undefined;
   #error: unknown;
   #failed = false;
+  #syncedUpTo = 0;
+  /** The background `fdatasync` in flight; its failure is left to the final sync to report. */
+  #syncing: Promise<void> | undefined;
 
   /**
    * Starts writing at `position`.
@@ -78,6 +93,8 @@ export class FileWriter {
     while ((this.#inFlight !== undefined || this.#queuedBytes > 0) && !this.#failed) {
       await (this.#inFlight ??= this.#drain(true));
     }
+    // The handle may be closed next: no background sync may still be using it.
+    await this.#syncing;
     this.#check();
   }
 
@@ -99,6 +116,13 @@ export class FileWriter {
             : await this.#handle.writev(done === 0 ? batch : remainder(batch, done), this.#written);
           done += bytesWritten;
           this.#written += bytesWritten;
+        }
+        if (this.#syncing === undefined && this.#written - this.#syncedUpTo >= EARLY_SYNC_BYTES) {
+          this.#syncedUpTo = this.#written;
+          const settled = () => {
+            this.#syncing = undefined;
+          };
+          this.#syncing = this.#handle.datasync().then(settled, settled);
         }
       }
     } catch (error) {

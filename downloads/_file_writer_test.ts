@@ -6,13 +6,16 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { FileWriter } from "./_file_writer.ts";
 
-/** A real file handle whose write calls are counted. */
-function counted(handle: FileHandle): { handle: FileHandle; calls: () => number } {
+/** A real file handle whose calls of the named methods are counted. */
+function counted(
+  handle: FileHandle,
+  names: string[] = ["write", "writev"],
+): { handle: FileHandle; calls: () => number } {
   let calls = 0;
   const counting = new Proxy(handle, {
     get(target, name) {
       const value = Reflect.get(target, name);
-      if (name !== "write" && name !== "writev") return value;
+      if (typeof name !== "string" || !names.includes(name)) return value;
       return (...args: unknown[]) => {
         calls++;
         return (value as (...a: unknown[]) => unknown).apply(target, args);
@@ -43,6 +46,27 @@ describe("FileWriter", () => {
       assert.deepEqual([...bytes.subarray(-3)], [7, 7, 7]);
       // 2.5 MiB: two 1 MiB batches (or one larger while a write was in flight) and the rest.
       assert.ok(calls() >= 2 && calls() <= 3, `${calls()} writes`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("starts an fdatasync every 16 MiB written while the body still arrives", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ses-file-writer-"));
+    try {
+      const file = await open(join(dir, "out"), "w");
+      const { handle, calls } = counted(file, ["datasync"]);
+      const writer = new FileWriter(handle, 0);
+      const chunk = new Uint8Array(1024 * 1024).fill(3);
+      for (let i = 0; i < 15; i++) await writer.write(chunk);
+      await writer.flush();
+      assert.equal(calls(), 0, "15 MiB: no sync yet");
+      for (let i = 0; i < 50; i++) await writer.write(chunk);
+      await writer.flush();
+      await file.close();
+      // 65 MiB with one sync in flight at a time: at least one, at most four.
+      assert.ok(calls() >= 1 && calls() <= 4, `${calls()} syncs`);
+      assert.equal(writer.written, 65 * 1024 * 1024);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
