@@ -141,6 +141,15 @@ export class TypedEmitter<Events extends EventMap> {
     const list = this.#listeners.get(name) ?? [];
     list.push({ listener, once });
     this.#listeners.set(name, list);
+    this.listenerAdded(name);
     return this;
   }
+
+  /**
+   * Called after `on`, `addListener` or `once` adds a listener (Node's `'newListener'`, as a
+   * method): a subclass whose work starts when somebody listens overrides it. Does nothing here.
+   *
+   * @param _name The event name.
+   */
+  protected listenerAdded(_name: keyof Events): void {}
 }

@@ -1079,45 +1079,12 @@ export class Session extends TypedEmitter<SessionEvents> {
   }
 
   /**
-   * Adds a listener (Node's `on`). A `spellcheck-dictionary-*` listener starts the
-   * spellchecker, as Electron does with the session, so its first dictionaries load.
+   * A `spellcheck-dictionary-*` listener starts the spellchecker, as Electron does with the
+   * session, so its first dictionaries load and their events reach the listener.
    *
-   * @param name The event name.
-   * @param listener The listener.
-   * @returns This session.
+   * @param name The event a listener was added for.
    */
-  override on<K extends keyof SessionEvents>(name: K, listener: SessionEvents[K]): this {
-    super.on(name, listener);
-    this.#startSpellcheckerFor(name);
-    return this;
-  }
-
-  /**
-   * Adds a listener; the same as {@linkcode Session.on}.
-   *
-   * @param name The event name.
-   * @param listener The listener.
-   * @returns This session.
-   */
-  override addListener<K extends keyof SessionEvents>(name: K, listener: SessionEvents[K]): this {
-    return this.on(name, listener);
-  }
-
-  /**
-   * Adds a listener that is removed after its first call; starts the spellchecker like
-   * {@linkcode Session.on}.
-   *
-   * @param name The event name.
-   * @param listener The listener.
-   * @returns This session.
-   */
-  override once<K extends keyof SessionEvents>(name: K, listener: SessionEvents[K]): this {
-    super.once(name, listener);
-    this.#startSpellcheckerFor(name);
-    return this;
-  }
-
-  #startSpellcheckerFor(name: keyof SessionEvents): void {
+  protected override listenerAdded(name: keyof SessionEvents): void {
     if (SPELLCHECK_EVENTS.has(name)) this.#spellchecker.isEnabled();
   }
 
