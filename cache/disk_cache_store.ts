@@ -323,11 +323,14 @@ export class DiskCacheStore implements CacheStore {
   #loadUrlHashes(now: number): void {
     this.#hashesLoadedAt = now;
     this.#version = this.#dataVersion.get()?.data_version;
-    const hashes = new Set<number>();
-    for (const row of this.#db.prepare("SELECT DISTINCT url FROM entries").all()) {
-      hashes.add(urlHash(row.url as string));
-    }
-    this.#urlHashes = hashes;
+    this.#urlHashes = new Set(this.#indexedUrls().map(urlHash));
+  }
+
+  /** The distinct URLs of the index's rows (not the entries still waiting to be committed). */
+  #indexedUrls(): string[] {
+    return this.#db.prepare("SELECT DISTINCT url FROM entries").all().map((row) =>
+      row.url as string
+    );
   }
 
   /** Reads and checks one row version; a bad one is deleted and `undefined` returned. */
@@ -476,11 +479,7 @@ export class DiskCacheStore implements CacheStore {
 
   urls(): string[] {
     this.#check();
-    const urls = new Set(this.#unwritten.keys());
-    for (const row of this.#db.prepare("SELECT DISTINCT url FROM entries").all()) {
-      urls.add(row.url as string);
-    }
-    return [...urls];
+    return [...new Set([...this.#unwritten.keys(), ...this.#indexedUrls()])];
   }
 
   size(): number {
