@@ -20,6 +20,7 @@ import {
   settingsFromEnvironment,
 } from "./proxy_settings.ts";
 import { DIRECT, formatPacString, formatProxyUri } from "./proxy_uri.ts";
+import { readBodyCapped } from "../core/read_body_capped.ts";
 
 /** Fetches a PAC file over HTTP(S); it must not go through the proxy being configured. */
 export type PacFetch = (url: string, init: { signal: AbortSignal }) => Promise<Response>;
@@ -284,26 +285,8 @@ export class ProxyResolver implements ProxyResolverLike {
 
 /** Reads a response body as UTF-8, giving up once it passes {@linkcode MAX_PAC_BYTES}. */
 async function limitedText(response: Response, url: string): Promise<string> {
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  const reader = response.body?.getReader();
-  if (reader === undefined) return "";
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.length;
-    if (size > MAX_PAC_BYTES) {
-      await reader.cancel();
-      throw tooLarge(url);
-    }
-    chunks.push(value);
-  }
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.length;
-  }
+  const bytes = await readBodyCapped(response.body, MAX_PAC_BYTES);
+  if (bytes === undefined) throw tooLarge(url);
   return new TextDecoder().decode(bytes);
 }
 

@@ -15,6 +15,7 @@ import type { Runtime } from "../core/runtime.ts";
 import { bdicToHunspell, MAX_BDIC_BYTES, verifyBdic } from "./bdic_reader.ts";
 import type { HunspellFiles } from "./hunspell.ts";
 import { dictionaryFileName } from "./languages.ts";
+import { readBodyCapped } from "../core/read_body_capped.ts";
 
 /** Chromium's dictionary server. */
 export const DEFAULT_DICTIONARY_DOWNLOAD_URL = "https://redirector.gvt1.com/edgedl/chrome/dict/";
@@ -190,34 +191,10 @@ async function download(
       await response.body?.cancel().catch(() => {});
       return undefined;
     }
-    return await readCapped(response);
+    return await readBodyCapped(response.body, MAX_BDIC_BYTES);
   } catch {
     return undefined;
   }
-}
-
-async function readCapped(response: Response): Promise<Uint8Array | undefined> {
-  if (response.body === null) return new Uint8Array();
-  const chunks: Uint8Array[] = [];
-  let length = 0;
-  const reader = response.body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    length += value.length;
-    if (length > MAX_BDIC_BYTES) {
-      await reader.cancel().catch(() => {});
-      return undefined;
-    }
-    chunks.push(value);
-  }
-  const body = new Uint8Array(length);
-  let at = 0;
-  for (const chunk of chunks) {
-    body.set(chunk, at);
-    at += chunk.length;
-  }
-  return body;
 }
 
 async function save(
