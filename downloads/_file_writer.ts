@@ -1,34 +1,39 @@
 /**
- * Writes a download's chunks to its file in writes of at least 1 MiB, with one write in flight
- * while the next chunks are read: reading and writing overlap, as they do when the runtime's
- * `fetch` is piped to a `node:fs` write stream, and a 200 MiB body takes about 200 writes
- * rather than one per chunk. Every 16 MiB written it starts an `fdatasync` in the background,
- * so the disk writes back while the body still arrives and the sync at completion has little
- * left to do.
+ * Writes a download's chunks to its file with one write in flight while the next chunks are
+ * read: reading and writing overlap, as they do when the runtime's `fetch` is piped to a
+ * `node:fs` write stream. Small chunks are copied into one of two preallocated 1 MiB buffers
+ * (one filling while the other is written), large ones are written as they are, and every
+ * write is one `write` call: a 200 MiB body takes a few hundred writes and allocates nothing
+ * per chunk. Every 16 MiB written it starts an `fdatasync` in the background, so the disk
+ * writes back while the body still arrives and the sync at completion has little left to do.
  *
  * @module
  */
 
 import type { FileHandle } from "node:fs/promises";
 
-// Past this many bytes waiting, `write` waits too, so a slow disk holds the socket back.
-const HIGH_WATER = 4 * 1024 * 1024;
+/**
+ * Past this many bytes waiting for the disk (the write in flight included), `write` returns a
+ * promise to wait on, so a slow disk holds the socket back and memory stays bounded: as much
+ * as the two staging buffers hold, so one piece is written while the next is ready.
+ */
+const HIGH_WATER = 2 * 1024 * 1024;
 
 /**
- * A write starts once this many bytes are waiting (or at `flush`). Measured writing 200 MiB
- * of 64 KiB chunks (Deno's transport's chunk size) to the page cache on a loaded 2-vCPU VM:
- * Deno, one `writev` per 2 chunks ran at 740–1 380 MiB/s with 180 ms of system time, 1 MiB
- * writes at 2 650–2 730 MiB/s with 23–54 ms; Bun's 500 KiB chunks gain little either way.
+ * The size of each of the two staging buffers, so the size of most writes. Measured writing
+ * 200 MiB of 64 KiB chunks (Deno's transport's chunk size) to the page cache on a loaded
+ * 2-vCPU VM: Deno, one `writev` per 2 chunks ran at 740–1 380 MiB/s with 180 ms of system time,
+ * 1 MiB writes at 2 650–2 730 MiB/s with 23–54 ms.
  */
-const COALESCE_BYTES = 1024 * 1024;
+const STAGE_BYTES = 1024 * 1024;
 
 /**
- * Chunks smaller than this on average are copied into one buffer and written with one
- * `write`: Deno's `FileHandle.writev` costs more per buffer than the copy does (16 × 64 KiB
- * by `writev` 1 630–1 900 MiB/s, copied and written 2 650–2 730 MiB/s). Larger chunks go by
- * `writev` as they are (Bun's `writev` of 16 × 64 KiB: 4 160 MiB/s).
+ * Chunks of at least this size are written as they are, not copied (Bun's transport reads
+ * 512 KiB at a time). Nothing goes by `writev`: Bun's `FileHandle.writev` joins its buffers into
+ * a new one, and that garbage grew a 200 MiB download's resident memory by 20–50 MiB before the
+ * collector caught up; Deno's costs more per buffer than a copy does.
  */
-const COPY_BELOW = 256 * 1024;
+const DIRECT_BYTES = 256 * 1024;
 
 /**
  * Written bytes between two background `fdatasync` calls (one in flight at a time). The sync a
@@ -44,9 +49,19 @@ const EARLY_SYNC_BYTES = 16 * 1024 * 1024;
 export class FileWriter {
   #handle: FileHandle;
   #written: number;
-  #queued: Uint8Array[] = [];
-  #queuedBytes = 0;
+  /** The two staging buffers; a piece whose `buffer` is one of theirs goes back to `#free`. */
+  #stages: Uint8Array[] = [];
+  #free: Uint8Array[] = [];
+  /** The staging buffer being filled, and how much of it is. */
+  #stage: Uint8Array | undefined;
+  #staged = 0;
+  /** Pieces to write, in order: filled staging buffers and large chunks. */
+  #ready: Uint8Array[] = [];
+  /** Bytes in `#ready` and in the write in flight. */
+  #waiting = 0;
   #inFlight: Promise<void> | undefined;
+  /** Resolved after each piece is written (or a write failed), for a `write` that waits. */
+  #progress: PromiseWithResolvers<void> | undefined;
   #error: unknown;
   #failed = false;
   #syncedUpTo = 0;
@@ -70,93 +85,141 @@ export class FileWriter {
   }
 
   /**
-   * Queues a chunk; resolves at once unless too much is waiting.
+   * Takes a chunk. The writer keeps a large chunk until it is written, so the caller must not
+   * change it afterwards.
    *
    * @param chunk The bytes.
-   * @throws What an earlier write threw.
+   * @returns `undefined` when the caller may go on at once, else a promise to wait on first
+   * (too much waits for the disk); no promise is made per chunk otherwise.
+   * @throws What an earlier write threw (the promise rejects with it too).
    */
-  async write(chunk: Uint8Array): Promise<void> {
+  write(chunk: Uint8Array): Promise<void> | undefined {
     this.#check();
-    this.#queued.push(chunk);
-    this.#queuedBytes += chunk.length;
-    if (this.#queuedBytes >= COALESCE_BYTES) this.#inFlight ??= this.#drain(false);
-    if (this.#queuedBytes >= HIGH_WATER) await this.#inFlight;
-    this.#check();
+    if (chunk.length >= DIRECT_BYTES) {
+      this.#seal();
+      this.#enqueue(chunk);
+    } else {
+      const rest = this.#copy(chunk);
+      if (rest !== undefined) return this.#writeLater(rest);
+    }
+    return this.#waiting > HIGH_WATER ? this.#waitBelow(HIGH_WATER) : undefined;
   }
 
   /**
-   * Waits until every queued byte is written.
+   * Waits until every byte taken is written.
    *
    * @throws What a write threw.
    */
   async flush(): Promise<void> {
-    while ((this.#inFlight !== undefined || this.#queuedBytes > 0) && !this.#failed) {
-      await (this.#inFlight ??= this.#drain(true));
-    }
+    this.#seal();
+    await this.#waitBelow(1);
     // The handle may be closed next: no background sync may still be using it.
     await this.#syncing;
     this.#check();
   }
 
-  /** Writes batches while 1 MiB is waiting, or while anything is when `all`. */
-  async #drain(all: boolean): Promise<void> {
+  /** Copies into staging buffers; returns what is left when both are waiting for the disk. */
+  #copy(chunk: Uint8Array): Uint8Array | undefined {
+    let offset = 0;
+    while (offset < chunk.length) {
+      if (this.#stage === undefined) {
+        this.#stage = this.#free.pop() ?? this.#newStage();
+        if (this.#stage === undefined) return chunk.subarray(offset);
+      }
+      const take = Math.min(chunk.length - offset, STAGE_BYTES - this.#staged);
+      this.#stage.set(chunk.subarray(offset, offset + take), this.#staged);
+      this.#staged += take;
+      offset += take;
+      if (this.#staged === STAGE_BYTES) this.#seal();
+    }
+    return undefined;
+  }
+
+  #newStage(): Uint8Array | undefined {
+    if (this.#stages.length === 2) return undefined;
+    const stage = new Uint8Array(STAGE_BYTES);
+    this.#stages.push(stage);
+    return stage;
+  }
+
+  async #writeLater(rest: Uint8Array): Promise<void> {
+    while (!this.#failed && this.#free.length === 0) await this.#nextProgress();
+    this.#check();
+    await this.write(rest);
+  }
+
+  /** Queues the staging buffer's bytes for writing. */
+  #seal(): void {
+    if (this.#stage === undefined || this.#staged === 0) return;
+    const piece = this.#stage.subarray(0, this.#staged);
+    this.#stage = undefined;
+    this.#staged = 0;
+    this.#enqueue(piece);
+  }
+
+  #enqueue(piece: Uint8Array): void {
+    this.#ready.push(piece);
+    this.#waiting += piece.length;
+    this.#inFlight ??= this.#drain();
+  }
+
+  async #waitBelow(bytes: number): Promise<void> {
+    while (!this.#failed && this.#waiting >= bytes) await this.#nextProgress();
+    this.#check();
+  }
+
+  #nextProgress(): Promise<void> {
+    return (this.#progress ??= Promise.withResolvers<void>()).promise;
+  }
+
+  /** Writes the ready pieces one at a time, in order, until none is left. */
+  async #drain(): Promise<void> {
     try {
-      while (
-        !this.#failed && this.#queuedBytes > 0 && (all || this.#queuedBytes >= COALESCE_BYTES)
-      ) {
-        let batch = this.#queued;
-        const bytes = this.#queuedBytes;
-        this.#queued = [];
-        this.#queuedBytes = 0;
-        if (batch.length > 1 && bytes / batch.length < COPY_BELOW) batch = [concat(batch, bytes)];
+      for (;;) {
+        const piece = this.#failed ? undefined : this.#ready.shift();
+        if (piece === undefined) break;
         let done = 0;
-        while (done < bytes) {
-          const { bytesWritten } = batch.length === 1
-            ? await this.#handle.write(batch[0]!, done, bytes - done, this.#written)
-            : await this.#handle.writev(done === 0 ? batch : remainder(batch, done), this.#written);
+        while (done < piece.length) {
+          const { bytesWritten } = await this.#handle.write(
+            piece,
+            done,
+            piece.length - done,
+            this.#written,
+          );
           done += bytesWritten;
           this.#written += bytesWritten;
         }
-        if (this.#syncing === undefined && this.#written - this.#syncedUpTo >= EARLY_SYNC_BYTES) {
-          this.#syncedUpTo = this.#written;
-          const settled = () => {
-            this.#syncing = undefined;
-          };
-          this.#syncing = this.#handle.datasync().then(settled, settled);
-        }
+        this.#waiting -= piece.length;
+        const stage = this.#stages.find((stage) => stage.buffer === piece.buffer);
+        if (stage !== undefined) this.#free.push(stage);
+        this.#syncEarly();
+        this.#notify();
       }
     } catch (error) {
       this.#failed = true;
       this.#error = error;
+      this.#notify();
     } finally {
       this.#inFlight = undefined;
     }
   }
 
+  #syncEarly(): void {
+    if (this.#syncing !== undefined || this.#written - this.#syncedUpTo < EARLY_SYNC_BYTES) return;
+    this.#syncedUpTo = this.#written;
+    const settled = () => {
+      this.#syncing = undefined;
+    };
+    this.#syncing = this.#handle.datasync().then(settled, settled);
+  }
+
+  #notify(): void {
+    const progress = this.#progress;
+    this.#progress = undefined;
+    progress?.resolve();
+  }
+
   #check(): void {
     if (this.#failed) throw this.#error;
   }
-}
-
-function concat(chunks: Uint8Array[], length: number): Uint8Array {
-  const bytes = new Uint8Array(length);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return bytes;
-}
-
-function remainder(batch: Uint8Array[], skip: number): Uint8Array[] {
-  const rest: Uint8Array[] = [];
-  for (const chunk of batch) {
-    if (skip >= chunk.length) {
-      skip -= chunk.length;
-      continue;
-    }
-    rest.push(skip > 0 ? chunk.subarray(skip) : chunk);
-    skip = 0;
-  }
-  return rest;
 }

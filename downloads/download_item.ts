@@ -621,13 +621,15 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
       this.#pausedDuringRead = false;
       if (chunk.done) break;
       try {
-        await writer.write(chunk.value);
+        const full = writer.write(chunk.value);
+        if (full !== undefined) await full;
       } catch (error) {
         return fileFailure(error);
       }
       this.#received += chunk.value.length;
-      this.#rate.add(chunk.value.length);
-      this.#maybeEmitProgress();
+      const now = Date.now();
+      this.#rate.add(chunk.value.length, now);
+      this.#maybeEmitProgress(now);
     }
     const failure = await settle();
     if (this.#isCancelled()) return this.#finishCancel();
@@ -722,8 +724,7 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
     });
   }
 
-  #maybeEmitProgress(): void {
-    const now = Date.now();
+  #maybeEmitProgress(now: number): void {
     if (now - this.#lastUpdate < UPDATE_INTERVAL_MS) return;
     this.#lastUpdate = now;
     this.#emitUpdated("progressing");
