@@ -1,8 +1,9 @@
 /**
  * `ses.downloadURL` (the full pipeline, `.crdownload` file, fsync and rename) against the
  * runtime's own `fetch` piped to a file, both saving a 200 MiB body from a loopback origin.
- * Prints MiB/s for each, the ratio downloadURL ÷ runtime fetch, and how far each grew the
- * process's resident memory (peak RSS during the download minus RSS before it). A download
+ * Prints MiB/s for each, the ratio downloadURL ÷ runtime fetch, how far each grew the
+ * process's resident memory (peak RSS during the download minus RSS before it) and the CPU
+ * time each download took (user + system; steadier than rates on a shared machine). A download
  * fsyncs its file before the rename, which the piped fetch does not, so a third client pipes
  * the runtime's fetch to a file and then fsyncs it: the same durability.
  *
@@ -37,6 +38,8 @@ interface ClientResult {
   mibPerSecond: number;
   /** Peak RSS during the timed download minus RSS before it, in MiB. */
   rssGrowthMiB: number;
+  /** User plus system CPU time of the timed download, in milliseconds. */
+  cpuMs: number;
 }
 
 async function sesDownload(url: string, dir: string): Promise<void> {
@@ -74,12 +77,18 @@ async function measure(name: string, url: string, dir: string): Promise<ClientRe
   const before = process.memoryUsage.rss();
   let peak = before;
   const sampler = setInterval(() => peak = Math.max(peak, process.memoryUsage.rss()), 10);
+  const cpu = process.cpuUsage();
   const started = performance.now();
   await run(url, dir);
   const seconds = (performance.now() - started) / 1000;
+  const { user, system } = process.cpuUsage(cpu);
   clearInterval(sampler);
   peak = Math.max(peak, process.memoryUsage.rss());
-  return { mibPerSecond: 200 / seconds, rssGrowthMiB: (peak - before) / MIB };
+  return {
+    mibPerSecond: 200 / seconds,
+    rssGrowthMiB: (peak - before) / MIB,
+    cpuMs: (user + system) / 1000,
+  };
 }
 
 async function runClient(name: string, base: string, dir: string): Promise<ClientResult> {
@@ -115,7 +124,11 @@ async function main(): Promise<void> {
     for (const name of CLIENTS) {
       const rate = median(rounds.map((r) => r[name]!.mibPerSecond));
       const rss = median(rounds.map((r) => r[name]!.rssGrowthMiB));
-      console.log(`${name}: ${rate.toFixed(0)} MiB/s, RSS growth ${rss.toFixed(1)} MiB (medians)`);
+      const cpu = median(rounds.map((r) => r[name]!.cpuMs));
+      console.log(
+        `${name}: ${rate.toFixed(0)} MiB/s, RSS growth ${rss.toFixed(1)} MiB, ` +
+          `CPU ${cpu.toFixed(0)} ms (medians)`,
+      );
     }
     for (const baseline of CLIENTS.slice(1)) {
       console.log(
