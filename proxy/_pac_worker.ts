@@ -76,12 +76,18 @@ if (port !== null) {
     sandbox?.sweep();
   };
 
+  // A hand-off not yet answered. It comes before every message not yet read: the main thread
+  // hands off only when every request it posted has its answer, so the unread messages were
+  // posted after it, or are disposals.
+  const handOffWaits = () => {
+    const state = Atomics.load(slots, HAND_OFF_SLOTS.state);
+    return state === HAND_OFF_STATE.request || state === HAND_OFF_STATE.abandoned;
+  };
+
   // Serves hand-offs until a message is waiting.
   const watch = () => {
     for (;;) {
-      if (Atomics.load(slots, HAND_OFF_SLOTS.mail) !== mailRead) return;
-      const state = Atomics.load(slots, HAND_OFF_SLOTS.state);
-      if (state === HAND_OFF_STATE.request || state === HAND_OFF_STATE.abandoned) {
+      if (handOffWaits()) {
         serveHandOff();
         continue;
       }
@@ -89,14 +95,13 @@ if (port !== null) {
       // Sleeping at once rather than watching the doorbell a while: watching cost more than it
       // saved on a busy machine (bench/README.md).
       const bell = Atomics.load(slots, HAND_OFF_SLOTS.doorbell);
-      if (
-        Atomics.load(slots, HAND_OFF_SLOTS.mail) === mailRead &&
-        Atomics.load(slots, HAND_OFF_SLOTS.state) === HAND_OFF_STATE.idle
-      ) Atomics.wait(slots, HAND_OFF_SLOTS.doorbell, bell);
+      if (Atomics.load(slots, HAND_OFF_SLOTS.mail) !== mailRead) return;
+      if (!handOffWaits()) Atomics.wait(slots, HAND_OFF_SLOTS.doorbell, bell);
     }
   };
 
   const serve = (request: PacWorkerRequest, quickJs: QuickJSWASMModule) => {
+    if (handOffWaits()) serveHandOff();
     if (typeof request === "string") {
       const { reply, sandbox } = run(request);
       port.postMessage(reply);
