@@ -2,7 +2,7 @@
  * Proxy resolution costs, in one run of one runtime:
  *
  * - PAC `FindProxyForURL` steady state: our sandbox (`PacScript`, QuickJS through
- *   quickjs-emscripten, called synchronously with an interrupt deadline) against `pac-resolver`
+ *   quickjs-emscripten, on the PAC thread) against `pac-resolver`
  *   (degenerator over quickjs-wasi) on the same script in the same process, in µs per call and
  *   as a ratio. Targets: ≥ 4× faster and ≤ 30 µs per call.
  * - PAC compile: `PacScript.compile` of that script once the WebAssembly module is loaded.

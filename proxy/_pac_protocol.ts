@@ -29,3 +29,62 @@ export type PacWorkerReply =
 
 /** The field separator of string requests and replies. */
 export const SEPARATOR = "\0";
+
+/**
+ * The hand-off buffer (a `SharedArrayBuffer`, one per worker) through which a run is sent
+ * and answered with no message and no event-loop turn: `HAND_OFF_SLOTS` Int32 slots, then
+ * `HAND_OFF_UNITS` UTF-16 code units holding the request, later the answer, in the same text
+ * forms as the messages (a request string; a reply string, or a reply array as JSON).
+ */
+export const HAND_OFF_SLOTS = {
+  /** Bumped by the main thread for each hand-off or message; the worker waits on it. */
+  doorbell: 0,
+  /** How many messages the main thread has posted; the worker leaves its wait to read them. */
+  mail: 1,
+  /** The hand-off's state: one of `HAND_OFF_STATE`. */
+  state: 2,
+  /** Code units of text in the buffer; -1 in an answer means it was posted as a message. */
+  length: 3,
+} as const;
+
+/** Int32 slots before the text. */
+export const HAND_OFF_SLOT_COUNT = 8;
+
+/** UTF-16 code units of text the buffer holds; longer requests go as messages. */
+export const HAND_OFF_UNITS = 32 * 1024;
+
+/**
+ * A hand-off's states. `request` (main thread) → `answered` (worker; the answer is in the
+ * buffer) → `idle` (main thread, once read). When the main thread stops waiting first, it
+ * moves `request` → `abandoned`, and the worker then posts the answer as a message and moves
+ * `abandoned` → `idle`. Both moves out of `request` are compare-and-swaps, so exactly one
+ * side wins.
+ */
+export const HAND_OFF_STATE = { idle: 0, request: 1, answered: 2, abandoned: 3 } as const;
+
+/**
+ * Copies text into the buffer's text area.
+ *
+ * @param units The text area.
+ * @param text At most `units.length` code units.
+ */
+export function writeUnits(units: Uint16Array, text: string): void {
+  for (let i = 0; i < text.length; i++) units[i] = text.charCodeAt(i);
+}
+
+/**
+ * Reads text from the buffer's text area.
+ *
+ * @param units The text area.
+ * @param length Code units to read.
+ * @returns The text.
+ */
+export function readUnits(units: Uint16Array, length: number): string {
+  let text = "";
+  // fromCharCode takes its arguments on the stack: a chunk at a time.
+  for (let start = 0; start < length; start += 4096) {
+    const chunk = units.subarray(start, Math.min(length, start + 4096));
+    text += String.fromCharCode.apply(null, chunk as unknown as number[]);
+  }
+  return text;
+}

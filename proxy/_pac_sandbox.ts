@@ -50,6 +50,7 @@ export class PacSandbox {
   readonly #source: string;
   readonly #limits: SandboxLimits;
   #sandbox: Sandbox | undefined;
+  readonly #retired: Sandbox[] = [];
   #deadline = 0;
 
   /**
@@ -75,7 +76,7 @@ export class PacSandbox {
    * @param answers DNS answers known so far (`null` for a failed name).
    * @param noMoreLookups Whether unknown names answer `null` instead of aborting the run.
    * @param deadline `Date.now()` value at which the run is interrupted.
-   * @returns The outcome.
+   * @returns The outcome. After a fatal one, call `sweep` once the outcome is delivered.
    */
   run(
     url: string,
@@ -136,17 +137,21 @@ export class PacSandbox {
 
   /** Frees the runtime; the next run compiles again. */
   dispose(): void {
-    const sandbox = this.#sandbox;
-    this.#sandbox = undefined;
-    if (sandbox !== undefined) free(sandbox);
+    this.#retire();
+    this.sweep();
+  }
+
+  /** Frees the runtimes that fatal runs left behind (see `run`). */
+  sweep(): void {
+    for (const sandbox of this.#retired.splice(0)) free(sandbox);
   }
 
   // After a runaway, freeing a full heap takes tens of milliseconds (hundreds on a busy
-  // machine): the failure is answered first and the memory freed on a later turn.
+  // machine): the failure is answered first and the memory freed by `sweep` afterwards.
   #retire(): void {
     const sandbox = this.#sandbox;
     this.#sandbox = undefined;
-    if (sandbox !== undefined) setTimeout(() => free(sandbox), 0);
+    if (sandbox !== undefined) this.#retired.push(sandbox);
   }
 
   #build(): Sandbox {

@@ -9,8 +9,9 @@
  * `repeat`s ran 4.7 s past a 300 ms deadline, a `fill` over a sparse array caught in a loop
  * 58 s, a recursion that catches its own stack overflows 9 s, with the event loop blocked
  * throughout. On a worker thread the interrupt handler still ends ordinary runaways, and the
- * main thread terminates the worker when a run outlives its deadline by 20 ms; the round trip
- * costs 10 to 25 µs a look-up (see bench/README.md).
+ * main thread terminates the worker when a run outlives its deadline by 20 ms. A look-up made
+ * while the thread is idle is handed to it through shared memory and answered without an
+ * event-loop turn (see `_pac_thread.ts` and bench/README.md for the costs).
  *
  * DNS the Chromium way (proxy_resolver_v8_tracing.cc, non-blocking mode): a helper asking about
  * a name not yet known records it and aborts the run; the name is resolved outside (at most 20

@@ -1,5 +1,7 @@
 import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import process from "node:process";
 import { SessionError } from "../core/session_error.ts";
 import { PacScript } from "./pac_script.ts";
 
@@ -130,6 +132,86 @@ describe("PacScript helpers", () => {
     assert.equal(messages.length, 32);
     assert.equal(messages[0]!.length, 1024);
     pac.dispose();
+  });
+});
+
+describe("PacScript on its thread", () => {
+  it("a run longer than the hand-off window leaves the event loop free, and later runs get their own answers", async () => {
+    const pac = await PacScript.compile(
+      `function FindProxyForURL(url, host) {
+         if (host === "slow.example") {
+           var end = Date.now() + 60;
+           while (Date.now() < end) {}
+         }
+         return "PROXY " + host + ":1";
+       }`,
+    );
+    let ticks = 0;
+    const ticker = setInterval(() => ticks++, 1);
+    try {
+      assert.equal(
+        await pac.findProxyForUrl(new URL("http://slow.example/")),
+        "PROXY slow.example:1",
+      );
+      assert.ok(ticks > 0, "the event loop was held for the whole run");
+    } finally {
+      clearInterval(ticker);
+    }
+    // A slow run, with look-ups made while it goes (posted behind it) and after it (handed off).
+    const slow = pac.findProxyForUrl(new URL("http://slow.example/"));
+    const behind = ["a", "b", "c"].map((name) =>
+      pac.findProxyForUrl(new URL(`http://${name}.example/`))
+    );
+    assert.equal(await slow, "PROXY slow.example:1");
+    assert.deepEqual(await Promise.all(behind), [
+      "PROXY a.example:1",
+      "PROXY b.example:1",
+      "PROXY c.example:1",
+    ]);
+    for (const name of ["d", "slow", "e", "f"]) {
+      assert.equal(
+        await pac.findProxyForUrl(new URL(`http://${name}.example/`)),
+        `PROXY ${name}.example:1`,
+      );
+    }
+    pac.dispose();
+  });
+
+  it("answers too long for the hand-off buffer, and answers with alerts, arrive whole", async () => {
+    const alerts: string[] = [];
+    const pac = await PacScript.compile(
+      `function FindProxyForURL(url, host) {
+         if (host === "long.example") return "PROXY a:1" + ";DIRECT".repeat(20000);
+         alert("seen " + host);
+         return "DIRECT";
+       }`,
+      { onAlert: (message) => alerts.push(message) },
+    );
+    const long = await pac.findProxyForUrl(new URL("http://long.example/"));
+    assert.equal(long, "PROXY a:1" + ";DIRECT".repeat(20000));
+    assert.equal(await pac.findProxyForUrl(new URL("http://short.example/")), "DIRECT");
+    assert.deepEqual(alerts, ["seen short.example"]);
+    pac.dispose();
+  });
+
+  it("does not keep the process alive", async () => {
+    const script = new URL("./testdata/pac_exit_script.ts", import.meta.url).pathname;
+    const args = "Deno" in globalThis ? ["run", "-A", script] : [script];
+    const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
+    let output = "";
+    child.stdout!.on("data", (chunk: Uint8Array) => output += new TextDecoder().decode(chunk));
+    const code = await new Promise<number | null>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        child.kill("SIGKILL");
+        reject(new Error("the process did not exit within 20 s"));
+      }, 20_000);
+      child.once("exit", (exitCode) => {
+        clearTimeout(timer);
+        resolve(exitCode);
+      });
+    });
+    assert.equal(code, 0);
+    assert.equal(output.trim(), "PROXY a.example:1");
   });
 });
 

@@ -1,0 +1,14 @@
+/**
+ * Test support: resolves one URL with a PAC script and returns without disposing it, so the
+ * test can check that the PAC thread (asleep on its hand-off buffer) does not keep the process
+ * alive.
+ *
+ * @module
+ */
+
+import { PacScript } from "../pac_script.ts";
+
+const pac = await PacScript.compile(
+  'function FindProxyForURL(url, host) { return "PROXY " + host + ":1"; }',
+);
+console.log(await pac.findProxyForUrl(new URL("http://a.example/")));
