@@ -76,27 +76,35 @@ export function headersStage(webRequest: WebRequest): Middleware {
       // onBeforeSendHeaders left the request as it was (its listener had a copy to change).
       let shown: Record<string, string> | undefined;
       let hop: Maybe<Request> = request;
+      // One reading for onBeforeSendHeaders and an onSendHeaders that follows at once.
+      const time = Date.now();
       if (before !== undefined) {
         shown = requestHeaderObject(request, context);
-        const details = sendDetails(request, context, sent === undefined ? shown : { ...shown });
+        const details = sendDetails(
+          request,
+          context,
+          sent === undefined ? shown : { ...shown },
+          time,
+        );
         hop = andThen(
           ask("onBeforeSendHeaders", before, details, url),
           (answer) => applyAnswer(answer, request, context),
         );
       }
-      const proceed = (ready: Request) => {
+      // An answer that came later is followed by onSendHeaders at its own time.
+      const proceed = (ready: Request, at: number) => {
         if (sent !== undefined) {
           const headers = ready === request && shown !== undefined
             ? shown
             : requestHeaderObject(ready, context);
-          tell("onSendHeaders", sent, sendDetails(ready, context, headers), url);
+          tell("onSendHeaders", sent, sendDetails(ready, context, headers, at), url);
         }
         return send(next, ready, context, received, started);
       };
-      if (!(hop instanceof Promise)) return proceed(hop);
+      if (!(hop instanceof Promise)) return proceed(hop, time);
       return hop.then((ready) => {
         try {
-          return proceed(ready);
+          return proceed(ready, Date.now());
         } catch (error) {
           cancelUpload(context, error);
           throw error;
@@ -122,26 +130,32 @@ function send(
   const responded = next(request, context);
   if (received === undefined && started === undefined) return responded;
   return responded.then((response) => {
-    if (received === undefined) return tellStarted(started, request, response, context);
+    // One reading for onHeadersReceived and an onResponseStarted that follows at once.
+    const time = Date.now();
+    if (received === undefined) return tellStarted(started, request, response, context, time);
     let answer;
     try {
       answer = ask(
         "onHeadersReceived",
         received,
-        responseDetails(request, response, context),
+        responseDetails(request, response, context, request.url, time),
         request.url,
       );
     } catch (error) {
       response.body?.cancel().catch(() => {});
       throw error;
     }
-    const apply = (value: HeadersReceivedResponse | undefined) =>
-      tellStarted(started, request, applyHead(value, request, response), context);
-    if (!(answer instanceof Promise)) return apply(answer);
-    return answer.then(apply, (error: unknown) => {
-      response.body?.cancel().catch(() => {});
-      throw error;
-    });
+    if (!(answer instanceof Promise)) {
+      return tellStarted(started, request, applyHead(answer, request, response), context, time);
+    }
+    return answer.then(
+      (late) =>
+        tellStarted(started, request, applyHead(late, request, response), context, Date.now()),
+      (error: unknown) => {
+        response.body?.cancel().catch(() => {});
+        throw error;
+      },
+    );
   });
 }
 
@@ -149,8 +163,9 @@ function sendDetails(
   request: Request,
   context: RequestContext,
   headers: Record<string, string>,
+  timestamp: number,
 ): SendHeadersDetails {
-  const details = baseDetails(request.url, request, context) as SendHeadersDetails;
+  const details = baseDetails(request.url, request, context, timestamp) as SendHeadersDetails;
   details.requestHeaders = headers;
   return details;
 }
@@ -160,10 +175,12 @@ function tellStarted(
   request: Request,
   response: Response,
   context: RequestContext,
+  timestamp: number,
 ): Response {
   if (started === undefined || isFollowedRedirect(request, response)) return response;
   try {
-    tell("onResponseStarted", started, responseDetails(request, response, context), request.url);
+    const details = responseDetails(request, response, context, request.url, timestamp);
+    tell("onResponseStarted", started, details, request.url);
   } catch (error) {
     response.body?.cancel().catch(() => {});
     throw error;
