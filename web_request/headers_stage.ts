@@ -8,7 +8,7 @@
 import type { FetchLike, Middleware, RequestContext } from "../core/middleware.ts";
 import { type ResponseInfo, responseInfo, setResponseInfo } from "../core/response_info.ts";
 import { SessionError } from "../core/session_error.ts";
-import { andThen, ask, type Maybe, tell } from "./_ask.ts";
+import { ask, tell } from "./_ask.ts";
 import { cancelUpload } from "./_cancel_upload.ts";
 import {
   baseDetails,
@@ -71,40 +71,30 @@ export function headersStage(webRequest: WebRequest): Middleware {
     ) {
       return next(request, context);
     }
+    const hooks: Hooks = { sent, received, started };
     try {
-      // The headers as shown before any answer; onSendHeaders gets them again when
-      // onBeforeSendHeaders left the request as it was (its listener had a copy to change).
-      let shown: Record<string, string> | undefined;
-      let hop: Maybe<Request> = request;
       // One reading for onBeforeSendHeaders and an onSendHeaders that follows at once.
       const time = Date.now();
-      if (before !== undefined) {
-        shown = requestHeaderObject(request, context);
-        const details = sendDetails(
-          request,
-          context,
-          sent === undefined ? shown : { ...shown },
-          time,
-        );
-        hop = andThen(
-          ask("onBeforeSendHeaders", before, details, url),
-          (answer) => applyAnswer(answer, request, context),
-        );
+      if (before === undefined) return sendHeaders(next, request, request, context, hooks, time);
+      // The headers as shown before any answer; onSendHeaders gets them again when
+      // onBeforeSendHeaders left the request as it was (its listener had a copy to change).
+      const shown = requestHeaderObject(request, context);
+      const details = sendDetails(
+        request,
+        context,
+        sent === undefined ? shown : { ...shown },
+        time,
+      );
+      const answer = ask("onBeforeSendHeaders", before, details, url);
+      if (!(answer instanceof Promise)) {
+        const ready = applyAnswer(answer, request, context);
+        return sendHeaders(next, request, ready, context, hooks, time, shown);
       }
       // An answer that came later is followed by onSendHeaders at its own time.
-      const proceed = (ready: Request, at: number) => {
-        if (sent !== undefined) {
-          const headers = ready === request && shown !== undefined
-            ? shown
-            : requestHeaderObject(ready, context);
-          tell("onSendHeaders", sent, sendDetails(ready, context, headers, at), url);
-        }
-        return send(next, ready, context, received, started);
-      };
-      if (!(hop instanceof Promise)) return proceed(hop, time);
-      return hop.then((ready) => {
+      return answer.then((late) => {
         try {
-          return proceed(ready, Date.now());
+          const ready = applyAnswer(late, request, context);
+          return sendHeaders(next, request, ready, context, hooks, Date.now(), shown);
         } catch (error) {
           cancelUpload(context, error);
           throw error;
@@ -118,6 +108,34 @@ export function headersStage(webRequest: WebRequest): Middleware {
       return Promise.reject(error);
     }
   };
+}
+
+/** The listeners of a hop's events after onBeforeSendHeaders. */
+interface Hooks {
+  sent: NotifyListener<SendHeadersDetails> | undefined;
+  received: HeadersReceivedListener | undefined;
+  started: NotifyListener<ResponseDetails> | undefined;
+}
+
+// onSendHeaders, then the request goes on; `shown` is what onBeforeSendHeaders was shown of
+// `request`, still right when its answer left the request as it was.
+function sendHeaders(
+  next: FetchLike,
+  request: Request,
+  ready: Request,
+  context: RequestContext,
+  hooks: Hooks,
+  time: number,
+  shown?: Record<string, string>,
+): Promise<Response> {
+  const { sent } = hooks;
+  if (sent !== undefined) {
+    const headers = ready === request && shown !== undefined
+      ? shown
+      : requestHeaderObject(ready, context);
+    tell("onSendHeaders", sent, sendDetails(ready, context, headers, time), request.url);
+  }
+  return send(next, ready, context, hooks.received, hooks.started);
 }
 
 function send(
