@@ -20,11 +20,12 @@ export interface BodyEndListener {
   onError(error: unknown, cancelled: boolean): void;
 }
 
-type Watch = (listener: BodyEndListener) => void;
-
 // By stream, not by Response: a stage that rebuilds the Response around the same stream keeps
 // it watchable, and one that replaces the stream (decoding, the cache's recorder) drops it.
-const watches = new WeakMap<ReadableStream<Uint8Array>, Watch>();
+const watches = new WeakMap<
+  ReadableStream<Uint8Array>,
+  { watch(listener: BodyEndListener): void }
+>();
 
 /**
  * Adds a listener to a body that can tell how it ends.
@@ -47,9 +48,9 @@ export function watchBodyEnd(
   body: ReadableStream<Uint8Array>,
   listener: BodyEndListener,
 ): boolean {
-  const watch = watches.get(body);
-  if (watch === undefined) return false;
-  watch(listener);
+  const source = watches.get(body);
+  if (source === undefined) return false;
+  source.watch(listener);
   return true;
 }
 
@@ -75,29 +76,61 @@ export function watchBodyEnd(
  * ```
  */
 export function watchableBody(chunks: readonly Uint8Array[]): ReadableStream<Uint8Array> {
-  let listeners: BodyEndListener[] | undefined;
-  // Set once the body has ended: how, for listeners that come later.
-  let ended: ((listener: BodyEndListener) => void) | undefined;
-  const end = (tell: (listener: BodyEndListener) => void) => {
-    ended = tell;
-    if (listeners !== undefined) { for (const listener of listeners) tell(listener); }
-    listeners = undefined;
-  };
-  const body = new ReadableStream<Uint8Array>({
-    start(controller) {
-      for (const chunk of chunks) if (chunk.length > 0) controller.enqueue(chunk);
-    },
-    pull(controller) {
-      controller.close();
-      end((listener) => listener.onEnd());
-    },
-    cancel(reason) {
-      end((listener) => listener.onError(reason, true));
-    },
-  }, { highWaterMark: 0 });
-  watches.set(body, (listener) => {
-    if (ended !== undefined) ended(listener);
-    else (listeners ??= []).push(listener);
-  });
+  const source = new WatchableSource(chunks);
+  const body = new ReadableStream<Uint8Array>(source, { highWaterMark: 0 });
+  watches.set(body, source);
   return body;
+}
+
+// One object per body instead of a closure per method and per listener list: the transport
+// makes one for every request whose end is watched.
+class WatchableSource implements UnderlyingDefaultSource<Uint8Array> {
+  #chunks: readonly Uint8Array[] | undefined;
+  // Nearly always one listener (the outcome stage); a list only when there are more.
+  #listener: BodyEndListener | BodyEndListener[] | undefined;
+  // Set once the body has ended: whether it was read to its end, else the cancel's reason.
+  #ended: { reason: unknown } | true | undefined;
+
+  constructor(chunks: readonly Uint8Array[]) {
+    this.#chunks = chunks;
+  }
+
+  start(controller: ReadableStreamDefaultController<Uint8Array>): void {
+    const chunks = this.#chunks!;
+    this.#chunks = undefined;
+    for (let i = 0; i < chunks.length; i++) {
+      if (chunks[i]!.length > 0) controller.enqueue(chunks[i]!);
+    }
+  }
+
+  pull(controller: ReadableStreamDefaultController<Uint8Array>): void {
+    controller.close();
+    this.#end(true);
+  }
+
+  cancel(reason: unknown): void {
+    this.#end({ reason });
+  }
+
+  watch(listener: BodyEndListener): void {
+    const ended = this.#ended;
+    if (ended !== undefined) tell(listener, ended);
+    else if (this.#listener === undefined) this.#listener = listener;
+    else if (Array.isArray(this.#listener)) this.#listener.push(listener);
+    else this.#listener = [this.#listener, listener];
+  }
+
+  #end(how: { reason: unknown } | true): void {
+    this.#ended = how;
+    const listener = this.#listener;
+    this.#listener = undefined;
+    if (listener === undefined) return;
+    if (!Array.isArray(listener)) return tell(listener, how);
+    for (const each of listener) tell(each, how);
+  }
+}
+
+function tell(listener: BodyEndListener, how: { reason: unknown } | true): void {
+  if (how === true) listener.onEnd();
+  else listener.onError(how.reason, true);
 }

@@ -8,7 +8,7 @@
  * @module
  */
 
-import { watchBodyEnd } from "../core/body_end.ts";
+import { type BodyEndListener, watchBodyEnd } from "../core/body_end.ts";
 import type { Middleware, RequestContext } from "../core/middleware.ts";
 import { SessionError } from "../core/session_error.ts";
 import { responseWithBody } from "./response_with_body.ts";
@@ -74,16 +74,9 @@ function watch(
     observer.onCompleted(request, response, context);
     return response;
   }
-  const told = watchBodyEnd(source, {
-    onEnd: () => observer.onCompleted(request, response, context),
-    onError: (error, cancelled) =>
-      observer.onError(
-        request,
-        cancelled ? new SessionError("ERR_ABORTED", { cause: error }) : error,
-        context,
-      ),
-  });
-  if (told) return response;
+  if (watchBodyEnd(source, new OutcomeOfBody(observer, request, response, context))) {
+    return response;
+  }
   // A body whose maker cannot tell its end (streamed, decoded, a stage's own) is watched
   // through a stream of our own.
   const reader = source.getReader();
@@ -113,4 +106,33 @@ function watch(
   }, { highWaterMark: 0 });
   const watched = responseWithBody(response, body);
   return watched;
+}
+
+// One object per watched body rather than two closures and their record.
+class OutcomeOfBody implements BodyEndListener {
+  readonly #observer: RequestOutcomeObserver;
+  readonly #request: Request;
+  readonly #response: Response;
+  readonly #context: RequestContext;
+
+  constructor(
+    observer: RequestOutcomeObserver,
+    request: Request,
+    response: Response,
+    context: RequestContext,
+  ) {
+    this.#observer = observer;
+    this.#request = request;
+    this.#response = response;
+    this.#context = context;
+  }
+
+  onEnd(): void {
+    this.#observer.onCompleted(this.#request, this.#response, this.#context);
+  }
+
+  onError(error: unknown, cancelled: boolean): void {
+    const reason = cancelled ? new SessionError("ERR_ABORTED", { cause: error }) : error;
+    this.#observer.onError(this.#request, reason, this.#context);
+  }
 }

@@ -153,6 +153,50 @@ describe("ses.webRequest through ses.fetch", () => {
     await ses.closeAllConnections();
   });
 
+  it("reports the Referer each event's request carries, with timestamps in the events' order", async () => {
+    const ses = newSession();
+    const seen: Array<[string, string, number]> = [];
+    const record = (name: string) => (details: { referrer: string; timestamp: number }) =>
+      seen.push([name, details.referrer, details.timestamp]);
+    ses.webRequest.onBeforeRequest((details, callback) => {
+      record("beforeRequest")(details);
+      callback({});
+    });
+    ses.webRequest.onBeforeSendHeaders((details, callback) => {
+      record("beforeSendHeaders")(details);
+      // Answered late, so that the events after it come in later turns.
+      setTimeout(
+        () =>
+          callback({ requestHeaders: { ...details.requestHeaders, referer: `${base}/second` } }),
+        5,
+      );
+    });
+    ses.webRequest.onSendHeaders(record("sendHeaders"));
+    ses.webRequest.onHeadersReceived((details, callback) => {
+      record("headersReceived")(details);
+      callback({});
+    });
+    ses.webRequest.onResponseStarted(record("responseStarted"));
+    const started = Date.now();
+    const echoed =
+      await (await ses.fetch(`${base}/echo`, { headers: { referer: `${base}/first` } }))
+        .json();
+    assert.equal(echoed.headers.referer, `${base}/second`);
+    assert.deepEqual(seen.map(([name, referrer]) => `${name} ${referrer}`), [
+      `beforeRequest ${base}/first`,
+      `beforeSendHeaders ${base}/first`,
+      `sendHeaders ${base}/second`,
+      `headersReceived ${base}/second`,
+      `responseStarted ${base}/second`,
+    ]);
+    const times = seen.map(([, , timestamp]) => timestamp);
+    assert.ok(times[0]! >= started && times.at(-1)! <= Date.now(), String(times));
+    for (let i = 1; i < times.length; i++) assert.ok(times[i]! >= times[i - 1]!, String(times));
+    // onSendHeaders came at least the late answer's 5 ms after onBeforeSendHeaders.
+    assert.ok(times[2]! - times[1]! >= 4, String(times));
+    await ses.closeAllConnections();
+  });
+
   it("names a Blob upload by its blobUUID, readable with getBlobData while the request runs", async () => {
     const ses = newSession();
     const uploads: Array<{ bytes: Uint8Array; blobUUID?: string }[] | undefined> = [];

@@ -75,11 +75,6 @@ export function tellLate<D>(event: string, listener: (details: D) => unknown, de
   }
 }
 
-/** Applies `then` at once to a value, or when a promise settles. */
-export function andThen<T, R>(value: Maybe<T>, then: (value: T) => Maybe<R>): Maybe<R> {
-  return value instanceof Promise ? value.then(then) : then(value);
-}
-
 function listenerFailure(event: string, error: unknown, url: string): SessionError {
   report(event, error);
   return new SessionError("ERR_FAILED", { cause: error, url });

@@ -103,12 +103,28 @@ export interface HeadersReceivedResponse {
 
 const uploads = new WeakMap<RequestContext, UploadData[] | undefined>();
 
+// What every event of one hop shares, kept on the request's context under a symbol of this
+// module: a hop's events come apart in time (its response events after other requests' turns),
+// and reading the method and the Referer again costs a getter and a Headers lookup per event.
+const HOP = Symbol("webRequest hop");
+
+interface Hop {
+  readonly request: Request;
+  readonly url: string;
+  readonly method: string;
+  readonly referrer: string;
+  readonly uploadData: UploadData[] | undefined;
+}
+
+type HopContext = RequestContext & { [HOP]?: Hop };
+
 /**
  * Builds the fields every event shares.
  *
  * @param url The hop's URL.
  * @param request The hop's request.
  * @param context The request's context.
+ * @param timestamp When the event happened (ms since the epoch); default now.
  * @returns A fresh details object.
  *
  * @example
@@ -123,31 +139,28 @@ export function baseDetails(
   url: string,
   request: Request,
   context: RequestContext,
+  timestamp: number = Date.now(),
 ): RequestDetails {
-  const details: RequestDetails = {
-    id: context.id,
-    url,
-    method: request.method,
-    resourceType: context.resourceType,
-    referrer: referrerOf(request),
-    timestamp: Date.now(),
-  };
-  const upload = uploadData(context);
-  if (upload) details.uploadData = upload;
-  return details;
+  const { method, referrer, uploadData } = hopOf(url, request, context);
+  const { id, resourceType } = context;
+  return uploadData === undefined
+    ? { id, url, method, resourceType, referrer, timestamp }
+    : { id, url, method, resourceType, referrer, timestamp, uploadData };
 }
 
-// The events of one hop come in a row for the same Request (its Referer cannot change: every
-// stage that changes headers makes a new Request), and a Headers lookup is dear in Bun.
-let lastRequest: Request | undefined;
-let lastReferrer = "";
-
-function referrerOf(request: Request): string {
-  if (request !== lastRequest) {
-    lastReferrer = request.headers.get("referer") ?? "";
-    lastRequest = request;
-  }
-  return lastReferrer;
+function hopOf(url: string, request: Request, context: HopContext): Hop {
+  const held = context[HOP];
+  if (held !== undefined && held.request === request && held.url === url) return held;
+  // A new Request (a stage that changes headers makes one) may carry another Referer.
+  const hop: Hop = {
+    request,
+    url,
+    method: request.method,
+    referrer: request.headers.get("referer") ?? "",
+    uploadData: uploadData(context),
+  };
+  context[HOP] = hop;
+  return hop;
 }
 
 function uploadData(context: RequestContext): UploadData[] | undefined {
@@ -170,6 +183,7 @@ function uploadData(context: RequestContext): UploadData[] | undefined {
  * @param response The response.
  * @param context The request's context.
  * @param url The URL to report; default the request's.
+ * @param timestamp When the event happened (ms since the epoch); default now.
  * @returns A fresh details object.
  *
  * @example
@@ -189,8 +203,9 @@ export function responseDetails(
   response: Response,
   context: RequestContext,
   url: string = request.url,
+  timestamp: number = Date.now(),
 ): ResponseDetails {
-  const details = baseDetails(url, request, context) as ResponseDetails;
+  const details = baseDetails(url, request, context, timestamp) as ResponseDetails;
   const info = responseInfo(response);
   const responseHeaders: Record<string, string[]> = {};
   if (info) {

@@ -8,7 +8,7 @@
 import type { FetchLike, Middleware, RequestContext } from "../core/middleware.ts";
 import { type ResponseInfo, responseInfo, setResponseInfo } from "../core/response_info.ts";
 import { SessionError } from "../core/session_error.ts";
-import { andThen, ask, type Maybe, tell } from "./_ask.ts";
+import { ask, tell } from "./_ask.ts";
 import { cancelUpload } from "./_cancel_upload.ts";
 import {
   baseDetails,
@@ -71,32 +71,30 @@ export function headersStage(webRequest: WebRequest): Middleware {
     ) {
       return next(request, context);
     }
+    const hooks: Hooks = { sent, received, started };
     try {
+      // One reading for onBeforeSendHeaders and an onSendHeaders that follows at once.
+      const time = Date.now();
+      if (before === undefined) return sendHeaders(next, request, request, context, hooks, time);
       // The headers as shown before any answer; onSendHeaders gets them again when
       // onBeforeSendHeaders left the request as it was (its listener had a copy to change).
-      let shown: Record<string, string> | undefined;
-      let hop: Maybe<Request> = request;
-      if (before !== undefined) {
-        shown = requestHeaderObject(request, context);
-        const details = sendDetails(request, context, sent === undefined ? shown : { ...shown });
-        hop = andThen(
-          ask("onBeforeSendHeaders", before, details, url),
-          (answer) => applyAnswer(answer, request, context),
-        );
+      const shown = requestHeaderObject(request, context);
+      const details = sendDetails(
+        request,
+        context,
+        sent === undefined ? shown : { ...shown },
+        time,
+      );
+      const answer = ask("onBeforeSendHeaders", before, details, url);
+      if (!(answer instanceof Promise)) {
+        const ready = applyAnswer(answer, request, context);
+        return sendHeaders(next, request, ready, context, hooks, time, shown);
       }
-      const proceed = (ready: Request) => {
-        if (sent !== undefined) {
-          const headers = ready === request && shown !== undefined
-            ? shown
-            : requestHeaderObject(ready, context);
-          tell("onSendHeaders", sent, sendDetails(ready, context, headers), url);
-        }
-        return send(next, ready, context, received, started);
-      };
-      if (!(hop instanceof Promise)) return proceed(hop);
-      return hop.then((ready) => {
+      // An answer that came later is followed by onSendHeaders at its own time.
+      return answer.then((late) => {
         try {
-          return proceed(ready);
+          const ready = applyAnswer(late, request, context);
+          return sendHeaders(next, request, ready, context, hooks, Date.now(), shown);
         } catch (error) {
           cancelUpload(context, error);
           throw error;
@@ -112,6 +110,34 @@ export function headersStage(webRequest: WebRequest): Middleware {
   };
 }
 
+/** The listeners of a hop's events after onBeforeSendHeaders. */
+interface Hooks {
+  sent: NotifyListener<SendHeadersDetails> | undefined;
+  received: HeadersReceivedListener | undefined;
+  started: NotifyListener<ResponseDetails> | undefined;
+}
+
+// onSendHeaders, then the request goes on; `shown` is what onBeforeSendHeaders was shown of
+// `request`, still right when its answer left the request as it was.
+function sendHeaders(
+  next: FetchLike,
+  request: Request,
+  ready: Request,
+  context: RequestContext,
+  hooks: Hooks,
+  time: number,
+  shown?: Record<string, string>,
+): Promise<Response> {
+  const { sent } = hooks;
+  if (sent !== undefined) {
+    const headers = ready === request && shown !== undefined
+      ? shown
+      : requestHeaderObject(ready, context);
+    tell("onSendHeaders", sent, sendDetails(ready, context, headers, time), request.url);
+  }
+  return send(next, ready, context, hooks.received, hooks.started);
+}
+
 function send(
   next: FetchLike,
   request: Request,
@@ -122,26 +148,32 @@ function send(
   const responded = next(request, context);
   if (received === undefined && started === undefined) return responded;
   return responded.then((response) => {
-    if (received === undefined) return tellStarted(started, request, response, context);
+    // One reading for onHeadersReceived and an onResponseStarted that follows at once.
+    const time = Date.now();
+    if (received === undefined) return tellStarted(started, request, response, context, time);
     let answer;
     try {
       answer = ask(
         "onHeadersReceived",
         received,
-        responseDetails(request, response, context),
+        responseDetails(request, response, context, request.url, time),
         request.url,
       );
     } catch (error) {
       response.body?.cancel().catch(() => {});
       throw error;
     }
-    const apply = (value: HeadersReceivedResponse | undefined) =>
-      tellStarted(started, request, applyHead(value, request, response), context);
-    if (!(answer instanceof Promise)) return apply(answer);
-    return answer.then(apply, (error: unknown) => {
-      response.body?.cancel().catch(() => {});
-      throw error;
-    });
+    if (!(answer instanceof Promise)) {
+      return tellStarted(started, request, applyHead(answer, request, response), context, time);
+    }
+    return answer.then(
+      (late) =>
+        tellStarted(started, request, applyHead(late, request, response), context, Date.now()),
+      (error: unknown) => {
+        response.body?.cancel().catch(() => {});
+        throw error;
+      },
+    );
   });
 }
 
@@ -149,8 +181,9 @@ function sendDetails(
   request: Request,
   context: RequestContext,
   headers: Record<string, string>,
+  timestamp: number,
 ): SendHeadersDetails {
-  const details = baseDetails(request.url, request, context) as SendHeadersDetails;
+  const details = baseDetails(request.url, request, context, timestamp) as SendHeadersDetails;
   details.requestHeaders = headers;
   return details;
 }
@@ -160,10 +193,12 @@ function tellStarted(
   request: Request,
   response: Response,
   context: RequestContext,
+  timestamp: number,
 ): Response {
   if (started === undefined || isFollowedRedirect(request, response)) return response;
   try {
-    tell("onResponseStarted", started, responseDetails(request, response, context), request.url);
+    const details = responseDetails(request, response, context, request.url, timestamp);
+    tell("onResponseStarted", started, details, request.url);
   } catch (error) {
     response.body?.cancel().catch(() => {});
     throw error;
