@@ -11,11 +11,11 @@ import { spellCorpus, SYSTEM_EN_US } from "./testdata/spell_corpus.ts";
 
 // The input goes through a file: Deno's spawnSync writes all of `input` before reading, which
 // deadlocks once hunspell's output fills the pipe.
-function nativeHunspell(args: string[], input: string): string {
+function nativeHunspell(args: string[], input: string, dictionary = SYSTEM_EN_US): string {
   const dir = mkdtempSync(join(tmpdir(), "ses-hunspell-"));
   const file = join(dir, "input.txt");
   writeFileSync(file, input);
-  const result = spawnSync("hunspell", ["-d", SYSTEM_EN_US, "-i", "utf-8", ...args, file], {
+  const result = spawnSync("hunspell", ["-d", dictionary, "-i", "utf-8", ...args, file], {
     encoding: "utf8",
     env: { LC_ALL: "C.UTF-8", PATH: "/usr/bin:/bin" },
     maxBuffer: 64 * 1024 * 1024,
@@ -54,12 +54,82 @@ describe("hunspell.wasm against native hunspell (en_US, 100,000 words)", () => {
     const misspelled = [...new Set(words.filter((_, i) => !results[i]))];
     // Every 600th distinct misspelling: about 70 words of every kind of mutation.
     const sample = misspelled.filter((_, i) => i % 600 === 0);
-    // `^` makes hunspell -a read the rest of the line as text, never as a command.
-    const output = nativeHunspell(["-a"], sample.map((w) => `^${w}`).join("\n") + "\n");
-    const native = output.split("\n").slice(1).filter((line) => /^[&#]/.test(line)).map((line) =>
-      line.startsWith("#") ? [] : line.slice(line.indexOf(": ") + 2).split(", ")
-    );
+    const native = nativeSuggestions(sample);
     assert.equal(native.length, sample.length);
     assert.deepEqual(sample.map((word) => hunspell.suggest(word)), native);
+  });
+});
+
+// Native `hunspell -a`'s suggestion list for each word ([] for a word it has none for).
+function nativeSuggestions(words: string[], dictionary = SYSTEM_EN_US): string[][] {
+  // `^` makes hunspell -a read the rest of the line as text, never as a command.
+  const output = nativeHunspell(["-a"], words.map((w) => `^${w}`).join("\n") + "\n", dictionary);
+  return output.split("\n").slice(1).filter((line) => /^[&#]/.test(line)).map((line) =>
+    line.startsWith("#") ? [] : line.slice(line.indexOf(": ") + 2).split(", ")
+  );
+}
+
+// hunspell.wasm's n-gram pass (wasm/src/ngsuggest_root_index.patch) bounds the score of ASCII
+// words from an index and scores every other word (non-ASCII, or with a ph: field) as upstream
+// does; this dictionary mixes both kinds, and the misspellings are far enough from every word
+// that only the n-gram pass finds suggestions.
+describe("hunspell.wasm against native hunspell (a dictionary of ASCII, non-ASCII and ph: words)", () => {
+  const aff = "SET UTF-8\nTRY esianrtolcdugmphbyfvkwz\nSFX S Y 1\nSFX S 0 s .\n";
+  const words = [
+    "café/S",
+    "cafeteria/S",
+    "naïve",
+    "native/S",
+    "résumé/S",
+    "resume/S",
+    "Zürich",
+    "Zurich",
+    "façade/S",
+    "facade/S",
+    "Tchaikovsky ph:chaikofski",
+    "chemistry",
+    "Ångström",
+    "angstrom/S",
+    "Dvořák",
+    "doorknob/S",
+    "smörgåsbord",
+    "smorgasbord",
+    "jalapeño/S",
+    "jalopy",
+  ];
+  const dic = `${words.length}\n${words.join("\n")}\n`;
+  const misspelled = [
+    "kaffeyy",
+    "naiiveee",
+    "rezzumaye",
+    "Zuurrik",
+    "fassaadde",
+    "chaikofski",
+    "Tchaikofskyy",
+    "anngstromm",
+    "Dvorrakk",
+    "smorrgasbordd",
+    "jallapenyo",
+    "kemmistree",
+  ];
+  let hunspell: Hunspell;
+  let dir: string;
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), "ses-hunspell-mixed-"));
+    writeFileSync(join(dir, "mixed.aff"), aff);
+    writeFileSync(join(dir, "mixed.dic"), dic);
+    const encoder = new TextEncoder();
+    hunspell = await Hunspell.load({ aff: encoder.encode(aff), dic: encoder.encode(dic) });
+  });
+  after(() => {
+    hunspell.free();
+    rmSync(dir, { recursive: true });
+  });
+
+  it("suggests what `hunspell -a` suggests, in the same order", () => {
+    const native = nativeSuggestions(misspelled, join(dir, "mixed"));
+    assert.equal(native.length, misspelled.length);
+    assert.ok(native.filter((list) => list.length > 0).length >= misspelled.length / 2);
+    assert.deepEqual(misspelled.map((word) => hunspell.suggest(word)), native);
   });
 });

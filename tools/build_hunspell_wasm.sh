@@ -78,7 +78,10 @@ cat >"$OUT_DIR/BUILD.json" <<JSON
   "source": "Debian source package hunspell $HUNSPELL_VERSION (apt-get source, bookworm; upstream 1.7.1 + Debian patches)",
   "replaced": ["src/hunspell/filemgr.hxx", "src/hunspell/filemgr.cxx (in-memory files)", "src/hunspell/hunzip.cxx (dropped)"],
   "added": ["spellcheck/wasm/src/ses_hunspell.cxx"],
-  "patches": ["spellcheck/wasm/src/hashmgr_64bit_hash.patch (the word hash in 64 bits, as on Debian's amd64 build, for the same suggestion order)"],
+  "patches": [
+    "spellcheck/wasm/src/hashmgr_64bit_hash.patch (the word hash in 64 bits, as on Debian's amd64 build, for the same suggestion order)",
+    "spellcheck/wasm/src/ngsuggest_root_index.patch (the n-gram suggestion pass skips dictionary words whose score bound cannot enter the kept roots, from an array of their gram sets; same suggestions)"
+  ],
   "compiler": "$emcc_version (Debian package emscripten $(dpkg-query -W -f='${Version}' emscripten))",
   "flags": [${flags_json%,}],
   "sha256": "$sha",
