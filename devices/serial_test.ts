@@ -239,8 +239,10 @@ describe("Serial", () => {
           `added ${second.path.split("/").at(-1)}`,
           `removed ${first.path.split("/").at(-1)}`,
         ]);
+        // By name: the freed pty number may already belong to another process's new pty.
+        const secondName = second.path.split("/").at(-1);
         const ports = await serial.listPorts();
-        chosen(ports[0]!.portId);
+        chosen(ports.find((entry) => entry.portName === secondName)!.portId);
         const port = await request;
         assert.equal(port.path, second.path);
         await port.open({ baudRate: 9600 });
