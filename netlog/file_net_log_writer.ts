@@ -34,8 +34,9 @@ export interface FileNetLogWriterOptions {
 const encoder = new TextEncoder();
 // How long events wait to be written together; a crash loses at most this much of the log.
 const FLUSH_DELAY_MS = 20;
-// Text is encoded in pieces of about this many code units: appending to, and then encoding,
-// one ever longer string costs Bun far more than the bytes (a deep rope to flatten).
+// Text is encoded in pieces of about this many code units. The lines wait in an array and are
+// joined once per piece: appending each to one ever longer string leaves a deep rope that
+// costs more to flatten than the bytes, and keeps every line's parts alive until then.
 const PIECE_CHARS = 1 << 16;
 // Encoded pieces that are written without waiting for the delay (1 MiB).
 const FLUSH_EARLY_PIECES = 16;
@@ -81,7 +82,9 @@ export class FileNetLogWriter {
   #eventFd: number | undefined;
   #eventFdFile = 0;
   #eventWritten = 0;
-  #pending = "";
+  // Lines not encoded yet, and their length in code units.
+  #lines: string[] = [];
+  #pendingChars = 0;
   #chunks: Chunk[] = [];
   #events = 0;
   #dropped = 0;
@@ -90,9 +93,11 @@ export class FileNetLogWriter {
   #flushing: Promise<void> | undefined;
   #wake: (() => void) | undefined;
   #closed = false;
-  // The clock is read once per microtask turn: a request adds several events in one turn.
-  #time: string | undefined;
-  #expireTime = () => this.#time = undefined;
+  // The last event's time, in whole milliseconds and as text: consecutive events mostly fall
+  // in the same millisecond, so the text is made once for them (reading the clock costs less
+  // than queueing a microtask to expire a cached time).
+  #ms = -1;
+  #time = "";
 
   private constructor(
     fd: number,
@@ -168,12 +173,12 @@ export class FileNetLogWriter {
    */
   add(entry: NetLogEntry): void {
     if (this.#closed) return;
-    let time = this.#time;
-    if (time === undefined) {
-      time = this.#time = String(Math.round(performance.now()));
-      queueMicrotask(this.#expireTime);
+    const ms = Math.round(performance.now());
+    if (ms !== this.#ms) {
+      this.#ms = ms;
+      this.#time = String(ms);
     }
-    const line = eventLine(entry, this.#mode, time);
+    const line = eventLine(entry, this.#mode, this.#time);
     // An event outside the constants would make the viewer reject the whole file.
     if (line === undefined) {
       this.#unknown++;
@@ -181,14 +186,15 @@ export class FileNetLogWriter {
     }
     this.#events++;
     if (this.#file > 0) this.#addBounded(line);
-    else this.#pending += line;
-    if (this.#pending.length >= PIECE_CHARS) this.#seal();
+    else this.#lines.push(line);
+    if ((this.#pendingChars += line.length) >= PIECE_CHARS) this.#seal();
     if (this.#flushing === undefined) {
       this.#flushing = this.#flush().catch((error) => {
         // A failed write ends the log; close() reports it.
         this.#error ??= error;
         this.#closed = true;
-        this.#pending = "";
+        this.#lines = [];
+        this.#pendingChars = 0;
         this.#chunks = [];
         this.#flushing = undefined;
       });
@@ -208,7 +214,7 @@ export class FileNetLogWriter {
       this.#dropped += this.#fileEvents[slot] ?? 0;
       this.#fileEvents[slot] = 0;
     }
-    this.#pending += line;
+    this.#lines.push(line);
     this.#fileChars += line.length;
     const slot = (this.#file - 1) % EVENT_FILES;
     this.#fileEvents[slot] = (this.#fileEvents[slot] ?? 0) + 1;
@@ -241,11 +247,12 @@ export class FileNetLogWriter {
     this.#flushing = undefined;
   }
 
-  // Encodes the pending text as a piece of its file.
+  // Encodes the pending lines as a piece of their file.
   #seal(): void {
-    if (this.#pending === "") return;
-    this.#chunks.push({ file: this.#file, bytes: encoder.encode(this.#pending) });
-    this.#pending = "";
+    if (this.#lines.length === 0) return;
+    this.#chunks.push({ file: this.#file, bytes: encoder.encode(this.#lines.join("")) });
+    this.#lines = [];
+    this.#pendingChars = 0;
   }
 
   async #write(file: number, bytes: Uint8Array): Promise<void> {
