@@ -35,9 +35,7 @@ const encoder = new TextEncoder();
 // How long events wait to be written together; a crash loses at most this much of the log.
 const FLUSH_DELAY_MS = 20;
 // Text is encoded in pieces of about this many code units: appending to, and then encoding,
-// one ever longer string costs Bun far more than the bytes (a deep rope to flatten). Lines
-// kept in an array and joined once per piece cost Deno 10 µs more per request in the stages
-// benchmark (2026-11-30) and saved Bun nothing beyond the noise.
+// one ever longer string costs Bun far more than the bytes (a deep rope to flatten).
 const PIECE_CHARS = 1 << 16;
 // Encoded pieces that are written without waiting for the delay (1 MiB).
 const FLUSH_EARLY_PIECES = 16;
@@ -92,11 +90,9 @@ export class FileNetLogWriter {
   #flushing: Promise<void> | undefined;
   #wake: (() => void) | undefined;
   #closed = false;
-  // The last event's time, in whole milliseconds and as text: consecutive events mostly fall
-  // in the same millisecond, so the text is made once for them (reading the clock costs less
-  // than queueing a microtask to expire a cached time).
-  #ms = -1;
-  #time = "";
+  // The clock is read once per microtask turn: a request adds several events in one turn.
+  #time: string | undefined;
+  #expireTime = () => this.#time = undefined;
 
   private constructor(
     fd: number,
@@ -172,12 +168,12 @@ export class FileNetLogWriter {
    */
   add(entry: NetLogEntry): void {
     if (this.#closed) return;
-    const ms = Math.round(performance.now());
-    if (ms !== this.#ms) {
-      this.#ms = ms;
-      this.#time = String(ms);
+    let time = this.#time;
+    if (time === undefined) {
+      time = this.#time = String(Math.round(performance.now()));
+      queueMicrotask(this.#expireTime);
     }
-    const line = eventLine(entry, this.#mode, this.#time);
+    const line = eventLine(entry, this.#mode, time);
     // An event outside the constants would make the viewer reject the whole file.
     if (line === undefined) {
       this.#unknown++;
