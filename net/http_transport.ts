@@ -19,7 +19,7 @@ import type { NetworkEmulation } from "./network_emulation.ts";
 import { originConnector, type OriginConnectorDeps, poolKey } from "./origin_connector.ts";
 import { proxyFallover } from "./proxy_fallback.ts";
 import { setResponseUrl } from "./response_url.ts";
-import { loggedStep, pacString } from "./step_log.ts";
+import { loggedStep, netErrorNumberOf, pacString } from "./step_log.ts";
 import { logRequestHeaders, logResponseHeaders, socketBytesLogger } from "./transaction_log.ts";
 
 /** What the transport needs from its session. */
@@ -160,8 +160,10 @@ function route(
 }
 
 // The logged route: proxy resolution as PROXY_RESOLUTION_SERVICE with its resolved list
-// (Chromium's configured_proxy_resolution_service.cc).
-async function routeLogged(
+// (Chromium's configured_proxy_resolution_service.cc). Like the unlogged route, a list known at
+// once (no PAC script to run) goes on in the same turn: a promise turn per request costs more
+// than the events.
+function routeLogged(
   options: HttpTransportOptions,
   connectors: ConnectorCache,
   url: URL,
@@ -169,23 +171,32 @@ async function routeLogged(
   context: RequestContext,
   signal: AbortSignal | undefined,
 ): Promise<Response> {
-  const netLog = context.netLog;
-  const proxies = await loggedStep(
-    netLog,
-    "PROXY_RESOLUTION_SERVICE",
-    () => undefined,
-    async () => {
-      const list = await options.proxies.resolveProxies(url, signal);
-      netLog?.sink.add({
-        type: "PROXY_RESOLUTION_SERVICE_RESOLVED_PROXY_LIST",
-        phase: "PHASE_NONE",
-        source: netLog.source,
-        params: { pac_string: pacString(list) },
-      });
-      return list;
-    },
-  );
-  return send(options, connectors, proxies, url, request, context, signal);
+  const { sink, source } = context.netLog!;
+  const type = "PROXY_RESOLUTION_SERVICE";
+  sink.add({ type, phase: "PHASE_BEGIN", source });
+  const failed = (error: unknown): never => {
+    sink.add({ type, phase: "PHASE_END", source, params: { net_error: netErrorNumberOf(error) } });
+    throw error;
+  };
+  const resolved = (proxies: readonly ProxyServer[]) => {
+    sink.add({
+      type: "PROXY_RESOLUTION_SERVICE_RESOLVED_PROXY_LIST",
+      phase: "PHASE_NONE",
+      source,
+      params: { pac_string: pacString(proxies) },
+    });
+    sink.add({ type, phase: "PHASE_END", source });
+    return send(options, connectors, proxies, url, request, context, signal);
+  };
+  let proxies: ReturnType<ProxyResolverLike["resolveProxies"]>;
+  try {
+    proxies = options.proxies.resolveProxies(url, signal);
+  } catch (error) {
+    // The transport's caller turns the throw into a rejection.
+    return failed(error);
+  }
+  if (Array.isArray(proxies)) return resolved(proxies);
+  return Promise.resolve(proxies).then(resolved, failed);
 }
 
 /**

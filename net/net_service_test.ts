@@ -83,6 +83,54 @@ describe("NetService net log seam", () => {
     });
   });
 
+  it("logs proxy resolution alike whether the resolver answers at once, later, or fails", async () => {
+    const proxies = {
+      resolveProxies: (url: URL) => {
+        if (url.pathname === "/throws") throw new TypeError("bad rules");
+        if (url.pathname === "/refused") {
+          return Promise.reject(Object.assign(new Error("pac"), { errno: -111 }));
+        }
+        const direct = [{ scheme: "direct" as const }];
+        return url.pathname === "/later" ? Promise.resolve(direct) : direct;
+      },
+    };
+    const net = new NetService({ proxies });
+    const resolution = (entries: NetLogEntry[]) =>
+      entries.filter((e) => e.type.startsWith("PROXY_RESOLUTION_SERVICE")).map((e) =>
+        `${e.type} ${e.phase} ${JSON.stringify(e.params ?? null)}`
+      );
+    await withOrigin(async (url) => {
+      for (const path of ["/now", "/later"]) {
+        const sink = collectingSink(true);
+        const fetchLike = createFetchEntry(net.transport, { nextId: () => 1, netLog: sink });
+        assert.equal(await (await fetchLike(new URL(path, url))).text(), "ok");
+        assert.deepEqual(resolution(sink.entries), [
+          "PROXY_RESOLUTION_SERVICE PHASE_BEGIN null",
+          'PROXY_RESOLUTION_SERVICE_RESOLVED_PROXY_LIST PHASE_NONE {"pac_string":"DIRECT"}',
+          "PROXY_RESOLUTION_SERVICE PHASE_END null",
+        ], path);
+        // The connection comes after the resolution, in either case.
+        assert.equal(sink.entries[3]!.type, "HTTP_STREAM_REQUEST");
+      }
+      for (
+        const [path, error, netError] of [["/refused", /pac/, -111], [
+          "/throws",
+          /bad rules/,
+          -2,
+        ]] as const
+      ) {
+        const sink = collectingSink(true);
+        const fetchLike = createFetchEntry(net.transport, { nextId: () => 1, netLog: sink });
+        await assert.rejects(fetchLike(new URL(path, url)), error);
+        assert.deepEqual(resolution(sink.entries), [
+          "PROXY_RESOLUTION_SERVICE PHASE_BEGIN null",
+          `PROXY_RESOLUTION_SERVICE PHASE_END {"net_error":${netError}}`,
+        ], path);
+      }
+      await net.closeAllConnections();
+    });
+  });
+
   it("records nothing while the sink is not capturing", async () => {
     const sink = collectingSink(false);
     const net = new NetService();
