@@ -60,3 +60,22 @@ function concat(chunks: Uint8Array[], length: number): Uint8Array {
   }
   return bytes;
 }
+
+/**
+ * One plain `Uint8Array` holding a copy of `chunks`, in order: the stored bytes stay the bytes
+ * that came over the wire whatever a reader of the chunks writes into them.
+ *
+ * @param chunks The body's pieces.
+ * @returns Their bytes, copied.
+ */
+export function concatCopy(chunks: readonly Uint8Array[]): Uint8Array {
+  let length = 0;
+  for (const chunk of chunks) length += chunk.byteLength;
+  const bytes = new Uint8Array(length);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return bytes;
+}
