@@ -155,6 +155,28 @@ describe("DiskCacheStore", () => {
     });
   });
 
+  it("counts a replaced entry's size once, also when another store replaces it unawares", async () => {
+    await withStore(async (dir, store) => {
+      store.put(entry("one", 100_000, 1));
+      await store.flush();
+      const single = store.size();
+      store.put(entry("one", 100_000, 2));
+      await store.flush();
+      assert.equal(store.size(), single);
+      // Opened before the row existed, the other store takes the key for new and writes it
+      // without looking for the row first: the row's replacement must still subtract it.
+      const other = await DiskCacheStore.open(currentRuntime(), dir);
+      other.deleteUrl("http://a.test/none");
+      store.put(entry("two", 100_000, 3));
+      await store.flush();
+      other.put(entry("two", 100_000, 4));
+      await other.flush();
+      assert.equal(other.size(), 2 * single);
+      assert.equal(store.size(), 2 * single);
+      await other.close();
+    });
+  });
+
   it("sees another process's writes within a second, its deletions within 100 ms", async () => {
     await withStore(async (dir, store) => {
       store.put(entry("shared", 100));
