@@ -9,7 +9,14 @@ import { closeSync, openSync, readSync } from "node:fs";
 import { readdir, stat, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import { crc32 } from "node:zlib";
-import type { Runtime, SqlDatabase, SqlRow, SqlStatement, SqlValue } from "../core/runtime.ts";
+import type {
+  AppendFile,
+  Runtime,
+  SqlDatabase,
+  SqlRow,
+  SqlStatement,
+  SqlValue,
+} from "../core/runtime.ts";
 import type { CacheEntry } from "./cache_entry.ts";
 import { entrySize } from "./cache_entry.ts";
 import type { CacheStore } from "./cache_store.ts";
@@ -32,7 +39,10 @@ export const CACHE_BODIES_DIR = "bodies";
  */
 const INLINE_BODY_MAX = 2 * 1024;
 
-/** A pack file is written once the batch's bodies reach this many bytes. */
+/**
+ * A batch's bodies are appended once they reach this many bytes, and a pack file takes no
+ * more batches once it holds this many.
+ */
 const PACK_MAX_BYTES = 4 * 1024 * 1024;
 
 /** Bump when the schema changes; an index of another version is dropped and rebuilt. */
@@ -66,6 +76,12 @@ const HOT_MAX_BYTES = 8 * 1024 * 1024;
 /** A body file no index row names, older than this, is left from a killed writer: removed. */
 const ORPHAN_AGE_MS = 10 * 60_000;
 
+/**
+ * A pack not appended to for this long takes no more batches, so that no process appends to a
+ * file another one's sweep of old unnamed files may be removing.
+ */
+const PACK_IDLE_MS = ORPHAN_AGE_MS / 2;
+
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS entries (
   key TEXT PRIMARY KEY,
@@ -91,6 +107,19 @@ CREATE TRIGGER IF NOT EXISTS entries_delete AFTER DELETE ON entries
 /** What `meta` holds: the entry without key, url and body. */
 type EntryMeta = Omit<CacheEntry, "key" | "url" | "body">;
 
+/**
+ * A pack file this process appends to: batches go at `size`, one after another (`tail`). Dead
+ * once an append failed or its file is being deleted: later batches are not named in the index.
+ */
+interface Pack {
+  readonly name: string;
+  readonly file: Promise<AppendFile>;
+  size: number;
+  tail: Promise<void>;
+  dead: boolean;
+  lastAppend: number;
+}
+
 /** An index write waiting for the next batch; a body in a pack is at `offset` of `file`. */
 type Pending =
   | { op: "put"; entry: CacheEntry; file: string | null; offset: number; known: boolean }
@@ -98,19 +127,21 @@ type Pending =
 
 /**
  * Keeps entries in a SQLite index (head as JSON, a CRC-32 over head and body, LRU time) with
- * bodies over 2 KiB in pack files named by random ids, each holding the bodies of one batch
- * (the row says which file, at which offset). Every read checks the CRC: a torn or corrupt
- * entry is deleted and never served.
+ * bodies over 2 KiB in pack files named by random ids (the row says which file, at which
+ * offset). Every read checks the CRC: a torn or corrupt entry is deleted and never served.
  *
  * Writes leave the JavaScript thread quickly: a batch's bodies (those put within 20 ms, up to
- * 64 entries or 4 MiB) are written as one new file by the runtime's I/O threads, then their
- * index rows are committed in one transaction with the batch's small entries and LRU updates.
- * Until then lookups in this process see the entries from memory. A process killed at any
- * moment leaves each entry whole or absent: rows are committed only after their pack file is
- * complete, and a file no row names is removed once old. A pack file is deleted with the last
- * row that names it; until then the space of its deleted bodies stays in use on disk (not
- * counted in `size()`). WAL mode and the busy timeout let several processes share one cache;
- * each deletes only the row version it read.
+ * 64 entries or 4 MiB) are appended in one write to this process's current pack file (a new
+ * one every 4 MiB) by the runtime's I/O threads, then their index rows are committed in one
+ * transaction with the batch's small entries and LRU updates. Until then lookups in this
+ * process see the entries from memory. A process killed at any moment leaves each entry whole
+ * or absent: rows are committed only after every byte they name is written (a torn append is
+ * named by no row), and a file no row names is removed once old. A pack file is deleted with
+ * the last row that names it; until then the space of its deleted bodies stays in use on disk
+ * (not counted in `size()`). WAL mode and the busy timeout let several processes share one
+ * cache; each deletes only the row version it read, and appends only to its own packs. When
+ * another process deletes the last row naming a pack this one still appends to, the file goes
+ * and the bodies appended after are lost: their rows fail to read, are dropped and refetched.
  *
  * @example
  * ```ts
@@ -154,6 +185,9 @@ export class DiskCacheStore implements CacheStore {
   #packing: { entry: CacheEntry; known: boolean }[] = [];
   #packingBytes = 0;
   #inFlight = new Set<Promise<void>>();
+  /** The pack new batches go to, and every pack with appends still running, by name. */
+  #pack: Pack | null = null;
+  #packs = new Map<string, Pack>();
   #flushScheduled = false;
   /** Bumped by `clear` and per URL by `deleteUrl`: a body write that started before is dropped. */
   #generation = 0;
@@ -410,9 +444,11 @@ export class DiskCacheStore implements CacheStore {
   }
 
   /**
-   * Writes the waiting bodies as one new file (the runtime's I/O threads do the work), then
-   * queues their rows and commits. Bodies whose URL was deleted or cache cleared meanwhile are
-   * left out of the rows; a file no row names is deleted.
+   * Appends the waiting bodies to the current pack file in one write (the runtime's I/O
+   * threads do the work), then queues their rows and commits. Bodies whose URL was deleted or
+   * cache cleared meanwhile are left out of the rows. Appending to an open file rather than
+   * creating one per batch saves about 6 µs of CPU per 16 KiB body (creating a file costs
+   * about 120 µs; a loaded 2-vCPU VM, both runtimes).
    */
   #writePack(): void {
     const packing = this.#packing;
@@ -421,38 +457,84 @@ export class DiskCacheStore implements CacheStore {
     this.#packingBytes = 0;
     const generation = this.#generation;
     const urlGenerations = packing.map(({ entry }) => this.#urlGeneration.get(entry.url) ?? 0);
-    const file = crypto.randomUUID();
-    const path = join(this.#bodies, file);
-    let length = 0;
-    for (const { entry } of packing) length += entry.body.byteLength;
-    const bytes = new Uint8Array(length);
+    const pack = this.#currentPack();
     const offsets: number[] = [];
-    let offset = 0;
+    const chunks: Uint8Array[] = [];
     for (const { entry } of packing) {
-      offsets.push(offset);
-      bytes.set(entry.body, offset);
-      offset += entry.body.byteLength;
+      offsets.push(pack.size);
+      chunks.push(entry.body);
+      pack.size += entry.body.byteLength;
     }
-    // A new file; its name reaches the index only once every byte is written.
-    const write = this.#runtime.writeNewFile(path, bytes).then(
+    // After the pack's earlier batches: the offsets above count on them. A failed append
+    // leaves the file's end unknown, so the batches after it fail too.
+    const appended = pack.tail.then(() => {
+      if (pack.dead) throw new Error("The pack file is no longer written");
+      return pack.file.then((file) => file.append(chunks));
+    });
+    pack.tail = appended.catch(() => {
+      pack.dead = true;
+    });
+    // The rows name the pack only once every byte of their bodies is written.
+    const write = appended.then(
       () => {
         let named = false;
         packing.forEach(({ entry, known }, i) => {
-          const current = this.#generation === generation && !this.#closed &&
+          const current = this.#generation === generation && !this.#closed && !pack.dead &&
             (this.#urlGeneration.get(entry.url) ?? 0) === urlGenerations[i];
           if (!current) return this.#forget(entry);
           named = true;
-          this.#queue.push({ op: "put", entry, file, offset: offsets[i]!, known });
+          this.#queue.push({ op: "put", entry, file: pack.name, offset: offsets[i]!, known });
         });
         if (named) this.#commit();
-        else void unlink(path).catch(() => {});
       },
       () => {
-        void unlink(path).catch(() => {});
         for (const { entry } of packing) this.#forget(entry);
+        this.#retire(pack, false);
       },
     ).finally(() => this.#inFlight.delete(write));
     this.#inFlight.add(write);
+  }
+
+  /** The pack to append to: a new file when there is none, or it is full, dead or idle. */
+  #currentPack(): Pack {
+    const now = Date.now();
+    let pack = this.#pack;
+    if (
+      pack === null || pack.dead || pack.size >= PACK_MAX_BYTES ||
+      now - pack.lastAppend > PACK_IDLE_MS
+    ) {
+      if (pack !== null) this.#retire(pack, false);
+      const name = crypto.randomUUID();
+      const file = this.#runtime.openNewFile(join(this.#bodies, name));
+      // A failure to open reaches the first append.
+      file.catch(() => {});
+      pack = { name, file, size: 0, tail: Promise.resolve(), dead: false, lastAppend: now };
+      this.#pack = pack;
+      this.#packs.set(name, pack);
+    }
+    pack.lastAppend = now;
+    return pack;
+  }
+
+  /**
+   * Stops a pack taking batches and closes its file after the appends already started; with
+   * `remove` (no row names it any more) those appends' rows are dropped and the file deleted.
+   * A pack nothing names is otherwise left to the sweep of old unnamed files at a later open.
+   */
+  #retire(pack: Pack, remove: boolean): void {
+    if (this.#pack === pack) this.#pack = null;
+    if (remove) pack.dead = true;
+    const closed = pack.tail
+      .then(() => pack.file)
+      .then((file) => file.close())
+      .catch(() => {})
+      .then(() => {
+        if (this.#packs.get(pack.name) === pack) this.#packs.delete(pack.name);
+        return remove || pack.size === 0 ? unlink(join(this.#bodies, pack.name)) : undefined;
+      })
+      .catch(() => {})
+      .finally(() => this.#inFlight.delete(closed));
+    this.#inFlight.add(closed);
   }
 
   touch(key: string): void {
@@ -501,6 +583,8 @@ export class DiskCacheStore implements CacheStore {
     this.#queue = [];
     this.#packing = [];
     this.#packingBytes = 0;
+    // Their bodies are all garbage now: the rows go below, the writes in flight are dropped.
+    for (const pack of this.#packs.values()) this.#retire(pack, true);
     this.#lastUsed.clear();
     this.#hot.clear();
     this.#known.clear();
@@ -524,6 +608,8 @@ export class DiskCacheStore implements CacheStore {
 
   async close(): Promise<void> {
     if (this.#closed) return;
+    await this.flush();
+    if (this.#pack !== null) this.#retire(this.#pack, false);
     await this.flush();
     this.#closed = true;
     this.#db.close();
@@ -625,9 +711,7 @@ export class DiskCacheStore implements CacheStore {
       committed = true;
     } catch {
       // A busy or failing index loses this batch; those entries are fetched again next time.
-      const packs = new Set<string>();
-      for (const item of queue) if (item.op === "put" && item.file !== null) packs.add(item.file);
-      for (const file of packs) void unlink(join(this.#bodies, file)).catch(() => {});
+      // Their bodies stay unnamed in their pack, whose other batches' rows may be committed.
     }
     for (const item of queue) {
       if (item.op !== "put") continue;
@@ -677,7 +761,12 @@ export class DiskCacheStore implements CacheStore {
   }
 
   #unlinkFiles(files: readonly string[]): void {
-    for (const file of files) void unlink(join(this.#bodies, file)).catch(() => {});
+    for (const file of files) {
+      // One this process still appends to is deleted once its appends end.
+      const pack = this.#packs.get(file);
+      if (pack !== undefined) this.#retire(pack, true);
+      else void unlink(join(this.#bodies, file)).catch(() => {});
+    }
   }
 
   async #removeOrphans(): Promise<void> {

@@ -5,7 +5,13 @@
  */
 
 import { homedir, tmpdir } from "node:os";
-import type { CreateWorkerOptions, FfiLibrary, FfiSymbol, Runtime } from "../core/runtime.ts";
+import type {
+  AppendFile,
+  CreateWorkerOptions,
+  FfiLibrary,
+  FfiSymbol,
+  Runtime,
+} from "../core/runtime.ts";
 import { detectRuntime } from "./detect_runtime.ts";
 import { openSqliteDatabase } from "./sqlite_database.ts";
 import { checkedFfiSymbols } from "./_checked_ffi_symbols.ts";
@@ -35,6 +41,39 @@ async function createSynced(path: string, bytes: Uint8Array): Promise<void> {
     written += await file.write(bytes.subarray(written));
   }
   await file.sync();
+}
+
+/**
+ * Deno's own file ops open and write on blocking threads (`node:fs/promises` opens on the
+ * JavaScript one). There is no vectored write: chunks are joined first, which Deno's write op
+ * would copy anyway.
+ */
+async function openNewFile(path: string): Promise<AppendFile> {
+  const file = await Deno.open(path, { write: true, createNew: true, mode: 0o600 });
+  return {
+    async append(chunks) {
+      const bytes = chunks.length === 1 ? chunks[0]! : joined(chunks);
+      for (let written = 0; written < bytes.length;) {
+        written += await file.write(bytes.subarray(written));
+      }
+    },
+    close() {
+      file.close();
+      return Promise.resolve();
+    },
+  };
+}
+
+function joined(chunks: readonly Uint8Array[]): Uint8Array {
+  let length = 0;
+  for (const chunk of chunks) length += chunk.byteLength;
+  const bytes = new Uint8Array(length);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return bytes;
 }
 
 async function syncDir(path: string): Promise<void> {
@@ -101,8 +140,7 @@ export function createDenoRuntime(): Runtime {
     ensureDir: (path) => Deno.mkdir(path, { recursive: true, mode: 0o700 }),
     readTextFile,
     writeFileAtomic: (path, data) => writeFileAtomic(denoFiles, path, data),
-    // Deno.writeFile opens on a blocking thread; node:fs/promises opens on the JavaScript one.
-    writeNewFile: (path, bytes) => Deno.writeFile(path, bytes, { createNew: true, mode: 0o600 }),
+    openNewFile,
     remove,
     openDatabase: openSqliteDatabase,
     dlopen,
