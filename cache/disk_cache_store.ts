@@ -251,8 +251,12 @@ export class DiskCacheStore implements CacheStore {
     this.#db = db;
     this.#bodies = bodies;
     try {
-      // A killed process loses nothing committed with NORMAL in WAL mode; only a power cut
-      // may lose the last transactions, which a cache can afford.
+      // NORMAL: a commit syncs nothing (the log is synced at checkpoints), so a batch costs
+      // no fsync on this thread. A killed process loses nothing committed; a power cut may
+      // lose the last transactions but leaves the index consistent, which a cache can afford.
+      // Pack files are never synced either: after a power cut a surviving row may name bytes
+      // that never reached the disk. The CRC-32 over head and body, checked on every read,
+      // catches that like any torn entry: it is dropped and refetched, never served.
       db.exec("PRAGMA synchronous = NORMAL");
       // So that a row INSERT OR REPLACE replaces fires the delete trigger that counts its size.
       db.exec("PRAGMA recursive_triggers = ON");

@@ -455,8 +455,9 @@ export class HttpCache {
     if (whole !== undefined) {
       // The body arrived in full with its head: stored now, and the response goes on as it is.
       // Recording the stream instead would cost a stream, a Response and a promise per chunk.
-      const bytes = concatCopy(whole);
-      if (bytes.byteLength <= maxEntryBytes) keep(bytes);
+      let length = 0;
+      for (const chunk of whole) length += chunk.byteLength;
+      if (length <= maxEntryBytes) keep(concatCopy(whole, length));
       return response;
     }
     const length = Number(response.headers.get("content-length") ?? 0);

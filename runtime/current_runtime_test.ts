@@ -25,11 +25,12 @@ describe("Runtime.openNewFile", () => {
       await file.append([new Uint8Array([1, 2]), new Uint8Array(), new Uint8Array([3])]);
       const large = new Uint8Array(3 << 20).fill(9);
       await file.append([large, new Uint8Array([4])]);
+      await file.append([new Uint8Array([5]), new Uint8Array([6])]);
       await file.close();
       const bytes = readFileSync(path);
-      assert.equal(bytes.length, 3 + large.length + 1);
+      assert.equal(bytes.length, 3 + large.length + 3);
       assert.deepEqual([...bytes.subarray(0, 4)], [1, 2, 3, 9]);
-      assert.equal(bytes.at(-1), 4);
+      assert.deepEqual([...bytes.subarray(-4)], [9, 4, 5, 6]);
       await assert.rejects(runtime.openNewFile(path));
       assert.equal(readFileSync(path).length, bytes.length);
     } finally {

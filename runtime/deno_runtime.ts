@@ -45,14 +45,29 @@ async function createSynced(path: string, bytes: Uint8Array): Promise<void> {
 
 /**
  * Deno's own file ops open and write on blocking threads (`node:fs/promises` opens on the
- * JavaScript one). There is no vectored write: chunks are joined first, which Deno's write op
- * would copy anyway.
+ * JavaScript one). There is no vectored write: chunks are joined first, into one buffer kept
+ * for the file's next appends (appends never overlap), since a new buffer of megabytes is
+ * fresh memory whose every page faults in: about 1.5 µs of CPU per 16 KiB appended.
  */
 async function openNewFile(path: string): Promise<AppendFile> {
   const file = await Deno.open(path, { write: true, createNew: true, mode: 0o600 });
+  let buffer = new Uint8Array(0);
   return {
     async append(chunks) {
-      const bytes = chunks.length === 1 ? chunks[0]! : joined(chunks);
+      let bytes: Uint8Array;
+      if (chunks.length === 1) {
+        bytes = chunks[0]!;
+      } else {
+        let length = 0;
+        for (const chunk of chunks) length += chunk.byteLength;
+        if (buffer.byteLength < length) buffer = new Uint8Array(length);
+        bytes = buffer.subarray(0, length);
+        let offset = 0;
+        for (const chunk of chunks) {
+          bytes.set(chunk, offset);
+          offset += chunk.byteLength;
+        }
+      }
       for (let written = 0; written < bytes.length;) {
         written += await file.write(bytes.subarray(written));
       }
@@ -62,18 +77,6 @@ async function openNewFile(path: string): Promise<AppendFile> {
       return Promise.resolve();
     },
   };
-}
-
-function joined(chunks: readonly Uint8Array[]): Uint8Array {
-  let length = 0;
-  for (const chunk of chunks) length += chunk.byteLength;
-  const bytes = new Uint8Array(length);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return bytes;
 }
 
 async function syncDir(path: string): Promise<void> {
