@@ -9,7 +9,14 @@ import { closeSync, openSync, readSync } from "node:fs";
 import { readdir, stat, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import { crc32 } from "node:zlib";
-import type { Runtime, SqlDatabase, SqlRow, SqlStatement, SqlValue } from "../core/runtime.ts";
+import type {
+  AppendFile,
+  Runtime,
+  SqlDatabase,
+  SqlRow,
+  SqlStatement,
+  SqlValue,
+} from "../core/runtime.ts";
 import type { CacheEntry } from "./cache_entry.ts";
 import { entrySize } from "./cache_entry.ts";
 import type { CacheStore } from "./cache_store.ts";
@@ -32,11 +39,14 @@ export const CACHE_BODIES_DIR = "bodies";
  */
 const INLINE_BODY_MAX = 2 * 1024;
 
-/** A pack file is written once the batch's bodies reach this many bytes. */
+/**
+ * A batch's bodies are appended once they reach this many bytes, and a pack file takes no
+ * more batches once it holds this many.
+ */
 const PACK_MAX_BYTES = 4 * 1024 * 1024;
 
 /** Bump when the schema changes; an index of another version is dropped and rebuilt. */
-const SCHEMA_VERSION = 3;
+const SCHEMA_VERSION = 4;
 
 /**
  * A hit refreshes an entry's LRU time only when the stored time is older than this, so that
@@ -66,6 +76,12 @@ const HOT_MAX_BYTES = 8 * 1024 * 1024;
 /** A body file no index row names, older than this, is left from a killed writer: removed. */
 const ORPHAN_AGE_MS = 10 * 60_000;
 
+/**
+ * A pack not appended to for this long takes no more batches, so that no process appends to a
+ * file another one's sweep of old unnamed files may be removing.
+ */
+const PACK_IDLE_MS = ORPHAN_AGE_MS / 2;
+
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS entries (
   key TEXT PRIMARY KEY,
@@ -84,8 +100,6 @@ CREATE INDEX IF NOT EXISTS entries_last_used ON entries (last_used);
 CREATE INDEX IF NOT EXISTS entries_file ON entries (file);
 CREATE TABLE IF NOT EXISTS total (id INTEGER PRIMARY KEY CHECK (id = 0), size INTEGER NOT NULL);
 INSERT OR IGNORE INTO total VALUES (0, 0);
-CREATE TRIGGER IF NOT EXISTS entries_insert AFTER INSERT ON entries
-  BEGIN UPDATE total SET size = size + new.size; END;
 CREATE TRIGGER IF NOT EXISTS entries_delete AFTER DELETE ON entries
   BEGIN UPDATE total SET size = size - old.size; END;
 `;
@@ -93,26 +107,41 @@ CREATE TRIGGER IF NOT EXISTS entries_delete AFTER DELETE ON entries
 /** What `meta` holds: the entry without key, url and body. */
 type EntryMeta = Omit<CacheEntry, "key" | "url" | "body">;
 
+/**
+ * A pack file this process appends to: batches go at `size`, one after another (`tail`). Dead
+ * once an append failed or its file is being deleted: later batches are not named in the index.
+ */
+interface Pack {
+  readonly name: string;
+  readonly file: Promise<AppendFile>;
+  size: number;
+  tail: Promise<void>;
+  dead: boolean;
+  lastAppend: number;
+}
+
 /** An index write waiting for the next batch; a body in a pack is at `offset` of `file`. */
 type Pending =
-  | { op: "put"; entry: CacheEntry; file: string | null; offset: number }
+  | { op: "put"; entry: CacheEntry; file: string | null; offset: number; known: boolean }
   | { op: "touch"; key: string; time: number };
 
 /**
  * Keeps entries in a SQLite index (head as JSON, a CRC-32 over head and body, LRU time) with
- * bodies over 2 KiB in pack files named by random ids, each holding the bodies of one batch
- * (the row says which file, at which offset). Every read checks the CRC: a torn or corrupt
- * entry is deleted and never served.
+ * bodies over 2 KiB in pack files named by random ids (the row says which file, at which
+ * offset). Every read checks the CRC: a torn or corrupt entry is deleted and never served.
  *
  * Writes leave the JavaScript thread quickly: a batch's bodies (those put within 20 ms, up to
- * 64 entries or 4 MiB) are written as one new file by the runtime's I/O threads, then their
- * index rows are committed in one transaction with the batch's small entries and LRU updates.
- * Until then lookups in this process see the entries from memory. A process killed at any
- * moment leaves each entry whole or absent: rows are committed only after their pack file is
- * complete, and a file no row names is removed once old. A pack file is deleted with the last
- * row that names it; until then the space of its deleted bodies stays in use on disk (not
- * counted in `size()`). WAL mode and the busy timeout let several processes share one cache;
- * each deletes only the row version it read.
+ * 64 entries or 4 MiB) are appended in one write to this process's current pack file (a new
+ * one every 4 MiB) by the runtime's I/O threads, then their index rows are committed in one
+ * transaction with the batch's small entries and LRU updates. Until then lookups in this
+ * process see the entries from memory. A process killed at any moment leaves each entry whole
+ * or absent: rows are committed only after every byte they name is written (a torn append is
+ * named by no row), and a file no row names is removed once old. A pack file is deleted with
+ * the last row that names it; until then the space of its deleted bodies stays in use on disk
+ * (not counted in `size()`). WAL mode and the busy timeout let several processes share one
+ * cache; each deletes only the row version it read, and appends only to its own packs. When
+ * another process deletes the last row naming a pack this one still appends to, the file goes
+ * and the bodies appended after are lost: their rows fail to read, are dropped and refetched.
  *
  * @example
  * ```ts
@@ -140,6 +169,7 @@ export class DiskCacheStore implements CacheStore {
   #selectHeads: SqlStatement;
   #selectEntry: SqlStatement;
   #insert: SqlStatement;
+  #addSize: SqlStatement;
   #selectKey: SqlStatement;
   #deleteKey: SqlStatement;
   #deleteRow: SqlStatement;
@@ -152,9 +182,12 @@ export class DiskCacheStore implements CacheStore {
   /** Entries put but not yet committed, by URL then key: lookups see them at once. */
   #unwritten = new Map<string, Map<string, CacheEntry>>();
   #queue: Pending[] = [];
-  #packing: CacheEntry[] = [];
+  #packing: { entry: CacheEntry; known: boolean }[] = [];
   #packingBytes = 0;
   #inFlight = new Set<Promise<void>>();
+  /** The pack new batches go to, and every pack with appends still running, by name. */
+  #pack: Pack | null = null;
+  #packs = new Map<string, Pack>();
   #flushScheduled = false;
   /** Bumped by `clear` and per URL by `deleteUrl`: a body write that started before is dropped. */
   #generation = 0;
@@ -218,9 +251,15 @@ export class DiskCacheStore implements CacheStore {
     this.#db = db;
     this.#bodies = bodies;
     try {
-      // A killed process loses nothing committed with NORMAL in WAL mode; only a power cut
-      // may lose the last transactions, which a cache can afford.
+      // NORMAL: a commit syncs nothing (the log is synced at checkpoints), so a batch costs
+      // no fsync on this thread. A killed process loses nothing committed; a power cut may
+      // lose the last transactions but leaves the index consistent, which a cache can afford.
+      // Pack files are never synced either: after a power cut a surviving row may name bytes
+      // that never reached the disk. The CRC-32 over head and body, checked on every read,
+      // catches that like any torn entry: it is dropped and refetched, never served.
       db.exec("PRAGMA synchronous = NORMAL");
+      // So that a row INSERT OR REPLACE replaces fires the delete trigger that counts its size.
+      db.exec("PRAGMA recursive_triggers = ON");
       db.transaction(() => {
         const version = Number(db.prepare("PRAGMA user_version").get()?.user_version ?? 0);
         if (version !== SCHEMA_VERSION) {
@@ -235,7 +274,10 @@ export class DiskCacheStore implements CacheStore {
       this.#selectEntry = db.prepare(
         "SELECT meta, body, file, offset, length FROM entries WHERE key = ? AND checksum = ?",
       );
-      this.#insert = db.prepare("INSERT INTO entries VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      this.#insert = db.prepare(
+        "INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      );
+      this.#addSize = db.prepare("UPDATE total SET size = size + ? WHERE id = 0");
       this.#selectKey = db.prepare("SELECT file FROM entries WHERE key = ?");
       this.#deleteKey = db.prepare("DELETE FROM entries WHERE key = ?");
       this.#deleteRow = db.prepare("DELETE FROM entries WHERE key = ? AND checksum = ?");
@@ -384,16 +426,19 @@ export class DiskCacheStore implements CacheStore {
   put(entry: CacheEntry): void {
     this.#check();
     const { key, url, body } = entry;
+    // Whether the index may hold the key already; if not, the commit skips looking for it.
+    const hash = urlHash(url);
+    const known = this.#urlHashes?.has(hash) ?? true;
     // The committed variants stay as they are until the commit (`#remember` then drops them).
-    this.#urlHashes?.add(urlHash(url));
+    this.#urlHashes?.add(hash);
     let unwritten = this.#unwritten.get(url);
     if (unwritten === undefined) this.#unwritten.set(url, unwritten = new Map());
     unwritten.set(key, entry);
     if (body.byteLength <= INLINE_BODY_MAX) {
-      this.#enqueue({ op: "put", entry, file: null, offset: 0 });
+      this.#enqueue({ op: "put", entry, file: null, offset: 0, known });
       return;
     }
-    this.#packing.push(entry);
+    this.#packing.push({ entry, known });
     this.#packingBytes += body.byteLength;
     if (this.#packingBytes >= PACK_MAX_BYTES || this.#packing.length >= COMMIT_BATCH) {
       this.#writePack();
@@ -403,9 +448,11 @@ export class DiskCacheStore implements CacheStore {
   }
 
   /**
-   * Writes the waiting bodies as one new file (the runtime's I/O threads do the work), then
-   * queues their rows and commits. Bodies whose URL was deleted or cache cleared meanwhile are
-   * left out of the rows; a file no row names is deleted.
+   * Appends the waiting bodies to the current pack file in one write (the runtime's I/O
+   * threads do the work), then queues their rows and commits. Bodies whose URL was deleted or
+   * cache cleared meanwhile are left out of the rows. Appending to an open file rather than
+   * creating one per batch saves about 6 µs of CPU per 16 KiB body (creating a file costs
+   * about 120 µs; a loaded 2-vCPU VM, both runtimes).
    */
   #writePack(): void {
     const packing = this.#packing;
@@ -413,39 +460,85 @@ export class DiskCacheStore implements CacheStore {
     this.#packing = [];
     this.#packingBytes = 0;
     const generation = this.#generation;
-    const urlGenerations = packing.map((entry) => this.#urlGeneration.get(entry.url) ?? 0);
-    const file = crypto.randomUUID();
-    const path = join(this.#bodies, file);
-    let length = 0;
-    for (const entry of packing) length += entry.body.byteLength;
-    const bytes = new Uint8Array(length);
+    const urlGenerations = packing.map(({ entry }) => this.#urlGeneration.get(entry.url) ?? 0);
+    const pack = this.#currentPack();
     const offsets: number[] = [];
-    let offset = 0;
-    for (const entry of packing) {
-      offsets.push(offset);
-      bytes.set(entry.body, offset);
-      offset += entry.body.byteLength;
+    const chunks: Uint8Array[] = [];
+    for (const { entry } of packing) {
+      offsets.push(pack.size);
+      chunks.push(entry.body);
+      pack.size += entry.body.byteLength;
     }
-    // A new file; its name reaches the index only once every byte is written.
-    const write = this.#runtime.writeNewFile(path, bytes).then(
+    // After the pack's earlier batches: the offsets above count on them. A failed append
+    // leaves the file's end unknown, so the batches after it fail too.
+    const appended = pack.tail.then(() => {
+      if (pack.dead) throw new Error("The pack file is no longer written");
+      return pack.file.then((file) => file.append(chunks));
+    });
+    pack.tail = appended.catch(() => {
+      pack.dead = true;
+    });
+    // The rows name the pack only once every byte of their bodies is written.
+    const write = appended.then(
       () => {
         let named = false;
-        packing.forEach((entry, i) => {
-          const current = this.#generation === generation && !this.#closed &&
+        packing.forEach(({ entry, known }, i) => {
+          const current = this.#generation === generation && !this.#closed && !pack.dead &&
             (this.#urlGeneration.get(entry.url) ?? 0) === urlGenerations[i];
           if (!current) return this.#forget(entry);
           named = true;
-          this.#queue.push({ op: "put", entry, file, offset: offsets[i]! });
+          this.#queue.push({ op: "put", entry, file: pack.name, offset: offsets[i]!, known });
         });
         if (named) this.#commit();
-        else void unlink(path).catch(() => {});
       },
       () => {
-        void unlink(path).catch(() => {});
-        for (const entry of packing) this.#forget(entry);
+        for (const { entry } of packing) this.#forget(entry);
+        this.#retire(pack, false);
       },
     ).finally(() => this.#inFlight.delete(write));
     this.#inFlight.add(write);
+  }
+
+  /** The pack to append to: a new file when there is none, or it is full, dead or idle. */
+  #currentPack(): Pack {
+    const now = Date.now();
+    let pack = this.#pack;
+    if (
+      pack === null || pack.dead || pack.size >= PACK_MAX_BYTES ||
+      now - pack.lastAppend > PACK_IDLE_MS
+    ) {
+      if (pack !== null) this.#retire(pack, false);
+      const name = crypto.randomUUID();
+      const file = this.#runtime.openNewFile(join(this.#bodies, name));
+      // A failure to open reaches the first append.
+      file.catch(() => {});
+      pack = { name, file, size: 0, tail: Promise.resolve(), dead: false, lastAppend: now };
+      this.#pack = pack;
+      this.#packs.set(name, pack);
+    }
+    pack.lastAppend = now;
+    return pack;
+  }
+
+  /**
+   * Stops a pack taking batches and closes its file after the appends already started; with
+   * `remove` (no row names it any more) those appends' rows are dropped and the file deleted.
+   * A pack nothing names is otherwise left to the sweep of old unnamed files at a later open.
+   */
+  #retire(pack: Pack, remove: boolean): void {
+    if (this.#pack === pack) this.#pack = null;
+    if (remove) pack.dead = true;
+    const closed = pack.tail
+      .then(() => pack.file)
+      .then((file) => file.close())
+      .catch(() => {})
+      .then(() => {
+        if (this.#packs.get(pack.name) === pack) this.#packs.delete(pack.name);
+        return remove || pack.size === 0 ? unlink(join(this.#bodies, pack.name)) : undefined;
+      })
+      .catch(() => {})
+      .finally(() => this.#inFlight.delete(closed));
+    this.#inFlight.add(closed);
   }
 
   touch(key: string): void {
@@ -468,7 +561,7 @@ export class DiskCacheStore implements CacheStore {
       this.#hotBytes -= slot.entry.body.byteLength;
     }
     this.#queue = this.#queue.filter((item) => item.op !== "put" || item.entry.url !== url);
-    this.#packing = this.#packing.filter((entry) => entry.url !== url);
+    this.#packing = this.#packing.filter(({ entry }) => entry.url !== url);
     const files = this.#db.transaction(() => {
       const rows = this.#selectUrl.all(url);
       this.#deleteUrl.run(url);
@@ -494,6 +587,8 @@ export class DiskCacheStore implements CacheStore {
     this.#queue = [];
     this.#packing = [];
     this.#packingBytes = 0;
+    // Their bodies are all garbage now: the rows go below, the writes in flight are dropped.
+    for (const pack of this.#packs.values()) this.#retire(pack, true);
     this.#lastUsed.clear();
     this.#hot.clear();
     this.#known.clear();
@@ -517,6 +612,8 @@ export class DiskCacheStore implements CacheStore {
 
   async close(): Promise<void> {
     if (this.#closed) return;
+    await this.flush();
+    if (this.#pack !== null) this.#retire(this.#pack, false);
     await this.flush();
     this.#closed = true;
     this.#db.close();
@@ -576,18 +673,26 @@ export class DiskCacheStore implements CacheStore {
     try {
       files = this.#db.transaction(() => {
         const replaced: SqlRow[] = [];
+        const now = Date.now();
+        let added = 0;
         for (const item of queue) {
           if (item.op === "touch") {
             this.#touch.run(item.time, item.key);
             continue;
           }
-          const { entry, file, offset } = item;
+          const { entry, file, offset, known } = item;
           const { key: _key, url: _url, body: _body, ...rest } = entry;
           const meta = JSON.stringify(rest satisfies EntryMeta);
           const sum = checksum(meta, entry.body);
           sums.set(entry, sum);
-          replaced.push(...this.#selectKey.all(entry.key));
-          this.#deleteKey.run(entry.key);
+          // The pack of a row being replaced may lose its last row. A key the index did not
+          // hold when it was put is not looked for: another process may have stored it since
+          // (within the URL set's reload delay), and then its pack, unnamed, stays on disk
+          // until the sweep of old unnamed files at the next open. The size stays right: the
+          // replaced row's delete trigger subtracts it.
+          if (known) replaced.push(...this.#selectKey.all(entry.key));
+          const size = entrySize(entry);
+          added += size;
           const inline = file === null ? entry.body : null;
           this.#insert.run(
             entry.key,
@@ -597,20 +702,20 @@ export class DiskCacheStore implements CacheStore {
             file,
             offset,
             entry.body.byteLength,
-            entrySize(entry),
+            size,
             sum,
-            Date.now(),
+            now,
           );
         }
+        // One update for the batch's rows, not a trigger per row.
+        if (added > 0) this.#addSize.run(added);
         replaced.push(...this.#evict());
         return this.#unused(replaced);
       });
       committed = true;
     } catch {
       // A busy or failing index loses this batch; those entries are fetched again next time.
-      const packs = new Set<string>();
-      for (const item of queue) if (item.op === "put" && item.file !== null) packs.add(item.file);
-      for (const file of packs) void unlink(join(this.#bodies, file)).catch(() => {});
+      // Their bodies stay unnamed in their pack, whose other batches' rows may be committed.
     }
     for (const item of queue) {
       if (item.op !== "put") continue;
@@ -660,7 +765,12 @@ export class DiskCacheStore implements CacheStore {
   }
 
   #unlinkFiles(files: readonly string[]): void {
-    for (const file of files) void unlink(join(this.#bodies, file)).catch(() => {});
+    for (const file of files) {
+      // One this process still appends to is deleted once its appends end.
+      const pack = this.#packs.get(file);
+      if (pack !== undefined) this.#retire(pack, true);
+      else void unlink(join(this.#bodies, file)).catch(() => {});
+    }
   }
 
   async #removeOrphans(): Promise<void> {

@@ -72,11 +72,14 @@ describe("DiskCacheStore", () => {
     await withStore(async (dir, store) => {
       store.put(entry("torn", 100_000));
       await store.flush();
-      store.put(entry("gone", 100_000));
-      await store.flush();
-      const files = bodies(dir);
+      const [first] = bodies(dir).map((file) => join(dir, CACHE_BODIES_DIR, file));
+      // Another store (process) writes packs of its own.
+      const other = await DiskCacheStore.open(currentRuntime(), dir);
+      other.put(entry("gone", 100_000));
+      await other.close();
+      const second = bodies(dir).map((file) => join(dir, CACHE_BODIES_DIR, file))
+        .find((path) => path !== first);
       const reopened = await DiskCacheStore.open(currentRuntime(), dir);
-      const [first, second] = files.map((file) => join(dir, CACHE_BODIES_DIR, file));
       writeFileSync(first!, new Uint8Array(10_000).fill(7));
       rmSync(second!);
       assert.deepEqual(reopened.variants("http://a.test/torn"), []);
@@ -99,7 +102,7 @@ describe("DiskCacheStore", () => {
     });
   });
 
-  it("packs one batch's bodies in one file, deleted with the last entry naming it", async () => {
+  it("appends batches' bodies to one pack file, deleted with the last entry naming it", async () => {
     await withStore(async (dir, store) => {
       for (const [i, path] of ["p", "q", "r"].entries()) store.put(entry(path, 30_000 + i, i));
       store.put(entry("inline", 100, 9));
@@ -111,15 +114,40 @@ describe("DiskCacheStore", () => {
       }
       await again.close();
       store.deleteUrl("http://a.test/p");
+      // The next batch goes to the same pack, after the first.
       store.put(entry("q", 50_000, 5));
       await store.flush();
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      // r still lives in the first pack; q's new body is in a second one.
-      assert.equal(bodies(dir).length, 2);
       store.deleteUrl("http://a.test/r");
       await new Promise((resolve) => setTimeout(resolve, 50));
       assert.equal(bodies(dir).length, 1);
       assert.equal(store.variants("http://a.test/q")[0]?.body[0], 5);
+      const reopened = await DiskCacheStore.open(currentRuntime(), dir);
+      assert.deepEqual(reopened.variants("http://a.test/q"), [entry("q", 50_000, 5)]);
+      await reopened.close();
+      // Its last entry gone, the pack goes too, though this store was still appending to it.
+      store.deleteUrl("http://a.test/q");
+      await store.flush();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      assert.deepEqual(bodies(dir), []);
+      store.put(entry("s", 40_000, 6));
+      await store.flush();
+      assert.equal(bodies(dir).length, 1);
+      assert.deepEqual(store.variants("http://a.test/s"), [entry("s", 40_000, 6)]);
+    });
+  });
+
+  it("starts a new pack file once one holds 4 MiB", async () => {
+    await withStore(async (dir, store) => {
+      for (let i = 0; i < 5; i++) {
+        store.put(entry(`m${i}`, 1 << 20, i));
+        await store.flush();
+      }
+      assert.equal(bodies(dir).length, 2);
+      const reopened = await DiskCacheStore.open(currentRuntime(), dir);
+      for (let i = 0; i < 5; i++) {
+        assert.deepEqual(reopened.variants(`http://a.test/m${i}`), [entry(`m${i}`, 1 << 20, i)]);
+      }
+      await reopened.close();
     });
   });
 
@@ -150,8 +178,36 @@ describe("DiskCacheStore", () => {
         ["a", "b", "c"].map((path) => store.variants(`http://a.test/${path}`).length),
         [0, 1, 1],
       );
+      assert.equal(bodies(dir).length, 1);
+      // Evicting every entry of the pack deletes it.
+      store.maxSize = 1_000;
+      store.put(entry("small", 100));
+      await store.flush();
       await new Promise((resolve) => setTimeout(resolve, 50));
-      assert.equal(bodies(dir).length, 2);
+      assert.deepEqual(bodies(dir), []);
+      assert.deepEqual(store.variants("http://a.test/c"), []);
+    });
+  });
+
+  it("counts a replaced entry's size once, also when another store replaces it unawares", async () => {
+    await withStore(async (dir, store) => {
+      store.put(entry("one", 100_000, 1));
+      await store.flush();
+      const single = store.size();
+      store.put(entry("one", 100_000, 2));
+      await store.flush();
+      assert.equal(store.size(), single);
+      // Opened before the row existed, the other store takes the key for new and writes it
+      // without looking for the row first: the row's replacement must still subtract it.
+      const other = await DiskCacheStore.open(currentRuntime(), dir);
+      other.deleteUrl("http://a.test/none");
+      store.put(entry("two", 100_000, 3));
+      await store.flush();
+      other.put(entry("two", 100_000, 4));
+      await other.flush();
+      assert.equal(other.size(), 2 * single);
+      assert.equal(store.size(), 2 * single);
+      await other.close();
     });
   });
 

@@ -7,11 +7,12 @@
 
 import type { FetchLike, Middleware, RequestContext } from "../core/middleware.ts";
 import { responseInfo, setResponseInfo } from "../core/response_info.ts";
+import { wholeBodyChunks } from "../core/whole_body.ts";
 import type { Runtime } from "../core/runtime.ts";
 import { SessionError } from "../core/session_error.ts";
 import { netErrorNumber } from "../core/net_errors.ts";
 import { cachedResponse } from "./_cached_response.ts";
-import { recordBody } from "./_record_body.ts";
+import { concatCopy, recordBody } from "./_record_body.ts";
 import { type CacheDirectives, deltaSeconds, parseCacheControl } from "./cache_control.ts";
 import { type CacheEntry, cacheKey } from "./cache_entry.ts";
 import type { CacheStore } from "./cache_store.ts";
@@ -435,15 +436,7 @@ export class HttpCache {
       source: netLog.source,
       params: { key: fields.key },
     });
-    // Like Chromium's disk cache, one entry may take at most an eighth of the cache.
-    const maxEntryBytes = Math.floor(this.#maxSize / 8);
-    if (response.body === null) {
-      putQuietly(store, { ...fields, body: new Uint8Array() });
-      return response;
-    }
-    const length = Number(response.headers.get("content-length") ?? 0);
-    if (length > maxEntryBytes) return response;
-    const body = recordBody(response.body, maxEntryBytes, (bytes) => {
+    const keep = (bytes: Uint8Array) => {
       putQuietly(store, { ...fields, body: bytes });
       netLog?.sink.add({
         type: "HTTP_CACHE_WRITE_DATA",
@@ -451,7 +444,25 @@ export class HttpCache {
         source: netLog.source,
         params: { byte_count: bytes.length },
       });
-    });
+    };
+    // Like Chromium's disk cache, one entry may take at most an eighth of the cache.
+    const maxEntryBytes = Math.floor(this.#maxSize / 8);
+    if (response.body === null) {
+      putQuietly(store, { ...fields, body: new Uint8Array() });
+      return response;
+    }
+    const whole = wholeBodyChunks(response.body);
+    if (whole !== undefined) {
+      // The body arrived in full with its head: stored now, and the response goes on as it is.
+      // Recording the stream instead would cost a stream, a Response and a promise per chunk.
+      let length = 0;
+      for (const chunk of whole) length += chunk.byteLength;
+      if (length <= maxEntryBytes) keep(concatCopy(whole, length));
+      return response;
+    }
+    const length = Number(response.headers.get("content-length") ?? 0);
+    if (length > maxEntryBytes) return response;
+    const body = recordBody(response.body, maxEntryBytes, keep);
     const copy = new Response(body, {
       status: response.status,
       statusText: response.statusText,

@@ -7,6 +7,8 @@
  * @module
  */
 
+import { markWholeBody } from "./whole_body.ts";
+
 /** Hears how a body ends. */
 export interface BodyEndListener {
   /** The reader asked for more after the last chunk: the body has been read to its end. */
@@ -56,7 +58,8 @@ export function watchBodyEnd(
 
 /**
  * Makes a body whose bytes are all at hand (a response that arrived whole with its head) and
- * that tells {@linkcode watchBodyEnd}'s listeners how it ends. With no high-water mark, the
+ * that tells {@linkcode watchBodyEnd}'s listeners how it ends (and, through `markWholeBody`,
+ * what its bytes are). With no high-water mark, the
  * stream is asked for more only when a reader waits with nothing queued: that is the end. The
  * close therefore costs a pull more than a stream closed at once, so the transport makes such
  * bodies only for requests whose end someone watches.
@@ -78,6 +81,7 @@ export function watchBodyEnd(
 export function watchableBody(chunks: readonly Uint8Array[]): ReadableStream<Uint8Array> {
   const source = new WatchableSource(chunks);
   const body = new ReadableStream<Uint8Array>(source, { highWaterMark: 0 });
+  markWholeBody(body, chunks);
   watches.set(body, source);
   return body;
 }

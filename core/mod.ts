@@ -32,3 +32,4 @@ export * from "./session_error.ts";
 export * from "./stream_socket.ts";
 export * from "./typed_emitter.ts";
 export * from "./version.ts";
+export * from "./whole_body.ts";

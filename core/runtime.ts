@@ -31,6 +31,17 @@ export interface SqlStatement {
   all(...params: SqlValue[]): SqlRow[];
 }
 
+/** A file opened by `Runtime.openNewFile`, written only at its end. */
+export interface AppendFile {
+  /**
+   * Writes `chunks` in order after the bytes appended so far, without syncing; resolves once
+   * every byte is written. Appends must not overlap: start one after the last resolved.
+   */
+  append(chunks: readonly Uint8Array[]): Promise<void>;
+  /** Closes the file; later appends reject. */
+  close(): Promise<void>;
+}
+
 /** An open SQLite database (WAL mode, busy timeout set). */
 export interface SqlDatabase {
   /** The file it was opened from, or `:memory:`. */
@@ -117,11 +128,12 @@ export interface Runtime {
    */
   writeFileAtomic(path: string, data: string | Uint8Array): Promise<void>;
   /**
-   * Creates `path` (mode 0600; rejects when it exists) and writes `bytes`, without syncing,
-   * all on the runtime's I/O threads: the JavaScript thread only starts it. For files whose
-   * name something else publishes once the write resolves (the HTTP cache's pack files).
+   * Creates `path` (mode 0600; rejects when it exists) and opens it for appending. Opening
+   * and writing run on the runtime's I/O threads: the JavaScript thread only starts them. For
+   * files that grow by batches whose place something else publishes once each append resolves
+   * (the HTTP cache's pack files).
    */
-  writeNewFile(path: string, bytes: Uint8Array): Promise<void>;
+  openNewFile(path: string): Promise<AppendFile>;
   /** Removes a file or directory tree; no error when it does not exist. */
   remove(path: string): Promise<void>;
   /** Opens (creating) a SQLite database in WAL mode with a busy timeout. */

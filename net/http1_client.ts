@@ -7,6 +7,7 @@
 
 import { Buffer } from "node:buffer";
 import { watchableBody } from "../core/body_end.ts";
+import { markWholeBody } from "../core/whole_body.ts";
 import type { NetErrorCode } from "../core/net_errors.ts";
 import type { StreamSocket } from "../core/stream_socket.ts";
 import { SessionError } from "../core/session_error.ts";
@@ -674,12 +675,15 @@ function writeWholeBody(socket: SocketWriter, head: RequestHead, body: Uint8Arra
 }
 
 function wholeBody(pieces: Uint8Array[]): ReadableStream<Uint8Array> {
-  return new ReadableStream<Uint8Array>({
+  const body = new ReadableStream<Uint8Array>({
     start(controller) {
       for (const piece of pieces) if (piece.length > 0) controller.enqueue(piece);
       controller.close();
     },
   });
+  // The HTTP cache stores these bytes as they are instead of recording the stream.
+  markWholeBody(body, pieces);
+  return body;
 }
 
 function uploadFailure(error: unknown): unknown {

@@ -14,17 +14,25 @@ describe("currentRuntime()", () => {
   });
 });
 
-describe("Runtime.writeNewFile", () => {
-  it("creates a file with the bytes, and refuses one that exists", async () => {
+describe("Runtime.openNewFile", () => {
+  it("creates a file, appends batches of chunks in order, and refuses one that exists", async () => {
     const runtime = currentRuntime();
-    const dir = mkdtempSync(join(tmpdir(), "ses-write-new-"));
+    const dir = mkdtempSync(join(tmpdir(), "ses-open-new-"));
     try {
       const path = join(dir, "pack");
-      await runtime.writeNewFile(path, new Uint8Array([1, 2, 3]));
-      assert.deepEqual([...readFileSync(path)], [1, 2, 3]);
+      const file = await runtime.openNewFile(path);
       assert.equal(statSync(path).mode & 0o777, 0o600);
-      await assert.rejects(runtime.writeNewFile(path, new Uint8Array([4])));
-      assert.deepEqual([...readFileSync(path)], [1, 2, 3]);
+      await file.append([new Uint8Array([1, 2]), new Uint8Array(), new Uint8Array([3])]);
+      const large = new Uint8Array(3 << 20).fill(9);
+      await file.append([large, new Uint8Array([4])]);
+      await file.append([new Uint8Array([5]), new Uint8Array([6])]);
+      await file.close();
+      const bytes = readFileSync(path);
+      assert.equal(bytes.length, 3 + large.length + 3);
+      assert.deepEqual([...bytes.subarray(0, 4)], [1, 2, 3, 9]);
+      assert.deepEqual([...bytes.subarray(-4)], [9, 4, 5, 6]);
+      await assert.rejects(runtime.openNewFile(path));
+      assert.equal(readFileSync(path).length, bytes.length);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -5,7 +5,13 @@
  */
 
 import { homedir, tmpdir } from "node:os";
-import type { CreateWorkerOptions, FfiLibrary, FfiSymbol, Runtime } from "../core/runtime.ts";
+import type {
+  AppendFile,
+  CreateWorkerOptions,
+  FfiLibrary,
+  FfiSymbol,
+  Runtime,
+} from "../core/runtime.ts";
 import { detectRuntime } from "./detect_runtime.ts";
 import { openSqliteDatabase } from "./sqlite_database.ts";
 import { checkedFfiSymbols } from "./_checked_ffi_symbols.ts";
@@ -35,6 +41,42 @@ async function createSynced(path: string, bytes: Uint8Array): Promise<void> {
     written += await file.write(bytes.subarray(written));
   }
   await file.sync();
+}
+
+/**
+ * Deno's own file ops open and write on blocking threads (`node:fs/promises` opens on the
+ * JavaScript one). There is no vectored write: chunks are joined first, into one buffer kept
+ * for the file's next appends (appends never overlap), since a new buffer of megabytes is
+ * fresh memory whose every page faults in: about 1.5 µs of CPU per 16 KiB appended.
+ */
+async function openNewFile(path: string): Promise<AppendFile> {
+  const file = await Deno.open(path, { write: true, createNew: true, mode: 0o600 });
+  let buffer = new Uint8Array(0);
+  return {
+    async append(chunks) {
+      let bytes: Uint8Array;
+      if (chunks.length === 1) {
+        bytes = chunks[0]!;
+      } else {
+        let length = 0;
+        for (const chunk of chunks) length += chunk.byteLength;
+        if (buffer.byteLength < length) buffer = new Uint8Array(length);
+        bytes = buffer.subarray(0, length);
+        let offset = 0;
+        for (const chunk of chunks) {
+          bytes.set(chunk, offset);
+          offset += chunk.byteLength;
+        }
+      }
+      for (let written = 0; written < bytes.length;) {
+        written += await file.write(bytes.subarray(written));
+      }
+    },
+    close() {
+      file.close();
+      return Promise.resolve();
+    },
+  };
 }
 
 async function syncDir(path: string): Promise<void> {
@@ -101,8 +143,7 @@ export function createDenoRuntime(): Runtime {
     ensureDir: (path) => Deno.mkdir(path, { recursive: true, mode: 0o700 }),
     readTextFile,
     writeFileAtomic: (path, data) => writeFileAtomic(denoFiles, path, data),
-    // Deno.writeFile opens on a blocking thread; node:fs/promises opens on the JavaScript one.
-    writeNewFile: (path, bytes) => Deno.writeFile(path, bytes, { createNew: true, mode: 0o600 }),
+    openNewFile,
     remove,
     openDatabase: openSqliteDatabase,
     dlopen,

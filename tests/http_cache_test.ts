@@ -139,6 +139,36 @@ for (const persistent of [false, true]) {
       assert.equal(origin.hits(url), 1);
     });
 
+    it("stores a body that streams in after its head only once it has been read whole", async () => {
+      const streamed: Handler = (_request, response, hit) => {
+        response.writeHead(200, { "cache-control": "max-age=3600" });
+        response.write(`part1-${hit} `);
+        setTimeout(() => response.end("part2"), 30);
+      };
+      const url = origin.route(streamed);
+      assert.equal((await get(ses, url)).text, "part1-1 part2");
+      await ses.cacheIdle();
+      const again = await get(ses, url);
+      assert.deepEqual([again.fromCache, again.text], [true, "part1-1 part2"]);
+      // A reader that stops early leaves nothing stored.
+      const stopped = origin.route(streamed);
+      const reader = (await ses.fetch(stopped)).body!.getReader();
+      await reader.read();
+      await reader.cancel();
+      await ses.cacheIdle();
+      assert.equal((await get(ses, stopped)).fromCache, false);
+      assert.equal(origin.hits(stopped), 2);
+    });
+
+    it("stores a body that came whole with its head, even if the reader cancels it", async () => {
+      const url = origin.route(reply({ "cache-control": "max-age=3600" }, () => "whole"));
+      await (await ses.fetch(url)).body!.cancel();
+      await ses.cacheIdle();
+      const again = await get(ses, url);
+      assert.deepEqual([again.fromCache, again.text], [true, "whole"]);
+      assert.equal(origin.hits(url), 1);
+    });
+
     it("never stores a no-store response", async () => {
       const url = origin.route(reply({ "cache-control": "no-store, max-age=3600" }));
       await get(ses, url);
