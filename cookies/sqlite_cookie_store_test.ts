@@ -142,6 +142,25 @@ describe("SqliteCookieStore", () => {
     assert.deepEqual(rows.map((row) => [row.name, row.value]), [["a", "3"], ["b", "2"]]);
   });
 
+  it("writes a replacing cookie's access time, not its predecessor's", () => {
+    let now = Date.UTC(2026, 0, 1);
+    const store = new SqliteCookieStore(file, { openDatabase });
+    const jar = new CookieJar({ store, now: () => now });
+    const request = new Request("https://example.com/");
+    jar.storeSetCookies(request, ["a=1; Max-Age=1000"]);
+    jar.flush();
+    now += 61_000;
+    assert.equal(jar.cookieHeader(request), "a=1");
+    now += 61_000;
+    jar.storeSetCookies(request, ["a=0; Max-Age=0", "a=2; Max-Age=1000"]);
+    jar.flush();
+    store.close();
+    const db = runtime.openDatabase(file);
+    const row = db.prepare("SELECT value, CAST(last_access_utc AS TEXT) AS at FROM cookies").get();
+    db.close();
+    assert.deepEqual({ ...row }, { value: "2", at: String(toChromiumTime(now)) });
+  });
+
   it("keeps a batch another process's lock refused, before the changes made since", () => {
     const store = new SqliteCookieStore(file, {
       openDatabase: (path) => runtime.openDatabase(path, { busyTimeoutMs: 0 }),
