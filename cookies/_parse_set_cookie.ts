@@ -79,13 +79,22 @@ function parseLine(line: string, now: number): ParsedSetCookie | string {
     if (char !== "\0" && char !== "\r" && char !== "\n") return REJECT_CONTROL;
     line = line.slice(0, control);
   }
-  const semi = line.indexOf(";");
-  const pair = semi === -1 ? line : line.slice(0, semi);
-  const eq = pair.indexOf("=");
-  const name = eq === -1 ? "" : trim(pair.slice(0, eq));
-  const value = trim(eq === -1 ? pair : pair.slice(eq + 1));
+  // The line is read by position: a cookie's attributes are neither split nor copied, only the
+  // values kept are cut out (this runs for every Set-Cookie line of every response).
+  const end = line.length;
+  let semi = line.indexOf(";");
+  if (semi === -1) semi = end;
+  let eq = line.indexOf("=");
+  if (eq > semi) eq = -1;
+  const name = eq === -1 ? "" : trimmed(line, 0, eq);
+  const value = trimmed(line, eq + 1, semi);
   if (name === "" && value === "") return REJECT_NO_CONTENT;
-  if (utf8Length(name) + utf8Length(value) > MAX_NAME_VALUE_BYTES) return REJECT_NAME_VALUE_SIZE;
+  if (
+    (name.length + value.length) * 3 > MAX_NAME_VALUE_BYTES &&
+    utf8Length(name) + utf8Length(value) > MAX_NAME_VALUE_BYTES
+  ) {
+    return REJECT_NAME_VALUE_SIZE;
+  }
   const cookie: ParsedSetCookie = {
     name,
     value,
@@ -96,43 +105,114 @@ function parseLine(line: string, now: number): ParsedSetCookie | string {
     httpOnly: false,
     sameSite: "unspecified",
   };
-  if (semi === -1) return cookie;
   let maxAge: number | undefined;
   let expires: number | undefined;
-  for (const av of line.slice(semi + 1).split(";")) {
-    const avEq = av.indexOf("=");
-    const key = trim(avEq === -1 ? av : av.slice(0, avEq)).toLowerCase();
-    const val = avEq === -1 ? "" : trim(av.slice(avEq + 1));
+  for (let start = semi + 1; start < end;) {
+    let stop = line.indexOf(";", start);
+    if (stop === -1) stop = end;
+    let keyStart = start;
+    while (keyStart < stop && isSpace(line.charCodeAt(keyStart))) keyStart++;
+    let avEq = line.indexOf("=", keyStart);
+    if (avEq === -1 || avEq > stop) avEq = stop;
+    let keyEnd = avEq;
+    while (keyEnd > keyStart && isSpace(line.charCodeAt(keyEnd - 1))) keyEnd--;
+    const attribute = attributeOf(line, keyStart, keyEnd);
+    start = stop + 1;
+    if (attribute === UNKNOWN) continue;
+    let valueStart = avEq + 1;
+    let valueEnd = stop;
+    while (valueStart < valueEnd && isSpace(line.charCodeAt(valueStart))) valueStart++;
+    while (valueEnd > valueStart && isSpace(line.charCodeAt(valueEnd - 1))) valueEnd--;
     // RFC 6265bis §5.6: an attribute value over 1024 bytes is ignored, not the cookie.
-    if (utf8Length(val) > MAX_ATTRIBUTE_BYTES) continue;
-    switch (key) {
-      case "secure":
+    if (
+      (valueEnd - valueStart) * 3 > MAX_ATTRIBUTE_BYTES &&
+      utf8Length(line.slice(valueStart, valueEnd)) > MAX_ATTRIBUTE_BYTES
+    ) {
+      continue;
+    }
+    switch (attribute) {
+      case SECURE:
         cookie.secure = true;
         break;
-      case "httponly":
+      case HTTP_ONLY:
         cookie.httpOnly = true;
         break;
-      case "domain":
+      case DOMAIN:
         // RFC 6265bis §5.6.3: an empty Domain attribute is ignored, leaving an earlier one.
-        if (val !== "") cookie.domain = val;
+        if (valueEnd > valueStart) cookie.domain = line.slice(valueStart, valueEnd);
         break;
-      case "path":
-        cookie.path = val.startsWith("/") ? val : undefined;
+      case PATH:
+        cookie.path = valueEnd > valueStart && line[valueStart] === "/"
+          ? line.slice(valueStart, valueEnd)
+          : undefined;
         break;
-      case "max-age":
+      case MAX_AGE:
         sawMaxAge = true;
-        maxAge = parseMaxAge(val, now) ?? maxAge;
+        maxAge = parseMaxAge(line.slice(valueStart, valueEnd), now) ?? maxAge;
         break;
-      case "expires":
-        expires = parseExpires(val) ?? expires;
+      case EXPIRES:
+        expires = parseExpires(line.slice(valueStart, valueEnd)) ?? expires;
         break;
-      case "samesite":
-        cookie.sameSite = parseSameSite(val);
+      case SAME_SITE:
+        cookie.sameSite = parseSameSite(line.slice(valueStart, valueEnd));
         break;
     }
   }
   cookie.expiry = maxAge ?? expires;
   return cookie;
+}
+
+// The attributes the parser keeps; any other is ignored.
+const UNKNOWN = 0;
+const SECURE = 1;
+const HTTP_ONLY = 2;
+const DOMAIN = 3;
+const PATH = 4;
+const MAX_AGE = 5;
+const EXPIRES = 6;
+const SAME_SITE = 7;
+
+// Which attribute line[start, end) names, case-insensitively, told apart by length and first
+// letter before the whole name is compared.
+function attributeOf(line: string, start: number, end: number): number {
+  const first = line.charCodeAt(start) | 0x20;
+  switch (end - start) {
+    case 4:
+      return first === 0x70 && namedAt(line, start, "path") ? PATH : UNKNOWN;
+    case 6:
+      if (first === 0x73) return namedAt(line, start, "secure") ? SECURE : UNKNOWN;
+      return first === 0x64 && namedAt(line, start, "domain") ? DOMAIN : UNKNOWN;
+    case 7:
+      if (first === 0x65) return namedAt(line, start, "expires") ? EXPIRES : UNKNOWN;
+      return first === 0x6d && namedAt(line, start, "max-age") ? MAX_AGE : UNKNOWN;
+    case 8:
+      if (first === 0x68) return namedAt(line, start, "httponly") ? HTTP_ONLY : UNKNOWN;
+      return first === 0x73 && namedAt(line, start, "samesite") ? SAME_SITE : UNKNOWN;
+    default:
+      return UNKNOWN;
+  }
+}
+
+// Whether `name` (lower case letters and "-") is at line[start...], in any case. Setting bit
+// 0x20 lower-cases a letter; the only other character it maps onto "-" is CR, which never
+// reaches here (it ends the line).
+function namedAt(line: string, start: number, name: string): boolean {
+  for (let i = 0; i < name.length; i++) {
+    if ((line.charCodeAt(start + i) | 0x20) !== name.charCodeAt(i)) return false;
+  }
+  return true;
+}
+
+// Chromium trims only space and HTAB (HTTP whitespace), not every Unicode space.
+function isSpace(code: number): boolean {
+  return code === 0x20 || code === 0x09;
+}
+
+// line[start, end) without leading and trailing spaces and tabs.
+function trimmed(line: string, start: number, end: number): string {
+  while (start < end && isSpace(line.charCodeAt(start))) start++;
+  while (end > start && isSpace(line.charCodeAt(end - 1))) end--;
+  return start === 0 && end === line.length ? line : line.slice(start, end);
 }
 
 const MONTHS = "janfebmaraprmayjunjulaugsepoctnovdec";
@@ -193,15 +273,6 @@ function parseMaxAge(value: string, now: number): number | undefined {
   if (!/^-?[0-9]+$/.test(value)) return undefined;
   const seconds = Number(value);
   return seconds <= 0 ? 0 : now + Math.min(seconds, 4e11) * 1000;
-}
-
-function trim(text: string): string {
-  // Chromium trims only space and HTAB (HTTP whitespace), not every Unicode space.
-  let start = 0;
-  let end = text.length;
-  while (start < end && (text[start] === " " || text[start] === "\t")) start++;
-  while (end > start && (text[end - 1] === " " || text[end - 1] === "\t")) end--;
-  return start === 0 && end === text.length ? text : text.slice(start, end);
 }
 
 /**

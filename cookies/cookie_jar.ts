@@ -231,7 +231,14 @@ export class CookieJar implements CookieJarLike {
         });
         continue;
       }
-      const domain = cookieDomain(url.host, parsed.domain);
+      // No Domain attribute (the usual case) makes a host-only cookie without asking further.
+      let domain: string | undefined = url.host;
+      let hostOnly = true;
+      if (parsed.domain !== undefined) {
+        const allowed = cookieDomain(url.host, parsed.domain);
+        domain = allowed?.domain;
+        hostOnly = allowed?.hostOnly ?? true;
+      }
       const path = parsed.path ?? defaultPath(url.path);
       if (domain === undefined) {
         onInclusion?.({
@@ -243,22 +250,12 @@ export class CookieJar implements CookieJarLike {
         });
         continue;
       }
-      const refused = this.#set({
-        name: parsed.name,
-        value: parsed.value,
-        domain: domain.domain,
-        hostOnly: domain.hostOnly,
-        path,
-        secure: parsed.secure,
-        httpOnly: parsed.httpOnly,
-        expiry: parsed.expiry,
-        sameSite: parsed.sameSite,
-      }, url);
+      const refused = this.#set(newRecord(parsed, domain, hostOnly, path, url, now), url);
       onInclusion?.({
         operation: "store",
         exclusion: refused === undefined ? undefined : SET_EXCLUSIONS[refused],
         name: parsed.name,
-        domain: domain.domain,
+        domain,
         path,
       });
     }
@@ -274,16 +271,29 @@ export class CookieJar implements CookieJarLike {
    */
   set(fields: CookieFields, url: string): string | undefined {
     const source = urlParts(url);
-    return source === undefined ? REASONS.scheme : this.#set(fields, source);
+    if (source === undefined) return REASONS.scheme;
+    const cookie = newRecord(
+      fields,
+      fields.domain,
+      fields.hostOnly,
+      fields.path,
+      source,
+      this.#now(),
+    );
+    return this.#set(cookie, source);
   }
 
-  #set(fields: CookieFields, source: UrlParts): string | undefined {
-    if (fields.secure && !source.secure) return REASONS.secureOnly;
-    if (fields.sameSite === "no_restriction" && !fields.secure) return REASONS.sameSiteNoneInsecure;
-    if (!prefixAllows(fields)) return REASONS.invalidPrefix;
-    const now = this.#now();
-    const key = cookieKey(fields);
-    if (!source.secure && this.#shadowsSecure(fields)) return REASONS.overwriteSecure;
+  // `cookie` is the record to store, made by newRecord: its access time is the time of the
+  // set, and its creation time is filled in here.
+  #set(cookie: CanonicalCookie, source: UrlParts): string | undefined {
+    if (cookie.secure && !source.secure) return REASONS.secureOnly;
+    if (cookie.sameSite === "no_restriction" && !cookie.secure) {
+      return REASONS.sameSiteNoneInsecure;
+    }
+    if (!prefixAllows(cookie)) return REASONS.invalidPrefix;
+    const now = cookie.lastAccess;
+    const key = cookieKey(cookie);
+    if (!source.secure && this.#shadowsSecure(cookie)) return REASONS.overwriteSecure;
     const old = this.#byKey.get(key);
     // RFC 6265bis §5.7 step 23: a replacing cookie keeps the creation time of the one it replaces.
     let creation = old?.creation;
@@ -291,24 +301,7 @@ export class CookieJar implements CookieJarLike {
       creation = now > this.#lastCreation ? now : this.#lastCreation + 0.001;
       this.#lastCreation = creation;
     }
-    // Every record gets the same shape, in one literal (a spread makes slower objects).
-    const cookie: CanonicalCookie = {
-      name: fields.name,
-      value: fields.value,
-      domain: fields.domain,
-      hostOnly: fields.hostOnly,
-      path: fields.path,
-      secure: fields.secure,
-      httpOnly: fields.httpOnly,
-      expiry: fields.expiry === undefined
-        ? undefined
-        : Math.min(fields.expiry, now + MAX_EXPIRY_MS),
-      sameSite: fields.sameSite,
-      creation,
-      lastAccess: now,
-      sourceSecure: source.secure,
-      sourcePort: portOf(source),
-    };
+    cookie.creation = creation;
     const expired = cookie.expiry !== undefined && cookie.expiry <= now;
     if (old && !expired && old.expiry !== undefined === (cookie.expiry !== undefined)) {
       this.#overwriteInPlace(old, cookie);
@@ -319,10 +312,10 @@ export class CookieJar implements CookieJarLike {
       this.#notify(old, expired ? "expired-overwrite" : "overwrite", true);
     }
     if (expired) return undefined;
-    this.#insert(cookie);
+    const site = this.#insert(cookie, key);
     this.#store?.add(cookie);
     this.#notify(cookie, insertCause(old, cookie), false);
-    this.#garbageCollect(cookie, now);
+    this.#garbageCollect(site, now);
     return undefined;
   }
 
@@ -481,9 +474,9 @@ export class CookieJar implements CookieJarLike {
     return false;
   }
 
-  #garbageCollect(inserted: CanonicalCookie, now: number): void {
-    const site = this.#bySite.get(siteKey(inserted.domain));
-    if (site !== undefined && site.size > MAX_COOKIES_PER_DOMAIN) {
+  // `site` holds the cookies of the registrable domain that just gained one.
+  #garbageCollect(site: Set<CanonicalCookie>, now: number): void {
+    if (site.size > MAX_COOKIES_PER_DOMAIN) {
       this.#evict([...site], site.size - PURGED_COOKIES_PER_DOMAIN, now);
     }
     if (this.#byKey.size > MAX_COOKIES) {
@@ -510,17 +503,19 @@ export class CookieJar implements CookieJarLike {
     this.#notify(cookie, "expired", true);
   }
 
-  #insert(cookie: CanonicalCookie): void {
+  // Indexes a cookie under its key; returns its registrable domain's cookies.
+  #insert(cookie: CanonicalCookie, key: string): Set<CanonicalCookie> {
     const bare = cookie.domain.startsWith(".") ? cookie.domain.slice(1) : cookie.domain;
     const list = this.#byDomain.get(bare);
     if (list) list.push(cookie);
     else this.#byDomain.set(bare, [cookie]);
-    this.#byKey.set(cookieKey(cookie), cookie);
+    this.#byKey.set(key, cookie);
     if (!cookie.hostOnly) this.#domainCookies++;
-    const site = siteKey(cookie.domain);
-    const siteCookies = this.#bySite.get(site);
+    const site = registrableDomain(bare) ?? bare;
+    let siteCookies = this.#bySite.get(site);
     if (siteCookies) siteCookies.add(cookie);
-    else this.#bySite.set(site, new Set([cookie]));
+    else this.#bySite.set(site, siteCookies = new Set([cookie]));
+    return siteCookies;
   }
 
   #remove(cookie: CanonicalCookie): void {
@@ -570,9 +565,10 @@ export class CookieJar implements CookieJarLike {
     }
     this.#store = store;
     for (const cookie of stored) {
-      const old = this.#byKey.get(cookieKey(cookie));
+      const key = cookieKey(cookie);
+      const old = this.#byKey.get(key);
       if (old) this.#remove(old);
-      this.#insert(cookie);
+      this.#insert(cookie, key);
       if (cookie.creation > this.#lastCreation) this.#lastCreation = cookie.creation;
     }
   }
@@ -583,6 +579,34 @@ function insertCause(old: CanonicalCookie | undefined, cookie: CanonicalCookie):
   const same = old.expiry === cookie.expiry && old.secure === cookie.secure &&
     old.httpOnly === cookie.httpOnly && old.sameSite === cookie.sameSite;
   return same ? "inserted-no-change-overwrite" : "inserted-no-value-change-overwrite";
+}
+
+// A record for the jar, in one literal so that every record has the same shape: the expiry
+// clamped to 400 days, the access time `now`, the source from `source`; its creation time is
+// set when it is stored.
+function newRecord(
+  fields: Pick<CanonicalCookie, "name" | "value" | "secure" | "httpOnly" | "expiry" | "sameSite">,
+  domain: string,
+  hostOnly: boolean,
+  path: string,
+  source: UrlParts,
+  now: number,
+): CanonicalCookie {
+  return {
+    name: fields.name,
+    value: fields.value,
+    domain,
+    hostOnly,
+    path,
+    secure: fields.secure,
+    httpOnly: fields.httpOnly,
+    expiry: fields.expiry === undefined ? undefined : Math.min(fields.expiry, now + MAX_EXPIRY_MS),
+    sameSite: fields.sameSite,
+    creation: 0,
+    lastAccess: now,
+    sourceSecure: source.secure,
+    sourcePort: portOf(source),
+  };
 }
 
 function portOf(url: UrlParts): number {

@@ -9,13 +9,6 @@ import type { Middleware, RequestContext } from "../core/middleware.ts";
 
 type DefaultHeaders = RequestContext["defaultHeaders"];
 
-// The defaults a context had before this stage added its Cookie, so that the next hop of the
-// same request replaces the previous hop's Cookie instead of keeping it. Kept on the context
-// under a symbol of this module: a WeakMap by context cost more than the rest of the stage in
-// Bun, where every request asked it.
-const BASE = Symbol("defaults before the Cookie");
-type CookieContext = RequestContext & { [BASE]?: DefaultHeaders };
-
 /**
  * Adds the jar's `Cookie` header to each request and stores every `Set-Cookie` line of each
  * response (redirects and error statuses too). Place it inside `followRedirects()` so it runs
@@ -44,7 +37,8 @@ export function cookieMiddleware(jar: CookieJarLike): Middleware {
     if (context.credentials === "omit") return next(request, context);
     const onInclusion = context.netLog?.sink.capturing ? logInclusion(context) : undefined;
     const header = jar.cookieHeader(request, onInclusion);
-    if (header !== undefined || BASE in context) attach(context as CookieContext, header);
+    const defaults = context.defaultHeaders;
+    if (header !== undefined || endsWithCookie(defaults)) attach(context, defaults, header);
     return next(request, context).then((response) => {
       // One call: asking `has` first costs as much again in Bun.
       const lines = response.headers.getSetCookie();
@@ -73,15 +67,24 @@ function logInclusion(context: RequestContext): CookieInclusionListener {
   };
 }
 
-function attach(context: CookieContext, header: string | undefined): void {
-  let base: DefaultHeaders;
-  if (BASE in context) base = context[BASE];
-  else context[BASE] = base = context.defaultHeaders;
-  if (header === undefined) {
-    context.defaultHeaders = base;
-    return;
-  }
-  const list = base === undefined ? [] : base.slice();
-  list.push(["cookie", header]);
+// Whether the defaults end with the Cookie this stage added on an earlier hop of the request:
+// followRedirects gives each hop the entry's defaults again, but a stage must not count on
+// being placed inside it, and no other stage adds a Cookie default.
+function endsWithCookie(defaults: DefaultHeaders): boolean {
+  return defaults !== undefined && defaults.length > 0 &&
+    defaults[defaults.length - 1]![0] === "cookie";
+}
+
+// The hop's Cookie replaces the previous hop's, or takes it away. The list is copied by index:
+// faster than a spread or slice-and-push in both runtimes.
+function attach(
+  context: RequestContext,
+  defaults: DefaultHeaders,
+  header: string | undefined,
+): void {
+  const kept = defaults === undefined ? 0 : defaults.length - (endsWithCookie(defaults) ? 1 : 0);
+  const list = new Array<readonly [string, string]>(kept + (header === undefined ? 0 : 1));
+  for (let i = 0; i < kept; i++) list[i] = defaults![i]!;
+  if (header !== undefined) list[kept] = ["cookie", header];
   context.defaultHeaders = list;
 }

@@ -5,7 +5,12 @@ import type { CookieSameSite } from "../core/electron_types.ts";
 import { compose, requestContext } from "../core/middleware.ts";
 import { parseDate } from "tough-cookie";
 import { CookieJar } from "./cookie_jar.ts";
-import { parseSetCookie } from "./_parse_set_cookie.ts";
+import {
+  parseSetCookie,
+  REJECT_CONTROL,
+  REJECT_NAME_VALUE_SIZE,
+  REJECT_NO_CONTENT,
+} from "./_parse_set_cookie.ts";
 import { cookieMiddleware } from "./cookie_middleware.ts";
 import { Cookies } from "./cookies.ts";
 
@@ -188,4 +193,94 @@ describe("cookie properties (fast-check)", () => {
       { numRuns: 5000 },
     );
   });
+
+  it("parses Set-Cookie lines as RFC 6265bis §5.6 spells the algorithm", () => {
+    const cased = fc.constantFrom(
+      "SECURE",
+      "hTTpOnly",
+      " path = /x ",
+      "PATH=/",
+      "dOmAiN=Example.com",
+      "domain=",
+      "max-AGE=10",
+      "EXPIRES=Sun, 06 Nov 1994 08:49:37 GMT",
+      "samesite=STRICT",
+      "secure=no",
+      "x".repeat(1024),
+      "x".repeat(1025),
+      "é".repeat(512),
+      "é".repeat(513),
+      "v".repeat(4090),
+      "\u0130",
+      "\u212a",
+    );
+    const lines = fc.array(fc.oneof(piece, cased), { maxLength: 12 }).map((parts) =>
+      parts.join("")
+    );
+    fc.assert(
+      fc.property(lines, (text) => {
+        assert.deepEqual(parseSetCookie(text, 1000), specParse(text, 1000), JSON.stringify(text));
+      }),
+      { numRuns: 3000 },
+    );
+  });
 });
+
+// RFC 6265bis §5.6 step by step (split the line, then each attribute, trim, ASCII lower case),
+// with Chromium's limits and line terminators: the reference the position-reading parser is
+// checked against.
+function specParse(input: string, now: number): ReturnType<typeof parseSetCookie> {
+  // deno-lint-ignore no-control-regex
+  const control = /[\x00-\x08\x0a-\x1f\x7f]/.exec(input);
+  let line = input;
+  if (control) {
+    if (!["\0", "\r", "\n"].includes(control[0])) return REJECT_CONTROL;
+    line = line.slice(0, control.index);
+  }
+  const bytes = (text: string) => new TextEncoder().encode(text).length;
+  const trim = (text: string) => text.replace(/^[ \t]+|[ \t]+$/g, "");
+  const lower = (text: string) => text.replace(/[A-Z]/g, (c) => c.toLowerCase());
+  const [pair = "", ...attributes] = line.split(";");
+  const eq = pair.indexOf("=");
+  const name = eq === -1 ? "" : trim(pair.slice(0, eq));
+  const value = trim(eq === -1 ? pair : pair.slice(eq + 1));
+  if (name === "" && value === "") return REJECT_NO_CONTENT;
+  if (bytes(name) + bytes(value) > 4096) return REJECT_NAME_VALUE_SIZE;
+  const cookie = {
+    name,
+    value,
+    domain: undefined as string | undefined,
+    path: undefined as string | undefined,
+    expiry: undefined as number | undefined,
+    secure: false,
+    httpOnly: false,
+    sameSite: "unspecified" as CookieSameSite,
+  };
+  let maxAge: number | undefined;
+  let expires: number | undefined;
+  for (const attribute of attributes) {
+    const at = attribute.indexOf("=");
+    const key = lower(trim(at === -1 ? attribute : attribute.slice(0, at)));
+    const val = at === -1 ? "" : trim(attribute.slice(at + 1));
+    if (bytes(val) > 1024) continue;
+    if (key === "secure") cookie.secure = true;
+    else if (key === "httponly") cookie.httpOnly = true;
+    else if (key === "domain" && val !== "") cookie.domain = val;
+    else if (key === "path") cookie.path = val.startsWith("/") ? val : undefined;
+    else if (key === "max-age" && /^-?[0-9]+$/.test(val)) {
+      maxAge = Number(val) <= 0 ? 0 : now + Math.min(Number(val), 4e11) * 1000;
+    } else if (key === "expires") expires = parseDate(val)?.getTime() ?? expires;
+    else if (key === "samesite") {
+      const sameSite = lower(val);
+      cookie.sameSite = sameSite === "strict"
+        ? "strict"
+        : sameSite === "lax"
+        ? "lax"
+        : sameSite === "none"
+        ? "no_restriction"
+        : "unspecified";
+    }
+  }
+  cookie.expiry = maxAge ?? expires;
+  return cookie;
+}

@@ -12,7 +12,7 @@ import process from "node:process";
 import { clearTimeout, setTimeout } from "node:timers";
 import type { CookieSameSite } from "../core/electron_types.ts";
 import type { SqlDatabase, SqlRow, SqlStatement, SqlValue } from "../core/runtime.ts";
-import { type CanonicalCookie, cookieKey } from "./canonical_cookie.ts";
+import type { CanonicalCookie } from "./canonical_cookie.ts";
 import type { PersistentCookieStore } from "./cookie_jar.ts";
 
 /** Chromium's commit interval (`kCommitIntervalMs`). */
@@ -92,13 +92,15 @@ export class SqliteCookieStore implements PersistentCookieStore {
   #path: string;
   #options: SqliteCookieStoreOptions;
   #db: SqlDatabase;
-  // Per cookie key: the cookie to write (and whether an older row must go first), or null to delete.
-  #pending = new Map<string, { cookie: CanonicalCookie; replace: boolean } | null>();
+  // Per cookie record (the jar's own object, read when written): what to do with its row. An
+  // overwrite that keeps the record and the key stays one entry; a replacing record is a second
+  // entry after the first's deletion, as Map keeps insertion order.
+  #pending = new Map<CanonicalCookie, number>();
   #touched = new Set<CanonicalCookie>();
   #timer: ReturnType<typeof setTimeout> | undefined;
   #timerDelay = COMMIT_INTERVAL_MS;
   #dataVersion = 0;
-  // Compiled once per open file (a 32-row INSERT takes SQLite a while to compile).
+  // Compiled once per open file (a multi-row INSERT takes SQLite a while to compile).
   #statements: Statements | undefined;
 
   /**
@@ -154,11 +156,9 @@ export class SqliteCookieStore implements PersistentCookieStore {
    */
   add(cookie: CanonicalCookie): void {
     if (cookie.expiry === undefined) return;
-    const key = cookieKey(cookie);
-    // A new key needs only an INSERT; after a recorded deletion (an overwrite) the old row,
-    // which may differ in source scheme or port, goes first.
-    const before = this.#pending.get(key);
-    this.#record(key, { cookie, replace: before !== undefined });
+    // `INSERT OR REPLACE` replaces a row of the same key; a deletion recorded first (the source
+    // scheme or port changed, which are part of the row's key) still runs before it.
+    this.#record(cookie, (this.#pending.get(cookie) ?? 0) | WRITE);
   }
 
   /**
@@ -167,7 +167,9 @@ export class SqliteCookieStore implements PersistentCookieStore {
    * @param cookie The cookie.
    */
   delete(cookie: CanonicalCookie): void {
-    this.#record(cookieKey(cookie), null);
+    // Its access time must not land on the row of a cookie that replaces it.
+    this.#touched.delete(cookie);
+    this.#record(cookie, DELETE);
   }
 
   /**
@@ -204,19 +206,18 @@ export class SqliteCookieStore implements PersistentCookieStore {
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = undefined;
     if (this.#pending.size === 0 && this.#touched.size === 0) return;
-    const pending = [...this.#pending];
-    const touched = [...this.#touched];
-    this.#pending.clear();
-    this.#touched.clear();
+    const pending = this.#pending;
+    const touched = this.#touched;
+    this.#pending = new Map();
+    this.#touched = new Set();
     try {
       this.#write(pending, touched);
     } catch (error) {
       if (!isCorrupt(error)) {
-        // A lock held too long by another process: keep the batch for the next attempt.
-        for (const [key, cookie] of pending) {
-          if (!this.#pending.has(key)) this.#pending.set(key, cookie);
-        }
-        for (const cookie of touched) this.#touched.add(cookie);
+        // A lock held too long by another process: keep the batch for the next attempt (the
+        // write is synchronous, so nothing was recorded meanwhile).
+        this.#pending = pending;
+        this.#touched = touched;
         throw error;
       }
       this.#recover(error);
@@ -232,23 +233,17 @@ export class SqliteCookieStore implements PersistentCookieStore {
     this.#db.close();
   }
 
-  #write(
-    pending: [string, { cookie: CanonicalCookie; replace: boolean } | null][],
-    touched: CanonicalCookie[],
-  ): void {
+  #write(pending: Map<CanonicalCookie, number>, touched: Set<CanonicalCookie>): void {
     const statements = this.#statements ??= prepareStatements(this.#db);
     this.#db.transaction(() => {
       // Several rows per statement: each statement run is a call into the runtime's SQLite,
       // and each bound value costs more in Deno than SQLite's own work on it.
       const params: SqlValue[] = [];
       let rows = 0;
-      for (const [key, entry] of pending) {
-        if (entry === null || entry.replace) {
-          const [domain = "", path = "", name = ""] = key.split("\n");
-          statements.remove.run(domain, name, path);
-        }
-        if (entry === null) continue;
-        pushRow(params, entry.cookie);
+      for (const [cookie, op] of pending) {
+        if (op & DELETE) statements.remove.run(cookie.domain, cookie.name, cookie.path);
+        if (!(op & WRITE)) continue;
+        pushRow(params, cookie);
         if (++rows === ROWS_PER_INSERT) {
           statements.insertMany.run(...params);
           params.length = 0;
@@ -269,8 +264,8 @@ export class SqliteCookieStore implements PersistentCookieStore {
     });
   }
 
-  #record(key: string, entry: { cookie: CanonicalCookie; replace: boolean } | null): void {
-    this.#pending.set(key, entry);
+  #record(cookie: CanonicalCookie, op: number): void {
+    this.#pending.set(cookie, op);
     if (this.#pending.size >= MAX_PENDING) this.flush();
     else this.#schedule(this.#pending.size >= COMMIT_BATCH_SIZE ? 0 : COMMIT_INTERVAL_MS);
   }
@@ -356,7 +351,12 @@ export class SqliteCookieStore implements PersistentCookieStore {
   }
 }
 
-const ROWS_PER_INSERT = 32;
+// Eight rows per INSERT: measured per row (2026-11-30, 3 300 rows in one transaction), 8 to 10
+// rows cost about 20% less than 16 or 32 in both runtimes, and compile in a fifth of the time.
+const ROWS_PER_INSERT = 8;
+// What a pending record asks for: its row deleted (by name, domain and path) and/or written.
+const DELETE = 1;
+const WRITE = 2;
 const PARAMS_PER_ROW = 13;
 
 interface Statements {

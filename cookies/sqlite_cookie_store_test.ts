@@ -124,6 +124,68 @@ describe("SqliteCookieStore", () => {
     assert.deepEqual(rows.map((row) => [row.value, row.source_scheme]), [["3", 2]]);
   });
 
+  it("writes a replaced and a replacing cookie of one batch in order", () => {
+    const store = new SqliteCookieStore(file, { openDatabase });
+    const jar = new CookieJar({ store });
+    const request = new Request("https://example.com/");
+    jar.storeSetCookies(request, ["a=1; Max-Age=100", "b=1; Max-Age=100"]);
+    jar.flush();
+    // A session cookie replaces a, then a persistent one replaces that; b is deleted and set
+    // again as a new record; c is set and deleted before any write.
+    jar.storeSetCookies(request, ["a=2", "a=3; Max-Age=100", "b=0; Max-Age=0", "b=2; Max-Age=9"]);
+    jar.storeSetCookies(request, ["c=1; Max-Age=100", "c=0; Max-Age=0"]);
+    jar.flush();
+    store.close();
+    const db = runtime.openDatabase(file);
+    const rows = db.prepare("SELECT name, value FROM cookies ORDER BY name").all();
+    db.close();
+    assert.deepEqual(rows.map((row) => [row.name, row.value]), [["a", "3"], ["b", "2"]]);
+  });
+
+  it("writes a replacing cookie's access time, not its predecessor's", () => {
+    let now = Date.UTC(2026, 0, 1);
+    const store = new SqliteCookieStore(file, { openDatabase });
+    const jar = new CookieJar({ store, now: () => now });
+    const request = new Request("https://example.com/");
+    jar.storeSetCookies(request, ["a=1; Max-Age=1000"]);
+    jar.flush();
+    now += 61_000;
+    assert.equal(jar.cookieHeader(request), "a=1");
+    now += 61_000;
+    jar.storeSetCookies(request, ["a=0; Max-Age=0", "a=2; Max-Age=1000"]);
+    jar.flush();
+    store.close();
+    const db = runtime.openDatabase(file);
+    const row = db.prepare("SELECT value, CAST(last_access_utc AS TEXT) AS at FROM cookies").get();
+    db.close();
+    assert.deepEqual({ ...row }, { value: "2", at: String(toChromiumTime(now)) });
+  });
+
+  it("keeps a batch another process's lock refused, before the changes made since", () => {
+    const store = new SqliteCookieStore(file, {
+      openDatabase: (path) => runtime.openDatabase(path, { busyTimeoutMs: 0 }),
+    });
+    const jar = new CookieJar({ store });
+    const request = new Request("https://example.com/");
+    jar.storeSetCookies(request, ["a=1; Max-Age=100", "b=1; Max-Age=100", "d=1; Max-Age=100"]);
+    const other = runtime.openDatabase(file, { busyTimeoutMs: 0 });
+    other.exec("BEGIN IMMEDIATE");
+    assert.throws(() => jar.flush(), /locked|busy/i);
+    assert.equal(store.pendingCount, 3);
+    jar.storeSetCookies(request, ["a=0; Max-Age=0", "c=1; Max-Age=100", "b=2; Max-Age=100"]);
+    other.exec("COMMIT");
+    other.close();
+    jar.flush();
+    store.close();
+    const db = runtime.openDatabase(file);
+    const rows = db.prepare("SELECT name, value FROM cookies ORDER BY name").all();
+    db.close();
+    assert.deepEqual(rows.map((row) => [row.name, row.value]), [["b", "2"], ["c", "1"], [
+      "d",
+      "1",
+    ]]);
+  });
+
   it("lets two stores on one file see each other's flushed cookies", async () => {
     const storeA = new SqliteCookieStore(file, { openDatabase });
     const storeB = new SqliteCookieStore(file, { openDatabase });
