@@ -9,6 +9,9 @@ import { canonicalIpv6 } from "./_ip_address.ts";
 
 // Characters that would end the host inside a URL, so the URL parser cannot be asked about them.
 const DELIMITERS = /[/?#@\\\s[\]]/;
+// Separators of the proxy rules and PAC result grammars: a host that decodes to one of them
+// (`%3B` is ";") could not be written back into either form and read the same.
+const SEPARATORS = /[;,=\s]/;
 
 /**
  * Canonicalises a host name or IP literal.
@@ -30,5 +33,9 @@ export function canonicalHost(host: string): { host: string } | { error: string 
   } catch {
     return { error: `host "${host}" is not a valid host name` };
   }
-  return hostname === "" ? { error: "host is empty" } : { host: hostname };
+  if (hostname === "") return { error: "host is empty" };
+  if (SEPARATORS.test(hostname)) {
+    return { error: `host "${host}" has a character hosts cannot have` };
+  }
+  return { host: hostname };
 }

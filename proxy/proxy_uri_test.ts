@@ -34,6 +34,9 @@ describe("parseProxyUri", () => {
     assert.equal(host("[0:0:0:0:0:0:0:1]:80"), "::1");
     assert.equal(host("[FEDC:BA98::]"), "fedc:ba98::");
     assert.equal(host("bücher.example"), "xn--bcher-kva.example");
+    // Found by the property below: "%3B" decodes to ";", which the rules could not write back.
+    assert.deepEqual(host("%3B"), { error: 'host "%3B" has a character hosts cannot have' });
+    assert.deepEqual(host("a%2Cb"), { error: 'host "a%2Cb" has a character hosts cannot have' });
   });
 
   it("keeps credentials for proxy authentication", () => {
