@@ -44,6 +44,13 @@ const WATCH_MS = 5;
  * window is wide enough for one on a machine where the worker waits for a core.
  */
 export const HAND_OFF_WINDOW_MS = 2;
+/**
+ * How long the main thread watches for a handed-off run's answer before it sleeps for the rest
+ * of the window. Waking a sleeping thread on an idle VM costs 25–60 µs, more than the script:
+ * quiet runs of bench/proxy_bench.ts took 60–130 µs a call with both threads sleeping at once,
+ * 10–22 µs with this watch and the worker's (bench/README.md, 2026-11-30).
+ */
+const HAND_OFF_WATCH_MS = 0.1;
 
 // Checks with nothing awaited before the watch timer stops.
 const IDLE_CHECKS = 10;
@@ -223,8 +230,12 @@ export class PacThread {
     const sent = performance.now();
     const { state, length } = HAND_OFF_SLOTS;
     const waiting = HAND_OFF_STATE.request;
-    // Sleeps rather than watches: on a busy machine a woken worker often runs on this core,
-    // behind the watching (measured, bench/README.md).
+    // Watches briefly, then sleeps: watching for the whole window made a busy machine worse (a
+    // woken worker often runs on this core, behind the watching; bench/README.md).
+    const watchUntil = sent + HAND_OFF_WATCH_MS;
+    while (Atomics.load(slots, state) === waiting && performance.now() < watchUntil) {
+      // Watching the state word; the worker's store ends it.
+    }
     for (;;) {
       const left = HAND_OFF_WINDOW_MS - (performance.now() - sent);
       if (left <= 0 || Atomics.wait(slots, state, waiting, left) !== "timed-out") break;

@@ -76,6 +76,9 @@ if (port !== null) {
     sandbox?.sweep();
   };
 
+  // How long the worker watches the doorbell before it sleeps (bench/README.md, 2026-11-30).
+  const DOORBELL_WATCH_MS = 0.3;
+
   // A hand-off not yet answered. It comes before every message not yet read: the main thread
   // hands off only when every request it posted has its answer, so the unread messages were
   // posted after it, or are disposals.
@@ -92,10 +95,14 @@ if (port !== null) {
         continue;
       }
       // Read before the last checks: a ring after them changes it, and the wait sees that.
-      // Sleeping at once rather than watching the doorbell a while: watching cost more than it
-      // saved on a busy machine (bench/README.md).
       const bell = Atomics.load(slots, HAND_OFF_SLOTS.doorbell);
       if (Atomics.load(slots, HAND_OFF_SLOTS.mail) !== mailRead) return;
+      // Look-ups come in bursts (one per request): watching the doorbell a while after a run
+      // saves the next one a wake-up, which costs more than the script on an idle VM.
+      const until = performance.now() + DOORBELL_WATCH_MS;
+      while (Atomics.load(slots, HAND_OFF_SLOTS.doorbell) === bell && performance.now() < until) {
+        // Watching the doorbell; the main thread's ring ends it.
+      }
       if (!handOffWaits()) Atomics.wait(slots, HAND_OFF_SLOTS.doorbell, bell);
     }
   };
