@@ -4,7 +4,7 @@
  * `node:fs` write stream. Small chunks are copied into one of two preallocated 1 MiB buffers
  * (one filling while the other is written), large ones are written as they are, and every
  * write is one `write` call: a 200 MiB body takes a few hundred writes and allocates nothing
- * per chunk. Every 16 MiB written it starts an `fdatasync` in the background, so the disk
+ * per chunk. Every 4 MiB written it starts an `fdatasync` in the background, so the disk
  * writes back while the body still arrives and the sync at completion has little left to do.
  *
  * @module
@@ -40,10 +40,13 @@ const DIRECT_BYTES = 256 * 1024;
  * finished download needs (Chromium's BaseFile::Finish flushes too) cost a quarter of a 200 MiB
  * download when it all came at the end: download_bench on a quiet machine went from 0.76-0.84x
  * (Deno) and 0.70-0.76x (Bun) of `fetch` piped to a file to 0.88-1.05x and 0.74-1.08x with a
- * sync every 16 MiB (every 32 MiB: 0.86-0.93x and 0.75-0.84x). It also bounds what a power cut
- * can lose of a partial file.
+ * sync every 16 MiB (every 32 MiB: 0.86-0.93x and 0.75-0.84x). With the two staging buffers,
+ * quiet runs on 2026-11-30 put Bun at a median of 0.97x with a sync every 4 MiB (seven runs,
+ * 0.87-1.06x) against 0.94x every 16 MiB (eight runs, 0.85-1.04x), 2 and 8 MiB in between or
+ * below, and Deno at 0.95-1.00x either way. It also bounds what a power cut can lose of a
+ * partial file.
  */
-const EARLY_SYNC_BYTES = 16 * 1024 * 1024;
+const EARLY_SYNC_BYTES = 4 * 1024 * 1024;
 
 /** A positioned writer over an open file. */
 export class FileWriter {

@@ -36,7 +36,9 @@ function stalled(handle: FileHandle): {
   const stalling = new Proxy(handle, {
     get(target, name) {
       const value = Reflect.get(target, name);
-      if (name !== "write") return value;
+      // Bound: Bun's FileHandle methods refuse a Proxy as `this` (the writer's background
+      // fdatasync goes through here too).
+      if (name !== "write") return typeof value === "function" ? value.bind(target) : value;
       return async (piece: Uint8Array, ...rest: unknown[]) => {
         pieces.push(piece);
         await gate.promise;
@@ -73,22 +75,22 @@ describe("FileWriter", () => {
     }
   });
 
-  it("starts an fdatasync every 16 MiB written while the body still arrives", async () => {
+  it("starts an fdatasync every 4 MiB written while the body still arrives", async () => {
     const dir = mkdtempSync(join(tmpdir(), "ses-file-writer-"));
     try {
       const file = await open(join(dir, "out"), "w");
       const { handle, calls } = counted(file, ["datasync"]);
       const writer = new FileWriter(handle, 0);
       const chunk = new Uint8Array(1024 * 1024).fill(3);
-      for (let i = 0; i < 15; i++) await writer.write(chunk);
+      for (let i = 0; i < 3; i++) await writer.write(chunk);
       await writer.flush();
-      assert.equal(calls(), 0, "15 MiB: no sync yet");
+      assert.equal(calls(), 0, "3 MiB: no sync yet");
       for (let i = 0; i < 50; i++) await writer.write(chunk);
       await writer.flush();
       await file.close();
-      // 65 MiB with one sync in flight at a time: at least one, at most four.
-      assert.ok(calls() >= 1 && calls() <= 4, `${calls()} syncs`);
-      assert.equal(writer.written, 65 * 1024 * 1024);
+      // 53 MiB with one sync in flight at a time: at least one, at most thirteen.
+      assert.ok(calls() >= 1 && calls() <= 13, `${calls()} syncs`);
+      assert.equal(writer.written, 53 * 1024 * 1024);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
