@@ -10,6 +10,7 @@
  */
 
 import { createHash, createHmac, randomBytes } from "node:crypto";
+import { concatBytes } from "../core/concat_bytes.ts";
 
 const SIGNATURE = [0x4e, 0x54, 0x4c, 0x4d, 0x53, 0x53, 0x50, 0x00]; // "NTLMSSP\0"
 const NEGOTIATE_UNICODE = 0x00000001;
@@ -133,12 +134,12 @@ export function ntlmAuthenticate(
   const timestamp = options.timestamp ?? serverTimestamp(challenge.targetInfo) ?? fileTimeNow();
   const hash = ntlmv2Hash(user, domain, password);
   const blob = ntlmv2Blob(timestamp, clientChallenge, challenge.targetInfo);
-  const proof = hmacMd5(hash, concat(challenge.serverChallenge, blob));
-  const ntResponse = concat(proof, blob);
-  const lmResponse = concat(
-    hmacMd5(hash, concat(challenge.serverChallenge, clientChallenge)),
+  const proof = hmacMd5(hash, concatBytes([challenge.serverChallenge, blob]));
+  const ntResponse = concatBytes([proof, blob]);
+  const lmResponse = concatBytes([
+    hmacMd5(hash, concatBytes([challenge.serverChallenge, clientChallenge])),
     clientChallenge,
-  );
+  ]);
   const flags = (challenge.flags & NEGOTIATE_FLAGS) | NEGOTIATE_UNICODE;
   const fields = [lmResponse, ntResponse, utf16le(domain), utf16le(user), new Uint8Array(0)];
   const header = 64;
@@ -243,16 +244,6 @@ function utf16le(text: string): Uint8Array {
     bytes[i * 2 + 1] = code >> 8;
   }
   return bytes;
-}
-
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
 }
 
 function bytesToBase64(bytes: Uint8Array): string {

@@ -4,6 +4,8 @@
  * @module
  */
 
+import { concatBytes } from "../core/concat_bytes.ts";
+
 /**
  * Returns a stream that yields `body`'s chunks unchanged and, when the body ends normally
  * within `maxBytes`, calls `onComplete` with all its bytes. A body that errors, is cancelled
@@ -51,23 +53,5 @@ function concat(chunks: Uint8Array[], length: number): Uint8Array {
   // Copies made above are plain Uint8Arrays, not the transport's Buffers: `new Response(buffer)`
   // copies a body through the species constructor, and Buffer's costs about a sixth of a hit's
   // CPU in Deno.
-  return chunks.length === 1 ? chunks[0]! : concatCopy(chunks, length);
-}
-
-/**
- * One plain `Uint8Array` holding a copy of `chunks`, in order: the stored bytes stay the bytes
- * that came over the wire whatever a reader of the chunks writes into them.
- *
- * @param chunks The body's pieces.
- * @param length Their total byte length.
- * @returns Their bytes, copied.
- */
-export function concatCopy(chunks: readonly Uint8Array[], length: number): Uint8Array {
-  const bytes = new Uint8Array(length);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return bytes;
+  return chunks.length === 1 ? chunks[0]! : concatBytes(chunks, length);
 }

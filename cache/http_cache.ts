@@ -7,12 +7,13 @@
 
 import type { FetchLike, Middleware, RequestContext } from "../core/middleware.ts";
 import { responseInfo, setResponseInfo } from "../core/response_info.ts";
+import { concatBytes } from "../core/concat_bytes.ts";
 import { wholeBodyChunks } from "../core/whole_body.ts";
 import type { Runtime } from "../core/runtime.ts";
 import { SessionError } from "../core/session_error.ts";
 import { netErrorNumber } from "../core/net_errors.ts";
 import { cachedResponse } from "./_cached_response.ts";
-import { concatCopy, recordBody } from "./_record_body.ts";
+import { recordBody } from "./_record_body.ts";
 import { type CacheDirectives, deltaSeconds, parseCacheControl } from "./cache_control.ts";
 import { type CacheEntry, cacheKey } from "./cache_entry.ts";
 import type { CacheStore } from "./cache_store.ts";
@@ -457,7 +458,8 @@ export class HttpCache {
       // Recording the stream instead would cost a stream, a Response and a promise per chunk.
       let length = 0;
       for (const chunk of whole) length += chunk.byteLength;
-      if (length <= maxEntryBytes) keep(concatCopy(whole, length));
+      // A copy: the reader of the response gets the same chunks and may write into them.
+      if (length <= maxEntryBytes) keep(concatBytes(whole, length));
       return response;
     }
     const length = Number(response.headers.get("content-length") ?? 0);

@@ -5,6 +5,8 @@
  * @module
  */
 
+import { concatBytes } from "./concat_bytes.ts";
+
 /**
  * Reads a body into one buffer, giving up (and cancelling the rest) once it passes `maxBytes`.
  * Errors of the body's stream reject; a cancel that fails is ignored, since the answer is
@@ -39,11 +41,5 @@ export async function readBodyCapped(
     }
     chunks.push(value);
   }
-  const bytes = new Uint8Array(length);
-  let at = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, at);
-    at += chunk.length;
-  }
-  return bytes;
+  return concatBytes(chunks, length);
 }
