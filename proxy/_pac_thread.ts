@@ -240,9 +240,9 @@ export class PacThread {
       const left = HAND_OFF_WINDOW_MS - (performance.now() - sent);
       if (left <= 0 || Atomics.wait(slots, state, waiting, left) !== "timed-out") break;
     }
-    const left = Atomics.compareExchange(slots, state, waiting, HAND_OFF_STATE.abandoned) ===
-      waiting;
-    if (left) return sent;
+    const abandoned =
+      Atomics.compareExchange(slots, state, waiting, HAND_OFF_STATE.abandoned) === waiting;
+    if (abandoned) return sent;
     const units = Atomics.load(slots, length);
     Atomics.store(slots, state, HAND_OFF_STATE.idle);
     // A negative length: the answer was too long for the buffer, and the worker posts it.

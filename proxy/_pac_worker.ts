@@ -26,6 +26,10 @@ import {
   writeUnits,
 } from "./_pac_protocol.ts";
 
+// How long the worker watches the doorbell after a run before it sleeps (bench/README.md,
+// 2026-11-30).
+const DOORBELL_WATCH_MS = 0.3;
+
 const port = parentPort;
 if (port !== null) {
   const buffer = (workerData as { handOff: SharedArrayBuffer }).handOff;
@@ -75,9 +79,6 @@ if (port !== null) {
     }
     sandbox?.sweep();
   };
-
-  // How long the worker watches the doorbell before it sleeps (bench/README.md, 2026-11-30).
-  const DOORBELL_WATCH_MS = 0.3;
 
   // A hand-off not yet answered. It comes before every message not yet read: the main thread
   // hands off only when every request it posted has its answer, so the unread messages were
