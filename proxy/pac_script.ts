@@ -13,6 +13,11 @@
  * while the thread is idle is handed to it through shared memory and answered without an
  * event-loop turn (see `_pac_thread.ts` and bench/README.md for the costs).
  *
+ * Most PAC files are straight-line code over the host-name helpers. A script that lies in that
+ * subset (decided once, at compile time, by `_pac_straight_line.ts`) is answered on the calling
+ * thread by a small interpreter of that subset alone, with no thread crossing; any run it does
+ * not model exactly, and every other script, goes to QuickJS as above.
+ *
  * DNS the Chromium way (proxy_resolver_v8_tracing.cc, non-blocking mode): a helper asking about
  * a name not yet known records it and aborts the run; the name is resolved outside (at most 20
  * look-ups per resolution, each with a timeout) and the script runs again with the answers.
@@ -23,6 +28,7 @@
 import { SessionError } from "../core/session_error.ts";
 import type { SandboxLimits } from "./_pac_sandbox.ts";
 import { PacThread } from "./_pac_thread.ts";
+import { compileStraightLine, type StraightLinePac } from "./_pac_straight_line.ts";
 import {
   type HostLookup,
   localAddresses,
@@ -71,15 +77,22 @@ export class PacScript {
   readonly #source: string;
   readonly #limits: SandboxLimits;
   readonly #options: ResolvedOptions;
+  readonly #fast: StraightLinePac | undefined;
   // The script's sandbox on the thread; undefined after dispose() until the next look-up.
   #id: number | Promise<number> | undefined;
 
   private constructor(
     thread: PacThread,
-    compiled: { id: number; source: string; limits: SandboxLimits },
+    compiled: {
+      id: number;
+      source: string;
+      limits: SandboxLimits;
+      fast: StraightLinePac | undefined;
+    },
     options: ResolvedOptions,
   ) {
     this.#thread = thread;
+    this.#fast = compiled.fast;
     this.#id = compiled.id;
     this.#source = compiled.source;
     this.#limits = compiled.limits;
@@ -106,8 +119,12 @@ export class PacScript {
     } = options;
     const thread = PacThread.shared();
     const limits = { memoryLimitBytes, timeoutMs, ...localAddresses() };
+    // QuickJS compiles every script: it reports the errors, and answers what the fast path
+    // declines.
     const id = await thread.compile(source, limits);
-    return new PacScript(thread, { id, source, limits }, {
+    const straightLine = compileStraightLine(source);
+    const fast = "run" in straightLine ? straightLine : undefined;
+    return new PacScript(thread, { id, source, limits, fast }, {
       timeoutMs,
       memoryLimitBytes,
       lookup,
@@ -125,12 +142,37 @@ export class PacScript {
    * @throws {SessionError} `net::ERR_PAC_SCRIPT_FAILED` when the script throws, returns a
    * non-string, or runs past its deadline or limits (the message is the error's `cause`).
    */
-  async findProxyForUrl(url: URL): Promise<string> {
+  findProxyForUrl(url: URL): Promise<string> {
+    const fast = this.#fast;
+    if (fast !== undefined) {
+      const answer = fast.run(sanitizedUrl(url), scriptHost(url));
+      if (answer !== undefined) return Promise.resolve(answer);
+    }
+    return this.#findOnThread(url);
+  }
+
+  /**
+   * Whether the script lies in the straight-line subset that is answered on the calling thread
+   * (see the module documentation); decided at compile time.
+   *
+   * @example
+   * ```ts
+   * import { PacScript } from "./pac_script.ts";
+   * const pac = await PacScript.compile('function FindProxyForURL() { return "DIRECT"; }');
+   * console.log(pac.fastPath); // true
+   * pac.dispose();
+   * ```
+   */
+  get fastPath(): boolean {
+    return this.#fast !== undefined;
+  }
+
+  async #findOnThread(url: URL): Promise<string> {
     const { timeoutMs, lookup, dnsTimeoutMs, onAlert } = this.#options;
     const deadline = Date.now() + timeoutMs;
     const answers: Record<string, string[] | null> = {};
     const urlText = sanitizedUrl(url);
-    const host = url.hostname.startsWith("[") ? url.hostname.slice(1, -1) : url.hostname;
+    const host = scriptHost(url);
     let lookups = 0;
     for (;;) {
       const outcome = await this.#thread.run(
@@ -177,6 +219,12 @@ export class PacScript {
     this.#id = compiling;
     return compiling;
   }
+}
+
+/** The host the script sees: IPv6 literals without their brackets. */
+function scriptHost(url: URL): string {
+  const host = url.hostname;
+  return host.startsWith("[") ? host.slice(1, -1) : host;
 }
 
 /**

@@ -38,6 +38,7 @@ async function evaluate(
   const separator = target.search === "" ? "?" : "&";
   const query = `${target.search}${separator}expr=${encodeURIComponent(expression)}`;
   const pac = await shared;
+  assert.equal(pac.fastPath, false);
   return await pac.findProxyForUrl(new URL(`${target.origin}${target.pathname}${query}`));
 }
 
@@ -245,6 +246,8 @@ describe("PacScript against hostile scripts", () => {
         // A small heap, as a tight deployment would give: the bomb then meets the memory limit.
         { timeoutMs, memoryLimitBytes: 8 * 1024 * 1024 },
       );
+      // Outside the straight-line subset: QuickJS on the thread runs it.
+      assert.equal(pac.fastPath, false);
       const started = performance.now();
       await assert.rejects(
         pac.findProxyForUrl(new URL("http://evil.example/")),
@@ -306,7 +309,9 @@ describe("PacScript against hostile scripts", () => {
   });
 
   it("a non-string answer fails", async () => {
+    // The fast path takes the script and declines the answer; QuickJS reports it.
     const pac = await PacScript.compile("function FindProxyForURL() { return 42; }");
+    assert.equal(pac.fastPath, true);
     await assert.rejects(pac.findProxyForUrl(new URL("http://x/")), {
       code: "ERR_PAC_SCRIPT_FAILED",
     });

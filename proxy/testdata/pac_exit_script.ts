@@ -8,7 +8,8 @@
 
 import { PacScript } from "../pac_script.ts";
 
+// String() keeps the script off the calling-thread fast path, so the look-up crosses to the thread.
 const pac = await PacScript.compile(
-  'function FindProxyForURL(url, host) { return "PROXY " + host + ":1"; }',
+  'function FindProxyForURL(url, host) { return "PROXY " + String(host) + ":1"; }',
 );
 console.log(await pac.findProxyForUrl(new URL("http://a.example/")));
