@@ -577,7 +577,8 @@ class ScriptCompiler {
           return call(values);
         };
       }
-      const helper = FAST_HELPERS[name];
+      // Own properties only: `constructor` and the like are no helpers.
+      const helper = Object.hasOwn(FAST_HELPERS, name) ? FAST_HELPERS[name] : undefined;
       if (helper === undefined) throw new Ineligible(`a call of "${name}"`);
       const [first = NO_ARGUMENT, second = NO_ARGUMENT] = args;
       const { arity, cost, run } = helper;

@@ -124,6 +124,7 @@ describe("compileStraightLine", () => {
       "alert": body('alert(host); return "x";'),
       "a date helper": body('return weekdayRange("MON") ? "a" : "b";'),
       "a global function": body("return String(host);"),
+      "an inherited global": body("return constructor(host);"),
       "an unknown method": body('return host.split(".")[0];'),
       "replace": body('return host.replace("a", "b");'),
       "switch": body('switch (host) { case "a": return "a"; } return "b";'),
