@@ -150,7 +150,7 @@ function pipeline(active: Active): SessionFetch {
 }
 
 /** The variants, as in `stages_client.ts` (`none` has nothing active). */
-const VARIANTS: Record<string, { fetch: SessionFetch; init: RequestInit }> = {
+export const VARIANTS: Record<string, { fetch: SessionFetch; init: RequestInit }> = {
   none: { fetch: pipeline({}), init: { credentials: "omit" } },
   cookies: { fetch: pipeline({}), init: {} },
   cache: { fetch: pipeline({ cache: true }), init: { credentials: "omit" } },
@@ -159,7 +159,14 @@ const VARIANTS: Record<string, { fetch: SessionFetch; init: RequestInit }> = {
   all: { fetch: pipeline({ cache: true, webRequest: true, login: true }), init: {} },
 };
 
-async function cpuPerRequest(name: string, total: number): Promise<number> {
+/**
+ * Runs `total` requests of one variant at 50 in flight, each body read to its end.
+ *
+ * @param name The variant.
+ * @param total How many requests.
+ * @returns The process's CPU time per request, in µs.
+ */
+export async function cpuPerRequest(name: string, total: number): Promise<number> {
   const { fetch, init } = VARIANTS[name]!;
   let next = 0;
   const cpu = process.cpuUsage();
@@ -173,28 +180,30 @@ async function cpuPerRequest(name: string, total: number): Promise<number> {
   return (used.user + used.system) / total;
 }
 
-const [list = Object.keys(VARIANTS).join(","), batches = "15", requests = "5000"] = process.argv
-  .slice(2);
-const names = list.split(",");
-for (const name of names) if (!VARIANTS[name]) throw new TypeError(`Unknown variant "${name}"`);
-const runtime = "Deno" in globalThis
-  ? `Deno ${process.versions.deno}`
-  : `Bun ${process.versions.bun}`;
-console.log(`stages alone on ${runtime} (in-process transport, ${IN_FLIGHT} in flight)`);
-// Bun's JIT needs some tens of thousands of requests to settle.
-for (const name of names) await cpuPerRequest(name, 30_000);
-const results: Record<string, number[]> = {};
-for (let batch = 0; batch < Number(batches); batch++) {
-  for (const name of names) {
-    (results[name] ??= []).push(await cpuPerRequest(name, Number(requests)));
+if (import.meta.main) {
+  const [list = Object.keys(VARIANTS).join(","), batches = "15", requests = "5000"] = process.argv
+    .slice(2);
+  const names = list.split(",");
+  for (const name of names) if (!VARIANTS[name]) throw new TypeError(`Unknown variant "${name}"`);
+  const runtime = "Deno" in globalThis
+    ? `Deno ${process.versions.deno}`
+    : `Bun ${process.versions.bun}`;
+  console.log(`stages alone on ${runtime} (in-process transport, ${IN_FLIGHT} in flight)`);
+  // Bun's JIT needs some tens of thousands of requests to settle.
+  for (const name of names) await cpuPerRequest(name, 30_000);
+  const results: Record<string, number[]> = {};
+  for (let batch = 0; batch < Number(batches); batch++) {
+    for (const name of names) {
+      (results[name] ??= []).push(await cpuPerRequest(name, Number(requests)));
+    }
   }
+  const base = median(results[names[0]!]!);
+  for (const name of names) {
+    const cpu = median(results[name]!);
+    console.log(
+      `${name}: ${cpu.toFixed(2)} µs CPU per request, ${(cpu - base).toFixed(2)} µs more than ` +
+        `${names[0]} (median of ${batches} batches of ${requests})`,
+    );
+  }
+  process.exit(0);
 }
-const base = median(results[names[0]!]!);
-for (const name of names) {
-  const cpu = median(results[name]!);
-  console.log(
-    `${name}: ${cpu.toFixed(2)} µs CPU per request, ${(cpu - base).toFixed(2)} µs more than ` +
-      `${names[0]} (median of ${batches} batches of ${requests})`,
-  );
-}
-process.exit(0);
