@@ -8,7 +8,8 @@
  * row's figure is the median over rounds of variant ÷ baseline measured in the same round, for
  * requests per second and for the client's CPU time per request (steadier on a shared machine).
  *
- * Run: `deno run -A bench/stages_bench.ts` or `bun bench/stages_bench.ts`.
+ * Run: `deno run -A bench/stages_bench.ts [VARIANTS]` or `bun bench/stages_bench.ts [VARIANTS]`,
+ * VARIANTS comma-separated (default all; `none` is always run, as the baseline).
  *
  * @module
  */
@@ -34,7 +35,11 @@ async function runClient(name: string, base: string): Promise<{ rps: number; cpu
 const runtime = "Deno" in globalThis
   ? `Deno ${process.versions.deno}`
   : `Bun ${process.versions.bun}`;
-const names = Object.keys(VARIANTS);
+const [list] = process.argv.slice(2);
+const names = list === undefined
+  ? Object.keys(VARIANTS)
+  : ["none", ...list.split(",").filter((name) => name !== "none")];
+for (const name of names) if (!VARIANTS[name]) throw new TypeError(`Unknown variant "${name}"`);
 const { base, stop } = await startBenchServer();
 try {
   console.log(`stages benchmark on ${runtime} (1 KiB GET, 50 in flight)`);

@@ -7,6 +7,7 @@
 
 import { Buffer } from "node:buffer";
 import { SessionError } from "../core/session_error.ts";
+import { headerName } from "./_http1_header_names.ts";
 import { tokenEnd } from "./_http1_token.ts";
 
 /**
@@ -163,7 +164,7 @@ export function parseResponseHead(bytes: Uint8Array, end: number): ResponseHead 
       while (to > from && isBlank(bytes[to - 1]!)) to--;
       const kind = valueKind(bytes, from, to);
       if (kind !== UNUSABLE) {
-        const name = text.slice(pos, nameEnd);
+        const name = headerName(text, pos, nameEnd);
         let value = text.slice(from, to);
         // Most values are ASCII; only the others pay for the UTF-8 reading of URL-bearing ones.
         if (kind === NON_ASCII && isUrlHeader(name)) {

@@ -153,6 +153,67 @@ describe("ses.webRequest through ses.fetch", () => {
     await ses.closeAllConnections();
   });
 
+  it("gives each event a plain object of its own: data properties in a fixed order, isolated from the others", async () => {
+    const ses = newSession();
+    const seen: Record<string, Record<string, unknown>> = {};
+    const keep = (name: string, details: object) => {
+      const record = details as Record<string, unknown>;
+      // Plain data, as Electron's are: no accessor, no prototype of our own.
+      assert.equal(Object.getPrototypeOf(record), Object.prototype, name);
+      for (const key of Object.keys(record)) {
+        assert.ok("value" in Object.getOwnPropertyDescriptor(record, key)!, `${name}.${key}`);
+      }
+      seen[name] = record;
+    };
+    ses.webRequest.onBeforeRequest((details, callback) => {
+      keep("beforeRequest", details);
+      callback({});
+    });
+    ses.webRequest.onBeforeSendHeaders((details, callback) => {
+      keep("beforeSendHeaders", details);
+      details.requestHeaders["x-changed"] = "1";
+      callback({});
+    });
+    ses.webRequest.onSendHeaders((details) => keep("sendHeaders", details));
+    ses.webRequest.onHeadersReceived((details, callback) => {
+      keep("headersReceived", details);
+      // Changed in place without answering with it: nobody else sees the change.
+      details.responseHeaders["x-kind"]!.push("changed");
+      details.responseHeaders["x-added"] = ["1"];
+      details.statusLine = "HTTP/1.1 500 Changed";
+      callback({});
+    });
+    ses.webRequest.onResponseStarted((details) => keep("responseStarted", details));
+    ses.webRequest.onCompleted((details) => keep("completed", details));
+    const response = await ses.fetch(`${base}/cookies`);
+    assert.equal(await response.text(), "set");
+    assert.equal(response.status, 200);
+    assert.equal(response.headers.get("x-kind"), "cookies");
+    const common = ["id", "url", "method", "resourceType", "referrer", "timestamp"];
+    const head = ["statusLine", "statusCode", "responseHeaders", "fromCache", "ip"];
+    assert.deepEqual(Object.keys(seen.beforeRequest!), common);
+    assert.deepEqual(Object.keys(seen.beforeSendHeaders!), [...common, "requestHeaders"]);
+    assert.deepEqual(Object.keys(seen.sendHeaders!), [...common, "requestHeaders"]);
+    assert.deepEqual(Object.keys(seen.headersReceived!), [...common, ...head]);
+    assert.deepEqual(Object.keys(seen.responseStarted!), [...common, ...head]);
+    assert.deepEqual(Object.keys(seen.completed!), [...common, ...head, "error"]);
+    for (const name of ["responseStarted", "completed"]) {
+      const details = seen[name]!;
+      assert.notEqual(details, seen.headersReceived, name);
+      assert.equal(details.statusLine, "HTTP/1.1 200 OK", name);
+      const headers = details.responseHeaders as Record<string, string[]>;
+      assert.notEqual(headers, seen.headersReceived!.responseHeaders, name);
+      assert.deepEqual(headers["x-kind"], ["cookies"], name);
+      assert.equal(headers["x-added"], undefined, name);
+      // A JSON round trip keeps every field, as for any plain object.
+      assert.deepEqual(JSON.parse(JSON.stringify(details)), { ...details }, name);
+    }
+    const sent = seen.sendHeaders!.requestHeaders as Record<string, string>;
+    assert.notEqual(sent, seen.beforeSendHeaders!.requestHeaders);
+    assert.equal(sent["x-changed"], undefined);
+    await ses.closeAllConnections();
+  });
+
   it("reports the Referer each event's request carries, with timestamps in the events' order", async () => {
     const ses = newSession();
     const seen: Array<[string, string, number]> = [];
