@@ -54,9 +54,11 @@ export function elideHeaderLine(line: string, mode: CaptureMode): string {
 }
 
 /**
- * An event's parameters as JSON text, with what the mode allows (see
- * {@linkcode paramsForMode}). Events with nothing to strip, most of them, take one
- * `JSON.stringify`.
+ * An event's parameters as JSON text, with what the mode allows: header lists elided, socket
+ * bytes (`bytes`: a `Uint8Array`, or a string of Latin-1 text) kept, as base64, only in
+ * `everything`, cookie names and values only with `includeSensitive` or
+ * `everything` (Chromium's NetLogCaptureIncludesSensitive / IncludesSocketBytes). Events with
+ * nothing to strip, most of them, take one `JSON.stringify`.
  *
  * @param params The parameters the network code gave.
  * @param mode The capture mode.
@@ -71,44 +73,19 @@ export function elideHeaderLine(line: string, mode: CaptureMode): string {
  * ```
  */
 export function paramsJson(params: Record<string, unknown>, mode: CaptureMode): string {
-  return JSON.stringify(paramsForMode(params, mode));
-}
-
-/**
- * An event's parameters with what the mode allows: header lists elided, socket bytes
- * (`bytes`: a `Uint8Array`, or a string of Latin-1 text) kept, as base64, only in
- * `everything`, cookie names and values only with `includeSensitive` or `everything`
- * (Chromium's NetLogCaptureIncludesSensitive / IncludesSocketBytes). Most events have nothing
- * to strip and come back as they are; the others as a copy.
- *
- * @param params The parameters the network code gave.
- * @param mode The capture mode.
- * @returns The parameters to write.
- *
- * @example
- * ```ts
- * import { paramsForMode } from "./capture_mode.ts";
- * console.log(paramsForMode({ headers: ["Cookie: a=b"] }, "default"));
- * // { headers: [ "Cookie: [3 bytes were stripped]" ] }
- * ```
- */
-export function paramsForMode(
-  params: Record<string, unknown>,
-  mode: CaptureMode,
-): Record<string, unknown> {
   if (mode === "everything") {
     const bytes = params.bytes;
-    if (bytes === undefined) return params;
+    if (bytes === undefined) return JSON.stringify(params);
     // Socket bytes come as written or read; they are encoded only here, in the one mode that
     // keeps them.
-    return { ...params, bytes: base64(bytes) };
+    return JSON.stringify({ ...params, bytes: base64(bytes) });
   }
-  // Three property reads decide that most events need nothing.
+  // Three property reads decide that most events need nothing but JSON.stringify.
   const headers = mode === "default" ? params.headers : undefined;
   const elide = Array.isArray(headers) && headers.some(isSensitiveLine);
   // Cookie events (COOKIE_INCLUSION_STATUS) are the ones with an `operation`.
   const cookie = mode === "default" && typeof params.operation === "string";
-  if (params.bytes === undefined && !elide && !cookie) return params;
+  if (params.bytes === undefined && !elide && !cookie) return JSON.stringify(params);
   const out: Record<string, unknown> = {};
   for (const key in params) {
     if (key === "bytes" || (cookie && COOKIE_IDENTITY.has(key))) continue;
@@ -118,7 +95,7 @@ export function paramsForMode(
       )
       : params[key];
   }
-  return out;
+  return JSON.stringify(out);
 }
 
 // What names a cookie in COOKIE_INCLUSION_STATUS and the cookie store's events; Chromium

@@ -24,18 +24,11 @@ export interface FileNetLogWriterOptions {
    * to ten event files of `maxFileSize / 10` bytes each in `<path>.inprogress/`, the oldest
    * overwritten when all ten are full, so the log keeps the LATEST events; on close they are
    * stitched after the constants. The limit is soft (a file is full once it reaches its
-   * share, counted in bytes for encoded lines, in UTF-16 code units for events given as
-   * objects) and does not count the constants or the closing.
+   * share, counted in UTF-16 code units) and does not count the constants or the closing.
    * The closing's `polledData.droppedEvents` counts the events dropped. Unbounded when
    * absent.
    */
   maxFileSize?: number;
-  /**
-   * Epoch milliseconds at tick 0 of the events' times (the constants' `timeTickOffset`);
-   * default this thread's `performance.timeOrigin`. A writer on another thread than the
-   * events' takes theirs.
-   */
-  timeOrigin?: number;
 }
 
 const encoder = new TextEncoder();
@@ -130,7 +123,7 @@ export class FileNetLogWriter {
   ): Promise<FileNetLogWriter> {
     // Event times are performance.now() ticks, so tick 0 is the time origin.
     const constants = {
-      ...netLogConstants(options.timeOrigin ?? performance.timeOrigin),
+      ...netLogConstants(performance.timeOrigin),
       logCaptureMode: CAPTURE_MODE_NAMES[options.captureMode ?? "default"],
     };
     // Chromium's WriteConstantsToFile, byte for byte.
@@ -187,37 +180,9 @@ export class FileNetLogWriter {
       return;
     }
     this.#events++;
-    if (this.#file > 0) {
-      this.#placeBounded(line.length);
-      this.#pending += line;
-    } else this.#pending += line;
+    if (this.#file > 0) this.#addBounded(line);
+    else this.#pending += line;
     if (this.#pending.length >= PIECE_CHARS) this.#seal();
-    this.#schedule();
-  }
-
-  /**
-   * Queues whole event lines already built and encoded (by the log's thread, from the event
-   * ring).
-   *
-   * @param lines The UTF-8 bytes of `count` whole lines, each ending in `,\n`; copied.
-   * @param count How many lines; in bounded mode (`maxFileSize`) exactly one, as each line
-   * is placed in an event file of its own accord.
-   */
-  addEncoded(lines: Uint8Array, count: number): void {
-    if (this.#closed || count === 0) return;
-    this.#events += count;
-    if (this.#file > 0) this.#placeBounded(lines.length);
-    this.#seal();
-    this.#chunks.push({ file: this.#file, bytes: lines.slice() });
-    this.#schedule();
-  }
-
-  /** Whether events go to bounded event files (`maxFileSize` was given). */
-  get bounded(): boolean {
-    return this.#file > 0;
-  }
-
-  #schedule(): void {
     if (this.#flushing === undefined) {
       this.#flushing = this.#flush().catch((error) => {
         // A failed write ends the log; close() reports it.
@@ -233,8 +198,8 @@ export class FileNetLogWriter {
   }
 
   // Chromium's FileWriter::Flush in bounded mode: a full event file makes the next event
-  // start the next file, which replaces the oldest of the ten. `size` is the line's length.
-  #placeBounded(size: number): void {
+  // start the next file, which replaces the oldest of the ten.
+  #addBounded(line: string): void {
     if (this.#fileChars >= this.#fileLimit) {
       this.#seal();
       this.#file++;
@@ -243,7 +208,8 @@ export class FileNetLogWriter {
       this.#dropped += this.#fileEvents[slot] ?? 0;
       this.#fileEvents[slot] = 0;
     }
-    this.#fileChars += size;
+    this.#pending += line;
+    this.#fileChars += line.length;
     const slot = (this.#file - 1) % EVENT_FILES;
     this.#fileEvents[slot] = (this.#fileEvents[slot] ?? 0) + 1;
   }

@@ -8,7 +8,7 @@
 import type { NetLogEntry, NetLogSink, NetLogSource } from "../core/net_log_sink.ts";
 import { CAPTURE_MODES, type CaptureMode } from "./capture_mode.ts";
 import { LoggedSource } from "./event_line.ts";
-import { NetLogThread } from "./_net_log_thread.ts";
+import { FileNetLogWriter } from "./file_net_log_writer.ts";
 
 /** Electron's options for `netLog.startLogging`. */
 export interface StartLoggingOptions {
@@ -35,7 +35,7 @@ export interface StartLoggingOptions {
  * ```
  */
 export class NetLog implements NetLogSink {
-  #writer: NetLogThread | undefined;
+  #writer: FileNetLogWriter | undefined;
   #starting = false;
   #lastSourceId = 0;
 
@@ -75,7 +75,7 @@ export class NetLog implements NetLogSink {
       throw new TypeError("There is already a net log running");
     }
     this.#starting = true;
-    return NetLogThread.open(path, { captureMode, maxFileSize }).then((writer) => {
+    return FileNetLogWriter.open(path, { captureMode, maxFileSize }).then((writer) => {
       this.#writer = writer;
     }).finally(() => this.#starting = false);
   }
