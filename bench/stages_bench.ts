@@ -8,8 +8,10 @@
  * row's figure is the median over rounds of variant ÷ baseline measured in the same round, for
  * requests per second and for the client's CPU time per request (steadier on a shared machine).
  *
- * Run: `deno run -A bench/stages_bench.ts [VARIANTS]` or `bun bench/stages_bench.ts [VARIANTS]`,
- * VARIANTS comma-separated (default all; `none` is always run, as the baseline).
+ * Run: `deno run -A bench/stages_bench.ts [VARIANTS] [ROUNDS]` or `bun bench/stages_bench.ts …`,
+ * where VARIANTS is a comma-separated list of `stages_client.ts`'s variants (default all;
+ * `none` is always run) and ROUNDS defaults to 5. Where the client can read its main thread's
+ * CPU time (Linux), each row also gives that ratio.
  *
  * @module
  */
@@ -20,9 +22,13 @@ import { promisify } from "node:util";
 import { VARIANTS } from "./stages_client.ts";
 import { median, RUNTIME_ARGS, startBenchServer } from "./bench_common.ts";
 
-const ROUNDS = 5;
+interface ClientResult {
+  rps: number;
+  cpuMicros: number;
+  mainMicros: number | null;
+}
 
-async function runClient(name: string, base: string): Promise<{ rps: number; cpuMicros: number }> {
+async function runClient(name: string, base: string): Promise<ClientResult> {
   const script = new URL("./stages_client.ts", import.meta.url).pathname;
   const { stdout } = await promisify(execFile)(
     process.execPath,
@@ -35,17 +41,21 @@ async function runClient(name: string, base: string): Promise<{ rps: number; cpu
 const runtime = "Deno" in globalThis
   ? `Deno ${process.versions.deno}`
   : `Bun ${process.versions.bun}`;
-const [list] = process.argv.slice(2);
-const names = list === undefined
+const [only, roundsArg] = process.argv.slice(2);
+const names = only === undefined
   ? Object.keys(VARIANTS)
-  : ["none", ...list.split(",").filter((name) => name !== "none")];
-for (const name of names) if (!VARIANTS[name]) throw new TypeError(`Unknown variant "${name}"`);
+  : ["none", ...only.split(",").filter((name) => name !== "none")];
+for (const name of names) {
+  if (!(name in VARIANTS)) throw new TypeError(`Unknown variant "${name}"`);
+}
+const ROUNDS = roundsArg === undefined ? 5 : Number(roundsArg);
+if (!Number.isInteger(ROUNDS) || ROUNDS < 1) throw new TypeError(`Bad round count "${roundsArg}"`);
 const { base, stop } = await startBenchServer();
 try {
   console.log(`stages benchmark on ${runtime} (1 KiB GET, 50 in flight)`);
-  const rounds: Array<Record<string, { rps: number; cpuMicros: number }>> = [];
+  const rounds: Array<Record<string, ClientResult>> = [];
   for (let round = 0; round < ROUNDS; round++) {
-    const results: Record<string, { rps: number; cpuMicros: number }> = {};
+    const results: Record<string, ClientResult> = {};
     for (let i = 0; i < names.length; i++) {
       const name = names[(round + i) % names.length]!;
       results[name] = await runClient(name, base);
@@ -56,9 +66,17 @@ try {
     const rps = median(rounds.map((round) => round[name]!.rps / round.none!.rps));
     const cpu = median(rounds.map((round) => round.none!.cpuMicros / round[name]!.cpuMicros));
     const rate = median(rounds.map((round) => round[name]!.rps));
+    const added = median(rounds.map((round) => round[name]!.cpuMicros - round.none!.cpuMicros));
+    const mains = rounds.map((round) => [round.none!.mainMicros, round[name]!.mainMicros]);
+    const main = mains.every(([none, other]) => none !== null && other !== null)
+      ? `, main thread ${median(mains.map(([none, other]) => none! / other!)).toFixed(2)}x (${
+        median(mains.map(([none, other]) => other! - none!)).toFixed(1)
+      } µs added)`
+      : "";
     console.log(
       `${name}: ${rate.toFixed(0)} req/s; ÷ none: req/s ${rps.toFixed(2)}x, ` +
-        `CPU per request ${cpu.toFixed(2)}x (median of ${ROUNDS} rounds)`,
+        `CPU per request ${cpu.toFixed(2)}x (${added.toFixed(1)} µs added)${main} ` +
+        `(median of ${ROUNDS} rounds)`,
     );
   }
 } finally {

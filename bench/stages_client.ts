@@ -1,15 +1,17 @@
 /**
  * One client of the stages benchmark, in a process of its own: a session configured as one
  * variant (`none`, or with a subsystem's stage active), warmed up, then 1 KiB GETs at 50 in
- * flight. Prints `{rps, cpuMicros}` (requests per second, and this process's CPU time per
- * request in µs) as one JSON line.
+ * flight. Prints `{rps, cpuMicros, mainMicros}` (requests per second, this process's CPU time
+ * per request in µs, and the main thread's alone, or `null` where Linux's
+ * `/proc/self/task/PID/stat` is missing) as one JSON line: a variant that moves work to
+ * another thread shows it in the last two.
  *
  * Run: `deno run -A bench/stages_client.ts VARIANT BASE_URL` or `bun bench/stages_client.ts …`.
  *
  * @module
  */
 
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
@@ -107,6 +109,7 @@ async function requestsPerSecond(ses: Session, url: string, init: RequestInit, t
   let next = 0;
   const started = performance.now();
   const cpu = process.cpuUsage();
+  const mainTicks = mainThreadTicks();
   await Promise.all(Array.from({ length: IN_FLIGHT }, async () => {
     while (next++ < total) {
       const body = (await ses.fetch(url, init)).body;
@@ -114,10 +117,27 @@ async function requestsPerSecond(ses: Session, url: string, init: RequestInit, t
     }
   }));
   const used = process.cpuUsage(cpu);
+  const mainUsed = mainThreadTicks() - mainTicks;
   return {
     rps: total / ((performance.now() - started) / 1000),
     cpuMicros: (used.user + used.system) / total,
+    mainMicros: Number.isNaN(mainUsed) ? null : mainUsed * TICK_MICROS / total,
   };
+}
+
+// Linux's clock ticks (USER_HZ, 100 on every architecture Linux runs) in µs.
+const TICK_MICROS = 10_000;
+
+// The main thread's user and system time in clock ticks (proc(5), fields 14 and 15 of
+// /proc/PID/task/TID/stat, the main thread's TID being the PID); NaN off Linux.
+function mainThreadTicks(): number {
+  try {
+    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return Number(fields[11]) + Number(fields[12]);
+  } catch {
+    return NaN;
+  }
 }
 
 if (import.meta.main) {

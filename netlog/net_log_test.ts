@@ -55,6 +55,15 @@ describe("NetLog", () => {
     assert.equal(netLog.currentlyLogging, false);
   });
 
+  it("rejects with the file system's error when the file cannot be created", async () => {
+    const netLog = new NetLog();
+    const path = join(await tempPath("missing"), "log.json");
+    await assert.rejects(netLog.startLogging(path), { code: "ENOENT" });
+    assert.equal(netLog.currentlyLogging, false);
+    await netLog.startLogging(await tempPath("then.json"));
+    await netLog.stopLogging();
+  });
+
   it("writes Chromium's format that the viewer accepts, one event per line", async () => {
     const netLog = new NetLog();
     const path = await tempPath("log.json");
@@ -83,7 +92,8 @@ describe("NetLog", () => {
         .ERR_NAME_NOT_RESOLVED,
       -105,
     );
-    assert.match(String(log.constants.timeTickOffset), /^\d+$/);
+    // Tick 0 is this thread's time origin: event times are its performance.now().
+    assert.equal(log.constants.timeTickOffset, String(Math.round(performance.timeOrigin)));
     // default mode strips cookies, credentials (keeping the scheme) and socket bytes.
     assert.deepEqual(log.events[1]?.params?.headers, [
       "Host: a.test",
