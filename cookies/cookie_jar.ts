@@ -140,6 +140,15 @@ export class CookieJar implements CookieJarLike {
   #now: () => number;
   #lastCreation = 0;
   #listener: CookieChangeListener | undefined;
+  // Moves on every change to which cookies are stored or to a stored record's fields (access
+  // times aside): what was learnt about the jar at one version holds while it is unchanged.
+  #version = 0;
+  // The record the last #set placed (inserted or overwritten in place), and the version it was
+  // placed at, before any change listener ran.
+  #placed: CanonicalCookie | undefined;
+  #placedVersion = 0;
+  // The last Set-Cookie line stored as a session cookie, with the URL parts it came from.
+  #repeat: RepeatedLine | undefined;
 
   /**
    * Makes a jar, loading the store's cookies.
@@ -210,6 +219,7 @@ export class CookieJar implements CookieJarLike {
     const url = urlParts(request.url);
     const now = this.#now();
     for (const line of lines) {
+      if (this.#storeRepeat(line, url, now, onInclusion)) continue;
       const parsed = parseSetCookie(line, now);
       if (typeof parsed === "string") {
         onInclusion?.({
@@ -251,6 +261,10 @@ export class CookieJar implements CookieJarLike {
         continue;
       }
       const refused = this.#set(newRecord(parsed, domain, hostOnly, path, url, now), url);
+      const placed = this.#placed;
+      if (refused === undefined && placed !== undefined && placed.expiry === undefined) {
+        this.#repeat = { line, source: url, cookie: placed, version: this.#placedVersion };
+      }
       onInclusion?.({
         operation: "store",
         exclusion: refused === undefined ? undefined : SET_EXCLUSIONS[refused],
@@ -286,6 +300,7 @@ export class CookieJar implements CookieJarLike {
   // `cookie` is the record to store, made by newRecord: its access time is the time of the
   // set, and its creation time is filled in here.
   #set(cookie: CanonicalCookie, source: UrlParts): string | undefined {
+    this.#placed = undefined;
     if (cookie.secure && !source.secure) return REASONS.secureOnly;
     if (cookie.sameSite === "no_restriction" && !cookie.secure) {
       return REASONS.sameSiteNoneInsecure;
@@ -313,6 +328,8 @@ export class CookieJar implements CookieJarLike {
     }
     if (expired) return undefined;
     const site = this.#insert(cookie, key);
+    this.#placed = cookie;
+    this.#placedVersion = this.#version;
     this.#store?.add(cookie);
     this.#notify(cookie, insertCause(old, cookie), false);
     this.#garbageCollect(site, now);
@@ -447,6 +464,8 @@ export class CookieJar implements CookieJarLike {
     if (old.sourceSecure !== cookie.sourceSecure || old.sourcePort !== cookie.sourcePort) {
       this.#store?.delete(old);
     }
+    this.#placed = old;
+    this.#placedVersion = ++this.#version;
     this.#notify(old, "overwrite", true);
     old.value = cookie.value;
     old.secure = cookie.secure;
@@ -458,6 +477,40 @@ export class CookieJar implements CookieJarLike {
     old.sourcePort = cookie.sourcePort;
     this.#store?.add(old);
     this.#notify(old, cause, false);
+  }
+
+  // A Set-Cookie line that stored a session cookie, sent again from the same URL while the jar
+  // is unchanged (a server that sets its session id on every response): parsing it and
+  // checking it again would give the same cookie, which #set would overwrite in place with
+  // nothing but a new access time, reporting `overwrite` then `inserted-no-change-overwrite`.
+  // That is all this does; anything else goes the whole way. A persistent cookie always does:
+  // its expiry may be counted from now (Max-Age, the 400-day clamp).
+  #storeRepeat(
+    line: string,
+    source: UrlParts | undefined,
+    now: number,
+    onInclusion: CookieInclusionListener | undefined,
+  ): boolean {
+    const repeat = this.#repeat;
+    if (
+      repeat === undefined || repeat.line !== line || repeat.source !== source ||
+      repeat.version !== this.#version
+    ) {
+      return false;
+    }
+    const cookie = repeat.cookie;
+    this.#notify(cookie, "overwrite", true);
+    cookie.lastAccess = now;
+    this.#store?.add(cookie);
+    this.#notify(cookie, "inserted-no-change-overwrite", false);
+    onInclusion?.({
+      operation: "store",
+      exclusion: undefined,
+      name: cookie.name,
+      domain: cookie.domain,
+      path: cookie.path,
+    });
+    return true;
   }
 
   // Chromium's "Leave Secure Cookies Alone": an insecure origin may not set a cookie whose
@@ -510,6 +563,7 @@ export class CookieJar implements CookieJarLike {
     if (list) list.push(cookie);
     else this.#byDomain.set(bare, [cookie]);
     this.#byKey.set(key, cookie);
+    this.#version++;
     if (!cookie.hostOnly) this.#domainCookies++;
     const site = registrableDomain(bare) ?? bare;
     let siteCookies = this.#bySite.get(site);
@@ -527,6 +581,7 @@ export class CookieJar implements CookieJarLike {
       if (list.length === 0) this.#byDomain.delete(bare);
     }
     this.#byKey.delete(cookieKey(cookie));
+    this.#version++;
     if (!cookie.hostOnly) this.#domainCookies--;
     const site = siteKey(cookie.domain);
     const siteCookies = this.#bySite.get(site);
@@ -572,6 +627,16 @@ export class CookieJar implements CookieJarLike {
       if (cookie.creation > this.#lastCreation) this.#lastCreation = cookie.creation;
     }
   }
+}
+
+// What #storeRepeat knows of the last line stored as a session cookie: `cookie` is the record
+// it placed, at jar version `version`; `source` is the very UrlParts object of its URL
+// (urlParts hands the same object out while the URL stays the same).
+interface RepeatedLine {
+  line: string;
+  source: UrlParts;
+  cookie: CanonicalCookie;
+  version: number;
 }
 
 function insertCause(old: CanonicalCookie | undefined, cookie: CanonicalCookie): CookieChangeCause {
