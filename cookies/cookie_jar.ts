@@ -149,6 +149,13 @@ export class CookieJar implements CookieJarLike {
   #placedVersion = 0;
   // The last Set-Cookie line stored as a session cookie, with the URL parts it came from.
   #repeat: RepeatedLine | undefined;
+  // The last Cookie header built for a safe method, while nothing it depends on has changed.
+  #sent: SentHeader | undefined;
+  // What the last #matching learnt beyond its cookies: until when its answer holds as time
+  // goes (the first expiry among the cookies it looked at, the first access time that would
+  // be written again), and whether it read the request's Origin or Referer.
+  #matchedUntil = 0;
+  #matchedCrossSite = false;
 
   /**
    * Makes a jar, loading the store's cookies.
@@ -191,6 +198,16 @@ export class CookieJar implements CookieJarLike {
     if (this.#byKey.size === 0) return undefined;
     const url = urlParts(request.url);
     if (url === undefined) return undefined;
+    const sent = this.#sent;
+    if (onInclusion === undefined && sent !== undefined && sent.source === url) {
+      this.#maybeSyncStore();
+      if (
+        sent.version === this.#version && sent.method === request.method &&
+        this.#now() < sent.until
+      ) {
+        return sent.header;
+      }
+    }
     const cookies = this.#matching(url, request, true, onInclusion);
     if (cookies === undefined) return undefined;
     if (onInclusion) { for (const cookie of cookies) report(onInclusion, "send", cookie); }
@@ -199,6 +216,18 @@ export class CookieJar implements CookieJarLike {
       const cookie = cookies[i]!;
       if (i > 0) header += "; ";
       header += cookie.name === "" ? cookie.value : `${cookie.name}=${cookie.value}`;
+    }
+    // The same URL asks again and again (a client polling one endpoint): while the jar is
+    // unchanged and no cookie looked at expires or is due a new access time, the answer for a
+    // safe method is the same, unless a cookie's SameSite made it read Origin or Referer.
+    if (onInclusion === undefined && !this.#matchedCrossSite && SAFE_METHODS.has(request.method)) {
+      this.#sent = {
+        source: url,
+        method: request.method,
+        version: this.#version,
+        until: this.#matchedUntil,
+        header,
+      };
     }
     return header;
   }
@@ -407,6 +436,7 @@ export class CookieJar implements CookieJarLike {
     let found: CanonicalCookie[] | undefined;
     let expired: CanonicalCookie[] | undefined;
     let crossSite: boolean | undefined;
+    let until = Infinity;
     const now = this.#now();
     for (let start = 0; start !== -1;) {
       const domain = start === 0 ? host : host.slice(start);
@@ -427,13 +457,21 @@ export class CookieJar implements CookieJarLike {
           exclude?.(cookie, "EXCLUDE_NOT_ON_PATH");
           continue;
         }
-        if (cookie.expiry !== undefined && cookie.expiry <= now) {
-          (expired ??= []).push(cookie);
-          continue;
+        if (cookie.expiry !== undefined) {
+          if (cookie.expiry <= now) {
+            (expired ??= []).push(cookie);
+            continue;
+          }
+          if (cookie.expiry < until) until = cookie.expiry;
         }
         if (request !== undefined && cookie.sameSite !== "no_restriction") {
-          crossSite ??= isCrossSite(request, url);
-          if (crossSite && !sameSiteAllows(cookie, request.method, now)) {
+          // Only a cookie the same-site rules would leave out asks whether the request is
+          // cross-site (two header lookups): Lax and unspecified cookies go with any top-level
+          // GET.
+          if (
+            !sameSiteAllows(cookie, request.method, now) &&
+            (crossSite ??= isCrossSite(request, url))
+          ) {
             exclude?.(cookie, SAME_SITE_EXCLUSIONS[cookie.sameSite]!);
             continue;
           }
@@ -442,13 +480,20 @@ export class CookieJar implements CookieJarLike {
       }
     }
     if (expired) { for (const cookie of expired) this.#expire(cookie); }
+    this.#matchedCrossSite = crossSite !== undefined;
+    // A change listener told of an expiry may have changed the jar since the scan.
+    this.#matchedUntil = expired === undefined ? until : -Infinity;
     if (found === undefined) return undefined;
     if (found.length > 1) found.sort(cookieOrder);
     if (touch) {
       for (const cookie of found) {
-        if (now - cookie.lastAccess < ACCESS_THRESHOLD_MS) continue;
-        cookie.lastAccess = now;
-        this.#store?.touch(cookie);
+        if (now - cookie.lastAccess >= ACCESS_THRESHOLD_MS) {
+          cookie.lastAccess = now;
+          this.#store?.touch(cookie);
+        }
+        if (cookie.lastAccess + ACCESS_THRESHOLD_MS < this.#matchedUntil) {
+          this.#matchedUntil = cookie.lastAccess + ACCESS_THRESHOLD_MS;
+        }
       }
     }
     return found;
@@ -637,6 +682,16 @@ interface RepeatedLine {
   source: UrlParts;
   cookie: CanonicalCookie;
   version: number;
+}
+
+// What cookieHeader knows of the last header it built: for the very UrlParts object of its URL
+// and a safe `method`, at jar version `version`, until `until` (ms since the epoch).
+interface SentHeader {
+  source: UrlParts;
+  method: string;
+  version: number;
+  until: number;
+  header: string;
 }
 
 function insertCause(old: CanonicalCookie | undefined, cookie: CanonicalCookie): CookieChangeCause {

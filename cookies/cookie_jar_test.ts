@@ -338,3 +338,78 @@ describe("CookieJar storing an unchanged line again from the same URL", () => {
     ]);
   });
 });
+
+describe("CookieJar building the same Cookie header again", () => {
+  it("follows expiry and every change of the jar", () => {
+    let now = 1_000_000;
+    const jar = new CookieJar({ now: () => now });
+    const expired: string[] = [];
+    jar.setChangeListener((cookie, cause) => cause === "expired" && expired.push(cookie.name));
+    const url = request("http://a.test/");
+    jar.storeSetCookies(url, ["a=1; Max-Age=10", "b=2"]);
+    assert.equal(jar.cookieHeader(url), "a=1; b=2");
+    now += 9_999;
+    assert.equal(jar.cookieHeader(url), "a=1; b=2");
+    now += 1;
+    assert.equal(jar.cookieHeader(url), "b=2");
+    assert.deepEqual(expired, ["a"]);
+    jar.storeSetCookies(url, ["c=3"]);
+    assert.equal(jar.cookieHeader(url), "b=2; c=3");
+    jar.remove("http://a.test/", "b");
+    assert.equal(jar.cookieHeader(url), "c=3");
+    jar.storeSetCookies(request("http://a.test/x/"), ["d=4; Max-Age=1; Path=/x"]);
+    const deeper = request("http://a.test/x/y");
+    assert.equal(jar.cookieHeader(deeper), "d=4; c=3");
+    now += 1_000;
+    assert.equal(jar.cookieHeader(deeper), "c=3");
+    assert.deepEqual(expired, ["a", "d"]);
+  });
+
+  it("builds it again after a change listener told of an expiry changed the jar", () => {
+    let now = 1_000_000;
+    const jar = new CookieJar({ now: () => now });
+    const url = request("http://a.test/");
+    jar.storeSetCookies(url, ["a=1; Max-Age=1", "b=2"]);
+    jar.setChangeListener((_cookie, cause) => {
+      if (cause === "expired") jar.storeSetCookies(url, ["c=3"]);
+    });
+    now += 1_000;
+    assert.equal(jar.cookieHeader(url), "b=2");
+    assert.equal(jar.cookieHeader(url), "b=2; c=3");
+  });
+
+  it("reads Origin and Referer on every request while a Strict cookie applies", () => {
+    const jar = new CookieJar();
+    const url = "https://a.test/";
+    jar.storeSetCookies(request(url), ["s=1; SameSite=Strict", "l=1; SameSite=Lax"]);
+    const cross = request(url, { headers: { origin: "https://b.test" } });
+    assert.equal(jar.cookieHeader(request(url)), "s=1; l=1");
+    assert.equal(jar.cookieHeader(cross), "l=1");
+    assert.equal(
+      jar.cookieHeader(request(url, { headers: { referer: "https://b.test/" } })),
+      "l=1",
+    );
+    assert.equal(jar.cookieHeader(request(url)), "s=1; l=1");
+  });
+
+  it("asks again for an unsafe method, and after the access time is due", () => {
+    let now = 1_000_000;
+    const jar = new CookieJar({ now: () => now });
+    jar.storeSetCookies(request("https://a.test/"), ["u=1"]);
+    now += LAX_ALLOW_UNSAFE_MS + 1;
+    const cross = { headers: { origin: "https://b.test" } };
+    assert.equal(jar.cookieHeader(request("https://a.test/", cross)), "u=1");
+    assert.equal(
+      jar.cookieHeader(request("https://a.test/", { ...cross, method: "POST" })),
+      undefined,
+    );
+    assert.equal(jar.list()[0]!.lastAccess, now);
+    const read = now;
+    now += 59_999;
+    assert.equal(jar.cookieHeader(request("https://a.test/")), "u=1");
+    assert.equal(jar.list()[0]!.lastAccess, read);
+    now += 1;
+    assert.equal(jar.cookieHeader(request("https://a.test/")), "u=1");
+    assert.equal(jar.list()[0]!.lastAccess, now);
+  });
+});
