@@ -8,7 +8,8 @@
  * row's figure is the median over rounds of variant ÷ baseline measured in the same round, for
  * requests per second and for the client's CPU time per request (steadier on a shared machine).
  *
- * Run: `deno run -A bench/stages_bench.ts` or `bun bench/stages_bench.ts`.
+ * Run: `deno run -A bench/stages_bench.ts [VARIANTS] [ROUNDS]` or `bun bench/stages_bench.ts …`,
+ * VARIANTS comma-separated (default all; `none` is always run), ROUNDS default 5.
  *
  * @module
  */
@@ -19,7 +20,8 @@ import { promisify } from "node:util";
 import { VARIANTS } from "./stages_client.ts";
 import { median, RUNTIME_ARGS, startBenchServer } from "./bench_common.ts";
 
-const ROUNDS = 5;
+const [list = "", roundsArg = "5"] = process.argv.slice(2);
+const ROUNDS = Number(roundsArg);
 
 async function runClient(name: string, base: string): Promise<{ rps: number; cpuMicros: number }> {
   const script = new URL("./stages_client.ts", import.meta.url).pathname;
@@ -34,7 +36,10 @@ async function runClient(name: string, base: string): Promise<{ rps: number; cpu
 const runtime = "Deno" in globalThis
   ? `Deno ${process.versions.deno}`
   : `Bun ${process.versions.bun}`;
-const names = Object.keys(VARIANTS);
+const names = list === ""
+  ? Object.keys(VARIANTS)
+  : ["none", ...list.split(",").filter((name) => name !== "none")];
+for (const name of names) if (!VARIANTS[name]) throw new TypeError(`Unknown variant "${name}"`);
 const { base, stop } = await startBenchServer();
 try {
   console.log(`stages benchmark on ${runtime} (1 KiB GET, 50 in flight)`);
