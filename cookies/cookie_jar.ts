@@ -140,6 +140,22 @@ export class CookieJar implements CookieJarLike {
   #now: () => number;
   #lastCreation = 0;
   #listener: CookieChangeListener | undefined;
+  // Moves on every change to which cookies are stored or to a stored record's fields (access
+  // times aside): what was learnt about the jar at one version holds while it is unchanged.
+  #version = 0;
+  // The record the last #set placed (inserted or overwritten in place), and the version it was
+  // placed at, before any change listener ran.
+  #placed: CanonicalCookie | undefined;
+  #placedVersion = 0;
+  // The last Set-Cookie line stored as a session cookie, with the URL parts it came from.
+  #repeat: RepeatedLine | undefined;
+  // The last Cookie header built for a safe method, while nothing it depends on has changed.
+  #sent: SentHeader | undefined;
+  // What the last #matching learnt beyond its cookies: until when its answer holds as time
+  // goes (the first expiry among the cookies it looked at, the first access time that would
+  // be written again), and whether it read the request's Origin or Referer.
+  #matchedUntil = 0;
+  #matchedCrossSite = false;
 
   /**
    * Makes a jar, loading the store's cookies.
@@ -182,6 +198,16 @@ export class CookieJar implements CookieJarLike {
     if (this.#byKey.size === 0) return undefined;
     const url = urlParts(request.url);
     if (url === undefined) return undefined;
+    const sent = this.#sent;
+    if (onInclusion === undefined && sent !== undefined && sent.source === url) {
+      this.#maybeSyncStore();
+      if (
+        sent.version === this.#version && sent.method === request.method &&
+        this.#now() < sent.until
+      ) {
+        return sent.header;
+      }
+    }
     const cookies = this.#matching(url, request, true, onInclusion);
     if (cookies === undefined) return undefined;
     if (onInclusion) { for (const cookie of cookies) report(onInclusion, "send", cookie); }
@@ -190,6 +216,18 @@ export class CookieJar implements CookieJarLike {
       const cookie = cookies[i]!;
       if (i > 0) header += "; ";
       header += cookie.name === "" ? cookie.value : `${cookie.name}=${cookie.value}`;
+    }
+    // The same URL asks again and again (a client polling one endpoint): while the jar is
+    // unchanged and no cookie looked at expires or is due a new access time, the answer for a
+    // safe method is the same, unless a cookie's SameSite made it read Origin or Referer.
+    if (onInclusion === undefined && !this.#matchedCrossSite && SAFE_METHODS.has(request.method)) {
+      this.#sent = {
+        source: url,
+        method: request.method,
+        version: this.#version,
+        until: this.#matchedUntil,
+        header,
+      };
     }
     return header;
   }
@@ -210,6 +248,7 @@ export class CookieJar implements CookieJarLike {
     const url = urlParts(request.url);
     const now = this.#now();
     for (const line of lines) {
+      if (this.#storeRepeat(line, url, now, onInclusion)) continue;
       const parsed = parseSetCookie(line, now);
       if (typeof parsed === "string") {
         onInclusion?.({
@@ -251,6 +290,10 @@ export class CookieJar implements CookieJarLike {
         continue;
       }
       const refused = this.#set(newRecord(parsed, domain, hostOnly, path, url, now), url);
+      const placed = this.#placed;
+      if (refused === undefined && placed !== undefined && placed.expiry === undefined) {
+        this.#repeat = { line, source: url, cookie: placed, version: this.#placedVersion };
+      }
       onInclusion?.({
         operation: "store",
         exclusion: refused === undefined ? undefined : SET_EXCLUSIONS[refused],
@@ -286,6 +329,7 @@ export class CookieJar implements CookieJarLike {
   // `cookie` is the record to store, made by newRecord: its access time is the time of the
   // set, and its creation time is filled in here.
   #set(cookie: CanonicalCookie, source: UrlParts): string | undefined {
+    this.#placed = undefined;
     if (cookie.secure && !source.secure) return REASONS.secureOnly;
     if (cookie.sameSite === "no_restriction" && !cookie.secure) {
       return REASONS.sameSiteNoneInsecure;
@@ -313,6 +357,8 @@ export class CookieJar implements CookieJarLike {
     }
     if (expired) return undefined;
     const site = this.#insert(cookie, key);
+    this.#placed = cookie;
+    this.#placedVersion = this.#version;
     this.#store?.add(cookie);
     this.#notify(cookie, insertCause(old, cookie), false);
     this.#garbageCollect(site, now);
@@ -390,6 +436,7 @@ export class CookieJar implements CookieJarLike {
     let found: CanonicalCookie[] | undefined;
     let expired: CanonicalCookie[] | undefined;
     let crossSite: boolean | undefined;
+    let until = Infinity;
     const now = this.#now();
     for (let start = 0; start !== -1;) {
       const domain = start === 0 ? host : host.slice(start);
@@ -410,13 +457,21 @@ export class CookieJar implements CookieJarLike {
           exclude?.(cookie, "EXCLUDE_NOT_ON_PATH");
           continue;
         }
-        if (cookie.expiry !== undefined && cookie.expiry <= now) {
-          (expired ??= []).push(cookie);
-          continue;
+        if (cookie.expiry !== undefined) {
+          if (cookie.expiry <= now) {
+            (expired ??= []).push(cookie);
+            continue;
+          }
+          if (cookie.expiry < until) until = cookie.expiry;
         }
         if (request !== undefined && cookie.sameSite !== "no_restriction") {
-          crossSite ??= isCrossSite(request, url);
-          if (crossSite && !sameSiteAllows(cookie, request.method, now)) {
+          // Only a cookie the same-site rules would leave out asks whether the request is
+          // cross-site (two header lookups): Lax and unspecified cookies go with any top-level
+          // GET.
+          if (
+            !sameSiteAllows(cookie, request.method, now) &&
+            (crossSite ??= isCrossSite(request, url))
+          ) {
             exclude?.(cookie, SAME_SITE_EXCLUSIONS[cookie.sameSite]!);
             continue;
           }
@@ -425,13 +480,20 @@ export class CookieJar implements CookieJarLike {
       }
     }
     if (expired) { for (const cookie of expired) this.#expire(cookie); }
+    this.#matchedCrossSite = crossSite !== undefined;
+    // A change listener told of an expiry may have changed the jar since the scan.
+    this.#matchedUntil = expired === undefined ? until : -Infinity;
     if (found === undefined) return undefined;
     if (found.length > 1) found.sort(cookieOrder);
     if (touch) {
       for (const cookie of found) {
-        if (now - cookie.lastAccess < ACCESS_THRESHOLD_MS) continue;
-        cookie.lastAccess = now;
-        this.#store?.touch(cookie);
+        if (now - cookie.lastAccess >= ACCESS_THRESHOLD_MS) {
+          cookie.lastAccess = now;
+          this.#store?.touch(cookie);
+        }
+        if (cookie.lastAccess + ACCESS_THRESHOLD_MS < this.#matchedUntil) {
+          this.#matchedUntil = cookie.lastAccess + ACCESS_THRESHOLD_MS;
+        }
       }
     }
     return found;
@@ -447,6 +509,8 @@ export class CookieJar implements CookieJarLike {
     if (old.sourceSecure !== cookie.sourceSecure || old.sourcePort !== cookie.sourcePort) {
       this.#store?.delete(old);
     }
+    this.#placed = old;
+    this.#placedVersion = ++this.#version;
     this.#notify(old, "overwrite", true);
     old.value = cookie.value;
     old.secure = cookie.secure;
@@ -458,6 +522,40 @@ export class CookieJar implements CookieJarLike {
     old.sourcePort = cookie.sourcePort;
     this.#store?.add(old);
     this.#notify(old, cause, false);
+  }
+
+  // A Set-Cookie line that stored a session cookie, sent again from the same URL while the jar
+  // is unchanged (a server that sets its session id on every response): parsing it and
+  // checking it again would give the same cookie, which #set would overwrite in place with
+  // nothing but a new access time, reporting `overwrite` then `inserted-no-change-overwrite`.
+  // That is all this does; anything else goes the whole way. A persistent cookie always does:
+  // its expiry may be counted from now (Max-Age, the 400-day clamp).
+  #storeRepeat(
+    line: string,
+    source: UrlParts | undefined,
+    now: number,
+    onInclusion: CookieInclusionListener | undefined,
+  ): boolean {
+    const repeat = this.#repeat;
+    if (
+      repeat === undefined || repeat.line !== line || repeat.source !== source ||
+      repeat.version !== this.#version
+    ) {
+      return false;
+    }
+    const cookie = repeat.cookie;
+    this.#notify(cookie, "overwrite", true);
+    cookie.lastAccess = now;
+    this.#store?.add(cookie);
+    this.#notify(cookie, "inserted-no-change-overwrite", false);
+    onInclusion?.({
+      operation: "store",
+      exclusion: undefined,
+      name: cookie.name,
+      domain: cookie.domain,
+      path: cookie.path,
+    });
+    return true;
   }
 
   // Chromium's "Leave Secure Cookies Alone": an insecure origin may not set a cookie whose
@@ -510,6 +608,7 @@ export class CookieJar implements CookieJarLike {
     if (list) list.push(cookie);
     else this.#byDomain.set(bare, [cookie]);
     this.#byKey.set(key, cookie);
+    this.#version++;
     if (!cookie.hostOnly) this.#domainCookies++;
     const site = registrableDomain(bare) ?? bare;
     let siteCookies = this.#bySite.get(site);
@@ -527,6 +626,7 @@ export class CookieJar implements CookieJarLike {
       if (list.length === 0) this.#byDomain.delete(bare);
     }
     this.#byKey.delete(cookieKey(cookie));
+    this.#version++;
     if (!cookie.hostOnly) this.#domainCookies--;
     const site = siteKey(cookie.domain);
     const siteCookies = this.#bySite.get(site);
@@ -572,6 +672,26 @@ export class CookieJar implements CookieJarLike {
       if (cookie.creation > this.#lastCreation) this.#lastCreation = cookie.creation;
     }
   }
+}
+
+// What #storeRepeat knows of the last line stored as a session cookie: `cookie` is the record
+// it placed, at jar version `version`; `source` is the very UrlParts object of its URL
+// (urlParts hands the same object out while the URL stays the same).
+interface RepeatedLine {
+  line: string;
+  source: UrlParts;
+  cookie: CanonicalCookie;
+  version: number;
+}
+
+// What cookieHeader knows of the last header it built: for the very UrlParts object of its URL
+// and a safe `method`, at jar version `version`, until `until` (ms since the epoch).
+interface SentHeader {
+  source: UrlParts;
+  method: string;
+  version: number;
+  until: number;
+  header: string;
 }
 
 function insertCause(old: CanonicalCookie | undefined, cookie: CanonicalCookie): CookieChangeCause {

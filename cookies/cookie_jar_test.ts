@@ -242,3 +242,174 @@ describe("CookieJar storing the same line again", () => {
     assert.equal(jar.size, 2);
   });
 });
+
+describe("CookieJar storing an unchanged line again from the same URL", () => {
+  const changes = (jar: CookieJar) => {
+    const heard: string[] = [];
+    jar.setChangeListener((cookie, cause, removed) =>
+      heard.push(`${cookie.name}=${cookie.value} ${cause} ${removed}`)
+    );
+    return heard;
+  };
+
+  it("reports an overwrite with no change each time and moves only the access time", () => {
+    let now = 1_000;
+    const jar = new CookieJar({ now: () => now });
+    const heard = changes(jar);
+    const stored: CookieInclusion[] = [];
+    const url = request("http://a.test/app/page");
+    for (let i = 0; i < 3; i++, now += 10) {
+      jar.storeSetCookies(url, ["id=7; HttpOnly"], (inclusion) => stored.push(inclusion));
+    }
+    assert.deepEqual(heard, [
+      "id=7 inserted false",
+      "id=7 overwrite true",
+      "id=7 inserted-no-change-overwrite false",
+      "id=7 overwrite true",
+      "id=7 inserted-no-change-overwrite false",
+    ]);
+    const [cookie] = jar.list();
+    assert.deepEqual(
+      [cookie!.creation, cookie!.lastAccess, cookie!.path, cookie!.httpOnly],
+      [1_000, 1_020, "/app", true],
+    );
+    assert.deepEqual(stored.map((i) => [i.name, i.domain, i.path, i.exclusion]), [
+      ["id", "a.test", "/app", undefined],
+      ["id", "a.test", "/app", undefined],
+      ["id", "a.test", "/app", undefined],
+    ]);
+  });
+
+  it("stores it in full after the cookie changed, went away or was evicted", () => {
+    const jar = new CookieJar();
+    const heard = changes(jar);
+    const url = request("http://a.test/");
+    jar.storeSetCookies(url, ["id=1"]);
+    jar.storeSetCookies(url, ["id=2"]);
+    jar.storeSetCookies(url, ["id=1"]);
+    assert.deepEqual(heard.splice(0), [
+      "id=1 inserted false",
+      "id=1 overwrite true",
+      "id=2 inserted false",
+      "id=2 overwrite true",
+      "id=1 inserted false",
+    ]);
+    jar.remove("http://a.test/", "id");
+    jar.storeSetCookies(url, ["id=1"]);
+    assert.deepEqual(heard.splice(0), ["id=1 explicit true", "id=1 inserted false"]);
+    assert.equal(jar.cookieHeader(url), "id=1");
+
+    // A listener that removes the cookie as it is overwritten: the next line inserts it again.
+    jar.setChangeListener((cookie, cause) => {
+      if (cause === "overwrite") jar.remove("http://a.test/", cookie.name);
+    });
+    jar.storeSetCookies(url, ["id=1"]);
+    assert.equal(jar.size, 0);
+    jar.setChangeListener(undefined);
+    jar.storeSetCookies(url, ["id=1"]);
+    assert.equal(jar.cookieHeader(url), "id=1");
+
+    // The only insecure cookie of a full site goes first when it is inserted, every time.
+    const full = new CookieJar();
+    const secure = request("https://b.test/");
+    for (let i = 0; i < MAX_COOKIES_PER_DOMAIN; i++) {
+      full.storeSetCookies(secure, [`s${i}=1; Secure`]);
+    }
+    const fullHeard = changes(full);
+    full.storeSetCookies(secure, ["x=1"]);
+    full.storeSetCookies(secure, ["x=1"]);
+    assert.deepEqual(fullHeard.filter((change) => change.startsWith("x=")), [
+      "x=1 inserted false",
+      "x=1 evicted true",
+      "x=1 inserted false",
+    ]);
+  });
+
+  it("stores the same line from another URL for that URL", () => {
+    const jar = new CookieJar();
+    jar.storeSetCookies(request("http://a.test/x/y"), ["id=1"]);
+    jar.storeSetCookies(request("http://a.test/p/q"), ["id=1"]);
+    jar.storeSetCookies(request("http://b.test/x/y"), ["id=1"]);
+    jar.storeSetCookies(request("http://a.test/x/y"), ["id=1"]);
+    assert.deepEqual(jar.list().map((cookie) => `${cookie.domain}${cookie.path}`).sort(), [
+      "a.test/p",
+      "a.test/x",
+      "b.test/x",
+    ]);
+  });
+});
+
+describe("CookieJar building the same Cookie header again", () => {
+  it("follows expiry and every change of the jar", () => {
+    let now = 1_000_000;
+    const jar = new CookieJar({ now: () => now });
+    const expired: string[] = [];
+    jar.setChangeListener((cookie, cause) => cause === "expired" && expired.push(cookie.name));
+    const url = request("http://a.test/");
+    jar.storeSetCookies(url, ["a=1; Max-Age=10", "b=2"]);
+    assert.equal(jar.cookieHeader(url), "a=1; b=2");
+    now += 9_999;
+    assert.equal(jar.cookieHeader(url), "a=1; b=2");
+    now += 1;
+    assert.equal(jar.cookieHeader(url), "b=2");
+    assert.deepEqual(expired, ["a"]);
+    jar.storeSetCookies(url, ["c=3"]);
+    assert.equal(jar.cookieHeader(url), "b=2; c=3");
+    jar.remove("http://a.test/", "b");
+    assert.equal(jar.cookieHeader(url), "c=3");
+    jar.storeSetCookies(request("http://a.test/x/"), ["d=4; Max-Age=1; Path=/x"]);
+    const deeper = request("http://a.test/x/y");
+    assert.equal(jar.cookieHeader(deeper), "d=4; c=3");
+    now += 1_000;
+    assert.equal(jar.cookieHeader(deeper), "c=3");
+    assert.deepEqual(expired, ["a", "d"]);
+  });
+
+  it("builds it again after a change listener told of an expiry changed the jar", () => {
+    let now = 1_000_000;
+    const jar = new CookieJar({ now: () => now });
+    const url = request("http://a.test/");
+    jar.storeSetCookies(url, ["a=1; Max-Age=1", "b=2"]);
+    jar.setChangeListener((_cookie, cause) => {
+      if (cause === "expired") jar.storeSetCookies(url, ["c=3"]);
+    });
+    now += 1_000;
+    assert.equal(jar.cookieHeader(url), "b=2");
+    assert.equal(jar.cookieHeader(url), "b=2; c=3");
+  });
+
+  it("reads Origin and Referer on every request while a Strict cookie applies", () => {
+    const jar = new CookieJar();
+    const url = "https://a.test/";
+    jar.storeSetCookies(request(url), ["s=1; SameSite=Strict", "l=1; SameSite=Lax"]);
+    const cross = request(url, { headers: { origin: "https://b.test" } });
+    assert.equal(jar.cookieHeader(request(url)), "s=1; l=1");
+    assert.equal(jar.cookieHeader(cross), "l=1");
+    assert.equal(
+      jar.cookieHeader(request(url, { headers: { referer: "https://b.test/" } })),
+      "l=1",
+    );
+    assert.equal(jar.cookieHeader(request(url)), "s=1; l=1");
+  });
+
+  it("asks again for an unsafe method, and after the access time is due", () => {
+    let now = 1_000_000;
+    const jar = new CookieJar({ now: () => now });
+    jar.storeSetCookies(request("https://a.test/"), ["u=1"]);
+    now += LAX_ALLOW_UNSAFE_MS + 1;
+    const cross = { headers: { origin: "https://b.test" } };
+    assert.equal(jar.cookieHeader(request("https://a.test/", cross)), "u=1");
+    assert.equal(
+      jar.cookieHeader(request("https://a.test/", { ...cross, method: "POST" })),
+      undefined,
+    );
+    assert.equal(jar.list()[0]!.lastAccess, now);
+    const read = now;
+    now += 59_999;
+    assert.equal(jar.cookieHeader(request("https://a.test/")), "u=1");
+    assert.equal(jar.list()[0]!.lastAccess, read);
+    now += 1;
+    assert.equal(jar.cookieHeader(request("https://a.test/")), "u=1");
+    assert.equal(jar.list()[0]!.lastAccess, now);
+  });
+});

@@ -33,12 +33,24 @@ type DefaultHeaders = RequestContext["defaultHeaders"];
  * ```
  */
 export function cookieMiddleware(jar: CookieJarLike): Middleware {
+  // The last list made, for the defaults and header it was made from: requests of one session
+  // mostly carry the same defaults and the same Cookie, and lists are never changed in place.
+  let madeFrom: DefaultHeaders;
+  let madeWith: string | undefined;
+  let made: DefaultHeaders;
   return (next) => (request, context) => {
     if (context.credentials === "omit") return next(request, context);
     const onInclusion = context.netLog?.sink.capturing ? logInclusion(context) : undefined;
     const header = jar.cookieHeader(request, onInclusion);
     const defaults = context.defaultHeaders;
-    if (header !== undefined || endsWithCookie(defaults)) attach(context, defaults, header);
+    if (header !== undefined || endsWithCookie(defaults)) {
+      if (made === undefined || defaults !== madeFrom || header !== madeWith) {
+        madeFrom = defaults;
+        madeWith = header;
+        made = withCookie(defaults, header);
+      }
+      context.defaultHeaders = made;
+    }
     return next(request, context).then((response) => {
       // One call: asking `has` first costs as much again in Bun.
       const lines = response.headers.getSetCookie();
@@ -75,16 +87,12 @@ function endsWithCookie(defaults: DefaultHeaders): boolean {
     defaults[defaults.length - 1]![0] === "cookie";
 }
 
-// The hop's Cookie replaces the previous hop's, or takes it away. The list is copied by index:
-// faster than a spread or slice-and-push in both runtimes.
-function attach(
-  context: RequestContext,
-  defaults: DefaultHeaders,
-  header: string | undefined,
-): void {
+// The hop's Cookie replaces the previous hop's, or takes it away. The list is copied by index
+// (faster than a spread or slice-and-push in both runtimes) and frozen, as it is shared.
+function withCookie(defaults: DefaultHeaders, header: string | undefined): DefaultHeaders {
   const kept = defaults === undefined ? 0 : defaults.length - (endsWithCookie(defaults) ? 1 : 0);
   const list = new Array<readonly [string, string]>(kept + (header === undefined ? 0 : 1));
   for (let i = 0; i < kept; i++) list[i] = defaults![i]!;
-  if (header !== undefined) list[kept] = ["cookie", header];
-  context.defaultHeaders = list;
+  if (header !== undefined) list[kept] = Object.freeze(["cookie", header] as const);
+  return Object.freeze(list);
 }

@@ -59,4 +59,30 @@ describe("cookieMiddleware", () => {
     await again(new Request("http://a.test/"), requestContext({ credentials: "omit" }));
     assert.equal(seen[0], undefined);
   });
+
+  it("hands out one frozen list while the defaults and the Cookie stay the same", async () => {
+    const jar = new CookieJar();
+    const url = "http://a.test/";
+    jar.storeSetCookies(new Request(url), ["a=1"]);
+    const { run, seen } = stage(jar);
+    const defaults = Object.freeze([["user-agent", "x"] as const]);
+    for (let i = 0; i < 2; i++) {
+      await run(new Request(url), requestContext({ defaultHeaders: defaults }));
+    }
+    jar.storeSetCookies(new Request(url), ["a=2"]);
+    await run(new Request(url), requestContext({ defaultHeaders: defaults }));
+    const other = [["user-agent", "y"]] as const;
+    await run(new Request(url), requestContext({ defaultHeaders: other }));
+    jar.remove(url, "a");
+    await run(new Request(url), requestContext({ defaultHeaders: defaults }));
+    assert.equal(seen[0], seen[1]);
+    assert.ok(Object.isFrozen(seen[0]) && Object.isFrozen(seen[0]![1]));
+    assert.deepEqual(seen, [
+      [["user-agent", "x"], ["cookie", "a=1"]],
+      [["user-agent", "x"], ["cookie", "a=1"]],
+      [["user-agent", "x"], ["cookie", "a=2"]],
+      [["user-agent", "y"], ["cookie", "a=2"]],
+      defaults,
+    ]);
+  });
 });
