@@ -6,6 +6,7 @@
 
 import type { CookieInclusionListener, CookieJarLike } from "../core/cookie_jar_like.ts";
 import type { Middleware, RequestContext } from "../core/middleware.ts";
+import { responseInfo } from "../core/response_info.ts";
 
 type DefaultHeaders = RequestContext["defaultHeaders"];
 
@@ -52,12 +53,31 @@ export function cookieMiddleware(jar: CookieJarLike): Middleware {
       context.defaultHeaders = made;
     }
     return next(request, context).then((response) => {
-      // One call: asking `has` first costs as much again in Bun.
-      const lines = response.headers.getSetCookie();
+      const lines = setCookieLines(response);
       if (lines.length > 0) jar.storeSetCookies(request, lines, onInclusion);
       return response;
     });
   };
+}
+
+const NONE: readonly string[] = Object.freeze([]);
+
+// The response's Set-Cookie lines. A response of the network stack carries its header lines as
+// received (every stage that replaces headers records the new lines with it), and reading them
+// spares Bun's `Headers.getSetCookie` walk (0.4 µs a response); a response made elsewhere is
+// asked through `Headers` (one call: asking `has` first costs as much again in Bun).
+function setCookieLines(response: Response): readonly string[] {
+  const raw = responseInfo(response)?.rawHeaders;
+  if (raw === undefined) return response.headers.getSetCookie();
+  let lines: string[] | undefined;
+  for (let i = 0; i < raw.length; i++) {
+    const [name, value] = raw[i]!;
+    if (
+      name === "Set-Cookie" || name === "set-cookie" ||
+      (name.length === 10 && name.toLowerCase() === "set-cookie")
+    ) (lines ??= []).push(value);
+  }
+  return lines ?? NONE;
 }
 
 // Chromium's URLRequestHttpJob logs one COOKIE_INCLUSION_STATUS per cookie it sends or leaves
