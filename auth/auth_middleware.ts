@@ -7,6 +7,7 @@
  */
 
 import type { ConnectionPin, FetchLike, Middleware, RequestContext } from "../core/middleware.ts";
+import { rawHeaderValues } from "../core/raw_header_values.ts";
 import { responseInfo } from "../core/response_info.ts";
 import type { AuthCache, Credentials } from "./auth_cache.ts";
 import {
@@ -244,13 +245,11 @@ function withAuthHeaders(
   return new Request(request, { headers });
 }
 
-function challengeValues(response: Response, name: string): string[] {
+function challengeValues(response: Response, name: string): readonly string[] {
   const raw = responseInfo(response)?.rawHeaders;
   if (raw === undefined) {
     const joined = response.headers.get(name);
     return joined === null ? [] : [joined];
   }
-  const values: string[] = [];
-  for (const [key, value] of raw) if (key.toLowerCase() === name) values.push(value);
-  return values;
+  return rawHeaderValues(raw, name);
 }

@@ -8,6 +8,7 @@
 
 import type { ProxyAuthorize, ProxyHandshake, ProxyTarget } from "../core/proxy_handshake.ts";
 import type { ProxyServer } from "../core/proxy_resolver_like.ts";
+import { rawHeaderValues } from "../core/raw_header_values.ts";
 import { AuthController, type AuthPolicy } from "./auth_controller.ts";
 import { proxyCredentials, proxyTarget } from "./proxy_target.ts";
 
@@ -40,8 +41,7 @@ export function createProxyAuthorize(policy: AuthPolicy, target: ProxyTarget): P
   return async (lines, proxy: ProxyServer) => {
     if (proxy.scheme === "direct") return undefined;
     controller ??= new AuthController(proxyTarget(proxy), policy, proxyCredentials(proxy));
-    const values = lines.filter(([name]) => name.toLowerCase() === "proxy-authenticate")
-      .map(([, value]) => value);
+    const values = rawHeaderValues(lines, "proxy-authenticate");
     const answer = await controller.respond(values, {
       url: `https://${authority}/`,
       method: "CONNECT",

@@ -6,6 +6,7 @@
 
 import type { CookieInclusionListener, CookieJarLike } from "../core/cookie_jar_like.ts";
 import type { Middleware, RequestContext } from "../core/middleware.ts";
+import { rawHeaderValues } from "../core/raw_header_values.ts";
 import { responseInfo } from "../core/response_info.ts";
 
 type DefaultHeaders = RequestContext["defaultHeaders"];
@@ -60,24 +61,13 @@ export function cookieMiddleware(jar: CookieJarLike): Middleware {
   };
 }
 
-const NONE: readonly string[] = Object.freeze([]);
-
 // The response's Set-Cookie lines. A response of the network stack carries its header lines as
 // received (every stage that replaces headers records the new lines with it), and reading them
 // spares Bun's `Headers.getSetCookie` walk (0.4 µs a response); a response made elsewhere is
 // asked through `Headers` (one call: asking `has` first costs as much again in Bun).
 function setCookieLines(response: Response): readonly string[] {
   const raw = responseInfo(response)?.rawHeaders;
-  if (raw === undefined) return response.headers.getSetCookie();
-  let lines: string[] | undefined;
-  for (let i = 0; i < raw.length; i++) {
-    const [name, value] = raw[i]!;
-    if (
-      name === "Set-Cookie" || name === "set-cookie" ||
-      (name.length === 10 && name.toLowerCase() === "set-cookie")
-    ) (lines ??= []).push(value);
-  }
-  return lines ?? NONE;
+  return raw === undefined ? response.headers.getSetCookie() : rawHeaderValues(raw, "set-cookie");
 }
 
 // Chromium's URLRequestHttpJob logs one COOKIE_INCLUSION_STATUS per cookie it sends or leaves

@@ -25,6 +25,7 @@ export * from "./net_errors.ts";
 export * from "./net_log_sink.ts";
 export * from "./proxy_handshake.ts";
 export * from "./proxy_resolver_like.ts";
+export * from "./raw_header_values.ts";
 export * from "./read_body_capped.ts";
 export * from "./response_info.ts";
 export * from "./runtime.ts";
