@@ -28,7 +28,7 @@
 import { SessionError } from "../core/session_error.ts";
 import type { SandboxLimits } from "./_pac_sandbox.ts";
 import { PacThread } from "./_pac_thread.ts";
-import { compileStraightLine, type StraightLinePac } from "./_pac_straight_line.ts";
+import type { StraightLinePac } from "./_pac_straight_line.ts";
 import {
   type HostLookup,
   localAddresses,
@@ -122,6 +122,9 @@ export class PacScript {
     // QuickJS compiles every script: it reports the errors, and answers what the fast path
     // declines.
     const id = await thread.compile(source, limits);
+    // Loaded on the first compile, not at start-up: acorn and the interpreter cost 4-6 ms to
+    // load, which a program that never sets a PAC script should not pay.
+    const { compileStraightLine } = await import("./_pac_straight_line.ts");
     const straightLine = compileStraightLine(source);
     const fast = "run" in straightLine ? straightLine : undefined;
     return new PacScript(thread, { id, source, limits, fast }, {
