@@ -63,6 +63,11 @@ describe("ses.webRequest through ses.fetch", () => {
           response.writeHead(200, { "cache-control": "max-age=60", "content-type": "text/plain" });
           response.end("stored");
           return;
+        case "/odd-names":
+          // Header names that Object.prototype has too, as raw pairs.
+          response.writeHead(200, ["constructor", "c", "toString", "t", "__proto__", "p"]);
+          response.end("odd");
+          return;
         case "/big":
           response.writeHead(200, { "content-type": "application/octet-stream" });
           response.end(Buffer.alloc(1024 * 1024));
@@ -454,6 +459,30 @@ describe("ses.webRequest through ses.fetch", () => {
     assert.deepEqual(started?.responseHeaders["x-added"], ["a", "b"]);
     const cookies = await ses.cookies.get({ url: base });
     assert.deepEqual(cookies.map((cookie) => cookie.name), ["changed"]);
+    await ses.closeAllConnections();
+  });
+
+  it("shows header names that Object.prototype has as the response's own headers, response after response", async () => {
+    const ses = newSession();
+    const seen: Array<Record<string, string[]>> = [];
+    ses.webRequest.onHeadersReceived((details, callback) => {
+      seen.push(details.responseHeaders);
+      callback({});
+    });
+    ses.webRequest.onResponseStarted((details) => seen.push(details.responseHeaders));
+    ses.webRequest.onCompleted((details) => seen.push(details.responseHeaders));
+    // Enough responses with the same names for their objects to be made the fast way too.
+    for (let i = 0; i < 5; i++) {
+      assert.equal(await (await ses.fetch(`${base}/odd-names`)).text(), "odd");
+    }
+    assert.equal(seen.length, 15);
+    for (const headers of seen) {
+      assert.equal(Object.getPrototypeOf(headers), Object.prototype);
+      for (const [name, value] of [["constructor", "c"], ["toString", "t"], ["__proto__", "p"]]) {
+        assert.deepEqual(Object.getOwnPropertyDescriptor(headers, name!)?.value, [value], name);
+      }
+    }
+    assert.equal(new Set(seen.map((headers) => headers.constructor)).size, 15);
     await ses.closeAllConnections();
   });
 
