@@ -436,6 +436,37 @@ describe("ses.webRequest through ses.fetch", () => {
     await ses.closeAllConnections();
   });
 
+  it("shows each request's headers in an object of its own, whatever the last listener changed", async () => {
+    const ses = newSession();
+    const shown: Array<Record<string, string>> = [];
+    ses.webRequest.onBeforeSendHeaders((details, callback) => {
+      shown.push({ ...details.requestHeaders });
+      // Changed in place without answering with it: no later request sees the change.
+      details.requestHeaders["x-changed"] = "1";
+      delete details.requestHeaders["user-agent"];
+      callback({});
+    });
+    for (let i = 0; i < 3; i++) {
+      const echoed = await (await ses.fetch(`${base}/echo`, { credentials: "omit" })).json();
+      assert.equal(echoed.headers["x-changed"], undefined);
+      assert.equal(echoed.headers["user-agent"], ses.getUserAgent());
+    }
+    // A request with a header of its own named like Object.prototype's accessor.
+    await ses.fetch(`${base}/echo`, { headers: new Headers([["__proto__", "own"]]) });
+    assert.equal(shown.length, 4);
+    for (const headers of shown.slice(0, 3)) {
+      assert.deepEqual(Object.keys(headers), [
+        "user-agent",
+        "accept-language",
+        "accept-encoding",
+        "accept",
+      ]);
+      assert.equal(headers["user-agent"], ses.getUserAgent());
+    }
+    assert.equal(Object.getOwnPropertyDescriptor(shown[3], "__proto__")?.value, "own");
+    await ses.closeAllConnections();
+  });
+
   it("replaces the response head with onHeadersReceived' answer before cookies are stored", async () => {
     const ses = newSession();
     ses.webRequest.onHeadersReceived({ urls: ["*://*/cookies"] }, (details, callback) => {
