@@ -24,6 +24,8 @@ type Builder = (raw: RawLines) => Record<string, string[]>;
 const MAX_SHAPES = 256;
 /** Times a list is met before it gets a builder (one response's events in a row count once). */
 const MEETINGS_BEFORE_COMPILING = 3;
+/** The longest JSON of a list remembered: so the memory holds at most 256 × 4 KiB of names. */
+const MAX_KEY_LENGTH = 4096;
 /** Builders asked first, without making a key: the last ones used. */
 const RECENT = 8;
 
@@ -68,6 +70,8 @@ function sameNames(raw: RawLines, names: readonly string[]): boolean {
 function builderFor(raw: RawLines): Builder | undefined {
   const names = raw.map((line) => line[0]);
   const key = JSON.stringify(names);
+  // A head of many or long names (rare, or hostile) is built one by one, never remembered.
+  if (key.length > MAX_KEY_LENGTH) return undefined;
   let builder = shapes.get(key) ?? 0;
   if (typeof builder === "number") {
     if (builder + 1 < MEETINGS_BEFORE_COMPILING) {

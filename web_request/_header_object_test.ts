@@ -81,6 +81,15 @@ describe("headerObject", () => {
     for (let i = 0; i < 12; i++) assertSame(headerObject(copy(raw)), reference(raw));
   });
 
+  it("builds heads of many or long names one by one, response after response", () => {
+    const many: RawLines = Array.from({ length: 300 }, (_, i) => [`x-header-${i}`, String(i)]);
+    const long: RawLines = [["x-" + "a".repeat(5000), "1"], ["x-b", "2"]];
+    for (let i = 0; i < 6; i++) {
+      assertSame(headerObject(copy(many)), reference(many));
+      assertSame(headerObject(copy(long)), reference(long));
+    }
+  });
+
   it("serves many lists that take turns", () => {
     const lists: RawLines[] = Array.from(
       { length: 20 },
