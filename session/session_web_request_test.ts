@@ -63,6 +63,11 @@ describe("ses.webRequest through ses.fetch", () => {
           response.writeHead(200, { "cache-control": "max-age=60", "content-type": "text/plain" });
           response.end("stored");
           return;
+        case "/odd-names":
+          // Header names that Object.prototype has too, as raw pairs.
+          response.writeHead(200, ["constructor", "c", "toString", "t", "__proto__", "p"]);
+          response.end("odd");
+          return;
         case "/big":
           response.writeHead(200, { "content-type": "application/octet-stream" });
           response.end(Buffer.alloc(1024 * 1024));
@@ -431,6 +436,37 @@ describe("ses.webRequest through ses.fetch", () => {
     await ses.closeAllConnections();
   });
 
+  it("shows each request's headers in an object of its own, whatever the last listener changed", async () => {
+    const ses = newSession();
+    const shown: Array<Record<string, string>> = [];
+    ses.webRequest.onBeforeSendHeaders((details, callback) => {
+      shown.push({ ...details.requestHeaders });
+      // Changed in place without answering with it: no later request sees the change.
+      details.requestHeaders["x-changed"] = "1";
+      delete details.requestHeaders["user-agent"];
+      callback({});
+    });
+    for (let i = 0; i < 3; i++) {
+      const echoed = await (await ses.fetch(`${base}/echo`, { credentials: "omit" })).json();
+      assert.equal(echoed.headers["x-changed"], undefined);
+      assert.equal(echoed.headers["user-agent"], ses.getUserAgent());
+    }
+    // A request with a header of its own named like Object.prototype's accessor.
+    await ses.fetch(`${base}/echo`, { headers: new Headers([["__proto__", "own"]]) });
+    assert.equal(shown.length, 4);
+    for (const headers of shown.slice(0, 3)) {
+      assert.deepEqual(Object.keys(headers), [
+        "user-agent",
+        "accept-language",
+        "accept-encoding",
+        "accept",
+      ]);
+      assert.equal(headers["user-agent"], ses.getUserAgent());
+    }
+    assert.equal(Object.getOwnPropertyDescriptor(shown[3], "__proto__")?.value, "own");
+    await ses.closeAllConnections();
+  });
+
   it("replaces the response head with onHeadersReceived' answer before cookies are stored", async () => {
     const ses = newSession();
     ses.webRequest.onHeadersReceived({ urls: ["*://*/cookies"] }, (details, callback) => {
@@ -454,6 +490,30 @@ describe("ses.webRequest through ses.fetch", () => {
     assert.deepEqual(started?.responseHeaders["x-added"], ["a", "b"]);
     const cookies = await ses.cookies.get({ url: base });
     assert.deepEqual(cookies.map((cookie) => cookie.name), ["changed"]);
+    await ses.closeAllConnections();
+  });
+
+  it("shows header names that Object.prototype has as the response's own headers, response after response", async () => {
+    const ses = newSession();
+    const seen: Array<Record<string, string[]>> = [];
+    ses.webRequest.onHeadersReceived((details, callback) => {
+      seen.push(details.responseHeaders);
+      callback({});
+    });
+    ses.webRequest.onResponseStarted((details) => seen.push(details.responseHeaders));
+    ses.webRequest.onCompleted((details) => seen.push(details.responseHeaders));
+    // Enough responses with the same names for their objects to be made the fast way too.
+    for (let i = 0; i < 5; i++) {
+      assert.equal(await (await ses.fetch(`${base}/odd-names`)).text(), "odd");
+    }
+    assert.equal(seen.length, 15);
+    for (const headers of seen) {
+      assert.equal(Object.getPrototypeOf(headers), Object.prototype);
+      for (const [name, value] of [["constructor", "c"], ["toString", "t"], ["__proto__", "p"]]) {
+        assert.deepEqual(Object.getOwnPropertyDescriptor(headers, name!)?.value, [value], name);
+      }
+    }
+    assert.equal(new Set(seen.map((headers) => headers.constructor)).size, 15);
     await ses.closeAllConnections();
   });
 

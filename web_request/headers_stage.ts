@@ -11,13 +11,13 @@ import { SessionError } from "../core/session_error.ts";
 import { ask, tell } from "./_ask.ts";
 import { cancelUpload } from "./_cancel_upload.ts";
 import {
-  baseDetails,
   type BeforeSendResponse,
   type HeadersReceivedResponse,
   requestHeaderObject,
   type ResponseDetails,
   responseDetails,
   type SendHeadersDetails,
+  sendHeadersDetails,
 } from "./details.ts";
 import type { HeadersReceivedListener, NotifyListener, WebRequest } from "./web_request.ts";
 
@@ -79,7 +79,7 @@ export function headersStage(webRequest: WebRequest): Middleware {
       // The headers as shown before any answer; onSendHeaders gets them again when
       // onBeforeSendHeaders left the request as it was (its listener had a copy to change).
       const shown = requestHeaderObject(request, context);
-      const details = sendDetails(
+      const details = sendHeadersDetails(
         request,
         context,
         sent === undefined ? shown : { ...shown },
@@ -133,7 +133,7 @@ function sendHeaders(
     const headers = ready === request && shown !== undefined
       ? shown
       : requestHeaderObject(ready, context);
-    tell("onSendHeaders", sent, sendDetails(ready, context, headers, time), request.url);
+    tell("onSendHeaders", sent, sendHeadersDetails(ready, context, headers, time), request.url);
   }
   return send(next, ready, context, hooks.received, hooks.started);
 }
@@ -175,17 +175,6 @@ function send(
       },
     );
   });
-}
-
-function sendDetails(
-  request: Request,
-  context: RequestContext,
-  headers: Record<string, string>,
-  timestamp: number,
-): SendHeadersDetails {
-  const details = baseDetails(request.url, request, context, timestamp) as SendHeadersDetails;
-  details.requestHeaders = headers;
-  return details;
 }
 
 function tellStarted(

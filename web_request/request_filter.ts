@@ -75,6 +75,8 @@ export function parseRequestFilter(filter: object): RequestFilter {
   }
   const typeSet = new Set(types);
   const everyUrl = include.length === 0 || include.some((pattern) => pattern.all);
+  // `{urls: ["<all_urls>"]}`, the common filter, is no filter: the stages skip asking it.
+  if (everyUrl && exclude.length === 0 && typeSet.size === 0) return MATCH_ALL;
   return {
     matches(url, resourceType) {
       if (typeSet.size > 0 && !typeSet.has(resourceType)) return false;

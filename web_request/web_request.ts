@@ -223,9 +223,9 @@ export class WebRequest {
     resourceType: string,
   ): WebRequestListeners[E] | undefined {
     const registration = this.#registrations[event];
-    if (registration === undefined || !registration.filter.matches(url, resourceType)) {
-      return undefined;
-    }
+    if (registration === undefined) return undefined;
+    const { filter } = registration;
+    if (filter !== MATCH_ALL && !filter.matches(url, resourceType)) return undefined;
     return registration.listener as WebRequestListeners[E];
   }
 

@@ -1,0 +1,24 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { parseRequestFilter } from "./request_filter.ts";
+
+describe("parseRequestFilter", () => {
+  it("matches every request for <all_urls> or no pattern, even a URL that does not parse", () => {
+    for (const urls of [["<all_urls>"], [], ["*://a.test/*", "<all_urls>"]]) {
+      const filter = parseRequestFilter({ urls });
+      for (const url of ["http://a.test/x", "file:///tmp/x", "custom:thing", "not a url"]) {
+        assert.ok(filter.matches(url, "xhr"), `${urls} ${url}`);
+        assert.ok(filter.matches(url, "download"), `${urls} ${url}`);
+      }
+    }
+  });
+
+  it("still asks types and excludeUrls next to <all_urls>", () => {
+    const typed = parseRequestFilter({ urls: ["<all_urls>"], types: ["download"] });
+    assert.ok(typed.matches("http://a.test/x", "download"));
+    assert.ok(!typed.matches("http://a.test/x", "xhr"));
+    const excluding = parseRequestFilter({ urls: ["<all_urls>"], excludeUrls: ["*://b.test/*"] });
+    assert.ok(excluding.matches("http://a.test/x", "xhr"));
+    assert.ok(!excluding.matches("http://b.test/x", "xhr"));
+  });
+});
