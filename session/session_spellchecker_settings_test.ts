@@ -202,8 +202,12 @@ describe("Session spellchecker", () => {
     });
     writeFileSync(join(dir, "Preferences"), "{not json");
     newApp();
-    assert.deepEqual(session.fromPartition("persist:other").getSpellCheckerLanguages(), ["en-US"]);
+    const last = session.fromPartition("persist:other");
+    assert.deepEqual(last.getSpellCheckerLanguages(), ["en-US"]);
     assert.equal(readFileSync(join(dir, "Preferences.bad"), "utf8"), "{not json");
+    // The partition's stores open in the background: the next test's clean-up of userData
+    // must not race them (it failed with ENOTEMPTY under load).
+    await Promise.all([ses.storageReady(), last.storageReady()]);
   });
 
   it("uses the built-in en-US without a download, and a listener alone starts it", async () => {
