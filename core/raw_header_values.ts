@@ -34,7 +34,8 @@ export function rawHeaderValues(
     const line = lines[i]!;
     const field = line[0];
     if (field === name || (field.length === name.length && equalsLowerCase(field, name))) {
-      (values ??= []).push(line[1]);
+      if (values === undefined) values = [line[1]];
+      else values.push(line[1]);
     }
   }
   return values ?? NONE;
