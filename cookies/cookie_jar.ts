@@ -196,10 +196,12 @@ export class CookieJar implements CookieJarLike {
     onInclusion?: CookieInclusionListener,
   ): string | undefined {
     if (this.#byKey.size === 0) return undefined;
-    const url = urlParts(request.url);
-    if (url === undefined) return undefined;
+    const href = request.url;
     const sent = this.#sent;
-    if (onInclusion === undefined && sent !== undefined && sent.source === url) {
+    // The memo is checked on the URL string before anything is parsed or called: in Bun every
+    // call on this path costs far more over the network than in a loop (cold code, measured in
+    // bench/README.md), and this is the path of every request to a host with cookies.
+    if (onInclusion === undefined && sent !== undefined && sent.url === href) {
       this.#maybeSyncStore();
       if (
         sent.version === this.#version && sent.method === request.method &&
@@ -208,6 +210,8 @@ export class CookieJar implements CookieJarLike {
         return sent.header;
       }
     }
+    const url = urlParts(href);
+    if (url === undefined) return undefined;
     const cookies = this.#matching(url, request, true, onInclusion);
     if (cookies === undefined) return undefined;
     if (onInclusion) { for (const cookie of cookies) report(onInclusion, "send", cookie); }
@@ -222,7 +226,7 @@ export class CookieJar implements CookieJarLike {
     // safe method is the same, unless a cookie's SameSite made it read Origin or Referer.
     if (onInclusion === undefined && !this.#matchedCrossSite && SAFE_METHODS.has(request.method)) {
       this.#sent = {
-        source: url,
+        url: href,
         method: request.method,
         version: this.#version,
         until: this.#matchedUntil,
@@ -245,10 +249,18 @@ export class CookieJar implements CookieJarLike {
     lines: readonly string[],
     onInclusion?: CookieInclusionListener,
   ): void {
-    const url = urlParts(request.url);
+    const href = request.url;
     const now = this.#now();
-    for (const line of lines) {
-      if (this.#storeRepeat(line, url, now, onInclusion)) continue;
+    // The URL is split only for a line that is not a repeat (see #storeRepeat).
+    let url: UrlParts | undefined;
+    let split = false;
+    for (let i = 0; i < lines.length; i++) {
+      const line = lines[i]!;
+      if (this.#storeRepeat(line, href, now, onInclusion)) continue;
+      if (!split) {
+        url = urlParts(href);
+        split = true;
+      }
       const parsed = parseSetCookie(line, now);
       if (typeof parsed === "string") {
         onInclusion?.({
@@ -292,7 +304,7 @@ export class CookieJar implements CookieJarLike {
       const refused = this.#set(newRecord(parsed, domain, hostOnly, path, url, now), url);
       const placed = this.#placed;
       if (refused === undefined && placed !== undefined && placed.expiry === undefined) {
-        this.#repeat = { line, source: url, cookie: placed, version: this.#placedVersion };
+        this.#repeat = { line, url: href, cookie: placed, version: this.#placedVersion };
       }
       onInclusion?.({
         operation: "store",
@@ -532,14 +544,14 @@ export class CookieJar implements CookieJarLike {
   // its expiry may be counted from now (Max-Age, the 400-day clamp).
   #storeRepeat(
     line: string,
-    source: UrlParts | undefined,
+    url: string,
     now: number,
     onInclusion: CookieInclusionListener | undefined,
   ): boolean {
     const repeat = this.#repeat;
     if (
-      repeat === undefined || repeat.line !== line || repeat.source !== source ||
-      repeat.version !== this.#version
+      repeat === undefined || repeat.version !== this.#version || repeat.line !== line ||
+      repeat.url !== url
     ) {
       return false;
     }
@@ -675,19 +687,19 @@ export class CookieJar implements CookieJarLike {
 }
 
 // What #storeRepeat knows of the last line stored as a session cookie: `cookie` is the record
-// it placed, at jar version `version`; `source` is the very UrlParts object of its URL
-// (urlParts hands the same object out while the URL stays the same).
+// it placed, at jar version `version`, from a response to `url` (normalised, as Request.url:
+// the same string means the same host, path and scheme).
 interface RepeatedLine {
   line: string;
-  source: UrlParts;
+  url: string;
   cookie: CanonicalCookie;
   version: number;
 }
 
-// What cookieHeader knows of the last header it built: for the very UrlParts object of its URL
+// What cookieHeader knows of the last header it built: for `url` (normalised, as Request.url)
 // and a safe `method`, at jar version `version`, until `until` (ms since the epoch).
 interface SentHeader {
-  source: UrlParts;
+  url: string;
   method: string;
   version: number;
   until: number;

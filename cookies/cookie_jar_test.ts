@@ -325,6 +325,26 @@ describe("CookieJar storing an unchanged line again from the same URL", () => {
     ]);
   });
 
+  it("stores the lines after a repeated one for the response's URL", () => {
+    const jar = new CookieJar();
+    const heard = changes(jar);
+    const url = request("http://a.test/app/page");
+    jar.storeSetCookies(url, ["id=1"]);
+    jar.storeSetCookies(url, ["id=1", "n=2", "id=1"]);
+    assert.deepEqual(heard, [
+      "id=1 inserted false",
+      "id=1 overwrite true",
+      "id=1 inserted-no-change-overwrite false",
+      "n=2 inserted false",
+      "id=1 overwrite true",
+      "id=1 inserted-no-change-overwrite false",
+    ]);
+    assert.deepEqual(jar.list().map((cookie) => `${cookie.name} ${cookie.domain}${cookie.path}`), [
+      "id a.test/app",
+      "n a.test/app",
+    ]);
+  });
+
   it("stores the same line from another URL for that URL", () => {
     const jar = new CookieJar();
     jar.storeSetCookies(request("http://a.test/x/y"), ["id=1"]);

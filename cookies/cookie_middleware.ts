@@ -98,11 +98,16 @@ function endsWithCookie(defaults: DefaultHeaders): boolean {
 }
 
 // The hop's Cookie replaces the previous hop's, or takes it away. The list is copied by index
-// (faster than a spread or slice-and-push in both runtimes) and frozen, as it is shared.
+// (faster than a spread or slice-and-push in both runtimes). It is shared by the requests that
+// carry the same defaults and header, and no stage changes a default list in place (the type
+// says so), but it is not frozen: both engines read a frozen array's elements by a slower
+// path, and the transport reads this list on every request (appending the defaults to a
+// request's header lines cost 128 ns with the list and its pair frozen, 42 ns without, in
+// Bun 1.4; 138 and 54 ns in Deno 2.9).
 function withCookie(defaults: DefaultHeaders, header: string | undefined): DefaultHeaders {
   const kept = defaults === undefined ? 0 : defaults.length - (endsWithCookie(defaults) ? 1 : 0);
   const list = new Array<readonly [string, string]>(kept + (header === undefined ? 0 : 1));
   for (let i = 0; i < kept; i++) list[i] = defaults![i]!;
-  if (header !== undefined) list[kept] = Object.freeze(["cookie", header] as const);
-  return Object.freeze(list);
+  if (header !== undefined) list[kept] = ["cookie", header];
+  return list;
 }

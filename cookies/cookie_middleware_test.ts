@@ -60,7 +60,7 @@ describe("cookieMiddleware", () => {
     assert.equal(seen[0], undefined);
   });
 
-  it("hands out one frozen list while the defaults and the Cookie stay the same", async () => {
+  it("hands out one list while the defaults and the Cookie stay the same", async () => {
     const jar = new CookieJar();
     const url = "http://a.test/";
     jar.storeSetCookies(new Request(url), ["a=1"]);
@@ -76,7 +76,7 @@ describe("cookieMiddleware", () => {
     jar.remove(url, "a");
     await run(new Request(url), requestContext({ defaultHeaders: defaults }));
     assert.equal(seen[0], seen[1]);
-    assert.ok(Object.isFrozen(seen[0]) && Object.isFrozen(seen[0]![1]));
+    assert.notEqual(seen[1], seen[2]);
     assert.deepEqual(seen, [
       [["user-agent", "x"], ["cookie", "a=1"]],
       [["user-agent", "x"], ["cookie", "a=1"]],

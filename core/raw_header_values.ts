@@ -27,12 +27,26 @@ export function rawHeaderValues(
   name: string,
 ): readonly string[] {
   let values: string[] | undefined;
-  // Index loop, and lower-casing only names of the right length: this runs on every response.
+  // This runs on every response: an index loop without destructuring, and the codec gives
+  // known names as shared constants, so the lower-case name mostly matches at once; another
+  // name of the same length is compared in place rather than lower-cased into a new string.
   for (let i = 0; i < lines.length; i++) {
-    const [field, value] = lines[i]!;
-    if (field.length === name.length && (field === name || field.toLowerCase() === name)) {
-      (values ??= []).push(value);
+    const line = lines[i]!;
+    const field = line[0];
+    if (field === name || (field.length === name.length && equalsLowerCase(field, name))) {
+      if (values === undefined) values = [line[1]];
+      else values.push(line[1]);
     }
   }
   return values ?? NONE;
+}
+
+// Whether `field` is `lower` (lower case, same length) but for the case of ASCII letters.
+function equalsLowerCase(field: string, lower: string): boolean {
+  for (let i = 0; i < field.length; i++) {
+    const code = field.charCodeAt(i);
+    const want = lower.charCodeAt(i);
+    if (code !== want && !(code >= 0x41 && code <= 0x5a && code + 0x20 === want)) return false;
+  }
+  return true;
 }

@@ -14,6 +14,18 @@ describe("rawHeaderValues", () => {
     assert.deepEqual(rawHeaderValues(lines, "set-cookie"), ["a=1", "b=2", "c=3"]);
   });
 
+  it("leaves out names of the same length that differ in more than the case of a letter", () => {
+    const lines: Array<[string, string]> = [
+      ["Connection", "keep-alive"],
+      ["SET\rCOOKIE", "a=1"],
+      ["SET-COOKIe", "b=2"],
+      ["set-cookie", "c=3"],
+      ["set-cookiF", "d=4"],
+      ["sEt-cOOkie", "e=5"],
+    ];
+    assert.deepEqual(rawHeaderValues(lines, "set-cookie"), ["b=2", "c=3", "e=5"]);
+  });
+
   it("answers an empty list when no line has the name", () => {
     assert.deepEqual(rawHeaderValues([["Date", "x"]], "www-authenticate"), []);
     assert.deepEqual(rawHeaderValues([], "set-cookie"), []);
