@@ -42,6 +42,9 @@ function freshSession(cache = true): Session {
  */
 export const VARIANTS: Record<string, Variant> = {
   none: { setup: () => Promise.resolve(freshSession(false)), init: { credentials: "omit" } },
+  // The baseline again, in a process of its own: its ratio to `none` is the run's noise floor
+  // (1.00x on a machine with nothing else to do), to read the other rows against.
+  control: { setup: () => Promise.resolve(freshSession(false)), init: { credentials: "omit" } },
   // One cookie set by every response (the route's Set-Cookie) and sent with every request.
   cookies: { setup: () => Promise.resolve(freshSession(false)), init: {} },
   // Fixed proxy rules with a bypass list; the request is bypassed (issue 9's row).
