@@ -147,7 +147,7 @@ export class CookieJar implements CookieJarLike {
   // placed at, before any change listener ran.
   #placed: CanonicalCookie | undefined;
   #placedVersion = 0;
-  // The last Set-Cookie line stored as a session cookie, with the URL parts it came from.
+  // The last Set-Cookie line stored as a session cookie, with the URL it came from.
   #repeat: RepeatedLine | undefined;
   // The last Cookie header built for a safe method, while nothing it depends on has changed.
   #sent: SentHeader | undefined;

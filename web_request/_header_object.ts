@@ -113,8 +113,6 @@ function compile(names: readonly string[]): Builder {
   return new Function("r", `"use strict";return{${fields.join(",")}};`) as Builder;
 }
 
-const OWN = { writable: true, enumerable: true, configurable: true };
-
 function builtOneByOne(raw: RawLines): Record<string, string[]> {
   const headers: Record<string, string[]> = {};
   for (let i = 0; i < raw.length; i++) {
@@ -123,8 +121,30 @@ function builtOneByOne(raw: RawLines): Record<string, string[]> {
     // Names like `constructor` or `__proto__` are headers too, not Object.prototype's.
     const values = Object.hasOwn(headers, name) ? headers[name] : undefined;
     if (values) values.push(line[1]);
-    else if (name !== "__proto__") headers[name] = [line[1]];
-    else Object.defineProperty(headers, name, { ...OWN, value: [line[1]] });
+    else setHeader(headers, name, [line[1]]);
   }
   return headers;
+}
+
+const OWN = { writable: true, enumerable: true, configurable: true };
+
+/**
+ * Sets a header on a header object as an own property, `__proto__` included (a token like any
+ * other, not the object's prototype).
+ *
+ * @param headers The object.
+ * @param name The header's name.
+ * @param value Its value.
+ *
+ * @example
+ * ```ts
+ * import { setHeader } from "./_header_object.ts";
+ * const headers: Record<string, string> = {};
+ * setHeader(headers, "__proto__", "x");
+ * console.log(Object.keys(headers)); // [ "__proto__" ]
+ * ```
+ */
+export function setHeader<T>(headers: Record<string, T>, name: string, value: T): void {
+  if (name === "__proto__") Object.defineProperty(headers, name, { ...OWN, value });
+  else headers[name] = value;
 }

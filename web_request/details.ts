@@ -8,7 +8,7 @@
 import { Buffer } from "node:buffer";
 import type { RequestContext } from "../core/middleware.ts";
 import { responseInfo } from "../core/response_info.ts";
-import { headerObject } from "./_header_object.ts";
+import { headerObject, setHeader } from "./_header_object.ts";
 
 /** One part of a request body (Electron's `UploadData`); byte bodies come as one part. */
 export interface UploadData {
@@ -344,11 +344,3 @@ function withDefaults(
   }
   return headers;
 }
-
-// `__proto__` is a header name like any other (a token), not the object's prototype.
-function setHeader(headers: Record<string, string>, name: string, value: string): void {
-  if (name === "__proto__") Object.defineProperty(headers, name, { ...OWN, value });
-  else headers[name] = value;
-}
-
-const OWN = { writable: true, enumerable: true, configurable: true };
