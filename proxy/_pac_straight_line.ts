@@ -31,17 +31,21 @@
  * @module
  */
 
-import {
-  type BlockStatement,
-  type CallExpression,
-  type Expression,
-  type FunctionDeclaration,
-  type Identifier,
-  parse,
-  type Pattern,
-  type Statement,
+import { createRequire } from "node:module";
+import type {
+  BlockStatement,
+  CallExpression,
+  Expression,
+  FunctionDeclaration,
+  Identifier,
+  Pattern,
+  Statement,
 } from "acorn";
 import { FAST_HELPERS } from "./_pac_fast_helpers.ts";
+
+// `require` finds acorn beside this file; a bare `import` would resolve through the importing
+// program's Deno configuration, which need not list @ses's dependencies.
+const { parse } = createRequire(import.meta.url)("acorn") as typeof import("acorn");
 
 type Value = string | number | boolean | null | undefined;
 // A `let` or `const` slot before its declaration has run.

@@ -11,8 +11,9 @@
  * @module
  */
 
+import { createRequire } from "node:module";
 import { parentPort, workerData } from "node:worker_threads";
-import { getQuickJS, type QuickJSWASMModule } from "quickjs-emscripten";
+import type { QuickJSSyncVariant, QuickJSWASMModule } from "quickjs-emscripten";
 import { PacSandbox, type RunOutcome } from "./_pac_sandbox.ts";
 import {
   HAND_OFF_SLOT_COUNT,
@@ -131,12 +132,28 @@ if (port !== null) {
   };
 
   // Requests that come while QuickJS loads wait for it, in order.
-  let loading: Promise<unknown> = getQuickJS().then((loaded) => {
+  let loading: Promise<unknown> = loadQuickJs().then((loaded) => {
     module = loaded;
     port.postMessage("ready");
   });
   port.on("message", (request: PacWorkerRequest) => {
     if (module !== undefined) serve(request, module);
     else loading = loading.then(() => serve(request, module!));
+  });
+}
+
+// QuickJS's release build, as `getQuickJS()` loads it, but through `require` from this file:
+// the bare `import()`s in quickjs-emscripten (of the package and of its own emscripten module)
+// resolve through the importing program's Deno configuration, which need not list @ses's
+// dependencies, while `require` finds them beside the files that ask.
+function loadQuickJs(): Promise<QuickJSWASMModule> {
+  const require = createRequire(import.meta.url);
+  const quickJs = require("quickjs-emscripten") as typeof import("quickjs-emscripten");
+  const fromQuickJs = createRequire(require.resolve("quickjs-emscripten"));
+  const name = "@jitl/quickjs-wasmfile-release-sync";
+  const release = (fromQuickJs(name) as { default: QuickJSSyncVariant }).default;
+  return quickJs.newQuickJSWASMModuleFromVariant({
+    ...release,
+    importModuleLoader: () => Promise.resolve(fromQuickJs(`${name}/emscripten-module`).default),
   });
 }

@@ -5,6 +5,9 @@
  * @module
  */
 
+import { readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { pathToFileURL } from "node:url";
 import type {
   HunspellDictionaryFiles,
   SpellcheckDictionaryProvider,
@@ -27,12 +30,20 @@ let loaded: Promise<HunspellDictionaryFiles> | undefined;
  * ```
  */
 export function builtinEnUsDictionary(): Promise<HunspellDictionaryFiles> {
-  loaded ??= import("dictionary-en").then(({ default: { aff, dic } }) => ({
-    language: "en-US",
-    aff: new Uint8Array(aff),
-    dic: new Uint8Array(dic),
-  }));
+  loaded ??= readDictionaryEn();
   return loaded;
+}
+
+// The package's two files, read beside the entry point `require` finds: a bare `import` would
+// resolve through the importing program's Deno configuration, which need not list @ses's
+// dependencies, and `require` cannot load the entry itself (it awaits at top level).
+async function readDictionaryEn(): Promise<HunspellDictionaryFiles> {
+  const entry = pathToFileURL(createRequire(import.meta.url).resolve("dictionary-en"));
+  const [aff, dic] = await Promise.all([
+    readFile(new URL("index.aff", entry)),
+    readFile(new URL("index.dic", entry)),
+  ]);
+  return { language: "en-US", aff: new Uint8Array(aff), dic: new Uint8Array(dic) };
 }
 
 /**

@@ -11,6 +11,7 @@
 
 import { Buffer } from "node:buffer";
 import { cpSync, existsSync, mkdtempSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { originOf } from "./origin.ts";
@@ -47,7 +48,11 @@ export async function readChromiumLocalStorage(profileDir: string): Promise<Chro
   try {
     const copy = join(scratch, "leveldb");
     cpSync(source, copy, { recursive: true, filter: (path) => !path.endsWith("LOCK") });
-    const { ClassicLevel } = await import("classic-level");
+    // `require` finds classic-level beside this file; a bare `import` would resolve through the
+    // importing program's Deno configuration, which need not list @ses's dependencies.
+    const { ClassicLevel } = createRequire(import.meta.url)(
+      "classic-level",
+    ) as typeof import("classic-level");
     const db = new ClassicLevel<Buffer, Buffer>(copy, {
       createIfMissing: false,
       keyEncoding: "buffer",
