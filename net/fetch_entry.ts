@@ -123,6 +123,7 @@ export function createFetchEntry(pipeline: FetchLike, options: FetchEntryOptions
   // Not async: a request without a body goes in without a promise turn of its own.
   return (input, init) => {
     try {
+      if (init?.method !== undefined) checkMethod(init.method);
       const withDuplex = init?.body instanceof ReadableStream && !("duplex" in init)
         ? { ...init, duplex: "half" }
         : init;
@@ -147,6 +148,20 @@ export function createFetchEntry(pipeline: FetchLike, options: FetchEntryOptions
       return Promise.reject(error);
     }
   };
+}
+
+// RFC 9110 §5.6.2's token: what fetch's Request accepts as a method.
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const FORBIDDEN_METHOD = /^(?:connect|trace|track)$/i;
+
+// The fetch standard's method checks (Request constructor, steps 25.1-25.2), with Chromium's
+// and undici's words: Deno's Request makes them, Bun's turns an invalid method into GET and
+// sends CONNECT and TRACE.
+function checkMethod(method: string): void {
+  if (!TOKEN.test(method)) throw new TypeError(`'${method}' is not a valid HTTP method.`);
+  if (FORBIDDEN_METHOD.test(method)) {
+    throw new TypeError(`'${method}' HTTP method is unsupported.`);
+  }
 }
 
 // The head must not carry the body: stages rebuild Requests freely, and the upload travels

@@ -103,6 +103,26 @@ describe("createFetchEntry", () => {
     const { fetchLike } = entry();
     await assert.rejects(fetchLike("not a url"), TypeError);
   });
+
+  it("rejects methods that are not tokens, and CONNECT, TRACE and TRACK, in both runtimes", async () => {
+    // Bun's Request turns an invalid method into GET and lets the forbidden ones through.
+    const { fetchLike, calls } = entry();
+    for (const method of ["BAD METHOD", "GET\r\nX-Injected: 1", "", "GÉT"]) {
+      await assert.rejects(fetchLike("http://a.test/", { method }), {
+        name: "TypeError",
+        message: `'${method}' is not a valid HTTP method.`,
+      });
+    }
+    for (const method of ["CONNECT", "trace", "Track"]) {
+      await assert.rejects(fetchLike("http://a.test/", { method }), {
+        name: "TypeError",
+        message: `'${method}' HTTP method is unsupported.`,
+      });
+    }
+    assert.equal(calls.length, 0);
+    await fetchLike("http://a.test/", { method: "PROPFIND" });
+    assert.equal(calls[0]!.request.method, "PROPFIND");
+  });
 });
 
 describe("createFetchEntry request options", () => {
