@@ -25,8 +25,9 @@ export interface FetchOutput {
  * @param args The parsed arguments.
  * @param output Where to print.
  * @returns The exit code: 0 for any HTTP response, 1 for a network failure (a request
- * `--block` cancels fails with `net::ERR_BLOCKED_BY_CLIENT`), 2 for a `--block` pattern that
- * is not a Chrome match pattern.
+ * `--block` cancels fails with `net::ERR_BLOCKED_BY_CLIENT`) or a request the arguments make
+ * invalid (a bad URL, method or header, a `-d` with GET, an `-o` or `--netlog` file that cannot
+ * be written), 2 for a `--block` pattern that is not a Chrome match pattern.
  *
  * @example
  * ```ts
@@ -67,7 +68,15 @@ export async function runFetch(
     // Only this process's session: proxy settings are not stored with the partition.
     await ses.setProxy({ proxyRules: args.proxy, proxyBypassRules: args.proxyBypass ?? "" });
   }
-  if (args.netlog !== undefined) await ses.netLog.startLogging(args.netlog);
+  if (args.netlog !== undefined) {
+    try {
+      await ses.netLog.startLogging(args.netlog);
+    } catch (error) {
+      output.info(`ses fetch: --netlog: ${(error as Error).message}`);
+      if (args.block.length > 0) ses.webRequest.onBeforeRequest(null);
+      return 1;
+    }
+  }
   try {
     const response = await ses.fetch(args.url, {
       method: args.method,
@@ -88,12 +97,24 @@ export async function runFetch(
     await (response.body ?? new ReadableStream()).pipeTo(sink, { preventClose: !args.output });
     return 0;
   } catch (error) {
-    if (!SessionError.is(error)) throw error;
-    output.info(`ses: ${error.message} (${args.url})`);
+    if (SessionError.is(error)) {
+      output.info(`ses: ${error.message} (${args.url})`);
+      return 1;
+    }
+    if (!isUserMistake(error)) throw error;
+    output.info(`ses fetch: ${error.message}`);
     return 1;
   } finally {
     if (args.block.length > 0) ses.webRequest.onBeforeRequest(null);
     await ses.closeAllConnections();
     if (args.netlog !== undefined) await ses.netLog.stopLogging();
   }
+}
+
+// Errors the arguments cause: fetch's TypeErrors (a bad URL, method or header name, a body with
+// GET) and the file system's (an `-o` path that cannot be written). They get a message, not a
+// stack trace.
+function isUserMistake(error: unknown): error is Error {
+  return error instanceof TypeError ||
+    (error instanceof Error && typeof (error as { syscall?: unknown }).syscall === "string");
 }

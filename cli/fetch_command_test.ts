@@ -83,6 +83,28 @@ describe("ses fetch", () => {
     assert.equal(await runFetch(sessions(), args, output), 1);
     assert.match(info[0]!, /^ses: net::ERR_NAME_NOT_RESOLVED/);
   });
+
+  it("reports arguments that make the request invalid with a message and exit code 1", async () => {
+    const cases: [string[], RegExp][] = [
+      [["not-a-url"], /^ses fetch: .*not-a-url/],
+      [["-X", "BAD METHOD", origin.url.href], /^ses fetch: .*[Mm]ethod/],
+      [["-X", "GET", "-d", "x", origin.url.href], /^ses fetch: .*GET/],
+      [["-H", "Bad Name: x", origin.url.href], /^ses fetch: .*header/i],
+      [["-o", "/nonexistent/dir/file", origin.url.href], /^ses fetch: .*ENOENT/],
+      [
+        ["--netlog", "/nonexistent/dir/log.json", origin.url.href],
+        /^ses fetch: --netlog: .*ENOENT/,
+      ],
+    ];
+    const module = sessions();
+    for (const [argv, message] of cases) {
+      const { info, output } = collect();
+      const args = parseFetchArgs(["--partition", "scratch", ...argv]);
+      assert.equal(await runFetch(module, args, output), 1, argv.join(" "));
+      assert.match(info.join("\n"), message);
+      assert.equal(module.fromPartition("scratch").netLog.currentlyLogging, false);
+    }
+  });
 });
 
 describe("ses fetch --proxy, through real proxies", () => {
