@@ -66,10 +66,12 @@ ${NETLOG_USAGE}
       (- reads standard input; exit 1 when something is misspelled)`;
 
 /**
- * Runs a `ses` command.
+ * Runs a `ses` command. `--help` (or `-h`, or `ses help`) prints the usage on standard output
+ * and succeeds.
  *
  * @param argv The arguments after the program name.
- * @returns The exit code.
+ * @returns The exit code: 0 for help, 2 for an unknown command or bad options, else the
+ * command's.
  *
  * @example
  * ```ts
@@ -79,6 +81,10 @@ ${NETLOG_USAGE}
  */
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  if (asksForHelp(argv)) {
+    console.log(USAGE);
+    return 0;
+  }
   switch (command) {
     case "demo":
       await runDemo(session, console.log);
@@ -209,6 +215,15 @@ export async function main(argv: string[]): Promise<number> {
       console.error(command === undefined ? USAGE : `ses: unknown command "${command}"\n${USAGE}`);
       return 2;
   }
+}
+
+// `ses --help`, `ses help`, `ses -h`, or `--help`/`-h` among a command's options (before a
+// `--`, after which everything is an operand).
+function asksForHelp(argv: string[]): boolean {
+  if (argv[0] === "help") return true;
+  const end = argv.indexOf("--");
+  const options = end === -1 ? argv : argv.slice(0, end);
+  return options.includes("--help") || options.includes("-h");
 }
 
 if (import.meta.main) process.exitCode = await main(process.argv.slice(2));
