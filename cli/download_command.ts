@@ -5,6 +5,7 @@
  * @module
  */
 
+import { existsSync } from "node:fs";
 import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import type { Writable } from "node:stream";
@@ -138,11 +139,14 @@ function follow(item: DownloadItem, io: DownloadIo): Promise<number> {
     item.on("updated", (_event, state) => {
       if (state === "progressing") return show();
       view.stop();
-      io.info(
-        `interrupted (${item.getInterruptReason()}); retry with: ses download --resume ` +
-          JSON.stringify(item.getSavePath() + PARTIAL),
-      );
       removeInterrupt();
+      const partial = item.getSavePath() + PARTIAL;
+      // Only a download that got as far as a response has a partial file and its sidecar.
+      const resumable = existsSync(partial) && existsSync(`${partial}.json`);
+      io.info(
+        `interrupted (${item.getInterruptReason()}${errorDetail(item)})` +
+          (resumable ? `; retry with: ses download --resume ${JSON.stringify(partial)}` : ""),
+      );
       finish(1);
     });
     item.once("done", (_event, state) => {
@@ -153,13 +157,15 @@ function follow(item: DownloadItem, io: DownloadIo): Promise<number> {
         io.info(`saved ${item.getSavePath()} (${item.getReceivedBytes()} bytes)`);
         return finish(0);
       }
-      const reason = item.getInterruptReason();
-      const error = item.getLastError();
-      const detail = error instanceof Error ? `: ${error.message}` : "";
-      io.info(`download ${state} (${reason}${detail})`);
+      io.info(`download ${state} (${item.getInterruptReason()}${errorDetail(item)})`);
       finish(1);
     });
   });
+}
+
+function errorDetail(item: DownloadItem): string {
+  const error = item.getLastError();
+  return error instanceof Error ? `: ${error.message}` : "";
 }
 
 async function isDirectory(path: string): Promise<boolean> {

@@ -136,4 +136,21 @@ describe("ses download", () => {
     );
     assert.match(missing.lines.at(-1)!, /interrupted \(NETWORK_FAILED: net::ERR_FILE_NOT_FOUND\)/);
   });
+
+  it("offers --resume only when a partial file was left", async () => {
+    const refused = io(false);
+    assert.equal(
+      await runDownload(
+        sessions(),
+        { url: "http://127.0.0.1:1/nothing.bin", partition: "x" },
+        refused.io,
+      ),
+      1,
+    );
+    assert.equal(existsSync(join(dir, "nothing.bin.crdownload")), false);
+    assert.match(
+      refused.lines.at(-1)!,
+      /interrupted \(NETWORK_FAILED: net::ERR_CONNECTION_REFUSED\)$/,
+    );
+  });
 });
