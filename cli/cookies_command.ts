@@ -5,7 +5,7 @@
  */
 
 import type { Cookie } from "../core/electron_types.ts";
-import type { SessionModule } from "../session/mod.ts";
+import type { Session, SessionModule } from "../session/mod.ts";
 import type { CookiesArgs } from "./parse_cookies_args.ts";
 
 /** Where `ses cookies` writes. */
@@ -17,7 +17,9 @@ export interface CookiesOutput {
 }
 
 /**
- * Runs one `ses cookies` action on a partition and flushes the store after a change.
+ * Runs one `ses cookies` action on a partition and flushes the store after a change. With
+ * `--json`, `list`/`get` print the cookies, `set` the cookie as stored (`null` when it expired at
+ * once), `remove` and `clear` `{"removed": N}`.
  *
  * @param session The `session` module.
  * @param args The parsed arguments.
@@ -41,6 +43,27 @@ export async function runCookies(
   output: CookiesOutput,
 ): Promise<number> {
   const cookies = session.fromPartition(args.partition).cookies;
+  // What the action stored and removed, as the 'changed' event reports it, for --json.
+  const stored: Cookie[] = [];
+  let removed = 0;
+  const record = (_event: unknown, cookie: Cookie, _cause: string, wasRemoved: boolean) => {
+    if (wasRemoved) removed++;
+    else stored.push(cookie);
+  };
+  cookies.on("changed", record);
+  try {
+    return await act(cookies, args, output, () => ({ stored, removed }));
+  } finally {
+    cookies.off("changed", record);
+  }
+}
+
+async function act(
+  cookies: Session["cookies"],
+  args: CookiesArgs,
+  output: CookiesOutput,
+  changes: () => { stored: Cookie[]; removed: number },
+): Promise<number> {
   switch (args.action) {
     case "list":
     case "get": {
@@ -69,14 +92,18 @@ export async function runCookies(
       if (args.expirationDate === undefined) {
         output.err("ses cookies set: no --expires, so this session cookie is not kept on disk");
       }
+      // The cookie as the jar keeps it, or null when it went at once (an expiry in the past).
+      if (args.json) output.out(JSON.stringify(changes().stored.at(-1) ?? null, undefined, 2));
       break;
     case "remove":
       await cookies.remove(args.url!, args.name!);
+      if (args.json) output.out(JSON.stringify({ removed: changes().removed }));
       break;
     case "clear": {
       const all = await cookies.get({ url: args.url });
       for (const cookie of all) await cookies.remove(cookieUrl(cookie), cookie.name);
-      if (!args.json) output.err(`ses cookies clear: removed ${all.length}`);
+      if (args.json) output.out(JSON.stringify({ removed: all.length }));
+      else output.err(`ses cookies clear: removed ${all.length}`);
       break;
     }
   }

@@ -64,6 +64,35 @@ describe("ses cookies", () => {
     assert.deepEqual(JSON.parse((await run(module, "list", "--json")).out.join("")), []);
   });
 
+  it("prints JSON for set, remove and clear with --json", async () => {
+    const { module } = sessions();
+    const url = ["--url", "https://a.test/"];
+    const set = await run(module, "set", "id=1", ...url, "--expires", LATER, "--json");
+    assert.equal(set.code, 0);
+    const cookie = JSON.parse(set.out.join("\n"));
+    assert.equal(cookie.name, "id");
+    assert.equal(cookie.value, "1");
+    assert.equal(cookie.domain, "a.test");
+    await run(module, "set", "other=2", ...url, "--expires", LATER);
+    const expired = await run(module, "set", "gone=1", ...url, "--expires", "1", "--json");
+    assert.equal(JSON.parse(expired.out.join("\n")), null);
+    assert.deepEqual(
+      JSON.parse((await run(module, "remove", "id", ...url, "--json")).out.join("")),
+      {
+        removed: 1,
+      },
+    );
+    assert.deepEqual(
+      JSON.parse((await run(module, "remove", "id", ...url, "--json")).out.join("")),
+      {
+        removed: 0,
+      },
+    );
+    assert.deepEqual(JSON.parse((await run(module, "clear", "--json")).out.join("")), {
+      removed: 1,
+    });
+  });
+
   it("keeps cookies on disk for the next process (a new session module)", async () => {
     const first = sessions();
     await run(first.module, "set", "--url", "https://a.test/", "kept=1", "--expires", LATER);
