@@ -127,6 +127,10 @@ describe("ses cookies", () => {
     );
     assert.throws(() => parseCookiesArgs(["get"]), /--url is required/);
     assert.throws(
+      () => parseCookiesArgs(["list", "--url", "nope"]),
+      /^TypeError: ses cookies list: --url "nope" is not a valid URL$/,
+    );
+    assert.throws(
       () => parseCookiesArgs(["set", "--url", "http://a.test/", "novalue"]),
       /NAME=VALUE/,
     );

@@ -47,7 +47,8 @@ const ACTIONS: readonly string[] = ["list", "get", "set", "remove", "clear"];
  *
  * @param args The arguments after `cookies`.
  * @returns The parsed command.
- * @throws {TypeError} When the action or an option is unknown, or a required part is missing.
+ * @throws {TypeError} When the action or an option is unknown, a required part is missing or
+ * `--url` is not a URL.
  *
  * @example
  * ```ts
@@ -87,6 +88,11 @@ export function parseCookiesArgs(args: string[]): CookiesArgs {
   };
   if ((action === "get" || action === "set" || action === "remove") && values.url === undefined) {
     throw new TypeError(`ses cookies ${action}: --url is required`);
+  }
+  // The jar treats a URL it cannot parse as one that matches nothing: say so instead of
+  // printing an empty list.
+  if (values.url !== undefined && !URL.canParse(values.url)) {
+    throw new TypeError(`ses cookies ${action}: --url "${values.url}" is not a valid URL`);
   }
   if ((action === "list" || action === "clear") && operand !== undefined) {
     throw new TypeError(`ses cookies ${action}: unexpected argument "${operand}"`);
