@@ -124,6 +124,7 @@ export function createFetchEntry(pipeline: FetchLike, options: FetchEntryOptions
   return (input, init) => {
     try {
       if (init?.method !== undefined) checkMethod(init.method);
+      if ((init?.body ?? null) !== null) checkBodyAllowed(init?.method, input);
       const withDuplex = init?.body instanceof ReadableStream && !("duplex" in init)
         ? { ...init, duplex: "half" }
         : init;
@@ -161,6 +162,14 @@ function checkMethod(method: string): void {
   if (!TOKEN.test(method)) throw new TypeError(`'${method}' is not a valid HTTP method.`);
   if (FORBIDDEN_METHOD.test(method)) {
     throw new TypeError(`'${method}' HTTP method is unsupported.`);
+  }
+}
+
+// Request constructor step 34 (Bun's Request sends a GET or HEAD with the body).
+function checkBodyAllowed(method: string | undefined, input: RequestInfo | URL): void {
+  const effective = (method ?? (input instanceof Request ? input.method : "GET")).toUpperCase();
+  if (effective === "GET" || effective === "HEAD") {
+    throw new TypeError("Request with GET/HEAD method cannot have body.");
   }
 }
 

@@ -104,8 +104,9 @@ describe("createFetchEntry", () => {
     await assert.rejects(fetchLike("not a url"), TypeError);
   });
 
-  it("rejects methods that are not tokens, and CONNECT, TRACE and TRACK, in both runtimes", async () => {
-    // Bun's Request turns an invalid method into GET and lets the forbidden ones through.
+  it("rejects methods that are not tokens, CONNECT, TRACE and TRACK, and GET or HEAD with a body, in both runtimes", async () => {
+    // Bun's Request turns an invalid method into GET, lets the forbidden ones through and
+    // sends a GET's body.
     const { fetchLike, calls } = entry();
     for (const method of ["BAD METHOD", "GET\r\nX-Injected: 1", "", "GÉT"]) {
       await assert.rejects(fetchLike("http://a.test/", { method }), {
@@ -119,9 +120,23 @@ describe("createFetchEntry", () => {
         message: `'${method}' HTTP method is unsupported.`,
       });
     }
+    for (
+      const [input, init] of [
+        ["http://a.test/", { body: "x" }],
+        ["http://a.test/", { method: "get", body: "x" }],
+        ["http://a.test/", { method: "HEAD", body: new Uint8Array(1) }],
+        [new Request("http://a.test/"), { body: "x" }],
+      ] as [RequestInfo, RequestInit][]
+    ) {
+      await assert.rejects(fetchLike(input, init), {
+        name: "TypeError",
+        message: "Request with GET/HEAD method cannot have body.",
+      });
+    }
     assert.equal(calls.length, 0);
+    await fetchLike("http://a.test/", { method: "GET", body: null });
     await fetchLike("http://a.test/", { method: "PROPFIND" });
-    assert.equal(calls[0]!.request.method, "PROPFIND");
+    assert.equal(calls[1]!.request.method, "PROPFIND");
   });
 });
 
