@@ -16,7 +16,8 @@ import { DictionaryDownloadUrl } from "../spellcheck/mod.ts";
 export interface SessionModule {
   /**
    * Returns the session of a partition, creating it with `options` the first time.
-   * `""` is the default session, `persist:NAME` lives on disk, any other name in memory.
+   * `""` (and `"persist:"`) is the default session, `persist:NAME` lives on disk, any other name
+   * in memory.
    */
   fromPartition(partition: string, options?: SessionOptions): Session;
   /** Returns the session stored at an absolute path, creating it the first time. */
@@ -69,6 +70,9 @@ export function createSessionModule(app: App, runtime: Runtime): SessionModule {
   function fromPartition(partition: string, options: SessionOptions = {}): Session {
     if (typeof partition !== "string") throw conversionFailure(0, partition);
     checkOptions(options);
+    // Electron's FromPartition maps "persist:" to the empty name on disk: the default
+    // session's browser context, so the same session.
+    if (partition === "persist:") partition = "";
     const existing = byPartition.get(partition);
     if (existing) return existing;
     const created = create(partitionStoragePath(app, partition), options);
@@ -107,11 +111,10 @@ function partitionStoragePath(app: App, partition: string): string | null {
 
 /**
  * A partition name as one safe directory name: URL-encoded, with dots encoded too so `.`
- * and `..` cannot climb out of `Partitions/`, and `%` alone for the empty name (which no
- * encoded name can collide with, because encoding turns every `%` into `%25`).
+ * and `..` cannot climb out of `Partitions/` (the empty name never comes here: it is the
+ * default session's).
  */
 function partitionDirName(name: string): string {
-  if (name === "") return "%";
   return encodeURIComponent(name).replaceAll(".", "%2E");
 }
 

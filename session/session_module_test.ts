@@ -53,7 +53,6 @@ describe("session.fromPartition", () => {
       session.fromPartition("persist:..").storagePath,
       join(userData, "Partitions", "%2E%2E"),
     );
-    assert.equal(session.fromPartition("persist:").storagePath, join(userData, "Partitions", "%"));
     assert.equal(
       session.fromPartition("persist:%").storagePath,
       join(userData, "Partitions", "%25"),
@@ -62,9 +61,17 @@ describe("session.fromPartition", () => {
 
   it("gives distinct directories to distinct partitions", () => {
     const { session } = freshModule();
-    const names = ["persist:a", "persist:A", "persist:a.b", "persist:a%2Eb", "persist:", ""];
+    const names = ["persist:a", "persist:A", "persist:a.b", "persist:a%2Eb", ""];
     const paths = names.map((name) => session.fromPartition(name).storagePath);
     assert.equal(new Set(paths).size, names.length);
+  });
+
+  it("gives the default session for 'persist:', as Electron's empty persistent name", () => {
+    const { session, userData } = freshModule();
+    const ses = session.fromPartition("persist:");
+    assert.equal(ses, session.defaultSession);
+    assert.equal(ses.storagePath, userData);
+    assert.equal(session.fromPartition("persist:"), ses);
   });
 
   it("keeps other partitions in memory with no storage path", async () => {
