@@ -66,14 +66,20 @@ export async function runNetlog(args: string[], output: NetlogOutput): Promise<n
     return 1;
   }
   if (log.truncated) output.info(`ses netlog: "${path}" was cut off; read to its last whole line`);
-  if (action === "view") {
-    const target = parsed.values.output ?? `${path}.html`;
-    await writeFile(target, netLogView(log, basename(path)));
-    output.info(`ses netlog: wrote ${target}`);
+  const target = action === "view" ? parsed.values.output ?? `${path}.html` : parsed.values.output;
+  const text = action === "view"
+    ? netLogView(log, basename(path))
+    : `${JSON.stringify(netLogToHar(log), null, 2)}\n`;
+  if (target === undefined) {
+    output.write(text);
     return 0;
   }
-  const text = `${JSON.stringify(netLogToHar(log), null, 2)}\n`;
-  if (parsed.values.output === undefined) output.write(text);
-  else await writeFile(parsed.values.output, text);
+  try {
+    await writeFile(target, text);
+  } catch (error) {
+    output.info(`ses netlog: cannot write "${target}": ${(error as Error).message}`);
+    return 1;
+  }
+  if (action === "view") output.info(`ses netlog: wrote ${target}`);
   return 0;
 }

@@ -119,4 +119,18 @@ describe("ses fetch --netlog and ses netlog har", () => {
     assert.equal(await runNetlog(["har", bad], output), 1);
     assert.match(messages.at(-1)!, /constants.logFormatVersion is missing/);
   });
+
+  it("reports an output file it cannot write with exit code 1", async () => {
+    const log = join(dir, "empty.json");
+    const netLog = session.fromPartition("netlog-cli-empty").netLog;
+    await netLog.startLogging(log);
+    await netLog.stopLogging();
+    const messages: string[] = [];
+    const output = { info: (line: string) => messages.push(line), write: () => {} };
+    const target = join(dir, "absent", "out");
+    for (const action of ["har", "view"]) {
+      assert.equal(await runNetlog([action, log, "-o", target], output), 1, messages.join("\n"));
+      assert.match(messages.at(-1)!, /^ses netlog: cannot write ".*absent\/out": .*ENOENT/);
+    }
+  });
 });
