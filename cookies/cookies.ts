@@ -104,8 +104,11 @@ export class Cookies extends TypedEmitter<CookiesEvents> {
    *
    * @param filter `{url, name, domain, path, secure, session, httpOnly}`, each optional.
    * @returns The cookies, longest path first, then oldest first.
+   * @throws {TypeError} `Error processing argument at index 0, conversion failure from null`
+   * (Electron's argument conversion) when `filter` is not an object.
    */
   get(filter: CookiesGetFilter = {}): Promise<Cookie[]> {
+    if (typeof filter !== "object" || filter === null) throw conversionFailure(0, filter);
     try {
       const url = typeof filter.url === "string" && filter.url !== ""
         ? normalise(filter.url)
@@ -139,11 +142,15 @@ export class Cookies extends TypedEmitter<CookiesEvents> {
    *
    * @param url The URL the cookie belongs to.
    * @param name The cookie's name.
-   * @returns Resolves when removed (also when there was none).
+   * @returns Resolves when removed (also when there was none, or `url` is not a URL).
+   * @throws {TypeError} `Error processing argument at index N, conversion failure from V`
+   * (Electron's argument conversion) when `url` or `name` is not a string.
    */
   remove(url: string, name: string): Promise<void> {
-    const normalised = typeof url === "string" ? normalise(url) : null;
-    if (normalised !== null) this.#jar.remove(normalised, String(name));
+    if (typeof url !== "string") throw conversionFailure(0, url);
+    if (typeof name !== "string") throw conversionFailure(1, name);
+    const normalised = normalise(url);
+    if (normalised !== null) this.#jar.remove(normalised, name);
     return Promise.resolve();
   }
 
@@ -261,4 +268,12 @@ function matchesDomain(filter: string, domain: string): boolean {
   const a = filter.toLowerCase().replace(/^\./, "");
   const b = domain.replace(/^\./, "");
   return a === b || b.endsWith(`.${a}`) || (domain.startsWith(".") && a.endsWith(`.${b}`));
+}
+
+// Electron converts arguments before the method runs and throws this, synchronously.
+function conversionFailure(index: number, value: unknown): TypeError {
+  const shown = typeof value === "object" && value !== null ? "object" : String(value);
+  return new TypeError(
+    `Error processing argument at index ${index}, conversion failure from ${shown}`,
+  );
 }

@@ -298,3 +298,27 @@ describe("Cookies.get filters", () => {
     assert.deepEqual(names(await cookies.get({ domain: "other.com" })), []);
   });
 });
+
+describe("Cookies argument types", () => {
+  it("throws Electron's conversion TypeError for a filter, URL or name of the wrong type", () => {
+    const { cookies } = newCookies();
+    const wrong = cookies as unknown as {
+      get(filter: unknown): Promise<Cookie[]>;
+      remove(url: unknown, name: unknown): Promise<void>;
+    };
+    const failure = (index: number, from: string) => ({
+      name: "TypeError",
+      message: `Error processing argument at index ${index}, conversion failure from ${from}`,
+    });
+    assert.throws(() => wrong.get(null), failure(0, "null"));
+    assert.throws(() => wrong.get("http://example.com/"), failure(0, "http://example.com/"));
+    assert.throws(() => wrong.remove(undefined, "a"), failure(0, "undefined"));
+    assert.throws(() => wrong.remove(URL_A, 5), failure(1, "5"));
+  });
+
+  it("resolves for a URL string it cannot parse, as Electron's invalid GURL", async () => {
+    const { cookies } = newCookies();
+    assert.deepEqual(await cookies.get({ url: "nope" }), []);
+    await cookies.remove("nope", "a");
+  });
+});
