@@ -12,7 +12,7 @@ export interface FetchArgs {
   url: string;
   /** The method; default GET, or POST when there is data. */
   method: string;
-  /** Request headers, in order. */
+  /** Request headers, in order; with `-d` and no Content-Type, curl's form type last. */
   headers: [string, string][];
   /** The request body, from `-d`. */
   data?: string;
@@ -86,6 +86,10 @@ export function parseFetchArgs(args: string[]): FetchArgs {
     if (colon <= 0) throw new TypeError(`ses fetch: header "${line}" must look like "Name: value"`);
     return [line.slice(0, colon).trim(), line.slice(colon + 1).trim()];
   });
+  // curl's -d sends a form unless a Content-Type says otherwise (fetch would say text/plain).
+  if (values.data !== undefined && !headers.some(([name]) => /^content-type$/i.test(name))) {
+    headers.push(["Content-Type", "application/x-www-form-urlencoded"]);
+  }
   const cache = CACHE_MODES.find((mode) => mode === values.cache);
   if (cache === undefined) {
     throw new TypeError(

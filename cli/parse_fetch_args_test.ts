@@ -28,7 +28,10 @@ describe("parseFetchArgs", () => {
       {
         url: "http://a.test/",
         method: "PATCH",
-        headers: [["x-one", "1"], ["X-Two", "two words"]],
+        headers: [["x-one", "1"], ["X-Two", "two words"], [
+          "Content-Type",
+          "application/x-www-form-urlencoded",
+        ]],
         data: "body",
         output: "/tmp/out",
         partition: "persist:cli",
@@ -44,6 +47,18 @@ describe("parseFetchArgs", () => {
     assert.equal(parseFetchArgs(["-d", "x", "http://a.test/"]).method, "POST");
     assert.equal(parseFetchArgs(["http://a.test/"]).partition, "persist:default");
     assert.equal(parseFetchArgs(["http://a.test/"]).cache, "default");
+  });
+
+  it("sends -d as a form, as curl does, unless a Content-Type header is given", () => {
+    assert.deepEqual(parseFetchArgs(["http://a.test/"]).headers, []);
+    assert.deepEqual(parseFetchArgs(["-d", "a=1", "http://a.test/"]).headers, [
+      ["Content-Type", "application/x-www-form-urlencoded"],
+    ]);
+    assert.deepEqual(
+      parseFetchArgs(["-d", "{}", "-H", "content-type: application/json", "http://a.test/"])
+        .headers,
+      [["content-type", "application/json"]],
+    );
   });
 
   it("rejects a missing URL, extra arguments, bad headers and unknown options", () => {
