@@ -123,6 +123,10 @@ export function createFetchEntry(pipeline: FetchLike, options: FetchEntryOptions
   // Not async: a request without a body goes in without a promise turn of its own.
   return (input, init) => {
     try {
+      // fetch converts a non-Request input to a string (WebIDL USVString); Bun's Request
+      // throws a plain Error for a number, null or undefined instead of the invalid URL's
+      // TypeError.
+      if (typeof input !== "object" || input === null) input = String(input);
       if (init?.method !== undefined) checkMethod(init.method);
       if ((init?.body ?? null) !== null) checkBodyAllowed(init?.method, input);
       const withDuplex = init?.body instanceof ReadableStream && !("duplex" in init)

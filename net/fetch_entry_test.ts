@@ -104,6 +104,16 @@ describe("createFetchEntry", () => {
     await assert.rejects(fetchLike("not a url"), TypeError);
   });
 
+  it("converts an input that is not an object to a string, as WebIDL does", async () => {
+    const { fetchLike } = entry();
+    for (const input of [5, null, undefined]) {
+      await assert.rejects(fetchLike(input as unknown as string), TypeError);
+    }
+    const { fetchLike: other, calls } = entry();
+    await other({ toString: () => "http://a.test/x" } as unknown as string);
+    assert.equal(calls[0]!.request.url, "http://a.test/x");
+  });
+
   it("rejects methods that are not tokens, CONNECT, TRACE and TRACK, and GET or HEAD with a body, in both runtimes", async () => {
     // Bun's Request turns an invalid method into GET, lets the forbidden ones through and
     // sends a GET's body.
