@@ -50,7 +50,7 @@ function loadFlags(context: RequestContext): number {
 
 /**
  * Logs `REQUEST_ALIVE` begin when a request enters. Place it outermost; its end comes from
- * {@linkcode requestAliveEnd}, once the body has been read.
+ * {@linkcode requestAliveEnd}, when the request completes or fails.
  *
  * @returns The stage.
  *
@@ -87,7 +87,10 @@ export interface RequestAliveObserver {
   readonly active: boolean;
   /** The request completed: no body, a body that arrived whole, or a streamed one read. */
   onCompleted(request: Request, response: Response, context: RequestContext): void;
-  /** The request failed, before or after its head (a cancelled body is `ERR_ABORTED`). */
+  /**
+   * The request failed, before or after its head (a streamed body cancelled before its end is
+   * `ERR_ABORTED`).
+   */
   onError(request: Request, error: unknown, context: RequestContext): void;
 }
 
