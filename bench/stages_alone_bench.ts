@@ -100,7 +100,6 @@ const transport: FetchLike = async (request, context) => {
     headers: list,
     body: null,
     headersChecked: true,
-    watchableBody: context.watchBodyEnd,
   });
   const headers = new Headers();
   for (const [name, value] of reply.headers) headers.append(name, value);

@@ -62,13 +62,6 @@ export interface RequestContext {
    * `pin.release?.()` when done, which hands a connection still held back to the pool.
    */
   connectionPin?: ConnectionPin;
-  /**
-   * Set by a stage that will watch how the final response's body ends (net's `observeOutcome`,
-   * for webRequest's `onCompleted`): the transport then makes a body that arrived whole with
-   * its head one that tells its end itself (core/body_end.ts), so the stage need not wrap it.
-   * Without it such bodies close at once, which costs a reader less.
-   */
-  watchBodyEnd?: boolean;
 }
 
 /** A stage's hold on the connection of its previous send (see `RequestContext.connectionPin`). */

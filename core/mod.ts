@@ -14,7 +14,6 @@
 
 export * from "./cookie_jar_like.ts";
 export * from "./blob_registry.ts";
-export * from "./body_end.ts";
 export * from "./concat_bytes.ts";
 export * from "./discard_body.ts";
 export * from "./electron_event.ts";

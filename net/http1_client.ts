@@ -6,7 +6,6 @@
  */
 
 import { Buffer } from "node:buffer";
-import { watchableBody } from "../core/body_end.ts";
 import { markWholeBody } from "../core/whole_body.ts";
 import type { NetErrorCode } from "../core/net_errors.ts";
 import type { StreamSocket } from "../core/stream_socket.ts";
@@ -54,12 +53,6 @@ export interface Http1Request {
    * (they come from a WHATWG `Headers`), so the codec need not check them again.
    */
   headersChecked?: boolean;
-  /**
-   * True when someone will watch how the body ends: a body that arrives whole with the head is
-   * then made with `watchableBody` (core/body_end.ts), which tells its end to
-   * `watchBodyEnd`'s listeners; otherwise it is a stream closed at once.
-   */
-  watchableBody?: boolean;
 }
 
 /**
@@ -209,7 +202,6 @@ class Http1Exchange {
   readonly #resolve: (response: Http1Response) => void;
   readonly #reject: (error: unknown) => void;
   readonly #onDone: ((reusable: boolean) => void) | undefined;
-  readonly #watchable: boolean;
   // The outcome once known; the `reusable` promise is made only for callers that ask.
   #outcome: boolean | undefined;
   #reusable: Promise<boolean> | null = null;
@@ -253,7 +245,6 @@ class Http1Exchange {
     this.#resolve = resolve;
     this.#reject = reject;
     this.#onDone = request.onDone;
-    this.#watchable = request.watchableBody === true;
   }
 
   #reusablePromise(): Promise<boolean> {
@@ -462,7 +453,7 @@ class Http1Exchange {
       pieces.push(rest);
     }
     if (complete) {
-      this.#respond(head, this.#watchable ? watchableBody(pieces) : wholeBody(pieces));
+      this.#respond(head, wholeBody(pieces));
       this.#finish(clean);
       return;
     }
@@ -681,7 +672,8 @@ function wholeBody(pieces: Uint8Array[]): ReadableStream<Uint8Array> {
       controller.close();
     },
   });
-  // The HTTP cache stores these bytes as they are instead of recording the stream.
+  // The HTTP cache stores these bytes as they are instead of recording the stream, and the
+  // outcome stage counts the request complete at once (Chromium's URLLoader timing).
   markWholeBody(body, pieces);
   return body;
 }

@@ -5,7 +5,7 @@ import net from "node:net";
 import type { AddressInfo } from "node:net";
 import { Duplex } from "node:stream";
 import fc from "fast-check";
-import { watchBodyEnd } from "../core/body_end.ts";
+import { wholeBodyChunks } from "../core/whole_body.ts";
 import type { NetErrorCode } from "../core/net_errors.ts";
 import { SessionError } from "../core/session_error.ts";
 import type { StreamSocket, TcpConnect } from "../core/stream_socket.ts";
@@ -1157,31 +1157,24 @@ describe("exchange: onDone and checked headers", () => {
   });
 });
 
-describe("exchange: bodies that tell their end", () => {
+describe("exchange: bodies that arrived whole", () => {
   const over = SOCKET_KINDS[0]!;
 
-  it("makes a whole body watchable when asked, and a streamed one never", async () => {
+  it("marks a body that arrived whole with its head, and a streamed one never", async () => {
     await withConnectionOver(
       over,
       answering(
         "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok",
-        "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok",
         "HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nab",
       ),
       async (socket) => {
-        const ends: string[] = [];
-        const listener = { onEnd: () => ends.push("end"), onError: () => ends.push("error") };
-        const plain = await exchange(socket, get());
-        assert.equal(watchBodyEnd(plain.body!, listener), false);
-        assert.equal(await text(plain), "ok");
-        const watched = await exchange(socket, get({ watchableBody: true }));
-        assert.equal(watchBodyEnd(watched.body!, listener), true);
-        assert.equal(await watched.reusable, true, "the socket is free before the body is read");
-        assert.deepEqual(ends, []);
-        assert.equal(await text(watched), "ok");
-        assert.deepEqual(ends, ["end"]);
-        const streamed = await exchange(socket, get({ watchableBody: true }));
-        assert.equal(watchBodyEnd(streamed.body!, listener), false);
+        const whole = await exchange(socket, get());
+        assert.equal(await whole.reusable, true, "the socket is free before the body is read");
+        const chunks = wholeBodyChunks(whole.body!);
+        assert.deepEqual(chunks?.map((chunk) => new TextDecoder().decode(chunk)), ["ok"]);
+        assert.equal(await text(whole), "ok");
+        const streamed = await exchange(socket, get());
+        assert.equal(wholeBodyChunks(streamed.body!), undefined);
         await streamed.body!.cancel();
       },
     );

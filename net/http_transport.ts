@@ -340,7 +340,6 @@ async function send(
         onBytes: netLog ? socketBytesLogger(netLog) : undefined,
         // From a WHATWG Headers, the URL's host and our own defaults: all valid already.
         headersChecked: true,
-        watchableBody: context.watchBodyEnd,
       });
       if (netLog) logResponseHeaders(netLog.sink, netLog.source, reply);
       return toResponse(options, reply, url, lease, abortable);

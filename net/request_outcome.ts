@@ -3,34 +3,49 @@
  * error — wherever the failure arose: in a hop, in the redirect logic (too many redirects),
  * or in the body after the head (decoding, a reset mid-body). It is the door for webRequest's
  * `onCompleted` and `onErrorOccurred`, which must see errors raised outside the per-hop
- * stages.
+ * stages, and for the net log's `REQUEST_ALIVE` end.
+ *
+ * When a request completes follows Chromium. `network::URLLoader` (services/network/url_loader.cc)
+ * calls `OnComplete` once the network has written the whole body into the data pipe, not when
+ * the consumer has read it; Electron's `ProxyingURLLoaderFactory::InProgressRequest::OnComplete`
+ * (shell/browser/net/proxying_url_loader_factory.cc) then tells `onCompleted`, and the
+ * `URLRequest` is destroyed (`REQUEST_ALIVE` ends). A body the transport already holds whole is
+ * the analogue of a body that fit in the pipe, so it completes at once; a body that streams in
+ * after its head completes when it has been read to its end.
  *
  * @module
  */
 
-import { type BodyEndListener, watchBodyEnd } from "../core/body_end.ts";
 import type { Middleware, RequestContext } from "../core/middleware.ts";
 import { SessionError } from "../core/session_error.ts";
+import { wholeBodyChunks } from "../core/whole_body.ts";
 import { responseWithBody } from "./response_with_body.ts";
 
 /** Receives the end of each request. */
 export interface RequestOutcomeObserver {
   /** Whether anyone listens now; while false the stage adds nothing to the request. */
   readonly active: boolean;
-  /** The response's body was read to its end (or it had none). */
+  /**
+   * The request completed: at once when the final response has no body or one the network
+   * already delivered whole (core/whole_body.ts), as Chromium's URLLoader completes once the
+   * body is in the data pipe; else when its body has been read to its end.
+   */
   onCompleted(request: Request, response: Response, context: RequestContext): void;
   /**
-   * The request failed, before or after its head; a body cancelled by the reader counts as
-   * `net::ERR_ABORTED`, as in Chromium.
+   * The request failed, before or after its head; a streamed body cancelled by the reader
+   * before its end counts as `net::ERR_ABORTED`, as in Chromium.
    */
   onError(request: Request, error: unknown, context: RequestContext): void;
 }
 
 /**
  * Makes the stage. Place it outermost (outside redirects and decoding) so that every error
- * of the request reaches it. While active it sets `context.watchBodyEnd`, so that a body that
- * arrives whole can tell its end (core/body_end.ts) and is passed on as it is; any other body
- * is wrapped in a stream that watches it.
+ * of the request reaches it. A final response with no body, or with one that arrived whole
+ * and is unread (`wholeBodyChunks`; a stage that replaces the stream, such as decoding, drops
+ * that mark), completes at once and is passed on as it is: cancelling that body afterwards
+ * reports nothing, since the request is over. Any other body is wrapped in a stream that
+ * reports completion when it has been read to its end, its error, or `net::ERR_ABORTED` when
+ * the reader cancels it.
  *
  * @param observer Who hears of each outcome.
  * @returns The stage.
@@ -44,15 +59,16 @@ export interface RequestOutcomeObserver {
  *   active: true,
  *   onCompleted: (request) => outcomes.push(`completed ${request.url}`),
  *   onError: (_request, error) => outcomes.push(`failed ${error}`),
- * })], () => Promise.resolve(new Response("body")));
- * await (await run(new Request("http://a.test/"), requestContext())).text();
+ * })], () => Promise.resolve(new Response("streamed by its maker")));
+ * const response = await run(new Request("http://a.test/"), requestContext());
+ * console.log(outcomes); // [] — this body is not known to be whole: it completes when read
+ * await response.text();
  * console.log(outcomes); // [ "completed http://a.test/" ]
  * ```
  */
 export function observeOutcome(observer: RequestOutcomeObserver): Middleware {
   return (next) => (request, context) => {
     if (!observer.active) return next(request, context);
-    context.watchBodyEnd = true;
     return next(request, context).then(
       (response) => watch(observer, request, response, context),
       (error: unknown) => {
@@ -70,15 +86,13 @@ function watch(
   context: RequestContext,
 ): Response {
   const source = response.body;
-  if (source === null) {
+  // No body, or one the network has delivered whole: the request is over (see @module).
+  if (source === null || wholeBodyChunks(source) !== undefined) {
     observer.onCompleted(request, response, context);
     return response;
   }
-  if (watchBodyEnd(source, new OutcomeOfBody(observer, request, response, context))) {
-    return response;
-  }
-  // A body whose maker cannot tell its end (streamed, decoded, a stage's own) is watched
-  // through a stream of our own.
+  // A body still arriving (streamed, decoded, a handler's or the cache's) is watched through
+  // a stream of our own.
   const reader = source.getReader();
   // No buffering (high-water mark 0): nothing is pulled before the reader asks, so `watched`
   // below exists by the first pull.
@@ -106,33 +120,4 @@ function watch(
   }, { highWaterMark: 0 });
   const watched = responseWithBody(response, body);
   return watched;
-}
-
-// One object per watched body rather than two closures and their record.
-class OutcomeOfBody implements BodyEndListener {
-  readonly #observer: RequestOutcomeObserver;
-  readonly #request: Request;
-  readonly #response: Response;
-  readonly #context: RequestContext;
-
-  constructor(
-    observer: RequestOutcomeObserver,
-    request: Request,
-    response: Response,
-    context: RequestContext,
-  ) {
-    this.#observer = observer;
-    this.#request = request;
-    this.#response = response;
-    this.#context = context;
-  }
-
-  onEnd(): void {
-    this.#observer.onCompleted(this.#request, this.#response, this.#context);
-  }
-
-  onError(error: unknown, cancelled: boolean): void {
-    const reason = cancelled ? new SessionError("ERR_ABORTED", { cause: error }) : error;
-    this.#observer.onError(this.#request, reason, this.#context);
-  }
 }

@@ -50,7 +50,7 @@ function loadFlags(context: RequestContext): number {
 
 /**
  * Logs `REQUEST_ALIVE` begin when a request enters. Place it outermost; its end comes from
- * {@linkcode requestAliveEnd}, once the body has been read.
+ * {@linkcode requestAliveEnd}, when the request completes or fails.
  *
  * @returns The stage.
  *
@@ -85,17 +85,23 @@ export function requestAliveStage(): Middleware {
 export interface RequestAliveObserver {
   /** True while the log captures, so that requests are watched only then. */
   readonly active: boolean;
-  /** The body was read to its end (or there was none). */
+  /** The request completed: no body, a body that arrived whole, or a streamed one read. */
   onCompleted(request: Request, response: Response, context: RequestContext): void;
-  /** The request failed, before or after its head (a cancelled body is `ERR_ABORTED`). */
+  /**
+   * The request failed, before or after its head (a streamed body cancelled before its end is
+   * `ERR_ABORTED`).
+   */
   onError(request: Request, error: unknown, context: RequestContext): void;
 }
 
 /**
  * Ends `REQUEST_ALIVE` when the request is over, as Chromium's URLRequest does when it is
- * destroyed: once its body has been read to the end, or with `{net_error}` when it failed,
- * the body included. The session hands it to the outcome stage placed just inside
- * {@linkcode requestAliveStage}.
+ * destroyed, or with `{net_error}` when it failed, the body included. As in Chromium, where
+ * `network::URLLoader` (services/network/url_loader.cc) completes and drops its URLRequest once
+ * the whole body is in the data pipe, a body the network already holds whole ends the request
+ * at once; a body that streams in after its head ends it when it has been read to its end
+ * (cancelled before then: `ERR_ABORTED`). The session hands it to the outcome stage placed
+ * just inside {@linkcode requestAliveStage}.
  *
  * @param sink The session's net log.
  * @returns The observer.

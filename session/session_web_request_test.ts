@@ -37,6 +37,24 @@ async function readBody(request: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString();
 }
 
+// 1 MiB whose head goes first and whose body follows in four writes 10 ms apart, so that it
+// streams in after its head whatever the runtime's server does with a single write.
+function streamBig(response: ServerResponse): void {
+  response.writeHead(200, {
+    "content-type": "application/octet-stream",
+    "content-length": String(1024 * 1024),
+  });
+  response.flushHeaders();
+  let left = 4;
+  const more = () => {
+    if (response.destroyed) return;
+    response.write(Buffer.alloc(256 * 1024));
+    if (--left > 0) setTimeout(more, 10);
+    else response.end();
+  };
+  setTimeout(more, 10);
+}
+
 describe("ses.webRequest through ses.fetch", () => {
   let server: Server;
   let base: string;
@@ -68,9 +86,12 @@ describe("ses.webRequest through ses.fetch", () => {
           response.writeHead(200, ["constructor", "c", "toString", "t", "__proto__", "p"]);
           response.end("odd");
           return;
+        case "/small":
+          // One write, head and body together: a response that arrives whole.
+          response.end("small");
+          return;
         case "/big":
-          response.writeHead(200, { "content-type": "application/octet-stream" });
-          response.end(Buffer.alloc(1024 * 1024));
+          streamBig(response);
           return;
         default:
           response.writeHead(200, { "content-type": "application/json" });
@@ -628,6 +649,53 @@ describe("ses.webRequest through ses.fetch", () => {
       "net::ERR_ABORTED",
       "net::ERR_CONNECTION_REFUSED",
     ]);
+    await ses.closeAllConnections();
+  });
+
+  it("completes a response that arrived whole at once, before its body is read, and once", async () => {
+    const ses = newSession();
+    const events: string[] = [];
+    ses.webRequest.onCompleted((details) =>
+      events.push(`completed ${new URL(details.url).pathname} ${details.statusCode}`)
+    );
+    ses.webRequest.onErrorOccurred((details) =>
+      events.push(`error ${new URL(details.url).pathname} ${details.error}`)
+    );
+    const read = await ses.fetch(`${base}/small`);
+    // Chromium's URLLoader completes once the body is in the data pipe, not when it is read.
+    assert.deepEqual(events, ["completed /small 200"], "before the body is read");
+    assert.equal(await read.text(), "small");
+    const cancelled = await ses.fetch(`${base}/small`);
+    await cancelled.body!.cancel();
+    assert.deepEqual(
+      events,
+      ["completed /small 200", "completed /small 200"],
+      "once per request; a cancel after completion is no error",
+    );
+    await ses.closeAllConnections();
+  });
+
+  it("completes a body that streams in after its head only once it has been read", async () => {
+    const ses = newSession();
+    const events: string[] = [];
+    ses.webRequest.onCompleted((details) =>
+      events.push(`completed ${new URL(details.url).pathname}`)
+    );
+    ses.webRequest.onErrorOccurred((details) =>
+      events.push(`error ${new URL(details.url).pathname} ${details.error}`)
+    );
+    const read = await ses.fetch(`${base}/big`);
+    const reader = read.body!.getReader();
+    let length = (await reader.read()).value!.length;
+    assert.deepEqual(events, [], "not while the body streams in");
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+      length += chunk.value.length;
+    }
+    assert.equal(length, 1024 * 1024);
+    assert.deepEqual(events, ["completed /big"]);
+    const cancelled = await ses.fetch(`${base}/big`);
+    await cancelled.body!.cancel();
+    assert.deepEqual(events, ["completed /big", "error /big net::ERR_ABORTED"]);
     await ses.closeAllConnections();
   });
 

@@ -19,7 +19,10 @@ import type { WebRequest } from "./web_request.ts";
 export interface OutcomeObserver {
   /** Whether a listener wants outcomes. */
   readonly active: boolean;
-  /** The body was read to its end. */
+  /**
+   * The request completed: its body arrived whole (told at once, as Chromium's URLLoader
+   * completes once the body is in the data pipe) or a streamed one was read to its end.
+   */
   onCompleted(request: Request, response: Response, context: RequestContext): void;
   /** The request failed. */
   onError(request: Request, error: unknown, context: RequestContext): void;
@@ -27,6 +30,10 @@ export interface OutcomeObserver {
 
 /**
  * Makes the observer. Listeners are told after the fact, so one that throws is only reported.
+ * When `onCompleted` comes is net's `observeOutcome`'s rule, Chromium's: a body the network
+ * already holds whole completes at once (services/network/url_loader.cc calls `OnComplete`
+ * once the body is in the data pipe; Electron's shell/browser/net/proxying_url_loader_factory.cc
+ * tells `onCompleted` from there), a streamed body when it has been read to its end.
  * The error string is the `SessionError`'s (`net::ERR_…`); a caller's abort is
  * `net::ERR_ABORTED`; anything else `net::ERR_FAILED`.
  *

@@ -58,7 +58,7 @@ export interface WebRequestListeners {
   onResponseStarted: NotifyListener<ResponseDetails>;
   /** A redirect is about to be followed. */
   onBeforeRedirect: NotifyListener<RedirectDetails>;
-  /** The body was read to its end. */
+  /** The request completed: its body arrived whole, or a streamed one was read to its end. */
   onCompleted: NotifyListener<CompletedDetails>;
   /** The request failed. */
   onErrorOccurred: NotifyListener<ErrorDetails>;
@@ -177,7 +177,13 @@ export class WebRequest {
   }
 
   /**
-   * Sets the listener told when a request's body has been read to its end.
+   * Sets the listener told when a request completes, with Chromium's timing: at once when the
+   * response has no body or the network already delivered it whole (as `network::URLLoader`,
+   * services/network/url_loader.cc, completes once the body is in the data pipe, and Electron's
+   * `ProxyingURLLoaderFactory::InProgressRequest::OnComplete`,
+   * shell/browser/net/proxying_url_loader_factory.cc, tells this listener); a body that streams
+   * in after its head completes when it has been read to its end, and one cancelled before
+   * then is an `onErrorOccurred` with `net::ERR_ABORTED`.
    *
    * @param filterOrListener A filter, or the listener.
    * @param listener The listener when a filter comes first; `null` removes.
