@@ -9,6 +9,7 @@ import { Buffer } from "node:buffer";
 import type { RequestContext } from "../core/middleware.ts";
 import { responseInfo } from "../core/response_info.ts";
 import { headerObject, setHeader } from "./_header_object.ts";
+import { requestHeaderName } from "./_header_name.ts";
 
 /** One part of a request body (Electron's `UploadData`); byte bodies come as one part. */
 export interface UploadData {
@@ -38,7 +39,14 @@ export interface RequestDetails {
 
 /** `onBeforeSendHeaders` and `onSendHeaders` details. */
 export interface SendHeadersDetails extends RequestDetails {
-  /** The headers about to be sent, lower-case names as they go on the wire. */
+  /**
+   * The headers about to be sent, names spelled as Electron shows them (Chromium's
+   * `net::HttpRequestHeaders`): each `-`-separated word capitalised (`User-Agent`, `Accept`,
+   * `Cookie`, `X-Custom`), except `DNT`, `Sec-WebSocket-*` and the lower-case client hints
+   * `sec-ch-*`. fetch's `Headers` keeps no case, so a caller's own spelling is not kept: its
+   * `x-custom` shows as `X-Custom`. Names in an answer's `requestHeaders` match
+   * case-insensitively.
+   */
   requestHeaders: Record<string, string>;
 }
 
@@ -88,7 +96,12 @@ export interface BeforeRequestResponse {
 export interface BeforeSendResponse {
   /** Fail the request with `net::ERR_BLOCKED_BY_CLIENT`. */
   cancel?: boolean;
-  /** Send these headers instead of all the request's headers. */
+  /**
+   * Send these headers instead of all the request's headers. Names match case-insensitively;
+   * of keys differing only in case, the one that sorts last (by code unit, as Electron's
+   * dictionary) gives the value. Names that are not tokens and values with CR, LF or NUL are
+   * dropped; of an array, the last value is sent.
+   */
   requestHeaders?: Record<string, string | string[]>;
 }
 
@@ -293,11 +306,12 @@ function statusLineOf(response: Response): string {
 
 /**
  * The headers a hop will send, as `onBeforeSendHeaders` shows them: the request's own plus
- * the defaults (User-Agent, Accept-Language, Accept-Encoding, Accept, Cookie) it lacks.
+ * the defaults (User-Agent, Accept-Language, Accept-Encoding, Accept, Cookie) it lacks, names
+ * spelled as Chromium shows them (`requestHeaderName`: `User-Agent`, `X-Custom`, `sec-ch-ua`).
  *
  * @param request The hop's request.
  * @param context Its context, whose `defaultHeaders` are merged in.
- * @returns A fresh object, lower-case names.
+ * @returns A fresh object.
  *
  * @example
  * ```ts
@@ -305,7 +319,7 @@ function statusLineOf(response: Response): string {
  * import { requestHeaderObject } from "./details.ts";
  * const context = requestContext({ defaultHeaders: [["user-agent", "demo/1"]] });
  * const headers = requestHeaderObject(new Request("http://a.test/", { headers: { "x-a": "1" } }), context);
- * console.log(headers); // { "x-a": "1", "user-agent": "demo/1" }
+ * console.log(headers); // { "X-A": "1", "User-Agent": "demo/1" }
  * ```
  */
 export function requestHeaderObject(
@@ -314,32 +328,34 @@ export function requestHeaderObject(
 ): Record<string, string> {
   let headers: Record<string, string> | undefined;
   request.headers.forEach((value, name) => {
-    setHeader(headers ??= {}, name, value);
+    setHeader(headers ??= {}, requestHeaderName(name), value);
   });
   const defaults = context.defaultHeaders;
-  if (headers === undefined) {
-    if (defaults === undefined || defaults.length === 0) return {};
-    // Most requests carry no header of their own: a copy of the defaults' object, made in one
-    // step, costs less than adding their names one by one.
-    if (defaults !== defaultsMet) {
-      defaultsObject = withDefaults({}, defaults);
-      defaultsMet = defaults;
-    }
-    return { ...defaultsObject };
+  if (defaults === undefined || defaults.length === 0) return headers ?? {};
+  if (defaults !== defaultsMet) {
+    // Spelled once per list of defaults (lists are replaced, never changed in place), not per
+    // request.
+    defaultsSpelled = defaults.map(([name, value]) => [requestHeaderName(name), value] as const);
+    defaultsObject = withDefaults({}, defaultsSpelled);
+    defaultsMet = defaults;
   }
-  return defaults === undefined ? headers : withDefaults(headers, defaults);
+  // Most requests carry no header of their own: a copy of the defaults' object, made in one
+  // step, costs less than adding their names one by one.
+  return headers === undefined ? { ...defaultsObject } : withDefaults(headers, defaultsSpelled);
 }
 
-// The last list of defaults met, and its object (lists are replaced, never changed in place).
+// The last list of defaults met, spelled, and its object.
 let defaultsMet: RequestContext["defaultHeaders"];
+let defaultsSpelled: ReadonlyArray<readonly [string, string]> = [];
 let defaultsObject: Record<string, string> = {};
 
 function withDefaults(
   headers: Record<string, string>,
-  defaults: NonNullable<RequestContext["defaultHeaders"]>,
+  defaults: ReadonlyArray<readonly [string, string]>,
 ): Record<string, string> {
   for (let i = 0; i < defaults.length; i++) {
     const [name, value] = defaults[i]!;
+    // A request's own header shows under the same spelling as the default of its name.
     if (!Object.hasOwn(headers, name)) setHeader(headers, name, value);
   }
   return headers;

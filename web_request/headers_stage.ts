@@ -32,8 +32,10 @@ const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
  * `onBeforeSendHeaders` sees the `Cookie` header, and so that headers `onHeadersReceived`
  * changes are what the cookie stage stores (Chromium runs `OnHeadersReceived` before it saves
  * cookies). The headers shown are the request's plus the session's defaults
- * (`context.defaultHeaders`); an answer with `requestHeaders` replaces them all (names that
- * are not tokens and values with CR, LF or NUL are dropped) and empties the defaults.
+ * (`context.defaultHeaders`), names spelled as Chromium shows them (`User-Agent`, `X-Custom`);
+ * an answer with `requestHeaders` replaces them all (names match case-insensitively, so
+ * `User-Agent` replaces `user-agent`; names that are not tokens and values with CR, LF or NUL
+ * are dropped) and empties the defaults.
  * `responseHeaders` (with an optional `statusLine`) replaces the response head.
  * `onResponseStarted` is told of a hop's response when it is not a redirect that
  * `followRedirects` will follow (the rule is `followRedirects`'), in the same turn as
@@ -211,7 +213,14 @@ function applyAnswer(
   const replacement = answer?.requestHeaders;
   if (typeof replacement !== "object" || replacement === null) return request;
   const headers = new Headers();
-  for (const [name, value] of Object.entries(replacement)) {
+  // Electron reads the answer into a base::Value::Dict, whose keys are sorted (byte order), and
+  // calls HttpRequestHeaders::SetHeader for each: names match case-insensitively and, of keys
+  // differing only in case, the one sorting last gives the value (`user-agent` over
+  // `User-Agent`), whatever the object's key order.
+  const names = Object.keys(replacement).sort();
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i]!;
+    const value = replacement[name];
     for (const line of Array.isArray(value) ? value : [value]) {
       if (typeof line !== "string" || /[\r\n\0]/.test(line)) continue;
       try {
