@@ -148,7 +148,8 @@ describe("ses.webRequest through ses.fetch", () => {
     assert.equal(sentHeaders["User-Agent"], ses.getUserAgent());
     assert.equal(sentHeaders["Cookie"], "session=abc");
     assert.equal(sentHeaders["Accept-Encoding"], "gzip, deflate, br");
-    assert.equal(sentHeaders["Referer"], `${base}/page`);
+    // The caller's own header as the caller spelled it.
+    assert.equal(sentHeaders["referer"], `${base}/page`);
     // Bun spells the charset of a string body in lower case, Deno as WHATWG fetch does.
     assert.equal(sentHeaders["Content-Type"]?.toLowerCase(), "text/plain;charset=utf-8");
     const received = seen.headersReceived!;
@@ -438,9 +439,14 @@ describe("ses.webRequest through ses.fetch", () => {
       callback({ requestHeaders: details.requestHeaders });
     });
     ses.webRequest.onSendHeaders((details) => shown.push(details.requestHeaders));
-    const raw: string[] = await (await ses.fetch(`${base}/raw`, {
-      headers: { "x-custom": "1", dnt: "1", "sec-ch-ua-mobile": "?0", "sec-fetch-mode": "cors" },
-    })).json();
+    // A Headers keeps no case: its names are spelled as Chromium spells them.
+    const headers = new Headers({
+      "x-custom": "1",
+      dnt: "1",
+      "sec-ch-ua-mobile": "?0",
+      "sec-fetch-mode": "cors",
+    });
+    const raw: string[] = await (await ses.fetch(`${base}/raw`, { headers })).json();
     const [before, sent] = shown;
     assert.deepEqual(Object.keys(before!), [
       "DNT",
@@ -467,6 +473,58 @@ describe("ses.webRequest through ses.fetch", () => {
     assert.equal(sent!["User-Agent"], "MyAgent");
     assert.equal(sent!["Accept-Language"], undefined);
     assert.equal(sent!["user-agent"], undefined);
+    await ses.closeAllConnections();
+  });
+
+  it("spells the caller's own headers as it did in a plain object or pairs, and the answer's as the listener did", async () => {
+    const ses = newSession();
+    const shown: Array<[string, string[]]> = [];
+    let asked = 0;
+    ses.webRequest.onBeforeSendHeaders((details, callback) => {
+      shown.push(["before", Object.keys(details.requestHeaders)]);
+      // The third request is answered with headers of the listener's spelling.
+      if (++asked === 3) {
+        const { "x-Mine": mine, ...rest } = details.requestHeaders;
+        callback({
+          requestHeaders: { ...rest, "X-MINE": mine!, "user-agent": "lower", "x-b": "2" },
+        });
+      } else {
+        callback({});
+      }
+    });
+    ses.webRequest.onSendHeaders((details) =>
+      shown.push(["sent", Object.keys(details.requestHeaders)])
+    );
+    const defaults = ["User-Agent", "Accept-Language", "Accept-Encoding", "Accept"];
+    await ses.fetch(`${base}/raw`, {
+      credentials: "omit",
+      headers: { "x-Mine": "1", "user-agent": "own", ACCEPT: "text/html" },
+    });
+    await ses.fetch(`${base}/raw`, {
+      credentials: "omit",
+      headers: [["x-Mine", "1"], ["X-MINE", "2"], ["x-other", "3"]],
+    });
+    const echoed: string[] = await (await ses.fetch(`${base}/raw`, {
+      credentials: "omit",
+      headers: { "x-Mine": "1" },
+    })).json();
+    assert.deepEqual(shown, [
+      // Headers iterates in sorted order; a caller's own User-Agent and Accept replace the defaults.
+      ["before", ["ACCEPT", "user-agent", "x-Mine", "Accept-Language", "Accept-Encoding"]],
+      ["sent", ["ACCEPT", "user-agent", "x-Mine", "Accept-Language", "Accept-Encoding"]],
+      // A name given twice keeps its first spelling.
+      ["before", ["x-Mine", "x-other", ...defaults]],
+      ["sent", ["x-Mine", "x-other", ...defaults]],
+      ["before", ["x-Mine", ...defaults]],
+      // Of `User-Agent` and `user-agent` in the answer, the first in code-unit order names it.
+      ["sent", ["Accept", "Accept-Encoding", "Accept-Language", "User-Agent", "x-b", "X-MINE"]],
+    ]);
+    const lines = echoed.filter((_, i) => i % 2 === 0).map((name) => name.toLowerCase());
+    assert.deepEqual(lines.filter((name) => name === "user-agent"), ["user-agent"]);
+    assert.equal(
+      echoed[echoed.findIndex((name) => name.toLowerCase() === "user-agent") + 1],
+      "lower",
+    );
     await ses.closeAllConnections();
   });
 
@@ -515,7 +573,7 @@ describe("ses.webRequest through ses.fetch", () => {
     const echoed = await (await ses.fetch(`${base}/echo`, { headers: { "x-own": "1" } })).json();
     assert.equal(echoed.headers["x-changed"], undefined);
     assert.equal(shown[0]!["x-changed"], undefined);
-    assert.equal(shown[0]!["X-Own"], "1");
+    assert.equal(shown[0]!["x-own"], "1");
     assert.equal(shown[0]!["User-Agent"], echoed.headers["user-agent"]);
     assert.ok(echoed.headers["user-agent"]);
     await ses.closeAllConnections();

@@ -68,3 +68,66 @@ function capitalised(lower: string): string {
   }
   return spelled;
 }
+
+/** A request's own spelling of header names, by lower-case name. */
+export type Spellings = ReadonlyMap<string, string>;
+
+/**
+ * The caller's spelling of its header names, from `init.headers` given as a plain object or an
+ * array of pairs (a `Headers`, or another iterable that a second reading could exhaust, keeps
+ * none). A name given twice keeps its first spelling, as Chromium's `HttpRequestHeaders` keeps
+ * the name it first set.
+ *
+ * @param given The caller's `init.headers`.
+ * @returns The spellings, or `undefined` when there are none to keep.
+ *
+ * @example
+ * ```ts
+ * import { callerSpellings } from "./_header_name.ts";
+ * console.log(callerSpellings({ "x-Custom": "1" })?.get("x-custom")); // x-Custom
+ * ```
+ */
+export function callerSpellings(given: HeadersInit | undefined): Spellings | undefined {
+  if (typeof given !== "object" || given === null || given instanceof Headers) return undefined;
+  let spellings: Map<string, string> | undefined;
+  const keep = (name: unknown) => {
+    if (typeof name !== "string") return;
+    const lower = name.toLowerCase();
+    if (!(spellings ??= new Map()).has(lower)) spellings.set(lower, name);
+  };
+  if (Array.isArray(given)) {
+    for (let i = 0; i < given.length; i++) {
+      const pair: unknown = given[i];
+      if (Array.isArray(pair)) keep(pair[0]);
+    }
+  } else if (!(Symbol.iterator in given)) {
+    // A record (WebIDL): its own enumerable string keys.
+    const names = Object.keys(given);
+    for (let i = 0; i < names.length; i++) keep(names[i]);
+  }
+  return spellings;
+}
+
+/**
+ * The spelling of a listener's `requestHeaders` answer: each key as written, and of keys that
+ * differ only in case the first in code-unit order, the one Chromium's `SetHeader` keeps when
+ * Electron hands it the answer as a sorted dictionary.
+ *
+ * @param answer The answer's `requestHeaders`.
+ * @returns The spellings, by lower-case name.
+ *
+ * @example
+ * ```ts
+ * import { answerSpellings } from "./_header_name.ts";
+ * console.log(answerSpellings({ "user-agent": "b", "User-Agent": "a" }).get("user-agent")); // User-Agent
+ * ```
+ */
+export function answerSpellings(answer: Record<string, unknown>): Spellings {
+  const names = Object.keys(answer).sort();
+  const spellings = new Map<string, string>();
+  for (let i = 0; i < names.length; i++) {
+    const lower = names[i]!.toLowerCase();
+    if (!spellings.has(lower)) spellings.set(lower, names[i]!);
+  }
+  return spellings;
+}

@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { requestHeaderName } from "./_header_name.ts";
+import { answerSpellings, callerSpellings, requestHeaderName } from "./_header_name.ts";
 
 describe("requestHeaderName", () => {
   it("spells the headers Chromium adds as net::HttpRequestHeaders holds them", () => {
@@ -63,5 +63,45 @@ describe("requestHeaderName", () => {
       assert.equal(requestHeaderName(long), "X-A" + "a".repeat(99) + "-B");
       assert.equal(requestHeaderName("user-agent"), "User-Agent");
     }
+  });
+});
+
+describe("callerSpellings", () => {
+  it("keeps the first spelling of each name of a plain object or an array of pairs", () => {
+    assert.deepEqual(
+      [...callerSpellings({ "x-Mine": "1", "X-MINE": "2", Accept: "a" })!],
+      [["x-mine", "x-Mine"], ["accept", "Accept"]],
+    );
+    assert.deepEqual(
+      [...callerSpellings([["x-A", "1"], ["X-a", "2"], ["Dnt", "1"]])!],
+      [["x-a", "x-A"], ["dnt", "Dnt"]],
+    );
+    const own = JSON.parse('{"__proto__": "p"}');
+    assert.deepEqual([...callerSpellings(own)!], [["__proto__", "__proto__"]]);
+  });
+
+  it("keeps none for a Headers, another iterable, no headers or an empty list", () => {
+    assert.equal(callerSpellings(new Headers({ "X-A": "1" })), undefined);
+    let read = 0;
+    const iterable = {
+      *[Symbol.iterator]() {
+        read++;
+        yield ["X-A", "1"] as [string, string];
+      },
+    } as unknown as HeadersInit;
+    assert.equal(callerSpellings(iterable), undefined);
+    assert.equal(read, 0);
+    assert.equal(callerSpellings(undefined), undefined);
+    assert.equal(callerSpellings({}), undefined);
+    assert.equal(callerSpellings([]), undefined);
+  });
+});
+
+describe("answerSpellings", () => {
+  it("names each header by the first of its keys in code-unit order", () => {
+    assert.deepEqual(
+      [...answerSpellings({ "user-agent": "c", "User-Agent": "b", "USER-AGENT": "a", "x-b": "1" })],
+      [["user-agent", "USER-AGENT"], ["x-b", "x-b"]],
+    );
   });
 });

@@ -9,7 +9,7 @@ import { Buffer } from "node:buffer";
 import type { RequestContext } from "../core/middleware.ts";
 import { responseInfo } from "../core/response_info.ts";
 import { headerObject, setHeader } from "./_header_object.ts";
-import { requestHeaderName } from "./_header_name.ts";
+import { callerSpellings, requestHeaderName, type Spellings } from "./_header_name.ts";
 
 /** One part of a request body (Electron's `UploadData`); byte bodies come as one part. */
 export interface UploadData {
@@ -42,9 +42,11 @@ export interface SendHeadersDetails extends RequestDetails {
   /**
    * The headers about to be sent, names spelled as Electron shows them (Chromium's
    * `net::HttpRequestHeaders`): each `-`-separated word capitalised (`User-Agent`, `Accept`,
-   * `Cookie`, `X-Custom`), except `DNT`, `Sec-WebSocket-*` and the lower-case client hints
-   * `sec-ch-*`. fetch's `Headers` keeps no case, so a caller's own spelling is not kept: its
-   * `x-custom` shows as `X-Custom`. Names in an answer's `requestHeaders` match
+   * `Cookie`), except `DNT`, `Sec-WebSocket-*` and the lower-case client hints `sec-ch-*`; the
+   * caller's own headers as it spelled them in `init.headers` given as a plain object or an
+   * array of pairs (`{"x-custom": "1"}` shows `x-custom`). fetch's `Headers` keeps no case, so
+   * names from a `Headers` or `Request` are spelled as Chromium's (`X-Custom`). After an answer
+   * with `requestHeaders`, `onSendHeaders` shows the answer's spelling. Names in an answer match
    * case-insensitively.
    */
   requestHeaders: Record<string, string>;
@@ -306,11 +308,14 @@ function statusLineOf(response: Response): string {
 
 /**
  * The headers a hop will send, as `onBeforeSendHeaders` shows them: the request's own plus
- * the defaults (User-Agent, Accept-Language, Accept-Encoding, Accept, Cookie) it lacks, names
- * spelled as Chromium shows them (`requestHeaderName`: `User-Agent`, `X-Custom`, `sec-ch-ua`).
+ * the defaults (User-Agent, Accept-Language, Accept-Encoding, Accept, Cookie) it lacks. Names
+ * are spelled as the caller spelled them in `init.headers` given as a plain object or pairs
+ * (`context.headersInit`), or as given by `spellings`; others as Chromium shows them
+ * (`requestHeaderName`: `User-Agent`, `X-Custom`, `sec-ch-ua`).
  *
  * @param request The hop's request.
  * @param context Its context, whose `defaultHeaders` are merged in.
+ * @param spellings Spellings to use instead of the caller's (a listener's answer).
  * @returns A fresh object.
  *
  * @example
@@ -325,38 +330,45 @@ function statusLineOf(response: Response): string {
 export function requestHeaderObject(
   request: Request,
   context: RequestContext,
+  spellings: ReadonlyMap<string, string> | undefined = callerSpellings(context.headersInit),
 ): Record<string, string> {
   let headers: Record<string, string> | undefined;
   request.headers.forEach((value, name) => {
-    setHeader(headers ??= {}, requestHeaderName(name), value);
+    setHeader(headers ??= {}, spellings?.get(name) ?? requestHeaderName(name), value);
   });
   const defaults = context.defaultHeaders;
   if (defaults === undefined || defaults.length === 0) return headers ?? {};
   if (defaults !== defaultsMet) {
     // Spelled once per list of defaults (lists are replaced, never changed in place), not per
     // request.
-    defaultsSpelled = defaults.map(([name, value]) => [requestHeaderName(name), value] as const);
-    defaultsObject = withDefaults({}, defaultsSpelled);
+    defaultsSpelled = defaults.map(([name, value]) => [name, requestHeaderName(name), value]);
+    defaultsObject = withDefaults({}, defaultsSpelled, undefined);
     defaultsMet = defaults;
   }
   // Most requests carry no header of their own: a copy of the defaults' object, made in one
   // step, costs less than adding their names one by one.
-  return headers === undefined ? { ...defaultsObject } : withDefaults(headers, defaultsSpelled);
+  return headers === undefined
+    ? { ...defaultsObject }
+    : withDefaults(headers, defaultsSpelled, spellings);
 }
+
+// A default: its name as the transport has it (lower-case), as shown, and its value.
+type SpelledDefault = readonly [name: string, shown: string, value: string];
 
 // The last list of defaults met, spelled, and its object.
 let defaultsMet: RequestContext["defaultHeaders"];
-let defaultsSpelled: ReadonlyArray<readonly [string, string]> = [];
+let defaultsSpelled: readonly SpelledDefault[] = [];
 let defaultsObject: Record<string, string> = {};
 
 function withDefaults(
   headers: Record<string, string>,
-  defaults: ReadonlyArray<readonly [string, string]>,
+  defaults: readonly SpelledDefault[],
+  spellings: Spellings | undefined,
 ): Record<string, string> {
   for (let i = 0; i < defaults.length; i++) {
-    const [name, value] = defaults[i]!;
-    // A request's own header shows under the same spelling as the default of its name.
-    if (!Object.hasOwn(headers, name)) setHeader(headers, name, value);
+    const [name, shown, value] = defaults[i]!;
+    // The request's own header of that name shows under the spelling the loop above gave it.
+    if (!Object.hasOwn(headers, spellings?.get(name) ?? shown)) setHeader(headers, shown, value);
   }
   return headers;
 }

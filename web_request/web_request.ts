@@ -108,8 +108,9 @@ export class WebRequest {
 
   /**
    * Sets the listener called before the request headers are sent; it may replace them all.
-   * `details.requestHeaders` spells names as Electron does (`User-Agent`, `Accept`, `Cookie`,
-   * a caller's `x-custom` as `X-Custom`: fetch's `Headers` keeps no case); the answer's
+   * `details.requestHeaders` spells names as Electron does (`User-Agent`, `Accept`, `Cookie`;
+   * a caller's own as spelled in a plain-object or pairs `init.headers`, else capitalised like
+   * `X-Custom`, since fetch's `Headers` keeps no case); the answer's
    * `requestHeaders` is the whole list, its names matched case-insensitively (Chromium's
    * `HttpRequestHeaders::SetHeader`), so Electron's
    * `details.requestHeaders['User-Agent'] = 'MyAgent'` replaces the User-Agent and
