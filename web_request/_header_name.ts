@@ -69,8 +69,13 @@ function capitalised(lower: string): string {
   return spelled;
 }
 
-/** A request's own spelling of header names, by lower-case name. */
-export type Spellings = ReadonlyMap<string, string>;
+/**
+ * A request's own spelling of header names: names in order of precedence, the first that
+ * matches a lower-case name (case-insensitively) spelling it; entries that are not strings are
+ * skipped. A list, not a map: a request has a handful of headers, and a scan of a list costs
+ * less than a map made for each request.
+ */
+export type Spellings = readonly unknown[];
 
 /**
  * The caller's spelling of its header names, from `init.headers` given as a plain object or an
@@ -83,29 +88,17 @@ export type Spellings = ReadonlyMap<string, string>;
  *
  * @example
  * ```ts
- * import { callerSpellings } from "./_header_name.ts";
- * console.log(callerSpellings({ "x-Custom": "1" })?.get("x-custom")); // x-Custom
+ * import { callerSpellings, spellingIn } from "./_header_name.ts";
+ * console.log(spellingIn(callerSpellings({ "x-Custom": "1" })!, "x-custom")); // x-Custom
  * ```
  */
 export function callerSpellings(given: HeadersInit | undefined): Spellings | undefined {
   if (typeof given !== "object" || given === null || given instanceof Headers) return undefined;
-  let spellings: Map<string, string> | undefined;
-  const keep = (name: unknown) => {
-    if (typeof name !== "string") return;
-    const lower = name.toLowerCase();
-    if (!(spellings ??= new Map()).has(lower)) spellings.set(lower, name);
-  };
   if (Array.isArray(given)) {
-    for (let i = 0; i < given.length; i++) {
-      const pair: unknown = given[i];
-      if (Array.isArray(pair)) keep(pair[0]);
-    }
-  } else if (!(Symbol.iterator in given)) {
-    // A record (WebIDL): its own enumerable string keys.
-    const names = Object.keys(given);
-    for (let i = 0; i < names.length; i++) keep(names[i]);
+    return given.map((pair: unknown) => Array.isArray(pair) ? pair[0] : undefined);
   }
-  return spellings;
+  // A record (WebIDL): its own enumerable string keys.
+  return Symbol.iterator in given ? undefined : Object.keys(given);
 }
 
 /**
@@ -114,20 +107,40 @@ export function callerSpellings(given: HeadersInit | undefined): Spellings | und
  * Electron hands it the answer as a sorted dictionary.
  *
  * @param answer The answer's `requestHeaders`.
- * @returns The spellings, by lower-case name.
+ * @returns The spellings.
  *
  * @example
  * ```ts
- * import { answerSpellings } from "./_header_name.ts";
- * console.log(answerSpellings({ "user-agent": "b", "User-Agent": "a" }).get("user-agent")); // User-Agent
+ * import { answerSpellings, spellingIn } from "./_header_name.ts";
+ * console.log(spellingIn(answerSpellings({ "user-agent": "b", "User-Agent": "a" }), "user-agent")); // User-Agent
  * ```
  */
 export function answerSpellings(answer: Record<string, unknown>): Spellings {
-  const names = Object.keys(answer).sort();
-  const spellings = new Map<string, string>();
-  for (let i = 0; i < names.length; i++) {
-    const lower = names[i]!.toLowerCase();
-    if (!spellings.has(lower)) spellings.set(lower, names[i]!);
+  return Object.keys(answer).sort();
+}
+
+/**
+ * The spelling a request gives a name, if it gives one.
+ *
+ * @param spellings The request's spellings.
+ * @param lower The name, lower-case.
+ * @returns The first entry equal to `lower` ignoring case, or `undefined`.
+ *
+ * @example
+ * ```ts
+ * import { spellingIn } from "./_header_name.ts";
+ * console.log(spellingIn(["X-A", "x-b"], "x-a")); // X-A
+ * ```
+ */
+export function spellingIn(spellings: Spellings, lower: string): string | undefined {
+  for (let i = 0; i < spellings.length; i++) {
+    const name = spellings[i];
+    if (name === lower) return name;
+    if (
+      typeof name === "string" && name.length === lower.length && name.toLowerCase() === lower
+    ) {
+      return name;
+    }
   }
-  return spellings;
+  return undefined;
 }

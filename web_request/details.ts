@@ -9,7 +9,7 @@ import { Buffer } from "node:buffer";
 import type { RequestContext } from "../core/middleware.ts";
 import { responseInfo } from "../core/response_info.ts";
 import { headerObject, setHeader } from "./_header_object.ts";
-import { callerSpellings, requestHeaderName, type Spellings } from "./_header_name.ts";
+import { callerSpellings, requestHeaderName, spellingIn, type Spellings } from "./_header_name.ts";
 
 /** One part of a request body (Electron's `UploadData`); byte bodies come as one part. */
 export interface UploadData {
@@ -330,11 +330,12 @@ function statusLineOf(response: Response): string {
 export function requestHeaderObject(
   request: Request,
   context: RequestContext,
-  spellings: ReadonlyMap<string, string> | undefined = callerSpellings(context.headersInit),
+  spellings: readonly unknown[] | undefined = callerSpellings(context.headersInit),
 ): Record<string, string> {
   let headers: Record<string, string> | undefined;
   request.headers.forEach((value, name) => {
-    setHeader(headers ??= {}, spellings?.get(name) ?? requestHeaderName(name), value);
+    const given = spellings === undefined ? undefined : spellingIn(spellings, name);
+    setHeader(headers ??= {}, given ?? requestHeaderName(name), value);
   });
   const defaults = context.defaultHeaders;
   if (defaults === undefined || defaults.length === 0) return headers ?? {};
@@ -368,7 +369,8 @@ function withDefaults(
   for (let i = 0; i < defaults.length; i++) {
     const [name, shown, value] = defaults[i]!;
     // The request's own header of that name shows under the spelling the loop above gave it.
-    if (!Object.hasOwn(headers, spellings?.get(name) ?? shown)) setHeader(headers, shown, value);
+    const given = spellings === undefined ? undefined : spellingIn(spellings, name);
+    if (!Object.hasOwn(headers, given ?? shown)) setHeader(headers, shown, value);
   }
   return headers;
 }
