@@ -33,13 +33,12 @@ const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
  * `onBeforeSendHeaders` sees the `Cookie` header, and so that headers `onHeadersReceived`
  * changes are what the cookie stage stores (Chromium runs `OnHeadersReceived` before it saves
  * cookies). The headers shown are the request's plus the session's defaults
- * (`context.defaultHeaders`), names spelled as Electron shows them (`User-Agent`; a caller's own as it spelled them when it could be
- * told, see `requestHeaderObject`);
- * an answer with `requestHeaders` replaces them all (names match case-insensitively, so
- * `User-Agent` replaces `user-agent`; names that are not tokens and values with CR, LF or NUL
- * are dropped) and empties the defaults.
- * `responseHeaders` (with an optional `statusLine`) replaces the response head.
- * `onResponseStarted` is told of a hop's response when it is not a redirect that
+ * (`context.defaultHeaders`), names spelled as Electron shows them (`User-Agent`; a caller's
+ * own as it spelled them where that can be told, see `requestHeaderObject`); an answer with
+ * `requestHeaders` replaces them all (names match case-insensitively, so `User-Agent` replaces
+ * `user-agent`; names that are not tokens and values with CR, LF or NUL are dropped) and
+ * empties the defaults. `responseHeaders` (with an optional `statusLine`) replaces the
+ * response head. `onResponseStarted` is told of a hop's response when it is not a redirect that
  * `followRedirects` will follow (the rule is `followRedirects`'), in the same turn as
  * `onHeadersReceived`: one promise turn serves both.
  *
