@@ -38,6 +38,13 @@ export interface RequestContext {
    * hop, so such a stage sees them again on the next one.
    */
   defaultHeaders?: ReadonlyArray<readonly [string, string]>;
+  /**
+   * The caller's `init.headers` as given (a plain object, an array of pairs, a `Headers`), or
+   * `undefined`: `Headers` keeps no case, so this is where the caller's spelling of its header
+   * names survives, for a stage that shows names (webRequest's `requestHeaders`) to read when it
+   * has a listener. Nobody else reads it.
+   */
+  readonly headersInit?: HeadersInit;
   /** The caller's `init.cache` (WHATWG `RequestCache`), read by the HTTP cache stage. */
   readonly cache: RequestCache;
   /**

@@ -106,6 +106,8 @@ export function createFetchEntry(pipeline: FetchLike, options: FetchEntryOptions
       body,
       uploadBlobUUID,
       defaultHeaders: defaults?.(),
+      // Kept, not read: webRequest spells its `requestHeaders` from it when it has a listener.
+      headersInit: init?.headers,
       // Read from init first: Deno's Request drops `cache` and Bun's has no `credentials`.
       cache: init?.cache ?? from?.cache ?? "default",
       credentials: init?.credentials ?? from?.credentials ?? "same-origin",

@@ -93,6 +93,11 @@ describe("ses.webRequest through ses.fetch", () => {
         case "/big":
           streamBig(response);
           return;
+        case "/raw":
+          // The header lines as received, each name as sent and every line apart.
+          response.writeHead(200, { "content-type": "application/json" });
+          response.end(JSON.stringify(request.rawHeaders));
+          return;
         default:
           response.writeHead(200, { "content-type": "application/json" });
           response.end(JSON.stringify({ method: request.method, headers: request.headers, body }));
@@ -161,9 +166,13 @@ describe("ses.webRequest through ses.fetch", () => {
       assert.equal(seen[name]!.id, before.id, name);
     }
     const sentHeaders = seen.sendHeaders!.requestHeaders as Record<string, string>;
-    assert.equal(sentHeaders["user-agent"], ses.getUserAgent());
-    assert.equal(sentHeaders["cookie"], "session=abc");
-    assert.equal(sentHeaders["accept-encoding"], "gzip, deflate, br");
+    assert.equal(sentHeaders["User-Agent"], ses.getUserAgent());
+    assert.equal(sentHeaders["Cookie"], "session=abc");
+    assert.equal(sentHeaders["Accept-Encoding"], "gzip, deflate, br");
+    // The caller's own header as the caller spelled it.
+    assert.equal(sentHeaders["referer"], `${base}/page`);
+    // Bun spells the charset of a string body in lower case, Deno as WHATWG fetch does.
+    assert.equal(sentHeaders["Content-Type"]?.toLowerCase(), "text/plain;charset=utf-8");
     const received = seen.headersReceived!;
     assert.equal(received.statusLine, "HTTP/1.1 200 OK");
     assert.equal(received.statusCode, 200);
@@ -424,7 +433,7 @@ describe("ses.webRequest through ses.fetch", () => {
   it("replaces all request headers with onBeforeSendHeaders' answer, dropping bad lines", async () => {
     const ses = newSession();
     ses.webRequest.onBeforeSendHeaders((details, callback) => {
-      const { "user-agent": _dropped, ...rest } = details.requestHeaders;
+      const { "User-Agent": _dropped, ...rest } = details.requestHeaders;
       callback({
         requestHeaders: { ...rest, "x-hooked": "yes", "bad name": "x", "x-split": "a\r\nb: c" },
       });
@@ -439,12 +448,146 @@ describe("ses.webRequest through ses.fetch", () => {
     await ses.closeAllConnections();
   });
 
+  it("shows request header names spelled as Electron does, and sends what Electron's own snippet sets", async () => {
+    const ses = newSession();
+    await ses.cookies.set({ url: base, name: "session", value: "abc" });
+    const shown: Array<Record<string, string>> = [];
+    ses.webRequest.onBeforeSendHeaders((details, callback) => {
+      shown.push({ ...details.requestHeaders });
+      // docs/api/web-request.md's example, as Electron programs write it.
+      details.requestHeaders["User-Agent"] = "MyAgent";
+      delete details.requestHeaders["Accept-Language"];
+      callback({ requestHeaders: details.requestHeaders });
+    });
+    ses.webRequest.onSendHeaders((details) => shown.push(details.requestHeaders));
+    // A Headers keeps no case: its names are spelled as Chromium spells them.
+    const headers = new Headers({
+      "x-custom": "1",
+      dnt: "1",
+      "sec-ch-ua-mobile": "?0",
+      "sec-fetch-mode": "cors",
+    });
+    const raw: string[] = await (await ses.fetch(`${base}/raw`, { headers })).json();
+    const [before, sent] = shown;
+    assert.deepEqual(Object.keys(before!), [
+      "DNT",
+      "sec-ch-ua-mobile",
+      "Sec-Fetch-Mode",
+      "X-Custom",
+      "User-Agent",
+      "Accept-Language",
+      "Accept-Encoding",
+      "Accept",
+      "Cookie",
+    ]);
+    assert.equal(before!["User-Agent"], ses.getUserAgent());
+    assert.equal(before!["Accept"], "*/*");
+    assert.equal(before!["Cookie"], "session=abc");
+    assert.equal(before!["X-Custom"], "1");
+    // On the wire: one User-Agent, the listener's; no Accept-Language.
+    const lines = (name: string) =>
+      raw.flatMap((field, i) => i % 2 === 0 && field.toLowerCase() === name ? [raw[i + 1]] : []);
+    assert.deepEqual(lines("user-agent"), ["MyAgent"]);
+    assert.deepEqual(lines("accept-language"), []);
+    assert.deepEqual(lines("cookie"), ["session=abc"]);
+    assert.deepEqual(lines("x-custom"), ["1"]);
+    assert.equal(sent!["User-Agent"], "MyAgent");
+    assert.equal(sent!["Accept-Language"], undefined);
+    assert.equal(sent!["user-agent"], undefined);
+    await ses.closeAllConnections();
+  });
+
+  it("spells the caller's own headers as it did in a plain object or pairs, and the answer's as the listener did", async () => {
+    const ses = newSession();
+    const shown: Array<[string, string[]]> = [];
+    let asked = 0;
+    ses.webRequest.onBeforeSendHeaders((details, callback) => {
+      shown.push(["before", Object.keys(details.requestHeaders)]);
+      // The third request is answered with headers of the listener's spelling.
+      if (++asked === 3) {
+        const { "x-Mine": mine, ...rest } = details.requestHeaders;
+        callback({
+          requestHeaders: { ...rest, "X-MINE": mine!, "user-agent": "lower", "x-b": "2" },
+        });
+      } else {
+        callback({});
+      }
+    });
+    ses.webRequest.onSendHeaders((details) =>
+      shown.push(["sent", Object.keys(details.requestHeaders)])
+    );
+    const defaults = ["User-Agent", "Accept-Language", "Accept-Encoding", "Accept"];
+    await ses.fetch(`${base}/raw`, {
+      credentials: "omit",
+      headers: { "x-Mine": "1", "user-agent": "own", ACCEPT: "text/html" },
+    });
+    await ses.fetch(`${base}/raw`, {
+      credentials: "omit",
+      headers: [["x-Mine", "1"], ["X-MINE", "2"], ["x-other", "3"]],
+    });
+    const echoed: string[] = await (await ses.fetch(`${base}/raw`, {
+      credentials: "omit",
+      headers: { "x-Mine": "1" },
+    })).json();
+    assert.deepEqual(shown, [
+      // Headers iterates in sorted order; a caller's own User-Agent and Accept replace the defaults.
+      ["before", ["ACCEPT", "user-agent", "x-Mine", "Accept-Language", "Accept-Encoding"]],
+      ["sent", ["ACCEPT", "user-agent", "x-Mine", "Accept-Language", "Accept-Encoding"]],
+      // A name given twice keeps its first spelling.
+      ["before", ["x-Mine", "x-other", ...defaults]],
+      ["sent", ["x-Mine", "x-other", ...defaults]],
+      ["before", ["x-Mine", ...defaults]],
+      // Of `User-Agent` and `user-agent` in the answer, the first in code-unit order names it.
+      ["sent", ["Accept", "Accept-Encoding", "Accept-Language", "User-Agent", "x-b", "X-MINE"]],
+    ]);
+    const lines = echoed.filter((_, i) => i % 2 === 0).map((name) => name.toLowerCase());
+    assert.deepEqual(lines.filter((name) => name === "user-agent"), ["user-agent"]);
+    assert.equal(
+      echoed[echoed.findIndex((name) => name.toLowerCase() === "user-agent") + 1],
+      "lower",
+    );
+    await ses.closeAllConnections();
+  });
+
+  it("matches the names of onBeforeSendHeaders' answer case-insensitively, as Chromium's SetHeader", async () => {
+    const ses = newSession();
+    const answers: Array<Record<string, string>> = [
+      // Keys sorted by code unit: "USER-AGENT" < "User-Agent" < "user-agent". Electron reads the
+      // answer into a sorted dictionary, so the last of these gives the value in any key order.
+      { "User-Agent": "b", "user-agent": "c", "USER-AGENT": "a" },
+      { "user-agent": "c", "USER-AGENT": "a", "User-Agent": "b" },
+      { "X-Custom": "1", "x-custom": "2", Accept: "text/html" },
+    ];
+    let answer = 0;
+    ses.webRequest.onBeforeSendHeaders((_details, callback) =>
+      callback({ requestHeaders: answers[answer++]! })
+    );
+    const sent = async () => {
+      const raw: string[] = await (await ses.fetch(`${base}/raw`, { credentials: "omit" })).json();
+      const names = raw.filter((_, i) => i % 2 === 0).map((name) => name.toLowerCase());
+      return { names, raw };
+    };
+    for (let i = 0; i < 2; i++) {
+      const { names, raw } = await sent();
+      assert.deepEqual(names.filter((name) => name === "user-agent"), ["user-agent"]);
+      assert.equal(raw[raw.findIndex((field) => field.toLowerCase() === "user-agent") + 1], "c");
+      // The answer is the whole list: no default comes back under another spelling.
+      assert.deepEqual(names.filter((name) => name.startsWith("accept")), []);
+    }
+    const { names, raw } = await sent();
+    assert.deepEqual(names.filter((name) => name === "x-custom"), ["x-custom"]);
+    assert.equal(raw[raw.findIndex((field) => field.toLowerCase() === "x-custom") + 1], "2");
+    assert.deepEqual(names.filter((name) => name === "accept"), ["accept"]);
+    assert.equal(names.includes("user-agent"), false);
+    await ses.closeAllConnections();
+  });
+
   it("shows onSendHeaders the headers sent, not a copy onBeforeSendHeaders changed without answering with it", async () => {
     const ses = newSession();
     const shown: Array<Record<string, string>> = [];
     ses.webRequest.onBeforeSendHeaders((details, callback) => {
       details.requestHeaders["x-changed"] = "1";
-      delete details.requestHeaders["user-agent"];
+      delete details.requestHeaders["User-Agent"];
       callback({});
     });
     ses.webRequest.onSendHeaders((details) => shown.push(details.requestHeaders));
@@ -452,7 +595,7 @@ describe("ses.webRequest through ses.fetch", () => {
     assert.equal(echoed.headers["x-changed"], undefined);
     assert.equal(shown[0]!["x-changed"], undefined);
     assert.equal(shown[0]!["x-own"], "1");
-    assert.equal(shown[0]!["user-agent"], echoed.headers["user-agent"]);
+    assert.equal(shown[0]!["User-Agent"], echoed.headers["user-agent"]);
     assert.ok(echoed.headers["user-agent"]);
     await ses.closeAllConnections();
   });
@@ -464,7 +607,7 @@ describe("ses.webRequest through ses.fetch", () => {
       shown.push({ ...details.requestHeaders });
       // Changed in place without answering with it: no later request sees the change.
       details.requestHeaders["x-changed"] = "1";
-      delete details.requestHeaders["user-agent"];
+      delete details.requestHeaders["User-Agent"];
       callback({});
     });
     for (let i = 0; i < 3; i++) {
@@ -477,12 +620,12 @@ describe("ses.webRequest through ses.fetch", () => {
     assert.equal(shown.length, 4);
     for (const headers of shown.slice(0, 3)) {
       assert.deepEqual(Object.keys(headers), [
-        "user-agent",
-        "accept-language",
-        "accept-encoding",
-        "accept",
+        "User-Agent",
+        "Accept-Language",
+        "Accept-Encoding",
+        "Accept",
       ]);
-      assert.equal(headers["user-agent"], ses.getUserAgent());
+      assert.equal(headers["User-Agent"], ses.getUserAgent());
     }
     assert.equal(Object.getOwnPropertyDescriptor(shown[3], "__proto__")?.value, "own");
     await ses.closeAllConnections();

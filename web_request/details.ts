@@ -9,6 +9,7 @@ import { Buffer } from "node:buffer";
 import type { RequestContext } from "../core/middleware.ts";
 import { responseInfo } from "../core/response_info.ts";
 import { headerObject, setHeader } from "./_header_object.ts";
+import { callerSpellings, requestHeaderName, spellingIn, type Spellings } from "./_header_name.ts";
 
 /** One part of a request body (Electron's `UploadData`); byte bodies come as one part. */
 export interface UploadData {
@@ -38,7 +39,16 @@ export interface RequestDetails {
 
 /** `onBeforeSendHeaders` and `onSendHeaders` details. */
 export interface SendHeadersDetails extends RequestDetails {
-  /** The headers about to be sent, lower-case names as they go on the wire. */
+  /**
+   * The headers about to be sent, names spelled as Electron shows them (Chromium's
+   * `net::HttpRequestHeaders`): each `-`-separated word capitalised (`User-Agent`, `Accept`,
+   * `Cookie`), except `DNT`, `Sec-WebSocket-*` and the lower-case client hints `sec-ch-*`; the
+   * caller's own headers as it spelled them in `init.headers` given as a plain object or an
+   * array of pairs (`{"x-custom": "1"}` shows `x-custom`). fetch's `Headers` keeps no case, so
+   * names from a `Headers` or `Request` are spelled as Chromium's (`X-Custom`). After an answer
+   * with `requestHeaders`, `onSendHeaders` shows the answer's spelling. Names in an answer match
+   * case-insensitively.
+   */
   requestHeaders: Record<string, string>;
 }
 
@@ -88,7 +98,12 @@ export interface BeforeRequestResponse {
 export interface BeforeSendResponse {
   /** Fail the request with `net::ERR_BLOCKED_BY_CLIENT`. */
   cancel?: boolean;
-  /** Send these headers instead of all the request's headers. */
+  /**
+   * Send these headers instead of all the request's headers. Names match case-insensitively;
+   * of keys differing only in case, the one that sorts last (by code unit, as Electron's
+   * dictionary) gives the value. Names that are not tokens and values with CR, LF or NUL are
+   * dropped; of an array, the last value is sent.
+   */
   requestHeaders?: Record<string, string | string[]>;
 }
 
@@ -293,11 +308,15 @@ function statusLineOf(response: Response): string {
 
 /**
  * The headers a hop will send, as `onBeforeSendHeaders` shows them: the request's own plus
- * the defaults (User-Agent, Accept-Language, Accept-Encoding, Accept, Cookie) it lacks.
+ * the defaults (User-Agent, Accept-Language, Accept-Encoding, Accept, Cookie) it lacks. Names
+ * are spelled as the caller spelled them in `init.headers` given as a plain object or pairs
+ * (`context.headersInit`), or as given by `spellings`; others as Chromium shows them
+ * (`requestHeaderName`: `User-Agent`, `X-Custom`, `sec-ch-ua`).
  *
  * @param request The hop's request.
  * @param context Its context, whose `defaultHeaders` are merged in.
- * @returns A fresh object, lower-case names.
+ * @param spellings Spellings to use instead of the caller's (a listener's answer).
+ * @returns A fresh object.
  *
  * @example
  * ```ts
@@ -305,42 +324,53 @@ function statusLineOf(response: Response): string {
  * import { requestHeaderObject } from "./details.ts";
  * const context = requestContext({ defaultHeaders: [["user-agent", "demo/1"]] });
  * const headers = requestHeaderObject(new Request("http://a.test/", { headers: { "x-a": "1" } }), context);
- * console.log(headers); // { "x-a": "1", "user-agent": "demo/1" }
+ * console.log(headers); // { "X-A": "1", "User-Agent": "demo/1" }
  * ```
  */
 export function requestHeaderObject(
   request: Request,
   context: RequestContext,
+  spellings: readonly unknown[] | undefined = callerSpellings(context.headersInit),
 ): Record<string, string> {
   let headers: Record<string, string> | undefined;
   request.headers.forEach((value, name) => {
-    setHeader(headers ??= {}, name, value);
+    const given = spellings === undefined ? undefined : spellingIn(spellings, name);
+    setHeader(headers ??= {}, given ?? requestHeaderName(name), value);
   });
   const defaults = context.defaultHeaders;
-  if (headers === undefined) {
-    if (defaults === undefined || defaults.length === 0) return {};
-    // Most requests carry no header of their own: a copy of the defaults' object, made in one
-    // step, costs less than adding their names one by one.
-    if (defaults !== defaultsMet) {
-      defaultsObject = withDefaults({}, defaults);
-      defaultsMet = defaults;
-    }
-    return { ...defaultsObject };
+  if (defaults === undefined || defaults.length === 0) return headers ?? {};
+  if (defaults !== defaultsMet) {
+    // Spelled once per list of defaults (lists are replaced, never changed in place), not per
+    // request.
+    defaultsSpelled = defaults.map(([name, value]) => [name, requestHeaderName(name), value]);
+    defaultsObject = withDefaults({}, defaultsSpelled, undefined);
+    defaultsMet = defaults;
   }
-  return defaults === undefined ? headers : withDefaults(headers, defaults);
+  // Most requests carry no header of their own: a copy of the defaults' object, made in one
+  // step, costs less than adding their names one by one.
+  return headers === undefined
+    ? { ...defaultsObject }
+    : withDefaults(headers, defaultsSpelled, spellings);
 }
 
-// The last list of defaults met, and its object (lists are replaced, never changed in place).
+// A default: its name as the transport has it (lower-case), as shown, and its value.
+type SpelledDefault = readonly [name: string, shown: string, value: string];
+
+// The last list of defaults met, spelled, and its object.
 let defaultsMet: RequestContext["defaultHeaders"];
+let defaultsSpelled: readonly SpelledDefault[] = [];
 let defaultsObject: Record<string, string> = {};
 
 function withDefaults(
   headers: Record<string, string>,
-  defaults: NonNullable<RequestContext["defaultHeaders"]>,
+  defaults: readonly SpelledDefault[],
+  spellings: Spellings | undefined,
 ): Record<string, string> {
   for (let i = 0; i < defaults.length; i++) {
-    const [name, value] = defaults[i]!;
-    if (!Object.hasOwn(headers, name)) setHeader(headers, name, value);
+    const [name, shown, value] = defaults[i]!;
+    // The request's own header of that name shows under the spelling the loop above gave it.
+    const given = spellings === undefined ? undefined : spellingIn(spellings, name);
+    if (!Object.hasOwn(headers, given ?? shown)) setHeader(headers, shown, value);
   }
   return headers;
 }

@@ -10,6 +10,7 @@ import { type ResponseInfo, responseInfo, setResponseInfo } from "../core/respon
 import { SessionError } from "../core/session_error.ts";
 import { ask, tell } from "./_ask.ts";
 import { cancelUpload } from "./_cancel_upload.ts";
+import { answerSpellings } from "./_header_name.ts";
 import {
   type BeforeSendResponse,
   type HeadersReceivedResponse,
@@ -32,10 +33,12 @@ const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
  * `onBeforeSendHeaders` sees the `Cookie` header, and so that headers `onHeadersReceived`
  * changes are what the cookie stage stores (Chromium runs `OnHeadersReceived` before it saves
  * cookies). The headers shown are the request's plus the session's defaults
- * (`context.defaultHeaders`); an answer with `requestHeaders` replaces them all (names that
- * are not tokens and values with CR, LF or NUL are dropped) and empties the defaults.
- * `responseHeaders` (with an optional `statusLine`) replaces the response head.
- * `onResponseStarted` is told of a hop's response when it is not a redirect that
+ * (`context.defaultHeaders`), names spelled as Electron shows them (`User-Agent`; a caller's
+ * own as it spelled them where that can be told, see `requestHeaderObject`); an answer with
+ * `requestHeaders` replaces them all (names match case-insensitively, so `User-Agent` replaces
+ * `user-agent`; names that are not tokens and values with CR, LF or NUL are dropped) and
+ * empties the defaults. `responseHeaders` (with an optional `statusLine`) replaces the
+ * response head. `onResponseStarted` is told of a hop's response when it is not a redirect that
  * `followRedirects` will follow (the rule is `followRedirects`'), in the same turn as
  * `onHeadersReceived`: one promise turn serves both.
  *
@@ -88,13 +91,13 @@ export function headersStage(webRequest: WebRequest): Middleware {
       const answer = ask("onBeforeSendHeaders", before, details, url);
       if (!(answer instanceof Promise)) {
         const ready = applyAnswer(answer, request, context);
-        return sendHeaders(next, request, ready, context, hooks, time, shown);
+        return sendHeaders(next, request, ready, context, hooks, time, shown, answer);
       }
       // An answer that came later is followed by onSendHeaders at its own time.
       return answer.then((late) => {
         try {
           const ready = applyAnswer(late, request, context);
-          return sendHeaders(next, request, ready, context, hooks, Date.now(), shown);
+          return sendHeaders(next, request, ready, context, hooks, Date.now(), shown, late);
         } catch (error) {
           cancelUpload(context, error);
           throw error;
@@ -118,7 +121,8 @@ interface Hooks {
 }
 
 // onSendHeaders, then the request goes on; `shown` is what onBeforeSendHeaders was shown of
-// `request`, still right when its answer left the request as it was.
+// `request`, still right when its answer left the request as it was; an answer that replaced
+// the headers gives their names' spelling.
 function sendHeaders(
   next: FetchLike,
   request: Request,
@@ -127,12 +131,13 @@ function sendHeaders(
   hooks: Hooks,
   time: number,
   shown?: Record<string, string>,
+  answer?: BeforeSendResponse,
 ): Promise<Response> {
   const { sent } = hooks;
   if (sent !== undefined) {
-    const headers = ready === request && shown !== undefined
-      ? shown
-      : requestHeaderObject(ready, context);
+    const headers = ready === request
+      ? shown ?? requestHeaderObject(ready, context)
+      : requestHeaderObject(ready, context, answerSpellings(answer!.requestHeaders!));
     tell("onSendHeaders", sent, sendHeadersDetails(ready, context, headers, time), request.url);
   }
   return send(next, ready, context, hooks.received, hooks.started);
@@ -211,7 +216,14 @@ function applyAnswer(
   const replacement = answer?.requestHeaders;
   if (typeof replacement !== "object" || replacement === null) return request;
   const headers = new Headers();
-  for (const [name, value] of Object.entries(replacement)) {
+  // Electron reads the answer into a base::Value::Dict, whose keys are sorted (byte order), and
+  // calls HttpRequestHeaders::SetHeader for each: names match case-insensitively and, of keys
+  // differing only in case, the one sorting last gives the value (`user-agent` over
+  // `User-Agent`), whatever the object's key order.
+  const names = Object.keys(replacement).sort();
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i]!;
+    const value = replacement[name];
     for (const line of Array.isArray(value) ? value : [value]) {
       if (typeof line !== "string" || /[\r\n\0]/.test(line)) continue;
       try {

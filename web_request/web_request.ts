@@ -108,6 +108,13 @@ export class WebRequest {
 
   /**
    * Sets the listener called before the request headers are sent; it may replace them all.
+   * `details.requestHeaders` spells names as Electron does (`User-Agent`, `Accept`, `Cookie`;
+   * a caller's own as spelled in a plain-object or pairs `init.headers`, else capitalised like
+   * `X-Custom`, since fetch's `Headers` keeps no case); the answer's
+   * `requestHeaders` is the whole list, its names matched case-insensitively (Chromium's
+   * `HttpRequestHeaders::SetHeader`), so Electron's
+   * `details.requestHeaders['User-Agent'] = 'MyAgent'` replaces the User-Agent and
+   * `delete details.requestHeaders['Origin']` removes the Origin.
    *
    * @param filterOrListener A filter, or the listener.
    * @param listener The listener when a filter comes first; `null` removes.
