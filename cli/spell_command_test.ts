@@ -57,7 +57,7 @@ describe("ses spell", () => {
   it("fails with a message for a language that is not selected", async () => {
     const { code, err } = await run(["text", "--lang", "xx-YY"]);
     assert.equal(code, 1);
-    assert.match(err[0]!, /^ses spell: Spellcheck language "xx-YY" is not active/);
+    assert.match(err[0]!, /^ses spell: Spellcheck language "xx-YY" is not selected/);
   });
 
   it("reads a pipe when run as a program", () => {

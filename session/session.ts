@@ -271,7 +271,14 @@ export class Session extends TypedEmitter<SessionEvents> {
         init.runtime.env("LANG") || "",
       emit: (name, language) => this.dispatch(name, language),
     });
-    this.#spellcheck = new SessionSpellcheck(init.runtime, this.#spellchecker);
+    this.#spellcheck = new SessionSpellcheck(
+      init.runtime,
+      this.#spellchecker,
+      () => {
+        const languages = this.#spellchecker.getLanguages();
+        return languages.length > 0 ? languages : ["en-US"];
+      },
+    );
     this.#pipeline = buildSessionPipeline({
       webRequest: this.#webRequest,
       protocol: this.#protocol,
@@ -788,7 +795,9 @@ export class Session extends TypedEmitter<SessionEvents> {
    * @param options `languages`: a subset of the selected languages (default all of them).
    * @returns `{start, end, word, suggestions}` per misspelling, UTF-16 offsets, in text order.
    * @throws {TypeError} When `text` is not a string.
-   * @throws {RangeError} When a requested language is not selected.
+   * @throws {RangeError} (rejects) When a requested language is not selected.
+   * @throws {Error} (rejects) When a requested language is selected but its dictionary failed
+   * to download or load.
    *
    * @example
    * ```ts
