@@ -122,7 +122,7 @@ export class SessionSpellcheck {
    * import { SessionSpellcheck } from "./session_spellcheck.ts";
    * import { currentRuntime } from "../runtime/mod.ts";
    * const spellcheck = new SessionSpellcheck(currentRuntime());
-   * console.log((await spellcheck.suggest("Ths"))[0]); // This
+   * console.log((await spellcheck.suggest("Ths")).slice(0, 3)); // [ "Th", "Th's", "Ohs" ]
    * ```
    */
   suggest(word: string): Promise<string[]> {
