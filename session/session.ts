@@ -51,13 +51,13 @@ import { SessionSpellcheck, type SessionSpellCheckOptions } from "./session_spel
 import type { Misspelling } from "../spellcheck/mod.ts";
 import {
   type ChromiumImportSummary,
+  readStorageStateOption,
   StorageData,
   type StorageStateOptions,
 } from "./storage_data.ts";
 import {
   type ClearDataOptions,
   type ClearStorageDataOptions,
-  parseStorageState,
   type StorageState,
   type StorageStateInput,
   type WebStorage,
@@ -529,11 +529,14 @@ export class Session extends TypedEmitter<SessionEvents> {
    * Adds a Playwright storage state's cookies and local storage to this session (an @ses
    * addition).
    *
-   * @param state The state (Playwright's file parsed, or cookies in `addCookies` form).
+   * @param state The state (Playwright's file parsed, or cookies in `addCookies` form), or the
+   * path of Playwright's JSON file.
    * @throws {TypeError} `Invalid storageState: ...` or `Cannot import cookies: ...`.
+   * @throws {Error} `Cannot read storageState file "<path>": <reason>`.
+   * @throws {SyntaxError} `Invalid storageState: "<path>" is not JSON (...)`.
    */
-  importStorageState(state: StorageStateInput): void {
-    this.#storageData.import(parseStorageState(state));
+  importStorageState(state: StorageStateInput | string): void {
+    this.#storageData.import(readStorageStateOption(state));
   }
 
   /**
