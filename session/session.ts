@@ -1066,6 +1066,8 @@ export class Session extends TypedEmitter<SessionEvents> {
    * @param word The word: at most 99 UTF-8 bytes, no ASCII whitespace at either end.
    * @returns Whether it was added: `false` for a duplicate, an invalid word or a session in
    * memory.
+   * @throws {TypeError} `Error processing argument at index 0, conversion failure from <word>`
+   * for a non-string.
    */
   addWordToSpellCheckerDictionary(word: string): boolean {
     return this.#spellchecker.addWord(word);
@@ -1077,6 +1079,8 @@ export class Session extends TypedEmitter<SessionEvents> {
    *
    * @param word The word.
    * @returns Whether it was removed: `false` when absent or for a session in memory.
+   * @throws {TypeError} `Error processing argument at index 0, conversion failure from <word>`
+   * for a non-string.
    */
   removeWordFromSpellCheckerDictionary(word: string): boolean {
     return this.#spellchecker.removeWord(word);

@@ -416,6 +416,19 @@ describe("Session spellchecker", () => {
     }
   });
 
+  it("refuses a non-string word with Electron's conversion TypeError", () => {
+    for (const ses of [session.fromPartition("persist:typed"), session.fromPartition("typed")]) {
+      assert.throws(() => ses.addWordToSpellCheckerDictionary(5 as unknown as string), {
+        name: "TypeError",
+        message: "Error processing argument at index 0, conversion failure from 5",
+      });
+      assert.throws(() => ses.removeWordFromSpellCheckerDictionary(null as unknown as string), {
+        name: "TypeError",
+        message: "Error processing argument at index 0, conversion failure from null",
+      });
+    }
+  });
+
   it("keeps custom words per persistent partition, and none in memory", async () => {
     const ses = session.fromPartition("persist:words");
     assert.equal(ses.addWordToSpellCheckerDictionary("Electron"), true);
