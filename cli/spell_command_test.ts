@@ -9,7 +9,7 @@ import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { currentRuntime } from "../runtime/mod.ts";
 import { App, createSessionModule } from "../session/mod.ts";
-import { writeBdic } from "../spellcheck/mod.ts";
+import { FRENCH_BDIC } from "../tests/fixtures/test_bdic.ts";
 import { parseSpellArgs, runSpell } from "./spell_command.ts";
 
 async function run(argv: string[], stdin = "") {
@@ -68,9 +68,8 @@ describe("ses spell", () => {
   });
 
   it("selects --lang languages for the run, downloading their dictionaries", async () => {
-    const french = writeBdic({ aff: "SET UTF-8\n", dic: "2\nbonjour\nchat\n" });
     const server = createServer((request, response) => {
-      if (request.url === "/fr-fr-3-0.bdic") response.end(french);
+      if (request.url === "/fr-fr-3-0.bdic") response.end(FRENCH_BDIC);
       else response.writeHead(404).end();
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

@@ -55,12 +55,12 @@ import {
   StorageData,
   type StorageStateOptions,
 } from "./storage_data.ts";
-import {
-  type ClearDataOptions,
-  type ClearStorageDataOptions,
-  type StorageState,
-  type StorageStateInput,
-  type WebStorage,
+import type {
+  ClearDataOptions,
+  ClearStorageDataOptions,
+  StorageState,
+  StorageStateInput,
+  WebStorage,
 } from "../storage/mod.ts";
 import { Buffer } from "node:buffer";
 import { HttpCache } from "../cache/mod.ts";
