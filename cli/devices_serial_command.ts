@@ -5,6 +5,7 @@
  * @module
  */
 
+import { existsSync } from "node:fs";
 import { parseArgs } from "node:util";
 import type { SessionModule } from "../session/mod.ts";
 
@@ -26,7 +27,8 @@ export interface DevicesSerialOutput {
  * @param session The `session` module.
  * @param args The arguments after `devices serial`.
  * @param output Where to print.
- * @returns 0, or 2 for bad arguments.
+ * @returns 0; 1 when an `--add` path does not exist (the other ports are still listed); 2 for
+ * bad arguments.
  *
  * @example
  * ```ts
@@ -61,10 +63,14 @@ export async function runDevicesSerial(
     output.err(`ses devices serial: ${(error as Error).message}`);
     return 2;
   }
+  // The enumerator lists an added path only while it exists: say so rather than omit it.
+  const missing = values.add.filter((path) => !existsSync(path));
+  for (const path of missing) output.err(`ses devices serial: no device at "${path}"`);
+  const status = missing.length > 0 ? 1 : 0;
   const ports = await serial.listPorts();
   if (values.json) {
     output.out(JSON.stringify(ports));
-    return 0;
+    return status;
   }
   if (ports.length === 0) output.out("no serial ports");
   for (const port of ports) {
@@ -75,5 +81,5 @@ export async function runDevicesSerial(
       [port.portName, ids, port.serialNumber ?? "", port.displayName ?? ""].join("\t").trimEnd(),
     );
   }
-  return 0;
+  return status;
 }

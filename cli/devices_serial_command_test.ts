@@ -34,6 +34,16 @@ describe("ses devices serial", { skip: platform() === "linux" ? false : "needs L
     }
   });
 
+  it("names an added path that does not exist, lists the rest and exits 1", async () => {
+    const missing = "/dev/ses-no-such-port";
+    const text = await run(["--add", missing]);
+    assert.equal(text.code, 1);
+    assert.deepEqual(text.err, [`ses devices serial: no device at "${missing}"`]);
+    const json = await run(["--add", missing, "--json"]);
+    assert.equal(json.code, 1);
+    assert.ok(Array.isArray(JSON.parse(json.out[0]!)));
+  });
+
   it("rejects unknown options and relative paths", async () => {
     assert.equal((await run(["--bogus"])).code, 2);
     const relative = await run(["--add", "pts/3"]);

@@ -3,8 +3,11 @@
  * from standard input): the misspelled words of a text, as `ses.spellCheck` finds them.
  *
  * Prints one line per misspelling, `START-END WORD: SUGGESTION, ...` (UTF-16 offsets), or with
- * `--json` the array `ses.spellCheck` returns. Exits 0 when nothing is misspelled, 1 when
- * something is (so scripts can test it), 2 on a usage error.
+ * `--json` the array `ses.spellCheck` returns. `--lang` selects the languages for the run in the
+ * default (in-memory) partition, as `setSpellCheckerLanguages` would; with a `persist:`
+ * partition it picks among the partition's selected languages and leaves its settings alone.
+ * Exits 0 when nothing is misspelled, 1 when something is (so scripts can test it) or the check
+ * failed, 2 on a usage error (an unknown language code included).
  *
  * @module
  */
@@ -16,7 +19,10 @@ import type { SessionModule } from "../session/mod.ts";
 export interface SpellArgs {
   /** The text, or `"-"` to read standard input. */
   text: string;
-  /** The languages to check against (default: the session's selected languages). */
+  /**
+   * The languages to check against (default: the session's selected languages); selected for
+   * the run in an in-memory partition.
+   */
   languages?: string[];
   /** Print JSON. */
   json: boolean;
@@ -69,7 +75,8 @@ export function parseSpellArgs(argv: string[]): SpellArgs {
  * @param session The `session` module.
  * @param args The parsed arguments.
  * @param io Standard input and the output sinks.
- * @returns 0 when nothing is misspelled, 1 when something is or the check failed.
+ * @returns 0 when nothing is misspelled, 1 when something is or the check failed, 2 for an
+ * unknown language code.
  *
  * @example
  * ```ts
@@ -86,12 +93,19 @@ export async function runSpell(
   args: SpellArgs,
   io: SpellIo,
 ): Promise<number> {
+  const ses = session.fromPartition(args.partition);
+  if (args.languages !== undefined && !ses.isPersistent()) {
+    try {
+      ses.setSpellCheckerLanguages(args.languages);
+    } catch (error) {
+      io.err(`ses spell: ${error instanceof Error ? error.message : String(error)}`);
+      return 2;
+    }
+  }
   const text = args.text === "-" ? await io.readStdin() : args.text;
   let found;
   try {
-    found = await session.fromPartition(args.partition).spellCheck(text, {
-      languages: args.languages,
-    });
+    found = await ses.spellCheck(text, { languages: args.languages });
   } catch (error) {
     io.err(`ses spell: ${error instanceof Error ? error.message : String(error)}`);
     return 1;

@@ -1,10 +1,15 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { currentRuntime } from "../runtime/mod.ts";
 import { App, createSessionModule } from "../session/mod.ts";
+import { FRENCH_BDIC } from "../tests/fixtures/test_bdic.ts";
 import { parseSpellArgs, runSpell } from "./spell_command.ts";
 
 async function run(argv: string[], stdin = "") {
@@ -54,10 +59,66 @@ describe("ses spell", () => {
     assert.deepEqual(await run(["-"], "all good here"), { code: 0, out: [], err: [] });
   });
 
-  it("fails with a message for a language that is not selected", async () => {
+  it("exits 2 with Electron's message for an unknown language code", async () => {
     const { code, err } = await run(["text", "--lang", "xx-YY"]);
-    assert.equal(code, 1);
-    assert.match(err[0]!, /^ses spell: Spellcheck language "xx-YY" is not active/);
+    assert.equal(code, 2);
+    assert.deepEqual(err, [
+      'ses spell: Invalid language code provided: "xx-YY" is not a valid language code',
+    ]);
+  });
+
+  it("selects --lang languages for the run, downloading their dictionaries", async () => {
+    const server = createServer((request, response) => {
+      if (request.url === "/fr-fr-3-0.bdic") response.end(FRENCH_BDIC);
+      else response.writeHead(404).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const userData = mkdtempSync(join(tmpdir(), "ses-spell-cli-"));
+    try {
+      const runtime = currentRuntime();
+      const app = new App(runtime);
+      app.setPath("userData", userData);
+      const session = createSessionModule(app, runtime);
+      const { port } = server.address() as { port: number };
+      session.defaultSession.setSpellCheckerDictionaryDownloadURL(`http://127.0.0.1:${port}/`);
+      const out: string[] = [];
+      const err: string[] = [];
+      const io = {
+        readStdin: () => Promise.resolve(""),
+        out: (l: string) => out.push(l),
+        err: (l: string) => err.push(l),
+      };
+      const code = await runSpell(session, parseSpellArgs(["bonjour chatt", "--lang", "fr"]), io);
+      assert.deepEqual(err, []);
+      assert.equal(code, 1);
+      assert.deepEqual(out.map((line) => line.split(":")[0]), ["8-13 chatt"]);
+    } finally {
+      server.close();
+      rmSync(userData, { recursive: true, force: true });
+    }
+  });
+
+  it("leaves a persistent partition's languages alone", async () => {
+    const userData = mkdtempSync(join(tmpdir(), "ses-spell-cli-"));
+    try {
+      const runtime = currentRuntime();
+      const app = new App(runtime);
+      app.setPath("userData", userData);
+      const session = createSessionModule(app, runtime);
+      session.fromPartition("persist:p").setSpellCheckerLanguages(["en-US"]);
+      const err: string[] = [];
+      const io = {
+        readStdin: () => Promise.resolve(""),
+        out: () => {},
+        err: (l: string) => err.push(l),
+      };
+      const argv = ["text", "--lang", "en-GB", "--partition", "persist:p"];
+      assert.equal(await runSpell(session, parseSpellArgs(argv), io), 1);
+      assert.match(err[0]!, /^ses spell: Spellcheck language "en-GB" is not selected/);
+      assert.deepEqual(session.fromPartition("persist:p").getSpellCheckerLanguages(), ["en-US"]);
+    } finally {
+      rmSync(userData, { recursive: true, force: true });
+    }
   });
 
   it("reads a pipe when run as a program", () => {

@@ -11,7 +11,6 @@
  * @module
  */
 
-import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import type { SessionModule } from "../session/mod.ts";
 
@@ -80,7 +79,7 @@ export async function runStorage(
           `${partition} to ${path}`,
       );
     } else if (action === "import") {
-      ses.importStorageState(JSON.parse(await readFile(path, "utf8")));
+      ses.importStorageState(path);
       ses.flushStorageData();
       output.out(`imported ${path} into ${partition}`);
     } else {

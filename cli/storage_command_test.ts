@@ -63,6 +63,20 @@ describe("ses storage", () => {
     const bad = await run(newProcess("three"), "import", file);
     assert.equal(bad.code, 1);
     assert.match(bad.err[0] ?? "", /Cookie should have a url or a domain\/path pair/);
+    const missing = await run(newProcess("three"), "import", join(root, "none.json"));
+    assert.deepEqual(missing.err, [
+      `ses storage import: Cannot read storageState file "${
+        join(root, "none.json")
+      }": no such file`,
+    ]);
+    const notJson = join(root, "not.json");
+    writeFileSync(notJson, "{bad");
+    const syntax = await run(newProcess("three"), "import", notJson);
+    assert.equal(syntax.code, 1);
+    assert.match(
+      syntax.err[0] ?? "",
+      new RegExp(`^ses storage import: Invalid storageState: "${notJson}" is not JSON \\(.+\\)$`),
+    );
     assert.equal((await run(newProcess("three"), "import")).code, 2);
     assert.equal((await run(newProcess("three"), "shred", file)).code, 2);
   });

@@ -15,7 +15,7 @@ import { allReportsProtected, hasFidoCollection } from "./hid_blocklist.ts";
 import { HIDDevice } from "./hid_device.ts";
 import { checkRequestOptions, filterMatches, type HIDDeviceFilter } from "./hid_filters.ts";
 import type { HIDCollectionInfo, HIDReportInfo, HIDReportItem } from "./hid_report_descriptor.ts";
-import { DEFAULT_ORIGIN, type DeviceGrant, type Permissions } from "./permissions.ts";
+import { type DeviceGrant, type Permissions, requestOrigin } from "./permissions.ts";
 
 /** A report item as Electron's device details give it (WebHID's, without `strings`). */
 export type ElectronHidReportItem = Omit<HIDReportItem, "strings">;
@@ -280,15 +280,15 @@ export class Hid extends EventTarget {
    * @param options `{filters, exclusionFilters}` (WebHID's `HIDDeviceRequestOptions`).
    * @param where `{origin = "file://"}`.
    * @returns Every offered interface of the chosen physical device.
-   * @throws {TypeError} (rejects) Chromium's filter messages; {Error} when the backend cannot
-   * load (hidapi missing).
+   * @throws {TypeError} (rejects) Chromium's filter messages; `Invalid origin: <value>` for an
+   * origin that is not a non-empty string; {Error} when the backend cannot load (hidapi missing).
    */
   async requestDevice(
     options: { filters: HIDDeviceFilter[]; exclusionFilters?: HIDDeviceFilter[] },
     where: HidOriginOptions = {},
   ): Promise<HIDDevice[]> {
     const { filters, exclusionFilters = [] } = checkRequestOptions(options);
-    const { origin = DEFAULT_ORIGIN } = where;
+    const origin = requestOrigin(where);
     this.#origins.add(origin);
     const allowed = this.#permissions.check("hid", origin, {
       securityOrigin: origin,
@@ -343,10 +343,12 @@ export class Hid extends EventTarget {
    *
    * @param where `{origin = "file://"}`.
    * @returns One `HIDDevice` per interface; the same object for the same interface each time.
+   * @throws {TypeError} (rejects) `Invalid origin: <value>` for an origin that is not a non-empty
+   * string.
    * @throws {Error} (rejects) when the backend cannot load.
    */
   async getDevices(where: HidOriginOptions = {}): Promise<HIDDevice[]> {
-    const { origin = DEFAULT_ORIGIN } = where;
+    const origin = requestOrigin(where);
     this.#origins.add(origin);
     await this.#refresh();
     return [...this.#interfaces.values()]

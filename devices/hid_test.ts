@@ -221,6 +221,25 @@ describe("Hid.requestDevice", () => {
     assert.equal(added, 0);
   });
 
+  it("rejects an origin that is not a non-empty string, and takes null as the default", async () => {
+    const { hid, permissions } = setup();
+    const origins: string[] = [];
+    permissions.setPermissionCheckHandler((_webContents, _permission, origin) => {
+      origins.push(origin);
+      return false;
+    });
+    const bad = { origin: 5 } as unknown as { origin: string };
+    await assert.rejects(hid.requestDevice({ filters: [] }, bad), {
+      name: "TypeError",
+      message: "Invalid origin: 5",
+    });
+    await assert.rejects(hid.getDevices({ origin: "" }), { message: 'Invalid origin: ""' });
+    const none = null as unknown as { origin: string };
+    assert.deepEqual(await hid.requestDevice({ filters: [] }, none), []);
+    assert.deepEqual(await hid.getDevices(none), []);
+    assert.deepEqual(origins, ["file://"]);
+  });
+
   it("rejects bad filters with Chromium's TypeError", async () => {
     const { hid } = setup();
     await assert.rejects(hid.requestDevice({ filters: [{ productId: 1 }] }), {

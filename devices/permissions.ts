@@ -167,6 +167,28 @@ export interface DeviceGrant {
 export const DEFAULT_ORIGIN = "file://";
 
 /**
+ * The origin a headless request names: `where.origin`, or {@linkcode DEFAULT_ORIGIN} when
+ * `where` or its `origin` is missing.
+ *
+ * @param where `{origin}`, `undefined` or `null`.
+ * @returns The origin.
+ * @throws {TypeError} `Invalid origin: <value>` when it is not a non-empty string.
+ *
+ * @example
+ * ```ts
+ * import { requestOrigin } from "./permissions.ts";
+ * console.log(requestOrigin({ origin: "https://a.test" }), requestOrigin(null)); // https://a.test file://
+ * ```
+ */
+export function requestOrigin(where: { origin?: unknown } | null | undefined): string {
+  const origin = where?.origin ?? DEFAULT_ORIGIN;
+  if (typeof origin !== "string" || origin === "") {
+    throw new TypeError(`Invalid origin: ${JSON.stringify(origin) ?? String(origin)}`);
+  }
+  return origin;
+}
+
+/**
  * The permission state of one session: the three handlers with Electron's defaults, and the
  * device grants per origin that device flows (HID, serial) record and consult.
  *
@@ -247,18 +269,16 @@ export class Permissions {
    * @param permission One of {@linkcode REQUEST_PERMISSIONS}.
    * @param options `{origin = "file://", requestingUrl = origin, isMainFrame = true, ...details}`.
    * @returns Whether it was granted; `false` when the handler is cleared before answering.
-   * @throws {TypeError} `Unknown permission "<name>"`; (rejects) what the handler throws.
+   * @throws {TypeError} `Unknown permission "<name>"`; `Invalid origin: <value>` when the
+   * origin is not a non-empty string; (rejects) what the handler throws.
    */
   request(permission: string, options: PermissionRequestOptions = {}): Promise<boolean> {
     if (!REQUEST_PERMISSIONS.includes(permission)) {
       throw new TypeError(`Unknown permission "${permission}"`);
     }
-    const {
-      origin = DEFAULT_ORIGIN,
-      requestingUrl = origin,
-      isMainFrame = true,
-      ...details
-    } = options;
+    const origin = requestOrigin(options);
+    const { requestingUrl = origin, isMainFrame = true, ...details } = options ?? {};
+    delete details.origin;
     const handler = this.#requestHandler;
     if (handler === null) return Promise.resolve(true);
     return new Promise((resolve, reject) => {
@@ -293,7 +313,8 @@ export class Permissions {
    * @param origin The requesting origin; default `"file://"`.
    * @param details What the handler receives as `details`.
    * @returns Whether it is granted (a handler's answer counts only when it is `true`).
-   * @throws {TypeError} `Unknown permission "<name>"`; what the handler throws.
+   * @throws {TypeError} `Unknown permission "<name>"`; `Invalid origin: <value>` when the
+   * origin is not a non-empty string; what the handler throws.
    */
   check(
     permission: string,
@@ -303,6 +324,7 @@ export class Permissions {
     if (!CHECK_PERMISSIONS.includes(permission)) {
       throw new TypeError(`Unknown permission "${permission}"`);
     }
+    requestOrigin({ origin });
     if (this.#checkHandler === null) return permission !== "deprecated-sync-clipboard-read";
     return this.#checkHandler(null, permission, origin, { ...details }) === true;
   }

@@ -5,6 +5,7 @@ import {
   type DeviceGrant,
   type PermissionCheckDetails,
   type PermissionRequestDetails,
+  type PermissionRequestOptions,
   Permissions,
   REQUEST_PERMISSIONS,
 } from "./permissions.ts";
@@ -102,6 +103,26 @@ describe("Permissions handlers", () => {
     assert.equal(await first, false);
     late[0]?.(true); // too late: already denied
     assert.equal(await permissions.request("geolocation"), true); // no handler: granted
+  });
+
+  it("names a bad origin, and takes null options as the defaults", async () => {
+    const permissions = new Permissions();
+    const seen: unknown[] = [];
+    permissions.setPermissionRequestHandler((_webContents, _permission, callback, details) => {
+      seen.push(details);
+      callback(true);
+    });
+    assert.throws(() => permissions.request("midi", { origin: 42 as unknown as string }), {
+      name: "TypeError",
+      message: "Invalid origin: 42",
+    });
+    assert.throws(() => permissions.check("midi", 42 as unknown as string), {
+      name: "TypeError",
+      message: "Invalid origin: 42",
+    });
+    const none = null as unknown as PermissionRequestOptions;
+    assert.equal(await permissions.request("midi", none), true);
+    assert.deepEqual(seen, [{ requestingUrl: "file://", isMainFrame: true }]);
   });
 
   it("rejects the request when the handler throws", async () => {

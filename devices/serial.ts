@@ -11,6 +11,7 @@ import { setTimeout } from "node:timers";
 import { stat } from "node:fs/promises";
 import { basename, dirname } from "node:path";
 import type { SerialIo } from "../core/serial_io.ts";
+import { requestOrigin } from "./permissions.ts";
 import { enumerateSerialPorts } from "./serial_enumerator.ts";
 import { SerialPort, type SerialPortRecord } from "./serial_port.ts";
 
@@ -139,8 +140,6 @@ interface PersistentGrant {
   serialNumber: string;
 }
 
-const DEFAULT_ORIGIN = "file://";
-
 function notSelected(): DOMException {
   return new DOMException(
     "Failed to execute 'requestPort' on 'Serial': No port selected by the user.",
@@ -151,14 +150,6 @@ function notSelected(): DOMException {
 function randomToken(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(16));
   return Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("").toUpperCase();
-}
-
-function checkOrigin(requester: SerialRequester | undefined): string {
-  const origin = requester?.origin ?? DEFAULT_ORIGIN;
-  if (typeof origin !== "string" || origin === "") {
-    throw new TypeError(`Invalid origin: ${JSON.stringify(origin) ?? String(origin)}`);
-  }
-  return origin;
 }
 
 function checkFilters(filters: unknown): SerialPortFilter[] {
@@ -350,7 +341,7 @@ export class Serial extends EventTarget {
     requester: SerialRequester = {},
   ): Promise<SerialPort> {
     const filters = checkFilters(options?.filters);
-    const origin = checkOrigin(requester);
+    const origin = requestOrigin(requester);
     if (!this.#checked(origin)) throw notSelected();
     const records = (await this.#scan()).filter((record) => matches(record, filters));
     records.sort((a, b) => basename(a.path) < basename(b.path) ? -1 : 1);
@@ -402,7 +393,7 @@ export class Serial extends EventTarget {
    * string.
    */
   async getPorts(requester: SerialRequester = {}): Promise<SerialPort[]> {
-    const origin = checkOrigin(requester);
+    const origin = requestOrigin(requester);
     if (!this.#checked(origin)) return [];
     const records = await this.#scan();
     return records.filter((record) => this.#allowed(origin, record)).map((record) =>

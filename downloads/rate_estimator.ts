@@ -18,7 +18,7 @@ const BUCKETS = 12;
  * const rate = new RateEstimator();
  * rate.add(1000, 0);
  * rate.add(1000, 900);
- * console.log(rate.bytesPerSecond(1000)); // 2000
+ * console.log(rate.bytesPerSecond(999)); // 2000
  * ```
  */
 export class RateEstimator {

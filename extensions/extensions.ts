@@ -129,8 +129,11 @@ export class Extensions extends TypedEmitter<ExtensionsEvents> {
    * Unloads an extension and its rules; an unknown id does nothing.
    *
    * @param extensionId The id.
+   * @throws {TypeError} `Error processing argument at index 0, conversion failure from <id>` for
+   * a non-string, as Electron's binding does.
    */
   removeExtension(extensionId: string): void {
+    checkExtensionId(extensionId);
     const extension = this.#loaded.get(extensionId);
     if (extension === undefined) return;
     this.#loaded.delete(extensionId);
@@ -143,8 +146,11 @@ export class Extensions extends TypedEmitter<ExtensionsEvents> {
    *
    * @param extensionId The id.
    * @returns The extension, or `null`.
+   * @throws {TypeError} `Error processing argument at index 0, conversion failure from <id>` for
+   * a non-string, as Electron's binding does.
    */
   getExtension(extensionId: string): Extension | null {
+    checkExtensionId(extensionId);
     return this.#loaded.get(extensionId) ?? null;
   }
 
@@ -155,5 +161,13 @@ export class Extensions extends TypedEmitter<ExtensionsEvents> {
    */
   getAllExtensions(): Extension[] {
     return [...this.#loaded.values()];
+  }
+}
+
+function checkExtensionId(extensionId: unknown): void {
+  if (typeof extensionId !== "string") {
+    throw new TypeError(
+      `Error processing argument at index 0, conversion failure from ${String(extensionId)}`,
+    );
   }
 }

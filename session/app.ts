@@ -16,8 +16,8 @@ export type AppEvents = {
 };
 
 /**
- * Electron's `app`, headless: `getPath`/`setPath` for `home`, `temp`, `userData` and
- * `downloads`, and the `'session-created'` event.
+ * Electron's `app`, headless: `getPath`/`setPath` for `home`, `appData`, `userData`,
+ * `sessionData`, `temp` and `downloads`, and the `'session-created'` event.
  *
  * @example
  * ```ts
@@ -42,17 +42,19 @@ export class App extends TypedEmitter<AppEvents> {
   /**
    * Returns a well-known directory.
    *
-   * @param name `home`, `temp`, `userData` or `downloads`.
+   * @param name `home`, `appData`, `userData`, `sessionData`, `temp` or `downloads`.
    * @returns The absolute path.
+   * @throws {Error} `Failed to get '<name>' path` for another name.
    */
   getPath(name: AppPathName): string {
     return this.#paths.getPath(name);
   }
 
   /**
-   * Overrides a well-known directory. Sessions created afterwards use the new `userData`.
+   * Overrides a well-known directory. Sessions created afterwards keep their data under the new
+   * `sessionData` (which is `userData` unless set, itself `appData/ses` unless set).
    *
-   * @param name `home`, `temp`, `userData` or `downloads`.
+   * @param name `home`, `appData`, `userData`, `sessionData`, `temp` or `downloads`.
    * @param path An absolute path; a relative one throws a TypeError.
    */
   setPath(name: AppPathName, path: string): void {

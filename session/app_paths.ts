@@ -7,10 +7,21 @@
 import { isAbsolute, join } from "node:path";
 import type { Runtime } from "../core/runtime.ts";
 
-/** The path names `app.getPath` and `app.setPath` accept. */
-export type AppPathName = "home" | "temp" | "userData" | "downloads";
+/**
+ * The path names `app.getPath` and `app.setPath` accept: `appData` (the per-user application
+ * data directory), `userData` (`appData/ses`), `sessionData` (where sessions keep their data;
+ * `userData` unless set), `home`, `temp` and `downloads`.
+ */
+export type AppPathName = "home" | "appData" | "userData" | "sessionData" | "temp" | "downloads";
 
-const PATH_NAMES: readonly AppPathName[] = ["home", "temp", "userData", "downloads"];
+const PATH_NAMES: readonly AppPathName[] = [
+  "home",
+  "appData",
+  "userData",
+  "sessionData",
+  "temp",
+  "downloads",
+];
 
 /**
  * Holds the app's well-known directories: defaults come from the environment, `setPath`
@@ -41,7 +52,7 @@ export class AppPaths {
   /**
    * Returns a directory by name.
    *
-   * @param name `home`, `temp`, `userData` or `downloads`.
+   * @param name `home`, `appData`, `userData`, `sessionData`, `temp` or `downloads`.
    * @returns The absolute path.
    * @throws {Error} `Failed to get 'NAME' path` for an unknown name, as Electron does.
    */
@@ -53,7 +64,7 @@ export class AppPaths {
   /**
    * Overrides a directory for the rest of the process. The directory is not created here.
    *
-   * @param name `home`, `temp`, `userData` or `downloads`.
+   * @param name `home`, `appData`, `userData`, `sessionData`, `temp` or `downloads`.
    * @param path An absolute path.
    * @throws {TypeError} `Path must be absolute` for a relative path, as Electron does.
    */
@@ -74,12 +85,15 @@ export class AppPaths {
         return runtime.tempDir();
       case "downloads":
         return join(this.getPath("home"), "Downloads");
-      case "userData": {
+      case "appData": {
         // XDG says a relative XDG_CONFIG_HOME is invalid and must be ignored.
         const xdg = runtime.env("XDG_CONFIG_HOME");
-        const config = xdg && isAbsolute(xdg) ? xdg : join(this.getPath("home"), ".config");
-        return join(config, "ses");
+        return xdg && isAbsolute(xdg) ? xdg : join(this.getPath("home"), ".config");
       }
+      case "userData":
+        return join(this.getPath("appData"), "ses");
+      case "sessionData":
+        return this.getPath("userData");
     }
   }
 }

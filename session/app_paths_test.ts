@@ -54,6 +54,21 @@ describe("AppPaths", () => {
     assert.equal(paths.getPath("userData"), "/data/ses");
   });
 
+  it("has Electron's appData and sessionData, userData and sessionData following them", () => {
+    const paths = new AppPaths(runtimeWithEnv({ XDG_CONFIG_HOME: "/xdg" }));
+    assert.equal(paths.getPath("appData"), "/xdg");
+    assert.equal(paths.getPath("sessionData"), "/xdg/ses");
+    paths.setPath("appData", "/appdata");
+    assert.equal(paths.getPath("userData"), "/appdata/ses");
+    assert.equal(paths.getPath("sessionData"), "/appdata/ses");
+    paths.setPath("userData", "/user");
+    assert.equal(paths.getPath("sessionData"), "/user");
+    paths.setPath("sessionData", "/sessions");
+    assert.equal(paths.getPath("sessionData"), "/sessions");
+    assert.equal(paths.getPath("userData"), "/user");
+    assert.equal(new AppPaths(runtimeWithEnv({})).getPath("appData"), "/home/tester/.config");
+  });
+
   it("rejects unknown names with Electron's messages", () => {
     const paths = new AppPaths(runtimeWithEnv({}));
     assert.throws(() => paths.getPath("nope" as "home"), { message: "Failed to get 'nope' path" });

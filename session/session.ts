@@ -51,16 +51,16 @@ import { SessionSpellcheck, type SessionSpellCheckOptions } from "./session_spel
 import type { Misspelling } from "../spellcheck/mod.ts";
 import {
   type ChromiumImportSummary,
+  readStorageStateOption,
   StorageData,
   type StorageStateOptions,
 } from "./storage_data.ts";
-import {
-  type ClearDataOptions,
-  type ClearStorageDataOptions,
-  parseStorageState,
-  type StorageState,
-  type StorageStateInput,
-  type WebStorage,
+import type {
+  ClearDataOptions,
+  ClearStorageDataOptions,
+  StorageState,
+  StorageStateInput,
+  WebStorage,
 } from "../storage/mod.ts";
 import { Buffer } from "node:buffer";
 import { HttpCache } from "../cache/mod.ts";
@@ -271,7 +271,14 @@ export class Session extends TypedEmitter<SessionEvents> {
         init.runtime.env("LANG") || "",
       emit: (name, language) => this.dispatch(name, language),
     });
-    this.#spellcheck = new SessionSpellcheck(init.runtime, this.#spellchecker);
+    this.#spellcheck = new SessionSpellcheck(
+      init.runtime,
+      this.#spellchecker,
+      () => {
+        const languages = this.#spellchecker.getLanguages();
+        return languages.length > 0 ? languages : ["en-US"];
+      },
+    );
     this.#pipeline = buildSessionPipeline({
       webRequest: this.#webRequest,
       protocol: this.#protocol,
@@ -522,11 +529,14 @@ export class Session extends TypedEmitter<SessionEvents> {
    * Adds a Playwright storage state's cookies and local storage to this session (an @ses
    * addition).
    *
-   * @param state The state (Playwright's file parsed, or cookies in `addCookies` form).
+   * @param state The state (Playwright's file parsed, or cookies in `addCookies` form), or the
+   * path of Playwright's JSON file.
    * @throws {TypeError} `Invalid storageState: ...` or `Cannot import cookies: ...`.
+   * @throws {Error} `Cannot read storageState file "<path>": <reason>`.
+   * @throws {SyntaxError} `Invalid storageState: "<path>" is not JSON (...)`.
    */
-  importStorageState(state: StorageStateInput): void {
-    this.#storageData.import(parseStorageState(state));
+  importStorageState(state: StorageStateInput | string): void {
+    this.#storageData.import(readStorageStateOption(state));
   }
 
   /**
@@ -788,7 +798,9 @@ export class Session extends TypedEmitter<SessionEvents> {
    * @param options `languages`: a subset of the selected languages (default all of them).
    * @returns `{start, end, word, suggestions}` per misspelling, UTF-16 offsets, in text order.
    * @throws {TypeError} When `text` is not a string.
-   * @throws {RangeError} When a requested language is not selected.
+   * @throws {RangeError} (rejects) When a requested language is not selected.
+   * @throws {Error} (rejects) When a requested language is selected but its dictionary failed
+   * to download or load.
    *
    * @example
    * ```ts
@@ -1054,6 +1066,8 @@ export class Session extends TypedEmitter<SessionEvents> {
    * @param word The word: at most 99 UTF-8 bytes, no ASCII whitespace at either end.
    * @returns Whether it was added: `false` for a duplicate, an invalid word or a session in
    * memory.
+   * @throws {TypeError} `Error processing argument at index 0, conversion failure from <word>`
+   * for a non-string.
    */
   addWordToSpellCheckerDictionary(word: string): boolean {
     return this.#spellchecker.addWord(word);
@@ -1065,6 +1079,8 @@ export class Session extends TypedEmitter<SessionEvents> {
    *
    * @param word The word.
    * @returns Whether it was removed: `false` when absent or for a session in memory.
+   * @throws {TypeError} `Error processing argument at index 0, conversion failure from <word>`
+   * for a non-string.
    */
   removeWordFromSpellCheckerDictionary(word: string): boolean {
     return this.#spellchecker.removeWord(word);

@@ -99,6 +99,15 @@ describe("ses.extensions.loadExtension", () => {
     assert.deepEqual(ses.extensions.getAllExtensions(), []);
   });
 
+  it("refuses a non-string id with Electron's conversion TypeError", () => {
+    const ses = persistentSession();
+    const message = "Error processing argument at index 0, conversion failure from 5";
+    const id = 5 as unknown as string;
+    assert.throws(() => ses.extensions.removeExtension(id), { name: "TypeError", message });
+    assert.throws(() => ses.extensions.getExtension(id), { name: "TypeError", message });
+    assert.throws(() => ses.removeExtension(id), { name: "TypeError", message });
+  });
+
   it("uses the manifest key for the id", async () => {
     const ses = persistentSession();
     const dir = extensionDir({ "manifest.json": { ...MANIFEST, key: btoa("test") } });

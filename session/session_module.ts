@@ -22,12 +22,12 @@ export interface SessionModule {
   fromPartition(partition: string, options?: SessionOptions): Session;
   /** Returns the session stored at an absolute path, creating it the first time. */
   fromPath(path: string, options?: SessionOptions): Session;
-  /** The app's default session, stored in `app.getPath("userData")`. */
+  /** The app's default session, stored in `app.getPath("sessionData")` (`userData` by default). */
   readonly defaultSession: Session;
 }
 
 /**
- * Builds a `session` module over an `app` (for `userData` and `session-created`).
+ * Builds a `session` module over an `app` (for `sessionData` and `session-created`).
  *
  * @param app The app whose paths and events the sessions use.
  * @param runtime The runtime services the sessions use.
@@ -59,7 +59,7 @@ export function createSessionModule(app: App, runtime: Runtime): SessionModule {
       cache: options.cache !== false,
       runtime,
       downloadsPath: () => app.getPath("downloads"),
-      dictionariesPath: () => join(app.getPath("userData"), "Dictionaries"),
+      dictionariesPath: () => join(app.getPath("sessionData"), "Dictionaries"),
       dictionaryDownloadUrl,
     });
     if (state !== undefined) created.storageData.import(state);
@@ -104,9 +104,9 @@ export function createSessionModule(app: App, runtime: Runtime): SessionModule {
 }
 
 function partitionStoragePath(app: App, partition: string): string | null {
-  if (partition === "") return app.getPath("userData");
+  if (partition === "") return app.getPath("sessionData");
   if (!partition.startsWith("persist:")) return null;
-  return join(app.getPath("userData"), "Partitions", partitionDirName(partition.slice(8)));
+  return join(app.getPath("sessionData"), "Partitions", partitionDirName(partition.slice(8)));
 }
 
 /**

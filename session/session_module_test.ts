@@ -117,6 +117,15 @@ describe("session.fromPartition", () => {
       join(other, "Partitions", "late"),
     );
   });
+
+  it("keeps sessions under sessionData when it is set apart from userData", () => {
+    const { app, userData, session } = freshModule();
+    const sessions = mkdtempSync(join(tmpdir(), "ses-registry-sessions-"));
+    app.setPath("sessionData", sessions);
+    assert.equal(app.getPath("userData"), userData);
+    assert.equal(session.fromPartition("persist:s").storagePath, join(sessions, "Partitions", "s"));
+    assert.equal(session.defaultSession.storagePath, sessions);
+  });
 });
 
 describe("session.fromPath", () => {

@@ -23,6 +23,8 @@ export interface SessionSpellCheckOptions {
 /** Owns one session's spellchecker. */
 export class SessionSpellcheck {
   #checker: TextChecker;
+  #provider: SpellcheckDictionaryProvider;
+  #selected: () => readonly string[];
 
   /**
    * Creates the spellchecker; nothing loads before the first check.
@@ -30,11 +32,15 @@ export class SessionSpellcheck {
    * @param runtime Starts the worker for long texts.
    * @param provider Where the dictionaries and custom words come from; default the built-in
    * en-US dictionary alone.
+   * @param selected The selected language codes (`getSpellCheckerLanguages`); default en-US.
    */
   constructor(
     runtime: Pick<Runtime, "createWorker">,
     provider: SpellcheckDictionaryProvider = builtinEnUsProvider(),
+    selected: () => readonly string[] = () => ["en-US"],
   ) {
+    this.#provider = provider;
+    this.#selected = selected;
     this.#checker = new TextChecker(provider, {
       createWorker: (url) => runtime.createWorker(url, { name: "ses-spellcheck" }),
     });
@@ -44,8 +50,13 @@ export class SessionSpellcheck {
    * The misspelled words of `text`.
    *
    * @param text The text.
-   * @param options The languages to use.
+   * @param options The languages to use, among the selected ones.
    * @returns The misspellings with UTF-16 ranges and suggestions.
+   * @throws {RangeError} (rejects) `Spellcheck language "<code>" is not selected; select it with
+   * setSpellCheckerLanguages`.
+   * @throws {Error} (rejects) `Spellcheck language "<code>" has no dictionary: its download or
+   * load failed (see the 'spellcheck-dictionary-download-failure' event)` for a selected
+   * language whose dictionary could not be had.
    *
    * @example
    * ```ts
@@ -56,8 +67,30 @@ export class SessionSpellcheck {
    * spellcheck.close();
    * ```
    */
-  check(text: string, options: SessionSpellCheckOptions = {}): Promise<Misspelling[]> {
-    return this.#checker.check(text, { languages: options.languages });
+  async check(text: string, options: SessionSpellCheckOptions = {}): Promise<Misspelling[]> {
+    const { languages } = options;
+    if (Array.isArray(languages)) {
+      const selected = this.#selected();
+      const unselected = languages.find((code) => !selected.includes(code));
+      if (unselected !== undefined) {
+        throw new RangeError(
+          `Spellcheck language ${
+            JSON.stringify(unselected)
+          } is not selected; select it with setSpellCheckerLanguages`,
+        );
+      }
+      // A selected language is missing from the active ones only when its dictionary failed.
+      const active = new Set((await this.#provider.activeDictionaries()).map((f) => f.language));
+      const failed = languages.find((code) => !active.has(code));
+      if (failed !== undefined) {
+        throw new Error(
+          `Spellcheck language ${
+            JSON.stringify(failed)
+          } has no dictionary: its download or load failed (see the 'spellcheck-dictionary-download-failure' event)`,
+        );
+      }
+    }
+    return await this.#checker.check(text, { languages });
   }
 
   /**
@@ -89,7 +122,7 @@ export class SessionSpellcheck {
    * import { SessionSpellcheck } from "./session_spellcheck.ts";
    * import { currentRuntime } from "../runtime/mod.ts";
    * const spellcheck = new SessionSpellcheck(currentRuntime());
-   * console.log((await spellcheck.suggest("Ths"))[0]); // This
+   * console.log((await spellcheck.suggest("Ths")).slice(0, 3)); // [ "Th", "Th's", "Ohs" ]
    * ```
    */
   suggest(word: string): Promise<string[]> {

@@ -324,6 +324,26 @@ describe("Session spellchecker", () => {
     ]);
   });
 
+  it("says why spellCheck cannot use a selected language whose dictionary failed", async () => {
+    routes["/fr-fr-3-0.bdic"] = () => ({ status: 503, body: "busy" });
+    const ses = session.fromPartition("failed-language");
+    ses.setSpellCheckerDictionaryDownloadURL(`${origin}/`);
+    ses.setSpellCheckerLanguages(["fr", "en-US"]);
+    await assert.rejects(ses.spellCheck("bonjour", { languages: ["fr"] }), {
+      name: "Error",
+      message: `Spellcheck language "fr" has no dictionary: its download or load failed ` +
+        `(see the 'spellcheck-dictionary-download-failure' event)`,
+    });
+    await assert.rejects(ses.spellCheck("hola", { languages: ["es"] }), {
+      name: "RangeError",
+      message: 'Spellcheck language "es" is not selected; select it with setSpellCheckerLanguages',
+    });
+    assert.deepEqual(await ses.spellCheck("hello", { languages: ["en-US"] }), []);
+    // An empty list checks with en-US, which may then be named.
+    ses.setSpellCheckerLanguages([]);
+    assert.deepEqual(await ses.spellCheck("hello", { languages: ["en-US"] }), []);
+  });
+
   it("replaces a corrupt file in the Dictionaries folder", async () => {
     routes["/fr-fr-3-0.bdic"] = () => ({ status: 200, body: FRENCH });
     const dictionaries = join(userData, "Dictionaries");
@@ -393,6 +413,19 @@ describe("Session spellchecker", () => {
     } finally {
       slow.closeAllConnections();
       await new Promise<void>((resolve) => slow.close(() => resolve()));
+    }
+  });
+
+  it("refuses a non-string word with Electron's conversion TypeError", () => {
+    for (const ses of [session.fromPartition("persist:typed"), session.fromPartition("typed")]) {
+      assert.throws(() => ses.addWordToSpellCheckerDictionary(5 as unknown as string), {
+        name: "TypeError",
+        message: "Error processing argument at index 0, conversion failure from 5",
+      });
+      assert.throws(() => ses.removeWordFromSpellCheckerDictionary(null as unknown as string), {
+        name: "TypeError",
+        message: "Error processing argument at index 0, conversion failure from null",
+      });
     }
   });
 

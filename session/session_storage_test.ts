@@ -1,6 +1,6 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Hono } from "hono";
@@ -246,6 +246,37 @@ describe("ses.clearData", () => {
 });
 
 describe("storageState", () => {
+  it("names the file when a storageState path cannot be read or is not JSON", () => {
+    const missing = join(dir, "missing.json");
+    assert.throws(
+      () => session.fromPartition(`storage-file-${++counter}`, { storageState: missing }),
+      {
+        name: "Error",
+        message: `Cannot read storageState file "${missing}": no such file`,
+      },
+    );
+    assert.throws(() => fresh().importStorageState(dir), {
+      message: `Cannot read storageState file "${dir}": it is a directory`,
+    });
+    const notJson = join(dir, "not.json");
+    writeFileSync(notJson, "{bad");
+    assert.throws(() => fresh().importStorageState(notJson), (error: Error) => {
+      assert.equal(error.name, "SyntaxError");
+      assert.ok(error.message.startsWith(`Invalid storageState: "${notJson}" is not JSON (`));
+      return true;
+    });
+    const good = join(dir, "good.json");
+    writeFileSync(
+      good,
+      JSON.stringify({
+        origins: [{ origin: "https://f.test", localStorage: [{ name: "k", value: "v" }] }],
+      }),
+    );
+    const ses = fresh();
+    ses.importStorageState(good);
+    assert.equal(ses.localStorage("https://f.test").getItem("k"), "v");
+  });
+
   it("writes Playwright's format and round-trips @ses → file → @ses identically", async () => {
     const ses = fresh();
     await seed(ses);

@@ -291,12 +291,42 @@ export function importCookies(jar: CookieJar, cookies: readonly ImportedCookie[]
 }
 
 /**
- * Reads `fromPartition`'s `storageState` option: a state object or the path of its JSON file.
+ * Reads a storage state given as an object or as the path of its JSON file (`fromPartition`'s
+ * `storageState` option, `importStorageState`'s argument).
  *
- * @param value The option.
+ * @param value The state, or the file's path.
  * @returns The parsed state.
- * @throws {TypeError} For a bad state (see `parseStorageState`); the file's read error.
+ * @throws {TypeError} For a bad state (see `parseStorageState`).
+ * @throws {Error} `Cannot read storageState file "<path>": <reason>` (no such file, a
+ * directory, permission denied).
+ * @throws {SyntaxError} `Invalid storageState: "<path>" is not JSON (<parser message>)`.
  */
 export function readStorageStateOption(value: StorageStateInput | string): ParsedStorageState {
-  return parseStorageState(typeof value === "string" ? readFileSync(value, "utf8") : value);
+  if (typeof value !== "string") return parseStorageState(value);
+  let text: string;
+  try {
+    text = readFileSync(value, "utf8");
+  } catch (error) {
+    throw new Error(`Cannot read storageState file "${value}": ${readFailure(error)}`, {
+      cause: error,
+    });
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new SyntaxError(
+      `Invalid storageState: "${value}" is not JSON (${(error as Error).message})`,
+      { cause: error },
+    );
+  }
+  return parseStorageState(json);
+}
+
+function readFailure(error: unknown): string {
+  const code = (error as { code?: unknown }).code;
+  if (code === "ENOENT") return "no such file";
+  if (code === "EISDIR") return "it is a directory";
+  if (code === "EACCES" || code === "EPERM") return "permission denied";
+  return error instanceof Error ? error.message : String(error);
 }

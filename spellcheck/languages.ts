@@ -10,6 +10,8 @@
  * @module
  */
 
+import { conversionError } from "./_conversion_error.ts";
+
 // [language, language-region]: the code callers use and the dictionary it loads, in Chromium's
 // order (which is also `availableSpellCheckerLanguages`' order).
 const LANGUAGE_REGIONS: readonly (readonly [string, string])[] = [
@@ -147,9 +149,7 @@ export function correspondingSpellCheckLanguage(code: string): string {
  */
 export function normalizeSpellCheckerLanguages(languages: unknown): string[] {
   if (!Array.isArray(languages) || !languages.every((code) => typeof code === "string")) {
-    throw new TypeError(
-      `Error processing argument at index 0, conversion failure from ${describe(languages)}`,
-    );
+    throw conversionError(0, languages);
   }
   return languages.map((code: string) => {
     const stored = correspondingSpellCheckLanguage(code);
@@ -219,10 +219,4 @@ export function spellCheckLanguageForLocale(locale: string): string {
     if (full !== "") return full;
   }
   return correspondingSpellCheckLanguage(language);
-}
-
-function describe(value: unknown): string {
-  if (typeof value === "string") return JSON.stringify(value);
-  if (typeof value === "object" && value !== null) return Array.isArray(value) ? "array" : "object";
-  return String(value);
 }

@@ -88,7 +88,9 @@ export class TextChecker {
    * import { TextChecker } from "./text_checker.ts";
    * import { builtinEnUsProvider } from "./builtin_en_us.ts";
    * const checker = new TextChecker(builtinEnUsProvider());
-   * console.log(await checker.check("Helo wrold")); // [ { start: 0, end: 4, word: "Helo", suggestions: [ "Hole", "Help", "Helot", "Hello", "Halo", "Hero", "Hell", "Held", "Helm", "He lo", "He-lo" ] }, { start: 5, end: 10, word: "wrold", suggestions: [ "world", "wold" ] } ]
+   * const found = await checker.check("Helo wrold");
+   * console.log(found.map(({ start, end, word }) => `${start}-${end} ${word}`)); // [ "0-4 Helo", "5-10 wrold" ]
+   * console.log(found[1]?.suggestions); // [ "world", "wold" ]
    * checker.close();
    * ```
    */

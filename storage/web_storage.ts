@@ -55,8 +55,11 @@ export class WebStorage {
    *
    * @param index The index; converted like WebIDL's `unsigned long`.
    * @returns The key, or `null`.
+   * @throws {TypeError} `Failed to execute 'key' on 'Storage': 1 argument required, but only 0
+   * present.`
    */
   key(index: number): string | null {
+    requireArguments("key", 1, arguments.length);
     return this.#store.keys(this.#origin)[toUnsignedLong(index)] ?? null;
   }
 
@@ -65,8 +68,11 @@ export class WebStorage {
    *
    * @param key The key.
    * @returns The value, or `null` when absent.
+   * @throws {TypeError} `Failed to execute 'getItem' on 'Storage': 1 argument required, but only
+   * 0 present.`
    */
   getItem(key: string): string | null {
+    requireArguments("getItem", 1, arguments.length);
     return this.#store.get(this.#origin, String(key));
   }
 
@@ -76,8 +82,11 @@ export class WebStorage {
    * @param key The key.
    * @param value The value.
    * @throws {DOMException} `QuotaExceededError` when the origin's items would exceed 10 MiB.
+   * @throws {TypeError} `Failed to execute 'setItem' on 'Storage': 2 arguments required, but only
+   * <n> present.`
    */
   setItem(key: string, value: string): void {
+    requireArguments("setItem", 2, arguments.length);
     const name = String(key);
     if (!this.#store.set(this.#origin, name, String(value), LOCAL_STORAGE_QUOTA)) {
       throw new DOMException(
@@ -91,8 +100,11 @@ export class WebStorage {
    * Removes a key; nothing happens when it is absent.
    *
    * @param key The key.
+   * @throws {TypeError} `Failed to execute 'removeItem' on 'Storage': 1 argument required, but
+   * only 0 present.`
    */
   removeItem(key: string): void {
+    requireArguments("removeItem", 1, arguments.length);
     this.#store.remove(this.#origin, String(key));
   }
 
@@ -100,6 +112,15 @@ export class WebStorage {
   clear(): void {
     this.#store.clear(this.#origin);
   }
+}
+
+// WebIDL: a missing required argument is a TypeError, not the string "undefined".
+function requireArguments(method: string, required: number, present: number): void {
+  if (present >= required) return;
+  const noun = required === 1 ? "argument" : "arguments";
+  throw new TypeError(
+    `Failed to execute '${method}' on 'Storage': ${required} ${noun} required, but only ${present} present.`,
+  );
 }
 
 function toUnsignedLong(value: number): number {

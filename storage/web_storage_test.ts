@@ -51,6 +51,30 @@ for (const [kind, makeStore] of kinds) {
       assert.equal(storage.length, 0);
     });
 
+    it('throws WebIDL\'s TypeError for missing arguments instead of storing "undefined"', () => {
+      const storage = new WebStorage(makeStore(), ORIGIN);
+      const loose = storage as unknown as Record<string, (...args: unknown[]) => unknown>;
+      assert.throws(() => loose.setItem!.call(storage, "k"), {
+        name: "TypeError",
+        message:
+          "Failed to execute 'setItem' on 'Storage': 2 arguments required, but only 1 present.",
+      });
+      assert.throws(() => loose.setItem!.call(storage), {
+        message:
+          "Failed to execute 'setItem' on 'Storage': 2 arguments required, but only 0 present.",
+      });
+      for (const method of ["getItem", "removeItem", "key"]) {
+        assert.throws(() => loose[method]!.call(storage), {
+          name: "TypeError",
+          message:
+            `Failed to execute '${method}' on 'Storage': 1 argument required, but only 0 present.`,
+        });
+      }
+      assert.equal(storage.length, 0);
+      storage.setItem("k", undefined as unknown as string);
+      assert.equal(storage.getItem("k"), "undefined");
+    });
+
     it("keeps origins apart", () => {
       const store = makeStore();
       new WebStorage(store, ORIGIN).setItem("k", "a");
