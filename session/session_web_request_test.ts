@@ -582,6 +582,45 @@ describe("ses.webRequest through ses.fetch", () => {
     await ses.closeAllConnections();
   });
 
+  it("sends only the string values of onBeforeSendHeaders' answer, as Electron's base::Value dictionary", async () => {
+    const ses = newSession();
+    hits = [];
+    const answers: unknown[] = [
+      {
+        "X-Array": ["a", "b"],
+        "x-array": ["c"],
+        "X-Number": 5,
+        "X-Object": { a: "1" },
+        "X-Bool": true,
+        "X-Null": null,
+        "x-str": "s",
+        // A non-string value under a spelling that sorts first neither sends nor names it.
+        "X-STR": 1,
+      },
+      // An array is no dictionary: Electron's conversion fails and the request goes with none.
+      ["first", "second"],
+    ];
+    let answer = 0;
+    const shown: string[][] = [];
+    ses.webRequest.onBeforeSendHeaders((_details, callback) =>
+      callback({ requestHeaders: answers[answer++] as Record<string, string> })
+    );
+    ses.webRequest.onSendHeaders((details) => shown.push(Object.keys(details.requestHeaders)));
+    const names = async () => {
+      const raw: string[] = await (await ses.fetch(`${base}/raw`, { credentials: "omit" })).json();
+      return raw.filter((_, i) => i % 2 === 0).map((name) => name.toLowerCase())
+        .filter((name) => name !== "host" && name !== "connection");
+    };
+    const raw: string[] = await (await ses.fetch(`${base}/raw`, { credentials: "omit" })).json();
+    const sent = raw.flatMap((field, i) =>
+      i % 2 === 0 && !/^(host|connection)$/i.test(field) ? [`${field}: ${raw[i + 1]}`] : []
+    );
+    assert.deepEqual(sent, ["x-str: s"]);
+    assert.deepEqual(await names(), []);
+    assert.deepEqual(shown, [["x-str"], []]);
+    await ses.closeAllConnections();
+  });
+
   it("shows onSendHeaders the headers sent, not a copy onBeforeSendHeaders changed without answering with it", async () => {
     const ses = newSession();
     const shown: Array<Record<string, string>> = [];

@@ -99,10 +99,13 @@ export interface BeforeSendResponse {
   /** Fail the request with `net::ERR_BLOCKED_BY_CLIENT`. */
   cancel?: boolean;
   /**
-   * Send these headers instead of all the request's headers. Names match case-insensitively;
-   * of keys differing only in case, the one that sorts last (by code unit, as Electron's
-   * dictionary) gives the value. Names that are not tokens and values with CR, LF or NUL are
-   * dropped; of an array, the last value is sent.
+   * Send these headers instead of all the request's headers. Only string values are sent, as
+   * Electron reads the answer into a `base::Value` dictionary and sets its string entries: a key
+   * whose value is an array, a number, an object, a boolean or `null` is skipped (use one string,
+   * `"a, b"`, for several values), and an array in place of the object sends no headers at all.
+   * Names match case-insensitively; of keys differing only in case, the one that sorts last (by
+   * code unit, as Electron's dictionary) gives the value. Names that are not tokens and values
+   * with CR, LF or NUL are dropped.
    */
   requestHeaders?: Record<string, string | string[]>;
 }

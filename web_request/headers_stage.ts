@@ -216,21 +216,21 @@ function applyAnswer(
   const replacement = answer?.requestHeaders;
   if (typeof replacement !== "object" || replacement === null) return request;
   const headers = new Headers();
-  // Electron reads the answer into a base::Value::Dict, whose keys are sorted (byte order), and
-  // calls HttpRequestHeaders::SetHeader for each: names match case-insensitively and, of keys
-  // differing only in case, the one sorting last gives the value (`user-agent` over
-  // `User-Agent`), whatever the object's key order.
-  const names = Object.keys(replacement).sort();
+  // Electron reads the answer into a base::Value::Dict (net_converter.cc,
+  // Converter<net::HttpRequestHeaders>::FromV8), whose keys are sorted (byte order), and calls
+  // HttpRequestHeaders::SetHeader for each string value only: names match case-insensitively
+  // and, of keys differing only in case, the one sorting last gives the value (`user-agent` over
+  // `User-Agent`), whatever the object's key order. Arrays, numbers, objects are skipped, and an
+  // array as the whole answer is no dictionary: the request goes with no headers.
+  const names = answerSpellings(replacement);
   for (let i = 0; i < names.length; i++) {
     const name = names[i]!;
-    const value = replacement[name];
-    for (const line of Array.isArray(value) ? value : [value]) {
-      if (typeof line !== "string" || /[\r\n\0]/.test(line)) continue;
-      try {
-        headers.set(name, line);
-      } catch {
-        // Not a header name: dropped, as Chromium drops lines it cannot send.
-      }
+    const line = replacement[name] as string;
+    if (/[\r\n\0]/.test(line)) continue;
+    try {
+      headers.set(name, line);
+    } catch {
+      // Not a header name: dropped, as Chromium drops lines it cannot send.
     }
   }
   // The defaults were shown and answered for: the listener's list is the whole list now.
