@@ -621,6 +621,29 @@ describe("ses.webRequest through ses.fetch", () => {
     await ses.closeAllConnections();
   });
 
+  it("sends onHeadersReceived's non-string values as strings, as Electron's ToString of each", async () => {
+    const ses = newSession();
+    hits = [];
+    ses.webRequest.onHeadersReceived((_details, callback) =>
+      callback({
+        responseHeaders: {
+          "x-number": 5,
+          "x-list": ["a", 2, true],
+          "x-nested": [["b", "c"]],
+          "x-null": null,
+          "content-type": "text/plain",
+        } as unknown as Record<string, string[]>,
+      })
+    );
+    const response = await ses.fetch(`${base}/small`);
+    assert.equal(await response.text(), "small");
+    assert.equal(response.headers.get("x-number"), "5");
+    assert.equal(response.headers.get("x-list"), "a, 2, true");
+    assert.equal(response.headers.get("x-nested"), "b,c");
+    assert.equal(response.headers.get("x-null"), "null");
+    await ses.closeAllConnections();
+  });
+
   it("shows onSendHeaders the headers sent, not a copy onBeforeSendHeaders changed without answering with it", async () => {
     const ses = newSession();
     const shown: Array<Record<string, string>> = [];

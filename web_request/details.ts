@@ -114,7 +114,12 @@ export interface BeforeSendResponse {
 export interface HeadersReceivedResponse {
   /** Fail the request with `net::ERR_BLOCKED_BY_CLIENT`. */
   cancel?: boolean;
-  /** Replace the response's headers with these. */
+  /**
+   * Replace the response's headers with these: a line per value, or per item of an array. A
+   * value that is not a string is sent as JavaScript's `String(value)` (`5` as `"5"`), as
+   * Electron converts each with ToString; names that are not tokens and values with CR, LF or
+   * NUL are dropped.
+   */
   responseHeaders?: Record<string, string | string[]>;
   /** With `responseHeaders`: replace the status line too. */
   statusLine?: string;

@@ -269,8 +269,16 @@ function applyHead(
   const headers = new Headers();
   const rawHeaders: Array<[string, string]> = [];
   for (const [name, value] of Object.entries(replacement)) {
-    for (const line of Array.isArray(value) ? value : [value]) {
-      if (typeof line !== "string" || /[\r\n\0]/.test(line)) continue;
+    for (const item of Array.isArray(value) ? value : [value]) {
+      // Electron's Converter<net::HttpResponseHeaders*> takes each value (each item of an
+      // array) through JavaScript's ToString: 5 is "5", null "null", ["b", "c"] "b,c".
+      let line: string;
+      try {
+        line = typeof item === "string" ? item : String(item);
+      } catch {
+        continue; // A value with no string form (a symbol, a throwing toString): dropped.
+      }
+      if (typeof item === "symbol" || /[\r\n\0]/.test(line)) continue;
       try {
         headers.append(name, line);
         rawHeaders.push([name, line]);
