@@ -124,6 +124,42 @@ describe("ses.webRequest through ses.fetch", () => {
     await ses.closeAllConnections();
   });
 
+  it("cancels on a truthy cancel of any type, as Electron's gin bool conversion (BooleanValue)", async () => {
+    const ses = newSession();
+    hits = [];
+    const blocked = isNetError("ERR_BLOCKED_BY_CLIENT");
+    const answers: unknown[] = [1, "yes", {}];
+    for (const cancel of answers) {
+      ses.webRequest.onBeforeRequest((_details, callback) =>
+        callback({ cancel } as { cancel: boolean })
+      );
+      await assert.rejects(ses.fetch(`${base}/one`), blocked);
+      ses.webRequest.onBeforeRequest(null);
+      ses.webRequest.onBeforeSendHeaders((_details, callback) =>
+        callback({ cancel } as { cancel: boolean })
+      );
+      await assert.rejects(ses.fetch(`${base}/two`), blocked);
+      ses.webRequest.onBeforeSendHeaders(null);
+      ses.webRequest.onHeadersReceived((_details, callback) =>
+        callback({ cancel } as { cancel: boolean })
+      );
+      await assert.rejects(ses.fetch(`${base}/three`), blocked);
+      ses.webRequest.onHeadersReceived(null);
+    }
+    // Falsy ones let the request go.
+    ses.webRequest.onBeforeRequest((_details, callback) =>
+      callback({ cancel: 0 } as unknown as { cancel: boolean })
+    );
+    assert.equal((await ses.fetch(`${base}/four`)).status, 200);
+    assert.deepEqual(hits, [
+      "GET /three",
+      "GET /three",
+      "GET /three",
+      "GET /four",
+    ]);
+    await ses.closeAllConnections();
+  });
+
   it("gives Electron's details to every event, with one id per request", async () => {
     const ses = newSession();
     hits = [];

@@ -88,7 +88,10 @@ export interface ErrorDetails extends RequestDetails {
 
 /** The answer to `onBeforeRequest`. */
 export interface BeforeRequestResponse {
-  /** Fail the request with `net::ERR_BLOCKED_BY_CLIENT`. */
+  /**
+   * Fail the request with `net::ERR_BLOCKED_BY_CLIENT`. Read as Electron reads it, by
+   * truthiness: `1` or `"yes"` cancels too.
+   */
   cancel?: boolean;
   /** Redirect the request (an internal 307) to this URL instead. */
   redirectURL?: string;
@@ -96,7 +99,10 @@ export interface BeforeRequestResponse {
 
 /** The answer to `onBeforeSendHeaders`. */
 export interface BeforeSendResponse {
-  /** Fail the request with `net::ERR_BLOCKED_BY_CLIENT`. */
+  /**
+   * Fail the request with `net::ERR_BLOCKED_BY_CLIENT`. Read as Electron reads it, by
+   * truthiness: `1` or `"yes"` cancels too.
+   */
   cancel?: boolean;
   /**
    * Send these headers instead of all the request's headers. Only string values are sent, as
@@ -112,7 +118,10 @@ export interface BeforeSendResponse {
 
 /** The answer to `onHeadersReceived`. */
 export interface HeadersReceivedResponse {
-  /** Fail the request with `net::ERR_BLOCKED_BY_CLIENT`. */
+  /**
+   * Fail the request with `net::ERR_BLOCKED_BY_CLIENT`. Read as Electron reads it, by
+   * truthiness: `1` or `"yes"` cancels too.
+   */
   cancel?: boolean;
   /**
    * Replace the response's headers with these: a line per value, or per item of an array. A

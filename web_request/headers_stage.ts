@@ -210,7 +210,8 @@ function applyAnswer(
   request: Request,
   context: RequestContext,
 ): Request {
-  if (answer?.cancel === true) {
+  // Electron reads `cancel` with gin's bool conversion (V8 BooleanValue): any truthy value cancels.
+  if (answer?.cancel) {
     throw new SessionError("ERR_BLOCKED_BY_CLIENT", { url: request.url });
   }
   const replacement = answer?.requestHeaders;
@@ -249,7 +250,8 @@ function applyHead(
   request: Request,
   response: Response,
 ): Response {
-  if (answer?.cancel === true) {
+  // Electron reads `cancel` with gin's bool conversion (V8 BooleanValue): any truthy value cancels.
+  if (answer?.cancel) {
     response.body?.cancel().catch(() => {});
     throw new SessionError("ERR_BLOCKED_BY_CLIENT", { url: request.url });
   }
