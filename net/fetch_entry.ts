@@ -72,7 +72,9 @@ export interface FetchEntryOptions {
  * a `Request` input with a body) streams once, with backpressure, typed by the input's headers.
  * In Bun those leave out a string body's `text/plain;charset=UTF-8` (Bun's `Request.headers`
  * omits it, and nothing Bun shows tells a string body from bytes without reading it), so such
- * a request goes untyped there: give the body in `init` or set the Content-Type.
+ * a request goes untyped there: give the body in `init` or set the Content-Type. Bun's
+ * `Request` keeps no `credentials` either (it always says `include`): a `Request` input's
+ * `credentials: "omit"` is honoured in Deno only, `init.credentials` in both.
  *
  * @param pipeline The composed stages and transport.
  * @param options Resource type and id source.
