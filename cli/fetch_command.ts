@@ -72,7 +72,10 @@ export async function runFetch(
     try {
       await ses.netLog.startLogging(args.netlog);
     } catch (error) {
-      output.info(`ses fetch: --netlog: ${(error as Error).message}`);
+      // Electron's rejection names Chromium's file error; the system's is its cause.
+      const { message, cause } = error as Error;
+      const why = cause instanceof Error ? ` (${cause.message})` : "";
+      output.info(`ses fetch: --netlog: ${message}${why}`);
       if (args.block.length > 0) ses.webRequest.onBeforeRequest(null);
       return 1;
     }

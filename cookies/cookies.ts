@@ -127,8 +127,13 @@ export class Cookies extends TypedEmitter<CookiesEvents> {
    * @param details `{url, name, value, domain, path, secure, httpOnly, expirationDate, sameSite}`.
    * @returns Resolves when set; rejects with Electron's message, such as
    * `Failed to set cookie - The cookie was set with an invalid Domain attribute.`
+   * @throws {TypeError} `Error processing argument at index 0, conversion failure from null`
+   * (Electron's argument conversion) when `details` is not a dictionary (an array neither).
    */
   set(details: CookiesSetDetails): Promise<void> {
+    if (typeof details !== "object" || details === null || Array.isArray(details)) {
+      throw conversionFailure(0, details);
+    }
     try {
       const error = this.#set(details);
       return error === undefined ? Promise.resolve() : Promise.reject(new Error(error));

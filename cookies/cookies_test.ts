@@ -316,6 +316,20 @@ describe("Cookies argument types", () => {
     assert.throws(() => wrong.remove(URL_A, 5), failure(1, "5"));
   });
 
+  it("throws the conversion TypeError for set details that are not a dictionary", () => {
+    const { cookies } = newCookies();
+    const wrong = cookies as unknown as { set(details: unknown): Promise<void> };
+    const failure = (from: string) => ({
+      name: "TypeError",
+      message: `Error processing argument at index 0, conversion failure from ${from}`,
+    });
+    assert.throws(() => wrong.set(null), failure("null"));
+    assert.throws(() => wrong.set(undefined), failure("undefined"));
+    assert.throws(() => wrong.set("http://example.com/"), failure("http://example.com/"));
+    // Electron reads the details into a base::Value::Dict: an array is a list, not one.
+    assert.throws(() => wrong.set([URL_A]), failure("object"));
+  });
+
   it("resolves for a URL string it cannot parse, as Electron's invalid GURL", async () => {
     const { cookies } = newCookies();
     assert.deepEqual(await cookies.get({ url: "nope" }), []);

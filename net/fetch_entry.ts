@@ -66,8 +66,15 @@ export interface FetchEntryOptions {
  * `signal.reason` (see `caller_abort.ts`).
  *
  * A byte body (string, `Uint8Array`, `Blob`, `FormData`, `URLSearchParams`) is read once so
- * it can be resent after a 307/308 redirect or on a stale keep-alive socket; a
- * `ReadableStream` body (or a `Request` input with a body) streams once, with backpressure.
+ * it can be resent after a 307/308 redirect or on a stale keep-alive socket, with the
+ * Content-Type the fetch standard gives it unless the headers name one (`text/plain;charset=UTF-8`
+ * for a string, the form types, a Blob's own type, none for bytes); a `ReadableStream` body (or
+ * a `Request` input with a body) streams once, with backpressure, typed by the input's headers.
+ * In Bun those leave out a string body's `text/plain;charset=UTF-8` (Bun's `Request.headers`
+ * omits it, and nothing Bun shows tells a string body from bytes without reading it), so such
+ * a request goes untyped there: give the body in `init` or set the Content-Type. Bun's
+ * `Request` keeps no `credentials` either (it always says `include`): a `Request` input's
+ * `credentials: "omit"` is honoured in Deno only, `init.credentials` in both.
  *
  * @param pipeline The composed stages and transport.
  * @param options Resource type and id source.
@@ -140,7 +147,7 @@ export function createFetchEntry(pipeline: FetchLike, options: FetchEntryOptions
       const full = new Request(input, withDuplex);
       if (full.body === null) return enter(input, init, full, null);
       if (streamed) return enter(input, init, withoutBody(full, full.headers), full.body);
-      return readWholeBody(full).then(({ headers, body }) => {
+      return readWholeBody(full, init!.body!).then(({ headers, body }) => {
         if (!(init?.body instanceof Blob)) {
           return enter(input, init, withoutBody(full, headers), body);
         }
@@ -190,16 +197,28 @@ function withoutBody(full: Request, headers: Headers): Request {
   });
 }
 
-async function readWholeBody(full: Request): Promise<{ headers: Headers; body: Uint8Array }> {
+// The Content-Type the fetch standard's "extract a body" gives a byte body. FormData's has the
+// boundary the runtime chose, and both runtimes put it in the headers; a BufferSource has none.
+function impliedType(body: BodyInit): string | undefined {
+  if (typeof body === "string") return "text/plain;charset=UTF-8";
+  if (body instanceof URLSearchParams) return "application/x-www-form-urlencoded;charset=UTF-8";
+  if (body instanceof Blob && body.type !== "") return body.type;
+  return undefined;
+}
+
+async function readWholeBody(
+  full: Request,
+  given: BodyInit,
+): Promise<{ headers: Headers; body: Uint8Array }> {
   let headers = full.headers;
-  // Bun leaves the body's implied Content-Type (text/plain, form types) off
-  // `Request.headers` until it sends; the Blob knows it in both runtimes.
-  const blob = await full.blob();
-  if (blob.type !== "" && !headers.has("content-type")) {
+  // Bun leaves a string's text/plain;charset=UTF-8 off `Request.headers`, and its Blob of any
+  // body says text/plain, bytes too: the type comes from what the caller gave.
+  const type = headers.has("content-type") ? undefined : impliedType(given);
+  if (type !== undefined) {
     headers = new Headers(headers);
-    headers.set("content-type", blob.type);
+    headers.set("content-type", type);
   }
-  return { headers, body: new Uint8Array(await blob.arrayBuffer()) };
+  return { headers, body: new Uint8Array(await full.arrayBuffer()) };
 }
 
 /** Electron's `net.fetch` extension of `RequestInit`. */

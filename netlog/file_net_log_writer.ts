@@ -131,12 +131,14 @@ export class FileNetLogWriter {
       `{"constants":${JSON.stringify(constants)},\n"events": [\n`,
     );
     const inprogress = options.maxFileSize === undefined ? undefined : `${path}.inprogress`;
-    if (inprogress !== undefined) {
-      await rm(inprogress, { recursive: true, force: true });
-      await mkdir(inprogress, { recursive: true });
-    }
+    // The file first, as Electron opens it before the exporter starts: a missing directory
+    // fails here rather than being made for the bounded writer's event files.
     const fd = await openFd(path);
     try {
+      if (inprogress !== undefined) {
+        await rm(inprogress, { recursive: true, force: true });
+        await mkdir(inprogress);
+      }
       await writeAt(fd, header, 0);
     } catch (error) {
       await closeFd(fd);

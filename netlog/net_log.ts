@@ -8,6 +8,7 @@
 import type { NetLogEntry, NetLogSink, NetLogSource } from "../core/net_log_sink.ts";
 import { CAPTURE_MODES, type CaptureMode } from "./capture_mode.ts";
 import { LoggedSource } from "./event_line.ts";
+import { fileError } from "./_file_error.ts";
 import { FileNetLogWriter } from "./file_net_log_writer.ts";
 
 /** Electron's options for `netLog.startLogging`. */
@@ -57,8 +58,10 @@ export class NetLog implements NetLogSink {
    * @returns Resolves once the file holds its constants.
    * @throws {TypeError} `The first parameter must be a valid string` for an empty or
    * non-string path; `Invalid value for captureMode`; `Invalid value for maxFileSize`;
-   * `There is already a net log running` while one runs. Rejects with the file system's
-   * error when the file cannot be created.
+   * `There is already a net log running` while one runs. Rejects, as Electron, with an `Error`
+   * named by Chromium's file error when the file cannot be created (`FILE_ERROR_NOT_FOUND` for a
+   * missing directory, `FILE_ERROR_ACCESS_DENIED` for a directory or an unwritable place; the
+   * system error is its `cause`).
    */
   startLogging(path: string, options: StartLoggingOptions = {}): Promise<void> {
     if (typeof path !== "string" || path === "") {
@@ -77,6 +80,8 @@ export class NetLog implements NetLogSink {
     this.#starting = true;
     return FileNetLogWriter.open(path, { captureMode, maxFileSize }).then((writer) => {
       this.#writer = writer;
+    }, (error: unknown) => {
+      throw fileError(error);
     }).finally(() => this.#starting = false);
   }
 

@@ -55,10 +55,21 @@ describe("NetLog", () => {
     assert.equal(netLog.currentlyLogging, false);
   });
 
-  it("rejects with the file system's error when the file cannot be created", async () => {
+  it("rejects with Chromium's file error name, as Electron, when the file cannot be created", async () => {
     const netLog = new NetLog();
     const path = join(await tempPath("missing"), "log.json");
-    await assert.rejects(netLog.startLogging(path), { code: "ENOENT" });
+    const named = (message: string, code: string) => (error: unknown) =>
+      error instanceof Error && error.message === message &&
+      (error.cause as { code?: string }).code === code;
+    await assert.rejects(netLog.startLogging(path), named("FILE_ERROR_NOT_FOUND", "ENOENT"));
+    await assert.rejects(
+      netLog.startLogging(path, { maxFileSize: 1000 }),
+      named("FILE_ERROR_NOT_FOUND", "ENOENT"),
+    );
+    await assert.rejects(
+      netLog.startLogging(tmpdir()),
+      named("FILE_ERROR_ACCESS_DENIED", "EISDIR"),
+    );
     assert.equal(netLog.currentlyLogging, false);
     await netLog.startLogging(await tempPath("then.json"));
     await netLog.stopLogging();

@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { createServer as createTcpServer, type Server, type Socket } from "node:net";
 import { createServer as createTlsServer, TLSSocket } from "node:tls";
 import { brotliCompressSync, gzipSync } from "node:zlib";
+import { createServer as createHttpServer } from "node:http";
 import { createTestApp, type OriginServer, startOrigin } from "../tests/fixtures/origin_server.ts";
 import { makeTestCertificates, type TestCertificates } from "../tests/fixtures/tls_certs.ts";
 import { SessionError } from "../core/session_error.ts";
@@ -112,6 +113,65 @@ describe("ses.fetch over HTTP", () => {
     })).json();
     assert.equal(streamed.body, "streamed body");
     await ses.closeAllConnections();
+  });
+
+  it("sends a byte body with the type the fetch standard gives it, and still streams a stream", async () => {
+    const ses = newSession();
+    const echo = new URL("/echo", origin.url);
+    const typed = async (body: BodyInit, headers?: HeadersInit, asRequest = false) => {
+      const init = { method: "POST", body, headers };
+      const response =
+        await (asRequest ? ses.fetch(new Request(echo, init)) : ses.fetch(echo, init));
+      const echoed = await response.json();
+      return [echoed.headers["content-type"], echoed.body];
+    };
+    assert.deepEqual(await typed("abc"), ["text/plain;charset=UTF-8", "abc"]);
+    assert.deepEqual(await typed(new URLSearchParams("a=1")), [
+      "application/x-www-form-urlencoded;charset=UTF-8",
+      "a=1",
+    ]);
+    assert.deepEqual(await typed(new Blob(["b"], { type: "image/x-b" })), ["image/x-b", "b"]);
+    // Bytes have no type (Bun's Blob of them said text/plain).
+    assert.deepEqual(await typed(new Uint8Array([99])), [undefined, "c"]);
+    assert.deepEqual(await typed(new Uint8Array([99]).buffer), [undefined, "c"]);
+    assert.deepEqual(await typed(new Blob(["c"])), [undefined, "c"]);
+    assert.deepEqual(await typed("abc", { "content-type": "text/x-mine" }), ["text/x-mine", "abc"]);
+    // A Request input's body goes with the type its headers carry.
+    assert.deepEqual(await typed(new URLSearchParams("a=1"), undefined, true), [
+      "application/x-www-form-urlencoded;charset=UTF-8",
+      "a=1",
+    ]);
+    assert.deepEqual(await typed(new Blob(["b"], { type: "image/x-b" }), undefined, true), [
+      "image/x-b",
+      "b",
+    ]);
+    assert.deepEqual(await typed(new Uint8Array([99]), undefined, true), [undefined, "c"]);
+    // A stream goes as it is made: the server answers its first chunk, and only then does the
+    // stream end. Were it read whole before sending, the two would wait for each other.
+    let gotFirst!: () => void;
+    const firstArrived = new Promise<void>((resolve) => gotFirst = resolve);
+    const server = createHttpServer((request, response) => {
+      request.once("data", () => {
+        gotFirst();
+        response.end("first chunk seen");
+      });
+      request.resume();
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const encoder = new TextEncoder();
+    const body = new ReadableStream<Uint8Array>({
+      async start(controller) {
+        controller.enqueue(encoder.encode("first"));
+        await firstArrived;
+        controller.enqueue(encoder.encode("rest"));
+        controller.close();
+      },
+    });
+    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/`;
+    const input = new Request(url, { method: "POST", body, duplex: "half" } as RequestInit);
+    assert.equal(await (await ses.fetch(input)).text(), "first chunk seen");
+    await ses.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
   });
 
   it("follows redirects and reports the final URL", async () => {

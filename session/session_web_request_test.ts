@@ -124,6 +124,42 @@ describe("ses.webRequest through ses.fetch", () => {
     await ses.closeAllConnections();
   });
 
+  it("cancels on a truthy cancel of any type, as Electron's gin bool conversion (BooleanValue)", async () => {
+    const ses = newSession();
+    hits = [];
+    const blocked = isNetError("ERR_BLOCKED_BY_CLIENT");
+    const answers: unknown[] = [1, "yes", {}];
+    for (const cancel of answers) {
+      ses.webRequest.onBeforeRequest((_details, callback) =>
+        callback({ cancel } as { cancel: boolean })
+      );
+      await assert.rejects(ses.fetch(`${base}/one`), blocked);
+      ses.webRequest.onBeforeRequest(null);
+      ses.webRequest.onBeforeSendHeaders((_details, callback) =>
+        callback({ cancel } as { cancel: boolean })
+      );
+      await assert.rejects(ses.fetch(`${base}/two`), blocked);
+      ses.webRequest.onBeforeSendHeaders(null);
+      ses.webRequest.onHeadersReceived((_details, callback) =>
+        callback({ cancel } as { cancel: boolean })
+      );
+      await assert.rejects(ses.fetch(`${base}/three`), blocked);
+      ses.webRequest.onHeadersReceived(null);
+    }
+    // Falsy ones let the request go.
+    ses.webRequest.onBeforeRequest((_details, callback) =>
+      callback({ cancel: 0 } as unknown as { cancel: boolean })
+    );
+    assert.equal((await ses.fetch(`${base}/four`)).status, 200);
+    assert.deepEqual(hits, [
+      "GET /three",
+      "GET /three",
+      "GET /three",
+      "GET /four",
+    ]);
+    await ses.closeAllConnections();
+  });
+
   it("gives Electron's details to every event, with one id per request", async () => {
     const ses = newSession();
     hits = [];
@@ -579,6 +615,68 @@ describe("ses.webRequest through ses.fetch", () => {
     assert.equal(raw[raw.findIndex((field) => field.toLowerCase() === "x-custom") + 1], "2");
     assert.deepEqual(names.filter((name) => name === "accept"), ["accept"]);
     assert.equal(names.includes("user-agent"), false);
+    await ses.closeAllConnections();
+  });
+
+  it("sends only the string values of onBeforeSendHeaders' answer, as Electron's base::Value dictionary", async () => {
+    const ses = newSession();
+    hits = [];
+    const answers: unknown[] = [
+      {
+        "X-Array": ["a", "b"],
+        "x-array": ["c"],
+        "X-Number": 5,
+        "X-Object": { a: "1" },
+        "X-Bool": true,
+        "X-Null": null,
+        "x-str": "s",
+        // A non-string value under a spelling that sorts first neither sends nor names it.
+        "X-STR": 1,
+      },
+      // An array is no dictionary: Electron's conversion fails and the request goes with none.
+      ["first", "second"],
+    ];
+    let answer = 0;
+    const shown: string[][] = [];
+    ses.webRequest.onBeforeSendHeaders((_details, callback) =>
+      callback({ requestHeaders: answers[answer++] as Record<string, string> })
+    );
+    ses.webRequest.onSendHeaders((details) => shown.push(Object.keys(details.requestHeaders)));
+    const names = async () => {
+      const raw: string[] = await (await ses.fetch(`${base}/raw`, { credentials: "omit" })).json();
+      return raw.filter((_, i) => i % 2 === 0).map((name) => name.toLowerCase())
+        .filter((name) => name !== "host" && name !== "connection");
+    };
+    const raw: string[] = await (await ses.fetch(`${base}/raw`, { credentials: "omit" })).json();
+    const sent = raw.flatMap((field, i) =>
+      i % 2 === 0 && !/^(host|connection)$/i.test(field) ? [`${field}: ${raw[i + 1]}`] : []
+    );
+    assert.deepEqual(sent, ["x-str: s"]);
+    assert.deepEqual(await names(), []);
+    assert.deepEqual(shown, [["x-str"], []]);
+    await ses.closeAllConnections();
+  });
+
+  it("sends onHeadersReceived's non-string values as strings, as Electron's ToString of each", async () => {
+    const ses = newSession();
+    hits = [];
+    ses.webRequest.onHeadersReceived((_details, callback) =>
+      callback({
+        responseHeaders: {
+          "x-number": 5,
+          "x-list": ["a", 2, true],
+          "x-nested": [["b", "c"]],
+          "x-null": null,
+          "content-type": "text/plain",
+        } as unknown as Record<string, string[]>,
+      })
+    );
+    const response = await ses.fetch(`${base}/small`);
+    assert.equal(await response.text(), "small");
+    assert.equal(response.headers.get("x-number"), "5");
+    assert.equal(response.headers.get("x-list"), "a, 2, true");
+    assert.equal(response.headers.get("x-nested"), "b,c");
+    assert.equal(response.headers.get("x-null"), "null");
     await ses.closeAllConnections();
   });
 

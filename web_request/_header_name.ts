@@ -102,12 +102,13 @@ export function callerSpellings(given: HeadersInit | undefined): Spellings | und
 }
 
 /**
- * The spelling of a listener's `requestHeaders` answer: each key as written, and of keys that
- * differ only in case the first in code-unit order, the one Chromium's `SetHeader` keeps when
- * Electron hands it the answer as a sorted dictionary.
+ * The names a listener's `requestHeaders` answer sets, sorted by code unit: each key whose value
+ * is a string (Electron sets no other), as written; of keys that differ only in case the first
+ * is the spelling Chromium's `SetHeader` keeps when Electron hands it the answer as a sorted
+ * dictionary, and the last gives the value. An array answer is no dictionary and sets none.
  *
  * @param answer The answer's `requestHeaders`.
- * @returns The spellings.
+ * @returns The spellings, in the order Electron sets them.
  *
  * @example
  * ```ts
@@ -115,8 +116,9 @@ export function callerSpellings(given: HeadersInit | undefined): Spellings | und
  * console.log(spellingIn(answerSpellings({ "user-agent": "b", "User-Agent": "a" }), "user-agent")); // User-Agent
  * ```
  */
-export function answerSpellings(answer: Record<string, unknown>): Spellings {
-  return Object.keys(answer).sort();
+export function answerSpellings(answer: Record<string, unknown>): string[] {
+  if (Array.isArray(answer)) return [];
+  return Object.keys(answer).filter((name) => typeof answer[name] === "string").sort();
 }
 
 /**

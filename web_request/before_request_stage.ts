@@ -60,7 +60,8 @@ function decide(
   context: RequestContext,
   next: (request: Request, context: RequestContext) => Promise<Response>,
 ): Promise<Response> {
-  if (answer?.cancel === true) {
+  // Electron reads `cancel` with gin's bool conversion (V8 BooleanValue): any truthy value cancels.
+  if (answer?.cancel) {
     const error = new SessionError("ERR_BLOCKED_BY_CLIENT", { url: request.url });
     if (context.netLog?.sink.capturing) {
       // As Chromium's network delegate step ends when an extension cancels the request.

@@ -88,7 +88,10 @@ export interface ErrorDetails extends RequestDetails {
 
 /** The answer to `onBeforeRequest`. */
 export interface BeforeRequestResponse {
-  /** Fail the request with `net::ERR_BLOCKED_BY_CLIENT`. */
+  /**
+   * Fail the request with `net::ERR_BLOCKED_BY_CLIENT`. Read as Electron reads it, by
+   * truthiness: `1` or `"yes"` cancels too.
+   */
   cancel?: boolean;
   /** Redirect the request (an internal 307) to this URL instead. */
   redirectURL?: string;
@@ -96,22 +99,36 @@ export interface BeforeRequestResponse {
 
 /** The answer to `onBeforeSendHeaders`. */
 export interface BeforeSendResponse {
-  /** Fail the request with `net::ERR_BLOCKED_BY_CLIENT`. */
+  /**
+   * Fail the request with `net::ERR_BLOCKED_BY_CLIENT`. Read as Electron reads it, by
+   * truthiness: `1` or `"yes"` cancels too.
+   */
   cancel?: boolean;
   /**
-   * Send these headers instead of all the request's headers. Names match case-insensitively;
-   * of keys differing only in case, the one that sorts last (by code unit, as Electron's
-   * dictionary) gives the value. Names that are not tokens and values with CR, LF or NUL are
-   * dropped; of an array, the last value is sent.
+   * Send these headers instead of all the request's headers. Only string values are sent, as
+   * Electron reads the answer into a `base::Value` dictionary and sets its string entries: a key
+   * whose value is an array, a number, an object, a boolean or `null` is skipped (use one string,
+   * `"a, b"`, for several values), and an array in place of the object sends no headers at all.
+   * Names match case-insensitively; of keys differing only in case, the one that sorts last (by
+   * code unit, as Electron's dictionary) gives the value. Names that are not tokens and values
+   * with CR, LF or NUL are dropped.
    */
   requestHeaders?: Record<string, string | string[]>;
 }
 
 /** The answer to `onHeadersReceived`. */
 export interface HeadersReceivedResponse {
-  /** Fail the request with `net::ERR_BLOCKED_BY_CLIENT`. */
+  /**
+   * Fail the request with `net::ERR_BLOCKED_BY_CLIENT`. Read as Electron reads it, by
+   * truthiness: `1` or `"yes"` cancels too.
+   */
   cancel?: boolean;
-  /** Replace the response's headers with these. */
+  /**
+   * Replace the response's headers with these: a line per value, or per item of an array. A
+   * value that is not a string is sent as JavaScript's `String(value)` (`5` as `"5"`), as
+   * Electron converts each with ToString; names that are not tokens and values with CR, LF or
+   * NUL are dropped.
+   */
   responseHeaders?: Record<string, string | string[]>;
   /** With `responseHeaders`: replace the status line too. */
   statusLine?: string;

@@ -210,27 +210,28 @@ function applyAnswer(
   request: Request,
   context: RequestContext,
 ): Request {
-  if (answer?.cancel === true) {
+  // Electron reads `cancel` with gin's bool conversion (V8 BooleanValue): any truthy value cancels.
+  if (answer?.cancel) {
     throw new SessionError("ERR_BLOCKED_BY_CLIENT", { url: request.url });
   }
   const replacement = answer?.requestHeaders;
   if (typeof replacement !== "object" || replacement === null) return request;
   const headers = new Headers();
-  // Electron reads the answer into a base::Value::Dict, whose keys are sorted (byte order), and
-  // calls HttpRequestHeaders::SetHeader for each: names match case-insensitively and, of keys
-  // differing only in case, the one sorting last gives the value (`user-agent` over
-  // `User-Agent`), whatever the object's key order.
-  const names = Object.keys(replacement).sort();
+  // Electron reads the answer into a base::Value::Dict (net_converter.cc,
+  // Converter<net::HttpRequestHeaders>::FromV8), whose keys are sorted (byte order), and calls
+  // HttpRequestHeaders::SetHeader for each string value only: names match case-insensitively
+  // and, of keys differing only in case, the one sorting last gives the value (`user-agent` over
+  // `User-Agent`), whatever the object's key order. Arrays, numbers, objects are skipped, and an
+  // array as the whole answer is no dictionary: the request goes with no headers.
+  const names = answerSpellings(replacement);
   for (let i = 0; i < names.length; i++) {
     const name = names[i]!;
-    const value = replacement[name];
-    for (const line of Array.isArray(value) ? value : [value]) {
-      if (typeof line !== "string" || /[\r\n\0]/.test(line)) continue;
-      try {
-        headers.set(name, line);
-      } catch {
-        // Not a header name: dropped, as Chromium drops lines it cannot send.
-      }
+    const line = replacement[name] as string;
+    if (/[\r\n\0]/.test(line)) continue;
+    try {
+      headers.set(name, line);
+    } catch {
+      // Not a header name: dropped, as Chromium drops lines it cannot send.
     }
   }
   // The defaults were shown and answered for: the listener's list is the whole list now.
@@ -249,7 +250,8 @@ function applyHead(
   request: Request,
   response: Response,
 ): Response {
-  if (answer?.cancel === true) {
+  // Electron reads `cancel` with gin's bool conversion (V8 BooleanValue): any truthy value cancels.
+  if (answer?.cancel) {
     response.body?.cancel().catch(() => {});
     throw new SessionError("ERR_BLOCKED_BY_CLIENT", { url: request.url });
   }
@@ -269,8 +271,16 @@ function applyHead(
   const headers = new Headers();
   const rawHeaders: Array<[string, string]> = [];
   for (const [name, value] of Object.entries(replacement)) {
-    for (const line of Array.isArray(value) ? value : [value]) {
-      if (typeof line !== "string" || /[\r\n\0]/.test(line)) continue;
+    for (const item of Array.isArray(value) ? value : [value]) {
+      // Electron's Converter<net::HttpResponseHeaders*> takes each value (each item of an
+      // array) through JavaScript's ToString: 5 is "5", null "null", ["b", "c"] "b,c".
+      let line: string;
+      try {
+        line = typeof item === "string" ? item : String(item);
+      } catch {
+        continue; // A value with no string form (a symbol, a throwing toString): dropped.
+      }
+      if (typeof item === "symbol" || /[\r\n\0]/.test(line)) continue;
       try {
         headers.append(name, line);
         rawHeaders.push([name, line]);
