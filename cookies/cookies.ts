@@ -11,6 +11,7 @@ import { type CanonicalCookie, toElectronCookie } from "./canonical_cookie.ts";
 import { type CookieChangeCause, cookieDomain, type CookieJar, REASONS } from "./cookie_jar.ts";
 import { MAX_ATTRIBUTE_BYTES, MAX_NAME_VALUE_BYTES, utf8Length } from "./_parse_set_cookie.ts";
 import { urlParts } from "./_url_parts.ts";
+import { conversionError as conversionFailure } from "../core/conversion_error.ts";
 
 /** The events of {@linkcode Cookies}, with Electron's listener signatures. */
 export type CookiesEvents = {
@@ -148,7 +149,7 @@ export class Cookies extends TypedEmitter<CookiesEvents> {
    * @param url The URL the cookie belongs to.
    * @param name The cookie's name.
    * @returns Resolves when removed (also when there was none, or `url` is not a URL).
-   * @throws {TypeError} `Error processing argument at index N, conversion failure from V`
+   * @throws {TypeError} `Error processing argument at index N, conversion failure from <type>`
    * (Electron's argument conversion) when `url` or `name` is not a string.
    */
   remove(url: string, name: string): Promise<void> {
@@ -273,12 +274,4 @@ function matchesDomain(filter: string, domain: string): boolean {
   const a = filter.toLowerCase().replace(/^\./, "");
   const b = domain.replace(/^\./, "");
   return a === b || b.endsWith(`.${a}`) || (domain.startsWith(".") && a.endsWith(`.${b}`));
-}
-
-// Electron converts arguments before the method runs and throws this, synchronously.
-function conversionFailure(index: number, value: unknown): TypeError {
-  const shown = typeof value === "object" && value !== null ? "object" : String(value);
-  return new TypeError(
-    `Error processing argument at index ${index}, conversion failure from ${shown}`,
-  );
 }

@@ -311,9 +311,9 @@ describe("Cookies argument types", () => {
       message: `Error processing argument at index ${index}, conversion failure from ${from}`,
     });
     assert.throws(() => wrong.get(null), failure(0, "null"));
-    assert.throws(() => wrong.get("http://example.com/"), failure(0, "http://example.com/"));
+    assert.throws(() => wrong.get("http://example.com/"), failure(0, '"http://example.com/"'));
     assert.throws(() => wrong.remove(undefined, "a"), failure(0, "undefined"));
-    assert.throws(() => wrong.remove(URL_A, 5), failure(1, "5"));
+    assert.throws(() => wrong.remove(URL_A, 5), failure(1, "Number"));
   });
 
   it("throws the conversion TypeError for set details that are not a dictionary", () => {
@@ -325,9 +325,9 @@ describe("Cookies argument types", () => {
     });
     assert.throws(() => wrong.set(null), failure("null"));
     assert.throws(() => wrong.set(undefined), failure("undefined"));
-    assert.throws(() => wrong.set("http://example.com/"), failure("http://example.com/"));
+    assert.throws(() => wrong.set("http://example.com/"), failure('"http://example.com/"'));
     // Electron reads the details into a base::Value::Dict: an array is a list, not one.
-    assert.throws(() => wrong.set([URL_A]), failure("object"));
+    assert.throws(() => wrong.set([URL_A]), failure("Array"));
   });
 
   it("resolves for a URL string it cannot parse, as Electron's invalid GURL", async () => {

@@ -15,6 +15,7 @@
 export * from "./cookie_jar_like.ts";
 export * from "./blob_registry.ts";
 export * from "./concat_bytes.ts";
+export * from "./conversion_error.ts";
 export * from "./discard_body.ts";
 export * from "./electron_event.ts";
 export * from "./electron_types.ts";

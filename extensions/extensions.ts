@@ -15,6 +15,7 @@ import { emitWarning } from "node:process";
 import { isAbsolute } from "node:path";
 import { DnrEngine } from "./dnr_engine.ts";
 import { type Extension, loadUnpackedExtension } from "./extension_loader.ts";
+import { conversionError } from "../core/conversion_error.ts";
 
 const installWarnings = new WeakMap<Extension, readonly string[]>();
 
@@ -103,7 +104,7 @@ export class Extensions extends TypedEmitter<ExtensionsEvents> {
     // `allowFileAccess` only concerns file: pages and content scripts, neither of which exists
     // headlessly, so it is accepted and has no effect.
     if (typeof path !== "string") {
-      throw new TypeError(`Error processing argument at index 0, conversion failure from ${path}`);
+      throw conversionError(0, path);
     }
     if (!isAbsolute(path)) {
       throw new Error("The path to the extension in 'loadExtension' must be absolute");
@@ -129,7 +130,7 @@ export class Extensions extends TypedEmitter<ExtensionsEvents> {
    * Unloads an extension and its rules; an unknown id does nothing.
    *
    * @param extensionId The id.
-   * @throws {TypeError} `Error processing argument at index 0, conversion failure from <id>` for
+   * @throws {TypeError} `Error processing argument at index 0, conversion failure from <type>` for
    * a non-string, as Electron's binding does.
    */
   removeExtension(extensionId: string): void {
@@ -146,7 +147,7 @@ export class Extensions extends TypedEmitter<ExtensionsEvents> {
    *
    * @param extensionId The id.
    * @returns The extension, or `null`.
-   * @throws {TypeError} `Error processing argument at index 0, conversion failure from <id>` for
+   * @throws {TypeError} `Error processing argument at index 0, conversion failure from <type>` for
    * a non-string, as Electron's binding does.
    */
   getExtension(extensionId: string): Extension | null {
@@ -166,8 +167,6 @@ export class Extensions extends TypedEmitter<ExtensionsEvents> {
 
 function checkExtensionId(extensionId: unknown): void {
   if (typeof extensionId !== "string") {
-    throw new TypeError(
-      `Error processing argument at index 0, conversion failure from ${String(extensionId)}`,
-    );
+    throw conversionError(0, extensionId);
   }
 }

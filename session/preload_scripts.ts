@@ -8,6 +8,7 @@
  */
 
 import { isAbsolute } from "node:path";
+import { conversionError } from "../core/conversion_error.ts";
 
 /** Electron's `PreloadScriptRegistration`. */
 export interface PreloadScriptRegistration {
@@ -49,7 +50,7 @@ export class PreloadScripts {
    * @param script `{type, filePath, id?}`.
    * @returns Its id.
    * @throws {TypeError} `Insufficient number of arguments.` without an argument;
-   * `Error processing argument at index 0, conversion failure from <value>` for a bad shape.
+   * `Error processing argument at index 0, conversion failure from <type>` for a bad shape.
    * @throws {Error} `Cannot register preload script with existing ID '<id>'`;
    * `Preload script must have absolute path: <filePath>`.
    */
@@ -87,12 +88,12 @@ export class PreloadScripts {
    * relative (Electron keeps them as given).
    *
    * @param paths Script paths.
-   * @throws {TypeError} `Error processing argument at index 0, conversion failure from <value>`
+   * @throws {TypeError} `Error processing argument at index 0, conversion failure from <type>`
    * when `paths` is not an array of strings.
    */
   setFramePaths(paths: unknown): void {
     if (!Array.isArray(paths) || !paths.every((path) => typeof path === "string")) {
-      throw new TypeError(`Error processing argument at index 0, conversion failure from ${paths}`);
+      throw conversionError(0, paths);
     }
     for (const script of this.#scripts.filter((script) => script.type === "frame")) {
       this.unregister(script.id);
@@ -125,8 +126,7 @@ export class PreloadScripts {
 }
 
 function toRegistration(value: unknown): PreloadScriptRegistration {
-  const fail = () =>
-    new TypeError(`Error processing argument at index 0, conversion failure from ${value}`);
+  const fail = () => conversionError(0, value);
   if (value === null || typeof value !== "object") throw fail();
   const { type, filePath, id } = value as Record<string, unknown>;
   if (type !== "frame" && type !== "service-worker") throw fail();

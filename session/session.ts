@@ -1066,7 +1066,7 @@ export class Session extends TypedEmitter<SessionEvents> {
    * @param word The word: at most 99 UTF-8 bytes, no ASCII whitespace at either end.
    * @returns Whether it was added: `false` for a duplicate, an invalid word or a session in
    * memory.
-   * @throws {TypeError} `Error processing argument at index 0, conversion failure from <word>`
+   * @throws {TypeError} `Error processing argument at index 0, conversion failure from <type>`
    * for a non-string.
    */
   addWordToSpellCheckerDictionary(word: string): boolean {
@@ -1079,7 +1079,7 @@ export class Session extends TypedEmitter<SessionEvents> {
    *
    * @param word The word.
    * @returns Whether it was removed: `false` when absent or for a session in memory.
-   * @throws {TypeError} `Error processing argument at index 0, conversion failure from <word>`
+   * @throws {TypeError} `Error processing argument at index 0, conversion failure from <type>`
    * for a non-string.
    */
   removeWordFromSpellCheckerDictionary(word: string): boolean {

@@ -101,7 +101,7 @@ describe("ses.extensions.loadExtension", () => {
 
   it("refuses a non-string id with Electron's conversion TypeError", () => {
     const ses = persistentSession();
-    const message = "Error processing argument at index 0, conversion failure from 5";
+    const message = "Error processing argument at index 0, conversion failure from Number";
     const id = 5 as unknown as string;
     assert.throws(() => ses.extensions.removeExtension(id), { name: "TypeError", message });
     assert.throws(() => ses.extensions.getExtension(id), { name: "TypeError", message });

@@ -11,6 +11,7 @@ import { CONSTRUCT_SESSION } from "./_construct_session.ts";
 import { Session, type SessionOptions } from "./session.ts";
 import { readStorageStateOption } from "./storage_data.ts";
 import { DictionaryDownloadUrl } from "../spellcheck/mod.ts";
+import { conversionError as conversionFailure } from "../core/conversion_error.ts";
 
 /** Electron's `session` module. */
 export interface SessionModule {
@@ -122,17 +123,4 @@ function checkOptions(options: unknown): void {
   if (typeof options !== "object" || options === null || Array.isArray(options)) {
     throw conversionFailure(1, options);
   }
-}
-
-function conversionFailure(index: number, value: unknown): TypeError {
-  // Electron's argument-conversion message, so callers' existing error handling matches.
-  return new TypeError(
-    `Error processing argument at index ${index}, conversion failure from ${describe(value)}`,
-  );
-}
-
-function describe(value: unknown): string {
-  if (typeof value === "string") return JSON.stringify(value);
-  if (typeof value === "object" && value !== null) return Array.isArray(value) ? "array" : "object";
-  return String(value);
 }

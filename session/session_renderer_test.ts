@@ -57,7 +57,7 @@ describe("preload scripts", () => {
       () => ses.registerPreloadScript({ type: "worker" as "frame", filePath: "/a.js" }),
       {
         name: "TypeError",
-        message: "Error processing argument at index 0, conversion failure from [object Object]",
+        message: "Error processing argument at index 0, conversion failure from Object",
       },
     );
     assert.throws(

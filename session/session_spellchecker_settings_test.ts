@@ -420,7 +420,7 @@ describe("Session spellchecker", () => {
     for (const ses of [session.fromPartition("persist:typed"), session.fromPartition("typed")]) {
       assert.throws(() => ses.addWordToSpellCheckerDictionary(5 as unknown as string), {
         name: "TypeError",
-        message: "Error processing argument at index 0, conversion failure from 5",
+        message: "Error processing argument at index 0, conversion failure from Number",
       });
       assert.throws(() => ses.removeWordFromSpellCheckerDictionary(null as unknown as string), {
         name: "TypeError",

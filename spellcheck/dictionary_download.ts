@@ -16,6 +16,7 @@ import { bdicToHunspell, MAX_BDIC_BYTES, verifyBdic } from "./bdic_reader.ts";
 import type { HunspellFiles } from "./hunspell.ts";
 import { dictionaryFileName } from "./languages.ts";
 import { readBodyCapped } from "../core/read_body_capped.ts";
+import { conversionError } from "../core/conversion_error.ts";
 
 /** Chromium's dictionary server. */
 export const DEFAULT_DICTIONARY_DOWNLOAD_URL = "https://redirector.gvt1.com/edgedl/chrome/dict/";
@@ -148,9 +149,7 @@ export class DictionaryDownloadUrl {
    */
   set(url: string): void {
     if (typeof url !== "string") {
-      throw new TypeError(
-        `Error processing argument at index 0, conversion failure from ${String(url)}`,
-      );
+      throw conversionError(0, url);
     }
     let parsed: URL;
     try {

@@ -10,7 +10,7 @@
  * @module
  */
 
-import { conversionError } from "./_conversion_error.ts";
+import { conversionError } from "../core/conversion_error.ts";
 
 // [language, language-region]: the code callers use and the dictionary it loads, in Chromium's
 // order (which is also `availableSpellCheckerLanguages`' order).

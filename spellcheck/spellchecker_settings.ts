@@ -23,7 +23,7 @@ import {
   loadHunspellDictionary,
   type SpellcheckDictionaryEvent,
 } from "./dictionary_download.ts";
-import { conversionError } from "./_conversion_error.ts";
+import { conversionError } from "../core/conversion_error.ts";
 import {
   availableSpellCheckerLanguages,
   normalizeSpellCheckerLanguages,
@@ -191,7 +191,7 @@ export class SpellCheckerSettings implements SpellcheckDictionaryProvider {
    *
    * @param word The word.
    * @returns Whether it was new and valid; always `false` in memory.
-   * @throws {TypeError} `Error processing argument at index 0, conversion failure from <word>`
+   * @throws {TypeError} `Error processing argument at index 0, conversion failure from <type>`
    * for a non-string, as Electron's binding does.
    */
   addWord(word: string): boolean {
@@ -205,7 +205,7 @@ export class SpellCheckerSettings implements SpellcheckDictionaryProvider {
    *
    * @param word The word.
    * @returns Whether it was there; always `false` in memory.
-   * @throws {TypeError} `Error processing argument at index 0, conversion failure from <word>`
+   * @throws {TypeError} `Error processing argument at index 0, conversion failure from <type>`
    * for a non-string, as Electron's binding does.
    */
   removeWord(word: string): boolean {
