@@ -271,14 +271,7 @@ export class Session extends TypedEmitter<SessionEvents> {
         init.runtime.env("LANG") || "",
       emit: (name, language) => this.dispatch(name, language),
     });
-    this.#spellcheck = new SessionSpellcheck(
-      init.runtime,
-      this.#spellchecker,
-      () => {
-        const languages = this.#spellchecker.getLanguages();
-        return languages.length > 0 ? languages : ["en-US"];
-      },
-    );
+    this.#spellcheck = new SessionSpellcheck(init.runtime, this.#spellchecker);
     this.#pipeline = buildSessionPipeline({
       webRequest: this.#webRequest,
       protocol: this.#protocol,

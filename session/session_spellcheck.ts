@@ -23,8 +23,6 @@ export interface SessionSpellCheckOptions {
 /** Owns one session's spellchecker. */
 export class SessionSpellcheck {
   #checker: TextChecker;
-  #provider: SpellcheckDictionaryProvider;
-  #selected: () => readonly string[];
 
   /**
    * Creates the spellchecker; nothing loads before the first check.
@@ -32,15 +30,11 @@ export class SessionSpellcheck {
    * @param runtime Starts the worker for long texts.
    * @param provider Where the dictionaries and custom words come from; default the built-in
    * en-US dictionary alone.
-   * @param selected The selected language codes (`getSpellCheckerLanguages`); default en-US.
    */
   constructor(
     runtime: Pick<Runtime, "createWorker">,
     provider: SpellcheckDictionaryProvider = builtinEnUsProvider(),
-    selected: () => readonly string[] = () => ["en-US"],
   ) {
-    this.#provider = provider;
-    this.#selected = selected;
     this.#checker = new TextChecker(provider, {
       createWorker: (url) => runtime.createWorker(url, { name: "ses-spellcheck" }),
     });
@@ -67,30 +61,8 @@ export class SessionSpellcheck {
    * spellcheck.close();
    * ```
    */
-  async check(text: string, options: SessionSpellCheckOptions = {}): Promise<Misspelling[]> {
-    const { languages } = options;
-    if (Array.isArray(languages)) {
-      const selected = this.#selected();
-      const unselected = languages.find((code) => !selected.includes(code));
-      if (unselected !== undefined) {
-        throw new RangeError(
-          `Spellcheck language ${
-            JSON.stringify(unselected)
-          } is not selected; select it with setSpellCheckerLanguages`,
-        );
-      }
-      // A selected language is missing from the active ones only when its dictionary failed.
-      const active = new Set((await this.#provider.activeDictionaries()).map((f) => f.language));
-      const failed = languages.find((code) => !active.has(code));
-      if (failed !== undefined) {
-        throw new Error(
-          `Spellcheck language ${
-            JSON.stringify(failed)
-          } has no dictionary: its download or load failed (see the 'spellcheck-dictionary-download-failure' event)`,
-        );
-      }
-    }
-    return await this.#checker.check(text, { languages });
+  check(text: string, options: SessionSpellCheckOptions = {}): Promise<Misspelling[]> {
+    return this.#checker.check(text, { languages: options.languages });
   }
 
   /**

@@ -63,6 +63,7 @@ export function builtinEnUsProvider(): SpellcheckDictionaryProvider {
   return {
     activeDictionaries: async () => [await builtinEnUsDictionary()],
     isCustomWord: () => false,
+    selectedLanguages: () => ["en-US"],
   };
 }
 

@@ -14,4 +14,11 @@ export interface SpellcheckDictionaryProvider {
   activeDictionaries(): Promise<HunspellDictionaryFiles[]>;
   /** Whether `word` is in the custom dictionary. */
   isCustomWord(word: string): boolean;
+  /**
+   * The selected language codes, where they can differ from the active dictionaries' (a
+   * selected language whose dictionary failed to download or load is not active): lets the
+   * checker tell "not selected" from "no dictionary". Without it, every language that is not
+   * active is "not active".
+   */
+  selectedLanguages?(): readonly string[];
 }

@@ -155,6 +155,17 @@ export class SpellCheckerSettings implements SpellcheckDictionaryProvider {
   }
 
   /**
+   * The languages the dictionaries are for: the stored codes, or en-US while none is stored
+   * (the built-in dictionary `activeDictionaries` then gives).
+   *
+   * @returns The codes.
+   */
+  selectedLanguages(): readonly string[] {
+    const languages = this.getLanguages();
+    return languages.length > 0 ? languages : ["en-US"];
+  }
+
+  /**
    * Sets the languages (Electron's `setSpellCheckerLanguages`): codes normalised, order and
    * duplicates kept, `enabled` set to `languages.length > 0`, persisted. A different list
    * reloads every dictionary (so a failed download is tried again); the same list changes

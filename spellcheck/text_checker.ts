@@ -81,7 +81,12 @@ export class TextChecker {
    * @param options Languages to use (a subset of the active ones) and whether to suggest.
    * @returns The misspellings with UTF-16 ranges, in text order.
    * @throws {TypeError} When `text` is not a string.
-   * @throws {RangeError} When a requested language is not active.
+   * @throws {RangeError} (rejects) `Spellcheck language "<code>" is not selected; select it with
+   * setSpellCheckerLanguages` (`is not active` when the provider does not tell selected languages
+   * apart).
+   * @throws {Error} (rejects) `Spellcheck language "<code>" has no dictionary: its download or
+   * load failed (see the 'spellcheck-dictionary-download-failure' event)` for a selected language
+   * whose dictionary could not be had.
    *
    * @example
    * ```ts
@@ -188,13 +193,8 @@ export class TextChecker {
     if (!Array.isArray(languages) || languages.some((code) => typeof code !== "string")) {
       throw new TypeError("languages must be an array of language codes");
     }
-    for (const code of languages) {
-      if (!active.some((files) => files.language === code)) {
-        throw new RangeError(
-          `Spellcheck language "${code}" is not active; select it with setSpellCheckerLanguages`,
-        );
-      }
-    }
+    const inactive = languages.filter((code) => !active.some((files) => files.language === code));
+    if (inactive.length > 0) throw inactiveLanguageError(inactive, this.#provider);
     return active.filter((files) => languages.includes(files.language));
   }
 
@@ -284,4 +284,28 @@ function filesKey({ language, aff, dic }: HunspellDictionaryFiles): string {
     for (let i = 0; i < bytes.length; i++) hash = Math.imul(hash ^ bytes[i]!, 0x01000193);
   }
   return `${language}:${aff.length}:${dic.length}:${(hash >>> 0).toString(16)}`;
+}
+
+// Why requested languages have no active dictionary: one not selected is named first (the
+// caller's mistake); otherwise a selected one whose dictionary failed.
+function inactiveLanguageError(
+  inactive: readonly string[],
+  provider: SpellcheckDictionaryProvider,
+): Error {
+  const selected = provider.selectedLanguages?.();
+  if (selected === undefined) {
+    return new RangeError(
+      `Spellcheck language "${inactive[0]}" is not active; select it with setSpellCheckerLanguages`,
+    );
+  }
+  const unselected = inactive.find((code) => !selected.includes(code));
+  if (unselected !== undefined) {
+    return new RangeError(
+      `Spellcheck language "${unselected}" is not selected; select it with setSpellCheckerLanguages`,
+    );
+  }
+  return new Error(
+    `Spellcheck language "${inactive[0]}" has no dictionary: its download or load failed ` +
+      "(see the 'spellcheck-dictionary-download-failure' event)",
+  );
 }
