@@ -3,8 +3,9 @@
  * Chromium's `net::HttpRequestHeaders` holds them: the headers Chromium adds in their
  * conventional capitalisation (`User-Agent`, `Accept-Language`, `Cookie`; the constants of
  * `net/http/http_request_headers.cc`), a page's as the page spelled them. fetch's `Headers`
- * keeps no case (every name comes out lower-case), so the caller's own spelling is lost by the
- * time a stage sees the request: every name gets the conventional spelling.
+ * keeps no case (every name comes out lower-case): a caller's own spelling survives only from
+ * `init.headers` given as a plain object or pairs (`callerSpellings`), and every other name gets
+ * the conventional spelling (`requestHeaderName`).
  *
  * @module
  */
