@@ -11,7 +11,7 @@ import { type CanonicalCookie, toElectronCookie } from "./canonical_cookie.ts";
 import { type CookieChangeCause, cookieDomain, type CookieJar, REASONS } from "./cookie_jar.ts";
 import { MAX_ATTRIBUTE_BYTES, MAX_NAME_VALUE_BYTES, utf8Length } from "./_parse_set_cookie.ts";
 import { urlParts } from "./_url_parts.ts";
-import { conversionError as conversionFailure } from "../core/conversion_error.ts";
+import { conversionError } from "../core/conversion_error.ts";
 
 /** The events of {@linkcode Cookies}, with Electron's listener signatures. */
 export type CookiesEvents = {
@@ -109,7 +109,7 @@ export class Cookies extends TypedEmitter<CookiesEvents> {
    * (Electron's argument conversion) when `filter` is not an object.
    */
   get(filter: CookiesGetFilter = {}): Promise<Cookie[]> {
-    if (typeof filter !== "object" || filter === null) throw conversionFailure(0, filter);
+    if (typeof filter !== "object" || filter === null) throw conversionError(0, filter);
     try {
       const url = typeof filter.url === "string" && filter.url !== ""
         ? normalise(filter.url)
@@ -133,7 +133,7 @@ export class Cookies extends TypedEmitter<CookiesEvents> {
    */
   set(details: CookiesSetDetails): Promise<void> {
     if (typeof details !== "object" || details === null || Array.isArray(details)) {
-      throw conversionFailure(0, details);
+      throw conversionError(0, details);
     }
     try {
       const error = this.#set(details);
@@ -153,8 +153,8 @@ export class Cookies extends TypedEmitter<CookiesEvents> {
    * (Electron's argument conversion) when `url` or `name` is not a string.
    */
   remove(url: string, name: string): Promise<void> {
-    if (typeof url !== "string") throw conversionFailure(0, url);
-    if (typeof name !== "string") throw conversionFailure(1, name);
+    if (typeof url !== "string") throw conversionError(0, url);
+    if (typeof name !== "string") throw conversionError(1, name);
     const normalised = normalise(url);
     if (normalised !== null) this.#jar.remove(normalised, name);
     return Promise.resolve();

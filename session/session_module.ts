@@ -11,7 +11,7 @@ import { CONSTRUCT_SESSION } from "./_construct_session.ts";
 import { Session, type SessionOptions } from "./session.ts";
 import { readStorageStateOption } from "./storage_data.ts";
 import { DictionaryDownloadUrl } from "../spellcheck/mod.ts";
-import { conversionError as conversionFailure } from "../core/conversion_error.ts";
+import { conversionError } from "../core/conversion_error.ts";
 
 /** Electron's `session` module. */
 export interface SessionModule {
@@ -69,7 +69,7 @@ export function createSessionModule(app: App, runtime: Runtime): SessionModule {
   }
 
   function fromPartition(partition: string, options: SessionOptions = {}): Session {
-    if (typeof partition !== "string") throw conversionFailure(0, partition);
+    if (typeof partition !== "string") throw conversionError(0, partition);
     checkOptions(options);
     // Electron's FromPartition maps "persist:" to the empty name on disk: the default
     // session's browser context, so the same session.
@@ -82,7 +82,7 @@ export function createSessionModule(app: App, runtime: Runtime): SessionModule {
   }
 
   function fromPath(path: string, options: SessionOptions = {}): Session {
-    if (typeof path !== "string") throw conversionFailure(0, path);
+    if (typeof path !== "string") throw conversionError(0, path);
     if (path === "") throw new TypeError("An empty path was specified");
     if (!isAbsolute(path)) throw new TypeError("An absolute path was not provided");
     checkOptions(options);
@@ -121,6 +121,6 @@ function partitionDirName(name: string): string {
 
 function checkOptions(options: unknown): void {
   if (typeof options !== "object" || options === null || Array.isArray(options)) {
-    throw conversionFailure(1, options);
+    throw conversionError(1, options);
   }
 }

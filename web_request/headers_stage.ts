@@ -274,13 +274,15 @@ function applyHead(
     for (const item of Array.isArray(value) ? value : [value]) {
       // Electron's Converter<net::HttpResponseHeaders*> takes each value (each item of an
       // array) through JavaScript's ToString: 5 is "5", null "null", ["b", "c"] "b,c".
+      // A value with no string form (a symbol, a throwing toString) is dropped.
+      if (typeof item === "symbol") continue;
       let line: string;
       try {
         line = typeof item === "string" ? item : String(item);
       } catch {
-        continue; // A value with no string form (a symbol, a throwing toString): dropped.
+        continue;
       }
-      if (typeof item === "symbol" || /[\r\n\0]/.test(line)) continue;
+      if (/[\r\n\0]/.test(line)) continue;
       try {
         headers.append(name, line);
         rawHeaders.push([name, line]);
