@@ -5,6 +5,8 @@
  * @module
  */
 
+import { methodArgumentError } from "../core/conversion_error.ts";
+
 /**
  * Which hosts may be sent NTLM credentials.
  *
@@ -25,13 +27,12 @@ export class NtlmAllowlist {
    * @param domains Comma-separated host patterns: `*` for every host, `*example.com` for hosts
    * ending so, `.example.com` for its subdomains, `example.com` for that host alone. Empty
    * clears the list.
-   * @throws {TypeError} `Error processing argument at index 0, conversion failure` when
-   * `domains` is not a string, as Electron's argument conversion says.
+   * @throws {TypeError} `Error processing argument at index 0, conversion failure from <value>`
+   * when `domains` is not a string, in the words of Chromium's gin that binds Electron's
+   * Session (`undefined`, `null`, nothing for other values).
    */
   set(domains: string): void {
-    if (typeof domains !== "string") {
-      throw new TypeError("Error processing argument at index 0, conversion failure");
-    }
+    if (typeof domains !== "string") throw methodArgumentError(0, domains);
     this.#patterns = domains.split(",").map((item) => item.trim().toLowerCase())
       .filter((item) => item !== "")
       .map((item) => item.startsWith(".") ? `*${item}` : item)

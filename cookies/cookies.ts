@@ -11,7 +11,7 @@ import { type CanonicalCookie, toElectronCookie } from "./canonical_cookie.ts";
 import { type CookieChangeCause, cookieDomain, type CookieJar, REASONS } from "./cookie_jar.ts";
 import { MAX_ATTRIBUTE_BYTES, MAX_NAME_VALUE_BYTES, utf8Length } from "./_parse_set_cookie.ts";
 import { urlParts } from "./_url_parts.ts";
-import { conversionError } from "../core/conversion_error.ts";
+import { methodArgumentError } from "../core/conversion_error.ts";
 
 /** The events of {@linkcode Cookies}, with Electron's listener signatures. */
 export type CookiesEvents = {
@@ -106,10 +106,14 @@ export class Cookies extends TypedEmitter<CookiesEvents> {
    * @param filter `{url, name, domain, path, secure, session, httpOnly}`, each optional.
    * @returns The cookies, longest path first, then oldest first.
    * @throws {TypeError} `Error processing argument at index 0, conversion failure from null`
-   * (Electron's argument conversion) when `filter` is not an object.
+   * (Electron's argument conversion in Chromium gin's words: `undefined`, `null`, a string's
+   * own text, nothing for other values) when `filter` is not an object, and
+   * `Insufficient number of arguments.` when there is none (pass `{}` for every cookie).
    */
-  get(filter: CookiesGetFilter = {}): Promise<Cookie[]> {
-    if (typeof filter !== "object" || filter === null) throw conversionError(0, filter);
+  get(filter: CookiesGetFilter): Promise<Cookie[]> {
+    if (typeof filter !== "object" || filter === null) {
+      throw methodArgumentError(0, filter, arguments.length);
+    }
     try {
       const url = typeof filter.url === "string" && filter.url !== ""
         ? normalise(filter.url)
@@ -129,11 +133,13 @@ export class Cookies extends TypedEmitter<CookiesEvents> {
    * @returns Resolves when set; rejects with Electron's message, such as
    * `Failed to set cookie - The cookie was set with an invalid Domain attribute.`
    * @throws {TypeError} `Error processing argument at index 0, conversion failure from null`
-   * (Electron's argument conversion) when `details` is not a dictionary (an array neither).
+   * (Electron's argument conversion, in Chromium gin's words) when `details`
+   * is not a dictionary (an array neither), and `Insufficient number of arguments.` when there
+   * is none.
    */
   set(details: CookiesSetDetails): Promise<void> {
     if (typeof details !== "object" || details === null || Array.isArray(details)) {
-      throw conversionError(0, details);
+      throw methodArgumentError(0, details, arguments.length);
     }
     try {
       const error = this.#set(details);
@@ -149,12 +155,13 @@ export class Cookies extends TypedEmitter<CookiesEvents> {
    * @param url The URL the cookie belongs to.
    * @param name The cookie's name.
    * @returns Resolves when removed (also when there was none, or `url` is not a URL).
-   * @throws {TypeError} `Error processing argument at index N, conversion failure from <type>`
-   * (Electron's argument conversion) when `url` or `name` is not a string.
+   * @throws {TypeError} `Error processing argument at index N, conversion failure from <value>`
+   * (Electron's argument conversion, in Chromium gin's words) when `url` or
+   * `name` is not a string, and `Insufficient number of arguments.` when one is missing.
    */
   remove(url: string, name: string): Promise<void> {
-    if (typeof url !== "string") throw conversionError(0, url);
-    if (typeof name !== "string") throw conversionError(1, name);
+    if (typeof url !== "string") throw methodArgumentError(0, url, arguments.length);
+    if (typeof name !== "string") throw methodArgumentError(1, name, arguments.length);
     const normalised = normalise(url);
     if (normalised !== null) this.#jar.remove(normalised, name);
     return Promise.resolve();

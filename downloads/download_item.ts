@@ -5,6 +5,7 @@
  */
 
 import { type FileHandle, stat } from "node:fs/promises";
+import { methodArgumentError } from "../core/conversion_error.ts";
 import { ElectronEvent } from "../core/electron_event.ts";
 import { TypedEmitter } from "../core/typed_emitter.ts";
 import { DownloadTarget } from "./_download_target.ts";
@@ -387,11 +388,12 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
    * directories are created; an existing file there is replaced on completion, as in Electron.
    *
    * @param path The file path.
+   * @throws {TypeError} `Error processing argument at index 0, conversion failure from <value>`
+   * for a path that is not a string, `Insufficient number of arguments.` for none (Chromium
+   * gin's words, as Electron's DownloadItem binding).
    */
   setSavePath(path: string): void {
-    if (typeof path !== "string") {
-      throw new TypeError("Error processing argument at index 0, conversion failure");
-    }
+    if (typeof path !== "string") throw methodArgumentError(0, path, arguments.length);
     if (this.#announced) return;
     this.#target.choose(path);
   }

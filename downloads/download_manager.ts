@@ -5,6 +5,7 @@
  * @module
  */
 
+import { methodArgumentError } from "../core/conversion_error.ts";
 import type { DownloadFetch } from "./download_fetch.ts";
 import { DownloadItem } from "./download_item.ts";
 import { withFileUrls } from "./file_url_fetch.ts";
@@ -86,12 +87,12 @@ export class DownloadManager {
    *
    * @param url The URL (`http:`, `https:` or `file:`).
    * @param options `{headers}`.
-   * @throws {TypeError} `Invalid value for headers - must be an object` (Electron's message).
+   * @throws {TypeError} `Invalid value for headers - must be an object` (Electron's message);
+   * `Error processing argument at index 0, conversion failure from <value>` for a URL that is
+   * not a string (Chromium gin's words: `undefined`, `null`, nothing for other values).
    */
   downloadURL(url: string, options: DownloadURLOptions = {}): void {
-    if (typeof url !== "string") {
-      throw new TypeError("Error processing argument at index 0, conversion failure");
-    }
+    if (typeof url !== "string") throw methodArgumentError(0, url);
     const { headers } = options;
     if (
       headers !== undefined && (typeof headers !== "object" || headers === null ||
@@ -117,9 +118,12 @@ export class DownloadManager {
    * startTime}`.
    * @throws {Error} `Must pass non-empty path, urlChain and length.` or `Must pass an offset
    * value less than length.` (Electron's messages).
+   * @throws {TypeError} `Error processing argument at index 0, conversion failure from <value>`
+   * when `options` is not an object (Chromium gin's words).
    */
   createInterruptedDownload(options: CreateInterruptedDownloadOptions): void {
-    const { path, urlChain, mimeType = "", offset = 0, length = 0 } = options ?? {};
+    if (typeof options !== "object" || options === null) throw methodArgumentError(0, options);
+    const { path, urlChain, mimeType = "", offset = 0, length = 0 } = options;
     if (
       typeof path !== "string" || path === "" || !Array.isArray(urlChain) ||
       urlChain.length === 0 || !(length > 0)
@@ -152,11 +156,11 @@ export class DownloadManager {
    * `app.getPath("downloads")`); created when the first download needs it.
    *
    * @param path The directory.
+   * @throws {TypeError} `Error processing argument at index 0, conversion failure from <value>`
+   * for a path that is not a string (Chromium gin's words).
    */
   setDownloadPath(path: string): void {
-    if (typeof path !== "string") {
-      throw new TypeError("Error processing argument at index 0, conversion failure");
-    }
+    if (typeof path !== "string") throw methodArgumentError(0, path);
     this.#directory = path;
   }
 

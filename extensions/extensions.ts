@@ -15,7 +15,7 @@ import { emitWarning } from "node:process";
 import { isAbsolute } from "node:path";
 import { DnrEngine } from "./dnr_engine.ts";
 import { type Extension, loadUnpackedExtension } from "./extension_loader.ts";
-import { conversionError } from "../core/conversion_error.ts";
+import { methodArgumentError } from "../core/conversion_error.ts";
 
 const installWarnings = new WeakMap<Extension, readonly string[]>();
 
@@ -99,13 +99,19 @@ export class Extensions extends TypedEmitter<ExtensionsEvents> {
    * @throws {Error} (rejects) `The path to the extension in 'loadExtension' must be absolute`,
    * `Extensions cannot be loaded in a temporary session`, `Extension directory not found:
    * <path>`, `Loading extension at <path> failed with: <reason>`.
+   * @throws {TypeError} (synchronously, as Electron's binding) `Error processing argument at
+   * index 0, conversion failure from <value>` for a path that is not a string (Chromium gin's
+   * words: a string's own text, nothing for other values), `Insufficient number of arguments.`
+   * for none.
    */
-  async loadExtension(path: string, _options: LoadExtensionOptions = {}): Promise<Extension> {
+  loadExtension(path: string, _options: LoadExtensionOptions = {}): Promise<Extension> {
     // `allowFileAccess` only concerns file: pages and content scripts, neither of which exists
     // headlessly, so it is accepted and has no effect.
-    if (typeof path !== "string") {
-      throw conversionError(0, path);
-    }
+    if (typeof path !== "string") throw methodArgumentError(0, path, arguments.length);
+    return this.#load(path);
+  }
+
+  async #load(path: string): Promise<Extension> {
     if (!isAbsolute(path)) {
       throw new Error("The path to the extension in 'loadExtension' must be absolute");
     }
@@ -130,11 +136,12 @@ export class Extensions extends TypedEmitter<ExtensionsEvents> {
    * Unloads an extension and its rules; an unknown id does nothing.
    *
    * @param extensionId The id.
-   * @throws {TypeError} `Error processing argument at index 0, conversion failure from <type>` for
-   * a non-string, as Electron's binding does.
+   * @throws {TypeError} `Error processing argument at index 0, conversion failure from <value>`
+   * for a non-string and `Insufficient number of arguments.` for none, as Electron's binding
+   * (Chromium gin's words).
    */
   removeExtension(extensionId: string): void {
-    checkExtensionId(extensionId);
+    checkExtensionId(extensionId, arguments.length);
     const extension = this.#loaded.get(extensionId);
     if (extension === undefined) return;
     this.#loaded.delete(extensionId);
@@ -147,11 +154,12 @@ export class Extensions extends TypedEmitter<ExtensionsEvents> {
    *
    * @param extensionId The id.
    * @returns The extension, or `null`.
-   * @throws {TypeError} `Error processing argument at index 0, conversion failure from <type>` for
-   * a non-string, as Electron's binding does.
+   * @throws {TypeError} `Error processing argument at index 0, conversion failure from <value>`
+   * for a non-string and `Insufficient number of arguments.` for none, as Electron's binding
+   * (Chromium gin's words).
    */
   getExtension(extensionId: string): Extension | null {
-    checkExtensionId(extensionId);
+    checkExtensionId(extensionId, arguments.length);
     return this.#loaded.get(extensionId) ?? null;
   }
 
@@ -165,8 +173,6 @@ export class Extensions extends TypedEmitter<ExtensionsEvents> {
   }
 }
 
-function checkExtensionId(extensionId: unknown): void {
-  if (typeof extensionId !== "string") {
-    throw conversionError(0, extensionId);
-  }
+function checkExtensionId(extensionId: unknown, count: number): void {
+  if (typeof extensionId !== "string") throw methodArgumentError(0, extensionId, count);
 }

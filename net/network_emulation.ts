@@ -8,7 +8,7 @@
 import type { NetworkEmulationOptions } from "../core/electron_types.ts";
 import { SessionError } from "../core/session_error.ts";
 import { throttleStream } from "./throttle_stream.ts";
-import { conversionError } from "../core/conversion_error.ts";
+import { methodArgumentError } from "../core/conversion_error.ts";
 
 const NO_EMULATION: Readonly<Required<NetworkEmulationOptions>> = Object.freeze({
   offline: false,
@@ -67,7 +67,7 @@ export class NetworkEmulation {
   enable(options: unknown): void {
     if (typeof options !== "object" || options === null) {
       // Electron's argument conversion error, for the same mistake.
-      throw conversionError(0, options);
+      throw methodArgumentError(0, options);
     }
     const record = options as Record<string, unknown>;
     const { offline = false } = record;

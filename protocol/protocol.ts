@@ -5,6 +5,7 @@
  * @module
  */
 
+import { methodArgumentError } from "../core/conversion_error.ts";
 import type { RequestContext } from "../core/middleware.ts";
 import { type LegacyHandler, legacyHandler, type LegacyKind } from "./_legacy_handler.ts";
 import type { ProtocolRequest, ProtocolResponse } from "./protocol_types.ts";
@@ -39,6 +40,12 @@ const BUILT_IN = new Set(["http", "https", "file"]);
  * (`false` when the scheme already has a handler of that kind); `handle` and `unhandle` throw
  * instead. A handler that throws, rejects or answers with something other than a `Response`
  * fails the request with `net::ERR_FAILED` and is reported on `console.error`.
+ *
+ * Every method throws a TypeError, synchronously, for a scheme that is not a string or a
+ * handler that is not a function, in the words of Chromium's gin that binds Electron's
+ * Protocol: `Error processing argument at index N, conversion failure from <value>` (`undefined`,
+ * `null`, a string's own text, nothing for other values), or `Insufficient number of
+ * arguments.` for a registration method called without them.
  *
  * Electron's `protocol.registerSchemesAsPrivileged` (secure context, CORS, service workers,
  * fetch API for a renderer's scheme) concerns renderers only; there are none here, so it is
@@ -75,8 +82,9 @@ export class Protocol {
    * @throws {Error} `Failed to register protocol: SCHEME` when the scheme is already handled.
    */
   handle(scheme: string, handler: ProtocolHandler): void {
-    checkScheme(scheme);
-    checkHandler(handler);
+    // Electron's handle() is JavaScript that always passes two arguments on to the binding.
+    checkScheme(scheme, 2);
+    checkHandler(handler, 2);
     const handlers = BUILT_IN.has(scheme) ? this.#intercepted : this.#registered;
     if (handlers.has(scheme)) throw new Error(`Failed to register protocol: ${scheme}`);
     handlers.set(scheme, modernHandler(handler));
@@ -89,7 +97,7 @@ export class Protocol {
    * @throws {Error} `Failed to unhandle protocol: SCHEME` when it had none.
    */
   unhandle(scheme: string): void {
-    checkScheme(scheme);
+    checkScheme(scheme, 1);
     const handlers = BUILT_IN.has(scheme) ? this.#intercepted : this.#registered;
     if (!handlers.delete(scheme)) throw new Error(`Failed to unhandle protocol: ${scheme}`);
   }
@@ -101,6 +109,7 @@ export class Protocol {
    * @returns Whether it is handled.
    */
   isProtocolHandled(scheme: string): boolean {
+    checkScheme(scheme, 1);
     return BUILT_IN.has(scheme) ? this.#intercepted.has(scheme) : this.#registered.has(scheme);
   }
 
@@ -116,7 +125,7 @@ export class Protocol {
     scheme: string,
     handler: LegacyHandler<string | ProtocolResponse>,
   ): boolean {
-    return this.#register(this.#registered, scheme, "string", handler);
+    return this.#register(this.#registered, scheme, "string", handler, arguments.length);
   }
 
   /**
@@ -130,7 +139,7 @@ export class Protocol {
     scheme: string,
     handler: LegacyHandler<Uint8Array | ProtocolResponse>,
   ): boolean {
-    return this.#register(this.#registered, scheme, "buffer", handler);
+    return this.#register(this.#registered, scheme, "buffer", handler, arguments.length);
   }
 
   /**
@@ -141,7 +150,7 @@ export class Protocol {
    * @returns `false` when the scheme is already registered.
    */
   registerFileProtocol(scheme: string, handler: LegacyHandler<string | ProtocolResponse>): boolean {
-    return this.#register(this.#registered, scheme, "file", handler);
+    return this.#register(this.#registered, scheme, "file", handler, arguments.length);
   }
 
   /**
@@ -154,7 +163,7 @@ export class Protocol {
    * @returns `false` when the scheme is already registered.
    */
   registerHttpProtocol(scheme: string, handler: LegacyHandler<ProtocolResponse>): boolean {
-    return this.#register(this.#registered, scheme, "http", handler);
+    return this.#register(this.#registered, scheme, "http", handler, arguments.length);
   }
 
   /**
@@ -167,7 +176,7 @@ export class Protocol {
    * @returns `false` when the scheme is already registered.
    */
   registerStreamProtocol(scheme: string, handler: LegacyHandler<unknown>): boolean {
-    return this.#register(this.#registered, scheme, "stream", handler);
+    return this.#register(this.#registered, scheme, "stream", handler, arguments.length);
   }
 
   /**
@@ -177,7 +186,7 @@ export class Protocol {
    * @returns `false` when it was not registered.
    */
   unregisterProtocol(scheme: string): boolean {
-    checkScheme(scheme);
+    checkScheme(scheme, arguments.length);
     return this.#registered.delete(scheme);
   }
 
@@ -188,7 +197,7 @@ export class Protocol {
    * @returns Whether it is.
    */
   isProtocolRegistered(scheme: string): boolean {
-    checkScheme(scheme);
+    checkScheme(scheme, arguments.length);
     return this.#registered.has(scheme);
   }
 
@@ -203,7 +212,7 @@ export class Protocol {
     scheme: string,
     handler: LegacyHandler<string | ProtocolResponse>,
   ): boolean {
-    return this.#register(this.#intercepted, scheme, "string", handler);
+    return this.#register(this.#intercepted, scheme, "string", handler, arguments.length);
   }
 
   /**
@@ -217,7 +226,7 @@ export class Protocol {
     scheme: string,
     handler: LegacyHandler<Uint8Array | ProtocolResponse>,
   ): boolean {
-    return this.#register(this.#intercepted, scheme, "buffer", handler);
+    return this.#register(this.#intercepted, scheme, "buffer", handler, arguments.length);
   }
 
   /**
@@ -231,7 +240,7 @@ export class Protocol {
     scheme: string,
     handler: LegacyHandler<string | ProtocolResponse>,
   ): boolean {
-    return this.#register(this.#intercepted, scheme, "file", handler);
+    return this.#register(this.#intercepted, scheme, "file", handler, arguments.length);
   }
 
   /**
@@ -242,7 +251,7 @@ export class Protocol {
    * @returns `false` when it is already intercepted.
    */
   interceptHttpProtocol(scheme: string, handler: LegacyHandler<ProtocolResponse>): boolean {
-    return this.#register(this.#intercepted, scheme, "http", handler);
+    return this.#register(this.#intercepted, scheme, "http", handler, arguments.length);
   }
 
   /**
@@ -253,7 +262,7 @@ export class Protocol {
    * @returns `false` when it is already intercepted.
    */
   interceptStreamProtocol(scheme: string, handler: LegacyHandler<unknown>): boolean {
-    return this.#register(this.#intercepted, scheme, "stream", handler);
+    return this.#register(this.#intercepted, scheme, "stream", handler, arguments.length);
   }
 
   /**
@@ -263,7 +272,7 @@ export class Protocol {
    * @returns `false` when it was not intercepted.
    */
   uninterceptProtocol(scheme: string): boolean {
-    checkScheme(scheme);
+    checkScheme(scheme, arguments.length);
     return this.#intercepted.delete(scheme);
   }
 
@@ -274,7 +283,7 @@ export class Protocol {
    * @returns Whether it is.
    */
   isProtocolIntercepted(scheme: string): boolean {
-    checkScheme(scheme);
+    checkScheme(scheme, arguments.length);
     return this.#intercepted.has(scheme);
   }
 
@@ -300,25 +309,23 @@ export class Protocol {
     scheme: string,
     kind: LegacyKind,
     handler: LegacyHandler<A>,
+    count: number,
   ): boolean {
-    checkScheme(scheme);
-    checkHandler(handler);
+    checkScheme(scheme, count);
+    checkHandler(handler, count);
     if (handlers.has(scheme)) return false;
     handlers.set(scheme, legacyHandler(kind, handler as LegacyHandler<unknown>, this.#deps.fetch));
     return true;
   }
 }
 
-function checkScheme(scheme: unknown): void {
-  if (typeof scheme !== "string") {
-    throw new TypeError("Error processing argument at index 0, conversion failure");
-  }
+// Electron binds Protocol's methods with Chromium's gin, which words the conversion error.
+function checkScheme(scheme: unknown, count: number): void {
+  if (typeof scheme !== "string") throw methodArgumentError(0, scheme, count);
 }
 
-function checkHandler(handler: unknown): void {
-  if (typeof handler !== "function") {
-    throw new TypeError("Error processing argument at index 1, conversion failure");
-  }
+function checkHandler(handler: unknown, count: number): void {
+  if (typeof handler !== "function") throw methodArgumentError(1, handler, count);
 }
 
 function modernHandler(handler: ProtocolHandler): SchemeHandler {

@@ -8,7 +8,7 @@
  */
 
 import { isAbsolute } from "node:path";
-import { conversionError } from "../core/conversion_error.ts";
+import { methodArgumentError } from "../core/conversion_error.ts";
 
 /** Electron's `PreloadScriptRegistration`. */
 export interface PreloadScriptRegistration {
@@ -50,13 +50,13 @@ export class PreloadScripts {
    * @param script `{type, filePath, id?}`.
    * @returns Its id.
    * @throws {TypeError} `Insufficient number of arguments.` without an argument;
-   * `Error processing argument at index 0, conversion failure from <type>` for a bad shape.
+   * `Error processing argument at index 0, conversion failure from <value>` for a bad shape
+   * (Chromium gin's words: `undefined`, `null`, a string's own text, nothing for an object).
    * @throws {Error} `Cannot register preload script with existing ID '<id>'`;
    * `Preload script must have absolute path: <filePath>`.
    */
   register(...args: unknown[]): string {
-    if (args.length === 0) throw new TypeError("Insufficient number of arguments.");
-    const script = toRegistration(args[0]);
+    const script = toRegistration(args[0], args.length);
     return this.#add(script, false);
   }
 
@@ -64,9 +64,12 @@ export class PreloadScripts {
    * Removes a script.
    *
    * @param id Its id.
+   * @throws {TypeError} `Error processing argument at index 0, conversion failure from <value>`
+   * for a non-string, `Insufficient number of arguments.` for none (Chromium gin's words).
    * @throws {Error} `Cannot unregister preload script with non-existing ID '<id>'`.
    */
   unregister(id: string): void {
+    if (typeof id !== "string") throw methodArgumentError(0, id, arguments.length);
     const index = this.#scripts.findIndex((script) => script.id === id);
     if (index === -1) {
       throw new Error(`Cannot unregister preload script with non-existing ID '${id}'`);
@@ -88,12 +91,20 @@ export class PreloadScripts {
    * relative (Electron keeps them as given).
    *
    * @param paths Script paths.
-   * @throws {TypeError} `Error processing argument at index 0, conversion failure from <type>`
-   * when `paths` is not an array of strings.
+   * @throws {TypeError} What Electron's JavaScript `setPreloads` meets, checked before anything
+   * changes: V8's `preloads.map is not a function` (`Cannot read properties of undefined
+   * (reading 'map')` for `undefined` or `null`) when `paths` is not an array, and the
+   * conversion failure `registerPreloadScript` throws for the registration of a path that is
+   * not a string: `Error processing argument at index 0, conversion failure from `.
    */
   setFramePaths(paths: unknown): void {
-    if (!Array.isArray(paths) || !paths.every((path) => typeof path === "string")) {
-      throw conversionError(0, paths);
+    if (paths === undefined || paths === null) {
+      throw new TypeError(`Cannot read properties of ${paths} (reading 'map')`);
+    }
+    if (!Array.isArray(paths)) throw new TypeError("preloads.map is not a function");
+    if (!paths.every((path) => typeof path === "string")) {
+      // Electron registers `{type: 'frame', filePath}` for each path; an object is what fails.
+      throw methodArgumentError(0, { type: "frame" });
     }
     for (const script of this.#scripts.filter((script) => script.type === "frame")) {
       this.unregister(script.id);
@@ -125,8 +136,8 @@ export class PreloadScripts {
   }
 }
 
-function toRegistration(value: unknown): PreloadScriptRegistration {
-  const fail = () => conversionError(0, value);
+function toRegistration(value: unknown, count: number): PreloadScriptRegistration {
+  const fail = () => methodArgumentError(0, value, count);
   if (value === null || typeof value !== "object") throw fail();
   const { type, filePath, id } = value as Record<string, unknown>;
   if (type !== "frame" && type !== "service-worker") throw fail();

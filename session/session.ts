@@ -4,6 +4,7 @@
  * @module
  */
 
+import { methodArgumentError } from "../core/conversion_error.ts";
 import { ElectronEvent } from "../core/electron_event.ts";
 import { TypedEmitter } from "../core/typed_emitter.ts";
 import { VERSION } from "../core/version.ts";
@@ -433,10 +434,11 @@ export class Session extends TypedEmitter<SessionEvents> {
    * given in the URL or the proxy URI; Negotiate (Kerberos) is not supported and is skipped.
    *
    * @param domains Comma-separated patterns: `*example.com, *foobar.com`, or `*` for all.
-   * @throws {TypeError} `Error processing argument at index 0, conversion failure` for a
-   * non-string.
+   * @throws {TypeError} `Error processing argument at index 0, conversion failure from <value>`
+   * for a non-string, `Insufficient number of arguments.` for none (Chromium gin's words).
    */
   allowNTLMCredentialsForDomains(domains: string): void {
+    requireArgument(arguments.length);
     this.#ntlmAllowlist.set(domains);
   }
 
@@ -725,8 +727,12 @@ export class Session extends TypedEmitter<SessionEvents> {
    *
    * @param options `{offline, latency, downloadThroughput, uploadThroughput}`; rates in bytes/s,
    * latency in ms, 0 disables each.
+   * @throws {TypeError} `Error processing argument at index 0, conversion failure from <value>`
+   * when `options` is not an object, `Insufficient number of arguments.` for none (Chromium
+   * gin's words); `Invalid value for <name> - must be …` for a bad option.
    */
   enableNetworkEmulation(options: NetworkEmulationOptions): void {
+    requireArgument(arguments.length);
     this.#net.enableNetworkEmulation(options);
   }
 
@@ -744,6 +750,7 @@ export class Session extends TypedEmitter<SessionEvents> {
    * object`.
    */
   downloadURL(url: string, options?: DownloadURLOptions): void {
+    requireArgument(arguments.length);
     this.#downloadManager().downloadURL(url, options);
   }
 
@@ -754,6 +761,7 @@ export class Session extends TypedEmitter<SessionEvents> {
    * @param options `{path, urlChain, mimeType, offset, length, lastModified, eTag, startTime}`.
    */
   createInterruptedDownload(options: CreateInterruptedDownloadOptions): void {
+    requireArgument(arguments.length);
     this.#downloadManager().createInterruptedDownload(options);
   }
 
@@ -763,6 +771,7 @@ export class Session extends TypedEmitter<SessionEvents> {
    * @param path The directory (default `app.getPath("downloads")`).
    */
   setDownloadPath(path: string): void {
+    requireArgument(arguments.length);
     this.#downloadManager().setDownloadPath(path);
   }
 
@@ -908,8 +917,8 @@ export class Session extends TypedEmitter<SessionEvents> {
    * @param id Its id.
    * @throws {Error} `Cannot unregister preload script with non-existing ID '<id>'`.
    */
-  unregisterPreloadScript(id: string): void {
-    this.#preloads.unregister(id);
+  unregisterPreloadScript(...id: [string]): void {
+    this.#preloads.unregister(...id);
   }
 
   /**
@@ -922,9 +931,13 @@ export class Session extends TypedEmitter<SessionEvents> {
   }
 
   /**
-   * Deprecated: replaces the `frame` preload scripts by these paths (kept as given).
+   * Deprecated: replaces the `frame` preload scripts by these paths (kept as given). As in
+   * Electron's lib/browser/api/session.ts, every `frame` script goes, those added with
+   * `registerPreloadScript` too; `service-worker` scripts stay.
    *
    * @param preloads Script paths.
+   * @throws {TypeError} `preloads.map is not a function` for a non-array, and the conversion
+   * failure of `registerPreloadScript` for a path that is not a string (nothing changes then).
    */
   setPreloads(preloads: string[]): void {
     this.#preloads.setFramePaths(preloads);
@@ -1011,6 +1024,7 @@ export class Session extends TypedEmitter<SessionEvents> {
    * @throws {Error} `Invalid language code provided: "<code>" is not a valid language code`.
    */
   setSpellCheckerLanguages(languages: string[]): void {
+    requireArgument(arguments.length);
     this.#spellchecker.setLanguages(languages);
   }
 
@@ -1040,6 +1054,7 @@ export class Session extends TypedEmitter<SessionEvents> {
    * URL`.
    */
   setSpellCheckerDictionaryDownloadURL(url: string): void {
+    requireArgument(arguments.length);
     this.#dictionaryDownloadUrl.set(url);
   }
 
@@ -1059,10 +1074,11 @@ export class Session extends TypedEmitter<SessionEvents> {
    * @param word The word: at most 99 UTF-8 bytes, no ASCII whitespace at either end.
    * @returns Whether it was added: `false` for a duplicate, an invalid word or a session in
    * memory.
-   * @throws {TypeError} `Error processing argument at index 0, conversion failure from <type>`
-   * for a non-string.
+   * @throws {TypeError} `Error processing argument at index 0, conversion failure from <value>`
+   * for a non-string, `Insufficient number of arguments.` for none (Chromium gin's words).
    */
   addWordToSpellCheckerDictionary(word: string): boolean {
+    requireArgument(arguments.length);
     return this.#spellchecker.addWord(word);
   }
 
@@ -1072,10 +1088,11 @@ export class Session extends TypedEmitter<SessionEvents> {
    *
    * @param word The word.
    * @returns Whether it was removed: `false` when absent or for a session in memory.
-   * @throws {TypeError} `Error processing argument at index 0, conversion failure from <type>`
-   * for a non-string.
+   * @throws {TypeError} `Error processing argument at index 0, conversion failure from <value>`
+   * for a non-string, `Insufficient number of arguments.` for none (Chromium gin's words).
    */
   removeWordFromSpellCheckerDictionary(word: string): boolean {
+    requireArgument(arguments.length);
     return this.#spellchecker.removeWord(word);
   }
 
@@ -1147,13 +1164,17 @@ export class Session extends TypedEmitter<SessionEvents> {
    * @param userAgent The User-Agent string.
    * @param acceptLanguages Comma-separated language tags, like `en-US,fr,de`, sent as
    * `Accept-Language: en-US,fr;q=0.9,de;q=0.8`.
+   * @throws {TypeError} `Error processing argument at index N, conversion failure from <value>`
+   * when either is not a string (Chromium gin's words: `undefined`, `null`, nothing for other
+   * values; Electron itself ignores a bad `acceptLanguages`), `Insufficient number of
+   * arguments.` for none.
    */
   setUserAgent(userAgent: string, acceptLanguages?: string): void {
-    if (typeof userAgent !== "string") {
-      throw new TypeError("Error processing argument at index 0, conversion failure");
-    }
+    if (typeof userAgent !== "string") throw methodArgumentError(0, userAgent, arguments.length);
+    // Electron ignores an acceptLanguages it cannot read as a string; a mistake there is named
+    // here instead of changing nothing.
     if (acceptLanguages !== undefined && typeof acceptLanguages !== "string") {
-      throw new TypeError("Error processing argument at index 1, conversion failure");
+      throw methodArgumentError(1, acceptLanguages);
     }
     this.#userAgent = userAgent;
     if (acceptLanguages !== undefined) {
@@ -1195,6 +1216,12 @@ const SPELLCHECK_EVENTS: ReadonlySet<keyof SessionEvents> = new Set<SpellcheckDi
 ]);
 
 type DropFirst<T extends unknown[]> = T extends [unknown, ...infer Rest] ? Rest : never;
+
+// Electron binds Session's methods with Chromium's gin, which refuses a call that passes fewer
+// arguments than the method takes before it converts any (gin/arguments.cc).
+function requireArgument(count: number): void {
+  if (count === 0) throw methodArgumentError(0, undefined, count);
+}
 
 function defaultUserAgent(runtime: Runtime): string {
   const runtimeName = runtime.name === "deno" ? "Deno" : "Bun";

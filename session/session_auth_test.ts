@@ -392,11 +392,18 @@ describe("HTTP authentication through ses.fetch", () => {
     assert.equal(await response.text(), "ntlm DOM\\bob");
   });
 
-  it("allowNTLMCredentialsForDomains rejects a non-string as Electron does", () => {
+  it("allowNTLMCredentialsForDomains rejects a non-string as Electron's gin binding does", () => {
     const ses = newSession();
     assert.throws(
       () => ses.allowNTLMCredentialsForDomains(42 as unknown as string),
-      { name: "TypeError", message: "Error processing argument at index 0, conversion failure" },
+      {
+        name: "TypeError",
+        message: "Error processing argument at index 0, conversion failure from ",
+      },
+    );
+    assert.throws(
+      () => (ses.allowNTLMCredentialsForDomains as (...args: unknown[]) => void)(),
+      { name: "TypeError", message: "Insufficient number of arguments." },
     );
   });
 });

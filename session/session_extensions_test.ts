@@ -99,13 +99,24 @@ describe("ses.extensions.loadExtension", () => {
     assert.deepEqual(ses.extensions.getAllExtensions(), []);
   });
 
-  it("refuses a non-string id with Electron's conversion TypeError", () => {
+  // Extensions' methods are bound with Chromium's gin::ObjectTemplateBuilder: gin prints a
+  // string's own text and nothing for a number, and throws before any promise is made.
+  it("refuses a non-string id or path with Electron's conversion TypeError, synchronously", () => {
     const ses = persistentSession();
-    const message = "Error processing argument at index 0, conversion failure from Number";
+    const message = "Error processing argument at index 0, conversion failure from ";
     const id = 5 as unknown as string;
     assert.throws(() => ses.extensions.removeExtension(id), { name: "TypeError", message });
     assert.throws(() => ses.extensions.getExtension(id), { name: "TypeError", message });
     assert.throws(() => ses.removeExtension(id), { name: "TypeError", message });
+    assert.throws(() => ses.extensions.loadExtension(id), { name: "TypeError", message });
+    assert.throws(() => ses.loadExtension(null as unknown as string), {
+      name: "TypeError",
+      message: "Error processing argument at index 0, conversion failure from null",
+    });
+    const bare = ses.extensions as unknown as { getExtension(): unknown; loadExtension(): unknown };
+    const insufficient = { name: "TypeError", message: "Insufficient number of arguments." };
+    assert.throws(() => bare.getExtension(), insufficient);
+    assert.throws(() => bare.loadExtension(), insufficient);
   });
 
   it("uses the manifest key for the id", async () => {

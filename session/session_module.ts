@@ -19,9 +19,19 @@ export interface SessionModule {
    * Returns the session of a partition, creating it with `options` the first time.
    * `""` (and `"persist:"`) is the default session, `persist:NAME` lives on disk, any other name
    * in memory.
+   *
+   * @throws {TypeError} `Error processing argument at index 0, conversion failure from <type>`
+   * for a partition that is not a string, in the words of Electron's gin_helper that binds the
+   * module's functions (`Number`, `Object`, `"text"`), and `Insufficient number of arguments.`
+   * for none; index 1 for options that are not an object.
    */
   fromPartition(partition: string, options?: SessionOptions): Session;
-  /** Returns the session stored at an absolute path, creating it the first time. */
+  /**
+   * Returns the session stored at an absolute path, creating it the first time.
+   *
+   * @throws {TypeError} Electron's `An empty path was specified`, `An absolute path was not
+   * provided`, and the argument errors `fromPartition` throws.
+   */
   fromPath(path: string, options?: SessionOptions): Session;
   /** The app's default session, stored in `app.getPath("sessionData")` (`userData` by default). */
   readonly defaultSession: Session;
@@ -69,7 +79,7 @@ export function createSessionModule(app: App, runtime: Runtime): SessionModule {
   }
 
   function fromPartition(partition: string, options: SessionOptions = {}): Session {
-    if (typeof partition !== "string") throw conversionError(0, partition);
+    if (typeof partition !== "string") throw conversionError(0, partition, arguments.length);
     checkOptions(options);
     // Electron's FromPartition maps "persist:" to the empty name on disk: the default
     // session's browser context, so the same session.
@@ -82,7 +92,7 @@ export function createSessionModule(app: App, runtime: Runtime): SessionModule {
   }
 
   function fromPath(path: string, options: SessionOptions = {}): Session {
-    if (typeof path !== "string") throw conversionError(0, path);
+    if (typeof path !== "string") throw conversionError(0, path, arguments.length);
     if (path === "") throw new TypeError("An empty path was specified");
     if (!isAbsolute(path)) throw new TypeError("An absolute path was not provided");
     checkOptions(options);
@@ -121,6 +131,6 @@ function partitionDirName(name: string): string {
 
 function checkOptions(options: unknown): void {
   if (typeof options !== "object" || options === null || Array.isArray(options)) {
-    throw conversionError(1, options);
+    throw conversionError(1, options, 2);
   }
 }

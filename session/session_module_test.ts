@@ -106,6 +106,15 @@ describe("session.fromPartition", () => {
       () => session.fromPartition("x", "cache" as unknown as { cache: boolean }),
       /Error processing argument at index 1, conversion failure from "cache"/,
     );
+    // The module's functions are bound through Electron's gin_helper, which names the type.
+    assert.throws(() => session.fromPartition(1 as unknown as string), {
+      name: "TypeError",
+      message: "Error processing argument at index 0, conversion failure from Number",
+    });
+    assert.throws(() => (session.fromPath as (...args: unknown[]) => unknown)(), {
+      name: "TypeError",
+      message: "Insufficient number of arguments.",
+    });
   });
 
   it("uses the userData in force when the session is created", () => {

@@ -57,7 +57,7 @@ describe("preload scripts", () => {
       () => ses.registerPreloadScript({ type: "worker" as "frame", filePath: "/a.js" }),
       {
         name: "TypeError",
-        message: "Error processing argument at index 0, conversion failure from Object",
+        message: "Error processing argument at index 0, conversion failure from ",
       },
     );
     assert.throws(
@@ -66,6 +66,14 @@ describe("preload scripts", () => {
     );
     assert.throws(() => ses.unregisterPreloadScript("nope"), {
       message: "Cannot unregister preload script with non-existing ID 'nope'",
+    });
+    assert.throws(() => ses.unregisterPreloadScript(7 as unknown as string), {
+      name: "TypeError",
+      message: "Error processing argument at index 0, conversion failure from ",
+    });
+    assert.throws(() => (ses.unregisterPreloadScript as (...args: unknown[]) => void)(), {
+      name: "TypeError",
+      message: "Insufficient number of arguments.",
     });
   });
 

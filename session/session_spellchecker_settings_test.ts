@@ -420,11 +420,15 @@ describe("Session spellchecker", () => {
     for (const ses of [session.fromPartition("persist:typed"), session.fromPartition("typed")]) {
       assert.throws(() => ses.addWordToSpellCheckerDictionary(5 as unknown as string), {
         name: "TypeError",
-        message: "Error processing argument at index 0, conversion failure from Number",
+        message: "Error processing argument at index 0, conversion failure from ",
       });
       assert.throws(() => ses.removeWordFromSpellCheckerDictionary(null as unknown as string), {
         name: "TypeError",
         message: "Error processing argument at index 0, conversion failure from null",
+      });
+      assert.throws(() => (ses.addWordToSpellCheckerDictionary as (...a: unknown[]) => boolean)(), {
+        name: "TypeError",
+        message: "Insufficient number of arguments.",
       });
     }
   });

@@ -16,7 +16,7 @@ import { bdicToHunspell, MAX_BDIC_BYTES, verifyBdic } from "./bdic_reader.ts";
 import type { HunspellFiles } from "./hunspell.ts";
 import { dictionaryFileName } from "./languages.ts";
 import { readBodyCapped } from "../core/read_body_capped.ts";
-import { conversionError } from "../core/conversion_error.ts";
+import { methodArgumentError } from "../core/conversion_error.ts";
 
 /** Chromium's dictionary server. */
 export const DEFAULT_DICTIONARY_DOWNLOAD_URL = "https://redirector.gvt1.com/edgedl/chrome/dict/";
@@ -148,9 +148,7 @@ export class DictionaryDownloadUrl {
    * URL` when it does not parse.
    */
   set(url: string): void {
-    if (typeof url !== "string") {
-      throw conversionError(0, url);
-    }
+    if (typeof url !== "string") throw methodArgumentError(0, url);
     let parsed: URL;
     try {
       parsed = new URL(url);

@@ -10,7 +10,7 @@
  * @module
  */
 
-import { conversionError } from "../core/conversion_error.ts";
+import { methodArgumentError } from "../core/conversion_error.ts";
 
 // [language, language-region]: the code callers use and the dictionary it loads, in Chromium's
 // order (which is also `availableSpellCheckerLanguages`' order).
@@ -149,7 +149,7 @@ export function correspondingSpellCheckLanguage(code: string): string {
  */
 export function normalizeSpellCheckerLanguages(languages: unknown): string[] {
   if (!Array.isArray(languages) || !languages.every((code) => typeof code === "string")) {
-    throw conversionError(0, languages);
+    throw methodArgumentError(0, languages);
   }
   return languages.map((code: string) => {
     const stored = correspondingSpellCheckLanguage(code);

@@ -23,7 +23,7 @@ import {
   loadHunspellDictionary,
   type SpellcheckDictionaryEvent,
 } from "./dictionary_download.ts";
-import { conversionError } from "../core/conversion_error.ts";
+import { methodArgumentError } from "../core/conversion_error.ts";
 import {
   availableSpellCheckerLanguages,
   normalizeSpellCheckerLanguages,
@@ -202,11 +202,11 @@ export class SpellCheckerSettings implements SpellcheckDictionaryProvider {
    *
    * @param word The word.
    * @returns Whether it was new and valid; always `false` in memory.
-   * @throws {TypeError} `Error processing argument at index 0, conversion failure from <type>`
+   * @throws {TypeError} `Error processing argument at index 0, conversion failure from <value>`
    * for a non-string, as Electron's binding does.
    */
   addWord(word: string): boolean {
-    if (typeof word !== "string") throw conversionError(0, word);
+    if (typeof word !== "string") throw methodArgumentError(0, word);
     this.#start();
     return this.#custom.addWord(word);
   }
@@ -216,11 +216,11 @@ export class SpellCheckerSettings implements SpellcheckDictionaryProvider {
    *
    * @param word The word.
    * @returns Whether it was there; always `false` in memory.
-   * @throws {TypeError} `Error processing argument at index 0, conversion failure from <type>`
+   * @throws {TypeError} `Error processing argument at index 0, conversion failure from <value>`
    * for a non-string, as Electron's binding does.
    */
   removeWord(word: string): boolean {
-    if (typeof word !== "string") throw conversionError(0, word);
+    if (typeof word !== "string") throw methodArgumentError(0, word);
     this.#start();
     return this.#custom.removeWord(word);
   }

@@ -108,7 +108,7 @@ const FROM_PLAYWRIGHT: Record<string, CookieSameSite> = {
 /**
  * Converts an Electron cookie to Playwright's shape.
  *
- * @param cookie The cookie (`ses.cookies.get()`).
+ * @param cookie The cookie (`ses.cookies.get({})`).
  * @returns Playwright's cookie, keys in Playwright's order.
  *
  * @example

@@ -199,9 +199,25 @@ describe("downloadURL", () => {
     withOrigin({ "/a.bin": { body: BODY } }, async (origin) => {
       const { ses } = freshSession();
       const target = join(freshDir(), "nested", "deeper", "out.bin");
-      const pending = nextItem(ses, (item) => item.setSavePath(target));
+      const errors: unknown[] = [];
+      const pending = nextItem(ses, (item) => {
+        // Electron's DownloadItem binding (gin) refuses a path of another type, and none.
+        const loose = item.setSavePath as (...args: unknown[]) => void;
+        for (const args of [[5], []]) {
+          try {
+            loose.apply(item, args);
+          } catch (error) {
+            errors.push((error as TypeError).message);
+          }
+        }
+        item.setSavePath(target);
+      });
       ses.downloadURL(`${origin.url}/a.bin`);
       const item = await pending;
+      assert.deepEqual(errors, [
+        "Error processing argument at index 0, conversion failure from ",
+        "Insufficient number of arguments.",
+      ]);
       assert.equal(await done(item), "completed");
       assert.deepEqual(readFileSync(target), Buffer.from(BODY));
       writeFileSync(target, "old");
