@@ -41,10 +41,11 @@ export interface RequestContext {
   /**
    * The caller's `init.headers` as given (a plain object, an array of pairs, a `Headers`), or
    * `undefined`: `Headers` keeps no case, so this is where the caller's spelling of its header
-   * names survives, for a stage that shows names (webRequest's `requestHeaders`) to read when it
-   * has a listener. Nobody else reads it.
+   * names survives, for the transport to put on the wire and for a stage that shows names
+   * (webRequest's `requestHeaders`). A stage that replaces the headers (a webRequest
+   * `requestHeaders` answer) puts the spelling of its own list here.
    */
-  readonly headersInit?: HeadersInit;
+  headersInit?: HeadersInit;
   /** The caller's `init.cache` (WHATWG `RequestCache`), read by the HTTP cache stage. */
   readonly cache: RequestCache;
   /**

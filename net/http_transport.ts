@@ -13,6 +13,7 @@ import { SessionError } from "../core/session_error.ts";
 import type { ConnectStepOptions } from "./connect_step.ts";
 import type { ConnectionPool, Lease, PoolGroupTarget } from "./connection_pool.ts";
 import { appendMissingHeaders } from "./default_headers.ts";
+import { callerSpellings, requestHeaderName, spellingIn } from "../core/header_spelling.ts";
 import { abortSignalOf } from "./fetch_entry.ts";
 import { exchange, type Http1Response } from "./http1_client.ts";
 import type { NetworkEmulation } from "./network_emulation.ts";
@@ -286,6 +287,7 @@ async function send(
 ): Promise<Response> {
   const headers = requestHeaders(url, request.headers);
   if (context.defaultHeaders) appendMissingHeaders(headers, context.defaultHeaders);
+  spellNames(headers, context.headersInit);
   const originForm = `${url.pathname}${url.search}`;
   const netLog = context.netLog?.sink.capturing ? context.netLog : undefined;
   // The context carries `signal` and `netLog` under the names every connect step reads, so it
@@ -402,10 +404,10 @@ function withProxyAuthorization(
   headers: [string, string][],
 ): [string, string][] {
   const value = options.proxyAuthorization?.(lease.proxy);
-  if (value === undefined || headers.some(([name]) => name === "proxy-authorization")) {
+  if (value === undefined || headers.some(([name]) => name === "Proxy-Authorization")) {
     return headers;
   }
-  return [...headers, ["proxy-authorization", value]];
+  return [...headers, ["Proxy-Authorization", value]];
 }
 
 function uploadBody(
@@ -432,6 +434,18 @@ function requestHeaders(url: URL, headers: Headers): [string, string][] {
     }
   });
   return list;
+}
+
+// Names go on the wire as Chromium sends them (net::HttpRequestHeaders): as the caller spelled
+// them in a plain-object or pairs `init.headers`, otherwise in their conventional spelling
+// (`Host`, `User-Agent`, `Cookie`); fetch's Headers gave them lower-case. Servers must read
+// names case-insensitively (RFC 9110 section 5.1), but some look at the case, as people do.
+function spellNames(headers: [string, string][], given: HeadersInit | undefined): void {
+  const spellings = given === undefined ? undefined : callerSpellings(given);
+  for (let i = 0; i < headers.length; i++) {
+    const header = headers[i]!;
+    header[0] = (spellings && spellingIn(spellings, header[0])) ?? requestHeaderName(header[0]);
+  }
 }
 
 // A Headers filled by append is several times cheaper in Bun than one built from a list.

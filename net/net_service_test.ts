@@ -72,7 +72,7 @@ describe("NetService net log seam", () => {
       assert.equal(sent!.phase, "PHASE_NONE");
       assert.equal(sent!.source.type, "URL_REQUEST");
       assert.equal(sent!.params?.line, "GET /path?q=1 HTTP/1.1\r\n");
-      assert.deepEqual(sent!.params?.headers, [`host: ${new URL(url).host}`, "x-mine: a"]);
+      assert.deepEqual(sent!.params?.headers, [`Host: ${new URL(url).host}`, "x-mine: a"]);
       assert.equal(received!.type, "HTTP_TRANSACTION_READ_RESPONSE_HEADERS");
       assert.equal(received!.source, sent!.source);
       assert.deepEqual(received!.params?.headers, [

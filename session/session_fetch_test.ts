@@ -99,6 +99,36 @@ describe("ses.fetch over HTTP", () => {
     await ses.closeAllConnections();
   });
 
+  it("spells header names on the wire as Chromium does, a caller's as the caller did", async () => {
+    const heads: string[] = [];
+    const server = await rawServer((socket) => {
+      socket.on("data", (chunk: Buffer) => {
+        heads.push(chunk.toString("latin1").split("\r\n\r\n")[0]!);
+        socket.write("HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok");
+      });
+    });
+    const ses = newSession();
+    await ses.cookies.set({ url: server.url, name: "a", value: "b" });
+    const names = () =>
+      heads.at(-1)!.split("\r\n").slice(1).map((line) => line.slice(0, line.indexOf(":")));
+    await (await ses.fetch(server.url, { headers: { "x-Mine": "1", DNT: "1" } })).text();
+    assert.deepEqual(names(), [
+      "Host",
+      "DNT",
+      "x-Mine",
+      "User-Agent",
+      "Accept-Language",
+      "Accept-Encoding",
+      "Accept",
+      "Cookie",
+    ]);
+    // A Headers object keeps no spelling: the conventional one goes.
+    await (await ses.fetch(server.url, { headers: new Headers({ "x-mine": "1" }) })).text();
+    assert.deepEqual(names().slice(0, 2), ["Host", "X-Mine"]);
+    await ses.closeAllConnections();
+    await server.close();
+  });
+
   it("uploads byte and streamed bodies", async () => {
     const ses = newSession();
     const posted = await (await ses.fetch(new URL("/echo", origin.url), {

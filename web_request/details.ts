@@ -9,7 +9,12 @@ import { Buffer } from "node:buffer";
 import type { RequestContext } from "../core/middleware.ts";
 import { responseInfo } from "../core/response_info.ts";
 import { headerObject, setHeader } from "./_header_object.ts";
-import { callerSpellings, requestHeaderName, spellingIn, type Spellings } from "./_header_name.ts";
+import {
+  callerSpellings,
+  requestHeaderName,
+  spellingIn,
+  type Spellings,
+} from "../core/header_spelling.ts";
 
 /** One part of a request body (Electron's `UploadData`); byte bodies come as one part. */
 export interface UploadData {

@@ -234,8 +234,10 @@ function applyAnswer(
       // Not a header name: dropped, as Chromium drops lines it cannot send.
     }
   }
-  // The defaults were shown and answered for: the listener's list is the whole list now.
+  // The defaults were shown and answered for: the listener's list is the whole list now, sent
+  // with the answer's spelling of its names.
   context.defaultHeaders = [];
+  context.headersInit = names.map((name) => [name, replacement[name] as string]);
   return new Request(request.url, {
     method: request.method,
     headers,
