@@ -115,7 +115,11 @@ describe("ses spell", () => {
       const argv = ["text", "--lang", "en-GB", "--partition", "persist:p"];
       assert.equal(await runSpell(session, parseSpellArgs(argv), io), 1);
       assert.match(err[0]!, /^ses spell: Spellcheck language "en-GB" is not selected/);
-      assert.deepEqual(session.fromPartition("persist:p").getSpellCheckerLanguages(), ["en-US"]);
+      const ses = session.fromPartition("persist:p");
+      assert.deepEqual(ses.getSpellCheckerLanguages(), ["en-US"]);
+      // The partition's stores open in the background: removing userData must not race them
+      // (ENOTEMPTY under load).
+      await ses.storageReady();
     } finally {
       rmSync(userData, { recursive: true, force: true });
     }

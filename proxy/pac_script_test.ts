@@ -257,7 +257,9 @@ describe("PacScript against hostile scripts", () => {
         },
       );
       const elapsed = performance.now() - started;
-      assert.ok(elapsed < timeoutMs + 100, `came back after ${elapsed} ms`);
+      // A wide bound (time is the feature here, the machine may be loaded): without the
+      // watchdog these overstay by 4 s to 58 s.
+      assert.ok(elapsed < timeoutMs + 1_000, `came back after ${elapsed} ms`);
       assert.equal(await pac.findProxyForUrl(new URL("http://x/")), "PROXY fine:1");
       pac.dispose();
     });

@@ -394,7 +394,10 @@ describe("Session spellchecker", () => {
   it("silences the events of a list that was replaced while it downloaded", async () => {
     let release = () => {};
     const held = new Promise<void>((resolve) => release = resolve);
+    let asked = () => {};
+    const requested = new Promise<void>((resolve) => asked = resolve);
     const slow = createServer((_request, response) => {
+      asked();
       held.then(() => response.end(FRENCH));
     });
     await new Promise<void>((resolve) => slow.listen(0, "127.0.0.1", resolve));
@@ -405,7 +408,8 @@ describe("Session spellchecker", () => {
       );
       const recorded = record(ses);
       ses.setSpellCheckerLanguages(["fr"]);
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      // Replaced once the download is under way (a fixed wait lost this race under load).
+      await requested;
       ses.setSpellCheckerLanguages(["en-US"]);
       release();
       await ses.spellcheckDictionaries.idle();
