@@ -1147,6 +1147,9 @@ export class Session extends TypedEmitter<SessionEvents> {
    * @param userAgent The User-Agent string.
    * @param acceptLanguages Comma-separated language tags, like `en-US,fr,de`, sent as
    * `Accept-Language: en-US,fr;q=0.9,de;q=0.8`.
+   * @throws {TypeError} `Invalid user agent "<value>": a header value cannot contain CR, LF or
+   * NUL` (and `Invalid accept languages ...`): such a value would end the header line and
+   * smuggle in headers of its own. Nothing is changed then.
    */
   setUserAgent(userAgent: string, acceptLanguages?: string): void {
     if (typeof userAgent !== "string") {
@@ -1155,6 +1158,8 @@ export class Session extends TypedEmitter<SessionEvents> {
     if (acceptLanguages !== undefined && typeof acceptLanguages !== "string") {
       throw new TypeError("Error processing argument at index 1, conversion failure");
     }
+    checkHeaderValue("user agent", userAgent);
+    if (acceptLanguages !== undefined) checkHeaderValue("accept languages", acceptLanguages);
     this.#userAgent = userAgent;
     if (acceptLanguages !== undefined) {
       this.#acceptLanguages = acceptLanguageHeader(acceptLanguages);
@@ -1195,6 +1200,15 @@ const SPELLCHECK_EVENTS: ReadonlySet<keyof SessionEvents> = new Set<SpellcheckDi
 ]);
 
 type DropFirst<T extends unknown[]> = T extends [unknown, ...infer Rest] ? Rest : never;
+
+// The Fetch standard's header value rule: CR and LF would end the line on the wire.
+function checkHeaderValue(what: string, value: string): void {
+  if (/[\r\n\0]/.test(value)) {
+    throw new TypeError(
+      `Invalid ${what} ${JSON.stringify(value)}: a header value cannot contain CR, LF or NUL`,
+    );
+  }
+}
 
 function defaultUserAgent(runtime: Runtime): string {
   const runtimeName = runtime.name === "deno" ? "Deno" : "Bun";

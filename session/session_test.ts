@@ -42,6 +42,29 @@ describe("Session user agent", () => {
     assert.throws(() => ses.setUserAgent("x", 5 as unknown as string), TypeError);
     assert.equal(ses.getUserAgent(), before);
   });
+
+  it("refuses a UA or languages that would split the header (CR, LF, NUL)", () => {
+    const ses = memorySession();
+    ses.setUserAgent("kept/1", "en-US");
+    for (const bad of ["bad\r\nX-Injected: 1", "bad\nX: 1", "bad\rX", "bad\0"]) {
+      assert.throws(() => ses.setUserAgent(bad), {
+        name: "TypeError",
+        message: `Invalid user agent ${
+          JSON.stringify(bad)
+        }: a header value cannot contain CR, LF or NUL`,
+      });
+      assert.throws(() => ses.setUserAgent("other/1", `fr,${bad}`), {
+        name: "TypeError",
+        message: `Invalid accept languages ${
+          JSON.stringify(`fr,${bad}`)
+        }: a header value cannot contain CR, LF or NUL`,
+      });
+    }
+    assert.equal(ses.getUserAgent(), "kept/1");
+    assert.equal(ses.acceptLanguageHeader, "en-US");
+    ses.setUserAgent("ü-agent tab\there");
+    assert.equal(ses.getUserAgent(), "ü-agent tab\there");
+  });
 });
 
 describe("Session events", () => {
