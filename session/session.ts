@@ -38,6 +38,7 @@ import {
   DnrEngine,
   type Extension,
   Extensions,
+  type ExtensionsEvents,
   type LoadExtensionOptions,
 } from "../extensions/mod.ts";
 import { type ClearCodeCachesOptions, CodeCache } from "./code_cache.ts";
@@ -94,9 +95,12 @@ import { createLibcSerialIo, openHidapiBackend } from "../runtime/mod.ts";
 /**
  * The events a `Session` emits, with Electron's listener signatures; the WebHID ones
  * (`select-hid-device`, `hid-device-added`, `-removed`, `-revoked`) and the serial ones
- * (`select-serial-port`, `serial-port-added`, `-removed`, `-revoked`) come from devices/.
+ * (`select-serial-port`, `serial-port-added`, `-removed`, `-revoked`) come from devices/, the
+ * `extension-loaded` / `-ready` / `-unloaded` ones from extensions/ (fired on `ses.extensions`
+ * and, with an event object of their own, on the session, where Electron's session
+ * documentation lists them).
  */
-export type SessionEvents = HidSessionEvents & SerialEvents & {
+export type SessionEvents = HidSessionEvents & SerialEvents & ExtensionsEvents & {
   /** A response asked for a preconnect (`Link: <url>; rel=preconnect`). */
   preconnect: (event: ElectronEvent, preconnectUrl: string, allowCredentials: boolean) => void;
   /** A download is about to start; `event.preventDefault()` cancels it. No web contents: `null`. */
@@ -849,7 +853,12 @@ export class Session extends TypedEmitter<SessionEvents> {
    * content scripts and `chrome.*` APIs need a renderer and do not run.
    */
   get extensions(): Extensions {
-    return this.#extensions ??= new Extensions({ persistent: this.isPersistent(), dnr: this.#dnr });
+    if (this.#extensions) return this.#extensions;
+    const extensions = new Extensions({ persistent: this.isPersistent(), dnr: this.#dnr });
+    for (const name of EXTENSION_EVENTS) {
+      extensions.on(name, (_event, extension) => this.dispatch(name, extension));
+    }
+    return this.#extensions = extensions;
   }
 
   /**
@@ -1198,6 +1207,12 @@ const SPELLCHECK_EVENTS: ReadonlySet<keyof SessionEvents> = new Set<SpellcheckDi
   "spellcheck-dictionary-download-success",
   "spellcheck-dictionary-download-failure",
 ]);
+
+const EXTENSION_EVENTS: readonly (keyof ExtensionsEvents)[] = [
+  "extension-loaded",
+  "extension-ready",
+  "extension-unloaded",
+];
 
 type DropFirst<T extends unknown[]> = T extends [unknown, ...infer Rest] ? Rest : never;
 

@@ -99,6 +99,24 @@ describe("ses.extensions.loadExtension", () => {
     assert.deepEqual(ses.extensions.getAllExtensions(), []);
   });
 
+  it("fires the extension events on the session too, as the seed's Session events", async () => {
+    const ses = persistentSession();
+    const events: string[] = [];
+    // Listening on the session before `ses.extensions` is first touched.
+    ses.on("extension-loaded", (event, ext) => events.push(`loaded ${ext.name} ${typeof event}`));
+    ses.on("extension-ready", (_event, ext) => events.push(`ready ${ext.name}`));
+    ses.on("extension-unloaded", (_event, ext) => events.push(`unloaded ${ext.name}`));
+    ses.extensions.on("extension-loaded", () => events.push("extensions loaded"));
+    const extension = await ses.loadExtension(extensionDir({ "manifest.json": MANIFEST }));
+    ses.extensions.removeExtension(extension.id);
+    assert.deepEqual(events, [
+      "loaded Demo object",
+      "extensions loaded",
+      "ready Demo",
+      "unloaded Demo",
+    ]);
+  });
+
   it("refuses a non-string id with Electron's conversion TypeError", () => {
     const ses = persistentSession();
     const message = "Error processing argument at index 0, conversion failure from Number";
