@@ -162,7 +162,7 @@ export interface SessionInit {
  * A browser-profile-like session: storage location, identity (user agent) and, as later
  * subsystems land, cookies, cache, proxy and the request pipeline. Get one from
  * `session.fromPartition`, `session.fromPath` or `session.defaultSession`; `new Session()`
- * throws.
+ * throws Electron's `Session objects cannot be created with 'new'`.
  *
  * @example
  * ```ts
@@ -216,7 +216,8 @@ export class Session extends TypedEmitter<SessionEvents> {
    */
   constructor(token?: symbol, init?: SessionInit) {
     if (token !== CONSTRUCT_SESSION || init === undefined) {
-      throw new TypeError("Session cannot be created with new; use session.fromPartition()");
+      // Electron's words (Session::New); sessions come from session.fromPartition/fromPath.
+      throw new Error("Session objects cannot be created with 'new'");
     }
     super();
     this.#connectTcp = init.runtime.connectTcp;

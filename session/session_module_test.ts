@@ -156,11 +156,15 @@ describe("session.fromPath", () => {
 });
 
 describe("Session construction", () => {
-  it("cannot be built with new", () => {
-    assert.throws(() => new Session(), TypeError);
+  it("cannot be built with new, with Electron's Error (Session::New)", () => {
+    const electronError = {
+      name: "Error",
+      message: "Session objects cannot be created with 'new'",
+    };
+    assert.throws(() => new Session(), electronError);
     const { session } = freshModule();
     const Ctor = session.fromPartition("ctor").constructor as new () => Session;
-    assert.throws(() => new Ctor(), /Session cannot be created with new/);
+    assert.throws(() => new Ctor(), electronError);
   });
 
   it("emits app 'session-created' once per new session, with the session alone", () => {
