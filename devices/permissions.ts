@@ -291,7 +291,8 @@ export class Permissions {
       };
       this.#pending.add(answer);
       try {
-        handler(null, permission, (granted) => answer(granted === true), {
+        // gin converts the JS answer to a bool by truthiness (Converter<bool>: BooleanValue).
+        handler(null, permission, (granted) => answer(Boolean(granted)), {
           ...details,
           requestingUrl,
           isMainFrame,
@@ -312,7 +313,8 @@ export class Permissions {
    * @param permission One of {@linkcode CHECK_PERMISSIONS}.
    * @param origin The requesting origin; default `"file://"`.
    * @param details What the handler receives as `details`.
-   * @returns Whether it is granted (a handler's answer counts only when it is `true`).
+   * @returns Whether it is granted (a handler's answer is taken by truthiness, as gin converts a
+   * JS value to a bool).
    * @throws {TypeError} `Unknown permission "<name>"`; `Invalid origin: <value>` when the
    * origin is not a non-empty string; what the handler throws.
    */
@@ -326,7 +328,7 @@ export class Permissions {
     }
     requestOrigin({ origin });
     if (this.#checkHandler === null) return permission !== "deprecated-sync-clipboard-read";
-    return this.#checkHandler(null, permission, origin, { ...details }) === true;
+    return Boolean(this.#checkHandler(null, permission, origin, { ...details }));
   }
 
   /**
@@ -346,7 +348,7 @@ export class Permissions {
     if (grants.some((grant) => !grant.persistent && matches(grant))) return true;
     if (this.#deviceHandler !== null) {
       const { deviceType, origin, device } = details;
-      return this.#deviceHandler({ deviceType, origin, device }) === true;
+      return Boolean(this.#deviceHandler({ deviceType, origin, device }));
     }
     return grants.some((grant) => grant.persistent && matches(grant));
   }

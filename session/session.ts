@@ -335,7 +335,7 @@ export class Session extends TypedEmitter<SessionEvents> {
         this.#permissions.check(permission, origin, { ...details }),
       devicePermissionHandler: () => {
         const handler = this.#permissions.devicePermissionHandler;
-        return handler === null ? null : (details) => handler(details) === true;
+        return handler === null ? null : (details) => Boolean(handler(details));
       },
       // The serial event map is part of SessionEvents, so the names and arguments line up.
       dispatch: (name, ...args) =>
