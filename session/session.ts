@@ -82,6 +82,8 @@ import {
 } from "../spellcheck/mod.ts";
 import {
   type DevicePermissionHandler,
+  type DisplayMediaRequestHandler,
+  type DisplayMediaRequestHandlerOptions,
   Hid,
   type HidSessionEvents,
   type PermissionCheckHandler,
@@ -402,6 +404,25 @@ export class Session extends TypedEmitter<SessionEvents> {
    */
   setDevicePermissionHandler(handler: DevicePermissionHandler | null): void {
     this.#permissions.setDevicePermissionHandler(handler);
+  }
+
+  /**
+   * Sets the handler that answers screen capture requests (Electron's
+   * `ses.setDisplayMediaRequestHandler`): `(request, callback(streams))`, with `request`
+   * `{frame: null, securityOrigin, videoRequested, audioRequested, userGesture}` and `streams`
+   * `{video: {id, name}, audio: 'loopback' | 'loopbackWithMute'}`, or `callback(null)` to
+   * refuse. Headless programs ask through `ses.permissions.requestDisplayMedia({origin, video,
+   * audio})`, which resolves with the sources chosen; nothing is captured.
+   *
+   * @param handler The handler or `null`.
+   * @param options `{useSystemPicker}`: Linux has no system picker, so it changes nothing.
+   * @throws {TypeError} `Display media request handler must be null or a function`.
+   */
+  setDisplayMediaRequestHandler(
+    handler: DisplayMediaRequestHandler | null,
+    options?: DisplayMediaRequestHandlerOptions,
+  ): void {
+    this.#permissions.setDisplayMediaRequestHandler(handler, options);
   }
 
   /**
