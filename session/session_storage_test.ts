@@ -230,7 +230,7 @@ describe("ses.clearData", () => {
     // Another process wrecks the table under the open store.
     const file = join(ses.getStoragePath() ?? "", "Local Storage", "localstorage.sqlite");
     const db = runtime.openDatabase(file);
-    db.exec("DROP TABLE items");
+    db.exec("DROP TABLE items_utf16");
     db.close();
     await assert.rejects(ses.clearData({ dataTypes: ["localStorage", "cookies"] }), (error) => {
       assert.ok(error instanceof Error);
