@@ -1,7 +1,8 @@
 /**
  * `ses storage`: a session's cookies and local storage in and out.
  *
- * - `ses storage export FILE [--partition NAME]` — writes Playwright's storageState JSON.
+ * - `ses storage export FILE [--partition NAME]` — writes Playwright's storageState JSON (`-`:
+ *   to standard output).
  * - `ses storage import FILE [--partition NAME]` — adds a storageState file's cookies and
  *   local storage.
  * - `ses storage import-chromium PROFILE_DIR [--partition NAME]` — adds a Chromium or Electron
@@ -15,7 +16,7 @@ import { parseArgs } from "node:util";
 import type { Session, SessionModule } from "../session/mod.ts";
 
 /** The usage lines of `ses storage`. */
-export const STORAGE_USAGE = `  ses storage export FILE [--partition NAME]
+export const STORAGE_USAGE = `  ses storage export FILE|- [--partition NAME]
   ses storage import FILE [--partition NAME]
   ses storage import-chromium PROFILE_DIR [--partition NAME]`;
 
@@ -82,8 +83,10 @@ export async function runStorage(
   }
   try {
     if (action === "export") {
-      const state = await ses.storageState({ path });
-      output.out(
+      // `-` is standard output, as for curl's `-o -`; the summary then goes to stderr.
+      const state = await ses.storageState(path === "-" ? {} : { path });
+      if (path === "-") output.out(JSON.stringify(state, undefined, 2));
+      (path === "-" ? output.err : output.out)(
         `wrote ${state.cookies.length} cookies and ${state.origins.length} origins of ` +
           `${partition} to ${path}`,
       );

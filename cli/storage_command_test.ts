@@ -61,6 +61,24 @@ describe("ses storage", () => {
     assert.equal(readFileSync(again, "utf8"), readFileSync(file, "utf8"));
   });
 
+  it("exports to standard output with -, the summary going to stderr", async () => {
+    const session = newProcess("seven");
+    session.fromPartition("persist:default").localStorage("https://a.test").setItem("k", "v");
+    const result = await run(session, "export", "-");
+    assert.equal(result.code, 0);
+    assert.deepEqual(result.out, [
+      JSON.stringify(
+        {
+          cookies: [],
+          origins: [{ origin: "https://a.test", localStorage: [{ name: "k", value: "v" }] }],
+        },
+        undefined,
+        2,
+      ),
+    ]);
+    assert.deepEqual(result.err, ["wrote 0 cookies and 1 origins of persist:default to -"]);
+  });
+
   it("reports a bad file and bad arguments", async () => {
     const file = join(root, "bad.json");
     writeFileSync(file, JSON.stringify({ cookies: [{ name: "a", value: "b" }] }));
