@@ -8,7 +8,7 @@ import { currentRuntime } from "../runtime/mod.ts";
 import { App } from "./app.ts";
 import { createSessionModule } from "./session_module.ts";
 import type { Session } from "./session.ts";
-import { extensionIdFromPath } from "../extensions/mod.ts";
+import { extensionIdFromPath, extensionWarnings } from "../extensions/mod.ts";
 
 const root = mkdtempSync(join(tmpdir(), "ses-ext-"));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -213,6 +213,35 @@ describe("ses.extensions.loadExtension", () => {
       warning.message.startsWith(`Warnings loading extension at ${dir}:\n  Manifest version 2`),
     );
     assert.ok(warning.message.endsWith("\n  Unrecognized manifest key 'bogus'."), warning.message);
+  });
+
+  it("warns, as Chromium's CheckForIllegalFilenames does, of a root name starting with _", async () => {
+    const ses = persistentSession();
+    const dir = extensionDir({
+      "manifest.json": { ...MANIFEST, default_locale: "en" },
+      "__pycache__/x.pyc": "",
+      "_locales/en/messages.json": {},
+      "__MACOSX/x": "",
+      "_platform_specific/x": "",
+      "lib/_nested.js": "",
+    });
+    let extension;
+    const warning = await extensionWarning(async () => {
+      extension = await ses.loadExtension(dir);
+    });
+    assert.ok(extension);
+    assert.equal(
+      warning?.message,
+      `Warnings loading extension at ${dir}:\n  Cannot load extension with file or directory ` +
+        'name __pycache__. Filenames starting with "_" are reserved for use by the system.',
+    );
+    // Reserved names and deeper files are fine: no warning, and still loaded.
+    const clean = extensionDir({
+      "manifest.json": { ...MANIFEST, default_locale: "en" },
+      "_locales/en/messages.json": {},
+      "lib/_nested.js": "",
+    });
+    assert.deepEqual(extensionWarnings(await ses.loadExtension(clean)), []);
   });
 
   it("substitutes __MSG_name__ from the default locale", async () => {
