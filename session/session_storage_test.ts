@@ -50,6 +50,20 @@ describe("ses.localStorage", () => {
     });
   });
 
+  it("keeps file: pages' storage under file://, as Electron apps at file:// have it", async () => {
+    const ses = fresh();
+    ses.localStorage("file:///home/me/app/index.html").setItem("theme", "dark");
+    assert.equal(ses.localStorage("file:///other/page.html").getItem("theme"), "dark");
+    const state = await ses.storageState();
+    assert.deepEqual(state.origins, [
+      { origin: "file://", localStorage: [{ name: "theme", value: "dark" }] },
+    ]);
+    const copy = session.fromPartition(`storage-copy-${++counter}`, { storageState: state });
+    assert.equal(copy.localStorage("file://").getItem("theme"), "dark");
+    await ses.clearData({ dataTypes: ["localStorage"], origins: ["file:///anything"] });
+    assert.equal(ses.localStorage("file://").length, 0);
+  });
+
   it("persists in Local Storage/ of a persistent partition", () => {
     const ses = session.fromPartition("persist:local-storage");
     ses.localStorage("https://a.test").setItem("k", "v");
