@@ -178,6 +178,8 @@ export class Session extends TypedEmitter<SessionEvents> {
   #storagePath: string | null;
   #cache: boolean;
   #userAgent: string;
+  // The header values as byte strings: the UTF-8 bytes of the text, one char per byte.
+  #userAgentHeader: string;
   #acceptLanguages: string;
   #storageReady: Promise<void>;
   #net: NetService;
@@ -244,7 +246,8 @@ export class Session extends TypedEmitter<SessionEvents> {
     this.#downloadsPath = init.downloadsPath ?? (() => join(init.runtime.homeDir(), "Downloads"));
     this.#cache = init.cache;
     this.#userAgent = defaultUserAgent(init.runtime);
-    this.#acceptLanguages = acceptLanguageHeader(defaultLanguages(init.runtime));
+    this.#userAgentHeader = utf8ByteString(this.#userAgent);
+    this.#acceptLanguages = utf8ByteString(acceptLanguageHeader(defaultLanguages(init.runtime)));
     this.#storageReady = init.storagePath === null
       ? Promise.resolve()
       : init.runtime.ensureDir(init.storagePath);
@@ -285,7 +288,7 @@ export class Session extends TypedEmitter<SessionEvents> {
       net: this.#net,
       dnr: this.#dnr,
       identity: {
-        userAgent: () => this.#userAgent,
+        userAgent: () => this.#userAgentHeader,
         acceptLanguage: () => this.#acceptLanguages,
       },
       cookies: {
@@ -709,7 +712,10 @@ export class Session extends TypedEmitter<SessionEvents> {
   #fetchPac(url: string, requestInit: RequestInit): Promise<Response> {
     this.#pacFetch ??= buildSessionPipeline({
       net: this.#pacNet = new NetService({ connectTcp: this.#connectTcp }),
-      identity: { userAgent: () => this.#userAgent, acceptLanguage: () => this.#acceptLanguages },
+      identity: {
+        userAgent: () => this.#userAgentHeader,
+        acceptLanguage: () => this.#acceptLanguages,
+      },
       // Chromium's PAC fetcher neither sends nor stores cookies.
       cookies: { cookieHeader: () => undefined, storeSetCookies: () => {} },
       onPreconnectHint: () => {},
@@ -1175,7 +1181,8 @@ export class Session extends TypedEmitter<SessionEvents> {
   /**
    * Overrides the user agent, and optionally the languages, for this session's requests.
    *
-   * @param userAgent The User-Agent string.
+   * @param userAgent The User-Agent string; beyond ASCII it goes on the wire as UTF-8, as
+   * Chromium sends it (webRequest listeners see those bytes, one char each).
    * @param acceptLanguages Comma-separated language tags, like `en-US,fr,de`, sent as
    * `Accept-Language: en-US,fr;q=0.9,de;q=0.8`.
    * @throws {TypeError} `Invalid user agent "<value>": a header value cannot contain CR, LF or
@@ -1192,8 +1199,9 @@ export class Session extends TypedEmitter<SessionEvents> {
     checkHeaderValue("user agent", userAgent);
     if (acceptLanguages !== undefined) checkHeaderValue("accept languages", acceptLanguages);
     this.#userAgent = userAgent;
+    this.#userAgentHeader = utf8ByteString(userAgent);
     if (acceptLanguages !== undefined) {
-      this.#acceptLanguages = acceptLanguageHeader(acceptLanguages);
+      this.#acceptLanguages = utf8ByteString(acceptLanguageHeader(acceptLanguages));
     }
   }
 
@@ -1237,6 +1245,13 @@ const EXTENSION_EVENTS: readonly (keyof ExtensionsEvents)[] = [
 ];
 
 type DropFirst<T extends unknown[]> = T extends [unknown, ...infer Rest] ? Rest : never;
+
+// Chromium sends the UA's std::string, the UTF-8 bytes of the JS string; the transport writes
+// header values as byte strings (one byte per char, as fetch's Headers holds them).
+function utf8ByteString(text: string): string {
+  // deno-lint-ignore no-control-regex
+  return /^[\x00-\x7f]*$/.test(text) ? text : Buffer.from(text, "utf8").toString("latin1");
+}
 
 // The Fetch standard's header value rule: CR and LF would end the line on the wire.
 function checkHeaderValue(what: string, value: string): void {
