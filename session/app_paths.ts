@@ -124,12 +124,16 @@ export class AppPaths {
    * @param name One of {@linkcode AppPathName}.
    * @param path An absolute path.
    * @throws {Error} `Path must be absolute` for a relative path, checked first, then
-   * `Failed to set path` for an unknown name, as Electron's `App::SetPath` does.
+   * `Failed to set path` for an unknown name, as Electron's `App::SetPath` does;
+   * `Invalid path "<path>": it contains a NUL byte`, which no directory can have.
    */
   setPath(name: AppPathName, path: string): void {
     if (typeof name !== "string") throw conversionError(0, name);
     if (typeof path !== "string") throw conversionError(1, path);
     if (!isAbsolute(path)) throw new Error("Path must be absolute");
+    if (path.includes("\0")) {
+      throw new Error(`Invalid path ${JSON.stringify(path)}: it contains a NUL byte`);
+    }
     if (!isPathName(name)) throw new Error("Failed to set path");
     this.#overrides.set(name, path);
   }

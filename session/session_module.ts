@@ -21,7 +21,10 @@ export interface SessionModule {
    * in memory.
    */
   fromPartition(partition: string, options?: SessionOptions): Session;
-  /** Returns the session stored at an absolute path, creating it the first time. */
+  /**
+   * Returns the session stored at an absolute path, creating it the first time; throws a
+   * TypeError for an empty or relative path, or one with a NUL byte.
+   */
   fromPath(path: string, options?: SessionOptions): Session;
   /** The app's default session, stored in `app.getPath("sessionData")` (`userData` by default). */
   readonly defaultSession: Session;
@@ -85,6 +88,10 @@ export function createSessionModule(app: App, runtime: Runtime): SessionModule {
     if (typeof path !== "string") throw conversionError(0, path);
     if (path === "") throw new TypeError("An empty path was specified");
     if (!isAbsolute(path)) throw new TypeError("An absolute path was not provided");
+    // A file name cannot hold NUL (Chromium's FilePath would cut the path there instead).
+    if (path.includes("\0")) {
+      throw new TypeError(`Invalid path ${JSON.stringify(path)}: it contains a NUL byte`);
+    }
     checkOptions(options);
     // "/a/b/" and "/a/./b" are the same directory, so the same session.
     const key = resolve(path);

@@ -153,6 +153,20 @@ describe("session.fromPath", () => {
     });
     assert.throws(() => session.fromPath(42 as unknown as string), TypeError);
   });
+
+  it("refuses a path with a NUL byte, which no directory can have", () => {
+    const { session, app, userData } = freshModule();
+    const bad = join(userData, "a\0b");
+    assert.throws(() => session.fromPath(bad), {
+      name: "TypeError",
+      message: `Invalid path ${JSON.stringify(bad)}: it contains a NUL byte`,
+    });
+    assert.throws(() => app.setPath("userData", bad), {
+      name: "Error",
+      message: `Invalid path ${JSON.stringify(bad)}: it contains a NUL byte`,
+    });
+    assert.equal(app.getPath("userData"), userData);
+  });
 });
 
 describe("Session construction", () => {
