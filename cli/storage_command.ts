@@ -73,7 +73,13 @@ export async function runStorage(
     output.err(`ses storage: expected an action and one path\n${STORAGE_USAGE}`);
     return 2;
   }
-  const ses = session.fromPartition(partition);
+  let ses;
+  try {
+    ses = session.fromPartition(partition);
+  } catch (error) {
+    output.err(`ses storage: ${error instanceof Error ? error.message : String(error)}`);
+    return 2;
+  }
   if (!ses.isPersistent()) {
     output.err(
       `ses storage: partition "${partition}" lives in memory and ends with this command; ` +

@@ -128,6 +128,17 @@ describe("ses storage", () => {
     assert.deepEqual(later.map((c) => c.name), ["p"]);
   });
 
+  it("reports a partition it cannot open instead of crashing", async () => {
+    const partition = `persist:${"x".repeat(300)}`;
+    const result = await run(newProcess("eight"), "export", "-", "--partition", partition);
+    assert.equal(result.code, 2);
+    assert.deepEqual(result.out, []);
+    assert.match(
+      result.err[0] ?? "",
+      /^ses storage: Invalid partition "persist:x+": its directory/,
+    );
+  });
+
   it("refuses an in-memory partition, whose data would end with the command", async () => {
     const file = join(root, "state.json");
     for (const action of ["export", "import", "import-chromium"]) {

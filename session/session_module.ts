@@ -17,8 +17,8 @@ import { conversionError } from "../core/conversion_error.ts";
 export interface SessionModule {
   /**
    * Returns the session of a partition, creating it with `options` the first time.
-   * `""` (and `"persist:"`) is the default session, `persist:NAME` lives on disk, any other name
-   * in memory.
+   * `""` (and `"persist:"`) is the default session, `persist:NAME` lives on disk (a TypeError
+   * when NAME's directory name would pass 255 bytes), any other name in memory.
    */
   fromPartition(partition: string, options?: SessionOptions): Session;
   /**
@@ -114,8 +114,20 @@ export function createSessionModule(app: App, runtime: Runtime): SessionModule {
 function partitionStoragePath(app: App, partition: string): string | null {
   if (partition === "") return app.getPath("sessionData");
   if (!partition.startsWith("persist:")) return null;
-  return join(app.getPath("sessionData"), "Partitions", partitionDirName(partition.slice(8)));
+  const dirName = partitionDirName(partition.slice(8));
+  // Past NAME_MAX the directory cannot be made, and the session would silently keep its data
+  // in memory while calling itself persistent.
+  if (dirName.length > NAME_MAX) {
+    throw new TypeError(
+      `Invalid partition ${JSON.stringify(partition)}: its directory name would be ` +
+        `${dirName.length} bytes, more than the ${NAME_MAX} a file name may have`,
+    );
+  }
+  return join(app.getPath("sessionData"), "Partitions", dirName);
 }
+
+// The longest file name Linux file systems take, in bytes (the encoded name is ASCII).
+const NAME_MAX = 255;
 
 /**
  * A partition name as one safe directory name: URL-encoded, with dots encoded too so `.`

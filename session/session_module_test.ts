@@ -59,6 +59,24 @@ describe("session.fromPartition", () => {
     );
   });
 
+  it("refuses a persist: name whose directory name would pass 255 bytes", () => {
+    const { session, userData } = freshModule();
+    const longest = "persist:" + "é".repeat(42); // 42 × "%C3%A9" = 252 bytes
+    assert.equal(
+      session.fromPartition(longest).storagePath,
+      join(userData, "Partitions", "%C3%A9".repeat(42)),
+    );
+    const tooLong = longest + "é";
+    assert.throws(() => session.fromPartition(tooLong), {
+      name: "TypeError",
+      message: `Invalid partition ${
+        JSON.stringify(tooLong)
+      }: its directory name would be 258 bytes, more than the 255 a file name may have`,
+    });
+    // In memory, any length will do.
+    assert.equal(session.fromPartition("é".repeat(1000)).isPersistent(), false);
+  });
+
   it("gives distinct directories to distinct partitions", () => {
     const { session } = freshModule();
     const names = ["persist:a", "persist:A", "persist:a.b", "persist:a%2Eb", ""];
