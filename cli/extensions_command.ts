@@ -77,7 +77,13 @@ export async function runExtensions(
     output.out(await idOf(directory));
     return 0;
   }
-  const ses = session.fromPartition(parsed.values.partition);
+  let ses;
+  try {
+    ses = session.fromPartition(parsed.values.partition);
+  } catch (error) {
+    output.err(`ses extensions: ${error instanceof Error ? error.message : String(error)}`);
+    return 2;
+  }
   try {
     const extension = await ses.extensions.loadExtension(directory);
     const warnings = extensionWarnings(extension);

@@ -66,6 +66,18 @@ describe("ses extensions", () => {
     assert.deepEqual(printed.warnings, []);
   });
 
+  it("reports a partition it cannot open instead of crashing", async () => {
+    const { out, err, output } = capture();
+    const dir = extension({ name: "X", version: "1", manifest_version: 3 });
+    const partition = `persist:${"x".repeat(300)}`;
+    assert.equal(
+      await runExtensions(sessions(), ["load", dir, "--partition", partition], output),
+      2,
+    );
+    assert.deepEqual(out, []);
+    assert.match(err[0] ?? "", /^ses extensions: Invalid partition "persist:x+": its directory/);
+  });
+
   it("exits 1 with Electron's message when loading fails, 2 for bad arguments", async () => {
     const { err, output } = capture();
     const dir = extension({ version: "1", manifest_version: 3 });

@@ -1,7 +1,8 @@
 /**
  * `ses storage`: a session's cookies and local storage in and out.
  *
- * - `ses storage export FILE [--partition NAME]` — writes Playwright's storageState JSON.
+ * - `ses storage export FILE [--partition NAME]` — writes Playwright's storageState JSON (`-`:
+ *   to standard output).
  * - `ses storage import FILE [--partition NAME]` — adds a storageState file's cookies and
  *   local storage.
  * - `ses storage import-chromium PROFILE_DIR [--partition NAME]` — adds a Chromium or Electron
@@ -12,10 +13,10 @@
  */
 
 import { parseArgs } from "node:util";
-import type { SessionModule } from "../session/mod.ts";
+import type { Session, SessionModule } from "../session/mod.ts";
 
 /** The usage lines of `ses storage`. */
-export const STORAGE_USAGE = `  ses storage export FILE [--partition NAME]
+export const STORAGE_USAGE = `  ses storage export FILE|- [--partition NAME]
   ses storage import FILE [--partition NAME]
   ses storage import-chromium PROFILE_DIR [--partition NAME]`;
 
@@ -29,13 +30,15 @@ export interface StorageOutput {
 
 /**
  * Runs `ses storage <export|import|import-chromium> PATH [--partition NAME]` (default partition
- * `persist:default`), flushing the session's stores after an import.
+ * `persist:default`; an in-memory one is refused, since its data would end with the command),
+ * flushing the session's stores after an import and counting the imported session cookies,
+ * which are never written to disk.
  *
  * @param session The `session` module.
  * @param args The arguments after `storage`.
  * @param output Where to print.
  * @returns The exit code: 0 on success, 1 when the file or profile cannot be used, 2 for bad
- * arguments.
+ * arguments or an in-memory partition.
  *
  * @example
  * ```ts ignore
@@ -70,11 +73,26 @@ export async function runStorage(
     output.err(`ses storage: expected an action and one path\n${STORAGE_USAGE}`);
     return 2;
   }
-  const ses = session.fromPartition(partition);
+  let ses;
+  try {
+    ses = session.fromPartition(partition);
+  } catch (error) {
+    output.err(`ses storage: ${error instanceof Error ? error.message : String(error)}`);
+    return 2;
+  }
+  if (!ses.isPersistent()) {
+    output.err(
+      `ses storage: partition "${partition}" lives in memory and ends with this command; ` +
+        `use a persistent one like "persist:${partition}"`,
+    );
+    return 2;
+  }
   try {
     if (action === "export") {
-      const state = await ses.storageState({ path });
-      output.out(
+      // `-` is standard output, as for curl's `-o -`; the summary then goes to stderr.
+      const state = await ses.storageState(path === "-" ? {} : { path });
+      if (path === "-") output.out(JSON.stringify(state, undefined, 2));
+      (path === "-" ? output.err : output.out)(
         `wrote ${state.cookies.length} cookies and ${state.origins.length} origins of ` +
           `${partition} to ${path}`,
       );
@@ -82,6 +100,7 @@ export async function runStorage(
       ses.importStorageState(path);
       ses.flushStorageData();
       output.out(`imported ${path} into ${partition}`);
+      await noteSessionCookies(ses, output);
     } else {
       const summary = await ses.importChromiumProfile(path);
       ses.flushStorageData();
@@ -102,10 +121,23 @@ export async function runStorage(
             `${summary.localStorageOrigins} origins`
           : `local storage skipped: ${summary.localStorageSkipped}`,
       );
+      await noteSessionCookies(ses, output);
     }
     return 0;
   } catch (error) {
     output.err(`ses storage ${action}: ${error instanceof Error ? error.message : String(error)}`);
     return 1;
   }
+}
+
+// A session cookie lives as long as the process that holds it, and this one ends now: say so
+// rather than let the user look for cookies the next command will not have. The command's
+// process starts with no session cookies, so every one it holds was just imported.
+async function noteSessionCookies(ses: Session, output: StorageOutput): Promise<void> {
+  const count = (await ses.cookies.get({})).filter((cookie) => cookie.session).length;
+  if (count === 0) return;
+  output.out(
+    `${count} session cookies not saved: as in Chromium, cookies without an expiry are never ` +
+      "written to disk",
+  );
 }

@@ -15,6 +15,10 @@ const runtime = currentRuntime();
 const root = mkdtempSync(join(tmpdir(), "ses-cli-storage-"));
 after(() => rmSync(root, { recursive: true, force: true }));
 
+const SESSION_COOKIE_NOTE = (count: number) =>
+  `${count} session cookies not saved: as in Chromium, cookies without an expiry are never ` +
+  "written to disk";
+
 // A new `ses` process with its own userData directory.
 function newProcess(name: string) {
   const app = new App(runtime);
@@ -57,6 +61,24 @@ describe("ses storage", () => {
     assert.equal(readFileSync(again, "utf8"), readFileSync(file, "utf8"));
   });
 
+  it("exports to standard output with -, the summary going to stderr", async () => {
+    const session = newProcess("seven");
+    session.fromPartition("persist:default").localStorage("https://a.test").setItem("k", "v");
+    const result = await run(session, "export", "-");
+    assert.equal(result.code, 0);
+    assert.deepEqual(result.out, [
+      JSON.stringify(
+        {
+          cookies: [],
+          origins: [{ origin: "https://a.test", localStorage: [{ name: "k", value: "v" }] }],
+        },
+        undefined,
+        2,
+      ),
+    ]);
+    assert.deepEqual(result.err, ["wrote 0 cookies and 1 origins of persist:default to -"]);
+  });
+
   it("reports a bad file and bad arguments", async () => {
     const file = join(root, "bad.json");
     writeFileSync(file, JSON.stringify({ cookies: [{ name: "a", value: "b" }] }));
@@ -81,6 +103,55 @@ describe("ses storage", () => {
     assert.equal((await run(newProcess("three"), "shred", file)).code, 2);
   });
 
+  it("says which imported cookies are session cookies, which no later process sees", async () => {
+    const file = join(root, "session-cookies.json");
+    const expires = Math.floor(Date.now() / 1000) + 3600;
+    const cookie = { value: "v", domain: "a.test", path: "/", httpOnly: false, secure: false };
+    writeFileSync(
+      file,
+      JSON.stringify({
+        cookies: [
+          { ...cookie, name: "s1", expires: -1, sameSite: "Lax" },
+          { ...cookie, name: "s2", expires: -1, sameSite: "Lax" },
+          { ...cookie, name: "p", expires, sameSite: "Lax" },
+        ],
+        origins: [],
+      }),
+    );
+    const result = await run(newProcess("five"), "import", file);
+    assert.equal(result.code, 0);
+    assert.deepEqual(result.out, [
+      `imported ${file} into persist:default`,
+      SESSION_COOKIE_NOTE(2),
+    ]);
+    const later = await newProcess("five").fromPartition("persist:default").cookies.get({});
+    assert.deepEqual(later.map((c) => c.name), ["p"]);
+  });
+
+  it("reports a partition it cannot open instead of crashing", async () => {
+    const partition = `persist:${"x".repeat(300)}`;
+    const result = await run(newProcess("eight"), "export", "-", "--partition", partition);
+    assert.equal(result.code, 2);
+    assert.deepEqual(result.out, []);
+    assert.match(
+      result.err[0] ?? "",
+      /^ses storage: Invalid partition "persist:x+": its directory/,
+    );
+  });
+
+  it("refuses an in-memory partition, whose data would end with the command", async () => {
+    const file = join(root, "state.json");
+    for (const action of ["export", "import", "import-chromium"]) {
+      const result = await run(newProcess("six"), action, file, "--partition", "scratch");
+      assert.equal(result.code, 2);
+      assert.deepEqual(result.out, []);
+      assert.deepEqual(result.err, [
+        'ses storage: partition "scratch" lives in memory and ends with this command; ' +
+        'use a persistent one like "persist:scratch"',
+      ]);
+    }
+  });
+
   it("imports a Chromium profile's cookies, counting the skipped ones", async () => {
     const profile = join(root, "chromium-profile");
     buildChromiumProfile((p) => runtime.openDatabase(p), profile, 24, true);
@@ -93,6 +164,7 @@ describe("ses storage", () => {
       "skipped 1 cookies encrypted with the desktop keyring (v11)",
       "skipped 1 cookies whose value did not decrypt",
       "imported 3 local storage items of 2 origins",
+      SESSION_COOKIE_NOTE(1),
     ]);
     const ses = session.fromPartition("persist:default");
     assert.equal(ses.localStorage("https://a.test").getItem("clé✓"), "välue✓");

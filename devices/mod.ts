@@ -23,6 +23,7 @@
  */
 
 export * from "./permissions.ts";
+export * from "./display_media.ts";
 export * from "./hid.ts";
 export * from "./hid_device.ts";
 export * from "./hid_filters.ts";

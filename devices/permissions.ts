@@ -5,6 +5,15 @@
  * @module
  */
 
+import {
+  chosenDisplayMedia,
+  type DisplayMediaRequest,
+  type DisplayMediaRequestHandler,
+  type DisplayMediaRequestHandlerOptions,
+  type DisplayMediaRequestOptions,
+  type DisplayMediaSelection,
+} from "./display_media.ts";
+
 /**
  * The permissions a request may name (Electron's request handler list).
  *
@@ -212,6 +221,7 @@ export class Permissions {
   #requestHandler: PermissionRequestHandler | null = null;
   #checkHandler: PermissionCheckHandler | null = null;
   #deviceHandler: DevicePermissionHandler | null = null;
+  #displayMediaHandler: DisplayMediaRequestHandler | null = null;
   #pending = new Set<(granted: boolean) => void>();
   #grants: DeviceGrant[] = [];
 
@@ -250,6 +260,83 @@ export class Permissions {
    */
   setDevicePermissionHandler(handler: DevicePermissionHandler | null): void {
     this.#deviceHandler = functionOrNull(handler);
+  }
+
+  /**
+   * Sets the display media request handler (Electron's `ses.setDisplayMediaRequestHandler`),
+   * which answers {@linkcode requestDisplayMedia}; `null` clears it.
+   *
+   * @param handler `(request, callback(streams))`, or `null`.
+   * @param _options `{useSystemPicker}`: Linux has no system picker, so the handler always
+   * decides, as in Electron on Linux.
+   * @throws {TypeError} `Display media request handler must be null or a function` (Electron's
+   * words; Electron lets a truthy non-function through until a request calls it).
+   */
+  setDisplayMediaRequestHandler(
+    handler: DisplayMediaRequestHandler | null,
+    _options?: DisplayMediaRequestHandlerOptions,
+  ): void {
+    if (handler !== null && typeof handler !== "function") {
+      throw new TypeError("Display media request handler must be null or a function");
+    }
+    this.#displayMediaHandler = handler;
+  }
+
+  /**
+   * Asks for a screen capture the way a page's `getDisplayMedia()` would (an @ses addition:
+   * headless programs have no page): the display media request handler chooses the sources, as
+   * in Electron. Nothing is captured; the answer says which sources were granted.
+   *
+   * @param options `{origin = "file://", video = true, audio = false, userGesture = true}`.
+   * @returns The devices chosen: `{video?: {id, name}, audio?: {id, name}}`.
+   * @throws {TypeError} `At least one of audio and video must be requested`; `Invalid origin:
+   * <value>`; (rejects) the handler's error, or the TypeError its callback threw for a bad
+   * answer (`Video was requested, but no video stream was provided`, ...).
+   * @throws {DOMException} (rejects) `NotSupportedError` `Not supported` without a handler, as a
+   * page sees it in Electron; `AbortError` `Error starting capture` when the handler refuses
+   * (`callback(null)`), Chromium's words for Electron's `CAPTURE_FAILURE`.
+   */
+  requestDisplayMedia(options: DisplayMediaRequestOptions = {}): Promise<DisplayMediaSelection> {
+    const securityOrigin = requestOrigin(options);
+    const { video = true, audio = false, userGesture = true } = options ?? {};
+    if (!video && !audio) throw new TypeError("At least one of audio and video must be requested");
+    const handler = this.#displayMediaHandler;
+    if (handler === null) {
+      return Promise.reject(new DOMException("Not supported", "NotSupportedError"));
+    }
+    const request: DisplayMediaRequest = {
+      frame: null,
+      securityOrigin,
+      videoRequested: Boolean(video),
+      audioRequested: Boolean(audio),
+      userGesture: Boolean(userGesture),
+    };
+    return new Promise((resolve, reject) => {
+      let answered = false;
+      // Electron's callback is a OnceCallback: a second call does nothing.
+      const callback = (streams?: unknown) => {
+        if (answered) return;
+        answered = true;
+        let selection: DisplayMediaSelection | null;
+        try {
+          selection = chosenDisplayMedia(request, streams);
+        } catch (error) {
+          reject(error);
+          // As in Electron, the handler's call of its callback throws too.
+          throw error;
+        }
+        if (selection === null) reject(new DOMException("Error starting capture", "AbortError"));
+        else resolve(selection);
+      };
+      try {
+        handler({ ...request }, callback);
+      } catch (error) {
+        if (!answered) {
+          answered = true;
+          reject(error);
+        }
+      }
+    });
   }
 
   /** The device permission handler, or `null` (Web Serial keeps its own grants and asks it). */
@@ -291,7 +378,8 @@ export class Permissions {
       };
       this.#pending.add(answer);
       try {
-        handler(null, permission, (granted) => answer(granted === true), {
+        // gin converts the JS answer to a bool by truthiness (Converter<bool>: BooleanValue).
+        handler(null, permission, (granted) => answer(Boolean(granted)), {
           ...details,
           requestingUrl,
           isMainFrame,
@@ -312,7 +400,8 @@ export class Permissions {
    * @param permission One of {@linkcode CHECK_PERMISSIONS}.
    * @param origin The requesting origin; default `"file://"`.
    * @param details What the handler receives as `details`.
-   * @returns Whether it is granted (a handler's answer counts only when it is `true`).
+   * @returns Whether it is granted (a handler's answer is taken by truthiness, as gin converts a
+   * JS value to a bool).
    * @throws {TypeError} `Unknown permission "<name>"`; `Invalid origin: <value>` when the
    * origin is not a non-empty string; what the handler throws.
    */
@@ -326,7 +415,7 @@ export class Permissions {
     }
     requestOrigin({ origin });
     if (this.#checkHandler === null) return permission !== "deprecated-sync-clipboard-read";
-    return this.#checkHandler(null, permission, origin, { ...details }) === true;
+    return Boolean(this.#checkHandler(null, permission, origin, { ...details }));
   }
 
   /**
@@ -346,7 +435,7 @@ export class Permissions {
     if (grants.some((grant) => !grant.persistent && matches(grant))) return true;
     if (this.#deviceHandler !== null) {
       const { deviceType, origin, device } = details;
-      return this.#deviceHandler({ deviceType, origin, device }) === true;
+      return Boolean(this.#deviceHandler({ deviceType, origin, device }));
     }
     return grants.some((grant) => grant.persistent && matches(grant));
   }

@@ -82,13 +82,40 @@ describe("Permissions handlers", () => {
     ]);
   });
 
-  it("keeps the first answer, and counts only true as a grant", async () => {
+  it("keeps the first answer, converted as gin converts a bool (truthiness)", async () => {
     const permissions = new Permissions();
+    let answers: unknown[] = [];
     permissions.setPermissionRequestHandler((_w, _p, callback) => {
-      (callback as (value: unknown) => void)("yes");
-      callback(true);
+      for (const answer of answers) (callback as (value: unknown) => void)(answer);
     });
-    assert.equal(await permissions.request("midi"), false);
+    const cases: [unknown[], boolean][] = [
+      [["yes", false], true],
+      [[1], true],
+      [[{}], true],
+      [[0, true], false],
+      [[""], false],
+      [[undefined], false],
+      [[null], false],
+    ];
+    for (const [given, granted] of cases) {
+      answers = given;
+      assert.equal(await permissions.request("midi"), granted, JSON.stringify(given));
+    }
+  });
+
+  it("takes a check or device handler's result by truthiness, as gin does", () => {
+    const permissions = new Permissions();
+    let result: unknown;
+    permissions.setPermissionCheckHandler(() => result as boolean);
+    permissions.setDevicePermissionHandler(() => result as boolean);
+    const details = { deviceType: "hid" as const, origin: "https://a.test", device: {} };
+    for (const [value, granted] of [[1, true], ["yes", true], [0, false], ["", false]] as const) {
+      result = value;
+      assert.equal(permissions.check("midi"), granted, String(value));
+      assert.equal(permissions.devicePermission(details, () => false), granted, String(value));
+    }
+    result = undefined;
+    assert.equal(permissions.check("midi"), false);
   });
 
   it("denies pending requests when the handler is cleared, not when it is replaced", async () => {
@@ -133,12 +160,12 @@ describe("Permissions handlers", () => {
     await assert.rejects(permissions.request("fullscreen"), /handler bug/);
   });
 
-  it("calls the check handler with (null, permission, origin, details) and needs true", () => {
+  it("calls the check handler with (null, permission, origin, details)", () => {
     const permissions = new Permissions();
     const seen: [unknown, string, string, PermissionCheckDetails][] = [];
     permissions.setPermissionCheckHandler((webContents, permission, origin, details) => {
       seen.push([webContents, permission, origin, details]);
-      return (permission === "hid" ? true : 1) as boolean;
+      return permission === "hid";
     });
     assert.equal(
       permissions.check("hid", "https://a.test", { securityOrigin: "https://a.test" }),

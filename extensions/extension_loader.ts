@@ -6,6 +6,7 @@
  * @module
  */
 
+import { readdir } from "node:fs/promises";
 import { deleteMetadata, isDirectory, readInside } from "./_extension_files.ts";
 import { type CompiledRule, parseRuleset } from "./dnr_rule.ts";
 import { extensionIdFromKey, extensionIdFromPath } from "./extension_id.ts";
@@ -75,6 +76,13 @@ export async function loadUnpackedExtension(path: string): Promise<LoadedExtensi
     const warnings = checkManifest(manifest);
     const { rules, warnings: ruleWarnings } = await readRulesets(path, manifest);
     warnings.push(...ruleWarnings);
+    const reserved = await reservedRootName(path);
+    if (reserved !== undefined) {
+      warnings.push(
+        `Cannot load extension with file or directory name ${reserved}. ` +
+          'Filenames starting with "_" are reserved for use by the system.',
+      );
+    }
     const extension: Extension = {
       id,
       name: manifest.name as string,
@@ -177,6 +185,15 @@ async function readRulesets(
   }
   return { rules, warnings };
 }
+
+// Chromium's CheckForIllegalFilenames: the first entry of the root whose name starts with "_"
+// and is not one the system uses. Chromium only warns, and still loads the extension.
+async function reservedRootName(root: string): Promise<string | undefined> {
+  const names = await readdir(root).catch(() => [] as string[]);
+  return names.find((name) => name.startsWith("_") && !SYSTEM_NAMES.has(name));
+}
+
+const SYSTEM_NAMES = new Set(["_locales", "_platform_specific", "__MACOSX"]);
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === "object" && !Array.isArray(value);

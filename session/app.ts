@@ -16,8 +16,9 @@ export type AppEvents = {
 };
 
 /**
- * Electron's `app`, headless: `getPath`/`setPath` for `home`, `appData`, `userData`,
- * `sessionData`, `temp` and `downloads`, and the `'session-created'` event.
+ * Electron's `app`, headless: `getPath`/`setPath` for Electron's Linux paths (`home`,
+ * `appData`, `userData`, `sessionData`, `temp`, `cache`, `logs`, `crashDumps`, `exe`, `module`
+ * and the XDG user directories such as `downloads`), and the `'session-created'` event.
  *
  * @example
  * ```ts
@@ -40,9 +41,11 @@ export class App extends TypedEmitter<AppEvents> {
   }
 
   /**
-   * Returns a well-known directory.
+   * Returns a well-known directory (see {@linkcode AppPathName}); `logs` is made if missing.
    *
-   * @param name `home`, `appData`, `userData`, `sessionData`, `temp` or `downloads`.
+   * @param name `home`, `appData`, `userData`, `sessionData`, `temp`, `cache`, `logs`,
+   * `crashDumps`, `exe`, `module`, `desktop`, `documents`, `downloads`, `music`, `pictures` or
+   * `videos`.
    * @returns The absolute path.
    * @throws {Error} `Failed to get '<name>' path` for another name.
    */
@@ -54,8 +57,9 @@ export class App extends TypedEmitter<AppEvents> {
    * Overrides a well-known directory. Sessions created afterwards keep their data under the new
    * `sessionData` (which is `userData` unless set, itself `appData/ses` unless set).
    *
-   * @param name `home`, `appData`, `userData`, `sessionData`, `temp` or `downloads`.
-   * @param path An absolute path; a relative one throws a TypeError.
+   * @param name A name {@linkcode getPath} knows.
+   * @param path An absolute path.
+   * @throws {Error} `Path must be absolute`, then `Failed to set path` for an unknown name.
    */
   setPath(name: AppPathName, path: string): void {
     this.#paths.setPath(name, path);

@@ -4,15 +4,40 @@
  * @module
  */
 
+import { mkdirSync, readFileSync } from "node:fs";
 import { isAbsolute, join } from "node:path";
+import { execPath } from "node:process";
 import type { Runtime } from "../core/runtime.ts";
+import { conversionError } from "../core/conversion_error.ts";
+import { xdgUserDir } from "./xdg_user_dirs.ts";
 
 /**
  * The path names `app.getPath` and `app.setPath` accept: `appData` (the per-user application
  * data directory), `userData` (`appData/ses`), `sessionData` (where sessions keep their data;
- * `userData` unless set), `home`, `temp` and `downloads`.
+ * `userData` unless set), `home`, `temp`, `cache` (`$XDG_CACHE_HOME` or `~/.cache`), `logs`
+ * (`userData/logs`, made when asked for), `crashDumps` (`userData/Crashpad`), `exe` and `module`
+ * (the running Deno or Bun executable), and the XDG user directories `desktop` (also
+ * `userDesktop`), `documents`, `downloads`, `music`, `pictures` and `videos`
+ * (`~/.config/user-dirs.dirs`, else `~/Desktop`, `~/Documents`, ...).
  */
-export type AppPathName = "home" | "appData" | "userData" | "sessionData" | "temp" | "downloads";
+export type AppPathName =
+  | "home"
+  | "appData"
+  | "userData"
+  | "sessionData"
+  | "temp"
+  | "cache"
+  | "logs"
+  | "crashDumps"
+  | "exe"
+  | "module"
+  | "desktop"
+  | "userDesktop"
+  | "documents"
+  | "downloads"
+  | "music"
+  | "pictures"
+  | "videos";
 
 const PATH_NAMES: readonly AppPathName[] = [
   "home",
@@ -20,8 +45,30 @@ const PATH_NAMES: readonly AppPathName[] = [
   "userData",
   "sessionData",
   "temp",
+  "cache",
+  "logs",
+  "crashDumps",
+  "exe",
+  "module",
+  "desktop",
+  "userDesktop",
+  "documents",
   "downloads",
+  "music",
+  "pictures",
+  "videos",
 ];
+
+// Electron's user directories on Linux: XDG name and the folder under home used without one.
+const USER_DIRS: Partial<Record<AppPathName, [string, string]>> = {
+  desktop: ["DESKTOP", "Desktop"],
+  userDesktop: ["DESKTOP", "Desktop"],
+  documents: ["DOCUMENTS", "Documents"],
+  downloads: ["DOWNLOAD", "Downloads"],
+  music: ["MUSIC", "Music"],
+  pictures: ["PICTURES", "Pictures"],
+  videos: ["VIDEOS", "Videos"],
+};
 
 /**
  * Holds the app's well-known directories: defaults come from the environment, `setPath`
@@ -50,29 +97,44 @@ export class AppPaths {
   }
 
   /**
-   * Returns a directory by name.
+   * Returns a directory (or, for `exe` and `module`, a file) by name. `logs` is made when it
+   * does not exist yet, as Electron's path provider makes it.
    *
-   * @param name `home`, `appData`, `userData`, `sessionData`, `temp` or `downloads`.
+   * @param name One of {@linkcode AppPathName}.
    * @returns The absolute path.
-   * @throws {Error} `Failed to get 'NAME' path` for an unknown name, as Electron does.
+   * @throws {Error} `Failed to get 'NAME' path` for an unknown name, or when `logs` cannot be
+   * made, as Electron does.
    */
   getPath(name: AppPathName): string {
     if (!isPathName(name)) throw new Error(`Failed to get '${String(name)}' path`);
-    return this.#overrides.get(name) ?? this.#defaultPath(name);
+    const path = this.#overrides.get(name) ?? this.#defaultPath(name);
+    if (name === "logs") {
+      try {
+        mkdirSync(path, { recursive: true });
+      } catch (error) {
+        throw new Error(`Failed to get '${name}' path`, { cause: error });
+      }
+    }
+    return path;
   }
 
   /**
-   * Overrides a directory for the rest of the process. The directory is not created here.
+   * Overrides a path for the rest of the process. The directory is not created here.
    *
-   * @param name `home`, `appData`, `userData`, `sessionData`, `temp` or `downloads`.
+   * @param name One of {@linkcode AppPathName}.
    * @param path An absolute path.
-   * @throws {TypeError} `Path must be absolute` for a relative path, as Electron does.
+   * @throws {Error} `Path must be absolute` for a relative path, checked first, then
+   * `Failed to set path` for an unknown name, as Electron's `App::SetPath` does;
+   * `Invalid path "<path>": it contains a NUL byte`, which no directory can have.
    */
   setPath(name: AppPathName, path: string): void {
-    if (!isPathName(name)) throw new Error(`Failed to set path`);
-    if (typeof path !== "string" || !isAbsolute(path)) {
-      throw new TypeError("Path must be absolute");
+    if (typeof name !== "string") throw conversionError(0, name);
+    if (typeof path !== "string") throw conversionError(1, path);
+    if (!isAbsolute(path)) throw new Error("Path must be absolute");
+    if (path.includes("\0")) {
+      throw new Error(`Invalid path ${JSON.stringify(path)}: it contains a NUL byte`);
     }
+    if (!isPathName(name)) throw new Error("Failed to set path");
     this.#overrides.set(name, path);
   }
 
@@ -83,17 +145,44 @@ export class AppPaths {
         return runtime.homeDir();
       case "temp":
         return runtime.tempDir();
-      case "downloads":
-        return join(this.getPath("home"), "Downloads");
-      case "appData": {
-        // XDG says a relative XDG_CONFIG_HOME is invalid and must be ignored.
-        const xdg = runtime.env("XDG_CONFIG_HOME");
-        return xdg && isAbsolute(xdg) ? xdg : join(this.getPath("home"), ".config");
-      }
+      case "appData":
+        return this.#xdgBase("XDG_CONFIG_HOME", ".config");
+      case "cache":
+        return this.#xdgBase("XDG_CACHE_HOME", ".cache");
       case "userData":
         return join(this.getPath("appData"), "ses");
       case "sessionData":
         return this.getPath("userData");
+      case "logs":
+        return join(this.getPath("userData"), "logs");
+      case "crashDumps":
+        return join(this.getPath("userData"), "Crashpad");
+      case "exe":
+      case "module":
+        return execPath;
+      default: {
+        const [xdgName, fallback] = USER_DIRS[name]!;
+        const home = this.getPath("home");
+        return xdgUserDir(this.#userDirsFile(), xdgName, home) ?? join(home, fallback);
+      }
+    }
+  }
+
+  #xdgBase(variable: string, fallback: string): string {
+    // XDG says a relative base directory is invalid and must be ignored.
+    const xdg = this.#runtime.env(variable);
+    return xdg && isAbsolute(xdg) ? xdg : join(this.getPath("home"), fallback);
+  }
+
+  // Read on every look-up: the user may move a directory while the program runs.
+  #userDirsFile(): string {
+    try {
+      return readFileSync(
+        join(this.#xdgBase("XDG_CONFIG_HOME", ".config"), "user-dirs.dirs"),
+        "utf8",
+      );
+    } catch {
+      return "";
     }
   }
 }

@@ -1,6 +1,9 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { execPath } from "node:process";
 import type { Runtime } from "../core/runtime.ts";
 import { currentRuntime } from "../runtime/mod.ts";
 import { AppPaths } from "./app_paths.ts";
@@ -48,10 +51,59 @@ describe("AppPaths", () => {
     paths.setPath("userData", "/data/ses");
     assert.equal(paths.getPath("userData"), "/data/ses");
     assert.throws(() => paths.setPath("userData", "data"), {
-      name: "TypeError",
+      name: "Error",
       message: "Path must be absolute",
     });
     assert.equal(paths.getPath("userData"), "/data/ses");
+    // Electron's App::SetPath checks the path before the name.
+    assert.throws(() => paths.setPath("nope" as "home", "data"), {
+      name: "Error",
+      message: "Path must be absolute",
+    });
+  });
+
+  it("has Electron's other Linux paths: cache, logs, crashDumps, exe, module", () => {
+    const home = mkdtempSync(join(tmpdir(), "ses-home-"));
+    try {
+      const paths = new AppPaths(runtimeWithEnv({ XDG_CACHE_HOME: "/xdg-cache" }, home));
+      assert.equal(paths.getPath("cache"), "/xdg-cache");
+      assert.equal(new AppPaths(runtimeWithEnv({}, home)).getPath("cache"), join(home, ".cache"));
+      assert.equal(paths.getPath("crashDumps"), join(home, ".config/ses/Crashpad"));
+      assert.equal(paths.getPath("exe"), execPath);
+      assert.equal(paths.getPath("module"), execPath);
+      // logs is made when asked for, as Electron's path provider makes it.
+      assert.equal(existsSync(join(home, ".config/ses/logs")), false);
+      assert.equal(paths.getPath("logs"), join(home, ".config/ses/logs"));
+      assert.equal(statSync(join(home, ".config/ses/logs")).isDirectory(), true);
+      paths.setPath("userData", join(home, "ud"));
+      assert.equal(paths.getPath("logs"), join(home, "ud/logs"));
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
+  });
+
+  it("reads the XDG user directories from user-dirs.dirs, else home's folders", () => {
+    const home = mkdtempSync(join(tmpdir(), "ses-home-"));
+    try {
+      const paths = new AppPaths(runtimeWithEnv({}, home));
+      const names = ["desktop", "userDesktop", "documents", "downloads", "music", "pictures"];
+      const folders = ["Desktop", "Desktop", "Documents", "Downloads", "Music", "Pictures"];
+      assert.deepEqual(
+        names.map((name) => paths.getPath(name as "home")),
+        folders.map((f) => join(home, f)),
+      );
+      mkdirSync(join(home, ".config"));
+      writeFileSync(
+        join(home, ".config/user-dirs.dirs"),
+        '# written by xdg-user-dirs-update\nXDG_DOWNLOAD_DIR="$HOME/Téléchargements"\n' +
+          'XDG_MUSIC_DIR="/srv/music/"\nXDG_VIDEOS_DIR="videos"\n',
+      );
+      assert.equal(paths.getPath("downloads"), join(home, "Téléchargements"));
+      assert.equal(paths.getPath("music"), "/srv/music");
+      assert.equal(paths.getPath("videos"), join(home, "Videos"));
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
   });
 
   it("has Electron's appData and sessionData, userData and sessionData following them", () => {

@@ -39,6 +39,7 @@ import {
   DnrEngine,
   type Extension,
   Extensions,
+  type ExtensionsEvents,
   type LoadExtensionOptions,
 } from "../extensions/mod.ts";
 import { type ClearCodeCachesOptions, CodeCache } from "./code_cache.ts";
@@ -82,6 +83,8 @@ import {
 } from "../spellcheck/mod.ts";
 import {
   type DevicePermissionHandler,
+  type DisplayMediaRequestHandler,
+  type DisplayMediaRequestHandlerOptions,
   Hid,
   type HidSessionEvents,
   type PermissionCheckHandler,
@@ -95,9 +98,12 @@ import { createLibcSerialIo, openHidapiBackend } from "../runtime/mod.ts";
 /**
  * The events a `Session` emits, with Electron's listener signatures; the WebHID ones
  * (`select-hid-device`, `hid-device-added`, `-removed`, `-revoked`) and the serial ones
- * (`select-serial-port`, `serial-port-added`, `-removed`, `-revoked`) come from devices/.
+ * (`select-serial-port`, `serial-port-added`, `-removed`, `-revoked`) come from devices/, the
+ * `extension-loaded` / `-ready` / `-unloaded` ones from extensions/ (fired on `ses.extensions`
+ * and, with an event object of their own, on the session, where Electron's session
+ * documentation lists them).
  */
-export type SessionEvents = HidSessionEvents & SerialEvents & {
+export type SessionEvents = HidSessionEvents & SerialEvents & ExtensionsEvents & {
   /** A response asked for a preconnect (`Link: <url>; rel=preconnect`). */
   preconnect: (event: ElectronEvent, preconnectUrl: string, allowCredentials: boolean) => void;
   /** A download is about to start; `event.preventDefault()` cancels it. No web contents: `null`. */
@@ -159,7 +165,7 @@ export interface SessionInit {
  * A browser-profile-like session: storage location, identity (user agent) and, as later
  * subsystems land, cookies, cache, proxy and the request pipeline. Get one from
  * `session.fromPartition`, `session.fromPath` or `session.defaultSession`; `new Session()`
- * throws.
+ * throws Electron's `Session objects cannot be created with 'new'`.
  *
  * @example
  * ```ts
@@ -173,6 +179,8 @@ export class Session extends TypedEmitter<SessionEvents> {
   #storagePath: string | null;
   #cache: boolean;
   #userAgent: string;
+  // The header values as byte strings: the UTF-8 bytes of the text, one char per byte.
+  #userAgentHeader: string;
   #acceptLanguages: string;
   #storageReady: Promise<void>;
   #net: NetService;
@@ -213,7 +221,8 @@ export class Session extends TypedEmitter<SessionEvents> {
    */
   constructor(token?: symbol, init?: SessionInit) {
     if (token !== CONSTRUCT_SESSION || init === undefined) {
-      throw new TypeError("Session cannot be created with new; use session.fromPartition()");
+      // Electron's words (Session::New); sessions come from session.fromPartition/fromPath.
+      throw new Error("Session objects cannot be created with 'new'");
     }
     super();
     this.#connectTcp = init.runtime.connectTcp;
@@ -238,7 +247,8 @@ export class Session extends TypedEmitter<SessionEvents> {
     this.#downloadsPath = init.downloadsPath ?? (() => join(init.runtime.homeDir(), "Downloads"));
     this.#cache = init.cache;
     this.#userAgent = defaultUserAgent(init.runtime);
-    this.#acceptLanguages = acceptLanguageHeader(defaultLanguages(init.runtime));
+    this.#userAgentHeader = utf8ByteString(this.#userAgent);
+    this.#acceptLanguages = utf8ByteString(acceptLanguageHeader(defaultLanguages(init.runtime)));
     this.#storageReady = init.storagePath === null
       ? Promise.resolve()
       : init.runtime.ensureDir(init.storagePath);
@@ -279,7 +289,7 @@ export class Session extends TypedEmitter<SessionEvents> {
       net: this.#net,
       dnr: this.#dnr,
       identity: {
-        userAgent: () => this.#userAgent,
+        userAgent: () => this.#userAgentHeader,
         acceptLanguage: () => this.#acceptLanguages,
       },
       cookies: {
@@ -331,7 +341,7 @@ export class Session extends TypedEmitter<SessionEvents> {
         this.#permissions.check(permission, origin, { ...details }),
       devicePermissionHandler: () => {
         const handler = this.#permissions.devicePermissionHandler;
-        return handler === null ? null : (details) => handler(details) === true;
+        return handler === null ? null : (details) => Boolean(handler(details));
       },
       // The serial event map is part of SessionEvents, so the names and arguments line up.
       dispatch: (name, ...args) =>
@@ -398,6 +408,25 @@ export class Session extends TypedEmitter<SessionEvents> {
    */
   setDevicePermissionHandler(handler: DevicePermissionHandler | null): void {
     this.#permissions.setDevicePermissionHandler(handler);
+  }
+
+  /**
+   * Sets the handler that answers screen capture requests (Electron's
+   * `ses.setDisplayMediaRequestHandler`): `(request, callback(streams))`, with `request`
+   * `{frame: null, securityOrigin, videoRequested, audioRequested, userGesture}` and `streams`
+   * `{video: {id, name}, audio: 'loopback' | 'loopbackWithMute'}`, or `callback(null)` to
+   * refuse. Headless programs ask through `ses.permissions.requestDisplayMedia({origin, video,
+   * audio})`, which resolves with the sources chosen; nothing is captured.
+   *
+   * @param handler The handler or `null`.
+   * @param options `{useSystemPicker}`: Linux has no system picker, so it changes nothing.
+   * @throws {TypeError} `Display media request handler must be null or a function`.
+   */
+  setDisplayMediaRequestHandler(
+    handler: DisplayMediaRequestHandler | null,
+    options?: DisplayMediaRequestHandlerOptions,
+  ): void {
+    this.#permissions.setDisplayMediaRequestHandler(handler, options);
   }
 
   /**
@@ -685,7 +714,10 @@ export class Session extends TypedEmitter<SessionEvents> {
   #fetchPac(url: string, requestInit: RequestInit): Promise<Response> {
     this.#pacFetch ??= buildSessionPipeline({
       net: this.#pacNet = new NetService({ connectTcp: this.#connectTcp }),
-      identity: { userAgent: () => this.#userAgent, acceptLanguage: () => this.#acceptLanguages },
+      identity: {
+        userAgent: () => this.#userAgentHeader,
+        acceptLanguage: () => this.#acceptLanguages,
+      },
       // Chromium's PAC fetcher neither sends nor stores cookies.
       cookies: { cookieHeader: () => undefined, storeSetCookies: () => {} },
       onPreconnectHint: () => {},
@@ -858,7 +890,12 @@ export class Session extends TypedEmitter<SessionEvents> {
    * content scripts and `chrome.*` APIs need a renderer and do not run.
    */
   get extensions(): Extensions {
-    return this.#extensions ??= new Extensions({ persistent: this.isPersistent(), dnr: this.#dnr });
+    if (this.#extensions) return this.#extensions;
+    const extensions = new Extensions({ persistent: this.isPersistent(), dnr: this.#dnr });
+    for (const name of EXTENSION_EVENTS) {
+      extensions.on(name, (_event, extension) => this.dispatch(name, extension));
+    }
+    return this.#extensions = extensions;
   }
 
   /**
@@ -1161,13 +1198,17 @@ export class Session extends TypedEmitter<SessionEvents> {
   /**
    * Overrides the user agent, and optionally the languages, for this session's requests.
    *
-   * @param userAgent The User-Agent string.
+   * @param userAgent The User-Agent string; beyond ASCII it goes on the wire as UTF-8, as
+   * Chromium sends it (webRequest listeners see those bytes, one char each).
    * @param acceptLanguages Comma-separated language tags, like `en-US,fr,de`, sent as
    * `Accept-Language: en-US,fr;q=0.9,de;q=0.8`.
    * @throws {TypeError} `Error processing argument at index N, conversion failure from <value>`
    * when either is not a string (Chromium gin's words: `undefined`, `null`, nothing for other
    * values; Electron itself ignores a bad `acceptLanguages`), `Insufficient number of
    * arguments.` for none.
+   * @throws {TypeError} `Invalid user agent "<value>": a header value cannot contain CR, LF or
+   * NUL` (and `Invalid accept languages ...`): such a value would end the header line and
+   * smuggle in headers of its own. Nothing is changed then.
    */
   setUserAgent(userAgent: string, acceptLanguages?: string): void {
     if (typeof userAgent !== "string") throw methodArgumentError(0, userAgent, arguments.length);
@@ -1176,9 +1217,12 @@ export class Session extends TypedEmitter<SessionEvents> {
     if (acceptLanguages !== undefined && typeof acceptLanguages !== "string") {
       throw methodArgumentError(1, acceptLanguages);
     }
+    checkHeaderValue("user agent", userAgent);
+    if (acceptLanguages !== undefined) checkHeaderValue("accept languages", acceptLanguages);
     this.#userAgent = userAgent;
+    this.#userAgentHeader = utf8ByteString(userAgent);
     if (acceptLanguages !== undefined) {
-      this.#acceptLanguages = acceptLanguageHeader(acceptLanguages);
+      this.#acceptLanguages = utf8ByteString(acceptLanguageHeader(acceptLanguages));
     }
   }
 
@@ -1215,12 +1259,34 @@ const SPELLCHECK_EVENTS: ReadonlySet<keyof SessionEvents> = new Set<SpellcheckDi
   "spellcheck-dictionary-download-failure",
 ]);
 
+const EXTENSION_EVENTS: readonly (keyof ExtensionsEvents)[] = [
+  "extension-loaded",
+  "extension-ready",
+  "extension-unloaded",
+];
+
 type DropFirst<T extends unknown[]> = T extends [unknown, ...infer Rest] ? Rest : never;
 
 // Electron binds Session's methods with Chromium's gin, which refuses a call that passes fewer
 // arguments than the method takes before it converts any (gin/arguments.cc).
 function requireArgument(count: number): void {
   if (count === 0) throw methodArgumentError(0, undefined, count);
+}
+
+// Chromium sends the UA's std::string, the UTF-8 bytes of the JS string; the transport writes
+// header values as byte strings (one byte per char, as fetch's Headers holds them).
+function utf8ByteString(text: string): string {
+  // deno-lint-ignore no-control-regex
+  return /^[\x00-\x7f]*$/.test(text) ? text : Buffer.from(text, "utf8").toString("latin1");
+}
+
+// The Fetch standard's header value rule: CR and LF would end the line on the wire.
+function checkHeaderValue(what: string, value: string): void {
+  if (/[\r\n\0]/.test(value)) {
+    throw new TypeError(
+      `Invalid ${what} ${JSON.stringify(value)}: a header value cannot contain CR, LF or NUL`,
+    );
+  }
 }
 
 function defaultUserAgent(runtime: Runtime): string {

@@ -34,6 +34,30 @@ describe("Session permissions and HID", () => {
     assert.equal(ses.permissions.check("hid"), false);
   });
 
+  it("forwards the display media handler; programs ask through ses.permissions", async () => {
+    const ses = session.fromPartition(`devices-${crypto.randomUUID()}`);
+    assert.throws(() => ses.setDisplayMediaRequestHandler(5 as never), {
+      name: "TypeError",
+      message: "Display media request handler must be null or a function",
+    });
+    await assert.rejects(ses.permissions.requestDisplayMedia(), { name: "NotSupportedError" });
+    ses.setDisplayMediaRequestHandler((request, callback) =>
+      callback(
+        request.securityOrigin === "https://a.test"
+          ? { video: { id: "window:42:0", name: "Editor" }, audio: "loopbackWithMute" }
+          : null,
+      )
+    );
+    assert.deepEqual(
+      await ses.permissions.requestDisplayMedia({ origin: "https://a.test", audio: true }),
+      {
+        video: { id: "window:42:0", name: "Editor" },
+        audio: { id: "loopbackWithMute", name: "System audio" },
+      },
+    );
+    await assert.rejects(ses.permissions.requestDisplayMedia(), { name: "AbortError" });
+  });
+
   it("enumerates through the real hidapi library (nothing plugged in here)", async () => {
     const ses = session.fromPartition(`devices-${crypto.randomUUID()}`);
     const devices = await ses.hid.getDevices();

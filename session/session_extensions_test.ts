@@ -8,7 +8,7 @@ import { currentRuntime } from "../runtime/mod.ts";
 import { App } from "./app.ts";
 import { createSessionModule } from "./session_module.ts";
 import type { Session } from "./session.ts";
-import { extensionIdFromPath } from "../extensions/mod.ts";
+import { extensionIdFromPath, extensionWarnings } from "../extensions/mod.ts";
 
 const root = mkdtempSync(join(tmpdir(), "ses-ext-"));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -97,6 +97,24 @@ describe("ses.extensions.loadExtension", () => {
     assert.deepEqual(unloaded, [extension.id]);
     assert.equal(ses.getExtension(extension.id), null);
     assert.deepEqual(ses.extensions.getAllExtensions(), []);
+  });
+
+  it("fires the extension events on the session too, as the seed's Session events", async () => {
+    const ses = persistentSession();
+    const events: string[] = [];
+    // Listening on the session before `ses.extensions` is first touched.
+    ses.on("extension-loaded", (event, ext) => events.push(`loaded ${ext.name} ${typeof event}`));
+    ses.on("extension-ready", (_event, ext) => events.push(`ready ${ext.name}`));
+    ses.on("extension-unloaded", (_event, ext) => events.push(`unloaded ${ext.name}`));
+    ses.extensions.on("extension-loaded", () => events.push("extensions loaded"));
+    const extension = await ses.loadExtension(extensionDir({ "manifest.json": MANIFEST }));
+    ses.extensions.removeExtension(extension.id);
+    assert.deepEqual(events, [
+      "loaded Demo object",
+      "extensions loaded",
+      "ready Demo",
+      "unloaded Demo",
+    ]);
   });
 
   // Extensions' methods are bound with Chromium's gin::ObjectTemplateBuilder: gin prints a
@@ -206,6 +224,35 @@ describe("ses.extensions.loadExtension", () => {
       warning.message.startsWith(`Warnings loading extension at ${dir}:\n  Manifest version 2`),
     );
     assert.ok(warning.message.endsWith("\n  Unrecognized manifest key 'bogus'."), warning.message);
+  });
+
+  it("warns, as Chromium's CheckForIllegalFilenames does, of a root name starting with _", async () => {
+    const ses = persistentSession();
+    const dir = extensionDir({
+      "manifest.json": { ...MANIFEST, default_locale: "en" },
+      "__pycache__/x.pyc": "",
+      "_locales/en/messages.json": {},
+      "__MACOSX/x": "",
+      "_platform_specific/x": "",
+      "lib/_nested.js": "",
+    });
+    let extension;
+    const warning = await extensionWarning(async () => {
+      extension = await ses.loadExtension(dir);
+    });
+    assert.ok(extension);
+    assert.equal(
+      warning?.message,
+      `Warnings loading extension at ${dir}:\n  Cannot load extension with file or directory ` +
+        'name __pycache__. Filenames starting with "_" are reserved for use by the system.',
+    );
+    // Reserved names and deeper files are fine: no warning, and still loaded.
+    const clean = extensionDir({
+      "manifest.json": { ...MANIFEST, default_locale: "en" },
+      "_locales/en/messages.json": {},
+      "lib/_nested.js": "",
+    });
+    assert.deepEqual(extensionWarnings(await ses.loadExtension(clean)), []);
   });
 
   it("substitutes __MSG_name__ from the default locale", async () => {

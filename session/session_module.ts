@@ -17,8 +17,8 @@ import { conversionError } from "../core/conversion_error.ts";
 export interface SessionModule {
   /**
    * Returns the session of a partition, creating it with `options` the first time.
-   * `""` (and `"persist:"`) is the default session, `persist:NAME` lives on disk, any other name
-   * in memory.
+   * `""` (and `"persist:"`) is the default session, `persist:NAME` lives on disk (a TypeError
+   * when NAME's directory name would pass 255 bytes), any other name in memory.
    *
    * @throws {TypeError} `Error processing argument at index 0, conversion failure from <type>`
    * for a partition that is not a string, in the words of Electron's gin_helper that binds the
@@ -30,7 +30,8 @@ export interface SessionModule {
    * Returns the session stored at an absolute path, creating it the first time.
    *
    * @throws {TypeError} Electron's `An empty path was specified`, `An absolute path was not
-   * provided`, and the argument errors `fromPartition` throws.
+   * provided`, one naming a path with a NUL byte, and the argument errors `fromPartition`
+   * throws.
    */
   fromPath(path: string, options?: SessionOptions): Session;
   /** The app's default session, stored in `app.getPath("sessionData")` (`userData` by default). */
@@ -95,6 +96,10 @@ export function createSessionModule(app: App, runtime: Runtime): SessionModule {
     if (typeof path !== "string") throw conversionError(0, path, arguments.length);
     if (path === "") throw new TypeError("An empty path was specified");
     if (!isAbsolute(path)) throw new TypeError("An absolute path was not provided");
+    // A file name cannot hold NUL (Chromium's FilePath would cut the path there instead).
+    if (path.includes("\0")) {
+      throw new TypeError(`Invalid path ${JSON.stringify(path)}: it contains a NUL byte`);
+    }
     checkOptions(options);
     // "/a/b/" and "/a/./b" are the same directory, so the same session.
     const key = resolve(path);
@@ -117,8 +122,20 @@ export function createSessionModule(app: App, runtime: Runtime): SessionModule {
 function partitionStoragePath(app: App, partition: string): string | null {
   if (partition === "") return app.getPath("sessionData");
   if (!partition.startsWith("persist:")) return null;
-  return join(app.getPath("sessionData"), "Partitions", partitionDirName(partition.slice(8)));
+  const dirName = partitionDirName(partition.slice(8));
+  // Past NAME_MAX the directory cannot be made, and the session would silently keep its data
+  // in memory while calling itself persistent.
+  if (dirName.length > NAME_MAX) {
+    throw new TypeError(
+      `Invalid partition ${JSON.stringify(partition)}: its directory name would be ` +
+        `${dirName.length} bytes, more than the ${NAME_MAX} a file name may have`,
+    );
+  }
+  return join(app.getPath("sessionData"), "Partitions", dirName);
 }
+
+// The longest file name Linux file systems take, in bytes (the encoded name is ASCII).
+const NAME_MAX = 255;
 
 /**
  * A partition name as one safe directory name: URL-encoded, with dots encoded too so `.`

@@ -59,6 +59,24 @@ describe("session.fromPartition", () => {
     );
   });
 
+  it("refuses a persist: name whose directory name would pass 255 bytes", () => {
+    const { session, userData } = freshModule();
+    const longest = "persist:" + "é".repeat(42); // 42 × "%C3%A9" = 252 bytes
+    assert.equal(
+      session.fromPartition(longest).storagePath,
+      join(userData, "Partitions", "%C3%A9".repeat(42)),
+    );
+    const tooLong = longest + "é";
+    assert.throws(() => session.fromPartition(tooLong), {
+      name: "TypeError",
+      message: `Invalid partition ${
+        JSON.stringify(tooLong)
+      }: its directory name would be 258 bytes, more than the 255 a file name may have`,
+    });
+    // In memory, any length will do.
+    assert.equal(session.fromPartition("é".repeat(1000)).isPersistent(), false);
+  });
+
   it("gives distinct directories to distinct partitions", () => {
     const { session } = freshModule();
     const names = ["persist:a", "persist:A", "persist:a.b", "persist:a%2Eb", ""];
@@ -162,14 +180,32 @@ describe("session.fromPath", () => {
     });
     assert.throws(() => session.fromPath(42 as unknown as string), TypeError);
   });
+
+  it("refuses a path with a NUL byte, which no directory can have", () => {
+    const { session, app, userData } = freshModule();
+    const bad = join(userData, "a\0b");
+    assert.throws(() => session.fromPath(bad), {
+      name: "TypeError",
+      message: `Invalid path ${JSON.stringify(bad)}: it contains a NUL byte`,
+    });
+    assert.throws(() => app.setPath("userData", bad), {
+      name: "Error",
+      message: `Invalid path ${JSON.stringify(bad)}: it contains a NUL byte`,
+    });
+    assert.equal(app.getPath("userData"), userData);
+  });
 });
 
 describe("Session construction", () => {
-  it("cannot be built with new", () => {
-    assert.throws(() => new Session(), TypeError);
+  it("cannot be built with new, with Electron's Error (Session::New)", () => {
+    const electronError = {
+      name: "Error",
+      message: "Session objects cannot be created with 'new'",
+    };
+    assert.throws(() => new Session(), electronError);
     const { session } = freshModule();
     const Ctor = session.fromPartition("ctor").constructor as new () => Session;
-    assert.throws(() => new Ctor(), /Session cannot be created with new/);
+    assert.throws(() => new Ctor(), electronError);
   });
 
   it("emits app 'session-created' once per new session, with the session alone", () => {

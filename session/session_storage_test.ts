@@ -1,6 +1,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync, spawn } from "node:child_process";
+import { lstatSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Hono } from "hono";
@@ -47,6 +48,20 @@ describe("ses.localStorage", () => {
       name: "TypeError",
       message: "Invalid origin: 'data:,x'",
     });
+  });
+
+  it("keeps file: pages' storage under file://, as Electron apps at file:// have it", async () => {
+    const ses = fresh();
+    ses.localStorage("file:///home/me/app/index.html").setItem("theme", "dark");
+    assert.equal(ses.localStorage("file:///other/page.html").getItem("theme"), "dark");
+    const state = await ses.storageState();
+    assert.deepEqual(state.origins, [
+      { origin: "file://", localStorage: [{ name: "theme", value: "dark" }] },
+    ]);
+    const copy = session.fromPartition(`storage-copy-${++counter}`, { storageState: state });
+    assert.equal(copy.localStorage("file://").getItem("theme"), "dark");
+    await ses.clearData({ dataTypes: ["localStorage"], origins: ["file:///anything"] });
+    assert.equal(ses.localStorage("file://").length, 0);
   });
 
   it("persists in Local Storage/ of a persistent partition", () => {
@@ -230,7 +245,7 @@ describe("ses.clearData", () => {
     // Another process wrecks the table under the open store.
     const file = join(ses.getStoragePath() ?? "", "Local Storage", "localstorage.sqlite");
     const db = runtime.openDatabase(file);
-    db.exec("DROP TABLE items");
+    db.exec("DROP TABLE items_utf16");
     db.close();
     await assert.rejects(ses.clearData({ dataTypes: ["localStorage", "cookies"] }), (error) => {
       assert.ok(error instanceof Error);
@@ -329,6 +344,36 @@ describe("storageState", () => {
     assert.equal(readFileSync(again, "utf8"), text);
     const imported = await copy.cookies.get({ name: "domA" });
     assert.equal(imported[0]?.hostOnly, false);
+  });
+
+  it("writes through a symlink and into a FIFO (like /dev/stdout), never replacing them", {
+    timeout: 30_000,
+  }, async () => {
+    const ses = fresh();
+    ses.localStorage("https://a.test").setItem("k", "v");
+    const expected = JSON.stringify(await ses.storageState(), undefined, 2);
+    const target = join(dir, `target-${counter}.json`);
+    writeFileSync(target, "old");
+    const link = join(dir, `link-${counter}.json`);
+    symlinkSync(target, link);
+    await ses.storageState({ path: link });
+    assert.equal(lstatSync(link).isSymbolicLink(), true);
+    assert.equal(readFileSync(target, "utf8"), expected);
+
+    const fifo = join(dir, `fifo-${counter}`);
+    execFileSync("mkfifo", [fifo]);
+    const reader = spawn("cat", [fifo], { stdio: ["ignore", "pipe", "inherit"] });
+    let read = "";
+    reader.stdout.setEncoding("utf8").on("data", (chunk: string) => read += chunk);
+    const closed = new Promise((resolve) => reader.on("close", resolve));
+    try {
+      await ses.storageState({ path: fifo });
+      assert.equal(lstatSync(fifo).isFIFO(), true, "the FIFO was replaced by a file");
+      await closed;
+      assert.equal(read, expected);
+    } finally {
+      reader.kill();
+    }
   });
 
   it("imports a state written from Playwright's documented schema", async () => {

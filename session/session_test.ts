@@ -1,4 +1,6 @@
 import { describe, it } from "node:test";
+import { Buffer } from "node:buffer";
+import { type AddressInfo, createServer } from "node:net";
 import assert from "node:assert/strict";
 import { currentRuntime } from "../runtime/mod.ts";
 import { VERSION } from "../core/version.ts";
@@ -42,7 +44,71 @@ describe("Session user agent", () => {
     assert.throws(() => ses.setUserAgent("x", 5 as unknown as string), TypeError);
     assert.equal(ses.getUserAgent(), before);
   });
+
+  it("refuses a UA or languages that would split the header (CR, LF, NUL)", () => {
+    const ses = memorySession();
+    ses.setUserAgent("kept/1", "en-US");
+    for (const bad of ["bad\r\nX-Injected: 1", "bad\nX: 1", "bad\rX", "bad\0"]) {
+      assert.throws(() => ses.setUserAgent(bad), {
+        name: "TypeError",
+        message: `Invalid user agent ${
+          JSON.stringify(bad)
+        }: a header value cannot contain CR, LF or NUL`,
+      });
+      assert.throws(() => ses.setUserAgent("other/1", `fr,${bad}`), {
+        name: "TypeError",
+        message: `Invalid accept languages ${
+          JSON.stringify(`fr,${bad}`)
+        }: a header value cannot contain CR, LF or NUL`,
+      });
+    }
+    assert.equal(ses.getUserAgent(), "kept/1");
+    assert.equal(ses.acceptLanguageHeader, "en-US");
+    ses.setUserAgent("ü-agent tab\there");
+    assert.equal(ses.getUserAgent(), "ü-agent tab\there");
+  });
 });
+
+describe("Session user agent on the wire", () => {
+  it("sends a non-ASCII UA and languages as UTF-8 bytes, as Chromium sends the std::string", async () => {
+    const lines: Buffer[] = [];
+    const server = createServer((socket) => {
+      let head = Buffer.alloc(0);
+      socket.on("data", (chunk: Buffer) => {
+        head = Buffer.concat([head, chunk]);
+        if (head.indexOf("\r\n\r\n") < 0) return;
+        lines.push(
+          ...splitLines(head).filter((line) =>
+            /^(user-agent|accept-language):/i.test(line.toString("latin1"))
+          ),
+        );
+        socket.end("HTTP/1.1 204 No Content\r\nconnection: close\r\n\r\n");
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const ses = memorySession("ua-bytes");
+      ses.setUserAgent("Café/1.0 日本", "fr-CH,ü");
+      assert.equal(ses.getUserAgent(), "Café/1.0 日本");
+      const { port } = server.address() as AddressInfo;
+      await (await ses.fetch(`http://127.0.0.1:${port}/`)).arrayBuffer();
+      assert.deepEqual(lines.map((line) => line.toString("hex")), [
+        Buffer.from("user-agent: Café/1.0 日本", "utf8").toString("hex"),
+        Buffer.from("accept-language: fr-CH,ü;q=0.9", "utf8").toString("hex"),
+      ]);
+    } finally {
+      server.close();
+    }
+  });
+});
+
+function splitLines(head: Buffer): Buffer[] {
+  const lines: Buffer[] = [];
+  for (let start = 0, end; (end = head.indexOf("\r\n", start)) > start; start = end + 2) {
+    lines.push(head.subarray(start, end));
+  }
+  return lines;
+}
 
 describe("Session events", () => {
   it("passes (event, ...args) to listeners and reports preventDefault", () => {

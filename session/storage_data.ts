@@ -7,6 +7,7 @@
  */
 
 import { readFileSync } from "node:fs";
+import { lstat, realpath, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Runtime } from "../core/runtime.ts";
 import { type CookieJar, toElectronCookie } from "../cookies/mod.ts";
@@ -192,7 +193,7 @@ export class StorageData {
       })),
     };
     if (options.path !== undefined) {
-      await this.#deps.runtime.writeFileAtomic(options.path, JSON.stringify(state, undefined, 2));
+      await writeStateFile(this.#deps.runtime, options.path, JSON.stringify(state, undefined, 2));
     }
     return state;
   }
@@ -261,6 +262,19 @@ export class StorageData {
     }
     return this.#store = new MemoryLocalStorageStore();
   }
+}
+
+// Playwright writes the file as fs.writeFile does: through a symlink, and into a device or FIFO
+// (`/dev/stdout`). An atomic write renames a temporary file over the path, which would replace
+// the link or the device node itself, so it is kept for regular files (and new ones).
+async function writeStateFile(runtime: Runtime, path: string, text: string): Promise<void> {
+  const info = await stat(path).catch(() => undefined);
+  if (info !== undefined && !info.isFile() && !info.isDirectory()) {
+    await writeFile(path, text);
+    return;
+  }
+  const link = await lstat(path).catch(() => undefined);
+  await runtime.writeFileAtomic(link?.isSymbolicLink() ? await realpath(path) : path, text);
 }
 
 /**

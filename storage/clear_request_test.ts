@@ -61,8 +61,15 @@ describe("clearDataRequest", () => {
     assert.throws(() => clearDataRequest({ origins: ["a"], excludeOrigins: ["b"] }), {
       message: "Cannot provide both 'origins' and 'excludeOrigins'",
     });
-    assert.throws(() => clearDataRequest({ excludeOrigins: ["file:///tmp/x"] }), {
-      message: "Invalid origin: 'file:///tmp/x'",
+    assert.throws(() => clearDataRequest({ excludeOrigins: ["data:,x"] }), {
+      message: "Invalid origin: 'data:,x'",
     });
+  });
+
+  it("takes a file: URL as Chromium's url::Origin does: the origin file://, not opaque", () => {
+    const request = clearDataRequest({ origins: ["file:///tmp/x"] });
+    assert.equal(request.originMatches("file://"), true);
+    assert.equal(request.originMatches("https://a.test"), false);
+    assert.equal(request.cookieMatches(host("a.test")), false);
   });
 });

@@ -6,7 +6,9 @@
 
 /**
  * The serialised origin of a URL (`scheme://host[:port]`, no trailing slash), or `undefined`
- * when it has none (an opaque origin: `data:`, `file:`, unparsable text).
+ * when it has none (an opaque origin: `data:`, `about:`, unparsable text). A `file:` URL has
+ * the origin `file://` (with its host, if any), as Chromium's `url::Origin` gives it: Electron's
+ * pages at `file://` keep their localStorage under it, and `clearData` takes it.
  *
  * @param spec A URL or origin.
  * @returns The origin, or `undefined`.
@@ -14,13 +16,16 @@
  * @example
  * ```ts
  * import { originOf } from "./origin.ts";
- * console.log(originOf("https://A.test:443/x"), originOf("data:,x")); // https://a.test undefined
+ * console.log(originOf("https://A.test:443/x"), originOf("file:///tmp/x"), originOf("data:,x"));
+ * // https://a.test file:// undefined
  * ```
  */
 export function originOf(spec: string): string | undefined {
   if (!URL.canParse(spec)) return undefined;
-  const origin = new URL(spec).origin;
-  return origin === "null" ? undefined : origin;
+  const url = new URL(spec);
+  // WHATWG URL leaves a file: origin to the implementation (opaque); Chromium's is a tuple.
+  if (url.protocol === "file:") return `file://${url.host}`;
+  return url.origin === "null" ? undefined : url.origin;
 }
 
 /**

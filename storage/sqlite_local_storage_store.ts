@@ -6,7 +6,7 @@
 
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
-import type { SqlDatabase } from "../core/runtime.ts";
+import type { SqlDatabase, SqlValue } from "../core/runtime.ts";
 import { codeUnitOrder, itemBytes, type LocalStorageStore } from "./local_storage_store.ts";
 
 /** Options for {@linkcode SqliteLocalStorageStore}. */
@@ -15,14 +15,18 @@ export interface SqliteLocalStorageStoreOptions {
   openDatabase: (path: string) => SqlDatabase;
 }
 
-const SCHEMA = `CREATE TABLE IF NOT EXISTS items (
-  origin TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, bytes INTEGER NOT NULL,
+// Keys and values are UTF-16LE blobs, as Chromium keeps them: any JS string, lone surrogates
+// and NUL included, comes back as it went in (SQLite text is UTF-8, which has no lone
+// surrogates, and Deno's binding cut text at a NUL). `items` was the first schema, in text.
+const SCHEMA = `CREATE TABLE IF NOT EXISTS items_utf16 (
+  origin TEXT NOT NULL, key BLOB NOT NULL, value BLOB NOT NULL, bytes INTEGER NOT NULL,
   PRIMARY KEY (origin, key)) WITHOUT ROWID;`;
 
 /**
  * Items in one SQLite table keyed by (origin, key). Every call reads or writes the database
  * itself, with no cache, so several processes sharing a partition always see each other's
- * writes; a `setItem` checks the quota and writes in one `BEGIN IMMEDIATE` transaction.
+ * writes; a `setItem` checks the quota and writes in one `BEGIN IMMEDIATE` transaction. Keys
+ * and values are stored as UTF-16 code units, so every JS string round-trips exactly.
  * (Chromium keeps a LevelDB in `Local Storage/leveldb/`; its format is not shared here.)
  *
  * @example
@@ -54,63 +58,88 @@ export class SqliteLocalStorageStore implements LocalStorageStore {
     this.#db = options.openDatabase(path);
     try {
       this.#db.exec(`PRAGMA synchronous = NORMAL;${SCHEMA}`);
+      this.#migrateTextItems();
     } catch (error) {
       this.#db.close();
       throw error;
     }
   }
 
+  // Moves the first schema's rows over once; the transaction makes a second process that
+  // opens the file at the same time find the old table gone.
+  #migrateTextItems(): void {
+    this.#db.transaction(() => {
+      const old = this.#db.prepare(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'items'",
+      ).get();
+      if (old === undefined) return;
+      const insert = this.#db.prepare(
+        "INSERT OR IGNORE INTO items_utf16 (origin, key, value, bytes) VALUES (?, ?, ?, ?)",
+      );
+      for (const row of this.#db.prepare("SELECT origin, key, value FROM items").all()) {
+        const key = String(row.key);
+        const value = String(row.value);
+        insert.run(String(row.origin), utf16(key), utf16(value), itemBytes(key, value));
+      }
+      this.#db.exec("DROP TABLE items");
+    });
+  }
+
   /** {@inheritDoc LocalStorageStore.get} */
   get(origin: string, key: string): string | null {
-    const row = this.#db.prepare("SELECT value FROM items WHERE origin = ? AND key = ?")
-      .get(origin, key);
-    return row === undefined ? null : String(row.value);
+    const row = this.#db.prepare("SELECT value FROM items_utf16 WHERE origin = ? AND key = ?")
+      .get(origin, utf16(key));
+    return row === undefined ? null : fromUtf16(row.value);
   }
 
   /** {@inheritDoc LocalStorageStore.set} */
   set(origin: string, key: string, value: string, quota: number): boolean {
     const bytes = itemBytes(key, value);
+    const keyBlob = utf16(key);
     return this.#db.transaction(() => {
       const used = Number(
         this.#db.prepare(
-          "SELECT COALESCE(SUM(bytes), 0) AS used FROM items WHERE origin = ? AND key <> ?",
-        ).get(origin, key)?.used ?? 0,
+          "SELECT COALESCE(SUM(bytes), 0) AS used FROM items_utf16 WHERE origin = ? AND key <> ?",
+        ).get(origin, keyBlob)?.used ?? 0,
       );
       if (used + bytes > quota) return false;
       this.#db.prepare(
-        "INSERT INTO items (origin, key, value, bytes) VALUES (?, ?, ?, ?) " +
+        "INSERT INTO items_utf16 (origin, key, value, bytes) VALUES (?, ?, ?, ?) " +
           "ON CONFLICT (origin, key) DO UPDATE SET value = excluded.value, bytes = excluded.bytes",
-      ).run(origin, key, value, bytes);
+      ).run(origin, keyBlob, utf16(value), bytes);
       return true;
     });
   }
 
   /** {@inheritDoc LocalStorageStore.remove} */
   remove(origin: string, key: string): void {
-    this.#db.prepare("DELETE FROM items WHERE origin = ? AND key = ?").run(origin, key);
+    this.#db.prepare("DELETE FROM items_utf16 WHERE origin = ? AND key = ?").run(
+      origin,
+      utf16(key),
+    );
   }
 
   /** {@inheritDoc LocalStorageStore.clear} */
   clear(origin: string): void {
-    this.#db.prepare("DELETE FROM items WHERE origin = ?").run(origin);
+    this.#db.prepare("DELETE FROM items_utf16 WHERE origin = ?").run(origin);
   }
 
   /** {@inheritDoc LocalStorageStore.entries} */
   entries(origin: string): [string, string][] {
-    return this.#db.prepare("SELECT key, value FROM items WHERE origin = ?").all(origin)
-      .map((row): [string, string] => [String(row.key), String(row.value)])
+    return this.#db.prepare("SELECT key, value FROM items_utf16 WHERE origin = ?").all(origin)
+      .map((row): [string, string] => [fromUtf16(row.key), fromUtf16(row.value)])
       .sort((a, b) => codeUnitOrder(a[0], b[0]));
   }
 
   /** {@inheritDoc LocalStorageStore.keys} */
   keys(origin: string): string[] {
-    return this.#db.prepare("SELECT key FROM items WHERE origin = ?").all(origin)
-      .map((row) => String(row.key)).sort(codeUnitOrder);
+    return this.#db.prepare("SELECT key FROM items_utf16 WHERE origin = ?").all(origin)
+      .map((row) => fromUtf16(row.key)).sort(codeUnitOrder);
   }
 
   /** {@inheritDoc LocalStorageStore.origins} */
   origins(): string[] {
-    return this.#db.prepare("SELECT DISTINCT origin FROM items").all()
+    return this.#db.prepare("SELECT DISTINCT origin FROM items_utf16").all()
       .map((row) => String(row.origin)).sort(codeUnitOrder);
   }
 
@@ -124,3 +153,31 @@ export class SqliteLocalStorageStore implements LocalStorageStore {
     this.#db.close();
   }
 }
+
+// Code units as little-endian byte pairs, written one by one: TextEncoder has no UTF-16, and
+// TextDecoder("utf-16le") would turn lone surrogates into U+FFFD.
+function utf16(text: string): Uint8Array {
+  const bytes = new Uint8Array(text.length * 2);
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    bytes[2 * i] = unit & 0xff;
+    bytes[2 * i + 1] = unit >> 8;
+  }
+  return bytes;
+}
+
+function fromUtf16(blob: SqlValue | undefined): string {
+  if (!(blob instanceof Uint8Array)) return "";
+  const units = new Array<number>(Math.min(blob.length >> 1, CHUNK));
+  let text = "";
+  for (let start = 0; start < blob.length >> 1; start += CHUNK) {
+    const end = Math.min(start + CHUNK, blob.length >> 1);
+    units.length = end - start;
+    for (let i = start; i < end; i++) units[i - start] = blob[2 * i]! | (blob[2 * i + 1]! << 8);
+    text += String.fromCharCode(...units);
+  }
+  return text;
+}
+
+// Code units per String.fromCharCode call: well under any engine's argument limit.
+const CHUNK = 8192;

@@ -75,6 +75,31 @@ for (const [kind, makeStore] of kinds) {
       assert.equal(storage.getItem("k"), "undefined");
     });
 
+    it("keeps any JS string exactly: NUL, lone surrogates, astral characters", () => {
+      const storage = new WebStorage(makeStore(), ORIGIN);
+      const strings = [
+        "a\u0000b",
+        "\u0000",
+        "\uD800lone",
+        "lone\uDC00",
+        "\uDC00\uD800",
+        "ok\u{1F600}",
+        "",
+      ];
+      for (const text of strings) {
+        storage.setItem(text, text);
+        assert.equal(storage.getItem(text), text, JSON.stringify(text));
+      }
+      // Keys differing only after a NUL or in a lone surrogate stay apart.
+      storage.setItem("a", "plain");
+      assert.equal(storage.getItem("a\u0000b"), "a\u0000b");
+      assert.equal(storage.length, strings.length + 1);
+      assert.deepEqual(
+        Array.from({ length: storage.length }, (_, i) => storage.key(i)),
+        [...strings, "a"].sort(),
+      );
+    });
+
     it("keeps origins apart", () => {
       const store = makeStore();
       new WebStorage(store, ORIGIN).setItem("k", "a");
@@ -119,6 +144,23 @@ describe("SqliteLocalStorageStore", () => {
     const second = new SqliteLocalStorageStore(file, { openDatabase });
     assert.equal(new WebStorage(second, ORIGIN).getItem("k"), "v");
     second.close();
+  });
+
+  it("moves the items of the first schema (UTF-8 text columns) into the current one", () => {
+    const file = join(dir, "ls.sqlite");
+    const old = openDatabase(file);
+    old.exec(`CREATE TABLE items (
+      origin TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, bytes INTEGER NOT NULL,
+      PRIMARY KEY (origin, key)) WITHOUT ROWID;`);
+    old.prepare("INSERT INTO items VALUES (?, ?, ?, ?)").run(ORIGIN, "ключ", "välue", 18);
+    old.close();
+    const store = new SqliteLocalStorageStore(file, { openDatabase });
+    assert.deepEqual(store.entries(ORIGIN), [["ключ", "välue"]]);
+    store.close();
+    // Opening again finds nothing left to move.
+    const again = new SqliteLocalStorageStore(file, { openDatabase });
+    assert.deepEqual(again.entries(ORIGIN), [["ключ", "välue"]]);
+    again.close();
   });
 
   it("stays consistent with another process writing at the same time", {
