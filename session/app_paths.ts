@@ -8,7 +8,7 @@ import { mkdirSync, readFileSync } from "node:fs";
 import { isAbsolute, join } from "node:path";
 import { execPath } from "node:process";
 import type { Runtime } from "../core/runtime.ts";
-import { conversionError } from "../core/conversion_error.ts";
+import { methodArgumentError } from "../core/conversion_error.ts";
 import { xdgUserDir } from "./xdg_user_dirs.ts";
 
 /**
@@ -104,8 +104,12 @@ export class AppPaths {
    * @returns The absolute path.
    * @throws {Error} `Failed to get 'NAME' path` for an unknown name, or when `logs` cannot be
    * made, as Electron does.
+   * @throws {TypeError} `Error processing argument at index 0, conversion failure from <value>`
+   * for a name that is not a string, `Insufficient number of arguments.` for none (Chromium
+   * gin's words: Electron binds App's methods with gin).
    */
   getPath(name: AppPathName): string {
+    if (typeof name !== "string") throw methodArgumentError(0, name, arguments.length);
     if (!isPathName(name)) throw new Error(`Failed to get '${String(name)}' path`);
     const path = this.#overrides.get(name) ?? this.#defaultPath(name);
     if (name === "logs") {
@@ -126,10 +130,13 @@ export class AppPaths {
    * @throws {Error} `Path must be absolute` for a relative path, checked first, then
    * `Failed to set path` for an unknown name, as Electron's `App::SetPath` does;
    * `Invalid path "<path>": it contains a NUL byte`, which no directory can have.
+   * @throws {TypeError} `Error processing argument at index N, conversion failure from <value>`
+   * for a name or path that is not a string, `Insufficient number of arguments.` for fewer than
+   * two (Chromium gin's words).
    */
   setPath(name: AppPathName, path: string): void {
-    if (typeof name !== "string") throw conversionError(0, name);
-    if (typeof path !== "string") throw conversionError(1, path);
+    if (typeof name !== "string") throw methodArgumentError(0, name, arguments.length);
+    if (typeof path !== "string") throw methodArgumentError(1, path, arguments.length);
     if (!isAbsolute(path)) throw new Error("Path must be absolute");
     if (path.includes("\0")) {
       throw new Error(`Invalid path ${JSON.stringify(path)}: it contains a NUL byte`);

@@ -126,4 +126,21 @@ describe("AppPaths", () => {
     assert.throws(() => paths.getPath("nope" as "home"), { message: "Failed to get 'nope' path" });
     assert.throws(() => paths.setPath("nope" as "home", "/x"), { message: "Failed to set path" });
   });
+
+  it("refuses arguments of the wrong type as Electron's gin binding of App does", () => {
+    const paths = new AppPaths(runtimeWithEnv({}));
+    const loose = paths as unknown as {
+      getPath(...args: unknown[]): string;
+      setPath(...args: unknown[]): void;
+    };
+    const from = (index: number, what: string) => ({
+      name: "TypeError",
+      message: `Error processing argument at index ${index}, conversion failure from ${what}`,
+    });
+    const insufficient = { name: "TypeError", message: "Insufficient number of arguments." };
+    assert.throws(() => loose.getPath(5), from(0, ""));
+    assert.throws(() => loose.getPath(), insufficient);
+    assert.throws(() => loose.setPath("userData", null), from(1, "null"));
+    assert.throws(() => loose.setPath("userData"), insufficient);
+  });
 });
