@@ -93,8 +93,8 @@ describe("Session user agent on the wire", () => {
       const { port } = server.address() as AddressInfo;
       await (await ses.fetch(`http://127.0.0.1:${port}/`)).arrayBuffer();
       assert.deepEqual(lines.map((line) => line.toString("hex")), [
-        Buffer.from("user-agent: Café/1.0 日本", "utf8").toString("hex"),
-        Buffer.from("accept-language: fr-CH,ü;q=0.9", "utf8").toString("hex"),
+        Buffer.from("User-Agent: Café/1.0 日本", "utf8").toString("hex"),
+        Buffer.from("Accept-Language: fr-CH,ü;q=0.9", "utf8").toString("hex"),
       ]);
     } finally {
       server.close();
