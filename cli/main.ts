@@ -85,47 +85,41 @@ export async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
+  try {
+    return await runCommand(command, rest);
+  } catch (error) {
+    // What no command caught (a partition name the session module refuses, a file it cannot
+    // read) is one line for the person who typed it, not a stack trace.
+    const name = command === undefined ? "ses" : `ses ${command}`;
+    console.error(`${name}: ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
+  }
+}
+
+async function runCommand(command: string | undefined, rest: string[]): Promise<number> {
   switch (command) {
     case "demo":
       await runDemo(session, console.log);
       return 0;
     case "fetch": {
-      let args;
-      try {
-        args = parseFetchArgs(rest);
-      } catch (error) {
-        console.error(error instanceof Error ? error.message : String(error));
-        console.error(USAGE);
-        return 2;
-      }
+      const args = parsed(parseFetchArgs, rest);
+      if (args === undefined) return 2;
       return await runFetch(session, args, {
         info: (line) => console.error(line),
         body: Writable.toWeb(process.stdout) as WritableStream<Uint8Array>,
       });
     }
     case "cookies": {
-      let args;
-      try {
-        args = parseCookiesArgs(rest);
-      } catch (error) {
-        console.error(error instanceof Error ? error.message : String(error));
-        console.error(USAGE);
-        return 2;
-      }
+      const args = parsed(parseCookiesArgs, rest);
+      if (args === undefined) return 2;
       return await runCookies(session, args, {
         out: (line) => console.log(line),
         err: (line) => console.error(line),
       });
     }
     case "download": {
-      let args;
-      try {
-        args = parseDownloadArgs(rest);
-      } catch (error) {
-        console.error(error instanceof Error ? error.message : String(error));
-        console.error(USAGE);
-        return 2;
-      }
+      const args = parsed(parseDownloadArgs, rest);
+      if (args === undefined) return 2;
       const code = await runDownload(session, args, {
         info: (line) => console.error(line),
         stream: process.stderr,
@@ -151,25 +145,13 @@ export async function main(argv: string[]): Promise<number> {
         err: (line) => console.error(line),
       });
     case "cache": {
-      let args;
-      try {
-        args = parseCacheArgs(rest);
-      } catch (error) {
-        console.error(error instanceof Error ? error.message : String(error));
-        console.error(USAGE);
-        return 2;
-      }
+      const args = parsed(parseCacheArgs, rest);
+      if (args === undefined) return 2;
       return await runCache(session, args, console.log);
     }
     case "proxy": {
-      let args;
-      try {
-        args = parseProxyArgs(rest);
-      } catch (error) {
-        console.error(error instanceof Error ? error.message : String(error));
-        console.error(USAGE);
-        return 2;
-      }
+      const args = parsed(parseProxyArgs, rest);
+      if (args === undefined) return 2;
       return await runProxy(session, args, (line) => console.log(line));
     }
     case "devices": {
@@ -192,14 +174,8 @@ export async function main(argv: string[]): Promise<number> {
       }
     }
     case "spell": {
-      let args;
-      try {
-        args = parseSpellArgs(rest);
-      } catch (error) {
-        console.error(error instanceof Error ? error.message : String(error));
-        console.error(USAGE);
-        return 2;
-      }
+      const args = parsed(parseSpellArgs, rest);
+      if (args === undefined) return 2;
       return await runSpell(session, args, {
         readStdin: () => new Response(Readable.toWeb(process.stdin) as ReadableStream).text(),
         out: (line) => console.log(line),
@@ -214,6 +190,17 @@ export async function main(argv: string[]): Promise<number> {
     default:
       console.error(command === undefined ? USAGE : `ses: unknown command "${command}"\n${USAGE}`);
       return 2;
+  }
+}
+
+// The options of a command, or undefined after the parse error and the usage are printed.
+function parsed<T>(parse: (argv: string[]) => T, argv: string[]): T | undefined {
+  try {
+    return parse(argv);
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : String(error));
+    console.error(USAGE);
+    return undefined;
   }
 }
 

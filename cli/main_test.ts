@@ -36,6 +36,19 @@ describe("ses", () => {
     assert.match(result.stderr, /^ses: unknown command "no-such-command"\nusage:/);
   });
 
+  it("says in one line, exit 1, what a command did not catch (no stack trace)", () => {
+    const partition = `persist:${"日本".repeat(60)}`;
+    for (const command of ["cookies", "cache"]) {
+      const argv = command === "cookies"
+        ? ["cookies", "list", "--partition", partition]
+        : ["cache", "size", "--partition", partition];
+      const result = ses(...argv);
+      assert.equal(result.status, 1, result.stderr);
+      assert.match(result.stderr, new RegExp(`^ses ${command}: Invalid partition "persist:`));
+      assert.equal(result.stderr.trim().split("\n").length, 1, result.stderr);
+    }
+  });
+
   it("takes --help after -- as an operand", () => {
     const result = ses("spell", "--json", "--", "--help");
     assert.equal(result.status, 0, result.stderr);
