@@ -498,6 +498,25 @@ for (const persistent of [false, true]) {
         await reader.closeAllConnections();
       });
 
+      it("invalidates what an earlier process stored when the first request is unsafe", async () => {
+        const url = origin.route(reply({ "cache-control": "max-age=3600" }));
+        const first = newSession();
+        await get(first, url);
+        await first.cacheIdle();
+        // A restarted program whose first request is a POST: its cache has not opened yet.
+        const runtime = currentRuntime();
+        const restarted = new App(runtime);
+        restarted.setPath("userData", userData);
+        const later = createSessionModule(restarted, runtime).fromPartition(
+          `persist:cache${count}`,
+        );
+        await get(later, url, { method: "POST", body: "x" });
+        await assert.rejects(later.fetch(url, ONLY_IF_CACHED), isCacheMiss);
+        assert.equal((await get(later, url)).fromCache, false);
+        await first.closeAllConnections();
+        await later.closeAllConnections();
+      });
+
       it("shares the cache between two sessions on the same directory", async () => {
         const url = origin.route(reply({ "cache-control": "max-age=3600" }));
         const runtime = currentRuntime();
