@@ -454,6 +454,30 @@ for (const persistent of [false, true]) {
       assert.equal(origin.hits(moved), 1);
     });
 
+    it("keeps 300, 301, 308 and 410 without freshness fields fresh for good, as Chromium", async () => {
+      const target = origin.route(reply({ "cache-control": "no-store" }));
+      const moved = origin.route((_request, response) => {
+        response.writeHead(301, { location: target }).end();
+      });
+      const permanent = origin.route((_request, response) => {
+        response.writeHead(308, { location: target, "last-modified": new Date(0).toUTCString() })
+          .end();
+      });
+      const gone = origin.route((_request, response) => response.writeHead(410).end("gone"));
+      const choices = origin.route((_request, response) => response.writeHead(300).end("pick"));
+      // Explicit freshness and no-cache still rule.
+      const expired = origin.route((_request, response) => {
+        response.writeHead(301, { location: target, "cache-control": "max-age=0" }).end();
+      });
+      const found = origin.route((_request, response) => {
+        response.writeHead(302, { location: target }).end();
+      });
+      const urls = [moved, permanent, gone, choices, expired, found];
+      for (let i = 0; i < 2; i++) for (const url of urls) await get(ses, url);
+      assert.deepEqual(urls.map((url) => origin.hits(url)), [1, 1, 1, 1, 2, 2]);
+      assert.equal((await get(ses, gone, ONLY_IF_CACHED)).response.status, 410);
+    });
+
     it("drops Set-Cookie from stored responses", async () => {
       const url = origin.route(reply({ "cache-control": "max-age=3600", "set-cookie": "a=1" }));
       await get(ses, url);
