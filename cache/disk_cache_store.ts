@@ -162,7 +162,7 @@ type Pending =
  * ```
  */
 export class DiskCacheStore implements CacheStore {
-  maxSize: number;
+  #maxSize: number;
   #db: SqlDatabase;
   #runtime: Runtime;
   #bodies: string;
@@ -246,7 +246,7 @@ export class DiskCacheStore implements CacheStore {
 
   private constructor(runtime: Runtime, path: string, bodies: string, maxSize: number) {
     const db = runtime.openDatabase(path);
-    this.maxSize = maxSize;
+    this.#maxSize = maxSize;
     this.#runtime = runtime;
     this.#db = db;
     this.#bodies = bodies;
@@ -550,6 +550,21 @@ export class DiskCacheStore implements CacheStore {
     this.#enqueue({ op: "touch", key, time });
   }
 
+  /** The size limit in bytes; lowering it evicts the least recently used entries at once. */
+  get maxSize(): number {
+    return this.#maxSize;
+  }
+
+  set maxSize(bytes: number) {
+    this.#maxSize = bytes;
+    if (this.#closed) return;
+    try {
+      this.#unlinkFiles(this.#db.transaction(() => this.#unused(this.#evict())));
+    } catch {
+      // A busy index keeps its entries until the next commit evicts them.
+    }
+  }
+
   deleteUrl(url: string): void {
     this.#check();
     this.#urlGeneration.set(url, (this.#urlGeneration.get(url) ?? 0) + 1);
@@ -727,14 +742,14 @@ export class DiskCacheStore implements CacheStore {
 
   #evict(): SqlRow[] {
     const evicted: SqlRow[] = [];
-    while (Number(this.#total.get()?.size ?? 0) > this.maxSize) {
+    while (Number(this.#total.get()?.size ?? 0) > this.#maxSize) {
       const oldest = this.#oldest.all();
       if (oldest.length === 0) break;
       for (const row of oldest) {
         this.#deleteKey.run(row.key as string);
         this.#known.delete(row.url as string);
         evicted.push(row);
-        if (Number(this.#total.get()?.size ?? 0) <= this.maxSize) return evicted;
+        if (Number(this.#total.get()?.size ?? 0) <= this.#maxSize) return evicted;
       }
     }
     return evicted;

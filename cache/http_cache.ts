@@ -127,7 +127,7 @@ export class HttpCache {
   readonly middleware: Middleware = (next) => (request, context) =>
     this.#handle(next, request, context);
 
-  /** The size limit in bytes; lowering it evicts at the next store. */
+  /** The size limit in bytes; lowering it evicts the least recently used entries at once. */
   get maxSize(): number {
     return this.#maxSize;
   }

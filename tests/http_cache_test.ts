@@ -583,5 +583,26 @@ for (const persistent of [false, true]) {
       assert.throws(() => own.setCacheMaxSize(-1), RangeError);
       await own.closeAllConnections();
     });
+
+    it("evicts down to a lowered limit at once, and keeps nothing at 0", async () => {
+      const own = newSession();
+      const urls = Array.from(
+        { length: 4 },
+        () => origin.route(reply({ "cache-control": "max-age=3600" }, () => "y".repeat(1000))),
+      );
+      for (const url of urls) await get(own, url);
+      const four = await own.getCacheSize();
+      own.setCacheMaxSize(Math.ceil(four / 2));
+      const half = await own.getCacheSize();
+      assert.ok(half > 0 && half <= four / 2, `size ${half} of ${four}`);
+      await assert.rejects(own.fetch(urls[0]!, ONLY_IF_CACHED), isCacheMiss);
+      assert.equal((await get(own, urls[3]!, ONLY_IF_CACHED)).fromCache, true);
+      own.setCacheMaxSize(0);
+      assert.equal(await own.getCacheSize(), 0);
+      await assert.rejects(own.fetch(urls[3]!, ONLY_IF_CACHED), isCacheMiss);
+      await get(own, urls[0]!);
+      assert.equal(await own.getCacheSize(), 0);
+      await own.closeAllConnections();
+    });
   });
 }
