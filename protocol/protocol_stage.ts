@@ -8,6 +8,7 @@
 import { fileURLToPath } from "node:url";
 import type { Middleware, RequestContext } from "../core/middleware.ts";
 import { SessionError } from "../core/session_error.ts";
+import { unlessAborted } from "../core/unless_aborted.ts";
 import { fileResponse, handlerResponse } from "./file_response.ts";
 import type { Protocol, SchemeHandler } from "./protocol.ts";
 
@@ -54,7 +55,14 @@ async function answer(
 ): Promise<Response> {
   let response: Response;
   try {
-    response = await handler(withDefaults(request, context), context);
+    // The caller may give up on a handler that has not answered; a late answer's body is
+    // released.
+    response = await unlessAborted(
+      handler(withDefaults(request, context), context),
+      context.signal,
+      request.url,
+      (late) => void late.body?.cancel().catch(() => {}),
+    );
   } catch (error) {
     if (SessionError.is(error)) throw error;
     console.error(`protocol handler for ${request.url} failed:`, error);

@@ -115,6 +115,28 @@ describe("ses.protocol through ses.fetch", () => {
     assert.equal(reported, 4);
   });
 
+  it("ends a request whose caller aborts while its handler has not answered", async () => {
+    const ses = newSession();
+    const errors: string[] = [];
+    ses.webRequest.onErrorOccurred((details) => errors.push(details.error));
+    const controller = new AbortController();
+    let late: (response: Response) => void = () => {};
+    ses.protocol.handle("slow", () =>
+      new Promise<Response>((resolve) => {
+        late = resolve;
+        controller.abort(new Error("gave up"));
+      }));
+    await assert.rejects(ses.fetch("slow://x/", { signal: controller.signal }), {
+      message: "gave up",
+    });
+    // Its answer, when it comes, is dropped, its body cancelled.
+    let cancelled = false;
+    late(new Response(new ReadableStream({ cancel: () => void (cancelled = true) })));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    assert.equal(cancelled, true);
+    assert.deepEqual(errors, ["net::ERR_ABORTED"]);
+  });
+
   it("intercepts http, and bypassCustomProtocolHandlers goes to the network", async () => {
     const ses = newSession();
     hits = [];
