@@ -38,7 +38,10 @@ const BUILT_IN = new Set(["http", "https", "file"]);
  * another partition does not know it. Registration methods return Electron's booleans
  * (`false` when the scheme already has a handler of that kind); `handle` and `unhandle` throw
  * instead. A handler that throws, rejects or answers with something other than a `Response`
- * fails the request with `net::ERR_FAILED` and is reported on `console.error`.
+ * fails the request with `net::ERR_FAILED` and is reported on `console.error`. Callback-style
+ * handlers answer as Electron's URL loader factory reads them: `callback()` with nothing, or a
+ * non-object to a buffer, http or stream handler, is `net::ERR_NOT_IMPLEMENTED`; `{error}` is
+ * that net error; a 301/302/303/307/308 with a `Location` header is followed, whatever the kind.
  *
  * Electron's `protocol.registerSchemesAsPrivileged` (secure context, CORS, service workers,
  * fetch API for a renderer's scheme) concerns renderers only; there are none here, so it is

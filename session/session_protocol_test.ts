@@ -370,4 +370,44 @@ describe("ses.protocol through ses.fetch", () => {
     assert.throws(() => protocol.registerStringProtocol("x", "no" as never), TypeError);
     await ses.closeAllConnections();
   });
+
+  it("answers odd callback values as Electron's URL loader factory does", async () => {
+    const ses = newSession();
+    const { protocol } = ses;
+    // Handlers as JavaScript callers write them, past the typings: any arguments at all.
+    const answer = (...args: unknown[]): never =>
+      ((_request: unknown, callback: (...values: unknown[]) => void) => callback(...args)) as never;
+    // No argument at all, or a non-object where an object is needed: net::ERR_NOT_IMPLEMENTED.
+    protocol.registerStringProtocol("none", answer());
+    protocol.registerBufferProtocol("bufstr", answer("text"));
+    protocol.registerHttpProtocol("httpnone", answer());
+    protocol.registerStreamProtocol("streamnum", answer(5));
+    // A string handler answering an object without string data sends an empty body.
+    protocol.registerStringProtocol("nodata", answer({ statusCode: 201 }));
+    // A redirect answer is followed, whatever the handler's type, with no data needed.
+    const to = (target: string) => ({ statusCode: 302, headers: { Location: target } });
+    protocol.registerStringProtocol("hop", answer(to("str2://x/end")));
+    protocol.registerBufferProtocol("bhop", answer(to(`${base}/from-buffer`)));
+    protocol.registerStringProtocol("str2", answer("arrived"));
+    const { reported } = await quietly(async () => {
+      for (const scheme of ["none", "bufstr", "httpnone", "streamnum"]) {
+        await assert.rejects(
+          ses.fetch(`${scheme}://x/`),
+          isNetError("ERR_NOT_IMPLEMENTED"),
+          scheme,
+        );
+      }
+    });
+    assert.equal(reported, 0);
+    const empty = await ses.fetch("nodata://x/");
+    assert.deepEqual([empty.status, await empty.text()], [201, ""]);
+    const hopped = await ses.fetch("hop://x/");
+    assert.deepEqual([hopped.redirected, hopped.url, await hopped.text()], [
+      true,
+      "str2://x/end",
+      "arrived",
+    ]);
+    assert.equal(await (await ses.fetch("bhop://x/")).text(), "network /from-buffer");
+    await ses.closeAllConnections();
+  });
 });
