@@ -70,12 +70,37 @@ async function answer(
   }
   // A fresh Response: the handler's may carry another request's URL (a proxied fetch).
   return handlerResponse(
-    new Response(response.body, {
+    new Response(response.body && failingAsNetError(response.body, request.url), {
       status: response.status,
       statusText: response.statusText,
       headers: response.headers,
     }),
   );
+}
+
+/**
+ * The handler's body, with a failure midway turned into `net::ERR_FAILED` and reported, as a
+ * handler that throws before answering is: the caller sees one kind of error either way.
+ */
+function failingAsNetError(
+  source: ReadableStream<Uint8Array>,
+  url: string,
+): ReadableStream<Uint8Array> {
+  const reader = source.getReader();
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const { done, value } = await reader.read();
+        if (done) controller.close();
+        else controller.enqueue(value);
+      } catch (error) {
+        if (SessionError.is(error)) return controller.error(error);
+        console.error(`protocol handler for ${url} failed:`, error);
+        controller.error(new SessionError("ERR_FAILED", { cause: error, url }));
+      }
+    },
+    cancel: (reason) => reader.cancel(reason),
+  }, { highWaterMark: 0 });
 }
 
 function withDefaults(request: Request, context: RequestContext): Request {

@@ -137,6 +137,31 @@ describe("ses.protocol through ses.fetch", () => {
     assert.deepEqual(errors, ["net::ERR_ABORTED"]);
   });
 
+  it("fails a handler's body that errors midway with net::ERR_FAILED, as its head would", async () => {
+    const ses = newSession();
+    const errors: string[] = [];
+    ses.webRequest.onErrorOccurred((details) => errors.push(details.error));
+    const cause = new Error("disk went away");
+    ses.protocol.handle("midway", () =>
+      new Response(
+        new ReadableStream({
+          start: (controller) => controller.enqueue(new TextEncoder().encode("part")),
+          pull: (controller) => controller.error(cause),
+        }),
+      ));
+    const response = await ses.fetch("midway://x/");
+    const { reported } = await quietly(() =>
+      assert.rejects(
+        response.text(),
+        (error: unknown) =>
+          isNetError("ERR_FAILED")(error) && (error as Error).cause === cause &&
+          (error as SessionError).url === "midway://x/",
+      )
+    );
+    assert.equal(reported, 1);
+    assert.deepEqual(errors, ["net::ERR_FAILED"]);
+  });
+
   it("intercepts http, and bypassCustomProtocolHandlers goes to the network", async () => {
     const ses = newSession();
     hits = [];
