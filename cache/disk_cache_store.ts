@@ -218,7 +218,7 @@ export class DiskCacheStore implements CacheStore {
    *
    * @param runtime Directories and SQLite.
    * @param directory The cache directory, like `<partition>/Cache`.
-   * @param maxSize The size limit in bytes; default 80 MiB.
+   * @param maxSize The size limit in bytes (default 80 MiB); entries beyond it are evicted now.
    * @returns The open store.
    * @throws {Error} When the directory cannot be created, SQLite cannot open a file there, or
    * another process keeps the index locked beyond the busy timeout.
@@ -241,6 +241,8 @@ export class DiskCacheStore implements CacheStore {
       store = new DiskCacheStore(runtime, path, bodies, maxSize);
     }
     await store.#removeOrphans();
+    // A limit lowered since the entries were stored (another run, another process) holds at once.
+    store.#trim();
     return store;
   }
 
@@ -557,12 +559,7 @@ export class DiskCacheStore implements CacheStore {
 
   set maxSize(bytes: number) {
     this.#maxSize = bytes;
-    if (this.#closed) return;
-    try {
-      this.#unlinkFiles(this.#db.transaction(() => this.#unused(this.#evict())));
-    } catch {
-      // A busy index keeps its entries until the next commit evicts them.
-    }
+    if (!this.#closed) this.#trim();
   }
 
   deleteUrl(url: string): void {
@@ -738,6 +735,15 @@ export class DiskCacheStore implements CacheStore {
       if (committed) this.#remember(item.entry, sums.get(item.entry)!);
     }
     this.#unlinkFiles(files);
+  }
+
+  /** Evicts down to the limit now, rather than at the next commit. */
+  #trim(): void {
+    try {
+      this.#unlinkFiles(this.#db.transaction(() => this.#unused(this.#evict())));
+    } catch {
+      // A busy index keeps its entries until the next commit evicts them.
+    }
   }
 
   #evict(): SqlRow[] {

@@ -541,6 +541,28 @@ for (const persistent of [false, true]) {
         await later.closeAllConnections();
       });
 
+      it("keeps a limit set before the first request of a restarted program", async () => {
+        // Under 2 KiB, so kept in the index: no pack file stays open in a session left behind
+        // (Bun throws when it collects an unclosed FileHandle).
+        const url = origin.route(
+          reply({ "cache-control": "max-age=3600" }, () => "z".repeat(1500)),
+        );
+        const first = newSession();
+        await get(first, url);
+        await first.cacheIdle();
+        const runtime = currentRuntime();
+        const restarted = new App(runtime);
+        restarted.setPath("userData", userData);
+        const later = createSessionModule(restarted, runtime).fromPartition(
+          `persist:cache${count}`,
+        );
+        later.setCacheMaxSize(1000);
+        assert.equal(await later.getCacheSize(), 0);
+        await assert.rejects(later.fetch(url, ONLY_IF_CACHED), isCacheMiss);
+        await first.closeAllConnections();
+        await later.closeAllConnections();
+      });
+
       it("shares the cache between two sessions on the same directory", async () => {
         const url = origin.route(reply({ "cache-control": "max-age=3600" }));
         const runtime = currentRuntime();
