@@ -53,29 +53,29 @@ async function answer(
   request: Request,
   context: RequestContext,
 ): Promise<Response> {
-  let response: Response;
   try {
     // The caller may give up on a handler that has not answered; a late answer's body is
     // released.
-    response = await unlessAborted(
+    const response = await unlessAborted(
       handler(withDefaults(request, context), context),
       context.signal,
       request.url,
       (late) => void late.body?.cancel().catch(() => {}),
+    );
+    // A fresh Response: the handler's may carry another request's URL (a proxied fetch). A
+    // body the handler read or locked already fails here, as a handler's mistake.
+    return handlerResponse(
+      new Response(response.body && failingAsNetError(response.body, request.url), {
+        status: response.status,
+        statusText: response.statusText,
+        headers: response.headers,
+      }),
     );
   } catch (error) {
     if (SessionError.is(error)) throw error;
     console.error(`protocol handler for ${request.url} failed:`, error);
     throw new SessionError("ERR_FAILED", { cause: error, url: request.url });
   }
-  // A fresh Response: the handler's may carry another request's URL (a proxied fetch).
-  return handlerResponse(
-    new Response(response.body && failingAsNetError(response.body, request.url), {
-      status: response.status,
-      statusText: response.statusText,
-      headers: response.headers,
-    }),
-  );
 }
 
 /**

@@ -96,23 +96,28 @@ describe("ses.protocol through ses.fetch", () => {
     );
   });
 
-  it("fails with net::ERR_FAILED when a handler throws, rejects or answers with no Response", async () => {
+  it("fails with net::ERR_FAILED when a handler throws, rejects or answers with no Response or a used one", async () => {
     const ses = newSession();
     ses.protocol.handle("throws", () => {
       throw new Error("handler bug");
     });
     ses.protocol.handle("rejects", () => Promise.reject(new Error("async bug")));
     ses.protocol.handle("nothing", () => "text" as unknown as Response);
+    ses.protocol.handle("used", async () => {
+      const response = new Response("read already");
+      await response.text();
+      return response;
+    });
     ses.protocol.registerStringProtocol("legacy", async () => {
       await Promise.resolve();
       throw new Error("async legacy bug");
     });
     const { reported } = await quietly(async () => {
-      for (const scheme of ["throws", "rejects", "nothing", "legacy"]) {
+      for (const scheme of ["throws", "rejects", "nothing", "used", "legacy"]) {
         await assert.rejects(ses.fetch(`${scheme}://x/`), isNetError("ERR_FAILED"), scheme);
       }
     });
-    assert.equal(reported, 4);
+    assert.equal(reported, 5);
   });
 
   it("ends a request whose caller aborts while its handler has not answered", async () => {
