@@ -145,7 +145,11 @@ export function createFetchEntry(pipeline: FetchLike, options: FetchEntryOptions
       const streamed = init?.body instanceof ReadableStream ||
         (input instanceof Request && input.body !== null && init?.body === undefined);
       const full = new Request(input, withDuplex);
-      checkCacheMode(full);
+      if (
+        (init?.cache ?? (input instanceof Request ? input.cache : "default")) === "only-if-cached"
+      ) {
+        checkCacheMode(full);
+      }
       if (full.body === null) return enter(input, init, full, null);
       if (streamed) return enter(input, init, withoutBody(full, full.headers), full.body);
       return readWholeBody(full, init!.body!).then(({ headers, body }) => {
@@ -188,9 +192,9 @@ function checkBodyAllowed(method: string | undefined, input: RequestInfo | URL):
 }
 
 // Request constructor step 31, with Deno's words: Bun's Request lets only-if-cached pass in any
-// mode.
+// mode. Asked only for that mode: a Request getter costs in Bun.
 function checkCacheMode(request: Request): void {
-  if (request.cache === "only-if-cached" && request.mode !== "same-origin") {
+  if (request.mode !== "same-origin") {
     throw new TypeError(
       'Request cache mode "only-if-cached" can only be used with same-origin mode',
     );
