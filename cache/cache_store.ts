@@ -11,7 +11,10 @@ import type { CacheEntry } from "./cache_entry.ts";
  * await. `MemoryCacheStore` serves in-memory sessions, `DiskCacheStore` persistent ones.
  */
 export interface CacheStore {
-  /** The most bytes the store keeps; a put beyond it evicts the least recently used entries. */
+  /**
+   * The most bytes the store keeps; a put beyond it, or lowering it, evicts the least recently
+   * used entries.
+   */
   maxSize: number;
   /**
    * Returns the stored variants of a URL (usually one). An entry that fails its checksum is

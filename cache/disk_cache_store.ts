@@ -162,7 +162,7 @@ type Pending =
  * ```
  */
 export class DiskCacheStore implements CacheStore {
-  maxSize: number;
+  #maxSize: number;
   #db: SqlDatabase;
   #runtime: Runtime;
   #bodies: string;
@@ -218,7 +218,7 @@ export class DiskCacheStore implements CacheStore {
    *
    * @param runtime Directories and SQLite.
    * @param directory The cache directory, like `<partition>/Cache`.
-   * @param maxSize The size limit in bytes; default 80 MiB.
+   * @param maxSize The size limit in bytes (default 80 MiB); entries beyond it are evicted now.
    * @returns The open store.
    * @throws {Error} When the directory cannot be created, SQLite cannot open a file there, or
    * another process keeps the index locked beyond the busy timeout.
@@ -241,12 +241,14 @@ export class DiskCacheStore implements CacheStore {
       store = new DiskCacheStore(runtime, path, bodies, maxSize);
     }
     await store.#removeOrphans();
+    // A limit lowered since the entries were stored (another run, another process) holds at once.
+    store.#trim();
     return store;
   }
 
   private constructor(runtime: Runtime, path: string, bodies: string, maxSize: number) {
     const db = runtime.openDatabase(path);
-    this.maxSize = maxSize;
+    this.#maxSize = maxSize;
     this.#runtime = runtime;
     this.#db = db;
     this.#bodies = bodies;
@@ -550,6 +552,16 @@ export class DiskCacheStore implements CacheStore {
     this.#enqueue({ op: "touch", key, time });
   }
 
+  /** The size limit in bytes; lowering it evicts the least recently used entries at once. */
+  get maxSize(): number {
+    return this.#maxSize;
+  }
+
+  set maxSize(bytes: number) {
+    this.#maxSize = bytes;
+    if (!this.#closed) this.#trim();
+  }
+
   deleteUrl(url: string): void {
     this.#check();
     this.#urlGeneration.set(url, (this.#urlGeneration.get(url) ?? 0) + 1);
@@ -725,16 +737,25 @@ export class DiskCacheStore implements CacheStore {
     this.#unlinkFiles(files);
   }
 
+  /** Evicts down to the limit now, rather than at the next commit. */
+  #trim(): void {
+    try {
+      this.#unlinkFiles(this.#db.transaction(() => this.#unused(this.#evict())));
+    } catch {
+      // A busy index keeps its entries until the next commit evicts them.
+    }
+  }
+
   #evict(): SqlRow[] {
     const evicted: SqlRow[] = [];
-    while (Number(this.#total.get()?.size ?? 0) > this.maxSize) {
+    while (Number(this.#total.get()?.size ?? 0) > this.#maxSize) {
       const oldest = this.#oldest.all();
       if (oldest.length === 0) break;
       for (const row of oldest) {
         this.#deleteKey.run(row.key as string);
         this.#known.delete(row.url as string);
         evicted.push(row);
-        if (Number(this.#total.get()?.size ?? 0) <= this.maxSize) return evicted;
+        if (Number(this.#total.get()?.size ?? 0) <= this.#maxSize) return evicted;
       }
     }
     return evicted;

@@ -14,6 +14,13 @@ import type { CacheEntry } from "./cache_entry.ts";
 const HEURISTIC_STATUSES = new Set([200, 203, 204, 206, 300, 301, 308, 404, 405, 410, 414, 501]);
 
 /**
+ * Statuses Chromium keeps fresh for good when nothing explicit says otherwise
+ * (`HttpResponseHeaders::GetFreshnessLifetimes`, "implicitly fresh"): a browser remembers a
+ * permanent redirect or a gone resource until told to reload.
+ */
+const IMPLICITLY_FRESH = new Set([300, 301, 308, 410]);
+
+/**
  * Final statuses this cache understands and may store given explicit freshness or validators.
  * Not 206: this cache keeps whole responses only, so a partial one would later answer a
  * request for the whole.
@@ -128,8 +135,8 @@ function fixedFreshness(entry: CacheEntry): { state: Freshness; initialAge: numb
 /**
  * Whether a response to a GET may be stored by a private cache (RFC 9111 §3): a final status
  * the cache understands, no `no-store`, no `Vary: *`, and something that makes it reusable —
- * explicit freshness, a heuristically cacheable status with `Last-Modified`, or a validator
- * to revalidate it with. `private` and `Authorization` do not prevent storing in a private
+ * explicit freshness, a heuristically cacheable status with `Last-Modified`, a validator to
+ * revalidate it with, or a status Chromium keeps fresh implicitly (300, 301, 308, 410). `private` and `Authorization` do not prevent storing in a private
  * cache.
  *
  * @param status The response status.
@@ -142,6 +149,7 @@ function fixedFreshness(entry: CacheEntry): { state: Freshness; initialAge: numb
  * console.log(isStorable(200, [["Cache-Control", "max-age=60"]])); // true
  * console.log(isStorable(200, [["Cache-Control", "no-store, max-age=60"]])); // false
  * console.log(isStorable(200, [["Vary", "*"], ["ETag", '"a"']])); // false
+ * console.log(isStorable(301, [["Location", "/b"]])); // true
  * ```
  */
 export function isStorable(
@@ -173,11 +181,11 @@ export function isStorable(
         reusable = true;
     }
   }
-  if (cacheControl === null && !reusable) return false;
+  if (cacheControl === null && !reusable && !IMPLICITLY_FRESH.has(status)) return false;
   const directives = parseCacheControl(cacheControl);
   if (directives.has("no-store")) return false;
   if (varyNames(vary) === "*") return false;
-  return reusable || directives.has("max-age");
+  return reusable || directives.has("max-age") || IMPLICITLY_FRESH.has(status);
 }
 
 /**
@@ -238,6 +246,8 @@ function lifetime(
     const expires = parseHttpDate(expiresValue);
     return expires === undefined ? 0 : Math.max(0, expires - date);
   }
+  // Chromium puts these before its Last-Modified heuristic, so a 301 with one is fresh for good.
+  if (IMPLICITLY_FRESH.has(status)) return Infinity;
   if (!HEURISTIC_STATUSES.has(status)) return 0;
   const lastModified = parseHttpDate(fieldValue(headers, "last-modified"));
   // §4.2.2: a typical heuristic is 10% of the time since Last-Modified, as Chromium uses.

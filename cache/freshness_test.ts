@@ -51,6 +51,24 @@ describe("freshness", () => {
     assert.equal(freshness(entry(headers, { status: 302 }), NOW).lifetime, 0);
   });
 
+  it("keeps 300, 301, 308 and 410 fresh for good unless a field says otherwise (Chromium)", () => {
+    for (const status of [300, 301, 308, 410]) {
+      assert.equal(freshness(entry([], { status }), NOW).lifetime, Infinity);
+      assert.equal(
+        freshness(entry([["Last-Modified", date(-3600_000)]], { status }), NOW).lifetime,
+        Infinity,
+      );
+      assert.equal(
+        freshness(entry([["Cache-Control", "max-age=5"]], { status }), NOW).lifetime,
+        5000,
+      );
+      assert.equal(isStorable(status, []), true);
+      assert.equal(isStorable(status, [["Cache-Control", "no-store"]]), false);
+    }
+    assert.equal(freshness(entry([], { status: 302 }), NOW).lifetime, 0);
+    assert.equal(isStorable(302, []), false);
+  });
+
   it("adds Age, the response delay and the resident time (RFC 9111 §4.2.3)", () => {
     const state = freshness(
       entry([["Age", "30"], ["Date", date(0)]], {

@@ -127,7 +127,7 @@ export class HttpCache {
   readonly middleware: Middleware = (next) => (request, context) =>
     this.#handle(next, request, context);
 
-  /** The size limit in bytes; lowering it evicts at the next store. */
+  /** The size limit in bytes; lowering it evicts the least recently used entries at once. */
   get maxSize(): number {
     return this.#maxSize;
   }
@@ -214,8 +214,15 @@ export class HttpCache {
         return next(request, context);
       }
       return next(request, context).then((response) => {
-        this.#invalidate(request.url, response);
-        return response;
+        if (this.#store !== null) {
+          this.#invalidate(this.#store, request.url, response);
+          return response;
+        }
+        // Nothing opened yet, but an earlier process may have stored the target: open first.
+        return this.#opened().then((store) => {
+          if (store !== null) this.#invalidate(store, request.url, response);
+          return response;
+        });
       });
     }
     const mode = context.cache;
@@ -475,11 +482,10 @@ export class HttpCache {
     return copy;
   }
 
-  #invalidate(requestUrl: string, response: Response): void {
+  #invalidate(store: CacheStore, requestUrl: string, response: Response): void {
     // RFC 9111 §4.4: a non-error response to an unsafe method invalidates the target URI and
     // the same-origin URIs in Location and Content-Location.
-    const store = this.#store;
-    if (store === null || response.status < 200 || response.status >= 400) return;
+    if (response.status < 200 || response.status >= 400) return;
     const target = new URL(requestUrl);
     target.hash = "";
     const urls = [target.href];

@@ -27,7 +27,7 @@ export const DEFAULT_CACHE_MAX_SIZE = 80 * 1024 * 1024;
  * ```
  */
 export class MemoryCacheStore implements CacheStore {
-  maxSize: number;
+  #maxSize: number;
   #entries = new Map<string, { entry: CacheEntry; size: number }>();
   #byUrl = new Map<string, Set<string>>();
   #size = 0;
@@ -39,7 +39,17 @@ export class MemoryCacheStore implements CacheStore {
    * @param maxSize The size limit in bytes; default 80 MiB.
    */
   constructor(maxSize: number = DEFAULT_CACHE_MAX_SIZE) {
-    this.maxSize = maxSize;
+    this.#maxSize = maxSize;
+  }
+
+  /** The size limit in bytes; lowering it evicts the least recently used entries at once. */
+  get maxSize(): number {
+    return this.#maxSize;
+  }
+
+  set maxSize(bytes: number) {
+    this.#maxSize = bytes;
+    if (!this.#closed) this.#evict();
   }
 
   variants(url: string): CacheEntry[] {
@@ -60,11 +70,7 @@ export class MemoryCacheStore implements CacheStore {
     if (keys === undefined) this.#byUrl.set(entry.url, keys = new Set());
     keys.add(entry.key);
     this.#size += size;
-    // The Map iterates oldest first, so eviction takes from the front.
-    for (const key of this.#entries.keys()) {
-      if (this.#size <= this.maxSize) break;
-      this.#delete(key);
-    }
+    this.#evict();
   }
 
   touch(key: string): void {
@@ -116,6 +122,14 @@ export class MemoryCacheStore implements CacheStore {
     const keys = this.#byUrl.get(slot.entry.url)!;
     keys.delete(key);
     if (keys.size === 0) this.#byUrl.delete(slot.entry.url);
+  }
+
+  #evict(): void {
+    // The Map iterates oldest first, so eviction takes from the front.
+    for (const key of this.#entries.keys()) {
+      if (this.#size <= this.#maxSize) break;
+      this.#delete(key);
+    }
   }
 
   #check(): void {

@@ -145,6 +145,11 @@ export function createFetchEntry(pipeline: FetchLike, options: FetchEntryOptions
       const streamed = init?.body instanceof ReadableStream ||
         (input instanceof Request && input.body !== null && init?.body === undefined);
       const full = new Request(input, withDuplex);
+      if (
+        (init?.cache ?? (input instanceof Request ? input.cache : "default")) === "only-if-cached"
+      ) {
+        checkCacheMode(full);
+      }
       if (full.body === null) return enter(input, init, full, null);
       if (streamed) return enter(input, init, withoutBody(full, full.headers), full.body);
       return readWholeBody(full, init!.body!).then(({ headers, body }) => {
@@ -183,6 +188,16 @@ function checkBodyAllowed(method: string | undefined, input: RequestInfo | URL):
   const effective = (method ?? (input instanceof Request ? input.method : "GET")).toUpperCase();
   if (effective === "GET" || effective === "HEAD") {
     throw new TypeError("Request with GET/HEAD method cannot have body.");
+  }
+}
+
+// Request constructor step 31, with Deno's words: Bun's Request lets only-if-cached pass in any
+// mode. Asked only for that mode: a Request getter costs in Bun.
+function checkCacheMode(request: Request): void {
+  if (request.mode !== "same-origin") {
+    throw new TypeError(
+      'Request cache mode "only-if-cached" can only be used with same-origin mode',
+    );
   }
 }
 

@@ -188,3 +188,21 @@ describe("createFetchEntry request options", () => {
     assert.equal(calls[0]!.context.credentials, "include");
   });
 });
+
+describe("createFetchEntry cache mode", () => {
+  it("rejects only-if-cached without same-origin mode, in both runtimes, as the fetch standard", async () => {
+    const { fetchLike, calls } = entry();
+    const message = /only-if-cached.*same-origin/;
+    await assert.rejects(fetchLike("http://a.test/", { cache: "only-if-cached" }), {
+      name: "TypeError",
+      message,
+    });
+    await assert.rejects(
+      fetchLike("http://a.test/", { cache: "only-if-cached", mode: "cors" }),
+      { name: "TypeError", message },
+    );
+    assert.equal(calls.length, 0);
+    await fetchLike("http://a.test/", { cache: "only-if-cached", mode: "same-origin" });
+    assert.equal(calls[0]!.context.cache, "only-if-cached");
+  });
+});

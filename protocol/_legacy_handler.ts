@@ -30,12 +30,17 @@ export function legacyHandler(
   fetch: Fetch,
 ): (request: Request, context: RequestContext) => Promise<Response> {
   return async (request, context) => {
-    const answer = await new Promise<unknown>((resolve, reject) => {
-      const returned: unknown = handler(protocolRequest(request, context), resolve);
+    const answer = await new Promise<unknown[]>((resolve, reject) => {
+      const returned: unknown = handler(
+        protocolRequest(request, context),
+        (...values: unknown[]) => resolve(values),
+      );
       // An async handler's rejection fails the request instead of going unhandled.
       if (returned instanceof Promise) returned.catch(reject);
     });
-    const fields = normalise(kind, answer);
+    // Electron's StartLoading: a callback called with nothing at all is not implemented.
+    if (answer.length === 0) throw new SessionError("ERR_NOT_IMPLEMENTED", { url: request.url });
+    const fields = normalise(kind, answer[0], request.url);
     if (typeof fields.error === "number") {
       throw new SessionError(netErrorCode(fields.error) ?? "ERR_FAILED", { url: request.url });
     }
@@ -44,6 +49,10 @@ export function legacyHandler(
       for (const line of Array.isArray(value) ? value : [value]) headers.append(name, String(line));
     }
     const status = fields.statusCode ?? 200;
+    // Electron follows a redirect answer before it looks at the handler's type or data.
+    if (REDIRECT_STATUSES.has(status) && headers.has("location")) {
+      return new Response(null, { status, headers });
+    }
     switch (kind) {
       case "file":
         if (typeof fields.path !== "string") throw new TypeError("A file answer needs a path");
@@ -59,24 +68,36 @@ export function legacyHandler(
             `${fields.mimeType ?? "text/html"}; charset=${fields.charset ?? "utf-8"}`,
           );
         }
-        const data = fields.data;
-        if (kind === "string" ? typeof data !== "string" : !(data instanceof Uint8Array)) {
-          throw new TypeError(
-            `A ${kind} answer needs ${kind === "string" ? "a string" : "a Buffer"}`,
-          );
+        if (kind === "string") {
+          // An object without string data is an empty page in Electron (its data conversion
+          // fails and leaves the contents empty).
+          return new Response(typeof fields.data === "string" ? fields.data : "", {
+            status,
+            headers,
+          });
         }
-        return new Response(data as BodyInit, { status, headers });
+        if (!(fields.data instanceof Uint8Array)) {
+          throw new TypeError("A buffer answer needs a Buffer");
+        }
+        return new Response(fields.data as BodyInit, { status, headers });
       }
     }
   };
 }
 
-function normalise(kind: LegacyKind, answer: unknown): ProtocolResponse {
+/** Statuses whose `Location` Electron follows (`HttpResponseHeaders::IsRedirect`). */
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+
+function normalise(kind: LegacyKind, answer: unknown, url: string): ProtocolResponse {
   if (kind === "string" && typeof answer === "string") return { data: answer };
   if (kind === "buffer" && answer instanceof Uint8Array) return { data: answer };
   if (kind === "file" && typeof answer === "string") return { path: answer };
   if (kind === "stream" && isStream(answer)) return { data: answer };
   if (typeof answer === "object" && answer !== null) return answer as ProtocolResponse;
+  // Electron's ResponseMustBeObject: these kinds take nothing but an object.
+  if (kind === "buffer" || kind === "http" || kind === "stream") {
+    throw new SessionError("ERR_NOT_IMPLEMENTED", { url });
+  }
   throw new TypeError(`The ${kind} protocol handler answered with ${String(answer)}`);
 }
 

@@ -39,7 +39,11 @@ const BUILT_IN = new Set(["http", "https", "file"]);
  * another partition does not know it. Registration methods return Electron's booleans
  * (`false` when the scheme already has a handler of that kind); `handle` and `unhandle` throw
  * instead. A handler that throws, rejects or answers with something other than a `Response`
- * fails the request with `net::ERR_FAILED` and is reported on `console.error`.
+ * (or with one whose body it read already) fails the request with `net::ERR_FAILED` and is
+ * reported on `console.error`; so does a body of its answer that errors midway. Callback-style
+ * handlers answer as Electron's URL loader factory reads them: `callback()` with nothing, or a
+ * non-object to a buffer, http or stream handler, is `net::ERR_NOT_IMPLEMENTED`; `{error}` is
+ * that net error; a 301/302/303/307/308 with a `Location` header is followed, whatever the kind.
  *
  * Every method throws a TypeError, synchronously, for a scheme that is not a string or a
  * handler that is not a function, in the words of Chromium's gin that binds Electron's

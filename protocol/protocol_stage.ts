@@ -8,6 +8,7 @@
 import { fileURLToPath } from "node:url";
 import type { Middleware, RequestContext } from "../core/middleware.ts";
 import { SessionError } from "../core/session_error.ts";
+import { unlessAborted } from "../core/unless_aborted.ts";
 import { fileResponse, handlerResponse } from "./file_response.ts";
 import type { Protocol, SchemeHandler } from "./protocol.ts";
 
@@ -52,22 +53,54 @@ async function answer(
   request: Request,
   context: RequestContext,
 ): Promise<Response> {
-  let response: Response;
   try {
-    response = await handler(withDefaults(request, context), context);
+    // The caller may give up on a handler that has not answered; a late answer's body is
+    // released.
+    const response = await unlessAborted(
+      handler(withDefaults(request, context), context),
+      context.signal,
+      request.url,
+      (late) => void late.body?.cancel().catch(() => {}),
+    );
+    // A fresh Response: the handler's may carry another request's URL (a proxied fetch). A
+    // body the handler read or locked already fails here, as a handler's mistake.
+    return handlerResponse(
+      new Response(response.body && failingAsNetError(response.body, request.url), {
+        status: response.status,
+        statusText: response.statusText,
+        headers: response.headers,
+      }),
+    );
   } catch (error) {
     if (SessionError.is(error)) throw error;
     console.error(`protocol handler for ${request.url} failed:`, error);
     throw new SessionError("ERR_FAILED", { cause: error, url: request.url });
   }
-  // A fresh Response: the handler's may carry another request's URL (a proxied fetch).
-  return handlerResponse(
-    new Response(response.body, {
-      status: response.status,
-      statusText: response.statusText,
-      headers: response.headers,
-    }),
-  );
+}
+
+/**
+ * The handler's body, with a failure midway turned into `net::ERR_FAILED` and reported, as a
+ * handler that throws before answering is: the caller sees one kind of error either way.
+ */
+function failingAsNetError(
+  source: ReadableStream<Uint8Array>,
+  url: string,
+): ReadableStream<Uint8Array> {
+  const reader = source.getReader();
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const { done, value } = await reader.read();
+        if (done) controller.close();
+        else controller.enqueue(value);
+      } catch (error) {
+        if (SessionError.is(error)) return controller.error(error);
+        console.error(`protocol handler for ${url} failed:`, error);
+        controller.error(new SessionError("ERR_FAILED", { cause: error, url }));
+      }
+    },
+    cancel: (reason) => reader.cancel(reason),
+  }, { highWaterMark: 0 });
 }
 
 function withDefaults(request: Request, context: RequestContext): Request {

@@ -651,7 +651,7 @@ export class Session extends TypedEmitter<SessionEvents> {
    * `--disk-cache-size`); least recently used entries go first. An @ses addition: Electron sets
    * it per app by command-line switch.
    *
-   * @param bytes The limit; 0 stores nothing.
+   * @param bytes The limit; a lower one evicts at once, and 0 empties the cache and stores nothing.
    * @throws {RangeError} When `bytes` is not a non-negative integer.
    */
   setCacheMaxSize(bytes: number): void {

@@ -96,23 +96,75 @@ describe("ses.protocol through ses.fetch", () => {
     );
   });
 
-  it("fails with net::ERR_FAILED when a handler throws, rejects or answers with no Response", async () => {
+  it("fails with net::ERR_FAILED when a handler throws, rejects or answers with no Response or a used one", async () => {
     const ses = newSession();
     ses.protocol.handle("throws", () => {
       throw new Error("handler bug");
     });
     ses.protocol.handle("rejects", () => Promise.reject(new Error("async bug")));
     ses.protocol.handle("nothing", () => "text" as unknown as Response);
+    ses.protocol.handle("used", async () => {
+      const response = new Response("read already");
+      await response.text();
+      return response;
+    });
     ses.protocol.registerStringProtocol("legacy", async () => {
       await Promise.resolve();
       throw new Error("async legacy bug");
     });
     const { reported } = await quietly(async () => {
-      for (const scheme of ["throws", "rejects", "nothing", "legacy"]) {
+      for (const scheme of ["throws", "rejects", "nothing", "used", "legacy"]) {
         await assert.rejects(ses.fetch(`${scheme}://x/`), isNetError("ERR_FAILED"), scheme);
       }
     });
-    assert.equal(reported, 4);
+    assert.equal(reported, 5);
+  });
+
+  it("ends a request whose caller aborts while its handler has not answered", async () => {
+    const ses = newSession();
+    const errors: string[] = [];
+    ses.webRequest.onErrorOccurred((details) => errors.push(details.error));
+    const controller = new AbortController();
+    let late: (response: Response) => void = () => {};
+    ses.protocol.handle("slow", () =>
+      new Promise<Response>((resolve) => {
+        late = resolve;
+        controller.abort(new Error("gave up"));
+      }));
+    await assert.rejects(ses.fetch("slow://x/", { signal: controller.signal }), {
+      message: "gave up",
+    });
+    // Its answer, when it comes, is dropped, its body cancelled.
+    let cancelled = false;
+    late(new Response(new ReadableStream({ cancel: () => void (cancelled = true) })));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    assert.equal(cancelled, true);
+    assert.deepEqual(errors, ["net::ERR_ABORTED"]);
+  });
+
+  it("fails a handler's body that errors midway with net::ERR_FAILED, as its head would", async () => {
+    const ses = newSession();
+    const errors: string[] = [];
+    ses.webRequest.onErrorOccurred((details) => errors.push(details.error));
+    const cause = new Error("disk went away");
+    ses.protocol.handle("midway", () =>
+      new Response(
+        new ReadableStream({
+          start: (controller) => controller.enqueue(new TextEncoder().encode("part")),
+          pull: (controller) => controller.error(cause),
+        }),
+      ));
+    const response = await ses.fetch("midway://x/");
+    const { reported } = await quietly(() =>
+      assert.rejects(
+        response.text(),
+        (error: unknown) =>
+          isNetError("ERR_FAILED")(error) && (error as Error).cause === cause &&
+          (error as SessionError).url === "midway://x/",
+      )
+    );
+    assert.equal(reported, 1);
+    assert.deepEqual(errors, ["net::ERR_FAILED"]);
   });
 
   it("intercepts http, and bypassCustomProtocolHandlers goes to the network", async () => {
@@ -346,6 +398,46 @@ describe("ses.protocol through ses.fetch", () => {
     assert.equal(protocol.uninterceptProtocol("http"), false);
     assert.equal(await (await ses.fetch(`${base}/x`)).text(), "network /x");
     assert.throws(() => protocol.registerStringProtocol("x", "no" as never), TypeError);
+    await ses.closeAllConnections();
+  });
+
+  it("answers odd callback values as Electron's URL loader factory does", async () => {
+    const ses = newSession();
+    const { protocol } = ses;
+    // Handlers as JavaScript callers write them, past the typings: any arguments at all.
+    const answer = (...args: unknown[]): never =>
+      ((_request: unknown, callback: (...values: unknown[]) => void) => callback(...args)) as never;
+    // No argument at all, or a non-object where an object is needed: net::ERR_NOT_IMPLEMENTED.
+    protocol.registerStringProtocol("none", answer());
+    protocol.registerBufferProtocol("bufstr", answer("text"));
+    protocol.registerHttpProtocol("httpnone", answer());
+    protocol.registerStreamProtocol("streamnum", answer(5));
+    // A string handler answering an object without string data sends an empty body.
+    protocol.registerStringProtocol("nodata", answer({ statusCode: 201 }));
+    // A redirect answer is followed, whatever the handler's type, with no data needed.
+    const to = (target: string) => ({ statusCode: 302, headers: { Location: target } });
+    protocol.registerStringProtocol("hop", answer(to("str2://x/end")));
+    protocol.registerBufferProtocol("bhop", answer(to(`${base}/from-buffer`)));
+    protocol.registerStringProtocol("str2", answer("arrived"));
+    const { reported } = await quietly(async () => {
+      for (const scheme of ["none", "bufstr", "httpnone", "streamnum"]) {
+        await assert.rejects(
+          ses.fetch(`${scheme}://x/`),
+          isNetError("ERR_NOT_IMPLEMENTED"),
+          scheme,
+        );
+      }
+    });
+    assert.equal(reported, 0);
+    const empty = await ses.fetch("nodata://x/");
+    assert.deepEqual([empty.status, await empty.text()], [201, ""]);
+    const hopped = await ses.fetch("hop://x/");
+    assert.deepEqual([hopped.redirected, hopped.url, await hopped.text()], [
+      true,
+      "str2://x/end",
+      "arrived",
+    ]);
+    assert.equal(await (await ses.fetch("bhop://x/")).text(), "network /from-buffer");
     await ses.closeAllConnections();
   });
 });

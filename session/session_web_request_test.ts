@@ -808,6 +808,25 @@ describe("ses.webRequest through ses.fetch", () => {
     await ses.closeAllConnections();
   });
 
+  it("ends a request whose caller aborts while a listener has not answered", async () => {
+    const ses = newSession();
+    const errors: string[] = [];
+    ses.webRequest.onErrorOccurred((details) => errors.push(details.error));
+    const events = ["onBeforeRequest", "onBeforeSendHeaders", "onHeadersReceived"] as const;
+    for (const event of events) {
+      const controller = new AbortController();
+      // A listener that never answers: only the caller's abort can end the request.
+      const hang = () => controller.abort(new Error(`gave up in ${event}`));
+      ses.webRequest[event](hang);
+      await assert.rejects(ses.fetch(`${base}/small`, { signal: controller.signal }), {
+        message: `gave up in ${event}`,
+      });
+      ses.webRequest[event](null);
+    }
+    assert.deepEqual(errors, ["net::ERR_ABORTED", "net::ERR_ABORTED", "net::ERR_ABORTED"]);
+    await ses.closeAllConnections();
+  });
+
   it("fails the request with net::ERR_FAILED when a listener throws or rejects, and reports it", async () => {
     const ses = newSession();
     const errors: string[] = [];

@@ -7,6 +7,7 @@
 import type { Middleware, RequestContext } from "../core/middleware.ts";
 import { setResponseInfo } from "../core/response_info.ts";
 import { SessionError } from "../core/session_error.ts";
+import { unlessAborted } from "../core/unless_aborted.ts";
 import { ask } from "./_ask.ts";
 import { cancelUpload } from "./_cancel_upload.ts";
 import { baseDetails, type BeforeRequestResponse } from "./details.ts";
@@ -44,7 +45,13 @@ export function beforeRequestStage(webRequest: WebRequest): Middleware {
       const details = baseDetails(request.url, request, context);
       const answer = ask("onBeforeRequest", listener, details, request.url);
       if (answer instanceof Promise) {
-        return answer.then((late) => decide(late, request, context, next));
+        return unlessAborted(answer, context.signal, request.url).then(
+          (late) => decide(late, request, context, next),
+          (error: unknown) => {
+            cancelUpload(context, error);
+            throw error;
+          },
+        );
       }
       return decide(answer, request, context, next);
     } catch (error) {

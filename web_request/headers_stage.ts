@@ -8,6 +8,7 @@
 import type { FetchLike, Middleware, RequestContext } from "../core/middleware.ts";
 import { type ResponseInfo, responseInfo, setResponseInfo } from "../core/response_info.ts";
 import { SessionError } from "../core/session_error.ts";
+import { unlessAborted } from "../core/unless_aborted.ts";
 import { ask, tell } from "./_ask.ts";
 import { cancelUpload } from "./_cancel_upload.ts";
 import { answerSpellings } from "./_header_name.ts";
@@ -94,7 +95,7 @@ export function headersStage(webRequest: WebRequest): Middleware {
         return sendHeaders(next, request, ready, context, hooks, time, shown, answer);
       }
       // An answer that came later is followed by onSendHeaders at its own time.
-      return answer.then((late) => {
+      return unlessAborted(answer, context.signal, url).then((late) => {
         try {
           const ready = applyAnswer(late, request, context);
           return sendHeaders(next, request, ready, context, hooks, Date.now(), shown, late);
@@ -171,7 +172,7 @@ function send(
     if (!(answer instanceof Promise)) {
       return tellStarted(started, request, applyHead(answer, request, response), context, time);
     }
-    return answer.then(
+    return unlessAborted(answer, context.signal, request.url).then(
       (late) =>
         tellStarted(started, request, applyHead(late, request, response), context, Date.now()),
       (error: unknown) => {

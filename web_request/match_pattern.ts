@@ -62,12 +62,14 @@ function splitAuthority(
   authority: string,
   fail: (reason: string) => TypeError,
 ): { host: string; port: string } {
-  // An IPv6 literal keeps its colons inside brackets.
-  const close = authority.lastIndexOf("]");
-  const colon = authority.lastIndexOf(":");
-  if (colon <= close) return { host: authority.toLowerCase(), port: "*" };
+  // An IPv6 literal keeps its colons inside brackets; otherwise the first colon starts the
+  // port, so `a:80:80` has the port `80:80` (Chromium's URLPattern::Parse).
+  const colon = authority.startsWith("[")
+    ? authority.indexOf(":", authority.indexOf("]"))
+    : authority.indexOf(":");
+  if (colon < 0) return { host: authority.toLowerCase(), port: "*" };
   const port = authority.slice(colon + 1);
-  if (port !== "*" && !/^\d{1,5}$/.test(port)) throw fail("Invalid port.");
+  if (port !== "*" && !(/^\d{1,5}$/.test(port) && +port < 65536)) throw fail("Invalid port.");
   return { host: authority.slice(0, colon).toLowerCase(), port: port === "*" ? "*" : `${+port}` };
 }
 
@@ -78,6 +80,7 @@ function hostMatcher(
   if (host === "*") return () => true;
   if (host.startsWith("*.")) {
     const domain = host.slice(2);
+    if (domain === "") throw fail("Empty host.");
     if (domain.includes("*")) throw fail("Invalid host wildcard.");
     return (hostname) => hostname === domain || hostname.endsWith(`.${domain}`);
   }

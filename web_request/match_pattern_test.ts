@@ -27,6 +27,9 @@ describe("parseMatchPattern", () => {
     ["file:///tmp/*", "file:///tmp/a.txt", true],
     ["app://bundle/*", "app://bundle/index.html", true],
     ["http://[::1]/*", "http://[::1]:3000/", true],
+    ["http://[::1]:3000/*", "http://[::1]:3000/", true],
+    ["http://a.test:65535/*", "http://a.test:65535/", true],
+    ["http://*/:1234", "http://a.test/:1234", true],
   ];
   for (const [pattern, url, expected] of cases) {
     it(`${pattern} ${expected ? "matches" : "does not match"} ${url}`, () => {
@@ -42,6 +45,13 @@ describe("parseMatchPattern", () => {
       ["http:///*", "Empty host."],
       ["http://a.*.test/*", "Invalid host wildcard."],
       ["http://a.test:port/*", "Invalid port."],
+      // Chromium's ExtensionURLPatternTest.Ports and ParseInvalid.
+      ["http://foo:/", "Invalid port."],
+      ["http://foo:123456/", "Invalid port."],
+      ["http://foo:65536/", "Invalid port."],
+      ["http://foo:80:80/monkey", "Invalid port."],
+      ["http://*.:80/", "Empty host."],
+      ["http://*./", "Empty host."],
       ["1http://a.test/*", "Invalid scheme."],
     ];
     for (const [pattern, reason] of errors) {

@@ -4,11 +4,15 @@
  * @module
  */
 
+import { emitWarning } from "node:process";
 import { type MatchableUrl, parseMatchPattern, type UrlMatcher } from "./match_pattern.ts";
 
 /** Electron's `WebRequestFilter`. */
 export interface WebRequestFilter {
-  /** Match patterns a request's URL must match one of; empty matches every URL. */
+  /**
+   * Match patterns a request's URL must match one of; empty matches every URL, with Electron's
+   * `DeprecationWarning` (use `<all_urls>`).
+   */
   urls: string[];
   /** Match patterns that exclude a request's URL. */
   excludeUrls?: string[];
@@ -67,6 +71,13 @@ export const MATCH_ALL: RequestFilter = { matches: () => true };
 export function parseRequestFilter(filter: object): RequestFilter {
   const { urls, excludeUrls = [], types = [] } = filter as Partial<WebRequestFilter>;
   if (!Array.isArray(urls)) throw new TypeError("Parameter 'filter' must have property 'urls'.");
+  if (urls.length === 0) {
+    // Electron's words (api_web_request.cc, SetListener); it then matches all URLs too.
+    emitWarning(
+      "The urls array in WebRequestFilter is empty, which is deprecated. Please use '<all_urls>' to match all URLs.",
+      "DeprecationWarning",
+    );
+  }
   const include = patterns(urls);
   const exclude = patterns(excludeUrls);
   if (!Array.isArray(types)) throw new TypeError("Invalid type " + String(types));

@@ -1,4 +1,5 @@
 import { describe, it } from "node:test";
+import process from "node:process";
 import assert from "node:assert/strict";
 import { parseRequestFilter } from "./request_filter.ts";
 
@@ -20,5 +21,27 @@ describe("parseRequestFilter", () => {
     const excluding = parseRequestFilter({ urls: ["<all_urls>"], excludeUrls: ["*://b.test/*"] });
     assert.ok(excluding.matches("http://a.test/x", "xhr"));
     assert.ok(!excluding.matches("http://b.test/x", "xhr"));
+  });
+});
+
+describe("parseRequestFilter with an empty urls array", () => {
+  it("warns of the deprecation as Electron does, and matches every URL", async () => {
+    const warnings: Error[] = [];
+    const listener = (warning: Error) => warnings.push(warning);
+    process.on("warning", listener);
+    try {
+      const filter = parseRequestFilter({ urls: [] });
+      assert.ok(filter.matches("https://a.test/x", "xhr"));
+      // Process warnings arrive on a later tick.
+      for (let i = 0; i < 50 && warnings.length === 0; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    } finally {
+      process.off("warning", listener);
+    }
+    assert.deepEqual(warnings.map(({ name, message }) => [name, message]), [[
+      "DeprecationWarning",
+      "The urls array in WebRequestFilter is empty, which is deprecated. Please use '<all_urls>' to match all URLs.",
+    ]]);
   });
 });
