@@ -5,7 +5,13 @@
  * @module
  */
 
+import {
+  close as closeFdCallback,
+  open as openFdCallback,
+  writev as writevCallback,
+} from "node:fs";
 import { mkdir, open, readFile, rename, rm } from "node:fs/promises";
+import { promisify } from "node:util";
 import { homedir, platform, tmpdir } from "node:os";
 import type {
   AppendFile,
@@ -25,15 +31,27 @@ import { type AtomicWriteFiles, writeFileAtomic } from "./_write_file_atomic.ts"
 /**
  * Appends with one `writev` per batch: one call to the I/O thread. Bun joins the chunks into a
  * buffer of its own inside `writev` (garbage; downloads/_file_writer.ts avoids it for 200 MiB
- * streams), which a cache batch of at most 4 MiB can afford.
+ * streams), which a cache batch of at most 4 MiB can afford. The file is a plain descriptor, not
+ * a `FileHandle`: Bun raises an uncaught error when it collects a `FileHandle` left open, and a
+ * session's open pack file outlives any one call (a dropped session leaks the descriptor
+ * instead of crashing the process).
  */
+const openFd = promisify(openFdCallback);
+const closeFd = promisify(closeFdCallback);
+
+function writevFd(fd: number, chunks: Uint8Array[]): Promise<number> {
+  return new Promise((resolve, reject) =>
+    writevCallback(fd, chunks, (error, written) => error ? reject(error) : resolve(written))
+  );
+}
+
 async function openNewFile(path: string): Promise<AppendFile> {
-  const handle = await open(path, "wx", 0o600);
+  const fd = await openFd(path, "wx", 0o600);
   return {
     async append(chunks) {
       let pending = chunks.filter((chunk) => chunk.byteLength > 0);
       while (pending.length > 0) {
-        let { bytesWritten } = await handle.writev(pending);
+        let bytesWritten = await writevFd(fd, pending);
         // A short write: drop what was written, go on from the rest.
         let done = 0;
         while (done < pending.length && bytesWritten >= pending[done]!.byteLength) {
@@ -44,7 +62,7 @@ async function openNewFile(path: string): Promise<AppendFile> {
         if (bytesWritten > 0) pending[0] = pending[0]!.subarray(bytesWritten);
       }
     },
-    close: () => handle.close(),
+    close: () => closeFd(fd),
   };
 }
 

@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import process from "node:process";
 import { currentRuntime } from "./current_runtime.ts";
 import { detectRuntime } from "./detect_runtime.ts";
 
@@ -34,6 +35,31 @@ describe("Runtime.openNewFile", () => {
       await assert.rejects(runtime.openNewFile(path));
       assert.equal(readFileSync(path).length, bytes.length);
     } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  // A cache's open pack file belongs to its session; a session a program drops takes it along.
+  // Bun raises an uncaught error when it collects a FileHandle left open.
+  it("does not fail the process when a file left open is garbage-collected", async () => {
+    const runtime = currentRuntime();
+    const dir = mkdtempSync(join(tmpdir(), "ses-open-new-"));
+    const uncaught: unknown[] = [];
+    const record = (error: unknown) => uncaught.push(error);
+    process.on("uncaughtException", record);
+    try {
+      await (async () => {
+        const file = await runtime.openNewFile(join(dir, "left-open"));
+        await file.append([new Uint8Array([1])]);
+      })();
+      const bun = (globalThis as { Bun?: { gc(full: boolean): void } }).Bun;
+      for (let i = 0; i < 5; i++) {
+        bun?.gc(true);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      assert.deepEqual(uncaught, []);
+    } finally {
+      process.off("uncaughtException", record);
       rmSync(dir, { recursive: true, force: true });
     }
   });
