@@ -9,7 +9,8 @@ import type { NetLogEntry, NetLogSink, NetLogSource } from "../core/net_log_sink
 import { CAPTURE_MODES, type CaptureMode } from "./capture_mode.ts";
 import { LoggedSource } from "./event_line.ts";
 import { fileError } from "./_file_error.ts";
-import { FileNetLogWriter } from "./file_net_log_writer.ts";
+import { FileNetLogWriter, type FileNetLogWriterOptions } from "./file_net_log_writer.ts";
+import process from "node:process";
 
 /** Electron's options for `netLog.startLogging`. */
 export interface StartLoggingOptions {
@@ -36,22 +37,27 @@ export interface StartLoggingOptions {
  * ```
  */
 export class NetLog implements NetLogSink {
-  #writer: FileNetLogWriter | undefined;
-  #starting = false;
+  #run: LogRun | undefined;
   #lastSourceId = 0;
 
-  /** Whether a log is being recorded (Electron's `netLog.currentlyLogging`). */
+  /**
+   * Whether a log is being recorded (Electron's `netLog.currentlyLogging`): true from the
+   * `startLogging` call, as Electron's exporter exists at once, until `stopLogging` or a start
+   * that failed.
+   */
   get currentlyLogging(): boolean {
-    return this.#writer !== undefined;
+    return this.#run !== undefined;
   }
 
   /** Whether events are wanted: the sink side of `currentlyLogging`. */
   get capturing(): boolean {
-    return this.#writer !== undefined;
+    return this.#run !== undefined;
   }
 
   /**
-   * Starts recording to `path` (created or truncated).
+   * Starts recording to `path` (created or truncated). Events from the moment of the call are
+   * kept, those that come while the file opens included, so a program that does not await
+   * the start (as Electron's own example) still logs its first request.
    *
    * @param path The log file.
    * @param options Capture mode and size bound.
@@ -74,28 +80,29 @@ export class NetLog implements NetLogSink {
     if (maxFileSize !== undefined && (typeof maxFileSize !== "number" || !(maxFileSize > 0))) {
       throw new TypeError("Invalid value for maxFileSize");
     }
-    if (this.#writer !== undefined || this.#starting) {
+    if (this.#run !== undefined) {
       throw new TypeError("There is already a net log running");
     }
-    this.#starting = true;
-    return FileNetLogWriter.open(path, { captureMode, maxFileSize }).then((writer) => {
-      this.#writer = writer;
-    }, (error: unknown) => {
+    const run = new LogRun(path, { captureMode, maxFileSize });
+    this.#run = run;
+    return run.opened.then(() => {}, (error: unknown) => {
+      if (this.#run === run) this.#run = undefined;
       throw fileError(error);
-    }).finally(() => this.#starting = false);
+    });
   }
 
   /**
-   * Stops recording and completes the file.
+   * Stops recording and completes the file. A stop while the start is still opening the file
+   * waits for it, then completes the file with what was logged in between.
    *
    * @returns Resolves when the file is closed.
-   * @throws Rejects with `No net log in progress` when none runs.
+   * @throws Rejects with `No net log in progress` when none runs (or its start failed).
    */
   stopLogging(): Promise<void> {
-    const writer = this.#writer;
-    if (writer === undefined) return Promise.reject(new Error("No net log in progress"));
-    this.#writer = undefined;
-    return writer.close();
+    const run = this.#run;
+    if (run === undefined) return Promise.reject(new Error("No net log in progress"));
+    this.#run = undefined;
+    return run.close();
   }
 
   /**
@@ -114,6 +121,60 @@ export class NetLog implements NetLogSink {
    * @param entry The event.
    */
   add(entry: NetLogEntry): void {
-    this.#writer?.add(entry);
+    this.#run?.add(entry);
+  }
+}
+
+// Logs still running, completed when the process exits normally: Electron's file is valid
+// JSON when a program ends without stopLogging (its spec: "should end logging automatically
+// when only .startLogging() is called").
+const runningLogs = new Set<LogRun>();
+
+function completeRunningLogs(): void {
+  for (const run of runningLogs) run.closeSync();
+}
+
+// One startLogging: the writer once the file is open, and the events of the moments before.
+class LogRun {
+  readonly opened: Promise<FileNetLogWriter>;
+  #writer: FileNetLogWriter | undefined;
+  #early: { entry: NetLogEntry; tick: number }[] = [];
+
+  constructor(path: string, options: FileNetLogWriterOptions) {
+    this.opened = FileNetLogWriter.open(path, options).then((writer) => {
+      for (const { entry, tick } of this.#early) writer.add(entry, tick);
+      this.#early = [];
+      this.#writer = writer;
+      if (runningLogs.size === 0) process.on("exit", completeRunningLogs);
+      runningLogs.add(this);
+      return writer;
+    }, (error: unknown) => {
+      this.#early = [];
+      throw error;
+    });
+  }
+
+  add(entry: NetLogEntry): void {
+    if (this.#writer !== undefined) this.#writer.add(entry);
+    else this.#early.push({ entry, tick: performance.now() });
+  }
+
+  close(): Promise<void> {
+    return this.opened.then((writer) => {
+      this.#forget();
+      return writer.close();
+    }, () => {
+      throw new Error("No net log in progress");
+    });
+  }
+
+  closeSync(): void {
+    this.#forget();
+    this.#writer?.closeSync();
+  }
+
+  #forget(): void {
+    runningLogs.delete(this);
+    if (runningLogs.size === 0) process.off("exit", completeRunningLogs);
   }
 }

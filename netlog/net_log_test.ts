@@ -4,8 +4,15 @@ import { mkdtemp, readdir, readFile, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Buffer } from "node:buffer";
+import { spawn } from "node:child_process";
+import process from "node:process";
+import { fileURLToPath } from "node:url";
 import { NetLog } from "./net_log.ts";
 import { netLogProblems, parseNetLog } from "./read_net_log.ts";
+
+const EXIT_WRITER = fileURLToPath(
+  new URL("../tests/fixtures/net_log_exit_writer.ts", import.meta.url),
+);
 
 async function tempPath(name: string): Promise<string> {
   return join(await mkdtemp(join(tmpdir(), "ses-netlog-")), name);
@@ -192,6 +199,71 @@ describe("NetLog", () => {
     assert.equal(log.events.length, 4);
     assert.deepEqual(netLogProblems(log), []);
     assert.throws(() => parseNetLog("nonsense"), SyntaxError);
+  });
+
+  it("logs from the startLogging call, as Electron's currentlyLogging says, and a stop waits for the start", async () => {
+    const netLog = new NetLog();
+    const path = await tempPath("early.json");
+    // Electron's own example starts without awaiting: the exporter exists at once.
+    const started = netLog.startLogging(path);
+    assert.equal(netLog.currentlyLogging, true);
+    assert.equal(netLog.capturing, true);
+    assert.throws(() => netLog.startLogging(path), {
+      name: "TypeError",
+      message: "There is already a net log running",
+    });
+    headersEvent(netLog);
+    const stopped = netLog.stopLogging();
+    assert.equal(netLog.currentlyLogging, false);
+    headersEvent(netLog); // after the stop: not in the file
+    await started;
+    await stopped;
+    const log = parseNetLog(await readFile(path, "utf8"));
+    assert.equal(log.truncated, false);
+    assert.equal(log.events.length, 4);
+    assert.deepEqual(netLogProblems(log), []);
+    // The next log is a new file, and a stop of a start that failed says none ran.
+    const missing = join(await tempPath("gone"), "log.json");
+    const failed = netLog.startLogging(missing);
+    const stopFailed = netLog.stopLogging();
+    await assert.rejects(failed, { message: "FILE_ERROR_NOT_FOUND" });
+    await assert.rejects(stopFailed, { message: "No net log in progress" });
+    assert.equal(netLog.currentlyLogging, false);
+  });
+
+  it("forgets a start that failed: currentlyLogging is false once it rejects", async () => {
+    const netLog = new NetLog();
+    const missing = join(await tempPath("gone"), "log.json");
+    const failed = netLog.startLogging(missing);
+    assert.equal(netLog.currentlyLogging, true);
+    await assert.rejects(failed, { message: "FILE_ERROR_NOT_FOUND" });
+    assert.equal(netLog.currentlyLogging, false);
+    await assert.rejects(netLog.stopLogging(), { message: "No net log in progress" });
+  });
+
+  it("completes a log still running when the process exits, as Electron", async () => {
+    for (const bound of [undefined, "4000"]) {
+      const path = await tempPath("exit.json");
+      const code = await new Promise<number | null>((resolve, reject) => {
+        const args = "Deno" in globalThis ? ["run", "-A", EXIT_WRITER] : [EXIT_WRITER];
+        const child = spawn(process.execPath, [...args, path, ...(bound ? [bound] : [])], {
+          stdio: ["ignore", "inherit", "inherit"],
+        });
+        child.once("error", reject);
+        child.once("exit", resolve);
+      });
+      assert.equal(code, 0);
+      const log = parseNetLog(await readFile(path, "utf8"));
+      assert.equal(log.truncated, false, `a complete log (maxFileSize ${bound})`);
+      assert.deepEqual(netLogProblems(log), []);
+      if (bound === undefined) assert.equal(log.events.length, 400);
+      else {
+        assert.ok(log.events.length > 0 && log.events.length < 400);
+        // The latest events are the ones kept.
+        assert.equal(log.events.at(-1)!.source.id, 200);
+        await assert.rejects(stat(`${path}.inprogress`), { code: "ENOENT" });
+      }
+    }
   });
 
   it("builds nothing while not logging", () => {
