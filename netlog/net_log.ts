@@ -63,7 +63,10 @@ export class NetLog implements NetLogSink {
    * @param options Capture mode and size bound.
    * @returns Resolves once the file holds its constants.
    * @throws {TypeError} `The first parameter must be a valid string` for an empty or
-   * non-string path; `Invalid value for captureMode`; `Invalid value for maxFileSize`;
+   * non-string path; `Invalid value for captureMode` when the key is there but is not one of
+   * the three modes (`undefined` included, as Electron's binding); `Invalid value for
+   * maxFileSize` when it is there but not a number (any number is taken as gin converts it to
+   * a uint64: a negative one means unlimited, `0` or `NaN` keeps the latest events only);
    * `There is already a net log running` while one runs. Rejects, as Electron, with an `Error`
    * named by Chromium's file error when the file cannot be created (`FILE_ERROR_NOT_FOUND` for a
    * missing directory, `FILE_ERROR_ACCESS_DENIED` for a directory or an unwritable place; the
@@ -73,12 +76,23 @@ export class NetLog implements NetLogSink {
     if (typeof path !== "string" || path === "") {
       throw new TypeError("The first parameter must be a valid string");
     }
-    const { captureMode = "default", maxFileSize } = options ?? {};
-    if (!CAPTURE_MODES.includes(captureMode)) {
-      throw new TypeError("Invalid value for captureMode");
+    // Electron's binding reads the options as a gin dictionary: an argument that is not an
+    // object is ignored, and a key that is present (undefined too) must convert.
+    const bag: Partial<Record<keyof StartLoggingOptions, unknown>> =
+      typeof options === "object" && options !== null ? options : {};
+    let captureMode: CaptureMode = "default";
+    if ("captureMode" in bag) {
+      if (!CAPTURE_MODES.includes(bag.captureMode as CaptureMode)) {
+        throw new TypeError("Invalid value for captureMode");
+      }
+      captureMode = bag.captureMode as CaptureMode;
     }
-    if (maxFileSize !== undefined && (typeof maxFileSize !== "number" || !(maxFileSize > 0))) {
-      throw new TypeError("Invalid value for maxFileSize");
+    let maxFileSize: number | undefined;
+    if ("maxFileSize" in bag) {
+      if (typeof bag.maxFileSize !== "number") {
+        throw new TypeError("Invalid value for maxFileSize");
+      }
+      maxFileSize = fileSizeBound(bag.maxFileSize);
     }
     if (this.#run !== undefined) {
       throw new TypeError("There is already a net log running");
@@ -123,6 +137,14 @@ export class NetLog implements NetLogSink {
   add(entry: NetLogEntry): void {
     this.#run?.add(entry);
   }
+}
+
+// gin's uint64 conversion of a number (V8's IntegerValue: NaN is 0, fractions truncated): a
+// negative size wraps to 2^64 and more, which is Chromium's kUnlimitedFileSize for -1 and as
+// good as unlimited for the rest.
+function fileSizeBound(size: number): number | undefined {
+  if (Number.isNaN(size)) return 0;
+  return size < 0 ? undefined : Math.trunc(size);
 }
 
 // Logs still running, completed when the process exits normally: Electron's file is valid

@@ -62,6 +62,37 @@ describe("NetLog", () => {
     assert.equal(netLog.currentlyLogging, false);
   });
 
+  it("checks the options as Electron's binding: a key present must convert, any number is a size", async () => {
+    const netLog = new NetLog();
+    const path = await tempPath("options.json");
+    for (const options of [{ captureMode: undefined }, { captureMode: null }, { captureMode: 1 }]) {
+      assert.throws(() => netLog.startLogging(path, options as object), {
+        name: "TypeError",
+        message: "Invalid value for captureMode",
+      });
+    }
+    for (
+      const options of [{ maxFileSize: undefined }, { maxFileSize: null }, { maxFileSize: "9" }]
+    ) {
+      assert.throws(() => netLog.startLogging(path, options as object), {
+        name: "TypeError",
+        message: "Invalid value for maxFileSize",
+      });
+    }
+    assert.equal(netLog.currentlyLogging, false);
+    // gin's uint64 conversion: -1 is Chromium's kUnlimitedFileSize, 0 and NaN a bound of 0
+    // (the latest events only); an options argument that is not an object is ignored.
+    for (const options of [{ maxFileSize: -1 }, { maxFileSize: 0 }, { maxFileSize: NaN }, "x", 5]) {
+      await netLog.startLogging(path, options as object);
+      for (let i = 0; i < 20; i++) headersEvent(netLog);
+      await netLog.stopLogging();
+      const log = parseNetLog(await readFile(path, "utf8"));
+      assert.deepEqual(netLogProblems(log), []);
+      const bounded = typeof options === "object" && options.maxFileSize !== -1;
+      assert.equal(log.events.length < 80, bounded, JSON.stringify(options));
+    }
+  });
+
   it("rejects with Chromium's file error name, as Electron, when the file cannot be created", async () => {
     const netLog = new NetLog();
     const path = join(await tempPath("missing"), "log.json");
