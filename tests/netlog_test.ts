@@ -185,9 +185,15 @@ describe("net log of ses.fetch", () => {
     assert.deepEqual(paramsOf(log, failedId, "REQUEST_ALIVE").at(-1), { net_error: -102 });
     assert.deepEqual(paramsOf(log, failedId, "TCP_CONNECT").at(-1), { net_error: -102 });
 
-    // TLS: SSL_CONNECT ends with the version, and the server's certificate is logged as PEM.
+    // TLS: SSL_CONNECT ends with Chromium's NetLogSSLInfoParams (its version names, the IANA
+    // suite number, TLS 1.3's too, and "unknown" when ALPN chose nothing), and the server's
+    // certificate is logged as PEM.
     const [tlsId] = tls!;
-    assert.match(String(paramsOf(log, tlsId, "SSL_CONNECT").at(-1)?.version), /^TLSv1\.[23]$/);
+    const sslInfo = paramsOf(log, tlsId, "SSL_CONNECT").at(-1)!;
+    assert.match(String(sslInfo.version), /^TLS 1\.[23]$/);
+    assert.ok((sslInfo.cipher_suite as number) > 0, `cipher_suite ${sslInfo.cipher_suite}`);
+    assert.equal(sslInfo.is_resumed, false);
+    assert.match(String(sslInfo.next_proto), /^(http\/1\.1|unknown)$/);
     const [certificates] = paramsOf(log, tlsId, "SSL_CERTIFICATES_RECEIVED");
     assert.match((certificates!.certificates as string[])[0]!, /^-----BEGIN CERTIFICATE-----\n/);
 
