@@ -316,7 +316,7 @@ export class FileNetLogWriter {
         ? `,\n"polledData": {"droppedEvents":${this.#dropped}}\n`
         : "";
       // Chromium's RewindIfWroteEventBytes, then WritePolledDataToFile.
-      const closing = encoder.encode(`${kept > 0 ? "\n" : ""}]${polled}}\n`);
+      const closing = encoder.encode(`]${polled}}\n`);
       const at = kept > 0 ? this.#written - 2 : this.#written;
       await writeAt(this.#fd, closing, at);
       await new Promise<void>((resolve, reject) =>
@@ -346,7 +346,7 @@ export class FileNetLogWriter {
       const polled = this.#dropped > 0
         ? `,\n"polledData": {"droppedEvents":${this.#dropped}}\n`
         : "";
-      const closing = encoder.encode(`${kept > 0 ? "\n" : ""}]${polled}}\n`);
+      const closing = encoder.encode(`]${polled}}\n`);
       const at = kept > 0 ? this.#written - 2 : this.#written;
       writeSync(this.#fd, closing, 0, closing.length, at);
       ftruncateSync(this.#fd, at + closing.length);
