@@ -9,6 +9,7 @@ import { Buffer } from "node:buffer";
 import { currentRuntime } from "../runtime/mod.ts";
 import { App, createSessionModule, type Session } from "../session/mod.ts";
 import { netLogProblems, parseNetLog, type ReadNetLog } from "../netlog/mod.ts";
+import type { CaptureMode, NetLog, StartLoggingOptions } from "../mod.ts";
 import { type RunningServer, startTinyproxy } from "./fixtures/proxy_servers.ts";
 import { makeTestCertificates } from "./fixtures/tls_certs.ts";
 
@@ -379,6 +380,21 @@ describe("net log of ses.fetch", () => {
       [[2, { net_error: -106 }]],
     );
     assert.deepEqual(paramsOf(log, 2, "REQUEST_ALIVE").at(-1), { net_error: -106 });
+  });
+
+  it("logs the first request of Electron's example, which does not await startLogging", async () => {
+    const ses = newSession();
+    const netLog: NetLog = ses.netLog;
+    const path = join(await mkdtemp(join(tmpdir(), "ses-netlog-")), "log.json");
+    const options: StartLoggingOptions = { captureMode: "default" satisfies CaptureMode };
+    void netLog.startLogging(path, options);
+    assert.equal(netLog.currentlyLogging, true);
+    await (await ses.fetch(`${origin}/final`)).text();
+    await netLog.stopLogging();
+    await ses.closeAllConnections();
+    const log = parseNetLog(await readFile(path, "utf8"));
+    assert.deepEqual([...requests(log).keys()], [1]);
+    assert.deepEqual(paramsOf(log, 1, "URL_REQUEST_START_JOB")[0]?.url, `${origin}/final`);
   });
 
   it("builds no sources while no log runs", async () => {
