@@ -9,6 +9,7 @@ import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { NetLog } from "./net_log.ts";
 import { netLogProblems, parseNetLog } from "./read_net_log.ts";
+import { netLogToHar } from "./net_log_to_har.ts";
 
 const EXIT_WRITER = fileURLToPath(
   new URL("../tests/fixtures/net_log_exit_writer.ts", import.meta.url),
@@ -232,6 +233,60 @@ describe("NetLog", () => {
     assert.equal(log.events.length, 4);
     assert.deepEqual(netLogProblems(log), []);
     assert.throws(() => parseNetLog("nonsense"), SyntaxError);
+  });
+
+  it("reads a log written by Chromium itself, whose timeTickOffset is a number", () => {
+    // The shape of `chromium --log-net-log` (Chromium 156): NetLogNumberValue writes the offset
+    // as a number below 2^53; event times stay strings.
+    const event = (type: number, phase: number, time: string, params?: object) =>
+      JSON.stringify({
+        ...(params ? { params } : {}),
+        phase,
+        source: { id: 103, start_time: "50970906", type: 1 },
+        time,
+        type,
+      });
+    const text = `{"constants":${
+      JSON.stringify({
+        addressFamily: { ADDRESS_FAMILY_IPV4: 1 },
+        clientInfo: { name: "Chromium", version: "156.0.0.0" },
+        loadFlag: { NORMAL: 0 },
+        logEventPhase: { PHASE_BEGIN: 1, PHASE_END: 2, PHASE_NONE: 0 },
+        logEventTypes: {
+          REQUEST_ALIVE: 2,
+          URL_REQUEST_START_JOB: 136,
+          HTTP_TRANSACTION_SEND_REQUEST_HEADERS: 240,
+          HTTP_TRANSACTION_READ_RESPONSE_HEADERS: 245,
+        },
+        logFormatVersion: 1,
+        logSourceType: { NONE: 0, URL_REQUEST: 1 },
+        netError: { ERR_FAILED: -2 },
+        timeTickOffset: 1795994288158,
+      })
+    },\n"events": [\n${
+      [
+        event(2, 1, "50970906", { priority: "HIGHEST", url: "http://127.0.0.1:8765/c" }),
+        event(136, 1, "50970907", { method: "GET", url: "http://127.0.0.1:8765/c" }),
+        event(240, 0, "50970908", {
+          headers: ["Host: 127.0.0.1:8765", "Cookie: sid=secret123"],
+          line: "GET /c HTTP/1.1\r\n",
+        }),
+        event(245, 0, "50970916", { headers: ["HTTP/1.1 200 OK", "Content-Length: 11"] }),
+        event(136, 2, "50970917"),
+        event(2, 2, "50970918"),
+      ].join(",\n")
+    }],\n"polledData": {"proxySettings": {}}\n}\n`;
+    const log = parseNetLog(text);
+    assert.deepEqual(netLogProblems(log), []);
+    assert.equal(log.events[0]!.time, 1795994288158 + 50970906);
+    const [entry] = netLogToHar(log).log.entries;
+    assert.equal(entry!.startedDateTime, new Date(1795994288158 + 50970907).toISOString());
+    assert.deepEqual([entry!.response.status, entry!.response.content.size], [200, 11]);
+    assert.deepEqual(entry!.request.cookies, [{ name: "sid", value: "secret123" }]);
+    assert.deepEqual(
+      netLogProblems({ ...log, constants: { ...log.constants, timeTickOffset: "12ab" } }),
+      ["constants.timeTickOffset is not a number or a numeric string"],
+    );
   });
 
   it("logs from the startLogging call, as Electron's currentlyLogging says, and a stop waits for the start", async () => {
