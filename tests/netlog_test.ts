@@ -134,6 +134,13 @@ describe("net log of ses.fetch", () => {
     assert.deepEqual(paramsOf(log, redirectId, "URL_REQUEST_REDIRECTED"), [
       { location: `${origin}/final` },
     ]);
+    // The viewer lists a URL_REQUEST by its first event's url (source_entry.js,
+    // getStartEntry_): REQUEST_ALIVE begins with NetLogURLRequestConstructorParams.
+    assert.deepEqual(paramsOf(log, redirectId, "REQUEST_ALIVE")[0], {
+      url: `${origin}/redirect`,
+      priority: "auto",
+      traffic_annotation: 0,
+    });
     const jobs = paramsOf(log, redirectId, "URL_REQUEST_START_JOB").filter((p) => "url" in p);
     assert.deepEqual(jobs.map((p) => [p.url, p.method, p.load_flags]), [
       [`${origin}/redirect`, "GET", 0],
