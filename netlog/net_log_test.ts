@@ -257,6 +257,7 @@ describe("NetLog", () => {
           URL_REQUEST_START_JOB: 136,
           HTTP_TRANSACTION_SEND_REQUEST_HEADERS: 240,
           HTTP_TRANSACTION_READ_RESPONSE_HEADERS: 245,
+          URL_REQUEST_JOB_FILTERED_BYTES_READ: 150,
         },
         logFormatVersion: 1,
         logSourceType: { NONE: 0, URL_REQUEST: 1 },
@@ -271,8 +272,12 @@ describe("NetLog", () => {
           headers: ["Host: 127.0.0.1:8765", "Cookie: sid=secret123"],
           line: "GET /c HTTP/1.1\r\n",
         }),
-        event(245, 0, "50970916", { headers: ["HTTP/1.1 200 OK", "Content-Length: 11"] }),
+        event(245, 0, "50970916", {
+          headers: ["HTTP/1.1 200 OK", "Transfer-Encoding: chunked"],
+        }),
         event(136, 2, "50970917"),
+        event(150, 0, "50970917", { byte_count: 6 }),
+        event(150, 0, "50970917", { byte_count: 5 }),
         event(2, 2, "50970918"),
       ].join(",\n")
     }],\n"polledData": {"proxySettings": {}}\n}\n`;
@@ -281,6 +286,7 @@ describe("NetLog", () => {
     assert.equal(log.events[0]!.time, 1795994288158 + 50970906);
     const [entry] = netLogToHar(log).log.entries;
     assert.equal(entry!.startedDateTime, new Date(1795994288158 + 50970907).toISOString());
+    // The decoded size, from the bytes Chromium logs as the body is read (any capture mode).
     assert.deepEqual([entry!.response.status, entry!.response.content.size], [200, 11]);
     assert.deepEqual(entry!.request.cookies, [{ name: "sid", value: "secret123" }]);
     assert.deepEqual(

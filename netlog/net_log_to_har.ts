@@ -186,6 +186,10 @@ function hopEntry(
   const tcpEnd = hop.findLast((e) => e.type === "TCP_CONNECT" && e.phase === "PHASE_END");
   const remote = tcpEnd?.params?.remote_address;
   const length = Number(header("content-length") ?? -1);
+  // Chromium logs each read of the decoded body (URL_REQUEST_JOB_FILTERED_BYTES_READ, its
+  // byte_count in every capture mode): the content's size when there are any.
+  const reads = hop.filter((e) => e.type === "URL_REQUEST_JOB_FILTERED_BYTES_READ");
+  const decoded = reads.reduce((sum, e) => sum + Number(e.params?.byte_count ?? 0), 0);
   const requestHeaders = headerPairs(sent?.params?.headers);
   const dns = span(hop, "HOST_RESOLVER_MANAGER_REQUEST");
   // HAR's connect includes ssl.
@@ -213,7 +217,10 @@ function hopEntry(
       httpVersion: status ? `HTTP/${status[1]}` : "",
       cookies: responseCookies(responseHeaders, start.time),
       headers: responseHeaders,
-      content: { size: length, mimeType: header("content-type") ?? "" },
+      content: {
+        size: reads.length > 0 ? decoded : length,
+        mimeType: header("content-type") ?? "",
+      },
       redirectURL: typeof redirect?.params?.location === "string" ? redirect.params.location : "",
       headersSize: -1,
       bodySize: fromCache ? 0 : length,
