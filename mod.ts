@@ -80,6 +80,7 @@ export type {
   DownloadState,
   DownloadURLOptions,
 } from "./session/mod.ts";
+export type { CaptureMode, NetLog, StartLoggingOptions } from "./session/mod.ts";
 export { ElectronEvent } from "./core/electron_event.ts";
 export { SessionError } from "./core/session_error.ts";
 export type { NetErrorCode } from "./core/net_errors.ts";

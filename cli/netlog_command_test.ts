@@ -105,6 +105,63 @@ describe("ses fetch --netlog and ses netlog har", () => {
     );
   });
 
+  it("gives HAR cookies from a log that keeps them, and a time that is the sum of the timings", async () => {
+    const cookieServer = createServer((request, response) => {
+      response.writeHead(200, {
+        "set-cookie": [
+          "sid=s3cret; Path=/app; HttpOnly; Secure; SameSite=Lax",
+          `pref=dark; Domain=127.0.0.1; Expires=${new Date(Date.UTC(2030, 0, 1)).toUTCString()}`,
+        ],
+      }).end(request.headers.cookie ?? "");
+    });
+    await new Promise<void>((resolve) => cookieServer.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(cookieServer.address() as { port: number }).port}/app`;
+    const har = async (captureMode: "default" | "includeSensitive") => {
+      const ses = session.fromPartition(`netlog-cli-cookies-${captureMode}`);
+      const logPath = join(dir, `cookies-${captureMode}.json`);
+      await ses.netLog.startLogging(logPath, { captureMode });
+      await (await ses.fetch(url, { headers: { cookie: "mine=1; other=two" } })).text();
+      await ses.netLog.stopLogging();
+      await ses.closeAllConnections();
+      let text = "";
+      const code = await runNetlog(["har", logPath], {
+        info: () => {},
+        write: (chunk) => text += chunk,
+      });
+      assert.equal(code, 0);
+      return JSON.parse(text).log.entries[0];
+    };
+    try {
+      const entry = await har("includeSensitive");
+      assert.deepEqual(entry.request.cookies, [
+        { name: "mine", value: "1" },
+        { name: "other", value: "two" },
+      ]);
+      assert.deepEqual(entry.response.cookies, [
+        {
+          name: "sid",
+          value: "s3cret",
+          path: "/app",
+          httpOnly: true,
+          secure: true,
+          sameSite: "Lax",
+        },
+        { name: "pref", value: "dark", domain: "127.0.0.1", expires: "2030-01-01T00:00:00.000Z" },
+      ]);
+      const phases = Object.values(entry.timings as Record<string, number>)
+        .filter((ms) => ms >= 0);
+      // HAR 1.2: time is the sum of the timings that apply (ssl is inside connect).
+      const ssl = Math.max(entry.timings.ssl, 0);
+      assert.equal(entry.time, phases.reduce((a, b) => a + b, 0) - ssl);
+      assert.ok(entry.timings.blocked >= 0);
+      // The default mode strips the values, so there are no cookies to show.
+      const stripped = await har("default");
+      assert.deepEqual([stripped.request.cookies, stripped.response.cookies], [[], []]);
+    } finally {
+      await new Promise<void>((resolve) => cookieServer.close(() => resolve()));
+    }
+  });
+
   it("reports logs it cannot read, and usage errors", async () => {
     const bad = join(dir, "bad.json");
     await writeFile(bad, "not a log");

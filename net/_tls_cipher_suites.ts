@@ -43,6 +43,17 @@ export const TLS12_CIPHER_SUITES: ReadonlyMap<number, string> = new Map([
   [0x000a, "DES-CBC3-SHA"],
 ]);
 
+/**
+ * The TLS 1.3 suites by the name OpenSSL, BoringSSL and `node:tls` give them (their IANA
+ * names), with their IANA numbers: for the net log's `cipher_suite`, never for
+ * `disabledCipherSuites`, which cannot turn them off.
+ */
+export const TLS13_CIPHER_SUITES: ReadonlyMap<string, number> = new Map([
+  ["TLS_AES_128_GCM_SHA256", 0x1301],
+  ["TLS_AES_256_GCM_SHA384", 0x1302],
+  ["TLS_CHACHA20_POLY1305_SHA256", 0x1303],
+]);
+
 const NUMBERS_BY_NAME: ReadonlyMap<string, number> = new Map(
   [...TLS12_CIPHER_SUITES].map(([number, name]) => [name, number]),
 );

@@ -9,7 +9,7 @@ import { isIP } from "node:net";
 import type { Duplex } from "node:stream";
 import { connect, type DetailedPeerCertificate, getCACertificates, type TLSSocket } from "node:tls";
 import { SessionError } from "../core/session_error.ts";
-import { cipherSuiteNumber } from "./_tls_cipher_suites.ts";
+import { cipherSuiteNumber, TLS13_CIPHER_SUITES } from "./_tls_cipher_suites.ts";
 import { handshakeError } from "./_tls_errors.ts";
 import type { CertificateVerifier } from "./certificate_verifier.ts";
 import { CHROMIUM_CONNECT_TIMEOUTS, type ConnectStepOptions } from "./connect_step.ts";
@@ -87,14 +87,27 @@ export function connectTls(socket: Duplex, options: ConnectTlsOptions): Promise<
         source: netLog.source,
         params: { certificates: peerChainPem(tlsSocket) },
       });
+      // Chromium's NetLogSSLInfoParams: SSLVersionToString's names ("TLS 1.3"), the IANA
+      // suite number, NextProtoToString ("unknown" when ALPN chose nothing).
+      const suite = tlsSocket.getCipher().name;
       return {
-        version: tlsSocket.getProtocol() ?? "",
-        cipher_suite: cipherSuiteNumber(tlsSocket.getCipher().name) ?? 0,
-        next_proto: tlsSocket.alpnProtocol || "",
+        version: SSL_VERSION_NAMES[tlsSocket.getProtocol() ?? ""] ?? "unknown",
+        is_resumed: tlsSocket.isSessionReused(),
+        cipher_suite: cipherSuiteNumber(suite) ?? TLS13_CIPHER_SUITES.get(suite) ?? 0,
+        next_proto: tlsSocket.alpnProtocol || "unknown",
       };
     },
   );
 }
+
+// node:tls's protocol names to Chromium's SSLVersionToString.
+const SSL_VERSION_NAMES: Readonly<Record<string, string>> = {
+  SSLv3: "SSL 3.0",
+  TLSv1: "TLS 1.0",
+  "TLSv1.1": "TLS 1.1",
+  "TLSv1.2": "TLS 1.2",
+  "TLSv1.3": "TLS 1.3",
+};
 
 // The peer's certificates, leaf first, each as PEM.
 function peerChainPem(tlsSocket: TLSSocket): string[] {

@@ -6,7 +6,19 @@
  * @module
  */
 
-import { close, ftruncate, open, read, write } from "node:fs";
+import {
+  close,
+  closeSync,
+  ftruncate,
+  ftruncateSync,
+  open,
+  openSync,
+  read,
+  readFileSync,
+  rmSync,
+  write,
+  writeSync,
+} from "node:fs";
 import { mkdir, rm } from "node:fs/promises";
 import { Buffer } from "node:buffer";
 import { join } from "node:path";
@@ -167,10 +179,12 @@ export class FileNetLogWriter {
    * string of milliseconds since `timeTickOffset`, its parameters what the mode allows.
    *
    * @param entry The event.
+   * @param tick When it happened (`performance.now()`), for an event kept while the file
+   * opened; now when absent.
    */
-  add(entry: NetLogEntry): void {
+  add(entry: NetLogEntry, tick?: number): void {
     if (this.#closed) return;
-    let time = this.#time;
+    let time = tick === undefined ? this.#time : String(Math.round(tick));
     if (time === undefined) {
       time = this.#time = String(Math.round(performance.now()));
       queueMicrotask(this.#expireTime);
@@ -231,14 +245,17 @@ export class FileNetLogWriter {
       this.#seal();
       const chunks = this.#chunks;
       if (chunks.length === 0) break;
-      this.#chunks = [];
-      // One write per file: a call into node:fs costs more than the bytes.
-      for (let i = 0; i < chunks.length;) {
-        const file = chunks[i]!.file;
-        const pieces: Uint8Array[] = [];
-        while (i < chunks.length && chunks[i]!.file === file) pieces.push(chunks[i++]!.bytes);
-        await this.#write(file, pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces));
-      }
+      // One write per file: a call into node:fs costs more than the bytes. The chunks stay
+      // queued until written, so closeSync at exit writes what an unfinished write held.
+      const file = chunks[0]!.file;
+      let count = 1;
+      while (count < chunks.length && chunks[count]!.file === file) count++;
+      const bytes = count === 1 ? chunks[0]!.bytes : Buffer.concat(
+        chunks.slice(0, count).map((chunk) => chunk.bytes),
+      );
+      await this.#write(file, bytes);
+      if (this.#closed) return;
+      chunks.splice(0, count);
     }
     this.#flushing = undefined;
   }
@@ -299,7 +316,7 @@ export class FileNetLogWriter {
         ? `,\n"polledData": {"droppedEvents":${this.#dropped}}\n`
         : "";
       // Chromium's RewindIfWroteEventBytes, then WritePolledDataToFile.
-      const closing = encoder.encode(`${kept > 0 ? "\n" : ""}]${polled}}\n`);
+      const closing = encoder.encode(`]${polled}}\n`);
       const at = kept > 0 ? this.#written - 2 : this.#written;
       await writeAt(this.#fd, closing, at);
       await new Promise<void>((resolve, reject) =>
@@ -308,6 +325,70 @@ export class FileNetLogWriter {
     } finally {
       await closeFd(this.#fd);
     }
+  }
+
+  /**
+   * Completes the file at once, for the process's `exit` event, where nothing asynchronous
+   * runs any more: writes what is queued (a write still under way included: each is at a
+   * known place, so writing it again is harmless), stitches the event files of a bounded log,
+   * writes the closing and closes. Errors are swallowed: the process is ending, and the
+   * reader still reads a log cut at its last whole line.
+   */
+  closeSync(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    try {
+      this.#seal();
+      for (const { file, bytes } of this.#chunks) this.#writeSync(file, bytes);
+      this.#chunks = [];
+      if (this.#inprogress !== undefined) this.#stitchSync();
+      const kept = this.#events - this.#dropped;
+      const polled = this.#dropped > 0
+        ? `,\n"polledData": {"droppedEvents":${this.#dropped}}\n`
+        : "";
+      const closing = encoder.encode(`]${polled}}\n`);
+      const at = kept > 0 ? this.#written - 2 : this.#written;
+      writeSync(this.#fd, closing, 0, closing.length, at);
+      ftruncateSync(this.#fd, at + closing.length);
+    } catch {
+      // The process is exiting; the log reads up to its last whole line.
+    } finally {
+      if (this.#eventFd !== undefined) closeSyncFd(this.#eventFd);
+      closeSyncFd(this.#fd);
+    }
+  }
+
+  #writeSync(file: number, bytes: Uint8Array): void {
+    if (file === 0) {
+      writeAllSync(this.#fd, bytes, this.#written);
+      this.#written += bytes.length;
+      return;
+    }
+    if (this.#eventFd === undefined || file !== this.#eventFdFile) {
+      if (this.#eventFd !== undefined) closeSyncFd(this.#eventFd);
+      this.#eventFd = openSync(this.#eventFilePath(file), "w");
+      this.#eventFdFile = file;
+      this.#eventWritten = 0;
+    }
+    writeAllSync(this.#eventFd, bytes, this.#eventWritten);
+    this.#eventWritten += bytes.length;
+  }
+
+  #stitchSync(): void {
+    if (this.#eventFd !== undefined) closeSyncFd(this.#eventFd);
+    this.#eventFd = undefined;
+    const last = this.#file;
+    for (let file = Math.max(1, last - EVENT_FILES + 1); file <= last; file++) {
+      let bytes: Uint8Array;
+      try {
+        bytes = readFileSync(this.#eventFilePath(file));
+      } catch {
+        continue; // A file that never got an event.
+      }
+      writeAllSync(this.#fd, bytes, this.#written);
+      this.#written += bytes.length;
+    }
+    rmSync(this.#inprogress!, { recursive: true, force: true });
   }
 
   // Chromium's StitchFinalLogFile: the event files still held, oldest to newest.
@@ -387,6 +468,20 @@ function readAt(fd: number, buffer: Uint8Array): Promise<number> {
       (error, count) => error ? reject(error) : resolve(count),
     )
   );
+}
+
+function writeAllSync(fd: number, data: Uint8Array, position: number): void {
+  for (let offset = 0; offset < data.length;) {
+    offset += writeSync(fd, data, offset, data.length - offset, position + offset);
+  }
+}
+
+function closeSyncFd(fd: number): void {
+  try {
+    closeSync(fd);
+  } catch {
+    // Already closed by a write that finished: nothing left to release.
+  }
 }
 
 function closeFd(fd: number): Promise<void> {

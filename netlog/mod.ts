@@ -36,5 +36,11 @@ export {
   requestAliveStage,
   urlRequestJobStage,
 } from "./request_log_stages.ts";
-export { type Har, type HarEntry, type HarNameValue, netLogToHar } from "./net_log_to_har.ts";
+export {
+  type Har,
+  type HarCookie,
+  type HarEntry,
+  type HarNameValue,
+  netLogToHar,
+} from "./net_log_to_har.ts";
 export { netLogView } from "./net_log_view.ts";

@@ -9,7 +9,8 @@ import type { NetLogEntry, NetLogSink, NetLogSource } from "../core/net_log_sink
 import { CAPTURE_MODES, type CaptureMode } from "./capture_mode.ts";
 import { LoggedSource } from "./event_line.ts";
 import { fileError } from "./_file_error.ts";
-import { FileNetLogWriter } from "./file_net_log_writer.ts";
+import { FileNetLogWriter, type FileNetLogWriterOptions } from "./file_net_log_writer.ts";
+import process from "node:process";
 
 /** Electron's options for `netLog.startLogging`. */
 export interface StartLoggingOptions {
@@ -36,28 +37,36 @@ export interface StartLoggingOptions {
  * ```
  */
 export class NetLog implements NetLogSink {
-  #writer: FileNetLogWriter | undefined;
-  #starting = false;
+  #run: LogRun | undefined;
   #lastSourceId = 0;
 
-  /** Whether a log is being recorded (Electron's `netLog.currentlyLogging`). */
+  /**
+   * Whether a log is being recorded (Electron's `netLog.currentlyLogging`): true from the
+   * `startLogging` call, as Electron's exporter exists at once, until `stopLogging` or a start
+   * that failed.
+   */
   get currentlyLogging(): boolean {
-    return this.#writer !== undefined;
+    return this.#run !== undefined;
   }
 
   /** Whether events are wanted: the sink side of `currentlyLogging`. */
   get capturing(): boolean {
-    return this.#writer !== undefined;
+    return this.#run !== undefined;
   }
 
   /**
-   * Starts recording to `path` (created or truncated).
+   * Starts recording to `path` (created or truncated). Events from the moment of the call are
+   * kept, those that come while the file opens included, so a program that does not await
+   * the start (as Electron's own example) still logs its first request.
    *
    * @param path The log file.
    * @param options Capture mode and size bound.
    * @returns Resolves once the file holds its constants.
    * @throws {TypeError} `The first parameter must be a valid string` for an empty or
-   * non-string path; `Invalid value for captureMode`; `Invalid value for maxFileSize`;
+   * non-string path; `Invalid value for captureMode` when the key is there but is not one of
+   * the three modes (`undefined` included, as Electron's binding); `Invalid value for
+   * maxFileSize` when it is there but not a number (any number is taken as gin converts it to
+   * a uint64: a negative one means unlimited, `0` or `NaN` keeps the latest events only);
    * `There is already a net log running` while one runs. Rejects, as Electron, with an `Error`
    * named by Chromium's file error when the file cannot be created (`FILE_ERROR_NOT_FOUND` for a
    * missing directory, `FILE_ERROR_ACCESS_DENIED` for a directory or an unwritable place; the
@@ -67,35 +76,47 @@ export class NetLog implements NetLogSink {
     if (typeof path !== "string" || path === "") {
       throw new TypeError("The first parameter must be a valid string");
     }
-    const { captureMode = "default", maxFileSize } = options ?? {};
-    if (!CAPTURE_MODES.includes(captureMode)) {
-      throw new TypeError("Invalid value for captureMode");
+    // Electron's binding reads the options as a gin dictionary: an argument that is not an
+    // object is ignored, and a key that is present (undefined too) must convert.
+    const bag: Partial<Record<keyof StartLoggingOptions, unknown>> =
+      typeof options === "object" && options !== null ? options : {};
+    let captureMode: CaptureMode = "default";
+    if ("captureMode" in bag) {
+      if (!CAPTURE_MODES.includes(bag.captureMode as CaptureMode)) {
+        throw new TypeError("Invalid value for captureMode");
+      }
+      captureMode = bag.captureMode as CaptureMode;
     }
-    if (maxFileSize !== undefined && (typeof maxFileSize !== "number" || !(maxFileSize > 0))) {
-      throw new TypeError("Invalid value for maxFileSize");
+    let maxFileSize: number | undefined;
+    if ("maxFileSize" in bag) {
+      if (typeof bag.maxFileSize !== "number") {
+        throw new TypeError("Invalid value for maxFileSize");
+      }
+      maxFileSize = fileSizeBound(bag.maxFileSize);
     }
-    if (this.#writer !== undefined || this.#starting) {
+    if (this.#run !== undefined) {
       throw new TypeError("There is already a net log running");
     }
-    this.#starting = true;
-    return FileNetLogWriter.open(path, { captureMode, maxFileSize }).then((writer) => {
-      this.#writer = writer;
-    }, (error: unknown) => {
+    const run = new LogRun(path, { captureMode, maxFileSize });
+    this.#run = run;
+    return run.opened.then(() => {}, (error: unknown) => {
+      if (this.#run === run) this.#run = undefined;
       throw fileError(error);
-    }).finally(() => this.#starting = false);
+    });
   }
 
   /**
-   * Stops recording and completes the file.
+   * Stops recording and completes the file. A stop while the start is still opening the file
+   * waits for it, then completes the file with what was logged in between.
    *
    * @returns Resolves when the file is closed.
-   * @throws Rejects with `No net log in progress` when none runs.
+   * @throws Rejects with `No net log in progress` when none runs (or its start failed).
    */
   stopLogging(): Promise<void> {
-    const writer = this.#writer;
-    if (writer === undefined) return Promise.reject(new Error("No net log in progress"));
-    this.#writer = undefined;
-    return writer.close();
+    const run = this.#run;
+    if (run === undefined) return Promise.reject(new Error("No net log in progress"));
+    this.#run = undefined;
+    return run.close();
   }
 
   /**
@@ -114,6 +135,68 @@ export class NetLog implements NetLogSink {
    * @param entry The event.
    */
   add(entry: NetLogEntry): void {
-    this.#writer?.add(entry);
+    this.#run?.add(entry);
+  }
+}
+
+// gin's uint64 conversion of a number (V8's IntegerValue: NaN is 0, fractions truncated): a
+// negative size wraps to 2^64 and more, which is Chromium's kUnlimitedFileSize for -1 and as
+// good as unlimited for the rest.
+function fileSizeBound(size: number): number | undefined {
+  if (Number.isNaN(size)) return 0;
+  return size < 0 ? undefined : Math.trunc(size);
+}
+
+// Logs still running, completed when the process exits normally: Electron's file is valid
+// JSON when a program ends without stopLogging (its spec: "should end logging automatically
+// when only .startLogging() is called").
+const runningLogs = new Set<LogRun>();
+
+function completeRunningLogs(): void {
+  for (const run of runningLogs) run.closeSync();
+}
+
+// One startLogging: the writer once the file is open, and the events of the moments before.
+class LogRun {
+  readonly opened: Promise<FileNetLogWriter>;
+  #writer: FileNetLogWriter | undefined;
+  #early: { entry: NetLogEntry; tick: number }[] = [];
+
+  constructor(path: string, options: FileNetLogWriterOptions) {
+    this.opened = FileNetLogWriter.open(path, options).then((writer) => {
+      for (const { entry, tick } of this.#early) writer.add(entry, tick);
+      this.#early = [];
+      this.#writer = writer;
+      if (runningLogs.size === 0) process.on("exit", completeRunningLogs);
+      runningLogs.add(this);
+      return writer;
+    }, (error: unknown) => {
+      this.#early = [];
+      throw error;
+    });
+  }
+
+  add(entry: NetLogEntry): void {
+    if (this.#writer !== undefined) this.#writer.add(entry);
+    else this.#early.push({ entry, tick: performance.now() });
+  }
+
+  close(): Promise<void> {
+    return this.opened.then((writer) => {
+      this.#forget();
+      return writer.close();
+    }, () => {
+      throw new Error("No net log in progress");
+    });
+  }
+
+  closeSync(): void {
+    this.#forget();
+    this.#writer?.closeSync();
+  }
+
+  #forget(): void {
+    runningLogs.delete(this);
+    if (runningLogs.size === 0) process.off("exit", completeRunningLogs);
   }
 }

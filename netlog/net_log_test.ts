@@ -4,8 +4,16 @@ import { mkdtemp, readdir, readFile, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Buffer } from "node:buffer";
+import { spawn } from "node:child_process";
+import process from "node:process";
+import { fileURLToPath } from "node:url";
 import { NetLog } from "./net_log.ts";
 import { netLogProblems, parseNetLog } from "./read_net_log.ts";
+import { netLogToHar } from "./net_log_to_har.ts";
+
+const EXIT_WRITER = fileURLToPath(
+  new URL("../tests/fixtures/net_log_exit_writer.ts", import.meta.url),
+);
 
 async function tempPath(name: string): Promise<string> {
   return join(await mkdtemp(join(tmpdir(), "ses-netlog-")), name);
@@ -55,6 +63,37 @@ describe("NetLog", () => {
     assert.equal(netLog.currentlyLogging, false);
   });
 
+  it("checks the options as Electron's binding: a key present must convert, any number is a size", async () => {
+    const netLog = new NetLog();
+    const path = await tempPath("options.json");
+    for (const options of [{ captureMode: undefined }, { captureMode: null }, { captureMode: 1 }]) {
+      assert.throws(() => netLog.startLogging(path, options as object), {
+        name: "TypeError",
+        message: "Invalid value for captureMode",
+      });
+    }
+    for (
+      const options of [{ maxFileSize: undefined }, { maxFileSize: null }, { maxFileSize: "9" }]
+    ) {
+      assert.throws(() => netLog.startLogging(path, options as object), {
+        name: "TypeError",
+        message: "Invalid value for maxFileSize",
+      });
+    }
+    assert.equal(netLog.currentlyLogging, false);
+    // gin's uint64 conversion: -1 is Chromium's kUnlimitedFileSize, 0 and NaN a bound of 0
+    // (the latest events only); an options argument that is not an object is ignored.
+    for (const options of [{ maxFileSize: -1 }, { maxFileSize: 0 }, { maxFileSize: NaN }, "x", 5]) {
+      await netLog.startLogging(path, options as object);
+      for (let i = 0; i < 20; i++) headersEvent(netLog);
+      await netLog.stopLogging();
+      const log = parseNetLog(await readFile(path, "utf8"));
+      assert.deepEqual(netLogProblems(log), []);
+      const bounded = typeof options === "object" && options.maxFileSize !== -1;
+      assert.equal(log.events.length < 80, bounded, JSON.stringify(options));
+    }
+  });
+
   it("rejects with Chromium's file error name, as Electron, when the file cannot be created", async () => {
     const netLog = new NetLog();
     const path = join(await tempPath("missing"), "log.json");
@@ -86,9 +125,11 @@ describe("NetLog", () => {
     // Chromium's WriteConstantsToFile, byte for byte.
     assert.match(text, /^\{"constants":\{.*\},\n"events": \[\n/);
     assert.equal(log.constants.logCaptureMode, "Default");
-    assert.ok(text.endsWith("\n]}\n"));
+    // Chromium's RewindIfWroteEventBytes and WritePolledDataToFile: the last event's ",\n"
+    // gives way to the closing.
+    assert.ok(text.endsWith('"phase":2,"params":{"net_error":-105}}]}\n'), text.slice(-80));
     const lines = text.split("\n");
-    assert.equal(lines.length, 2 + 4 + 2);
+    assert.equal(lines.length, 2 + 4 + 1);
     assert.deepEqual(netLogProblems(log), []);
     assert.equal(log.truncated, false);
     assert.deepEqual(log.events.map((e) => `${e.type}/${e.phase}`), [
@@ -192,6 +233,131 @@ describe("NetLog", () => {
     assert.equal(log.events.length, 4);
     assert.deepEqual(netLogProblems(log), []);
     assert.throws(() => parseNetLog("nonsense"), SyntaxError);
+  });
+
+  it("reads a log written by Chromium itself, whose timeTickOffset is a number", () => {
+    // The shape of `chromium --log-net-log` (Chromium 156): NetLogNumberValue writes the offset
+    // as a number below 2^53; event times stay strings.
+    const event = (type: number, phase: number, time: string, params?: object) =>
+      JSON.stringify({
+        ...(params ? { params } : {}),
+        phase,
+        source: { id: 103, start_time: "50970906", type: 1 },
+        time,
+        type,
+      });
+    const text = `{"constants":${
+      JSON.stringify({
+        addressFamily: { ADDRESS_FAMILY_IPV4: 1 },
+        clientInfo: { name: "Chromium", version: "156.0.0.0" },
+        loadFlag: { NORMAL: 0 },
+        logEventPhase: { PHASE_BEGIN: 1, PHASE_END: 2, PHASE_NONE: 0 },
+        logEventTypes: {
+          REQUEST_ALIVE: 2,
+          URL_REQUEST_START_JOB: 136,
+          HTTP_TRANSACTION_SEND_REQUEST_HEADERS: 240,
+          HTTP_TRANSACTION_READ_RESPONSE_HEADERS: 245,
+          URL_REQUEST_JOB_FILTERED_BYTES_READ: 150,
+        },
+        logFormatVersion: 1,
+        logSourceType: { NONE: 0, URL_REQUEST: 1 },
+        netError: { ERR_FAILED: -2 },
+        timeTickOffset: 1795994288158,
+      })
+    },\n"events": [\n${
+      [
+        event(2, 1, "50970906", { priority: "HIGHEST", url: "http://127.0.0.1:8765/c" }),
+        event(136, 1, "50970907", { method: "GET", url: "http://127.0.0.1:8765/c" }),
+        event(240, 0, "50970908", {
+          headers: ["Host: 127.0.0.1:8765", "Cookie: sid=secret123"],
+          line: "GET /c HTTP/1.1\r\n",
+        }),
+        event(245, 0, "50970916", {
+          headers: ["HTTP/1.1 200 OK", "Transfer-Encoding: chunked"],
+        }),
+        event(136, 2, "50970917"),
+        event(150, 0, "50970917", { byte_count: 6 }),
+        event(150, 0, "50970917", { byte_count: 5 }),
+        event(2, 2, "50970918"),
+      ].join(",\n")
+    }],\n"polledData": {"proxySettings": {}}\n}\n`;
+    const log = parseNetLog(text);
+    assert.deepEqual(netLogProblems(log), []);
+    assert.equal(log.events[0]!.time, 1795994288158 + 50970906);
+    const [entry] = netLogToHar(log).log.entries;
+    assert.equal(entry!.startedDateTime, new Date(1795994288158 + 50970907).toISOString());
+    // The decoded size, from the bytes Chromium logs as the body is read (any capture mode).
+    assert.deepEqual([entry!.response.status, entry!.response.content.size], [200, 11]);
+    assert.deepEqual(entry!.request.cookies, [{ name: "sid", value: "secret123" }]);
+    assert.deepEqual(
+      netLogProblems({ ...log, constants: { ...log.constants, timeTickOffset: "12ab" } }),
+      ["constants.timeTickOffset is not a number or a numeric string"],
+    );
+  });
+
+  it("logs from the startLogging call, as Electron's currentlyLogging says, and a stop waits for the start", async () => {
+    const netLog = new NetLog();
+    const path = await tempPath("early.json");
+    // Electron's own example starts without awaiting: the exporter exists at once.
+    const started = netLog.startLogging(path);
+    assert.equal(netLog.currentlyLogging, true);
+    assert.equal(netLog.capturing, true);
+    assert.throws(() => netLog.startLogging(path), {
+      name: "TypeError",
+      message: "There is already a net log running",
+    });
+    headersEvent(netLog);
+    const stopped = netLog.stopLogging();
+    assert.equal(netLog.currentlyLogging, false);
+    headersEvent(netLog); // after the stop: not in the file
+    await started;
+    await stopped;
+    const log = parseNetLog(await readFile(path, "utf8"));
+    assert.equal(log.truncated, false);
+    assert.equal(log.events.length, 4);
+    assert.deepEqual(netLogProblems(log), []);
+    // The next log is a new file, and a stop of a start that failed says none ran.
+    const missing = join(await tempPath("gone"), "log.json");
+    const failed = netLog.startLogging(missing);
+    const stopFailed = netLog.stopLogging();
+    await assert.rejects(failed, { message: "FILE_ERROR_NOT_FOUND" });
+    await assert.rejects(stopFailed, { message: "No net log in progress" });
+    assert.equal(netLog.currentlyLogging, false);
+  });
+
+  it("forgets a start that failed: currentlyLogging is false once it rejects", async () => {
+    const netLog = new NetLog();
+    const missing = join(await tempPath("gone"), "log.json");
+    const failed = netLog.startLogging(missing);
+    assert.equal(netLog.currentlyLogging, true);
+    await assert.rejects(failed, { message: "FILE_ERROR_NOT_FOUND" });
+    assert.equal(netLog.currentlyLogging, false);
+    await assert.rejects(netLog.stopLogging(), { message: "No net log in progress" });
+  });
+
+  it("completes a log still running when the process exits, as Electron", async () => {
+    for (const bound of [undefined, "4000"]) {
+      const path = await tempPath("exit.json");
+      const code = await new Promise<number | null>((resolve, reject) => {
+        const args = "Deno" in globalThis ? ["run", "-A", EXIT_WRITER] : [EXIT_WRITER];
+        const child = spawn(process.execPath, [...args, path, ...(bound ? [bound] : [])], {
+          stdio: ["ignore", "inherit", "inherit"],
+        });
+        child.once("error", reject);
+        child.once("exit", resolve);
+      });
+      assert.equal(code, 0);
+      const log = parseNetLog(await readFile(path, "utf8"));
+      assert.equal(log.truncated, false, `a complete log (maxFileSize ${bound})`);
+      assert.deepEqual(netLogProblems(log), []);
+      if (bound === undefined) assert.equal(log.events.length, 400);
+      else {
+        assert.ok(log.events.length > 0 && log.events.length < 400);
+        // The latest events are the ones kept.
+        assert.equal(log.events.at(-1)!.source.id, 200);
+        await assert.rejects(stat(`${path}.inprogress`), { code: "ENOENT" });
+      }
+    }
   });
 
   it("builds nothing while not logging", () => {

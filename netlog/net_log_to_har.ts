@@ -16,6 +16,22 @@ export interface HarNameValue {
   value: string;
 }
 
+/** A HAR cookie: a pair from a `Cookie` header, or a `Set-Cookie` line with its attributes. */
+export interface HarCookie extends HarNameValue {
+  /** The `Path` attribute. */
+  path?: string;
+  /** The `Domain` attribute. */
+  domain?: string;
+  /** ISO 8601 expiry, from `Max-Age` or `Expires`. */
+  expires?: string;
+  /** The `HttpOnly` attribute. */
+  httpOnly?: boolean;
+  /** The `Secure` attribute. */
+  secure?: boolean;
+  /** The `SameSite` attribute, as Chrome's DevTools export it. */
+  sameSite?: string;
+}
+
 /** One HAR entry (the required fields, plus `_error` for a failed request). */
 export interface HarEntry {
   /** ISO 8601 start time. */
@@ -27,7 +43,7 @@ export interface HarEntry {
     method: string;
     url: string;
     httpVersion: string;
-    cookies: HarNameValue[];
+    cookies: HarCookie[];
     headers: HarNameValue[];
     queryString: HarNameValue[];
     headersSize: number;
@@ -38,7 +54,7 @@ export interface HarEntry {
     status: number;
     statusText: string;
     httpVersion: string;
-    cookies: HarNameValue[];
+    cookies: HarCookie[];
     headers: HarNameValue[];
     content: { size: number; mimeType: string };
     redirectURL: string;
@@ -87,6 +103,51 @@ function headerPairs(lines: unknown): HarNameValue[] {
   });
 }
 
+// The capture mode `default` leaves `[N bytes were stripped]` where a cookie was.
+const STRIPPED = /^\[\d+ bytes were stripped\]$/;
+
+function requestCookies(headers: HarNameValue[]): HarCookie[] {
+  return headers.flatMap(({ name, value }) => {
+    if (name.toLowerCase() !== "cookie" || STRIPPED.test(value)) return [];
+    return value.split(";").flatMap((pair) => pair.trim() === "" ? [] : [cookiePair(pair)]);
+  });
+}
+
+function responseCookies(headers: HarNameValue[], start: number): HarCookie[] {
+  return headers.flatMap(({ name, value }) => {
+    if (name.toLowerCase() !== "set-cookie" || STRIPPED.test(value)) return [];
+    const [pair = "", ...attributes] = value.split(";");
+    const cookie: HarCookie = cookiePair(pair);
+    let maxAge: number | undefined;
+    for (const attribute of attributes) {
+      const equals = attribute.indexOf("=");
+      const key = (equals < 0 ? attribute : attribute.slice(0, equals)).trim().toLowerCase();
+      const text = equals < 0 ? "" : attribute.slice(equals + 1).trim();
+      if (key === "path") cookie.path = text;
+      else if (key === "domain") cookie.domain = text;
+      else if (key === "expires" && !Number.isNaN(Date.parse(text))) {
+        cookie.expires = new Date(Date.parse(text)).toISOString();
+      } else if (key === "max-age" && /^-?\d+$/.test(text)) maxAge = Number(text);
+      else if (key === "httponly") cookie.httpOnly = true;
+      else if (key === "secure") cookie.secure = true;
+      else if (key === "samesite") cookie.sameSite = text;
+    }
+    // Max-Age wins over Expires (RFC 6265 section 5.3, step 3).
+    if (maxAge !== undefined) {
+      cookie.expires = new Date(start + Math.max(maxAge, 0) * 1000).toISOString();
+    }
+    return [cookie];
+  });
+}
+
+// `name=value`; a pair without `=` is a nameless cookie, as RFC 6265bis reads it.
+function cookiePair(pair: string): HarCookie {
+  const equals = pair.indexOf("=");
+  return equals < 0
+    ? { name: "", value: pair.trim() }
+    : { name: pair.slice(0, equals).trim(), value: pair.slice(equals + 1).trim() };
+}
+
 function span(events: ReadNetLogEvent[], type: string): number {
   const begin = events.find((e) => e.type === type && e.phase === "PHASE_BEGIN");
   const end = events.findLast((e) => e.type === type && e.phase === "PHASE_END");
@@ -125,15 +186,27 @@ function hopEntry(
   const tcpEnd = hop.findLast((e) => e.type === "TCP_CONNECT" && e.phase === "PHASE_END");
   const remote = tcpEnd?.params?.remote_address;
   const length = Number(header("content-length") ?? -1);
+  // Chromium logs each read of the decoded body (URL_REQUEST_JOB_FILTERED_BYTES_READ, its
+  // byte_count in every capture mode): the content's size when there are any.
+  const reads = hop.filter((e) => e.type === "URL_REQUEST_JOB_FILTERED_BYTES_READ");
+  const decoded = reads.reduce((sum, e) => sum + Number(e.params?.byte_count ?? 0), 0);
+  const requestHeaders = headerPairs(sent?.params?.headers);
+  const dns = span(hop, "HOST_RESOLVER_MANAGER_REQUEST");
+  // HAR's connect includes ssl.
+  const connect = tcp < 0 ? -1 : tcp + Math.max(ssl, 0);
+  // HAR 1.2: time is the sum of the timings that apply; what the phases leave out (proxy
+  // resolution, cache lookups, waiting for a socket) is the time the request was blocked.
+  const phases = [dns, connect, wait, receive].reduce((sum, ms) => sum + Math.max(ms, 0), 0);
+  const blocked = Math.max(0, endTime - start.time - phases);
   return {
     startedDateTime: new Date(start.time).toISOString(),
-    time: Math.max(0, endTime - start.time),
+    time: blocked + phases,
     request: {
       method: String(start.params.method ?? "GET"),
       url: url.href,
       httpVersion: "HTTP/1.1",
-      cookies: [],
-      headers: headerPairs(sent?.params?.headers),
+      cookies: requestCookies(requestHeaders),
+      headers: requestHeaders,
       queryString: [...url.searchParams].map(([name, value]) => ({ name, value })),
       headersSize: -1,
       bodySize: -1,
@@ -142,19 +215,21 @@ function hopEntry(
       status: status ? Number(status[2]) : 0,
       statusText: status?.[3] ?? "",
       httpVersion: status ? `HTTP/${status[1]}` : "",
-      cookies: [],
+      cookies: responseCookies(responseHeaders, start.time),
       headers: responseHeaders,
-      content: { size: length, mimeType: header("content-type") ?? "" },
+      content: {
+        size: reads.length > 0 ? decoded : length,
+        mimeType: header("content-type") ?? "",
+      },
       redirectURL: typeof redirect?.params?.location === "string" ? redirect.params.location : "",
       headersSize: -1,
       bodySize: fromCache ? 0 : length,
     },
     cache: fromCache ? { beforeRequest: { lastAccess: "", eTag: "", hitCount: 1 } } : {},
     timings: {
-      blocked: -1,
-      dns: span(hop, "HOST_RESOLVER_MANAGER_REQUEST"),
-      // HAR's connect includes ssl.
-      connect: tcp < 0 ? -1 : tcp + Math.max(ssl, 0),
+      blocked,
+      dns,
+      connect,
       ssl,
       send: 0,
       wait,

@@ -125,8 +125,8 @@ export function parseNetLog(text: string): ReadNetLog {
 }
 
 /**
- * What the netlog viewer would reject in a log: missing constants, a non-numeric-string
- * `timeTickOffset`, events whose type, source type or phase the constants do not name, and
+ * What the netlog viewer would reject in a log: missing constants, a `timeTickOffset` that is
+ * neither a number nor a numeric string, events whose type, source type or phase the constants do not name, and
  * non-string times.
  *
  * @param log A parsed log.
@@ -148,11 +148,15 @@ export function netLogProblems(log: ReadNetLog): string[] {
   if (constants.logFormatVersion !== undefined && constants.logFormatVersion !== 1) {
     problems.push(`constants.logFormatVersion is ${constants.logFormatVersion}, not 1`);
   }
+  // The viewer's isNetLogNumber: Chromium writes a number (NetLogNumberValue of a value below
+  // 2^53), older Chromium and @ses a string of digits.
+  const offset = constants.timeTickOffset;
   if (
-    constants.timeTickOffset !== undefined &&
-    !(typeof constants.timeTickOffset === "string" && /^\d+$/.test(constants.timeTickOffset))
+    offset !== undefined &&
+    !(typeof offset === "number" && Number.isFinite(offset)) &&
+    !(typeof offset === "string" && /^\d+$/.test(offset))
   ) {
-    problems.push("constants.timeTickOffset is not a numeric string");
+    problems.push("constants.timeTickOffset is not a number or a numeric string");
   }
   const known = (table: unknown) =>
     new Set(isObject(table) ? Object.values(table).map(Number) : []);

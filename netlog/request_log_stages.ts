@@ -74,7 +74,9 @@ export function requestAliveStage(): Middleware {
         type: "REQUEST_ALIVE",
         phase: "PHASE_BEGIN",
         source: netLog.source,
-        params: { priority: context.priority, traffic_annotation: 0 },
+        // Chromium's NetLogURLRequestConstructorParams: the viewer names the request by this
+        // first event's url.
+        params: { url: request.url, priority: context.priority, traffic_annotation: 0 },
       });
     }
     return next(request, context);

@@ -82,7 +82,9 @@ export type {
 export {
   type CaptureMode,
   type Har,
+  type HarCookie,
   type HarEntry,
+  type HarNameValue,
   NetLog,
   netLogProblems,
   netLogToHar,

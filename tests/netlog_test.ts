@@ -9,6 +9,7 @@ import { Buffer } from "node:buffer";
 import { currentRuntime } from "../runtime/mod.ts";
 import { App, createSessionModule, type Session } from "../session/mod.ts";
 import { netLogProblems, parseNetLog, type ReadNetLog } from "../netlog/mod.ts";
+import type { CaptureMode, NetLog, StartLoggingOptions } from "../mod.ts";
 import { type RunningServer, startTinyproxy } from "./fixtures/proxy_servers.ts";
 import { makeTestCertificates } from "./fixtures/tls_certs.ts";
 
@@ -133,6 +134,13 @@ describe("net log of ses.fetch", () => {
     assert.deepEqual(paramsOf(log, redirectId, "URL_REQUEST_REDIRECTED"), [
       { location: `${origin}/final` },
     ]);
+    // The viewer lists a URL_REQUEST by its first event's url (source_entry.js,
+    // getStartEntry_): REQUEST_ALIVE begins with NetLogURLRequestConstructorParams.
+    assert.deepEqual(paramsOf(log, redirectId, "REQUEST_ALIVE")[0], {
+      url: `${origin}/redirect`,
+      priority: "auto",
+      traffic_annotation: 0,
+    });
     const jobs = paramsOf(log, redirectId, "URL_REQUEST_START_JOB").filter((p) => "url" in p);
     assert.deepEqual(jobs.map((p) => [p.url, p.method, p.load_flags]), [
       [`${origin}/redirect`, "GET", 0],
@@ -185,9 +193,15 @@ describe("net log of ses.fetch", () => {
     assert.deepEqual(paramsOf(log, failedId, "REQUEST_ALIVE").at(-1), { net_error: -102 });
     assert.deepEqual(paramsOf(log, failedId, "TCP_CONNECT").at(-1), { net_error: -102 });
 
-    // TLS: SSL_CONNECT ends with the version, and the server's certificate is logged as PEM.
+    // TLS: SSL_CONNECT ends with Chromium's NetLogSSLInfoParams (its version names, the IANA
+    // suite number, TLS 1.3's too, and "unknown" when ALPN chose nothing), and the server's
+    // certificate is logged as PEM.
     const [tlsId] = tls!;
-    assert.match(String(paramsOf(log, tlsId, "SSL_CONNECT").at(-1)?.version), /^TLSv1\.[23]$/);
+    const sslInfo = paramsOf(log, tlsId, "SSL_CONNECT").at(-1)!;
+    assert.match(String(sslInfo.version), /^TLS 1\.[23]$/);
+    assert.ok((sslInfo.cipher_suite as number) > 0, `cipher_suite ${sslInfo.cipher_suite}`);
+    assert.equal(sslInfo.is_resumed, false);
+    assert.match(String(sslInfo.next_proto), /^(http\/1\.1|unknown)$/);
     const [certificates] = paramsOf(log, tlsId, "SSL_CERTIFICATES_RECEIVED");
     assert.match((certificates!.certificates as string[])[0]!, /^-----BEGIN CERTIFICATE-----\n/);
 
@@ -373,6 +387,21 @@ describe("net log of ses.fetch", () => {
       [[2, { net_error: -106 }]],
     );
     assert.deepEqual(paramsOf(log, 2, "REQUEST_ALIVE").at(-1), { net_error: -106 });
+  });
+
+  it("logs the first request of Electron's example, which does not await startLogging", async () => {
+    const ses = newSession();
+    const netLog: NetLog = ses.netLog;
+    const path = join(await mkdtemp(join(tmpdir(), "ses-netlog-")), "log.json");
+    const options: StartLoggingOptions = { captureMode: "default" satisfies CaptureMode };
+    void netLog.startLogging(path, options);
+    assert.equal(netLog.currentlyLogging, true);
+    await (await ses.fetch(`${origin}/final`)).text();
+    await netLog.stopLogging();
+    await ses.closeAllConnections();
+    const log = parseNetLog(await readFile(path, "utf8"));
+    assert.deepEqual([...requests(log).keys()], [1]);
+    assert.deepEqual(paramsOf(log, 1, "URL_REQUEST_START_JOB")[0]?.url, `${origin}/final`);
   });
 
   it("builds no sources while no log runs", async () => {
