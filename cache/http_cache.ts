@@ -234,7 +234,7 @@ export class HttpCache {
     if (store === null) {
       return this.#opened().then(() => this.#handle(next, request, context));
     }
-    const url = withoutFragment(request.url);
+    const url = cacheUrl(request.url);
     let variants: CacheEntry[];
     try {
       variants = mode === "reload" ? [] : store.variants(url);
@@ -422,7 +422,7 @@ export class HttpCache {
     if (cacheControl !== null && parseCacheControl(cacheControl).has("no-store")) return response;
     const names = varyNames(fieldValue(rawHeaders, "vary"));
     if (names === "*") return response;
-    const url = withoutFragment(request.url);
+    const url = cacheUrl(request.url);
     const vary = names.map((name) => [name, requestField(request, context, name)] as const);
     const fields = {
       key: cacheKey(url, vary),
@@ -486,8 +486,7 @@ export class HttpCache {
     // RFC 9111 §4.4: a non-error response to an unsafe method invalidates the target URI and
     // the same-origin URIs in Location and Content-Location.
     if (response.status < 200 || response.status >= 400) return;
-    const target = new URL(requestUrl);
-    target.hash = "";
+    const target = new URL(cacheUrl(requestUrl));
     const urls = [target.href];
     for (const name of ["location", "content-location"]) {
       const value = response.headers.get(name);
@@ -518,9 +517,16 @@ function cacheMiss(request: Request): Promise<never> {
   return Promise.reject(new SessionError("ERR_CACHE_MISS", { url: request.url }));
 }
 
-function withoutFragment(url: string): string {
+// Chromium keys its cache by HttpUtil::SpecForRequest: the URL without its fragment and without
+// a user name and password, which must never reach the index on disk.
+function cacheUrl(url: string): string {
   const hash = url.indexOf("#");
-  return hash === -1 ? url : url.slice(0, hash);
+  const bare = hash === -1 ? url : url.slice(0, hash);
+  if (!bare.includes("@")) return bare;
+  const parsed = new URL(bare);
+  parsed.username = "";
+  parsed.password = "";
+  return parsed.href;
 }
 
 /** A request field as it will be sent: the request's own, else the session's default. */

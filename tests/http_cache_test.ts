@@ -1,7 +1,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
@@ -124,6 +124,23 @@ for (const persistent of [false, true]) {
       assert.ok(["0", "1"].includes(second.response.headers.get("age") ?? ""));
       assert.equal(responseInfo(second.response)?.statusLine, "HTTP/1.1 200 OK");
       assert.ok(second.response.body instanceof ReadableStream);
+    });
+
+    it("keys an entry by the URL without user name and password, which never reach the disk", async () => {
+      const url = origin.route(reply({ "cache-control": "max-age=3600" }));
+      const withCredentials = url.replace("://", "://user:s3cr3t-pw@");
+      assert.equal((await get(ses, withCredentials)).fromCache, false);
+      await ses.cacheIdle();
+      const plain = await get(ses, url);
+      assert.equal(plain.fromCache, true);
+      assert.equal(origin.hits(url), 1);
+      const files = readdirSync(userData, { recursive: true, withFileTypes: true })
+        .filter((entry) => entry.isFile())
+        .map((entry) => join(entry.parentPath, entry.name));
+      if (persistent) assert.ok(files.some((file) => file.includes("Cache")), files.join());
+      for (const file of files) {
+        assert.ok(!readFileSync(file).includes("s3cr3t-pw"), `${file} holds the password`);
+      }
     });
 
     it("stores the bytes as received, whatever the reader then writes into its chunks", async () => {
