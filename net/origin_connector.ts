@@ -93,7 +93,8 @@ export function connectRoute(url: URL, proxy: ProxyServer): ConnectRoute {
 
 /**
  * Builds the pool group key for requests to `url` through `proxy` under a TLS policy: the
- * route, the proxy, the origin (except on `forward`, where one group serves every origin of
+ * route, the proxy with its URI's credentials (a connector answers the proxy with them, so
+ * other credentials are another group), the origin (except on `forward`, where one group serves every origin of
  * that proxy) and the TLS policy when TLS is spoken to the origin or the proxy.
  *
  * @param url The request URL.
@@ -116,7 +117,7 @@ export function poolKey(url: URL, proxy: ProxyServer, tls: TlsPolicy): string {
   const route = connectRoute(url, proxy);
   const via = proxy.scheme === "direct"
     ? ""
-    : ` ${proxy.scheme}://${hostPort(proxy.host, proxy.port)}`;
+    : ` ${proxy.scheme}://${userInfo(proxy)}${hostPort(proxy.host, proxy.port)}`;
   const secure = isSecure(url);
   const policy = secure || proxy.scheme === "https" ? ` ${tls.key}` : "";
   if (route === "forward") return `forward${via}${policy}`;
@@ -335,6 +336,11 @@ function bareHost(hostname: string): string {
 
 function defaultPort(url: URL, secure: boolean): number {
   return Number(url.port) || (secure ? 443 : 80);
+}
+
+function userInfo(proxy: ProxyEndpoint): string {
+  if (proxy.username === undefined) return "";
+  return `${encodeURIComponent(proxy.username)}:${encodeURIComponent(proxy.password ?? "")}@`;
 }
 
 function hostPort(host: string, port: number): string {

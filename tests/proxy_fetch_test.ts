@@ -233,6 +233,30 @@ describe("ses.fetch through real proxies", () => {
     }
   });
 
+  it("uses the proxy URI's credentials in force, not those of earlier settings", async () => {
+    const ses = newSession();
+    const rules = (userInfo: string) => ({
+      proxyRules: `socks5://${userInfo}127.0.0.1:${socksAuth.port}`,
+      proxyBypassRules: "<-loopback>",
+    });
+    await ses.setProxy(rules("bob:pa55@"));
+    assert.equal(await (await ses.fetch(`${http.url}/right`)).text(), "GET /right");
+    for (
+      const [userInfo, code] of [["bob:wrong@", "ERR_SOCKS_CONNECTION_FAILED"], [
+        "",
+        "ERR_PROXY_AUTH_UNSUPPORTED",
+      ]]
+    ) {
+      await ses.setProxy(rules(userInfo!));
+      await ses.closeAllConnections();
+      await assert.rejects(
+        ses.fetch(`${http.url}/wrong`),
+        (error) => SessionError.is(error) && error.code === code,
+      );
+    }
+    await ses.closeAllConnections();
+  });
+
   it("speaks TLS to an HTTPS proxy, then TLS to the origin inside the tunnel", async () => {
     const front = await startTlsFront(certs, tinyproxy.port);
     const ses = newSession();
