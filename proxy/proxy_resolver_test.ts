@@ -84,6 +84,11 @@ describe("ProxyResolver", () => {
     assert.equal(await resolver.resolveProxy("http://a.direct.test/"), "DIRECT");
     await resolver.setProxy({ mode: "direct", proxyRules: "p:1" });
     assert.equal(await resolver.resolveProxy("http://a.test/"), "DIRECT");
+    // Electron reads `mode` as a string or not at all: any other value infers the mode.
+    for (const mode of [5, null, true, { toString: () => "direct" }]) {
+      await resolver.setProxy({ mode: mode as unknown as "direct", proxyRules: "q:2" });
+      assert.equal(await resolver.resolveProxy("http://a.test/"), "PROXY q:2", String(mode));
+    }
   });
 
   it("answers fixed rules synchronously, with bypass and implicit rules", async () => {

@@ -32,8 +32,8 @@ export const WPAD_URL = "http://wpad/wpad.dat";
 const MODES = ["direct", "auto_detect", "pac_script", "fixed_servers", "system"];
 
 /**
- * Reads Electron's proxy config. Without `mode`: `pac_script` when `pacScript` is non-empty
- * (the rules are then ignored), else `fixed_servers`.
+ * Reads Electron's proxy config. Without a string `mode`: `pac_script` when `pacScript` is
+ * non-empty (the rules are then ignored), else `fixed_servers`.
  *
  * @param config The object given to `ses.setProxy`.
  * @returns The settings.
@@ -50,11 +50,13 @@ const MODES = ["direct", "auto_detect", "pac_script", "fixed_servers", "system"]
 export function proxySettingsFrom(config: ProxyConfig): ProxySettings {
   const { mode, pacScript = "", proxyRules = "", proxyBypassRules = "" } = config ?? {};
   const text = (value: unknown) => typeof value === "string" ? value : "";
-  if (mode === undefined) {
+  // Electron's `options.Get("mode", &mode)` fails for anything but a string, and a failed
+  // read means no mode was given.
+  if (typeof mode !== "string") {
     if (text(pacScript) !== "") return { kind: "pac", url: text(pacScript), mandatory: true };
     return fixed(text(proxyRules), text(proxyBypassRules));
   }
-  if (typeof mode !== "string" || !MODES.includes(mode)) {
+  if (!MODES.includes(mode)) {
     throw new Error(
       "Invalid mode, must be one of direct, auto_detect, pac_script, fixed_servers or system",
     );
