@@ -104,7 +104,7 @@ export type SessionEvents = HidSessionEvents & SerialEvents & {
   /**
    * A server (401) or proxy (407) asks for credentials that neither the URL nor the auth cache
    * has (Electron's app `'login'` without the webContents). Call `event.preventDefault()` and
-   * `callback(username, password)`, possibly later; `callback()` with no arguments, or no
+   * `callback(username, password)`, possibly later; `callback()` without both strings, or no
    * `preventDefault()` before the listener returns (unless it called back at once), gives up
    * and the 401/407 response is returned as it is.
    */
@@ -447,9 +447,11 @@ export class Session extends TypedEmitter<SessionEvents> {
       const callback = (username?: unknown, password?: unknown) => {
         if (answered) return;
         answered = true;
+        // Electron's LoginHandler::CallbackFromJS reads two strings; when either read fails
+        // it cancels, so `callback(username)` alone sends nothing.
         resolve(
-          typeof username === "string"
-            ? { username, password: typeof password === "string" ? password : "" }
+          typeof username === "string" && typeof password === "string"
+            ? { username, password }
             : undefined,
         );
       };
