@@ -251,8 +251,14 @@ async function connectTunnel(
   const { handshake, authorize } = deps;
   // Nothing here speaks CONNECT or SOCKS: the route is as unusable as an unreachable proxy.
   if (!handshake) throw new SessionError("ERR_PROXY_CONNECTION_FAILED");
-  const socket = await connectToProxy(proxy, deps, timeouts, options);
+  let socket = await connectToProxy(proxy, deps, timeouts, options);
   const { signal, netLog } = options;
+  // For a 407 on a connection the proxy closes: the handshake goes on over a new one.
+  const reconnect = async () => {
+    socket.destroy();
+    socket = await connectToProxy(proxy, deps, timeouts, options);
+    return socket;
+  };
   try {
     await loggedStep(
       netLog,
@@ -268,6 +274,7 @@ async function connectTunnel(
               signal: stepSignal,
               netLog,
               authorize: authorize && waitingUntimed(authorize, timer),
+              reconnect,
             }),
           timeouts.proxyHandshakeMs,
           signal,

@@ -136,6 +136,27 @@ describe("ses.fetch through real proxies", () => {
     await ses.closeAllConnections();
   });
 
+  it("asks 'login' for tinyproxy's CONNECT 407 and sends the answer on a new connection", async () => {
+    // tinyproxy closes the connection after its 407: Chromium reconnects and sends the
+    // credentials with the next CONNECT, asking once.
+    const ses = newSession();
+    ses.setCertificateVerifyProc(trustAll);
+    const asked: string[] = [];
+    ses.on("login", (event, _details, authInfo, callback) => {
+      event.preventDefault();
+      asked.push(`${authInfo.isProxy} ${authInfo.scheme} ${authInfo.realm}`);
+      callback("alice", "s3cret");
+    });
+    await ses.setProxy({
+      proxyRules: `https=127.0.0.1:${tinyproxyAuth.port}`,
+      proxyBypassRules: "<-loopback>",
+    });
+    const response = await ses.fetch(`https://localhost:${https.port}/after-407`);
+    assert.equal(await response.text(), "secure /after-407");
+    assert.deepEqual(asked, ["true basic Tinyproxy"]);
+    await ses.closeAllConnections();
+  });
+
   it("answers a forward proxy's 407 with the credentials of the proxy URI", async () => {
     const ses = newSession();
     await ses.setProxy({
