@@ -1,6 +1,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { createServer, type Server } from "node:http";
+import { createServer as createNetServer, type Server as NetServer } from "node:net";
 import { SessionError } from "../core/session_error.ts";
 import { currentRuntime } from "../runtime/mod.ts";
 import { App } from "./app.ts";
@@ -67,5 +68,40 @@ describe("Session proxy settings", () => {
     await ses.setProxy({ proxyRules: "127.0.0.1:9,direct://", proxyBypassRules: "<-loopback>" });
     assert.equal(await (await ses.fetch(`${origin}/`)).text(), "origin");
     await ses.closeAllConnections();
+  });
+
+  it("preconnect opens its sockets along the proxy route, never straight to the origin", async () => {
+    // A forward proxy that answers for every origin, and an origin: both count connections
+    // as TCP sees them (Bun's node:http tells of a connection only once bytes arrive).
+    const counter = () => {
+      const server = createNetServer((socket) => {
+        server.connections++;
+        socket.on("error", () => {});
+        socket.on("data", () => {
+          socket.write("HTTP/1.1 200 OK\r\nContent-Length: 7\r\n\r\nproxied");
+        });
+      }) as NetServer & { connections: number };
+      server.connections = 0;
+      return server;
+    };
+    const [counted, proxy] = [counter(), counter()];
+    const listen = (server: NetServer) =>
+      new Promise<number>((resolve) =>
+        server.listen(0, "127.0.0.1", () => resolve((server.address() as { port: number }).port))
+      );
+    const [originPort, proxyPort] = [await listen(counted), await listen(proxy)];
+    const ses = newSession("proxy-preconnect");
+    await ses.setProxy({ proxyRules: `127.0.0.1:${proxyPort}`, proxyBypassRules: "<-loopback>" });
+    ses.preconnect({ url: `http://127.0.0.1:${originPort}`, numSockets: 2 });
+    for (let i = 0; i < 100 && proxy.connections < 2; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    assert.equal(proxy.connections, 2);
+    assert.equal(counted.connections, 0);
+    // The request that follows uses a preconnected socket.
+    assert.equal(await (await ses.fetch(`http://127.0.0.1:${originPort}/`)).text(), "proxied");
+    assert.equal(proxy.connections, 2);
+    await ses.closeAllConnections();
+    for (const server of [counted, proxy]) await new Promise((resolve) => server.close(resolve));
   });
 });
