@@ -5,7 +5,7 @@
  * @module
  */
 
-import { readFile } from "node:fs/promises";
+import { open } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import type { ProxyConfig } from "../core/electron_types.ts";
 import type { ProxyResolverLike, ProxyServer } from "../core/proxy_resolver_like.ts";
@@ -29,7 +29,7 @@ export type PacFetch = (url: string, init: { signal: AbortSignal }) => Promise<R
 export interface ProxyResolverOptions {
   /** Fetches http: and https: PAC files, bypassing proxies. Default: none (such PACs fail). */
   fetchPac?: PacFetch;
-  /** Reads file: PAC files. Default: `node:fs`. */
+  /** Reads file: PAC files. Default: `node:fs`, up to {@linkcode MAX_PAC_BYTES} + 1 bytes. */
   readFile?: (path: string) => Promise<string>;
   /** Reads an environment variable, for `system` mode. Default: nothing is set. */
   env?: (name: string) => string | undefined;
@@ -259,7 +259,7 @@ export class ProxyResolver implements ProxyResolverLike {
     }
     let text: string;
     if (parsed.protocol === "file:") {
-      const read = this.#options.readFile ?? ((path: string) => readFile(path, "utf8"));
+      const read = this.#options.readFile ?? ((path: string) => readFileCapped(path, url));
       text = await read(fileURLToPath(parsed));
     } else if (parsed.protocol === "data:") {
       // data: URLs are decoded locally by the runtime's fetch; no network is involved.
@@ -280,6 +280,28 @@ export class ProxyResolver implements ProxyResolverLike {
     }
     if (text.length > MAX_PAC_BYTES) throw tooLarge(url);
     return text;
+  }
+}
+
+/**
+ * Reads a file as UTF-8, giving up once it passes {@linkcode MAX_PAC_BYTES}: a PAC path may
+ * name a device that never ends (`/dev/zero`) or a file of gigabytes, which must not be read
+ * whole, as Chromium's PAC fetcher stops at its limit for file: URLs too.
+ */
+async function readFileCapped(path: string, url: string): Promise<string> {
+  const file = await open(path, "r");
+  try {
+    const buffer = new Uint8Array(MAX_PAC_BYTES + 1);
+    let length = 0;
+    while (length < buffer.length) {
+      const { bytesRead } = await file.read(buffer, length, buffer.length - length, null);
+      if (bytesRead === 0) break;
+      length += bytesRead;
+    }
+    if (length > MAX_PAC_BYTES) throw tooLarge(url);
+    return new TextDecoder().decode(buffer.subarray(0, length));
+  } finally {
+    await file.close();
   }
 }
 

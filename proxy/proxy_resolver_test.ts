@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { SessionError } from "../core/session_error.ts";
-import { ProxyResolver } from "./proxy_resolver.ts";
+import { MAX_PAC_BYTES, ProxyResolver } from "./proxy_resolver.ts";
 import { settingsFromEnvironment } from "./proxy_settings.ts";
 
 const PAC = `function FindProxyForURL(url, host) {
@@ -154,6 +154,22 @@ describe("ProxyResolver", () => {
     assert.equal(await resolver.resolveProxy("http://b.test/"), "");
     await resolver.setProxy({ pacScript: dataUrl("not javascript {") });
     assert.equal(await resolver.resolveProxy("http://b.test/"), "");
+
+    // A file: PAC is read only up to the limit, not whole: /dev/zero never ends.
+    const dir = await mkdtemp(join(tmpdir(), "ses-pac-"));
+    const big = join(dir, "big.pac");
+    await writeFile(big, `// ${"x".repeat(MAX_PAC_BYTES)}\nfunction FindProxyForURL() {}`);
+    for (const path of ["/dev/zero", big]) {
+      await resolver.setProxy({ pacScript: pathToFileURL(path).href });
+      await assert.rejects(
+        Promise.resolve(resolver.resolveProxies(new URL("http://b.test/"))),
+        (error: unknown) =>
+          SessionError.is(error) && error.cause instanceof RangeError &&
+          error.cause.message.includes(`larger than ${MAX_PAC_BYTES} bytes`),
+        path,
+      );
+    }
+    await rm(dir, { recursive: true });
 
     const wpad: string[] = [];
     const autodetect = new ProxyResolver({
