@@ -189,6 +189,10 @@ export class Session extends TypedEmitter<SessionEvents> {
   #proxy: ProxyResolver;
   #pacNet: NetService | undefined;
   #pacFetch: SessionFetch | undefined;
+  // What the PAC fetcher's service must verify certificates with, as the session's own requests:
+  // Chromium fetches PAC scripts in the same network context.
+  #sslConfig: SSLConfig | undefined;
+  #verifyProc: CertificateVerifyProc | null = null;
   #connectTcp: Runtime["connectTcp"];
   #httpCache: HttpCache;
   #webRequest = new WebRequest();
@@ -681,16 +685,23 @@ export class Session extends TypedEmitter<SessionEvents> {
   }
 
   // PAC files are fetched on a network service of their own: never through the proxy that
-  // they configure.
+  // they configure, but with the session's TLS policy (SSL config and verify proc).
   #fetchPac(url: string, requestInit: RequestInit): Promise<Response> {
     this.#pacFetch ??= buildSessionPipeline({
-      net: this.#pacNet = new NetService({ connectTcp: this.#connectTcp }),
+      net: this.#pacNet = this.#pacNetService(),
       identity: { userAgent: () => this.#userAgent, acceptLanguage: () => this.#acceptLanguages },
       // Chromium's PAC fetcher neither sends nor stores cookies.
       cookies: { cookieHeader: () => undefined, storeSetCookies: () => {} },
       onPreconnectHint: () => {},
     }).fetch;
     return this.#pacFetch(url, requestInit);
+  }
+
+  #pacNetService(): NetService {
+    const net = new NetService({ connectTcp: this.#connectTcp });
+    if (this.#sslConfig !== undefined) net.setSSLConfig(this.#sslConfig);
+    net.setCertificateVerifyProc(this.#verifyProc);
+    return net;
   }
 
   /**
@@ -709,6 +720,8 @@ export class Session extends TypedEmitter<SessionEvents> {
    */
   setSSLConfig(config: SSLConfig): void {
     this.#net.setSSLConfig(config);
+    this.#sslConfig = config;
+    this.#pacNet?.setSSLConfig(config);
   }
 
   /**
@@ -720,6 +733,8 @@ export class Session extends TypedEmitter<SessionEvents> {
    */
   setCertificateVerifyProc(proc: CertificateVerifyProc | null): void {
     this.#net.setCertificateVerifyProc(proc);
+    this.#verifyProc = proc;
+    this.#pacNet?.setCertificateVerifyProc(proc);
   }
 
   /**

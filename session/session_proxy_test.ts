@@ -1,8 +1,10 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { createServer, type Server } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
 import { createServer as createNetServer, type Server as NetServer } from "node:net";
 import { SessionError } from "../core/session_error.ts";
+import { makeTestCertificates } from "../tests/fixtures/tls_certs.ts";
 import { currentRuntime } from "../runtime/mod.ts";
 import { App } from "./app.ts";
 import { createSessionModule } from "./session_module.ts";
@@ -68,6 +70,42 @@ describe("Session proxy settings", () => {
     await ses.setProxy({ proxyRules: "127.0.0.1:9,direct://", proxyBypassRules: "<-loopback>" });
     assert.equal(await (await ses.fetch(`${origin}/`)).text(), "origin");
     await ses.closeAllConnections();
+  });
+
+  it("fetches an https PAC script under the session's verify proc and SSL config", async () => {
+    const certs = makeTestCertificates();
+    const pacServer = createHttpsServer(
+      { ...certs.server, maxVersion: "TLSv1.2" },
+      (_request, response) => response.end(`function FindProxyForURL() { return "PROXY tls:1"; }`),
+    );
+    await new Promise<void>((resolve) => pacServer.listen(0, "127.0.0.1", resolve));
+    const pacUrl = `https://localhost:${(pacServer.address() as { port: number }).port}/p.pac`;
+    const ses = newSession("proxy-pac-tls");
+    // The PAC server's CA is unknown: without a proc the script cannot load.
+    await ses.setProxy({ pacScript: pacUrl });
+    assert.equal(await ses.resolveProxy("http://example.test/"), "");
+    const asked: string[] = [];
+    ses.setCertificateVerifyProc((request, callback) => {
+      asked.push(request.hostname);
+      callback(0);
+    });
+    await ses.forceReloadProxyConfig();
+    assert.equal(await ses.resolveProxy("http://example.test/"), "PROXY tls:1");
+    assert.deepEqual(asked, ["localhost"]);
+    // TLS 1.3 only: the TLS 1.2 server cannot serve the script any more.
+    ses.setSSLConfig({ minVersion: "tls1.3" });
+    await ses.closeAllConnections();
+    await ses.forceReloadProxyConfig();
+    assert.equal(await ses.resolveProxy("http://example.test/"), "");
+    await ses.closeAllConnections();
+    // A proc set before the first PAC fetch applies as well.
+    const other = newSession("proxy-pac-tls-first");
+    other.setCertificateVerifyProc((_request, callback) => callback(0));
+    await other.setProxy({ pacScript: pacUrl });
+    assert.equal(await other.resolveProxy("http://example.test/"), "PROXY tls:1");
+    await other.closeAllConnections();
+    pacServer.closeAllConnections();
+    await new Promise((resolve) => pacServer.close(resolve));
   });
 
   it("preconnect opens its sockets along the proxy route, never straight to the origin", async () => {
