@@ -141,11 +141,17 @@ export class ProxyResolver implements ProxyResolverLike {
    * The proxies to try for a URL, best first, with proxies that failed recently moved last.
    *
    * @param url The request URL.
+   * @param signal Gives up a PAC look-up still pending (the request was cancelled), as
+   * Chromium cancels its proxy resolution request.
    * @returns The list at once for fixed rules; a promise for PAC look-ups.
    * @throws {SessionError} (as a rejection) `net::ERR_MANDATORY_PROXY_CONFIGURATION_FAILED`
-   * when a `pac_script` PAC cannot be loaded or fails for the URL.
+   * when a `pac_script` PAC cannot be loaded or fails for the URL; `net::ERR_ABORTED`, with the
+   * signal's reason as its cause, when the signal aborts first.
    */
-  resolveProxies(url: URL): readonly ProxyServer[] | Promise<readonly ProxyServer[]> {
+  resolveProxies(
+    url: URL,
+    signal?: AbortSignal,
+  ): readonly ProxyServer[] | Promise<readonly ProxyServer[]> {
     const applied = this.#applied;
     if (applied.kind === "direct" || !HANDLED_SCHEMES.has(url.protocol)) return DIRECT_LIST;
     if (applied.kind === "fixed") {
@@ -154,7 +160,8 @@ export class ProxyResolver implements ProxyResolverLike {
       return list === undefined || list.length === 0 ? DIRECT_LIST : this.#deprioritize(list);
     }
     if (matchesImplicitRules(url)) return DIRECT_LIST;
-    return this.#resolveWithPac(applied, url);
+    const pending = this.#resolveWithPac(applied, url);
+    return signal === undefined ? pending : untilAborted(pending, signal);
   }
 
   /**
@@ -281,6 +288,17 @@ export class ProxyResolver implements ProxyResolverLike {
     if (text.length > MAX_PAC_BYTES) throw tooLarge(url);
     return text;
   }
+}
+
+/** Settles as `promise` does, or rejects with `net::ERR_ABORTED` once `signal` aborts. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  const aborted = () => new SessionError("ERR_ABORTED", { cause: signal.reason });
+  if (signal.aborted) return Promise.reject(aborted());
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(aborted());
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
 }
 
 /**

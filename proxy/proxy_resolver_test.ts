@@ -183,6 +183,31 @@ describe("ProxyResolver", () => {
     assert.deepEqual(wpad, ["http://wpad/wpad.dat"]);
   });
 
+  it("gives up a pending PAC look-up when its signal aborts", async () => {
+    // The PAC file never arrives: only the abort can end the look-up.
+    const resolver = new ProxyResolver({ fetchPac: () => new Promise<Response>(() => {}) });
+    await resolver.setProxy({ pacScript: "http://pac.test/never.pac" });
+    const controller = new AbortController();
+    const pending = Promise.resolve(
+      resolver.resolveProxies(new URL("http://b.test/"), controller.signal),
+    );
+    controller.abort(new Error("caller gave up"));
+    // Without the abort the look-up never settles; the timer only keeps a failure from hanging.
+    let guard: ReturnType<typeof setTimeout> | undefined;
+    const stillPending = new Promise((resolve) => guard = setTimeout(resolve, 10_000, "pending"));
+    await assert.rejects(
+      Promise.race([pending, stillPending]).finally(() => clearTimeout(guard)),
+      (error: unknown) =>
+        SessionError.is(error) && error.code === "ERR_ABORTED" &&
+        (error.cause as Error).message === "caller gave up",
+    );
+    await assert.rejects(
+      Promise.resolve(resolver.resolveProxies(new URL("http://b.test/"), controller.signal)),
+      (error: unknown) => SessionError.is(error) && error.code === "ERR_ABORTED",
+      "an aborted signal fails at once",
+    );
+  });
+
   it("reads the environment in system mode", async () => {
     const env: Record<string, string> = {
       http_proxy: "http://user:pw@envproxy:3128/",

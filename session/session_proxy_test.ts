@@ -72,6 +72,26 @@ describe("Session proxy settings", () => {
     await ses.closeAllConnections();
   });
 
+  it("a caller's abort ends a request still waiting for its PAC script", async () => {
+    // A PAC server that never answers (reading, so it sees the client hang up).
+    const silent = createNetServer((socket) => socket.on("error", () => {}).resume());
+    const port = await new Promise<number>((resolve) =>
+      silent.listen(0, "127.0.0.1", () => resolve((silent.address() as { port: number }).port))
+    );
+    const ses = newSession("proxy-pac-abort");
+    await ses.setProxy({ pacScript: `http://127.0.0.1:${port}/never.pac` });
+    const controller = new AbortController();
+    const reason = new Error("caller gave up");
+    const started = Date.now();
+    const pending = ses.fetch("http://example.test/", { signal: controller.signal });
+    setTimeout(() => controller.abort(reason), 20);
+    await assert.rejects(pending, (error: unknown) => error === reason);
+    // Not after the PAC fetch's own 30 s timeout: the wait itself is what the abort must end.
+    assert.ok(Date.now() - started < 10_000, `took ${Date.now() - started} ms`);
+    await ses.closeAllConnections();
+    await new Promise((resolve) => silent.close(resolve));
+  });
+
   it("fetches an https PAC script under the session's verify proc and SSL config", async () => {
     const certs = makeTestCertificates();
     const pacServer = createHttpsServer(
