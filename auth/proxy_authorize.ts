@@ -16,7 +16,9 @@ import { proxyCredentials, proxyTarget } from "./proxy_target.ts";
  * Makes the `ProxyAuthorize` of one tunnel handshake: call it for every 407 of that handshake.
  *
  * @param policy The session's cache, login event and NTLM allowlist.
- * @param target Where the tunnel leads (the Digest `uri` and the `'login'` event's url).
+ * @param target Where the tunnel leads (the Digest `uri`).
+ * @param url The request the tunnel is for (the `'login'` event's url); default the origin
+ * `https://host:port/`.
  * @returns The authorizer; it resolves `undefined` to give up.
  *
  * @example
@@ -33,7 +35,11 @@ import { proxyCredentials, proxyTarget } from "./proxy_target.ts";
  * console.log(value); // Basic dTpw
  * ```
  */
-export function createProxyAuthorize(policy: AuthPolicy, target: ProxyTarget): ProxyAuthorize {
+export function createProxyAuthorize(
+  policy: AuthPolicy,
+  target: ProxyTarget,
+  url?: string,
+): ProxyAuthorize {
   let controller: AuthController | undefined;
   const authority = target.host.includes(":")
     ? `[${target.host}]:${target.port}`
@@ -43,7 +49,7 @@ export function createProxyAuthorize(policy: AuthPolicy, target: ProxyTarget): P
     controller ??= new AuthController(proxyTarget(proxy), policy, proxyCredentials(proxy));
     const values = rawHeaderValues(lines, "proxy-authenticate");
     const answer = await controller.respond(values, {
-      url: `https://${authority}/`,
+      url: url ?? `https://${authority}/`,
       method: "CONNECT",
       uri: authority,
     });
@@ -76,6 +82,6 @@ export function withProxyAuth(handshake: ProxyHandshake, policy: AuthPolicy): Pr
   return (socket, proxy, target, options) =>
     handshake(socket, proxy, target, {
       ...options,
-      authorize: createProxyAuthorize(policy, target),
+      authorize: createProxyAuthorize(policy, target, options.url),
     });
 }

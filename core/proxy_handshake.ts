@@ -47,6 +47,11 @@ export interface ProxyHandshakeOptions {
    * with `ERR_UNABLE_TO_REUSE_CONNECTION_FOR_PROXY_AUTH`.
    */
   readonly reconnect?: () => Promise<StreamSocket>;
+  /**
+   * The URL of the request the tunnel is opened for, without credentials: what a proxy's
+   * challenge is shown with (the `'login'` event's `url`); none for a preconnect.
+   */
+  readonly url?: string;
 }
 
 /**

@@ -275,6 +275,7 @@ async function connectTunnel(
               netLog,
               authorize: authorize && waitingUntimed(authorize, timer),
               reconnect,
+              url: requestUrl(options.urlChain),
             }),
           timeouts.proxyHandshakeMs,
           signal,
@@ -287,6 +288,16 @@ async function connectTunnel(
   }
   if (!secure) return socket;
   return await originTls(socket, host, deps.tls, timeouts, options);
+}
+
+// The URL a proxy's challenge is shown with: the request's current one, without credentials.
+function requestUrl(urlChain: readonly string[] | undefined): string | undefined {
+  const last = urlChain?.at(-1);
+  if (last === undefined || !URL.canParse(last)) return undefined;
+  const url = new URL(last);
+  url.username = "";
+  url.password = "";
+  return url.href;
 }
 
 // Chromium stops the tunnel's timer while the user is asked for proxy credentials, and gives

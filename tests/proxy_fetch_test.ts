@@ -142,18 +142,22 @@ describe("ses.fetch through real proxies", () => {
     const ses = newSession();
     ses.setCertificateVerifyProc(trustAll);
     const asked: string[] = [];
-    ses.on("login", (event, _details, authInfo, callback) => {
+    ses.on("login", (event, details, authInfo, callback) => {
       event.preventDefault();
-      asked.push(`${authInfo.isProxy} ${authInfo.scheme} ${authInfo.realm}`);
+      asked.push(`${details.url} ${authInfo.isProxy} ${authInfo.scheme} ${authInfo.realm}`);
       callback("alice", "s3cret");
     });
     await ses.setProxy({
       proxyRules: `https=127.0.0.1:${tinyproxyAuth.port}`,
       proxyBypassRules: "<-loopback>",
     });
-    const response = await ses.fetch(`https://localhost:${https.port}/after-407`);
+    // The event names the request the tunnel is for, as Electron's LoginHandler does (without
+    // the credentials of the URL).
+    const response = await ses.fetch(`https://u:p@localhost:${https.port}/after-407?q=1`);
     assert.equal(await response.text(), "secure /after-407");
-    assert.deepEqual(asked, ["true basic Tinyproxy"]);
+    assert.deepEqual(asked, [
+      `https://localhost:${https.port}/after-407?q=1 true basic Tinyproxy`,
+    ]);
     await ses.closeAllConnections();
   });
 
