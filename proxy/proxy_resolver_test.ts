@@ -84,6 +84,14 @@ describe("ProxyResolver", () => {
     assert.equal(await resolver.resolveProxy("http://a.direct.test/"), "DIRECT");
     await resolver.setProxy({ mode: "direct", proxyRules: "p:1" });
     assert.equal(await resolver.resolveProxy("http://a.test/"), "DIRECT");
+    // A PAC URL that does not parse means DIRECT, not a failing PAC (Chromium's
+    // PrefProxyConfigTrackerImpl: "Invalid proxy PAC url", falling back to direct).
+    for (const pacScript of ["", "proxy.pac", "not a url", "http://"]) {
+      await resolver.setProxy({ mode: "pac_script", pacScript, proxyRules: "p:1" });
+      assert.equal(await resolver.resolveProxy("http://a.test/"), "DIRECT", pacScript);
+    }
+    await resolver.setProxy({ pacScript: "proxy.pac", proxyRules: "p:1" });
+    assert.equal(await resolver.resolveProxy("http://a.test/"), "DIRECT");
     // Electron reads `mode` as a string or not at all: any other value infers the mode.
     for (const mode of [5, null, true, { toString: () => "direct" }]) {
       await resolver.setProxy({ mode: mode as unknown as "direct", proxyRules: "q:2" });
