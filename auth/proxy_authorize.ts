@@ -58,7 +58,8 @@ export function createProxyAuthorize(
 }
 
 /**
- * Wraps a tunnel handshake so that each run answers its 407s with an authorizer of its own.
+ * Wraps a tunnel handshake so that each run answers its 407s with an authorizer of its own; a
+ * run for no request (no `url`: a preconnect) answers from the proxy URI and the cache only.
  *
  * @param handshake The proxy subsystem's handshake (HTTP CONNECT).
  * @param policy The session's cache, login event and NTLM allowlist.
@@ -82,6 +83,12 @@ export function withProxyAuth(handshake: ProxyHandshake, policy: AuthPolicy): Pr
   return (socket, proxy, target, options) =>
     handshake(socket, proxy, target, {
       ...options,
-      authorize: createProxyAuthorize(policy, target, options.url),
+      // A handshake for no request (a preconnect) uses cached credentials only, as Chromium's
+      // preconnects have nobody to ask.
+      authorize: createProxyAuthorize(
+        options.url === undefined ? { ...policy, login: () => Promise.resolve(undefined) } : policy,
+        target,
+        options.url,
+      ),
     });
 }

@@ -49,7 +49,8 @@ export interface ProxyHandshakeOptions {
   readonly reconnect?: () => Promise<StreamSocket>;
   /**
    * The URL of the request the tunnel is opened for, without credentials: what a proxy's
-   * challenge is shown with (the `'login'` event's `url`); none for a preconnect.
+   * challenge is shown with (the `'login'` event's `url`); none for a preconnect, for which
+   * nobody is asked.
    */
   readonly url?: string;
 }

@@ -1,7 +1,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
-import { connect, type Socket } from "node:net";
+import { connect, createServer as createNetServer, type Socket } from "node:net";
 import { createServer as createTlsServer, type Server as TlsServer } from "node:tls";
 import { responseInfo } from "../core/response_info.ts";
 import { SessionError } from "../core/session_error.ts";
@@ -159,6 +159,39 @@ describe("ses.fetch through real proxies", () => {
       `https://localhost:${https.port}/after-407?q=1 true basic Tinyproxy`,
     ]);
     await ses.closeAllConnections();
+  });
+
+  it("a preconnect through a proxy that asks for credentials asks no one", async () => {
+    // Chromium's preconnects use cached proxy credentials only: nobody made a request to be
+    // asked for, least of all when a server's Link header triggered it.
+    let connects = 0;
+    let closed!: () => void;
+    const done = new Promise<void>((resolve) => closed = resolve);
+    const proxy = createNetServer((socket) => {
+      socket.on("error", () => {}).on("close", closed);
+      socket.on("data", () => {
+        connects++;
+        socket.write(
+          "HTTP/1.1 407 Proxy Authentication Required\r\n" +
+            'Proxy-Authenticate: Basic realm="pre"\r\nContent-Length: 0\r\n\r\n',
+        );
+      });
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
+    const ses = newSession();
+    let asked = 0;
+    ses.on("login", (event, _details, _authInfo, callback) => {
+      asked++;
+      event.preventDefault();
+      callback("alice", "s3cret");
+    });
+    await ses.setProxy({ proxyRules: `127.0.0.1:${(proxy.address() as { port: number }).port}` });
+    ses.preconnect({ url: "https://origin.test" });
+    await done;
+    assert.equal(connects, 1);
+    assert.equal(asked, 0);
+    await ses.closeAllConnections();
+    await new Promise((resolve) => proxy.close(resolve));
   });
 
   it("answers a forward proxy's 407 with the credentials of the proxy URI", async () => {
