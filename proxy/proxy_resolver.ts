@@ -77,7 +77,7 @@ type Applied =
 export class ProxyResolver implements ProxyResolverLike {
   readonly #options: ProxyResolverOptions;
   readonly #now: () => number;
-  #settings: ProxySettings = { kind: "direct" };
+  #settings: ProxySettings = { kind: "system" };
   #applied: Applied = { kind: "direct" };
   #hasCredentials = false;
   readonly #badUntil = new Map<string, number>();
@@ -88,13 +88,16 @@ export class ProxyResolver implements ProxyResolverLike {
     | undefined;
 
   /**
-   * Creates a resolver that sends everything DIRECT until `setProxy`.
+   * Creates a resolver that follows the system settings (the environment) until `setProxy`:
+   * Electron's docs say a session with no proxy configuration falls back to them, which is not
+   * `direct`. Without `env` nothing is set, so everything goes DIRECT.
    *
    * @param options PAC fetching, file reading, environment, PAC limits and clock.
    */
   constructor(options: ProxyResolverOptions = {}) {
     this.#options = options;
     this.#now = options.now ?? Date.now;
+    this.#apply();
   }
 
   /**

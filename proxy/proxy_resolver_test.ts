@@ -216,6 +216,22 @@ describe("ProxyResolver", () => {
     );
   });
 
+  it("follows the environment until setProxy, as Electron falls back to the system's", async () => {
+    // Electron's docs: with no proxy configuration a session uses the system settings (on
+    // Linux outside a desktop, the environment), unlike `direct`.
+    const env: Record<string, string> = {
+      https_proxy: "http://envproxy:3128",
+      no_proxy: "skip.test",
+    };
+    const resolver = new ProxyResolver({ env: (name) => env[name] });
+    assert.equal(await resolver.resolveProxy("https://a.test/"), "PROXY envproxy:3128");
+    assert.equal(await resolver.resolveProxy("http://a.test/"), "DIRECT");
+    assert.equal(await resolver.resolveProxy("https://skip.test/"), "DIRECT");
+    await resolver.setProxy({ mode: "direct" });
+    assert.equal(await resolver.resolveProxy("https://a.test/"), "DIRECT");
+    assert.equal(await new ProxyResolver().resolveProxy("https://a.test/"), "DIRECT");
+  });
+
   it("reads the environment in system mode", async () => {
     const env: Record<string, string> = {
       http_proxy: "http://user:pw@envproxy:3128/",

@@ -128,6 +128,26 @@ describe("Session proxy settings", () => {
     await new Promise((resolve) => pacServer.close(resolve));
   });
 
+  it("a new session follows the environment's proxies until setProxy, as Electron's do", async () => {
+    const proxy = createServer((request, response) => response.end(`env proxy: ${request.url}`));
+    await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
+    const env: Record<string, string> = {
+      http_proxy: `http://127.0.0.1:${(proxy.address() as { port: number }).port}`,
+    };
+    const runtime = currentRuntime();
+    const ses = createSessionModule(new App(runtime), { ...runtime, env: (name) => env[name] })
+      .fromPartition("proxy-from-env");
+    assert.equal(
+      await (await ses.fetch("http://origin.test/x")).text(),
+      "env proxy: http://origin.test/x",
+    );
+    await ses.setProxy({ mode: "direct" });
+    assert.equal(await ses.resolveProxy("http://origin.test/x"), "DIRECT");
+    await ses.closeAllConnections();
+    proxy.closeAllConnections();
+    await new Promise((resolve) => proxy.close(resolve));
+  });
+
   it("preconnect opens its sockets along the proxy route, never straight to the origin", async () => {
     // A forward proxy that answers for every origin, and an origin: both count connections
     // as TCP sees them (Bun's node:http tells of a connection only once bytes arrive).
