@@ -19,6 +19,8 @@ import { proxyCredentials, proxyTarget } from "./proxy_target.ts";
  * @param target Where the tunnel leads (the Digest `uri`).
  * @param url The request the tunnel is for (the `'login'` event's url); default the origin
  * `https://host:port/`.
+ * @param signal The handshake's: an abort stops waiting for the `'login'` answer, and a late
+ * answer is dropped.
  * @returns The authorizer; it resolves `undefined` to give up.
  *
  * @example
@@ -39,6 +41,7 @@ export function createProxyAuthorize(
   policy: AuthPolicy,
   target: ProxyTarget,
   url?: string,
+  signal?: AbortSignal,
 ): ProxyAuthorize {
   let controller: AuthController | undefined;
   const authority = target.host.includes(":")
@@ -52,6 +55,7 @@ export function createProxyAuthorize(
       url: url ?? `https://${authority}/`,
       method: "CONNECT",
       uri: authority,
+      signal,
     });
     return answer?.value;
   };
@@ -89,6 +93,7 @@ export function withProxyAuth(handshake: ProxyHandshake, policy: AuthPolicy): Pr
         options.url === undefined ? { ...policy, login: () => Promise.resolve(undefined) } : policy,
         target,
         options.url,
+        options.signal,
       ),
     });
 }
