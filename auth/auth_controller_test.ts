@@ -102,4 +102,29 @@ describe("AuthController", () => {
     // Each handshake starts afresh: the URI's credentials first both times.
     assert.deepEqual(seen, [`Basic ${btoa("me:pw")}`, `Basic ${btoa("me:pw")}`]);
   });
+
+  it("a tunnel's 'login' wait ends with the handshake's signal; a late answer is not cached", async () => {
+    let answer!: (credentials: { username: string; password: string }) => void;
+    const p: AuthPolicy = {
+      cache: new AuthCache(),
+      login: () => new Promise((resolve) => answer = resolve),
+      ntlmAllowed: () => false,
+    };
+    const proxy = { scheme: "http", host: "p.test", port: 3128 } as const;
+    const handshake: ProxyHandshake = async (_socket, server, _target, options) => {
+      await options.authorize?.([["proxy-authenticate", 'Basic realm="r"']], server);
+    };
+    const controller = new AbortController();
+    const socket = {} as Parameters<ProxyHandshake>[0];
+    const running = withProxyAuth(handshake, p)(socket, proxy, { host: "a.test", port: 443 }, {
+      signal: controller.signal,
+      url: "https://a.test/",
+    });
+    const reason = new Error("closed");
+    controller.abort(reason);
+    await assert.rejects(running, (error: unknown) => error === reason);
+    answer({ username: "late", password: "x" });
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    assert.equal(p.cache.size, 0);
+  });
 });

@@ -16,7 +16,11 @@ import { proxyCredentials, proxyTarget } from "./proxy_target.ts";
  * Makes the `ProxyAuthorize` of one tunnel handshake: call it for every 407 of that handshake.
  *
  * @param policy The session's cache, login event and NTLM allowlist.
- * @param target Where the tunnel leads (the Digest `uri` and the `'login'` event's url).
+ * @param target Where the tunnel leads (the Digest `uri`).
+ * @param url The request the tunnel is for (the `'login'` event's url); default the origin
+ * `https://host:port/`.
+ * @param signal The handshake's: an abort stops waiting for the `'login'` answer, and a late
+ * answer is dropped.
  * @returns The authorizer; it resolves `undefined` to give up.
  *
  * @example
@@ -33,7 +37,12 @@ import { proxyCredentials, proxyTarget } from "./proxy_target.ts";
  * console.log(value); // Basic dTpw
  * ```
  */
-export function createProxyAuthorize(policy: AuthPolicy, target: ProxyTarget): ProxyAuthorize {
+export function createProxyAuthorize(
+  policy: AuthPolicy,
+  target: ProxyTarget,
+  url?: string,
+  signal?: AbortSignal,
+): ProxyAuthorize {
   let controller: AuthController | undefined;
   const authority = target.host.includes(":")
     ? `[${target.host}]:${target.port}`
@@ -43,16 +52,18 @@ export function createProxyAuthorize(policy: AuthPolicy, target: ProxyTarget): P
     controller ??= new AuthController(proxyTarget(proxy), policy, proxyCredentials(proxy));
     const values = rawHeaderValues(lines, "proxy-authenticate");
     const answer = await controller.respond(values, {
-      url: `https://${authority}/`,
+      url: url ?? `https://${authority}/`,
       method: "CONNECT",
       uri: authority,
+      signal,
     });
     return answer?.value;
   };
 }
 
 /**
- * Wraps a tunnel handshake so that each run answers its 407s with an authorizer of its own.
+ * Wraps a tunnel handshake so that each run answers its 407s with an authorizer of its own; a
+ * run for no request (no `url`: a preconnect) answers from the proxy URI and the cache only.
  *
  * @param handshake The proxy subsystem's handshake (HTTP CONNECT).
  * @param policy The session's cache, login event and NTLM allowlist.
@@ -76,6 +87,13 @@ export function withProxyAuth(handshake: ProxyHandshake, policy: AuthPolicy): Pr
   return (socket, proxy, target, options) =>
     handshake(socket, proxy, target, {
       ...options,
-      authorize: createProxyAuthorize(policy, target),
+      // A handshake for no request (a preconnect) uses cached credentials only, as Chromium's
+      // preconnects have nobody to ask.
+      authorize: createProxyAuthorize(
+        options.url === undefined ? { ...policy, login: () => Promise.resolve(undefined) } : policy,
+        target,
+        options.url,
+        options.signal,
+      ),
     });
 }

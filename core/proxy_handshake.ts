@@ -39,11 +39,25 @@ export interface ProxyHandshakeOptions {
   readonly netLog?: NetLogWithSource;
   /** Answers proxy authentication challenges; without it a 407 fails the tunnel. */
   readonly authorize?: ProxyAuthorize;
+  /**
+   * Opens a new connection to the same proxy, for a 407 on a connection the proxy closes
+   * (tinyproxy does): the handshake goes on there with its answer, as Chromium's
+   * `HttpProxyConnectJob` reconnects and keeps its auth controller. The transport keeps the
+   * socket it hands out (and closes the one before); without it such a 407 fails the tunnel
+   * with `ERR_UNABLE_TO_REUSE_CONNECTION_FOR_PROXY_AUTH`.
+   */
+  readonly reconnect?: () => Promise<StreamSocket>;
+  /**
+   * The URL of the request the tunnel is opened for, without credentials: what a proxy's
+   * challenge is shown with (the `'login'` event's `url`); none for a preconnect, for which
+   * nobody is asked.
+   */
+  readonly url?: string;
 }
 
 /**
- * Runs a tunnel handshake over a socket connected to `proxy`. On success the socket is a byte
- * stream to `target` (bytes that followed the handshake put back with `unshift`, the socket
+ * Runs a tunnel handshake over a socket connected to `proxy`. On success the socket (the last
+ * one `reconnect` gave, if it was called) is a byte stream to `target` (bytes that followed the handshake put back with `unshift`, the socket
  * paused); on failure it rejects with Chromium's code (`ERR_TUNNEL_CONNECTION_FAILED`,
  * `ERR_SOCKS_CONNECTION_FAILED`, `ERR_PROXY_AUTH_UNSUPPORTED`, ...) and the caller destroys the
  * socket.

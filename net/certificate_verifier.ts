@@ -6,9 +6,11 @@
  */
 
 import { Buffer } from "node:buffer";
+import { X509Certificate } from "node:crypto";
 import {
   checkServerIdentity,
   type DetailedPeerCertificate,
+  getCACertificates,
   rootCertificates,
   type TLSSocket,
 } from "node:tls";
@@ -138,6 +140,7 @@ export class CertificateVerifier {
    * @param hostname The host the connection is for; an IPv6 literal without brackets.
    * @param socket A socket past `secureConnect`, opened with `rejectUnauthorized: false` and
    * the trusted roots in force.
+   * @param extraRoots The roots (PEM) the socket trusts besides the runtime's defaults.
    * @returns Resolves when the certificate is accepted.
    * @throws {SessionError} `ERR_CERT_AUTHORITY_INVALID`, `ERR_CERT_COMMON_NAME_INVALID`,
    * `ERR_CERT_DATE_INVALID`, ... from the default verifier, or the proc's verdict.
@@ -159,13 +162,18 @@ export class CertificateVerifier {
    * });
    * ```
    */
-  async verify(hostname: string, socket: TLSSocket): Promise<void> {
+  async verify(
+    hostname: string,
+    socket: TLSSocket,
+    extraRoots: readonly string[] = [],
+  ): Promise<void> {
     const peer: Partial<DetailedPeerCertificate> = socket.getPeerCertificate(true);
     if (!peer.raw) throw new SessionError("ERR_CERT_INVALID");
     const { error, chainVerified } = defaultVerdict(
       hostname,
       socket,
       peer as DetailedPeerCertificate,
+      extraRoots,
     );
     const proc = this.#proc;
     if (proc === null) {
@@ -245,11 +253,17 @@ function defaultVerdict(
   hostname: string,
   socket: TLSSocket,
   peer: DetailedPeerCertificate,
+  extraRoots: readonly string[],
 ): DefaultVerdict {
   const reason = authorizationReason(socket);
-  const chainError = reason === undefined || NAME_ERRORS.has(reason)
+  let chainError = reason === undefined || NAME_ERRORS.has(reason)
     ? undefined
     : CHAIN_ERRORS.get(reason) ?? "ERR_CERT_INVALID";
+  // OpenSSL keeps the last problem it met, and it checks dates after failing to find an
+  // issuer; Chromium flags both, and an unknown issuer outranks a date.
+  if (chainError === "ERR_CERT_DATE_INVALID" && !reachesTrustedRoot(peer, extraRoots)) {
+    chainError = "ERR_CERT_AUTHORITY_INVALID";
+  }
   const nameError = checkServerIdentity(hostname, peer);
   const codes = [
     ...(chainError ? [chainError] : []),
@@ -259,6 +273,30 @@ function defaultVerdict(
   if (code === undefined) return { error: undefined, chainVerified: true };
   const cause = code === "ERR_CERT_COMMON_NAME_INVALID" ? nameError : socket.authorizationError;
   return { error: new SessionError(code, { cause }), chainVerified: chainError === undefined };
+}
+
+let defaultRoots: readonly X509Certificate[] | undefined;
+
+// Whether the chain the peer sent ends at, or is signed by, a root the socket trusts.
+function reachesTrustedRoot(peer: DetailedPeerCertificate, extraRoots: readonly string[]) {
+  try {
+    let top = peer;
+    // Bounded: a self-signed certificate is its own issuer.
+    for (let depth = 0; depth < 16; depth++) {
+      const issuer = top.issuerCertificate;
+      if (!issuer?.raw || issuer.fingerprint256 === top.fingerprint256) break;
+      top = issuer;
+    }
+    const last = new X509Certificate(top.raw);
+    defaultRoots ??= getCACertificates("default").map((pem) => new X509Certificate(pem));
+    const roots = [...defaultRoots, ...extraRoots.map((pem) => new X509Certificate(pem))];
+    return roots.some((root) =>
+      root.raw.equals(last.raw) || (last.checkIssued(root) && last.verify(root.publicKey))
+    );
+  } catch {
+    // A certificate that cannot be parsed here keeps OpenSSL's verdict.
+    return true;
+  }
 }
 
 function authorizationReason(socket: TLSSocket): string | undefined {

@@ -8,6 +8,8 @@ import { handshake, startTlsServer, type TestServer } from "../tests/fixtures/tl
 import { CertificateVerifier } from "./certificate_verifier.ts";
 
 const certs = makeTestCertificates();
+// The roots the test sockets trust besides the defaults, told to the verifier too.
+const TRUSTED = [certs.ca.cert];
 
 function rejectsWith(promise: Promise<unknown>, code: string, errno: number): Promise<void> {
   return assert.rejects(promise, (error: unknown) => {
@@ -77,12 +79,12 @@ describe("CertificateVerifier", () => {
     it("rejects a certificate for another host with ERR_CERT_COMMON_NAME_INVALID", async () => {
       const verifier = new CertificateVerifier();
       await rejectsWith(
-        verifier.verify("localhost", await connect("wrongHost")),
+        verifier.verify("localhost", await connect("wrongHost"), TRUSTED),
         "ERR_CERT_COMMON_NAME_INVALID",
         -200,
       );
       await rejectsWith(
-        verifier.verify("other.example", await connect("good")),
+        verifier.verify("other.example", await connect("good"), TRUSTED),
         "ERR_CERT_COMMON_NAME_INVALID",
         -200,
       );
@@ -90,7 +92,7 @@ describe("CertificateVerifier", () => {
 
     it("rejects an expired certificate with ERR_CERT_DATE_INVALID", async () => {
       await rejectsWith(
-        new CertificateVerifier().verify("localhost", await connect("expired")),
+        new CertificateVerifier().verify("localhost", await connect("expired"), TRUSTED),
         "ERR_CERT_DATE_INVALID",
         -201,
       );
@@ -98,6 +100,13 @@ describe("CertificateVerifier", () => {
 
     it("reports the most serious of several errors, in Chromium's order", async () => {
       const verifier = new CertificateVerifier();
+      // OpenSSL reports the date of an expired certificate from an unknown issuer; Chromium
+      // flags both and the unknown issuer outranks the date.
+      await rejectsWith(
+        verifier.verify("localhost", await connect("expired", false)),
+        "ERR_CERT_AUTHORITY_INVALID",
+        -202,
+      );
       // Unknown issuer outranks a wrong name; a wrong name outranks a bad date.
       await rejectsWith(
         verifier.verify("other.example", await connect("good", false)),
@@ -105,7 +114,7 @@ describe("CertificateVerifier", () => {
         -202,
       );
       await rejectsWith(
-        verifier.verify("other.example", await connect("expired")),
+        verifier.verify("other.example", await connect("expired"), TRUSTED),
         "ERR_CERT_COMMON_NAME_INVALID",
         -200,
       );
@@ -117,21 +126,25 @@ describe("CertificateVerifier", () => {
       const verifier = new CertificateVerifier();
       verifier.setProc((_request, callback) => callback(0));
       await verifier.verify("localhost", await connect("selfSigned", false));
-      await verifier.verify("localhost", await connect("expired"));
+      await verifier.verify("localhost", await connect("expired"), TRUSTED);
     });
 
     it("rejects a good certificate with ERR_FAILED when the proc answers -2", async () => {
       const verifier = new CertificateVerifier();
       verifier.setProc((_request, callback) => callback(-2));
-      await rejectsWith(verifier.verify("localhost", await connect("good")), "ERR_FAILED", -2);
+      await rejectsWith(
+        verifier.verify("localhost", await connect("good"), TRUSTED),
+        "ERR_FAILED",
+        -2,
+      );
     });
 
     it("keeps the default verdict when the proc answers -3", async () => {
       const verifier = new CertificateVerifier();
       verifier.setProc((_request, callback) => callback(-3));
-      await verifier.verify("localhost", await connect("good"));
+      await verifier.verify("localhost", await connect("good"), TRUSTED);
       await rejectsWith(
-        verifier.verify("localhost", await connect("expired")),
+        verifier.verify("localhost", await connect("expired"), TRUSTED),
         "ERR_CERT_DATE_INVALID",
         -201,
       );
@@ -190,7 +203,7 @@ describe("CertificateVerifier", () => {
         requests.push(request);
         callback(-3);
       });
-      await verifier.verify("localhost", await connect("chain"));
+      await verifier.verify("localhost", await connect("chain"), TRUSTED);
       const [request] = requests;
       assert.ok(request);
       assert.equal(request.verificationResult, "net::OK");
@@ -205,7 +218,11 @@ describe("CertificateVerifier", () => {
       verifier.setProc((_request, callback) => {
         setTimeout(() => callback(-2), 5);
       });
-      await rejectsWith(verifier.verify("localhost", await connect("good")), "ERR_FAILED", -2);
+      await rejectsWith(
+        verifier.verify("localhost", await connect("good"), TRUSTED),
+        "ERR_FAILED",
+        -2,
+      );
     });
 
     it("rejects with ERR_FAILED when the proc throws or its promise rejects", async () => {
@@ -243,9 +260,13 @@ describe("CertificateVerifier", () => {
       const verifier = new CertificateVerifier();
       verifier.setProc((_request, callback) => callback(0));
       const socket = await connect("expired");
-      await verifier.verify("localhost", socket);
+      await verifier.verify("localhost", socket, TRUSTED);
       verifier.setProc(null);
-      await rejectsWith(verifier.verify("localhost", socket), "ERR_CERT_DATE_INVALID", -201);
+      await rejectsWith(
+        verifier.verify("localhost", socket, TRUSTED),
+        "ERR_CERT_DATE_INVALID",
+        -201,
+      );
     });
 
     it("takes only a function or null, with Electron's message", () => {
@@ -268,16 +289,16 @@ describe("CertificateVerifier", () => {
         callback(0);
       };
       verifier.setProc(proc);
-      await verifier.verify("localhost", await connect("good"));
-      await verifier.verify("localhost", await connect("good"));
+      await verifier.verify("localhost", await connect("good"), TRUSTED);
+      await verifier.verify("localhost", await connect("good"), TRUSTED);
       assert.equal(calls, 1);
-      await verifier.verify("127.0.0.1", await connect("good"));
+      await verifier.verify("127.0.0.1", await connect("good"), TRUSTED);
       assert.equal(calls, 2, "another host name is another verification");
       verifier.setProc(proc);
-      await verifier.verify("localhost", await connect("good"));
+      await verifier.verify("localhost", await connect("good"), TRUSTED);
       assert.equal(calls, 3, "setProc forgets the cached verdicts");
       verifier.clearCache();
-      await verifier.verify("localhost", await connect("good"));
+      await verifier.verify("localhost", await connect("good"), TRUSTED);
       assert.equal(calls, 4, "clearCache forgets them too");
     });
 

@@ -15,6 +15,11 @@ export interface ConnectStepOptions {
   readonly signal?: AbortSignal;
   /** The request's (later: the connect job's) net log source, while a net log is capturing. */
   readonly netLog?: NetLogWithSource;
+  /**
+   * The URLs of the request the connection is opened for, its current one last (the request
+   * context's own field); none for a preconnect.
+   */
+  readonly urlChain?: readonly string[];
 }
 
 /**

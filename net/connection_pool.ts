@@ -268,7 +268,11 @@ export class ConnectionPool {
     this.#total++;
     let socket: StreamSocket;
     try {
-      socket = await open({ signal: job.signal, netLog: options?.netLog });
+      socket = await open({
+        signal: job.signal,
+        netLog: options?.netLog,
+        urlChain: options?.urlChain,
+      });
     } catch (error) {
       this.#jobFailed(key, group);
       const aborted = SessionError.is(error) && error.code === "ERR_ABORTED";

@@ -290,11 +290,11 @@ async function send(
   spellNames(headers, context.headersInit);
   const originForm = `${url.pathname}${url.search}`;
   const netLog = context.netLog?.sink.capturing ? context.netLog : undefined;
-  // The context carries `signal` and `netLog` under the names every connect step reads, so it
+  // The context carries `signal`, `netLog` and `urlChain` under the names connect steps read, so it
   // serves as their options as it is, unless a stage swapped the request (and its signal).
   const step: ConnectStepOptions = abortable === context.signal
     ? context
-    : { signal: abortable, netLog: context.netLog };
+    : { signal: abortable, netLog: context.netLog, urlChain: context.urlChain };
   const pin = context.connectionPin;
   for (;;) {
     const held = pin === undefined ? undefined : takePinned(pin);

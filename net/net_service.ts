@@ -77,6 +77,7 @@ export class NetService {
   #base: Omit<OriginConnectorDeps, "resolve" | "tls">;
   #deps: OriginConnectorDeps;
   #transport: FetchLike;
+  #proxies: ProxyResolverLike;
 
   /**
    * Creates the network state of a new session.
@@ -103,6 +104,7 @@ export class NetService {
     const ssl = resolveSSLConfig({});
     this.#tls = { key: policyKey(ssl), ssl, verifier: this.#verifier, ca };
     this.#deps = this.#makeDeps();
+    this.#proxies = proxies;
     this.#transport = createHttpTransport({
       pool: this.#pool,
       connectorDeps: () => this.#deps,
@@ -145,7 +147,8 @@ export class NetService {
   }
 
   /**
-   * Opens idle connections to an origin ahead of time (Electron's `preconnect`).
+   * Opens idle connections to an origin ahead of time (Electron's `preconnect`), along the
+   * route a request would take: to the first proxy of its list, or direct.
    *
    * @param options `{url, numSockets}`; numSockets 1 to 6, default 1.
    * @returns Resolves with how many sockets were opened; failures are not errors, as in
@@ -153,10 +156,21 @@ export class NetService {
    */
   preconnect(options: PreconnectOptions): Promise<number> {
     const { url, numSockets } = validatePreconnect(options);
-    return this.#pool.preconnect(
-      originConnector(url, { scheme: "direct" }, this.#deps),
-      numSockets,
-    );
+    return this.#preconnectAlongRoute(url, numSockets);
+  }
+
+  // Chromium's PreconnectSockets resolves the proxy first and opens the sockets the request
+  // would use: to the proxy (or through its tunnel), never straight to a proxied origin.
+  async #preconnectAlongRoute(url: URL, numSockets: number): Promise<number> {
+    let proxies: readonly ProxyServer[];
+    try {
+      proxies = await this.#proxies.resolveProxies(url);
+    } catch {
+      // A failed mandatory PAC script: the request would fail too, so nothing is opened.
+      return 0;
+    }
+    const connector = originConnector(url, proxies[0] ?? DIRECT, this.#deps);
+    return await this.#pool.preconnect(connector, numSockets);
   }
 
   /**
@@ -213,6 +227,8 @@ export class NetService {
     };
   }
 }
+
+const DIRECT: ProxyServer = { scheme: "direct" };
 
 function validatePreconnect(options: unknown): { url: URL; numSockets: number } {
   const record = typeof options === "object" && options !== null

@@ -93,7 +93,8 @@ export function connectRoute(url: URL, proxy: ProxyServer): ConnectRoute {
 
 /**
  * Builds the pool group key for requests to `url` through `proxy` under a TLS policy: the
- * route, the proxy, the origin (except on `forward`, where one group serves every origin of
+ * route, the proxy with its URI's credentials (a connector answers the proxy with them, so
+ * other credentials are another group), the origin (except on `forward`, where one group serves every origin of
  * that proxy) and the TLS policy when TLS is spoken to the origin or the proxy.
  *
  * @param url The request URL.
@@ -116,7 +117,7 @@ export function poolKey(url: URL, proxy: ProxyServer, tls: TlsPolicy): string {
   const route = connectRoute(url, proxy);
   const via = proxy.scheme === "direct"
     ? ""
-    : ` ${proxy.scheme}://${hostPort(proxy.host, proxy.port)}`;
+    : ` ${proxy.scheme}://${userInfo(proxy)}${hostPort(proxy.host, proxy.port)}`;
   const secure = isSecure(url);
   const policy = secure || proxy.scheme === "https" ? ` ${tls.key}` : "";
   if (route === "forward") return `forward${via}${policy}`;
@@ -250,8 +251,14 @@ async function connectTunnel(
   const { handshake, authorize } = deps;
   // Nothing here speaks CONNECT or SOCKS: the route is as unusable as an unreachable proxy.
   if (!handshake) throw new SessionError("ERR_PROXY_CONNECTION_FAILED");
-  const socket = await connectToProxy(proxy, deps, timeouts, options);
+  let socket = await connectToProxy(proxy, deps, timeouts, options);
   const { signal, netLog } = options;
+  // For a 407 on a connection the proxy closes: the handshake goes on over a new one.
+  const reconnect = async () => {
+    socket.destroy();
+    socket = await connectToProxy(proxy, deps, timeouts, options);
+    return socket;
+  };
   try {
     await loggedStep(
       netLog,
@@ -267,6 +274,8 @@ async function connectTunnel(
               signal: stepSignal,
               netLog,
               authorize: authorize && waitingUntimed(authorize, timer),
+              reconnect,
+              url: requestUrl(options.urlChain),
             }),
           timeouts.proxyHandshakeMs,
           signal,
@@ -279,6 +288,16 @@ async function connectTunnel(
   }
   if (!secure) return socket;
   return await originTls(socket, host, deps.tls, timeouts, options);
+}
+
+// The URL a proxy's challenge is shown with: the request's current one, without credentials.
+function requestUrl(urlChain: readonly string[] | undefined): string | undefined {
+  const last = urlChain?.at(-1);
+  if (last === undefined || !URL.canParse(last)) return undefined;
+  const url = new URL(last);
+  url.username = "";
+  url.password = "";
+  return url.href;
 }
 
 // Chromium stops the tunnel's timer while the user is asked for proxy credentials, and gives
@@ -335,6 +354,11 @@ function bareHost(hostname: string): string {
 
 function defaultPort(url: URL, secure: boolean): number {
   return Number(url.port) || (secure ? 443 : 80);
+}
+
+function userInfo(proxy: ProxyEndpoint): string {
+  if (proxy.username === undefined) return "";
+  return `${encodeURIComponent(proxy.username)}:${encodeURIComponent(proxy.password ?? "")}@`;
 }
 
 function hostPort(host: string, port: number): string {

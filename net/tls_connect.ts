@@ -176,7 +176,7 @@ function handshake(socket: Duplex, options: ConnectTlsOptions): Promise<TLSSocke
         finish(new SessionError("ERR_SSL_VERSION_OR_CIPHER_MISMATCH"));
         return;
       }
-      verifier.verify(hostname, tlsSocket).then(
+      verifier.verify(hostname, tlsSocket, ca).then(
         () => finish(),
         (error: unknown) => finish(handshakeError(error)),
       );

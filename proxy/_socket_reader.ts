@@ -2,7 +2,7 @@
  * Reads a handshake's replies from a socket: exact byte counts or a head ending in a
  * delimiter, with the socket's end, errors and an abort signal turned into one rejection.
  * When the handshake is done, `release` stops listening, pauses the socket and puts back any
- * bytes that came after the handshake.
+ * bytes that came after the handshake (none once the socket has ended or failed).
  *
  * @module
  */
@@ -109,7 +109,9 @@ export class SocketReader {
     socket.off("error", this.#onError);
     this.#signal?.removeEventListener("abort", this.#onAbort);
     socket.pause();
-    if (this.#buffer.length > 0) socket.unshift(this.#buffer);
+    // After the socket's end a stream refuses `unshift` with an 'error' event that nobody
+    // would hear; a failed reader's bytes are of no use anyway, its handshake has failed.
+    if (this.#buffer.length > 0 && this.#failure === undefined) socket.unshift(this.#buffer);
     this.#buffer = new Uint8Array(0);
   }
 

@@ -2,7 +2,8 @@
  * The HTTP CONNECT tunnel handshake (RFC 9110 §9.3.6), as Chromium's
  * `HttpProxyClientSocket` runs it: `CONNECT host:port HTTP/1.1`, credentials from the proxy URI
  * sent at once as `Proxy-Authorization: Basic`, a 407 answered through `authorize` on the same
- * connection, anything but 2xx failing with Chromium's codes.
+ * connection (or, when the proxy closes it, on a new one from `reconnect`), anything but 2xx
+ * failing with Chromium's codes.
  *
  * @module
  */
@@ -28,12 +29,12 @@ const MAX_AUTH_ROUNDS = 3;
  * @param socket The connection to the proxy; on success it carries bytes to `target`.
  * @param proxy The proxy (its `username`/`password` become `Proxy-Authorization: Basic`).
  * @param target The origin's host and port.
- * @param options `{signal, authorize}`.
- * @returns Resolves once the proxy answered 2xx.
+ * @param options `{signal, authorize, reconnect}`.
+ * @returns Resolves once the proxy answered 2xx (on the last socket `reconnect` gave, if any).
  * @throws {SessionError} `ERR_TUNNEL_CONNECTION_FAILED` (non-2xx, malformed reply, closed),
  * `ERR_HTTPS_PROXY_TUNNEL_RESPONSE_REDIRECT` (a 3xx from an HTTPS proxy),
  * `ERR_PROXY_AUTH_REQUESTED` (407 with no answer), `ERR_UNABLE_TO_REUSE_CONNECTION_FOR_PROXY_AUTH`
- * (407 on a connection the proxy closes), `ERR_ABORTED`.
+ * (407 on a connection the proxy closes, and no `reconnect`), `ERR_ABORTED`.
  *
  * @example
  * ```ts ignore
@@ -44,21 +45,30 @@ const MAX_AUTH_ROUNDS = 3;
  */
 export const httpConnectHandshake: ProxyHandshake = async (socket, proxy, target, options) => {
   if (proxy.scheme === "direct") throw new TypeError("DIRECT needs no handshake");
-  const reader = new SocketReader(socket, options.signal);
+  let current = socket;
+  let reader = new SocketReader(current, options.signal);
   try {
     let authorization = basicCredentials(proxy);
     for (let round = 0;; round++) {
-      socket.write(connectRequest(target, authorization), "latin1");
+      current.write(connectRequest(target, authorization), "latin1");
       const head = await reader.readHead(MAX_TUNNEL_HEAD_BYTES);
       const reply = parseHead(head);
       if (reply === undefined) throw new SessionError("ERR_TUNNEL_CONNECTION_FAILED");
       if (reply.status >= 200 && reply.status < 300) return;
       if (reply.status === 407 && round < MAX_AUTH_ROUNDS) {
         authorization = await answerChallenge(reply, proxy, options);
-        if (!reply.keepAlive) {
+        if (reply.keepAlive) {
+          await reader.read(reply.contentLength);
+          continue;
+        }
+        if (!options.reconnect) {
           throw new SessionError("ERR_UNABLE_TO_REUSE_CONNECTION_FOR_PROXY_AUTH");
         }
-        await reader.read(reply.contentLength);
+        // The answer goes first thing on a new connection, as Chromium's HttpProxyConnectJob
+        // does; the rounds count across connections.
+        reader.release();
+        current = await options.reconnect();
+        reader = new SocketReader(current, options.signal);
         continue;
       }
       if (reply.status >= 300 && reply.status < 400 && proxy.scheme === "https") {

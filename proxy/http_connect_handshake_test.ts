@@ -122,6 +122,64 @@ describe("httpConnectHandshake", () => {
     socket.destroy();
   });
 
+  it("answers tinyproxy's closing 407 on a new connection from `reconnect`", async () => {
+    // Chromium's HttpProxyConnectJob reconnects and keeps its auth controller: the answer is
+    // the first thing the new connection's CONNECT carries, and nobody is asked twice.
+    const proxy = { scheme: "http", host: "127.0.0.1", port: guarded.port } as const;
+    const target = { host: "127.0.0.1", port: origin.port };
+    const first = await connectTo(guarded.port);
+    let current: Socket = first;
+    let asked = 0;
+    await httpConnectHandshake(first, proxy, target, {
+      authorize: () => {
+        asked++;
+        return Promise.resolve(`Basic ${btoa("user:s3cret")}`);
+      },
+      reconnect: async () => {
+        current.destroy();
+        current = await connectTo(guarded.port);
+        return current;
+      },
+    });
+    assert.notEqual(current, first);
+    assert.equal(asked, 1);
+    assert.equal(await exchange(current), "hello\nping\n");
+    // A proxy that refuses every answer and hangs up each time: the rounds stay bounded
+    // across connections (tinyproxy itself answers wrong credentials with a 401).
+    const refusing = createServer((socket) => {
+      socket.on("error", () => {});
+      socket.once("data", () =>
+        socket.end(
+          "HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm=r\r\n" +
+            "Connection: close\r\n\r\n",
+        ));
+    });
+    await new Promise<void>((resolve) => refusing.listen(0, "127.0.0.1", resolve));
+    const port = (refusing.address() as { port: number }).port;
+    current = await connectTo(port);
+    let reconnects = 0;
+    asked = 0;
+    await assert.rejects(
+      httpConnectHandshake(current, { scheme: "http", host: "127.0.0.1", port }, target, {
+        authorize: () => {
+          asked++;
+          return Promise.resolve(`Basic ${btoa("user:wrong")}`);
+        },
+        reconnect: async () => {
+          reconnects++;
+          current.destroy();
+          current = await connectTo(port);
+          return current;
+        },
+      }),
+      netError("ERR_TUNNEL_CONNECTION_FAILED"),
+    );
+    current.destroy();
+    await new Promise<void>((resolve) => refusing.close(() => resolve()));
+    assert.equal(asked, 3);
+    assert.equal(reconnects, 3);
+  });
+
   it("answers a 407 on a kept-alive connection and keeps the bytes after the reply", async () => {
     const fake = await scriptedProxy([
       "HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm=x\r\n" +

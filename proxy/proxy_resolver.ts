@@ -5,7 +5,7 @@
  * @module
  */
 
-import { readFile } from "node:fs/promises";
+import { open } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import type { ProxyConfig } from "../core/electron_types.ts";
 import type { ProxyResolverLike, ProxyServer } from "../core/proxy_resolver_like.ts";
@@ -29,7 +29,7 @@ export type PacFetch = (url: string, init: { signal: AbortSignal }) => Promise<R
 export interface ProxyResolverOptions {
   /** Fetches http: and https: PAC files, bypassing proxies. Default: none (such PACs fail). */
   fetchPac?: PacFetch;
-  /** Reads file: PAC files. Default: `node:fs`. */
+  /** Reads file: PAC files. Default: `node:fs`, up to {@linkcode MAX_PAC_BYTES} + 1 bytes. */
   readFile?: (path: string) => Promise<string>;
   /** Reads an environment variable, for `system` mode. Default: nothing is set. */
   env?: (name: string) => string | undefined;
@@ -77,7 +77,7 @@ type Applied =
 export class ProxyResolver implements ProxyResolverLike {
   readonly #options: ProxyResolverOptions;
   readonly #now: () => number;
-  #settings: ProxySettings = { kind: "direct" };
+  #settings: ProxySettings = { kind: "system" };
   #applied: Applied = { kind: "direct" };
   #hasCredentials = false;
   readonly #badUntil = new Map<string, number>();
@@ -88,13 +88,16 @@ export class ProxyResolver implements ProxyResolverLike {
     | undefined;
 
   /**
-   * Creates a resolver that sends everything DIRECT until `setProxy`.
+   * Creates a resolver that follows the system settings (the environment) until `setProxy`:
+   * Electron's docs say a session with no proxy configuration falls back to them, which is not
+   * `direct`. Without `env` nothing is set, so everything goes DIRECT.
    *
    * @param options PAC fetching, file reading, environment, PAC limits and clock.
    */
   constructor(options: ProxyResolverOptions = {}) {
     this.#options = options;
     this.#now = options.now ?? Date.now;
+    this.#apply();
   }
 
   /**
@@ -141,11 +144,17 @@ export class ProxyResolver implements ProxyResolverLike {
    * The proxies to try for a URL, best first, with proxies that failed recently moved last.
    *
    * @param url The request URL.
+   * @param signal Gives up a PAC look-up still pending (the request was cancelled), as
+   * Chromium cancels its proxy resolution request.
    * @returns The list at once for fixed rules; a promise for PAC look-ups.
    * @throws {SessionError} (as a rejection) `net::ERR_MANDATORY_PROXY_CONFIGURATION_FAILED`
-   * when a `pac_script` PAC cannot be loaded or fails for the URL.
+   * when a `pac_script` PAC cannot be loaded or fails for the URL; `net::ERR_ABORTED`, with the
+   * signal's reason as its cause, when the signal aborts first.
    */
-  resolveProxies(url: URL): readonly ProxyServer[] | Promise<readonly ProxyServer[]> {
+  resolveProxies(
+    url: URL,
+    signal?: AbortSignal,
+  ): readonly ProxyServer[] | Promise<readonly ProxyServer[]> {
     const applied = this.#applied;
     if (applied.kind === "direct" || !HANDLED_SCHEMES.has(url.protocol)) return DIRECT_LIST;
     if (applied.kind === "fixed") {
@@ -154,7 +163,8 @@ export class ProxyResolver implements ProxyResolverLike {
       return list === undefined || list.length === 0 ? DIRECT_LIST : this.#deprioritize(list);
     }
     if (matchesImplicitRules(url)) return DIRECT_LIST;
-    return this.#resolveWithPac(applied, url);
+    const pending = this.#resolveWithPac(applied, url);
+    return signal === undefined ? pending : untilAborted(pending, signal);
   }
 
   /**
@@ -259,7 +269,7 @@ export class ProxyResolver implements ProxyResolverLike {
     }
     let text: string;
     if (parsed.protocol === "file:") {
-      const read = this.#options.readFile ?? ((path: string) => readFile(path, "utf8"));
+      const read = this.#options.readFile ?? ((path: string) => readFileCapped(path, url));
       text = await read(fileURLToPath(parsed));
     } else if (parsed.protocol === "data:") {
       // data: URLs are decoded locally by the runtime's fetch; no network is involved.
@@ -280,6 +290,39 @@ export class ProxyResolver implements ProxyResolverLike {
     }
     if (text.length > MAX_PAC_BYTES) throw tooLarge(url);
     return text;
+  }
+}
+
+/** Settles as `promise` does, or rejects with `net::ERR_ABORTED` once `signal` aborts. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  const aborted = () => new SessionError("ERR_ABORTED", { cause: signal.reason });
+  if (signal.aborted) return Promise.reject(aborted());
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(aborted());
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
+}
+
+/**
+ * Reads a file as UTF-8, giving up once it passes {@linkcode MAX_PAC_BYTES}: a PAC path may
+ * name a device that never ends (`/dev/zero`) or a file of gigabytes, which must not be read
+ * whole, as Chromium's PAC fetcher stops at its limit for file: URLs too.
+ */
+async function readFileCapped(path: string, url: string): Promise<string> {
+  const file = await open(path, "r");
+  try {
+    const buffer = new Uint8Array(MAX_PAC_BYTES + 1);
+    let length = 0;
+    while (length < buffer.length) {
+      const { bytesRead } = await file.read(buffer, length, buffer.length - length, null);
+      if (bytesRead === 0) break;
+      length += bytesRead;
+    }
+    if (length > MAX_PAC_BYTES) throw tooLarge(url);
+    return new TextDecoder().decode(buffer.subarray(0, length));
+  } finally {
+    await file.close();
   }
 }
 

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { SessionError } from "../core/session_error.ts";
-import { ProxyResolver } from "./proxy_resolver.ts";
+import { MAX_PAC_BYTES, ProxyResolver } from "./proxy_resolver.ts";
 import { settingsFromEnvironment } from "./proxy_settings.ts";
 
 const PAC = `function FindProxyForURL(url, host) {
@@ -84,6 +84,19 @@ describe("ProxyResolver", () => {
     assert.equal(await resolver.resolveProxy("http://a.direct.test/"), "DIRECT");
     await resolver.setProxy({ mode: "direct", proxyRules: "p:1" });
     assert.equal(await resolver.resolveProxy("http://a.test/"), "DIRECT");
+    // A PAC URL that does not parse means DIRECT, not a failing PAC (Chromium's
+    // PrefProxyConfigTrackerImpl: "Invalid proxy PAC url", falling back to direct).
+    for (const pacScript of ["", "proxy.pac", "not a url", "http://"]) {
+      await resolver.setProxy({ mode: "pac_script", pacScript, proxyRules: "p:1" });
+      assert.equal(await resolver.resolveProxy("http://a.test/"), "DIRECT", pacScript);
+    }
+    await resolver.setProxy({ pacScript: "proxy.pac", proxyRules: "p:1" });
+    assert.equal(await resolver.resolveProxy("http://a.test/"), "DIRECT");
+    // Electron reads `mode` as a string or not at all: any other value infers the mode.
+    for (const mode of [5, null, true, { toString: () => "direct" }]) {
+      await resolver.setProxy({ mode: mode as unknown as "direct", proxyRules: "q:2" });
+      assert.equal(await resolver.resolveProxy("http://a.test/"), "PROXY q:2", String(mode));
+    }
   });
 
   it("answers fixed rules synchronously, with bypass and implicit rules", async () => {
@@ -150,6 +163,22 @@ describe("ProxyResolver", () => {
     await resolver.setProxy({ pacScript: dataUrl("not javascript {") });
     assert.equal(await resolver.resolveProxy("http://b.test/"), "");
 
+    // A file: PAC is read only up to the limit, not whole: /dev/zero never ends.
+    const dir = await mkdtemp(join(tmpdir(), "ses-pac-"));
+    const big = join(dir, "big.pac");
+    await writeFile(big, `// ${"x".repeat(MAX_PAC_BYTES)}\nfunction FindProxyForURL() {}`);
+    for (const path of ["/dev/zero", big]) {
+      await resolver.setProxy({ pacScript: pathToFileURL(path).href });
+      await assert.rejects(
+        Promise.resolve(resolver.resolveProxies(new URL("http://b.test/"))),
+        (error: unknown) =>
+          SessionError.is(error) && error.cause instanceof RangeError &&
+          error.cause.message.includes(`larger than ${MAX_PAC_BYTES} bytes`),
+        path,
+      );
+    }
+    await rm(dir, { recursive: true });
+
     const wpad: string[] = [];
     const autodetect = new ProxyResolver({
       fetchPac: (url) => {
@@ -160,6 +189,47 @@ describe("ProxyResolver", () => {
     await autodetect.setProxy({ mode: "auto_detect" });
     assert.equal(await autodetect.resolveProxy("http://b.test/"), "DIRECT");
     assert.deepEqual(wpad, ["http://wpad/wpad.dat"]);
+  });
+
+  it("gives up a pending PAC look-up when its signal aborts", async () => {
+    // The PAC file never arrives: only the abort can end the look-up.
+    const resolver = new ProxyResolver({ fetchPac: () => new Promise<Response>(() => {}) });
+    await resolver.setProxy({ pacScript: "http://pac.test/never.pac" });
+    const controller = new AbortController();
+    const pending = Promise.resolve(
+      resolver.resolveProxies(new URL("http://b.test/"), controller.signal),
+    );
+    controller.abort(new Error("caller gave up"));
+    // Without the abort the look-up never settles; the timer only keeps a failure from hanging.
+    let guard: ReturnType<typeof setTimeout> | undefined;
+    const stillPending = new Promise((resolve) => guard = setTimeout(resolve, 10_000, "pending"));
+    await assert.rejects(
+      Promise.race([pending, stillPending]).finally(() => clearTimeout(guard)),
+      (error: unknown) =>
+        SessionError.is(error) && error.code === "ERR_ABORTED" &&
+        (error.cause as Error).message === "caller gave up",
+    );
+    await assert.rejects(
+      Promise.resolve(resolver.resolveProxies(new URL("http://b.test/"), controller.signal)),
+      (error: unknown) => SessionError.is(error) && error.code === "ERR_ABORTED",
+      "an aborted signal fails at once",
+    );
+  });
+
+  it("follows the environment until setProxy, as Electron falls back to the system's", async () => {
+    // Electron's docs: with no proxy configuration a session uses the system settings (on
+    // Linux outside a desktop, the environment), unlike `direct`.
+    const env: Record<string, string> = {
+      https_proxy: "http://envproxy:3128",
+      no_proxy: "skip.test",
+    };
+    const resolver = new ProxyResolver({ env: (name) => env[name] });
+    assert.equal(await resolver.resolveProxy("https://a.test/"), "PROXY envproxy:3128");
+    assert.equal(await resolver.resolveProxy("http://a.test/"), "DIRECT");
+    assert.equal(await resolver.resolveProxy("https://skip.test/"), "DIRECT");
+    await resolver.setProxy({ mode: "direct" });
+    assert.equal(await resolver.resolveProxy("https://a.test/"), "DIRECT");
+    assert.equal(await new ProxyResolver().resolveProxy("https://a.test/"), "DIRECT");
   });
 
   it("reads the environment in system mode", async () => {

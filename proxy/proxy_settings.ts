@@ -32,8 +32,9 @@ export const WPAD_URL = "http://wpad/wpad.dat";
 const MODES = ["direct", "auto_detect", "pac_script", "fixed_servers", "system"];
 
 /**
- * Reads Electron's proxy config. Without `mode`: `pac_script` when `pacScript` is non-empty
- * (the rules are then ignored), else `fixed_servers`.
+ * Reads Electron's proxy config. Without a string `mode`: `pac_script` when `pacScript` is
+ * non-empty (the rules are then ignored), else `fixed_servers`. A `pac_script` whose URL does
+ * not parse goes direct, as in Chromium.
  *
  * @param config The object given to `ses.setProxy`.
  * @returns The settings.
@@ -50,11 +51,13 @@ const MODES = ["direct", "auto_detect", "pac_script", "fixed_servers", "system"]
 export function proxySettingsFrom(config: ProxyConfig): ProxySettings {
   const { mode, pacScript = "", proxyRules = "", proxyBypassRules = "" } = config ?? {};
   const text = (value: unknown) => typeof value === "string" ? value : "";
-  if (mode === undefined) {
-    if (text(pacScript) !== "") return { kind: "pac", url: text(pacScript), mandatory: true };
+  // Electron's `options.Get("mode", &mode)` fails for anything but a string, and a failed
+  // read means no mode was given.
+  if (typeof mode !== "string") {
+    if (text(pacScript) !== "") return pac(text(pacScript));
     return fixed(text(proxyRules), text(proxyBypassRules));
   }
-  if (typeof mode !== "string" || !MODES.includes(mode)) {
+  if (!MODES.includes(mode)) {
     throw new Error(
       "Invalid mode, must be one of direct, auto_detect, pac_script, fixed_servers or system",
     );
@@ -65,12 +68,18 @@ export function proxySettingsFrom(config: ProxyConfig): ProxySettings {
     case "auto_detect":
       return { kind: "pac", url: WPAD_URL, mandatory: false };
     case "pac_script":
-      return { kind: "pac", url: text(pacScript), mandatory: true };
+      return pac(text(pacScript));
     case "fixed_servers":
       return fixed(text(proxyRules), text(proxyBypassRules));
     default:
       return { kind: "system" };
   }
+}
+
+// Chromium's PrefProxyConfigTrackerImpl goes direct for a PAC URL that does not parse ("Invalid
+// proxy PAC url"), so a typo never fails every request as a failing mandatory PAC would.
+function pac(url: string): ProxySettings {
+  return URL.canParse(url) ? { kind: "pac", url, mandatory: true } : { kind: "direct" };
 }
 
 function fixed(rules: string, bypass: string): ProxySettings {

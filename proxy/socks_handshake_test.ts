@@ -249,6 +249,36 @@ describe("socksHandshake", () => {
     socket.destroy();
     await silent.stop();
   });
+
+  it("fails cleanly when the proxy sends part of a reply and hangs up", async () => {
+    // microsocks answers a SOCKS4 request with a short SOCKS5 reply and closes: the bytes read
+    // so far must not be put back on the ended socket (Node streams error on an unshift after
+    // end, and that error crashed the process).
+    const short = createServer((socket) => {
+      socket.on("error", () => {});
+      socket.once("data", () => socket.end(Uint8Array.from([5])));
+    });
+    await new Promise<void>((resolve) => short.listen(0, "127.0.0.1", resolve));
+    const port = (short.address() as { port: number }).port;
+    for (const scheme of ["socks4", "socks5"] as const) {
+      const socket = await connectTo(port);
+      const errors: Error[] = [];
+      socket.on("error", (error) => errors.push(error));
+      await assert.rejects(
+        socksHandshake(
+          socket,
+          { scheme, host: "127.0.0.1", port },
+          { host: "1.2.3.4", port: 1 },
+          {},
+        ),
+        netError("ERR_SOCKS_CONNECTION_FAILED"),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      assert.deepEqual(errors.map((error) => error.message), []);
+      socket.destroy();
+    }
+    await new Promise<void>((resolve) => short.close(() => resolve()));
+  });
 });
 
 describe("tunnelHandshake", () => {

@@ -111,7 +111,7 @@ export type SessionEvents = HidSessionEvents & SerialEvents & ExtensionsEvents &
   /**
    * A server (401) or proxy (407) asks for credentials that neither the URL nor the auth cache
    * has (Electron's app `'login'` without the webContents). Call `event.preventDefault()` and
-   * `callback(username, password)`, possibly later; `callback()` with no arguments, or no
+   * `callback(username, password)`, possibly later; `callback()` without both strings, or no
    * `preventDefault()` before the listener returns (unless it called back at once), gives up
    * and the 401/407 response is returned as it is.
    */
@@ -198,6 +198,10 @@ export class Session extends TypedEmitter<SessionEvents> {
   #proxy: ProxyResolver;
   #pacNet: NetService | undefined;
   #pacFetch: SessionFetch | undefined;
+  // What the PAC fetcher's service must verify certificates with, as the session's own requests:
+  // Chromium fetches PAC scripts in the same network context.
+  #sslConfig: SSLConfig | undefined;
+  #verifyProc: CertificateVerifyProc | null = null;
   #connectTcp: Runtime["connectTcp"];
   #httpCache: HttpCache;
   #webRequest = new WebRequest();
@@ -478,9 +482,11 @@ export class Session extends TypedEmitter<SessionEvents> {
       const callback = (username?: unknown, password?: unknown) => {
         if (answered) return;
         answered = true;
+        // Electron's LoginHandler::CallbackFromJS reads two strings; when either read fails
+        // it cancels, so `callback(username)` alone sends nothing.
         resolve(
-          typeof username === "string"
-            ? { username, password: typeof password === "string" ? password : "" }
+          typeof username === "string" && typeof password === "string"
+            ? { username, password }
             : undefined,
         );
       };
@@ -679,7 +685,9 @@ export class Session extends TypedEmitter<SessionEvents> {
   /**
    * Applies proxy settings (Electron's `ses.setProxy`). Without `mode`, a non-empty
    * `pacScript` means `pac_script`, else `fixed_servers`. Pooled connections made under the
-   * previous settings stay until `closeAllConnections()`.
+   * previous settings stay until `closeAllConnections()`. Before the first call a session
+   * follows the system settings (`http_proxy`, `https_proxy`, `all_proxy`, `no_proxy`, ...), as
+   * Electron falls back to them when no proxy is configured.
    *
    * @param config `{mode, pacScript, proxyRules, proxyBypassRules}`.
    * @returns Resolves when the next `resolveProxy` sees the settings; rejects with `Invalid
@@ -710,10 +718,10 @@ export class Session extends TypedEmitter<SessionEvents> {
   }
 
   // PAC files are fetched on a network service of their own: never through the proxy that
-  // they configure.
+  // they configure, but with the session's TLS policy (SSL config and verify proc).
   #fetchPac(url: string, requestInit: RequestInit): Promise<Response> {
     this.#pacFetch ??= buildSessionPipeline({
-      net: this.#pacNet = new NetService({ connectTcp: this.#connectTcp }),
+      net: this.#pacNet = this.#pacNetService(),
       identity: {
         userAgent: () => this.#userAgentHeader,
         acceptLanguage: () => this.#acceptLanguages,
@@ -723,6 +731,13 @@ export class Session extends TypedEmitter<SessionEvents> {
       onPreconnectHint: () => {},
     }).fetch;
     return this.#pacFetch(url, requestInit);
+  }
+
+  #pacNetService(): NetService {
+    const net = new NetService({ connectTcp: this.#connectTcp });
+    if (this.#sslConfig !== undefined) net.setSSLConfig(this.#sslConfig);
+    net.setCertificateVerifyProc(this.#verifyProc);
+    return net;
   }
 
   /**
@@ -741,6 +756,8 @@ export class Session extends TypedEmitter<SessionEvents> {
    */
   setSSLConfig(config: SSLConfig): void {
     this.#net.setSSLConfig(config);
+    this.#sslConfig = config;
+    this.#pacNet?.setSSLConfig(config);
   }
 
   /**
@@ -752,6 +769,8 @@ export class Session extends TypedEmitter<SessionEvents> {
    */
   setCertificateVerifyProc(proc: CertificateVerifyProc | null): void {
     this.#net.setCertificateVerifyProc(proc);
+    this.#verifyProc = proc;
+    this.#pacNet?.setCertificateVerifyProc(proc);
   }
 
   /**

@@ -167,6 +167,24 @@ describe("HTTP authentication through ses.fetch", () => {
     assert.equal(asked, 1);
   });
 
+  it("a callback without a string password cancels, as Electron's LoginHandler", async () => {
+    // Electron reads two strings from the callback's arguments; when either read fails the
+    // request goes on without credentials: nothing more is sent, the 401 is returned.
+    for (const answer of [["alice"], ["alice", 5], [undefined, "wonder land"]]) {
+      const ses = newSession();
+      let asked = 0;
+      ses.on("login", (event, _details, _info, callback) => {
+        asked++;
+        event.preventDefault();
+        (callback as (...args: unknown[]) => void)(...answer);
+      });
+      origin.seen.length = 0;
+      assert.equal((await ses.fetch(`${origin.base}/basic/half`)).status, 401, String(answer));
+      assert.equal(asked, 1, String(answer));
+      assert.deepEqual(origin.seen.map((seen) => seen.authorization), [undefined]);
+    }
+  });
+
   it("uses percent-decoded URL credentials once, keeps them off response.url, caches them", async () => {
     const ses = newSession();
     const response = await ses.fetch(`http://al%40ce:p%3Ass%25@127.0.0.1:${origin.port}/basic/u/1`);

@@ -1,7 +1,10 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { createServer, type Server } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
+import { createServer as createNetServer, type Server as NetServer } from "node:net";
 import { SessionError } from "../core/session_error.ts";
+import { makeTestCertificates } from "../tests/fixtures/tls_certs.ts";
 import { currentRuntime } from "../runtime/mod.ts";
 import { App } from "./app.ts";
 import { createSessionModule } from "./session_module.ts";
@@ -67,5 +70,116 @@ describe("Session proxy settings", () => {
     await ses.setProxy({ proxyRules: "127.0.0.1:9,direct://", proxyBypassRules: "<-loopback>" });
     assert.equal(await (await ses.fetch(`${origin}/`)).text(), "origin");
     await ses.closeAllConnections();
+  });
+
+  it("a caller's abort ends a request still waiting for its PAC script", async () => {
+    // A PAC server that never answers (reading, so it sees the client hang up).
+    const silent = createNetServer((socket) => socket.on("error", () => {}).resume());
+    const port = await new Promise<number>((resolve) =>
+      silent.listen(0, "127.0.0.1", () => resolve((silent.address() as { port: number }).port))
+    );
+    const ses = newSession("proxy-pac-abort");
+    await ses.setProxy({ pacScript: `http://127.0.0.1:${port}/never.pac` });
+    const controller = new AbortController();
+    const reason = new Error("caller gave up");
+    const started = Date.now();
+    const pending = ses.fetch("http://example.test/", { signal: controller.signal });
+    setTimeout(() => controller.abort(reason), 20);
+    await assert.rejects(pending, (error: unknown) => error === reason);
+    // Not after the PAC fetch's own 30 s timeout: the wait itself is what the abort must end.
+    assert.ok(Date.now() - started < 10_000, `took ${Date.now() - started} ms`);
+    await ses.closeAllConnections();
+    await new Promise((resolve) => silent.close(resolve));
+  });
+
+  it("fetches an https PAC script under the session's verify proc and SSL config", async () => {
+    const certs = makeTestCertificates();
+    const pacServer = createHttpsServer(
+      { ...certs.server, maxVersion: "TLSv1.2" },
+      (_request, response) => response.end(`function FindProxyForURL() { return "PROXY tls:1"; }`),
+    );
+    await new Promise<void>((resolve) => pacServer.listen(0, "127.0.0.1", resolve));
+    const pacUrl = `https://localhost:${(pacServer.address() as { port: number }).port}/p.pac`;
+    const ses = newSession("proxy-pac-tls");
+    // The PAC server's CA is unknown: without a proc the script cannot load.
+    await ses.setProxy({ pacScript: pacUrl });
+    assert.equal(await ses.resolveProxy("http://example.test/"), "");
+    const asked: string[] = [];
+    ses.setCertificateVerifyProc((request, callback) => {
+      asked.push(request.hostname);
+      callback(0);
+    });
+    await ses.forceReloadProxyConfig();
+    assert.equal(await ses.resolveProxy("http://example.test/"), "PROXY tls:1");
+    assert.deepEqual(asked, ["localhost"]);
+    // TLS 1.3 only: the TLS 1.2 server cannot serve the script any more.
+    ses.setSSLConfig({ minVersion: "tls1.3" });
+    await ses.closeAllConnections();
+    await ses.forceReloadProxyConfig();
+    assert.equal(await ses.resolveProxy("http://example.test/"), "");
+    await ses.closeAllConnections();
+    // A proc set before the first PAC fetch applies as well.
+    const other = newSession("proxy-pac-tls-first");
+    other.setCertificateVerifyProc((_request, callback) => callback(0));
+    await other.setProxy({ pacScript: pacUrl });
+    assert.equal(await other.resolveProxy("http://example.test/"), "PROXY tls:1");
+    await other.closeAllConnections();
+    pacServer.closeAllConnections();
+    await new Promise((resolve) => pacServer.close(resolve));
+  });
+
+  it("a new session follows the environment's proxies until setProxy, as Electron's do", async () => {
+    const proxy = createServer((request, response) => response.end(`env proxy: ${request.url}`));
+    await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
+    const env: Record<string, string> = {
+      http_proxy: `http://127.0.0.1:${(proxy.address() as { port: number }).port}`,
+    };
+    const runtime = currentRuntime();
+    const ses = createSessionModule(new App(runtime), { ...runtime, env: (name) => env[name] })
+      .fromPartition("proxy-from-env");
+    assert.equal(
+      await (await ses.fetch("http://origin.test/x")).text(),
+      "env proxy: http://origin.test/x",
+    );
+    await ses.setProxy({ mode: "direct" });
+    assert.equal(await ses.resolveProxy("http://origin.test/x"), "DIRECT");
+    await ses.closeAllConnections();
+    proxy.closeAllConnections();
+    await new Promise((resolve) => proxy.close(resolve));
+  });
+
+  it("preconnect opens its sockets along the proxy route, never straight to the origin", async () => {
+    // A forward proxy that answers for every origin, and an origin: both count connections
+    // as TCP sees them (Bun's node:http tells of a connection only once bytes arrive).
+    const counter = () => {
+      const server = createNetServer((socket) => {
+        server.connections++;
+        socket.on("error", () => {});
+        socket.on("data", () => {
+          socket.write("HTTP/1.1 200 OK\r\nContent-Length: 7\r\n\r\nproxied");
+        });
+      }) as NetServer & { connections: number };
+      server.connections = 0;
+      return server;
+    };
+    const [counted, proxy] = [counter(), counter()];
+    const listen = (server: NetServer) =>
+      new Promise<number>((resolve) =>
+        server.listen(0, "127.0.0.1", () => resolve((server.address() as { port: number }).port))
+      );
+    const [originPort, proxyPort] = [await listen(counted), await listen(proxy)];
+    const ses = newSession("proxy-preconnect");
+    await ses.setProxy({ proxyRules: `127.0.0.1:${proxyPort}`, proxyBypassRules: "<-loopback>" });
+    ses.preconnect({ url: `http://127.0.0.1:${originPort}`, numSockets: 2 });
+    for (let i = 0; i < 100 && proxy.connections < 2; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    assert.equal(proxy.connections, 2);
+    assert.equal(counted.connections, 0);
+    // The request that follows uses a preconnected socket.
+    assert.equal(await (await ses.fetch(`http://127.0.0.1:${originPort}/`)).text(), "proxied");
+    assert.equal(proxy.connections, 2);
+    await ses.closeAllConnections();
+    for (const server of [counted, proxy]) await new Promise((resolve) => server.close(resolve));
   });
 });

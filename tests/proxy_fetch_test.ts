@@ -1,7 +1,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
-import { connect, type Socket } from "node:net";
+import { connect, createServer as createNetServer, type Socket } from "node:net";
 import { createServer as createTlsServer, type Server as TlsServer } from "node:tls";
 import { responseInfo } from "../core/response_info.ts";
 import { SessionError } from "../core/session_error.ts";
@@ -136,6 +136,64 @@ describe("ses.fetch through real proxies", () => {
     await ses.closeAllConnections();
   });
 
+  it("asks 'login' for tinyproxy's CONNECT 407 and sends the answer on a new connection", async () => {
+    // tinyproxy closes the connection after its 407: Chromium reconnects and sends the
+    // credentials with the next CONNECT, asking once.
+    const ses = newSession();
+    ses.setCertificateVerifyProc(trustAll);
+    const asked: string[] = [];
+    ses.on("login", (event, details, authInfo, callback) => {
+      event.preventDefault();
+      asked.push(`${details.url} ${authInfo.isProxy} ${authInfo.scheme} ${authInfo.realm}`);
+      callback("alice", "s3cret");
+    });
+    await ses.setProxy({
+      proxyRules: `https=127.0.0.1:${tinyproxyAuth.port}`,
+      proxyBypassRules: "<-loopback>",
+    });
+    // The event names the request the tunnel is for, as Electron's LoginHandler does (without
+    // the credentials of the URL).
+    const response = await ses.fetch(`https://u:p@localhost:${https.port}/after-407?q=1`);
+    assert.equal(await response.text(), "secure /after-407");
+    assert.deepEqual(asked, [
+      `https://localhost:${https.port}/after-407?q=1 true basic Tinyproxy`,
+    ]);
+    await ses.closeAllConnections();
+  });
+
+  it("a preconnect through a proxy that asks for credentials asks no one", async () => {
+    // Chromium's preconnects use cached proxy credentials only: nobody made a request to be
+    // asked for, least of all when a server's Link header triggered it.
+    let connects = 0;
+    let closed!: () => void;
+    const done = new Promise<void>((resolve) => closed = resolve);
+    const proxy = createNetServer((socket) => {
+      socket.on("error", () => {}).on("close", closed);
+      socket.on("data", () => {
+        connects++;
+        socket.write(
+          "HTTP/1.1 407 Proxy Authentication Required\r\n" +
+            'Proxy-Authenticate: Basic realm="pre"\r\nContent-Length: 0\r\n\r\n',
+        );
+      });
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
+    const ses = newSession();
+    let asked = 0;
+    ses.on("login", (event, _details, _authInfo, callback) => {
+      asked++;
+      event.preventDefault();
+      callback("alice", "s3cret");
+    });
+    await ses.setProxy({ proxyRules: `127.0.0.1:${(proxy.address() as { port: number }).port}` });
+    ses.preconnect({ url: "https://origin.test" });
+    await done;
+    assert.equal(connects, 1);
+    assert.equal(asked, 0);
+    await ses.closeAllConnections();
+    await new Promise((resolve) => proxy.close(resolve));
+  });
+
   it("answers a forward proxy's 407 with the credentials of the proxy URI", async () => {
     const ses = newSession();
     await ses.setProxy({
@@ -231,6 +289,30 @@ describe("ses.fetch through real proxies", () => {
       );
       await ses.closeAllConnections();
     }
+  });
+
+  it("uses the proxy URI's credentials in force, not those of earlier settings", async () => {
+    const ses = newSession();
+    const rules = (userInfo: string) => ({
+      proxyRules: `socks5://${userInfo}127.0.0.1:${socksAuth.port}`,
+      proxyBypassRules: "<-loopback>",
+    });
+    await ses.setProxy(rules("bob:pa55@"));
+    assert.equal(await (await ses.fetch(`${http.url}/right`)).text(), "GET /right");
+    for (
+      const [userInfo, code] of [["bob:wrong@", "ERR_SOCKS_CONNECTION_FAILED"], [
+        "",
+        "ERR_PROXY_AUTH_UNSUPPORTED",
+      ]]
+    ) {
+      await ses.setProxy(rules(userInfo!));
+      await ses.closeAllConnections();
+      await assert.rejects(
+        ses.fetch(`${http.url}/wrong`),
+        (error) => SessionError.is(error) && error.code === code,
+      );
+    }
+    await ses.closeAllConnections();
   });
 
   it("speaks TLS to an HTTPS proxy, then TLS to the origin inside the tunnel", async () => {
