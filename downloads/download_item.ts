@@ -461,7 +461,15 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
     let offset = await this.#usableOffset(requestedOffset);
     const validator = this.#validator();
     if (validator === undefined) offset = 0;
-    const headers = new Headers(this.#init.headers);
+    let headers: Headers;
+    try {
+      headers = new Headers(this.#init.headers);
+    } catch (error) {
+      // A header no request may carry (a space in a name, CR LF in a value): Chromium refuses
+      // such a request before sending it (NETWORK_INVALID_REQUEST), and says so on the item.
+      if (!this.#announced && !(await this.#announce())) return;
+      return this.#interrupt("NETWORK_INVALID_REQUEST", error);
+    }
     if (offset > 0 && validator !== undefined) {
       headers.set("range", `bytes=${offset}-`);
       headers.set("if-range", validator);

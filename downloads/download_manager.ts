@@ -85,14 +85,15 @@ export class DownloadManager {
    * the response head is in (or the request failed: the item is then interrupted).
    *
    * @param url The URL (`http:`, `https:` or `file:`).
-   * @param options `{headers}`.
+   * @param options `{headers}`; a value that is not an object is ignored, as in Electron.
    * @throws {TypeError} `Invalid value for headers - must be an object` (Electron's message).
    */
   downloadURL(url: string, options: DownloadURLOptions = {}): void {
     if (typeof url !== "string") {
       throw new TypeError("Error processing argument at index 0, conversion failure");
     }
-    const { headers } = options;
+    // Electron reads the options as an optional dictionary: anything else is ignored.
+    const headers = typeof options === "object" && options !== null ? options.headers : undefined;
     if (
       headers !== undefined && (typeof headers !== "object" || headers === null ||
         Array.isArray(headers))

@@ -212,6 +212,34 @@ describe("downloadURL", () => {
     }));
 });
 
+describe("downloadURL's arguments", () => {
+  it("ignores options that are not an object, as Electron's optional dictionary does", () =>
+    withOrigin({ "/a.bin": { body: bytes(10) } }, async (origin) => {
+      const { ses } = freshSession();
+      for (const options of [null, 5, "x"]) {
+        const pending = nextItem(ses);
+        ses.downloadURL(`${origin.url}/a.bin`, options as unknown as { headers?: never });
+        assert.equal(await done(await pending), "completed");
+      }
+    }));
+
+  it("announces a request that cannot be sent (a bad header) and interrupts it, never silent", () =>
+    withOrigin({ "/a.bin": { body: bytes(10) } }, async (origin) => {
+      const { ses, dir } = freshSession();
+      const bad: Record<string, string>[] = [{ "bad name": "x" }, { "x-v": "a\r\nb" }];
+      for (const headers of bad) {
+        const pending = nextItem(ses);
+        ses.downloadURL(`${origin.url}/a.bin`, { headers });
+        const item = await pending;
+        assert.equal(await done(item), "interrupted");
+        assert.equal(item.getInterruptReason(), "NETWORK_INVALID_REQUEST");
+        assert.ok(item.getLastError() instanceof TypeError);
+      }
+      assert.equal(origin.requests.length, 0);
+      assert.deepEqual(readdirSync(dir), []);
+    }));
+});
+
 describe("pause and resume", () => {
   it("pause() holds the connection (backpressure), resume() reads on with no new request", () =>
     withOrigin({ "/slow.bin": { body: BODY, etag: '"s"', chunkDelayMs: 5 } }, async (origin) => {
