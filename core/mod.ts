@@ -33,5 +33,6 @@ export * from "./serial_io.ts";
 export * from "./session_error.ts";
 export * from "./stream_socket.ts";
 export * from "./typed_emitter.ts";
+export * from "./url_chain.ts";
 export * from "./version.ts";
 export * from "./whole_body.ts";

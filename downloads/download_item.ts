@@ -7,6 +7,7 @@
 import { type FileHandle, stat } from "node:fs/promises";
 import { ElectronEvent } from "../core/electron_event.ts";
 import { TypedEmitter } from "../core/typed_emitter.ts";
+import { responseUrlChain } from "../core/url_chain.ts";
 import { DownloadTarget } from "./_download_target.ts";
 import { writeSidecar } from "./crdownload_sidecar.ts";
 import type { DownloadFetch } from "./download_fetch.ts";
@@ -485,7 +486,7 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
       if (!this.#announced && !(await this.#announce())) return;
       return this.#interrupt(interruptReasonForError(error), error);
     }
-    if (response.url !== "" && response.url !== this.getURL()) this.#urlChain.push(response.url);
+    this.#extendUrlChain(response);
     if (this.#isCancelled()) {
       await response.body?.cancel().catch(() => {});
       return this.#finishCancel();
@@ -515,6 +516,14 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
       return;
     }
     await this.#transfer(response, offset);
+  }
+
+  /** Appends the hops a request to `getURL()` was redirected through (Chromium's url_chain). */
+  #extendUrlChain(response: Response): void {
+    // The session's pipeline records every hop; another fetch shows only where it ended.
+    const hops = responseUrlChain(response)?.slice(1) ??
+      (response.url !== "" && response.url !== this.getURL() ? [response.url] : []);
+    this.#urlChain.push(...hops);
   }
 
   /** Reads the response's facts; `offset` > 0 means a 206 continuing the same bytes. */

@@ -195,6 +195,24 @@ describe("downloadURL", () => {
     );
   });
 
+  it("keeps every hop of a redirect chain, as Chromium's url_chain", () =>
+    withOrigin({
+      "/a": { body: bytes(1), status: 302, headers: { location: "/b" } },
+      "/b": { body: bytes(1), status: 301, headers: { location: "/files/c.bin" } },
+      "/files/c.bin": { body: bytes(10) },
+    }, async (origin) => {
+      const { ses, dir } = freshSession();
+      const pending = nextItem(ses);
+      ses.downloadURL(`${origin.url}/a`);
+      const item = await pending;
+      const chain = ["/a", "/b", "/files/c.bin"].map((path) => origin.url + path);
+      assert.deepEqual(item.getURLChain(), chain);
+      assert.equal(item.getURL(), chain[2]);
+      assert.equal(await done(item), "completed");
+      assert.deepEqual(item.getURLChain(), chain);
+      assert.deepEqual(readdirSync(dir), ["c.bin"]);
+    }));
+
   it("setSavePath in the listener: directories are made, an existing file is replaced", () =>
     withOrigin({ "/a.bin": { body: BODY } }, async (origin) => {
       const { ses } = freshSession();
