@@ -6,6 +6,7 @@
 
 import { type FileHandle, stat } from "node:fs/promises";
 import { ElectronEvent } from "../core/electron_event.ts";
+import { SessionError } from "../core/session_error.ts";
 import { TypedEmitter } from "../core/typed_emitter.ts";
 import { responseUrlChain } from "../core/url_chain.ts";
 import { DownloadTarget } from "./_download_target.ts";
@@ -464,10 +465,16 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
     if (validator === undefined) offset = 0;
     let headers: Headers;
     try {
+      // Checked here, so that the error is the same in every runtime (their fetch words it
+      // differently).
+      if (!URL.canParse(this.getURL())) {
+        throw new SessionError("ERR_INVALID_URL", { url: this.getURL() });
+      }
       headers = new Headers(this.#init.headers);
     } catch (error) {
-      // A header no request may carry (a space in a name, CR LF in a value): Chromium refuses
-      // such a request before sending it (NETWORK_INVALID_REQUEST), and says so on the item.
+      // A URL that does not parse, or a header no request may carry (a space in a name, CR LF
+      // in a value): Chromium refuses such a request before sending it
+      // (NETWORK_INVALID_REQUEST), and says so on the item.
       if (!this.#announced && !(await this.#announce())) return;
       return this.#interrupt("NETWORK_INVALID_REQUEST", error);
     }

@@ -52,6 +52,13 @@ const FROM_NET_ERROR: Partial<Record<NetErrorCode, DownloadInterruptReason>> = {
   ERR_CONNECTION_FAILED: "NETWORK_SERVER_DOWN",
   ERR_REQUEST_RANGE_NOT_SATISFIABLE: "SERVER_NO_RANGE",
   ERR_CONTENT_LENGTH_MISMATCH: "SERVER_CONTENT_LENGTH_MISMATCH",
+  // A request Chromium's download code refuses to make: a scheme it does not handle
+  // (DownloadManagerImpl's "unsupported protocol"), a URL that does not parse, or a redirect
+  // to a URL that is not web-safe (DownloadResponseHandler::OnReceiveRedirect).
+  ERR_UNKNOWN_URL_SCHEME: "NETWORK_INVALID_REQUEST",
+  ERR_DISALLOWED_URL_SCHEME: "NETWORK_INVALID_REQUEST",
+  ERR_INVALID_URL: "NETWORK_INVALID_REQUEST",
+  ERR_UNSAFE_REDIRECT: "NETWORK_INVALID_REQUEST",
 };
 
 /**

@@ -184,6 +184,24 @@ describe("downloadURL", () => {
     assert.deepEqual(readFileSync(join(dir, "source.bin")), Buffer.from(BODY));
   });
 
+  it("an unsupported scheme or a URL that does not parse → NETWORK_INVALID_REQUEST", async () => {
+    const { ses } = freshSession();
+    for (
+      const [url, code] of [
+        ["ftp://127.0.0.1:9/a.bin", "ERR_UNKNOWN_URL_SCHEME"],
+        ["not a url", "ERR_INVALID_URL"],
+        ["", "ERR_INVALID_URL"],
+      ]
+    ) {
+      const pending = nextItem(ses);
+      ses.downloadURL(url!);
+      const item = await pending;
+      assert.equal(await done(item), "interrupted");
+      assert.equal(item.getInterruptReason(), "NETWORK_INVALID_REQUEST");
+      assert.equal((item.getLastError() as { code?: string }).code, code);
+    }
+  });
+
   it("rejects non-object headers with Electron's message", () => {
     const { ses } = freshSession();
     assert.throws(
