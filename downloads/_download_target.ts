@@ -6,7 +6,7 @@
  */
 
 import { type FileHandle, mkdir, open, rename, rm, stat } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { removeSidecar } from "./crdownload_sidecar.ts";
 import {
   moveWithoutOverwrite,
@@ -47,10 +47,12 @@ export class DownloadTarget {
   /**
    * Sets the save path the program chose (an existing file there is replaced on completion).
    *
-   * @param path The path; `""` forgets the choice.
+   * @param path The path (relative: from the current directory); `""` forgets the choice.
    */
   choose(path: string): void {
-    this.#savePath = path;
+    // A relative path is taken from the current directory now, so getSavePath shows where the
+    // file goes.
+    this.#savePath = path === "" ? "" : resolve(path);
     this.#explicit = path !== "";
   }
 

@@ -388,7 +388,7 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
    * Sets where to save the file; only effective in the `'will-download'` listener. Missing
    * directories are created; an existing file there is replaced on completion, as in Electron.
    *
-   * @param path The file path.
+   * @param path The file path; a relative one is resolved against the current directory.
    */
   setSavePath(path: string): void {
     if (typeof path !== "string") {

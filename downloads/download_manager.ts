@@ -5,6 +5,7 @@
  * @module
  */
 
+import { resolve } from "node:path";
 import type { DownloadFetch } from "./download_fetch.ts";
 import { DownloadItem } from "./download_item.ts";
 import { withFileUrls } from "./file_url_fetch.ts";
@@ -152,13 +153,16 @@ export class DownloadManager {
    * Sets the directory downloads without a save path go to (default
    * `app.getPath("downloads")`); created when the first download needs it.
    *
-   * @param path The directory.
+   * @param path The directory; a relative one (`""` included) is resolved against the current
+   * directory at once.
    */
   setDownloadPath(path: string): void {
     if (typeof path !== "string") {
       throw new TypeError("Error processing argument at index 0, conversion failure");
     }
-    this.#directory = path;
+    // Taken from the current directory now, as Chromium's relative path would be when used
+    // (so "" is the current directory), and shown absolute by getSavePath.
+    this.#directory = resolve(path);
   }
 
   #directoryNow(): string {

@@ -3,7 +3,8 @@
 import assert from "node:assert/strict";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, relative } from "node:path";
+import process from "node:process";
 import { pathToFileURL } from "node:url";
 import { after, describe, it } from "node:test";
 import { session } from "../mod.ts";
@@ -229,6 +230,37 @@ describe("downloadURL", () => {
       assert.equal(await done(item), "completed");
       assert.deepEqual(item.getURLChain(), chain);
       assert.deepEqual(readdirSync(dir), ["c.bin"]);
+    }));
+
+  it("relative save and download paths are taken from the current directory ('' is it)", () =>
+    withOrigin({
+      "/files/rel.bin": { body: bytes(10) },
+      [`/files/ses-empty-path-${process.pid}.bin`]: { body: bytes(10) },
+    }, async (origin) => {
+      const { ses, dir } = freshSession();
+      ses.setDownloadPath(relative(process.cwd(), dir));
+      const pending = nextItem(ses);
+      ses.downloadURL(`${origin.url}/files/rel.bin`);
+      const item = await pending;
+      assert.equal(await done(item), "completed");
+      assert.equal(item.getSavePath(), join(dir, "rel.bin"));
+      const target = join(freshDir(), "out.bin");
+      const chosen = nextItem(ses, (item) => item.setSavePath(relative(process.cwd(), target)));
+      ses.downloadURL(`${origin.url}/files/rel.bin`);
+      const saved = await chosen;
+      assert.equal(saved.getSavePath(), target);
+      assert.equal(await done(saved), "completed");
+      assert.ok(existsSync(target));
+      ses.setDownloadPath("");
+      const here = nextItem(ses);
+      ses.downloadURL(`${origin.url}/files/ses-empty-path-${process.pid}.bin`);
+      const inCwd = await here;
+      try {
+        assert.equal(await done(inCwd), "completed");
+        assert.equal(inCwd.getSavePath(), join(process.cwd(), `ses-empty-path-${process.pid}.bin`));
+      } finally {
+        rmSync(inCwd.getSavePath(), { force: true });
+      }
     }));
 
   it("setSavePath in the listener: directories are made, an existing file is replaced", () =>
