@@ -553,7 +553,8 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
 
   /** Emits `'will-download'`; false when the download was cancelled there. */
   async #announce(): Promise<boolean> {
-    const prevented = this.#init.announce(this);
+    let prevented = false;
+    this.#notify(() => prevented = this.#init.announce(this));
     this.#announced = true;
     if (prevented) this.cancel();
     if (this.#isCancelled()) {
@@ -676,7 +677,7 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
     this.#state = "completed";
     this.#reason = "";
     this.#endTime = Date.now() / 1000;
-    this.emit("done", new ElectronEvent(), "completed");
+    this.#notify(() => this.emit("done", new ElectronEvent(), "completed"));
   }
 
   async #interrupt(reason: DownloadInterruptReason, error: unknown): Promise<void> {
@@ -700,7 +701,7 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
       // Nothing can continue it, so its partial file goes, as in Chromium.
       await this.#target.discard();
       this.#endTime = Date.now() / 1000;
-      this.emit("done", new ElectronEvent(), "interrupted");
+      this.#notify(() => this.emit("done", new ElectronEvent(), "interrupted"));
     } else {
       this.#emitUpdated("interrupted");
     }
@@ -720,7 +721,7 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
     this.#endTime = Date.now() / 1000;
     await this.#closeHandle();
     await this.#target.discard();
-    this.emit("done", new ElectronEvent(), "cancelled");
+    this.#notify(() => this.emit("done", new ElectronEvent(), "cancelled"));
   }
 
   // A method, not a comparison, since an await can change the state a comparison narrowed.
@@ -754,8 +755,23 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
     this.#emitUpdated("progressing");
   }
 
+  /**
+   * Runs the program's listeners so that a throwing one cannot change the download (a throw
+   * from a 'done' listener once turned a completed download into an interrupted one): like an
+   * EventEmitter error in Electron's main process, the error surfaces as uncaught.
+   */
+  #notify(emit: () => void): void {
+    try {
+      emit();
+    } catch (error) {
+      queueMicrotask(() => {
+        throw error;
+      });
+    }
+  }
+
   #emitUpdated(state: "progressing" | "interrupted"): void {
-    this.emit("updated", new ElectronEvent(), state);
+    this.#notify(() => this.emit("updated", new ElectronEvent(), state));
   }
 }
 
