@@ -8,6 +8,7 @@
 import { resolve } from "node:path";
 import type { DownloadFetch } from "./download_fetch.ts";
 import { DownloadItem } from "./download_item.ts";
+import { withDataUrls } from "./data_url_fetch.ts";
 import { withFileUrls } from "./file_url_fetch.ts";
 
 /** What the download manager needs from its session. */
@@ -78,14 +79,14 @@ export class DownloadManager {
    */
   constructor(deps: DownloadManagerDeps) {
     this.#deps = deps;
-    this.#fetch = withFileUrls(deps.fetch);
+    this.#fetch = withDataUrls(withFileUrls(deps.fetch));
   }
 
   /**
    * Starts downloading `url`; the item reaches the program through `'will-download'` once
    * the response head is in (or the request failed: the item is then interrupted).
    *
-   * @param url The URL (`http:`, `https:` or `file:`).
+   * @param url The URL (`http:`, `https:`, `file:` or `data:`).
    * @param options `{headers}`; a value that is not an object is ignored, as in Electron.
    * @throws {TypeError} `Invalid value for headers - must be an object` (Electron's message).
    */

@@ -185,11 +185,37 @@ describe("downloadURL", () => {
     assert.deepEqual(readFileSync(join(dir, "source.bin")), Buffer.from(BODY));
   });
 
+  it("a data: URL is saved as Chromium names it: download + the MIME type's extension", async () => {
+    const { ses, dir } = freshSession();
+    for (
+      const [url, name, mimeType, text] of [
+        ["data:text/plain,hello%20world", "download.txt", "text/plain", "hello world"],
+        ["data:application/pdf;base64,JVBERi0x#frag", "download.pdf", "application/pdf", "%PDF-1"],
+        ["data:;BASE64,aGk=", "download (1).txt", "text/plain", "hi"],
+      ]
+    ) {
+      const pending = nextItem(ses);
+      ses.downloadURL(url!);
+      const item = await pending;
+      assert.equal(await done(item), "completed");
+      assert.equal(item.getMimeType(), mimeType);
+      assert.equal(item.getSavePath(), join(dir, name!));
+      assert.equal(readFileSync(item.getSavePath(), "latin1"), text);
+    }
+    const bad = nextItem(ses);
+    ses.downloadURL("data:text/plain;base64,%%%");
+    const item = await bad;
+    assert.equal(await done(item), "interrupted");
+    assert.equal(item.getInterruptReason(), "NETWORK_INVALID_REQUEST");
+    assert.equal((item.getLastError() as { code?: string }).code, "ERR_INVALID_URL");
+  });
+
   it("an unsupported scheme or a URL that does not parse → NETWORK_INVALID_REQUEST", async () => {
     const { ses } = freshSession();
     for (
       const [url, code] of [
         ["ftp://127.0.0.1:9/a.bin", "ERR_UNKNOWN_URL_SCHEME"],
+        ["data:no-comma", "ERR_INVALID_URL"],
         ["not a url", "ERR_INVALID_URL"],
         ["", "ERR_INVALID_URL"],
       ]
