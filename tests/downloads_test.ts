@@ -633,6 +633,44 @@ describe("file names", () => {
       ));
   }
 
+  it("two downloads to one chosen save path at once keep their own partial files", () =>
+    withOrigin({
+      "/a.bin": { body: bytes(200_000, 3), chunkDelayMs: 2 },
+      "/b.bin": { body: bytes(100_000, 4), chunkDelayMs: 2 },
+      // The slowest, so that it completes last, beside the chosen file: same (1).bin.
+      "/same.bin": { body: bytes(150_000, 5), chunkDelayMs: 15 },
+    }, async (origin) => {
+      const { ses } = freshSession();
+      const folder = freshDir();
+      const target = join(folder, "same.bin");
+      // A download under the generated name first: its partial file is same.bin.crdownload.
+      ses.setDownloadPath(folder);
+      const generated = nextItem(ses);
+      ses.downloadURL(`${origin.url}/same.bin`);
+      const c = await generated;
+      const first = nextItem(ses, (item) => item.setSavePath(target));
+      ses.downloadURL(`${origin.url}/a.bin`);
+      const a = await first;
+      const second = nextItem(ses, (item) => item.setSavePath(target));
+      ses.downloadURL(`${origin.url}/b.bin`);
+      const b = await second;
+      const ends: DownloadItem[] = [];
+      await Promise.all([a, b, c].map((item) =>
+        done(item).then((state) => {
+          assert.equal(state, "completed", `${item.getURL()}: ${item.getInterruptReason()}`);
+          ends.push(item);
+        })
+      ));
+      const expected = new Map([[a, bytes(200_000, 3)], [b, bytes(100_000, 4)]]);
+      const last = ends.filter((item) => item !== c).at(-1)!;
+      assert.deepEqual(readFileSync(target), Buffer.from(expected.get(last)!));
+      assert.deepEqual(readFileSync(c.getSavePath()), Buffer.from(bytes(150_000, 5)));
+      assert.deepEqual(
+        readdirSync(folder).sort(),
+        [...new Set([c.getSavePath().slice(folder.length + 1), "same.bin"])].sort(),
+      );
+    }));
+
   it("two downloads of one name at once get name and name (1); an existing file is kept", () =>
     withOrigin({
       "/one/same.bin": { body: bytes(200_000, 1), chunkDelayMs: 2 },
