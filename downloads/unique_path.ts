@@ -62,14 +62,19 @@ export async function reserveUniquePath(dir: string, name: string): Promise<Rese
   let lastError: unknown;
   for (let n = 0; n <= MAX_UNIQUIFIER; n++) {
     const path = join(dir, candidateName(name, n));
-    if (reserved.has(path) || partials.has(path + PARTIAL_SUFFIX) || await exists(path)) continue;
+    const partialPath = path + PARTIAL_SUFFIX;
+    if (await exists(path)) continue;
+    // Checked and taken in one turn, after the await: another download may have taken the
+    // name, or claimed the partial file for its chosen path, meanwhile.
+    if (reserved.has(path) || partials.has(partialPath)) continue;
     reserved.add(path);
+    partials.add(partialPath);
     try {
-      const handle = await open(path + PARTIAL_SUFFIX, "wx");
-      partials.add(path + PARTIAL_SUFFIX);
-      return { path, partialPath: path + PARTIAL_SUFFIX, handle };
+      const handle = await open(partialPath, "wx");
+      return { path, partialPath, handle };
     } catch (error) {
       reserved.delete(path);
+      partials.delete(partialPath);
       if ((error as { code?: string }).code !== "EEXIST") throw error;
       lastError = error;
     }
