@@ -117,32 +117,40 @@ export class DownloadManager {
    * are read from `path.crdownload` (what this package leaves) or else from `path` itself.
    *
    * @param options Electron's `{path, urlChain, mimeType, offset, length, lastModified, eTag,
-   * startTime}`.
+   * startTime}`; a value of the wrong type counts as absent, as in Electron.
    * @throws {Error} `Must pass non-empty path, urlChain and length.` or `Must pass an offset
    * value less than length.` (Electron's messages).
    */
   createInterruptedDownload(options: CreateInterruptedDownloadOptions): void {
-    const { path, urlChain, mimeType = "", offset = 0, length = 0 } = options ?? {};
-    if (
-      typeof path !== "string" || path === "" || !Array.isArray(urlChain) ||
-      urlChain.length === 0 || !(length > 0)
-    ) {
+    // A value of the wrong type counts as absent, as when Electron's conversion of it fails.
+    const given: Partial<Record<keyof CreateInterruptedDownloadOptions, unknown>> = options ?? {};
+    const text = (value: unknown) => typeof value === "string" ? value : "";
+    const number = (value: unknown, fallback: number) =>
+      typeof value === "number" ? value : fallback;
+    const path = text(given.path);
+    const urlChain = Array.isArray(given.urlChain) &&
+        given.urlChain.every((url) => typeof url === "string")
+      ? given.urlChain as string[]
+      : [];
+    const offset = number(given.offset, 0);
+    const length = number(given.length, 0);
+    if (path === "" || urlChain.length === 0 || !(length > 0)) {
       throw new Error("Must pass non-empty path, urlChain and length.");
     }
     if (!(offset < length)) throw new Error("Must pass an offset value less than length.");
     const item = new DownloadItem({
       fetch: this.#fetch,
-      urlChain: urlChain.map(String),
+      urlChain,
       directory: () => this.#directoryNow(),
       announce: this.#deps.announce,
       interrupted: {
         path,
-        mimeType: String(mimeType),
+        mimeType: text(given.mimeType),
         offset: Math.max(0, Math.floor(offset)),
         length: Math.floor(length),
-        lastModified: String(options.lastModified ?? ""),
-        eTag: String(options.eTag ?? ""),
-        startTime: options.startTime ?? Date.now() / 1000,
+        lastModified: text(given.lastModified),
+        eTag: text(given.eTag),
+        startTime: number(given.startTime, Date.now() / 1000),
       },
     });
     const prevented = this.#deps.announce(item);

@@ -522,6 +522,31 @@ describe("createInterruptedDownload", () => {
     assert.throws(() => ses.createInterruptedDownload({ ...base, offset: 10 }), {
       message: "Must pass an offset value less than length.",
     });
+    // Values of the wrong type count as absent, as when Electron's conversion of them fails.
+    const loose = ses as unknown as { createInterruptedDownload(options: unknown): void };
+    for (const wrong of [{ length: "10" }, { urlChain: [9] }, { path: 5 }]) {
+      assert.throws(() => loose.createInterruptedDownload({ ...base, ...wrong }), {
+        message: "Must pass non-empty path, urlChain and length.",
+      }, JSON.stringify(wrong));
+    }
+    let item: DownloadItem | undefined;
+    ses.once("will-download", (event, given) => {
+      event.preventDefault();
+      item = given;
+    });
+    loose.createInterruptedDownload({
+      ...base,
+      offset: "5",
+      mimeType: 7,
+      eTag: {},
+      lastModified: 1,
+      startTime: "x",
+    });
+    assert.deepEqual(
+      [item!.getReceivedBytes(), item!.getMimeType(), item!.getETag(), item!.getLastModifiedTime()],
+      [0, "", "", ""],
+    );
+    assert.ok(Math.abs(item!.getStartTime() - Date.now() / 1000) < 60);
   });
 
   it("fires will-download at once (interrupted) and resumes from the partial file", () =>
