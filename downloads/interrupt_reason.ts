@@ -64,8 +64,10 @@ const FROM_NET_ERROR: Partial<Record<NetErrorCode, DownloadInterruptReason>> = {
 /**
  * The interrupt reason for a failed request, as Chromium's `ConvertNetErrorToInterruptReason`
  * gives it for the network side: certificate errors become `SERVER_CERT_PROBLEM` (as
- * Chromium's URL loader reports them), anything unmapped `NETWORK_FAILED`, so a `file://`
- * URL that does not exist (`net::ERR_FILE_NOT_FOUND`) is `NETWORK_FAILED` too.
+ * Chromium's URL loader reports them), a request Chromium's download code refuses to make
+ * (unknown scheme, invalid URL, unsafe redirect) `NETWORK_INVALID_REQUEST`, as its download
+ * manager and response handler say before any net error, anything unmapped `NETWORK_FAILED`,
+ * so a `file://` URL that does not exist (`net::ERR_FILE_NOT_FOUND`) is `NETWORK_FAILED` too.
  *
  * @param error What the request rejected with (a `SessionError`, or anything else).
  * @returns The reason.
