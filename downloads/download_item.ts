@@ -84,12 +84,12 @@ const MAX_AUTO_RESUMES = 5;
  * and nothing is overwritten.
  *
  * `pause()` stops reading, so TCP backpressure holds the server; `resume()` reads on, or, when
- * the connection is gone, asks for `Range: bytes=N-` with `If-Range` (a strong ETag, else
- * Last-Modified; never a weak ETag). Only a 206 whose `Content-Range` starts at N is appended;
- * a 200, a 206 starting elsewhere or a 416 starts again from zero. Offsets count bytes of the
- * saved file: a resume asks for `Accept-Encoding: identity` (as Chromium does), and a download
- * whose first response was content-encoded resumes from zero, since its validators belong to
- * the encoded representation.
+ * the connection is gone, asks for `Range: bytes=N-` with `If-Range` (a strong ETag, else a
+ * Last-Modified at least 60 s before the response's Date; never a weak validator). Only a 206
+ * whose `Content-Range` starts at N is appended; a 200, a 206 starting elsewhere or a 416
+ * starts again from zero. Offsets count bytes of the saved file: a resume asks for
+ * `Accept-Encoding: identity` (as Chromium does), and a download whose first response was
+ * content-encoded resumes from zero, since its validators belong to the encoded representation.
  *
  * Beyond Electron: {@linkcode DownloadItem.getInterruptReason} and
  * {@linkcode DownloadItem.getLastError} tell why a download stopped. `'done'` comes after the
@@ -117,6 +117,9 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
   #contentDisposition = "";
   #eTag = "";
   #lastModified = "";
+  // Whether #lastModified may guard a range (RFC 9110 §8.8.2.2); a restored one is taken as
+  // the caller gives it.
+  #lastModifiedStrong = true;
   #encoded = false;
   #received = 0;
   #total = 0;
@@ -544,6 +547,7 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
     }
     this.#eTag = headers.get("etag") ?? "";
     this.#lastModified = headers.get("last-modified") ?? "";
+    this.#lastModifiedStrong = isStrongDate(this.#lastModified, headers.get("date"));
     const range = /\/(\d+)\s*$/.exec(headers.get("content-range") ?? "");
     const length = Number(headers.get("content-length") ?? NaN);
     if (response.status === 206 && range) this.#total = Number(range[1]);
@@ -577,11 +581,13 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
     return size >= requested ? requested : 0;
   }
 
-  /** The If-Range value: a strong ETag, else Last-Modified; none for encoded responses. */
+  /**
+   * The If-Range value: a strong ETag, else a strong Last-Modified; none for encoded responses.
+   */
   #validator(): string | undefined {
     if (this.#encoded) return undefined;
     if (this.#eTag !== "" && !this.#eTag.startsWith("W/")) return this.#eTag;
-    return this.#lastModified !== "" ? this.#lastModified : undefined;
+    return this.#lastModified !== "" && this.#lastModifiedStrong ? this.#lastModified : undefined;
   }
 
   async #transfer(response: Response, offset: number): Promise<void> {
@@ -744,7 +750,7 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
       totalBytes: this.#total,
       offset,
       eTag: this.#encoded ? "" : this.#eTag,
-      lastModified: this.#encoded ? "" : this.#lastModified,
+      lastModified: this.#encoded || !this.#lastModifiedStrong ? "" : this.#lastModified,
       startTime: this.#startTime,
     });
   }
@@ -773,6 +779,18 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
   #emitUpdated(state: "progressing" | "interrupted"): void {
     this.#notify(() => this.emit("updated", new ElectronEvent(), state));
   }
+}
+
+/**
+ * Whether a Last-Modified date is a strong validator: RFC 9110 §8.8.2.2 (and Chromium's
+ * `HttpUtil::HasStrongValidators`) count it as one only when the response's Date is at least
+ * 60 seconds later; a file changed within the minute may change again within the same second.
+ * §13.1.5 forbids a weak date in If-Range.
+ */
+function isStrongDate(lastModified: string, date: string | null): boolean {
+  const modified = Date.parse(lastModified);
+  const sent = Date.parse(date ?? "");
+  return Number.isFinite(modified) && Number.isFinite(sent) && sent - modified >= 60_000;
 }
 
 function contentRangeStart(response: Response): number | undefined {

@@ -482,6 +482,19 @@ describe("resume after the connection dropped", () => {
       assert.deepEqual(readFileSync(join(dir, "lm.bin")), Buffer.from(BODY));
     }));
 
+  it("a Last-Modified less than 60 s before Date is weak: never sent as If-Range", () =>
+    withOrigin({
+      "/fresh.bin": { body: BODY, lastModified: new Date().toUTCString(), ...cut },
+    }, async (o) => {
+      const { item, dir } = await cutDownload(o, "/fresh.bin");
+      assert.equal(item.canResume(), true);
+      item.resume();
+      assert.equal(await done(item), "completed");
+      assert.equal(o.requests[1]!.headers.range, undefined);
+      assert.equal(o.requests[1]!.headers["if-range"], undefined);
+      assert.deepEqual(readFileSync(join(dir, "fresh.bin")), Buffer.from(BODY));
+    }));
+
   it("a changed ETag makes the server send 200 and the download restart", () =>
     withOrigin(
       { "/c.bin": { body: BODY, etag: '"old"', etagLater: '"new"', ...cut } },
