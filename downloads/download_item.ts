@@ -616,7 +616,8 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
       return this.#interrupt(interruptReasonForFileError(error), error);
     };
     for (;;) {
-      if (this.#gate) {
+      const gate = this.#gate;
+      if (gate) {
         this.#pausedDuringRead = true;
         const failure = await settle();
         if (failure !== undefined) return fileFailure(failure);
@@ -624,7 +625,9 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
         await this.#closeHandle();
         await this.#writeSidecar(writer.written).catch(() => {});
         this.#pauseReached?.resolve();
-        await this.#gate.promise;
+        // This pause's gate, held from before the awaits above: a resume() meanwhile has
+        // resolved it and dropped #gate.
+        await gate.promise;
         if (this.#isCancelled()) break;
         try {
           this.#handle = await this.#target.reopen();

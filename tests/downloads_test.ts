@@ -335,6 +335,32 @@ describe("downloadURL's arguments", () => {
 });
 
 describe("pause and resume", () => {
+  it("pause() and resume() in quick succession, over and over, keep the bytes", () =>
+    withOrigin({ "/toggle.bin": { body: BODY, etag: '"t"', chunkDelayMs: 5 } }, async (origin) => {
+      const { ses, dir } = freshSession();
+      const pending = nextItem(ses);
+      ses.downloadURL(`${origin.url}/toggle.bin`);
+      const item = await pending;
+      const ended = done(item);
+      let toggles = 0;
+      while (item.getState() === "progressing") {
+        item.pause();
+        // Resumed while the pause is still being reached (the partial file being closed).
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        item.resume();
+        toggles++;
+        await new Promise((resolve) => setTimeout(resolve, 1));
+      }
+      assert.notEqual(
+        item.getState(),
+        "interrupted",
+        `${item.getInterruptReason()} ${item.getLastError()}`,
+      );
+      assert.equal(await ended, "completed");
+      assert.ok(toggles > 1);
+      assert.deepEqual(readFileSync(join(dir, "toggle.bin")), Buffer.from(BODY));
+    }));
+
   it("pause() holds the connection (backpressure), resume() reads on with no new request", () =>
     withOrigin({ "/slow.bin": { body: BODY, etag: '"s"', chunkDelayMs: 5 } }, async (origin) => {
       const { ses, dir } = freshSession();
