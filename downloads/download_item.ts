@@ -694,18 +694,24 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
     await this.#closeHandle();
     this.#reason = reason;
     this.#error = error;
-    this.#state = "interrupted";
-    this.#paused = false;
-    this.#gate = undefined;
+    const mode = this.#resumeMode();
+    const automatic = (mode === "auto-continue" || mode === "auto-restart") &&
+      this.#autoResumes < MAX_AUTO_RESUMES;
+    // The state stays `progressing` until nothing else will run: a resume() during the awaits
+    // must not start a second transfer beside the automatic one (they once wrote one file
+    // together and both reported 'done').
     if (this.#target.partialPath !== "") {
       await this.#writeSidecar(this.#received).catch(() => {});
     }
-    const mode = this.#resumeMode();
-    const automatic = mode === "auto-continue" || mode === "auto-restart";
-    if (automatic && ++this.#autoResumes <= MAX_AUTO_RESUMES) {
-      this.#state = "progressing";
+    if (this.#isCancelled()) return this.#finishCancel();
+    if (automatic) {
+      this.#autoResumes++;
+      // A pause() meanwhile holds its gate for the next transfer.
       return this.#attempt(mode === "auto-restart" ? 0 : this.#received);
     }
+    this.#state = "interrupted";
+    this.#paused = false;
+    this.#gate = undefined;
     if (mode === "invalid") {
       // Nothing can continue it, so its partial file goes, as in Chromium.
       await this.#target.discard();

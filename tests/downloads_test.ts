@@ -463,6 +463,28 @@ describe("resume after the connection dropped", () => {
       },
     ));
 
+  it("resume() calls while it resumes by itself start no second transfer", () =>
+    withOrigin({ "/auto.bin": { body: BODY, etag: '"a"', dropAfter: 100_000 } }, async (o) => {
+      const { ses, dir } = freshSession();
+      const pending = nextItem(ses);
+      ses.downloadURL(`${o.url}/auto.bin`);
+      const item = await pending;
+      const states: string[] = [];
+      item.on("done", (_event, state) => states.push(state));
+      const cut = cutAt(o, item, 100_000);
+      // A program's resume button, pressed again and again around the cut.
+      while (states.length === 0) {
+        item.resume();
+        await new Promise((resolve) => setTimeout(resolve, 0));
+      }
+      await cut;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      assert.deepEqual(states, ["completed"]);
+      assert.equal(o.requests.length, 2);
+      assert.deepEqual(readFileSync(join(dir, "auto.bin")), Buffer.from(BODY));
+      assert.deepEqual(readdirSync(dir), ["auto.bin"]);
+    }));
+
   it("a server that ignores Range (200) restarts from zero", () =>
     withOrigin({ "/i.bin": { body: BODY, etag: '"i"', ranges: "ignore", ...cut } }, async (o) => {
       const { item, dir } = await cutDownload(o, "/i.bin");
