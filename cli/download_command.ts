@@ -1,6 +1,7 @@
 /**
  * `ses download`: one download through a session, with progress, Ctrl-C that leaves a
- * resumable `.crdownload`, and `--resume` to continue it.
+ * resumable `.crdownload`, `--resume` to continue it, and `--json` for a one-line report of
+ * the outcome in place of progress and messages.
  *
  * @module
  */
@@ -15,13 +16,15 @@ import {
   type Session,
   type SessionModule,
 } from "../session/mod.ts";
-import { createProgressView } from "./download_progress.ts";
+import { createProgressView, type ProgressView } from "./download_progress.ts";
 import type { DownloadArgs } from "./parse_download_args.ts";
 
 /** Where `ses download` writes and how it hears Ctrl-C. */
 export interface DownloadIo {
   /** Prints a message line (standard error). */
   info: (line: string) => void;
+  /** Prints the `--json` report (standard output). */
+  out: (line: string) => void;
   /** The stream the progress bar draws on. */
   stream: Writable;
   /** Whether `stream` is a terminal (a live bar) or not (plain lines). */
@@ -44,15 +47,16 @@ const PARTIAL = ".crdownload";
  * @param args The parsed arguments.
  * @param io Output and signals.
  * @returns 0 when complete, 1 when it failed, 130 after Ctrl-C (the `.crdownload` and its
- * sidecar stay, and the message says how to resume).
+ * sidecar stay, and the message says how to resume). With `json`, no progress and no message:
+ * one {@linkcode DownloadReport} line on `io.out` tells the outcome.
  *
  * @example
  * ```ts ignore
  * import process from "node:process";
  * import { session } from "../mod.ts";
  * import { runDownload } from "./download_command.ts";
- * const code = await runDownload(session, { url: "http://127.0.0.1:8080/a.zip", partition: "x" }, {
- *   info: console.error, stream: process.stderr, tty: false, cwd: process.cwd(),
+ * const code = await runDownload(session, { url: "http://127.0.0.1:8080/a.zip", partition: "x", json: false }, {
+ *   info: console.error, out: console.log, stream: process.stderr, tty: false, cwd: process.cwd(),
  *   onInterrupt: () => () => {},
  * });
  * ```
@@ -72,7 +76,7 @@ export async function runDownload(
     io.info(`ses download: ${error instanceof Error ? error.message : String(error)}`);
     return 1;
   }
-  return await follow(item, io);
+  return await follow(item, io, args.json);
 }
 
 async function begin(ses: Session, args: DownloadArgs, io: DownloadIo): Promise<DownloadItem> {
@@ -115,8 +119,8 @@ async function restore(ses: Session, given: string): Promise<DownloadItem> {
   return item!;
 }
 
-function follow(item: DownloadItem, io: DownloadIo): Promise<number> {
-  const view = createProgressView({
+function follow(item: DownloadItem, io: DownloadIo, json: boolean): Promise<number> {
+  const view = json ? SILENT : createProgressView({
     name: item.getFilename(),
     stream: io.stream,
     tty: io.tty,
@@ -125,42 +129,109 @@ function follow(item: DownloadItem, io: DownloadIo): Promise<number> {
   const show = () =>
     view.update(item.getReceivedBytes(), item.getTotalBytes(), item.getCurrentBytesPerSecond());
   return new Promise<number>((finish) => {
-    const removeInterrupt = io.onInterrupt(async () => {
-      item.pause();
-      await item.settled();
-      view.stop();
-      removeInterrupt();
-      io.info(
-        `paused at ${item.getReceivedBytes()} bytes; continue with: ` +
-          `ses download --resume ${JSON.stringify(item.getSavePath() + PARTIAL)}`,
-      );
-      finish(EXIT_INTERRUPTED);
-    });
-    item.on("updated", (_event, state) => {
-      if (state === "progressing") return show();
+    // Tells the outcome once: a line for people, or the JSON report.
+    let ended = false;
+    const end = (code: number, state: DownloadReport["state"], message: string) => {
+      if (ended) return;
+      ended = true;
       view.stop();
       removeInterrupt();
       const partial = item.getSavePath() + PARTIAL;
       // Only a download that got as far as a response has a partial file and its sidecar.
-      const resumable = existsSync(partial) && existsSync(`${partial}.json`);
-      io.info(
-        `interrupted (${item.getInterruptReason()}${errorDetail(item)})` +
-          (resumable ? `; retry with: ses download --resume ${JSON.stringify(partial)}` : ""),
+      const resumable = state !== "completed" && state !== "cancelled" && existsSync(partial) &&
+        existsSync(`${partial}.json`);
+      if (json) io.out(JSON.stringify(downloadReport(item, state, resumable ? partial : null)));
+      else io.info(message + (resumable && state === "interrupted" ? retryHint(partial) : ""));
+      finish(code);
+    };
+    const removeInterrupt = io.onInterrupt(async () => {
+      item.pause();
+      await item.settled();
+      end(
+        EXIT_INTERRUPTED,
+        "paused",
+        `paused at ${item.getReceivedBytes()} bytes; continue with: ` +
+          `ses download --resume ${JSON.stringify(item.getSavePath() + PARTIAL)}`,
       );
-      finish(1);
+    });
+    item.on("updated", (_event, state) => {
+      if (state === "progressing") return show();
+      end(1, "interrupted", `interrupted (${item.getInterruptReason()}${errorDetail(item)})`);
     });
     item.once("done", (_event, state) => {
       show();
-      view.stop();
-      removeInterrupt();
       if (state === "completed") {
-        io.info(`saved ${item.getSavePath()} (${item.getReceivedBytes()} bytes)`);
-        return finish(0);
+        return end(0, state, `saved ${item.getSavePath()} (${item.getReceivedBytes()} bytes)`);
       }
-      io.info(`download ${state} (${item.getInterruptReason()}${errorDetail(item)})`);
-      finish(1);
+      end(1, state, `download ${state} (${item.getInterruptReason()}${errorDetail(item)})`);
     });
   });
+}
+
+function retryHint(partial: string): string {
+  return `; retry with: ses download --resume ${JSON.stringify(partial)}`;
+}
+
+// --json shows no progress: standard output carries the report alone.
+const SILENT: ProgressView = { update: () => {}, stop: () => {} };
+
+/**
+ * What `ses download --json` prints when the download stops, on one line: the item's facts by
+ * Electron's getter names, in their order.
+ */
+export interface DownloadReport {
+  /** Electron's end state, or `paused` after Ctrl-C (the partial file is kept). */
+  state: "completed" | "cancelled" | "interrupted" | "paused";
+  /** Where the file is, or is going (`getSavePath()`). */
+  savePath: string;
+  /** The URL requested last (`getURL()`). */
+  url: string;
+  /** Every URL visited, redirects included (`getURLChain()`). */
+  urlChain: string[];
+  /** The response's MIME type, `""` if none. */
+  mimeType: string;
+  /** Bytes saved. */
+  receivedBytes: number;
+  /** The full length, 0 when unknown. */
+  totalBytes: number;
+  /** The `ETag`, `""` if none. */
+  eTag: string;
+  /** The `Last-Modified`, `""` if none. */
+  lastModified: string;
+  /** Seconds since the epoch. */
+  startTime: number;
+  /** Seconds since the epoch; 0 while it has not ended (paused, interrupted). */
+  endTime: number;
+  /** Chromium's interrupt reason (`NETWORK_FAILED`, ...), `""` when none. */
+  interruptReason: string;
+  /** The message of the error behind the interruption, if any. */
+  error: string | null;
+  /** The `.crdownload` file to pass to `--resume`, when one was left. */
+  resume: string | null;
+}
+
+function downloadReport(
+  item: DownloadItem,
+  state: DownloadReport["state"],
+  resume: string | null,
+): DownloadReport {
+  const error = item.getLastError();
+  return {
+    state,
+    savePath: item.getSavePath(),
+    url: item.getURL(),
+    urlChain: item.getURLChain(),
+    mimeType: item.getMimeType(),
+    receivedBytes: item.getReceivedBytes(),
+    totalBytes: item.getTotalBytes(),
+    eTag: item.getETag(),
+    lastModified: item.getLastModifiedTime(),
+    startTime: item.getStartTime(),
+    endTime: item.getEndTime(),
+    interruptReason: item.getInterruptReason(),
+    error: error instanceof Error ? error.message : error === undefined ? null : String(error),
+    resume,
+  };
 }
 
 function errorDetail(item: DownloadItem): string {

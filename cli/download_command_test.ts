@@ -22,6 +22,7 @@ function sessions() {
 
 function io(tty: boolean) {
   const lines: string[] = [];
+  const out: string[] = [];
   let drawn = "";
   const stream = Object.assign(
     new Writable({ write: (chunk, _encoding, done) => void (drawn += chunk, done()) }),
@@ -30,10 +31,12 @@ function io(tty: boolean) {
   let interrupt: (() => void) | undefined;
   return {
     lines,
+    out,
     drawn: () => drawn,
     interrupt: () => interrupt?.(),
     io: {
       info: (line: string) => void lines.push(line),
+      out: (line: string) => void out.push(line),
       stream,
       tty,
       cwd: dir,
@@ -51,11 +54,14 @@ describe("parseDownloadArgs", () => {
       url: "http://a.test/x",
       output: undefined,
       partition: "persist:default",
+      json: false,
     });
     assert.deepEqual(parseDownloadArgs(["--resume", "x.crdownload", "--partition", "p"]), {
       resume: "x.crdownload",
       partition: "p",
+      json: false,
     });
+    assert.equal(parseDownloadArgs(["--json", "http://a.test/x"]).json, true);
     assert.throws(() => parseDownloadArgs([]), /a URL is required/);
     assert.throws(() => parseDownloadArgs(["--resume", "x", "http://a.test/"]), /not both/);
     assert.throws(() => parseDownloadArgs(["--resume", "x", "-o", "y"]), /-o does not apply/);
@@ -73,6 +79,7 @@ describe("ses download", () => {
         url: `${origin.url}/a.bin`,
         output: "out.bin",
         partition: "cli-dl-1",
+        json: false,
       }, output);
       assert.equal(code, 0, lines.join("\n"));
       assert.deepEqual(readFileSync(join(dir, "out.bin")), Buffer.from(body));
@@ -92,6 +99,7 @@ describe("ses download", () => {
       const running = runDownload(sessions(), {
         url: `${origin.url}/slow.bin`,
         partition: "cli-dl-2",
+        json: false,
       }, first.io);
       while (!existsSync(join(dir, "slow.bin.crdownload.json"))) {
         await new Promise((resolve) => setTimeout(resolve, 10));
@@ -108,6 +116,7 @@ describe("ses download", () => {
       const code = await runDownload(sessions(), {
         resume: "slow.bin.crdownload",
         partition: "cli-dl-3",
+        json: false,
       }, second.io);
       assert.equal(code, 0, second.lines.join("\n"));
       assert.match(second.lines.find((line) => line.startsWith("slow.bin: "))!, /of 1\.9 MiB/);
@@ -118,10 +127,77 @@ describe("ses download", () => {
     }
   });
 
+  it("--json prints one report on standard output, and no progress or message", async () => {
+    const origin = await startRangeOrigin({
+      "/from": { body: new Uint8Array(1), status: 302, headers: { location: "/j.bin" } },
+      "/j.bin": { body, etag: '"j"', headers: { "content-type": "application/octet-stream" } },
+    });
+    try {
+      const done = io(true);
+      const code = await runDownload(sessions(), {
+        url: `${origin.url}/from`,
+        partition: "cli-dl-json",
+        json: true,
+      }, done.io);
+      assert.equal(code, 0);
+      assert.deepEqual([done.lines, done.drawn()], [[], ""]);
+      assert.equal(done.out.length, 1);
+      const report = JSON.parse(done.out[0]!);
+      assert.deepEqual(Object.keys(report), [
+        "state",
+        "savePath",
+        "url",
+        "urlChain",
+        "mimeType",
+        "receivedBytes",
+        "totalBytes",
+        "eTag",
+        "lastModified",
+        "startTime",
+        "endTime",
+        "interruptReason",
+        "error",
+        "resume",
+      ]);
+      assert.equal(report.state, "completed");
+      assert.equal(report.savePath, join(dir, "j.bin"));
+      assert.deepEqual(report.urlChain, [`${origin.url}/from`, `${origin.url}/j.bin`]);
+      assert.deepEqual([report.receivedBytes, report.totalBytes], [body.length, body.length]);
+      assert.deepEqual([report.eTag, report.interruptReason, report.error, report.resume], [
+        '"j"',
+        "",
+        null,
+        null,
+      ]);
+      assert.ok(report.endTime >= report.startTime);
+      const refused = io(false);
+      assert.equal(
+        await runDownload(sessions(), {
+          url: "http://127.0.0.1:1/r.bin",
+          partition: "x",
+          json: true,
+        }, refused.io),
+        1,
+      );
+      assert.deepEqual(refused.lines, []);
+      const failure = JSON.parse(refused.out[0]!);
+      assert.deepEqual(
+        [failure.state, failure.interruptReason, failure.error, failure.resume],
+        ["interrupted", "NETWORK_FAILED", "net::ERR_CONNECTION_REFUSED", null],
+      );
+    } finally {
+      await origin.close();
+    }
+  });
+
   it("reports a failure and a missing sidecar with exit code 1", async () => {
     const { io: output, lines } = io(false);
     assert.equal(
-      await runDownload(sessions(), { resume: "nothing.crdownload", partition: "x" }, output),
+      await runDownload(
+        sessions(),
+        { resume: "nothing.crdownload", partition: "x", json: false },
+        output,
+      ),
       1,
     );
     assert.match(lines[0]!, /Cannot resume .*nothing\.crdownload.*is missing/);
@@ -129,7 +205,7 @@ describe("ses download", () => {
     assert.equal(
       await runDownload(
         sessions(),
-        { url: `file://${join(dir, "absent")}`, partition: "x" },
+        { url: `file://${join(dir, "absent")}`, partition: "x", json: false },
         missing.io,
       ),
       1,
@@ -142,7 +218,7 @@ describe("ses download", () => {
     assert.equal(
       await runDownload(
         sessions(),
-        { url: "http://127.0.0.1:1/nothing.bin", partition: "x" },
+        { url: "http://127.0.0.1:1/nothing.bin", partition: "x", json: false },
         refused.io,
       ),
       1,

@@ -7,7 +7,7 @@
  *   RULES]] URL`
  * - `ses cache size|clear [--partition NAME] [--json]`
  * - `ses cookies list|get|set|remove|clear [--partition NAME] [--url URL] [--json]`
- * - `ses download [-o PATH] [--partition NAME] URL`, `ses download --resume PATH.crdownload`
+ * - `ses download [-o PATH] [--partition NAME] [--json] URL`, `ses download --resume PATH.crdownload`
  * - `ses extensions load PATH [--partition NAME] [--json]` — loads an unpacked extension
  * - `ses extensions id PATH` — prints the extension id Chromium gives a directory
  * - `ses storage export|import FILE [--partition NAME]`, `ses storage import-chromium
@@ -54,8 +54,8 @@ const USAGE = `usage:
   ses cookies list|get|set|remove|clear [--partition NAME] [--url URL] [--json]
       get [NAME]; set NAME=VALUE [--domain D] [--path P] [--secure] [--http-only]
       [--same-site unspecified|no_restriction|lax|strict] [--expires UNIX_SECONDS]; remove NAME
-  ses download [-o PATH] [--partition NAME] URL
-  ses download --resume PATH.crdownload [--partition NAME]
+  ses download [-o PATH] [--partition NAME] [--json] URL
+  ses download --resume PATH.crdownload [--partition NAME] [--json]
 ${EXTENSIONS_USAGE}
 ${STORAGE_USAGE}
   ses proxy resolve URL [--rules R] [--bypass B] [--pac FILE|URL] [--json]
@@ -122,6 +122,7 @@ async function runCommand(command: string | undefined, rest: string[]): Promise<
       if (args === undefined) return 2;
       const code = await runDownload(session, args, {
         info: (line) => console.error(line),
+        out: (line) => console.log(line),
         stream: process.stderr,
         tty: process.stderr.isTTY === true,
         cwd: process.cwd(),

@@ -16,11 +16,13 @@ export interface DownloadArgs {
   output?: string;
   /** The session partition; default `persist:default`. */
   partition: string;
+  /** Print one JSON object describing the outcome on standard output, and no progress. */
+  json: boolean;
 }
 
 /**
- * Parses `ses download URL [-o PATH] [--partition NAME]` or
- * `ses download --resume PATH.crdownload [--partition NAME]`.
+ * Parses `ses download URL [-o PATH] [--partition NAME] [--json]` or
+ * `ses download --resume PATH.crdownload [--partition NAME] [--json]`.
  *
  * @param args The arguments after `download`.
  * @returns The parsed request.
@@ -42,6 +44,7 @@ export function parseDownloadArgs(args: string[]): DownloadArgs {
       output: { type: "string", short: "o" },
       resume: { type: "string" },
       partition: { type: "string", default: "persist:default" },
+      json: { type: "boolean", default: false },
     },
   });
   const [url, ...extra] = positionals;
@@ -53,8 +56,8 @@ export function parseDownloadArgs(args: string[]): DownloadArgs {
     if (values.output !== undefined) {
       throw new TypeError("ses download: --resume continues in place; -o does not apply");
     }
-    return { resume: values.resume, partition: values.partition };
+    return { resume: values.resume, partition: values.partition, json: values.json };
   }
   if (url === undefined) throw new TypeError("ses download: a URL is required");
-  return { url, output: values.output, partition: values.partition };
+  return { url, output: values.output, partition: values.partition, json: values.json };
 }

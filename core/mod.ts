@@ -35,5 +35,6 @@ export * from "./session_error.ts";
 export * from "./stream_socket.ts";
 export * from "./typed_emitter.ts";
 export * from "./unless_aborted.ts";
+export * from "./url_chain.ts";
 export * from "./version.ts";
 export * from "./whole_body.ts";

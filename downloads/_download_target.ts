@@ -6,11 +6,13 @@
  */
 
 import { type FileHandle, mkdir, open, rename, rm, stat } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { removeSidecar } from "./crdownload_sidecar.ts";
 import {
+  claimPartialPath,
   moveWithoutOverwrite,
   PARTIAL_SUFFIX,
+  releasePartialPath,
   releaseReservation,
   reserveUniquePath,
 } from "./unique_path.ts";
@@ -21,6 +23,7 @@ export class DownloadTarget {
   #explicit = false;
   #partialPath = "";
   #reservedPath = "";
+  #claimedPartial = false;
   #adoptsFiles: boolean;
 
   /**
@@ -47,10 +50,12 @@ export class DownloadTarget {
   /**
    * Sets the save path the program chose (an existing file there is replaced on completion).
    *
-   * @param path The path; `""` forgets the choice.
+   * @param path The path (relative: from the current directory); `""` forgets the choice.
    */
   choose(path: string): void {
-    this.#savePath = path;
+    // A relative path is taken from the current directory now, so getSavePath shows where the
+    // file goes.
+    this.#savePath = path === "" ? "" : resolve(path);
     this.#explicit = path !== "";
   }
 
@@ -84,7 +89,8 @@ export class DownloadTarget {
 
   /**
    * Opens the partial file for writing at `offset`: this download's own (cut to `offset`),
-   * `<savePath>.crdownload` for a chosen path (directories made), or a new unique name in the
+   * `<savePath>.crdownload` for a chosen path (directories made; `<savePath> (1).crdownload`
+   * while another download of this process writes that one), or a new unique name in the
    * directory.
    *
    * @param offset The bytes to keep.
@@ -102,8 +108,16 @@ export class DownloadTarget {
     }
     if (this.#explicit) {
       await mkdir(dirname(this.#savePath), { recursive: true });
-      this.#partialPath = this.#savePath + PARTIAL_SUFFIX;
-      return await open(this.#partialPath, "w");
+      const partialPath = claimPartialPath(this.#savePath);
+      try {
+        const handle = await open(partialPath, "w");
+        this.#partialPath = partialPath;
+        this.#claimedPartial = true;
+        return handle;
+      } catch (error) {
+        releasePartialPath(partialPath);
+        throw error;
+      }
     }
     await mkdir(directory, { recursive: true });
     const reservation = await reserveUniquePath(directory, name);
@@ -149,9 +163,10 @@ export class DownloadTarget {
     this.release();
   }
 
-  /** Gives up the unique-name reservation, if any. */
+  /** Gives up the unique-name reservation or the partial file's claim, if any. */
   release(): void {
     if (this.#reservedPath !== "") releaseReservation(this.#reservedPath);
+    if (this.#claimedPartial) releasePartialPath(this.#partialPath);
   }
 }
 

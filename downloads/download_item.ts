@@ -7,7 +7,9 @@
 import { type FileHandle, stat } from "node:fs/promises";
 import { methodArgumentError } from "../core/conversion_error.ts";
 import { ElectronEvent } from "../core/electron_event.ts";
+import { SessionError } from "../core/session_error.ts";
 import { TypedEmitter } from "../core/typed_emitter.ts";
+import { responseUrlChain } from "../core/url_chain.ts";
 import { DownloadTarget } from "./_download_target.ts";
 import { writeSidecar } from "./crdownload_sidecar.ts";
 import type { DownloadFetch } from "./download_fetch.ts";
@@ -83,12 +85,12 @@ const MAX_AUTO_RESUMES = 5;
  * and nothing is overwritten.
  *
  * `pause()` stops reading, so TCP backpressure holds the server; `resume()` reads on, or, when
- * the connection is gone, asks for `Range: bytes=N-` with `If-Range` (a strong ETag, else
- * Last-Modified; never a weak ETag). Only a 206 whose `Content-Range` starts at N is appended;
- * a 200, a 206 starting elsewhere or a 416 starts again from zero. Offsets count bytes of the
- * saved file: a resume asks for `Accept-Encoding: identity` (as Chromium does), and a download
- * whose first response was content-encoded resumes from zero, since its validators belong to
- * the encoded representation.
+ * the connection is gone, asks for `Range: bytes=N-` with `If-Range` (a strong ETag, else a
+ * Last-Modified at least 60 s before the response's Date; never a weak validator). Only a 206
+ * whose `Content-Range` starts at N is appended; a 200, a 206 starting elsewhere or a 416
+ * starts again from zero. Offsets count bytes of the saved file: a resume asks for
+ * `Accept-Encoding: identity` (as Chromium does), and a download whose first response was
+ * content-encoded resumes from zero, since its validators belong to the encoded representation.
  *
  * Beyond Electron: {@linkcode DownloadItem.getInterruptReason} and
  * {@linkcode DownloadItem.getLastError} tell why a download stopped. `'done'` comes after the
@@ -116,6 +118,9 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
   #contentDisposition = "";
   #eTag = "";
   #lastModified = "";
+  // Whether #lastModified may guard a range (RFC 9110 §8.8.2.2); a restored one is taken as
+  // the caller gives it.
+  #lastModifiedStrong = true;
   #encoded = false;
   #received = 0;
   #total = 0;
@@ -387,7 +392,7 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
    * Sets where to save the file; only effective in the `'will-download'` listener. Missing
    * directories are created; an existing file there is replaced on completion, as in Electron.
    *
-   * @param path The file path.
+   * @param path The file path; a relative one is resolved against the current directory.
    * @throws {TypeError} `Error processing argument at index 0, conversion failure from <value>`
    * for a path that is not a string, `Insufficient number of arguments.` for none (Chromium
    * gin's words, as Electron's DownloadItem binding).
@@ -463,7 +468,21 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
     let offset = await this.#usableOffset(requestedOffset);
     const validator = this.#validator();
     if (validator === undefined) offset = 0;
-    const headers = new Headers(this.#init.headers);
+    let headers: Headers;
+    try {
+      // Checked here, so that the error is the same in every runtime (their fetch words it
+      // differently).
+      if (!URL.canParse(this.getURL())) {
+        throw new SessionError("ERR_INVALID_URL", { url: this.getURL() });
+      }
+      headers = new Headers(this.#init.headers);
+    } catch (error) {
+      // A URL that does not parse, or a header no request may carry (a space in a name, CR LF
+      // in a value): Chromium refuses such a request before sending it
+      // (NETWORK_INVALID_REQUEST), and says so on the item.
+      if (!this.#announced && !(await this.#announce())) return;
+      return this.#interrupt("NETWORK_INVALID_REQUEST", error);
+    }
     if (offset > 0 && validator !== undefined) {
       headers.set("range", `bytes=${offset}-`);
       headers.set("if-range", validator);
@@ -479,7 +498,7 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
       if (!this.#announced && !(await this.#announce())) return;
       return this.#interrupt(interruptReasonForError(error), error);
     }
-    if (response.url !== "" && response.url !== this.getURL()) this.#urlChain.push(response.url);
+    this.#extendUrlChain(response);
     if (this.#isCancelled()) {
       await response.body?.cancel().catch(() => {});
       return this.#finishCancel();
@@ -511,6 +530,14 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
     await this.#transfer(response, offset);
   }
 
+  /** Appends the hops a request to `getURL()` was redirected through (Chromium's url_chain). */
+  #extendUrlChain(response: Response): void {
+    // The session's pipeline records every hop; another fetch shows only where it ended.
+    const hops = responseUrlChain(response)?.slice(1) ??
+      (response.url !== "" && response.url !== this.getURL() ? [response.url] : []);
+    this.#urlChain.push(...hops);
+  }
+
   /** Reads the response's facts; `offset` > 0 means a 206 continuing the same bytes. */
   #takeHeaders(response: Response, offset: number): void {
     const headers = response.headers;
@@ -522,6 +549,7 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
     }
     this.#eTag = headers.get("etag") ?? "";
     this.#lastModified = headers.get("last-modified") ?? "";
+    this.#lastModifiedStrong = isStrongDate(this.#lastModified, headers.get("date"));
     const range = /\/(\d+)\s*$/.exec(headers.get("content-range") ?? "");
     const length = Number(headers.get("content-length") ?? NaN);
     if (response.status === 206 && range) this.#total = Number(range[1]);
@@ -531,7 +559,8 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
 
   /** Emits `'will-download'`; false when the download was cancelled there. */
   async #announce(): Promise<boolean> {
-    const prevented = this.#init.announce(this);
+    let prevented = false;
+    this.#notify(() => prevented = this.#init.announce(this));
     this.#announced = true;
     if (prevented) this.cancel();
     if (this.#isCancelled()) {
@@ -554,11 +583,13 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
     return size >= requested ? requested : 0;
   }
 
-  /** The If-Range value: a strong ETag, else Last-Modified; none for encoded responses. */
+  /**
+   * The If-Range value: a strong ETag, else a strong Last-Modified; none for encoded responses.
+   */
   #validator(): string | undefined {
     if (this.#encoded) return undefined;
     if (this.#eTag !== "" && !this.#eTag.startsWith("W/")) return this.#eTag;
-    return this.#lastModified !== "" ? this.#lastModified : undefined;
+    return this.#lastModified !== "" && this.#lastModifiedStrong ? this.#lastModified : undefined;
   }
 
   async #transfer(response: Response, offset: number): Promise<void> {
@@ -587,7 +618,8 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
       return this.#interrupt(interruptReasonForFileError(error), error);
     };
     for (;;) {
-      if (this.#gate) {
+      const gate = this.#gate;
+      if (gate) {
         this.#pausedDuringRead = true;
         const failure = await settle();
         if (failure !== undefined) return fileFailure(failure);
@@ -595,7 +627,9 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
         await this.#closeHandle();
         await this.#writeSidecar(writer.written).catch(() => {});
         this.#pauseReached?.resolve();
-        await this.#gate.promise;
+        // This pause's gate, held from before the awaits above: a resume() meanwhile has
+        // resolved it and dropped #gate.
+        await gate.promise;
         if (this.#isCancelled()) break;
         try {
           this.#handle = await this.#target.reopen();
@@ -654,7 +688,7 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
     this.#state = "completed";
     this.#reason = "";
     this.#endTime = Date.now() / 1000;
-    this.emit("done", new ElectronEvent(), "completed");
+    this.#notify(() => this.emit("done", new ElectronEvent(), "completed"));
   }
 
   async #interrupt(reason: DownloadInterruptReason, error: unknown): Promise<void> {
@@ -662,23 +696,29 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
     await this.#closeHandle();
     this.#reason = reason;
     this.#error = error;
-    this.#state = "interrupted";
-    this.#paused = false;
-    this.#gate = undefined;
+    const mode = this.#resumeMode();
+    const automatic = (mode === "auto-continue" || mode === "auto-restart") &&
+      this.#autoResumes < MAX_AUTO_RESUMES;
+    // The state stays `progressing` until nothing else will run: a resume() during the awaits
+    // must not start a second transfer beside the automatic one (they once wrote one file
+    // together and both reported 'done').
     if (this.#target.partialPath !== "") {
       await this.#writeSidecar(this.#received).catch(() => {});
     }
-    const mode = this.#resumeMode();
-    const automatic = mode === "auto-continue" || mode === "auto-restart";
-    if (automatic && ++this.#autoResumes <= MAX_AUTO_RESUMES) {
-      this.#state = "progressing";
+    if (this.#isCancelled()) return this.#finishCancel();
+    if (automatic) {
+      this.#autoResumes++;
+      // A pause() meanwhile holds its gate for the next transfer.
       return this.#attempt(mode === "auto-restart" ? 0 : this.#received);
     }
+    this.#state = "interrupted";
+    this.#paused = false;
+    this.#gate = undefined;
     if (mode === "invalid") {
       // Nothing can continue it, so its partial file goes, as in Chromium.
       await this.#target.discard();
       this.#endTime = Date.now() / 1000;
-      this.emit("done", new ElectronEvent(), "interrupted");
+      this.#notify(() => this.emit("done", new ElectronEvent(), "interrupted"));
     } else {
       this.#emitUpdated("interrupted");
     }
@@ -698,7 +738,7 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
     this.#endTime = Date.now() / 1000;
     await this.#closeHandle();
     await this.#target.discard();
-    this.emit("done", new ElectronEvent(), "cancelled");
+    this.#notify(() => this.emit("done", new ElectronEvent(), "cancelled"));
   }
 
   // A method, not a comparison, since an await can change the state a comparison narrowed.
@@ -721,7 +761,7 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
       totalBytes: this.#total,
       offset,
       eTag: this.#encoded ? "" : this.#eTag,
-      lastModified: this.#encoded ? "" : this.#lastModified,
+      lastModified: this.#encoded || !this.#lastModifiedStrong ? "" : this.#lastModified,
       startTime: this.#startTime,
     });
   }
@@ -732,9 +772,36 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
     this.#emitUpdated("progressing");
   }
 
-  #emitUpdated(state: "progressing" | "interrupted"): void {
-    this.emit("updated", new ElectronEvent(), state);
+  /**
+   * Runs the program's listeners so that a throwing one cannot change the download (a throw
+   * from a 'done' listener once turned a completed download into an interrupted one): like an
+   * EventEmitter error in Electron's main process, the error surfaces as uncaught.
+   */
+  #notify(emit: () => void): void {
+    try {
+      emit();
+    } catch (error) {
+      queueMicrotask(() => {
+        throw error;
+      });
+    }
   }
+
+  #emitUpdated(state: "progressing" | "interrupted"): void {
+    this.#notify(() => this.emit("updated", new ElectronEvent(), state));
+  }
+}
+
+/**
+ * Whether a Last-Modified date is a strong validator: RFC 9110 §8.8.2.2 (and Chromium's
+ * `HttpUtil::HasStrongValidators`) count it as one only when the response's Date is at least
+ * 60 seconds later; a file changed within the minute may change again within the same second.
+ * §13.1.5 forbids a weak date in If-Range.
+ */
+function isStrongDate(lastModified: string, date: string | null): boolean {
+  const modified = Date.parse(lastModified);
+  const sent = Date.parse(date ?? "");
+  return Number.isFinite(modified) && Number.isFinite(sent) && sent - modified >= 60_000;
 }
 
 function contentRangeStart(response: Response): number | undefined {

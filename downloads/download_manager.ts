@@ -6,8 +6,10 @@
  */
 
 import { methodArgumentError } from "../core/conversion_error.ts";
+import { resolve } from "node:path";
 import type { DownloadFetch } from "./download_fetch.ts";
 import { DownloadItem } from "./download_item.ts";
+import { withDataUrls } from "./data_url_fetch.ts";
 import { withFileUrls } from "./file_url_fetch.ts";
 
 /** What the download manager needs from its session. */
@@ -78,22 +80,23 @@ export class DownloadManager {
    */
   constructor(deps: DownloadManagerDeps) {
     this.#deps = deps;
-    this.#fetch = withFileUrls(deps.fetch);
+    this.#fetch = withDataUrls(withFileUrls(deps.fetch));
   }
 
   /**
    * Starts downloading `url`; the item reaches the program through `'will-download'` once
    * the response head is in (or the request failed: the item is then interrupted).
    *
-   * @param url The URL (`http:`, `https:` or `file:`).
-   * @param options `{headers}`.
+   * @param url The URL (`http:`, `https:`, `file:` or `data:`).
+   * @param options `{headers}`; a value that is not an object is ignored, as in Electron.
    * @throws {TypeError} `Invalid value for headers - must be an object` (Electron's message);
    * `Error processing argument at index 0, conversion failure from <value>` for a URL that is
    * not a string (Chromium gin's words: `undefined`, `null`, nothing for other values).
    */
   downloadURL(url: string, options: DownloadURLOptions = {}): void {
     if (typeof url !== "string") throw methodArgumentError(0, url);
-    const { headers } = options;
+    // Electron reads the options as an optional dictionary: anything else is ignored.
+    const headers = typeof options === "object" && options !== null ? options.headers : undefined;
     if (
       headers !== undefined && (typeof headers !== "object" || headers === null ||
         Array.isArray(headers))
@@ -115,7 +118,7 @@ export class DownloadManager {
    * are read from `path.crdownload` (what this package leaves) or else from `path` itself.
    *
    * @param options Electron's `{path, urlChain, mimeType, offset, length, lastModified, eTag,
-   * startTime}`.
+   * startTime}`; a value of the wrong type counts as absent, as in Electron.
    * @throws {Error} `Must pass non-empty path, urlChain and length.` or `Must pass an offset
    * value less than length.` (Electron's messages).
    * @throws {TypeError} `Error processing argument at index 0, conversion failure from <value>`
@@ -123,27 +126,35 @@ export class DownloadManager {
    */
   createInterruptedDownload(options: CreateInterruptedDownloadOptions): void {
     if (typeof options !== "object" || options === null) throw methodArgumentError(0, options);
-    const { path, urlChain, mimeType = "", offset = 0, length = 0 } = options;
-    if (
-      typeof path !== "string" || path === "" || !Array.isArray(urlChain) ||
-      urlChain.length === 0 || !(length > 0)
-    ) {
+    // A value of the wrong type counts as absent, as when Electron's conversion of it fails.
+    const given: Partial<Record<keyof CreateInterruptedDownloadOptions, unknown>> = options;
+    const text = (value: unknown) => typeof value === "string" ? value : "";
+    const number = (value: unknown, fallback: number) =>
+      typeof value === "number" ? value : fallback;
+    const path = text(given.path);
+    const urlChain = Array.isArray(given.urlChain) &&
+        given.urlChain.every((url) => typeof url === "string")
+      ? given.urlChain as string[]
+      : [];
+    const offset = number(given.offset, 0);
+    const length = number(given.length, 0);
+    if (path === "" || urlChain.length === 0 || !(length > 0)) {
       throw new Error("Must pass non-empty path, urlChain and length.");
     }
     if (!(offset < length)) throw new Error("Must pass an offset value less than length.");
     const item = new DownloadItem({
       fetch: this.#fetch,
-      urlChain: urlChain.map(String),
+      urlChain,
       directory: () => this.#directoryNow(),
       announce: this.#deps.announce,
       interrupted: {
         path,
-        mimeType: String(mimeType),
+        mimeType: text(given.mimeType),
         offset: Math.max(0, Math.floor(offset)),
         length: Math.floor(length),
-        lastModified: String(options.lastModified ?? ""),
-        eTag: String(options.eTag ?? ""),
-        startTime: options.startTime ?? Date.now() / 1000,
+        lastModified: text(given.lastModified),
+        eTag: text(given.eTag),
+        startTime: number(given.startTime, Date.now() / 1000),
       },
     });
     const prevented = this.#deps.announce(item);
@@ -155,13 +166,16 @@ export class DownloadManager {
    * Sets the directory downloads without a save path go to (default
    * `app.getPath("downloads")`); created when the first download needs it.
    *
-   * @param path The directory.
+   * @param path The directory; a relative one (`""` included) is resolved against the current
+   * directory at once.
    * @throws {TypeError} `Error processing argument at index 0, conversion failure from <value>`
    * for a path that is not a string (Chromium gin's words).
    */
   setDownloadPath(path: string): void {
     if (typeof path !== "string") throw methodArgumentError(0, path);
-    this.#directory = path;
+    // Taken from the current directory now, as Chromium's relative path would be when used
+    // (so "" is the current directory), and shown absolute by getSavePath.
+    this.#directory = resolve(path);
   }
 
   #directoryNow(): string {

@@ -52,13 +52,22 @@ const FROM_NET_ERROR: Partial<Record<NetErrorCode, DownloadInterruptReason>> = {
   ERR_CONNECTION_FAILED: "NETWORK_SERVER_DOWN",
   ERR_REQUEST_RANGE_NOT_SATISFIABLE: "SERVER_NO_RANGE",
   ERR_CONTENT_LENGTH_MISMATCH: "SERVER_CONTENT_LENGTH_MISMATCH",
+  // A request Chromium's download code refuses to make: a scheme it does not handle
+  // (DownloadManagerImpl's "unsupported protocol"), a URL that does not parse, or a redirect
+  // to a URL that is not web-safe (DownloadResponseHandler::OnReceiveRedirect).
+  ERR_UNKNOWN_URL_SCHEME: "NETWORK_INVALID_REQUEST",
+  ERR_DISALLOWED_URL_SCHEME: "NETWORK_INVALID_REQUEST",
+  ERR_INVALID_URL: "NETWORK_INVALID_REQUEST",
+  ERR_UNSAFE_REDIRECT: "NETWORK_INVALID_REQUEST",
 };
 
 /**
  * The interrupt reason for a failed request, as Chromium's `ConvertNetErrorToInterruptReason`
  * gives it for the network side: certificate errors become `SERVER_CERT_PROBLEM` (as
- * Chromium's URL loader reports them), anything unmapped `NETWORK_FAILED`, so a `file://`
- * URL that does not exist (`net::ERR_FILE_NOT_FOUND`) is `NETWORK_FAILED` too.
+ * Chromium's URL loader reports them), a request Chromium's download code refuses to make
+ * (unknown scheme, invalid URL, unsafe redirect) `NETWORK_INVALID_REQUEST`, as its download
+ * manager and response handler say before any net error, anything unmapped `NETWORK_FAILED`,
+ * so a `file://` URL that does not exist (`net::ERR_FILE_NOT_FOUND`) is `NETWORK_FAILED` too.
  *
  * @param error What the request rejected with (a `SessionError`, or anything else).
  * @returns The reason.

@@ -19,6 +19,8 @@ const MAX_UNIQUIFIER = 100;
 // Final paths reserved by downloads of this process that have not completed yet: two
 // downloads of one name at once must not pick the same file before either exists.
 const reserved = new Set<string>();
+// Partial files written by downloads of this process, which no other download may open.
+const partials = new Set<string>();
 
 /** A claimed name: the partial file is created (empty) and open for writing. */
 export interface Reservation {
@@ -60,13 +62,19 @@ export async function reserveUniquePath(dir: string, name: string): Promise<Rese
   let lastError: unknown;
   for (let n = 0; n <= MAX_UNIQUIFIER; n++) {
     const path = join(dir, candidateName(name, n));
-    if (reserved.has(path) || await exists(path)) continue;
+    const partialPath = path + PARTIAL_SUFFIX;
+    if (await exists(path)) continue;
+    // Checked and taken in one turn, after the await: another download may have taken the
+    // name, or claimed the partial file for its chosen path, meanwhile.
+    if (reserved.has(path) || partials.has(partialPath)) continue;
     reserved.add(path);
+    partials.add(partialPath);
     try {
-      const handle = await open(path + PARTIAL_SUFFIX, "wx");
-      return { path, partialPath: path + PARTIAL_SUFFIX, handle };
+      const handle = await open(partialPath, "wx");
+      return { path, partialPath, handle };
     } catch (error) {
       reserved.delete(path);
+      partials.delete(partialPath);
       if ((error as { code?: string }).code !== "EEXIST") throw error;
       lastError = error;
     }
@@ -88,6 +96,48 @@ export async function reserveUniquePath(dir: string, name: string): Promise<Rese
  */
 export function releaseReservation(path: string): void {
   reserved.delete(path);
+  partials.delete(path + PARTIAL_SUFFIX);
+}
+
+/**
+ * Claims the partial file of a download whose save path the program chose: `path.crdownload`,
+ * or, while another download of this process writes that one, `path (1).crdownload`, ... as
+ * Chromium's `RenameAndUniquify` makes its intermediate name unique. A file left there by an
+ * earlier process is reused (the download writes it from its start).
+ *
+ * @param path The chosen save path.
+ * @returns The partial file's path; give it up with {@linkcode releasePartialPath}.
+ *
+ * @example
+ * ```ts
+ * import { claimPartialPath, releasePartialPath } from "./unique_path.ts";
+ * const first = claimPartialPath("/tmp/doc-claim/a.bin");
+ * const second = claimPartialPath("/tmp/doc-claim/a.bin");
+ * console.log(first, second); // /tmp/doc-claim/a.bin.crdownload /tmp/doc-claim/a.bin (1).crdownload
+ * releasePartialPath(first);
+ * releasePartialPath(second);
+ * ```
+ */
+export function claimPartialPath(path: string): string {
+  let candidate = path + PARTIAL_SUFFIX;
+  for (let n = 1; partials.has(candidate); n++) candidate = `${path} (${n})${PARTIAL_SUFFIX}`;
+  partials.add(candidate);
+  return candidate;
+}
+
+/**
+ * Gives up a partial file claimed by {@linkcode claimPartialPath}.
+ *
+ * @param partialPath The claimed path.
+ *
+ * @example
+ * ```ts
+ * import { releasePartialPath } from "./unique_path.ts";
+ * releasePartialPath("/tmp/never-claimed.bin.crdownload"); // no effect
+ * ```
+ */
+export function releasePartialPath(partialPath: string): void {
+  partials.delete(partialPath);
 }
 
 /**

@@ -3,7 +3,13 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
-import { moveWithoutOverwrite, releaseReservation, reserveUniquePath } from "./unique_path.ts";
+import {
+  claimPartialPath,
+  moveWithoutOverwrite,
+  releasePartialPath,
+  releaseReservation,
+  reserveUniquePath,
+} from "./unique_path.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "ses-unique-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -30,6 +36,24 @@ describe("reserveUniquePath", () => {
     assert.ok(!name.includes("\uFFFD"));
     await reservation.handle.close();
     releaseReservation(reservation.path);
+  });
+});
+
+describe("claimPartialPath", () => {
+  it("numbers the partial file of a chosen path while another download writes it", async () => {
+    const path = join(dir, "chosen.bin");
+    const first = claimPartialPath(path);
+    const second = claimPartialPath(path);
+    assert.deepEqual([first, second], [`${path}.crdownload`, `${path} (1).crdownload`]);
+    // A generated name never takes a claimed partial file, even before it exists on disk.
+    const generated = await reserveUniquePath(dir, "chosen.bin");
+    assert.equal(generated.path, join(dir, "chosen (1).bin"));
+    await generated.handle.close();
+    releaseReservation(generated.path);
+    releasePartialPath(first);
+    assert.equal(claimPartialPath(path), first);
+    releasePartialPath(first);
+    releasePartialPath(second);
   });
 });
 

@@ -7,6 +7,7 @@
 
 import type { FetchLike, Middleware, RequestContext } from "../core/middleware.ts";
 import { SessionError } from "../core/session_error.ts";
+import { setResponseUrlChain } from "../core/url_chain.ts";
 import { setResponseUrl } from "./response_url.ts";
 import { discardBody } from "../core/discard_body.ts";
 
@@ -129,6 +130,7 @@ async function follow(
     response = await next(current, context);
   }
   setResponseUrl(response, shownUrl(current.url), true);
+  setResponseUrlChain(response, context.urlChain.map(shownUrl));
   return response;
 }
 

@@ -1,11 +1,13 @@
 /**
  * Rebuilds a pipeline `Response` around a new body stream, keeping everything else a stage
- * downstream may read: status, headers, URL, `redirected` and the core `ResponseInfo`.
+ * downstream may read: status, headers, URL, `redirected`, the core `ResponseInfo` and, after
+ * redirects, the URL chain.
  *
  * @module
  */
 
 import { responseInfo, setResponseInfo } from "../core/response_info.ts";
+import { responseUrlChain, setResponseUrlChain } from "../core/url_chain.ts";
 import { setResponseUrl } from "./response_url.ts";
 
 /**
@@ -14,7 +16,8 @@ import { setResponseUrl } from "./response_url.ts";
  *
  * @param response The response to copy.
  * @param body The new body.
- * @returns The new response, labelled with the same URL, `redirected` and `ResponseInfo`.
+ * @returns The new response, labelled with the same URL, `redirected`, `ResponseInfo` and URL
+ * chain.
  *
  * @example
  * ```ts
@@ -37,5 +40,6 @@ export function responseWithBody(
   });
   setResponseUrl(copy, response.url, response.redirected);
   setResponseInfo(copy, responseInfo(response));
+  if (response.redirected) setResponseUrlChain(copy, responseUrlChain(response));
   return copy;
 }

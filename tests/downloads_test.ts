@@ -3,7 +3,8 @@
 import assert from "node:assert/strict";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, relative } from "node:path";
+import process from "node:process";
 import { pathToFileURL } from "node:url";
 import { after, describe, it } from "node:test";
 import { session } from "../mod.ts";
@@ -184,6 +185,50 @@ describe("downloadURL", () => {
     assert.deepEqual(readFileSync(join(dir, "source.bin")), Buffer.from(BODY));
   });
 
+  it("a data: URL is saved as Chromium names it: download + the MIME type's extension", async () => {
+    const { ses, dir } = freshSession();
+    for (
+      const [url, name, mimeType, text] of [
+        ["data:text/plain,hello%20world", "download.txt", "text/plain", "hello world"],
+        ["data:application/pdf;base64,JVBERi0x#frag", "download.pdf", "application/pdf", "%PDF-1"],
+        ["data:;BASE64,aGk=", "download (1).txt", "text/plain", "hi"],
+      ]
+    ) {
+      const pending = nextItem(ses);
+      ses.downloadURL(url!);
+      const item = await pending;
+      assert.equal(await done(item), "completed");
+      assert.equal(item.getMimeType(), mimeType);
+      assert.equal(item.getSavePath(), join(dir, name!));
+      assert.equal(readFileSync(item.getSavePath(), "latin1"), text);
+    }
+    const bad = nextItem(ses);
+    ses.downloadURL("data:text/plain;base64,%%%");
+    const item = await bad;
+    assert.equal(await done(item), "interrupted");
+    assert.equal(item.getInterruptReason(), "NETWORK_INVALID_REQUEST");
+    assert.equal((item.getLastError() as { code?: string }).code, "ERR_INVALID_URL");
+  });
+
+  it("an unsupported scheme or a URL that does not parse → NETWORK_INVALID_REQUEST", async () => {
+    const { ses } = freshSession();
+    for (
+      const [url, code] of [
+        ["ftp://127.0.0.1:9/a.bin", "ERR_UNKNOWN_URL_SCHEME"],
+        ["data:no-comma", "ERR_INVALID_URL"],
+        ["not a url", "ERR_INVALID_URL"],
+        ["", "ERR_INVALID_URL"],
+      ]
+    ) {
+      const pending = nextItem(ses);
+      ses.downloadURL(url!);
+      const item = await pending;
+      assert.equal(await done(item), "interrupted");
+      assert.equal(item.getInterruptReason(), "NETWORK_INVALID_REQUEST");
+      assert.equal((item.getLastError() as { code?: string }).code, code);
+    }
+  });
+
   it("rejects non-object headers with Electron's message", () => {
     const { ses } = freshSession();
     assert.throws(
@@ -194,6 +239,55 @@ describe("downloadURL", () => {
       { name: "TypeError", message: "Invalid value for headers - must be an object" },
     );
   });
+
+  it("keeps every hop of a redirect chain, as Chromium's url_chain", () =>
+    withOrigin({
+      "/a": { body: bytes(1), status: 302, headers: { location: "/b" } },
+      "/b": { body: bytes(1), status: 301, headers: { location: "/files/c.bin" } },
+      "/files/c.bin": { body: bytes(10) },
+    }, async (origin) => {
+      const { ses, dir } = freshSession();
+      const pending = nextItem(ses);
+      ses.downloadURL(`${origin.url}/a`);
+      const item = await pending;
+      const chain = ["/a", "/b", "/files/c.bin"].map((path) => origin.url + path);
+      assert.deepEqual(item.getURLChain(), chain);
+      assert.equal(item.getURL(), chain[2]);
+      assert.equal(await done(item), "completed");
+      assert.deepEqual(item.getURLChain(), chain);
+      assert.deepEqual(readdirSync(dir), ["c.bin"]);
+    }));
+
+  it("relative save and download paths are taken from the current directory ('' is it)", () =>
+    withOrigin({
+      "/files/rel.bin": { body: bytes(10) },
+      [`/files/ses-empty-path-${process.pid}.bin`]: { body: bytes(10) },
+    }, async (origin) => {
+      const { ses, dir } = freshSession();
+      ses.setDownloadPath(relative(process.cwd(), dir));
+      const pending = nextItem(ses);
+      ses.downloadURL(`${origin.url}/files/rel.bin`);
+      const item = await pending;
+      assert.equal(await done(item), "completed");
+      assert.equal(item.getSavePath(), join(dir, "rel.bin"));
+      const target = join(freshDir(), "out.bin");
+      const chosen = nextItem(ses, (item) => item.setSavePath(relative(process.cwd(), target)));
+      ses.downloadURL(`${origin.url}/files/rel.bin`);
+      const saved = await chosen;
+      assert.equal(saved.getSavePath(), target);
+      assert.equal(await done(saved), "completed");
+      assert.ok(existsSync(target));
+      ses.setDownloadPath("");
+      const here = nextItem(ses);
+      ses.downloadURL(`${origin.url}/files/ses-empty-path-${process.pid}.bin`);
+      const inCwd = await here;
+      try {
+        assert.equal(await done(inCwd), "completed");
+        assert.equal(inCwd.getSavePath(), join(process.cwd(), `ses-empty-path-${process.pid}.bin`));
+      } finally {
+        rmSync(inCwd.getSavePath(), { force: true });
+      }
+    }));
 
   it("setSavePath in the listener: directories are made, an existing file is replaced", () =>
     withOrigin({ "/a.bin": { body: BODY } }, async (origin) => {
@@ -228,7 +322,61 @@ describe("downloadURL", () => {
     }));
 });
 
+describe("downloadURL's arguments", () => {
+  it("ignores options that are not an object, as Electron's optional dictionary does", () =>
+    withOrigin({ "/a.bin": { body: bytes(10) } }, async (origin) => {
+      const { ses } = freshSession();
+      for (const options of [null, 5, "x"]) {
+        const pending = nextItem(ses);
+        ses.downloadURL(`${origin.url}/a.bin`, options as unknown as { headers?: never });
+        assert.equal(await done(await pending), "completed");
+      }
+    }));
+
+  it("announces a request that cannot be sent (a bad header) and interrupts it, never silent", () =>
+    withOrigin({ "/a.bin": { body: bytes(10) } }, async (origin) => {
+      const { ses, dir } = freshSession();
+      const bad: Record<string, string>[] = [{ "bad name": "x" }, { "x-v": "a\r\nb" }];
+      for (const headers of bad) {
+        const pending = nextItem(ses);
+        ses.downloadURL(`${origin.url}/a.bin`, { headers });
+        const item = await pending;
+        assert.equal(await done(item), "interrupted");
+        assert.equal(item.getInterruptReason(), "NETWORK_INVALID_REQUEST");
+        assert.ok(item.getLastError() instanceof TypeError);
+      }
+      assert.equal(origin.requests.length, 0);
+      assert.deepEqual(readdirSync(dir), []);
+    }));
+});
+
 describe("pause and resume", () => {
+  it("pause() and resume() in quick succession, over and over, keep the bytes", () =>
+    withOrigin({ "/toggle.bin": { body: BODY, etag: '"t"', chunkDelayMs: 5 } }, async (origin) => {
+      const { ses, dir } = freshSession();
+      const pending = nextItem(ses);
+      ses.downloadURL(`${origin.url}/toggle.bin`);
+      const item = await pending;
+      const ended = done(item);
+      let toggles = 0;
+      while (item.getState() === "progressing") {
+        item.pause();
+        // Resumed while the pause is still being reached (the partial file being closed).
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        item.resume();
+        toggles++;
+        await new Promise((resolve) => setTimeout(resolve, 1));
+      }
+      assert.notEqual(
+        item.getState(),
+        "interrupted",
+        `${item.getInterruptReason()} ${item.getLastError()}`,
+      );
+      assert.equal(await ended, "completed");
+      assert.ok(toggles > 1);
+      assert.deepEqual(readFileSync(join(dir, "toggle.bin")), Buffer.from(BODY));
+    }));
+
   it("pause() holds the connection (backpressure), resume() reads on with no new request", () =>
     withOrigin({ "/slow.bin": { body: BODY, etag: '"s"', chunkDelayMs: 5 } }, async (origin) => {
       const { ses, dir } = freshSession();
@@ -331,6 +479,28 @@ describe("resume after the connection dropped", () => {
       },
     ));
 
+  it("resume() calls while it resumes by itself start no second transfer", () =>
+    withOrigin({ "/auto.bin": { body: BODY, etag: '"a"', dropAfter: 100_000 } }, async (o) => {
+      const { ses, dir } = freshSession();
+      const pending = nextItem(ses);
+      ses.downloadURL(`${o.url}/auto.bin`);
+      const item = await pending;
+      const states: string[] = [];
+      item.on("done", (_event, state) => states.push(state));
+      const cut = cutAt(o, item, 100_000);
+      // A program's resume button, pressed again and again around the cut.
+      while (states.length === 0) {
+        item.resume();
+        await new Promise((resolve) => setTimeout(resolve, 0));
+      }
+      await cut;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      assert.deepEqual(states, ["completed"]);
+      assert.equal(o.requests.length, 2);
+      assert.deepEqual(readFileSync(join(dir, "auto.bin")), Buffer.from(BODY));
+      assert.deepEqual(readdirSync(dir), ["auto.bin"]);
+    }));
+
   it("a server that ignores Range (200) restarts from zero", () =>
     withOrigin({ "/i.bin": { body: BODY, etag: '"i"', ranges: "ignore", ...cut } }, async (o) => {
       const { item, dir } = await cutDownload(o, "/i.bin");
@@ -376,6 +546,19 @@ describe("resume after the connection dropped", () => {
       assert.deepEqual(readFileSync(join(dir, "lm.bin")), Buffer.from(BODY));
     }));
 
+  it("a Last-Modified less than 60 s before Date is weak: never sent as If-Range", () =>
+    withOrigin({
+      "/fresh.bin": { body: BODY, lastModified: new Date().toUTCString(), ...cut },
+    }, async (o) => {
+      const { item, dir } = await cutDownload(o, "/fresh.bin");
+      assert.equal(item.canResume(), true);
+      item.resume();
+      assert.equal(await done(item), "completed");
+      assert.equal(o.requests[1]!.headers.range, undefined);
+      assert.equal(o.requests[1]!.headers["if-range"], undefined);
+      assert.deepEqual(readFileSync(join(dir, "fresh.bin")), Buffer.from(BODY));
+    }));
+
   it("a changed ETag makes the server send 200 and the download restart", () =>
     withOrigin(
       { "/c.bin": { body: BODY, etag: '"old"', etagLater: '"new"', ...cut } },
@@ -416,6 +599,31 @@ describe("createInterruptedDownload", () => {
     assert.throws(() => ses.createInterruptedDownload({ ...base, offset: 10 }), {
       message: "Must pass an offset value less than length.",
     });
+    // Values of the wrong type count as absent, as when Electron's conversion of them fails.
+    const loose = ses as unknown as { createInterruptedDownload(options: unknown): void };
+    for (const wrong of [{ length: "10" }, { urlChain: [9] }, { path: 5 }]) {
+      assert.throws(() => loose.createInterruptedDownload({ ...base, ...wrong }), {
+        message: "Must pass non-empty path, urlChain and length.",
+      }, JSON.stringify(wrong));
+    }
+    let item: DownloadItem | undefined;
+    ses.once("will-download", (event, given) => {
+      event.preventDefault();
+      item = given;
+    });
+    loose.createInterruptedDownload({
+      ...base,
+      offset: "5",
+      mimeType: 7,
+      eTag: {},
+      lastModified: 1,
+      startTime: "x",
+    });
+    assert.deepEqual(
+      [item!.getReceivedBytes(), item!.getMimeType(), item!.getETag(), item!.getLastModifiedTime()],
+      [0, "", "", ""],
+    );
+    assert.ok(Math.abs(item!.getStartTime() - Date.now() / 1000) < 60);
   });
 
   it("fires will-download at once (interrupted) and resumes from the partial file", () =>
@@ -526,6 +734,44 @@ describe("file names", () => {
         },
       ));
   }
+
+  it("two downloads to one chosen save path at once keep their own partial files", () =>
+    withOrigin({
+      "/a.bin": { body: bytes(200_000, 3), chunkDelayMs: 2 },
+      "/b.bin": { body: bytes(100_000, 4), chunkDelayMs: 2 },
+      // The slowest, so that it completes last, beside the chosen file: same (1).bin.
+      "/same.bin": { body: bytes(150_000, 5), chunkDelayMs: 15 },
+    }, async (origin) => {
+      const { ses } = freshSession();
+      const folder = freshDir();
+      const target = join(folder, "same.bin");
+      // A download under the generated name first: its partial file is same.bin.crdownload.
+      ses.setDownloadPath(folder);
+      const generated = nextItem(ses);
+      ses.downloadURL(`${origin.url}/same.bin`);
+      const c = await generated;
+      const first = nextItem(ses, (item) => item.setSavePath(target));
+      ses.downloadURL(`${origin.url}/a.bin`);
+      const a = await first;
+      const second = nextItem(ses, (item) => item.setSavePath(target));
+      ses.downloadURL(`${origin.url}/b.bin`);
+      const b = await second;
+      const ends: DownloadItem[] = [];
+      await Promise.all([a, b, c].map((item) =>
+        done(item).then((state) => {
+          assert.equal(state, "completed", `${item.getURL()}: ${item.getInterruptReason()}`);
+          ends.push(item);
+        })
+      ));
+      const expected = new Map([[a, bytes(200_000, 3)], [b, bytes(100_000, 4)]]);
+      const last = ends.filter((item) => item !== c).at(-1)!;
+      assert.deepEqual(readFileSync(target), Buffer.from(expected.get(last)!));
+      assert.deepEqual(readFileSync(c.getSavePath()), Buffer.from(bytes(150_000, 5)));
+      assert.deepEqual(
+        readdirSync(folder).sort(),
+        [...new Set([c.getSavePath().slice(folder.length + 1), "same.bin"])].sort(),
+      );
+    }));
 
   it("two downloads of one name at once get name and name (1); an existing file is kept", () =>
     withOrigin({
