@@ -150,7 +150,8 @@ export class NetService {
    * Opens idle connections to an origin ahead of time (Electron's `preconnect`), along the
    * route a request would take: to the first proxy of its list, or direct.
    *
-   * @param options `{url, numSockets}`; numSockets 1 to 6, default 1.
+   * @param options `{url, numSockets}`; numSockets 1 to 6, default 1 (also for a value that is
+   * not an integer, as Electron reads it).
    * @returns Resolves with how many sockets were opened; failures are not errors, as in
    * Chromium, since nothing waits on a preconnect.
    */
@@ -240,11 +241,11 @@ function validatePreconnect(options: unknown): { url: URL; numSockets: number } 
   if (!url || (url.protocol !== "http:" && url.protocol !== "https:")) {
     throw new TypeError("Must pass non-empty valid url to session.preconnect.");
   }
-  const numSockets = record.numSockets ?? 1;
-  if (
-    typeof numSockets !== "number" || !Number.isInteger(numSockets) || numSockets < 1 ||
-    numSockets > 6
-  ) {
+  // Electron reads numSockets as an int32 (gin's Converter<int>): anything else, 1.5 or "3"
+  // included, counts as absent, so 1; an int32 outside 1..6 throws.
+  const given = record.numSockets;
+  const numSockets = typeof given === "number" && (given | 0) === given ? given : 1;
+  if (numSockets < 1 || numSockets > 6) {
     throw new TypeError("numSocketsToPreconnect is outside range [1,6]");
   }
   return { url, numSockets };

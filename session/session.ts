@@ -625,7 +625,8 @@ export class Session extends TypedEmitter<SessionEvents> {
   /**
    * Opens idle connections to an origin so the next requests skip the handshakes.
    *
-   * @param options `{url, numSockets}` with numSockets from 1 to 6 (default 1).
+   * @param options `{url, numSockets}` with numSockets from 1 to 6 (default 1; a value that is
+   * not an integer counts as absent, as Electron's int conversion reads it).
    * @throws {TypeError} `Must pass non-empty valid url to session.preconnect.` or
    * `numSocketsToPreconnect is outside range [1,6]`.
    */
