@@ -864,6 +864,42 @@ describe("ses.webRequest through ses.fetch", () => {
     await ses.closeAllConnections();
   });
 
+  it("fails the request with net::ERR_FAILED when an answer throws as it is read", async () => {
+    const ses = newSession();
+    const errors: string[] = [];
+    ses.webRequest.onErrorOccurred((details) => errors.push(details.error));
+    const hostile = new Proxy({}, {
+      ownKeys() {
+        throw new Error("ownKeys trap");
+      },
+      get() {
+        throw new Error("get trap");
+      },
+    });
+    const reported = await capturingErrors(async () => {
+      ses.webRequest.onBeforeRequest((_details, callback) => callback(hostile));
+      await assert.rejects(ses.fetch(`${base}/echo`), isNetError("ERR_FAILED"));
+      ses.webRequest.onBeforeRequest(null);
+      ses.webRequest.onBeforeSendHeaders((_details, callback) =>
+        callback({ requestHeaders: hostile as Record<string, string> })
+      );
+      await assert.rejects(ses.fetch(`${base}/echo`), isNetError("ERR_FAILED"));
+      ses.webRequest.onBeforeSendHeaders(null);
+      // Late, after the head came: the body is let go as well.
+      ses.webRequest.onHeadersReceived((_details, callback) => {
+        setTimeout(() => callback({ responseHeaders: hostile as Record<string, string[]> }), 1);
+      });
+      await assert.rejects(ses.fetch(`${base}/echo`), isNetError("ERR_FAILED"));
+    });
+    assert.deepEqual(errors, ["net::ERR_FAILED", "net::ERR_FAILED", "net::ERR_FAILED"]);
+    assert.deepEqual(reported.map((args) => String(args[0]).split(" ")[0]), [
+      "webRequest.onBeforeRequest",
+      "webRequest.onBeforeSendHeaders",
+      "webRequest.onHeadersReceived",
+    ]);
+    await ses.closeAllConnections();
+  });
+
   it("cancels a streamed upload that onBeforeRequest blocks", async () => {
     const ses = newSession();
     hits = [];

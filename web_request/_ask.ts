@@ -75,6 +75,15 @@ export function tellLate<D>(event: string, listener: (details: D) => unknown, de
   }
 }
 
+/**
+ * What a failure while reading a listener's answer becomes: the request's own net errors (a
+ * cancel) pass; anything else, such as an answer whose getter or Proxy trap throws, fails the
+ * request with `net::ERR_FAILED` and is reported, as a listener that throws.
+ */
+export function answerFailure(event: string, error: unknown, url: string): unknown {
+  return SessionError.is(error) ? error : listenerFailure(event, error, url);
+}
+
 function listenerFailure(event: string, error: unknown, url: string): SessionError {
   report(event, error);
   return new SessionError("ERR_FAILED", { cause: error, url });

@@ -8,7 +8,7 @@ import type { Middleware, RequestContext } from "../core/middleware.ts";
 import { setResponseInfo } from "../core/response_info.ts";
 import { SessionError } from "../core/session_error.ts";
 import { unlessAborted } from "../core/unless_aborted.ts";
-import { ask } from "./_ask.ts";
+import { answerFailure, ask } from "./_ask.ts";
 import { cancelUpload } from "./_cancel_upload.ts";
 import { baseDetails, type BeforeRequestResponse } from "./details.ts";
 import type { WebRequest } from "./web_request.ts";
@@ -67,8 +67,19 @@ function decide(
   context: RequestContext,
   next: (request: Request, context: RequestContext) => Promise<Response>,
 ): Promise<Response> {
+  let cancel: unknown;
+  let redirectURL: unknown;
+  try {
+    cancel = answer?.cancel;
+    redirectURL = answer?.redirectURL;
+  } catch (error) {
+    // An answer whose getter or Proxy trap throws: as a listener that throws.
+    const failure = answerFailure("onBeforeRequest", error, request.url);
+    cancelUpload(context, failure);
+    return Promise.reject(failure);
+  }
   // Electron reads `cancel` with gin's bool conversion (V8 BooleanValue): any truthy value cancels.
-  if (answer?.cancel) {
+  if (cancel) {
     const error = new SessionError("ERR_BLOCKED_BY_CLIENT", { url: request.url });
     if (context.netLog?.sink.capturing) {
       // As Chromium's network delegate step ends when an extension cancels the request.
@@ -80,7 +91,6 @@ function decide(
     cancelUpload(context, error);
     return Promise.reject(error);
   }
-  const redirectURL = answer?.redirectURL;
   if (typeof redirectURL === "string" && redirectURL !== "" && redirectURL !== request.url) {
     let target: URL;
     try {

@@ -9,7 +9,7 @@ import type { FetchLike, Middleware, RequestContext } from "../core/middleware.t
 import { type ResponseInfo, responseInfo, setResponseInfo } from "../core/response_info.ts";
 import { SessionError } from "../core/session_error.ts";
 import { unlessAborted } from "../core/unless_aborted.ts";
-import { ask, tell } from "./_ask.ts";
+import { answerFailure, ask, tell } from "./_ask.ts";
 import { cancelUpload } from "./_cancel_upload.ts";
 import { answerSpellings } from "./_header_name.ts";
 import {
@@ -211,6 +211,18 @@ function applyAnswer(
   request: Request,
   context: RequestContext,
 ): Request {
+  try {
+    return replaceRequestHeaders(answer, request, context);
+  } catch (error) {
+    throw answerFailure("onBeforeSendHeaders", error, request.url);
+  }
+}
+
+function replaceRequestHeaders(
+  answer: BeforeSendResponse | undefined,
+  request: Request,
+  context: RequestContext,
+): Request {
   // Electron reads `cancel` with gin's bool conversion (V8 BooleanValue): any truthy value cancels.
   if (answer?.cancel) {
     throw new SessionError("ERR_BLOCKED_BY_CLIENT", { url: request.url });
@@ -249,6 +261,19 @@ function applyAnswer(
 }
 
 function applyHead(
+  answer: HeadersReceivedResponse | undefined,
+  request: Request,
+  response: Response,
+): Response {
+  try {
+    return replaceHead(answer, request, response);
+  } catch (error) {
+    response.body?.cancel().catch(() => {});
+    throw answerFailure("onHeadersReceived", error, request.url);
+  }
+}
+
+function replaceHead(
   answer: HeadersReceivedResponse | undefined,
   request: Request,
   response: Response,
