@@ -102,14 +102,18 @@ export type CookieFields = Omit<
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS", "TRACE"]);
 
-/** Electron's reasons (Chromium's exclusion reasons), used in `cookies.set` rejections. */
+/**
+ * Electron's words for Chromium's exclusion reasons (InclusionStatusToString in
+ * shell/browser/api/electron_api_cookies.cc), used in `cookies.set` rejections.
+ */
 export const REASONS = {
   invalidDomain: "The cookie was set with an invalid Domain attribute.",
   secureOnly: "The cookie was Secure, but the URL was not allowed to access Secure cookies.",
-  sameSiteNoneInsecure: "The cookie was SameSite=None, but it was not Secure.",
-  invalidPrefix: "The cookie has an invalid prefix.",
-  overwriteSecure: "The cookie would have overwritten a Secure cookie from an insecure context.",
-  scheme: "The URL's scheme cannot have cookies.",
+  sameSiteNoneInsecure: "The cookie specified SameSite=None, but it was not Secure.",
+  invalidPrefix: "The cookie was set with an invalid __Host- or __Secure- prefix.",
+  overwriteSecure:
+    "The cookie would have overwritten a Secure cookie, and was not allowed to do so.",
+  scheme: "Attempted to set a cookie from a scheme that does not support cookies.",
 } as const;
 
 /**
