@@ -91,7 +91,9 @@ export async function runFetch(
     });
     if (args.include) {
       output.info(`HTTP/1.1 ${response.status} ${response.statusText}`);
-      for (const [name, value] of response.headers) output.info(`${name}: ${value}`);
+      // Sorted by name, as Deno's Headers iterates: Bun's puts set-cookie after the rest.
+      const headers = [...response.headers].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0);
+      for (const [name, value] of headers) output.info(`${name}: ${value}`);
       output.info("");
     }
     const sink = args.output
