@@ -6,6 +6,7 @@
 
 import { createWriteStream } from "node:fs";
 import { Writable } from "node:stream";
+import { headerLines } from "../core/header_lines.ts";
 import { SessionError } from "../core/session_error.ts";
 import type { SessionModule } from "../session/mod.ts";
 import type { FetchArgs } from "./parse_fetch_args.ts";
@@ -91,9 +92,7 @@ export async function runFetch(
     });
     if (args.include) {
       output.info(`HTTP/1.1 ${response.status} ${response.statusText}`);
-      // Sorted by name, as Deno's Headers iterates: Bun's puts set-cookie after the rest.
-      const headers = [...response.headers].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0);
-      for (const [name, value] of headers) output.info(`${name}: ${value}`);
+      for (const [name, value] of headerLines(response.headers)) output.info(`${name}: ${value}`);
       output.info("");
     }
     const sink = args.output
