@@ -227,17 +227,21 @@ export class Cookies extends TypedEmitter<CookiesEvents> {
         Number.isFinite(details.expirationDate)
       ? details.expirationDate * 1000
       : undefined;
-    const reason = this.#jar.set({
-      name,
-      value,
-      domain: domain.domain,
-      hostOnly: domain.hostOnly,
-      path: pathText === "" ? defaultPathOf(url.path) : pathText,
-      secure,
-      httpOnly: details.httpOnly === true,
-      expiry: expirationDate,
-      sameSite: sameSite as CookieSameSite,
-    }, href);
+    const reason = this.#jar.set(
+      {
+        name,
+        value,
+        domain: domain.domain,
+        hostOnly: domain.hostOnly,
+        path: pathText === "" ? defaultPathOf(url.path) : pathText,
+        secure,
+        httpOnly: details.httpOnly === true,
+        expiry: expirationDate,
+        sameSite: sameSite as CookieSameSite,
+      },
+      href,
+      details.httpOnly !== true,
+    );
     return reason === undefined ? undefined : fail(reason);
   }
 

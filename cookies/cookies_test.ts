@@ -195,6 +195,26 @@ describe("Cookies.set", () => {
     assert.equal((await cookies.get({ name: "s" }))[0]?.value, "3");
   });
 
+  it("overwrites an HttpOnly cookie only when the new one is HttpOnly too, as Electron's set", async () => {
+    // Electron's Cookies::Set includes HttpOnly cookies only when `details.httpOnly` is true;
+    // CookieMonster then refuses to replace one (EXCLUDE_OVERWRITE_HTTP_ONLY).
+    const { cookies, changes } = newCookies();
+    await cookies.set({ url: URL_A, name: "h", value: "1", httpOnly: true });
+    for (const expirationDate of [undefined, 0]) {
+      await assert.rejects(
+        cookies.set({ url: URL_A, name: "h", value: "2", expirationDate }),
+        (error: Error) =>
+          error.message ===
+            "Failed to set cookie - The cookie would have overwritten an HttpOnly cookie, and was not allowed to do so.",
+      );
+    }
+    assert.equal((await cookies.get({ name: "h" }))[0]?.value, "1");
+    await cookies.set({ url: URL_A, name: "h", value: "3", httpOnly: true });
+    await cookies.set({ url: URL_A, name: "h", value: "4", path: "/other" });
+    assert.deepEqual((await cookies.get({ name: "h" })).map((cookie) => cookie.value), ["4", "3"]);
+    assert.equal(changes.filter((change) => change[2] === "inserted").length, 3);
+  });
+
   it("clamps expiry to 400 days", async () => {
     const now = Date.UTC(2026, 10, 29);
     const { cookies } = newCookies(() => now);
