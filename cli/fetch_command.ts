@@ -6,6 +6,7 @@
 
 import { createWriteStream } from "node:fs";
 import { Writable } from "node:stream";
+import { headerLines } from "../core/header_lines.ts";
 import { SessionError } from "../core/session_error.ts";
 import type { SessionModule } from "../session/mod.ts";
 import type { FetchArgs } from "./parse_fetch_args.ts";
@@ -91,7 +92,7 @@ export async function runFetch(
     });
     if (args.include) {
       output.info(`HTTP/1.1 ${response.status} ${response.statusText}`);
-      for (const [name, value] of response.headers) output.info(`${name}: ${value}`);
+      for (const [name, value] of headerLines(response.headers)) output.info(`${name}: ${value}`);
       output.info("");
     }
     const sink = args.output

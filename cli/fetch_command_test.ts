@@ -3,6 +3,8 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { createTestApp, type OriginServer, startOrigin } from "../tests/fixtures/origin_server.ts";
 import { currentRuntime } from "../runtime/mod.ts";
 import { App, createSessionModule } from "../session/mod.ts";
@@ -51,6 +53,30 @@ describe("ses fetch", () => {
     assert.equal(echoed.method, "PUT");
     assert.equal(echoed.body, "payload");
     assert.equal(echoed.headers["x-cli"], "yes");
+  });
+
+  it("prints -i headers in one order in both runtimes, Set-Cookie lines sorted in with the rest", async () => {
+    // Bun's Headers iterates set-cookie after every other name; Deno's sorts it in.
+    const server = createServer((_request, response) => {
+      response.writeHead(200, { "X-Z": "1", "Set-Cookie": ["a=1", "b=2"], "Content-Type": "c/d" });
+      response.end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const { info, output } = collect();
+      const port = (server.address() as AddressInfo).port;
+      const args = parseFetchArgs(["-i", "--partition", "headers", `http://127.0.0.1:${port}/`]);
+      assert.equal(await runFetch(sessions(), args, output), 0);
+      const names = info.slice(1, -1).map((line) => line.slice(0, line.indexOf(":")));
+      assert.deepEqual(names, [...names].sort());
+      assert.deepEqual(info.filter((line) => line.startsWith("set-cookie")), [
+        "set-cookie: a=1",
+        "set-cookie: b=2",
+      ]);
+      assert.ok(names.includes("x-z") && names.includes("content-type"));
+    } finally {
+      server.close();
+    }
   });
 
   it("writes the body to a file with -o", async () => {

@@ -32,9 +32,9 @@ export interface ParsedSetCookie {
 /** Why a line was rejected, in Electron's words for the matching exclusion reason. */
 export const REJECT_CONTROL = "The cookie contains ASCII control characters";
 /** A line with neither name nor value. */
-export const REJECT_NO_CONTENT = "The cookie has no content";
+export const REJECT_NO_CONTENT = "The cookie contains no content or only whitespace.";
 /** Name and value together over 4096 bytes. */
-export const REJECT_NAME_VALUE_SIZE = "The cookie's name and value exceeded the maximum size.";
+export const REJECT_NAME_VALUE_SIZE = "The cookie exceeded the name/value pair size limit.";
 
 // Chromium truncates the line at the first NUL, CR or LF (kTerminator) and rejects any other
 // control character but HTAB.

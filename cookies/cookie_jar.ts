@@ -102,14 +102,20 @@ export type CookieFields = Omit<
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS", "TRACE"]);
 
-/** Electron's reasons (Chromium's exclusion reasons), used in `cookies.set` rejections. */
+/**
+ * Electron's words for Chromium's exclusion reasons (InclusionStatusToString in
+ * shell/browser/api/electron_api_cookies.cc), used in `cookies.set` rejections.
+ */
 export const REASONS = {
   invalidDomain: "The cookie was set with an invalid Domain attribute.",
   secureOnly: "The cookie was Secure, but the URL was not allowed to access Secure cookies.",
-  sameSiteNoneInsecure: "The cookie was SameSite=None, but it was not Secure.",
-  invalidPrefix: "The cookie has an invalid prefix.",
-  overwriteSecure: "The cookie would have overwritten a Secure cookie from an insecure context.",
-  scheme: "The URL's scheme cannot have cookies.",
+  sameSiteNoneInsecure: "The cookie specified SameSite=None, but it was not Secure.",
+  invalidPrefix: "The cookie was set with an invalid __Host- or __Secure- prefix.",
+  overwriteSecure:
+    "The cookie would have overwritten a Secure cookie, and was not allowed to do so.",
+  overwriteHttpOnly:
+    "The cookie would have overwritten an HttpOnly cookie, and was not allowed to do so.",
+  scheme: "Attempted to set a cookie from a scheme that does not support cookies.",
 } as const;
 
 /**
@@ -321,10 +327,12 @@ export class CookieJar implements CookieJarLike {
    *
    * @param fields The cookie without its times and source.
    * @param url The URL that sets it.
+   * @param keepHttpOnly Refuse to replace an HttpOnly cookie, as Chromium does for a caller
+   * whose CookieOptions exclude HttpOnly (Electron's `cookies.set` without `httpOnly: true`).
    * @returns `undefined` when stored (or when an already expired cookie removed its
    * equivalent), else the reason it was refused (one of {@linkcode REASONS}).
    */
-  set(fields: CookieFields, url: string): string | undefined {
+  set(fields: CookieFields, url: string, keepHttpOnly = false): string | undefined {
     const source = urlParts(url);
     if (source === undefined) return REASONS.scheme;
     const cookie = newRecord(
@@ -335,12 +343,12 @@ export class CookieJar implements CookieJarLike {
       source,
       this.#now(),
     );
-    return this.#set(cookie, source);
+    return this.#set(cookie, source, keepHttpOnly);
   }
 
   // `cookie` is the record to store, made by newRecord: its access time is the time of the
   // set, and its creation time is filled in here.
-  #set(cookie: CanonicalCookie, source: UrlParts): string | undefined {
+  #set(cookie: CanonicalCookie, source: UrlParts, keepHttpOnly = false): string | undefined {
     this.#placed = undefined;
     if (cookie.secure && !source.secure) return REASONS.secureOnly;
     if (cookie.sameSite === "no_restriction" && !cookie.secure) {
@@ -351,6 +359,8 @@ export class CookieJar implements CookieJarLike {
     const key = cookieKey(cookie);
     if (!source.secure && this.#shadowsSecure(cookie)) return REASONS.overwriteSecure;
     const old = this.#byKey.get(key);
+    // CookieMonster's MaybeDeleteEquivalentCookieAndUpdateStatus: after the Secure check.
+    if (keepHttpOnly && old?.httpOnly) return REASONS.overwriteHttpOnly;
     // RFC 6265bis §5.7 step 23: a replacing cookie keeps the creation time of the one it replaces.
     let creation = old?.creation;
     if (creation === undefined) {

@@ -9,7 +9,13 @@ import type { Cookie, CookieSameSite } from "../core/electron_types.ts";
 import { TypedEmitter } from "../core/typed_emitter.ts";
 import { type CanonicalCookie, toElectronCookie } from "./canonical_cookie.ts";
 import { type CookieChangeCause, cookieDomain, type CookieJar, REASONS } from "./cookie_jar.ts";
-import { MAX_ATTRIBUTE_BYTES, MAX_NAME_VALUE_BYTES, utf8Length } from "./_parse_set_cookie.ts";
+import {
+  MAX_ATTRIBUTE_BYTES,
+  MAX_NAME_VALUE_BYTES,
+  REJECT_NAME_VALUE_SIZE,
+  REJECT_NO_CONTENT,
+  utf8Length,
+} from "./_parse_set_cookie.ts";
 import { urlParts } from "./_url_parts.ts";
 import { methodArgumentError } from "../core/conversion_error.ts";
 
@@ -200,37 +206,42 @@ export class Cookies extends TypedEmitter<CookiesEvents> {
     const name = typeof details.name === "string" ? details.name : "";
     const value = typeof details.value === "string" ? details.value : "";
     if (DISALLOWED_NAME.test(name) || DISALLOWED_VALUE.test(value)) return fail(CONTROL_REASON);
-    if (name === "" && value === "") return fail("The cookie has no content");
+    if (name === "" && value === "") return fail(REJECT_NO_CONTENT);
     if (utf8Length(name) + utf8Length(value) > MAX_NAME_VALUE_BYTES) {
-      return fail("The cookie's name and value exceeded the maximum size.");
+      return fail(REJECT_NAME_VALUE_SIZE);
     }
     const domainText = typeof details.domain === "string" ? details.domain : "";
     const pathText = typeof details.path === "string" ? details.path : "";
     if (
       utf8Length(domainText) > MAX_ATTRIBUTE_BYTES || utf8Length(pathText) > MAX_ATTRIBUTE_BYTES
     ) {
-      return fail("The cookie's attribute value exceeded the maximum size.");
+      return fail("Cookie exceeded the attribute size limit.");
     }
     const domain = cookieDomain(url.host, domainText === "" ? undefined : domainText);
     if (domain === undefined) return fail(REASONS.invalidDomain);
     if (pathText !== "" && (!pathText.startsWith("/") || DISALLOWED_VALUE.test(pathText))) {
-      return fail("The cookie was set with an invalid Path attribute.");
+      // Chromium's CreateSanitizedCookie: EXCLUDE_FAILURE_TO_STORE, in Electron's words.
+      return fail("The cookie was malformed and could not be stored");
     }
     const expirationDate = typeof details.expirationDate === "number" &&
         Number.isFinite(details.expirationDate)
       ? details.expirationDate * 1000
       : undefined;
-    const reason = this.#jar.set({
-      name,
-      value,
-      domain: domain.domain,
-      hostOnly: domain.hostOnly,
-      path: pathText === "" ? defaultPathOf(url.path) : pathText,
-      secure,
-      httpOnly: details.httpOnly === true,
-      expiry: expirationDate,
-      sameSite: sameSite as CookieSameSite,
-    }, href);
+    const reason = this.#jar.set(
+      {
+        name,
+        value,
+        domain: domain.domain,
+        hostOnly: domain.hostOnly,
+        path: pathText === "" ? defaultPathOf(url.path) : pathText,
+        secure,
+        httpOnly: details.httpOnly === true,
+        expiry: expirationDate,
+        sameSite: sameSite as CookieSameSite,
+      },
+      href,
+      details.httpOnly !== true,
+    );
     return reason === undefined ? undefined : fail(reason);
   }
 

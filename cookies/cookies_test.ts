@@ -112,12 +112,12 @@ describe("Cookies.set", () => {
     [
       "an invalid __Host- prefix",
       { url: "https://example.com/", name: "__Host-a", value: "b", secure: true, path: "/x" },
-      "Failed to set cookie - The cookie has an invalid prefix.",
+      "Failed to set cookie - The cookie was set with an invalid __Host- or __Secure- prefix.",
     ],
     [
       "__Secure- without Secure",
       { url: "https://example.com/", name: "__Secure-a", value: "b" },
-      "Failed to set cookie - The cookie has an invalid prefix.",
+      "Failed to set cookie - The cookie was set with an invalid __Host- or __Secure- prefix.",
     ],
     [
       "SameSite=None without Secure",
@@ -128,7 +128,7 @@ describe("Cookies.set", () => {
         sameSite: "no_restriction",
         secure: false,
       },
-      "Failed to set cookie - The cookie was SameSite=None, but it was not Secure.",
+      "Failed to set cookie - The cookie specified SameSite=None, but it was not Secure.",
     ],
     [
       "Secure from an insecure URL",
@@ -138,17 +138,27 @@ describe("Cookies.set", () => {
     [
       "name and value over 4096 bytes",
       { url: URL_A, name: "a", value: "b".repeat(4096) },
-      "Failed to set cookie - The cookie's name and value exceeded the maximum size.",
+      "Failed to set cookie - The cookie exceeded the name/value pair size limit.",
     ],
     [
       "a path over 1024 bytes",
       { url: URL_A, name: "a", value: "b", path: `/${"p".repeat(1024)}` },
-      "Failed to set cookie - The cookie's attribute value exceeded the maximum size.",
+      "Failed to set cookie - Cookie exceeded the attribute size limit.",
     ],
     [
       "a path not starting with /",
       { url: URL_A, name: "a", value: "b", path: "x" },
-      "Failed to set cookie - The cookie was set with an invalid Path attribute.",
+      "Failed to set cookie - The cookie was malformed and could not be stored",
+    ],
+    [
+      "neither name nor value",
+      { url: URL_A },
+      "Failed to set cookie - The cookie contains no content or only whitespace.",
+    ],
+    [
+      "a URL whose scheme has no cookies",
+      { url: "file:///tmp/x", name: "a", value: "b" },
+      "Failed to set cookie - Attempted to set a cookie from a scheme that does not support cookies.",
     ],
   ];
   for (const [label, details, message] of rejections) {
@@ -174,7 +184,7 @@ describe("Cookies.set", () => {
     await cookies.set({ url: "https://example.com/", name: "s", value: "1", secure: true });
     await assert.rejects(
       cookies.set({ url: URL_A, name: "s", value: "2" }),
-      /The cookie would have overwritten a Secure cookie from an insecure context\./,
+      /Failed to set cookie - The cookie would have overwritten a Secure cookie, and was not allowed to do so\.$/,
     );
     await assert.rejects(
       cookies.set({ url: "http://sub.example.com/", name: "s", value: "2", domain: "example.com" }),
@@ -183,6 +193,26 @@ describe("Cookies.set", () => {
     assert.equal((await cookies.get({ name: "s" }))[0]?.value, "1");
     await cookies.set({ url: "https://example.com/", name: "s", value: "3", secure: true });
     assert.equal((await cookies.get({ name: "s" }))[0]?.value, "3");
+  });
+
+  it("overwrites an HttpOnly cookie only when the new one is HttpOnly too, as Electron's set", async () => {
+    // Electron's Cookies::Set includes HttpOnly cookies only when `details.httpOnly` is true;
+    // CookieMonster then refuses to replace one (EXCLUDE_OVERWRITE_HTTP_ONLY).
+    const { cookies, changes } = newCookies();
+    await cookies.set({ url: URL_A, name: "h", value: "1", httpOnly: true });
+    for (const expirationDate of [undefined, 0]) {
+      await assert.rejects(
+        cookies.set({ url: URL_A, name: "h", value: "2", expirationDate }),
+        (error: Error) =>
+          error.message ===
+            "Failed to set cookie - The cookie would have overwritten an HttpOnly cookie, and was not allowed to do so.",
+      );
+    }
+    assert.equal((await cookies.get({ name: "h" }))[0]?.value, "1");
+    await cookies.set({ url: URL_A, name: "h", value: "3", httpOnly: true });
+    await cookies.set({ url: URL_A, name: "h", value: "4", path: "/other" });
+    assert.deepEqual((await cookies.get({ name: "h" })).map((cookie) => cookie.value), ["4", "3"]);
+    assert.equal(changes.filter((change) => change[2] === "inserted").length, 3);
   });
 
   it("clamps expiry to 400 days", async () => {

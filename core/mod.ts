@@ -19,6 +19,7 @@ export * from "./conversion_error.ts";
 export * from "./discard_body.ts";
 export * from "./electron_event.ts";
 export * from "./electron_types.ts";
+export * from "./header_lines.ts";
 export * from "./header_spelling.ts";
 export * from "./hid_backend.ts";
 export * from "./middleware.ts";

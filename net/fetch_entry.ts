@@ -144,7 +144,7 @@ export function createFetchEntry(pipeline: FetchLike, options: FetchEntryOptions
       // Asked before the copy below takes the body over from a Request input.
       const streamed = init?.body instanceof ReadableStream ||
         (input instanceof Request && input.body !== null && init?.body === undefined);
-      const full = new Request(input, withDuplex);
+      const full = newRequest(input, withDuplex);
       if (
         (init?.cache ?? (input instanceof Request ? input.cache : "default")) === "only-if-cached"
       ) {
@@ -167,6 +167,39 @@ export function createFetchEntry(pipeline: FetchLike, options: FetchEntryOptions
       return Promise.reject(error);
     }
   };
+}
+
+// `new Request`, with the TypeError of an invalid URL, header name or header value in Deno's
+// words: Bun's says "Failed to construct 'Request': ..." (a plain Error for ""), and words
+// header errors its own way. Worked out only once the constructor has thrown.
+function newRequest(input: RequestInfo | URL, init: RequestInit | undefined): Request {
+  try {
+    return new Request(input, init);
+  } catch (error) {
+    throw requestError(input, init) ?? error;
+  }
+}
+
+function requestError(
+  input: RequestInfo | URL,
+  init: RequestInit | undefined,
+): TypeError | undefined {
+  if (!(input instanceof Request) && !URL.canParse(String(input))) {
+    return new TypeError(`Invalid URL: '${String(input)}'`);
+  }
+  const headers = init?.headers;
+  if (headers === undefined || headers instanceof Headers) return undefined;
+  const pairs = Array.isArray(headers) ? headers : Object.entries(headers);
+  for (const pair of pairs) {
+    if (!Array.isArray(pair) || pair.length !== 2) return undefined;
+    const [name, value] = [String(pair[0]), String(pair[1])];
+    if (!TOKEN.test(name)) return new TypeError(`Invalid header name: "${name}"`);
+    // The fetch standard trims HTTP whitespace from the ends first.
+    if (/[\0\r\n]/.test(value.replace(/^[\t\n\r ]+|[\t\n\r ]+$/g, ""))) {
+      return new TypeError(`Invalid header value: "${value}"`);
+    }
+  }
+  return undefined;
 }
 
 // RFC 9110 §5.6.2's token: what fetch's Request accepts as a method.

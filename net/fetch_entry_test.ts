@@ -114,6 +114,33 @@ describe("createFetchEntry", () => {
     assert.equal(calls[0]!.request.url, "http://a.test/x");
   });
 
+  it("rejects an invalid URL, header name or header value with the same TypeError in both runtimes", async () => {
+    // Bun's Request says `Failed to construct 'Request': ...` (a plain Error for ""), and
+    // words header errors its own way; the words here are Deno's.
+    const { fetchLike, calls } = entry();
+    for (const input of ["nope", "/relative", "", "http://", "http://a b/", 42]) {
+      await assert.rejects(fetchLike(input as string), {
+        name: "TypeError",
+        message: `Invalid URL: '${input}'`,
+      });
+    }
+    await assert.rejects(fetchLike("http://a.test/", { headers: { "a b": "1" } }), {
+      name: "TypeError",
+      message: 'Invalid header name: "a b"',
+    });
+    await assert.rejects(fetchLike("http://a.test/", { headers: [["", "1"]] }), {
+      name: "TypeError",
+      message: 'Invalid header name: ""',
+    });
+    await assert.rejects(fetchLike("http://a.test/", { headers: { "x": "a\nb" } }), {
+      name: "TypeError",
+      message: 'Invalid header value: "a\nb"',
+    });
+    assert.equal(calls.length, 0);
+    await fetchLike("http://a.test/", { headers: { "x": " padded\t" } });
+    assert.equal(calls[0]!.request.headers.get("x"), "padded");
+  });
+
   it("rejects methods that are not tokens, CONNECT, TRACE and TRACK, and GET or HEAD with a body, in both runtimes", async () => {
     // Bun's Request turns an invalid method into GET, lets the forbidden ones through and
     // sends a GET's body.

@@ -6,6 +6,7 @@
 
 import { open } from "node:fs/promises";
 import { extname } from "node:path";
+import { headerLines } from "../core/header_lines.ts";
 import { setResponseInfo } from "../core/response_info.ts";
 import { SessionError } from "../core/session_error.ts";
 
@@ -170,11 +171,7 @@ const REASONS: Record<number, string> = {
  */
 export function handlerResponse(response: Response): Response {
   const reason = response.statusText || REASONS[response.status] || "";
-  const rawHeaders: Array<[string, string]> = [];
-  // Iteration yields each Set-Cookie line apart (Fetch's "sort and combine").
-  response.headers.forEach((value, name) => {
-    rawHeaders.push([name, value]);
-  });
+  const rawHeaders = headerLines(response.headers);
   setResponseInfo(response, {
     httpVersion: "1.1",
     statusLine: `HTTP/1.1 ${response.status}${reason === "" ? "" : ` ${reason}`}`,

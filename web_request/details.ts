@@ -7,6 +7,7 @@
 
 import { Buffer } from "node:buffer";
 import type { RequestContext } from "../core/middleware.ts";
+import { headerLines } from "../core/header_lines.ts";
 import { responseInfo } from "../core/response_info.ts";
 import { headerObject, setHeader } from "./_header_object.ts";
 import {
@@ -315,12 +316,9 @@ export function responseDetails(
   return details;
 }
 
-// A response made by a stage has no raw lines: its `Headers` are read instead. Iteration yields
-// each Set-Cookie line apart (Fetch's "sort and combine").
+// A response made by a stage has no raw lines: its `Headers` are read instead.
 function headersOf(response: Response): Record<string, string[]> {
-  const lines: Array<[string, string]> = [];
-  response.headers.forEach((value, name) => lines.push([name, value]));
-  return headerObject(lines);
+  return headerObject(headerLines(response.headers));
 }
 
 function statusLineOf(response: Response): string {
