@@ -4,7 +4,7 @@
  * @module
  */
 
-import { mkdirSync } from "node:fs";
+import { mkdirSync, renameSync } from "node:fs";
 import { dirname } from "node:path";
 import type { SqlDatabase, SqlValue } from "../core/runtime.ts";
 import { codeUnitOrder, itemBytes, type LocalStorageStore } from "./local_storage_store.ts";
@@ -13,6 +13,8 @@ import { codeUnitOrder, itemBytes, type LocalStorageStore } from "./local_storag
 export interface SqliteLocalStorageStoreOptions {
   /** Opens a SQLite file (the Runtime's `openDatabase`: WAL mode, busy timeout). */
   openDatabase: (path: string) => SqlDatabase;
+  /** Told when a corrupt file was moved aside; default `console.warn`. */
+  onWarning?: (message: string) => void;
 }
 
 // Keys and values are UTF-16LE blobs, as Chromium keeps them: any JS string, lone surrogates
@@ -26,7 +28,10 @@ const SCHEMA = `CREATE TABLE IF NOT EXISTS items_utf16 (
  * Items in one SQLite table keyed by (origin, key). Every call reads or writes the database
  * itself, with no cache, so several processes sharing a partition always see each other's
  * writes; a `setItem` checks the quota and writes in one `BEGIN IMMEDIATE` transaction. Keys
- * and values are stored as UTF-16 code units, so every JS string round-trips exactly.
+ * and values are stored as UTF-16 code units, so every JS string round-trips exactly. A file
+ * that is not a sound database is moved aside to `localstorage.sqlite.corrupt-<ms since epoch>`
+ * with a warning and a new one is made, as the cookie store does (Chromium deletes a corrupt
+ * Local Storage LevelDB and starts again).
  * (Chromium keeps a LevelDB in `Local Storage/leveldb/`; its format is not shared here.)
  *
  * @example
@@ -55,34 +60,24 @@ export class SqliteLocalStorageStore implements LocalStorageStore {
    */
   constructor(path: string, options: SqliteLocalStorageStoreOptions) {
     mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-    this.#db = options.openDatabase(path);
     try {
-      this.#db.exec(`PRAGMA synchronous = NORMAL;${SCHEMA}`);
-      this.#migrateTextItems();
+      this.#db = openStore(path, options);
     } catch (error) {
-      this.#db.close();
-      throw error;
-    }
-  }
-
-  // Moves the first schema's rows over once; the transaction makes a second process that
-  // opens the file at the same time find the old table gone.
-  #migrateTextItems(): void {
-    this.#db.transaction(() => {
-      const old = this.#db.prepare(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'items'",
-      ).get();
-      if (old === undefined) return;
-      const insert = this.#db.prepare(
-        "INSERT OR IGNORE INTO items_utf16 (origin, key, value, bytes) VALUES (?, ?, ?, ?)",
-      );
-      for (const row of this.#db.prepare("SELECT origin, key, value FROM items").all()) {
-        const key = String(row.key);
-        const value = String(row.value);
-        insert.run(String(row.origin), utf16(key), utf16(value), itemBytes(key, value));
+      if (!isCorrupt(error)) throw error;
+      const aside = `${path}.corrupt-${Date.now()}`;
+      for (const suffix of ["", "-wal", "-shm"]) {
+        try {
+          renameSync(path + suffix, aside + suffix);
+        } catch {
+          // The -wal and -shm files may not exist.
+        }
       }
-      this.#db.exec("DROP TABLE items");
-    });
+      (options.onWarning ?? console.warn)(
+        `Local storage database "${path}" could not be read (${String(error)}); ` +
+          `moved it to "${aside}" and started a new one`,
+      );
+      this.#db = openStore(path, options);
+    }
   }
 
   /** {@inheritDoc LocalStorageStore.get} */
@@ -152,6 +147,44 @@ export class SqliteLocalStorageStore implements LocalStorageStore {
   close(): void {
     this.#db.close();
   }
+}
+
+// Opens the file and makes sure of its schema; the database is closed again on failure.
+function openStore(path: string, options: SqliteLocalStorageStoreOptions): SqlDatabase {
+  const db = options.openDatabase(path);
+  try {
+    db.exec(`PRAGMA synchronous = NORMAL;${SCHEMA}`);
+    migrateTextItems(db);
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+// Moves the first schema's rows over once; the transaction makes a second process that opens
+// the file at the same time find the old table gone.
+function migrateTextItems(db: SqlDatabase): void {
+  db.transaction(() => {
+    const old = db.prepare(
+      "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'items'",
+    ).get();
+    if (old === undefined) return;
+    const insert = db.prepare(
+      "INSERT OR IGNORE INTO items_utf16 (origin, key, value, bytes) VALUES (?, ?, ?, ?)",
+    );
+    for (const row of db.prepare("SELECT origin, key, value FROM items").all()) {
+      const key = String(row.key);
+      const value = String(row.value);
+      insert.run(String(row.origin), utf16(key), utf16(value), itemBytes(key, value));
+    }
+    db.exec("DROP TABLE items");
+  });
+}
+
+// SQLITE_NOTADB and SQLITE_CORRUPT; a busy or read-only file is not corrupt.
+function isCorrupt(error: unknown): boolean {
+  return /not a database|malformed|SQLITE_CORRUPT|SQLITE_NOTADB/i.test(String(error));
 }
 
 // Code units as little-endian byte pairs, written one by one: TextEncoder has no UTF-16, and
