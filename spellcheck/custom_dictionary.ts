@@ -28,6 +28,8 @@ export interface CustomDictionaryOptions {
   path: string | null;
   /** Writes the file atomically and removes the backup. */
   files: CustomDictionaryFileSystem;
+  /** Told when the file cannot be written (once until a write succeeds); default `console.warn`. */
+  onWarning?: (message: string) => void;
 }
 
 /**
@@ -58,6 +60,8 @@ export class CustomDictionary {
   #loaded = false;
   #loading: Promise<void> | undefined;
   #queue: Promise<void> = Promise.resolve();
+  #onWarning: (message: string) => void;
+  #failing = false;
 
   /**
    * Creates the dictionary; nothing is read until {@linkcode CustomDictionary.load} or
@@ -68,6 +72,7 @@ export class CustomDictionary {
   constructor(options: CustomDictionaryOptions) {
     this.#path = options.path;
     this.#files = options.files;
+    this.#onWarning = options.onWarning ?? console.warn;
   }
 
   /** Whether the file has been read (always true in memory). */
@@ -177,12 +182,21 @@ export class CustomDictionary {
       await this.#files.remove(backup);
     }
     await this.#files.writeFileAtomic(path, encodeCustomDictionary(words));
+    this.#failing = false;
   }
 
   #enqueue(task: () => Promise<void>): Promise<void> {
     // A failed write (read-only disk, full disk) loses that change on disk only: the words in
-    // memory stay, later changes are still tried, and nothing rejects into the caller.
-    const run = this.#queue.then(task).catch(() => {});
+    // memory stay, later changes are still tried, and nothing rejects into the caller. The
+    // user hears of it once, not at every word, until a write works again.
+    const run = this.#queue.then(task).catch((error) => {
+      if (this.#failing) return;
+      this.#failing = true;
+      this.#onWarning(
+        `Cannot write the custom dictionary "${this.#path}" (${String(error)}); ` +
+          `its changes stay in memory`,
+      );
+    });
     this.#queue = run;
     return run;
   }

@@ -169,12 +169,21 @@ describe("CustomDictionary", () => {
     // A file where the session directory should be: no write can succeed, even as root.
     writeFileSync(join(dir, "not-a-dir"), "");
     const at = join(dir, "not-a-dir", "Custom Dictionary.txt");
-    const dictionary = open(at);
+    const warnings: string[] = [];
+    const dictionary = new CustomDictionary({
+      path: at,
+      files: currentRuntime(),
+      onWarning: (message) => warnings.push(message),
+    });
     assert.equal(dictionary.addWord("word"), true);
     await dictionary.idle();
     assert.equal(existsSync(at), false);
     assert.deepEqual(await dictionary.words(), ["word"]);
     assert.equal(dictionary.addWord("second"), true);
     await dictionary.idle();
+    // Said once, naming the file and the reason, not at every change.
+    assert.equal(warnings.length, 1);
+    assert.ok(warnings[0]!.startsWith(`Cannot write the custom dictionary "${at}" (`));
+    assert.match(warnings[0]!, /ENOTDIR|not a directory|EEXIST|exists/i);
   });
 });
