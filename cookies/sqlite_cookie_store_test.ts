@@ -268,6 +268,31 @@ describe("SqliteCookieStore", () => {
     assert.equal(countRows(file), 10);
   });
 
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+    it(`writes pending cookies when ${signal} ends the process, which still dies of it`, async () => {
+      let exitSignal: string | null = null;
+      const code = await runWriter(dir, "wait", (line, child) => {
+        // process.kill, not child.kill: Deno's ChildProcess.kill does more than send the signal.
+        if (line === "ready") process.kill(child.pid!, signal);
+        child.once("exit", (_code, received) => exitSignal = received);
+      });
+      assert.equal(code, null);
+      assert.equal(exitSignal, signal);
+      assert.equal(countRows(file), 10);
+    });
+  }
+
+  it("writes pending cookies on a signal the program handles, and leaves the exit to it", async () => {
+    const lines: string[] = [];
+    const code = await runWriter(dir, "handle", (line, child) => {
+      lines.push(line);
+      if (line === "ready") process.kill(child.pid!, "SIGTERM");
+    });
+    assert.deepEqual(lines, ["ready", "handled"]);
+    assert.equal(code, 3);
+    assert.equal(countRows(file), 10);
+  });
+
   it("never touches the disk for an in-memory jar", async () => {
     const cookies = new Cookies(new CookieJar());
     await cookies.set({
