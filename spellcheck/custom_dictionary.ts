@@ -12,6 +12,7 @@
 import { copyFile, readFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import type { Runtime } from "../core/runtime.ts";
+import { withFileLock } from "./_file_lock.ts";
 import {
   encodeCustomDictionary,
   isValidCustomWord,
@@ -162,12 +163,16 @@ export class CustomDictionary {
   }
 
   // Chromium's UpdateDictionaryFile: re-read the file so that words written by another process
-  // since the load survive, apply the one change, save.
+  // since the load survive, apply the one change, save; under a lock, so that two processes
+  // changing the file at once do not each write over the other's change.
   #update(path: string, change: (words: Set<string>) => void): void {
     this.#enqueue(async () => {
-      const { words } = await loadReliably(path);
-      change(words);
-      await this.#save(path, words);
+      await this.#files.ensureDir(dirname(path));
+      await withFileLock(`${path}.lock`, async () => {
+        const { words } = await loadReliably(path);
+        change(words);
+        await this.#save(path, words);
+      });
     });
   }
 
