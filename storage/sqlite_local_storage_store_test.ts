@@ -1,6 +1,17 @@
 import { afterEach, beforeEach, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { currentRuntime } from "../runtime/mod.ts";
@@ -46,6 +57,31 @@ describe("SqliteLocalStorageStore with a damaged file", () => {
       again.close();
     });
   }
+
+  it("moves a file aside when damage shows only in use, and the call still works", () => {
+    const file = join(dir, "localstorage.sqlite");
+    const filled = new SqliteLocalStorageStore(file, { openDatabase, onWarning: assert.fail });
+    for (let i = 0; i < 50; i++) filled.set("https://a.test", `k${i}`, "v".repeat(1000), 1e8);
+    filled.close();
+    // Every page but the first (the schema): the file opens, then reads fail as malformed.
+    const size = statSync(file).size;
+    const fd = openSync(file, "r+");
+    writeSync(fd, new Uint8Array(size - 4096).fill(0x5a), 0, size - 4096, 4096);
+    closeSync(fd);
+    const warnings: string[] = [];
+    const store = new SqliteLocalStorageStore(file, {
+      openDatabase,
+      onWarning: (message) => warnings.push(message),
+    });
+    assert.deepEqual(warnings, []);
+    assert.deepEqual(store.keys("https://a.test"), []);
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0]!, /malformed/);
+    assert.equal(store.set("https://a.test", "k", "v", 1024), true);
+    assert.equal(store.get("https://a.test", "k"), "v");
+    store.close();
+    assert.equal(readdirSync(dir).filter((name) => name.includes(".corrupt-")).length, 1);
+  });
 
   it("does not move aside a file it cannot open for another reason", () => {
     const file = join(dir, "missing-dir-is-a-file", "localstorage.sqlite");
