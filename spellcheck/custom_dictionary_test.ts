@@ -171,7 +171,7 @@ describe("CustomDictionary", () => {
 
   it("loses no word when two processes add words to one file at the same time", async () => {
     const writer = fileURLToPath(
-      new URL("./testdata/custom_dictionary_writer.ts", import.meta.url),
+      new URL("../tests/fixtures/custom_dictionary_writer.ts", import.meta.url),
     );
     const run = (prefix: string) => {
       const args = [writer, path, prefix, "40"];
