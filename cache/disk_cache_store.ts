@@ -213,12 +213,13 @@ export class DiskCacheStore implements CacheStore {
 
   /**
    * Opens (creating) the store in `directory`. An index file that is not a sound database is
-   * deleted and rebuilt, and body files left by killed writers are removed: a cache may always
+   * deleted and rebuilt with a warning (Chromium's disk cache also starts over), and body files left by killed writers are removed: a cache may always
    * start empty.
    *
    * @param runtime Directories and SQLite.
    * @param directory The cache directory, like `<partition>/Cache`.
    * @param maxSize The size limit in bytes (default 80 MiB); entries beyond it are evicted now.
+   * @param onWarning Told when a damaged index was rebuilt; default `console.warn`.
    * @returns The open store.
    * @throws {Error} When the directory cannot be created, SQLite cannot open a file there, or
    * another process keeps the index locked beyond the busy timeout.
@@ -227,6 +228,7 @@ export class DiskCacheStore implements CacheStore {
     runtime: Runtime,
     directory: string,
     maxSize: number = DEFAULT_CACHE_MAX_SIZE,
+    onWarning: (message: string) => void = console.warn,
   ): Promise<DiskCacheStore> {
     const bodies = join(directory, CACHE_BODIES_DIR);
     await runtime.ensureDir(bodies);
@@ -239,6 +241,10 @@ export class DiskCacheStore implements CacheStore {
       if (!isDamaged(error)) throw error;
       for (const suffix of ["", "-wal", "-shm"]) await runtime.remove(path + suffix);
       store = new DiskCacheStore(runtime, path, bodies, maxSize);
+      onWarning(
+        `HTTP cache index "${path}" could not be read (${String(error)}); ` +
+          `deleted it and started an empty cache`,
+      );
     }
     await store.#removeOrphans();
     // A limit lowered since the entries were stored (another run, another process) holds at once.

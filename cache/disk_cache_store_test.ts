@@ -241,9 +241,17 @@ describe("DiskCacheStore", () => {
       writeFileSync(old, "x");
       writeFileSync(young, "y");
       utimesSync(old, new Date(Date.now() - 3600_000), new Date(Date.now() - 3600_000));
-      const store = await DiskCacheStore.open(currentRuntime(), dir);
+      const warnings: string[] = [];
+      const store = await DiskCacheStore.open(
+        currentRuntime(),
+        dir,
+        undefined,
+        (message) => warnings.push(message),
+      );
       assert.equal(store.size(), 0);
       assert.deepEqual([existsSync(old), existsSync(young)], [false, true]);
+      assert.equal(warnings.length, 1);
+      assert.ok(warnings[0]!.startsWith(`HTTP cache index "${join(dir, CACHE_INDEX_NAME)}" could`));
       store.put(entry("a", 10));
       await store.close();
     } finally {

@@ -34,6 +34,11 @@ export interface HttpCacheOptions {
   enabled?: boolean;
   /** The size limit in bytes; default 80 MiB. */
   maxSize?: number;
+  /**
+   * Told when the cache directory cannot be used (the session goes uncached) or its damaged
+   * index was rebuilt; default `console.warn`.
+   */
+  onWarning?: (message: string) => void;
 }
 
 /** Statuses on which `stale-if-error` serves the stored response instead (RFC 5861 §4). */
@@ -96,6 +101,7 @@ const NOT_UPDATED_BY_304 = new Set([...NOT_STORED, "content-length"]);
 export class HttpCache {
   #enabled: boolean;
   #maxSize: number;
+  #onWarning: (message: string) => void;
   #store: CacheStore | null = null;
   #opening: Promise<void> | null = null;
   #directory: string | null;
@@ -120,6 +126,7 @@ export class HttpCache {
     this.#maxSize = maxSize;
     this.#directory = directory;
     this.#runtime = runtime;
+    this.#onWarning = options.onWarning ?? console.warn;
     if (enabled && directory === null) this.#store = new MemoryCacheStore(maxSize);
   }
 
@@ -195,15 +202,21 @@ export class HttpCache {
     if (this.#store !== null || !this.#enabled || this.#directory === null) {
       return Promise.resolve(this.#store);
     }
-    this.#opening ??= DiskCacheStore.open(this.#runtime!, this.#directory, this.#maxSize).then(
-      (store) => {
-        this.#store = store;
-      },
-      // A cache that cannot open (read-only disk, no space) leaves the session uncached.
-      () => {
-        this.#enabled = false;
-      },
-    );
+    const directory = this.#directory;
+    this.#opening ??= DiskCacheStore.open(this.#runtime!, directory, this.#maxSize, this.#onWarning)
+      .then(
+        (store) => {
+          this.#store = store;
+        },
+        // A cache that cannot open (read-only disk, no space) leaves the session uncached.
+        (error) => {
+          this.#enabled = false;
+          this.#onWarning(
+            `Cannot use the HTTP cache in "${directory}" (${String(error)}); ` +
+              `this session's responses are not cached`,
+          );
+        },
+      );
     return this.#opening.then(() => this.#store);
   }
 

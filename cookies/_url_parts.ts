@@ -18,6 +18,8 @@ export interface UrlParts {
    * (Chromium's CookieAccessScheme::kTrustworthy).
    */
   readonly secure: boolean;
+  /** The port: the URL's own, or its scheme's default (Chromium's `GURL::EffectiveIntPort`). */
+  readonly port: number;
 }
 
 /**
@@ -56,12 +58,19 @@ function split(url: string): UrlParts | undefined {
     const port = url.indexOf(":", start);
     if (port !== -1 && port < end) hostEnd = port;
   }
+  // A normalised URL spells a port only when it is not the scheme's default.
+  const tls = scheme === "https:" || scheme === "wss:";
+  const port = url[hostEnd] === ":" && hostEnd + 1 < end
+    ? Number(url.slice(hostEnd + 1, end))
+    : tls
+    ? 443
+    : 80;
   const host = url.slice(start, hostEnd);
   let pathEnd = end;
   while (pathEnd < url.length && url[pathEnd] !== "?" && url[pathEnd] !== "#") pathEnd++;
   const path = pathEnd > end && url[end] === "/" ? url.slice(end, pathEnd) : "/";
-  const secure = scheme === "https:" || scheme === "wss:" || isLoopback(host);
-  return { scheme, host, path, secure };
+  const secure = tls || isLoopback(host);
+  return { scheme, host, path, secure, port };
 }
 
 /**

@@ -746,13 +746,12 @@ function newRecord(
     sameSite: fields.sameSite,
     creation: 0,
     lastAccess: now,
-    sourceSecure: source.secure,
-    sourcePort: portOf(source),
+    // Chromium's CanonicalCookie::Create: a cryptographic scheme, or a Secure cookie from a
+    // trustworthy (loopback) URL; and the URL's effective port.
+    sourceSecure: source.scheme === "https:" || source.scheme === "wss:" ||
+      (fields.secure && source.secure),
+    sourcePort: source.port,
   };
-}
-
-function portOf(url: UrlParts): number {
-  return url.scheme === "https:" || url.scheme === "wss:" ? 443 : 80;
 }
 
 function prefixAllows(

@@ -74,8 +74,9 @@ export function toChromiumTime(ms: number): bigint {
 
 /**
  * Keeps a jar's persistent cookies in `<dir>/Cookies`. Changes are batched and written every
- * 30 seconds, after the task that made the 512th change, on `flush()` and at normal process exit; session cookies
- * are never written, as in Chromium. A file SQLite cannot read is moved to
+ * 30 seconds, after the task that made the 512th change, on `flush()`, at normal process exit
+ * and when SIGINT, SIGTERM or SIGHUP ends the process (Chromium shuts down cleanly on those);
+ * session cookies are never written, as in Chromium. A file SQLite cannot read is moved to
  * `Cookies.corrupt-<ms since epoch>` and a new one is made.
  *
  * @example
@@ -113,7 +114,7 @@ export class SqliteCookieStore implements PersistentCookieStore {
     this.#path = path;
     this.#options = options;
     this.#db = this.#open();
-    if (openStores.size === 0) process.on("exit", flushOpenStores);
+    if (openStores.size === 0) hookProcessEnd(true);
     openStores.add(this);
   }
 
@@ -229,7 +230,7 @@ export class SqliteCookieStore implements PersistentCookieStore {
   close(): void {
     this.flush();
     openStores.delete(this);
-    if (openStores.size === 0) process.off("exit", flushOpenStores);
+    if (openStores.size === 0) hookProcessEnd(false);
     this.#db.close();
   }
 
@@ -421,6 +422,33 @@ function flushOpenStores(): void {
       store.flush();
     } catch (error) {
       console.warn(`Could not write cookies to "${store.path}" at exit: ${String(error)}`);
+    }
+  }
+}
+
+// The signals that end a process by default and that Chromium's browser process turns into a
+// clean shutdown (Ctrl-C in a terminal, `kill`, a closed terminal).
+const ENDING_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
+
+// Writes every open store, then lets the signal do what it would have done: with no other
+// listener, the process is ended by the same signal (exit status and all); a program that
+// listens itself decides.
+function flushOnSignal(signal: NodeJS.Signals): void {
+  flushOpenStores();
+  if (process.listenerCount(signal) > 1) return;
+  hookProcessEnd(false);
+  process.kill(process.pid, signal);
+}
+
+function hookProcessEnd(on: boolean): void {
+  if (on) process.on("exit", flushOpenStores);
+  else process.off("exit", flushOpenStores);
+  for (const signal of ENDING_SIGNALS) {
+    try {
+      if (on) process.on(signal, flushOnSignal);
+      else process.off(signal, flushOnSignal);
+    } catch {
+      // A platform without this signal (Windows has no SIGHUP in Deno): nothing to hook.
     }
   }
 }

@@ -124,6 +124,36 @@ describe("SqliteCookieStore", () => {
     assert.deepEqual(rows.map((row) => [row.value, row.source_scheme]), [["3", 2]]);
   });
 
+  it("records the source scheme and port as Chromium's CanonicalCookie::Create does", async () => {
+    const store = new SqliteCookieStore(file, { openDatabase });
+    const jar = new CookieJar({ store });
+    // The effective port of the URL, not its scheme's default; a loopback http origin is not
+    // a cryptographic scheme, unless the cookie is Secure (then it counts as kSecure).
+    jar.storeSetCookies(new Request("http://127.0.0.1:45871/"), ["plain=1; Max-Age=100"]);
+    jar.storeSetCookies(new Request("http://127.0.0.1:45871/"), ["sec=1; Max-Age=100; Secure"]);
+    jar.storeSetCookies(new Request("https://example.com:8443/"), ["tls=1; Max-Age=100"]);
+    jar.storeSetCookies(new Request("http://example.com/"), ["http=1; Max-Age=100"]);
+    await new Cookies(jar).set({
+      url: "wss://example.org/",
+      name: "api",
+      value: "1",
+      expirationDate: future(),
+    });
+    jar.flush();
+    store.close();
+    const db = runtime.openDatabase(file);
+    const rows = db.prepare("SELECT name, source_scheme, source_port FROM cookies ORDER BY name")
+      .all();
+    db.close();
+    assert.deepEqual(rows.map((row) => [row.name, row.source_scheme, row.source_port]), [
+      ["api", 2, 443],
+      ["http", 1, 80],
+      ["plain", 1, 45871],
+      ["sec", 2, 45871],
+      ["tls", 2, 8443],
+    ]);
+  });
+
   it("writes a replaced and a replacing cookie of one batch in order", () => {
     const store = new SqliteCookieStore(file, { openDatabase });
     const jar = new CookieJar({ store });
@@ -235,6 +265,31 @@ describe("SqliteCookieStore", () => {
   it("writes pending cookies at normal process exit", async () => {
     const code = await runWriter(dir, "exit", () => {});
     assert.equal(code, 0);
+    assert.equal(countRows(file), 10);
+  });
+
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+    it(`writes pending cookies when ${signal} ends the process, which still dies of it`, async () => {
+      let exitSignal: string | null = null;
+      const code = await runWriter(dir, "wait", (line, child) => {
+        // process.kill, not child.kill: Deno's ChildProcess.kill does more than send the signal.
+        if (line === "ready") process.kill(child.pid!, signal);
+        child.once("exit", (_code, received) => exitSignal = received);
+      });
+      assert.equal(code, null);
+      assert.equal(exitSignal, signal);
+      assert.equal(countRows(file), 10);
+    });
+  }
+
+  it("writes pending cookies on a signal the program handles, and leaves the exit to it", async () => {
+    const lines: string[] = [];
+    const code = await runWriter(dir, "handle", (line, child) => {
+      lines.push(line);
+      if (line === "ready") process.kill(child.pid!, "SIGTERM");
+    });
+    assert.deepEqual(lines, ["ready", "handled"]);
+    assert.equal(code, 3);
     assert.equal(countRows(file), 10);
   });
 

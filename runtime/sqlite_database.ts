@@ -106,6 +106,8 @@ function switchToWal(db: DatabaseSync, busyTimeoutMs: number): void {
 
 function isBusy(error: unknown): boolean {
   const { errcode } = error as { errcode?: unknown };
-  // SQLITE_BUSY and SQLITE_LOCKED, with or without extended result bits.
-  return typeof errcode === "number" && ((errcode & 0xff) === 5 || (errcode & 0xff) === 6);
+  // SQLITE_BUSY and SQLITE_LOCKED, with or without extended result bits. Deno's node:sqlite
+  // errors carry no errcode, only SQLite's message for those codes.
+  if (typeof errcode === "number") return (errcode & 0xff) === 5 || (errcode & 0xff) === 6;
+  return /^database (table )?is locked/.test(error instanceof Error ? error.message : "");
 }

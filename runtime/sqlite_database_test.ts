@@ -20,13 +20,17 @@ function nextMessage(worker: Worker): Promise<unknown> {
 }
 
 /** Starts a worker that inserts "worker" into `log` inside a write transaction and holds it. */
-async function holdWriteLock(path: string, holdMs: number): Promise<LockHolder> {
+async function holdWriteLock(
+  path: string,
+  holdMs: number,
+  rollbackJournal = false,
+): Promise<LockHolder> {
   const worker = new Worker(new URL("./testdata/sqlite_lock_worker.ts", import.meta.url), {
     type: "module",
   });
   const release = new SharedArrayBuffer(4);
   const locked = nextMessage(worker);
-  worker.postMessage({ path, release, holdMs });
+  worker.postMessage({ path, release, holdMs, rollbackJournal });
   assert.equal(await locked, "locked");
   const committed = nextMessage(worker).then((message) => {
     worker.terminate();
@@ -182,6 +186,20 @@ describe("openSqliteDatabase()", () => {
     db.close();
     await holder.committed;
     assert.deepEqual(writers(path), ["worker", "main"]);
+  });
+
+  it("waits to switch to WAL while another connection writes in rollback-journal mode", async () => {
+    // SQLite reports this lock at once, without calling the busy handler: a second process
+    // opening a partition's database while another writes it must retry, in Deno (whose
+    // node:sqlite errors carry no errcode) as in Bun.
+    const path = nextPath();
+    createLog(path);
+    const holder = await holdWriteLock(path, 300, true);
+    const db = openSqliteDatabase(path);
+    assert.equal(db.prepare("PRAGMA journal_mode").get()?.journal_mode, "wal");
+    db.close();
+    await holder.committed;
+    assert.deepEqual(writers(path), ["worker"]);
   });
 
   it("fails with 'database is locked' once the busy timeout runs out", async () => {

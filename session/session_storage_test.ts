@@ -97,6 +97,22 @@ describe("ses.clearStorageData", () => {
     assert.deepEqual(await localOrigins(ses), ["https://b.test", "https://www.a.test"]);
   });
 
+  it("writes the cookie deletions at once: another process on the partition sees them", async () => {
+    const ses = session.fromPartition("persist:clear-durable");
+    const url = "https://a.test/";
+    await ses.cookies.set({ url, name: "kept", value: "1", expirationDate: 2e9 });
+    await ses.cookies.flushStore();
+    const other = createSessionModule(appAt(dir), runtime).fromPartition("persist:clear-durable");
+    assert.deepEqual(await names(other), ["kept"]);
+    await ses.clearStorageData({ storages: ["cookies"] });
+    // No flushStore: a clear that waited for the 30 s batch would come back after a crash.
+    assert.deepEqual(await names(other), []);
+    await ses.cookies.set({ url, name: "again", value: "1", expirationDate: 2e9 });
+    await ses.cookies.flushStore();
+    await ses.clearData({ dataTypes: ["cookies"] });
+    assert.deepEqual(await names(other), []);
+  });
+
   it("lower-cases storage names and ignores unknown ones", async () => {
     const ses = fresh();
     await seed(ses);

@@ -148,6 +148,9 @@ export class StorageData {
         if (target === "cookies") {
           const jar = this.#deps.jar();
           jar.delete(jar.list().filter(request.cookieMatches));
+          // A clear is written at once, not with the next 30 s batch: a logout must not come
+          // back after a crash, and other processes on the partition see it now.
+          jar.flush();
           if (!request.avoidClosingConnections) await this.#deps.closeIdleConnections();
         } else if (target === "localStorage") {
           const store = this.#local();

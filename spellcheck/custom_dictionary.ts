@@ -12,6 +12,7 @@
 import { copyFile, readFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import type { Runtime } from "../core/runtime.ts";
+import { withFileLock } from "./_file_lock.ts";
 import {
   encodeCustomDictionary,
   isValidCustomWord,
@@ -28,6 +29,8 @@ export interface CustomDictionaryOptions {
   path: string | null;
   /** Writes the file atomically and removes the backup. */
   files: CustomDictionaryFileSystem;
+  /** Told when the file cannot be written (once until a write succeeds); default `console.warn`. */
+  onWarning?: (message: string) => void;
 }
 
 /**
@@ -58,6 +61,8 @@ export class CustomDictionary {
   #loaded = false;
   #loading: Promise<void> | undefined;
   #queue: Promise<void> = Promise.resolve();
+  #onWarning: (message: string) => void;
+  #failing = false;
 
   /**
    * Creates the dictionary; nothing is read until {@linkcode CustomDictionary.load} or
@@ -68,6 +73,7 @@ export class CustomDictionary {
   constructor(options: CustomDictionaryOptions) {
     this.#path = options.path;
     this.#files = options.files;
+    this.#onWarning = options.onWarning ?? console.warn;
   }
 
   /** Whether the file has been read (always true in memory). */
@@ -157,12 +163,16 @@ export class CustomDictionary {
   }
 
   // Chromium's UpdateDictionaryFile: re-read the file so that words written by another process
-  // since the load survive, apply the one change, save.
+  // since the load survive, apply the one change, save; under a lock, so that two processes
+  // changing the file at once do not each write over the other's change.
   #update(path: string, change: (words: Set<string>) => void): void {
     this.#enqueue(async () => {
-      const { words } = await loadReliably(path);
-      change(words);
-      await this.#save(path, words);
+      await this.#files.ensureDir(dirname(path));
+      await withFileLock(`${path}.lock`, async () => {
+        const { words } = await loadReliably(path);
+        change(words);
+        await this.#save(path, words);
+      });
     });
   }
 
@@ -177,12 +187,21 @@ export class CustomDictionary {
       await this.#files.remove(backup);
     }
     await this.#files.writeFileAtomic(path, encodeCustomDictionary(words));
+    this.#failing = false;
   }
 
   #enqueue(task: () => Promise<void>): Promise<void> {
     // A failed write (read-only disk, full disk) loses that change on disk only: the words in
-    // memory stay, later changes are still tried, and nothing rejects into the caller.
-    const run = this.#queue.then(task).catch(() => {});
+    // memory stay, later changes are still tried, and nothing rejects into the caller. The
+    // user hears of it once, not at every word, until a write works again.
+    const run = this.#queue.then(task).catch((error) => {
+      if (this.#failing) return;
+      this.#failing = true;
+      this.#onWarning(
+        `Cannot write the custom dictionary "${this.#path}" (${String(error)}); ` +
+          `its changes stay in memory`,
+      );
+    });
     this.#queue = run;
     return run;
   }

@@ -1,9 +1,12 @@
 import { afterEach, beforeEach, describe, it } from "node:test";
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import process from "node:process";
+import { fileURLToPath } from "node:url";
 import fc from "fast-check";
 import { currentRuntime } from "../runtime/mod.ts";
 import { CustomDictionary } from "./custom_dictionary.ts";
@@ -14,6 +17,7 @@ import {
   sortCustomWords,
 } from "./custom_dictionary_file.ts";
 
+const runtime = currentRuntime();
 const md5 = (text: string) => createHash("md5").update(text, "utf8").digest("hex");
 
 describe("Custom Dictionary.txt format", () => {
@@ -165,16 +169,46 @@ describe("CustomDictionary", () => {
     assert.equal(dictionary.loaded, true);
   });
 
+  it("loses no word when two processes add words to one file at the same time", async () => {
+    const writer = fileURLToPath(
+      new URL("../tests/fixtures/custom_dictionary_writer.ts", import.meta.url),
+    );
+    const run = (prefix: string) => {
+      const args = [writer, path, prefix, "40"];
+      const child = spawn(
+        process.execPath,
+        runtime.name === "deno" ? ["run", "-A", ...args] : args,
+        {
+          stdio: ["ignore", "inherit", "inherit"],
+        },
+      );
+      return new Promise((resolve) => child.on("close", resolve));
+    };
+    assert.deepEqual(await Promise.all([run("a"), run("b")]), [0, 0]);
+    const words = await open().words();
+    assert.equal(words.length, 80);
+    assert.equal(existsSync(`${path}.lock`), false);
+  });
+
   it("keeps working in memory when the file cannot be written", async () => {
     // A file where the session directory should be: no write can succeed, even as root.
     writeFileSync(join(dir, "not-a-dir"), "");
     const at = join(dir, "not-a-dir", "Custom Dictionary.txt");
-    const dictionary = open(at);
+    const warnings: string[] = [];
+    const dictionary = new CustomDictionary({
+      path: at,
+      files: currentRuntime(),
+      onWarning: (message) => warnings.push(message),
+    });
     assert.equal(dictionary.addWord("word"), true);
     await dictionary.idle();
     assert.equal(existsSync(at), false);
     assert.deepEqual(await dictionary.words(), ["word"]);
     assert.equal(dictionary.addWord("second"), true);
     await dictionary.idle();
+    // Said once, naming the file and the reason, not at every change.
+    assert.equal(warnings.length, 1);
+    assert.ok(warnings[0]!.startsWith(`Cannot write the custom dictionary "${at}" (`));
+    assert.match(warnings[0]!, /ENOTDIR|not a directory|EEXIST|exists/i);
   });
 });

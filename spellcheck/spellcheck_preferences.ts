@@ -28,9 +28,10 @@ export interface SpellcheckPreferences {
  * Reads the spellchecker settings from a `Preferences` file, synchronously (a session's
  * settings are needed before its first call returns, as Chromium reads a profile's prefs at
  * start). A missing file gives `{}`; a file that is not a JSON object is renamed to
- * `Preferences.bad` and gives `{}`. Values of the wrong type are ignored.
+ * `Preferences.bad` with a warning and gives `{}`. Values of the wrong type are ignored.
  *
  * @param path The `Preferences` file.
+ * @param onWarning Told when a corrupt file was moved aside; default `console.warn`.
  * @returns The settings found.
  *
  * @example
@@ -39,7 +40,10 @@ export interface SpellcheckPreferences {
  * console.log(readSpellcheckPreferences("/nonexistent/Preferences")); // {}
  * ```
  */
-export function readSpellcheckPreferences(path: string): SpellcheckPreferences {
+export function readSpellcheckPreferences(
+  path: string,
+  onWarning: (message: string) => void = console.warn,
+): SpellcheckPreferences {
   let text: string;
   try {
     text = readFileSync(path, "utf8");
@@ -50,8 +54,16 @@ export function readSpellcheckPreferences(path: string): SpellcheckPreferences {
   if (root === undefined) {
     try {
       renameSync(path, `${path}.bad`);
-    } catch {
+      onWarning(
+        `Preferences file "${path}" is not a JSON object; moved it to "${path}.bad" and ` +
+          `started from the defaults`,
+      );
+    } catch (error) {
       // Moving it aside is a courtesy; the next write replaces it either way.
+      onWarning(
+        `Preferences file "${path}" is not a JSON object and could not be moved aside ` +
+          `(${String(error)}); started from the defaults`,
+      );
     }
     return {};
   }

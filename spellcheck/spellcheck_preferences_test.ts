@@ -40,9 +40,14 @@ describe("spellcheck Preferences", () => {
 
   it("moves a corrupt file aside to Preferences.bad", () => {
     writeFileSync(path, "[1, 2]");
-    assert.deepEqual(readSpellcheckPreferences(path), {});
+    const warnings: string[] = [];
+    assert.deepEqual(readSpellcheckPreferences(path, (message) => warnings.push(message)), {});
     assert.equal(existsSync(path), false);
     assert.equal(readFileSync(`${path}.bad`, "utf8"), "[1, 2]");
+    assert.deepEqual(warnings, [
+      `Preferences file "${path}" is not a JSON object; moved it to "${path}.bad" and ` +
+      `started from the defaults`,
+    ]);
   });
 
   it("writes only its keys, keeping the rest, and creates the directory", async () => {

@@ -62,6 +62,11 @@ export interface SpellCheckerSettingsOptions {
   locale: string;
   /** Emits a spellchecker event on the session. */
   emit: (name: SpellcheckDictionaryEvent, language: string) => void;
+  /**
+   * Told when `Preferences` was corrupt or a settings or custom dictionary file cannot be
+   * written (once until a write works again); default `console.warn`.
+   */
+  onWarning?: (message: string) => void;
 }
 
 /**
@@ -100,6 +105,7 @@ export class SpellCheckerSettings implements SpellcheckDictionaryProvider {
   #abort = new AbortController();
   #fallback: Promise<HunspellDictionaryFiles | undefined> | undefined;
   #writes: Promise<void> = Promise.resolve();
+  #writeFailing = false;
   #custom: CustomDictionary;
 
   /**
@@ -114,6 +120,7 @@ export class SpellCheckerSettings implements SpellcheckDictionaryProvider {
     this.#custom = new CustomDictionary({
       path: storagePath === null ? null : join(storagePath, "Custom Dictionary.txt"),
       files: options.files,
+      onWarning: options.onWarning,
     });
   }
 
@@ -269,7 +276,7 @@ export class SpellCheckerSettings implements SpellcheckDictionaryProvider {
     this.#started = true;
     const stored: SpellcheckPreferences = this.#preferencesPath === null
       ? {}
-      : readSpellcheckPreferences(this.#preferencesPath);
+      : readSpellcheckPreferences(this.#preferencesPath, (message) => this.#warn(message));
     this.#enabled = stored.enabled ?? true;
     this.#languages = normalizeStored(stored.dictionaries ?? []);
     if (this.#languages.length === 0) {
@@ -341,10 +348,24 @@ export class SpellCheckerSettings implements SpellcheckDictionaryProvider {
   #persist(preferences: SpellcheckPreferences): void {
     const path = this.#preferencesPath;
     if (path === null) return;
-    // Settings keep working in memory when the file cannot be written, as with Chromium's prefs.
+    // Settings keep working in memory when the file cannot be written, as with Chromium's prefs;
+    // the user hears of it once, until a write works again.
     this.#writes = this.#writes
       .then(() => writeSpellcheckPreferences(path, preferences, this.#options.files))
-      .catch(() => {});
+      .then(() => {
+        this.#writeFailing = false;
+      }, (error) => {
+        if (this.#writeFailing) return;
+        this.#writeFailing = true;
+        this.#warn(
+          `Cannot write the spellchecker settings to "${path}" (${String(error)}); ` +
+            `they stay in memory`,
+        );
+      });
+  }
+
+  #warn(message: string): void {
+    (this.#options.onWarning ?? console.warn)(message);
   }
 }
 

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { mkdirSync } from "node:fs";
+import { mkdirSync, renameSync } from "node:fs";
 import { dirname } from "node:path";
 import type { SqlDatabase, SqlValue } from "../core/runtime.ts";
 import { codeUnitOrder, itemBytes, type LocalStorageStore } from "./local_storage_store.ts";
@@ -13,6 +13,8 @@ import { codeUnitOrder, itemBytes, type LocalStorageStore } from "./local_storag
 export interface SqliteLocalStorageStoreOptions {
   /** Opens a SQLite file (the Runtime's `openDatabase`: WAL mode, busy timeout). */
   openDatabase: (path: string) => SqlDatabase;
+  /** Told when a corrupt file was moved aside; default `console.warn`. */
+  onWarning?: (message: string) => void;
 }
 
 // Keys and values are UTF-16LE blobs, as Chromium keeps them: any JS string, lone surrogates
@@ -26,7 +28,10 @@ const SCHEMA = `CREATE TABLE IF NOT EXISTS items_utf16 (
  * Items in one SQLite table keyed by (origin, key). Every call reads or writes the database
  * itself, with no cache, so several processes sharing a partition always see each other's
  * writes; a `setItem` checks the quota and writes in one `BEGIN IMMEDIATE` transaction. Keys
- * and values are stored as UTF-16 code units, so every JS string round-trips exactly.
+ * and values are stored as UTF-16 code units, so every JS string round-trips exactly. A file
+ * that is not a sound database is moved aside to `localstorage.sqlite.corrupt-<ms since epoch>`
+ * with a warning and a new one is made, at open or when damage shows in use, as the cookie store does (Chromium deletes a corrupt
+ * Local Storage LevelDB and starts again).
  * (Chromium keeps a LevelDB in `Local Storage/leveldb/`; its format is not shared here.)
  *
  * @example
@@ -46,6 +51,8 @@ const SCHEMA = `CREATE TABLE IF NOT EXISTS items_utf16 (
  */
 export class SqliteLocalStorageStore implements LocalStorageStore {
   #db: SqlDatabase;
+  #path: string;
+  #options: SqliteLocalStorageStoreOptions;
 
   /**
    * Opens (creating, with its directory) the database file.
@@ -54,104 +61,168 @@ export class SqliteLocalStorageStore implements LocalStorageStore {
    * @param options How to open it.
    */
   constructor(path: string, options: SqliteLocalStorageStoreOptions) {
+    this.#path = path;
+    this.#options = options;
     mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-    this.#db = options.openDatabase(path);
     try {
-      this.#db.exec(`PRAGMA synchronous = NORMAL;${SCHEMA}`);
-      this.#migrateTextItems();
+      this.#db = openStore(path, options);
     } catch (error) {
-      this.#db.close();
-      throw error;
+      if (!isCorrupt(error)) throw error;
+      this.#db = this.#moveAside(error);
     }
-  }
-
-  // Moves the first schema's rows over once; the transaction makes a second process that
-  // opens the file at the same time find the old table gone.
-  #migrateTextItems(): void {
-    this.#db.transaction(() => {
-      const old = this.#db.prepare(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'items'",
-      ).get();
-      if (old === undefined) return;
-      const insert = this.#db.prepare(
-        "INSERT OR IGNORE INTO items_utf16 (origin, key, value, bytes) VALUES (?, ?, ?, ?)",
-      );
-      for (const row of this.#db.prepare("SELECT origin, key, value FROM items").all()) {
-        const key = String(row.key);
-        const value = String(row.value);
-        insert.run(String(row.origin), utf16(key), utf16(value), itemBytes(key, value));
-      }
-      this.#db.exec("DROP TABLE items");
-    });
   }
 
   /** {@inheritDoc LocalStorageStore.get} */
   get(origin: string, key: string): string | null {
-    const row = this.#db.prepare("SELECT value FROM items_utf16 WHERE origin = ? AND key = ?")
-      .get(origin, utf16(key));
-    return row === undefined ? null : fromUtf16(row.value);
+    return this.#use(() => {
+      const row = this.#db.prepare("SELECT value FROM items_utf16 WHERE origin = ? AND key = ?")
+        .get(origin, utf16(key));
+      return row === undefined ? null : fromUtf16(row.value);
+    });
   }
 
   /** {@inheritDoc LocalStorageStore.set} */
   set(origin: string, key: string, value: string, quota: number): boolean {
     const bytes = itemBytes(key, value);
     const keyBlob = utf16(key);
-    return this.#db.transaction(() => {
-      const used = Number(
+    return this.#use(() =>
+      this.#db.transaction(() => {
+        const used = Number(
+          this.#db.prepare(
+            "SELECT COALESCE(SUM(bytes), 0) AS used FROM items_utf16 WHERE origin = ? AND key <> ?",
+          ).get(origin, keyBlob)?.used ?? 0,
+        );
+        if (used + bytes > quota) return false;
         this.#db.prepare(
-          "SELECT COALESCE(SUM(bytes), 0) AS used FROM items_utf16 WHERE origin = ? AND key <> ?",
-        ).get(origin, keyBlob)?.used ?? 0,
-      );
-      if (used + bytes > quota) return false;
-      this.#db.prepare(
-        "INSERT INTO items_utf16 (origin, key, value, bytes) VALUES (?, ?, ?, ?) " +
-          "ON CONFLICT (origin, key) DO UPDATE SET value = excluded.value, bytes = excluded.bytes",
-      ).run(origin, keyBlob, utf16(value), bytes);
-      return true;
-    });
+          "INSERT INTO items_utf16 (origin, key, value, bytes) VALUES (?, ?, ?, ?) " +
+            "ON CONFLICT (origin, key) DO UPDATE SET value = excluded.value, bytes = excluded.bytes",
+        ).run(origin, keyBlob, utf16(value), bytes);
+        return true;
+      })
+    );
   }
 
   /** {@inheritDoc LocalStorageStore.remove} */
   remove(origin: string, key: string): void {
-    this.#db.prepare("DELETE FROM items_utf16 WHERE origin = ? AND key = ?").run(
-      origin,
-      utf16(key),
+    this.#use(() =>
+      this.#db.prepare("DELETE FROM items_utf16 WHERE origin = ? AND key = ?").run(
+        origin,
+        utf16(key),
+      )
     );
   }
 
   /** {@inheritDoc LocalStorageStore.clear} */
   clear(origin: string): void {
-    this.#db.prepare("DELETE FROM items_utf16 WHERE origin = ?").run(origin);
+    this.#use(() => this.#db.prepare("DELETE FROM items_utf16 WHERE origin = ?").run(origin));
   }
 
   /** {@inheritDoc LocalStorageStore.entries} */
   entries(origin: string): [string, string][] {
-    return this.#db.prepare("SELECT key, value FROM items_utf16 WHERE origin = ?").all(origin)
-      .map((row): [string, string] => [fromUtf16(row.key), fromUtf16(row.value)])
-      .sort((a, b) => codeUnitOrder(a[0], b[0]));
+    return this.#use(() =>
+      this.#db.prepare("SELECT key, value FROM items_utf16 WHERE origin = ?").all(origin)
+        .map((row): [string, string] => [fromUtf16(row.key), fromUtf16(row.value)])
+        .sort((a, b) => codeUnitOrder(a[0], b[0]))
+    );
   }
 
   /** {@inheritDoc LocalStorageStore.keys} */
   keys(origin: string): string[] {
-    return this.#db.prepare("SELECT key FROM items_utf16 WHERE origin = ?").all(origin)
-      .map((row) => fromUtf16(row.key)).sort(codeUnitOrder);
+    return this.#use(() =>
+      this.#db.prepare("SELECT key FROM items_utf16 WHERE origin = ?").all(origin)
+        .map((row) => fromUtf16(row.key)).sort(codeUnitOrder)
+    );
   }
 
   /** {@inheritDoc LocalStorageStore.origins} */
   origins(): string[] {
-    return this.#db.prepare("SELECT DISTINCT origin FROM items_utf16").all()
-      .map((row) => String(row.origin)).sort(codeUnitOrder);
+    return this.#use(() =>
+      this.#db.prepare("SELECT DISTINCT origin FROM items_utf16").all()
+        .map((row) => String(row.origin)).sort(codeUnitOrder)
+    );
   }
 
   /** Moves committed writes from the WAL into the database file. */
   flush(): void {
-    this.#db.exec("PRAGMA wal_checkpoint(PASSIVE)");
+    this.#use(() => this.#db.exec("PRAGMA wal_checkpoint(PASSIVE)"));
+  }
+
+  // Damage found in use (a page that opened fine but reads wrong) is handled as at open: the
+  // file goes aside, and the call runs once more on the new, empty database.
+  #use<T>(operation: () => T): T {
+    try {
+      return operation();
+    } catch (error) {
+      if (!isCorrupt(error)) throw error;
+      try {
+        this.#db.close();
+      } catch {
+        // Already unusable.
+      }
+      this.#db = this.#moveAside(error);
+      return operation();
+    }
+  }
+
+  #moveAside(error: unknown): SqlDatabase {
+    const path = this.#path;
+    const aside = `${path}.corrupt-${Date.now()}`;
+    for (const suffix of ["", "-wal", "-shm"]) {
+      try {
+        renameSync(path + suffix, aside + suffix);
+      } catch {
+        // The -wal and -shm files may not exist.
+      }
+    }
+    (this.#options.onWarning ?? console.warn)(
+      `Local storage database "${path}" could not be read (${String(error)}); ` +
+        `moved it to "${aside}" and started a new one`,
+    );
+    return openStore(path, this.#options);
   }
 
   /** Closes the database; later calls throw. */
   close(): void {
     this.#db.close();
   }
+}
+
+// Opens the file and makes sure of its schema; the database is closed again on failure.
+function openStore(path: string, options: SqliteLocalStorageStoreOptions): SqlDatabase {
+  const db = options.openDatabase(path);
+  try {
+    db.exec(`PRAGMA synchronous = NORMAL;${SCHEMA}`);
+    migrateTextItems(db);
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+// Moves the first schema's rows over once; the transaction makes a second process that opens
+// the file at the same time find the old table gone.
+function migrateTextItems(db: SqlDatabase): void {
+  db.transaction(() => {
+    const old = db.prepare(
+      "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'items'",
+    ).get();
+    if (old === undefined) return;
+    const insert = db.prepare(
+      "INSERT OR IGNORE INTO items_utf16 (origin, key, value, bytes) VALUES (?, ?, ?, ?)",
+    );
+    for (const row of db.prepare("SELECT origin, key, value FROM items").all()) {
+      const key = String(row.key);
+      const value = String(row.value);
+      insert.run(String(row.origin), utf16(key), utf16(value), itemBytes(key, value));
+    }
+    db.exec("DROP TABLE items");
+  });
+}
+
+// SQLITE_NOTADB and SQLITE_CORRUPT; a busy or read-only file is not corrupt.
+function isCorrupt(error: unknown): boolean {
+  return /not a database|malformed|SQLITE_CORRUPT|SQLITE_NOTADB/i.test(String(error));
 }
 
 // Code units as little-endian byte pairs, written one by one: TextEncoder has no UTF-16, and

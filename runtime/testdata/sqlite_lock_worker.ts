@@ -9,11 +9,14 @@ interface HoldLockRequest {
   path: string;
   release: SharedArrayBuffer;
   holdMs: number;
+  /** Puts the file back in rollback-journal mode first, as a file another program made. */
+  rollbackJournal?: boolean;
 }
 
 self.onmessage = (event: MessageEvent<HoldLockRequest>) => {
-  const { path, release, holdMs } = event.data;
+  const { path, release, holdMs, rollbackJournal } = event.data;
   const db = openSqliteDatabase(path);
+  if (rollbackJournal) db.exec("PRAGMA journal_mode = DELETE");
   db.exec("BEGIN IMMEDIATE");
   db.prepare("INSERT INTO log (who) VALUES (?)").run("worker");
   self.postMessage("locked");
