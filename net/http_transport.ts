@@ -12,6 +12,7 @@ import { type ResponseInfo, setResponseInfo } from "../core/response_info.ts";
 import { SessionError } from "../core/session_error.ts";
 import type { ConnectStepOptions } from "./connect_step.ts";
 import type { ConnectionPool, Lease, PoolGroupTarget } from "./connection_pool.ts";
+import { cancelWhenCollected } from "./cancel_when_collected.ts";
 import { appendMissingHeaders } from "./default_headers.ts";
 import { callerSpellings, requestHeaderName, spellingIn } from "../core/header_spelling.ts";
 import { abortSignalOf } from "./fetch_entry.ts";
@@ -323,6 +324,8 @@ async function send(
       ? withProxyAuthorization(options, lease, headers)
       : headers;
     const body = uploadBody(options, context.body, abortable);
+    const release = pin === undefined ? lease.release : releaseToPin(pin, lease, context);
+    let exchangeDone = false;
     try {
       if (netLog) {
         logRequestHeaders(
@@ -338,13 +341,16 @@ async function send(
         headers: sent,
         body,
         signal: abortable,
-        onDone: pin === undefined ? lease.release : releaseToPin(pin, lease, context),
+        onDone: (reusable) => {
+          exchangeDone = true;
+          release(reusable);
+        },
         onBytes: netLog ? socketBytesLogger(netLog) : undefined,
         // From a WHATWG Headers, the URL's host and our own defaults: all valid already.
         headersChecked: true,
       });
       if (netLog) logResponseHeaders(netLog.sink, netLog.source, reply);
-      return toResponse(options, reply, url, lease, abortable);
+      return toResponse(options, reply, url, lease, abortable, exchangeDone);
     } catch (error) {
       if (pin !== undefined && pinned.get(pin) === lease) takePinned(pin);
       lease.release(false);
@@ -461,6 +467,7 @@ function toResponse(
   url: URL,
   lease: Lease,
   signal: AbortSignal | undefined,
+  exchangeDone: boolean,
 ): Response {
   if (reply.status < 200 || reply.status > 599) {
     reply.body?.cancel().catch(() => {});
@@ -472,6 +479,9 @@ function toResponse(
     body = null;
   }
   if (body && options.emulation.active) body = options.emulation.throttleDownload(body, signal);
+  // A body still arriving holds its socket: a program that drops it unread must not keep the
+  // socket busy for good. One that has all arrived holds nothing and needs no watching.
+  if (body && !exchangeDone) body = cancelWhenCollected(body);
   let response: Response;
   try {
     response = new Response(body, {

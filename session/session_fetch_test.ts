@@ -5,6 +5,7 @@ import { createServer as createTlsServer, TLSSocket } from "node:tls";
 import { brotliCompressSync, gzipSync } from "node:zlib";
 import { createServer as createHttpServer } from "node:http";
 import { createTestApp, type OriginServer, startOrigin } from "../tests/fixtures/origin_server.ts";
+import { collectGarbage } from "../tests/fixtures/collect_garbage.ts";
 import { makeTestCertificates, type TestCertificates } from "../tests/fixtures/tls_certs.ts";
 import { SessionError } from "../core/session_error.ts";
 import { currentRuntime } from "../runtime/mod.ts";
@@ -296,6 +297,37 @@ describe("ses.fetch connections", () => {
     const reading = response.text();
     await ses.closeAllConnections();
     await assert.rejects(reading, isNetError("ERR_ABORTED", -3));
+    await server.close();
+  });
+
+  // The fetch standard lets a user agent end a fetch nobody can observe any more; Chromium
+  // does when a renderer collects an unread body, undici when a Response is collected.
+  it("frees the socket of a response dropped unread, but not of a body still held", async () => {
+    const sockets: Socket[] = [];
+    const server = await rawServer((socket) => {
+      sockets.push(socket);
+      socket.once("data", () => socket.write("HTTP/1.1 200 OK\r\ncontent-length: 8\r\n\r\npart"));
+    });
+    const ses = newSession();
+    const held = (await ses.fetch(`${server.url}/held`)).body!;
+    await (async () => {
+      // Five more fill the group of six: with a caller's signal and without.
+      for (let i = 0; i < 5; i++) {
+        const signal = i % 2 === 0 ? new AbortController().signal : undefined;
+        await ses.fetch(`${server.url}/dropped${i}`, { signal });
+      }
+    })();
+    await collectGarbage();
+    const seventh = ses.fetch(`${server.url}/seventh`);
+    for (let i = 0; i < 100 && sockets.length < 7; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    assert.equal(sockets.length, 7, "the dropped responses still hold their sockets");
+    sockets[6]!.write("rest");
+    assert.equal(await (await seventh).text(), "partrest");
+    sockets[0]!.write("rest");
+    assert.equal(await new Response(held).text(), "partrest");
+    await ses.closeAllConnections();
     await server.close();
   });
 
