@@ -1,8 +1,11 @@
 /**
- * Ends a response body's exchange when the program drops the body unread, so the socket it
- * holds goes back instead of staying busy for good: the fetch standard's "garbage collection"
- * rule (a fetch nobody can observe may be terminated), which Chromium applies when a renderer
- * collects an unread body and undici when a `Response` is collected.
+ * Views of a response body still arriving that make an unread body cost nothing: the view
+ * tells its socket whether a read is waiting (so an unread body does not keep a finished
+ * program running, while a pending read does), and cancels the body once the view itself is
+ * garbage-collected (so the socket goes back instead of staying busy for good). The second is
+ * the fetch standard's "garbage collection" rule (a fetch nobody can observe may be
+ * terminated), which Chromium applies when a renderer collects an unread body and undici when a
+ * `Response` is collected.
  *
  * @module
  */
@@ -20,6 +23,8 @@ const dropped = new FinalizationRegistry<ReadableStreamDefaultReader<Uint8Array>
  * (a `Response` kept, or its `body` taken and kept) is never cancelled.
  *
  * @param body The stream to watch; it is locked to the view from now on.
+ * @param reading Told `true` when a read of the view starts waiting for `body` and `false`
+ *   when it has its answer (or failed).
  * @returns The view to hand out instead of `body`; reading or cancelling it reads or cancels
  *   `body`.
  *
@@ -30,13 +35,21 @@ const dropped = new FinalizationRegistry<ReadableStreamDefaultReader<Uint8Array>
  * console.log(await new Response(view).text()); // abc
  * ```
  */
-export function cancelWhenCollected(body: ReadableStream<Uint8Array>): ReadableStream<Uint8Array> {
+export function cancelWhenCollected(
+  body: ReadableStream<Uint8Array>,
+  reading?: (waiting: boolean) => void,
+): ReadableStream<Uint8Array> {
   const reader = body.getReader();
   const view = new ReadableStream<Uint8Array>({
     async pull(controller) {
-      const { done, value } = await reader.read();
-      if (done) controller.close();
-      else controller.enqueue(value);
+      reading?.(true);
+      try {
+        const { done, value } = await reader.read();
+        if (done) controller.close();
+        else controller.enqueue(value);
+      } finally {
+        reading?.(false);
+      }
     },
     cancel: (reason) => reader.cancel(reason),
   }, { highWaterMark: 0 });

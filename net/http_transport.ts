@@ -325,7 +325,16 @@ async function send(
       : headers;
     const body = uploadBody(options, context.body, abortable);
     const release = pin === undefined ? lease.release : releaseToPin(pin, lease, context);
+    // Until the response has been read off the socket, an unread body leaves the socket out of
+    // what keeps the program running; `onDone` puts it back before the pool sees it again.
     let exchangeDone = false;
+    let unreffed = false;
+    const reading = (waiting: boolean) => {
+      if (exchangeDone) return;
+      unreffed = !waiting;
+      if (waiting) lease.socket.ref?.();
+      else lease.socket.unref?.();
+    };
     try {
       if (netLog) {
         logRequestHeaders(
@@ -343,6 +352,7 @@ async function send(
         signal: abortable,
         onDone: (reusable) => {
           exchangeDone = true;
+          if (unreffed) lease.socket.ref?.();
           release(reusable);
         },
         onBytes: netLog ? socketBytesLogger(netLog) : undefined,
@@ -350,7 +360,7 @@ async function send(
         headersChecked: true,
       });
       if (netLog) logResponseHeaders(netLog.sink, netLog.source, reply);
-      return toResponse(options, reply, url, lease, abortable, exchangeDone);
+      return toResponse(options, reply, url, lease, abortable, exchangeDone ? undefined : reading);
     } catch (error) {
       if (pin !== undefined && pinned.get(pin) === lease) takePinned(pin);
       lease.release(false);
@@ -467,7 +477,7 @@ function toResponse(
   url: URL,
   lease: Lease,
   signal: AbortSignal | undefined,
-  exchangeDone: boolean,
+  reading: ((waiting: boolean) => void) | undefined,
 ): Response {
   if (reply.status < 200 || reply.status > 599) {
     reply.body?.cancel().catch(() => {});
@@ -479,9 +489,13 @@ function toResponse(
     body = null;
   }
   if (body && options.emulation.active) body = options.emulation.throttleDownload(body, signal);
-  // A body still arriving holds its socket: a program that drops it unread must not keep the
-  // socket busy for good. One that has all arrived holds nothing and needs no watching.
-  if (body && !exchangeDone) body = cancelWhenCollected(body);
+  // A body still arriving holds its socket: unread, it must neither keep a finished program
+  // running nor, once dropped, keep the socket busy for good. One that has all arrived holds
+  // nothing and needs no watching.
+  if (body && reading) {
+    reading(false);
+    body = cancelWhenCollected(body, reading);
+  }
   let response: Response;
   try {
     response = new Response(body, {
