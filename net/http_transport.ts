@@ -12,6 +12,7 @@ import { type ResponseInfo, setResponseInfo } from "../core/response_info.ts";
 import { SessionError } from "../core/session_error.ts";
 import type { ConnectStepOptions } from "./connect_step.ts";
 import type { ConnectionPool, Lease, PoolGroupTarget } from "./connection_pool.ts";
+import { cancelWhenCollected } from "./cancel_when_collected.ts";
 import { appendMissingHeaders } from "./default_headers.ts";
 import { callerSpellings, requestHeaderName, spellingIn } from "../core/header_spelling.ts";
 import { abortSignalOf } from "./fetch_entry.ts";
@@ -323,6 +324,17 @@ async function send(
       ? withProxyAuthorization(options, lease, headers)
       : headers;
     const body = uploadBody(options, context.body, abortable);
+    const release = pin === undefined ? lease.release : releaseToPin(pin, lease, context);
+    // Until the response has been read off the socket, an unread body leaves the socket out of
+    // what keeps the program running; `onDone` puts it back before the pool sees it again.
+    let exchangeDone = false;
+    let unreffed = false;
+    const reading = (waiting: boolean) => {
+      if (exchangeDone) return;
+      unreffed = !waiting;
+      if (waiting) lease.socket.ref?.();
+      else lease.socket.unref?.();
+    };
     try {
       if (netLog) {
         logRequestHeaders(
@@ -338,13 +350,17 @@ async function send(
         headers: sent,
         body,
         signal: abortable,
-        onDone: pin === undefined ? lease.release : releaseToPin(pin, lease, context),
+        onDone: (reusable) => {
+          exchangeDone = true;
+          if (unreffed) lease.socket.ref?.();
+          release(reusable);
+        },
         onBytes: netLog ? socketBytesLogger(netLog) : undefined,
         // From a WHATWG Headers, the URL's host and our own defaults: all valid already.
         headersChecked: true,
       });
       if (netLog) logResponseHeaders(netLog.sink, netLog.source, reply);
-      return toResponse(options, reply, url, lease, abortable);
+      return toResponse(options, reply, url, lease, abortable, exchangeDone ? undefined : reading);
     } catch (error) {
       if (pin !== undefined && pinned.get(pin) === lease) takePinned(pin);
       lease.release(false);
@@ -461,6 +477,7 @@ function toResponse(
   url: URL,
   lease: Lease,
   signal: AbortSignal | undefined,
+  reading: ((waiting: boolean) => void) | undefined,
 ): Response {
   if (reply.status < 200 || reply.status > 599) {
     reply.body?.cancel().catch(() => {});
@@ -472,6 +489,13 @@ function toResponse(
     body = null;
   }
   if (body && options.emulation.active) body = options.emulation.throttleDownload(body, signal);
+  // A body still arriving holds its socket: unread, it must neither keep a finished program
+  // running nor, once dropped, keep the socket busy for good. One that has all arrived holds
+  // nothing and needs no watching.
+  if (body && reading) {
+    reading(false);
+    body = cancelWhenCollected(body, reading);
+  }
   let response: Response;
   try {
     response = new Response(body, {

@@ -5,12 +5,20 @@ import { createServer as createTlsServer, TLSSocket } from "node:tls";
 import { brotliCompressSync, gzipSync } from "node:zlib";
 import { createServer as createHttpServer } from "node:http";
 import { createTestApp, type OriginServer, startOrigin } from "../tests/fixtures/origin_server.ts";
+import { spawn } from "node:child_process";
+import process from "node:process";
+import { fileURLToPath } from "node:url";
+import { collectGarbage } from "../tests/fixtures/collect_garbage.ts";
 import { makeTestCertificates, type TestCertificates } from "../tests/fixtures/tls_certs.ts";
 import { SessionError } from "../core/session_error.ts";
 import { currentRuntime } from "../runtime/mod.ts";
 import { App } from "./app.ts";
 import { createSessionModule } from "./session_module.ts";
 import type { Session } from "./session.ts";
+
+const UNREAD_BODY_EXIT = fileURLToPath(
+  new URL("../tests/fixtures/unread_body_exit.ts", import.meta.url),
+);
 
 function newSession(name = "fetch"): Session {
   const runtime = currentRuntime();
@@ -304,6 +312,84 @@ describe("ses.fetch connections", () => {
     const reading = response.text();
     await ses.closeAllConnections();
     await assert.rejects(reading, isNetError("ERR_ABORTED", -3));
+    await server.close();
+  });
+
+  // The fetch standard lets a user agent end a fetch nobody can observe any more; Chromium
+  // does when a renderer collects an unread body, undici when a Response is collected.
+  it("frees the socket of a response dropped unread, but not of a body still held", async () => {
+    const sockets: Socket[] = [];
+    const server = await rawServer((socket) => {
+      sockets.push(socket);
+      socket.once("data", () => socket.write("HTTP/1.1 200 OK\r\ncontent-length: 8\r\n\r\npart"));
+    });
+    const ses = newSession();
+    const held = (await ses.fetch(`${server.url}/held`)).body!;
+    await (async () => {
+      // Five more fill the group of six: with a caller's signal and without.
+      for (let i = 0; i < 5; i++) {
+        const signal = i % 2 === 0 ? new AbortController().signal : undefined;
+        await ses.fetch(`${server.url}/dropped${i}`, { signal });
+      }
+    })();
+    await collectGarbage();
+    const seventh = ses.fetch(`${server.url}/seventh`);
+    for (let i = 0; i < 100 && sockets.length < 7; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    assert.equal(sockets.length, 7, "the dropped responses still hold their sockets");
+    sockets[6]!.write("rest");
+    assert.equal(await (await seventh).text(), "partrest");
+    sockets[0]!.write("rest");
+    assert.equal(await new Response(held).text(), "partrest");
+    await ses.closeAllConnections();
+    await server.close();
+  });
+
+  it("lets a program whose body is left unread exit, and waits for one being read", async () => {
+    const sockets: Socket[] = [];
+    const server = await rawServer((socket) => {
+      sockets.push(socket);
+      socket.once("data", (chunk: Buffer) => {
+        const gzip = chunk.includes("/gzip");
+        socket.write(
+          `HTTP/1.1 200 OK\r\ncontent-length: 100\r\n${
+            gzip ? "content-encoding: gzip\r\n" : ""
+          }\r\n`,
+        );
+        socket.write(gzip ? gzipSync("part").subarray(0, 12) : "part");
+      });
+    });
+    const run = (path: string, mode?: string) =>
+      new Promise<{ code: number | null; out: string }>((resolve, reject) => {
+        const args = "Deno" in globalThis ? ["run", "-A", UNREAD_BODY_EXIT] : [UNREAD_BODY_EXIT];
+        const child = spawn(process.execPath, [
+          ...args,
+          `${server.url}${path}`,
+          ...(mode ? [mode] : []),
+        ], {
+          stdio: ["ignore", "pipe", "inherit"],
+        });
+        let out = "";
+        child.stdout.on("data", (chunk: Buffer) => out += chunk.toString());
+        // A child kept alive by the unread body would never end: give up after 20 s.
+        const stuck = setTimeout(() => child.kill(), 20_000);
+        child.once("error", reject);
+        child.once("exit", (code) => {
+          clearTimeout(stuck);
+          resolve({ code, out });
+        });
+      });
+    assert.deepEqual(await run("/plain"), { code: 0, out: "200\n" });
+    assert.deepEqual(await run("/gzip"), { code: 0, out: "200\n" });
+    const reading = run("/read", "read");
+    for (let i = 0; i < 500 && sockets.length < 3; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    // Still running after a while: its pending read keeps it.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    sockets[2]!.end("x".repeat(96));
+    assert.deepEqual(await reading, { code: 0, out: `part${"x".repeat(96)}\n` });
     await server.close();
   });
 
