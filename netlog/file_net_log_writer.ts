@@ -311,13 +311,7 @@ export class FileNetLogWriter {
     this.#closed = true;
     try {
       if (this.#inprogress !== undefined) await this.#stitch();
-      const kept = this.#events - this.#dropped;
-      const polled = this.#dropped > 0
-        ? `,\n"polledData": {"droppedEvents":${this.#dropped}}\n`
-        : "";
-      // Chromium's RewindIfWroteEventBytes, then WritePolledDataToFile.
-      const closing = encoder.encode(`]${polled}}\n`);
-      const at = kept > 0 ? this.#written - 2 : this.#written;
+      const { closing, at } = this.#closing();
       await writeAt(this.#fd, closing, at);
       await new Promise<void>((resolve, reject) =>
         ftruncate(this.#fd, at + closing.length, (error) => error ? reject(error) : resolve())
@@ -325,6 +319,15 @@ export class FileNetLogWriter {
     } finally {
       await closeFd(this.#fd);
     }
+  }
+
+  // The bytes that end the file and where they go: Chromium's RewindIfWroteEventBytes (over the
+  // last event's ",\n"), then WritePolledDataToFile.
+  #closing(): { closing: Uint8Array; at: number } {
+    const kept = this.#events - this.#dropped;
+    const polled = this.#dropped > 0 ? `,\n"polledData": {"droppedEvents":${this.#dropped}}\n` : "";
+    const closing = encoder.encode(`]${polled}}\n`);
+    return { closing, at: kept > 0 ? this.#written - 2 : this.#written };
   }
 
   /**
@@ -342,12 +345,7 @@ export class FileNetLogWriter {
       for (const { file, bytes } of this.#chunks) this.#writeSync(file, bytes);
       this.#chunks = [];
       if (this.#inprogress !== undefined) this.#stitchSync();
-      const kept = this.#events - this.#dropped;
-      const polled = this.#dropped > 0
-        ? `,\n"polledData": {"droppedEvents":${this.#dropped}}\n`
-        : "";
-      const closing = encoder.encode(`]${polled}}\n`);
-      const at = kept > 0 ? this.#written - 2 : this.#written;
+      const { closing, at } = this.#closing();
       writeSync(this.#fd, closing, 0, closing.length, at);
       ftruncateSync(this.#fd, at + closing.length);
     } catch {
