@@ -514,6 +514,14 @@ for (const persistent of [false, true]) {
     });
 
     if (persistent) {
+      // The last session's partition opened again by a new program (a new app and module).
+      const restartedSession = () => {
+        const runtime = currentRuntime();
+        const restarted = new App(runtime);
+        restarted.setPath("userData", userData);
+        return createSessionModule(restarted, runtime).fromPartition(`persist:cache${count}`);
+      };
+
       it("drops a corrupt entry and refetches it, never serving it", async () => {
         const own = newSession();
         const url = origin.route(reply({ "cache-control": "max-age=3600" }, () => "original"));
@@ -545,12 +553,7 @@ for (const persistent of [false, true]) {
         await get(first, url);
         await first.cacheIdle();
         // A restarted program whose first request is a POST: its cache has not opened yet.
-        const runtime = currentRuntime();
-        const restarted = new App(runtime);
-        restarted.setPath("userData", userData);
-        const later = createSessionModule(restarted, runtime).fromPartition(
-          `persist:cache${count}`,
-        );
+        const later = restartedSession();
         await get(later, url, { method: "POST", body: "x" });
         await assert.rejects(later.fetch(url, ONLY_IF_CACHED), isCacheMiss);
         assert.equal((await get(later, url)).fromCache, false);
@@ -559,20 +562,13 @@ for (const persistent of [false, true]) {
       });
 
       it("keeps a limit set before the first request of a restarted program", async () => {
-        // Under 2 KiB, so kept in the index: no pack file stays open in a session left behind
-        // (Bun throws when it collects an unclosed FileHandle).
         const url = origin.route(
           reply({ "cache-control": "max-age=3600" }, () => "z".repeat(1500)),
         );
         const first = newSession();
         await get(first, url);
         await first.cacheIdle();
-        const runtime = currentRuntime();
-        const restarted = new App(runtime);
-        restarted.setPath("userData", userData);
-        const later = createSessionModule(restarted, runtime).fromPartition(
-          `persist:cache${count}`,
-        );
+        const later = restartedSession();
         later.setCacheMaxSize(1000);
         assert.equal(await later.getCacheSize(), 0);
         await assert.rejects(later.fetch(url, ONLY_IF_CACHED), isCacheMiss);
