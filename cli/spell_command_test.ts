@@ -12,12 +12,19 @@ import { App, createSessionModule } from "../session/mod.ts";
 import { FRENCH_BDIC } from "../tests/fixtures/test_bdic.ts";
 import { parseSpellArgs, runSpell } from "./spell_command.ts";
 
-async function run(argv: string[], stdin = "") {
+/** A session module whose sessions live under `userData` (by default the app's own). */
+function sessionModule(userData?: string) {
   const runtime = currentRuntime();
+  const app = new App(runtime);
+  if (userData !== undefined) app.setPath("userData", userData);
+  return createSessionModule(app, runtime);
+}
+
+async function run(argv: string[], stdin = "", session = sessionModule()) {
   const out: string[] = [];
   const err: string[] = [];
   const code = await runSpell(
-    createSessionModule(new App(runtime), runtime),
+    session,
     parseSpellArgs(argv),
     {
       readStdin: () => Promise.resolve(stdin),
@@ -75,20 +82,10 @@ describe("ses spell", () => {
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const userData = mkdtempSync(join(tmpdir(), "ses-spell-cli-"));
     try {
-      const runtime = currentRuntime();
-      const app = new App(runtime);
-      app.setPath("userData", userData);
-      const session = createSessionModule(app, runtime);
+      const session = sessionModule(userData);
       const { port } = server.address() as { port: number };
       session.defaultSession.setSpellCheckerDictionaryDownloadURL(`http://127.0.0.1:${port}/`);
-      const out: string[] = [];
-      const err: string[] = [];
-      const io = {
-        readStdin: () => Promise.resolve(""),
-        out: (l: string) => out.push(l),
-        err: (l: string) => err.push(l),
-      };
-      const code = await runSpell(session, parseSpellArgs(["bonjour chatt", "--lang", "fr"]), io);
+      const { code, out, err } = await run(["bonjour chatt", "--lang", "fr"], "", session);
       assert.deepEqual(err, []);
       assert.equal(code, 1);
       assert.deepEqual(out.map((line) => line.split(":")[0]), ["8-13 chatt"]);
@@ -101,19 +98,11 @@ describe("ses spell", () => {
   it("leaves a persistent partition's languages alone", async () => {
     const userData = mkdtempSync(join(tmpdir(), "ses-spell-cli-"));
     try {
-      const runtime = currentRuntime();
-      const app = new App(runtime);
-      app.setPath("userData", userData);
-      const session = createSessionModule(app, runtime);
+      const session = sessionModule(userData);
       session.fromPartition("persist:p").setSpellCheckerLanguages(["en-US"]);
-      const err: string[] = [];
-      const io = {
-        readStdin: () => Promise.resolve(""),
-        out: () => {},
-        err: (l: string) => err.push(l),
-      };
       const argv = ["text", "--lang", "en-GB", "--partition", "persist:p"];
-      assert.equal(await runSpell(session, parseSpellArgs(argv), io), 1);
+      const { code, err } = await run(argv, "", session);
+      assert.equal(code, 1);
       assert.match(err[0]!, /^ses spell: Spellcheck language "en-GB" is not selected/);
       const ses = session.fromPartition("persist:p");
       assert.deepEqual(ses.getSpellCheckerLanguages(), ["en-US"]);
