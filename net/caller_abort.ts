@@ -8,6 +8,7 @@
  * @module
  */
 
+import { mapStreamErrors } from "../core/map_stream_errors.ts";
 import { responseWithBody } from "./response_with_body.ts";
 
 /**
@@ -43,18 +44,9 @@ export function withCallerAbort(
 }
 
 function watchBody(response: Response, signal: AbortSignal): Response {
-  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
-  const body = new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      try {
-        const { done, value } = await reader.read();
-        if (done) controller.close();
-        else controller.enqueue(value);
-      } catch (error) {
-        controller.error(signal.aborted ? signal.reason : error);
-      }
-    },
-    cancel: (reason) => reader.cancel(reason),
-  }, { highWaterMark: 0 });
+  const body = mapStreamErrors(
+    response.body as ReadableStream<Uint8Array>,
+    (error) => signal.aborted ? signal.reason : error,
+  );
   return responseWithBody(response, body);
 }

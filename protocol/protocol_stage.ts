@@ -6,6 +6,7 @@
  */
 
 import { fileURLToPath } from "node:url";
+import { mapStreamErrors } from "../core/map_stream_errors.ts";
 import type { Middleware, RequestContext } from "../core/middleware.ts";
 import { SessionError } from "../core/session_error.ts";
 import { unlessAborted } from "../core/unless_aborted.ts";
@@ -86,21 +87,11 @@ function failingAsNetError(
   source: ReadableStream<Uint8Array>,
   url: string,
 ): ReadableStream<Uint8Array> {
-  const reader = source.getReader();
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      try {
-        const { done, value } = await reader.read();
-        if (done) controller.close();
-        else controller.enqueue(value);
-      } catch (error) {
-        if (SessionError.is(error)) return controller.error(error);
-        console.error(`protocol handler for ${url} failed:`, error);
-        controller.error(new SessionError("ERR_FAILED", { cause: error, url }));
-      }
-    },
-    cancel: (reason) => reader.cancel(reason),
-  }, { highWaterMark: 0 });
+  return mapStreamErrors(source, (error) => {
+    if (SessionError.is(error)) return error;
+    console.error(`protocol handler for ${url} failed:`, error);
+    return new SessionError("ERR_FAILED", { cause: error, url });
+  });
 }
 
 function withDefaults(request: Request, context: RequestContext): Request {
