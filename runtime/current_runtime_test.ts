@@ -6,6 +6,7 @@ import { join } from "node:path";
 import process from "node:process";
 import { currentRuntime } from "./current_runtime.ts";
 import { detectRuntime } from "./detect_runtime.ts";
+import { collectGarbage } from "../tests/fixtures/collect_garbage.ts";
 
 describe("currentRuntime()", () => {
   it("returns one shared runtime for the detected runtime", () => {
@@ -52,11 +53,7 @@ describe("Runtime.openNewFile", () => {
         const file = await runtime.openNewFile(join(dir, "left-open"));
         await file.append([new Uint8Array([1])]);
       })();
-      const bun = (globalThis as { Bun?: { gc(full: boolean): void } }).Bun;
-      for (let i = 0; i < 5; i++) {
-        bun?.gc(true);
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
+      await collectGarbage();
       assert.deepEqual(uncaught, []);
     } finally {
       process.off("uncaughtException", record);
