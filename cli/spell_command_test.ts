@@ -106,9 +106,10 @@ describe("ses spell", () => {
       assert.match(err[0]!, /^ses spell: Spellcheck language "en-GB" is not selected/);
       const ses = session.fromPartition("persist:p");
       assert.deepEqual(ses.getSpellCheckerLanguages(), ["en-US"]);
-      // The partition's stores open in the background: removing userData must not race them
-      // (ENOTEMPTY under load).
+      // The partition's stores open, and its dictionaries load, in the background: removing
+      // userData must not race them (ENOTEMPTY under load).
       await ses.storageReady();
+      await ses.spellcheckDictionaries.idle();
     } finally {
       rmSync(userData, { recursive: true, force: true });
     }
