@@ -11,6 +11,7 @@ import { concatBytes } from "../core/concat_bytes.ts";
 import { wholeBodyChunks } from "../core/whole_body.ts";
 import type { Runtime } from "../core/runtime.ts";
 import { SessionError } from "../core/session_error.ts";
+import { unlessAborted } from "../core/unless_aborted.ts";
 import { netErrorNumber } from "../core/net_errors.ts";
 import { cachedResponse } from "./_cached_response.ts";
 import { recordBody } from "./_record_body.ts";
@@ -43,6 +44,16 @@ export interface HttpCacheOptions {
 
 /** Statuses on which `stale-if-error` serves the stored response instead (RFC 5861 §4). */
 const ERROR_STATUSES = new Set([500, 502, 503, 504]);
+
+/**
+ * How long a request waits for another request of the same URL to learn whether its response
+ * is stored, before it goes to the network without the cache (Chromium's cache lock timeout,
+ * `HttpCache::Transaction::AddCacheLockTimeoutHandler`).
+ */
+const CACHE_LOCK_TIMEOUT_MS = 20_000;
+
+/** URLs remembered as answered with nothing stored; the set starts over past this many. */
+const UNSTORED_URLS_MAX = 1024;
 
 /** Request fields that make a request conditional: the fetch standard bypasses the cache. */
 const CONDITIONAL_FIELDS = new Set([
@@ -108,6 +119,14 @@ export class HttpCache {
   #runtime: Runtime | undefined;
   #revalidating = new Set<string>();
   #background = new Set<Promise<void>>();
+  // Chromium's cache lock: a GET for a URL with nothing stored is the URL's writer until its
+  // response head is known, and other requests for the URL wait for it, so that concurrent
+  // requests for one resource reach the origin once. Each lock resolves when its writer's
+  // response has been stored (a body that came with its head) or cannot be.
+  #locks = new Map<string, Promise<void>>();
+  // URLs whose last writer left nothing stored at its head (uncacheable, or a body still
+  // streaming): their requests take no lock, so repeated uncacheable requests never queue.
+  #unstored = new Set<string>();
 
   /**
    * Makes a cache; a persistent one opens its directory at the first request.
@@ -220,7 +239,12 @@ export class HttpCache {
     return this.#opening.then(() => this.#store);
   }
 
-  #handle(next: FetchLike, request: Request, context: RequestContext): Promise<Response> {
+  #handle(
+    next: FetchLike,
+    request: Request,
+    context: RequestContext,
+    waited = false,
+  ): Promise<Response> {
     const method = request.method;
     if (method !== "GET" && method !== "HEAD") {
       if (!this.#enabled || method === "OPTIONS" || method === "TRACE") {
@@ -245,7 +269,7 @@ export class HttpCache {
     if (mode === "no-store") return next(request, context);
     const store = this.#store;
     if (store === null) {
-      return this.#opened().then(() => this.#handle(next, request, context));
+      return this.#opened().then(() => this.#handle(next, request, context, waited));
     }
     const url = cacheUrl(request.url);
     let variants: CacheEntry[];
@@ -258,7 +282,10 @@ export class HttpCache {
     if (context.netLog?.sink.capturing) logOpenEntry(context, url, variants.length);
     if (variants.length === 0) {
       if (mode === "only-if-cached") return cacheMiss(request);
-      return this.#fetchAndStore(store, next, request, context);
+      // A reload replaces what is stored rather than reading it: nothing to wait for.
+      const lock = waited || mode === "reload" ? undefined : this.#locks.get(url);
+      if (lock !== undefined) return this.#afterLock(lock, next, request, context);
+      return this.#fetchAndStore(store, next, request, context, url);
     }
     return this.#withStored(store, next, request, context, url, variants);
   }
@@ -349,11 +376,74 @@ export class HttpCache {
     next: FetchLike,
     request: Request,
     context: RequestContext,
+    lockUrl?: string,
   ): Promise<Response> {
     const requestTime = Date.now();
-    return next(request, context).then((response) =>
-      this.#store_(store, request, context, response, requestTime)
-    );
+    if (
+      lockUrl === undefined || request.method !== "GET" || this.#unstored.has(lockUrl) ||
+      this.#locks.has(lockUrl)
+    ) {
+      return next(request, context).then((response) =>
+        this.#store_(store, request, context, response, requestTime)
+      );
+    }
+    let release!: () => void;
+    this.#locks.set(lockUrl, new Promise<void>((resolve) => release = resolve));
+    const unlock = () => {
+      let stored = false;
+      try {
+        stored = store.variants(lockUrl).length > 0;
+      } catch {
+        // A failing store has nothing to serve the waiters; they go to the network.
+      }
+      if (!stored) {
+        if (this.#unstored.size >= UNSTORED_URLS_MAX) this.#unstored.clear();
+        this.#unstored.add(lockUrl);
+      }
+      this.#locks.delete(lockUrl);
+      release();
+    };
+    return next(request, context).then((response) => {
+      try {
+        return this.#store_(store, request, context, response, requestTime);
+      } finally {
+        unlock();
+      }
+    }, (error: unknown) => {
+      unlock();
+      throw error;
+    });
+  }
+
+  // A request that found another request of its URL writing: once the writer's head is known
+  // it starts over (a hit when the writer stored its response); after Chromium's lock timeout
+  // it goes to the network without the cache, as Chromium bypasses a lock held too long.
+  #afterLock(
+    lock: Promise<void>,
+    next: FetchLike,
+    request: Request,
+    context: RequestContext,
+  ): Promise<Response> {
+    const netLog = context.netLog?.sink.capturing ? context.netLog : undefined;
+    netLog?.sink.add({
+      type: "HTTP_CACHE_ADD_TO_ENTRY",
+      phase: "PHASE_BEGIN",
+      source: netLog.source,
+    });
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const released = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), CACHE_LOCK_TIMEOUT_MS);
+      void lock.then(() => resolve(true));
+    });
+    return unlessAborted(released, context.signal, request.url).then((unlocked) => {
+      netLog?.sink.add({
+        type: "HTTP_CACHE_ADD_TO_ENTRY",
+        phase: "PHASE_END",
+        source: netLog.source,
+        params: unlocked ? undefined : { net_error: netErrorNumber("ERR_CACHE_LOCK_TIMEOUT") },
+      });
+      return unlocked ? this.#handle(next, request, context, true) : next(request, context);
+    }).finally(() => clearTimeout(timer));
   }
 
   #revalidate(
@@ -459,6 +549,7 @@ export class HttpCache {
     });
     const keep = (bytes: Uint8Array) => {
       putQuietly(store, { ...fields, body: bytes });
+      this.#unstored.delete(url);
       netLog?.sink.add({
         type: "HTTP_CACHE_WRITE_DATA",
         phase: "PHASE_NONE",
@@ -470,6 +561,7 @@ export class HttpCache {
     const maxEntryBytes = Math.floor(this.#maxSize / 8);
     if (response.body === null) {
       putQuietly(store, { ...fields, body: new Uint8Array() });
+      this.#unstored.delete(url);
       return response;
     }
     const whole = wholeBodyChunks(response.body);

@@ -126,6 +126,59 @@ for (const persistent of [false, true]) {
       assert.ok(second.response.body instanceof ReadableStream);
     });
 
+    it("lets concurrent requests for one URL wait for the first's response (Chromium's cache lock)", async () => {
+      const url = origin.route((_request, response, hit) => {
+        // The head comes late, so every request is made before any answer.
+        setTimeout(() => reply({ "cache-control": "max-age=3600" })(_request, response, hit), 100);
+      });
+      const results = await Promise.all(Array.from({ length: 5 }, () => get(ses, url)));
+      assert.equal(origin.hits(url), 1);
+      assert.deepEqual(results.map((result) => result.text), ["v1", "v1", "v1", "v1", "v1"]);
+      assert.deepEqual(results.map((result) => result.fromCache), [false, true, true, true, true]);
+    });
+
+    it("sends the waiting requests on once the first response turns out not storable", async () => {
+      const url = origin.route((_request, response, hit) => {
+        setTimeout(() => reply({ "cache-control": "no-store" })(_request, response, hit), 50);
+      });
+      const results = await Promise.all(Array.from({ length: 4 }, () => get(ses, url)));
+      assert.equal(origin.hits(url), 4);
+      assert.deepEqual(results.map((result) => result.text).sort(), ["v1", "v2", "v3", "v4"]);
+      // Remembered as not stored: later concurrent requests do not queue behind each other.
+      const started = origin.hits(url);
+      await Promise.all(Array.from({ length: 3 }, () => get(ses, url)));
+      assert.equal(origin.hits(url), started + 3);
+    });
+
+    it("ends a request waiting for another's response when its signal aborts", async () => {
+      const url = origin.route((_request, response, hit) => {
+        setTimeout(() => reply({ "cache-control": "max-age=3600" })(_request, response, hit), 400);
+      });
+      const first = get(ses, url);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      const controller = new AbortController();
+      const second = ses.fetch(url, { signal: controller.signal });
+      setTimeout(() => controller.abort(), 20);
+      // The caller's abort reason, as fetch rejects with it.
+      await assert.rejects(second, { name: "AbortError" });
+      // The wait ended at the abort, long before the first response came.
+      assert.equal(origin.hits(url), 1);
+      assert.equal((await first).text, "v1");
+    });
+
+    it("does not hold a request behind another whose streamed body nobody reads", async () => {
+      const url = origin.route((_request, response) => {
+        response.writeHead(200, { "cache-control": "max-age=3600" });
+        response.write("part1");
+        setTimeout(() => response.end("part2"), 30);
+      });
+      const unread = await ses.fetch(url);
+      const second = await get(ses, url);
+      assert.equal(second.text, "part1part2");
+      assert.equal(origin.hits(url), 2);
+      await unread.body?.cancel();
+    });
+
     it("keys an entry by the URL without user name and password, which never reach the disk", async () => {
       const url = origin.route(reply({ "cache-control": "max-age=3600" }));
       const withCredentials = url.replace("://", "://user:s3cr3t-pw@");
