@@ -177,6 +177,26 @@ export class HttpCache {
   }
 
   /**
+   * The cache's statistics for a net log's `polledData.httpCacheInfo.stats` (Chromium's
+   * `disk_cache::Backend::GetStats`: name/value pairs, values as strings). The size is what
+   * the store has committed; entries still waiting for their batch are not counted.
+   *
+   * @returns `{"Cache type", "Max size", "Current size"}` (bytes); `{}` for a session with
+   * `{cache: false}` or a cache directory that could not be used.
+   */
+  stats(): Record<string, string> {
+    if (!this.#enabled) return {};
+    const type = this.#directory === null ? "Memory Cache" : "@ses disk cache (SQLite index)";
+    const stats: Record<string, string> = { "Cache type": type, "Max size": String(this.#maxSize) };
+    try {
+      if (this.#store !== null) stats["Current size"] = String(this.#store.size());
+    } catch {
+      // A closed or failing store has no size to report; the log is still written.
+    }
+    return stats;
+  }
+
+  /**
    * Deletes every entry, as `ses.clearCache()`, or with `urlMatches` only the entries of the
    * URLs it accepts, as `ses.clearData({dataTypes: ["cache"], origins})` does by origin.
    *

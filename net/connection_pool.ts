@@ -128,6 +128,29 @@ export class ConnectionPool {
   }
 
   /**
+   * The pool as Chromium's `TransportClientSocketPool::GetInfoAsValue` describes it in a net
+   * log's `polledData.socketPoolInfo`: socket counts and limits. Chromium also lists each
+   * group's idle sockets and connect jobs by net log source id; this pool's sockets have no
+   * sources of their own (their events are on the request's), so the groups are left out.
+   *
+   * @returns `{name, type, handed_out_socket_count, connecting_socket_count,
+   * idle_socket_count, max_socket_count, max_sockets_per_group}`.
+   */
+  infoValue(): Record<string, string | number> {
+    let connecting = 0;
+    for (const group of this.#groups.values()) connecting += group.connecting;
+    return {
+      name: "transport_socket_pool",
+      type: "transport_socket_pool",
+      handed_out_socket_count: this.#total - this.#idleTotal - connecting,
+      connecting_socket_count: connecting,
+      idle_socket_count: this.#idleTotal,
+      max_socket_count: this.#maxSockets,
+      max_sockets_per_group: this.#maxPerGroup,
+    };
+  }
+
+  /**
    * Counts a group's idle sockets.
    *
    * @param key The group key.

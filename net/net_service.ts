@@ -196,6 +196,16 @@ export class NetService {
   }
 
   /**
+   * The socket pools for a net log's `polledData.socketPoolInfo` (Chromium's
+   * `HttpNetworkSession::SocketPoolInfoToValue`): one pool, every route's sockets in it.
+   *
+   * @returns A list with the pool's {@linkcode ConnectionPool.infoValue}.
+   */
+  socketPoolInfo(): Record<string, string | number>[] {
+    return [this.#pool.infoValue()];
+  }
+
+  /**
    * Empties the host resolver cache.
    *
    * @returns Resolves when done.

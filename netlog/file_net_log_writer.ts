@@ -294,10 +294,13 @@ export class FileNetLogWriter {
    * oldest first, and removes `<path>.inprogress/`), replaces the last `,\n` with the closing
    * and closes the file. Later events are ignored.
    *
+   * @param polledData The state at the stop (Chromium's `GetNetInfo`), written as the log's
+   * `polledData` with `droppedEvents` added when a bound dropped some; none when absent and
+   * nothing was dropped.
    * @returns Resolves when the file is complete.
    * @throws The file system's error when a write failed.
    */
-  async close(): Promise<void> {
+  async close(polledData?: Record<string, unknown>): Promise<void> {
     this.#wake?.();
     while (this.#flushing) await this.#flushing;
     if (this.#error !== undefined) {
@@ -311,7 +314,7 @@ export class FileNetLogWriter {
     this.#closed = true;
     try {
       if (this.#inprogress !== undefined) await this.#stitch();
-      const { closing, at } = this.#closing();
+      const { closing, at } = this.#closing(polledData);
       await writeAt(this.#fd, closing, at);
       await new Promise<void>((resolve, reject) =>
         ftruncate(this.#fd, at + closing.length, (error) => error ? reject(error) : resolve())
@@ -323,9 +326,14 @@ export class FileNetLogWriter {
 
   // The bytes that end the file and where they go: Chromium's RewindIfWroteEventBytes (over the
   // last event's ",\n"), then WritePolledDataToFile.
-  #closing(): { closing: Uint8Array; at: number } {
+  #closing(polledData: Record<string, unknown> | undefined): { closing: Uint8Array; at: number } {
     const kept = this.#events - this.#dropped;
-    const polled = this.#dropped > 0 ? `,\n"polledData": {"droppedEvents":${this.#dropped}}\n` : "";
+    const polledValue = this.#dropped > 0
+      ? { ...polledData, droppedEvents: this.#dropped }
+      : polledData;
+    const polled = polledValue === undefined
+      ? ""
+      : `,\n"polledData": ${JSON.stringify(polledValue)}\n`;
     const closing = encoder.encode(`]${polled}}\n`);
     return { closing, at: kept > 0 ? this.#written - 2 : this.#written };
   }
@@ -336,8 +344,10 @@ export class FileNetLogWriter {
    * known place, so writing it again is harmless), stitches the event files of a bounded log,
    * writes the closing and closes. Errors are swallowed: the process is ending, and the
    * reader still reads a log cut at its last whole line.
+   *
+   * @param polledData As for {@linkcode FileNetLogWriter.close}.
    */
-  closeSync(): void {
+  closeSync(polledData?: Record<string, unknown>): void {
     if (this.#closed) return;
     this.#closed = true;
     try {
@@ -345,7 +355,7 @@ export class FileNetLogWriter {
       for (const { file, bytes } of this.#chunks) this.#writeSync(file, bytes);
       this.#chunks = [];
       if (this.#inprogress !== undefined) this.#stitchSync();
-      const { closing, at } = this.#closing();
+      const { closing, at } = this.#closing(polledData);
       writeSync(this.#fd, closing, 0, closing.length, at);
       ftruncateSync(this.#fd, at + closing.length);
     } catch {

@@ -39,6 +39,18 @@ export interface StartLoggingOptions {
 export class NetLog implements NetLogSink {
   #run: LogRun | undefined;
   #lastSourceId = 0;
+  #pollNetInfo: (() => Record<string, unknown>) | undefined;
+
+  /**
+   * Makes a log that is not running.
+   *
+   * @param pollNetInfo Returns the session's network state when a log stops, written as the
+   * log's `polledData` (Chromium's `net::GetNetInfo`, which Electron's exporter writes at
+   * every stop); without it the log has none. A poll that throws leaves the log without it.
+   */
+  constructor(pollNetInfo?: () => Record<string, unknown>) {
+    this.#pollNetInfo = pollNetInfo;
+  }
 
   /**
    * Whether a log is being recorded (Electron's `netLog.currentlyLogging`): true from the
@@ -97,7 +109,7 @@ export class NetLog implements NetLogSink {
     if (this.#run !== undefined) {
       throw new TypeError("There is already a net log running");
     }
-    const run = new LogRun(path, { captureMode, maxFileSize });
+    const run = new LogRun(path, { captureMode, maxFileSize }, () => this.#polled());
     this.#run = run;
     return run.opened.then(() => {}, (error: unknown) => {
       if (this.#run === run) this.#run = undefined;
@@ -116,7 +128,16 @@ export class NetLog implements NetLogSink {
     const run = this.#run;
     if (run === undefined) return Promise.reject(new Error("No net log in progress"));
     this.#run = undefined;
-    return run.close();
+    return run.close(this.#polled());
+  }
+
+  #polled(): Record<string, unknown> | undefined {
+    try {
+      return this.#pollNetInfo?.();
+    } catch {
+      // The events matter more than the state summary: the log is completed without it.
+      return undefined;
+    }
   }
 
   /**
@@ -161,8 +182,15 @@ class LogRun {
   readonly opened: Promise<FileNetLogWriter>;
   #writer: FileNetLogWriter | undefined;
   #early: { entry: NetLogEntry; tick: number }[] = [];
+  // The state at a stop at exit, where nothing asks for it.
+  #poll: () => Record<string, unknown> | undefined;
 
-  constructor(path: string, options: FileNetLogWriterOptions) {
+  constructor(
+    path: string,
+    options: FileNetLogWriterOptions,
+    poll: () => Record<string, unknown> | undefined,
+  ) {
+    this.#poll = poll;
     this.opened = FileNetLogWriter.open(path, options).then((writer) => {
       for (const { entry, tick } of this.#early) writer.add(entry, tick);
       this.#early = [];
@@ -181,10 +209,10 @@ class LogRun {
     else this.#early.push({ entry, tick: performance.now() });
   }
 
-  close(): Promise<void> {
+  close(polledData: Record<string, unknown> | undefined): Promise<void> {
     return this.opened.then((writer) => {
       this.#forget();
-      return writer.close();
+      return writer.close(polledData);
     }, () => {
       throw new Error("No net log in progress");
     });
@@ -192,7 +220,7 @@ class LogRun {
 
   closeSync(): void {
     this.#forget();
-    this.#writer?.closeSync();
+    this.#writer?.closeSync(this.#writer === undefined ? undefined : this.#poll());
   }
 
   #forget(): void {

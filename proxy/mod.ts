@@ -43,6 +43,7 @@ export {
   proxiesForScheme,
   type ProxyRules,
 } from "./proxy_rules.ts";
+export { type ProxyConfigValue, proxyConfigValue } from "./proxy_net_log_values.ts";
 export { socksHandshake } from "./socks_handshake.ts";
 export { tunnelHandshake } from "./tunnel_handshake.ts";
 export {

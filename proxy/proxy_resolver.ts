@@ -20,6 +20,7 @@ import {
   settingsFromEnvironment,
 } from "./proxy_settings.ts";
 import { DIRECT, formatPacString, formatProxyUri } from "./proxy_uri.ts";
+import { type ProxyConfigValue, proxyConfigValue } from "./proxy_net_log_values.ts";
 import { readBodyCapped } from "../core/read_body_capped.ts";
 
 /** Fetches a PAC file over HTTP(S); it must not go through the proxy being configured. */
@@ -193,6 +194,38 @@ export class ProxyResolver implements ProxyResolverLike {
     this.#badUntil.set(formatProxyUri(proxy), this.#now() + BAD_PROXY_RETRY_MS);
   }
 
+  /**
+   * The proxy part of a net log's `polledData` (Chromium's
+   * `ConfiguredProxyResolutionService::GetProxyNetLogValues`): the settings as fetched
+   * (`original`: the environment's for `system`) and as in force (`effective`: the same here,
+   * as nothing overrides them), and the proxies being tried last after a failure, each with the
+   * tick (ms, the log's clock) until which it stays deprioritized.
+   *
+   * @returns `{proxySettings: {original, effective}, badProxies: [{proxy_chain_uri, bad_until}]}`.
+   */
+  netLogValues(): {
+    proxySettings: { original: ProxyConfigValue; effective: ProxyConfigValue };
+    badProxies: { proxy_chain_uri: string; bad_until: string }[];
+  } {
+    let settings = this.#settings;
+    if (settings.kind === "system") {
+      settings = settingsFromEnvironment(this.#options.env ?? (() => undefined));
+    }
+    const config = proxyConfigValue(settings);
+    const now = this.#now();
+    const badProxies = [];
+    for (const [uri, until] of this.#badUntil) {
+      if (until <= now) continue;
+      // The bad-until time on the log's clock: ms since the time origin, as event times.
+      const tick = until - now + performance.now();
+      badProxies.push({
+        proxy_chain_uri: withoutCredentials(uri),
+        bad_until: String(Math.round(tick)),
+      });
+    }
+    return { proxySettings: { original: config, effective: config }, badProxies };
+  }
+
   #bypassed(rules: BypassRules, url: URL): boolean {
     const { protocol, host } = url;
     const last = this.#lastBypass;
@@ -346,4 +379,10 @@ function proxiesOf(rules: ProxyRules): readonly ProxyServer[] {
     default:
       return [...rules.http, ...rules.https, ...rules.ftp, ...rules.fallback];
   }
+}
+
+// A proxy URI as the net log may show it: credentials (userinfo, percent-encoded so without a
+// bare "@") never go into a log.
+function withoutCredentials(uri: string): string {
+  return uri.replace(/^([a-z0-9]+:\/\/)?[^@/]*@/, "$1");
 }

@@ -4,6 +4,7 @@
  * @module
  */
 
+import { netInfo } from "./net_info.ts";
 import { methodArgumentError } from "../core/conversion_error.ts";
 import { ElectronEvent } from "../core/electron_event.ts";
 import { TypedEmitter } from "../core/typed_emitter.ts";
@@ -205,7 +206,9 @@ export class Session extends TypedEmitter<SessionEvents> {
   #connectTcp: Runtime["connectTcp"];
   #httpCache: HttpCache;
   #webRequest = new WebRequest();
-  #netLog = new NetLog();
+  #netLog = new NetLog(() =>
+    netInfo({ proxy: this.#proxy, net: this.#net, cache: this.#httpCache })
+  );
   #protocol: Protocol;
   #authCache = new AuthCache();
   #ntlmAllowlist = new NtlmAllowlist();

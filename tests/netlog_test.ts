@@ -121,6 +121,22 @@ describe("net log of ses.fetch", () => {
     const log = parseNetLog(await readFile(path, "utf8"));
     assert.deepEqual(netLogProblems(log), []);
     assert.equal(log.truncated, false);
+    // The state at the stop, as Electron's exporter writes it (Chromium's GetNetInfo).
+    const polled = log.polledData as Record<string, Record<string, unknown>>;
+    const proxySettings = {
+      single_proxy: [`127.0.0.1:${proxy.port}`],
+      bypass_list: ["<-loopback>"],
+    };
+    assert.deepEqual(polled.proxySettings, { original: proxySettings, effective: proxySettings });
+    assert.deepEqual(polled.badProxies, []);
+    const [pool] = polled.socketPoolInfo as unknown as Record<string, unknown>[];
+    assert.equal(pool?.name, "transport_socket_pool");
+    assert.equal(pool?.max_sockets_per_group, 6);
+    assert.ok((pool?.idle_socket_count as number) >= 1, "the proxied request's socket is idle");
+    const stats = polled.httpCacheInfo!.stats as Record<string, string>;
+    assert.equal(stats["Cache type"], "Memory Cache");
+    assert.ok(Number(stats["Current size"]) > 0, "the cached response is counted");
+    assert.deepEqual(polled.spdyStatus, { enable_http2: false });
     const [redirected, stored, cached, authenticated, failed, tls, blocked, proxied] = [
       ...requests(log).entries(),
     ];
