@@ -7,7 +7,7 @@
  */
 
 import { Hunspell } from "./hunspell.ts";
-import { checkText, type LoadedDictionary, suggestAcross } from "./text_check.ts";
+import { findMisspellings, type LoadedDictionary, suggestionsFor } from "./text_check.ts";
 import type { TextCheckReply, TextCheckRequest } from "./text_check_protocol.ts";
 
 // The worker global of both runtimes, typed locally (the default lib is the window's).
@@ -47,14 +47,14 @@ async function handle(request: TextCheckRequest): Promise<TextCheckReply> {
       return {
         id: request.id,
         kind: "checked",
-        misspellings: checkText(request.text, dictionaries, () => false, { suggestions: false }),
+        ...findMisspellings(request.text, dictionaries, () => false),
       };
     case "suggest":
       if (loadError) throw new Error(loadError);
       return {
         id: request.id,
         kind: "suggested",
-        suggestions: request.words.map((word) => suggestAcross(word, dictionaries)),
+        suggestions: request.words.map((word) => suggestionsFor(word, dictionaries)),
       };
   }
 }

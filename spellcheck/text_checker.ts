@@ -109,18 +109,22 @@ export class TextChecker {
     }
     const checked = await this.#inWorker(files, { kind: "check", text });
     if (checked.kind !== "checked") throw new Error("Unexpected reply from the spellcheck worker");
-    const misspellings = checked.misspellings.filter(({ word }) => !isCustomWord(word));
-    if (!suggestions) return misspellings;
-    const words = [...new Set(misspellings.map(({ word }) => word))]
-      .filter((word) => word.length < 24);
-    if (words.length === 0) return misspellings;
+    // The custom words are here, so the worker's misspellings are filtered here, as
+    // checkText's are: by the word as written or as checked.
+    const kept = checked.misspellings.flatMap((misspelling, i) => {
+      const word = checked.checked[i]!;
+      return isCustomWord(misspelling.word) || isCustomWord(word) ? [] : [{ misspelling, word }];
+    });
+    const misspellings = kept.map(({ misspelling }) => misspelling);
+    if (!suggestions || kept.length === 0) return misspellings;
+    const words = [...new Set(kept.map(({ word }) => word))];
     const suggested = await this.#inWorker(files, { kind: "suggest", words });
     if (suggested.kind !== "suggested") {
       throw new Error("Unexpected reply from the spellcheck worker");
     }
     const byWord = new Map(words.map((word, i) => [word, suggested.suggestions[i]!]));
-    for (const misspelling of misspellings) {
-      misspelling.suggestions = [...(byWord.get(misspelling.word) ?? [])];
+    for (const { misspelling, word } of kept) {
+      misspelling.suggestions = [...(byWord.get(word) ?? [])];
     }
     return misspellings;
   }

@@ -54,6 +54,23 @@ describe("TextChecker", () => {
     }
   });
 
+  it("treats custom words and suggestions alike in a worker and on the calling thread", async () => {
+    const long = "the ｔｅｈ cat sat on Ｔｏｍ mat the cat sat qqqqqqqqqqqqqqqqqqqqqqqqqqqqqq";
+    const inWorker = new TextChecker(provider(["Tom"]), { workerThreshold: 1 });
+    const inThread = new TextChecker(provider(["Tom"]), { workerThreshold: 1000 });
+    try {
+      const expected = [
+        { start: 4, end: 7, word: "ｔｅｈ", suggestions: ["the"] },
+        { start: 39, end: 69, word: "q".repeat(30), suggestions: [] },
+      ];
+      assert.deepEqual(await inThread.check(long), expected);
+      assert.deepEqual(await inWorker.check(long), expected);
+    } finally {
+      inWorker.close();
+      inThread.close();
+    }
+  });
+
   it("checks words, suggests, and limits a check to some of the active languages", async () => {
     const checker = new TextChecker(provider(["Tom"], [EN, DE]));
     try {
