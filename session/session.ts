@@ -1046,9 +1046,11 @@ export class Session extends TypedEmitter<SessionEvents> {
    * Enables or disables the built-in spellchecker (Electron's `ses.setSpellCheckerEnabled`);
    * kept in the partition's `Preferences`.
    *
-   * @param enable Whether to enable it.
+   * @param enable Whether to enable it; other values count by truthiness, as gin converts them.
+   * @throws {TypeError} `Insufficient number of arguments.` when called with none (gin's words).
    */
   setSpellCheckerEnabled(enable: boolean): void {
+    requireArgument(arguments.length);
     this.#spellchecker.setEnabled(enable);
   }
 

@@ -162,6 +162,19 @@ describe("Session spellchecker", () => {
     assert.equal(ses.isSpellCheckerEnabled(), true);
   });
 
+  it("takes setSpellCheckerEnabled's argument by truthiness and refuses none, as gin does", () => {
+    const ses = session.fromPartition("enabled-argument");
+    assert.throws(() => (ses.setSpellCheckerEnabled as (...a: unknown[]) => void)(), {
+      name: "TypeError",
+      message: "Insufficient number of arguments.",
+    });
+    assert.equal(ses.isSpellCheckerEnabled(), true);
+    ses.setSpellCheckerEnabled(0 as unknown as boolean);
+    assert.equal(ses.isSpellCheckerEnabled(), false);
+    ses.setSpellCheckerEnabled("yes" as unknown as boolean);
+    assert.equal(ses.isSpellCheckerEnabled(), true);
+  });
+
   it("keeps languages and the enabled flag in the partition's Preferences", async () => {
     const ses = session.fromPartition("persist:prefs");
     ses.setSpellCheckerLanguages(["es-MX", "en-US"]);
