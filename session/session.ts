@@ -849,9 +849,10 @@ export class Session extends TypedEmitter<SessionEvents> {
    * texts are checked in a worker.
    *
    * @param text The text.
-   * @param options `languages`: a subset of the selected languages (default all of them).
+   * @param options `languages`: a subset of the selected languages (default all of them), named
+   * as for `setSpellCheckerLanguages` (`hu-HU` names `hu`).
    * @returns `{start, end, word, suggestions}` per misspelling, UTF-16 offsets, in text order.
-   * @throws {TypeError} When `text` is not a string.
+   * @throws {TypeError} When `text` is not a string or `options` not an object.
    * @throws {RangeError} (rejects) When a requested language is not selected.
    * @throws {Error} (rejects) When a requested language is selected but its dictionary failed
    * to download or load.

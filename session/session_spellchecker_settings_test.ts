@@ -357,6 +357,29 @@ describe("Session spellchecker", () => {
     assert.deepEqual(await ses.spellCheck("hello", { languages: ["en-US"] }), []);
   });
 
+  it("takes spellCheck's languages as setSpellCheckerLanguages does (a region names its language)", async () => {
+    routes["/hu-hu-3-0.bdic"] = () => ({ status: 200, body: FRENCH });
+    const ses = session.fromPartition("region-option");
+    ses.setSpellCheckerDictionaryDownloadURL(`${origin}/`);
+    ses.setSpellCheckerLanguages(["hu-HU", "en-US"]);
+    assert.deepEqual(ses.getSpellCheckerLanguages(), ["hu", "en-US"]);
+    for (const languages of [["hu-HU"], ["hu"]]) {
+      assert.deepEqual((await ses.spellCheck("bonjour hello", { languages })).map((m) => m.word), [
+        "hello",
+      ]);
+    }
+    await assert.rejects(ses.spellCheck("hello", { languages: ["en"] }), {
+      name: "RangeError",
+      message: 'Spellcheck language "en" is not selected; select it with setSpellCheckerLanguages',
+    });
+    for (const options of [null, 5, "en-US"]) {
+      await assert.rejects(ses.spellCheck("hello", options as unknown as { languages: [] }), {
+        name: "TypeError",
+        message: 'The spellCheck options must be an object like {languages: ["en-US"]}',
+      });
+    }
+  });
+
   it("replaces a corrupt file in the Dictionaries folder", async () => {
     routes["/fr-fr-3-0.bdic"] = () => ({ status: 200, body: FRENCH });
     const dictionaries = join(userData, "Dictionaries");
