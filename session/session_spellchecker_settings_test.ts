@@ -495,6 +495,12 @@ describe("Session spellchecker", () => {
     assert.equal(again.removeWordFromSpellCheckerDictionary("Electron"), true);
     assert.deepEqual(await again.listWordsInSpellCheckerDictionary(), ["Deno"]);
 
+    // The first check after a restart already knows the stored words.
+    newApp();
+    assert.equal(await session.fromPartition("persist:words").spellCheckWord("Deno"), true);
+    newApp();
+    assert.deepEqual(await session.fromPartition("persist:words").spellCheck("Deno"), []);
+
     const memory = session.fromPartition("words-in-memory");
     assert.equal(memory.addWordToSpellCheckerDictionary("Electron"), false);
     assert.equal(memory.removeWordFromSpellCheckerDictionary("Electron"), false);

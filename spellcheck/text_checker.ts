@@ -146,8 +146,9 @@ export class TextChecker {
    */
   async checkWord(word: string): Promise<boolean> {
     if (typeof word !== "string") throw new TypeError("The word to spellcheck must be a string");
-    if (this.#provider.isCustomWord(word)) return true;
+    // The provider's custom words are complete once its dictionaries are.
     const dictionaries = await this.#load(await this.#files());
+    if (this.#provider.isCustomWord(word)) return true;
     if (dictionaries.length === 0) return true;
     return dictionaries.some(({ checker }) => checker.spellMany([word])[0]);
   }
