@@ -872,7 +872,8 @@ export class Session extends TypedEmitter<SessionEvents> {
    * Whether one word is spelled correctly in a selected language or is a custom-dictionary word
    * (beyond Electron).
    *
-   * @param word The word, without surrounding punctuation.
+   * @param word The word, without surrounding punctuation; checked in NFKC, as `spellCheck`
+   * checks a text's words (`ｈｅｌｌｏ` is `hello`).
    * @returns `true` when correct.
    * @throws {TypeError} When `word` is not a string.
    *
@@ -890,7 +891,7 @@ export class Session extends TypedEmitter<SessionEvents> {
    * Hunspell's suggestions for a word from the selected languages, best first, at most 15
    * (beyond Electron).
    *
-   * @param word The misspelled word.
+   * @param word The misspelled word, taken in NFKC as `spellCheck` takes a text's words.
    * @returns The suggestions; `[]` when there are none.
    * @throws {TypeError} When `word` is not a string.
    *

@@ -132,7 +132,7 @@ export class TextChecker {
   /**
    * Whether one word is correct in some active dictionary or the custom dictionary.
    *
-   * @param word The word (no surrounding punctuation).
+   * @param word The word (no surrounding punctuation); checked in NFKC, as a text's words are.
    * @returns `true` when correct; also `true` when no language is active.
    * @throws {TypeError} When `word` is not a string.
    *
@@ -148,15 +148,17 @@ export class TextChecker {
     if (typeof word !== "string") throw new TypeError("The word to spellcheck must be a string");
     // The provider's custom words are complete once its dictionaries are.
     const dictionaries = await this.#load(await this.#files());
-    if (this.#provider.isCustomWord(word)) return true;
+    // A text's words are checked in NFKC (word_break.ts); a lone word is checked alike.
+    const checked = word.normalize("NFKC");
+    if (this.#provider.isCustomWord(word) || this.#provider.isCustomWord(checked)) return true;
     if (dictionaries.length === 0) return true;
-    return dictionaries.some(({ checker }) => checker.spellMany([word])[0]);
+    return dictionaries.some(({ checker }) => checker.spellMany([checked])[0]);
   }
 
   /**
    * Hunspell's suggestions for a word from the active dictionaries (merged in turn, at most 15).
    *
-   * @param word The misspelled word.
+   * @param word The misspelled word; taken in NFKC, as a text's words are.
    * @returns The suggestions, best first; `[]` when none or no language is active.
    * @throws {TypeError} When `word` is not a string.
    *
@@ -170,7 +172,7 @@ export class TextChecker {
    */
   async suggest(word: string): Promise<string[]> {
     if (typeof word !== "string") throw new TypeError("The word to spellcheck must be a string");
-    return suggestAcross(word, await this.#load(await this.#files()));
+    return suggestAcross(word.normalize("NFKC"), await this.#load(await this.#files()));
   }
 
   /**

@@ -90,6 +90,19 @@ describe("TextChecker", () => {
     }
   });
 
+  it("checks and suggests for a single word as a text check does: in NFKC", async () => {
+    const checker = new TextChecker(provider(["Tom"]));
+    try {
+      assert.equal(await checker.checkWord("ｃａｔ"), true);
+      assert.equal(await checker.checkWord("Ｔｏｍ"), true);
+      assert.deepEqual(await checker.check("ｃａｔ Ｔｏｍ"), []);
+      assert.deepEqual(await checker.suggest("ｍａｔｔ"), ["mat"]);
+      assert.equal(await checker.checkWord("ｍａｔｔ"), false);
+    } finally {
+      checker.close();
+    }
+  });
+
   it("rejects a dictionary hunspell cannot use, and recovers when the provider is fixed", async () => {
     let files: HunspellDictionaryFiles[] = [
       { language: "en-US", aff: encode("SET UTF-8\n"), dic: new Uint8Array() },
