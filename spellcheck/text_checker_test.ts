@@ -127,6 +127,26 @@ describe("TextChecker", () => {
     }
   });
 
+  it("reuses a loaded dictionary for the same bytes and loads other bytes of the same size", async () => {
+    let files = [EN];
+    const checker = new TextChecker({
+      activeDictionaries: () => Promise.resolve(files),
+      isCustomWord: () => false,
+    }, { workerThreshold: 3 });
+    try {
+      const long = "the cat sat on the cot";
+      assert.deepEqual((await checker.check("cot")).map((m) => m.word), ["cot"]);
+      assert.deepEqual((await checker.check(long)).map((m) => m.word), ["cot"]);
+      const cot = { ...EN, dic: encode("5\nthe\ncot\nsat\non\nmat\n") };
+      assert.equal(cot.dic.length, EN.dic.length);
+      files = [cot];
+      assert.deepEqual((await checker.check("cot cat")).map((m) => m.word), ["cat"]);
+      assert.deepEqual((await checker.check(long)).map((m) => m.word), ["cat"]);
+    } finally {
+      checker.close();
+    }
+  });
+
   it("finds nothing misspelled when no language is active", async () => {
     const checker = new TextChecker(provider([], []));
     assert.deepEqual(await checker.check("qqq"), []);
