@@ -42,7 +42,9 @@ export class Hunspell {
    * @returns The loaded dictionary.
    * @throws {TypeError} When `aff` or `dic` is not a Uint8Array.
    * @throws {RangeError} When the word list does not start with a word count (hunspell would load
-   *   no words), or the affix file names an encoding the runtime cannot decode.
+   *   no words), the affix file names an encoding the runtime cannot decode, or hunspell gives up
+   *   loading (`Hunspell could not load the dictionary: hunspell.wasm exited with status 1` for a
+   *   table it cannot allocate, such as `REP 100000000`).
    *
    * @example
    * ```ts
@@ -68,7 +70,18 @@ export class Hunspell {
     }
     new Uint8Array(wasm.memory.buffer, affPointer, aff.length).set(aff);
     new Uint8Array(wasm.memory.buffer, dicPointer, dic.length).set(dic);
-    const checker = wasm.ses_create(affPointer, aff.length, dicPointer, dic.length);
+    let checker: number;
+    try {
+      checker = wasm.ses_create(affPointer, aff.length, dicPointer, dic.length);
+    } catch (error) {
+      // Hunspell exits (or traps) when a table the affix file declares cannot be allocated; the
+      // instance is this dictionary's alone and is dropped with it.
+      throw new RangeError(
+        `Hunspell could not load the dictionary: ${
+          error instanceof Error ? error.message : String(error)
+        }`,
+      );
+    }
     wasm.ses_free(affPointer);
     wasm.ses_free(dicPointer);
     if (!checker) throw new RangeError("Hunspell could not load the dictionary");

@@ -55,6 +55,18 @@ describe("Hunspell", () => {
       Hunspell.load({ aff: encode("SET KLINGON-8\n"), dic: encode("1\ncat\n") }),
       { name: "RangeError", message: 'Unsupported dictionary encoding "KLINGON-8"' },
     );
+    // Hunspell gives up (exit) on a table it cannot allocate: a RangeError that says so, and the
+    // other dictionaries go on.
+    for (const table of ["REP 100000000\nREP a b", "CHECKCOMPOUNDPATTERN 100000000"]) {
+      await assert.rejects(
+        Hunspell.load({ aff: encode(`SET UTF-8\n${table}\n`), dic: encode("1\ncat\n") }),
+        {
+          name: "RangeError",
+          message: "Hunspell could not load the dictionary: hunspell.wasm exited with status 1",
+        },
+      );
+    }
+    assert.equal(english.spell("walked"), true);
   });
 
   it("answers any string without failing: NUL, lone surrogates, very long words", () => {
