@@ -9,6 +9,8 @@
  * @module
  */
 
+import type { HunspellDictionaryFiles } from "./dictionary_provider.ts";
+import { Hunspell } from "./hunspell.ts";
 import { breakWords } from "./word_break.ts";
 
 /** A misspelled word of a text. */
@@ -37,6 +39,37 @@ export interface LoadedDictionary {
   language: string;
   /** The loaded dictionary. */
   checker: WordChecker;
+}
+
+/**
+ * Loads a language's hunspell files for checking; a dictionary hunspell cannot load names its
+ * language, so a check with several languages says which one failed.
+ *
+ * @param files The language and its `.aff`/`.dic` bytes.
+ * @returns The language and its loaded {@linkcode Hunspell} (to `free()` when done).
+ * @throws {RangeError} (rejects) `Spellcheck language "<code>": <why Hunspell.load failed>`.
+ *
+ * @example
+ * ```ts
+ * import { loadDictionary } from "./text_check.ts";
+ * const aff = new TextEncoder().encode("SET UTF-8\n");
+ * await loadDictionary({ language: "fr", aff, dic: new Uint8Array() }).catch((error) => {
+ *   console.log(error.message); // Spellcheck language "fr": Hunspell could not load the dictionary: empty dic file
+ * });
+ * ```
+ */
+export async function loadDictionary(
+  files: HunspellDictionaryFiles,
+): Promise<LoadedDictionary & { checker: Hunspell }> {
+  try {
+    return { language: files.language, checker: await Hunspell.load(files) };
+  } catch (error) {
+    throw new RangeError(
+      `Spellcheck language "${files.language}": ${
+        error instanceof Error ? error.message : String(error)
+      }`,
+    );
+  }
 }
 
 /** Options of {@linkcode checkText}. */

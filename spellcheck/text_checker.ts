@@ -10,8 +10,14 @@ import type {
   HunspellDictionaryFiles,
   SpellcheckDictionaryProvider,
 } from "./dictionary_provider.ts";
-import { Hunspell } from "./hunspell.ts";
-import { checkText, type LoadedDictionary, type Misspelling, suggestAcross } from "./text_check.ts";
+import type { Hunspell } from "./hunspell.ts";
+import {
+  checkText,
+  loadDictionary,
+  type LoadedDictionary,
+  type Misspelling,
+  suggestAcross,
+} from "./text_check.ts";
 import type {
   TextCheckReply,
   TextCheckRequest,
@@ -49,7 +55,7 @@ export class TextChecker {
   #createWorker: (url: URL) => Worker;
   #threshold: number;
   #idleMs: number;
-  #loaded = new Map<string, Promise<Hunspell>>();
+  #loaded = new Map<string, Promise<LoadedDictionary & { checker: Hunspell }>>();
   #worker: Worker | undefined;
   #workerKey = "";
   #pending = new Map<number, Pending>();
@@ -190,7 +196,9 @@ export class TextChecker {
    */
   close(): void {
     this.#stopWorker(new Error("The spellchecker was closed"));
-    for (const loading of this.#loaded.values()) loading.then((h) => h.free(), () => {});
+    for (const loading of this.#loaded.values()) {
+      loading.then(({ checker }) => checker.free(), () => {});
+    }
     this.#loaded.clear();
   }
 
@@ -207,15 +215,15 @@ export class TextChecker {
 
   // Loaded dictionaries are reused while the provider hands out the same bytes.
   async #load(files: HunspellDictionaryFiles[]): Promise<LoadedDictionary[]> {
-    return await Promise.all(files.map(async (entry) => {
+    return await Promise.all(files.map((entry) => {
       const key = filesKey(entry);
       let loading = this.#loaded.get(key);
       if (!loading) {
-        loading = Hunspell.load(entry);
+        loading = loadDictionary(entry);
         this.#loaded.set(key, loading);
         loading.catch(() => this.#loaded.delete(key));
       }
-      return { language: entry.language, checker: await loading };
+      return loading;
     }));
   }
 
