@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import fc from "fast-check";
+import process from "node:process";
 import { Hunspell } from "./hunspell.ts";
 import { builtinEnUsDictionary } from "./builtin_en_us.ts";
 
@@ -67,6 +68,27 @@ describe("Hunspell", () => {
       );
     }
     assert.equal(english.spell("walked"), true);
+  });
+
+  it("sizes its word table by the file, not by an inflated word count", async () => {
+    const before = process.memoryUsage().rss;
+    // The count alone would make hunspell allocate a 1.6 GB table.
+    const inflated = await Hunspell.load({
+      aff: encode("SET UTF-8\n"),
+      dic: encode("400000000\ncat\n"),
+    });
+    try {
+      assert.deepEqual(inflated.spellMany(["cat", "dog"]), [true, false]);
+      assert.ok(process.memoryUsage().rss - before < 512 * 1024 * 1024);
+    } finally {
+      inflated.free();
+    }
+    const bom = await Hunspell.load({
+      aff: encode("SET UTF-8\n"),
+      dic: encode("\uFEFF99999999\ndog\n"),
+    });
+    assert.deepEqual(bom.spellMany(["cat", "dog"]), [false, true]);
+    bom.free();
   });
 
   it("answers any string without failing: NUL, lone surrogates, very long words", () => {
