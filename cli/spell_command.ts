@@ -84,7 +84,7 @@ export function parseSpellArgs(argv: string[]): SpellArgs {
  * import { parseSpellArgs, runSpell } from "./spell_command.ts";
  * const io = { readStdin: async () => "", out: console.log, err: console.error };
  * console.log(await runSpell(session, parseSpellArgs(["A smal test"]), io));
- * // 2-6 smal: small, mal, sial, sal, sma, sm al, sm-al
+ * // 2-6 smal: slam, small, seal, dismal
  * // 1
  * ```
  */

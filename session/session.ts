@@ -852,9 +852,10 @@ export class Session extends TypedEmitter<SessionEvents> {
    * texts are checked in a worker.
    *
    * @param text The text.
-   * @param options `languages`: a subset of the selected languages (default all of them).
+   * @param options `languages`: a subset of the selected languages (default all of them), named
+   * as for `setSpellCheckerLanguages` (`hu-HU` names `hu`).
    * @returns `{start, end, word, suggestions}` per misspelling, UTF-16 offsets, in text order.
-   * @throws {TypeError} When `text` is not a string.
+   * @throws {TypeError} When `text` is not a string or `options` not an object.
    * @throws {RangeError} (rejects) When a requested language is not selected.
    * @throws {Error} (rejects) When a requested language is selected but its dictionary failed
    * to download or load.
@@ -874,7 +875,8 @@ export class Session extends TypedEmitter<SessionEvents> {
    * Whether one word is spelled correctly in a selected language or is a custom-dictionary word
    * (beyond Electron).
    *
-   * @param word The word, without surrounding punctuation.
+   * @param word The word, without surrounding punctuation; checked in NFKC, as `spellCheck`
+   * checks a text's words (`ｈｅｌｌｏ` is `hello`).
    * @returns `true` when correct.
    * @throws {TypeError} When `word` is not a string.
    *
@@ -892,7 +894,7 @@ export class Session extends TypedEmitter<SessionEvents> {
    * Hunspell's suggestions for a word from the selected languages, best first, at most 15
    * (beyond Electron).
    *
-   * @param word The misspelled word.
+   * @param word The misspelled word, taken in NFKC as `spellCheck` takes a text's words.
    * @returns The suggestions; `[]` when there are none.
    * @throws {TypeError} When `word` is not a string.
    *
@@ -1049,9 +1051,11 @@ export class Session extends TypedEmitter<SessionEvents> {
    * Enables or disables the built-in spellchecker (Electron's `ses.setSpellCheckerEnabled`);
    * kept in the partition's `Preferences`.
    *
-   * @param enable Whether to enable it.
+   * @param enable Whether to enable it; other values count by truthiness, as gin converts them.
+   * @throws {TypeError} `Insufficient number of arguments.` when called with none (gin's words).
    */
   setSpellCheckerEnabled(enable: boolean): void {
+    requireArgument(arguments.length);
     this.#spellchecker.setEnabled(enable);
   }
 

@@ -9,6 +9,7 @@
 import type { Runtime } from "../core/runtime.ts";
 import {
   builtinEnUsProvider,
+  correspondingSpellCheckLanguage,
   type Misspelling,
   type SpellcheckDictionaryProvider,
   TextChecker,
@@ -16,7 +17,10 @@ import {
 
 /** Options of `ses.spellCheck`. */
 export interface SessionSpellCheckOptions {
-  /** Check against these of the selected languages only (default: all selected ones). */
+  /**
+   * Check against these of the selected languages only (default: all selected ones), named as
+   * for `setSpellCheckerLanguages` (a region such as `hu-HU` names `hu`).
+   */
   languages?: string[];
 }
 
@@ -46,6 +50,8 @@ export class SessionSpellcheck {
    * @param text The text.
    * @param options The languages to use, among the selected ones.
    * @returns The misspellings with UTF-16 ranges and suggestions.
+   * @throws {TypeError} (rejects) `The spellCheck options must be an object like {languages:
+   * ["en-US"]}`.
    * @throws {RangeError} (rejects) `Spellcheck language "<code>" is not selected; select it with
    * setSpellCheckerLanguages`.
    * @throws {Error} (rejects) `Spellcheck language "<code>" has no dictionary: its download or
@@ -62,7 +68,18 @@ export class SessionSpellcheck {
    * ```
    */
   check(text: string, options: SessionSpellCheckOptions = {}): Promise<Misspelling[]> {
-    return this.#checker.check(text, { languages: options.languages });
+    if (typeof options !== "object" || options === null) {
+      return Promise.reject(
+        new TypeError('The spellCheck options must be an object like {languages: ["en-US"]}'),
+      );
+    }
+    // The selected languages are stored as setSpellCheckerLanguages normalised them.
+    const languages = Array.isArray(options.languages)
+      ? options.languages.map((code) =>
+        typeof code === "string" ? correspondingSpellCheckLanguage(code) || code : code
+      )
+      : options.languages;
+    return this.#checker.check(text, { languages });
   }
 
   /**

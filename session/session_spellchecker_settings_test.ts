@@ -162,6 +162,19 @@ describe("Session spellchecker", () => {
     assert.equal(ses.isSpellCheckerEnabled(), true);
   });
 
+  it("takes setSpellCheckerEnabled's argument by truthiness and refuses none, as gin does", () => {
+    const ses = session.fromPartition("enabled-argument");
+    assert.throws(() => (ses.setSpellCheckerEnabled as (...a: unknown[]) => void)(), {
+      name: "TypeError",
+      message: "Insufficient number of arguments.",
+    });
+    assert.equal(ses.isSpellCheckerEnabled(), true);
+    ses.setSpellCheckerEnabled(0 as unknown as boolean);
+    assert.equal(ses.isSpellCheckerEnabled(), false);
+    ses.setSpellCheckerEnabled("yes" as unknown as boolean);
+    assert.equal(ses.isSpellCheckerEnabled(), true);
+  });
+
   it("keeps languages and the enabled flag in the partition's Preferences", async () => {
     const ses = session.fromPartition("persist:prefs");
     ses.setSpellCheckerLanguages(["es-MX", "en-US"]);
@@ -344,6 +357,29 @@ describe("Session spellchecker", () => {
     assert.deepEqual(await ses.spellCheck("hello", { languages: ["en-US"] }), []);
   });
 
+  it("takes spellCheck's languages as setSpellCheckerLanguages does (a region names its language)", async () => {
+    routes["/hu-hu-3-0.bdic"] = () => ({ status: 200, body: FRENCH });
+    const ses = session.fromPartition("region-option");
+    ses.setSpellCheckerDictionaryDownloadURL(`${origin}/`);
+    ses.setSpellCheckerLanguages(["hu-HU", "en-US"]);
+    assert.deepEqual(ses.getSpellCheckerLanguages(), ["hu", "en-US"]);
+    for (const languages of [["hu-HU"], ["hu"]]) {
+      assert.deepEqual((await ses.spellCheck("bonjour hello", { languages })).map((m) => m.word), [
+        "hello",
+      ]);
+    }
+    await assert.rejects(ses.spellCheck("hello", { languages: ["en"] }), {
+      name: "RangeError",
+      message: 'Spellcheck language "en" is not selected; select it with setSpellCheckerLanguages',
+    });
+    for (const options of [null, 5, "en-US"]) {
+      await assert.rejects(ses.spellCheck("hello", options as unknown as { languages: [] }), {
+        name: "TypeError",
+        message: 'The spellCheck options must be an object like {languages: ["en-US"]}',
+      });
+    }
+  });
+
   it("replaces a corrupt file in the Dictionaries folder", async () => {
     routes["/fr-fr-3-0.bdic"] = () => ({ status: 200, body: FRENCH });
     const dictionaries = join(userData, "Dictionaries");
@@ -458,6 +494,12 @@ describe("Session spellchecker", () => {
     assert.equal(again.spellcheckDictionaries.isCustomWord("Electron"), true);
     assert.equal(again.removeWordFromSpellCheckerDictionary("Electron"), true);
     assert.deepEqual(await again.listWordsInSpellCheckerDictionary(), ["Deno"]);
+
+    // The first check after a restart already knows the stored words.
+    newApp();
+    assert.equal(await session.fromPartition("persist:words").spellCheckWord("Deno"), true);
+    newApp();
+    assert.deepEqual(await session.fromPartition("persist:words").spellCheck("Deno"), []);
 
     const memory = session.fromPartition("words-in-memory");
     assert.equal(memory.addWordToSpellCheckerDictionary("Electron"), false);

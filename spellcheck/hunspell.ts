@@ -42,7 +42,9 @@ export class Hunspell {
    * @returns The loaded dictionary.
    * @throws {TypeError} When `aff` or `dic` is not a Uint8Array.
    * @throws {RangeError} When the word list does not start with a word count (hunspell would load
-   *   no words), or the affix file names an encoding the runtime cannot decode.
+   *   no words), the affix file names an encoding the runtime cannot decode, or hunspell gives up
+   *   loading (`Hunspell could not load the dictionary: hunspell.wasm exited with status 1` for a
+   *   table it cannot allocate, such as `REP 100000000`).
    *
    * @example
    * ```ts
@@ -59,7 +61,7 @@ export class Hunspell {
     if (!(aff instanceof Uint8Array) || !(dic instanceof Uint8Array)) {
       throw new TypeError("Hunspell.load needs { aff: Uint8Array, dic: Uint8Array }");
     }
-    checkWordCount(dic);
+    const countLine = checkWordCount(dic);
     const wasm = await instantiateHunspell();
     const affPointer = wasm.ses_malloc(aff.length + 1);
     const dicPointer = wasm.ses_malloc(dic.length + 1);
@@ -68,7 +70,19 @@ export class Hunspell {
     }
     new Uint8Array(wasm.memory.buffer, affPointer, aff.length).set(aff);
     new Uint8Array(wasm.memory.buffer, dicPointer, dic.length).set(dic);
-    const checker = wasm.ses_create(affPointer, aff.length, dicPointer, dic.length);
+    if (countLine) new Uint8Array(wasm.memory.buffer, dicPointer).set(countLine);
+    let checker: number;
+    try {
+      checker = wasm.ses_create(affPointer, aff.length, dicPointer, dic.length);
+    } catch (error) {
+      // Hunspell exits (or traps) when a table the affix file declares cannot be allocated; the
+      // instance is this dictionary's alone and is dropped with it.
+      throw new RangeError(
+        `Hunspell could not load the dictionary: ${
+          error instanceof Error ? error.message : String(error)
+        }`,
+      );
+    }
     wasm.ses_free(affPointer);
     wasm.ses_free(dicPointer);
     if (!checker) throw new RangeError("Hunspell could not load the dictionary");
@@ -283,17 +297,35 @@ export class Hunspell {
   }
 }
 
+// Hunspell allocates its word table from the first line's count before reading a word, so a
+// file of a few bytes claiming 400,000,000 words would take 1.6 GB. Real dictionaries claim at
+// most a few hundred thousand; above this, a count larger than the file's line count is lowered
+// to it (an upper bound of its words: only the table's size changes).
+const TRUSTED_WORD_COUNT = 1 << 22;
+
 // hunspell's HashMgr::load_tables rule: the first line (after a UTF-8 BOM) is a positive count.
-function checkWordCount(dic: Uint8Array): void {
+// Returns the bytes that replace the start of the file when the count is inflated.
+function checkWordCount(dic: Uint8Array): Uint8Array | undefined {
   const newline = dic.indexOf(0x0a);
-  let first = new TextDecoder().decode(dic.subarray(0, newline < 0 ? dic.length : newline));
-  if (first.startsWith("\uFEFF")) first = first.slice(1);
+  const end = newline < 0 ? dic.length : newline;
+  let first = new TextDecoder().decode(dic.subarray(0, end));
+  const bom = first.startsWith("\uFEFF") ? 3 : 0;
+  if (bom) first = first.slice(1);
   if (dic.length === 0) {
     throw new RangeError("Hunspell could not load the dictionary: empty dic file");
   }
-  if (!(parseInt(first, 10) > 0)) {
+  const count = parseInt(first, 10);
+  if (!(count > 0)) {
     throw new RangeError(
       "Hunspell could not load the dictionary: missing or bad word count in the dic file",
     );
   }
+  if (count <= TRUSTED_WORD_COUNT) return undefined;
+  let lines = 1;
+  for (let i = newline; i >= 0; i = dic.indexOf(0x0a, i + 1)) lines++;
+  if (count <= lines) return undefined;
+  // The first line's length kept, the count padded with spaces (hunspell reads it with atoi).
+  const replaced = dic.slice(0, end);
+  replaced.set(new TextEncoder().encode(String(lines).padEnd(end - bom, " ")), bom);
+  return replaced;
 }

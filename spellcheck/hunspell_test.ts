@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import fc from "fast-check";
+import process from "node:process";
 import { Hunspell } from "./hunspell.ts";
 import { builtinEnUsDictionary } from "./builtin_en_us.ts";
 
@@ -55,6 +56,39 @@ describe("Hunspell", () => {
       Hunspell.load({ aff: encode("SET KLINGON-8\n"), dic: encode("1\ncat\n") }),
       { name: "RangeError", message: 'Unsupported dictionary encoding "KLINGON-8"' },
     );
+    // Hunspell gives up (exit) on a table it cannot allocate: a RangeError that says so, and the
+    // other dictionaries go on.
+    for (const table of ["REP 100000000\nREP a b", "CHECKCOMPOUNDPATTERN 100000000"]) {
+      await assert.rejects(
+        Hunspell.load({ aff: encode(`SET UTF-8\n${table}\n`), dic: encode("1\ncat\n") }),
+        {
+          name: "RangeError",
+          message: "Hunspell could not load the dictionary: hunspell.wasm exited with status 1",
+        },
+      );
+    }
+    assert.equal(english.spell("walked"), true);
+  });
+
+  it("sizes its word table by the file, not by an inflated word count", async () => {
+    const before = process.memoryUsage().rss;
+    // The count alone would make hunspell allocate a 1.6 GB table.
+    const inflated = await Hunspell.load({
+      aff: encode("SET UTF-8\n"),
+      dic: encode("400000000\ncat\n"),
+    });
+    try {
+      assert.deepEqual(inflated.spellMany(["cat", "dog"]), [true, false]);
+      assert.ok(process.memoryUsage().rss - before < 512 * 1024 * 1024);
+    } finally {
+      inflated.free();
+    }
+    const bom = await Hunspell.load({
+      aff: encode("SET UTF-8\n"),
+      dic: encode("\uFEFF99999999\ndog\n"),
+    });
+    assert.deepEqual(bom.spellMany(["cat", "dog"]), [false, true]);
+    bom.free();
   });
 
   it("answers any string without failing: NUL, lone surrogates, very long words", () => {

@@ -83,12 +83,15 @@ export { Hunspell, type HunspellFiles } from "./hunspell.ts";
 export {
   checkText,
   type CheckTextOptions,
+  findMisspellings,
+  type FoundMisspellings,
   type LoadedDictionary,
   MAX_CHECKED_BYTES,
-  MAX_SUGGESTED_LENGTH,
+  MAX_SUGGESTED_BYTES,
   MAX_SUGGESTIONS,
   type Misspelling,
   suggestAcross,
+  suggestionsFor,
   type WordChecker,
 } from "./text_check.ts";
 export { type SpellCheckOptions, TextChecker, type TextCheckerOptions } from "./text_checker.ts";

@@ -1,14 +1,16 @@
 /**
  * Checking a text the way Chromium's renderer does (components/spellcheck/renderer/
  * spellcheck_language.cc, hunspell_engine.cc, spellcheck.cc): words from Chromium's word
- * breaking; a word is correct when any selected dictionary accepts it, when it is 64 UTF-8 bytes
- * or longer (Chromium does not check those), when every part of a contraction is correct
- * (`in'n'out`), or when it is a custom-dictionary word. Misspellings shorter than 24 UTF-16
- * units get suggestions, merged across dictionaries in turn.
+ * breaking; a word is correct when any selected dictionary accepts it, when it is longer than 64
+ * UTF-8 bytes (Chromium does not check those), when every part of a contraction is correct
+ * (`in'n'out`), or when it is a custom-dictionary word. Misspellings of at most 24 UTF-8 bytes get
+ * suggestions for the word as checked (NFKC), merged across dictionaries in turn.
  *
  * @module
  */
 
+import type { HunspellDictionaryFiles } from "./dictionary_provider.ts";
+import { Hunspell } from "./hunspell.ts";
 import { breakWords } from "./word_break.ts";
 
 /** A misspelled word of a text. */
@@ -19,7 +21,7 @@ export interface Misspelling {
   end: number;
   /** `text.slice(start, end)`. */
   word: string;
-  /** Replacements, best first (at most 15; `[]` for words of 24 UTF-16 units or more). */
+  /** Replacements, best first (at most 15; `[]` for words longer than 24 UTF-8 bytes). */
   suggestions: string[];
 }
 
@@ -39,16 +41,47 @@ export interface LoadedDictionary {
   checker: WordChecker;
 }
 
+/**
+ * Loads a language's hunspell files for checking; a dictionary hunspell cannot load names its
+ * language, so a check with several languages says which one failed.
+ *
+ * @param files The language and its `.aff`/`.dic` bytes.
+ * @returns The language and its loaded {@linkcode Hunspell} (to `free()` when done).
+ * @throws {RangeError} (rejects) `Spellcheck language "<code>": <why Hunspell.load failed>`.
+ *
+ * @example
+ * ```ts
+ * import { loadDictionary } from "./text_check.ts";
+ * const aff = new TextEncoder().encode("SET UTF-8\n");
+ * await loadDictionary({ language: "fr", aff, dic: new Uint8Array() }).catch((error) => {
+ *   console.log(error.message); // Spellcheck language "fr": Hunspell could not load the dictionary: empty dic file
+ * });
+ * ```
+ */
+export async function loadDictionary(
+  files: HunspellDictionaryFiles,
+): Promise<LoadedDictionary & { checker: Hunspell }> {
+  try {
+    return { language: files.language, checker: await Hunspell.load(files) };
+  } catch (error) {
+    throw new RangeError(
+      `Spellcheck language "${files.language}": ${
+        error instanceof Error ? error.message : String(error)
+      }`,
+    );
+  }
+}
+
 /** Options of {@linkcode checkText}. */
 export interface CheckTextOptions {
   /** Compute suggestions (default `true`); `false` leaves every `suggestions` empty. */
   suggestions?: boolean;
 }
 
-/** Words this long (UTF-8 bytes) or longer count as correct (Chromium's kMaxCheckedLen). */
+/** Words longer than this (UTF-8 bytes) count as correct (Chromium's kMaxCheckedLen). */
 export const MAX_CHECKED_BYTES = 64;
-/** Words this long (UTF-16 units) or longer get no suggestions (Chromium's kMaxSuggestLen). */
-export const MAX_SUGGESTED_LENGTH = 24;
+/** Words longer than this (UTF-8 bytes) get no suggestions (Chromium's kMaxSuggestLen). */
+export const MAX_SUGGESTED_BYTES = 24;
 /** Hunspell's own cap on suggestions. */
 export const MAX_SUGGESTIONS = 15;
 
@@ -88,9 +121,55 @@ export function checkText(
   options: CheckTextOptions = {},
 ): Misspelling[] {
   const { suggestions = true } = options;
-  if (dictionaries.length === 0) return [];
+  const { misspellings, checked } = findMisspellings(text, dictionaries, isCustomWord);
+  if (suggestions) {
+    const cache = new Map<string, string[]>();
+    misspellings.forEach((misspelling, i) => {
+      const word = checked[i]!;
+      let list = cache.get(word);
+      if (!list) cache.set(word, list = suggestionsFor(word, dictionaries));
+      misspelling.suggestions = [...list];
+    });
+  }
+  return misspellings;
+}
+
+/** {@linkcode findMisspellings}' result. */
+export interface FoundMisspellings {
+  /** The misspellings, their `suggestions` still empty. */
+  misspellings: Misspelling[];
+  /** Each misspelling's word as the dictionaries checked it (NFKC), the one to suggest for. */
+  checked: string[];
+}
+
+/**
+ * The misspelled words of `text`, as {@linkcode checkText} finds them, without suggestions.
+ *
+ * @param text The text; any string.
+ * @param dictionaries The selected languages' loaded dictionaries (see {@linkcode checkText}).
+ * @param isCustomWord Whether a word, as written or as checked, is a custom-dictionary word.
+ * @returns The misspellings in text order, and the form of each word that was checked.
+ *
+ * @example
+ * ```ts
+ * import { findMisspellings } from "./text_check.ts";
+ * import { Hunspell } from "./hunspell.ts";
+ * const checker = await Hunspell.load({
+ *   aff: new TextEncoder().encode("SET UTF-8\n"),
+ *   dic: new TextEncoder().encode("1\nhello\n"),
+ * });
+ * const found = findMisspellings("hello ｗｒｌｄ", [{ language: "en-US", checker }], () => false);
+ * console.log(found.misspellings[0]?.word, found.checked); // ｗｒｌｄ [ "wrld" ]
+ * checker.free();
+ * ```
+ */
+export function findMisspellings(
+  text: string,
+  dictionaries: readonly LoadedDictionary[],
+  isCustomWord: (word: string) => boolean,
+): FoundMisspellings {
+  if (dictionaries.length === 0) return { misspellings: [], checked: [] };
   const words = breakWords(text, { language: dictionaries[0]!.language });
-  // A UTF-16 unit takes at most 3 UTF-8 bytes, so short words need no encoding to measure.
   // Each distinct word is checked once: `slot[i]` is word i's place in `distinct`, -1 when it is
   // too long to check. A UTF-16 unit takes at most 3 UTF-8 bytes, so short words skip encoding.
   const slots = new Map<string, number>();
@@ -98,7 +177,7 @@ export function checkText(
   const slot = new Int32Array(words.length);
   for (let i = 0; i < words.length; i++) {
     const word = words[i]!.word;
-    if (word.length * 3 >= MAX_CHECKED_BYTES && encoder.encode(word).length >= MAX_CHECKED_BYTES) {
+    if (word.length * 3 > MAX_CHECKED_BYTES && encoder.encode(word).length > MAX_CHECKED_BYTES) {
       slot[i] = -1;
       continue;
     }
@@ -112,24 +191,38 @@ export function checkText(
   }
   const correct = correctWords(distinct, dictionaries);
   const misspellings: Misspelling[] = [];
+  const checked: string[] = [];
   for (let i = 0; i < words.length; i++) {
     if (slot[i] === -1 || correct[slot[i]!] === 1) continue;
     const { start, end, word } = words[i]!;
     const original = text.slice(start, end);
     if (isCustomWord(original) || (word !== original && isCustomWord(word))) continue;
     misspellings.push({ start, end, word: original, suggestions: [] });
+    checked.push(word);
   }
-  if (suggestions) {
-    const cache = new Map<string, string[]>();
-    for (const misspelling of misspellings) {
-      const word = misspelling.word;
-      if (word.length >= MAX_SUGGESTED_LENGTH) continue;
-      let list = cache.get(word);
-      if (!list) cache.set(word, list = suggestAcross(word, dictionaries));
-      misspelling.suggestions = [...list];
-    }
+  return { misspellings, checked };
+}
+
+/**
+ * The suggestions Chromium offers for a misspelled word: none when it is longer than 24 UTF-8
+ * bytes, else {@linkcode suggestAcross}.
+ *
+ * @param word The word as checked (NFKC).
+ * @param dictionaries The loaded dictionaries.
+ * @returns The merged suggestions, best first.
+ *
+ * @example
+ * ```ts
+ * import { suggestionsFor } from "./text_check.ts";
+ * const en = { language: "en-US", checker: { spellMany: () => [], suggest: () => ["x"] } };
+ * console.log(suggestionsFor("w", [en]), suggestionsFor("w".repeat(25), [en])); // [ "x" ] []
+ * ```
+ */
+export function suggestionsFor(word: string, dictionaries: readonly LoadedDictionary[]): string[] {
+  if (word.length * 3 > MAX_SUGGESTED_BYTES && encoder.encode(word).length > MAX_SUGGESTED_BYTES) {
+    return [];
   }
-  return misspellings;
+  return suggestAcross(word, dictionaries);
 }
 
 /**

@@ -19,6 +19,6 @@ export type TextCheckRequest = TextCheckRequestBody & { id: number };
 /** The worker's reply: the result of the request with the same `id`, or its error message. */
 export type TextCheckReply =
   | { id: number; kind: "loaded" }
-  | { id: number; kind: "checked"; misspellings: Misspelling[] }
+  | { id: number; kind: "checked"; misspellings: Misspelling[]; checked: string[] }
   | { id: number; kind: "suggested"; suggestions: string[][] }
   | { id: number; kind: "error"; message: string };

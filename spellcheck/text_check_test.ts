@@ -43,10 +43,39 @@ describe("checkText (Chromium's rules over hunspell)", () => {
     assert.deepEqual(checkText("in'n'oot", en, () => false).map((m) => m.word), ["in'n'oot"]);
   });
 
-  it("treats words of 64 UTF-8 bytes or more as correct and does not suggest for 24+ units", () => {
-    assert.deepEqual(checkText("x".repeat(64), en, () => false), []);
+  it("checks words of up to 64 UTF-8 bytes and suggests for up to 24 bytes (hunspell_engine.cc)", async () => {
+    assert.deepEqual(checkText("x".repeat(64), en, () => false).map((m) => m.word.length), [64]);
+    assert.deepEqual(checkText("x".repeat(65), en, () => false), []);
+    assert.deepEqual(checkText("é".repeat(33), en, () => false), []);
     const long = checkText("q".repeat(30), en, () => false);
     assert.deepEqual(long.map((m) => [m.word.length, m.suggestions]), [[30, []]]);
+    const e12 = "é".repeat(12);
+    const lengthy = await Hunspell.load({
+      aff: encode("SET UTF-8\nTRY abcdefghijklmnopqrstuvwxyzé\n"),
+      dic: encode(`2\nabcdefghijklmnopqrstuvwx\n${e12}a\n`),
+    });
+    try {
+      const dictionaries = [{ language: "en-US", checker: lengthy }];
+      // 24 bytes: suggested for, though 24 UTF-16 units.
+      assert.deepEqual(
+        checkText("abcdefghijklmnopqrstuvwz", dictionaries, () => false)[0]?.suggestions,
+        ["abcdefghijklmnopqrstuvwx"],
+      );
+      // 25 bytes in 13 UTF-16 units: too long to suggest for.
+      assert.deepEqual(checkText(`${e12}b`, dictionaries, () => false)[0]?.suggestions, []);
+      // 24 bytes in 13 UTF-16 units: suggested for.
+      assert.deepEqual(checkText(`${e12.slice(1)}ab`, dictionaries, () => false), [
+        { start: 0, end: 13, word: `${e12.slice(1)}ab`, suggestions: [`${e12}a`] },
+      ]);
+    } finally {
+      lengthy.free();
+    }
+  });
+
+  it("suggests for the word as checked (NFKC), and reports the text's own word", () => {
+    assert.deepEqual(checkText("ｈｅｌｏ ｗｏｒｌｄ", en, () => false), [
+      { start: 0, end: 4, word: "ｈｅｌｏ", suggestions: ["hello"] },
+    ]);
   });
 
   it("counts a word as correct when any dictionary has it, and merges suggestions", () => {

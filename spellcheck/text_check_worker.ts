@@ -6,8 +6,13 @@
  * @module
  */
 
-import { Hunspell } from "./hunspell.ts";
-import { checkText, type LoadedDictionary, suggestAcross } from "./text_check.ts";
+import type { Hunspell } from "./hunspell.ts";
+import {
+  findMisspellings,
+  loadDictionary,
+  type LoadedDictionary,
+  suggestionsFor,
+} from "./text_check.ts";
 import type { TextCheckReply, TextCheckRequest } from "./text_check_protocol.ts";
 
 // The worker global of both runtimes, typed locally (the default lib is the window's).
@@ -16,8 +21,7 @@ const scope = globalThis as unknown as {
   postMessage(message: TextCheckReply): void;
 };
 
-let dictionaries: LoadedDictionary[] = [];
-let loaded: Hunspell[] = [];
+let dictionaries: (LoadedDictionary & { checker: Hunspell })[] = [];
 let queue: Promise<void> = Promise.resolve();
 // Why the last load failed: checks fail with it until a load succeeds, rather than find nothing.
 let loadError: string | undefined;
@@ -25,21 +29,23 @@ let loadError: string | undefined;
 async function handle(request: TextCheckRequest): Promise<TextCheckReply> {
   switch (request.kind) {
     case "load": {
-      for (const hunspell of loaded) hunspell.free();
-      loaded = [];
+      for (const { checker } of dictionaries) checker.free();
       dictionaries = [];
       loadError = "The spellcheck worker is loading";
-      try {
-        loaded = await Promise.all(request.dictionaries.map((files) => Hunspell.load(files)));
-      } catch (error) {
-        loadError = String(error);
-        throw error;
+      const results = await Promise.allSettled(request.dictionaries.map(loadDictionary));
+      const failed = results.find((result) => result.status === "rejected");
+      if (failed) {
+        // The others are freed: the next load starts over.
+        for (const result of results) {
+          if (result.status === "fulfilled") result.value.checker.free();
+        }
+        loadError = failed.reason instanceof Error ? failed.reason.message : String(failed.reason);
+        throw failed.reason;
       }
       loadError = undefined;
-      dictionaries = loaded.map((checker, i) => ({
-        language: request.dictionaries[i]!.language,
-        checker,
-      }));
+      dictionaries = results.flatMap((result) =>
+        result.status === "fulfilled" ? [result.value] : []
+      );
       return { id: request.id, kind: "loaded" };
     }
     case "check":
@@ -47,14 +53,14 @@ async function handle(request: TextCheckRequest): Promise<TextCheckReply> {
       return {
         id: request.id,
         kind: "checked",
-        misspellings: checkText(request.text, dictionaries, () => false, { suggestions: false }),
+        ...findMisspellings(request.text, dictionaries, () => false),
       };
     case "suggest":
       if (loadError) throw new Error(loadError);
       return {
         id: request.id,
         kind: "suggested",
-        suggestions: request.words.map((word) => suggestAcross(word, dictionaries)),
+        suggestions: request.words.map((word) => suggestionsFor(word, dictionaries)),
       };
   }
 }
@@ -66,7 +72,8 @@ scope.onmessage = (event) => {
     try {
       scope.postMessage(await handle(request));
     } catch (error) {
-      scope.postMessage({ id: request.id, kind: "error", message: String(error) });
+      const message = error instanceof Error ? error.message : String(error);
+      scope.postMessage({ id: request.id, kind: "error", message });
     }
   });
 };

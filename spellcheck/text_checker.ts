@@ -10,8 +10,14 @@ import type {
   HunspellDictionaryFiles,
   SpellcheckDictionaryProvider,
 } from "./dictionary_provider.ts";
-import { Hunspell } from "./hunspell.ts";
-import { checkText, type LoadedDictionary, type Misspelling, suggestAcross } from "./text_check.ts";
+import type { Hunspell } from "./hunspell.ts";
+import {
+  checkText,
+  loadDictionary,
+  type LoadedDictionary,
+  type Misspelling,
+  suggestAcross,
+} from "./text_check.ts";
 import type {
   TextCheckReply,
   TextCheckRequest,
@@ -49,7 +55,7 @@ export class TextChecker {
   #createWorker: (url: URL) => Worker;
   #threshold: number;
   #idleMs: number;
-  #loaded = new Map<string, Promise<Hunspell>>();
+  #loaded = new Map<string, Promise<LoadedDictionary & { checker: Hunspell }>>();
   #worker: Worker | undefined;
   #workerKey = "";
   #pending = new Map<number, Pending>();
@@ -109,18 +115,22 @@ export class TextChecker {
     }
     const checked = await this.#inWorker(files, { kind: "check", text });
     if (checked.kind !== "checked") throw new Error("Unexpected reply from the spellcheck worker");
-    const misspellings = checked.misspellings.filter(({ word }) => !isCustomWord(word));
-    if (!suggestions) return misspellings;
-    const words = [...new Set(misspellings.map(({ word }) => word))]
-      .filter((word) => word.length < 24);
-    if (words.length === 0) return misspellings;
+    // The custom words are here, so the worker's misspellings are filtered here, as
+    // checkText's are: by the word as written or as checked.
+    const kept = checked.misspellings.flatMap((misspelling, i) => {
+      const word = checked.checked[i]!;
+      return isCustomWord(misspelling.word) || isCustomWord(word) ? [] : [{ misspelling, word }];
+    });
+    const misspellings = kept.map(({ misspelling }) => misspelling);
+    if (!suggestions || kept.length === 0) return misspellings;
+    const words = [...new Set(kept.map(({ word }) => word))];
     const suggested = await this.#inWorker(files, { kind: "suggest", words });
     if (suggested.kind !== "suggested") {
       throw new Error("Unexpected reply from the spellcheck worker");
     }
     const byWord = new Map(words.map((word, i) => [word, suggested.suggestions[i]!]));
-    for (const misspelling of misspellings) {
-      misspelling.suggestions = [...(byWord.get(misspelling.word) ?? [])];
+    for (const { misspelling, word } of kept) {
+      misspelling.suggestions = [...(byWord.get(word) ?? [])];
     }
     return misspellings;
   }
@@ -128,7 +138,7 @@ export class TextChecker {
   /**
    * Whether one word is correct in some active dictionary or the custom dictionary.
    *
-   * @param word The word (no surrounding punctuation).
+   * @param word The word (no surrounding punctuation); checked in NFKC, as a text's words are.
    * @returns `true` when correct; also `true` when no language is active.
    * @throws {TypeError} When `word` is not a string.
    *
@@ -142,16 +152,19 @@ export class TextChecker {
    */
   async checkWord(word: string): Promise<boolean> {
     if (typeof word !== "string") throw new TypeError("The word to spellcheck must be a string");
-    if (this.#provider.isCustomWord(word)) return true;
+    // The provider's custom words are complete once its dictionaries are.
     const dictionaries = await this.#load(await this.#files());
+    // A text's words are checked in NFKC (word_break.ts); a lone word is checked alike.
+    const checked = word.normalize("NFKC");
+    if (this.#provider.isCustomWord(word) || this.#provider.isCustomWord(checked)) return true;
     if (dictionaries.length === 0) return true;
-    return dictionaries.some(({ checker }) => checker.spellMany([word])[0]);
+    return dictionaries.some(({ checker }) => checker.spellMany([checked])[0]);
   }
 
   /**
    * Hunspell's suggestions for a word from the active dictionaries (merged in turn, at most 15).
    *
-   * @param word The misspelled word.
+   * @param word The misspelled word; taken in NFKC, as a text's words are.
    * @returns The suggestions, best first; `[]` when none or no language is active.
    * @throws {TypeError} When `word` is not a string.
    *
@@ -165,7 +178,7 @@ export class TextChecker {
    */
   async suggest(word: string): Promise<string[]> {
     if (typeof word !== "string") throw new TypeError("The word to spellcheck must be a string");
-    return suggestAcross(word, await this.#load(await this.#files()));
+    return suggestAcross(word.normalize("NFKC"), await this.#load(await this.#files()));
   }
 
   /**
@@ -183,7 +196,9 @@ export class TextChecker {
    */
   close(): void {
     this.#stopWorker(new Error("The spellchecker was closed"));
-    for (const loading of this.#loaded.values()) loading.then((h) => h.free(), () => {});
+    for (const loading of this.#loaded.values()) {
+      loading.then(({ checker }) => checker.free(), () => {});
+    }
     this.#loaded.clear();
   }
 
@@ -200,15 +215,15 @@ export class TextChecker {
 
   // Loaded dictionaries are reused while the provider hands out the same bytes.
   async #load(files: HunspellDictionaryFiles[]): Promise<LoadedDictionary[]> {
-    return await Promise.all(files.map(async (entry) => {
+    return await Promise.all(files.map((entry) => {
       const key = filesKey(entry);
       let loading = this.#loaded.get(key);
       if (!loading) {
-        loading = Hunspell.load(entry);
+        loading = loadDictionary(entry);
         this.#loaded.set(key, loading);
         loading.catch(() => this.#loaded.delete(key));
       }
-      return { language: entry.language, checker: await loading };
+      return loading;
     }));
   }
 
@@ -277,13 +292,24 @@ export class TextChecker {
   }
 }
 
-// Identifies a dictionary's bytes cheaply: language, sizes and an FNV-1a hash of both files.
+// Identifies a dictionary's bytes: language, sizes and an FNV-1a hash of both files. Hashing
+// costs milliseconds per megabyte and providers hand out the same arrays for every check, so
+// each array is hashed once.
+const hashes = new WeakMap<Uint8Array, string>();
+
 function filesKey({ language, aff, dic }: HunspellDictionaryFiles): string {
-  let hash = 0x811c9dc5;
-  for (const bytes of [aff, dic]) {
+  return `${language}:${aff.length}:${dic.length}:${bytesHash(aff)}:${bytesHash(dic)}`;
+}
+
+function bytesHash(bytes: Uint8Array): string {
+  let known = hashes.get(bytes);
+  if (known === undefined) {
+    let hash = 0x811c9dc5;
     for (let i = 0; i < bytes.length; i++) hash = Math.imul(hash ^ bytes[i]!, 0x01000193);
+    known = (hash >>> 0).toString(16);
+    hashes.set(bytes, known);
   }
-  return `${language}:${aff.length}:${dic.length}:${(hash >>> 0).toString(16)}`;
+  return known;
 }
 
 // Why requested languages have no active dictionary: one not selected is named first (the

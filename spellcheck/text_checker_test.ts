@@ -54,6 +54,23 @@ describe("TextChecker", () => {
     }
   });
 
+  it("treats custom words and suggestions alike in a worker and on the calling thread", async () => {
+    const long = "the ｔｅｈ cat sat on Ｔｏｍ mat the cat sat qqqqqqqqqqqqqqqqqqqqqqqqqqqqqq";
+    const inWorker = new TextChecker(provider(["Tom"]), { workerThreshold: 1 });
+    const inThread = new TextChecker(provider(["Tom"]), { workerThreshold: 1000 });
+    try {
+      const expected = [
+        { start: 4, end: 7, word: "ｔｅｈ", suggestions: ["the"] },
+        { start: 39, end: 69, word: "q".repeat(30), suggestions: [] },
+      ];
+      assert.deepEqual(await inThread.check(long), expected);
+      assert.deepEqual(await inWorker.check(long), expected);
+    } finally {
+      inWorker.close();
+      inThread.close();
+    }
+  });
+
   it("checks words, suggests, and limits a check to some of the active languages", async () => {
     const checker = new TextChecker(provider(["Tom"], [EN, DE]));
     try {
@@ -73,6 +90,19 @@ describe("TextChecker", () => {
     }
   });
 
+  it("checks and suggests for a single word as a text check does: in NFKC", async () => {
+    const checker = new TextChecker(provider(["Tom"]));
+    try {
+      assert.equal(await checker.checkWord("ｃａｔ"), true);
+      assert.equal(await checker.checkWord("Ｔｏｍ"), true);
+      assert.deepEqual(await checker.check("ｃａｔ Ｔｏｍ"), []);
+      assert.deepEqual(await checker.suggest("ｍａｔｔ"), ["mat"]);
+      assert.equal(await checker.checkWord("ｍａｔｔ"), false);
+    } finally {
+      checker.close();
+    }
+  });
+
   it("rejects a dictionary hunspell cannot use, and recovers when the provider is fixed", async () => {
     let files: HunspellDictionaryFiles[] = [
       { language: "en-US", aff: encode("SET UTF-8\n"), dic: new Uint8Array() },
@@ -84,14 +114,38 @@ describe("TextChecker", () => {
     try {
       await assert.rejects(checker.checkWord("cat"), {
         name: "RangeError",
-        message: "Hunspell could not load the dictionary: empty dic file",
+        message:
+          'Spellcheck language "en-US": Hunspell could not load the dictionary: empty dic file',
       });
       const long = "the cat sat on teh mat the cat sat on the mat";
-      // In the worker too: the check fails rather than finding nothing.
-      await assert.rejects(checker.check(long), /empty dic file/);
+      // In the worker too: the check fails rather than finding nothing, naming the language.
+      await assert.rejects(checker.check(long), {
+        message:
+          'Spellcheck language "en-US": Hunspell could not load the dictionary: empty dic file',
+      });
       files = [EN];
       assert.equal(await checker.checkWord("cat"), true);
       assert.deepEqual((await checker.check(long)).map((m) => m.word), ["teh"]);
+    } finally {
+      checker.close();
+    }
+  });
+
+  it("reuses a loaded dictionary for the same bytes and loads other bytes of the same size", async () => {
+    let files = [EN];
+    const checker = new TextChecker({
+      activeDictionaries: () => Promise.resolve(files),
+      isCustomWord: () => false,
+    }, { workerThreshold: 3 });
+    try {
+      const long = "the cat sat on the cot";
+      assert.deepEqual((await checker.check("cot")).map((m) => m.word), ["cot"]);
+      assert.deepEqual((await checker.check(long)).map((m) => m.word), ["cot"]);
+      const cot = { ...EN, dic: encode("5\nthe\ncot\nsat\non\nmat\n") };
+      assert.equal(cot.dic.length, EN.dic.length);
+      files = [cot];
+      assert.deepEqual((await checker.check("cot cat")).map((m) => m.word), ["cat"]);
+      assert.deepEqual((await checker.check(long)).map((m) => m.word), ["cat"]);
     } finally {
       checker.close();
     }
