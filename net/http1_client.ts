@@ -15,6 +15,7 @@ import { type RequestHead, requestHead } from "./_http1_request_head.ts";
 import {
   findResponseHeadEnd,
   MAX_RESPONSE_HEAD_BYTES,
+  mayStartStatusLine,
   parseResponseHead,
   type ResponseHead,
 } from "./_http1_response_head.ts";
@@ -145,8 +146,8 @@ const reusedSockets = new WeakSet<StreamSocket>();
  * @returns The response; rejects with a `TypeError` for an invalid method, target or header, or
  *   a `SessionError`: `ERR_EMPTY_RESPONSE` (closed before any byte; `ERR_CONNECTION_CLOSED` on a
  *   reused socket), `ERR_RESPONSE_HEADERS_TRUNCATED` (closed inside the head),
- *   `ERR_INVALID_HTTP_RESPONSE`, `ERR_RESPONSE_HEADERS_TOO_BIG` (over 256 KiB),
- *   `ERR_RESPONSE_HEADERS_MULTIPLE_CONTENT_LENGTH`, `ERR_ABORTED`, `ERR_SOCKET_NOT_CONNECTED`
+ *   `ERR_INVALID_HTTP_RESPONSE` (as soon as the first bytes cannot begin `HTTP/`),
+ *   `ERR_RESPONSE_HEADERS_TOO_BIG` (over 256 KiB), `ERR_RESPONSE_HEADERS_MULTIPLE_CONTENT_LENGTH`, `ERR_ABORTED`, `ERR_SOCKET_NOT_CONNECTED`
  *   (socket already destroyed) or the socket's error mapped by `netErrorFromSystemError`.
  *
  * @example Against a stand-in connection that answers every request
@@ -368,6 +369,7 @@ class Http1Exchange {
         if (length >= MAX_RESPONSE_HEAD_BYTES) {
           throw new SessionError("ERR_RESPONSE_HEADERS_TOO_BIG");
         }
+        if (!mayStartStatusLine(bytes, length)) throw new SessionError("ERR_INVALID_HTTP_RESPONSE");
         if (this.#headBuffer === null) this.#keepPartialHead(bytes.subarray(0, length));
         return;
       }

@@ -777,6 +777,47 @@ function exchangeSuite(kind: SocketKind): void {
     }
 
     for (
+      const [name, banner] of [
+        ["an SSH banner", "SSH-2.0-OpenSSH_9.2\r\n"],
+        ["a lower-case HTTP prefix", "http/1.1 200 OK\r\n"],
+        ["one wrong byte", "HTTX"],
+      ] as const
+    ) {
+      it(`rejects ${name} with ERR_INVALID_HTTP_RESPONSE without waiting for the server to close`, async () => {
+        // Chromium's HttpStreamParser treats a reply that does not start with "HTTP" as
+        // HTTP/0.9 at once, refused off the default ports; a server that then waits must not
+        // hold the request (this one closes after a second, which a codec that waited for the
+        // end of the head would report as ERR_RESPONSE_HEADERS_TRUNCATED).
+        await withConnection(
+          (socket) =>
+            onRequestHeads(socket, () => {
+              socket.write(banner);
+              setTimeout(() => socket.end(), 1000);
+            }),
+          async (socket) => {
+            await assert.rejects(exchange(socket, get()), netError("ERR_INVALID_HTTP_RESPONSE"));
+            assert.equal(socket.destroyed, true);
+          },
+        );
+      });
+    }
+
+    it("waits for more bytes while a split status line still starts like HTTP/", async () => {
+      await withConnection(
+        (socket) =>
+          onRequestHeads(socket, () => {
+            socket.write("HT");
+            setTimeout(() => socket.end("TP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"), 20);
+          }),
+        async (socket) => {
+          const response = await exchange(socket, get());
+          assert.equal(response.status, 200);
+          assert.equal(await new Response(response.body).text(), "ok");
+        },
+      );
+    });
+
+    for (
       const [name, body] of [
         ["a non-hex size", "zz\r\nabc\r\n0\r\n\r\n"],
         ["a signed size", "+3\r\nabc\r\n0\r\n\r\n"],
