@@ -227,6 +227,26 @@ describe("ses.fetch over HTTP", () => {
     await ses.closeAllConnections();
   });
 
+  it("shows response.url without the fragment, and keeps url and redirected on clone()", async () => {
+    const ses = newSession();
+    const direct = await ses.fetch(new URL("/hello#top", origin.url));
+    assert.equal(direct.url, new URL("/hello", origin.url).href);
+    const redirected = await ses.fetch(new URL("/redirect/1#top", origin.url));
+    const copies = [redirected, redirected.clone(), direct.clone()];
+    assert.deepEqual(copies.map((response) => [response.url, response.redirected]), [
+      [new URL("/hello", origin.url).href, true],
+      [new URL("/hello", origin.url).href, true],
+      [new URL("/hello", origin.url).href, false],
+    ]);
+    assert.deepEqual(await Promise.all(copies.map((response) => response.text())), [
+      "hello",
+      "hello",
+      "hello",
+    ]);
+    await direct.text();
+    await ses.closeAllConnections();
+  });
+
   it("decodes gzip and br", async () => {
     const ses = newSession();
     assert.equal(await (await ses.fetch(new URL("/gzip", origin.url))).text(), "zipped body");
