@@ -138,6 +138,7 @@ export function createFetchEntry(pipeline: FetchLike, options: FetchEntryOptions
       if (typeof input !== "object" || input === null) input = String(input);
       if (init?.method !== undefined) checkMethod(init.method);
       if ((init?.body ?? null) !== null) checkBodyAllowed(init?.method, input);
+      else if (input instanceof Request) checkUsable(input);
       const withDuplex = init?.body instanceof ReadableStream && !("duplex" in init)
         ? { ...init, duplex: "half" }
         : init;
@@ -221,6 +222,14 @@ function checkBodyAllowed(method: string | undefined, input: RequestInfo | URL):
   const effective = (method ?? (input instanceof Request ? input.method : "GET")).toUpperCase();
   if (effective === "GET" || effective === "HEAD") {
     throw new TypeError("Request with GET/HEAD method cannot have body.");
+  }
+}
+
+// Request constructor step 44 ("if input is unusable, throw a TypeError"), with Deno's words:
+// Bun's Request copies a read body as an empty one and sends that.
+function checkUsable(input: Request): void {
+  if (input.bodyUsed || input.body?.locked === true) {
+    throw new TypeError("Input request's body is unusable");
   }
 }
 

@@ -104,6 +104,21 @@ describe("createFetchEntry", () => {
     await assert.rejects(fetchLike("not a url"), TypeError);
   });
 
+  it("rejects a Request input whose body was read or is locked, unless init gives a body, in both runtimes", async () => {
+    const { fetchLike, calls } = entry();
+    const used = new Request("http://a.test/", { method: "POST", body: "once" });
+    await used.text();
+    const unusable = { name: "TypeError", message: "Input request's body is unusable" };
+    await assert.rejects(fetchLike(used), unusable);
+    const locked = new Request("http://a.test/", { method: "POST", body: "locked" });
+    locked.body!.getReader();
+    await assert.rejects(fetchLike(locked), unusable);
+    assert.equal(calls.length, 0);
+    // The fetch standard only asks when the input's body is the one sent.
+    await fetchLike(used, { body: "fresh" });
+    assert.deepEqual(new TextDecoder().decode(calls[0]!.context.body as Uint8Array), "fresh");
+  });
+
   it("converts an input that is not an object to a string, as WebIDL does", async () => {
     const { fetchLike } = entry();
     for (const input of [5, null, undefined]) {
