@@ -63,7 +63,7 @@ export interface FetchEntryOptions {
  * context (`defaultHeaders`) for the transport to add where the caller set none.
  *
  * When the caller's signal aborts, at any moment, the promise rejects and the body errors with
- * `signal.reason` (see `caller_abort.ts`).
+ * `signal.reason` (see `caller_abort.ts`); a stream upload not yet sent is cancelled with it.
  *
  * A byte body (string, `Uint8Array`, `Blob`, `FormData`, `URLSearchParams`) is read once so
  * it can be resent after a 307/308 redirect or on a stale keep-alive socket, with the
@@ -125,7 +125,12 @@ export function createFetchEntry(pipeline: FetchLike, options: FetchEntryOptions
         ? { sink: netLog, source: netLog.newSource("URL_REQUEST") }
         : undefined,
     };
-    if (context.signal?.aborted) return Promise.reject(context.signal.reason);
+    if (context.signal?.aborted) {
+      // The fetch standard's "abort the fetch() call": a stream body is cancelled too, so
+      // the caller's source is released.
+      if (body instanceof ReadableStream) body.cancel(context.signal.reason).catch(() => {});
+      return Promise.reject(context.signal.reason);
+    }
     const pending = pipeline(head, context);
     return context.signal === undefined ? pending : withCallerAbort(pending, context.signal);
   };

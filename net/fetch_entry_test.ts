@@ -99,6 +99,24 @@ describe("createFetchEntry", () => {
     assert.equal(abortSignalOf(outside), outside.signal, "a request from elsewhere may abort");
   });
 
+  it("cancels a stream body with the reason when the signal has already aborted", async () => {
+    const { fetchLike, calls } = entry();
+    const controller = new AbortController();
+    const reason = new Error("gave up");
+    controller.abort(reason);
+    let cancelledWith: unknown = "not cancelled";
+    const body = new ReadableStream<Uint8Array>({
+      cancel(why) {
+        cancelledWith = why;
+      },
+    });
+    const init = { method: "POST", body, duplex: "half", signal: controller.signal };
+    await assert.rejects(fetchLike("http://a.test/", init as RequestInit), reason);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    assert.equal(cancelledWith, reason);
+    assert.equal(calls.length, 0);
+  });
+
   it("rejects what fetch rejects", async () => {
     const { fetchLike } = entry();
     await assert.rejects(fetchLike("not a url"), TypeError);

@@ -347,7 +347,10 @@ class Http1Exchange {
   };
 
   readonly #onAbort = (): void => {
-    this.#fail(new SessionError("ERR_ABORTED", { cause: this.#signal?.reason }));
+    const reason = this.#signal?.reason;
+    // An upload still being read is cancelled with the caller's reason, as the fetch
+    // standard's "abort the fetch() call" cancels the request body.
+    this.#fail(new SessionError("ERR_ABORTED", { cause: reason }), reason);
   };
 
   #readHead(chunk: Buffer): void {
@@ -564,18 +567,19 @@ class Http1Exchange {
     this.#settle(false);
   }
 
-  #fail(error: unknown): void {
+  #fail(error: unknown, uploadReason: unknown = error): void {
     const phase = this.#phase;
     if (phase === DONE) return;
     this.#phase = DONE;
-    this.#detach();
+    this.#detach(uploadReason);
     this.#socket.destroy();
     if (phase === HEAD) this.#reject(error);
     else this.#controller?.error(error);
     this.#settle(false);
   }
 
-  #detach(): void {
+  // `uploadReason` is what an upload still being read is cancelled with.
+  #detach(uploadReason?: unknown): void {
     const socket = this.#socket;
     socket.off("data", this.#onData);
     socket.off("end", this.#onEnd);
@@ -586,7 +590,7 @@ class Http1Exchange {
     const upload = this.#upload;
     if (upload !== null) {
       this.#upload = null;
-      upload.cancel().catch(ignore);
+      upload.cancel(uploadReason).catch(ignore);
       this.#wake();
     }
   }

@@ -173,9 +173,15 @@ function answerHeadThenStopReading(socket: net.Socket): void {
 /** A body of `total` zero bytes in 64 KiB chunks, made only when read (no read-ahead). */
 function countingStream(
   total: number,
-): { stream: ReadableStream<Uint8Array>; readonly pulled: number; readonly cancelled: boolean } {
+): {
+  stream: ReadableStream<Uint8Array>;
+  readonly pulled: number;
+  readonly cancelled: boolean;
+  readonly cancelReason: unknown;
+} {
   let pulled = 0;
   let cancelled = false;
+  let cancelReason: unknown;
   const stream = new ReadableStream<Uint8Array>({
     pull(controller) {
       const size = Math.min(64 * 1024, total - pulled);
@@ -186,8 +192,9 @@ function countingStream(
       pulled += size;
       controller.enqueue(new Uint8Array(size));
     },
-    cancel() {
+    cancel(reason) {
       cancelled = true;
+      cancelReason = reason;
     },
   }, { highWaterMark: 0 });
   return {
@@ -197,6 +204,9 @@ function countingStream(
     },
     get cancelled() {
       return cancelled;
+    },
+    get cancelReason() {
+      return cancelReason;
     },
   };
 }
@@ -962,11 +972,14 @@ function exchangeSuite(kind: SocketKind): void {
           body.pulled < 16 * 1024 * 1024,
           `pulled ${body.pulled} bytes for a server that reads nothing`,
         );
-        controller.abort();
+        const reason = new Error("the caller's reason");
+        controller.abort(reason);
         await assert.rejects(response, netError("ERR_ABORTED"));
         assert.equal(socket.destroyed, true);
         await tick();
         assert.equal(body.cancelled, true, "the body stream is cancelled");
+        // The fetch standard's "abort the fetch() call" cancels the body with the reason.
+        assert.equal(body.cancelReason, reason);
       });
     });
   });
