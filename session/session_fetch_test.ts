@@ -413,6 +413,30 @@ describe("ses.fetch connections", () => {
     await server.close();
   });
 
+  it("follows the first of repeated equal Location lines, and not an empty Location", async () => {
+    const ses = newSession();
+    const server = await rawServer((socket) =>
+      socket.on("data", (chunk: Buffer) => {
+        const path = chunk.toString("latin1").split(" ")[1];
+        if (path === "/twice") {
+          socket.write(
+            "HTTP/1.1 302 Found\r\nLocation: /x\r\nLocation: /x\r\nContent-Length: 0\r\n\r\n",
+          );
+        } else if (path === "/empty") {
+          socket.write("HTTP/1.1 302 Found\r\nLocation: \r\nContent-Length: 4\r\n\r\nbody");
+        } else {
+          socket.write(`HTTP/1.1 200 OK\r\nContent-Length: ${path!.length}\r\n\r\n${path}`);
+        }
+      })
+    );
+    const twice = await ses.fetch(`${server.url}/twice`);
+    assert.deepEqual([twice.url, await twice.text()], [`${server.url}/x`, "/x"]);
+    const empty = await ses.fetch(`${server.url}/empty`);
+    assert.deepEqual([empty.status, empty.redirected, await empty.text()], [302, false, "body"]);
+    await ses.closeAllConnections();
+    await server.close();
+  });
+
   it("maps refused and unresolvable requests to net errors, a timed-out signal to its reason", async () => {
     const ses = newSession();
     const server = await rawServer();
