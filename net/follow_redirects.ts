@@ -10,7 +10,7 @@ import { SessionError } from "../core/session_error.ts";
 import { setResponseUrlChain } from "../core/url_chain.ts";
 import { rawHeaderValues } from "../core/raw_header_values.ts";
 import { responseInfo } from "../core/response_info.ts";
-import { setResponseUrl } from "./response_url.ts";
+import { setResponseUrl } from "../core/response_url.ts";
 import { discardBody } from "../core/discard_body.ts";
 
 /** Chromium's limit (`kMaxRedirects`). */

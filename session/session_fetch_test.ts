@@ -74,6 +74,10 @@ describe("ses.fetch over HTTP", () => {
         new Response(brotliCompressSync("brotli body"), { headers: { "content-encoding": "br" } }),
     );
     app.get("/to-echo", (c) => c.redirect("/echo", 302));
+    app.get("/cacheable", (c) => {
+      c.header("cache-control", "max-age=3600");
+      return c.text("kept");
+    });
     app.get("/link", (c) => {
       c.header("link", `<${new URL("/", c.req.url).href}>; rel=preconnect; crossorigin`);
       return c.text("hinted");
@@ -244,6 +248,17 @@ describe("ses.fetch over HTTP", () => {
       "hello",
     ]);
     await direct.text();
+    // A stored response answered by the HTTP cache is labelled the same way.
+    await (await ses.fetch(new URL("/cacheable", origin.url))).text();
+    const stored = await ses.fetch(new URL("/cacheable#top", origin.url));
+    const storedCopy = stored.clone();
+    assert.equal(stored.headers.has("age"), true, "answered from the cache");
+    assert.deepEqual([stored.url, storedCopy.url, await storedCopy.text()], [
+      new URL("/cacheable", origin.url).href,
+      new URL("/cacheable", origin.url).href,
+      "kept",
+    ]);
+    await stored.text();
     await ses.closeAllConnections();
   });
 
