@@ -214,6 +214,8 @@ class Http1Exchange {
   #headLength = 0;
 
   #keepAlive = false;
+  // The request's own Connection header said close.
+  #requestCloses = false;
   #framing = UNTIL_CLOSE;
   #remaining = 0;
   #decoder: ChunkedDecoder | null = null;
@@ -266,6 +268,7 @@ class Http1Exchange {
 
   start(body: Http1Request["body"], head: RequestHead): void {
     const socket = this.#socket;
+    this.#requestCloses = head.closes;
     socket.on("data", this.#onData);
     socket.on("end", this.#onEnd);
     socket.on("error", this.#onError);
@@ -422,7 +425,7 @@ class Http1Exchange {
       this.#handOver(rest);
       return;
     }
-    this.#keepAlive = head.keepAlive;
+    this.#keepAlive = head.keepAlive && !this.#requestCloses;
     if (this.#method === "HEAD" || status === 204 || status === 205 || status === 304) {
       this.#respond(head, null);
       this.#finish(rest.length === 0);

@@ -349,6 +349,23 @@ function exchangeSuite(kind: SocketKind): void {
       );
     });
 
+    it("does not reuse a socket after the request sent Connection: close", async () => {
+      // RFC 9112 §9.6: a client that sends "close" must not send further requests on it.
+      await withConnection(
+        answering("HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nx"),
+        async (socket) => {
+          const request = get();
+          const response = await exchange(socket, {
+            ...request,
+            headers: [...request.headers, ["Connection", "Upgrade, close"]],
+          });
+          assert.equal(await text(response), "x");
+          assert.equal(await response.reusable, false);
+          assert.equal(socket.destroyed, true);
+        },
+      );
+    });
+
     it("does not reuse a socket that received bytes after the body", async () => {
       await withConnection(
         answering("HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nxEXTRA"),
