@@ -5,6 +5,7 @@
  */
 
 import { setResponseInfo } from "../core/response_info.ts";
+import { setResponseUrl } from "../core/response_url.ts";
 import type { CacheEntry } from "./cache_entry.ts";
 
 /** How to shape a response served from the cache. */
@@ -59,8 +60,8 @@ export function cachedResponse(entry: CacheEntry, options: CachedResponseOptions
   // native copy of them for Deno.serve, which made it several times slower than the appends.
   const headers = response.headers;
   for (const [name, value] of rawHeaders) headers.append(name, value);
-  // Only the runtime's fetch can set `url`; an own property shadows the getter, as net/ does.
-  Object.defineProperty(response, "url", { value: url, configurable: true });
+  // Only the runtime's fetch can set `url`; the label also keeps it on `clone()`.
+  setResponseUrl(response, url, false);
   setResponseInfo(response, {
     httpVersion: entry.httpVersion,
     statusLine: `HTTP/${entry.httpVersion} ${status} ${statusText}`,

@@ -7,6 +7,7 @@
 
 import type { FetchLike, Middleware, RequestContext } from "../core/middleware.ts";
 import { responseInfo, setResponseInfo } from "../core/response_info.ts";
+import { setResponseUrl } from "../core/response_url.ts";
 import { concatBytes } from "../core/concat_bytes.ts";
 import { wholeBodyChunks } from "../core/whole_body.ts";
 import type { Runtime } from "../core/runtime.ts";
@@ -602,7 +603,7 @@ export class HttpCache {
       statusText: response.statusText,
       headers: response.headers,
     });
-    Object.defineProperty(copy, "url", { value: response.url, configurable: true });
+    setResponseUrl(copy, response.url, response.redirected);
     setResponseInfo(copy, info);
     return copy;
   }

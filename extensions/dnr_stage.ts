@@ -7,6 +7,7 @@
 
 import type { FetchLike, Middleware, RequestContext } from "../core/middleware.ts";
 import { type ResponseInfo, responseInfo, setResponseInfo } from "../core/response_info.ts";
+import { setResponseUrl } from "../core/response_url.ts";
 import { SessionError } from "../core/session_error.ts";
 import { readBytesInside } from "./_extension_files.ts";
 import { applyHeaderOperations } from "./apply_header_operations.ts";
@@ -170,7 +171,7 @@ function withHeaderChanges(
       headers,
     });
     setResponseInfo(changed, withRawHeaders(responseInfo(response), headers, decision));
-    if (response.url !== "") Object.defineProperty(changed, "url", { value: response.url });
+    if (response.url !== "") setResponseUrl(changed, response.url, response.redirected);
     return changed;
   });
 }

@@ -18,7 +18,15 @@ export interface RequestHead {
   framing: RequestBodyFraming;
   /** The Content-Length sent with a `"raw"` body, -1 otherwise. */
   contentLength: number;
+  /**
+   * Whether a `Connection` header lists `close`: then the connection carries no further
+   * request (RFC 9112 §9.6).
+   */
+  closes: boolean;
 }
+
+// The "close" connection option among a Connection header's comma-separated tokens.
+const CLOSE_OPTION = /(?:^|,)[ \t]*close[ \t]*(?:,|$)/i;
 
 const SP = 0x20;
 const DEL = 0x7f;
@@ -63,22 +71,26 @@ export function requestHead(
   let text = `${method} ${target} HTTP/1.1\r\n`;
   let declared: string | undefined;
   let hasEncoding = false;
+  let closes = false;
   for (let i = 0; i < headers.length; i++) {
     const [name, value] = headers[i]!;
     if (!headersChecked) checkHeader(name, value);
     if (name.length === 14 && name.toLowerCase() === "content-length") declared = value;
     else if (name.length === 17 && name.toLowerCase() === "transfer-encoding") hasEncoding = true;
+    else if (name.length === 10 && name.toLowerCase() === "connection") {
+      closes ||= CLOSE_OPTION.test(value);
+    }
     text += `${name}: ${value}\r\n`;
   }
   if (body instanceof Uint8Array) {
-    if (hasEncoding) return { text: `${text}\r\n`, framing: "chunked", contentLength: -1 };
+    if (hasEncoding) return { text: `${text}\r\n`, framing: "chunked", contentLength: -1, closes };
     if (declared === undefined) text += `Content-Length: ${body.length}\r\n`;
     else if (declaredLength(declared) !== body.length) {
       throw new TypeError(
         `Cannot send request: Content-Length "${declared}" does not match the body's ${body.length} bytes`,
       );
     }
-    return { text: `${text}\r\n`, framing: "raw", contentLength: body.length };
+    return { text: `${text}\r\n`, framing: "raw", contentLength: body.length, closes };
   }
   if (body !== null) {
     if (declared !== undefined && !hasEncoding) {
@@ -86,16 +98,16 @@ export function requestHead(
       if (contentLength === -1) {
         throw new TypeError(`Cannot send request: Content-Length "${declared}" is invalid`);
       }
-      return { text: `${text}\r\n`, framing: "raw", contentLength };
+      return { text: `${text}\r\n`, framing: "raw", contentLength, closes };
     }
     if (!hasEncoding) text += "Transfer-Encoding: chunked\r\n";
-    return { text: `${text}\r\n`, framing: "chunked", contentLength: -1 };
+    return { text: `${text}\r\n`, framing: "chunked", contentLength: -1, closes };
   }
   if (declared === undefined && !hasEncoding && (method === "POST" || method === "PUT")) {
     // An empty POST or PUT still announces its length (HttpNetworkTransaction does the same).
     text += "Content-Length: 0\r\n";
   }
-  return { text: `${text}\r\n`, framing: "none", contentLength: -1 };
+  return { text: `${text}\r\n`, framing: "none", contentLength: -1, closes };
 }
 
 function checkHeader(name: string, value: string): void {

@@ -81,6 +81,40 @@ export function findResponseHeadEnd(bytes: Uint8Array, from: number, length: num
   }
 }
 
+// What every status line this parser accepts starts with.
+const STATUS_LINE_PREFIX = [0x48, 0x54, 0x54, 0x50, 0x2f]; // "HTTP/"
+
+/**
+ * Whether the first bytes of a response that has not ended its head yet can still begin a
+ * status line, so that waiting for more of it makes sense. Chromium's HttpStreamParser takes a
+ * reply that does not start with "HTTP" as an HTTP/0.9 body as soon as it sees it, and refuses
+ * that on a non-default port; neither is worth waiting for a server to close (an SSH or SMTP
+ * banner never ends with an empty line).
+ *
+ * @param bytes The received bytes; only `bytes[0..length)` is looked at.
+ * @param length How many bytes of `bytes` are valid.
+ * @returns `false` once those bytes differ from `HTTP/`; `true` while they match it as far as
+ *   they go.
+ *
+ * @example
+ * ```ts
+ * import { mayStartStatusLine } from "./_http1_response_head.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const text = (s: string) => new TextEncoder().encode(s);
+ * assert.equal(mayStartStatusLine(text("HT"), 2), true);
+ * assert.equal(mayStartStatusLine(text("HTTP/1.1 200"), 12), true);
+ * assert.equal(mayStartStatusLine(text("SSH-2.0-OpenSSH\r\n"), 17), false);
+ * ```
+ */
+export function mayStartStatusLine(bytes: Uint8Array, length: number): boolean {
+  const end = Math.min(length, STATUS_LINE_PREFIX.length);
+  for (let at = 0; at < end; at++) {
+    if (bytes[at] !== STATUS_LINE_PREFIX[at]) return false;
+  }
+  return true;
+}
+
 /**
  * Parses a complete response head.
  *

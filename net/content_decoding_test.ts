@@ -5,7 +5,7 @@ import fc from "fast-check";
 import { compose, type RequestContext, requestContext } from "../core/middleware.ts";
 import { SessionError } from "../core/session_error.ts";
 import { contentDecoding } from "./content_decoding.ts";
-import { setResponseUrl } from "./response_url.ts";
+import { setResponseUrl } from "../core/response_url.ts";
 
 const context: RequestContext = requestContext();
 

@@ -63,7 +63,7 @@ export interface FetchEntryOptions {
  * context (`defaultHeaders`) for the transport to add where the caller set none.
  *
  * When the caller's signal aborts, at any moment, the promise rejects and the body errors with
- * `signal.reason` (see `caller_abort.ts`).
+ * `signal.reason` (see `caller_abort.ts`); a stream upload not yet sent is cancelled with it.
  *
  * A byte body (string, `Uint8Array`, `Blob`, `FormData`, `URLSearchParams`) is read once so
  * it can be resent after a 307/308 redirect or on a stale keep-alive socket, with the
@@ -125,7 +125,12 @@ export function createFetchEntry(pipeline: FetchLike, options: FetchEntryOptions
         ? { sink: netLog, source: netLog.newSource("URL_REQUEST") }
         : undefined,
     };
-    if (context.signal?.aborted) return Promise.reject(context.signal.reason);
+    if (context.signal?.aborted) {
+      // The fetch standard's "abort the fetch() call": a stream body is cancelled too, so
+      // the caller's source is released.
+      if (body instanceof ReadableStream) body.cancel(context.signal.reason).catch(() => {});
+      return Promise.reject(context.signal.reason);
+    }
     const pending = pipeline(head, context);
     return context.signal === undefined ? pending : withCallerAbort(pending, context.signal);
   };
@@ -138,6 +143,7 @@ export function createFetchEntry(pipeline: FetchLike, options: FetchEntryOptions
       if (typeof input !== "object" || input === null) input = String(input);
       if (init?.method !== undefined) checkMethod(init.method);
       if ((init?.body ?? null) !== null) checkBodyAllowed(init?.method, input);
+      else if (input instanceof Request) checkUsable(input);
       const withDuplex = init?.body instanceof ReadableStream && !("duplex" in init)
         ? { ...init, duplex: "half" }
         : init;
@@ -221,6 +227,14 @@ function checkBodyAllowed(method: string | undefined, input: RequestInfo | URL):
   const effective = (method ?? (input instanceof Request ? input.method : "GET")).toUpperCase();
   if (effective === "GET" || effective === "HEAD") {
     throw new TypeError("Request with GET/HEAD method cannot have body.");
+  }
+}
+
+// Request constructor step 44 ("if input is unusable, throw a TypeError"), with Deno's words:
+// Bun's Request copies a read body as an empty one and sends that.
+function checkUsable(input: Request): void {
+  if (input.bodyUsed || input.body?.locked === true) {
+    throw new TypeError("Input request's body is unusable");
   }
 }
 

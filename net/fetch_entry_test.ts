@@ -99,9 +99,42 @@ describe("createFetchEntry", () => {
     assert.equal(abortSignalOf(outside), outside.signal, "a request from elsewhere may abort");
   });
 
+  it("cancels a stream body with the reason when the signal has already aborted", async () => {
+    const { fetchLike, calls } = entry();
+    const controller = new AbortController();
+    const reason = new Error("gave up");
+    controller.abort(reason);
+    let cancelledWith: unknown = "not cancelled";
+    const body = new ReadableStream<Uint8Array>({
+      cancel(why) {
+        cancelledWith = why;
+      },
+    });
+    const init = { method: "POST", body, duplex: "half", signal: controller.signal };
+    await assert.rejects(fetchLike("http://a.test/", init as RequestInit), reason);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    assert.equal(cancelledWith, reason);
+    assert.equal(calls.length, 0);
+  });
+
   it("rejects what fetch rejects", async () => {
     const { fetchLike } = entry();
     await assert.rejects(fetchLike("not a url"), TypeError);
+  });
+
+  it("rejects a Request input whose body was read or is locked, unless init gives a body, in both runtimes", async () => {
+    const { fetchLike, calls } = entry();
+    const used = new Request("http://a.test/", { method: "POST", body: "once" });
+    await used.text();
+    const unusable = { name: "TypeError", message: "Input request's body is unusable" };
+    await assert.rejects(fetchLike(used), unusable);
+    const locked = new Request("http://a.test/", { method: "POST", body: "locked" });
+    locked.body!.getReader();
+    await assert.rejects(fetchLike(locked), unusable);
+    assert.equal(calls.length, 0);
+    // The fetch standard only asks when the input's body is the one sent.
+    await fetchLike(used, { body: "fresh" });
+    assert.deepEqual(new TextDecoder().decode(calls[0]!.context.body as Uint8Array), "fresh");
   });
 
   it("converts an input that is not an object to a string, as WebIDL does", async () => {

@@ -8,7 +8,9 @@
 import type { FetchLike, Middleware, RequestContext } from "../core/middleware.ts";
 import { SessionError } from "../core/session_error.ts";
 import { setResponseUrlChain } from "../core/url_chain.ts";
-import { setResponseUrl } from "./response_url.ts";
+import { rawHeaderValues } from "../core/raw_header_values.ts";
+import { responseInfo } from "../core/response_info.ts";
+import { setResponseUrl } from "../core/response_url.ts";
 import { discardBody } from "../core/discard_body.ts";
 
 /** Chromium's limit (`kMaxRedirects`). */
@@ -102,7 +104,20 @@ function isHttpScheme(url: URL): boolean {
 
 function isFollowed(request: Request, response: Response): boolean {
   return REDIRECT_STATUSES.has(response.status) && request.redirect !== "manual" &&
-    response.headers.has("location");
+    locationOf(response) !== "";
+}
+
+// Chromium's HttpResponseHeaders::IsRedirect: the first non-empty Location value, "" when there
+// is none (an empty Location is no redirect). Equal repeated lines (the codec lets those
+// through) reach `Headers` joined with ", ", so the received lines decide when they are
+// exactly what the headers hold.
+function locationOf(response: Response): string {
+  const value = response.headers.get("location") ?? "";
+  const lines = responseInfo(response)?.rawHeaders;
+  if (lines === undefined || !value.includes(",")) return value;
+  const values = rawHeaderValues(lines, "location");
+  if (values.length < 2 || values.join(", ") !== value) return value;
+  return values.find((each) => each !== "") ?? "";
 }
 
 // The hops after a first redirect response, off the hot path.
@@ -123,7 +138,7 @@ async function follow(
     if (hops >= MAX_REDIRECTS) {
       throw new SessionError("ERR_TOO_MANY_REDIRECTS", { url: current.url });
     }
-    const target = redirectTarget(current, response.headers.get("location")!, rules);
+    const target = redirectTarget(current, locationOf(response), rules);
     rules.onRedirect?.({ request: current, response, redirectUrl: target }, context);
     current = nextHop(current, response.status, target, context);
     context.defaultHeaders = rules.defaults;

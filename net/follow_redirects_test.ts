@@ -137,6 +137,17 @@ describe("followRedirects", () => {
     assert.equal(response.status, 300);
     assert.equal(response.url, "http://a.test/");
   });
+
+  it("passes a 302 with an empty Location through, as Chromium's IsRedirect ignores it", async () => {
+    const run = compose(
+      [followRedirects()],
+      () => Promise.resolve(new Response("body", { status: 302, headers: { location: "  " } })),
+    );
+    const response = await run(new Request("http://a.test/", { redirect: "error" }), context());
+    assert.equal(response.status, 302);
+    assert.equal(response.redirected, false);
+    assert.equal(await response.text(), "body");
+  });
 });
 
 describe("followRedirects hooks", () => {

@@ -15,6 +15,7 @@ import { type RequestHead, requestHead } from "./_http1_request_head.ts";
 import {
   findResponseHeadEnd,
   MAX_RESPONSE_HEAD_BYTES,
+  mayStartStatusLine,
   parseResponseHead,
   type ResponseHead,
 } from "./_http1_response_head.ts";
@@ -145,8 +146,8 @@ const reusedSockets = new WeakSet<StreamSocket>();
  * @returns The response; rejects with a `TypeError` for an invalid method, target or header, or
  *   a `SessionError`: `ERR_EMPTY_RESPONSE` (closed before any byte; `ERR_CONNECTION_CLOSED` on a
  *   reused socket), `ERR_RESPONSE_HEADERS_TRUNCATED` (closed inside the head),
- *   `ERR_INVALID_HTTP_RESPONSE`, `ERR_RESPONSE_HEADERS_TOO_BIG` (over 256 KiB),
- *   `ERR_RESPONSE_HEADERS_MULTIPLE_CONTENT_LENGTH`, `ERR_ABORTED`, `ERR_SOCKET_NOT_CONNECTED`
+ *   `ERR_INVALID_HTTP_RESPONSE` (as soon as the first bytes cannot begin `HTTP/`),
+ *   `ERR_RESPONSE_HEADERS_TOO_BIG` (over 256 KiB), `ERR_RESPONSE_HEADERS_MULTIPLE_CONTENT_LENGTH`, `ERR_ABORTED`, `ERR_SOCKET_NOT_CONNECTED`
  *   (socket already destroyed) or the socket's error mapped by `netErrorFromSystemError`.
  *
  * @example Against a stand-in connection that answers every request
@@ -213,6 +214,8 @@ class Http1Exchange {
   #headLength = 0;
 
   #keepAlive = false;
+  // The request's own Connection header said close.
+  #requestCloses = false;
   #framing = UNTIL_CLOSE;
   #remaining = 0;
   #decoder: ChunkedDecoder | null = null;
@@ -265,6 +268,7 @@ class Http1Exchange {
 
   start(body: Http1Request["body"], head: RequestHead): void {
     const socket = this.#socket;
+    this.#requestCloses = head.closes;
     socket.on("data", this.#onData);
     socket.on("end", this.#onEnd);
     socket.on("error", this.#onError);
@@ -346,7 +350,10 @@ class Http1Exchange {
   };
 
   readonly #onAbort = (): void => {
-    this.#fail(new SessionError("ERR_ABORTED", { cause: this.#signal?.reason }));
+    const reason = this.#signal?.reason;
+    // An upload still being read is cancelled with the caller's reason, as the fetch
+    // standard's "abort the fetch() call" cancels the request body.
+    this.#fail(new SessionError("ERR_ABORTED", { cause: reason }), reason);
   };
 
   #readHead(chunk: Buffer): void {
@@ -368,6 +375,7 @@ class Http1Exchange {
         if (length >= MAX_RESPONSE_HEAD_BYTES) {
           throw new SessionError("ERR_RESPONSE_HEADERS_TOO_BIG");
         }
+        if (!mayStartStatusLine(bytes, length)) throw new SessionError("ERR_INVALID_HTTP_RESPONSE");
         if (this.#headBuffer === null) this.#keepPartialHead(bytes.subarray(0, length));
         return;
       }
@@ -417,7 +425,7 @@ class Http1Exchange {
       this.#handOver(rest);
       return;
     }
-    this.#keepAlive = head.keepAlive;
+    this.#keepAlive = head.keepAlive && !this.#requestCloses;
     if (this.#method === "HEAD" || status === 204 || status === 205 || status === 304) {
       this.#respond(head, null);
       this.#finish(rest.length === 0);
@@ -562,18 +570,19 @@ class Http1Exchange {
     this.#settle(false);
   }
 
-  #fail(error: unknown): void {
+  #fail(error: unknown, uploadReason: unknown = error): void {
     const phase = this.#phase;
     if (phase === DONE) return;
     this.#phase = DONE;
-    this.#detach();
+    this.#detach(uploadReason);
     this.#socket.destroy();
     if (phase === HEAD) this.#reject(error);
     else this.#controller?.error(error);
     this.#settle(false);
   }
 
-  #detach(): void {
+  // `uploadReason` is what an upload still being read is cancelled with.
+  #detach(uploadReason?: unknown): void {
     const socket = this.#socket;
     socket.off("data", this.#onData);
     socket.off("end", this.#onEnd);
@@ -584,7 +593,7 @@ class Http1Exchange {
     const upload = this.#upload;
     if (upload !== null) {
       this.#upload = null;
-      upload.cancel().catch(ignore);
+      upload.cancel(uploadReason).catch(ignore);
       this.#wake();
     }
   }

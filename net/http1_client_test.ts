@@ -173,9 +173,15 @@ function answerHeadThenStopReading(socket: net.Socket): void {
 /** A body of `total` zero bytes in 64 KiB chunks, made only when read (no read-ahead). */
 function countingStream(
   total: number,
-): { stream: ReadableStream<Uint8Array>; readonly pulled: number; readonly cancelled: boolean } {
+): {
+  stream: ReadableStream<Uint8Array>;
+  readonly pulled: number;
+  readonly cancelled: boolean;
+  readonly cancelReason: unknown;
+} {
   let pulled = 0;
   let cancelled = false;
+  let cancelReason: unknown;
   const stream = new ReadableStream<Uint8Array>({
     pull(controller) {
       const size = Math.min(64 * 1024, total - pulled);
@@ -186,8 +192,9 @@ function countingStream(
       pulled += size;
       controller.enqueue(new Uint8Array(size));
     },
-    cancel() {
+    cancel(reason) {
       cancelled = true;
+      cancelReason = reason;
     },
   }, { highWaterMark: 0 });
   return {
@@ -197,6 +204,9 @@ function countingStream(
     },
     get cancelled() {
       return cancelled;
+    },
+    get cancelReason() {
+      return cancelReason;
     },
   };
 }
@@ -335,6 +345,23 @@ function exchangeSuite(kind: SocketKind): void {
           const response = await exchange(socket, get());
           assert.equal(await text(response), "x");
           assert.equal(await response.reusable, false);
+        },
+      );
+    });
+
+    it("does not reuse a socket after the request sent Connection: close", async () => {
+      // RFC 9112 §9.6: a client that sends "close" must not send further requests on it.
+      await withConnection(
+        answering("HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nx"),
+        async (socket) => {
+          const request = get();
+          const response = await exchange(socket, {
+            ...request,
+            headers: [...request.headers, ["Connection", "Upgrade, close"]],
+          });
+          assert.equal(await text(response), "x");
+          assert.equal(await response.reusable, false);
+          assert.equal(socket.destroyed, true);
         },
       );
     });
@@ -777,6 +804,47 @@ function exchangeSuite(kind: SocketKind): void {
     }
 
     for (
+      const [name, banner] of [
+        ["an SSH banner", "SSH-2.0-OpenSSH_9.2\r\n"],
+        ["a lower-case HTTP prefix", "http/1.1 200 OK\r\n"],
+        ["one wrong byte", "HTTX"],
+      ] as const
+    ) {
+      it(`rejects ${name} with ERR_INVALID_HTTP_RESPONSE without waiting for the server to close`, async () => {
+        // Chromium's HttpStreamParser treats a reply that does not start with "HTTP" as
+        // HTTP/0.9 at once, refused off the default ports; a server that then waits must not
+        // hold the request (this one closes after a second, which a codec that waited for the
+        // end of the head would report as ERR_RESPONSE_HEADERS_TRUNCATED).
+        await withConnection(
+          (socket) =>
+            onRequestHeads(socket, () => {
+              socket.write(banner);
+              setTimeout(() => socket.end(), 1000);
+            }),
+          async (socket) => {
+            await assert.rejects(exchange(socket, get()), netError("ERR_INVALID_HTTP_RESPONSE"));
+            assert.equal(socket.destroyed, true);
+          },
+        );
+      });
+    }
+
+    it("waits for more bytes while a split status line still starts like HTTP/", async () => {
+      await withConnection(
+        (socket) =>
+          onRequestHeads(socket, () => {
+            socket.write("HT");
+            setTimeout(() => socket.end("TP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"), 20);
+          }),
+        async (socket) => {
+          const response = await exchange(socket, get());
+          assert.equal(response.status, 200);
+          assert.equal(await new Response(response.body).text(), "ok");
+        },
+      );
+    });
+
+    for (
       const [name, body] of [
         ["a non-hex size", "zz\r\nabc\r\n0\r\n\r\n"],
         ["a signed size", "+3\r\nabc\r\n0\r\n\r\n"],
@@ -921,11 +989,14 @@ function exchangeSuite(kind: SocketKind): void {
           body.pulled < 16 * 1024 * 1024,
           `pulled ${body.pulled} bytes for a server that reads nothing`,
         );
-        controller.abort();
+        const reason = new Error("the caller's reason");
+        controller.abort(reason);
         await assert.rejects(response, netError("ERR_ABORTED"));
         assert.equal(socket.destroyed, true);
         await tick();
         assert.equal(body.cancelled, true, "the body stream is cancelled");
+        // The fetch standard's "abort the fetch() call" cancels the body with the reason.
+        assert.equal(body.cancelReason, reason);
       });
     });
   });

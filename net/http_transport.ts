@@ -20,7 +20,7 @@ import { exchange, type Http1Response } from "./http1_client.ts";
 import type { NetworkEmulation } from "./network_emulation.ts";
 import { originConnector, type OriginConnectorDeps, poolKey } from "./origin_connector.ts";
 import { proxyFallover } from "./proxy_fallback.ts";
-import { setResponseUrl } from "./response_url.ts";
+import { setResponseUrl } from "../core/response_url.ts";
 import { loggedStep, netErrorNumberOf, pacString } from "./step_log.ts";
 import { logRequestHeaders, logResponseHeaders, socketBytesLogger } from "./transaction_log.ts";
 

@@ -74,6 +74,10 @@ describe("ses.fetch over HTTP", () => {
         new Response(brotliCompressSync("brotli body"), { headers: { "content-encoding": "br" } }),
     );
     app.get("/to-echo", (c) => c.redirect("/echo", 302));
+    app.get("/cacheable", (c) => {
+      c.header("cache-control", "max-age=3600");
+      return c.text("kept");
+    });
     app.get("/link", (c) => {
       c.header("link", `<${new URL("/", c.req.url).href}>; rel=preconnect; crossorigin`);
       return c.text("hinted");
@@ -224,6 +228,37 @@ describe("ses.fetch over HTTP", () => {
     );
     const manual = await ses.fetch(new URL("/redirect/1", origin.url), { redirect: "manual" });
     assert.equal(manual.status, 302);
+    await ses.closeAllConnections();
+  });
+
+  it("shows response.url without the fragment, and keeps url and redirected on clone()", async () => {
+    const ses = newSession();
+    const direct = await ses.fetch(new URL("/hello#top", origin.url));
+    assert.equal(direct.url, new URL("/hello", origin.url).href);
+    const redirected = await ses.fetch(new URL("/redirect/1#top", origin.url));
+    const copies = [redirected, redirected.clone(), direct.clone()];
+    assert.deepEqual(copies.map((response) => [response.url, response.redirected]), [
+      [new URL("/hello", origin.url).href, true],
+      [new URL("/hello", origin.url).href, true],
+      [new URL("/hello", origin.url).href, false],
+    ]);
+    assert.deepEqual(await Promise.all(copies.map((response) => response.text())), [
+      "hello",
+      "hello",
+      "hello",
+    ]);
+    await direct.text();
+    // A stored response answered by the HTTP cache is labelled the same way.
+    await (await ses.fetch(new URL("/cacheable", origin.url))).text();
+    const stored = await ses.fetch(new URL("/cacheable#top", origin.url));
+    const storedCopy = stored.clone();
+    assert.equal(stored.headers.has("age"), true, "answered from the cache");
+    assert.deepEqual([stored.url, storedCopy.url, await storedCopy.text()], [
+      new URL("/cacheable", origin.url).href,
+      new URL("/cacheable", origin.url).href,
+      "kept",
+    ]);
+    await stored.text();
     await ses.closeAllConnections();
   });
 
@@ -390,6 +425,30 @@ describe("ses.fetch connections", () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     sockets[2]!.end("x".repeat(96));
     assert.deepEqual(await reading, { code: 0, out: `part${"x".repeat(96)}\n` });
+    await server.close();
+  });
+
+  it("follows the first of repeated equal Location lines, and not an empty Location", async () => {
+    const ses = newSession();
+    const server = await rawServer((socket) =>
+      socket.on("data", (chunk: Buffer) => {
+        const path = chunk.toString("latin1").split(" ")[1];
+        if (path === "/twice") {
+          socket.write(
+            "HTTP/1.1 302 Found\r\nLocation: /x\r\nLocation: /x\r\nContent-Length: 0\r\n\r\n",
+          );
+        } else if (path === "/empty") {
+          socket.write("HTTP/1.1 302 Found\r\nLocation: \r\nContent-Length: 4\r\n\r\nbody");
+        } else {
+          socket.write(`HTTP/1.1 200 OK\r\nContent-Length: ${path!.length}\r\n\r\n${path}`);
+        }
+      })
+    );
+    const twice = await ses.fetch(`${server.url}/twice`);
+    assert.deepEqual([twice.url, await twice.text()], [`${server.url}/x`, "/x"]);
+    const empty = await ses.fetch(`${server.url}/empty`);
+    assert.deepEqual([empty.status, empty.redirected, await empty.text()], [302, false, "body"]);
+    await ses.closeAllConnections();
     await server.close();
   });
 
