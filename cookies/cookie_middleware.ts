@@ -8,6 +8,7 @@ import type { CookieInclusionListener, CookieJarLike } from "../core/cookie_jar_
 import type { Middleware, RequestContext } from "../core/middleware.ts";
 import { rawHeaderValues } from "../core/raw_header_values.ts";
 import { responseInfo } from "../core/response_info.ts";
+import { Buffer } from "node:buffer";
 
 type DefaultHeaders = RequestContext["defaultHeaders"];
 
@@ -49,13 +50,13 @@ export function cookieMiddleware(jar: CookieJarLike): Middleware {
       if (made === undefined || defaults !== madeFrom || header !== madeWith) {
         madeFrom = defaults;
         madeWith = header;
-        made = withCookie(defaults, header);
+        made = withCookie(defaults, header === undefined ? undefined : headerBytes(header));
       }
       context.defaultHeaders = made;
     }
     return next(request, context).then((response) => {
       const lines = setCookieLines(response);
-      if (lines.length > 0) jar.storeSetCookies(request, lines, onInclusion);
+      if (lines.length > 0) jar.storeSetCookies(request, cookieTexts(lines), onInclusion);
       return response;
     });
   };
@@ -68,6 +69,40 @@ export function cookieMiddleware(jar: CookieJarLike): Middleware {
 function setCookieLines(response: Response): readonly string[] {
   const raw = responseInfo(response)?.rawHeaders;
   return raw === undefined ? response.headers.getSetCookie() : rawHeaderValues(raw, "set-cookie");
+}
+
+// Header values reach JavaScript one character per byte (Latin-1), while Chromium keeps a
+// cookie's bytes and Electron gives them to JavaScript as UTF-8: a Set-Cookie line that is
+// UTF-8 is read as such (`é` arrives as the two characters `Ã©`), so cookies.get shows `é` and
+// the Cookies file holds it as Chromium's does. A line that is not UTF-8 (a handler's `é` given
+// as the one byte E9) is kept as it is, which is also what Electron makes of that string.
+const NON_ASCII = /[^\x00-\x7f]/;
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
+function cookieTexts(lines: readonly string[]): readonly string[] {
+  // The usual lines are ASCII: no new list for them.
+  for (let i = 0; i < lines.length; i++) {
+    if (NON_ASCII.test(lines[i]!)) return lines.map(cookieText);
+  }
+  return lines;
+}
+
+function cookieText(line: string): string {
+  if (!NON_ASCII.test(line)) return line;
+  const bytes = Buffer.from(line, "latin1");
+  // Characters above U+00FF cannot be header bytes; such a line is already text.
+  if (bytes.toString("latin1") !== line) return line;
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    return line;
+  }
+}
+
+// The Cookie header goes out as the UTF-8 bytes of the stored strings, one character per byte
+// for the transport, as Chromium writes a cookie's bytes.
+function headerBytes(header: string): string {
+  return NON_ASCII.test(header) ? Buffer.from(header, "utf8").toString("latin1") : header;
 }
 
 // Chromium's URLRequestHttpJob logs one COOKIE_INCLUSION_STATUS per cookie it sends or leaves

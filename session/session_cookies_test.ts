@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Buffer } from "node:buffer";
 import { Hono } from "hono";
 import { type OriginServer, startOrigin } from "../tests/fixtures/origin_server.ts";
 import { currentRuntime } from "../runtime/mod.ts";
@@ -227,5 +228,62 @@ describe("cookies through ses.fetch", () => {
     } finally {
       rmSync(userData, { recursive: true, force: true });
     }
+  });
+});
+
+describe("non-ASCII cookies through ses.fetch", () => {
+  // A raw server, to control the bytes both ways (node:http's Latin-1 handling of header
+  // strings differs between runtimes).
+  let server: import("node:net").Server;
+  let base = "";
+  let receivedCookie: Buffer | undefined;
+  before(async () => {
+    const { createServer } = await import("node:net");
+    server = createServer((socket) => {
+      let head = Buffer.alloc(0);
+      socket.on("data", (chunk: Buffer) => {
+        head = Buffer.concat([head, chunk]);
+        const end = head.indexOf("\r\n\r\n");
+        if (end === -1) return;
+        const lines = head.subarray(0, end).toString("latin1").split("\r\n");
+        head = head.subarray(end + 4);
+        const cookie = lines.find((line) => line.toLowerCase().startsWith("cookie: "));
+        receivedCookie = cookie === undefined
+          ? undefined
+          : Buffer.from(cookie.slice("cookie: ".length), "latin1");
+        const setCookie = lines[0]!.startsWith("GET /set ")
+          ? Buffer.concat([Buffer.from("Set-Cookie: "), Buffer.from("prénom=José €\r\n", "utf8")])
+          : Buffer.alloc(0);
+        socket.write(
+          Buffer.concat([
+            Buffer.from("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n"),
+            setCookie,
+            Buffer.from("\r\nok"),
+          ]),
+        );
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  });
+  after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  it("reads a UTF-8 Set-Cookie as text and sends the cookie back as the same bytes, as Chromium", async () => {
+    const ses = newSession();
+    await (await ses.fetch(`${base}/set`)).text();
+    const [cookie] = await ses.cookies.get({});
+    assert.equal(cookie?.name, "prénom");
+    assert.equal(cookie?.value, "José €");
+    await (await ses.fetch(`${base}/echo`)).text();
+    assert.deepEqual(receivedCookie, Buffer.from("prénom=José €", "utf8"));
+    await ses.closeAllConnections();
+  });
+
+  it("sends a cookie set through the API as UTF-8 bytes", async () => {
+    const ses = newSession();
+    await ses.cookies.set({ url: base, name: "city", value: "Zürich" });
+    await (await ses.fetch(`${base}/echo`)).text();
+    assert.deepEqual(receivedCookie, Buffer.from("city=Zürich", "utf8"));
+    await ses.closeAllConnections();
   });
 });
