@@ -74,6 +74,46 @@ export type {
   UploadData,
 } from "./core/electron_types.ts";
 export type {
+  CookieChangeCause,
+  Cookies,
+  CookiesEvents,
+  CookiesGetFilter,
+  CookiesSetDetails,
+} from "./session/mod.ts";
+export type {
+  BeforeRequestListener,
+  BeforeRequestResponse,
+  BeforeSendHeadersListener,
+  BeforeSendResponse,
+  CallbackResponse,
+  CompletedDetails,
+  ErrorDetails,
+  HeadersReceivedListener,
+  HeadersReceivedResponse,
+  NotifyListener,
+  OnBeforeRedirectListenerDetails,
+  OnBeforeRequestListenerDetails,
+  OnBeforeSendHeadersListenerDetails,
+  OnCompletedListenerDetails,
+  OnErrorOccurredListenerDetails,
+  OnHeadersReceivedListenerDetails,
+  OnResponseStartedListenerDetails,
+  OnSendHeadersListenerDetails,
+  RedirectDetails,
+  RequestDetails,
+  ResponseDetails,
+  SendHeadersDetails,
+  WebRequest,
+  WebRequestFilter,
+} from "./session/mod.ts";
+export type {
+  Protocol,
+  ProtocolHandler,
+  ProtocolRequest,
+  ProtocolResponse,
+  ProtocolResponseUploadData,
+} from "./session/mod.ts";
+export type {
   CreateInterruptedDownloadOptions,
   DownloadInterruptReason,
   DownloadItem,

@@ -8,7 +8,11 @@
 import { methodArgumentError } from "../core/conversion_error.ts";
 import type { RequestContext } from "../core/middleware.ts";
 import { type LegacyHandler, legacyHandler, type LegacyKind } from "./_legacy_handler.ts";
-import type { ProtocolRequest, ProtocolResponse } from "./protocol_types.ts";
+import type {
+  ProtocolRequest,
+  ProtocolResponse,
+  ProtocolResponseUploadData,
+} from "./protocol_types.ts";
 
 /** A `protocol.handle` handler: a WHATWG `Request` in, a `Response` (or its promise) out. */
 export type ProtocolHandler = (request: Request) => Response | Promise<Response>;
@@ -352,4 +356,4 @@ function modernHandler(handler: ProtocolHandler): SchemeHandler {
   };
 }
 
-export type { ProtocolRequest, ProtocolResponse };
+export type { ProtocolRequest, ProtocolResponse, ProtocolResponseUploadData };

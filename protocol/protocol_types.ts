@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { Buffer } from "node:buffer";
+import type { UploadData } from "../core/electron_types.ts";
 
 /** What a callback-style handler gets (Electron's `ProtocolRequest`). */
 export interface ProtocolRequest {
@@ -18,7 +18,7 @@ export interface ProtocolRequest {
   /** The request headers, session defaults included, lower-case names. */
   headers: Record<string, string>;
   /** The upload when it is a byte body. */
-  uploadData?: Array<{ bytes: Buffer; blobUUID?: string }>;
+  uploadData?: UploadData[];
 }
 
 /** What a callback-style handler answers with (Electron's `ProtocolResponse`). */
@@ -44,7 +44,15 @@ export interface ProtocolResponse {
   /** For http handlers: the referrer to send. */
   referrer?: string;
   /** For http handlers: the body to send. */
-  uploadData?: { contentType?: string; data: string | Uint8Array };
+  uploadData?: ProtocolResponseUploadData;
+}
+
+/** The body an http handler's answer sends (Electron's `ProtocolResponseUploadData`). */
+export interface ProtocolResponseUploadData {
+  /** The body's MIME type, sent as `Content-Type`. */
+  contentType?: string;
+  /** The body. */
+  data: string | Uint8Array;
 }
 
 /**

@@ -24,6 +24,46 @@ export { createSessionModule, type SessionModule } from "./session_module.ts";
 export { SessionSpellcheck, type SessionSpellCheckOptions } from "./session_spellcheck.ts";
 export type { Misspelling, SpellcheckDictionaryProvider } from "../spellcheck/mod.ts";
 export type {
+  CookieChangeCause,
+  Cookies,
+  CookiesEvents,
+  CookiesGetFilter,
+  CookiesSetDetails,
+} from "../cookies/mod.ts";
+export type {
+  BeforeRequestListener,
+  BeforeRequestResponse,
+  BeforeSendHeadersListener,
+  BeforeSendResponse,
+  CallbackResponse,
+  CompletedDetails,
+  ErrorDetails,
+  HeadersReceivedListener,
+  HeadersReceivedResponse,
+  NotifyListener,
+  OnBeforeRedirectListenerDetails,
+  OnBeforeRequestListenerDetails,
+  OnBeforeSendHeadersListenerDetails,
+  OnCompletedListenerDetails,
+  OnErrorOccurredListenerDetails,
+  OnHeadersReceivedListenerDetails,
+  OnResponseStartedListenerDetails,
+  OnSendHeadersListenerDetails,
+  RedirectDetails,
+  RequestDetails,
+  ResponseDetails,
+  SendHeadersDetails,
+  WebRequest,
+  WebRequestFilter,
+} from "../web_request/mod.ts";
+export type {
+  Protocol,
+  ProtocolHandler,
+  ProtocolRequest,
+  ProtocolResponse,
+  ProtocolResponseUploadData,
+} from "../protocol/mod.ts";
+export type {
   CreateInterruptedDownloadOptions,
   DownloadInterruptReason,
   DownloadItem,
