@@ -149,7 +149,9 @@ export {
   PreloadScripts,
 } from "./preload_scripts.ts";
 export {
+  type ServiceWorkerConsoleMessage,
   type ServiceWorkerInfo,
+  type ServiceWorkerRunningStatus,
   ServiceWorkers,
   type ServiceWorkersEvents,
 } from "./service_workers.ts";

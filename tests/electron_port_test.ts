@@ -23,6 +23,8 @@ import type {
   Protocol,
   ProtocolRequest,
   ProtocolResponse,
+  ServiceWorkerConsoleMessage,
+  ServiceWorkers,
   Session,
   UploadData,
   WebRequest,
@@ -136,5 +138,22 @@ describe("Electron main-process code, typed with Electron's names", () => {
     const upload: UploadData[] | undefined = requests[0]?.uploadData;
     assert.ok(Buffer.isBuffer(upload?.[0]?.bytes));
     assert.equal(upload?.[0]?.bytes.toString(), "up");
+  });
+
+  it("service worker listeners with Electron's signatures attach (none runs headlessly)", () => {
+    const serviceWorkers: ServiceWorkers = newSession().serviceWorkers;
+    const messages: ServiceWorkerConsoleMessage[] = [];
+    serviceWorkers.on("console-message", (_event, messageDetails) => {
+      messages.push(messageDetails);
+      serviceWorkers.getFromVersionID(messageDetails.versionId);
+    });
+    serviceWorkers.on("running-status-changed", (details) => {
+      if (details.runningStatus === "stopped") details.preventDefault();
+      messages.push({ ...messages[0]!, versionId: details.versionId });
+    });
+    assert.equal(serviceWorkers.listenerCount("console-message"), 1);
+    assert.equal(serviceWorkers.listenerCount("running-status-changed"), 1);
+    assert.deepEqual(serviceWorkers.getAllRunning(), {});
+    assert.deepEqual(messages, []);
   });
 });
