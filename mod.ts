@@ -114,6 +114,7 @@ export type {
   ProtocolRequest,
   ProtocolResponse,
   ProtocolResponseUploadData,
+  ProtocolSession,
 } from "./session/mod.ts";
 export type {
   CreateInterruptedDownloadOptions,

@@ -43,6 +43,12 @@ export interface ProtocolResponse {
   method?: string;
   /** For http handlers: the referrer to send. */
   referrer?: string;
+  /**
+   * For http handlers: the session that fetches `url` (its cookies, cache, proxy); default this
+   * one. `null` fetches it through a new in-memory session of its own, as Electron's "random
+   * independent session".
+   */
+  session?: ProtocolSession | null;
   /** For http handlers: the body to send. */
   uploadData?: ProtocolResponseUploadData;
 }
@@ -53,6 +59,18 @@ export interface ProtocolResponseUploadData {
   contentType?: string;
   /** The body. */
   data: string | Uint8Array;
+}
+
+/** What an http answer's `session` needs: a `Session` has it. */
+export interface ProtocolSession {
+  /**
+   * Fetches a resource (`ses.fetch`).
+   *
+   * @param input The URL.
+   * @param init The method, headers, body and signal.
+   * @returns The response.
+   */
+  fetch(input: string, init?: RequestInit): Promise<Response>;
 }
 
 /**

@@ -62,6 +62,7 @@ export type {
   ProtocolRequest,
   ProtocolResponse,
   ProtocolResponseUploadData,
+  ProtocolSession,
 } from "../protocol/mod.ts";
 export type {
   CreateInterruptedDownloadOptions,

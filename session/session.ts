@@ -272,7 +272,14 @@ export class Session extends TypedEmitter<SessionEvents> {
       clearHttpCache: (urlMatches) => this.#httpCache.clear(urlMatches),
       closeIdleConnections: () => this.#net.closeIdleConnections(),
     });
-    this.#protocol = new Protocol({ fetch: (input, init) => this.fetch(input, init) });
+    this.#protocol = new Protocol({
+      fetch: (input, init) => this.fetch(input, init),
+      // Electron's `session: null` answer: a new in-memory context per answer. Its idle
+      // connections are unreferenced and swept like any session's.
+      independentFetch: (input, requestInit) =>
+        new Session(CONSTRUCT_SESSION, { storagePath: null, cache: true, runtime: init.runtime })
+          .fetch(input, requestInit),
+    });
     this.#dictionaryDownloadUrl = init.dictionaryDownloadUrl ?? new DictionaryDownloadUrl();
     this.#spellchecker = new SpellCheckerSettings({
       storagePath: init.storagePath,
