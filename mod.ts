@@ -49,6 +49,7 @@ export type {
   ServiceWorkersEvents,
   Session,
   SessionEvents,
+  SessionFetchInit,
   SessionModule,
   SessionOptions,
   SessionSpellCheckOptions,

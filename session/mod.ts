@@ -23,6 +23,7 @@ export { Session, type SessionEvents, type SessionInit, type SessionOptions } fr
 export { createSessionModule, type SessionModule } from "./session_module.ts";
 export { SessionSpellcheck, type SessionSpellCheckOptions } from "./session_spellcheck.ts";
 export type { Misspelling, SpellcheckDictionaryProvider } from "../spellcheck/mod.ts";
+export type { SessionFetchInit } from "../net/mod.ts";
 export type {
   CookieChangeCause,
   Cookies,

@@ -16,7 +16,7 @@ import type {
   ProxyConfig,
   SSLConfig,
 } from "../core/electron_types.ts";
-import { NetService, type SessionFetch } from "../net/mod.ts";
+import { NetService, type SessionFetch, type SessionFetchInit } from "../net/mod.ts";
 import {
   AuthCache,
   type AuthInfo,
@@ -625,7 +625,7 @@ export class Session extends TypedEmitter<SessionEvents> {
    * `bypassCustomProtocolHandlers` (skip this session's protocol handlers).
    * @returns The response; its body streams from the socket.
    */
-  fetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
+  fetch(input: RequestInfo | URL, init?: SessionFetchInit): Promise<Response> {
     return this.#pipeline.fetch(input, init);
   }
 

@@ -140,6 +140,20 @@ describe("Electron main-process code, typed with Electron's names", () => {
     assert.equal(upload?.[0]?.bytes.toString(), "up");
   });
 
+  it("protocol.handle forwards to the network with bypassCustomProtocolHandlers", async () => {
+    const ses = newSession();
+    const intercepted: string[] = [];
+    // protocol.md's pattern: intercept http(s) and pass the request on with Electron's option.
+    ses.protocol.handle("http", (request) => {
+      intercepted.push(request.url);
+      return ses.fetch(request, { bypassCustomProtocolHandlers: true });
+    });
+    const response = await ses.fetch(`${base}/forwarded`, { method: "POST", body: "on" });
+    assert.equal((await response.json()).body, "on");
+    assert.deepEqual(intercepted, [`${base}/forwarded`]);
+    await ses.closeAllConnections();
+  });
+
   it("service worker listeners with Electron's signatures attach (none runs headlessly)", () => {
     const serviceWorkers: ServiceWorkers = newSession().serviceWorkers;
     const messages: ServiceWorkerConsoleMessage[] = [];
