@@ -77,6 +77,15 @@ export type {
   UploadData,
 } from "./core/electron_types.ts";
 export type {
+  BluetoothPairingDetails,
+  BluetoothPairingHandler,
+  SharedDictionaryInfo,
+  SharedDictionaryIsolationKey,
+  SharedDictionaryUsageInfo,
+  USBProtectedClass,
+  USBProtectedClassesHandler,
+} from "./session/mod.ts";
+export type {
   CookieChangeCause,
   Cookies,
   CookiesEvents,

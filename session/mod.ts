@@ -158,6 +158,17 @@ export {
   type ServiceWorkersEvents,
 } from "./service_workers.ts";
 
+export type {
+  SharedDictionaryInfo,
+  SharedDictionaryIsolationKey,
+  SharedDictionaryUsageInfo,
+} from "./shared_dictionaries.ts";
+export type {
+  BluetoothPairingDetails,
+  BluetoothPairingHandler,
+  USBProtectedClass,
+  USBProtectedClassesHandler,
+} from "./usb_bluetooth_handlers.ts";
 export {
   type ChromiumImportSummary,
   StorageData,

@@ -71,6 +71,17 @@ import { ProxyResolver, tunnelHandshake } from "../proxy/mod.ts";
 import { platform } from "node:process";
 import { acceptLanguageHeader } from "./accept_language.ts";
 import { CONSTRUCT_SESSION } from "./_construct_session.ts";
+import {
+  isolationKeyProblem,
+  type SharedDictionaryInfo,
+  type SharedDictionaryIsolationKey,
+  type SharedDictionaryUsageInfo,
+} from "./shared_dictionaries.ts";
+import {
+  type BluetoothPairingHandler,
+  checkHandlerArgument,
+  type USBProtectedClassesHandler,
+} from "./usb_bluetooth_handlers.ts";
 import { WebRequest } from "../web_request/mod.ts";
 import { Protocol } from "../protocol/mod.ts";
 import { NetLog } from "../netlog/mod.ts";
@@ -419,6 +430,28 @@ export class Session extends TypedEmitter<SessionEvents> {
    */
   setDevicePermissionHandler(handler: DevicePermissionHandler | null): void {
     this.#permissions.setDevicePermissionHandler(handler);
+  }
+
+  /**
+   * Electron's `ses.setUSBProtectedClassesHandler`: checked, then never called, as no renderer
+   * asks for WebUSB here.
+   *
+   * @param handler `({protectedClasses}) => protectedClasses`, or `null`.
+   * @throws {TypeError} `Must pass null or function`.
+   */
+  setUSBProtectedClassesHandler(handler: USBProtectedClassesHandler | null): void {
+    checkHandlerArgument(handler);
+  }
+
+  /**
+   * Electron's `ses.setBluetoothPairingHandler`: checked, then never called, as no renderer
+   * asks for Web Bluetooth here.
+   *
+   * @param handler `(details, callback({confirmed, pin}))`, or `null`.
+   * @throws {TypeError} `Must pass null or function`.
+   */
+  setBluetoothPairingHandler(handler: BluetoothPairingHandler | null): void {
+    checkHandlerArgument(handler);
   }
 
   /**
@@ -1024,6 +1057,54 @@ export class Session extends TypedEmitter<SessionEvents> {
    */
   setCodeCachePath(path: string): void {
     this.#codeCache.setPath(path);
+  }
+
+  /**
+   * Lists the isolation keys that have shared dictionaries (Compression Dictionary Transport).
+   *
+   * @returns Resolves with `[]`: this transport never stores a dictionary.
+   */
+  getSharedDictionaryUsageInfo(): Promise<SharedDictionaryUsageInfo[]> {
+    return Promise.resolve([]);
+  }
+
+  /**
+   * Lists one isolation key's shared dictionaries.
+   *
+   * @param options `{frameOrigin, topFrameSite}`, both URLs.
+   * @returns Resolves with `[]`; rejects with Electron's `Must provide frameOrigin and
+   * topFrameSite strings` or `Invalid URLs provided for frameOrigin or topFrameSite`.
+   */
+  getSharedDictionaryInfo(options: SharedDictionaryIsolationKey): Promise<SharedDictionaryInfo[]> {
+    const problem = isolationKeyProblem(
+      options,
+      "Must provide frameOrigin and topFrameSite strings",
+    );
+    return problem === undefined ? Promise.resolve([]) : Promise.reject(new Error(problem));
+  }
+
+  /**
+   * Empties the shared dictionary store.
+   *
+   * @returns Resolves at once: the store is always empty here.
+   */
+  clearSharedDictionaryCache(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  /**
+   * Empties one isolation key's shared dictionaries.
+   *
+   * @param options `{frameOrigin, topFrameSite}`, both URLs.
+   * @returns Resolves; rejects with Electron's messages: that both strings must be provided
+   * to this method, or `Invalid URLs provided for frameOrigin or topFrameSite`.
+   */
+  clearSharedDictionaryCacheForIsolationKey(options: SharedDictionaryIsolationKey): Promise<void> {
+    const problem = isolationKeyProblem(
+      options,
+      "Must provide frameOrigin and topFrameSite strings to `clearSharedDictionaryCacheForIsolationKey`",
+    );
+    return problem === undefined ? Promise.resolve() : Promise.reject(new Error(problem));
   }
 
   /**
