@@ -4,6 +4,8 @@
  * @module
  */
 
+import type { Buffer } from "node:buffer";
+
 /** Electron's `Cookie`, keys in Electron's order. */
 export interface Cookie {
   /** The name of the cookie. */
@@ -143,12 +145,17 @@ export interface PreconnectOptions {
   numSockets?: number;
 }
 
-/** Electron's `UploadData` item in webRequest details. */
+/**
+ * Electron's `UploadData` (`docs/api/structures/upload-data.md`): one part of a request body,
+ * in webRequest details and a callback-style protocol handler's request. A byte body comes as
+ * one part; `file` is never set here (only a renderer's form upload names a file), but it is
+ * declared so that Electron programs reading it type-check.
+ */
 export interface UploadData {
   /** The content being sent. */
-  bytes: Uint8Array;
+  bytes: Buffer;
   /** Path of the file being uploaded. */
   file?: string;
-  /** UUID of blob data. */
+  /** For a `Blob` body: the UUID `ses.getBlobData` reads while the request runs. */
   blobUUID?: string;
 }

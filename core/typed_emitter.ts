@@ -5,11 +5,16 @@
  * @module
  */
 
+import { emitWarning } from "node:process";
+
 /**
  * A listener of any shape; an event map narrows it per event name. (`never[]` parameters accept
  * every function type without resorting to `any`.)
  */
 export type AnyListener = (...args: never[]) => void;
+
+// Node's `events.defaultMaxListeners`.
+const DEFAULT_MAX_LISTENERS = 10;
 
 /** Maps event names to listener signatures. */
 export type EventMap = { [name: string]: AnyListener };
@@ -32,6 +37,8 @@ export type EventMap = { [name: string]: AnyListener };
  */
 export class TypedEmitter<Events extends EventMap> {
   #listeners = new Map<keyof Events, { listener: AnyListener; once: boolean }[]>();
+  #maxListeners = DEFAULT_MAX_LISTENERS;
+  #warned = new Set<keyof Events>();
 
   /**
    * Adds a listener.
@@ -64,6 +71,28 @@ export class TypedEmitter<Events extends EventMap> {
    */
   once<K extends keyof Events>(name: K, listener: Events[K]): this {
     return this.#add(name, listener, true);
+  }
+
+  /**
+   * Adds a listener before the ones already registered (Node's `prependListener`).
+   *
+   * @param name The event name.
+   * @param listener Called with the event's arguments each time it is emitted, first.
+   * @returns This emitter, for chaining.
+   */
+  prependListener<K extends keyof Events>(name: K, listener: Events[K]): this {
+    return this.#add(name, listener, false, true);
+  }
+
+  /**
+   * Adds a listener, before the ones already registered, that is removed after its first call.
+   *
+   * @param name The event name.
+   * @param listener Called once, first.
+   * @returns This emitter, for chaining.
+   */
+  prependOnceListener<K extends keyof Events>(name: K, listener: Events[K]): this {
+    return this.#add(name, listener, true, true);
   }
 
   /**
@@ -116,6 +145,53 @@ export class TypedEmitter<Events extends EventMap> {
   }
 
   /**
+   * Lists the listeners of `name`, in calling order (a `once` listener as it was given).
+   *
+   * @param name The event name.
+   * @returns A fresh array.
+   */
+  listeners<K extends keyof Events>(name: K): Events[K][] {
+    return (this.#listeners.get(name) ?? []).map((entry) => entry.listener as Events[K]);
+  }
+
+  /**
+   * Lists the event names that have listeners, in the order they got their first one.
+   *
+   * @returns A fresh array.
+   */
+  eventNames(): (keyof Events)[] {
+    return [...this.#listeners.keys()];
+  }
+
+  /**
+   * Sets how many listeners one event may have before a `MaxListenersExceededWarning` goes to
+   * `process.emitWarning`, once per event name, as Node's `EventEmitter` does (Electron's
+   * objects are Node emitters). Default 10; `0` or `Infinity` never warns.
+   *
+   * @param n The limit, a non-negative number.
+   * @returns This emitter, for chaining.
+   * @throws {RangeError} Node's message when `n` is negative or not a number.
+   */
+  setMaxListeners(n: number): this {
+    if (typeof n !== "number" || n < 0 || Number.isNaN(n)) {
+      throw new RangeError(
+        `The value of "n" is out of range. It must be a non-negative number. Received ${String(n)}`,
+      );
+    }
+    this.#maxListeners = n;
+    return this;
+  }
+
+  /**
+   * Returns the limit {@linkcode TypedEmitter.setMaxListeners} set.
+   *
+   * @returns The limit; default 10.
+   */
+  getMaxListeners(): number {
+    return this.#maxListeners;
+  }
+
+  /**
    * Calls every listener of `name` with `args`, in registration order.
    *
    * @param name The event name.
@@ -127,26 +203,49 @@ export class TypedEmitter<Events extends EventMap> {
     if (!list || list.length === 0) return false;
     // A snapshot, so listeners added or removed while emitting take effect next time.
     for (const entry of [...list]) {
-      if (entry.once) this.off(name, entry.listener as Events[K]);
+      if (entry.once) this.#remove(name, entry);
       // The event map ties `args` to this listener's signature.
       (entry.listener as (...args: unknown[]) => void)(...args);
     }
     return true;
   }
 
-  #add(name: keyof Events, listener: AnyListener, once: boolean): this {
+  #add(name: keyof Events, listener: AnyListener, once: boolean, first = false): this {
     if (typeof listener !== "function") {
       throw new TypeError(`The "listener" argument must be of type function`);
     }
     const list = this.#listeners.get(name) ?? [];
-    list.push({ listener, once });
+    if (first) list.unshift({ listener, once });
+    else list.push({ listener, once });
     this.#listeners.set(name, list);
+    const max = this.#maxListeners;
+    if (max > 0 && list.length > max && !this.#warned.has(name)) {
+      this.#warned.add(name);
+      const warning = Object.assign(
+        new Error(
+          `Possible EventEmitter memory leak detected. ${list.length} ${String(name)} listeners ` +
+            `added to [${this.constructor.name}]. MaxListeners is ${max}. Use ` +
+            `emitter.setMaxListeners() to increase limit`,
+        ),
+        { name: "MaxListenersExceededWarning", emitter: this, type: name, count: list.length },
+      );
+      emitWarning(warning);
+    }
     this.listenerAdded(name);
     return this;
   }
 
+  // A `once` registration that fired goes, not another registration of the same function.
+  #remove(name: keyof Events, entry: { listener: AnyListener; once: boolean }): void {
+    const list = this.#listeners.get(name);
+    if (!list) return;
+    const index = list.indexOf(entry);
+    if (index !== -1) list.splice(index, 1);
+    if (list.length === 0) this.#listeners.delete(name);
+  }
+
   /**
-   * Called after `on`, `addListener` or `once` adds a listener (Node's `'newListener'`, as a
+   * Called after `on`, `addListener`, `once` or a `prepend` method adds a listener (Node's `'newListener'`, as a
    * method): a subclass whose work starts when somebody listens overrides it. Does nothing here.
    *
    * @param _name The event name.

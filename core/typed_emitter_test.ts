@@ -1,5 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
+import process from "node:process";
 import { ElectronEvent } from "./electron_event.ts";
 import { TypedEmitter } from "./typed_emitter.ts";
 
@@ -54,6 +55,66 @@ describe("TypedEmitter", () => {
   it("rejects a listener that is not a function", () => {
     const emitter = new TypedEmitter<Events>();
     assert.throws(() => emitter.on("other", "x" as unknown as () => void), TypeError);
+  });
+
+  it("prepend methods add before the others; listeners and eventNames list them", () => {
+    const emitter = new TypedEmitter<Events>();
+    const seen: string[] = [];
+    const a = () => seen.push("a");
+    const b = () => seen.push("b");
+    const c = () => seen.push("c");
+    emitter.on("other", a);
+    emitter.prependListener("other", b);
+    emitter.prependOnceListener("other", c);
+    emitter.on("tick", () => {});
+    assert.deepEqual(emitter.listeners("other"), [c, b, a]);
+    assert.deepEqual(emitter.eventNames(), ["other", "tick"]);
+    emitter.emit("other");
+    emitter.emit("other");
+    assert.deepEqual(seen, ["c", "b", "a", "b", "a"]);
+    assert.deepEqual(emitter.listeners("other"), [b, a]);
+  });
+
+  it("a fired once registration goes, not a later registration of the same function", () => {
+    const emitter = new TypedEmitter<Events>();
+    let count = 0;
+    const listener = () => count++;
+    emitter.once("other", listener);
+    emitter.on("other", listener);
+    emitter.emit("other");
+    emitter.emit("other");
+    assert.equal(count, 3);
+    assert.equal(emitter.listenerCount("other"), 1);
+  });
+
+  it("warns once per event past the listener limit, as Node's EventEmitter", async () => {
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning);
+    process.on("warning", onWarning);
+    const emitter = new TypedEmitter<Events>();
+    try {
+      assert.equal(emitter.getMaxListeners(), 10);
+      for (let i = 0; i < 12; i++) emitter.on("other", () => {});
+      const quiet = new TypedEmitter<Events>().setMaxListeners(0);
+      for (let i = 0; i < 12; i++) quiet.on("other", () => {});
+      // Process warnings arrive on a later tick.
+      for (let i = 0; i < 50 && warnings.length === 0; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    } finally {
+      process.off("warning", onWarning);
+    }
+    assert.deepEqual(warnings.map(({ name, message }) => [name, message]), [[
+      "MaxListenersExceededWarning",
+      "Possible EventEmitter memory leak detected. 11 other listeners added to [TypedEmitter]. " +
+      "MaxListeners is 10. Use emitter.setMaxListeners() to increase limit",
+    ]]);
+    assert.throws(() => emitter.setMaxListeners(-1), {
+      name: "RangeError",
+      message: 'The value of "n" is out of range. It must be a non-negative number. Received -1',
+    });
+    assert.equal(emitter.setMaxListeners(20).getMaxListeners(), 20);
   });
 
   it("ElectronEvent records preventDefault", () => {

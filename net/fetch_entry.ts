@@ -11,8 +11,20 @@ import type { NetLogSink } from "../core/net_log_sink.ts";
 import { withCallerAbort } from "./caller_abort.ts";
 import { defaultHeaderSource, type SessionIdentity } from "./default_headers.ts";
 
+/**
+ * `ses.fetch`'s options: WHATWG `RequestInit` plus Electron's `net.fetch` extension
+ * (`init?: RequestInit & { bypassCustomProtocolHandlers?: boolean }` in `electron.d.ts`).
+ */
+export interface SessionFetchInit extends RequestInit {
+  /** Skip the session's protocol handlers (`protocol.handle` and kin); default false. */
+  bypassCustomProtocolHandlers?: boolean;
+}
+
 /** The signature of `ses.fetch`, the runtime's `fetch` without its extras. */
-export type SessionFetch = (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
+export type SessionFetch = (
+  input: RequestInfo | URL,
+  init?: SessionFetchInit,
+) => Promise<Response>;
 
 // Requests made without a caller's signal: nobody holds their controller, so they never
 // abort and the transport need not listen (a listener per request costs microseconds in Bun),
@@ -96,7 +108,7 @@ export function createFetchEntry(pipeline: FetchLike, options: FetchEntryOptions
   const defaults = identity ? defaultHeaderSource(identity) : undefined;
   const enter = (
     input: RequestInfo | URL,
-    init: RequestInit | undefined,
+    init: SessionFetchInit | undefined,
     head: Request,
     body: RequestContext["body"],
     uploadBlobUUID?: string,
@@ -283,8 +295,7 @@ async function readWholeBody(
   return { headers, body: new Uint8Array(await full.arrayBuffer()) };
 }
 
-/** Electron's `net.fetch` extension of `RequestInit`. */
-function bypassOf(init: RequestInit | undefined): boolean {
-  return (init as { bypassCustomProtocolHandlers?: unknown } | undefined)
-    ?.bypassCustomProtocolHandlers === true;
+/** Electron's `net.fetch` extension of `RequestInit`, read strictly as its boolean. */
+function bypassOf(init: SessionFetchInit | undefined): boolean {
+  return init?.bypassCustomProtocolHandlers === true;
 }

@@ -50,7 +50,12 @@ export {
   type HeaderList,
   type SessionIdentity,
 } from "./default_headers.ts";
-export { createFetchEntry, type FetchEntryOptions, type SessionFetch } from "./fetch_entry.ts";
+export {
+  createFetchEntry,
+  type FetchEntryOptions,
+  type SessionFetch,
+  type SessionFetchInit,
+} from "./fetch_entry.ts";
 export { withCallerAbort } from "./caller_abort.ts";
 export {
   followRedirects,

@@ -23,11 +23,19 @@ type Fetch = (
   init: RequestInit & { bypassCustomProtocolHandlers: boolean },
 ) => Promise<Response>;
 
+/** The session's fetches an http answer goes through. */
+export interface LegacyFetches {
+  /** This session's. */
+  fetch: Fetch;
+  /** A new in-memory session's, for `session: null`. */
+  independentFetch: Fetch;
+}
+
 /** Wraps a callback-style handler of one kind. */
 export function legacyHandler(
   kind: LegacyKind,
   handler: LegacyHandler<unknown>,
-  fetch: Fetch,
+  fetches: LegacyFetches,
 ): (request: Request, context: RequestContext) => Promise<Response> {
   return async (request, context) => {
     const answer = await new Promise<unknown[]>((resolve, reject) => {
@@ -58,7 +66,7 @@ export function legacyHandler(
         if (typeof fields.path !== "string") throw new TypeError("A file answer needs a path");
         return fileResponse(fields.path, { status, headers, url: request.url });
       case "http":
-        return httpAnswer(fields, request, context, fetch);
+        return httpAnswer(fields, request, context, fetches);
       case "stream":
         return new Response(streamOf(fields.data), { status, headers });
       default: {
@@ -136,9 +144,17 @@ function httpAnswer(
   fields: ProtocolResponse,
   request: Request,
   context: RequestContext,
-  fetch: Fetch,
+  fetches: LegacyFetches,
 ): Promise<Response> {
   if (typeof fields.url !== "string") throw new TypeError("An http answer needs a url");
+  const chosen = fields.session;
+  // Electron's StartLoadingHttp: `null` is a fresh in-memory context, a Session its own,
+  // anything else the handler's session.
+  const fetch: Fetch = chosen === null
+    ? fetches.independentFetch
+    : typeof chosen?.fetch === "function"
+    ? (input, init) => chosen.fetch(input, init)
+    : fetches.fetch;
   const headers = new Headers();
   if (fields.referrer) headers.set("referer", fields.referrer);
   const upload = fields.uploadData;

@@ -9,7 +9,7 @@
  * @example
  * ```ts
  * import { Protocol } from "./mod.ts";
- * const protocol = new Protocol({ fetch: (input, init) => fetch(input, init) });
+ * const protocol = new Protocol({ fetch, independentFetch: fetch });
  * console.log(protocol.registerStringProtocol("notes", (_request, callback) => callback("hi"))); // true
  * console.log(protocol.registerStringProtocol("notes", (_request, callback) => callback("hi"))); // false
  * ```

@@ -8,7 +8,12 @@
 import { methodArgumentError } from "../core/conversion_error.ts";
 import type { RequestContext } from "../core/middleware.ts";
 import { type LegacyHandler, legacyHandler, type LegacyKind } from "./_legacy_handler.ts";
-import type { ProtocolRequest, ProtocolResponse } from "./protocol_types.ts";
+import type {
+  ProtocolRequest,
+  ProtocolResponse,
+  ProtocolResponseUploadData,
+  ProtocolSession,
+} from "./protocol_types.ts";
 
 /** A `protocol.handle` handler: a WHATWG `Request` in, a `Response` (or its promise) out. */
 export type ProtocolHandler = (request: Request) => Response | Promise<Response>;
@@ -25,11 +30,19 @@ export interface ProtocolDeps {
    * The session's fetch, for `registerHttpProtocol` and `interceptHttpProtocol` answers; it
    * is called with `bypassCustomProtocolHandlers: true`.
    */
-  fetch: (
-    input: string,
-    init: RequestInit & { bypassCustomProtocolHandlers: boolean },
-  ) => Promise<Response>;
+  fetch: ProtocolDepsFetch;
+  /**
+   * A fetch through a new in-memory session of its own, for http answers with
+   * `session: null`; called like `fetch`.
+   */
+  independentFetch: ProtocolDepsFetch;
 }
+
+/** How a `Protocol` fetches an http answer's URL. */
+export type ProtocolDepsFetch = (
+  input: string,
+  init: RequestInit & { bypassCustomProtocolHandlers: boolean },
+) => Promise<Response>;
 
 /** The schemes `handle` intercepts instead of registering (Electron's `isBuiltInScheme`). */
 const BUILT_IN = new Set(["http", "https", "file"]);
@@ -58,7 +71,7 @@ const BUILT_IN = new Set(["http", "https", "file"]);
  * @example
  * ```ts
  * import { Protocol } from "./protocol.ts";
- * const protocol = new Protocol({ fetch: (input, init) => fetch(input, init) });
+ * const protocol = new Protocol({ fetch, independentFetch: fetch });
  * protocol.handle("app", (request) => new Response(`you asked for ${new URL(request.url).pathname}`));
  * console.log(protocol.isProtocolHandled("app"), protocol.isProtocolHandled("other")); // true false
  * ```
@@ -318,7 +331,7 @@ export class Protocol {
     checkScheme(scheme, count);
     checkHandler(handler, count);
     if (handlers.has(scheme)) return false;
-    handlers.set(scheme, legacyHandler(kind, handler as LegacyHandler<unknown>, this.#deps.fetch));
+    handlers.set(scheme, legacyHandler(kind, handler as LegacyHandler<unknown>, this.#deps));
     return true;
   }
 }
@@ -352,4 +365,4 @@ function modernHandler(handler: ProtocolHandler): SchemeHandler {
   };
 }
 
-export type { ProtocolRequest, ProtocolResponse };
+export type { ProtocolRequest, ProtocolResponse, ProtocolResponseUploadData, ProtocolSession };

@@ -30,7 +30,7 @@ import type { Protocol, SchemeHandler } from "./protocol.ts";
  * import { compose, requestContext } from "../core/middleware.ts";
  * import { Protocol } from "./protocol.ts";
  * import { protocolStage } from "./protocol_stage.ts";
- * const protocol = new Protocol({ fetch: (input, init) => fetch(input, init) });
+ * const protocol = new Protocol({ fetch, independentFetch: fetch });
  * protocol.handle("app", () => new Response("from the handler"));
  * const run = compose([protocolStage(protocol)], () => Promise.reject(new Error("network")));
  * const response = await run(new Request("app://bundle/index.html"), requestContext());

@@ -17,14 +17,14 @@ function pipeline(protocol: Protocol) {
 
 describe("protocolStage", () => {
   it("passes requests on untouched while no handler is registered", async () => {
-    const { run, seen } = pipeline(new Protocol({ fetch }));
+    const { run, seen } = pipeline(new Protocol({ fetch, independentFetch: fetch }));
     const request = new Request("http://a.test/");
     assert.equal(await (await run(request, requestContext())).text(), "network");
     assert.deepEqual(seen, ["http://a.test/"]);
   });
 
   it("answers a handled scheme with a status line and merges the default headers", async () => {
-    const protocol = new Protocol({ fetch });
+    const protocol = new Protocol({ fetch, independentFetch: fetch });
     protocol.handle(
       "app",
       (request) => new Response(request.headers.get("user-agent"), { status: 404 }),
@@ -38,7 +38,7 @@ describe("protocolStage", () => {
   });
 
   it("skips handlers for bypassCustomProtocolHandlers and keeps a handler's SessionError", async () => {
-    const protocol = new Protocol({ fetch });
+    const protocol = new Protocol({ fetch, independentFetch: fetch });
     protocol.handle("http", () => {
       throw new SessionError("ERR_ACCESS_DENIED");
     });
@@ -53,6 +53,9 @@ describe("protocolStage", () => {
   });
 
   it("offers no registerSchemesAsPrivileged: it is renderer-only", () => {
-    assert.equal("registerSchemesAsPrivileged" in new Protocol({ fetch }), false);
+    assert.equal(
+      "registerSchemesAsPrivileged" in new Protocol({ fetch, independentFetch: fetch }),
+      false,
+    );
   });
 });

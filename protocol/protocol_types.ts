@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { Buffer } from "node:buffer";
+import type { UploadData } from "../core/electron_types.ts";
 
 /** What a callback-style handler gets (Electron's `ProtocolRequest`). */
 export interface ProtocolRequest {
@@ -18,7 +18,7 @@ export interface ProtocolRequest {
   /** The request headers, session defaults included, lower-case names. */
   headers: Record<string, string>;
   /** The upload when it is a byte body. */
-  uploadData?: Array<{ bytes: Buffer; blobUUID?: string }>;
+  uploadData?: UploadData[];
 }
 
 /** What a callback-style handler answers with (Electron's `ProtocolResponse`). */
@@ -43,8 +43,34 @@ export interface ProtocolResponse {
   method?: string;
   /** For http handlers: the referrer to send. */
   referrer?: string;
+  /**
+   * For http handlers: the session that fetches `url` (its cookies, cache, proxy); default this
+   * one. `null` fetches it through a new in-memory session of its own, as Electron's "random
+   * independent session".
+   */
+  session?: ProtocolSession | null;
   /** For http handlers: the body to send. */
-  uploadData?: { contentType?: string; data: string | Uint8Array };
+  uploadData?: ProtocolResponseUploadData;
+}
+
+/** The body an http handler's answer sends (Electron's `ProtocolResponseUploadData`). */
+export interface ProtocolResponseUploadData {
+  /** The body's MIME type, sent as `Content-Type`. */
+  contentType?: string;
+  /** The body. */
+  data: string | Uint8Array;
+}
+
+/** What an http answer's `session` needs: a `Session` has it. */
+export interface ProtocolSession {
+  /**
+   * Fetches a resource (`ses.fetch`).
+   *
+   * @param input The URL.
+   * @param init The method, headers, body and signal.
+   * @returns The response.
+   */
+  fetch(input: string, init?: RequestInit): Promise<Response>;
 }
 
 /**

@@ -4,21 +4,29 @@
  * @module
  */
 
+import { ElectronEvent } from "../core/electron_event.ts";
 import { TypedEmitter } from "../core/typed_emitter.ts";
 import type { Runtime } from "../core/runtime.ts";
 import { type AppPathName, AppPaths } from "./app_paths.ts";
 import type { Session } from "./session.ts";
 
-/** The events `app` emits. Electron passes the session alone, with no event object. */
+/** The events `app` emits. */
 export type AppEvents = {
-  /** A new `Session` was created. */
+  /** A new `Session` was created. Electron passes the session alone, with no event object. */
   "session-created": (session: Session) => void;
+  /**
+   * The app finished initialising: once, on the event loop's first turn after the app was made
+   * (the package's import), so that a main script's top-level `app.on("ready", ...)` sees it as
+   * in Electron. No launch notification exists here: `launchInfo` is `{}`.
+   */
+  ready: (event: ElectronEvent, launchInfo: Record<string, unknown>) => void;
 };
 
 /**
  * Electron's `app`, headless: `getPath`/`setPath` for Electron's Linux paths (`home`,
  * `appData`, `userData`, `sessionData`, `temp`, `cache`, `logs`, `crashDumps`, `exe`, `module`
- * and the XDG user directories such as `downloads`), and the `'session-created'` event.
+ * and the XDG user directories such as `downloads`), the `'session-created'` event, and the
+ * start-up of Electron programs: `'ready'`, `isReady()` and `whenReady()`.
  *
  * @example
  * ```ts
@@ -29,6 +37,8 @@ export type AppEvents = {
  */
 export class App extends TypedEmitter<AppEvents> {
   #paths: AppPaths;
+  #ready = false;
+  #whenReady: Promise<void>;
 
   /**
    * Creates an app; `session/mod.ts` makes the one the package exports.
@@ -38,6 +48,40 @@ export class App extends TypedEmitter<AppEvents> {
   constructor(runtime: Runtime) {
     super();
     this.#paths = new AppPaths(runtime);
+    // A timer rather than a microtask: a script's own top-level awaits of promises that are
+    // already settled come first, as a main script runs before Electron's ready.
+    this.#whenReady = new Promise((resolve) =>
+      setTimeout(() => {
+        this.#ready = true;
+        resolve();
+        this.emit("ready", new ElectronEvent(), {});
+      }, 0)
+    );
+  }
+
+  /**
+   * Whether the app finished initialising (`'ready'` was emitted).
+   *
+   * @returns `false` until the event loop's first turn after the app was made, then `true`.
+   */
+  isReady(): boolean {
+    return this.#ready;
+  }
+
+  /**
+   * Waits for `'ready'`, as Electron programs start: `app.whenReady().then(...)`.
+   *
+   * @returns A promise that resolves once the app is ready (at once if it is).
+   *
+   * @example
+   * ```ts
+   * import { app, session } from "../mod.ts";
+   * await app.whenReady();
+   * console.log(app.isReady(), session.defaultSession.isPersistent()); // true true
+   * ```
+   */
+  whenReady(): Promise<void> {
+    return this.#whenReady;
   }
 
   /**

@@ -23,6 +23,48 @@ export { Session, type SessionEvents, type SessionInit, type SessionOptions } fr
 export { createSessionModule, type SessionModule } from "./session_module.ts";
 export { SessionSpellcheck, type SessionSpellCheckOptions } from "./session_spellcheck.ts";
 export type { Misspelling, SpellcheckDictionaryProvider } from "../spellcheck/mod.ts";
+export type { SessionFetchInit } from "../net/mod.ts";
+export type {
+  CookieChangeCause,
+  Cookies,
+  CookiesEvents,
+  CookiesGetFilter,
+  CookiesSetDetails,
+} from "../cookies/mod.ts";
+export type {
+  BeforeRequestListener,
+  BeforeRequestResponse,
+  BeforeSendHeadersListener,
+  BeforeSendResponse,
+  CallbackResponse,
+  CompletedDetails,
+  ErrorDetails,
+  HeadersReceivedListener,
+  HeadersReceivedResponse,
+  NotifyListener,
+  OnBeforeRedirectListenerDetails,
+  OnBeforeRequestListenerDetails,
+  OnBeforeSendHeadersListenerDetails,
+  OnCompletedListenerDetails,
+  OnErrorOccurredListenerDetails,
+  OnHeadersReceivedListenerDetails,
+  OnResponseStartedListenerDetails,
+  OnSendHeadersListenerDetails,
+  RedirectDetails,
+  RequestDetails,
+  ResponseDetails,
+  SendHeadersDetails,
+  WebRequest,
+  WebRequestFilter,
+} from "../web_request/mod.ts";
+export type {
+  Protocol,
+  ProtocolHandler,
+  ProtocolRequest,
+  ProtocolResponse,
+  ProtocolResponseUploadData,
+  ProtocolSession,
+} from "../protocol/mod.ts";
 export type {
   CreateInterruptedDownloadOptions,
   DownloadInterruptReason,
@@ -109,11 +151,24 @@ export {
   PreloadScripts,
 } from "./preload_scripts.ts";
 export {
+  type ServiceWorkerConsoleMessage,
   type ServiceWorkerInfo,
+  type ServiceWorkerRunningStatus,
   ServiceWorkers,
   type ServiceWorkersEvents,
 } from "./service_workers.ts";
 
+export type {
+  SharedDictionaryInfo,
+  SharedDictionaryIsolationKey,
+  SharedDictionaryUsageInfo,
+} from "./shared_dictionaries.ts";
+export type {
+  BluetoothPairingDetails,
+  BluetoothPairingHandler,
+  USBProtectedClass,
+  USBProtectedClassesHandler,
+} from "./usb_bluetooth_handlers.ts";
 export {
   type ChromiumImportSummary,
   StorageData,

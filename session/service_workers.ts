@@ -21,16 +21,40 @@ export interface ServiceWorkerInfo {
   versionId: number;
 }
 
-/** The events of `ses.serviceWorkers` (never emitted headlessly). */
+/** Electron's `messageDetails` of a service worker's `'console-message'`. */
+export interface ServiceWorkerConsoleMessage {
+  /** The console message. */
+  message: string;
+  /** The version id of the worker that logged it. */
+  versionId: number;
+  /** The source: `javascript`, `console-api`, `network`, `security`, `worker`, `other`, ... */
+  source: string;
+  /** The level, 0 to 3: verbose, info, warning, error. */
+  level: number;
+  /** The URL the message came from. */
+  sourceUrl: string;
+  /** The line of the source that logged it. */
+  lineNumber: number;
+}
+
+/** The running states of a service worker version. */
+export type ServiceWorkerRunningStatus = "starting" | "running" | "stopping" | "stopped";
+
+/**
+ * The events of `ses.serviceWorkers` (never emitted headlessly), with Electron's listener
+ * signatures (`docs/api/service-workers.md`).
+ */
 export type ServiceWorkersEvents = {
   /** A worker logged to its console. */
-  "console-message": (event: ElectronEvent, details: Record<string, unknown>) => void;
+  "console-message": (event: ElectronEvent, messageDetails: ServiceWorkerConsoleMessage) => void;
   /** A registration completed. */
   "registration-completed": (event: ElectronEvent, details: { scope: string }) => void;
-  /** A worker's running status changed. */
+  /**
+   * A worker's running status changed. One argument, as in Electron: the event object itself
+   * carries the fields (`Event<{versionId, runningStatus}>`).
+   */
   "running-status-changed": (
-    event: ElectronEvent,
-    details: { versionId: number; runningStatus: string },
+    details: ElectronEvent & { versionId: number; runningStatus: ServiceWorkerRunningStatus },
   ) => void;
 };
 

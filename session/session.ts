@@ -17,7 +17,7 @@ import type {
   ProxyConfig,
   SSLConfig,
 } from "../core/electron_types.ts";
-import { NetService, type SessionFetch } from "../net/mod.ts";
+import { NetService, type SessionFetch, type SessionFetchInit } from "../net/mod.ts";
 import {
   AuthCache,
   type AuthInfo,
@@ -72,6 +72,17 @@ import { ProxyResolver, tunnelHandshake } from "../proxy/mod.ts";
 import { platform } from "node:process";
 import { acceptLanguageHeader } from "./accept_language.ts";
 import { CONSTRUCT_SESSION } from "./_construct_session.ts";
+import {
+  isolationKeyProblem,
+  type SharedDictionaryInfo,
+  type SharedDictionaryIsolationKey,
+  type SharedDictionaryUsageInfo,
+} from "./shared_dictionaries.ts";
+import {
+  type BluetoothPairingHandler,
+  checkHandlerArgument,
+  type USBProtectedClassesHandler,
+} from "./usb_bluetooth_handlers.ts";
 import { WebRequest } from "../web_request/mod.ts";
 import { Protocol } from "../protocol/mod.ts";
 import { NetLog } from "../netlog/mod.ts";
@@ -275,7 +286,14 @@ export class Session extends TypedEmitter<SessionEvents> {
       clearHttpCache: (urlMatches) => this.#httpCache.clear(urlMatches),
       closeIdleConnections: () => this.#net.closeIdleConnections(),
     });
-    this.#protocol = new Protocol({ fetch: (input, init) => this.fetch(input, init) });
+    this.#protocol = new Protocol({
+      fetch: (input, init) => this.fetch(input, init),
+      // Electron's `session: null` answer: a new in-memory context per answer. Its idle
+      // connections are unreferenced and swept like any session's.
+      independentFetch: (input, requestInit) =>
+        new Session(CONSTRUCT_SESSION, { storagePath: null, cache: true, runtime: init.runtime })
+          .fetch(input, requestInit),
+    });
     this.#dictionaryDownloadUrl = init.dictionaryDownloadUrl ?? new DictionaryDownloadUrl();
     this.#spellchecker = new SpellCheckerSettings({
       storagePath: init.storagePath,
@@ -415,6 +433,28 @@ export class Session extends TypedEmitter<SessionEvents> {
    */
   setDevicePermissionHandler(handler: DevicePermissionHandler | null): void {
     this.#permissions.setDevicePermissionHandler(handler);
+  }
+
+  /**
+   * Electron's `ses.setUSBProtectedClassesHandler`: checked, then never called, as no renderer
+   * asks for WebUSB here.
+   *
+   * @param handler `({protectedClasses}) => protectedClasses`, or `null`.
+   * @throws {TypeError} `Must pass null or function`.
+   */
+  setUSBProtectedClassesHandler(handler: USBProtectedClassesHandler | null): void {
+    checkHandlerArgument(handler);
+  }
+
+  /**
+   * Electron's `ses.setBluetoothPairingHandler`: checked, then never called, as no renderer
+   * asks for Web Bluetooth here.
+   *
+   * @param handler `(details, callback({confirmed, pin}))`, or `null`.
+   * @throws {TypeError} `Must pass null or function`.
+   */
+  setBluetoothPairingHandler(handler: BluetoothPairingHandler | null): void {
+    checkHandlerArgument(handler);
   }
 
   /**
@@ -621,7 +661,7 @@ export class Session extends TypedEmitter<SessionEvents> {
    * `bypassCustomProtocolHandlers` (skip this session's protocol handlers).
    * @returns The response; its body streams from the socket.
    */
-  fetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
+  fetch(input: RequestInfo | URL, init?: SessionFetchInit): Promise<Response> {
     return this.#pipeline.fetch(input, init);
   }
 
@@ -1022,6 +1062,54 @@ export class Session extends TypedEmitter<SessionEvents> {
    */
   setCodeCachePath(path: string): void {
     this.#codeCache.setPath(path);
+  }
+
+  /**
+   * Lists the isolation keys that have shared dictionaries (Compression Dictionary Transport).
+   *
+   * @returns Resolves with `[]`: this transport never stores a dictionary.
+   */
+  getSharedDictionaryUsageInfo(): Promise<SharedDictionaryUsageInfo[]> {
+    return Promise.resolve([]);
+  }
+
+  /**
+   * Lists one isolation key's shared dictionaries.
+   *
+   * @param options `{frameOrigin, topFrameSite}`, both URLs.
+   * @returns Resolves with `[]`; rejects with Electron's `Must provide frameOrigin and
+   * topFrameSite strings` or `Invalid URLs provided for frameOrigin or topFrameSite`.
+   */
+  getSharedDictionaryInfo(options: SharedDictionaryIsolationKey): Promise<SharedDictionaryInfo[]> {
+    const problem = isolationKeyProblem(
+      options,
+      "Must provide frameOrigin and topFrameSite strings",
+    );
+    return problem === undefined ? Promise.resolve([]) : Promise.reject(new Error(problem));
+  }
+
+  /**
+   * Empties the shared dictionary store.
+   *
+   * @returns Resolves at once: the store is always empty here.
+   */
+  clearSharedDictionaryCache(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  /**
+   * Empties one isolation key's shared dictionaries.
+   *
+   * @param options `{frameOrigin, topFrameSite}`, both URLs.
+   * @returns Resolves; rejects with Electron's messages: that both strings must be provided
+   * to this method, or `Invalid URLs provided for frameOrigin or topFrameSite`.
+   */
+  clearSharedDictionaryCacheForIsolationKey(options: SharedDictionaryIsolationKey): Promise<void> {
+    const problem = isolationKeyProblem(
+      options,
+      "Must provide frameOrigin and topFrameSite strings to `clearSharedDictionaryCacheForIsolationKey`",
+    );
+    return problem === undefined ? Promise.resolve() : Promise.reject(new Error(problem));
   }
 
   /**

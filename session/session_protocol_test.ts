@@ -48,6 +48,8 @@ describe("ses.protocol through ses.fetch", () => {
         response.writeHead(302, { location: "app://bundle/after-redirect" }).end();
       } else if (request.url === "/to-file") {
         response.writeHead(302, { location: pathToFileURL(join(dir, "page.html")).href }).end();
+      } else if (request.url === "/cookie") {
+        response.end(`cookie ${request.headers.cookie ?? "none"}`);
       } else {
         response.end(`network ${request.url}`);
       }
@@ -439,5 +441,28 @@ describe("ses.protocol through ses.fetch", () => {
     ]);
     assert.equal(await (await ses.fetch("bhop://x/")).text(), "network /from-buffer");
     await ses.closeAllConnections();
+  });
+
+  it("fetches an http answer through the session it names, or a new one for null", async () => {
+    const ses = newSession();
+    const other = newSession();
+    await ses.cookies.set({ url: base, name: "who", value: "ses" });
+    await other.cookies.set({ url: base, name: "who", value: "other" });
+    const relay = (session?: Session | null) =>
+      ses.protocol.registerHttpProtocol(
+        `via-${String(session === undefined ? "self" : session && "other")}`,
+        (_request, callback) =>
+          callback(
+            session === undefined ? { url: `${base}/cookie` } : { url: `${base}/cookie`, session },
+          ),
+      );
+    relay();
+    relay(other);
+    relay(null);
+    assert.equal(await (await ses.fetch("via-self://x/")).text(), "cookie who=ses");
+    assert.equal(await (await ses.fetch("via-other://x/")).text(), "cookie who=other");
+    assert.equal(await (await ses.fetch("via-null://x/")).text(), "cookie none");
+    await ses.closeAllConnections();
+    await other.closeAllConnections();
   });
 });

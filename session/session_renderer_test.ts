@@ -155,3 +155,53 @@ describe("serviceWorkers", () => {
     });
   });
 });
+
+describe("WebUSB and Web Bluetooth handlers", () => {
+  it("take a function or null, and throw Electron's TypeError for anything else", () => {
+    const ses = memorySession();
+    ses.setUSBProtectedClassesHandler((details) =>
+      details.protectedClasses.filter((c) => c !== "hid")
+    );
+    ses.setUSBProtectedClassesHandler(null);
+    ses.setBluetoothPairingHandler((details, callback) =>
+      callback({ confirmed: details.pairingKind === "confirm" })
+    );
+    ses.setBluetoothPairingHandler(null);
+    for (const bad of [undefined, "handler", 1, {}]) {
+      assert.throws(() => ses.setUSBProtectedClassesHandler(bad as never), {
+        name: "TypeError",
+        message: "Must pass null or function",
+      });
+      assert.throws(() => ses.setBluetoothPairingHandler(bad as never), {
+        name: "TypeError",
+        message: "Must pass null or function",
+      });
+    }
+  });
+});
+
+describe("shared dictionaries", () => {
+  it("has none, and checks the isolation key with Electron's messages", async () => {
+    const ses = memorySession();
+    const key = { frameOrigin: "https://a.test", topFrameSite: "https://a.test" };
+    assert.deepEqual(await ses.getSharedDictionaryUsageInfo(), []);
+    assert.deepEqual(await ses.getSharedDictionaryInfo(key), []);
+    assert.equal(await ses.clearSharedDictionaryCache(), undefined);
+    assert.equal(await ses.clearSharedDictionaryCacheForIsolationKey(key), undefined);
+    await assert.rejects(ses.getSharedDictionaryInfo({ frameOrigin: "https://a.test" } as never), {
+      message: "Must provide frameOrigin and topFrameSite strings",
+    });
+    await assert.rejects(ses.clearSharedDictionaryCacheForIsolationKey(undefined as never), {
+      message:
+        "Must provide frameOrigin and topFrameSite strings to `clearSharedDictionaryCacheForIsolationKey`",
+    });
+    for (const bad of [{ ...key, topFrameSite: "" }, { ...key, frameOrigin: "not a url" }]) {
+      await assert.rejects(ses.getSharedDictionaryInfo(bad), {
+        message: "Invalid URLs provided for frameOrigin or topFrameSite",
+      });
+      await assert.rejects(ses.clearSharedDictionaryCacheForIsolationKey(bad), {
+        message: "Invalid URLs provided for frameOrigin or topFrameSite",
+      });
+    }
+  });
+});

@@ -7,6 +7,7 @@
 
 import { Buffer } from "node:buffer";
 import type { RequestContext } from "../core/middleware.ts";
+import type { UploadData } from "../core/electron_types.ts";
 import { headerLines } from "../core/header_lines.ts";
 import { responseInfo } from "../core/response_info.ts";
 import { headerObject, setHeader } from "./_header_object.ts";
@@ -17,13 +18,7 @@ import {
   type Spellings,
 } from "../core/header_spelling.ts";
 
-/** One part of a request body (Electron's `UploadData`); byte bodies come as one part. */
-export interface UploadData {
-  /** The bytes sent. */
-  bytes: Buffer;
-  /** For a `Blob` body: the UUID `ses.getBlobData` reads while the request runs. */
-  blobUUID?: string;
-}
+export type { UploadData };
 
 /** The fields every event's details carry. */
 export interface RequestDetails {
@@ -33,6 +28,12 @@ export interface RequestDetails {
   url: string;
   /** The method. */
   method: string;
+  /**
+   * The id of the web contents that made the request. Never set: a session's own requests
+   * (`ses.fetch`, downloads) come from no web contents, and Electron leaves it out for those
+   * too; declared so that Electron programs that filter on it type-check.
+   */
+  webContentsId?: number;
   /** Electron's resource type: `xhr` for `ses.fetch`, `download` for downloads. */
   resourceType: string;
   /** The `Referer` header sent, or `""`. */
@@ -139,6 +140,28 @@ export interface HeadersReceivedResponse {
   /** With `responseHeaders`: replace the status line too. */
   statusLine?: string;
 }
+
+// Electron's own names for these shapes (its `electron.d.ts`), so a ported program's
+// `Electron.OnBeforeSendHeadersListenerDetails` becomes an import of the same name.
+
+/** Electron's name for the `onBeforeRequest` details: {@linkcode RequestDetails}. */
+export type OnBeforeRequestListenerDetails = RequestDetails;
+/** Electron's name for the `onBeforeSendHeaders` details: {@linkcode SendHeadersDetails}. */
+export type OnBeforeSendHeadersListenerDetails = SendHeadersDetails;
+/** Electron's name for the `onSendHeaders` details: {@linkcode SendHeadersDetails}. */
+export type OnSendHeadersListenerDetails = SendHeadersDetails;
+/** Electron's name for the `onHeadersReceived` details: {@linkcode ResponseDetails}. */
+export type OnHeadersReceivedListenerDetails = ResponseDetails;
+/** Electron's name for the `onResponseStarted` details: {@linkcode ResponseDetails}. */
+export type OnResponseStartedListenerDetails = ResponseDetails;
+/** Electron's name for the `onBeforeRedirect` details: {@linkcode RedirectDetails}. */
+export type OnBeforeRedirectListenerDetails = RedirectDetails;
+/** Electron's name for the `onCompleted` details: {@linkcode CompletedDetails}. */
+export type OnCompletedListenerDetails = CompletedDetails;
+/** Electron's name for the `onErrorOccurred` details: {@linkcode ErrorDetails}. */
+export type OnErrorOccurredListenerDetails = ErrorDetails;
+/** Electron's name for the `onBeforeRequest` answer: {@linkcode BeforeRequestResponse}. */
+export type CallbackResponse = BeforeRequestResponse;
 
 const uploads = new WeakMap<RequestContext, UploadData[] | undefined>();
 
