@@ -519,21 +519,22 @@ export class Serial extends EventTarget {
     const added: SerialPortRecord[] = [];
     const removed: SerialPortRecord[] = [];
     for (const [path, record] of this.#records) {
-      if (!byPath.has(path)) {
-        removed.push(record);
-        this.#gone(path);
-      }
+      if (!byPath.has(path)) removed.push(record);
     }
     for (const [path, record] of byPath) {
       if (!this.#tokens.has(path)) {
         this.#tokens.set(path, randomToken());
         if (!initial) added.push(record);
       }
-      this.#records.set(path, record);
     }
+    // Choosers hear of removals while the ports still have their tokens: serial-port-removed
+    // names the portId the chooser listed (Electron's SerialChooserContext::OnPortRemoved
+    // notifies before it drops the port).
     if (added.length + removed.length > 0) {
       for (const chooser of this.#choosers) chooser(added, removed);
     }
+    for (const record of removed) this.#gone(record.path);
+    for (const [path, record] of byPath) this.#records.set(path, record);
     for (const record of added) {
       for (const origin of this.#ports.keys()) {
         if (!this.#checked(origin) || !this.#allowed(origin, record)) continue;

@@ -192,6 +192,27 @@ describe("Serial", () => {
     assert.equal(asked.length, 1);
   });
 
+  it("gives serial-port-removed the port's portId, as the chooser listed it", async () => {
+    const records = [USB, NO_SERIAL];
+    const { serial, emitter } = setup(records);
+    let listed: SerialPortListEntry[] = [];
+    let chosen: ((portId: string) => void) | undefined;
+    emitter.on("select-serial-port", (event, list, _w, callback) => {
+      event.preventDefault();
+      listed = list;
+      chosen = callback;
+    });
+    const removed: SerialPortListEntry[] = [];
+    emitter.on("serial-port-removed", (_event, port) => removed.push(port));
+    const request = serial.requestPort({}, { origin: "https://a.test" });
+    while (chosen === undefined) await new Promise((resolve) => setTimeout(resolve, 1));
+    records.splice(records.indexOf(USB), 1);
+    await serial.listPorts();
+    assert.deepEqual(removed, [listed.find((entry) => entry.portName === "ttyUSB7")]);
+    chosen("");
+    await assert.rejects(request, isNotSelected);
+  });
+
   it("forget() revokes the grant and emits serial-port-revoked", async () => {
     const { serial, emitter } = setup();
     choose(emitter, (list) => list[1]!.portId);
