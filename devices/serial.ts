@@ -152,18 +152,48 @@ function randomToken(): string {
   return Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("").toUpperCase();
 }
 
-function checkFilters(filters: unknown): SerialPortFilter[] {
-  if (filters === undefined) return [];
-  if (!Array.isArray(filters)) {
+const REQUEST_PORT = "Failed to execute 'requestPort' on 'Serial': ";
+
+/**
+ * Converts `requestPort`'s options as Blink's bindings do (an absent or `null` options object
+ * is `{}`; each filter a WebIDL dictionary whose ids are plain `unsigned short`s, so `"9025"`
+ * is 9025 and 0x10043 is 0x43), then applies Chromium's filter checks (`serial.cc`).
+ */
+function checkFilters(options: unknown): SerialPortFilter[] {
+  if (options === undefined || options === null) return [];
+  if (typeof options !== "object" && typeof options !== "function") {
     throw new TypeError(
-      "Failed to execute 'requestPort' on 'Serial': Failed to read the 'filters' property from " +
-        "'SerialPortRequestOptions': The provided value cannot be converted to a sequence.",
+      `${REQUEST_PORT}The provided value is not of type 'SerialPortRequestOptions'.`,
     );
   }
-  for (const filter of filters as SerialPortFilter[]) {
-    const fail = (message: string) =>
-      new TypeError(`Failed to execute 'requestPort' on 'Serial': ${message}`);
-    if (filter?.bluetoothServiceClassId !== undefined) {
+  const filters = (options as { filters?: unknown }).filters;
+  if (filters === undefined) return [];
+  const where = "Failed to read the 'filters' property from 'SerialPortRequestOptions': ";
+  if (filters === null || typeof filters !== "object" || !(Symbol.iterator in filters)) {
+    throw new TypeError(
+      `${REQUEST_PORT}${where}The provided value cannot be converted to a sequence.`,
+    );
+  }
+  const converted = [...(filters as Iterable<unknown>)].map((entry) => {
+    if (entry !== undefined && entry !== null && typeof entry !== "object") {
+      throw new TypeError(
+        `${REQUEST_PORT}${where}The provided value is not of type 'SerialPortFilter'.`,
+      );
+    }
+    const source = (entry ?? {}) as Record<string, unknown>;
+    const filter: SerialPortFilter = {};
+    // Blink reads dictionary members in alphabetical order.
+    const { bluetoothServiceClassId, usbProductId, usbVendorId } = source;
+    if (bluetoothServiceClassId !== undefined) {
+      filter.bluetoothServiceClassId = bluetoothServiceClassId as string | number;
+    }
+    if (usbProductId !== undefined) filter.usbProductId = unsignedShort(usbProductId);
+    if (usbVendorId !== undefined) filter.usbVendorId = unsignedShort(usbVendorId);
+    return filter;
+  });
+  for (const filter of converted) {
+    const fail = (message: string) => new TypeError(`${REQUEST_PORT}${message}`);
+    if (filter.bluetoothServiceClassId !== undefined) {
       if (filter.usbVendorId !== undefined || filter.usbProductId !== undefined) {
         throw fail(
           "A filter cannot specify both bluetoothServiceClassId and usbVendorId or usbProductId.",
@@ -171,15 +201,23 @@ function checkFilters(filters: unknown): SerialPortFilter[] {
       }
       continue;
     }
-    if (filter?.usbVendorId === undefined) {
+    if (filter.usbVendorId === undefined) {
       throw fail(
-        filter?.usbProductId === undefined
+        filter.usbProductId === undefined
           ? "A filter must provide a property to filter by."
           : "A filter containing a usbProductId must also specify a usbVendorId.",
       );
     }
   }
-  return filters as SerialPortFilter[];
+  return converted;
+}
+
+/** WebIDL's `unsigned short` without `[EnforceRange]`: NaN and infinities are 0, then modulo 2^16. */
+function unsignedShort(value: unknown): number {
+  const number = Number(value);
+  if (!Number.isFinite(number)) return 0;
+  const integer = Math.trunc(number);
+  return ((integer % 0x10000) + 0x10000) % 0x10000;
 }
 
 function matches(record: SerialPortRecord, filters: SerialPortFilter[]): boolean {
@@ -340,7 +378,7 @@ export class Serial extends EventTarget {
     options: SerialPortRequestOptions = {},
     requester: SerialRequester = {},
   ): Promise<SerialPort> {
-    const filters = checkFilters(options?.filters);
+    const filters = checkFilters(options);
     const origin = requestOrigin(requester);
     if (!this.#checked(origin)) throw notSelected();
     const records = (await this.#scan()).filter((record) => matches(record, filters));

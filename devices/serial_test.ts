@@ -9,7 +9,9 @@ import {
   type SerialConnectionEvent,
   type SerialDevicePermissionDetails,
   type SerialEvents,
+  type SerialPortFilter,
   type SerialPortListEntry,
+  type SerialPortRequestOptions,
 } from "./serial.ts";
 import type { SerialPortRecord } from "./serial_port.ts";
 
@@ -128,6 +130,42 @@ describe("Serial", () => {
       serial.requestPort({ filters: [{}] }),
       new TypeError(
         "Failed to execute 'requestPort' on 'Serial': A filter must provide a property to filter by.",
+      ),
+    );
+  });
+
+  it("converts filter ids as WebIDL unsigned shorts, so the portList's strings match", async () => {
+    const { serial, emitter } = setup();
+    const lists = choose(emitter, () => "");
+    // portList gives ids as decimal strings; Blink converts them back to numbers.
+    const filters = [
+      [{ usbVendorId: "9025", usbProductId: "67" }],
+      [{ usbVendorId: 0x10000 + 0x2341 }],
+      new Set([{ usbVendorId: (0x2341).toString() }]),
+    ];
+    for (const filter of filters) {
+      await assert.rejects(
+        serial.requestPort({ filters: filter as unknown as SerialPortFilter[] }),
+        isNotSelected,
+      );
+    }
+    assert.deepEqual(lists.map((list) => list.map((port) => port.portName)), [
+      ["ttyACM3", "ttyUSB7"],
+      ["ttyACM3", "ttyUSB7"],
+      ["ttyACM3", "ttyUSB7"],
+    ]);
+    await assert.rejects(
+      serial.requestPort({ filters: [5] as unknown as SerialPortFilter[] }),
+      new TypeError(
+        "Failed to execute 'requestPort' on 'Serial': Failed to read the 'filters' property from " +
+          "'SerialPortRequestOptions': The provided value is not of type 'SerialPortFilter'.",
+      ),
+    );
+    await assert.rejects(
+      serial.requestPort(5 as unknown as SerialPortRequestOptions),
+      new TypeError(
+        "Failed to execute 'requestPort' on 'Serial': The provided value is not of type " +
+          "'SerialPortRequestOptions'.",
       ),
     );
   });
