@@ -52,7 +52,10 @@ export interface ElectronHidCollection {
  * and a name (a persistent identity), else `guid` (valid until unplugged).
  */
 export interface HidDeviceDetails {
-  /** The chooser's id (the physical device, else the guid); only in events. */
+  /**
+   * The chooser's id (the physical device, else the guid): in every event's devices (Electron's
+   * `HidDeviceInfoPtr` converter adds it), never in the device permission handler's.
+   */
   deviceId?: string;
   /** The product name, or `Unknown Device (VVVV:PPPP)`. */
   name: string;
@@ -84,7 +87,7 @@ export type HidSessionEvents = {
     event: ElectronEvent,
     details: { device: HidDeviceDetails; frame: null },
   ) => void;
-  /** A device an open chooser offered was unplugged. */
+  /** An interface of a device an open chooser lists was unplugged (one event per interface). */
   "hid-device-removed": (
     event: ElectronEvent,
     details: { device: HidDeviceDetails; frame: null },
@@ -410,7 +413,7 @@ export class Hid extends EventTarget {
     for (const chooser of this.#choosers) {
       const isNew = !chooser.offered.has(iface.physicalId);
       if (this.#offer(chooser, iface) && isNew) {
-        this.#events.dispatch("hid-device-added", { device: hidDetails(iface), frame: null });
+        this.#events.dispatch("hid-device-added", { device: chooserEntry(iface), frame: null });
       }
     }
     for (const origin of this.#origins) {
@@ -421,16 +424,15 @@ export class Hid extends EventTarget {
   }
 
   #removed(iface: HidInterface): void {
+    // Electron's HidChooserController::OnDeviceRemoved: every interface of a listed physical
+    // device is reported, then dropped; the item goes when its last interface does.
     for (const chooser of this.#choosers) {
       const offered = chooser.offered.get(iface.physicalId);
-      if (!offered?.includes(iface)) continue;
+      if (!offered) continue;
+      this.#events.dispatch("hid-device-removed", { device: chooserEntry(iface), frame: null });
       const rest = offered.filter((entry) => entry !== iface);
-      if (rest.length > 0) {
-        chooser.offered.set(iface.physicalId, rest);
-      } else {
-        chooser.offered.delete(iface.physicalId);
-        this.#events.dispatch("hid-device-removed", { device: hidDetails(iface), frame: null });
-      }
+      if (rest.length > 0) chooser.offered.set(iface.physicalId, rest);
+      else chooser.offered.delete(iface.physicalId);
     }
     for (const [origin, devices] of this.#devices) {
       const device = devices.get(iface.guid);
@@ -508,7 +510,7 @@ export class Hid extends EventTarget {
       devices?.delete(sibling.guid);
     }
     device.markForgotten();
-    this.#events.dispatch("hid-device-revoked", { device: hidDetails(iface), origin });
+    this.#events.dispatch("hid-device-revoked", { device: chooserEntry(iface), origin });
     return Promise.resolve();
   }
 }

@@ -276,6 +276,46 @@ describe("Hid.requestDevice", () => {
     await hid.getDevices();
     assert.equal(seen.length, 2); // the chooser is closed
   });
+
+  it("gives added, removed and revoked devices the chooser's deviceId, one removal per interface", async () => {
+    const { events, hid, backend } = setup([gamepad]);
+    const seen: [string, string | undefined, string][] = [];
+    events.on(
+      "hid-device-added",
+      (_e, { device }) => seen.push(["added", device.deviceId, device.name]),
+    );
+    events.on("hid-device-removed", (_e, { device }) => {
+      seen.push(["removed", device.deviceId, device.name]);
+    });
+    events.on("hid-device-revoked", (_e, { device }) => {
+      seen.push(["revoked", device.deviceId, device.name]);
+    });
+    let answer: ((id?: string) => void) | undefined;
+    events.on("select-hid-device", (event, _details, callback) => {
+      event.preventDefault();
+      answer = callback;
+    });
+    const request = hid.requestDevice({ filters: [{ usagePage: 0xff00 }] }, { origin: ORIGIN });
+    while (!answer) await new Promise((resolve) => setTimeout(resolve, 1));
+    // Two vendor interfaces of one receiver: one added event (a new chooser item), and one
+    // removed event per interface, as Electron's HidChooserController::OnDeviceRemoved emits.
+    backend.plug(receiverVendor);
+    backend.plug({ ...receiverVendor, path: "/dev/hidraw1" });
+    await hid.getDevices();
+    backend.unplug("/dev/hidraw1");
+    await hid.getDevices();
+    assert.deepEqual(seen, [
+      ["added", RECEIVER, "USB Receiver"],
+      ["removed", RECEIVER, "USB Receiver"],
+    ]);
+    answer(RECEIVER);
+    const [device] = await request;
+    await device!.forget();
+    backend.unplug(receiverVendor.path);
+    await hid.getDevices();
+    // Only the revocation: the chooser is closed.
+    assert.deepEqual(seen.slice(2), [["revoked", RECEIVER, "USB Receiver"]]);
+  });
 });
 
 describe("Hid grants", () => {
