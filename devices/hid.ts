@@ -13,6 +13,7 @@ import { TypedEmitter } from "../core/typed_emitter.ts";
 import { type HidInterface, hidInterface, interfaceIdentity } from "./_hid_interface.ts";
 import { allReportsProtected, hasFidoCollection } from "./hid_blocklist.ts";
 import { HIDDevice } from "./hid_device.ts";
+import { valueDict } from "./_value_dict.ts";
 import { checkRequestOptions, filterMatches, type HIDDeviceFilter } from "./hid_filters.ts";
 import type { HIDCollectionInfo, HIDReportInfo, HIDReportItem } from "./hid_report_descriptor.ts";
 import { type DeviceGrant, type Permissions, requestOrigin } from "./permissions.ts";
@@ -49,7 +50,9 @@ export interface ElectronHidCollection {
 /**
  * A HID device as Electron's events and device permission handler describe it
  * (`HidChooserContext::DeviceInfoToValue`): `serialNumber` when the device has a serial number
- * and a name (a persistent identity), else `guid` (valid until unplugged).
+ * and a name (a persistent identity), else `guid` (valid until unplugged). Its keys, and those
+ * of its collections, reports and items, come in sorted order, as Electron's `base::Value`
+ * dictionaries reach JavaScript.
  */
 export interface HidDeviceDetails {
   /**
@@ -541,8 +544,20 @@ function displayName(info: HidInterfaceInfo): string {
   return `Unknown Device (${hex(info.vendorId)}:${hex(info.productId)})`;
 }
 
-/** Describes an interface as Electron's `DeviceInfoToValue` does. */
+/**
+ * Describes an interface as Electron's `DeviceInfoToValue` does: a `base::Value::Dict`, so its
+ * keys (and its collections', reports' and items') reach JavaScript sorted.
+ */
 function hidDetails(iface: HidInterface): HidDeviceDetails {
+  return valueDict(deviceValue(iface));
+}
+
+/** The device of Electron's events: `DeviceInfoToValue` plus the chooser's `deviceId`. */
+function chooserEntry(iface: HidInterface): HidDeviceDetails {
+  return valueDict({ deviceId: iface.physicalId, ...deviceValue(iface) });
+}
+
+function deviceValue(iface: HidInterface): HidDeviceDetails {
   const { info } = iface;
   return {
     name: displayName(info),
@@ -551,10 +566,6 @@ function hidDetails(iface: HidInterface): HidDeviceDetails {
     ...(persistentIdentity(info) ? { serialNumber: info.serialNumber } : { guid: iface.guid }),
     collections: iface.collections.map(electronCollection),
   };
-}
-
-function chooserEntry(iface: HidInterface): HidDeviceDetails {
-  return { deviceId: iface.physicalId, ...hidDetails(iface) };
 }
 
 function electronCollection(collection: HIDCollectionInfo): ElectronHidCollection {

@@ -107,15 +107,31 @@ describe("Hid.requestDevice", () => {
     assert.equal(typeof pad?.productId, "number");
     // Serial number without a name: still no persistent identity.
     assert.equal(board?.serialNumber, undefined);
+    // Electron's details are base::Value dictionaries: their keys reach JavaScript sorted.
+    assert.deepEqual(Object.keys(receiver!), [
+      "collections",
+      "deviceId",
+      "guid",
+      "name",
+      "productId",
+      "vendorId",
+    ]);
     assert.deepEqual(Object.keys(receiver!.collections[0]!), [
-      "usage",
-      "usagePage",
+      "children",
       "collectionType",
+      "featureReports",
       "inputReports",
       "outputReports",
-      "featureReports",
-      "children",
+      "usage",
+      "usagePage",
     ]);
+    assert.deepEqual(Object.keys(receiver!.collections[0]!.inputReports[0]!), [
+      "items",
+      "reportId",
+    ]);
+    const itemKeys = Object.keys(receiver!.collections[0]!.inputReports[0]!.items[0]!);
+    assert.deepEqual(itemKeys, [...itemKeys].sort());
+    assert.equal(itemKeys[0], "hasNull");
     assert.equal(receiver!.collections[0]!.usagePage, 0xff00);
     assert.equal("strings" in receiver!.collections[0]!.inputReports[0]!.items[0]!, false);
   });
@@ -167,6 +183,7 @@ describe("Hid.requestDevice", () => {
       securityOrigin: ORIGIN,
       isMainFrame: false,
     }]]);
+    assert.deepEqual(Object.keys(checks[0]![3] as object), ["isMainFrame", "securityOrigin"]);
   });
 
   it("cancels without a listener, or when the listener neither prevents nor answers at once", async () => {
@@ -353,6 +370,17 @@ describe("Hid grants", () => {
     for (const details of asked) {
       assert.deepEqual(Object.keys(details as object), ["deviceType", "origin", "device"]);
     }
+    const device =
+      (asked as { device: object }[]).find((details) =>
+        (details.device as HidDeviceDetails).vendorId === 0x1209
+      )!.device;
+    assert.deepEqual(Object.keys(device), [
+      "collections",
+      "name",
+      "productId",
+      "serialNumber",
+      "vendorId",
+    ]);
     // The chooser's pick of a persistent device is not stored while the handler decides.
     choose(events, (list) => list[0]?.deviceId);
     const picked = await hid.requestDevice({ filters: [{ vendorId: 0x1209 }] }, { origin: ORIGIN });

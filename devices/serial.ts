@@ -12,6 +12,7 @@ import { stat } from "node:fs/promises";
 import { basename, dirname } from "node:path";
 import type { SerialIo } from "../core/serial_io.ts";
 import { requestOrigin } from "./permissions.ts";
+import { valueDict } from "./_value_dict.ts";
 import { enumerateSerialPorts } from "./serial_enumerator.ts";
 import { SerialPort, type SerialPortRecord } from "./serial_port.ts";
 
@@ -535,12 +536,13 @@ export class Serial extends EventTarget {
     return entry;
   }
 
+  /** Electron's `PortInfoToValue`: a `base::Value::Dict`, so its keys reach JavaScript sorted. */
   #device(record: SerialPortRecord): SerialDeviceDetails {
     const device: SerialDeviceDetails = { name: record.displayName ?? basename(record.path) };
     if (record.vendorId !== undefined) device.vendor_id = record.vendorId;
     if (record.productId !== undefined) device.product_id = record.productId;
     if (record.serialNumber !== undefined) device.serial_number = record.serialNumber;
-    return device;
+    return valueDict(device);
   }
 
   /** Lists ports now, keeping tokens for devices still attached and minting new ones. */

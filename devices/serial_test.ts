@@ -220,6 +220,13 @@ describe("Serial", () => {
       origin: "https://a.test",
       device: { name: "Arduino Uno", vendor_id: 0x2341, product_id: 0x43, serial_number: "A1" },
     }]);
+    // Electron's PortInfoToValue is a base::Value dictionary: its keys arrive sorted.
+    assert.deepEqual(Object.keys(asked[0]!.device), [
+      "name",
+      "product_id",
+      "serial_number",
+      "vendor_id",
+    ]);
     // The port without a serial number never reaches the handler; picking it grants it for
     // as long as it stays plugged in.
     choose(emitter, (list) => list[0]!.portId);
