@@ -221,6 +221,16 @@ function unsignedShort(value: unknown): number {
   return ((integer % 0x10000) + 0x10000) % 0x10000;
 }
 
+/**
+ * Electron's chooser order (`SerialChooserController::OnGetDevices`): by the path's base name;
+ * the whole path breaks ties, so the order is total.
+ */
+function byPortName(a: SerialPortRecord, b: SerialPortRecord): number {
+  const [left, right] = [basename(a.path), basename(b.path)];
+  if (left !== right) return left < right ? -1 : 1;
+  return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
+}
+
 function matches(record: SerialPortRecord, filters: SerialPortFilter[]): boolean {
   if (filters.length === 0) return true;
   return filters.some((filter) =>
@@ -362,7 +372,7 @@ export class Serial extends EventTarget {
    * @returns Electron's list entries, sorted by port name.
    */
   async listPorts(): Promise<SerialPortListEntry[]> {
-    return (await this.#scan()).map((record) => this.#entry(record));
+    return (await this.#scan()).sort(byPortName).map((record) => this.#entry(record));
   }
 
   /**
@@ -383,7 +393,7 @@ export class Serial extends EventTarget {
     const origin = requestOrigin(requester);
     if (!this.#checked(origin)) throw notSelected();
     const records = (await this.#scan()).filter((record) => matches(record, filters));
-    records.sort((a, b) => basename(a.path) < basename(b.path) ? -1 : 1);
+    records.sort(byPortName);
     return await new Promise<SerialPort>((resolve, reject) => {
       let answered = false;
       const onChange = (added: SerialPortRecord[], removed: SerialPortRecord[]) => {

@@ -108,6 +108,25 @@ describe("Serial", () => {
     assert.deepEqual(await serial.getPorts({ origin: "https://b.test" }), []);
   });
 
+  it("lists and offers ports by port name, not by path", async () => {
+    const { serial, emitter } = setup([
+      { path: "/dev/serial/by-id/usb-Z" },
+      { path: "/dev/ttyS1" },
+      { path: "/tmp/b/ttyS1" },
+      { path: "/tmp/a/ttyS1" },
+    ]);
+    const names = ["ttyS1", "ttyS1", "ttyS1", "usb-Z"];
+    assert.deepEqual((await serial.listPorts()).map((port) => port.portName), names);
+    const lists = choose(emitter, () => "");
+    await assert.rejects(serial.requestPort(), isNotSelected);
+    assert.deepEqual(lists[0]!.map((port) => port.portName), names);
+    // Equal names keep one order, by path.
+    assert.deepEqual(
+      lists[0]!.map((port) => port.portId),
+      (await serial.listPorts()).map((port) => port.portId),
+    );
+  });
+
   it("applies filters and Chromium's filter TypeErrors", async () => {
     const { serial, emitter } = setup();
     const lists = choose(emitter, () => "");
