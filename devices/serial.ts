@@ -382,6 +382,7 @@ export class Serial extends EventTarget {
    * @param requester `{origin}` (default `file://`).
    * @returns The chosen port, granted to the origin.
    * @throws {TypeError} (rejects) Chromium's filter messages; `Invalid origin: ...`.
+   * @throws {Error} (rejects) what a `select-serial-port` listener throws before answering.
    * @throws {DOMException} (rejects) `NotFoundError` `Failed to execute 'requestPort' on
    * 'Serial': No port selected by the user.` on denial, no listener, `''` or an unknown id.
    */
@@ -423,9 +424,12 @@ export class Serial extends EventTarget {
       try {
         event = this.#init.dispatch("select-serial-port", portList, null, callback);
       } catch (error) {
-        // A listener that throws ends the request with its error, and the chooser with it.
-        callback("");
-        throw error;
+        // A listener that throws ends the request with its error (not NotFoundError, which
+        // would hide it), and the chooser with it, as for select-hid-device.
+        if (answered) return;
+        answered = true;
+        this.#closeChooser(onChange);
+        return reject(error);
       }
       // Electron cancels unless a listener prevented the default or already called back.
       if (!event.defaultPrevented) callback("");

@@ -203,6 +203,22 @@ describe("Serial", () => {
     await assert.rejects(unknown.serial.requestPort(), isNotSelected);
   });
 
+  it("rejects with the error a select-serial-port listener throws", async () => {
+    const { serial, emitter } = setup();
+    emitter.on("select-serial-port", () => {
+      throw new Error("listener bug");
+    });
+    await assert.rejects(serial.requestPort(), /listener bug/);
+    // A listener that answered before throwing keeps its answer.
+    const answered = setup();
+    answered.emitter.on("select-serial-port", (_event, list, _w, callback) => {
+      callback(list[0]!.portId);
+      throw new Error("after the answer");
+    });
+    const port = await answered.serial.requestPort();
+    assert.deepEqual(await answered.serial.getPorts(), [port]);
+  });
+
   it("needs preventDefault() for a later callback", async () => {
     const late = setup();
     late.emitter.on("select-serial-port", (_event, list, _w, callback) => {
