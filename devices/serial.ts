@@ -447,7 +447,8 @@ export class Serial extends EventTarget {
    */
   async getPorts(requester: SerialRequester = {}): Promise<SerialPort[]> {
     const origin = requestOrigin(requester);
-    if (!this.#checked(origin)) return [];
+    // Chromium's SerialService::GetPorts asks only for the grants (HasPortPermission): the
+    // check handler decides whether a chooser may open, not what was granted.
     const records = await this.#scan();
     return records.filter((record) => this.#allowed(origin, record)).map((record) =>
       this.#port(origin, record)
@@ -591,7 +592,7 @@ export class Serial extends EventTarget {
     for (const [path, record] of byPath) this.#records.set(path, record);
     for (const record of added) {
       for (const origin of this.#ports.keys()) {
-        if (!this.#checked(origin) || !this.#allowed(origin, record)) continue;
+        if (!this.#allowed(origin, record)) continue;
         this.dispatchEvent(
           new SerialConnectionEvent("connect", this.#port(origin, record), origin),
         );

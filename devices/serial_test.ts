@@ -219,6 +219,18 @@ describe("Serial", () => {
     assert.deepEqual(await answered.serial.getPorts(), [port]);
   });
 
+  it("lists granted ports whatever the check handler says: only requestPort asks it", async () => {
+    let allow = true;
+    const { serial, emitter, checks } = setup([USB], { check: () => allow });
+    choose(emitter, (list) => list[0]!.portId);
+    const port = await serial.requestPort({}, { origin: "https://a.test" });
+    assert.equal(checks.length, 1);
+    allow = false;
+    // Chromium's SerialService::GetPorts asks only HasPortPermission (the grants).
+    assert.deepEqual(await serial.getPorts({ origin: "https://a.test" }), [port]);
+    assert.equal(checks.length, 1);
+  });
+
   it("needs preventDefault() for a later callback", async () => {
     const late = setup();
     late.emitter.on("select-serial-port", (_event, list, _w, callback) => {
