@@ -635,7 +635,12 @@ export class Serial extends EventTarget {
     const dirs = new Set(["/dev", ...[...this.#paths].map((path) => dirname(path))]);
     for (const dir of dirs) {
       try {
-        const watcher = watch(dir, () => this.#scheduleRescan());
+        const watcher = watch(dir, () => {
+          this.#scheduleRescan();
+          // Deno's node:fs watcher is ref'd again once it has delivered an event: set the
+          // state again after it asks for the next one.
+          setTimeout(() => this.#refWatchers(), 0);
+        });
         watcher.on("error", () => {});
         this.#watchers.push(watcher);
       } catch {
