@@ -13,6 +13,7 @@ import { TypedEmitter } from "../core/typed_emitter.ts";
 import { type HidInterface, hidInterface, interfaceIdentity } from "./_hid_interface.ts";
 import { allReportsProtected, hasFidoCollection } from "./hid_blocklist.ts";
 import { HIDDevice } from "./hid_device.ts";
+import { valueDict } from "./_value_dict.ts";
 import { checkRequestOptions, filterMatches, type HIDDeviceFilter } from "./hid_filters.ts";
 import type { HIDCollectionInfo, HIDReportInfo, HIDReportItem } from "./hid_report_descriptor.ts";
 import { type DeviceGrant, type Permissions, requestOrigin } from "./permissions.ts";
@@ -49,10 +50,15 @@ export interface ElectronHidCollection {
 /**
  * A HID device as Electron's events and device permission handler describe it
  * (`HidChooserContext::DeviceInfoToValue`): `serialNumber` when the device has a serial number
- * and a name (a persistent identity), else `guid` (valid until unplugged).
+ * and a name (a persistent identity), else `guid` (valid until unplugged). Its keys, and those
+ * of its collections, reports and items, come in sorted order, as Electron's `base::Value`
+ * dictionaries reach JavaScript.
  */
 export interface HidDeviceDetails {
-  /** The chooser's id (the physical device, else the guid); only in events. */
+  /**
+   * The chooser's id (the physical device, else the guid): in every event's devices (Electron's
+   * `HidDeviceInfoPtr` converter adds it), never in the device permission handler's.
+   */
   deviceId?: string;
   /** The product name, or `Unknown Device (VVVV:PPPP)`. */
   name: string;
@@ -84,7 +90,7 @@ export type HidSessionEvents = {
     event: ElectronEvent,
     details: { device: HidDeviceDetails; frame: null },
   ) => void;
-  /** A device an open chooser offered was unplugged. */
+  /** An interface of a device an open chooser lists was unplugged (one event per interface). */
   "hid-device-removed": (
     event: ElectronEvent,
     details: { device: HidDeviceDetails; frame: null },
@@ -410,7 +416,7 @@ export class Hid extends EventTarget {
     for (const chooser of this.#choosers) {
       const isNew = !chooser.offered.has(iface.physicalId);
       if (this.#offer(chooser, iface) && isNew) {
-        this.#events.dispatch("hid-device-added", { device: hidDetails(iface), frame: null });
+        this.#events.dispatch("hid-device-added", { device: chooserEntry(iface), frame: null });
       }
     }
     for (const origin of this.#origins) {
@@ -421,16 +427,15 @@ export class Hid extends EventTarget {
   }
 
   #removed(iface: HidInterface): void {
+    // Electron's HidChooserController::OnDeviceRemoved: every interface of a listed physical
+    // device is reported, then dropped; the item goes when its last interface does.
     for (const chooser of this.#choosers) {
       const offered = chooser.offered.get(iface.physicalId);
-      if (!offered?.includes(iface)) continue;
+      if (!offered) continue;
+      this.#events.dispatch("hid-device-removed", { device: chooserEntry(iface), frame: null });
       const rest = offered.filter((entry) => entry !== iface);
-      if (rest.length > 0) {
-        chooser.offered.set(iface.physicalId, rest);
-      } else {
-        chooser.offered.delete(iface.physicalId);
-        this.#events.dispatch("hid-device-removed", { device: hidDetails(iface), frame: null });
-      }
+      if (rest.length > 0) chooser.offered.set(iface.physicalId, rest);
+      else chooser.offered.delete(iface.physicalId);
     }
     for (const [origin, devices] of this.#devices) {
       const device = devices.get(iface.guid);
@@ -508,7 +513,7 @@ export class Hid extends EventTarget {
       devices?.delete(sibling.guid);
     }
     device.markForgotten();
-    this.#events.dispatch("hid-device-revoked", { device: hidDetails(iface), origin });
+    this.#events.dispatch("hid-device-revoked", { device: chooserEntry(iface), origin });
     return Promise.resolve();
   }
 }
@@ -539,8 +544,20 @@ function displayName(info: HidInterfaceInfo): string {
   return `Unknown Device (${hex(info.vendorId)}:${hex(info.productId)})`;
 }
 
-/** Describes an interface as Electron's `DeviceInfoToValue` does. */
+/**
+ * Describes an interface as Electron's `DeviceInfoToValue` does: a `base::Value::Dict`, so its
+ * keys (and its collections', reports' and items') reach JavaScript sorted.
+ */
 function hidDetails(iface: HidInterface): HidDeviceDetails {
+  return valueDict(deviceValue(iface));
+}
+
+/** The device of Electron's events: `DeviceInfoToValue` plus the chooser's `deviceId`. */
+function chooserEntry(iface: HidInterface): HidDeviceDetails {
+  return valueDict({ deviceId: iface.physicalId, ...deviceValue(iface) });
+}
+
+function deviceValue(iface: HidInterface): HidDeviceDetails {
   const { info } = iface;
   return {
     name: displayName(info),
@@ -549,10 +566,6 @@ function hidDetails(iface: HidInterface): HidDeviceDetails {
     ...(persistentIdentity(info) ? { serialNumber: info.serialNumber } : { guid: iface.guid }),
     collections: iface.collections.map(electronCollection),
   };
-}
-
-function chooserEntry(iface: HidInterface): HidDeviceDetails {
-  return { deviceId: iface.physicalId, ...hidDetails(iface) };
 }
 
 function electronCollection(collection: HIDCollectionInfo): ElectronHidCollection {

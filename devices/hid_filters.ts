@@ -84,15 +84,16 @@ export function checkRequestOptions(options: unknown): {
   };
   if (exclusionFilters !== undefined) {
     result.exclusionFilters = convertList(exclusionFilters, "exclusionFilters");
+  }
+  // Blink's HID::requestDevice: the filters, then the exclusion list's length, then its filters.
+  checkFilters(result.filters);
+  if (result.exclusionFilters !== undefined) {
     if (result.exclusionFilters.length === 0) {
       throw new TypeError(
         `${PREFIX}'exclusionFilters', if present, must contain at least one filter.`,
       );
     }
-  }
-  for (const filter of [...result.filters, ...result.exclusionFilters ?? []]) {
-    const problem = filterProblem(filter);
-    if (problem) throw new TypeError(`${PREFIX}${problem}`);
+    checkFilters(result.exclusionFilters);
   }
   return result;
 }
@@ -119,6 +120,13 @@ export function filterMatches(filter: HIDDeviceFilter, device: FilterTarget): bo
     collection.usagePage === filter.usagePage &&
     (filter.usage === undefined || collection.usage === filter.usage)
   );
+}
+
+function checkFilters(filters: HIDDeviceFilter[]): void {
+  for (const filter of filters) {
+    const problem = filterProblem(filter);
+    if (problem) throw new TypeError(`${PREFIX}${problem}`);
+  }
 }
 
 function filterProblem(filter: HIDDeviceFilter): string | undefined {

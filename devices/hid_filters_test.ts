@@ -35,6 +35,8 @@ describe("checkRequestOptions", () => {
         { filters: [], exclusionFilters: [{ usage: 2 }] },
         "A filter containing a usage must also contain a usagePage.",
       ],
+      // Blink's HID::requestDevice checks the filters before the exclusion list's length.
+      [{ filters: [{}], exclusionFilters: [] }, "A filter must provide a property to filter by."],
       [
         { filters: 5 },
         "Failed to read the 'filters' property from 'HIDDeviceRequestOptions': " +

@@ -107,15 +107,31 @@ describe("Hid.requestDevice", () => {
     assert.equal(typeof pad?.productId, "number");
     // Serial number without a name: still no persistent identity.
     assert.equal(board?.serialNumber, undefined);
+    // Electron's details are base::Value dictionaries: their keys reach JavaScript sorted.
+    assert.deepEqual(Object.keys(receiver!), [
+      "collections",
+      "deviceId",
+      "guid",
+      "name",
+      "productId",
+      "vendorId",
+    ]);
     assert.deepEqual(Object.keys(receiver!.collections[0]!), [
-      "usage",
-      "usagePage",
+      "children",
       "collectionType",
+      "featureReports",
       "inputReports",
       "outputReports",
-      "featureReports",
-      "children",
+      "usage",
+      "usagePage",
     ]);
+    assert.deepEqual(Object.keys(receiver!.collections[0]!.inputReports[0]!), [
+      "items",
+      "reportId",
+    ]);
+    const itemKeys = Object.keys(receiver!.collections[0]!.inputReports[0]!.items[0]!);
+    assert.deepEqual(itemKeys, [...itemKeys].sort());
+    assert.equal(itemKeys[0], "hasNull");
     assert.equal(receiver!.collections[0]!.usagePage, 0xff00);
     assert.equal("strings" in receiver!.collections[0]!.inputReports[0]!.items[0]!, false);
   });
@@ -167,6 +183,7 @@ describe("Hid.requestDevice", () => {
       securityOrigin: ORIGIN,
       isMainFrame: false,
     }]]);
+    assert.deepEqual(Object.keys(checks[0]![3] as object), ["isMainFrame", "securityOrigin"]);
   });
 
   it("cancels without a listener, or when the listener neither prevents nor answers at once", async () => {
@@ -276,6 +293,46 @@ describe("Hid.requestDevice", () => {
     await hid.getDevices();
     assert.equal(seen.length, 2); // the chooser is closed
   });
+
+  it("gives added, removed and revoked devices the chooser's deviceId, one removal per interface", async () => {
+    const { events, hid, backend } = setup([gamepad]);
+    const seen: [string, string | undefined, string][] = [];
+    events.on(
+      "hid-device-added",
+      (_e, { device }) => seen.push(["added", device.deviceId, device.name]),
+    );
+    events.on("hid-device-removed", (_e, { device }) => {
+      seen.push(["removed", device.deviceId, device.name]);
+    });
+    events.on("hid-device-revoked", (_e, { device }) => {
+      seen.push(["revoked", device.deviceId, device.name]);
+    });
+    let answer: ((id?: string) => void) | undefined;
+    events.on("select-hid-device", (event, _details, callback) => {
+      event.preventDefault();
+      answer = callback;
+    });
+    const request = hid.requestDevice({ filters: [{ usagePage: 0xff00 }] }, { origin: ORIGIN });
+    while (!answer) await new Promise((resolve) => setTimeout(resolve, 1));
+    // Two vendor interfaces of one receiver: one added event (a new chooser item), and one
+    // removed event per interface, as Electron's HidChooserController::OnDeviceRemoved emits.
+    backend.plug(receiverVendor);
+    backend.plug({ ...receiverVendor, path: "/dev/hidraw1" });
+    await hid.getDevices();
+    backend.unplug("/dev/hidraw1");
+    await hid.getDevices();
+    assert.deepEqual(seen, [
+      ["added", RECEIVER, "USB Receiver"],
+      ["removed", RECEIVER, "USB Receiver"],
+    ]);
+    answer(RECEIVER);
+    const [device] = await request;
+    await device!.forget();
+    backend.unplug(receiverVendor.path);
+    await hid.getDevices();
+    // Only the revocation: the chooser is closed.
+    assert.deepEqual(seen.slice(2), [["revoked", RECEIVER, "USB Receiver"]]);
+  });
 });
 
 describe("Hid grants", () => {
@@ -313,6 +370,17 @@ describe("Hid grants", () => {
     for (const details of asked) {
       assert.deepEqual(Object.keys(details as object), ["deviceType", "origin", "device"]);
     }
+    const device =
+      (asked as { device: object }[]).find((details) =>
+        (details.device as HidDeviceDetails).vendorId === 0x1209
+      )!.device;
+    assert.deepEqual(Object.keys(device), [
+      "collections",
+      "name",
+      "productId",
+      "serialNumber",
+      "vendorId",
+    ]);
     // The chooser's pick of a persistent device is not stored while the handler decides.
     choose(events, (list) => list[0]?.deviceId);
     const picked = await hid.requestDevice({ filters: [{ vendorId: 0x1209 }] }, { origin: ORIGIN });

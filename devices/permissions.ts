@@ -13,6 +13,7 @@ import {
   type DisplayMediaRequestOptions,
   type DisplayMediaSelection,
 } from "./display_media.ts";
+import { valueDict } from "./_value_dict.ts";
 
 /**
  * The permissions a request may name (Electron's request handler list).
@@ -379,11 +380,13 @@ export class Permissions {
       this.#pending.add(answer);
       try {
         // gin converts the JS answer to a bool by truthiness (Converter<bool>: BooleanValue).
-        handler(null, permission, (granted) => answer(Boolean(granted)), {
-          ...details,
-          requestingUrl,
-          isMainFrame,
-        });
+        // Electron hands details over as a base::Value::Dict: its keys arrive sorted.
+        handler(
+          null,
+          permission,
+          (granted) => answer(Boolean(granted)),
+          valueDict({ ...details, requestingUrl, isMainFrame }),
+        );
       } catch (error) {
         this.#pending.delete(answer);
         answered = true;
@@ -415,7 +418,8 @@ export class Permissions {
     }
     requestOrigin({ origin });
     if (this.#checkHandler === null) return permission !== "deprecated-sync-clipboard-read";
-    return Boolean(this.#checkHandler(null, permission, origin, { ...details }));
+    // Electron hands details over as a base::Value::Dict: its keys arrive sorted.
+    return Boolean(this.#checkHandler(null, permission, origin, valueDict({ ...details })));
   }
 
   /**

@@ -80,6 +80,13 @@ describe("Permissions handlers", () => {
       }],
       [null, "notifications", { requestingUrl: "file://", isMainFrame: true }],
     ]);
+    // Electron's details are a base::Value dictionary: the keys reach the handler sorted.
+    assert.deepEqual(Object.keys(calls[0]![2]), [
+      "isMainFrame",
+      "mediaTypes",
+      "requestingUrl",
+      "securityOrigin",
+    ]);
   });
 
   it("keeps the first answer, converted as gin converts a bool (truthiness)", async () => {

@@ -12,6 +12,7 @@ import { stat } from "node:fs/promises";
 import { basename, dirname } from "node:path";
 import type { SerialIo } from "../core/serial_io.ts";
 import { requestOrigin } from "./permissions.ts";
+import { valueDict } from "./_value_dict.ts";
 import { enumerateSerialPorts } from "./serial_enumerator.ts";
 import { SerialPort, type SerialPortRecord } from "./serial_port.ts";
 
@@ -152,18 +153,48 @@ function randomToken(): string {
   return Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("").toUpperCase();
 }
 
-function checkFilters(filters: unknown): SerialPortFilter[] {
-  if (filters === undefined) return [];
-  if (!Array.isArray(filters)) {
+const REQUEST_PORT = "Failed to execute 'requestPort' on 'Serial': ";
+
+/**
+ * Converts `requestPort`'s options as Blink's bindings do (an absent or `null` options object
+ * is `{}`; each filter a WebIDL dictionary whose ids are plain `unsigned short`s, so `"9025"`
+ * is 9025 and 0x10043 is 0x43), then applies Chromium's filter checks (`serial.cc`).
+ */
+function checkFilters(options: unknown): SerialPortFilter[] {
+  if (options === undefined || options === null) return [];
+  if (typeof options !== "object" && typeof options !== "function") {
     throw new TypeError(
-      "Failed to execute 'requestPort' on 'Serial': Failed to read the 'filters' property from " +
-        "'SerialPortRequestOptions': The provided value cannot be converted to a sequence.",
+      `${REQUEST_PORT}The provided value is not of type 'SerialPortRequestOptions'.`,
     );
   }
-  for (const filter of filters as SerialPortFilter[]) {
-    const fail = (message: string) =>
-      new TypeError(`Failed to execute 'requestPort' on 'Serial': ${message}`);
-    if (filter?.bluetoothServiceClassId !== undefined) {
+  const filters = (options as { filters?: unknown }).filters;
+  if (filters === undefined) return [];
+  const where = "Failed to read the 'filters' property from 'SerialPortRequestOptions': ";
+  if (filters === null || typeof filters !== "object" || !(Symbol.iterator in filters)) {
+    throw new TypeError(
+      `${REQUEST_PORT}${where}The provided value cannot be converted to a sequence.`,
+    );
+  }
+  const converted = [...(filters as Iterable<unknown>)].map((entry) => {
+    if (entry !== undefined && entry !== null && typeof entry !== "object") {
+      throw new TypeError(
+        `${REQUEST_PORT}${where}The provided value is not of type 'SerialPortFilter'.`,
+      );
+    }
+    const source = (entry ?? {}) as Record<string, unknown>;
+    const filter: SerialPortFilter = {};
+    // Blink reads dictionary members in alphabetical order.
+    const { bluetoothServiceClassId, usbProductId, usbVendorId } = source;
+    if (bluetoothServiceClassId !== undefined) {
+      filter.bluetoothServiceClassId = bluetoothServiceClassId as string | number;
+    }
+    if (usbProductId !== undefined) filter.usbProductId = unsignedShort(usbProductId);
+    if (usbVendorId !== undefined) filter.usbVendorId = unsignedShort(usbVendorId);
+    return filter;
+  });
+  for (const filter of converted) {
+    const fail = (message: string) => new TypeError(`${REQUEST_PORT}${message}`);
+    if (filter.bluetoothServiceClassId !== undefined) {
       if (filter.usbVendorId !== undefined || filter.usbProductId !== undefined) {
         throw fail(
           "A filter cannot specify both bluetoothServiceClassId and usbVendorId or usbProductId.",
@@ -171,15 +202,33 @@ function checkFilters(filters: unknown): SerialPortFilter[] {
       }
       continue;
     }
-    if (filter?.usbVendorId === undefined) {
+    if (filter.usbVendorId === undefined) {
       throw fail(
-        filter?.usbProductId === undefined
+        filter.usbProductId === undefined
           ? "A filter must provide a property to filter by."
           : "A filter containing a usbProductId must also specify a usbVendorId.",
       );
     }
   }
-  return filters as SerialPortFilter[];
+  return converted;
+}
+
+/** WebIDL's `unsigned short` without `[EnforceRange]`: NaN and infinities are 0, then modulo 2^16. */
+function unsignedShort(value: unknown): number {
+  const number = Number(value);
+  if (!Number.isFinite(number)) return 0;
+  const integer = Math.trunc(number);
+  return ((integer % 0x10000) + 0x10000) % 0x10000;
+}
+
+/**
+ * Electron's chooser order (`SerialChooserController::OnGetDevices`): by the path's base name;
+ * the whole path breaks ties, so the order is total.
+ */
+function byPortName(a: SerialPortRecord, b: SerialPortRecord): number {
+  const [left, right] = [basename(a.path), basename(b.path)];
+  if (left !== right) return left < right ? -1 : 1;
+  return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
 }
 
 function matches(record: SerialPortRecord, filters: SerialPortFilter[]): boolean {
@@ -323,7 +372,7 @@ export class Serial extends EventTarget {
    * @returns Electron's list entries, sorted by port name.
    */
   async listPorts(): Promise<SerialPortListEntry[]> {
-    return (await this.#scan()).map((record) => this.#entry(record));
+    return (await this.#scan()).sort(byPortName).map((record) => this.#entry(record));
   }
 
   /**
@@ -333,6 +382,7 @@ export class Serial extends EventTarget {
    * @param requester `{origin}` (default `file://`).
    * @returns The chosen port, granted to the origin.
    * @throws {TypeError} (rejects) Chromium's filter messages; `Invalid origin: ...`.
+   * @throws {Error} (rejects) what a `select-serial-port` listener throws before answering.
    * @throws {DOMException} (rejects) `NotFoundError` `Failed to execute 'requestPort' on
    * 'Serial': No port selected by the user.` on denial, no listener, `''` or an unknown id.
    */
@@ -340,11 +390,11 @@ export class Serial extends EventTarget {
     options: SerialPortRequestOptions = {},
     requester: SerialRequester = {},
   ): Promise<SerialPort> {
-    const filters = checkFilters(options?.filters);
+    const filters = checkFilters(options);
     const origin = requestOrigin(requester);
     if (!this.#checked(origin)) throw notSelected();
     const records = (await this.#scan()).filter((record) => matches(record, filters));
-    records.sort((a, b) => basename(a.path) < basename(b.path) ? -1 : 1);
+    records.sort(byPortName);
     return await new Promise<SerialPort>((resolve, reject) => {
       let answered = false;
       const onChange = (added: SerialPortRecord[], removed: SerialPortRecord[]) => {
@@ -374,9 +424,12 @@ export class Serial extends EventTarget {
       try {
         event = this.#init.dispatch("select-serial-port", portList, null, callback);
       } catch (error) {
-        // A listener that throws ends the request with its error, and the chooser with it.
-        callback("");
-        throw error;
+        // A listener that throws ends the request with its error (not NotFoundError, which
+        // would hide it), and the chooser with it, as for select-hid-device.
+        if (answered) return;
+        answered = true;
+        this.#closeChooser(onChange);
+        return reject(error);
       }
       // Electron cancels unless a listener prevented the default or already called back.
       if (!event.defaultPrevented) callback("");
@@ -394,7 +447,8 @@ export class Serial extends EventTarget {
    */
   async getPorts(requester: SerialRequester = {}): Promise<SerialPort[]> {
     const origin = requestOrigin(requester);
-    if (!this.#checked(origin)) return [];
+    // Chromium's SerialService::GetPorts asks only for the grants (HasPortPermission): the
+    // check handler decides whether a chooser may open, not what was granted.
     const records = await this.#scan();
     return records.filter((record) => this.#allowed(origin, record)).map((record) =>
       this.#port(origin, record)
@@ -497,12 +551,13 @@ export class Serial extends EventTarget {
     return entry;
   }
 
+  /** Electron's `PortInfoToValue`: a `base::Value::Dict`, so its keys reach JavaScript sorted. */
   #device(record: SerialPortRecord): SerialDeviceDetails {
     const device: SerialDeviceDetails = { name: record.displayName ?? basename(record.path) };
     if (record.vendorId !== undefined) device.vendor_id = record.vendorId;
     if (record.productId !== undefined) device.product_id = record.productId;
     if (record.serialNumber !== undefined) device.serial_number = record.serialNumber;
-    return device;
+    return valueDict(device);
   }
 
   /** Lists ports now, keeping tokens for devices still attached and minting new ones. */
@@ -519,24 +574,25 @@ export class Serial extends EventTarget {
     const added: SerialPortRecord[] = [];
     const removed: SerialPortRecord[] = [];
     for (const [path, record] of this.#records) {
-      if (!byPath.has(path)) {
-        removed.push(record);
-        this.#gone(path);
-      }
+      if (!byPath.has(path)) removed.push(record);
     }
     for (const [path, record] of byPath) {
       if (!this.#tokens.has(path)) {
         this.#tokens.set(path, randomToken());
         if (!initial) added.push(record);
       }
-      this.#records.set(path, record);
     }
+    // Choosers hear of removals while the ports still have their tokens: serial-port-removed
+    // names the portId the chooser listed (Electron's SerialChooserContext::OnPortRemoved
+    // notifies before it drops the port).
     if (added.length + removed.length > 0) {
       for (const chooser of this.#choosers) chooser(added, removed);
     }
+    for (const record of removed) this.#gone(record.path);
+    for (const [path, record] of byPath) this.#records.set(path, record);
     for (const record of added) {
       for (const origin of this.#ports.keys()) {
-        if (!this.#checked(origin) || !this.#allowed(origin, record)) continue;
+        if (!this.#allowed(origin, record)) continue;
         this.dispatchEvent(
           new SerialConnectionEvent("connect", this.#port(origin, record), origin),
         );
@@ -579,7 +635,12 @@ export class Serial extends EventTarget {
     const dirs = new Set(["/dev", ...[...this.#paths].map((path) => dirname(path))]);
     for (const dir of dirs) {
       try {
-        const watcher = watch(dir, () => this.#scheduleRescan());
+        const watcher = watch(dir, () => {
+          this.#scheduleRescan();
+          // Deno's node:fs watcher is ref'd again once it has delivered an event: set the
+          // state again after it asks for the next one.
+          setTimeout(() => this.#refWatchers(), 0);
+        });
         watcher.on("error", () => {});
         this.#watchers.push(watcher);
       } catch {

@@ -354,7 +354,9 @@ export class SerialPort extends EventTarget {
    * @returns Resolves once closed.
    * @throws {DOMException} (rejects) `InvalidStateError` `The port is already closed.` /
    * `A call to close() is already in progress.`
-   * @throws {TypeError} (rejects) When a stream is locked (release its reader or writer first).
+   * @throws {TypeError} (rejects) `Cannot cancel a locked stream` (nothing is touched) or
+   * `Cannot abort a locked stream` (the readable is already cancelled): release the reader or
+   * writer first.
    */
   async close(): Promise<void> {
     const link = this.#link;
@@ -367,9 +369,19 @@ export class SerialPort extends EventTarget {
         "InvalidStateError",
       );
     }
+    // Chromium's close(): a locked readable stops it before anything is touched; the readable
+    // is cancelled before a locked writable stops it.
+    if (this.#readable?.locked) {
+      throw new TypeError(prefixed("close", "Cannot cancel a locked stream"));
+    }
+    const cancelled = this.#readable?.cancel();
+    if (this.#writable?.locked) {
+      await cancelled;
+      throw new TypeError(prefixed("close", "Cannot abort a locked stream"));
+    }
     this.#closing = true;
     try {
-      await Promise.all([this.#readable?.cancel(), this.#writable?.abort()]);
+      await Promise.all([cancelled, this.#writable?.abort()]);
       link.close();
       this.#link = undefined;
       this.#readable = null;

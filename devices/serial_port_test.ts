@@ -173,6 +173,35 @@ describe("SerialPort on a pty", { skip: platform() === "linux" ? false : "needs 
     });
   });
 
+  it("close() with a locked stream leaves the other stream alone, as Chromium's close() does", async () => {
+    await withPort(async (port, pty) => {
+      await port.open({ baudRate: 115200 });
+      const writable = port.writable!;
+      const reader = port.readable!.getReader();
+      await assert.rejects(
+        port.close(),
+        new TypeError("Failed to execute 'close' on 'SerialPort': Cannot cancel a locked stream"),
+      );
+      // The writable was not aborted: it still sends.
+      assert.equal(port.writable, writable);
+      const writer = writable.getWriter();
+      await writer.write(Uint8Array.of(7));
+      const byte = new Uint8Array(1);
+      await pty.main.read(byte);
+      assert.deepEqual([...byte], [7]);
+      reader.releaseLock();
+      // A locked writable: the readable is cancelled first, then close() stops.
+      const readable = port.readable!;
+      await assert.rejects(
+        port.close(),
+        new TypeError("Failed to execute 'close' on 'SerialPort': Cannot abort a locked stream"),
+      );
+      assert.notEqual(port.readable, readable);
+      writer.releaseLock();
+      await port.close();
+    });
+  });
+
   it("errors the writable on a chunk that is not bytes, then gives a fresh one", async () => {
     await withPort(async (port, pty) => {
       await port.open({ baudRate: 115200 });

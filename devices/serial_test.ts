@@ -9,7 +9,9 @@ import {
   type SerialConnectionEvent,
   type SerialDevicePermissionDetails,
   type SerialEvents,
+  type SerialPortFilter,
   type SerialPortListEntry,
+  type SerialPortRequestOptions,
 } from "./serial.ts";
 import type { SerialPortRecord } from "./serial_port.ts";
 
@@ -106,6 +108,25 @@ describe("Serial", () => {
     assert.deepEqual(await serial.getPorts({ origin: "https://b.test" }), []);
   });
 
+  it("lists and offers ports by port name, not by path", async () => {
+    const { serial, emitter } = setup([
+      { path: "/dev/serial/by-id/usb-Z" },
+      { path: "/dev/ttyS1" },
+      { path: "/tmp/b/ttyS1" },
+      { path: "/tmp/a/ttyS1" },
+    ]);
+    const names = ["ttyS1", "ttyS1", "ttyS1", "usb-Z"];
+    assert.deepEqual((await serial.listPorts()).map((port) => port.portName), names);
+    const lists = choose(emitter, () => "");
+    await assert.rejects(serial.requestPort(), isNotSelected);
+    assert.deepEqual(lists[0]!.map((port) => port.portName), names);
+    // Equal names keep one order, by path.
+    assert.deepEqual(
+      lists[0]!.map((port) => port.portId),
+      (await serial.listPorts()).map((port) => port.portId),
+    );
+  });
+
   it("applies filters and Chromium's filter TypeErrors", async () => {
     const { serial, emitter } = setup();
     const lists = choose(emitter, () => "");
@@ -132,6 +153,42 @@ describe("Serial", () => {
     );
   });
 
+  it("converts filter ids as WebIDL unsigned shorts, so the portList's strings match", async () => {
+    const { serial, emitter } = setup();
+    const lists = choose(emitter, () => "");
+    // portList gives ids as decimal strings; Blink converts them back to numbers.
+    const filters = [
+      [{ usbVendorId: "9025", usbProductId: "67" }],
+      [{ usbVendorId: 0x10000 + 0x2341 }],
+      new Set([{ usbVendorId: (0x2341).toString() }]),
+    ];
+    for (const filter of filters) {
+      await assert.rejects(
+        serial.requestPort({ filters: filter as unknown as SerialPortFilter[] }),
+        isNotSelected,
+      );
+    }
+    assert.deepEqual(lists.map((list) => list.map((port) => port.portName)), [
+      ["ttyACM3", "ttyUSB7"],
+      ["ttyACM3", "ttyUSB7"],
+      ["ttyACM3", "ttyUSB7"],
+    ]);
+    await assert.rejects(
+      serial.requestPort({ filters: [5] as unknown as SerialPortFilter[] }),
+      new TypeError(
+        "Failed to execute 'requestPort' on 'Serial': Failed to read the 'filters' property from " +
+          "'SerialPortRequestOptions': The provided value is not of type 'SerialPortFilter'.",
+      ),
+    );
+    await assert.rejects(
+      serial.requestPort(5 as unknown as SerialPortRequestOptions),
+      new TypeError(
+        "Failed to execute 'requestPort' on 'Serial': The provided value is not of type " +
+          "'SerialPortRequestOptions'.",
+      ),
+    );
+  });
+
   it("cancels without a listener, on denial, on '' and on an unknown id", async () => {
     const denied = setup([USB], { check: () => false });
     let fired = false;
@@ -144,6 +201,34 @@ describe("Serial", () => {
     const unknown = setup();
     choose(unknown.emitter, () => "0123");
     await assert.rejects(unknown.serial.requestPort(), isNotSelected);
+  });
+
+  it("rejects with the error a select-serial-port listener throws", async () => {
+    const { serial, emitter } = setup();
+    emitter.on("select-serial-port", () => {
+      throw new Error("listener bug");
+    });
+    await assert.rejects(serial.requestPort(), /listener bug/);
+    // A listener that answered before throwing keeps its answer.
+    const answered = setup();
+    answered.emitter.on("select-serial-port", (_event, list, _w, callback) => {
+      callback(list[0]!.portId);
+      throw new Error("after the answer");
+    });
+    const port = await answered.serial.requestPort();
+    assert.deepEqual(await answered.serial.getPorts(), [port]);
+  });
+
+  it("lists granted ports whatever the check handler says: only requestPort asks it", async () => {
+    let allow = true;
+    const { serial, emitter, checks } = setup([USB], { check: () => allow });
+    choose(emitter, (list) => list[0]!.portId);
+    const port = await serial.requestPort({}, { origin: "https://a.test" });
+    assert.equal(checks.length, 1);
+    allow = false;
+    // Chromium's SerialService::GetPorts asks only HasPortPermission (the grants).
+    assert.deepEqual(await serial.getPorts({ origin: "https://a.test" }), [port]);
+    assert.equal(checks.length, 1);
   });
 
   it("needs preventDefault() for a later callback", async () => {
@@ -182,6 +267,13 @@ describe("Serial", () => {
       origin: "https://a.test",
       device: { name: "Arduino Uno", vendor_id: 0x2341, product_id: 0x43, serial_number: "A1" },
     }]);
+    // Electron's PortInfoToValue is a base::Value dictionary: its keys arrive sorted.
+    assert.deepEqual(Object.keys(asked[0]!.device), [
+      "name",
+      "product_id",
+      "serial_number",
+      "vendor_id",
+    ]);
     // The port without a serial number never reaches the handler; picking it grants it for
     // as long as it stays plugged in.
     choose(emitter, (list) => list[0]!.portId);
@@ -190,6 +282,27 @@ describe("Serial", () => {
     asked.length = 0;
     assert.equal((await serial.getPorts({ origin: "https://a.test" })).length, 2);
     assert.equal(asked.length, 1);
+  });
+
+  it("gives serial-port-removed the port's portId, as the chooser listed it", async () => {
+    const records = [USB, NO_SERIAL];
+    const { serial, emitter } = setup(records);
+    let listed: SerialPortListEntry[] = [];
+    let chosen: ((portId: string) => void) | undefined;
+    emitter.on("select-serial-port", (event, list, _w, callback) => {
+      event.preventDefault();
+      listed = list;
+      chosen = callback;
+    });
+    const removed: SerialPortListEntry[] = [];
+    emitter.on("serial-port-removed", (_event, port) => removed.push(port));
+    const request = serial.requestPort({}, { origin: "https://a.test" });
+    while (chosen === undefined) await new Promise((resolve) => setTimeout(resolve, 1));
+    records.splice(records.indexOf(USB), 1);
+    await serial.listPorts();
+    assert.deepEqual(removed, [listed.find((entry) => entry.portName === "ttyUSB7")]);
+    chosen("");
+    await assert.rejects(request, isNotSelected);
   });
 
   it("forget() revokes the grant and emits serial-port-revoked", async () => {

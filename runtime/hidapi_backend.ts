@@ -5,7 +5,7 @@
  * @module
  */
 
-import { readFileSync, realpathSync, watch } from "node:fs";
+import { type FSWatcher, readFileSync, realpathSync, watch } from "node:fs";
 import { arch } from "node:process";
 import { basename, dirname } from "node:path";
 import type {
@@ -296,9 +296,12 @@ function hidapiConnection(
 }
 
 function watchHidraw(onChange: () => void): () => void {
-  let watcher;
+  let watcher: FSWatcher;
   try {
     watcher = watch("/dev", (_event, name) => {
+      // Deno's node:fs watcher is ref'd again once it has delivered an event (any change in
+      // /dev): unref it again after it asks for the next one, or the program never ends.
+      setTimeout(() => watcher.unref(), 0);
       if (typeof name === "string" && name.startsWith("hidraw")) onChange();
     });
   } catch {

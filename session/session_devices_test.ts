@@ -1,5 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
+import process from "node:process";
 import { currentRuntime, openHidapiBackend } from "../runtime/mod.ts";
 import { fakeHidapiLibrary } from "../tests/fixtures/fake_hidapi.ts";
 import type { HIDInputReportEvent } from "../devices/mod.ts";
@@ -7,6 +8,7 @@ import { RecordedHidBackend } from "../devices/mod.ts";
 import { App } from "./app.ts";
 import { createSessionModule } from "./session_module.ts";
 import { UNIFYING_VENDOR } from "../tests/fixtures/hid_descriptors.ts";
+import { runFixture } from "../tests/fixtures/run_fixture.ts";
 
 const runtime = currentRuntime();
 const session = createSessionModule(new App(runtime), runtime);
@@ -63,6 +65,19 @@ describe("Session permissions and HID", () => {
     const devices = await ses.hid.getDevices();
     assert.ok(Array.isArray(devices));
   });
+
+  it(
+    "lets the program end after hidapi's watch on /dev saw a change",
+    { skip: process.getuid?.() === 0 ? false : "needs root to write in /dev" },
+    async () => {
+      // Deno's node:fs watcher is ref'd again after each event it delivers.
+      const { code, out } = await runFixture(
+        new URL("../tests/fixtures/hid_watch_exit.ts", import.meta.url),
+      );
+      assert.equal(out.trim(), "devices 0");
+      assert.equal(code, 0);
+    },
+  );
 
   it("emits select-hid-device and hid-device-revoked on the session", async () => {
     const ses = session.fromPartition(`devices-${crypto.randomUUID()}`);

@@ -2,6 +2,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { platform } from "node:os";
 import { currentRuntime, openPtyPair } from "../runtime/mod.ts";
+import { runFixture } from "../tests/fixtures/run_fixture.ts";
 import { App } from "./app.ts";
 import { createSessionModule } from "./session_module.ts";
 import type { Session } from "./session.ts";
@@ -37,6 +38,16 @@ describe("Session serial", { skip: platform() === "linux" ? false : "needs Linux
       pty.main.close();
       ses.serial.close();
     }
+  });
+
+  it("lets the program end after a port was granted and its directory changed", async () => {
+    // Deno's node:fs watcher is ref'd again after each event it delivers: without care the
+    // watch on /dev/pts kept the program running for ever.
+    const { code, out } = await runFixture(
+      new URL("../tests/fixtures/serial_watch_exit.ts", import.meta.url),
+    );
+    assert.equal(out.trim(), "read 65");
+    assert.equal(code, 0);
   });
 
   it("asks the permission check handler with Electron's arguments", async () => {
