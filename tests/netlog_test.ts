@@ -69,6 +69,13 @@ describe("net log of ses.fetch", () => {
         response.writeHead(200, { "content-length": "8" });
         response.flushHeaders();
         setTimeout(() => response.destroyed || response.end("streamed"), 10);
+      } else if (request.url === "/held") {
+        // The head, then a body that comes only if the client is still there 5 s later: a
+        // body the test cancels before any of it came, however loaded the machine.
+        response.writeHead(200, { "content-length": "4" });
+        response.flushHeaders();
+        const timer = setTimeout(() => response.destroyed || response.end("held"), 5000);
+        response.on("close", () => clearTimeout(timer));
       } else {
         // One write, head and body together: a response that arrives whole.
         response.end("final");
@@ -251,7 +258,7 @@ describe("net log of ses.fetch", () => {
     // pipe: a body that arrived whole ends the request before it is read.
     const whole = await ses.fetch(`${origin}/final`);
     const read = await ses.fetch(`${origin}/streamed`);
-    const cancelled = await ses.fetch(`${origin}/streamed`);
+    const cancelled = await ses.fetch(`${origin}/held`);
     assert.equal(await read.text(), "streamed");
     await cancelled.body!.cancel();
     assert.equal(await whole.text(), "final");
