@@ -98,7 +98,8 @@ export async function runFetch(
     const sink = args.output
       ? Writable.toWeb(createWriteStream(args.output)) as WritableStream<Uint8Array>
       : output.body;
-    await (response.body ?? new ReadableStream()).pipeTo(sink, { preventClose: !args.output });
+    // HEAD, 204 and 304 have no body: an empty one ends at once (and `-o` leaves an empty file).
+    await (response.body ?? new Blob().stream()).pipeTo(sink, { preventClose: !args.output });
     return 0;
   } catch (error) {
     if (SessionError.is(error)) {

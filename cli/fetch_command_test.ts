@@ -87,6 +87,40 @@ describe("ses fetch", () => {
     assert.equal(readFileSync(file).length, 5000);
   });
 
+  it("ends, exit 0, for a response with no body (HEAD, 204), and -o makes an empty file", async () => {
+    const server = createServer((_request, response) => {
+      response.writeHead(_request.url === "/none" ? 204 : 200, { "Content-Length": "5" });
+      response.end(_request.method === "HEAD" ? undefined : "hello");
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const port = (server.address() as AddressInfo).port;
+      const file = join(mkdtempSync(join(tmpdir(), "ses-cli-out-")), "empty.bin");
+      const cases = [
+        ["-i", "-X", "HEAD", `http://127.0.0.1:${port}/`],
+        ["-X", "head", "-o", file, `http://127.0.0.1:${port}/`],
+        [`http://127.0.0.1:${port}/none`],
+      ];
+      for (const argv of cases) {
+        const { info, output, text } = collect();
+        const args = parseFetchArgs(["--partition", "bodiless", ...argv]);
+        // A body that never ends would leave the command waiting forever.
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        const hung = new Promise<string>((resolve) => {
+          timer = setTimeout(() => resolve("still waiting after 10 s"), 10_000);
+        });
+        const code = await Promise.race([runFetch(sessions(), args, output), hung]);
+        clearTimeout(timer);
+        assert.equal(code, 0, `${argv.join(" ")}: ${info.join("\n")}`);
+        assert.equal(text(), "");
+        if (argv[0] === "-i") assert.equal(info[0], "HTTP/1.1 200 OK");
+      }
+      assert.equal(readFileSync(file).length, 0);
+    } finally {
+      server.close();
+    }
+  });
+
   it("cancels requests --block matches, with net::ERR_BLOCKED_BY_CLIENT and exit code 1", async () => {
     const { info, output } = collect();
     const url = new URL("/bytes/10", origin.url).href;
