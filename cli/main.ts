@@ -42,32 +42,38 @@ import { DEVICES_HID_USAGE, runDevicesHid } from "./devices_hid_command.ts";
 import { currentRuntime, openHidapiBackend } from "../runtime/mod.ts";
 import { parseSpellArgs, runSpell } from "./spell_command.ts";
 import { DEVICES_SERIAL_USAGE, runDevicesSerial } from "./devices_serial_command.ts";
+import { usageLine } from "./usage_error.ts";
 
-const USAGE = `usage:
-  ses demo
-  ses fetch [-X METHOD] [-H 'Name: value']... [-d DATA] [-o FILE] [-i] [--partition NAME]
+// Each command's usage lines: `ses COMMAND --help` prints its own, `ses --help` all of them.
+const USAGES: Readonly<Record<string, string>> = {
+  demo: "  ses demo   (what `npm start` runs: a walk-through against a local origin)",
+  fetch: `  ses fetch [-X METHOD] [-H 'Name: value']... [-d DATA] [-o FILE] [-i] [--partition NAME]
             [--cache default|no-store|reload|no-cache|force-cache|only-if-cached]
             [--block PATTERN]... [--netlog LOG.json] [--proxy RULES [--proxy-bypass RULES]] URL
             (--block: a Chrome match pattern to cancel, like '*://*/ads/*'; --netlog: record a net log;
-            --proxy: Chromium proxy rules, like 'socks5://127.0.0.1:1080' or 'http=p:3128;https=p:3128')
-  ses cache size|clear [--partition NAME] [--json]
-  ses cookies list|get|set|remove|clear [--partition NAME] [--url URL] [--json]
+            --proxy: Chromium proxy rules, like 'socks5://127.0.0.1:1080' or 'http=p:3128;https=p:3128')`,
+  cache: "  ses cache size|clear [--partition NAME] [--json]",
+  cookies: `  ses cookies list|get|set|remove|clear [--partition NAME] [--url URL] [--json]
       get [NAME]; set NAME=VALUE [--domain D] [--path P] [--secure] [--http-only]
-      [--same-site unspecified|no_restriction|lax|strict] [--expires UNIX_SECONDS]; remove NAME
-  ses download [-o PATH] [--partition NAME] [--json] URL
-  ses download --resume PATH.crdownload [--partition NAME] [--json]
-${EXTENSIONS_USAGE}
-${STORAGE_USAGE}
-  ses proxy resolve URL [--rules R] [--bypass B] [--pac FILE|URL] [--json]
-${DEVICES_HID_USAGE}
-${DEVICES_SERIAL_USAGE}
-${NETLOG_USAGE}
-  ses spell TEXT|- [--lang CODE]... [--json] [--partition NAME]
-      (- reads standard input; exit 1 when something is misspelled)`;
+      [--same-site unspecified|no_restriction|lax|strict] [--expires UNIX_SECONDS]; remove NAME`,
+  download: `  ses download [-o PATH] [--partition NAME] [--json] URL
+  ses download --resume PATH.crdownload [--partition NAME] [--json]`,
+  extensions: EXTENSIONS_USAGE,
+  storage: STORAGE_USAGE,
+  proxy: "  ses proxy resolve URL [--rules R] [--bypass B] [--pac FILE|URL] [--json]",
+  devices: `${DEVICES_HID_USAGE}\n${DEVICES_SERIAL_USAGE}`,
+  netlog: NETLOG_USAGE,
+  spell: `  ses spell TEXT|- [--lang CODE]... [--json] [--partition NAME]
+      (- reads standard input; exit 1 when something is misspelled)`,
+};
+
+const USAGE = `usage:\n${Object.values(USAGES).join("\n")}`;
 
 /**
  * Runs a `ses` command. `--help` (or `-h`, or `ses help`) prints the usage on standard output
- * and succeeds.
+ * and succeeds: a command's own lines after the command's name (`ses fetch --help`), all of
+ * them otherwise. A usage mistake (an unknown command or option, an option without its value,
+ * a missing or extra operand) is one line on standard error and exit code 2.
  *
  * @param argv The arguments after the program name.
  * @returns The exit code: 0 for help, 2 for an unknown command or bad options, else the
@@ -76,13 +82,14 @@ ${NETLOG_USAGE}
  * @example
  * ```ts
  * import { main } from "./main.ts";
- * console.log(await main(["no-such-command"])); // 2, after printing the usage
+ * console.log(await main(["no-such-command"])); // 2, after one line on standard error
  * ```
  */
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (asksForHelp(argv)) {
-    console.log(USAGE);
+    const own = command === undefined ? undefined : USAGES[command];
+    console.log(own === undefined ? USAGE : `usage:\n${own}`);
     return 0;
   }
   try {
@@ -99,10 +106,14 @@ export async function main(argv: string[]): Promise<number> {
 async function runCommand(command: string | undefined, rest: string[]): Promise<number> {
   switch (command) {
     case "demo":
+      if (rest.length > 0) {
+        console.error(usageLine("demo", `unexpected argument "${rest[0]}"`));
+        return 2;
+      }
       await runDemo(session, console.log);
       return 0;
     case "fetch": {
-      const args = parsed(parseFetchArgs, rest);
+      const args = parsed("fetch", parseFetchArgs, rest);
       if (args === undefined) return 2;
       return await runFetch(session, args, {
         info: (line) => console.error(line),
@@ -110,7 +121,7 @@ async function runCommand(command: string | undefined, rest: string[]): Promise<
       });
     }
     case "cookies": {
-      const args = parsed(parseCookiesArgs, rest);
+      const args = parsed("cookies", parseCookiesArgs, rest);
       if (args === undefined) return 2;
       return await runCookies(session, args, {
         out: (line) => console.log(line),
@@ -118,7 +129,7 @@ async function runCommand(command: string | undefined, rest: string[]): Promise<
       });
     }
     case "download": {
-      const args = parsed(parseDownloadArgs, rest);
+      const args = parsed("download", parseDownloadArgs, rest);
       if (args === undefined) return 2;
       const code = await runDownload(session, args, {
         info: (line) => console.error(line),
@@ -146,12 +157,12 @@ async function runCommand(command: string | undefined, rest: string[]): Promise<
         err: (line) => console.error(line),
       });
     case "cache": {
-      const args = parsed(parseCacheArgs, rest);
+      const args = parsed("cache", parseCacheArgs, rest);
       if (args === undefined) return 2;
       return await runCache(session, args, console.log);
     }
     case "proxy": {
-      const args = parsed(parseProxyArgs, rest);
+      const args = parsed("proxy", parseProxyArgs, rest);
       if (args === undefined) return 2;
       return await runProxy(session, args, (line) => console.log(line));
     }
@@ -169,13 +180,15 @@ async function runCommand(command: string | undefined, rest: string[]): Promise<
           return await runDevicesSerial(session, options, output);
         default:
           console.error(
-            kind === undefined ? USAGE : `ses devices: unknown device kind "${kind}"\n${USAGE}`,
+            kind === undefined
+              ? `usage:\n${USAGES.devices}`
+              : usageLine("devices", `unknown device kind "${kind}" (hid or serial)`),
           );
           return 2;
       }
     }
     case "spell": {
-      const args = parsed(parseSpellArgs, rest);
+      const args = parsed("spell", parseSpellArgs, rest);
       if (args === undefined) return 2;
       return await runSpell(session, args, {
         readStdin: () => new Response(Readable.toWeb(process.stdin) as ReadableStream).text(),
@@ -189,18 +202,21 @@ async function runCommand(command: string | undefined, rest: string[]): Promise<
         write: (text) => void process.stdout.write(text),
       });
     default:
-      console.error(command === undefined ? USAGE : `ses: unknown command "${command}"\n${USAGE}`);
+      console.error(
+        command === undefined
+          ? USAGE
+          : `ses: unknown command "${command}" (ses --help lists the commands)`,
+      );
       return 2;
   }
 }
 
-// The options of a command, or undefined after the parse error and the usage are printed.
-function parsed<T>(parse: (argv: string[]) => T, argv: string[]): T | undefined {
+// The options of a command, or undefined after the parse error is printed.
+function parsed<T>(command: string, parse: (argv: string[]) => T, argv: string[]): T | undefined {
   try {
     return parse(argv);
   } catch (error) {
-    console.error(error instanceof Error ? error.message : String(error));
-    console.error(USAGE);
+    console.error(usageLine(command, error));
     return undefined;
   }
 }
