@@ -10,6 +10,7 @@ import { headerLines } from "../core/header_lines.ts";
 import { SessionError } from "../core/session_error.ts";
 import type { SessionModule } from "../session/mod.ts";
 import type { FetchArgs } from "./parse_fetch_args.ts";
+import { EXIT_INTERRUPTED } from "./download_command.ts";
 
 /** Where `ses fetch` writes. */
 export interface FetchOutput {
@@ -17,6 +18,8 @@ export interface FetchOutput {
   info: (line: string) => void;
   /** The response body when no `-o` file is given. */
   body: WritableStream<Uint8Array>;
+  /** Registers the Ctrl-C handler; returns a function that removes it. */
+  onInterrupt?: (handler: () => void) => () => void;
 }
 
 /**
@@ -28,7 +31,9 @@ export interface FetchOutput {
  * @returns The exit code: 0 for any HTTP response, 1 for a network failure (a request
  * `--block` cancels fails with `net::ERR_BLOCKED_BY_CLIENT`) or a request the arguments make
  * invalid (a bad URL, method or header, a `-d` with GET, an `-o` or `--netlog` file that cannot
- * be written), 2 for a `--block` pattern that is not a Chrome match pattern.
+ * be written), 2 for a `--block` pattern that is not a Chrome match pattern, 130 after Ctrl-C
+ * (`output.onInterrupt`): the request is aborted, the `--netlog` log is closed whole, and an `-o`
+ * file keeps the bytes received, as curl leaves it.
  *
  * @example
  * ```ts
@@ -81,8 +86,11 @@ export async function runFetch(
       return 1;
     }
   }
+  const interrupted = new AbortController();
+  const removeInterrupt = output.onInterrupt?.(() => interrupted.abort(INTERRUPT)) ?? (() => {});
   try {
     const response = await ses.fetch(args.url, {
+      signal: interrupted.signal,
       method: args.method,
       headers: args.headers,
       body: args.data,
@@ -99,9 +107,16 @@ export async function runFetch(
       ? Writable.toWeb(createWriteStream(args.output)) as WritableStream<Uint8Array>
       : output.body;
     // HEAD, 204 and 304 have no body: an empty one ends at once (and `-o` leaves an empty file).
-    await (response.body ?? new Blob().stream()).pipeTo(sink, { preventClose: !args.output });
+    await (response.body ?? new Blob().stream()).pipeTo(sink, {
+      preventClose: !args.output,
+      preventAbort: !args.output,
+    });
     return 0;
   } catch (error) {
+    if (error === INTERRUPT) {
+      output.info(`ses fetch: interrupted${args.output ? `; ${args.output} is incomplete` : ""}`);
+      return EXIT_INTERRUPTED;
+    }
     if (SessionError.is(error)) {
       output.info(`ses: ${error.message} (${args.url})`);
       return 1;
@@ -110,11 +125,15 @@ export async function runFetch(
     output.info(`ses fetch: ${error.message}`);
     return 1;
   } finally {
+    removeInterrupt();
     if (args.block.length > 0) ses.webRequest.onBeforeRequest(null);
     await ses.closeAllConnections();
     if (args.netlog !== undefined) await ses.netLog.stopLogging();
   }
 }
+
+// The abort reason of Ctrl-C, which the fetch and the body's stream reject with.
+const INTERRUPT = new Error("interrupted");
 
 // Errors the arguments cause: fetch's TypeErrors (a bad URL, method or header name, a body with
 // GET) and the file system's (an `-o` path that cannot be written). They get a message, not a

@@ -1,6 +1,6 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createServer } from "node:http";
@@ -117,6 +117,44 @@ describe("ses fetch", () => {
       }
       assert.equal(readFileSync(file).length, 0);
     } finally {
+      server.close();
+    }
+  });
+
+  it("stops at Ctrl-C with exit 130, a whole --netlog log and the bytes received in -o", async () => {
+    let sent = 0;
+    const server = createServer((_request, response) => {
+      response.writeHead(200, { "Content-Length": String(1 << 20) });
+      response.write(Buffer.alloc(1000, 97), () => void (sent = 1000));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const dir = mkdtempSync(join(tmpdir(), "ses-cli-int-"));
+      const [file, log] = [join(dir, "part.bin"), join(dir, "log.json")];
+      const port = (server.address() as AddressInfo).port;
+      const { info, output } = collect();
+      let interrupt = () => {};
+      let registered = 0;
+      const onInterrupt = (handler: () => void) => {
+        interrupt = handler;
+        registered++;
+        return () => void registered--;
+      };
+      const args = parseFetchArgs(["-o", file, "--netlog", log, `http://127.0.0.1:${port}/`]);
+      const running = runFetch(sessions(), args, { ...output, onInterrupt });
+      while (sent === 0 || !existsSync(file) || statSync(file).size < 1000) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      interrupt();
+      assert.equal(await running, 130);
+      assert.deepEqual(info, [`ses fetch: interrupted; ${file} is incomplete`]);
+      assert.equal(registered, 0);
+      assert.equal(readFileSync(file).length, 1000);
+      // Closed by stopLogging, not cut off: the whole file is one JSON document.
+      const events = JSON.parse(readFileSync(log, "utf8")).events;
+      assert.ok(events.length > 0);
+    } finally {
+      server.closeAllConnections();
       server.close();
     }
   });

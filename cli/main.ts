@@ -118,6 +118,7 @@ async function runCommand(command: string | undefined, rest: string[]): Promise<
       return await runFetch(session, args, {
         info: (line) => console.error(line),
         body: Writable.toWeb(process.stdout) as WritableStream<Uint8Array>,
+        onInterrupt,
       });
     }
     case "cookies": {
@@ -137,10 +138,7 @@ async function runCommand(command: string | undefined, rest: string[]): Promise<
         stream: process.stderr,
         tty: process.stderr.isTTY === true,
         cwd: process.cwd(),
-        onInterrupt: (handler) => {
-          process.on("SIGINT", handler);
-          return () => void process.off("SIGINT", handler);
-        },
+        onInterrupt,
       });
       // A paused download holds its connection open, which would keep the process alive.
       if (code === EXIT_INTERRUPTED) process.exit(code);
@@ -209,6 +207,12 @@ async function runCommand(command: string | undefined, rest: string[]): Promise<
       );
       return 2;
   }
+}
+
+// Ctrl-C goes to the command's handler while it is registered.
+function onInterrupt(handler: () => void): () => void {
+  process.on("SIGINT", handler);
+  return () => void process.off("SIGINT", handler);
 }
 
 // The options of a command, or undefined after the parse error is printed.
