@@ -98,7 +98,7 @@ export async function main(argv: string[]): Promise<number> {
     // What no command caught (a partition name the session module refuses, a file it cannot
     // read) is one line for the person who typed it, not a stack trace.
     const name = command === undefined ? "ses" : `ses ${command}`;
-    console.error(`${name}: ${error instanceof Error ? error.message : String(error)}`);
+    printError(`${name}: ${error instanceof Error ? error.message : String(error)}`);
     return 1;
   }
 }
@@ -107,7 +107,7 @@ async function runCommand(command: string | undefined, rest: string[]): Promise<
   switch (command) {
     case "demo":
       if (rest.length > 0) {
-        console.error(usageLine("demo", `unexpected argument "${rest[0]}"`));
+        printError(usageLine("demo", `unexpected argument "${rest[0]}"`));
         return 2;
       }
       await runDemo(session, console.log);
@@ -116,7 +116,7 @@ async function runCommand(command: string | undefined, rest: string[]): Promise<
       const args = parsed("fetch", parseFetchArgs, rest);
       if (args === undefined) return 2;
       return await runFetch(session, args, {
-        info: (line) => console.error(line),
+        info: printError,
         body: Writable.toWeb(process.stdout) as WritableStream<Uint8Array>,
         onInterrupt,
       });
@@ -126,14 +126,14 @@ async function runCommand(command: string | undefined, rest: string[]): Promise<
       if (args === undefined) return 2;
       return await runCookies(session, args, {
         out: (line) => console.log(line),
-        err: (line) => console.error(line),
+        err: printError,
       });
     }
     case "download": {
       const args = parsed("download", parseDownloadArgs, rest);
       if (args === undefined) return 2;
       const code = await runDownload(session, args, {
-        info: (line) => console.error(line),
+        info: printError,
         out: (line) => console.log(line),
         stream: process.stderr,
         tty: process.stderr.isTTY === true,
@@ -147,12 +147,12 @@ async function runCommand(command: string | undefined, rest: string[]): Promise<
     case "extensions":
       return await runExtensions(session, rest, {
         out: (line) => console.log(line),
-        err: (line) => console.error(line),
+        err: printError,
       });
     case "storage":
       return await runStorage(session, rest, {
         out: (line) => console.log(line),
-        err: (line) => console.error(line),
+        err: printError,
       });
     case "cache": {
       const args = parsed("cache", parseCacheArgs, rest);
@@ -169,7 +169,7 @@ async function runCommand(command: string | undefined, rest: string[]): Promise<
       const [kind, ...options] = rest;
       const output = {
         out: (line: string) => console.log(line),
-        err: (line: string) => console.error(line),
+        err: printError,
       };
       switch (kind) {
         case "hid":
@@ -177,7 +177,7 @@ async function runCommand(command: string | undefined, rest: string[]): Promise<
         case "serial":
           return await runDevicesSerial(session, options, output);
         default:
-          console.error(
+          printError(
             kind === undefined
               ? `usage:\n${USAGES.devices}`
               : usageLine("devices", `unknown device kind "${kind}" (hid or serial)`),
@@ -191,22 +191,28 @@ async function runCommand(command: string | undefined, rest: string[]): Promise<
       return await runSpell(session, args, {
         readStdin: () => new Response(Readable.toWeb(process.stdin) as ReadableStream).text(),
         out: (line) => console.log(line),
-        err: (line) => console.error(line),
+        err: printError,
       });
     }
     case "netlog":
       return await runNetlog(rest, {
-        info: (line) => console.error(line),
+        info: printError,
         write: (text) => void process.stdout.write(text),
       });
     default:
-      console.error(
+      printError(
         command === undefined
           ? USAGE
           : `ses: unknown command "${command}" (ses --help lists the commands)`,
       );
       return 2;
   }
+}
+
+// One line on standard error, as written: Bun's console.error paints its lines red on a terminal,
+// which would make every message, and `ses fetch -i`'s headers, look like a failure.
+function printError(line: string): void {
+  process.stderr.write(`${line}\n`);
 }
 
 // Ctrl-C goes to the command's handler while it is registered.
@@ -220,7 +226,7 @@ function parsed<T>(command: string, parse: (argv: string[]) => T, argv: string[]
   try {
     return parse(argv);
   } catch (error) {
-    console.error(usageLine(command, error));
+    printError(usageLine(command, error));
     return undefined;
   }
 }

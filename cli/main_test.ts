@@ -93,6 +93,22 @@ describe("ses", () => {
     }
   });
 
+  it("writes its messages on a terminal as plain text, with no colour codes", () => {
+    // `script` (Debian's util-linux) runs the command on a pseudo-terminal, where Bun's
+    // console.error would paint the lines red.
+    const runtime = "Deno" in globalThis ? `${process.execPath} run -A` : process.execPath;
+    const command = `${runtime} ${MAIN} fetch http://127.0.0.1:1/; echo "exit $?"`;
+    const result = spawnSync("script", ["-qec", command, "/dev/null"], {
+      encoding: "utf8",
+      env: { ...process.env, XDG_CONFIG_HOME: CONFIG, TERM: "xterm-256color" },
+    });
+    assert.equal(result.status, 0, result.stderr);
+    assert.equal(
+      result.stdout.replaceAll("\r\n", "\n"),
+      "ses: net::ERR_CONNECTION_REFUSED (http://127.0.0.1:1/)\nexit 1\n",
+    );
+  });
+
   it("takes --help after -- as an operand", () => {
     const result = ses("spell", "--json", "--", "--help");
     assert.equal(result.status, 0, result.stderr);
