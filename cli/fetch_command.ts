@@ -118,7 +118,7 @@ export async function runFetch(
       return EXIT_INTERRUPTED;
     }
     if (SessionError.is(error)) {
-      output.info(`ses: ${error.message} (${args.url})`);
+      output.info(`ses fetch: ${error.message} (${args.url})`);
       return 1;
     }
     if (!isUserMistake(error)) throw error;

@@ -164,7 +164,7 @@ describe("ses fetch", () => {
     const url = new URL("/bytes/10", origin.url).href;
     const blocked = parseFetchArgs(["--partition", "blocking", "--block", "*://*/bytes/*", url]);
     assert.equal(await runFetch(sessions(), blocked, output), 1);
-    assert.match(info[0]!, /^ses: net::ERR_BLOCKED_BY_CLIENT/);
+    assert.match(info[0]!, /^ses fetch: net::ERR_BLOCKED_BY_CLIENT/);
     const allowed = parseFetchArgs(["--partition", "blocking", "--block", "*://*/other/*", url]);
     assert.equal(await runFetch(sessions(), allowed, output), 0);
     const bad = parseFetchArgs(["--partition", "blocking", "--block", "ads.test", url]);
@@ -179,7 +179,7 @@ describe("ses fetch", () => {
     const { info, output } = collect();
     const args = parseFetchArgs(["--partition", "scratch", "http://does-not-exist.invalid/"]);
     assert.equal(await runFetch(sessions(), args, output), 1);
-    assert.match(info[0]!, /^ses: net::ERR_NAME_NOT_RESOLVED/);
+    assert.match(info[0]!, /^ses fetch: net::ERR_NAME_NOT_RESOLVED/);
   });
 
   it("reports arguments that make the request invalid with a message and exit code 1", async () => {
@@ -253,6 +253,6 @@ describe("ses fetch --proxy, through real proxies", () => {
     }
     const gone = collect();
     assert.equal(await runFetch(sessions(), args, gone.output), 1);
-    assert.match(gone.info[0]!, /^ses: net::ERR_PROXY_CONNECTION_FAILED/);
+    assert.match(gone.info[0]!, /^ses fetch: net::ERR_PROXY_CONNECTION_FAILED/);
   });
 });

@@ -105,7 +105,7 @@ describe("ses", () => {
     assert.equal(result.status, 0, result.stderr);
     assert.equal(
       result.stdout.replaceAll("\r\n", "\n"),
-      "ses: net::ERR_CONNECTION_REFUSED (http://127.0.0.1:1/)\nexit 1\n",
+      "ses fetch: net::ERR_CONNECTION_REFUSED (http://127.0.0.1:1/)\nexit 1\n",
     );
   });
 
