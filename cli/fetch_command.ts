@@ -5,11 +5,12 @@
  */
 
 import { createWriteStream } from "node:fs";
+import { readFile } from "node:fs/promises";
 import { Writable } from "node:stream";
 import { headerLines } from "../core/header_lines.ts";
 import { SessionError } from "../core/session_error.ts";
 import type { SessionModule } from "../session/mod.ts";
-import type { FetchArgs } from "./parse_fetch_args.ts";
+import type { FetchArgs, FetchData } from "./parse_fetch_args.ts";
 import { EXIT_INTERRUPTED } from "./download_command.ts";
 
 /** Where `ses fetch` writes. */
@@ -20,6 +21,8 @@ export interface FetchOutput {
   body: WritableStream<Uint8Array>;
   /** Registers the Ctrl-C handler; returns a function that removes it. */
   onInterrupt?: (handler: () => void) => () => void;
+  /** Reads all of standard input, for `-d @-` and `--data-binary @-`. */
+  readStdin?: () => Promise<Uint8Array>;
 }
 
 /**
@@ -30,8 +33,8 @@ export interface FetchOutput {
  * @param output Where to print.
  * @returns The exit code: 0 for any HTTP response, 1 for a network failure (a request
  * `--block` cancels fails with `net::ERR_BLOCKED_BY_CLIENT`) or a request the arguments make
- * invalid (a bad URL, method or header, a `-d` with GET, an `-o` or `--netlog` file that cannot
- * be written), 2 for a `--block` pattern that is not a Chrome match pattern, 130 after Ctrl-C
+ * invalid (a bad URL, method or header, a `-d` with GET, a `-d @FILE` that cannot be read, an
+ * `-o` or `--netlog` file that cannot be written), 2 for a `--block` pattern that is not a Chrome match pattern, 130 after Ctrl-C
  * (`output.onInterrupt`): the request is aborted, the `--netlog` log is closed whole, and an `-o`
  * file keeps the bytes received, as curl leaves it.
  *
@@ -89,11 +92,12 @@ export async function runFetch(
   const interrupted = new AbortController();
   const removeInterrupt = output.onInterrupt?.(() => interrupted.abort(INTERRUPT)) ?? (() => {});
   try {
+    const body = args.data && await requestBody(args.data, output.readStdin);
     const response = await ses.fetch(args.url, {
       signal: interrupted.signal,
       method: args.method,
       headers: args.headers,
-      body: args.data,
+      body,
       cache: args.cache,
       // The fetch standard allows only-if-cached with same-origin mode alone.
       ...(args.cache === "only-if-cached" ? { mode: "same-origin" as const } : {}),
@@ -130,6 +134,25 @@ export async function runFetch(
     await ses.closeAllConnections();
     if (args.netlog !== undefined) await ses.netLog.stopLogging();
   }
+}
+
+// The body from its pieces, as curl builds it: joined with "&"; a file given to -d loses its CR
+// and LF bytes, one given to --data-binary is sent as it is; "-" is standard input.
+async function requestBody(
+  data: FetchData[],
+  readStdin: () => Promise<Uint8Array> = () => Promise.resolve(new Uint8Array()),
+): Promise<Uint8Array<ArrayBuffer>> {
+  const parts: BlobPart[] = [];
+  for (const piece of data) {
+    if (parts.length > 0) parts.push("&");
+    if ("text" in piece) parts.push(piece.text);
+    else {
+      const bytes = piece.file === "-" ? await readStdin() : await readFile(piece.file);
+      // A copy either way: the runtime's buffer may be shared.
+      parts.push(bytes.filter((byte) => !piece.stripNewlines || (byte !== 10 && byte !== 13)));
+    }
+  }
+  return new Uint8Array(await new Blob(parts).arrayBuffer());
 }
 
 // The abort reason of Ctrl-C, which the fetch and the body's stream reject with.

@@ -1,6 +1,6 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readFileSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createServer } from "node:http";
@@ -77,6 +77,34 @@ describe("ses fetch", () => {
     } finally {
       server.close();
     }
+  });
+
+  it("sends -d pieces joined with &, @FILE without its newlines, --data-binary @FILE and @- as they are", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ses-cli-data-"));
+    const file = join(dir, "données ü.txt");
+    writeFileSync(file, "x=1\r\ny=2\n");
+    const binary = join(dir, "bytes.bin");
+    writeFileSync(binary, new Uint8Array([0, 13, 10, 0xc3, 0xa9]));
+    const url = new URL("/echo", origin.url).href;
+    const cases: [string[], string][] = [
+      [["-d", "a=1", "-d", `@${file}`, url], "a=1&x=1y=2"],
+      [["--data-binary", `@${file}`, url], "x=1\r\ny=2\n"],
+      [["--data-binary", `@${binary}`, url], "\u0000\r\né"],
+      [["-d", "@-", "--data-binary", "@-", url], "input&in\nput\n"],
+    ];
+    for (const [argv, sent] of cases) {
+      const { info, output, text } = collect();
+      const readStdin = () => Promise.resolve(new TextEncoder().encode("in\nput\n"));
+      const args = parseFetchArgs(argv);
+      assert.equal(await runFetch(sessions(), args, { ...output, readStdin }), 0, info.join("\n"));
+      const echoed = JSON.parse(text());
+      assert.equal(echoed.body, sent, argv.join(" "));
+      assert.equal(echoed.headers["content-type"], "application/x-www-form-urlencoded");
+    }
+    const { info, output } = collect();
+    const missing = parseFetchArgs(["-d", `@${join(dir, "absent")}`, url]);
+    assert.equal(await runFetch(sessions(), missing, output), 1);
+    assert.match(info[0]!, /^ses fetch: ENOENT: .*absent/);
   });
 
   it("writes the body to a file with -o", async () => {

@@ -2,8 +2,8 @@
  * The `ses` command line.
  *
  * - `ses demo` — starts a local origin and walks through a session request by request.
- * - `ses fetch [-X METHOD] [-H 'Name: value']... [-d DATA] [-o FILE] [-i] [--partition NAME]
- *   [--cache MODE] [--block PATTERN]... [--netlog LOG.json] [--proxy RULES [--proxy-bypass
+ * - `ses fetch [-X METHOD] [-H 'Name: value']... [-d DATA]... [--data-binary DATA]... [-o FILE]
+ *   [-i] [--partition NAME] [--cache MODE] [--block PATTERN]... [--netlog LOG.json] [--proxy RULES [--proxy-bypass
  *   RULES]] URL`
  * - `ses cache size|clear [--partition NAME] [--json]`
  * - `ses cookies list|get|set|remove|clear [--partition NAME] [--url URL] [--json]`
@@ -47,11 +47,14 @@ import { usageLine } from "./usage_error.ts";
 // Each command's usage lines: `ses COMMAND --help` prints its own, `ses --help` all of them.
 const USAGES: Readonly<Record<string, string>> = {
   demo: "  ses demo   (what `npm start` runs: a walk-through against a local origin)",
-  fetch: `  ses fetch [-X METHOD] [-H 'Name: value']... [-d DATA] [-o FILE] [-i] [--partition NAME]
+  fetch: `  ses fetch [-X METHOD] [-H 'Name: value']... [-d DATA]... [--data-binary DATA]...
+            [-o FILE] [-i] [--partition NAME]
             [--cache default|no-store|reload|no-cache|force-cache|only-if-cached]
             [--block PATTERN]... [--netlog LOG.json] [--proxy RULES [--proxy-bypass RULES]] URL
-            (--block: a Chrome match pattern to cancel, like '*://*/ads/*'; --netlog: record a net log;
-            --proxy: Chromium proxy rules, like 'socks5://127.0.0.1:1080' or 'http=p:3128;https=p:3128')`,
+            (DATA: text, @FILE, or @- for standard input; -d drops a file's CR and LF, pieces
+            join with '&'; --block: a Chrome match pattern to cancel, like '*://*/ads/*';
+            --netlog: record a net log; --proxy: Chromium proxy rules, like
+            'socks5://127.0.0.1:1080' or 'http=p:3128;https=p:3128')`,
   cache: "  ses cache size|clear [--partition NAME] [--json]",
   cookies: `  ses cookies list|get|set|remove|clear [--partition NAME] [--url URL] [--json]
       get [NAME]; set NAME=VALUE [--domain D] [--path P] [--secure] [--http-only]
@@ -119,6 +122,10 @@ async function runCommand(command: string | undefined, rest: string[]): Promise<
         info: printError,
         body: Writable.toWeb(process.stdout) as WritableStream<Uint8Array>,
         onInterrupt,
+        readStdin: async () =>
+          new Uint8Array(
+            await new Response(Readable.toWeb(process.stdin) as ReadableStream).bytes(),
+          ),
       });
     }
     case "cookies": {
