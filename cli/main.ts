@@ -51,7 +51,8 @@ const USAGES: Readonly<Record<string, string>> = {
             [-o FILE] [-i] [--partition NAME]
             [--cache default|no-store|reload|no-cache|force-cache|only-if-cached]
             [--block PATTERN]... [--netlog LOG.json] [--proxy RULES [--proxy-bypass RULES]] URL
-            (DATA: text, @FILE, or @- for standard input; -d drops a file's CR and LF, pieces
+            (-X, -H, -d, -o, -i: also --request, --header, --data, --output, --include, as in
+            curl; DATA: text, @FILE, or @- for standard input; -d drops a file's CR and LF, pieces
             join with '&'; --block: a Chrome match pattern to cancel, like '*://*/ads/*';
             --netlog: record a net log; --proxy: Chromium proxy rules, like
             'socks5://127.0.0.1:1080' or 'http=p:3128;https=p:3128')`,
@@ -59,7 +60,7 @@ const USAGES: Readonly<Record<string, string>> = {
   cookies: `  ses cookies list|get|set|remove|clear [--partition NAME] [--url URL] [--json]
       get [NAME]; set NAME=VALUE [--domain D] [--path P] [--secure] [--http-only]
       [--same-site unspecified|no_restriction|lax|strict] [--expires UNIX_SECONDS]; remove NAME`,
-  download: `  ses download [-o PATH] [--partition NAME] [--json] URL
+  download: `  ses download [-o|--output PATH] [--partition NAME] [--json] URL
   ses download --resume PATH.crdownload [--partition NAME] [--json]`,
   extensions: EXTENSIONS_USAGE,
   storage: STORAGE_USAGE,

@@ -29,11 +29,19 @@ describe("ses", () => {
     }
   });
 
-  it("prints a command's own usage for its --help, naming every option its parser takes", () => {
+  // One process per case: past bun test's 5 s default on a loaded machine.
+  it("prints a command's own usage for its --help, naming every option its parser takes", {
+    timeout: 120_000,
+  }, () => {
     const options: Record<string, string[]> = {
-      fetch: ["-X", "-H", "-d", "-o", "-i", "--partition", "--cache", "--block", "--netlog"],
+      fetch: [
+        ...["-X", "-H", "-d", "-o", "-i", "--request", "--header", "--data", "--output"],
+        ...["--include", "--data-binary", "--partition", "--cache", "--block", "--netlog"],
+        ...["--proxy", "--proxy-bypass"],
+      ],
+      netlog: ["har", "view", "--output"],
       cookies: ["--partition", "--url", "--json", "--domain", "--path", "--secure", "--expires"],
-      download: ["-o", "--resume", "--partition", "--json"],
+      download: ["-o", "--output", "--resume", "--partition", "--json"],
       devices: ["hid [--json]", "serial [--add PATH]"],
     };
     for (const [command, names] of Object.entries(options)) {
@@ -48,7 +56,8 @@ describe("ses", () => {
     }
   });
 
-  it("says in one line, exit 2, what was wrong with the command line", () => {
+  // One process per case: past bun test's 5 s default on a loaded machine.
+  it("says in one line, exit 2, what was wrong with the command line", { timeout: 120_000 }, () => {
     const cases: [string[], string][] = [
       [
         ["no-such-command"],

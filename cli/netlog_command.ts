@@ -13,8 +13,9 @@ import { netLogProblems, netLogToHar, netLogView, parseNetLog } from "../session
 import { usageLine } from "./usage_error.ts";
 
 /** The usage lines of `ses netlog`. */
-export const NETLOG_USAGE = "  ses netlog har LOG.json [-o OUT.har]   (HAR 1.2 from a net log)\n" +
-  "  ses netlog view LOG.json [-o REPORT.html]   (an HTML waterfall; default LOG.json.html)";
+export const NETLOG_USAGE =
+  "  ses netlog har LOG.json [-o|--output OUT.har]   (HAR 1.2 from a net log)\n" +
+  "  ses netlog view LOG.json [-o|--output REPORT.html]   (an HTML waterfall; default LOG.json.html)";
 
 /** Where `ses netlog` writes. */
 export interface NetlogOutput {
