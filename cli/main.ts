@@ -74,7 +74,7 @@ const USAGES: Readonly<Record<string, string>> = {
 const USAGE = `usage:\n${Object.values(USAGES).join("\n")}`;
 
 /**
- * Runs a `ses` command. `--help` (or `-h`, or `ses help`) prints the usage on standard output
+ * Runs a `ses` command. `--help` (or `-h`, or `ses help [COMMAND]`) prints the usage on standard output
  * and succeeds: a command's own lines after the command's name (`ses fetch --help`), all of
  * them otherwise. A usage mistake (an unknown command or option, an option without its value,
  * a missing or extra operand) is one line on standard error and exit code 2.
@@ -92,7 +92,9 @@ const USAGE = `usage:\n${Object.values(USAGES).join("\n")}`;
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (asksForHelp(argv)) {
-    const own = command === undefined ? undefined : USAGES[command];
+    // `ses help fetch` as `ses fetch --help`.
+    const topic = command === "help" ? rest[0] : command;
+    const own = topic === undefined ? undefined : USAGES[topic];
     console.log(own === undefined ? USAGE : `usage:\n${own}`);
     return 0;
   }

@@ -45,6 +45,7 @@ describe("ses", () => {
       devices: ["hid [--json]", "serial [--add PATH]"],
     };
     for (const [command, names] of Object.entries(options)) {
+      assert.equal(ses("help", command).stdout, ses(command, "-h").stdout);
       const result = ses(command, "--help");
       assert.equal(result.status, 0, result.stderr);
       const lines = result.stdout.trimEnd().split("\n");
