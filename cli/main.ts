@@ -74,9 +74,9 @@ const USAGES: Readonly<Record<string, string>> = {
 const USAGE = `usage:\n${Object.values(USAGES).join("\n")}`;
 
 /**
- * Runs a `ses` command. `--help` (or `-h`, or `ses help [COMMAND]`) prints the usage on standard output
- * and succeeds: a command's own lines after the command's name (`ses fetch --help`), all of
- * them otherwise. A usage mistake (an unknown command or option, an option without its value,
+ * Runs a `ses` command. `--help` (or `-h`, or `ses help [COMMAND]`) prints the usage on
+ * standard output and succeeds: a command's own lines after the command's name
+ * (`ses fetch --help`), all of them otherwise. A usage mistake (an unknown command or option, an option without its value,
  * a missing or extra operand) is one line on standard error and exit code 2.
  *
  * @param argv The arguments after the program name.
