@@ -144,6 +144,15 @@ describe("ses cookies", () => {
       /--expires "soon" is not a number/,
     );
     assert.throws(() => parseCookiesArgs(["list", "--bogus"]), /bogus/);
+    // A usage mistake like --expires's (exit 2), named before any session opens.
+    assert.throws(
+      () => parseCookiesArgs(["set", "--url", "http://a.test/", "a=b", "--same-site", "Lax"]),
+      /^TypeError: ses cookies set: --same-site "Lax" must be one of unspecified, no_restriction, lax, strict$/,
+    );
+    assert.equal(
+      parseCookiesArgs(["set", "--url", "http://a.test/", "a=b", "--same-site", "lax"]).sameSite,
+      "lax",
+    );
   });
 
   it("aligns the table columns", () => {

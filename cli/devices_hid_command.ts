@@ -8,6 +8,7 @@
 import { parseArgs } from "node:util";
 import type { HidBackend, HidInterfaceInfo } from "../core/hid_backend.ts";
 import { parseReportDescriptor } from "../session/mod.ts";
+import { usageLine } from "./usage_error.ts";
 
 /**
  * The usage line of `ses devices hid`.
@@ -71,7 +72,7 @@ export async function runDevicesHid(
     if (positionals.length > 0) throw new TypeError(`unexpected argument "${positionals[0]}"`);
     json = values.json;
   } catch (error) {
-    output.err(`ses devices hid: ${(error as Error).message}\nusage:\n${DEVICES_HID_USAGE}`);
+    output.err(usageLine("devices hid", error));
     return 2;
   }
   let backend: HidBackend;

@@ -8,6 +8,7 @@
 import { existsSync } from "node:fs";
 import { parseArgs } from "node:util";
 import type { SessionModule } from "../session/mod.ts";
+import { usageLine } from "./usage_error.ts";
 
 /** The usage line of `ses devices serial`. */
 export const DEVICES_SERIAL_USAGE = "  ses devices serial [--add PATH]... [--json]";
@@ -53,7 +54,7 @@ export async function runDevicesSerial(
       },
     }));
   } catch (error) {
-    output.err(`ses devices serial: ${(error as Error).message}\nusage:\n${DEVICES_SERIAL_USAGE}`);
+    output.err(usageLine("devices serial", error));
     return 2;
   }
   const serial = session.fromPartition("ses-devices-cli").serial;

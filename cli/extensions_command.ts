@@ -18,6 +18,7 @@ import {
   extensionWarnings,
   type SessionModule,
 } from "../session/mod.ts";
+import { usageLine } from "./usage_error.ts";
 
 /** Where `ses extensions` writes. */
 export interface ExtensionsOutput {
@@ -63,12 +64,19 @@ export async function runExtensions(
       },
     });
   } catch (error) {
-    output.err(`${(error as Error).message}\nusage:\n${EXTENSIONS_USAGE}`);
+    output.err(usageLine("extensions", error));
     return 2;
   }
   const [action, path, ...extra] = parsed.positionals;
-  if ((action !== "load" && action !== "id") || path === undefined || extra.length > 0) {
-    output.err(`usage:\n${EXTENSIONS_USAGE}`);
+  if (action !== "load" && action !== "id") {
+    output.err(usageLine("extensions", `unknown action "${action ?? ""}" (load or id)`));
+    return 2;
+  }
+  if (path === undefined || extra.length > 0) {
+    const problem = path === undefined
+      ? "the PATH is missing"
+      : `unexpected argument "${extra[0]}"`;
+    output.err(usageLine("extensions", `${action}: ${problem}`));
     return 2;
   }
   // Chromium hashes the path as given, so an absolute path is kept byte for byte.

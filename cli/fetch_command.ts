@@ -5,11 +5,13 @@
  */
 
 import { createWriteStream } from "node:fs";
+import { readFile } from "node:fs/promises";
 import { Writable } from "node:stream";
 import { headerLines } from "../core/header_lines.ts";
 import { SessionError } from "../core/session_error.ts";
 import type { SessionModule } from "../session/mod.ts";
-import type { FetchArgs } from "./parse_fetch_args.ts";
+import type { FetchArgs, FetchData } from "./parse_fetch_args.ts";
+import { EXIT_INTERRUPTED } from "./download_command.ts";
 
 /** Where `ses fetch` writes. */
 export interface FetchOutput {
@@ -17,6 +19,10 @@ export interface FetchOutput {
   info: (line: string) => void;
   /** The response body when no `-o` file is given. */
   body: WritableStream<Uint8Array>;
+  /** Registers the Ctrl-C handler; returns a function that removes it. */
+  onInterrupt?: (handler: () => void) => () => void;
+  /** Reads all of standard input, for `-d @-` and `--data-binary @-`. */
+  readStdin?: () => Promise<Uint8Array>;
 }
 
 /**
@@ -27,8 +33,10 @@ export interface FetchOutput {
  * @param output Where to print.
  * @returns The exit code: 0 for any HTTP response, 1 for a network failure (a request
  * `--block` cancels fails with `net::ERR_BLOCKED_BY_CLIENT`) or a request the arguments make
- * invalid (a bad URL, method or header, a `-d` with GET, an `-o` or `--netlog` file that cannot
- * be written), 2 for a `--block` pattern that is not a Chrome match pattern.
+ * invalid (a bad URL, method or header, a `-d` with GET, a `-d @FILE` that cannot be read, an
+ * `-o` or `--netlog` file that cannot be written), 2 for a `--block` pattern that is not a Chrome match pattern, 130 after Ctrl-C
+ * (`output.onInterrupt`): the request is aborted, the `--netlog` log is closed whole, and an `-o`
+ * file keeps the bytes received, as curl leaves it.
  *
  * @example
  * ```ts
@@ -81,11 +89,15 @@ export async function runFetch(
       return 1;
     }
   }
+  const interrupted = new AbortController();
+  const removeInterrupt = output.onInterrupt?.(() => interrupted.abort(INTERRUPT)) ?? (() => {});
   try {
+    const body = args.data && await requestBody(args.data, output.readStdin);
     const response = await ses.fetch(args.url, {
+      signal: interrupted.signal,
       method: args.method,
       headers: args.headers,
-      body: args.data,
+      body,
       cache: args.cache,
       // The fetch standard allows only-if-cached with same-origin mode alone.
       ...(args.cache === "only-if-cached" ? { mode: "same-origin" as const } : {}),
@@ -98,22 +110,53 @@ export async function runFetch(
     const sink = args.output
       ? Writable.toWeb(createWriteStream(args.output)) as WritableStream<Uint8Array>
       : output.body;
-    await (response.body ?? new ReadableStream()).pipeTo(sink, { preventClose: !args.output });
+    // HEAD, 204 and 304 have no body: an empty one ends at once (and `-o` leaves an empty file).
+    await (response.body ?? new Blob().stream()).pipeTo(sink, {
+      preventClose: !args.output,
+      preventAbort: !args.output,
+    });
     return 0;
   } catch (error) {
+    if (error === INTERRUPT) {
+      output.info(`ses fetch: interrupted${args.output ? `; ${args.output} is incomplete` : ""}`);
+      return EXIT_INTERRUPTED;
+    }
     if (SessionError.is(error)) {
-      output.info(`ses: ${error.message} (${args.url})`);
+      output.info(`ses fetch: ${error.message} (${args.url})`);
       return 1;
     }
     if (!isUserMistake(error)) throw error;
     output.info(`ses fetch: ${error.message}`);
     return 1;
   } finally {
+    removeInterrupt();
     if (args.block.length > 0) ses.webRequest.onBeforeRequest(null);
     await ses.closeAllConnections();
     if (args.netlog !== undefined) await ses.netLog.stopLogging();
   }
 }
+
+// The body from its pieces, as curl builds it: joined with "&"; a file given to -d loses its CR
+// and LF bytes, one given to --data-binary is sent as it is; "-" is standard input.
+async function requestBody(
+  data: FetchData[],
+  readStdin: () => Promise<Uint8Array> = () => Promise.resolve(new Uint8Array()),
+): Promise<Uint8Array<ArrayBuffer>> {
+  const parts: BlobPart[] = [];
+  for (const piece of data) {
+    if (parts.length > 0) parts.push("&");
+    if ("text" in piece) parts.push(piece.text);
+    else {
+      const bytes = piece.file === "-" ? await readStdin() : await readFile(piece.file);
+      // A copy either way: the runtime's buffer may be shared.
+      parts.push(bytes.filter((byte) => !piece.stripNewlines || (byte !== 10 && byte !== 13)));
+    }
+  }
+  return new Uint8Array(await new Blob(parts).arrayBuffer());
+}
+
+// The abort reason of Ctrl-C, which the fetch and the body's stream reject with.
+const INTERRUPT = new Error("interrupted");
 
 // Errors the arguments cause: fetch's TypeErrors (a bad URL, method or header name, a body with
 // GET) and the file system's (an `-o` path that cannot be written). They get a message, not a

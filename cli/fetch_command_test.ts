@@ -1,6 +1,6 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createServer } from "node:http";
@@ -79,6 +79,34 @@ describe("ses fetch", () => {
     }
   });
 
+  it("sends -d pieces joined with &, @FILE without its newlines, --data-binary @FILE and @- as they are", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ses-cli-data-"));
+    const file = join(dir, "données ü.txt");
+    writeFileSync(file, "x=1\r\ny=2\n");
+    const binary = join(dir, "bytes.bin");
+    writeFileSync(binary, new Uint8Array([0, 13, 10, 0xc3, 0xa9]));
+    const url = new URL("/echo", origin.url).href;
+    const cases: [string[], string][] = [
+      [["-d", "a=1", "-d", `@${file}`, url], "a=1&x=1y=2"],
+      [["--data-binary", `@${file}`, url], "x=1\r\ny=2\n"],
+      [["--data-binary", `@${binary}`, url], "\u0000\r\né"],
+      [["-d", "@-", "--data-binary", "@-", url], "input&in\nput\n"],
+    ];
+    for (const [argv, sent] of cases) {
+      const { info, output, text } = collect();
+      const readStdin = () => Promise.resolve(new TextEncoder().encode("in\nput\n"));
+      const args = parseFetchArgs(argv);
+      assert.equal(await runFetch(sessions(), args, { ...output, readStdin }), 0, info.join("\n"));
+      const echoed = JSON.parse(text());
+      assert.equal(echoed.body, sent, argv.join(" "));
+      assert.equal(echoed.headers["content-type"], "application/x-www-form-urlencoded");
+    }
+    const { info, output } = collect();
+    const missing = parseFetchArgs(["-d", `@${join(dir, "absent")}`, url]);
+    assert.equal(await runFetch(sessions(), missing, output), 1);
+    assert.match(info[0]!, /^ses fetch: ENOENT: .*absent/);
+  });
+
   it("writes the body to a file with -o", async () => {
     const { output } = collect();
     const file = join(mkdtempSync(join(tmpdir(), "ses-cli-out-")), "body.bin");
@@ -87,12 +115,84 @@ describe("ses fetch", () => {
     assert.equal(readFileSync(file).length, 5000);
   });
 
+  it("ends, exit 0, for a response with no body (HEAD, 204), and -o makes an empty file", async () => {
+    const server = createServer((_request, response) => {
+      response.writeHead(_request.url === "/none" ? 204 : 200, { "Content-Length": "5" });
+      response.end(_request.method === "HEAD" ? undefined : "hello");
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const port = (server.address() as AddressInfo).port;
+      const file = join(mkdtempSync(join(tmpdir(), "ses-cli-out-")), "empty.bin");
+      const cases = [
+        ["-i", "-X", "HEAD", `http://127.0.0.1:${port}/`],
+        ["-X", "head", "-o", file, `http://127.0.0.1:${port}/`],
+        [`http://127.0.0.1:${port}/none`],
+      ];
+      for (const argv of cases) {
+        const { info, output, text } = collect();
+        const args = parseFetchArgs(["--partition", "bodiless", ...argv]);
+        // A body that never ends would leave the command waiting forever.
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        const hung = new Promise<string>((resolve) => {
+          timer = setTimeout(() => resolve("still waiting after 10 s"), 10_000);
+        });
+        const code = await Promise.race([runFetch(sessions(), args, output), hung]);
+        clearTimeout(timer);
+        assert.equal(code, 0, `${argv.join(" ")}: ${info.join("\n")}`);
+        assert.equal(text(), "");
+        if (argv[0] === "-i") assert.equal(info[0], "HTTP/1.1 200 OK");
+      }
+      assert.equal(readFileSync(file).length, 0);
+    } finally {
+      server.close();
+    }
+  });
+
+  it("stops at Ctrl-C with exit 130, a whole --netlog log and the bytes received in -o", async () => {
+    let sent = 0;
+    const server = createServer((_request, response) => {
+      response.writeHead(200, { "Content-Length": String(1 << 20) });
+      response.write(Buffer.alloc(1000, 97), () => void (sent = 1000));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const dir = mkdtempSync(join(tmpdir(), "ses-cli-int-"));
+      const [file, log] = [join(dir, "part.bin"), join(dir, "log.json")];
+      const port = (server.address() as AddressInfo).port;
+      const { info, output } = collect();
+      let interrupt = () => {};
+      let registered = 0;
+      const onInterrupt = (handler: () => void) => {
+        interrupt = handler;
+        registered++;
+        return () => void registered--;
+      };
+      const args = parseFetchArgs(["-o", file, "--netlog", log, `http://127.0.0.1:${port}/`]);
+      const running = runFetch(sessions(), args, { ...output, onInterrupt });
+      while (sent === 0 || !existsSync(file) || statSync(file).size < 1000) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      interrupt();
+      assert.equal(await running, 130);
+      assert.deepEqual(info, [`ses fetch: interrupted; ${file} is incomplete`]);
+      assert.equal(registered, 0);
+      assert.equal(readFileSync(file).length, 1000);
+      // Closed by stopLogging, not cut off: the whole file is one JSON document.
+      const events = JSON.parse(readFileSync(log, "utf8")).events;
+      assert.ok(events.length > 0);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+
   it("cancels requests --block matches, with net::ERR_BLOCKED_BY_CLIENT and exit code 1", async () => {
     const { info, output } = collect();
     const url = new URL("/bytes/10", origin.url).href;
     const blocked = parseFetchArgs(["--partition", "blocking", "--block", "*://*/bytes/*", url]);
     assert.equal(await runFetch(sessions(), blocked, output), 1);
-    assert.match(info[0]!, /^ses: net::ERR_BLOCKED_BY_CLIENT/);
+    assert.match(info[0]!, /^ses fetch: net::ERR_BLOCKED_BY_CLIENT/);
     const allowed = parseFetchArgs(["--partition", "blocking", "--block", "*://*/other/*", url]);
     assert.equal(await runFetch(sessions(), allowed, output), 0);
     const bad = parseFetchArgs(["--partition", "blocking", "--block", "ads.test", url]);
@@ -107,7 +207,7 @@ describe("ses fetch", () => {
     const { info, output } = collect();
     const args = parseFetchArgs(["--partition", "scratch", "http://does-not-exist.invalid/"]);
     assert.equal(await runFetch(sessions(), args, output), 1);
-    assert.match(info[0]!, /^ses: net::ERR_NAME_NOT_RESOLVED/);
+    assert.match(info[0]!, /^ses fetch: net::ERR_NAME_NOT_RESOLVED/);
   });
 
   it("reports arguments that make the request invalid with a message and exit code 1", async () => {
@@ -181,6 +281,6 @@ describe("ses fetch --proxy, through real proxies", () => {
     }
     const gone = collect();
     assert.equal(await runFetch(sessions(), args, gone.output), 1);
-    assert.match(gone.info[0]!, /^ses: net::ERR_PROXY_CONNECTION_FAILED/);
+    assert.match(gone.info[0]!, /^ses fetch: net::ERR_PROXY_CONNECTION_FAILED/);
   });
 });

@@ -2,8 +2,8 @@
  * The `ses` command line.
  *
  * - `ses demo` — starts a local origin and walks through a session request by request.
- * - `ses fetch [-X METHOD] [-H 'Name: value']... [-d DATA] [-o FILE] [-i] [--partition NAME]
- *   [--cache MODE] [--block PATTERN]... [--netlog LOG.json] [--proxy RULES [--proxy-bypass
+ * - `ses fetch [-X METHOD] [-H 'Name: value']... [-d DATA]... [--data-binary DATA]... [-o FILE]
+ *   [-i] [--partition NAME] [--cache MODE] [--block PATTERN]... [--netlog LOG.json] [--proxy RULES [--proxy-bypass
  *   RULES]] URL`
  * - `ses cache size|clear [--partition NAME] [--json]`
  * - `ses cookies list|get|set|remove|clear [--partition NAME] [--url URL] [--json]`
@@ -42,32 +42,42 @@ import { DEVICES_HID_USAGE, runDevicesHid } from "./devices_hid_command.ts";
 import { currentRuntime, openHidapiBackend } from "../runtime/mod.ts";
 import { parseSpellArgs, runSpell } from "./spell_command.ts";
 import { DEVICES_SERIAL_USAGE, runDevicesSerial } from "./devices_serial_command.ts";
+import { usageLine } from "./usage_error.ts";
 
-const USAGE = `usage:
-  ses demo
-  ses fetch [-X METHOD] [-H 'Name: value']... [-d DATA] [-o FILE] [-i] [--partition NAME]
+// Each command's usage lines: `ses COMMAND --help` prints its own, `ses --help` all of them.
+const USAGES: Readonly<Record<string, string>> = {
+  demo: "  ses demo   (what `npm start` runs: a walk-through against a local origin)",
+  fetch: `  ses fetch [-X METHOD] [-H 'Name: value']... [-d DATA]... [--data-binary DATA]...
+            [-o FILE] [-i] [--partition NAME]
             [--cache default|no-store|reload|no-cache|force-cache|only-if-cached]
             [--block PATTERN]... [--netlog LOG.json] [--proxy RULES [--proxy-bypass RULES]] URL
-            (--block: a Chrome match pattern to cancel, like '*://*/ads/*'; --netlog: record a net log;
-            --proxy: Chromium proxy rules, like 'socks5://127.0.0.1:1080' or 'http=p:3128;https=p:3128')
-  ses cache size|clear [--partition NAME] [--json]
-  ses cookies list|get|set|remove|clear [--partition NAME] [--url URL] [--json]
+            (-X, -H, -d, -o, -i: also --request, --header, --data, --output, --include, as in
+            curl; DATA: text, @FILE, or @- for standard input; -d drops a file's CR and LF, pieces
+            join with '&'; --block: a Chrome match pattern to cancel, like '*://*/ads/*';
+            --netlog: record a net log; --proxy: Chromium proxy rules, like
+            'socks5://127.0.0.1:1080' or 'http=p:3128;https=p:3128')`,
+  cache: "  ses cache size|clear [--partition NAME] [--json]",
+  cookies: `  ses cookies list|get|set|remove|clear [--partition NAME] [--url URL] [--json]
       get [NAME]; set NAME=VALUE [--domain D] [--path P] [--secure] [--http-only]
-      [--same-site unspecified|no_restriction|lax|strict] [--expires UNIX_SECONDS]; remove NAME
-  ses download [-o PATH] [--partition NAME] [--json] URL
-  ses download --resume PATH.crdownload [--partition NAME] [--json]
-${EXTENSIONS_USAGE}
-${STORAGE_USAGE}
-  ses proxy resolve URL [--rules R] [--bypass B] [--pac FILE|URL] [--json]
-${DEVICES_HID_USAGE}
-${DEVICES_SERIAL_USAGE}
-${NETLOG_USAGE}
-  ses spell TEXT|- [--lang CODE]... [--json] [--partition NAME]
-      (- reads standard input; exit 1 when something is misspelled)`;
+      [--same-site unspecified|no_restriction|lax|strict] [--expires UNIX_SECONDS]; remove NAME`,
+  download: `  ses download [-o|--output PATH] [--partition NAME] [--json] URL
+  ses download --resume PATH.crdownload [--partition NAME] [--json]`,
+  extensions: EXTENSIONS_USAGE,
+  storage: STORAGE_USAGE,
+  proxy: "  ses proxy resolve URL [--rules R] [--bypass B] [--pac FILE|URL] [--json]",
+  devices: `${DEVICES_HID_USAGE}\n${DEVICES_SERIAL_USAGE}`,
+  netlog: NETLOG_USAGE,
+  spell: `  ses spell TEXT|- [--lang CODE]... [--json] [--partition NAME]
+      (- reads standard input; exit 1 when something is misspelled)`,
+};
+
+const USAGE = `usage:\n${Object.values(USAGES).join("\n")}`;
 
 /**
- * Runs a `ses` command. `--help` (or `-h`, or `ses help`) prints the usage on standard output
- * and succeeds.
+ * Runs a `ses` command. `--help` (or `-h`, or `ses help [COMMAND]`) prints the usage on
+ * standard output and succeeds: a command's own lines after the command's name
+ * (`ses fetch --help`), all of them otherwise. A usage mistake (an unknown command or option, an option without its value,
+ * a missing or extra operand) is one line on standard error and exit code 2.
  *
  * @param argv The arguments after the program name.
  * @returns The exit code: 0 for help, 2 for an unknown command or bad options, else the
@@ -76,13 +86,16 @@ ${NETLOG_USAGE}
  * @example
  * ```ts
  * import { main } from "./main.ts";
- * console.log(await main(["no-such-command"])); // 2, after printing the usage
+ * console.log(await main(["no-such-command"])); // 2, after one line on standard error
  * ```
  */
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (asksForHelp(argv)) {
-    console.log(USAGE);
+    // `ses help fetch` as `ses fetch --help`.
+    const topic = command === "help" ? rest[0] : command;
+    const own = topic === undefined ? undefined : USAGES[topic];
+    console.log(own === undefined ? USAGE : `usage:\n${own}`);
     return 0;
   }
   try {
@@ -91,7 +104,7 @@ export async function main(argv: string[]): Promise<number> {
     // What no command caught (a partition name the session module refuses, a file it cannot
     // read) is one line for the person who typed it, not a stack trace.
     const name = command === undefined ? "ses" : `ses ${command}`;
-    console.error(`${name}: ${error instanceof Error ? error.message : String(error)}`);
+    printError(`${name}: ${error instanceof Error ? error.message : String(error)}`);
     return 1;
   }
 }
@@ -99,37 +112,43 @@ export async function main(argv: string[]): Promise<number> {
 async function runCommand(command: string | undefined, rest: string[]): Promise<number> {
   switch (command) {
     case "demo":
+      if (rest.length > 0) {
+        printError(usageLine("demo", `unexpected argument "${rest[0]}"`));
+        return 2;
+      }
       await runDemo(session, console.log);
       return 0;
     case "fetch": {
-      const args = parsed(parseFetchArgs, rest);
+      const args = parsed("fetch", parseFetchArgs, rest);
       if (args === undefined) return 2;
       return await runFetch(session, args, {
-        info: (line) => console.error(line),
+        info: printError,
         body: Writable.toWeb(process.stdout) as WritableStream<Uint8Array>,
+        onInterrupt,
+        readStdin: async () =>
+          new Uint8Array(
+            await new Response(Readable.toWeb(process.stdin) as ReadableStream).bytes(),
+          ),
       });
     }
     case "cookies": {
-      const args = parsed(parseCookiesArgs, rest);
+      const args = parsed("cookies", parseCookiesArgs, rest);
       if (args === undefined) return 2;
       return await runCookies(session, args, {
         out: (line) => console.log(line),
-        err: (line) => console.error(line),
+        err: printError,
       });
     }
     case "download": {
-      const args = parsed(parseDownloadArgs, rest);
+      const args = parsed("download", parseDownloadArgs, rest);
       if (args === undefined) return 2;
       const code = await runDownload(session, args, {
-        info: (line) => console.error(line),
+        info: printError,
         out: (line) => console.log(line),
         stream: process.stderr,
         tty: process.stderr.isTTY === true,
         cwd: process.cwd(),
-        onInterrupt: (handler) => {
-          process.on("SIGINT", handler);
-          return () => void process.off("SIGINT", handler);
-        },
+        onInterrupt,
       });
       // A paused download holds its connection open, which would keep the process alive.
       if (code === EXIT_INTERRUPTED) process.exit(code);
@@ -138,20 +157,20 @@ async function runCommand(command: string | undefined, rest: string[]): Promise<
     case "extensions":
       return await runExtensions(session, rest, {
         out: (line) => console.log(line),
-        err: (line) => console.error(line),
+        err: printError,
       });
     case "storage":
       return await runStorage(session, rest, {
         out: (line) => console.log(line),
-        err: (line) => console.error(line),
+        err: printError,
       });
     case "cache": {
-      const args = parsed(parseCacheArgs, rest);
+      const args = parsed("cache", parseCacheArgs, rest);
       if (args === undefined) return 2;
       return await runCache(session, args, console.log);
     }
     case "proxy": {
-      const args = parsed(parseProxyArgs, rest);
+      const args = parsed("proxy", parseProxyArgs, rest);
       if (args === undefined) return 2;
       return await runProxy(session, args, (line) => console.log(line));
     }
@@ -160,7 +179,7 @@ async function runCommand(command: string | undefined, rest: string[]): Promise<
       const [kind, ...options] = rest;
       const output = {
         out: (line: string) => console.log(line),
-        err: (line: string) => console.error(line),
+        err: printError,
       };
       switch (kind) {
         case "hid":
@@ -168,39 +187,56 @@ async function runCommand(command: string | undefined, rest: string[]): Promise<
         case "serial":
           return await runDevicesSerial(session, options, output);
         default:
-          console.error(
-            kind === undefined ? USAGE : `ses devices: unknown device kind "${kind}"\n${USAGE}`,
+          printError(
+            kind === undefined
+              ? `usage:\n${USAGES.devices}`
+              : usageLine("devices", `unknown device kind "${kind}" (hid or serial)`),
           );
           return 2;
       }
     }
     case "spell": {
-      const args = parsed(parseSpellArgs, rest);
+      const args = parsed("spell", parseSpellArgs, rest);
       if (args === undefined) return 2;
       return await runSpell(session, args, {
         readStdin: () => new Response(Readable.toWeb(process.stdin) as ReadableStream).text(),
         out: (line) => console.log(line),
-        err: (line) => console.error(line),
+        err: printError,
       });
     }
     case "netlog":
       return await runNetlog(rest, {
-        info: (line) => console.error(line),
+        info: printError,
         write: (text) => void process.stdout.write(text),
       });
     default:
-      console.error(command === undefined ? USAGE : `ses: unknown command "${command}"\n${USAGE}`);
+      printError(
+        command === undefined
+          ? USAGE
+          : `ses: unknown command "${command}" (ses --help lists the commands)`,
+      );
       return 2;
   }
 }
 
-// The options of a command, or undefined after the parse error and the usage are printed.
-function parsed<T>(parse: (argv: string[]) => T, argv: string[]): T | undefined {
+// One line on standard error, as written: Bun's console.error paints its lines red on a terminal,
+// which would make every message, and `ses fetch -i`'s headers, look like a failure.
+function printError(line: string): void {
+  process.stderr.write(`${line}\n`);
+}
+
+// Ctrl-C goes to the command's handler while it is registered.
+function onInterrupt(handler: () => void): () => void {
+  process.on("SIGINT", handler);
+  return () => void process.off("SIGINT", handler);
+}
+
+// The options of a command, or undefined after the parse error is printed.
+function parsed<T>(command: string, parse: (argv: string[]) => T, argv: string[]): T | undefined {
   try {
     return parse(argv);
   } catch (error) {
-    console.error(error instanceof Error ? error.message : String(error));
-    console.error(USAGE);
+    printError(usageLine(command, error));
     return undefined;
   }
 }

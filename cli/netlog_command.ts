@@ -10,10 +10,12 @@ import { readFile, writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { basename } from "node:path";
 import { netLogProblems, netLogToHar, netLogView, parseNetLog } from "../session/mod.ts";
+import { usageLine } from "./usage_error.ts";
 
 /** The usage lines of `ses netlog`. */
-export const NETLOG_USAGE = "  ses netlog har LOG.json [-o OUT.har]   (HAR 1.2 from a net log)\n" +
-  "  ses netlog view LOG.json [-o REPORT.html]   (an HTML waterfall; default LOG.json.html)";
+export const NETLOG_USAGE =
+  "  ses netlog har LOG.json [-o|--output OUT.har]   (HAR 1.2 from a net log)\n" +
+  "  ses netlog view LOG.json [-o|--output REPORT.html]   (an HTML waterfall; default LOG.json.html)";
 
 /** Where `ses netlog` writes. */
 export interface NetlogOutput {
@@ -45,12 +47,12 @@ export async function runNetlog(args: string[], output: NetlogOutput): Promise<n
       options: { output: { type: "string", short: "o" } },
     });
   } catch (error) {
-    output.info(`ses netlog: ${(error as Error).message}`);
+    output.info(usageLine("netlog", error));
     return 2;
   }
   const [action, path, ...extra] = parsed.positionals;
   if ((action !== "har" && action !== "view") || path === undefined || extra.length > 0) {
-    output.info(`usage:\n${NETLOG_USAGE}`);
+    output.info(usageLine("netlog", "expected an action (har or view) and one LOG.json"));
     return 2;
   }
   let log;

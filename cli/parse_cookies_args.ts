@@ -39,6 +39,8 @@ export interface CookiesArgs {
 }
 
 const ACTIONS: readonly string[] = ["list", "get", "set", "remove", "clear"];
+// Electron's cookie sameSite values (`cookies.set`'s `sameSite`).
+const SAME_SITES: readonly string[] = ["unspecified", "no_restriction", "lax", "strict"];
 
 /**
  * Parses `ses cookies list|get|set|remove|clear [--partition NAME] [--url URL] [--json]` and
@@ -47,8 +49,8 @@ const ACTIONS: readonly string[] = ["list", "get", "set", "remove", "clear"];
  *
  * @param args The arguments after `cookies`.
  * @returns The parsed command.
- * @throws {TypeError} When the action or an option is unknown, a required part is missing or
- * `--url` is not a URL.
+ * @throws {TypeError} When the action or an option is unknown, a required part is missing,
+ * `--url` is not a URL, `--same-site` not one of Electron's values or `--expires` not a number.
  *
  * @example
  * ```ts
@@ -112,7 +114,13 @@ export function parseCookiesArgs(args: string[]): CookiesArgs {
     parsed.path = values.path;
     parsed.secure = values.secure;
     parsed.httpOnly = values["http-only"];
-    parsed.sameSite = values["same-site"] as CookieSameSite | undefined;
+    const sameSite = values["same-site"];
+    if (sameSite !== undefined && !SAME_SITES.includes(sameSite)) {
+      throw new TypeError(
+        `ses cookies set: --same-site "${sameSite}" must be one of ${SAME_SITES.join(", ")}`,
+      );
+    }
+    parsed.sameSite = sameSite as CookieSameSite | undefined;
     if (values.expires !== undefined) {
       const seconds = Number(values.expires);
       if (!Number.isFinite(seconds)) {

@@ -6,6 +6,13 @@
 
 import { parseArgs } from "node:util";
 
+/**
+ * One piece of the request body, in the order given: `-d TEXT` and `--data-binary TEXT` are
+ * `{text}`; `-d @FILE` is `{file, stripNewlines: true}` (curl drops the file's CR and LF), and
+ * `--data-binary @FILE` `{file, stripNewlines: false}`; the file `-` is standard input.
+ */
+export type FetchData = { text: string } | { file: string; stripNewlines: boolean };
+
 /** What `ses fetch` was asked to do. */
 export interface FetchArgs {
   /** The URL to fetch. */
@@ -14,8 +21,8 @@ export interface FetchArgs {
   method: string;
   /** Request headers, in order; with `-d` and no Content-Type, curl's form type last. */
   headers: [string, string][];
-  /** The request body, from `-d`. */
-  data?: string;
+  /** The request body's pieces, from `-d` and `--data-binary`, joined with `&` as curl does. */
+  data?: FetchData[];
   /** Write the body to this file instead of standard output. */
   output?: string;
   /** The session partition; default `persist:default`. */
@@ -44,7 +51,7 @@ const CACHE_MODES: readonly RequestCache[] = [
 ];
 
 /**
- * Parses `ses fetch [-X METHOD] [-H 'Name: value']... [-d DATA] [-o FILE] [-i]
+ * Parses `ses fetch [-X METHOD] [-H 'Name: value']... [-d DATA]... [--data-binary DATA]... [-o FILE] [-i]
  * [--partition NAME] [--cache MODE] [--block PATTERN]... [--netlog FILE] [--proxy RULES
  * [--proxy-bypass RULES]] URL`.
  *
@@ -61,13 +68,15 @@ const CACHE_MODES: readonly RequestCache[] = [
  * ```
  */
 export function parseFetchArgs(args: string[]): FetchArgs {
-  const { values, positionals } = parseArgs({
+  const { values, positionals, tokens } = parseArgs({
     args,
     allowPositionals: true,
+    tokens: true,
     options: {
       request: { type: "string", short: "X" },
       header: { type: "string", short: "H", multiple: true },
-      data: { type: "string", short: "d" },
+      data: { type: "string", short: "d", multiple: true },
+      "data-binary": { type: "string", multiple: true },
       output: { type: "string", short: "o" },
       include: { type: "boolean", short: "i", default: false },
       partition: { type: "string", default: "persist:default" },
@@ -86,8 +95,16 @@ export function parseFetchArgs(args: string[]): FetchArgs {
     if (colon <= 0) throw new TypeError(`ses fetch: header "${line}" must look like "Name: value"`);
     return [line.slice(0, colon).trim(), line.slice(colon + 1).trim()];
   });
+  // -d and --data-binary in the order given, as curl joins them.
+  const data = tokens.flatMap((token): FetchData[] => {
+    if (token.kind !== "option" || token.value === undefined) return [];
+    if (token.name !== "data" && token.name !== "data-binary") return [];
+    if (!token.value.startsWith("@")) return [{ text: token.value }];
+    return [{ file: token.value.slice(1), stripNewlines: token.name === "data" }];
+  });
+  const hasData = data.length > 0;
   // curl's -d sends a form unless a Content-Type says otherwise (fetch would say text/plain).
-  if (values.data !== undefined && !headers.some(([name]) => /^content-type$/i.test(name))) {
+  if (hasData && !headers.some(([name]) => /^content-type$/i.test(name))) {
     headers.push(["Content-Type", "application/x-www-form-urlencoded"]);
   }
   const cache = CACHE_MODES.find((mode) => mode === values.cache);
@@ -103,9 +120,9 @@ export function parseFetchArgs(args: string[]): FetchArgs {
   }
   return {
     url,
-    method: values.request ?? (values.data === undefined ? "GET" : "POST"),
+    method: values.request ?? (hasData ? "POST" : "GET"),
     headers,
-    data: values.data,
+    ...(hasData ? { data } : {}),
     output: values.output,
     partition: values.partition,
     include: values.include,

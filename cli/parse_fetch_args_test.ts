@@ -32,7 +32,7 @@ describe("parseFetchArgs", () => {
           "Content-Type",
           "application/x-www-form-urlencoded",
         ]],
-        data: "body",
+        data: [{ text: "body" }],
         output: "/tmp/out",
         partition: "persist:cli",
         include: true,
@@ -59,6 +59,29 @@ describe("parseFetchArgs", () => {
         .headers,
       [["content-type", "application/json"]],
     );
+  });
+
+  it("keeps -d and --data-binary pieces in order, @FILE and @- as files, like curl", () => {
+    const parsed = parseFetchArgs([
+      "-d",
+      "a=1",
+      "--data-binary",
+      "@body.bin",
+      "-d",
+      "@-",
+      "--data-binary",
+      "b=2",
+      "http://a.test/",
+    ]);
+    assert.deepEqual(parsed.data, [
+      { text: "a=1" },
+      { file: "body.bin", stripNewlines: false },
+      { file: "-", stripNewlines: true },
+      { text: "b=2" },
+    ]);
+    assert.equal(parsed.method, "POST");
+    assert.equal(parseFetchArgs(["--data-binary", "x", "http://a.test/"]).method, "POST");
+    assert.equal("data" in parseFetchArgs(["http://a.test/"]), false);
   });
 
   it("rejects a missing URL, extra arguments, bad headers and unknown options", () => {

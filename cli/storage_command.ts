@@ -14,6 +14,7 @@
 
 import { parseArgs } from "node:util";
 import type { Session, SessionModule } from "../session/mod.ts";
+import { usageLine } from "./usage_error.ts";
 
 /** The usage lines of `ses storage`. */
 export const STORAGE_USAGE = `  ses storage export FILE|- [--partition NAME]
@@ -61,7 +62,7 @@ export async function runStorage(
       options: { partition: { type: "string", default: "persist:default" } },
     });
   } catch (error) {
-    output.err(`ses storage: ${(error as Error).message}\n${STORAGE_USAGE}`);
+    output.err(usageLine("storage", error));
     return 2;
   }
   const { partition } = parsed.values;
@@ -70,7 +71,9 @@ export async function runStorage(
     !["export", "import", "import-chromium"].includes(action ?? "") || path === undefined ||
     extra.length > 0
   ) {
-    output.err(`ses storage: expected an action and one path\n${STORAGE_USAGE}`);
+    output.err(
+      usageLine("storage", "expected an action (export, import, import-chromium) and one path"),
+    );
     return 2;
   }
   let ses;

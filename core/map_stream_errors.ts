@@ -9,7 +9,9 @@
 /**
  * Wraps `source` so that a failed read errors the new stream with `mapError(error)` instead.
  * Reads pull one chunk at a time (no queue of its own), and cancelling the new stream cancels
- * `source` with the same reason.
+ * `source` with the same reason; a cancel that fails (a source that has errored meanwhile) fails
+ * with `mapError(error)` too, so a `pipeTo` aborted by the signal behind the error rejects with
+ * what a read would have.
  *
  * @param source The stream to read.
  * @param mapError Gives the error to report for the one `source` failed with.
@@ -38,6 +40,9 @@ export function mapStreamErrors(
         controller.error(mapError(error));
       }
     },
-    cancel: (reason) => reader.cancel(reason),
+    cancel: (reason) =>
+      reader.cancel(reason).catch((error: unknown) => {
+        throw mapError(error);
+      }),
   }, { highWaterMark: 0 });
 }

@@ -31,6 +31,15 @@ describe("mapStreamErrors", () => {
     assert.deepEqual(seen, [reset]);
   });
 
+  it("fails a cancel with what mapError gives, once the source has errored", async () => {
+    const reset = new Error("reset");
+    const source = new ReadableStream<Uint8Array>({
+      start: (controller) => controller.error(reset),
+    });
+    const mapped = mapStreamErrors(source, () => new TypeError("mapped"));
+    await assert.rejects(mapped.cancel("enough"), { name: "TypeError", message: "mapped" });
+  });
+
   it("cancels the source with the same reason", async () => {
     let reason: unknown;
     const source = new ReadableStream<Uint8Array>({ cancel: (why) => void (reason = why) });

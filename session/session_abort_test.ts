@@ -72,6 +72,19 @@ describe("ses.fetch aborted by the caller", () => {
     await server.close();
   });
 
+  it("rejects a pipeTo given the same signal with signal.reason, as the runtimes' fetch does", async () => {
+    const server = await rawServer((socket) =>
+      socket.write("HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\npart")
+    );
+    const controller = new AbortController();
+    const response = await newSession().fetch(server.url, { signal: controller.signal });
+    const piping = response.body!.pipeTo(new WritableStream(), { signal: controller.signal });
+    const reason = new CallerReason("piping");
+    controller.abort(reason);
+    await assert.rejects(piping, (error) => error === reason);
+    await server.close();
+  });
+
   it("gives the default AbortError when the caller aborts without a reason", async () => {
     const server = await rawServer(() => {});
     const controller = new AbortController();
