@@ -76,7 +76,7 @@ function setCookieLines(response: Response): readonly string[] {
 // UTF-8 is read as such (`é` arrives as the two characters `Ã©`), so cookies.get shows `é` and
 // the Cookies file holds it as Chromium's does. A line that is not UTF-8 (a handler's `é` given
 // as the one byte E9) is kept as it is, which is also what Electron makes of that string.
-const NON_ASCII = /[^\x00-\x7f]/;
+const NON_ASCII = /[\u0080-\uffff]/;
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
 function cookieTexts(lines: readonly string[]): readonly string[] {
