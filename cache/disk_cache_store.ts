@@ -640,6 +640,7 @@ export class DiskCacheStore implements CacheStore {
   /** The body a row names: inline, or `length` bytes at `offset` of a pack file. */
   #readBody(row: SqlRow): Uint8Array | undefined {
     const file = row.file as string | null;
+    if (file !== null && !isPlainName(file)) return undefined;
     if (file === null) {
       const inline = (row.body as Uint8Array | null) ?? new Uint8Array();
       // A plain Uint8Array view, whatever the runtime hands out.
@@ -793,6 +794,7 @@ export class DiskCacheStore implements CacheStore {
 
   #unlinkFiles(files: readonly string[]): void {
     for (const file of files) {
+      if (!isPlainName(file)) continue;
       // One this process still appends to is deleted once its appends end.
       const pack = this.#packs.get(file);
       if (pack !== undefined) this.#retire(pack, true);
@@ -839,4 +841,12 @@ function urlHash(url: string): number {
   let hash = 0x811c9dc5;
   for (let i = 0; i < url.length; i++) hash = Math.imul(hash ^ url.charCodeAt(i), 0x01000193);
   return hash >>> 0;
+}
+
+// Whether an index row's `file` names a file in the bodies folder. This store names its packs
+// by crypto.randomUUID(); a path (from a damaged or tampered index) names nothing of ours, to
+// be neither read nor deleted.
+function isPlainName(file: unknown): file is string {
+  return typeof file === "string" && file !== "" && file !== "." && file !== ".." &&
+    !/[/\\\0]/.test(file);
 }

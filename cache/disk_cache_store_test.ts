@@ -89,6 +89,34 @@ describe("DiskCacheStore", () => {
     });
   });
 
+  it("never reads or deletes a file outside its folder that a tampered index names", async () => {
+    const outside = mkdtempSync(join(tmpdir(), "ses-disk-cache-victim-"));
+    const victim = join(outside, "victim");
+    try {
+      await withStore(async (dir, store) => {
+        store.put(entry("a", 100_000));
+        store.put(entry("b", 100_000));
+        await store.flush();
+        writeFileSync(victim, new Uint8Array(100_000).fill(7));
+        const db = currentRuntime().openDatabase(join(dir, CACHE_INDEX_NAME));
+        const relative = join("..", "..", "..", "..", "..", "..", "..", "..", victim);
+        db.prepare("UPDATE entries SET file = ? WHERE url = ?").run(relative, "http://a.test/a");
+        db.prepare("UPDATE entries SET file = ? WHERE url = ?").run(victim, "http://a.test/b");
+        db.close();
+        const reopened = await DiskCacheStore.open(currentRuntime(), dir);
+        assert.deepEqual(reopened.variants("http://a.test/a"), []);
+        assert.deepEqual(reopened.variants("http://a.test/b"), []);
+        reopened.clear();
+        await reopened.close();
+        // The deletions are not awaited by clear(): give them time to happen, were they made.
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        assert.ok(existsSync(victim), "the file outside the cache is still there");
+      });
+    } finally {
+      rmSync(outside, { recursive: true, force: true });
+    }
+  });
+
   it("lists each stored URL once, committed or not", async () => {
     await withStore(async (_dir, store) => {
       store.put(entry("a", 10));

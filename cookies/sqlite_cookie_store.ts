@@ -138,11 +138,11 @@ export class SqliteCookieStore implements PersistentCookieStore {
       this.#dataVersion = this.#readDataVersion();
       return this.#db.prepare(
         `SELECT name, value, host_key, path, is_secure, is_httponly, samesite, source_scheme,
-          source_port, CAST(expires_utc - ${EPOCH_DELTA_US} AS INTEGER) AS expires,
-          CAST(creation_utc - ${EPOCH_DELTA_US} AS INTEGER) AS creation,
-          CAST(last_access_utc - ${EPOCH_DELTA_US} AS INTEGER) AS last_access
+          source_port, ${sinceUnixMs("expires_utc")} AS expires,
+          ${sinceUnixMs("creation_utc")} AS creation,
+          ${sinceUnixMs("last_access_utc")} AS last_access
           FROM cookies WHERE top_frame_site_key = '' ORDER BY creation_utc`,
-      ).all().map(fromRow);
+      ).all().flatMap(fromRow);
     } catch (error) {
       if (!isCorrupt(error)) throw error;
       this.#recover(error);
@@ -458,25 +458,48 @@ function isCorrupt(error: unknown): boolean {
   return /not a database|malformed|SQLITE_CORRUPT|SQLITE_NOTADB/i.test(String(error));
 }
 
-function fromRow(row: SqlRow): CanonicalCookie {
-  const domain = String(row.host_key);
+// A time column as milliseconds since 1970, in floating point: an integer of microseconds may
+// pass 2^53 (Chromium before M104 kept `Expires` up to year 9999), which node:sqlite refuses to
+// read as a number. A value that is not an integer stays itself and fromRow skips its row.
+function sinceUnixMs(column: string): string {
+  return `CASE typeof(${column}) WHEN 'integer' THEN (${column} - ${EPOCH_DELTA_US}) / 1000.0 ` +
+    `ELSE ${column} END`;
+}
+
+// The latest time a Date holds (ECMAScript's time range), in milliseconds.
+const MAX_TIME_MS = 8.64e15;
+
+// A row as a cookie, or none for a row no Chromium store writes (a column of another type, a
+// time out of range), as CanonicalCookie::FromStorage refuses a non-canonical row.
+function fromRow(row: SqlRow): CanonicalCookie[] {
+  const { name, value, host_key: domain, path, expires, creation, last_access } = row;
+  if (
+    typeof name !== "string" || typeof value !== "string" || typeof domain !== "string" ||
+    typeof path !== "string" || !isTime(expires) || !isTime(creation) || !isTime(last_access)
+  ) {
+    return [];
+  }
   const sameSite =
     (Object.keys(SAME_SITE_TO_DB) as CookieSameSite[]).find((key) =>
       SAME_SITE_TO_DB[key] === Number(row.samesite)
     ) ?? "unspecified";
-  return {
-    name: String(row.name),
-    value: String(row.value),
+  return [{
+    name,
+    value,
     domain,
     hostOnly: !domain.startsWith("."),
-    path: String(row.path),
+    path,
     secure: Number(row.is_secure) === 1,
     httpOnly: Number(row.is_httponly) === 1,
-    expiry: Number(row.expires) / 1000,
+    expiry: expires,
     sameSite,
-    creation: Number(row.creation) / 1000,
-    lastAccess: Number(row.last_access) / 1000,
+    creation,
+    lastAccess: last_access,
     sourceSecure: Number(row.source_scheme) === 2,
     sourcePort: Number(row.source_port),
-  };
+  }];
+}
+
+function isTime(value: SqlValue | undefined): value is number {
+  return typeof value === "number" && Math.abs(value) <= MAX_TIME_MS;
 }

@@ -262,6 +262,31 @@ describe("SqliteCookieStore", () => {
     store.close();
   });
 
+  it("loads a year-9999 expiry and skips rows that cannot be cookies, without throwing", async () => {
+    // Chromium before M104 kept `Expires=...9999` as given: 2.5e17 µs, past 2^53. A file made by
+    // something else may hold any SQLite value in any column.
+    new SqliteCookieStore(file, { openDatabase }).close();
+    const db = runtime.openDatabase(file);
+    const row = (values: string) =>
+      db.exec(
+        `INSERT INTO cookies VALUES (${values}, 0, 0, 13300000000000000, 1, 1, 1, 0, 1, 80, 0, 0, 0)`,
+      );
+    const farFuture = toChromiumTime(Date.UTC(9999, 11, 31));
+    row(`13300000000000000, 'a.test', '', 'old', 'v', X'', '/', ${farFuture}`);
+    row(`13300000000000001, 'b.test', '', X'00ff', 'v', X'', '/', 13400000000000000`);
+    row(`13300000000000002, 'c.test', '', 'n', 'v', X'', '/', 1e308`);
+    row(`'later', 'd.test', '', 'n', 'v', X'', '/', 13400000000000000`);
+    row(`13300000000000003, 'e.test', '', 'n', 'v', X'', '/', 'soon'`);
+    db.close();
+    const store = new SqliteCookieStore(file, { openDatabase });
+    const cookies = new Cookies(new CookieJar({ store }));
+    const loaded = await cookies.get({});
+    assert.deepEqual(loaded.map((c) => [c.name, c.domain, c.expirationDate]), [
+      ["old", "a.test", Date.UTC(9999, 11, 31) / 1000],
+    ]);
+    store.close();
+  });
+
   it("writes pending cookies at normal process exit", async () => {
     const code = await runWriter(dir, "exit", () => {});
     assert.equal(code, 0);

@@ -12,6 +12,20 @@ import { GzipHeaderReader } from "./_gzip_header.ts";
 import { responseWithBody } from "./response_with_body.ts";
 
 /**
+ * Content codings one response may stack (an @ses bound; Chromium sets none). Each holds an
+ * inflater and a stream in a chain, so a header naming thousands would exhaust memory and the
+ * call stack; a response naming more is refused with `net::ERR_CONTENT_DECODING_INIT_FAILED`,
+ * as Chromium refuses a response whose decoders it cannot set up. Curl and urllib3 allow 5.
+ *
+ * @example
+ * ```ts
+ * import { MAX_CONTENT_CODINGS } from "./content_decoding.ts";
+ * console.log(MAX_CONTENT_CODINGS); // 16
+ * ```
+ */
+export const MAX_CONTENT_CODINGS = 16;
+
+/**
  * Decodes the response body by its `Content-Encoding` (applied in reverse order, unknown
  * codings left alone as Chromium does). Headers stay as received, as in the runtime's fetch.
  *
@@ -28,7 +42,9 @@ import { responseWithBody } from "./response_with_body.ts";
  *   equals `Content-Length` (servers that declare the uncompressed size), the body ends
  *   cleanly. Applied when there is one content coding.
  *
- * A gzip body without the gzip magic bytes, or corrupt compressed data, errors the body with
+ * More than {@linkcode MAX_CONTENT_CODINGS} codings reject with
+ * `net::ERR_CONTENT_DECODING_INIT_FAILED`. A gzip body without the gzip magic bytes, or corrupt
+ * compressed data, errors the body with
  * `net::ERR_CONTENT_DECODING_FAILED`; transport errors keep their own code.
  *
  * @returns The stage.
@@ -59,6 +75,10 @@ function decodeResponse(request: Request, response: Response): Response {
   const decoders = codings.reverse().map(decoderFor)
     .filter((decoder) => decoder !== undefined);
   if (decoders.length === 0) return response;
+  if (decoders.length > MAX_CONTENT_CODINGS) {
+    response.body.cancel().catch(() => {});
+    throw new SessionError("ERR_CONTENT_DECODING_INIT_FAILED", { url: request.url });
+  }
   // Chromium compares the decoded length with Content-Length after all its filters; with one
   // coding that is this stage's count.
   const declared = decoders.length === 1

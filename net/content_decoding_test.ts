@@ -1,10 +1,11 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from "node:zlib";
+import { Buffer } from "node:buffer";
 import fc from "fast-check";
 import { compose, type RequestContext, requestContext } from "../core/middleware.ts";
 import { SessionError } from "../core/session_error.ts";
-import { contentDecoding } from "./content_decoding.ts";
+import { contentDecoding, MAX_CONTENT_CODINGS } from "./content_decoding.ts";
 import { setResponseUrl } from "../core/response_url.ts";
 
 const context: RequestContext = requestContext();
@@ -67,6 +68,25 @@ describe("contentDecoding", () => {
     assert.equal(await (await serve(twice, "gzip, br")).text(), text);
     assert.equal(await (await serve("plain", "identity")).text(), "plain");
     assert.equal(await (await serve("zzz", "zstd-unknown")).text(), "zzz");
+  });
+
+  it("refuses more than 16 stacked codings with ERR_CONTENT_DECODING_INIT_FAILED", async () => {
+    // A header may name thousands of codings: each would hold an inflater, and the chain of
+    // streams would overflow the call stack.
+    let sixteen = Buffer.from(text);
+    for (let i = 0; i < MAX_CONTENT_CODINGS; i++) sixteen = gzipSync(sixteen);
+    const codings = (n: number) => Array(n).fill("gzip").join(", ");
+    assert.equal(await (await serve(sixteen, codings(MAX_CONTENT_CODINGS))).text(), text);
+    let cancelled = false;
+    const body = new ReadableStream({ cancel: () => void (cancelled = true) });
+    await assert.rejects(serve(body, codings(5000)), (error: unknown) => {
+      assert.ok(error instanceof SessionError);
+      assert.equal(error.code, "ERR_CONTENT_DECODING_INIT_FAILED");
+      return true;
+    });
+    assert.ok(cancelled, "the body is given up");
+    // Unknown codings count for nothing (the response is left alone, as with one).
+    assert.equal(await (await serve("zzz", codings(0) + "x, ".repeat(5000) + "y")).text(), "zzz");
   });
 
   it("keeps status, headers, url and redirected", async () => {

@@ -6,6 +6,7 @@
  * @module
  */
 
+import { jsonNumber, jsonText } from "./_json_scalar.ts";
 import type { ReadNetLog, ReadNetLogEvent } from "./read_net_log.ts";
 
 /** A HAR name/value pair. */
@@ -134,7 +135,9 @@ function responseCookies(headers: HarNameValue[], start: number): HarCookie[] {
     }
     // Max-Age wins over Expires (RFC 6265 section 5.3, step 3).
     if (maxAge !== undefined) {
-      cookie.expires = new Date(start + Math.max(maxAge, 0) * 1000).toISOString();
+      // A Date goes no further than 8.64e15 ms (ECMAScript's time range).
+      cookie.expires = new Date(Math.min(start + Math.max(maxAge, 0) * 1000, 8.64e15))
+        .toISOString();
     }
     return [cookie];
   });
@@ -161,6 +164,7 @@ function hopEntry(
 ): HarEntry | undefined {
   const start = hop[0];
   if (start === undefined || typeof start.params?.url !== "string") return undefined;
+  if (!URL.canParse(start.params.url)) return undefined;
   const url = new URL(start.params.url);
   const sent = hop.find((e) => e.type === "HTTP_TRANSACTION_SEND_REQUEST_HEADERS");
   const received = hop.findLast((e) =>
@@ -168,7 +172,7 @@ function hopEntry(
   );
   const fromCache = received?.type === "HTTP_CACHE_READ_INFO";
   const statusLine = Array.isArray(received?.params?.headers)
-    ? String(received.params.headers[0] ?? "")
+    ? jsonText(received.params.headers[0] ?? "")
     : "";
   const status = /^HTTP\/(\d\.\d) (\d{3}) ?(.*)$/.exec(statusLine);
   const responseHeaders = headerPairs(
@@ -189,7 +193,7 @@ function hopEntry(
   // Chromium logs each read of the decoded body (URL_REQUEST_JOB_FILTERED_BYTES_READ, its
   // byte_count in every capture mode): the content's size when there are any.
   const reads = hop.filter((e) => e.type === "URL_REQUEST_JOB_FILTERED_BYTES_READ");
-  const decoded = reads.reduce((sum, e) => sum + Number(e.params?.byte_count ?? 0), 0);
+  const decoded = reads.reduce((sum, e) => sum + jsonNumber(e.params?.byte_count ?? 0), 0);
   const requestHeaders = headerPairs(sent?.params?.headers);
   const dns = span(hop, "HOST_RESOLVER_MANAGER_REQUEST");
   // HAR's connect includes ssl.
@@ -202,7 +206,7 @@ function hopEntry(
     startedDateTime: new Date(start.time).toISOString(),
     time: blocked + phases,
     request: {
-      method: String(start.params.method ?? "GET"),
+      method: jsonText(start.params.method ?? "GET"),
       url: url.href,
       httpVersion: "HTTP/1.1",
       cookies: requestCookies(requestHeaders),
@@ -270,7 +274,7 @@ export function netLogToHar(log: ReadNetLog): Har {
   const errors = new Map<number, string>();
   const table = log.constants.netError;
   if (typeof table === "object" && table !== null) {
-    for (const [name, value] of Object.entries(table)) errors.set(Number(value), name);
+    for (const [name, value] of Object.entries(table)) errors.set(jsonNumber(value), name);
   }
   const bySource = new Map<number, ReadNetLogEvent[]>();
   for (const event of log.events) {
@@ -298,8 +302,8 @@ export function netLogToHar(log: ReadNetLog): Har {
     log: {
       version: "1.2",
       creator: {
-        name: String(client?.name ?? "@ses/session"),
-        version: String(client?.version ?? ""),
+        name: jsonText(client?.name ?? "@ses/session"),
+        version: jsonText(client?.version ?? ""),
       },
       pages: [],
       entries,

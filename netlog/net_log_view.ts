@@ -67,12 +67,14 @@ function bars(entry: HarEntry): Array<{ phase: string; from: number; length: num
  */
 export function netLogView(log: ReadNetLog, title: string): string {
   const entries = netLogToHar(log).log.entries;
-  const origin = entries.length === 0
-    ? 0
-    : Math.min(...entries.map((e) => Date.parse(e.startedDateTime)));
-  const end = Math.max(
+  // Folds, not Math.min(...list): a long log has more entries than a call takes arguments.
+  const origin = entries.reduce(
+    (min, e) => Math.min(min, Date.parse(e.startedDateTime)),
+    entries.length === 0 ? 0 : Infinity,
+  );
+  const end = entries.reduce(
+    (max, e) => Math.max(max, Date.parse(e.startedDateTime) - origin + Math.max(e.time, 0.5)),
     1,
-    ...entries.map((e) => Date.parse(e.startedDateTime) - origin + Math.max(e.time, 0.5)),
   );
   const pct = (ms: number) => `${((ms / end) * 100).toFixed(3)}%`;
   const rows = entries.map((entry, index) => {

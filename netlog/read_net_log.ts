@@ -7,6 +7,8 @@
  * @module
  */
 
+import { jsonNumber, jsonText } from "./_json_scalar.ts";
+
 /** One event with its numbers turned back into names. */
 export interface ReadNetLogEvent {
   /** Milliseconds since the epoch. */
@@ -25,7 +27,7 @@ export interface ReadNetLogEvent {
 export interface ReadNetLog {
   /** The raw constants. */
   constants: Record<string, unknown>;
-  /** Events in file order. */
+  /** Events in file order, but for those whose time is not a number. */
   events: ReadNetLogEvent[];
   /** The raw events, as in the file. */
   rawEvents: Record<string, unknown>[];
@@ -96,7 +98,7 @@ export function parseNetLog(text: string): ReadNetLog {
     const map = new Map<number, string>();
     if (isObject(table)) {
       for (const [name, n] of Object.entries(table)) {
-        map.set(Number(n), name);
+        map.set(jsonNumber(n), name);
       }
     }
     return map;
@@ -104,24 +106,32 @@ export function parseNetLog(text: string): ReadNetLog {
   const types = names(constants.logEventTypes);
   const sources = names(constants.logSourceType);
   const phases = names(constants.logEventPhase);
-  const offset = Number(constants.timeTickOffset ?? 0);
+  const offset = jsonNumber(constants.timeTickOffset ?? 0);
   const rawEvents = parsed.events.filter(isObject);
   const events = rawEvents.map((raw): ReadNetLogEvent => {
     const source = isObject(raw.source) ? raw.source : {};
     return {
-      time: Number(raw.time) + offset,
-      type: types.get(Number(raw.type)) ?? String(raw.type),
-      phase: phases.get(Number(raw.phase)) ?? String(raw.phase),
+      time: jsonNumber(raw.time) + offset,
+      type: types.get(jsonNumber(raw.type)) ?? jsonText(raw.type),
+      phase: phases.get(jsonNumber(raw.phase)) ?? jsonText(raw.phase),
       source: {
-        id: Number(source.id),
-        type: sources.get(Number(source.type)) ?? String(source.type),
-        startTime: Number(source.start_time) + offset,
+        id: jsonNumber(source.id),
+        type: sources.get(jsonNumber(source.type)) ?? jsonText(source.type),
+        startTime: jsonNumber(source.start_time) + offset,
       },
       ...(isObject(raw.params) ? { params: raw.params } : {}),
     };
   });
   const polledData = isObject(parsed.polledData) ? parsed.polledData : undefined;
-  return { constants, events, rawEvents, truncated, ...(polledData ? { polledData } : {}) };
+  return {
+    constants,
+    // An event out of time (not a number, or past ECMAScript's time range of ±8.64e15 ms)
+    // cannot be placed on any time axis.
+    events: events.filter((event) => Math.abs(event.time) <= 8.64e15),
+    rawEvents,
+    truncated,
+    ...(polledData ? { polledData } : {}),
+  };
 }
 
 /**
@@ -146,7 +156,7 @@ export function netLogProblems(log: ReadNetLog): string[] {
     if (!(name in constants)) problems.push(`constants.${name} is missing`);
   }
   if (constants.logFormatVersion !== undefined && constants.logFormatVersion !== 1) {
-    problems.push(`constants.logFormatVersion is ${constants.logFormatVersion}, not 1`);
+    problems.push(`constants.logFormatVersion is ${jsonText(constants.logFormatVersion)}, not 1`);
   }
   // The viewer's isNetLogNumber: Chromium writes a number (NetLogNumberValue of a value below
   // 2^53), older Chromium and @ses a string of digits.
@@ -159,19 +169,24 @@ export function netLogProblems(log: ReadNetLog): string[] {
     problems.push("constants.timeTickOffset is not a number or a numeric string");
   }
   const known = (table: unknown) =>
-    new Set(isObject(table) ? Object.values(table).map(Number) : []);
+    new Set(isObject(table) ? Object.values(table).map(jsonNumber) : []);
   const types = known(constants.logEventTypes);
   const sources = known(constants.logSourceType);
   const phases = known(constants.logEventPhase);
   log.rawEvents.forEach((raw, index) => {
     const source = isObject(raw.source) ? raw.source : undefined;
     if (typeof raw.time !== "string") problems.push(`event ${index}: time is not a string`);
-    if (!types.has(Number(raw.type))) problems.push(`event ${index}: unknown type ${raw.type}`);
-    if (!phases.has(Number(raw.phase))) problems.push(`event ${index}: unknown phase ${raw.phase}`);
+    else if (!/^-?\d+$/.test(raw.time)) problems.push(`event ${index}: time is not a number`);
+    if (!types.has(jsonNumber(raw.type))) {
+      problems.push(`event ${index}: unknown type ${jsonText(raw.type)}`);
+    }
+    if (!phases.has(jsonNumber(raw.phase))) {
+      problems.push(`event ${index}: unknown phase ${jsonText(raw.phase)}`);
+    }
     if (source === undefined || typeof source.id !== "number") {
       problems.push(`event ${index}: source has no id`);
-    } else if (!sources.has(Number(source.type))) {
-      problems.push(`event ${index}: unknown source type ${source.type}`);
+    } else if (!sources.has(jsonNumber(source.type))) {
+      problems.push(`event ${index}: unknown source type ${jsonText(source.type)}`);
     }
   });
   return problems;
