@@ -10,6 +10,7 @@
  */
 
 import { compileRegexFilter } from "./regex_filter.ts";
+import { compileUrlRegex, type UrlRegex } from "./url_regex.ts";
 import { compileUrlFilter } from "./url_filter.ts";
 
 /** declarativeNetRequest's resource types. */
@@ -119,8 +120,8 @@ export interface CompiledRule {
    * by {@linkcode ruleRegex}.
    */
   source: string | null;
-  /** The compiled test, once {@linkcode ruleRegex} has built it. */
-  regex: RegExp | null;
+  /** The compiled test (RE2), once {@linkcode ruleRegex} has built it. */
+  regex: UrlRegex | null;
   /** Whether `regex` runs on the lower-cased URL (a case-insensitive `urlFilter`). */
   onLowerCase: boolean;
   /** Literal runs every matching URL contains, lower-cased (for the n-gram index). */
@@ -385,7 +386,7 @@ function compileRule(value: unknown): CompiledRule {
   }
 
   let source: string | null = null;
-  let regex: RegExp | null = null;
+  let regex: UrlRegex | null = null;
   let literals: string[] = [];
   let onLowerCase = false;
   if (urlFilter !== undefined) {
@@ -472,8 +473,12 @@ function mask<T extends string>(names: readonly T[], all: readonly T[]): number 
  * console.log(ruleRegex(rules[0]!)?.source); // ^https:
  * ```
  */
-export function ruleRegex(rule: CompiledRule): RegExp | null {
-  if (rule.regex === null && rule.source !== null) rule.regex = new RegExp(rule.source);
+export function ruleRegex(rule: CompiledRule): UrlRegex | null {
+  // A urlFilter's source is made of escaped literals, `.*` and the separator class: RE2 reads
+  // it as JavaScript would, and runs it in time linear in the URL however many `*` it has.
+  if (rule.regex === null && rule.source !== null) {
+    rule.regex = compileUrlRegex(rule.source, false);
+  }
   return rule.regex;
 }
 

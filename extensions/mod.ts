@@ -35,6 +35,7 @@ export {
   type UrlTransform,
 } from "./dnr_rule.ts";
 export { type DnrStages, dnrStages } from "./dnr_stage.ts";
+export { compileUrlRegex, type UrlRegex, type UrlRegexMatch } from "./url_regex.ts";
 export { extensionIdFromBytes, extensionIdFromKey, extensionIdFromPath } from "./extension_id.ts";
 export {
   DNR_LIMITS,

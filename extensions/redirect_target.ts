@@ -6,6 +6,7 @@
  */
 
 import type { RedirectSpec, UrlTransform } from "./dnr_rule.ts";
+import type { UrlRegex } from "./url_regex.ts";
 
 /**
  * Computes the redirect URL of a `redirect` action.
@@ -28,7 +29,7 @@ export function redirectTarget(
   spec: RedirectSpec,
   url: string,
   extensionId: string,
-  regex: RegExp | null,
+  regex: UrlRegex | null,
 ): string | undefined {
   let target: string | undefined;
   if (spec.url !== undefined) target = spec.url;
@@ -114,12 +115,14 @@ function transformQuery(
   return pairs.length === 0 ? "" : `?${pairs.map((pair) => pair.text).join("&")}`;
 }
 
-function substitute(url: string, regex: RegExp, substitution: string): string | undefined {
+function substitute(url: string, regex: UrlRegex, substitution: string): string | undefined {
   const match = regex.exec(url);
   if (match === null) return undefined;
   const replacement = substitution.replace(/\\(\d)|\\\\/g, (_whole, digit?: string) => {
     if (digit === undefined) return "\\";
-    return match[Number(digit)] ?? "";
+    // RE2::Rewrite: a group that took no part, or that the pattern lacks, is empty.
+    const group = Number(digit);
+    return group <= match.groupCount ? match.group(group) ?? "" : "";
   });
-  return url.slice(0, match.index) + replacement + url.slice(match.index + match[0].length);
+  return url.slice(0, match.index) + replacement + url.slice(match.end);
 }

@@ -1,35 +1,27 @@
 /**
- * declarativeNetRequest's `regexFilter`: RE2 syntax run as a JavaScript `RegExp`, with the
- * constructs RE2 refuses rejected so a rule behaves as it would in Chromium.
+ * declarativeNetRequest's `regexFilter`: RE2 syntax run by RE2 (`re2js`), as in Chromium.
  *
  * @module
  */
 
+import { compileUrlRegex, type UrlRegex } from "./url_regex.ts";
+
 /** A compiled `regexFilter` and the literal the rule index keys on. */
 export interface CompiledRegexFilter {
-  /** Tests the URL as given (with the `i` flag unless the rule is case-sensitive). */
-  regex: RegExp;
+  /** Tests the URL as given (case-insensitively unless the rule is case-sensitive). */
+  regex: UrlRegex;
   /** A run of characters every match contains, lower-cased, or `""` when none is certain. */
   literal: string;
 }
 
-// RE2 has no lookaround, no backreferences and no possessive or atomic groups.
-const RE2_INCOMPATIBLE = /\(\?<?[=!]|\\[1-9]|\\k<|\(\?>|[*+?}][+]/;
-
-// RE2 syntax that JavaScript would read differently (`\C` any byte, `\Q…\E` quoting, `\pN`
-// one-letter classes, POSIX classes): refused rather than matched with another meaning.
-const JS_DIFFERENT = /\\[CQE]|\\[pP][^{]|\[\[:/;
-
 /**
- * Compiles a `regexFilter`.
+ * Compiles a `regexFilter` with RE2, as Chromium does, so a rule matches in time linear in the
+ * URL and RE2's syntax means what it means in Chromium.
  *
  * @param source The RE2 pattern.
  * @param caseSensitive The rule's `isUrlFilterCaseSensitive`.
- * @returns The compiled filter, or `undefined` when JavaScript cannot compile it or it uses a
- * construct RE2 lacks (lookahead, lookbehind, backreferences). RE2 syntax JavaScript lacks is
- * translated where it is simple (`(?P<name>`, a leading `(?i)`, `\A`, `\z`); RE2 syntax that
- * JavaScript would read with another meaning (`\C`, `\Q…\E`, `\pN`, POSIX classes such as
- * `[[:alpha:]]`) and inline flags elsewhere are refused, so the rule is reported, not misread.
+ * @returns The compiled filter, or `undefined` when RE2 refuses the pattern (lookahead,
+ * lookbehind, backreferences, a bad escape).
  *
  * @example
  * ```ts
@@ -42,19 +34,14 @@ export function compileRegexFilter(
   source: string,
   caseSensitive: boolean,
 ): CompiledRegexFilter | undefined {
-  if (RE2_INCOMPATIBLE.test(source) || JS_DIFFERENT.test(source)) return undefined;
-  // RE2's leading `(?i)` makes the whole pattern case-insensitive; JavaScript has a flag.
-  const insensitive = !caseSensitive || source.startsWith("(?i)");
-  const body = source.startsWith("(?i)") ? source.slice(4) : source;
-  let regex: RegExp;
+  let regex: UrlRegex;
   try {
-    // RE2 spells named groups (?P<name>) and text anchors \A and \z; JavaScript (?<name>), ^, $.
-    const translated = body.replace(/\(\?P</g, "(?<").replace(/(?<!\\)((?:\\\\)*)\\A/g, "$1^")
-      .replace(/(?<!\\)((?:\\\\)*)\\z/g, "$1$$");
-    regex = new RegExp(translated, insensitive ? "i" : "");
+    regex = compileUrlRegex(source, !caseSensitive);
   } catch {
     return undefined;
   }
+  // A leading (?i) makes the literal case-insensitive too; the literal is lower-cased anyway.
+  const body = source.startsWith("(?i)") ? source.slice(4) : source;
   return { regex, literal: requiredLiteral(body) };
 }
 
