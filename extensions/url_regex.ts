@@ -11,7 +11,15 @@
  * @module
  */
 
-import { RE2JS } from "re2js";
+import { createRequire } from "node:module";
+
+type Re2js = typeof import("re2js");
+
+// Loaded with `require` on the first rule compiled, as the package's other npm dependencies: a
+// program outside this package reaches it that way (Deno resolves a bare specifier only through
+// the program's own configuration), and programs without extensions never load it.
+const require = createRequire(import.meta.url);
+let re2js: Re2js | undefined;
 
 /** Where a rule's expression matched a URL. */
 export interface UrlRegexMatch {
@@ -68,6 +76,7 @@ export interface UrlRegex {
  * ```
  */
 export function compileUrlRegex(source: string, caseInsensitive: boolean): UrlRegex {
+  const { RE2JS } = re2js ??= require("re2js") as Re2js;
   const re2 = RE2JS.compile(source, caseInsensitive ? RE2JS.CASE_INSENSITIVE : 0);
   return {
     source,
