@@ -6,24 +6,9 @@ import fc from "fast-check";
 import { parseNetLog } from "./read_net_log.ts";
 import { netLogToHar } from "./net_log_to_har.ts";
 import { netLogView } from "./net_log_view.ts";
+import { chromiumNetLogConstants } from "../tests/fixtures/chromium_net_log_constants.ts";
 
-const CONSTANTS = {
-  addressFamily: { ADDRESS_FAMILY_IPV4: 1 },
-  clientInfo: { name: "Chromium", version: "156.0.0.0" },
-  loadFlag: { NORMAL: 0 },
-  logEventPhase: { PHASE_BEGIN: 1, PHASE_END: 2, PHASE_NONE: 0 },
-  logEventTypes: {
-    REQUEST_ALIVE: 2,
-    URL_REQUEST_START_JOB: 136,
-    HTTP_TRANSACTION_SEND_REQUEST_HEADERS: 240,
-    HTTP_TRANSACTION_READ_RESPONSE_HEADERS: 245,
-    URL_REQUEST_JOB_FILTERED_BYTES_READ: 150,
-  },
-  logFormatVersion: 1,
-  logSourceType: { NONE: 0, URL_REQUEST: 1 },
-  netError: { ERR_FAILED: -2 },
-  timeTickOffset: "1795994288158",
-};
+const CONSTANTS = chromiumNetLogConstants("1795994288158");
 
 // One request, as Chromium writes it, with the source id and response header lines given.
 function requestEvents(id: number, responseHeaders: string[] = ["HTTP/1.1 200 OK"]) {

@@ -9,6 +9,7 @@ import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { NetLog } from "./net_log.ts";
 import { netLogProblems, parseNetLog } from "./read_net_log.ts";
+import { chromiumNetLogConstants } from "../tests/fixtures/chromium_net_log_constants.ts";
 import { netLogToHar } from "./net_log_to_har.ts";
 
 const EXIT_WRITER = fileURLToPath(
@@ -251,23 +252,7 @@ describe("NetLog", () => {
         type,
       });
     const text = `{"constants":${
-      JSON.stringify({
-        addressFamily: { ADDRESS_FAMILY_IPV4: 1 },
-        clientInfo: { name: "Chromium", version: "156.0.0.0" },
-        loadFlag: { NORMAL: 0 },
-        logEventPhase: { PHASE_BEGIN: 1, PHASE_END: 2, PHASE_NONE: 0 },
-        logEventTypes: {
-          REQUEST_ALIVE: 2,
-          URL_REQUEST_START_JOB: 136,
-          HTTP_TRANSACTION_SEND_REQUEST_HEADERS: 240,
-          HTTP_TRANSACTION_READ_RESPONSE_HEADERS: 245,
-          URL_REQUEST_JOB_FILTERED_BYTES_READ: 150,
-        },
-        logFormatVersion: 1,
-        logSourceType: { NONE: 0, URL_REQUEST: 1 },
-        netError: { ERR_FAILED: -2 },
-        timeTickOffset: 1795994288158,
-      })
+      JSON.stringify(chromiumNetLogConstants(1795994288158))
     },\n"events": [\n${
       [
         event(2, 1, "50970906", { priority: "HIGHEST", url: "http://127.0.0.1:8765/c" }),
