@@ -47,7 +47,20 @@ export interface LoadHunspellDictionaryOptions {
   onEvent: (name: SpellcheckDictionaryEvent, language: string) => void;
   /** Cancels the download; no event follows once it is aborted. */
   signal?: AbortSignal;
+  /**
+   * How long the download may receive nothing (no response head, then no body bytes) before it
+   * fails, in ms; default {@linkcode DOWNLOAD_STALL_TIMEOUT_MS}.
+   */
+  stallTimeoutMs?: number;
 }
+
+/**
+ * How long a dictionary download may go without receiving anything before it fails with
+ * `-download-failure` (30 s). Chromium sets no bound, as its checks never wait for a download;
+ * here `spellCheck` waits for the selected languages' downloads, so a server that stops
+ * answering must not hold a check forever. A slow download that keeps receiving goes on.
+ */
+export const DOWNLOAD_STALL_TIMEOUT_MS = 30_000;
 
 /**
  * Loads a language's dictionary as Chromium does: a file that passes `BDict::Verify` is used
@@ -179,18 +192,39 @@ async function openDictionaryFile(path: string): Promise<HunspellFiles | undefin
 
 async function download(
   url: string,
-  { fetch, signal }: LoadHunspellDictionaryOptions,
+  { fetch, signal, stallTimeoutMs = DOWNLOAD_STALL_TIMEOUT_MS }: LoadHunspellDictionaryOptions,
 ): Promise<Uint8Array | undefined> {
+  const stalled = new AbortController();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const progressed = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => stalled.abort(), stallTimeoutMs);
+  };
+  progressed();
   try {
     // Chromium's dictionary request sends no cookies and stores none (CredentialsMode::kOmit).
-    const response = await fetch(url, { credentials: "omit", signal });
+    const response = await fetch(url, {
+      credentials: "omit",
+      signal: signal === undefined ? stalled.signal : AbortSignal.any([signal, stalled.signal]),
+    });
+    progressed();
     if (response.status < 200 || response.status > 299) {
       await response.body?.cancel().catch(() => {});
       return undefined;
     }
-    return await readBodyCapped(response.body, MAX_BDIC_BYTES);
+    const body = response.body?.pipeThrough(
+      new TransformStream<Uint8Array, Uint8Array>({
+        transform(chunk, controller) {
+          progressed();
+          controller.enqueue(chunk);
+        },
+      }),
+    );
+    return await readBodyCapped(body ?? null, MAX_BDIC_BYTES);
   } catch {
     return undefined;
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -94,6 +94,29 @@ describe("loadHunspellDictionary", () => {
     ]);
   });
 
+  it("fails a download that receives nothing for the stall timeout, head or body", async () => {
+    // A server that never answers, then one that sends a head and part of the body and stops.
+    for (
+      const stall of [
+        () => {},
+        (response: ServerResponse) => {
+          response.writeHead(200, { "content-length": String(GERMAN.length) });
+          response.write(GERMAN.subarray(0, 8));
+        },
+      ]
+    ) {
+      events = [];
+      handler = stall;
+      const files = await loadHunspellDictionary(options({ stallTimeoutMs: 200 }));
+      assert.equal(files, undefined);
+      assert.deepEqual(events, [
+        "spellcheck-dictionary-download-begin de",
+        "spellcheck-dictionary-download-failure de",
+      ]);
+    }
+    server.closeAllConnections();
+  });
+
   it("treats a fetch that throws like a network error", async () => {
     const files = await loadHunspellDictionary(options({
       fetch: () => Promise.reject(new TypeError("boom")),
