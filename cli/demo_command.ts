@@ -98,10 +98,10 @@ export async function runDemo(
 
     await ses.closeAllConnections();
     try {
-      await ses.fetch("http://127.0.0.1:1/");
+      await ses.fetch("http://127.0.0.1:4/");
     } catch (error) {
       if (!SessionError.is(error)) throw error;
-      write(`9. nothing listens on port 1: ${error.message} (errno ${error.errno})`);
+      write(`9. nothing listens on port 4: ${error.message} (errno ${error.errno})`);
     }
 
     const changed = new Promise<string>((resolve) =>

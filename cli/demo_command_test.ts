@@ -17,7 +17,7 @@ describe("ses demo", () => {
     assert.match(text, /4\. .*'preconnect' event for http:\/\/127\.0\.0\.1:\d+\//);
     assert.match(text, /7\. offline: rejected with net::ERR_INTERNET_DISCONNECTED \(errno -106\)/);
     assert.match(text, /8\. 20 more requests reused keep-alive sockets: 1 open/);
-    assert.match(text, /9\. nothing listens on port 1: net::ERR_CONNECTION_REFUSED \(errno -102\)/);
+    assert.match(text, /9\. nothing listens on port 4: net::ERR_CONNECTION_REFUSED \(errno -102\)/);
     assert.match(
       text,
       /10\. GET \/login set a cookie \('changed': session_id inserted\): session_id=demo123 \(httpOnly true, sameSite lax\)/,

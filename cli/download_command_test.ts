@@ -173,7 +173,7 @@ describe("ses download", () => {
       const refused = io(false);
       assert.equal(
         await runDownload(sessions(), {
-          url: "http://127.0.0.1:1/r.bin",
+          url: "http://127.0.0.1:4/r.bin",
           partition: "x",
           json: true,
         }, refused.io),
@@ -218,7 +218,7 @@ describe("ses download", () => {
     assert.equal(
       await runDownload(
         sessions(),
-        { url: "http://127.0.0.1:1/nothing.bin", partition: "x", json: false },
+        { url: "http://127.0.0.1:4/nothing.bin", partition: "x", json: false },
         refused.io,
       ),
       1,

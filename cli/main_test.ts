@@ -107,7 +107,7 @@ describe("ses", () => {
     // `script` (Debian's util-linux) runs the command on a pseudo-terminal, where Bun's
     // console.error would paint the lines red.
     const runtime = "Deno" in globalThis ? `${process.execPath} run -A` : process.execPath;
-    const command = `${runtime} ${MAIN} fetch http://127.0.0.1:1/; echo "exit $?"`;
+    const command = `${runtime} ${MAIN} fetch http://127.0.0.1:4/; echo "exit $?"`;
     const result = spawnSync("script", ["-qec", command, "/dev/null"], {
       encoding: "utf8",
       env: { ...process.env, XDG_CONFIG_HOME: CONFIG, TERM: "xterm-256color" },
@@ -115,7 +115,7 @@ describe("ses", () => {
     assert.equal(result.status, 0, result.stderr);
     assert.equal(
       result.stdout.replaceAll("\r\n", "\n"),
-      "ses fetch: net::ERR_CONNECTION_REFUSED (http://127.0.0.1:1/)\nexit 1\n",
+      "ses fetch: net::ERR_CONNECTION_REFUSED (http://127.0.0.1:4/)\nexit 1\n",
     );
   });
 

@@ -41,7 +41,7 @@ describe("ses netlog view", () => {
     await ses.netLog.startLogging(logPath);
     await (await ses.fetch(`${origin}/a`)).text();
     await (await ses.fetch(`${origin}/b`)).text();
-    await assert.rejects(ses.fetch("http://127.0.0.1:1/refused"));
+    await assert.rejects(ses.fetch("http://127.0.0.1:4/refused"));
     await ses.netLog.stopLogging();
     await ses.closeAllConnections();
 

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { isPortAllowed } from "./port_allowed.ts";
 import type { ConnectionPin, FetchLike, RequestContext } from "../core/middleware.ts";
 import type { NetLogWithSource } from "../core/net_log_sink.ts";
 import type { ProxyResolverLike, ProxyServer } from "../core/proxy_resolver_like.ts";
@@ -98,6 +99,11 @@ export function createHttpTransport(options: HttpTransportOptions): FetchLike {
       const url = new URL(request.url);
       if (url.protocol !== "http:" && url.protocol !== "https:") {
         throw new SessionError("ERR_UNKNOWN_URL_SCHEME", { url: request.url });
+      }
+      // Each hop, as Chromium's URLRequestHttpJob refuses a restricted port (a default port,
+      // which URL leaves out, never is one).
+      if (url.port !== "" && !isPortAllowed(Number(url.port))) {
+        throw new SessionError("ERR_UNSAFE_PORT", { url: request.url });
       }
       // A signal nothing can abort needs no listeners in the pool and the codec.
       const signal = abortSignalOf(request);

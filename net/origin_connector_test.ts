@@ -197,7 +197,7 @@ describe("connect-job timeouts", () => {
       proxyHandshake: connectHandshake,
     });
     const started = performance.now();
-    await assert.rejects(fetch("https://127.0.0.1:1/"), netError("ERR_TIMED_OUT"));
+    await assert.rejects(fetch("https://127.0.0.1:4/"), netError("ERR_TIMED_OUT"));
     // The 200 ms proxy handshake bound, not the 5 s TCP one, ended it.
     assert.ok(performance.now() - started < 4_000);
     assert.equal(net.openSockets, 0);
@@ -230,7 +230,7 @@ describe("closeAllConnections", () => {
       connectTimeouts: slow,
       connectTcp: () => new Promise<StreamSocket>(() => {}),
     });
-    await abortedWhileConnecting(net, fetch("http://127.0.0.1:1/"));
+    await abortedWhileConnecting(net, fetch("http://127.0.0.1:4/"));
   });
 
   it("fails a request still in its TLS handshake with ERR_ABORTED", async () => {
@@ -244,7 +244,7 @@ describe("closeAllConnections", () => {
       proxies: proxyList(httpProxy(silent.port)),
       proxyHandshake: connectHandshake,
     });
-    await abortedWhileConnecting(net, fetch("https://127.0.0.1:1/"));
+    await abortedWhileConnecting(net, fetch("https://127.0.0.1:4/"));
   });
 });
 
@@ -373,7 +373,7 @@ describe("proxy fallover", () => {
       proxies: proxyList(httpProxy(await closedPort()), httpProxy(await closedPort())),
       proxyHandshake: connectHandshake,
     });
-    await assert.rejects(fetch("https://127.0.0.1:1/"), (error: unknown) => {
+    await assert.rejects(fetch("https://127.0.0.1:4/"), (error: unknown) => {
       netError("ERR_PROXY_CONNECTION_FAILED")(error);
       assert.ok(error instanceof Error && SessionError.is(error.cause));
       assert.equal(error.cause.code, "ERR_CONNECTION_REFUSED");
@@ -410,7 +410,7 @@ describe("proxy fallover", () => {
       proxies: proxyList(httpProxy(refusing.port), httpProxy(second.port)),
       proxyHandshake: connectHandshake,
     });
-    await assert.rejects(fetch("https://127.0.0.1:1/"), netError("ERR_TUNNEL_CONNECTION_FAILED"));
+    await assert.rejects(fetch("https://127.0.0.1:4/"), netError("ERR_TUNNEL_CONNECTION_FAILED"));
     assert.deepEqual(second.targets, []);
   });
 });

@@ -74,6 +74,7 @@ describe("ses.fetch over HTTP", () => {
         new Response(brotliCompressSync("brotli body"), { headers: { "content-encoding": "br" } }),
     );
     app.get("/to-echo", (c) => c.redirect("/echo", 302));
+    app.get("/to-smtp", (c) => c.redirect("http://127.0.0.1:25/", 302));
     app.get("/cacheable", (c) => {
       c.header("cache-control", "max-age=3600");
       return c.text("kept");
@@ -228,6 +229,18 @@ describe("ses.fetch over HTTP", () => {
     );
     const manual = await ses.fetch(new URL("/redirect/1", origin.url), { redirect: "manual" });
     assert.equal(manual.status, 302);
+    await ses.closeAllConnections();
+  });
+
+  it("refuses the fetch standard's bad ports with net::ERR_UNSAFE_PORT, on every hop", async () => {
+    const ses = newSession();
+    for (const url of ["http://127.0.0.1:25/", "https://127.0.0.1:6000/", "http://[::1]:10080/"]) {
+      await assert.rejects(ses.fetch(url), isNetError("ERR_UNSAFE_PORT", -312), url);
+    }
+    await assert.rejects(
+      ses.fetch(new URL("/to-smtp", origin.url)),
+      isNetError("ERR_UNSAFE_PORT", -312),
+    );
     await ses.closeAllConnections();
   });
 

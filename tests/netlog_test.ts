@@ -110,7 +110,7 @@ describe("net log of ses.fetch", () => {
     await (await ses.fetch(`${origin}/cached`)).text();
     assert.equal(await (await ses.fetch(`${origin}/cached`)).text(), "cached");
     assert.equal(await (await ses.fetch(`${origin}/auth`)).text(), "welcome");
-    await assert.rejects(ses.fetch("http://127.0.0.1:1/"), { code: "ERR_CONNECTION_REFUSED" });
+    await assert.rejects(ses.fetch("http://127.0.0.1:4/"), { code: "ERR_CONNECTION_REFUSED" });
     ses.setCertificateVerifyProc((_request, callback) => callback(0));
     assert.equal(await (await ses.fetch(secureOrigin)).text(), "secure");
     ses.webRequest.onBeforeRequest({ urls: ["*://*/blocked"] }, (_details, callback) => {
