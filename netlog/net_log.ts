@@ -220,7 +220,7 @@ class LogRun {
 
   closeSync(): void {
     this.#forget();
-    this.#writer?.closeSync(this.#writer === undefined ? undefined : this.#poll());
+    if (this.#writer !== undefined) this.#writer.closeSync(this.#poll());
   }
 
   #forget(): void {

@@ -207,11 +207,7 @@ export class ProxyResolver implements ProxyResolverLike {
     proxySettings: { original: ProxyConfigValue; effective: ProxyConfigValue };
     badProxies: { proxy_chain_uri: string; bad_until: string }[];
   } {
-    let settings = this.#settings;
-    if (settings.kind === "system") {
-      settings = settingsFromEnvironment(this.#options.env ?? (() => undefined));
-    }
-    const config = proxyConfigValue(settings);
+    const config = proxyConfigValue(this.#effectiveSettings());
     const now = this.#now();
     const badProxies = [];
     for (const [uri, until] of this.#badUntil) {
@@ -267,12 +263,17 @@ export class ProxyResolver implements ProxyResolverLike {
     }
   }
 
+  // The settings in force: the environment's while the session follows the system.
+  #effectiveSettings(): ProxySettings {
+    const settings = this.#settings;
+    return settings.kind === "system"
+      ? settingsFromEnvironment(this.#options.env ?? (() => undefined))
+      : settings;
+  }
+
   #apply(): void {
     const previous = this.#applied;
-    let settings = this.#settings;
-    if (settings.kind === "system") {
-      settings = settingsFromEnvironment(this.#options.env ?? (() => undefined));
-    }
+    const settings = this.#effectiveSettings();
     if (settings.kind === "pac") {
       const script = this.#loadPac(settings.url);
       // Failures surface at look-up time; here they must not count as unhandled.

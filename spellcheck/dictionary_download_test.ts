@@ -94,7 +94,10 @@ describe("loadHunspellDictionary", () => {
     ]);
   });
 
-  it("fails a download that receives nothing for the stall timeout, head or body", async () => {
+  // Without the stall bound this test would wait forever; the test's own timeout makes it fail.
+  it("fails a download that receives nothing for the stall timeout, head or body", {
+    timeout: 20_000,
+  }, async () => {
     // A server that never answers, then one that sends a head and part of the body and stops.
     for (
       const stall of [
