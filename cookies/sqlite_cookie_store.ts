@@ -440,9 +440,14 @@ function flushOnSignal(signal: NodeJS.Signals): void {
   process.kill(process.pid, signal);
 }
 
+// A program that dies of an uncaught exception or an unhandled rejection runs no "exit" listener
+// in Deno or Bun. The monitor event comes first in Node, Deno and Bun and, unlike
+// "uncaughtException", leaves the process to die as it would have.
 function hookProcessEnd(on: boolean): void {
-  if (on) process.on("exit", flushOpenStores);
-  else process.off("exit", flushOpenStores);
+  for (const event of ["exit", "uncaughtExceptionMonitor"] as const) {
+    if (on) process.on(event, flushOpenStores);
+    else process.off(event, flushOpenStores);
+  }
   for (const signal of ENDING_SIGNALS) {
     try {
       if (on) process.on(signal, flushOnSignal);

@@ -293,6 +293,17 @@ describe("SqliteCookieStore", () => {
     assert.equal(countRows(file), 10);
   });
 
+  for (const mode of ["throw", "reject"]) {
+    it(`writes pending cookies when the program dies of an uncaught error (${mode})`, async () => {
+      const stderr: string[] = [];
+      const code = await runWriter(dir, mode, () => {}, stderr);
+      // It still dies of its own error, as it would without the store.
+      assert.equal(code, 1);
+      assert.match(stderr.join(""), /the program's own bug/);
+      assert.equal(countRows(file), 10);
+    });
+  }
+
   for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
     it(`writes pending cookies when ${signal} ends the process, which still dies of it`, async () => {
       let exitSignal: string | null = null;
@@ -366,14 +377,19 @@ describe("SqliteCookieStore", () => {
 
 const WRITER = fileURLToPath(new URL("../tests/fixtures/cookie_writer.ts", import.meta.url));
 
-// Spawns the same runtime on the writer script; resolves with its exit code.
+// Spawns the same runtime on the writer script; resolves with its exit code. Its standard error
+// goes to `stderr` when given (a writer meant to die), else to the test's own.
 function runWriter(
   dir: string,
   mode: string,
   onLine: (line: string, child: ReturnType<typeof spawn>) => void,
+  stderr?: string[],
 ): Promise<number | null> {
   const args = runtime.name === "deno" ? ["run", "-A", WRITER, dir, mode] : [WRITER, dir, mode];
-  const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(process.execPath, args, {
+    stdio: ["ignore", "pipe", stderr ? "pipe" : "inherit"],
+  });
+  child.stderr?.setEncoding("utf8").on("data", (chunk: string) => stderr!.push(chunk));
   let buffered = "";
   child.stdout!.setEncoding("utf8").on("data", (chunk: string) => {
     buffered += chunk;
