@@ -6,6 +6,7 @@
 
 import { parseArgs } from "node:util";
 import type { SessionModule } from "../session/mod.ts";
+import { fromPartitionOption } from "./partition_option.ts";
 
 /** What `ses cache` was asked to do. */
 export interface CacheArgs {
@@ -71,7 +72,7 @@ export async function runCache(
   args: CacheArgs,
   print: (line: string) => void,
 ): Promise<number> {
-  const ses = session.fromPartition(args.partition);
+  const ses = fromPartitionOption(session, args.partition);
   if (args.action === "clear") await ses.clearCache();
   const size = await ses.getCacheSize();
   if (args.json) {

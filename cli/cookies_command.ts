@@ -7,6 +7,7 @@
 import type { Cookie } from "../core/electron_types.ts";
 import type { Session, SessionModule } from "../session/mod.ts";
 import type { CookiesArgs } from "./parse_cookies_args.ts";
+import { fromPartitionOption } from "./partition_option.ts";
 
 /** Where `ses cookies` writes. */
 export interface CookiesOutput {
@@ -42,7 +43,7 @@ export async function runCookies(
   args: CookiesArgs,
   output: CookiesOutput,
 ): Promise<number> {
-  const cookies = session.fromPartition(args.partition).cookies;
+  const cookies = fromPartitionOption(session, args.partition).cookies;
   // What the action stored and removed, as the 'changed' event reports it, for --json.
   const stored: Cookie[] = [];
   let removed = 0;

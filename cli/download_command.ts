@@ -18,6 +18,7 @@ import {
 } from "../session/mod.ts";
 import { createProgressView, type ProgressView } from "./download_progress.ts";
 import type { DownloadArgs } from "./parse_download_args.ts";
+import { fromPartitionOption } from "./partition_option.ts";
 
 /** Where `ses download` writes and how it hears Ctrl-C. */
 export interface DownloadIo {
@@ -66,7 +67,7 @@ export async function runDownload(
   args: DownloadArgs,
   io: DownloadIo,
 ): Promise<number> {
-  const ses = session.fromPartition(args.partition);
+  const ses = fromPartitionOption(session, args.partition);
   let item: DownloadItem;
   try {
     item = args.resume !== undefined

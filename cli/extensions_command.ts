@@ -19,6 +19,7 @@ import {
   type SessionModule,
 } from "../session/mod.ts";
 import { usageLine } from "./usage_error.ts";
+import { fromPartitionOption } from "./partition_option.ts";
 
 /** Where `ses extensions` writes. */
 export interface ExtensionsOutput {
@@ -87,9 +88,9 @@ export async function runExtensions(
   }
   let ses;
   try {
-    ses = session.fromPartition(parsed.values.partition);
+    ses = fromPartitionOption(session, parsed.values.partition);
   } catch (error) {
-    output.err(`ses extensions: ${error instanceof Error ? error.message : String(error)}`);
+    output.err(usageLine("extensions", error));
     return 2;
   }
   try {

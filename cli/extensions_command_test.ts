@@ -75,7 +75,10 @@ describe("ses extensions", () => {
       2,
     );
     assert.deepEqual(out, []);
-    assert.match(err[0] ?? "", /^ses extensions: Invalid partition "persist:x+": its directory/);
+    assert.match(
+      err[0] ?? "",
+      /^ses extensions: --partition: Invalid partition "persist:x+": its directory/,
+    );
   });
 
   it("exits 1 with Electron's message when loading fails, 2 for bad arguments", async () => {

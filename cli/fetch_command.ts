@@ -12,6 +12,7 @@ import { SessionError } from "../core/session_error.ts";
 import type { SessionModule } from "../session/mod.ts";
 import type { FetchArgs, FetchData } from "./parse_fetch_args.ts";
 import { EXIT_INTERRUPTED } from "./download_command.ts";
+import { fromPartitionOption } from "./partition_option.ts";
 
 /** Where `ses fetch` writes. */
 export interface FetchOutput {
@@ -60,7 +61,7 @@ export async function runFetch(
   args: FetchArgs,
   output: FetchOutput,
 ): Promise<number> {
-  const ses = session.fromPartition(args.partition);
+  const ses = fromPartitionOption(session, args.partition);
   if (args.block.length > 0) {
     try {
       ses.webRequest.onBeforeRequest(

@@ -42,7 +42,7 @@ import { DEVICES_HID_USAGE, runDevicesHid } from "./devices_hid_command.ts";
 import { currentRuntime, openHidapiBackend } from "../runtime/mod.ts";
 import { parseSpellArgs, runSpell } from "./spell_command.ts";
 import { DEVICES_SERIAL_USAGE, runDevicesSerial } from "./devices_serial_command.ts";
-import { usageLine } from "./usage_error.ts";
+import { UsageError, usageLine } from "./usage_error.ts";
 
 // Each command's usage lines: `ses COMMAND --help` prints its own, `ses --help` all of them.
 const USAGES: Readonly<Record<string, string>> = {
@@ -101,8 +101,12 @@ export async function main(argv: string[]): Promise<number> {
   try {
     return await runCommand(command, rest);
   } catch (error) {
-    // What no command caught (a partition name the session module refuses, a file it cannot
-    // read) is one line for the person who typed it, not a stack trace.
+    if (error instanceof UsageError && command !== undefined) {
+      printError(usageLine(command, error));
+      return 2;
+    }
+    // What no command caught (the commands catch every failure they foresee) is still one line
+    // for the person who typed it, not a stack trace.
     const name = command === undefined ? "ses" : `ses ${command}`;
     printError(`${name}: ${error instanceof Error ? error.message : String(error)}`);
     return 1;
@@ -172,7 +176,7 @@ async function runCommand(command: string | undefined, rest: string[]): Promise<
     case "proxy": {
       const args = parsed("proxy", parseProxyArgs, rest);
       if (args === undefined) return 2;
-      return await runProxy(session, args, (line) => console.log(line));
+      return await runProxy(session, args, { out: (line) => console.log(line), err: printError });
     }
     case "devices": {
       // One sub-command per device kind, each in its own file.

@@ -90,15 +90,24 @@ describe("ses", () => {
     }
   });
 
-  it("says in one line, exit 1, what a command did not catch (no stack trace)", () => {
+  it("takes a --partition the session module refuses as a usage mistake: exit 2, one line", () => {
     const partition = `persist:${"日本".repeat(60)}`;
-    for (const command of ["cookies", "cache"]) {
-      const argv = command === "cookies"
-        ? ["cookies", "list", "--partition", partition]
-        : ["cache", "size", "--partition", partition];
+    const cases = [
+      ["cookies", "get", "--url", "http://a.test/", "--partition", partition],
+      ["cache", "size", "--partition", partition],
+      ["fetch", "--partition", partition, "http://127.0.0.1:4/"],
+      ["download", "--partition", partition, "http://127.0.0.1:4/x"],
+      ["spell", "--partition", partition, "word"],
+      ["storage", "export", join(CONFIG, "out.json"), "--partition", partition],
+      ["extensions", "load", CONFIG, "--partition", partition],
+    ];
+    for (const argv of cases) {
       const result = ses(...argv);
-      assert.equal(result.status, 1, result.stderr);
-      assert.match(result.stderr, new RegExp(`^ses ${command}: Invalid partition "persist:`));
+      assert.equal(result.status, 2, `${argv[0]}: ${result.stderr}`);
+      assert.match(
+        result.stderr,
+        new RegExp(`^ses ${argv[0]}: --partition: Invalid partition "persist:.*--help lists`),
+      );
       assert.equal(result.stderr.trim().split("\n").length, 1, result.stderr);
     }
   });

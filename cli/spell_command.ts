@@ -14,6 +14,7 @@
 
 import { parseArgs } from "node:util";
 import type { SessionModule } from "../session/mod.ts";
+import { fromPartitionOption } from "./partition_option.ts";
 
 /** What `ses spell` was asked to do. */
 export interface SpellArgs {
@@ -93,7 +94,7 @@ export async function runSpell(
   args: SpellArgs,
   io: SpellIo,
 ): Promise<number> {
-  const ses = session.fromPartition(args.partition);
+  const ses = fromPartitionOption(session, args.partition);
   if (args.languages !== undefined && !ses.isPersistent()) {
     try {
       ses.setSpellCheckerLanguages(args.languages);

@@ -15,6 +15,7 @@
 import { parseArgs } from "node:util";
 import type { Session, SessionModule } from "../session/mod.ts";
 import { usageLine } from "./usage_error.ts";
+import { fromPartitionOption } from "./partition_option.ts";
 
 /** The usage lines of `ses storage`. */
 export const STORAGE_USAGE = `  ses storage export FILE|- [--partition NAME]
@@ -78,9 +79,9 @@ export async function runStorage(
   }
   let ses;
   try {
-    ses = session.fromPartition(partition);
+    ses = fromPartitionOption(session, partition);
   } catch (error) {
-    output.err(`ses storage: ${error instanceof Error ? error.message : String(error)}`);
+    output.err(usageLine("storage", error));
     return 2;
   }
   if (!ses.isPersistent()) {

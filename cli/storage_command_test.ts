@@ -135,7 +135,7 @@ describe("ses storage", () => {
     assert.deepEqual(result.out, []);
     assert.match(
       result.err[0] ?? "",
-      /^ses storage: Invalid partition "persist:x+": its directory/,
+      /^ses storage: --partition: Invalid partition "persist:x+": its directory/,
     );
   });
 

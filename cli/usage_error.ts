@@ -44,3 +44,19 @@ function isParseArgsError(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === "string" && code.startsWith("ERR_PARSE_ARGS_");
 }
+
+/**
+ * A usage mistake found after parsing (a `--partition` value the session module refuses). `ses`
+ * prints it with {@linkcode usageLine} and exits with code 2, as for a bad option.
+ *
+ * @example
+ * ```ts
+ * import { UsageError, usageLine } from "./usage_error.ts";
+ * const error = new UsageError("--partition: Invalid partition");
+ * console.log(usageLine("cache", error));
+ * // ses cache: --partition: Invalid partition (ses cache --help lists the options)
+ * ```
+ */
+export class UsageError extends Error {
+  override name = "UsageError";
+}
