@@ -63,31 +63,35 @@ export function parseProxyArgs(argv: string[]): ProxyArgs {
  *
  * @param session The `session` module.
  * @param args The parsed arguments.
- * @param print Receives the output line.
- * @returns 0 when the look-up succeeded, 1 when it failed (`""`).
+ * @param output `out` gets the result (a PAC-style list, or with `--json` one JSON object);
+ * `err` gets the failure message.
+ * @returns 0 when the look-up succeeded, 1 when it failed (`""`: a PAC script that cannot be
+ * fetched or run, with no fallback).
  *
  * @example
  * ```ts ignore
  * import { session } from "../mod.ts";
  * import { parseProxyArgs, runProxy } from "./proxy_command.ts";
- * await runProxy(session, parseProxyArgs(["resolve", "http://a.test/", "--rules", "p:1"]), console.log);
+ * const args = parseProxyArgs(["resolve", "http://a.test/", "--rules", "p:1"]);
+ * await runProxy(session, args, { out: console.log, err: console.error }); // PROXY p:1
  * ```
  */
 export async function runProxy(
   session: SessionModule,
   args: ProxyArgs,
-  print: (line: string) => void,
+  output: { out: (line: string) => void; err: (line: string) => void },
 ): Promise<number> {
   const ses = session.fromPartition("ses-proxy-cli");
   await ses.setProxy(args.config);
   const result = await ses.resolveProxy(args.url);
   if (args.json) {
-    print(
+    output.out(
       JSON.stringify({ url: args.url, result, entries: result === "" ? [] : result.split(";") }),
     );
-  } else {
-    print(result === "" ? `ses: the proxy look-up failed for ${args.url}` : result);
+  } else if (result !== "") {
+    output.out(result);
   }
+  if (result === "") output.err(`ses proxy: the proxy look-up failed for ${args.url}`);
   await ses.closeAllConnections();
   return result === "" ? 1 : 0;
 }

@@ -13,10 +13,16 @@ function sessions() {
   return createSessionModule(new App(runtime), runtime);
 }
 
-async function run(argv: string[]): Promise<{ code: number; lines: string[] }> {
+async function run(
+  argv: string[],
+): Promise<{ code: number; lines: string[]; errors?: string[] }> {
   const lines: string[] = [];
-  const code = await runProxy(sessions(), parseProxyArgs(argv), (line) => lines.push(line));
-  return { code, lines };
+  const errors: string[] = [];
+  const code = await runProxy(sessions(), parseProxyArgs(argv), {
+    out: (line) => lines.push(line),
+    err: (line) => errors.push(line),
+  });
+  return errors.length > 0 ? { code, lines, errors } : { code, lines };
 }
 
 describe("ses proxy resolve", () => {
@@ -62,9 +68,16 @@ describe("ses proxy resolve", () => {
     });
     const bad = join(dir, "bad.pac");
     writeFileSync(bad, "function FindProxyForURL( {");
+    // The failure goes to standard error: standard output carries results alone.
     assert.deepEqual(await run(["resolve", "http://a.test/", "--pac", bad]), {
       code: 1,
-      lines: ["ses: the proxy look-up failed for http://a.test/"],
+      lines: [],
+      errors: ["ses proxy: the proxy look-up failed for http://a.test/"],
+    });
+    assert.deepEqual(await run(["resolve", "http://a.test/", "--pac", bad, "--json"]), {
+      code: 1,
+      lines: ['{"url":"http://a.test/","result":"","entries":[]}'],
+      errors: ["ses proxy: the proxy look-up failed for http://a.test/"],
     });
   });
 
