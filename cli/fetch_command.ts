@@ -6,6 +6,7 @@
 
 import { createWriteStream } from "node:fs";
 import { readFile } from "node:fs/promises";
+import { Buffer } from "node:buffer";
 import { Writable } from "node:stream";
 import { headerLines } from "../core/header_lines.ts";
 import { SessionError } from "../core/session_error.ts";
@@ -32,6 +33,12 @@ export interface FetchOutput {
  * @param session The `session` module.
  * @param args The parsed arguments.
  * @param output Where to print.
+ * With `--json` (`args.json`), the body stream gets one line of JSON instead of the body:
+ * `{url, status, statusText, redirected, headers, bodySize, body}`: `url` the final URL,
+ * `headers` `[name, value]` pairs in `-i`'s order, `bodySize` in bytes, `body` the body as
+ * text, or `bodyBase64` for one that is not UTF-8, or with `-o` `output`, the file it went
+ * to; after a network failure `{url, error}`, with Chromium's `net::` name.
+ *
  * @returns The exit code: 0 for any HTTP response, 1 for a network failure (a request
  * `--block` cancels fails with `net::ERR_BLOCKED_BY_CLIENT`) or a request the arguments make
  * invalid (a bad URL, method or header, a `-d` with GET, a `-d @FILE` that cannot be read, an
@@ -103,6 +110,10 @@ export async function runFetch(
       // The fetch standard allows only-if-cached with same-origin mode alone.
       ...(args.cache === "only-if-cached" ? { mode: "same-origin" as const } : {}),
     });
+    if (args.json) {
+      await writeLine(output.body, JSON.stringify(await jsonSummary(response, args.output)));
+      return 0;
+    }
     if (args.include) {
       output.info(`HTTP/1.1 ${response.status} ${response.statusText}`);
       for (const [name, value] of headerLines(response.headers)) output.info(`${name}: ${value}`);
@@ -124,6 +135,9 @@ export async function runFetch(
     }
     if (SessionError.is(error)) {
       output.info(`ses fetch: ${error.message} (${args.url})`);
+      if (args.json) {
+        await writeLine(output.body, JSON.stringify({ url: args.url, error: error.message }));
+      }
       return 1;
     }
     if (!isUserMistake(error)) throw error;
@@ -154,6 +168,55 @@ async function requestBody(
     }
   }
   return new Uint8Array(await new Blob(parts).arrayBuffer());
+}
+
+// The `--json` object: the response's head, then its body (text when it is UTF-8, else base64)
+// or, with `-o`, the file it was written to.
+async function jsonSummary(
+  response: Response,
+  file: string | undefined,
+): Promise<Record<string, unknown>> {
+  const head = {
+    url: response.url,
+    status: response.status,
+    statusText: response.statusText,
+    redirected: response.redirected,
+    headers: headerLines(response.headers),
+  };
+  if (file === undefined) {
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    let text: string | undefined;
+    try {
+      text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    } catch {
+      // Not UTF-8: base64 keeps every byte.
+    }
+    const body = text === undefined ? { bodyBase64: Buffer.from(bytes).toString("base64") } : {
+      body: text,
+    };
+    return { ...head, bodySize: bytes.byteLength, ...body };
+  }
+  let bodySize = 0;
+  const counted = (response.body ?? new Blob().stream()).pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        bodySize += chunk.byteLength;
+        controller.enqueue(chunk);
+      },
+    }),
+  );
+  await counted.pipeTo(Writable.toWeb(createWriteStream(file)) as WritableStream<Uint8Array>);
+  return { ...head, bodySize, output: file };
+}
+
+// One line on the body stream, which stays open (it is standard output).
+async function writeLine(sink: WritableStream<Uint8Array>, text: string): Promise<void> {
+  const writer = sink.getWriter();
+  try {
+    await writer.write(new TextEncoder().encode(`${text}\n`));
+  } finally {
+    writer.releaseLock();
+  }
 }
 
 // The abort reason of Ctrl-C, which the fetch and the body's stream reject with.

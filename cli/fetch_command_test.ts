@@ -203,6 +203,61 @@ describe("ses fetch", () => {
     );
   });
 
+  it("prints one JSON object with --json: final URL, head, body as text or base64, or the -o file", async () => {
+    const server = createServer((request, response) => {
+      if (request.url === "/r") response.writeHead(302, { location: "/t" }).end();
+      else if (request.url === "/t") response.writeHead(200, { "x-a": "1" }).end("héllo");
+      else response.end(new Uint8Array([0xff, 0xfe, 0]));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const module = sessions();
+      const run = async (argv: string[]) => {
+        const { info, output, text } = collect();
+        const code = await runFetch(module, parseFetchArgs(["--json", ...argv]), output);
+        assert.equal(code, 0, info.join("\n"));
+        assert.equal(text().split("\n").length, 2, "one line");
+        return JSON.parse(text());
+      };
+      const redirected = await run([`${base}/r`]);
+      assert.deepEqual(Object.keys(redirected), [
+        "url",
+        "status",
+        "statusText",
+        "redirected",
+        "headers",
+        "bodySize",
+        "body",
+      ]);
+      assert.equal(redirected.url, `${base}/t`);
+      assert.equal(redirected.status, 200);
+      assert.equal(redirected.statusText, "OK");
+      assert.equal(redirected.redirected, true);
+      assert.deepEqual(redirected.headers.find(([name]: string[]) => name === "x-a"), ["x-a", "1"]);
+      assert.equal(redirected.body, "héllo");
+      assert.equal(redirected.bodySize, 6);
+      const binary = await run([`${base}/b`]);
+      assert.equal(binary.bodyBase64, "//4A");
+      assert.equal(binary.body, undefined);
+      const file = join(mkdtempSync(join(tmpdir(), "ses-cli-json-")), "out");
+      const saved = await run(["-o", file, `${base}/t`]);
+      assert.equal(saved.output, file);
+      assert.equal(saved.bodySize, 6);
+      assert.equal(readFileSync(file, "utf8"), "héllo");
+      const { info, output, text } = collect();
+      const refused = parseFetchArgs(["--json", "http://127.0.0.1:4/"]);
+      assert.equal(await runFetch(module, refused, output), 1);
+      assert.deepEqual(JSON.parse(text()), {
+        url: "http://127.0.0.1:4/",
+        error: "net::ERR_CONNECTION_REFUSED",
+      });
+      assert.match(info[0]!, /^ses fetch: net::ERR_CONNECTION_REFUSED/);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
   it("reports a network failure with Chromium's name and exit code 1", async () => {
     const { info, output } = collect();
     const args = parseFetchArgs(["--partition", "scratch", "http://does-not-exist.invalid/"]);

@@ -3,7 +3,7 @@
  *
  * - `ses demo` — starts a local origin and walks through a session request by request.
  * - `ses fetch [-X METHOD] [-H 'Name: value']... [-d DATA]... [--data-binary DATA]... [-o FILE]
- *   [-i] [--partition NAME] [--cache MODE] [--block PATTERN]... [--netlog LOG.json] [--proxy RULES [--proxy-bypass
+ *   [-i | --json] [--partition NAME] [--cache MODE] [--block PATTERN]... [--netlog LOG.json] [--proxy RULES [--proxy-bypass
  *   RULES]] URL`
  * - `ses cache size|clear [--partition NAME] [--json]`
  * - `ses cookies list|get|set|remove|clear [--partition NAME] [--url URL] [--json]`
@@ -48,12 +48,13 @@ import { UsageError, usageLine } from "./usage_error.ts";
 const USAGES: Readonly<Record<string, string>> = {
   demo: "  ses demo   (what `npm start` runs: a walk-through against a local origin)",
   fetch: `  ses fetch [-X METHOD] [-H 'Name: value']... [-d DATA]... [--data-binary DATA]...
-            [-o FILE] [-i] [--partition NAME]
+            [-o FILE] [-i | --json] [--partition NAME]
             [--cache default|no-store|reload|no-cache|force-cache|only-if-cached]
             [--block PATTERN]... [--netlog LOG.json] [--proxy RULES [--proxy-bypass RULES]] URL
             (-X, -H, -d, -o, -i: also --request, --header, --data, --output, --include, as in
             curl; DATA: text, @FILE, or @- for standard input; -d drops a file's CR and LF, pieces
             join with '&'; --block: a Chrome match pattern to cancel, like '*://*/ads/*';
+            --json: one JSON line with the status, headers and body (text, or bodyBase64);
             --netlog: record a net log; --proxy: Chromium proxy rules, like
             'socks5://127.0.0.1:1080' or 'http=p:3128;https=p:3128')`,
   cache: "  ses cache size|clear [--partition NAME] [--json]",

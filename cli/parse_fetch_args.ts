@@ -29,6 +29,8 @@ export interface FetchArgs {
   partition: string;
   /** Print the status line and headers before the body. */
   include: boolean;
+  /** Print one JSON object (status, headers, body) instead, from `--json`. */
+  json: boolean;
   /** The request cache mode (`init.cache`); default `default`. */
   cache: RequestCache;
   /** Chrome match patterns of requests to cancel (a webRequest rule), from `--block`. */
@@ -51,14 +53,15 @@ const CACHE_MODES: readonly RequestCache[] = [
 ];
 
 /**
- * Parses `ses fetch [-X METHOD] [-H 'Name: value']... [-d DATA]... [--data-binary DATA]... [-o FILE] [-i]
- * [--partition NAME] [--cache MODE] [--block PATTERN]... [--netlog FILE] [--proxy RULES
+ * Parses `ses fetch [-X METHOD] [-H 'Name: value']... [-d DATA]... [--data-binary DATA]... [-o FILE]
+ * [-i | --json] [--partition NAME] [--cache MODE] [--block PATTERN]... [--netlog FILE] [--proxy RULES
  * [--proxy-bypass RULES]] URL`.
  *
  * @param args The arguments after `fetch`.
  * @returns The parsed request.
  * @throws {TypeError} When an option is unknown, a header has no colon, the cache mode is not
- * one of fetch's, `--proxy-bypass` comes without `--proxy` or the URL is missing.
+ * one of fetch's, `--proxy-bypass` comes without `--proxy`, `-i` comes with `--json` or the URL
+ * is missing.
  *
  * @example
  * ```ts
@@ -79,6 +82,7 @@ export function parseFetchArgs(args: string[]): FetchArgs {
       "data-binary": { type: "string", multiple: true },
       output: { type: "string", short: "o" },
       include: { type: "boolean", short: "i", default: false },
+      json: { type: "boolean", default: false },
       partition: { type: "string", default: "persist:default" },
       cache: { type: "string", default: "default" },
       block: { type: "string", multiple: true },
@@ -113,6 +117,11 @@ export function parseFetchArgs(args: string[]): FetchArgs {
       `ses fetch: cache mode "${values.cache}" must be one of ${CACHE_MODES.join(", ")}`,
     );
   }
+  if (values.json && values.include) {
+    throw new TypeError(
+      "ses fetch: -i and --json cannot be used together (the JSON has the headers)",
+    );
+  }
   const block = values.block ?? [];
   const proxyBypass = values["proxy-bypass"];
   if (proxyBypass !== undefined && values.proxy === undefined) {
@@ -126,6 +135,7 @@ export function parseFetchArgs(args: string[]): FetchArgs {
     output: values.output,
     partition: values.partition,
     include: values.include,
+    json: values.json,
     cache,
     block,
     ...(values.netlog === undefined ? {} : { netlog: values.netlog }),

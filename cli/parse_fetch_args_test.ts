@@ -36,6 +36,7 @@ describe("parseFetchArgs", () => {
         output: "/tmp/out",
         partition: "persist:cli",
         include: true,
+        json: false,
         cache: "no-cache",
         block: ["*://ads.test/*"],
       },
@@ -103,6 +104,11 @@ describe("parseFetchArgs", () => {
       () => parseFetchArgs(["--proxy-bypass", "<local>", "http://a/"]),
       /--proxy-bypass needs --proxy/,
     );
+    assert.throws(
+      () => parseFetchArgs(["-i", "--json", "http://a/"]),
+      /-i and --json cannot be used together/,
+    );
+    assert.equal(parseFetchArgs(["--json", "http://a/"]).json, true);
   });
 
   it("reads proxy rules and bypass rules", () => {
