@@ -163,6 +163,7 @@ export function createFetchEntry(pipeline: FetchLike, options: FetchEntryOptions
       const streamed = init?.body instanceof ReadableStream ||
         (input instanceof Request && input.body !== null && init?.body === undefined);
       const full = newRequest(input, withDuplex);
+      if (init?.method !== undefined) checkMethodKept(init.method, full.method);
       if (
         (init?.cache ?? (input instanceof Request ? input.cache : "default")) === "only-if-cached"
       ) {
@@ -231,6 +232,19 @@ function checkMethod(method: string): void {
   if (!TOKEN.test(method)) throw new TypeError(`'${method}' is not a valid HTTP method.`);
   if (FORBIDDEN_METHOD.test(method)) {
     throw new TypeError(`'${method}' HTTP method is unsupported.`);
+  }
+}
+
+// Bun's Request keeps only the methods of its own table and turns any other token into GET
+// (oven-sh/bun#6021): a custom method meant to change something would then read instead, so
+// the request is refused. A change of case alone goes through (Bun upper-cases "propfind",
+// which the fetch standard would keep as given).
+function checkMethodKept(given: string, kept: string): void {
+  if (kept !== given && kept.toUpperCase() !== given.toUpperCase()) {
+    throw new TypeError(
+      `'${given}' is a method this runtime's Request cannot carry: it would be sent as GET ` +
+        "(oven-sh/bun#6021)",
+    );
   }
 }
 

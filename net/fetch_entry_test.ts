@@ -208,6 +208,25 @@ describe("createFetchEntry", () => {
     await fetchLike("http://a.test/", { method: "PROPFIND" });
     assert.equal(calls[1]!.request.method, "PROPFIND");
   });
+  it("sends a custom method as given, or refuses it where the runtime's Request would send GET", async () => {
+    // Bun's Request keeps only the methods of its own table and makes any other token GET.
+    const { fetchLike, calls } = entry();
+    for (const method of ["X-CUSTOM", "Foo", "BREW"]) {
+      if (new Request("http://a.test/", { method }).method === method) {
+        await fetchLike("http://a.test/", { method });
+        assert.equal(calls.at(-1)!.request.method, method);
+      } else {
+        await assert.rejects(fetchLike("http://a.test/", { method }), {
+          name: "TypeError",
+          message: `'${method}' is a method this runtime's Request cannot carry: it would be ` +
+            "sent as GET (oven-sh/bun#6021)",
+        });
+      }
+    }
+    // A method the runtime only changes the case of goes through.
+    await fetchLike("http://a.test/", { method: "propfind" });
+    assert.equal(calls.at(-1)!.request.method.toUpperCase(), "PROPFIND");
+  });
 });
 
 describe("createFetchEntry request options", () => {
