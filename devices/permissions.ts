@@ -177,25 +177,31 @@ export interface DeviceGrant {
 export const DEFAULT_ORIGIN = "file://";
 
 /**
- * The origin a headless request names: `where.origin`, or {@linkcode DEFAULT_ORIGIN} when
- * `where` or its `origin` is missing.
+ * The origin a headless request names: `where.origin` (an origin or any URL of it), or
+ * {@linkcode DEFAULT_ORIGIN} when `where` or its `origin` is missing, serialised as Chromium's
+ * `url::Origin::Serialize` does: `scheme://host[:port]` with the scheme and host lower-cased and
+ * a default port dropped, `file://` for any file URL, `null` for a URL with no host (`data:`).
+ * Grants, checks and handlers then see one spelling of an origin however a program wrote it.
  *
  * @param where `{origin}`, `undefined` or `null`.
- * @returns The origin.
- * @throws {TypeError} `Invalid origin: <value>` when it is not a non-empty string.
+ * @returns The serialised origin.
+ * @throws {TypeError} `Invalid origin: <value>` when it is not a string that parses as a URL.
  *
  * @example
  * ```ts
  * import { requestOrigin } from "./permissions.ts";
- * console.log(requestOrigin({ origin: "https://a.test" }), requestOrigin(null)); // https://a.test file://
+ * console.log(requestOrigin({ origin: "HTTPS://A.test:443/page" })); // https://a.test
+ * console.log(requestOrigin(null)); // file://
  * ```
  */
 export function requestOrigin(where: { origin?: unknown } | null | undefined): string {
   const origin = where?.origin ?? DEFAULT_ORIGIN;
-  if (typeof origin !== "string" || origin === "") {
+  if (typeof origin !== "string" || !URL.canParse(origin)) {
     throw new TypeError(`Invalid origin: ${JSON.stringify(origin) ?? String(origin)}`);
   }
-  return origin;
+  const url = new URL(origin);
+  if (url.protocol === "file:") return DEFAULT_ORIGIN;
+  return url.host === "" ? "null" : `${url.protocol}//${url.host}`;
 }
 
 /**
@@ -358,14 +364,16 @@ export class Permissions {
    * @param options `{origin = "file://", requestingUrl = origin, isMainFrame = true, ...details}`.
    * @returns Whether it was granted; `false` when the handler is cleared before answering.
    * @throws {TypeError} `Unknown permission "<name>"`; `Invalid origin: <value>` when the
-   * origin is not a non-empty string; (rejects) what the handler throws.
+   * origin is not a URL; (rejects) what the handler throws.
    */
   request(permission: string, options: PermissionRequestOptions = {}): Promise<boolean> {
     if (!REQUEST_PERMISSIONS.includes(permission)) {
       throw new TypeError(`Unknown permission "${permission}"`);
     }
     const origin = requestOrigin(options);
-    const { requestingUrl = origin, isMainFrame = true, ...details } = options ?? {};
+    // The URL as the program wrote it: a page URL given as the origin is the requesting URL.
+    const { requestingUrl = options?.origin ?? origin, isMainFrame = true, ...details } = options ??
+      {};
     delete details.origin;
     const handler = this.#requestHandler;
     if (handler === null) return Promise.resolve(true);
@@ -401,12 +409,16 @@ export class Permissions {
    * `deprecated-sync-clipboard-read`.
    *
    * @param permission One of {@linkcode CHECK_PERMISSIONS}.
-   * @param origin The requesting origin; default `"file://"`.
-   * @param details What the handler receives as `details`.
+   * @param origin The requesting origin, or a URL of it (serialised as
+   * {@linkcode requestOrigin} does); default `"file://"`.
+   * @param details What the handler receives as `details`, with `isMainFrame` always there
+   * (default `true`), and for a main frame `requestingUrl` (default the `origin` as given), as
+   * Electron sets them for a check a frame makes; the device flows' checks come from no frame
+   * (`isMainFrame: false`, no `requestingUrl`), as Electron's device delegates make them.
    * @returns Whether it is granted (a handler's answer is taken by truthiness, as gin converts a
    * JS value to a bool).
    * @throws {TypeError} `Unknown permission "<name>"`; `Invalid origin: <value>` when the
-   * origin is not a non-empty string; what the handler throws.
+   * origin is not a URL; what the handler throws.
    */
   check(
     permission: string,
@@ -416,10 +428,21 @@ export class Permissions {
     if (!CHECK_PERMISSIONS.includes(permission)) {
       throw new TypeError(`Unknown permission "${permission}"`);
     }
-    requestOrigin({ origin });
+    const serialized = requestOrigin({ origin });
     if (this.#checkHandler === null) return permission !== "deprecated-sync-clipboard-read";
+    const { isMainFrame = true } = details ?? {};
+    const frame = isMainFrame && details?.requestingUrl === undefined
+      ? { requestingUrl: origin }
+      : {};
     // Electron hands details over as a base::Value::Dict: its keys arrive sorted.
-    return Boolean(this.#checkHandler(null, permission, origin, valueDict({ ...details })));
+    return Boolean(
+      this.#checkHandler(
+        null,
+        permission,
+        serialized,
+        valueDict({ ...details, ...frame, isMainFrame }),
+      ),
+    );
   }
 
   /**

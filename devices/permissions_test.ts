@@ -159,6 +159,37 @@ describe("Permissions handlers", () => {
     assert.deepEqual(seen, [{ requestingUrl: "file://", isMainFrame: true }]);
   });
 
+  it("serialises origins as Chromium's url::Origin does, so one origin has one spelling", async () => {
+    const permissions = new Permissions();
+    const seen: unknown[] = [];
+    permissions.setPermissionCheckHandler((_webContents, _permission, origin, details) => {
+      seen.push([origin, details.requestingUrl]);
+      return true;
+    });
+    permissions.setPermissionRequestHandler((_webContents, _permission, callback, details) => {
+      seen.push(details.requestingUrl);
+      callback(true);
+    });
+    permissions.check("midi", "HTTPS://A.test:443/page?q=1");
+    permissions.check("midi", "http://a.test:8080");
+    permissions.check("midi", "file:///home/me/index.html");
+    await permissions.request("midi", { origin: "https://a.test/page" });
+    assert.deepEqual(seen, [
+      ["https://a.test", "HTTPS://A.test:443/page?q=1"],
+      ["http://a.test:8080", "http://a.test:8080"],
+      ["file://", "file:///home/me/index.html"],
+      "https://a.test/page",
+    ]);
+    assert.throws(() => permissions.check("midi", "a.test"), {
+      name: "TypeError",
+      message: 'Invalid origin: "a.test"',
+    });
+    assert.throws(() => permissions.request("midi", { origin: "" }), {
+      name: "TypeError",
+      message: 'Invalid origin: ""',
+    });
+  });
+
   it("rejects the request when the handler throws", async () => {
     const permissions = new Permissions();
     permissions.setPermissionRequestHandler(() => {
@@ -179,9 +210,14 @@ describe("Permissions handlers", () => {
       true,
     );
     assert.equal(permissions.check("serial"), false);
+    // Electron sets requestingUrl and isMainFrame for every check a frame makes.
     assert.deepEqual(seen, [
-      [null, "hid", "https://a.test", { securityOrigin: "https://a.test" }],
-      [null, "serial", "file://", {}],
+      [null, "hid", "https://a.test", {
+        isMainFrame: true,
+        requestingUrl: "https://a.test",
+        securityOrigin: "https://a.test",
+      }],
+      [null, "serial", "file://", { isMainFrame: true, requestingUrl: "file://" }],
     ]);
     permissions.setPermissionCheckHandler(null);
     assert.equal(permissions.check("serial"), true);
