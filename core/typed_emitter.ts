@@ -13,6 +13,13 @@ import { emitWarning } from "node:process";
  */
 export type AnyListener = (...args: never[]) => void;
 
+// One `on` or `once` of a listener; `wrapper` is the function rawListeners() gave for a `once`.
+interface Registration {
+  listener: AnyListener;
+  once: boolean;
+  wrapper?: AnyListener;
+}
+
 // Node's `events.defaultMaxListeners`.
 const DEFAULT_MAX_LISTENERS = 10;
 
@@ -36,7 +43,7 @@ export type EventMap = { [name: string]: AnyListener };
  * ```
  */
 export class TypedEmitter<Events extends EventMap> {
-  #listeners = new Map<keyof Events, { listener: AnyListener; once: boolean }[]>();
+  #listeners = new Map<keyof Events, Registration[]>();
   #maxListeners = DEFAULT_MAX_LISTENERS;
   #warned = new Set<keyof Events>();
 
@@ -105,7 +112,10 @@ export class TypedEmitter<Events extends EventMap> {
   off<K extends keyof Events>(name: K, listener: Events[K]): this {
     const list = this.#listeners.get(name);
     if (!list) return this;
-    const index = list.findLastIndex((entry) => entry.listener === listener);
+    // A `once` wrapper from rawListeners() removes its registration too, as in Node.
+    const index = list.findLastIndex((entry) =>
+      entry.listener === listener || entry.wrapper === listener
+    );
     if (index !== -1) list.splice(index, 1);
     if (list.length === 0) this.#listeners.delete(name);
     return this;
@@ -152,6 +162,37 @@ export class TypedEmitter<Events extends EventMap> {
    */
   listeners<K extends keyof Events>(name: K): Events[K][] {
     return (this.#listeners.get(name) ?? []).map((entry) => entry.listener as Events[K]);
+  }
+
+  /**
+   * Lists the listeners of `name` as registered (Node's `rawListeners`): a `once` listener
+   * comes as a wrapper that removes its registration and calls it, with the listener itself
+   * as the wrapper's `listener` property; `off` takes the wrapper too.
+   *
+   * @param name The event name.
+   * @returns A fresh array, in calling order.
+   *
+   * @example
+   * ```ts
+   * import { TypedEmitter } from "./typed_emitter.ts";
+   * const emitter = new TypedEmitter<{ ping: () => void }>();
+   * const log = () => console.log("ping");
+   * emitter.once("ping", log);
+   * const [wrapper] = emitter.rawListeners("ping");
+   * console.log(wrapper !== log, (wrapper as { listener?: unknown }).listener === log); // true true
+   * wrapper!(); // ping, and the registration is gone
+   * console.log(emitter.listenerCount("ping")); // 0
+   * ```
+   */
+  rawListeners<K extends keyof Events>(name: K): Events[K][] {
+    return (this.#listeners.get(name) ?? []).map((entry) => {
+      if (!entry.once) return entry.listener as Events[K];
+      entry.wrapper ??= Object.assign((...args: unknown[]) => {
+        this.#remove(name, entry);
+        (entry.listener as (...args: unknown[]) => void)(...args);
+      }, { listener: entry.listener });
+      return entry.wrapper as Events[K];
+    });
   }
 
   /**
@@ -236,7 +277,7 @@ export class TypedEmitter<Events extends EventMap> {
   }
 
   // A `once` registration that fired goes, not another registration of the same function.
-  #remove(name: keyof Events, entry: { listener: AnyListener; once: boolean }): void {
+  #remove(name: keyof Events, entry: Registration): void {
     const list = this.#listeners.get(name);
     if (!list) return;
     const index = list.indexOf(entry);

@@ -1,5 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
+import { EventEmitter } from "node:events";
 import process from "node:process";
 import { ElectronEvent } from "./electron_event.ts";
 import { TypedEmitter } from "./typed_emitter.ts";
@@ -73,6 +74,33 @@ describe("TypedEmitter", () => {
     emitter.emit("other");
     assert.deepEqual(seen, ["c", "b", "a", "b", "a"]);
     assert.deepEqual(emitter.listeners("other"), [b, a]);
+  });
+
+  it("rawListeners gives a once listener's wrapper, as Node's EventEmitter does", () => {
+    // The same steps on both: our emitter seen through the Node methods it mirrors.
+    type Steps = Pick<EventEmitter, "on" | "once" | "off" | "listeners" | "rawListeners">;
+    const ours = new TypedEmitter<Events>() as unknown as Steps;
+    for (const emitter of [ours, new EventEmitter()]) {
+      const seen: string[] = [];
+      const a = () => seen.push("a");
+      const b = () => seen.push("b");
+      emitter.on("other", a);
+      emitter.once("other", b);
+      const [first, wrapper] = emitter.rawListeners("other") as Array<
+        (() => void) & { listener?: unknown }
+      >;
+      assert.equal(first, a);
+      assert.notEqual(wrapper, b);
+      assert.equal(wrapper!.listener, b);
+      // Calling the wrapper calls the listener and removes its registration.
+      wrapper!();
+      assert.deepEqual(seen, ["b"]);
+      assert.deepEqual(emitter.listeners("other"), [a]);
+      // The wrapper removes its registration through off as well.
+      emitter.once("other", b);
+      emitter.off("other", emitter.rawListeners("other")[1] as () => void);
+      assert.deepEqual(emitter.listeners("other"), [a]);
+    }
   });
 
   it("a fired once registration goes, not a later registration of the same function", () => {
