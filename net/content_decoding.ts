@@ -26,8 +26,10 @@ import { responseWithBody } from "./response_with_body.ts";
 export const MAX_CONTENT_CODINGS = 16;
 
 /**
- * Decodes the response body by its `Content-Encoding` (applied in reverse order, unknown
- * codings left alone as Chromium does). Headers stay as received, as in the runtime's fetch.
+ * Decodes the response body by its `Content-Encoding` (applied in reverse order). A list that
+ * names any coding besides gzip, x-gzip, deflate and br (`identity`, `zstd`, a typo) leaves the
+ * whole body as received, none of its codings undone, as Chromium does. Headers stay as
+ * received, as in the runtime's fetch.
  *
  * Leniency follows Chromium's source streams (net/filter/gzip_source_stream.cc,
  * gzip_header.cc, brotli_source_stream.cc, filter_source_stream.cc):
@@ -72,9 +74,14 @@ function decodeResponse(request: Request, response: Response): Response {
   const codings = header.split(",").map((coding) => coding.trim().toLowerCase())
     .filter((coding) => coding !== "");
   if (codings.length === 0) return response;
-  const decoders = codings.reverse().map(decoderFor)
-    .filter((decoder) => decoder !== undefined);
-  if (decoders.length === 0) return response;
+  const decoders: Decoder[] = [];
+  for (const coding of codings.reverse()) {
+    const decoder = decoderFor(coding);
+    // One coding it cannot undo (`identity` included) and Chromium decodes none: the body goes
+    // through as received (URLRequestHttpJob::SetUpSourceStream returns the raw stream).
+    if (decoder === undefined) return response;
+    decoders.push(decoder);
+  }
   if (decoders.length > MAX_CONTENT_CODINGS) {
     response.body.cancel().catch(() => {});
     throw new SessionError("ERR_CONTENT_DECODING_INIT_FAILED", { url: request.url });
