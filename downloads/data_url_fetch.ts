@@ -45,24 +45,24 @@ function readDataUrl(href: string): Response {
   } catch (cause) {
     throw new SessionError("ERR_INVALID_URL", { cause, url: href });
   }
-  url.hash = "";
-  const text = url.href.slice("data:".length);
+  // Fetch's processor serialises without the fragment; cut here rather than re-serialise.
+  const serialized = url.href;
+  const hash = serialized.indexOf("#");
+  const text = serialized.slice("data:".length, hash === -1 ? undefined : hash);
   const comma = text.indexOf(",");
   if (comma === -1) throw new SessionError("ERR_INVALID_URL", { url: href });
   let mimeType = text.slice(0, comma).trim();
-  // A serialized URL is ASCII, so every character is a byte. Copied into an ArrayBuffer of
-  // its own, the type a Response body takes.
+  // A serialized URL is ASCII, so every character is a byte; both decoders give bytes in an
+  // ArrayBuffer of their own, the type a Response body takes.
   const encoded = text.slice(comma + 1);
-  let body = new Uint8Array(
-    encoded.includes("%") ? percentDecode(encoded, false)! : latin1Bytes(encoded),
-  );
+  let body = encoded.includes("%") ? percentDecode(encoded, false)! : latin1Bytes(encoded);
   if (BASE64.test(mimeType)) {
     mimeType = mimeType.replace(BASE64, "");
     try {
       // atob is HTML's forgiving-base64 decode, which fetch's processor names.
       // The base64 text is ASCII when valid (anything else fails in atob), so any one-byte
       // decoding serves; TextDecoder takes megabytes, where a spread would overflow the stack.
-      body = new Uint8Array(latin1Bytes(atob(new TextDecoder("latin1").decode(body))));
+      body = latin1Bytes(atob(new TextDecoder("latin1").decode(body)));
     } catch (cause) {
       throw new SessionError("ERR_INVALID_URL", { cause, url: href });
     }

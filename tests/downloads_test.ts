@@ -210,6 +210,32 @@ describe("downloadURL", () => {
     assert.equal((item.getLastError() as { code?: string }).code, "ERR_INVALID_URL");
   });
 
+  it("a data: URL of megabytes, base64 or percent-encoded, is saved byte for byte", async () => {
+    const { ses } = freshSession();
+    const bytes = new Uint8Array(3 * 1024 * 1024).map((_, i) => (i * 7) & 0xff);
+    const percent = Array.from(
+      bytes.subarray(0, 300_000),
+      (byte) =>
+        byte === 0x25 || byte === 0x23 || byte < 0x21 || byte > 0x7e
+          ? `%${byte.toString(16).padStart(2, "0")}`
+          : String.fromCharCode(byte),
+    ).join("");
+    for (
+      const [url, expected] of [
+        [`data:application/octet-stream;base64,${Buffer.from(bytes).toString("base64")}`, bytes],
+        [`data:application/octet-stream,${percent}`, bytes.subarray(0, 300_000)],
+        // A `%` without two hex digits stays itself, as fetch's percent-decode keeps it.
+        ["data:,100%25%zz%4", new TextEncoder().encode("100%%zz%4")],
+      ] as const
+    ) {
+      const pending = nextItem(ses);
+      ses.downloadURL(url);
+      const item = await pending;
+      assert.equal(await done(item), "completed");
+      assert.deepEqual(new Uint8Array(readFileSync(item.getSavePath())), expected);
+    }
+  });
+
   it("an unsupported scheme or a URL that does not parse → NETWORK_INVALID_REQUEST", async () => {
     const { ses } = freshSession();
     for (
