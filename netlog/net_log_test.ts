@@ -147,11 +147,11 @@ describe("NetLog", () => {
     );
     // Tick 0 is this thread's time origin: event times are its performance.now().
     assert.equal(log.constants.timeTickOffset, String(Math.round(performance.timeOrigin)));
-    // default mode strips cookies, credentials (keeping the scheme) and socket bytes.
+    // default mode strips cookies, credentials (their scheme too, as Chromium) and socket bytes.
     assert.deepEqual(log.events[1]?.params?.headers, [
       "Host: a.test",
       "Cookie: [8 bytes were stripped]",
-      "Authorization: Basic [12 bytes were stripped]",
+      "Authorization: [18 bytes were stripped]",
     ]);
     assert.deepEqual(log.events[2]?.params, { byte_count: 3 });
   });

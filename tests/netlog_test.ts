@@ -196,7 +196,7 @@ describe("net log of ses.fetch", () => {
     const sent = paramsOf(log, authId, "HTTP_TRANSACTION_SEND_REQUEST_HEADERS");
     assert.equal(sent.length, 2);
     assert.ok(
-      (sent[1]!.headers as string[]).includes("Authorization: Basic [12 bytes were stripped]"),
+      (sent[1]!.headers as string[]).includes("Authorization: [18 bytes were stripped]"),
     );
     assert.deepEqual(paramsOf(log, authId, "AUTH_HANDLE_CHALLENGE"), [
       { target: "server", challenges: ['Basic realm="r"'], answered: true, scheme: "basic" },
