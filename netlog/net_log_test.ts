@@ -64,6 +64,26 @@ describe("NetLog", () => {
     assert.equal(netLog.currentlyLogging, false);
   });
 
+  it("words a path of the wrong type as gin converts base::FilePath: null is an empty path", () => {
+    const netLog = new NetLog() as unknown as { startLogging: (...args: unknown[]) => unknown };
+    assert.throws(() => netLog.startLogging(), {
+      name: "TypeError",
+      message: "Insufficient number of arguments.",
+    });
+    const wrong: [unknown, string][] = [[undefined, "undefined"], [5, ""], [{}, ""], [["a"], ""]];
+    for (const [path, what] of wrong) {
+      assert.throws(() => netLog.startLogging(path), {
+        name: "TypeError",
+        message: `Error processing argument at index 0, conversion failure from ${what}`,
+      });
+    }
+    // Electron's FilePath converter takes null as an empty path, which StartLogging refuses.
+    assert.throws(() => netLog.startLogging(null), {
+      name: "TypeError",
+      message: "The first parameter must be a valid string",
+    });
+  });
+
   it("checks the options as Electron's binding: a key present must convert, any number is a size", async () => {
     const netLog = new NetLog();
     const path = await tempPath("options.json");
