@@ -38,6 +38,7 @@ export {
 } from "./request_log_stages.ts";
 export {
   type Har,
+  type HarContent,
   type HarCookie,
   type HarEntry,
   type HarNameValue,

@@ -94,11 +94,15 @@ export interface RequestAliveObserver {
    * `ERR_ABORTED`).
    */
   onError(request: Request, error: unknown, context: RequestContext): void;
+  /** A piece of the body was read (decoded bytes), before the request completed. */
+  onBytesRead(request: Request, chunk: Uint8Array, context: RequestContext): void;
 }
 
 /**
  * Ends `REQUEST_ALIVE` when the request is over, as Chromium's URLRequest does when it is
- * destroyed, or with `{net_error}` when it failed, the body included. As in Chromium, where
+ * destroyed, or with `{net_error}` when it failed, the body included, and logs each read of
+ * the body as `URL_REQUEST_JOB_FILTERED_BYTES_READ` (`{byte_count, bytes}`: the bytes kept only
+ * in `everything` mode). As in Chromium, where
  * `network::URLLoader` (services/network/url_loader.cc) completes and drops its URLRequest once
  * the whole body is in the data pipe, a body the network already holds whole ends the request
  * at once; a body that streams in after its head ends it when it has been read to its end
@@ -129,6 +133,17 @@ export function requestAliveEnd(sink: NetLogSink): RequestAliveObserver {
     onCompleted(_request, _response, context) {
       const netLog = context.netLog;
       netLog?.sink.add({ type: "REQUEST_ALIVE", phase: "PHASE_END", source: netLog.source });
+    },
+    onBytesRead(_request, chunk, context) {
+      const netLog = context.netLog;
+      // Chromium's URLRequest logs each read of the filtered (decoded) body with
+      // AddByteTransferEvent: the count always, the bytes when the mode keeps socket bytes.
+      netLog?.sink.add({
+        type: "URL_REQUEST_JOB_FILTERED_BYTES_READ",
+        phase: "PHASE_NONE",
+        source: netLog.source,
+        params: { byte_count: chunk.byteLength, bytes: chunk },
+      });
     },
     onError(_request, error, context) {
       const netLog = context.netLog;

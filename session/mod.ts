@@ -124,6 +124,7 @@ export type {
 export {
   type CaptureMode,
   type Har,
+  type HarContent,
   type HarCookie,
   type HarEntry,
   type HarNameValue,

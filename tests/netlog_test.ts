@@ -76,6 +76,10 @@ describe("net log of ses.fetch", () => {
         response.flushHeaders();
         const timer = setTimeout(() => response.destroyed || response.end("held"), 5000);
         response.on("close", () => clearTimeout(timer));
+      } else if (request.url === "/chunked") {
+        // No length: chunked transfer coding, two chunks.
+        response.write("first,");
+        setTimeout(() => response.destroyed || response.end("second"), 10);
       } else {
         // One write, head and body together: a response that arrives whole.
         response.end("final");
@@ -381,6 +385,52 @@ describe("net log of ses.fetch", () => {
       bytesOf(stripped!, "SOCKET_BYTES_RECEIVED").reduce((n, p) => n + (p.byte_count as number), 0),
       receivedText.length,
     );
+  });
+
+  it("logs each read of the body as URL_REQUEST_JOB_FILTERED_BYTES_READ, the bytes in everything mode", async () => {
+    for (const captureMode of ["default", "everything"] as const) {
+      const ses = newSession();
+      const path = join(await mkdtemp(join(tmpdir(), "ses-netlog-")), "log.json");
+      await ses.netLog.startLogging(path, { captureMode });
+      // Whole with its head, streamed after it, and chunked in two pieces.
+      for (const [route, body] of [["final", "final"], ["streamed", "streamed"]]) {
+        assert.equal(await (await ses.fetch(`${origin}/${route}`)).text(), body);
+      }
+      assert.equal(await (await ses.fetch(`${origin}/chunked`)).text(), "first,second");
+      // A body never read has no reads.
+      await (await ses.fetch(`${origin}/held`)).body!.cancel();
+      await ses.netLog.stopLogging();
+      await ses.closeAllConnections();
+      const log = parseNetLog(await readFile(path, "utf8"));
+      assert.deepEqual(netLogProblems(log), []);
+      const ids = [...requests(log).keys()];
+      assert.equal(ids.length, 4);
+      const reads = ids.map((id) => paramsOf(log, id, "URL_REQUEST_JOB_FILTERED_BYTES_READ"));
+      assert.deepEqual(
+        reads.map((list) => list.reduce((n, p) => n + (p.byte_count as number), 0)),
+        [5, 8, 12, 0],
+      );
+      for (const list of reads) {
+        for (const params of list) {
+          if (captureMode === "default") assert.deepEqual(Object.keys(params), ["byte_count"]);
+          else {
+            assert.equal(params.byte_count, Buffer.from(params.bytes as string, "base64").length);
+          }
+        }
+      }
+      if (captureMode === "everything") {
+        const text = reads[2]!.map((p) => Buffer.from(p.bytes as string, "base64").toString())
+          .join("");
+        assert.equal(text, "first,second");
+      }
+      // Each read comes before the end of REQUEST_ALIVE, as Chromium's URLRequest logs them.
+      const events = requests(log).get(ids[1]!)!;
+      assert.ok(
+        events.indexOf("URL_REQUEST_JOB_FILTERED_BYTES_READ PHASE_NONE") <
+          events.indexOf("REQUEST_ALIVE PHASE_END"),
+        events.join("\n"),
+      );
+    }
   });
 
   it("logs emulated latency as THROTTLING_REQUEST and an offline failure", async () => {
