@@ -1,15 +1,15 @@
 /**
  * `ses netlog har LOG.json [-o out.har]` and `ses netlog view LOG.json [-o report.html]`: read
- * a Chromium net log (complete or cut off) and write a HAR 1.2 archive of its requests, or a
- * self-contained HTML waterfall of them.
+ * a Chromium net log (complete or cut off, a bounded one's events from `LOG.json.inprogress/`)
+ * and write a HAR 1.2 archive of its requests, or a self-contained HTML waterfall of them.
  *
  * @module
  */
 
-import { readFile, writeFile } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { basename } from "node:path";
-import { netLogProblems, netLogToHar, netLogView, parseNetLog } from "../session/mod.ts";
+import { netLogProblems, netLogToHar, netLogView, readNetLogFile } from "../session/mod.ts";
 import { usageLine } from "./usage_error.ts";
 
 /** The usage lines of `ses netlog`. */
@@ -57,7 +57,7 @@ export async function runNetlog(args: string[], output: NetlogOutput): Promise<n
   }
   let log;
   try {
-    log = parseNetLog(await readFile(path, "utf8"));
+    log = await readNetLogFile(path);
   } catch (error) {
     output.info(`ses netlog: cannot read "${path}": ${(error as Error).message}`);
     return 1;

@@ -162,6 +162,31 @@ describe("ses fetch --netlog and ses netlog har", () => {
     }
   });
 
+  it("converts a bounded log whose process died, from its in-progress event files", async () => {
+    const ses = session.fromPartition("netlog-cli-crashed-bounded");
+    const logPath = join(dir, "crashed.json");
+    await ses.netLog.startLogging(logPath, { maxFileSize: 1_000_000 });
+    await (await ses.fetch(`${origin}/start`)).text();
+    // No stop: the file holds its constants and the events wait in LOG.json.inprogress/, as a
+    // crash leaves them (the writer's 20 ms batch reaches the event file; longer under load).
+    let text = "";
+    const messages: string[] = [];
+    const output = { info: (line: string) => messages.push(line), write: (t: string) => text = t };
+    for (let waited = 0; waited < 10_000; waited += 25) {
+      assert.equal(await runNetlog(["har", logPath], output), 0);
+      if (JSON.parse(text).log.entries.length === 2) break;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    const entries = JSON.parse(text).log.entries;
+    assert.deepEqual(
+      entries.map((e: { request: { url: string } }) => e.request.url),
+      [`${origin}/start`, `${origin}/end?x=1`],
+    );
+    assert.match(messages.at(-1)!, /was cut off/);
+    await ses.netLog.stopLogging();
+    await ses.closeAllConnections();
+  });
+
   it("reports logs it cannot read, and usage errors", async () => {
     const bad = join(dir, "bad.json");
     await writeFile(bad, "not a log");

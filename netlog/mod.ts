@@ -29,6 +29,7 @@ export {
   type ReadNetLog,
   type ReadNetLogEvent,
 } from "./read_net_log.ts";
+export { readNetLogFile } from "./read_net_log_file.ts";
 export {
   netErrorOf,
   requestAliveEnd,

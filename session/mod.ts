@@ -135,6 +135,7 @@ export {
   parseNetLog,
   type ReadNetLog,
   type ReadNetLogEvent,
+  readNetLogFile,
   type StartLoggingOptions,
 } from "../netlog/mod.ts";
 export {
