@@ -6,6 +6,7 @@ import { mkdtemp, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Buffer } from "node:buffer";
+import { X509Certificate } from "node:crypto";
 import { currentRuntime } from "../runtime/mod.ts";
 import { App, createSessionModule, type Session } from "../session/mod.ts";
 import { netLogProblems, parseNetLog, type ReadNetLog } from "../netlog/mod.ts";
@@ -41,6 +42,7 @@ describe("net log of ses.fetch", () => {
   let proxy: RunningServer;
   let secure: HttpsServer;
   let secureOrigin = "";
+  let serverCertificate: X509Certificate;
 
   before(async () => {
     server = createServer((request, response) => {
@@ -88,7 +90,9 @@ describe("net log of ses.fetch", () => {
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     origin = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
     proxy = await startTinyproxy();
-    secure = createHttpsServer(makeTestCertificates().server, (_request, response) => {
+    const tls = makeTestCertificates().server;
+    serverCertificate = new X509Certificate(tls.cert);
+    secure = createHttpsServer(tls, (_request, response) => {
       response.end("secure");
     });
     await new Promise<void>((resolve) => secure.listen(0, "127.0.0.1", resolve));
@@ -230,7 +234,12 @@ describe("net log of ses.fetch", () => {
     assert.equal(sslInfo.is_resumed, false);
     assert.match(String(sslInfo.next_proto), /^(http\/1\.1|unknown)$/);
     const [certificates] = paramsOf(log, tlsId, "SSL_CERTIFICATES_RECEIVED");
-    assert.match((certificates!.certificates as string[])[0]!, /^-----BEGIN CERTIFICATE-----\n/);
+    const [leaf] = certificates!.certificates as string[];
+    assert.match(
+      leaf!,
+      /^-----BEGIN CERTIFICATE-----\n([A-Za-z0-9+/=]{1,64}\n)+-----END CERTIFICATE-----\n$/,
+    );
+    assert.equal(new X509Certificate(leaf!).fingerprint256, serverCertificate.fingerprint256);
 
     // Cancelled by webRequest: the delegate step and the request end with ERR_BLOCKED_BY_CLIENT.
     const [blockedId] = blocked!;
