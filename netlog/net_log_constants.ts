@@ -89,6 +89,8 @@ export const NET_LOG_EVENT_TYPES: readonly string[] = [
   "COOKIE_STORE_COOKIE_REJECTED_SECURE",
   "THROTTLING_DISCONNECTED_REQUEST",
   "THROTTLING_REQUEST",
+  "SSL_SOCKET_BYTES_SENT",
+  "SSL_SOCKET_BYTES_RECEIVED",
 ];
 
 /** Source types @ses creates, named as in Chromium's net/log/net_log_source_type_list.h. */

@@ -233,6 +233,14 @@ describe("net log of ses.fetch", () => {
     assert.ok((sslInfo.cipher_suite as number) > 0, `cipher_suite ${sslInfo.cipher_suite}`);
     assert.equal(sslInfo.is_resumed, false);
     assert.match(String(sslInfo.next_proto), /^(http\/1\.1|unknown)$/);
+    // The plaintext of a TLS connection is the SSL socket's bytes (Chromium's
+    // SSLClientSocketImpl logs SSL_SOCKET_BYTES_*); a plain connection's are SOCKET_BYTES_*.
+    const [, tlsEvents] = tls!;
+    assert.ok(tlsEvents.includes("SSL_SOCKET_BYTES_SENT PHASE_NONE"), tlsEvents.join("\n"));
+    assert.ok(tlsEvents.includes("SSL_SOCKET_BYTES_RECEIVED PHASE_NONE"), tlsEvents.join("\n"));
+    assert.ok(!tlsEvents.some((e) => e.startsWith("SOCKET_BYTES_")), tlsEvents.join("\n"));
+    assert.ok(redirectEvents.includes("SOCKET_BYTES_SENT PHASE_NONE"));
+    assert.ok(!redirectEvents.some((e) => e.startsWith("SSL_SOCKET_BYTES_")));
     const [certificates] = paramsOf(log, tlsId, "SSL_CERTIFICATES_RECEIVED");
     const [leaf] = certificates!.certificates as string[];
     assert.match(
