@@ -31,6 +31,11 @@ export function netErrorOf(error: unknown): number {
   return (error as { name?: unknown } | null)?.name === "AbortError" ? -3 : -2;
 }
 
+// Chromium's RequestPriorityToString of a request's net priority. Electron's net.fetch passes
+// no priority to its URLLoader (the WHATWG `priority` hint is not forwarded), so every request
+// keeps network::ResourceRequest's default, IDLE.
+const REQUEST_PRIORITY = "IDLE";
+
 function loadFlags(context: RequestContext): number {
   switch (context.cache) {
     case "no-store":
@@ -76,7 +81,7 @@ export function requestAliveStage(): Middleware {
         source: netLog.source,
         // Chromium's NetLogURLRequestConstructorParams: the viewer names the request by this
         // first event's url.
-        params: { url: request.url, priority: context.priority, traffic_annotation: 0 },
+        params: { url: request.url, priority: REQUEST_PRIORITY, traffic_annotation: 0 },
       });
     }
     return next(request, context);
@@ -190,7 +195,7 @@ export function urlRequestJobStage(): Middleware {
         url: request.url,
         method: request.method,
         load_flags: loadFlags(context),
-        priority: context.priority,
+        priority: REQUEST_PRIORITY,
       },
     });
     return next(request, context).then((response) => {

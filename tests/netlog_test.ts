@@ -167,15 +167,17 @@ describe("net log of ses.fetch", () => {
     ]);
     // The viewer lists a URL_REQUEST by its first event's url (source_entry.js,
     // getStartEntry_): REQUEST_ALIVE begins with NetLogURLRequestConstructorParams.
+    // Its priority is RequestPriorityToString's name of the request's net priority: IDLE, the
+    // network::ResourceRequest default that Electron's net.fetch leaves (it passes no hint).
     assert.deepEqual(paramsOf(log, redirectId, "REQUEST_ALIVE")[0], {
       url: `${origin}/redirect`,
-      priority: "auto",
+      priority: "IDLE",
       traffic_annotation: 0,
     });
     const jobs = paramsOf(log, redirectId, "URL_REQUEST_START_JOB").filter((p) => "url" in p);
-    assert.deepEqual(jobs.map((p) => [p.url, p.method, p.load_flags]), [
-      [`${origin}/redirect`, "GET", 0],
-      [`${origin}/final`, "GET", 0],
+    assert.deepEqual(jobs.map((p) => [p.url, p.method, p.load_flags, p.priority]), [
+      [`${origin}/redirect`, "GET", 0, "IDLE"],
+      [`${origin}/final`, "GET", 0, "IDLE"],
     ]);
     for (
       const type of [
