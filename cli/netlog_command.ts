@@ -15,7 +15,8 @@ import { usageLine } from "./usage_error.ts";
 /** The usage lines of `ses netlog`. */
 export const NETLOG_USAGE =
   "  ses netlog har LOG.json [-o|--output OUT.har]   (HAR 1.2 from a net log)\n" +
-  "  ses netlog view LOG.json [-o|--output REPORT.html]   (an HTML waterfall; default LOG.json.html)";
+  "  ses netlog view LOG.json [-o|--output REPORT.html]   (an HTML waterfall; default LOG.json.html)\n" +
+  "      -o - writes to standard output";
 
 /** Where `ses netlog` writes. */
 export interface NetlogOutput {
@@ -68,7 +69,9 @@ export async function runNetlog(args: string[], output: NetlogOutput): Promise<n
     return 1;
   }
   if (log.truncated) output.info(`ses netlog: "${path}" was cut off; read to its last whole line`);
-  const target = action === "view" ? parsed.values.output ?? `${path}.html` : parsed.values.output;
+  // `-o -` is standard output, as for curl.
+  const chosen = parsed.values.output;
+  const target = chosen === "-" ? undefined : action === "view" ? chosen ?? `${path}.html` : chosen;
   const text = action === "view"
     ? netLogView(log, basename(path))
     : `${JSON.stringify(netLogToHar(log), null, 2)}\n`;

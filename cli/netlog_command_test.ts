@@ -1,7 +1,8 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { createServer, type Server } from "node:http";
-import { mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, stat, writeFile } from "node:fs/promises";
+import process from "node:process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Buffer } from "node:buffer";
@@ -200,6 +201,26 @@ describe("ses fetch --netlog and ses netlog har", () => {
     await writeFile(bad, '{"constants": {}, "events": []}');
     assert.equal(await runNetlog(["har", bad], output), 1);
     assert.match(messages.at(-1)!, /constants.logFormatVersion is missing/);
+  });
+
+  it("writes to standard output for -o -, as curl does", async () => {
+    const log = join(dir, "dash.json");
+    const netLog = session.fromPartition("netlog-cli-dash").netLog;
+    await netLog.startLogging(log);
+    await netLog.stopLogging();
+    const previous = process.cwd();
+    process.chdir(dir);
+    try {
+      for (const [action, start] of [["har", '{\n  "log"'], ["view", "<!DOCTYPE html>"]]) {
+        let text = "";
+        const output = { info: () => {}, write: (chunk: string) => text += chunk };
+        assert.equal(await runNetlog([action!, log, "-o", "-"], output), 0);
+        assert.ok(text.startsWith(start!), text.slice(0, 40));
+      }
+      await assert.rejects(stat(join(dir, "-")), { code: "ENOENT" });
+    } finally {
+      process.chdir(previous);
+    }
   });
 
   it("reports an output file it cannot write with exit code 1", async () => {
