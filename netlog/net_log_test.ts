@@ -146,6 +146,12 @@ describe("NetLog", () => {
     // Chromium's WriteConstantsToFile, byte for byte.
     assert.match(text, /^\{"constants":\{.*\},\n"events": \[\n/);
     assert.equal(log.constants.logCaptureMode, "Default");
+    // Chromium's GetPlatformConstantsForNetLog: the OS as "name: version (architecture)", the
+    // command line, and the embedder's channel string (Electron's is "Electron <version>").
+    const client = log.constants.clientInfo as Record<string, string>;
+    assert.match(client.os_type!, /^\S+: \S+ \(\S+\)$/);
+    assert.ok(client.command_line!.startsWith(process.argv[0]!), client.command_line);
+    assert.match(client.version_mod!, /^@ses\/session \d+\.\d+\.\d+/);
     // Chromium's RewindIfWroteEventBytes and WritePolledDataToFile: the last event's ",\n"
     // gives way to the closing.
     assert.ok(text.endsWith('"phase":2,"params":{"net_error":-105}}]}\n'), text.slice(-80));
