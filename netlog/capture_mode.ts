@@ -160,7 +160,13 @@ function utf8Length(text: string): number {
 function base64(bytes: unknown): string {
   if (typeof bytes === "string") return Buffer.from(bytes, "latin1").toString("base64");
   if (bytes instanceof Uint8Array) {
-    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64");
+    try {
+      return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64");
+    } catch {
+      // A body chunk the reader transferred before a log still opening wrote it: its bytes are
+      // gone, its byte_count stays.
+      return "";
+    }
   }
   return "";
 }

@@ -65,4 +65,15 @@ describe("paramsJson", () => {
     });
     assert.deepEqual(JSON.parse(paramsJson(params, "everything")), params);
   });
+
+  it("writes no bytes, rather than throwing, for a chunk whose buffer was transferred away", () => {
+    // A body chunk handed to the reader may be transferred before a log that was still opening
+    // writes it.
+    const chunk = new Uint8Array([1, 2, 3]);
+    structuredClone(chunk.buffer, { transfer: [chunk.buffer] });
+    assert.deepEqual(JSON.parse(paramsJson({ byte_count: 3, bytes: chunk }, "everything")), {
+      byte_count: 3,
+      bytes: "",
+    });
+  });
 });
