@@ -1,21 +1,22 @@
 /**
  * `ses netlog har LOG.json [-o out.har]` and `ses netlog view LOG.json [-o report.html]`: read
- * a Chromium net log (complete or cut off) and write a HAR 1.2 archive of its requests, or a
- * self-contained HTML waterfall of them.
+ * a Chromium net log (complete or cut off, a bounded one's events from `LOG.json.inprogress/`)
+ * and write a HAR 1.2 archive of its requests, or a self-contained HTML waterfall of them.
  *
  * @module
  */
 
-import { readFile, writeFile } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { basename } from "node:path";
-import { netLogProblems, netLogToHar, netLogView, parseNetLog } from "../session/mod.ts";
+import { netLogProblems, netLogToHar, netLogView, readNetLogFile } from "../session/mod.ts";
 import { usageLine } from "./usage_error.ts";
 
 /** The usage lines of `ses netlog`. */
 export const NETLOG_USAGE =
   "  ses netlog har LOG.json [-o|--output OUT.har]   (HAR 1.2 from a net log)\n" +
-  "  ses netlog view LOG.json [-o|--output REPORT.html]   (an HTML waterfall; default LOG.json.html)";
+  "  ses netlog view LOG.json [-o|--output REPORT.html]   (an HTML waterfall; default LOG.json.html)\n" +
+  "      -o - writes to standard output";
 
 /** Where `ses netlog` writes. */
 export interface NetlogOutput {
@@ -57,7 +58,7 @@ export async function runNetlog(args: string[], output: NetlogOutput): Promise<n
   }
   let log;
   try {
-    log = parseNetLog(await readFile(path, "utf8"));
+    log = await readNetLogFile(path);
   } catch (error) {
     output.info(`ses netlog: cannot read "${path}": ${(error as Error).message}`);
     return 1;
@@ -68,7 +69,9 @@ export async function runNetlog(args: string[], output: NetlogOutput): Promise<n
     return 1;
   }
   if (log.truncated) output.info(`ses netlog: "${path}" was cut off; read to its last whole line`);
-  const target = action === "view" ? parsed.values.output ?? `${path}.html` : parsed.values.output;
+  // `-o -` is standard output, as for curl.
+  const chosen = parsed.values.output;
+  const target = chosen === "-" ? undefined : action === "view" ? chosen ?? `${path}.html` : chosen;
   const text = action === "view"
     ? netLogView(log, basename(path))
     : `${JSON.stringify(netLogToHar(log), null, 2)}\n`;

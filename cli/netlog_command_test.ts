@@ -1,7 +1,8 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { createServer, type Server } from "node:http";
-import { mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, stat, writeFile } from "node:fs/promises";
+import process from "node:process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Buffer } from "node:buffer";
@@ -162,6 +163,31 @@ describe("ses fetch --netlog and ses netlog har", () => {
     }
   });
 
+  it("converts a bounded log whose process died, from its in-progress event files", async () => {
+    const ses = session.fromPartition("netlog-cli-crashed-bounded");
+    const logPath = join(dir, "crashed.json");
+    await ses.netLog.startLogging(logPath, { maxFileSize: 1_000_000 });
+    await (await ses.fetch(`${origin}/start`)).text();
+    // No stop: the file holds its constants and the events wait in LOG.json.inprogress/, as a
+    // crash leaves them (the writer's 20 ms batch reaches the event file; longer under load).
+    let text = "";
+    const messages: string[] = [];
+    const output = { info: (line: string) => messages.push(line), write: (t: string) => text = t };
+    for (let waited = 0; waited < 10_000; waited += 25) {
+      assert.equal(await runNetlog(["har", logPath], output), 0);
+      if (JSON.parse(text).log.entries.length === 2) break;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    const entries = JSON.parse(text).log.entries;
+    assert.deepEqual(
+      entries.map((e: { request: { url: string } }) => e.request.url),
+      [`${origin}/start`, `${origin}/end?x=1`],
+    );
+    assert.match(messages.at(-1)!, /was cut off/);
+    await ses.netLog.stopLogging();
+    await ses.closeAllConnections();
+  });
+
   it("reports logs it cannot read, and usage errors", async () => {
     const bad = join(dir, "bad.json");
     await writeFile(bad, "not a log");
@@ -175,6 +201,26 @@ describe("ses fetch --netlog and ses netlog har", () => {
     await writeFile(bad, '{"constants": {}, "events": []}');
     assert.equal(await runNetlog(["har", bad], output), 1);
     assert.match(messages.at(-1)!, /constants.logFormatVersion is missing/);
+  });
+
+  it("writes to standard output for -o -, as curl does", async () => {
+    const log = join(dir, "dash.json");
+    const netLog = session.fromPartition("netlog-cli-dash").netLog;
+    await netLog.startLogging(log);
+    await netLog.stopLogging();
+    const previous = process.cwd();
+    process.chdir(dir);
+    try {
+      for (const [action, start] of [["har", '{\n  "log"'], ["view", "<!DOCTYPE html>"]]) {
+        let text = "";
+        const output = { info: () => {}, write: (chunk: string) => text += chunk };
+        assert.equal(await runNetlog([action!, log, "-o", "-"], output), 0);
+        assert.ok(text.startsWith(start!), text.slice(0, 40));
+      }
+      await assert.rejects(stat(join(dir, "-")), { code: "ENOENT" });
+    } finally {
+      process.chdir(previous);
+    }
   });
 
   it("reports an output file it cannot write with exit code 1", async () => {

@@ -361,7 +361,9 @@ async function send(
           if (unreffed) lease.socket.ref?.();
           release(reusable);
         },
-        onBytes: netLog ? socketBytesLogger(netLog) : undefined,
+        onBytes: netLog
+          ? socketBytesLogger(netLog, (lease.socket as { encrypted?: unknown }).encrypted === true)
+          : undefined,
         // From a WHATWG Headers, the URL's host and our own defaults: all valid already.
         headersChecked: true,
       });

@@ -36,6 +36,12 @@ export interface RequestOutcomeObserver {
    * before its end counts as `net::ERR_ABORTED`, as in Chromium.
    */
   onError(request: Request, error: unknown, context: RequestContext): void;
+  /**
+   * A piece of the final response's body was read (the bytes the consumer gets, after
+   * decoding): each chunk of a body that arrived whole, just before `onCompleted`, else each
+   * chunk as the reader takes it. Optional; the net log's `URL_REQUEST_JOB_FILTERED_BYTES_READ`.
+   */
+  onBytesRead?(request: Request, chunk: Uint8Array, context: RequestContext): void;
 }
 
 /**
@@ -87,7 +93,11 @@ function watch(
 ): Response {
   const source = response.body;
   // No body, or one the network has delivered whole: the request is over (see @module).
-  if (source === null || wholeBodyChunks(source) !== undefined) {
+  const whole = source === null ? [] : wholeBodyChunks(source);
+  if (source === null || whole !== undefined) {
+    if (observer.onBytesRead) {
+      for (const chunk of whole!) observer.onBytesRead(request, chunk, context);
+    }
     observer.onCompleted(request, response, context);
     return response;
   }
@@ -110,6 +120,7 @@ function watch(
         controller.close();
         observer.onCompleted(request, watched, context);
       } else {
+        observer.onBytesRead?.(request, chunk.value, context);
         controller.enqueue(chunk.value);
       }
     },

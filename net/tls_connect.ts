@@ -5,6 +5,7 @@
  * @module
  */
 
+import { Buffer } from "node:buffer";
 import { isIP } from "node:net";
 import type { Duplex } from "node:stream";
 import { connect, type DetailedPeerCertificate, getCACertificates, type TLSSocket } from "node:tls";
@@ -116,7 +117,9 @@ function peerChainPem(tlsSocket: TLSSocket): string[] {
   let cert: DetailedPeerCertificate | undefined = tlsSocket.getPeerCertificate(true);
   while (cert?.raw && !seen.has(cert.fingerprint256)) {
     seen.add(cert.fingerprint256);
-    const base64 = cert.raw.toString("base64").replace(/.{1,64}/g, "$&\n");
+    // Deno hands out the DER as a plain Uint8Array (whose toString lists the bytes), Bun and
+    // Node as a Buffer.
+    const base64 = Buffer.from(cert.raw).toString("base64").replace(/.{1,64}/g, "$&\n");
     chain.push(`-----BEGIN CERTIFICATE-----\n${base64}-----END CERTIFICATE-----\n`);
     cert = cert.issuerCertificate;
   }

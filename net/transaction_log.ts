@@ -82,11 +82,14 @@ export function logResponseHeaders(
 /**
  * A listener that logs an exchange's socket traffic as `SOCKET_BYTES_SENT` /
  * `SOCKET_BYTES_RECEIVED` with `{byte_count, bytes}`, as Chromium's
- * `NetLogWithSource::AddByteTransferEvent`. `bytes` is handed over as written or received (a
+ * `NetLogWithSource::AddByteTransferEvent`; on a TLS connection the bytes are its plaintext, so
+ * they are `SSL_SOCKET_BYTES_SENT` / `SSL_SOCKET_BYTES_RECEIVED`, as Chromium's
+ * SSLClientSocketImpl logs them (the encrypted records are not seen here). `bytes` is handed over as written or received (a
  * Latin-1 string or bytes, no copy): the sink writes it, as base64, only in a capture mode that
  * keeps socket bytes, and drops it otherwise.
  *
  * @param netLog The request's log.
+ * @param encrypted Whether the exchange runs over TLS.
  * @returns The listener for `exchange`'s `onBytes`.
  *
  * @example
@@ -102,11 +105,17 @@ export function logResponseHeaders(
  * socketBytesLogger({ sink, source })("sent", "GET / HTTP/1.1\r\n\r\n"); // SOCKET_BYTES_SENT 18
  * ```
  */
-export function socketBytesLogger(netLog: NetLogWithSource): SocketBytesListener {
+export function socketBytesLogger(
+  netLog: NetLogWithSource,
+  encrypted = false,
+): SocketBytesListener {
   const { sink, source } = netLog;
+  const [sent, received] = encrypted
+    ? ["SSL_SOCKET_BYTES_SENT", "SSL_SOCKET_BYTES_RECEIVED"]
+    : ["SOCKET_BYTES_SENT", "SOCKET_BYTES_RECEIVED"];
   return (direction, bytes) =>
     sink.add({
-      type: direction === "sent" ? "SOCKET_BYTES_SENT" : "SOCKET_BYTES_RECEIVED",
+      type: direction === "sent" ? sent : received,
       phase: "PHASE_NONE",
       source,
       params: { byte_count: bytes.length, bytes },

@@ -13,7 +13,7 @@ export type CaptureMode = "default" | "includeSensitive" | "everything";
 /** The capture modes Electron accepts, for argument checks. */
 export const CAPTURE_MODES: readonly CaptureMode[] = ["default", "includeSensitive", "everything"];
 
-// Headers whose values carry cookies or credentials (http_log_util.cc).
+// Headers whose values carry cookies or credentials, stripped whole (http_log_util.cc).
 const SENSITIVE_HEADERS = new Set([
   "cookie",
   "set-cookie",
@@ -22,12 +22,18 @@ const SENSITIVE_HEADERS = new Set([
   "proxy-authorization",
 ]);
 
-const SENSITIVE_LINE = /^\s*(?:cookie|set-cookie2?|authorization|proxy-authorization)\s*:/i;
+// Headers whose challenges carry a multi-round scheme's token (NTLM, Negotiate).
+const CHALLENGE_HEADERS = new Set(["www-authenticate", "proxy-authenticate"]);
+
+const SENSITIVE_LINE =
+  /^\s*(?:cookie|set-cookie2?|authorization|proxy-authorization|www-authenticate|proxy-authenticate)\s*:/i;
 
 /**
  * One `name: value` header line as the mode allows it: in `default` a cookie or credential
- * value becomes `[N bytes were stripped]`, as Chromium writes it; an auth scheme (`Basic`)
- * stays visible.
+ * value becomes `[N bytes were stripped]`, its auth scheme included, as Chromium writes it; a
+ * `WWW-Authenticate` or `Proxy-Authenticate` challenge keeps its scheme and loses its
+ * parameters when they may hold a multi-round scheme's token (not `Basic` or `Digest`, and no
+ * comma: a list of schemes), as Chromium's `ShouldRedactChallenge` decides.
  *
  * @param line Like `cookie: a=b`.
  * @param mode The capture mode.
@@ -38,6 +44,8 @@ const SENSITIVE_LINE = /^\s*(?:cookie|set-cookie2?|authorization|proxy-authoriza
  * import { elideHeaderLine } from "./capture_mode.ts";
  * console.log(elideHeaderLine("Cookie: a=b", "default")); // Cookie: [3 bytes were stripped]
  * console.log(elideHeaderLine("Cookie: a=b", "includeSensitive")); // Cookie: a=b
+ * console.log(elideHeaderLine("WWW-Authenticate: NTLM TlRM", "default"));
+ * // WWW-Authenticate: NTLM [4 bytes were stripped]
  * ```
  */
 export function elideHeaderLine(line: string, mode: CaptureMode): string {
@@ -45,16 +53,29 @@ export function elideHeaderLine(line: string, mode: CaptureMode): string {
   const colon = line.indexOf(":");
   if (colon <= 0) return line;
   const name = line.slice(0, colon).trim().toLowerCase();
-  if (!SENSITIVE_HEADERS.has(name)) return line;
   const value = line.slice(colon + 1).trimStart();
-  const space = name.endsWith("authorization") ? value.indexOf(" ") : -1;
-  const kept = space > 0 ? value.slice(0, space + 1) : "";
-  const stripped = utf8Length(value.slice(kept.length));
-  return `${line.slice(0, colon)}: ${kept}[${stripped} bytes were stripped]`;
+  if (SENSITIVE_HEADERS.has(name)) {
+    return `${line.slice(0, colon)}: [${utf8Length(value)} bytes were stripped]`;
+  }
+  if (CHALLENGE_HEADERS.has(name)) return `${line.slice(0, colon)}: ${elideChallenge(value)}`;
+  return line;
+}
+
+// A challenge `scheme params` (HttpAuthChallengeTokenizer: the scheme is the first token, the
+// parameters the rest less surrounding white space) with the parameters stripped when
+// ShouldRedactChallenge says they may be a token.
+function elideChallenge(value: string): string {
+  if (value.includes(",")) return value;
+  const parts = /^([ \t]*[^ \t]+[ \t]*)(.*?)([ \t]*)$/s.exec(value);
+  if (parts === null || parts[2] === "") return value;
+  const scheme = parts[1]!.trim().toLowerCase();
+  if (scheme === "basic" || scheme === "digest") return value;
+  return `${parts[1]}[${utf8Length(parts[2]!)} bytes were stripped]${parts[3]}`;
 }
 
 /**
- * An event's parameters as JSON text, with what the mode allows: header lists elided, socket
+ * An event's parameters as JSON text, with what the mode allows: header lists and
+ * `AUTH_HANDLE_CHALLENGE`'s `challenges` elided as {@linkcode elideHeaderLine} does, socket
  * bytes (`bytes`: a `Uint8Array`, or a string of Latin-1 text) kept, as base64, only in
  * `everything`, cookie names and values only with `includeSensitive` or
  * `everything` (Chromium's NetLogCaptureIncludesSensitive / IncludesSocketBytes). Events with
@@ -80,18 +101,26 @@ export function paramsJson(params: Record<string, unknown>, mode: CaptureMode): 
     // keeps them.
     return JSON.stringify({ ...params, bytes: base64(bytes) });
   }
-  // Three property reads decide that most events need nothing but JSON.stringify.
+  // Four property reads decide that most events need nothing but JSON.stringify.
   const headers = mode === "default" ? params.headers : undefined;
   const elide = Array.isArray(headers) && headers.some(isSensitiveLine);
   // Cookie events (COOKIE_INCLUSION_STATUS) are the ones with an `operation`.
   const cookie = mode === "default" && typeof params.operation === "string";
-  if (params.bytes === undefined && !elide && !cookie) return JSON.stringify(params);
+  // AUTH_HANDLE_CHALLENGE's `challenges` are authenticate header values, elided as those.
+  const challenges = mode === "default" && Array.isArray(params.challenges);
+  if (params.bytes === undefined && !elide && !cookie && !challenges) {
+    return JSON.stringify(params);
+  }
   const out: Record<string, unknown> = {};
   for (const key in params) {
     if (key === "bytes" || (cookie && COOKIE_IDENTITY.has(key))) continue;
     out[key] = elide && key === "headers"
       ? (headers as unknown[]).map((line) =>
         isSensitiveLine(line) ? elideHeaderLine(line as string, "default") : line
+      )
+      : challenges && key === "challenges"
+      ? (params.challenges as unknown[]).map((value) =>
+        typeof value === "string" ? elideChallenge(value) : value
       )
       : params[key];
   }
@@ -102,14 +131,14 @@ export function paramsJson(params: Record<string, unknown>, mode: CaptureMode): 
 // logs them only when its capture mode includes sensitive data.
 const COOKIE_IDENTITY = new Set(["name", "value", "domain", "path"]);
 
-// The first letters of the sensitive header names (c, s, a, p in either case, or leading
+// The first letters of the sensitive header names (c, s, a, p, w in either case, or leading
 // white space) rule out most lines before the regular expression runs.
 function isSensitiveLine(line: unknown): boolean {
   if (typeof line !== "string") return false;
   const code = line.charCodeAt(0);
   const first = code | 0x20;
   return (code <= 0x20 || first === 0x63 || first === 0x73 || first === 0x61 ||
-    first === 0x70) && SENSITIVE_LINE.test(line);
+    first === 0x70 || first === 0x77) && SENSITIVE_LINE.test(line);
 }
 
 // UTF-8 length without encoding: header values are short and mostly ASCII.
@@ -131,7 +160,13 @@ function utf8Length(text: string): number {
 function base64(bytes: unknown): string {
   if (typeof bytes === "string") return Buffer.from(bytes, "latin1").toString("base64");
   if (bytes instanceof Uint8Array) {
-    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64");
+    try {
+      return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64");
+    } catch {
+      // A body chunk the reader transferred before a log still opening wrote it: its bytes are
+      // gone, its byte_count stays.
+      return "";
+    }
   }
   return "";
 }

@@ -29,6 +29,7 @@ export {
   type ReadNetLog,
   type ReadNetLogEvent,
 } from "./read_net_log.ts";
+export { readNetLogFile } from "./read_net_log_file.ts";
 export {
   netErrorOf,
   requestAliveEnd,
@@ -38,6 +39,7 @@ export {
 } from "./request_log_stages.ts";
 export {
   type Har,
+  type HarContent,
   type HarCookie,
   type HarEntry,
   type HarNameValue,

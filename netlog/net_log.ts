@@ -9,6 +9,7 @@ import type { NetLogEntry, NetLogSink, NetLogSource } from "../core/net_log_sink
 import { CAPTURE_MODES, type CaptureMode } from "./capture_mode.ts";
 import { LoggedSource } from "./event_line.ts";
 import { fileError } from "./_file_error.ts";
+import { methodArgumentError } from "../core/conversion_error.ts";
 import { FileNetLogWriter, type FileNetLogWriterOptions } from "./file_net_log_writer.ts";
 import process from "node:process";
 
@@ -74,8 +75,10 @@ export class NetLog implements NetLogSink {
    * @param path The log file.
    * @param options Capture mode and size bound.
    * @returns Resolves once the file holds its constants.
-   * @throws {TypeError} `The first parameter must be a valid string` for an empty or
-   * non-string path; `Invalid value for captureMode` when the key is there but is not one of
+   * @throws {TypeError} `Insufficient number of arguments.` without a path and
+   * `Error processing argument at index 0, conversion failure from …` for one that is not a
+   * string (gin's wording, see core/conversion_error.ts `methodArgumentError`); `The first
+   * parameter must be a valid string` for `""` or `null`; `Invalid value for captureMode` when the key is there but is not one of
    * the three modes (`undefined` included, as Electron's binding); `Invalid value for
    * maxFileSize` when it is there but not a number (any number is taken as gin converts it to
    * a uint64: a negative one means unlimited, `0` or `NaN` keeps the latest events only);
@@ -85,7 +88,12 @@ export class NetLog implements NetLogSink {
    * system error is its `cause`).
    */
   startLogging(path: string, options: StartLoggingOptions = {}): Promise<void> {
-    if (typeof path !== "string" || path === "") {
+    // gin converts the path to a base::FilePath first: only a string converts, and null is
+    // Electron's empty path (shell/common/gin_converters/file_path_converter.h).
+    if (typeof path !== "string" && path !== null) {
+      throw methodArgumentError(0, path, arguments.length);
+    }
+    if (path === null || path === "") {
       throw new TypeError("The first parameter must be a valid string");
     }
     // Electron's binding reads the options as a gin dictionary: an argument that is not an

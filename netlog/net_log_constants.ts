@@ -5,6 +5,8 @@
  * @module
  */
 
+import os from "node:os";
+import process from "node:process";
 import { netErrorConstants } from "../core/net_errors.ts";
 import { VERSION } from "../core/version.ts";
 
@@ -89,6 +91,8 @@ export const NET_LOG_EVENT_TYPES: readonly string[] = [
   "COOKIE_STORE_COOKIE_REJECTED_SECURE",
   "THROTTLING_DISCONNECTED_REQUEST",
   "THROTTLING_REQUEST",
+  "SSL_SOCKET_BYTES_SENT",
+  "SSL_SOCKET_BYTES_RECEIVED",
 ];
 
 /** Source types @ses creates, named as in Chromium's net/log/net_log_source_type_list.h. */
@@ -167,6 +171,16 @@ export function sourceTypeNumber(name: string): number | undefined {
   return SOURCE_NUMBERS[name];
 }
 
+// Chromium's "name: version (architecture)"; empty where the runtime may not read it (Deno
+// without --allow-sys).
+function osType(): string {
+  try {
+    return `${os.type()}: ${os.release()} (${os.machine()})`;
+  } catch {
+    return "";
+  }
+}
+
 /**
  * Builds the `constants` object of a log: `logFormatVersion` 1, the event, phase, source,
  * load-flag, net-error (from the one table in core/net_errors.ts) and address-family tables,
@@ -205,14 +219,17 @@ export function netLogConstants(timeTickOffset: number): Record<string, unknown>
     quicError: {},
     quicRstStreamError: {},
     timeTickOffset: String(Math.round(timeTickOffset)),
+    // components/net_log/chrome_net_log.cc GetPlatformConstantsForNetLog, with this package's
+    // channel string where Electron gives "Electron <version>".
     clientInfo: {
       name: "@ses/session",
       version: VERSION,
       cl: "",
-      version_mod: "",
+      version_mod: `@ses/session ${VERSION}`,
       official: "unofficial",
-      os_type: "",
-      command_line: "",
+      os_type: osType(),
+      // base::CommandLine::GetCommandLineString: on POSIX the words joined by spaces.
+      command_line: process.argv.join(" "),
     },
     activeFieldTrialGroups: [],
   };

@@ -64,6 +64,26 @@ describe("NetLog", () => {
     assert.equal(netLog.currentlyLogging, false);
   });
 
+  it("words a path of the wrong type as gin converts base::FilePath: null is an empty path", () => {
+    const netLog = new NetLog() as unknown as { startLogging: (...args: unknown[]) => unknown };
+    assert.throws(() => netLog.startLogging(), {
+      name: "TypeError",
+      message: "Insufficient number of arguments.",
+    });
+    const wrong: [unknown, string][] = [[undefined, "undefined"], [5, ""], [{}, ""], [["a"], ""]];
+    for (const [path, what] of wrong) {
+      assert.throws(() => netLog.startLogging(path), {
+        name: "TypeError",
+        message: `Error processing argument at index 0, conversion failure from ${what}`,
+      });
+    }
+    // Electron's FilePath converter takes null as an empty path, which StartLogging refuses.
+    assert.throws(() => netLog.startLogging(null), {
+      name: "TypeError",
+      message: "The first parameter must be a valid string",
+    });
+  });
+
   it("checks the options as Electron's binding: a key present must convert, any number is a size", async () => {
     const netLog = new NetLog();
     const path = await tempPath("options.json");
@@ -126,6 +146,12 @@ describe("NetLog", () => {
     // Chromium's WriteConstantsToFile, byte for byte.
     assert.match(text, /^\{"constants":\{.*\},\n"events": \[\n/);
     assert.equal(log.constants.logCaptureMode, "Default");
+    // Chromium's GetPlatformConstantsForNetLog: the OS as "name: version (architecture)", the
+    // command line, and the embedder's channel string (Electron's is "Electron <version>").
+    const client = log.constants.clientInfo as Record<string, string>;
+    assert.match(client.os_type!, /^\S+: \S+ \(\S+\)$/);
+    assert.ok(client.command_line!.startsWith(process.argv[0]!), client.command_line);
+    assert.match(client.version_mod!, /^@ses\/session \d+\.\d+\.\d+/);
     // Chromium's RewindIfWroteEventBytes and WritePolledDataToFile: the last event's ",\n"
     // gives way to the closing.
     assert.ok(text.endsWith('"phase":2,"params":{"net_error":-105}}]}\n'), text.slice(-80));
@@ -147,11 +173,11 @@ describe("NetLog", () => {
     );
     // Tick 0 is this thread's time origin: event times are its performance.now().
     assert.equal(log.constants.timeTickOffset, String(Math.round(performance.timeOrigin)));
-    // default mode strips cookies, credentials (keeping the scheme) and socket bytes.
+    // default mode strips cookies, credentials (their scheme too, as Chromium) and socket bytes.
     assert.deepEqual(log.events[1]?.params?.headers, [
       "Host: a.test",
       "Cookie: [8 bytes were stripped]",
-      "Authorization: Basic [12 bytes were stripped]",
+      "Authorization: [18 bytes were stripped]",
     ]);
     assert.deepEqual(log.events[2]?.params, { byte_count: 3 });
   });

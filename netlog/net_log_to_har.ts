@@ -6,6 +6,7 @@
  * @module
  */
 
+import { Buffer } from "node:buffer";
 import { jsonNumber, jsonText } from "./_json_scalar.ts";
 import type { ReadNetLog, ReadNetLogEvent } from "./read_net_log.ts";
 
@@ -33,6 +34,21 @@ export interface HarCookie extends HarNameValue {
   sameSite?: string;
 }
 
+/**
+ * A HAR response's content: the decoded body's size, and its bytes when the log kept them
+ * (`everything` mode): as text when they are UTF-8, else base64 with `encoding`.
+ */
+export interface HarContent {
+  /** Bytes of the decoded body; 0 when the log shows none. */
+  size: number;
+  /** The Content-Type, or `""`. */
+  mimeType: string;
+  /** The body, when the log holds its bytes. */
+  text?: string;
+  /** `base64` when `text` is the body in base64. */
+  encoding?: string;
+}
+
 /** One HAR entry (the required fields, plus `_error` for a failed request). */
 export interface HarEntry {
   /** ISO 8601 start time. */
@@ -57,7 +73,7 @@ export interface HarEntry {
     httpVersion: string;
     cookies: HarCookie[];
     headers: HarNameValue[];
-    content: { size: number; mimeType: string };
+    content: HarContent;
     redirectURL: string;
     headersSize: number;
     bodySize: number;
@@ -151,6 +167,18 @@ function cookiePair(pair: string): HarCookie {
     : { name: pair.slice(0, equals).trim(), value: pair.slice(equals + 1).trim() };
 }
 
+// The body from the reads' bytes, which only the `everything` mode keeps: every read must
+// have them. UTF-8 stays text (HAR's default); anything else is base64.
+function bodyText(reads: ReadNetLogEvent[]): { text?: string; encoding?: string } {
+  if (reads.length === 0 || !reads.every((e) => typeof e.params?.bytes === "string")) return {};
+  const bytes = Buffer.concat(reads.map((e) => Buffer.from(e.params!.bytes as string, "base64")));
+  try {
+    return { text: new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes) };
+  } catch {
+    return { text: bytes.toString("base64"), encoding: "base64" };
+  }
+}
+
 function span(events: ReadNetLogEvent[], type: string): number {
   const begin = events.find((e) => e.type === type && e.phase === "PHASE_BEGIN");
   const end = events.findLast((e) => e.type === type && e.phase === "PHASE_END");
@@ -189,11 +217,21 @@ function hopEntry(
   const receive = received ? Math.max(0, endTime - received.time) : 0;
   const tcpEnd = hop.findLast((e) => e.type === "TCP_CONNECT" && e.phase === "PHASE_END");
   const remote = tcpEnd?.params?.remote_address;
-  const length = Number(header("content-length") ?? -1);
+  const lengthText = header("content-length");
+  const length = lengthText !== undefined && /^\d+$/.test(lengthText) ? Number(lengthText) : -1;
   // Chromium logs each read of the decoded body (URL_REQUEST_JOB_FILTERED_BYTES_READ, its
   // byte_count in every capture mode): the content's size when there are any.
   const reads = hop.filter((e) => e.type === "URL_REQUEST_JOB_FILTERED_BYTES_READ");
   const decoded = reads.reduce((sum, e) => sum + jsonNumber(e.params?.byte_count ?? 0), 0);
+  // The bytes on the wire are the decoded ones unless a Content-Encoding says otherwise.
+  const encoded = (header("content-encoding") ?? "identity").toLowerCase() !== "identity";
+  const bodySize = fromCache
+    ? 0
+    : length >= 0
+    ? length
+    : reads.length > 0 && !encoded
+    ? decoded
+    : -1;
   const requestHeaders = headerPairs(sent?.params?.headers);
   const dns = span(hop, "HOST_RESOLVER_MANAGER_REQUEST");
   // HAR's connect includes ssl.
@@ -222,12 +260,13 @@ function hopEntry(
       cookies: responseCookies(responseHeaders, start.time),
       headers: responseHeaders,
       content: {
-        size: reads.length > 0 ? decoded : length,
+        size: reads.length > 0 ? decoded : Math.max(length, 0),
         mimeType: header("content-type") ?? "",
+        ...bodyText(reads),
       },
       redirectURL: typeof redirect?.params?.location === "string" ? redirect.params.location : "",
       headersSize: -1,
-      bodySize: fromCache ? 0 : length,
+      bodySize,
     },
     cache: fromCache ? { beforeRequest: { lastAccess: "", eTag: "", hitCount: 1 } } : {},
     timings: {

@@ -31,6 +31,11 @@ export function netErrorOf(error: unknown): number {
   return (error as { name?: unknown } | null)?.name === "AbortError" ? -3 : -2;
 }
 
+// Chromium's RequestPriorityToString of a request's net priority. Electron's net.fetch passes
+// no priority to its URLLoader (the WHATWG `priority` hint is not forwarded), so every request
+// keeps network::ResourceRequest's default, IDLE.
+const REQUEST_PRIORITY = "IDLE";
+
 function loadFlags(context: RequestContext): number {
   switch (context.cache) {
     case "no-store":
@@ -76,7 +81,7 @@ export function requestAliveStage(): Middleware {
         source: netLog.source,
         // Chromium's NetLogURLRequestConstructorParams: the viewer names the request by this
         // first event's url.
-        params: { url: request.url, priority: context.priority, traffic_annotation: 0 },
+        params: { url: request.url, priority: REQUEST_PRIORITY, traffic_annotation: 0 },
       });
     }
     return next(request, context);
@@ -94,11 +99,15 @@ export interface RequestAliveObserver {
    * `ERR_ABORTED`).
    */
   onError(request: Request, error: unknown, context: RequestContext): void;
+  /** A piece of the body was read (decoded bytes), before the request completed. */
+  onBytesRead(request: Request, chunk: Uint8Array, context: RequestContext): void;
 }
 
 /**
  * Ends `REQUEST_ALIVE` when the request is over, as Chromium's URLRequest does when it is
- * destroyed, or with `{net_error}` when it failed, the body included. As in Chromium, where
+ * destroyed, or with `{net_error}` when it failed, the body included, and logs each read of
+ * the body as `URL_REQUEST_JOB_FILTERED_BYTES_READ` (`{byte_count, bytes}`: the bytes kept only
+ * in `everything` mode). As in Chromium, where
  * `network::URLLoader` (services/network/url_loader.cc) completes and drops its URLRequest once
  * the whole body is in the data pipe, a body the network already holds whole ends the request
  * at once; a body that streams in after its head ends it when it has been read to its end
@@ -129,6 +138,17 @@ export function requestAliveEnd(sink: NetLogSink): RequestAliveObserver {
     onCompleted(_request, _response, context) {
       const netLog = context.netLog;
       netLog?.sink.add({ type: "REQUEST_ALIVE", phase: "PHASE_END", source: netLog.source });
+    },
+    onBytesRead(_request, chunk, context) {
+      const netLog = context.netLog;
+      // Chromium's URLRequest logs each read of the filtered (decoded) body with
+      // AddByteTransferEvent: the count always, the bytes when the mode keeps socket bytes.
+      netLog?.sink.add({
+        type: "URL_REQUEST_JOB_FILTERED_BYTES_READ",
+        phase: "PHASE_NONE",
+        source: netLog.source,
+        params: { byte_count: chunk.byteLength, bytes: chunk },
+      });
     },
     onError(_request, error, context) {
       const netLog = context.netLog;
@@ -175,7 +195,7 @@ export function urlRequestJobStage(): Middleware {
         url: request.url,
         method: request.method,
         load_flags: loadFlags(context),
-        priority: context.priority,
+        priority: REQUEST_PRIORITY,
       },
     });
     return next(request, context).then((response) => {

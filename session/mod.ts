@@ -124,6 +124,7 @@ export type {
 export {
   type CaptureMode,
   type Har,
+  type HarContent,
   type HarCookie,
   type HarEntry,
   type HarNameValue,
@@ -134,6 +135,7 @@ export {
   parseNetLog,
   type ReadNetLog,
   type ReadNetLogEvent,
+  readNetLogFile,
   type StartLoggingOptions,
 } from "../netlog/mod.ts";
 export {

@@ -6,6 +6,7 @@ import { mkdtemp, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Buffer } from "node:buffer";
+import { X509Certificate } from "node:crypto";
 import { currentRuntime } from "../runtime/mod.ts";
 import { App, createSessionModule, type Session } from "../session/mod.ts";
 import { netLogProblems, parseNetLog, type ReadNetLog } from "../netlog/mod.ts";
@@ -41,6 +42,7 @@ describe("net log of ses.fetch", () => {
   let proxy: RunningServer;
   let secure: HttpsServer;
   let secureOrigin = "";
+  let serverCertificate: X509Certificate;
 
   before(async () => {
     server = createServer((request, response) => {
@@ -76,6 +78,10 @@ describe("net log of ses.fetch", () => {
         response.flushHeaders();
         const timer = setTimeout(() => response.destroyed || response.end("held"), 5000);
         response.on("close", () => clearTimeout(timer));
+      } else if (request.url === "/chunked") {
+        // No length: chunked transfer coding, two chunks.
+        response.write("first,");
+        setTimeout(() => response.destroyed || response.end("second"), 10);
       } else {
         // One write, head and body together: a response that arrives whole.
         response.end("final");
@@ -84,7 +90,9 @@ describe("net log of ses.fetch", () => {
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     origin = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
     proxy = await startTinyproxy();
-    secure = createHttpsServer(makeTestCertificates().server, (_request, response) => {
+    const tls = makeTestCertificates().server;
+    serverCertificate = new X509Certificate(tls.cert);
+    secure = createHttpsServer(tls, (_request, response) => {
       response.end("secure");
     });
     await new Promise<void>((resolve) => secure.listen(0, "127.0.0.1", resolve));
@@ -159,15 +167,17 @@ describe("net log of ses.fetch", () => {
     ]);
     // The viewer lists a URL_REQUEST by its first event's url (source_entry.js,
     // getStartEntry_): REQUEST_ALIVE begins with NetLogURLRequestConstructorParams.
+    // Its priority is RequestPriorityToString's name of the request's net priority: IDLE, the
+    // network::ResourceRequest default that Electron's net.fetch leaves (it passes no hint).
     assert.deepEqual(paramsOf(log, redirectId, "REQUEST_ALIVE")[0], {
       url: `${origin}/redirect`,
-      priority: "auto",
+      priority: "IDLE",
       traffic_annotation: 0,
     });
     const jobs = paramsOf(log, redirectId, "URL_REQUEST_START_JOB").filter((p) => "url" in p);
-    assert.deepEqual(jobs.map((p) => [p.url, p.method, p.load_flags]), [
-      [`${origin}/redirect`, "GET", 0],
-      [`${origin}/final`, "GET", 0],
+    assert.deepEqual(jobs.map((p) => [p.url, p.method, p.load_flags, p.priority]), [
+      [`${origin}/redirect`, "GET", 0, "IDLE"],
+      [`${origin}/final`, "GET", 0, "IDLE"],
     ]);
     for (
       const type of [
@@ -196,7 +206,7 @@ describe("net log of ses.fetch", () => {
     const sent = paramsOf(log, authId, "HTTP_TRANSACTION_SEND_REQUEST_HEADERS");
     assert.equal(sent.length, 2);
     assert.ok(
-      (sent[1]!.headers as string[]).includes("Authorization: Basic [12 bytes were stripped]"),
+      (sent[1]!.headers as string[]).includes("Authorization: [18 bytes were stripped]"),
     );
     assert.deepEqual(paramsOf(log, authId, "AUTH_HANDLE_CHALLENGE"), [
       { target: "server", challenges: ['Basic realm="r"'], answered: true, scheme: "basic" },
@@ -225,8 +235,21 @@ describe("net log of ses.fetch", () => {
     assert.ok((sslInfo.cipher_suite as number) > 0, `cipher_suite ${sslInfo.cipher_suite}`);
     assert.equal(sslInfo.is_resumed, false);
     assert.match(String(sslInfo.next_proto), /^(http\/1\.1|unknown)$/);
+    // The plaintext of a TLS connection is the SSL socket's bytes (Chromium's
+    // SSLClientSocketImpl logs SSL_SOCKET_BYTES_*); a plain connection's are SOCKET_BYTES_*.
+    const [, tlsEvents] = tls!;
+    assert.ok(tlsEvents.includes("SSL_SOCKET_BYTES_SENT PHASE_NONE"), tlsEvents.join("\n"));
+    assert.ok(tlsEvents.includes("SSL_SOCKET_BYTES_RECEIVED PHASE_NONE"), tlsEvents.join("\n"));
+    assert.ok(!tlsEvents.some((e) => e.startsWith("SOCKET_BYTES_")), tlsEvents.join("\n"));
+    assert.ok(redirectEvents.includes("SOCKET_BYTES_SENT PHASE_NONE"));
+    assert.ok(!redirectEvents.some((e) => e.startsWith("SSL_SOCKET_BYTES_")));
     const [certificates] = paramsOf(log, tlsId, "SSL_CERTIFICATES_RECEIVED");
-    assert.match((certificates!.certificates as string[])[0]!, /^-----BEGIN CERTIFICATE-----\n/);
+    const [leaf] = certificates!.certificates as string[];
+    assert.match(
+      leaf!,
+      /^-----BEGIN CERTIFICATE-----\n([A-Za-z0-9+/=]{1,64}\n)+-----END CERTIFICATE-----\n$/,
+    );
+    assert.equal(new X509Certificate(leaf!).fingerprint256, serverCertificate.fingerprint256);
 
     // Cancelled by webRequest: the delegate step and the request end with ERR_BLOCKED_BY_CLIENT.
     const [blockedId] = blocked!;
@@ -381,6 +404,52 @@ describe("net log of ses.fetch", () => {
       bytesOf(stripped!, "SOCKET_BYTES_RECEIVED").reduce((n, p) => n + (p.byte_count as number), 0),
       receivedText.length,
     );
+  });
+
+  it("logs each read of the body as URL_REQUEST_JOB_FILTERED_BYTES_READ, the bytes in everything mode", async () => {
+    for (const captureMode of ["default", "everything"] as const) {
+      const ses = newSession();
+      const path = join(await mkdtemp(join(tmpdir(), "ses-netlog-")), "log.json");
+      await ses.netLog.startLogging(path, { captureMode });
+      // Whole with its head, streamed after it, and chunked in two pieces.
+      for (const [route, body] of [["final", "final"], ["streamed", "streamed"]]) {
+        assert.equal(await (await ses.fetch(`${origin}/${route}`)).text(), body);
+      }
+      assert.equal(await (await ses.fetch(`${origin}/chunked`)).text(), "first,second");
+      // A body never read has no reads.
+      await (await ses.fetch(`${origin}/held`)).body!.cancel();
+      await ses.netLog.stopLogging();
+      await ses.closeAllConnections();
+      const log = parseNetLog(await readFile(path, "utf8"));
+      assert.deepEqual(netLogProblems(log), []);
+      const ids = [...requests(log).keys()];
+      assert.equal(ids.length, 4);
+      const reads = ids.map((id) => paramsOf(log, id, "URL_REQUEST_JOB_FILTERED_BYTES_READ"));
+      assert.deepEqual(
+        reads.map((list) => list.reduce((n, p) => n + (p.byte_count as number), 0)),
+        [5, 8, 12, 0],
+      );
+      for (const list of reads) {
+        for (const params of list) {
+          if (captureMode === "default") assert.deepEqual(Object.keys(params), ["byte_count"]);
+          else {
+            assert.equal(params.byte_count, Buffer.from(params.bytes as string, "base64").length);
+          }
+        }
+      }
+      if (captureMode === "everything") {
+        const text = reads[2]!.map((p) => Buffer.from(p.bytes as string, "base64").toString())
+          .join("");
+        assert.equal(text, "first,second");
+      }
+      // Each read comes before the end of REQUEST_ALIVE, as Chromium's URLRequest logs them.
+      const events = requests(log).get(ids[1]!)!;
+      assert.ok(
+        events.indexOf("URL_REQUEST_JOB_FILTERED_BYTES_READ PHASE_NONE") <
+          events.indexOf("REQUEST_ALIVE PHASE_END"),
+        events.join("\n"),
+      );
+    }
   });
 
   it("logs emulated latency as THROTTLING_REQUEST and an offline failure", async () => {

@@ -1,0 +1,79 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { elideHeaderLine, paramsJson } from "./capture_mode.ts";
+
+// Chromium's net/http/http_log_util_unittest.cc, ElideHeaderValueForNetLog, case by case.
+describe("elideHeaderLine", () => {
+  it("strips cookies and credentials whole in default mode, the auth scheme too", () => {
+    const cases: [string, string][] = [
+      ["Cookie: name=value", "Cookie: [10 bytes were stripped]"],
+      ["cOoKiE: name=value", "cOoKiE: [10 bytes were stripped]"],
+      ["Set-Cookie: name=value", "Set-Cookie: [10 bytes were stripped]"],
+      ["Set-Cookie2: name=value", "Set-Cookie2: [10 bytes were stripped]"],
+      ["Authorization: Basic 1234", "Authorization: [10 bytes were stripped]"],
+      ["Proxy-Authorization: Basic 1234", "Proxy-Authorization: [10 bytes were stripped]"],
+      ["Boring: value", "Boring: value"],
+    ];
+    for (const [line, elided] of cases) {
+      assert.equal(elideHeaderLine(line, "default"), elided, line);
+      assert.equal(elideHeaderLine(line, "includeSensitive"), line, line);
+      assert.equal(elideHeaderLine(line, "everything"), line, line);
+    }
+  });
+
+  it("strips the token of a multi-round challenge (NTLM, Negotiate) and keeps Basic and Digest ones", () => {
+    const cases: [string, string][] = [
+      ["WWW-Authenticate: Basic realm=test", "WWW-Authenticate: Basic realm=test"],
+      ["WWW-Authenticate: Digest realm=test", "WWW-Authenticate: Digest realm=test"],
+      ["Proxy-Authenticate: Basic realm=test", "Proxy-Authenticate: Basic realm=test"],
+      ["Proxy-Authenticate: Digest realm=test", "Proxy-Authenticate: Digest realm=test"],
+      ["WWW-Authenticate: NTLM 1234", "WWW-Authenticate: NTLM [4 bytes were stripped]"],
+      ["Proxy-Authenticate: NTLM 1234", "Proxy-Authenticate: NTLM [4 bytes were stripped]"],
+      ["WWW-Authenticate: NTLM  1234 ", "WWW-Authenticate: NTLM  [4 bytes were stripped] "],
+      ["www-authenticate: Negotiate YII=", "www-authenticate: Negotiate [4 bytes were stripped]"],
+      // A list of schemes (a comma) and a scheme alone have nothing to hide.
+      ["WWW-Authenticate: Negotiate a, NTLM b", "WWW-Authenticate: Negotiate a, NTLM b"],
+      ["WWW-Authenticate: NTLM", "WWW-Authenticate: NTLM"],
+    ];
+    for (const [line, elided] of cases) {
+      assert.equal(elideHeaderLine(line, "default"), elided, line);
+      assert.equal(elideHeaderLine(line, "includeSensitive"), line, line);
+    }
+  });
+});
+
+describe("paramsJson", () => {
+  it("elides sensitive lines of a headers list in default mode only", () => {
+    const params = {
+      headers: ["HTTP/1.1 401 Unauthorized", "WWW-Authenticate: NTLM TlRMTVNTUAACAAAA"],
+    };
+    assert.deepEqual(JSON.parse(paramsJson(params, "default")), {
+      headers: ["HTTP/1.1 401 Unauthorized", "WWW-Authenticate: NTLM [16 bytes were stripped]"],
+    });
+    assert.deepEqual(JSON.parse(paramsJson(params, "includeSensitive")), params);
+  });
+
+  it("elides the challenges of AUTH_HANDLE_CHALLENGE as the authenticate headers", () => {
+    const params = {
+      target: "proxy",
+      challenges: ['Basic realm="r"', "NTLM TlRMTVNTUAACAAAA"],
+      answered: false,
+    };
+    assert.deepEqual(JSON.parse(paramsJson(params, "default")), {
+      ...params,
+      challenges: ['Basic realm="r"', "NTLM [16 bytes were stripped]"],
+    });
+    assert.deepEqual(JSON.parse(paramsJson(params, "everything")), params);
+  });
+
+  it("writes no bytes, rather than throwing, for a chunk whose buffer was transferred away", () => {
+    // A body chunk handed to the reader may be transferred before a log that was still opening
+    // writes it.
+    const chunk = new Uint8Array([1, 2, 3]);
+    structuredClone(chunk.buffer, { transfer: [chunk.buffer] });
+    assert.deepEqual(JSON.parse(paramsJson({ byte_count: 3, bytes: chunk }, "everything")), {
+      byte_count: 3,
+      bytes: "",
+    });
+  });
+});
