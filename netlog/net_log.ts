@@ -185,6 +185,25 @@ function completeRunningLogs(): void {
   for (const run of runningLogs) run.closeSync();
 }
 
+// A program that dies of an uncaught exception or an unhandled rejection runs no "exit"
+// listener in Deno or Bun; the monitor event comes first in Node, Deno and Bun. The logs are
+// completed only when the process is about to die of it: with a node:process listener for the
+// error (a program that goes on), they keep recording.
+function completeOnFatalError(_error: unknown, origin: string): void {
+  const handler = origin === "unhandledRejection" ? "unhandledRejection" : "uncaughtException";
+  if (process.listenerCount(handler) === 0) completeRunningLogs();
+}
+
+function hookProcessEnd(on: boolean): void {
+  if (on) {
+    process.on("exit", completeRunningLogs);
+    process.on("uncaughtExceptionMonitor", completeOnFatalError);
+  } else {
+    process.off("exit", completeRunningLogs);
+    process.off("uncaughtExceptionMonitor", completeOnFatalError);
+  }
+}
+
 // One startLogging: the writer once the file is open, and the events of the moments before.
 class LogRun {
   readonly opened: Promise<FileNetLogWriter>;
@@ -203,7 +222,7 @@ class LogRun {
       for (const { entry, tick } of this.#early) writer.add(entry, tick);
       this.#early = [];
       this.#writer = writer;
-      if (runningLogs.size === 0) process.on("exit", completeRunningLogs);
+      if (runningLogs.size === 0) hookProcessEnd(true);
       runningLogs.add(this);
       return writer;
     }, (error: unknown) => {
@@ -233,6 +252,6 @@ class LogRun {
 
   #forget(): void {
     runningLogs.delete(this);
-    if (runningLogs.size === 0) process.off("exit", completeRunningLogs);
+    if (runningLogs.size === 0) hookProcessEnd(false);
   }
 }

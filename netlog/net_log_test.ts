@@ -375,6 +375,35 @@ describe("NetLog", () => {
     }
   });
 
+  it("completes a log when the process dies of an uncaught error, and only then", async () => {
+    for (const end of ["throw", "reject", "handled"]) {
+      const path = await tempPath(`${end}.json`);
+      const stderr: string[] = [];
+      const code = await new Promise<number | null>((resolve, reject) => {
+        const args = "Deno" in globalThis ? ["run", "-A", EXIT_WRITER] : [EXIT_WRITER];
+        const child = spawn(process.execPath, [...args, path, "-", end], {
+          stdio: ["ignore", "inherit", "pipe"],
+        });
+        child.stderr!.setEncoding("utf8").on("data", (chunk: string) => stderr.push(chunk));
+        child.once("error", reject);
+        child.once("exit", resolve);
+      });
+      const log = parseNetLog(await readFile(path, "utf8"));
+      assert.equal(log.truncated, false, `a complete log (${end})`);
+      assert.deepEqual(netLogProblems(log), []);
+      if (end === "handled") {
+        // The program went on: the log kept recording until its own stopLogging.
+        assert.equal(code, 0);
+        assert.equal(log.events.length, 600);
+      } else {
+        // It still dies of its own error.
+        assert.equal(code, 1);
+        assert.match(stderr.join(""), /the program's own bug/);
+        assert.equal(log.events.length, 400);
+      }
+    }
+  });
+
   it("builds nothing while not logging", () => {
     const netLog = new NetLog();
     assert.equal(netLog.capturing, false);
