@@ -9,6 +9,7 @@ import { App, createSessionModule } from "../session/mod.ts";
 import { startRangeOrigin } from "../tests/fixtures/range_origin.ts";
 import { EXIT_INTERRUPTED, runDownload } from "./download_command.ts";
 import { parseDownloadArgs } from "./parse_download_args.ts";
+import { assertSameBytes } from "../tests/fixtures/assert_bytes.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "ses-cli-dl-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -82,7 +83,7 @@ describe("ses download", () => {
         json: false,
       }, output);
       assert.equal(code, 0, lines.join("\n"));
-      assert.deepEqual(readFileSync(join(dir, "out.bin")), Buffer.from(body));
+      assertSameBytes(readFileSync(join(dir, "out.bin")), Buffer.from(body));
       assert.match(drawn(), /a\.bin \[.*\] 100% \| 1\.9 MiB \/ 1\.9 MiB/);
       assert.match(lines.at(-1)!, /^saved .*out\.bin \(2000000 bytes\)$/);
     } finally {
@@ -120,7 +121,7 @@ describe("ses download", () => {
       }, second.io);
       assert.equal(code, 0, second.lines.join("\n"));
       assert.match(second.lines.find((line) => line.startsWith("slow.bin: "))!, /of 1\.9 MiB/);
-      assert.deepEqual(readFileSync(join(dir, "slow.bin")), Buffer.from(body));
+      assertSameBytes(readFileSync(join(dir, "slow.bin")), Buffer.from(body));
       assert.ok(origin.requests.at(-1)!.headers.range);
     } finally {
       await origin.close();

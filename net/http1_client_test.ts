@@ -13,6 +13,7 @@ import { currentRuntime } from "../runtime/mod.ts";
 import { createFetchEntry } from "./fetch_entry.ts";
 import { exchange, type Http1Request, type Http1Response } from "./http1_client.ts";
 import { NetService } from "./net_service.ts";
+import { assertSameBytes } from "../tests/fixtures/assert_bytes.ts";
 
 // ---------------------------------------------------------------------------------------------
 // Fixtures: a raw TCP server that writes exact bytes, and a client socket to it.
@@ -1158,7 +1159,7 @@ async function checkResponse(response: Http1Response, generated: Generated): Pro
   assert.equal(response.status, generated.status);
   assert.equal(response.statusText, generated.reason);
   assert.deepEqual(response.headers, generated.headers);
-  assert.deepEqual(new Uint8Array(await readAll(response.body)), generated.body);
+  assertSameBytes(new Uint8Array(await readAll(response.body)), generated.body);
   assert.equal(await response.reusable, true);
 }
 

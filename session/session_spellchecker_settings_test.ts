@@ -13,6 +13,7 @@ import { type RunningServer, startTinyproxy } from "../tests/fixtures/proxy_serv
 import { App } from "./app.ts";
 import { createSessionModule, type SessionModule } from "./session_module.ts";
 import type { Session } from "./session.ts";
+import { assertSameBytes } from "../tests/fixtures/assert_bytes.ts";
 
 const FRENCH = writeBdic({
   aff: "# French for tests\nSET UTF-8\nTRY esaitnru\nSFX S Y 1\nSFX S 0 s .\n",
@@ -395,7 +396,7 @@ describe("Session spellchecker", () => {
       "download-success fr",
       "initialized fr",
     ]);
-    assert.deepEqual(readFileSync(join(dictionaries, "fr-FR-3-0.bdic")), Buffer.from(FRENCH));
+    assertSameBytes(readFileSync(join(dictionaries, "fr-FR-3-0.bdic")), Buffer.from(FRENCH));
   });
 
   it("downloads through the session's proxy (tinyproxy)", async () => {

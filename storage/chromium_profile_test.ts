@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { currentRuntime } from "../runtime/mod.ts";
 import { readChromiumProfile } from "./chromium_profile.ts";
 import { buildChromiumProfile, EXPIRES_MS } from "../tests/fixtures/chromium_profile.ts";
+import { assertSameBytes } from "../tests/fixtures/assert_bytes.ts";
 
 const runtime = currentRuntime();
 const openDatabase = (path: string) => runtime.openDatabase(path);
@@ -51,7 +52,7 @@ describe("readChromiumProfile", () => {
         session: true,
       });
       // The profile itself is never written to (no WAL switch, no new rows).
-      assert.deepEqual(readFileSync(join(dir, network ? "Network" : "", "Cookies")), before);
+      assertSameBytes(readFileSync(join(dir, network ? "Network" : "", "Cookies")), before);
     });
   }
 

@@ -10,6 +10,7 @@ import { after, describe, it } from "node:test";
 import { session } from "../mod.ts";
 import type { DownloadItem, Session } from "../session/mod.ts";
 import { type ByteRoute, type RangeOrigin, startRangeOrigin } from "./fixtures/range_origin.ts";
+import { assertSameBytes } from "./fixtures/assert_bytes.ts";
 
 function bytes(length: number, seed = 1): Uint8Array {
   const out = new Uint8Array(length);
@@ -101,7 +102,7 @@ describe("downloadURL", () => {
       assert.equal(item.hasUserGesture(), false);
       assert.equal(await done(item), "completed");
       assert.equal(item.getSavePath(), join(dir, "file.bin"));
-      assert.deepEqual(readFileSync(join(dir, "file.bin")), Buffer.from(BODY));
+      assertSameBytes(readFileSync(join(dir, "file.bin")), Buffer.from(BODY));
       assert.deepEqual(readdirSync(dir), ["file.bin"]);
       assert.equal(item.getReceivedBytes(), BODY.length);
       assert.equal(item.getPercentComplete(), 100);
@@ -182,7 +183,7 @@ describe("downloadURL", () => {
     ses.downloadURL(pathToFileURL(source).href);
     const item = await pending;
     assert.equal(await done(item), "completed");
-    assert.deepEqual(readFileSync(join(dir, "source.bin")), Buffer.from(BODY));
+    assertSameBytes(readFileSync(join(dir, "source.bin")), Buffer.from(BODY));
   });
 
   it("a data: URL is saved as Chromium names it: download + the MIME type's extension", async () => {
@@ -232,7 +233,7 @@ describe("downloadURL", () => {
       ses.downloadURL(url);
       const item = await pending;
       assert.equal(await done(item), "completed");
-      assert.deepEqual(new Uint8Array(readFileSync(item.getSavePath())), expected);
+      assertSameBytes(new Uint8Array(readFileSync(item.getSavePath())), expected);
     }
   });
 
@@ -339,12 +340,12 @@ describe("downloadURL", () => {
         "Insufficient number of arguments.",
       ]);
       assert.equal(await done(item), "completed");
-      assert.deepEqual(readFileSync(target), Buffer.from(BODY));
+      assertSameBytes(readFileSync(target), Buffer.from(BODY));
       writeFileSync(target, "old");
       const again = nextItem(ses, (item) => item.setSavePath(target));
       ses.downloadURL(`${origin.url}/a.bin`);
       assert.equal(await done(await again), "completed");
-      assert.deepEqual(readFileSync(target), Buffer.from(BODY));
+      assertSameBytes(readFileSync(target), Buffer.from(BODY));
     }));
 });
 
@@ -400,7 +401,7 @@ describe("pause and resume", () => {
       );
       assert.equal(await ended, "completed");
       assert.ok(toggles > 1);
-      assert.deepEqual(readFileSync(join(dir, "toggle.bin")), Buffer.from(BODY));
+      assertSameBytes(readFileSync(join(dir, "toggle.bin")), Buffer.from(BODY));
     }));
 
   it("pause() holds the connection (backpressure), resume() reads on with no new request", () =>
@@ -422,7 +423,7 @@ describe("pause and resume", () => {
       assert.equal(item.isPaused(), false);
       assert.equal(await done(item), "completed");
       assert.equal(origin.requests.length, 1);
-      assert.deepEqual(readFileSync(join(dir, "slow.bin")), Buffer.from(BODY));
+      assertSameBytes(readFileSync(join(dir, "slow.bin")), Buffer.from(BODY));
     }));
 
   it("resume() after the connection died during the pause asks for the rest", () =>
@@ -444,7 +445,7 @@ describe("pause and resume", () => {
       assert.equal(await done(item), "completed");
       assert.equal(origin.requests.length, 2);
       assert.match(origin.requests[1]!.headers.range ?? "", /^bytes=[1-9]\d*-$/);
-      assert.deepEqual(readFileSync(join(dir, "slow.bin")), Buffer.from(BODY));
+      assertSameBytes(readFileSync(join(dir, "slow.bin")), Buffer.from(BODY));
     }));
 });
 
@@ -485,7 +486,7 @@ describe("resume after the connection dropped", () => {
       assert.equal(second["if-range"], '"strong"');
       assert.equal(second["accept-encoding"], "identity");
       assert.equal(origin.requests.length, 2);
-      assert.deepEqual(readFileSync(join(dir, "r.bin")), Buffer.from(BODY));
+      assertSameBytes(readFileSync(join(dir, "r.bin")), Buffer.from(BODY));
       assert.deepEqual(readdirSync(dir), ["r.bin"]);
     }));
 
@@ -501,7 +502,7 @@ describe("resume after the connection dropped", () => {
         await cutAt(origin, item, 100_000);
         assert.equal(await finished, "completed");
         assert.equal(origin.requests[1]!.headers.range, "bytes=100000-");
-        assert.deepEqual(readFileSync(join(dir, "len.bin")), Buffer.from(BODY));
+        assertSameBytes(readFileSync(join(dir, "len.bin")), Buffer.from(BODY));
       },
     ));
 
@@ -523,7 +524,7 @@ describe("resume after the connection dropped", () => {
       await new Promise((resolve) => setTimeout(resolve, 50));
       assert.deepEqual(states, ["completed"]);
       assert.equal(o.requests.length, 2);
-      assert.deepEqual(readFileSync(join(dir, "auto.bin")), Buffer.from(BODY));
+      assertSameBytes(readFileSync(join(dir, "auto.bin")), Buffer.from(BODY));
       assert.deepEqual(readdirSync(dir), ["auto.bin"]);
     }));
 
@@ -533,7 +534,7 @@ describe("resume after the connection dropped", () => {
       item.resume();
       assert.equal(await done(item), "completed");
       assert.ok(o.requests[1]!.headers.range);
-      assert.deepEqual(readFileSync(join(dir, "i.bin")), Buffer.from(BODY));
+      assertSameBytes(readFileSync(join(dir, "i.bin")), Buffer.from(BODY));
     }));
 
   it("a 206 starting early is not appended: the download restarts from zero", () =>
@@ -543,7 +544,7 @@ describe("resume after the connection dropped", () => {
       assert.equal(await done(item), "completed");
       assert.ok(o.requests[1]!.headers.range);
       assert.equal(o.requests[2]!.headers.range, undefined);
-      assert.deepEqual(readFileSync(join(dir, "e.bin")), Buffer.from(BODY));
+      assertSameBytes(readFileSync(join(dir, "e.bin")), Buffer.from(BODY));
     }));
 
   it("a weak ETag is never sent as If-Range: the resume starts from zero", () =>
@@ -553,7 +554,7 @@ describe("resume after the connection dropped", () => {
       assert.equal(await done(item), "completed");
       assert.equal(o.requests[1]!.headers.range, undefined);
       assert.equal(o.requests[1]!.headers["if-range"], undefined);
-      assert.deepEqual(readFileSync(join(dir, "w.bin")), Buffer.from(BODY));
+      assertSameBytes(readFileSync(join(dir, "w.bin")), Buffer.from(BODY));
     }));
 
   it("Last-Modified guards the range when the ETag is weak", () =>
@@ -569,7 +570,7 @@ describe("resume after the connection dropped", () => {
       item.resume();
       assert.equal(await done(item), "completed");
       assert.equal(o.requests[1]!.headers["if-range"], "Tue, 01 Sep 2026 10:00:00 GMT");
-      assert.deepEqual(readFileSync(join(dir, "lm.bin")), Buffer.from(BODY));
+      assertSameBytes(readFileSync(join(dir, "lm.bin")), Buffer.from(BODY));
     }));
 
   it("a Last-Modified less than 60 s before Date is weak: never sent as If-Range", () =>
@@ -582,7 +583,7 @@ describe("resume after the connection dropped", () => {
       assert.equal(await done(item), "completed");
       assert.equal(o.requests[1]!.headers.range, undefined);
       assert.equal(o.requests[1]!.headers["if-range"], undefined);
-      assert.deepEqual(readFileSync(join(dir, "fresh.bin")), Buffer.from(BODY));
+      assertSameBytes(readFileSync(join(dir, "fresh.bin")), Buffer.from(BODY));
     }));
 
   it("a changed ETag makes the server send 200 and the download restart", () =>
@@ -594,7 +595,7 @@ describe("resume after the connection dropped", () => {
         assert.equal(await done(item), "completed");
         assert.equal(o.requests[1]!.headers["if-range"], '"old"');
         assert.equal(item.getETag(), '"new"');
-        assert.deepEqual(readFileSync(join(dir, "c.bin")), Buffer.from(BODY));
+        assertSameBytes(readFileSync(join(dir, "c.bin")), Buffer.from(BODY));
       },
     ));
 
@@ -605,7 +606,7 @@ describe("resume after the connection dropped", () => {
       assert.equal(await done(item), "completed");
       assert.ok(o.requests[1]!.headers.range);
       assert.equal(o.requests[2]!.headers.range, undefined);
-      assert.deepEqual(readFileSync(join(dir, "n.bin")), Buffer.from(BODY));
+      assertSameBytes(readFileSync(join(dir, "n.bin")), Buffer.from(BODY));
     }));
 });
 
@@ -677,7 +678,7 @@ describe("createInterruptedDownload", () => {
       item.resume();
       assert.equal(await done(item), "completed");
       assert.equal(origin.requests[0]!.headers.range, "bytes=120000-");
-      assert.deepEqual(readFileSync(path), Buffer.from(BODY));
+      assertSameBytes(readFileSync(path), Buffer.from(BODY));
       assert.equal(existsSync(`${path}.crdownload`), false);
     }));
 });
@@ -700,7 +701,7 @@ describe("createInterruptedDownload with partial files of its own", () => {
       item.resume();
       assert.equal(await done(item), "completed");
       assert.equal(origin.requests[0]!.headers.range, "bytes=50000-");
-      assert.deepEqual(readFileSync(path), Buffer.from(BODY));
+      assertSameBytes(readFileSync(path), Buffer.from(BODY));
     }));
 
   it("starts from zero when the partial file is shorter than the offset", () =>
@@ -720,7 +721,7 @@ describe("createInterruptedDownload with partial files of its own", () => {
       item.resume();
       assert.equal(await done(item), "completed");
       assert.equal(origin.requests[0]!.headers.range, undefined);
-      assert.deepEqual(readFileSync(path), Buffer.from(BODY));
+      assertSameBytes(readFileSync(path), Buffer.from(BODY));
     }));
 });
 
@@ -791,8 +792,8 @@ describe("file names", () => {
       ));
       const expected = new Map([[a, bytes(200_000, 3)], [b, bytes(100_000, 4)]]);
       const last = ends.filter((item) => item !== c).at(-1)!;
-      assert.deepEqual(readFileSync(target), Buffer.from(expected.get(last)!));
-      assert.deepEqual(readFileSync(c.getSavePath()), Buffer.from(bytes(150_000, 5)));
+      assertSameBytes(readFileSync(target), Buffer.from(expected.get(last)!));
+      assertSameBytes(readFileSync(c.getSavePath()), Buffer.from(bytes(150_000, 5)));
       assert.deepEqual(
         readdirSync(folder).sort(),
         [...new Set([c.getSavePath().slice(folder.length + 1), "same.bin"])].sort(),
@@ -822,7 +823,7 @@ describe("file names", () => {
       assert.deepEqual(paths, [join(dir, "same (1).bin"), join(dir, "same.bin")]);
       for (const item of items) {
         const seed = item.getURL().includes("/one/") ? 1 : 2;
-        assert.deepEqual(readFileSync(item.getSavePath()), Buffer.from(bytes(200_000, seed)));
+        assertSameBytes(readFileSync(item.getSavePath()), Buffer.from(bytes(200_000, seed)));
       }
       writeFileSync(join(dir, "exist.bin"), "mine");
       const pending = nextItem(ses);
