@@ -131,22 +131,33 @@ export function digestAuthorization(
     throw new TypeError("Cannot send Digest credentials: the user name contains CR, LF or NUL");
   }
   const { realm, nonce, hash, qop } = challenge;
-  const h = (text: string) => createHash(hash).update(text, "utf8").digest("hex");
+  // Everything is hashed and sent as bytes, one char per byte as header values hold them:
+  // the challenge's values as received, the credentials as their UTF-8 octets (Chromium's
+  // HttpAuthHandlerDigest works on the credentials' UTF-8 std::string and the original realm).
+  const h = (bytes: string) => createHash(hash).update(bytes, "latin1").digest("hex");
+  const userBytes = utf8Bytes(username);
   const cnonce = request.cnonce ?? randomBytes(8).toString("hex");
   const nc = request.nonceCount.toString(16).padStart(8, "0");
-  let ha1 = h(`${username}:${realm}:${password}`);
+  let ha1 = h(`${userBytes}:${realm}:${utf8Bytes(password)}`);
   if (challenge.session) ha1 = h(`${ha1}:${nonce}:${cnonce}`);
   const ha2 = h(`${request.method}:${request.uri}`);
   const response = qop === "auth"
     ? h(`${ha1}:${nonce}:${nc}:${cnonce}:${qop}:${ha2}`)
     : h(`${ha1}:${nonce}:${ha2}`);
-  const user = challenge.userhash ? h(`${username}:${realm}`) : username;
+  const user = challenge.userhash ? h(`${userBytes}:${realm}`) : userBytes;
   let value = `Digest username=${quote(user)}, realm=${quote(realm)}, nonce=${quote(nonce)}, ` +
     `uri=${quote(request.uri)}, algorithm=${challenge.algorithm}, response=${quote(response)}`;
   if (challenge.opaque !== undefined) value += `, opaque=${quote(challenge.opaque)}`;
   if (qop === "auth") value += `, qop=${qop}, nc=${nc}, cnonce=${quote(cnonce)}`;
   if (challenge.userhash) value += ", userhash=true";
   return value;
+}
+
+// deno-lint-ignore no-control-regex
+const ASCII = /^[\x00-\x7f]*$/;
+
+function utf8Bytes(text: string): string {
+  return ASCII.test(text) ? text : Buffer.from(text, "utf8").toString("latin1");
 }
 
 function quote(text: string): string {

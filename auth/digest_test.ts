@@ -78,6 +78,34 @@ describe("Digest (RFC 7616)", () => {
     assert.equal(value.nc, "0000001a");
   });
 
+  it("sends and hashes a non-ASCII user name as UTF-8 octets, the realm as the bytes received", () => {
+    // The realm arrives as header bytes (one char per byte): here the UTF-8 of "café".
+    const realm = Buffer.from("caf\u00e9", "utf8").toString("latin1");
+    const challenge = challengeOf(`Digest realm="${realm}", nonce="n", qop="auth"`);
+    const user = "\u7528\u6237 J\u00e4s\u00f8n";
+    const value = digestAuthorization(challenge, user, "p\u00e4ss", {
+      method: "GET",
+      uri: "/",
+      nonceCount: 1,
+      cnonce: "c",
+    });
+    // A header value is a byte string: the UTF-8 octets, as Chromium's HttpAuthHandlerDigest
+    // sends the credentials' std::string.
+    assert.ok([...value].every((char) => char.charCodeAt(0) <= 0xff));
+    const got = params(value);
+    assert.equal(Buffer.from(got.username!, "latin1").toString("utf8"), user);
+    assert.equal(got.realm, realm);
+    const md5 = (...parts: Uint8Array[]) => {
+      const hash = createHash("md5");
+      for (const part of parts) hash.update(part);
+      return hash.digest("hex");
+    };
+    const text = (s: string) => new TextEncoder().encode(s);
+    const ha1 = md5(text(`${user}:`), Buffer.from(realm, "latin1"), text(":p\u00e4ss"));
+    const ha2 = md5(text("GET:/"));
+    assert.equal(got.response, md5(text(`${ha1}:n:00000001:c:auth:${ha2}`)));
+  });
+
   it("uses RFC 2069's form without qop and the -sess HA1 with it", () => {
     const old = params(digestAuthorization(
       challengeOf('Digest realm="r", nonce="n"'),

@@ -260,6 +260,14 @@ describe("HTTP authentication through ses.fetch", () => {
     });
   }
 
+  it("Digest sends a non-ASCII user name as UTF-8 and hashes it so, as Chromium does", async () => {
+    const ses = newSession();
+    const user = "\u7528\u6237 J\u00e4s\u00f8n";
+    answerLogins(ses, [user, "p\u00e4ss"]);
+    const response = await ses.fetch(`${origin.base}/digest/sha256/unicode`);
+    assert.equal(await response.text(), `digest ${user} nc=00000001`);
+  });
+
   it("Digest stale=true: retried with the same credentials and a new nonce, no prompt", async () => {
     const ses = newSession();
     const calls = answerLogins(ses, ["alice", "wonder land"]);
