@@ -28,12 +28,26 @@ export interface AuthInfo {
   readonly realm: string;
 }
 
-/** Electron's `authenticationResponseDetails` of the `'login'` event. */
+/**
+ * Electron's `authenticationResponseDetails` of the `'login'` event, with the two fields its
+ * LoginHandler (shell/browser/login_handler.cc) sets besides the documented `url` and `pid`
+ * that mean something without a renderer.
+ */
 export interface LoginDetails {
   /** The URL of the request that was challenged. */
   readonly url: string;
   /** The process that made the request; absent outside Electron's renderers. */
   readonly pid?: number;
+  /**
+   * Whether this is the first time this request asks about this server or proxy; `false` when
+   * the credentials given before were rejected (answer `callback()` to stop trying).
+   */
+  readonly firstAuthAttempt: boolean;
+  /**
+   * The 401's (or 407's) headers: names in lower case, in code point order, each with its
+   * values in the order received, as Electron converts `net::HttpResponseHeaders`.
+   */
+  readonly responseHeaders: Record<string, string[]>;
 }
 
 /** Asks for credentials; resolves with `undefined` to give up (the 401/407 is returned). */
@@ -41,6 +55,9 @@ export type LoginHandler = (
   details: LoginDetails,
   authInfo: AuthInfo,
 ) => Promise<Credentials | undefined>;
+
+/** The header lines of a challenge (`[name, value]` pairs, as received). */
+export type ChallengeHeaders = ReadonlyArray<readonly [string, string]>;
 
 /** Who is being answered. */
 export interface AuthTarget {
@@ -177,11 +194,13 @@ export class AuthController {
    *
    * @param values The `WWW-Authenticate` (or `Proxy-Authenticate`) values, one per line.
    * @param request The challenged request.
+   * @param headers Every header line of the 401 or 407, shown to the `'login'` event.
    * @returns The value to retry with, or `undefined` to return the response as it is.
    */
   async respond(
     values: readonly string[],
     request: ChallengedRequest,
+    headers: ChallengeHeaders = [],
   ): Promise<AuthAnswer | undefined> {
     const challenges = parseChallenges(values);
     const sent = this.#sent;
@@ -197,7 +216,7 @@ export class AuthController {
     const { challenge, digest } = chosen;
     const scheme = challenge.scheme;
     const realm = scheme === "ntlm" ? "" : digest?.realm ?? challenge.params.get("realm") ?? "";
-    const credentials = await this.#nextIdentity(realm, scheme, request);
+    const credentials = await this.#nextIdentity(realm, scheme, request, headers);
     if (!credentials) return undefined;
     const entry = this.#policy.cache.add(
       this.#target.key,
@@ -281,6 +300,7 @@ export class AuthController {
     realm: string,
     scheme: string,
     request: ChallengedRequest,
+    headers: ChallengeHeaders,
   ): Promise<Credentials | undefined> {
     if (this.#explicit) {
       const explicit = this.#explicit;
@@ -294,11 +314,29 @@ export class AuthController {
       if (cached) return cached.credentials;
     }
     if (this.#prompts >= MAX_LOGIN_PROMPTS) return undefined;
-    this.#prompts++;
+    const details: LoginDetails = {
+      url: request.url,
+      firstAuthAttempt: this.#prompts++ === 0,
+      responseHeaders: headerRecord(headers),
+    };
     const { isProxy, host, port } = this.#target;
-    const answer = this.#policy.login({ url: request.url }, { isProxy, scheme, host, port, realm });
+    const answer = this.#policy.login(details, { isProxy, scheme, host, port, realm });
     return await untilAborted(answer, request.signal);
   }
+}
+
+// Electron's converter fills a base::Value::Dict, whose keys come out sorted.
+function headerRecord(headers: ChallengeHeaders): Record<string, string[]> {
+  const byName = new Map<string, string[]>();
+  for (const [name, value] of headers) {
+    const key = name.toLowerCase();
+    const values = byName.get(key);
+    if (values) values.push(value);
+    else byName.set(key, [value]);
+  }
+  const record: Record<string, string[]> = {};
+  for (const key of [...byName.keys()].sort()) record[key] = byName.get(key)!;
+  return record;
 }
 
 /** Rejects with the signal's reason when it aborts first, so no request waits on a login. */

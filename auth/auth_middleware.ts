@@ -16,6 +16,7 @@ import {
   type AuthPolicy,
   type AuthTarget,
   type ChallengedRequest,
+  type ChallengeHeaders,
 } from "./auth_controller.ts";
 import { proxyCredentials, proxyTarget, proxyTargetKey } from "./proxy_target.ts";
 import { discardBody } from "../core/discard_body.ts";
@@ -126,7 +127,11 @@ async function authenticate(
   const answerFor = (response: Response): Promise<AuthAnswer | undefined> | undefined => {
     if (response.status === 401) {
       if (callerAuthorizes) return undefined;
-      return server.respond(challengeValues(response, "www-authenticate"), challenged);
+      return server.respond(
+        challengeValues(response, "www-authenticate"),
+        challenged,
+        headerLines(response),
+      );
     }
     // Only a proxy that forwarded the request may ask this way; a 407 from a server that is no
     // proxy of ours is returned as it is, and no proxy is ever sent what it did not ask. Through
@@ -141,7 +146,11 @@ async function authenticate(
       proxy = new AuthController(proxyTarget(via, key), options, proxyCredentials(via));
       proxyKey = key;
     }
-    return proxy.respond(challengeValues(response, "proxy-authenticate"), challenged);
+    return proxy.respond(
+      challengeValues(response, "proxy-authenticate"),
+      challenged,
+      headerLines(response),
+    );
   };
   // With `first`, the request went without cached credentials: an entry cached since then
   // must not count as sent and rejected.
@@ -243,6 +252,10 @@ function withAuthHeaders(
   if (authorization !== undefined) headers.set("authorization", authorization);
   if (proxyAuthorization !== undefined) headers.set("proxy-authorization", proxyAuthorization);
   return new Request(request, { headers });
+}
+
+function headerLines(response: Response): ChallengeHeaders {
+  return responseInfo(response)?.rawHeaders ?? [...response.headers];
 }
 
 function challengeValues(response: Response, name: string): readonly string[] {

@@ -26,6 +26,7 @@ export {
   type AuthPolicy,
   type AuthTarget,
   type ChallengedRequest,
+  type ChallengeHeaders,
   type LoginDetails,
   type LoginHandler,
   MAX_LOGIN_PROMPTS,

@@ -75,8 +75,23 @@ describe("HTTP authentication through ses.fetch", () => {
     const mark = origin.seen.length;
     const response = await ses.fetch(`${origin.base}/basic/dir/page?q=1`);
     assert.equal(await response.text(), "hello alice");
+    // Electron's LoginHandler also sets firstAuthAttempt and the 401's headers (lower-case
+    // names, sorted, each with its list of values).
+    const { responseHeaders } = calls[0]!.details;
+    assert.deepEqual(responseHeaders["www-authenticate"], ['Basic realm="basic-realm"']);
+    assert.equal(responseHeaders["date"]?.length, 1);
+    assert.deepEqual(Object.keys(responseHeaders), Object.keys(responseHeaders).sort());
+    assert.deepEqual(Object.keys(calls[0]!.details), [
+      "url",
+      "firstAuthAttempt",
+      "responseHeaders",
+    ]);
     assert.deepEqual(calls, [{
-      details: { url: `${origin.base}/basic/dir/page?q=1` },
+      details: {
+        url: `${origin.base}/basic/dir/page?q=1`,
+        firstAuthAttempt: true,
+        responseHeaders,
+      },
       authInfo: {
         isProxy: false,
         scheme: "basic",
@@ -138,7 +153,7 @@ describe("HTTP authentication through ses.fetch", () => {
     const response = await ses.fetch(`${origin.base}/basic/w`);
     assert.equal(response.status, 401);
     assert.equal(await response.text(), "denied");
-    assert.equal(calls.length, 3);
+    assert.deepEqual(calls.map((call) => call.details.firstAuthAttempt), [true, false, false]);
     assert.equal(since(origin, mark).length, 4);
   });
 
