@@ -1,5 +1,8 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import {
   type AuthOrigin,
   authParams,
@@ -207,6 +210,27 @@ describe("HTTP authentication through ses.fetch", () => {
     assert.equal(response.url, `${origin.base}/basic/u/1`);
     // Cached for the origin and realm (SEMANTICS.md): no URL needed now.
     assert.equal(await (await ses.fetch(`${origin.base}/basic/u/2`)).text(), "hello al@ce");
+  });
+
+  it("keeps a URL's password out of a default-mode net log; includeSensitive keeps it", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "ses-auth-log-"));
+    try {
+      for (const captureMode of ["default", "includeSensitive"] as const) {
+        const ses = newSession();
+        const path = join(dir, `${captureMode}.json`);
+        await ses.netLog.startLogging(path, { captureMode });
+        const url = `http://alice:wonder%20land@127.0.0.1:${origin.port}/basic/log`;
+        assert.equal(await (await ses.fetch(url)).text(), "hello alice");
+        await ses.netLog.stopLogging();
+        const text = await readFile(path, "utf8");
+        // The request is still there, under its user name alone in default mode.
+        const logged = captureMode === "default" ? url.replace(":wonder%20land", "") : url;
+        assert.ok(text.includes(`"url":"${logged}"`), captureMode);
+        assert.equal(text.includes("wonder%20land"), captureMode !== "default", captureMode);
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it("URL credentials answer a same-origin redirect target and stay off response.url", async () => {
