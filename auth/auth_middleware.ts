@@ -38,7 +38,7 @@ export const MAX_AUTH_ROUNDS = 8;
 /**
  * Builds the auth stage. Credentials in the URL (`http://user:pass@host/`, percent-decoded) are
  * taken off the request (they never reach the wire or `response.url`) and used once, first,
- * when the server asks. Requests with `credentials: "omit"` send and answer nothing. A
+ * when the server asks; nothing cached is sent before that challenge. Requests with `credentials: "omit"` send and answer nothing. A
  * challenge whose request had a streamed body is returned as it is, since the body cannot be
  * sent again.
  *
@@ -153,8 +153,9 @@ async function authenticate(
     );
   };
   // With `first`, the request went without cached credentials: an entry cached since then
-  // must not count as sent and rejected.
-  let authorization = callerAuthorizes || first !== undefined
+  // must not count as sent and rejected. A URL with credentials waits for the challenge, which
+  // they answer, rather than going as the cache's identity (Chromium's SelectPreemptiveAuth).
+  let authorization = callerAuthorizes || first !== undefined || explicit !== undefined
     ? undefined
     : server.preemptive(challenged);
   let proxyAuthorization: string | undefined;

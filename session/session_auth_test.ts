@@ -233,6 +233,22 @@ describe("HTTP authentication through ses.fetch", () => {
     }
   });
 
+  it("URL credentials win over the cache's: nothing pre-emptive for a URL with a user name", async () => {
+    // Chromium's SelectPreemptiveAuth: the URL's identity needs a challenge first.
+    const ses = newSession();
+    answerLogins(ses, ["alice", "wonder land"]);
+    assert.equal(await (await ses.fetch(`${origin.base}/basic/pre/1`)).text(), "hello alice");
+    const mark = origin.seen.length;
+    const response = await ses.fetch(
+      `http://al%40ce:p%3Ass%25@127.0.0.1:${origin.port}/basic/pre/2`,
+    );
+    assert.equal(await response.text(), "hello al@ce");
+    assert.deepEqual(since(origin, mark).map((seen) => [seen.status, seen.authorization]), [
+      [401, undefined],
+      [200, `Basic ${btoa("al@ce:p:ss%")}`],
+    ]);
+  });
+
   it("URL credentials answer a same-origin redirect target and stay off response.url", async () => {
     const ses = newSession();
     const response = await ses.fetch(
