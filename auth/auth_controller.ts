@@ -93,6 +93,8 @@ export interface ChallengedRequest {
   readonly path?: string;
   /** The caller's signal: an abort stops waiting for the `'login'` answer. */
   readonly signal?: AbortSignal;
+  /** The request body, for Digest's `qop=auth-int`; none is an empty one. */
+  readonly body?: Uint8Array;
 }
 
 /** A header value to retry with. */
@@ -185,7 +187,12 @@ export class AuthController {
       entry.digest!,
       entry.credentials.username,
       entry.credentials.password,
-      { method: request.method, uri: request.uri, nonceCount: ++entry.nonceCount },
+      {
+        method: request.method,
+        uri: request.uri,
+        nonceCount: ++entry.nonceCount,
+        body: request.body,
+      },
     );
   }
 
@@ -270,6 +277,7 @@ export class AuthController {
       method: request.method,
       uri: request.uri,
       nonceCount: 1,
+      body: request.body,
     });
   }
 

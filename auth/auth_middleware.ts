@@ -116,6 +116,8 @@ async function authenticate(
     uri: `${url.pathname}${url.search}`,
     path: url.pathname,
     signal: context.signal,
+    // A streamed body is never answered (it cannot be resent), so bytes or none are all here.
+    body: context.body instanceof Uint8Array ? context.body : undefined,
   };
   // A caller's own Authorization wins over ours on every send (Chromium merges the request's
   // extra headers last), so answering a 401 could only loop: such a 401 is the caller's.

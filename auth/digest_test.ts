@@ -145,10 +145,31 @@ describe("Digest (RFC 7616)", () => {
     );
   });
 
-  it("refuses what it cannot answer: auth-int only, unknown algorithms, no nonce", () => {
+  it("answers auth-int when auth is not offered, over the body's bytes (RFC 7616 §3.4.3)", () => {
+    assert.equal(challengeOf('Digest realm="r", nonce="n", qop="auth-int, auth"').qop, "auth");
+    const challenge = challengeOf('Digest realm="r", nonce="n", qop="auth-int"');
+    assert.equal(challenge.qop, "auth-int");
+    const md5 = (text: string | Uint8Array) => createHash("md5").update(text).digest("hex");
+    const body = new TextEncoder().encode("a=1&b=\u00e9");
+    for (const given of [body, undefined]) {
+      const got = params(digestAuthorization(challenge, "u", "p", {
+        method: "POST",
+        uri: "/form",
+        nonceCount: 1,
+        cnonce: "c",
+        body: given,
+      }));
+      assert.equal(got.qop, "auth-int");
+      // A2 = Method ":" request-uri ":" H(entity-body); no body hashes as an empty one.
+      const ha2 = md5(`POST:/form:${md5(given ?? "")}`);
+      assert.equal(got.response, md5(`${md5("u:r:p")}:n:00000001:c:auth-int:${ha2}`));
+    }
+  });
+
+  it("refuses what it cannot answer: unknown qop and algorithms, no nonce", () => {
     for (
       const header of [
-        'Digest realm="r", nonce="n", qop="auth-int"',
+        'Digest realm="r", nonce="n", qop="auth-conf"',
         'Digest realm="r", nonce="n", algorithm=SHA-512-256',
         'Digest realm="r"',
       ]

@@ -323,6 +323,22 @@ describe("HTTP authentication through ses.fetch", () => {
     assert.equal(await response.text(), `digest ${user} nc=00000001`);
   });
 
+  it("Digest qop=auth-int offered alone: answered over the body, resent whole", async () => {
+    const ses = newSession();
+    const calls = answerLogins(ses, ["alice", "wonder land"]);
+    const post = await ses.fetch(`${origin.base}/digest/auth-int/a`, {
+      method: "POST",
+      body: "x=1&y=\u00e9",
+    });
+    assert.equal(await post.text(), "digest alice nc=00000001");
+    // Pre-emptive too, over this request's (empty) body.
+    const mark = origin.seen.length;
+    const get = await ses.fetch(`${origin.base}/digest/auth-int/b`);
+    assert.equal(await get.text(), "digest alice nc=00000002");
+    assert.equal(since(origin, mark).length, 1);
+    assert.equal(calls.length, 1);
+  });
+
   it("Digest stale=true: retried with the same credentials and a new nonce, no prompt", async () => {
     const ses = newSession();
     const calls = answerLogins(ses, ["alice", "wonder land"]);
