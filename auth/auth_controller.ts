@@ -20,7 +20,7 @@ export interface AuthInfo {
   readonly isProxy: boolean;
   /** The scheme in lower case: `basic`, `digest` or `ntlm`. */
   readonly scheme: string;
-  /** The host that asked (the proxy's for a proxy). */
+  /** The host that asked (the proxy's for a proxy); an IPv6 literal in brackets, `[::1]`. */
   readonly host: string;
   /** Its port. */
   readonly port: number;
@@ -327,7 +327,9 @@ export class AuthController {
       firstAuthAttempt: this.#prompts++ === 0,
       responseHeaders: headerRecord(headers),
     };
-    const { isProxy, host, port } = this.#target;
+    const { isProxy, port } = this.#target;
+    // Electron shows Chromium's challenger, a SchemeHostPort, whose host keeps IPv6 brackets.
+    const host = this.#target.host.includes(":") ? `[${this.#target.host}]` : this.#target.host;
     const answer = this.#policy.login(details, { isProxy, scheme, host, port, realm });
     return await untilAborted(answer, request.signal);
   }

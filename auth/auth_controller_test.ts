@@ -67,6 +67,19 @@ describe("AuthController", () => {
     assert.equal(p.asked.length, 2);
   });
 
+  it("shows an IPv6 host in brackets, as Chromium's SchemeHostPort (GURL::host) holds it", async () => {
+    const p = policy();
+    const server = { key: "http://[::1]:8080", isProxy: false, host: "::1", port: 8080 };
+    await new AuthController(server, p).respond(['Basic realm="r"'], REQUEST);
+    const authorize = createProxyAuthorize(p, { host: "a.test", port: 443 });
+    await authorize([["Proxy-Authenticate", 'Basic realm="p"']], {
+      scheme: "http",
+      host: "fe80::1",
+      port: 3128,
+    });
+    assert.deepEqual(p.asked.map((info) => info.host), ["[::1]", "[fe80::1]"]);
+  });
+
   it("a tunnel's authorizer drops a rejected cached identity and asks once more", async () => {
     const p = policy();
     const proxy = { scheme: "http", host: "p.test", port: 3128 } as const;
