@@ -38,7 +38,9 @@ export const MAX_AUTH_ROUNDS = 8;
 /**
  * Builds the auth stage. Credentials in the URL (`http://user:pass@host/`, percent-decoded) are
  * taken off the request (they never reach the wire or `response.url`) and used once, first,
- * when the server asks; nothing cached is sent before that challenge. Requests with `credentials: "omit"` send and answer nothing. A
+ * when the server asks; nothing cached is sent before that challenge. Requests with
+ * `credentials: "omit"` send and answer nothing for the server (a forward proxy's 407 is
+ * answered still, as Chromium's privacy mode leaves proxy auth alone). A
  * challenge whose request had a streamed body is returned as it is, since the body cannot be
  * sent again.
  *
@@ -69,18 +71,19 @@ export function authMiddleware(options: AuthMiddlewareOptions): Middleware {
   return (next) => (request, context) => {
     const withUserinfo = hasUserinfo(request.url);
     if (
-      !withUserinfo &&
-      (context.credentials === "omit" ||
-        (options.cache.size === 0 && !options.hasLoginListener() &&
-          !options.proxyCredentials?.()))
+      !withUserinfo && options.cache.size === 0 && !options.hasLoginListener() &&
+      !options.proxyCredentials?.()
     ) {
       return next(request, context);
     }
-    if (!withUserinfo && options.cache.size === 0) {
+    // `credentials: "omit"` sends and answers nothing for the server, but a forward proxy's 407
+    // is answered still, as Chromium's privacy mode suppresses server auth alone.
+    const omit = context.credentials === "omit";
+    if (!withUserinfo && (options.cache.size === 0 || omit)) {
       // Nothing cached to send before being asked: the request goes as it is, and only a
       // challenge takes the slow path (a 'login' listener alone must not cost every request).
       return next(request, context).then((response) =>
-        response.status === 401 || response.status === 407
+        (response.status === 401 && !omit) || response.status === 407
           ? authenticate(next, request, context, options, response)
           : response
       );
@@ -109,7 +112,7 @@ async function authenticate(
     request = new Request(url, request);
     context.urlChain[context.urlChain.length - 1] = url.href;
   }
-  if (context.credentials === "omit") return next(request, context);
+  const omit = context.credentials === "omit";
   const challenged: ChallengedRequest = {
     url: url.href,
     method: request.method,
@@ -128,7 +131,7 @@ async function authenticate(
   let proxyKey = "";
   const answerFor = (response: Response): Promise<AuthAnswer | undefined> | undefined => {
     if (response.status === 401) {
-      if (callerAuthorizes) return undefined;
+      if (callerAuthorizes || omit) return undefined;
       return server.respond(
         challengeValues(response, "www-authenticate"),
         challenged,
@@ -157,7 +160,7 @@ async function authenticate(
   // With `first`, the request went without cached credentials: an entry cached since then
   // must not count as sent and rejected. A URL with credentials waits for the challenge, which
   // they answer, rather than going as the cache's identity (Chromium's SelectPreemptiveAuth).
-  let authorization = callerAuthorizes || first !== undefined || explicit !== undefined
+  let authorization = callerAuthorizes || omit || first !== undefined || explicit !== undefined
     ? undefined
     : server.preemptive(challenged);
   let proxyAuthorization: string | undefined;
