@@ -20,7 +20,7 @@ export interface AuthInfo {
   readonly isProxy: boolean;
   /** The scheme in lower case: `basic`, `digest` or `ntlm`. */
   readonly scheme: string;
-  /** The host that asked (the proxy's for a proxy). */
+  /** The host that asked (the proxy's for a proxy); an IPv6 literal in brackets, `[::1]`. */
   readonly host: string;
   /** Its port. */
   readonly port: number;
@@ -28,12 +28,26 @@ export interface AuthInfo {
   readonly realm: string;
 }
 
-/** Electron's `authenticationResponseDetails` of the `'login'` event. */
+/**
+ * Electron's `authenticationResponseDetails` of the `'login'` event, with the two fields its
+ * LoginHandler (shell/browser/login_handler.cc) sets besides the documented `url` and `pid`
+ * that mean something without a renderer.
+ */
 export interface LoginDetails {
   /** The URL of the request that was challenged. */
   readonly url: string;
   /** The process that made the request; absent outside Electron's renderers. */
   readonly pid?: number;
+  /**
+   * Whether this is the first time this request asks about this server or proxy; `false` when
+   * the credentials given before were rejected (answer `callback()` to stop trying).
+   */
+  readonly firstAuthAttempt: boolean;
+  /**
+   * The 401's (or 407's) headers: names in lower case, in code point order, each with its
+   * values in the order received, as Electron converts `net::HttpResponseHeaders`.
+   */
+  readonly responseHeaders: Record<string, string[]>;
 }
 
 /** Asks for credentials; resolves with `undefined` to give up (the 401/407 is returned). */
@@ -41,6 +55,9 @@ export type LoginHandler = (
   details: LoginDetails,
   authInfo: AuthInfo,
 ) => Promise<Credentials | undefined>;
+
+/** The header lines of a challenge (`[name, value]` pairs, as received). */
+export type ChallengeHeaders = ReadonlyArray<readonly [string, string]>;
 
 /** Who is being answered. */
 export interface AuthTarget {
@@ -76,6 +93,8 @@ export interface ChallengedRequest {
   readonly path?: string;
   /** The caller's signal: an abort stops waiting for the `'login'` answer. */
   readonly signal?: AbortSignal;
+  /** The request body, for Digest's `qop=auth-int`; none is an empty one. */
+  readonly body?: Uint8Array;
 }
 
 /** A header value to retry with. */
@@ -168,7 +187,12 @@ export class AuthController {
       entry.digest!,
       entry.credentials.username,
       entry.credentials.password,
-      { method: request.method, uri: request.uri, nonceCount: ++entry.nonceCount },
+      {
+        method: request.method,
+        uri: request.uri,
+        nonceCount: ++entry.nonceCount,
+        body: request.body,
+      },
     );
   }
 
@@ -177,11 +201,13 @@ export class AuthController {
    *
    * @param values The `WWW-Authenticate` (or `Proxy-Authenticate`) values, one per line.
    * @param request The challenged request.
+   * @param headers Every header line of the 401 or 407, shown to the `'login'` event.
    * @returns The value to retry with, or `undefined` to return the response as it is.
    */
   async respond(
     values: readonly string[],
     request: ChallengedRequest,
+    headers: ChallengeHeaders = [],
   ): Promise<AuthAnswer | undefined> {
     const challenges = parseChallenges(values);
     const sent = this.#sent;
@@ -197,7 +223,7 @@ export class AuthController {
     const { challenge, digest } = chosen;
     const scheme = challenge.scheme;
     const realm = scheme === "ntlm" ? "" : digest?.realm ?? challenge.params.get("realm") ?? "";
-    const credentials = await this.#nextIdentity(realm, scheme, request);
+    const credentials = await this.#nextIdentity(realm, scheme, request, headers);
     if (!credentials) return undefined;
     const entry = this.#policy.cache.add(
       this.#target.key,
@@ -251,6 +277,7 @@ export class AuthController {
       method: request.method,
       uri: request.uri,
       nonceCount: 1,
+      body: request.body,
     });
   }
 
@@ -281,6 +308,7 @@ export class AuthController {
     realm: string,
     scheme: string,
     request: ChallengedRequest,
+    headers: ChallengeHeaders,
   ): Promise<Credentials | undefined> {
     if (this.#explicit) {
       const explicit = this.#explicit;
@@ -294,11 +322,31 @@ export class AuthController {
       if (cached) return cached.credentials;
     }
     if (this.#prompts >= MAX_LOGIN_PROMPTS) return undefined;
-    this.#prompts++;
-    const { isProxy, host, port } = this.#target;
-    const answer = this.#policy.login({ url: request.url }, { isProxy, scheme, host, port, realm });
+    const details: LoginDetails = {
+      url: request.url,
+      firstAuthAttempt: this.#prompts++ === 0,
+      responseHeaders: headerRecord(headers),
+    };
+    const { isProxy, port } = this.#target;
+    // Electron shows Chromium's challenger, a SchemeHostPort, whose host keeps IPv6 brackets.
+    const host = this.#target.host.includes(":") ? `[${this.#target.host}]` : this.#target.host;
+    const answer = this.#policy.login(details, { isProxy, scheme, host, port, realm });
     return await untilAborted(answer, request.signal);
   }
+}
+
+// Electron's converter fills a base::Value::Dict, whose keys come out sorted.
+function headerRecord(headers: ChallengeHeaders): Record<string, string[]> {
+  const byName = new Map<string, string[]>();
+  for (const [name, value] of headers) {
+    const key = name.toLowerCase();
+    const values = byName.get(key);
+    if (values) values.push(value);
+    else byName.set(key, [value]);
+  }
+  const record: Record<string, string[]> = {};
+  for (const key of [...byName.keys()].sort()) record[key] = byName.get(key)!;
+  return record;
 }
 
 /** Rejects with the signal's reason when it aborts first, so no request waits on a login. */

@@ -1,7 +1,12 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { AuthCache } from "./auth_cache.ts";
-import { AuthController, type AuthInfo, type AuthPolicy } from "./auth_controller.ts";
+import {
+  AuthController,
+  type AuthInfo,
+  type AuthPolicy,
+  type LoginDetails,
+} from "./auth_controller.ts";
 import { createProxyAuthorize, withProxyAuth } from "./proxy_authorize.ts";
 import type { ProxyHandshake } from "../core/proxy_handshake.ts";
 
@@ -62,6 +67,19 @@ describe("AuthController", () => {
     assert.equal(p.asked.length, 2);
   });
 
+  it("shows an IPv6 host in brackets, as Chromium's SchemeHostPort (GURL::host) holds it", async () => {
+    const p = policy();
+    const server = { key: "http://[::1]:8080", isProxy: false, host: "::1", port: 8080 };
+    await new AuthController(server, p).respond(['Basic realm="r"'], REQUEST);
+    const authorize = createProxyAuthorize(p, { host: "a.test", port: 443 });
+    await authorize([["Proxy-Authenticate", 'Basic realm="p"']], {
+      scheme: "http",
+      host: "fe80::1",
+      port: 3128,
+    });
+    assert.deepEqual(p.asked.map((info) => info.host), ["[::1]", "[fe80::1]"]);
+  });
+
   it("a tunnel's authorizer drops a rejected cached identity and asks once more", async () => {
     const p = policy();
     const proxy = { scheme: "http", host: "p.test", port: 3128 } as const;
@@ -80,6 +98,38 @@ describe("AuthController", () => {
     assert.equal(
       p.cache.lookup("proxy http://p.test:3128", "squid", "basic")?.credentials.username,
       "u",
+    );
+  });
+
+  it("a tunnel's 'login' gets the 407's headers and whether it asks for the first time", async () => {
+    const details: LoginDetails[] = [];
+    const p: AuthPolicy = {
+      cache: new AuthCache(),
+      login: (given) => {
+        details.push(given);
+        return Promise.resolve({ username: "u", password: "wrong" });
+      },
+      ntlmAllowed: () => false,
+    };
+    const authorize = createProxyAuthorize(p, { host: "a.test", port: 443 }, "https://a.test/x");
+    const lines = [
+      ["Proxy-Authenticate", 'Basic realm="squid"'],
+      ["Via", "1.1 squid"],
+      ["proxy-authenticate", "Negotiate"],
+    ] as const;
+    const proxy = { scheme: "http", host: "p.test", port: 3128 } as const;
+    await authorize(lines, proxy);
+    await authorize(lines, proxy);
+    assert.deepEqual(
+      details,
+      [true, false].map((firstAuthAttempt) => ({
+        url: "https://a.test/x",
+        firstAuthAttempt,
+        responseHeaders: {
+          "proxy-authenticate": ['Basic realm="squid"', "Negotiate"],
+          "via": ["1.1 squid"],
+        },
+      })),
     );
   });
 

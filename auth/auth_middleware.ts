@@ -16,6 +16,7 @@ import {
   type AuthPolicy,
   type AuthTarget,
   type ChallengedRequest,
+  type ChallengeHeaders,
 } from "./auth_controller.ts";
 import { proxyCredentials, proxyTarget, proxyTargetKey } from "./proxy_target.ts";
 import { discardBody } from "../core/discard_body.ts";
@@ -37,7 +38,9 @@ export const MAX_AUTH_ROUNDS = 8;
 /**
  * Builds the auth stage. Credentials in the URL (`http://user:pass@host/`, percent-decoded) are
  * taken off the request (they never reach the wire or `response.url`) and used once, first,
- * when the server asks. Requests with `credentials: "omit"` send and answer nothing. A
+ * when the server asks; nothing cached is sent before that challenge. Requests with
+ * `credentials: "omit"` send and answer nothing for the server (a forward proxy's 407 is
+ * answered still, as Chromium's privacy mode leaves proxy auth alone). A
  * challenge whose request had a streamed body is returned as it is, since the body cannot be
  * sent again.
  *
@@ -68,18 +71,19 @@ export function authMiddleware(options: AuthMiddlewareOptions): Middleware {
   return (next) => (request, context) => {
     const withUserinfo = hasUserinfo(request.url);
     if (
-      !withUserinfo &&
-      (context.credentials === "omit" ||
-        (options.cache.size === 0 && !options.hasLoginListener() &&
-          !options.proxyCredentials?.()))
+      !withUserinfo && options.cache.size === 0 && !options.hasLoginListener() &&
+      !options.proxyCredentials?.()
     ) {
       return next(request, context);
     }
-    if (!withUserinfo && options.cache.size === 0) {
+    // `credentials: "omit"` sends and answers nothing for the server, but a forward proxy's 407
+    // is answered still, as Chromium's privacy mode suppresses server auth alone.
+    const omit = context.credentials === "omit";
+    if (!withUserinfo && (options.cache.size === 0 || omit)) {
       // Nothing cached to send before being asked: the request goes as it is, and only a
       // challenge takes the slow path (a 'login' listener alone must not cost every request).
       return next(request, context).then((response) =>
-        response.status === 401 || response.status === 407
+        (response.status === 401 && !omit) || response.status === 407
           ? authenticate(next, request, context, options, response)
           : response
       );
@@ -108,13 +112,15 @@ async function authenticate(
     request = new Request(url, request);
     context.urlChain[context.urlChain.length - 1] = url.href;
   }
-  if (context.credentials === "omit") return next(request, context);
+  const omit = context.credentials === "omit";
   const challenged: ChallengedRequest = {
     url: url.href,
     method: request.method,
     uri: `${url.pathname}${url.search}`,
     path: url.pathname,
     signal: context.signal,
+    // A streamed body is never answered (it cannot be resent), so bytes or none are all here.
+    body: context.body instanceof Uint8Array ? context.body : undefined,
   };
   // A caller's own Authorization wins over ours on every send (Chromium merges the request's
   // extra headers last), so answering a 401 could only loop: such a 401 is the caller's.
@@ -125,8 +131,12 @@ async function authenticate(
   let proxyKey = "";
   const answerFor = (response: Response): Promise<AuthAnswer | undefined> | undefined => {
     if (response.status === 401) {
-      if (callerAuthorizes) return undefined;
-      return server.respond(challengeValues(response, "www-authenticate"), challenged);
+      if (callerAuthorizes || omit) return undefined;
+      return server.respond(
+        challengeValues(response, "www-authenticate"),
+        challenged,
+        headerLines(response),
+      );
     }
     // Only a proxy that forwarded the request may ask this way; a 407 from a server that is no
     // proxy of ours is returned as it is, and no proxy is ever sent what it did not ask. Through
@@ -141,11 +151,16 @@ async function authenticate(
       proxy = new AuthController(proxyTarget(via, key), options, proxyCredentials(via));
       proxyKey = key;
     }
-    return proxy.respond(challengeValues(response, "proxy-authenticate"), challenged);
+    return proxy.respond(
+      challengeValues(response, "proxy-authenticate"),
+      challenged,
+      headerLines(response),
+    );
   };
   // With `first`, the request went without cached credentials: an entry cached since then
-  // must not count as sent and rejected.
-  let authorization = callerAuthorizes || first !== undefined
+  // must not count as sent and rejected. A URL with credentials waits for the challenge, which
+  // they answer, rather than going as the cache's identity (Chromium's SelectPreemptiveAuth).
+  let authorization = callerAuthorizes || omit || first !== undefined || explicit !== undefined
     ? undefined
     : server.preemptive(challenged);
   let proxyAuthorization: string | undefined;
@@ -243,6 +258,10 @@ function withAuthHeaders(
   if (authorization !== undefined) headers.set("authorization", authorization);
   if (proxyAuthorization !== undefined) headers.set("proxy-authorization", proxyAuthorization);
   return new Request(request, { headers });
+}
+
+function headerLines(response: Response): ChallengeHeaders {
+  return responseInfo(response)?.rawHeaders ?? [...response.headers];
 }
 
 function challengeValues(response: Response, name: string): readonly string[] {

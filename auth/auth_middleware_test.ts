@@ -57,6 +57,40 @@ describe("authMiddleware", () => {
     assert.equal(sent[1]!.headers.get("authorization"), null);
   });
 
+  it("credentials: 'omit' answers a forward proxy still, never the server (Chromium)", async () => {
+    // HttpNetworkTransaction: privacy mode suppresses server auth only; a proxy's 407 is
+    // answered whatever the request's credentials mode.
+    const { sent, terminal } = recorder((request) =>
+      request.headers.has("proxy-authorization")
+        ? viaProxy(
+          new Response("who?", { status: 401, headers: { "www-authenticate": 'Basic realm="s"' } }),
+        )
+        : ask407()
+    );
+    for (const url of ["http://a.test/x", "http://me:pw@a.test/x"]) {
+      const cache = new AuthCache();
+      cache.add("http://a.test", "s", "basic", { username: "cached", password: "x" }, "/");
+      const asked: boolean[] = [];
+      const run = compose([authMiddleware(options({
+        cache,
+        login: (_details, info) => {
+          asked.push(info.isProxy);
+          return Promise.resolve({ username: "u", password: "p" });
+        },
+      }))], terminal);
+      sent.length = 0;
+      const response = await run(new Request(url), requestContext({ credentials: "omit" }));
+      assert.equal(response.status, 401, url);
+      assert.equal(await response.text(), "who?");
+      assert.deepEqual(sent.map((r) => r.headers.get("authorization")), [null, null], url);
+      assert.deepEqual(sent.map((r) => r.headers.get("proxy-authorization")), [
+        null,
+        "Basic dTpw",
+      ]);
+      assert.deepEqual(asked, [true], url);
+    }
+  });
+
   it("leaves a 407 on an https request alone: it came through a tunnel, from the origin", async () => {
     const { sent, terminal } = recorder(ask407);
     const run = compose([authMiddleware(options())], terminal);
@@ -101,7 +135,8 @@ describe("authMiddleware", () => {
     const response = await run(new Request("http://a.test/"), requestContext());
     assert.equal(response.status, 401);
     assert.equal(asked, 1);
+    // `omit` asks the same: a forward proxy's 407 is answered whatever the credentials mode.
     await run(new Request("http://a.test/"), requestContext({ credentials: "omit" }));
-    assert.equal(asked, 1);
+    assert.equal(asked, 2);
   });
 });

@@ -2,7 +2,8 @@
  * The Digest scheme (RFC 7616) as Chromium's `HttpAuthHandlerDigest` speaks it: algorithms
  * MD5, MD5-sess, SHA-256 and SHA-256-sess, `qop=auth` with a counted nonce and a random
  * cnonce (or RFC 2069's form when the server names no qop), `userhash`, and `stale=true` read
- * as "same credentials, new nonce".
+ * as "same credentials, new nonce"; and, where Chromium has none, `qop=auth-int` (over the
+ * request body) when a server offers it without `auth`.
  *
  * @module
  */
@@ -24,8 +25,11 @@ export interface DigestChallenge {
   readonly hash: "md5" | "sha256";
   /** Whether the algorithm is a `-sess` variant. */
   readonly session: boolean;
-  /** `auth` when the server offered it; `undefined` for RFC 2069's form. */
-  readonly qop?: "auth";
+  /**
+   * `auth` when the server offered it, else `auth-int` when it offered that;
+   * `undefined` for RFC 2069's form.
+   */
+  readonly qop?: "auth" | "auth-int";
   /** Whether the server asked for the user name to be hashed (RFC 7616 §3.4.4). */
   readonly userhash: boolean;
   /** Whether the server says the last nonce was stale, not the credentials wrong. */
@@ -42,6 +46,8 @@ export interface DigestRequest {
   readonly nonceCount: number;
   /** The client nonce; random when not given (tests give a fixed one). */
   readonly cnonce?: string;
+  /** The request body, for `qop=auth-int`; none is an empty one. */
+  readonly body?: Uint8Array;
 }
 
 const ALGORITHMS: Record<string, { hash: "md5" | "sha256"; session: boolean }> = {
@@ -53,8 +59,9 @@ const ALGORITHMS: Record<string, { hash: "md5" | "sha256"; session: boolean }> =
 
 /**
  * Reads a parsed `Digest` challenge, or tells that it cannot be answered: no realm or nonce,
- * an algorithm other than the four above, or a `qop` list without `auth` (`auth-int` is not
- * supported, as in Chromium).
+ * an algorithm other than the four above, or a `qop` list with neither `auth` nor `auth-int`.
+ * `auth` is chosen when offered, as Chromium and curl do; Chromium answers a list of
+ * `auth-int` alone in RFC 2069's form, which the server cannot accept, so @ses answers it.
  *
  * @param challenge A challenge whose scheme is `digest`.
  * @returns The challenge's terms, or `undefined` when it cannot be answered.
@@ -76,10 +83,12 @@ export function readDigestChallenge(challenge: AuthChallenge): DigestChallenge |
   const known = ALGORITHMS[algorithm.toLowerCase()];
   if (!known) return undefined;
   const qopList = params.get("qop");
-  let qop: "auth" | undefined;
+  let qop: "auth" | "auth-int" | undefined;
   if (qopList !== undefined) {
-    if (!qopList.split(",").some((item) => item.trim().toLowerCase() === "auth")) return undefined;
-    qop = "auth";
+    const offered = qopList.split(",").map((item) => item.trim().toLowerCase());
+    if (offered.includes("auth")) qop = "auth";
+    else if (offered.includes("auth-int")) qop = "auth-int";
+    else return undefined;
   }
   return {
     realm,
@@ -131,22 +140,40 @@ export function digestAuthorization(
     throw new TypeError("Cannot send Digest credentials: the user name contains CR, LF or NUL");
   }
   const { realm, nonce, hash, qop } = challenge;
-  const h = (text: string) => createHash(hash).update(text, "utf8").digest("hex");
+  // Everything is hashed and sent as bytes, one char per byte as header values hold them:
+  // the challenge's values as received, the credentials as their UTF-8 octets (Chromium's
+  // HttpAuthHandlerDigest works on the credentials' UTF-8 std::string and the original realm).
+  const h = (bytes: string) => createHash(hash).update(bytes, "latin1").digest("hex");
+  const userBytes = utf8Bytes(username);
   const cnonce = request.cnonce ?? randomBytes(8).toString("hex");
   const nc = request.nonceCount.toString(16).padStart(8, "0");
-  let ha1 = h(`${username}:${realm}:${password}`);
+  let ha1 = h(`${userBytes}:${realm}:${utf8Bytes(password)}`);
   if (challenge.session) ha1 = h(`${ha1}:${nonce}:${cnonce}`);
-  const ha2 = h(`${request.method}:${request.uri}`);
-  const response = qop === "auth"
+  // RFC 7616 §3.4.3: auth-int adds H(entity-body).
+  const ha2 = qop === "auth-int"
+    ? h(`${request.method}:${request.uri}:${bodyHash(hash, request.body)}`)
+    : h(`${request.method}:${request.uri}`);
+  const response = qop !== undefined
     ? h(`${ha1}:${nonce}:${nc}:${cnonce}:${qop}:${ha2}`)
     : h(`${ha1}:${nonce}:${ha2}`);
-  const user = challenge.userhash ? h(`${username}:${realm}`) : username;
+  const user = challenge.userhash ? h(`${userBytes}:${realm}`) : userBytes;
   let value = `Digest username=${quote(user)}, realm=${quote(realm)}, nonce=${quote(nonce)}, ` +
     `uri=${quote(request.uri)}, algorithm=${challenge.algorithm}, response=${quote(response)}`;
   if (challenge.opaque !== undefined) value += `, opaque=${quote(challenge.opaque)}`;
-  if (qop === "auth") value += `, qop=${qop}, nc=${nc}, cnonce=${quote(cnonce)}`;
+  if (qop !== undefined) value += `, qop=${qop}, nc=${nc}, cnonce=${quote(cnonce)}`;
   if (challenge.userhash) value += ", userhash=true";
   return value;
+}
+
+// deno-lint-ignore no-control-regex
+const ASCII = /^[\x00-\x7f]*$/;
+
+function bodyHash(hash: "md5" | "sha256", body: Uint8Array | undefined): string {
+  return createHash(hash).update(body ?? new Uint8Array()).digest("hex");
+}
+
+function utf8Bytes(text: string): string {
+  return ASCII.test(text) ? text : Buffer.from(text, "utf8").toString("latin1");
 }
 
 function quote(text: string): string {

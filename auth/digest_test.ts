@@ -78,6 +78,34 @@ describe("Digest (RFC 7616)", () => {
     assert.equal(value.nc, "0000001a");
   });
 
+  it("sends and hashes a non-ASCII user name as UTF-8 octets, the realm as the bytes received", () => {
+    // The realm arrives as header bytes (one char per byte): here the UTF-8 of "café".
+    const realm = Buffer.from("caf\u00e9", "utf8").toString("latin1");
+    const challenge = challengeOf(`Digest realm="${realm}", nonce="n", qop="auth"`);
+    const user = "\u7528\u6237 J\u00e4s\u00f8n";
+    const value = digestAuthorization(challenge, user, "p\u00e4ss", {
+      method: "GET",
+      uri: "/",
+      nonceCount: 1,
+      cnonce: "c",
+    });
+    // A header value is a byte string: the UTF-8 octets, as Chromium's HttpAuthHandlerDigest
+    // sends the credentials' std::string.
+    assert.ok([...value].every((char) => char.charCodeAt(0) <= 0xff));
+    const got = params(value);
+    assert.equal(Buffer.from(got.username!, "latin1").toString("utf8"), user);
+    assert.equal(got.realm, realm);
+    const md5 = (...parts: Uint8Array[]) => {
+      const hash = createHash("md5");
+      for (const part of parts) hash.update(part);
+      return hash.digest("hex");
+    };
+    const text = (s: string) => new TextEncoder().encode(s);
+    const ha1 = md5(text(`${user}:`), Buffer.from(realm, "latin1"), text(":p\u00e4ss"));
+    const ha2 = md5(text("GET:/"));
+    assert.equal(got.response, md5(text(`${ha1}:n:00000001:c:auth:${ha2}`)));
+  });
+
   it("uses RFC 2069's form without qop and the -sess HA1 with it", () => {
     const old = params(digestAuthorization(
       challengeOf('Digest realm="r", nonce="n"'),
@@ -117,10 +145,31 @@ describe("Digest (RFC 7616)", () => {
     );
   });
 
-  it("refuses what it cannot answer: auth-int only, unknown algorithms, no nonce", () => {
+  it("answers auth-int when auth is not offered, over the body's bytes (RFC 7616 §3.4.3)", () => {
+    assert.equal(challengeOf('Digest realm="r", nonce="n", qop="auth-int, auth"').qop, "auth");
+    const challenge = challengeOf('Digest realm="r", nonce="n", qop="auth-int"');
+    assert.equal(challenge.qop, "auth-int");
+    const md5 = (text: string | Uint8Array) => createHash("md5").update(text).digest("hex");
+    const body = new TextEncoder().encode("a=1&b=\u00e9");
+    for (const given of [body, undefined]) {
+      const got = params(digestAuthorization(challenge, "u", "p", {
+        method: "POST",
+        uri: "/form",
+        nonceCount: 1,
+        cnonce: "c",
+        body: given,
+      }));
+      assert.equal(got.qop, "auth-int");
+      // A2 = Method ":" request-uri ":" H(entity-body); no body hashes as an empty one.
+      const ha2 = md5(`POST:/form:${md5(given ?? "")}`);
+      assert.equal(got.response, md5(`${md5("u:r:p")}:n:00000001:c:auth-int:${ha2}`));
+    }
+  });
+
+  it("refuses what it cannot answer: unknown qop and algorithms, no nonce", () => {
     for (
       const header of [
-        'Digest realm="r", nonce="n", qop="auth-int"',
+        'Digest realm="r", nonce="n", qop="auth-conf"',
         'Digest realm="r", nonce="n", algorithm=SHA-512-256',
         'Digest realm="r"',
       ]

@@ -56,7 +56,7 @@ export function createProxyAuthorize(
       method: "CONNECT",
       uri: authority,
       signal,
-    });
+    }, lines);
     return answer?.value;
   };
 }

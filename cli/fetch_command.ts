@@ -40,7 +40,8 @@ export interface FetchOutput {
  * to; after a network failure `{url, error}`, with Chromium's `net::` name.
  *
  * @returns The exit code: 0 for any HTTP response, 1 for a network failure (a request
- * `--block` cancels fails with `net::ERR_BLOCKED_BY_CLIENT`) or a request the arguments make
+ * `--block` cancels fails with `net::ERR_BLOCKED_BY_CLIENT`; a 401 that `-u`'s credentials did
+ * not satisfy is a response, exit 0) or a request the arguments make
  * invalid (a bad URL, method or header, a `-d` with GET, a `-d @FILE` that cannot be read, an
  * `-o` or `--netlog` file that cannot be written), 2 for a `--block` pattern that is not a Chrome match pattern, 130 after Ctrl-C
  * (`output.onInterrupt`): the request is aborted, the `--netlog` log is closed whole, and an `-o`
@@ -101,7 +102,7 @@ export async function runFetch(
   const removeInterrupt = output.onInterrupt?.(() => interrupted.abort(INTERRUPT)) ?? (() => {});
   try {
     const body = args.data && await requestBody(args.data, output.readStdin);
-    const response = await ses.fetch(args.url, {
+    const response = await ses.fetch(args.user ? withUser(args.url, args.user) : args.url, {
       signal: interrupted.signal,
       method: args.method,
       headers: args.headers,
@@ -217,6 +218,22 @@ async function writeLine(sink: WritableStream<Uint8Array>, text: string): Promis
   } finally {
     writer.releaseLock();
   }
+}
+
+// `-u` as credentials in the URL: the auth stage answers the server's first challenge with
+// them in the strongest scheme offered (curl's --anyauth; nothing is sent before the server
+// asks, and nothing to another origin after a redirect). The auth stage percent-decodes them.
+function withUser(href: string, user: { username: string; password: string }): string {
+  let url: URL;
+  try {
+    url = new URL(href);
+  } catch {
+    // fetch reports the bad URL.
+    return href;
+  }
+  url.username = encodeURIComponent(user.username);
+  url.password = encodeURIComponent(user.password);
+  return url.href;
 }
 
 // The abort reason of Ctrl-C, which the fetch and the body's stream reject with.

@@ -9,6 +9,7 @@ import { createTestApp, type OriginServer, startOrigin } from "../tests/fixtures
 import { currentRuntime } from "../runtime/mod.ts";
 import { App, createSessionModule } from "../session/mod.ts";
 import { startMicrosocks, startTinyproxy } from "../tests/fixtures/proxy_servers.ts";
+import { type AuthOrigin, startAuthOrigin } from "../tests/fixtures/auth_origin.ts";
 import { runFetch } from "./fetch_command.ts";
 import { parseFetchArgs } from "./parse_fetch_args.ts";
 
@@ -284,6 +285,66 @@ describe("ses fetch", () => {
       assert.equal(await runFetch(module, args, output), 1, argv.join(" "));
       assert.match(info.join("\n"), message);
       assert.equal(module.fromPartition("scratch").netLog.currentlyLogging, false);
+    }
+  });
+});
+
+describe("ses fetch -u, against an origin that asks", () => {
+  let auth: AuthOrigin;
+  before(async () => {
+    auth = await startAuthOrigin();
+  });
+  after(() => auth.close());
+
+  it("answers the server's Basic or Digest challenge, never before it asks", async () => {
+    for (
+      const [path, expected] of [
+        ["/basic/u", "hello al@ce"],
+        ["/digest/md5/u", "digest al@ce"],
+      ] as const
+    ) {
+      const { output, text } = collect();
+      const mark = auth.seen.length;
+      // Split at the first colon, as curl does; the rest, colons and % included, is the password.
+      const args = parseFetchArgs(["--partition", "user", "-u", "al@ce:p:ss%", auth.base + path]);
+      assert.equal(await runFetch(sessions(), args, output), 0);
+      assert.ok(text().startsWith(expected), text());
+      assert.deepEqual(auth.seen.slice(mark).map((seen) => seen.status), [401, 200]);
+      assert.equal(auth.seen[mark]!.authorization, undefined);
+    }
+  });
+
+  it("a wrong password gets the server's 401, a response: exit 0 as curl without -f", async () => {
+    const { output, text } = collect();
+    const args = parseFetchArgs([
+      "--partition",
+      "user",
+      "--user",
+      "alice:nope",
+      `${auth.base}/basic/w`,
+    ]);
+    assert.equal(await runFetch(sessions(), args, output), 0);
+    assert.equal(text(), "denied");
+  });
+
+  it("sends nothing to another origin a redirect leads to", async () => {
+    const other = await startAuthOrigin();
+    try {
+      const { output } = collect();
+      const to = encodeURIComponent(`${other.base}/basic/x`);
+      const args = parseFetchArgs([
+        "--partition",
+        "user",
+        "-u",
+        "alice:wonder land",
+        `${auth.base}/redirect?to=${to}`,
+      ]);
+      assert.equal(await runFetch(sessions(), args, output), 0);
+      assert.deepEqual(other.seen.map((seen) => [seen.status, seen.authorization]), [
+        [401, undefined],
+      ]);
+    } finally {
+      await other.close();
     }
   });
 });

@@ -41,6 +41,11 @@ export interface FetchArgs {
   proxy?: string;
   /** Proxy bypass rules (`proxyBypassRules`), from `--proxy-bypass`; only with `--proxy`. */
   proxyBypass?: string;
+  /**
+   * Credentials for the URL's server, from `-u USER:PASSWORD` (split at the first colon, as
+   * curl does); they answer its challenge as credentials in the URL do.
+   */
+  user?: { username: string; password: string };
 }
 
 const CACHE_MODES: readonly RequestCache[] = [
@@ -55,13 +60,13 @@ const CACHE_MODES: readonly RequestCache[] = [
 /**
  * Parses `ses fetch [-X METHOD] [-H 'Name: value']... [-d DATA]... [--data-binary DATA]... [-o FILE]
  * [-i | --json] [--partition NAME] [--cache MODE] [--block PATTERN]... [--netlog FILE] [--proxy RULES
- * [--proxy-bypass RULES]] URL`.
+ * [--proxy-bypass RULES]] [-u USER:PASSWORD] URL`.
  *
  * @param args The arguments after `fetch`.
  * @returns The parsed request.
  * @throws {TypeError} When an option is unknown, a header has no colon, the cache mode is not
- * one of fetch's, `--proxy-bypass` comes without `--proxy`, `-i` comes with `--json` or the URL
- * is missing.
+ * one of fetch's, `--proxy-bypass` comes without `--proxy`, `-i` comes with `--json`, `-u` has no
+ * colon (curl would ask for the password) or the URL is missing.
  *
  * @example
  * ```ts
@@ -89,6 +94,7 @@ export function parseFetchArgs(args: string[]): FetchArgs {
       netlog: { type: "string" },
       proxy: { type: "string" },
       "proxy-bypass": { type: "string" },
+      user: { type: "string", short: "u" },
     },
   });
   const [url, ...extra] = positionals;
@@ -127,6 +133,16 @@ export function parseFetchArgs(args: string[]): FetchArgs {
   if (proxyBypass !== undefined && values.proxy === undefined) {
     throw new TypeError("ses fetch: --proxy-bypass needs --proxy");
   }
+  let user: FetchArgs["user"];
+  if (values.user !== undefined) {
+    const colon = values.user.indexOf(":");
+    if (colon === -1) {
+      throw new TypeError(
+        `ses fetch: --user needs a password: USER:PASSWORD (an empty one as "${values.user}:")`,
+      );
+    }
+    user = { username: values.user.slice(0, colon), password: values.user.slice(colon + 1) };
+  }
   return {
     url,
     method: values.request ?? (hasData ? "POST" : "GET"),
@@ -141,5 +157,6 @@ export function parseFetchArgs(args: string[]): FetchArgs {
     ...(values.netlog === undefined ? {} : { netlog: values.netlog }),
     ...(values.proxy === undefined ? {} : { proxy: values.proxy }),
     ...(proxyBypass === undefined ? {} : { proxyBypass }),
+    ...(user === undefined ? {} : { user }),
   };
 }

@@ -111,6 +111,25 @@ describe("parseFetchArgs", () => {
     assert.equal(parseFetchArgs(["--json", "http://a/"]).json, true);
   });
 
+  it("reads -u USER:PASSWORD at the first colon, and refuses a user without a password", () => {
+    assert.deepEqual(parseFetchArgs(["-u", "al@ce:p:ss", "http://a/"]).user, {
+      username: "al@ce",
+      password: "p:ss",
+    });
+    assert.deepEqual(parseFetchArgs(["--user", "token:", "http://a/"]).user, {
+      username: "token",
+      password: "",
+    });
+    assert.equal("user" in parseFetchArgs(["http://a/"]), false);
+    assert.throws(
+      () => parseFetchArgs(["-u", "alice", "http://a/"]),
+      {
+        name: "TypeError",
+        message: 'ses fetch: --user needs a password: USER:PASSWORD (an empty one as "alice:")',
+      },
+    );
+  });
+
   it("reads proxy rules and bypass rules", () => {
     const parsed = parseFetchArgs([
       "--proxy",

@@ -77,8 +77,10 @@ function elideChallenge(value: string): string {
  * An event's parameters as JSON text, with what the mode allows: header lists and
  * `AUTH_HANDLE_CHALLENGE`'s `challenges` elided as {@linkcode elideHeaderLine} does, socket
  * bytes (`bytes`: a `Uint8Array`, or a string of Latin-1 text) kept, as base64, only in
- * `everything`, cookie names and values only with `includeSensitive` or
- * `everything` (Chromium's NetLogCaptureIncludesSensitive / IncludesSocketBytes). Events with
+ * `everything`, cookie names and values and the password of a `url` or `location` only with
+ * `includeSensitive` or `everything` (Chromium's NetLogCaptureIncludesSensitive /
+ * IncludesSocketBytes; Chromium logs a URL's password in every mode, @ses keeps it out of
+ * `default`, which promises to strip credentials). Events with
  * nothing to strip, most of them, take one `JSON.stringify`.
  *
  * @param params The parameters the network code gave.
@@ -101,19 +103,24 @@ export function paramsJson(params: Record<string, unknown>, mode: CaptureMode): 
     // keeps them.
     return JSON.stringify({ ...params, bytes: base64(bytes) });
   }
-  // Four property reads decide that most events need nothing but JSON.stringify.
+  // A few property reads decide that most events need nothing but JSON.stringify.
   const headers = mode === "default" ? params.headers : undefined;
   const elide = Array.isArray(headers) && headers.some(isSensitiveLine);
   // Cookie events (COOKIE_INCLUSION_STATUS) are the ones with an `operation`.
   const cookie = mode === "default" && typeof params.operation === "string";
   // AUTH_HANDLE_CHALLENGE's `challenges` are authenticate header values, elided as those.
   const challenges = mode === "default" && Array.isArray(params.challenges);
-  if (params.bytes === undefined && !elide && !cookie && !challenges) {
+  // A request's URL (REQUEST_ALIVE, URL_REQUEST_START_JOB) or redirect target may carry a
+  // password (`http://user:pass@host/`): the auth stage takes it off only below these events.
+  const password = mode === "default" &&
+    (hasPassword(params.url) || hasPassword(params.location));
+  if (params.bytes === undefined && !elide && !cookie && !challenges && !password) {
     return JSON.stringify(params);
   }
   const out: Record<string, unknown> = {};
   for (const key in params) {
     if (key === "bytes" || (cookie && COOKIE_IDENTITY.has(key))) continue;
+    const value = params[key];
     out[key] = elide && key === "headers"
       ? (headers as unknown[]).map((line) =>
         isSensitiveLine(line) ? elideHeaderLine(line as string, "default") : line
@@ -122,9 +129,33 @@ export function paramsJson(params: Record<string, unknown>, mode: CaptureMode): 
       ? (params.challenges as unknown[]).map((value) =>
         typeof value === "string" ? elideChallenge(value) : value
       )
-      : params[key];
+      : password && (key === "url" || key === "location") && hasPassword(value)
+      ? withoutPassword(value as string)
+      : value;
   }
   return JSON.stringify(out);
+}
+
+// `scheme://user:pass@host...`: an `@` in the authority, after a `:`. Most URLs have no `@`.
+function hasPassword(url: unknown): boolean {
+  if (typeof url !== "string") return false;
+  const at = url.indexOf("@");
+  if (at === -1) return false;
+  const start = url.indexOf("//") + 2;
+  if (start === 1) return false;
+  const end = url.slice(start).search(/[/?#]/);
+  if (end !== -1 && at > start + end) return false;
+  return url.slice(start, at).includes(":");
+}
+
+function withoutPassword(url: string): string {
+  try {
+    const parsed = new URL(url);
+    parsed.password = "";
+    return parsed.href;
+  } catch {
+    return url.slice(0, url.indexOf("//") + 2) + url.slice(url.indexOf("@") + 1);
+  }
 }
 
 // What names a cookie in COOKIE_INCLUSION_STATUS and the cookie store's events; Chromium

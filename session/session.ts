@@ -122,10 +122,12 @@ export type SessionEvents = HidSessionEvents & SerialEvents & ExtensionsEvents &
   "will-download": (event: ElectronEvent, item: DownloadItem, webContents: null) => void;
   /**
    * A server (401) or proxy (407) asks for credentials that neither the URL nor the auth cache
-   * has (Electron's app `'login'` without the webContents). Call `event.preventDefault()` and
-   * `callback(username, password)`, possibly later; `callback()` without both strings, or no
-   * `preventDefault()` before the listener returns (unless it called back at once), gives up
-   * and the 401/407 response is returned as it is.
+   * has (Electron's app `'login'` without the webContents; `authenticationResponseDetails` is
+   * `{url, firstAuthAttempt, responseHeaders}`, `authInfo` `{isProxy, scheme, host, port,
+   * realm}`). Call `event.preventDefault()` and `callback(username, password)`, possibly
+   * later; `callback()` without both strings, or no `preventDefault()` before the listener
+   * returns (unless it called back at once), gives up and the 401/407 response is returned as
+   * it is.
    */
   login: (
     event: ElectronEvent,

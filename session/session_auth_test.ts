@@ -1,5 +1,8 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import {
   type AuthOrigin,
   authParams,
@@ -75,8 +78,23 @@ describe("HTTP authentication through ses.fetch", () => {
     const mark = origin.seen.length;
     const response = await ses.fetch(`${origin.base}/basic/dir/page?q=1`);
     assert.equal(await response.text(), "hello alice");
+    // Electron's LoginHandler also sets firstAuthAttempt and the 401's headers (lower-case
+    // names, sorted, each with its list of values).
+    const { responseHeaders } = calls[0]!.details;
+    assert.deepEqual(responseHeaders["www-authenticate"], ['Basic realm="basic-realm"']);
+    assert.equal(responseHeaders["date"]?.length, 1);
+    assert.deepEqual(Object.keys(responseHeaders), Object.keys(responseHeaders).sort());
+    assert.deepEqual(Object.keys(calls[0]!.details), [
+      "url",
+      "firstAuthAttempt",
+      "responseHeaders",
+    ]);
     assert.deepEqual(calls, [{
-      details: { url: `${origin.base}/basic/dir/page?q=1` },
+      details: {
+        url: `${origin.base}/basic/dir/page?q=1`,
+        firstAuthAttempt: true,
+        responseHeaders,
+      },
       authInfo: {
         isProxy: false,
         scheme: "basic",
@@ -138,7 +156,7 @@ describe("HTTP authentication through ses.fetch", () => {
     const response = await ses.fetch(`${origin.base}/basic/w`);
     assert.equal(response.status, 401);
     assert.equal(await response.text(), "denied");
-    assert.equal(calls.length, 3);
+    assert.deepEqual(calls.map((call) => call.details.firstAuthAttempt), [true, false, false]);
     assert.equal(since(origin, mark).length, 4);
   });
 
@@ -192,6 +210,43 @@ describe("HTTP authentication through ses.fetch", () => {
     assert.equal(response.url, `${origin.base}/basic/u/1`);
     // Cached for the origin and realm (SEMANTICS.md): no URL needed now.
     assert.equal(await (await ses.fetch(`${origin.base}/basic/u/2`)).text(), "hello al@ce");
+  });
+
+  it("keeps a URL's password out of a default-mode net log; includeSensitive keeps it", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "ses-auth-log-"));
+    try {
+      for (const captureMode of ["default", "includeSensitive"] as const) {
+        const ses = newSession();
+        const path = join(dir, `${captureMode}.json`);
+        await ses.netLog.startLogging(path, { captureMode });
+        const url = `http://alice:wonder%20land@127.0.0.1:${origin.port}/basic/log`;
+        assert.equal(await (await ses.fetch(url)).text(), "hello alice");
+        await ses.netLog.stopLogging();
+        const text = await readFile(path, "utf8");
+        // The request is still there, under its user name alone in default mode.
+        const logged = captureMode === "default" ? url.replace(":wonder%20land", "") : url;
+        assert.ok(text.includes(`"url":"${logged}"`), captureMode);
+        assert.equal(text.includes("wonder%20land"), captureMode !== "default", captureMode);
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("URL credentials win over the cache's: nothing pre-emptive for a URL with a user name", async () => {
+    // Chromium's SelectPreemptiveAuth: the URL's identity needs a challenge first.
+    const ses = newSession();
+    answerLogins(ses, ["alice", "wonder land"]);
+    assert.equal(await (await ses.fetch(`${origin.base}/basic/pre/1`)).text(), "hello alice");
+    const mark = origin.seen.length;
+    const response = await ses.fetch(
+      `http://al%40ce:p%3Ass%25@127.0.0.1:${origin.port}/basic/pre/2`,
+    );
+    assert.equal(await response.text(), "hello al@ce");
+    assert.deepEqual(since(origin, mark).map((seen) => [seen.status, seen.authorization]), [
+      [401, undefined],
+      [200, `Basic ${btoa("al@ce:p:ss%")}`],
+    ]);
   });
 
   it("URL credentials answer a same-origin redirect target and stay off response.url", async () => {
@@ -259,6 +314,30 @@ describe("HTTP authentication through ses.fetch", () => {
       assert.equal(calls.length, 1);
     });
   }
+
+  it("Digest sends a non-ASCII user name as UTF-8 and hashes it so, as Chromium does", async () => {
+    const ses = newSession();
+    const user = "\u7528\u6237 J\u00e4s\u00f8n";
+    answerLogins(ses, [user, "p\u00e4ss"]);
+    const response = await ses.fetch(`${origin.base}/digest/sha256/unicode`);
+    assert.equal(await response.text(), `digest ${user} nc=00000001`);
+  });
+
+  it("Digest qop=auth-int offered alone: answered over the body, resent whole", async () => {
+    const ses = newSession();
+    const calls = answerLogins(ses, ["alice", "wonder land"]);
+    const post = await ses.fetch(`${origin.base}/digest/auth-int/a`, {
+      method: "POST",
+      body: "x=1&y=\u00e9",
+    });
+    assert.equal(await post.text(), "digest alice nc=00000001");
+    // Pre-emptive too, over this request's (empty) body.
+    const mark = origin.seen.length;
+    const get = await ses.fetch(`${origin.base}/digest/auth-int/b`);
+    assert.equal(await get.text(), "digest alice nc=00000002");
+    assert.equal(since(origin, mark).length, 1);
+    assert.equal(calls.length, 1);
+  });
 
   it("Digest stale=true: retried with the same credentials and a new nonce, no prompt", async () => {
     const ses = newSession();

@@ -159,6 +159,18 @@ for (const scheme of ["basic", "digest", "ntlm"] as SquidScheme[]) {
       });
     }
 
+    it("credentials: 'omit' still answers the proxy; the origin's own 401 comes back", async () => {
+      // Chromium's privacy mode suppresses server auth alone.
+      const h = harness(squid, [user, "wonder land"], ntlm);
+      const mark = origin.seen.length;
+      const response = await h.fetch(`${origin.base}/basic/omit`, { credentials: "omit" });
+      assert.equal(response.status, 401);
+      assert.equal(await response.text(), "denied");
+      assert.deepEqual(h.logins.map((info) => info.isProxy), [true]);
+      assert.deepEqual(origin.seen.slice(mark).map((seen) => seen.authorization), [undefined]);
+      await h.net.closeAllConnections();
+    });
+
     it("without anyone to ask, the 407 is returned as it is", async () => {
       const h = harness(squid, undefined);
       const response = await h.fetch(`${origin.base}/open`);
