@@ -102,8 +102,11 @@ async function act(
     case "clear": {
       const all = await cookies.get({ url: args.url });
       for (const cookie of all) await cookies.remove(cookieUrl(cookie), cookie.name);
-      if (args.json) output.out(JSON.stringify({ removed: all.length }));
-      else output.err(`ses cookies clear: removed ${all.length}`);
+      // What the jar reports as removed, not what was listed: a cookie the URL could not reach
+      // would otherwise be counted and kept.
+      const { removed } = changes();
+      if (args.json) output.out(JSON.stringify({ removed }));
+      else output.err(`ses cookies clear: removed ${removed}`);
       break;
     }
   }
@@ -144,10 +147,9 @@ export function cookieTable(cookies: readonly Cookie[]): string[] {
   );
 }
 
-// A URL the cookie is sent to, for `cookies.remove`.
+// A URL the cookie is sent to, for `cookies.remove`. An IPv6 host is kept in its brackets,
+// as the jar stores it (`[::1]`).
 function cookieUrl(cookie: Cookie): string {
   const host = cookie.domain.replace(/^\./, "");
-  return `${cookie.secure ? "https" : "http"}://${
-    host.includes(":") ? `[${host}]` : host
-  }${cookie.path}`;
+  return `${cookie.secure ? "https" : "http"}://${host}${cookie.path}`;
 }

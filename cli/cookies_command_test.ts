@@ -93,6 +93,15 @@ describe("ses cookies", () => {
     });
   });
 
+  it("clears cookies of IPv6 hosts and counts only what it removed", async () => {
+    const { module } = sessions();
+    await run(module, "set", "--url", "https://[::1]:8443/", "v6=1", "--expires", LATER);
+    await run(module, "set", "--url", "http://a.test/", "v4=1", "--expires", LATER);
+    const cleared = await run(module, "clear", "--json");
+    assert.deepEqual(JSON.parse((await run(module, "list", "--json")).out.join("")), []);
+    assert.deepEqual(JSON.parse(cleared.out.join("")), { removed: 2 });
+  });
+
   it("keeps cookies on disk for the next process (a new session module)", async () => {
     const first = sessions();
     await run(first.module, "set", "--url", "https://a.test/", "kept=1", "--expires", LATER);
