@@ -77,6 +77,9 @@ const DISALLOWED_VALUE = /[\x00-\x08\x0a-\x1f\x7f;]/;
 // deno-lint-ignore no-control-regex
 const DISALLOWED_NAME = /[\x00-\x08\x0a-\x1f\x7f;=]/;
 const CONTROL_REASON = "The cookie contains ASCII control characters";
+// Chromium's CreateSanitizedCookie refuses a name, value or path that its Set-Cookie parser
+// would read back differently (ParseTokenString / ParseValueString trim spaces and tabs).
+const EDGE_WHITESPACE = /^[ \t]|[ \t]$/;
 
 /**
  * A session's cookies, as Electron's `session.cookies`: `get`, `set`, `remove`, `flushStore`
@@ -205,7 +208,12 @@ export class Cookies extends TypedEmitter<CookiesEvents> {
     if (url === undefined) return fail(REASONS.scheme);
     const name = typeof details.name === "string" ? details.name : "";
     const value = typeof details.value === "string" ? details.value : "";
-    if (DISALLOWED_NAME.test(name) || DISALLOWED_VALUE.test(value)) return fail(CONTROL_REASON);
+    if (
+      DISALLOWED_NAME.test(name) || DISALLOWED_VALUE.test(value) || EDGE_WHITESPACE.test(name) ||
+      EDGE_WHITESPACE.test(value)
+    ) {
+      return fail(CONTROL_REASON);
+    }
     if (name === "" && value === "") return fail(REJECT_NO_CONTENT);
     if (utf8Length(name) + utf8Length(value) > MAX_NAME_VALUE_BYTES) {
       return fail(REJECT_NAME_VALUE_SIZE);

@@ -105,6 +105,21 @@ describe("Cookies.set", () => {
       "Failed to set cookie - The cookie contains ASCII control characters",
     ],
     [
+      "a name with leading whitespace",
+      { url: URL_A, name: " a", value: "b" },
+      "Failed to set cookie - The cookie contains ASCII control characters",
+    ],
+    [
+      "a value with trailing whitespace",
+      { url: URL_A, name: "a", value: "b\t" },
+      "Failed to set cookie - The cookie contains ASCII control characters",
+    ],
+    [
+      "a name of only spaces",
+      { url: URL_A, name: "  ", value: "b" },
+      "Failed to set cookie - The cookie contains ASCII control characters",
+    ],
+    [
       "a bad sameSite",
       { url: URL_A, name: "a", value: "b", sameSite: "garbage" },
       "Failed to convert 'garbage' to an appropriate cookie same site value",
