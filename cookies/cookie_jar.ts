@@ -784,8 +784,9 @@ export function cookieDomain(
   if (domain.startsWith(".")) domain = domain.slice(1);
   if (domain === "") return { domain: host, hostOnly: true };
   if (!/^[a-z0-9._-]+$/.test(domain)) {
-    // A port, path or user part makes the attribute invalid, not something to strip.
-    if (/[:/?#@[\]\\\s]/.test(domain)) return undefined;
+    // A port, path or user part makes the attribute invalid, not something to strip; so does a
+    // %-escape, which Chromium refuses rather than decodes.
+    if (/[:/?#@[\]\\\s%]/.test(domain)) return undefined;
     try {
       domain = new URL(`http://${domain}/`).hostname;
     } catch {

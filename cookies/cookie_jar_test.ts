@@ -95,6 +95,15 @@ describe("CookieJar rules on the wire", () => {
     assert.deepEqual(jar.list().map((cookie) => [cookie.name, cookie.domain]), [["b", ".a.co.uk"]]);
   });
 
+  it("rejects a Domain with a %-escape, as Chromium's GetCookieDomainWithString", () => {
+    const jar = new CookieJar();
+    jar.storeSetCookies(request("http://a.example.com/"), [
+      "a=1; Domain=%65xample.com",
+      "b=1; Domain=example.com",
+    ]);
+    assert.deepEqual(jar.list().map((cookie) => cookie.name), ["b"]);
+  });
+
   it("enforces __Host- and __Secure- prefixes", () => {
     const jar = new CookieJar();
     jar.storeSetCookies(request("https://example.com/"), [
