@@ -152,6 +152,13 @@ describe("ses cookies", () => {
       () => parseCookiesArgs(["set", "--url", "http://a.test/", "a=b", "--expires", "soon"]),
       /--expires "soon" is not a number/,
     );
+    // Number("") is 0, the epoch: an empty --expires must not quietly delete the cookie.
+    for (const empty of ["", " "]) {
+      assert.throws(
+        () => parseCookiesArgs(["set", "--url", "http://a.test/", "a=b", "--expires", empty]),
+        /--expires ".*" is not a number of seconds/,
+      );
+    }
     assert.throws(() => parseCookiesArgs(["list", "--bogus"]), /bogus/);
     // A usage mistake like --expires's (exit 2), named before any session opens.
     assert.throws(
