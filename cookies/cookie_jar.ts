@@ -734,6 +734,7 @@ function newRecord(
   source: UrlParts,
   now: number,
 ): CanonicalCookie {
+  const cryptographic = source.scheme === "https:" || source.scheme === "wss:";
   return {
     name: fields.name,
     value: fields.value,
@@ -747,10 +748,10 @@ function newRecord(
     creation: 0,
     lastAccess: now,
     // Chromium's CanonicalCookie::Create: a cryptographic scheme, or a Secure cookie from a
-    // trustworthy (loopback) URL; and the URL's effective port.
-    sourceSecure: source.scheme === "https:" || source.scheme === "wss:" ||
-      (fields.secure && source.secure),
-    sourcePort: source.port,
+    // trustworthy (loopback) URL; and the URL's effective port, where such a cookie from port
+    // 80 counts as set from 443 (GetAndAdjustPortForTrustworthyUrls).
+    sourceSecure: cryptographic || (fields.secure && source.secure),
+    sourcePort: fields.secure && !cryptographic && source.port === 80 ? 443 : source.port,
   };
 }
 

@@ -133,6 +133,10 @@ describe("SqliteCookieStore", () => {
     jar.storeSetCookies(new Request("http://127.0.0.1:45871/"), ["sec=1; Max-Age=100; Secure"]);
     jar.storeSetCookies(new Request("https://example.com:8443/"), ["tls=1; Max-Age=100"]);
     jar.storeSetCookies(new Request("http://example.com/"), ["http=1; Max-Age=100"]);
+    // A Secure cookie from a trustworthy http URL on port 80 counts as set from 443
+    // (GetAndAdjustPortForTrustworthyUrls), so that https requests see it as their own.
+    jar.storeSetCookies(new Request("http://localhost/"), ["local=1; Max-Age=100; Secure"]);
+    jar.storeSetCookies(new Request("http://localhost/"), ["localplain=1; Max-Age=100"]);
     await new Cookies(jar).set({
       url: "wss://example.org/",
       name: "api",
@@ -148,6 +152,8 @@ describe("SqliteCookieStore", () => {
     assert.deepEqual(rows.map((row) => [row.name, row.source_scheme, row.source_port]), [
       ["api", 2, 443],
       ["http", 1, 80],
+      ["local", 2, 443],
+      ["localplain", 1, 80],
       ["plain", 1, 45871],
       ["sec", 2, 45871],
       ["tls", 2, 8443],
