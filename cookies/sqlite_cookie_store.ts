@@ -129,7 +129,8 @@ export class SqliteCookieStore implements PersistentCookieStore {
   }
 
   /**
-   * Reads every stored cookie.
+   * Reads every stored persistent cookie. Session cookies a Chromium profile kept to restore a
+   * session are left out, as Electron (which never restores one) drops them at startup.
    *
    * @returns The cookies, unexpired or not (the jar expires them).
    */
@@ -141,7 +142,8 @@ export class SqliteCookieStore implements PersistentCookieStore {
           source_port, ${sinceUnixMs("expires_utc")} AS expires,
           ${sinceUnixMs("creation_utc")} AS creation,
           ${sinceUnixMs("last_access_utc")} AS last_access
-          FROM cookies WHERE top_frame_site_key = '' ORDER BY creation_utc`,
+          FROM cookies WHERE top_frame_site_key = '' AND is_persistent = 1
+          ORDER BY creation_utc`,
       ).all().flatMap(fromRow);
     } catch (error) {
       if (!isCorrupt(error)) throw error;

@@ -293,6 +293,25 @@ describe("SqliteCookieStore", () => {
     store.close();
   });
 
+  it("leaves out the session cookies a Chromium profile kept (is_persistent 0), as Electron does", async () => {
+    // Chromium writes session cookies only to restore a session, which Electron never does:
+    // its store drops such rows at startup rather than loading them as long expired.
+    new SqliteCookieStore(file, { openDatabase }).close();
+    const db = runtime.openDatabase(file);
+    const later = toChromiumTime(Date.now() + 3_600_000);
+    db.exec(
+      `INSERT INTO cookies VALUES (13300000000000000, 'a.test', '', 'kept', 'v', X'', '/', ${later}, 0, 0, 13300000000000000, 1, 1, 1, 0, 1, 80, 0, 0, 0), (13300000000000001, 'a.test', '', 'session', 'v', X'', '/', 0, 0, 0, 13300000000000000, 0, 0, 1, 0, 1, 80, 0, 0, 0)`,
+    );
+    db.close();
+    const store = new SqliteCookieStore(file, { openDatabase });
+    const cookies = new Cookies(new CookieJar({ store }));
+    const changes: string[] = [];
+    cookies.on("changed", (_event, cookie, cause) => changes.push(`${cookie.name} ${cause}`));
+    assert.deepEqual((await cookies.get({})).map((c) => c.name), ["kept"]);
+    assert.deepEqual(changes, []);
+    store.close();
+  });
+
   it("writes pending cookies at normal process exit", async () => {
     const code = await runWriter(dir, "exit", () => {});
     assert.equal(code, 0);
