@@ -784,6 +784,8 @@ export function cookieDomain(
   let domain = attribute.toLowerCase();
   if (domain.startsWith(".")) domain = domain.slice(1);
   if (domain === "") return { domain: host, hostOnly: true };
+  // An IP host takes only its own address, IPv6 brackets and all: a host-only cookie.
+  if (isIpAddress(host)) return domain === host ? { domain: host, hostOnly: true } : undefined;
   if (!/^[a-z0-9._-]+$/.test(domain)) {
     // A port, path or user part makes the attribute invalid, not something to strip; so does a
     // %-escape, which Chromium refuses rather than decodes.
@@ -794,7 +796,6 @@ export function cookieDomain(
       return undefined;
     }
   }
-  if (isIpAddress(host)) return domain === host ? { domain: host, hostOnly: true } : undefined;
   if (!domainMatches(host, domain)) return undefined;
   // A public suffix (or a bare TLD like "localhost") may only name the host itself.
   if (registrableDomain(domain) === undefined) {

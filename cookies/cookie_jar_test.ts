@@ -104,6 +104,20 @@ describe("CookieJar rules on the wire", () => {
     assert.deepEqual(jar.list().map((cookie) => cookie.name), ["b"]);
   });
 
+  it("takes a Domain equal to the IP host, IPv6 included, as a host-only cookie", () => {
+    // Chromium's GetCookieDomainWithString: a Domain that is the URL's IP address names the host.
+    const jar = new CookieJar();
+    jar.storeSetCookies(request("http://[::1]:8080/"), ["six=1; Domain=[::1]", "no=1; Domain=::1"]);
+    jar.storeSetCookies(request("http://10.0.0.1/"), [
+      "four=1; Domain=.10.0.0.1",
+      "no=1; Domain=0.1",
+    ]);
+    assert.deepEqual(jar.list().map((cookie) => [cookie.name, cookie.domain, cookie.hostOnly]), [
+      ["six", "[::1]", true],
+      ["four", "10.0.0.1", true],
+    ]);
+  });
+
   it("enforces __Host- and __Secure- prefixes", () => {
     const jar = new CookieJar();
     jar.storeSetCookies(request("https://example.com/"), [
