@@ -24,7 +24,7 @@ export interface CookiesOutput {
  * @param session The `session` module.
  * @param args The parsed arguments.
  * @param output Where to print.
- * @returns The exit code: 0, or 1 when `set` was rejected.
+ * @returns The exit code: 0, 1 when `set` was rejected, or 2 for an in-memory partition.
  *
  * @example
  * ```ts ignore
@@ -42,7 +42,17 @@ export async function runCookies(
   args: CookiesArgs,
   output: CookiesOutput,
 ): Promise<number> {
-  const cookies = session.fromPartition(args.partition).cookies;
+  const ses = session.fromPartition(args.partition);
+  // As `ses storage`: what an in-memory partition holds ends with the command, so a `set`
+  // would be lost and a `list` always empty.
+  if (!ses.isPersistent()) {
+    output.err(
+      `ses cookies: partition "${args.partition}" lives in memory and ends with this command; ` +
+        `use a persistent one like "persist:${args.partition}"`,
+    );
+    return 2;
+  }
+  const cookies = ses.cookies;
   // What the action stored and removed, as the 'changed' event reports it, for --json.
   const stored: Cookie[] = [];
   let removed = 0;

@@ -102,6 +102,24 @@ describe("ses cookies", () => {
     assert.deepEqual(JSON.parse(cleared.out.join("")), { removed: 2 });
   });
 
+  it("refuses an in-memory partition, whose cookies would end with the command", async () => {
+    const { module } = sessions();
+    const result = await run(
+      module,
+      "set",
+      "--partition",
+      "work",
+      "--url",
+      "http://a.test/",
+      "a=1",
+    );
+    assert.equal(result.code, 2);
+    assert.deepEqual(result.err, [
+      'ses cookies: partition "work" lives in memory and ends with this command; use a persistent one like "persist:work"',
+    ]);
+    assert.deepEqual(await module.fromPartition("work").cookies.get({}), []);
+  });
+
   it("keeps cookies on disk for the next process (a new session module)", async () => {
     const first = sessions();
     await run(first.module, "set", "--url", "https://a.test/", "kept=1", "--expires", LATER);
