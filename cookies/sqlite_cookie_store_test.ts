@@ -318,6 +318,15 @@ describe("SqliteCookieStore", () => {
     assert.equal(countRows(file), 10);
   });
 
+  it("writes pending cookies when the program ends by Deno.exit", {
+    skip: runtime.name !== "deno" && "Deno.exit is Deno's own",
+  }, async () => {
+    // Deno.exit dispatches the global `unload` event, not node:process's `exit`.
+    const code = await runWriter(dir, "runtime-exit", () => {});
+    assert.equal(code, 0);
+    assert.equal(countRows(file), 10);
+  });
+
   for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
     it(`writes pending cookies when ${signal} ends the process, which still dies of it`, async () => {
       let exitSignal: string | null = null;
