@@ -75,8 +75,8 @@ export function toChromiumTime(ms: number): bigint {
 /**
  * Keeps a jar's persistent cookies in `<dir>/Cookies`. Changes are batched and written every
  * 30 seconds, after the task that made the 512th change, on `flush()`, at normal process exit
- * (`process.exit` and Deno's `Deno.exit` included) and when SIGINT, SIGTERM or SIGHUP ends the
- * process (Chromium shuts down cleanly on those);
+ * (`process.exit` and Deno's `Deno.exit` included), when an uncaught error ends it, and when
+ * SIGINT, SIGTERM or SIGHUP ends the process (Chromium shuts down cleanly on those);
  * session cookies are never written, as in Chromium. A file SQLite cannot read is moved to
  * `Cookies.corrupt-<ms since epoch>` and a new one is made.
  *
@@ -443,8 +443,12 @@ function flushOnSignal(signal: NodeJS.Signals): void {
   process.kill(process.pid, signal);
 }
 
-// Deno's own `Deno.exit()` dispatches the global `unload` event but not node:process's `exit`;
-// a runtime without that event (Bun) never calls the listener.
+// Deno's own `Deno.exit()` dispatches the global `unload` event but not node:process's `exit`,
+// and an uncaught error or unhandled rejection ends a Deno process with only the global `error`
+// or `unhandledrejection` event (Node and Bun still emit `exit`); an Electron main process lives
+// on after an uncaught exception, its cookies kept. Listening does not stop the process from
+// ending; a runtime that dispatches none of them (Bun) never calls the listener.
+const GLOBAL_END_EVENTS = ["unload", "error", "unhandledrejection"] as const;
 const globalEvents = globalThis as {
   addEventListener?: (type: string, listener: () => void) => void;
   removeEventListener?: (type: string, listener: () => void) => void;
@@ -453,8 +457,10 @@ const globalEvents = globalThis as {
 function hookProcessEnd(on: boolean): void {
   if (on) process.on("exit", flushOpenStores);
   else process.off("exit", flushOpenStores);
-  if (on) globalEvents.addEventListener?.("unload", flushOpenStores);
-  else globalEvents.removeEventListener?.("unload", flushOpenStores);
+  for (const type of GLOBAL_END_EVENTS) {
+    if (on) globalEvents.addEventListener?.(type, flushOpenStores);
+    else globalEvents.removeEventListener?.(type, flushOpenStores);
+  }
   for (const signal of ENDING_SIGNALS) {
     try {
       if (on) process.on(signal, flushOnSignal);

@@ -327,6 +327,14 @@ describe("SqliteCookieStore", () => {
     assert.equal(countRows(file), 10);
   });
 
+  it("writes pending cookies when an uncaught error ends the process", async () => {
+    // Node and Bun still emit `exit`; Deno dispatches only its global `error` event. An
+    // Electron main process lives on after an uncaught exception, its cookies kept.
+    const code = await runWriter(dir, "throw", () => {});
+    assert.equal(code, 1);
+    assert.equal(countRows(file), 10);
+  });
+
   for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
     it(`writes pending cookies when ${signal} ends the process, which still dies of it`, async () => {
       let exitSignal: string | null = null;
