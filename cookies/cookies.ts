@@ -58,7 +58,10 @@ export interface CookiesSetDetails {
   value?: string;
   /** A domain cookie for this domain (and subdomains); default a host-only cookie. */
   domain?: string;
-  /** The path; default the URL's directory. */
+  /**
+   * The path, starting with `/`, kept as a URL path (`/my docs` as `/my%20docs`, dot segments
+   * resolved, as Chromium); default the URL's directory.
+   */
   path?: string;
   /** Default `sameSite === "no_restriction"`. */
   secure?: boolean;
