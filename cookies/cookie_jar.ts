@@ -307,6 +307,19 @@ export class CookieJar implements CookieJarLike {
         });
         continue;
       }
+      // Chromium's IsCookiePartitionedValid. A ses.fetch request is top-level, where a valid
+      // Partitioned cookie's partition is the site of the URL itself: it is kept, and sent, as
+      // that site's own cookie.
+      if (parsed.partitioned && !(parsed.secure && url.secure)) {
+        onInclusion?.({
+          operation: "store",
+          exclusion: "EXCLUDE_INVALID_PARTITIONED",
+          name: parsed.name,
+          domain,
+          path,
+        });
+        continue;
+      }
       const refused = this.#set(newRecord(parsed, domain, hostOnly, path, url, now), url);
       const placed = this.#placed;
       if (refused === undefined && placed !== undefined && placed.expiry === undefined) {

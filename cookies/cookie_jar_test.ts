@@ -118,6 +118,24 @@ describe("CookieJar rules on the wire", () => {
     ]);
   });
 
+  it("stores a Partitioned cookie only when it is Secure and from a secure or loopback URL", () => {
+    // Chromium's CanonicalCookie::IsCookiePartitionedValid (EXCLUDE_INVALID_PARTITIONED).
+    const jar = new CookieJar();
+    const reasons: (string | undefined)[] = [];
+    const log = ({ exclusion }: { exclusion?: string }) => void reasons.push(exclusion);
+    jar.storeSetCookies(request("http://example.com/"), ["a=1; Partitioned"], log);
+    jar.storeSetCookies(request("https://example.com/"), ["b=1; Partitioned"], log);
+    jar.storeSetCookies(request("https://example.com/"), ["c=1; Partitioned; Secure"], log);
+    jar.storeSetCookies(request("http://127.0.0.1/"), ["d=1; partitioned; Secure"], log);
+    assert.deepEqual(jar.list().map((cookie) => cookie.name), ["c", "d"]);
+    assert.deepEqual(reasons, [
+      "EXCLUDE_INVALID_PARTITIONED",
+      "EXCLUDE_INVALID_PARTITIONED",
+      undefined,
+      undefined,
+    ]);
+  });
+
   it("enforces __Host- and __Secure- prefixes", () => {
     const jar = new CookieJar();
     jar.storeSetCookies(request("https://example.com/"), [
