@@ -363,11 +363,13 @@ export class CookieJar implements CookieJarLike {
   // set, and its creation time is filled in here.
   #set(cookie: CanonicalCookie, source: UrlParts, keepHttpOnly = false): string | undefined {
     this.#placed = undefined;
+    // Chromium checks the prefix as it makes the cookie (CanonicalCookie::Create,
+    // CreateSanitizedCookie), before CookieMonster checks the URL's access to Secure cookies.
+    if (!prefixAllows(cookie, source.secure)) return REASONS.invalidPrefix;
     if (cookie.secure && !source.secure) return REASONS.secureOnly;
     if (cookie.sameSite === "no_restriction" && !cookie.secure) {
       return REASONS.sameSiteNoneInsecure;
     }
-    if (!prefixAllows(cookie)) return REASONS.invalidPrefix;
     const now = cookie.lastAccess;
     const key = cookieKey(cookie);
     if (!source.secure && this.#shadowsSecure(cookie)) return REASONS.overwriteSecure;
@@ -768,16 +770,20 @@ function newRecord(
   };
 }
 
+// `trustworthy`: the URL may set Secure cookies (a secure scheme or loopback), as Chromium's
+// HasValidSecurePrefixAttributes asks.
 function prefixAllows(
   cookie: Pick<CanonicalCookie, "name" | "value" | "secure" | "hostOnly" | "path">,
+  trustworthy: boolean,
 ): boolean {
   // RFC 6265bis §5.7: prefixes are matched case-insensitively, and a nameless cookie may not
   // smuggle one in its value.
   const named = cookie.name === "" ? cookie.value : cookie.name;
   if (named[0] !== "_") return true;
   const subject = named.slice(0, 9).toLowerCase();
-  if (subject.startsWith("__secure-")) return cookie.secure;
-  if (subject.startsWith("__host-")) return cookie.secure && cookie.hostOnly && cookie.path === "/";
+  const secure = cookie.secure && trustworthy;
+  if (subject.startsWith("__secure-")) return secure;
+  if (subject.startsWith("__host-")) return secure && cookie.hostOnly && cookie.path === "/";
   return true;
 }
 

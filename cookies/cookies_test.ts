@@ -150,6 +150,24 @@ describe("Cookies.set", () => {
       "Failed to set cookie - The cookie was set with an invalid __Host- or __Secure- prefix.",
     ],
     [
+      // Chromium's CreateSanitizedCookie checks the prefix before CookieMonster checks the
+      // scheme: the prefix is the reason given.
+      "a Secure __Secure- cookie from an insecure URL",
+      { url: URL_A, name: "__Secure-a", value: "b", secure: true },
+      "Failed to set cookie - The cookie was set with an invalid __Host- or __Secure- prefix.",
+    ],
+    [
+      "a __Host- cookie with SameSite=None but not Secure",
+      {
+        url: "https://example.com/",
+        name: "__Host-a",
+        value: "b",
+        sameSite: "no_restriction",
+        secure: false,
+      },
+      "Failed to set cookie - The cookie was set with an invalid __Host- or __Secure- prefix.",
+    ],
+    [
       "SameSite=None without Secure",
       {
         url: "https://example.com/",
