@@ -70,6 +70,14 @@ export interface RequestContext {
    * `pin.release?.()` when done, which hands a connection still held back to the pool.
    */
   connectionPin?: ConnectionPin;
+  /**
+   * Set by the cookie stage for each hop. A stage that consumes a response and sends the hop
+   * again (auth answering a 401/407) calls it with the request it sent, that response and this
+   * context before sending again: the response's `Set-Cookie` lines are stored and the `Cookie` default header
+   * is made anew, as Chromium's URLRequestHttpJob saves a challenge's cookies and adds the
+   * Cookie header again when it restarts with credentials.
+   */
+  onInterimResponse?: (request: Request, response: Response, context: RequestContext) => void;
 }
 
 /** A stage's hold on the connection of its previous send (see `RequestContext.connectionPin`). */

@@ -41,6 +41,16 @@ function cookieApp(): Hono {
     return c.redirect("/chain/4", 307);
   });
   app.get("/chain/4", (c) => c.text(c.req.header("cookie") ?? "(none)"));
+  // A 401 that sets a cookie the authorized retry must carry (a load balancer's affinity
+  // cookie on a login challenge).
+  app.get("/auth", (c) => {
+    if (c.req.header("authorization") === undefined) {
+      c.header("set-cookie", "affinity=a1");
+      c.header("www-authenticate", 'Basic realm="r"');
+      return c.text("who?", 401);
+    }
+    return c.text(c.req.header("cookie") ?? "(none)");
+  });
   app.get("/fail", (c) => {
     c.header("set-cookie", "after_error=1");
     return c.text("boom", 500);
@@ -94,6 +104,21 @@ describe("cookies through ses.fetch", () => {
     const ses = newSession();
     assert.equal((await ses.fetch(`${base}/fail`)).status, 500);
     assert.equal(await sent(ses), "after_error=1");
+  });
+
+  it("stores the Set-Cookie of a 401 it answers and sends it with the authorized retry", async () => {
+    // Chromium's URLRequestHttpJob saves the challenge's cookies and, restarting with
+    // credentials, adds the Cookie header anew (RestartTransactionWithAuth).
+    const ses = newSession();
+    const causes: string[] = [];
+    ses.cookies.on("changed", (_event, cookie, cause) => causes.push(`${cookie.name} ${cause}`));
+    const url = new URL(`${base}/auth`);
+    url.username = "u";
+    url.password = "p";
+    const response = await ses.fetch(url.href);
+    assert.equal(response.status, 200);
+    assert.equal(await response.text(), "affinity=a1");
+    assert.deepEqual(causes, ["affinity inserted"]);
   });
 
   it("sends HttpOnly cookies on the wire and lists them", async () => {
