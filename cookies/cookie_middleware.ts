@@ -15,8 +15,8 @@ type DefaultHeaders = RequestContext["defaultHeaders"];
 /**
  * Adds the jar's `Cookie` header to each request and stores every `Set-Cookie` line of each
  * response (redirects and error statuses too), and through `context.onInterimResponse` those of
- * a response a later stage consumes before sending the hop again (auth's 401/407), whose retry
- * then carries the new Cookie header. Place it inside `followRedirects()` so it runs per hop.
+ * a response a later stage consumes (auth's 401/407, whose retry then carries the new Cookie
+ * header; the HTTP cache's 304). Place it inside `followRedirects()` so it runs per hop.
  * The header travels in `context.defaultHeaders`, so a caller's own `Cookie` header wins, as
  * with every default header. `credentials: "omit"` sends and stores nothing.
  * A request for a host without cookies whose response sets none costs one `.then` and no

@@ -71,11 +71,12 @@ export interface RequestContext {
    */
   connectionPin?: ConnectionPin;
   /**
-   * Set by the cookie stage for each hop. A stage that consumes a response and sends the hop
-   * again (auth answering a 401/407) calls it with the request it sent, that response and this
-   * context before sending again: the response's `Set-Cookie` lines are stored and the `Cookie` default header
-   * is made anew, as Chromium's URLRequestHttpJob saves a challenge's cookies and adds the
-   * Cookie header again when it restarts with credentials.
+   * Set by the cookie stage for each hop. A stage that consumes a response instead of passing
+   * it on (auth answering a 401/407 and sending the hop again; the HTTP cache turning a 304 into
+   * its stored response) calls it with the request it sent, that response and this context:
+   * the response's `Set-Cookie` lines are stored and the `Cookie` default header is made anew,
+   * as Chromium's URLRequestHttpJob saves the cookies of a challenge and of a 304's updated
+   * headers, and adds the Cookie header again when it restarts with credentials.
    */
   onInterimResponse?: (request: Request, response: Response, context: RequestContext) => void;
 }

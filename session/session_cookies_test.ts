@@ -51,6 +51,17 @@ function cookieApp(): Hono {
     }
     return c.text(c.req.header("cookie") ?? "(none)");
   });
+  // A stored page revalidated with a 304 that sets a cookie.
+  app.get("/revalidate", (c) => {
+    if (c.req.header("if-none-match") === '"v1"') {
+      c.header("set-cookie", "revalidated=1");
+      c.header("etag", '"v1"');
+      return c.body(null, 304);
+    }
+    c.header("etag", '"v1"');
+    c.header("cache-control", "no-cache");
+    return c.text("page");
+  });
   app.get("/fail", (c) => {
     c.header("set-cookie", "after_error=1");
     return c.text("boom", 500);
@@ -119,6 +130,16 @@ describe("cookies through ses.fetch", () => {
     assert.equal(response.status, 200);
     assert.equal(await response.text(), "affinity=a1");
     assert.deepEqual(causes, ["affinity inserted"]);
+  });
+
+  it("stores the Set-Cookie of a 304 the HTTP cache turns into its stored response", async () => {
+    // Chromium's cache updates the stored headers with the 304's (Set-Cookie included, though
+    // never persisted), and URLRequestHttpJob saves the cookies of what it is given.
+    const ses = newSession();
+    assert.equal(await (await ses.fetch(`${base}/revalidate`)).text(), "page");
+    const again = await ses.fetch(`${base}/revalidate`);
+    assert.equal(await again.text(), "page");
+    assert.deepEqual((await ses.cookies.get({})).map((cookie) => cookie.name), ["revalidated"]);
   });
 
   it("sends HttpOnly cookies on the wire and lists them", async () => {
