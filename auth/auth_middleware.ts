@@ -187,6 +187,8 @@ async function authenticate(
       }
       if (context.netLog?.sink.capturing) logChallenge(context, response, answer);
       if (answer === undefined) return response;
+      // The challenge's cookies are stored and sent with the answer (the cookie stage's hook).
+      context.onInterimResponse?.(request, response, context);
       await discardBody(response);
       if (status === 401) authorization = answer.value;
       else proxyAuthorization = answer.value;

@@ -491,6 +491,8 @@ export class HttpCache {
     };
     return next(conditional, context).then((response) => {
       if (response.status === 304 && conditional !== request) {
+        // Its Set-Cookie lines are never stored here, but the cookie stage must see them.
+        context.onInterimResponse?.(conditional, response, context);
         void response.body?.cancel();
         const updated = updatedEntry(entry, response, requestTime);
         putQuietly(store, updated);

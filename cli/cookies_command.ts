@@ -25,7 +25,7 @@ export interface CookiesOutput {
  * @param session The `session` module.
  * @param args The parsed arguments.
  * @param output Where to print.
- * @returns The exit code: 0, or 1 when `set` was rejected.
+ * @returns The exit code: 0, 1 when `set` was rejected, or 2 for an in-memory partition.
  *
  * @example
  * ```ts ignore
@@ -43,7 +43,17 @@ export async function runCookies(
   args: CookiesArgs,
   output: CookiesOutput,
 ): Promise<number> {
-  const cookies = fromPartitionOption(session, args.partition).cookies;
+  const ses = fromPartitionOption(session, args.partition);
+  // As `ses storage`: what an in-memory partition holds ends with the command, so a `set`
+  // would be lost and a `list` always empty.
+  if (!ses.isPersistent()) {
+    output.err(
+      `ses cookies: partition "${args.partition}" lives in memory and ends with this command; ` +
+        `use a persistent one like "persist:${args.partition}"`,
+    );
+    return 2;
+  }
+  const cookies = ses.cookies;
   // What the action stored and removed, as the 'changed' event reports it, for --json.
   const stored: Cookie[] = [];
   let removed = 0;
@@ -103,8 +113,11 @@ async function act(
     case "clear": {
       const all = await cookies.get({ url: args.url });
       for (const cookie of all) await cookies.remove(cookieUrl(cookie), cookie.name);
-      if (args.json) output.out(JSON.stringify({ removed: all.length }));
-      else output.err(`ses cookies clear: removed ${all.length}`);
+      // What the jar reports as removed, not what was listed: a cookie the URL could not reach
+      // would otherwise be counted and kept.
+      const { removed } = changes();
+      if (args.json) output.out(JSON.stringify({ removed }));
+      else output.err(`ses cookies clear: removed ${removed}`);
       break;
     }
   }
@@ -145,10 +158,9 @@ export function cookieTable(cookies: readonly Cookie[]): string[] {
   );
 }
 
-// A URL the cookie is sent to, for `cookies.remove`.
+// A URL the cookie is sent to, for `cookies.remove`. An IPv6 host is kept in its brackets,
+// as the jar stores it (`[::1]`).
 function cookieUrl(cookie: Cookie): string {
   const host = cookie.domain.replace(/^\./, "");
-  return `${cookie.secure ? "https" : "http"}://${
-    host.includes(":") ? `[${host}]` : host
-  }${cookie.path}`;
+  return `${cookie.secure ? "https" : "http"}://${host}${cookie.path}`;
 }

@@ -93,6 +93,33 @@ describe("ses cookies", () => {
     });
   });
 
+  it("clears cookies of IPv6 hosts and counts only what it removed", async () => {
+    const { module } = sessions();
+    await run(module, "set", "--url", "https://[::1]:8443/", "v6=1", "--expires", LATER);
+    await run(module, "set", "--url", "http://a.test/", "v4=1", "--expires", LATER);
+    const cleared = await run(module, "clear", "--json");
+    assert.deepEqual(JSON.parse((await run(module, "list", "--json")).out.join("")), []);
+    assert.deepEqual(JSON.parse(cleared.out.join("")), { removed: 2 });
+  });
+
+  it("refuses an in-memory partition, whose cookies would end with the command", async () => {
+    const { module } = sessions();
+    const result = await run(
+      module,
+      "set",
+      "--partition",
+      "work",
+      "--url",
+      "http://a.test/",
+      "a=1",
+    );
+    assert.equal(result.code, 2);
+    assert.deepEqual(result.err, [
+      'ses cookies: partition "work" lives in memory and ends with this command; use a persistent one like "persist:work"',
+    ]);
+    assert.deepEqual(await module.fromPartition("work").cookies.get({}), []);
+  });
+
   it("keeps cookies on disk for the next process (a new session module)", async () => {
     const first = sessions();
     await run(first.module, "set", "--url", "https://a.test/", "kept=1", "--expires", LATER);
@@ -143,6 +170,13 @@ describe("ses cookies", () => {
       () => parseCookiesArgs(["set", "--url", "http://a.test/", "a=b", "--expires", "soon"]),
       /--expires "soon" is not a number/,
     );
+    // Number("") is 0, the epoch: an empty --expires must not quietly delete the cookie.
+    for (const empty of ["", " "]) {
+      assert.throws(
+        () => parseCookiesArgs(["set", "--url", "http://a.test/", "a=b", "--expires", empty]),
+        /--expires ".*" is not a number of seconds/,
+      );
+    }
     assert.throws(() => parseCookiesArgs(["list", "--bogus"]), /bogus/);
     // A usage mistake like --expires's (exit 2), named before any session opens.
     assert.throws(

@@ -123,7 +123,8 @@ export function parseCookiesArgs(args: string[]): CookiesArgs {
     parsed.sameSite = sameSite as CookieSameSite | undefined;
     if (values.expires !== undefined) {
       const seconds = Number(values.expires);
-      if (!Number.isFinite(seconds)) {
+      // Number() reads an empty or blank string as 0, the epoch, which would delete the cookie.
+      if (values.expires.trim() === "" || !Number.isFinite(seconds)) {
         throw new TypeError(
           `ses cookies set: --expires "${values.expires}" is not a number of seconds`,
         );

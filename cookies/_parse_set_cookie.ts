@@ -27,6 +27,8 @@ export interface ParsedSetCookie {
   secure: boolean;
   httpOnly: boolean;
   sameSite: CookieSameSite;
+  /** The `Partitioned` attribute (CHIPS). */
+  partitioned: boolean;
 }
 
 /** Why a line was rejected, in Electron's words for the matching exclusion reason. */
@@ -104,6 +106,7 @@ function parseLine(line: string, now: number): ParsedSetCookie | string {
     secure: false,
     httpOnly: false,
     sameSite: "unspecified",
+    partitioned: false,
   };
   let maxAge: number | undefined;
   let expires: number | undefined;
@@ -156,6 +159,9 @@ function parseLine(line: string, now: number): ParsedSetCookie | string {
       case SAME_SITE:
         cookie.sameSite = parseSameSite(line.slice(valueStart, valueEnd));
         break;
+      case PARTITIONED:
+        cookie.partitioned = true;
+        break;
     }
   }
   cookie.expiry = maxAge ?? expires;
@@ -171,6 +177,7 @@ const PATH = 4;
 const MAX_AGE = 5;
 const EXPIRES = 6;
 const SAME_SITE = 7;
+const PARTITIONED = 8;
 
 // Which attribute line[start, end) names, case-insensitively, told apart by length and first
 // letter before the whole name is compared.
@@ -188,6 +195,8 @@ function attributeOf(line: string, start: number, end: number): number {
     case 8:
       if (first === 0x68) return namedAt(line, start, "httponly") ? HTTP_ONLY : UNKNOWN;
       return first === 0x73 && namedAt(line, start, "samesite") ? SAME_SITE : UNKNOWN;
+    case 11:
+      return first === 0x70 && namedAt(line, start, "partitioned") ? PARTITIONED : UNKNOWN;
     default:
       return UNKNOWN;
   }

@@ -307,6 +307,19 @@ export class CookieJar implements CookieJarLike {
         });
         continue;
       }
+      // Chromium's IsCookiePartitionedValid. A ses.fetch request is top-level, where a valid
+      // Partitioned cookie's partition is the site of the URL itself: it is kept, and sent, as
+      // that site's own cookie.
+      if (parsed.partitioned && !(parsed.secure && url.secure)) {
+        onInclusion?.({
+          operation: "store",
+          exclusion: "EXCLUDE_INVALID_PARTITIONED",
+          name: parsed.name,
+          domain,
+          path,
+        });
+        continue;
+      }
       const refused = this.#set(newRecord(parsed, domain, hostOnly, path, url, now), url);
       const placed = this.#placed;
       if (refused === undefined && placed !== undefined && placed.expiry === undefined) {
@@ -350,11 +363,13 @@ export class CookieJar implements CookieJarLike {
   // set, and its creation time is filled in here.
   #set(cookie: CanonicalCookie, source: UrlParts, keepHttpOnly = false): string | undefined {
     this.#placed = undefined;
+    // Chromium checks the prefix as it makes the cookie (CanonicalCookie::Create,
+    // CreateSanitizedCookie), before CookieMonster checks the URL's access to Secure cookies.
+    if (!prefixAllows(cookie, source.secure)) return REASONS.invalidPrefix;
     if (cookie.secure && !source.secure) return REASONS.secureOnly;
     if (cookie.sameSite === "no_restriction" && !cookie.secure) {
       return REASONS.sameSiteNoneInsecure;
     }
-    if (!prefixAllows(cookie)) return REASONS.invalidPrefix;
     const now = cookie.lastAccess;
     const key = cookieKey(cookie);
     if (!source.secure && this.#shadowsSecure(cookie)) return REASONS.overwriteSecure;
@@ -734,6 +749,7 @@ function newRecord(
   source: UrlParts,
   now: number,
 ): CanonicalCookie {
+  const cryptographic = source.scheme === "https:" || source.scheme === "wss:";
   return {
     name: fields.name,
     value: fields.value,
@@ -747,23 +763,27 @@ function newRecord(
     creation: 0,
     lastAccess: now,
     // Chromium's CanonicalCookie::Create: a cryptographic scheme, or a Secure cookie from a
-    // trustworthy (loopback) URL; and the URL's effective port.
-    sourceSecure: source.scheme === "https:" || source.scheme === "wss:" ||
-      (fields.secure && source.secure),
-    sourcePort: source.port,
+    // trustworthy (loopback) URL; and the URL's effective port, where such a cookie from port
+    // 80 counts as set from 443 (GetAndAdjustPortForTrustworthyUrls).
+    sourceSecure: cryptographic || (fields.secure && source.secure),
+    sourcePort: fields.secure && !cryptographic && source.port === 80 ? 443 : source.port,
   };
 }
 
+// `trustworthy`: the URL may set Secure cookies (a secure scheme or loopback), as Chromium's
+// HasValidSecurePrefixAttributes asks.
 function prefixAllows(
   cookie: Pick<CanonicalCookie, "name" | "value" | "secure" | "hostOnly" | "path">,
+  trustworthy: boolean,
 ): boolean {
   // RFC 6265bis §5.7: prefixes are matched case-insensitively, and a nameless cookie may not
   // smuggle one in its value.
   const named = cookie.name === "" ? cookie.value : cookie.name;
   if (named[0] !== "_") return true;
   const subject = named.slice(0, 9).toLowerCase();
-  if (subject.startsWith("__secure-")) return cookie.secure;
-  if (subject.startsWith("__host-")) return cookie.secure && cookie.hostOnly && cookie.path === "/";
+  const secure = cookie.secure && trustworthy;
+  if (subject.startsWith("__secure-")) return secure;
+  if (subject.startsWith("__host-")) return secure && cookie.hostOnly && cookie.path === "/";
   return true;
 }
 
@@ -783,16 +803,18 @@ export function cookieDomain(
   let domain = attribute.toLowerCase();
   if (domain.startsWith(".")) domain = domain.slice(1);
   if (domain === "") return { domain: host, hostOnly: true };
+  // An IP host takes only its own address, IPv6 brackets and all: a host-only cookie.
+  if (isIpAddress(host)) return domain === host ? { domain: host, hostOnly: true } : undefined;
   if (!/^[a-z0-9._-]+$/.test(domain)) {
-    // A port, path or user part makes the attribute invalid, not something to strip.
-    if (/[:/?#@[\]\\\s]/.test(domain)) return undefined;
+    // A port, path or user part makes the attribute invalid, not something to strip; so does a
+    // %-escape, which Chromium refuses rather than decodes.
+    if (/[:/?#@[\]\\\s%]/.test(domain)) return undefined;
     try {
       domain = new URL(`http://${domain}/`).hostname;
     } catch {
       return undefined;
     }
   }
-  if (isIpAddress(host)) return domain === host ? { domain: host, hostOnly: true } : undefined;
   if (!domainMatches(host, domain)) return undefined;
   // A public suffix (or a bare TLD like "localhost") may only name the host itself.
   if (registrableDomain(domain) === undefined) {

@@ -95,6 +95,47 @@ describe("CookieJar rules on the wire", () => {
     assert.deepEqual(jar.list().map((cookie) => [cookie.name, cookie.domain]), [["b", ".a.co.uk"]]);
   });
 
+  it("rejects a Domain with a %-escape, as Chromium's GetCookieDomainWithString", () => {
+    const jar = new CookieJar();
+    jar.storeSetCookies(request("http://a.example.com/"), [
+      "a=1; Domain=%65xample.com",
+      "b=1; Domain=example.com",
+    ]);
+    assert.deepEqual(jar.list().map((cookie) => cookie.name), ["b"]);
+  });
+
+  it("takes a Domain equal to the IP host, IPv6 included, as a host-only cookie", () => {
+    // Chromium's GetCookieDomainWithString: a Domain that is the URL's IP address names the host.
+    const jar = new CookieJar();
+    jar.storeSetCookies(request("http://[::1]:8080/"), ["six=1; Domain=[::1]", "no=1; Domain=::1"]);
+    jar.storeSetCookies(request("http://10.0.0.1/"), [
+      "four=1; Domain=.10.0.0.1",
+      "no=1; Domain=0.1",
+    ]);
+    assert.deepEqual(jar.list().map((cookie) => [cookie.name, cookie.domain, cookie.hostOnly]), [
+      ["six", "[::1]", true],
+      ["four", "10.0.0.1", true],
+    ]);
+  });
+
+  it("stores a Partitioned cookie only when it is Secure and from a secure or loopback URL", () => {
+    // Chromium's CanonicalCookie::IsCookiePartitionedValid (EXCLUDE_INVALID_PARTITIONED).
+    const jar = new CookieJar();
+    const reasons: (string | undefined)[] = [];
+    const log = ({ exclusion }: { exclusion?: string }) => void reasons.push(exclusion);
+    jar.storeSetCookies(request("http://example.com/"), ["a=1; Partitioned"], log);
+    jar.storeSetCookies(request("https://example.com/"), ["b=1; Partitioned"], log);
+    jar.storeSetCookies(request("https://example.com/"), ["c=1; Partitioned; Secure"], log);
+    jar.storeSetCookies(request("http://127.0.0.1/"), ["d=1; partitioned; Secure"], log);
+    assert.deepEqual(jar.list().map((cookie) => cookie.name), ["c", "d"]);
+    assert.deepEqual(reasons, [
+      "EXCLUDE_INVALID_PARTITIONED",
+      "EXCLUDE_INVALID_PARTITIONED",
+      undefined,
+      undefined,
+    ]);
+  });
+
   it("enforces __Host- and __Secure- prefixes", () => {
     const jar = new CookieJar();
     jar.storeSetCookies(request("https://example.com/"), [

@@ -14,9 +14,11 @@ type DefaultHeaders = RequestContext["defaultHeaders"];
 
 /**
  * Adds the jar's `Cookie` header to each request and stores every `Set-Cookie` line of each
- * response (redirects and error statuses too). Place it inside `followRedirects()` so it runs
- * per hop. The header travels in `context.defaultHeaders`, so a caller's own `Cookie` header
- * wins, as with every default header. `credentials: "omit"` sends and stores nothing.
+ * response (redirects and error statuses too), and through `context.onInterimResponse` those of
+ * a response a later stage consumes (auth's 401/407, whose retry then carries the new Cookie
+ * header; the HTTP cache's 304). Place it inside `followRedirects()` so it runs per hop.
+ * The header travels in `context.defaultHeaders`, so a caller's own `Cookie` header wins, as
+ * with every default header. `credentials: "omit"` sends and stores nothing.
  * A request for a host without cookies whose response sets none costs one `.then` and no
  * allocation.
  *
@@ -41,6 +43,17 @@ export function cookieMiddleware(jar: CookieJarLike): Middleware {
   let madeFrom: DefaultHeaders;
   let madeWith: string | undefined;
   let made: DefaultHeaders;
+  const onInterimResponse = (sent: Request, response: Response, context: RequestContext) => {
+    const lines = setCookieLines(response);
+    if (lines.length === 0) return;
+    const onInclusion = context.netLog?.sink.capturing ? logInclusion(context) : undefined;
+    jar.storeSetCookies(sent, cookieTexts(lines), onInclusion);
+    const again = jar.cookieHeader(sent, onInclusion);
+    context.defaultHeaders = withCookie(
+      context.defaultHeaders,
+      again === undefined ? undefined : headerBytes(again),
+    );
+  };
   return (next) => (request, context) => {
     if (context.credentials === "omit") return next(request, context);
     const onInclusion = context.netLog?.sink.capturing ? logInclusion(context) : undefined;
@@ -54,6 +67,8 @@ export function cookieMiddleware(jar: CookieJarLike): Middleware {
       }
       context.defaultHeaders = made;
     }
+    // One function for every request (no allocation on this path); it is given the context.
+    context.onInterimResponse = onInterimResponse;
     return next(request, context).then((response) => {
       const lines = setCookieLines(response);
       if (lines.length > 0) jar.storeSetCookies(request, cookieTexts(lines), onInclusion);

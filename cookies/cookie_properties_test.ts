@@ -206,6 +206,7 @@ describe("cookie properties (fast-check)", () => {
       "EXPIRES=Sun, 06 Nov 1994 08:49:37 GMT",
       "samesite=STRICT",
       "secure=no",
+      "PartitioneD",
       "x".repeat(1024),
       "x".repeat(1025),
       "é".repeat(512),
@@ -255,6 +256,7 @@ function specParse(input: string, now: number): ReturnType<typeof parseSetCookie
     secure: false,
     httpOnly: false,
     sameSite: "unspecified" as CookieSameSite,
+    partitioned: false,
   };
   let maxAge: number | undefined;
   let expires: number | undefined;
@@ -265,6 +267,7 @@ function specParse(input: string, now: number): ReturnType<typeof parseSetCookie
     if (bytes(val) > 1024) continue;
     if (key === "secure") cookie.secure = true;
     else if (key === "httponly") cookie.httpOnly = true;
+    else if (key === "partitioned") cookie.partitioned = true;
     else if (key === "domain" && val !== "") cookie.domain = val;
     else if (key === "path") cookie.path = val.startsWith("/") ? val : undefined;
     else if (key === "max-age" && /^-?[0-9]+$/.test(val)) {

@@ -58,7 +58,10 @@ export interface CookiesSetDetails {
   value?: string;
   /** A domain cookie for this domain (and subdomains); default a host-only cookie. */
   domain?: string;
-  /** The path; default the URL's directory. */
+  /**
+   * The path, starting with `/`, kept as a URL path (`/my docs` as `/my%20docs`, dot segments
+   * resolved, as Chromium); default the URL's directory.
+   */
   path?: string;
   /** Default `sameSite === "no_restriction"`. */
   secure?: boolean;
@@ -77,6 +80,16 @@ const DISALLOWED_VALUE = /[\x00-\x08\x0a-\x1f\x7f;]/;
 // deno-lint-ignore no-control-regex
 const DISALLOWED_NAME = /[\x00-\x08\x0a-\x1f\x7f;=]/;
 const CONTROL_REASON = "The cookie contains ASCII control characters";
+const ATTRIBUTE_SIZE_REASON = "Cookie exceeded the attribute size limit.";
+// Chromium's CreateSanitizedCookie refuses a name, value or path that its Set-Cookie parser
+// would read back differently (ParseTokenString / ParseValueString trim spaces and tabs).
+const EDGE_WHITESPACE = /^[ \t]|[ \t]$/;
+// What ends a path for that parser; other control characters are percent-encoded.
+// deno-lint-ignore no-control-regex
+const PATH_TERMINATORS = /[;\x00\r\n]/;
+// Characters the URL parser would drop (a tab) or read as the query or fragment, but that are
+// part of a cookie's path.
+const PATH_ESCAPES: Record<string, string> = { "\t": "%09", "?": "%3F", "#": "%23" };
 
 /**
  * A session's cookies, as Electron's `session.cookies`: `get`, `set`, `remove`, `flushStore`
@@ -205,24 +218,31 @@ export class Cookies extends TypedEmitter<CookiesEvents> {
     if (url === undefined) return fail(REASONS.scheme);
     const name = typeof details.name === "string" ? details.name : "";
     const value = typeof details.value === "string" ? details.value : "";
-    if (DISALLOWED_NAME.test(name) || DISALLOWED_VALUE.test(value)) return fail(CONTROL_REASON);
+    if (
+      DISALLOWED_NAME.test(name) || DISALLOWED_VALUE.test(value) || EDGE_WHITESPACE.test(name) ||
+      EDGE_WHITESPACE.test(value)
+    ) {
+      return fail(CONTROL_REASON);
+    }
+    const pathText = typeof details.path === "string" ? details.path : "";
+    if (EDGE_WHITESPACE.test(pathText) || PATH_TERMINATORS.test(pathText)) {
+      return fail(CONTROL_REASON);
+    }
     if (name === "" && value === "") return fail(REJECT_NO_CONTENT);
     if (utf8Length(name) + utf8Length(value) > MAX_NAME_VALUE_BYTES) {
       return fail(REJECT_NAME_VALUE_SIZE);
     }
     const domainText = typeof details.domain === "string" ? details.domain : "";
-    const pathText = typeof details.path === "string" ? details.path : "";
-    if (
-      utf8Length(domainText) > MAX_ATTRIBUTE_BYTES || utf8Length(pathText) > MAX_ATTRIBUTE_BYTES
-    ) {
-      return fail("Cookie exceeded the attribute size limit.");
-    }
+    if (utf8Length(domainText) > MAX_ATTRIBUTE_BYTES) return fail(ATTRIBUTE_SIZE_REASON);
     const domain = cookieDomain(url.host, domainText === "" ? undefined : domainText);
     if (domain === undefined) return fail(REASONS.invalidDomain);
-    if (pathText !== "" && (!pathText.startsWith("/") || DISALLOWED_VALUE.test(pathText))) {
+    if (pathText !== "" && !pathText.startsWith("/")) {
       // Chromium's CreateSanitizedCookie: EXCLUDE_FAILURE_TO_STORE, in Electron's words.
       return fail("The cookie was malformed and could not be stored");
     }
+    const path = pathText === "" ? defaultPathOf(url.path) : canonicalPath(pathText);
+    // The size limit applies to the path as stored, percent-encoded (ASCII: a byte a character).
+    if (path.length > MAX_ATTRIBUTE_BYTES) return fail(ATTRIBUTE_SIZE_REASON);
     const expirationDate = typeof details.expirationDate === "number" &&
         Number.isFinite(details.expirationDate)
       ? details.expirationDate * 1000
@@ -233,7 +253,7 @@ export class Cookies extends TypedEmitter<CookiesEvents> {
         value,
         domain: domain.domain,
         hostOnly: domain.hostOnly,
-        path: pathText === "" ? defaultPathOf(url.path) : pathText,
+        path,
         secure,
         httpOnly: details.httpOnly === true,
         expiry: expirationDate,
@@ -265,6 +285,14 @@ function normalise(url: string): string | null {
   } catch {
     return null;
   }
+}
+
+// Chromium's CreateSanitizedCookie canonicalises a given path as a URL path
+// (url::CanonicalizePath): dot segments resolved; spaces, controls and non-ASCII characters
+// percent-encoded, as they are in the request paths the cookie must path-match.
+function canonicalPath(path: string): string {
+  const escaped = path.replace(/[\t?#]/g, (char) => PATH_ESCAPES[char]!);
+  return new URL(`http://h${escaped}`).pathname;
 }
 
 function defaultPathOf(path: string): string {

@@ -105,6 +105,36 @@ describe("Cookies.set", () => {
       "Failed to set cookie - The cookie contains ASCII control characters",
     ],
     [
+      "a name with leading whitespace",
+      { url: URL_A, name: " a", value: "b" },
+      "Failed to set cookie - The cookie contains ASCII control characters",
+    ],
+    [
+      "a value with trailing whitespace",
+      { url: URL_A, name: "a", value: "b\t" },
+      "Failed to set cookie - The cookie contains ASCII control characters",
+    ],
+    [
+      "a name of only spaces",
+      { url: URL_A, name: "  ", value: "b" },
+      "Failed to set cookie - The cookie contains ASCII control characters",
+    ],
+    [
+      "a ; in the path",
+      { url: URL_A, name: "a", value: "b", path: "/x;y" },
+      "Failed to set cookie - The cookie contains ASCII control characters",
+    ],
+    [
+      "a path with leading whitespace",
+      { url: URL_A, name: "a", value: "b", path: " /x" },
+      "Failed to set cookie - The cookie contains ASCII control characters",
+    ],
+    [
+      "a path that percent-encodes to over 1024 bytes",
+      { url: URL_A, name: "a", value: "b", path: `/${"é".repeat(200)}` },
+      "Failed to set cookie - Cookie exceeded the attribute size limit.",
+    ],
+    [
       "a bad sameSite",
       { url: URL_A, name: "a", value: "b", sameSite: "garbage" },
       "Failed to convert 'garbage' to an appropriate cookie same site value",
@@ -117,6 +147,24 @@ describe("Cookies.set", () => {
     [
       "__Secure- without Secure",
       { url: "https://example.com/", name: "__Secure-a", value: "b" },
+      "Failed to set cookie - The cookie was set with an invalid __Host- or __Secure- prefix.",
+    ],
+    [
+      // Chromium's CreateSanitizedCookie checks the prefix before CookieMonster checks the
+      // scheme: the prefix is the reason given.
+      "a Secure __Secure- cookie from an insecure URL",
+      { url: URL_A, name: "__Secure-a", value: "b", secure: true },
+      "Failed to set cookie - The cookie was set with an invalid __Host- or __Secure- prefix.",
+    ],
+    [
+      "a __Host- cookie with SameSite=None but not Secure",
+      {
+        url: "https://example.com/",
+        name: "__Host-a",
+        value: "b",
+        sameSite: "no_restriction",
+        secure: false,
+      },
       "Failed to set cookie - The cookie was set with an invalid __Host- or __Secure- prefix.",
     ],
     [
@@ -177,6 +225,24 @@ describe("Cookies.set", () => {
     await cookies.set({ url: URL_A, name: "a", value: "b".repeat(4095) });
     await cookies.set({ url: URL_A, name: "p", value: "1", path: `/${"p".repeat(1023)}` });
     assert.equal((await cookies.get({})).length, 2);
+  });
+
+  it("keeps a path as the URL parser writes it, so that the requests it names send the cookie", async () => {
+    // Chromium's CreateSanitizedCookie canonicalises the path as a URL path: the cookie must
+    // path-match the percent-encoded paths requests carry.
+    const { cookies } = newCookies();
+    await cookies.set({ url: URL_A, name: "space", value: "1", path: "/my docs" });
+    await cookies.set({ url: URL_A, name: "accent", value: "1", path: "/é" });
+    await cookies.set({ url: URL_A, name: "dots", value: "1", path: "/a/../b/./c" });
+    await cookies.set({ url: URL_A, name: "ctl", value: "1", path: "/x\x01y" });
+    assert.deepEqual(
+      (await cookies.get({})).map((cookie) => [cookie.name, cookie.path]),
+      [["space", "/my%20docs"], ["accent", "/%C3%A9"], ["ctl", "/x%01y"], ["dots", "/b/c"]],
+    );
+    assert.deepEqual(
+      (await cookies.get({ url: "http://example.com/my docs/file" })).map((c) => c.name),
+      ["space"],
+    );
   });
 
   it("never lets an insecure origin overwrite a Secure cookie", async () => {

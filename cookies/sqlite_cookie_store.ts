@@ -75,7 +75,8 @@ export function toChromiumTime(ms: number): bigint {
 /**
  * Keeps a jar's persistent cookies in `<dir>/Cookies`. Changes are batched and written every
  * 30 seconds, after the task that made the 512th change, on `flush()`, at normal process exit
- * and when SIGINT, SIGTERM or SIGHUP ends the process (Chromium shuts down cleanly on those);
+ * (`process.exit` and Deno's `Deno.exit` included), when an uncaught error ends it, and when
+ * SIGINT, SIGTERM or SIGHUP ends the process (Chromium shuts down cleanly on those);
  * session cookies are never written, as in Chromium. A file SQLite cannot read is moved to
  * `Cookies.corrupt-<ms since epoch>` and a new one is made.
  *
@@ -129,7 +130,8 @@ export class SqliteCookieStore implements PersistentCookieStore {
   }
 
   /**
-   * Reads every stored cookie.
+   * Reads every stored persistent cookie. Session cookies a Chromium profile kept to restore a
+   * session are left out, as Electron (which never restores one) drops them at startup.
    *
    * @returns The cookies, unexpired or not (the jar expires them).
    */
@@ -141,7 +143,8 @@ export class SqliteCookieStore implements PersistentCookieStore {
           source_port, ${sinceUnixMs("expires_utc")} AS expires,
           ${sinceUnixMs("creation_utc")} AS creation,
           ${sinceUnixMs("last_access_utc")} AS last_access
-          FROM cookies WHERE top_frame_site_key = '' ORDER BY creation_utc`,
+          FROM cookies WHERE top_frame_site_key = '' AND is_persistent = 1
+          ORDER BY creation_utc`,
       ).all().flatMap(fromRow);
     } catch (error) {
       if (!isCorrupt(error)) throw error;
@@ -440,14 +443,23 @@ function flushOnSignal(signal: NodeJS.Signals): void {
   process.kill(process.pid, signal);
 }
 
-// A program that dies of an uncaught exception or an unhandled rejection runs no "exit" listener
-// in Deno or Bun. The monitor event comes first in Node, Deno and Bun and, unlike
-// "uncaughtException", leaves the process to die as it would have.
+// Ends that run no node:process "exit" listener: a death by an uncaught exception or an
+// unhandled rejection in Deno or Bun (the monitor event comes first in Node, Deno and Bun and,
+// unlike "uncaughtException", leaves the process to die as it would have), and Deno's own
+// `Deno.exit()`, which dispatches the global `unload` event instead. Listening stops no process
+// from ending; a runtime without a global `unload` (Bun) never calls that listener.
+const globalEvents = globalThis as {
+  addEventListener?: (type: string, listener: () => void) => void;
+  removeEventListener?: (type: string, listener: () => void) => void;
+};
+
 function hookProcessEnd(on: boolean): void {
   for (const event of ["exit", "uncaughtExceptionMonitor"] as const) {
     if (on) process.on(event, flushOpenStores);
     else process.off(event, flushOpenStores);
   }
+  if (on) globalEvents.addEventListener?.("unload", flushOpenStores);
+  else globalEvents.removeEventListener?.("unload", flushOpenStores);
   for (const signal of ENDING_SIGNALS) {
     try {
       if (on) process.on(signal, flushOnSignal);

@@ -133,6 +133,10 @@ describe("SqliteCookieStore", () => {
     jar.storeSetCookies(new Request("http://127.0.0.1:45871/"), ["sec=1; Max-Age=100; Secure"]);
     jar.storeSetCookies(new Request("https://example.com:8443/"), ["tls=1; Max-Age=100"]);
     jar.storeSetCookies(new Request("http://example.com/"), ["http=1; Max-Age=100"]);
+    // A Secure cookie from a trustworthy http URL on port 80 counts as set from 443
+    // (GetAndAdjustPortForTrustworthyUrls), so that https requests see it as their own.
+    jar.storeSetCookies(new Request("http://localhost/"), ["local=1; Max-Age=100; Secure"]);
+    jar.storeSetCookies(new Request("http://localhost/"), ["localplain=1; Max-Age=100"]);
     await new Cookies(jar).set({
       url: "wss://example.org/",
       name: "api",
@@ -148,6 +152,8 @@ describe("SqliteCookieStore", () => {
     assert.deepEqual(rows.map((row) => [row.name, row.source_scheme, row.source_port]), [
       ["api", 2, 443],
       ["http", 1, 80],
+      ["local", 2, 443],
+      ["localplain", 1, 80],
       ["plain", 1, 45871],
       ["sec", 2, 45871],
       ["tls", 2, 8443],
@@ -287,8 +293,36 @@ describe("SqliteCookieStore", () => {
     store.close();
   });
 
+  it("leaves out the session cookies a Chromium profile kept (is_persistent 0), as Electron does", async () => {
+    // Chromium writes session cookies only to restore a session, which Electron never does:
+    // its store drops such rows at startup rather than loading them as long expired.
+    new SqliteCookieStore(file, { openDatabase }).close();
+    const db = runtime.openDatabase(file);
+    const later = toChromiumTime(Date.now() + 3_600_000);
+    db.exec(
+      `INSERT INTO cookies VALUES (13300000000000000, 'a.test', '', 'kept', 'v', X'', '/', ${later}, 0, 0, 13300000000000000, 1, 1, 1, 0, 1, 80, 0, 0, 0), (13300000000000001, 'a.test', '', 'session', 'v', X'', '/', 0, 0, 0, 13300000000000000, 0, 0, 1, 0, 1, 80, 0, 0, 0)`,
+    );
+    db.close();
+    const store = new SqliteCookieStore(file, { openDatabase });
+    const cookies = new Cookies(new CookieJar({ store }));
+    const changes: string[] = [];
+    cookies.on("changed", (_event, cookie, cause) => changes.push(`${cookie.name} ${cause}`));
+    assert.deepEqual((await cookies.get({})).map((c) => c.name), ["kept"]);
+    assert.deepEqual(changes, []);
+    store.close();
+  });
+
   it("writes pending cookies at normal process exit", async () => {
     const code = await runWriter(dir, "exit", () => {});
+    assert.equal(code, 0);
+    assert.equal(countRows(file), 10);
+  });
+
+  it("writes pending cookies when the program ends by Deno.exit", {
+    skip: runtime.name !== "deno" && "Deno.exit is Deno's own",
+  }, async () => {
+    // Deno.exit dispatches the global `unload` event, not node:process's `exit`.
+    const code = await runWriter(dir, "runtime-exit", () => {});
     assert.equal(code, 0);
     assert.equal(countRows(file), 10);
   });

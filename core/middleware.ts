@@ -70,6 +70,15 @@ export interface RequestContext {
    * `pin.release?.()` when done, which hands a connection still held back to the pool.
    */
   connectionPin?: ConnectionPin;
+  /**
+   * Set by the cookie stage for each hop. A stage that consumes a response instead of passing
+   * it on (auth answering a 401/407 and sending the hop again; the HTTP cache turning a 304 into
+   * its stored response) calls it with the request it sent, that response and this context:
+   * the response's `Set-Cookie` lines are stored and the `Cookie` default header is made anew,
+   * as Chromium's URLRequestHttpJob saves the cookies of a challenge and of a 304's updated
+   * headers, and adds the Cookie header again when it restarts with credentials.
+   */
+  onInterimResponse?: (request: Request, response: Response, context: RequestContext) => void;
 }
 
 /** A stage's hold on the connection of its previous send (see `RequestContext.connectionPin`). */

@@ -41,6 +41,27 @@ function cookieApp(): Hono {
     return c.redirect("/chain/4", 307);
   });
   app.get("/chain/4", (c) => c.text(c.req.header("cookie") ?? "(none)"));
+  // A 401 that sets a cookie the authorized retry must carry (a load balancer's affinity
+  // cookie on a login challenge).
+  app.get("/auth", (c) => {
+    if (c.req.header("authorization") === undefined) {
+      c.header("set-cookie", "affinity=a1");
+      c.header("www-authenticate", 'Basic realm="r"');
+      return c.text("who?", 401);
+    }
+    return c.text(c.req.header("cookie") ?? "(none)");
+  });
+  // A stored page revalidated with a 304 that sets a cookie.
+  app.get("/revalidate", (c) => {
+    if (c.req.header("if-none-match") === '"v1"') {
+      c.header("set-cookie", "revalidated=1");
+      c.header("etag", '"v1"');
+      return c.body(null, 304);
+    }
+    c.header("etag", '"v1"');
+    c.header("cache-control", "no-cache");
+    return c.text("page");
+  });
   app.get("/fail", (c) => {
     c.header("set-cookie", "after_error=1");
     return c.text("boom", 500);
@@ -94,6 +115,31 @@ describe("cookies through ses.fetch", () => {
     const ses = newSession();
     assert.equal((await ses.fetch(`${base}/fail`)).status, 500);
     assert.equal(await sent(ses), "after_error=1");
+  });
+
+  it("stores the Set-Cookie of a 401 it answers and sends it with the authorized retry", async () => {
+    // Chromium's URLRequestHttpJob saves the challenge's cookies and, restarting with
+    // credentials, adds the Cookie header anew (RestartTransactionWithAuth).
+    const ses = newSession();
+    const causes: string[] = [];
+    ses.cookies.on("changed", (_event, cookie, cause) => causes.push(`${cookie.name} ${cause}`));
+    const url = new URL(`${base}/auth`);
+    url.username = "u";
+    url.password = "p";
+    const response = await ses.fetch(url.href);
+    assert.equal(response.status, 200);
+    assert.equal(await response.text(), "affinity=a1");
+    assert.deepEqual(causes, ["affinity inserted"]);
+  });
+
+  it("stores the Set-Cookie of a 304 the HTTP cache turns into its stored response", async () => {
+    // Chromium's cache updates the stored headers with the 304's (Set-Cookie included, though
+    // never persisted), and URLRequestHttpJob saves the cookies of what it is given.
+    const ses = newSession();
+    assert.equal(await (await ses.fetch(`${base}/revalidate`)).text(), "page");
+    const again = await ses.fetch(`${base}/revalidate`);
+    assert.equal(await again.text(), "page");
+    assert.deepEqual((await ses.cookies.get({})).map((cookie) => cookie.name), ["revalidated"]);
   });
 
   it("sends HttpOnly cookies on the wire and lists them", async () => {
