@@ -108,8 +108,8 @@ let lastParts: MatchableUrl | undefined;
 function parsedUrl(url: string): MatchableUrl | undefined {
   if (url !== lastUrl) {
     try {
-      const { protocol, hostname, port, pathname, search } = new URL(url);
-      lastParts = { protocol, hostname, port, pathname, search };
+      const { href, protocol, hostname, port, pathname, search } = new URL(url);
+      lastParts = { href, protocol, hostname, port, pathname, search };
     } catch {
       lastParts = undefined;
     }
