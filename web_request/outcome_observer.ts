@@ -7,12 +7,7 @@
 import type { RequestContext } from "../core/middleware.ts";
 import { SessionError } from "../core/session_error.ts";
 import { tellLate } from "./_ask.ts";
-import {
-  baseDetails,
-  type CompletedDetails,
-  type ErrorDetails,
-  responseDetails,
-} from "./details.ts";
+import { type CompletedDetails, errorDetails, responseDetails } from "./details.ts";
 import type { WebRequest } from "./web_request.ts";
 
 /** The shape `observeOutcome` (net/) takes. */
@@ -69,9 +64,7 @@ export function outcomeObserver(webRequest: WebRequest): OutcomeObserver {
       const url = context.urlChain.at(-1) ?? request.url;
       const listener = webRequest.listenerFor("onErrorOccurred", url, context.resourceType);
       if (listener === undefined) return;
-      const details = baseDetails(url, request, context) as ErrorDetails;
-      details.fromCache = false;
-      details.error = errorString(error);
+      const details = errorDetails(url, request, context, errorString(error));
       tellLate("onErrorOccurred", listener, details);
     },
   };
