@@ -68,6 +68,12 @@ export function legacyHandler(
       case "http":
         return httpAnswer(fields, request, context, fetches);
       case "stream":
+        // Electron's StartLoadingStream: without a data key the answer itself must be the
+        // stream (a Buffer or a bare head is not); data null or undefined said outright is an
+        // empty body.
+        if (!("data" in fields)) {
+          throw new TypeError("A stream answer needs a Readable, or data: Readable | null");
+        }
         return new Response(streamOf(fields.data), { status, headers });
       default: {
         if (!headers.has("content-type")) {

@@ -186,7 +186,8 @@ export class Protocol {
   /**
    * Registers a scheme answered with a stream (`callback(stream | {statusCode, headers,
    * data})`, the stream a Node.js `Readable` or a web `ReadableStream`), read with
-   * backpressure.
+   * backpressure. `data: null` is an empty body; an answer with neither a stream nor a data
+   * key (a Buffer, a bare `{statusCode}`) fails with `net::ERR_FAILED`, as in Electron.
    *
    * @param scheme The scheme.
    * @param handler `(request, callback)`.

@@ -443,6 +443,33 @@ describe("ses.protocol through ses.fetch", () => {
     await ses.closeAllConnections();
   });
 
+  it("fails a stream answer that holds no stream, as Electron's StartLoadingStream", async () => {
+    const ses = newSession();
+    const { protocol } = ses;
+    const answer = (value: unknown): never =>
+      ((_request: unknown, callback: (value: unknown) => void) => callback(value)) as never;
+    // Without a data key the answer itself must be a stream: a Buffer or a head alone is not.
+    protocol.registerStreamProtocol("buffer", answer(Buffer.from("bytes")));
+    protocol.registerStreamProtocol("head", answer({ statusCode: 204 }));
+    // data that is neither a stream nor null/undefined.
+    protocol.registerStreamProtocol("text", answer({ data: "text" }));
+    protocol.registerStreamProtocol("plain", answer({ data: {} }));
+    // data: null or undefined, said outright, is an empty body.
+    protocol.registerStreamProtocol("empty", answer({ statusCode: 201, data: null }));
+    protocol.registerStreamProtocol("undef", answer({ statusCode: 202, data: undefined }));
+    const { reported } = await quietly(async () => {
+      for (const scheme of ["buffer", "head", "text", "plain"]) {
+        await assert.rejects(ses.fetch(`${scheme}://x/`), isNetError("ERR_FAILED"), scheme);
+      }
+    });
+    assert.equal(reported, 4);
+    for (const [scheme, status] of [["empty", 201], ["undef", 202]] as const) {
+      const response = await ses.fetch(`${scheme}://x/`);
+      assert.deepEqual([response.status, await response.text()], [status, ""], scheme);
+    }
+    await ses.closeAllConnections();
+  });
+
   it("fetches an http answer through the session it names, or a new one for null", async () => {
     const ses = newSession();
     const other = newSession();
