@@ -1047,6 +1047,40 @@ describe("ses.webRequest through ses.fetch", () => {
     await ses.closeAllConnections();
   });
 
+  it("tells onErrorOccurred the head of a response whose body failed, as Electron's details", async () => {
+    // Once a head arrived, WebRequestInfo holds it: ToDictionary(info) adds ip, fromCache,
+    // statusLine, statusCode and responseHeaders to the error's details too.
+    const ses = newSession();
+    const failed: Array<Record<string, unknown>> = [];
+    ses.webRequest.onErrorOccurred((details) => failed.push({ ...details }));
+    const cancelled = await ses.fetch(`${base}/big`);
+    await cancelled.body!.cancel();
+    assert.equal(failed.length, 1);
+    const details = failed[0]!;
+    assert.deepEqual(Object.keys(details), [
+      "id",
+      "url",
+      "method",
+      "timestamp",
+      "resourceType",
+      "ip",
+      "fromCache",
+      "statusLine",
+      "statusCode",
+      "responseHeaders",
+      "referrer",
+      "error",
+    ]);
+    assert.equal(details.statusCode, 200);
+    assert.equal(details.statusLine, "HTTP/1.1 200 OK");
+    assert.equal(details.ip, "127.0.0.1");
+    assert.equal(details.fromCache, false);
+    const headers = details.responseHeaders as Record<string, string[]>;
+    assert.deepEqual(headers["content-length"], [String(1024 * 1024)]);
+    assert.equal(details.error, "net::ERR_ABORTED");
+    await ses.closeAllConnections();
+  });
+
   it("filters by url, excludeUrls and types; one listener per event; null removes", async () => {
     const ses = newSession();
     const seen: string[] = [];

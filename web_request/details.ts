@@ -85,10 +85,21 @@ export interface CompletedDetails extends ResponseDetails {
   error: string;
 }
 
-/** `onErrorOccurred` details. */
+/**
+ * `onErrorOccurred` details. When the body of a response failed (its head had arrived), they
+ * also carry that head — `ip`, `statusLine`, `statusCode`, `responseHeaders` — as Electron's do.
+ */
 export interface ErrorDetails extends RequestDetails {
   /** Whether the failed response came from the cache. */
   fromCache: boolean;
+  /** The IP address the failed response came from, when its head had arrived. */
+  ip?: string;
+  /** The failed response's status line, when its head had arrived. */
+  statusLine?: string;
+  /** The failed response's status code, when its head had arrived. */
+  statusCode?: number;
+  /** The failed response's headers, when its head had arrived. */
+  responseHeaders?: Record<string, string[]>;
   /** The Chromium error, like `net::ERR_BLOCKED_BY_CLIENT`. */
   error: string;
 }
