@@ -160,6 +160,23 @@ describe("ses.webRequest through ses.fetch", () => {
     await ses.closeAllConnections();
   });
 
+  it("numbers requests across sessions, as Electron's one ElectronBrowserClient::next_id_", async () => {
+    const first = newSession();
+    const second = newSession();
+    const ids: number[] = [];
+    for (const ses of [first, second, first, second]) {
+      ses.webRequest.onBeforeRequest((details, callback) => {
+        ids.push(details.id);
+        callback({});
+      });
+      await (await ses.fetch(`${base}/small`)).text();
+    }
+    assert.equal(new Set(ids).size, 4, `ids ${ids}`);
+    assert.deepEqual(ids, [...ids].sort((a, b) => a - b), "in the order the requests began");
+    await first.closeAllConnections();
+    await second.closeAllConnections();
+  });
+
   it("orders each event's details keys as Electron's binding sets them", async () => {
     // shell/browser/api/electron_api_web_request.cc: ToDictionary(info) (id, url, method,
     // timestamp, resourceType, ip, then fromCache, statusLine, statusCode, responseHeaders once a
