@@ -226,6 +226,40 @@ describe("ses.protocol through ses.fetch", () => {
     ]);
   });
 
+  it("gives a handler's answer without a reason phrase Chromium's, in statusText and statusLine", async () => {
+    // Electron's ToResponseHead writes `HTTP/1.1 CODE REASON` with net::GetHttpReasonPhrase.
+    const ses = newSession();
+    const lines: string[] = [];
+    ses.webRequest.onHeadersReceived((details, callback) => {
+      lines.push(details.statusLine);
+      callback({});
+    });
+    ses.protocol.handle("modern", () => new Response(null, { status: 404 }));
+    ses.protocol.handle("named", () => new Response("x", { status: 202, statusText: "Mine" }));
+    ses.protocol.registerBufferProtocol(
+      "legacy",
+      (_request, callback) => callback({ statusCode: 202, data: Buffer.from("x") }),
+    );
+    ses.protocol.registerStringProtocol("plain", (_request, callback) => callback("x"));
+    const seen: string[] = [];
+    for (const url of ["modern://x/", "named://x/", "legacy://x/", "plain://x/"]) {
+      const response = await ses.fetch(url);
+      await response.arrayBuffer();
+      seen.push(`${response.status} ${response.statusText}`);
+    }
+    const file = await ses.fetch(pathToFileURL(join(dir, "page.html")).href);
+    await file.arrayBuffer();
+    seen.push(`${file.status} ${file.statusText}`);
+    assert.deepEqual(seen, ["404 Not Found", "202 Mine", "202 Accepted", "200 OK", "200 OK"]);
+    assert.deepEqual(lines, [
+      "HTTP/1.1 404 Not Found",
+      "HTTP/1.1 202 Mine",
+      "HTTP/1.1 202 Accepted",
+      "HTTP/1.1 200 OK",
+      "HTTP/1.1 200 OK",
+    ]);
+  });
+
   it("streams 50 MiB from a handler with backpressure", async () => {
     const ses = newSession();
     const total = 50 * 1024 * 1024;
