@@ -54,7 +54,11 @@ export function legacyHandler(
     }
     const headers = new Headers();
     for (const [name, value] of Object.entries(fields.headers ?? {})) {
-      for (const line of Array.isArray(value) ? value : [value]) headers.append(name, String(line));
+      // Electron's ToResponseHead adds string values and the string items of a list; anything
+      // else is skipped.
+      for (const line of Array.isArray(value) ? value : [value]) {
+        if (typeof line === "string") headers.append(name, line);
+      }
     }
     const status = fields.statusCode ?? 200;
     // Electron follows a redirect answer before it looks at the handler's type or data.

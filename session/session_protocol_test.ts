@@ -477,6 +477,21 @@ describe("ses.protocol through ses.fetch", () => {
     await ses.closeAllConnections();
   });
 
+  it("sends only the string values of a callback answer's headers, as Electron's ToResponseHead", async () => {
+    const ses = newSession();
+    ses.protocol.registerStringProtocol("typed", (_request, callback) =>
+      callback({
+        data: "x",
+        headers: { "X-Text": "t", "X-Num": 5, "X-List": ["a", 7, "b"], "X-Obj": {} },
+      } as never));
+    const response = await ses.fetch("typed://x/");
+    await response.arrayBuffer();
+    assert.equal(response.headers.get("x-text"), "t");
+    assert.equal(response.headers.get("x-num"), null);
+    assert.equal(response.headers.get("x-list"), "a, b");
+    assert.equal(response.headers.get("x-obj"), null);
+  });
+
   it("fails a stream answer that holds no stream, as Electron's StartLoadingStream", async () => {
     const ses = newSession();
     const { protocol } = ses;
