@@ -153,7 +153,7 @@ function canonicalHost(scheme: string, host: string, fail: (reason: string) => T
   // Characters that would end the host in a URL (and so be read as something else) or that no
   // host may hold; brackets only around an IPv6 literal.
   const ipv6 = host.startsWith("[") && host.endsWith("]");
-  if (/[\0\t\n\r #/?@\\^|<>%]/.test(host) || (!ipv6 && /[[\]:]/.test(host))) {
+  if (/[\0\t\n\r #/?@\\^|<>]/.test(host) || (!ipv6 && /[[\]:]/.test(host))) {
     throw fail("Invalid host.");
   }
   try {

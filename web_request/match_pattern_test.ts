@@ -37,6 +37,7 @@ describe("parseMatchPattern", () => {
     // The pattern's host is canonicalized as a URL's is (net::CanonicalizeHost).
     ["http://BÜCHER.test/*", "http://xn--bcher-kva.test/", true],
     ["http://0x7f.1/*", "http://127.0.0.1/", true],
+    ["http://a%41.test/*", "http://aa.test/", true],
     // Subdomains are never matched against IP addresses (URLPatternTest Match7).
     ["http://*.0.0.1/*", "http://127.0.0.1/", false],
     // A path ending in "/*" matches the path without it (IgnoreMissingBackslashes).
@@ -94,6 +95,7 @@ describe("parseMatchPattern", () => {
       // A host that no URL can have.
       ["http://a b/*", "Invalid host."],
       ["http://a@b/*", "Invalid host."],
+      ["http://a%zz/*", "Invalid host."],
     ];
     for (const [pattern, reason] of errors) {
       assert.throws(() => parseMatchPattern(pattern), {
