@@ -33,9 +33,15 @@ export interface RequestOutcomeObserver {
   onCompleted(request: Request, response: Response, context: RequestContext): void;
   /**
    * The request failed, before or after its head; a streamed body cancelled by the reader
-   * before its end counts as `net::ERR_ABORTED`, as in Chromium.
+   * before its end counts as `net::ERR_ABORTED`, as in Chromium. `response` is the final
+   * response when its body is what failed (its head had arrived), else `undefined`.
    */
-  onError(request: Request, error: unknown, context: RequestContext): void;
+  onError(
+    request: Request,
+    error: unknown,
+    context: RequestContext,
+    response?: Response,
+  ): void;
   /**
    * A piece of the final response's body was read (the bytes the consumer gets, after
    * decoding): each chunk of a body that arrived whole, just before `onCompleted`, else each
@@ -112,7 +118,7 @@ function watch(
       try {
         chunk = await reader.read();
       } catch (error) {
-        observer.onError(request, error, context);
+        observer.onError(request, error, context, response);
         controller.error(error);
         return;
       }
@@ -125,7 +131,8 @@ function watch(
       }
     },
     cancel(reason) {
-      observer.onError(request, new SessionError("ERR_ABORTED", { cause: reason }), context);
+      const aborted = new SessionError("ERR_ABORTED", { cause: reason });
+      observer.onError(request, aborted, context, response);
       return reader.cancel(reason);
     },
   }, { highWaterMark: 0 });

@@ -54,7 +54,11 @@ export function legacyHandler(
     }
     const headers = new Headers();
     for (const [name, value] of Object.entries(fields.headers ?? {})) {
-      for (const line of Array.isArray(value) ? value : [value]) headers.append(name, String(line));
+      // Electron's ToResponseHead adds string values and the string items of a list; anything
+      // else is skipped.
+      for (const line of Array.isArray(value) ? value : [value]) {
+        if (typeof line === "string") headers.append(name, line);
+      }
     }
     const status = fields.statusCode ?? 200;
     // Electron follows a redirect answer before it looks at the handler's type or data.
@@ -68,6 +72,12 @@ export function legacyHandler(
       case "http":
         return httpAnswer(fields, request, context, fetches);
       case "stream":
+        // Electron's StartLoadingStream: without a data key the answer itself must be the
+        // stream (a Buffer or a bare head is not); data null or undefined said outright is an
+        // empty body.
+        if (!("data" in fields)) {
+          throw new TypeError("A stream answer needs a Readable, or data: Readable | null");
+        }
         return new Response(streamOf(fields.data), { status, headers });
       default: {
         if (!headers.has("content-type")) {

@@ -9,6 +9,7 @@ import { extname } from "node:path";
 import { headerLines } from "../core/header_lines.ts";
 import { setResponseInfo } from "../core/response_info.ts";
 import { SessionError } from "../core/session_error.ts";
+import { reasonPhrase } from "./_reason_phrase.ts";
 
 /** The chunk read per pull of the body. */
 const CHUNK = 64 * 1024;
@@ -120,7 +121,9 @@ export async function fileResponse(
     );
   }
   if (!headers.has("content-length")) headers.set("content-length", String(size));
-  return handlerResponse(new Response(body, { status, headers }));
+  return handlerResponse(
+    new Response(body, { status, statusText: reasonPhrase(status), headers }),
+  );
 }
 
 function fileError(error: unknown, url: string | undefined): SessionError {
@@ -133,26 +136,6 @@ function fileError(error: unknown, url: string | undefined): SessionError {
   }
   return new SessionError("ERR_FAILED", { cause: error, url });
 }
-
-/** Reason phrases for the status line of responses made without one. */
-const REASONS: Record<number, string> = {
-  200: "OK",
-  201: "Created",
-  204: "No Content",
-  206: "Partial Content",
-  301: "Moved Permanently",
-  302: "Found",
-  303: "See Other",
-  304: "Not Modified",
-  307: "Temporary Redirect",
-  308: "Permanent Redirect",
-  400: "Bad Request",
-  401: "Unauthorized",
-  403: "Forbidden",
-  404: "Not Found",
-  500: "Internal Server Error",
-  503: "Service Unavailable",
-};
 
 /**
  * Records the facts of a response made in this process (a handler's or a file's), so later
@@ -170,7 +153,7 @@ const REASONS: Record<number, string> = {
  * ```
  */
 export function handlerResponse(response: Response): Response {
-  const reason = response.statusText || REASONS[response.status] || "";
+  const reason = response.statusText || reasonPhrase(response.status);
   const rawHeaders = headerLines(response.headers);
   setResponseInfo(response, {
     httpVersion: "1.1",

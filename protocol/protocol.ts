@@ -57,6 +57,8 @@ const BUILT_IN = new Set(["http", "https", "file"]);
  * handlers answer as Electron's URL loader factory reads them: `callback()` with nothing, or a
  * non-object to a buffer, http or stream handler, is `net::ERR_NOT_IMPLEMENTED`; `{error}` is
  * that net error; a 301/302/303/307/308 with a `Location` header is followed, whatever the kind.
+ * An answer without a reason phrase gets Chromium's, in its `statusText` and status line
+ * (`HTTP/1.1 404 Not Found`), as Electron's `ToResponseHead` writes it.
  *
  * Every method throws a TypeError, synchronously, for a scheme that is not a string or a
  * handler that is not a function, in the words of Chromium's gin that binds Electron's
@@ -186,7 +188,8 @@ export class Protocol {
   /**
    * Registers a scheme answered with a stream (`callback(stream | {statusCode, headers,
    * data})`, the stream a Node.js `Readable` or a web `ReadableStream`), read with
-   * backpressure.
+   * backpressure. `data: null` is an empty body; an answer with neither a stream nor a data
+   * key (a Buffer, a bare `{statusCode}`) fails with `net::ERR_FAILED`, as in Electron.
    *
    * @param scheme The scheme.
    * @param handler `(request, callback)`.

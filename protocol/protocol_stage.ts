@@ -11,6 +11,7 @@ import type { Middleware, RequestContext } from "../core/middleware.ts";
 import { SessionError } from "../core/session_error.ts";
 import { unlessAborted } from "../core/unless_aborted.ts";
 import { fileResponse, handlerResponse } from "./file_response.ts";
+import { reasonPhrase } from "./_reason_phrase.ts";
 import type { Protocol, SchemeHandler } from "./protocol.ts";
 
 /**
@@ -68,7 +69,9 @@ async function answer(
     return handlerResponse(
       new Response(response.body && failingAsNetError(response.body, request.url), {
         status: response.status,
-        statusText: response.statusText,
+        // Electron's ToResponseHead gives the answer Chromium's reason phrase; one the handler
+        // chose is kept.
+        statusText: response.statusText || reasonPhrase(response.status),
         headers: response.headers,
       }),
     );

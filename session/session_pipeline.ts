@@ -58,14 +58,22 @@ export interface SessionPipelineDeps {
   protocol?: Protocol;
 }
 
+// Request ids (webRequest's details.id) come from one counter for the whole process, as
+// Electron's ProxyingURLLoaderFactory takes them from the one ElectronBrowserClient::next_id_:
+// a listener shared by two sessions never sees one id twice.
+let lastId = 0;
+function nextId(): number {
+  return ++lastId;
+}
+
 /** The doors into one session's pipeline. */
 export interface SessionPipeline {
-  /** `ses.fetch`: requests of resource type `other`. */
+  /** `ses.fetch`: requests of resource type `xhr`, as Electron shows `net.fetch`'s. */
   fetch: SessionFetch;
   /**
    * Another door into the same stages, for requests of another Electron resource type
    * (`download` for downloads), so webRequest can tell them apart. Request ids come from the
-   * one counter the session's doors share.
+   * one counter of the process.
    */
   door(resourceType: string): SessionFetch;
 }
@@ -100,8 +108,6 @@ export interface SessionPipeline {
  */
 export function buildSessionPipeline(deps: SessionPipelineDeps): SessionPipeline {
   const dnr = deps.dnr ? dnrStages(deps.dnr) : undefined;
-  let lastId = 0;
-  const nextId = () => ++lastId;
   const { webRequest, protocol } = deps;
   const pipeline = compose([
     // The net log's REQUEST_ALIVE spans the whole request, body included, so it goes outside

@@ -226,6 +226,40 @@ describe("ses.protocol through ses.fetch", () => {
     ]);
   });
 
+  it("gives a handler's answer without a reason phrase Chromium's, in statusText and statusLine", async () => {
+    // Electron's ToResponseHead writes `HTTP/1.1 CODE REASON` with net::GetHttpReasonPhrase.
+    const ses = newSession();
+    const lines: string[] = [];
+    ses.webRequest.onHeadersReceived((details, callback) => {
+      lines.push(details.statusLine);
+      callback({});
+    });
+    ses.protocol.handle("modern", () => new Response(null, { status: 404 }));
+    ses.protocol.handle("named", () => new Response("x", { status: 202, statusText: "Mine" }));
+    ses.protocol.registerBufferProtocol(
+      "legacy",
+      (_request, callback) => callback({ statusCode: 202, data: Buffer.from("x") }),
+    );
+    ses.protocol.registerStringProtocol("plain", (_request, callback) => callback("x"));
+    const seen: string[] = [];
+    for (const url of ["modern://x/", "named://x/", "legacy://x/", "plain://x/"]) {
+      const response = await ses.fetch(url);
+      await response.arrayBuffer();
+      seen.push(`${response.status} ${response.statusText}`);
+    }
+    const file = await ses.fetch(pathToFileURL(join(dir, "page.html")).href);
+    await file.arrayBuffer();
+    seen.push(`${file.status} ${file.statusText}`);
+    assert.deepEqual(seen, ["404 Not Found", "202 Mine", "202 Accepted", "200 OK", "200 OK"]);
+    assert.deepEqual(lines, [
+      "HTTP/1.1 404 Not Found",
+      "HTTP/1.1 202 Mine",
+      "HTTP/1.1 202 Accepted",
+      "HTTP/1.1 200 OK",
+      "HTTP/1.1 200 OK",
+    ]);
+  });
+
   it("streams 50 MiB from a handler with backpressure", async () => {
     const ses = newSession();
     const total = 50 * 1024 * 1024;
@@ -440,6 +474,48 @@ describe("ses.protocol through ses.fetch", () => {
       "arrived",
     ]);
     assert.equal(await (await ses.fetch("bhop://x/")).text(), "network /from-buffer");
+    await ses.closeAllConnections();
+  });
+
+  it("sends only the string values of a callback answer's headers, as Electron's ToResponseHead", async () => {
+    const ses = newSession();
+    ses.protocol.registerStringProtocol("typed", (_request, callback) =>
+      callback({
+        data: "x",
+        headers: { "X-Text": "t", "X-Num": 5, "X-List": ["a", 7, "b"], "X-Obj": {} },
+      } as never));
+    const response = await ses.fetch("typed://x/");
+    await response.arrayBuffer();
+    assert.equal(response.headers.get("x-text"), "t");
+    assert.equal(response.headers.get("x-num"), null);
+    assert.equal(response.headers.get("x-list"), "a, b");
+    assert.equal(response.headers.get("x-obj"), null);
+  });
+
+  it("fails a stream answer that holds no stream, as Electron's StartLoadingStream", async () => {
+    const ses = newSession();
+    const { protocol } = ses;
+    const answer = (value: unknown): never =>
+      ((_request: unknown, callback: (value: unknown) => void) => callback(value)) as never;
+    // Without a data key the answer itself must be a stream: a Buffer or a head alone is not.
+    protocol.registerStreamProtocol("buffer", answer(Buffer.from("bytes")));
+    protocol.registerStreamProtocol("head", answer({ statusCode: 204 }));
+    // data that is neither a stream nor null/undefined.
+    protocol.registerStreamProtocol("text", answer({ data: "text" }));
+    protocol.registerStreamProtocol("plain", answer({ data: {} }));
+    // data: null or undefined, said outright, is an empty body.
+    protocol.registerStreamProtocol("empty", answer({ statusCode: 201, data: null }));
+    protocol.registerStreamProtocol("undef", answer({ statusCode: 202, data: undefined }));
+    const { reported } = await quietly(async () => {
+      for (const scheme of ["buffer", "head", "text", "plain"]) {
+        await assert.rejects(ses.fetch(`${scheme}://x/`), isNetError("ERR_FAILED"), scheme);
+      }
+    });
+    assert.equal(reported, 4);
+    for (const [scheme, status] of [["empty", 201], ["undef", 202]] as const) {
+      const response = await ses.fetch(`${scheme}://x/`);
+      assert.deepEqual([response.status, await response.text()], [status, ""], scheme);
+    }
     await ses.closeAllConnections();
   });
 

@@ -160,6 +160,70 @@ describe("ses.webRequest through ses.fetch", () => {
     await ses.closeAllConnections();
   });
 
+  it("numbers requests across sessions, as Electron's one ElectronBrowserClient::next_id_", async () => {
+    const first = newSession();
+    const second = newSession();
+    const ids: number[] = [];
+    for (const ses of [first, second, first, second]) {
+      ses.webRequest.onBeforeRequest((details, callback) => {
+        ids.push(details.id);
+        callback({});
+      });
+      await (await ses.fetch(`${base}/small`)).text();
+    }
+    assert.equal(new Set(ids).size, 4, `ids ${ids}`);
+    assert.deepEqual(ids, [...ids].sort((a, b) => a - b), "in the order the requests began");
+    await first.closeAllConnections();
+    await second.closeAllConnections();
+  });
+
+  it("orders each event's details keys as Electron's binding sets them", async () => {
+    // shell/browser/api/electron_api_web_request.cc: ToDictionary(info) (id, url, method,
+    // timestamp, resourceType, ip, then fromCache, statusLine, statusCode, responseHeaders once a
+    // head arrived), ToDictionary(request) (referrer, uploadData), then the event's own field.
+    const ses = newSession();
+    hits = [];
+    const keys: string[] = [];
+    const note = (name: string) => (details: object) => {
+      keys.push(`${name}: ${Object.keys(details).join(",")}`);
+    };
+    const answer = (name: string) => (details: object, callback: () => void) => {
+      note(name)(details);
+      callback();
+    };
+    ses.webRequest.onBeforeRequest(answer("beforeRequest"));
+    ses.webRequest.onBeforeSendHeaders(answer("beforeSendHeaders"));
+    ses.webRequest.onSendHeaders(note("sendHeaders"));
+    ses.webRequest.onHeadersReceived(answer("headersReceived"));
+    ses.webRequest.onResponseStarted(note("responseStarted"));
+    ses.webRequest.onBeforeRedirect(note("beforeRedirect"));
+    ses.webRequest.onCompleted(note("completed"));
+    ses.webRequest.onErrorOccurred(note("errorOccurred"));
+    await (await ses.fetch(`${base}/b`, { method: "POST", body: "x" })).arrayBuffer();
+    await assert.rejects(ses.fetch("http://127.0.0.1:4/"), isNetError("ERR_CONNECTION_REFUSED"));
+    const request = "id,url,method,timestamp,resourceType";
+    const head = "ip,fromCache,statusLine,statusCode,responseHeaders";
+    assert.deepEqual(keys, [
+      `beforeRequest: ${request},referrer,uploadData`,
+      `beforeSendHeaders: ${request},referrer,uploadData,requestHeaders`,
+      `sendHeaders: ${request},referrer,uploadData,requestHeaders`,
+      `headersReceived: ${request},${head},referrer,uploadData`,
+      `beforeRedirect: ${request},${head},referrer,uploadData,redirectURL`,
+      // 301 turns the POST into a GET without a body.
+      `beforeRequest: ${request},referrer`,
+      `beforeSendHeaders: ${request},referrer,requestHeaders`,
+      `sendHeaders: ${request},referrer,requestHeaders`,
+      `headersReceived: ${request},${head},referrer`,
+      `responseStarted: ${request},${head},referrer`,
+      `completed: ${request},${head},referrer,error`,
+      `beforeRequest: ${request},referrer`,
+      `beforeSendHeaders: ${request},referrer,requestHeaders`,
+      `sendHeaders: ${request},referrer,requestHeaders`,
+      `errorOccurred: ${request},fromCache,referrer,error`,
+    ]);
+    await ses.closeAllConnections();
+  });
+
   it("gives Electron's details to every event, with one id per request", async () => {
     const ses = newSession();
     hits = [];
@@ -260,14 +324,19 @@ describe("ses.webRequest through ses.fetch", () => {
     assert.equal(await response.text(), "set");
     assert.equal(response.status, 200);
     assert.equal(response.headers.get("x-kind"), "cookies");
-    const common = ["id", "url", "method", "resourceType", "referrer", "timestamp"];
-    const head = ["statusLine", "statusCode", "responseHeaders", "fromCache", "ip"];
-    assert.deepEqual(Object.keys(seen.beforeRequest!), common);
-    assert.deepEqual(Object.keys(seen.beforeSendHeaders!), [...common, "requestHeaders"]);
-    assert.deepEqual(Object.keys(seen.sendHeaders!), [...common, "requestHeaders"]);
-    assert.deepEqual(Object.keys(seen.headersReceived!), [...common, ...head]);
-    assert.deepEqual(Object.keys(seen.responseStarted!), [...common, ...head]);
-    assert.deepEqual(Object.keys(seen.completed!), [...common, ...head, "error"]);
+    // Electron's binding order (the next test covers every event).
+    const common = ["id", "url", "method", "timestamp", "resourceType"];
+    const head = ["ip", "fromCache", "statusLine", "statusCode", "responseHeaders"];
+    assert.deepEqual(Object.keys(seen.beforeRequest!), [...common, "referrer"]);
+    assert.deepEqual(Object.keys(seen.beforeSendHeaders!), [
+      ...common,
+      "referrer",
+      "requestHeaders",
+    ]);
+    assert.deepEqual(Object.keys(seen.sendHeaders!), [...common, "referrer", "requestHeaders"]);
+    assert.deepEqual(Object.keys(seen.headersReceived!), [...common, ...head, "referrer"]);
+    assert.deepEqual(Object.keys(seen.responseStarted!), [...common, ...head, "referrer"]);
+    assert.deepEqual(Object.keys(seen.completed!), [...common, ...head, "referrer", "error"]);
     for (const name of ["responseStarted", "completed"]) {
       const details = seen[name]!;
       assert.notEqual(details, seen.headersReceived, name);
@@ -992,6 +1061,40 @@ describe("ses.webRequest through ses.fetch", () => {
     const cancelled = await ses.fetch(`${base}/big`);
     await cancelled.body!.cancel();
     assert.deepEqual(events, ["completed /big", "error /big net::ERR_ABORTED"]);
+    await ses.closeAllConnections();
+  });
+
+  it("tells onErrorOccurred the head of a response whose body failed, as Electron's details", async () => {
+    // Once a head arrived, WebRequestInfo holds it: ToDictionary(info) adds ip, fromCache,
+    // statusLine, statusCode and responseHeaders to the error's details too.
+    const ses = newSession();
+    const failed: Array<Record<string, unknown>> = [];
+    ses.webRequest.onErrorOccurred((details) => failed.push({ ...details }));
+    const cancelled = await ses.fetch(`${base}/big`);
+    await cancelled.body!.cancel();
+    assert.equal(failed.length, 1);
+    const details = failed[0]!;
+    assert.deepEqual(Object.keys(details), [
+      "id",
+      "url",
+      "method",
+      "timestamp",
+      "resourceType",
+      "ip",
+      "fromCache",
+      "statusLine",
+      "statusCode",
+      "responseHeaders",
+      "referrer",
+      "error",
+    ]);
+    assert.equal(details.statusCode, 200);
+    assert.equal(details.statusLine, "HTTP/1.1 200 OK");
+    assert.equal(details.ip, "127.0.0.1");
+    assert.equal(details.fromCache, false);
+    const headers = details.responseHeaders as Record<string, string[]>;
+    assert.deepEqual(headers["content-length"], [String(1024 * 1024)]);
+    assert.equal(details.error, "net::ERR_ABORTED");
     await ses.closeAllConnections();
   });
 

@@ -85,10 +85,21 @@ export interface CompletedDetails extends ResponseDetails {
   error: string;
 }
 
-/** `onErrorOccurred` details. */
+/**
+ * `onErrorOccurred` details. When the body of a response failed (its head had arrived), they
+ * also carry that head — `ip`, `statusLine`, `statusCode`, `responseHeaders` — as Electron's do.
+ */
 export interface ErrorDetails extends RequestDetails {
   /** Whether the failed response came from the cache. */
   fromCache: boolean;
+  /** The IP address the failed response came from, when its head had arrived. */
+  ip?: string;
+  /** The failed response's status line, when its head had arrived. */
+  statusLine?: string;
+  /** The failed response's status code, when its head had arrived. */
+  statusCode?: number;
+  /** The failed response's headers, when its head had arrived. */
+  responseHeaders?: Record<string, string[]>;
   /** The Chromium error, like `net::ERR_BLOCKED_BY_CLIENT`. */
   error: string;
 }
@@ -206,8 +217,42 @@ export function baseDetails(
   const { method, referrer, uploadData } = hopOf(url, request, context);
   const { id, resourceType } = context;
   return uploadData === undefined
-    ? { id, url, method, resourceType, referrer, timestamp }
-    : { id, url, method, resourceType, referrer, timestamp, uploadData };
+    ? { id, url, method, timestamp, resourceType, referrer }
+    : { id, url, method, timestamp, resourceType, referrer, uploadData };
+}
+
+/**
+ * Builds `onErrorOccurred` details: the fields every event shares, `fromCache` (false: a
+ * response read from the cache does not fail) and the error.
+ *
+ * @param url The failed hop's URL.
+ * @param request The request.
+ * @param context The request's context.
+ * @param error The Chromium error string, like `net::ERR_FAILED`.
+ * @returns A fresh details object.
+ *
+ * @example
+ * ```ts
+ * import { requestContext } from "../core/middleware.ts";
+ * import { errorDetails } from "./details.ts";
+ * const details = errorDetails("http://a.test/", new Request("http://a.test/"), requestContext(), "net::ERR_FAILED");
+ * console.log(details.fromCache, details.error); // false net::ERR_FAILED
+ * ```
+ */
+export function errorDetails(
+  url: string,
+  request: Request,
+  context: RequestContext,
+  error: string,
+): ErrorDetails {
+  const { method, referrer, uploadData } = hopOf(url, request, context);
+  const { id, resourceType } = context;
+  const timestamp = Date.now();
+  const fromCache = false;
+  // Where Electron's binding puts fromCache (after resourceType), then the request's fields.
+  return uploadData === undefined
+    ? { id, url, method, timestamp, resourceType, fromCache, referrer, error }
+    : { id, url, method, timestamp, resourceType, fromCache, referrer, uploadData, error };
 }
 
 /**
@@ -239,8 +284,8 @@ export function sendHeadersDetails(
   const { method, referrer, uploadData } = hopOf(url, request, context);
   const { id, resourceType } = context;
   return uploadData === undefined
-    ? { id, url, method, resourceType, referrer, timestamp, requestHeaders }
-    : { id, url, method, resourceType, referrer, timestamp, uploadData, requestHeaders };
+    ? { id, url, method, timestamp, resourceType, referrer, requestHeaders }
+    : { id, url, method, timestamp, resourceType, referrer, uploadData, requestHeaders };
 }
 
 function hopOf(url: string, request: Request, context: HopContext): Hop {
@@ -308,35 +353,65 @@ export function responseDetails(
   const responseHeaders = info ? headerObject(info.rawHeaders) : headersOf(response);
   const fromCache = info?.fromCache ?? false;
   const ip = info?.remoteAddress;
-  // Made in one literal rather than field by field: V8 then skips a hidden class per field.
-  const details: ResponseDetails = uploadData === undefined
+  // Made in one literal rather than field by field (V8 then skips a hidden class per field), in
+  // the order Electron's binding sets them: the request's, ip when known, the head's, then
+  // referrer and uploadData.
+  if (ip === undefined || ip === "") {
+    return uploadData === undefined
+      ? {
+        id,
+        url,
+        method,
+        timestamp,
+        resourceType,
+        fromCache,
+        statusLine,
+        statusCode,
+        responseHeaders,
+        referrer,
+      }
+      : {
+        id,
+        url,
+        method,
+        timestamp,
+        resourceType,
+        fromCache,
+        statusLine,
+        statusCode,
+        responseHeaders,
+        referrer,
+        uploadData,
+      };
+  }
+  return uploadData === undefined
     ? {
       id,
       url,
       method,
-      resourceType,
-      referrer,
       timestamp,
+      resourceType,
+      ip,
+      fromCache,
       statusLine,
       statusCode,
       responseHeaders,
-      fromCache,
+      referrer,
     }
     : {
       id,
       url,
       method,
-      resourceType,
-      referrer,
       timestamp,
-      uploadData,
+      resourceType,
+      ip,
+      fromCache,
       statusLine,
       statusCode,
       responseHeaders,
-      fromCache,
+      referrer,
+      uploadData,
     };
-  if (ip !== undefined && ip !== "") details.ip = ip;
-  return details;
 }
 
 // A response made by a stage has no raw lines: its `Headers` are read instead.

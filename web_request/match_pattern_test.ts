@@ -8,7 +8,7 @@ describe("parseMatchPattern", () => {
     ["<all_urls>", "app://bundle/x", true],
     ["<all_urls>", "file:///etc/hosts", true],
     ["*://*/*", "https://a.test/", true],
-    ["*://*/*", "ws://a.test/", true],
+    ["*://*/*", "ws://a.test/", false],
     ["*://*/*", "ftp://a.test/", false],
     ["*://*/*", "app://a.test/", false],
     ["http://a.test/*", "http://a.test/x?y=1", true],
@@ -30,6 +30,30 @@ describe("parseMatchPattern", () => {
     ["http://[::1]:3000/*", "http://[::1]:3000/", true],
     ["http://a.test:65535/*", "http://a.test:65535/", true],
     ["http://*/:1234", "http://a.test/:1234", true],
+    // Chromium's URLPattern: a host with a trailing dot is the same host (CanonicalizeHostForMatching).
+    ["*://ads.test/*", "http://ads.test./x", true],
+    ["*://*.ads.test/*", "https://x.ads.test./", true],
+    ["http://a.test./*", "http://a.test/", true],
+    // The pattern's host is canonicalized as a URL's is (net::CanonicalizeHost).
+    ["http://BÜCHER.test/*", "http://xn--bcher-kva.test/", true],
+    ["http://0x7f.1/*", "http://127.0.0.1/", true],
+    ["http://a%41.test/*", "http://aa.test/", true],
+    // Subdomains are never matched against IP addresses (URLPatternTest Match7).
+    ["http://*.0.0.1/*", "http://127.0.0.1/", false],
+    // A path ending in "/*" matches the path without it (IgnoreMissingBackslashes).
+    ["http://a.test/example/*", "http://a.test/example", true],
+    ["http://a.test/example", "http://a.test/example/", false],
+    // file: patterns ignore the host and may leave out the path's slash (Match14-16).
+    ["file://localhost/tmp/*", "file:///tmp/a.txt", true],
+    ["file://*", "file:///etc/hosts", true],
+    ["file://foo*", "file:///foobar", true],
+    ["file:///foo*", "file://foo/", false],
+    // Patterns of schemes without a host: everything after the colon is the path (Match13).
+    ["data:*", "data:text/plain,hi", true],
+    ["data:text/*", "data:text/plain,hi", true],
+    ["data:*", "about:blank", false],
+    ["app:*", "app://bundle/index.html", true],
+    ["app://bundle/*", "app://bundle/index.html", true],
   ];
   for (const [pattern, url, expected] of cases) {
     it(`${pattern} ${expected ? "matches" : "does not match"} ${url}`, () => {
@@ -41,8 +65,8 @@ describe("parseMatchPattern", () => {
     const errors: Array<[string, string]> = [
       ["http://a.test", "Empty path."],
       ["a.test/*", "Missing scheme separator."],
-      ["http:a.test/*", "Missing scheme separator."],
-      ["http:///*", "Empty host."],
+      ["http:a.test/*", "Wrong scheme type."],
+      ["http:///*", "Host can not be empty."],
       ["http://a.*.test/*", "Invalid host wildcard."],
       ["http://a.test:port/*", "Invalid port."],
       // Chromium's ExtensionURLPatternTest.Ports and ParseInvalid.
@@ -50,9 +74,28 @@ describe("parseMatchPattern", () => {
       ["http://foo:123456/", "Invalid port."],
       ["http://foo:65536/", "Invalid port."],
       ["http://foo:80:80/monkey", "Invalid port."],
-      ["http://*.:80/", "Empty host."],
-      ["http://*./", "Empty host."],
-      ["1http://a.test/*", "Invalid scheme."],
+      ["http://*.:80/", "Host can not be empty."],
+      ["http://*./", "Host can not be empty."],
+      ["1http://a.test/*", "Wrong scheme type."],
+      // The rest of Chromium's ExtensionURLPatternTest.ParseInvalid, Ports and IPv6Patterns.
+      ["http", "Missing scheme separator."],
+      ["http:", "Wrong scheme type."],
+      ["http:/", "Wrong scheme type."],
+      ["http://", "Host can not be empty."],
+      ["http://:1234/", "Host can not be empty."],
+      ["http://*foo/bar", "Invalid host wildcard."],
+      ["http://foo.*/bar", "Invalid host wildcard."],
+      ["http://[::1/*", "Invalid host."],
+      ["http://[::1]]/*", "Invalid host."],
+      ["http://[]:8888/*", "Host can not be empty."],
+      ["http://[::1]:/*", "Invalid port."],
+      // A port needs a scheme that has a default one: not `*`, not a custom scheme.
+      ["*://a.test:8080/*", "Invalid port."],
+      ["app://bundle:1/*", "Invalid port."],
+      // A host that no URL can have.
+      ["http://a b/*", "Invalid host."],
+      ["http://a@b/*", "Invalid host."],
+      ["http://a%zz/*", "Invalid host."],
     ];
     for (const [pattern, reason] of errors) {
       assert.throws(() => parseMatchPattern(pattern), {
@@ -96,16 +139,18 @@ describe("parseRequestFilter", () => {
 describe("parseMatchPattern with the parts of a URL", () => {
   it("gives a plain record of a URL's parts the URL's answer", () => {
     for (
-      const [pattern, href] of [
-        ["*://*.a.test:8080/x*", "http://www.a.test:8080/x?y"],
+      const [pattern, given] of [
+        ["http://*.a.test:8080/x*", "http://www.a.test:8080/x?y"],
+        ["data:text/*", "data:text/plain,x"],
         ["https://a.test/*", "http://a.test/"],
         ["http://a.test/p?q=*", "http://a.test/p?q=1"],
       ]
     ) {
       const matches = parseMatchPattern(pattern!);
-      const url = new URL(href!);
-      const { protocol, hostname, port, pathname, search } = url;
-      assert.equal(matches({ protocol, hostname, port, pathname, search }), matches(url), pattern);
+      const url = new URL(given!);
+      const { href, protocol, hostname, port, pathname, search } = url;
+      const parts = { href, protocol, hostname, port, pathname, search };
+      assert.equal(matches(parts), matches(url), pattern);
     }
   });
 });

@@ -8,9 +8,9 @@ import type { RequestContext } from "../core/middleware.ts";
 import { SessionError } from "../core/session_error.ts";
 import { tellLate } from "./_ask.ts";
 import {
-  baseDetails,
   type CompletedDetails,
   type ErrorDetails,
+  errorDetails,
   responseDetails,
 } from "./details.ts";
 import type { WebRequest } from "./web_request.ts";
@@ -24,8 +24,10 @@ export interface OutcomeObserver {
    * completes once the body is in the data pipe) or a streamed one was read to its end.
    */
   onCompleted(request: Request, response: Response, context: RequestContext): void;
-  /** The request failed. */
-  onError(request: Request, error: unknown, context: RequestContext): void;
+  /**
+   * The request failed; `response` is the final response when its body is what failed.
+   */
+  onError(request: Request, error: unknown, context: RequestContext, response?: Response): void;
 }
 
 /**
@@ -65,13 +67,16 @@ export function outcomeObserver(webRequest: WebRequest): OutcomeObserver {
       details.error = "net::OK";
       tellLate("onCompleted", listener, details);
     },
-    onError(request, error, context) {
-      const url = context.urlChain.at(-1) ?? request.url;
+    onError(request, failure, context, response) {
+      const url = (response?.url || context.urlChain.at(-1)) ?? request.url;
       const listener = webRequest.listenerFor("onErrorOccurred", url, context.resourceType);
       if (listener === undefined) return;
-      const details = baseDetails(url, request, context) as ErrorDetails;
-      details.fromCache = false;
-      details.error = errorString(error);
+      const error = errorString(failure);
+      // After the head, Electron's details carry it (ToDictionary reads WebRequestInfo's
+      // response fields), as onCompleted's do; the error comes last.
+      const details: ErrorDetails = response === undefined
+        ? errorDetails(url, request, context, error)
+        : Object.assign(responseDetails(request, response, context, url), { error });
       tellLate("onErrorOccurred", listener, details);
     },
   };

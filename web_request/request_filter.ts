@@ -20,7 +20,11 @@ export interface WebRequestFilter {
   types?: string[];
 }
 
-/** The resource types Electron's filters accept, and `download` for session downloads. */
+/**
+ * The resource types Electron's filters accept (not `other`: its `ParseResourceType` answers
+ * OTHER for an unknown name, and `SetListener` refuses that), and `download` for session
+ * downloads.
+ */
 const RESOURCE_TYPES = new Set([
   "mainFrame",
   "subFrame",
@@ -34,7 +38,6 @@ const RESOURCE_TYPES = new Set([
   "cspReport",
   "media",
   "webSocket",
-  "other",
   "download",
 ]);
 
@@ -53,7 +56,9 @@ export interface RequestFilter {
 export const MATCH_ALL: RequestFilter = { matches: () => true };
 
 /**
- * Parses a filter as Electron's `WebRequest::SetListener` does.
+ * Parses a filter as Electron's `WebRequest::SetListener` does: `urls` must be an array of
+ * strings; an `excludeUrls` or `types` that is not one is left out, as Electron's
+ * `dict.Get` fails quietly for it.
  *
  * @param filter The filter as given.
  * @returns The parsed filter.
@@ -69,8 +74,8 @@ export const MATCH_ALL: RequestFilter = { matches: () => true };
  * ```
  */
 export function parseRequestFilter(filter: object): RequestFilter {
-  const { urls, excludeUrls = [], types = [] } = filter as Partial<WebRequestFilter>;
-  if (!Array.isArray(urls)) throw new TypeError("Parameter 'filter' must have property 'urls'.");
+  const { urls, excludeUrls, types } = filter as Record<string, unknown>;
+  if (!isStringArray(urls)) throw new TypeError("Parameter 'filter' must have property 'urls'.");
   if (urls.length === 0) {
     // Electron's words (api_web_request.cc, SetListener); it then matches all URLs too.
     emitWarning(
@@ -79,12 +84,12 @@ export function parseRequestFilter(filter: object): RequestFilter {
     );
   }
   const include = patterns(urls);
-  const exclude = patterns(excludeUrls);
-  if (!Array.isArray(types)) throw new TypeError("Invalid type " + String(types));
-  for (const type of types) {
+  const exclude = isStringArray(excludeUrls) ? patterns(excludeUrls) : [];
+  const typeList = isStringArray(types) ? types : [];
+  for (const type of typeList) {
     if (!RESOURCE_TYPES.has(type)) throw new TypeError(`Invalid type ${type}`);
   }
-  const typeSet = new Set(types);
+  const typeSet = new Set(typeList);
   const everyUrl = include.length === 0 || include.some((pattern) => pattern.all);
   // `{urls: ["<all_urls>"]}`, the common filter, is no filter: the stages skip asking it.
   if (everyUrl && exclude.length === 0 && typeSet.size === 0) return MATCH_ALL;
@@ -108,8 +113,8 @@ let lastParts: MatchableUrl | undefined;
 function parsedUrl(url: string): MatchableUrl | undefined {
   if (url !== lastUrl) {
     try {
-      const { protocol, hostname, port, pathname, search } = new URL(url);
-      lastParts = { protocol, hostname, port, pathname, search };
+      const { href, protocol, hostname, port, pathname, search } = new URL(url);
+      lastParts = { href, protocol, hostname, port, pathname, search };
     } catch {
       lastParts = undefined;
     }
@@ -118,10 +123,19 @@ function parsedUrl(url: string): MatchableUrl | undefined {
   return lastParts;
 }
 
-function patterns(list: unknown): Array<{ all: boolean; matches: UrlMatcher }> {
-  if (!Array.isArray(list)) throw new TypeError("Invalid url pattern " + String(list));
-  return list.map((pattern: unknown) => ({
+// gin's std::set<std::string> conversion: an array whose every element (holes included) is a
+// string.
+function isStringArray(value: unknown): value is string[] {
+  if (!Array.isArray(value)) return false;
+  for (let i = 0; i < value.length; i++) {
+    if (typeof value[i] !== "string") return false;
+  }
+  return true;
+}
+
+function patterns(list: string[]): Array<{ all: boolean; matches: UrlMatcher }> {
+  return list.map((pattern) => ({
     all: pattern === "<all_urls>",
-    matches: parseMatchPattern(String(pattern)),
+    matches: parseMatchPattern(pattern),
   }));
 }

@@ -45,3 +45,29 @@ describe("parseRequestFilter with an empty urls array", () => {
     ]]);
   });
 });
+
+describe("parseRequestFilter reading a filter as Electron's SetListener does", () => {
+  it("refuses urls holding anything but strings, as gin's std::set<std::string> conversion", () => {
+    for (const urls of [[5], [null], ["<all_urls>", {}], new Array(1)]) {
+      assert.throws(() => parseRequestFilter({ urls }), {
+        name: "TypeError",
+        message: "Parameter 'filter' must have property 'urls'.",
+      }, String(urls));
+    }
+  });
+
+  it("ignores an excludeUrls or types that is not an array of strings (dict.Get fails quietly)", () => {
+    for (const odd of ["*://a.test/*", 5, null, { length: 1, 0: "*://a.test/*" }, [7]]) {
+      const filter = parseRequestFilter({ urls: ["<all_urls>"], excludeUrls: odd, types: odd });
+      assert.ok(filter.matches("http://a.test/x", "xhr"), String(odd));
+      assert.ok(filter.matches("http://a.test/x", "download"), String(odd));
+    }
+  });
+
+  it("refuses the type other, which Electron's ParseResourceType cannot tell from a bad one", () => {
+    assert.throws(() => parseRequestFilter({ urls: ["<all_urls>"], types: ["other"] }), {
+      name: "TypeError",
+      message: "Invalid type other",
+    });
+  });
+});
