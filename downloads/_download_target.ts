@@ -17,6 +17,9 @@ import {
   reserveUniquePath,
 } from "./unique_path.ts";
 
+// The last commit asked for each save path, settled either way; see DownloadTarget.commit.
+const commitsByPath = new Map<string, Promise<void>>();
+
 /** A download's files. */
 export class DownloadTarget {
   #savePath = "";
@@ -138,9 +141,23 @@ export class DownloadTarget {
 
   /**
    * Moves the completed partial file to the save path (a generated name is never overwritten
-   * and may become `name (N).ext`) and removes the sidecar.
+   * and may become `name (N).ext`) and removes the sidecar. Commits to one save path run one
+   * after another, in the order asked: the download whose `'done'` comes last is the one whose
+   * bytes the file holds, as Chromium's one download sequence orders renames and completions.
    */
   async commit(): Promise<void> {
+    const path = this.#savePath;
+    const mine = (commitsByPath.get(path) ?? Promise.resolve()).then(() => this.#commitNow());
+    const settled = mine.then(() => {}, () => {});
+    commitsByPath.set(path, settled);
+    try {
+      await mine;
+    } finally {
+      if (commitsByPath.get(path) === settled) commitsByPath.delete(path);
+    }
+  }
+
+  async #commitNow(): Promise<void> {
     if (this.#partialPath !== this.#savePath) {
       if (this.#reservedPath !== "") {
         this.#savePath = await moveWithoutOverwrite(this.#partialPath, this.#reservedPath);
