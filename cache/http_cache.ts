@@ -524,7 +524,13 @@ export class HttpCache {
     const detached: RequestContext = { ...context, signal: undefined, urlChain: [entry.url] };
     const plain = new Request(request.url, { method: "GET", headers: request.headers });
     const work = this.#revalidate(store, next, plain, detached, entry, false)
-      .then((response) => response.arrayBuffer())
+      .then((response) => {
+        // No stage above this one sees the answer: the cookie stage stores its Set-Cookie
+        // lines through the hook, as for a 304 (which the hook saw already; the stored
+        // response it became carries none).
+        detached.onInterimResponse?.(plain, response, detached);
+        return response.arrayBuffer();
+      })
       .then(() => {}, () => {})
       .finally(() => {
         this.#revalidating.delete(entry.key);

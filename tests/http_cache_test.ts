@@ -411,6 +411,21 @@ for (const persistent of [false, true]) {
       assert.equal(origin.hits(must), 2);
     });
 
+    it("stores the Set-Cookie of a background revalidation's response", async () => {
+      const url = origin.route((_request, response, hit) => {
+        response.writeHead(200, {
+          "cache-control": "max-age=0, stale-while-revalidate=60",
+          "set-cookie": `v=${hit}; Path=/`,
+        }).end(`body${hit}`);
+      });
+      await get(ses, url);
+      assert.equal((await get(ses, url)).text, "body1");
+      await ses.cacheIdle();
+      assert.equal(origin.hits(url), 2);
+      const [cookie] = await ses.cookies.get({ url, name: "v" });
+      assert.equal(cookie?.value, "2");
+    });
+
     it("serves stale on a 5xx or a network error within stale-if-error", async () => {
       let fail = false;
       const url = origin.route((_request, response, hit) => {
