@@ -72,7 +72,9 @@ const CACHE_MODES: readonly RequestCache[] = [
  * ```ts
  * import { parseFetchArgs } from "./parse_fetch_args.ts";
  * const parsed = parseFetchArgs(["-X", "PUT", "-H", "x-a: 1", "-d", "hi", "http://a.test/"]);
- * console.log(parsed.method, parsed.headers, parsed.partition); // PUT [["x-a","1"]] persist:default
+ * console.log(parsed.method, parsed.partition); // PUT persist:default
+ * // -d adds curl's form type after the caller's headers, as no -H named a Content-Type:
+ * console.log(parsed.headers); // [ [ "x-a", "1" ], [ "Content-Type", "application/x-www-form-urlencoded" ] ]
  * ```
  */
 export function parseFetchArgs(args: string[]): FetchArgs {

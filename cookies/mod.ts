@@ -18,6 +18,7 @@ export { type CanonicalCookie, toElectronCookie } from "./canonical_cookie.ts";
 export {
   type CookieChangeCause,
   type CookieChangeListener,
+  cookieDomain,
   type CookieFields,
   CookieJar,
   type CookieJarOptions,

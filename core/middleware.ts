@@ -144,7 +144,7 @@ export type Middleware = (next: FetchLike) => FetchLike;
  * const fetchLike = compose([addHeader], (request) =>
  *   Promise.resolve(new Response(request.headers.get("x-demo"))));
  * const context = requestContext();
- * console.log(await (await fetchLike(new Request("http://a.test/"), context)).text()); // "1"
+ * console.log(await (await fetchLike(new Request("http://a.test/"), context)).text()); // 1
  * ```
  */
 export function compose(stages: readonly Middleware[], terminal: FetchLike): FetchLike {

@@ -54,7 +54,7 @@ const SSL_REASONS: ReadonlyMap<string, NetErrorCode> = new Map<string, NetErrorC
  * ```ts
  * import { handshakeError } from "./_tls_errors.ts";
  * const alert = Object.assign(new Error("alert"), { code: "ERR_SSL_NO_SHARED_CIPHER" });
- * console.log(handshakeError(alert).code); // "ERR_SSL_VERSION_OR_CIPHER_MISMATCH"
+ * console.log(handshakeError(alert).code); // ERR_SSL_VERSION_OR_CIPHER_MISMATCH
  * ```
  */
 export function handshakeError(error: unknown): SessionError {

@@ -194,7 +194,7 @@ function osType(): string {
  * ```ts
  * import { netLogConstants } from "./net_log_constants.ts";
  * const constants = netLogConstants(1_700_000_000_000);
- * console.log(constants.logFormatVersion, constants.timeTickOffset); // 1 "1700000000000"
+ * console.log(constants.logFormatVersion, typeof constants.timeTickOffset, constants.timeTickOffset); // 1 string 1700000000000
  * ```
  */
 export function netLogConstants(timeTickOffset: number): Record<string, unknown> {

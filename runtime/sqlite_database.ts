@@ -63,7 +63,7 @@ class SqliteDatabase implements SqlDatabase {
  * const db = openSqliteDatabase(":memory:");
  * db.exec("CREATE TABLE kv (key TEXT PRIMARY KEY, value TEXT)");
  * db.transaction(() => db.prepare("INSERT INTO kv VALUES (?, ?)").run("a", "1"));
- * console.log(db.prepare("SELECT value FROM kv WHERE key = ?").get("a")); // { value: "1" }
+ * console.log(db.prepare("SELECT value FROM kv WHERE key = ?").get("a")); // [Object: null prototype] { value: "1" }
  * db.close();
  * ```
  */

@@ -897,7 +897,8 @@ export class Session extends TypedEmitter<SessionEvents> {
    * @param options `languages`: a subset of the selected languages (default all of them), named
    * as for `setSpellCheckerLanguages` (`hu-HU` names `hu`).
    * @returns `{start, end, word, suggestions}` per misspelling, UTF-16 offsets, in text order.
-   * @throws {TypeError} When `text` is not a string or `options` not an object.
+   * @throws {TypeError} (rejects) `The text to spellcheck must be a string`; `The spellCheck
+   * options must be an object like {languages: ["en-US"]}`.
    * @throws {RangeError} (rejects) When a requested language is not selected.
    * @throws {Error} (rejects) When a requested language is selected but its dictionary failed
    * to download or load.
@@ -920,7 +921,7 @@ export class Session extends TypedEmitter<SessionEvents> {
    * @param word The word, without surrounding punctuation; checked in NFKC, as `spellCheck`
    * checks a text's words (`ｈｅｌｌｏ` is `hello`).
    * @returns `true` when correct.
-   * @throws {TypeError} When `word` is not a string.
+   * @throws {TypeError} (rejects) `The word to spellcheck must be a string`.
    *
    * @example
    * ```ts
@@ -938,7 +939,7 @@ export class Session extends TypedEmitter<SessionEvents> {
    *
    * @param word The misspelled word, taken in NFKC as `spellCheck` takes a text's words.
    * @returns The suggestions; `[]` when there are none.
-   * @throws {TypeError} When `word` is not a string.
+   * @throws {TypeError} (rejects) `The word to spellcheck must be a string`.
    *
    * @example
    * ```ts

@@ -455,4 +455,32 @@ describe("storageState", () => {
     );
     assert.deepEqual(await names(session.fromPartition(partition)), []);
   });
+
+  it("makes a public suffix or IP 'domain' cookie host-only, as Chromium's CreateSanitizedCookie", async () => {
+    const ses = fresh();
+    ses.importStorageState({
+      cookies: [
+        { name: "suffix", value: "1", domain: ".co.uk", path: "/" },
+        { name: "ip", value: "1", domain: ".127.0.0.1", path: "/" },
+        { name: "site", value: "1", domain: ".a.co.uk", path: "/" },
+      ],
+      origins: [],
+    });
+    // A domain cookie on ".co.uk" would go to every site under it.
+    const sent = async (url: string) => (await ses.cookies.get({ url })).map((c) => c.name).sort();
+    assert.deepEqual(await sent("https://victim.co.uk/"), []);
+    assert.deepEqual(await sent("https://b.a.co.uk/"), ["site"]);
+    assert.deepEqual(await sent("https://co.uk/"), ["suffix"]);
+    assert.deepEqual(await sent("http://127.0.0.1/"), ["ip"]);
+    const shapes = (await ses.cookies.get({})).map(({ name, domain, hostOnly }) => ({
+      name,
+      domain,
+      hostOnly,
+    }));
+    assert.deepEqual(shapes.sort((a, b) => a.name.localeCompare(b.name)), [
+      { name: "ip", domain: "127.0.0.1", hostOnly: true },
+      { name: "site", domain: ".a.co.uk", hostOnly: false },
+      { name: "suffix", domain: "co.uk", hostOnly: true },
+    ]);
+  });
 });

@@ -10,7 +10,7 @@ import { readFileSync } from "node:fs";
 import { lstat, realpath, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Runtime } from "../core/runtime.ts";
-import { type CookieJar, toElectronCookie } from "../cookies/mod.ts";
+import { cookieDomain, type CookieJar, REASONS, toElectronCookie } from "../cookies/mod.ts";
 import {
   type ClearDataOptions,
   clearDataRequest,
@@ -281,21 +281,33 @@ async function writeStateFile(runtime: Runtime, path: string, text: string): Pro
 }
 
 /**
- * Sets imported cookies (storage state, Chromium profile) in a jar, host-only flag kept.
+ * Sets imported cookies (storage state, Chromium profile) in a jar, host-only flag kept, except
+ * that a domain cookie on a public suffix or an IP address is kept for that host alone
+ * (Chromium's CreateSanitizedCookie, which Playwright's addCookies reaches).
  *
  * @param jar The jar.
  * @param cookies The cookies, each with the URL that sets it.
  * @throws {TypeError} `Cannot import cookies: "<name>" (<domain>): <reason>; ...` for the
- * cookies the jar refused; the others are set.
+ * cookies the jar refused (a domain that does not match its URL's host among them); the others
+ * are set.
  */
 export function importCookies(jar: CookieJar, cookies: readonly ImportedCookie[]): void {
   const refused: string[] = [];
   for (const cookie of cookies) {
+    // Playwright's addCookies reaches Chromium's CreateSanitizedCookie, where a public suffix or
+    // an IP address names only that host: a domain cookie on ".co.uk" would go to every site.
+    const placed = cookie.hostOnly
+      ? cookie
+      : cookieDomain(new URL(cookie.url).hostname, cookie.domain);
+    if (placed === undefined) {
+      refused.push(`"${cookie.name}" (${cookie.domain}): ${REASONS.invalidDomain}`);
+      continue;
+    }
     const reason = jar.set({
       name: cookie.name,
       value: cookie.value,
-      domain: cookie.domain,
-      hostOnly: cookie.hostOnly,
+      domain: placed.domain,
+      hostOnly: placed.hostOnly,
       path: cookie.path,
       secure: cookie.secure,
       httpOnly: cookie.httpOnly,

@@ -244,7 +244,7 @@ export class Hunspell {
    * try {
    *   hunspell.spell("word");
    * } catch (error) {
-   *   console.log((error as Error).message); // "This Hunspell dictionary was freed"
+   *   console.log((error as Error).message); // This Hunspell dictionary was freed
    * }
    * ```
    */

@@ -117,7 +117,7 @@ export function availableSpellCheckerLanguages(): string[] {
  * @example
  * ```ts
  * import { correspondingSpellCheckLanguage } from "./languages.ts";
- * console.log(correspondingSpellCheckLanguage("af-ZA")); // "af"
+ * console.log(correspondingSpellCheckLanguage("af-ZA")); // af
  * console.log(correspondingSpellCheckLanguage("EN-us")); // ""
  * ```
  */
@@ -170,7 +170,7 @@ export function normalizeSpellCheckerLanguages(languages: unknown): string[] {
  * @example
  * ```ts
  * import { spellCheckLanguageRegion } from "./languages.ts";
- * console.log(spellCheckLanguageRegion("pt")); // "pt-BR"
+ * console.log(spellCheckLanguageRegion("pt")); // pt-BR
  * ```
  */
 export function spellCheckLanguageRegion(language: string): string {
@@ -207,7 +207,7 @@ export function dictionaryFileName(language: string): string {
  * @example
  * ```ts
  * import { spellCheckLanguageForLocale } from "./languages.ts";
- * console.log(spellCheckLanguageForLocale("de_AT.UTF-8")); // "de"
+ * console.log(spellCheckLanguageForLocale("de_AT.UTF-8")); // de
  * ```
  */
 export function spellCheckLanguageForLocale(locale: string): string {

@@ -335,7 +335,8 @@ function uploadData(context: RequestContext): UploadData[] | undefined {
  *   new Response("x", { headers: { "x-a": "1" } }),
  *   requestContext(),
  * );
- * console.log(details.statusLine, details.responseHeaders); // HTTP/1.1 200 OK { "x-a": [ "1" ] }
+ * // The string body's own Content-Type is a header of the response too:
+ * console.log(details.statusLine, details.responseHeaders); // HTTP/1.1 200 OK { "content-type": [ "text/plain;charset=UTF-8" ], "x-a": [ "1" ] }
  * ```
  */
 export function responseDetails(
