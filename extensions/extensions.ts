@@ -19,9 +19,13 @@ import { methodArgumentError } from "../core/conversion_error.ts";
 
 const installWarnings = new WeakMap<Extension, readonly string[]>();
 
+// Chromium's kUnrecognizedManifestKey, which Electron filters out of ExtensionLoadWarning.
+const UNRECOGNIZED_KEY = /^Unrecognized manifest key '.*'\.$/s;
+
 /**
- * The install warnings of a loaded extension, the ones `loadExtension` also emitted as an
- * `ExtensionLoadWarning` (beyond Electron: for tools that report them, like `ses extensions`).
+ * The install warnings of a loaded extension (beyond Electron: for tools that report them, like
+ * `ses extensions`). All of Chromium's, including the `Unrecognized manifest key '<key>'.` ones
+ * that `loadExtension` leaves out of its `ExtensionLoadWarning`, as Electron does.
  *
  * @param extension An extension `loadExtension` returned.
  * @returns The warnings, in Chromium's words; empty when there were none.
@@ -91,7 +95,9 @@ export class Extensions extends TypedEmitter<ExtensionsEvents> {
 
   /**
    * Loads an unpacked extension directory. Install warnings go to `process.emitWarning` with
-   * type `ExtensionLoadWarning`, as `Warnings loading extension at <path>:\n  <warning>`.
+   * type `ExtensionLoadWarning`, as `Warnings loading extension at <path>:\n  <warning>\n`
+   * (one `  <warning>\n` line each), except `Unrecognized manifest key` ones, which Electron
+   * leaves out (electron_extension_loader.cc).
    *
    * @param path The absolute directory path (a trailing `/` changes the id, as in Chromium).
    * @param _options `{allowFileAccess}`.
@@ -117,9 +123,12 @@ export class Extensions extends TypedEmitter<ExtensionsEvents> {
     }
     if (!this.#persistent) throw new Error("Extensions cannot be loaded in a temporary session");
     const { extension, rules, warnings } = await loadUnpackedExtension(path);
-    if (warnings.length > 0) {
+    // Electron only logs unrecognized manifest keys (they change nothing) and emits the rest,
+    // each line ending in "\n" (electron_extension_loader.cc, LoadUnpacked).
+    const emitted = warnings.filter((warning) => !UNRECOGNIZED_KEY.test(warning));
+    if (emitted.length > 0) {
       emitWarning(
-        `Warnings loading extension at ${path}:\n  ${warnings.join("\n  ")}`,
+        `Warnings loading extension at ${path}:\n${emitted.map((w) => `  ${w}\n`).join("")}`,
         "ExtensionLoadWarning",
       );
     }

@@ -220,10 +220,27 @@ describe("ses.extensions.loadExtension", () => {
     });
     assert.ok(extension);
     assert.ok(warning, "an ExtensionLoadWarning was emitted");
-    assert.ok(
-      warning.message.startsWith(`Warnings loading extension at ${dir}:\n  Manifest version 2`),
+    assert.equal(
+      warning.message,
+      `Warnings loading extension at ${dir}:\n  Manifest version 2 is deprecated, and support ` +
+        "will be removed in 2024. See https://developer.chrome.com/docs/extensions/develop/" +
+        "migrate/mv2-deprecation-timeline for details.\n",
     );
-    assert.ok(warning.message.endsWith("\n  Unrecognized manifest key 'bogus'."), warning.message);
+  });
+
+  it("leaves unrecognized manifest keys out of ExtensionLoadWarning, as Electron does", async () => {
+    const ses = persistentSession();
+    const quiet = extensionDir({ "manifest.json": { ...MANIFEST, bogus: 1 } });
+    const loud = extensionDir({ "manifest.json": { ...MANIFEST, manifest_version: 2 } });
+    let extension;
+    const warning = await extensionWarning(async () => {
+      extension = await ses.loadExtension(quiet);
+      await ses.loadExtension(loud);
+    });
+    assert.ok(extension);
+    // The first warning is the second extension's: the first emitted none.
+    assert.ok(warning?.message.startsWith(`Warnings loading extension at ${loud}:\n`));
+    assert.deepEqual(extensionWarnings(extension), ["Unrecognized manifest key 'bogus'."]);
   });
 
   it("warns, as Chromium's CheckForIllegalFilenames does, of a root name starting with _", async () => {
@@ -244,7 +261,7 @@ describe("ses.extensions.loadExtension", () => {
     assert.equal(
       warning?.message,
       `Warnings loading extension at ${dir}:\n  Cannot load extension with file or directory ` +
-        'name __pycache__. Filenames starting with "_" are reserved for use by the system.',
+        'name __pycache__. Filenames starting with "_" are reserved for use by the system.\n',
     );
     // Reserved names and deeper files are fine: no warning, and still loaded.
     const clean = extensionDir({
