@@ -80,7 +80,7 @@ export interface ExtensionsInit {
 export class Extensions extends TypedEmitter<ExtensionsEvents> {
   readonly #persistent: boolean;
   readonly #dnr: DnrEngine;
-  readonly #loaded = new Map<string, Extension>();
+  readonly #loaded = new Map<string, { extension: Extension; warnings: readonly string[] }>();
 
   /**
    * Not for callers: get it as `ses.extensions`.
@@ -132,13 +132,12 @@ export class Extensions extends TypedEmitter<ExtensionsEvents> {
         "ExtensionLoadWarning",
       );
     }
-    installWarnings.set(extension, warnings);
     if (this.#loaded.has(extension.id)) this.removeExtension(extension.id);
-    this.#loaded.set(extension.id, extension);
+    this.#loaded.set(extension.id, { extension, warnings });
     this.#dnr.set(extension.id, path, rules);
-    this.emit("extension-loaded", new ElectronEvent(), extension);
-    this.emit("extension-ready", new ElectronEvent(), extension);
-    return extension;
+    this.emit("extension-loaded", new ElectronEvent(), this.#copy(extension.id)!);
+    this.emit("extension-ready", new ElectronEvent(), this.#copy(extension.id)!);
+    return this.#copy(extension.id)!;
   }
 
   /**
@@ -151,8 +150,8 @@ export class Extensions extends TypedEmitter<ExtensionsEvents> {
    */
   removeExtension(extensionId: string): void {
     checkExtensionId(extensionId, arguments.length);
-    const extension = this.#loaded.get(extensionId);
-    if (extension === undefined) return;
+    const extension = this.#copy(extensionId);
+    if (extension === null) return;
     this.#loaded.delete(extensionId);
     this.#dnr.delete(extensionId);
     this.emit("extension-unloaded", new ElectronEvent(), extension);
@@ -162,23 +161,33 @@ export class Extensions extends TypedEmitter<ExtensionsEvents> {
    * Returns a loaded extension.
    *
    * @param extensionId The id.
-   * @returns The extension, or `null`.
+   * @returns A new copy of the extension on each call, as Electron's, or `null`.
    * @throws {TypeError} `Error processing argument at index 0, conversion failure from <value>`
    * for a non-string and `Insufficient number of arguments.` for none, as Electron's binding
    * (Chromium gin's words).
    */
   getExtension(extensionId: string): Extension | null {
     checkExtensionId(extensionId, arguments.length);
-    return this.#loaded.get(extensionId) ?? null;
+    return this.#copy(extensionId);
   }
 
   /**
    * Returns every loaded extension, in load order.
    *
-   * @returns The extensions.
+   * @returns New copies of the extensions, as Electron's.
    */
   getAllExtensions(): Extension[] {
-    return [...this.#loaded.values()];
+    return [...this.#loaded.keys()].map((id) => this.#copy(id)!);
+  }
+
+  // Electron converts the extension to a new JS object on every call and event
+  // (extension_converter.cc), so a caller changing one cannot change the registry.
+  #copy(extensionId: string): Extension | null {
+    const entry = this.#loaded.get(extensionId);
+    if (entry === undefined) return null;
+    const copy = structuredClone(entry.extension);
+    installWarnings.set(copy, entry.warnings);
+    return copy;
   }
 }
 

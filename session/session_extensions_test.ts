@@ -83,7 +83,7 @@ describe("ses.extensions.loadExtension", () => {
     );
     assert.deepEqual(extension.manifest, MANIFEST);
     assert.deepEqual(events, ["loaded Demo", "ready Demo"]);
-    assert.equal(ses.extensions.getExtension(id), extension);
+    assert.deepEqual(ses.extensions.getExtension(id), extension);
     assert.deepEqual(ses.getAllExtensions(), [extension]);
   });
 
@@ -226,6 +226,25 @@ describe("ses.extensions.loadExtension", () => {
         "will be removed in 2024. See https://developer.chrome.com/docs/extensions/develop/" +
         "migrate/mv2-deprecation-timeline for details.\n",
     );
+  });
+
+  it("hands out a new object on every call, so changing one leaves the registry as it was", async () => {
+    const ses = persistentSession();
+    const dir = extensionDir({ "manifest.json": { ...MANIFEST, bogus: 1 } });
+    const loadedEvent = new Promise<unknown>((resolve) =>
+      ses.extensions.once("extension-loaded", (_event, extension) => resolve(extension))
+    );
+    const loaded = await ses.extensions.loadExtension(dir);
+    assert.notEqual(await loadedEvent, loaded);
+    loaded.manifest.name = "Changed";
+    loaded.name = "Changed";
+    const got = ses.extensions.getExtension(loaded.id);
+    assert.notEqual(got, ses.extensions.getExtension(loaded.id));
+    assert.equal(got?.name, "Demo");
+    assert.equal(got?.manifest.name, "Demo");
+    ses.extensions.getAllExtensions()[0]!.manifest.version = "9";
+    assert.equal(ses.extensions.getAllExtensions()[0]!.manifest.version, "1.2.3");
+    assert.deepEqual(extensionWarnings(got!), ["Unrecognized manifest key 'bogus'."]);
   });
 
   it("leaves unrecognized manifest keys out of ExtensionLoadWarning, as Electron does", async () => {
