@@ -5,6 +5,8 @@
  * @module
  */
 
+import { parseExtensionJson } from "./_json.ts";
+
 /**
  * The Chromium version @ses answers for `minimum_chrome_version`: the one Electron 39
  * ships, the Electron release whose `session` API @ses follows.
@@ -103,8 +105,7 @@ export function parseManifest(text: string | undefined): Manifest {
   if (text === undefined) throw new Error(MANIFEST_UNREADABLE);
   let value: unknown;
   try {
-    // Chromium's JSON reader allows a byte order mark; JSON.parse does not.
-    value = JSON.parse(text.replace(/^\uFEFF/, ""));
+    value = parseExtensionJson(text);
   } catch {
     throw new Error(MANIFEST_NOT_JSON);
   }

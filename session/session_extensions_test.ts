@@ -452,6 +452,47 @@ describe("ses.extensions.loadExtension", () => {
     );
   });
 
+  it("refuses JSON nested deeper than Chromium's 200 levels, and never overflows the stack", async () => {
+    const ses = persistentSession();
+    const nested = (depth: number) => "[".repeat(depth) + "]".repeat(depth);
+    // The manifest object is one level: 199 arrays inside it make Chromium's limit exactly.
+    const deepest = extensionDir({
+      "manifest.json": `{"name": "Deep [[[ \\" [[[", "version": "1", "manifest_version": 3, ` +
+        `"x": ${nested(199)}}`,
+    });
+    assert.equal((await ses.extensions.loadExtension(deepest)).name, 'Deep [[[ " [[[');
+    const tooDeep = extensionDir({
+      "manifest.json": `{"name": "x", "version": "1", "manifest_version": 3, "x": ${nested(200)}}`,
+    });
+    await loadFails(ses, tooDeep, "Manifest is not valid JSON.");
+    const hostile = extensionDir({
+      "manifest.json": `{"name": "x", "version": "1", "manifest_version": 3, "x": ${
+        nested(200_000)
+      }}`,
+    });
+    await loadFails(ses, hostile, "Manifest is not valid JSON.");
+    const rules = extensionDir({
+      "manifest.json": {
+        ...MANIFEST,
+        declarative_net_request: { rule_resources: [{ id: "r", enabled: true, path: "r.json" }] },
+      },
+      "r.json": nested(100_000),
+    });
+    await loadFails(ses, rules, "r.json: Too much nesting.");
+    const messages = extensionDir({
+      "manifest.json": { ...MANIFEST, default_locale: "en" },
+      "_locales/en/messages.json": `{"a": ${nested(100_000)}}`,
+    });
+    await loadFails(
+      ses,
+      messages,
+      "Default locale is defined but default data couldn't be loaded.",
+    );
+    assert.deepEqual(ses.extensions.getAllExtensions().map((extension) => extension.name), [
+      'Deep [[[ " [[[',
+    ]);
+  });
+
   it("survives hostile manifests without crashing", async () => {
     const ses = persistentSession();
     const hostile = [
