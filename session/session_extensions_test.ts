@@ -1,6 +1,14 @@
 import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
@@ -348,6 +356,15 @@ describe("ses.extensions.loadExtension", () => {
     });
     await ses.loadExtension(dir);
     assert.equal(existsSync(join(dir, "_metadata")), false);
+  });
+
+  it("keeps a _metadata that is not a directory, as Electron's DirectoryExists check", async () => {
+    const ses = persistentSession();
+    const dir = extensionDir({ "manifest.json": MANIFEST, "_metadata": "a file" });
+    const warning = await extensionWarning(() => ses.extensions.loadExtension(dir));
+    assert.equal(readFileSync(join(dir, "_metadata"), "utf8"), "a file");
+    // Chromium then reports the reserved name, and still loads.
+    assert.match(warning?.message ?? "", /file or directory name _metadata\. /);
   });
 
   it("reloading the same directory replaces the extension", async () => {
