@@ -172,12 +172,13 @@ export class Extensions extends TypedEmitter<ExtensionsEvents> {
   }
 
   /**
-   * Returns every loaded extension, in load order.
+   * Returns every loaded extension, in id order (Chromium's `ExtensionSet` is ordered by id).
    *
    * @returns New copies of the extensions, as Electron's.
    */
   getAllExtensions(): Extension[] {
-    return [...this.#loaded.keys()].map((id) => this.#copy(id)!);
+    // Chromium's ExtensionSet is a std::map keyed by id: Electron lists in id order.
+    return [...this.#loaded.keys()].sort().map((id) => this.#copy(id)!);
   }
 
   // Electron converts the extension to a new JS object on every call and event

@@ -16,7 +16,7 @@ import { currentRuntime } from "../runtime/mod.ts";
 import { App } from "./app.ts";
 import { createSessionModule } from "./session_module.ts";
 import type { Session } from "./session.ts";
-import { extensionIdFromPath, extensionWarnings } from "../extensions/mod.ts";
+import { extensionIdFromKey, extensionIdFromPath, extensionWarnings } from "../extensions/mod.ts";
 
 const root = mkdtempSync(join(tmpdir(), "ses-ext-"));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -233,6 +233,21 @@ describe("ses.extensions.loadExtension", () => {
       `Warnings loading extension at ${dir}:\n  Manifest version 2 is deprecated, and support ` +
         "will be removed in 2024. See https://developer.chrome.com/docs/extensions/develop/" +
         "migrate/mv2-deprecation-timeline for details.\n",
+    );
+  });
+
+  it("lists extensions in id order, as Chromium's ExtensionSet (a std::map by id)", async () => {
+    const ses = persistentSession();
+    // Manifest keys fix the ids: load the later id first.
+    const keys = [btoa("one"), btoa("two")].sort((a, b) =>
+      extensionIdFromKey(b) < extensionIdFromKey(a) ? -1 : 1
+    );
+    for (const key of keys) {
+      await ses.extensions.loadExtension(extensionDir({ "manifest.json": { ...MANIFEST, key } }));
+    }
+    assert.deepEqual(
+      ses.extensions.getAllExtensions().map((extension) => extension.id),
+      keys.map(extensionIdFromKey).reverse(),
     );
   });
 
