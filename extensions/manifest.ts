@@ -19,7 +19,7 @@ export const MANIFEST_UNREADABLE = "Manifest file is missing or unreadable";
 export const MANIFEST_NOT_JSON = "Manifest is not valid JSON.";
 /** Chromium's message for a manifest that parses to something other than an object. */
 export const MANIFEST_INVALID = "Manifest file is invalid";
-/** Chromium's message for a missing or empty `name`. */
+/** Chromium's message for a missing, non-string or empty `name`. */
 export const INVALID_NAME = "Required value 'name' is missing or invalid.";
 /** Chromium's message for a bad `version`. */
 export const INVALID_VERSION = "Required value 'version' is missing or invalid. It must be " +
@@ -132,7 +132,9 @@ export function parseManifest(text: string | undefined): Manifest {
  */
 export function checkManifest(manifest: Manifest): string[] {
   const { name, version, manifest_version: manifestVersion } = manifest;
-  if (typeof name !== "string" || name.trim() === "") throw new Error(INVALID_NAME);
+  // Extension::LoadName refuses a missing, non-string or empty name only: one of spaces loads,
+  // and `name` keeps it as written (display_name_ is the collapsed one).
+  if (typeof name !== "string" || name === "") throw new Error(INVALID_NAME);
   if (!isValidVersion(version)) throw new Error(INVALID_VERSION);
   if (!Number.isInteger(manifestVersion) || (manifestVersion as number) < 2) {
     throw new Error(INVALID_MANIFEST_VERSION);

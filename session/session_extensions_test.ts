@@ -171,11 +171,18 @@ describe("ses.extensions.loadExtension", () => {
     const ses = persistentSession();
     await loadFails(ses, extensionDir({}), "Manifest file is missing or unreadable");
     await loadFails(ses, extensionDir({ "manifest.json": "{nope" }), "Manifest is not valid JSON.");
-    await loadFails(
-      ses,
-      extensionDir({ "manifest.json": { ...MANIFEST, name: undefined } }),
-      "Required value 'name' is missing or invalid.",
+    for (const name of [undefined, "", 5]) {
+      await loadFails(
+        ses,
+        extensionDir({ "manifest.json": { ...MANIFEST, name } }),
+        "Required value 'name' is missing or invalid.",
+      );
+    }
+    // Extension::LoadName refuses only the empty string: a name of spaces loads, kept as written.
+    const spaces = await ses.extensions.loadExtension(
+      extensionDir({ "manifest.json": { ...MANIFEST, name: " \t " } }),
     );
+    assert.equal(spaces.name, " \t ");
     for (const version of ["", "1.2.3.4.5", "1.x", "70000", "01.2", 3]) {
       await loadFails(
         ses,
