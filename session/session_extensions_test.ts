@@ -41,6 +41,8 @@ function extensionDir(files: Record<string, unknown>): string {
 }
 
 const MANIFEST = { name: "Demo", version: "1.2.3", manifest_version: 3 };
+/** A manifest allowed to use declarative_net_request. */
+const DNR_MANIFEST = { ...MANIFEST, permissions: ["declarativeNetRequest"] };
 
 /** Runs `fn` and returns the first ExtensionLoadWarning it emits (or undefined after 5 s). */
 async function extensionWarning(fn: () => Promise<unknown>): Promise<Error | undefined> {
@@ -409,15 +411,15 @@ describe("ses.extensions.loadExtension", () => {
     symlinkSync(outside, join(dir, "link.json"));
     for (const path of ["../outside.json", outside, "link.json"]) {
       const manifest = {
-        ...MANIFEST,
+        ...DNR_MANIFEST,
         declarative_net_request: { rule_resources: [{ id: "r", enabled: true, path }] },
       };
       writeFileSync(join(dir, "manifest.json"), JSON.stringify(manifest));
       await loadFails(
         ses,
         dir,
-        `Invalid value for key 'declarative_net_request.rule_resources[0].path': The provided ` +
-          `path '${path}' is invalid.`,
+        `Invalid value for key 'declarative_net_request.rule_resources': The provided path ` +
+          `'${path}' is invalid.`,
       );
     }
   });
@@ -431,22 +433,63 @@ describe("ses.extensions.loadExtension", () => {
       );
     const withResources = (list: unknown[]) =>
       extensionDir({
-        "manifest.json": { ...MANIFEST, declarative_net_request: { rule_resources: list } },
+        "manifest.json": { ...DNR_MANIFEST, declarative_net_request: { rule_resources: list } },
         "r.json": "[]",
       });
     await loadFails(
       ses,
       withResources(resources(101, 0)),
-      "Invalid value for key 'declarative_net_request.rule_resources': at most 100 static " +
-        "rulesets are allowed.",
+      "Invalid value for key 'declarative_net_request.rule_resources': The number of rulesets " +
+        "must be less than or equal to 100.",
     );
     await loadFails(
       ses,
       withResources(resources(51, 51)),
-      "Invalid value for key 'declarative_net_request.rule_resources': at most 50 static " +
-        "rulesets may be enabled.",
+      "Invalid value for key 'declarative_net_request.rule_resources': The number of enabled " +
+        "rulesets must be less than or equal to 50.",
     );
-    await ses.loadExtension(withResources(resources(100, 50)));
+    const full = await ses.loadExtension(withResources(resources(100, 50)));
+    assert.deepEqual(extensionWarnings(full), [
+      "The same ruleset file appears multiple times with different IDs in the manifest " +
+      "'declarative_net_request.rule_resources' key.",
+    ]);
+  });
+
+  it("checks the manifest's rulesets as Chromium's DNRManifestHandler, permission first", async () => {
+    const ses = persistentSession();
+    const rulesets = (list: unknown[], manifest: object = DNR_MANIFEST) =>
+      extensionDir({
+        "manifest.json": { ...manifest, declarative_net_request: { rule_resources: list } },
+        "r.json": "[]",
+      });
+    await loadFails(
+      ses,
+      rulesets([{ id: "_x", enabled: true, path: "../r.json" }], MANIFEST),
+      "The extension requires the 'declarativeNetRequest' or the " +
+        "'declarativeNetRequestWithHostAccess' permission for the 'declarative_net_request' " +
+        "manifest key.",
+    );
+    for (const id of ["", "_reserved", "a"]) {
+      await loadFails(
+        ses,
+        rulesets([{ id: "a", enabled: true, path: "r.json" }, {
+          id,
+          enabled: true,
+          path: "r.json",
+        }]),
+        "'declarative_net_request.rule_resources': Invalid 'id' specified for Ruleset at index 1. " +
+          "The ID must be non-empty, unique and must not start with '_'.",
+      );
+    }
+    // The path is checked before the id, as in Chromium.
+    await loadFails(
+      ses,
+      rulesets([{ id: "", enabled: true, path: "../r.json" }]),
+      "Invalid value for key 'declarative_net_request.rule_resources': The provided path " +
+        "'../r.json' is invalid.",
+    );
+    const withHostAccess = { ...MANIFEST, permissions: ["declarativeNetRequestWithHostAccess"] };
+    await ses.loadExtension(rulesets([{ id: "a", enabled: true, path: "r.json" }], withHostAccess));
   });
 
   it("applies only enabled rulesets and reports a rule file's errors with its path", async () => {
@@ -455,7 +498,7 @@ describe("ses.extensions.loadExtension", () => {
       JSON.stringify([{ id: 1, action: { type: "block" }, condition: { urlFilter } }]);
     const dir = extensionDir({
       "manifest.json": {
-        ...MANIFEST,
+        ...DNR_MANIFEST,
         declarative_net_request: {
           rule_resources: [
             { id: "on", enabled: true, path: "on.json" },
@@ -476,7 +519,7 @@ describe("ses.extensions.loadExtension", () => {
     );
     const broken = extensionDir({
       "manifest.json": {
-        ...MANIFEST,
+        ...DNR_MANIFEST,
         declarative_net_request: {
           rule_resources: [{ id: "x", enabled: false, path: "bad.json" }],
         },
@@ -512,7 +555,7 @@ describe("ses.extensions.loadExtension", () => {
     await loadFails(ses, hostile, "Manifest is not valid JSON.");
     const rules = extensionDir({
       "manifest.json": {
-        ...MANIFEST,
+        ...DNR_MANIFEST,
         declarative_net_request: { rule_resources: [{ id: "r", enabled: true, path: "r.json" }] },
       },
       "r.json": nested(100_000),
