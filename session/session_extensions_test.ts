@@ -193,14 +193,33 @@ describe("ses.extensions.loadExtension", () => {
           "integers each between 0 and 65536.",
       );
     }
-    for (const manifestVersion of [undefined, 1, "3"]) {
+    await loadFails(
+      ses,
+      extensionDir({ "manifest.json": { ...MANIFEST, manifest_version: undefined } }),
+      "Missing 'manifest_version' key. Its value must be an integer either 2 or 3. See " +
+        "developer.chrome.com/extensions/manifestVersion for details.",
+    );
+    // Present but unsupported: kInvalidManifestVersionUnsupported, not the missing-key message.
+    for (const manifestVersion of [1, "3", null]) {
       await loadFails(
         ses,
         extensionDir({ "manifest.json": { ...MANIFEST, manifest_version: manifestVersion } }),
-        "Missing 'manifest_version' key. Its value must be an integer either 2 or 3. See " +
+        "Invalid value for 'manifest_version'. Must be an integer either 2 or 3. See " +
           "developer.chrome.com/extensions/manifestVersion for details.",
       );
     }
+    for (const key of ["version_name", "description", "short_name"]) {
+      await loadFails(
+        ses,
+        extensionDir({ "manifest.json": { ...MANIFEST, [key]: 5 } }),
+        `Invalid value for '${key}'.`,
+      );
+    }
+    await loadFails(
+      ses,
+      extensionDir({ "manifest.json": { ...MANIFEST, short_name: "" } }),
+      "Invalid value for 'short_name'.",
+    );
     await loadFails(
       ses,
       extensionDir({ "manifest.json": { ...MANIFEST, minimum_chrome_version: "999" } }),
@@ -213,16 +232,22 @@ describe("ses.extensions.loadExtension", () => {
     );
   });
 
-  it("checks name before version before manifest_version", async () => {
+  it("checks manifest_version, then name, then version, as Extension::InitFromValue", async () => {
     const ses = persistentSession();
     await loadFails(
       ses,
       extensionDir({ "manifest.json": { version: "x" } }),
+      "Missing 'manifest_version' key. Its value must be an integer either 2 or 3. See " +
+        "developer.chrome.com/extensions/manifestVersion for details.",
+    );
+    await loadFails(
+      ses,
+      extensionDir({ "manifest.json": { manifest_version: 3, version: "x" } }),
       "Required value 'name' is missing or invalid.",
     );
     await loadFails(
       ses,
-      extensionDir({ "manifest.json": { name: "n", version: "x" } }),
+      extensionDir({ "manifest.json": { manifest_version: 3, name: "n", version: "x" } }),
       "Required value 'version' is missing or invalid. It must be between 1-4 dot-separated " +
         "integers each between 0 and 65536.",
     );
@@ -277,6 +302,32 @@ describe("ses.extensions.loadExtension", () => {
     ses.extensions.getAllExtensions()[0]!.manifest.version = "9";
     assert.equal(ses.extensions.getAllExtensions()[0]!.manifest.version, "1.2.3");
     assert.deepEqual(extensionWarnings(got!), ["Unrecognized manifest key 'bogus'."]);
+  });
+
+  it("lists install warnings in Chromium's words and order", async () => {
+    const ses = persistentSession();
+    const dir = extensionDir({
+      "manifest.json": {
+        ...MANIFEST,
+        manifest_version: 4,
+        bogus: 1,
+        browser_specific_settings: {},
+        $schema: "x",
+      },
+    });
+    let extension;
+    const warning = await extensionWarning(async () => {
+      extension = await ses.extensions.loadExtension(dir);
+    });
+    const tooHigh = "The maximum currently-supported manifest version is 3, but this is 4.  " +
+      "Certain features may not work as expected.";
+    // Manifest::ValidateManifest's unknown keys (less kIgnoredUnrecognizedKeys) come first,
+    // then kManifestVersionTooHighWarning, with its two spaces.
+    assert.deepEqual(extensionWarnings(extension!), [
+      "Unrecognized manifest key 'bogus'.",
+      tooHigh,
+    ]);
+    assert.equal(warning?.message, `Warnings loading extension at ${dir}:\n  ${tooHigh}\n`);
   });
 
   it("leaves unrecognized manifest keys out of ExtensionLoadWarning, as Electron does", async () => {
