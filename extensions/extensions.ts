@@ -45,7 +45,10 @@ export function extensionWarnings(extension: Extension): readonly string[] {
 export type ExtensionsEvents = {
   /** An extension was added to the enabled set. */
   "extension-loaded": (event: ElectronEvent, extension: Extension) => void;
-  /** An extension's state is ready (headless: right after `extension-loaded`). */
+  /**
+   * An extension's state is ready: a task after `extension-loaded`, once `loadExtension` has
+   * settled (as Chromium's ExtensionRegistrar).
+   */
   "extension-ready": (event: ElectronEvent, extension: Extension) => void;
   /** An extension was removed (`removeExtension`, or a reload of the same id). */
   "extension-unloaded": (event: ElectronEvent, extension: Extension) => void;
@@ -101,7 +104,8 @@ export class Extensions extends TypedEmitter<ExtensionsEvents> {
    *
    * @param path The absolute directory path (a trailing `/` changes the id, as in Chromium).
    * @param _options `{allowFileAccess}`.
-   * @returns The extension, after `extension-loaded` and `extension-ready` fired.
+   * @returns The extension, after `extension-loaded` fired; `extension-ready` follows on a
+   * later task, as in Electron.
    * @throws {Error} (rejects) `The path to the extension in 'loadExtension' must be absolute`,
    * `Extensions cannot be loaded in a temporary session`, `Extension directory not found:
    * <path>`, `Loading extension at <path> failed with: <reason>`.
@@ -136,7 +140,14 @@ export class Extensions extends TypedEmitter<ExtensionsEvents> {
     this.#loaded.set(extension.id, { extension, warnings });
     this.#dnr.set(extension.id, path, rules);
     this.emit("extension-loaded", new ElectronEvent(), this.#copy(extension.id)!);
-    this.emit("extension-ready", new ElectronEvent(), this.#copy(extension.id)!);
+    // Chromium marks the extension ready once the request contexts know it, a task later
+    // (ExtensionRegistrar::OnExtensionRegisteredWithRequestContexts), so the promise settles
+    // first; an extension unloaded by then is not reported ready.
+    const entry = this.#loaded.get(extension.id);
+    setTimeout(() => {
+      if (this.#loaded.get(extension.id) !== entry) return;
+      this.emit("extension-ready", new ElectronEvent(), this.#copy(extension.id)!);
+    }, 0);
     return this.#copy(extension.id)!;
   }
 

@@ -78,7 +78,11 @@ describe("ses.extensions.loadExtension", () => {
     const events: string[] = [];
     ses.extensions.on("extension-loaded", (_event, ext) => events.push(`loaded ${ext.name}`));
     ses.extensions.on("extension-ready", (_event, ext) => events.push(`ready ${ext.name}`));
+    const ready = new Promise((resolve) => ses.extensions.once("extension-ready", resolve));
     const extension = await ses.extensions.loadExtension(dir, { allowFileAccess: true });
+    // Chromium reports ready a task later: the promise has settled first.
+    assert.deepEqual(events, ["loaded Demo"]);
+    await ready;
     const id = extensionIdFromPath(dir);
     assert.deepEqual(
       { ...extension, manifest: undefined },
@@ -117,7 +121,9 @@ describe("ses.extensions.loadExtension", () => {
     ses.on("extension-ready", (_event, ext) => events.push(`ready ${ext.name}`));
     ses.on("extension-unloaded", (_event, ext) => events.push(`unloaded ${ext.name}`));
     ses.extensions.on("extension-loaded", () => events.push("extensions loaded"));
+    const ready = new Promise((resolve) => ses.once("extension-ready", resolve));
     const extension = await ses.loadExtension(extensionDir({ "manifest.json": MANIFEST }));
+    await ready;
     ses.extensions.removeExtension(extension.id);
     assert.deepEqual(events, [
       "loaded Demo object",
@@ -125,6 +131,20 @@ describe("ses.extensions.loadExtension", () => {
       "ready Demo",
       "unloaded Demo",
     ]);
+  });
+
+  it("does not report ready an extension removed before its ready task ran", async () => {
+    const ses = persistentSession();
+    const events: string[] = [];
+    ses.extensions.on("extension-ready", (_event, ext) => events.push(`ready ${ext.name}`));
+    const removed = await ses.extensions.loadExtension(
+      extensionDir({ "manifest.json": { ...MANIFEST, name: "Gone" } }),
+    );
+    ses.extensions.removeExtension(removed.id);
+    const ready = new Promise((resolve) => ses.extensions.once("extension-ready", resolve));
+    await ses.extensions.loadExtension(extensionDir({ "manifest.json": MANIFEST }));
+    await ready;
+    assert.deepEqual(events, ["ready Demo"]);
   });
 
   // Extensions' methods are bound with Chromium's gin::ObjectTemplateBuilder: gin prints a
