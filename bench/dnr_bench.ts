@@ -64,6 +64,7 @@ function writeExtension(root: string, count: number): string {
       name: "bench",
       version: "1",
       manifest_version: 3,
+      permissions: ["declarativeNetRequest"],
       declarative_net_request: { rule_resources: [{ id: "r", enabled: true, path: "rules.json" }] },
     }),
   );

@@ -115,7 +115,9 @@ export async function runExtensions(
 async function idOf(directory: string): Promise<string> {
   let key: unknown;
   try {
-    key = JSON.parse(await readFile(join(directory, "manifest.json"), "utf8")).key;
+    // Chromium's JSON reader, like loadExtension, allows a byte order mark; JSON.parse does not.
+    const text = await readFile(join(directory, "manifest.json"), "utf8");
+    key = JSON.parse(text.replace(/^\uFEFF/, "")).key;
   } catch {
     key = undefined;
   }

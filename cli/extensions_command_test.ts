@@ -43,6 +43,17 @@ describe("ses extensions", () => {
     assert.deepEqual(out, ["lnkgfdknojmdambfcanadbhmfjfljobb", "jpignaibiiemhngfjkcpokkamffknabf"]);
   });
 
+  it("reads the key of a manifest that starts with a byte order mark, as loading does", async () => {
+    const { out, output } = capture();
+    const dir = extension({});
+    const manifest = { name: "k", version: "1", manifest_version: 3, key: btoa("test") };
+    writeFileSync(join(dir, "manifest.json"), "\uFEFF" + JSON.stringify(manifest));
+    assert.equal(await runExtensions(sessions(), ["id", dir], output), 0);
+    assert.deepEqual(out, ["jpignaibiiemhngfjkcpokkamffknabf"]);
+    assert.equal(await runExtensions(sessions(), ["load", dir], output), 0);
+    assert.equal(out[1], "id: jpignaibiiemhngfjkcpokkamffknabf");
+  });
+
   it("loads into a partition and prints id, name, version and warnings", async () => {
     const dir = extension({ name: "Demo", version: "2.1", manifest_version: 2 });
     const { out, output } = capture();

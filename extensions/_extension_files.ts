@@ -6,7 +6,7 @@
  * @module
  */
 
-import { lstat, readFile, realpath, rm, stat } from "node:fs/promises";
+import { readFile, realpath, rm, stat } from "node:fs/promises";
 import { isAbsolute, join, normalize, relative, sep } from "node:path";
 
 /** The largest file read from an extension (Chromium has no cap; 64 MiB keeps us alive). */
@@ -21,14 +21,14 @@ export async function isDirectory(path: string): Promise<boolean> {
   }
 }
 
-/** Deletes `<root>/_metadata` (Chromium's verified-contents folder), as Electron does first. */
+/**
+ * Deletes `<root>/_metadata` (Chromium's verified-contents folder) when it is a directory, as
+ * Electron does first (`base::DirectoryExists`, then `DeletePathRecursively`, which removes a
+ * symlink itself, never what it points to). A file of that name stays.
+ */
 export async function deleteMetadata(root: string): Promise<void> {
   const metadata = join(root, "_metadata");
-  try {
-    await lstat(metadata);
-  } catch {
-    return;
-  }
+  if (!(await isDirectory(metadata))) return;
   await rm(metadata, { recursive: true, force: true });
 }
 

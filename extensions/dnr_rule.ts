@@ -12,6 +12,7 @@
 import { compileRegexFilter } from "./regex_filter.ts";
 import { compileUrlRegex, type UrlRegex } from "./url_regex.ts";
 import { compileUrlFilter } from "./url_filter.ts";
+import { parseExtensionJson } from "./_json.ts";
 
 /** declarativeNetRequest's resource types. */
 export const RESOURCE_TYPES = [
@@ -223,7 +224,7 @@ export function parseRuleset(
 ): ParsedRuleset {
   let json: unknown;
   try {
-    json = JSON.parse(text.replace(/^\uFEFF/, ""));
+    json = parseExtensionJson(text);
   } catch (error) {
     throw new Error((error as Error).message);
   }

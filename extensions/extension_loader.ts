@@ -7,7 +7,8 @@
  */
 
 import { readdir } from "node:fs/promises";
-import { deleteMetadata, isDirectory, readInside } from "./_extension_files.ts";
+import { deleteMetadata, isDirectory, readInside, resolveInside } from "./_extension_files.ts";
+import { normalize } from "node:path";
 import { type CompiledRule, parseRuleset } from "./dnr_rule.ts";
 import { extensionIdFromKey, extensionIdFromPath } from "./extension_id.ts";
 import { localizeManifest } from "./localize_manifest.ts";
@@ -48,6 +49,14 @@ export const DNR_LIMITS = {
 } as const;
 
 const RULE_RESOURCES = "declarative_net_request.rule_resources";
+
+// Either permission lets an extension use declarative_net_request (DNRManifestHandler::Parse).
+const DNR_PERMISSIONS = ["declarativeNetRequest", "declarativeNetRequestWithHostAccess"];
+
+// Chromium's kRulesFileIsInvalid, for a path outside the directory, missing or unreadable.
+function invalidRulesPath(path: string): string {
+  return `Invalid value for key '${RULE_RESOURCES}': The provided path '${path}' is invalid.`;
+}
 
 /**
  * Reads an unpacked extension.
@@ -106,35 +115,60 @@ async function readRulesets(
   const warnings: string[] = [];
   const dnr = manifest.declarative_net_request;
   if (dnr === undefined) return { rules, warnings };
+  // DNRManifestHandler::Parse: the permission first, then the list, then each entry's path and
+  // id, then the enabled count (Chromium's manifest_errors words).
+  const permissions = Array.isArray(manifest.permissions) ? manifest.permissions : [];
+  if (!DNR_PERMISSIONS.some((permission) => permissions.includes(permission))) {
+    throw new Error(
+      "The extension requires the 'declarativeNetRequest' or the " +
+        "'declarativeNetRequestWithHostAccess' permission for the 'declarative_net_request' " +
+        "manifest key.",
+    );
+  }
   const resources = isRecord(dnr) ? dnr.rule_resources : undefined;
   if (!Array.isArray(resources)) throw new Error(`Invalid value for key '${RULE_RESOURCES}'.`);
   if (resources.length > DNR_LIMITS.staticRulesets) {
     throw new Error(
-      `Invalid value for key '${RULE_RESOURCES}': at most ${DNR_LIMITS.staticRulesets} ` +
-        "static rulesets are allowed.",
+      `Invalid value for key '${RULE_RESOURCES}': The number of rulesets must be less than or ` +
+        `equal to ${DNR_LIMITS.staticRulesets}.`,
     );
   }
   const ids = new Set<string>();
+  const paths = new Set<string>();
+  let duplicatePathWarned = false;
   const rulesets = resources.map((resource: unknown, index: number) => {
-    const key = `${RULE_RESOURCES}[${index}]`;
     if (
       !isRecord(resource) || typeof resource.id !== "string" ||
       typeof resource.enabled !== "boolean" || typeof resource.path !== "string"
     ) {
-      throw new Error(`Invalid value for key '${key}': expected {id, enabled, path}.`);
+      throw new Error(
+        `Invalid value for key '${RULE_RESOURCES}[${index}]': expected {id, enabled, path}.`,
+      );
     }
+    const path = resource.path;
+    if (resolveInside(root, path) === undefined) throw new Error(invalidRulesPath(path));
     if (resource.id === "" || resource.id.startsWith("_") || ids.has(resource.id)) {
       throw new Error(
-        `Invalid value for key '${key}.id': the ruleset id is empty, reserved or repeated.`,
+        `'${RULE_RESOURCES}': Invalid 'id' specified for Ruleset at index ${index}. The ID ` +
+          "must be non-empty, unique and must not start with '_'.",
       );
     }
     ids.add(resource.id);
-    return { id: resource.id, enabled: resource.enabled, path: resource.path, key };
+    const normalized = normalize(path.replace(/^\/+/, ""));
+    if (paths.has(normalized) && !duplicatePathWarned) {
+      duplicatePathWarned = true;
+      warnings.push(
+        "The same ruleset file appears multiple times with different IDs in the manifest " +
+          "'declarative_net_request.rule_resources' key.",
+      );
+    }
+    paths.add(normalized);
+    return { id: resource.id, enabled: resource.enabled, path };
   });
   if (rulesets.filter((ruleset) => ruleset.enabled).length > DNR_LIMITS.enabledStaticRulesets) {
     throw new Error(
-      `Invalid value for key '${RULE_RESOURCES}': at most ` +
-        `${DNR_LIMITS.enabledStaticRulesets} static rulesets may be enabled.`,
+      `Invalid value for key '${RULE_RESOURCES}': The number of enabled rulesets must be less ` +
+        `than or equal to ${DNR_LIMITS.enabledStaticRulesets}.`,
     );
   }
   let ruleCount = 0;
@@ -143,11 +177,7 @@ async function readRulesets(
   let regexWarned = false;
   for (const ruleset of rulesets) {
     const text = await readInside(root, ruleset.path);
-    if (text === undefined) {
-      throw new Error(
-        `Invalid value for key '${ruleset.key}.path': The provided path '${ruleset.path}' is invalid.`,
-      );
-    }
+    if (text === undefined) throw new Error(invalidRulesPath(ruleset.path));
     let parsed;
     try {
       parsed = parseRuleset(text, {

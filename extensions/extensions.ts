@@ -19,9 +19,13 @@ import { methodArgumentError } from "../core/conversion_error.ts";
 
 const installWarnings = new WeakMap<Extension, readonly string[]>();
 
+// Chromium's kUnrecognizedManifestKey, which Electron filters out of ExtensionLoadWarning.
+const UNRECOGNIZED_KEY = /^Unrecognized manifest key '.*'\.$/s;
+
 /**
- * The install warnings of a loaded extension, the ones `loadExtension` also emitted as an
- * `ExtensionLoadWarning` (beyond Electron: for tools that report them, like `ses extensions`).
+ * The install warnings of a loaded extension (beyond Electron: for tools that report them, like
+ * `ses extensions`). All of Chromium's, including the `Unrecognized manifest key '<key>'.` ones
+ * that `loadExtension` leaves out of its `ExtensionLoadWarning`, as Electron does.
  *
  * @param extension An extension `loadExtension` returned.
  * @returns The warnings, in Chromium's words; empty when there were none.
@@ -41,7 +45,10 @@ export function extensionWarnings(extension: Extension): readonly string[] {
 export type ExtensionsEvents = {
   /** An extension was added to the enabled set. */
   "extension-loaded": (event: ElectronEvent, extension: Extension) => void;
-  /** An extension's state is ready (headless: right after `extension-loaded`). */
+  /**
+   * An extension's state is ready: a task after `extension-loaded`, once `loadExtension` has
+   * settled (as Chromium's ExtensionRegistrar).
+   */
   "extension-ready": (event: ElectronEvent, extension: Extension) => void;
   /** An extension was removed (`removeExtension`, or a reload of the same id). */
   "extension-unloaded": (event: ElectronEvent, extension: Extension) => void;
@@ -76,7 +83,7 @@ export interface ExtensionsInit {
 export class Extensions extends TypedEmitter<ExtensionsEvents> {
   readonly #persistent: boolean;
   readonly #dnr: DnrEngine;
-  readonly #loaded = new Map<string, Extension>();
+  readonly #loaded = new Map<string, { extension: Extension; warnings: readonly string[] }>();
 
   /**
    * Not for callers: get it as `ses.extensions`.
@@ -91,11 +98,14 @@ export class Extensions extends TypedEmitter<ExtensionsEvents> {
 
   /**
    * Loads an unpacked extension directory. Install warnings go to `process.emitWarning` with
-   * type `ExtensionLoadWarning`, as `Warnings loading extension at <path>:\n  <warning>`.
+   * type `ExtensionLoadWarning`, as `Warnings loading extension at <path>:\n  <warning>\n`
+   * (one `  <warning>\n` line each), except `Unrecognized manifest key` ones, which Electron
+   * leaves out (electron_extension_loader.cc).
    *
    * @param path The absolute directory path (a trailing `/` changes the id, as in Chromium).
    * @param _options `{allowFileAccess}`.
-   * @returns The extension, after `extension-loaded` and `extension-ready` fired.
+   * @returns The extension, after `extension-loaded` fired; `extension-ready` follows on a
+   * later task, as in Electron.
    * @throws {Error} (rejects) `The path to the extension in 'loadExtension' must be absolute`,
    * `Extensions cannot be loaded in a temporary session`, `Extension directory not found:
    * <path>`, `Loading extension at <path> failed with: <reason>`.
@@ -117,19 +127,28 @@ export class Extensions extends TypedEmitter<ExtensionsEvents> {
     }
     if (!this.#persistent) throw new Error("Extensions cannot be loaded in a temporary session");
     const { extension, rules, warnings } = await loadUnpackedExtension(path);
-    if (warnings.length > 0) {
+    // Electron only logs unrecognized manifest keys (they change nothing) and emits the rest,
+    // each line ending in "\n" (electron_extension_loader.cc, LoadUnpacked).
+    const emitted = warnings.filter((warning) => !UNRECOGNIZED_KEY.test(warning));
+    if (emitted.length > 0) {
       emitWarning(
-        `Warnings loading extension at ${path}:\n  ${warnings.join("\n  ")}`,
+        `Warnings loading extension at ${path}:\n${emitted.map((w) => `  ${w}\n`).join("")}`,
         "ExtensionLoadWarning",
       );
     }
-    installWarnings.set(extension, warnings);
     if (this.#loaded.has(extension.id)) this.removeExtension(extension.id);
-    this.#loaded.set(extension.id, extension);
+    this.#loaded.set(extension.id, { extension, warnings });
     this.#dnr.set(extension.id, path, rules);
-    this.emit("extension-loaded", new ElectronEvent(), extension);
-    this.emit("extension-ready", new ElectronEvent(), extension);
-    return extension;
+    this.emit("extension-loaded", new ElectronEvent(), this.#copy(extension.id)!);
+    // Chromium marks the extension ready once the request contexts know it, a task later
+    // (ExtensionRegistrar::OnExtensionRegisteredWithRequestContexts), so the promise settles
+    // first; an extension unloaded by then is not reported ready.
+    const entry = this.#loaded.get(extension.id);
+    setTimeout(() => {
+      if (this.#loaded.get(extension.id) !== entry) return;
+      this.emit("extension-ready", new ElectronEvent(), this.#copy(extension.id)!);
+    }, 0);
+    return this.#copy(extension.id)!;
   }
 
   /**
@@ -142,8 +161,8 @@ export class Extensions extends TypedEmitter<ExtensionsEvents> {
    */
   removeExtension(extensionId: string): void {
     checkExtensionId(extensionId, arguments.length);
-    const extension = this.#loaded.get(extensionId);
-    if (extension === undefined) return;
+    const extension = this.#copy(extensionId);
+    if (extension === null) return;
     this.#loaded.delete(extensionId);
     this.#dnr.delete(extensionId);
     this.emit("extension-unloaded", new ElectronEvent(), extension);
@@ -153,23 +172,34 @@ export class Extensions extends TypedEmitter<ExtensionsEvents> {
    * Returns a loaded extension.
    *
    * @param extensionId The id.
-   * @returns The extension, or `null`.
+   * @returns A new copy of the extension on each call, as Electron's, or `null`.
    * @throws {TypeError} `Error processing argument at index 0, conversion failure from <value>`
    * for a non-string and `Insufficient number of arguments.` for none, as Electron's binding
    * (Chromium gin's words).
    */
   getExtension(extensionId: string): Extension | null {
     checkExtensionId(extensionId, arguments.length);
-    return this.#loaded.get(extensionId) ?? null;
+    return this.#copy(extensionId);
   }
 
   /**
-   * Returns every loaded extension, in load order.
+   * Returns every loaded extension, in id order (Chromium's `ExtensionSet` is ordered by id).
    *
-   * @returns The extensions.
+   * @returns New copies of the extensions, as Electron's.
    */
   getAllExtensions(): Extension[] {
-    return [...this.#loaded.values()];
+    // Chromium's ExtensionSet is a std::map keyed by id: Electron lists in id order.
+    return [...this.#loaded.keys()].sort().map((id) => this.#copy(id)!);
+  }
+
+  // Electron converts the extension to a new JS object on every call and event
+  // (extension_converter.cc), so a caller changing one cannot change the registry.
+  #copy(extensionId: string): Extension | null {
+    const entry = this.#loaded.get(extensionId);
+    if (entry === undefined) return null;
+    const copy = structuredClone(entry.extension);
+    installWarnings.set(copy, entry.warnings);
+    return copy;
   }
 }
 

@@ -8,6 +8,7 @@
 import { isDirectory, readInside } from "./_extension_files.ts";
 import type { Manifest } from "./manifest.ts";
 import { join } from "node:path";
+import { parseExtensionJson } from "./_json.ts";
 
 // The manifest values Chromium localizes (extension_l10n_util.cc), as key paths.
 const LOCALIZED_PATHS: readonly (readonly string[])[] = [
@@ -81,7 +82,7 @@ function parseMessages(text: string | undefined): Map<string, string> | undefine
   if (text === undefined) return undefined;
   let value: unknown;
   try {
-    value = JSON.parse(text.replace(/^\uFEFF/, ""));
+    value = parseExtensionJson(text);
   } catch {
     return undefined;
   }

@@ -5,6 +5,8 @@
  * @module
  */
 
+import { parseExtensionJson } from "./_json.ts";
+
 /**
  * The Chromium version @ses answers for `minimum_chrome_version`: the one Electron 39
  * ships, the Electron release whose `session` API @ses follows.
@@ -17,14 +19,24 @@ export const MANIFEST_UNREADABLE = "Manifest file is missing or unreadable";
 export const MANIFEST_NOT_JSON = "Manifest is not valid JSON.";
 /** Chromium's message for a manifest that parses to something other than an object. */
 export const MANIFEST_INVALID = "Manifest file is invalid";
-/** Chromium's message for a missing or empty `name`. */
+/** Chromium's message for a missing, non-string or empty `name`. */
 export const INVALID_NAME = "Required value 'name' is missing or invalid.";
 /** Chromium's message for a bad `version`. */
 export const INVALID_VERSION = "Required value 'version' is missing or invalid. It must be " +
   "between 1-4 dot-separated integers each between 0 and 65536.";
-/** Chromium's message for a missing, non-integer or version 1 `manifest_version`. */
+/** Chromium's message for a missing `manifest_version` (kInvalidManifestVersionMissingKey). */
 export const INVALID_MANIFEST_VERSION = "Missing 'manifest_version' key. Its value must be an " +
   "integer either 2 or 3. See developer.chrome.com/extensions/manifestVersion for details.";
+
+/**
+ * Chromium's message for a `manifest_version` that is present but not an integer of 2 or more
+ * (kInvalidManifestVersionUnsupported).
+ */
+export const UNSUPPORTED_MANIFEST_VERSION = "Invalid value for 'manifest_version'. Must be an " +
+  "integer either 2 or 3. See developer.chrome.com/extensions/manifestVersion for details.";
+
+// manifest_keys::kIgnoredUnrecognizedKeys: widely used keys Chromium does not warn about.
+const IGNORED_UNKNOWN_KEYS = new Set(["browser_specific_settings", "$schema"]);
 
 /** A parsed manifest: the JSON object of `manifest.json`, localized. */
 export type Manifest = Record<string, unknown>;
@@ -103,8 +115,7 @@ export function parseManifest(text: string | undefined): Manifest {
   if (text === undefined) throw new Error(MANIFEST_UNREADABLE);
   let value: unknown;
   try {
-    // Chromium's JSON reader allows a byte order mark; JSON.parse does not.
-    value = JSON.parse(text.replace(/^\uFEFF/, ""));
+    value = parseExtensionJson(text);
   } catch {
     throw new Error(MANIFEST_NOT_JSON);
   }
@@ -115,11 +126,12 @@ export function parseManifest(text: string | undefined): Manifest {
 }
 
 /**
- * Checks the required keys in Chromium's order (name, version, manifest_version,
- * minimum_chrome_version) and collects the install warnings.
+ * Checks the keys in Chromium's order (`Extension::InitFromValue`: manifest_version, name,
+ * version, version_name, description; then minimum_chrome_version and short_name) and
+ * collects the install warnings.
  *
  * @param manifest The localized manifest.
- * @returns The warnings (deprecated manifest version, unknown keys), in Chromium's words.
+ * @returns The warnings (unknown keys, then the manifest version's), in Chromium's words.
  * @throws {Error} With the first failing key's Chromium message.
  *
  * @example
@@ -131,11 +143,19 @@ export function parseManifest(text: string | undefined): Manifest {
  */
 export function checkManifest(manifest: Manifest): string[] {
   const { name, version, manifest_version: manifestVersion } = manifest;
-  if (typeof name !== "string" || name.trim() === "") throw new Error(INVALID_NAME);
-  if (!isValidVersion(version)) throw new Error(INVALID_VERSION);
+  // Extension::InitFromValue reads manifest_version first ("many other features depend on
+  // its value"): a missing key and a present but unsupported one have different messages.
   if (!Number.isInteger(manifestVersion) || (manifestVersion as number) < 2) {
-    throw new Error(INVALID_MANIFEST_VERSION);
+    throw new Error(
+      manifestVersion === undefined ? INVALID_MANIFEST_VERSION : UNSUPPORTED_MANIFEST_VERSION,
+    );
   }
+  // Extension::LoadName refuses a missing, non-string or empty name only: one of spaces loads,
+  // and `name` keeps it as written (display_name_ is the collapsed one).
+  if (typeof name !== "string" || name === "") throw new Error(INVALID_NAME);
+  if (!isValidVersion(version)) throw new Error(INVALID_VERSION);
+  optionalString(manifest, "version_name");
+  optionalString(manifest, "description");
   const minimum = manifest.minimum_chrome_version;
   if (minimum !== undefined) {
     if (typeof minimum !== "string" || !/^\d+(\.\d+){0,3}$/.test(minimum)) {
@@ -145,7 +165,16 @@ export function checkManifest(manifest: Manifest): string[] {
       throw new Error(`This extension requires Chromium version ${minimum} or greater.`);
     }
   }
+  if (manifest.short_name !== undefined && !isNonEmptyString(manifest.short_name)) {
+    throw new Error("Invalid value for 'short_name'.");
+  }
+  // Manifest::ValidateManifest's unrecognized keys come before LoadManifestVersion's warning.
   const warnings: string[] = [];
+  for (const key of Object.keys(manifest)) {
+    if (!KNOWN_KEYS.has(key) && !IGNORED_UNKNOWN_KEYS.has(key) && !key.startsWith("_")) {
+      warnings.push(`Unrecognized manifest key '${key}'.`);
+    }
+  }
   if (manifestVersion === 2) {
     warnings.push(
       "Manifest version 2 is deprecated, and support will be removed in 2024. See " +
@@ -153,17 +182,24 @@ export function checkManifest(manifest: Manifest): string[] {
         "for details.",
     );
   } else if ((manifestVersion as number) > 3) {
+    // kManifestVersionTooHighWarning has two spaces before "Certain".
     warnings.push(
-      `The maximum currently-supported manifest version is 3, but this is ${manifestVersion}. ` +
+      `The maximum currently-supported manifest version is 3, but this is ${manifestVersion}.  ` +
         "Certain features may not work as expected.",
     );
   }
-  for (const key of Object.keys(manifest)) {
-    if (!KNOWN_KEYS.has(key) && !key.startsWith("_")) {
-      warnings.push(`Unrecognized manifest key '${key}'.`);
-    }
-  }
   return warnings;
+}
+
+// Extension::LoadVersion / LoadDescription: the key may be absent, else it must be a string.
+function optionalString(manifest: Manifest, key: string): void {
+  if (manifest[key] !== undefined && typeof manifest[key] !== "string") {
+    throw new Error(`Invalid value for '${key}'.`);
+  }
+}
+
+function isNonEmptyString(value: unknown): boolean {
+  return typeof value === "string" && value !== "";
 }
 
 function isValidVersion(version: unknown): boolean {

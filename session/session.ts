@@ -72,6 +72,7 @@ import { ProxyResolver, tunnelHandshake } from "../proxy/mod.ts";
 import { platform } from "node:process";
 import { acceptLanguageHeader } from "./accept_language.ts";
 import { CONSTRUCT_SESSION } from "./_construct_session.ts";
+import { movedApiWarning } from "./deprecate.ts";
 import {
   isolationKeyProblem,
   type SharedDictionaryInfo,
@@ -967,41 +968,53 @@ export class Session extends TypedEmitter<SessionEvents> {
   }
 
   /**
-   * Deprecated alias of `ses.extensions.loadExtension`.
+   * Deprecated alias of `ses.extensions.loadExtension`; its first use in the process
+   * prints Electron's `(electron) 'session.loadExtension' is deprecated and will be removed.
+   * ...` notice (deprecate.moveAPI).
    *
    * @param path The absolute directory of an unpacked extension.
    * @param options `{allowFileAccess}`.
    * @returns The extension.
    */
   loadExtension(path: string, options?: LoadExtensionOptions): Promise<Extension> {
+    DEPRECATED.loadExtension();
     return this.extensions.loadExtension(path, options);
   }
 
   /**
-   * Deprecated alias of `ses.extensions.removeExtension`.
+   * Deprecated alias of `ses.extensions.removeExtension`; its first use in the process
+   * prints Electron's `(electron) 'session.removeExtension' is deprecated and will be removed.
+   * ...` notice (deprecate.moveAPI).
    *
    * @param extensionId The id.
    */
   removeExtension(extensionId: string): void {
+    DEPRECATED.removeExtension();
     this.extensions.removeExtension(extensionId);
   }
 
   /**
-   * Deprecated alias of `ses.extensions.getExtension`.
+   * Deprecated alias of `ses.extensions.getExtension`; its first use in the process
+   * prints Electron's `(electron) 'session.getExtension' is deprecated and will be removed.
+   * ...` notice (deprecate.moveAPI).
    *
    * @param extensionId The id.
    * @returns The extension, or `null`.
    */
   getExtension(extensionId: string): Extension | null {
+    DEPRECATED.getExtension();
     return this.extensions.getExtension(extensionId);
   }
 
   /**
-   * Deprecated alias of `ses.extensions.getAllExtensions`.
+   * Deprecated alias of `ses.extensions.getAllExtensions`; its first use in the process
+   * prints Electron's `(electron) 'session.getAllExtensions' is deprecated and will be removed.
+   * ...` notice (deprecate.moveAPI).
    *
    * @returns The loaded extensions.
    */
   getAllExtensions(): Extension[] {
+    DEPRECATED.getAllExtensions();
     return this.extensions.getAllExtensions();
   }
 
@@ -1376,6 +1389,17 @@ const SPELLCHECK_EVENTS: ReadonlySet<keyof SessionEvents> = new Set<SpellcheckDi
   "spellcheck-dictionary-download-success",
   "spellcheck-dictionary-download-failure",
 ]);
+
+// Electron's deprecate.moveAPI notices for the session-level extension methods (session.ts).
+const DEPRECATED = {
+  loadExtension: movedApiWarning("session.loadExtension", "session.extensions.loadExtension"),
+  removeExtension: movedApiWarning("session.removeExtension", "session.extensions.removeExtension"),
+  getExtension: movedApiWarning("session.getExtension", "session.extensions.getExtension"),
+  getAllExtensions: movedApiWarning(
+    "session.getAllExtensions",
+    "session.extensions.getAllExtensions",
+  ),
+};
 
 const EXTENSION_EVENTS: readonly (keyof ExtensionsEvents)[] = [
   "extension-loaded",

@@ -1,6 +1,14 @@
 import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
@@ -8,7 +16,7 @@ import { currentRuntime } from "../runtime/mod.ts";
 import { App } from "./app.ts";
 import { createSessionModule } from "./session_module.ts";
 import type { Session } from "./session.ts";
-import { extensionIdFromPath, extensionWarnings } from "../extensions/mod.ts";
+import { extensionIdFromKey, extensionIdFromPath, extensionWarnings } from "../extensions/mod.ts";
 
 const root = mkdtempSync(join(tmpdir(), "ses-ext-"));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -33,6 +41,8 @@ function extensionDir(files: Record<string, unknown>): string {
 }
 
 const MANIFEST = { name: "Demo", version: "1.2.3", manifest_version: 3 };
+/** A manifest allowed to use declarative_net_request. */
+const DNR_MANIFEST = { ...MANIFEST, permissions: ["declarativeNetRequest"] };
 
 /** Runs `fn` and returns the first ExtensionLoadWarning it emits (or undefined after 5 s). */
 async function extensionWarning(fn: () => Promise<unknown>): Promise<Error | undefined> {
@@ -68,7 +78,11 @@ describe("ses.extensions.loadExtension", () => {
     const events: string[] = [];
     ses.extensions.on("extension-loaded", (_event, ext) => events.push(`loaded ${ext.name}`));
     ses.extensions.on("extension-ready", (_event, ext) => events.push(`ready ${ext.name}`));
+    const ready = new Promise((resolve) => ses.extensions.once("extension-ready", resolve));
     const extension = await ses.extensions.loadExtension(dir, { allowFileAccess: true });
+    // Chromium reports ready a task later: the promise has settled first.
+    assert.deepEqual(events, ["loaded Demo"]);
+    await ready;
     const id = extensionIdFromPath(dir);
     assert.deepEqual(
       { ...extension, manifest: undefined },
@@ -83,7 +97,7 @@ describe("ses.extensions.loadExtension", () => {
     );
     assert.deepEqual(extension.manifest, MANIFEST);
     assert.deepEqual(events, ["loaded Demo", "ready Demo"]);
-    assert.equal(ses.extensions.getExtension(id), extension);
+    assert.deepEqual(ses.extensions.getExtension(id), extension);
     assert.deepEqual(ses.getAllExtensions(), [extension]);
   });
 
@@ -107,7 +121,9 @@ describe("ses.extensions.loadExtension", () => {
     ses.on("extension-ready", (_event, ext) => events.push(`ready ${ext.name}`));
     ses.on("extension-unloaded", (_event, ext) => events.push(`unloaded ${ext.name}`));
     ses.extensions.on("extension-loaded", () => events.push("extensions loaded"));
+    const ready = new Promise((resolve) => ses.once("extension-ready", resolve));
     const extension = await ses.loadExtension(extensionDir({ "manifest.json": MANIFEST }));
+    await ready;
     ses.extensions.removeExtension(extension.id);
     assert.deepEqual(events, [
       "loaded Demo object",
@@ -115,6 +131,20 @@ describe("ses.extensions.loadExtension", () => {
       "ready Demo",
       "unloaded Demo",
     ]);
+  });
+
+  it("does not report ready an extension removed before its ready task ran", async () => {
+    const ses = persistentSession();
+    const events: string[] = [];
+    ses.extensions.on("extension-ready", (_event, ext) => events.push(`ready ${ext.name}`));
+    const removed = await ses.extensions.loadExtension(
+      extensionDir({ "manifest.json": { ...MANIFEST, name: "Gone" } }),
+    );
+    ses.extensions.removeExtension(removed.id);
+    const ready = new Promise((resolve) => ses.extensions.once("extension-ready", resolve));
+    await ses.extensions.loadExtension(extensionDir({ "manifest.json": MANIFEST }));
+    await ready;
+    assert.deepEqual(events, ["ready Demo"]);
   });
 
   // Extensions' methods are bound with Chromium's gin::ObjectTemplateBuilder: gin prints a
@@ -163,11 +193,18 @@ describe("ses.extensions.loadExtension", () => {
     const ses = persistentSession();
     await loadFails(ses, extensionDir({}), "Manifest file is missing or unreadable");
     await loadFails(ses, extensionDir({ "manifest.json": "{nope" }), "Manifest is not valid JSON.");
-    await loadFails(
-      ses,
-      extensionDir({ "manifest.json": { ...MANIFEST, name: undefined } }),
-      "Required value 'name' is missing or invalid.",
+    for (const name of [undefined, "", 5]) {
+      await loadFails(
+        ses,
+        extensionDir({ "manifest.json": { ...MANIFEST, name } }),
+        "Required value 'name' is missing or invalid.",
+      );
+    }
+    // Extension::LoadName refuses only the empty string: a name of spaces loads, kept as written.
+    const spaces = await ses.extensions.loadExtension(
+      extensionDir({ "manifest.json": { ...MANIFEST, name: " \t " } }),
     );
+    assert.equal(spaces.name, " \t ");
     for (const version of ["", "1.2.3.4.5", "1.x", "70000", "01.2", 3]) {
       await loadFails(
         ses,
@@ -176,14 +213,33 @@ describe("ses.extensions.loadExtension", () => {
           "integers each between 0 and 65536.",
       );
     }
-    for (const manifestVersion of [undefined, 1, "3"]) {
+    await loadFails(
+      ses,
+      extensionDir({ "manifest.json": { ...MANIFEST, manifest_version: undefined } }),
+      "Missing 'manifest_version' key. Its value must be an integer either 2 or 3. See " +
+        "developer.chrome.com/extensions/manifestVersion for details.",
+    );
+    // Present but unsupported: kInvalidManifestVersionUnsupported, not the missing-key message.
+    for (const manifestVersion of [1, "3", null]) {
       await loadFails(
         ses,
         extensionDir({ "manifest.json": { ...MANIFEST, manifest_version: manifestVersion } }),
-        "Missing 'manifest_version' key. Its value must be an integer either 2 or 3. See " +
+        "Invalid value for 'manifest_version'. Must be an integer either 2 or 3. See " +
           "developer.chrome.com/extensions/manifestVersion for details.",
       );
     }
+    for (const key of ["version_name", "description", "short_name"]) {
+      await loadFails(
+        ses,
+        extensionDir({ "manifest.json": { ...MANIFEST, [key]: 5 } }),
+        `Invalid value for '${key}'.`,
+      );
+    }
+    await loadFails(
+      ses,
+      extensionDir({ "manifest.json": { ...MANIFEST, short_name: "" } }),
+      "Invalid value for 'short_name'.",
+    );
     await loadFails(
       ses,
       extensionDir({ "manifest.json": { ...MANIFEST, minimum_chrome_version: "999" } }),
@@ -196,16 +252,22 @@ describe("ses.extensions.loadExtension", () => {
     );
   });
 
-  it("checks name before version before manifest_version", async () => {
+  it("checks manifest_version, then name, then version, as Extension::InitFromValue", async () => {
     const ses = persistentSession();
     await loadFails(
       ses,
       extensionDir({ "manifest.json": { version: "x" } }),
+      "Missing 'manifest_version' key. Its value must be an integer either 2 or 3. See " +
+        "developer.chrome.com/extensions/manifestVersion for details.",
+    );
+    await loadFails(
+      ses,
+      extensionDir({ "manifest.json": { manifest_version: 3, version: "x" } }),
       "Required value 'name' is missing or invalid.",
     );
     await loadFails(
       ses,
-      extensionDir({ "manifest.json": { name: "n", version: "x" } }),
+      extensionDir({ "manifest.json": { manifest_version: 3, name: "n", version: "x" } }),
       "Required value 'version' is missing or invalid. It must be between 1-4 dot-separated " +
         "integers each between 0 and 65536.",
     );
@@ -220,10 +282,87 @@ describe("ses.extensions.loadExtension", () => {
     });
     assert.ok(extension);
     assert.ok(warning, "an ExtensionLoadWarning was emitted");
-    assert.ok(
-      warning.message.startsWith(`Warnings loading extension at ${dir}:\n  Manifest version 2`),
+    assert.equal(
+      warning.message,
+      `Warnings loading extension at ${dir}:\n  Manifest version 2 is deprecated, and support ` +
+        "will be removed in 2024. See https://developer.chrome.com/docs/extensions/develop/" +
+        "migrate/mv2-deprecation-timeline for details.\n",
     );
-    assert.ok(warning.message.endsWith("\n  Unrecognized manifest key 'bogus'."), warning.message);
+  });
+
+  it("lists extensions in id order, as Chromium's ExtensionSet (a std::map by id)", async () => {
+    const ses = persistentSession();
+    // Manifest keys fix the ids: load the later id first.
+    const keys = [btoa("one"), btoa("two")].sort((a, b) =>
+      extensionIdFromKey(b) < extensionIdFromKey(a) ? -1 : 1
+    );
+    for (const key of keys) {
+      await ses.extensions.loadExtension(extensionDir({ "manifest.json": { ...MANIFEST, key } }));
+    }
+    assert.deepEqual(
+      ses.extensions.getAllExtensions().map((extension) => extension.id),
+      keys.map(extensionIdFromKey).reverse(),
+    );
+  });
+
+  it("hands out a new object on every call, so changing one leaves the registry as it was", async () => {
+    const ses = persistentSession();
+    const dir = extensionDir({ "manifest.json": { ...MANIFEST, bogus: 1 } });
+    const loadedEvent = new Promise<unknown>((resolve) =>
+      ses.extensions.once("extension-loaded", (_event, extension) => resolve(extension))
+    );
+    const loaded = await ses.extensions.loadExtension(dir);
+    assert.notEqual(await loadedEvent, loaded);
+    loaded.manifest.name = "Changed";
+    loaded.name = "Changed";
+    const got = ses.extensions.getExtension(loaded.id);
+    assert.notEqual(got, ses.extensions.getExtension(loaded.id));
+    assert.equal(got?.name, "Demo");
+    assert.equal(got?.manifest.name, "Demo");
+    ses.extensions.getAllExtensions()[0]!.manifest.version = "9";
+    assert.equal(ses.extensions.getAllExtensions()[0]!.manifest.version, "1.2.3");
+    assert.deepEqual(extensionWarnings(got!), ["Unrecognized manifest key 'bogus'."]);
+  });
+
+  it("lists install warnings in Chromium's words and order", async () => {
+    const ses = persistentSession();
+    const dir = extensionDir({
+      "manifest.json": {
+        ...MANIFEST,
+        manifest_version: 4,
+        bogus: 1,
+        browser_specific_settings: {},
+        $schema: "x",
+      },
+    });
+    let extension;
+    const warning = await extensionWarning(async () => {
+      extension = await ses.extensions.loadExtension(dir);
+    });
+    const tooHigh = "The maximum currently-supported manifest version is 3, but this is 4.  " +
+      "Certain features may not work as expected.";
+    // Manifest::ValidateManifest's unknown keys (less kIgnoredUnrecognizedKeys) come first,
+    // then kManifestVersionTooHighWarning, with its two spaces.
+    assert.deepEqual(extensionWarnings(extension!), [
+      "Unrecognized manifest key 'bogus'.",
+      tooHigh,
+    ]);
+    assert.equal(warning?.message, `Warnings loading extension at ${dir}:\n  ${tooHigh}\n`);
+  });
+
+  it("leaves unrecognized manifest keys out of ExtensionLoadWarning, as Electron does", async () => {
+    const ses = persistentSession();
+    const quiet = extensionDir({ "manifest.json": { ...MANIFEST, bogus: 1 } });
+    const loud = extensionDir({ "manifest.json": { ...MANIFEST, manifest_version: 2 } });
+    let extension;
+    const warning = await extensionWarning(async () => {
+      extension = await ses.loadExtension(quiet);
+      await ses.loadExtension(loud);
+    });
+    assert.ok(extension);
+    // The first warning is the second extension's: the first emitted none.
+    assert.ok(warning?.message.startsWith(`Warnings loading extension at ${loud}:\n`));
+    assert.deepEqual(extensionWarnings(extension), ["Unrecognized manifest key 'bogus'."]);
   });
 
   it("warns, as Chromium's CheckForIllegalFilenames does, of a root name starting with _", async () => {
@@ -244,7 +383,7 @@ describe("ses.extensions.loadExtension", () => {
     assert.equal(
       warning?.message,
       `Warnings loading extension at ${dir}:\n  Cannot load extension with file or directory ` +
-        'name __pycache__. Filenames starting with "_" are reserved for use by the system.',
+        'name __pycache__. Filenames starting with "_" are reserved for use by the system.\n',
     );
     // Reserved names and deeper files are fine: no warning, and still loaded.
     const clean = extensionDir({
@@ -314,6 +453,15 @@ describe("ses.extensions.loadExtension", () => {
     assert.equal(existsSync(join(dir, "_metadata")), false);
   });
 
+  it("keeps a _metadata that is not a directory, as Electron's DirectoryExists check", async () => {
+    const ses = persistentSession();
+    const dir = extensionDir({ "manifest.json": MANIFEST, "_metadata": "a file" });
+    const warning = await extensionWarning(() => ses.extensions.loadExtension(dir));
+    assert.equal(readFileSync(join(dir, "_metadata"), "utf8"), "a file");
+    // Chromium then reports the reserved name, and still loads.
+    assert.match(warning?.message ?? "", /file or directory name _metadata\. /);
+  });
+
   it("reloading the same directory replaces the extension", async () => {
     const ses = persistentSession();
     const dir = extensionDir({ "manifest.json": MANIFEST });
@@ -334,15 +482,15 @@ describe("ses.extensions.loadExtension", () => {
     symlinkSync(outside, join(dir, "link.json"));
     for (const path of ["../outside.json", outside, "link.json"]) {
       const manifest = {
-        ...MANIFEST,
+        ...DNR_MANIFEST,
         declarative_net_request: { rule_resources: [{ id: "r", enabled: true, path }] },
       };
       writeFileSync(join(dir, "manifest.json"), JSON.stringify(manifest));
       await loadFails(
         ses,
         dir,
-        `Invalid value for key 'declarative_net_request.rule_resources[0].path': The provided ` +
-          `path '${path}' is invalid.`,
+        `Invalid value for key 'declarative_net_request.rule_resources': The provided path ` +
+          `'${path}' is invalid.`,
       );
     }
   });
@@ -356,22 +504,63 @@ describe("ses.extensions.loadExtension", () => {
       );
     const withResources = (list: unknown[]) =>
       extensionDir({
-        "manifest.json": { ...MANIFEST, declarative_net_request: { rule_resources: list } },
+        "manifest.json": { ...DNR_MANIFEST, declarative_net_request: { rule_resources: list } },
         "r.json": "[]",
       });
     await loadFails(
       ses,
       withResources(resources(101, 0)),
-      "Invalid value for key 'declarative_net_request.rule_resources': at most 100 static " +
-        "rulesets are allowed.",
+      "Invalid value for key 'declarative_net_request.rule_resources': The number of rulesets " +
+        "must be less than or equal to 100.",
     );
     await loadFails(
       ses,
       withResources(resources(51, 51)),
-      "Invalid value for key 'declarative_net_request.rule_resources': at most 50 static " +
-        "rulesets may be enabled.",
+      "Invalid value for key 'declarative_net_request.rule_resources': The number of enabled " +
+        "rulesets must be less than or equal to 50.",
     );
-    await ses.loadExtension(withResources(resources(100, 50)));
+    const full = await ses.loadExtension(withResources(resources(100, 50)));
+    assert.deepEqual(extensionWarnings(full), [
+      "The same ruleset file appears multiple times with different IDs in the manifest " +
+      "'declarative_net_request.rule_resources' key.",
+    ]);
+  });
+
+  it("checks the manifest's rulesets as Chromium's DNRManifestHandler, permission first", async () => {
+    const ses = persistentSession();
+    const rulesets = (list: unknown[], manifest: object = DNR_MANIFEST) =>
+      extensionDir({
+        "manifest.json": { ...manifest, declarative_net_request: { rule_resources: list } },
+        "r.json": "[]",
+      });
+    await loadFails(
+      ses,
+      rulesets([{ id: "_x", enabled: true, path: "../r.json" }], MANIFEST),
+      "The extension requires the 'declarativeNetRequest' or the " +
+        "'declarativeNetRequestWithHostAccess' permission for the 'declarative_net_request' " +
+        "manifest key.",
+    );
+    for (const id of ["", "_reserved", "a"]) {
+      await loadFails(
+        ses,
+        rulesets([{ id: "a", enabled: true, path: "r.json" }, {
+          id,
+          enabled: true,
+          path: "r.json",
+        }]),
+        "'declarative_net_request.rule_resources': Invalid 'id' specified for Ruleset at index 1. " +
+          "The ID must be non-empty, unique and must not start with '_'.",
+      );
+    }
+    // The path is checked before the id, as in Chromium.
+    await loadFails(
+      ses,
+      rulesets([{ id: "", enabled: true, path: "../r.json" }]),
+      "Invalid value for key 'declarative_net_request.rule_resources': The provided path " +
+        "'../r.json' is invalid.",
+    );
+    const withHostAccess = { ...MANIFEST, permissions: ["declarativeNetRequestWithHostAccess"] };
+    await ses.loadExtension(rulesets([{ id: "a", enabled: true, path: "r.json" }], withHostAccess));
   });
 
   it("applies only enabled rulesets and reports a rule file's errors with its path", async () => {
@@ -380,7 +569,7 @@ describe("ses.extensions.loadExtension", () => {
       JSON.stringify([{ id: 1, action: { type: "block" }, condition: { urlFilter } }]);
     const dir = extensionDir({
       "manifest.json": {
-        ...MANIFEST,
+        ...DNR_MANIFEST,
         declarative_net_request: {
           rule_resources: [
             { id: "on", enabled: true, path: "on.json" },
@@ -401,7 +590,7 @@ describe("ses.extensions.loadExtension", () => {
     );
     const broken = extensionDir({
       "manifest.json": {
-        ...MANIFEST,
+        ...DNR_MANIFEST,
         declarative_net_request: {
           rule_resources: [{ id: "x", enabled: false, path: "bad.json" }],
         },
@@ -414,6 +603,47 @@ describe("ses.extensions.loadExtension", () => {
       "bad.json: Rule with id 0 has an invalid value for id key. This should be greater than or " +
         "equal to 1.",
     );
+  });
+
+  it("refuses JSON nested deeper than Chromium's 200 levels, and never overflows the stack", async () => {
+    const ses = persistentSession();
+    const nested = (depth: number) => "[".repeat(depth) + "]".repeat(depth);
+    // The manifest object is one level: 199 arrays inside it make Chromium's limit exactly.
+    const deepest = extensionDir({
+      "manifest.json": `{"name": "Deep [[[ \\" [[[", "version": "1", "manifest_version": 3, ` +
+        `"x": ${nested(199)}}`,
+    });
+    assert.equal((await ses.extensions.loadExtension(deepest)).name, 'Deep [[[ " [[[');
+    const tooDeep = extensionDir({
+      "manifest.json": `{"name": "x", "version": "1", "manifest_version": 3, "x": ${nested(200)}}`,
+    });
+    await loadFails(ses, tooDeep, "Manifest is not valid JSON.");
+    const hostile = extensionDir({
+      "manifest.json": `{"name": "x", "version": "1", "manifest_version": 3, "x": ${
+        nested(200_000)
+      }}`,
+    });
+    await loadFails(ses, hostile, "Manifest is not valid JSON.");
+    const rules = extensionDir({
+      "manifest.json": {
+        ...DNR_MANIFEST,
+        declarative_net_request: { rule_resources: [{ id: "r", enabled: true, path: "r.json" }] },
+      },
+      "r.json": nested(100_000),
+    });
+    await loadFails(ses, rules, "r.json: Too much nesting.");
+    const messages = extensionDir({
+      "manifest.json": { ...MANIFEST, default_locale: "en" },
+      "_locales/en/messages.json": `{"a": ${nested(100_000)}}`,
+    });
+    await loadFails(
+      ses,
+      messages,
+      "Default locale is defined but default data couldn't be loaded.",
+    );
+    assert.deepEqual(ses.extensions.getAllExtensions().map((extension) => extension.name), [
+      'Deep [[[ " [[[',
+    ]);
   });
 
   it("survives hostile manifests without crashing", async () => {
