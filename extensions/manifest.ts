@@ -24,13 +24,16 @@ export const INVALID_NAME = "Required value 'name' is missing or invalid.";
 /** Chromium's message for a bad `version`. */
 export const INVALID_VERSION = "Required value 'version' is missing or invalid. It must be " +
   "between 1-4 dot-separated integers each between 0 and 65536.";
-/** Chromium's message for a missing `manifest_version` (kInvalidManifestVersionMissingKey). */
+/**
+ * Chromium's message for a missing `manifest_version` (kInvalidManifestVersionMissingKey), and
+ * for `manifest_version: 1`, as the project's contract (SEMANTICS.md, Extensions) has it.
+ */
 export const INVALID_MANIFEST_VERSION = "Missing 'manifest_version' key. Its value must be an " +
   "integer either 2 or 3. See developer.chrome.com/extensions/manifestVersion for details.";
 
 /**
- * Chromium's message for a `manifest_version` that is present but not an integer of 2 or more
- * (kInvalidManifestVersionUnsupported).
+ * Chromium's message for a `manifest_version` that is present but not an integer (`"3"`, `null`)
+ * or below 1 (kInvalidManifestVersionUnsupported).
  */
 export const UNSUPPORTED_MANIFEST_VERSION = "Invalid value for 'manifest_version'. Must be an " +
   "integer either 2 or 3. See developer.chrome.com/extensions/manifestVersion for details.";
@@ -144,10 +147,14 @@ export function parseManifest(text: string | undefined): Manifest {
 export function checkManifest(manifest: Manifest): string[] {
   const { name, version, manifest_version: manifestVersion } = manifest;
   // Extension::InitFromValue reads manifest_version first ("many other features depend on
-  // its value"): a missing key and a present but unsupported one have different messages.
+  // its value"). A missing key, and 1, the version the key's absence once meant, get the
+  // missing-key message (the contract, SEMANTICS.md); any other value that is not an integer
+  // of 2 or more gets Chromium's invalid-value one.
   if (!Number.isInteger(manifestVersion) || (manifestVersion as number) < 2) {
     throw new Error(
-      manifestVersion === undefined ? INVALID_MANIFEST_VERSION : UNSUPPORTED_MANIFEST_VERSION,
+      manifestVersion === undefined || manifestVersion === 1
+        ? INVALID_MANIFEST_VERSION
+        : UNSUPPORTED_MANIFEST_VERSION,
     );
   }
   // Extension::LoadName refuses a missing, non-string or empty name only: one of spaces loads,

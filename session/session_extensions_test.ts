@@ -213,14 +213,17 @@ describe("ses.extensions.loadExtension", () => {
           "integers each between 0 and 65536.",
       );
     }
-    await loadFails(
-      ses,
-      extensionDir({ "manifest.json": { ...MANIFEST, manifest_version: undefined } }),
-      "Missing 'manifest_version' key. Its value must be an integer either 2 or 3. See " +
-        "developer.chrome.com/extensions/manifestVersion for details.",
-    );
-    // Present but unsupported: kInvalidManifestVersionUnsupported, not the missing-key message.
-    for (const manifestVersion of [1, "3", null]) {
+    // Missing or 1 (SEMANTICS.md, Extensions): the missing-key message.
+    for (const manifestVersion of [undefined, 1]) {
+      await loadFails(
+        ses,
+        extensionDir({ "manifest.json": { ...MANIFEST, manifest_version: manifestVersion } }),
+        "Missing 'manifest_version' key. Its value must be an integer either 2 or 3. See " +
+          "developer.chrome.com/extensions/manifestVersion for details.",
+      );
+    }
+    // Present but not an integer: kInvalidManifestVersionUnsupported.
+    for (const manifestVersion of ["3", null, 0]) {
       await loadFails(
         ses,
         extensionDir({ "manifest.json": { ...MANIFEST, manifest_version: manifestVersion } }),
