@@ -191,7 +191,12 @@ export class DiskCacheStore implements CacheStore {
   #flushScheduled = false;
   /** Bumped by `clear` and per URL by `deleteUrl`: a body write that started before is dropped. */
   #generation = 0;
-  #urlGeneration = new Map<string, number>();
+  /**
+   * The URLs with bodies being appended, each with its count of appends and a generation
+   * `deleteUrl` bumps. A URL leaves when its last append ends, so a client that deletes ever
+   * new URLs (POSTs, RFC 9111 section 4.4) does not grow this.
+   */
+  #appending = new Map<string, { appends: number; generation: number }>();
   /** LRU times read by the last lookups, so `touch` knows whether a write is due. */
   #lastUsed = new Map<string, number>();
   /** Checked entries by key with the row version (checksum) they came from, LRU order. */
@@ -468,7 +473,12 @@ export class DiskCacheStore implements CacheStore {
     this.#packing = [];
     this.#packingBytes = 0;
     const generation = this.#generation;
-    const urlGenerations = packing.map(({ entry }) => this.#urlGeneration.get(entry.url) ?? 0);
+    const slots = packing.map(({ entry }) => {
+      let slot = this.#appending.get(entry.url);
+      if (slot === undefined) this.#appending.set(entry.url, slot = { appends: 0, generation: 0 });
+      slot.appends++;
+      return { slot, generation: slot.generation };
+    });
     const pack = this.#currentPack();
     const offsets: number[] = [];
     const chunks: Uint8Array[] = [];
@@ -492,7 +502,7 @@ export class DiskCacheStore implements CacheStore {
         let named = false;
         packing.forEach(({ entry, known }, i) => {
           const current = this.#generation === generation && !this.#closed && !pack.dead &&
-            (this.#urlGeneration.get(entry.url) ?? 0) === urlGenerations[i];
+            slots[i]!.slot.generation === slots[i]!.generation;
           if (!current) return this.#forget(entry);
           named = true;
           this.#queue.push({ op: "put", entry, file: pack.name, offset: offsets[i]!, known });
@@ -503,7 +513,15 @@ export class DiskCacheStore implements CacheStore {
         for (const { entry } of packing) this.#forget(entry);
         this.#retire(pack, false);
       },
-    ).finally(() => this.#inFlight.delete(write));
+    ).finally(() => {
+      this.#inFlight.delete(write);
+      packing.forEach(({ entry }, i) => {
+        const { slot } = slots[i]!;
+        if (--slot.appends === 0 && this.#appending.get(entry.url) === slot) {
+          this.#appending.delete(entry.url);
+        }
+      });
+    });
     this.#inFlight.add(write);
   }
 
@@ -570,7 +588,8 @@ export class DiskCacheStore implements CacheStore {
 
   deleteUrl(url: string): void {
     this.#check();
-    this.#urlGeneration.set(url, (this.#urlGeneration.get(url) ?? 0) + 1);
+    const appending = this.#appending.get(url);
+    if (appending !== undefined) appending.generation++;
     this.#unwritten.delete(url);
     this.#known.delete(url);
     for (const [key, slot] of this.#hot) {
