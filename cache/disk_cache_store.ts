@@ -67,9 +67,9 @@ const HASH_RELOAD_MS = 1000;
 const COMMIT_BATCH = 64;
 
 /**
- * Bodies of recently used entries kept in memory, up to this many bytes. A lookup still asks
- * the index for each row's checksum, so an entry another process replaced or deleted is never
- * served from here; what it saves is reading and checking the body again.
+ * Recently used entries kept in memory, up to this many bytes of heads and bodies. A lookup
+ * still asks the index for each row's checksum, so an entry another process replaced or deleted
+ * is never served from here; what it saves is reading and checking the body again.
  */
 const HOT_MAX_BYTES = 8 * 1024 * 1024;
 
@@ -200,7 +200,7 @@ export class DiskCacheStore implements CacheStore {
   /** LRU times read by the last lookups, so `touch` knows whether a write is due. */
   #lastUsed = new Map<string, number>();
   /** Checked entries by key with the row version (checksum) they came from, LRU order. */
-  #hot = new Map<string, { checksum: number; entry: CacheEntry }>();
+  #hot = new Map<string, { checksum: number; entry: CacheEntry; size: number }>();
   #hotBytes = 0;
   /**
    * The variant lists last read for URLs, while nothing says they changed: this process's
@@ -418,18 +418,24 @@ export class DiskCacheStore implements CacheStore {
   /** Keeps a checked entry in memory; a later lookup that finds the same row version uses it. */
   #remember(entry: CacheEntry, sum: number): void {
     this.#known.delete(entry.url);
-    const old = this.#hot.get(entry.key);
-    if (old !== undefined) this.#hotBytes -= old.entry.body.byteLength;
-    this.#hot.delete(entry.key);
-    if (entry.body.byteLength > HOT_MAX_BYTES / 8) return;
-    this.#hot.set(entry.key, { checksum: sum, entry });
-    this.#hotBytes += entry.body.byteLength;
+    this.#forgetHot(entry.key);
+    // Heads count too: entries with empty bodies (redirects, 204s) would otherwise pile up.
+    const size = entrySize(entry);
+    if (size > HOT_MAX_BYTES / 8) return;
+    this.#hot.set(entry.key, { checksum: sum, entry, size });
+    this.#hotBytes += size;
     for (const [key, slot] of this.#hot) {
       if (this.#hotBytes <= HOT_MAX_BYTES) break;
-      this.#hot.delete(key);
+      this.#forgetHot(key);
       this.#known.delete(slot.entry.url);
-      this.#hotBytes -= slot.entry.body.byteLength;
     }
+  }
+
+  #forgetHot(key: string): void {
+    const slot = this.#hot.get(key);
+    if (slot === undefined) return;
+    this.#hot.delete(key);
+    this.#hotBytes -= slot.size;
   }
 
   /**
@@ -593,9 +599,7 @@ export class DiskCacheStore implements CacheStore {
     this.#unwritten.delete(url);
     this.#known.delete(url);
     for (const [key, slot] of this.#hot) {
-      if (slot.entry.url !== url) continue;
-      this.#hot.delete(key);
-      this.#hotBytes -= slot.entry.body.byteLength;
+      if (slot.entry.url === url) this.#forgetHot(key);
     }
     this.#queue = this.#queue.filter((item) => item.op !== "put" || item.entry.url !== url);
     this.#packing = this.#packing.filter(({ entry }) => entry.url !== url);

@@ -225,6 +225,27 @@ describe("DiskCacheStore", () => {
     });
   });
 
+  it("keeps at most 8 MiB of entries in memory, counting heads as well as bodies", async () => {
+    await withStore(async (_dir, store) => {
+      // Empty bodies with 1 KB heads: redirects, 204s, HEAD answers.
+      const header = "x".repeat(1000);
+      const putMany = async (from: number) => {
+        for (let i = from; i < from + 10_000; i++) {
+          store.put({ ...entry(`e${i}`, 0), rawHeaders: [["X-Pad", `${i}${header}`]] });
+        }
+        await store.flush();
+      };
+      await putMany(0);
+      await collectGarbage();
+      const before = process.memoryUsage().heapUsed;
+      await putMany(10_000);
+      await collectGarbage();
+      // 10 000 heads of 1 KB: 10 MB more if every committed entry stayed in memory.
+      const grown = process.memoryUsage().heapUsed - before;
+      assert.ok(grown < 5_000_000, `the heap grew by ${grown} bytes`);
+    });
+  });
+
   it("evicts the oldest entries and their files beyond the limit", async () => {
     await withStore(async (dir, store) => {
       store.maxSize = 240_000;
