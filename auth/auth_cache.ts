@@ -35,13 +35,16 @@ export interface AuthCacheEntry {
   nonceCount: number;
 }
 
-/** Chromium's `kMaxNumPathsPerRealmEntry` and `kMaxNumRealmEntries`. */
+/**
+ * Chromium's `kMaxNumPathsPerRealmEntry` and `kMaxNumRealmEntries` (net/http/http_auth_cache.h):
+ * the second bounds the whole cache, so a program that logs in to ever new origins does not grow.
+ */
 const MAX_PATHS = 10;
-const MAX_ENTRIES = 10;
+const MAX_ENTRIES = 20;
 
 /**
- * Credentials by protection space. Bounded like Chromium's: 10 realms per target (oldest
- * dropped first) and 10 paths per realm.
+ * Credentials by protection space. Bounded like Chromium's: 20 realms in all (the least
+ * recently added or used dropped first, `EvictLeastRecentlyUsedEntry`) and 10 paths per realm.
  *
  * @example
  * ```ts
@@ -56,11 +59,20 @@ const MAX_ENTRIES = 10;
  */
 export class AuthCache {
   #byTarget = new Map<string, AuthCacheEntry[]>();
-  #size = 0;
+  /** Every entry, least recently added or used first. */
+  #byUse = new Set<AuthCacheEntry>();
 
   /** How many identities are cached. */
   get size(): number {
-    return this.#size;
+    return this.#byUse.size;
+  }
+
+  #used(entry: AuthCacheEntry | undefined): AuthCacheEntry | undefined {
+    if (entry !== undefined) {
+      this.#byUse.delete(entry);
+      this.#byUse.add(entry);
+    }
+    return entry;
   }
 
   /**
@@ -72,8 +84,8 @@ export class AuthCache {
    * @returns The entry, or `undefined`.
    */
   lookup(target: string, realm: string, scheme: string): AuthCacheEntry | undefined {
-    return this.#byTarget.get(target)?.find((entry) =>
-      entry.realm === realm && entry.scheme === scheme
+    return this.#used(
+      this.#byTarget.get(target)?.find((entry) => entry.realm === realm && entry.scheme === scheme),
     );
   }
 
@@ -85,7 +97,7 @@ export class AuthCache {
    * @returns The entry, or `undefined`.
    */
   lookupBasic(target: string): AuthCacheEntry | undefined {
-    return this.#byTarget.get(target)?.find((entry) => entry.scheme === "basic");
+    return this.#used(this.#byTarget.get(target)?.find((entry) => entry.scheme === "basic"));
   }
 
   /**
@@ -108,7 +120,7 @@ export class AuthCache {
         }
       }
     }
-    return best;
+    return this.#used(best);
   }
 
   /**
@@ -129,21 +141,16 @@ export class AuthCache {
     credentials: Credentials,
     path?: string,
   ): AuthCacheEntry {
+    const old = this.lookup(target, realm, scheme);
+    if (old !== undefined) this.remove(old);
+    else if (this.#byUse.size >= MAX_ENTRIES) this.remove(this.#byUse.values().next().value!);
     let entries = this.#byTarget.get(target);
     if (!entries) this.#byTarget.set(target, entries = []);
-    const index = entries.findIndex((entry) => entry.realm === realm && entry.scheme === scheme);
-    const paths = index === -1 ? [] : entries[index]!.paths;
-    if (index !== -1) {
-      entries.splice(index, 1);
-      this.#size--;
-    } else if (entries.length >= MAX_ENTRIES) {
-      entries.shift();
-      this.#size--;
-    }
+    const paths = old?.paths ?? [];
     const entry: AuthCacheEntry = { target, realm, scheme, credentials, paths, nonceCount: 0 };
     if (path !== undefined) addPath(paths, directoryOf(path));
     entries.push(entry);
-    this.#size++;
+    this.#byUse.add(entry);
     return entry;
   }
 
@@ -157,14 +164,14 @@ export class AuthCache {
     const index = entries?.indexOf(entry) ?? -1;
     if (!entries || index === -1) return;
     entries.splice(index, 1);
-    this.#size--;
+    this.#byUse.delete(entry);
     if (entries.length === 0) this.#byTarget.delete(entry.target);
   }
 
   /** Forgets everything (Electron's `ses.clearAuthCache()`). */
   clear(): void {
     this.#byTarget.clear();
-    this.#size = 0;
+    this.#byUse.clear();
   }
 }
 

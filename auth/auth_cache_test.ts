@@ -46,12 +46,21 @@ describe("AuthCache", () => {
     assert.equal(cache.lookupByPath("http://a.test", "/a/x"), undefined);
   });
 
-  it("is bounded like Chromium's: 10 realms per target, 10 paths per realm", () => {
+  it("is bounded like Chromium's: 20 realms in all, least recently used out, 10 paths per realm", () => {
     const cache = new AuthCache();
-    for (let i = 0; i < 12; i++) cache.add("http://a.test", `r${i}`, "basic", alice, "/");
-    assert.equal(cache.size, 10);
+    for (let i = 0; i < 22; i++) cache.add("http://a.test", `r${i}`, "basic", alice, "/");
+    assert.equal(cache.size, 20);
     assert.equal(cache.lookup("http://a.test", "r0", "basic"), undefined);
     assert.ok(cache.lookup("http://a.test", "r11", "basic"));
+    // A scraper logging in to ever new origins: the oldest unused go, a used one stays.
+    for (let i = 0; i < 1000; i++) {
+      assert.ok(cache.lookupByPath("http://a.test", "/x"));
+      cache.add(`http://h${i}.test`, "r", "basic", alice, "/");
+    }
+    assert.equal(cache.size, 20);
+    assert.ok(cache.lookupByPath("http://a.test", "/x"));
+    assert.ok(cache.lookup("http://h999.test", "r", "basic"));
+    assert.equal(cache.lookup("http://h979.test", "r", "basic"), undefined);
     let entry = cache.add("http://b.test", "paths", "basic", alice);
     for (let i = 0; i < 12; i++) {
       entry = cache.add("http://b.test", "paths", "basic", alice, `/p${i}/x`);

@@ -67,9 +67,9 @@ const HASH_RELOAD_MS = 1000;
 const COMMIT_BATCH = 64;
 
 /**
- * Bodies of recently used entries kept in memory, up to this many bytes. A lookup still asks
- * the index for each row's checksum, so an entry another process replaced or deleted is never
- * served from here; what it saves is reading and checking the body again.
+ * Recently used entries kept in memory, up to this many bytes of heads and bodies. A lookup
+ * still asks the index for each row's checksum, so an entry another process replaced or deleted
+ * is never served from here; what it saves is reading and checking the body again.
  */
 const HOT_MAX_BYTES = 8 * 1024 * 1024;
 
@@ -191,11 +191,16 @@ export class DiskCacheStore implements CacheStore {
   #flushScheduled = false;
   /** Bumped by `clear` and per URL by `deleteUrl`: a body write that started before is dropped. */
   #generation = 0;
-  #urlGeneration = new Map<string, number>();
+  /**
+   * The URLs with bodies being appended, each with its count of appends and a generation
+   * `deleteUrl` bumps. A URL leaves when its last append ends, so a client that deletes ever
+   * new URLs (POSTs, RFC 9111 section 4.4) does not grow this.
+   */
+  #appending = new Map<string, { appends: number; generation: number }>();
   /** LRU times read by the last lookups, so `touch` knows whether a write is due. */
   #lastUsed = new Map<string, number>();
   /** Checked entries by key with the row version (checksum) they came from, LRU order. */
-  #hot = new Map<string, { checksum: number; entry: CacheEntry }>();
+  #hot = new Map<string, { checksum: number; entry: CacheEntry; size: number }>();
   #hotBytes = 0;
   /**
    * The variant lists last read for URLs, while nothing says they changed: this process's
@@ -413,18 +418,24 @@ export class DiskCacheStore implements CacheStore {
   /** Keeps a checked entry in memory; a later lookup that finds the same row version uses it. */
   #remember(entry: CacheEntry, sum: number): void {
     this.#known.delete(entry.url);
-    const old = this.#hot.get(entry.key);
-    if (old !== undefined) this.#hotBytes -= old.entry.body.byteLength;
-    this.#hot.delete(entry.key);
-    if (entry.body.byteLength > HOT_MAX_BYTES / 8) return;
-    this.#hot.set(entry.key, { checksum: sum, entry });
-    this.#hotBytes += entry.body.byteLength;
+    this.#forgetHot(entry.key);
+    // Heads count too: entries with empty bodies (redirects, 204s) would otherwise pile up.
+    const size = entrySize(entry);
+    if (size > HOT_MAX_BYTES / 8) return;
+    this.#hot.set(entry.key, { checksum: sum, entry, size });
+    this.#hotBytes += size;
     for (const [key, slot] of this.#hot) {
       if (this.#hotBytes <= HOT_MAX_BYTES) break;
-      this.#hot.delete(key);
+      this.#forgetHot(key);
       this.#known.delete(slot.entry.url);
-      this.#hotBytes -= slot.entry.body.byteLength;
     }
+  }
+
+  #forgetHot(key: string): void {
+    const slot = this.#hot.get(key);
+    if (slot === undefined) return;
+    this.#hot.delete(key);
+    this.#hotBytes -= slot.size;
   }
 
   /**
@@ -468,7 +479,12 @@ export class DiskCacheStore implements CacheStore {
     this.#packing = [];
     this.#packingBytes = 0;
     const generation = this.#generation;
-    const urlGenerations = packing.map(({ entry }) => this.#urlGeneration.get(entry.url) ?? 0);
+    const slots = packing.map(({ entry }) => {
+      let slot = this.#appending.get(entry.url);
+      if (slot === undefined) this.#appending.set(entry.url, slot = { appends: 0, generation: 0 });
+      slot.appends++;
+      return { slot, generation: slot.generation };
+    });
     const pack = this.#currentPack();
     const offsets: number[] = [];
     const chunks: Uint8Array[] = [];
@@ -492,7 +508,7 @@ export class DiskCacheStore implements CacheStore {
         let named = false;
         packing.forEach(({ entry, known }, i) => {
           const current = this.#generation === generation && !this.#closed && !pack.dead &&
-            (this.#urlGeneration.get(entry.url) ?? 0) === urlGenerations[i];
+            slots[i]!.slot.generation === slots[i]!.generation;
           if (!current) return this.#forget(entry);
           named = true;
           this.#queue.push({ op: "put", entry, file: pack.name, offset: offsets[i]!, known });
@@ -503,7 +519,15 @@ export class DiskCacheStore implements CacheStore {
         for (const { entry } of packing) this.#forget(entry);
         this.#retire(pack, false);
       },
-    ).finally(() => this.#inFlight.delete(write));
+    ).finally(() => {
+      this.#inFlight.delete(write);
+      packing.forEach(({ entry }, i) => {
+        const { slot } = slots[i]!;
+        if (--slot.appends === 0 && this.#appending.get(entry.url) === slot) {
+          this.#appending.delete(entry.url);
+        }
+      });
+    });
     this.#inFlight.add(write);
   }
 
@@ -570,13 +594,12 @@ export class DiskCacheStore implements CacheStore {
 
   deleteUrl(url: string): void {
     this.#check();
-    this.#urlGeneration.set(url, (this.#urlGeneration.get(url) ?? 0) + 1);
+    const appending = this.#appending.get(url);
+    if (appending !== undefined) appending.generation++;
     this.#unwritten.delete(url);
     this.#known.delete(url);
     for (const [key, slot] of this.#hot) {
-      if (slot.entry.url !== url) continue;
-      this.#hot.delete(key);
-      this.#hotBytes -= slot.entry.body.byteLength;
+      if (slot.entry.url === url) this.#forgetHot(key);
     }
     this.#queue = this.#queue.filter((item) => item.op !== "put" || item.entry.url !== url);
     this.#packing = this.#packing.filter(({ entry }) => entry.url !== url);

@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { currentRuntime } from "../runtime/mod.ts";
+import { collectGarbage } from "../tests/fixtures/collect_garbage.ts";
 import { type CacheEntry, cacheKey } from "./cache_entry.ts";
 import { CACHE_BODIES_DIR, CACHE_INDEX_NAME, DiskCacheStore } from "./disk_cache_store.ts";
 
@@ -192,6 +193,56 @@ describe("DiskCacheStore", () => {
       ]);
       await new Promise((resolve) => setTimeout(resolve, 50));
       assert.deepEqual(bodies(dir), []);
+    });
+  });
+
+  it("forgets a body being appended when its URL is deleted meanwhile", async () => {
+    await withStore(async (_dir, store) => {
+      // 4 MiB fills a pack: the append starts at once, before the deletion.
+      store.put(entry("big", 4 * 1024 * 1024));
+      store.deleteUrl("http://a.test/big");
+      await store.flush();
+      assert.equal(store.variants("http://a.test/big").length, 0);
+      assert.equal(store.size(), 0);
+    });
+  });
+
+  it("keeps nothing in memory for each URL deleted, however many", async () => {
+    await withStore(async (_dir, store) => {
+      // A client that POSTs to ever new URLs deletes each (RFC 9111 section 4.4).
+      const long = "x".repeat(10_000);
+      const deleteMany = (from: number) => {
+        for (let i = from; i < from + 2000; i++) store.deleteUrl(`http://a.test/${i}/${long}`);
+      };
+      deleteMany(0);
+      await collectGarbage();
+      const before = process.memoryUsage().heapUsed;
+      deleteMany(2000);
+      await collectGarbage();
+      // 2000 URLs of 10 KB: 20 MB if they were kept.
+      const grown = process.memoryUsage().heapUsed - before;
+      assert.ok(grown < 8_000_000, `the heap grew by ${grown} bytes`);
+    });
+  });
+
+  it("keeps at most 8 MiB of entries in memory, counting heads as well as bodies", async () => {
+    await withStore(async (_dir, store) => {
+      // Empty bodies with 1 KB heads: redirects, 204s, HEAD answers.
+      const header = "x".repeat(1000);
+      const putMany = async (from: number) => {
+        for (let i = from; i < from + 10_000; i++) {
+          store.put({ ...entry(`e${i}`, 0), rawHeaders: [["X-Pad", `${i}${header}`]] });
+        }
+        await store.flush();
+      };
+      await putMany(0);
+      await collectGarbage();
+      const before = process.memoryUsage().heapUsed;
+      await putMany(10_000);
+      await collectGarbage();
+      // 10 000 heads of 1 KB: 10 MB more if every committed entry stayed in memory.
+      const grown = process.memoryUsage().heapUsed - before;
+      assert.ok(grown < 5_000_000, `the heap grew by ${grown} bytes`);
     });
   });
 
