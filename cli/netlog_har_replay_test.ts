@@ -9,17 +9,7 @@ import { Buffer } from "node:buffer";
 import { chromium } from "playwright-core";
 import { session } from "../session/mod.ts";
 import { runNetlog } from "./netlog_command.ts";
-
-// The flags a machine with no network needs (issue 14).
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
+import { CHROMIUM_ARGS } from "../tests/fixtures/chromium_args.ts";
 
 const PAGE = '<!DOCTYPE html><meta charset="utf-8"><title>replayed</title><p>héllo ✓</p>';
 
@@ -93,7 +83,7 @@ describe("ses netlog har, replayed by a real consumer", () => {
     const { harPath } = await harOf("everything");
     const browser = await chromium.launch({
       executablePath: "/usr/bin/chromium",
-      args: CHROMIUM_ARGS,
+      args: [...CHROMIUM_ARGS],
     });
     try {
       const context = await browser.newContext();

@@ -8,17 +8,7 @@ import { pathToFileURL } from "node:url";
 import { chromium } from "playwright-core";
 import { session } from "../session/mod.ts";
 import { runNetlog } from "./netlog_command.ts";
-
-// The flags a machine with no network needs (issue 14).
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
+import { CHROMIUM_ARGS } from "../tests/fixtures/chromium_args.ts";
 
 describe("ses netlog view", () => {
   let server: Server;
@@ -57,7 +47,7 @@ describe("ses netlog view", () => {
 
     const browser = await chromium.launch({
       executablePath: "/usr/bin/chromium",
-      args: CHROMIUM_ARGS,
+      args: [...CHROMIUM_ARGS],
     });
     try {
       const page = await browser.newPage();
