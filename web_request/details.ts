@@ -192,6 +192,23 @@ interface Hop {
 type HopContext = RequestContext & { [HOP]?: Hop };
 
 /**
+ * Now, as a details object's `timestamp`: milliseconds since the epoch with the fraction kept,
+ * as Electron's `base::Time::Now().ToDoubleT() * 1000` (shell/browser/api/electron_api_web_request.cc)
+ * gives it, so two events of one request are ordered below the millisecond.
+ *
+ * @returns Milliseconds since 1970-01-01 UTC, fractional.
+ *
+ * @example
+ * ```ts
+ * import { eventTime } from "./details.ts";
+ * console.log(Math.abs(eventTime() - Date.now()) < 1000); // true
+ * ```
+ */
+export function eventTime(): number {
+  return performance.timeOrigin + performance.now();
+}
+
+/**
  * Builds the fields every event shares.
  *
  * @param url The hop's URL.
@@ -212,7 +229,7 @@ export function baseDetails(
   url: string,
   request: Request,
   context: RequestContext,
-  timestamp: number = Date.now(),
+  timestamp: number = eventTime(),
 ): RequestDetails {
   const { method, referrer, uploadData } = hopOf(url, request, context);
   const { id, resourceType } = context;
@@ -247,7 +264,7 @@ export function errorDetails(
 ): ErrorDetails {
   const { method, referrer, uploadData } = hopOf(url, request, context);
   const { id, resourceType } = context;
-  const timestamp = Date.now();
+  const timestamp = eventTime();
   const fromCache = false;
   // Where Electron's binding puts fromCache (after resourceType), then the request's fields.
   return uploadData === undefined
@@ -268,9 +285,9 @@ export function errorDetails(
  * @example
  * ```ts
  * import { requestContext } from "../core/middleware.ts";
- * import { sendHeadersDetails } from "./details.ts";
+ * import { eventTime, sendHeadersDetails } from "./details.ts";
  * const request = new Request("http://a.test/");
- * const details = sendHeadersDetails(request, requestContext(), { "x-a": "1" }, Date.now());
+ * const details = sendHeadersDetails(request, requestContext(), { "x-a": "1" }, eventTime());
  * console.log(details.url, details.requestHeaders); // http://a.test/ { "x-a": "1" }
  * ```
  */
@@ -344,7 +361,7 @@ export function responseDetails(
   response: Response,
   context: RequestContext,
   url: string = request.url,
-  timestamp: number = Date.now(),
+  timestamp: number = eventTime(),
 ): ResponseDetails {
   const { method, referrer, uploadData } = hopOf(url, request, context);
   const { id, resourceType } = context;

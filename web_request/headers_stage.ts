@@ -14,6 +14,7 @@ import { cancelUpload } from "./_cancel_upload.ts";
 import { answerSpellings } from "./_header_name.ts";
 import {
   type BeforeSendResponse,
+  eventTime,
   type HeadersReceivedResponse,
   requestHeaderObject,
   type ResponseDetails,
@@ -78,7 +79,7 @@ export function headersStage(webRequest: WebRequest): Middleware {
     const hooks: Hooks = { sent, received, started };
     try {
       // One reading for onBeforeSendHeaders and an onSendHeaders that follows at once.
-      const time = Date.now();
+      const time = eventTime();
       if (before === undefined) return sendHeaders(next, request, request, context, hooks, time);
       // The headers as shown before any answer; onSendHeaders gets them again when
       // onBeforeSendHeaders left the request as it was (its listener had a copy to change).
@@ -98,7 +99,7 @@ export function headersStage(webRequest: WebRequest): Middleware {
       return unlessAborted(answer, context.signal, url).then((late) => {
         try {
           const ready = applyAnswer(late, request, context);
-          return sendHeaders(next, request, ready, context, hooks, Date.now(), shown, late);
+          return sendHeaders(next, request, ready, context, hooks, eventTime(), shown, late);
         } catch (error) {
           cancelUpload(context, error);
           throw error;
@@ -155,7 +156,7 @@ function send(
   if (received === undefined && started === undefined) return responded;
   return responded.then((response) => {
     // One reading for onHeadersReceived and an onResponseStarted that follows at once.
-    const time = Date.now();
+    const time = eventTime();
     if (received === undefined) return tellStarted(started, request, response, context, time);
     let answer;
     try {
@@ -174,7 +175,7 @@ function send(
     }
     return unlessAborted(answer, context.signal, request.url).then(
       (late) =>
-        tellStarted(started, request, applyHead(late, request, response), context, Date.now()),
+        tellStarted(started, request, applyHead(late, request, response), context, eventTime()),
       (error: unknown) => {
         response.body?.cancel().catch(() => {});
         throw error;
