@@ -81,8 +81,30 @@ const NOT_STORED = new Set([
   "set-cookie2",
 ]);
 
-/** Fields of a 304 that do not replace stored ones (RFC 9111 §3.2): those, and the framing. */
-const NOT_UPDATED_BY_304 = new Set([...NOT_STORED, "content-length"]);
+/**
+ * Fields of a 304 that do not replace stored ones: those, and the fields that describe the
+ * stored bytes, which stay the bytes of the 200 (RFC 9111 §3.2 lets a cache keep them; a
+ * `Content-Encoding` the stored body does not have would make it undecodable). Chromium's list
+ * (`kNonUpdatedHeaders`, http_response_headers.cc).
+ */
+const NOT_UPDATED_BY_304 = new Set([
+  ...NOT_STORED,
+  "www-authenticate",
+  "proxy-authenticate",
+  "proxy-authorization",
+  "content-location",
+  "content-md5",
+  "etag",
+  "content-encoding",
+  "content-range",
+  "content-type",
+  "content-length",
+  "x-frame-options",
+  "x-xss-protection",
+]);
+
+/** Prefixes of 304 fields that do not replace stored ones (`kNonUpdatedHeaderPrefixes`). */
+const NOT_UPDATED_PREFIXES = ["x-content-", "x-webkit-"];
 
 /**
  * Why a hand-written policy rather than the `http-cache-semantics` package: the package
@@ -709,8 +731,11 @@ function byteRange(
 
 /** The stored entry with the 304's fields replacing its own (RFC 9111 §3.2, §4.3.4). */
 function updatedEntry(entry: CacheEntry, response: Response, requestTime: number): CacheEntry {
-  const fresh = (responseInfo(response)?.rawHeaders ?? [...response.headers])
-    .filter(([name]) => !NOT_UPDATED_BY_304.has(name.toLowerCase()));
+  const fresh = (responseInfo(response)?.rawHeaders ?? [...response.headers]).filter(([name]) => {
+    const lower = name.toLowerCase();
+    return !NOT_UPDATED_BY_304.has(lower) &&
+      !NOT_UPDATED_PREFIXES.some((prefix) => lower.startsWith(prefix));
+  });
   const replaced = new Set(fresh.map(([name]) => name.toLowerCase()));
   return {
     ...entry,

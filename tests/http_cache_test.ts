@@ -284,6 +284,46 @@ for (const persistent of [false, true]) {
       assert.equal(origin.hits(url), 2);
     });
 
+    it("keeps the stored body's framing and type fields when a 304 sends others, as Chromium", async () => {
+      // A 304 that names a content coding the stored bytes do not have must not make them
+      // undecodable (RFC 9111 §3.2; Chromium's kNonUpdatedHeaders in http_response_headers.cc).
+      const url = origin.route((request, response, hit) => {
+        if (request.headers["if-none-match"] === '"e1"') {
+          response.writeHead(304, {
+            "cache-control": "max-age=0",
+            "content-type": "text/html",
+            "content-encoding": "gzip",
+            "content-location": "/elsewhere",
+            etag: '"e2"',
+            "x-content-type-options": "nosniff",
+            "x-version": String(hit),
+          }).end();
+          return;
+        }
+        response.writeHead(200, {
+          "cache-control": "max-age=0",
+          "content-type": "text/plain",
+          etag: '"e1"',
+          "x-version": String(hit),
+        }).end(`body${hit}`);
+      });
+      await get(ses, url);
+      for (let i = 0; i < 2; i++) {
+        const revalidated = await get(ses, url);
+        assert.equal(revalidated.fromCache, true);
+        assert.equal(revalidated.text, "body1");
+        const headers = revalidated.response.headers;
+        assert.equal(headers.get("x-version"), String(i + 2));
+        assert.equal(headers.get("content-type"), "text/plain");
+        assert.equal(headers.get("content-encoding"), null);
+        assert.equal(headers.get("content-location"), null);
+        assert.equal(headers.get("etag"), '"e1"');
+        assert.equal(headers.get("x-content-type-options"), null);
+        assert.equal(origin.lastRequest().headers["if-none-match"], '"e1"');
+      }
+      assert.equal(origin.hits(url), 3);
+    });
+
     it("revalidates with If-Modified-Since when there is only Last-Modified", async () => {
       const lastModified = new Date(Date.now() - 1000).toUTCString();
       const url = origin.route((request, response, hit) => {
