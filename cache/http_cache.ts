@@ -517,8 +517,10 @@ export class HttpCache {
         context.onInterimResponse?.(conditional, response, context);
         void response.body?.cancel();
         const updated = updatedEntry(entry, response, requestTime);
-        putQuietly(store, updated);
         const state = freshness(updated, Date.now());
+        // Served once more, but no longer kept (Chromium's DoUpdateCachedResponse dooms it).
+        if (state.directives.has("no-store")) deleteQuietly(store, entry.url);
+        else putQuietly(store, updated);
         return cachedResponse(updated, { url: entry.url, head: false, age: state.age, omit: [] });
       }
       if (staleIfError && ERROR_STATUSES.has(response.status)) {
@@ -753,6 +755,14 @@ function putQuietly(store: CacheStore, entry: CacheEntry): void {
     store.put(entry);
   } catch {
     // A store that cannot write (busy, full, closed) just misses next time.
+  }
+}
+
+function deleteQuietly(store: CacheStore, url: string): void {
+  try {
+    store.deleteUrl(url);
+  } catch {
+    // An entry that could not be deleted is revalidated again by its own freshness rules.
   }
 }
 

@@ -324,6 +324,25 @@ for (const persistent of [false, true]) {
       assert.equal(origin.hits(url), 3);
     });
 
+    it("drops the entry when the 304 it was revalidated with says no-store, as Chromium", async () => {
+      const url = origin.route((request, response, hit) => {
+        if (request.headers["if-none-match"] === '"e1"') {
+          response.writeHead(304, { "cache-control": "no-store", etag: '"e1"' }).end();
+          return;
+        }
+        response.writeHead(200, { "cache-control": "max-age=0", etag: '"e1"' }).end(`body${hit}`);
+      });
+      await get(ses, url);
+      const revalidated = await get(ses, url);
+      assert.equal(revalidated.text, "body1");
+      assert.equal(revalidated.fromCache, true);
+      await assert.rejects(get(ses, url, ONLY_IF_CACHED), isCacheMiss);
+      const refetched = await get(ses, url);
+      assert.equal(origin.lastRequest().headers["if-none-match"], undefined);
+      assert.equal(refetched.text, "body3");
+      assert.equal(origin.hits(url), 3);
+    });
+
     it("revalidates with If-Modified-Since when there is only Last-Modified", async () => {
       const lastModified = new Date(Date.now() - 1000).toUTCString();
       const url = origin.route((request, response, hit) => {
