@@ -417,6 +417,14 @@ for (const persistent of [false, true]) {
       );
     });
 
+    it("takes an Expires that is no HTTP-date, like a number of seconds, as already expired", async () => {
+      const url = origin.route(reply({ expires: "3600", etag: '"n"' }));
+      await get(ses, url);
+      await get(ses, url);
+      assert.equal(origin.hits(url), 2);
+      assert.equal(origin.lastRequest().headers["if-none-match"], '"n"');
+    });
+
     it("stores responses with private and to requests with Authorization", async () => {
       const url = origin.route(reply({ "cache-control": "private, max-age=3600" }));
       const auth = { headers: { authorization: "Bearer t" } };
