@@ -546,7 +546,12 @@ export class HttpCache {
     this.#revalidating.add(entry.key);
     // It outlives the caller's request, so the caller's signal must not cut it short.
     const detached: RequestContext = { ...context, signal: undefined, urlChain: [entry.url] };
-    const plain = new Request(request.url, { method: "GET", headers: request.headers });
+    // The entry is whole, so it is revalidated whole: a Range the caller asked for would get a
+    // 206, which stores nothing and leaves the stale entry to every later request.
+    const headers = new Headers(request.headers);
+    headers.delete("range");
+    headers.delete("if-range");
+    const plain = new Request(request.url, { method: "GET", headers });
     const work = this.#revalidate(store, next, plain, detached, entry, false)
       .then((response) => {
         // No stage above this one sees the answer: the cookie stage stores its Set-Cookie

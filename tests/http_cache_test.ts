@@ -478,6 +478,32 @@ for (const persistent of [false, true]) {
       assert.equal(origin.hits(must), 2);
     });
 
+    it("revalidates the whole response in the background when a Range request saw it stale", async () => {
+      // The entry is whole, so its revalidation must be too: a 206 would store nothing and
+      // leave the stale entry for every later request.
+      const url = origin.route((request, response, hit) => {
+        const headers = {
+          "cache-control": "max-age=0, stale-while-revalidate=60",
+          etag: `"e${hit}"`,
+        };
+        if (request.headers.range !== undefined) {
+          response.writeHead(206, { ...headers, "content-range": "bytes 0-1/5" }).end(`b${hit}`);
+          return;
+        }
+        response.writeHead(200, headers).end(`body${hit}`);
+      });
+      await get(ses, url);
+      const partial = await get(ses, url, { headers: { range: "bytes=0-1" } });
+      assert.equal(partial.response.status, 206);
+      assert.equal(partial.text, "bo");
+      assert.equal(partial.fromCache, true);
+      await ses.cacheIdle();
+      assert.equal(origin.hits(url), 2);
+      assert.equal(origin.lastRequest().headers.range, undefined);
+      assert.equal(origin.lastRequest().headers["if-none-match"], '"e1"');
+      assert.equal((await get(ses, url)).text, "body2");
+    });
+
     it("stores the Set-Cookie of a background revalidation's response", async () => {
       const url = origin.route((_request, response, hit) => {
         response.writeHead(200, {
