@@ -288,6 +288,10 @@ export class HttpCache {
     context: RequestContext,
     waited = false,
   ): Promise<Response> {
+    const mode = context.cache;
+    if ((mode === "reload" || mode === "no-cache") && !waited) {
+      request = withCacheFields(request, mode);
+    }
     const method = request.method;
     if (method !== "GET" && method !== "HEAD") {
       if (!this.#enabled || method === "OPTIONS" || method === "TRACE") {
@@ -305,7 +309,6 @@ export class HttpCache {
         });
       });
     }
-    const mode = context.cache;
     if (!this.#enabled) {
       return mode === "only-if-cached" ? cacheMiss(request) : next(request, context);
     }
@@ -674,6 +677,24 @@ function checkMaxSize(bytes: number): void {
   if (!Number.isSafeInteger(bytes) || bytes < 0) {
     throw new RangeError(`Cache size must be a non-negative integer of bytes, got ${bytes}`);
   }
+}
+
+/**
+ * The fields that tell caches on the way (proxies, CDNs) what the request cache mode asks of
+ * them, as Chromium's HttpNetworkTransaction::BuildRequestHeaders sends them: `Pragma: no-cache`
+ * and `Cache-Control: no-cache` for a reload (LOAD_BYPASS_CACHE), `Cache-Control: max-age=0`
+ * for no-cache (LOAD_VALIDATE_CACHE), each unless the caller set it (the caller's fields merge
+ * over them). Electron maps no-store to LOAD_DISABLE_CACHE alone, which adds none.
+ */
+function withCacheFields(request: Request, mode: "reload" | "no-cache"): Request {
+  const headers = new Headers(request.headers);
+  if (mode === "reload") {
+    if (!headers.has("pragma")) headers.set("pragma", "no-cache");
+    if (!headers.has("cache-control")) headers.set("cache-control", "no-cache");
+  } else if (!headers.has("cache-control")) {
+    headers.set("cache-control", "max-age=0");
+  }
+  return new Request(request, { headers });
 }
 
 function cacheMiss(request: Request): Promise<never> {

@@ -263,6 +263,36 @@ for (const persistent of [false, true]) {
       assert.equal(origin.hits(url), 3);
     });
 
+    it("tells caches on the way: reload sends Pragma and Cache-Control no-cache, no-cache max-age=0", async () => {
+      // Electron maps the modes to load flags (electron_api_url_loader.cc), and Chromium's
+      // HttpNetworkTransaction::BuildRequestHeaders sends these for LOAD_BYPASS_CACHE and
+      // LOAD_VALIDATE_CACHE, under the caller's own fields; no-store (LOAD_DISABLE_CACHE) adds none.
+      const url = origin.route(withEtag({ "cache-control": "max-age=3600" }));
+      const sent = () => {
+        const { pragma, "cache-control": cacheControl, "if-none-match": etag } =
+          origin.lastRequest()
+            .headers;
+        return [pragma, cacheControl, etag];
+      };
+      await get(ses, url, { cache: "no-cache" });
+      assert.deepEqual(sent(), [undefined, "max-age=0", undefined]);
+      await get(ses, url, { cache: "no-cache" });
+      assert.deepEqual(sent(), [undefined, "max-age=0", '"e1"']);
+      await get(ses, url, { cache: "reload" });
+      assert.deepEqual(sent(), ["no-cache", "no-cache", undefined]);
+      await get(ses, url, { cache: "reload", headers: { "cache-control": "max-age=5" } });
+      assert.deepEqual(sent(), ["no-cache", "max-age=5", undefined]);
+      await get(ses, url, { cache: "no-store" });
+      assert.deepEqual(sent(), [undefined, undefined, undefined]);
+      await get(ses, url, { cache: "default", method: "POST", body: "x" });
+      assert.deepEqual(sent(), [undefined, undefined, undefined]);
+      await get(ses, url, { cache: "reload", method: "POST", body: "x" });
+      assert.deepEqual(sent(), ["no-cache", "no-cache", undefined]);
+      await get(newSession({ cache: false }), url, { cache: "reload" });
+      assert.deepEqual(sent(), ["no-cache", "no-cache", undefined]);
+      assert.equal(origin.hits(url), 8);
+    });
+
     it("revalidates in no-cache mode and serves the stored body on 304, updating headers", async () => {
       const url = origin.route((request, response, hit) =>
         withEtag({ "cache-control": "max-age=3600", "x-version": String(hit) })(
