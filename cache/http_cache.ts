@@ -53,6 +53,21 @@ const ERROR_STATUSES = new Set([500, 502, 503, 504]);
  */
 const CACHE_LOCK_TIMEOUT_MS = 20_000;
 
+/**
+ * Clears and invalidations remembered with what they hit, so that a response still coming in
+ * when one happened is not stored; past this many, a response older than all of them is not
+ * stored either.
+ */
+const RECENT_DOOMS_MAX = 64;
+
+/** When a request went out: what its response is measured against when it comes to be stored. */
+interface RequestStart {
+  /** `Date.now()` then (RFC 9111 §4.2.3 `request_time`). */
+  readonly time: number;
+  /** How many clears and invalidations had happened by then. */
+  readonly dooms: number;
+}
+
 /** URLs remembered as answered with nothing stored; the set starts over past this many. */
 const UNSTORED_URLS_MAX = 1024;
 
@@ -150,6 +165,12 @@ export class HttpCache {
   // URLs whose last writer left nothing stored at its head (uncacheable, or a body still
   // streaming): their requests take no lock, so repeated uncacheable requests never queue.
   #unstored = new Set<string>();
+  // Chromium dooms an entry still being written when the cache is cleared or its URL
+  // invalidated, so what its writer receives afterwards is never served. Here each clear and
+  // invalidation is numbered, and a response whose request went out before one that hit its
+  // URL is not stored.
+  #dooms = 0;
+  #recentDooms: Array<{ readonly number: number; readonly hits: (url: string) => boolean }> = [];
 
   /**
    * Makes a cache; a persistent one opens its directory at the first request.
@@ -230,6 +251,7 @@ export class HttpCache {
     const store = await this.#opened();
     if (store === null) return;
     await store.flush();
+    this.#doom(urlMatches ?? (() => true));
     if (urlMatches === undefined) return store.clear();
     for (const url of store.urls()) {
       if (urlMatches(url)) store.deleteUrl(url);
@@ -417,6 +439,23 @@ export class HttpCache {
     return this.#revalidate(store, next, request, context, entry, staleIfError);
   }
 
+  #doom(hits: (url: string) => boolean): void {
+    this.#recentDooms.push({ number: ++this.#dooms, hits });
+    if (this.#recentDooms.length > RECENT_DOOMS_MAX) this.#recentDooms.shift();
+  }
+
+  #started(): RequestStart {
+    return { time: Date.now(), dooms: this.#dooms };
+  }
+
+  /** Whether a clear or an invalidation that hit `url` happened since `start`. */
+  #doomedSince(url: string, start: RequestStart): boolean {
+    if (this.#dooms === start.dooms) return false;
+    // Forgotten ones may have hit it.
+    if (this.#recentDooms[0]!.number > start.dooms + 1) return true;
+    return this.#recentDooms.some((doom) => doom.number > start.dooms && doom.hits(url));
+  }
+
   #fetchAndStore(
     store: CacheStore,
     next: FetchLike,
@@ -424,13 +463,13 @@ export class HttpCache {
     context: RequestContext,
     lockUrl?: string,
   ): Promise<Response> {
-    const requestTime = Date.now();
+    const start = this.#started();
     if (
       lockUrl === undefined || request.method !== "GET" || this.#unstored.has(lockUrl) ||
       this.#locks.has(lockUrl)
     ) {
       return next(request, context).then((response) =>
-        this.#store_(store, request, context, response, requestTime)
+        this.#store_(store, request, context, response, start)
       );
     }
     let release!: () => void;
@@ -451,7 +490,7 @@ export class HttpCache {
     };
     return next(request, context).then((response) => {
       try {
-        return this.#store_(store, request, context, response, requestTime);
+        return this.#store_(store, request, context, response, start);
       } finally {
         unlock();
       }
@@ -509,7 +548,7 @@ export class HttpCache {
       if (lastModified !== null) headers.set("if-modified-since", lastModified);
       conditional = new Request(request, { headers });
     }
-    const requestTime = Date.now();
+    const start = this.#started();
     const serveStale = () => {
       const state = freshness(entry, Date.now());
       return cachedResponse(entry, { url: entry.url, head: false, age: state.age, omit: [] });
@@ -519,18 +558,18 @@ export class HttpCache {
         // Its Set-Cookie lines are never stored here, but the cookie stage must see them.
         context.onInterimResponse?.(conditional, response, context);
         void response.body?.cancel();
-        const updated = updatedEntry(entry, response, requestTime);
+        const updated = updatedEntry(entry, response, start.time);
         const state = freshness(updated, Date.now());
         // Served once more, but no longer kept (Chromium's DoUpdateCachedResponse dooms it).
         if (state.directives.has("no-store")) deleteQuietly(store, entry.url);
-        else putQuietly(store, updated);
+        else if (!this.#doomedSince(entry.url, start)) putQuietly(store, updated);
         return cachedResponse(updated, { url: entry.url, head: false, age: state.age, omit: [] });
       }
       if (staleIfError && ERROR_STATUSES.has(response.status)) {
         void response.body?.cancel();
         return serveStale();
       }
-      return this.#store_(store, request, context, response, requestTime);
+      return this.#store_(store, request, context, response, start);
     }, (error: unknown) => {
       if (staleIfError && context.signal?.aborted !== true) return serveStale();
       throw error;
@@ -576,7 +615,7 @@ export class HttpCache {
     request: Request,
     context: RequestContext,
     response: Response,
-    requestTime: number,
+    start: RequestStart,
   ): Response {
     if (request.method !== "GET") return response;
     const info = responseInfo(response);
@@ -596,7 +635,7 @@ export class HttpCache {
       httpVersion: info?.httpVersion ?? "1.1",
       rawHeaders: rawHeaders.filter(([name]) => !NOT_STORED.has(name.toLowerCase())),
       vary,
-      requestTime,
+      requestTime: start.time,
       responseTime: Date.now(),
       remoteAddress: info?.remoteAddress ?? "",
       remotePort: info?.remotePort ?? 0,
@@ -609,6 +648,7 @@ export class HttpCache {
       params: { key: fields.key },
     });
     const keep = (bytes: Uint8Array) => {
+      if (this.#doomedSince(url, start)) return;
       putQuietly(store, { ...fields, body: bytes });
       this.#unstored.delete(url);
       netLog?.sink.add({
@@ -621,6 +661,7 @@ export class HttpCache {
     // Like Chromium's disk cache, one entry may take at most an eighth of the cache.
     const maxEntryBytes = Math.floor(this.#maxSize / 8);
     if (response.body === null) {
+      if (this.#doomedSince(url, start)) return response;
       putQuietly(store, { ...fields, body: new Uint8Array() });
       this.#unstored.delete(url);
       return response;
@@ -665,6 +706,7 @@ export class HttpCache {
         // A malformed Location invalidates nothing more.
       }
     }
+    this.#doom((url) => urls.includes(url));
     try {
       for (const url of urls) store.deleteUrl(url);
     } catch {

@@ -230,6 +230,45 @@ for (const persistent of [false, true]) {
       assert.equal(origin.hits(stopped), 2);
     });
 
+    it("keeps nothing a clear or an unsafe method found still streaming in, as Chromium dooms it", async () => {
+      // Chromium's DoomAllEntries and DoomMainEntryForUrl doom an entry being written too: what
+      // its writer still receives is never served.
+      const fresh = newSession();
+      const held: ServerResponse[] = [];
+      const url = origin.route((request, response, hit) => {
+        if (request.method !== "GET") {
+          request.resume();
+          response.writeHead(204).end();
+          return;
+        }
+        response.writeHead(200, { "cache-control": "max-age=3600" });
+        response.write(`part1-${hit} `);
+        held.push(response);
+      });
+      const ways: Array<() => Promise<unknown>> = [
+        () => fresh.clearCache(),
+        () => fresh.clearData({ dataTypes: ["cache"], origins: [new URL(url).origin] }),
+        () => fresh.fetch(url, { method: "POST", body: "x" }),
+        () => fresh.fetch(url, { method: "DELETE" }),
+      ];
+      for (const [i, way] of ways.entries()) {
+        const reader = (await fresh.fetch(url)).body!.getReader();
+        await reader.read();
+        await way();
+        held.shift()!.end("part2");
+        while (!(await reader.read()).done);
+        await fresh.cacheIdle();
+        await assert.rejects(get(fresh, url, ONLY_IF_CACHED), isCacheMiss, `way ${i}`);
+      }
+      assert.equal(await fresh.getCacheSize(), 0);
+      // With nothing in the way, the same response is kept.
+      const reader = (await fresh.fetch(url)).body!.getReader();
+      held.shift()!.end("part2");
+      while (!(await reader.read()).done);
+      await fresh.cacheIdle();
+      assert.equal((await get(fresh, url, ONLY_IF_CACHED)).fromCache, true);
+    });
+
     it("stores a body that came whole with its head, even if the reader cancels it", async () => {
       const url = origin.route(reply({ "cache-control": "max-age=3600" }, () => "whole"));
       await (await ses.fetch(url)).body!.cancel();
