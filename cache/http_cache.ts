@@ -316,6 +316,9 @@ export class HttpCache {
     }
     const method = request.method;
     if (method !== "GET" && method !== "HEAD") {
+      // The cache never answers these, so a request that may only be answered from it fails
+      // (HttpCache::Transaction::DoGetBackendComplete: no READ mode with LOAD_ONLY_FROM_CACHE).
+      if (mode === "only-if-cached") return cacheMiss(request);
       if (!this.#enabled || method === "OPTIONS" || method === "TRACE") {
         return next(request, context);
       }

@@ -437,6 +437,24 @@ for (const persistent of [false, true]) {
       assert.equal(origin.hits(url), 1);
     });
 
+    it("fails only-if-cached for a method the cache never answers, without reaching the origin", async () => {
+      // Chromium's HttpCache::Transaction::DoGetBackendComplete: no READ mode with
+      // LOAD_ONLY_FROM_CACHE is ERR_CACHE_MISS; the fetch standard's cache stores no POST answer.
+      const url = origin.route(reply({ "cache-control": "max-age=3600" }));
+      await get(ses, url);
+      for (const method of ["POST", "PUT", "DELETE", "PATCH", "OPTIONS"]) {
+        const body = method === "OPTIONS" || method === "DELETE" ? undefined : "x";
+        await assert.rejects(ses.fetch(url, { ...ONLY_IF_CACHED, method, body }), isCacheMiss);
+      }
+      await assert.rejects(
+        newSession({ cache: false }).fetch(url, { ...ONLY_IF_CACHED, method: "POST", body: "x" }),
+        isCacheMiss,
+      );
+      assert.equal(origin.hits(url), 1);
+      // Nothing was invalidated either: the request never went out.
+      assert.equal((await get(ses, url, ONLY_IF_CACHED)).text, "v1");
+    });
+
     it("keys by the Vary-selected request headers and never serves Vary: *", async () => {
       const url = origin.route((request, response, hit) => {
         response.writeHead(200, { "cache-control": "max-age=3600", vary: "Accept-Language" })
