@@ -624,7 +624,13 @@ export class HttpCache {
     const info = responseInfo(response);
     const rawHeaders = info?.rawHeaders ?? [...response.headers];
     if (!isStorable(response.status, rawHeaders)) return response;
-    const cacheControl = request.headers.get("cache-control");
+    let cacheControl: string | null = null;
+    for (const [name, value] of request.headers) {
+      if (name === "cache-control") cacheControl = value;
+      // The caller validates its own copy: the fetch standard makes such a request no-store,
+      // as it does not read the cache for it (see #withStored).
+      else if (CONDITIONAL_FIELDS.has(name) && context.cache === "default") return response;
+    }
     if (cacheControl !== null && parseCacheControl(cacheControl).has("no-store")) return response;
     const names = varyNames(fieldValue(rawHeaders, "vary"));
     if (names === "*") return response;

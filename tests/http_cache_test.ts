@@ -437,6 +437,30 @@ for (const persistent of [false, true]) {
       assert.equal(origin.hits(url), 1);
     });
 
+    it("neither serves nor stores for a request the caller made conditional (fetch standard)", async () => {
+      // The HTTP-network-or-cache fetch turns default into no-store for such a request, and
+      // Chromium's cache passes an externally conditionalized request with no entry through
+      // (HttpCache::Transaction, UPDATE mode without an entry becomes NONE).
+      const url = origin.route(withEtag({ "cache-control": "max-age=3600" }));
+      for (
+        const field of ["if-none-match", "if-modified-since", "if-match", "if-unmodified-since"]
+      ) {
+        const value = field === "if-none-match" || field === "if-match"
+          ? '"other"'
+          : new Date().toUTCString();
+        const answer = await get(ses, url, { headers: { [field]: value } });
+        assert.equal(answer.fromCache, false, field);
+        await assert.rejects(get(ses, url, ONLY_IF_CACHED), isCacheMiss, field);
+      }
+      const own = await get(ses, url, { headers: { "if-none-match": '"e1"' } });
+      assert.equal(own.response.status, 304);
+      await get(ses, url);
+      // Stored now: the caller's own validation still goes to the origin and gets its 304.
+      const revalidated = await get(ses, url, { headers: { "if-none-match": '"e1"' } });
+      assert.deepEqual([revalidated.response.status, revalidated.fromCache], [304, false]);
+      assert.equal(origin.hits(url), 7);
+    });
+
     it("fails only-if-cached for a method the cache never answers, without reaching the origin", async () => {
       // Chromium's HttpCache::Transaction::DoGetBackendComplete: no READ mode with
       // LOAD_ONLY_FROM_CACHE is ERR_CACHE_MISS; the fetch standard's cache stores no POST answer.
