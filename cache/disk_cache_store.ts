@@ -5,9 +5,10 @@
  * @module
  */
 
-import { closeSync, openSync, readSync } from "node:fs";
+import { closeSync, openSync, readSync, writeSync } from "node:fs";
 import { readdir, stat, unlink } from "node:fs/promises";
 import { join } from "node:path";
+import process from "node:process";
 import { crc32 } from "node:zlib";
 import type {
   AppendFile,
@@ -254,6 +255,8 @@ export class DiskCacheStore implements CacheStore {
     await store.#removeOrphans();
     // A limit lowered since the entries were stored (another run, another process) holds at once.
     store.#trim();
+    if (openStores.size === 0) hookProcessEnd(true);
+    openStores.add(store);
     return store;
   }
 
@@ -657,7 +660,48 @@ export class DiskCacheStore implements CacheStore {
     if (this.#pack !== null) this.#retire(this.#pack, false);
     await this.flush();
     this.#closed = true;
+    openStores.delete(this);
+    if (openStores.size === 0) hookProcessEnd(false);
     this.#db.close();
+  }
+
+  /**
+   * Writes every entry still waiting for its batch now, on this thread, for a process that ends
+   * without running timers or I/O callbacks again (`process.exit()`, `Deno.exit()`, an uncaught
+   * exception): bodies whose append has not started or not finished go to one new pack file
+   * with synchronous writes, then every waiting row is committed. An entry whose body cannot be
+   * written is left out, as after a kill.
+   */
+  flushSync(): void {
+    if (this.#closed) return;
+    const queued = new Set<CacheEntry>();
+    for (const item of this.#queue) if (item.op === "put") queued.add(item.entry);
+    const waiting: CacheEntry[] = [];
+    for (const variants of this.#unwritten.values()) {
+      for (const entry of variants.values()) if (!queued.has(entry)) waiting.push(entry);
+    }
+    this.#packing = [];
+    this.#packingBytes = 0;
+    if (waiting.length > 0) {
+      const name = crypto.randomUUID();
+      let fd: number | undefined;
+      try {
+        fd = openSync(join(this.#bodies, name), "wx");
+        let offset = 0;
+        for (const entry of waiting) {
+          for (let done = 0; done < entry.body.byteLength;) {
+            done += writeSync(fd, entry.body, done, entry.body.byteLength - done);
+          }
+          this.#queue.push({ op: "put", entry, file: name, offset, known: true });
+          offset += entry.body.byteLength;
+        }
+      } catch {
+        // A full or read-only disk: what was written is committed, the rest is lost.
+      } finally {
+        if (fd !== undefined) closeSync(fd);
+      }
+    }
+    this.#commit();
   }
 
   /** The body a row names: inline, or `length` bytes at `offset` of a pack file. */
@@ -844,6 +888,37 @@ export class DiskCacheStore implements CacheStore {
   #check(): void {
     if (this.#closed) throw new TypeError("Cannot use the cache store: it is closed");
   }
+}
+
+// One exit hook for every open store (a hook per store would trip Node's listener-leak warning
+// past ten partitions). No signal is hooked: the cookie store ends the process again after a
+// signal only when no one else listens to it, and a cache may lose its last entries anyway.
+const openStores = new Set<DiskCacheStore>();
+function flushOpenStores(): void {
+  for (const store of openStores) {
+    try {
+      store.flushSync();
+    } catch {
+      // A store that cannot write at exit must not stop the others; it just misses next time.
+    }
+  }
+}
+
+// `exit` for process.exit() and a natural end, `uncaughtExceptionMonitor` for a death by an
+// uncaught exception or unhandled rejection (it leaves the process to die as it would have),
+// and the global `unload` for Deno's own Deno.exit(), which runs no `exit` listener.
+const globalEvents = globalThis as {
+  addEventListener?: (type: string, listener: () => void) => void;
+  removeEventListener?: (type: string, listener: () => void) => void;
+};
+
+function hookProcessEnd(on: boolean): void {
+  for (const event of ["exit", "uncaughtExceptionMonitor"] as const) {
+    if (on) process.on(event, flushOpenStores);
+    else process.off(event, flushOpenStores);
+  }
+  if (on) globalEvents.addEventListener?.("unload", flushOpenStores);
+  else globalEvents.removeEventListener?.("unload", flushOpenStores);
 }
 
 /** Whether SQLite failed because the file is not a (sound) database: SQLITE_NOTADB, _CORRUPT. */

@@ -46,6 +46,32 @@ function writeThenKill(dir: string, seed: number, ms: number): Promise<void> {
   });
 }
 
+/** Runs the exit writer on `dir` in `mode` and resolves once it has ended. */
+function writeThenEnd(dir: string, mode: string): Promise<void> {
+  const script = new URL("../tests/fixtures/cache_exit_writer.ts", import.meta.url).pathname;
+  const args = "Deno" in globalThis ? ["run", "-A", script] : [script];
+  // Its uncaught exception goes nowhere: it is the point of the `throw` run.
+  const child = spawn(process.execPath, [...args, dir, mode], { stdio: "ignore" });
+  return new Promise((resolve, reject) => {
+    child.once("error", reject);
+    child.once("exit", () => resolve());
+  });
+}
+
+describe("DiskCacheStore at a process end that runs no timer", () => {
+  it("writes the entries still waiting for their batch, whole", async () => {
+    for (const mode of ["exit", "runtime-exit", "throw"]) {
+      const dir = mkdtempSync(join(tmpdir(), "ses-cache-exit-"));
+      try {
+        await writeThenEnd(dir, mode);
+        assert.equal(await checkAll(dir), 2, mode);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }
+  });
+});
+
 describe("DiskCacheStore after SIGKILL", () => {
   it("holds only whole, correct entries after a writer is killed at 50 random moments", {
     timeout: 60_000,

@@ -213,7 +213,16 @@ export function varyNames(value: string | null): string[] | "*" {
 }
 
 /**
- * Parses an HTTP-date (RFC 9110 §5.6.7).
+ * What each of the three HTTP-date formats has: a month name, then an `hh:mm:ss` time. The
+ * runtimes' `Date.parse` also reads a bare number as a year ("3600", "-1") and takes ISO dates,
+ * which are not HTTP-dates and must count as invalid (RFC 9111 §5.3: already expired).
+ */
+const HTTP_DATE_SHAPE =
+  /\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\b.*\b\d\d:\d\d:\d\d\b/i;
+
+/**
+ * Parses an HTTP-date (RFC 9110 §5.6.7): IMF-fixdate, the obsolete RFC 850 and asctime
+ * formats, and near misses of them that name a month and a time, as browsers accept them.
  *
  * @param value The field value, or `null`.
  * @returns Milliseconds since the epoch, or `undefined` when absent or invalid.
@@ -223,10 +232,11 @@ export function varyNames(value: string | null): string[] | "*" {
  * import { parseHttpDate } from "./freshness.ts";
  * console.log(parseHttpDate("Sun, 06 Nov 1994 08:49:37 GMT")); // 784111777000
  * console.log(parseHttpDate("soon")); // undefined
+ * console.log(parseHttpDate("3600")); // undefined
  * ```
  */
 export function parseHttpDate(value: string | null): number | undefined {
-  if (value === null) return undefined;
+  if (value === null || !HTTP_DATE_SHAPE.test(value)) return undefined;
   const time = Date.parse(value);
   return Number.isNaN(time) ? undefined : time;
 }

@@ -140,4 +140,18 @@ describe("varyNames and parseHttpDate", () => {
     assert.equal(parseHttpDate("Sun, 06 Nov 1994 08:49:37 GMT"), 784111777000);
     assert.equal(parseHttpDate("yesterday"), undefined);
   });
+
+  it("parses the three HTTP-date formats, and no bare number or ISO date (RFC 9110 §5.6.7)", () => {
+    assert.equal(parseHttpDate("Sunday, 06-Nov-94 08:49:37 GMT"), 784111777000);
+    assert.equal(parseHttpDate("Sun Nov  6 08:49:37 1994"), Date.parse("Sun Nov  6 08:49:37 1994"));
+    // Date.parse reads each of these as a year (or a day) far ahead: Expires: 3600, meant as a
+    // max-age, would keep a response fresh for centuries.
+    for (const value of ["3600", "-1", "0", "2099", "99999", "2099-01-01", "12/01/2094", ""]) {
+      assert.equal(parseHttpDate(value), undefined, value);
+    }
+    assert.equal(
+      freshness(entry([["Date", date(0)], ["Expires", "3600"]]), NOW).lifetime,
+      0,
+    );
+  });
 });

@@ -53,6 +53,21 @@ const ERROR_STATUSES = new Set([500, 502, 503, 504]);
  */
 const CACHE_LOCK_TIMEOUT_MS = 20_000;
 
+/**
+ * Clears and invalidations remembered with what they hit, so that a response still coming in
+ * when one happened is not stored; past this many, a response older than all of them is not
+ * stored either.
+ */
+const RECENT_DOOMS_MAX = 64;
+
+/** When a request went out: what its response is measured against when it comes to be stored. */
+interface RequestStart {
+  /** `Date.now()` then (RFC 9111 §4.2.3 `request_time`). */
+  readonly time: number;
+  /** How many clears and invalidations had happened by then. */
+  readonly dooms: number;
+}
+
 /** URLs remembered as answered with nothing stored; the set starts over past this many. */
 const UNSTORED_URLS_MAX = 1024;
 
@@ -81,8 +96,30 @@ const NOT_STORED = new Set([
   "set-cookie2",
 ]);
 
-/** Fields of a 304 that do not replace stored ones (RFC 9111 §3.2): those, and the framing. */
-const NOT_UPDATED_BY_304 = new Set([...NOT_STORED, "content-length"]);
+/**
+ * Fields of a 304 that do not replace stored ones: those, and the fields that describe the
+ * stored bytes, which stay the bytes of the 200 (RFC 9111 §3.2 lets a cache keep them; a
+ * `Content-Encoding` the stored body does not have would make it undecodable). Chromium's list
+ * (`kNonUpdatedHeaders`, http_response_headers.cc).
+ */
+const NOT_UPDATED_BY_304 = new Set([
+  ...NOT_STORED,
+  "www-authenticate",
+  "proxy-authenticate",
+  "proxy-authorization",
+  "content-location",
+  "content-md5",
+  "etag",
+  "content-encoding",
+  "content-range",
+  "content-type",
+  "content-length",
+  "x-frame-options",
+  "x-xss-protection",
+]);
+
+/** Prefixes of 304 fields that do not replace stored ones (`kNonUpdatedHeaderPrefixes`). */
+const NOT_UPDATED_PREFIXES = ["x-content-", "x-webkit-"];
 
 /**
  * Why a hand-written policy rather than the `http-cache-semantics` package: the package
@@ -128,6 +165,12 @@ export class HttpCache {
   // URLs whose last writer left nothing stored at its head (uncacheable, or a body still
   // streaming): their requests take no lock, so repeated uncacheable requests never queue.
   #unstored = new Set<string>();
+  // Chromium dooms an entry still being written when the cache is cleared or its URL
+  // invalidated, so what its writer receives afterwards is never served. Here each clear and
+  // invalidation is numbered, and a response whose request went out before one that hit its
+  // URL is not stored.
+  #dooms = 0;
+  #recentDooms: Array<{ readonly number: number; readonly hits: (url: string) => boolean }> = [];
 
   /**
    * Makes a cache; a persistent one opens its directory at the first request.
@@ -208,6 +251,7 @@ export class HttpCache {
     const store = await this.#opened();
     if (store === null) return;
     await store.flush();
+    this.#doom(urlMatches ?? (() => true));
     if (urlMatches === undefined) return store.clear();
     for (const url of store.urls()) {
       if (urlMatches(url)) store.deleteUrl(url);
@@ -266,8 +310,15 @@ export class HttpCache {
     context: RequestContext,
     waited = false,
   ): Promise<Response> {
+    const mode = context.cache;
+    if ((mode === "reload" || mode === "no-cache") && !waited) {
+      request = withCacheFields(request, mode);
+    }
     const method = request.method;
     if (method !== "GET" && method !== "HEAD") {
+      // The cache never answers these, so a request that may only be answered from it fails
+      // (HttpCache::Transaction::DoGetBackendComplete: no READ mode with LOAD_ONLY_FROM_CACHE).
+      if (mode === "only-if-cached") return cacheMiss(request);
       if (!this.#enabled || method === "OPTIONS" || method === "TRACE") {
         return next(request, context);
       }
@@ -283,7 +334,6 @@ export class HttpCache {
         });
       });
     }
-    const mode = context.cache;
     if (!this.#enabled) {
       return mode === "only-if-cached" ? cacheMiss(request) : next(request, context);
     }
@@ -392,6 +442,23 @@ export class HttpCache {
     return this.#revalidate(store, next, request, context, entry, staleIfError);
   }
 
+  #doom(hits: (url: string) => boolean): void {
+    this.#recentDooms.push({ number: ++this.#dooms, hits });
+    if (this.#recentDooms.length > RECENT_DOOMS_MAX) this.#recentDooms.shift();
+  }
+
+  #started(): RequestStart {
+    return { time: Date.now(), dooms: this.#dooms };
+  }
+
+  /** Whether a clear or an invalidation that hit `url` happened since `start`. */
+  #doomedSince(url: string, start: RequestStart): boolean {
+    if (this.#dooms === start.dooms) return false;
+    // Forgotten ones may have hit it.
+    if (this.#recentDooms[0]!.number > start.dooms + 1) return true;
+    return this.#recentDooms.some((doom) => doom.number > start.dooms && doom.hits(url));
+  }
+
   #fetchAndStore(
     store: CacheStore,
     next: FetchLike,
@@ -399,13 +466,13 @@ export class HttpCache {
     context: RequestContext,
     lockUrl?: string,
   ): Promise<Response> {
-    const requestTime = Date.now();
+    const start = this.#started();
     if (
       lockUrl === undefined || request.method !== "GET" || this.#unstored.has(lockUrl) ||
       this.#locks.has(lockUrl)
     ) {
       return next(request, context).then((response) =>
-        this.#store_(store, request, context, response, requestTime)
+        this.#store_(store, request, context, response, start)
       );
     }
     let release!: () => void;
@@ -426,7 +493,7 @@ export class HttpCache {
     };
     return next(request, context).then((response) => {
       try {
-        return this.#store_(store, request, context, response, requestTime);
+        return this.#store_(store, request, context, response, start);
       } finally {
         unlock();
       }
@@ -484,7 +551,7 @@ export class HttpCache {
       if (lastModified !== null) headers.set("if-modified-since", lastModified);
       conditional = new Request(request, { headers });
     }
-    const requestTime = Date.now();
+    const start = this.#started();
     const serveStale = () => {
       const state = freshness(entry, Date.now());
       return cachedResponse(entry, { url: entry.url, head: false, age: state.age, omit: [] });
@@ -494,16 +561,18 @@ export class HttpCache {
         // Its Set-Cookie lines are never stored here, but the cookie stage must see them.
         context.onInterimResponse?.(conditional, response, context);
         void response.body?.cancel();
-        const updated = updatedEntry(entry, response, requestTime);
-        putQuietly(store, updated);
+        const updated = updatedEntry(entry, response, start.time);
         const state = freshness(updated, Date.now());
+        // Served once more, but no longer kept (Chromium's DoUpdateCachedResponse dooms it).
+        if (state.directives.has("no-store")) deleteQuietly(store, entry.url);
+        else if (!this.#doomedSince(entry.url, start)) putQuietly(store, updated);
         return cachedResponse(updated, { url: entry.url, head: false, age: state.age, omit: [] });
       }
       if (staleIfError && ERROR_STATUSES.has(response.status)) {
         void response.body?.cancel();
         return serveStale();
       }
-      return this.#store_(store, request, context, response, requestTime);
+      return this.#store_(store, request, context, response, start);
     }, (error: unknown) => {
       if (staleIfError && context.signal?.aborted !== true) return serveStale();
       throw error;
@@ -522,7 +591,12 @@ export class HttpCache {
     this.#revalidating.add(entry.key);
     // It outlives the caller's request, so the caller's signal must not cut it short.
     const detached: RequestContext = { ...context, signal: undefined, urlChain: [entry.url] };
-    const plain = new Request(request.url, { method: "GET", headers: request.headers });
+    // The entry is whole, so it is revalidated whole: a Range the caller asked for would get a
+    // 206, which stores nothing and leaves the stale entry to every later request.
+    const headers = new Headers(request.headers);
+    headers.delete("range");
+    headers.delete("if-range");
+    const plain = new Request(request.url, { method: "GET", headers });
     const work = this.#revalidate(store, next, plain, detached, entry, false)
       .then((response) => {
         // No stage above this one sees the answer: the cookie stage stores its Set-Cookie
@@ -544,13 +618,19 @@ export class HttpCache {
     request: Request,
     context: RequestContext,
     response: Response,
-    requestTime: number,
+    start: RequestStart,
   ): Response {
     if (request.method !== "GET") return response;
     const info = responseInfo(response);
     const rawHeaders = info?.rawHeaders ?? [...response.headers];
     if (!isStorable(response.status, rawHeaders)) return response;
-    const cacheControl = request.headers.get("cache-control");
+    let cacheControl: string | null = null;
+    for (const [name, value] of request.headers) {
+      if (name === "cache-control") cacheControl = value;
+      // The caller validates its own copy: the fetch standard makes such a request no-store,
+      // as it does not read the cache for it (see #withStored).
+      else if (CONDITIONAL_FIELDS.has(name) && context.cache === "default") return response;
+    }
     if (cacheControl !== null && parseCacheControl(cacheControl).has("no-store")) return response;
     const names = varyNames(fieldValue(rawHeaders, "vary"));
     if (names === "*") return response;
@@ -564,7 +644,7 @@ export class HttpCache {
       httpVersion: info?.httpVersion ?? "1.1",
       rawHeaders: rawHeaders.filter(([name]) => !NOT_STORED.has(name.toLowerCase())),
       vary,
-      requestTime,
+      requestTime: start.time,
       responseTime: Date.now(),
       remoteAddress: info?.remoteAddress ?? "",
       remotePort: info?.remotePort ?? 0,
@@ -577,6 +657,7 @@ export class HttpCache {
       params: { key: fields.key },
     });
     const keep = (bytes: Uint8Array) => {
+      if (this.#doomedSince(url, start)) return;
       putQuietly(store, { ...fields, body: bytes });
       this.#unstored.delete(url);
       netLog?.sink.add({
@@ -589,6 +670,7 @@ export class HttpCache {
     // Like Chromium's disk cache, one entry may take at most an eighth of the cache.
     const maxEntryBytes = Math.floor(this.#maxSize / 8);
     if (response.body === null) {
+      if (this.#doomedSince(url, start)) return response;
       putQuietly(store, { ...fields, body: new Uint8Array() });
       this.#unstored.delete(url);
       return response;
@@ -633,6 +715,7 @@ export class HttpCache {
         // A malformed Location invalidates nothing more.
       }
     }
+    this.#doom((url) => urls.includes(url));
     try {
       for (const url of urls) store.deleteUrl(url);
     } catch {
@@ -645,6 +728,24 @@ function checkMaxSize(bytes: number): void {
   if (!Number.isSafeInteger(bytes) || bytes < 0) {
     throw new RangeError(`Cache size must be a non-negative integer of bytes, got ${bytes}`);
   }
+}
+
+/**
+ * The fields that tell caches on the way (proxies, CDNs) what the request cache mode asks of
+ * them, as Chromium's HttpNetworkTransaction::BuildRequestHeaders sends them: `Pragma: no-cache`
+ * and `Cache-Control: no-cache` for a reload (LOAD_BYPASS_CACHE), `Cache-Control: max-age=0`
+ * for no-cache (LOAD_VALIDATE_CACHE), each unless the caller set it (the caller's fields merge
+ * over them). Electron maps no-store to LOAD_DISABLE_CACHE alone, which adds none.
+ */
+function withCacheFields(request: Request, mode: "reload" | "no-cache"): Request {
+  const headers = new Headers(request.headers);
+  if (mode === "reload") {
+    if (!headers.has("pragma")) headers.set("pragma", "no-cache");
+    if (!headers.has("cache-control")) headers.set("cache-control", "no-cache");
+  } else if (!headers.has("cache-control")) {
+    headers.set("cache-control", "max-age=0");
+  }
+  return new Request(request, { headers });
 }
 
 function cacheMiss(request: Request): Promise<never> {
@@ -709,8 +810,11 @@ function byteRange(
 
 /** The stored entry with the 304's fields replacing its own (RFC 9111 §3.2, §4.3.4). */
 function updatedEntry(entry: CacheEntry, response: Response, requestTime: number): CacheEntry {
-  const fresh = (responseInfo(response)?.rawHeaders ?? [...response.headers])
-    .filter(([name]) => !NOT_UPDATED_BY_304.has(name.toLowerCase()));
+  const fresh = (responseInfo(response)?.rawHeaders ?? [...response.headers]).filter(([name]) => {
+    const lower = name.toLowerCase();
+    return !NOT_UPDATED_BY_304.has(lower) &&
+      !NOT_UPDATED_PREFIXES.some((prefix) => lower.startsWith(prefix));
+  });
   const replaced = new Set(fresh.map(([name]) => name.toLowerCase()));
   return {
     ...entry,
@@ -728,6 +832,14 @@ function putQuietly(store: CacheStore, entry: CacheEntry): void {
     store.put(entry);
   } catch {
     // A store that cannot write (busy, full, closed) just misses next time.
+  }
+}
+
+function deleteQuietly(store: CacheStore, url: string): void {
+  try {
+    store.deleteUrl(url);
+  } catch {
+    // An entry that could not be deleted is revalidated again by its own freshness rules.
   }
 }
 

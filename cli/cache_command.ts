@@ -52,27 +52,46 @@ export function parseCacheArgs(args: string[]): CacheArgs {
   return { action, partition: values.partition, json: values.json };
 }
 
+/** Where `ses cache` writes. */
+export interface CacheOutput {
+  /** Results: the size line or the JSON. */
+  out: (line: string) => void;
+  /** Messages and errors. */
+  err: (line: string) => void;
+}
+
 /**
- * Prints the size of a session's HTTP cache, or clears it.
+ * Prints the size of a session's HTTP cache, or clears it. An in-memory partition is refused,
+ * as by `ses cookies` and `ses storage`: its cache starts empty with the command and ends with
+ * it, so its size is always 0 and a clear does nothing.
  *
  * @param session The `session` module.
  * @param args The parsed command.
- * @param print Where each output line goes.
- * @returns The exit code, 0.
+ * @param output Where results and messages go.
+ * @returns The exit code: 0, or 2 for an in-memory partition.
  *
  * @example
  * ```ts ignore
  * import { session } from "../mod.ts";
  * import { parseCacheArgs, runCache } from "./cache_command.ts";
- * await runCache(session, parseCacheArgs(["size"]), console.log); // 12345 bytes in persist:default
+ * await runCache(session, parseCacheArgs(["size"]), { out: console.log, err: console.error });
+ * // 12345 bytes in persist:default
  * ```
  */
 export async function runCache(
   session: SessionModule,
   args: CacheArgs,
-  print: (line: string) => void,
+  output: CacheOutput,
 ): Promise<number> {
   const ses = fromPartitionOption(session, args.partition);
+  if (!ses.isPersistent()) {
+    output.err(
+      `ses cache: partition "${args.partition}" lives in memory and ends with this command; ` +
+        `use a persistent one like "persist:${args.partition}"`,
+    );
+    return 2;
+  }
+  const print = output.out;
   if (args.action === "clear") await ses.clearCache();
   const size = await ses.getCacheSize();
   if (args.json) {

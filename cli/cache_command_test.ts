@@ -22,6 +22,10 @@ function processes() {
   };
 }
 
+function fail(line: string): never {
+  throw new Error(`unexpected error output: ${line}`);
+}
+
 function quiet() {
   const info: string[] = [];
   return {
@@ -53,6 +57,25 @@ describe("ses cache and ses fetch --cache", () => {
     assert.throws(() => parseCacheArgs(["size", "extra"]), /unexpected argument "extra"/);
   });
 
+  it("refuses an in-memory partition with exit 2, as ses cookies and ses storage do", async () => {
+    const newProcess = processes();
+    for (const action of ["size", "clear"]) {
+      const out: string[] = [];
+      const err: string[] = [];
+      const code = await runCache(
+        newProcess(),
+        parseCacheArgs([action, "--partition", "site", "--json"]),
+        { out: (line) => out.push(line), err: (line) => err.push(line) },
+      );
+      assert.equal(code, 2);
+      assert.deepEqual(out, []);
+      assert.deepEqual(err, [
+        'ses cache: partition "site" lives in memory and ends with this command; ' +
+        'use a persistent one like "persist:site"',
+      ]);
+    }
+  });
+
   it("stores across processes, reports the size and clears it", async () => {
     const newProcess = processes();
     const url = new URL("/cached", origin.url).href;
@@ -69,12 +92,21 @@ describe("ses cache and ses fetch --cache", () => {
     );
     assert.equal(hits, 1);
     const lines: string[] = [];
-    await runCache(newProcess(), parseCacheArgs(["size", "--json"]), (line) => lines.push(line));
+    await runCache(newProcess(), parseCacheArgs(["size", "--json"]), {
+      out: (line) => lines.push(line),
+      err: fail,
+    });
     const { size } = JSON.parse(lines[0]!);
     assert.ok(size > "stored".length, `size ${size}`);
-    await runCache(newProcess(), parseCacheArgs(["clear"]), (line) => lines.push(line));
+    await runCache(newProcess(), parseCacheArgs(["clear"]), {
+      out: (line) => lines.push(line),
+      err: fail,
+    });
     assert.equal(lines[1], "cleared the cache of persist:default");
-    await runCache(newProcess(), parseCacheArgs(["size"]), (line) => lines.push(line));
+    await runCache(newProcess(), parseCacheArgs(["size"]), {
+      out: (line) => lines.push(line),
+      err: fail,
+    });
     assert.equal(lines[2], "0 bytes in persist:default");
     const miss = quiet();
     assert.equal(

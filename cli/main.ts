@@ -175,7 +175,7 @@ async function runCommand(command: string | undefined, rest: string[]): Promise<
     case "cache": {
       const args = parsed("cache", parseCacheArgs, rest);
       if (args === undefined) return 2;
-      return await runCache(session, args, console.log);
+      return await runCache(session, args, { out: (line) => console.log(line), err: printError });
     }
     case "proxy": {
       const args = parsed("proxy", parseProxyArgs, rest);

@@ -154,6 +154,7 @@ export function createFetchEntry(pipeline: FetchLike, options: FetchEntryOptions
       // TypeError.
       if (typeof input !== "object" || input === null) input = String(input);
       if (init?.method !== undefined) checkMethod(init.method);
+      if (init?.cache !== undefined) checkCache(init.cache);
       if ((init?.body ?? null) !== null) checkBodyAllowed(init?.method, input);
       else if (input instanceof Request) checkUsable(input);
       const withDuplex = init?.body instanceof ReadableStream && !("duplex" in init)
@@ -261,6 +262,27 @@ function checkBodyAllowed(method: string | undefined, input: RequestInfo | URL):
 function checkUsable(input: Request): void {
   if (input.bodyUsed || input.body?.locked === true) {
     throw new TypeError("Input request's body is unusable");
+  }
+}
+
+const CACHE_MODES = new Set([
+  "default",
+  "no-store",
+  "reload",
+  "no-cache",
+  "force-cache",
+  "only-if-cached",
+]);
+
+// The RequestCache enum check of the Request constructor, with Deno's (and Chromium's WebIDL)
+// words: Bun's Request takes null as "default" and words the rest its own way.
+function checkCache(value: unknown): void {
+  if (!CACHE_MODES.has(value as string)) {
+    throw new TypeError(
+      `Failed to construct 'Request': The provided value '${
+        String(value)
+      }' is not a valid enum value of type RequestCache`,
+    );
   }
 }
 

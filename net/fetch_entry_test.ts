@@ -284,4 +284,20 @@ describe("createFetchEntry cache mode", () => {
     await fetchLike("http://a.test/", { cache: "only-if-cached", mode: "same-origin" });
     assert.equal(calls[0]!.context.cache, "only-if-cached");
   });
+
+  it("rejects a cache mode that is none of the six with the same TypeError in both runtimes", async () => {
+    // Bun's Request took null as "default" and worded the others its own way.
+    const { fetchLike, calls } = entry();
+    for (const value of ["bogus", "", "RELOAD", null, 5]) {
+      await assert.rejects(fetchLike("http://a.test/", { cache: value as RequestCache }), {
+        name: "TypeError",
+        message: `Failed to construct 'Request': The provided value '${
+          String(value)
+        }' is not a valid enum value of type RequestCache`,
+      });
+    }
+    assert.equal(calls.length, 0);
+    await fetchLike("http://a.test/", { cache: undefined });
+    assert.equal(calls[0]!.context.cache, "default");
+  });
 });

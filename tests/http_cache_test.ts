@@ -230,6 +230,45 @@ for (const persistent of [false, true]) {
       assert.equal(origin.hits(stopped), 2);
     });
 
+    it("keeps nothing a clear or an unsafe method found still streaming in, as Chromium dooms it", async () => {
+      // Chromium's DoomAllEntries and DoomMainEntryForUrl doom an entry being written too: what
+      // its writer still receives is never served.
+      const fresh = newSession();
+      const held: ServerResponse[] = [];
+      const url = origin.route((request, response, hit) => {
+        if (request.method !== "GET") {
+          request.resume();
+          response.writeHead(204).end();
+          return;
+        }
+        response.writeHead(200, { "cache-control": "max-age=3600" });
+        response.write(`part1-${hit} `);
+        held.push(response);
+      });
+      const ways: Array<() => Promise<unknown>> = [
+        () => fresh.clearCache(),
+        () => fresh.clearData({ dataTypes: ["cache"], origins: [new URL(url).origin] }),
+        () => fresh.fetch(url, { method: "POST", body: "x" }),
+        () => fresh.fetch(url, { method: "DELETE" }),
+      ];
+      for (const [i, way] of ways.entries()) {
+        const reader = (await fresh.fetch(url)).body!.getReader();
+        await reader.read();
+        await way();
+        held.shift()!.end("part2");
+        while (!(await reader.read()).done);
+        await fresh.cacheIdle();
+        await assert.rejects(get(fresh, url, ONLY_IF_CACHED), isCacheMiss, `way ${i}`);
+      }
+      assert.equal(await fresh.getCacheSize(), 0);
+      // With nothing in the way, the same response is kept.
+      const reader = (await fresh.fetch(url)).body!.getReader();
+      held.shift()!.end("part2");
+      while (!(await reader.read()).done);
+      await fresh.cacheIdle();
+      assert.equal((await get(fresh, url, ONLY_IF_CACHED)).fromCache, true);
+    });
+
     it("stores a body that came whole with its head, even if the reader cancels it", async () => {
       const url = origin.route(reply({ "cache-control": "max-age=3600" }, () => "whole"));
       await (await ses.fetch(url)).body!.cancel();
@@ -263,6 +302,36 @@ for (const persistent of [false, true]) {
       assert.equal(origin.hits(url), 3);
     });
 
+    it("tells caches on the way: reload sends Pragma and Cache-Control no-cache, no-cache max-age=0", async () => {
+      // Electron maps the modes to load flags (electron_api_url_loader.cc), and Chromium's
+      // HttpNetworkTransaction::BuildRequestHeaders sends these for LOAD_BYPASS_CACHE and
+      // LOAD_VALIDATE_CACHE, under the caller's own fields; no-store (LOAD_DISABLE_CACHE) adds none.
+      const url = origin.route(withEtag({ "cache-control": "max-age=3600" }));
+      const sent = () => {
+        const { pragma, "cache-control": cacheControl, "if-none-match": etag } =
+          origin.lastRequest()
+            .headers;
+        return [pragma, cacheControl, etag];
+      };
+      await get(ses, url, { cache: "no-cache" });
+      assert.deepEqual(sent(), [undefined, "max-age=0", undefined]);
+      await get(ses, url, { cache: "no-cache" });
+      assert.deepEqual(sent(), [undefined, "max-age=0", '"e1"']);
+      await get(ses, url, { cache: "reload" });
+      assert.deepEqual(sent(), ["no-cache", "no-cache", undefined]);
+      await get(ses, url, { cache: "reload", headers: { "cache-control": "max-age=5" } });
+      assert.deepEqual(sent(), ["no-cache", "max-age=5", undefined]);
+      await get(ses, url, { cache: "no-store" });
+      assert.deepEqual(sent(), [undefined, undefined, undefined]);
+      await get(ses, url, { cache: "default", method: "POST", body: "x" });
+      assert.deepEqual(sent(), [undefined, undefined, undefined]);
+      await get(ses, url, { cache: "reload", method: "POST", body: "x" });
+      assert.deepEqual(sent(), ["no-cache", "no-cache", undefined]);
+      await get(newSession({ cache: false }), url, { cache: "reload" });
+      assert.deepEqual(sent(), ["no-cache", "no-cache", undefined]);
+      assert.equal(origin.hits(url), 8);
+    });
+
     it("revalidates in no-cache mode and serves the stored body on 304, updating headers", async () => {
       const url = origin.route((request, response, hit) =>
         withEtag({ "cache-control": "max-age=3600", "x-version": String(hit) })(
@@ -282,6 +351,65 @@ for (const persistent of [false, true]) {
       const again = await get(ses, url);
       assert.equal(again.response.headers.get("x-version"), "2");
       assert.equal(origin.hits(url), 2);
+    });
+
+    it("keeps the stored body's framing and type fields when a 304 sends others, as Chromium", async () => {
+      // A 304 that names a content coding the stored bytes do not have must not make them
+      // undecodable (RFC 9111 §3.2; Chromium's kNonUpdatedHeaders in http_response_headers.cc).
+      const url = origin.route((request, response, hit) => {
+        if (request.headers["if-none-match"] === '"e1"') {
+          response.writeHead(304, {
+            "cache-control": "max-age=0",
+            "content-type": "text/html",
+            "content-encoding": "gzip",
+            "content-location": "/elsewhere",
+            etag: '"e2"',
+            "x-content-type-options": "nosniff",
+            "x-version": String(hit),
+          }).end();
+          return;
+        }
+        response.writeHead(200, {
+          "cache-control": "max-age=0",
+          "content-type": "text/plain",
+          etag: '"e1"',
+          "x-version": String(hit),
+        }).end(`body${hit}`);
+      });
+      await get(ses, url);
+      for (let i = 0; i < 2; i++) {
+        const revalidated = await get(ses, url);
+        assert.equal(revalidated.fromCache, true);
+        assert.equal(revalidated.text, "body1");
+        const headers = revalidated.response.headers;
+        assert.equal(headers.get("x-version"), String(i + 2));
+        assert.equal(headers.get("content-type"), "text/plain");
+        assert.equal(headers.get("content-encoding"), null);
+        assert.equal(headers.get("content-location"), null);
+        assert.equal(headers.get("etag"), '"e1"');
+        assert.equal(headers.get("x-content-type-options"), null);
+        assert.equal(origin.lastRequest().headers["if-none-match"], '"e1"');
+      }
+      assert.equal(origin.hits(url), 3);
+    });
+
+    it("drops the entry when the 304 it was revalidated with says no-store, as Chromium", async () => {
+      const url = origin.route((request, response, hit) => {
+        if (request.headers["if-none-match"] === '"e1"') {
+          response.writeHead(304, { "cache-control": "no-store", etag: '"e1"' }).end();
+          return;
+        }
+        response.writeHead(200, { "cache-control": "max-age=0", etag: '"e1"' }).end(`body${hit}`);
+      });
+      await get(ses, url);
+      const revalidated = await get(ses, url);
+      assert.equal(revalidated.text, "body1");
+      assert.equal(revalidated.fromCache, true);
+      await assert.rejects(get(ses, url, ONLY_IF_CACHED), isCacheMiss);
+      const refetched = await get(ses, url);
+      assert.equal(origin.lastRequest().headers["if-none-match"], undefined);
+      assert.equal(refetched.text, "body3");
+      assert.equal(origin.hits(url), 3);
     });
 
     it("revalidates with If-Modified-Since when there is only Last-Modified", async () => {
@@ -307,6 +435,48 @@ for (const persistent of [false, true]) {
       const stale = await get(ses, url, ONLY_IF_CACHED);
       assert.equal(stale.text, "v1");
       assert.equal(origin.hits(url), 1);
+    });
+
+    it("neither serves nor stores for a request the caller made conditional (fetch standard)", async () => {
+      // The HTTP-network-or-cache fetch turns default into no-store for such a request, and
+      // Chromium's cache passes an externally conditionalized request with no entry through
+      // (HttpCache::Transaction, UPDATE mode without an entry becomes NONE).
+      const url = origin.route(withEtag({ "cache-control": "max-age=3600" }));
+      for (
+        const field of ["if-none-match", "if-modified-since", "if-match", "if-unmodified-since"]
+      ) {
+        const value = field === "if-none-match" || field === "if-match"
+          ? '"other"'
+          : new Date().toUTCString();
+        const answer = await get(ses, url, { headers: { [field]: value } });
+        assert.equal(answer.fromCache, false, field);
+        await assert.rejects(get(ses, url, ONLY_IF_CACHED), isCacheMiss, field);
+      }
+      const own = await get(ses, url, { headers: { "if-none-match": '"e1"' } });
+      assert.equal(own.response.status, 304);
+      await get(ses, url);
+      // Stored now: the caller's own validation still goes to the origin and gets its 304.
+      const revalidated = await get(ses, url, { headers: { "if-none-match": '"e1"' } });
+      assert.deepEqual([revalidated.response.status, revalidated.fromCache], [304, false]);
+      assert.equal(origin.hits(url), 7);
+    });
+
+    it("fails only-if-cached for a method the cache never answers, without reaching the origin", async () => {
+      // Chromium's HttpCache::Transaction::DoGetBackendComplete: no READ mode with
+      // LOAD_ONLY_FROM_CACHE is ERR_CACHE_MISS; the fetch standard's cache stores no POST answer.
+      const url = origin.route(reply({ "cache-control": "max-age=3600" }));
+      await get(ses, url);
+      for (const method of ["POST", "PUT", "DELETE", "PATCH", "OPTIONS"]) {
+        const body = method === "OPTIONS" || method === "DELETE" ? undefined : "x";
+        await assert.rejects(ses.fetch(url, { ...ONLY_IF_CACHED, method, body }), isCacheMiss);
+      }
+      await assert.rejects(
+        newSession({ cache: false }).fetch(url, { ...ONLY_IF_CACHED, method: "POST", body: "x" }),
+        isCacheMiss,
+      );
+      assert.equal(origin.hits(url), 1);
+      // Nothing was invalidated either: the request never went out.
+      assert.equal((await get(ses, url, ONLY_IF_CACHED)).text, "v1");
     });
 
     it("keys by the Vary-selected request headers and never serves Vary: *", async () => {
@@ -356,6 +526,14 @@ for (const persistent of [false, true]) {
         [expires, expired, aged, heuristic, notHeuristic].map((url) => origin.hits(url)),
         [1, 2, 2, 1, 2],
       );
+    });
+
+    it("takes an Expires that is no HTTP-date, like a number of seconds, as already expired", async () => {
+      const url = origin.route(reply({ expires: "3600", etag: '"n"' }));
+      await get(ses, url);
+      await get(ses, url);
+      assert.equal(origin.hits(url), 2);
+      assert.equal(origin.lastRequest().headers["if-none-match"], '"n"');
     });
 
     it("stores responses with private and to requests with Authorization", async () => {
@@ -409,6 +587,32 @@ for (const persistent of [false, true]) {
       await get(ses, must);
       await get(ses, must);
       assert.equal(origin.hits(must), 2);
+    });
+
+    it("revalidates the whole response in the background when a Range request saw it stale", async () => {
+      // The entry is whole, so its revalidation must be too: a 206 would store nothing and
+      // leave the stale entry for every later request.
+      const url = origin.route((request, response, hit) => {
+        const headers = {
+          "cache-control": "max-age=0, stale-while-revalidate=60",
+          etag: `"e${hit}"`,
+        };
+        if (request.headers.range !== undefined) {
+          response.writeHead(206, { ...headers, "content-range": "bytes 0-1/5" }).end(`b${hit}`);
+          return;
+        }
+        response.writeHead(200, headers).end(`body${hit}`);
+      });
+      await get(ses, url);
+      const partial = await get(ses, url, { headers: { range: "bytes=0-1" } });
+      assert.equal(partial.response.status, 206);
+      assert.equal(partial.text, "bo");
+      assert.equal(partial.fromCache, true);
+      await ses.cacheIdle();
+      assert.equal(origin.hits(url), 2);
+      assert.equal(origin.lastRequest().headers.range, undefined);
+      assert.equal(origin.lastRequest().headers["if-none-match"], '"e1"');
+      assert.equal((await get(ses, url)).text, "body2");
     });
 
     it("stores the Set-Cookie of a background revalidation's response", async () => {
