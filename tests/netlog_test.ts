@@ -38,6 +38,8 @@ function paramsOf(log: ReadNetLog, id: number, type: string): Record<string, unk
 
 describe("net log of ses.fetch", () => {
   let server: Server;
+  // Bodies of /streamed waiting for the next /held request.
+  const afterHeld: Array<() => void> = [];
   let origin = "";
   let proxy: RunningServer;
   let secure: HttpsServer;
@@ -71,7 +73,19 @@ describe("net log of ses.fetch", () => {
         response.writeHead(200, { "content-length": "8" });
         response.flushHeaders();
         setTimeout(() => response.destroyed || response.end("streamed"), 10);
+      } else if (request.url === "/streamed-until-held") {
+        // The same, its body sent once the client asks for /held (or 5 s later): never in
+        // the head's read, however loaded the machine.
+        response.writeHead(200, { "content-length": "8" });
+        response.flushHeaders();
+        const end = () => response.destroyed || response.end("streamed");
+        const timer = setTimeout(end, 5000);
+        afterHeld.push(() => {
+          clearTimeout(timer);
+          end();
+        });
       } else if (request.url === "/held") {
+        for (const release of afterHeld.splice(0)) release();
         // The head, then a body that comes only if the client is still there 5 s later: a
         // body the test cancels before any of it came, however loaded the machine.
         response.writeHead(200, { "content-length": "4" });
@@ -280,7 +294,7 @@ describe("net log of ses.fetch", () => {
     // Chromium's URLLoader completes, and its URLRequest goes, once the body is in the data
     // pipe: a body that arrived whole ends the request before it is read.
     const whole = await ses.fetch(`${origin}/final`);
-    const read = await ses.fetch(`${origin}/streamed`);
+    const read = await ses.fetch(`${origin}/streamed-until-held`);
     const cancelled = await ses.fetch(`${origin}/held`);
     assert.equal(await read.text(), "streamed");
     await cancelled.body!.cancel();
