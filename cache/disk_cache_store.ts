@@ -8,7 +8,6 @@
 import { closeSync, openSync, readSync, writeSync } from "node:fs";
 import { readdir, stat, unlink } from "node:fs/promises";
 import { join } from "node:path";
-import process from "node:process";
 import { crc32 } from "node:zlib";
 import type {
   AppendFile,
@@ -18,6 +17,7 @@ import type {
   SqlStatement,
   SqlValue,
 } from "../core/runtime.ts";
+import { onProcessEnd } from "../core/process_end.ts";
 import type { CacheEntry } from "./cache_entry.ts";
 import { entrySize } from "./cache_entry.ts";
 import type { CacheStore } from "./cache_store.ts";
@@ -891,8 +891,7 @@ export class DiskCacheStore implements CacheStore {
 }
 
 // One exit hook for every open store (a hook per store would trip Node's listener-leak warning
-// past ten partitions). No signal is hooked: the cookie store ends the process again after a
-// signal only when no one else listens to it, and a cache may lose its last entries anyway.
+// past ten partitions).
 const openStores = new Set<DiskCacheStore>();
 function flushOpenStores(): void {
   for (const store of openStores) {
@@ -904,21 +903,16 @@ function flushOpenStores(): void {
   }
 }
 
-// `exit` for process.exit() and a natural end, `uncaughtExceptionMonitor` for a death by an
-// uncaught exception or unhandled rejection (it leaves the process to die as it would have),
-// and the global `unload` for Deno's own Deno.exit(), which runs no `exit` listener.
-const globalEvents = globalThis as {
-  addEventListener?: (type: string, listener: () => void) => void;
-  removeEventListener?: (type: string, listener: () => void) => void;
-};
+// Written at every end of the process, signals included (core/process_end.ts); hooked while
+// a store is open.
+let stopWritingAtEnd: (() => void) | undefined;
 
 function hookProcessEnd(on: boolean): void {
-  for (const event of ["exit", "uncaughtExceptionMonitor"] as const) {
-    if (on) process.on(event, flushOpenStores);
-    else process.off(event, flushOpenStores);
+  if (on) stopWritingAtEnd ??= onProcessEnd(flushOpenStores);
+  else {
+    stopWritingAtEnd?.();
+    stopWritingAtEnd = undefined;
   }
-  if (on) globalEvents.addEventListener?.("unload", flushOpenStores);
-  else globalEvents.removeEventListener?.("unload", flushOpenStores);
 }
 
 /** Whether SQLite failed because the file is not a (sound) database: SQLITE_NOTADB, _CORRUPT. */

@@ -60,7 +60,7 @@ function writeThenEnd(dir: string, mode: string): Promise<void> {
 
 describe("DiskCacheStore at a process end that runs no timer", () => {
   it("writes the entries still waiting for their batch, whole", async () => {
-    for (const mode of ["exit", "runtime-exit", "throw"]) {
+    for (const mode of ["exit", "runtime-exit", "throw", "signal"]) {
       const dir = mkdtempSync(join(tmpdir(), "ses-cache-exit-"));
       try {
         await writeThenEnd(dir, mode);

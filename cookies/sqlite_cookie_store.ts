@@ -8,9 +8,9 @@
 
 import { mkdirSync, renameSync } from "node:fs";
 import { dirname } from "node:path";
-import process from "node:process";
 import { clearTimeout, setTimeout } from "node:timers";
 import type { CookieSameSite } from "../core/electron_types.ts";
+import { onProcessEnd } from "../core/process_end.ts";
 import type { SqlDatabase, SqlRow, SqlStatement, SqlValue } from "../core/runtime.ts";
 import type { CanonicalCookie } from "./canonical_cookie.ts";
 import type { PersistentCookieStore } from "./cookie_jar.ts";
@@ -429,44 +429,15 @@ function flushOpenStores(): void {
   }
 }
 
-// The signals that end a process by default and that Chromium's browser process turns into a
-// clean shutdown (Ctrl-C in a terminal, `kill`, a closed terminal).
-const ENDING_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
-
-// Writes every open store, then lets the signal do what it would have done: with no other
-// listener, the process is ended by the same signal (exit status and all); a program that
-// listens itself decides.
-function flushOnSignal(signal: NodeJS.Signals): void {
-  flushOpenStores();
-  if (process.listenerCount(signal) > 1) return;
-  hookProcessEnd(false);
-  process.kill(process.pid, signal);
-}
-
-// Ends that run no node:process "exit" listener: a death by an uncaught exception or an
-// unhandled rejection in Deno or Bun (the monitor event comes first in Node, Deno and Bun and,
-// unlike "uncaughtException", leaves the process to die as it would have), and Deno's own
-// `Deno.exit()`, which dispatches the global `unload` event instead. Listening stops no process
-// from ending; a runtime without a global `unload` (Bun) never calls that listener.
-const globalEvents = globalThis as {
-  addEventListener?: (type: string, listener: () => void) => void;
-  removeEventListener?: (type: string, listener: () => void) => void;
-};
+// Written at every end of the process, signals included (core/process_end.ts); hooked while
+// a store is open.
+let stopWritingAtEnd: (() => void) | undefined;
 
 function hookProcessEnd(on: boolean): void {
-  for (const event of ["exit", "uncaughtExceptionMonitor"] as const) {
-    if (on) process.on(event, flushOpenStores);
-    else process.off(event, flushOpenStores);
-  }
-  if (on) globalEvents.addEventListener?.("unload", flushOpenStores);
-  else globalEvents.removeEventListener?.("unload", flushOpenStores);
-  for (const signal of ENDING_SIGNALS) {
-    try {
-      if (on) process.on(signal, flushOnSignal);
-      else process.off(signal, flushOnSignal);
-    } catch {
-      // A platform without this signal (Windows has no SIGHUP in Deno): nothing to hook.
-    }
+  if (on) stopWritingAtEnd ??= onProcessEnd(flushOpenStores);
+  else {
+    stopWritingAtEnd?.();
+    stopWritingAtEnd = undefined;
   }
 }
 

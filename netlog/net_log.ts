@@ -10,8 +10,8 @@ import { CAPTURE_MODES, type CaptureMode } from "./capture_mode.ts";
 import { LoggedSource } from "./event_line.ts";
 import { fileError } from "./_file_error.ts";
 import { methodArgumentError } from "../core/conversion_error.ts";
+import { onProcessEnd } from "../core/process_end.ts";
 import { FileNetLogWriter, type FileNetLogWriterOptions } from "./file_net_log_writer.ts";
-import process from "node:process";
 
 /** Electron's options for `netLog.startLogging`. */
 export interface StartLoggingOptions {
@@ -185,22 +185,16 @@ function completeRunningLogs(): void {
   for (const run of runningLogs) run.closeSync();
 }
 
-// A program that dies of an uncaught exception or an unhandled rejection runs no "exit"
-// listener in Deno or Bun; the monitor event comes first in Node, Deno and Bun. The logs are
-// completed only when the process is about to die of it: with a node:process listener for the
-// error (a program that goes on), they keep recording.
-function completeOnFatalError(_error: unknown, origin: string): void {
-  const handler = origin === "unhandledRejection" ? "unhandledRejection" : "uncaughtException";
-  if (process.listenerCount(handler) === 0) completeRunningLogs();
-}
+// Completed when the process is sure to end (core/process_end.ts): at exit, by Deno.exit(), a
+// fatal error or a signal no listener of the program's own takes. A program that handles the
+// error or the signal goes on, and its logs keep recording.
+let stopCompletingAtEnd: (() => void) | undefined;
 
 function hookProcessEnd(on: boolean): void {
-  if (on) {
-    process.on("exit", completeRunningLogs);
-    process.on("uncaughtExceptionMonitor", completeOnFatalError);
-  } else {
-    process.off("exit", completeRunningLogs);
-    process.off("uncaughtExceptionMonitor", completeOnFatalError);
+  if (on) stopCompletingAtEnd ??= onProcessEnd(completeRunningLogs, { final: true });
+  else {
+    stopCompletingAtEnd?.();
+    stopCompletingAtEnd = undefined;
   }
 }
 

@@ -404,6 +404,24 @@ describe("NetLog", () => {
     }
   });
 
+  it("completes a log when a signal ends the process, as Chromium's clean shutdown", async () => {
+    const path = await tempPath("signal.json");
+    const signal = await new Promise<string | null>((resolve, reject) => {
+      const args = "Deno" in globalThis ? ["run", "-A", EXIT_WRITER] : [EXIT_WRITER];
+      const child = spawn(process.execPath, [...args, path, "-", "signal"], {
+        stdio: ["ignore", "inherit", "inherit"],
+      });
+      child.once("error", reject);
+      child.once("exit", (_code, signal) => resolve(signal));
+    });
+    // The signal still ends it.
+    assert.equal(signal, "SIGTERM");
+    const log = parseNetLog(await readFile(path, "utf8"));
+    assert.equal(log.truncated, false);
+    assert.deepEqual(netLogProblems(log), []);
+    assert.equal(log.events.length, 400);
+  });
+
   it("builds nothing while not logging", () => {
     const netLog = new NetLog();
     assert.equal(netLog.capturing, false);
