@@ -54,7 +54,10 @@ export function defaultHeaderSource(identity: SessionIdentity): () => HeaderList
 
 /**
  * Appends each default whose name the list lacks, as Chromium's network stack adds its
- * defaults unless the caller set them.
+ * defaults unless the caller set them. A request with a `Range` gets `Accept-Encoding:
+ * identity` instead of the codings, as Chromium's `HttpRequestHeaders::SetAcceptEncodingIfMissing`
+ * gives it: a range of an encoded body would be a piece of a stream no decoder can start in the
+ * middle of.
  *
  * @param list The request's header lines, lower-case names; changed in place.
  * @param defaults The defaults, lower-case names.
@@ -66,6 +69,9 @@ export function defaultHeaderSource(identity: SessionIdentity): () => HeaderList
  * appendMissingHeaders(list, [["user-agent", "demo/1"], ["accept", "text/plain"]]);
  * console.log(list.map(([name, value]) => `${name}: ${value}`).join("; "));
  * // host: a.test; accept: text/html; user-agent: demo/1
+ * const ranged: Array<[string, string]> = [["range", "bytes=10-"]];
+ * appendMissingHeaders(ranged, [["accept-encoding", "gzip, deflate, br"]]);
+ * console.log(ranged[1]); // [ "accept-encoding", "identity" ]
  * ```
  */
 export function appendMissingHeaders(list: Array<[string, string]>, defaults: HeaderList): void {
@@ -76,6 +82,12 @@ export function appendMissingHeaders(list: Array<[string, string]>, defaults: He
     const name = header[0];
     let present = false;
     for (let i = 0; i < given && !present; i++) present = list[i]![0] === name;
-    if (!present) list.push([name, header[1]]);
+    if (present) continue;
+    list.push([name, name === "accept-encoding" && hasRange(list, given) ? "identity" : header[1]]);
   }
+}
+
+function hasRange(list: ReadonlyArray<readonly [string, string]>, given: number): boolean {
+  for (let i = 0; i < given; i++) if (list[i]![0] === "range") return true;
+  return false;
 }

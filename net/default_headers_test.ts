@@ -51,4 +51,17 @@ describe("appendMissingHeaders", () => {
       ["accept-encoding", "gzip"],
     ]);
   });
+
+  it("asks for no coding of a range, unless the caller named one (Chromium's SetAcceptEncodingIfMissing)", () => {
+    const defaults: Array<[string, string]> = [["accept-encoding", "gzip, deflate, br"]];
+    const ranged: Array<[string, string]> = [["host", "a.test"], ["range", "bytes=5-"]];
+    appendMissingHeaders(ranged, defaults);
+    assert.deepEqual(ranged.at(-1), ["accept-encoding", "identity"]);
+    const chosen: Array<[string, string]> = [["range", "bytes=5-"], ["accept-encoding", "br"]];
+    appendMissingHeaders(chosen, defaults);
+    assert.deepEqual(chosen, [["range", "bytes=5-"], ["accept-encoding", "br"]]);
+    const whole: Array<[string, string]> = [["host", "a.test"]];
+    appendMissingHeaders(whole, defaults);
+    assert.deepEqual(whole.at(-1), ["accept-encoding", "gzip, deflate, br"]);
+  });
 });
