@@ -14,6 +14,12 @@ import type { CacheEntry } from "./cache_entry.ts";
 const HEURISTIC_STATUSES = new Set([200, 203, 204, 206, 300, 301, 308, 404, 405, 410, 414, 501]);
 
 /**
+ * Statuses Chromium gives a lifetime from `Last-Modified` (`HttpResponseHeaders::
+ * GetFreshnessLifetimes`), a subset of the heuristically cacheable ones.
+ */
+const CHROMIUM_HEURISTIC_STATUSES = new Set([200, 203, 206]);
+
+/**
  * Statuses Chromium keeps fresh for good when nothing explicit says otherwise
  * (`HttpResponseHeaders::GetFreshnessLifetimes`, "implicitly fresh"): a browser remembers a
  * permanent redirect or a gone resource until told to reload.
@@ -256,12 +262,14 @@ function lifetime(
     const expires = parseHttpDate(expiresValue);
     return expires === undefined ? 0 : Math.max(0, expires - date);
   }
-  // Chromium puts these before its Last-Modified heuristic, so a 301 with one is fresh for good.
-  if (IMPLICITLY_FRESH.has(status)) return Infinity;
-  if (!HEURISTIC_STATUSES.has(status)) return 0;
-  const lastModified = parseHttpDate(fieldValue(headers, "last-modified"));
-  // §4.2.2: a typical heuristic is 10% of the time since Last-Modified, as Chromium uses.
-  return lastModified === undefined ? 0 : Math.max(0, (date - lastModified) / 10);
+  // §4.2.2 allows a heuristic for every heuristically cacheable status; Chromium (so Electron)
+  // gives one to 200, 203 and 206 only, never under must-revalidate, and none for a
+  // Last-Modified after Date: 10% of the time since Last-Modified.
+  if (CHROMIUM_HEURISTIC_STATUSES.has(status) && !directives.has("must-revalidate")) {
+    const lastModified = parseHttpDate(fieldValue(headers, "last-modified"));
+    if (lastModified !== undefined && lastModified <= date) return (date - lastModified) / 10;
+  }
+  return IMPLICITLY_FRESH.has(status) ? Infinity : 0;
 }
 
 /** RFC 9111 §4.2.3 `corrected_initial_age`; the current age adds the resident time to it. */

@@ -42,13 +42,23 @@ describe("freshness", () => {
     assert.equal(freshness(entry([["Expires", "0"]]), NOW).lifetime, 0);
   });
 
-  it("uses 10% of the Last-Modified age for heuristically cacheable statuses only", () => {
+  it("uses 10% of the Last-Modified age for 200, 203 and 206 only, as Chromium", () => {
     const headers: Array<[string, string]> = [
       ["Date", date(0)],
       ["Last-Modified", date(-10 * 3600_000)],
     ];
-    assert.equal(freshness(entry(headers), NOW).lifetime, 3600_000);
-    assert.equal(freshness(entry(headers, { status: 302 }), NOW).lifetime, 0);
+    for (const status of [200, 203, 206]) {
+      assert.equal(freshness(entry(headers, { status }), NOW).lifetime, 3600_000, `${status}`);
+    }
+    // Heuristically cacheable in RFC 9110, but Chromium's GetFreshnessLifetimes gives them none.
+    for (const status of [204, 302, 404, 405, 414, 501]) {
+      assert.equal(freshness(entry(headers, { status }), NOW).lifetime, 0, `${status}`);
+    }
+    // Nor under must-revalidate, nor from a Last-Modified after Date.
+    const revalidate: Array<[string, string]> = [...headers, ["Cache-Control", "must-revalidate"]];
+    assert.equal(freshness(entry(revalidate), NOW).lifetime, 0);
+    const future: Array<[string, string]> = [["Date", date(0)], ["Last-Modified", date(60_000)]];
+    assert.equal(freshness(entry(future), NOW).lifetime, 0);
   });
 
   it("keeps 300, 301, 308 and 410 fresh for good unless a field says otherwise (Chromium)", () => {
