@@ -10,10 +10,15 @@ import { fileURLToPath } from "node:url";
 import type { ProxyConfig } from "../core/electron_types.ts";
 import type { ProxyResolverLike, ProxyServer } from "../core/proxy_resolver_like.ts";
 import { SessionError } from "../core/session_error.ts";
-import { bypassMatches, type BypassRules, matchesImplicitRules } from "./bypass_rules.ts";
+import {
+  bypassMatches,
+  type BypassRules,
+  formatBypassRules,
+  matchesImplicitRules,
+} from "./bypass_rules.ts";
 import { parsePacResult } from "./pac_result.ts";
 import { PacScript, type PacScriptOptions } from "./pac_script.ts";
-import { proxiesForScheme, type ProxyRules } from "./proxy_rules.ts";
+import { formatProxyRules, proxiesForScheme, type ProxyRules } from "./proxy_rules.ts";
 import {
   type ProxySettings,
   proxySettingsFrom,
@@ -111,11 +116,18 @@ export class ProxyResolver implements ProxyResolverLike {
    * pac_script, fixed_servers or system`.
    */
   setProxy(config: ProxyConfig): Promise<void> {
+    let settings: ProxySettings;
     try {
-      this.#settings = proxySettingsFrom(config);
+      settings = proxySettingsFrom(config);
     } catch (error) {
       return Promise.reject(error);
     }
+    // Chromium's proxy service sees only changes (PrefProxyConfigTrackerImpl compares with
+    // ProxyConfig::Equals): the same settings again keep the loaded PAC script and the retry
+    // info; new ones reset both (ConfiguredProxyResolutionService::ResetProxyConfig).
+    if (settingsKey(settings) === settingsKey(this.#settings)) return Promise.resolve();
+    this.#settings = settings;
+    this.#badUntil.clear();
     this.#apply();
     return Promise.resolve();
   }
@@ -369,6 +381,18 @@ async function limitedText(response: Response, url: string): Promise<string> {
 
 function tooLarge(url: string): RangeError {
   return new RangeError(`Cannot load PAC script "${url}": larger than ${MAX_PAC_BYTES} bytes`);
+}
+
+// Equal keys for equal settings, however they were written (canonical rules and bypass rules).
+function settingsKey(settings: ProxySettings): string {
+  switch (settings.kind) {
+    case "fixed":
+      return `fixed ${formatProxyRules(settings.rules)} ${formatBypassRules(settings.bypass)}`;
+    case "pac":
+      return `pac ${settings.mandatory} ${settings.url}`;
+    default:
+      return settings.kind;
+  }
 }
 
 function proxiesOf(rules: ProxyRules): readonly ProxyServer[] {

@@ -277,4 +277,42 @@ describe("ProxyResolver", () => {
     await resolver.forceReloadProxyConfig();
     assert.equal(await resolver.resolveProxy("http://x.test/"), "PROXY a:1;PROXY b:2;DIRECT");
   });
+
+  it("forgets failed proxies when setProxy changes the settings, not when it repeats them", async () => {
+    const resolver = new ProxyResolver();
+    await resolver.setProxy({ proxyRules: "a:1,direct://" });
+    resolver.reportFailure({ scheme: "http", host: "a", port: 1 });
+    // The same settings, written differently: Chromium's ProxyConfig::Equals finds no change.
+    await resolver.setProxy({ mode: "fixed_servers", proxyRules: " A:1 , direct:// " });
+    assert.equal(await resolver.resolveProxy("http://x.test/"), "DIRECT;PROXY a:1");
+    // New settings reset the proxy service, and its retry info with it.
+    await resolver.setProxy({ proxyRules: "a:1,direct://", proxyBypassRules: "y.test" });
+    assert.equal(await resolver.resolveProxy("http://x.test/"), "PROXY a:1;DIRECT");
+    resolver.reportFailure({ scheme: "http", host: "a", port: 1 });
+    await resolver.setProxy({ mode: "direct" });
+    await resolver.setProxy({ proxyRules: "a:1,direct://", proxyBypassRules: "y.test" });
+    assert.equal(await resolver.resolveProxy("http://x.test/"), "PROXY a:1;DIRECT");
+  });
+
+  it("refetches a PAC script on setProxy only when its settings change", async () => {
+    const resolver = new ProxyResolver({ fetchPac: (url, init) => fetch(url, init) });
+    hits = 0;
+    await resolver.setProxy({ pacScript: `${origin}/proxy.pac` });
+    assert.equal(
+      await resolver.resolveProxy("http://b.test/"),
+      "PROXY pac-proxy:3128;SOCKS5 backup:1080;DIRECT",
+    );
+    await resolver.setProxy({ mode: "pac_script", pacScript: `${origin}/proxy.pac` });
+    assert.equal(
+      await resolver.resolveProxy("http://b.test/"),
+      "PROXY pac-proxy:3128;SOCKS5 backup:1080;DIRECT",
+    );
+    assert.equal(hits, 1);
+    await resolver.setProxy({ pacScript: `${origin}/proxy.pac?2` });
+    assert.equal(
+      await resolver.resolveProxy("http://b.test/"),
+      "PROXY pac-proxy:3128;SOCKS5 backup:1080;DIRECT",
+    );
+    assert.equal(hits, 2);
+  });
 });
