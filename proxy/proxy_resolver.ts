@@ -326,7 +326,8 @@ export class ProxyResolver implements ProxyResolverLike {
         throw new TypeError(`Cannot load PAC script "${url}": no fetch function was given`);
       }
       const response = await fetchPac(url, { signal: AbortSignal.timeout(PAC_FETCH_TIMEOUT_MS) });
-      if (!response.ok) {
+      // Only a 200 is a PAC file, as Chromium's PacFileFetcherImpl::OnResponseStarted has it.
+      if (response.status !== 200) {
         await response.body?.cancel();
         throw new Error(`Cannot load PAC script "${url}": HTTP status ${response.status}`);
       }

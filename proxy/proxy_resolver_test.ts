@@ -158,6 +158,13 @@ describe("ProxyResolver", () => {
     );
     await resolver.setProxy({ pacScript: `${origin}/huge.pac` });
     assert.equal(await resolver.resolveProxy("http://b.test/"), "");
+    // Only a 200 is a PAC file (Chromium's PacFileFetcherImpl::OnResponseStarted), though a
+    // working script comes with this 203.
+    const only200 = new ProxyResolver({
+      fetchPac: () => Promise.resolve(new Response(PAC, { status: 203 })),
+    });
+    await only200.setProxy({ pacScript: "http://pac.test/proxy.pac" });
+    assert.equal(await only200.resolveProxy("http://b.test/"), "");
     await resolver.setProxy({ pacScript: dataUrl("function FindProxyForURL() { throw 1; }") });
     assert.equal(await resolver.resolveProxy("http://b.test/"), "");
     await resolver.setProxy({ pacScript: dataUrl("not javascript {") });
