@@ -159,7 +159,8 @@ export class ProxyResolver implements ProxyResolverLike {
    * @param url The request URL.
    * @param signal Gives up a PAC look-up still pending (the request was cancelled), as
    * Chromium cancels its proxy resolution request.
-   * @returns The list at once for fixed rules; a promise for PAC look-ups.
+   * @returns The list at once for fixed rules (empty when the one list of the rules lost
+   * every entry to parsing); a promise for PAC look-ups.
    * @throws {SessionError} (as a rejection) `net::ERR_MANDATORY_PROXY_CONFIGURATION_FAILED`
    * when a `pac_script` PAC cannot be loaded or fails for the URL; `net::ERR_ABORTED`, with the
    * signal's reason as its cause, when the signal aborts first.
@@ -173,7 +174,9 @@ export class ProxyResolver implements ProxyResolverLike {
     if (applied.kind === "fixed") {
       if (applied.rules.type === "empty" || this.#bypassed(applied.bypass, url)) return DIRECT_LIST;
       const list = proxiesForScheme(applied.rules, url.protocol);
-      return list === undefined || list.length === 0 ? DIRECT_LIST : this.#deprioritize(list);
+      // A single list whose every entry was invalid stays empty, with no DIRECT: Chromium's
+      // ProxyRules::Apply hands it over as it is ("" here, ERR_NO_SUPPORTED_PROXIES to fetch).
+      return list === undefined ? DIRECT_LIST : this.#deprioritize(list);
     }
     if (matchesImplicitRules(url)) return DIRECT_LIST;
     const pending = this.#resolveWithPac(applied, url);
