@@ -126,11 +126,11 @@ function cachedGlob(pattern: string): Glob | undefined {
  * ```
  */
 export const FAST_HELPERS: Readonly<Record<string, FastHelper>> = {
-  // `String(host).indexOf(".") < 0`.
+  // Neither `.` nor `:` in the host.
   isPlainHostName: {
     arity: 1,
     cost: (host) => host.length,
-    run: (host) => host.indexOf(".") < 0,
+    run: (host) => host.indexOf(".") < 0 && host.indexOf(":") < 0,
   },
   // `host.length >= domain.length && host.substring(host.length - domain.length) === domain`.
   dnsDomainIs: {

@@ -48,6 +48,7 @@ describe("FAST_HELPERS", () => {
     const { isPlainHostName, dnsDomainIs, localHostOrDomainIs, dnsDomainLevels } = FAST_HELPERS;
     assert.equal(isPlainHostName!.run("www", ""), true);
     assert.equal(isPlainHostName!.run("www.example", ""), false);
+    assert.equal(isPlainHostName!.run("::1", ""), false);
     assert.equal(dnsDomainIs!.run("www.example.com", ".example.com"), true);
     assert.equal(dnsDomainIs!.run("www", ".example.com"), false);
     assert.equal(dnsDomainIs!.run("www", ""), true);

@@ -98,8 +98,10 @@ export const PAC_HELPERS_SOURCE = `(function (global) {
     return true;
   }
 
+  // Neither a dot nor a colon: an IPv6 literal is no plain name (Chromium's pac_js_library.h).
   global.isPlainHostName = function (host) {
-    return String(host).indexOf(".") < 0;
+    host = String(host);
+    return host.indexOf(".") < 0 && host.indexOf(":") < 0;
   };
   global.dnsDomainIs = function (host, domain) {
     host = String(host);

@@ -48,6 +48,9 @@ describe("PacScript helpers", () => {
   it("host name helpers", async () => {
     assert.equal(await evaluate(`isPlainHostName("www")`), "true");
     assert.equal(await evaluate(`isPlainHostName(host)`), "false");
+    // An IPv6 literal is no plain name (Chromium's pac_js_library.h looks for "." or ":").
+    assert.equal(await evaluate(`isPlainHostName("::1")`), "false");
+    assert.equal(await evaluate(`isPlainHostName(host)`, "http://[fe80::1]/"), "false");
     assert.equal(await evaluate(`dnsDomainIs(host, ".example.com")`), "true");
     assert.equal(await evaluate(`dnsDomainIs("www", ".example.com")`), "false");
     assert.equal(await evaluate(`localHostOrDomainIs("www", "www.example.com")`), "true");
