@@ -212,7 +212,6 @@ const PAC_HELPER_NAMES = new Set([
   "isInNet",
   "isInNetEx",
   "sortIpAddressList",
-  "getClientVersion",
   "dnsDomainLevels",
   "shExpMatch",
   "alert",
