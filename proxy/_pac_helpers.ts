@@ -244,6 +244,14 @@ export const PAC_HELPERS_SOURCE = `(function (global) {
     }
     return expression.test(url);
   };
+  // V8 puts its console in every context, Chromium's PAC context too, where with no inspector
+  // attached its methods do nothing; PAC files that log must run alike.
+  var consoleObject = {};
+  var CONSOLE_METHODS = ["debug", "error", "info", "log", "warn", "dir", "dirxml", "table",
+    "trace", "group", "groupCollapsed", "groupEnd", "clear", "count", "countReset", "assert",
+    "profile", "profileEnd", "time", "timeLog", "timeEnd", "timeStamp", "context"];
+  for (var c = 0; c < CONSOLE_METHODS.length; c++) consoleObject[CONSOLE_METHODS[c]] = function () {};
+  global.console = consoleObject;
   global.alert = function (message) {
     if (alerts.length < ${ALERT_LIMITS.messages}) {
       alerts.push(String(message).slice(0, ${ALERT_LIMITS.characters}));

@@ -215,6 +215,7 @@ const PAC_HELPER_NAMES = new Set([
   "dnsDomainLevels",
   "shExpMatch",
   "alert",
+  "console",
   "weekdayRange",
   "dateRange",
   "timeRange",
