@@ -122,9 +122,16 @@ describe("PacScript helpers", () => {
 
   it("resolves names with the system resolver by default", async () => {
     const pac = await PacScript.compile(
-      `function FindProxyForURL(url, host) { return String(dnsResolve("localhost")); }`,
+      `function FindProxyForURL(url, host) {
+         return [dnsResolve("localhost"), dnsResolveEx("localhost"), dnsResolve("a.localhost")].join();
+       }`,
     );
-    assert.equal(await pac.findProxyForUrl(new URL("http://x/")), "127.0.0.1");
+    // localhost names are the loopback addresses, IPv6 first, as Chromium's host resolver has them
+    // (checked against chromium --proxy-pac-url).
+    assert.equal(
+      await pac.findProxyForUrl(new URL("http://x/")),
+      "127.0.0.1,::1;127.0.0.1,127.0.0.1",
+    );
     pac.dispose();
   });
 
