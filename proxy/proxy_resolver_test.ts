@@ -198,6 +198,52 @@ describe("ProxyResolver", () => {
     assert.deepEqual(wpad, ["http://wpad/wpad.dat"]);
   });
 
+  it("fetches the PAC script again as Chromium's poller does: 8 s, 32 s, 2 min after failures, 12 h after success", async () => {
+    let now = 5_000_000;
+    let answer: Response | undefined;
+    let fetches = 0;
+    let fetched = () => {};
+    const resolver = new ProxyResolver({
+      now: () => now,
+      fetchPac: () => {
+        fetches++;
+        fetched();
+        return Promise.resolve(answer ?? new Response("", { status: 503 }));
+      },
+    });
+    const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+    await resolver.setProxy({ pacScript: "http://pac.test/proxy.pac" });
+    assert.equal(await resolver.resolveProxy("http://b.test/"), "");
+    assert.equal(fetches, 1);
+    // Still failing: the look-up that finds a poll due waits for it; the delays grow.
+    const delays = [8_000, 32_000, 120_000, 4 * 3600_000, 4 * 3600_000];
+    for (const [polls, delay] of delays.entries()) {
+      now += delay - 1;
+      assert.equal(await resolver.resolveProxy("http://b.test/"), "");
+      assert.equal(fetches, 1 + polls);
+      now += 1;
+      assert.equal(await resolver.resolveProxy("http://b.test/"), "");
+      assert.equal(fetches, 2 + polls);
+    }
+    // The server is back: the next due poll brings the script in for the look-up that waited.
+    answer = new Response('function FindProxyForURL() { return "PROXY one:1"; }');
+    now += 4 * 3600_000;
+    assert.equal(await resolver.resolveProxy("http://b.test/"), "PROXY one:1");
+    // A working script is fetched again 12 h later, behind the look-ups, which keep it meanwhile.
+    answer = new Response('function FindProxyForURL() { return "PROXY two:2"; }');
+    const count = fetches;
+    now += 12 * 3600_000 - 1;
+    assert.equal(await resolver.resolveProxy("http://b.test/"), "PROXY one:1");
+    assert.equal(fetches, count);
+    now += 1;
+    const polled = new Promise<void>((resolve) => fetched = resolve);
+    assert.equal(await resolver.resolveProxy("http://b.test/"), "PROXY one:1");
+    await polled;
+    await settle();
+    assert.equal(await resolver.resolveProxy("http://b.test/"), "PROXY two:2");
+    assert.equal(fetches, count + 1);
+  });
+
   it("gives up a pending PAC look-up when its signal aborts", async () => {
     // The PAC file never arrives: only the abort can end the look-up.
     const resolver = new ProxyResolver({ fetchPac: () => new Promise<Response>(() => {}) });
