@@ -5,8 +5,9 @@
  * @module
  */
 
+import { accessSync, constants } from "node:fs";
 import { resolve } from "node:path";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import type { ProxyConfig } from "../core/electron_types.ts";
 import type { SessionModule } from "../session/mod.ts";
@@ -26,7 +27,8 @@ export interface ProxyArgs {
  *
  * @param argv Like `["resolve", "https://a.test/", "--rules", "p:8080"]`.
  * @returns The parsed arguments.
- * @throws {TypeError} With the usage problem, like `ses proxy: missing URL`.
+ * @throws {TypeError} With the usage problem, like `ses proxy: missing URL` or
+ * `ses proxy: "a.test" is not a URL`.
  *
  * @example
  * ```ts
@@ -50,6 +52,7 @@ export function parseProxyArgs(argv: string[]): ProxyArgs {
   if (action !== "resolve") throw new TypeError(`ses proxy: unknown action "${action ?? ""}"`);
   if (url === undefined) throw new TypeError("ses proxy: missing URL");
   if (extra.length > 0) throw new TypeError(`ses proxy: unexpected argument "${extra[0]}"`);
+  if (!URL.canParse(url)) throw new TypeError(`ses proxy: "${url}" is not a URL`);
   const config: ProxyConfig = {};
   if (values.pac !== undefined) config.pacScript = pacUrl(values.pac);
   if (values.rules !== undefined) config.proxyRules = values.rules;
@@ -64,7 +67,8 @@ export function parseProxyArgs(argv: string[]): ProxyArgs {
  * @param session The `session` module.
  * @param args The parsed arguments.
  * @param output `out` gets the result (a PAC-style list, or with `--json` one JSON object);
- * `err` gets the failure message.
+ * `err` gets the failure message, with its reason (a PAC file that cannot be read, a PAC script
+ * that could not be loaded or run, rules that hold no valid proxy).
  * @returns 0 when the look-up succeeded, 1 when it failed (`""`: a PAC script that cannot be
  * fetched or run, with no fallback).
  *
@@ -91,9 +95,27 @@ export async function runProxy(
   } else if (result !== "") {
     output.out(result);
   }
-  if (result === "") output.err(`ses proxy: the proxy look-up failed for ${args.url}`);
+  if (result === "") output.err(failureMessage(args));
   await ses.closeAllConnections();
   return result === "" ? 1 : 0;
+}
+
+// Why a look-up gave "": the session says no more, so the reason is found from the inputs.
+function failureMessage(args: ProxyArgs): string {
+  const { pacScript } = args.config;
+  if (pacScript?.startsWith("file:")) {
+    const path = fileURLToPath(pacScript);
+    try {
+      accessSync(path, constants.R_OK);
+    } catch (error) {
+      const code = (error as { code?: string }).code ?? String(error);
+      return `ses proxy: cannot read the PAC file "${path}" (${code})`;
+    }
+  }
+  const why = pacScript === undefined
+    ? "the rules hold no valid proxy"
+    : "the PAC script could not be loaded or run";
+  return `ses proxy: the proxy look-up failed for ${args.url}: ${why}`;
 }
 
 function pacUrl(text: string): string {

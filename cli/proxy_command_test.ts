@@ -39,6 +39,9 @@ describe("ses proxy resolve", () => {
     );
     assert.throws(() => parseProxyArgs(["resolve"]), { message: "ses proxy: missing URL" });
     assert.throws(() => parseProxyArgs(["list"]), { message: 'ses proxy: unknown action "list"' });
+    assert.throws(() => parseProxyArgs(["resolve", "a.test"]), {
+      message: 'ses proxy: "a.test" is not a URL',
+    });
   });
 
   it("prints what fixed rules choose", async () => {
@@ -69,15 +72,35 @@ describe("ses proxy resolve", () => {
     const bad = join(dir, "bad.pac");
     writeFileSync(bad, "function FindProxyForURL( {");
     // The failure goes to standard error: standard output carries results alone.
+    const failed =
+      "ses proxy: the proxy look-up failed for http://a.test/: the PAC script could not be loaded or run";
     assert.deepEqual(await run(["resolve", "http://a.test/", "--pac", bad]), {
       code: 1,
       lines: [],
-      errors: ["ses proxy: the proxy look-up failed for http://a.test/"],
+      errors: [failed],
     });
     assert.deepEqual(await run(["resolve", "http://a.test/", "--pac", bad, "--json"]), {
       code: 1,
       lines: ['{"url":"http://a.test/","result":"","entries":[]}'],
-      errors: ["ses proxy: the proxy look-up failed for http://a.test/"],
+      errors: [failed],
+    });
+    // A PAC file that cannot be read says so, with the system's reason.
+    const missing = join(dir, "missing.pac");
+    assert.deepEqual(await run(["resolve", "http://a.test/", "--pac", missing]), {
+      code: 1,
+      lines: [],
+      errors: [`ses proxy: cannot read the PAC file "${missing}" (ENOENT)`],
+    });
+  });
+
+  it("says when the rules leave no valid proxy", async () => {
+    // Chromium drops entries it cannot parse; a list left empty has no route at all.
+    assert.deepEqual(await run(["resolve", "http://a.test/", "--rules", "http://:80"]), {
+      code: 1,
+      lines: [],
+      errors: [
+        "ses proxy: the proxy look-up failed for http://a.test/: the rules hold no valid proxy",
+      ],
     });
   });
 

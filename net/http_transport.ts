@@ -279,8 +279,9 @@ async function acquireThroughProxies(
       lastError = final;
     }
   }
-  // Only an empty list gets here without a failure of its own.
-  throw lastError ?? new SessionError("ERR_PROXY_CONNECTION_FAILED", { url: url.href });
+  // Only an empty list (rules whose entries were all invalid) gets here without a failure of its
+  // own: no proxy and no DIRECT to choose from, as HttpStreamFactory::JobController says.
+  throw lastError ?? new SessionError("ERR_NO_SUPPORTED_PROXIES", { url: url.href });
 }
 
 async function send(

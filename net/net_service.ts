@@ -170,7 +170,9 @@ export class NetService {
       // A failed mandatory PAC script: the request would fail too, so nothing is opened.
       return 0;
     }
-    const connector = originConnector(url, proxies[0] ?? DIRECT, this.#deps);
+    // No route at all (net::ERR_NO_SUPPORTED_PROXIES for a request): nothing to open either.
+    if (proxies.length === 0) return 0;
+    const connector = originConnector(url, proxies[0]!, this.#deps);
     return await this.#pool.preconnect(connector, numSockets);
   }
 
@@ -238,8 +240,6 @@ export class NetService {
     };
   }
 }
-
-const DIRECT: ProxyServer = { scheme: "direct" };
 
 function validatePreconnect(options: unknown): { url: URL; numSockets: number } {
   const record = typeof options === "object" && options !== null

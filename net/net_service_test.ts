@@ -2,6 +2,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { connect, createServer } from "node:net";
 import type { NetLogEntry, NetLogSink } from "../core/net_log_sink.ts";
+import { SessionError } from "../core/session_error.ts";
 import type { StreamSocket, TcpConnect } from "../core/stream_socket.ts";
 import { createFetchEntry } from "./fetch_entry.ts";
 import { NetService } from "./net_service.ts";
@@ -187,5 +188,25 @@ describe("NetService proxy resolution seam", () => {
       assert.deepEqual(asked, [url, new URL("/refused", url).href]);
       await net.closeAllConnections();
     });
+  });
+
+  it("fails an empty proxy list with net::ERR_NO_SUPPORTED_PROXIES and preconnects nothing", async () => {
+    // Chromium's stream request with no proxy and no DIRECT to choose from
+    // (HttpStreamFactory::JobController::DoResolveProxyComplete); nothing is connected.
+    let connects = 0;
+    const net = new NetService({
+      proxies: { resolveProxies: () => [] },
+      connectTcp: () => {
+        connects++;
+        return Promise.reject(new Error("no socket expected"));
+      },
+    });
+    const fetchLike = createFetchEntry(net.transport, { nextId: () => 1 });
+    await assert.rejects(
+      fetchLike("http://example.test/"),
+      (error: unknown) => SessionError.is(error) && error.code === "ERR_NO_SUPPORTED_PROXIES",
+    );
+    assert.equal(await net.preconnect({ url: "http://example.test/" }), 0);
+    assert.equal(connects, 0);
   });
 });

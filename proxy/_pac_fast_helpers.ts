@@ -8,6 +8,8 @@
  * @module
  */
 
+import { parseIpLiteral } from "./_ip_address.ts";
+
 // Regular-expression syntax other than `.`, `*` and `?`: a pattern holding any of it means
 // something else (or nothing) once shExpMatch has built its expression.
 const REGEX_SYNTAX = /[\\^$+()[\]{}|]/;
@@ -126,11 +128,11 @@ function cachedGlob(pattern: string): Glob | undefined {
  * ```
  */
 export const FAST_HELPERS: Readonly<Record<string, FastHelper>> = {
-  // `String(host).indexOf(".") < 0`.
+  // No `.` and no IP literal (`::1`, `1`, `0x1`), as Chromium's native IsPlainHostName.
   isPlainHostName: {
     arity: 1,
     cost: (host) => host.length,
-    run: (host) => host.indexOf(".") < 0,
+    run: (host) => host.indexOf(".") < 0 && parseIpLiteral(host) === undefined,
   },
   // `host.length >= domain.length && host.substring(host.length - domain.length) === domain`.
   dnsDomainIs: {

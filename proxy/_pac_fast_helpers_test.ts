@@ -48,6 +48,10 @@ describe("FAST_HELPERS", () => {
     const { isPlainHostName, dnsDomainIs, localHostOrDomainIs, dnsDomainLevels } = FAST_HELPERS;
     assert.equal(isPlainHostName!.run("www", ""), true);
     assert.equal(isPlainHostName!.run("www.example", ""), false);
+    assert.equal(isPlainHostName!.run("::1", ""), false);
+    assert.equal(isPlainHostName!.run("0x1", ""), false);
+    assert.equal(isPlainHostName!.run("[::1]", ""), true);
+    assert.equal(isPlainHostName!.run("08", ""), true);
     assert.equal(dnsDomainIs!.run("www.example.com", ".example.com"), true);
     assert.equal(dnsDomainIs!.run("www", ".example.com"), false);
     assert.equal(dnsDomainIs!.run("www", ""), true);

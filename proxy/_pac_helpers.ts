@@ -88,6 +88,44 @@ export const PAC_HELPERS_SOURCE = `(function (global) {
     if (tail.length) bytes.splice(12, 4, tail[0], tail[1], tail[2], tail[3]);
     return bytes;
   }
+  // An IP literal as Chromium's IPAddress::AssignFromIPLiteral reads it: IPv6 without brackets,
+  // IPv4 as URLs do (one to four parts, octal after a leading 0, hex after 0x, a trailing dot).
+  function literalBytes(text) {
+    if (text.indexOf(":") >= 0) return ipBytes(text);
+    var parts = text.split(".");
+    if (parts.length > 1 && parts[parts.length - 1] === "") parts.pop();
+    if (parts.length > 4) return null;
+    var values = [];
+    for (var i = 0; i < parts.length; i++) {
+      var part = parts[i];
+      if (/^0[xX][0-9a-fA-F]*$/.test(part)) values.push(part.length > 2 ? parseInt(part.slice(2), 16) : 0);
+      else if (/^0[0-7]*$/.test(part)) values.push(parseInt(part, 8));
+      else if (/^[1-9][0-9]*$/.test(part)) values.push(parseInt(part, 10));
+      else return null;
+    }
+    var last = values.pop();
+    for (var j = 0; j < values.length; j++) if (values[j] > 255) return null;
+    if (last >= Math.pow(256, 4 - values.length)) return null;
+    var n = last;
+    for (var k = 0; k < values.length; k++) n += values[k] * Math.pow(256, 3 - k);
+    return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255];
+  }
+  var MAPPED_PREFIX = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 255, 255];
+  // IPAddressMatchesPrefix: an IPv4 address or block meets IPv6 as IPv4-mapped.
+  function inBlock(address, network, bits) {
+    if (address.length !== network.length) {
+      if (address.length === 4) {
+        address = MAPPED_PREFIX.concat(address);
+      } else {
+        network = MAPPED_PREFIX.concat(network);
+        bits += 96;
+      }
+    }
+    return prefixMatches(address, network, bits);
+  }
+  function isAscii(text) {
+    return /^[\\x00-\\x7f]*$/.test(text);
+  }
   function prefixMatches(address, prefix, bits) {
     if (address.length !== prefix.length) return false;
     for (var i = 0; i < bits; i += 8) {
@@ -98,8 +136,11 @@ export const PAC_HELPERS_SOURCE = `(function (global) {
     return true;
   }
 
+  // Chromium's native IsPlainHostName: no dot and no IP literal ("::1", "1" and "0x1" are
+  // addresses; "[::1]" is not), a TypeError for anything but a string.
   global.isPlainHostName = function (host) {
-    return String(host).indexOf(".") < 0;
+    if (typeof host !== "string") throw new TypeError("Requires 1 string parameter");
+    return host.indexOf(".") < 0 && literalBytes(host) === null;
   };
   global.dnsDomainIs = function (host, domain) {
     host = String(host);
@@ -112,13 +153,17 @@ export const PAC_HELPERS_SOURCE = `(function (global) {
     hostdom = String(hostdom);
     return host === hostdom || hostdom.lastIndexOf(host + ".", 0) === 0;
   };
+  // Chromium's bindings look up only strings: dnsResolve answers anything else with null,
+  // dnsResolveEx with nothing at all (proxy_resolver_v8.cc, GetHostnameArgument).
   global.dnsResolve = function (host) {
+    if (typeof host !== "string") return null;
     var list = lookup(host);
     if (list === null) return null;
     for (var i = 0; i < list.length; i++) if (list[i].indexOf(":") < 0) return list[i];
     return null;
   };
   global.dnsResolveEx = function (host) {
+    if (typeof host !== "string") return undefined;
     var list = lookup(host);
     return list === null ? "" : list.join(";");
   };
@@ -146,25 +191,33 @@ export const PAC_HELPERS_SOURCE = `(function (global) {
     if (address === null || p === null || m === null) return false;
     return ((address & m) >>> 0) === ((p & m) >>> 0);
   };
+  // As Chromium's IsInNetEx: null unless both are strings; the address is read as it is, the
+  // block with its spaces and tabs removed (as IE does).
   global.isInNetEx = function (ip, prefix) {
-    var address = ipBytes(ip);
-    var parts = String(prefix).split("/");
-    if (address === null || parts.length !== 2 || !/^\\d{1,3}$/.test(parts[1])) return false;
-    var network = ipBytes(parts[0]);
+    if (typeof ip !== "string" || typeof prefix !== "string") return null;
+    if (!isAscii(ip) || !isAscii(prefix)) return false;
+    var address = literalBytes(ip);
+    var parts = prefix.replace(/[ \\t]/g, "").split("/");
+    if (address === null || parts.length !== 2 || !/^\\d{1,10}$/.test(parts[1])) return false;
+    var network = literalBytes(parts[0]);
     var bits = Number(parts[1]);
     if (network === null || bits > network.length * 8) return false;
-    return prefixMatches(address, network, bits);
+    return inBlock(address, network, bits);
   };
+  // As Chromium's SortIpAddressList: null unless a string; spaces and tabs removed anywhere;
+  // empty entries skipped; false when an entry is no IP literal or none is left.
   global.sortIpAddressList = function (list) {
-    if (typeof list !== "string" || list === "") return false;
+    if (typeof list !== "string" || !isAscii(list)) return null;
     var items = [];
-    var texts = list.split(";");
+    var texts = list.replace(/[ \\t]/g, "").split(";");
     for (var i = 0; i < texts.length; i++) {
-      var text = texts[i].trim();
-      var bytes = ipBytes(text);
+      var text = texts[i];
+      if (text === "") continue;
+      var bytes = literalBytes(text);
       if (bytes === null) return false;
       items.push({ text: text, bytes: bytes });
     }
+    if (items.length === 0) return false;
     items.sort(function (a, b) {
       if (a.bytes.length !== b.bytes.length) return b.bytes.length - a.bytes.length;
       for (var k = 0; k < a.bytes.length; k++) {
@@ -173,9 +226,6 @@ export const PAC_HELPERS_SOURCE = `(function (global) {
       return 0;
     });
     return items.map(function (item) { return item.text; }).join(";");
-  };
-  global.getClientVersion = function () {
-    return "1.0";
   };
   global.dnsDomainLevels = function (host) {
     return String(host).split(".").length - 1;
@@ -194,6 +244,14 @@ export const PAC_HELPERS_SOURCE = `(function (global) {
     }
     return expression.test(url);
   };
+  // V8 puts its console in every context, Chromium's PAC context too, where with no inspector
+  // attached its methods do nothing; PAC files that log must run alike.
+  var consoleObject = {};
+  var CONSOLE_METHODS = ["debug", "error", "info", "log", "warn", "dir", "dirxml", "table",
+    "trace", "group", "groupCollapsed", "groupEnd", "clear", "count", "countReset", "assert",
+    "profile", "profileEnd", "time", "timeLog", "timeEnd", "timeStamp", "context"];
+  for (var c = 0; c < CONSOLE_METHODS.length; c++) consoleObject[CONSOLE_METHODS[c]] = function () {};
+  global.console = consoleObject;
   global.alert = function (message) {
     if (alerts.length < ${ALERT_LIMITS.messages}) {
       alerts.push(String(message).slice(0, ${ALERT_LIMITS.characters}));
@@ -212,7 +270,8 @@ export const PAC_HELPERS_SOURCE = `(function (global) {
     var now = new Date();
     var today = utc ? now.getUTCDay() : now.getDay();
     var first = DAYS.indexOf(String(args[0]));
-    var last = args.length > 1 ? DAYS.indexOf(String(args[1])) : first;
+    // Only a second argument of two is an end day (a third that is not "GMT" is ignored).
+    var last = args.length === 2 ? DAYS.indexOf(String(args[1])) : first;
     if (first < 0 || last < 0) return false;
     return first <= last ? first <= today && today <= last : today >= first || today <= last;
   };
@@ -283,7 +342,11 @@ export const PAC_HELPERS_SOURCE = `(function (global) {
       cur = h * 3600 + m * 60 + s;
       lo = args[0] * 3600 + args[1] * 60 + args[2];
       hi = args[3] * 3600 + args[4] * 60 + args[5];
-    } else return false;
+    } else if (args.length === 0) {
+      return false;
+    } else {
+      throw "timeRange: bad number of arguments";
+    }
     return lo <= cur && cur <= hi;
   };
 

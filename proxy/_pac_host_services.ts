@@ -17,12 +17,16 @@ import { networkInterfaces } from "node:os";
 export type HostLookup = (host: string, signal: AbortSignal) => Promise<readonly string[]>;
 
 /**
- * Looks a name up with the system resolver (`getaddrinfo`), as Chromium's PAC bindings do.
+ * Looks a name up with the system resolver (`getaddrinfo`), as Chromium's PAC bindings do;
+ * `localhost` and `*.localhost` answer `::1` then `127.0.0.1` without asking it, as Chromium's
+ * host resolver does (ResolveLocalHostname).
  *
  * @param host The name.
  * @returns The addresses, in the resolver's order.
  */
 export const systemLookup: HostLookup = async (host) => {
+  const name = host.toLowerCase();
+  if (name === "localhost" || name.endsWith(".localhost")) return ["::1", "127.0.0.1"];
   const answers = await lookup(host, { all: true, verbatim: true });
   return answers.map((answer) => answer.address);
 };

@@ -54,7 +54,9 @@ export const httpConnectHandshake: ProxyHandshake = async (socket, proxy, target
       const head = await reader.readHead(MAX_TUNNEL_HEAD_BYTES);
       const reply = parseHead(head);
       if (reply === undefined) throw new SessionError("ERR_TUNNEL_CONNECTION_FAILED");
-      if (reply.status >= 200 && reply.status < 300) return;
+      // Only a 200 opens the tunnel; other 2xx answers fail it, as in Chromium's
+      // HttpProxyClientSocket::DoReadHeadersComplete.
+      if (reply.status === 200) return;
       if (reply.status === 407 && round < MAX_AUTH_ROUNDS) {
         authorization = await answerChallenge(reply, proxy, options);
         if (reply.keepAlive) {

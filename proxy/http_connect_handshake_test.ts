@@ -210,6 +210,9 @@ describe("httpConnectHandshake", () => {
       ],
       ["HTTP/1.1 302 Found\r\nLocation: /x\r\n\r\n", "http", "ERR_TUNNEL_CONNECTION_FAILED"],
       ["garbage\r\n\r\n", "http", "ERR_TUNNEL_CONNECTION_FAILED"],
+      // Only a 200 opens the tunnel: Chromium's HttpProxyClientSocket fails other 2xx answers.
+      ["HTTP/1.1 201 Created\r\n\r\n", "http", "ERR_TUNNEL_CONNECTION_FAILED"],
+      ["HTTP/1.1 204 No Content\r\n\r\n", "https", "ERR_TUNNEL_CONNECTION_FAILED"],
     ];
     for (const [reply, scheme, code] of cases) {
       const fake = await scriptedProxy([reply]);

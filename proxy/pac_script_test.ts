@@ -48,6 +48,16 @@ describe("PacScript helpers", () => {
   it("host name helpers", async () => {
     assert.equal(await evaluate(`isPlainHostName("www")`), "true");
     assert.equal(await evaluate(`isPlainHostName(host)`), "false");
+    // An IP literal is no plain name, as Chromium's native IsPlainHostName (checked against
+    // chromium --proxy-pac-url): "::1", "1" and "0x1" are addresses, "[::1]" and "08" are not.
+    assert.equal(await evaluate(`isPlainHostName("::1")`), "false");
+    assert.equal(await evaluate(`isPlainHostName(host)`, "http://[fe80::1]/"), "false");
+    assert.equal(await evaluate(`isPlainHostName("1") || isPlainHostName("0x1")`), "false");
+    assert.equal(await evaluate(`isPlainHostName("[::1]") && isPlainHostName("08")`), "true");
+    assert.equal(
+      await evaluate(`(function () { try { isPlainHostName(5); } catch (e) { return e; } })()`),
+      "TypeError: Requires 1 string parameter",
+    );
     assert.equal(await evaluate(`dnsDomainIs(host, ".example.com")`), "true");
     assert.equal(await evaluate(`dnsDomainIs("www", ".example.com")`), "false");
     assert.equal(await evaluate(`localHostOrDomainIs("www", "www.example.com")`), "true");
@@ -55,7 +65,8 @@ describe("PacScript helpers", () => {
     assert.equal(await evaluate(`dnsDomainLevels(host)`), "2");
     assert.equal(await evaluate(`shExpMatch(url, "*/path?q=*")`), "true");
     assert.equal(await evaluate(`shExpMatch(host, "*.example.org")`), "false");
-    assert.equal(await evaluate(`getClientVersion()`), "1.0");
+    // Chromium defines no getClientVersion.
+    assert.equal(await evaluate(`typeof getClientVersion`), "undefined");
   });
 
   it("DNS helpers see answers looked up outside the sandbox", async () => {
@@ -76,15 +87,51 @@ describe("PacScript helpers", () => {
       "::1;2001:4898:28:3:201:2ff:feea:fc14;10.2.3.9;10.2.3.10",
     );
     assert.equal(await evaluate(`sortIpAddressList("x")`), "false");
+  });
+
+  it("the Microsoft helpers read their arguments as Chromium's bindings do", async () => {
+    // Each answer was checked against chromium --proxy-pac-url. A name that is not a string
+    // is looked up by no one: null for dnsResolve, nothing at all for dnsResolveEx.
+    assert.equal(await evaluate(`dnsResolve(5)`), "null");
+    assert.equal(await evaluate(`String(dnsResolveEx(5))`), "undefined");
+    assert.equal(await evaluate(`isInNetEx(5, "10.0.0.0/8")`), "null");
+    assert.equal(await evaluate(`sortIpAddressList(5)`), "null");
+    // sortIpAddressList drops spaces and tabs anywhere, skips empty entries, and reads IPv4
+    // addresses as URLs do ("10.1" is 10.0.0.1); IPv6 sorts first.
+    assert.equal(await evaluate(`sortIpAddressList("10.0.0.1;")`), "10.0.0.1");
+    assert.equal(
+      await evaluate(`sortIpAddressList(" 10.0.0. 2 ;\t10.0.0.1")`),
+      "10.0.0.1;10.0.0.2",
+    );
+    assert.equal(await evaluate(`sortIpAddressList("10.1;::2;::1")`), "::1;::2;10.1");
+    assert.equal(
+      await evaluate(`sortIpAddressList("0x0a.0.0.3;010.0.0.2;10.0.0.1")`),
+      "010.0.0.2;10.0.0.1;0x0a.0.0.3",
+    );
+    assert.equal(await evaluate(`sortIpAddressList(";;")`), "false");
+    assert.equal(await evaluate(`sortIpAddressList("")`), "false");
+    assert.equal(await evaluate(`sortIpAddressList("256.0.0.1")`), "false");
+    // An IPv4 address falls in an IPv4-mapped IPv6 block, as IPAddressMatchesPrefix has it.
+    assert.equal(await evaluate(`isInNetEx("10.1.2.3", "::ffff:10.0.0.0/104")`), "true");
+    assert.equal(await evaluate(`isInNetEx("10.1", "10.0.0.0/8")`), "true");
+    assert.equal(await evaluate(`isInNetEx("10.1.2.3", "10.0.0.0/33")`), "false");
+    assert.equal(await evaluate(`isInNetEx("::ffff:10.1.2.3", " 10.0.0.0/ 08")`), "true");
     assert.match(await evaluate(`myIpAddress()`), /^\d+\.\d+\.\d+\.\d+$/);
     assert.ok((await evaluate(`myIpAddressEx()`)).length > 0);
   });
 
   it("resolves names with the system resolver by default", async () => {
     const pac = await PacScript.compile(
-      `function FindProxyForURL(url, host) { return String(dnsResolve("localhost")); }`,
+      `function FindProxyForURL(url, host) {
+         return [dnsResolve("localhost"), dnsResolveEx("localhost"), dnsResolve("a.localhost")].join();
+       }`,
     );
-    assert.equal(await pac.findProxyForUrl(new URL("http://x/")), "127.0.0.1");
+    // localhost names are the loopback addresses, IPv6 first, as Chromium's host resolver has them
+    // (checked against chromium --proxy-pac-url).
+    assert.equal(
+      await pac.findProxyForUrl(new URL("http://x/")),
+      "127.0.0.1,::1;127.0.0.1,127.0.0.1",
+    );
     pac.dispose();
   });
 
@@ -97,6 +144,14 @@ describe("PacScript helpers", () => {
     assert.equal(await evaluate(`timeRange(0, 0, 23, 59, "GMT")`), "true");
     assert.equal(await evaluate(`dateRange("JAN", "DEC")`), "true");
     assert.equal(await evaluate(`dateRange(${new Date().getFullYear() + 1})`), "false");
+    // The Netscape helpers Chromium ships: a third weekday argument that is not "GMT" leaves one
+    // day, and timeRange with 3 or 5 arguments throws.
+    const tomorrow =
+      ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"][(new Date().getUTCDay() + 1) % 7];
+    assert.equal(await evaluate(`weekdayRange("${tomorrow}", "${day}", "GMT")`), "true");
+    assert.equal(await evaluate(`weekdayRange("${tomorrow}", "${day}", "XYZ")`), "false");
+    assert.equal(await evaluate(`timeRange()`), "false");
+    await assert.rejects(evaluate(`timeRange(1, 2, 3)`), SessionError);
   });
 
   it("strips path and query from https and wss URLs, credentials and fragments from all", async () => {
@@ -358,11 +413,18 @@ describe("PacScript against hostile scripts", () => {
       "typeof XMLHttpRequest",
       "typeof WebAssembly",
       "typeof setTimeout",
-      "typeof console",
       "typeof std",
       "typeof os",
     ].join(' + "," + ');
-    assert.equal(await evaluate(probe), Array(11).fill("undefined").join(","));
+    assert.equal(await evaluate(probe), Array(10).fill("undefined").join(","));
+    // V8's own console is in Chromium's PAC context, and with no inspector it does nothing: a
+    // PAC file that logs must still run. Here it is a sandbox object of no-op functions.
+    assert.equal(
+      await evaluate(
+        `[typeof console, console.log("x", 1), console.error(), console.table([]), typeof console.timeEnd].join()`,
+      ),
+      "object,,,,function",
+    );
     // The Function constructor reaches only the sandbox's own global object.
     assert.equal(
       await evaluate(
@@ -375,8 +437,8 @@ describe("PacScript against hostile scripts", () => {
     );
     assert.equal(
       names,
-      "FindProxyForURL,alert,dateRange,decodeURI,decodeURIComponent,dnsDomainIs,dnsDomainLevels," +
-        "dnsResolve,dnsResolveEx,encodeURI,encodeURIComponent,escape,eval,getClientVersion," +
+      "FindProxyForURL,alert,console,dateRange,decodeURI,decodeURIComponent,dnsDomainIs,dnsDomainLevels," +
+        "dnsResolve,dnsResolveEx,encodeURI,encodeURIComponent,escape,eval," +
         "globalThis,isFinite,isInNet,isInNetEx,isNaN,isPlainHostName,isResolvable,isResolvableEx," +
         "localHostOrDomainIs,myIpAddress,myIpAddressEx,parseFloat,parseInt,shExpMatch," +
         "sortIpAddressList,timeRange,undefined,unescape,weekdayRange",

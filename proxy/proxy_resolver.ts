@@ -10,10 +10,15 @@ import { fileURLToPath } from "node:url";
 import type { ProxyConfig } from "../core/electron_types.ts";
 import type { ProxyResolverLike, ProxyServer } from "../core/proxy_resolver_like.ts";
 import { SessionError } from "../core/session_error.ts";
-import { bypassMatches, type BypassRules, matchesImplicitRules } from "./bypass_rules.ts";
+import {
+  bypassMatches,
+  type BypassRules,
+  formatBypassRules,
+  matchesImplicitRules,
+} from "./bypass_rules.ts";
 import { parsePacResult } from "./pac_result.ts";
 import { PacScript, type PacScriptOptions } from "./pac_script.ts";
-import { proxiesForScheme, type ProxyRules } from "./proxy_rules.ts";
+import { formatProxyRules, proxiesForScheme, type ProxyRules } from "./proxy_rules.ts";
 import {
   type ProxySettings,
   proxySettingsFrom,
@@ -51,16 +56,38 @@ const DIRECT_LIST: readonly ProxyServer[] = Object.freeze([DIRECT]);
 type Applied =
   | { readonly kind: "direct" }
   | Extract<ProxySettings, { kind: "fixed" }>
-  | {
-    readonly kind: "pac";
-    readonly mandatory: boolean;
-    readonly script: Promise<PacScript>;
-  };
+  | PacState;
+
+/** A PAC configuration in force: its script as fetched, and when to fetch it again. */
+interface PacState {
+  readonly kind: "pac";
+  readonly url: string;
+  readonly mandatory: boolean;
+  readonly script: Promise<PacScript>;
+  /** The text fetched (`null` when the fetch failed), to tell a changed script. */
+  fetchedText?: string | null;
+  /** Set once the script is in or failed: whether it failed, the poll step, when it is due. */
+  schedule?: { readonly failed: boolean; readonly step: number; readonly dueAt: number };
+  /** The poll under way, resolving with the state in force after it. */
+  polling?: Promise<PacState>;
+}
+
+/**
+ * Chromium's PAC poll (DefaultPollPolicy in configured_proxy_resolution_service.cc): after a
+ * failure the script is fetched again 8 s, 32 s and 2 min later, then every 4 h; after a success
+ * every 12 h. A changed script (or a change between failing and working) is applied anew.
+ */
+const PAC_RETRY_DELAYS_MS = [8_000, 32_000, 2 * 60_000, 4 * 3600_000];
+const PAC_REFRESH_MS = 12 * 3600_000;
+
+type PacFetchOutcome = { readonly text: string } | { readonly error: unknown };
 
 /**
  * Turns URLs into proxy lists for the transport. Fixed rules answer synchronously (the hot
  * path); PAC look-ups answer with a promise. A PAC script is fetched and compiled once per
- * `setProxy` or `forceReloadProxyConfig`, not per request.
+ * `setProxy` or `forceReloadProxyConfig`, not per request, and fetched again on Chromium's poll
+ * schedule (8 s, 32 s, 2 min, then every 4 h while it fails; every 12 h while it works), on the
+ * first look-up once a poll is due; a look-up finding a failed script waits for that poll.
  *
  * The transport reports proxies it could not connect to with {@linkcode reportFailure}; they
  * are tried last for 5 minutes (the transport's wiring of this call comes with the tunnels).
@@ -111,11 +138,18 @@ export class ProxyResolver implements ProxyResolverLike {
    * pac_script, fixed_servers or system`.
    */
   setProxy(config: ProxyConfig): Promise<void> {
+    let settings: ProxySettings;
     try {
-      this.#settings = proxySettingsFrom(config);
+      settings = proxySettingsFrom(config);
     } catch (error) {
       return Promise.reject(error);
     }
+    // Chromium's proxy service sees only changes (PrefProxyConfigTrackerImpl compares with
+    // ProxyConfig::Equals): the same settings again keep the loaded PAC script and the retry
+    // info; new ones reset both (ConfiguredProxyResolutionService::ResetProxyConfig).
+    if (settingsKey(settings) === settingsKey(this.#settings)) return Promise.resolve();
+    this.#settings = settings;
+    this.#badUntil.clear();
     this.#apply();
     return Promise.resolve();
   }
@@ -147,7 +181,8 @@ export class ProxyResolver implements ProxyResolverLike {
    * @param url The request URL.
    * @param signal Gives up a PAC look-up still pending (the request was cancelled), as
    * Chromium cancels its proxy resolution request.
-   * @returns The list at once for fixed rules; a promise for PAC look-ups.
+   * @returns The list at once for fixed rules (empty when the one list of the rules lost
+   * every entry to parsing); a promise for PAC look-ups.
    * @throws {SessionError} (as a rejection) `net::ERR_MANDATORY_PROXY_CONFIGURATION_FAILED`
    * when a `pac_script` PAC cannot be loaded or fails for the URL; `net::ERR_ABORTED`, with the
    * signal's reason as its cause, when the signal aborts first.
@@ -161,7 +196,9 @@ export class ProxyResolver implements ProxyResolverLike {
     if (applied.kind === "fixed") {
       if (applied.rules.type === "empty" || this.#bypassed(applied.bypass, url)) return DIRECT_LIST;
       const list = proxiesForScheme(applied.rules, url.protocol);
-      return list === undefined || list.length === 0 ? DIRECT_LIST : this.#deprioritize(list);
+      // A single list whose every entry was invalid stays empty, with no DIRECT: Chromium's
+      // ProxyRules::Apply hands it over as it is ("" here, ERR_NO_SUPPORTED_PROXIES to fetch).
+      return list === undefined ? DIRECT_LIST : this.#deprioritize(list);
     }
     if (matchesImplicitRules(url)) return DIRECT_LIST;
     const pending = this.#resolveWithPac(applied, url);
@@ -247,10 +284,10 @@ export class ProxyResolver implements ProxyResolverLike {
     return bad.length === 0 ? list : [...good, ...bad];
   }
 
-  async #resolveWithPac(
-    applied: Extract<Applied, { kind: "pac" }>,
-    url: URL,
-  ): Promise<readonly ProxyServer[]> {
+  async #resolveWithPac(applied: PacState, url: URL): Promise<readonly ProxyServer[]> {
+    // A due poll runs behind a working script; a failed one is what this look-up waits for.
+    const poll = this.#pollIfDue(applied);
+    if (poll !== undefined && applied.schedule?.failed) applied = await poll;
     try {
       const script = await applied.script;
       return this.#deprioritize(parsePacResult(await script.findProxyForUrl(url)));
@@ -275,10 +312,11 @@ export class ProxyResolver implements ProxyResolverLike {
     const previous = this.#applied;
     const settings = this.#effectiveSettings();
     if (settings.kind === "pac") {
-      const script = this.#loadPac(settings.url);
-      // Failures surface at look-up time; here they must not count as unhandled.
-      script.catch(() => {});
-      this.#applied = { kind: "pac", mandatory: settings.mandatory, script };
+      this.#applied = this.#pacState(
+        settings.url,
+        settings.mandatory,
+        this.#fetchOutcome(settings.url),
+      );
     } else {
       this.#applied = settings.kind === "system" ? { kind: "direct" } : settings;
     }
@@ -289,9 +327,63 @@ export class ProxyResolver implements ProxyResolverLike {
     if (previous.kind === "pac") previous.script.then((script) => script.dispose(), () => {});
   }
 
-  async #loadPac(url: string): Promise<PacScript> {
-    const source = await this.#fetchPacText(url);
-    return await PacScript.compile(source, this.#options.pac);
+  // The fetch's outcome, never a rejection: the text, or the failure.
+  #fetchOutcome(url: string): Promise<PacFetchOutcome> {
+    return this.#fetchPacText(url).then((text) => ({ text }), (error: unknown) => ({ error }));
+  }
+
+  #pacState(
+    url: string,
+    mandatory: boolean,
+    fetched: Promise<PacFetchOutcome>,
+  ): PacState {
+    const script = fetched.then((outcome) => {
+      if ("error" in outcome) throw outcome.error;
+      return PacScript.compile(outcome.text, this.#options.pac);
+    });
+    // Failures surface at look-up time; here they must not count as unhandled.
+    script.catch(() => {});
+    const state: PacState = { kind: "pac", url, mandatory, script };
+    fetched.then((outcome) => {
+      state.fetchedText = "text" in outcome ? outcome.text : null;
+      // The delay counts from the fetch; whether it failed is known once the script compiled.
+      const fetchedAt = this.#now();
+      script.then(() => false, () => true).then((failed) => {
+        state.schedule = { failed, step: 0, dueAt: fetchedAt + nextPollDelay(failed, 0) };
+      });
+    });
+    return state;
+  }
+
+  // Starts the poll when it is due (on a look-up, as Chromium's lazy polls), once.
+  #pollIfDue(state: PacState): Promise<PacState> | undefined {
+    const schedule = state.schedule;
+    if (state.polling !== undefined) return state.polling;
+    if (schedule === undefined || this.#now() < schedule.dueAt) return undefined;
+    const fetched = this.#fetchOutcome(state.url);
+    state.polling = fetched.then((outcome) => {
+      if (this.#applied !== state) return state;
+      if (("text" in outcome ? outcome.text : null) === state.fetchedText) {
+        const step = schedule.failed
+          ? Math.min(schedule.step + 1, PAC_RETRY_DELAYS_MS.length - 1)
+          : 0;
+        state.schedule = {
+          failed: schedule.failed,
+          step,
+          dueAt: this.#now() + nextPollDelay(schedule.failed, step),
+        };
+        state.polling = undefined;
+        return state;
+      }
+      // A new script (or a failure turned to success, or back): applied anew, as Chromium's
+      // InitializeUsingDecidedConfig, which resets the proxy service and its retry info.
+      const next = this.#pacState(state.url, state.mandatory, fetched);
+      this.#applied = next;
+      this.#badUntil.clear();
+      state.script.then((script) => script.dispose(), () => {});
+      return next;
+    });
+    return state.polling;
   }
 
   async #fetchPacText(url: string): Promise<string> {
@@ -314,7 +406,8 @@ export class ProxyResolver implements ProxyResolverLike {
         throw new TypeError(`Cannot load PAC script "${url}": no fetch function was given`);
       }
       const response = await fetchPac(url, { signal: AbortSignal.timeout(PAC_FETCH_TIMEOUT_MS) });
-      if (!response.ok) {
+      // Only a 200 is a PAC file, as Chromium's PacFileFetcherImpl::OnResponseStarted has it.
+      if (response.status !== 200) {
         await response.body?.cancel();
         throw new Error(`Cannot load PAC script "${url}": HTTP status ${response.status}`);
       }
@@ -325,6 +418,10 @@ export class ProxyResolver implements ProxyResolverLike {
     if (text.length > MAX_PAC_BYTES) throw tooLarge(url);
     return text;
   }
+}
+
+function nextPollDelay(failed: boolean, step: number): number {
+  return failed ? PAC_RETRY_DELAYS_MS[step]! : PAC_REFRESH_MS;
 }
 
 /** Settles as `promise` does, or rejects with `net::ERR_ABORTED` once `signal` aborts. */
@@ -369,6 +466,18 @@ async function limitedText(response: Response, url: string): Promise<string> {
 
 function tooLarge(url: string): RangeError {
   return new RangeError(`Cannot load PAC script "${url}": larger than ${MAX_PAC_BYTES} bytes`);
+}
+
+// Equal keys for equal settings, however they were written (canonical rules and bypass rules).
+function settingsKey(settings: ProxySettings): string {
+  switch (settings.kind) {
+    case "fixed":
+      return `fixed ${formatProxyRules(settings.rules)} ${formatBypassRules(settings.bypass)}`;
+    case "pac":
+      return `pac ${settings.mandatory} ${settings.url}`;
+    default:
+      return settings.kind;
+  }
 }
 
 function proxiesOf(rules: ProxyRules): readonly ProxyServer[] {

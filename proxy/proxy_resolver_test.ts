@@ -158,6 +158,13 @@ describe("ProxyResolver", () => {
     );
     await resolver.setProxy({ pacScript: `${origin}/huge.pac` });
     assert.equal(await resolver.resolveProxy("http://b.test/"), "");
+    // Only a 200 is a PAC file (Chromium's PacFileFetcherImpl::OnResponseStarted), though a
+    // working script comes with this 203.
+    const only200 = new ProxyResolver({
+      fetchPac: () => Promise.resolve(new Response(PAC, { status: 203 })),
+    });
+    await only200.setProxy({ pacScript: "http://pac.test/proxy.pac" });
+    assert.equal(await only200.resolveProxy("http://b.test/"), "");
     await resolver.setProxy({ pacScript: dataUrl("function FindProxyForURL() { throw 1; }") });
     assert.equal(await resolver.resolveProxy("http://b.test/"), "");
     await resolver.setProxy({ pacScript: dataUrl("not javascript {") });
@@ -189,6 +196,52 @@ describe("ProxyResolver", () => {
     await autodetect.setProxy({ mode: "auto_detect" });
     assert.equal(await autodetect.resolveProxy("http://b.test/"), "DIRECT");
     assert.deepEqual(wpad, ["http://wpad/wpad.dat"]);
+  });
+
+  it("fetches the PAC script again as Chromium's poller does: 8 s, 32 s, 2 min after failures, 12 h after success", async () => {
+    let now = 5_000_000;
+    let answer: Response | undefined;
+    let fetches = 0;
+    let fetched = () => {};
+    const resolver = new ProxyResolver({
+      now: () => now,
+      fetchPac: () => {
+        fetches++;
+        fetched();
+        return Promise.resolve(answer ?? new Response("", { status: 503 }));
+      },
+    });
+    const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+    await resolver.setProxy({ pacScript: "http://pac.test/proxy.pac" });
+    assert.equal(await resolver.resolveProxy("http://b.test/"), "");
+    assert.equal(fetches, 1);
+    // Still failing: the look-up that finds a poll due waits for it; the delays grow.
+    const delays = [8_000, 32_000, 120_000, 4 * 3600_000, 4 * 3600_000];
+    for (const [polls, delay] of delays.entries()) {
+      now += delay - 1;
+      assert.equal(await resolver.resolveProxy("http://b.test/"), "");
+      assert.equal(fetches, 1 + polls);
+      now += 1;
+      assert.equal(await resolver.resolveProxy("http://b.test/"), "");
+      assert.equal(fetches, 2 + polls);
+    }
+    // The server is back: the next due poll brings the script in for the look-up that waited.
+    answer = new Response('function FindProxyForURL() { return "PROXY one:1"; }');
+    now += 4 * 3600_000;
+    assert.equal(await resolver.resolveProxy("http://b.test/"), "PROXY one:1");
+    // A working script is fetched again 12 h later, behind the look-ups, which keep it meanwhile.
+    answer = new Response('function FindProxyForURL() { return "PROXY two:2"; }');
+    const count = fetches;
+    now += 12 * 3600_000 - 1;
+    assert.equal(await resolver.resolveProxy("http://b.test/"), "PROXY one:1");
+    assert.equal(fetches, count);
+    now += 1;
+    const polled = new Promise<void>((resolve) => fetched = resolve);
+    assert.equal(await resolver.resolveProxy("http://b.test/"), "PROXY one:1");
+    await polled;
+    await settle();
+    assert.equal(await resolver.resolveProxy("http://b.test/"), "PROXY two:2");
+    assert.equal(fetches, count + 1);
   });
 
   it("gives up a pending PAC look-up when its signal aborts", async () => {
@@ -276,5 +329,43 @@ describe("ProxyResolver", () => {
     resolver.reportFailure({ scheme: "http", host: "b", port: 2 });
     await resolver.forceReloadProxyConfig();
     assert.equal(await resolver.resolveProxy("http://x.test/"), "PROXY a:1;PROXY b:2;DIRECT");
+  });
+
+  it("forgets failed proxies when setProxy changes the settings, not when it repeats them", async () => {
+    const resolver = new ProxyResolver();
+    await resolver.setProxy({ proxyRules: "a:1,direct://" });
+    resolver.reportFailure({ scheme: "http", host: "a", port: 1 });
+    // The same settings, written differently: Chromium's ProxyConfig::Equals finds no change.
+    await resolver.setProxy({ mode: "fixed_servers", proxyRules: " A:1 , direct:// " });
+    assert.equal(await resolver.resolveProxy("http://x.test/"), "DIRECT;PROXY a:1");
+    // New settings reset the proxy service, and its retry info with it.
+    await resolver.setProxy({ proxyRules: "a:1,direct://", proxyBypassRules: "y.test" });
+    assert.equal(await resolver.resolveProxy("http://x.test/"), "PROXY a:1;DIRECT");
+    resolver.reportFailure({ scheme: "http", host: "a", port: 1 });
+    await resolver.setProxy({ mode: "direct" });
+    await resolver.setProxy({ proxyRules: "a:1,direct://", proxyBypassRules: "y.test" });
+    assert.equal(await resolver.resolveProxy("http://x.test/"), "PROXY a:1;DIRECT");
+  });
+
+  it("refetches a PAC script on setProxy only when its settings change", async () => {
+    const resolver = new ProxyResolver({ fetchPac: (url, init) => fetch(url, init) });
+    hits = 0;
+    await resolver.setProxy({ pacScript: `${origin}/proxy.pac` });
+    assert.equal(
+      await resolver.resolveProxy("http://b.test/"),
+      "PROXY pac-proxy:3128;SOCKS5 backup:1080;DIRECT",
+    );
+    await resolver.setProxy({ mode: "pac_script", pacScript: `${origin}/proxy.pac` });
+    assert.equal(
+      await resolver.resolveProxy("http://b.test/"),
+      "PROXY pac-proxy:3128;SOCKS5 backup:1080;DIRECT",
+    );
+    assert.equal(hits, 1);
+    await resolver.setProxy({ pacScript: `${origin}/proxy.pac?2` });
+    assert.equal(
+      await resolver.resolveProxy("http://b.test/"),
+      "PROXY pac-proxy:3128;SOCKS5 backup:1080;DIRECT",
+    );
+    assert.equal(hits, 2);
   });
 });

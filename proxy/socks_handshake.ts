@@ -22,9 +22,9 @@ import { asNetError, SocketReader } from "./_socket_reader.ts";
  * @param target The origin's host (sent as a name unless it is an IP literal) and port.
  * @param options `{signal}`.
  * @returns Resolves once the proxy granted the connection.
- * @throws {SessionError} `ERR_SOCKS_CONNECTION_FAILED`, `ERR_SOCKS_CONNECTION_HOST_UNREACHABLE`,
- * `ERR_PROXY_AUTH_UNSUPPORTED` (the proxy wants authentication we cannot give),
- * `ERR_ABORTED`.
+ * @throws {SessionError} `ERR_SOCKS_CONNECTION_FAILED` (also when a SOCKS5 proxy wants an
+ * authentication method we did not offer), `ERR_SOCKS_CONNECTION_HOST_UNREACHABLE` (SOCKS4's
+ * "unreachable" reply), `ERR_ABORTED`.
  *
  * @example
  * ```ts ignore
@@ -68,11 +68,12 @@ async function socks4(socket: StreamSocket, reader: SocketReader, target: ProxyT
   switch (reply[1]) {
     case 90:
       return;
-    case 91:
-      throw new SessionError("ERR_SOCKS_CONNECTION_FAILED");
-    default:
-      // 92 and 93: the proxy could not reach the client's identd.
+    case 92:
+      // "Unreachable" (SOCKSClientSocket's kServerResponseNotReachable); 91 (rejected), 93
+      // (identd user mismatch) and unknown codes fail the connection.
       throw new SessionError("ERR_SOCKS_CONNECTION_HOST_UNREACHABLE");
+    default:
+      throw new SessionError("ERR_SOCKS_CONNECTION_FAILED");
   }
 }
 
@@ -96,15 +97,16 @@ async function socks5(
     const [, status] = await reader.read(2);
     if (status !== 0) throw new SessionError("ERR_SOCKS_CONNECTION_FAILED");
   } else if (method !== 0) {
-    throw new SessionError("ERR_PROXY_AUTH_UNSUPPORTED");
+    // A method we did not offer, or 0xFF (none acceptable): a failed route, which the proxy
+    // list falls over from, as SOCKS5ClientSocket::DoGreetReadComplete.
+    throw new SessionError("ERR_SOCKS_CONNECTION_FAILED");
   }
   socket.write(connectRequest(target));
   const head = await reader.read(4);
-  if (head[0] !== 5) throw new SessionError("ERR_SOCKS_CONNECTION_FAILED");
-  if (head[1] !== 0) {
-    throw new SessionError(
-      head[1] === 4 ? "ERR_SOCKS_CONNECTION_HOST_UNREACHABLE" : "ERR_SOCKS_CONNECTION_FAILED",
-    );
+  // SOCKS5ClientSocket::DoHandshakeReadComplete: a wrong version or reserved byte, and every
+  // failure reply alike (host unreachable included), fail the connection.
+  if (head[0] !== 5 || head[1] !== 0 || head[2] !== 0) {
+    throw new SessionError("ERR_SOCKS_CONNECTION_FAILED");
   }
   // The bound address is not needed; it is read so the tunnel starts at the origin's bytes.
   switch (head[3]) {

@@ -731,7 +731,9 @@ export class Session extends TypedEmitter<SessionEvents> {
 
   /**
    * Applies proxy settings (Electron's `ses.setProxy`). Without `mode`, a non-empty
-   * `pacScript` means `pac_script`, else `fixed_servers`. Pooled connections made under the
+   * `pacScript` means `pac_script`, else `fixed_servers`. The settings in force given again
+   * change nothing (the PAC script is not fetched again: `forceReloadProxyConfig` does that);
+   * new ones forget the proxies marked as failed. Pooled connections made under the
    * previous settings stay until `closeAllConnections()`. Before the first call a session
    * follows the system settings (`http_proxy`, `https_proxy`, `all_proxy`, `no_proxy`, ...), as
    * Electron falls back to them when no proxy is configured.

@@ -72,6 +72,25 @@ describe("Session proxy settings", () => {
     await ses.closeAllConnections();
   });
 
+  it("rules whose one list lost every entry leave no route: '' and net::ERR_NO_SUPPORTED_PROXIES", async () => {
+    // As Chromium does with --proxy-server=http://:80: ProxyRules::Apply hands over the empty
+    // list (no DIRECT default), its PAC string is "" and the stream request finds no proxy.
+    const ses = newSession("proxy-no-supported");
+    await ses.setProxy({ proxyRules: "http://:80, bogus://b", proxyBypassRules: "<-loopback>" });
+    assert.equal(await ses.resolveProxy("http://example.test/"), "");
+    await assert.rejects(
+      ses.fetch(`${origin}/`),
+      (error: unknown) => SessionError.is(error) && error.code === "ERR_NO_SUPPORTED_PROXIES",
+    );
+    // Bypassed URLs still go direct; a per-scheme list with no valid entry means DIRECT.
+    await ses.setProxy({ proxyRules: "http://:80", proxyBypassRules: "example.test" });
+    assert.equal(await ses.resolveProxy("http://example.test/"), "DIRECT");
+    assert.equal(await ses.resolveProxy("http://127.0.0.1/"), "DIRECT");
+    await ses.setProxy({ proxyRules: "http=http://:80" });
+    assert.equal(await ses.resolveProxy("http://example.test/"), "DIRECT");
+    await ses.closeAllConnections();
+  });
+
   it("a caller's abort ends a request still waiting for its PAC script", async () => {
     // A PAC server that never answers (reading, so it sees the client hang up).
     const silent = createNetServer((socket) => socket.on("error", () => {}).resume());

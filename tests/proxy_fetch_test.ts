@@ -302,7 +302,7 @@ describe("ses.fetch through real proxies", () => {
     for (
       const [userInfo, code] of [["bob:wrong@", "ERR_SOCKS_CONNECTION_FAILED"], [
         "",
-        "ERR_PROXY_AUTH_UNSUPPORTED",
+        "ERR_SOCKS_CONNECTION_FAILED",
       ]]
     ) {
       await ses.setProxy(rules(userInfo!));
@@ -312,6 +312,13 @@ describe("ses.fetch through real proxies", () => {
         (error) => SessionError.is(error) && error.code === code,
       );
     }
+    // A SOCKS5 proxy that wants a password nobody gave is a failed route, as in Chromium,
+    // so the list moves on to its next entry.
+    await ses.setProxy({
+      proxyRules: `socks5://127.0.0.1:${socksAuth.port},direct://`,
+      proxyBypassRules: "<-loopback>",
+    });
+    assert.equal(await (await ses.fetch(`${http.url}/next`)).text(), "GET /next");
     await ses.closeAllConnections();
   });
 
