@@ -71,6 +71,16 @@ export async function reserveUniquePath(dir: string, name: string): Promise<Rese
     partials.add(partialPath);
     try {
       const handle = await open(partialPath, "wx");
+      // Another process may have completed this name between the check above and the
+      // creation: it links its partial file to the name before unlinking it, so a partial
+      // file this call could create means the name, if taken, is visible now.
+      if (await exists(path)) {
+        await handle.close();
+        await unlink(partialPath);
+        reserved.delete(path);
+        partials.delete(partialPath);
+        continue;
+      }
       return { path, partialPath, handle };
     } catch (error) {
       reserved.delete(path);

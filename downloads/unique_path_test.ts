@@ -3,6 +3,9 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
+import { spawn } from "node:child_process";
+import process from "node:process";
+import { fileURLToPath } from "node:url";
 import {
   claimPartialPath,
   moveWithoutOverwrite,
@@ -36,6 +39,31 @@ describe("reserveUniquePath", () => {
     assert.ok(!name.includes("\uFFFD"));
     await reservation.handle.close();
     releaseReservation(reservation.path);
+  });
+  it("never hands out a name another process completed while this one checked it", async () => {
+    // Each child reserves and completes 40 downloads of one name in a shared directory. A name
+    // whose file appeared between the check and the creation of its partial file would end as
+    // "race (4) (1).txt" when moved; every name must be a first choice instead.
+    const shared = mkdtempSync(join(dir, "race-"));
+    const writer = fileURLToPath(
+      new URL("../tests/fixtures/unique_name_writer.ts", import.meta.url),
+    );
+    const run = () => {
+      const args = [writer, shared, "race.txt", "40"];
+      const child = spawn(process.execPath, "Deno" in globalThis ? ["run", "-A", ...args] : args, {
+        stdio: ["ignore", "pipe", "inherit"],
+      });
+      let out = "";
+      child.stdout.on("data", (chunk: Uint8Array) => out += new TextDecoder().decode(chunk));
+      return new Promise<string[]>((resolve) =>
+        child.on("close", (code) => resolve(code === 0 ? out.trim().split("\n") : [`exit ${code}`]))
+      );
+    };
+    const paths = (await Promise.all([run(), run()])).flat();
+    const names = paths.map((path) => path.slice(shared.length + 1)).sort();
+    const expected = ["race.txt", ...Array.from({ length: 79 }, (_, n) => `race (${n + 1}).txt`)];
+    assert.deepEqual(names, expected.sort());
+    assert.deepEqual(readdirSync(shared).sort(), expected);
   });
 });
 
