@@ -7,8 +7,8 @@ import { spawn } from "node:child_process";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import {
-  claimPartialPath,
   moveWithoutOverwrite,
+  openPartialPath,
   releasePartialPath,
   releaseReservation,
   reserveUniquePath,
@@ -67,21 +67,38 @@ describe("reserveUniquePath", () => {
   });
 });
 
-describe("claimPartialPath", () => {
+describe("openPartialPath", () => {
   it("numbers the partial file of a chosen path while another download writes it", async () => {
     const path = join(dir, "chosen.bin");
-    const first = claimPartialPath(path);
-    const second = claimPartialPath(path);
-    assert.deepEqual([first, second], [`${path}.crdownload`, `${path} (1).crdownload`]);
-    // A generated name never takes a claimed partial file, even before it exists on disk.
+    const first = await openPartialPath(path);
+    const second = await openPartialPath(path);
+    assert.deepEqual(
+      [first.partialPath, second.partialPath],
+      [`${path}.crdownload`, `${path} (1).crdownload`],
+    );
+    // A generated name never takes a claimed partial file.
     const generated = await reserveUniquePath(dir, "chosen.bin");
     assert.equal(generated.path, join(dir, "chosen (1).bin"));
     await generated.handle.close();
     releaseReservation(generated.path);
-    releasePartialPath(first);
-    assert.equal(claimPartialPath(path), first);
-    releasePartialPath(first);
-    releasePartialPath(second);
+    for (const { handle, partialPath } of [first, second]) {
+      await handle.close();
+      releasePartialPath(partialPath);
+    }
+  });
+
+  it("never writes into a partial file another process holds", async () => {
+    // Another process's download of the same save path, which this process cannot see in its
+    // own claims: its bytes stay its own.
+    const path = join(dir, "shared.bin");
+    writeFileSync(`${path}.crdownload`, "theirs");
+    const mine = await openPartialPath(path);
+    assert.equal(mine.partialPath, `${path} (1).crdownload`);
+    await mine.handle.write(new TextEncoder().encode("mine"));
+    await mine.handle.close();
+    releasePartialPath(mine.partialPath);
+    assert.equal(readFileSync(`${path}.crdownload`, "utf8"), "theirs");
+    assert.equal(readFileSync(mine.partialPath, "utf8"), "mine");
   });
 });
 
