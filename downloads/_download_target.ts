@@ -9,8 +9,8 @@ import { type FileHandle, mkdir, open, rename, rm, stat } from "node:fs/promises
 import { dirname, join, resolve } from "node:path";
 import { removeSidecar } from "./crdownload_sidecar.ts";
 import {
-  claimPartialPath,
   moveWithoutOverwrite,
+  openPartialPath,
   PARTIAL_SUFFIX,
   releasePartialPath,
   releaseReservation,
@@ -93,8 +93,8 @@ export class DownloadTarget {
   /**
    * Opens the partial file for writing at `offset`: this download's own (cut to `offset`),
    * `<savePath>.crdownload` for a chosen path (directories made; `<savePath> (1).crdownload`
-   * while another download of this process writes that one), or a new unique name in the
-   * directory.
+   * while another download, of this process or another, holds that one), or a new unique name
+   * in the directory.
    *
    * @param offset The bytes to keep.
    * @param directory The download directory.
@@ -111,16 +111,10 @@ export class DownloadTarget {
     }
     if (this.#explicit) {
       await mkdir(dirname(this.#savePath), { recursive: true });
-      const partialPath = claimPartialPath(this.#savePath);
-      try {
-        const handle = await open(partialPath, "w");
-        this.#partialPath = partialPath;
-        this.#claimedPartial = true;
-        return handle;
-      } catch (error) {
-        releasePartialPath(partialPath);
-        throw error;
-      }
+      const { partialPath, handle } = await openPartialPath(this.#savePath);
+      this.#partialPath = partialPath;
+      this.#claimedPartial = true;
+      return handle;
     }
     await mkdir(directory, { recursive: true });
     const reservation = await reserveUniquePath(directory, name);

@@ -71,6 +71,16 @@ export async function reserveUniquePath(dir: string, name: string): Promise<Rese
     partials.add(partialPath);
     try {
       const handle = await open(partialPath, "wx");
+      // Another process may have completed this name between the check above and the
+      // creation: it links its partial file to the name before unlinking it, so a partial
+      // file this call could create means the name, if taken, is visible now.
+      if (await exists(path)) {
+        await handle.close();
+        await unlink(partialPath);
+        reserved.delete(path);
+        partials.delete(partialPath);
+        continue;
+      }
       return { path, partialPath, handle };
     } catch (error) {
       reserved.delete(path);
@@ -100,33 +110,52 @@ export function releaseReservation(path: string): void {
 }
 
 /**
- * Claims the partial file of a download whose save path the program chose: `path.crdownload`,
- * or, while another download of this process writes that one, `path (1).crdownload`, ... as
- * Chromium's `RenameAndUniquify` makes its intermediate name unique. A file left there by an
- * earlier process is reused (the download writes it from its start).
+ * Creates the partial file of a download whose save path the program chose: `path.crdownload`,
+ * or, while another download writes that one, `path (1).crdownload`, ... as Chromium's
+ * `RenameAndUniquify` makes its intermediate name unique. The file is created with `O_EXCL`,
+ * so a download of another process (or a file an earlier process left) is never written into:
+ * two downloads of one save path each keep their own bytes until they complete.
  *
- * @param path The chosen save path.
- * @returns The partial file's path; give it up with {@linkcode releasePartialPath}.
+ * @param path The chosen save path; its directory must exist.
+ * @returns The partial file's path and the open file; give the path up with
+ * {@linkcode releasePartialPath}.
+ * @throws The `node:fs` error when no candidate can be created (after 100 numbered names, an
+ * `EEXIST` error).
  *
  * @example
  * ```ts
- * import { claimPartialPath, releasePartialPath } from "./unique_path.ts";
- * const first = claimPartialPath("/tmp/doc-claim/a.bin");
- * const second = claimPartialPath("/tmp/doc-claim/a.bin");
- * console.log(first, second); // /tmp/doc-claim/a.bin.crdownload /tmp/doc-claim/a.bin (1).crdownload
- * releasePartialPath(first);
- * releasePartialPath(second);
+ * import { mkdtempSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * import { openPartialPath, releasePartialPath } from "./unique_path.ts";
+ * const path = join(mkdtempSync(join(tmpdir(), "ses-doc-")), "a.bin");
+ * const first = await openPartialPath(path);
+ * const second = await openPartialPath(path);
+ * console.log(second.partialPath.endsWith("a.bin (1).crdownload")); // true
+ * for (const p of [first, second]) { await p.handle.close(); releasePartialPath(p.partialPath); }
  * ```
  */
-export function claimPartialPath(path: string): string {
-  let candidate = path + PARTIAL_SUFFIX;
-  for (let n = 1; partials.has(candidate); n++) candidate = `${path} (${n})${PARTIAL_SUFFIX}`;
-  partials.add(candidate);
-  return candidate;
+export async function openPartialPath(
+  path: string,
+): Promise<{ partialPath: string; handle: FileHandle }> {
+  let lastError: unknown;
+  for (let n = 0; n <= MAX_UNIQUIFIER; n++) {
+    const partialPath = n === 0 ? path + PARTIAL_SUFFIX : `${path} (${n})${PARTIAL_SUFFIX}`;
+    if (partials.has(partialPath)) continue;
+    partials.add(partialPath);
+    try {
+      return { partialPath, handle: await open(partialPath, "wx") };
+    } catch (error) {
+      partials.delete(partialPath);
+      if ((error as { code?: string }).code !== "EEXIST") throw error;
+      lastError = error;
+    }
+  }
+  throw lastError;
 }
 
 /**
- * Gives up a partial file claimed by {@linkcode claimPartialPath}.
+ * Gives up a partial file created by {@linkcode openPartialPath}.
  *
  * @param partialPath The claimed path.
  *

@@ -3,9 +3,12 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
+import { spawn } from "node:child_process";
+import process from "node:process";
+import { fileURLToPath } from "node:url";
 import {
-  claimPartialPath,
   moveWithoutOverwrite,
+  openPartialPath,
   releasePartialPath,
   releaseReservation,
   reserveUniquePath,
@@ -37,23 +40,65 @@ describe("reserveUniquePath", () => {
     await reservation.handle.close();
     releaseReservation(reservation.path);
   });
+  it("never hands out a name another process completed while this one checked it", async () => {
+    // Each child reserves and completes 40 downloads of one name in a shared directory. A name
+    // whose file appeared between the check and the creation of its partial file would end as
+    // "race (4) (1).txt" when moved; every name must be a first choice instead.
+    const shared = mkdtempSync(join(dir, "race-"));
+    const writer = fileURLToPath(
+      new URL("../tests/fixtures/unique_name_writer.ts", import.meta.url),
+    );
+    const run = () => {
+      const args = [writer, shared, "race.txt", "40"];
+      const child = spawn(process.execPath, "Deno" in globalThis ? ["run", "-A", ...args] : args, {
+        stdio: ["ignore", "pipe", "inherit"],
+      });
+      let out = "";
+      child.stdout.on("data", (chunk: Uint8Array) => out += new TextDecoder().decode(chunk));
+      return new Promise<string[]>((resolve) =>
+        child.on("close", (code) => resolve(code === 0 ? out.trim().split("\n") : [`exit ${code}`]))
+      );
+    };
+    const paths = (await Promise.all([run(), run()])).flat();
+    const names = paths.map((path) => path.slice(shared.length + 1)).sort();
+    const expected = ["race.txt", ...Array.from({ length: 79 }, (_, n) => `race (${n + 1}).txt`)];
+    assert.deepEqual(names, expected.sort());
+    assert.deepEqual(readdirSync(shared).sort(), expected);
+  });
 });
 
-describe("claimPartialPath", () => {
+describe("openPartialPath", () => {
   it("numbers the partial file of a chosen path while another download writes it", async () => {
     const path = join(dir, "chosen.bin");
-    const first = claimPartialPath(path);
-    const second = claimPartialPath(path);
-    assert.deepEqual([first, second], [`${path}.crdownload`, `${path} (1).crdownload`]);
-    // A generated name never takes a claimed partial file, even before it exists on disk.
+    const first = await openPartialPath(path);
+    const second = await openPartialPath(path);
+    assert.deepEqual(
+      [first.partialPath, second.partialPath],
+      [`${path}.crdownload`, `${path} (1).crdownload`],
+    );
+    // A generated name never takes a claimed partial file.
     const generated = await reserveUniquePath(dir, "chosen.bin");
     assert.equal(generated.path, join(dir, "chosen (1).bin"));
     await generated.handle.close();
     releaseReservation(generated.path);
-    releasePartialPath(first);
-    assert.equal(claimPartialPath(path), first);
-    releasePartialPath(first);
-    releasePartialPath(second);
+    for (const { handle, partialPath } of [first, second]) {
+      await handle.close();
+      releasePartialPath(partialPath);
+    }
+  });
+
+  it("never writes into a partial file another process holds", async () => {
+    // Another process's download of the same save path, which this process cannot see in its
+    // own claims: its bytes stay its own.
+    const path = join(dir, "shared.bin");
+    writeFileSync(`${path}.crdownload`, "theirs");
+    const mine = await openPartialPath(path);
+    assert.equal(mine.partialPath, `${path} (1).crdownload`);
+    await mine.handle.write(new TextEncoder().encode("mine"));
+    await mine.handle.close();
+    releasePartialPath(mine.partialPath);
+    assert.equal(readFileSync(`${path}.crdownload`, "utf8"), "theirs");
+    assert.equal(readFileSync(mine.partialPath, "utf8"), "mine");
   });
 });
 

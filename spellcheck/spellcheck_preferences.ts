@@ -14,6 +14,7 @@
 import { readFileSync, renameSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { dirname } from "node:path";
+import { withFileLock } from "./_file_lock.ts";
 import type { Runtime } from "../core/runtime.ts";
 
 /** The spellchecker settings a `Preferences` file holds; absent keys are `undefined`. */
@@ -86,7 +87,8 @@ export function readSpellcheckPreferences(
 
 /**
  * Writes spellchecker settings into a `Preferences` file: reads the file, sets the given keys,
- * and replaces it atomically, so the other keys survive.
+ * and replaces it atomically, so the other keys survive, holding `<path>.lock` meanwhile so that
+ * two sessions on one partition (in one process or two) never drop each other's change.
  *
  * @param path The `Preferences` file; its directory is created if needed.
  * @param preferences The keys to set.
@@ -112,15 +114,19 @@ export async function writeSpellcheckPreferences(
   preferences: SpellcheckPreferences,
   files: Pick<Runtime, "ensureDir" | "writeFileAtomic">,
 ): Promise<void> {
-  const root = parseObject(await readFile(path, "utf8").catch(() => "{}")) ?? {};
-  if (preferences.dictionaries !== undefined) {
-    ensureChild(root, "spellcheck")["dictionaries"] = [...preferences.dictionaries];
-  }
-  if (preferences.enabled !== undefined) {
-    ensureChild(root, "browser")["enable_spellchecking"] = preferences.enabled;
-  }
   await files.ensureDir(dirname(path));
-  await files.writeFileAtomic(path, JSON.stringify(root));
+  // Another session on this partition (in this process or another) may be writing its keys:
+  // without the lock, its read-change-write and this one each keep only their own change.
+  await withFileLock(`${path}.lock`, async () => {
+    const root = parseObject(await readFile(path, "utf8").catch(() => "{}")) ?? {};
+    if (preferences.dictionaries !== undefined) {
+      ensureChild(root, "spellcheck")["dictionaries"] = [...preferences.dictionaries];
+    }
+    if (preferences.enabled !== undefined) {
+      ensureChild(root, "browser")["enable_spellchecking"] = preferences.enabled;
+    }
+    await files.writeFileAtomic(path, JSON.stringify(root));
+  });
 }
 
 type JsonObject = Record<string, unknown>;

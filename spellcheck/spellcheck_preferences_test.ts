@@ -68,4 +68,17 @@ describe("spellcheck Preferences", () => {
       spellcheck: { dictionaries: ["fr"] },
     });
   });
+  it("loses neither change when two writers of one file change different keys at once", async () => {
+    // Two sessions on one partition, in one process or two: each reads the file, sets its key
+    // and replaces the file. Unlocked, the later rename drops the other's key.
+    for (let round = 0; round < 5; round++) {
+      rmSync(path, { force: true });
+      await Promise.all([
+        writeSpellcheckPreferences(path, { dictionaries: ["fr"] }, currentRuntime()),
+        writeSpellcheckPreferences(path, { enabled: false }, currentRuntime()),
+      ]);
+      assert.deepEqual(readSpellcheckPreferences(path), { dictionaries: ["fr"], enabled: false });
+    }
+    assert.equal(existsSync(`${path}.lock`), false);
+  });
 });
