@@ -205,8 +205,11 @@ type HopContext = RequestContext & { [HOP]?: Hop };
  * ```
  */
 export function eventTime(): number {
-  return performance.timeOrigin + performance.now();
+  return TIME_ORIGIN + performance.now();
 }
+
+// Read once: a getter call per event costs Deno as much as the clock read.
+const TIME_ORIGIN = performance.timeOrigin;
 
 /**
  * Builds the fields every event shares.
