@@ -592,6 +592,12 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
     return this.#lastModified !== "" && this.#lastModifiedStrong ? this.#lastModified : undefined;
   }
 
+  /** Whether the response has a strong ETag or Last-Modified (Chromium's HasStrongValidators). */
+  #hasStrongValidator(): boolean {
+    return (this.#eTag !== "" && !this.#eTag.startsWith("W/")) ||
+      (this.#lastModified !== "" && this.#lastModifiedStrong);
+  }
+
   async #transfer(response: Response, offset: number): Promise<void> {
     try {
       this.#handle = await this.#target.open(offset, this.#init.directory(), this.getFilename());
@@ -644,6 +650,10 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
         chunk = reader ? await reader.read() : { done: true, value: undefined };
       } catch (error) {
         if (this.#isCancelled()) break;
+        // Chromium's HandleRequestCompletionStatus: a body shorter than its Content-Length with
+        // no strong validator completes, since a resume would start again from zero and a
+        // wrong Content-Length would then never end.
+        if (isContentLengthMismatch(error) && !this.#hasStrongValidator()) break;
         const failure = await settle();
         if (failure !== undefined) return fileFailure(failure);
         await this.#closeHandle();
@@ -802,6 +812,10 @@ function isStrongDate(lastModified: string, date: string | null): boolean {
   const modified = Date.parse(lastModified);
   const sent = Date.parse(date ?? "");
   return Number.isFinite(modified) && Number.isFinite(sent) && sent - modified >= 60_000;
+}
+
+function isContentLengthMismatch(error: unknown): boolean {
+  return SessionError.is(error) && error.code === "ERR_CONTENT_LENGTH_MISMATCH";
 }
 
 function contentRangeStart(response: Response): number | undefined {
