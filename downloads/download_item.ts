@@ -24,6 +24,13 @@ import {
 } from "./interrupt_reason.ts";
 import { FileWriter } from "./_file_writer.ts";
 import { RateEstimator } from "./rate_estimator.ts";
+import {
+  copySaveDialogSettings,
+  defaultSaveDialogSettings,
+  type SaveDialogOptions,
+  type SaveDialogSettings,
+  saveDialogSettings,
+} from "./save_dialog_options.ts";
 
 /** A download's state, as Electron names it. */
 export type DownloadState = "progressing" | "completed" | "cancelled" | "interrupted";
@@ -35,9 +42,6 @@ export type DownloadItemEvents = {
   /** The download ended: completed, cancelled, or interrupted for good. */
   done: (event: ElectronEvent, state: "completed" | "cancelled" | "interrupted") => void;
 };
-
-/** Electron's save dialog options; kept and returned, never shown (there is no UI). */
-export type SaveDialogOptions = Record<string, unknown>;
 
 /** How a `DownloadItem` starts; only the session's download manager makes items. */
 export interface DownloadItemInit {
@@ -127,7 +131,7 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
   #startTime = Date.now() / 1000;
   #endTime = 0;
   #target: DownloadTarget;
-  #dialogOptions: SaveDialogOptions = {};
+  #dialogOptions: SaveDialogSettings = defaultSaveDialogSettings();
   #reason: DownloadInterruptReason | "" = "";
   #error: unknown = undefined;
   #autoResumes = 0;
@@ -422,21 +426,30 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
   }
 
   /**
-   * Keeps Electron's save dialog options (no dialog is ever shown).
+   * Keeps Electron's save dialog options (no dialog is ever shown), read as Electron's
+   * converter reads them: known fields of the right types, the rest dropped.
    *
-   * @param options The options.
+   * @param options The options (`title`, `defaultPath`, `buttonLabel`, `filters`, ...).
+   * @throws {TypeError} `Error processing argument at index 0, conversion failure from <value>`
+   * for a value that is not an object (a function included), `Insufficient number of
+   * arguments.` for none (Chromium gin's words, as Electron's DownloadItem binding).
    */
   setSaveDialogOptions(options: SaveDialogOptions): void {
-    this.#dialogOptions = { ...options };
+    if (typeof options !== "object" || options === null) {
+      throw methodArgumentError(0, options, arguments.length);
+    }
+    this.#dialogOptions = saveDialogSettings(options);
   }
 
   /**
-   * Returns the save dialog options, `{}` by default.
+   * Returns the save dialog options as Electron does: every field, with `window` `null`.
    *
-   * @returns The save dialog options, `{}` by default.
+   * @returns `{window, title, message, buttonLabel, nameFieldLabel, defaultPath, filters,
+   * properties, showsTagField, securityScopedBookmarks}`; before any were set, empty strings
+   * and lists, `showsTagField` `true` and `securityScopedBookmarks` `false`.
    */
-  getSaveDialogOptions(): SaveDialogOptions {
-    return { ...this.#dialogOptions };
+  getSaveDialogOptions(): SaveDialogSettings {
+    return copySaveDialogSettings(this.#dialogOptions);
   }
 
   /**

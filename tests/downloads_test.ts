@@ -360,6 +360,35 @@ describe("downloadURL's arguments", () => {
       }
     }));
 
+  it("setSaveDialogOptions converts as Electron: objects only, read back whole", () =>
+    withOrigin({ "/d.bin": { body: BODY } }, async (origin) => {
+      const { ses } = freshSession();
+      const pending = nextItem(ses);
+      ses.downloadURL(`${origin.url}/d.bin`);
+      const item = await pending;
+      assert.equal(item.getSaveDialogOptions().showsTagField, true);
+      const options = { title: "Save", filters: [{ name: "Bin", extensions: ["bin"] }] };
+      item.setSaveDialogOptions(options);
+      options.filters[0]!.extensions.push("exe");
+      const got = item.getSaveDialogOptions();
+      assert.deepEqual(got.filters, [{ name: "Bin", extensions: ["bin"] }]);
+      assert.equal(got.title, "Save");
+      assert.equal(got.window, null);
+      got.filters.length = 0;
+      assert.equal(item.getSaveDialogOptions().filters.length, 1);
+      const call = item.setSaveDialogOptions as (...args: unknown[]) => void;
+      assert.throws(() => call.call(item, "abc"), {
+        name: "TypeError",
+        message: "Error processing argument at index 0, conversion failure from abc",
+      });
+      assert.throws(() => call.call(item, () => {}), {
+        message: "Error processing argument at index 0, conversion failure from ",
+      });
+      assert.throws(() => call.call(item), { message: "Insufficient number of arguments." });
+      assert.equal(item.getSaveDialogOptions().title, "Save");
+      assert.equal(await done(item), "completed");
+    }));
+
   it("announces a request that cannot be sent (a bad header) and interrupts it, never silent", () =>
     withOrigin({ "/a.bin": { body: bytes(10) } }, async (origin) => {
       const { ses, dir } = freshSession();
