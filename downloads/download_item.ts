@@ -219,6 +219,13 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
     }
     if (this.#state !== "interrupted" || !this.canResume()) return;
     const mode = this.#resumeMode();
+    if (mode === "user-restart") {
+      // Chromium's ResumeInterruptedDownload forgets the saved length and validators before
+      // the request, so progress starts again from 0 rather than falling back later.
+      this.#received = 0;
+      this.#eTag = "";
+      this.#lastModified = "";
+    }
     this.#paused = false;
     this.#autoResumes = 0;
     this.#state = "progressing";
