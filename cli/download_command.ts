@@ -116,6 +116,13 @@ async function restore(ses: Session, given: string): Promise<DownloadItem> {
     lastModified: sidecar.lastModified,
     startTime: sidecar.startTime,
   });
+  // Only http: and https: downloads continue (Chromium's resume modes): resume() would do
+  // nothing, and the command would wait for ever.
+  if (!item!.canResume()) {
+    throw new Error(
+      `Cannot resume "${partial}": only http: and https: downloads resume (${item!.getURL()})`,
+    );
+  }
   item!.resume();
   return item!;
 }

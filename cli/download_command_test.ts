@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
@@ -212,6 +212,34 @@ describe("ses download", () => {
       1,
     );
     assert.match(missing.lines.at(-1)!, /interrupted \(NETWORK_FAILED: net::ERR_FILE_NOT_FOUND\)/);
+  });
+
+  it("refuses to resume a download only http: and https: can continue, never hanging", async () => {
+    const partial = join(dir, "local.bin.crdownload");
+    writeFileSync(partial, "abc");
+    writeFileSync(
+      `${partial}.json`,
+      JSON.stringify({
+        version: 1,
+        savePath: join(dir, "local.bin"),
+        urlChain: ["file:///etc/hostname"],
+        mimeType: "",
+        totalBytes: 10,
+        offset: 3,
+        eTag: "",
+        lastModified: "",
+        startTime: 1,
+      }),
+    );
+    const { io: output, lines } = io(false);
+    const code = await runDownload(
+      sessions(),
+      { resume: partial, partition: "x", json: false },
+      output,
+    );
+    assert.equal(code, 1);
+    assert.match(lines.at(-1)!, /Cannot resume .*local\.bin\.crdownload.*file:\/\/\/etc\/hostname/);
+    assert.equal(readFileSync(partial, "utf8"), "abc");
   });
 
   it("offers --resume only when a partial file was left", async () => {
