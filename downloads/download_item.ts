@@ -523,7 +523,10 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
       await response.body?.cancel().catch(() => {});
       return this.#finishCancel();
     }
-    const failure = interruptReasonForStatus(response.status);
+    // A 206 to a request without a Range would save a piece as the whole file: Chromium's
+    // HandleSuccessfulServerResponse calls it bad content.
+    const failure = interruptReasonForStatus(response.status) ??
+      (response.status === 206 && !headers.has("range") ? "SERVER_BAD_CONTENT" : undefined);
     if (failure !== undefined) {
       await response.body?.cancel().catch(() => {});
       if (!this.#announced) {

@@ -163,6 +163,26 @@ describe("downloadURL", () => {
       assert.deepEqual(readdirSync(dir), []);
     }));
 
+  it("a 206 nobody asked for → interrupted for good (SERVER_BAD_CONTENT), nothing written", () =>
+    withOrigin({
+      "/part.bin": {
+        body: bytes(100),
+        status: 206,
+        headers: { "content-range": "bytes 100-199/1000" },
+      },
+    }, async (origin) => {
+      // Chromium's HandleSuccessfulServerResponse: a partial answer to a request without a
+      // Range would save a piece of the file as the whole.
+      const { ses, dir } = freshSession();
+      const pending = nextItem(ses);
+      ses.downloadURL(`${origin.url}/part.bin`);
+      const item = await pending;
+      assert.equal(await done(item), "interrupted");
+      assert.equal(item.getInterruptReason(), "SERVER_BAD_CONTENT");
+      assert.equal(item.canResume(), false);
+      assert.deepEqual(readdirSync(dir), []);
+    }));
+
   it("a file:// URL that does not exist → interrupted (net::ERR_FILE_NOT_FOUND)", async () => {
     const { ses, dir } = freshSession();
     const pending = nextItem(ses);
