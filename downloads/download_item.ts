@@ -364,18 +364,20 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
   }
 
   /**
-   * Returns the `Last-Modified` header, `""` if none.
+   * Returns the `Last-Modified` header, kept (as Chromium keeps it) only when the response has
+   * a strong validator: a strong ETag, or a Last-Modified at least 60 s before its Date.
    *
-   * @returns The `Last-Modified` header, `""` if none.
+   * @returns The `Last-Modified` header, `""` if none or not kept.
    */
   getLastModifiedTime(): string {
     return this.#lastModified;
   }
 
   /**
-   * Returns the `ETag` header, `""` if none.
+   * Returns the `ETag` header, kept (as Chromium keeps it) only when the response has a strong
+   * validator: a weak ETag alone reads `""`.
    *
-   * @returns The `ETag` header, `""` if none.
+   * @returns The `ETag` header, `""` if none or not kept.
    */
   getETag(): string {
     return this.#eTag;
@@ -573,6 +575,12 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
     this.#eTag = headers.get("etag") ?? "";
     this.#lastModified = headers.get("last-modified") ?? "";
     this.#lastModifiedStrong = isStrongDate(this.#lastModified, headers.get("date"));
+    // Chromium's HandleResponseHeaders keeps neither unless one is strong: getETag() and
+    // getLastModifiedTime() say "" for a weak ETag and a fresh Last-Modified alone.
+    if (!this.#hasStrongValidator()) {
+      this.#eTag = "";
+      this.#lastModified = "";
+    }
     const range = /\/(\d+)\s*$/.exec(headers.get("content-range") ?? "");
     const length = Number(headers.get("content-length") ?? NaN);
     if (response.status === 206 && range) this.#total = Number(range[1]);

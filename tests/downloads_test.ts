@@ -112,6 +112,24 @@ describe("downloadURL", () => {
       assert.equal(item.getInterruptReason(), "");
     }));
 
+  it("keeps ETag and Last-Modified only when one of them is strong, as Chromium", () =>
+    withOrigin({
+      "/weak.bin": { body: BODY, etag: 'W/"w"', lastModified: new Date().toUTCString() },
+      "/mixed.bin": { body: BODY, etag: 'W/"m"', lastModified: "Tue, 01 Sep 2026 10:00:00 GMT" },
+    }, async (origin) => {
+      // HandleResponseHeaders stores neither without a strong validator (RFC 9110 §8.8.1).
+      const seen: string[][] = [];
+      for (const path of ["/weak.bin", "/mixed.bin"]) {
+        const { ses } = freshSession();
+        const pending = nextItem(ses);
+        ses.downloadURL(`${origin.url}${path}`);
+        const item = await pending;
+        seen.push([item.getETag(), item.getLastModifiedTime()]);
+        assert.equal(await done(item), "completed");
+      }
+      assert.deepEqual(seen, [["", ""], ['W/"m"', "Tue, 01 Sep 2026 10:00:00 GMT"]]);
+    }));
+
   it("is cancelled at once from the listener, by cancel() or preventDefault()", () =>
     withOrigin({ "/a.bin": { body: BODY } }, async (origin) => {
       const { ses, dir } = freshSession();
