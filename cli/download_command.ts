@@ -167,8 +167,8 @@ function follow(item: DownloadItem, io: DownloadIo, json: boolean): Promise<numb
       end(1, "interrupted", `interrupted (${item.getInterruptReason()}${errorDetail(item)})`);
     });
     item.once("done", (_event, state) => {
-      show();
       if (state === "completed") {
+        show();
         return end(0, state, `saved ${item.getSavePath()} (${item.getReceivedBytes()} bytes)`);
       }
       end(1, state, `download ${state} (${item.getInterruptReason()}${errorDetail(item)})`);

@@ -242,6 +242,23 @@ describe("ses download", () => {
     assert.equal(readFileSync(partial, "utf8"), "abc");
   });
 
+  it("an HTTP error draws no progress: the error page is not the file", async () => {
+    const origin = await startRangeOrigin({
+      "/gone.bin": { body: new Uint8Array(9), status: 404 },
+    });
+    try {
+      const plain = io(false);
+      const args = { url: `${origin.url}/gone.bin`, partition: "x", json: false };
+      assert.equal(await runDownload(sessions(), args, plain.io), 1);
+      assert.deepEqual(plain.lines, ["download interrupted (SERVER_BAD_CONTENT)"]);
+      const terminal = io(true);
+      assert.equal(await runDownload(sessions(), args, terminal.io), 1);
+      assert.equal(terminal.drawn(), "");
+    } finally {
+      await origin.close();
+    }
+  });
+
   it("offers --resume only when a partial file was left", async () => {
     const refused = io(false);
     assert.equal(
