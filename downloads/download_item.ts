@@ -711,6 +711,11 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
     const failure = await settle();
     if (this.#isCancelled()) return this.#finishCancel();
     if (failure !== undefined) return fileFailure(failure);
+    // Chromium's OnAllDataSaved: the total becomes what was saved and observers hear it (an
+    // 'updated' at full length) before the file is completed; a cancel() there still counts.
+    this.#total = this.#received;
+    this.#emitUpdated("progressing");
+    if (this.#isCancelled()) return this.#finishCancel();
     await this.#complete();
   }
 
@@ -727,6 +732,9 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
     }
     this.#total = this.#received;
     this.#state = "completed";
+    // A pause() from the last 'updated' came after the last byte: nothing is left to hold.
+    this.#paused = false;
+    this.#gate = undefined;
     this.#reason = "";
     this.#endTime = Date.now() / 1000;
     this.#notify(() => this.emit("done", new ElectronEvent(), "completed"));

@@ -130,6 +130,40 @@ describe("downloadURL", () => {
       assert.deepEqual(seen, [["", ""], ['W/"m"', "Tue, 01 Sep 2026 10:00:00 GMT"]]);
     }));
 
+  it("an 'updated' at full length comes right before 'done', as Chromium's OnAllDataSaved", () =>
+    withOrigin({
+      "/tiny.bin": { body: bytes(10) },
+      "/tiny-chunked.bin": { body: bytes(10), chunked: true },
+    }, async (origin) => {
+      for (const path of ["/tiny.bin", "/tiny-chunked.bin"]) {
+        const { ses } = freshSession();
+        const pending = nextItem(ses);
+        ses.downloadURL(`${origin.url}${path}`);
+        const item = await pending;
+        const events: string[] = [];
+        const record = (kind: string) => (_event: unknown, state: string) =>
+          events.push(`${kind} ${state} ${item.getReceivedBytes()}/${item.getTotalBytes()}`);
+        item.on("updated", record("updated"));
+        item.on("done", record("done"));
+        assert.equal(await done(item), "completed");
+        assert.deepEqual(events.slice(-2), ["updated progressing 10/10", "done completed 10/10"]);
+      }
+    }));
+
+  it("cancel() from the last 'updated' cancels: nothing is saved", () =>
+    withOrigin({ "/last.bin": { body: bytes(10) } }, async (origin) => {
+      const { ses, dir } = freshSession();
+      const pending = nextItem(ses);
+      ses.downloadURL(`${origin.url}/last.bin`);
+      const item = await pending;
+      item.on("updated", () => {
+        if (item.getReceivedBytes() === 10) item.cancel();
+      });
+      assert.equal(await done(item), "cancelled");
+      assert.equal(item.getState(), "cancelled");
+      assert.deepEqual(readdirSync(dir), []);
+    }));
+
   it("is cancelled at once from the listener, by cancel() or preventDefault()", () =>
     withOrigin({ "/a.bin": { body: BODY } }, async (origin) => {
       const { ses, dir } = freshSession();
