@@ -683,8 +683,11 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
         if (this.#isCancelled()) break;
         // Chromium's HandleRequestCompletionStatus: a body shorter than its Content-Length with
         // no strong validator completes, since a resume would start again from zero and a
-        // wrong Content-Length would then never end.
-        if (isContentLengthMismatch(error) && !this.#hasStrongValidator()) break;
+        // wrong Content-Length would then never end. Not when the connection died while we
+        // held it paused: that cut is ours, and the restart below is the safe way on.
+        if (
+          isContentLengthMismatch(error) && !this.#hasStrongValidator() && !this.#pausedDuringRead
+        ) break;
         const failure = await settle();
         if (failure !== undefined) return fileFailure(failure);
         await this.#closeHandle();

@@ -535,6 +535,28 @@ describe("pause and resume", () => {
       assertSameBytes(readFileSync(join(dir, "slow.bin")), Buffer.from(BODY));
     }));
 
+  it("a connection that died during the pause, with no validator, restarts: never a cut file", () =>
+    // The Content-Length rule (a cut with no strong validator completes) is for servers that
+    // state a wrong length; a cut while we held the connection paused is ours.
+    withOrigin({
+      "/idle.bin": { body: BODY, chunkDelayMs: 5, dropAfter: 100_000 },
+    }, async (origin) => {
+      const { ses, dir } = freshSession();
+      const pending = nextItem(ses);
+      ses.downloadURL(`${origin.url}/idle.bin`);
+      const item = await pending;
+      await new Promise<void>((resolve) => item.once("updated", () => resolve()));
+      item.pause();
+      await item.settled();
+      origin.dropConnections();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      item.resume();
+      assert.equal(await done(item), "completed");
+      assert.equal(origin.requests.length, 2);
+      assert.equal(origin.requests[1]!.headers.range, undefined);
+      assertSameBytes(readFileSync(join(dir, "idle.bin")), Buffer.from(BODY));
+    }));
+
   it("resume() after the connection died during the pause asks for the rest", () =>
     // The origin holds after 100 kB: on a loaded machine a paused download's settling (file
     // close, sidecar fsync) could outlast the whole 300 kB send, so the drop would cut nothing.
