@@ -116,6 +116,13 @@ async function restore(ses: Session, given: string): Promise<DownloadItem> {
     lastModified: sidecar.lastModified,
     startTime: sidecar.startTime,
   });
+  // Only http: and https: downloads continue (Chromium's resume modes): resume() would do
+  // nothing, and the command would wait for ever.
+  if (!item!.canResume()) {
+    throw new Error(
+      `Cannot resume "${partial}": only http: and https: downloads resume (${item!.getURL()})`,
+    );
+  }
   item!.resume();
   return item!;
 }
@@ -160,8 +167,8 @@ function follow(item: DownloadItem, io: DownloadIo, json: boolean): Promise<numb
       end(1, "interrupted", `interrupted (${item.getInterruptReason()}${errorDetail(item)})`);
     });
     item.once("done", (_event, state) => {
-      show();
       if (state === "completed") {
+        show();
         return end(0, state, `saved ${item.getSavePath()} (${item.getReceivedBytes()} bytes)`);
       }
       end(1, state, `download ${state} (${item.getInterruptReason()}${errorDetail(item)})`);

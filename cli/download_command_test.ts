@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
@@ -212,6 +212,51 @@ describe("ses download", () => {
       1,
     );
     assert.match(missing.lines.at(-1)!, /interrupted \(NETWORK_FAILED: net::ERR_FILE_NOT_FOUND\)/);
+  });
+
+  it("refuses to resume a download only http: and https: can continue, never hanging", async () => {
+    const partial = join(dir, "local.bin.crdownload");
+    writeFileSync(partial, "abc");
+    writeFileSync(
+      `${partial}.json`,
+      JSON.stringify({
+        version: 1,
+        savePath: join(dir, "local.bin"),
+        urlChain: ["file:///etc/hostname"],
+        mimeType: "",
+        totalBytes: 10,
+        offset: 3,
+        eTag: "",
+        lastModified: "",
+        startTime: 1,
+      }),
+    );
+    const { io: output, lines } = io(false);
+    const code = await runDownload(
+      sessions(),
+      { resume: partial, partition: "x", json: false },
+      output,
+    );
+    assert.equal(code, 1);
+    assert.match(lines.at(-1)!, /Cannot resume .*local\.bin\.crdownload.*file:\/\/\/etc\/hostname/);
+    assert.equal(readFileSync(partial, "utf8"), "abc");
+  });
+
+  it("an HTTP error draws no progress: the error page is not the file", async () => {
+    const origin = await startRangeOrigin({
+      "/gone.bin": { body: new Uint8Array(9), status: 404 },
+    });
+    try {
+      const plain = io(false);
+      const args = { url: `${origin.url}/gone.bin`, partition: "x", json: false };
+      assert.equal(await runDownload(sessions(), args, plain.io), 1);
+      assert.deepEqual(plain.lines, ["download interrupted (SERVER_BAD_CONTENT)"]);
+      const terminal = io(true);
+      assert.equal(await runDownload(sessions(), args, terminal.io), 1);
+      assert.equal(terminal.drawn(), "");
+    } finally {
+      await origin.close();
+    }
   });
 
   it("offers --resume only when a partial file was left", async () => {

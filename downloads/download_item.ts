@@ -24,6 +24,13 @@ import {
 } from "./interrupt_reason.ts";
 import { FileWriter } from "./_file_writer.ts";
 import { RateEstimator } from "./rate_estimator.ts";
+import {
+  copySaveDialogSettings,
+  defaultSaveDialogSettings,
+  type SaveDialogOptions,
+  type SaveDialogSettings,
+  saveDialogSettings,
+} from "./save_dialog_options.ts";
 
 /** A download's state, as Electron names it. */
 export type DownloadState = "progressing" | "completed" | "cancelled" | "interrupted";
@@ -35,9 +42,6 @@ export type DownloadItemEvents = {
   /** The download ended: completed, cancelled, or interrupted for good. */
   done: (event: ElectronEvent, state: "completed" | "cancelled" | "interrupted") => void;
 };
-
-/** Electron's save dialog options; kept and returned, never shown (there is no UI). */
-export type SaveDialogOptions = Record<string, unknown>;
 
 /** How a `DownloadItem` starts; only the session's download manager makes items. */
 export interface DownloadItemInit {
@@ -127,7 +131,7 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
   #startTime = Date.now() / 1000;
   #endTime = 0;
   #target: DownloadTarget;
-  #dialogOptions: SaveDialogOptions = {};
+  #dialogOptions: SaveDialogSettings = defaultSaveDialogSettings();
   #reason: DownloadInterruptReason | "" = "";
   #error: unknown = undefined;
   #autoResumes = 0;
@@ -215,6 +219,13 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
     }
     if (this.#state !== "interrupted" || !this.canResume()) return;
     const mode = this.#resumeMode();
+    if (mode === "user-restart") {
+      // Chromium's ResumeInterruptedDownload forgets the saved length and validators before
+      // the request, so progress starts again from 0 rather than falling back later.
+      this.#received = 0;
+      this.#eTag = "";
+      this.#lastModified = "";
+    }
     this.#paused = false;
     this.#autoResumes = 0;
     this.#state = "progressing";
@@ -353,18 +364,20 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
   }
 
   /**
-   * Returns the `Last-Modified` header, `""` if none.
+   * Returns the `Last-Modified` header, kept (as Chromium keeps it) only when the response has
+   * a strong validator: a strong ETag, or a Last-Modified at least 60 s before its Date.
    *
-   * @returns The `Last-Modified` header, `""` if none.
+   * @returns The `Last-Modified` header, `""` if none or not kept.
    */
   getLastModifiedTime(): string {
     return this.#lastModified;
   }
 
   /**
-   * Returns the `ETag` header, `""` if none.
+   * Returns the `ETag` header, kept (as Chromium keeps it) only when the response has a strong
+   * validator: a weak ETag alone reads `""`.
    *
-   * @returns The `ETag` header, `""` if none.
+   * @returns The `ETag` header, `""` if none or not kept.
    */
   getETag(): string {
     return this.#eTag;
@@ -422,21 +435,30 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
   }
 
   /**
-   * Keeps Electron's save dialog options (no dialog is ever shown).
+   * Keeps Electron's save dialog options (no dialog is ever shown), read as Electron's
+   * converter reads them: known fields of the right types, the rest dropped.
    *
-   * @param options The options.
+   * @param options The options (`title`, `defaultPath`, `buttonLabel`, `filters`, ...).
+   * @throws {TypeError} `Error processing argument at index 0, conversion failure from <value>`
+   * for a value that is not an object (a function included), `Insufficient number of
+   * arguments.` for none (Chromium gin's words, as Electron's DownloadItem binding).
    */
   setSaveDialogOptions(options: SaveDialogOptions): void {
-    this.#dialogOptions = { ...options };
+    if (typeof options !== "object" || options === null) {
+      throw methodArgumentError(0, options, arguments.length);
+    }
+    this.#dialogOptions = saveDialogSettings(options);
   }
 
   /**
-   * Returns the save dialog options, `{}` by default.
+   * Returns the save dialog options as Electron does: every field, with `window` `null`.
    *
-   * @returns The save dialog options, `{}` by default.
+   * @returns `{window, title, message, buttonLabel, nameFieldLabel, defaultPath, filters,
+   * properties, showsTagField, securityScopedBookmarks}`; before any were set, empty strings
+   * and lists, `showsTagField` `true` and `securityScopedBookmarks` `false`.
    */
-  getSaveDialogOptions(): SaveDialogOptions {
-    return { ...this.#dialogOptions };
+  getSaveDialogOptions(): SaveDialogSettings {
+    return copySaveDialogSettings(this.#dialogOptions);
   }
 
   /**
@@ -503,7 +525,10 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
       await response.body?.cancel().catch(() => {});
       return this.#finishCancel();
     }
-    const failure = interruptReasonForStatus(response.status);
+    // A 206 to a request without a Range would save a piece as the whole file: Chromium's
+    // HandleSuccessfulServerResponse calls it bad content.
+    const failure = interruptReasonForStatus(response.status) ??
+      (response.status === 206 && !headers.has("range") ? "SERVER_BAD_CONTENT" : undefined);
     if (failure !== undefined) {
       await response.body?.cancel().catch(() => {});
       if (!this.#announced) {
@@ -550,6 +575,12 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
     this.#eTag = headers.get("etag") ?? "";
     this.#lastModified = headers.get("last-modified") ?? "";
     this.#lastModifiedStrong = isStrongDate(this.#lastModified, headers.get("date"));
+    // Chromium's HandleResponseHeaders keeps neither unless one is strong: getETag() and
+    // getLastModifiedTime() say "" for a weak ETag and a fresh Last-Modified alone.
+    if (!this.#hasStrongValidator()) {
+      this.#eTag = "";
+      this.#lastModified = "";
+    }
     const range = /\/(\d+)\s*$/.exec(headers.get("content-range") ?? "");
     const length = Number(headers.get("content-length") ?? NaN);
     if (response.status === 206 && range) this.#total = Number(range[1]);
@@ -590,6 +621,12 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
     if (this.#encoded) return undefined;
     if (this.#eTag !== "" && !this.#eTag.startsWith("W/")) return this.#eTag;
     return this.#lastModified !== "" && this.#lastModifiedStrong ? this.#lastModified : undefined;
+  }
+
+  /** Whether the response has a strong ETag or Last-Modified (Chromium's HasStrongValidators). */
+  #hasStrongValidator(): boolean {
+    return (this.#eTag !== "" && !this.#eTag.startsWith("W/")) ||
+      (this.#lastModified !== "" && this.#lastModifiedStrong);
   }
 
   async #transfer(response: Response, offset: number): Promise<void> {
@@ -644,6 +681,13 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
         chunk = reader ? await reader.read() : { done: true, value: undefined };
       } catch (error) {
         if (this.#isCancelled()) break;
+        // Chromium's HandleRequestCompletionStatus: a body shorter than its Content-Length with
+        // no strong validator completes, since a resume would start again from zero and a
+        // wrong Content-Length would then never end. Not when the connection died while we
+        // held it paused: that cut is ours, and the restart below is the safe way on.
+        if (
+          isContentLengthMismatch(error) && !this.#hasStrongValidator() && !this.#pausedDuringRead
+        ) break;
         const failure = await settle();
         if (failure !== undefined) return fileFailure(failure);
         await this.#closeHandle();
@@ -670,6 +714,11 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
     const failure = await settle();
     if (this.#isCancelled()) return this.#finishCancel();
     if (failure !== undefined) return fileFailure(failure);
+    // Chromium's OnAllDataSaved: the total becomes what was saved and observers hear it (an
+    // 'updated' at full length) before the file is completed; a cancel() there still counts.
+    this.#total = this.#received;
+    this.#emitUpdated("progressing");
+    if (this.#isCancelled()) return this.#finishCancel();
     await this.#complete();
   }
 
@@ -686,6 +735,9 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
     }
     this.#total = this.#received;
     this.#state = "completed";
+    // A pause() from the last 'updated' came after the last byte: nothing is left to hold.
+    this.#paused = false;
+    this.#gate = undefined;
     this.#reason = "";
     this.#endTime = Date.now() / 1000;
     this.#notify(() => this.emit("done", new ElectronEvent(), "completed"));
@@ -802,6 +854,10 @@ function isStrongDate(lastModified: string, date: string | null): boolean {
   const modified = Date.parse(lastModified);
   const sent = Date.parse(date ?? "");
   return Number.isFinite(modified) && Number.isFinite(sent) && sent - modified >= 60_000;
+}
+
+function isContentLengthMismatch(error: unknown): boolean {
+  return SessionError.is(error) && error.code === "ERR_CONTENT_LENGTH_MISMATCH";
 }
 
 function contentRangeStart(response: Response): number | undefined {

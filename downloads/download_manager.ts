@@ -89,24 +89,26 @@ export class DownloadManager {
    *
    * @param url The URL (`http:`, `https:`, `file:` or `data:`).
    * @param options `{headers}`; a value that is not an object is ignored, as in Electron.
-   * @throws {TypeError} `Invalid value for headers - must be an object` (Electron's message);
+   * @throws {TypeError} `Invalid value for headers - must be an object` (Electron's message)
+   * when `options` has `headers` that is not an object whose values are all strings;
    * `Error processing argument at index 0, conversion failure from <value>` for a URL that is
    * not a string (Chromium gin's words: `undefined`, `null`, nothing for other values).
    */
   downloadURL(url: string, options: DownloadURLOptions = {}): void {
     if (typeof url !== "string") throw methodArgumentError(0, url);
-    // Electron reads the options as an optional dictionary: anything else is ignored.
-    const headers = typeof options === "object" && options !== null ? options.headers : undefined;
-    if (
-      headers !== undefined && (typeof headers !== "object" || headers === null ||
-        Array.isArray(headers))
-    ) {
-      throw new TypeError("Invalid value for headers - must be an object");
+    // Electron reads the options as an optional dictionary: anything else is ignored. When it
+    // has the key, headers must convert to a map of strings (Session::DownloadURL).
+    let headers: Record<string, string> | undefined;
+    if (typeof options === "object" && options !== null && "headers" in options) {
+      headers = stringMap(options.headers);
+      if (headers === undefined) {
+        throw new TypeError("Invalid value for headers - must be an object");
+      }
     }
     new DownloadItem({
       fetch: this.#fetch,
       urlChain: [url],
-      headers: headers && Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, `${v}`])),
+      headers,
       directory: () => this.#directoryNow(),
       announce: this.#deps.announce,
     }).start();
@@ -181,4 +183,23 @@ export class DownloadManager {
   #directoryNow(): string {
     return this.#directory ?? this.#deps.defaultDirectory();
   }
+}
+
+/**
+ * Electron's conversion to `std::map<std::string, std::string>`: an object (functions and
+ * arrays included) whose enumerable string-keyed properties, inherited ones too
+ * (`GetPropertyNames`), all hold strings; undefined when it fails.
+ */
+function stringMap(value: unknown): Record<string, string> | undefined {
+  if ((typeof value !== "object" && typeof value !== "function") || value === null) {
+    return undefined;
+  }
+  const map: Record<string, string> = {};
+  const source = value as Record<string, unknown>;
+  for (const key in source) {
+    const entry = source[key];
+    if (typeof entry !== "string") return undefined;
+    map[key] = entry;
+  }
+  return map;
 }

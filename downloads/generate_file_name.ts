@@ -61,9 +61,12 @@ const RESERVED = new Set([
   ...Array.from({ length: 9 }, (_, i) => `lpt${i + 1}`),
 ]);
 
-const ILLEGAL_ANYWHERE = /["*/:<>?\\|\p{Cc}\p{Cf}\p{Cs}\uFDD0-\uFDEF\uFFFE\uFFFF]/gu;
-const ILLEGAL_AT_START = /^[\s.~]+/u;
-const ILLEGAL_AT_END = /[\s.]+$/u;
+// Chromium's IllegalCharacters (base/i18n/file_util_icu.cc): '~' anywhere, for VFAT short
+// names (CVE-2014-9390), and the non-characters of every plane; at either end, whitespace
+// and '.', checked on the first and the last character only.
+const ILLEGAL_ANYWHERE = /["~*/:<>?\\|\p{Cc}\p{Cf}\p{Cs}\p{Noncharacter_Code_Point}]/gu;
+const ILLEGAL_AT_START = /^[\s.]/u;
+const ILLEGAL_AT_END = /[\s.]$/u;
 
 /**
  * Generates the file name a download is saved under, after Chromium's
@@ -109,8 +112,8 @@ export function generateFileName(options: GenerateFileNameOptions): string {
     overwriteExtension = false;
   }
   name = name.replace(ILLEGAL_ANYWHERE, "_")
-    .replace(ILLEGAL_AT_START, (run) => "_".repeat(run.length))
-    .replace(ILLEGAL_AT_END, (run) => "_".repeat(run.length));
+    .replace(ILLEGAL_AT_START, "_")
+    .replace(ILLEGAL_AT_END, "_");
   if (fromHeader === "") name = withMimeExtension(name, mimeType.toLowerCase(), overwriteExtension);
   return isReservedName(name) ? `_${name}` : name;
 }

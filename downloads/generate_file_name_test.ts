@@ -66,6 +66,26 @@ describe("generateFileName", () => {
     }
   });
 
+  it("replaces characters as Chromium's ReplaceIllegalCharactersInPath does", () => {
+    const cases: Array<[string, string]> = [
+      // '~' anywhere (VFAT short names, CVE-2014-9390).
+      [`attachment; filename="backup~1.txt"`, "backup_1.txt"],
+      [`attachment; filename="~$report.docx"`, "_$report.docx"],
+      // Non-characters of every plane, not the first one's alone.
+      [`attachment; filename*=UTF-8''a%F0%9F%BF%BEb.txt`, "a_b.txt"],
+      [`attachment; filename*=UTF-8''a%EF%BF%BFb.txt`, "a_b.txt"],
+      // Only the first and the last character are checked against the ends' rules.
+      [`attachment; filename="  two.txt"`, "_ two.txt"],
+    ];
+    for (const [header, expected] of cases) {
+      assert.equal(
+        generateFileName({ url: "http://a.test/", contentDisposition: header }),
+        expected,
+        header,
+      );
+    }
+  });
+
   it("property: any header or URL path gives one safe, non-empty component", () => {
     fc.assert(fc.property(fc.string({ unit: "binary" }), fc.string(), (name, segment) => {
       const header = `attachment; filename*=UTF-8''${encodeURIComponent(name)}`;

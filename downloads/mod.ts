@@ -24,7 +24,6 @@ export {
   type DownloadItemInit,
   type DownloadState,
   type InterruptedState,
-  type SaveDialogOptions,
 } from "./download_item.ts";
 export {
   type CreateInterruptedDownloadOptions,
@@ -38,4 +37,9 @@ export {
   isReservedName,
 } from "./generate_file_name.ts";
 export { type DownloadInterruptReason, type ResumeMode } from "./interrupt_reason.ts";
+export {
+  type FileFilter,
+  type SaveDialogOptions,
+  type SaveDialogSettings,
+} from "./save_dialog_options.ts";
 export { PARTIAL_SUFFIX } from "./unique_path.ts";

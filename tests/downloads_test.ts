@@ -112,6 +112,58 @@ describe("downloadURL", () => {
       assert.equal(item.getInterruptReason(), "");
     }));
 
+  it("keeps ETag and Last-Modified only when one of them is strong, as Chromium", () =>
+    withOrigin({
+      "/weak.bin": { body: BODY, etag: 'W/"w"', lastModified: new Date().toUTCString() },
+      "/mixed.bin": { body: BODY, etag: 'W/"m"', lastModified: "Tue, 01 Sep 2026 10:00:00 GMT" },
+    }, async (origin) => {
+      // HandleResponseHeaders stores neither without a strong validator (RFC 9110 §8.8.1).
+      const seen: string[][] = [];
+      for (const path of ["/weak.bin", "/mixed.bin"]) {
+        const { ses } = freshSession();
+        const pending = nextItem(ses);
+        ses.downloadURL(`${origin.url}${path}`);
+        const item = await pending;
+        seen.push([item.getETag(), item.getLastModifiedTime()]);
+        assert.equal(await done(item), "completed");
+      }
+      assert.deepEqual(seen, [["", ""], ['W/"m"', "Tue, 01 Sep 2026 10:00:00 GMT"]]);
+    }));
+
+  it("an 'updated' at full length comes right before 'done', as Chromium's OnAllDataSaved", () =>
+    withOrigin({
+      "/tiny.bin": { body: bytes(10) },
+      "/tiny-chunked.bin": { body: bytes(10), chunked: true },
+    }, async (origin) => {
+      for (const path of ["/tiny.bin", "/tiny-chunked.bin"]) {
+        const { ses } = freshSession();
+        const pending = nextItem(ses);
+        ses.downloadURL(`${origin.url}${path}`);
+        const item = await pending;
+        const events: string[] = [];
+        const record = (kind: string) => (_event: unknown, state: string) =>
+          events.push(`${kind} ${state} ${item.getReceivedBytes()}/${item.getTotalBytes()}`);
+        item.on("updated", record("updated"));
+        item.on("done", record("done"));
+        assert.equal(await done(item), "completed");
+        assert.deepEqual(events.slice(-2), ["updated progressing 10/10", "done completed 10/10"]);
+      }
+    }));
+
+  it("cancel() from the last 'updated' cancels: nothing is saved", () =>
+    withOrigin({ "/last.bin": { body: bytes(10) } }, async (origin) => {
+      const { ses, dir } = freshSession();
+      const pending = nextItem(ses);
+      ses.downloadURL(`${origin.url}/last.bin`);
+      const item = await pending;
+      item.on("updated", () => {
+        if (item.getReceivedBytes() === 10) item.cancel();
+      });
+      assert.equal(await done(item), "cancelled");
+      assert.equal(item.getState(), "cancelled");
+      assert.deepEqual(readdirSync(dir), []);
+    }));
+
   it("is cancelled at once from the listener, by cancel() or preventDefault()", () =>
     withOrigin({ "/a.bin": { body: BODY } }, async (origin) => {
       const { ses, dir } = freshSession();
@@ -159,6 +211,26 @@ describe("downloadURL", () => {
       const item = await pending;
       assert.equal(await done(item), "interrupted");
       assert.equal(item.getInterruptReason(), "SERVER_UNAUTHORIZED");
+      assert.equal(item.canResume(), false);
+      assert.deepEqual(readdirSync(dir), []);
+    }));
+
+  it("a 206 nobody asked for → interrupted for good (SERVER_BAD_CONTENT), nothing written", () =>
+    withOrigin({
+      "/part.bin": {
+        body: bytes(100),
+        status: 206,
+        headers: { "content-range": "bytes 100-199/1000" },
+      },
+    }, async (origin) => {
+      // Chromium's HandleSuccessfulServerResponse: a partial answer to a request without a
+      // Range would save a piece of the file as the whole.
+      const { ses, dir } = freshSession();
+      const pending = nextItem(ses);
+      ses.downloadURL(`${origin.url}/part.bin`);
+      const item = await pending;
+      assert.equal(await done(item), "interrupted");
+      assert.equal(item.getInterruptReason(), "SERVER_BAD_CONTENT");
       assert.equal(item.canResume(), false);
       assert.deepEqual(readdirSync(dir), []);
     }));
@@ -256,15 +328,23 @@ describe("downloadURL", () => {
     }
   });
 
-  it("rejects non-object headers with Electron's message", () => {
+  it("rejects headers that are not an object of strings with Electron's message", () => {
     const { ses } = freshSession();
-    assert.throws(
-      () =>
-        ses.downloadURL("http://127.0.0.1:9/", {
-          headers: "x" as unknown as Record<string, string>,
-        }),
-      { name: "TypeError", message: "Invalid value for headers - must be an object" },
-    );
+    let announced = 0;
+    ses.on("will-download", () => announced++);
+    // Electron reads headers as a map of strings when the key is there at all: a number value
+    // or an undefined one fails the conversion as a string does.
+    for (const headers of ["x", null, undefined, { "x-count": 5 }, { "x-a": "1", "x-b": null }]) {
+      assert.throws(
+        () =>
+          ses.downloadURL("http://127.0.0.1:9/", {
+            headers: headers as unknown as Record<string, string>,
+          }),
+        { name: "TypeError", message: "Invalid value for headers - must be an object" },
+        JSON.stringify(headers),
+      );
+    }
+    assert.equal(announced, 0);
   });
 
   it("keeps every hop of a redirect chain, as Chromium's url_chain", () =>
@@ -360,6 +440,35 @@ describe("downloadURL's arguments", () => {
       }
     }));
 
+  it("setSaveDialogOptions converts as Electron: objects only, read back whole", () =>
+    withOrigin({ "/d.bin": { body: BODY } }, async (origin) => {
+      const { ses } = freshSession();
+      const pending = nextItem(ses);
+      ses.downloadURL(`${origin.url}/d.bin`);
+      const item = await pending;
+      assert.equal(item.getSaveDialogOptions().showsTagField, true);
+      const options = { title: "Save", filters: [{ name: "Bin", extensions: ["bin"] }] };
+      item.setSaveDialogOptions(options);
+      options.filters[0]!.extensions.push("exe");
+      const got = item.getSaveDialogOptions();
+      assert.deepEqual(got.filters, [{ name: "Bin", extensions: ["bin"] }]);
+      assert.equal(got.title, "Save");
+      assert.equal(got.window, null);
+      got.filters.length = 0;
+      assert.equal(item.getSaveDialogOptions().filters.length, 1);
+      const call = item.setSaveDialogOptions as (...args: unknown[]) => void;
+      assert.throws(() => call.call(item, "abc"), {
+        name: "TypeError",
+        message: "Error processing argument at index 0, conversion failure from abc",
+      });
+      assert.throws(() => call.call(item, () => {}), {
+        message: "Error processing argument at index 0, conversion failure from ",
+      });
+      assert.throws(() => call.call(item), { message: "Insufficient number of arguments." });
+      assert.equal(item.getSaveDialogOptions().title, "Save");
+      assert.equal(await done(item), "completed");
+    }));
+
   it("announces a request that cannot be sent (a bad header) and interrupts it, never silent", () =>
     withOrigin({ "/a.bin": { body: bytes(10) } }, async (origin) => {
       const { ses, dir } = freshSession();
@@ -424,6 +533,28 @@ describe("pause and resume", () => {
       assert.equal(await done(item), "completed");
       assert.equal(origin.requests.length, 1);
       assertSameBytes(readFileSync(join(dir, "slow.bin")), Buffer.from(BODY));
+    }));
+
+  it("a connection that died during the pause, with no validator, restarts: never a cut file", () =>
+    // The Content-Length rule (a cut with no strong validator completes) is for servers that
+    // state a wrong length; a cut while we held the connection paused is ours.
+    withOrigin({
+      "/idle.bin": { body: BODY, chunkDelayMs: 5, dropAfter: 100_000 },
+    }, async (origin) => {
+      const { ses, dir } = freshSession();
+      const pending = nextItem(ses);
+      ses.downloadURL(`${origin.url}/idle.bin`);
+      const item = await pending;
+      await new Promise<void>((resolve) => item.once("updated", () => resolve()));
+      item.pause();
+      await item.settled();
+      origin.dropConnections();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      item.resume();
+      assert.equal(await done(item), "completed");
+      assert.equal(origin.requests.length, 2);
+      assert.equal(origin.requests[1]!.headers.range, undefined);
+      assertSameBytes(readFileSync(join(dir, "idle.bin")), Buffer.from(BODY));
     }));
 
   it("resume() after the connection died during the pause asks for the rest", () =>
@@ -506,6 +637,34 @@ describe("resume after the connection dropped", () => {
       },
     ));
 
+  it("a cut under Content-Length with no strong validator completes, as Chromium does", () =>
+    withOrigin({
+      "/none.bin": { body: BODY, dropAfter: 100_000 },
+      "/weak.bin": { body: BODY, etag: 'W/"w"', dropAfter: 100_000 },
+    }, async (origin) => {
+      // HandleRequestCompletionStatus: with no strong validator a resume would start again
+      // from zero, and a wrong Content-Length would never end, so Chromium keeps what came.
+      for (const path of ["/none.bin", "/weak.bin"]) {
+        const { ses, dir } = freshSession();
+        const pending = nextItem(ses);
+        ses.downloadURL(`${origin.url}${path}`);
+        const item = await pending;
+        const states: string[] = [];
+        item.on("updated", (_event, state) => states.push(state));
+        const finished = done(item);
+        await cutAt(origin, item, 100_000);
+        assert.equal(await finished, "completed");
+        assert.ok(!states.includes("interrupted"));
+        assert.equal(item.getReceivedBytes(), 100_000);
+        assert.equal(item.getTotalBytes(), 100_000);
+        assert.equal(item.getInterruptReason(), "");
+        const name = path.slice(1);
+        assertSameBytes(readFileSync(join(dir, name)), Buffer.from(BODY.subarray(0, 100_000)));
+        assert.deepEqual(readdirSync(dir), [name]);
+      }
+      assert.equal(origin.requests.length, 2);
+    }));
+
   it("resume() calls while it resumes by itself start no second transfer", () =>
     withOrigin({ "/auto.bin": { body: BODY, etag: '"a"', dropAfter: 100_000 } }, async (o) => {
       const { ses, dir } = freshSession();
@@ -550,8 +709,16 @@ describe("resume after the connection dropped", () => {
   it("a weak ETag is never sent as If-Range: the resume starts from zero", () =>
     withOrigin({ "/w.bin": { body: BODY, etag: 'W/"weak"', ...cut } }, async (o) => {
       const { item, dir } = await cutDownload(o, "/w.bin");
+      const seen: number[] = [];
+      item.on("updated", () => seen.push(item.getReceivedBytes()));
       item.resume();
+      // A restart drops the saved length at once (Chromium's ResumeInterruptedDownload), so
+      // progress never runs backwards from 100 000.
+      assert.equal(item.getReceivedBytes(), 0);
+      assert.equal(item.getETag(), "");
       assert.equal(await done(item), "completed");
+      assert.equal(seen[0], 0);
+      assert.deepEqual(seen, [...seen].sort((a, b) => a - b));
       assert.equal(o.requests[1]!.headers.range, undefined);
       assert.equal(o.requests[1]!.headers["if-range"], undefined);
       assertSameBytes(readFileSync(join(dir, "w.bin")), Buffer.from(BODY));
