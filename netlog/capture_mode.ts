@@ -162,15 +162,24 @@ function withoutPassword(url: string): string {
 // logs them only when its capture mode includes sensitive data.
 const COOKIE_IDENTITY = new Set(["name", "value", "domain", "path"]);
 
-// The first letters of the sensitive header names (c, s, a, p, w in either case, or leading
-// white space) rule out most lines before the regular expression runs.
+// The first three letters of the sensitive header names ("coo", "set", "aut", "pro", "www" in
+// any case), or leading white space, rule out most lines before the regular expression runs:
+// the common fields (content-*, connection, cache-control, accept-*) share a first letter with
+// them but not the first three.
 function isSensitiveLine(line: unknown): boolean {
   if (typeof line !== "string") return false;
   const code = line.charCodeAt(0);
-  const first = code | 0x20;
-  return (code <= 0x20 || first === 0x63 || first === 0x73 || first === 0x61 ||
-    first === 0x70 || first === 0x77) && SENSITIVE_LINE.test(line);
+  if (code <= 0x20) return SENSITIVE_LINE.test(line);
+  const prefix = ((code | 0x20) << 16) | ((line.charCodeAt(1) | 0x20) << 8) |
+    (line.charCodeAt(2) | 0x20);
+  return SENSITIVE_PREFIXES.has(prefix) && SENSITIVE_LINE.test(line);
 }
+
+const SENSITIVE_PREFIXES = new Set(
+  ["coo", "set", "aut", "pro", "www"].map((name) =>
+    (name.charCodeAt(0) << 16) | (name.charCodeAt(1) << 8) | name.charCodeAt(2)
+  ),
+);
 
 // UTF-8 length without encoding: header values are short and mostly ASCII.
 function utf8Length(text: string): number {
