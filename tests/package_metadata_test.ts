@@ -1,0 +1,29 @@
+// The package's two manifests describe one package: a program in the project imports
+// `@ses/session` (as the README's first example does) and its subpaths by name in Deno, which
+// reads deno.json, and in Bun, which reads package.json's `exports`.
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+
+const ROOT = new URL("../", import.meta.url);
+
+function manifest(name: string): { name: string; exports: Record<string, string> } {
+  return JSON.parse(readFileSync(new URL(name, ROOT), "utf8"));
+}
+
+describe("the package manifests", () => {
+  it("give package.json the name and exports of deno.json", () => {
+    const deno = manifest("deno.json");
+    const npm = manifest("package.json");
+    assert.equal(npm.name, deno.name);
+    assert.deepEqual(npm.exports, deno.exports);
+  });
+
+  it("resolve @ses/session and each subpath to its module in this runtime", () => {
+    const { name, exports } = manifest("deno.json");
+    for (const [subpath, target] of Object.entries(exports)) {
+      const specifier = subpath === "." ? name : `${name}${subpath.slice(1)}`;
+      assert.equal(import.meta.resolve(specifier), new URL(target, ROOT).href, specifier);
+    }
+  });
+});
