@@ -4,6 +4,13 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
+import {
+  type Hid,
+  type PermissionRequestDetails,
+  type Serial,
+  type SerialPortFilter,
+  session,
+} from "../mod.ts";
 
 const ROOT = new URL("../", import.meta.url);
 
@@ -25,5 +32,25 @@ describe("the package manifests", () => {
       const specifier = subpath === "." ? name : `${name}${subpath.slice(1)}`;
       assert.equal(import.meta.resolve(specifier), new URL(target, ROOT).href, specifier);
     }
+  });
+});
+
+describe("the entry point", () => {
+  it("exports the types of ses.serial, ses.hid and the permission handlers' details", async () => {
+    const ses = session.fromPartition("package-metadata-types");
+    const serial: Serial = ses.serial;
+    const hid: Hid = ses.hid;
+    const filter: SerialPortFilter = { usbVendorId: 0x2341 };
+    const seen: PermissionRequestDetails[] = [];
+    ses.setPermissionRequestHandler((_contents, _permission, callback, details) => {
+      seen.push(details);
+      callback(false);
+    });
+    const granted = await ses.permissions.request("notifications", { origin: "https://a.test" });
+    assert.equal(granted, false);
+    assert.equal(seen.length, 1);
+    assert.deepEqual(filter, { usbVendorId: 0x2341 });
+    assert.equal(typeof serial.requestPort, "function");
+    assert.equal(typeof hid.requestDevice, "function");
   });
 });
