@@ -64,6 +64,8 @@ describe("ses", () => {
         ["no-such-command"],
         'ses: unknown command "no-such-command" (ses --help lists the commands)',
       ],
+      [["help", "no-such-command"], 'ses: unknown command "no-such-command"'],
+      [["no-such-command", "--help"], 'ses: unknown command "no-such-command"'],
       [["fetch", "--bogus", "http://a.test/"], "ses fetch: Unknown option '--bogus'"],
       [["fetch", "-X"], "ses fetch: Option '-X, --request <value>' argument missing"],
       [["fetch", "-H", "nocolon", "http://a.test/"], 'ses fetch: header "nocolon" must look'],
