@@ -3,7 +3,12 @@
 // reads deno.json, and in Bun, which reads package.json's `exports`.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import process from "node:process";
 import {
   type Hid,
   type PermissionRequestDetails,
@@ -31,6 +36,32 @@ describe("the package manifests", () => {
     for (const [subpath, target] of Object.entries(exports)) {
       const specifier = subpath === "." ? name : `${name}${subpath.slice(1)}`;
       assert.equal(import.meta.resolve(specifier), new URL(target, ROOT).href, specifier);
+    }
+  });
+});
+
+describe("npm run ses", () => {
+  // What the README tells a new user to type after `npm install`, where no deno is on the PATH
+  // but the one npm installed: the command's output and exit code come through npm unchanged.
+  it("runs the ses CLI with npm's installed Deno, passing the exit code through", {
+    timeout: 60_000,
+  }, () => {
+    const config = mkdtempSync(join(tmpdir(), "ses-npm-run-"));
+    try {
+      const npm = (...args: string[]) =>
+        spawnSync("npm", ["run", "-s", "ses", "--", ...args], {
+          cwd: fileURLToPath(ROOT),
+          encoding: "utf8",
+          env: { ...process.env, NO_COLOR: "1", XDG_CONFIG_HOME: config },
+        });
+      const help = npm("help", "cache");
+      assert.equal(help.status, 0, help.stderr);
+      assert.equal(help.stdout, "usage:\n  ses cache size|clear [--partition NAME] [--json]\n");
+      const mistake = npm("no-such-command");
+      assert.equal(mistake.status, 2);
+      assert.match(mistake.stderr, /^ses: unknown command "no-such-command"/);
+    } finally {
+      rmSync(config, { recursive: true, force: true });
     }
   });
 });
