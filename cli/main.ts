@@ -200,11 +200,12 @@ async function runCommand(command: string | undefined, rest: string[]): Promise<
         case "serial":
           return await runDevicesSerial(session, options, output);
         default:
-          printError(
+          printError(usageLine(
+            "devices",
             kind === undefined
-              ? `usage:\n${USAGES.devices}`
-              : usageLine("devices", `unknown device kind "${kind}" (hid or serial)`),
-          );
+              ? "a device kind is required (hid or serial)"
+              : `unknown device kind "${kind}" (hid or serial)`,
+          ));
           return 2;
       }
     }

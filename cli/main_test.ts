@@ -82,6 +82,11 @@ describe("ses", () => {
       [["proxy", "resolve", "--bogus"], "ses proxy: Unknown option '--bogus'"],
       [["spell", "--bogus"], "ses spell: Unknown option '--bogus'"],
       [["demo", "--bogus"], 'ses demo: unexpected argument "--bogus"'],
+      [["devices"], "ses devices: a device kind is required (hid or serial)"],
+      [["extensions"], "ses extensions: an action is required (load or id)"],
+      [["proxy"], "ses proxy: an action is required (resolve)"],
+      [["proxy", "show"], 'ses proxy: unknown action "show" (resolve)'],
+      [["cookies"], "ses cookies: an action is required (list, get, set, remove, clear)"],
     ];
     for (const [argv, start] of cases) {
       const result = ses(...argv);
