@@ -29,6 +29,13 @@ describe("ses", () => {
     }
   });
 
+  it("prints every command's usage on standard error, exit 2, when given no command", () => {
+    const result = ses();
+    assert.equal(result.status, 2, result.stderr);
+    assert.equal(result.stdout, "");
+    assert.match(result.stderr, /^usage:\n {2}ses demo /);
+  });
+
   // One process per case: past bun test's 5 s default on a loaded machine.
   it("prints a command's own usage for its --help, naming every option its parser takes", {
     timeout: 120_000,
