@@ -150,7 +150,11 @@ describe("ses cookies", () => {
   it("refuses malformed command lines", () => {
     assert.throws(
       () => parseCookiesArgs([]),
-      /the action must be one of list, get, set, remove, clear/,
+      /an action is required \(list, get, set, remove, clear\)/,
+    );
+    assert.throws(
+      () => parseCookiesArgs(["show"]),
+      /the action must be one of list, get, set, remove, clear, got "show"/,
     );
     assert.throws(() => parseCookiesArgs(["get"]), /--url is required/);
     assert.throws(

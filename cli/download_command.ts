@@ -134,8 +134,9 @@ function follow(item: DownloadItem, io: DownloadIo, json: boolean): Promise<numb
     tty: io.tty,
     line: io.info,
   });
-  const show = () =>
-    view.update(item.getReceivedBytes(), item.getTotalBytes(), item.getCurrentBytesPerSecond());
+  // A completed item's current rate is 0 (Electron's getCurrentBytesPerSecond): the last frame
+  // shows the average instead, as curl's last line does.
+  const show = () => view.update(item.getReceivedBytes(), item.getTotalBytes(), rate(item));
   return new Promise<number>((finish) => {
     // Tells the outcome once: a line for people, or the JSON report.
     let ended = false;
@@ -174,6 +175,14 @@ function follow(item: DownloadItem, io: DownloadIo, json: boolean): Promise<numb
       end(1, state, `download ${state} (${item.getInterruptReason()}${errorDetail(item)})`);
     });
   });
+}
+
+function rate(item: DownloadItem): number {
+  if (item.getState() !== "completed") return item.getCurrentBytesPerSecond();
+  // Start and end are in seconds with millisecond precision; a download within one millisecond
+  // is counted as taking one.
+  const seconds = Math.max(item.getEndTime() - item.getStartTime(), 0.001);
+  return Math.round(item.getReceivedBytes() / seconds);
 }
 
 function retryHint(partial: string): string {

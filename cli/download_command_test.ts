@@ -27,7 +27,7 @@ function io(tty: boolean) {
   let drawn = "";
   const stream = Object.assign(
     new Writable({ write: (chunk, _encoding, done) => void (drawn += chunk, done()) }),
-    { isTTY: tty, columns: 120, cursorTo: () => true, clearLine: () => true },
+    { isTTY: tty, columns: 200, cursorTo: () => true, clearLine: () => true },
   );
   let interrupt: (() => void) | undefined;
   return {
@@ -85,6 +85,11 @@ describe("ses download", () => {
       assert.equal(code, 0, lines.join("\n"));
       assertSameBytes(readFileSync(join(dir, "out.bin")), Buffer.from(body));
       assert.match(drawn(), /a\.bin \[.*\] 100% \| 1\.9 MiB \/ 1\.9 MiB/);
+      // The last frame keeps a real rate (the average, as curl ends with) and an ETA of 0s, not
+      // the 0 B/s of a finished item nor cli-progress's NULL/INF cut to two letters.
+      const last = drawn().split("\x1b[1G").at(-1)!;
+      assert.match(last, /100% \| 1\.9 MiB \/ 1\.9 MiB \| \d+(\.\d)? [KMG]?i?B\/s \| ETA 0s(?!\w)/);
+      assert.doesNotMatch(last, /\| 0 B\/s/);
       assert.match(lines.at(-1)!, /^saved .*out\.bin \(2000000 bytes\)$/);
     } finally {
       await origin.close();

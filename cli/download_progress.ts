@@ -5,13 +5,16 @@
  */
 
 // cli-progress: a widely used, maintained progress bar that redraws in place at a throttled
-// rate, fits the terminal's width and smooths its ETA — the parts a hand-made bar gets wrong.
+// rate and fits the terminal's width — the parts a hand-made bar gets wrong.
 import cliProgress from "cli-progress";
 import type { Writable } from "node:stream";
 
 /** One download's progress display. */
 export interface ProgressView {
-  /** Shows the bytes so far, the total (0 when unknown) and the current rate (bytes/s). */
+  /**
+   * Shows the bytes so far, the total (0 when unknown) and the rate (bytes/s): the current one
+   * while the download runs, the average once it has completed.
+   */
   update(received: number, total: number, bytesPerSecond: number): void;
   /** Ends the display (the bar stays on screen at its last value). */
   stop(): void;
@@ -101,10 +104,9 @@ function lineView({ name, line }: ProgressViewOptions): ProgressView {
 function barView({ name, stream }: ProgressViewOptions): ProgressView {
   const bar = new cliProgress.SingleBar({
     stream,
-    format: `${name} [{bar}] {percentage}% | {done} / {size} | {rate} | ETA {eta_formatted}`,
+    format: `${name} [{bar}] {percentage}% | {done} / {size} | {rate} | ETA {left}`,
     barsize: 30,
     hideCursor: true,
-    etaBuffer: 50,
     fps: 10,
   }, cliProgress.Presets.shades_classic);
   let started = false;
@@ -114,6 +116,7 @@ function barView({ name, stream }: ProgressViewOptions): ProgressView {
         done: formatBytes(received),
         size: total > 0 ? formatBytes(total) : "?",
         rate: `${formatBytes(bytesPerSecond)}/s`,
+        left: timeLeft(received, total, bytesPerSecond),
       };
       // An unknown total draws a bar that is always full, with the bytes counting up.
       const size = total > 0 ? total : Math.max(received, 1);
@@ -129,4 +132,18 @@ function barView({ name, stream }: ProgressViewOptions): ProgressView {
       if (started) bar.stop();
     },
   };
+}
+
+// The time left at the item's rate (Chromium's smoothed current speed). cli-progress's own ETA
+// divides by the time between its last updates: a repeated update (the one at completion) makes it
+// NaN, a stall Infinity, and it then prints "NULL" or "INF" cut to two letters ("LLs").
+function timeLeft(received: number, total: number, bytesPerSecond: number): string {
+  if (total > 0 && received >= total) return "0s";
+  if (total <= 0 || bytesPerSecond <= 0) return "?";
+  const seconds = Math.ceil((total - received) / bytesPerSecond);
+  if (seconds < 60) return `${seconds}s`;
+  if (seconds < 3600) {
+    return `${Math.floor(seconds / 60)}m${String(seconds % 60).padStart(2, "0")}s`;
+  }
+  return `${Math.floor(seconds / 3600)}h${String(Math.floor(seconds / 60) % 60).padStart(2, "0")}m`;
 }

@@ -70,7 +70,12 @@ export async function runExtensions(
   }
   const [action, path, ...extra] = parsed.positionals;
   if (action !== "load" && action !== "id") {
-    output.err(usageLine("extensions", `unknown action "${action ?? ""}" (load or id)`));
+    output.err(usageLine(
+      "extensions",
+      action === undefined
+        ? "an action is required (load or id)"
+        : `unknown action "${action}" (load or id)`,
+    ));
     return 2;
   }
   if (path === undefined || extra.length > 0) {

@@ -99,6 +99,11 @@ export async function main(argv: string[]): Promise<number> {
     // `ses help fetch` as `ses fetch --help`.
     const topic = command === "help" ? rest[0] : command;
     const own = topic === undefined ? undefined : USAGES[topic];
+    // Help about a command that does not exist is the same mistake as running it.
+    if (own === undefined && topic !== undefined && !topic.startsWith("-")) {
+      printError(`ses: unknown command "${topic}" (ses --help lists the commands)`);
+      return 2;
+    }
     console.log(own === undefined ? USAGE : `usage:\n${own}`);
     return 0;
   }
@@ -195,11 +200,12 @@ async function runCommand(command: string | undefined, rest: string[]): Promise<
         case "serial":
           return await runDevicesSerial(session, options, output);
         default:
-          printError(
+          printError(usageLine(
+            "devices",
             kind === undefined
-              ? `usage:\n${USAGES.devices}`
-              : usageLine("devices", `unknown device kind "${kind}" (hid or serial)`),
-          );
+              ? "a device kind is required (hid or serial)"
+              : `unknown device kind "${kind}" (hid or serial)`,
+          ));
           return 2;
       }
     }

@@ -29,6 +29,13 @@ describe("ses", () => {
     }
   });
 
+  it("prints every command's usage on standard error, exit 2, when given no command", () => {
+    const result = ses();
+    assert.equal(result.status, 2, result.stderr);
+    assert.equal(result.stdout, "");
+    assert.match(result.stderr, /^usage:\n {2}ses demo /);
+  });
+
   // One process per case: past bun test's 5 s default on a loaded machine.
   it("prints a command's own usage for its --help, naming every option its parser takes", {
     timeout: 120_000,
@@ -64,6 +71,8 @@ describe("ses", () => {
         ["no-such-command"],
         'ses: unknown command "no-such-command" (ses --help lists the commands)',
       ],
+      [["help", "no-such-command"], 'ses: unknown command "no-such-command"'],
+      [["no-such-command", "--help"], 'ses: unknown command "no-such-command"'],
       [["fetch", "--bogus", "http://a.test/"], "ses fetch: Unknown option '--bogus'"],
       [["fetch", "-X"], "ses fetch: Option '-X, --request <value>' argument missing"],
       [["fetch", "-H", "nocolon", "http://a.test/"], 'ses fetch: header "nocolon" must look'],
@@ -80,6 +89,11 @@ describe("ses", () => {
       [["proxy", "resolve", "--bogus"], "ses proxy: Unknown option '--bogus'"],
       [["spell", "--bogus"], "ses spell: Unknown option '--bogus'"],
       [["demo", "--bogus"], 'ses demo: unexpected argument "--bogus"'],
+      [["devices"], "ses devices: a device kind is required (hid or serial)"],
+      [["extensions"], "ses extensions: an action is required (load or id)"],
+      [["proxy"], "ses proxy: an action is required (resolve)"],
+      [["proxy", "show"], 'ses proxy: unknown action "show" (resolve)'],
+      [["cookies"], "ses cookies: an action is required (list, get, set, remove, clear)"],
     ];
     for (const [argv, start] of cases) {
       const result = ses(...argv);

@@ -78,7 +78,9 @@ export function parseCookiesArgs(args: string[]): CookiesArgs {
   const [action, operand, ...extra] = positionals;
   if (action === undefined || !ACTIONS.includes(action)) {
     throw new TypeError(
-      `ses cookies: the action must be one of ${ACTIONS.join(", ")}, got "${action ?? ""}"`,
+      action === undefined
+        ? `ses cookies: an action is required (${ACTIONS.join(", ")})`
+        : `ses cookies: the action must be one of ${ACTIONS.join(", ")}, got "${action}"`,
     );
   }
   if (extra.length > 0) throw new TypeError(`ses cookies: unexpected argument "${extra[0]}"`);

@@ -49,7 +49,8 @@ export function parseProxyArgs(argv: string[]): ProxyArgs {
     allowPositionals: true,
   });
   const [action, url, ...extra] = positionals;
-  if (action !== "resolve") throw new TypeError(`ses proxy: unknown action "${action ?? ""}"`);
+  if (action === undefined) throw new TypeError("ses proxy: an action is required (resolve)");
+  if (action !== "resolve") throw new TypeError(`ses proxy: unknown action "${action}" (resolve)`);
   if (url === undefined) throw new TypeError("ses proxy: missing URL");
   if (extra.length > 0) throw new TypeError(`ses proxy: unexpected argument "${extra[0]}"`);
   if (!URL.canParse(url)) throw new TypeError(`ses proxy: "${url}" is not a URL`);

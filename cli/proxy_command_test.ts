@@ -38,7 +38,9 @@ describe("ses proxy resolve", () => {
       /^file:\/\/.*\/p\.pac$/,
     );
     assert.throws(() => parseProxyArgs(["resolve"]), { message: "ses proxy: missing URL" });
-    assert.throws(() => parseProxyArgs(["list"]), { message: 'ses proxy: unknown action "list"' });
+    assert.throws(() => parseProxyArgs(["list"]), {
+      message: 'ses proxy: unknown action "list" (resolve)',
+    });
     assert.throws(() => parseProxyArgs(["resolve", "a.test"]), {
       message: 'ses proxy: "a.test" is not a URL',
     });
