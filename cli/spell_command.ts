@@ -6,8 +6,10 @@
  * `--json` the array `ses.spellCheck` returns. `--lang` selects the languages for the run in the
  * default (in-memory) partition, as `setSpellCheckerLanguages` would; with a `persist:`
  * partition it picks among the partition's selected languages and leaves its settings alone.
- * Exits 0 when nothing is misspelled, 1 when something is (so scripts can test it) or the check
- * failed, 2 on a usage error (an unknown language code included).
+ * A dictionary download is told on standard error as it begins and if it fails.
+ * Exits 0 when nothing is misspelled, 1 when something is (so scripts can test it), the check
+ * failed or no selected language has a dictionary, 2 on a usage error (an unknown language code
+ * included).
  *
  * @module
  */
@@ -76,8 +78,8 @@ export function parseSpellArgs(argv: string[]): SpellArgs {
  * @param session The `session` module.
  * @param args The parsed arguments.
  * @param io Standard input and the output sinks.
- * @returns 0 when nothing is misspelled, 1 when something is or the check failed, 2 for an
- * unknown language code.
+ * @returns 0 when nothing is misspelled, 1 when something is, the check failed or no selected
+ * language has a dictionary, 2 for an unknown language code.
  *
  * @example
  * ```ts
@@ -103,12 +105,30 @@ export async function runSpell(
       return 2;
     }
   }
+  // A download is told as it starts and when it fails: an unreachable or missing dictionary
+  // leaves its language unchecked, which must not read as "nothing misspelled".
+  const failed = new Set<string>();
+  ses.on("spellcheck-dictionary-download-begin", (_event, language) => {
+    io.err(`ses spell: downloading the "${language}" dictionary`);
+  });
+  ses.on("spellcheck-dictionary-download-failure", (_event, language) => {
+    failed.add(language);
+    io.err(`ses spell: the "${language}" dictionary could not be downloaded`);
+  });
   const text = args.text === "-" ? await io.readStdin() : args.text;
   let found;
   try {
     found = await ses.spellCheck(text, { languages: args.languages });
   } catch (error) {
     io.err(`ses spell: ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
+  }
+  // Without --lang every selected language is used; an empty list means the built-in en-US.
+  const selected = ses.getSpellCheckerLanguages();
+  if (selected.length > 0 && selected.every((language) => failed.has(language))) {
+    io.err(
+      "ses spell: no dictionary to check with",
+    );
     return 1;
   }
   if (args.json) io.out(JSON.stringify(found, undefined, 2));

@@ -97,7 +97,9 @@ describe("ses spell", () => {
         const { port } = server.address() as { port: number };
         session.defaultSession.setSpellCheckerDictionaryDownloadURL(`http://127.0.0.1:${port}/`);
         const { code, out, err } = await run(["bonjour chatt", "--lang", lang], "", session);
-        assert.deepEqual(err, []);
+        assert.deepEqual(err, [
+          `ses spell: downloading the "${lang === "fr" ? "fr" : "hu"}" dictionary`,
+        ]);
         assert.equal(code, 1);
         assert.deepEqual(out.map((line) => line.split(":")[0]), ["8-13 chatt"]);
       } finally {
@@ -123,6 +125,41 @@ describe("ses spell", () => {
       await ses.storageReady();
       await ses.spellcheckDictionaries.idle();
     } finally {
+      rmSync(userData, { recursive: true, force: true });
+    }
+  });
+
+  it("fails naming the language when no selected dictionary could be had, not exit 0", async () => {
+    const server = createServer((_request, response) => response.writeHead(404).end());
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const userData = mkdtempSync(join(tmpdir(), "ses-spell-cli-"));
+    try {
+      const { port } = server.address() as { port: number };
+      // One program selects French; the next (a new process: a new session module) checks.
+      for (const phase of ["select", "check"]) {
+        const session = sessionModule(userData);
+        session.defaultSession.setSpellCheckerDictionaryDownloadURL(`http://127.0.0.1:${port}/`);
+        const ses = session.fromPartition("persist:p");
+        if (phase === "select") {
+          ses.setSpellCheckerLanguages(["fr"]);
+          await ses.spellcheckDictionaries.idle();
+          continue;
+        }
+        const { code, out, err } = await run(
+          ["Helo wrold", "--partition", "persist:p"],
+          "",
+          session,
+        );
+        await ses.spellcheckDictionaries.idle();
+        assert.deepEqual({ code, out }, { code: 1, out: [] });
+        assert.deepEqual(err, [
+          'ses spell: downloading the "fr" dictionary',
+          'ses spell: the "fr" dictionary could not be downloaded',
+          "ses spell: no dictionary to check with",
+        ]);
+      }
+    } finally {
+      server.close();
       rmSync(userData, { recursive: true, force: true });
     }
   });
