@@ -17,8 +17,8 @@
  * - `ses devices serial [--add PATH]... [--json]` — the serial ports the enumerator sees.
  * - `ses proxy resolve URL [--rules R] [--bypass B] [--pac FILE|URL] [--json]` — the proxies a
  *   session chooses for a URL (`system` mode, from the environment, when no settings are given).
- * - `ses spell TEXT|- [--lang CODE]... [--json] [--partition NAME]` — the misspelled words of a
- *   text (`-`: standard input), exit 1 when there are some.
+ * - `ses spell TEXT|- [--lang CODE]... [--json] [--partition NAME] [--dictionary-url URL]` — the
+ *   misspelled words of a text (`-`: standard input), exit 1 when there are some.
  *
  * @module
  */
@@ -71,8 +71,9 @@ const USAGES: Readonly<Record<string, string>> = {
   proxy: "  ses proxy resolve URL [--rules R] [--bypass B] [--pac FILE|URL] [--json]",
   devices: `${DEVICES_HID_USAGE}\n${DEVICES_SERIAL_USAGE}`,
   netlog: NETLOG_USAGE,
-  spell: `  ses spell TEXT|- [--lang CODE]... [--json] [--partition NAME]
-      (- reads standard input; exit 1 when something is misspelled)`,
+  spell: `  ses spell TEXT|- [--lang CODE]... [--json] [--partition NAME] [--dictionary-url URL]
+      (- reads standard input; exit 1 when something is misspelled or no dictionary loads;
+      URL: where dictionaries download from, the file name appended, like http://host/dicts/)`,
 };
 
 const USAGE = `usage:\n${Object.values(USAGES).join("\n")}`;

@@ -42,6 +42,7 @@ describe("ses spell", () => {
       languages: ["en-US", "en-GB"],
       json: false,
       partition: "ses-spell-cli",
+      dictionaryUrl: undefined,
     });
     assert.throws(() => parseSpellArgs([]), {
       message: "ses spell: missing text (or - for stdin)",
@@ -155,13 +156,50 @@ describe("ses spell", () => {
         assert.deepEqual(err, [
           'ses spell: downloading the "fr" dictionary',
           'ses spell: the "fr" dictionary could not be downloaded',
-          "ses spell: no dictionary to check with",
+          "ses spell: no dictionary to check with (--dictionary-url sets where they come from)",
         ]);
       }
     } finally {
       server.close();
       rmSync(userData, { recursive: true, force: true });
     }
+  });
+
+  it("downloads from --dictionary-url, saying so on standard error", async () => {
+    const requests: string[] = [];
+    const server = createServer((request, response) => {
+      requests.push(request.url!);
+      if (request.url === "/dicts/fr-fr-3-0.bdic") response.end(FRENCH_BDIC);
+      else response.writeHead(404).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const userData = mkdtempSync(join(tmpdir(), "ses-spell-cli-"));
+    try {
+      const { port } = server.address() as { port: number };
+      const url = `http://127.0.0.1:${port}/dicts/`;
+      const argv = ["bonjour chatt", "--lang", "fr", "--dictionary-url", url];
+      assert.equal(parseSpellArgs(argv).dictionaryUrl, url);
+      const { code, out, err } = await run(argv, "", sessionModule(userData));
+      assert.deepEqual({ code, out: out.map((line) => line.split(":")[0]) }, {
+        code: 1,
+        out: ["8-13 chatt"],
+      });
+      assert.deepEqual(err, ['ses spell: downloading the "fr" dictionary']);
+      assert.deepEqual(requests, ["/dicts/fr-fr-3-0.bdic"]);
+    } finally {
+      server.close();
+      rmSync(userData, { recursive: true, force: true });
+    }
+  });
+
+  it("exits 2 with Electron's message for a --dictionary-url that is not a URL", async () => {
+    const { code, err } = await run(["text", "--dictionary-url", "dicts/"]);
+    assert.deepEqual({ code, err }, {
+      code: 2,
+      err: [
+        "ses spell: The URL you provided to setSpellCheckerDictionaryDownloadURL is not a valid URL",
+      ],
+    });
   });
 
   it("reads a pipe when run as a program", () => {
