@@ -41,6 +41,7 @@ import { NETLOG_USAGE, runNetlog } from "./netlog_command.ts";
 import { DEVICES_HID_USAGE, runDevicesHid } from "./devices_hid_command.ts";
 import { currentRuntime, openHidapiBackend } from "../runtime/mod.ts";
 import { parseSpellArgs, runSpell } from "./spell_command.ts";
+import { createProgressView } from "./download_progress.ts";
 import { DEVICES_SERIAL_USAGE, runDevicesSerial } from "./devices_serial_command.ts";
 import { UsageError, usageLine } from "./usage_error.ts";
 
@@ -211,6 +212,10 @@ async function runCommand(command: string | undefined, rest: string[]): Promise<
         readStdin: () => new Response(Readable.toWeb(process.stdin) as ReadableStream).text(),
         out: (line) => console.log(line),
         err: printError,
+        progress: process.stderr.isTTY === true
+          ? (name) =>
+            createProgressView({ name, stream: process.stderr, tty: true, line: printError })
+          : undefined,
       });
     }
     case "netlog":

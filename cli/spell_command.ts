@@ -8,7 +8,8 @@
  * default (in-memory) partition, as `setSpellCheckerLanguages` would; with a `persist:`
  * partition it picks among the partition's selected languages and leaves its settings alone.
  * `--dictionary-url` is `setSpellCheckerDictionaryDownloadURL`'s base URL for the run. A
- * dictionary download is told on standard error as it begins and if it fails.
+ * dictionary download is told on standard error as it begins (with a live progress bar on a
+ * terminal) and if it fails.
  * Exits 0 when nothing is misspelled, 1 when something is (so scripts can test it), the check
  * failed or no selected language has a dictionary, 2 on a usage error (an unknown language code
  * or an invalid URL included).
@@ -19,6 +20,7 @@
 import { parseArgs } from "node:util";
 import type { SessionModule } from "../session/mod.ts";
 import { fromPartitionOption } from "./partition_option.ts";
+import type { ProgressView } from "./download_progress.ts";
 
 /** What `ses spell` was asked to do. */
 export interface SpellArgs {
@@ -48,6 +50,11 @@ export interface SpellIo {
   out(line: string): void;
   /** Receives error messages. */
   err(line: string): void;
+  /**
+   * Starts the progress display of one dictionary download (`name` like `"fr" dictionary`);
+   * the CLI gives a live bar when standard error is a terminal, and none otherwise.
+   */
+  progress?: (name: string) => ProgressView;
 }
 
 /**
@@ -125,10 +132,25 @@ export async function runSpell(
   // A download is told as it starts and when it fails: an unreachable or missing dictionary
   // leaves its language unchecked, which must not read as "nothing misspelled".
   const failed = new Set<string>();
+  const views = new Map<string, { view: ProgressView; started: number }>();
+  const stopView = (language: string) => {
+    views.get(language)?.view.stop();
+    views.delete(language);
+  };
   ses.on("spellcheck-dictionary-download-begin", (_event, language) => {
     io.err(`ses spell: downloading the "${language}" dictionary`);
+    const view = io.progress?.(`"${language}" dictionary`);
+    if (view !== undefined) views.set(language, { view, started: performance.now() });
   });
+  ses.on("spellcheck-dictionary-download-progress", (_event, language, received, total) => {
+    const shown = views.get(language);
+    if (shown === undefined) return;
+    const seconds = Math.max((performance.now() - shown.started) / 1000, 0.001);
+    shown.view.update(received, total, Math.round(received / seconds));
+  });
+  ses.on("spellcheck-dictionary-download-success", (_event, language) => stopView(language));
   ses.on("spellcheck-dictionary-download-failure", (_event, language) => {
+    stopView(language);
     failed.add(language);
     io.err(`ses spell: the "${language}" dictionary could not be downloaded`);
   });
@@ -139,6 +161,8 @@ export async function runSpell(
   } catch (error) {
     io.err(`ses spell: ${error instanceof Error ? error.message : String(error)}`);
     return 1;
+  } finally {
+    for (const language of [...views.keys()]) stopView(language);
   }
   // Without --lang every selected language is used; an empty list means the built-in en-US.
   const selected = ses.getSpellCheckerLanguages();

@@ -192,6 +192,45 @@ describe("ses spell", () => {
     }
   });
 
+  it("draws a download's progress through the io's progress view, then ends it", async () => {
+    const server = createServer((_request, response) => {
+      response.writeHead(200, { "content-length": String(FRENCH_BDIC.length) });
+      response.end(FRENCH_BDIC);
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const userData = mkdtempSync(join(tmpdir(), "ses-spell-cli-"));
+    try {
+      const { port } = server.address() as { port: number };
+      const drawn: string[] = [];
+      const code = await runSpell(
+        sessionModule(userData),
+        parseSpellArgs(["chat", "--lang", "fr", "--dictionary-url", `http://127.0.0.1:${port}/`]),
+        {
+          readStdin: () => Promise.resolve(""),
+          out: () => {},
+          err: () => {},
+          progress: (name) => {
+            drawn.push(`start ${name}`);
+            return {
+              update: (received, total) => drawn.push(`${received}/${total}`),
+              stop: () => drawn.push("stop"),
+            };
+          },
+        },
+      );
+      assert.equal(code, 0);
+      const size = FRENCH_BDIC.length;
+      assert.deepEqual([drawn[0], ...drawn.slice(-2)], [
+        'start "fr" dictionary',
+        `${size}/${size}`,
+        "stop",
+      ]);
+    } finally {
+      server.close();
+      rmSync(userData, { recursive: true, force: true });
+    }
+  });
+
   it("exits 2 with Electron's message for a --dictionary-url that is not a URL", async () => {
     const { code, err } = await run(["text", "--dictionary-url", "dicts/"]);
     assert.deepEqual({ code, err }, {

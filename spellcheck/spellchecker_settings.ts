@@ -63,6 +63,11 @@ export interface SpellCheckerSettingsOptions {
   /** Emits a spellchecker event on the session. */
   emit: (name: SpellcheckDictionaryEvent, language: string) => void;
   /**
+   * Hears a dictionary download's progress: the language, the bytes received so far and the
+   * response's `Content-Length` (0 when unknown). Silent once the download is cancelled.
+   */
+  progress?: (language: string, receivedBytes: number, totalBytes: number) => void;
+  /**
    * Told when `Preferences` was corrupt or a settings or custom dictionary file cannot be
    * written (once until a write works again); default `console.warn`.
    */
@@ -306,16 +311,19 @@ export class SpellCheckerSettings implements SpellcheckDictionaryProvider {
 
   #load(language: string, signal: AbortSignal): Promise<HunspellDictionaryFiles | undefined> {
     const region = spellCheckLanguageRegion(language);
-    const emit = (name: SpellcheckDictionaryEvent) => {
+    const listen = (name: string, call: () => void) => {
       if (signal.aborted) return;
       try {
-        this.#options.emit(name, language);
+        call();
       } catch (error) {
         // A listener that throws is the caller's bug: it is reported, as a throwing webRequest
         // listener is, and neither breaks this dictionary's load nor ends the process.
         console.error(`Session '${name}' listener failed:`, error);
       }
     };
+    const emit = (name: SpellcheckDictionaryEvent) =>
+      listen(name, () => this.#options.emit(name, language));
+    const { progress } = this.#options;
     return this.#loadBuiltin(region).then(async (builtin) => {
       if (builtin !== undefined) {
         emit("spellcheck-dictionary-initialized");
@@ -328,6 +336,12 @@ export class SpellCheckerSettings implements SpellcheckDictionaryProvider {
         fetch: this.#options.fetch,
         files: this.#options.files,
         onEvent: (name) => emit(name),
+        onProgress: progress &&
+          ((received, total) =>
+            listen(
+              "spellcheck-dictionary-download-progress",
+              () => progress(language, received, total),
+            )),
         signal,
       });
       return files && { language, aff: files.aff, dic: files.dic };
