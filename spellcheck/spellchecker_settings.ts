@@ -34,7 +34,9 @@ import {
   readSpellcheckPreferences,
   type SpellcheckPreferences,
   writeSpellcheckPreferences,
+  writeSpellcheckPreferencesSync,
 } from "./spellcheck_preferences.ts";
+import { onProcessEnd } from "../core/process_end.ts";
 
 /** A dictionary that ships with the package: `.aff` and `.dic` bytes. */
 export interface BundledDictionary {
@@ -111,6 +113,9 @@ export class SpellCheckerSettings implements SpellcheckDictionaryProvider {
   #fallback: Promise<HunspellDictionaryFiles | undefined> | undefined;
   #writes: Promise<void> = Promise.resolve();
   #writeFailing = false;
+  // Settings queued but not yet on disk, in order; the process-end hook writes them.
+  #pendingWrites: SpellcheckPreferences[] = [];
+  #stopEndHook: (() => void) | undefined;
   #custom: CustomDictionary;
 
   /**
@@ -362,6 +367,10 @@ export class SpellCheckerSettings implements SpellcheckDictionaryProvider {
   #persist(preferences: SpellcheckPreferences): void {
     const path = this.#preferencesPath;
     if (path === null) return;
+    // A program that ends (process.exit() and kin) before the write ran still keeps the
+    // settings, as Chromium's JsonPrefStore commits a pending write when it is destroyed.
+    this.#pendingWrites.push(preferences);
+    this.#stopEndHook ??= onProcessEnd(() => this.#writeAtEnd(path));
     // Settings keep working in memory when the file cannot be written, as with Chromium's prefs;
     // the user hears of it once, until a write works again.
     this.#writes = this.#writes
@@ -375,7 +384,18 @@ export class SpellCheckerSettings implements SpellcheckDictionaryProvider {
           `Cannot write the spellchecker settings to "${path}" (${String(error)}); ` +
             `they stay in memory`,
         );
+      })
+      .finally(() => {
+        this.#pendingWrites.shift();
+        if (this.#pendingWrites.length > 0) return;
+        this.#stopEndHook?.();
+        this.#stopEndHook = undefined;
       });
+  }
+
+  #writeAtEnd(path: string): void {
+    const pending = this.#pendingWrites.splice(0);
+    if (pending.length > 0) writeSpellcheckPreferencesSync(path, Object.assign({}, ...pending));
   }
 
   #warn(message: string): void {
