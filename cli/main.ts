@@ -17,8 +17,8 @@
  * - `ses devices serial [--add PATH]... [--json]` — the serial ports the enumerator sees.
  * - `ses proxy resolve URL [--rules R] [--bypass B] [--pac FILE|URL] [--json]` — the proxies a
  *   session chooses for a URL (`system` mode, from the environment, when no settings are given).
- * - `ses spell TEXT|- [--lang CODE]... [--json] [--partition NAME]` — the misspelled words of a
- *   text (`-`: standard input), exit 1 when there are some.
+ * - `ses spell TEXT|- [--lang CODE]... [--json] [--partition NAME] [--dictionary-url URL]` — the
+ *   misspelled words of a text (`-`: standard input), exit 1 when there are some.
  *
  * @module
  */
@@ -41,6 +41,7 @@ import { NETLOG_USAGE, runNetlog } from "./netlog_command.ts";
 import { DEVICES_HID_USAGE, runDevicesHid } from "./devices_hid_command.ts";
 import { currentRuntime, openHidapiBackend } from "../runtime/mod.ts";
 import { parseSpellArgs, runSpell } from "./spell_command.ts";
+import { createProgressView } from "./download_progress.ts";
 import { DEVICES_SERIAL_USAGE, runDevicesSerial } from "./devices_serial_command.ts";
 import { UsageError, usageLine } from "./usage_error.ts";
 
@@ -71,8 +72,9 @@ const USAGES: Readonly<Record<string, string>> = {
   proxy: "  ses proxy resolve URL [--rules R] [--bypass B] [--pac FILE|URL] [--json]",
   devices: `${DEVICES_HID_USAGE}\n${DEVICES_SERIAL_USAGE}`,
   netlog: NETLOG_USAGE,
-  spell: `  ses spell TEXT|- [--lang CODE]... [--json] [--partition NAME]
-      (- reads standard input; exit 1 when something is misspelled)`,
+  spell: `  ses spell TEXT|- [--lang CODE]... [--json] [--partition NAME] [--dictionary-url URL]
+      (- reads standard input; exit 1 when something is misspelled or no dictionary loads;
+      URL: where dictionaries download from, the file name appended, like http://host/dicts/)`,
 };
 
 const USAGE = `usage:\n${Object.values(USAGES).join("\n")}`;
@@ -216,6 +218,10 @@ async function runCommand(command: string | undefined, rest: string[]): Promise<
         readStdin: () => new Response(Readable.toWeb(process.stdin) as ReadableStream).text(),
         out: (line) => console.log(line),
         err: printError,
+        progress: process.stderr.isTTY === true
+          ? (name) =>
+            createProgressView({ name, stream: process.stderr, tty: true, line: printError })
+          : undefined,
       });
     }
     case "netlog":

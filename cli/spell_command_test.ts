@@ -42,6 +42,7 @@ describe("ses spell", () => {
       languages: ["en-US", "en-GB"],
       json: false,
       partition: "ses-spell-cli",
+      dictionaryUrl: undefined,
     });
     assert.throws(() => parseSpellArgs([]), {
       message: "ses spell: missing text (or - for stdin)",
@@ -97,7 +98,9 @@ describe("ses spell", () => {
         const { port } = server.address() as { port: number };
         session.defaultSession.setSpellCheckerDictionaryDownloadURL(`http://127.0.0.1:${port}/`);
         const { code, out, err } = await run(["bonjour chatt", "--lang", lang], "", session);
-        assert.deepEqual(err, []);
+        assert.deepEqual(err, [
+          `ses spell: downloading the "${lang === "fr" ? "fr" : "hu"}" dictionary`,
+        ]);
         assert.equal(code, 1);
         assert.deepEqual(out.map((line) => line.split(":")[0]), ["8-13 chatt"]);
       } finally {
@@ -125,6 +128,117 @@ describe("ses spell", () => {
     } finally {
       rmSync(userData, { recursive: true, force: true });
     }
+  });
+
+  it("fails naming the language when no selected dictionary could be had, not exit 0", async () => {
+    const server = createServer((_request, response) => response.writeHead(404).end());
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const userData = mkdtempSync(join(tmpdir(), "ses-spell-cli-"));
+    try {
+      const { port } = server.address() as { port: number };
+      // One program selects French; the next (a new process: a new session module) checks.
+      for (const phase of ["select", "check"]) {
+        const session = sessionModule(userData);
+        session.defaultSession.setSpellCheckerDictionaryDownloadURL(`http://127.0.0.1:${port}/`);
+        const ses = session.fromPartition("persist:p");
+        if (phase === "select") {
+          ses.setSpellCheckerLanguages(["fr"]);
+          await ses.spellcheckDictionaries.idle();
+          continue;
+        }
+        const { code, out, err } = await run(
+          ["Helo wrold", "--partition", "persist:p"],
+          "",
+          session,
+        );
+        await ses.spellcheckDictionaries.idle();
+        assert.deepEqual({ code, out }, { code: 1, out: [] });
+        assert.deepEqual(err, [
+          'ses spell: downloading the "fr" dictionary',
+          'ses spell: the "fr" dictionary could not be downloaded',
+          "ses spell: no dictionary to check with (--dictionary-url sets where they come from)",
+        ]);
+      }
+    } finally {
+      server.close();
+      rmSync(userData, { recursive: true, force: true });
+    }
+  });
+
+  it("downloads from --dictionary-url, saying so on standard error", async () => {
+    const requests: string[] = [];
+    const server = createServer((request, response) => {
+      requests.push(request.url!);
+      if (request.url === "/dicts/fr-fr-3-0.bdic") response.end(FRENCH_BDIC);
+      else response.writeHead(404).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const userData = mkdtempSync(join(tmpdir(), "ses-spell-cli-"));
+    try {
+      const { port } = server.address() as { port: number };
+      const url = `http://127.0.0.1:${port}/dicts/`;
+      const argv = ["bonjour chatt", "--lang", "fr", "--dictionary-url", url];
+      assert.equal(parseSpellArgs(argv).dictionaryUrl, url);
+      const { code, out, err } = await run(argv, "", sessionModule(userData));
+      assert.deepEqual({ code, out: out.map((line) => line.split(":")[0]) }, {
+        code: 1,
+        out: ["8-13 chatt"],
+      });
+      assert.deepEqual(err, ['ses spell: downloading the "fr" dictionary']);
+      assert.deepEqual(requests, ["/dicts/fr-fr-3-0.bdic"]);
+    } finally {
+      server.close();
+      rmSync(userData, { recursive: true, force: true });
+    }
+  });
+
+  it("draws a download's progress through the io's progress view, then ends it", async () => {
+    const server = createServer((_request, response) => {
+      response.writeHead(200, { "content-length": String(FRENCH_BDIC.length) });
+      response.end(FRENCH_BDIC);
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const userData = mkdtempSync(join(tmpdir(), "ses-spell-cli-"));
+    try {
+      const { port } = server.address() as { port: number };
+      const drawn: string[] = [];
+      const code = await runSpell(
+        sessionModule(userData),
+        parseSpellArgs(["chat", "--lang", "fr", "--dictionary-url", `http://127.0.0.1:${port}/`]),
+        {
+          readStdin: () => Promise.resolve(""),
+          out: () => {},
+          err: () => {},
+          progress: (name) => {
+            drawn.push(`start ${name}`);
+            return {
+              update: (received, total) => drawn.push(`${received}/${total}`),
+              stop: () => drawn.push("stop"),
+            };
+          },
+        },
+      );
+      assert.equal(code, 0);
+      const size = FRENCH_BDIC.length;
+      assert.deepEqual([drawn[0], ...drawn.slice(-2)], [
+        'start "fr" dictionary',
+        `${size}/${size}`,
+        "stop",
+      ]);
+    } finally {
+      server.close();
+      rmSync(userData, { recursive: true, force: true });
+    }
+  });
+
+  it("exits 2 with Electron's message for a --dictionary-url that is not a URL", async () => {
+    const { code, err } = await run(["text", "--dictionary-url", "dicts/"]);
+    assert.deepEqual({ code, err }, {
+      code: 2,
+      err: [
+        "ses spell: The URL you provided to setSpellCheckerDictionaryDownloadURL is not a valid URL",
+      ],
+    });
   });
 
   it("reads a pipe when run as a program", () => {

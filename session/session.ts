@@ -144,6 +144,17 @@ export type SessionEvents = HidSessionEvents & SerialEvents & ExtensionsEvents &
   "spellcheck-dictionary-download-success": (event: ElectronEvent, languageCode: string) => void;
   /** A language's dictionary could not be downloaded or saved; tried again on the next change. */
   "spellcheck-dictionary-download-failure": (event: ElectronEvent, languageCode: string) => void;
+  /**
+   * Beyond Electron: a dictionary download's progress, after each body chunk between
+   * `-download-begin` and its end: the bytes received so far and the response's
+   * `Content-Length` (0 when it has none).
+   */
+  "spellcheck-dictionary-download-progress": (
+    event: ElectronEvent,
+    languageCode: string,
+    receivedBytes: number,
+    totalBytes: number,
+  ) => void;
 };
 
 /** Options that count only when a session is first created. */
@@ -309,6 +320,8 @@ export class Session extends TypedEmitter<SessionEvents> {
       locale: init.runtime.env("LC_ALL") || init.runtime.env("LC_MESSAGES") ||
         init.runtime.env("LANG") || "",
       emit: (name, language) => this.dispatch(name, language),
+      progress: (language, received, total) =>
+        this.dispatch("spellcheck-dictionary-download-progress", language, received, total),
     });
     this.#spellcheck = new SessionSpellcheck(init.runtime, this.#spellchecker);
     this.#pipeline = buildSessionPipeline({

@@ -277,6 +277,24 @@ describe("Session spellchecker", () => {
     assert.equal(seen.length, 1);
   });
 
+  it("tells a download's progress between -download-begin and -download-success", async () => {
+    routes["/progress/fr-fr-3-0.bdic"] = () => ({ status: 200, body: FRENCH });
+    const ses = session.fromPartition("progress");
+    ses.setSpellCheckerDictionaryDownloadURL(`${origin}/progress/`);
+    const order: string[] = [];
+    ses.on("spellcheck-dictionary-download-begin", () => order.push("begin"));
+    ses.on("spellcheck-dictionary-download-progress", (_event, language, received, total) => {
+      order.push(`progress ${language} ${received} ${total}`);
+    });
+    ses.on("spellcheck-dictionary-download-success", () => order.push("success"));
+    ses.setSpellCheckerLanguages(["fr"]);
+    await ses.spellcheckDictionaries.idle();
+    assert.equal(order[0], "begin");
+    assert.equal(order.at(-1), "success");
+    // The total is the Content-Length, which Bun's node:http server leaves out here (chunked).
+    assert.match(order.at(-2)!, new RegExp(`^progress fr ${FRENCH.length} (${FRENCH.length}|0)$`));
+  });
+
   it("reports failures, tries again on the next language change, and never throws", async () => {
     let answer: { status: number; body: Uint8Array | string } = { status: 503, body: "busy" };
     routes["/fr-fr-3-0.bdic"] = () => answer;

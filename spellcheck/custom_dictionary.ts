@@ -9,10 +9,13 @@
  * @module
  */
 
+import { copyFileSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { copyFile, readFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import type { Runtime } from "../core/runtime.ts";
+import { onProcessEnd } from "../core/process_end.ts";
 import { withFileLock } from "./_file_lock.ts";
+import { writeFileAtomicSync } from "./_write_file_sync.ts";
 import {
   encodeCustomDictionary,
   isValidCustomWord,
@@ -36,7 +39,10 @@ export interface CustomDictionaryOptions {
 /**
  * Chromium's custom dictionary: words added and removed at once in memory, each change then
  * applied to the file in order (reload, change, back up, atomic write), so changes made before
- * the first load finishes are not lost. A session in memory has no file and refuses changes.
+ * the first load finishes are not lost; changes not yet on disk when the process ends
+ * (`process.exit()`, `Deno.exit()`, a signal, an uncaught error) are written then, synchronously,
+ * as the cookie store and the disk cache write theirs. A session in memory has no file and
+ * refuses changes.
  *
  * @example
  * ```ts
@@ -63,6 +69,9 @@ export class CustomDictionary {
   #queue: Promise<void> = Promise.resolve();
   #onWarning: (message: string) => void;
   #failing = false;
+  // Changes queued but not yet on disk, in order; the process-end hook writes them.
+  #pending: ((words: Set<string>) => void)[] = [];
+  #stopEndHook: (() => void) | undefined;
 
   /**
    * Creates the dictionary; nothing is read until {@linkcode CustomDictionary.load} or
@@ -166,6 +175,8 @@ export class CustomDictionary {
   // since the load survive, apply the one change, save; under a lock, so that two processes
   // changing the file at once do not each write over the other's change.
   #update(path: string, change: (words: Set<string>) => void): void {
+    this.#pending.push(change);
+    this.#stopEndHook ??= onProcessEnd(() => this.#writeAtEnd(path));
     this.#enqueue(async () => {
       await this.#files.ensureDir(dirname(path));
       await withFileLock(`${path}.lock`, async () => {
@@ -173,7 +184,34 @@ export class CustomDictionary {
         change(words);
         await this.#save(path, words);
       });
+    }).finally(() => {
+      // Written or given up (the warning told): either way no longer the end hook's.
+      this.#pending.shift();
+      if (this.#pending.length > 0) return;
+      this.#stopEndHook?.();
+      this.#stopEndHook = undefined;
     });
+  }
+
+  // The same re-read, change and save, synchronously, for the changes still pending when the
+  // process ends (the one in flight included: adding or deleting a word twice is harmless).
+  #writeAtEnd(path: string): void {
+    const changes = this.#pending.splice(0);
+    if (changes.length === 0) return;
+    const { words } = loadReliablySync(path);
+    for (const change of changes) change(words);
+    mkdirSync(dirname(path), { recursive: true });
+    const backup = `${path}.backup`;
+    if (words.size > 0) {
+      try {
+        copyFileSync(path, backup);
+      } catch {
+        // No file yet: no backup to keep.
+      }
+    } else {
+      rmSync(backup, { force: true });
+    }
+    writeFileAtomicSync(path, encodeCustomDictionary(words));
   }
 
   async #save(path: string, words: Set<string>): Promise<void> {
@@ -212,6 +250,20 @@ async function loadReliably(path: string): Promise<{ words: Set<string>; validFi
   if (parsed.checksumValid) return { words: parsed.words, validFile: !parsed.droppedInvalid };
   const backup = parseCustomDictionary(await readBytes(`${path}.backup`));
   return { words: backup.words, validFile: false };
+}
+
+function loadReliablySync(path: string): { words: Set<string> } {
+  const parsed = parseCustomDictionary(readBytesSync(path));
+  if (parsed.checksumValid) return { words: parsed.words };
+  return { words: parseCustomDictionary(readBytesSync(`${path}.backup`)).words };
+}
+
+function readBytesSync(path: string): Uint8Array {
+  try {
+    return readFileSync(path);
+  } catch {
+    return new Uint8Array();
+  }
 }
 
 async function readBytes(path: string): Promise<Uint8Array> {

@@ -190,6 +190,18 @@ describe("CustomDictionary", () => {
     assert.equal(existsSync(`${path}.lock`), false);
   });
 
+  it("writes the words still pending when the process ends by process.exit()", async () => {
+    const writer = fileURLToPath(
+      new URL("../tests/fixtures/custom_dictionary_writer.ts", import.meta.url),
+    );
+    const args = [writer, path, "w", "3", "exit"];
+    const child = spawn(process.execPath, runtime.name === "deno" ? ["run", "-A", ...args] : args, {
+      stdio: ["ignore", "inherit", "inherit"],
+    });
+    assert.equal(await new Promise((resolve) => child.on("close", resolve)), 0);
+    assert.deepEqual(await open().words(), ["w0", "w1", "w2"]);
+  });
+
   it("keeps working in memory when the file cannot be written", async () => {
     // A file where the session directory should be: no write can succeed, even as root.
     writeFileSync(join(dir, "not-a-dir"), "");

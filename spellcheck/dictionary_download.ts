@@ -45,6 +45,11 @@ export interface LoadHunspellDictionaryOptions {
   files: Pick<Runtime, "ensureDir" | "writeFileAtomic" | "remove">;
   /** Hears each event, in order. */
   onEvent: (name: SpellcheckDictionaryEvent, language: string) => void;
+  /**
+   * Hears the download's progress after each body chunk: the bytes received so far and the
+   * response's `Content-Length` (0 when it has none). Not called once `signal` is aborted.
+   */
+  onProgress?: (receivedBytes: number, totalBytes: number) => void;
   /** Cancels the download; no event follows once it is aborted. */
   signal?: AbortSignal;
   /**
@@ -70,7 +75,7 @@ export const DOWNLOAD_STALL_TIMEOUT_MS = 30_000;
  * that cannot be written, gives `-download-failure` then `-initialized`; success gives
  * `-download-success` then `-initialized`. Never throws; bodies over 64 MiB fail.
  *
- * @param options `{language, directory, baseUrl, fetch, files, onEvent, signal}`.
+ * @param options `{language, directory, baseUrl, fetch, files, onEvent, onProgress, signal}`.
  * @returns The hunspell files, or `undefined` when the language has no usable dictionary.
  *
  * @example
@@ -192,7 +197,8 @@ async function openDictionaryFile(path: string): Promise<HunspellFiles | undefin
 
 async function download(
   url: string,
-  { fetch, signal, stallTimeoutMs = DOWNLOAD_STALL_TIMEOUT_MS }: LoadHunspellDictionaryOptions,
+  { fetch, signal, onProgress, stallTimeoutMs = DOWNLOAD_STALL_TIMEOUT_MS }:
+    LoadHunspellDictionaryOptions,
 ): Promise<Uint8Array | undefined> {
   const stalled = new AbortController();
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -212,10 +218,15 @@ async function download(
       await response.body?.cancel().catch(() => {});
       return undefined;
     }
+    const total = Number(response.headers.get("content-length") ?? "");
+    const totalBytes = Number.isSafeInteger(total) && total > 0 ? total : 0;
+    let receivedBytes = 0;
     const body = response.body?.pipeThrough(
       new TransformStream<Uint8Array, Uint8Array>({
         transform(chunk, controller) {
           progressed();
+          receivedBytes += chunk.length;
+          if (!signal?.aborted) onProgress?.(receivedBytes, totalBytes);
           controller.enqueue(chunk);
         },
       }),

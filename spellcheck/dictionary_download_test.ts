@@ -56,6 +56,22 @@ describe("loadHunspellDictionary", () => {
     assert.ok(existsSync(join(dir, "Dictionaries", "de-DE-3-0.bdic")));
   });
 
+  it("tells the bytes received and the Content-Length as the body arrives", async () => {
+    handler = (response) => {
+      response.writeHead(200, { "content-length": String(GERMAN.length) });
+      response.write(GERMAN.subarray(0, 10));
+      setTimeout(() => response.end(GERMAN.subarray(10)), 20);
+    };
+    const progress: [number, number][] = [];
+    const files = await loadHunspellDictionary(
+      options({ onProgress: (received, total) => progress.push([received, total]) }),
+    );
+    assert.ok(files !== undefined);
+    assert.ok(progress.length >= 2, JSON.stringify(progress));
+    assert.deepEqual(progress.at(-1), [GERMAN.length, GERMAN.length]);
+    assert.ok(progress.every(([received], i) => i === 0 || received > progress[i - 1]![0]));
+  });
+
   it("fails a body over 64 MiB without keeping it", async () => {
     handler = (response) => {
       response.writeHead(200);

@@ -11,10 +11,11 @@
  * @module
  */
 
-import { readFileSync, renameSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { withFileLock } from "./_file_lock.ts";
+import { writeFileAtomicSync } from "./_write_file_sync.ts";
 import type { Runtime } from "../core/runtime.ts";
 
 /** The spellchecker settings a `Preferences` file holds; absent keys are `undefined`. */
@@ -118,15 +119,56 @@ export async function writeSpellcheckPreferences(
   // Another session on this partition (in this process or another) may be writing its keys:
   // without the lock, its read-change-write and this one each keep only their own change.
   await withFileLock(`${path}.lock`, async () => {
-    const root = parseObject(await readFile(path, "utf8").catch(() => "{}")) ?? {};
-    if (preferences.dictionaries !== undefined) {
-      ensureChild(root, "spellcheck")["dictionaries"] = [...preferences.dictionaries];
-    }
-    if (preferences.enabled !== undefined) {
-      ensureChild(root, "browser")["enable_spellchecking"] = preferences.enabled;
-    }
-    await files.writeFileAtomic(path, JSON.stringify(root));
+    const text = await readFile(path, "utf8").catch(() => "{}");
+    await files.writeFileAtomic(path, withPreferences(text, preferences));
   });
+}
+
+/**
+ * {@linkcode writeSpellcheckPreferences} done synchronously, for the settings still pending when
+ * the process ends (no promise runs then); it takes no lock.
+ *
+ * @param path The `Preferences` file; its directory is created if needed.
+ * @param preferences The keys to set.
+ * @throws The file system's error when the file cannot be written.
+ *
+ * @example
+ * ```ts
+ * import { mkdtempSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import {
+ *   readSpellcheckPreferences,
+ *   writeSpellcheckPreferencesSync,
+ * } from "./spellcheck_preferences.ts";
+ * const path = `${mkdtempSync(`${tmpdir()}/ses-prefs-`)}/Preferences`;
+ * writeSpellcheckPreferencesSync(path, { enabled: false });
+ * console.log(readSpellcheckPreferences(path)); // { enabled: false }
+ * ```
+ */
+export function writeSpellcheckPreferencesSync(
+  path: string,
+  preferences: SpellcheckPreferences,
+): void {
+  mkdirSync(dirname(path), { recursive: true });
+  let text = "{}";
+  try {
+    text = readFileSync(path, "utf8");
+  } catch {
+    // No file yet: the keys go into a new one.
+  }
+  writeFileAtomicSync(path, new TextEncoder().encode(withPreferences(text, preferences)));
+}
+
+// The file's JSON with the keys set (a corrupt file's other keys are not kept).
+function withPreferences(text: string, preferences: SpellcheckPreferences): string {
+  const root = parseObject(text) ?? {};
+  if (preferences.dictionaries !== undefined) {
+    ensureChild(root, "spellcheck")["dictionaries"] = [...preferences.dictionaries];
+  }
+  if (preferences.enabled !== undefined) {
+    ensureChild(root, "browser")["enable_spellchecking"] = preferences.enabled;
+  }
+  return JSON.stringify(root);
 }
 
 type JsonObject = Record<string, unknown>;

@@ -34,7 +34,9 @@ import {
   readSpellcheckPreferences,
   type SpellcheckPreferences,
   writeSpellcheckPreferences,
+  writeSpellcheckPreferencesSync,
 } from "./spellcheck_preferences.ts";
+import { onProcessEnd } from "../core/process_end.ts";
 
 /** A dictionary that ships with the package: `.aff` and `.dic` bytes. */
 export interface BundledDictionary {
@@ -62,6 +64,11 @@ export interface SpellCheckerSettingsOptions {
   locale: string;
   /** Emits a spellchecker event on the session. */
   emit: (name: SpellcheckDictionaryEvent, language: string) => void;
+  /**
+   * Hears a dictionary download's progress: the language, the bytes received so far and the
+   * response's `Content-Length` (0 when unknown). Silent once the download is cancelled.
+   */
+  progress?: (language: string, receivedBytes: number, totalBytes: number) => void;
   /**
    * Told when `Preferences` was corrupt or a settings or custom dictionary file cannot be
    * written (once until a write works again); default `console.warn`.
@@ -106,6 +113,9 @@ export class SpellCheckerSettings implements SpellcheckDictionaryProvider {
   #fallback: Promise<HunspellDictionaryFiles | undefined> | undefined;
   #writes: Promise<void> = Promise.resolve();
   #writeFailing = false;
+  // Settings queued but not yet on disk, in order; the process-end hook writes them.
+  #pendingWrites: SpellcheckPreferences[] = [];
+  #stopEndHook: (() => void) | undefined;
   #custom: CustomDictionary;
 
   /**
@@ -306,16 +316,19 @@ export class SpellCheckerSettings implements SpellcheckDictionaryProvider {
 
   #load(language: string, signal: AbortSignal): Promise<HunspellDictionaryFiles | undefined> {
     const region = spellCheckLanguageRegion(language);
-    const emit = (name: SpellcheckDictionaryEvent) => {
+    const listen = (name: string, call: () => void) => {
       if (signal.aborted) return;
       try {
-        this.#options.emit(name, language);
+        call();
       } catch (error) {
         // A listener that throws is the caller's bug: it is reported, as a throwing webRequest
         // listener is, and neither breaks this dictionary's load nor ends the process.
         console.error(`Session '${name}' listener failed:`, error);
       }
     };
+    const emit = (name: SpellcheckDictionaryEvent) =>
+      listen(name, () => this.#options.emit(name, language));
+    const { progress } = this.#options;
     return this.#loadBuiltin(region).then(async (builtin) => {
       if (builtin !== undefined) {
         emit("spellcheck-dictionary-initialized");
@@ -328,6 +341,12 @@ export class SpellCheckerSettings implements SpellcheckDictionaryProvider {
         fetch: this.#options.fetch,
         files: this.#options.files,
         onEvent: (name) => emit(name),
+        onProgress: progress &&
+          ((received, total) =>
+            listen(
+              "spellcheck-dictionary-download-progress",
+              () => progress(language, received, total),
+            )),
         signal,
       });
       return files && { language, aff: files.aff, dic: files.dic };
@@ -348,6 +367,10 @@ export class SpellCheckerSettings implements SpellcheckDictionaryProvider {
   #persist(preferences: SpellcheckPreferences): void {
     const path = this.#preferencesPath;
     if (path === null) return;
+    // A program that ends (process.exit() and kin) before the write ran still keeps the
+    // settings, as Chromium's JsonPrefStore commits a pending write when it is destroyed.
+    this.#pendingWrites.push(preferences);
+    this.#stopEndHook ??= onProcessEnd(() => this.#writeAtEnd(path));
     // Settings keep working in memory when the file cannot be written, as with Chromium's prefs;
     // the user hears of it once, until a write works again.
     this.#writes = this.#writes
@@ -361,7 +384,18 @@ export class SpellCheckerSettings implements SpellcheckDictionaryProvider {
           `Cannot write the spellchecker settings to "${path}" (${String(error)}); ` +
             `they stay in memory`,
         );
+      })
+      .finally(() => {
+        this.#pendingWrites.shift();
+        if (this.#pendingWrites.length > 0) return;
+        this.#stopEndHook?.();
+        this.#stopEndHook = undefined;
       });
+  }
+
+  #writeAtEnd(path: string): void {
+    const pending = this.#pendingWrites.splice(0);
+    if (pending.length > 0) writeSpellcheckPreferencesSync(path, Object.assign({}, ...pending));
   }
 
   #warn(message: string): void {

@@ -1,8 +1,11 @@
 import { afterEach, beforeEach, describe, it } from "node:test";
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import process from "node:process";
+import { fileURLToPath } from "node:url";
 import { currentRuntime } from "../runtime/mod.ts";
 import { builtinDictionaryFor } from "./builtin_en_us.ts";
 import { SpellCheckerSettings } from "./spellchecker_settings.ts";
@@ -62,5 +65,21 @@ describe("SpellCheckerSettings on a partition that cannot be written", () => {
     assert.equal(settings.isEnabled(), true);
     assert.equal(warnings.length, 1);
     assert.ok(warnings[0]!.includes(`moved it to "${join(dir, "Preferences.bad")}"`));
+  });
+});
+
+describe("SpellCheckerSettings at the process's end", () => {
+  it("writes the settings and words still pending when the program calls process.exit()", async () => {
+    const writer = fileURLToPath(
+      new URL("../tests/fixtures/spellcheck_settings_exit_writer.ts", import.meta.url),
+    );
+    const args = "Deno" in globalThis ? ["run", "-A", writer, dir] : [writer, dir];
+    const child = spawn(process.execPath, args, { stdio: ["ignore", "inherit", "inherit"] });
+    assert.equal(await new Promise((resolve) => child.on("close", resolve)), 0);
+    const settings = settingsAt(dir, []);
+    assert.deepEqual(settings.getLanguages(), ["fr", "en-GB"]);
+    assert.equal(settings.isEnabled(), false);
+    assert.deepEqual(await settings.listWords(), ["exitword"]);
+    await settings.idle();
   });
 });
