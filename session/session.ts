@@ -596,8 +596,10 @@ export class Session extends TypedEmitter<SessionEvents> {
    *
    * @param options `{path}`: also write the JSON there (`JSON.stringify(state, undefined, 2)`).
    * @returns The state.
+   * @throws {TypeError} (rejects) `Invalid storageState options: "path" must be a non-empty
+   * string (got <JSON>)`.
    */
-  storageState(options?: StorageStateOptions): Promise<StorageState> {
+  storageState(options?: StorageStateOptions | null): Promise<StorageState> {
     return this.#storageData.storageState(options);
   }
 
