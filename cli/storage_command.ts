@@ -40,7 +40,8 @@ export const STORAGE_USAGE = `  ses storage export FILE|- [--partition NAME] [--
   ses storage import FILE [--partition NAME] [--json]
   ses storage import-chromium PROFILE_DIR [--partition NAME] [--json]
   ses storage clear [--origin ORIGIN] [--storages NAME,...] [--partition NAME] [--json]
-      storages: ${CLEARABLE.join(", ")} (default all)`;
+      storages (default all): ${CLEARABLE.slice(0, 5).join(", ")},
+      ${CLEARABLE.slice(5).join(", ")}`;
 
 /** Where `ses storage` writes. */
 export interface StorageOutput {
