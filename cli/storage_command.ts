@@ -8,6 +8,10 @@
  * - `ses storage import-chromium PROFILE_DIR [--partition NAME]` — adds a Chromium or Electron
  *   profile's cookies (clear and `v10` values; `v11` keyring values are counted as skipped) and
  *   its Local Storage (LevelDB).
+ * - `ses storage clear [--origin ORIGIN] [--storages NAME,...] [--partition NAME]` — Electron's
+ *   `ses.clearStorageData({origin, storages})`.
+ *
+ * With `--json`, each action prints one JSON object (`export -` prints the state itself).
  *
  * @module
  */
@@ -17,10 +21,27 @@ import type { Session, SessionModule } from "../session/mod.ts";
 import { usageLine } from "./usage_error.ts";
 import { fromPartitionOption } from "./partition_option.ts";
 
+// The storage names of Electron's `clearStorageData` (its documentation's list). A name outside
+// it clears nothing in Electron; on a command line that is a typo, so it is refused.
+const CLEARABLE = [
+  "appcache",
+  "cookies",
+  "filesystem",
+  "indexdb",
+  "localstorage",
+  "shadercache",
+  "websql",
+  "serviceworkers",
+  "cachestorage",
+];
+
 /** The usage lines of `ses storage`. */
-export const STORAGE_USAGE = `  ses storage export FILE|- [--partition NAME]
-  ses storage import FILE [--partition NAME]
-  ses storage import-chromium PROFILE_DIR [--partition NAME]`;
+export const STORAGE_USAGE = `  ses storage export FILE|- [--partition NAME] [--json]
+  ses storage import FILE [--partition NAME] [--json]
+  ses storage import-chromium PROFILE_DIR [--partition NAME] [--json]
+  ses storage clear [--origin ORIGIN] [--storages NAME,...] [--partition NAME] [--json]
+      storages (default all): ${CLEARABLE.slice(0, 5).join(", ")},
+      ${CLEARABLE.slice(5).join(", ")}`;
 
 /** Where `ses storage` writes. */
 export interface StorageOutput {
@@ -31,16 +52,21 @@ export interface StorageOutput {
 }
 
 /**
- * Runs `ses storage <export|import|import-chromium> PATH [--partition NAME]` (default partition
- * `persist:default`; an in-memory one is refused, since its data would end with the command),
- * flushing the session's stores after an import and counting the imported session cookies,
- * which are never written to disk.
+ * Runs `ses storage <export|import|import-chromium> PATH [--partition NAME] [--json]` or `ses
+ * storage clear [--origin ORIGIN] [--storages NAME,...]` (default partition `persist:default`; an
+ * in-memory one is refused, since its data would end with the command), flushing the session's
+ * stores after an import or a clear and counting the imported session cookies, which are never
+ * written to disk. With `--json` the result is one JSON object on `out` (export: `{partition,
+ * file, cookies, origins}`; import: `{partition, file, sessionCookies}`; import-chromium: the
+ * summary of `ses.importChromiumProfile` with `partition` and `sessionCookies`; clear:
+ * `{partition, removed: {cookies, localStorageItems}}`) and the sentences go to `err`.
  *
  * @param session The `session` module.
  * @param args The arguments after `storage`.
  * @param output Where to print.
  * @returns The exit code: 0 on success, 1 when the file or profile cannot be used, 2 for bad
- * arguments or an in-memory partition.
+ * arguments (an `--origin` that is no origin, a `--storages` name Electron does not list among
+ * them) or an in-memory partition.
  *
  * @example
  * ```ts ignore
@@ -60,21 +86,22 @@ export async function runStorage(
     parsed = parseArgs({
       args,
       allowPositionals: true,
-      options: { partition: { type: "string", default: "persist:default" } },
+      options: {
+        partition: { type: "string", default: "persist:default" },
+        origin: { type: "string" },
+        storages: { type: "string" },
+        json: { type: "boolean", default: false },
+      },
     });
   } catch (error) {
     output.err(usageLine("storage", error));
     return 2;
   }
-  const { partition } = parsed.values;
+  const { partition, origin, storages, json } = parsed.values;
   const [action, path, ...extra] = parsed.positionals;
-  if (
-    !["export", "import", "import-chromium"].includes(action ?? "") || path === undefined ||
-    extra.length > 0
-  ) {
-    output.err(
-      usageLine("storage", "expected an action (export, import, import-chromium) and one path"),
-    );
+  const problem = argumentProblem(action, path, extra, origin, storages);
+  if (problem !== undefined) {
+    output.err(usageLine("storage", problem));
     return 2;
   }
   let ses;
@@ -91,41 +118,70 @@ export async function runStorage(
     );
     return 2;
   }
+  // With --json the one JSON object is the result; the sentences then go to stderr.
+  const say = json ? output.err : output.out;
   try {
-    if (action === "export") {
-      // `-` is standard output, as for curl's `-o -`; the summary then goes to stderr.
-      const state = await ses.storageState(path === "-" ? {} : { path });
-      if (path === "-") output.out(JSON.stringify(state, undefined, 2));
-      (path === "-" ? output.err : output.out)(
-        `wrote ${state.cookies.length} cookies and ${state.origins.length} origins of ` +
-          `${partition} to ${path}`,
-      );
-    } else if (action === "import") {
-      ses.importStorageState(path);
+    if (action === "clear") {
+      const before = await ses.storageState();
+      await ses.clearStorageData({
+        origin,
+        storages: storages?.split(",").map((name) => name.trim().toLowerCase()),
+      });
       ses.flushStorageData();
-      output.out(`imported ${path} into ${partition}`);
-      await noteSessionCookies(ses, output);
-    } else {
-      const summary = await ses.importChromiumProfile(path);
-      ses.flushStorageData();
-      output.out(
-        `imported ${summary.imported} cookies from ${summary.cookiesPath} into ${partition}`,
-      );
-      if (summary.skippedKeyring > 0) {
+      const after = await ses.storageState();
+      const removed = {
+        cookies: before.cookies.length - after.cookies.length,
+        localStorageItems: itemCount(before) - itemCount(after),
+      };
+      if (json) output.out(JSON.stringify({ partition, removed }));
+      else {
         output.out(
-          `skipped ${summary.skippedKeyring} cookies encrypted with the desktop keyring (v11)`,
+          `removed ${removed.cookies} cookies and ${removed.localStorageItems} local storage ` +
+            `items of ${partition}`,
         );
       }
-      if (summary.skippedUnreadable > 0) {
-        output.out(`skipped ${summary.skippedUnreadable} cookies whose value did not decrypt`);
+    } else if (action === "export") {
+      const file = path as string;
+      // `-` is standard output, as for curl's `-o -`; the summary then goes to stderr.
+      const state = await ses.storageState(file === "-" ? {} : { path: file });
+      if (file === "-") output.out(JSON.stringify(state, undefined, 2));
+      else if (json) {
+        output.out(JSON.stringify({
+          partition,
+          file,
+          cookies: state.cookies.length,
+          origins: state.origins.length,
+        }));
       }
-      output.out(
+      (file === "-" || json ? output.err : output.out)(
+        `wrote ${state.cookies.length} cookies and ${state.origins.length} origins of ` +
+          `${partition} to ${file}`,
+      );
+    } else if (action === "import") {
+      const file = path as string;
+      ses.importStorageState(file);
+      ses.flushStorageData();
+      say(`imported ${file} into ${partition}`);
+      const sessionCookies = await noteSessionCookies(ses, say);
+      if (json) output.out(JSON.stringify({ partition, file, sessionCookies }));
+    } else {
+      const summary = await ses.importChromiumProfile(path as string);
+      ses.flushStorageData();
+      say(`imported ${summary.imported} cookies from ${summary.cookiesPath} into ${partition}`);
+      if (summary.skippedKeyring > 0) {
+        say(`skipped ${summary.skippedKeyring} cookies encrypted with the desktop keyring (v11)`);
+      }
+      if (summary.skippedUnreadable > 0) {
+        say(`skipped ${summary.skippedUnreadable} cookies whose value did not decrypt`);
+      }
+      say(
         summary.localStorageSkipped === undefined
           ? `imported ${summary.localStorageItems} local storage items of ` +
             `${summary.localStorageOrigins} origins`
           : `local storage skipped: ${summary.localStorageSkipped}`,
       );
-      await noteSessionCookies(ses, output);
+      const sessionCookies = await noteSessionCookies(ses, say);
+      if (json) output.out(JSON.stringify({ partition, ...summary, sessionCookies }));
     }
     return 0;
   } catch (error) {
@@ -134,14 +190,50 @@ export async function runStorage(
   }
 }
 
+// What is wrong with the command line, or `undefined`.
+function argumentProblem(
+  action: string | undefined,
+  path: string | undefined,
+  extra: string[],
+  origin: string | undefined,
+  storages: string | undefined,
+): string | undefined {
+  if (action === "clear") {
+    if (path !== undefined) return `clear takes no path (got "${path}")`;
+    // clearStorageData ignores an origin it cannot read, so a typo would clear nothing.
+    if (origin !== undefined && (!URL.canParse(origin) || new URL(origin).origin === "null")) {
+      return `--origin: "${origin}" is not an origin like https://example.com`;
+    }
+    const unknown = storages?.split(",").map((name) => name.trim().toLowerCase())
+      .find((name) => !CLEARABLE.includes(name));
+    if (unknown !== undefined) {
+      return `--storages: unknown storage "${unknown}" (known: ${CLEARABLE.join(", ")})`;
+    }
+    return undefined;
+  }
+  if (!["export", "import", "import-chromium"].includes(action ?? "")) {
+    return "expected an action (export, import, import-chromium, clear)";
+  }
+  if (path === undefined || extra.length > 0) return `${action} takes one path`;
+  if (origin !== undefined || storages !== undefined) {
+    return `--origin and --storages belong to clear, not ${action}`;
+  }
+  return undefined;
+}
+
+function itemCount(state: { origins: { localStorage: unknown[] }[] }): number {
+  return state.origins.reduce((sum, origin) => sum + origin.localStorage.length, 0);
+}
+
 // A session cookie lives as long as the process that holds it, and this one ends now: say so
 // rather than let the user look for cookies the next command will not have. The command's
 // process starts with no session cookies, so every one it holds was just imported.
-async function noteSessionCookies(ses: Session, output: StorageOutput): Promise<void> {
+async function noteSessionCookies(ses: Session, say: (line: string) => void): Promise<number> {
   const count = (await ses.cookies.get({})).filter((cookie) => cookie.session).length;
-  if (count === 0) return;
-  output.out(
+  if (count === 0) return 0;
+  say(
     `${count} session cookies not saved: as in Chromium, cookies without an expiry are never ` +
       "written to disk",
   );
+  return count;
 }

@@ -178,4 +178,112 @@ describe("ses storage", () => {
     assert.deepEqual(later.map((c) => c.name), ["enc"]);
     assert.equal((await run(session, "import-chromium", join(root, "nowhere"))).code, 1);
   });
+
+  it("clears with Electron's clearStorageData options, the next process seeing it", async () => {
+    const expirationDate = Math.floor(Date.now() / 1000) + 3600;
+    const seed = async () => {
+      const ses = newProcess("clear").fromPartition("persist:default");
+      await ses.clearStorageData();
+      for (const url of ["https://a.test/", "https://b.test/"]) {
+        await ses.cookies.set({ url, name: "id", value: "1", expirationDate });
+      }
+      ses.localStorage("https://a.test").setItem("k", "v");
+      ses.localStorage("https://b.test").setItem("k", "v");
+      ses.flushStorageData();
+    };
+    const remaining = async () => {
+      const state = await newProcess("clear").fromPartition("persist:default").storageState();
+      return [
+        state.cookies.map((c) => c.domain).sort(),
+        state.origins.map((o) => o.origin).sort(),
+      ];
+    };
+    await seed();
+    const some = await run(newProcess("clear"), "clear", "--origin", "https://a.test");
+    assert.deepEqual([some.code, some.out, some.err], [
+      0,
+      ["removed 1 cookies and 1 local storage items of persist:default"],
+      [],
+    ]);
+    assert.deepEqual(await remaining(), [["b.test"], ["https://b.test"]]);
+    await seed();
+    const cookies = await run(newProcess("clear"), "clear", "--storages", "Cookies", "--json");
+    assert.deepEqual([cookies.code, cookies.out.map((line) => JSON.parse(line))], [0, [{
+      partition: "persist:default",
+      removed: { cookies: 2, localStorageItems: 0 },
+    }]]);
+    assert.deepEqual(await remaining(), [[], ["https://a.test", "https://b.test"]]);
+    await seed();
+    assert.equal((await run(newProcess("clear"), "clear")).code, 0);
+    assert.deepEqual(await remaining(), [[], []]);
+  });
+
+  it("refuses a clear that would silently clear nothing", async () => {
+    const ses = newProcess("clear-bad").fromPartition("persist:default");
+    await ses.cookies.set({
+      url: "https://a.test/",
+      name: "id",
+      value: "1",
+      expirationDate: Math.floor(Date.now() / 1000) + 3600,
+    });
+    ses.flushStorageData();
+    for (
+      const [args, message] of <[string[], string][]> [
+        [["--origin", "a.test"], '--origin: "a.test" is not an origin like https://example.com'],
+        [["--origin", "data:,x"], '--origin: "data:,x" is not an origin like https://example.com'],
+        [["--storages", "cookies,cookie"], '--storages: unknown storage "cookie" (known: '],
+        [["state.json"], 'clear takes no path (got "state.json")'],
+      ]
+    ) {
+      const result = await run(newProcess("clear-bad"), "clear", ...args);
+      assert.equal(result.code, 2, String(args));
+      assert.ok(result.err[0]?.startsWith(`ses storage: ${message}`), result.err[0]);
+    }
+    const mixed = await run(newProcess("clear-bad"), "export", "-", "--origin", "https://a.test");
+    assert.equal(mixed.code, 2);
+    assert.match(mixed.err[0] ?? "", /--origin and --storages belong to clear, not export/);
+    const kept = await newProcess("clear-bad").fromPartition("persist:default").cookies.get({});
+    assert.equal(kept.length, 1);
+  });
+
+  it("prints one JSON object per action with --json, the sentences going to stderr", async () => {
+    const file = join(root, "json-state.json");
+    const expires = Math.floor(Date.now() / 1000) + 3600;
+    writeFileSync(
+      file,
+      JSON.stringify({
+        cookies: [
+          { name: "s", value: "1", url: "https://a.test/" },
+          { name: "p", value: "2", url: "https://a.test/", expires },
+        ],
+        origins: [{ origin: "https://a.test", localStorage: [{ name: "k", value: "v" }] }],
+      }),
+    );
+    const imported = await run(newProcess("json"), "import", file, "--json");
+    assert.equal(imported.code, 0);
+    assert.deepEqual(imported.out.map((line) => JSON.parse(line)), [
+      { partition: "persist:default", file, sessionCookies: 1 },
+    ]);
+    assert.deepEqual(imported.err, [
+      `imported ${file} into persist:default`,
+      SESSION_COOKIE_NOTE(1),
+    ]);
+    const out = join(root, "json-out.json");
+    const exported = await run(newProcess("json"), "export", out, "--json");
+    assert.deepEqual(exported.out.map((line) => JSON.parse(line)), [
+      { partition: "persist:default", file: out, cookies: 1, origins: 1 },
+    ]);
+    assert.equal(JSON.parse(readFileSync(out, "utf8")).cookies[0].name, "p");
+    const stdout = await run(newProcess("json"), "export", "-", "--json");
+    assert.equal(JSON.parse(stdout.out.join("\n")).origins[0].origin, "https://a.test");
+    const profile = join(root, "json-chromium-profile");
+    buildChromiumProfile((p) => runtime.openDatabase(p), profile, 24, true);
+    const chromium = await run(newProcess("json-chromium"), "import-chromium", profile, "--json");
+    assert.equal(chromium.code, 0);
+    const summary = JSON.parse(chromium.out.join("\n"));
+    assert.deepEqual(
+      [summary.partition, summary.imported, summary.skippedKeyring, summary.sessionCookies],
+      ["persist:default", 2, 1, 1],
+    );
+  });
 });

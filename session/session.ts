@@ -609,8 +609,10 @@ export class Session extends TypedEmitter<SessionEvents> {
    *
    * @param options `{path}`: also write the JSON there (`JSON.stringify(state, undefined, 2)`).
    * @returns The state.
+   * @throws {TypeError} (rejects) `Invalid storageState options: "path" must be a non-empty
+   * string (got <JSON>)`.
    */
-  storageState(options?: StorageStateOptions): Promise<StorageState> {
+  storageState(options?: StorageStateOptions | null): Promise<StorageState> {
     return this.#storageData.storageState(options);
   }
 
@@ -1110,8 +1112,11 @@ export class Session extends TypedEmitter<SessionEvents> {
    * @param options `{frameOrigin, topFrameSite}`, both URLs.
    * @returns Resolves with `[]`; rejects with Electron's `Must provide frameOrigin and
    * topFrameSite strings` or `Invalid URLs provided for frameOrigin or topFrameSite`.
+   * @throws {TypeError} gin's `Insufficient number of arguments.` or `Error processing argument
+   * at index 0, conversion failure from <value>` when `options` is missing or not an object.
    */
   getSharedDictionaryInfo(options: SharedDictionaryIsolationKey): Promise<SharedDictionaryInfo[]> {
+    requireDictionary(options, arguments.length);
     const problem = isolationKeyProblem(
       options,
       "Must provide frameOrigin and topFrameSite strings",
@@ -1134,8 +1139,11 @@ export class Session extends TypedEmitter<SessionEvents> {
    * @param options `{frameOrigin, topFrameSite}`, both URLs.
    * @returns Resolves; rejects with Electron's messages: that both strings must be provided
    * to this method, or `Invalid URLs provided for frameOrigin or topFrameSite`.
+   * @throws {TypeError} gin's `Insufficient number of arguments.` or `Error processing argument
+   * at index 0, conversion failure from <value>` when `options` is missing or not an object.
    */
   clearSharedDictionaryCacheForIsolationKey(options: SharedDictionaryIsolationKey): Promise<void> {
+    requireDictionary(options, arguments.length);
     const problem = isolationKeyProblem(
       options,
       "Must provide frameOrigin and topFrameSite strings to `clearSharedDictionaryCacheForIsolationKey`",
@@ -1146,10 +1154,14 @@ export class Session extends TypedEmitter<SessionEvents> {
   /**
    * Empties the code cache directory.
    *
-   * @param options `{urls}`; a non-empty list removes only those URLs' entries (there are none).
+   * @param options `{urls}` (required, as in Electron; `{}` clears all); a non-empty list
+   * removes only those URLs' entries (there are none).
    * @returns Resolves when done.
+   * @throws {TypeError} gin's `Insufficient number of arguments.` or `Error processing argument
+   * at index 0, conversion failure from <value>` when `options` is missing or not an object.
    */
-  clearCodeCaches(options?: ClearCodeCachesOptions): Promise<void> {
+  clearCodeCaches(options: ClearCodeCachesOptions): Promise<void> {
+    requireDictionary(options, arguments.length);
     return this.#codeCache.clear(options);
   }
 
@@ -1428,6 +1440,14 @@ type DropFirst<T extends unknown[]> = T extends [unknown, ...infer Rest] ? Rest 
 // arguments than the method takes before it converts any (gin/arguments.cc).
 function requireArgument(count: number): void {
   if (count === 0) throw methodArgumentError(0, undefined, count);
+}
+
+// gin's conversion of an options argument declared `const gin_helper::Dictionary&`: an object
+// (arrays too) converts, anything else, a function included, is refused before the method runs.
+function requireDictionary(value: unknown, count: number): void {
+  if (count === 0 || typeof value !== "object" || value === null) {
+    throw methodArgumentError(0, value, count);
+  }
 }
 
 // Chromium sends the UA's std::string, the UTF-8 bytes of the JS string; the transport writes

@@ -191,9 +191,13 @@ describe("shared dictionaries", () => {
     await assert.rejects(ses.getSharedDictionaryInfo({ frameOrigin: "https://a.test" } as never), {
       message: "Must provide frameOrigin and topFrameSite strings",
     });
-    await assert.rejects(ses.clearSharedDictionaryCacheForIsolationKey(undefined as never), {
+    await assert.rejects(ses.clearSharedDictionaryCacheForIsolationKey({} as never), {
       message:
         "Must provide frameOrigin and topFrameSite strings to `clearSharedDictionaryCacheForIsolationKey`",
+    });
+    // An array is an object to gin's Dictionary converter, so the key check answers.
+    await assert.rejects(ses.getSharedDictionaryInfo([] as never), {
+      message: "Must provide frameOrigin and topFrameSite strings",
     });
     for (const bad of [{ ...key, topFrameSite: "" }, { ...key, frameOrigin: "not a url" }]) {
       await assert.rejects(ses.getSharedDictionaryInfo(bad), {
@@ -202,6 +206,39 @@ describe("shared dictionaries", () => {
       await assert.rejects(ses.clearSharedDictionaryCacheForIsolationKey(bad), {
         message: "Invalid URLs provided for frameOrigin or topFrameSite",
       });
+    }
+  });
+});
+
+// The options argument is a gin_helper::Dictionary in Electron's signatures (session.cc), so gin
+// refuses a missing argument or one that is not an object before the method runs, synchronously.
+describe("methods taking an options object", () => {
+  it("throw gin's TypeError for a missing or non-object argument", () => {
+    const ses = memorySession();
+    const calls = {
+      getSharedDictionaryInfo: (...args: unknown[]) =>
+        (ses.getSharedDictionaryInfo as (...a: unknown[]) => unknown)(...args),
+      clearSharedDictionaryCacheForIsolationKey: (...args: unknown[]) =>
+        (ses.clearSharedDictionaryCacheForIsolationKey as (...a: unknown[]) => unknown)(...args),
+      clearCodeCaches: (...args: unknown[]) =>
+        (ses.clearCodeCaches as (...a: unknown[]) => unknown)(...args),
+    };
+    for (const [name, call] of Object.entries(calls)) {
+      assert.throws(() => call(), {
+        name: "TypeError",
+        message: "Insufficient number of arguments.",
+      }, name);
+      for (
+        const [value, what] of [[undefined, "undefined"], [null, "null"], ["x", "x"], [5, ""], [
+          () => {},
+          "",
+        ]]
+      ) {
+        assert.throws(() => call(value), {
+          name: "TypeError",
+          message: `Error processing argument at index 0, conversion failure from ${what}`,
+        }, name);
+      }
     }
   });
 });

@@ -277,6 +277,22 @@ describe("ses.clearData", () => {
 });
 
 describe("storageState", () => {
+  it("names a bad path option instead of failing inside the runtime", async () => {
+    const ses = fresh();
+    for (const path of [5, {}, ""]) {
+      await assert.rejects(ses.storageState({ path } as never), {
+        name: "TypeError",
+        message: `Invalid storageState options: "path" must be a non-empty string (got ${
+          JSON.stringify(path)
+        })`,
+      });
+    }
+    // No options, undefined, or null, as Playwright's `storageState()` without options.
+    for (const options of [undefined, null, {}, { path: undefined }]) {
+      assert.deepEqual(await ses.storageState(options as never), { cookies: [], origins: [] });
+    }
+  });
+
   it("names the file when a storageState path cannot be read or is not JSON", () => {
     const missing = join(dir, "missing.json");
     assert.throws(

@@ -183,10 +183,20 @@ export class StorageData {
   /**
    * The state in Playwright's format, written to `path` too when given.
    *
-   * @param options `{path}`.
+   * @param options `{path}`; `undefined` or `null` for none.
    * @returns The state.
+   * @throws {TypeError} (rejects) `Invalid storageState options: "path" must be a non-empty
+   * string (got <JSON>)`.
    */
-  async storageState(options: StorageStateOptions = {}): Promise<StorageState> {
+  async storageState(options?: StorageStateOptions | null): Promise<StorageState> {
+    const path: unknown = options?.path;
+    if (path !== undefined && (typeof path !== "string" || path === "")) {
+      throw new TypeError(
+        `Invalid storageState options: "path" must be a non-empty string (got ${
+          JSON.stringify(path)
+        })`,
+      );
+    }
     const store = this.#local();
     const state: StorageState = {
       cookies: this.#deps.jar().list().map((c) => toStorageStateCookie(toElectronCookie(c))),
@@ -195,8 +205,8 @@ export class StorageData {
         localStorage: store.entries(origin).map(([name, value]) => ({ name, value })),
       })),
     };
-    if (options.path !== undefined) {
-      await writeStateFile(this.#deps.runtime, options.path, JSON.stringify(state, undefined, 2));
+    if (typeof path === "string") {
+      await writeStateFile(this.#deps.runtime, path, JSON.stringify(state, undefined, 2));
     }
     return state;
   }

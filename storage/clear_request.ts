@@ -34,7 +34,8 @@ export interface ClearStorageDataOptions {
   origin?: string;
   /**
    * `cookies`, `filesystem`, `indexdb`, `localstorage`, `shadercache`, `serviceworkers`,
-   * `cachestorage` (case-insensitive); others ignored; default all.
+   * `cachestorage` (case-insensitive); others ignored; default all, as when the list is not an
+   * array of strings (Electron's conversion fails and the option counts as absent).
    */
   storages?: string[];
   /** `temporary`, `persistent`, `syncable`: accepted and ignored (no quota system here). */
@@ -45,14 +46,15 @@ export interface ClearStorageDataOptions {
 export interface ClearDataOptions {
   /**
    * `backgroundFetch`, `cache`, `cookies`, `downloads`, `fileSystems`, `indexedDB`,
-   * `localStorage`, `serviceWorkers`, `webSQL`; unknown ones ignored; default all.
+   * `localStorage`, `serviceWorkers`, `webSQL`; unknown ones ignored; default all, as when the
+   * list is not an array of strings (Electron's conversion fails and the option counts as absent).
    */
   dataTypes?: string[];
   /** Clear only these origins' data (cookies: by registrable domain). */
   origins?: string[];
   /** Clear every origin's data but these. */
   excludeOrigins?: string[];
-  /** Skip closing idle connections after clearing cookies. Default `false`. */
+  /** Skip closing idle connections after clearing cookies (any truthy value). Default `false`. */
   avoidClosingConnections?: boolean;
   /**
    * `third-parties-included` (default) or `origin-in-all-contexts`; the same here, since @ses
@@ -102,9 +104,7 @@ const DATA_TYPES: Record<string, ClearTarget | null> = {
 export function clearStorageDataRequest(options: ClearStorageDataOptions = {}): ClearRequest {
   const { origin, storages } = options ?? {};
   const targets = new Map<ClearTarget, string>();
-  const names = Array.isArray(storages)
-    ? storages.map((name) => String(name).toLowerCase())
-    : Object.keys(STORAGES);
+  const names = stringList(storages)?.map((name) => name.toLowerCase()) ?? Object.keys(STORAGES);
   for (const name of names) {
     const target = STORAGES[name];
     if (target) targets.set(target, name);
@@ -145,18 +145,19 @@ export function clearStorageDataRequest(options: ClearStorageDataOptions = {}): 
  * ```
  */
 export function clearDataRequest(options: ClearDataOptions = {}): ClearRequest {
-  const { dataTypes, origins, excludeOrigins, avoidClosingConnections = false } = options ?? {};
+  const { dataTypes, origins, excludeOrigins, avoidClosingConnections } = options ?? {};
   if (origins !== undefined && excludeOrigins !== undefined) {
     throw new TypeError("Cannot provide both 'origins' and 'excludeOrigins'");
   }
   const targets = new Map<ClearTarget, string>();
-  const names = Array.isArray(dataTypes) ? dataTypes.map(String) : Object.keys(DATA_TYPES);
+  const names = stringList(dataTypes) ?? Object.keys(DATA_TYPES);
   for (const name of names) {
     const target = Object.hasOwn(DATA_TYPES, name) ? DATA_TYPES[name] : null;
     if (target) targets.set(target, name);
   }
   const list = origins ?? excludeOrigins;
-  const avoid = avoidClosingConnections === true;
+  // gin reads a bool as JavaScript truthiness, so `1` or `"yes"` keeps connections too.
+  const avoid = Boolean(avoidClosingConnections);
   if (!Array.isArray(list)) {
     return {
       targets,
@@ -177,6 +178,14 @@ export function clearDataRequest(options: ClearDataOptions = {}): ClearRequest {
     scope: listed.size > 0 ? "some" : include ? "none" : "all",
     avoidClosingConnections: avoid,
   };
+}
+
+// Electron converts a name list to std::vector<std::string> whole: anything but an array of
+// strings fails the conversion, and the option then counts as absent (`undefined` here).
+function stringList(value: unknown): string[] | undefined {
+  return Array.isArray(value) && value.every((name) => typeof name === "string")
+    ? value
+    : undefined;
 }
 
 // Cookies are grouped by registrable domain (eTLD+1, private registries included), as

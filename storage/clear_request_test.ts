@@ -24,6 +24,39 @@ describe("clearStorageDataRequest", () => {
   });
 });
 
+describe("options Electron's converters cannot read", () => {
+  // gin converts `storages` / `dataTypes` to std::vector<std::string> as a whole: one element
+  // that is not a string fails the conversion, and the option then counts as absent (all).
+  it("treats a storage or data type list holding a non-string as absent", () => {
+    const storages = [["cookies", 5], [null], ["localstorage", {}]] as unknown as string[][];
+    for (const list of storages) {
+      assert.deepEqual(
+        [...clearStorageDataRequest({ storages: list }).targets.keys()],
+        ["cookies", "localStorage"],
+      );
+      assert.equal(clearDataRequest({ dataTypes: list }).targets.size, 4);
+    }
+  });
+
+  // gin's bool converter is JavaScript truthiness: it never fails.
+  it("reads avoidClosingConnections by truthiness", () => {
+    const truthy = [true, 1, "yes", {}] as unknown as boolean[];
+    for (const value of truthy) {
+      assert.equal(
+        clearDataRequest({ avoidClosingConnections: value }).avoidClosingConnections,
+        true,
+      );
+    }
+    const falsy = [false, 0, "", null, undefined] as unknown as boolean[];
+    for (const value of falsy) {
+      assert.equal(
+        clearDataRequest({ avoidClosingConnections: value }).avoidClosingConnections,
+        false,
+      );
+    }
+  });
+});
+
 describe("clearDataRequest", () => {
   it("maps data types; cache is the HTTP cache; webSQL and unknown names are ignored", () => {
     const all = clearDataRequest();
