@@ -203,6 +203,7 @@ export class DiskCacheStore implements CacheStore {
   /** Checked entries by key with the row version (checksum) they came from, LRU order. */
   #hot = new Map<string, { checksum: number; entry: CacheEntry; size: number }>();
   #hotBytes = 0;
+  #stopWritingAtEnd!: () => void;
   /**
    * The variant lists last read for URLs, while nothing says they changed: this process's
    * writes drop a URL's list, another process's writes (`data_version`) drop them all. A hit
@@ -255,8 +256,15 @@ export class DiskCacheStore implements CacheStore {
     await store.#removeOrphans();
     // A limit lowered since the entries were stored (another run, another process) holds at once.
     store.#trim();
-    if (openStores.size === 0) hookProcessEnd(true);
-    openStores.add(store);
+    // Every end of the process writes what waits for the batch, signals included
+    // (core/process_end.ts). A store that cannot write then just misses next time.
+    store.#stopWritingAtEnd = onProcessEnd(() => {
+      try {
+        store.flushSync();
+      } catch {
+        // Nothing to do at the end; the entries were never promised.
+      }
+    });
     return store;
   }
 
@@ -660,8 +668,7 @@ export class DiskCacheStore implements CacheStore {
     if (this.#pack !== null) this.#retire(this.#pack, false);
     await this.flush();
     this.#closed = true;
-    openStores.delete(this);
-    if (openStores.size === 0) hookProcessEnd(false);
+    this.#stopWritingAtEnd();
     this.#db.close();
   }
 
@@ -887,31 +894,6 @@ export class DiskCacheStore implements CacheStore {
 
   #check(): void {
     if (this.#closed) throw new TypeError("Cannot use the cache store: it is closed");
-  }
-}
-
-// One exit hook for every open store (a hook per store would trip Node's listener-leak warning
-// past ten partitions).
-const openStores = new Set<DiskCacheStore>();
-function flushOpenStores(): void {
-  for (const store of openStores) {
-    try {
-      store.flushSync();
-    } catch {
-      // A store that cannot write at exit must not stop the others; it just misses next time.
-    }
-  }
-}
-
-// Written at every end of the process, signals included (core/process_end.ts); hooked while
-// a store is open.
-let stopWritingAtEnd: (() => void) | undefined;
-
-function hookProcessEnd(on: boolean): void {
-  if (on) stopWritingAtEnd ??= onProcessEnd(flushOpenStores);
-  else {
-    stopWritingAtEnd?.();
-    stopWritingAtEnd = undefined;
   }
 }
 

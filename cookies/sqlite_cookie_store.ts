@@ -104,6 +104,7 @@ export class SqliteCookieStore implements PersistentCookieStore {
   #dataVersion = 0;
   // Compiled once per open file (a multi-row INSERT takes SQLite a while to compile).
   #statements: Statements | undefined;
+  #stopWritingAtEnd: () => void;
 
   /**
    * Opens (creating) the store file.
@@ -115,8 +116,15 @@ export class SqliteCookieStore implements PersistentCookieStore {
     this.#path = path;
     this.#options = options;
     this.#db = this.#open();
-    if (openStores.size === 0) hookProcessEnd(true);
-    openStores.add(this);
+    // Every end of the process writes the batch, signals included (core/process_end.ts). A
+    // store that cannot write then must not stop the others.
+    this.#stopWritingAtEnd = onProcessEnd(() => {
+      try {
+        this.flush();
+      } catch (error) {
+        console.warn(`Could not write cookies to "${this.#path}" at exit: ${String(error)}`);
+      }
+    });
   }
 
   /** The database file. */
@@ -232,8 +240,7 @@ export class SqliteCookieStore implements PersistentCookieStore {
   /** Writes pending changes and closes the file. */
   close(): void {
     this.flush();
-    openStores.delete(this);
-    if (openStores.size === 0) hookProcessEnd(false);
+    this.#stopWritingAtEnd();
     this.#db.close();
   }
 
@@ -414,31 +421,6 @@ function pushRow(params: SqlValue[], cookie: CanonicalCookie): void {
     cookie.sourcePort,
     creation,
   );
-}
-
-// One exit hook for every open store (a hook per store would trip Node's listener-leak warning
-// past ten partitions). A store that cannot write at exit must not stop the others.
-const openStores = new Set<SqliteCookieStore>();
-function flushOpenStores(): void {
-  for (const store of openStores) {
-    try {
-      store.flush();
-    } catch (error) {
-      console.warn(`Could not write cookies to "${store.path}" at exit: ${String(error)}`);
-    }
-  }
-}
-
-// Written at every end of the process, signals included (core/process_end.ts); hooked while
-// a store is open.
-let stopWritingAtEnd: (() => void) | undefined;
-
-function hookProcessEnd(on: boolean): void {
-  if (on) stopWritingAtEnd ??= onProcessEnd(flushOpenStores);
-  else {
-    stopWritingAtEnd?.();
-    stopWritingAtEnd = undefined;
-  }
 }
 
 // SQLITE_NOTADB and SQLITE_CORRUPT; a busy or read-only file is not corrupt.
