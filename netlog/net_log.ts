@@ -176,28 +176,6 @@ function fileSizeBound(size: number): number | undefined {
   return size < 0 ? undefined : Math.trunc(size);
 }
 
-// Logs still running, completed when the process exits normally: Electron's file is valid
-// JSON when a program ends without stopLogging (its spec: "should end logging automatically
-// when only .startLogging() is called").
-const runningLogs = new Set<LogRun>();
-
-function completeRunningLogs(): void {
-  for (const run of runningLogs) run.closeSync();
-}
-
-// Completed when the process is sure to end (core/process_end.ts): at exit, by Deno.exit(), a
-// fatal error or a signal no listener of the program's own takes. A program that handles the
-// error or the signal goes on, and its logs keep recording.
-let stopCompletingAtEnd: (() => void) | undefined;
-
-function hookProcessEnd(on: boolean): void {
-  if (on) stopCompletingAtEnd ??= onProcessEnd(completeRunningLogs, { final: true });
-  else {
-    stopCompletingAtEnd?.();
-    stopCompletingAtEnd = undefined;
-  }
-}
-
 // One startLogging: the writer once the file is open, and the events of the moments before.
 class LogRun {
   readonly opened: Promise<FileNetLogWriter>;
@@ -205,6 +183,7 @@ class LogRun {
   #early: { entry: NetLogEntry; tick: number }[] = [];
   // The state at a stop at exit, where nothing asks for it.
   #poll: () => Record<string, unknown> | undefined;
+  #stopCompletingAtEnd: (() => void) | undefined;
 
   constructor(
     path: string,
@@ -216,8 +195,12 @@ class LogRun {
       for (const { entry, tick } of this.#early) writer.add(entry, tick);
       this.#early = [];
       this.#writer = writer;
-      if (runningLogs.size === 0) hookProcessEnd(true);
-      runningLogs.add(this);
+      // Electron's file is valid JSON when a program ends without stopLogging (its spec:
+      // "should end logging automatically when only .startLogging() is called"). The log is
+      // completed when the process is sure to end (core/process_end.ts): at exit, by
+      // Deno.exit(), a fatal error or a signal no listener of the program's own takes. A program
+      // that handles the error or the signal goes on, and its log keeps recording.
+      this.#stopCompletingAtEnd = onProcessEnd(() => this.closeSync(), { final: true });
       return writer;
     }, (error: unknown) => {
       this.#early = [];
@@ -245,7 +228,7 @@ class LogRun {
   }
 
   #forget(): void {
-    runningLogs.delete(this);
-    if (runningLogs.size === 0) hookProcessEnd(false);
+    this.#stopCompletingAtEnd?.();
+    this.#stopCompletingAtEnd = undefined;
   }
 }
