@@ -6,7 +6,7 @@
 
 import { parseArgs } from "node:util";
 import type { SessionModule } from "../session/mod.ts";
-import { fromPartitionOption } from "./partition_option.ts";
+import { fromPartitionOption, inMemoryPartitionLine } from "./partition_option.ts";
 
 /** What `ses cache` was asked to do. */
 export interface CacheArgs {
@@ -85,10 +85,7 @@ export async function runCache(
 ): Promise<number> {
   const ses = fromPartitionOption(session, args.partition);
   if (!ses.isPersistent()) {
-    output.err(
-      `ses cache: partition "${args.partition}" lives in memory and ends with this command; ` +
-        `use a persistent one like "persist:${args.partition}"`,
-    );
+    output.err(inMemoryPartitionLine("cache", args.partition));
     return 2;
   }
   const print = output.out;

@@ -7,7 +7,7 @@
 import type { Cookie } from "../core/electron_types.ts";
 import type { Session, SessionModule } from "../session/mod.ts";
 import type { CookiesArgs } from "./parse_cookies_args.ts";
-import { fromPartitionOption } from "./partition_option.ts";
+import { fromPartitionOption, inMemoryPartitionLine } from "./partition_option.ts";
 
 /** Where `ses cookies` writes. */
 export interface CookiesOutput {
@@ -47,10 +47,7 @@ export async function runCookies(
   // As `ses storage`: what an in-memory partition holds ends with the command, so a `set`
   // would be lost and a `list` always empty.
   if (!ses.isPersistent()) {
-    output.err(
-      `ses cookies: partition "${args.partition}" lives in memory and ends with this command; ` +
-        `use a persistent one like "persist:${args.partition}"`,
-    );
+    output.err(inMemoryPartitionLine("cookies", args.partition));
     return 2;
   }
   const cookies = ses.cookies;

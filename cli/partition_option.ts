@@ -36,3 +36,23 @@ export function fromPartitionOption(session: SessionModule, partition: string): 
     throw new UsageError(`--partition: ${(error as Error).message}`, { cause: error });
   }
 }
+
+/**
+ * The one line a command that reads or changes what a partition stores prints for an in-memory
+ * partition, whose data would live and end with the command (it then exits 2).
+ *
+ * @param command The command as typed after `ses`, like `cookies`.
+ * @param partition The `--partition` value.
+ * @returns The line.
+ *
+ * @example
+ * ```ts
+ * import { inMemoryPartitionLine } from "./partition_option.ts";
+ * console.log(inMemoryPartitionLine("cache", "work"));
+ * // ses cache: partition "work" lives in memory and ends with this command; use a persistent one like "persist:work"
+ * ```
+ */
+export function inMemoryPartitionLine(command: string, partition: string): string {
+  return `ses ${command}: partition "${partition}" lives in memory and ends with this command; ` +
+    `use a persistent one like "persist:${partition}"`;
+}

@@ -19,7 +19,7 @@
 import { parseArgs } from "node:util";
 import type { Session, SessionModule } from "../session/mod.ts";
 import { usageLine } from "./usage_error.ts";
-import { fromPartitionOption } from "./partition_option.ts";
+import { fromPartitionOption, inMemoryPartitionLine } from "./partition_option.ts";
 
 // The storage names of Electron's `clearStorageData` (its documentation's list). A name outside
 // it clears nothing in Electron; on a command line that is a typo, so it is refused.
@@ -112,10 +112,7 @@ export async function runStorage(
     return 2;
   }
   if (!ses.isPersistent()) {
-    output.err(
-      `ses storage: partition "${partition}" lives in memory and ends with this command; ` +
-        `use a persistent one like "persist:${partition}"`,
-    );
+    output.err(inMemoryPartitionLine("storage", partition));
     return 2;
   }
   // With --json the one JSON object is the result; the sentences then go to stderr.
