@@ -460,6 +460,10 @@ export class DiskCacheStore implements CacheStore {
     const hash = urlHash(url);
     const known = this.#urlHashes?.has(hash) ?? true;
     // The committed variants stay as they are until the commit (`#remember` then drops them).
+    // A URL the index did not hold has none: said here, so that the lookup that follows every
+    // stored miss (the cache lock's release asks whether anything was stored) does not query
+    // the index for it (12 µs of a 16 KiB miss's CPU in Deno).
+    if (!known) this.#known.set(url, []);
     this.#urlHashes?.add(hash);
     let unwritten = this.#unwritten.get(url);
     if (unwritten === undefined) this.#unwritten.set(url, unwritten = new Map());
