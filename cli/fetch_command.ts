@@ -9,6 +9,7 @@ import { readFile } from "node:fs/promises";
 import { Buffer } from "node:buffer";
 import { Writable } from "node:stream";
 import { headerLines } from "../core/header_lines.ts";
+import { responseInfo } from "../core/response_info.ts";
 import { SessionError } from "../core/session_error.ts";
 import type { SessionModule } from "../session/mod.ts";
 import type { FetchArgs, FetchData } from "./parse_fetch_args.ts";
@@ -116,8 +117,16 @@ export async function runFetch(
       return 0;
     }
     if (args.include) {
-      output.info(`HTTP/1.1 ${response.status} ${response.statusText}`);
-      for (const [name, value] of headerLines(response.headers)) output.info(`${name}: ${value}`);
+      // As curl -i: the status line and the header lines as the server sent them (names in
+      // their case, in their order); a response with no such record (a protocol handler's)
+      // shows its Headers, sorted.
+      const info = responseInfo(response);
+      output.info(
+        info?.statusLine ?? `HTTP/1.1 ${response.status} ${response.statusText}`.trimEnd(),
+      );
+      for (const [name, value] of info?.rawHeaders ?? headerLines(response.headers)) {
+        output.info(`${name}: ${value}`);
+      }
       output.info("");
     }
     const sink = args.output

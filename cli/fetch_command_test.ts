@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
+import { type AddressInfo, createServer as createNetServer } from "node:net";
 import { createTestApp, type OriginServer, startOrigin } from "../tests/fixtures/origin_server.ts";
 import { currentRuntime } from "../runtime/mod.ts";
 import { App, createSessionModule } from "../session/mod.ts";
@@ -49,18 +49,22 @@ describe("ses fetch", () => {
     ]);
     assert.equal(await runFetch(sessions(), args, output), 0);
     assert.equal(info[0], "HTTP/1.1 200 OK");
-    assert.ok(info.some((line) => line.startsWith("content-type: application/json")));
+    assert.ok(info.some((line) => /^content-type: application\/json/i.test(line)));
     const echoed = JSON.parse(text());
     assert.equal(echoed.method, "PUT");
     assert.equal(echoed.body, "payload");
     assert.equal(echoed.headers["x-cli"], "yes");
   });
 
-  it("prints -i headers in one order in both runtimes, Set-Cookie lines sorted in with the rest", async () => {
-    // Bun's Headers iterates set-cookie after every other name; Deno's sorts it in.
-    const server = createServer((_request, response) => {
-      response.writeHead(200, { "X-Z": "1", "Set-Cookie": ["a=1", "b=2"], "Content-Type": "c/d" });
-      response.end();
+  it("prints -i's status line and header lines as the server sent them, as curl -i does", async () => {
+    // A raw origin: node:http servers regroup header lines in some runtimes.
+    const server = createNetServer((socket) => {
+      socket.once("data", () => {
+        socket.end(
+          "HTTP/1.1 200 Fine Thanks\r\nX-Z: 1\r\nSet-Cookie: b=2\r\ncontent-TYPE: c/d\r\n" +
+            "Set-Cookie: a=1\r\nContent-Length: 0\r\n\r\n",
+        );
+      });
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     try {
@@ -68,13 +72,14 @@ describe("ses fetch", () => {
       const port = (server.address() as AddressInfo).port;
       const args = parseFetchArgs(["-i", "--partition", "headers", `http://127.0.0.1:${port}/`]);
       assert.equal(await runFetch(sessions(), args, output), 0);
-      const names = info.slice(1, -1).map((line) => line.slice(0, line.indexOf(":")));
-      assert.deepEqual(names, [...names].sort());
-      assert.deepEqual(info.filter((line) => line.startsWith("set-cookie")), [
-        "set-cookie: a=1",
-        "set-cookie: b=2",
+      assert.deepEqual(info.slice(0, 5), [
+        "HTTP/1.1 200 Fine Thanks",
+        "X-Z: 1",
+        "Set-Cookie: b=2",
+        "content-TYPE: c/d",
+        "Set-Cookie: a=1",
       ]);
-      assert.ok(names.includes("x-z") && names.includes("content-type"));
+      assert.equal(info.at(-1), "");
     } finally {
       server.close();
     }
