@@ -8,6 +8,7 @@
  */
 
 import { Buffer } from "node:buffer";
+import { closeSync, openSync } from "node:fs";
 import process from "node:process";
 import type { StreamSocket } from "../core/stream_socket.ts";
 
@@ -413,6 +414,34 @@ export async function connectBunTcp(address: string, port: number): Promise<BunT
   const wrapper = new BunTcpSocket();
   wrapper.remoteAddress = address;
   wrapper.remotePort = port;
-  await bun.connect({ hostname: address, port, data: wrapper, socket: handlers });
+  try {
+    await bun.connect({ hostname: address, port, data: wrapper, socket: handlers });
+  } catch (error) {
+    throw refusedOrOutOfDescriptors(error);
+  }
   return wrapper;
+}
+
+/**
+ * Bun (1.4) rejects a connect whose `socket()` failed for want of file descriptors as it
+ * rejects a refused one (`ECONNREFUSED`, "Failed to connect"), so a process out of descriptors
+ * would report `net::ERR_CONNECTION_REFUSED` where Chromium reports
+ * `net::ERR_INSUFFICIENT_RESOURCES`. A refusal is checked by opening a descriptor: when that
+ * fails with EMFILE or ENFILE, that is the error. A refused connect costs one open and close.
+ */
+function refusedOrOutOfDescriptors(error: unknown): unknown {
+  if ((error as { code?: unknown } | null)?.code !== "ECONNREFUSED") return error;
+  let probe: number;
+  try {
+    probe = openSync("/dev/null", "r");
+  } catch (failure) {
+    const code = (failure as { code?: unknown }).code;
+    if (code !== "EMFILE" && code !== "ENFILE") return error;
+    return Object.assign(new Error(`connect ${code}: too many open files`, { cause: error }), {
+      code,
+      syscall: "socket",
+    });
+  }
+  closeSync(probe);
+  return error;
 }

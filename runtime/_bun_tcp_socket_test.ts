@@ -268,4 +268,34 @@ describe("BunTcpSocket", () => {
       }
     });
   });
+
+  it(
+    "rejects a connect with no file descriptor left as EMFILE, not as a refusal",
+    bunOnly,
+    async () => {
+      await withServer(() => {}, async (port) => {
+        const script = new URL("./testdata/connect_without_descriptors.ts", import.meta.url)
+          .pathname;
+        // A limit of its own, so this process keeps its descriptors.
+        const child = spawn("bash", [
+          "-c",
+          `ulimit -n 64 && exec "$0" "$@"`,
+          process.execPath,
+          script,
+          String(port),
+        ]);
+        let output = "";
+        child.stdout!.on("data", (chunk: Buffer) => output += chunk.toString());
+        const exit = new Promise<number | null>((resolve) => child.once("exit", resolve));
+        assert.equal(await exit, 0);
+        assert.equal(output.trim(), "EMFILE");
+      });
+    },
+  );
+
+  it("still rejects a refused connect as ECONNREFUSED", bunOnly, async () => {
+    let port = 0;
+    await withServer(() => {}, (free) => Promise.resolve(void (port = free)));
+    await assert.rejects(connectBunTcp("127.0.0.1", port), { code: "ECONNREFUSED" });
+  });
 });
