@@ -1,7 +1,9 @@
 /**
- * The auth stage of `ses.fetch`, per hop, last before the transport: sends cached credentials
- * before being asked (Basic, Digest), answers a server's 401 and a forward proxy's 407 with
- * the strongest scheme offered, and returns the 401/407 as it is when nobody has credentials.
+ * The auth stage of `ses.fetch`, per hop, above the cookie stage and webRequest's header
+ * events: sends cached credentials before being asked (Basic, Digest), answers a server's 401
+ * and a forward proxy's 407 with the strongest scheme offered, and returns the 401/407 as it
+ * is when nobody has credentials. The headers themselves are added by `authHeadersStage`, last
+ * before the transport.
  *
  * @module
  */
@@ -36,7 +38,13 @@ export interface AuthMiddlewareOptions extends AuthPolicy {
 export const MAX_AUTH_ROUNDS = 8;
 
 /**
- * Builds the auth stage. Credentials in the URL (`http://user:pass@host/`, percent-decoded) are
+ * Builds the auth stage. Each round sends the hop on through the stages below it, as
+ * Chromium's URLRequestHttpJob restarts a transaction with credentials: the cookie stage reads
+ * the jar again (with what the challenge set), webRequest's `onBeforeSendHeaders` and
+ * `onSendHeaders` are told again and `onHeadersReceived` sees the 401/407 (electron
+ * `ProxyingURLLoaderFactory` hears them through the network service's header client). The
+ * credentials go in `context.authHeaders`, for `authHeadersStage` to add below the
+ * cache, so no stage between sees them. Credentials in the URL (`http://user:pass@host/`, percent-decoded) are
  * taken off the request (they never reach the wire or `response.url`) and used once, first,
  * when the server asks; nothing cached is sent before that challenge. Requests with
  * `credentials: "omit"` send and answer nothing for the server (a forward proxy's 407 is
@@ -51,13 +59,14 @@ export const MAX_AUTH_ROUNDS = 8;
  * ```ts
  * import { compose, requestContext } from "../core/middleware.ts";
  * import { AuthCache } from "./auth_cache.ts";
+ * import { authHeadersStage } from "./auth_headers_stage.ts";
  * import { authMiddleware } from "./auth_middleware.ts";
  * const run = compose([authMiddleware({
  *   cache: new AuthCache(),
  *   login: () => Promise.resolve(undefined),
  *   ntlmAllowed: () => false,
  *   hasLoginListener: () => false,
- * })], (request) =>
+ * }), authHeadersStage()], (request) =>
  *   Promise.resolve(
  *     request.headers.get("authorization") === "Basic dTpw"
  *       ? new Response("in")
@@ -167,10 +176,18 @@ async function authenticate(
   let pin: ConnectionPin | undefined;
   try {
     for (let round = 0;; round++) {
-      const response = round === 0 && first !== undefined ? first : await next(
-        withAuthHeaders(request, authorization, proxyAuthorization),
-        context,
-      );
+      let response: Response;
+      if (round === 0 && first !== undefined) {
+        response = first;
+      } else {
+        // Added by authHeadersStage, last before the transport: every stage between sees the
+        // request as the caller made it, and sends it again for each round (cookies read anew,
+        // webRequest's onBeforeSendHeaders asked again, as URLRequestHttpJob restarts).
+        context.authHeaders = authorization === undefined && proxyAuthorization === undefined
+          ? undefined
+          : { authorization, proxyAuthorization };
+        response = await next(request, context);
+      }
       const { status } = response;
       if (
         (status !== 401 && status !== 407) || round >= MAX_AUTH_ROUNDS ||
@@ -187,14 +204,16 @@ async function authenticate(
       }
       if (context.netLog?.sink.capturing) logChallenge(context, response, answer);
       if (answer === undefined) return response;
-      // The challenge's cookies are stored and sent with the answer (the cookie stage's hook).
-      context.onInterimResponse?.(request, response, context);
+      // The challenge's cookies were stored by the cookie stage below as it passed; the answer
+      // goes through that stage again, with them.
       await discardBody(response);
       if (status === 401) authorization = answer.value;
       else proxyAuthorization = answer.value;
       if (answer.pinConnection && pin === undefined) context.connectionPin = pin = {};
     }
   } finally {
+    // The next hop (a redirect, perhaps to another origin) starts with no credentials.
+    context.authHeaders = undefined;
     if (pin !== undefined) {
       context.connectionPin = undefined;
       pin.release?.();
@@ -248,18 +267,6 @@ function serverTarget(url: URL): AuthTarget {
 
 function hostOf(hostname: string): string {
   return hostname.startsWith("[") ? hostname.slice(1, -1) : hostname;
-}
-
-function withAuthHeaders(
-  request: Request,
-  authorization: string | undefined,
-  proxyAuthorization: string | undefined,
-): Request {
-  if (authorization === undefined && proxyAuthorization === undefined) return request;
-  const headers = new Headers(request.headers);
-  if (authorization !== undefined) headers.set("authorization", authorization);
-  if (proxyAuthorization !== undefined) headers.set("proxy-authorization", proxyAuthorization);
-  return new Request(request, { headers });
 }
 
 function headerLines(response: Response): ChallengeHeaders {

@@ -4,6 +4,7 @@ import { compose, type FetchLike, requestContext } from "../core/middleware.ts";
 import type { ProxyServer } from "../core/proxy_resolver_like.ts";
 import { setResponseInfo } from "../core/response_info.ts";
 import { AuthCache } from "./auth_cache.ts";
+import { authHeadersStage } from "./auth_headers_stage.ts";
 import { authMiddleware, type AuthMiddlewareOptions, MAX_AUTH_ROUNDS } from "./auth_middleware.ts";
 
 const PROXY: ProxyServer = { scheme: "http", host: "p.test", port: 3128 };
@@ -50,7 +51,7 @@ describe("authMiddleware", () => {
     const { sent, terminal } = recorder((request) =>
       request.headers.has("proxy-authorization") ? viaProxy(new Response("ok")) : ask407()
     );
-    const run = compose([authMiddleware(options())], terminal);
+    const run = compose([authMiddleware(options()), authHeadersStage()], terminal);
     const response = await run(new Request("http://a.test/"), requestContext());
     assert.equal(await response.text(), "ok");
     assert.deepEqual(sent.map((r) => r.headers.get("proxy-authorization")), [null, "Basic dTpw"]);
@@ -71,13 +72,16 @@ describe("authMiddleware", () => {
       const cache = new AuthCache();
       cache.add("http://a.test", "s", "basic", { username: "cached", password: "x" }, "/");
       const asked: boolean[] = [];
-      const run = compose([authMiddleware(options({
-        cache,
-        login: (_details, info) => {
-          asked.push(info.isProxy);
-          return Promise.resolve({ username: "u", password: "p" });
-        },
-      }))], terminal);
+      const run = compose([
+        authMiddleware(options({
+          cache,
+          login: (_details, info) => {
+            asked.push(info.isProxy);
+            return Promise.resolve({ username: "u", password: "p" });
+          },
+        })),
+        authHeadersStage(),
+      ], terminal);
       sent.length = 0;
       const response = await run(new Request(url), requestContext({ credentials: "omit" }));
       assert.equal(response.status, 401, url);
@@ -93,7 +97,7 @@ describe("authMiddleware", () => {
 
   it("leaves a 407 on an https request alone: it came through a tunnel, from the origin", async () => {
     const { sent, terminal } = recorder(ask407);
-    const run = compose([authMiddleware(options())], terminal);
+    const run = compose([authMiddleware(options()), authHeadersStage()], terminal);
     const response = await run(new Request("https://a.test/"), requestContext());
     assert.equal(response.status, 407);
     assert.equal(sent.length, 1);
@@ -108,7 +112,7 @@ describe("authMiddleware", () => {
       })
     );
     // A login that always answers, and a server that calls every nonce stale.
-    const run = compose([authMiddleware(options())], terminal);
+    const run = compose([authMiddleware(options()), authHeadersStage()], terminal);
     const response = await run(new Request("http://a.test/"), requestContext());
     assert.equal(response.status, 401);
     // The first send, 3 prompted answers, 2 stale retries of the first answer.

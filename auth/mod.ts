@@ -33,6 +33,7 @@ export {
   MAX_LOGIN_PROMPTS,
 } from "./auth_controller.ts";
 export { authMiddleware, type AuthMiddlewareOptions, MAX_AUTH_ROUNDS } from "./auth_middleware.ts";
+export { authHeadersStage } from "./auth_headers_stage.ts";
 export { basicAuthorization } from "./basic.ts";
 export { type AuthChallenge, parseChallenges } from "./challenge.ts";
 export {

@@ -71,14 +71,31 @@ export interface RequestContext {
    */
   connectionPin?: ConnectionPin;
   /**
-   * Set by the cookie stage for each hop. A stage that consumes a response instead of passing
-   * it on (auth answering a 401/407 and sending the hop again; the HTTP cache turning a 304 into
-   * its stored response) calls it with the request it sent, that response and this context:
-   * the response's `Set-Cookie` lines are stored and the `Cookie` default header is made anew,
-   * as Chromium's URLRequestHttpJob saves the cookies of a challenge and of a 304's updated
-   * headers, and adds the Cookie header again when it restarts with credentials.
+   * Set by the cookie stage for each hop. A stage below it that consumes a response instead of
+   * passing it on (the HTTP cache turning a 304 into its stored response, or revalidating in
+   * the background) calls it with the request it sent, that response and this context: the
+   * response's `Set-Cookie` lines are stored and the `Cookie` default header is made anew, as
+   * Chromium's URLRequestHttpJob saves the cookies of a 304's updated headers. (Auth sits above
+   * the cookie stage: its challenges pass through it, and each round is sent through it again.)
    */
   onInterimResponse?: (request: Request, response: Response, context: RequestContext) => void;
+  /**
+   * Set by the auth stage while it sends a hop with credentials: the `Authorization` and
+   * `Proxy-Authorization` values the stage last before the transport adds, so that the stages
+   * between (cookies, webRequest's header events, protocol handlers, the HTTP cache) see the
+   * request as the caller made it, as Chromium's HttpNetworkTransaction adds them below the
+   * network delegate and the cache. A header the request already has wins (Chromium merges the
+   * request's extra headers last). The auth stage clears the field when its hop ends.
+   */
+  authHeaders?: AuthHeaders;
+}
+
+/** The credentials of one send (see `RequestContext.authHeaders`). */
+export interface AuthHeaders {
+  /** The `Authorization` value, like `Basic dTpw`. */
+  readonly authorization?: string;
+  /** The `Proxy-Authorization` value, for a forward proxy's 407. */
+  readonly proxyAuthorization?: string;
 }
 
 /** A stage's hold on the connection of its previous send (see `RequestContext.connectionPin`). */

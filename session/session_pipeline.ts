@@ -4,7 +4,7 @@
  * @module
  */
 
-import { authMiddleware, type AuthMiddlewareOptions } from "../auth/mod.ts";
+import { authHeadersStage, authMiddleware, type AuthMiddlewareOptions } from "../auth/mod.ts";
 import type { CookieJarLike } from "../core/cookie_jar_like.ts";
 import { compose, type Middleware } from "../core/middleware.ts";
 import type { NetLogSink } from "../core/net_log_sink.ts";
@@ -29,6 +29,7 @@ import {
   beforeRequestStage,
   headersStage,
   outcomeObserver,
+  responseStartedStage,
   type WebRequest,
 } from "../web_request/mod.ts";
 
@@ -126,12 +127,18 @@ export function buildSessionPipeline(deps: SessionPipelineDeps): SessionPipeline
     }),
     // One URL_REQUEST_START_JOB per hop, and URL_REQUEST_REDIRECTED between hops.
     urlRequestJobStage(),
-    // Per hop, in this order: DNR block/redirect, webRequest.onBeforeRequest, cookies, DNR
-    // modifyHeaders, onBeforeSendHeaders / onSendHeaders / onHeadersReceived /
-    // onResponseStarted, protocol handlers, HTTP cache, auth, then the transport.
+    // Per hop, in this order: DNR block/redirect, webRequest.onBeforeRequest, onResponseStarted
+    // (of the hop's final response), auth (each round goes through everything below), cookies,
+    // DNR modifyHeaders, onBeforeSendHeaders / onSendHeaders / onHeadersReceived, protocol
+    // handlers, HTTP cache, the credentials' headers, then the transport.
     ...(dnr ? [dnr.beforeRequest] : []),
     ...(webRequest ? [beforeRequestStage(webRequest)] : []),
     preconnectHints(deps.onPreconnectHint),
+    ...(webRequest ? [responseStartedStage(webRequest)] : []),
+    // Above cookies and webRequest's header events, as Chromium's URLRequestHttpJob restarts a
+    // transaction with credentials: each round reads the jar again (with the challenge's
+    // cookies) and is told to onBeforeSendHeaders again; onHeadersReceived sees the 401/407.
+    ...(deps.auth ? [authMiddleware(deps.auth)] : []),
     cookieMiddleware(deps.cookies),
     // After cookies, as Chromium applies header rules to the headers about to be sent.
     ...(dnr ? [dnr.modifyHeaders] : []),
@@ -145,9 +152,9 @@ export function buildSessionPipeline(deps: SessionPipelineDeps): SessionPipeline
     ...(protocol ? [protocolStage(protocol)] : []),
     // Keyed on the headers about to be sent, so after every stage that sets them.
     ...(deps.httpCache ? [deps.httpCache] : []),
-    // Last before the transport, so that its retries resend exactly what the stages before it
-    // made.
-    ...(deps.auth ? [authMiddleware(deps.auth)] : []),
+    // Last before the transport, as Chromium's HttpNetworkTransaction adds them: no stage above
+    // sees the credentials (the cache keys and webRequest's headers are the caller's).
+    ...(deps.auth ? [authHeadersStage()] : []),
   ], deps.net.transport);
   // The entry adds the identity headers to each request's context; every hop gets them.
   const door = (resourceType: string) =>

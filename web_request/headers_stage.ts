@@ -1,6 +1,6 @@
 /**
- * The per-hop stage of the header events: `onBeforeSendHeaders`, `onSendHeaders`,
- * `onHeadersReceived` and `onResponseStarted`.
+ * The per-hop stage of the header events: `onBeforeSendHeaders`, `onSendHeaders` and
+ * `onHeadersReceived`.
  *
  * @module
  */
@@ -12,12 +12,12 @@ import { unlessAborted } from "../core/unless_aborted.ts";
 import { answerFailure, ask, tell } from "./_ask.ts";
 import { cancelUpload } from "./_cancel_upload.ts";
 import { answerSpellings } from "./_header_name.ts";
+import { noteSentRequest } from "./_sent_request.ts";
 import {
   type BeforeSendResponse,
   eventTime,
   type HeadersReceivedResponse,
   requestHeaderObject,
-  type ResponseDetails,
   responseDetails,
   type SendHeadersDetails,
   sendHeadersDetails,
@@ -26,9 +26,6 @@ import type { HeadersReceivedListener, NotifyListener, WebRequest } from "./web_
 
 /** Statuses whose responses never have a body (the `Response` constructor insists). */
 const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
-
-/** Statuses `followRedirects` follows when the response has a `Location`. */
-const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
 /**
  * Makes the stage. Place it inside `followRedirects()` after the cookie stage, so that
@@ -40,9 +37,11 @@ const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
  * `requestHeaders` replaces them all (names match case-insensitively, so `User-Agent` replaces
  * `user-agent`; names that are not tokens and values with CR, LF or NUL are dropped) and
  * empties the defaults. `responseHeaders` (with an optional `statusLine`) replaces the
- * response head. `onResponseStarted` is told of a hop's response when it is not a redirect that
- * `followRedirects` will follow (the rule is `followRedirects`'), in the same turn as
- * `onHeadersReceived`: one promise turn serves both.
+ * response head. Place it below the auth stage too: a hop auth answers is sent again through
+ * it, so each round is told to `onBeforeSendHeaders` and `onSendHeaders`, and
+ * `onHeadersReceived` sees the 401 or 407 (Chromium's URLRequestHttpJob tells the network
+ * delegate of each transaction's start and headers). `onResponseStarted` is
+ * `responseStartedStage`'s, above auth, for the hop's final response only.
  *
  * @param webRequest The session's hooks.
  * @returns The stage.
@@ -69,14 +68,10 @@ export function headersStage(webRequest: WebRequest): Middleware {
     const before = webRequest.listenerFor("onBeforeSendHeaders", url, type);
     const sent = webRequest.listenerFor("onSendHeaders", url, type);
     const received = webRequest.listenerFor("onHeadersReceived", url, type);
-    const started = webRequest.listenerFor("onResponseStarted", url, type);
-    if (
-      before === undefined && sent === undefined && received === undefined &&
-      started === undefined
-    ) {
+    if (before === undefined && sent === undefined && received === undefined) {
       return next(request, context);
     }
-    const hooks: Hooks = { sent, received, started };
+    const hooks: Hooks = { sent, received };
     try {
       // One reading for onBeforeSendHeaders and an onSendHeaders that follows at once.
       const time = eventTime();
@@ -119,7 +114,6 @@ export function headersStage(webRequest: WebRequest): Middleware {
 interface Hooks {
   sent: NotifyListener<SendHeadersDetails> | undefined;
   received: HeadersReceivedListener | undefined;
-  started: NotifyListener<ResponseDetails> | undefined;
 }
 
 // onSendHeaders, then the request goes on; `shown` is what onBeforeSendHeaders was shown of
@@ -142,7 +136,8 @@ function sendHeaders(
       : requestHeaderObject(ready, context, answerSpellings(answer!.requestHeaders!));
     tell("onSendHeaders", sent, sendHeadersDetails(ready, context, headers, time), request.url);
   }
-  return send(next, ready, context, hooks.received, hooks.started);
+  noteSentRequest(context, ready);
+  return send(next, ready, context, hooks.received);
 }
 
 function send(
@@ -150,61 +145,31 @@ function send(
   request: Request,
   context: RequestContext,
   received: HeadersReceivedListener | undefined,
-  started: NotifyListener<ResponseDetails> | undefined,
 ): Promise<Response> {
   const responded = next(request, context);
-  if (received === undefined && started === undefined) return responded;
+  if (received === undefined) return responded;
   return responded.then((response) => {
-    // One reading for onHeadersReceived and an onResponseStarted that follows at once.
-    const time = eventTime();
-    if (received === undefined) return tellStarted(started, request, response, context, time);
     let answer;
     try {
       answer = ask(
         "onHeadersReceived",
         received,
-        responseDetails(request, response, context, request.url, time),
+        responseDetails(request, response, context, request.url),
         request.url,
       );
     } catch (error) {
       response.body?.cancel().catch(() => {});
       throw error;
     }
-    if (!(answer instanceof Promise)) {
-      return tellStarted(started, request, applyHead(answer, request, response), context, time);
-    }
+    if (!(answer instanceof Promise)) return applyHead(answer, request, response);
     return unlessAborted(answer, context.signal, request.url).then(
-      (late) =>
-        tellStarted(started, request, applyHead(late, request, response), context, eventTime()),
+      (late) => applyHead(late, request, response),
       (error: unknown) => {
         response.body?.cancel().catch(() => {});
         throw error;
       },
     );
   });
-}
-
-function tellStarted(
-  started: NotifyListener<ResponseDetails> | undefined,
-  request: Request,
-  response: Response,
-  context: RequestContext,
-  timestamp: number,
-): Response {
-  if (started === undefined || isFollowedRedirect(request, response)) return response;
-  try {
-    const details = responseDetails(request, response, context, request.url, timestamp);
-    tell("onResponseStarted", started, details, request.url);
-  } catch (error) {
-    response.body?.cancel().catch(() => {});
-    throw error;
-  }
-  return response;
-}
-
-function isFollowedRedirect(request: Request, response: Response): boolean {
-  return REDIRECT_STATUSES.has(response.status) && request.redirect !== "manual" &&
-    response.headers.has("location");
 }
 
 function applyAnswer(

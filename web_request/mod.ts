@@ -20,4 +20,5 @@ export * from "./headers_stage.ts";
 export * from "./match_pattern.ts";
 export * from "./outcome_observer.ts";
 export * from "./request_filter.ts";
+export * from "./response_started_stage.ts";
 export * from "./web_request.ts";

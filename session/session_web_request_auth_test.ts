@@ -1,0 +1,129 @@
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
+import { currentRuntime } from "../runtime/mod.ts";
+import { App } from "./app.ts";
+import { createSessionModule } from "./session_module.ts";
+import type { Session } from "./session.ts";
+
+const runtime = currentRuntime();
+const sessions = createSessionModule(new App(runtime), runtime);
+let partitions = 0;
+
+// Every event of a request as one line: the event, and what it shows of the round's headers.
+function recordEvents(ses: Session, seen: string[]): void {
+  const shown = (headers: Record<string, string>) =>
+    `${headers.Cookie ?? "-"} ${"Authorization" in headers ? "auth" : "-"}`;
+  ses.webRequest.onBeforeRequest((_details, callback) => {
+    seen.push("beforeRequest");
+    callback({});
+  });
+  ses.webRequest.onBeforeSendHeaders((details, callback) => {
+    seen.push(`beforeSendHeaders ${shown(details.requestHeaders)}`);
+    callback({});
+  });
+  ses.webRequest.onSendHeaders((details) => {
+    seen.push(`sendHeaders ${shown(details.requestHeaders)}`);
+  });
+  ses.webRequest.onHeadersReceived((details, callback) => {
+    seen.push(`headersReceived ${details.statusCode}`);
+    callback({});
+  });
+  ses.webRequest.onResponseStarted((details) => seen.push(`responseStarted ${details.statusCode}`));
+  ses.webRequest.onCompleted((details) => seen.push(`completed ${details.statusCode}`));
+}
+
+describe("ses.webRequest and a server's 401 answered through 'login'", () => {
+  let server: Server;
+  let base: string;
+  const received: IncomingHttpHeaders[] = [];
+  before(async () => {
+    // Basic u:p; the challenge sets a cookie, which the answer must carry.
+    server = createServer((request, response) => {
+      received.push(request.headers);
+      if (request.headers.authorization !== "Basic dTpw") {
+        response.writeHead(401, {
+          "www-authenticate": 'Basic realm="r"',
+          "set-cookie": "round=1; Path=/",
+          "content-length": "4",
+        });
+        response.end("who?");
+        return;
+      }
+      response.writeHead(200, { "content-length": "2" });
+      response.end("in");
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  });
+  after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  it("sees the 401 in onHeadersReceived and the answer's round in onBeforeSendHeaders, as Chromium restarts the transaction", async () => {
+    const ses = sessions.fromPartition(`web-request-auth-${++partitions}`);
+    const seen: string[] = [];
+    recordEvents(ses, seen);
+    ses.on("login", (event, _details, _authInfo, callback) => {
+      seen.push("login");
+      event.preventDefault();
+      callback("u", "p");
+    });
+    received.length = 0;
+    const response = await ses.fetch(`${base}/private`);
+    assert.equal(await response.text(), "in");
+    assert.deepEqual(seen, [
+      "beforeRequest",
+      "beforeSendHeaders - -",
+      "sendHeaders - -",
+      "headersReceived 401",
+      "login",
+      // The challenge's cookie is read from the jar again; the credentials are added below
+      // every stage, so no listener sees them (Chromium's HttpNetworkTransaction adds them).
+      "beforeSendHeaders round=1 -",
+      "sendHeaders round=1 -",
+      "headersReceived 200",
+      "responseStarted 200",
+      "completed 200",
+    ]);
+    assert.deepEqual(received.map((headers) => [headers.authorization, headers.cookie]), [
+      [undefined, undefined],
+      ["Basic dTpw", "round=1"],
+    ]);
+    await ses.closeAllConnections();
+  });
+
+  it("tells onResponseStarted of the 401 once 'login' gives no credentials", async () => {
+    const ses = sessions.fromPartition(`web-request-auth-${++partitions}`);
+    const seen: string[] = [];
+    recordEvents(ses, seen);
+    ses.on("login", (event, _details, _authInfo, callback) => {
+      seen.push("login");
+      event.preventDefault();
+      callback();
+    });
+    const response = await ses.fetch(`${base}/private`);
+    assert.equal(response.status, 401);
+    assert.equal(await response.text(), "who?");
+    assert.deepEqual(seen, [
+      "beforeRequest",
+      "beforeSendHeaders - -",
+      "sendHeaders - -",
+      "headersReceived 401",
+      "login",
+      "responseStarted 401",
+      "completed 401",
+    ]);
+    await ses.closeAllConnections();
+  });
+
+  it("cancels the request when onHeadersReceived cancels the 401, without asking 'login'", async () => {
+    const ses = sessions.fromPartition(`web-request-auth-${++partitions}`);
+    let asked = 0;
+    ses.on("login", () => asked++);
+    ses.webRequest.onHeadersReceived((details, callback) =>
+      callback({ cancel: details.statusCode === 401 })
+    );
+    await assert.rejects(ses.fetch(`${base}/private`), { message: "net::ERR_BLOCKED_BY_CLIENT" });
+    assert.equal(asked, 0);
+    await ses.closeAllConnections();
+  });
+});

@@ -1,0 +1,72 @@
+/**
+ * The per-hop stage of `webRequest.onResponseStarted`.
+ *
+ * @module
+ */
+
+import type { Middleware, RequestContext } from "../core/middleware.ts";
+import { tell } from "./_ask.ts";
+import { sentRequest } from "./_sent_request.ts";
+import { type ResponseDetails, responseDetails } from "./details.ts";
+import type { NotifyListener, WebRequest } from "./web_request.ts";
+
+/** Statuses `followRedirects` follows when the response has a `Location`. */
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+
+/**
+ * Makes the stage. Place it inside `followRedirects()`, above the auth stage: it tells
+ * `onResponseStarted` of a hop's final response, not of a 401 or 407 that auth answers (which
+ * `onHeadersReceived` saw), nor of a redirect that `followRedirects` will follow (the rule is
+ * `followRedirects`'), as Chromium's URLLoader reports a response started only once the job
+ * stops restarting for credentials and is not redirected. The URL shown is the hop's, as the
+ * header events show it (without credentials the auth stage took off). A listener that throws
+ * fails the request with `net::ERR_FAILED`.
+ *
+ * @param webRequest The session's hooks.
+ * @returns The stage.
+ *
+ * @example
+ * ```ts
+ * import { compose, requestContext } from "../core/middleware.ts";
+ * import { responseStartedStage } from "./response_started_stage.ts";
+ * import { WebRequest } from "./web_request.ts";
+ * const webRequest = new WebRequest();
+ * webRequest.onResponseStarted((details) => console.log(details.statusLine)); // HTTP/1.1 200 OK
+ * const run = compose([responseStartedStage(webRequest)], () => Promise.resolve(new Response("x")));
+ * await run(new Request("http://a.test/"), requestContext());
+ * ```
+ */
+export function responseStartedStage(webRequest: WebRequest): Middleware {
+  return (next) => (request, context) => {
+    if (webRequest.empty) return next(request, context);
+    const started = webRequest.listenerFor("onResponseStarted", request.url, context.resourceType);
+    if (started === undefined) return next(request, context);
+    return next(request, context).then((response) =>
+      tellStarted(started, request, response, context)
+    );
+  };
+}
+
+function tellStarted(
+  started: NotifyListener<ResponseDetails>,
+  request: Request,
+  response: Response,
+  context: RequestContext,
+): Response {
+  if (isFollowedRedirect(request, response)) return response;
+  const url = context.urlChain.at(-1) ?? request.url;
+  // The request as the header events last showed it (an onBeforeSendHeaders answer's Referer).
+  const sent = sentRequest(context, url) ?? request;
+  try {
+    tell("onResponseStarted", started, responseDetails(sent, response, context, url), url);
+  } catch (error) {
+    response.body?.cancel().catch(() => {});
+    throw error;
+  }
+  return response;
+}
+
+function isFollowedRedirect(request: Request, response: Response): boolean {
+  return REDIRECT_STATUSES.has(response.status) && request.redirect !== "manual" &&
+    response.headers.has("location");
+}
