@@ -163,13 +163,20 @@ export class DownloadTarget {
     this.release();
   }
 
-  /** Removes the partial file (never the save path itself) and its sidecar. */
+  /**
+   * Removes the partial file and its sidecar, for a cancelled download. The save path itself
+   * goes only for a restored download whose bytes are kept there: Chromium deletes a cancelled
+   * interrupted download's current path, which Electron's `createInterruptedDownload` sets to
+   * its `path` (download_item_impl.cc, InterruptWithPartialState). A restored download
+   * cancelled before it resumed has its partial file looked for first.
+   */
   async discard(): Promise<void> {
-    if (this.#partialPath !== "") {
-      if (this.#partialPath !== this.#savePath) {
-        await rm(this.#partialPath, { force: true }).catch(() => {});
+    const partial = this.#partialPath !== "" ? this.#partialPath : await this.existingPartial();
+    if (partial !== undefined) {
+      if (partial !== this.#savePath || this.#adoptsFiles) {
+        await rm(partial, { force: true }).catch(() => {});
       }
-      await removeSidecar(this.#partialPath).catch(() => {});
+      await removeSidecar(partial).catch(() => {});
     }
     this.release();
   }

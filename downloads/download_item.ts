@@ -244,7 +244,11 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
     return this.#state === "interrupted" && this.#resumeMode() !== "invalid";
   }
 
-  /** Cancels the download: the request stops, the partial file and its sidecar are removed. */
+  /**
+   * Cancels the download: the request stops, the partial file and its sidecar are removed
+   * (for a `createInterruptedDownload` item, the partial bytes at its `path` or
+   * `path.crdownload`, as Chromium deletes a cancelled interrupted download's current path).
+   */
   cancel(): void {
     if (this.#state === "completed" || this.#isCancelled()) return;
     const wasRunning = this.#state === "progressing";

@@ -890,6 +890,25 @@ describe("createInterruptedDownload with partial files of its own", () => {
       assert.equal(origin.requests[0]!.headers.range, undefined);
       assertSameBytes(readFileSync(path), Buffer.from(BODY));
     }));
+
+  it("deletes the partial bytes when cancelled, at the path itself or beside it, as Chromium deletes an interrupted download's current path", async () => {
+    const { ses } = freshSession();
+    for (const kept of ["", ".crdownload"]) {
+      const path = join(freshDir(), "c.bin");
+      writeFileSync(path + kept, BODY.subarray(0, 1_000));
+      const pending = nextItem(ses);
+      ses.createInterruptedDownload({
+        path,
+        urlChain: ["http://127.0.0.1:9/c.bin"],
+        offset: 1_000,
+        length: BODY.length,
+      });
+      const item = await pending;
+      item.cancel();
+      assert.equal(await done(item), "cancelled");
+      assert.equal(existsSync(path + kept), false, `c.bin${kept} is gone`);
+    }
+  });
 });
 
 describe("file names", () => {
