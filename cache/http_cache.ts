@@ -20,7 +20,11 @@ import { type CacheDirectives, deltaSeconds, parseCacheControl } from "./cache_c
 import { type CacheEntry, cacheKey } from "./cache_entry.ts";
 import type { CacheStore } from "./cache_store.ts";
 import { fieldValue, type Freshness, freshness, isStorable, varyNames } from "./freshness.ts";
-import { DEFAULT_CACHE_MAX_SIZE, MemoryCacheStore } from "./memory_cache_store.ts";
+import {
+  DEFAULT_CACHE_MAX_SIZE,
+  defaultInMemoryCacheSize,
+  MemoryCacheStore,
+} from "./memory_cache_store.ts";
 import { DiskCacheStore } from "./disk_cache_store.ts";
 
 /** Options for {@linkcode HttpCache}. */
@@ -34,7 +38,10 @@ export interface HttpCacheOptions {
   runtime?: Runtime;
   /** `false` (Electron's `{cache: false}`): nothing is stored or served. Default `true`. */
   enabled?: boolean;
-  /** The size limit in bytes; default 80 MiB. */
+  /**
+   * The size limit in bytes; default 80 MiB on disk (Chromium's disk cache), and in memory
+   * Chromium's in-memory default (2% of physical memory, at most 50 MiB).
+   */
   maxSize?: number;
   /**
    * Told when the cache directory cannot be used (the session goes uncached) or its damaged
@@ -180,7 +187,9 @@ export class HttpCache {
    * @throws {RangeError} When `maxSize` is not a non-negative integer.
    */
   constructor(options: HttpCacheOptions) {
-    const { directory, runtime, enabled = true, maxSize = DEFAULT_CACHE_MAX_SIZE } = options;
+    const { directory, runtime, enabled = true } = options;
+    const maxSize = options.maxSize ??
+      (directory === null ? defaultInMemoryCacheSize() : DEFAULT_CACHE_MAX_SIZE);
     if (directory !== null && runtime === undefined) {
       throw new TypeError("Cannot create HttpCache: a directory needs a runtime");
     }

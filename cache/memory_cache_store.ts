@@ -4,11 +4,38 @@
  * @module
  */
 
+import { totalmem } from "node:os";
 import { type CacheEntry, entrySize } from "./cache_entry.ts";
 import type { CacheStore } from "./cache_store.ts";
 
-/** The default size limit of a session's cache: 80 MiB, Chromium's default disk cache size. */
+/** The default size limit of a session's cache on disk: 80 MiB, Chromium's disk cache's. */
 export const DEFAULT_CACHE_MAX_SIZE = 80 * 1024 * 1024;
+
+// Chromium's mem_backend_impl.cc: kDefaultInMemoryCacheSize, and five times it at most.
+const IN_MEMORY_FALLBACK = 10 * 1024 * 1024;
+const IN_MEMORY_MAX = 5 * IN_MEMORY_FALLBACK;
+
+/**
+ * The default size limit of an in-memory partition's cache, as Chromium's in-memory backend
+ * sizes itself (net/disk_cache/memory/mem_backend_impl.cc, `CalculateDefaultMaxSize`): 2% of
+ * the machine's physical memory, 50 MiB from 2500 MiB of memory up, 10 MiB when the memory is
+ * unknown.
+ *
+ * @param totalMemory The machine's physical memory in bytes (default `os.totalmem()`).
+ * @returns The limit in bytes.
+ *
+ * @example
+ * ```ts
+ * import { defaultInMemoryCacheSize } from "./memory_cache_store.ts";
+ * console.log(defaultInMemoryCacheSize(1024 * 1024 * 1024)); // 21474836
+ * console.log(defaultInMemoryCacheSize(16 * 1024 ** 3)); // 52428800
+ * ```
+ */
+export function defaultInMemoryCacheSize(totalMemory: number = totalmem()): number {
+  if (!(totalMemory > 0)) return IN_MEMORY_FALLBACK;
+  if (totalMemory >= 2500 * 1024 * 1024) return IN_MEMORY_MAX;
+  return Math.floor(totalMemory * 2 / 100);
+}
 
 /**
  * Keeps entries in a `Map` in least-recently-used order. Entries live only as long as the
@@ -36,9 +63,9 @@ export class MemoryCacheStore implements CacheStore {
   /**
    * Makes an empty store.
    *
-   * @param maxSize The size limit in bytes; default 80 MiB.
+   * @param maxSize The size limit in bytes; default {@linkcode defaultInMemoryCacheSize}.
    */
-  constructor(maxSize: number = DEFAULT_CACHE_MAX_SIZE) {
+  constructor(maxSize: number = defaultInMemoryCacheSize()) {
     this.#maxSize = maxSize;
   }
 

@@ -1,7 +1,8 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { type CacheEntry, cacheKey, entrySize } from "./cache_entry.ts";
-import { MemoryCacheStore } from "./memory_cache_store.ts";
+import { HttpCache } from "./http_cache.ts";
+import { defaultInMemoryCacheSize, MemoryCacheStore } from "./memory_cache_store.ts";
 
 function entry(path: string, bytes = 100, vary: CacheEntry["vary"] = []): CacheEntry {
   const url = `http://a.test/${path}`;
@@ -66,5 +67,21 @@ describe("MemoryCacheStore", () => {
     assert.equal(store.size(), 0);
     await store.close();
     assert.throws(() => store.variants("http://a.test/a"), /closed/);
+  });
+});
+
+describe("defaultInMemoryCacheSize", () => {
+  it("is Chromium's in-memory default: 2% of physical memory, 50 MiB from 2500 MiB up, 10 MiB unknown", () => {
+    const MiB = 1024 * 1024;
+    assert.equal(defaultInMemoryCacheSize(0), 10 * MiB);
+    assert.equal(defaultInMemoryCacheSize(NaN), 10 * MiB);
+    assert.equal(defaultInMemoryCacheSize(1000 * MiB), 20 * MiB);
+    assert.equal(defaultInMemoryCacheSize(2499 * MiB), Math.floor(2499 * MiB * 0.02));
+    assert.equal(defaultInMemoryCacheSize(2500 * MiB), 50 * MiB);
+    assert.equal(defaultInMemoryCacheSize(64 * 1024 * MiB), 50 * MiB);
+    const machine = defaultInMemoryCacheSize();
+    assert.ok(machine > 0 && machine <= 50 * MiB, String(machine));
+    assert.equal(new HttpCache({ directory: null }).maxSize, machine);
+    assert.equal(new HttpCache({ directory: null, maxSize: 123 }).maxSize, 123);
   });
 });

@@ -715,8 +715,9 @@ export class Session extends TypedEmitter<SessionEvents> {
   }
 
   /**
-   * Sets the most bytes this session's HTTP cache keeps (default 80 MiB, like Chromium's
-   * `--disk-cache-size`); least recently used entries go first. An @ses addition: Electron sets
+   * Sets the most bytes this session's HTTP cache keeps (default 80 MiB on disk, like Chromium's
+   * `--disk-cache-size`; for an in-memory partition Chromium's in-memory default, 2% of physical
+   * memory and at most 50 MiB); least recently used entries go first. An @ses addition: Electron sets
    * it per app by command-line switch.
    *
    * @param bytes The limit; a lower one evicts at once, and 0 empties the cache and stores nothing.
