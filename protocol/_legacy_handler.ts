@@ -7,6 +7,7 @@
 
 import { Buffer } from "node:buffer";
 import { Readable } from "node:stream";
+import { callerSpellings, requestHeaderName, spellingIn } from "../core/header_spelling.ts";
 import type { RequestContext } from "../core/middleware.ts";
 import { netErrorCode } from "../core/net_errors.ts";
 import { SessionError } from "../core/session_error.ts";
@@ -103,6 +104,9 @@ export function legacyHandler(
   };
 }
 
+// A header named like `__proto__` is an own property like any other.
+const OWN = { writable: true, enumerable: true, configurable: true };
+
 /** Statuses whose `Location` Electron follows (`HttpResponseHeaders::IsRedirect`). */
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
@@ -180,14 +184,19 @@ function httpAnswer(
   });
 }
 
+// Electron converts the request's net::HttpRequestHeaders, whose names keep their spelling
+// (`req.headers.Accept`, `User-Agent`): the caller's own as it spelled them, or a webRequest
+// answer's, else Chromium's conventional spelling, as the transport sends them.
 function protocolRequest(request: Request, context: RequestContext): ProtocolRequest {
   const headers: Record<string, string> = {};
+  const spellings = callerSpellings(context.headersInit);
   request.headers.forEach((value, name) => {
-    headers[name] = value;
+    const spelled = (spellings && spellingIn(spellings, name)) ?? requestHeaderName(name);
+    Object.defineProperty(headers, spelled, { ...OWN, value });
   });
   const result: ProtocolRequest = {
     url: request.url,
-    referrer: headers["referer"] ?? "",
+    referrer: request.headers.get("referer") ?? "",
     method: request.method,
     headers,
   };

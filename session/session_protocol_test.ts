@@ -492,6 +492,34 @@ describe("ses.protocol through ses.fetch", () => {
     assert.equal(response.headers.get("x-obj"), null);
   });
 
+  it("spells a callback handler's request header names as Electron's ProtocolRequest", async () => {
+    // Electron's spec ('can change the request headers on a custom protocol redirect') reads
+    // req.headers.Accept: the names come from net::HttpRequestHeaders, spelled as sent.
+    const ses = newSession();
+    const seen: Record<string, string>[] = [];
+    ses.protocol.registerStringProtocol("spelled", (request, callback) => {
+      seen.push(request.headers);
+      callback(request.headers.Accept === "*/*;test/header" ? "header-received" : "no");
+    });
+    ses.webRequest.onBeforeSendHeaders((details, callback) => {
+      details.requestHeaders.Accept = "*/*;test/header";
+      callback({ requestHeaders: details.requestHeaders });
+    });
+    const answered = await ses.fetch("spelled://x/");
+    assert.equal(await answered.text(), "header-received");
+    ses.webRequest.onBeforeSendHeaders(null);
+    await (await ses.fetch("spelled://x/", { headers: { "x-Mine": "1", Foo: "2" } })).text();
+    assert.deepEqual(Object.keys(seen[1]!).sort(), [
+      "Accept",
+      "Accept-Encoding",
+      "Accept-Language",
+      "Foo",
+      "User-Agent",
+      "x-Mine",
+    ]);
+    assert.equal(seen[1]!["User-Agent"], ses.getUserAgent());
+  });
+
   it("fails a stream answer that holds no stream, as Electron's StartLoadingStream", async () => {
     const ses = newSession();
     const { protocol } = ses;
