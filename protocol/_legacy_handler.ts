@@ -12,6 +12,7 @@ import type { RequestContext } from "../core/middleware.ts";
 import { netErrorCode } from "../core/net_errors.ts";
 import { SessionError } from "../core/session_error.ts";
 import { fileResponse } from "./file_response.ts";
+import { sentReferrer } from "./_referrer.ts";
 import type { LegacyHandler, ProtocolRequest, ProtocolResponse } from "./protocol_types.ts";
 
 export type { LegacyHandler };
@@ -196,7 +197,7 @@ function protocolRequest(request: Request, context: RequestContext): ProtocolReq
   });
   const result: ProtocolRequest = {
     url: request.url,
-    referrer: request.headers.get("referer") ?? "",
+    referrer: sentReferrer(request),
     method: request.method,
     headers,
   };

@@ -492,6 +492,28 @@ describe("ses.protocol through ses.fetch", () => {
     assert.equal(response.headers.get("x-obj"), null);
   });
 
+  it("gives handle()'s Request the referrer sent, as Electron's handle() builds it", async () => {
+    const ses = newSession();
+    const referrers: string[] = [];
+    ses.protocol.handle("ref", (request) => {
+      referrers.push(request.referrer);
+      return new Response("x");
+    });
+    await (await ses.fetch("ref://x/", { headers: { Referer: "http://from.test/page" } })).text();
+    await (await ses.fetch("ref://x/")).text();
+    // Read as Electron's GURL: canonicalized, and an invalid one is empty (no TypeError).
+    await (await ses.fetch("ref://x/", { headers: { Referer: "HTTP://From.test" } })).text();
+    await (await ses.fetch("ref://x/", { headers: { Referer: "not a url" } })).text();
+    let legacy = "";
+    ses.protocol.registerStringProtocol("oldref", (request, callback) => {
+      legacy = request.referrer;
+      callback("x");
+    });
+    await (await ses.fetch("oldref://x/", { headers: { Referer: "HTTP://From.test" } })).text();
+    assert.deepEqual(referrers, ["http://from.test/page", "", "http://from.test/", ""]);
+    assert.equal(legacy, "http://from.test/");
+  });
+
   it("spells a callback handler's request header names as Electron's ProtocolRequest", async () => {
     // Electron's spec ('can change the request headers on a custom protocol redirect') reads
     // req.headers.Accept: the names come from net::HttpRequestHeaders, spelled as sent.
