@@ -176,8 +176,8 @@ export class Protocol {
 
   /**
    * Registers a scheme answered by another request (`callback({url, method, referrer,
-   * uploadData})`), made through this session without its protocol handlers. Electron's
-   * `session` field of the answer is not supported: the request always uses this session.
+   * uploadData, session})`), made without protocol handlers through this session, the
+   * `session` the answer names, or a new in-memory one for `session: null`.
    *
    * @param scheme The scheme.
    * @param handler `(request, callback)`.
