@@ -93,6 +93,16 @@ describe("ses.webRequest through ses.fetch", () => {
         case "/big":
           streamBig(response);
           return;
+        case "/utf8":
+          // UTF-8 bytes in a header value, as Electron's spec sends a content-disposition.
+          response.writeHead(200, [
+            "content-disposition",
+            Buffer.from("attachment; filename=aa中aa.txt").toString("binary"),
+            "x-raw",
+            JSON.stringify(request.rawHeaders),
+          ]);
+          response.end("utf8");
+          return;
         case "/raw":
           // The header lines as received, each name as sent and every line apart.
           response.writeHead(200, { "content-type": "application/json" });
@@ -749,6 +759,38 @@ describe("ses.webRequest through ses.fetch", () => {
     assert.equal(response.headers.get("x-list"), "a, 2, true");
     assert.equal(response.headers.get("x-nested"), "b,c");
     assert.equal(response.headers.get("x-null"), "null");
+    await ses.closeAllConnections();
+  });
+
+  it("shows header values as UTF-8 text and sends answered text as UTF-8, as Electron's std::string values", async () => {
+    const ses = newSession();
+    hits = [];
+    const shown: string[] = [];
+    const disposition = "attachment; filename=aa中aa.txt";
+    ses.webRequest.onBeforeSendHeaders((details, callback) => {
+      shown.push(details.requestHeaders["x-given"]!);
+      callback({ requestHeaders: { ...details.requestHeaders, "X-Answered": "é中" } });
+    });
+    ses.webRequest.onSendHeaders((details) => shown.push(details.requestHeaders["X-Answered"]!));
+    ses.webRequest.onHeadersReceived((details, callback) => {
+      shown.push(details.responseHeaders!["content-disposition"]![0]!);
+      // Passed back as shown, plus a header of the listener's own.
+      callback({ responseHeaders: { ...details.responseHeaders, "X-Mine": ["ü"] } });
+    });
+    ses.webRequest.onCompleted((details) =>
+      shown.push(details.responseHeaders!["content-disposition"]![0]!)
+    );
+    const given = Buffer.from("q中").toString("binary");
+    const response = await ses.fetch(`${base}/utf8`, { headers: { "x-given": given } });
+    assert.equal(await response.text(), "utf8");
+    assert.deepEqual(shown, ["q中", "é中", disposition, disposition]);
+    // The response keeps the bytes (fetch's Headers show them one per character), the
+    // listener's text went as UTF-8, and so did the answered request header.
+    const bytes = (text: string) => Buffer.from(text).toString("binary");
+    assert.equal(response.headers.get("content-disposition"), bytes(disposition));
+    assert.equal(response.headers.get("x-mine"), bytes("ü"));
+    const sent = JSON.parse(response.headers.get("x-raw")!) as string[];
+    assert.equal(sent[sent.indexOf("X-Answered") + 1], bytes("é中"));
     await ses.closeAllConnections();
   });
 

@@ -10,6 +10,7 @@ import { type ResponseInfo, responseInfo, setResponseInfo } from "../core/respon
 import { SessionError } from "../core/session_error.ts";
 import { unlessAborted } from "../core/unless_aborted.ts";
 import { answerFailure, ask, tell } from "./_ask.ts";
+import { sentValue } from "./_utf8_value.ts";
 import { cancelUpload } from "./_cancel_upload.ts";
 import { answerSpellings } from "./_header_name.ts";
 import {
@@ -243,7 +244,7 @@ function replaceRequestHeaders(
     const line = replacement[name] as string;
     if (/[\r\n\0]/.test(line)) continue;
     try {
-      headers.set(name, line);
+      headers.set(name, sentValue(line));
     } catch {
       // Not a header name: dropped, as Chromium drops lines it cannot send.
     }
@@ -312,6 +313,7 @@ function replaceHead(
         continue;
       }
       if (/[\r\n\0]/.test(line)) continue;
+      line = sentValue(line);
       try {
         headers.append(name, line);
         rawHeaders.push([name, line]);
