@@ -11,7 +11,8 @@ import type { UploadData } from "../core/electron_types.ts";
 import { headerLines } from "../core/header_lines.ts";
 import { responseInfo } from "../core/response_info.ts";
 import { headerObject, setHeader } from "./_header_object.ts";
-import { shownLines, shownValue } from "./_utf8_value.ts";
+import { shownValue } from "../core/header_text.ts";
+import { shownLines } from "./_utf8_value.ts";
 import {
   callerSpellings,
   requestHeaderName,

@@ -10,7 +10,7 @@ import { type ResponseInfo, responseInfo, setResponseInfo } from "../core/respon
 import { SessionError } from "../core/session_error.ts";
 import { unlessAborted } from "../core/unless_aborted.ts";
 import { answerFailure, ask, tell } from "./_ask.ts";
-import { sentValue } from "./_utf8_value.ts";
+import { sentValue } from "../core/header_text.ts";
 import { cancelUpload } from "./_cancel_upload.ts";
 import { answerSpellings } from "./_header_name.ts";
 import {
