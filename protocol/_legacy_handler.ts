@@ -8,6 +8,7 @@
 import { Buffer } from "node:buffer";
 import { Readable } from "node:stream";
 import { callerSpellings, requestHeaderName, spellingIn } from "../core/header_spelling.ts";
+import { sentValue, shownValue } from "../core/header_text.ts";
 import type { RequestContext } from "../core/middleware.ts";
 import { netErrorCode } from "../core/net_errors.ts";
 import { SessionError } from "../core/session_error.ts";
@@ -59,7 +60,8 @@ export function legacyHandler(
       // Electron's ToResponseHead adds string values and the string items of a list; anything
       // else is skipped.
       for (const line of Array.isArray(value) ? value : [value]) {
-        if (typeof line === "string") headers.append(name, line);
+        // Text, sent as its UTF-8 bytes (core/header_text.ts).
+        if (typeof line === "string") headers.append(name, sentValue(line));
       }
     }
     const status = fields.statusCode ?? 200;
@@ -193,7 +195,7 @@ function protocolRequest(request: Request, context: RequestContext): ProtocolReq
   const spellings = callerSpellings(context.headersInit);
   request.headers.forEach((value, name) => {
     const spelled = (spellings && spellingIn(spellings, name)) ?? requestHeaderName(name);
-    Object.defineProperty(headers, spelled, { ...OWN, value });
+    Object.defineProperty(headers, spelled, { ...OWN, value: shownValue(value) });
   });
   const result: ProtocolRequest = {
     url: request.url,

@@ -542,6 +542,26 @@ describe("ses.protocol through ses.fetch", () => {
     assert.equal(seen[1]!["User-Agent"], ses.getUserAgent());
   });
 
+  it("reads a callback handler's header values as UTF-8 text both ways, as Electron's std::string values", async () => {
+    const ses = newSession();
+    let given = "";
+    ses.protocol.registerStringProtocol("utf", (request, callback) => {
+      given = request.headers["x-name"]!;
+      callback({ data: "x", headers: { "Content-Disposition": "attachment; filename=中.txt" } });
+    });
+    let shown = "";
+    ses.webRequest.onHeadersReceived((details, callback) => {
+      shown = details.responseHeaders!["content-disposition"]![0]!;
+      callback({});
+    });
+    const bytes = (text: string) => Buffer.from(text).toString("binary");
+    const response = await ses.fetch("utf://x/", { headers: { "x-name": bytes("é中") } });
+    assert.equal(await response.text(), "x");
+    assert.equal(given, "é中");
+    assert.equal(shown, "attachment; filename=中.txt");
+    assert.equal(response.headers.get("content-disposition"), bytes("attachment; filename=中.txt"));
+  });
+
   it("fails a stream answer that holds no stream, as Electron's StartLoadingStream", async () => {
     const ses = newSession();
     const { protocol } = ses;
