@@ -11,6 +11,7 @@ import type { Middleware, RequestContext } from "../core/middleware.ts";
 import { SessionError } from "../core/session_error.ts";
 import { unlessAborted } from "../core/unless_aborted.ts";
 import { fileResponse, handlerResponse } from "./file_response.ts";
+import { givenLines } from "./_given_lines.ts";
 import { reasonPhrase } from "./_reason_phrase.ts";
 import type { Protocol, SchemeHandler } from "./protocol.ts";
 
@@ -74,6 +75,7 @@ async function answer(
         statusText: response.statusText || reasonPhrase(response.status),
         headers: response.headers,
       }),
+      givenLines(response),
     );
   } catch (error) {
     if (SessionError.is(error)) throw error;

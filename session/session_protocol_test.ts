@@ -551,7 +551,7 @@ describe("ses.protocol through ses.fetch", () => {
     });
     let shown = "";
     ses.webRequest.onHeadersReceived((details, callback) => {
-      shown = details.responseHeaders!["content-disposition"]![0]!;
+      shown = details.responseHeaders!["Content-Disposition"]![0]!;
       callback({});
     });
     const bytes = (text: string) => Buffer.from(text).toString("binary");
@@ -560,6 +560,34 @@ describe("ses.protocol through ses.fetch", () => {
     assert.equal(given, "é中");
     assert.equal(shown, "attachment; filename=中.txt");
     assert.equal(response.headers.get("content-disposition"), bytes("attachment; filename=中.txt"));
+  });
+
+  it("shows webRequest a callback answer's header names as the handler wrote them, as Electron's AddHeader", async () => {
+    const ses = newSession();
+    ses.protocol.registerStringProtocol("cased", (request, callback) => {
+      if (request.url === "cased://x/hop") {
+        callback({ statusCode: 302, headers: { Location: "cased://x/end" } });
+      } else {
+        callback({ data: "end", headers: { "X-Zed": "z", "X-Multi": ["a", "b"], ETag: '"1"' } });
+      }
+    });
+    const seen: Record<string, string[]>[] = [];
+    ses.webRequest.onHeadersReceived((details, callback) => {
+      seen.push(details.responseHeaders!);
+      callback({});
+    });
+    const response = await ses.fetch("cased://x/hop");
+    assert.equal(await response.text(), "end");
+    // Electron reads the headers into a sorted dictionary and adds each as written.
+    assert.deepEqual(seen, [
+      { Location: ["cased://x/end"] },
+      {
+        ETag: ['"1"'],
+        "X-Multi": ["a", "b"],
+        "X-Zed": ["z"],
+        "content-type": ["text/html; charset=utf-8"],
+      },
+    ]);
   });
 
   it("fails a stream answer that holds no stream, as Electron's StartLoadingStream", async () => {
