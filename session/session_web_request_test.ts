@@ -548,6 +548,27 @@ describe("ses.webRequest through ses.fetch", () => {
     await ses.closeAllConnections();
   });
 
+  it("reads redirectURL as Electron's GURL: a string without a scheme redirects nowhere, a bad absolute one fails", async () => {
+    const ses = newSession();
+    hits = [];
+    let redirectURL: unknown;
+    ses.webRequest.onBeforeRequest(
+      { urls: ["*://127.0.0.1/from"] },
+      (_details, callback) => callback({ redirectURL } as { redirectURL: string }),
+    );
+    // No colon, so no scheme: GURL's spec is empty and Electron goes on with the request.
+    for (const relative of ["/new", "not a url", "new?x=1"]) {
+      redirectURL = relative;
+      const response = await ses.fetch(`${base}/from`);
+      assert.equal(response.url, `${base}/from`, relative);
+      await response.arrayBuffer();
+    }
+    assert.deepEqual(hits, ["GET /from", "GET /from", "GET /from"]);
+    redirectURL = "http://[bad/";
+    await assert.rejects(ses.fetch(`${base}/from`), isNetError("ERR_INVALID_REDIRECT"));
+    await ses.closeAllConnections();
+  });
+
   it("replaces all request headers with onBeforeSendHeaders' answer, dropping bad lines", async () => {
     const ses = newSession();
     ses.webRequest.onBeforeSendHeaders((details, callback) => {

@@ -113,7 +113,11 @@ export interface BeforeRequestResponse {
    * truthiness: `1` or `"yes"` cancels too.
    */
   cancel?: boolean;
-  /** Redirect the request (an internal 307) to this URL instead. */
+  /**
+   * Redirect the request (an internal 307) to this absolute URL instead. Read as Electron's
+   * GURL, never relative to the request: a string without a scheme (`/new`) redirects nowhere,
+   * and one with a scheme that is no URL fails with `net::ERR_INVALID_REDIRECT`.
+   */
   redirectURL?: string;
 }
 
