@@ -8,9 +8,10 @@
 import { isNonAscii, shownValue } from "../core/header_text.ts";
 import type { RawLines } from "./_header_object.ts";
 
-// The last lines asked about and what they show: one response's events ask in a row.
-let lastLines: RawLines | undefined;
-let lastShown: RawLines = [];
+// What lines asked about show: a response's three events (headers, start, completion) ask
+// about the same lines, and other requests' events may come between them; a scan of seven
+// values costs 100–170 ns, a lookup here 5–7 ns (Deno and Bun, 2026-11-30).
+const shownOf = new WeakMap<RawLines, RawLines>();
 
 /**
  * A response's raw header lines with their values as listeners see them.
@@ -25,15 +26,15 @@ let lastShown: RawLines = [];
  * ```
  */
 export function shownLines(raw: RawLines): RawLines {
-  if (raw === lastLines) return lastShown;
-  let shown: RawLines = raw;
+  let shown = shownOf.get(raw);
+  if (shown !== undefined) return shown;
+  shown = raw;
   for (let i = 0; i < raw.length; i++) {
     if (isNonAscii(raw[i]![1])) {
       shown = raw.map(([name, value]) => [name, shownValue(value)] as const);
       break;
     }
   }
-  lastLines = raw;
-  lastShown = shown;
+  shownOf.set(raw, shown);
   return shown;
 }
