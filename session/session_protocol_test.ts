@@ -144,6 +144,48 @@ describe("ses.protocol through ses.fetch", () => {
     assert.deepEqual(errors, ["net::ERR_ABORTED"]);
   });
 
+  it("ends a handler's or a file's body being read when the caller aborts, cancelling its source", async () => {
+    const ses = newSession();
+    const errors: string[] = [];
+    ses.webRequest.onErrorOccurred((details) => errors.push(`${details.url} ${details.error}`));
+    let cancelled: unknown;
+    ses.protocol.handle("endless", () =>
+      new Response(
+        new ReadableStream<Uint8Array>({
+          pull: (controller) => controller.enqueue(new Uint8Array(1024)),
+          cancel: (reason) => void (cancelled = reason ?? "cancelled"),
+        }),
+      ));
+    const big = join(dir, "big.bin");
+    writeFileSync(big, new Uint8Array(4 * 1024 * 1024));
+    for (const url of ["endless://x/", pathToFileURL(big).href]) {
+      const controller = new AbortController();
+      const response = await ses.fetch(url, { signal: controller.signal });
+      const reader = response.body!.getReader();
+      await reader.read();
+      controller.abort(new Error("enough"));
+      // Within a few reads (what was already queued), the body fails with the abort's reason.
+      let reads = 0;
+      await assert.rejects(
+        (async () => {
+          while (reads < 64) {
+            const { done } = await reader.read();
+            if (done) return;
+            reads++;
+          }
+        })(),
+        { message: "enough" },
+        url,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    assert.notEqual(cancelled, undefined);
+    assert.deepEqual(errors, [
+      "endless://x/ net::ERR_ABORTED",
+      `${pathToFileURL(big).href} net::ERR_ABORTED`,
+    ]);
+  });
+
   it("fails a handler's body that errors midway with net::ERR_FAILED, as its head would", async () => {
     const ses = newSession();
     const errors: string[] = [];
