@@ -14,7 +14,7 @@
 
 import { Buffer } from "node:buffer";
 
-const NON_ASCII = /[^\x00-\x7f]/;
+const NON_ASCII = /[\u0080-\uffff]/;
 
 /**
  * Whether a value has a character above 0x7F (so {@linkcode shownValue} or
