@@ -1164,6 +1164,44 @@ describe("ses.webRequest through ses.fetch", () => {
     await ses.closeAllConnections();
   });
 
+  it("tells onErrorOccurred the head a request failed after: a cancel or a failing listener once it arrived", async () => {
+    // ProxyingURLLoaderFactory records the head in WebRequestInfo before it asks
+    // onHeadersReceived, so a cancel there (or any failure after) reports it.
+    const ses = newSession();
+    const failed: string[] = [];
+    ses.webRequest.onErrorOccurred((details) =>
+      failed.push(`${details.error} ${details.statusCode} ${details.statusLine} ${details.ip}`)
+    );
+    ses.webRequest.onHeadersReceived((_details, callback) => callback({ cancel: true }));
+    await assert.rejects(ses.fetch(`${base}/small`), isNetError("ERR_BLOCKED_BY_CLIENT"));
+    ses.webRequest.onHeadersReceived((_details, callback) => {
+      setTimeout(() => callback({ cancel: true }), 1);
+    });
+    await assert.rejects(ses.fetch(`${base}/small`), isNetError("ERR_BLOCKED_BY_CLIENT"));
+    ses.webRequest.onHeadersReceived(null);
+    ses.webRequest.onResponseStarted(() => {
+      throw new Error("listener bug");
+    });
+    const reported = await capturingErrors(async () => {
+      await assert.rejects(ses.fetch(`${base}/small`), isNetError("ERR_FAILED"));
+    });
+    ses.webRequest.onResponseStarted(null);
+    ses.webRequest.onBeforeRedirect(() => {
+      throw new Error("listener bug");
+    });
+    const redirecting = await capturingErrors(async () => {
+      await assert.rejects(ses.fetch(`${base}/b`), isNetError("ERR_FAILED"));
+    });
+    assert.equal(reported.length + redirecting.length, 2);
+    assert.deepEqual(failed, [
+      "net::ERR_BLOCKED_BY_CLIENT 200 HTTP/1.1 200 OK 127.0.0.1",
+      "net::ERR_BLOCKED_BY_CLIENT 200 HTTP/1.1 200 OK 127.0.0.1",
+      "net::ERR_FAILED 200 HTTP/1.1 200 OK 127.0.0.1",
+      "net::ERR_FAILED 301 HTTP/1.1 301 Moved Permanently 127.0.0.1",
+    ]);
+    await ses.closeAllConnections();
+  });
+
   it("filters by url, excludeUrls and types; one listener per event; null removes", async () => {
     const ses = newSession();
     const seen: string[] = [];

@@ -88,8 +88,9 @@ export interface CompletedDetails extends ResponseDetails {
 }
 
 /**
- * `onErrorOccurred` details. When the body of a response failed (its head had arrived), they
- * also carry that head — `ip`, `statusLine`, `statusCode`, `responseHeaders` — as Electron's do.
+ * `onErrorOccurred` details. When the request failed after a response head arrived (its body
+ * failed, `onHeadersReceived` cancelled, a listener after it threw), they also carry that head —
+ * `ip`, `statusLine`, `statusCode`, `responseHeaders` — as Electron's do.
  */
 export interface ErrorDetails extends RequestDetails {
   /** Whether the failed response came from the cache. */

@@ -12,6 +12,7 @@ import { unlessAborted } from "../core/unless_aborted.ts";
 import { answerFailure, ask, tell } from "./_ask.ts";
 import { sentValue } from "../core/header_text.ts";
 import { cancelUpload } from "./_cancel_upload.ts";
+import { afterHead } from "./_failed_head.ts";
 import { answerSpellings } from "./_header_name.ts";
 import {
   type BeforeSendResponse,
@@ -169,7 +170,7 @@ function send(
       );
     } catch (error) {
       response.body?.cancel().catch(() => {});
-      throw error;
+      throw afterHead(error, response);
     }
     if (!(answer instanceof Promise)) {
       return tellStarted(started, request, applyHead(answer, request, response), context, time);
@@ -179,7 +180,7 @@ function send(
         tellStarted(started, request, applyHead(late, request, response), context, eventTime()),
       (error: unknown) => {
         response.body?.cancel().catch(() => {});
-        throw error;
+        throw afterHead(error, response);
       },
     );
   });
@@ -198,7 +199,7 @@ function tellStarted(
     tell("onResponseStarted", started, details, request.url);
   } catch (error) {
     response.body?.cancel().catch(() => {});
-    throw error;
+    throw afterHead(error, response);
   }
   return response;
 }
@@ -271,7 +272,7 @@ function applyHead(
     return replaceHead(answer, request, response);
   } catch (error) {
     response.body?.cancel().catch(() => {});
-    throw answerFailure("onHeadersReceived", error, request.url);
+    throw afterHead(answerFailure("onHeadersReceived", error, request.url), response);
   }
 }
 
