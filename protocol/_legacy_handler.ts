@@ -7,10 +7,14 @@
 
 import { Buffer } from "node:buffer";
 import { Readable } from "node:stream";
+import { callerSpellings, requestHeaderName, spellingIn } from "../core/header_spelling.ts";
+import { sentValue, shownValue } from "../core/header_text.ts";
 import type { RequestContext } from "../core/middleware.ts";
 import { netErrorCode } from "../core/net_errors.ts";
 import { SessionError } from "../core/session_error.ts";
 import { fileResponse } from "./file_response.ts";
+import { withGivenLines } from "./_given_lines.ts";
+import { sentReferrer } from "./_referrer.ts";
 import type { LegacyHandler, ProtocolRequest, ProtocolResponse } from "./protocol_types.ts";
 
 export type { LegacyHandler };
@@ -53,17 +57,25 @@ export function legacyHandler(
       throw new SessionError(netErrorCode(fields.error) ?? "ERR_FAILED", { url: request.url });
     }
     const headers = new Headers();
-    for (const [name, value] of Object.entries(fields.headers ?? {})) {
-      // Electron's ToResponseHead adds string values and the string items of a list; anything
-      // else is skipped.
+    const lines: Array<[string, string]> = [];
+    // Electron's ToResponseHead reads the headers into a dictionary (its keys sorted) and adds
+    // string values and the string items of a list, each a line as written; anything else is
+    // skipped.
+    const given = fields.headers ?? {};
+    for (const name of Object.keys(given).sort()) {
+      const value: unknown = given[name];
       for (const line of Array.isArray(value) ? value : [value]) {
-        if (typeof line === "string") headers.append(name, line);
+        if (typeof line !== "string") continue;
+        // Text, sent as its UTF-8 bytes (core/header_text.ts).
+        const sent = sentValue(line);
+        headers.append(name, sent);
+        lines.push([name, sent]);
       }
     }
     const status = fields.statusCode ?? 200;
     // Electron follows a redirect answer before it looks at the handler's type or data.
     if (REDIRECT_STATUSES.has(status) && headers.has("location")) {
-      return new Response(null, { status, headers });
+      return withGivenLines(new Response(null, { status, headers }), lines);
     }
     switch (kind) {
       case "file":
@@ -78,30 +90,33 @@ export function legacyHandler(
         if (!("data" in fields)) {
           throw new TypeError("A stream answer needs a Readable, or data: Readable | null");
         }
-        return new Response(streamOf(fields.data), { status, headers });
+        return withGivenLines(new Response(streamOf(fields.data), { status, headers }), lines);
       default: {
         if (!headers.has("content-type")) {
-          headers.set(
-            "content-type",
-            `${fields.mimeType ?? "text/html"}; charset=${fields.charset ?? "utf-8"}`,
-          );
+          const type = `${fields.mimeType ?? "text/html"}; charset=${fields.charset ?? "utf-8"}`;
+          headers.set("content-type", type);
+          // After the handler's own lines, as Electron adds its content-type.
+          lines.push(["content-type", type]);
         }
         if (kind === "string") {
           // An object without string data is an empty page in Electron (its data conversion
           // fails and leaves the contents empty).
-          return new Response(typeof fields.data === "string" ? fields.data : "", {
-            status,
-            headers,
-          });
+          return withGivenLines(
+            new Response(typeof fields.data === "string" ? fields.data : "", { status, headers }),
+            lines,
+          );
         }
         if (!(fields.data instanceof Uint8Array)) {
           throw new TypeError("A buffer answer needs a Buffer");
         }
-        return new Response(fields.data as BodyInit, { status, headers });
+        return withGivenLines(new Response(fields.data as BodyInit, { status, headers }), lines);
       }
     }
   };
 }
+
+// A header named like `__proto__` is an own property like any other.
+const OWN = { writable: true, enumerable: true, configurable: true };
 
 /** Statuses whose `Location` Electron follows (`HttpResponseHeaders::IsRedirect`). */
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
@@ -180,14 +195,19 @@ function httpAnswer(
   });
 }
 
+// Electron converts the request's net::HttpRequestHeaders, whose names keep their spelling
+// (`req.headers.Accept`, `User-Agent`): the caller's own as it spelled them, or a webRequest
+// answer's, else Chromium's conventional spelling, as the transport sends them.
 function protocolRequest(request: Request, context: RequestContext): ProtocolRequest {
   const headers: Record<string, string> = {};
+  const spellings = callerSpellings(context.headersInit);
   request.headers.forEach((value, name) => {
-    headers[name] = value;
+    const spelled = (spellings && spellingIn(spellings, name)) ?? requestHeaderName(name);
+    Object.defineProperty(headers, spelled, { ...OWN, value: shownValue(value) });
   });
   const result: ProtocolRequest = {
     url: request.url,
-    referrer: headers["referer"] ?? "",
+    referrer: sentReferrer(request),
     method: request.method,
     headers,
   };

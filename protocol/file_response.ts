@@ -142,6 +142,8 @@ function fileError(error: unknown, url: string | undefined): SessionError {
  * stages and webRequest see a status line and header lines as for a network response.
  *
  * @param response The response.
+ * @param rawHeaders Its header lines as a callback handler wrote them; default its `Headers`'
+ * lines (lower-case names).
  * @returns The same response.
  *
  * @example
@@ -152,9 +154,11 @@ function fileError(error: unknown, url: string | undefined): SessionError {
  * console.log(responseInfo(response)?.statusLine); // HTTP/1.1 404 Not Found
  * ```
  */
-export function handlerResponse(response: Response): Response {
+export function handlerResponse(
+  response: Response,
+  rawHeaders: ReadonlyArray<readonly [string, string]> = headerLines(response.headers),
+): Response {
   const reason = response.statusText || reasonPhrase(response.status);
-  const rawHeaders = headerLines(response.headers);
   setResponseInfo(response, {
     httpVersion: "1.1",
     statusLine: `HTTP/1.1 ${response.status}${reason === "" ? "" : ` ${reason}`}`,

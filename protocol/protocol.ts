@@ -5,6 +5,7 @@
  * @module
  */
 
+import { sentReferrer } from "./_referrer.ts";
 import { methodArgumentError } from "../core/conversion_error.ts";
 import type { RequestContext } from "../core/middleware.ts";
 import { type LegacyHandler, legacyHandler, type LegacyKind } from "./_legacy_handler.ts";
@@ -97,7 +98,8 @@ export class Protocol {
    * registered.
    *
    * @param scheme The scheme, without `:`.
-   * @param handler Gets a `Request`, returns a `Response` or a promise of one.
+   * @param handler Gets a `Request` (its `referrer` the `Referer` sent, or `""`), returns a
+   * `Response` or a promise of one.
    * @throws {Error} `Failed to register protocol: SCHEME` when the scheme is already handled.
    */
   handle(scheme: string, handler: ProtocolHandler): void {
@@ -174,8 +176,8 @@ export class Protocol {
 
   /**
    * Registers a scheme answered by another request (`callback({url, method, referrer,
-   * uploadData})`), made through this session without its protocol handlers. Electron's
-   * `session` field of the answer is not supported: the request always uses this session.
+   * uploadData, session})`), made without protocol handlers through this session, the
+   * `session` the answer names, or a new in-memory one for `session: null`.
    *
    * @param scheme The scheme.
    * @param handler `(request, callback)`.
@@ -351,14 +353,19 @@ function checkHandler(handler: unknown, count: number): void {
 function modernHandler(handler: ProtocolHandler): SchemeHandler {
   return async (request, context) => {
     const body = context.body;
-    const full = body === null ? request : new Request(request.url, {
+    // Electron's handle() makes the Request with the referrer sent (`""` for none).
+    const referrer = sentReferrer(request);
+    const full = body === null ? new Request(request, { referrer }) : new Request(request.url, {
       method: request.method,
       headers: request.headers,
       body,
       redirect: request.redirect,
       signal: request.signal,
+      referrer,
       duplex: "half",
     } as RequestInit);
+    // Bun's Request keeps no referrer (it reads ""): the handler still gets the one sent.
+    if (full.referrer !== referrer) Object.defineProperty(full, "referrer", { value: referrer });
     if (body instanceof ReadableStream) context.body = null;
     const response: unknown = await handler(full);
     if (!(response instanceof Response) || response.type === "error") {

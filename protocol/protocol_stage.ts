@@ -8,9 +8,11 @@
 import { fileURLToPath } from "node:url";
 import { mapStreamErrors } from "../core/map_stream_errors.ts";
 import type { Middleware, RequestContext } from "../core/middleware.ts";
+import { responseInfo, setResponseInfo } from "../core/response_info.ts";
 import { SessionError } from "../core/session_error.ts";
 import { unlessAborted } from "../core/unless_aborted.ts";
 import { fileResponse, handlerResponse } from "./file_response.ts";
+import { givenLines } from "./_given_lines.ts";
 import { reasonPhrase } from "./_reason_phrase.ts";
 import type { Protocol, SchemeHandler } from "./protocol.ts";
 
@@ -45,9 +47,81 @@ export function protocolStage(protocol: Protocol): Middleware {
     const scheme = url.slice(0, url.indexOf(":"));
     const handler = context.bypassCustomProtocolHandlers ? undefined : protocol.handlerFor(scheme);
     if (handler !== undefined) return answer(handler, request, context);
-    if (scheme === "file") return readFile(url);
+    if (scheme === "file") {
+      return readFile(url).then((file) => endingOnAbort(file, context, url));
+    }
     return next(request, context);
   };
+}
+
+/**
+ * A file's response whose body also ends when the caller aborts while it is read (see
+ * `abortableBody`).
+ */
+function endingOnAbort(response: Response, context: RequestContext, url: string): Response {
+  const signal = context.signal;
+  if (signal === undefined || response.body === null) return response;
+  const ended = new Response(abortableBody(response.body, signal, url), {
+    status: response.status,
+    statusText: response.statusText,
+    headers: response.headers,
+  });
+  const info = responseInfo(response);
+  if (info !== undefined) setResponseInfo(ended, info);
+  return ended;
+}
+
+/**
+ * A body made in this process (a handler's, a file's) that ends when the caller aborts while it
+ * is read, as the network's does when its socket is closed: it errors with `net::ERR_ABORTED`
+ * (the caller sees `signal.reason`, net's caller-abort rule) and its source is cancelled, so a
+ * handler's endless stream stops being pulled.
+ */
+function abortableBody(
+  source: ReadableStream<Uint8Array>,
+  signal: AbortSignal,
+  url: string,
+): ReadableStream<Uint8Array> {
+  const reader = source.getReader();
+  let stream: ReadableStreamDefaultController<Uint8Array> | undefined;
+  let ended = false;
+  const finish = () => {
+    ended = true;
+    signal.removeEventListener("abort", abort);
+  };
+  const abort = () => {
+    if (ended) return;
+    finish();
+    stream?.error(new SessionError("ERR_ABORTED", { cause: signal.reason, url }));
+    reader.cancel(signal.reason).catch(() => {});
+  };
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      stream = controller;
+      if (signal.aborted) abort();
+      else signal.addEventListener("abort", abort, { once: true });
+    },
+    async pull(controller) {
+      let chunk: ReadableStreamReadResult<Uint8Array>;
+      try {
+        chunk = await reader.read();
+      } catch (error) {
+        if (!ended) controller.error(error);
+        finish();
+        return;
+      }
+      // An abort while the read was pending has errored the stream already.
+      if (ended) return;
+      if (chunk.done) {
+        finish();
+        controller.close();
+      } else controller.enqueue(chunk.value);
+    },
+    cancel(reason) {
+      finish();
+      return reader.cancel(reason);
+    },
+  }, { highWaterMark: 0 });
 }
 
 async function answer(
@@ -66,14 +140,17 @@ async function answer(
     );
     // A fresh Response: the handler's may carry another request's URL (a proxied fetch). A
     // body the handler read or locked already fails here, as a handler's mistake.
+    const body = response.body && failingAsNetError(response.body, request.url);
+    const signal = context.signal;
     return handlerResponse(
-      new Response(response.body && failingAsNetError(response.body, request.url), {
+      new Response(body && signal ? abortableBody(body, signal, request.url) : body, {
         status: response.status,
         // Electron's ToResponseHead gives the answer Chromium's reason phrase; one the handler
         // chose is kept.
         statusText: response.statusText || reasonPhrase(response.status),
         headers: response.headers,
       }),
+      givenLines(response),
     );
   } catch (error) {
     if (SessionError.is(error)) throw error;

@@ -15,7 +15,11 @@ export interface ProtocolRequest {
   referrer: string;
   /** The method. */
   method: string;
-  /** The request headers, session defaults included, lower-case names. */
+  /**
+   * The request headers, session defaults included, names spelled as sent (Electron converts
+   * `net::HttpRequestHeaders`): `User-Agent`, `Accept`, a caller's own as it spelled them in a
+   * plain-object or pairs `init.headers`, a webRequest answer's as answered.
+   */
   headers: Record<string, string>;
   /** The upload when it is a byte body. */
   uploadData?: UploadData[];

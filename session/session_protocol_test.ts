@@ -144,6 +144,48 @@ describe("ses.protocol through ses.fetch", () => {
     assert.deepEqual(errors, ["net::ERR_ABORTED"]);
   });
 
+  it("ends a handler's or a file's body being read when the caller aborts, cancelling its source", async () => {
+    const ses = newSession();
+    const errors: string[] = [];
+    ses.webRequest.onErrorOccurred((details) => errors.push(`${details.url} ${details.error}`));
+    let cancelled: unknown;
+    ses.protocol.handle("endless", () =>
+      new Response(
+        new ReadableStream<Uint8Array>({
+          pull: (controller) => controller.enqueue(new Uint8Array(1024)),
+          cancel: (reason) => void (cancelled = reason ?? "cancelled"),
+        }),
+      ));
+    const big = join(dir, "big.bin");
+    writeFileSync(big, new Uint8Array(4 * 1024 * 1024));
+    for (const url of ["endless://x/", pathToFileURL(big).href]) {
+      const controller = new AbortController();
+      const response = await ses.fetch(url, { signal: controller.signal });
+      const reader = response.body!.getReader();
+      await reader.read();
+      controller.abort(new Error("enough"));
+      // Within a few reads (what was already queued), the body fails with the abort's reason.
+      let reads = 0;
+      await assert.rejects(
+        (async () => {
+          while (reads < 64) {
+            const { done } = await reader.read();
+            if (done) return;
+            reads++;
+          }
+        })(),
+        { message: "enough" },
+        url,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    assert.notEqual(cancelled, undefined);
+    assert.deepEqual(errors, [
+      "endless://x/ net::ERR_ABORTED",
+      `${pathToFileURL(big).href} net::ERR_ABORTED`,
+    ]);
+  });
+
   it("fails a handler's body that errors midway with net::ERR_FAILED, as its head would", async () => {
     const ses = newSession();
     const errors: string[] = [];
@@ -490,6 +532,104 @@ describe("ses.protocol through ses.fetch", () => {
     assert.equal(response.headers.get("x-num"), null);
     assert.equal(response.headers.get("x-list"), "a, b");
     assert.equal(response.headers.get("x-obj"), null);
+  });
+
+  it("gives handle()'s Request the referrer sent, as Electron's handle() builds it", async () => {
+    const ses = newSession();
+    const referrers: string[] = [];
+    ses.protocol.handle("ref", (request) => {
+      referrers.push(request.referrer);
+      return new Response("x");
+    });
+    await (await ses.fetch("ref://x/", { headers: { Referer: "http://from.test/page" } })).text();
+    await (await ses.fetch("ref://x/")).text();
+    // Read as Electron's GURL: canonicalized, and an invalid one is empty (no TypeError).
+    await (await ses.fetch("ref://x/", { headers: { Referer: "HTTP://From.test" } })).text();
+    await (await ses.fetch("ref://x/", { headers: { Referer: "not a url" } })).text();
+    let legacy = "";
+    ses.protocol.registerStringProtocol("oldref", (request, callback) => {
+      legacy = request.referrer;
+      callback("x");
+    });
+    await (await ses.fetch("oldref://x/", { headers: { Referer: "HTTP://From.test" } })).text();
+    assert.deepEqual(referrers, ["http://from.test/page", "", "http://from.test/", ""]);
+    assert.equal(legacy, "http://from.test/");
+  });
+
+  it("spells a callback handler's request header names as Electron's ProtocolRequest", async () => {
+    // Electron's spec ('can change the request headers on a custom protocol redirect') reads
+    // req.headers.Accept: the names come from net::HttpRequestHeaders, spelled as sent.
+    const ses = newSession();
+    const seen: Record<string, string>[] = [];
+    ses.protocol.registerStringProtocol("spelled", (request, callback) => {
+      seen.push(request.headers);
+      callback(request.headers.Accept === "*/*;test/header" ? "header-received" : "no");
+    });
+    ses.webRequest.onBeforeSendHeaders((details, callback) => {
+      details.requestHeaders.Accept = "*/*;test/header";
+      callback({ requestHeaders: details.requestHeaders });
+    });
+    const answered = await ses.fetch("spelled://x/");
+    assert.equal(await answered.text(), "header-received");
+    ses.webRequest.onBeforeSendHeaders(null);
+    await (await ses.fetch("spelled://x/", { headers: { "x-Mine": "1", Foo: "2" } })).text();
+    assert.deepEqual(Object.keys(seen[1]!).sort(), [
+      "Accept",
+      "Accept-Encoding",
+      "Accept-Language",
+      "Foo",
+      "User-Agent",
+      "x-Mine",
+    ]);
+    assert.equal(seen[1]!["User-Agent"], ses.getUserAgent());
+  });
+
+  it("reads a callback handler's header values as UTF-8 text both ways, as Electron's std::string values", async () => {
+    const ses = newSession();
+    let given = "";
+    ses.protocol.registerStringProtocol("utf", (request, callback) => {
+      given = request.headers["x-name"]!;
+      callback({ data: "x", headers: { "Content-Disposition": "attachment; filename=中.txt" } });
+    });
+    let shown = "";
+    ses.webRequest.onHeadersReceived((details, callback) => {
+      shown = details.responseHeaders!["Content-Disposition"]![0]!;
+      callback({});
+    });
+    const bytes = (text: string) => Buffer.from(text).toString("binary");
+    const response = await ses.fetch("utf://x/", { headers: { "x-name": bytes("é中") } });
+    assert.equal(await response.text(), "x");
+    assert.equal(given, "é中");
+    assert.equal(shown, "attachment; filename=中.txt");
+    assert.equal(response.headers.get("content-disposition"), bytes("attachment; filename=中.txt"));
+  });
+
+  it("shows webRequest a callback answer's header names as the handler wrote them, as Electron's AddHeader", async () => {
+    const ses = newSession();
+    ses.protocol.registerStringProtocol("cased", (request, callback) => {
+      if (request.url === "cased://x/hop") {
+        callback({ statusCode: 302, headers: { Location: "cased://x/end" } });
+      } else {
+        callback({ data: "end", headers: { "X-Zed": "z", "X-Multi": ["a", "b"], ETag: '"1"' } });
+      }
+    });
+    const seen: Record<string, string[]>[] = [];
+    ses.webRequest.onHeadersReceived((details, callback) => {
+      seen.push(details.responseHeaders!);
+      callback({});
+    });
+    const response = await ses.fetch("cased://x/hop");
+    assert.equal(await response.text(), "end");
+    // Electron reads the headers into a sorted dictionary and adds each as written.
+    assert.deepEqual(seen, [
+      { Location: ["cased://x/end"] },
+      {
+        ETag: ['"1"'],
+        "X-Multi": ["a", "b"],
+        "X-Zed": ["z"],
+        "content-type": ["text/html; charset=utf-8"],
+      },
+    ]);
   });
 
   it("fails a stream answer that holds no stream, as Electron's StartLoadingStream", async () => {

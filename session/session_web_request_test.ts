@@ -93,6 +93,16 @@ describe("ses.webRequest through ses.fetch", () => {
         case "/big":
           streamBig(response);
           return;
+        case "/utf8":
+          // UTF-8 bytes in a header value, as Electron's spec sends a content-disposition.
+          response.writeHead(200, [
+            "content-disposition",
+            Buffer.from("attachment; filename=aa中aa.txt").toString("binary"),
+            "x-raw",
+            JSON.stringify(request.rawHeaders),
+          ]);
+          response.end("utf8");
+          return;
         case "/raw":
           // The header lines as received, each name as sent and every line apart.
           response.writeHead(200, { "content-type": "application/json" });
@@ -538,6 +548,27 @@ describe("ses.webRequest through ses.fetch", () => {
     await ses.closeAllConnections();
   });
 
+  it("reads redirectURL as Electron's GURL: a string without a scheme redirects nowhere, a bad absolute one fails", async () => {
+    const ses = newSession();
+    hits = [];
+    let redirectURL: unknown;
+    ses.webRequest.onBeforeRequest(
+      { urls: ["*://127.0.0.1/from"] },
+      (_details, callback) => callback({ redirectURL } as { redirectURL: string }),
+    );
+    // No colon, so no scheme: GURL's spec is empty and Electron goes on with the request.
+    for (const relative of ["/new", "not a url", "new?x=1"]) {
+      redirectURL = relative;
+      const response = await ses.fetch(`${base}/from`);
+      assert.equal(response.url, `${base}/from`, relative);
+      await response.arrayBuffer();
+    }
+    assert.deepEqual(hits, ["GET /from", "GET /from", "GET /from"]);
+    redirectURL = "http://[bad/";
+    await assert.rejects(ses.fetch(`${base}/from`), isNetError("ERR_INVALID_REDIRECT"));
+    await ses.closeAllConnections();
+  });
+
   it("replaces all request headers with onBeforeSendHeaders' answer, dropping bad lines", async () => {
     const ses = newSession();
     ses.webRequest.onBeforeSendHeaders((details, callback) => {
@@ -749,6 +780,38 @@ describe("ses.webRequest through ses.fetch", () => {
     assert.equal(response.headers.get("x-list"), "a, 2, true");
     assert.equal(response.headers.get("x-nested"), "b,c");
     assert.equal(response.headers.get("x-null"), "null");
+    await ses.closeAllConnections();
+  });
+
+  it("shows header values as UTF-8 text and sends answered text as UTF-8, as Electron's std::string values", async () => {
+    const ses = newSession();
+    hits = [];
+    const shown: string[] = [];
+    const disposition = "attachment; filename=aa中aa.txt";
+    ses.webRequest.onBeforeSendHeaders((details, callback) => {
+      shown.push(details.requestHeaders["x-given"]!);
+      callback({ requestHeaders: { ...details.requestHeaders, "X-Answered": "é中" } });
+    });
+    ses.webRequest.onSendHeaders((details) => shown.push(details.requestHeaders["X-Answered"]!));
+    ses.webRequest.onHeadersReceived((details, callback) => {
+      shown.push(details.responseHeaders!["content-disposition"]![0]!);
+      // Passed back as shown, plus a header of the listener's own.
+      callback({ responseHeaders: { ...details.responseHeaders, "X-Mine": ["ü"] } });
+    });
+    ses.webRequest.onCompleted((details) =>
+      shown.push(details.responseHeaders!["content-disposition"]![0]!)
+    );
+    const given = Buffer.from("q中").toString("binary");
+    const response = await ses.fetch(`${base}/utf8`, { headers: { "x-given": given } });
+    assert.equal(await response.text(), "utf8");
+    assert.deepEqual(shown, ["q中", "é中", disposition, disposition]);
+    // The response keeps the bytes (fetch's Headers show them one per character), the
+    // listener's text went as UTF-8, and so did the answered request header.
+    const bytes = (text: string) => Buffer.from(text).toString("binary");
+    assert.equal(response.headers.get("content-disposition"), bytes(disposition));
+    assert.equal(response.headers.get("x-mine"), bytes("ü"));
+    const sent = JSON.parse(response.headers.get("x-raw")!) as string[];
+    assert.equal(sent[sent.indexOf("X-Answered") + 1], bytes("é中"));
     await ses.closeAllConnections();
   });
 
@@ -1098,6 +1161,44 @@ describe("ses.webRequest through ses.fetch", () => {
     const headers = details.responseHeaders as Record<string, string[]>;
     assert.deepEqual(headers["content-length"], [String(1024 * 1024)]);
     assert.equal(details.error, "net::ERR_ABORTED");
+    await ses.closeAllConnections();
+  });
+
+  it("tells onErrorOccurred the head a request failed after: a cancel or a failing listener once it arrived", async () => {
+    // ProxyingURLLoaderFactory records the head in WebRequestInfo before it asks
+    // onHeadersReceived, so a cancel there (or any failure after) reports it.
+    const ses = newSession();
+    const failed: string[] = [];
+    ses.webRequest.onErrorOccurred((details) =>
+      failed.push(`${details.error} ${details.statusCode} ${details.statusLine} ${details.ip}`)
+    );
+    ses.webRequest.onHeadersReceived((_details, callback) => callback({ cancel: true }));
+    await assert.rejects(ses.fetch(`${base}/small`), isNetError("ERR_BLOCKED_BY_CLIENT"));
+    ses.webRequest.onHeadersReceived((_details, callback) => {
+      setTimeout(() => callback({ cancel: true }), 1);
+    });
+    await assert.rejects(ses.fetch(`${base}/small`), isNetError("ERR_BLOCKED_BY_CLIENT"));
+    ses.webRequest.onHeadersReceived(null);
+    ses.webRequest.onResponseStarted(() => {
+      throw new Error("listener bug");
+    });
+    const reported = await capturingErrors(async () => {
+      await assert.rejects(ses.fetch(`${base}/small`), isNetError("ERR_FAILED"));
+    });
+    ses.webRequest.onResponseStarted(null);
+    ses.webRequest.onBeforeRedirect(() => {
+      throw new Error("listener bug");
+    });
+    const redirecting = await capturingErrors(async () => {
+      await assert.rejects(ses.fetch(`${base}/b`), isNetError("ERR_FAILED"));
+    });
+    assert.equal(reported.length + redirecting.length, 2);
+    assert.deepEqual(failed, [
+      "net::ERR_BLOCKED_BY_CLIENT 200 HTTP/1.1 200 OK 127.0.0.1",
+      "net::ERR_BLOCKED_BY_CLIENT 200 HTTP/1.1 200 OK 127.0.0.1",
+      "net::ERR_FAILED 200 HTTP/1.1 200 OK 127.0.0.1",
+      "net::ERR_FAILED 301 HTTP/1.1 301 Moved Permanently 127.0.0.1",
+    ]);
     await ses.closeAllConnections();
   });
 

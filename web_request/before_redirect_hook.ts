@@ -6,6 +6,7 @@
 
 import type { RequestContext } from "../core/middleware.ts";
 import { tell } from "./_ask.ts";
+import { afterHead } from "./_failed_head.ts";
 import { type RedirectDetails, responseDetails } from "./details.ts";
 import type { WebRequest } from "./web_request.ts";
 
@@ -50,6 +51,10 @@ export function beforeRedirectHook(
     if (listener === undefined) return;
     const details = responseDetails(request, response, context) as RedirectDetails;
     details.redirectURL = redirectUrl.href;
-    tell("onBeforeRedirect", listener, details, request.url);
+    try {
+      tell("onBeforeRedirect", listener, details, request.url);
+    } catch (error) {
+      throw afterHead(error, response);
+    }
   };
 }

@@ -91,10 +91,15 @@ function decide(
     cancelUpload(context, error);
     return Promise.reject(error);
   }
-  if (typeof redirectURL === "string" && redirectURL !== "" && redirectURL !== request.url) {
+  // Electron reads redirectURL as a GURL, never relative to the request: a string without a
+  // colon has no scheme, so its spec is empty and the request goes on (url_parse.cc
+  // ExtractScheme); one with a scheme that is no URL fails.
+  if (
+    typeof redirectURL === "string" && redirectURL.includes(":") && redirectURL !== request.url
+  ) {
     let target: URL;
     try {
-      target = new URL(redirectURL, request.url);
+      target = new URL(redirectURL);
     } catch (cause) {
       return Promise.reject(new SessionError("ERR_INVALID_REDIRECT", { cause, url: request.url }));
     }

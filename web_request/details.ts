@@ -11,6 +11,8 @@ import type { UploadData } from "../core/electron_types.ts";
 import { headerLines } from "../core/header_lines.ts";
 import { responseInfo } from "../core/response_info.ts";
 import { headerObject, setHeader } from "./_header_object.ts";
+import { shownValue } from "../core/header_text.ts";
+import { shownLines } from "./_utf8_value.ts";
 import {
   callerSpellings,
   requestHeaderName,
@@ -86,8 +88,9 @@ export interface CompletedDetails extends ResponseDetails {
 }
 
 /**
- * `onErrorOccurred` details. When the body of a response failed (its head had arrived), they
- * also carry that head — `ip`, `statusLine`, `statusCode`, `responseHeaders` — as Electron's do.
+ * `onErrorOccurred` details. When the request failed after a response head arrived (its body
+ * failed, `onHeadersReceived` cancelled, a listener after it threw), they also carry that head —
+ * `ip`, `statusLine`, `statusCode`, `responseHeaders` — as Electron's do.
  */
 export interface ErrorDetails extends RequestDetails {
   /** Whether the failed response came from the cache. */
@@ -111,7 +114,11 @@ export interface BeforeRequestResponse {
    * truthiness: `1` or `"yes"` cancels too.
    */
   cancel?: boolean;
-  /** Redirect the request (an internal 307) to this URL instead. */
+  /**
+   * Redirect the request (an internal 307) to this absolute URL instead. Read as Electron's
+   * GURL, never relative to the request: a string without a scheme (`/new`) redirects nowhere,
+   * and one with a scheme that is no URL fails with `net::ERR_INVALID_REDIRECT`.
+   */
   redirectURL?: string;
 }
 
@@ -371,7 +378,7 @@ export function responseDetails(
   const info = responseInfo(response);
   const statusLine = info?.statusLine ?? statusLineOf(response);
   const statusCode = response.status;
-  const responseHeaders = info ? headerObject(info.rawHeaders) : headersOf(response);
+  const responseHeaders = info ? headerObject(shownLines(info.rawHeaders)) : headersOf(response);
   const fromCache = info?.fromCache ?? false;
   const ip = info?.remoteAddress;
   // Made in one literal rather than field by field (V8 then skips a hidden class per field), in
@@ -437,7 +444,7 @@ export function responseDetails(
 
 // A response made by a stage has no raw lines: its `Headers` are read instead.
 function headersOf(response: Response): Record<string, string[]> {
-  return headerObject(headerLines(response.headers));
+  return headerObject(shownLines(headerLines(response.headers)));
 }
 
 function statusLineOf(response: Response): string {
@@ -474,14 +481,16 @@ export function requestHeaderObject(
   let headers: Record<string, string> | undefined;
   request.headers.forEach((value, name) => {
     const given = spellings === undefined ? undefined : spellingIn(spellings, name);
-    setHeader(headers ??= {}, given ?? requestHeaderName(name), value);
+    setHeader(headers ??= {}, given ?? requestHeaderName(name), shownValue(value));
   });
   const defaults = context.defaultHeaders;
   if (defaults === undefined || defaults.length === 0) return headers ?? {};
   if (defaults !== defaultsMet) {
     // Spelled once per list of defaults (lists are replaced, never changed in place), not per
     // request.
-    defaultsSpelled = defaults.map(([name, value]) => [name, requestHeaderName(name), value]);
+    defaultsSpelled = defaults.map((
+      [name, value],
+    ) => [name, requestHeaderName(name), shownValue(value)]);
     defaultsObject = withDefaults({}, defaultsSpelled, undefined);
     defaultsMet = defaults;
   }

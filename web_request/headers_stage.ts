@@ -10,7 +10,9 @@ import { type ResponseInfo, responseInfo, setResponseInfo } from "../core/respon
 import { SessionError } from "../core/session_error.ts";
 import { unlessAborted } from "../core/unless_aborted.ts";
 import { answerFailure, ask, tell } from "./_ask.ts";
+import { sentValue } from "../core/header_text.ts";
 import { cancelUpload } from "./_cancel_upload.ts";
+import { afterHead } from "./_failed_head.ts";
 import { answerSpellings } from "./_header_name.ts";
 import { noteSentRequest } from "./_sent_request.ts";
 import {
@@ -159,14 +161,14 @@ function send(
       );
     } catch (error) {
       response.body?.cancel().catch(() => {});
-      throw error;
+      throw afterHead(error, response);
     }
     if (!(answer instanceof Promise)) return applyHead(answer, request, response);
     return unlessAborted(answer, context.signal, request.url).then(
       (late) => applyHead(late, request, response),
       (error: unknown) => {
         response.body?.cancel().catch(() => {});
-        throw error;
+        throw afterHead(error, response);
       },
     );
   });
@@ -208,7 +210,7 @@ function replaceRequestHeaders(
     const line = replacement[name] as string;
     if (/[\r\n\0]/.test(line)) continue;
     try {
-      headers.set(name, line);
+      headers.set(name, sentValue(line));
     } catch {
       // Not a header name: dropped, as Chromium drops lines it cannot send.
     }
@@ -235,7 +237,7 @@ function applyHead(
     return replaceHead(answer, request, response);
   } catch (error) {
     response.body?.cancel().catch(() => {});
-    throw answerFailure("onHeadersReceived", error, request.url);
+    throw afterHead(answerFailure("onHeadersReceived", error, request.url), response);
   }
 }
 
@@ -277,6 +279,7 @@ function replaceHead(
         continue;
       }
       if (/[\r\n\0]/.test(line)) continue;
+      line = sentValue(line);
       try {
         headers.append(name, line);
         rawHeaders.push([name, line]);

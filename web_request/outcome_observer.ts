@@ -7,6 +7,7 @@
 import type { RequestContext } from "../core/middleware.ts";
 import { SessionError } from "../core/session_error.ts";
 import { tellLate } from "./_ask.ts";
+import { headBefore } from "./_failed_head.ts";
 import {
   type CompletedDetails,
   type ErrorDetails,
@@ -67,7 +68,9 @@ export function outcomeObserver(webRequest: WebRequest): OutcomeObserver {
       details.error = "net::OK";
       tellLate("onCompleted", listener, details);
     },
-    onError(request, failure, context, response) {
+    onError(request, failure, context, failedBody) {
+      // A body that failed, or a stage that failed the request after its head.
+      const response = failedBody ?? headBefore(failure);
       const url = (response?.url || context.urlChain.at(-1)) ?? request.url;
       const listener = webRequest.listenerFor("onErrorOccurred", url, context.resourceType);
       if (listener === undefined) return;

@@ -6,6 +6,7 @@
 
 import type { Middleware, RequestContext } from "../core/middleware.ts";
 import { tell } from "./_ask.ts";
+import { afterHead } from "./_failed_head.ts";
 import { sentRequest } from "./_sent_request.ts";
 import { type ResponseDetails, responseDetails } from "./details.ts";
 import type { NotifyListener, WebRequest } from "./web_request.ts";
@@ -61,7 +62,7 @@ function tellStarted(
     tell("onResponseStarted", started, responseDetails(sent, response, context, url), url);
   } catch (error) {
     response.body?.cancel().catch(() => {});
-    throw error;
+    throw afterHead(error, response);
   }
   return response;
 }
