@@ -16,7 +16,7 @@ import { HIDDevice } from "./hid_device.ts";
 import { valueDict } from "./_value_dict.ts";
 import { checkRequestOptions, filterMatches, type HIDDeviceFilter } from "./hid_filters.ts";
 import type { HIDCollectionInfo, HIDReportInfo, HIDReportItem } from "./hid_report_descriptor.ts";
-import { type DeviceGrant, type Permissions, requestOrigin } from "./permissions.ts";
+import { type DeviceGrant, originUrl, type Permissions, requestOrigin } from "./permissions.ts";
 
 /** A report item as Electron's device details give it (WebHID's, without `strings`). */
 export type ElectronHidReportItem = Omit<HIDReportItem, "strings">;
@@ -296,8 +296,10 @@ export class Hid extends EventTarget {
     const { filters, exclusionFilters = [] } = checkRequestOptions(options);
     const origin = requestOrigin(where);
     this.#origins.add(origin);
+    // Electron's ElectronHidDelegate::CanRequestDevicePermission: no frame, and the origin's
+    // URL (url::Origin::GetURL().spec()) as the security origin.
     const allowed = this.#permissions.check("hid", origin, {
-      securityOrigin: origin,
+      securityOrigin: originUrl(origin),
       isMainFrame: false,
     });
     if (!allowed) return [];

@@ -11,7 +11,7 @@ import { setTimeout } from "node:timers";
 import { stat } from "node:fs/promises";
 import { basename, dirname } from "node:path";
 import type { SerialIo } from "../core/serial_io.ts";
-import { requestOrigin } from "./permissions.ts";
+import { DEFAULT_ORIGIN, originUrl, requestOrigin } from "./permissions.ts";
 import { valueDict } from "./_value_dict.ts";
 import { enumerateSerialPorts } from "./serial_enumerator.ts";
 import { SerialPort, type SerialPortRecord } from "./serial_port.ts";
@@ -392,7 +392,7 @@ export class Serial extends EventTarget {
   ): Promise<SerialPort> {
     const filters = checkFilters(options);
     const origin = requestOrigin(requester);
-    if (!this.#checked(origin)) throw notSelected();
+    if (!this.#checked(origin, requester?.origin)) throw notSelected();
     const records = (await this.#scan()).filter((record) => matches(record, filters));
     records.sort(byPortName);
     return await new Promise<SerialPort>((resolve, reject) => {
@@ -461,10 +461,15 @@ export class Serial extends EventTarget {
     this.#unwatch();
   }
 
-  #checked(origin: string): boolean {
+  /**
+   * Electron's WebContentsPermissionHelper::CheckSerialAccessPermission: the main frame asks,
+   * with its URL as `requestingUrl` and the origin's URL (url::Origin::GetURL().spec()) as
+   * `securityOrigin`.
+   */
+  #checked(origin: string, given: unknown): boolean {
     return this.#init.checkPermission("serial", origin, {
-      securityOrigin: origin,
-      requestingUrl: origin,
+      securityOrigin: originUrl(origin),
+      requestingUrl: new URL(String(given ?? DEFAULT_ORIGIN)).href,
       isMainFrame: true,
     }) === true;
   }

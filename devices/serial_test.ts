@@ -81,10 +81,11 @@ describe("Serial", () => {
   it("lists ports sorted by name with Electron's entry shape and checks 'serial' first", async () => {
     const { serial, emitter, checks } = setup();
     const lists = choose(emitter, (list) => list[1]!.portId);
-    const port = await serial.requestPort({}, { origin: "https://a.test" });
+    const port = await serial.requestPort({}, { origin: "HTTPS://a.test:443/page" });
+    // CheckSerialAccessPermission: the origin's URL as securityOrigin, the frame's URL.
     assert.deepEqual(checks[0], ["serial", "https://a.test", {
-      securityOrigin: "https://a.test",
-      requestingUrl: "https://a.test",
+      securityOrigin: "https://a.test/",
+      requestingUrl: "https://a.test/page",
       isMainFrame: true,
     }]);
     const [acm, usb] = lists[0]!;

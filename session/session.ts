@@ -430,7 +430,8 @@ export class Session extends TypedEmitter<SessionEvents> {
   /**
    * Sets the handler that answers permission checks (Electron's
    * `ses.setPermissionCheckHandler`): `(webContents: null, permission, requestingOrigin,
-   * details) => boolean`. Without one every check passes but `deprecated-sync-clipboard-read`.
+   * details) => boolean`, `requestingOrigin` the origin as a URL (`https://a.test/`), as
+   * Electron passes it. Without one every check passes but `deprecated-sync-clipboard-read`.
    *
    * @param handler The handler or `null`.
    * @throws {TypeError} `Must pass null or function`.
@@ -476,7 +477,8 @@ export class Session extends TypedEmitter<SessionEvents> {
   /**
    * Sets the handler that answers screen capture requests (Electron's
    * `ses.setDisplayMediaRequestHandler`): `(request, callback(streams))`, with `request`
-   * `{frame: null, securityOrigin, videoRequested, audioRequested, userGesture}` and `streams`
+   * `{frame: null, securityOrigin, userGesture, videoRequested, audioRequested,
+   * preferredDisplaySurface}` (`securityOrigin` a URL: `https://a.test/`) and `streams`
    * `{video: {id, name}, audio: 'loopback' | 'loopbackWithMute'}`, or `callback(null)` to
    * refuse. Headless programs ask through `ses.permissions.requestDisplayMedia({origin, video,
    * audio})`, which resolves with the sources chosen; nothing is captured.

@@ -28,9 +28,10 @@ describe("Session permissions and HID", () => {
     });
     assert.equal(await ses.permissions.request("geolocation"), true);
     assert.equal(await ses.permissions.request("midi", { origin: "https://a.test" }), false);
-    assert.deepEqual(origins, ["file://", "https://a.test"]);
+    assert.deepEqual(origins, ["file:///", "https://a.test/"]);
+    // Electron's requestingOrigin is a GURL: the origin with a path.
     ses.setPermissionCheckHandler((_w, permission, origin) =>
-      permission === "hid" && origin === "https://a.test"
+      permission === "hid" && origin === "https://a.test/"
     );
     assert.equal(ses.permissions.check("hid", "https://a.test"), true);
     assert.equal(ses.permissions.check("hid"), false);
@@ -45,7 +46,7 @@ describe("Session permissions and HID", () => {
     await assert.rejects(ses.permissions.requestDisplayMedia(), { name: "NotSupportedError" });
     ses.setDisplayMediaRequestHandler((request, callback) =>
       callback(
-        request.securityOrigin === "https://a.test"
+        request.securityOrigin === "https://a.test/"
           ? { video: { id: "window:42:0", name: "Editor" }, audio: "loopbackWithMute" }
           : null,
       )
