@@ -421,9 +421,11 @@ export class Session extends TypedEmitter<SessionEvents> {
    * it and denies the requests still waiting.
    *
    * @param handler The handler or `null`.
-   * @throws {TypeError} `Must pass null or function`.
+   * @throws {TypeError} `Must pass null or function`; `Insufficient number of arguments.` when
+   * called with none (Chromium gin's words).
    */
   setPermissionRequestHandler(handler: PermissionRequestHandler | null): void {
+    requireArgument(arguments.length);
     this.#permissions.setPermissionRequestHandler(handler);
   }
 
@@ -434,9 +436,11 @@ export class Session extends TypedEmitter<SessionEvents> {
    * Electron passes it. Without one every check passes but `deprecated-sync-clipboard-read`.
    *
    * @param handler The handler or `null`.
-   * @throws {TypeError} `Must pass null or function`.
+   * @throws {TypeError} `Must pass null or function`; `Insufficient number of arguments.` when
+   * called with none (Chromium gin's words).
    */
   setPermissionCheckHandler(handler: PermissionCheckHandler | null): void {
+    requireArgument(arguments.length);
     this.#permissions.setPermissionCheckHandler(handler);
   }
 
@@ -446,9 +450,11 @@ export class Session extends TypedEmitter<SessionEvents> {
    * grants.
    *
    * @param handler The handler or `null`.
-   * @throws {TypeError} `Must pass null or function`.
+   * @throws {TypeError} `Must pass null or function`; `Insufficient number of arguments.` when
+   * called with none (Chromium gin's words).
    */
   setDevicePermissionHandler(handler: DevicePermissionHandler | null): void {
+    requireArgument(arguments.length);
     this.#permissions.setDevicePermissionHandler(handler);
   }
 
@@ -457,9 +463,11 @@ export class Session extends TypedEmitter<SessionEvents> {
    * asks for WebUSB here.
    *
    * @param handler `({protectedClasses}) => protectedClasses`, or `null`.
-   * @throws {TypeError} `Must pass null or function`.
+   * @throws {TypeError} `Must pass null or function`; `Insufficient number of arguments.` when
+   * called with none (Chromium gin's words).
    */
   setUSBProtectedClassesHandler(handler: USBProtectedClassesHandler | null): void {
+    requireArgument(arguments.length);
     checkHandlerArgument(handler);
   }
 
@@ -468,9 +476,11 @@ export class Session extends TypedEmitter<SessionEvents> {
    * asks for Web Bluetooth here.
    *
    * @param handler `(details, callback({confirmed, pin}))`, or `null`.
-   * @throws {TypeError} `Must pass null or function`.
+   * @throws {TypeError} `Must pass null or function`; `Insufficient number of arguments.` when
+   * called with none (Chromium gin's words).
    */
   setBluetoothPairingHandler(handler: BluetoothPairingHandler | null): void {
+    requireArgument(arguments.length);
     checkHandlerArgument(handler);
   }
 

@@ -21,6 +21,26 @@ describe("Session permissions and HID", () => {
       message: "Must pass null or function",
     });
     assert.throws(() => ses.setDevicePermissionHandler({} as never), TypeError);
+    // gin refuses a call short of its argument before the setter looks at it; an explicit
+    // undefined is an argument, which the setter refuses in its own words.
+    const setters = [
+      "setPermissionRequestHandler",
+      "setPermissionCheckHandler",
+      "setDevicePermissionHandler",
+      "setUSBProtectedClassesHandler",
+      "setBluetoothPairingHandler",
+    ] as const;
+    for (const name of setters) {
+      const setter = ses[name] as (...args: unknown[]) => void;
+      assert.throws(() => setter.call(ses), {
+        name: "TypeError",
+        message: "Insufficient number of arguments.",
+      }, name);
+      assert.throws(() => setter.call(ses, undefined), {
+        name: "TypeError",
+        message: "Must pass null or function",
+      }, name);
+    }
     const origins: string[] = [];
     ses.setPermissionRequestHandler((_w, permission, callback, details) => {
       origins.push(details.requestingUrl);
