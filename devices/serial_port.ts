@@ -158,12 +158,16 @@ export class SerialPort extends EventTarget {
    *
    * @param options `{baudRate, dataBits, stopBits, parity, bufferSize, flowControl}`.
    * @returns Resolves once the device is open and configured.
-   * @throws {TypeError} (rejects) Chromium's conversion and range messages (see
-   * `validateSerialOptions`).
+   * @throws {TypeError} (rejects) `1 argument required, but only 0 present.` without options;
+   * Chromium's conversion and range messages (see `validateSerialOptions`).
    * @throws {DOMException} (rejects) `InvalidStateError` `A call to open() is already in
    * progress.` / `The port is already open.`; `NetworkError` `Failed to open serial port.`
    */
   async open(options: SerialOptions): Promise<void> {
+    // Blink's binding counts the arguments before it converts the dictionary.
+    if (arguments.length === 0) {
+      throw new TypeError(prefixed("open", "1 argument required, but only 0 present."));
+    }
     const converted = convertSerialOptions(options);
     if (this.#opening) {
       throw new DOMException(

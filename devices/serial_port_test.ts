@@ -111,6 +111,11 @@ describe("SerialPort on a pty", { skip: platform() === "linux" ? false : "needs 
         // @ts-expect-error: the wrong shapes are the point
         await assert.rejects(port.open(options), new TypeError(prefix + message));
       }
+      // Blink counts the arguments before it converts the dictionary.
+      await assert.rejects(
+        (port.open as () => Promise<void>)(),
+        new TypeError(prefix + "1 argument required, but only 0 present."),
+      );
       const opening = port.open({ baudRate: 9600 });
       await assert.rejects(port.open({ baudRate: 9600 }), (error: unknown) => {
         assert.ok(error instanceof DOMException);
