@@ -489,7 +489,12 @@ export class Hid extends EventTarget {
     let device = devices.get(iface.guid);
     if (!device) {
       device = new HIDDevice(iface, {
-        open: async (path) => (await this.#backendPromise()).open(path),
+        open: async (path) => {
+          // Chromium's HidService::Connect asks for the permission again (a device permission
+          // handler may have changed its mind); the device turns a refusal into NotAllowedError.
+          if (!this.#mayUse(origin, iface)) throw new Error(`No permission for ${path}`);
+          return (await this.#backendPromise()).open(path);
+        },
         forget: (forgotten) => this.#forget(origin, forgotten),
         lost: () => void this.#refresh().catch(() => {}),
       });

@@ -388,6 +388,18 @@ describe("Hid grants", () => {
     assert.equal(picked.length, 1);
     assert.deepEqual(permissions.granted(ORIGIN, "hid"), []);
     assert.deepEqual((await hid.getDevices({ origin: ORIGIN })).map((d) => d.vendorId), [0x054c]);
+    // Chromium's HidService::Connect asks for the permission again: the handler vetoes open().
+    await assert.rejects(picked[0]!.open(), (error: unknown) => {
+      assert.ok(error instanceof DOMException);
+      assert.equal(error.name, "NotAllowedError");
+      assert.equal(error.message, "Failed to open the device.");
+      return true;
+    });
+    assert.equal(picked[0]!.opened, false);
+    permissions.setDevicePermissionHandler(() => true);
+    await picked[0]!.open();
+    assert.equal(picked[0]!.opened, true);
+    await picked[0]!.close();
   });
 
   it("forget() revokes the whole physical device and emits hid-device-revoked", async () => {
