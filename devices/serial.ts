@@ -489,15 +489,22 @@ export class Serial extends EventTarget {
     );
   }
 
+  /**
+   * Electron's SerialChooserContext::GrantPortPermission: a persistable port goes to the
+   * permission manager, which stores nothing while a device permission handler decides (the
+   * handler alone then says whether the origin may use it); other ports get an ephemeral grant.
+   */
   #grant(origin: string, record: SerialPortRecord): SerialPort {
-    if (persistable(record) && this.#init.devicePermissionHandler() === null) {
-      const grants = this.#persistent.get(origin) ?? [];
-      grants.push({
-        vendorId: record.vendorId,
-        productId: record.productId,
-        serialNumber: record.serialNumber,
-      });
-      this.#persistent.set(origin, grants);
+    if (persistable(record)) {
+      if (this.#init.devicePermissionHandler() === null) {
+        const grants = this.#persistent.get(origin) ?? [];
+        grants.push({
+          vendorId: record.vendorId,
+          productId: record.productId,
+          serialNumber: record.serialNumber,
+        });
+        this.#persistent.set(origin, grants);
+      }
     } else {
       const tokens = this.#ephemeral.get(origin) ?? new Set();
       tokens.add(this.#tokens.get(record.path)!);
@@ -514,6 +521,7 @@ export class Serial extends EventTarget {
     if (port === undefined) {
       port = new SerialPort(record, {
         io: this.#init.io,
+        mayOpen: () => this.#allowed(origin, record),
         forget: (forgotten) => this.#forget(origin, token, record, forgotten),
       });
       ports.set(token, port);

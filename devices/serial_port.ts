@@ -48,6 +48,11 @@ export interface SerialPortInfo {
 export interface SerialPortHost {
   /** Opens devices. */
   io: SerialIo;
+  /**
+   * Whether the origin may still use the port, asked before each `open()` as Chromium's
+   * `SerialService::OpenPort` asks `HasPortPermission`.
+   */
+  mayOpen(): boolean;
   /** Revokes the origin's permission for this port (`port.forget()`). */
   forget(port: SerialPort): void;
 }
@@ -93,6 +98,7 @@ function linkError(error: unknown): unknown {
  * const pty = await openPtyPair(runtime);
  * const port = new SerialPort({ path: pty.path }, {
  *   io: createLibcSerialIo(runtime),
+ *   mayOpen: () => true,
  *   forget: () => {},
  * });
  * await port.open({ baudRate: 115200 });
@@ -179,7 +185,9 @@ export class SerialPort extends EventTarget {
       throw new DOMException(prefixed("open", "The port is already open."), "InvalidStateError");
     }
     const valid = validateSerialOptions(converted);
-    if (this.#forgotten) throw new DOMException("Failed to open serial port.", "NetworkError");
+    if (this.#forgotten || !this.#host.mayOpen()) {
+      throw new DOMException("Failed to open serial port.", "NetworkError");
+    }
     this.#opening = true;
     try {
       this.#link = await this.#host.io.open(this.#record.path, valid);

@@ -285,6 +285,37 @@ describe("Serial", () => {
     assert.equal(asked.length, 1);
   });
 
+  it(
+    "leaves a chosen persistable port to the device handler, which open() asks again",
+    { skip: platform() === "linux" ? false : "needs Linux" },
+    async () => {
+      const pty = await openPtyPair(runtime);
+      let allow = false;
+      const { serial, emitter } = setup([{ ...USB, path: pty.path }], { device: () => allow });
+      try {
+        choose(emitter, (list) => list[0]!.portId);
+        const port = await serial.requestPort({}, { origin: "https://a.test" });
+        // Electron's SerialChooserContext::GrantPortPermission hands a persistable port to the
+        // permission manager, which stores nothing while a device handler decides.
+        assert.deepEqual(await serial.getPorts({ origin: "https://a.test" }), []);
+        // Chromium's SerialService::OpenPort asks HasPortPermission first.
+        await assert.rejects(port.open({ baudRate: 9600 }), (error: unknown) => {
+          assert.ok(error instanceof DOMException);
+          assert.equal(error.name, "NetworkError");
+          assert.equal(error.message, "Failed to open serial port.");
+          return true;
+        });
+        allow = true;
+        assert.deepEqual(await serial.getPorts({ origin: "https://a.test" }), [port]);
+        await port.open({ baudRate: 9600 });
+        await port.close();
+      } finally {
+        pty.main.close();
+        serial.close();
+      }
+    },
+  );
+
   it("gives serial-port-removed the port's portId, as the chooser listed it", async () => {
     const records = [USB, NO_SERIAL];
     const { serial, emitter } = setup(records);
