@@ -182,7 +182,8 @@ export const DEFAULT_ORIGIN = "file://";
  * The origin a headless request names: `where.origin` (an origin or any URL of it), or
  * {@linkcode DEFAULT_ORIGIN} when `where` or its `origin` is missing, serialised as Chromium's
  * `url::Origin::Serialize` does: `scheme://host[:port]` with the scheme and host lower-cased and
- * a default port dropped, `file://` for any file URL, `null` for a URL with no host (`data:`).
+ * a default port dropped, `file://` for any file URL, the inner URL's origin for a `blob:` or
+ * `filesystem:` URL, `null` for a URL with no host (`data:`).
  * Grants, checks and handlers then see one spelling of an origin however a program wrote it.
  *
  * @param where `{origin}`, `undefined` or `null`.
@@ -201,8 +202,18 @@ export function requestOrigin(where: { origin?: unknown } | null | undefined): s
   if (typeof origin !== "string" || !URL.canParse(origin)) {
     throw new TypeError(`Invalid origin: ${JSON.stringify(origin) ?? String(origin)}`);
   }
-  const url = new URL(origin);
+  return serializeOrigin(new URL(origin));
+}
+
+function serializeOrigin(url: URL): string {
   if (url.protocol === "file:") return DEFAULT_ORIGIN;
+  // url::Origin::Create takes a blob: or filesystem: URL's origin from the URL inside it.
+  if (url.protocol === "blob:" || url.protocol === "filesystem:") {
+    const inner = URL.parse(url.pathname);
+    return inner === null || inner.protocol === "blob:" || inner.protocol === "filesystem:"
+      ? "null"
+      : serializeOrigin(inner);
+  }
   return url.host === "" ? "null" : `${url.protocol}//${url.host}`;
 }
 

@@ -8,6 +8,7 @@ import {
   type PermissionRequestOptions,
   Permissions,
   REQUEST_PERMISSIONS,
+  requestOrigin,
 } from "./permissions.ts";
 
 const sameSerial = (serial: string) => (grant: DeviceGrant) =>
@@ -226,6 +227,23 @@ describe("Permissions handlers", () => {
     ]);
     permissions.setPermissionCheckHandler(null);
     assert.equal(permissions.check("serial"), true);
+  });
+});
+
+describe("requestOrigin", () => {
+  it("gives a blob: or filesystem: URL its inner URL's origin, as url::Origin::Create does", () => {
+    const cases: [string, string][] = [
+      ["blob:https://a.test/6c1b1a7e", "https://a.test"],
+      ["blob:HTTPS://A.test:443/x", "https://a.test"],
+      ["filesystem:https://a.test:8443/temporary/f.txt", "https://a.test:8443"],
+      ["blob:null/6c1b1a7e", "null"],
+      ["blob:nonsense", "null"],
+      ["about:blank", "null"],
+      ["data:text/plain,x", "null"],
+    ];
+    for (const [origin, serialised] of cases) {
+      assert.equal(requestOrigin({ origin }), serialised, origin);
+    }
   });
 });
 
