@@ -225,6 +225,10 @@ function unsignedShort(value: unknown): number {
  * Electron's chooser order (`SerialChooserController::OnGetDevices`): by the path's base name;
  * the whole path breaks ties, so the order is total.
  */
+function isCharacterDevice(path: string): Promise<boolean> {
+  return stat(path).then((stats) => stats.isCharacterDevice(), () => false);
+}
+
 function byPortName(a: SerialPortRecord, b: SerialPortRecord): number {
   const [left, right] = [basename(a.path), basename(b.path)];
   if (left !== right) return left < right ? -1 : 1;
@@ -347,7 +351,7 @@ export class Serial extends EventTarget {
 
   /**
    * Adds a device path the enumerator cannot see (a pty, a socat link, a device in a
-   * container); it is listed while it exists. An @ses addition.
+   * container); it is listed while it is a character device. An @ses addition.
    *
    * @param path An absolute device path.
    * @throws {TypeError} When `path` is not an absolute path.
@@ -578,9 +582,9 @@ export class Serial extends EventTarget {
     const found = await (this.#init.enumerate ?? enumerateSerialPorts)();
     const byPath = new Map(found.map((record) => [record.path, record]));
     for (const path of this.#paths) {
-      if (!byPath.has(path) && await stat(path).then(() => true, () => false)) {
-        byPath.set(path, { path });
-      }
+      // Only a character device (a tty, a pty, a socat link to one) is a port; a file or a
+      // directory at the path is not, as Chromium's enumerator lists tty devices only.
+      if (!byPath.has(path) && await isCharacterDevice(path)) byPath.set(path, { path });
     }
     const initial = !this.#scanned;
     this.#scanned = true;

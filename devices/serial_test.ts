@@ -1,6 +1,8 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { platform } from "node:os";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { platform, tmpdir } from "node:os";
+import { join } from "node:path";
 import { createLibcSerialIo, currentRuntime, openPtyPair } from "../runtime/mod.ts";
 import { ElectronEvent } from "../core/electron_event.ts";
 import { TypedEmitter } from "../core/typed_emitter.ts";
@@ -315,6 +317,20 @@ describe("Serial", () => {
       }
     },
   );
+
+  it("lists an added path only while it is a character device (not a file or a directory)", async () => {
+    const { serial } = setup([]);
+    const dir = mkdtempSync(join(tmpdir(), "ses-serial-"));
+    try {
+      writeFileSync(join(dir, "ttyFILE"), "");
+      serial.addPortPath(join(dir, "ttyFILE"));
+      serial.addPortPath(dir);
+      serial.addPortPath("/dev/null");
+      assert.deepEqual((await serial.listPorts()).map((port) => port.portName), ["null"]);
+    } finally {
+      rmSync(dir, { recursive: true });
+    }
+  });
 
   it("gives serial-port-removed the port's portId, as the chooser listed it", async () => {
     const records = [USB, NO_SERIAL];
