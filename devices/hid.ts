@@ -245,6 +245,7 @@ export class Hid extends EventTarget {
   #choosers = new Set<Chooser>();
   #refreshing: Promise<void> | undefined;
   #stale = false;
+  #enumerated = false;
   #stopWatching: (() => void) | undefined;
 
   /**
@@ -410,6 +411,11 @@ export class Hid extends EventTarget {
     }
     const removed = [...this.#interfaces].filter(([key]) => !next.has(key)).map(([, i]) => i);
     this.#interfaces = next;
+    // The devices of the first enumeration were there already: Chromium's HidChooserContext
+    // takes them as its initial list and tells its observers only of later changes.
+    const initial = !this.#enumerated;
+    this.#enumerated = true;
+    if (initial) return;
     for (const iface of removed) this.#removed(iface);
     for (const iface of added) this.#added(iface);
   }

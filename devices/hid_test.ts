@@ -443,6 +443,20 @@ describe("Hid grants", () => {
     assert.equal(log.length, 1);
   });
 
+  it("fires no connect for the devices already present at the first enumeration", async () => {
+    const { hid, backend, permissions } = setup([gamepad]);
+    permissions.setDevicePermissionHandler(() => true);
+    const log: string[] = [];
+    hid.addEventListener("connect", (event) => {
+      log.push((event as HIDConnectionEvent).device.productName);
+    });
+    assert.equal((await hid.getDevices({ origin: ORIGIN })).length, 1);
+    assert.deepEqual(log, []);
+    backend.plug({ ...nameless, productName: "Board" });
+    await hid.getDevices({ origin: ORIGIN });
+    assert.deepEqual(log, ["Board"]);
+  });
+
   it("reports a backend that cannot load, and retries it at the next call", async () => {
     let attempts = 0;
     const hid = new Hid({
