@@ -48,6 +48,7 @@ export type {
   PermissionRequestHandler,
   PermissionRequestOptions,
   Permissions,
+  PreferredDisplaySurface,
   PreloadScript,
   PreloadScriptRegistration,
   Serial,

@@ -61,7 +61,11 @@ function fsSide(path: string): Promise<Side> {
 }
 
 async function portSide(path: string): Promise<Side> {
-  const port = new SerialPort({ path }, { io: createLibcSerialIo(runtime), forget: () => {} });
+  const port = new SerialPort({ path }, {
+    io: createLibcSerialIo(runtime),
+    mayOpen: () => true,
+    forget: () => {},
+  });
   await port.open({ baudRate: 3000000, bufferSize: CHUNK });
   const writer = port.writable!.getWriter();
   const reader = port.readable!.getReader({ mode: "byob" });

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { existsSync } from "node:fs";
+import { statSync } from "node:fs";
 import { parseArgs } from "node:util";
 import type { SessionModule } from "../session/mod.ts";
 import { usageLine } from "./usage_error.ts";
@@ -28,8 +28,8 @@ export interface DevicesSerialOutput {
  * @param session The `session` module.
  * @param args The arguments after `devices serial`.
  * @param output Where to print.
- * @returns 0; 1 when an `--add` path does not exist (the other ports are still listed); 2 for
- * bad arguments.
+ * @returns 0; 1 when an `--add` path does not exist or is no character device (the other ports
+ * are still listed); 2 for bad arguments.
  *
  * @example
  * ```ts
@@ -64,10 +64,19 @@ export async function runDevicesSerial(
     output.err(`ses devices serial: ${(error as Error).message}`);
     return 2;
   }
-  // The enumerator lists an added path only while it exists: say so rather than omit it.
-  const missing = values.add.filter((path) => !existsSync(path));
-  for (const path of missing) output.err(`ses devices serial: no device at "${path}"`);
-  const status = missing.length > 0 ? 1 : 0;
+  // The enumerator lists an added path only while it is a character device: say so rather
+  // than omit it.
+  let status = 0;
+  for (const path of values.add) {
+    const stats = statSync(path, { throwIfNoEntry: false });
+    if (stats?.isCharacterDevice()) continue;
+    output.err(
+      stats === undefined
+        ? `ses devices serial: no device at "${path}"`
+        : `ses devices serial: "${path}" is not a character device`,
+    );
+    status = 1;
+  }
   const ports = await serial.listPorts();
   if (values.json) {
     output.out(JSON.stringify(ports));

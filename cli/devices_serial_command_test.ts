@@ -1,6 +1,8 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { platform } from "node:os";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { platform, tmpdir } from "node:os";
+import { join } from "node:path";
 import { currentRuntime, openPtyPair } from "../runtime/mod.ts";
 import { App, createSessionModule } from "../session/mod.ts";
 import { runDevicesSerial } from "./devices_serial_command.ts";
@@ -42,6 +44,23 @@ describe("ses devices serial", { skip: platform() === "linux" ? false : "needs L
     const json = await run(["--add", missing, "--json"]);
     assert.equal(json.code, 1);
     assert.ok(Array.isArray(JSON.parse(json.out[0]!)));
+  });
+
+  it("names an added path that is no device (a file, a directory) and does not list it", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ses-serial-cli-"));
+    const file = join(dir, "ttyFILE");
+    writeFileSync(file, "");
+    try {
+      const text = await run(["--add", file, "--add", dir]);
+      assert.equal(text.code, 1);
+      assert.deepEqual(text.err, [
+        `ses devices serial: "${file}" is not a character device`,
+        `ses devices serial: "${dir}" is not a character device`,
+      ]);
+      assert.ok(!text.out.some((line) => line.startsWith("ttyFILE")), text.out.join("\n"));
+    } finally {
+      rmSync(dir, { recursive: true });
+    }
   });
 
   it("rejects unknown options and relative paths", async () => {

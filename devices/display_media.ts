@@ -6,21 +6,30 @@
  * @module
  */
 
+/** The display surface a page prefers (`getDisplayMedia`'s `displaySurface` constraint). */
+export type PreferredDisplaySurface = "none" | "monitor" | "window" | "browser";
+
 /**
- * What the display media request handler receives (Electron's `request`). There is no frame
- * headlessly: `frame` is `null`.
+ * What the display media request handler receives (Electron's `request`, its keys in the order
+ * of Electron's `Converter<content::MediaStreamRequest>`). There is no frame headlessly:
+ * `frame` is `null`.
  */
 export interface DisplayMediaRequest {
   /** The frame asking; `null` headlessly. */
   frame: null;
-  /** The origin asking, like `https://a.test` (`file://` when the program names none). */
+  /**
+   * The origin asking as a URL (Chromium's `GURL`), like `https://a.test/` (`file:///` when the
+   * program names none).
+   */
   securityOrigin: string;
+  /** Whether the request came with a user gesture. */
+  userGesture: boolean;
   /** Whether a video stream is asked for. */
   videoRequested: boolean;
   /** Whether an audio stream is asked for. */
   audioRequested: boolean;
-  /** Whether the request came with a user gesture. */
-  userGesture: boolean;
+  /** The display surface the page prefers; `none` when it states no preference. */
+  preferredDisplaySurface: PreferredDisplaySurface;
 }
 
 /**
@@ -66,6 +75,8 @@ export interface DisplayMediaRequestOptions {
   audio?: boolean;
   /** Whether the request comes with a user gesture; default `true`. */
   userGesture?: boolean;
+  /** The display surface preferred; default `none` (no preference). */
+  preferredDisplaySurface?: PreferredDisplaySurface;
 }
 
 /** One device a display media request got: Chromium's `MediaStreamDevice` id and name. */
@@ -101,10 +112,11 @@ export interface DisplayMediaSelection {
  * import { chosenDisplayMedia } from "./display_media.ts";
  * const request = {
  *   frame: null,
- *   securityOrigin: "https://a.test",
+ *   securityOrigin: "https://a.test/",
+ *   userGesture: true,
  *   videoRequested: true,
  *   audioRequested: true,
- *   userGesture: true,
+ *   preferredDisplaySurface: "none" as const,
  * };
  * const chosen = chosenDisplayMedia(request, { video: { id: "screen:0:0", name: "Screen" }, audio: "loopback" });
  * console.log(chosen?.audio); // { id: "loopback", name: "System audio" }

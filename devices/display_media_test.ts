@@ -47,6 +47,7 @@ describe("Permissions.requestDisplayMedia", () => {
         origin: "https://a.test",
         audio: true,
         userGesture: false,
+        preferredDisplaySurface: "window",
       }),
       {
         video: { id: "screen:0:0", name: "Entire screen" },
@@ -56,29 +57,54 @@ describe("Permissions.requestDisplayMedia", () => {
     assert.deepEqual(await permissions.requestDisplayMedia({ video: false, audio: true }), {
       audio: { id: "loopback", name: "System audio" },
     });
+    // Electron's Converter<content::MediaStreamRequest>: these keys in this order, and the
+    // security origin as a URL (url::Origin::GetURL()).
     assert.deepEqual(seen, [
       {
         frame: null,
-        securityOrigin: "file://",
+        securityOrigin: "file:///",
+        userGesture: true,
         videoRequested: true,
         audioRequested: false,
-        userGesture: true,
+        preferredDisplaySurface: "none",
       },
       {
         frame: null,
-        securityOrigin: "https://a.test",
+        securityOrigin: "https://a.test/",
+        userGesture: false,
         videoRequested: true,
         audioRequested: true,
-        userGesture: false,
+        preferredDisplaySurface: "window",
       },
       {
         frame: null,
-        securityOrigin: "file://",
+        securityOrigin: "file:///",
+        userGesture: true,
         videoRequested: false,
         audioRequested: true,
-        userGesture: true,
+        preferredDisplaySurface: "none",
       },
     ]);
+    for (const request of seen) {
+      assert.deepEqual(Object.keys(request), [
+        "frame",
+        "securityOrigin",
+        "userGesture",
+        "videoRequested",
+        "audioRequested",
+        "preferredDisplaySurface",
+      ]);
+    }
+    assert.throws(
+      () =>
+        permissions.requestDisplayMedia({
+          preferredDisplaySurface: "tab" as unknown as "none",
+        }),
+      {
+        name: "TypeError",
+        message: 'Invalid preferredDisplaySurface: "tab" (one of none, monitor, window, browser)',
+      },
+    );
     assert.throws(() => permissions.requestDisplayMedia({ video: false }), {
       name: "TypeError",
       message: "At least one of audio and video must be requested",

@@ -16,7 +16,7 @@ import { HIDDevice } from "./hid_device.ts";
 import { valueDict } from "./_value_dict.ts";
 import { checkRequestOptions, filterMatches, type HIDDeviceFilter } from "./hid_filters.ts";
 import type { HIDCollectionInfo, HIDReportInfo, HIDReportItem } from "./hid_report_descriptor.ts";
-import { type DeviceGrant, type Permissions, requestOrigin } from "./permissions.ts";
+import { type DeviceGrant, originUrl, type Permissions, requestOrigin } from "./permissions.ts";
 
 /** A report item as Electron's device details give it (WebHID's, without `strings`). */
 export type ElectronHidReportItem = Omit<HIDReportItem, "strings">;
@@ -245,6 +245,7 @@ export class Hid extends EventTarget {
   #choosers = new Set<Chooser>();
   #refreshing: Promise<void> | undefined;
   #stale = false;
+  #enumerated = false;
   #stopWatching: (() => void) | undefined;
 
   /**
@@ -296,8 +297,10 @@ export class Hid extends EventTarget {
     const { filters, exclusionFilters = [] } = checkRequestOptions(options);
     const origin = requestOrigin(where);
     this.#origins.add(origin);
+    // Electron's ElectronHidDelegate::CanRequestDevicePermission: no frame, and the origin's
+    // URL (url::Origin::GetURL().spec()) as the security origin.
     const allowed = this.#permissions.check("hid", origin, {
-      securityOrigin: origin,
+      securityOrigin: originUrl(origin),
       isMainFrame: false,
     });
     if (!allowed) return [];
@@ -408,6 +411,11 @@ export class Hid extends EventTarget {
     }
     const removed = [...this.#interfaces].filter(([key]) => !next.has(key)).map(([, i]) => i);
     this.#interfaces = next;
+    // The devices of the first enumeration were there already: Chromium's HidChooserContext
+    // takes them as its initial list and tells its observers only of later changes.
+    const initial = !this.#enumerated;
+    this.#enumerated = true;
+    if (initial) return;
     for (const iface of removed) this.#removed(iface);
     for (const iface of added) this.#added(iface);
   }
@@ -487,7 +495,12 @@ export class Hid extends EventTarget {
     let device = devices.get(iface.guid);
     if (!device) {
       device = new HIDDevice(iface, {
-        open: async (path) => (await this.#backendPromise()).open(path),
+        open: async (path) => {
+          // Chromium's HidService::Connect asks for the permission again (a device permission
+          // handler may have changed its mind); the device turns a refusal into NotAllowedError.
+          if (!this.#mayUse(origin, iface)) throw new Error(`No permission for ${path}`);
+          return (await this.#backendPromise()).open(path);
+        },
         forget: (forgotten) => this.#forget(origin, forgotten),
         lost: () => void this.#refresh().catch(() => {}),
       });

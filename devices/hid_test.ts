@@ -179,8 +179,9 @@ describe("Hid.requestDevice", () => {
     events.on("select-hid-device", () => selected++);
     assert.deepEqual(await hid.requestDevice({ filters: [] }, { origin: ORIGIN }), []);
     assert.equal(selected, 0);
-    assert.deepEqual(checks, [[null, "hid", ORIGIN, {
-      securityOrigin: ORIGIN,
+    // ElectronHidDelegate::CanRequestDevicePermission hands over url::Origin::GetURL().
+    assert.deepEqual(checks, [[null, "hid", `${ORIGIN}/`, {
+      securityOrigin: `${ORIGIN}/`,
       isMainFrame: false,
     }]]);
     assert.deepEqual(Object.keys(checks[0]![3] as object), ["isMainFrame", "securityOrigin"]);
@@ -254,7 +255,7 @@ describe("Hid.requestDevice", () => {
     const none = null as unknown as { origin: string };
     assert.deepEqual(await hid.requestDevice({ filters: [] }, none), []);
     assert.deepEqual(await hid.getDevices(none), []);
-    assert.deepEqual(origins, ["file://"]);
+    assert.deepEqual(origins, ["file:///"]);
   });
 
   it("rejects bad filters with Chromium's TypeError", async () => {
@@ -387,6 +388,18 @@ describe("Hid grants", () => {
     assert.equal(picked.length, 1);
     assert.deepEqual(permissions.granted(ORIGIN, "hid"), []);
     assert.deepEqual((await hid.getDevices({ origin: ORIGIN })).map((d) => d.vendorId), [0x054c]);
+    // Chromium's HidService::Connect asks for the permission again: the handler vetoes open().
+    await assert.rejects(picked[0]!.open(), (error: unknown) => {
+      assert.ok(error instanceof DOMException);
+      assert.equal(error.name, "NotAllowedError");
+      assert.equal(error.message, "Failed to open the device.");
+      return true;
+    });
+    assert.equal(picked[0]!.opened, false);
+    permissions.setDevicePermissionHandler(() => true);
+    await picked[0]!.open();
+    assert.equal(picked[0]!.opened, true);
+    await picked[0]!.close();
   });
 
   it("forget() revokes the whole physical device and emits hid-device-revoked", async () => {
@@ -428,6 +441,20 @@ describe("Hid grants", () => {
     backend.plug(named); // no permission: no event
     await hid.getDevices({ origin: ORIGIN });
     assert.equal(log.length, 1);
+  });
+
+  it("fires no connect for the devices already present at the first enumeration", async () => {
+    const { hid, backend, permissions } = setup([gamepad]);
+    permissions.setDevicePermissionHandler(() => true);
+    const log: string[] = [];
+    hid.addEventListener("connect", (event) => {
+      log.push((event as HIDConnectionEvent).device.productName);
+    });
+    assert.equal((await hid.getDevices({ origin: ORIGIN })).length, 1);
+    assert.deepEqual(log, []);
+    backend.plug({ ...nameless, productName: "Board" });
+    await hid.getDevices({ origin: ORIGIN });
+    assert.deepEqual(log, ["Board"]);
   });
 
   it("reports a backend that cannot load, and retries it at the next call", async () => {

@@ -47,6 +47,8 @@ export const REQUEST_PERMISSIONS: readonly string[] = [
   "fileSystem",
 ];
 
+const DISPLAY_SURFACES: readonly string[] = ["none", "monitor", "window", "browser"];
+
 const NOT_CHECKED = new Set([
   "display-capture",
   "keyboardLock",
@@ -180,7 +182,8 @@ export const DEFAULT_ORIGIN = "file://";
  * The origin a headless request names: `where.origin` (an origin or any URL of it), or
  * {@linkcode DEFAULT_ORIGIN} when `where` or its `origin` is missing, serialised as Chromium's
  * `url::Origin::Serialize` does: `scheme://host[:port]` with the scheme and host lower-cased and
- * a default port dropped, `file://` for any file URL, `null` for a URL with no host (`data:`).
+ * a default port dropped, `file://` for any file URL, the inner URL's origin for a `blob:` or
+ * `filesystem:` URL, `null` for a URL with no host (`data:`).
  * Grants, checks and handlers then see one spelling of an origin however a program wrote it.
  *
  * @param where `{origin}`, `undefined` or `null`.
@@ -199,9 +202,49 @@ export function requestOrigin(where: { origin?: unknown } | null | undefined): s
   if (typeof origin !== "string" || !URL.canParse(origin)) {
     throw new TypeError(`Invalid origin: ${JSON.stringify(origin) ?? String(origin)}`);
   }
-  const url = new URL(origin);
+  return serializeOrigin(new URL(origin));
+}
+
+function serializeOrigin(url: URL): string {
   if (url.protocol === "file:") return DEFAULT_ORIGIN;
+  // url::Origin::Create takes a blob: or filesystem: URL's origin from the URL inside it.
+  if (url.protocol === "blob:" || url.protocol === "filesystem:") {
+    const inner = URL.parse(url.pathname);
+    return inner === null || inner.protocol === "blob:" || inner.protocol === "filesystem:"
+      ? "null"
+      : serializeOrigin(inner);
+  }
   return url.host === "" ? "null" : `${url.protocol}//${url.host}`;
+}
+
+/**
+ * An origin as Electron hands it to the check handler (`requestingOrigin`) and puts in a device
+ * check's or a screen capture request's `securityOrigin`: Chromium's `url::Origin::GetURL()`
+ * spelled as a URL (`GURL::spec()`), so with a path: `https://a.test/`, `file:///`, and `""` for
+ * an opaque origin (`null`), whose URL is invalid. The device permission handler, grants and
+ * revocation events keep the serialised form ({@linkcode requestOrigin}).
+ *
+ * @param origin An origin as {@linkcode requestOrigin} serialises it.
+ * @returns Its URL spelling.
+ *
+ * @example
+ * ```ts
+ * import { originUrl } from "./permissions.ts";
+ * console.log(originUrl("https://a.test"), originUrl("file://"), JSON.stringify(originUrl("null")));
+ * // https://a.test/ file:/// ""
+ * ```
+ */
+export function originUrl(origin: string): string {
+  return origin === "null" ? "" : `${origin}/`;
+}
+
+/**
+ * The URL a frame at a program's `origin` option would report as its last committed URL
+ * (`requestingUrl`): the URL as given, canonicalised as `GURL::spec()` does
+ * (`HTTPS://A.test:443/page` is `https://a.test/page`, `file://` is `file:///`).
+ */
+function frameUrl(given: unknown): string {
+  return new URL(String(given ?? DEFAULT_ORIGIN)).href;
 }
 
 /**
@@ -294,29 +337,40 @@ export class Permissions {
    * headless programs have no page): the display media request handler chooses the sources, as
    * in Electron. Nothing is captured; the answer says which sources were granted.
    *
-   * @param options `{origin = "file://", video = true, audio = false, userGesture = true}`.
+   * @param options `{origin = "file://", video = true, audio = false, userGesture = true,
+   * preferredDisplaySurface = "none"}`; the handler's `request.securityOrigin` is the origin's
+   * URL ({@linkcode originUrl}), as Chromium's `MediaStreamRequest` holds it.
    * @returns The devices chosen: `{video?: {id, name}, audio?: {id, name}}`.
    * @throws {TypeError} `At least one of audio and video must be requested`; `Invalid origin:
-   * <value>`; (rejects) the handler's error, or the TypeError its callback threw for a bad
+   * <value>`; `Invalid preferredDisplaySurface: <value> (one of none, monitor, window, browser)`; (rejects) the handler's error, or the TypeError its callback threw for a bad
    * answer (`Video was requested, but no video stream was provided`, ...).
    * @throws {DOMException} (rejects) `NotSupportedError` `Not supported` without a handler, as a
    * page sees it in Electron; `AbortError` `Error starting capture` when the handler refuses
    * (`callback(null)`), Chromium's words for Electron's `CAPTURE_FAILURE`.
    */
   requestDisplayMedia(options: DisplayMediaRequestOptions = {}): Promise<DisplayMediaSelection> {
-    const securityOrigin = requestOrigin(options);
-    const { video = true, audio = false, userGesture = true } = options ?? {};
+    const securityOrigin = originUrl(requestOrigin(options));
+    const { video = true, audio = false, userGesture = true, preferredDisplaySurface = "none" } =
+      options ?? {};
     if (!video && !audio) throw new TypeError("At least one of audio and video must be requested");
+    if (!DISPLAY_SURFACES.includes(preferredDisplaySurface)) {
+      throw new TypeError(
+        `Invalid preferredDisplaySurface: ${JSON.stringify(preferredDisplaySurface)} ` +
+          `(one of ${DISPLAY_SURFACES.join(", ")})`,
+      );
+    }
     const handler = this.#displayMediaHandler;
     if (handler === null) {
       return Promise.reject(new DOMException("Not supported", "NotSupportedError"));
     }
+    // Electron's Converter<content::MediaStreamRequest> sets the keys in this order.
     const request: DisplayMediaRequest = {
       frame: null,
       securityOrigin,
+      userGesture: Boolean(userGesture),
       videoRequested: Boolean(video),
       audioRequested: Boolean(audio),
-      userGesture: Boolean(userGesture),
+      preferredDisplaySurface,
     };
     return new Promise((resolve, reject) => {
       let answered = false;
@@ -361,7 +415,8 @@ export class Permissions {
    * page). The request handler decides; without one the permission is granted.
    *
    * @param permission One of {@linkcode REQUEST_PERMISSIONS}.
-   * @param options `{origin = "file://", requestingUrl = origin, isMainFrame = true, ...details}`.
+   * @param options `{origin = "file://", requestingUrl = origin, isMainFrame = true, ...details}`
+   * (the default `requestingUrl` is the URL given as `origin`, canonicalised as Chromium's GURL).
    * @returns Whether it was granted; `false` when the handler is cleared before answering.
    * @throws {TypeError} `Unknown permission "<name>"`; `Invalid origin: <value>` when the
    * origin is not a URL; (rejects) what the handler throws.
@@ -370,9 +425,10 @@ export class Permissions {
     if (!REQUEST_PERMISSIONS.includes(permission)) {
       throw new TypeError(`Unknown permission "${permission}"`);
     }
-    const origin = requestOrigin(options);
-    // The URL as the program wrote it: a page URL given as the origin is the requesting URL.
-    const { requestingUrl = options?.origin ?? origin, isMainFrame = true, ...details } = options ??
+    // Throws for an origin that is not a URL; the handler sees the URL, not the origin.
+    requestOrigin(options);
+    // A page URL given as the origin is the requesting URL, spelled as Chromium spells it.
+    const { requestingUrl = frameUrl(options?.origin), isMainFrame = true, ...details } = options ??
       {};
     delete details.origin;
     const handler = this.#requestHandler;
@@ -406,13 +462,16 @@ export class Permissions {
   /**
    * Checks a permission without asking (Electron's check handler; the headless entry point is
    * an @ses addition). Without a handler every permission passes but
-   * `deprecated-sync-clipboard-read`.
+   * `deprecated-sync-clipboard-read`. The handler's `requestingOrigin` is the origin's URL
+   * ({@linkcode originUrl}: `https://a.test/`), as Electron passes Chromium's
+   * `url::Origin::GetURL()`.
    *
    * @param permission One of {@linkcode CHECK_PERMISSIONS}.
    * @param origin The requesting origin, or a URL of it (serialised as
    * {@linkcode requestOrigin} does); default `"file://"`.
    * @param details What the handler receives as `details`, with `isMainFrame` always there
-   * (default `true`), and for a main frame `requestingUrl` (default the `origin` as given), as
+   * (default `true`), and for a main frame `requestingUrl` (default the URL given as `origin`,
+   * canonicalised: `file://` is `file:///`), as
    * Electron sets them for a check a frame makes; the device flows' checks come from no frame
    * (`isMainFrame: false`, no `requestingUrl`), as Electron's device delegates make them.
    * @returns Whether it is granted (a handler's answer is taken by truthiness, as gin converts a
@@ -432,14 +491,15 @@ export class Permissions {
     if (this.#checkHandler === null) return permission !== "deprecated-sync-clipboard-read";
     const { isMainFrame = true } = details ?? {};
     const frame = isMainFrame && details?.requestingUrl === undefined
-      ? { requestingUrl: origin }
+      ? { requestingUrl: frameUrl(origin) }
       : {};
-    // Electron hands details over as a base::Value::Dict: its keys arrive sorted.
+    // Electron hands the origin over as a GURL (url::Origin::GetURL()) and details as a
+    // base::Value::Dict: its keys arrive sorted.
     return Boolean(
       this.#checkHandler(
         null,
         permission,
-        serialized,
+        originUrl(serialized),
         valueDict({ ...details, ...frame, isMainFrame }),
       ),
     );

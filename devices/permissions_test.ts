@@ -8,6 +8,7 @@ import {
   type PermissionRequestOptions,
   Permissions,
   REQUEST_PERMISSIONS,
+  requestOrigin,
 } from "./permissions.ts";
 
 const sameSerial = (serial: string) => (grant: DeviceGrant) =>
@@ -73,12 +74,12 @@ describe("Permissions handlers", () => {
     assert.equal(await permissions.request("notifications"), false);
     assert.deepEqual(calls, [
       [null, "media", {
-        requestingUrl: "https://a.test",
+        requestingUrl: "https://a.test/",
         isMainFrame: true,
         mediaTypes: ["video"],
         securityOrigin: "https://a.test",
       }],
-      [null, "notifications", { requestingUrl: "file://", isMainFrame: true }],
+      [null, "notifications", { requestingUrl: "file:///", isMainFrame: true }],
     ]);
     // Electron's details are a base::Value dictionary: the keys reach the handler sorted.
     assert.deepEqual(Object.keys(calls[0]![2]), [
@@ -156,10 +157,10 @@ describe("Permissions handlers", () => {
     });
     const none = null as unknown as PermissionRequestOptions;
     assert.equal(await permissions.request("midi", none), true);
-    assert.deepEqual(seen, [{ requestingUrl: "file://", isMainFrame: true }]);
+    assert.deepEqual(seen, [{ requestingUrl: "file:///", isMainFrame: true }]);
   });
 
-  it("serialises origins as Chromium's url::Origin does, so one origin has one spelling", async () => {
+  it("gives handlers the origin's URL (url::Origin::GetURL) and the frame's URL as GURL spells them", async () => {
     const permissions = new Permissions();
     const seen: unknown[] = [];
     permissions.setPermissionCheckHandler((_webContents, _permission, origin, details) => {
@@ -173,12 +174,17 @@ describe("Permissions handlers", () => {
     permissions.check("midi", "HTTPS://A.test:443/page?q=1");
     permissions.check("midi", "http://a.test:8080");
     permissions.check("midi", "file:///home/me/index.html");
+    permissions.check("midi", "data:text/plain,x");
     await permissions.request("midi", { origin: "https://a.test/page" });
+    await permissions.request("midi", { origin: "HTTPS://A.test:443" });
+    // Electron passes requestingOrigin as a GURL: the origin with a path ("" for an opaque one).
     assert.deepEqual(seen, [
-      ["https://a.test", "HTTPS://A.test:443/page?q=1"],
-      ["http://a.test:8080", "http://a.test:8080"],
-      ["file://", "file:///home/me/index.html"],
+      ["https://a.test/", "https://a.test/page?q=1"],
+      ["http://a.test:8080/", "http://a.test:8080/"],
+      ["file:///", "file:///home/me/index.html"],
+      ["", "data:text/plain,x"],
       "https://a.test/page",
+      "https://a.test/",
     ]);
     assert.throws(() => permissions.check("midi", "a.test"), {
       name: "TypeError",
@@ -212,15 +218,32 @@ describe("Permissions handlers", () => {
     assert.equal(permissions.check("serial"), false);
     // Electron sets requestingUrl and isMainFrame for every check a frame makes.
     assert.deepEqual(seen, [
-      [null, "hid", "https://a.test", {
+      [null, "hid", "https://a.test/", {
         isMainFrame: true,
-        requestingUrl: "https://a.test",
+        requestingUrl: "https://a.test/",
         securityOrigin: "https://a.test",
       }],
-      [null, "serial", "file://", { isMainFrame: true, requestingUrl: "file://" }],
+      [null, "serial", "file:///", { isMainFrame: true, requestingUrl: "file:///" }],
     ]);
     permissions.setPermissionCheckHandler(null);
     assert.equal(permissions.check("serial"), true);
+  });
+});
+
+describe("requestOrigin", () => {
+  it("gives a blob: or filesystem: URL its inner URL's origin, as url::Origin::Create does", () => {
+    const cases: [string, string][] = [
+      ["blob:https://a.test/6c1b1a7e", "https://a.test"],
+      ["blob:HTTPS://A.test:443/x", "https://a.test"],
+      ["filesystem:https://a.test:8443/temporary/f.txt", "https://a.test:8443"],
+      ["blob:null/6c1b1a7e", "null"],
+      ["blob:nonsense", "null"],
+      ["about:blank", "null"],
+      ["data:text/plain,x", "null"],
+    ];
+    for (const [origin, serialised] of cases) {
+      assert.equal(requestOrigin({ origin }), serialised, origin);
+    }
   });
 });
 

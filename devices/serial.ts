@@ -11,7 +11,7 @@ import { setTimeout } from "node:timers";
 import { stat } from "node:fs/promises";
 import { basename, dirname } from "node:path";
 import type { SerialIo } from "../core/serial_io.ts";
-import { requestOrigin } from "./permissions.ts";
+import { DEFAULT_ORIGIN, originUrl, requestOrigin } from "./permissions.ts";
 import { valueDict } from "./_value_dict.ts";
 import { enumerateSerialPorts } from "./serial_enumerator.ts";
 import { SerialPort, type SerialPortRecord } from "./serial_port.ts";
@@ -225,6 +225,10 @@ function unsignedShort(value: unknown): number {
  * Electron's chooser order (`SerialChooserController::OnGetDevices`): by the path's base name;
  * the whole path breaks ties, so the order is total.
  */
+function isCharacterDevice(path: string): Promise<boolean> {
+  return stat(path).then((stats) => stats.isCharacterDevice(), () => false);
+}
+
 function byPortName(a: SerialPortRecord, b: SerialPortRecord): number {
   const [left, right] = [basename(a.path), basename(b.path)];
   if (left !== right) return left < right ? -1 : 1;
@@ -347,7 +351,7 @@ export class Serial extends EventTarget {
 
   /**
    * Adds a device path the enumerator cannot see (a pty, a socat link, a device in a
-   * container); it is listed while it exists. An @ses addition.
+   * container); it is listed while it is a character device. An @ses addition.
    *
    * @param path An absolute device path.
    * @throws {TypeError} When `path` is not an absolute path.
@@ -392,7 +396,7 @@ export class Serial extends EventTarget {
   ): Promise<SerialPort> {
     const filters = checkFilters(options);
     const origin = requestOrigin(requester);
-    if (!this.#checked(origin)) throw notSelected();
+    if (!this.#checked(origin, requester?.origin)) throw notSelected();
     const records = (await this.#scan()).filter((record) => matches(record, filters));
     records.sort(byPortName);
     return await new Promise<SerialPort>((resolve, reject) => {
@@ -461,10 +465,15 @@ export class Serial extends EventTarget {
     this.#unwatch();
   }
 
-  #checked(origin: string): boolean {
+  /**
+   * Electron's WebContentsPermissionHelper::CheckSerialAccessPermission: the main frame asks,
+   * with its URL as `requestingUrl` and the origin's URL (url::Origin::GetURL().spec()) as
+   * `securityOrigin`.
+   */
+  #checked(origin: string, given: unknown): boolean {
     return this.#init.checkPermission("serial", origin, {
-      securityOrigin: origin,
-      requestingUrl: origin,
+      securityOrigin: originUrl(origin),
+      requestingUrl: new URL(String(given ?? DEFAULT_ORIGIN)).href,
       isMainFrame: true,
     }) === true;
   }
@@ -484,15 +493,22 @@ export class Serial extends EventTarget {
     );
   }
 
+  /**
+   * Electron's SerialChooserContext::GrantPortPermission: a persistable port goes to the
+   * permission manager, which stores nothing while a device permission handler decides (the
+   * handler alone then says whether the origin may use it); other ports get an ephemeral grant.
+   */
   #grant(origin: string, record: SerialPortRecord): SerialPort {
-    if (persistable(record) && this.#init.devicePermissionHandler() === null) {
-      const grants = this.#persistent.get(origin) ?? [];
-      grants.push({
-        vendorId: record.vendorId,
-        productId: record.productId,
-        serialNumber: record.serialNumber,
-      });
-      this.#persistent.set(origin, grants);
+    if (persistable(record)) {
+      if (this.#init.devicePermissionHandler() === null) {
+        const grants = this.#persistent.get(origin) ?? [];
+        grants.push({
+          vendorId: record.vendorId,
+          productId: record.productId,
+          serialNumber: record.serialNumber,
+        });
+        this.#persistent.set(origin, grants);
+      }
     } else {
       const tokens = this.#ephemeral.get(origin) ?? new Set();
       tokens.add(this.#tokens.get(record.path)!);
@@ -509,6 +525,7 @@ export class Serial extends EventTarget {
     if (port === undefined) {
       port = new SerialPort(record, {
         io: this.#init.io,
+        mayOpen: () => this.#allowed(origin, record),
         forget: (forgotten) => this.#forget(origin, token, record, forgotten),
       });
       ports.set(token, port);
@@ -565,9 +582,9 @@ export class Serial extends EventTarget {
     const found = await (this.#init.enumerate ?? enumerateSerialPorts)();
     const byPath = new Map(found.map((record) => [record.path, record]));
     for (const path of this.#paths) {
-      if (!byPath.has(path) && await stat(path).then(() => true, () => false)) {
-        byPath.set(path, { path });
-      }
+      // Only a character device (a tty, a pty, a socat link to one) is a port; a file or a
+      // directory at the path is not, as Chromium's enumerator lists tty devices only.
+      if (!byPath.has(path) && await isCharacterDevice(path)) byPath.set(path, { path });
     }
     const initial = !this.#scanned;
     this.#scanned = true;

@@ -48,6 +48,11 @@ export interface SerialPortInfo {
 export interface SerialPortHost {
   /** Opens devices. */
   io: SerialIo;
+  /**
+   * Whether the origin may still use the port, asked before each `open()` as Chromium's
+   * `SerialService::OpenPort` asks `HasPortPermission`.
+   */
+  mayOpen(): boolean;
   /** Revokes the origin's permission for this port (`port.forget()`). */
   forget(port: SerialPort): void;
 }
@@ -93,6 +98,7 @@ function linkError(error: unknown): unknown {
  * const pty = await openPtyPair(runtime);
  * const port = new SerialPort({ path: pty.path }, {
  *   io: createLibcSerialIo(runtime),
+ *   mayOpen: () => true,
  *   forget: () => {},
  * });
  * await port.open({ baudRate: 115200 });
@@ -158,12 +164,16 @@ export class SerialPort extends EventTarget {
    *
    * @param options `{baudRate, dataBits, stopBits, parity, bufferSize, flowControl}`.
    * @returns Resolves once the device is open and configured.
-   * @throws {TypeError} (rejects) Chromium's conversion and range messages (see
-   * `validateSerialOptions`).
+   * @throws {TypeError} (rejects) `1 argument required, but only 0 present.` without options;
+   * Chromium's conversion and range messages (see `validateSerialOptions`).
    * @throws {DOMException} (rejects) `InvalidStateError` `A call to open() is already in
    * progress.` / `The port is already open.`; `NetworkError` `Failed to open serial port.`
    */
   async open(options: SerialOptions): Promise<void> {
+    // Blink's binding counts the arguments before it converts the dictionary.
+    if (arguments.length === 0) {
+      throw new TypeError(prefixed("open", "1 argument required, but only 0 present."));
+    }
     const converted = convertSerialOptions(options);
     if (this.#opening) {
       throw new DOMException(
@@ -175,7 +185,9 @@ export class SerialPort extends EventTarget {
       throw new DOMException(prefixed("open", "The port is already open."), "InvalidStateError");
     }
     const valid = validateSerialOptions(converted);
-    if (this.#forgotten) throw new DOMException("Failed to open serial port.", "NetworkError");
+    if (this.#forgotten || !this.#host.mayOpen()) {
+      throw new DOMException("Failed to open serial port.", "NetworkError");
+    }
     this.#opening = true;
     try {
       this.#link = await this.#host.io.open(this.#record.path, valid);

@@ -1,6 +1,8 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { platform } from "node:os";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { platform, tmpdir } from "node:os";
+import { join } from "node:path";
 import { createLibcSerialIo, currentRuntime, openPtyPair } from "../runtime/mod.ts";
 import { ElectronEvent } from "../core/electron_event.ts";
 import { TypedEmitter } from "../core/typed_emitter.ts";
@@ -81,10 +83,11 @@ describe("Serial", () => {
   it("lists ports sorted by name with Electron's entry shape and checks 'serial' first", async () => {
     const { serial, emitter, checks } = setup();
     const lists = choose(emitter, (list) => list[1]!.portId);
-    const port = await serial.requestPort({}, { origin: "https://a.test" });
+    const port = await serial.requestPort({}, { origin: "HTTPS://a.test:443/page" });
+    // CheckSerialAccessPermission: the origin's URL as securityOrigin, the frame's URL.
     assert.deepEqual(checks[0], ["serial", "https://a.test", {
-      securityOrigin: "https://a.test",
-      requestingUrl: "https://a.test",
+      securityOrigin: "https://a.test/",
+      requestingUrl: "https://a.test/page",
       isMainFrame: true,
     }]);
     const [acm, usb] = lists[0]!;
@@ -282,6 +285,51 @@ describe("Serial", () => {
     asked.length = 0;
     assert.equal((await serial.getPorts({ origin: "https://a.test" })).length, 2);
     assert.equal(asked.length, 1);
+  });
+
+  it(
+    "leaves a chosen persistable port to the device handler, which open() asks again",
+    { skip: platform() === "linux" ? false : "needs Linux" },
+    async () => {
+      const pty = await openPtyPair(runtime);
+      let allow = false;
+      const { serial, emitter } = setup([{ ...USB, path: pty.path }], { device: () => allow });
+      try {
+        choose(emitter, (list) => list[0]!.portId);
+        const port = await serial.requestPort({}, { origin: "https://a.test" });
+        // Electron's SerialChooserContext::GrantPortPermission hands a persistable port to the
+        // permission manager, which stores nothing while a device handler decides.
+        assert.deepEqual(await serial.getPorts({ origin: "https://a.test" }), []);
+        // Chromium's SerialService::OpenPort asks HasPortPermission first.
+        await assert.rejects(port.open({ baudRate: 9600 }), (error: unknown) => {
+          assert.ok(error instanceof DOMException);
+          assert.equal(error.name, "NetworkError");
+          assert.equal(error.message, "Failed to open serial port.");
+          return true;
+        });
+        allow = true;
+        assert.deepEqual(await serial.getPorts({ origin: "https://a.test" }), [port]);
+        await port.open({ baudRate: 9600 });
+        await port.close();
+      } finally {
+        pty.main.close();
+        serial.close();
+      }
+    },
+  );
+
+  it("lists an added path only while it is a character device (not a file or a directory)", async () => {
+    const { serial } = setup([]);
+    const dir = mkdtempSync(join(tmpdir(), "ses-serial-"));
+    try {
+      writeFileSync(join(dir, "ttyFILE"), "");
+      serial.addPortPath(join(dir, "ttyFILE"));
+      serial.addPortPath(dir);
+      serial.addPortPath("/dev/null");
+      assert.deepEqual((await serial.listPorts()).map((port) => port.portName), ["null"]);
+    } finally {
+      rmSync(dir, { recursive: true });
+    }
   });
 
   it("gives serial-port-removed the port's portId, as the chooser listed it", async () => {

@@ -101,6 +101,7 @@ export {
   type PermissionRequestHandler,
   type PermissionRequestOptions,
   Permissions,
+  type PreferredDisplaySurface,
   RecordedHidBackend,
 } from "../devices/mod.ts";
 export type {

@@ -421,21 +421,26 @@ export class Session extends TypedEmitter<SessionEvents> {
    * it and denies the requests still waiting.
    *
    * @param handler The handler or `null`.
-   * @throws {TypeError} `Must pass null or function`.
+   * @throws {TypeError} `Must pass null or function`; `Insufficient number of arguments.` when
+   * called with none (Chromium gin's words).
    */
   setPermissionRequestHandler(handler: PermissionRequestHandler | null): void {
+    requireArgument(arguments.length);
     this.#permissions.setPermissionRequestHandler(handler);
   }
 
   /**
    * Sets the handler that answers permission checks (Electron's
    * `ses.setPermissionCheckHandler`): `(webContents: null, permission, requestingOrigin,
-   * details) => boolean`. Without one every check passes but `deprecated-sync-clipboard-read`.
+   * details) => boolean`, `requestingOrigin` the origin as a URL (`https://a.test/`), as
+   * Electron passes it. Without one every check passes but `deprecated-sync-clipboard-read`.
    *
    * @param handler The handler or `null`.
-   * @throws {TypeError} `Must pass null or function`.
+   * @throws {TypeError} `Must pass null or function`; `Insufficient number of arguments.` when
+   * called with none (Chromium gin's words).
    */
   setPermissionCheckHandler(handler: PermissionCheckHandler | null): void {
+    requireArgument(arguments.length);
     this.#permissions.setPermissionCheckHandler(handler);
   }
 
@@ -445,9 +450,11 @@ export class Session extends TypedEmitter<SessionEvents> {
    * grants.
    *
    * @param handler The handler or `null`.
-   * @throws {TypeError} `Must pass null or function`.
+   * @throws {TypeError} `Must pass null or function`; `Insufficient number of arguments.` when
+   * called with none (Chromium gin's words).
    */
   setDevicePermissionHandler(handler: DevicePermissionHandler | null): void {
+    requireArgument(arguments.length);
     this.#permissions.setDevicePermissionHandler(handler);
   }
 
@@ -456,9 +463,11 @@ export class Session extends TypedEmitter<SessionEvents> {
    * asks for WebUSB here.
    *
    * @param handler `({protectedClasses}) => protectedClasses`, or `null`.
-   * @throws {TypeError} `Must pass null or function`.
+   * @throws {TypeError} `Must pass null or function`; `Insufficient number of arguments.` when
+   * called with none (Chromium gin's words).
    */
   setUSBProtectedClassesHandler(handler: USBProtectedClassesHandler | null): void {
+    requireArgument(arguments.length);
     checkHandlerArgument(handler);
   }
 
@@ -467,16 +476,19 @@ export class Session extends TypedEmitter<SessionEvents> {
    * asks for Web Bluetooth here.
    *
    * @param handler `(details, callback({confirmed, pin}))`, or `null`.
-   * @throws {TypeError} `Must pass null or function`.
+   * @throws {TypeError} `Must pass null or function`; `Insufficient number of arguments.` when
+   * called with none (Chromium gin's words).
    */
   setBluetoothPairingHandler(handler: BluetoothPairingHandler | null): void {
+    requireArgument(arguments.length);
     checkHandlerArgument(handler);
   }
 
   /**
    * Sets the handler that answers screen capture requests (Electron's
    * `ses.setDisplayMediaRequestHandler`): `(request, callback(streams))`, with `request`
-   * `{frame: null, securityOrigin, videoRequested, audioRequested, userGesture}` and `streams`
+   * `{frame: null, securityOrigin, userGesture, videoRequested, audioRequested,
+   * preferredDisplaySurface}` (`securityOrigin` a URL: `https://a.test/`) and `streams`
    * `{video: {id, name}, audio: 'loopback' | 'loopbackWithMute'}`, or `callback(null)` to
    * refuse. Headless programs ask through `ses.permissions.requestDisplayMedia({origin, video,
    * audio})`, which resolves with the sources chosen; nothing is captured.

@@ -21,6 +21,26 @@ describe("Session permissions and HID", () => {
       message: "Must pass null or function",
     });
     assert.throws(() => ses.setDevicePermissionHandler({} as never), TypeError);
+    // gin refuses a call short of its argument before the setter looks at it; an explicit
+    // undefined is an argument, which the setter refuses in its own words.
+    const setters = [
+      "setPermissionRequestHandler",
+      "setPermissionCheckHandler",
+      "setDevicePermissionHandler",
+      "setUSBProtectedClassesHandler",
+      "setBluetoothPairingHandler",
+    ] as const;
+    for (const name of setters) {
+      const setter = ses[name] as (...args: unknown[]) => void;
+      assert.throws(() => setter.call(ses), {
+        name: "TypeError",
+        message: "Insufficient number of arguments.",
+      }, name);
+      assert.throws(() => setter.call(ses, undefined), {
+        name: "TypeError",
+        message: "Must pass null or function",
+      }, name);
+    }
     const origins: string[] = [];
     ses.setPermissionRequestHandler((_w, permission, callback, details) => {
       origins.push(details.requestingUrl);
@@ -28,9 +48,10 @@ describe("Session permissions and HID", () => {
     });
     assert.equal(await ses.permissions.request("geolocation"), true);
     assert.equal(await ses.permissions.request("midi", { origin: "https://a.test" }), false);
-    assert.deepEqual(origins, ["file://", "https://a.test"]);
+    assert.deepEqual(origins, ["file:///", "https://a.test/"]);
+    // Electron's requestingOrigin is a GURL: the origin with a path.
     ses.setPermissionCheckHandler((_w, permission, origin) =>
-      permission === "hid" && origin === "https://a.test"
+      permission === "hid" && origin === "https://a.test/"
     );
     assert.equal(ses.permissions.check("hid", "https://a.test"), true);
     assert.equal(ses.permissions.check("hid"), false);
@@ -45,7 +66,7 @@ describe("Session permissions and HID", () => {
     await assert.rejects(ses.permissions.requestDisplayMedia(), { name: "NotSupportedError" });
     ses.setDisplayMediaRequestHandler((request, callback) =>
       callback(
-        request.securityOrigin === "https://a.test"
+        request.securityOrigin === "https://a.test/"
           ? { video: { id: "window:42:0", name: "Editor" }, audio: "loopbackWithMute" }
           : null,
       )
