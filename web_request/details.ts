@@ -5,12 +5,12 @@
  * @module
  */
 
-import { Buffer } from "node:buffer";
 import type { RequestContext } from "../core/middleware.ts";
 import type { UploadData } from "../core/electron_types.ts";
 import { headerLines } from "../core/header_lines.ts";
 import { responseInfo } from "../core/response_info.ts";
 import { headerObject, setHeader } from "./_header_object.ts";
+import { hopOf } from "./_hop.ts";
 import { shownValue } from "../core/header_text.ts";
 import { shownLines } from "./_utf8_value.ts";
 import {
@@ -181,23 +181,6 @@ export type OnErrorOccurredListenerDetails = ErrorDetails;
 /** Electron's name for the `onBeforeRequest` answer: {@linkcode BeforeRequestResponse}. */
 export type CallbackResponse = BeforeRequestResponse;
 
-const uploads = new WeakMap<RequestContext, UploadData[] | undefined>();
-
-// What every event of one hop shares, kept on the request's context under a symbol of this
-// module: a hop's events come apart in time (its response events after other requests' turns),
-// and reading the method and the Referer again costs a getter and a Headers lookup per event.
-const HOP = Symbol("webRequest hop");
-
-interface Hop {
-  readonly request: Request;
-  readonly url: string;
-  readonly method: string;
-  readonly referrer: string;
-  readonly uploadData: UploadData[] | undefined;
-}
-
-type HopContext = RequestContext & { [HOP]?: Hop };
-
 /**
  * Now, as a details object's `timestamp`: milliseconds since the epoch with the fraction kept,
  * as Electron's `base::Time::Now().ToDoubleT() * 1000` (shell/browser/api/electron_api_web_request.cc)
@@ -313,32 +296,6 @@ export function sendHeadersDetails(
   return uploadData === undefined
     ? { id, url, method, timestamp, resourceType, referrer, requestHeaders }
     : { id, url, method, timestamp, resourceType, referrer, uploadData, requestHeaders };
-}
-
-function hopOf(url: string, request: Request, context: HopContext): Hop {
-  const held = context[HOP];
-  if (held !== undefined && held.request === request && held.url === url) return held;
-  // A new Request (a stage that changes headers makes one) may carry another Referer.
-  const hop: Hop = {
-    request,
-    url,
-    method: request.method,
-    referrer: request.headers.get("referer") ?? "",
-    uploadData: uploadData(context),
-  };
-  context[HOP] = hop;
-  return hop;
-}
-
-function uploadData(context: RequestContext): UploadData[] | undefined {
-  const body = context.body;
-  if (!(body instanceof Uint8Array)) return undefined;
-  if (uploads.has(context)) return uploads.get(context);
-  const bytes = Buffer.from(body);
-  const uuid = context.uploadBlobUUID;
-  const list = [uuid === undefined ? { bytes } : { bytes, blobUUID: uuid }];
-  uploads.set(context, list);
-  return list;
 }
 
 /**

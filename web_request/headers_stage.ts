@@ -14,7 +14,6 @@ import { sentValue } from "../core/header_text.ts";
 import { cancelUpload } from "./_cancel_upload.ts";
 import { afterHead } from "./_failed_head.ts";
 import { answerSpellings } from "./_header_name.ts";
-import { noteSentRequest } from "./_sent_request.ts";
 import {
   type BeforeSendResponse,
   eventTime,
@@ -138,7 +137,6 @@ function sendHeaders(
       : requestHeaderObject(ready, context, answerSpellings(answer!.requestHeaders!));
     tell("onSendHeaders", sent, sendHeadersDetails(ready, context, headers, time), request.url);
   }
-  noteSentRequest(context, ready);
   return send(next, ready, context, hooks.received);
 }
 

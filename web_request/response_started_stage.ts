@@ -7,7 +7,7 @@
 import type { Middleware, RequestContext } from "../core/middleware.ts";
 import { tell } from "./_ask.ts";
 import { afterHead } from "./_failed_head.ts";
-import { sentRequest } from "./_sent_request.ts";
+import { hopRequest } from "./_hop.ts";
 import { type ResponseDetails, responseDetails } from "./details.ts";
 import type { NotifyListener, WebRequest } from "./web_request.ts";
 
@@ -57,7 +57,7 @@ function tellStarted(
   if (isFollowedRedirect(request, response)) return response;
   const url = context.urlChain.at(-1) ?? request.url;
   // The request as the header events last showed it (an onBeforeSendHeaders answer's Referer).
-  const sent = sentRequest(context, url) ?? request;
+  const sent = hopRequest(context, url) ?? request;
   try {
     tell("onResponseStarted", started, responseDetails(sent, response, context, url), url);
   } catch (error) {
