@@ -420,6 +420,59 @@ describe("net log of ses.fetch", () => {
     );
   });
 
+  it("logs the body's framing header and HTTP_TRANSACTION_SEND_REQUEST_BODY, as Chromium", async () => {
+    const ses = newSession();
+    const path = join(await mkdtemp(join(tmpdir(), "ses-netlog-")), "log.json");
+    await ses.netLog.startLogging(path);
+    const stream = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode("streamed"));
+        controller.close();
+      },
+    });
+    const big = "x".repeat(20000);
+    for (
+      const init of [
+        { method: "POST", body: "sent body" },
+        { method: "PUT", body: stream, duplex: "half" },
+        { method: "POST" },
+        { method: "GET" },
+        { method: "POST", body: big },
+      ] as RequestInit[]
+    ) {
+      await (await ses.fetch(`${origin}/final`, init)).text();
+    }
+    await ses.netLog.stopLogging();
+    await ses.closeAllConnections();
+    const log = parseNetLog(await readFile(path, "utf8"));
+    assert.deepEqual(netLogProblems(log), []);
+    const ids = [...requests(log).keys()];
+    const framing = ids.map((id) =>
+      (paramsOf(log, id, "HTTP_TRANSACTION_SEND_REQUEST_HEADERS")[0]!.headers as string[])
+        .filter((line) => /^(content-length|transfer-encoding):/i.test(line))
+    );
+    assert.deepEqual(framing, [
+      ["Content-Length: 9"],
+      ["Transfer-Encoding: chunked"],
+      ["Content-Length: 0"],
+      [],
+      ["Content-Length: 20000"],
+    ]);
+    assert.deepEqual(ids.map((id) => paramsOf(log, id, "HTTP_TRANSACTION_SEND_REQUEST_BODY")), [
+      [{ length: 9, is_chunked: false, did_merge: true }],
+      [{ length: 0, is_chunked: true, did_merge: false }],
+      [],
+      [],
+      [{ length: 20000, is_chunked: false, did_merge: false }],
+    ]);
+    // The body's event follows the headers', as HttpStreamParser::SendRequest logs them.
+    const events = requests(log).get(ids[0]!)!;
+    assert.equal(
+      events.indexOf("HTTP_TRANSACTION_SEND_REQUEST_BODY PHASE_NONE"),
+      events.indexOf("HTTP_TRANSACTION_SEND_REQUEST_HEADERS PHASE_NONE") + 1,
+    );
+  });
+
   it("logs each read of the body as URL_REQUEST_JOB_FILTERED_BYTES_READ, the bytes in everything mode", async () => {
     for (const captureMode of ["default", "everything"] as const) {
       const ses = newSession();
