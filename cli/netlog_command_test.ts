@@ -163,6 +163,72 @@ describe("ses fetch --netlog and ses netlog har", () => {
     }
   });
 
+  it("gives a request body's size, and its text from an everything log, and every entry's server address", async () => {
+    const echo = createServer((request, response) => {
+      const chunks: Buffer[] = [];
+      request.on("data", (chunk: Buffer) => chunks.push(chunk));
+      request.on("end", () => response.end(Buffer.concat(chunks)));
+    });
+    await new Promise<void>((resolve) => echo.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(echo.address() as { port: number }).port}/echo`;
+    const entries = async (captureMode: "default" | "everything") => {
+      const ses = session.fromPartition(`netlog-cli-upload-${captureMode}`);
+      const logPath = join(dir, `upload-${captureMode}.json`);
+      await ses.netLog.startLogging(logPath, { captureMode });
+      const requests: RequestInit[] = [
+        { method: "POST", body: "a=1&b=é", headers: { "content-type": "text/plain" } },
+        {
+          method: "PUT",
+          duplex: "half",
+          body: new ReadableStream<Uint8Array>({
+            start(controller) {
+              controller.enqueue(new TextEncoder().encode("first,"));
+              controller.enqueue(new TextEncoder().encode("second"));
+              controller.close();
+            },
+          }),
+        } as RequestInit,
+        { method: "GET" },
+      ];
+      for (const init of requests) await (await ses.fetch(url, init)).text();
+      await ses.netLog.stopLogging();
+      await ses.closeAllConnections();
+      let text = "";
+      const code = await runNetlog(["har", logPath], {
+        info: () => {},
+        write: (chunk) => text += chunk,
+      });
+      assert.equal(code, 0);
+      return JSON.parse(text).log.entries as {
+        request: { bodySize: number; postData?: unknown };
+        serverIPAddress?: string;
+      }[];
+    };
+    try {
+      const everything = await entries("everything");
+      assert.deepEqual(everything.map((e) => [e.request.bodySize, e.request.postData]), [
+        [8, { mimeType: "text/plain", text: "a=1&b=é" }],
+        [12, { mimeType: "", text: "first,second" }],
+        [0, undefined],
+      ]);
+      // The default mode keeps no bytes: a chunked body's size is not known.
+      const stripped = await entries("default");
+      assert.deepEqual(stripped.map((e) => [e.request.bodySize, e.request.postData]), [
+        [8, undefined],
+        [-1, undefined],
+        [0, undefined],
+      ]);
+      // The later requests reuse the connection, and still name the server.
+      assert.deepEqual(stripped.map((e) => e.serverIPAddress), [
+        "127.0.0.1",
+        "127.0.0.1",
+        "127.0.0.1",
+      ]);
+    } finally {
+      await new Promise<void>((resolve) => echo.close(() => resolve()));
+    }
+  });
+
   it("converts a bounded log whose process died, from its in-progress event files", async () => {
     const ses = session.fromPartition("netlog-cli-crashed-bounded");
     const logPath = join(dir, "crashed.json");

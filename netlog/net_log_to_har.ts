@@ -49,6 +49,14 @@ export interface HarContent {
   encoding?: string;
 }
 
+/** A HAR request's body, when the log holds its bytes as text (`everything` mode). */
+export interface HarPostData {
+  /** The request's Content-Type, or `""`. */
+  mimeType: string;
+  /** The body. */
+  text: string;
+}
+
 /** One HAR entry (the required fields, plus `_error` for a failed request). */
 export interface HarEntry {
   /** ISO 8601 start time. */
@@ -64,7 +72,10 @@ export interface HarEntry {
     headers: HarNameValue[];
     queryString: HarNameValue[];
     headersSize: number;
+    /** The body's bytes: 0 for none, -1 when not known (a chunked body outside `everything`). */
     bodySize: number;
+    /** The body, from an `everything` log. */
+    postData?: HarPostData;
   };
   /** The response; status 0 when none arrived. */
   response: {
@@ -179,6 +190,60 @@ function bodyText(reads: ReadNetLogEvent[]): { text?: string; encoding?: string 
   }
 }
 
+// The body of the request whose headers are hop[sentAt]: its size from
+// HTTP_TRANSACTION_SEND_REQUEST_BODY (a chunked one's is not known), and its text from the
+// bytes sent after them, which only the `everything` mode keeps.
+function requestBody(
+  hop: ReadNetLogEvent[],
+  sentAt: number,
+  headers: HarNameValue[],
+): { size: number; postData?: HarPostData } | undefined {
+  const next = hop.findIndex((e, i) =>
+    i > sentAt && (e.type === "HTTP_TRANSACTION_SEND_REQUEST_BODY" ||
+      e.type === "HTTP_TRANSACTION_SEND_REQUEST_HEADERS")
+  );
+  const event = hop[next];
+  if (event?.type !== "HTTP_TRANSACTION_SEND_REQUEST_BODY") return undefined;
+  const chunked = event.params?.is_chunked === true;
+  const length = chunked ? -1 : jsonNumber(event.params?.length ?? -1);
+  const written = hop.slice(sentAt).filter((e) =>
+    e.type === "SOCKET_BYTES_SENT" || e.type === "SSL_SOCKET_BYTES_SENT"
+  );
+  if (written.length === 0 || !written.every((e) => typeof e.params?.bytes === "string")) {
+    return { size: Number.isFinite(length) && length >= 0 ? length : -1 };
+  }
+  const bytes = Buffer.concat(written.map((e) => Buffer.from(e.params!.bytes as string, "base64")));
+  const headEnd = bytes.indexOf("\r\n\r\n");
+  if (headEnd < 0) return { size: Number.isFinite(length) && length >= 0 ? length : -1 };
+  const rest = bytes.subarray(headEnd + 4);
+  const body = chunked ? unchunk(rest) : rest.subarray(0, Math.max(length, 0));
+  if (body === undefined) return { size: -1 };
+  const mimeType = headers.find((h) => h.name.toLowerCase() === "content-type")?.value ?? "";
+  try {
+    const text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(body);
+    return { size: body.length, postData: { mimeType, text } };
+  } catch {
+    // HAR 1.2's postData has no encoding for bytes that are not text: the size alone.
+    return { size: body.length };
+  }
+}
+
+// A chunked body's data (RFC 9112 section 7.1), or undefined when the bytes are not whole.
+function unchunk(bytes: Buffer): Buffer | undefined {
+  const pieces: Buffer[] = [];
+  let at = 0;
+  for (;;) {
+    const lineEnd = bytes.indexOf("\r\n", at);
+    if (lineEnd < 0) return undefined;
+    const size = Number.parseInt(bytes.subarray(at, lineEnd).toString("latin1"), 16);
+    if (!Number.isSafeInteger(size) || size < 0) return undefined;
+    if (size === 0) return Buffer.concat(pieces);
+    if (lineEnd + 2 + size > bytes.length) return undefined;
+    pieces.push(bytes.subarray(lineEnd + 2, lineEnd + 2 + size));
+    at = lineEnd + 2 + size + 2;
+  }
+}
+
 function span(events: ReadNetLogEvent[], type: string): number {
   const begin = events.find((e) => e.type === type && e.phase === "PHASE_BEGIN");
   const end = events.findLast((e) => e.type === type && e.phase === "PHASE_END");
@@ -194,7 +259,10 @@ function hopEntry(
   if (start === undefined || typeof start.params?.url !== "string") return undefined;
   if (!URL.canParse(start.params.url)) return undefined;
   const url = new URL(start.params.url);
-  const sent = hop.find((e) => e.type === "HTTP_TRANSACTION_SEND_REQUEST_HEADERS");
+  // The last transaction of the hop (after an auth challenge, the one that was answered) pairs
+  // with the response kept.
+  const sentAt = hop.findLastIndex((e) => e.type === "HTTP_TRANSACTION_SEND_REQUEST_HEADERS");
+  const sent = sentAt < 0 ? undefined : hop[sentAt];
   const received = hop.findLast((e) =>
     e.type === "HTTP_TRANSACTION_READ_RESPONSE_HEADERS" || e.type === "HTTP_CACHE_READ_INFO"
   );
@@ -215,8 +283,11 @@ function hopEntry(
   const tcp = span(hop, "TCP_CONNECT");
   const wait = sent && received && !fromCache ? Math.max(0, received.time - sent.time) : 0;
   const receive = received ? Math.max(0, endTime - received.time) : 0;
-  const tcpEnd = hop.findLast((e) => e.type === "TCP_CONNECT" && e.phase === "PHASE_END");
-  const remote = tcpEnd?.params?.remote_address;
+  // A fresh connection's peer is TCP_CONNECT's; a reused one's, the stream request's.
+  const remote = hop.findLast((e) =>
+    (e.type === "TCP_CONNECT" || e.type === "HTTP_STREAM_REQUEST") && e.phase === "PHASE_END" &&
+    typeof e.params?.remote_address === "string"
+  )?.params?.remote_address;
   const lengthText = header("content-length");
   const length = lengthText !== undefined && /^\d+$/.test(lengthText) ? Number(lengthText) : -1;
   // Chromium logs each read of the decoded body (URL_REQUEST_JOB_FILTERED_BYTES_READ, its
@@ -233,6 +304,7 @@ function hopEntry(
     ? decoded
     : -1;
   const requestHeaders = headerPairs(sent?.params?.headers);
+  const upload = sentAt < 0 ? undefined : requestBody(hop, sentAt, requestHeaders);
   const dns = span(hop, "HOST_RESOLVER_MANAGER_REQUEST");
   // HAR's connect includes ssl.
   const connect = tcp < 0 ? -1 : tcp + Math.max(ssl, 0);
@@ -251,7 +323,13 @@ function hopEntry(
       headers: requestHeaders,
       queryString: [...url.searchParams].map(([name, value]) => ({ name, value })),
       headersSize: -1,
-      bodySize: -1,
+      // No body event after the headers sent: there was none; nothing sent: a GET or HEAD
+      // has none, another method's is not known.
+      bodySize: upload?.size ??
+        (sent !== undefined || /^(GET|HEAD)$/.test(jsonText(start.params.method ?? "GET"))
+          ? 0
+          : -1),
+      ...(upload?.postData ? { postData: upload.postData } : {}),
     },
     response: {
       status: status ? Number(status[2]) : 0,

@@ -128,6 +128,7 @@ export {
   type HarCookie,
   type HarEntry,
   type HarNameValue,
+  type HarPostData,
   NetLog,
   netLogProblems,
   netLogToHar,
