@@ -264,7 +264,8 @@ function hopEntry(
   const sentAt = hop.findLastIndex((e) => e.type === "HTTP_TRANSACTION_SEND_REQUEST_HEADERS");
   const sent = sentAt < 0 ? undefined : hop[sentAt];
   const received = hop.findLast((e) =>
-    e.type === "HTTP_TRANSACTION_READ_RESPONSE_HEADERS" || e.type === "HTTP_CACHE_READ_INFO"
+    e.type === "HTTP_TRANSACTION_READ_RESPONSE_HEADERS" || e.type === "HTTP_CACHE_READ_INFO" ||
+    e.type === "URL_REQUEST_FAKE_RESPONSE_HEADERS_CREATED"
   );
   const fromCache = received?.type === "HTTP_CACHE_READ_INFO";
   const statusLine = Array.isArray(received?.params?.headers)
@@ -281,7 +282,9 @@ function hopEntry(
   const netError = typeof jobEnd?.params?.net_error === "number" ? jobEnd.params.net_error : 0;
   const ssl = span(hop, "SSL_CONNECT");
   const tcp = span(hop, "TCP_CONNECT");
-  const wait = sent && received && !fromCache ? Math.max(0, received.time - sent.time) : 0;
+  // An answer made without the network waited from the hop's start for its made-up head.
+  const waitFrom = received?.type === "URL_REQUEST_FAKE_RESPONSE_HEADERS_CREATED" ? start : sent;
+  const wait = waitFrom && received && !fromCache ? Math.max(0, received.time - waitFrom.time) : 0;
   const receive = received ? Math.max(0, endTime - received.time) : 0;
   // A fresh connection's peer is TCP_CONNECT's; a reused one's, the stream request's.
   const remote = hop.findLast((e) =>
