@@ -93,7 +93,13 @@ export interface HarEntry {
   cache: Record<string, unknown>;
   /** Phase durations in milliseconds; -1 where a phase did not happen. */
   timings: {
+    /** Everything before DNS, connect and send: proxy resolution, cache lookups, a socket wait. */
     blocked: number;
+    /**
+     * Of `blocked`, the time spent resolving the proxy (`PROXY_RESOLUTION_SERVICE`), as Chrome's
+     * DevTools write it; absent when the hop resolved none.
+     */
+    _blocked_proxy?: number;
     dns: number;
     connect: number;
     ssl: number;
@@ -244,6 +250,21 @@ function unchunk(bytes: Buffer): Buffer | undefined {
   }
 }
 
+// The time of every begin/end pair of `type`, summed; -1 when there is none.
+function spans(events: ReadNetLogEvent[], type: string): number {
+  let total = -1;
+  let begin: number | undefined;
+  for (const event of events) {
+    if (event.type !== type) continue;
+    if (event.phase === "PHASE_BEGIN") begin = event.time;
+    else if (event.phase === "PHASE_END" && begin !== undefined) {
+      total = Math.max(total, 0) + Math.max(0, event.time - begin);
+      begin = undefined;
+    }
+  }
+  return total;
+}
+
 function span(events: ReadNetLogEvent[], type: string): number {
   const begin = events.find((e) => e.type === type && e.phase === "PHASE_BEGIN");
   const end = events.findLast((e) => e.type === type && e.phase === "PHASE_END");
@@ -315,6 +336,7 @@ function hopEntry(
   // resolution, cache lookups, waiting for a socket) is the time the request was blocked.
   const phases = [dns, connect, wait, receive].reduce((sum, ms) => sum + Math.max(ms, 0), 0);
   const blocked = Math.max(0, endTime - start.time - phases);
+  const proxy = spans(hop, "PROXY_RESOLUTION_SERVICE");
   return {
     startedDateTime: new Date(start.time).toISOString(),
     time: blocked + phases,
@@ -352,6 +374,7 @@ function hopEntry(
     cache: fromCache ? { beforeRequest: { lastAccess: "", eTag: "", hitCount: 1 } } : {},
     timings: {
       blocked,
+      ...(proxy >= 0 ? { _blocked_proxy: Math.min(proxy, blocked) } : {}),
       dns,
       connect,
       ssl,
