@@ -305,7 +305,18 @@ function hopEntry(
   const tcp = span(hop, "TCP_CONNECT");
   // An answer made without the network waited from the hop's start for its made-up head.
   const waitFrom = received?.type === "URL_REQUEST_FAKE_RESPONSE_HEADERS_CREATED" ? start : sent;
-  const wait = waitFrom && received && !fromCache ? Math.max(0, received.time - waitFrom.time) : 0;
+  // Sending lasts from the request's headers to its last write before the response came
+  // (SOCKET_BYTES_SENT carries byte_count in every capture mode): an upload's time is send's.
+  const lastWrite = sent && received
+    ? hop.slice(sentAt).findLast((e) =>
+      (e.type === "SOCKET_BYTES_SENT" || e.type === "SSL_SOCKET_BYTES_SENT") &&
+      e.time <= received.time
+    )
+    : undefined;
+  const send = lastWrite && sent ? Math.max(0, lastWrite.time - sent.time) : 0;
+  const wait = waitFrom && received && !fromCache
+    ? Math.max(0, received.time - waitFrom.time - (waitFrom === sent ? send : 0))
+    : 0;
   const receive = received ? Math.max(0, endTime - received.time) : 0;
   // A fresh connection's peer is TCP_CONNECT's; a reused one's, the stream request's.
   const remote = hop.findLast((e) =>
@@ -334,7 +345,10 @@ function hopEntry(
   const connect = tcp < 0 ? -1 : tcp + Math.max(ssl, 0);
   // HAR 1.2: time is the sum of the timings that apply; what the phases leave out (proxy
   // resolution, cache lookups, waiting for a socket) is the time the request was blocked.
-  const phases = [dns, connect, wait, receive].reduce((sum, ms) => sum + Math.max(ms, 0), 0);
+  const phases = [dns, connect, send, wait, receive].reduce(
+    (sum, ms) => sum + Math.max(ms, 0),
+    0,
+  );
   const blocked = Math.max(0, endTime - start.time - phases);
   const proxy = spans(hop, "PROXY_RESOLUTION_SERVICE");
   return {
@@ -378,7 +392,7 @@ function hopEntry(
       dns,
       connect,
       ssl,
-      send: 0,
+      send,
       wait,
       receive,
     },
