@@ -8,6 +8,7 @@
 
 import { Buffer } from "node:buffer";
 import { jsonNumber, jsonText } from "./_json_scalar.ts";
+import { VERSION } from "../core/version.ts";
 import type { ReadNetLog, ReadNetLogEvent } from "./read_net_log.ts";
 
 /** A HAR name/value pair. */
@@ -120,7 +121,10 @@ export interface Har {
   /** The log. */
   log: {
     version: "1.2";
+    /** This package, which made the archive. */
     creator: { name: string; version: string };
+    /** The program that wrote the net log, from its `clientInfo`, when it names one. */
+    browser?: { name: string; version: string };
     pages: unknown[];
     entries: HarEntry[];
   };
@@ -455,13 +459,16 @@ export function netLogToHar(log: ReadNetLog): Har {
   }
   entries.sort((a, b) => a.startedDateTime.localeCompare(b.startedDateTime));
   const client = log.constants.clientInfo as { name?: unknown; version?: unknown } | undefined;
+  // HAR 1.2: the creator made the archive (this package, whoever wrote the log); the browser
+  // is what recorded it (Chrome, Electron, or @ses's own clientInfo).
+  const browser = typeof client?.name === "string" && client.name !== ""
+    ? { browser: { name: client.name, version: jsonText(client.version ?? "") } }
+    : {};
   return {
     log: {
       version: "1.2",
-      creator: {
-        name: jsonText(client?.name ?? "@ses/session"),
-        version: jsonText(client?.version ?? ""),
-      },
+      creator: { name: "@ses/session", version: VERSION },
+      ...browser,
       pages: [],
       entries,
     },

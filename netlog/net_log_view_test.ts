@@ -74,23 +74,3 @@ describe("netLogView", () => {
     assert.doesNotMatch(html, /class="bar proxy"/);
   });
 });
-
-describe("netLogToHar timings", () => {
-  it("gives send the time from the request's headers to its last write, and wait the rest", () => {
-    const log = slowProxyLog();
-    const at = log.events.findIndex((e) => e.type === "HTTP_TRANSACTION_SEND_REQUEST_HEADERS");
-    const sent = log.events[at]!;
-    // An upload written at 50, 56 and 62 ms; the response head at 70 ms.
-    const writes = [0, 6, 12].map((ms): ReadNetLogEvent => ({
-      ...sent,
-      time: sent.time + ms,
-      type: "SOCKET_BYTES_SENT",
-      params: { byte_count: 1000 },
-    }));
-    log.events.splice(at + 1, 0, ...writes);
-    const [entry] = netLogToHar(log).log.entries;
-    assert.equal(entry!.timings.send, 12);
-    assert.equal(entry!.timings.wait, 8);
-    assert.equal(entry!.time, 80);
-  });
-});
