@@ -166,6 +166,10 @@ describe("net log of ses.fetch", () => {
     assert.equal(stats["Cache type"], "Memory Cache");
     assert.ok(Number(stats["Current size"]) > 0, "the cached response is counted");
     assert.deepEqual(polled.spdyStatus, { enable_http2: false });
+    // The host cache (empty: every request went to an IP literal), as HostCache::GetList.
+    assert.deepEqual(polled.hostResolverInfo, {
+      cache: { capacity: 1000, network_changes: 0, entries: [] },
+    });
     const [redirected, stored, cached, authenticated, failed, tls, blocked, proxied] = [
       ...requests(log).entries(),
     ];
