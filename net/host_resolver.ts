@@ -184,9 +184,13 @@ export class HostResolver {
       () => ({ host: hostname, allow_cached_response: true, is_speculative: false }),
       () => this.#resolve(hostname, options),
       (addresses) => ({
-        // Chromium's HostCache::Entry shape, trimmed to what a look-up here knows.
+        // Chromium's HostCache::Entry shape (IpEndpointToValue's keys), trimmed to what a
+        // look-up here knows.
         results: {
-          ip_endpoints: addresses.map(({ address }) => ({ address, port: 0 })),
+          ip_endpoints: addresses.map(({ address }) => ({
+            endpoint_address: address,
+            endpoint_port: 0,
+          })),
           from_cache: this.#lookups === lookups,
         },
       }),
