@@ -269,20 +269,82 @@ function spans(events: ReadNetLogEvent[], type: string): number {
   return total;
 }
 
+// The time of the last begin/end pair of `type` that begins at or after `from`; -1 if none.
+function lastSpan(events: ReadNetLogEvent[], type: string, from: number): number {
+  const begin = events.findLastIndex((e) =>
+    e.type === type && e.phase === "PHASE_BEGIN" && e.time >= from
+  );
+  if (begin < 0) return -1;
+  const end = events.findIndex((e, i) => i > begin && e.type === type && e.phase === "PHASE_END");
+  return end < 0 ? -1 : Math.max(0, events[end]!.time - events[begin]!.time);
+}
+
 function span(events: ReadNetLogEvent[], type: string): number {
   const begin = events.find((e) => e.type === type && e.phase === "PHASE_BEGIN");
   const end = events.findLast((e) => e.type === type && e.phase === "PHASE_END");
   return begin && end ? Math.max(0, end.time - begin.time) : -1;
 }
 
+// Chromium logs a request's stream job, socket, connect job and host resolution on sources of
+// their own, linked by `source_dependency` params; @ses logs them all on the URL_REQUEST. These
+// are the links followed, each from a source to one that works for it: request -> stream job
+// controller and job, controller -> job, job -> socket or connect job, connect job -> socket
+// and host resolver job, socket -> the connect job that made it. (Links back, like a socket's
+// SOCKET_IN_USE or a host resolver job's REQUEST_ATTACH, lead to other requests.)
+const LINKS = new Set([
+  "HTTP_STREAM_JOB_CONTROLLER_BOUND",
+  "HTTP_STREAM_REQUEST_BOUND_TO_JOB",
+  "HTTP_STREAM_REQUEST_STARTED_JOB",
+  "SOCKET_POOL_BOUND_TO_SOCKET",
+  "SOCKET_POOL_BOUND_TO_CONNECT_JOB",
+  "CONNECT_JOB_SET_SOCKET",
+  "TCP_CONNECT_JOB_CONNECTOR_CONNECT_START",
+  "HOST_RESOLVER_MANAGER_JOB_ATTACH",
+  "SOCKET_ALIVE",
+]);
+// However a hostile log links its sources, a hop looks at this many of them at most.
+const MAX_LINKED_SOURCES = 16;
+
+// The events of the sources a hop links to (those that are not URL_REQUESTs), in source order.
+function linkedEvents(
+  hop: ReadNetLogEvent[],
+  others: Map<number, ReadNetLogEvent[]>,
+): ReadNetLogEvent[] {
+  const seen = new Set<number>();
+  const out: ReadNetLogEvent[] = [];
+  const queue: ReadNetLogEvent[][] = [hop];
+  while (queue.length > 0 && seen.size < MAX_LINKED_SOURCES) {
+    for (const event of queue.shift()!) {
+      if (!LINKS.has(event.type)) continue;
+      const dependency = event.params?.source_dependency;
+      if (typeof dependency !== "object" || dependency === null) continue;
+      const id = jsonNumber((dependency as { id?: unknown }).id);
+      const linked = others.get(id);
+      if (linked === undefined || seen.has(id)) continue;
+      seen.add(id);
+      out.push(...linked);
+      queue.push(linked);
+      if (seen.size >= MAX_LINKED_SOURCES) break;
+    }
+  }
+  return out;
+}
+
 function hopEntry(
   hop: ReadNetLogEvent[],
   endTime: number,
   errors: Map<number, string>,
+  linked: ReadNetLogEvent[],
 ): HarEntry | undefined {
   const start = hop[0];
   if (start === undefined || typeof start.params?.url !== "string") return undefined;
   if (!URL.canParse(start.params.url)) return undefined;
+  // The hop's events with those of its linked sources that happened during it (a socket
+  // connected before the request, for another or as a preconnect, is no part of its time).
+  const during = linked.length === 0 ? hop : [
+    ...hop,
+    ...linked.filter((e) => e.time >= start.time && e.time <= endTime),
+  ].sort((a, b) => a.time - b.time);
   const url = new URL(start.params.url);
   // The last transaction of the hop (after an auth challenge, the one that was answered) pairs
   // with the response kept.
@@ -305,28 +367,37 @@ function hopEntry(
   const redirect = hop.find((e) => e.type === "URL_REQUEST_REDIRECTED");
   const jobEnd = hop.findLast((e) => e.type === "URL_REQUEST_START_JOB" && e.phase === "PHASE_END");
   const netError = typeof jobEnd?.params?.net_error === "number" ? jobEnd.params.net_error : 0;
-  const ssl = span(hop, "SSL_CONNECT");
-  const tcp = span(hop, "TCP_CONNECT");
+  const ssl = span(during, "SSL_CONNECT");
+  const tcp = span(during, "TCP_CONNECT");
   // An answer made without the network waited from the hop's start for its made-up head.
   const waitFrom = received?.type === "URL_REQUEST_FAKE_RESPONSE_HEADERS_CREATED" ? start : sent;
   // Sending lasts from the request's headers to its last write before the response came
   // (SOCKET_BYTES_SENT carries byte_count in every capture mode): an upload's time is send's.
+  // Chromium's own logs wrap it in HTTP_TRANSACTION_SEND_REQUEST, and their socket writes are
+  // on the socket's source.
+  const written = (e: ReadNetLogEvent) =>
+    (e.type === "SOCKET_BYTES_SENT" || e.type === "SSL_SOCKET_BYTES_SENT") &&
+    e.time <= received!.time;
   const lastWrite = sent && received
-    ? hop.slice(sentAt).findLast((e) =>
-      (e.type === "SOCKET_BYTES_SENT" || e.type === "SSL_SOCKET_BYTES_SENT") &&
-      e.time <= received.time
-    )
+    ? hop.slice(sentAt).findLast(written) ??
+      during.findLast((e) => e.time >= sent.time && written(e))
     : undefined;
-  const send = lastWrite && sent ? Math.max(0, lastWrite.time - sent.time) : 0;
+  const sending = sent ? lastSpan(hop, "HTTP_TRANSACTION_SEND_REQUEST", sent.time) : -1;
+  const send = sending >= 0
+    ? sending
+    : lastWrite && sent
+    ? Math.max(0, lastWrite.time - sent.time)
+    : 0;
   const wait = waitFrom && received && !fromCache
     ? Math.max(0, received.time - waitFrom.time - (waitFrom === sent ? send : 0))
     : 0;
   const receive = received ? Math.max(0, endTime - received.time) : 0;
   // A fresh connection's peer is TCP_CONNECT's; a reused one's, the stream request's.
-  const remote = hop.findLast((e) =>
+  // In a Chromium log, the peer is on the linked socket's TCP_CONNECT, whenever it connected.
+  const hasPeer = (e: ReadNetLogEvent) =>
     (e.type === "TCP_CONNECT" || e.type === "HTTP_STREAM_REQUEST") && e.phase === "PHASE_END" &&
-    typeof e.params?.remote_address === "string"
-  )?.params?.remote_address;
+    typeof e.params?.remote_address === "string";
+  const remote = (hop.findLast(hasPeer) ?? linked.findLast(hasPeer))?.params?.remote_address;
   const lengthText = header("content-length");
   const length = lengthText !== undefined && /^\d+$/.test(lengthText) ? Number(lengthText) : -1;
   // Chromium logs each read of the decoded body (URL_REQUEST_JOB_FILTERED_BYTES_READ, its
@@ -344,7 +415,9 @@ function hopEntry(
     : -1;
   const requestHeaders = headerPairs(sent?.params?.headers);
   const upload = sentAt < 0 ? undefined : requestBody(hop, sentAt, requestHeaders);
-  const dns = span(hop, "HOST_RESOLVER_MANAGER_REQUEST");
+  // Chromium's connect jobs resolve on a host resolver job of their own.
+  const resolving = span(during, "HOST_RESOLVER_MANAGER_REQUEST");
+  const dns = resolving >= 0 ? resolving : span(during, "HOST_RESOLVER_MANAGER_JOB");
   // HAR's connect includes ssl.
   const connect = tcp < 0 ? -1 : tcp + Math.max(ssl, 0);
   // HAR 1.2: time is the sum of the timings that apply; what the phases leave out (proxy
@@ -354,7 +427,7 @@ function hopEntry(
     0,
   );
   const blocked = Math.max(0, endTime - start.time - phases);
-  const proxy = spans(hop, "PROXY_RESOLUTION_SERVICE");
+  const proxy = spans(during, "PROXY_RESOLUTION_SERVICE");
   return {
     startedDateTime: new Date(start.time).toISOString(),
     time: blocked + phases,
@@ -410,9 +483,11 @@ function hopEntry(
 
 /**
  * Builds a HAR 1.2 archive from a parsed net log: each `URL_REQUEST_START_JOB` (one per
- * redirect hop) becomes an entry; DNS, connect (TCP plus TLS), TLS, wait and receive come from
- * the events' times; a cache hit has `cache.beforeRequest`; a failed request has status 0 and
- * `_error`.
+ * redirect hop) becomes an entry; DNS, connect (TCP plus TLS), TLS, send, wait and receive come
+ * from the events' times (in a log Chromium wrote, from the stream job, connect job, host
+ * resolver job and socket sources the request's `source_dependency` params lead to, counted
+ * when they happened during the hop); a cache hit has `cache.beforeRequest`; a failed request
+ * has status 0 and `_error`.
  *
  * @param log A log from `parseNetLog`.
  * @returns The archive, ready for `JSON.stringify`.
@@ -438,11 +513,15 @@ export function netLogToHar(log: ReadNetLog): Har {
     for (const [name, value] of Object.entries(table)) errors.set(jsonNumber(value), name);
   }
   const bySource = new Map<number, ReadNetLogEvent[]>();
+  // The sources a request links to (Chromium's logs); an id a hostile log gives to several
+  // source types keeps the first one's events.
+  const others = new Map<number, ReadNetLogEvent[]>();
   for (const event of log.events) {
-    if (event.source.type !== "URL_REQUEST") continue;
-    const list = bySource.get(event.source.id) ?? [];
+    const sources = event.source.type === "URL_REQUEST" ? bySource : others;
+    const list = sources.get(event.source.id) ?? [];
+    if (list.length > 0 && list[0]!.source.type !== event.source.type) continue;
     list.push(event);
-    bySource.set(event.source.id, list);
+    sources.set(event.source.id, list);
   }
   const entries: HarEntry[] = [];
   for (const events of bySource.values()) {
@@ -453,7 +532,7 @@ export function netLogToHar(log: ReadNetLog): Har {
       const to = starts[n + 1] ?? events.length;
       const hop = events.slice(from, to);
       const endTime = (n + 1 < starts.length ? events[to - 1] : events.at(-1))?.time ?? 0;
-      const entry = hopEntry(hop, endTime, errors);
+      const entry = hopEntry(hop, endTime, errors, linkedEvents(hop, others));
       if (entry) entries.push(entry);
     });
   }

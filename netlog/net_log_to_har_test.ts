@@ -50,6 +50,33 @@ describe("netLogToHar", () => {
     assert.equal(entry!.request.bodySize, 3000);
   });
 
+  it("follows a Chromium log's source_dependency links to the request's DNS, connect and peer", () => {
+    const [entry] = netLogToHar(chromiumLog()).log.entries;
+    assert.deepEqual(entry!.timings, {
+      blocked: 4,
+      _blocked_proxy: 2,
+      dns: 10,
+      connect: 16,
+      ssl: -1,
+      send: 2,
+      wait: 18,
+      receive: 10,
+    });
+    assert.equal(entry!.time, 60);
+    assert.equal(entry!.serverIPAddress, "192.0.2.9");
+  });
+
+  it("counts no connect for a socket connected before the request, yet names its peer", () => {
+    const log = chromiumLog();
+    // A preconnect: the socket was made 100 ms before the request.
+    for (const event of log.events) {
+      if (event.source.id === 100 && event.type !== "SOCKET_BYTES_SENT") event.time -= 100;
+    }
+    const [entry] = netLogToHar(log).log.entries;
+    assert.equal(entry!.timings.connect, -1);
+    assert.equal(entry!.serverIPAddress, "192.0.2.9");
+  });
+
   it("names itself the creator and the log's writer the browser, as HAR 1.2 tells them apart", () => {
     const chrome = netLogToHar(uploadLog({ name: "Google Chrome", version: "131.0.6778.85" }));
     assert.deepEqual(chrome.log.creator, { name: "@ses/session", version: VERSION });
@@ -65,3 +92,79 @@ describe("netLogToHar", () => {
     assert.equal("browser" in netLogToHar(uploadLog()).log, false);
   });
 });
+
+// A request as Chromium 156 logs it: its stream job controller, stream job, connect job, host
+// resolver job and socket on sources of their own, linked by source_dependency. A second
+// connect job that shares the host resolver job (another request's) connects during this
+// request and must not count.
+function chromiumLog(): ReadNetLog {
+  const events: ReadNetLogEvent[] = [];
+  const add = (
+    id: number,
+    sourceType: string,
+    time: number,
+    type: string,
+    phase: string,
+    params?: Record<string, unknown>,
+  ) =>
+    events.push({
+      time: 5000 + time,
+      type,
+      phase,
+      source: { id, type: sourceType, startTime: 5000 },
+      ...(params ? { params } : {}),
+    });
+  const link = (id: number) => ({ source_dependency: { id, type: 0 } });
+  const request = (time: number, type: string, phase: string, params?: Record<string, unknown>) =>
+    add(101, "URL_REQUEST", time, type, phase, params);
+  request(0, "REQUEST_ALIVE", "PHASE_BEGIN", { url: "http://a.test/" });
+  request(0, "URL_REQUEST_START_JOB", "PHASE_BEGIN", { url: "http://a.test/", method: "GET" });
+  request(0, "HTTP_STREAM_REQUEST", "PHASE_BEGIN");
+  request(0, "HTTP_STREAM_JOB_CONTROLLER_BOUND", "PHASE_NONE", link(103));
+  add(103, "HTTP_STREAM_JOB_CONTROLLER", 1, "PROXY_RESOLUTION_SERVICE", "PHASE_BEGIN");
+  add(103, "HTTP_STREAM_JOB_CONTROLLER", 3, "PROXY_RESOLUTION_SERVICE", "PHASE_END");
+  add(
+    103,
+    "HTTP_STREAM_JOB_CONTROLLER",
+    3,
+    "HTTP_STREAM_REQUEST_STARTED_JOB",
+    "PHASE_NONE",
+    link(104),
+  );
+  add(104, "HTTP_STREAM_JOB", 3, "SOCKET_POOL_BOUND_TO_CONNECT_JOB", "PHASE_NONE", link(98));
+  add(98, "TCP_CONNECT_JOB", 3, "HOST_RESOLVER_MANAGER_JOB_ATTACH", "PHASE_NONE", link(19));
+  add(19, "HOST_RESOLVER_IMPL_JOB", 3, "HOST_RESOLVER_MANAGER_JOB", "PHASE_BEGIN");
+  add(
+    19,
+    "HOST_RESOLVER_IMPL_JOB",
+    4,
+    "HOST_RESOLVER_MANAGER_JOB_REQUEST_ATTACH",
+    "PHASE_NONE",
+    link(500),
+  );
+  add(500, "TCP_CONNECT_JOB", 5, "CONNECT_JOB_SET_SOCKET", "PHASE_NONE", link(501));
+  add(501, "SOCKET", 5, "TCP_CONNECT", "PHASE_BEGIN");
+  add(501, "SOCKET", 40, "TCP_CONNECT", "PHASE_END", { remote_address: "198.51.100.1:80" });
+  add(19, "HOST_RESOLVER_IMPL_JOB", 13, "HOST_RESOLVER_MANAGER_JOB", "PHASE_END");
+  add(100, "SOCKET", 13, "SOCKET_ALIVE", "PHASE_BEGIN", link(98));
+  add(100, "SOCKET", 13, "TCP_CONNECT", "PHASE_BEGIN", { address_list: ["192.0.2.9:80"] });
+  add(100, "SOCKET", 29, "TCP_CONNECT", "PHASE_END", { remote_address: "192.0.2.9:80" });
+  add(98, "TCP_CONNECT_JOB", 29, "CONNECT_JOB_SET_SOCKET", "PHASE_NONE", link(100));
+  add(104, "HTTP_STREAM_JOB", 30, "SOCKET_POOL_BOUND_TO_SOCKET", "PHASE_NONE", link(100));
+  add(100, "SOCKET", 30, "SOCKET_IN_USE", "PHASE_BEGIN", link(104));
+  request(30, "HTTP_STREAM_REQUEST_BOUND_TO_JOB", "PHASE_NONE", link(104));
+  request(30, "HTTP_STREAM_REQUEST", "PHASE_END");
+  request(30, "HTTP_TRANSACTION_SEND_REQUEST", "PHASE_BEGIN");
+  request(30, "HTTP_TRANSACTION_SEND_REQUEST_HEADERS", "PHASE_NONE", {
+    line: "GET / HTTP/1.1\r\n",
+    headers: ["Host: a.test"],
+  });
+  add(100, "SOCKET", 31, "SOCKET_BYTES_SENT", "PHASE_NONE", { byte_count: 40 });
+  request(32, "HTTP_TRANSACTION_SEND_REQUEST", "PHASE_END");
+  request(50, "HTTP_TRANSACTION_READ_RESPONSE_HEADERS", "PHASE_NONE", {
+    headers: ["HTTP/1.1 200 OK", "Content-Length: 0"],
+  });
+  request(50, "URL_REQUEST_START_JOB", "PHASE_END");
+  request(60, "REQUEST_ALIVE", "PHASE_END");
+  return { constants: { netError: {} }, rawEvents: [], truncated: false, events };
+}
