@@ -120,6 +120,7 @@ export function netLogView(log: ReadNetLog, title: string): string {
 body{font:13px system-ui,sans-serif;margin:16px}table{border-collapse:collapse;width:100%}
 td{border-bottom:1px solid #eee;padding:3px 6px;vertical-align:top}
 td.url{max-width:420px;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
+td.status,td.size,td.marks{white-space:nowrap}
 td.timeline{position:relative;width:45%;min-width:200px}
 .bar{position:absolute;top:6px;height:10px;min-width:1px}
 tr.request{cursor:pointer}tr.request:hover{background:#f5f5f5}tr.failed td.status{color:#c62828}
