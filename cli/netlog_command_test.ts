@@ -106,6 +106,34 @@ describe("ses fetch --netlog and ses netlog har", () => {
     );
   });
 
+  it("records a log in the capture mode --netlog-capture-mode names, so its HAR has the body", async () => {
+    const logPath = join(dir, "everything.json");
+    const args = parseFetchArgs([
+      "--partition",
+      "netlog-cli-everything",
+      "--netlog",
+      logPath,
+      "--netlog-capture-mode",
+      "everything",
+      "-d",
+      "a=1",
+      `${origin}/end`,
+    ]);
+    const body = new WritableStream<Uint8Array>();
+    assert.equal(await runFetch(session, args, { info: () => {}, body }), 0);
+    let text = "";
+    assert.equal(
+      await runNetlog(["har", logPath], { info: () => {}, write: (chunk) => text += chunk }),
+      0,
+    );
+    const [entry] = JSON.parse(text).log.entries;
+    assert.deepEqual(entry.request.postData, {
+      mimeType: "application/x-www-form-urlencoded",
+      text: "a=1",
+    });
+    assert.equal(entry.response.content.text, "done");
+  });
+
   it("gives HAR cookies from a log that keeps them, and a time that is the sum of the timings", async () => {
     const cookieServer = createServer((request, response) => {
       response.writeHead(200, {
