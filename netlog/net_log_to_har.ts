@@ -462,7 +462,17 @@ function hopEntry(
       headersSize: -1,
       bodySize,
     },
-    cache: fromCache ? { beforeRequest: { lastAccess: "", eTag: "", hitCount: 1 } } : {},
+    // HAR 1.2's beforeRequest requires lastAccess (ISO 8601: readers parse it as a date) and
+    // eTag: the entry was last opened for this hit, and its stored head has the validator.
+    cache: fromCache
+      ? {
+        beforeRequest: {
+          lastAccess: new Date(received!.time).toISOString(),
+          eTag: header("etag") ?? "",
+          hitCount: 1,
+        },
+      }
+      : {},
     timings: {
       blocked,
       ...(proxy >= 0 ? { _blocked_proxy: Math.min(proxy, blocked) } : {}),

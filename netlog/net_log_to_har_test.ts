@@ -168,3 +168,36 @@ function chromiumLog(): ReadNetLog {
   request(60, "REQUEST_ALIVE", "PHASE_END");
   return { constants: { netError: {} }, rawEvents: [], truncated: false, events };
 }
+
+describe("netLogToHar cache hits", () => {
+  it("gives beforeRequest a date for lastAccess and the stored ETag, as HAR readers parse them", () => {
+    const source = { id: 3, type: "URL_REQUEST", startTime: 1000 };
+    const log: ReadNetLog = {
+      constants: { netError: {} },
+      rawEvents: [],
+      truncated: false,
+      events: [
+        {
+          time: 1000,
+          type: "URL_REQUEST_START_JOB",
+          phase: "PHASE_BEGIN",
+          source,
+          params: { url: "http://a.test/" },
+        },
+        { time: 1002, type: "URL_REQUEST_START_JOB", phase: "PHASE_END", source },
+        {
+          time: 1002,
+          type: "HTTP_CACHE_READ_INFO",
+          phase: "PHASE_NONE",
+          source,
+          params: { headers: ["HTTP/1.1 200 OK", 'ETag: "v1"', "Cache-Control: max-age=60"] },
+        },
+        { time: 1003, type: "REQUEST_ALIVE", phase: "PHASE_END", source },
+      ],
+    };
+    const [entry] = netLogToHar(log).log.entries;
+    assert.deepEqual(entry!.cache, {
+      beforeRequest: { lastAccess: new Date(1002).toISOString(), eTag: '"v1"', hitCount: 1 },
+    });
+  });
+});
