@@ -302,19 +302,23 @@ const LINKS = new Set([
   "HOST_RESOLVER_MANAGER_JOB_ATTACH",
   "SOCKET_ALIVE",
 ]);
-// However a hostile log links its sources, a hop looks at this many of them at most.
+// However a hostile log links its sources, a hop looks at this many of them at most, for links
+// at the first events of each (where Chromium's jobs and sockets log them), and at this many of
+// a source's events during the hop.
 const MAX_LINKED_SOURCES = 16;
+const LINK_SCAN_EVENTS = 256;
+const MAX_WINDOW_EVENTS = 10_000;
 
-// The events of the sources a hop links to (those that are not URL_REQUESTs), in source order.
-function linkedEvents(
+// The sources a hop links to (those that are not URL_REQUESTs), each its events in time order.
+function linkedSources(
   hop: ReadNetLogEvent[],
   others: Map<number, ReadNetLogEvent[]>,
-): ReadNetLogEvent[] {
+): ReadNetLogEvent[][] {
   const seen = new Set<number>();
-  const out: ReadNetLogEvent[] = [];
-  const queue: ReadNetLogEvent[][] = [hop];
-  while (queue.length > 0 && seen.size < MAX_LINKED_SOURCES) {
-    for (const event of queue.shift()!) {
+  const out: ReadNetLogEvent[][] = [];
+  for (let at = -1; at < out.length && seen.size < MAX_LINKED_SOURCES; at++) {
+    const events = at < 0 ? hop : out[at]!;
+    for (const event of events.slice(0, at < 0 ? events.length : LINK_SCAN_EVENTS)) {
       if (!LINKS.has(event.type)) continue;
       const dependency = event.params?.source_dependency;
       if (typeof dependency !== "object" || dependency === null) continue;
@@ -322,10 +326,27 @@ function linkedEvents(
       const linked = others.get(id);
       if (linked === undefined || seen.has(id)) continue;
       seen.add(id);
-      out.push(...linked);
-      queue.push(linked);
+      out.push(linked);
       if (seen.size >= MAX_LINKED_SOURCES) break;
     }
+  }
+  return out;
+}
+
+// The events of a source (in time order, as a log is written) from `from` to `to`, found by
+// bisection; a hostile log out of order gets some of them, never a long scan.
+function windowOf(events: ReadNetLogEvent[], from: number, to: number): ReadNetLogEvent[] {
+  let low = 0;
+  let high = events.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (events[middle]!.time < from) low = middle + 1;
+    else high = middle;
+  }
+  const out: ReadNetLogEvent[] = [];
+  for (let i = low; i < events.length && out.length < MAX_WINDOW_EVENTS; i++) {
+    if (events[i]!.time > to) break;
+    out.push(events[i]!);
   }
   return out;
 }
@@ -334,17 +355,17 @@ function hopEntry(
   hop: ReadNetLogEvent[],
   endTime: number,
   errors: Map<number, string>,
-  linked: ReadNetLogEvent[],
+  linked: ReadNetLogEvent[][],
 ): HarEntry | undefined {
   const start = hop[0];
   if (start === undefined || typeof start.params?.url !== "string") return undefined;
   if (!URL.canParse(start.params.url)) return undefined;
   // The hop's events with those of its linked sources that happened during it (a socket
   // connected before the request, for another or as a preconnect, is no part of its time).
-  const during = linked.length === 0 ? hop : [
-    ...hop,
-    ...linked.filter((e) => e.time >= start.time && e.time <= endTime),
-  ].sort((a, b) => a.time - b.time);
+  const during = linked.length === 0
+    ? hop
+    : hop.concat(...linked.map((events) => windowOf(events, start.time, endTime)))
+      .sort((a, b) => a.time - b.time);
   const url = new URL(start.params.url);
   // The last transaction of the hop (after an auth challenge, the one that was answered) pairs
   // with the response kept.
@@ -397,7 +418,9 @@ function hopEntry(
   const hasPeer = (e: ReadNetLogEvent) =>
     (e.type === "TCP_CONNECT" || e.type === "HTTP_STREAM_REQUEST") && e.phase === "PHASE_END" &&
     typeof e.params?.remote_address === "string";
-  const remote = (hop.findLast(hasPeer) ?? linked.findLast(hasPeer))?.params?.remote_address;
+  const remote = (hop.findLast(hasPeer) ??
+    linked.map((events) => events.slice(0, LINK_SCAN_EVENTS).findLast(hasPeer)).findLast(Boolean))
+    ?.params?.remote_address;
   const lengthText = header("content-length");
   const length = lengthText !== undefined && /^\d+$/.test(lengthText) ? Number(lengthText) : -1;
   // Chromium logs each read of the decoded body (URL_REQUEST_JOB_FILTERED_BYTES_READ, its
@@ -542,7 +565,7 @@ export function netLogToHar(log: ReadNetLog): Har {
       const to = starts[n + 1] ?? events.length;
       const hop = events.slice(from, to);
       const endTime = (n + 1 < starts.length ? events[to - 1] : events.at(-1))?.time ?? 0;
-      const entry = hopEntry(hop, endTime, errors, linkedEvents(hop, others));
+      const entry = hopEntry(hop, endTime, errors, linkedSources(hop, others));
       if (entry) entries.push(entry);
     });
   }

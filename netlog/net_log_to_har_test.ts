@@ -201,3 +201,54 @@ describe("netLogToHar cache hits", () => {
     });
   });
 });
+
+describe("netLogToHar on a hostile log's links", () => {
+  it(
+    "reads requests that all link to one huge source, and links that loop",
+    { timeout: 120_000 },
+    () => {
+      const events: ReadNetLogEvent[] = [];
+      const job = { id: 1, type: "HTTP_STREAM_JOB", startTime: 0 };
+      const requests = 300;
+      for (let r = 0; r < requests; r++) {
+        const source = { id: 10 + r, type: "URL_REQUEST", startTime: r };
+        events.push(
+          {
+            time: r,
+            type: "URL_REQUEST_START_JOB",
+            phase: "PHASE_BEGIN",
+            source,
+            params: { url: "http://a.test/" },
+          },
+          {
+            time: r,
+            type: "HTTP_STREAM_REQUEST_BOUND_TO_JOB",
+            phase: "PHASE_NONE",
+            source,
+            params: { source_dependency: { id: 1 } },
+          },
+          { time: r + 1, type: "URL_REQUEST_START_JOB", phase: "PHASE_END", source },
+        );
+      }
+      // The job links to itself and to a socket that links back; it holds 300 000 events.
+      for (let i = 0; i < 300_000; i++) {
+        events.push({
+          time: i / 1000,
+          type: i % 2 === 0 ? "SOCKET_POOL_BOUND_TO_SOCKET" : "HTTP_STREAM_REQUEST_STARTED_JOB",
+          phase: "PHASE_NONE",
+          source: job,
+          params: { source_dependency: { id: i % 2 === 0 ? 2 : 1 } },
+        });
+      }
+      events.push({
+        time: 0,
+        type: "SOCKET_ALIVE",
+        phase: "PHASE_BEGIN",
+        source: { id: 2, type: "SOCKET", startTime: 0 },
+        params: { source_dependency: { id: 1 } },
+      });
+      const har = netLogToHar({ constants: {}, rawEvents: [], truncated: false, events });
+      assert.equal(har.log.entries.length, requests);
+    },
+  );
+});
