@@ -230,6 +230,7 @@ async function runCommand(command: string | undefined, rest: string[]): Promise<
       return await runNetlog(rest, {
         info: printError,
         write: (text) => void process.stdout.write(text),
+        readStdin: () => new Response(Readable.toWeb(process.stdin) as ReadableStream).text(),
       });
     default:
       printError(

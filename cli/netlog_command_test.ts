@@ -318,6 +318,42 @@ describe("ses fetch --netlog and ses netlog har", () => {
     }
   });
 
+  it("reads a log piped in as -, the page then on standard output", async () => {
+    const log = join(dir, "piped.json");
+    const ses = session.fromPartition("netlog-cli-piped");
+    await ses.netLog.startLogging(log);
+    await (await ses.fetch(`${origin}/end`)).text();
+    await ses.netLog.stopLogging();
+    await ses.closeAllConnections();
+    const piped = await readFile(log, "utf8");
+    const previous = process.cwd();
+    process.chdir(dir);
+    try {
+      for (const [action, start] of [["har", '{\n  "log"'], ["view", "<!DOCTYPE html>"]]) {
+        let text = "";
+        const messages: string[] = [];
+        const output = {
+          info: (line: string) => void messages.push(line),
+          write: (chunk: string) => text += chunk,
+          readStdin: () => Promise.resolve(piped),
+        };
+        assert.equal(await runNetlog([action!, "-"], output), 0, messages.join("\n"));
+        assert.ok(text.startsWith(start!), text.slice(0, 40));
+        assert.ok(text.includes(`${origin}/end`));
+      }
+      // No file named after standard input.
+      await assert.rejects(stat(join(dir, "-.html")), { code: "ENOENT" });
+      const output = {
+        info: () => {},
+        write: () => {},
+        readStdin: () => Promise.resolve("nonsense"),
+      };
+      assert.equal(await runNetlog(["har", "-"], output), 1);
+    } finally {
+      process.chdir(previous);
+    }
+  });
+
   it("reports an output file it cannot write with exit code 1", async () => {
     const log = join(dir, "empty.json");
     const netLog = session.fromPartition("netlog-cli-empty").netLog;
