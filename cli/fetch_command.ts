@@ -89,7 +89,10 @@ export async function runFetch(
   }
   if (args.netlog !== undefined) {
     try {
-      await ses.netLog.startLogging(args.netlog);
+      await ses.netLog.startLogging(
+        args.netlog,
+        args.netlogCaptureMode === undefined ? undefined : { captureMode: args.netlogCaptureMode },
+      );
     } catch (error) {
       // Electron's rejection names Chromium's file error; the system's is its cause.
       const { message, cause } = error as Error;

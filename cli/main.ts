@@ -3,8 +3,8 @@
  *
  * - `ses demo` — starts a local origin and walks through a session request by request.
  * - `ses fetch [-X METHOD] [-H 'Name: value']... [-d DATA]... [--data-binary DATA]... [-o FILE]
- *   [-i | --json] [--partition NAME] [--cache MODE] [--block PATTERN]... [--netlog LOG.json] [--proxy RULES [--proxy-bypass
- *   RULES]] [-u USER:PASSWORD] URL`
+ *   [-i | --json] [--partition NAME] [--cache MODE] [--block PATTERN]... [--netlog LOG.json
+ *   [--netlog-capture-mode MODE]] [--proxy RULES [--proxy-bypass RULES]] [-u USER:PASSWORD] URL`
  * - `ses cache size|clear [--partition NAME] [--json]`
  * - `ses cookies list|get|set|remove|clear [--partition NAME] [--url URL] [--json]`
  * - `ses download [-o PATH] [--partition NAME] [--json] URL`, `ses download --resume PATH.crdownload`
@@ -51,13 +51,15 @@ const USAGES: Readonly<Record<string, string>> = {
   fetch: `  ses fetch [-X METHOD] [-H 'Name: value']... [-d DATA]... [--data-binary DATA]...
             [-o FILE] [-i | --json] [--partition NAME]
             [--cache default|no-store|reload|no-cache|force-cache|only-if-cached]
-            [--block PATTERN]... [--netlog LOG.json] [--proxy RULES [--proxy-bypass RULES]]
-            [-u USER:PASSWORD] URL
+            [--block PATTERN]...
+            [--netlog LOG.json [--netlog-capture-mode default|includeSensitive|everything]]
+            [--proxy RULES [--proxy-bypass RULES]] [-u USER:PASSWORD] URL
             (-X, -H, -d, -o, -i, -u: also --request, --header, --data, --output, --include,
             --user, as in curl; DATA: text, @FILE, or @- for standard input; -d drops a file's CR
             and LF, pieces join with '&'; --block: a Chrome match pattern to cancel, like
             '*://*/ads/*'; --json: one JSON line with the status, headers and body (text, or
-            bodyBase64); --netlog: record a net log; --proxy: Chromium proxy rules, like
+            bodyBase64); --netlog: record a net log (cookies and credentials stripped unless
+            includeSensitive; socket and body bytes with everything); --proxy: Chromium proxy rules, like
             'socks5://127.0.0.1:1080' or 'http=p:3128;https=p:3128', with credentials as
             'http://USER:PASSWORD@p:3128'; -u: answers the URL's server when it asks (Basic,
             Digest or NTLM, like curl --anyauth), never sent before it asks nor to another origin)`,
@@ -228,6 +230,7 @@ async function runCommand(command: string | undefined, rest: string[]): Promise<
       return await runNetlog(rest, {
         info: printError,
         write: (text) => void process.stdout.write(text),
+        readStdin: () => new Response(Readable.toWeb(process.stdin) as ReadableStream).text(),
       });
     default:
       printError(

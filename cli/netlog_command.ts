@@ -1,7 +1,8 @@
 /**
  * `ses netlog har LOG.json [-o out.har]` and `ses netlog view LOG.json [-o report.html]`: read
- * a Chromium net log (complete or cut off, a bounded one's events from `LOG.json.inprogress/`)
- * and write a HAR 1.2 archive of its requests, or a self-contained HTML waterfall of them.
+ * a Chromium net log (complete or cut off, a bounded one's events from `LOG.json.inprogress/`,
+ * or piped in as `-`) and write a HAR 1.2 archive of its requests, or a self-contained HTML
+ * waterfall of them.
  *
  * @module
  */
@@ -9,21 +10,30 @@
 import { writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { basename } from "node:path";
-import { netLogProblems, netLogToHar, netLogView, readNetLogFile } from "../session/mod.ts";
+import {
+  netLogProblems,
+  netLogToHar,
+  netLogView,
+  parseNetLog,
+  readNetLogFile,
+} from "../session/mod.ts";
 import { usageLine } from "./usage_error.ts";
 
 /** The usage lines of `ses netlog`. */
 export const NETLOG_USAGE =
   "  ses netlog har LOG.json [-o|--output OUT.har]   (HAR 1.2 from a net log)\n" +
   "  ses netlog view LOG.json [-o|--output REPORT.html]   (an HTML waterfall; default LOG.json.html)\n" +
-  "      -o - writes to standard output";
+  "      -o - writes to standard output; LOG.json - reads standard input (the page then goes to\n" +
+  "      standard output unless -o names a file)";
 
-/** Where `ses netlog` writes. */
+/** Where `ses netlog` reads and writes. */
 export interface NetlogOutput {
   /** Messages and errors. */
   info: (line: string) => void;
   /** The HAR text, when `har` has no `-o`. */
   write: (text: string) => void;
+  /** Standard input, for the log `-`; without it `-` is a file name. */
+  readStdin?: () => Promise<string>;
 }
 
 /**
@@ -56,9 +66,11 @@ export async function runNetlog(args: string[], output: NetlogOutput): Promise<n
     output.info(usageLine("netlog", "expected an action (har or view) and one LOG.json"));
     return 2;
   }
+  // `-` is standard input, as for curl's `-d @-`: a log piped in (no in-progress event files).
+  const piped = path === "-" && output.readStdin !== undefined;
   let log;
   try {
-    log = await readNetLogFile(path);
+    log = piped ? parseNetLog(await output.readStdin!()) : await readNetLogFile(path);
   } catch (error) {
     output.info(`ses netlog: cannot read "${path}": ${(error as Error).message}`);
     return 1;
@@ -71,9 +83,14 @@ export async function runNetlog(args: string[], output: NetlogOutput): Promise<n
   if (log.truncated) output.info(`ses netlog: "${path}" was cut off; read to its last whole line`);
   // `-o -` is standard output, as for curl.
   const chosen = parsed.values.output;
-  const target = chosen === "-" ? undefined : action === "view" ? chosen ?? `${path}.html` : chosen;
+  // A piped log's page has no file to sit beside: without -o it goes to standard output.
+  const target = chosen === "-" || (piped && chosen === undefined)
+    ? undefined
+    : action === "view"
+    ? chosen ?? `${path}.html`
+    : chosen;
   const text = action === "view"
-    ? netLogView(log, basename(path))
+    ? netLogView(log, piped ? "standard input" : basename(path))
     : `${JSON.stringify(netLogToHar(log), null, 2)}\n`;
   if (target === undefined) {
     output.write(text);

@@ -106,6 +106,34 @@ describe("ses fetch --netlog and ses netlog har", () => {
     );
   });
 
+  it("records a log in the capture mode --netlog-capture-mode names, so its HAR has the body", async () => {
+    const logPath = join(dir, "everything.json");
+    const args = parseFetchArgs([
+      "--partition",
+      "netlog-cli-everything",
+      "--netlog",
+      logPath,
+      "--netlog-capture-mode",
+      "everything",
+      "-d",
+      "a=1",
+      `${origin}/end`,
+    ]);
+    const body = new WritableStream<Uint8Array>();
+    assert.equal(await runFetch(session, args, { info: () => {}, body }), 0);
+    let text = "";
+    assert.equal(
+      await runNetlog(["har", logPath], { info: () => {}, write: (chunk) => text += chunk }),
+      0,
+    );
+    const [entry] = JSON.parse(text).log.entries;
+    assert.deepEqual(entry.request.postData, {
+      mimeType: "application/x-www-form-urlencoded",
+      text: "a=1",
+    });
+    assert.equal(entry.response.content.text, "done");
+  });
+
   it("gives HAR cookies from a log that keeps them, and a time that is the sum of the timings", async () => {
     const cookieServer = createServer((request, response) => {
       response.writeHead(200, {
@@ -149,8 +177,9 @@ describe("ses fetch --netlog and ses netlog har", () => {
         },
         { name: "pref", value: "dark", domain: "127.0.0.1", expires: "2030-01-01T00:00:00.000Z" },
       ]);
-      const phases = Object.values(entry.timings as Record<string, number>)
-        .filter((ms) => ms >= 0);
+      // Chrome's _blocked_proxy is a part of blocked, not a phase of its own.
+      const phases = Object.entries(entry.timings as Record<string, number>)
+        .filter(([name, ms]) => !name.startsWith("_") && ms >= 0).map(([, ms]) => ms);
       // HAR 1.2: time is the sum of the timings that apply (ssl is inside connect).
       const ssl = Math.max(entry.timings.ssl, 0);
       assert.equal(entry.time, phases.reduce((a, b) => a + b, 0) - ssl);
@@ -160,6 +189,72 @@ describe("ses fetch --netlog and ses netlog har", () => {
       assert.deepEqual([stripped.request.cookies, stripped.response.cookies], [[], []]);
     } finally {
       await new Promise<void>((resolve) => cookieServer.close(() => resolve()));
+    }
+  });
+
+  it("gives a request body's size, and its text from an everything log, and every entry's server address", async () => {
+    const echo = createServer((request, response) => {
+      const chunks: Buffer[] = [];
+      request.on("data", (chunk: Buffer) => chunks.push(chunk));
+      request.on("end", () => response.end(Buffer.concat(chunks)));
+    });
+    await new Promise<void>((resolve) => echo.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(echo.address() as { port: number }).port}/echo`;
+    const entries = async (captureMode: "default" | "everything") => {
+      const ses = session.fromPartition(`netlog-cli-upload-${captureMode}`);
+      const logPath = join(dir, `upload-${captureMode}.json`);
+      await ses.netLog.startLogging(logPath, { captureMode });
+      const requests: RequestInit[] = [
+        { method: "POST", body: "a=1&b=é", headers: { "content-type": "text/plain" } },
+        {
+          method: "PUT",
+          duplex: "half",
+          body: new ReadableStream<Uint8Array>({
+            start(controller) {
+              controller.enqueue(new TextEncoder().encode("first,"));
+              controller.enqueue(new TextEncoder().encode("second"));
+              controller.close();
+            },
+          }),
+        } as RequestInit,
+        { method: "GET" },
+      ];
+      for (const init of requests) await (await ses.fetch(url, init)).text();
+      await ses.netLog.stopLogging();
+      await ses.closeAllConnections();
+      let text = "";
+      const code = await runNetlog(["har", logPath], {
+        info: () => {},
+        write: (chunk) => text += chunk,
+      });
+      assert.equal(code, 0);
+      return JSON.parse(text).log.entries as {
+        request: { bodySize: number; postData?: unknown };
+        serverIPAddress?: string;
+      }[];
+    };
+    try {
+      const everything = await entries("everything");
+      assert.deepEqual(everything.map((e) => [e.request.bodySize, e.request.postData]), [
+        [8, { mimeType: "text/plain", text: "a=1&b=é" }],
+        [12, { mimeType: "", text: "first,second" }],
+        [0, undefined],
+      ]);
+      // The default mode keeps no bytes: a chunked body's size is not known.
+      const stripped = await entries("default");
+      assert.deepEqual(stripped.map((e) => [e.request.bodySize, e.request.postData]), [
+        [8, undefined],
+        [-1, undefined],
+        [0, undefined],
+      ]);
+      // The later requests reuse the connection, and still name the server.
+      assert.deepEqual(stripped.map((e) => e.serverIPAddress), [
+        "127.0.0.1",
+        "127.0.0.1",
+        "127.0.0.1",
+      ]);
+    } finally {
+      await new Promise<void>((resolve) => echo.close(() => resolve()));
     }
   });
 
@@ -218,6 +313,42 @@ describe("ses fetch --netlog and ses netlog har", () => {
         assert.ok(text.startsWith(start!), text.slice(0, 40));
       }
       await assert.rejects(stat(join(dir, "-")), { code: "ENOENT" });
+    } finally {
+      process.chdir(previous);
+    }
+  });
+
+  it("reads a log piped in as -, the page then on standard output", async () => {
+    const log = join(dir, "piped.json");
+    const ses = session.fromPartition("netlog-cli-piped");
+    await ses.netLog.startLogging(log);
+    await (await ses.fetch(`${origin}/end`)).text();
+    await ses.netLog.stopLogging();
+    await ses.closeAllConnections();
+    const piped = await readFile(log, "utf8");
+    const previous = process.cwd();
+    process.chdir(dir);
+    try {
+      for (const [action, start] of [["har", '{\n  "log"'], ["view", "<!DOCTYPE html>"]]) {
+        let text = "";
+        const messages: string[] = [];
+        const output = {
+          info: (line: string) => void messages.push(line),
+          write: (chunk: string) => text += chunk,
+          readStdin: () => Promise.resolve(piped),
+        };
+        assert.equal(await runNetlog([action!, "-"], output), 0, messages.join("\n"));
+        assert.ok(text.startsWith(start!), text.slice(0, 40));
+        assert.ok(text.includes(`${origin}/end`));
+      }
+      // No file named after standard input.
+      await assert.rejects(stat(join(dir, "-.html")), { code: "ENOENT" });
+      const output = {
+        info: () => {},
+        write: () => {},
+        readStdin: () => Promise.resolve("nonsense"),
+      };
+      assert.equal(await runNetlog(["har", "-"], output), 1);
     } finally {
       process.chdir(previous);
     }

@@ -31,6 +31,7 @@ describe("ses netlog view", () => {
     await ses.netLog.startLogging(logPath);
     await (await ses.fetch(`${origin}/a`)).text();
     await (await ses.fetch(`${origin}/b`)).text();
+    await (await ses.fetch(`${origin}/b?${"long=query&".repeat(30)}`)).text();
     await assert.rejects(ses.fetch("http://127.0.0.1:4/refused"));
     await ses.netLog.stopLogging();
     await ses.closeAllConnections();
@@ -52,15 +53,20 @@ describe("ses netlog view", () => {
     try {
       const page = await browser.newPage();
       await page.goto(pathToFileURL(htmlPath).href);
-      // The redirect's two hops, the cache hit and the failure.
+      // The redirect's two hops, the cache hit, a long URL and the failure.
       const rows = page.locator("tr.request");
-      assert.equal(await rows.count(), 4);
+      assert.equal(await rows.count(), 5);
       const texts = await rows.allInnerTexts();
       assert.match(texts[0]!, new RegExp(`GET ${origin}/a\\s+302`));
       assert.match(texts[1]!, new RegExp(`GET ${origin}/b\\s+200`));
       assert.match(texts[2]!, /cache/);
-      assert.match(texts[3]!, /ERR_CONNECTION_REFUSED/);
+      assert.match(texts[4]!, /ERR_CONNECTION_REFUSED/);
       assert.ok(await page.locator("tr.request").first().locator(".bar").count() > 0);
+      // Each row is one line, however long its URL or narrow the window ("0 B" was two).
+      await page.setViewportSize({ width: 700, height: 600 });
+      const heights = await rows.evaluateAll((list) => list.map((row) => row.clientHeight));
+      const line = await page.locator("thead tr").evaluate((row) => row.clientHeight);
+      assert.ok(Math.max(...heights) < 1.5 * line, `rows ${heights.join(", ")}, header ${line}`);
       const detail = page.locator("tr.detail").first();
       assert.equal(await detail.isVisible(), false);
       await rows.first().click();

@@ -5,6 +5,7 @@
  */
 
 import { parseArgs } from "node:util";
+import type { CaptureMode } from "../session/mod.ts";
 
 /**
  * One piece of the request body, in the order given: `-d TEXT` and `--data-binary TEXT` are
@@ -37,6 +38,11 @@ export interface FetchArgs {
   block: string[];
   /** Record a net log of the run to this file, from `--netlog`. */
   netlog?: string;
+  /**
+   * What the `--netlog` log keeps (Electron's `captureMode`), from `--netlog-capture-mode`;
+   * Electron's default, `default`, when absent.
+   */
+  netlogCaptureMode?: CaptureMode;
   /** Proxy rules for the request (`ses.setProxy`'s `proxyRules`), from `--proxy`. */
   proxy?: string;
   /** Proxy bypass rules (`proxyBypassRules`), from `--proxy-bypass`; only with `--proxy`. */
@@ -47,6 +53,9 @@ export interface FetchArgs {
    */
   user?: { username: string; password: string };
 }
+
+// Electron's capture modes (netLog.startLogging's captureMode).
+const NETLOG_CAPTURE_MODES: readonly CaptureMode[] = ["default", "includeSensitive", "everything"];
 
 const CACHE_MODES: readonly RequestCache[] = [
   "default",
@@ -59,14 +68,17 @@ const CACHE_MODES: readonly RequestCache[] = [
 
 /**
  * Parses `ses fetch [-X METHOD] [-H 'Name: value']... [-d DATA]... [--data-binary DATA]... [-o FILE]
- * [-i | --json] [--partition NAME] [--cache MODE] [--block PATTERN]... [--netlog FILE] [--proxy RULES
+ * [-i | --json] [--partition NAME] [--cache MODE] [--block PATTERN]... [--netlog FILE
+ * [--netlog-capture-mode default|includeSensitive|everything]] [--proxy RULES
  * [--proxy-bypass RULES]] [-u USER:PASSWORD] URL`.
  *
  * @param args The arguments after `fetch`.
  * @returns The parsed request.
  * @throws {TypeError} When an option is unknown, a header has no colon, the cache mode is not
- * one of fetch's, `--proxy-bypass` comes without `--proxy`, `-i` comes with `--json`, `-u` has no
- * colon (curl would ask for the password) or the URL is missing.
+ * one of fetch's, `--proxy-bypass` comes without `--proxy`, `--netlog-capture-mode` without
+ * `--netlog` or with a mode Electron does not have (the names are taken in any case, so
+ * Chromium's `--net-log-capture-mode` spellings `Everything` and `IncludeSensitive` work), `-i`
+ * comes with `--json`, `-u` has no colon (curl would ask for the password) or the URL is missing.
  *
  * @example
  * ```ts
@@ -94,6 +106,7 @@ export function parseFetchArgs(args: string[]): FetchArgs {
       cache: { type: "string", default: "default" },
       block: { type: "string", multiple: true },
       netlog: { type: "string" },
+      "netlog-capture-mode": { type: "string" },
       proxy: { type: "string" },
       "proxy-bypass": { type: "string" },
       user: { type: "string", short: "u" },
@@ -135,6 +148,23 @@ export function parseFetchArgs(args: string[]): FetchArgs {
   if (proxyBypass !== undefined && values.proxy === undefined) {
     throw new TypeError("ses fetch: --proxy-bypass needs --proxy");
   }
+  const modeName = values["netlog-capture-mode"];
+  let netlogCaptureMode: CaptureMode | undefined;
+  if (modeName !== undefined) {
+    if (values.netlog === undefined) {
+      throw new TypeError("ses fetch: --netlog-capture-mode needs --netlog");
+    }
+    netlogCaptureMode = NETLOG_CAPTURE_MODES.find((mode) =>
+      mode.toLowerCase() === modeName.toLowerCase()
+    );
+    if (netlogCaptureMode === undefined) {
+      throw new TypeError(
+        `ses fetch: --netlog-capture-mode "${modeName}" must be one of ${
+          NETLOG_CAPTURE_MODES.join(", ")
+        }`,
+      );
+    }
+  }
   let user: FetchArgs["user"];
   if (values.user !== undefined) {
     const colon = values.user.indexOf(":");
@@ -157,6 +187,7 @@ export function parseFetchArgs(args: string[]): FetchArgs {
     cache,
     block,
     ...(values.netlog === undefined ? {} : { netlog: values.netlog }),
+    ...(netlogCaptureMode === undefined ? {} : { netlogCaptureMode }),
     ...(values.proxy === undefined ? {} : { proxy: values.proxy }),
     ...(proxyBypass === undefined ? {} : { proxyBypass }),
     ...(user === undefined ? {} : { user }),

@@ -142,4 +142,21 @@ describe("parseFetchArgs", () => {
     assert.equal(parsed.proxyBypass, "<-loopback>");
     assert.equal("proxy" in parseFetchArgs(["http://a/"]), false);
   });
+
+  it("reads the net log's capture mode in Electron's names, in any case", () => {
+    const withMode = (mode: string) =>
+      parseFetchArgs(["--netlog", "log.json", "--netlog-capture-mode", mode, "http://a/"]);
+    assert.equal(withMode("everything").netlogCaptureMode, "everything");
+    // Chromium's --net-log-capture-mode spelling.
+    assert.equal(withMode("IncludeSensitive").netlogCaptureMode, "includeSensitive");
+    assert.equal("netlogCaptureMode" in parseFetchArgs(["--netlog", "l.json", "http://a/"]), false);
+    assert.throws(
+      () => withMode("all"),
+      /--netlog-capture-mode "all" must be one of default, includeSensitive, everything/,
+    );
+    assert.throws(
+      () => parseFetchArgs(["--netlog-capture-mode", "everything", "http://a/"]),
+      /--netlog-capture-mode needs --netlog/,
+    );
+  });
 });

@@ -184,9 +184,13 @@ export class HostResolver {
       () => ({ host: hostname, allow_cached_response: true, is_speculative: false }),
       () => this.#resolve(hostname, options),
       (addresses) => ({
-        // Chromium's HostCache::Entry shape, trimmed to what a look-up here knows.
+        // Chromium's HostCache::Entry shape (IpEndpointToValue's keys), trimmed to what a
+        // look-up here knows.
         results: {
-          ip_endpoints: addresses.map(({ address }) => ({ address, port: 0 })),
+          ip_endpoints: addresses.map(({ address }) => ({
+            endpoint_address: address,
+            endpoint_port: 0,
+          })),
           from_cache: this.#lookups === lookups,
         },
       }),
@@ -218,6 +222,54 @@ export class HostResolver {
     }
     const shared = this.#inFlight.get(key) ?? this.#start(key);
     return abortable(shared, signal).then((addresses) => [...addresses]);
+  }
+
+  /**
+   * The cache as a net log's `polledData.hostResolverInfo.cache` shows it, in the shape of
+   * Chromium's `HostCache::GetList` for debugging (net/dns/host_cache.cc, what
+   * `net::GetNetInfo` writes): `capacity`, `network_changes` (always 0: no network change is
+   * watched) and one entry per hostname, expired ones too (the viewer marks them), with its
+   * `expiration` in ticks of this resolver's clock (`performance.now()` milliseconds by default,
+   * the net log's own ticks) and `ttl` in milliseconds.
+   *
+   * @returns `{capacity, network_changes, entries}`.
+   *
+   * @example
+   * ```ts
+   * import { HostResolver } from "./host_resolver.ts";
+   * const resolver = new HostResolver({
+   *   lookup: () => Promise.resolve([{ address: "192.0.2.7", family: 4 }]),
+   *   now: () => 1000,
+   * });
+   * await resolver.resolve("example.test");
+   * const [entry] = resolver.infoValue().entries;
+   * console.log(entry?.hostname, entry?.expiration, entry?.ip_endpoints);
+   * // example.test 61000 [ { endpoint_address: "192.0.2.7", endpoint_port: 0 } ]
+   * ```
+   */
+  infoValue(): {
+    capacity: number;
+    network_changes: number;
+    entries: Record<string, unknown>[];
+  } {
+    const entries = [...this.#cache].map(([hostname, entry]) => ({
+      expiration: String(Math.round(entry.expires)),
+      ttl: this.#ttlMs,
+      network_changes: 0,
+      ip_endpoints: entry.addresses.map(({ address }) => ({
+        endpoint_address: address,
+        endpoint_port: 0,
+      })),
+      aliases: [],
+      hostname,
+      // DnsQueryType::UNSPECIFIED, no flags, HostResolverSource::ANY; no network isolation.
+      dns_query_type: 0,
+      flags: 0,
+      host_resolver_source: 0,
+      network_anonymization_key: "null",
+      secure: false,
+    }));
+    return { capacity: this.#maxEntries, network_changes: 0, entries };
   }
 
   /**

@@ -207,6 +207,48 @@ describe("HostResolver", () => {
     assert.equal(resolver.lookups, 4, "a was evicted");
   });
 
+  it("shows its cache as Chromium's HostCache list for a net log's polledData", async () => {
+    let now = 1000.4;
+    const dns = countingLookup((name) =>
+      Promise.resolve(
+        name === "two.test" ? [ADDRESS, { address: "2001:db8::1", family: 6 }] : [
+          ADDRESS,
+        ],
+      )
+    );
+    const resolver = new HostResolver({ lookup: dns.lookup, now: () => now, maxEntries: 5 });
+    assert.deepEqual(resolver.infoValue(), { capacity: 5, network_changes: 0, entries: [] });
+    await resolver.resolve("One.test");
+    now = 2000;
+    await resolver.resolve("two.test");
+    // Neither literals nor localhost take a cache entry.
+    await resolver.resolve("127.0.0.1");
+    await resolver.resolve("localhost");
+    const info = resolver.infoValue();
+    assert.deepEqual(info.entries.map((e) => [e.hostname, e.expiration, e.ttl, e.ip_endpoints]), [
+      ["one.test", "61000", 60_000, [{ endpoint_address: "192.0.2.7", endpoint_port: 0 }]],
+      ["two.test", "62000", 60_000, [
+        { endpoint_address: "192.0.2.7", endpoint_port: 0 },
+        { endpoint_address: "2001:db8::1", endpoint_port: 0 },
+      ]],
+    ]);
+    assert.deepEqual(Object.keys(info.entries[0]!).sort(), [
+      "aliases",
+      "dns_query_type",
+      "expiration",
+      "flags",
+      "host_resolver_source",
+      "hostname",
+      "ip_endpoints",
+      "network_anonymization_key",
+      "network_changes",
+      "secure",
+      "ttl",
+    ]);
+    resolver.clear();
+    assert.deepEqual(resolver.infoValue().entries, []);
+  });
+
   it("rejects an aborted request with ERR_ABORTED while the shared query goes on", async () => {
     const dns = heldLookup();
     const resolver = new HostResolver({ lookup: dns.lookup });

@@ -114,9 +114,12 @@ export interface Http1Response {
 
 // Enough to keep a fast reader busy while bounding what a slow one makes us hold.
 const BODY_HIGH_WATER_MARK = 64 * 1024;
-// Bodies up to this size go out in the same write as the head; one copy is cheaper than two
-// writes (and two packets) on the hot path.
-const MERGE_BODY_LIMIT = 16 * 1024;
+/**
+ * Bodies of bytes up to this size go out in the same write as the head; one copy is cheaper
+ * than two writes (and two packets) on the hot path. The net log reports it as Chromium's
+ * `did_merge`.
+ */
+export const MERGE_BODY_LIMIT = 16 * 1024;
 
 const HEAD = 0;
 const BODY = 1;

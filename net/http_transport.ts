@@ -17,7 +17,7 @@ import { cancelWhenCollected } from "./cancel_when_collected.ts";
 import { appendMissingHeaders } from "./default_headers.ts";
 import { callerSpellings, requestHeaderName, spellingIn } from "../core/header_spelling.ts";
 import { abortSignalOf } from "./fetch_entry.ts";
-import { exchange, type Http1Response } from "./http1_client.ts";
+import { exchange, type Http1Response, MERGE_BODY_LIMIT } from "./http1_client.ts";
 import type { NetworkEmulation } from "./network_emulation.ts";
 import { originConnector, type OriginConnectorDeps, poolKey } from "./origin_connector.ts";
 import { proxyFallover } from "./proxy_fallback.ts";
@@ -349,6 +349,8 @@ async function send(
           netLog.source,
           `${request.method} ${target} HTTP/1.1`,
           sent,
+          body,
+          MERGE_BODY_LIMIT,
         );
       }
       const reply = await exchange(lease.socket, {

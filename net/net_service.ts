@@ -208,6 +208,16 @@ export class NetService {
   }
 
   /**
+   * The host resolver for a net log's `polledData.hostResolverInfo` (Chromium's `GetNetInfo`
+   * writes it for a resolver with a cache, and this one has one).
+   *
+   * @returns `{cache}`, the cache as {@linkcode HostResolver.infoValue} gives it.
+   */
+  hostResolverInfo(): { cache: ReturnType<HostResolver["infoValue"]> } {
+    return { cache: this.#resolver.infoValue() };
+  }
+
+  /**
    * Empties the host resolver cache.
    *
    * @returns Resolves when done.

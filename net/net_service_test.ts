@@ -66,6 +66,13 @@ describe("NetService net log seam", () => {
       assert.equal(bytesSent!.params?.byte_count, String(bytesSent!.params?.bytes).length);
       assert.ok(bytesReceived!.params?.bytes instanceof Uint8Array);
       assert.deepEqual(sink.entries[1]!.params, { pac_string: "DIRECT" });
+      // The addresses in HostCache::Entry's shape, as the polledData's host cache shows them.
+      assert.deepEqual(sink.entries[5]!.params, {
+        results: {
+          ip_endpoints: [{ endpoint_address: "127.0.0.1", endpoint_port: 0 }],
+          from_cache: true,
+        },
+      });
       assert.deepEqual(sink.entries[6]!.params, { address_list: [host] });
       assert.deepEqual(sink.entries[9]!.params, { remote_address: host });
       const [sent, received] = [sink.entries.at(-4), sink.entries.at(-1)];

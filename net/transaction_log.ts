@@ -8,12 +8,19 @@ import type { NetLogSink, NetLogSource, NetLogWithSource } from "../core/net_log
 import type { Http1Response, SocketBytesListener } from "./http1_client.ts";
 
 /**
- * Records the request line and headers as `HTTP_TRANSACTION_SEND_REQUEST_HEADERS`.
+ * Records the request line and headers as `HTTP_TRANSACTION_SEND_REQUEST_HEADERS`, with the
+ * body framing header the codec adds (`Content-Length` for bytes, `Transfer-Encoding: chunked`
+ * for a stream, `Content-Length: 0` for a POST or PUT without a body; the caller's own framing
+ * headers never reach the codec), and a body as `HTTP_TRANSACTION_SEND_REQUEST_BODY`
+ * (`{length, is_chunked, did_merge}`; a chunked body's length is 0), as Chromium's
+ * HttpNetworkTransaction::BuildRequestHeaders and HttpStreamParser::SendRequest log them.
  *
  * @param sink The session's net log.
  * @param source The request's source.
  * @param requestLine Like `GET /path HTTP/1.1`.
- * @param headers The header lines as sent.
+ * @param headers The header lines as sent, without the framing header.
+ * @param body The body as it goes to the codec (`undefined` or `null`: none).
+ * @param mergeLimit The largest body the codec sends in the head's write (did_merge).
  *
  * @example
  * ```ts
@@ -33,14 +40,32 @@ export function logRequestHeaders(
   source: NetLogSource,
   requestLine: string,
   headers: ReadonlyArray<readonly [string, string]>,
+  body?: Uint8Array | ReadableStream<Uint8Array> | null,
+  mergeLimit = 0,
 ): void {
+  const lines = headers.map(([name, value]) => `${name}: ${value}`);
+  const chunked = body instanceof ReadableStream;
+  if (chunked) lines.push("Transfer-Encoding: chunked");
+  else if (body instanceof Uint8Array) lines.push(`Content-Length: ${body.length}`);
+  else if (requestLine.startsWith("POST ") || requestLine.startsWith("PUT ")) {
+    lines.push("Content-Length: 0");
+  }
   sink.add({
     type: "HTTP_TRANSACTION_SEND_REQUEST_HEADERS",
     phase: "PHASE_NONE",
     source,
+    params: { line: `${requestLine}\r\n`, headers: lines },
+  });
+  if (body === undefined || body === null) return;
+  const length = chunked ? 0 : body.length;
+  sink.add({
+    type: "HTTP_TRANSACTION_SEND_REQUEST_BODY",
+    phase: "PHASE_NONE",
+    source,
     params: {
-      line: `${requestLine}\r\n`,
-      headers: headers.map(([name, value]) => `${name}: ${value}`),
+      length,
+      is_chunked: chunked,
+      did_merge: length > 0 && length <= mergeLimit,
     },
   });
 }

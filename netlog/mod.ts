@@ -43,6 +43,7 @@ export {
   type HarCookie,
   type HarEntry,
   type HarNameValue,
+  type HarPostData,
   netLogToHar,
 } from "./net_log_to_har.ts";
 export { netLogView } from "./net_log_view.ts";

@@ -12,6 +12,7 @@ import { fileError } from "./_file_error.ts";
 import { methodArgumentError } from "../core/conversion_error.ts";
 import { onProcessEnd } from "../core/process_end.ts";
 import { FileNetLogWriter, type FileNetLogWriterOptions } from "./file_net_log_writer.ts";
+import { resolve } from "node:path";
 
 /** Electron's options for `netLog.startLogging`. */
 export interface StartLoggingOptions {
@@ -70,7 +71,8 @@ export class NetLog implements NetLogSink {
   /**
    * Starts recording to `path` (created or truncated). Events from the moment of the call are
    * kept, those that come while the file opens included, so a program that does not await
-   * the start (as Electron's own example) still logs its first request.
+   * the start (as Electron's own example) still logs its first request. A log still closing on
+   * the same file (a `stopLogging()` not awaited) is completed first, then replaced.
    *
    * @param path The log file.
    * @param options Capture mode and size bound.
@@ -176,9 +178,15 @@ function fileSizeBound(size: number): number | undefined {
   return size < 0 ? undefined : Math.trunc(size);
 }
 
+// Logs still being completed, by file: a start on that file waits for the close, so that it
+// neither truncates the file under the closing nor removes a bounded log's PATH.inprogress/
+// while the closing stitches its event files.
+const closingFiles = new Map<string, Promise<void>>();
+
 // One startLogging: the writer once the file is open, and the events of the moments before.
 class LogRun {
   readonly opened: Promise<FileNetLogWriter>;
+  readonly #file: string;
   #writer: FileNetLogWriter | undefined;
   #early: { entry: NetLogEntry; tick: number }[] = [];
   // The state at a stop at exit, where nothing asks for it.
@@ -191,7 +199,9 @@ class LogRun {
     poll: () => Record<string, unknown> | undefined,
   ) {
     this.#poll = poll;
-    this.opened = FileNetLogWriter.open(path, options).then((writer) => {
+    this.#file = resolve(path);
+    const closing = closingFiles.get(this.#file) ?? Promise.resolve();
+    this.opened = closing.then(() => FileNetLogWriter.open(path, options)).then((writer) => {
       for (const { entry, tick } of this.#early) writer.add(entry, tick);
       this.#early = [];
       this.#writer = writer;
@@ -214,12 +224,18 @@ class LogRun {
   }
 
   close(polledData: Record<string, unknown> | undefined): Promise<void> {
-    return this.opened.then((writer) => {
+    const closed = this.opened.then((writer) => {
       this.#forget();
       return writer.close(polledData);
     }, () => {
       throw new Error("No net log in progress");
     });
+    const settled = closed.then(() => {}, () => {});
+    closingFiles.set(this.#file, settled);
+    settled.then(() => {
+      if (closingFiles.get(this.#file) === settled) closingFiles.delete(this.#file);
+    });
+    return closed;
   }
 
   closeSync(): void {

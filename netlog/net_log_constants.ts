@@ -64,7 +64,6 @@ export const NET_LOG_EVENT_TYPES: readonly string[] = [
   "HTTP_CACHE_WRITE_INFO",
   "HTTP_CACHE_READ_DATA",
   "HTTP_CACHE_WRITE_DATA",
-  "HTTP_CACHE_VALIDATE_RESOURCE",
   "HTTP_CACHE_CALLER_REQUEST_HEADERS",
   "HTTP_CACHE_RESTART_PARTIAL_REQUEST",
   "HTTP_STREAM_REQUEST",
@@ -78,9 +77,8 @@ export const NET_LOG_EVENT_TYPES: readonly string[] = [
   "HTTP_TRANSACTION_READ_BODY",
   "HTTP_TRANSACTION_DRAIN_BODY_FOR_AUTH_RESTART",
   "HTTP_TRANSACTION_RESTART_AFTER_ERROR",
-  "HTTP_TRANSACTION_TUNNEL_SEND_REQUEST_HEADERS",
-  "HTTP_TRANSACTION_TUNNEL_READ_HEADERS",
-  "HTTP_PROXY_CONNECT_JOB_CONNECT_PROXY",
+  "HTTP_TRANSACTION_SEND_TUNNEL_HEADERS",
+  "HTTP_TRANSACTION_READ_TUNNEL_RESPONSE_HEADERS",
   "AUTH_HANDLE_CHALLENGE",
   "AUTH_GENERATE_TOKEN",
   "AUTH_CONTROLLER",
@@ -101,11 +99,9 @@ export const NET_LOG_SOURCE_TYPES: readonly string[] = [
   "URL_REQUEST",
   "HOST_RESOLVER_IMPL_JOB",
   "PROXY_CLIENT_SOCKET",
-  "CONNECT_JOB",
   "SOCKET",
   "HTTP_STREAM_JOB",
   "HTTP_AUTH_CONTROLLER",
-  "HTTP_CACHE_TRANSACTION",
   "NETWORK_CHANGE_NOTIFIER",
 ];
 
@@ -127,6 +123,26 @@ export const LOAD_FLAGS: Readonly<Record<string, number>> = {
   DISABLE_CERT_NETWORK_FETCHES: 1 << 5,
   DO_NOT_SAVE_COOKIES: 1 << 6,
   BYPASS_PROXY: 1 << 7,
+};
+
+// Chromium's LoadState values (net/base/load_states_list.h): the viewer's LoadState table.
+const LOAD_STATES: Readonly<Record<string, number>> = {
+  IDLE: 0,
+  WAITING_FOR_STALLED_SOCKET_POOL: 1,
+  WAITING_FOR_AVAILABLE_SOCKET: 2,
+  WAITING_FOR_DELEGATE: 3,
+  WAITING_FOR_CACHE: 4,
+  OBSOLETE_WAITING_FOR_APPCACHE: 5,
+  DOWNLOADING_PAC_FILE: 6,
+  RESOLVING_PROXY_FOR_URL: 7,
+  RESOLVING_HOST_IN_PAC_FILE: 8,
+  ESTABLISHING_PROXY_TUNNEL: 9,
+  RESOLVING_HOST: 10,
+  CONNECTING: 11,
+  SSL_HANDSHAKE: 12,
+  SENDING_REQUEST: 13,
+  WAITING_FOR_RESPONSE: 14,
+  READING_RESPONSE: 15,
 };
 
 /** Maps a name list to `{name: index}`, as the viewer expects. */
@@ -213,7 +229,9 @@ export function netLogConstants(timeTickOffset: number): Record<string, unknown>
     },
     certStatusFlag: {},
     certVerifierFlags: {},
-    certPathBuilderDigestPolicy: {},
+    certVerifyFlags: {},
+    // Chromium's LoadState (net/base/load_states_list.h), as Chromium 156 numbers it.
+    loadState: { ...LOAD_STATES },
     dnsQueryType: { UNSPECIFIED: 0, A: 1, AAAA: 2 },
     secureDnsMode: { Off: 0, Automatic: 1, Secure: 2 },
     quicError: {},

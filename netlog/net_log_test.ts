@@ -237,6 +237,27 @@ describe("NetLog", () => {
     assert.equal(log.polledData?.droppedEvents, 2000 - log.events.length);
   });
 
+  it("starts a log on the file of one still closing once that one is complete", async () => {
+    for (const options of [{ maxFileSize: 1_000_000 }, {}]) {
+      const first = new NetLog();
+      const second = new NetLog();
+      const path = await tempPath("reused.json");
+      await first.startLogging(path, options);
+      for (let i = 0; i < 200; i++) headersEvent(first);
+      // Not awaited: the second log starts while the first stitches and closes the file.
+      const stopped = first.stopLogging();
+      const started = second.startLogging(path, options);
+      headersEvent(second);
+      await stopped;
+      await started;
+      await second.stopLogging();
+      const log = parseNetLog(await readFile(path, "utf8"));
+      assert.equal(log.truncated, false);
+      assert.deepEqual(netLogProblems(log), []);
+      assert.equal(log.events.length, 4, JSON.stringify(options));
+    }
+  });
+
   it("keeps every event when the bound is never reached", async () => {
     const netLog = new NetLog();
     const path = await tempPath("roomy.json");

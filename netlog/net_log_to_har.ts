@@ -8,6 +8,7 @@
 
 import { Buffer } from "node:buffer";
 import { jsonNumber, jsonText } from "./_json_scalar.ts";
+import { VERSION } from "../core/version.ts";
 import type { ReadNetLog, ReadNetLogEvent } from "./read_net_log.ts";
 
 /** A HAR name/value pair. */
@@ -49,6 +50,14 @@ export interface HarContent {
   encoding?: string;
 }
 
+/** A HAR request's body, when the log holds its bytes as text (`everything` mode). */
+export interface HarPostData {
+  /** The request's Content-Type, or `""`. */
+  mimeType: string;
+  /** The body. */
+  text: string;
+}
+
 /** One HAR entry (the required fields, plus `_error` for a failed request). */
 export interface HarEntry {
   /** ISO 8601 start time. */
@@ -64,7 +73,10 @@ export interface HarEntry {
     headers: HarNameValue[];
     queryString: HarNameValue[];
     headersSize: number;
+    /** The body's bytes: 0 for none, -1 when not known (a chunked body outside `everything`). */
     bodySize: number;
+    /** The body, from an `everything` log. */
+    postData?: HarPostData;
   };
   /** The response; status 0 when none arrived. */
   response: {
@@ -82,7 +94,13 @@ export interface HarEntry {
   cache: Record<string, unknown>;
   /** Phase durations in milliseconds; -1 where a phase did not happen. */
   timings: {
+    /** Everything before DNS, connect and send: proxy resolution, cache lookups, a socket wait. */
     blocked: number;
+    /**
+     * Of `blocked`, the time spent resolving the proxy (`PROXY_RESOLUTION_SERVICE`), as Chrome's
+     * DevTools write it; absent when the hop resolved none.
+     */
+    _blocked_proxy?: number;
     dns: number;
     connect: number;
     ssl: number;
@@ -103,7 +121,10 @@ export interface Har {
   /** The log. */
   log: {
     version: "1.2";
+    /** This package, which made the archive. */
     creator: { name: string; version: string };
+    /** The program that wrote the net log, from its `clientInfo`, when it names one. */
+    browser?: { name: string; version: string };
     pages: unknown[];
     entries: HarEntry[];
   };
@@ -179,24 +200,180 @@ function bodyText(reads: ReadNetLogEvent[]): { text?: string; encoding?: string 
   }
 }
 
+// The body of the request whose headers are hop[sentAt]: its size from
+// HTTP_TRANSACTION_SEND_REQUEST_BODY (a chunked one's is not known), and its text from the
+// bytes sent after them, which only the `everything` mode keeps.
+function requestBody(
+  hop: ReadNetLogEvent[],
+  sentAt: number,
+  headers: HarNameValue[],
+): { size: number; postData?: HarPostData } | undefined {
+  const next = hop.findIndex((e, i) =>
+    i > sentAt && (e.type === "HTTP_TRANSACTION_SEND_REQUEST_BODY" ||
+      e.type === "HTTP_TRANSACTION_SEND_REQUEST_HEADERS")
+  );
+  const event = hop[next];
+  if (event?.type !== "HTTP_TRANSACTION_SEND_REQUEST_BODY") return undefined;
+  const chunked = event.params?.is_chunked === true;
+  const length = chunked ? -1 : jsonNumber(event.params?.length ?? -1);
+  const written = hop.slice(sentAt).filter((e) =>
+    e.type === "SOCKET_BYTES_SENT" || e.type === "SSL_SOCKET_BYTES_SENT"
+  );
+  if (written.length === 0 || !written.every((e) => typeof e.params?.bytes === "string")) {
+    return { size: Number.isFinite(length) && length >= 0 ? length : -1 };
+  }
+  const bytes = Buffer.concat(written.map((e) => Buffer.from(e.params!.bytes as string, "base64")));
+  const headEnd = bytes.indexOf("\r\n\r\n");
+  if (headEnd < 0) return { size: Number.isFinite(length) && length >= 0 ? length : -1 };
+  const rest = bytes.subarray(headEnd + 4);
+  const body = chunked ? unchunk(rest) : rest.subarray(0, Math.max(length, 0));
+  if (body === undefined) return { size: -1 };
+  const mimeType = headers.find((h) => h.name.toLowerCase() === "content-type")?.value ?? "";
+  try {
+    const text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(body);
+    return { size: body.length, postData: { mimeType, text } };
+  } catch {
+    // HAR 1.2's postData has no encoding for bytes that are not text: the size alone.
+    return { size: body.length };
+  }
+}
+
+// A chunked body's data (RFC 9112 section 7.1), or undefined when the bytes are not whole.
+function unchunk(bytes: Buffer): Buffer | undefined {
+  const pieces: Buffer[] = [];
+  let at = 0;
+  for (;;) {
+    const lineEnd = bytes.indexOf("\r\n", at);
+    if (lineEnd < 0) return undefined;
+    const size = Number.parseInt(bytes.subarray(at, lineEnd).toString("latin1"), 16);
+    if (!Number.isSafeInteger(size) || size < 0) return undefined;
+    if (size === 0) return Buffer.concat(pieces);
+    if (lineEnd + 2 + size > bytes.length) return undefined;
+    pieces.push(bytes.subarray(lineEnd + 2, lineEnd + 2 + size));
+    at = lineEnd + 2 + size + 2;
+  }
+}
+
+// The time of every begin/end pair of `type`, summed; -1 when there is none.
+function spans(events: ReadNetLogEvent[], type: string): number {
+  let total = -1;
+  let begin: number | undefined;
+  for (const event of events) {
+    if (event.type !== type) continue;
+    if (event.phase === "PHASE_BEGIN") begin = event.time;
+    else if (event.phase === "PHASE_END" && begin !== undefined) {
+      total = Math.max(total, 0) + Math.max(0, event.time - begin);
+      begin = undefined;
+    }
+  }
+  return total;
+}
+
+// The time of the last begin/end pair of `type` that begins at or after `from`; -1 if none.
+function lastSpan(events: ReadNetLogEvent[], type: string, from: number): number {
+  const begin = events.findLastIndex((e) =>
+    e.type === type && e.phase === "PHASE_BEGIN" && e.time >= from
+  );
+  if (begin < 0) return -1;
+  const end = events.findIndex((e, i) => i > begin && e.type === type && e.phase === "PHASE_END");
+  return end < 0 ? -1 : Math.max(0, events[end]!.time - events[begin]!.time);
+}
+
 function span(events: ReadNetLogEvent[], type: string): number {
   const begin = events.find((e) => e.type === type && e.phase === "PHASE_BEGIN");
   const end = events.findLast((e) => e.type === type && e.phase === "PHASE_END");
   return begin && end ? Math.max(0, end.time - begin.time) : -1;
 }
 
+// Chromium logs a request's stream job, socket, connect job and host resolution on sources of
+// their own, linked by `source_dependency` params; @ses logs them all on the URL_REQUEST. These
+// are the links followed, each from a source to one that works for it: request -> stream job
+// controller and job, controller -> job, job -> socket or connect job, connect job -> socket
+// and host resolver job, socket -> the connect job that made it. (Links back, like a socket's
+// SOCKET_IN_USE or a host resolver job's REQUEST_ATTACH, lead to other requests.)
+const LINKS = new Set([
+  "HTTP_STREAM_JOB_CONTROLLER_BOUND",
+  "HTTP_STREAM_REQUEST_BOUND_TO_JOB",
+  "HTTP_STREAM_REQUEST_STARTED_JOB",
+  "SOCKET_POOL_BOUND_TO_SOCKET",
+  "SOCKET_POOL_BOUND_TO_CONNECT_JOB",
+  "CONNECT_JOB_SET_SOCKET",
+  "TCP_CONNECT_JOB_CONNECTOR_CONNECT_START",
+  "HOST_RESOLVER_MANAGER_JOB_ATTACH",
+  "SOCKET_ALIVE",
+]);
+// However a hostile log links its sources, a hop looks at this many of them at most, for links
+// at the first events of each (where Chromium's jobs and sockets log them), and at this many of
+// a source's events during the hop.
+const MAX_LINKED_SOURCES = 16;
+const LINK_SCAN_EVENTS = 256;
+const MAX_WINDOW_EVENTS = 10_000;
+
+// The sources a hop links to (those that are not URL_REQUESTs), each its events in time order.
+function linkedSources(
+  hop: ReadNetLogEvent[],
+  others: Map<number, ReadNetLogEvent[]>,
+): ReadNetLogEvent[][] {
+  const seen = new Set<number>();
+  const out: ReadNetLogEvent[][] = [];
+  for (let at = -1; at < out.length && seen.size < MAX_LINKED_SOURCES; at++) {
+    const events = at < 0 ? hop : out[at]!;
+    for (const event of events.slice(0, at < 0 ? events.length : LINK_SCAN_EVENTS)) {
+      if (!LINKS.has(event.type)) continue;
+      const dependency = event.params?.source_dependency;
+      if (typeof dependency !== "object" || dependency === null) continue;
+      const id = jsonNumber((dependency as { id?: unknown }).id);
+      const linked = others.get(id);
+      if (linked === undefined || seen.has(id)) continue;
+      seen.add(id);
+      out.push(linked);
+      if (seen.size >= MAX_LINKED_SOURCES) break;
+    }
+  }
+  return out;
+}
+
+// The events of a source (in time order, as a log is written) from `from` to `to`, found by
+// bisection; a hostile log out of order gets some of them, never a long scan.
+function windowOf(events: ReadNetLogEvent[], from: number, to: number): ReadNetLogEvent[] {
+  let low = 0;
+  let high = events.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (events[middle]!.time < from) low = middle + 1;
+    else high = middle;
+  }
+  const out: ReadNetLogEvent[] = [];
+  for (let i = low; i < events.length && out.length < MAX_WINDOW_EVENTS; i++) {
+    if (events[i]!.time > to) break;
+    out.push(events[i]!);
+  }
+  return out;
+}
+
 function hopEntry(
   hop: ReadNetLogEvent[],
   endTime: number,
   errors: Map<number, string>,
+  linked: ReadNetLogEvent[][],
 ): HarEntry | undefined {
   const start = hop[0];
   if (start === undefined || typeof start.params?.url !== "string") return undefined;
   if (!URL.canParse(start.params.url)) return undefined;
+  // The hop's events with those of its linked sources that happened during it (a socket
+  // connected before the request, for another or as a preconnect, is no part of its time).
+  const during = linked.length === 0
+    ? hop
+    : hop.concat(...linked.map((events) => windowOf(events, start.time, endTime)))
+      .sort((a, b) => a.time - b.time);
   const url = new URL(start.params.url);
-  const sent = hop.find((e) => e.type === "HTTP_TRANSACTION_SEND_REQUEST_HEADERS");
+  // The last transaction of the hop (after an auth challenge, the one that was answered) pairs
+  // with the response kept.
+  const sentAt = hop.findLastIndex((e) => e.type === "HTTP_TRANSACTION_SEND_REQUEST_HEADERS");
+  const sent = sentAt < 0 ? undefined : hop[sentAt];
   const received = hop.findLast((e) =>
-    e.type === "HTTP_TRANSACTION_READ_RESPONSE_HEADERS" || e.type === "HTTP_CACHE_READ_INFO"
+    e.type === "HTTP_TRANSACTION_READ_RESPONSE_HEADERS" || e.type === "HTTP_CACHE_READ_INFO" ||
+    e.type === "URL_REQUEST_FAKE_RESPONSE_HEADERS_CREATED"
   );
   const fromCache = received?.type === "HTTP_CACHE_READ_INFO";
   const statusLine = Array.isArray(received?.params?.headers)
@@ -211,12 +388,39 @@ function hopEntry(
   const redirect = hop.find((e) => e.type === "URL_REQUEST_REDIRECTED");
   const jobEnd = hop.findLast((e) => e.type === "URL_REQUEST_START_JOB" && e.phase === "PHASE_END");
   const netError = typeof jobEnd?.params?.net_error === "number" ? jobEnd.params.net_error : 0;
-  const ssl = span(hop, "SSL_CONNECT");
-  const tcp = span(hop, "TCP_CONNECT");
-  const wait = sent && received && !fromCache ? Math.max(0, received.time - sent.time) : 0;
+  const ssl = span(during, "SSL_CONNECT");
+  const tcp = span(during, "TCP_CONNECT");
+  // An answer made without the network waited from the hop's start for its made-up head.
+  const waitFrom = received?.type === "URL_REQUEST_FAKE_RESPONSE_HEADERS_CREATED" ? start : sent;
+  // Sending lasts from the request's headers to its last write before the response came
+  // (SOCKET_BYTES_SENT carries byte_count in every capture mode): an upload's time is send's.
+  // Chromium's own logs wrap it in HTTP_TRANSACTION_SEND_REQUEST, and their socket writes are
+  // on the socket's source.
+  const written = (e: ReadNetLogEvent) =>
+    (e.type === "SOCKET_BYTES_SENT" || e.type === "SSL_SOCKET_BYTES_SENT") &&
+    e.time <= received!.time;
+  const lastWrite = sent && received
+    ? hop.slice(sentAt).findLast(written) ??
+      during.findLast((e) => e.time >= sent.time && written(e))
+    : undefined;
+  const sending = sent ? lastSpan(hop, "HTTP_TRANSACTION_SEND_REQUEST", sent.time) : -1;
+  const send = sending >= 0
+    ? sending
+    : lastWrite && sent
+    ? Math.max(0, lastWrite.time - sent.time)
+    : 0;
+  const wait = waitFrom && received && !fromCache
+    ? Math.max(0, received.time - waitFrom.time - (waitFrom === sent ? send : 0))
+    : 0;
   const receive = received ? Math.max(0, endTime - received.time) : 0;
-  const tcpEnd = hop.findLast((e) => e.type === "TCP_CONNECT" && e.phase === "PHASE_END");
-  const remote = tcpEnd?.params?.remote_address;
+  // A fresh connection's peer is TCP_CONNECT's; a reused one's, the stream request's.
+  // In a Chromium log, the peer is on the linked socket's TCP_CONNECT, whenever it connected.
+  const hasPeer = (e: ReadNetLogEvent) =>
+    (e.type === "TCP_CONNECT" || e.type === "HTTP_STREAM_REQUEST") && e.phase === "PHASE_END" &&
+    typeof e.params?.remote_address === "string";
+  const remote = (hop.findLast(hasPeer) ??
+    linked.map((events) => events.slice(0, LINK_SCAN_EVENTS).findLast(hasPeer)).findLast(Boolean))
+    ?.params?.remote_address;
   const lengthText = header("content-length");
   const length = lengthText !== undefined && /^\d+$/.test(lengthText) ? Number(lengthText) : -1;
   // Chromium logs each read of the decoded body (URL_REQUEST_JOB_FILTERED_BYTES_READ, its
@@ -233,13 +437,20 @@ function hopEntry(
     ? decoded
     : -1;
   const requestHeaders = headerPairs(sent?.params?.headers);
-  const dns = span(hop, "HOST_RESOLVER_MANAGER_REQUEST");
+  const upload = sentAt < 0 ? undefined : requestBody(hop, sentAt, requestHeaders);
+  // Chromium's connect jobs resolve on a host resolver job of their own.
+  const resolving = span(during, "HOST_RESOLVER_MANAGER_REQUEST");
+  const dns = resolving >= 0 ? resolving : span(during, "HOST_RESOLVER_MANAGER_JOB");
   // HAR's connect includes ssl.
   const connect = tcp < 0 ? -1 : tcp + Math.max(ssl, 0);
   // HAR 1.2: time is the sum of the timings that apply; what the phases leave out (proxy
   // resolution, cache lookups, waiting for a socket) is the time the request was blocked.
-  const phases = [dns, connect, wait, receive].reduce((sum, ms) => sum + Math.max(ms, 0), 0);
+  const phases = [dns, connect, send, wait, receive].reduce(
+    (sum, ms) => sum + Math.max(ms, 0),
+    0,
+  );
   const blocked = Math.max(0, endTime - start.time - phases);
+  const proxy = spans(during, "PROXY_RESOLUTION_SERVICE");
   return {
     startedDateTime: new Date(start.time).toISOString(),
     time: blocked + phases,
@@ -251,7 +462,13 @@ function hopEntry(
       headers: requestHeaders,
       queryString: [...url.searchParams].map(([name, value]) => ({ name, value })),
       headersSize: -1,
-      bodySize: -1,
+      // No body event after the headers sent: there was none; nothing sent: a GET or HEAD
+      // has none, another method's is not known.
+      bodySize: upload?.size ??
+        (sent !== undefined || /^(GET|HEAD)$/.test(jsonText(start.params.method ?? "GET"))
+          ? 0
+          : -1),
+      ...(upload?.postData ? { postData: upload.postData } : {}),
     },
     response: {
       status: status ? Number(status[2]) : 0,
@@ -268,13 +485,24 @@ function hopEntry(
       headersSize: -1,
       bodySize,
     },
-    cache: fromCache ? { beforeRequest: { lastAccess: "", eTag: "", hitCount: 1 } } : {},
+    // HAR 1.2's beforeRequest requires lastAccess (ISO 8601: readers parse it as a date) and
+    // eTag: the entry was last opened for this hit, and its stored head has the validator.
+    cache: fromCache
+      ? {
+        beforeRequest: {
+          lastAccess: new Date(received!.time).toISOString(),
+          eTag: header("etag") ?? "",
+          hitCount: 1,
+        },
+      }
+      : {},
     timings: {
       blocked,
+      ...(proxy >= 0 ? { _blocked_proxy: Math.min(proxy, blocked) } : {}),
       dns,
       connect,
       ssl,
-      send: 0,
+      send,
       wait,
       receive,
     },
@@ -288,9 +516,11 @@ function hopEntry(
 
 /**
  * Builds a HAR 1.2 archive from a parsed net log: each `URL_REQUEST_START_JOB` (one per
- * redirect hop) becomes an entry; DNS, connect (TCP plus TLS), TLS, wait and receive come from
- * the events' times; a cache hit has `cache.beforeRequest`; a failed request has status 0 and
- * `_error`.
+ * redirect hop) becomes an entry; DNS, connect (TCP plus TLS), TLS, send, wait and receive come
+ * from the events' times (in a log Chromium wrote, from the stream job, connect job, host
+ * resolver job and socket sources the request's `source_dependency` params lead to, counted
+ * when they happened during the hop); a cache hit has `cache.beforeRequest`; a failed request
+ * has status 0 and `_error`.
  *
  * @param log A log from `parseNetLog`.
  * @returns The archive, ready for `JSON.stringify`.
@@ -316,11 +546,15 @@ export function netLogToHar(log: ReadNetLog): Har {
     for (const [name, value] of Object.entries(table)) errors.set(jsonNumber(value), name);
   }
   const bySource = new Map<number, ReadNetLogEvent[]>();
+  // The sources a request links to (Chromium's logs); an id a hostile log gives to several
+  // source types keeps the first one's events.
+  const others = new Map<number, ReadNetLogEvent[]>();
   for (const event of log.events) {
-    if (event.source.type !== "URL_REQUEST") continue;
-    const list = bySource.get(event.source.id) ?? [];
+    const sources = event.source.type === "URL_REQUEST" ? bySource : others;
+    const list = sources.get(event.source.id) ?? [];
+    if (list.length > 0 && list[0]!.source.type !== event.source.type) continue;
     list.push(event);
-    bySource.set(event.source.id, list);
+    sources.set(event.source.id, list);
   }
   const entries: HarEntry[] = [];
   for (const events of bySource.values()) {
@@ -331,19 +565,22 @@ export function netLogToHar(log: ReadNetLog): Har {
       const to = starts[n + 1] ?? events.length;
       const hop = events.slice(from, to);
       const endTime = (n + 1 < starts.length ? events[to - 1] : events.at(-1))?.time ?? 0;
-      const entry = hopEntry(hop, endTime, errors);
+      const entry = hopEntry(hop, endTime, errors, linkedSources(hop, others));
       if (entry) entries.push(entry);
     });
   }
   entries.sort((a, b) => a.startedDateTime.localeCompare(b.startedDateTime));
   const client = log.constants.clientInfo as { name?: unknown; version?: unknown } | undefined;
+  // HAR 1.2: the creator made the archive (this package, whoever wrote the log); the browser
+  // is what recorded it (Chrome, Electron, or @ses's own clientInfo).
+  const browser = typeof client?.name === "string" && client.name !== ""
+    ? { browser: { name: client.name, version: jsonText(client.version ?? "") } }
+    : {};
   return {
     log: {
       version: "1.2",
-      creator: {
-        name: jsonText(client?.name ?? "@ses/session"),
-        version: jsonText(client?.version ?? ""),
-      },
+      creator: { name: "@ses/session", version: VERSION },
+      ...browser,
       pages: [],
       entries,
     },

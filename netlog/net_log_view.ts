@@ -1,6 +1,6 @@
 /**
- * A self-contained HTML waterfall of a net log: one row per request hop, its phases (proxy,
- * DNS, connect, TLS, send, wait, receive, cache) as coloured bars on one time axis, status,
+ * A self-contained HTML waterfall of a net log: one row per request hop, its phases (blocked,
+ * proxy, DNS, connect, TLS, send, wait, receive, cache) as coloured bars on one time axis, status,
  * size, cache and error marks, and a detail panel per request. No script or style is loaded
  * from anywhere: the page works offline.
  *
@@ -11,6 +11,7 @@ import { type HarEntry, netLogToHar } from "./net_log_to_har.ts";
 import type { ReadNetLog } from "./read_net_log.ts";
 
 const PHASES = [
+  ["blocked", "#b0bec5"],
   ["proxy", "#9e9e9e"],
   ["dns", "#009688"],
   ["connect", "#ff9800"],
@@ -41,9 +42,13 @@ function bars(entry: HarEntry): Array<{ phase: string; from: number; length: num
     ["receive", t.receive],
   ];
   const known = parts.reduce((sum, [, ms]) => sum + Math.max(ms, 0), 0);
-  const out = [{ phase: "proxy", from: 0, length: Math.max(entry.time - known, 0) }];
+  // HAR's blocked holds the proxy resolution (its _blocked_proxy) with the rest of the wait
+  // (cache lookups, a socket): the wait first, then the proxy, as they happen.
+  const blocked = Math.max(entry.time - known, 0);
+  const proxy = Math.min(Math.max(t._blocked_proxy ?? 0, 0), blocked);
+  const out = [{ phase: "blocked", from: 0, length: blocked - proxy }];
   let at = out[0]!.length;
-  for (const [phase, ms] of parts) {
+  for (const [phase, ms] of [["proxy", proxy] as [string, number], ...parts]) {
     if (ms <= 0) continue;
     out.push({ phase, from: at, length: ms });
     at += ms;
@@ -115,12 +120,14 @@ export function netLogView(log: ReadNetLog, title: string): string {
 body{font:13px system-ui,sans-serif;margin:16px}table{border-collapse:collapse;width:100%}
 td{border-bottom:1px solid #eee;padding:3px 6px;vertical-align:top}
 td.url{max-width:420px;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
+td.status,td.size,td.marks{white-space:nowrap}
 td.timeline{position:relative;width:45%;min-width:200px}
 .bar{position:absolute;top:6px;height:10px;min-width:1px}
 tr.request{cursor:pointer}tr.request:hover{background:#f5f5f5}tr.failed td.status{color:#c62828}
 .mark{font-size:11px;border-radius:3px;padding:0 4px;margin-right:4px;color:#fff}
 .mark.cache{background:#795548}.mark.error{background:#c62828}
 pre{white-space:pre-wrap;background:#fafafa;padding:6px;margin:4px 0}${colours}
+.bar-key.blocked{color:#263238}
 </style></head><body>
 <h1>${escapeHtml(title)}</h1>
 <p>${entries.length} requests over ${end.toFixed(0)} ms${

@@ -162,9 +162,21 @@ export function requestAliveEnd(sink: NetLogSink): RequestAliveObserver {
   };
 }
 
+// A response object's head as header lines: the status line first, as HttpResponseHeaders
+// logs them.
+function madeUpHead(response: Response): string[] {
+  const lines = [
+    `HTTP/1.1 ${response.status}${response.statusText === "" ? "" : ` ${response.statusText}`}`,
+  ];
+  response.headers.forEach((value, name) => void lines.push(`${name}: ${value}`));
+  return lines;
+}
+
 /**
  * Logs each hop as `URL_REQUEST_START_JOB` (`{url, method, load_flags, priority}`), a cached
- * answer as `HTTP_CACHE_READ_INFO`, and a redirect the pipeline will follow as
+ * answer as `HTTP_CACHE_READ_INFO`, an answer made without the network (a protocol handler,
+ * `file:`, a webRequest redirect) as `URL_REQUEST_FAKE_RESPONSE_HEADERS_CREATED` (`{headers}`),
+ * and a redirect the pipeline will follow as
  * `URL_REQUEST_REDIRECTED` (`{location}`). Place it just inside `followRedirects`.
  *
  * @returns The stage.
@@ -179,7 +191,13 @@ export function requestAliveEnd(sink: NetLogSink): RequestAliveObserver {
  * const redirect = new Response(null, { status: 302, headers: { location: "/b" } });
  * const fetchLike = urlRequestJobStage()(() => Promise.resolve(redirect));
  * await fetchLike(new Request("http://a.test/a"), requestContext({ netLog: { sink, source } }));
- * console.log(types); // [ "URL_REQUEST_START_JOB", "URL_REQUEST_START_JOB", "URL_REQUEST_REDIRECTED" ]
+ * console.log(types);
+ * // [
+ * //   "URL_REQUEST_START_JOB",
+ * //   "URL_REQUEST_START_JOB",
+ * //   "URL_REQUEST_FAKE_RESPONSE_HEADERS_CREATED",
+ * //   "URL_REQUEST_REDIRECTED"
+ * // ]
  * ```
  */
 export function urlRequestJobStage(): Middleware {
@@ -201,7 +219,22 @@ export function urlRequestJobStage(): Middleware {
     return next(request, context).then((response) => {
       sink.add({ type: "URL_REQUEST_START_JOB", phase: "PHASE_END", source });
       const info = responseInfo(response);
-      if (info?.fromCache) {
+      if (info === undefined || (info.remotePort === 0 && !info.fromCache)) {
+        // An answer made without the network or the cache (a protocol handler, a file: URL, a
+        // webRequest redirect: no peer): its head as Chromium logs the headers a
+        // URLRequestRedirectJob makes up, so the log and a HAR of it show its status.
+        sink.add({
+          type: "URL_REQUEST_FAKE_RESPONSE_HEADERS_CREATED",
+          phase: "PHASE_NONE",
+          source,
+          params: {
+            headers: info === undefined ? madeUpHead(response) : [
+              info.statusLine,
+              ...info.rawHeaders.map(([name, value]) => `${name}: ${value}`),
+            ],
+          },
+        });
+      } else if (info.fromCache) {
         // The stored head, in READ_RESPONSE_HEADERS' shape, so a HAR of the log has it.
         sink.add({
           type: "HTTP_CACHE_READ_INFO",

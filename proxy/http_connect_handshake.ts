@@ -3,7 +3,8 @@
  * `HttpProxyClientSocket` runs it: `CONNECT host:port HTTP/1.1`, credentials from the proxy URI
  * sent at once as `Proxy-Authorization: Basic`, a 407 answered through `authorize` on the same
  * connection (or, when the proxy closes it, on a new one from `reconnect`), anything but 2xx
- * failing with Chromium's codes.
+ * failing with Chromium's codes. While a net log captures, each CONNECT request and reply is
+ * logged as `HTTP_TRANSACTION_SEND_TUNNEL_HEADERS` / `HTTP_TRANSACTION_READ_TUNNEL_RESPONSE_HEADERS`.
  *
  * @module
  */
@@ -14,6 +15,7 @@ import type {
   ProxyTarget,
 } from "../core/proxy_handshake.ts";
 import type { ProxyServer } from "../core/proxy_resolver_like.ts";
+import type { NetLogWithSource } from "../core/net_log_sink.ts";
 import { SessionError } from "../core/session_error.ts";
 import { asNetError, SocketReader } from "./_socket_reader.ts";
 
@@ -47,13 +49,19 @@ export const httpConnectHandshake: ProxyHandshake = async (socket, proxy, target
   if (proxy.scheme === "direct") throw new TypeError("DIRECT needs no handshake");
   let current = socket;
   let reader = new SocketReader(current, options.signal);
+  const netLog = options.netLog?.sink.capturing ? options.netLog : undefined;
   try {
     let authorization = basicCredentials(proxy);
     for (let round = 0;; round++) {
-      current.write(connectRequest(target, authorization), "latin1");
+      const request = connectRequest(target, authorization);
+      if (netLog !== undefined) logHead(netLog, "HTTP_TRANSACTION_SEND_TUNNEL_HEADERS", request);
+      current.write(request, "latin1");
       const head = await reader.readHead(MAX_TUNNEL_HEAD_BYTES);
       const reply = parseHead(head);
       if (reply === undefined) throw new SessionError("ERR_TUNNEL_CONNECTION_FAILED");
+      if (netLog !== undefined) {
+        logHead(netLog, "HTTP_TRANSACTION_READ_TUNNEL_RESPONSE_HEADERS", head);
+      }
       // Only a 200 opens the tunnel; other 2xx answers fail it, as in Chromium's
       // HttpProxyClientSocket::DoReadHeadersComplete.
       if (reply.status === 200) return;
@@ -84,6 +92,26 @@ export const httpConnectHandshake: ProxyHandshake = async (socket, proxy, target
     reader.release();
   }
 };
+
+// The CONNECT request or the proxy's reply, as Chromium's HttpProxyClientSocket logs them:
+// `{line, headers}` for the request (HttpRequestHeaders::NetLogParams), `{headers}` with the
+// status line first for the reply (HttpResponseHeaders::NetLogParams). The capture mode strips
+// Proxy-Authorization and multi-round challenges.
+function logHead(
+  netLog: NetLogWithSource,
+  type: "HTTP_TRANSACTION_SEND_TUNNEL_HEADERS" | "HTTP_TRANSACTION_READ_TUNNEL_RESPONSE_HEADERS",
+  head: string,
+): void {
+  const lines = head.split("\r\n").filter((line) => line !== "");
+  netLog.sink.add({
+    type,
+    phase: "PHASE_NONE",
+    source: netLog.source,
+    params: type === "HTTP_TRANSACTION_SEND_TUNNEL_HEADERS"
+      ? { line: `${lines[0]}\r\n`, headers: lines.slice(1) }
+      : { headers: lines },
+  });
+}
 
 interface ReplyHead {
   status: number;

@@ -200,6 +200,59 @@ describe("httpConnectHandshake", () => {
     await fake.stop();
   });
 
+  it("logs each CONNECT and reply while a net log captures, as HttpProxyClientSocket", async () => {
+    const fake = await scriptedProxy([
+      "HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm=x\r\n" +
+      "Content-Length: 0\r\n\r\n",
+      "HTTP/1.1 200 Connection established\r\n\r\n",
+    ]);
+    const entries: { type: string; phase: string; params?: Record<string, unknown> }[] = [];
+    const source = { id: 1, type: "URL_REQUEST", startTime: Date.now() };
+    const sink = {
+      capturing: true,
+      newSource: () => source,
+      add: (entry: (typeof entries)[number]) => void entries.push(entry),
+    };
+    const socket = await connectTo(fake.port);
+    await httpConnectHandshake(socket, { scheme: "http", host: "127.0.0.1", port: fake.port }, {
+      host: "a.test",
+      port: 443,
+    }, { authorize: () => Promise.resolve("Basic eDp5"), netLog: { sink, source } });
+    socket.destroy();
+    await fake.stop();
+    const sent = {
+      line: "CONNECT a.test:443 HTTP/1.1\r\n",
+      headers: ["Host: a.test:443", "Proxy-Connection: keep-alive"],
+    };
+    assert.deepEqual(entries, [
+      { type: "HTTP_TRANSACTION_SEND_TUNNEL_HEADERS", phase: "PHASE_NONE", source, params: sent },
+      {
+        type: "HTTP_TRANSACTION_READ_TUNNEL_RESPONSE_HEADERS",
+        phase: "PHASE_NONE",
+        source,
+        params: {
+          headers: [
+            "HTTP/1.1 407 Proxy Authentication Required",
+            "Proxy-Authenticate: Basic realm=x",
+            "Content-Length: 0",
+          ],
+        },
+      },
+      {
+        type: "HTTP_TRANSACTION_SEND_TUNNEL_HEADERS",
+        phase: "PHASE_NONE",
+        source,
+        params: { ...sent, headers: [...sent.headers, "Proxy-Authorization: Basic eDp5"] },
+      },
+      {
+        type: "HTTP_TRANSACTION_READ_TUNNEL_RESPONSE_HEADERS",
+        phase: "PHASE_NONE",
+        source,
+        params: { headers: ["HTTP/1.1 200 Connection established"] },
+      },
+    ]);
+  });
+
   it("maps other replies to Chromium's codes", async () => {
     const cases: Array<[string, "http" | "https", string]> = [
       ["HTTP/1.1 403 Forbidden\r\n\r\n", "http", "ERR_TUNNEL_CONNECTION_FAILED"],

@@ -129,6 +129,7 @@ export {
   type HarCookie,
   type HarEntry,
   type HarNameValue,
+  type HarPostData,
   NetLog,
   netLogProblems,
   netLogToHar,

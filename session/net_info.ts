@@ -10,18 +10,18 @@
 export interface NetInfoParts {
   /** `proxySettings` and `badProxies`. */
   proxy: { netLogValues(): Record<string, unknown> };
-  /** `socketPoolInfo`. */
-  net: { socketPoolInfo(): unknown[] };
+  /** `hostResolverInfo` and `socketPoolInfo`. */
+  net: { hostResolverInfo(): Record<string, unknown>; socketPoolInfo(): unknown[] };
   /** `httpCacheInfo.stats`. */
   cache: { stats(): Record<string, string> };
 }
 
 /**
  * Gathers the sections of Chromium's `GetNetInfo` that this network stack has: the proxy
- * settings and bad proxies, the socket pool, the HTTP cache's statistics, and the HTTP/2,
- * Alt-Svc and Reporting sections stating that none of those are in use (no HTTP/2 sessions,
- * no Alt-Svc mappings, Reporting off). Left out, as this stack has no such part: the host
- * resolver's cache (`hostResolverInfo`, which Chromium also omits without a cache) and QUIC.
+ * settings and bad proxies, the host resolver's cache, the socket pool, the HTTP cache's
+ * statistics, and the HTTP/2, Alt-Svc and Reporting sections stating that none of those are in
+ * use (no HTTP/2 sessions, no Alt-Svc mappings, Reporting off). Left out, as this stack has no
+ * such part: QUIC.
  *
  * @param parts The session's proxy resolver, network service and HTTP cache.
  * @returns The `polledData` object.
@@ -31,16 +31,17 @@ export interface NetInfoParts {
  * import { netInfo } from "./net_info.ts";
  * const info = netInfo({
  *   proxy: { netLogValues: () => ({ proxySettings: { original: {}, effective: {} }, badProxies: [] }) },
- *   net: { socketPoolInfo: () => [] },
+ *   net: { hostResolverInfo: () => ({}), socketPoolInfo: () => [] },
  *   cache: { stats: () => ({}) },
  * });
  * console.log(Object.keys(info).join(","));
- * // proxySettings,badProxies,socketPoolInfo,spdySessionInfo,spdyStatus,altSvcMappings,httpCacheInfo,reportingInfo
+ * // proxySettings,badProxies,hostResolverInfo,socketPoolInfo,spdySessionInfo,spdyStatus,altSvcMappings,httpCacheInfo,reportingInfo
  * ```
  */
 export function netInfo(parts: NetInfoParts): Record<string, unknown> {
   return {
     ...parts.proxy.netLogValues(),
+    hostResolverInfo: parts.net.hostResolverInfo(),
     socketPoolInfo: parts.net.socketPoolInfo(),
     spdySessionInfo: [],
     spdyStatus: { enable_http2: false },

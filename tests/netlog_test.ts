@@ -2,14 +2,14 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { createServer, type Server } from "node:http";
 import { createServer as createHttpsServer, type Server as HttpsServer } from "node:https";
-import { mkdtemp, readFile } from "node:fs/promises";
+import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Buffer } from "node:buffer";
 import { X509Certificate } from "node:crypto";
 import { currentRuntime } from "../runtime/mod.ts";
 import { App, createSessionModule, type Session } from "../session/mod.ts";
-import { netLogProblems, parseNetLog, type ReadNetLog } from "../netlog/mod.ts";
+import { netLogProblems, netLogToHar, parseNetLog, type ReadNetLog } from "../netlog/mod.ts";
 import type { CaptureMode, NetLog, StartLoggingOptions } from "../mod.ts";
 import { type RunningServer, startTinyproxy } from "./fixtures/proxy_servers.ts";
 import { makeTestCertificates } from "./fixtures/tls_certs.ts";
@@ -166,6 +166,10 @@ describe("net log of ses.fetch", () => {
     assert.equal(stats["Cache type"], "Memory Cache");
     assert.ok(Number(stats["Current size"]) > 0, "the cached response is counted");
     assert.deepEqual(polled.spdyStatus, { enable_http2: false });
+    // The host cache (empty: every request went to an IP literal), as HostCache::GetList.
+    assert.deepEqual(polled.hostResolverInfo, {
+      cache: { capacity: 1000, network_changes: 0, entries: [] },
+    });
     const [redirected, stored, cached, authenticated, failed, tls, blocked, proxied] = [
       ...requests(log).entries(),
     ];
@@ -418,6 +422,105 @@ describe("net log of ses.fetch", () => {
       bytesOf(stripped!, "SOCKET_BYTES_RECEIVED").reduce((n, p) => n + (p.byte_count as number), 0),
       receivedText.length,
     );
+  });
+
+  it("logs the body's framing header and HTTP_TRANSACTION_SEND_REQUEST_BODY, as Chromium", async () => {
+    const ses = newSession();
+    const path = join(await mkdtemp(join(tmpdir(), "ses-netlog-")), "log.json");
+    await ses.netLog.startLogging(path);
+    const stream = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode("streamed"));
+        controller.close();
+      },
+    });
+    const big = "x".repeat(20000);
+    for (
+      const init of [
+        { method: "POST", body: "sent body" },
+        { method: "PUT", body: stream, duplex: "half" },
+        { method: "POST" },
+        { method: "GET" },
+        { method: "POST", body: big },
+      ] as RequestInit[]
+    ) {
+      await (await ses.fetch(`${origin}/final`, init)).text();
+    }
+    await ses.netLog.stopLogging();
+    await ses.closeAllConnections();
+    const log = parseNetLog(await readFile(path, "utf8"));
+    assert.deepEqual(netLogProblems(log), []);
+    const ids = [...requests(log).keys()];
+    const framing = ids.map((id) =>
+      (paramsOf(log, id, "HTTP_TRANSACTION_SEND_REQUEST_HEADERS")[0]!.headers as string[])
+        .filter((line) => /^(content-length|transfer-encoding):/i.test(line))
+    );
+    assert.deepEqual(framing, [
+      ["Content-Length: 9"],
+      ["Transfer-Encoding: chunked"],
+      ["Content-Length: 0"],
+      [],
+      ["Content-Length: 20000"],
+    ]);
+    assert.deepEqual(ids.map((id) => paramsOf(log, id, "HTTP_TRANSACTION_SEND_REQUEST_BODY")), [
+      [{ length: 9, is_chunked: false, did_merge: true }],
+      [{ length: 0, is_chunked: true, did_merge: false }],
+      [],
+      [],
+      [{ length: 20000, is_chunked: false, did_merge: false }],
+    ]);
+    // The body's event follows the headers', as HttpStreamParser::SendRequest logs them.
+    const events = requests(log).get(ids[0]!)!;
+    assert.equal(
+      events.indexOf("HTTP_TRANSACTION_SEND_REQUEST_BODY PHASE_NONE"),
+      events.indexOf("HTTP_TRANSACTION_SEND_REQUEST_HEADERS PHASE_NONE") + 1,
+    );
+  });
+
+  it("logs the head of an answer made without the network, so a HAR of it has its status", async () => {
+    const ses = newSession();
+    const dir = await mkdtemp(join(tmpdir(), "ses-netlog-"));
+    const path = join(dir, "log.json");
+    await writeFile(join(dir, "page.txt"), "from disk");
+    ses.protocol.handle(
+      "app",
+      () => new Response("from app", { status: 201, headers: { "content-type": "text/x-app" } }),
+    );
+    ses.webRequest.onBeforeRequest({ urls: ["*://*/moved"] }, (_details, callback) => {
+      callback({ redirectURL: `${origin}/final` });
+    });
+    await ses.netLog.startLogging(path);
+    for (const url of ["app://host/x", `file://${join(dir, "page.txt")}`, `${origin}/moved`]) {
+      await (await ses.fetch(url)).text();
+    }
+    await ses.netLog.stopLogging();
+    await ses.closeAllConnections();
+    const log = parseNetLog(await readFile(path, "utf8"));
+    assert.deepEqual(netLogProblems(log), []);
+    const ids = [...requests(log).keys()];
+    const heads = ids.map((id) =>
+      paramsOf(log, id, "URL_REQUEST_FAKE_RESPONSE_HEADERS_CREATED").map((p) =>
+        (p.headers as string[])[0]
+      )
+    );
+    // The webRequest redirect's hop is made up; the hop it leads to comes from the network.
+    assert.deepEqual(heads, [
+      ["HTTP/1.1 201 Created"],
+      ["HTTP/1.1 200 OK"],
+      ["HTTP/1.1 307 Internal Redirect"],
+    ]);
+    assert.deepEqual(
+      paramsOf(log, ids[0]!, "URL_REQUEST_FAKE_RESPONSE_HEADERS_CREATED")[0]!.headers,
+      ["HTTP/1.1 201 Created", "content-type: text/x-app"],
+    );
+    const entries = netLogToHar(log).log.entries;
+    assert.deepEqual(entries.map((e) => [e.request.url.split(":")[0], e.response.status]), [
+      ["app", 201],
+      ["file", 200],
+      ["http", 307],
+      ["http", 200],
+    ]);
+    assert.equal(entries[0]!.response.content.mimeType, "text/x-app");
   });
 
   it("logs each read of the body as URL_REQUEST_JOB_FILTERED_BYTES_READ, the bytes in everything mode", async () => {

@@ -1,0 +1,254 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { netLogToHar } from "./net_log_to_har.ts";
+import type { ReadNetLog, ReadNetLogEvent } from "./read_net_log.ts";
+import { VERSION } from "../core/version.ts";
+
+// One hop: headers sent at 10 ms, an upload written at 10, 16 and 22 ms, the response head at
+// 30 ms, the end at 40 ms.
+function uploadLog(clientInfo?: Record<string, unknown>): ReadNetLog {
+  const source = { id: 1, type: "URL_REQUEST", startTime: 1000 };
+  const event = (
+    time: number,
+    type: string,
+    phase: string,
+    params?: Record<string, unknown>,
+  ): ReadNetLogEvent => ({ time: 1000 + time, type, phase, source, ...(params ? { params } : {}) });
+  return {
+    constants: { netError: {}, ...(clientInfo ? { clientInfo } : {}) },
+    rawEvents: [],
+    truncated: false,
+    events: [
+      event(0, "URL_REQUEST_START_JOB", "PHASE_BEGIN", { url: "http://a.test/", method: "PUT" }),
+      event(10, "HTTP_TRANSACTION_SEND_REQUEST_HEADERS", "PHASE_NONE", {
+        line: "PUT / HTTP/1.1\r\n",
+        headers: ["Host: a.test", "Content-Length: 3000"],
+      }),
+      event(10, "HTTP_TRANSACTION_SEND_REQUEST_BODY", "PHASE_NONE", {
+        length: 3000,
+        is_chunked: false,
+        did_merge: false,
+      }),
+      ...[10, 16, 22].map((ms) =>
+        event(ms, "SOCKET_BYTES_SENT", "PHASE_NONE", { byte_count: 1000 })
+      ),
+      event(30, "HTTP_TRANSACTION_READ_RESPONSE_HEADERS", "PHASE_NONE", {
+        headers: ["HTTP/1.1 204 No Content"],
+      }),
+      event(30, "URL_REQUEST_START_JOB", "PHASE_END"),
+      event(40, "REQUEST_ALIVE", "PHASE_END"),
+    ],
+  };
+}
+
+describe("netLogToHar", () => {
+  it("gives send the time from the request's headers to its last write, and wait the rest", () => {
+    const [entry] = netLogToHar(uploadLog()).log.entries;
+    assert.equal(entry!.timings.send, 12);
+    assert.equal(entry!.timings.wait, 8);
+    assert.equal(entry!.time, 40);
+    assert.equal(entry!.request.bodySize, 3000);
+  });
+
+  it("follows a Chromium log's source_dependency links to the request's DNS, connect and peer", () => {
+    const [entry] = netLogToHar(chromiumLog()).log.entries;
+    assert.deepEqual(entry!.timings, {
+      blocked: 4,
+      _blocked_proxy: 2,
+      dns: 10,
+      connect: 16,
+      ssl: -1,
+      send: 2,
+      wait: 18,
+      receive: 10,
+    });
+    assert.equal(entry!.time, 60);
+    assert.equal(entry!.serverIPAddress, "192.0.2.9");
+  });
+
+  it("counts no connect for a socket connected before the request, yet names its peer", () => {
+    const log = chromiumLog();
+    // A preconnect: the socket was made 100 ms before the request.
+    for (const event of log.events) {
+      if (event.source.id === 100 && event.type !== "SOCKET_BYTES_SENT") event.time -= 100;
+    }
+    const [entry] = netLogToHar(log).log.entries;
+    assert.equal(entry!.timings.connect, -1);
+    assert.equal(entry!.serverIPAddress, "192.0.2.9");
+  });
+
+  it("names itself the creator and the log's writer the browser, as HAR 1.2 tells them apart", () => {
+    const chrome = netLogToHar(uploadLog({ name: "Google Chrome", version: "131.0.6778.85" }));
+    assert.deepEqual(chrome.log.creator, { name: "@ses/session", version: VERSION });
+    assert.deepEqual(chrome.log.browser, { name: "Google Chrome", version: "131.0.6778.85" });
+    assert.deepEqual(Object.keys(chrome.log), [
+      "version",
+      "creator",
+      "browser",
+      "pages",
+      "entries",
+    ]);
+    // A log without clientInfo names no browser.
+    assert.equal("browser" in netLogToHar(uploadLog()).log, false);
+  });
+});
+
+// A request as Chromium 156 logs it: its stream job controller, stream job, connect job, host
+// resolver job and socket on sources of their own, linked by source_dependency. A second
+// connect job that shares the host resolver job (another request's) connects during this
+// request and must not count.
+function chromiumLog(): ReadNetLog {
+  const events: ReadNetLogEvent[] = [];
+  const add = (
+    id: number,
+    sourceType: string,
+    time: number,
+    type: string,
+    phase: string,
+    params?: Record<string, unknown>,
+  ) =>
+    events.push({
+      time: 5000 + time,
+      type,
+      phase,
+      source: { id, type: sourceType, startTime: 5000 },
+      ...(params ? { params } : {}),
+    });
+  const link = (id: number) => ({ source_dependency: { id, type: 0 } });
+  const request = (time: number, type: string, phase: string, params?: Record<string, unknown>) =>
+    add(101, "URL_REQUEST", time, type, phase, params);
+  request(0, "REQUEST_ALIVE", "PHASE_BEGIN", { url: "http://a.test/" });
+  request(0, "URL_REQUEST_START_JOB", "PHASE_BEGIN", { url: "http://a.test/", method: "GET" });
+  request(0, "HTTP_STREAM_REQUEST", "PHASE_BEGIN");
+  request(0, "HTTP_STREAM_JOB_CONTROLLER_BOUND", "PHASE_NONE", link(103));
+  add(103, "HTTP_STREAM_JOB_CONTROLLER", 1, "PROXY_RESOLUTION_SERVICE", "PHASE_BEGIN");
+  add(103, "HTTP_STREAM_JOB_CONTROLLER", 3, "PROXY_RESOLUTION_SERVICE", "PHASE_END");
+  add(
+    103,
+    "HTTP_STREAM_JOB_CONTROLLER",
+    3,
+    "HTTP_STREAM_REQUEST_STARTED_JOB",
+    "PHASE_NONE",
+    link(104),
+  );
+  add(104, "HTTP_STREAM_JOB", 3, "SOCKET_POOL_BOUND_TO_CONNECT_JOB", "PHASE_NONE", link(98));
+  add(98, "TCP_CONNECT_JOB", 3, "HOST_RESOLVER_MANAGER_JOB_ATTACH", "PHASE_NONE", link(19));
+  add(19, "HOST_RESOLVER_IMPL_JOB", 3, "HOST_RESOLVER_MANAGER_JOB", "PHASE_BEGIN");
+  add(
+    19,
+    "HOST_RESOLVER_IMPL_JOB",
+    4,
+    "HOST_RESOLVER_MANAGER_JOB_REQUEST_ATTACH",
+    "PHASE_NONE",
+    link(500),
+  );
+  add(500, "TCP_CONNECT_JOB", 5, "CONNECT_JOB_SET_SOCKET", "PHASE_NONE", link(501));
+  add(501, "SOCKET", 5, "TCP_CONNECT", "PHASE_BEGIN");
+  add(501, "SOCKET", 40, "TCP_CONNECT", "PHASE_END", { remote_address: "198.51.100.1:80" });
+  add(19, "HOST_RESOLVER_IMPL_JOB", 13, "HOST_RESOLVER_MANAGER_JOB", "PHASE_END");
+  add(100, "SOCKET", 13, "SOCKET_ALIVE", "PHASE_BEGIN", link(98));
+  add(100, "SOCKET", 13, "TCP_CONNECT", "PHASE_BEGIN", { address_list: ["192.0.2.9:80"] });
+  add(100, "SOCKET", 29, "TCP_CONNECT", "PHASE_END", { remote_address: "192.0.2.9:80" });
+  add(98, "TCP_CONNECT_JOB", 29, "CONNECT_JOB_SET_SOCKET", "PHASE_NONE", link(100));
+  add(104, "HTTP_STREAM_JOB", 30, "SOCKET_POOL_BOUND_TO_SOCKET", "PHASE_NONE", link(100));
+  add(100, "SOCKET", 30, "SOCKET_IN_USE", "PHASE_BEGIN", link(104));
+  request(30, "HTTP_STREAM_REQUEST_BOUND_TO_JOB", "PHASE_NONE", link(104));
+  request(30, "HTTP_STREAM_REQUEST", "PHASE_END");
+  request(30, "HTTP_TRANSACTION_SEND_REQUEST", "PHASE_BEGIN");
+  request(30, "HTTP_TRANSACTION_SEND_REQUEST_HEADERS", "PHASE_NONE", {
+    line: "GET / HTTP/1.1\r\n",
+    headers: ["Host: a.test"],
+  });
+  add(100, "SOCKET", 31, "SOCKET_BYTES_SENT", "PHASE_NONE", { byte_count: 40 });
+  request(32, "HTTP_TRANSACTION_SEND_REQUEST", "PHASE_END");
+  request(50, "HTTP_TRANSACTION_READ_RESPONSE_HEADERS", "PHASE_NONE", {
+    headers: ["HTTP/1.1 200 OK", "Content-Length: 0"],
+  });
+  request(50, "URL_REQUEST_START_JOB", "PHASE_END");
+  request(60, "REQUEST_ALIVE", "PHASE_END");
+  return { constants: { netError: {} }, rawEvents: [], truncated: false, events };
+}
+
+describe("netLogToHar cache hits", () => {
+  it("gives beforeRequest a date for lastAccess and the stored ETag, as HAR readers parse them", () => {
+    const source = { id: 3, type: "URL_REQUEST", startTime: 1000 };
+    const log: ReadNetLog = {
+      constants: { netError: {} },
+      rawEvents: [],
+      truncated: false,
+      events: [
+        {
+          time: 1000,
+          type: "URL_REQUEST_START_JOB",
+          phase: "PHASE_BEGIN",
+          source,
+          params: { url: "http://a.test/" },
+        },
+        { time: 1002, type: "URL_REQUEST_START_JOB", phase: "PHASE_END", source },
+        {
+          time: 1002,
+          type: "HTTP_CACHE_READ_INFO",
+          phase: "PHASE_NONE",
+          source,
+          params: { headers: ["HTTP/1.1 200 OK", 'ETag: "v1"', "Cache-Control: max-age=60"] },
+        },
+        { time: 1003, type: "REQUEST_ALIVE", phase: "PHASE_END", source },
+      ],
+    };
+    const [entry] = netLogToHar(log).log.entries;
+    assert.deepEqual(entry!.cache, {
+      beforeRequest: { lastAccess: new Date(1002).toISOString(), eTag: '"v1"', hitCount: 1 },
+    });
+  });
+});
+
+describe("netLogToHar on a hostile log's links", () => {
+  it(
+    "reads requests that all link to one huge source, and links that loop",
+    { timeout: 120_000 },
+    () => {
+      const events: ReadNetLogEvent[] = [];
+      const job = { id: 1, type: "HTTP_STREAM_JOB", startTime: 0 };
+      const requests = 300;
+      for (let r = 0; r < requests; r++) {
+        const source = { id: 10 + r, type: "URL_REQUEST", startTime: r };
+        events.push(
+          {
+            time: r,
+            type: "URL_REQUEST_START_JOB",
+            phase: "PHASE_BEGIN",
+            source,
+            params: { url: "http://a.test/" },
+          },
+          {
+            time: r,
+            type: "HTTP_STREAM_REQUEST_BOUND_TO_JOB",
+            phase: "PHASE_NONE",
+            source,
+            params: { source_dependency: { id: 1 } },
+          },
+          { time: r + 1, type: "URL_REQUEST_START_JOB", phase: "PHASE_END", source },
+        );
+      }
+      // The job links to itself and to a socket that links back; it holds 300 000 events.
+      for (let i = 0; i < 300_000; i++) {
+        events.push({
+          time: i / 1000,
+          type: i % 2 === 0 ? "SOCKET_POOL_BOUND_TO_SOCKET" : "HTTP_STREAM_REQUEST_STARTED_JOB",
+          phase: "PHASE_NONE",
+          source: job,
+          params: { source_dependency: { id: i % 2 === 0 ? 2 : 1 } },
+        });
+      }
+      events.push({
+        time: 0,
+        type: "SOCKET_ALIVE",
+        phase: "PHASE_BEGIN",
+        source: { id: 2, type: "SOCKET", startTime: 0 },
+        params: { source_dependency: { id: 1 } },
+      });
+      const har = netLogToHar({ constants: {}, rawEvents: [], truncated: false, events });
+      assert.equal(har.log.entries.length, requests);
+    },
+  );
+});
