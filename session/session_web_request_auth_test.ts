@@ -33,6 +33,20 @@ function recordEvents(ses: Session, seen: string[]): void {
   ses.webRequest.onCompleted((details) => seen.push(`completed ${details.statusCode}`));
 }
 
+// A session whose events are recorded, and whose 'login' listener (recorded too) answers with
+// `credentials`: a username and password, or none.
+function recordingSession(credentials: [] | [string, string]): { ses: Session; seen: string[] } {
+  const ses = sessions.fromPartition(`web-request-auth-${++partitions}`);
+  const seen: string[] = [];
+  recordEvents(ses, seen);
+  ses.on("login", (event, _details, _authInfo, callback) => {
+    seen.push("login");
+    event.preventDefault();
+    callback(...credentials);
+  });
+  return { ses, seen };
+}
+
 describe("ses.webRequest and a server's 401 answered through 'login'", () => {
   let server: Server;
   let base: string;
@@ -59,14 +73,7 @@ describe("ses.webRequest and a server's 401 answered through 'login'", () => {
   after(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
   it("sees the 401 in onHeadersReceived and the answer's round in onBeforeSendHeaders, as Chromium restarts the transaction", async () => {
-    const ses = sessions.fromPartition(`web-request-auth-${++partitions}`);
-    const seen: string[] = [];
-    recordEvents(ses, seen);
-    ses.on("login", (event, _details, _authInfo, callback) => {
-      seen.push("login");
-      event.preventDefault();
-      callback("u", "p");
-    });
+    const { ses, seen } = recordingSession(["u", "p"]);
     received.length = 0;
     const response = await ses.fetch(`${base}/private`);
     assert.equal(await response.text(), "in");
@@ -92,14 +99,7 @@ describe("ses.webRequest and a server's 401 answered through 'login'", () => {
   });
 
   it("tells onResponseStarted of the 401 once 'login' gives no credentials", async () => {
-    const ses = sessions.fromPartition(`web-request-auth-${++partitions}`);
-    const seen: string[] = [];
-    recordEvents(ses, seen);
-    ses.on("login", (event, _details, _authInfo, callback) => {
-      seen.push("login");
-      event.preventDefault();
-      callback();
-    });
+    const { ses, seen } = recordingSession([]);
     const response = await ses.fetch(`${base}/private`);
     assert.equal(response.status, 401);
     assert.equal(await response.text(), "who?");
