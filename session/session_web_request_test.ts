@@ -1164,7 +1164,7 @@ describe("ses.webRequest through ses.fetch", () => {
     await ses.closeAllConnections();
   });
 
-  it("tells onErrorOccurred the head a request failed after: a cancel or a failing listener once it arrived", async () => {
+  it("tells onErrorOccurred the head a request failed after (a cancel once it arrived); a throwing notification listener fails nothing", async () => {
     // ProxyingURLLoaderFactory records the head in WebRequestInfo before it asks
     // onHeadersReceived, so a cancel there (or any failure after) reports it.
     const ses = newSession();
@@ -1179,25 +1179,30 @@ describe("ses.webRequest through ses.fetch", () => {
     });
     await assert.rejects(ses.fetch(`${base}/small`), isNetError("ERR_BLOCKED_BY_CLIENT"));
     ses.webRequest.onHeadersReceived(null);
-    ses.webRequest.onResponseStarted(() => {
+    // Electron calls a notification listener without waiting for it: its exception is the
+    // main process's uncaught exception, and the request goes on.
+    const bug = () => {
       throw new Error("listener bug");
-    });
+    };
+    ses.webRequest.onSendHeaders(bug);
+    ses.webRequest.onResponseStarted(bug);
+    ses.webRequest.onBeforeRedirect(bug);
     const reported = await capturingErrors(async () => {
-      await assert.rejects(ses.fetch(`${base}/small`), isNetError("ERR_FAILED"));
+      assert.equal((await ses.fetch(`${base}/small`)).status, 200);
+      assert.equal((await ses.fetch(`${base}/b`)).status, 200);
     });
-    ses.webRequest.onResponseStarted(null);
-    ses.webRequest.onBeforeRedirect(() => {
-      throw new Error("listener bug");
-    });
-    const redirecting = await capturingErrors(async () => {
-      await assert.rejects(ses.fetch(`${base}/b`), isNetError("ERR_FAILED"));
-    });
-    assert.equal(reported.length + redirecting.length, 2);
+    // onSendHeaders and onResponseStarted for each request, onBeforeRedirect for the redirect.
+    assert.deepEqual(reported.map(([message]) => String(message).split(" ")[0]), [
+      "webRequest.onSendHeaders",
+      "webRequest.onResponseStarted",
+      "webRequest.onSendHeaders",
+      "webRequest.onBeforeRedirect",
+      "webRequest.onSendHeaders",
+      "webRequest.onResponseStarted",
+    ]);
     assert.deepEqual(failed, [
       "net::ERR_BLOCKED_BY_CLIENT 200 HTTP/1.1 200 OK 127.0.0.1",
       "net::ERR_BLOCKED_BY_CLIENT 200 HTTP/1.1 200 OK 127.0.0.1",
-      "net::ERR_FAILED 200 HTTP/1.1 200 OK 127.0.0.1",
-      "net::ERR_FAILED 301 HTTP/1.1 301 Moved Permanently 127.0.0.1",
     ]);
     await ses.closeAllConnections();
   });

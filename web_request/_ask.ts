@@ -51,22 +51,12 @@ export function ask<D, A>(
 }
 
 /**
- * Tells a listener that takes no answer.
- *
- * @throws {SessionError} `net::ERR_FAILED` when the listener throws.
+ * Tells a listener that takes no answer (`onSendHeaders`, `onResponseStarted`,
+ * `onBeforeRedirect`, `onCompleted`, `onErrorOccurred`): a failure, thrown or rejected, is
+ * reported and the request goes on, as Electron calls such a listener without waiting for it
+ * and an exception in it is the main process's uncaught exception, not the request's.
  */
-export function tell<D>(event: string, listener: (details: D) => unknown, details: D, url: string) {
-  let returned: unknown;
-  try {
-    returned = listener(details);
-  } catch (error) {
-    throw listenerFailure(event, error, url);
-  }
-  if (returned instanceof Promise) returned.catch((error) => report(event, error));
-}
-
-/** Tells a listener after the fact: a failure can only be reported. */
-export function tellLate<D>(event: string, listener: (details: D) => unknown, details: D) {
+export function tell<D>(event: string, listener: (details: D) => unknown, details: D): void {
   try {
     const returned = listener(details);
     if (returned instanceof Promise) returned.catch((error) => report(event, error));

@@ -6,7 +6,6 @@
 
 import type { RequestContext } from "../core/middleware.ts";
 import { tell } from "./_ask.ts";
-import { afterHead } from "./_failed_head.ts";
 import { type RedirectDetails, responseDetails } from "./details.ts";
 import type { WebRequest } from "./web_request.ts";
 
@@ -25,7 +24,7 @@ export interface RedirectInfo {
  * response's status line, headers, `ip` and `redirectURL`.
  *
  * @param webRequest The session's hooks.
- * @returns The hook; it throws `net::ERR_FAILED` when the listener throws.
+ * @returns The hook; a listener that throws is reported, and the redirect is followed.
  *
  * @example
  * ```ts
@@ -51,10 +50,6 @@ export function beforeRedirectHook(
     if (listener === undefined) return;
     const details = responseDetails(request, response, context) as RedirectDetails;
     details.redirectURL = redirectUrl.href;
-    try {
-      tell("onBeforeRedirect", listener, details, request.url);
-    } catch (error) {
-      throw afterHead(error, response);
-    }
+    tell("onBeforeRedirect", listener, details);
   };
 }

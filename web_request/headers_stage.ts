@@ -135,7 +135,7 @@ function sendHeaders(
     const headers = ready === request
       ? shown ?? requestHeaderObject(ready, context)
       : requestHeaderObject(ready, context, answerSpellings(answer!.requestHeaders!));
-    tell("onSendHeaders", sent, sendHeadersDetails(ready, context, headers, time), request.url);
+    tell("onSendHeaders", sent, sendHeadersDetails(ready, context, headers, time));
   }
   return send(next, ready, context, hooks.received);
 }

@@ -6,7 +6,7 @@
 
 import type { RequestContext } from "../core/middleware.ts";
 import { SessionError } from "../core/session_error.ts";
-import { tellLate } from "./_ask.ts";
+import { tell } from "./_ask.ts";
 import { headBefore } from "./_failed_head.ts";
 import {
   type CompletedDetails,
@@ -66,7 +66,7 @@ export function outcomeObserver(webRequest: WebRequest): OutcomeObserver {
       if (listener === undefined) return;
       const details = responseDetails(request, response, context, url) as CompletedDetails;
       details.error = "net::OK";
-      tellLate("onCompleted", listener, details);
+      tell("onCompleted", listener, details);
     },
     onError(request, failure, context, failedBody) {
       // A body that failed, or a stage that failed the request after its head.
@@ -80,7 +80,7 @@ export function outcomeObserver(webRequest: WebRequest): OutcomeObserver {
       const details: ErrorDetails = response === undefined
         ? errorDetails(url, request, context, error)
         : Object.assign(responseDetails(request, response, context, url), { error });
-      tellLate("onErrorOccurred", listener, details);
+      tell("onErrorOccurred", listener, details);
     },
   };
 }

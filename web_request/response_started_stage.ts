@@ -6,7 +6,6 @@
 
 import type { Middleware, RequestContext } from "../core/middleware.ts";
 import { tell } from "./_ask.ts";
-import { afterHead } from "./_failed_head.ts";
 import { hopRequest } from "./_hop.ts";
 import { type ResponseDetails, responseDetails } from "./details.ts";
 import type { NotifyListener, WebRequest } from "./web_request.ts";
@@ -21,7 +20,7 @@ const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
  * `followRedirects`'), as Chromium's URLLoader reports a response started only once the job
  * stops restarting for credentials and is not redirected. The URL shown is the hop's, as the
  * header events show it (without credentials the auth stage took off). A listener that throws
- * fails the request with `net::ERR_FAILED`.
+ * is reported on `console.error`; the response goes on.
  *
  * @param webRequest The session's hooks.
  * @returns The stage.
@@ -58,12 +57,7 @@ function tellStarted(
   const url = context.urlChain.at(-1) ?? request.url;
   // The request as the header events last showed it (an onBeforeSendHeaders answer's Referer).
   const sent = hopRequest(context, url) ?? request;
-  try {
-    tell("onResponseStarted", started, responseDetails(sent, response, context, url), url);
-  } catch (error) {
-    response.body?.cancel().catch(() => {});
-    throw afterHead(error, response);
-  }
+  tell("onResponseStarted", started, responseDetails(sent, response, context, url));
   return response;
 }
 

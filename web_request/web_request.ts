@@ -75,11 +75,12 @@ interface Registration {
 /**
  * A session's request hooks. Each `onX(filter?, listener)` sets the one listener of that
  * event (setting again replaces it; `null` removes it), as Electron's `WebRequest` does.
- * Listeners with a callback may answer late; one that throws or whose promise rejects fails
- * the request with `net::ERR_FAILED`, and so does an `onSendHeaders`, `onResponseStarted` or
- * `onBeforeRedirect` listener that throws (a promise of theirs that rejects does not); an
- * `onCompleted` or `onErrorOccurred` listener comes after the outcome and cannot change it.
- * Every failure is reported on `console.error`.
+ * Listeners with a callback may answer late; one that throws or whose promise rejects before
+ * it answered fails the request with `net::ERR_FAILED` (Electron would leave it waiting for
+ * an answer that never comes). A listener without a callback (`onSendHeaders`,
+ * `onResponseStarted`, `onBeforeRedirect`, `onCompleted`, `onErrorOccurred`) cannot change the
+ * request: when it throws the request goes on, as Electron calls it without waiting and its
+ * exception is the main process's. Every failure is reported on `console.error`.
  *
  * @example
  * ```ts
