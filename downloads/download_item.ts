@@ -81,6 +81,9 @@ const UPDATE_INTERVAL_MS = 500;
 // Chromium's kMaxAutoResumeAttempts.
 const MAX_AUTO_RESUMES = 5;
 
+/** The statuses fetch follows as redirects. */
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+
 /**
  * One download, as Electron's `DownloadItem`: it reaches the program through the session's
  * `'will-download'` event, where the listener may `setSavePath`. Bytes go to
@@ -516,13 +519,25 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
     }
     const abort = new AbortController();
     this.#abort = abort;
+    // A resumption is not redirected: Chromium's DownloadResponseHandler takes a redirect of a
+    // partial request for a middle box and interrupts (SERVER_UNREACHABLE), for a later resume.
+    const partial = headers.has("range");
     let response: Response;
     try {
-      response = await this.#init.fetch(this.getURL(), { headers, signal: abort.signal });
+      response = await this.#init.fetch(this.getURL(), {
+        headers,
+        signal: abort.signal,
+        redirect: partial ? "manual" : "follow",
+      });
     } catch (error) {
       if (this.#isCancelled()) return this.#finishCancel();
       if (!this.#announced && !(await this.#announce())) return;
       return this.#interrupt(interruptReasonForError(error), error);
+    }
+    if (partial && REDIRECT_STATUSES.has(response.status)) {
+      await response.body?.cancel().catch(() => {});
+      this.#error = undefined;
+      return this.#interrupt("SERVER_UNREACHABLE", undefined);
     }
     this.#extendUrlChain(response);
     if (this.#isCancelled()) {

@@ -891,6 +891,34 @@ describe("createInterruptedDownload with partial files of its own", () => {
       assertSameBytes(readFileSync(path), Buffer.from(BODY));
     }));
 
+  it("interrupts a resumption the server redirects (SERVER_UNREACHABLE), keeping the bytes, as Chromium's DownloadResponseHandler", () =>
+    withOrigin({
+      "/moved.bin": { body: bytes(1), status: 302, headers: { location: "/other.bin" } },
+      "/other.bin": { body: BODY, etag: '"m"' },
+    }, async (origin) => {
+      const { ses } = freshSession();
+      const path = join(freshDir(), "m.bin");
+      writeFileSync(`${path}.crdownload`, BODY.subarray(0, 1_000));
+      const pending = nextItem(ses);
+      ses.createInterruptedDownload({
+        path,
+        urlChain: [`${origin.url}/moved.bin`],
+        offset: 1_000,
+        length: BODY.length,
+        eTag: '"m"',
+      });
+      const item = await pending;
+      const stopped = interrupted(item);
+      item.resume();
+      await stopped;
+      assert.equal(item.getInterruptReason(), "SERVER_UNREACHABLE");
+      assert.equal(item.canResume(), true);
+      assert.deepEqual(origin.requests.map((request) => request.path), ["/moved.bin"]);
+      assert.equal(origin.requests[0]!.headers.range, "bytes=1000-");
+      assert.deepEqual(item.getURLChain(), [`${origin.url}/moved.bin`]);
+      assert.equal(readFileSync(`${path}.crdownload`).length, 1_000);
+    }));
+
   it("deletes the partial bytes when cancelled, at the path itself or beside it, as Chromium deletes an interrupted download's current path", async () => {
     const { ses } = freshSession();
     for (const kept of ["", ".crdownload"]) {
