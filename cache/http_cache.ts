@@ -319,6 +319,9 @@ export class HttpCache {
     context: RequestContext,
     waited = false,
   ): Promise<Response> {
+    // Chromium's HTTP cache serves URLRequestHttpJob alone: other schemes pass by untouched.
+    const href = request.url;
+    if (!href.startsWith("http:") && !href.startsWith("https:")) return next(request, context);
     const mode = context.cache;
     if ((mode === "reload" || mode === "no-cache") && !waited) {
       request = withCacheFields(request, mode);

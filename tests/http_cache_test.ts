@@ -461,6 +461,16 @@ for (const persistent of [false, true]) {
       assert.equal(origin.hits(url), 7);
     });
 
+    it("leaves URLs that are not http or https alone, as Chromium's cache sits in its HTTP job", async () => {
+      // Not a cache miss: such a request never reaches an HTTP cache (here no job takes ftp:).
+      for (const init of [ONLY_IF_CACHED, {}]) {
+        await assert.rejects(
+          ses.fetch("ftp://127.0.0.1/x", init),
+          (error) => SessionError.is(error) && error.code === "ERR_UNKNOWN_URL_SCHEME",
+        );
+      }
+    });
+
     it("fails only-if-cached for a method the cache never answers, without reaching the origin", async () => {
       // Chromium's HttpCache::Transaction::DoGetBackendComplete: no READ mode with
       // LOAD_ONLY_FROM_CACHE is ERR_CACHE_MISS; the fetch standard's cache stores no POST answer.
