@@ -92,19 +92,19 @@ export function legacyHandler(
         }
         return withGivenLines(new Response(streamOf(fields.data), { status, headers }), lines);
       default: {
-        if (!headers.has("content-type")) {
-          const type = `${fields.mimeType ?? "text/html"}; charset=${fields.charset ?? "utf-8"}`;
-          headers.set("content-type", type);
-          // After the handler's own lines, as Electron adds its content-type.
-          lines.push(["content-type", type]);
+        // Electron's ToResponseHead: a mimeType becomes the content-type header as given (no
+        // charset), after the handler's own lines; without one the head has no content-type
+        // header (its default text/html and charset are the renderer's, not a header).
+        if (typeof fields.mimeType === "string" && !headers.has("content-type")) {
+          headers.set("content-type", fields.mimeType);
+          lines.push(["content-type", fields.mimeType]);
         }
         if (kind === "string") {
           // An object without string data is an empty page in Electron (its data conversion
-          // fails and leaves the contents empty).
-          return withGivenLines(
-            new Response(typeof fields.data === "string" ? fields.data : "", { status, headers }),
-            lines,
-          );
+          // fails and leaves the contents empty). Sent as UTF-8 bytes: a string body would give
+          // the Response a content-type of its own.
+          const text = typeof fields.data === "string" ? fields.data : "";
+          return withGivenLines(new Response(UTF8.encode(text), { status, headers }), lines);
         }
         if (!(fields.data instanceof Uint8Array)) {
           throw new TypeError("A buffer answer needs a Buffer");
@@ -117,6 +117,8 @@ export function legacyHandler(
 
 // A header named like `__proto__` is an own property like any other.
 const OWN = { writable: true, enumerable: true, configurable: true };
+
+const UTF8 = new TextEncoder();
 
 /** Statuses whose `Location` Electron follows (`HttpResponseHeaders::IsRedirect`). */
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);

@@ -136,7 +136,8 @@ export class Protocol {
 
   /**
    * Registers a scheme answered with a string (`callback(string | {data, mimeType, charset,
-   * statusCode, headers} | {error})`); the default type is `text/html; charset=utf-8`.
+   * statusCode, headers} | {error})`); the `content-type` header is `mimeType` when given, and
+   * absent otherwise, as in Electron.
    *
    * @param scheme The scheme.
    * @param handler `(request, callback)`.

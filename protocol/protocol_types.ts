@@ -31,9 +31,16 @@ export interface ProtocolResponse {
   error?: number;
   /** The status; default 200. */
   statusCode?: number;
-  /** The charset of string data; default `utf-8`. */
+  /**
+   * The charset of string data, for a renderer. Read and kept as Electron does, where it goes
+   * to the response head's charset and no header: string data is sent as UTF-8.
+   */
   charset?: string;
-  /** The MIME type of string or byte data; default `text/html`. */
+  /**
+   * The MIME type of string or byte data: sent as the `content-type` header, as given (no
+   * charset added), unless `headers` has one. Without it the response has no `content-type`
+   * header, as in Electron (its `text/html` default is the renderer's).
+   */
   mimeType?: string;
   /** Response headers. */
   headers?: Record<string, string | string[]>;

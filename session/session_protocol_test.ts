@@ -443,7 +443,8 @@ describe("ses.protocol through ses.fetch", () => {
     );
 
     const string = await ses.fetch("str://x/");
-    assert.equal(string.headers.get("content-type"), "text/plain; charset=utf-8");
+    // Electron's ToResponseHead: mimeType as the header, as given.
+    assert.equal(string.headers.get("content-type"), "text/plain");
     assert.equal(await string.text(), "string GET");
     assert.equal(
       await (await ses.fetch("buf://x/", { method: "PUT", body: "up" })).text(),
@@ -627,9 +628,32 @@ describe("ses.protocol through ses.fetch", () => {
         ETag: ['"1"'],
         "X-Multi": ["a", "b"],
         "X-Zed": ["z"],
-        "content-type": ["text/html; charset=utf-8"],
       },
     ]);
+  });
+
+  it("sends no content-type for a string or buffer answer without mimeType, and mimeType as given, as Electron's ToResponseHead", async () => {
+    const ses = newSession();
+    ses.protocol.registerStringProtocol("plain", (request, callback) =>
+      callback(
+        request.url.endsWith("/typed")
+          ? { data: "é", mimeType: "text/x-app", charset: "latin1" }
+          : "é",
+      ));
+    ses.protocol.registerBufferProtocol(
+      "bytes",
+      (_request, callback) => callback(Buffer.from([1, 2])),
+    );
+    const bare = await ses.fetch("plain://x/");
+    assert.equal(bare.headers.get("content-type"), null);
+    assert.deepEqual([...new Uint8Array(await bare.arrayBuffer())], [0xc3, 0xa9]);
+    const typed = await ses.fetch("plain://x/typed");
+    assert.equal(typed.headers.get("content-type"), "text/x-app");
+    // The charset names the renderer's reading, not the bytes: UTF-8 still.
+    assert.deepEqual([...new Uint8Array(await typed.arrayBuffer())], [0xc3, 0xa9]);
+    const bytes = await ses.fetch("bytes://x/");
+    assert.equal(bytes.headers.get("content-type"), null);
+    assert.deepEqual([...new Uint8Array(await bytes.arrayBuffer())], [1, 2]);
   });
 
   it("fails a stream answer that holds no stream, as Electron's StartLoadingStream", async () => {
