@@ -50,7 +50,8 @@ export const MAX_AUTH_ROUNDS = 8;
  * `credentials: "omit"` send and answer nothing for the server (a forward proxy's 407 is
  * answered still, as Chromium's privacy mode leaves proxy auth alone). A
  * challenge whose request had a streamed body is returned as it is, since the body cannot be
- * sent again.
+ * sent again, and so is one a protocol handler answered (`ResponseInfo.fromHandler`): only
+ * the network's challenges are answered.
  *
  * @param options The session's cache, login event, NTLM allowlist and fast-path hints.
  * @returns The stage.
@@ -92,7 +93,8 @@ export function authMiddleware(options: AuthMiddlewareOptions): Middleware {
       // Nothing cached to send before being asked: the request goes as it is, and only a
       // challenge takes the slow path (a 'login' listener alone must not cost every request).
       return next(request, context).then((response) =>
-        (response.status === 401 && !omit) || response.status === 407
+        ((response.status === 401 && !omit) || response.status === 407) &&
+          !fromHandler(response)
           ? authenticate(next, request, context, options, response)
           : response
       );
@@ -191,7 +193,7 @@ async function authenticate(
       const { status } = response;
       if (
         (status !== 401 && status !== 407) || round >= MAX_AUTH_ROUNDS ||
-        context.body instanceof ReadableStream
+        context.body instanceof ReadableStream || fromHandler(response)
       ) return response;
       let answer: AuthAnswer | undefined;
       try {
@@ -241,6 +243,13 @@ function logChallenge(
       ...(answer ? { scheme: answer.value.split(" ", 1)[0]!.toLowerCase() } : {}),
     },
   });
+}
+
+// A protocol handler's 401/407 is its caller's: Chromium's auth controllers sit in
+// HttpNetworkTransaction, which a handler's loader (Electron's ElectronURLLoaderFactory) never
+// reaches, so no 'login' is asked and the handler is not called again.
+function fromHandler(response: Response): boolean {
+  return responseInfo(response)?.fromHandler === true;
 }
 
 function hasUserinfo(href: string): boolean {
