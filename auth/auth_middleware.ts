@@ -22,6 +22,7 @@ import {
 } from "./auth_controller.ts";
 import { proxyCredentials, proxyTarget, proxyTargetKey } from "./proxy_target.ts";
 import { discardBody } from "../core/discard_body.ts";
+import { hasUserinfo } from "./_userinfo.ts";
 
 /** Options for {@linkcode authMiddleware}. */
 export interface AuthMiddlewareOptions extends AuthPolicy {
@@ -44,13 +45,16 @@ export const MAX_AUTH_ROUNDS = 8;
  * `onSendHeaders` are told again and `onHeadersReceived` sees the 401/407 (electron
  * `ProxyingURLLoaderFactory` hears them through the network service's header client). The
  * credentials go in `context.authHeaders`, for `authHeadersStage` to add below the
- * cache, so no stage between sees them. Credentials in the URL (`http://user:pass@host/`, percent-decoded) are
- * taken off the request (they never reach the wire or `response.url`) and used once, first,
+ * cache, so no stage between sees them. Credentials in the URL (`http://user:pass@host/`,
+ * percent-decoded) stay in the URL the stages below see (webRequest's events show the URL as
+ * requested, as Chromium's), are taken off by `authHeadersStage` (they never reach the wire or
+ * `response.url`) and are used once, first,
  * when the server asks; nothing cached is sent before that challenge. Requests with
  * `credentials: "omit"` send and answer nothing for the server (a forward proxy's 407 is
  * answered still, as Chromium's privacy mode leaves proxy auth alone). A
  * challenge whose request had a streamed body is returned as it is, since the body cannot be
- * sent again.
+ * sent again, and so is one a protocol handler answered (`ResponseInfo.fromHandler`): only
+ * the network's challenges are answered.
  *
  * @param options The session's cache, login event, NTLM allowlist and fast-path hints.
  * @returns The stage.
@@ -92,7 +96,8 @@ export function authMiddleware(options: AuthMiddlewareOptions): Middleware {
       // Nothing cached to send before being asked: the request goes as it is, and only a
       // challenge takes the slow path (a 'login' listener alone must not cost every request).
       return next(request, context).then((response) =>
-        (response.status === 401 && !omit) || response.status === 407
+        ((response.status === 401 && !omit) || response.status === 407) &&
+          !fromHandler(response)
           ? authenticate(next, request, context, options, response)
           : response
       );
@@ -118,7 +123,9 @@ async function authenticate(
     explicit = { username: percentDecode(url.username), password: percentDecode(url.password) };
     url.username = "";
     url.password = "";
-    request = new Request(url, request);
+    // The request goes on as given, so that webRequest's events and a handler see the URL as
+    // requested, as Chromium's URLRequest keeps it; authHeadersStage takes the userinfo off
+    // before the transport, and response.url never has it.
     context.urlChain[context.urlChain.length - 1] = url.href;
   }
   const omit = context.credentials === "omit";
@@ -191,7 +198,7 @@ async function authenticate(
       const { status } = response;
       if (
         (status !== 401 && status !== 407) || round >= MAX_AUTH_ROUNDS ||
-        context.body instanceof ReadableStream
+        context.body instanceof ReadableStream || fromHandler(response)
       ) return response;
       let answer: AuthAnswer | undefined;
       try {
@@ -243,12 +250,11 @@ function logChallenge(
   });
 }
 
-function hasUserinfo(href: string): boolean {
-  // `scheme://user:pass@host/`: an `@` before the path's first slash.
-  const at = href.indexOf("@");
-  if (at === -1) return false;
-  const slash = href.indexOf("/", href.indexOf("//") + 2);
-  return slash === -1 || at < slash;
+// A protocol handler's 401/407 is its caller's: Chromium's auth controllers sit in
+// HttpNetworkTransaction, which a handler's loader (Electron's ElectronURLLoaderFactory) never
+// reaches, so no 'login' is asked and the handler is not called again.
+function fromHandler(response: Response): boolean {
+  return responseInfo(response)?.fromHandler === true;
 }
 
 function percentDecode(text: string): string {

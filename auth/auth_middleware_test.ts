@@ -123,7 +123,10 @@ describe("authMiddleware", () => {
   it("takes the URL's credentials off the request and the URL chain", async () => {
     const { sent, terminal } = recorder(() => new Response("ok"));
     const context = requestContext({ urlChain: ["http://u:p@a.test/x"] });
-    const run = compose([authMiddleware(options({ hasLoginListener: () => false }))], terminal);
+    const run = compose(
+      [authMiddleware(options({ hasLoginListener: () => false })), authHeadersStage()],
+      terminal,
+    );
     await run(new Request("http://u:p@a.test/x"), context);
     assert.equal(sent[0]!.url, "http://a.test/x");
     assert.deepEqual(context.urlChain, ["http://a.test/x"]);

@@ -29,6 +29,12 @@ export interface ResponseInfo {
   readonly connectionReused: boolean;
   /** Whether the response was served from the HTTP cache. */
   readonly fromCache: boolean;
+  /**
+   * `true` when a protocol handler (or a `file:` read) answered in place of the network: such
+   * an answer never meets the network's own steps, like HTTP auth (Chromium's auth controllers
+   * live in HttpNetworkTransaction, which a handler's loader never reaches).
+   */
+  readonly fromHandler?: true;
 }
 
 const infos = new WeakMap<Response, ResponseInfo>();

@@ -578,7 +578,9 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
   #extendUrlChain(response: Response): void {
     // The session's pipeline records every hop; another fetch shows only where it ended.
     const hops = responseUrlChain(response)?.slice(1) ??
-      (response.url !== "" && response.url !== this.getURL() ? [response.url] : []);
+      (response.url !== "" && response.url !== withoutUserinfo(this.getURL())
+        ? [response.url]
+        : []);
     this.#urlChain.push(...hops);
   }
 
@@ -884,4 +886,21 @@ function contentRangeStart(response: Response): number | undefined {
     response.headers.get("content-range") ?? "",
   );
   return match ? Number(match[1]) : undefined;
+}
+
+/**
+ * The URL as a response shows it: the auth stage takes `user:pass@` off a request (used to
+ * answer the challenge), so `response.url` never has it, while Chromium's url_chain keeps the
+ * URL as requested.
+ */
+function withoutUserinfo(url: string): string {
+  if (!url.includes("@")) return url;
+  try {
+    const parsed = new URL(url);
+    parsed.username = "";
+    parsed.password = "";
+    return parsed.href;
+  } catch {
+    return url;
+  }
 }

@@ -168,6 +168,7 @@ export function handlerResponse(
     proxy: { scheme: "direct" },
     connectionReused: false,
     fromCache: false,
+    fromHandler: true,
   });
   return response;
 }

@@ -421,6 +421,37 @@ describe("HTTP authentication through ses.fetch", () => {
     assert.deepEqual(since(origin, mark).map((r) => r.authorization), ["Bearer mine"]);
   });
 
+  it("a protocol handler's 401 is returned as it is: no 'login', the handler called once", async () => {
+    // Electron's handlers answer through their own loader, never through the network stack's
+    // HttpAuthController; with cached credentials none reach the handler either.
+    const ses = newSession();
+    const calls = answerLogins(ses, ["alice", "wonder land"]);
+    const seen: Array<string | null> = [];
+    const challenge = (request: Request) => {
+      seen.push(request.headers.get("authorization"));
+      return new Response("who?", {
+        status: 401,
+        headers: { "www-authenticate": 'Basic realm="handler"' },
+      });
+    };
+    ses.protocol.handle("app", challenge);
+    const own = await ses.fetch("app://bundle/index.html");
+    assert.equal(own.status, 401);
+    assert.equal(await own.text(), "who?");
+    // An interceptor of http, after the origin's credentials were cached.
+    const first = await ses.fetch(`${origin.base}/basic/handler/a`);
+    assert.equal(first.status, 200);
+    await first.body?.cancel();
+    const asked = calls.length;
+    ses.protocol.handle("http", challenge);
+    const intercepted = await ses.fetch(`${origin.base}/basic/handler/b`);
+    assert.equal(intercepted.status, 401);
+    assert.equal(await intercepted.text(), "who?");
+    assert.equal(calls.length, asked);
+    assert.equal(asked, 1);
+    assert.deepEqual(seen, [null, null]);
+  });
+
   it("an abort while 'login' is unanswered rejects at once; a late answer is ignored", async () => {
     const ses = newSession();
     let late: ((username?: string, password?: string) => void) | undefined;

@@ -127,3 +127,76 @@ describe("ses.webRequest and a server's 401 answered through 'login'", () => {
     await ses.closeAllConnections();
   });
 });
+
+describe("ses.webRequest and credentials in the URL", () => {
+  let server: Server;
+  let port = 0;
+  const lines: Array<[string | undefined, string | undefined]> = [];
+  before(async () => {
+    // Answers as an origin and as a forward proxy alike (a proxy gets the absolute form).
+    server = createServer((request, response) => {
+      lines.push([request.url, request.headers.authorization]);
+      if (request.headers.authorization !== "Basic dTpw") {
+        response.writeHead(401, { "www-authenticate": 'Basic realm="r"', "content-length": "0" });
+        response.end();
+        return;
+      }
+      response.writeHead(200, { "content-length": "2" });
+      response.end("in");
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    port = (server.address() as { port: number }).port;
+  });
+  after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  it("shows the URL as requested to every event of the request's rounds, as Chromium's URLRequest keeps it; the wire never has it", async () => {
+    for (const proxied of [false, true]) {
+      const ses = sessions.fromPartition(`web-request-auth-${++partitions}`);
+      if (proxied) {
+        await ses.setProxy({
+          proxyRules: `http=127.0.0.1:${port}`,
+          proxyBypassRules: "<-loopback>",
+        });
+      }
+      const urls: string[] = [];
+      const note = (event: string) => (details: { url: string }) =>
+        urls.push(`${event} ${details.url}`);
+      ses.webRequest.onBeforeRequest((
+        details,
+        callback,
+      ) => (note("beforeRequest")(details), callback({})));
+      ses.webRequest.onBeforeSendHeaders((
+        details,
+        callback,
+      ) => (note("beforeSendHeaders")(details), callback({})));
+      ses.webRequest.onSendHeaders(note("sendHeaders"));
+      ses.webRequest.onHeadersReceived((
+        details,
+        callback,
+      ) => (note("headersReceived")(details), callback({})));
+      ses.webRequest.onResponseStarted(note("responseStarted"));
+      const given = `http://u:p@127.0.0.1:${port}/private`;
+      lines.length = 0;
+      const response = await ses.fetch(given);
+      assert.equal(await response.text(), "in");
+      assert.equal(response.url, `http://127.0.0.1:${port}/private`);
+      assert.deepEqual(
+        urls,
+        [
+          "beforeRequest",
+          "beforeSendHeaders",
+          "sendHeaders",
+          "headersReceived",
+          "beforeSendHeaders",
+          "sendHeaders",
+          "headersReceived",
+          "responseStarted",
+        ].map((event) => `${event} ${given}`),
+      );
+      // Neither an origin's request line nor a forward proxy's absolute form carries them.
+      const target = proxied ? `http://127.0.0.1:${port}/private` : "/private";
+      assert.deepEqual(lines, [[target, undefined], [target, "Basic dTpw"]]);
+      await ses.closeAllConnections();
+    }
+  });
+});

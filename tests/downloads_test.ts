@@ -7,6 +7,8 @@ import { join, relative } from "node:path";
 import process from "node:process";
 import { pathToFileURL } from "node:url";
 import { after, describe, it } from "node:test";
+import type { AddressInfo } from "node:net";
+import { createServer } from "node:http";
 import { session } from "../mod.ts";
 import type { DownloadItem, Session } from "../session/mod.ts";
 import { type ByteRoute, type RangeOrigin, startRangeOrigin } from "./fixtures/range_origin.ts";
@@ -214,6 +216,48 @@ describe("downloadURL", () => {
       assert.equal(item.canResume(), false);
       assert.deepEqual(readdirSync(dir), []);
     }));
+
+  it("answers a 401 with the URL's credentials or 'login'; the chain is the URL as requested", async () => {
+    const seen: Array<string | undefined> = [];
+    const server = createServer((request, response) => {
+      seen.push(request.headers.authorization);
+      if (request.headers.authorization !== "Basic dTpw") {
+        response.writeHead(401, { "www-authenticate": 'Basic realm="files"' });
+        response.end("who?");
+        return;
+      }
+      response.end("secret");
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const port = (server.address() as AddressInfo).port;
+    try {
+      const { ses, dir } = freshSession();
+      // Chromium's url_chain holds the URL as requested; no redirect, so one entry.
+      const given = `http://u:p@127.0.0.1:${port}/a.txt`;
+      let pending = nextItem(ses);
+      ses.downloadURL(given);
+      let item = await pending;
+      assert.equal(await done(item), "completed");
+      assert.deepEqual(item.getURLChain(), [given]);
+      assert.equal(item.getURL(), given);
+      assert.equal(readFileSync(join(dir, "a.txt"), "utf8"), "secret");
+      // A session without the credentials asks 'login'.
+      const other = freshSession();
+      other.ses.on("login", (event, _details, authInfo, callback) => {
+        event.preventDefault();
+        callback(...(authInfo.realm === "files" ? ["u", "p"] : []));
+      });
+      pending = nextItem(other.ses);
+      other.ses.downloadURL(`http://127.0.0.1:${port}/b.txt`);
+      item = await pending;
+      assert.equal(await done(item), "completed");
+      assert.deepEqual(item.getURLChain(), [`http://127.0.0.1:${port}/b.txt`]);
+      assert.equal(readFileSync(join(other.dir, "b.txt"), "utf8"), "secret");
+      assert.deepEqual(seen, [undefined, "Basic dTpw", undefined, "Basic dTpw"]);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
 
   it("a 206 nobody asked for → interrupted for good (SERVER_BAD_CONTENT), nothing written", () =>
     withOrigin({

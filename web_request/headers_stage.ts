@@ -301,6 +301,8 @@ function replaceHead(
     proxy: info?.proxy ?? { scheme: "direct" },
     connectionReused: info?.connectionReused ?? false,
     fromCache: info?.fromCache ?? false,
+    // A handler's answer stays one (auth above must leave its 401 alone).
+    ...(info?.fromHandler ? { fromHandler: true } : {}),
   };
   setResponseInfo(replaced, facts);
   return replaced;

@@ -54,7 +54,9 @@ function tellStarted(
   context: RequestContext,
 ): Response {
   if (isFollowedRedirect(request, response)) return response;
-  const url = context.urlChain.at(-1) ?? request.url;
+  // The URL as requested, as the header events showed it (a URL's userinfo included, as
+  // Chromium's URLRequest keeps it).
+  const url = request.url;
   // The request as the header events last showed it (an onBeforeSendHeaders answer's Referer).
   const sent = hopRequest(context, url) ?? request;
   tell("onResponseStarted", started, responseDetails(sent, response, context, url));
