@@ -474,6 +474,20 @@ const RANK_CASES: RankCase[] = [
     url: "http://a.test/path?q",
     expect: "redirect https://a.mirror.test/path?q",
   },
+  {
+    // The documentation's example: RE2::Extract keeps only the substitution, so the rest of
+    // the URL (the path here) is dropped, not spliced back around it.
+    label: "regexSubstitution is the whole new URL (unmatched parts dropped)",
+    rules: [
+      {
+        id: 1,
+        action: { type: "redirect", redirect: { regexSubstitution: "https://\\1.xyz.com/" } },
+        condition: { regexFilter: "^https://www\\.(abc|def)\\.xyz\\.com/" },
+      },
+    ],
+    url: "https://www.abc.xyz.com/path",
+    expect: "redirect https://abc.xyz.com/",
+  },
 ];
 
 function describeDecision(engine: DnrEngine, url: string, resourceType?: ResourceType): string {
