@@ -412,7 +412,7 @@ function compileRule(value: unknown): CompiledRule {
 
   let action: RuleAction;
   if (type === "redirect") {
-    action = { type, redirect: checkRedirect(redirectJson, fail) };
+    action = { type, redirect: checkRedirect(redirectJson, fail, regex?.groupCount ?? 0) };
   } else if (type === "modifyHeaders") {
     const requestHeaders = headerList(actionJson, "requestHeaders", fail, true);
     const responseHeaders = headerList(actionJson, "responseHeaders", fail, false);
@@ -485,7 +485,11 @@ export function ruleRegex(rule: CompiledRule): UrlRegex | null {
 
 type Fail = (template: string, ...args: (string | number)[]) => never;
 
-function checkRedirect(json: Record<string, unknown> | undefined, fail: Fail): RedirectSpec {
+function checkRedirect(
+  json: Record<string, unknown> | undefined,
+  fail: Fail,
+  groupCount: number,
+): RedirectSpec {
   const key = "action.redirect";
   if (json === undefined) fail('specifies an incorrect value for the "*" key.', key);
   const redirect = json!;
@@ -511,7 +515,18 @@ function checkRedirect(json: Record<string, unknown> | undefined, fail: Fail): R
     return { extensionPath };
   }
   if (transformJson !== undefined) return { transform: checkTransform(transformJson, fail) };
-  if (regexSubstitution !== undefined) return { regexSubstitution };
+  if (regexSubstitution !== undefined) {
+    // indexed_rule.cc refuses an empty substitution, and RE2::CheckRewriteString one with a
+    // backslash before anything but a backslash or a digit, or naming a group the regex lacks.
+    const escapes = [...regexSubstitution.matchAll(/\\(.?)/gs)].map((match) => match[1]!);
+    if (
+      regexSubstitution === "" ||
+      escapes.some((escape) => escape !== "\\" && !(/^\d$/.test(escape) && +escape <= groupCount))
+    ) {
+      fail('specifies an incorrect value for the "*" key.', `${key}.regexSubstitution`);
+    }
+    return { regexSubstitution };
+  }
   return fail('specifies an incorrect value for the "*" key.', key);
 }
 

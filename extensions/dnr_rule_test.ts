@@ -150,6 +150,26 @@ describe("declarativeNetRequest rule checks (Chromium's messages)", () => {
     );
   });
 
+  it("checks a regexSubstitution as RE2::CheckRewriteString (indexed_rule_unittest.cc)", () => {
+    const rule = (regexFilter: string, regexSubstitution: string) => ({
+      id: 1,
+      action: { type: "redirect", redirect: { regexSubstitution } },
+      condition: { regexFilter },
+    });
+    const message = "Rule with id 1 specifies an incorrect value for the " +
+      '"action.redirect.regexSubstitution" key.';
+    // A group the pattern lacks, an empty substitution, a backslash before anything else.
+    rejects(rule("^http://a\\.com\\?q1=(.*)&q2=(.*)", "https://r.test/?\\1&\\3"), message);
+    rejects(rule("^http://(.*)\\.com/", ""), message);
+    rejects(rule("^http://(.*)\\.com/", "https://r.test/?q=\\a"), message);
+    rejects(rule("^http://(.*)\\.com/", "https://r.test/?q=\\"), message);
+    for (
+      const substitution of ["https://r.test/?r=\\0", "https://r.test/\\1\\\\x", "https://r.test/"]
+    ) {
+      assert.equal(parse([rule("^http://(.*)\\.com/", substitution)]).rules.length, 1);
+    }
+  });
+
   it("checks header operations", () => {
     const headers = (requestHeaders: unknown) => ({
       id: 1,
