@@ -9,7 +9,7 @@
  * - `ses cookies list|get|set|remove|clear [--partition NAME] [--url URL] [--json]`
  * - `ses download [-o PATH] [--partition NAME] [--json] URL`, `ses download --resume PATH.crdownload`
  * - `ses extensions load PATH [--partition NAME] [--json]` — loads an unpacked extension
- * - `ses extensions id PATH` — prints the extension id Chromium gives a directory
+ * - `ses extensions id PATH [--json]` — prints the extension id Chromium gives a directory
  * - `ses storage export|import FILE [--partition NAME]`, `ses storage import-chromium
  *   PROFILE_DIR [--partition NAME]` — Playwright storageState files; a Chromium profile's cookies
  * - `ses devices hid [--json]` — the HID interfaces hidapi sees (vendor:product, names, serial,
