@@ -61,6 +61,8 @@ const MATCHED_SCHEMES = new Set(["http:", "https:", "ws:", "wss:"]);
 export class DnrEngine {
   // Most recently loaded first: Chromium gives precedence to the latest install.
   #loaded: LoadedRules[] = [];
+  // Every loaded extension's directory, rules or not, for its chrome-extension:// resources.
+  readonly #paths = new Map<string, string>();
 
   /** Whether any extension has rules; the stages' fast path reads it. */
   active = false;
@@ -88,6 +90,7 @@ export class DnrEngine {
    */
   set(extensionId: string, path: string, rules: readonly CompiledRule[]): void {
     this.delete(extensionId);
+    this.#paths.set(extensionId, path);
     if (rules.length > 0) {
       this.#loaded.unshift({ extensionId, path, index: new DnrIndex(rules) });
     }
@@ -101,17 +104,19 @@ export class DnrEngine {
    */
   delete(extensionId: string): void {
     this.#loaded = this.#loaded.filter((entry) => entry.extensionId !== extensionId);
+    this.#paths.delete(extensionId);
     this.active = this.#loaded.length > 0;
   }
 
   /**
-   * The directory of a loaded extension that has rules, for `chrome-extension://` resources.
+   * The directory of a loaded extension (with rules or without), for `chrome-extension://`
+   * resources.
    *
    * @param extensionId The extension's id.
    * @returns Its path, or `undefined`.
    */
   extensionPath(extensionId: string): string | undefined {
-    return this.#loaded.find((entry) => entry.extensionId === extensionId)?.path;
+    return this.#paths.get(extensionId);
   }
 
   /**
