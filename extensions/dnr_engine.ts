@@ -122,9 +122,11 @@ export class DnrEngine {
   /**
    * Evaluates a request. Within an extension the matching rule with the highest
    * `(priority << 8) | action rank` decides (allow 5, allowAllRequests 4, block 3,
-   * upgradeScheme 2, redirect 1); an allow stops only that extension's rules. Its
-   * `modifyHeaders` rules apply when nothing blocks or redirects, those above an allow's
-   * priority only, highest first. A request has no initiator: `initiatorDomains` rules never
+   * upgradeScheme 2, redirect 1), but each ruleset's urlFilter and regexFilter rules are
+   * ranked apart and a top rule that cannot act (a redirect to the URL itself, an upgrade of an
+   * https: URL) hides its group's lower rules, as in Chromium; an allow stops only that
+   * extension's rules. Its `modifyHeaders` rules apply when nothing blocks or redirects, those
+   * above an allow's priority only, highest first. A request has no initiator: `initiatorDomains` rules never
    * match it, `excludedInitiatorDomains` never exclude it, and it counts as third-party.
    *
    * @param request The request.
@@ -162,9 +164,18 @@ export class DnrEngine {
       matched.sort((a, b) => b.rank - a.rank);
       let floor = 0;
       let stopped = false;
+      // Chromium matches each ruleset's urlFilter rules and its regexFilter rules apart
+      // (ExtensionUrlPatternIndexMatcher, RegexRulesMatcher), each giving its top rule's action
+      // or none: a redirect to the URL itself or an upgrade of a URL that is not http:/ws: gives
+      // none, and that matcher's lower rules do not stand in (ruleset_matcher_base.cc). The
+      // extension takes the best action of its matchers.
+      const decided = new Set<string>();
       for (const rule of matched) {
         const type = rule.action.type;
         if (type === "modifyHeaders") continue;
+        const matcher = `${rule.ruleset ?? 0}${rule.isRegex ? "r" : "u"}`;
+        if (decided.has(matcher)) continue;
+        decided.add(matcher);
         if (type === "allow" || type === "allowAllRequests") {
           floor = rule.priority;
           break;

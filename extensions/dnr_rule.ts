@@ -143,6 +143,11 @@ export interface CompiledRule {
   domainType: "firstParty" | "thirdParty" | null;
   /** Whether the filter is a `regexFilter`. */
   isRegex: boolean;
+  /**
+   * The index of the extension's ruleset the rule came from (0 when not set): each ruleset is
+   * matched apart, as Chromium's one matcher per ruleset.
+   */
+  ruleset?: number;
 }
 
 /** The outcome of reading one ruleset file. */

@@ -257,6 +257,7 @@ interface RankCase {
 }
 
 const any = { urlFilter: "a.test" };
+const block = { type: "block" };
 
 const RANK_CASES: RankCase[] = [
   {
@@ -475,6 +476,47 @@ const RANK_CASES: RankCase[] = [
     expect: "redirect https://a.mirror.test/path?q",
   },
   {
+    // ruleset_matcher_base.cc: a redirect to the request URL itself gives no action, and the
+    // matcher's lower rules do not take its place.
+    label: "the top rule redirecting to the URL itself hides the lower block",
+    rules: [
+      {
+        id: 1,
+        priority: 2,
+        action: { type: "redirect", redirect: { url: "http://a.test/x" } },
+        condition: any,
+      },
+      { id: 2, priority: 1, action: block, condition: any },
+    ],
+    expect: "none",
+  },
+  {
+    // CreateUpgradeAction: no action for a URL that is not http: or ws: (Chromium's
+    // "counterintuitive behavior" TODO), and no fallback to the lower block.
+    label: "the top upgradeScheme rule on an https URL hides the lower block",
+    rules: [
+      { id: 1, priority: 2, action: { type: "upgradeScheme" }, condition: any },
+      { id: 2, priority: 1, action: block, condition: any },
+    ],
+    url: "https://a.test/x",
+    expect: "none",
+  },
+  {
+    // The regex rules are a matcher of their own (RegexRulesMatcher): the urlFilter matcher's
+    // dud top rule does not hide them.
+    label: "a regexFilter block still acts below a urlFilter redirect to the URL itself",
+    rules: [
+      {
+        id: 1,
+        priority: 2,
+        action: { type: "redirect", redirect: { url: "http://a.test/x" } },
+        condition: any,
+      },
+      { id: 2, priority: 1, action: block, condition: { regexFilter: "a\\.test" } },
+    ],
+    expect: "block",
+  },
+  {
     // The documentation's example: RE2::Extract keeps only the substitution, so the rest of
     // the URL (the path here) is dropped, not spliced back around it.
     label: "regexSubstitution is the whole new URL (unmatched parts dropped)",
@@ -543,6 +585,23 @@ describe("declarativeNetRequest ranking and actions (documentation table)", () =
       ).rules,
     );
     assert.equal(describeDecision(engine, "http://a.test/x"), "block");
+  });
+
+  it("each ruleset is a matcher of its own: a dud top rule hides only its own ruleset's rules", () => {
+    const engine = new DnrEngine();
+    const [dud, lower] = [
+      { id: 1, priority: 2, action: { type: "upgradeScheme" }, condition: any },
+      { id: 1, priority: 1, action: block, condition: any },
+    ].map((rule, ruleset) =>
+      parseRuleset(JSON.stringify([rule]), LIMITS).rules.map((compiled) => ({
+        ...compiled,
+        ruleset,
+      }))
+    );
+    engine.set(EXT, "/ext", [...dud!, ...lower!]);
+    assert.equal(describeDecision(engine, "https://a.test/x"), "block");
+    engine.set(EXT, "/ext", [...dud!, ...lower!.map((rule) => ({ ...rule, ruleset: 0 }))]);
+    assert.equal(describeDecision(engine, "https://a.test/x"), "none");
   });
 
   it("removing an extension drops its rules and the engine goes idle", () => {
