@@ -142,7 +142,10 @@ export class DnrEngine {
     if (!MATCHED_SCHEMES.has(parsed.protocol)) return undefined;
     const url = parsed.href;
     const lowerUrl = url.toLowerCase();
-    const host = parsed.hostname.toLowerCase();
+    // Domain conditions ignore a trailing dot of the host, as Chromium's
+    // GetLongestMatchingSubdomain and url::DomainIs do: a.test. is a.test.
+    let host = parsed.hostname.toLowerCase();
+    if (host.endsWith(".")) host = host.slice(0, -1);
     const typeBit = 1 << RESOURCE_TYPES.indexOf(request.resourceType);
     const methodIndex = REQUEST_METHODS.indexOf(request.method.toLowerCase() as never);
     const methodBit = 1 << (methodIndex === -1 ? REQUEST_METHODS.indexOf("other") : methodIndex);

@@ -131,6 +131,14 @@ const MATCH_CASES: MatchCase[] = [
   { condition: { requestDomains: ["example.com"] }, url: "https://example.com/", matches: true },
   { condition: { requestDomains: ["example.com"] }, url: "https://a.example.com/", matches: true },
   { condition: { requestDomains: ["example.com"] }, url: "https://example.org/", matches: false },
+  // A host's trailing dot is ignored (url_pattern_index.cc GetLongestMatchingSubdomain).
+  { condition: { requestDomains: ["example.com"] }, url: "https://example.com./", matches: true },
+  { condition: { requestDomains: ["example.com"] }, url: "https://A.example.com./", matches: true },
+  {
+    condition: { urlFilter: "/x", excludedRequestDomains: ["example.com"] },
+    url: "https://example.com./x",
+    matches: false,
+  },
   {
     condition: { requestDomains: ["example.com"] },
     url: "https://notexample.com/",
