@@ -247,9 +247,7 @@ export function parseRuleset(
       rule = compileRule(value);
     } catch (error) {
       if (error instanceof SchemaError) {
-        const id = isRecord(value) && Number.isInteger(value.id)
-          ? `id ${value.id}`
-          : `index ${index}`;
+        const id = isRecord(value) && isInt32(value.id) ? `id ${value.id}` : `index ${index}`;
         parseFailures.push(`Rule with ${id} couldn't be parsed. Parse error: ${error.message}.`);
         return;
       }
@@ -662,8 +660,14 @@ function integer(
 ): number | undefined {
   const value = json[key];
   if (value === undefined && !required) return undefined;
-  if (!Number.isInteger(value)) throw new SchemaError(`'${key}' must be an integer`);
-  return value as number;
+  if (!isInt32(value)) throw new SchemaError(`'${key}' must be an integer`);
+  return value;
+}
+
+// Chromium's JSON reader reads an integer outside 32 bits as a double, which the rule schema's
+// integer fields refuse.
+function isInt32(value: unknown): value is number {
+  return Number.isInteger(value) && (value as number) >= -(2 ** 31) && (value as number) < 2 ** 31;
 }
 
 function string(json: Record<string, unknown>, key: string, required = false): string | undefined {

@@ -213,6 +213,18 @@ describe("declarativeNetRequest rule checks (Chromium's messages)", () => {
     assert.match(parse([null]).warnings[0]!, /^Rule with index 0 couldn't be parsed/);
   });
 
+  it("skips an id or priority outside a 32-bit integer, as Chromium's JSON reader makes it a double", () => {
+    const { rules, warnings } = parse([
+      { id: 2 ** 31, action: block, condition: {} },
+      { id: 2, priority: 2 ** 31, action: block, condition: {} },
+      { id: 2 ** 31 - 1, priority: 2 ** 31 - 1, action: block, condition: {} },
+    ]);
+    assert.deepEqual(rules.map((rule) => rule.id), [2 ** 31 - 1]);
+    assert.equal(warnings.length, 2);
+    assert.match(warnings[0]!, /^Rule with index 0 couldn't be parsed\. Parse error: 'id'/);
+    assert.match(warnings[1]!, /^Rule with id 2 couldn't be parsed\. Parse error: 'priority'/);
+  });
+
   it("ignores rules beyond the limits, with Chromium's warnings", () => {
     const many = Array.from(
       { length: 5 },
