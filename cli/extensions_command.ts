@@ -4,7 +4,8 @@
  *
  * - `ses extensions load PATH [--partition NAME] [--json]` — prints the id, name, version and
  *   install warnings (or one JSON object with `--json`); exit 1 when loading fails.
- * - `ses extensions id PATH` — prints the id (from the manifest `key` when there is one).
+ * - `ses extensions id PATH [--json]` — prints the id (from the manifest `key` when there is one),
+ *   or `{"id", "path"}` with `--json`.
  *
  * @module
  */
@@ -31,7 +32,7 @@ export interface ExtensionsOutput {
 
 /** The usage lines of `ses extensions`. */
 export const EXTENSIONS_USAGE = `  ses extensions load PATH [--partition NAME] [--json]
-  ses extensions id PATH`;
+  ses extensions id PATH [--json]`;
 
 /**
  * Runs `ses extensions <load|id> ...`.
@@ -88,7 +89,8 @@ export async function runExtensions(
   // Chromium hashes the path as given, so an absolute path is kept byte for byte.
   const directory = isAbsolute(path) ? path : resolve(path);
   if (action === "id") {
-    output.out(await idOf(directory));
+    const id = await idOf(directory);
+    output.out(parsed.values.json ? JSON.stringify({ id, path: directory }) : id);
     return 0;
   }
   let ses;

@@ -43,6 +43,14 @@ describe("ses extensions", () => {
     assert.deepEqual(out, ["lnkgfdknojmdambfcanadbhmfjfljobb", "jpignaibiiemhngfjkcpokkamffknabf"]);
   });
 
+  it("prints the id as one JSON object with --json, as load does", async () => {
+    const { out, output } = capture();
+    assert.equal(await runExtensions(sessions(), ["id", "/path/to/file.ext", "--json"], output), 0);
+    assert.deepEqual(out.map((line) => JSON.parse(line)), [
+      { id: "lnkgfdknojmdambfcanadbhmfjfljobb", path: "/path/to/file.ext" },
+    ]);
+  });
+
   it("reads the key of a manifest that starts with a byte order mark, as loading does", async () => {
     const { out, output } = capture();
     const dir = extension({});

@@ -9,7 +9,7 @@
  * - `ses cookies list|get|set|remove|clear [--partition NAME] [--url URL] [--json]`
  * - `ses download [-o PATH] [--partition NAME] [--json] URL`, `ses download --resume PATH.crdownload`
  * - `ses extensions load PATH [--partition NAME] [--json]` — loads an unpacked extension
- * - `ses extensions id PATH` — prints the extension id Chromium gives a directory
+ * - `ses extensions id PATH [--json]` — prints the extension id Chromium gives a directory
  * - `ses storage export|import FILE [--partition NAME]`, `ses storage import-chromium
  *   PROFILE_DIR [--partition NAME]` — Playwright storageState files; a Chromium profile's cookies
  * - `ses devices hid [--json]` — the HID interfaces hidapi sees (vendor:product, names, serial,
@@ -172,6 +172,7 @@ async function runCommand(command: string | undefined, rest: string[]): Promise<
       return code;
     }
     case "extensions":
+      withoutExtensionLoadWarnings();
       return await runExtensions(session, rest, {
         out: (line) => console.log(line),
         err: printError,
@@ -246,6 +247,18 @@ async function runCommand(command: string | undefined, rest: string[]): Promise<
 // which would make every message, and `ses fetch -i`'s headers, look like a failure.
 function printError(line: string): void {
   process.stderr.write(`${line}\n`);
+}
+
+// `ses extensions load` prints an extension's install warnings itself (on standard output, or in
+// --json's object): the ExtensionLoadWarning that loadExtension also emits would print them a
+// second time on standard error. Other process warnings still reach the default printer.
+function withoutExtensionLoadWarnings(): void {
+  const printers = process.listeners("warning");
+  process.removeAllListeners("warning");
+  process.on("warning", (warning) => {
+    if (warning.name === "ExtensionLoadWarning") return;
+    for (const print of printers) print(warning);
+  });
 }
 
 // Ctrl-C goes to the command's handler while it is registered.

@@ -1,7 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -146,5 +146,18 @@ describe("ses", () => {
     const result = ses("spell", "--json", "--", "--help");
     assert.equal(result.status, 0, result.stderr);
     assert.deepEqual(JSON.parse(result.stdout), []);
+  });
+
+  it("prints an extension's install warnings once: not again as a process warning", () => {
+    const dir = join(CONFIG, "mv2-extension");
+    mkdirSync(dir, { recursive: true });
+    const manifest = { name: "Two", version: "1", manifest_version: 2 };
+    writeFileSync(join(dir, "manifest.json"), JSON.stringify(manifest));
+    for (const json of [false, true]) {
+      const result = ses("extensions", "load", dir, ...(json ? ["--json"] : []));
+      assert.equal(result.status, 0, result.stderr);
+      assert.match(result.stdout, /Manifest version 2 is deprecated/);
+      assert.equal(result.stderr, "");
+    }
   });
 });

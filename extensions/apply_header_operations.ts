@@ -1,8 +1,9 @@
 /**
  * Applies `modifyHeaders` operations in order with Chromium's conflict rules
- * (developer.chrome.com declarativeNetRequest, "Modify headers"): after a `remove` nothing
- * touches that header again; after a `set` or `append` only `append`s of the same extension
- * do; another extension cannot touch a header one has changed.
+ * (developer.chrome.com declarativeNetRequest, "Modify headers"; Chromium's
+ * ModifyRequestHeadersForAction): after a `remove` nothing touches that header again; after an
+ * `append` only `append`s do, from any extension; after a `set` only `append`s of the same
+ * extension do.
  *
  * @module
  */
@@ -37,8 +38,8 @@ export function applyHeaderOperations(
   for (const { header, operation, value, extensionId } of operations) {
     const earlier = first.get(header);
     if (earlier !== undefined) {
-      if (earlier.operation === "remove" || earlier.extensionId !== extensionId) continue;
-      if (operation !== "append") continue;
+      if (earlier.operation === "remove" || operation !== "append") continue;
+      if (earlier.operation === "set" && earlier.extensionId !== extensionId) continue;
     } else {
       first.set(header, { extensionId, operation });
     }

@@ -23,6 +23,17 @@ describe("modifyHeaders operations", () => {
     assert.equal(headers.get("accept"), "a, c");
   });
 
+  it("after an append, appends of any extension apply, and nothing else", () => {
+    const headers = new Headers({ accept: "x/y" });
+    applyHeaderOperations(headers, [
+      { header: "accept", operation: "append", value: "a", extensionId: "e" },
+      { header: "accept", operation: "append", value: "b", extensionId: "other" },
+      { header: "accept", operation: "set", value: "c", extensionId: "e" },
+      { header: "accept", operation: "remove", extensionId: "other" },
+    ], true);
+    assert.equal(headers.get("accept"), "x/y, a, b");
+  });
+
   it("joins appended cookies with '; ' on requests", () => {
     const headers = new Headers({ cookie: "a=1" });
     applyHeaderOperations(headers, [

@@ -61,6 +61,8 @@ const MATCHED_SCHEMES = new Set(["http:", "https:", "ws:", "wss:"]);
 export class DnrEngine {
   // Most recently loaded first: Chromium gives precedence to the latest install.
   #loaded: LoadedRules[] = [];
+  // Every loaded extension's directory, rules or not, for its chrome-extension:// resources.
+  readonly #paths = new Map<string, string>();
 
   /** Whether any extension has rules; the stages' fast path reads it. */
   active = false;
@@ -88,6 +90,7 @@ export class DnrEngine {
    */
   set(extensionId: string, path: string, rules: readonly CompiledRule[]): void {
     this.delete(extensionId);
+    this.#paths.set(extensionId, path);
     if (rules.length > 0) {
       this.#loaded.unshift({ extensionId, path, index: new DnrIndex(rules) });
     }
@@ -101,25 +104,29 @@ export class DnrEngine {
    */
   delete(extensionId: string): void {
     this.#loaded = this.#loaded.filter((entry) => entry.extensionId !== extensionId);
+    this.#paths.delete(extensionId);
     this.active = this.#loaded.length > 0;
   }
 
   /**
-   * The directory of a loaded extension that has rules, for `chrome-extension://` resources.
+   * The directory of a loaded extension (with rules or without), for `chrome-extension://`
+   * resources.
    *
    * @param extensionId The extension's id.
    * @returns Its path, or `undefined`.
    */
   extensionPath(extensionId: string): string | undefined {
-    return this.#loaded.find((entry) => entry.extensionId === extensionId)?.path;
+    return this.#paths.get(extensionId);
   }
 
   /**
    * Evaluates a request. Within an extension the matching rule with the highest
    * `(priority << 8) | action rank` decides (allow 5, allowAllRequests 4, block 3,
-   * upgradeScheme 2, redirect 1); an allow stops only that extension's rules. Its
-   * `modifyHeaders` rules apply when nothing blocks or redirects, those above an allow's
-   * priority only, highest first. A request has no initiator: `initiatorDomains` rules never
+   * upgradeScheme 2, redirect 1), but each ruleset's urlFilter and regexFilter rules are
+   * ranked apart and a top rule that cannot act (a redirect to the URL itself, an upgrade of an
+   * https: URL) hides its group's lower rules, as in Chromium; an allow stops only that
+   * extension's rules. Its `modifyHeaders` rules apply when nothing blocks or redirects, those
+   * above an allow's priority only, highest first. A request has no initiator: `initiatorDomains` rules never
    * match it, `excludedInitiatorDomains` never exclude it, and it counts as third-party.
    *
    * @param request The request.
@@ -135,7 +142,10 @@ export class DnrEngine {
     if (!MATCHED_SCHEMES.has(parsed.protocol)) return undefined;
     const url = parsed.href;
     const lowerUrl = url.toLowerCase();
-    const host = parsed.hostname.toLowerCase();
+    // Domain conditions ignore a trailing dot of the host, as Chromium's
+    // GetLongestMatchingSubdomain and url::DomainIs do: a.test. is a.test.
+    let host = parsed.hostname.toLowerCase();
+    if (host.endsWith(".")) host = host.slice(0, -1);
     const typeBit = 1 << RESOURCE_TYPES.indexOf(request.resourceType);
     const methodIndex = REQUEST_METHODS.indexOf(request.method.toLowerCase() as never);
     const methodBit = 1 << (methodIndex === -1 ? REQUEST_METHODS.indexOf("other") : methodIndex);
@@ -157,9 +167,18 @@ export class DnrEngine {
       matched.sort((a, b) => b.rank - a.rank);
       let floor = 0;
       let stopped = false;
+      // Chromium matches each ruleset's urlFilter rules and its regexFilter rules apart
+      // (ExtensionUrlPatternIndexMatcher, RegexRulesMatcher), each giving its top rule's action
+      // or none: a redirect to the URL itself or an upgrade of a URL that is not http:/ws: gives
+      // none, and that matcher's lower rules do not stand in (ruleset_matcher_base.cc). The
+      // extension takes the best action of its matchers.
+      const decided = new Set<string>();
       for (const rule of matched) {
         const type = rule.action.type;
         if (type === "modifyHeaders") continue;
+        const matcher = `${rule.ruleset ?? 0}${rule.isRegex ? "r" : "u"}`;
+        if (decided.has(matcher)) continue;
+        decided.add(matcher);
         if (type === "allow" || type === "allowAllRequests") {
           floor = rule.priority;
           break;

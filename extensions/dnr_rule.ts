@@ -143,6 +143,11 @@ export interface CompiledRule {
   domainType: "firstParty" | "thirdParty" | null;
   /** Whether the filter is a `regexFilter`. */
   isRegex: boolean;
+  /**
+   * The index of the extension's ruleset the rule came from (0 when not set): each ruleset is
+   * matched apart, as Chromium's one matcher per ruleset.
+   */
+  ruleset?: number;
 }
 
 /** The outcome of reading one ruleset file. */
@@ -242,9 +247,7 @@ export function parseRuleset(
       rule = compileRule(value);
     } catch (error) {
       if (error instanceof SchemaError) {
-        const id = isRecord(value) && Number.isInteger(value.id)
-          ? `id ${value.id}`
-          : `index ${index}`;
+        const id = isRecord(value) && isInt32(value.id) ? `id ${value.id}` : `index ${index}`;
         parseFailures.push(`Rule with ${id} couldn't be parsed. Parse error: ${error.message}.`);
         return;
       }
@@ -412,7 +415,7 @@ function compileRule(value: unknown): CompiledRule {
 
   let action: RuleAction;
   if (type === "redirect") {
-    action = { type, redirect: checkRedirect(redirectJson, fail) };
+    action = { type, redirect: checkRedirect(redirectJson, fail, regex?.groupCount ?? 0) };
   } else if (type === "modifyHeaders") {
     const requestHeaders = headerList(actionJson, "requestHeaders", fail, true);
     const responseHeaders = headerList(actionJson, "responseHeaders", fail, false);
@@ -485,7 +488,11 @@ export function ruleRegex(rule: CompiledRule): UrlRegex | null {
 
 type Fail = (template: string, ...args: (string | number)[]) => never;
 
-function checkRedirect(json: Record<string, unknown> | undefined, fail: Fail): RedirectSpec {
+function checkRedirect(
+  json: Record<string, unknown> | undefined,
+  fail: Fail,
+  groupCount: number,
+): RedirectSpec {
   const key = "action.redirect";
   if (json === undefined) fail('specifies an incorrect value for the "*" key.', key);
   const redirect = json!;
@@ -511,7 +518,18 @@ function checkRedirect(json: Record<string, unknown> | undefined, fail: Fail): R
     return { extensionPath };
   }
   if (transformJson !== undefined) return { transform: checkTransform(transformJson, fail) };
-  if (regexSubstitution !== undefined) return { regexSubstitution };
+  if (regexSubstitution !== undefined) {
+    // indexed_rule.cc refuses an empty substitution, and RE2::CheckRewriteString one with a
+    // backslash before anything but a backslash or a digit, or naming a group the regex lacks.
+    const escapes = [...regexSubstitution.matchAll(/\\(.?)/gs)].map((match) => match[1]!);
+    if (
+      regexSubstitution === "" ||
+      escapes.some((escape) => escape !== "\\" && !(/^\d$/.test(escape) && +escape <= groupCount))
+    ) {
+      fail('specifies an incorrect value for the "*" key.', `${key}.regexSubstitution`);
+    }
+    return { regexSubstitution };
+  }
   return fail('specifies an incorrect value for the "*" key.', key);
 }
 
@@ -642,8 +660,14 @@ function integer(
 ): number | undefined {
   const value = json[key];
   if (value === undefined && !required) return undefined;
-  if (!Number.isInteger(value)) throw new SchemaError(`'${key}' must be an integer`);
-  return value as number;
+  if (!isInt32(value)) throw new SchemaError(`'${key}' must be an integer`);
+  return value;
+}
+
+// Chromium's JSON reader reads an integer outside 32 bits as a double, which the rule schema's
+// integer fields refuse.
+function isInt32(value: unknown): value is number {
+  return Number.isInteger(value) && (value as number) >= -(2 ** 31) && (value as number) < 2 ** 31;
 }
 
 function string(json: Record<string, unknown>, key: string, required = false): string | undefined {

@@ -150,6 +150,26 @@ describe("declarativeNetRequest rule checks (Chromium's messages)", () => {
     );
   });
 
+  it("checks a regexSubstitution as RE2::CheckRewriteString (indexed_rule_unittest.cc)", () => {
+    const rule = (regexFilter: string, regexSubstitution: string) => ({
+      id: 1,
+      action: { type: "redirect", redirect: { regexSubstitution } },
+      condition: { regexFilter },
+    });
+    const message = "Rule with id 1 specifies an incorrect value for the " +
+      '"action.redirect.regexSubstitution" key.';
+    // A group the pattern lacks, an empty substitution, a backslash before anything else.
+    rejects(rule("^http://a\\.com\\?q1=(.*)&q2=(.*)", "https://r.test/?\\1&\\3"), message);
+    rejects(rule("^http://(.*)\\.com/", ""), message);
+    rejects(rule("^http://(.*)\\.com/", "https://r.test/?q=\\a"), message);
+    rejects(rule("^http://(.*)\\.com/", "https://r.test/?q=\\"), message);
+    for (
+      const substitution of ["https://r.test/?r=\\0", "https://r.test/\\1\\\\x", "https://r.test/"]
+    ) {
+      assert.equal(parse([rule("^http://(.*)\\.com/", substitution)]).rules.length, 1);
+    }
+  });
+
   it("checks header operations", () => {
     const headers = (requestHeaders: unknown) => ({
       id: 1,
@@ -191,6 +211,18 @@ describe("declarativeNetRequest rule checks (Chromium's messages)", () => {
     assert.match(warnings[0]!, /^Rule with id 1 couldn't be parsed\. Parse error: .*type.*\.$/);
     assert.equal(warnings[10], "Too many rule parse failures; Reporting the first 10.");
     assert.match(parse([null]).warnings[0]!, /^Rule with index 0 couldn't be parsed/);
+  });
+
+  it("skips an id or priority outside a 32-bit integer, as Chromium's JSON reader makes it a double", () => {
+    const { rules, warnings } = parse([
+      { id: 2 ** 31, action: block, condition: {} },
+      { id: 2, priority: 2 ** 31, action: block, condition: {} },
+      { id: 2 ** 31 - 1, priority: 2 ** 31 - 1, action: block, condition: {} },
+    ]);
+    assert.deepEqual(rules.map((rule) => rule.id), [2 ** 31 - 1]);
+    assert.equal(warnings.length, 2);
+    assert.match(warnings[0]!, /^Rule with index 0 couldn't be parsed\. Parse error: 'id'/);
+    assert.match(warnings[1]!, /^Rule with id 2 couldn't be parsed\. Parse error: 'priority'/);
   });
 
   it("ignores rules beyond the limits, with Chromium's warnings", () => {

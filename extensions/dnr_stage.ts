@@ -58,8 +58,9 @@ type PendingHeaders = WeakMap<RequestContext, Extract<DnrDecision, { kind: "modi
 export interface DnrStages {
   /**
    * Blocks (`net::ERR_BLOCKED_BY_CLIENT`), redirects and upgrades, where webRequest's
-   * `onBeforeRequest` runs; also serves `chrome-extension://<id>/path` hops that an
-   * `extensionPath` redirect leads to, from the extension's directory.
+   * `onBeforeRequest` runs; also serves `chrome-extension://<id>/path` (a direct `ses.fetch` or
+   * the hop an `extensionPath` redirect leads to) from the directory of a loaded extension,
+   * with or without rules; an id no extension has goes on to the next stage.
    */
   beforeRequest: Middleware;
   /**
@@ -71,8 +72,8 @@ export interface DnrStages {
 }
 
 /**
- * Makes the declarativeNetRequest stages. Both are a single property read when no extension
- * has rules.
+ * Makes the declarativeNetRequest stages. While no extension has rules, both are a single
+ * property read (and the first a URL prefix check).
  *
  * @param engine The session's rules.
  * @returns The stages; place both inside `followRedirects`, `beforeRequest` first.
@@ -103,8 +104,11 @@ export function dnrStages(engine: DnrEngine): DnrStages {
     if (pendingCount > 0 && pending.delete(context)) pendingCount--;
   };
   const beforeRequest: Middleware = (next) => (request, context) => {
+    if (request.url.startsWith("chrome-extension:")) {
+      const root = engine.extensionPath(new URL(request.url).host);
+      if (root !== undefined) return serveResource(root, request.url);
+    }
     if (!engine.active) return next(request, context);
-    if (request.url.startsWith("chrome-extension:")) return serveResource(engine, request.url);
     const decision = engine.evaluate({
       url: request.url,
       method: request.method,
@@ -176,18 +180,15 @@ function withHeaderChanges(
   });
 }
 
-async function serveResource(engine: DnrEngine, url: string): Promise<Response> {
-  const { host, pathname } = new URL(url);
-  const root = engine.extensionPath(host);
+async function serveResource(root: string, url: string): Promise<Response> {
+  const { pathname } = new URL(url);
   let path: string | undefined;
   try {
     path = decodeURIComponent(pathname);
   } catch {
     path = undefined;
   }
-  const bytes = root === undefined || path === undefined
-    ? undefined
-    : await readBytesInside(root, path);
+  const bytes = path === undefined ? undefined : await readBytesInside(root, path);
   if (bytes === undefined) throw new SessionError("ERR_FILE_NOT_FOUND", { url });
   const extension = /\.([A-Za-z0-9]+)$/.exec(pathname)?.[1]?.toLowerCase() ?? "";
   return new Response(bytes, {

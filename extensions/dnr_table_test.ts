@@ -131,6 +131,14 @@ const MATCH_CASES: MatchCase[] = [
   { condition: { requestDomains: ["example.com"] }, url: "https://example.com/", matches: true },
   { condition: { requestDomains: ["example.com"] }, url: "https://a.example.com/", matches: true },
   { condition: { requestDomains: ["example.com"] }, url: "https://example.org/", matches: false },
+  // A host's trailing dot is ignored (url_pattern_index.cc GetLongestMatchingSubdomain).
+  { condition: { requestDomains: ["example.com"] }, url: "https://example.com./", matches: true },
+  { condition: { requestDomains: ["example.com"] }, url: "https://A.example.com./", matches: true },
+  {
+    condition: { urlFilter: "/x", excludedRequestDomains: ["example.com"] },
+    url: "https://example.com./x",
+    matches: false,
+  },
   {
     condition: { requestDomains: ["example.com"] },
     url: "https://notexample.com/",
@@ -257,6 +265,7 @@ interface RankCase {
 }
 
 const any = { urlFilter: "a.test" };
+const block = { type: "block" };
 
 const RANK_CASES: RankCase[] = [
   {
@@ -474,6 +483,61 @@ const RANK_CASES: RankCase[] = [
     url: "http://a.test/path?q",
     expect: "redirect https://a.mirror.test/path?q",
   },
+  {
+    // ruleset_matcher_base.cc: a redirect to the request URL itself gives no action, and the
+    // matcher's lower rules do not take its place.
+    label: "the top rule redirecting to the URL itself hides the lower block",
+    rules: [
+      {
+        id: 1,
+        priority: 2,
+        action: { type: "redirect", redirect: { url: "http://a.test/x" } },
+        condition: any,
+      },
+      { id: 2, priority: 1, action: block, condition: any },
+    ],
+    expect: "none",
+  },
+  {
+    // CreateUpgradeAction: no action for a URL that is not http: or ws: (Chromium's
+    // "counterintuitive behavior" TODO), and no fallback to the lower block.
+    label: "the top upgradeScheme rule on an https URL hides the lower block",
+    rules: [
+      { id: 1, priority: 2, action: { type: "upgradeScheme" }, condition: any },
+      { id: 2, priority: 1, action: block, condition: any },
+    ],
+    url: "https://a.test/x",
+    expect: "none",
+  },
+  {
+    // The regex rules are a matcher of their own (RegexRulesMatcher): the urlFilter matcher's
+    // dud top rule does not hide them.
+    label: "a regexFilter block still acts below a urlFilter redirect to the URL itself",
+    rules: [
+      {
+        id: 1,
+        priority: 2,
+        action: { type: "redirect", redirect: { url: "http://a.test/x" } },
+        condition: any,
+      },
+      { id: 2, priority: 1, action: block, condition: { regexFilter: "a\\.test" } },
+    ],
+    expect: "block",
+  },
+  {
+    // The documentation's example: RE2::Extract keeps only the substitution, so the rest of
+    // the URL (the path here) is dropped, not spliced back around it.
+    label: "regexSubstitution is the whole new URL (unmatched parts dropped)",
+    rules: [
+      {
+        id: 1,
+        action: { type: "redirect", redirect: { regexSubstitution: "https://\\1.xyz.com/" } },
+        condition: { regexFilter: "^https://www\\.(abc|def)\\.xyz\\.com/" },
+      },
+    ],
+    url: "https://www.abc.xyz.com/path",
+    expect: "redirect https://abc.xyz.com/",
+  },
 ];
 
 function describeDecision(engine: DnrEngine, url: string, resourceType?: ResourceType): string {
@@ -529,6 +593,23 @@ describe("declarativeNetRequest ranking and actions (documentation table)", () =
       ).rules,
     );
     assert.equal(describeDecision(engine, "http://a.test/x"), "block");
+  });
+
+  it("each ruleset is a matcher of its own: a dud top rule hides only its own ruleset's rules", () => {
+    const engine = new DnrEngine();
+    const [dud, lower] = [
+      { id: 1, priority: 2, action: { type: "upgradeScheme" }, condition: any },
+      { id: 1, priority: 1, action: block, condition: any },
+    ].map((rule, ruleset) =>
+      parseRuleset(JSON.stringify([rule]), LIMITS).rules.map((compiled) => ({
+        ...compiled,
+        ruleset,
+      }))
+    );
+    engine.set(EXT, "/ext", [...dud!, ...lower!]);
+    assert.equal(describeDecision(engine, "https://a.test/x"), "block");
+    engine.set(EXT, "/ext", [...dud!, ...lower!.map((rule) => ({ ...rule, ruleset: 0 }))]);
+    assert.equal(describeDecision(engine, "https://a.test/x"), "none");
   });
 
   it("removing an extension drops its rules and the engine goes idle", () => {

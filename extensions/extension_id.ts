@@ -48,8 +48,9 @@ export function extensionIdFromPath(path: string): string {
 
 /**
  * The id of an extension whose manifest has a `key`: the hash of the key's DER bytes. The
- * value is base64, optionally inside PEM armour (`-----BEGIN PUBLIC KEY-----`), as Chromium's
- * `Extension::ParsePEMKeyBytes` accepts it.
+ * value is base64 as `Base64Decode`'s strict policy reads it (padded, no whitespace), or the
+ * same inside PEM armour starting the value (`-----BEGIN PUBLIC KEY-----`, lines broken
+ * anywhere), as Chromium's `Extension::ParsePEMKeyBytes` accepts it.
  *
  * @param key The manifest's `key` value.
  * @returns The 32-letter id.
@@ -63,11 +64,21 @@ export function extensionIdFromPath(path: string): string {
  */
 export function extensionIdFromKey(key: unknown): string {
   if (typeof key !== "string") throw new Error(INVALID_KEY_MESSAGE);
-  const body = key
-    .replace(/-----BEGIN [A-Z ]+-----/, "")
-    .replace(/-----END [A-Z ]+-----/, "")
-    .replace(/\s+/g, "");
-  if (body === "" || !/^[A-Za-z0-9+/]+={0,2}$/.test(body) || body.length % 4 === 1) {
+  let body = key;
+  if (key.startsWith("-----BEGIN")) {
+    // ParsePEMKeyBytes: whitespace runs with a line break go, others become one space
+    // (CollapseWhitespaceASCII); the body runs from "KEY-----" to the last "-----END".
+    const collapsed = key.trim().replace(/\s+/g, (run) => /[\r\n]/.test(run) ? "" : " ");
+    const header = collapsed.indexOf("KEY-----", "-----BEGIN".length);
+    const footer = collapsed.lastIndexOf("-----END");
+    if (header === -1 || footer === -1 || header + "KEY-----".length >= footer) {
+      throw new Error(INVALID_KEY_MESSAGE);
+    }
+    body = collapsed.slice(header + "KEY-----".length, footer);
+  }
+  // Base64Decode's strict policy: only the alphabet, at most two "=" at the end, a length
+  // divisible by 4.
+  if (body === "" || !/^[A-Za-z0-9+/]+={0,2}$/.test(body) || body.length % 4 !== 0) {
     throw new Error(INVALID_KEY_MESSAGE);
   }
   return extensionIdFromBytes(Uint8Array.from(atob(body), (char) => char.charCodeAt(0)));

@@ -211,7 +211,10 @@ async function readRulesets(
     }
     ruleCount += parsed.rules.length;
     regexCount += regexes;
-    for (const rule of parsed.rules) rules.push(rule);
+    for (const rule of parsed.rules) {
+      rule.ruleset = rulesets.indexOf(ruleset);
+      rules.push(rule);
+    }
   }
   return { rules, warnings };
 }

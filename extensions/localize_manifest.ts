@@ -29,7 +29,8 @@ const LOCALIZED_PATHS: readonly (readonly string[])[] = [
  * @param manifest The parsed manifest; it is not changed.
  * @returns A localized copy, or `manifest` itself when it uses no locales.
  * @throws {Error} With Chromium's message when `default_locale` and `_locales` disagree, the
- * default messages cannot be loaded, or a message is used but not defined.
+ * default messages cannot be loaded, a message is used but not defined, or a message's
+ * `placeholders` are malformed or one it names is missing.
  *
  * @example
  * ```ts ignore
@@ -90,10 +91,34 @@ function parseMessages(text: string | undefined): Map<string, string> | undefine
   const messages = new Map<string, string>();
   for (const [name, entry] of Object.entries(value)) {
     if (isRecord(entry) && typeof entry.message === "string") {
-      messages.set(name.toLowerCase(), entry.message);
+      messages.set(name.toLowerCase(), fillPlaceholders(name, entry));
     }
   }
   return messages;
+}
+
+// MessageBundle::GetMessageValue: a message's $name$ placeholders become their `content`
+// (names any case), in one pass; a valid name with no placeholder fails the load, and text
+// between two $ that is not a name ($1, $$, "$a b$") stays as written.
+function fillPlaceholders(key: string, entry: Record<string, unknown>): string {
+  const message = entry.message as string;
+  if (entry.placeholders === undefined) return message;
+  if (!isRecord(entry.placeholders)) {
+    throw new Error(`Not a valid "placeholders" element for key ${key}.`);
+  }
+  const contents = new Map<string, string>();
+  for (const [name, placeholder] of Object.entries(entry.placeholders)) {
+    if (!isRecord(placeholder)) throw new Error(`Invalid placeholder ${name} for key ${key}`);
+    if (typeof placeholder.content !== "string") {
+      throw new Error(`Invalid "content" element for key ${key}.`);
+    }
+    contents.set(name.toLowerCase(), placeholder.content);
+  }
+  return message.replace(/\$([A-Za-z0-9_@]+)\$/g, (whole, name: string) => {
+    const content = contents.get(name.toLowerCase());
+    if (content === undefined) throw new Error(`Variable ${whole} used but not defined.`);
+    return content;
+  });
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

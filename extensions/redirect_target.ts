@@ -124,5 +124,7 @@ function substitute(url: string, regex: UrlRegex, substitution: string): string 
     const group = Number(digit);
     return group <= match.groupCount ? match.group(group) ?? "" : "";
   });
-  return url.slice(0, match.index) + replacement + url.slice(match.end);
+  // RE2::Extract, as Chromium's regex_rules_matcher.cc: the substitution is the whole new URL;
+  // the parts of the URL outside the match are not kept.
+  return replacement;
 }

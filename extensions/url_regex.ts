@@ -42,6 +42,8 @@ export interface UrlRegexMatch {
 export interface UrlRegex {
   /** The RE2 pattern it was compiled from. */
   readonly source: string;
+  /** How many capture groups the expression has (group 0, the whole match, not counted). */
+  readonly groupCount: number;
   /**
    * Whether the expression matches anywhere in `text`.
    *
@@ -80,6 +82,7 @@ export function compileUrlRegex(source: string, caseInsensitive: boolean): UrlRe
   const re2 = RE2JS.compile(source, caseInsensitive ? RE2JS.CASE_INSENSITIVE : 0);
   return {
     source,
+    groupCount: re2.groupCount(),
     test: (text) => re2.test(text),
     exec(text) {
       const matcher = re2.matcher(text);

@@ -203,6 +203,28 @@ describe("declarativeNetRequest through ses.fetch", () => {
     assert.equal(await response.text(), "<p>blank</p>");
   });
 
+  it("serves chrome-extension:// URLs of a loaded extension with no rules, until it is removed", async () => {
+    const ses = persistentSession();
+    const dir = join(root, `plain${++counter}`);
+    mkdirSync(dir);
+    writeFileSync(
+      join(dir, "manifest.json"),
+      '{"name": "P", "version": "1", "manifest_version": 3}',
+    );
+    writeFileSync(join(dir, "page.html"), "<p>page</p>");
+    const extension = await ses.extensions.loadExtension(dir);
+    const response = await ses.fetch(`${extension.url}page.html`);
+    assert.equal(response.headers.get("content-type"), "text/html");
+    assert.equal(await response.text(), "<p>page</p>");
+    await assert.rejects(ses.fetch(`${extension.url}missing.html`), {
+      message: "net::ERR_FILE_NOT_FOUND",
+    });
+    ses.extensions.removeExtension(extension.id);
+    await assert.rejects(ses.fetch(`${extension.url}page.html`), {
+      message: "net::ERR_UNKNOWN_URL_SCHEME",
+    });
+  });
+
   it("types ses.fetch as xmlhttprequest and downloads as other", async () => {
     const ses = persistentSession();
     await ses.loadExtension(extensionWithRules([

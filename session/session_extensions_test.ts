@@ -416,6 +416,35 @@ describe("ses.extensions.loadExtension", () => {
     assert.equal(extension.manifest.description, "Une extension");
   });
 
+  it("fills a message's $placeholders$ from their content, as Chromium's MessageBundle", async () => {
+    const ses = persistentSession();
+    const messages = {
+      appName: {
+        message: "$Who$ says $GREETING$, $$1 $not a name$",
+        placeholders: { who: { content: "Ann" }, greeting: { content: "hi $1" } },
+      },
+    };
+    const manifest = { ...MANIFEST, name: "__MSG_appName__", default_locale: "en" };
+    const dir = extensionDir({ "manifest.json": manifest, "_locales/en/messages.json": messages });
+    assert.equal((await ses.loadExtension(dir)).name, "Ann says hi $1, $$1 $not a name$");
+    const failures: [unknown, string][] = [
+      [
+        { message: "$who$ $nobody$", placeholders: { who: { content: "A" } } },
+        "Variable $nobody$ used but not defined.",
+      ],
+      [{ message: "x", placeholders: [] }, 'Not a valid "placeholders" element for key appName.'],
+      [{ message: "x", placeholders: { who: "A" } }, "Invalid placeholder who for key appName"],
+      [{ message: "x", placeholders: { who: {} } }, 'Invalid "content" element for key appName.'],
+    ];
+    for (const [appName, reason] of failures) {
+      const bad = extensionDir({
+        "manifest.json": manifest,
+        "_locales/en/messages.json": { appName },
+      });
+      await loadFails(ses, bad, reason);
+    }
+  });
+
   it("refuses inconsistent locales with Chromium's messages", async () => {
     const ses = persistentSession();
     await loadFails(
