@@ -93,7 +93,7 @@ describe("ses.fetch over HTTP", () => {
     const echoed = await (await ses.fetch(new URL("/echo", origin.url))).json();
     assert.equal(echoed.headers["user-agent"], "agent/2.0");
     assert.equal(echoed.headers["accept-language"], "en-US,fr;q=0.9,de;q=0.8");
-    assert.equal(echoed.headers["accept-encoding"], "gzip, deflate, br");
+    assert.equal(echoed.headers["accept-encoding"], "gzip, deflate, br, zstd");
     await ses.closeAllConnections();
   });
 
