@@ -181,12 +181,17 @@ export class CertificateVerifier {
       return;
     }
     const certificate = toElectronCertificate(peer as DetailedPeerCertificate);
+    const root = missingRoot(peer as DetailedPeerCertificate, extraRoots);
+    const validatedCertificate = validatedChain(
+      certificate,
+      root && toElectronCertificate(root.toLegacyObject()),
+    );
     const errorCode = error?.errno ?? 0;
     const answer = await this.#ask(proc, `${hostname}\n${chainKey(certificate)}\n${errorCode}`, {
       hostname,
       certificate,
-      validatedCertificate: certificate,
-      isIssuedByKnownRoot: chainVerified && isKnownRoot(certificate),
+      validatedCertificate,
+      isIssuedByKnownRoot: chainVerified && isKnownRoot(validatedCertificate),
       // Chromium's ErrorToString: "net::OK" or "net::ERR_CERT_...".
       verificationResult: `net::${error?.code ?? "OK"}`,
       errorCode,
@@ -280,23 +285,67 @@ let defaultRoots: readonly X509Certificate[] | undefined;
 // Whether the chain the peer sent ends at, or is signed by, a root the socket trusts.
 function reachesTrustedRoot(peer: DetailedPeerCertificate, extraRoots: readonly string[]) {
   try {
-    let top = peer;
-    // Bounded: a self-signed certificate is its own issuer.
-    for (let depth = 0; depth < 16; depth++) {
-      const issuer = top.issuerCertificate;
-      if (!issuer?.raw || issuer.fingerprint256 === top.fingerprint256) break;
-      top = issuer;
-    }
+    const top = topOfChain(peer);
     const last = new X509Certificate(top.raw);
-    defaultRoots ??= getCACertificates("default").map((pem) => new X509Certificate(pem));
-    const roots = [...defaultRoots, ...extraRoots.map((pem) => new X509Certificate(pem))];
-    return roots.some((root) =>
-      root.raw.equals(last.raw) || (last.checkIssued(root) && last.verify(root.publicKey))
-    );
+    return trustedRoots(extraRoots).some((root) => root.raw.equals(last.raw) || issues(root, last));
   } catch {
     // A certificate that cannot be parsed here keeps OpenSSL's verdict.
     return true;
   }
+}
+
+// The trusted root that signed the top of the peer's chain when the peer left it out (Deno's
+// getPeerCertificate stops at what the server sent; Bun's reaches the root).
+function missingRoot(
+  peer: DetailedPeerCertificate,
+  extraRoots: readonly string[],
+): X509Certificate | undefined {
+  try {
+    const last = new X509Certificate(topOfChain(peer).raw);
+    if (last.checkIssued(last)) return undefined;
+    return trustedRoots(extraRoots).find((root) => issues(root, last));
+  } catch {
+    return undefined;
+  }
+}
+
+function topOfChain(peer: DetailedPeerCertificate): DetailedPeerCertificate {
+  let top = peer;
+  // Bounded: a self-signed certificate is its own issuer.
+  for (let depth = 0; depth < 16; depth++) {
+    const issuer = top.issuerCertificate;
+    if (!issuer?.raw || issuer.fingerprint256 === top.fingerprint256) break;
+    top = issuer;
+  }
+  return top;
+}
+
+function trustedRoots(extraRoots: readonly string[]): X509Certificate[] {
+  defaultRoots ??= getCACertificates("default").map((pem) => new X509Certificate(pem));
+  return [...defaultRoots, ...extraRoots.map((pem) => new X509Certificate(pem))];
+}
+
+function issues(root: X509Certificate, cert: X509Certificate): boolean {
+  return cert.checkIssued(root) && cert.verify(root.publicKey);
+}
+
+// Chromium's verify_result.verified_cert: the chain the server sent, up to the trust anchor.
+function validatedChain(certificate: Certificate, root: Certificate | undefined): Certificate {
+  if (root === undefined) return certificate;
+  const issuerCert = certificate.issuerCert ? validatedChain(certificate.issuerCert, root) : root;
+  // Electron's key order.
+  return {
+    data: certificate.data,
+    issuer: certificate.issuer,
+    issuerName: certificate.issuerName,
+    issuerCert,
+    subject: certificate.subject,
+    subjectName: certificate.subjectName,
+    serialNumber: certificate.serialNumber,
+    validStart: certificate.validStart,
+    validExpiry: certificate.validExpiry,
+    fingerprint: certificate.fingerprint,
+  };
 }
 
 function authorizationReason(socket: TLSSocket): string | undefined {

@@ -6,6 +6,10 @@ import { SessionError } from "../core/session_error.ts";
 import { makeTestCertificates } from "../tests/fixtures/tls_certs.ts";
 import { handshake, startTlsServer, type TestServer } from "../tests/fixtures/tls_servers.ts";
 import { CertificateVerifier } from "./certificate_verifier.ts";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { runFixture } from "../tests/fixtures/run_fixture.ts";
 
 const certs = makeTestCertificates();
 // The roots the test sockets trust besides the defaults, told to the verifier too.
@@ -211,6 +215,28 @@ describe("CertificateVerifier", () => {
       // Trusted, but through a root the session added: Chromium says not a known root.
       assert.equal(request.isIssuedByKnownRoot, false);
       assert.equal(request.certificate.issuerCert?.subjectName, "ses test CA");
+    });
+
+    it("passes the chain up to the trusted root as validatedCertificate when the peer's chain stops short", async () => {
+      // Trusted through NODE_EXTRA_CA_CERTS, the CA is missing from Deno's peer chain (Bun's
+      // includes it); Chromium's verified chain always ends at the trust anchor.
+      const dir = mkdtempSync(join(tmpdir(), "ses-extra-ca-"));
+      try {
+        const caFile = join(dir, "ca.pem");
+        writeFileSync(caFile, certs.ca.cert);
+        const run = await runFixture(
+          new URL("../tests/fixtures/extra_ca_verify.ts", import.meta.url),
+          20_000,
+          { NODE_EXTRA_CA_CERTS: caFile, SES_FIXTURE_PORT: String(servers.good!.port) },
+        );
+        assert.equal(run.code, 0);
+        const printed = JSON.parse(run.out);
+        assert.equal(printed.verificationResult, "net::OK");
+        assert.equal(printed.certificate[0], "localhost");
+        assert.deepEqual(printed.validatedCertificate, ["localhost", "ses test CA"]);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
 
     it("waits for a callback called later", async () => {

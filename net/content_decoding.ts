@@ -1,10 +1,15 @@
 /**
- * The pipeline stage that decodes `Content-Encoding: gzip, deflate, br` response bodies.
+ * The pipeline stage that decodes `Content-Encoding: gzip, deflate, br, zstd` response bodies.
  *
  * @module
  */
 
-import { createBrotliDecompress, createInflate, createInflateRaw } from "node:zlib";
+import {
+  createBrotliDecompress,
+  createInflate,
+  createInflateRaw,
+  createZstdDecompress,
+} from "node:zlib";
 import type { Transform } from "node:stream";
 import type { Middleware } from "../core/middleware.ts";
 import { SessionError } from "../core/session_error.ts";
@@ -27,12 +32,12 @@ export const MAX_CONTENT_CODINGS = 16;
 
 /**
  * Decodes the response body by its `Content-Encoding` (applied in reverse order). A list that
- * names any coding besides gzip, x-gzip, deflate and br (`identity`, `zstd`, a typo) leaves the
+ * names any coding besides gzip, x-gzip, deflate, br and zstd (`identity`, a typo) leaves the
  * whole body as received, none of its codings undone, as Chromium does. Headers stay as
  * received, as in the runtime's fetch.
  *
  * Leniency follows Chromium's source streams (net/filter/gzip_source_stream.cc,
- * gzip_header.cc, brotli_source_stream.cc, filter_source_stream.cc):
+ * gzip_header.cc, brotli_source_stream.cc, zstd_source_stream.cc, filter_source_stream.cc):
  * - gzip: only the first member is decoded; its 8-byte footer is skipped unchecked (no CRC or
  *   length check), and every byte after it (stray newlines, further members) is read off the
  *   connection and dropped. The same holds after the end of a deflate or brotli stream.
@@ -114,6 +119,9 @@ function decoderFor(coding: string): Decoder | undefined {
       return { make: () => createInflateRaw(), gzip: true };
     case "br":
       return { make: () => createBrotliDecompress(), gzip: false };
+    // Chromium decodes zstd (ZstdSourceStream) since M123 and advertises it as it does br.
+    case "zstd":
+      return { make: () => createZstdDecompress(), gzip: false };
     case "deflate":
       // RFC 9110 says zlib-wrapped, but servers send raw deflate too; Chromium accepts both,
       // telling them apart by the zlib header (CM 8 and a header checksum divisible by 31).

@@ -124,7 +124,7 @@ export function createFetchEntry(pipeline: FetchLike, options: FetchEntryOptions
       urlChain: [head.url],
       body,
       uploadBlobUUID,
-      defaultHeaders: defaults?.(),
+      defaultHeaders: defaults?.(head.url),
       // Kept, not read: webRequest spells its `requestHeaders` from it when it has a listener.
       headersInit: init?.headers,
       // Read from init first: Deno's Request drops `cache` and Bun's has no `credentials`.

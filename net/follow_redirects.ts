@@ -12,6 +12,7 @@ import { rawHeaderValues } from "../core/raw_header_values.ts";
 import { responseInfo } from "../core/response_info.ts";
 import { setResponseUrl } from "../core/response_url.ts";
 import { discardBody } from "../core/discard_body.ts";
+import { defaultsForHop } from "./default_headers.ts";
 
 /** Chromium's limit (`kMaxRedirects`). */
 const MAX_REDIRECTS = 20;
@@ -141,7 +142,7 @@ async function follow(
     const target = redirectTarget(current, locationOf(response), rules);
     rules.onRedirect?.({ request: current, response, redirectUrl: target }, context);
     current = nextHop(current, response.status, target, context);
-    context.defaultHeaders = rules.defaults;
+    context.defaultHeaders = rules.defaults && defaultsForHop(rules.defaults, current.url);
     response = await next(current, context);
   }
   setResponseUrl(response, shownUrl(current.url), true);

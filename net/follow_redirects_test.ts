@@ -177,6 +177,21 @@ describe("followRedirects hooks", () => {
     assert.deepEqual(sent, [["accept", "user-agent"], ["accept", "user-agent"]]);
   });
 
+  it("chooses each hop's Accept-Encoding for its URL: br and zstd not to a cleartext host", async () => {
+    const encodings: (string | undefined)[] = [];
+    const run = compose([followRedirects()], (request, ctx) => {
+      encodings.push(ctx.defaultHeaders?.find(([name]) => name === "accept-encoding")?.[1]);
+      return Promise.resolve(
+        request.url.startsWith("https:")
+          ? new Response(null, { status: 302, headers: { location: "http://b.test/" } })
+          : new Response("plain"),
+      );
+    });
+    const entered = [["accept-encoding", "gzip, deflate, br, zstd"]] as const;
+    await run(new Request("https://a.test/"), requestContext({ defaultHeaders: entered }));
+    assert.deepEqual(encodings, ["gzip, deflate, br, zstd", "gzip, deflate"]);
+  });
+
   it("calls onRedirect with the request, the 3xx response and the target, before the hop", async () => {
     const events: string[] = [];
     const run = compose([

@@ -499,7 +499,14 @@ function toResponse(
     body.cancel().catch(() => {});
     body = null;
   }
-  if (body && options.emulation.active) body = options.emulation.throttleDownload(body, signal);
+  if (options.emulation.active) {
+    // Chromium's throttled transaction checks the conditions when its head arrives too.
+    if (options.emulation.offline) {
+      body?.cancel().catch(() => {});
+      throw new SessionError("ERR_INTERNET_DISCONNECTED", { url: url.href });
+    }
+    if (body) body = options.emulation.throttleDownload(body, signal);
+  }
   // A body still arriving holds its socket: unread, it must neither keep a finished program
   // running nor, once dropped, keep the socket busy for good. One that has all arrived holds
   // nothing and needs no watching.

@@ -44,6 +44,10 @@ const NO_EMULATION: Readonly<Required<NetworkEmulationOptions>> = Object.freeze(
  */
 export class NetworkEmulation {
   #conditions: Readonly<Required<NetworkEmulationOptions>> = NO_EMULATION;
+  // The latency waits and response bodies in progress, told of every change of conditions:
+  // Chromium's ThrottlingNetworkInterceptor::UpdateConditions settles its pending records at
+  // once, failing them with ERR_INTERNET_DISCONNECTED when the network goes offline.
+  #watchers = new Set<() => void>();
 
   /**
    * Replaces the conditions, as `ses.enableNetworkEmulation(options)` does; omitted options
@@ -80,6 +84,7 @@ export class NetworkEmulation {
       downloadThroughput: rateOption(record, "downloadThroughput"),
       uploadThroughput: rateOption(record, "uploadThroughput"),
     });
+    this.#changed();
   }
 
   /**
@@ -98,6 +103,11 @@ export class NetworkEmulation {
    */
   disable(): void {
     this.#conditions = NO_EMULATION;
+    this.#changed();
+  }
+
+  #changed(): void {
+    for (const watcher of [...this.#watchers]) watcher();
   }
 
   /**
@@ -157,12 +167,13 @@ export class NetworkEmulation {
 
   /**
    * Applies the conditions at the start of a request: fails it when offline, otherwise waits
-   * for the latency.
+   * for the latency. A change of conditions during the wait applies to it: going offline fails
+   * it, a lower latency (or `disable()`) shortens it, as in Chromium's throttling.
    *
    * @param signal Aborting it ends the wait with `net::ERR_ABORTED`.
    * @returns A promise that resolves when the request may go on.
-   * @throws {SessionError} `ERR_INTERNET_DISCONNECTED` when offline, `ERR_ABORTED` when
-   * `signal` aborts.
+   * @throws {SessionError} `ERR_INTERNET_DISCONNECTED` when offline (or when the network goes
+   * offline during the wait), `ERR_ABORTED` when `signal` aborts.
    *
    * @example Add 20 ms to a request
    * ```ts
@@ -180,16 +191,38 @@ export class NetworkEmulation {
     }
     if (offline) return Promise.reject(new SessionError("ERR_INTERNET_DISCONNECTED"));
     if (latency === 0) return Promise.resolve();
+    const started = performance.now();
     return new Promise((resolve, reject) => {
-      const onAbort = (): void => {
+      const settle = (): void => {
         clearTimeout(timer);
+        signal?.removeEventListener("abort", onAbort);
+        this.#watchers.delete(onChange);
+      };
+      const onAbort = (): void => {
+        settle();
         reject(new SessionError("ERR_ABORTED", { cause: signal?.reason }));
       };
-      const timer = setTimeout(() => {
-        signal?.removeEventListener("abort", onAbort);
+      const onChange = (): void => {
+        if (this.#conditions.offline) {
+          settle();
+          reject(new SessionError("ERR_INTERNET_DISCONNECTED"));
+          return;
+        }
+        // The wait is measured from the request's start with the latency now in force, so a
+        // lower one (or none) lets the request go on at once.
+        clearTimeout(timer);
+        timer = setTimeout(
+          done,
+          Math.max(0, started + this.#conditions.latency - performance.now()),
+        );
+      };
+      const done = (): void => {
+        settle();
         resolve();
-      }, latency);
+      };
+      let timer = setTimeout(done, latency);
       signal?.addEventListener("abort", onAbort, { once: true });
+      this.#watchers.add(onChange);
     });
   }
 
@@ -197,8 +230,10 @@ export class NetworkEmulation {
    * Limits a response body to the download throughput.
    *
    * @param body The response body.
+   * Going offline while it is read errors it with `net::ERR_INTERNET_DISCONNECTED`.
+   *
    * @param signal Aborting it errors the body with `net::ERR_ABORTED`.
-   * @returns `body` itself when there is no download limit, otherwise the throttled body.
+   * @returns `body` itself when no condition is in effect, otherwise the emulated body.
    *
    * @example
    * ```ts
@@ -214,7 +249,47 @@ export class NetworkEmulation {
     body: ReadableStream<Uint8Array>,
     signal?: AbortSignal,
   ): ReadableStream<Uint8Array> {
-    return throttleStream(body, this.#conditions.downloadThroughput, { signal });
+    if (!this.active) return body;
+    return this.#failWhenOffline(
+      throttleStream(body, this.#conditions.downloadThroughput, { signal }),
+    );
+  }
+
+  // Passes `body` through until the conditions go offline, then errors it and cancels `body`.
+  #failWhenOffline(body: ReadableStream<Uint8Array>): ReadableStream<Uint8Array> {
+    const reader = body.getReader();
+    let unwatch = (): void => {};
+    return new ReadableStream<Uint8Array>({
+      start: (controller) => {
+        const onChange = (): void => {
+          if (!this.#conditions.offline) return;
+          unwatch();
+          const error = new SessionError("ERR_INTERNET_DISCONNECTED");
+          controller.error(error);
+          reader.cancel(error).catch(() => {});
+        };
+        this.#watchers.add(onChange);
+        unwatch = () => this.#watchers.delete(onChange);
+      },
+      async pull(controller) {
+        try {
+          const { done, value } = await reader.read();
+          if (done) {
+            unwatch();
+            controller.close();
+          } else {
+            controller.enqueue(value);
+          }
+        } catch (error) {
+          unwatch();
+          throw error;
+        }
+      },
+      cancel(reason) {
+        unwatch();
+        return reader.cancel(reason);
+      },
+    }, { highWaterMark: 0 });
   }
 
   /**

@@ -119,8 +119,8 @@ describe("NetworkEmulation", () => {
     assert.ok(downloadMs >= 150 && downloadMs < 2000, `download took ${downloadMs} ms`);
 
     emulation.enable({ uploadThroughput: 100_000 });
-    const download = bodyOf(20_000);
-    assert.equal(emulation.throttleDownload(download), download, "no download limit: unchanged");
+    const downloaded = await new Response(emulation.throttleDownload(bodyOf(20_000))).bytes();
+    assert.equal(downloaded.byteLength, 20_000, "no download limit: passed through");
     const uploadMs = await timeToRead(emulation.throttleUpload(bodyOf(20_000)));
     assert.ok(uploadMs >= 150 && uploadMs < 2000, `upload took ${uploadMs} ms`);
   });
@@ -133,6 +133,54 @@ describe("NetworkEmulation", () => {
     const reading = timeToRead(body);
     controller.abort();
     await assert.rejects(reading, { code: "ERR_ABORTED" });
+  });
+
+  it("fails a latency wait in progress with ERR_INTERNET_DISCONNECTED when going offline", async () => {
+    const timers = watchTimers();
+    try {
+      const emulation = new NetworkEmulation();
+      emulation.enable({ latency: 10_000 });
+      const waiting = emulation.beforeRequest();
+      emulation.enable({ offline: true });
+      await assert.rejects(waiting, { code: "ERR_INTERNET_DISCONNECTED", errno: -106 });
+      assert.equal(timers.live(), 0);
+    } finally {
+      timers.restore();
+    }
+  });
+
+  it("ends a latency wait in progress at once on disable or a lower latency", async () => {
+    const emulation = new NetworkEmulation();
+    emulation.enable({ latency: 10_000 });
+    const started = performance.now();
+    const first = emulation.beforeRequest();
+    emulation.disable();
+    await first;
+    emulation.enable({ latency: 10_000 });
+    const second = emulation.beforeRequest();
+    emulation.enable({ latency: 100 });
+    await second;
+    const elapsed = performance.now() - started;
+    assert.ok(elapsed >= 90 && elapsed < 5000, `took ${elapsed} ms`);
+  });
+
+  it("errors a response body in progress with ERR_INTERNET_DISCONNECTED when going offline", async () => {
+    for (const conditions of [{ latency: 10 }, { downloadThroughput: 10_000 }]) {
+      const emulation = new NetworkEmulation();
+      emulation.enable(conditions);
+      let cancelled: unknown;
+      const source = new ReadableStream<Uint8Array>({
+        pull: (controller) => controller.enqueue(new Uint8Array(1000)),
+        cancel: (reason) => {
+          cancelled = reason;
+        },
+      });
+      const reader = emulation.throttleDownload(source).getReader();
+      assert.ok(((await reader.read()).value?.byteLength ?? 0) > 0);
+      emulation.enable({ offline: true });
+      await assert.rejects(reader.read(), { code: "ERR_INTERNET_DISCONNECTED" });
+      assert.equal((cancelled as SessionError).code, "ERR_INTERNET_DISCONNECTED");
+    }
   });
 
   it("restores the real network on disable", async () => {

@@ -93,7 +93,7 @@ describe("ses.fetch over HTTP", () => {
     const echoed = await (await ses.fetch(new URL("/echo", origin.url))).json();
     assert.equal(echoed.headers["user-agent"], "agent/2.0");
     assert.equal(echoed.headers["accept-language"], "en-US,fr;q=0.9,de;q=0.8");
-    assert.equal(echoed.headers["accept-encoding"], "gzip, deflate, br");
+    assert.equal(echoed.headers["accept-encoding"], "gzip, deflate, br, zstd");
     await ses.closeAllConnections();
   });
 
@@ -532,6 +532,41 @@ describe("ses.fetch network emulation", () => {
     const rate = body.length / seconds;
     // Never above the limit; at least half of it, as a loaded machine can starve the reader.
     assert.ok(rate > 200_000 && rate < 440_000, `measured ${Math.round(rate)} B/s`);
+    await ses.closeAllConnections();
+    await server.close();
+  });
+
+  it("fails requests in progress with ERR_INTERNET_DISCONNECTED when the session goes offline", async () => {
+    // The server answers when the test says so (a socket may serve two requests); the first
+    // request is still in its latency wait, the second waits for its head, the third reads its
+    // body.
+    const answers: Socket[] = [];
+    const server = await rawServer((socket) => socket.on("data", () => answers.push(socket)));
+    const ses = newSession();
+    const offline = isNetError("ERR_INTERNET_DISCONNECTED", -106);
+
+    ses.enableNetworkEmulation({ latency: 10_000 });
+    const waiting = ses.fetch(server.url);
+    ses.enableNetworkEmulation({ offline: true });
+    await assert.rejects(waiting, offline);
+    assert.equal(server.connections, 0);
+
+    ses.enableNetworkEmulation({ latency: 1 });
+    const head = ses.fetch(server.url);
+    while (answers.length < 1) await new Promise((resolve) => setTimeout(resolve, 5));
+    ses.enableNetworkEmulation({ offline: true });
+    answers[0]!.write("HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok");
+    await assert.rejects(head, offline);
+
+    ses.enableNetworkEmulation({ latency: 1 });
+    const reading = ses.fetch(server.url);
+    while (answers.length < 2) await new Promise((resolve) => setTimeout(resolve, 5));
+    answers[1]!.write("HTTP/1.1 200 OK\r\ncontent-length: 4\r\n\r\nab");
+    const reader = (await reading).body!.getReader();
+    assert.equal(new TextDecoder().decode((await reader.read()).value), "ab");
+    ses.enableNetworkEmulation({ offline: true });
+    await assert.rejects(reader.read(), offline);
+
     await ses.closeAllConnections();
     await server.close();
   });

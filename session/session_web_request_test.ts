@@ -278,7 +278,7 @@ describe("ses.webRequest through ses.fetch", () => {
     const sentHeaders = seen.sendHeaders!.requestHeaders as Record<string, string>;
     assert.equal(sentHeaders["User-Agent"], ses.getUserAgent());
     assert.equal(sentHeaders["Cookie"], "session=abc");
-    assert.equal(sentHeaders["Accept-Encoding"], "gzip, deflate, br");
+    assert.equal(sentHeaders["Accept-Encoding"], "gzip, deflate, br, zstd");
     // The caller's own header as the caller spelled it.
     assert.equal(sentHeaders["referer"], `${base}/page`);
     // Bun spells the charset of a string body in lower case, Deno as WHATWG fetch does.
@@ -581,7 +581,7 @@ describe("ses.webRequest through ses.fetch", () => {
     assert.equal(echoed.headers["x-hooked"], "yes");
     assert.equal(echoed.headers["x-own"], "1");
     assert.equal(echoed.headers["user-agent"], undefined);
-    assert.equal(echoed.headers["accept-encoding"], "gzip, deflate, br");
+    assert.equal(echoed.headers["accept-encoding"], "gzip, deflate, br, zstd");
     assert.equal(echoed.headers["x-split"], undefined);
     assert.equal(echoed.headers["bad name"], undefined);
     await ses.closeAllConnections();
