@@ -250,8 +250,9 @@ export class NetworkEmulation {
     signal?: AbortSignal,
   ): ReadableStream<Uint8Array> {
     if (!this.active) return body;
+    // The rate is read for each slice: a change of conditions re-paces a body already flowing.
     return this.#failWhenOffline(
-      throttleStream(body, this.#conditions.downloadThroughput, { signal }),
+      throttleStream(body, () => this.#conditions.downloadThroughput, { signal }),
     );
   }
 
@@ -297,7 +298,9 @@ export class NetworkEmulation {
    *
    * @param body The request body.
    * @param signal Aborting it errors the body with `net::ERR_ABORTED`.
-   * @returns `body` itself when there is no upload limit, otherwise the throttled body.
+   * @returns `body` itself when no condition is in effect, otherwise the body throttled to the
+   * upload throughput as it stands at each slice (a change of conditions reaches a body being
+   * sent).
    *
    * @example
    * ```ts
@@ -314,7 +317,8 @@ export class NetworkEmulation {
     body: ReadableStream<Uint8Array>,
     signal?: AbortSignal,
   ): ReadableStream<Uint8Array> {
-    return throttleStream(body, this.#conditions.uploadThroughput, { signal });
+    if (!this.active) return body;
+    return throttleStream(body, () => this.#conditions.uploadThroughput, { signal });
   }
 }
 

@@ -8,6 +8,12 @@ function bodyOf(length: number): ReadableStream<Uint8Array> {
   return new Response(new Uint8Array(length)).body!;
 }
 
+async function chunksOf(stream: ReadableStream<Uint8Array>): Promise<number[]> {
+  const sizes: number[] = [];
+  for await (const chunk of stream) sizes.push(chunk.byteLength);
+  return sizes;
+}
+
 async function timeToRead(stream: ReadableStream<Uint8Array>): Promise<number> {
   const started = performance.now();
   await new Response(stream).arrayBuffer();
@@ -112,8 +118,9 @@ describe("NetworkEmulation", () => {
   it("limits the download and upload rates, each on its own", async () => {
     const emulation = new NetworkEmulation();
     emulation.enable({ downloadThroughput: 100_000 });
-    const upload = bodyOf(20_000);
-    assert.equal(emulation.throttleUpload(upload), upload, "no upload limit: unchanged");
+    // No upload limit: the body's chunks go through as they are, not cut into 10 ms slices.
+    const uploadChunks = await chunksOf(emulation.throttleUpload(bodyOf(20_000)));
+    assert.deepEqual(uploadChunks, await chunksOf(bodyOf(20_000)), "no upload limit: not sliced");
     // 20 kB at 100 kB/s: about 0.19 s after the first 10 ms slice.
     const downloadMs = await timeToRead(emulation.throttleDownload(bodyOf(20_000)));
     assert.ok(downloadMs >= 150 && downloadMs < 2000, `download took ${downloadMs} ms`);
@@ -123,6 +130,22 @@ describe("NetworkEmulation", () => {
     assert.equal(downloaded.byteLength, 20_000, "no download limit: passed through");
     const uploadMs = await timeToRead(emulation.throttleUpload(bodyOf(20_000)));
     assert.ok(uploadMs >= 150 && uploadMs < 2000, `upload took ${uploadMs} ms`);
+  });
+
+  it("re-paces a body already flowing when the throughput changes, as Chromium's interceptor", async () => {
+    const emulation = new NetworkEmulation();
+    // 100 kB at 10 kB/s would take 10 s.
+    emulation.enable({ downloadThroughput: 10_000 });
+    const reading = timeToRead(emulation.throttleDownload(bodyOf(100_000)));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    emulation.enable({ downloadThroughput: 0, latency: 1 });
+    const ms = await reading;
+    assert.ok(ms < 5000, `the rest came at the new rate: ${ms} ms`);
+    // And a limit set while a body flows unlimited slows it down.
+    emulation.enable({ latency: 1 });
+    const slowed = timeToRead(emulation.throttleDownload(bodyOf(40_000)));
+    emulation.enable({ latency: 1, downloadThroughput: 100_000 });
+    assert.ok((await slowed) >= 200, "40 kB at 100 kB/s takes about 0.4 s");
   });
 
   it("errors a throttled body with ERR_ABORTED when its signal aborts", async () => {

@@ -29,13 +29,16 @@ const MAX_CREDIT_MS = 50;
  * first slice goes at once and each later one when the bytes before it have been paid for.
  * Reading is pull-based: the source is read only when the previous chunk has been passed on,
  * so backpressure reaches it. Cancelling the result cancels the source; no timer outlives the
- * stream.
+ * stream. Given as a function, the rate is read again for each slice, so a change reaches a
+ * body already flowing (as Chromium's throttling interceptor re-paces its transactions); a
+ * rate of `0` or `Infinity` then passes the bytes on at once.
  *
  * @param source The bytes to pass through.
- * @param bytesPerSecond The maximum rate; `0` or `Infinity` means no limit.
+ * @param bytesPerSecond The maximum rate in bytes per second, or a function giving it; `0` or
+ * `Infinity` means no limit.
  * @param options The abort signal.
- * @returns `source` itself when there is no limit, otherwise the throttled stream.
- * @throws {RangeError} When `bytesPerSecond` is negative or not a number.
+ * @returns `source` itself when a fixed rate sets no limit, otherwise the throttled stream.
+ * @throws {RangeError} When a fixed `bytesPerSecond` is negative or not a number.
  *
  * @example Send 4 kB at 40 kB/s (about 0.1 s)
  * ```ts
@@ -51,19 +54,22 @@ const MAX_CREDIT_MS = 50;
  */
 export function throttleStream(
   source: ReadableStream<Uint8Array>,
-  bytesPerSecond: number,
+  bytesPerSecond: number | (() => number),
   options: ThrottleStreamOptions = {},
 ): ReadableStream<Uint8Array> {
-  if (typeof bytesPerSecond !== "number" || Number.isNaN(bytesPerSecond) || bytesPerSecond < 0) {
-    throw new RangeError(
-      `Cannot throttle stream: rate "${String(bytesPerSecond)}" is not a non-negative number`,
-    );
+  if (typeof bytesPerSecond !== "function") {
+    if (
+      typeof bytesPerSecond !== "number" || Number.isNaN(bytesPerSecond) || bytesPerSecond < 0
+    ) {
+      throw new RangeError(
+        `Cannot throttle stream: rate "${String(bytesPerSecond)}" is not a non-negative number`,
+      );
+    }
+    if (bytesPerSecond === 0 || bytesPerSecond === Infinity) return source;
   }
-  if (bytesPerSecond === 0 || bytesPerSecond === Infinity) return source;
+  const rate = typeof bytesPerSecond === "function" ? bytesPerSecond : () => bytesPerSecond;
   const { signal } = options;
 
-  const bytesPerMs = bytesPerSecond / 1000;
-  const sliceBytes = Math.max(1, Math.floor(bytesPerMs * TICK_MS));
   const reader = source.getReader();
   let pending: Uint8Array = new Uint8Array(0);
   // The clock time up to which the bytes released so far have been paid for; set at the first
@@ -114,7 +120,16 @@ export function throttleStream(
           }
           pending = value;
         }
-        const size = Math.min(pending.byteLength, sliceBytes);
+        const bytesPerSecondNow = rate();
+        if (!(bytesPerSecondNow > 0) || bytesPerSecondNow === Infinity) {
+          // No limit now: what is held goes at once, and the next limit starts afresh.
+          paidUntil = undefined;
+          controller.enqueue(pending);
+          pending = new Uint8Array(0);
+          return;
+        }
+        const bytesPerMs = bytesPerSecondNow / 1000;
+        const size = Math.min(pending.byteLength, Math.max(1, Math.floor(bytesPerMs * TICK_MS)));
         const now = performance.now();
         paidUntil = Math.max(paidUntil ?? now - TICK_MS, now - MAX_CREDIT_MS);
         const due = paidUntil + size / bytesPerMs;
