@@ -57,12 +57,18 @@ describe("loadHunspellDictionary", () => {
   });
 
   it("tells the bytes received and the Content-Length as the body arrives", async () => {
+    const progress: [number, number][] = [];
     handler = (response) => {
       response.writeHead(200, { "content-length": String(GERMAN.length) });
       response.write(GERMAN.subarray(0, 10));
-      setTimeout(() => response.end(GERMAN.subarray(10)), 20);
+      // The rest only once the first bytes were told: a fixed delay let a loaded client read
+      // both pieces as one.
+      const rest = () => {
+        if (!progress.some(([received]) => received >= 10)) return void setTimeout(rest, 5);
+        response.end(GERMAN.subarray(10));
+      };
+      rest();
     };
-    const progress: [number, number][] = [];
     const files = await loadHunspellDictionary(
       options({ onProgress: (received, total) => progress.push([received, total]) }),
     );
