@@ -30,6 +30,7 @@ export * from "./proxy_handshake.ts";
 export * from "./proxy_resolver_like.ts";
 export * from "./raw_header_values.ts";
 export * from "./read_body_capped.ts";
+export * from "./redirect.ts";
 export * from "./response_info.ts";
 export * from "./response_url.ts";
 export * from "./runtime.ts";

@@ -7,6 +7,7 @@
 import { type FileHandle, stat } from "node:fs/promises";
 import { methodArgumentError } from "../core/conversion_error.ts";
 import { ElectronEvent } from "../core/electron_event.ts";
+import { isRedirectStatus } from "../core/redirect.ts";
 import { SessionError } from "../core/session_error.ts";
 import { TypedEmitter } from "../core/typed_emitter.ts";
 import { responseUrlChain } from "../core/url_chain.ts";
@@ -80,9 +81,6 @@ export interface InterruptedState {
 const UPDATE_INTERVAL_MS = 500;
 // Chromium's kMaxAutoResumeAttempts.
 const MAX_AUTO_RESUMES = 5;
-
-/** The statuses fetch follows as redirects. */
-const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
 /**
  * One download, as Electron's `DownloadItem`: it reaches the program through the session's
@@ -534,7 +532,7 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
       if (!this.#announced && !(await this.#announce())) return;
       return this.#interrupt(interruptReasonForError(error), error);
     }
-    if (partial && REDIRECT_STATUSES.has(response.status)) {
+    if (partial && isRedirectStatus(response.status)) {
       await response.body?.cancel().catch(() => {});
       this.#error = undefined;
       return this.#interrupt("SERVER_UNREACHABLE", undefined);

@@ -8,16 +8,13 @@
 import type { FetchLike, Middleware, RequestContext } from "../core/middleware.ts";
 import { SessionError } from "../core/session_error.ts";
 import { setResponseUrlChain } from "../core/url_chain.ts";
-import { rawHeaderValues } from "../core/raw_header_values.ts";
-import { responseInfo } from "../core/response_info.ts";
+import { isFollowedRedirect, redirectLocation } from "../core/redirect.ts";
 import { setResponseUrl } from "../core/response_url.ts";
 import { discardBody } from "../core/discard_body.ts";
 import { defaultsForHop } from "./default_headers.ts";
 
 /** Chromium's limit (`kMaxRedirects`). */
 const MAX_REDIRECTS = 20;
-
-const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
 /** Headers that describe a body, dropped when a redirect turns the request into a GET. */
 const BODY_HEADERS = [
@@ -84,7 +81,7 @@ export function followRedirects(options: FollowRedirectsOptions = {}): Middlewar
     const defaults = context.defaultHeaders;
     return next(request, context).then((response) => {
       // Without a hop a label set by an inner step stands; relabelling costs the hot path.
-      if (!isFollowed(request, response)) {
+      if (!isFollowedRedirect(request, response)) {
         if (response.url === "") setResponseUrl(response, shownUrl(request.url), false);
         return response;
       }
@@ -103,24 +100,6 @@ function isHttpScheme(url: URL): boolean {
   return url.protocol === "http:" || url.protocol === "https:";
 }
 
-function isFollowed(request: Request, response: Response): boolean {
-  return REDIRECT_STATUSES.has(response.status) && request.redirect !== "manual" &&
-    locationOf(response) !== "";
-}
-
-// Chromium's HttpResponseHeaders::IsRedirect: the first non-empty Location value, "" when there
-// is none (an empty Location is no redirect). Equal repeated lines (the codec lets those
-// through) reach `Headers` joined with ", ", so the received lines decide when they are
-// exactly what the headers hold.
-function locationOf(response: Response): string {
-  const value = response.headers.get("location") ?? "";
-  const lines = responseInfo(response)?.rawHeaders;
-  if (lines === undefined || !value.includes(",")) return value;
-  const values = rawHeaderValues(lines, "location");
-  if (values.length < 2 || values.join(", ") !== value) return value;
-  return values.find((each) => each !== "") ?? "";
-}
-
 // The hops after a first redirect response, off the hot path.
 async function follow(
   next: FetchLike,
@@ -131,7 +110,7 @@ async function follow(
 ): Promise<Response> {
   let current = request;
   let response = redirect;
-  for (let hops = 0; isFollowed(request, response); hops++) {
+  for (let hops = 0; isFollowedRedirect(request, response); hops++) {
     await discardBody(response);
     if (request.redirect === "error") {
       throw new TypeError(`Redirect from "${current.url}" refused: redirect mode is "error"`);
@@ -139,7 +118,7 @@ async function follow(
     if (hops >= MAX_REDIRECTS) {
       throw new SessionError("ERR_TOO_MANY_REDIRECTS", { url: current.url });
     }
-    const target = redirectTarget(current, locationOf(response), rules);
+    const target = redirectTarget(current, redirectLocation(response), rules);
     rules.onRedirect?.({ request: current, response, redirectUrl: target }, context);
     current = nextHop(current, response.status, target, context);
     context.defaultHeaders = rules.defaults && defaultsForHop(rules.defaults, current.url);

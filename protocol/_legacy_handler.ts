@@ -11,6 +11,7 @@ import { callerSpellings, requestHeaderName, spellingIn } from "../core/header_s
 import { sentValue, shownValue } from "../core/header_text.ts";
 import type { RequestContext } from "../core/middleware.ts";
 import { netErrorCode } from "../core/net_errors.ts";
+import { isRedirectStatus } from "../core/redirect.ts";
 import { SessionError } from "../core/session_error.ts";
 import { fileResponse } from "./file_response.ts";
 import { withGivenLines } from "./_given_lines.ts";
@@ -74,7 +75,7 @@ export function legacyHandler(
     }
     const status = fields.statusCode ?? 200;
     // Electron follows a redirect answer before it looks at the handler's type or data.
-    if (REDIRECT_STATUSES.has(status) && headers.has("location")) {
+    if (isRedirectStatus(status) && headers.has("location")) {
       return withGivenLines(new Response(null, { status, headers }), lines);
     }
     switch (kind) {
@@ -119,9 +120,6 @@ export function legacyHandler(
 const OWN = { writable: true, enumerable: true, configurable: true };
 
 const UTF8 = new TextEncoder();
-
-/** Statuses whose `Location` Electron follows (`HttpResponseHeaders::IsRedirect`). */
-const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
 function normalise(kind: LegacyKind, answer: unknown, url: string): ProtocolResponse {
   if (kind === "string" && typeof answer === "string") return { data: answer };

@@ -5,13 +5,11 @@
  */
 
 import type { Middleware, RequestContext } from "../core/middleware.ts";
+import { isFollowedRedirect } from "../core/redirect.ts";
 import { tell } from "./_ask.ts";
 import { hopRequest } from "./_hop.ts";
 import { type ResponseDetails, responseDetails } from "./details.ts";
 import type { NotifyListener, WebRequest } from "./web_request.ts";
-
-/** Statuses `followRedirects` follows when the response has a `Location`. */
-const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
 /**
  * Makes the stage. Place it inside `followRedirects()`, above the auth stage: it tells
@@ -61,9 +59,4 @@ function tellStarted(
   const sent = hopRequest(context, url) ?? request;
   tell("onResponseStarted", started, responseDetails(sent, response, context, url));
   return response;
-}
-
-function isFollowedRedirect(request: Request, response: Response): boolean {
-  return REDIRECT_STATUSES.has(response.status) && request.redirect !== "manual" &&
-    response.headers.has("location");
 }

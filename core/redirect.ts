@@ -1,0 +1,72 @@
+/**
+ * What makes a response a redirect that fetch follows: one rule for the redirect stage, the
+ * stages that must tell a followed hop from a final response, and downloads.
+ *
+ * @module
+ */
+
+import { rawHeaderValues } from "./raw_header_values.ts";
+import { responseInfo } from "./response_info.ts";
+
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+
+/**
+ * Whether a status is one of the fetch standard's redirect statuses.
+ *
+ * @param status The HTTP status code.
+ * @returns `true` for 301, 302, 303, 307 and 308.
+ *
+ * @example
+ * ```ts
+ * import { isRedirectStatus } from "./redirect.ts";
+ * console.log(isRedirectStatus(308), isRedirectStatus(300)); // true false
+ * ```
+ */
+export function isRedirectStatus(status: number): boolean {
+  return REDIRECT_STATUSES.has(status);
+}
+
+/**
+ * A redirect's target as Chromium's `HttpResponseHeaders::IsRedirect` reads it: the first
+ * non-empty `Location` value, `""` when there is none (an empty Location is no redirect). Equal
+ * repeated lines reach `Headers` joined with ", ", so the received lines decide when they are
+ * exactly what the headers hold.
+ *
+ * @param response The response.
+ * @returns The Location value, unresolved, or `""`.
+ *
+ * @example
+ * ```ts
+ * import { redirectLocation } from "./redirect.ts";
+ * console.log(redirectLocation(new Response(null, { status: 302, headers: { location: "/b" } }))); // /b
+ * ```
+ */
+export function redirectLocation(response: Response): string {
+  const value = response.headers.get("location") ?? "";
+  const lines = responseInfo(response)?.rawHeaders;
+  if (lines === undefined || !value.includes(",")) return value;
+  const values = rawHeaderValues(lines, "location");
+  if (values.length < 2 || values.join(", ") !== value) return value;
+  return values.find((each) => each !== "") ?? "";
+}
+
+/**
+ * Whether the redirect stage follows `response` to `request`: a redirect status with a
+ * Location, and a request whose redirect mode is not `manual` (`error` counts: the stage
+ * refuses it).
+ *
+ * @param request The request the response answers.
+ * @param response The response.
+ * @returns Whether it is a hop the stage takes (or refuses), not a final response.
+ *
+ * @example
+ * ```ts
+ * import { isFollowedRedirect } from "./redirect.ts";
+ * const moved = new Response(null, { status: 301, headers: { location: "/b" } });
+ * console.log(isFollowedRedirect(new Request("http://a.test/"), moved)); // true
+ * ```
+ */
+export function isFollowedRedirect(request: Request, response: Response): boolean {
+  return isRedirectStatus(response.status) && request.redirect !== "manual" &&
+    redirectLocation(response) !== "";
+}
