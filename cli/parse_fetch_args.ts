@@ -5,6 +5,7 @@
  */
 
 import { parseArgs } from "node:util";
+import { REQUEST_CACHE_MODES } from "../core/request_cache_modes.ts";
 import type { CaptureMode } from "../session/mod.ts";
 
 /**
@@ -56,15 +57,6 @@ export interface FetchArgs {
 
 // Electron's capture modes (netLog.startLogging's captureMode).
 const NETLOG_CAPTURE_MODES: readonly CaptureMode[] = ["default", "includeSensitive", "everything"];
-
-const CACHE_MODES: readonly RequestCache[] = [
-  "default",
-  "no-store",
-  "reload",
-  "no-cache",
-  "force-cache",
-  "only-if-cached",
-];
 
 /**
  * Parses `ses fetch [-X METHOD] [-H 'Name: value']... [-d DATA]... [--data-binary DATA]... [-o FILE]
@@ -132,10 +124,10 @@ export function parseFetchArgs(args: string[]): FetchArgs {
   if (hasData && !headers.some(([name]) => /^content-type$/i.test(name))) {
     headers.push(["Content-Type", "application/x-www-form-urlencoded"]);
   }
-  const cache = CACHE_MODES.find((mode) => mode === values.cache);
+  const cache = REQUEST_CACHE_MODES.find((mode) => mode === values.cache);
   if (cache === undefined) {
     throw new TypeError(
-      `ses fetch: cache mode "${values.cache}" must be one of ${CACHE_MODES.join(", ")}`,
+      `ses fetch: cache mode "${values.cache}" must be one of ${REQUEST_CACHE_MODES.join(", ")}`,
     );
   }
   if (values.json && values.include) {

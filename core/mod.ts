@@ -31,6 +31,7 @@ export * from "./proxy_resolver_like.ts";
 export * from "./raw_header_values.ts";
 export * from "./read_body_capped.ts";
 export * from "./redirect.ts";
+export * from "./request_cache_modes.ts";
 export * from "./response_info.ts";
 export * from "./response_url.ts";
 export * from "./runtime.ts";

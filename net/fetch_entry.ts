@@ -8,6 +8,7 @@
 import type { FetchLike, RequestContext } from "../core/middleware.ts";
 import { registerBlob, unregisterBlob } from "../core/blob_registry.ts";
 import type { NetLogSink } from "../core/net_log_sink.ts";
+import { REQUEST_CACHE_MODES } from "../core/request_cache_modes.ts";
 import { withCallerAbort } from "./caller_abort.ts";
 import { defaultHeaderSource, type SessionIdentity } from "./default_headers.ts";
 
@@ -265,19 +266,12 @@ function checkUsable(input: Request): void {
   }
 }
 
-const CACHE_MODES = new Set([
-  "default",
-  "no-store",
-  "reload",
-  "no-cache",
-  "force-cache",
-  "only-if-cached",
-]);
+const CACHE_MODES = new Set<unknown>(REQUEST_CACHE_MODES);
 
 // The RequestCache enum check of the Request constructor, with Deno's (and Chromium's WebIDL)
 // words: Bun's Request takes null as "default" and words the rest its own way.
 function checkCache(value: unknown): void {
-  if (!CACHE_MODES.has(value as string)) {
+  if (!CACHE_MODES.has(value)) {
     throw new TypeError(
       `Failed to construct 'Request': The provided value '${
         String(value)
