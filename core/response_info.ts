@@ -7,6 +7,7 @@
  */
 
 import type { ProxyServer } from "./proxy_resolver_like.ts";
+import { objectSlot } from "./object_slot.ts";
 
 /** What the network stack knew about a response when it made it. */
 export interface ResponseInfo {
@@ -37,7 +38,8 @@ export interface ResponseInfo {
   readonly fromHandler?: true;
 }
 
-const infos = new WeakMap<Response, ResponseInfo>();
+// A slot, not a WeakMap: see core/object_slot.ts.
+const infos = objectSlot<Response, ResponseInfo>("response info");
 
 /**
  * Returns the facts recorded for a response.

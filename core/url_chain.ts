@@ -7,7 +7,10 @@
  * @module
  */
 
-const chains = new WeakMap<Response, readonly string[]>();
+import { objectSlot } from "./object_slot.ts";
+
+// A slot, not a WeakMap: see core/object_slot.ts.
+const chains = objectSlot<Response, readonly string[]>("url chain");
 
 /**
  * Returns the URL chain recorded for a redirected response.

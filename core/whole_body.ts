@@ -10,9 +10,12 @@
  * @module
  */
 
+import { objectSlot } from "./object_slot.ts";
+
 // By stream, not by Response: a stage that rebuilds the Response around the same stream keeps
-// the bytes known, and one that replaces the stream (decoding, throttling) drops them.
-const wholes = new WeakMap<ReadableStream<Uint8Array>, readonly Uint8Array[]>();
+// the bytes known, and one that replaces the stream (decoding, throttling) drops them. A slot,
+// not a WeakMap, so that each body is young garbage once read (core/object_slot.ts).
+const wholes = objectSlot<ReadableStream<Uint8Array>, readonly Uint8Array[]>("whole body");
 
 /**
  * Records that `body` will yield exactly `chunks`, in order, and then close: it was made from

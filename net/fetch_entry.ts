@@ -5,6 +5,7 @@
  * @module
  */
 
+import { objectSlot } from "../core/object_slot.ts";
 import type { FetchLike, RequestContext } from "../core/middleware.ts";
 import { registerBlob, unregisterBlob } from "../core/blob_registry.ts";
 import type { NetLogSink } from "../core/net_log_sink.ts";
@@ -29,8 +30,9 @@ export type SessionFetch = (
 
 // Requests made without a caller's signal: nobody holds their controller, so they never
 // abort and the transport need not listen (a listener per request costs microseconds in Bun),
-// nor even make the signal, which Bun builds on first access. Weak, so finished requests go.
-const inertRequests = new WeakSet<Request>();
+// nor even make the signal, which Bun builds on first access. A slot, not a WeakSet, so finished
+// requests are young garbage (core/object_slot.ts).
+const inertRequests = objectSlot<Request, true>("inert request");
 
 /**
  * The signal that can abort a pipeline request, or `undefined` when `ses.fetch` made the
@@ -53,7 +55,7 @@ const inertRequests = new WeakSet<Request>();
  * ```
  */
 export function abortSignalOf(request: Request): AbortSignal | undefined {
-  return inertRequests.has(request) ? undefined : request.signal;
+  return inertRequests.get(request) ? undefined : request.signal;
 }
 
 /** Options for {@linkcode createFetchEntry}. */
@@ -115,7 +117,7 @@ export function createFetchEntry(pipeline: FetchLike, options: FetchEntryOptions
     uploadBlobUUID?: string,
   ) => {
     if (!(input instanceof Request) && (init?.signal ?? null) === null) {
-      inertRequests.add(head);
+      inertRequests.set(head, true);
     }
     const from = input instanceof Request ? input : undefined;
     const context: RequestContext = {

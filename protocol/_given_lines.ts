@@ -8,7 +8,10 @@
  * @module
  */
 
-const given = new WeakMap<Response, ReadonlyArray<readonly [string, string]>>();
+import { objectSlot } from "../core/object_slot.ts";
+
+// A slot, not a WeakMap: see core/object_slot.ts.
+const given = objectSlot<Response, ReadonlyArray<readonly [string, string]>>("given lines");
 
 /**
  * Records the lines a handler's answer gave.

@@ -6,12 +6,14 @@
  */
 
 import { isNonAscii, shownValue } from "../core/header_text.ts";
+import { objectSlot } from "../core/object_slot.ts";
 import type { RawLines } from "./_header_object.ts";
 
 // What lines asked about show: a response's three events (headers, start, completion) ask
 // about the same lines, and other requests' events may come between them; a scan of seven
-// values costs 100–170 ns, a lookup here 5–7 ns (Deno and Bun, 2026-11-30).
-const shownOf = new WeakMap<RawLines, RawLines>();
+// values costs 100–170 ns, a lookup here 5–7 ns (Deno and Bun, 2026-11-30). A slot, not a
+// WeakMap: see core/object_slot.ts.
+const shownOf = objectSlot<RawLines, RawLines>("shown lines");
 
 /**
  * A response's raw header lines with their values as listeners see them.
