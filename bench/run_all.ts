@@ -20,6 +20,7 @@ export const BENCHMARKS: readonly string[] = [
   "proxy_bench.ts",
   "spell_bench.ts",
   "serial_bench.ts",
+  "young_gc_bench.ts",
 ];
 
 /**
