@@ -385,10 +385,18 @@ describe("SqliteCookieStore", () => {
       for (let round = 0; round < 10; round++) {
         let flushed = -1;
         const delay = Math.random() * 40;
+        // Odd rounds count the delay from the writer's start, so some kills land before any
+        // flush; even rounds from its first flush, so at least half the rounds check cookies
+        // however slowly a loaded machine runs the writer.
+        const from = round % 2 === 0 ? "flushed" : "ready";
+        let armed = false;
         await runWriter(partition, "crash", (line, child) => {
-          if (line === "ready") setTimeout(() => child.kill("SIGKILL"), delay);
           const match = /^flushed (\d+)$/.exec(line);
           if (match) flushed = Number(match[1]);
+          if (!armed && (line === from || (match && from === "flushed"))) {
+            armed = true;
+            setTimeout(() => child.kill("SIGKILL"), delay);
+          }
         });
         const where = `${partition} round ${round}`;
         const store = new SqliteCookieStore(path, {
