@@ -161,3 +161,26 @@ describe("ses", () => {
     }
   });
 });
+
+describe("ses with its standard output closed early", () => {
+  // `ses netlog har LOG | head -1`: the reader goes away, and the next write fails with EPIPE.
+  it("says so in one line and exits 1, with no stack trace", { timeout: 120_000 }, () => {
+    const log = join(CONFIG, "closed-stdout.json");
+    const recorded = ses("fetch", "--partition", "mem", "--netlog", log, "http://127.0.0.1:4/");
+    assert.equal(recorded.status, 1, recorded.stderr);
+    for (const argv of [["netlog", "har", log], ["netlog", "view", log, "-o", "-"]]) {
+      const args = "Deno" in globalThis ? ["run", "-A", MAIN, ...argv] : [MAIN, ...argv];
+      // `true` has exited long before the runtime starts and writes: no reader is left.
+      const result = spawnSync(
+        "bash",
+        ["-c", '"$@" | true; exit "${PIPESTATUS[0]}"', "bash", process.execPath, ...args],
+        { encoding: "utf8", env: { ...process.env, NO_COLOR: "1", XDG_CONFIG_HOME: CONFIG } },
+      );
+      assert.equal(result.status, 1, `${argv.join(" ")}: ${result.stderr}`);
+      assert.equal(
+        result.stderr,
+        "ses netlog: standard output was closed before everything was written (EPIPE)\n",
+      );
+    }
+  });
+});
