@@ -25,7 +25,7 @@ export interface FetchArgs {
   headers: [string, string][];
   /** The request body's pieces, from `-d` and `--data-binary`, joined with `&` as curl does. */
   data?: FetchData[];
-  /** Write the body to this file instead of standard output. */
+  /** Write the body to this file instead of standard output; `-o -` is standard output. */
   output?: string;
   /** The session partition; default `persist:default`. */
   partition: string;
@@ -172,7 +172,8 @@ export function parseFetchArgs(args: string[]): FetchArgs {
     method: values.request ?? (hasData ? "POST" : "GET"),
     headers,
     ...(hasData ? { data } : {}),
-    output: values.output,
+    // `-o -` is standard output, as for curl ("./-" names a file called "-").
+    output: values.output === "-" ? undefined : values.output,
     partition: values.partition,
     include: values.include,
     json: values.json,

@@ -43,6 +43,12 @@ describe("parseFetchArgs", () => {
     );
   });
 
+  it("takes -o - for standard output, as curl does", () => {
+    assert.equal(parseFetchArgs(["-o", "-", "http://a.test/"]).output, undefined);
+    assert.equal(parseFetchArgs(["--output", "-", "--json", "http://a.test/"]).output, undefined);
+    assert.equal(parseFetchArgs(["-o", "./-", "http://a.test/"]).output, "./-");
+  });
+
   it("defaults to GET, or POST with data, in persist:default", () => {
     assert.equal(parseFetchArgs(["http://a.test/"]).method, "GET");
     assert.equal(parseFetchArgs(["-d", "x", "http://a.test/"]).method, "POST");
