@@ -83,6 +83,17 @@ export async function runFetch(
       return 2;
     }
   }
+  if (args.omitHeaders !== undefined) {
+    // The session adds its own User-Agent, Accept, Accept-Language and Accept-Encoding; the
+    // webRequest stage before sending is where an Electron program takes one off.
+    const omitted = new Set(args.omitHeaders.map((name) => name.toLowerCase()));
+    ses.webRequest.onBeforeSendHeaders((details, callback) => {
+      const requestHeaders = Object.fromEntries(
+        Object.entries(details.requestHeaders).filter(([name]) => !omitted.has(name.toLowerCase())),
+      );
+      callback({ requestHeaders });
+    });
+  }
   if (args.proxy !== undefined) {
     // Only this process's session: proxy settings are not stored with the partition.
     await ses.setProxy({ proxyRules: args.proxy, proxyBypassRules: args.proxyBypass ?? "" });
@@ -99,6 +110,7 @@ export async function runFetch(
       const why = cause instanceof Error ? ` (${cause.message})` : "";
       output.info(`ses fetch: --netlog: ${message}${why}`);
       if (args.block.length > 0) ses.webRequest.onBeforeRequest(null);
+      if (args.omitHeaders !== undefined) ses.webRequest.onBeforeSendHeaders(null);
       return 1;
     }
   }
@@ -159,6 +171,7 @@ export async function runFetch(
   } finally {
     removeInterrupt();
     if (args.block.length > 0) ses.webRequest.onBeforeRequest(null);
+    if (args.omitHeaders !== undefined) ses.webRequest.onBeforeSendHeaders(null);
     await ses.closeAllConnections();
     if (args.netlog !== undefined) await ses.netLog.stopLogging();
   }

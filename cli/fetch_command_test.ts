@@ -113,6 +113,19 @@ describe("ses fetch", () => {
     assert.match(info[0]!, /^ses fetch: ENOENT: .*absent/);
   });
 
+  it("sends -H 'Name;' empty and leaves out -H 'Name:', the session's own header too", async () => {
+    const { output, text } = collect();
+    const args = parseFetchArgs([
+      ...["-H", "X-Empty;", "-H", "User-Agent:", "-H", "accept:", "-H", "X-Gone:"],
+      new URL("/echo", origin.url).href,
+    ]);
+    assert.equal(await runFetch(sessions(), args, output), 0);
+    const { headers } = JSON.parse(text());
+    assert.equal(headers["x-empty"], "");
+    for (const name of ["user-agent", "accept", "x-gone"]) assert.equal(name in headers, false);
+    assert.equal(headers["accept-language"], "en-US,en;q=0.9");
+  });
+
   it("writes the body to a file with -o", async () => {
     const { output } = collect();
     const file = join(mkdtempSync(join(tmpdir(), "ses-cli-out-")), "body.bin");

@@ -55,7 +55,8 @@ const USAGES: Readonly<Record<string, string>> = {
             [--netlog LOG.json [--netlog-capture-mode default|includeSensitive|everything]]
             [--proxy RULES [--proxy-bypass RULES]] [-u USER:PASSWORD] URL
             (-X, -H, -d, -o, -i, -u: also --request, --header, --data, --output, --include,
-            --user, as in curl; -o -: standard output; DATA: text, @FILE, or @- for standard input; -d drops a file's CR
+            --user, as in curl; -H 'Name;' sends it empty, -H 'Name:' leaves it out, the
+            session's own one too; -o -: standard output; DATA: text, @FILE, or @- for standard input; -d drops a file's CR
             and LF, pieces join with '&'; --block: a Chrome match pattern to cancel, like
             '*://*/ads/*'; --json: one JSON line with the status, headers and body (text, or
             bodyBase64); --netlog: record a net log (cookies and credentials stripped unless
