@@ -72,7 +72,8 @@ const USAGES: Readonly<Record<string, string>> = {
   ses download --resume PATH.crdownload [--partition NAME] [--json]`,
   extensions: EXTENSIONS_USAGE,
   storage: STORAGE_USAGE,
-  proxy: "  ses proxy resolve URL [--rules R] [--bypass B] [--pac FILE|URL] [--json]",
+  proxy: `  ses proxy resolve URL [--rules R [--bypass B]] [--pac FILE|URL] [--json]
+      (system mode, from the environment, without --rules or --pac)`,
   devices: `${DEVICES_HID_USAGE}\n${DEVICES_SERIAL_USAGE}`,
   netlog: NETLOG_USAGE,
   spell: `  ses spell TEXT|- [--lang CODE]... [--json] [--partition NAME] [--dictionary-url URL]
