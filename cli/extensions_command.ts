@@ -114,7 +114,7 @@ export async function runExtensions(
     }
     return 0;
   } catch (error) {
-    output.err(error instanceof Error ? error.message : String(error));
+    output.err(`ses extensions: ${error instanceof Error ? error.message : String(error)}`);
     return 1;
   }
 }

@@ -106,13 +106,13 @@ describe("ses extensions", () => {
     assert.equal(await runExtensions(sessions(), ["load", dir], output), 1);
     assert.equal(
       err[0],
-      `Loading extension at ${dir} failed with: Required value 'name' is missing or invalid.`,
+      `ses extensions: Loading extension at ${dir} failed with: Required value 'name' is missing or invalid.`,
     );
     assert.equal(
       await runExtensions(sessions(), ["load", dir, "--partition", "memory"], output),
       1,
     );
-    assert.equal(err[1], "Extensions cannot be loaded in a temporary session");
+    assert.equal(err[1], "ses extensions: Extensions cannot be loaded in a temporary session");
     assert.equal(await runExtensions(sessions(), ["unload", dir], output), 2);
     assert.equal(await runExtensions(sessions(), ["load"], output), 2);
     assert.equal(await runExtensions(sessions(), ["load", dir, "--bogus"], output), 2);
