@@ -117,4 +117,12 @@ describe("ses extensions", () => {
     assert.equal(await runExtensions(sessions(), ["load"], output), 2);
     assert.equal(await runExtensions(sessions(), ["load", dir, "--bogus"], output), 2);
   });
+
+  it("refuses --partition for id, which reads no session (its usage lists no such option)", async () => {
+    const { out, err, output } = capture();
+    const args = ["id", "/path/to/file.ext", "--partition", "persist:other"];
+    assert.equal(await runExtensions(sessions(), args, output), 2);
+    assert.deepEqual(out, []);
+    assert.match(err[0]!, /^ses extensions: id takes no --partition \(the id is the path's/);
+  });
 });
