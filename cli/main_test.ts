@@ -104,7 +104,10 @@ describe("ses", () => {
     }
   });
 
-  it("takes a --partition the session module refuses as a usage mistake: exit 2, one line", () => {
+  // One process per case: past bun test's 5 s default on a loaded machine.
+  it("takes a --partition the session module refuses as a usage mistake: exit 2, one line", {
+    timeout: 120_000,
+  }, () => {
     const partition = `persist:${"日本".repeat(60)}`;
     const cases = [
       ["cookies", "get", "--url", "http://a.test/", "--partition", partition],
