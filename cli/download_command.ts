@@ -165,16 +165,22 @@ function follow(item: DownloadItem, io: DownloadIo, json: boolean): Promise<numb
     });
     item.on("updated", (_event, state) => {
       if (state === "progressing") return show();
-      end(1, "interrupted", `interrupted (${item.getInterruptReason()}${errorDetail(item)})`);
+      end(1, "interrupted", failureLine("interrupted", item));
     });
     item.once("done", (_event, state) => {
       if (state === "completed") {
         show();
         return end(0, state, `saved ${item.getSavePath()} (${item.getReceivedBytes()} bytes)`);
       }
-      end(1, state, `download ${state} (${item.getInterruptReason()}${errorDetail(item)})`);
+      end(1, state, failureLine(state, item));
     });
   });
+}
+
+// A failure names the command, as every `ses` message does, in one wording for both the events
+// that can tell it.
+function failureLine(state: string, item: DownloadItem): string {
+  return `ses download: ${state} (${item.getInterruptReason()}${errorDetail(item)})`;
 }
 
 function rate(item: DownloadItem): number {

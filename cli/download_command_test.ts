@@ -264,7 +264,7 @@ describe("ses download", () => {
       const plain = io(false);
       const args = { url: `${origin.url}/gone.bin`, partition: "x", json: false };
       assert.equal(await runDownload(sessions(), args, plain.io), 1);
-      assert.deepEqual(plain.lines, ["download interrupted (SERVER_BAD_CONTENT)"]);
+      assert.deepEqual(plain.lines, ["ses download: interrupted (SERVER_BAD_CONTENT)"]);
       const terminal = io(true);
       assert.equal(await runDownload(sessions(), args, terminal.io), 1);
       assert.equal(terminal.drawn(), "");

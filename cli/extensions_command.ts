@@ -61,7 +61,7 @@ export async function runExtensions(
       args,
       allowPositionals: true,
       options: {
-        partition: { type: "string", default: "persist:default" },
+        partition: { type: "string" },
         json: { type: "boolean", default: false },
       },
     });
@@ -86,6 +86,14 @@ export async function runExtensions(
     output.err(usageLine("extensions", `${action}: ${problem}`));
     return 2;
   }
+  // The id depends on the path alone: a --partition there would be dropped without a word.
+  if (action === "id" && parsed.values.partition !== undefined) {
+    output.err(usageLine(
+      "extensions",
+      "id takes no --partition (the id is the path's or the manifest key's, in every session)",
+    ));
+    return 2;
+  }
   // Chromium hashes the path as given, so an absolute path is kept byte for byte.
   const directory = isAbsolute(path) ? path : resolve(path);
   if (action === "id") {
@@ -95,7 +103,7 @@ export async function runExtensions(
   }
   let ses;
   try {
-    ses = fromPartitionOption(session, parsed.values.partition);
+    ses = fromPartitionOption(session, parsed.values.partition ?? "persist:default");
   } catch (error) {
     output.err(usageLine("extensions", error));
     return 2;
@@ -114,7 +122,7 @@ export async function runExtensions(
     }
     return 0;
   } catch (error) {
-    output.err(error instanceof Error ? error.message : String(error));
+    output.err(`ses extensions: ${error instanceof Error ? error.message : String(error)}`);
     return 1;
   }
 }

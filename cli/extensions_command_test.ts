@@ -106,15 +106,23 @@ describe("ses extensions", () => {
     assert.equal(await runExtensions(sessions(), ["load", dir], output), 1);
     assert.equal(
       err[0],
-      `Loading extension at ${dir} failed with: Required value 'name' is missing or invalid.`,
+      `ses extensions: Loading extension at ${dir} failed with: Required value 'name' is missing or invalid.`,
     );
     assert.equal(
       await runExtensions(sessions(), ["load", dir, "--partition", "memory"], output),
       1,
     );
-    assert.equal(err[1], "Extensions cannot be loaded in a temporary session");
+    assert.equal(err[1], "ses extensions: Extensions cannot be loaded in a temporary session");
     assert.equal(await runExtensions(sessions(), ["unload", dir], output), 2);
     assert.equal(await runExtensions(sessions(), ["load"], output), 2);
     assert.equal(await runExtensions(sessions(), ["load", dir, "--bogus"], output), 2);
+  });
+
+  it("refuses --partition for id, which reads no session (its usage lists no such option)", async () => {
+    const { out, err, output } = capture();
+    const args = ["id", "/path/to/file.ext", "--partition", "persist:other"];
+    assert.equal(await runExtensions(sessions(), args, output), 2);
+    assert.deepEqual(out, []);
+    assert.match(err[0]!, /^ses extensions: id takes no --partition \(the id is the path's/);
   });
 });

@@ -38,7 +38,8 @@ export interface FetchOutput {
  * `{url, status, statusText, redirected, headers, bodySize, body}`: `url` the final URL,
  * `headers` `[name, value]` pairs in `-i`'s order, `bodySize` in bytes, `body` the body as
  * text, or `bodyBase64` for one that is not UTF-8, or with `-o` `output`, the file it went
- * to; after a network failure `{url, error}`, with Chromium's `net::` name.
+ * to; after a network failure `{url, error}`, with Chromium's `net::` name (`net::ERR_ABORTED`
+ * after Ctrl-C).
  *
  * @returns The exit code: 0 for any HTTP response, 1 for a network failure (a request
  * `--block` cancels fails with `net::ERR_BLOCKED_BY_CLIENT`; a 401 that `-u`'s credentials did
@@ -83,6 +84,17 @@ export async function runFetch(
       return 2;
     }
   }
+  if (args.omitHeaders !== undefined) {
+    // The session adds its own User-Agent, Accept, Accept-Language and Accept-Encoding; the
+    // webRequest stage before sending is where an Electron program takes one off.
+    const omitted = new Set(args.omitHeaders.map((name) => name.toLowerCase()));
+    ses.webRequest.onBeforeSendHeaders((details, callback) => {
+      const requestHeaders = Object.fromEntries(
+        Object.entries(details.requestHeaders).filter(([name]) => !omitted.has(name.toLowerCase())),
+      );
+      callback({ requestHeaders });
+    });
+  }
   if (args.proxy !== undefined) {
     // Only this process's session: proxy settings are not stored with the partition.
     await ses.setProxy({ proxyRules: args.proxy, proxyBypassRules: args.proxyBypass ?? "" });
@@ -99,6 +111,7 @@ export async function runFetch(
       const why = cause instanceof Error ? ` (${cause.message})` : "";
       output.info(`ses fetch: --netlog: ${message}${why}`);
       if (args.block.length > 0) ses.webRequest.onBeforeRequest(null);
+      if (args.omitHeaders !== undefined) ses.webRequest.onBeforeSendHeaders(null);
       return 1;
     }
   }
@@ -144,6 +157,11 @@ export async function runFetch(
   } catch (error) {
     if (error === INTERRUPT) {
       output.info(`ses fetch: interrupted${args.output ? `; ${args.output} is incomplete` : ""}`);
+      // A script reading --json still gets its one line: Chromium fails a request its user
+      // cancels with net::ERR_ABORTED.
+      if (args.json) {
+        await writeLine(output.body, JSON.stringify({ url: args.url, error: "net::ERR_ABORTED" }));
+      }
       return EXIT_INTERRUPTED;
     }
     if (SessionError.is(error)) {
@@ -159,6 +177,7 @@ export async function runFetch(
   } finally {
     removeInterrupt();
     if (args.block.length > 0) ses.webRequest.onBeforeRequest(null);
+    if (args.omitHeaders !== undefined) ses.webRequest.onBeforeSendHeaders(null);
     await ses.closeAllConnections();
     if (args.netlog !== undefined) await ses.netLog.stopLogging();
   }

@@ -113,6 +113,19 @@ describe("ses fetch", () => {
     assert.match(info[0]!, /^ses fetch: ENOENT: .*absent/);
   });
 
+  it("sends -H 'Name;' empty and leaves out -H 'Name:', the session's own header too", async () => {
+    const { output, text } = collect();
+    const args = parseFetchArgs([
+      ...["-H", "X-Empty;", "-H", "User-Agent:", "-H", "accept:", "-H", "X-Gone:"],
+      new URL("/echo", origin.url).href,
+    ]);
+    assert.equal(await runFetch(sessions(), args, output), 0);
+    const { headers } = JSON.parse(text());
+    assert.equal(headers["x-empty"], "");
+    for (const name of ["user-agent", "accept", "x-gone"]) assert.equal(name in headers, false);
+    assert.equal(headers["accept-language"], "en-US,en;q=0.9");
+  });
+
   it("writes the body to a file with -o", async () => {
     const { output } = collect();
     const file = join(mkdtempSync(join(tmpdir(), "ses-cli-out-")), "body.bin");
@@ -187,6 +200,42 @@ describe("ses fetch", () => {
       // Closed by stopLogging, not cut off: the whole file is one JSON document.
       const events = JSON.parse(readFileSync(log, "utf8")).events;
       assert.ok(events.length > 0);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+
+  it("still prints --json's one line at Ctrl-C: the URL and net::ERR_ABORTED, exit 130", async () => {
+    let sent = false;
+    const server = createServer((_request, response) => {
+      response.writeHead(200, { "Content-Length": String(1 << 20) });
+      response.write(Buffer.alloc(1000, 97), () => void (sent = true));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+      for (const file of [undefined, join(mkdtempSync(join(tmpdir(), "ses-cli-j-")), "p.bin")]) {
+        sent = false;
+        const { info, output, text } = collect();
+        let interrupt = () => {};
+        const onInterrupt = (handler: () => void) => {
+          interrupt = handler;
+          return () => {};
+        };
+        const args = parseFetchArgs(["--json", ...(file ? ["-o", file] : []), url]);
+        const running = runFetch(sessions(), args, { ...output, onInterrupt });
+        while (!sent || (file !== undefined && (!existsSync(file) || statSync(file).size < 1000))) {
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        }
+        // The body is on its way: --json is waiting for the rest of it.
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        interrupt();
+        assert.equal(await running, 130);
+        assert.deepEqual(JSON.parse(text()), { url, error: "net::ERR_ABORTED" });
+        assert.equal(text().split("\n").length, 2, "one line");
+        assert.match(info[0]!, /^ses fetch: interrupted/);
+      }
     } finally {
       server.closeAllConnections();
       server.close();

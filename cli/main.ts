@@ -55,7 +55,8 @@ const USAGES: Readonly<Record<string, string>> = {
             [--netlog LOG.json [--netlog-capture-mode default|includeSensitive|everything]]
             [--proxy RULES [--proxy-bypass RULES]] [-u USER:PASSWORD] URL
             (-X, -H, -d, -o, -i, -u: also --request, --header, --data, --output, --include,
-            --user, as in curl; DATA: text, @FILE, or @- for standard input; -d drops a file's CR
+            --user, as in curl; -H 'Name;' sends it empty, -H 'Name:' leaves it out, the
+            session's own one too; -o -: standard output; DATA: text, @FILE, or @- for standard input; -d drops a file's CR
             and LF, pieces join with '&'; --block: a Chrome match pattern to cancel, like
             '*://*/ads/*'; --json: one JSON line with the status, headers and body (text, or
             bodyBase64); --netlog: record a net log (cookies and credentials stripped unless
@@ -71,7 +72,8 @@ const USAGES: Readonly<Record<string, string>> = {
   ses download --resume PATH.crdownload [--partition NAME] [--json]`,
   extensions: EXTENSIONS_USAGE,
   storage: STORAGE_USAGE,
-  proxy: "  ses proxy resolve URL [--rules R] [--bypass B] [--pac FILE|URL] [--json]",
+  proxy: `  ses proxy resolve URL [--rules R [--bypass B]] [--pac FILE|URL] [--json]
+      (system mode, from the environment, without --rules or --pac)`,
   devices: `${DEVICES_HID_USAGE}\n${DEVICES_SERIAL_USAGE}`,
   netlog: NETLOG_USAGE,
   spell: `  ses spell TEXT|- [--lang CODE]... [--json] [--partition NAME] [--dictionary-url URL]
@@ -286,4 +288,30 @@ function asksForHelp(argv: string[]): boolean {
   return options.includes("--help") || options.includes("-h");
 }
 
-if (import.meta.main) process.exitCode = await main(process.argv.slice(2));
+// A reader that goes away early (`ses netlog har LOG | head -1`) fails the next write to standard
+// output with EPIPE, which the stream emits as an 'error' event: unheard, it ended the process
+// with a stack trace. The failure is kept, and the command's end says so in one line, exit 1, as
+// curl reports a write that failed ("Failure writing output", its exit 23).
+let stdoutError: Error | undefined;
+function watchStandardOutput(): void {
+  process.stdout.on("error", (error: Error) => stdoutError ??= error);
+}
+
+// The exit code once standard output's fate is known: a command that thought it succeeded did
+// not deliver all it printed when a write failed. A command that failed has said why already
+// (`ses fetch` names the write error itself). Deno reports a pipe's write failure after the
+// command has returned: an empty write's callback comes once the writes before it are done.
+async function withStandardOutput(command: string | undefined, code: number): Promise<number> {
+  await new Promise<void>((resolve) => process.stdout.write("", () => resolve()));
+  if (stdoutError === undefined || code !== 0) return code;
+  const name = command === undefined ? "ses" : `ses ${command}`;
+  const why = (stdoutError as { code?: unknown }).code ?? stdoutError.message;
+  printError(`${name}: standard output was closed before everything was written (${why})`);
+  return 1;
+}
+
+if (import.meta.main) {
+  watchStandardOutput();
+  const argv = process.argv.slice(2);
+  process.exitCode = await withStandardOutput(argv[0], await main(argv));
+}

@@ -104,7 +104,10 @@ describe("ses", () => {
     }
   });
 
-  it("takes a --partition the session module refuses as a usage mistake: exit 2, one line", () => {
+  // One process per case: past bun test's 5 s default on a loaded machine.
+  it("takes a --partition the session module refuses as a usage mistake: exit 2, one line", {
+    timeout: 120_000,
+  }, () => {
     const partition = `persist:${"日本".repeat(60)}`;
     const cases = [
       ["cookies", "get", "--url", "http://a.test/", "--partition", partition],
@@ -158,6 +161,29 @@ describe("ses", () => {
       assert.equal(result.status, 0, result.stderr);
       assert.match(result.stdout, /Manifest version 2 is deprecated/);
       assert.equal(result.stderr, "");
+    }
+  });
+});
+
+describe("ses with its standard output closed early", () => {
+  // `ses netlog har LOG | head -1`: the reader goes away, and the next write fails with EPIPE.
+  it("says so in one line and exits 1, with no stack trace", { timeout: 120_000 }, () => {
+    const log = join(CONFIG, "closed-stdout.json");
+    const recorded = ses("fetch", "--partition", "mem", "--netlog", log, "http://127.0.0.1:4/");
+    assert.equal(recorded.status, 1, recorded.stderr);
+    for (const argv of [["netlog", "har", log], ["netlog", "view", log, "-o", "-"]]) {
+      const args = "Deno" in globalThis ? ["run", "-A", MAIN, ...argv] : [MAIN, ...argv];
+      // `true` has exited long before the runtime starts and writes: no reader is left.
+      const result = spawnSync(
+        "bash",
+        ["-c", '"$@" | true; exit "${PIPESTATUS[0]}"', "bash", process.execPath, ...args],
+        { encoding: "utf8", env: { ...process.env, NO_COLOR: "1", XDG_CONFIG_HOME: CONFIG } },
+      );
+      assert.equal(result.status, 1, `${argv.join(" ")}: ${result.stderr}`);
+      assert.equal(
+        result.stderr,
+        "ses netlog: standard output was closed before everything was written (EPIPE)\n",
+      );
     }
   });
 });

@@ -79,7 +79,10 @@ describe("ses netlog har, replayed by a real consumer", () => {
     });
   });
 
-  it("serves an everything log's HAR to Chromium through Playwright's routeFromHAR", async () => {
+  // Chromium starts in 5-6 s on a loaded machine: past bun test's 5 s default.
+  it("serves an everything log's HAR to Chromium through Playwright's routeFromHAR", {
+    timeout: 120_000,
+  }, async () => {
     const { harPath } = await harOf("everything");
     const browser = await chromium.launch({
       executablePath: "/usr/bin/chromium",

@@ -24,7 +24,10 @@ describe("ses netlog view", () => {
   });
   after(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-  it("renders a row for every request of a recorded log in Chromium", async () => {
+  // Chromium starts in 5-6 s on a loaded machine: past bun test's 5 s default.
+  it("renders a row for every request of a recorded log in Chromium", {
+    timeout: 120_000,
+  }, async () => {
     const dir = await mkdtemp(join(tmpdir(), "ses-netlog-view-"));
     const logPath = join(dir, "log.json");
     const ses = session.fromPartition("netlog-view");

@@ -21,11 +21,19 @@ export interface FetchArgs {
   url: string;
   /** The method; default GET, or POST when there is data. */
   method: string;
-  /** Request headers, in order; with `-d` and no Content-Type, curl's form type last. */
+  /**
+   * Request headers, in order; with `-d` and no Content-Type, curl's form type last. `-H 'Name;'`
+   * is the header with an empty value, as curl sends it.
+   */
   headers: [string, string][];
+  /**
+   * Names given a blank value (`-H 'Accept:'`): not sent, the session's own header of that name
+   * neither (curl's way to remove one of its headers); absent when there are none.
+   */
+  omitHeaders?: string[];
   /** The request body's pieces, from `-d` and `--data-binary`, joined with `&` as curl does. */
   data?: FetchData[];
-  /** Write the body to this file instead of standard output. */
+  /** Write the body to this file instead of standard output; `-o -` is standard output. */
   output?: string;
   /** The session partition; default `persist:default`. */
   partition: string;
@@ -107,11 +115,29 @@ export function parseFetchArgs(args: string[]): FetchArgs {
   const [url, ...extra] = positionals;
   if (url === undefined) throw new TypeError("ses fetch: a URL is required");
   if (extra.length > 0) throw new TypeError(`ses fetch: unexpected argument "${extra[0]}"`);
-  const headers = (values.header ?? []).map((line): [string, string] => {
+  // curl's -H: "Name: value"; "Name;" sends the header with an empty value; "Name:" with nothing
+  // after the colon sends nothing and keeps curl's own header of that name off the request too.
+  const headers: [string, string][] = [];
+  const blank: string[] = [];
+  for (const line of values.header ?? []) {
     const colon = line.indexOf(":");
-    if (colon <= 0) throw new TypeError(`ses fetch: header "${line}" must look like "Name: value"`);
-    return [line.slice(0, colon).trim(), line.slice(colon + 1).trim()];
-  });
+    const semicolon = /^([^:;]+);\s*$/.exec(line);
+    if (colon === -1 && semicolon !== null) headers.push([semicolon[1]!.trim(), ""]);
+    else if (colon <= 0) {
+      throw new TypeError(
+        `ses fetch: header "${line}" must look like "Name: value" (or "Name;" for an empty value)`,
+      );
+    } else {
+      const name = line.slice(0, colon).trim();
+      const value = line.slice(colon + 1).trim();
+      if (value === "") blank.push(name);
+      else headers.push([name, value]);
+    }
+  }
+  // A blank one leaves a header given with a value alone, as curl still sends that one.
+  const omitHeaders = blank.filter((name) =>
+    !headers.some(([given]) => given.toLowerCase() === name.toLowerCase())
+  );
   // -d and --data-binary in the order given, as curl joins them.
   const data = tokens.flatMap((token): FetchData[] => {
     if (token.kind !== "option" || token.value === undefined) return [];
@@ -121,7 +147,10 @@ export function parseFetchArgs(args: string[]): FetchArgs {
   });
   const hasData = data.length > 0;
   // curl's -d sends a form unless a Content-Type says otherwise (fetch would say text/plain).
-  if (hasData && !headers.some(([name]) => /^content-type$/i.test(name))) {
+  if (
+    hasData &&
+    ![...headers.map(([name]) => name), ...blank].some((name) => /^content-type$/i.test(name))
+  ) {
     headers.push(["Content-Type", "application/x-www-form-urlencoded"]);
   }
   const cache = REQUEST_CACHE_MODES.find((mode) => mode === values.cache);
@@ -171,8 +200,10 @@ export function parseFetchArgs(args: string[]): FetchArgs {
     url,
     method: values.request ?? (hasData ? "POST" : "GET"),
     headers,
+    ...(omitHeaders.length > 0 ? { omitHeaders } : {}),
     ...(hasData ? { data } : {}),
-    output: values.output,
+    // `-o -` is standard output, as for curl ("./-" names a file called "-").
+    output: values.output === "-" ? undefined : values.output,
     partition: values.partition,
     include: values.include,
     json: values.json,

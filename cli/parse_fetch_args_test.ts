@@ -43,6 +43,23 @@ describe("parseFetchArgs", () => {
     );
   });
 
+  it("reads -H as curl does: 'Name;' an empty value, 'Name:' a header not to send", () => {
+    const parsed = parseFetchArgs([
+      ...["-H", "X-Empty;", "-H", "Accept:", "-H", "X-Both:", "-H", "x-both: 1"],
+      ...["-H", "Content-Type:", "-d", "a=1", "http://a.test/"],
+    ]);
+    assert.deepEqual(parsed.headers, [["X-Empty", ""], ["x-both", "1"]]);
+    assert.deepEqual(parsed.omitHeaders, ["Accept", "Content-Type"]);
+    assert.equal("omitHeaders" in parseFetchArgs(["-H", "a: 1", "http://a.test/"]), false);
+    assert.throws(() => parseFetchArgs(["-H", "X;y", "http://a/"]), /or "Name;" for an empty/);
+  });
+
+  it("takes -o - for standard output, as curl does", () => {
+    assert.equal(parseFetchArgs(["-o", "-", "http://a.test/"]).output, undefined);
+    assert.equal(parseFetchArgs(["--output", "-", "--json", "http://a.test/"]).output, undefined);
+    assert.equal(parseFetchArgs(["-o", "./-", "http://a.test/"]).output, "./-");
+  });
+
   it("defaults to GET, or POST with data, in persist:default", () => {
     assert.equal(parseFetchArgs(["http://a.test/"]).method, "GET");
     assert.equal(parseFetchArgs(["-d", "x", "http://a.test/"]).method, "POST");

@@ -27,8 +27,8 @@ export interface ProxyArgs {
  *
  * @param argv Like `["resolve", "https://a.test/", "--rules", "p:8080"]`.
  * @returns The parsed arguments.
- * @throws {TypeError} With the usage problem, like `ses proxy: missing URL` or
- * `ses proxy: "a.test" is not a URL`.
+ * @throws {TypeError} With the usage problem, like `ses proxy: missing URL`,
+ * `ses proxy: "a.test" is not a URL` or `--bypass` without `--rules`.
  *
  * @example
  * ```ts
@@ -54,6 +54,13 @@ export function parseProxyArgs(argv: string[]): ProxyArgs {
   if (url === undefined) throw new TypeError("ses proxy: missing URL");
   if (extra.length > 0) throw new TypeError(`ses proxy: unexpected argument "${extra[0]}"`);
   if (!URL.canParse(url)) throw new TypeError(`ses proxy: "${url}" is not a URL`);
+  // Electron hands bypass rules to Chromium with fixed_servers alone (CreateFixedServers); in
+  // system mode the environment's no_proxy applies and a PAC script decides alone.
+  if (values.bypass !== undefined && values.rules === undefined) {
+    throw new TypeError(
+      "ses proxy: --bypass needs --rules (bypass rules apply to fixed proxy rules only)",
+    );
+  }
   const config: ProxyConfig = {};
   if (values.pac !== undefined) config.pacScript = pacUrl(values.pac);
   if (values.rules !== undefined) config.proxyRules = values.rules;

@@ -46,6 +46,16 @@ describe("ses proxy resolve", () => {
     });
   });
 
+  it("refuses --bypass without --rules, where Electron's setProxy would not use it", () => {
+    // Bypass rules belong to fixed_servers: system mode takes no_proxy from the environment and
+    // a PAC script decides alone, so the option would be dropped without a word.
+    for (const other of [[], ["--pac", "p.pac"]]) {
+      assert.throws(() => parseProxyArgs(["resolve", "http://a/", "--bypass", "a", ...other]), {
+        message: "ses proxy: --bypass needs --rules (bypass rules apply to fixed proxy rules only)",
+      });
+    }
+  });
+
   it("prints what fixed rules choose", async () => {
     assert.deepEqual(
       await run(["resolve", "https://a.test/", "--rules", "https=socks5://s:9,direct://"]),

@@ -223,6 +223,8 @@ class Http1Exchange {
   #remaining = 0;
   #decoder: ChunkedDecoder | null = null;
   #controller: ReadableStreamDefaultController<Uint8Array> | null = null;
+  // A connection failure held back until the body's queued bytes are read (#fail).
+  #failAfterQueue: unknown = undefined;
   #paused = false;
   // The reader of a stream body still being sent; null once it is sent (or never was).
   #upload: ReadableStreamDefaultReader<Uint8Array> | null = null;
@@ -482,7 +484,12 @@ class Http1Exchange {
         this.#controller = controller;
         for (const piece of initial) this.#push(piece);
       },
-      pull: () => {
+      pull: (controller) => {
+        if (this.#failAfterQueue !== undefined && !this.#holdsBytes()) {
+          controller.error(this.#failAfterQueue);
+          this.#failAfterQueue = undefined;
+          return;
+        }
         if (this.#paused && this.#phase === BODY) {
           this.#paused = false;
           this.#socket.resume();
@@ -569,8 +576,19 @@ class Http1Exchange {
     this.#detach(uploadReason);
     this.#socket.destroy();
     if (phase === HEAD) this.#reject(error);
-    else this.#controller?.error(error);
+    // An abort (its reason differs from the error) drops the queue, as fetch's abort does.
+    else if (uploadReason !== error || !this.#holdsBytes()) this.#controller?.error(error);
+    // The connection failed, not the caller: the bytes it delivered before that are read
+    // first, as Chromium's job reads what the socket buffered before it sees the close (an
+    // error now would drop the queue). The stream errors once they are taken (pull).
+    else this.#failAfterQueue = error;
     this.#settle(false);
+  }
+
+  // Whether the body stream still queues bytes nobody has read.
+  #holdsBytes(): boolean {
+    const size = this.#controller?.desiredSize;
+    return size !== null && size !== undefined && size < BODY_HIGH_WATER_MARK;
   }
 
   // `uploadReason` is what an upload still being read is cancelled with.

@@ -882,6 +882,43 @@ function exchangeSuite(kind: SocketKind): void {
       );
     });
 
+    it("delivers the bytes that came before an early close, then the error, to a late reader", async () => {
+      // Chromium's job reads what the socket buffered before it sees the close: a reader that
+      // comes late (a download opening its file) gets "short", not only the error.
+      let serverClosed = Promise.resolve();
+      for (
+        const answer of [
+          "Content-Length: 10\r\n\r\nshort",
+          "Transfer-Encoding: chunked\r\n\r\n5\r\nshort\r\n",
+        ]
+      ) {
+        await withConnection(
+          (socket) => {
+            serverClosed = new Promise((resolve) => socket.once("close", () => resolve()));
+            onRequestHeads(socket, () => socket.end(`HTTP/1.1 200 OK\r\n${answer}`));
+          },
+          async (socket) => {
+            const response = await exchange(socket, get());
+            // The close reaches the client before the body is read (the client takes it a
+            // moment after the server's socket has closed).
+            await serverClosed;
+            await new Promise((resolve) => setTimeout(resolve, 50));
+            const reader = response.body!.getReader();
+            const first = await reader.read();
+            assert.equal(new TextDecoder().decode(first.value), "short");
+            await assert.rejects(
+              reader.read(),
+              netError(
+                answer.startsWith("Content")
+                  ? "ERR_CONTENT_LENGTH_MISMATCH"
+                  : "ERR_INCOMPLETE_CHUNKED_ENCODING",
+              ),
+            );
+          },
+        );
+      }
+    });
+
     it("errors the body with ERR_INCOMPLETE_CHUNKED_ENCODING when the server closes early", async () => {
       await withConnection(
         (socket) =>
