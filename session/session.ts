@@ -1081,22 +1081,29 @@ export class Session extends TypedEmitter<SessionEvents> {
   /**
    * Deprecated: replaces the `frame` preload scripts by these paths (kept as given). As in
    * Electron's lib/browser/api/session.ts, every `frame` script goes, those added with
-   * `registerPreloadScript` too; `service-worker` scripts stay.
+   * `registerPreloadScript` too; `service-worker` scripts stay. Its first use in the process
+   * prints Electron's `(electron) 'session.setPreloads' is deprecated and will be removed.
+   * Please use 'session.registerPreloadScript' instead.` (deprecate.warnOnce), before the
+   * argument is looked at.
    *
    * @param preloads Script paths.
    * @throws {TypeError} `preloads.map is not a function` for a non-array, and the conversion
    * failure of `registerPreloadScript` for a path that is not a string (nothing changes then).
    */
   setPreloads(preloads: string[]): void {
+    DEPRECATED.setPreloads();
     this.#preloads.setFramePaths(preloads);
   }
 
   /**
-   * Deprecated: the `frame` preload scripts' paths.
+   * Deprecated: the `frame` preload scripts' paths. Its first use in the process prints
+   * Electron's `(electron) 'session.getPreloads' is deprecated and will be removed. Please use
+   * 'session.getPreloadScripts' instead.` (deprecate.warnOnce).
    *
    * @returns The paths.
    */
   getPreloads(): string[] {
+    DEPRECATED.getPreloads();
     return this.#preloads.framePaths();
   }
 
@@ -1439,6 +1446,9 @@ const DEPRECATED = {
     "session.getAllExtensions",
     "session.extensions.getAllExtensions",
   ),
+  // deprecate.warnOnce(old, new) in lib/browser/api/session.ts: the same words as moveAPI's.
+  setPreloads: movedApiWarning("session.setPreloads", "session.registerPreloadScript"),
+  getPreloads: movedApiWarning("session.getPreloads", "session.getPreloadScripts"),
 };
 
 const EXTENSION_EVENTS: readonly (keyof ExtensionsEvents)[] = [
