@@ -45,6 +45,12 @@ import {
 } from "../extensions/mod.ts";
 import { type ClearCodeCachesOptions, CodeCache } from "./code_cache.ts";
 import {
+  type ResolvedHost,
+  resolvedHost,
+  type ResolveHostOptions,
+  resolveHostRequest,
+} from "./resolve_host.ts";
+import {
   type PreloadScript,
   type PreloadScriptRegistration,
   PreloadScripts,
@@ -815,6 +821,35 @@ export class Session extends TypedEmitter<SessionEvents> {
     if (this.#sslConfig !== undefined) net.setSSLConfig(this.#sslConfig);
     net.setCertificateVerifyProc(this.#verifyProc);
     return net;
+  }
+
+  /**
+   * Resolves a hostname with this session's host resolver, the one its requests use, and its
+   * cache (Electron's `ses.resolveHost`). IP literals answer at once; `localhost` and
+   * `*.localhost` are the loopback addresses.
+   *
+   * @param host The hostname, or an IP literal.
+   * @param options `{queryType, source, cacheUsage, secureDnsPolicy}`, read as Electron reads
+   * them: options that are not an object, and values it does not list, count as absent.
+   * @returns Resolves with `{endpoints: [{address, family: 'ipv4' | 'ipv6'}]}`; rejects with
+   * `net::ERR_NAME_NOT_RESOLVED` (no address, or none of `queryType`'s family) or
+   * `net::ERR_DNS_CACHE_MISS` (`source: 'localOnly'` and nothing cached).
+   * @throws {TypeError} gin's `Error processing argument at index 0, conversion failure from
+   * <value>` when `host` is not a string, `Insufficient number of arguments.` for none.
+   *
+   * @example
+   * ```ts
+   * import { session } from "../mod.ts";
+   * const { endpoints } = await session.fromPartition("resolve-doc").resolveHost("localhost", {
+   *   queryType: "A",
+   * });
+   * console.log(endpoints); // [ { address: "127.0.0.1", family: "ipv4" } ]
+   * ```
+   */
+  resolveHost(host: string, options?: ResolveHostOptions): Promise<ResolvedHost> {
+    if (typeof host !== "string") throw methodArgumentError(0, host, arguments.length);
+    const { policy, family } = resolveHostRequest(options);
+    return this.#net.resolveHost(host, policy).then((addresses) => resolvedHost(addresses, family));
   }
 
   /**
