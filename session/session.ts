@@ -707,9 +707,12 @@ export class Session extends TypedEmitter<SessionEvents> {
    * @param options `{url, numSockets}` with numSockets from 1 to 6 (default 1; a value that is
    * not an integer counts as absent, as Electron's int conversion reads it).
    * @throws {TypeError} `Must pass non-empty valid url to session.preconnect.` or
-   * `numSocketsToPreconnect is outside range [1,6]`.
+   * `numSocketsToPreconnect is outside range [1,6]`; gin's `Insufficient number of arguments.`
+   * or `Error processing argument at index 0, conversion failure from <value>` when `options`
+   * is missing or not an object.
    */
   preconnect(options: PreconnectOptions): void {
+    requireDictionary(options, arguments.length);
     // Nothing waits on a preconnect, so its failures are dropped, as in Chromium.
     this.#net.preconnect(options).catch(() => {});
   }
@@ -878,8 +881,11 @@ export class Session extends TypedEmitter<SessionEvents> {
    * Verdicts are cached per host and certificate. `null` restores the default.
    *
    * @param proc The proc, or `null`.
+   * @throws {TypeError} `Must pass null or function`; `Insufficient number of arguments.` when
+   * called with none (Chromium gin's words).
    */
   setCertificateVerifyProc(proc: CertificateVerifyProc | null): void {
+    requireArgument(arguments.length);
     this.#net.setCertificateVerifyProc(proc);
     this.#verifyProc = proc;
     this.#pacNet?.setCertificateVerifyProc(proc);
@@ -1228,8 +1234,13 @@ export class Session extends TypedEmitter<SessionEvents> {
    * @param identifier The item's `blobUUID`.
    * @returns The bytes.
    * @throws {Error} (rejects) `Could not get blob data handle` for an unknown UUID.
+   * @throws {TypeError} gin's `Error processing argument at index 0, conversion failure from
+   * <value>` at once for a non-string, `Insufficient number of arguments.` for none.
    */
   getBlobData(identifier: string): Promise<Buffer> {
+    if (typeof identifier !== "string") {
+      throw methodArgumentError(0, identifier, arguments.length);
+    }
     return blobData(identifier).then((bytes) => Buffer.from(bytes));
   }
 
