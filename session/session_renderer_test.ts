@@ -137,6 +137,20 @@ describe("code cache", () => {
     assert.deepEqual(readdirSync(dir), []);
   });
 
+  it("clears every entry when urls is not an array of strings, as Electron's Get fails", async () => {
+    const ses = memorySession();
+    const dir = join(root, `cache-${++counter}`);
+    ses.setCodeCachePath(dir);
+    // The directory is made in the background; a clear waits for it.
+    await ses.clearCodeCaches({});
+    const clear = ses.clearCodeCaches as (options: unknown) => Promise<void>;
+    for (const urls of ["https://a.test/app.js", ["https://a.test/app.js", 1], 5]) {
+      writeFileSync(join(dir, "entry"), "x");
+      await clear.call(ses, { urls });
+      assert.deepEqual(readdirSync(dir), [], JSON.stringify(urls));
+    }
+  });
+
   it("resolves for an in-memory session with no path", async () => {
     await memorySession().clearCodeCaches({});
   });
