@@ -104,6 +104,9 @@ export type {
 export type {
   BluetoothPairingDetails,
   BluetoothPairingHandler,
+  ResolvedEndpoint,
+  ResolvedHost,
+  ResolveHostOptions,
   SharedDictionaryInfo,
   SharedDictionaryIsolationKey,
   SharedDictionaryUsageInfo,

@@ -19,6 +19,20 @@ export interface ResolvedAddress {
   readonly family: 4 | 6;
 }
 
+/**
+ * How one look-up may use the cache (Chromium's `ResolveHostParameters`): `cacheUsage`
+ * `allowed` (default) answers from a live entry, `staleAllowed` from an expired one too,
+ * `disallowed` asks the system again (and stores the answer); `localOnly` answers only from
+ * the cache, IP literals and `localhost`, rejecting a miss with `net::ERR_DNS_CACHE_MISS`
+ * (Chromium's `HostResolverSource::LOCAL_ONLY`).
+ */
+export interface HostCachePolicy {
+  /** Which cache entries may answer. */
+  readonly cacheUsage?: "allowed" | "staleAllowed" | "disallowed";
+  /** Never ask the system. */
+  readonly localOnly?: boolean;
+}
+
 /** Looks a hostname up; rejects or resolves `[]` when it has no addresses. */
 export type HostLookup = (hostname: string) => Promise<ResolvedAddress[]>;
 
@@ -160,11 +174,11 @@ export class HostResolver {
    * @param hostname A URL's hostname: a name, an IPv4 literal or an IPv6 literal in brackets.
    * @param options `signal`: aborting it rejects this call with `net::ERR_ABORTED` (a shared
    * look-up goes on for its other callers and still fills the cache); `netLog`: the source the
-   * look-up belongs to.
+   * look-up belongs to; `cacheUsage` and `localOnly` as {@linkcode HostCachePolicy} says.
    * @returns The addresses in the order the look-up gave them, never empty.
    * @throws {TypeError} When `hostname` is not a string.
    * @throws {SessionError} `ERR_NAME_NOT_RESOLVED` when the name has no address,
-   * `ERR_ABORTED` when `signal` aborts.
+   * `ERR_ABORTED` when `signal` aborts, `ERR_DNS_CACHE_MISS` for a `localOnly` miss.
    *
    * @example Loopback without DNS
    * ```ts
@@ -175,7 +189,10 @@ export class HostResolver {
    * assert.deepEqual(addresses.map(({ address }) => address), ["127.0.0.1", "::1"]);
    * ```
    */
-  resolve(hostname: string, options: ConnectStepOptions = {}): Promise<ResolvedAddress[]> {
+  resolve(
+    hostname: string,
+    options: ConnectStepOptions & HostCachePolicy = {},
+  ): Promise<ResolvedAddress[]> {
     if (!options.netLog?.sink.capturing) return this.#resolve(hostname, options);
     const lookups = this.#lookups;
     return loggedStep(
@@ -197,8 +214,11 @@ export class HostResolver {
     );
   }
 
-  #resolve(hostname: string, options: ConnectStepOptions): Promise<ResolvedAddress[]> {
-    const { signal } = options;
+  #resolve(
+    hostname: string,
+    options: ConnectStepOptions & HostCachePolicy,
+  ): Promise<ResolvedAddress[]> {
+    const { signal, cacheUsage = "allowed", localOnly = false } = options;
     if (typeof hostname !== "string") {
       throw new TypeError(`Cannot resolve host: "${String(hostname)}" is not a string`);
     }
@@ -217,9 +237,14 @@ export class HostResolver {
 
     const entry = this.#cache.get(key);
     if (entry !== undefined) {
-      if (entry.expires > this.#now()) return Promise.resolve([...entry.addresses]);
-      this.#cache.delete(key);
+      const live = entry.expires > this.#now();
+      if (cacheUsage === "staleAllowed" || (live && cacheUsage === "allowed")) {
+        return Promise.resolve([...entry.addresses]);
+      }
+      if (!live) this.#cache.delete(key);
     }
+    if (localOnly) return Promise.reject(new SessionError("ERR_DNS_CACHE_MISS"));
+    // A look-up already under way started after any cached answer, so it is fresh enough.
     const shared = this.#inFlight.get(key) ?? this.#start(key);
     return abortable(shared, signal).then((addresses) => [...addresses]);
   }
@@ -309,8 +334,9 @@ export class HostResolver {
 
   #store(key: string, addresses: readonly ResolvedAddress[]): void {
     if (this.#ttlMs === 0) return;
-    // An expired entry is deleted before its name is looked up again, so every set appends and
-    // the first key is always the oldest.
+    // Deleted first so that every set appends (a `disallowed` look-up refreshes a live entry)
+    // and the first key is always the oldest.
+    this.#cache.delete(key);
     this.#cache.set(key, { addresses, expires: this.#now() + this.#ttlMs });
     for (const oldest of this.#cache.keys()) {
       if (this.#cache.size <= this.#maxEntries) break;

@@ -289,6 +289,39 @@ describe("HostResolver", () => {
     assert.equal(resolver.lookups, 0);
   });
 
+  it("follows a look-up's cache policy (Chromium's ResolveHostParameters)", async () => {
+    let now = 1000;
+    let answer = ADDRESS;
+    const dns = countingLookup(() => Promise.resolve([answer]));
+    const resolver = new HostResolver({ lookup: dns.lookup, now: () => now });
+    await assert.rejects(resolver.resolve("example.test", { localOnly: true }), {
+      code: "ERR_DNS_CACHE_MISS",
+      errno: -804,
+    });
+    assert.equal(resolver.lookups, 0);
+    await resolver.resolve("example.test");
+    assert.deepEqual(await resolver.resolve("example.test", { localOnly: true }), [ADDRESS]);
+    answer = { address: "192.0.2.8", family: 4 };
+    assert.deepEqual(await resolver.resolve("example.test", { cacheUsage: "disallowed" }), [
+      answer,
+    ]);
+    assert.equal(resolver.lookups, 2);
+    // The fresh answer replaced the cached one.
+    assert.deepEqual(await resolver.resolve("example.test"), [answer]);
+    now += 60_000;
+    assert.deepEqual(await resolver.resolve("example.test", { cacheUsage: "staleAllowed" }), [
+      answer,
+    ]);
+    await assert.rejects(resolver.resolve("example.test", { localOnly: true }), {
+      code: "ERR_DNS_CACHE_MISS",
+    });
+    assert.equal(resolver.lookups, 2);
+    assert.deepEqual(await resolver.resolve("127.0.0.1", { localOnly: true }), [
+      { address: "127.0.0.1", family: 4 },
+    ]);
+    assert.deepEqual(await resolver.resolve("localhost", { localOnly: true }), LOOPBACK);
+  });
+
   it("throws for bad options and a non-string hostname", () => {
     assert.throws(() => new HostResolver({ ttlMs: -1 }), RangeError);
     assert.throws(() => new HostResolver({ ttlMs: Infinity }), RangeError);

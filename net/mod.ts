@@ -62,7 +62,7 @@ export {
   type FollowRedirectsOptions,
   type RedirectEvent,
 } from "./follow_redirects.ts";
-export { HostResolver, type ResolvedAddress } from "./host_resolver.ts";
+export { type HostCachePolicy, HostResolver, type ResolvedAddress } from "./host_resolver.ts";
 export { createHttpTransport, type HttpTransportOptions } from "./http_transport.ts";
 export { NetService, type NetServiceOptions } from "./net_service.ts";
 export { NetworkEmulation } from "./network_emulation.ts";

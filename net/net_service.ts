@@ -21,7 +21,7 @@ import type { TcpConnect } from "../core/stream_socket.ts";
 import { CertificateVerifier } from "./certificate_verifier.ts";
 import { CHROMIUM_CONNECT_TIMEOUTS, type ConnectTimeouts } from "./connect_step.ts";
 import { ConnectionPool } from "./connection_pool.ts";
-import { HostResolver } from "./host_resolver.ts";
+import { type HostCachePolicy, HostResolver, type ResolvedAddress } from "./host_resolver.ts";
 import { createHttpTransport } from "./http_transport.ts";
 import { NetworkEmulation } from "./network_emulation.ts";
 import { originConnector, type OriginConnectorDeps, type TlsPolicy } from "./origin_connector.ts";
@@ -215,6 +215,20 @@ export class NetService {
    */
   hostResolverInfo(): { cache: ReturnType<HostResolver["infoValue"]> } {
     return { cache: this.#resolver.infoValue() };
+  }
+
+  /**
+   * Resolves a hostname through this service's host resolver and its cache, the one requests
+   * use (Electron's `ses.resolveHost`).
+   *
+   * @param host A hostname or IP literal.
+   * @param policy Which cache entries may answer, and whether the system may be asked.
+   * @returns The addresses, never empty.
+   * @throws {SessionError} (rejects) `net::ERR_NAME_NOT_RESOLVED`, or `net::ERR_DNS_CACHE_MISS`
+   * for a `localOnly` miss.
+   */
+  resolveHost(host: string, policy: HostCachePolicy = {}): Promise<ResolvedAddress[]> {
+    return this.#resolver.resolve(host, policy);
   }
 
   /**

@@ -12,7 +12,10 @@ import type { Runtime } from "../core/runtime.ts";
 
 /** Electron's `clearCodeCaches` options. */
 export interface ClearCodeCachesOptions {
-  /** URLs whose cache entries to remove; empty or absent removes every entry. */
+  /**
+   * URLs whose cache entries to remove; empty or absent removes every entry, and so does a
+   * value that is not an array of strings (Electron's `std::set<GURL>` conversion fails then).
+   */
   urls?: string[];
 }
 
@@ -67,8 +70,8 @@ export class CodeCache {
   }
 
   /**
-   * Empties the directory. @ses keeps no entry keyed by URL, so a non-empty `urls` has
-   * nothing to remove.
+   * Empties the directory. @ses keeps no entry keyed by URL, so a non-empty `urls` (an array
+   * of strings) has nothing to remove.
    *
    * @param options `{urls}`.
    * @returns Resolves when done; never rejects.
@@ -76,7 +79,7 @@ export class CodeCache {
   async clear(options: ClearCodeCachesOptions = {}): Promise<void> {
     const path = this.#path;
     await this.#made;
-    if (path === null || (options.urls !== undefined && options.urls.length > 0)) return;
+    if (path === null || urlList(options.urls).length > 0) return;
     try {
       await this.#runtime.remove(path);
       await this.#runtime.ensureDir(path);
@@ -84,4 +87,10 @@ export class CodeCache {
       // Electron's clear resolves whatever happens on disk.
     }
   }
+}
+
+// Electron reads `urls` with options.Get into a std::set<GURL>: anything but an array of strings
+// fails that conversion, and the clear then covers every entry, as when `urls` is absent.
+function urlList(urls: unknown): readonly string[] {
+  return Array.isArray(urls) && urls.every((url) => typeof url === "string") ? urls : [];
 }

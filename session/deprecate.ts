@@ -1,5 +1,6 @@
 /**
- * Electron's deprecation notice for an API that moved (lib/common/deprecate.ts, `moveAPI`):
+ * Electron's deprecation notice for an API that moved or has a replacement
+ * (lib/common/deprecate.ts, `moveAPI` and `warnOnce(old, new)`, which print the same words):
  * once per process, `(electron) '<old>' is deprecated and will be removed. Please use '<new>'
  * instead.` on `console.warn`, obeying Node's `process.noDeprecation`,
  * `process.throwDeprecation` and `process.traceDeprecation`.

@@ -74,6 +74,7 @@ export type {
 } from "../downloads/mod.ts";
 export { type CrdownloadSidecar, readSidecar } from "../downloads/mod.ts";
 export { type ClearCodeCachesOptions, CodeCache } from "./code_cache.ts";
+export type { ResolvedEndpoint, ResolvedHost, ResolveHostOptions } from "./resolve_host.ts";
 export {
   type DeviceGrant,
   type DevicePermissionDetails,

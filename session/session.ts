@@ -45,6 +45,12 @@ import {
 } from "../extensions/mod.ts";
 import { type ClearCodeCachesOptions, CodeCache } from "./code_cache.ts";
 import {
+  type ResolvedHost,
+  resolvedHost,
+  type ResolveHostOptions,
+  resolveHostRequest,
+} from "./resolve_host.ts";
+import {
   type PreloadScript,
   type PreloadScriptRegistration,
   PreloadScripts,
@@ -701,9 +707,12 @@ export class Session extends TypedEmitter<SessionEvents> {
    * @param options `{url, numSockets}` with numSockets from 1 to 6 (default 1; a value that is
    * not an integer counts as absent, as Electron's int conversion reads it).
    * @throws {TypeError} `Must pass non-empty valid url to session.preconnect.` or
-   * `numSocketsToPreconnect is outside range [1,6]`.
+   * `numSocketsToPreconnect is outside range [1,6]`; gin's `Insufficient number of arguments.`
+   * or `Error processing argument at index 0, conversion failure from <value>` when `options`
+   * is missing or not an object.
    */
   preconnect(options: PreconnectOptions): void {
+    requireDictionary(options, arguments.length);
     // Nothing waits on a preconnect, so its failures are dropped, as in Chromium.
     this.#net.preconnect(options).catch(() => {});
   }
@@ -818,6 +827,35 @@ export class Session extends TypedEmitter<SessionEvents> {
   }
 
   /**
+   * Resolves a hostname with this session's host resolver, the one its requests use, and its
+   * cache (Electron's `ses.resolveHost`). IP literals answer at once; `localhost` and
+   * `*.localhost` are the loopback addresses.
+   *
+   * @param host The hostname, or an IP literal.
+   * @param options `{queryType, source, cacheUsage, secureDnsPolicy}`, read as Electron reads
+   * them: options that are not an object, and values it does not list, count as absent.
+   * @returns Resolves with `{endpoints: [{address, family: 'ipv4' | 'ipv6'}]}`; rejects with
+   * `net::ERR_NAME_NOT_RESOLVED` (no address, or none of `queryType`'s family) or
+   * `net::ERR_DNS_CACHE_MISS` (`source: 'localOnly'` and nothing cached).
+   * @throws {TypeError} gin's `Error processing argument at index 0, conversion failure from
+   * <value>` when `host` is not a string, `Insufficient number of arguments.` for none.
+   *
+   * @example
+   * ```ts
+   * import { session } from "../mod.ts";
+   * const { endpoints } = await session.fromPartition("resolve-doc").resolveHost("localhost", {
+   *   queryType: "A",
+   * });
+   * console.log(endpoints); // [ { address: "127.0.0.1", family: "ipv4" } ]
+   * ```
+   */
+  resolveHost(host: string, options?: ResolveHostOptions): Promise<ResolvedHost> {
+    if (typeof host !== "string") throw methodArgumentError(0, host, arguments.length);
+    const { policy, family } = resolveHostRequest(options);
+    return this.#net.resolveHost(host, policy).then((addresses) => resolvedHost(addresses, family));
+  }
+
+  /**
    * Empties the host resolver cache.
    *
    * @returns Resolves when the cache is empty.
@@ -843,8 +881,11 @@ export class Session extends TypedEmitter<SessionEvents> {
    * Verdicts are cached per host and certificate. `null` restores the default.
    *
    * @param proc The proc, or `null`.
+   * @throws {TypeError} `Must pass null or function`; `Insufficient number of arguments.` when
+   * called with none (Chromium gin's words).
    */
   setCertificateVerifyProc(proc: CertificateVerifyProc | null): void {
+    requireArgument(arguments.length);
     this.#net.setCertificateVerifyProc(proc);
     this.#verifyProc = proc;
     this.#pacNet?.setCertificateVerifyProc(proc);
@@ -1081,22 +1122,29 @@ export class Session extends TypedEmitter<SessionEvents> {
   /**
    * Deprecated: replaces the `frame` preload scripts by these paths (kept as given). As in
    * Electron's lib/browser/api/session.ts, every `frame` script goes, those added with
-   * `registerPreloadScript` too; `service-worker` scripts stay.
+   * `registerPreloadScript` too; `service-worker` scripts stay. Its first use in the process
+   * prints Electron's `(electron) 'session.setPreloads' is deprecated and will be removed.
+   * Please use 'session.registerPreloadScript' instead.` (deprecate.warnOnce), before the
+   * argument is looked at.
    *
    * @param preloads Script paths.
    * @throws {TypeError} `preloads.map is not a function` for a non-array, and the conversion
    * failure of `registerPreloadScript` for a path that is not a string (nothing changes then).
    */
   setPreloads(preloads: string[]): void {
+    DEPRECATED.setPreloads();
     this.#preloads.setFramePaths(preloads);
   }
 
   /**
-   * Deprecated: the `frame` preload scripts' paths.
+   * Deprecated: the `frame` preload scripts' paths. Its first use in the process prints
+   * Electron's `(electron) 'session.getPreloads' is deprecated and will be removed. Please use
+   * 'session.getPreloadScripts' instead.` (deprecate.warnOnce).
    *
    * @returns The paths.
    */
   getPreloads(): string[] {
+    DEPRECATED.getPreloads();
     return this.#preloads.framePaths();
   }
 
@@ -1186,8 +1234,13 @@ export class Session extends TypedEmitter<SessionEvents> {
    * @param identifier The item's `blobUUID`.
    * @returns The bytes.
    * @throws {Error} (rejects) `Could not get blob data handle` for an unknown UUID.
+   * @throws {TypeError} gin's `Error processing argument at index 0, conversion failure from
+   * <value>` at once for a non-string, `Insufficient number of arguments.` for none.
    */
   getBlobData(identifier: string): Promise<Buffer> {
+    if (typeof identifier !== "string") {
+      throw methodArgumentError(0, identifier, arguments.length);
+    }
     return blobData(identifier).then((bytes) => Buffer.from(bytes));
   }
 
@@ -1439,6 +1492,9 @@ const DEPRECATED = {
     "session.getAllExtensions",
     "session.extensions.getAllExtensions",
   ),
+  // deprecate.warnOnce(old, new) in lib/browser/api/session.ts: the same words as moveAPI's.
+  setPreloads: movedApiWarning("session.setPreloads", "session.registerPreloadScript"),
+  getPreloads: movedApiWarning("session.getPreloads", "session.getPreloadScripts"),
 };
 
 const EXTENSION_EVENTS: readonly (keyof ExtensionsEvents)[] = [

@@ -44,6 +44,17 @@ describe("Session argument errors", () => {
     assert.throws(call("setUserAgent", 1), from(0, ""));
     assert.throws(call("setUserAgent", "ua/1", ["en"]), from(1, ""));
     assert.throws(call("allowNTLMCredentialsForDomains", ["*"]), from(0, ""));
+    // gin converts before the method runs: a throw at once, not a rejected promise.
+    assert.throws(call("getBlobData", 5), from(0, ""));
+    assert.throws(call("getBlobData", null), from(0, "null"));
+    // preconnect's options are a gin_helper::Dictionary: anything but an object fails.
+    assert.throws(call("preconnect", "http://a.test/"), from(0, "http://a.test/"));
+    assert.throws(call("preconnect", 1), from(0, ""));
+    assert.throws(call("preconnect", null), from(0, "null"));
+    assert.throws(call("preconnect", {}), {
+      name: "TypeError",
+      message: "Must pass non-empty valid url to session.preconnect.",
+    });
   });
 
   it("throws Insufficient number of arguments for a call without the argument", () => {
@@ -62,6 +73,9 @@ describe("Session argument errors", () => {
         "setUserAgent",
         "allowNTLMCredentialsForDomains",
         "unregisterPreloadScript",
+        "getBlobData",
+        "preconnect",
+        "setCertificateVerifyProc",
       ] as const
     ) {
       assert.throws(() => (ses[name] as Loose).call(ses), insufficient, name);

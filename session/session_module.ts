@@ -20,10 +20,13 @@ export interface SessionModule {
    * `""` (and `"persist:"`) is the default session, `persist:NAME` lives on disk (a TypeError
    * when NAME's directory name would pass 255 bytes), any other name in memory.
    *
+   * Options that are not an object (`null`, a string, an array) count as none, as Electron reads
+   * them with `args->GetNext` and ignores a failed conversion.
+   *
    * @throws {TypeError} `Error processing argument at index 0, conversion failure from <type>`
    * for a partition that is not a string, in the words of Electron's gin_helper that binds the
    * module's functions (`Number`, `Object`, `"text"`), and `Insufficient number of arguments.`
-   * for none; index 1 for options that are not an object.
+   * for none.
    */
   fromPartition(partition: string, options?: SessionOptions): Session;
   /**
@@ -79,9 +82,9 @@ export function createSessionModule(app: App, runtime: Runtime): SessionModule {
     return created;
   }
 
-  function fromPartition(partition: string, options: SessionOptions = {}): Session {
+  function fromPartition(partition: string, given?: SessionOptions): Session {
     if (typeof partition !== "string") throw conversionError(0, partition, arguments.length);
-    checkOptions(options);
+    const options = sessionOptions(given);
     // Electron's FromPartition maps "persist:" to the empty name on disk: the default
     // session's browser context, so the same session.
     if (partition === "persist:") partition = "";
@@ -92,7 +95,7 @@ export function createSessionModule(app: App, runtime: Runtime): SessionModule {
     return created;
   }
 
-  function fromPath(path: string, options: SessionOptions = {}): Session {
+  function fromPath(path: string, given?: SessionOptions): Session {
     if (typeof path !== "string") throw conversionError(0, path, arguments.length);
     if (path === "") throw new TypeError("An empty path was specified");
     if (!isAbsolute(path)) throw new TypeError("An absolute path was not provided");
@@ -100,7 +103,7 @@ export function createSessionModule(app: App, runtime: Runtime): SessionModule {
     if (path.includes("\0")) {
       throw new TypeError(`Invalid path ${JSON.stringify(path)}: it contains a NUL byte`);
     }
-    checkOptions(options);
+    const options = sessionOptions(given);
     // "/a/b/" and "/a/./b" are the same directory, so the same session.
     const key = resolve(path);
     const existing = byPath.get(key);
@@ -146,8 +149,10 @@ function partitionDirName(name: string): string {
   return encodeURIComponent(name).replaceAll(".", "%2E");
 }
 
-function checkOptions(options: unknown): void {
-  if (typeof options !== "object" || options === null || Array.isArray(options)) {
-    throw conversionError(1, options, 2);
-  }
+// Electron's FromPartition/FromPath read the options with `args->GetNext(&options)` into a
+// base::DictValue and ignore its result: anything that is not a dictionary counts as none.
+function sessionOptions(options: unknown): SessionOptions {
+  return typeof options === "object" && options !== null && !Array.isArray(options)
+    ? options as SessionOptions
+    : {};
 }

@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { currentRuntime } from "../runtime/mod.ts";
@@ -110,7 +110,7 @@ describe("session.fromPartition", () => {
     assert.equal(session.fromPartition("cached").cacheEnabled, true);
   });
 
-  it("rejects a non-string partition and non-object options with a TypeError", () => {
+  it("rejects a non-string partition with a TypeError", () => {
     const { session } = freshModule();
     for (const bad of [1, null, undefined, {}, ["persist:x"]]) {
       assert.throws(
@@ -120,10 +120,6 @@ describe("session.fromPartition", () => {
           /Error processing argument at index 0, conversion failure/.test(error.message),
       );
     }
-    assert.throws(
-      () => session.fromPartition("x", "cache" as unknown as { cache: boolean }),
-      /Error processing argument at index 1, conversion failure from "cache"/,
-    );
     // The module's functions are bound through Electron's gin_helper, which names the type.
     assert.throws(() => session.fromPartition(1 as unknown as string), {
       name: "TypeError",
@@ -133,6 +129,27 @@ describe("session.fromPartition", () => {
       name: "TypeError",
       message: "Insufficient number of arguments.",
     });
+  });
+
+  it("takes options that are not an object as none, as Electron's args->GetNext does", async () => {
+    const { session } = freshModule();
+    const loose = session as unknown as Record<
+      "fromPartition" | "fromPath",
+      (
+        ...args: unknown[]
+      ) => Session
+    >;
+    for (const options of [null, "cache", 5, [{ cache: false }]]) {
+      const ses = loose.fromPartition(`loose-${String(options)}`, options);
+      assert.equal(ses.cacheEnabled, true, String(options));
+      assert.equal(ses.isPersistent(), false);
+    }
+    const parent = mkdtempSync(join(tmpdir(), "ses-loose-"));
+    const dir = join(parent, "profile");
+    const ses = loose.fromPath(dir, null);
+    assert.equal(ses.storagePath, dir);
+    await ses.storageReady();
+    rmSync(parent, { recursive: true, force: true });
   });
 
   it("uses the userData in force when the session is created", () => {

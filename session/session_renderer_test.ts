@@ -1,7 +1,9 @@
 // The renderer-adjacent Session methods: preload scripts, code cache, blobs, service workers.
 import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import process from "node:process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { registerBlob, unregisterBlob } from "../core/blob_registry.ts";
@@ -89,6 +91,25 @@ describe("preload scripts", () => {
     );
     assert.throws(() => ses.setPreloads("x" as unknown as string[]), { name: "TypeError" });
   });
+
+  it("setPreloads and getPreloads print Electron's deprecation notice once per process", () => {
+    // The notice is once per process, so a fresh one shows it whatever this file ran before.
+    const module = new URL("../mod.ts", import.meta.url).href;
+    const code = `import { session } from ${JSON.stringify(module)};
+      const ses = session.fromPartition("deprecated-preloads");
+      ses.setPreloads(["/a.js"]);
+      ses.setPreloads(["/b.js"]);
+      console.log(JSON.stringify([ses.getPreloads(), ses.getPreloads()]));`;
+    const args = "Deno" in globalThis ? ["eval", "--ext=ts", code] : ["-e", code];
+    const child = spawnSync(process.execPath, args, { encoding: "utf8", timeout: 60_000 });
+    assert.equal(child.stdout.trim(), JSON.stringify([["/b.js"], ["/b.js"]]));
+    assert.deepEqual(child.stderr.trim().split("\n"), [
+      "(electron) 'session.setPreloads' is deprecated and will be removed. Please use " +
+      "'session.registerPreloadScript' instead.",
+      "(electron) 'session.getPreloads' is deprecated and will be removed. Please use " +
+      "'session.getPreloadScripts' instead.",
+    ]);
+  });
 });
 
 describe("code cache", () => {
@@ -114,6 +135,20 @@ describe("code cache", () => {
     assert.deepEqual(readdirSync(dir), ["entry"]);
     await ses.clearCodeCaches({ urls: [] });
     assert.deepEqual(readdirSync(dir), []);
+  });
+
+  it("clears every entry when urls is not an array of strings, as Electron's Get fails", async () => {
+    const ses = memorySession();
+    const dir = join(root, `cache-${++counter}`);
+    ses.setCodeCachePath(dir);
+    // The directory is made in the background; a clear waits for it.
+    await ses.clearCodeCaches({});
+    const clear = ses.clearCodeCaches as (options: unknown) => Promise<void>;
+    for (const urls of ["https://a.test/app.js", ["https://a.test/app.js", 1], 5]) {
+      writeFileSync(join(dir, "entry"), "x");
+      await clear.call(ses, { urls });
+      assert.deepEqual(readdirSync(dir), [], JSON.stringify(urls));
+    }
   });
 
   it("resolves for an in-memory session with no path", async () => {

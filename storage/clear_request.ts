@@ -50,9 +50,12 @@ export interface ClearDataOptions {
    * list is not an array of strings (Electron's conversion fails and the option counts as absent).
    */
   dataTypes?: string[];
-  /** Clear only these origins' data (cookies: by registrable domain). */
+  /**
+   * Clear only these origins' data (cookies: by registrable domain). Anything but an array of
+   * strings counts as absent, as in Electron.
+   */
   origins?: string[];
-  /** Clear every origin's data but these. */
+  /** Clear every origin's data but these; anything but an array of strings counts as absent. */
   excludeOrigins?: string[];
   /** Skip closing idle connections after clearing cookies (any truthy value). Default `false`. */
   avoidClosingConnections?: boolean;
@@ -145,7 +148,11 @@ export function clearStorageDataRequest(options: ClearStorageDataOptions = {}): 
  * ```
  */
 export function clearDataRequest(options: ClearDataOptions = {}): ClearRequest {
-  const { dataTypes, origins, excludeOrigins, avoidClosingConnections } = options ?? {};
+  const { dataTypes, avoidClosingConnections } = options ?? {};
+  // Electron reads each list with a Get that fails for anything but an array of strings
+  // (std::vector<GURL>); a key whose Get failed counts as absent, also for the conflict check.
+  const origins = stringList(options?.origins);
+  const excludeOrigins = stringList(options?.excludeOrigins);
   if (origins !== undefined && excludeOrigins !== undefined) {
     throw new TypeError("Cannot provide both 'origins' and 'excludeOrigins'");
   }
@@ -158,7 +165,7 @@ export function clearDataRequest(options: ClearDataOptions = {}): ClearRequest {
   const list = origins ?? excludeOrigins;
   // gin reads a bool as JavaScript truthiness, so `1` or `"yes"` keeps connections too.
   const avoid = Boolean(avoidClosingConnections);
-  if (!Array.isArray(list)) {
+  if (list === undefined) {
     return {
       targets,
       cookieMatches: () => true,

@@ -99,6 +99,25 @@ describe("clearDataRequest", () => {
     });
   });
 
+  it("counts an origin list only when it is an array of strings, as Electron's Get does", () => {
+    // `null` or a string where a list goes fails Electron's std::vector<GURL> conversion, so
+    // that key counts as absent: no 'Cannot provide both' error, and the other list rules.
+    const kept = clearDataRequest({
+      origins: null as unknown as string[],
+      excludeOrigins: ["https://a.test"],
+    });
+    assert.equal(kept.scope, "some");
+    assert.equal(kept.originMatches("https://a.test"), false);
+    assert.equal(kept.originMatches("https://b.test"), true);
+    assert.equal(kept.cookieMatches(host("b.test")), true);
+    const only = clearDataRequest({
+      origins: ["https://a.test"],
+      excludeOrigins: "https://b.test" as unknown as string[],
+    });
+    assert.equal(only.originMatches("https://a.test"), true);
+    assert.equal(only.originMatches("https://b.test"), false);
+  });
+
   it("takes a file: URL as Chromium's url::Origin does: the origin file://, not opaque", () => {
     const request = clearDataRequest({ origins: ["file:///tmp/x"] });
     assert.equal(request.originMatches("file://"), true);
