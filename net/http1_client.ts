@@ -17,6 +17,7 @@ import {
   MAX_RESPONSE_HEAD_BYTES,
   mayStartStatusLine,
   parseResponseHead,
+  statusLineStart,
   type ResponseHead,
 } from "./_http1_response_head.ts";
 import { netErrorFromSystemError } from "./net_error_from_system.ts";
@@ -373,7 +374,8 @@ class Http1Exchange {
       length = this.#headLength;
     }
     for (;;) {
-      const end = findResponseHeadEnd(bytes, from, length);
+      const start = statusLineStart(bytes, length);
+      const end = start === -1 ? -1 : findResponseHeadEnd(bytes, Math.max(from, start), length);
       if (end === -1) {
         if (length >= MAX_RESPONSE_HEAD_BYTES) {
           throw new SessionError("ERR_RESPONSE_HEADERS_TOO_BIG");
