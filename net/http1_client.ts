@@ -17,8 +17,8 @@ import {
   MAX_RESPONSE_HEAD_BYTES,
   mayStartStatusLine,
   parseResponseHead,
-  statusLineStart,
   type ResponseHead,
+  statusLineStart,
 } from "./_http1_response_head.ts";
 import { netErrorFromSystemError } from "./net_error_from_system.ts";
 
@@ -224,6 +224,8 @@ class Http1Exchange {
   #remaining = 0;
   #decoder: ChunkedDecoder | null = null;
   #controller: ReadableStreamDefaultController<Uint8Array> | null = null;
+  // The connection's failure, held until the reader has taken the bytes queued before it.
+  #bodyError: { error: unknown } | null = null;
   #paused = false;
   // The reader of a stream body still being sent; null once it is sent (or never was).
   #upload: ReadableStreamDefaultReader<Uint8Array> | null = null;
@@ -357,7 +359,7 @@ class Http1Exchange {
     const reason = this.#signal?.reason;
     // An upload still being read is cancelled with the caller's reason, as the fetch
     // standard's "abort the fetch() call" cancels the request body.
-    this.#fail(new SessionError("ERR_ABORTED", { cause: reason }), reason);
+    this.#fail(new SessionError("ERR_ABORTED", { cause: reason }), reason, false);
   };
 
   #readHead(chunk: Buffer): void {
@@ -484,7 +486,11 @@ class Http1Exchange {
         this.#controller = controller;
         for (const piece of initial) this.#push(piece);
       },
-      pull: () => {
+      pull: (controller) => {
+        if (this.#bodyError !== null) {
+          if (isDrained(controller)) controller.error(this.#bodyError.error);
+          return;
+        }
         if (this.#paused && this.#phase === BODY) {
           this.#paused = false;
           this.#socket.resume();
@@ -564,14 +570,24 @@ class Http1Exchange {
     this.#settle(false);
   }
 
-  #fail(error: unknown, uploadReason: unknown = error): void {
+  /**
+   * Ends the exchange with `error`. In the body, a failure of the connection (cut short, reset,
+   * bad framing) comes after the bytes already queued, as Chromium's HttpStreamParser hands
+   * over every byte it read before a read fails: a reader that starts late (a download waiting
+   * for its 'will-download') still gets them. The caller's own abort (`queuedFirst` false)
+   * drops them at once.
+   */
+  #fail(error: unknown, uploadReason: unknown = error, queuedFirst = true): void {
     const phase = this.#phase;
     if (phase === DONE) return;
     this.#phase = DONE;
     this.#detach(uploadReason);
     this.#socket.destroy();
+    const controller = this.#controller;
     if (phase === HEAD) this.#reject(error);
-    else this.#controller?.error(error);
+    else if (controller !== null && queuedFirst && !isDrained(controller)) {
+      this.#bodyError = { error };
+    } else controller?.error(error);
     this.#settle(false);
   }
 
@@ -727,3 +743,8 @@ function byteLength(chunk: Uint8Array): number {
 }
 
 function ignore(): void {}
+
+// Whether a body stream's queue is empty (its chunks are never empty, and sized in bytes).
+function isDrained(controller: ReadableStreamDefaultController<Uint8Array>): boolean {
+  return (controller.desiredSize ?? 0) >= BODY_HIGH_WATER_MARK;
+}
