@@ -659,6 +659,7 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
     }
     this.#received = offset;
     this.#rate.reset();
+    this.#pausedDuringRead = false;
     let writer = new FileWriter(this.#handle, offset);
     const reader = response.body?.getReader();
     // Every exit from the loop goes through here: what was read is written (or the write
@@ -702,8 +703,10 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
         if (this.#isCancelled()) break;
         // Chromium's HandleRequestCompletionStatus: a body shorter than its Content-Length with
         // no strong validator completes, since a resume would start again from zero and a
-        // wrong Content-Length would then never end. Not when the connection died while we
-        // held it paused: that cut is ours, and the restart below is the safe way on.
+        // wrong Content-Length would then never end. Not when the connection may have died
+        // while we held it paused: that cut is ours, and the restart below is the safe way on.
+        // The transport hands over the bytes it read before the failure first, so a response
+        // we paused is suspect to its end, however many bytes came after the resume.
         if (
           isContentLengthMismatch(error) && !this.#hasStrongValidator() && !this.#pausedDuringRead
         ) break;
@@ -717,7 +720,6 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
         }
         return this.#interrupt(interruptReasonForError(error), error);
       }
-      this.#pausedDuringRead = false;
       if (chunk.done) break;
       try {
         const full = writer.write(chunk.value);

@@ -203,6 +203,9 @@ class RuleError extends Error {}
 /** A rule that does not fit the schema; skipped with a warning. */
 class SchemaError extends Error {}
 
+/** A rule whose regexFilter RE2 cannot compile within 2 KB; skipped with a warning. */
+class RegexTooLargeError extends Error {}
+
 /**
  * Reads a static ruleset's JSON text.
  *
@@ -237,6 +240,7 @@ export function parseRuleset(
   const rules: CompiledRule[] = [];
   const warnings: string[] = [];
   const parseFailures: string[] = [];
+  const largeRegexWarnings: string[] = [];
   const ids = new Set<number>();
   let regexRules = 0;
   let countExceeded = false;
@@ -249,6 +253,10 @@ export function parseRuleset(
       if (error instanceof SchemaError) {
         const id = isRecord(value) && isInt32(value.id) ? `id ${value.id}` : `index ${index}`;
         parseFailures.push(`Rule with ${id} couldn't be parsed. Parse error: ${error.message}.`);
+        return;
+      }
+      if (error instanceof RegexTooLargeError) {
+        largeRegexWarnings.push(error.message);
         return;
       }
       throw error;
@@ -267,6 +275,7 @@ export function parseRuleset(
     rules.push(rule);
   });
   warnings.push(...parseFailures.slice(0, MAX_PARSE_WARNINGS));
+  warnings.push(...largeRegexWarnings);
   if (parseFailures.length > MAX_PARSE_WARNINGS) {
     warnings.push(`Too many rule parse failures; Reporting the first ${MAX_PARSE_WARNINGS}.`);
   }
@@ -407,6 +416,15 @@ function compileRule(value: unknown): CompiledRule {
     const compiled = compileRegexFilter(regexFilter, caseSensitive);
     if (compiled === undefined) {
       fail('specifies an incorrect value for the "*" key.', "regexFilter");
+    }
+    // IndexedRule sets RE2's max_mem to 2 KB and, for a static ruleset, skips a rule past it
+    // with a warning (kRaiseWarningOnLargeRegexRules), so no request runs it.
+    if (compiled!.tooLarge) {
+      throw new RegexTooLargeError(
+        `Rule with id ${id} was skipped as the "regexFilter" value exceeded the 2KB memory ` +
+          "limit when compiled. Learn more: " +
+          "https://developer.chrome.com/docs/extensions/reference/api/declarativeNetRequest#regex-rules",
+      );
     }
     regex = compiled!.regex;
     source = regexFilter;

@@ -12,7 +12,20 @@ export interface CompiledRegexFilter {
   regex: UrlRegex;
   /** A run of characters every match contains, lower-cased, or `""` when none is certain. */
   literal: string;
+  /**
+   * Whether Chromium's RE2 would refuse to compile it within the 2 KB a rule's expression may
+   * take (`kRegexMaxMemKb`): Chromium skips such a rule with a warning.
+   */
+  tooLarge: boolean;
 }
+
+/**
+ * The instructions RE2 fits in Chromium's `max_mem` of 2 KB (`kRegexMaxMemKb`): RE2::Init gives
+ * the forward program two thirds of it, and Compiler::Setup allows
+ * `(max_mem - sizeof(Prog)) / sizeof(Prog::Inst)` instructions of 8 bytes after the Prog itself
+ * (about 440 bytes on 64-bit builds). Past it the compile fails with ErrorPatternTooLarge.
+ */
+export const MAX_REGEX_PROGRAM_SIZE = 116;
 
 /**
  * Compiles a `regexFilter` with RE2, as Chromium does, so a rule matches in time linear in the
@@ -21,13 +34,15 @@ export interface CompiledRegexFilter {
  * @param source The RE2 pattern.
  * @param caseSensitive The rule's `isUrlFilterCaseSensitive`.
  * @returns The compiled filter, or `undefined` when RE2 refuses the pattern (lookahead,
- * lookbehind, backreferences, a bad escape).
+ * lookbehind, backreferences, a bad escape). A pattern whose program exceeds Chromium's 2 KB
+ * (`.{200}`) compiles here, marked `tooLarge`.
  *
  * @example
  * ```ts
  * import { compileRegexFilter } from "./regex_filter.ts";
  * console.log(compileRegexFilter("^https://www\\.(abc|def)\\.xyz\\.com/", false)?.literal); // https://www.
  * console.log(compileRegexFilter("(?=a)b", false)); // undefined
+ * console.log(compileRegexFilter("[0-9a-f]{64}", false)?.tooLarge); // true
  * ```
  */
 export function compileRegexFilter(
@@ -42,7 +57,11 @@ export function compileRegexFilter(
   }
   // A leading (?i) makes the literal case-insensitive too; the literal is lower-cased anyway.
   const body = source.startsWith("(?i)") ? source.slice(4) : source;
-  return { regex, literal: requiredLiteral(body) };
+  return {
+    regex,
+    literal: requiredLiteral(body),
+    tooLarge: regex.programSize > MAX_REGEX_PROGRAM_SIZE,
+  };
 }
 
 // The longest run of literal characters outside every group, none of them optional. A

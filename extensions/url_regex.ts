@@ -58,6 +58,11 @@ export interface UrlRegex {
    * @returns The match, or `null`.
    */
   exec(text: string): UrlRegexMatch | null;
+  /**
+   * The size, in instructions, of the program Chromium's RE2 would compile the expression into
+   * (Latin-1 encoding, no captures): see {@linkcode re2ProgramSize}.
+   */
+  readonly programSize: number;
 }
 
 /**
@@ -80,8 +85,12 @@ export interface UrlRegex {
 export function compileUrlRegex(source: string, caseInsensitive: boolean): UrlRegex {
   const { RE2JS } = re2js ??= require("re2js") as Re2js;
   const re2 = RE2JS.compile(source, caseInsensitive ? RE2JS.CASE_INSENSITIVE : 0);
+  let size: number | undefined;
   return {
     source,
+    get programSize() {
+      return size ??= re2ProgramSize(source, re2.re2Input.prog);
+    },
     groupCount: re2.groupCount(),
     test: (text) => re2.test(text),
     exec(text) {
@@ -95,4 +104,73 @@ export function compileUrlRegex(source: string, caseInsensitive: boolean): UrlRe
       };
     },
   };
+}
+
+// re2js's instruction codes (its Inst class).
+const CAPTURE = 3;
+const NOP = 7;
+const RUNE = 8;
+const RUNE_ANY_NOT_NL = 11;
+
+/**
+ * Counts the instructions of the program RE2 (C++) compiles a pattern into with Chromium's
+ * declarativeNetRequest options (Latin-1, `never_capture`), from re2js's program for it: re2js
+ * compiles the same simplified expression, but a character class is one instruction there,
+ * where RE2's Latin-1 compiler emits a byte range per range and an `Alt` between each two (an
+ * upper-case range and its lower-case twin share one case-folding range). Captures and no-ops
+ * cost nothing (`never_capture`; RE2 emits none). A pattern not anchored at its start gets
+ * RE2's `.*?` loop (two instructions); an anchored one keeps its `^` instruction instead,
+ * unless literal characters follow it: RE2::Init takes those out as the required prefix
+ * (Regexp::RequiredPrefix), matched by memcmp, and the rest is compiled unanchored. Within a
+ * few instructions of RE2's count, which is what Chromium's memory bound needs.
+ */
+function re2ProgramSize(source: string, prog: unknown): number {
+  const instructions = (prog as { inst: { op: number; runes: ArrayLike<number> }[] }).inst;
+  let size = 0;
+  for (const inst of instructions) {
+    if (inst.op === CAPTURE || inst.op === NOP) continue;
+    if (inst.op === RUNE) size += latin1RangeCost(inst.runes);
+    else if (inst.op === RUNE_ANY_NOT_NL) size += 3; // [\x00-\x09] and [\x0b-\xff], one Alt.
+    else size++;
+  }
+  const anchor = /^(?:\(\?[a-zA-Z]+\))?\^/.exec(source);
+  if (anchor === null || source.includes("|")) return size + 2;
+  const prefix = requiredPrefixLength(source.slice(anchor[0].length));
+  return prefix === 0 ? size : size - 1 - prefix + 2;
+}
+
+// The literal characters right after a leading ^ (Regexp::RequiredPrefix's literal string):
+// plain characters and escaped punctuation, less a last one a quantifier applies to.
+function requiredPrefixLength(rest: string): number {
+  let count = 0;
+  let i = 0;
+  while (i < rest.length) {
+    const char = rest[i]!;
+    if (char === "\\") {
+      if (!/[^A-Za-z0-9]/.test(rest[i + 1] ?? "a")) break;
+      i += 2;
+    } else if ("^$.|?*+()[]{}".includes(char)) {
+      break;
+    } else {
+      i++;
+    }
+    count++;
+  }
+  return count > 0 && "?*+{".includes(rest[i] ?? "") ? count - 1 : count;
+}
+
+// Byte ranges plus the Alts joining them, for a class given as rune pairs.
+function latin1RangeCost(runes: ArrayLike<number>): number {
+  // One rune alone is a literal (a case-folding one when the instruction says so).
+  if (runes.length === 1) return 1;
+  const ranges: [number, number][] = [];
+  for (let i = 0; i + 1 < runes.length; i += 2) {
+    if (runes[i]! <= 0xff) ranges.push([runes[i]!, Math.min(runes[i + 1]!, 0xff)]);
+  }
+  let count = ranges.length;
+  for (const [low, high] of ranges) {
+    const upper = low >= 0x41 && high <= 0x5a;
+    if (upper && ranges.some(([l, h]) => l === low + 32 && h === high + 32)) count--;
+  }
+  return Math.max(1, 2 * count - 1);
 }

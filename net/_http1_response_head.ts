@@ -49,6 +49,8 @@ const HTAB = 0x09;
 
 /**
  * Finds the end of a response head: the first empty line, with or without carriage returns.
+ * Look from the status line's start ({@linkcode statusLineStart}): bytes before it may hold
+ * line breaks, which Chromium's LocateEndOfHeaders never looks at either.
  *
  * @param bytes The received bytes; only `bytes[0..length)` is looked at.
  * @param from Where to start looking; pass the previous length minus 3 when more bytes arrive,
@@ -81,20 +83,59 @@ export function findResponseHeadEnd(bytes: Uint8Array, from: number, length: num
   }
 }
 
-// What every status line this parser accepts starts with.
-const STATUS_LINE_PREFIX = [0x48, 0x54, 0x54, 0x50, 0x2f]; // "HTTP/"
+// How many bytes may come before "http", as Chromium's HttpUtil::LocateStartOfStatusLine
+// allows (what Mozilla allows too): a stray CRLF a server sent after its last response.
+const STATUS_LINE_SLOP = 4;
+const HTTP = [0x68, 0x74, 0x74, 0x70]; // "http", matched regardless of case
 
 /**
- * Whether the first bytes of a response that has not ended its head yet can still begin a
- * status line, so that waiting for more of it makes sense. Chromium's HttpStreamParser takes a
- * reply that does not start with "HTTP" as an HTTP/0.9 body as soon as it sees it, and refuses
- * that on a non-default port; neither is worth waiting for a server to close (an SSH or SMTP
- * banner never ends with an empty line).
+ * Where the status line starts: the first of the first five offsets at which "http" begins,
+ * in any case, as Chromium's HttpUtil::LocateStartOfStatusLine finds it (the bytes before it
+ * are dropped, as its AssembleRawHeaders drops them).
  *
  * @param bytes The received bytes; only `bytes[0..length)` is looked at.
  * @param length How many bytes of `bytes` are valid.
- * @returns `false` once those bytes differ from `HTTP/`; `true` while they match it as far as
- *   they go.
+ * @returns The offset, or -1 when "http" is not (yet) there.
+ *
+ * @example
+ * ```ts
+ * import { statusLineStart } from "./_http1_response_head.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const text = (s: string) => new TextEncoder().encode(s);
+ * assert.equal(statusLineStart(text("\r\nHTTP/1.1 200 OK"), 17), 2);
+ * assert.equal(statusLineStart(text("Http/1.1 200 OK"), 15), 0);
+ * assert.equal(statusLineStart(text("SSH-2.0-OpenSSH"), 15), -1);
+ * ```
+ */
+export function statusLineStart(bytes: Uint8Array, length: number): number {
+  const last = Math.min(length - HTTP.length, STATUS_LINE_SLOP);
+  for (let at = 0; at <= last; at++) {
+    if (matchesHttp(bytes, at, at + HTTP.length)) return at;
+  }
+  return -1;
+}
+
+// Whether bytes[from..to) is "http" (or its beginning), in any case.
+function matchesHttp(bytes: Uint8Array, from: number, to: number): boolean {
+  for (let at = from; at < to; at++) {
+    if ((bytes[at]! | 0x20) !== HTTP[at - from]) return false;
+  }
+  return true;
+}
+
+/**
+ * Whether the first bytes of a response that has not ended its head yet can still hold a
+ * status line, so that waiting for more of it makes sense. Chromium's HttpStreamParser takes a
+ * reply with no "http" in its first eight bytes as an HTTP/0.9 body, and refuses that on a
+ * non-default port; neither is worth waiting for a server to close (an SSH or SMTP banner never
+ * ends with an empty line). "http" may start after up to four bytes and in any case
+ * ({@linkcode statusLineStart}).
+ *
+ * @param bytes The received bytes; only `bytes[0..length)` is looked at.
+ * @param length How many bytes of `bytes` are valid.
+ * @returns `false` once "http" can no longer start within the first five offsets; `true`
+ *   while it is there or may still come.
  *
  * @example
  * ```ts
@@ -103,16 +144,16 @@ const STATUS_LINE_PREFIX = [0x48, 0x54, 0x54, 0x50, 0x2f]; // "HTTP/"
  *
  * const text = (s: string) => new TextEncoder().encode(s);
  * assert.equal(mayStartStatusLine(text("HT"), 2), true);
+ * assert.equal(mayStartStatusLine(text("\r\nht"), 4), true);
  * assert.equal(mayStartStatusLine(text("HTTP/1.1 200"), 12), true);
  * assert.equal(mayStartStatusLine(text("SSH-2.0-OpenSSH\r\n"), 17), false);
  * ```
  */
 export function mayStartStatusLine(bytes: Uint8Array, length: number): boolean {
-  const end = Math.min(length, STATUS_LINE_PREFIX.length);
-  for (let at = 0; at < end; at++) {
-    if (bytes[at] !== STATUS_LINE_PREFIX[at]) return false;
+  for (let at = 0; at <= STATUS_LINE_SLOP; at++) {
+    if (matchesHttp(bytes, at, Math.min(length, at + HTTP.length))) return true;
   }
-  return true;
+  return false;
 }
 
 /**
@@ -132,7 +173,8 @@ export function mayStartStatusLine(bytes: Uint8Array, length: number): boolean {
  * @param bytes Bytes holding the head at `[0, end)`.
  * @param end The offset returned by {@linkcode findResponseHeadEnd}.
  * @returns The parsed head.
- * @throws {SessionError} `ERR_INVALID_HTTP_RESPONSE` when the status line is not
+ * @throws {SessionError} `ERR_INVALID_HTTP_RESPONSE` when the status line (after up to four
+ *   stray bytes, its `HTTP` in any case: {@linkcode statusLineStart}) is not
  *   `HTTP/1.x NNN [reason]` with a code of at least 100; and, like Chromium's guards against
  *   response splitting, `ERR_RESPONSE_HEADERS_MULTIPLE_CONTENT_LENGTH` (differing Content-Length
  *   values in a response that is not chunked), `ERR_RESPONSE_HEADERS_MULTIPLE_LOCATION` and
@@ -161,8 +203,11 @@ export function parseResponseHead(bytes: Uint8Array, end: number): ResponseHead 
   const text = Buffer.isBuffer(bytes)
     ? bytes.toString("latin1", 0, end)
     : Buffer.from(bytes.buffer, bytes.byteOffset, end).toString("latin1");
-  const statusEnd = text.indexOf("\n");
-  const { status, statusText, httpVersion } = parseStatusLine(text, lineEnd(text, 0, statusEnd));
+  const start = statusLineStart(bytes, end);
+  if (start === -1) throw new SessionError("ERR_INVALID_HTTP_RESPONSE");
+  const statusEnd = text.indexOf("\n", start);
+  const statusLine = text.slice(start, lineEnd(text, start, statusEnd));
+  const { status, statusText, httpVersion } = parseStatusLine(statusLine, statusLine.length);
 
   const headers: Array<[string, string]> = [];
   const contentLength = new SingleValue();
@@ -323,7 +368,8 @@ function parseStatusLine(
   stop: number,
 ): Pick<ResponseHead, "status" | "statusText" | "httpVersion"> {
   const minor = text.charCodeAt(7);
-  if (!text.startsWith("HTTP/1.") || !isDigit(minor) || text.charCodeAt(8) !== SP) {
+  // "http" was matched in any case; the rest of "HTTP/1." must be there.
+  if (!text.startsWith("/1.", 4) || !isDigit(minor) || text.charCodeAt(8) !== SP) {
     throw new SessionError("ERR_INVALID_HTTP_RESPONSE");
   }
   let at = 9;

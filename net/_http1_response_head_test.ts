@@ -8,11 +8,17 @@ import {
   findResponseHeadEnd,
   parseResponseHead,
   type ResponseHead,
+  statusLineStart,
 } from "./_http1_response_head.ts";
 
 function parse(head: string): ResponseHead {
   const bytes = Buffer.from(head, "latin1");
-  const end = findResponseHeadEnd(bytes, 0, bytes.length);
+  // As the client looks: from the status line's start, past any stray bytes before it.
+  const end = findResponseHeadEnd(
+    bytes,
+    Math.max(0, statusLineStart(bytes, bytes.length)),
+    bytes.length,
+  );
   assert.notEqual(end, -1, "the head should be complete");
   return parseResponseHead(bytes, end);
 }
@@ -126,13 +132,24 @@ describe("parseResponseHead", () => {
         "HTTP/1.1 2000",
         "HTTP/1.1 000",
         "HTTP/1.1200 OK",
-        "http/1.1 200 OK",
+        "12345HTTP/1.1 200 OK",
         "HTTP/3 200",
         "ICY 200 OK",
         "",
       ]
     ) {
       refused(`${line}\r\nX: 1\r\n\r\n`, "ERR_INVALID_HTTP_RESPONSE");
+    }
+  });
+
+  it("finds the status line after up to four stray bytes, its HTTP in any case", () => {
+    // Chromium's HttpUtil::LocateStartOfStatusLine: "http" case-insensitively at one of the
+    // first five offsets (a CRLF a server left after its last response), the rest dropped.
+    for (const slop of ["", "\r\n", "\n\n", "\r\n\r\n", "xx"]) {
+      for (const http of ["HTTP", "http", "Http"]) {
+        const head = parse(`${slop}${http}/1.1 201 Made\r\nX: 1\r\n\r\n`);
+        assert.deepEqual([head.status, head.statusText, head.headers], [201, "Made", [["X", "1"]]]);
+      }
     }
   });
 

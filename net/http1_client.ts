@@ -18,6 +18,7 @@ import {
   mayStartStatusLine,
   parseResponseHead,
   type ResponseHead,
+  statusLineStart,
 } from "./_http1_response_head.ts";
 import { netErrorFromSystemError } from "./net_error_from_system.ts";
 
@@ -223,8 +224,8 @@ class Http1Exchange {
   #remaining = 0;
   #decoder: ChunkedDecoder | null = null;
   #controller: ReadableStreamDefaultController<Uint8Array> | null = null;
-  // A connection failure held back until the body's queued bytes are read (#fail).
-  #failAfterQueue: unknown = undefined;
+  // The connection's failure, held until the reader has taken the bytes queued before it.
+  #bodyError: { error: unknown } | null = null;
   #paused = false;
   // The reader of a stream body still being sent; null once it is sent (or never was).
   #upload: ReadableStreamDefaultReader<Uint8Array> | null = null;
@@ -358,7 +359,7 @@ class Http1Exchange {
     const reason = this.#signal?.reason;
     // An upload still being read is cancelled with the caller's reason, as the fetch
     // standard's "abort the fetch() call" cancels the request body.
-    this.#fail(new SessionError("ERR_ABORTED", { cause: reason }), reason);
+    this.#fail(new SessionError("ERR_ABORTED", { cause: reason }), reason, false);
   };
 
   #readHead(chunk: Buffer): void {
@@ -375,7 +376,8 @@ class Http1Exchange {
       length = this.#headLength;
     }
     for (;;) {
-      const end = findResponseHeadEnd(bytes, from, length);
+      const start = statusLineStart(bytes, length);
+      const end = start === -1 ? -1 : findResponseHeadEnd(bytes, Math.max(from, start), length);
       if (end === -1) {
         if (length >= MAX_RESPONSE_HEAD_BYTES) {
           throw new SessionError("ERR_RESPONSE_HEADERS_TOO_BIG");
@@ -485,9 +487,8 @@ class Http1Exchange {
         for (const piece of initial) this.#push(piece);
       },
       pull: (controller) => {
-        if (this.#failAfterQueue !== undefined && !this.#holdsBytes()) {
-          controller.error(this.#failAfterQueue);
-          this.#failAfterQueue = undefined;
+        if (this.#bodyError !== null) {
+          if (isDrained(controller)) controller.error(this.#bodyError.error);
           return;
         }
         if (this.#paused && this.#phase === BODY) {
@@ -569,26 +570,25 @@ class Http1Exchange {
     this.#settle(false);
   }
 
-  #fail(error: unknown, uploadReason: unknown = error): void {
+  /**
+   * Ends the exchange with `error`. In the body, a failure of the connection (cut short, reset,
+   * bad framing) comes after the bytes already queued, as Chromium's HttpStreamParser hands
+   * over every byte it read before a read fails: a reader that starts late (a download waiting
+   * for its 'will-download') still gets them. The caller's own abort (`queuedFirst` false)
+   * drops them at once.
+   */
+  #fail(error: unknown, uploadReason: unknown = error, queuedFirst = true): void {
     const phase = this.#phase;
     if (phase === DONE) return;
     this.#phase = DONE;
     this.#detach(uploadReason);
     this.#socket.destroy();
+    const controller = this.#controller;
     if (phase === HEAD) this.#reject(error);
-    // An abort (its reason differs from the error) drops the queue, as fetch's abort does.
-    else if (uploadReason !== error || !this.#holdsBytes()) this.#controller?.error(error);
-    // The connection failed, not the caller: the bytes it delivered before that are read
-    // first, as Chromium's job reads what the socket buffered before it sees the close (an
-    // error now would drop the queue). The stream errors once they are taken (pull).
-    else this.#failAfterQueue = error;
+    else if (controller !== null && queuedFirst && !isDrained(controller)) {
+      this.#bodyError = { error };
+    } else controller?.error(error);
     this.#settle(false);
-  }
-
-  // Whether the body stream still queues bytes nobody has read.
-  #holdsBytes(): boolean {
-    const size = this.#controller?.desiredSize;
-    return size !== null && size !== undefined && size < BODY_HIGH_WATER_MARK;
   }
 
   // `uploadReason` is what an upload still being read is cancelled with.
@@ -743,3 +743,8 @@ function byteLength(chunk: Uint8Array): number {
 }
 
 function ignore(): void {}
+
+// Whether a body stream's queue is empty (its chunks are never empty, and sized in bytes).
+function isDrained(controller: ReadableStreamDefaultController<Uint8Array>): boolean {
+  return (controller.desiredSize ?? 0) >= BODY_HIGH_WATER_MARK;
+}

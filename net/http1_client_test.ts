@@ -807,13 +807,13 @@ function exchangeSuite(kind: SocketKind): void {
     for (
       const [name, banner] of [
         ["an SSH banner", "SSH-2.0-OpenSSH_9.2\r\n"],
-        ["a lower-case HTTP prefix", "http/1.1 200 OK\r\n"],
-        ["one wrong byte", "HTTX"],
+        ["one wrong byte", "HTTX/1.1 200 OK\r\n"],
+        ["five bytes before HTTP", "\r\n\r\n\nHTTP/1.1 200 OK\r\n"],
       ] as const
     ) {
       it(`rejects ${name} with ERR_INVALID_HTTP_RESPONSE without waiting for the server to close`, async () => {
-        // Chromium's HttpStreamParser treats a reply that does not start with "HTTP" as
-        // HTTP/0.9 at once, refused off the default ports; a server that then waits must not
+        // Chromium's HttpStreamParser treats a reply with no "http" in its first eight bytes
+        // as HTTP/0.9 at once, refused off the default ports; a server that then waits must not
         // hold the request (this one closes after a second, which a codec that waited for the
         // end of the head would report as ERR_RESPONSE_HEADERS_TRUNCATED).
         await withConnection(
@@ -829,6 +829,19 @@ function exchangeSuite(kind: SocketKind): void {
         );
       });
     }
+
+    it("reads a status line after a stray CRLF, its HTTP in any case, as Chromium", async () => {
+      // HttpUtil::LocateStartOfStatusLine allows four bytes before a case-insensitive "http";
+      // a server that ends its previous response with an extra CRLF sends just that.
+      await withConnection(
+        answering("\r\nhttp/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"),
+        async (socket) => {
+          const response = await exchange(socket, get());
+          assert.equal(response.status, 200);
+          assert.equal(await new Response(response.body).text(), "ok");
+        },
+      );
+    });
 
     it("waits for more bytes while a split status line still starts like HTTP/", async () => {
       await withConnection(
@@ -914,6 +927,41 @@ function exchangeSuite(kind: SocketKind): void {
                   : "ERR_INCOMPLETE_CHUNKED_ENCODING",
               ),
             );
+          },
+        );
+      }
+    });
+
+    it("hands over the bytes read before the connection failed, then the error", async () => {
+      // The reader starts once the connection is gone: the bytes queued ahead of the failure
+      // still come first, as Chromium's HttpStreamParser gives every byte read before a read
+      // fails (a download announcing itself first once saved nothing of them). The last case's
+      // bad chunk comes in a later read; bytes in the same read as bad framing are lost in
+      // Chromium too (its ChunkedDecoder fails the whole buffer).
+      for (
+        const [framing, bytes, last, code] of [
+          ["Content-Length: 10", "short", "", "ERR_CONTENT_LENGTH_MISMATCH"],
+          ["Transfer-Encoding: chunked", "5\r\nshort\r\n", "", "ERR_INCOMPLETE_CHUNKED_ENCODING"],
+          [
+            "Transfer-Encoding: chunked",
+            "5\r\nshort\r\n",
+            "zz\r\n",
+            "ERR_INVALID_CHUNKED_ENCODING",
+          ],
+        ] as const
+      ) {
+        await withConnection(
+          (socket) =>
+            onRequestHeads(socket, () => {
+              socket.write(`HTTP/1.1 200 OK\r\n${framing}\r\n\r\n${bytes}`);
+              setTimeout(() => socket.end(last), 20);
+            }),
+          async (socket) => {
+            const response = await exchange(socket, get());
+            assert.equal(await response.reusable, false); // The connection is done with.
+            const reader = response.body!.getReader();
+            assert.equal(new TextDecoder().decode((await reader.read()).value), "short");
+            await assert.rejects(reader.read(), netError(code));
           },
         );
       }

@@ -7,7 +7,7 @@ import { join, relative } from "node:path";
 import process from "node:process";
 import { pathToFileURL } from "node:url";
 import { after, describe, it } from "node:test";
-import type { AddressInfo } from "node:net";
+import { type AddressInfo, createServer as createNetServer } from "node:net";
 import { createServer } from "node:http";
 import { session } from "../mod.ts";
 import type { DownloadItem, Session } from "../session/mod.ts";
@@ -708,6 +708,29 @@ describe("resume after the connection dropped", () => {
       }
       assert.equal(origin.requests.length, 2);
     }));
+
+  it("a cut that comes before the item reads keeps the bytes that came first", async () => {
+    // The server sends its head and 3 of 100 bytes and closes at once, so the connection has
+    // failed before the item (waiting for its 'will-download') reads: the bytes were queued
+    // ahead of the error and are saved, as Chromium's HttpStreamParser hands them over first.
+    // The item once read the error alone and completed with an empty file.
+    const server = createNetServer((socket) => {
+      socket.on("error", () => {});
+      socket.once("data", () => socket.end("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nabc"));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const { ses, dir } = freshSession();
+      const pending = nextItem(ses);
+      ses.downloadURL(`http://127.0.0.1:${(server.address() as AddressInfo).port}/cut.bin`);
+      const item = await pending;
+      assert.equal(await done(item), "completed");
+      assert.equal(item.getReceivedBytes(), 3);
+      assert.equal(readFileSync(join(dir, "cut.bin"), "latin1"), "abc");
+    } finally {
+      server.close();
+    }
+  });
 
   it("resume() calls while it resumes by itself start no second transfer", () =>
     withOrigin({ "/auto.bin": { body: BODY, etag: '"a"', dropAfter: 100_000 } }, async (o) => {
