@@ -95,8 +95,8 @@ describe("Session spellchecker", () => {
     session = createSessionModule(app, runtime);
   }
 
-  beforeEach(() => {
-    if (userData !== "") rmSync(userData, { recursive: true, force: true });
+  beforeEach(async () => {
+    if (userData !== "") await removeDirectory(userData);
     userData = mkdtempSync(join(tmpdir(), "ses-spellcheck-"));
     routes = {};
     seen = [];
@@ -526,3 +526,18 @@ describe("Session spellchecker", () => {
     assert.deepEqual(await memory.listWordsInSpellCheckerDictionary(), []);
   });
 });
+
+// The last test's session may still be writing its dictionary files as the next test starts: a
+// removal that meets a file written after it listed the folder fails with ENOTEMPTY (seen in a
+// loaded npm test). Try again once the writes have had a moment.
+async function removeDirectory(dir: string): Promise<void> {
+  for (let attempt = 0;; attempt++) {
+    try {
+      rmSync(dir, { recursive: true, force: true });
+      return;
+    } catch (error) {
+      if (attempt >= 20 || (error as { code?: string }).code !== "ENOTEMPTY") throw error;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  }
+}
