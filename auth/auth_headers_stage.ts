@@ -7,7 +7,7 @@
  */
 
 import type { Middleware } from "../core/middleware.ts";
-import { hasUserinfo, withoutUserinfo } from "./_userinfo.ts";
+import { hasUserinfo, withoutUserinfo } from "../core/userinfo.ts";
 
 /**
  * Builds the stage. It takes `user:pass@` off the request's URL, and adds what

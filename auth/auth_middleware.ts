@@ -22,7 +22,7 @@ import {
 } from "./auth_controller.ts";
 import { proxyCredentials, proxyTarget, proxyTargetKey } from "./proxy_target.ts";
 import { discardBody } from "../core/discard_body.ts";
-import { hasUserinfo } from "./_userinfo.ts";
+import { hasUserinfo } from "../core/userinfo.ts";
 
 /** Options for {@linkcode authMiddleware}. */
 export interface AuthMiddlewareOptions extends AuthPolicy {

@@ -14,6 +14,7 @@ import type { Runtime } from "../core/runtime.ts";
 import { SessionError } from "../core/session_error.ts";
 import { unlessAborted } from "../core/unless_aborted.ts";
 import { netErrorNumber } from "../core/net_errors.ts";
+import { withoutUserinfo } from "../core/userinfo.ts";
 import { cachedResponse } from "./_cached_response.ts";
 import { recordBody } from "./_record_body.ts";
 import { type CacheDirectives, deltaSeconds, parseCacheControl } from "./cache_control.ts";
@@ -768,12 +769,7 @@ function cacheMiss(request: Request): Promise<never> {
 // a user name and password, which must never reach the index on disk.
 function cacheUrl(url: string): string {
   const hash = url.indexOf("#");
-  const bare = hash === -1 ? url : url.slice(0, hash);
-  if (!bare.includes("@")) return bare;
-  const parsed = new URL(bare);
-  parsed.username = "";
-  parsed.password = "";
-  return parsed.href;
+  return withoutUserinfo(hash === -1 ? url : url.slice(0, hash));
 }
 
 /** A request field as it will be sent: the request's own, else the session's default. */

@@ -11,6 +11,7 @@ import { isRedirectStatus } from "../core/redirect.ts";
 import { SessionError } from "../core/session_error.ts";
 import { TypedEmitter } from "../core/typed_emitter.ts";
 import { responseUrlChain } from "../core/url_chain.ts";
+import { withoutUserinfo } from "../core/userinfo.ts";
 import { DownloadTarget } from "./_download_target.ts";
 import { writeSidecar } from "./crdownload_sidecar.ts";
 import type { DownloadFetch } from "./download_fetch.ts";
@@ -575,6 +576,8 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
   /** Appends the hops a request to `getURL()` was redirected through (Chromium's url_chain). */
   #extendUrlChain(response: Response): void {
     // The session's pipeline records every hop; another fetch shows only where it ended.
+    // The auth stage takes `user:pass@` off a request (used to answer the challenge), so
+    // `response.url` never has it, while Chromium's url_chain keeps the URL as requested.
     const hops = responseUrlChain(response)?.slice(1) ??
       (response.url !== "" && response.url !== withoutUserinfo(this.getURL())
         ? [response.url]
@@ -886,21 +889,4 @@ function contentRangeStart(response: Response): number | undefined {
     response.headers.get("content-range") ?? "",
   );
   return match ? Number(match[1]) : undefined;
-}
-
-/**
- * The URL as a response shows it: the auth stage takes `user:pass@` off a request (used to
- * answer the challenge), so `response.url` never has it, while Chromium's url_chain keeps the
- * URL as requested.
- */
-function withoutUserinfo(url: string): string {
-  if (!url.includes("@")) return url;
-  try {
-    const parsed = new URL(url);
-    parsed.username = "";
-    parsed.password = "";
-    return parsed.href;
-  } catch {
-    return url;
-  }
 }

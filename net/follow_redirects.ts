@@ -10,6 +10,7 @@ import { SessionError } from "../core/session_error.ts";
 import { setResponseUrlChain } from "../core/url_chain.ts";
 import { isFollowedRedirect, redirectLocation } from "../core/redirect.ts";
 import { setResponseUrl } from "../core/response_url.ts";
+import { withoutUserinfo } from "../core/userinfo.ts";
 import { discardBody } from "../core/discard_body.ts";
 import { defaultsForHop } from "./default_headers.ts";
 
@@ -135,11 +136,7 @@ async function follow(
  * Chromium's), but it is never shown.
  */
 function shownUrl(href: string): string {
-  if (!href.includes("@")) return href;
-  const url = new URL(href);
-  url.username = "";
-  url.password = "";
-  return url.href;
+  return withoutUserinfo(href);
 }
 
 function redirectTarget(current: Request, location: string, rules: HopRules): URL {

@@ -1,5 +1,7 @@
 /**
- * `user:pass@` in a URL: finding it without parsing, and taking it off.
+ * `user:pass@` in a URL: finding it without parsing, and taking it off. Credentials in a URL
+ * are used to answer a challenge (auth/) but never shown: not in `response.url`, a download's
+ * URL chain, the cache's keys or a proxy challenge's URL.
  *
  * @module
  */
@@ -13,7 +15,7 @@
  *
  * @example
  * ```ts
- * import { hasUserinfo } from "./_userinfo.ts";
+ * import { hasUserinfo } from "./userinfo.ts";
  * console.log(hasUserinfo("http://u:p@a.test/"), hasUserinfo("http://a.test/@x")); // true false
  * ```
  */
@@ -27,16 +29,18 @@ export function hasUserinfo(href: string): boolean {
 /**
  * `url` without its user name and password.
  *
- * @param url A URL with or without userinfo.
- * @returns The URL's text without it.
+ * @param url A URL's text (`href`), with or without userinfo.
+ * @returns The URL's text without it; `url` itself when it has none.
+ * @throws {TypeError} When `url` has userinfo but is not a URL.
  *
  * @example
  * ```ts
- * import { withoutUserinfo } from "./_userinfo.ts";
+ * import { withoutUserinfo } from "./userinfo.ts";
  * console.log(withoutUserinfo("http://u:p@a.test/x")); // http://a.test/x
  * ```
  */
-export function withoutUserinfo(url: string | URL): string {
+export function withoutUserinfo(url: string): string {
+  if (!hasUserinfo(url)) return url;
   const parsed = new URL(url);
   parsed.username = "";
   parsed.password = "";
