@@ -56,11 +56,12 @@ const USAGES: Readonly<Record<string, string>> = {
             [--proxy RULES [--proxy-bypass RULES]] [-u USER:PASSWORD] URL
             (-X, -H, -d, -o, -i, -u: also --request, --header, --data, --output, --include,
             --user, as in curl; -H 'Name;' sends it empty, -H 'Name:' leaves it out, the
-            session's own one too; -o -: standard output; DATA: text, @FILE, or @- for standard input; -d drops a file's CR
-            and LF, pieces join with '&'; --block: a Chrome match pattern to cancel, like
-            '*://*/ads/*'; --json: one JSON line with the status, headers and body (text, or
-            bodyBase64); --netlog: record a net log (cookies and credentials stripped unless
-            includeSensitive; socket and body bytes with everything); --proxy: Chromium proxy rules, like
+            session's own one too; -o -: standard output; DATA: text, @FILE, or @- for
+            standard input; -d drops a file's CR and LF, pieces join with '&'; --block: a
+            Chrome match pattern to cancel, like '*://*/ads/*'; --json: one JSON line with the
+            status, headers and body (text, or bodyBase64); --netlog: record a net log (cookies
+            and credentials stripped unless includeSensitive; socket and body bytes with
+            everything); --proxy: Chromium proxy rules, like
             'socks5://127.0.0.1:1080' or 'http=p:3128;https=p:3128', with credentials as
             'http://USER:PASSWORD@p:3128'; -u: answers the URL's server when it asks (Basic,
             Digest or NTLM, like curl --anyauth), never sent before it asks nor to another origin)`,
