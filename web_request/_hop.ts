@@ -9,8 +9,11 @@
 import { Buffer } from "node:buffer";
 import type { UploadData } from "../core/electron_types.ts";
 import type { RequestContext } from "../core/middleware.ts";
+import { objectSlot } from "../core/object_slot.ts";
 
-const uploads = new WeakMap<RequestContext, UploadData[] | undefined>();
+// The upload's list, made once per request: every hop and event of it shows the same bytes.
+// A slot on the context, not a module WeakMap (core/object_slot.ts says why).
+const uploads = objectSlot<RequestContext, UploadData[]>("webRequest upload");
 
 const HOP = Symbol("webRequest hop");
 
@@ -44,7 +47,8 @@ export function hopOf(url: string, request: Request, context: RequestContext): H
 function uploadData(context: RequestContext): UploadData[] | undefined {
   const body = context.body;
   if (!(body instanceof Uint8Array)) return undefined;
-  if (uploads.has(context)) return uploads.get(context);
+  const held = uploads.get(context);
+  if (held !== undefined) return held;
   const bytes = Buffer.from(body);
   const uuid = context.uploadBlobUUID;
   const list = [uuid === undefined ? { bytes } : { bytes, blobUUID: uuid }];
