@@ -89,7 +89,9 @@ export interface FetchEntryOptions {
  * omits it, and nothing Bun shows tells a string body from bytes without reading it), so such
  * a request goes untyped there: give the body in `init` or set the Content-Type. Bun's
  * `Request` keeps no `credentials` either (it always says `include`): a `Request` input's
- * `credentials: "omit"` is honoured in Deno only, `init.credentials` in both.
+ * `credentials: "omit"` is honoured in Deno only, `init.credentials` in both. A `Host` header
+ * of the caller's is dropped: the URL names the host, as in Chromium (whose network service
+ * refuses a consumer's Host); a webRequest `onBeforeSendHeaders` answer may set one.
  *
  * @param pipeline The composed stages and transport.
  * @param options Resource type and id source.
@@ -168,6 +170,12 @@ export function createFetchEntry(pipeline: FetchLike, options: FetchEntryOptions
         (input instanceof Request && input.body !== null && init?.body === undefined);
       const full = newRequest(input, withDuplex);
       if (init?.method !== undefined) checkMethodKept(init.method, full.method);
+      // A caller's Host is none of the request's headers: Chromium takes Host from the URL (its
+      // network service refuses a consumer's), so neither a listener nor the wire sees this
+      // one. Below the entry a Host comes from a stage alone (a webRequest answer), and goes.
+      if ((init?.headers !== undefined || input instanceof Request) && full.headers.has("host")) {
+        full.headers.delete("host");
+      }
       if (
         (init?.cache ?? (input instanceof Request ? input.cache : "default")) === "only-if-cached"
       ) {

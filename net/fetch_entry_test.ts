@@ -24,6 +24,15 @@ describe("createFetchEntry", () => {
     assert.equal(calls[0]!.context.body, null);
   });
 
+  it("drops a caller's Host, in init or a Request input, as Chromium takes Host from the URL", async () => {
+    const { fetchLike, calls } = entry();
+    await fetchLike("http://a.test/", { headers: { Host: "b.test", "x-kept": "1" } });
+    await fetchLike(new Request("http://a.test/", { headers: [["host", "b.test"]] }));
+    await fetchLike("http://a.test/", { method: "POST", headers: { host: "b.test" }, body: "x" });
+    assert.deepEqual(calls.map((call) => call.request.headers.get("host")), [null, null, null]);
+    assert.equal(calls[0]!.request.headers.get("x-kept"), "1");
+  });
+
   it("reads byte bodies once into the context, with the content type header", async () => {
     const { fetchLike, calls } = entry();
     await fetchLike("http://a.test/", { method: "POST", body: "text body" });

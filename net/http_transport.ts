@@ -452,13 +452,17 @@ function uploadBody(
   return options.emulation.throttleUpload(stream, signal);
 }
 
+// Host first, from the URL, then the request's headers merged over it, as Chromium's
+// HttpNetworkTransaction::BuildRequestHeaders sets Host and merges the extra headers: a Host
+// in the request's headers (the entry drops the caller's, so a webRequest answer's) replaces
+// the URL's in its place.
 function requestHeaders(url: URL, headers: Headers): [string, string][] {
-  const list: [string, string][] = [["host", url.host]];
+  const host: [string, string] = ["host", url.host];
+  const list: [string, string][] = [host];
   headers.forEach((value, name) => {
-    // The codec frames the body itself; a caller's Host would duplicate ours.
-    if (name !== "host" && name !== "content-length" && name !== "transfer-encoding") {
-      list.push([name, value]);
-    }
+    // The codec frames the body itself.
+    if (name === "host") host[1] = value;
+    else if (name !== "content-length" && name !== "transfer-encoding") list.push([name, value]);
   });
   return list;
 }

@@ -115,6 +115,48 @@ describe("ses.webRequest and a server's 401 answered through 'login'", () => {
     await ses.closeAllConnections();
   });
 
+  it("carries onBeforeSendHeaders' answer into the answer's round, with the jar's Cookie, as URLRequestHttpJob keeps its extra headers", async () => {
+    const ses = sessions.fromPartition(`web-request-auth-${++partitions}`);
+    ses.on("login", (event, _details, _authInfo, callback) => {
+      event.preventDefault();
+      callback("u", "p");
+    });
+    const shown: Array<Record<string, string>> = [];
+    ses.webRequest.onBeforeSendHeaders((details, callback) => {
+      shown.push({ ...details.requestHeaders });
+      // The first round's answer only: the listener lets the second go as it is shown.
+      if (shown.length > 1) return callback({});
+      const { "Accept-Language": _dropped, ...rest } = details.requestHeaders;
+      callback({
+        requestHeaders: { ...rest, "X-Mine": "1", Host: "other.test", Cookie: "mine=1" },
+      });
+    });
+    received.length = 0;
+    const response = await ses.fetch(`${base}/private`);
+    assert.equal(await response.text(), "in");
+    const [first, second] = shown;
+    assert.equal(first!["X-Mine"], undefined);
+    // Shown the headers the first round went with, its Cookie read again from the jar (with
+    // what the 401 set), the way RestartTransactionWithAuth strips and adds it.
+    const { "Accept-Language": _dropped, ...kept } = first!;
+    assert.deepEqual(second, { ...kept, "X-Mine": "1", Host: "other.test", Cookie: "round=1" });
+    assert.deepEqual(
+      received.map((headers) => [
+        headers.host,
+        headers["x-mine"],
+        headers["accept-language"],
+        headers["user-agent"] === ses.getUserAgent(),
+        headers.cookie,
+        headers.authorization,
+      ]),
+      [
+        ["other.test", "1", undefined, true, "mine=1", undefined],
+        ["other.test", "1", undefined, true, "round=1", "Basic dTpw"],
+      ],
+    );
+    await ses.closeAllConnections();
+  });
+
   it("cancels the request when onHeadersReceived cancels the 401, without asking 'login'", async () => {
     const ses = sessions.fromPartition(`web-request-auth-${++partitions}`);
     let asked = 0;

@@ -760,6 +760,41 @@ describe("ses.webRequest through ses.fetch", () => {
     await ses.closeAllConnections();
   });
 
+  it("sends the Host onBeforeSendHeaders answers with, in the place of the URL's, as Chromium merges the extra headers over it", async () => {
+    const ses = newSession();
+    const shown: Array<Record<string, string>> = [];
+    ses.webRequest.onBeforeSendHeaders((details, callback) => {
+      shown.push({ ...details.requestHeaders });
+      callback({ requestHeaders: { ...details.requestHeaders, Host: "other.test" } });
+    });
+    ses.webRequest.onSendHeaders((details) => shown.push(details.requestHeaders));
+    const hostLines = async (init?: RequestInit) => {
+      const raw: string[] = await (await ses.fetch(`${base}/raw`, init)).json();
+      return raw.flatMap((field, i) =>
+        i % 2 === 0 && /^host$/i.test(field) ? [field, raw[i + 1]] : []
+      );
+    };
+    // One Host line, first as HttpNetworkTransaction puts it, with the listener's value.
+    assert.deepEqual(await hostLines(), ["Host", "other.test"]);
+    const raw: string[] = await (await ses.fetch(`${base}/raw`)).json();
+    assert.equal(raw[0], "Host");
+    assert.equal(shown[0]!.Host, undefined);
+    assert.equal(shown[1]!.Host, "other.test");
+    // A caller's own Host is none of the request's extra headers (Chromium's network service
+    // refuses one): no listener is shown it, and it goes nowhere.
+    shown.length = 0;
+    ses.webRequest.onBeforeSendHeaders((details, callback) => {
+      shown.push({ ...details.requestHeaders });
+      callback({ requestHeaders: details.requestHeaders });
+    });
+    assert.deepEqual(await hostLines({ headers: { Host: "caller.test" } }), [
+      "Host",
+      new URL(base).host,
+    ]);
+    assert.equal(shown[0]!.Host, undefined);
+    await ses.closeAllConnections();
+  });
+
   it("sends onHeadersReceived's non-string values as strings, as Electron's ToString of each", async () => {
     const ses = newSession();
     hits = [];

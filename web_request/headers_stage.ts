@@ -9,6 +9,7 @@ import type { FetchLike, Middleware, RequestContext } from "../core/middleware.t
 import { type ResponseInfo, responseInfo, setResponseInfo } from "../core/response_info.ts";
 import { SessionError } from "../core/session_error.ts";
 import { unlessAborted } from "../core/unless_aborted.ts";
+import { objectSlot } from "../core/object_slot.ts";
 import { answerFailure, ask, tell } from "./_ask.ts";
 import { sentValue } from "../core/header_text.ts";
 import { cancelUpload } from "./_cancel_upload.ts";
@@ -41,7 +42,9 @@ const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
  * response head. Place it below the auth stage too: a hop auth answers is sent again through
  * it, so each round is told to `onBeforeSendHeaders` and `onSendHeaders`, and
  * `onHeadersReceived` sees the 401 or 407 (Chromium's URLRequestHttpJob tells the network
- * delegate of each transaction's start and headers). `onResponseStarted` is
+ * delegate of each transaction's start and headers); a round after a `requestHeaders` answer
+ * starts from the answer's headers, with the jar's `Cookie` read again, as the job keeps its
+ * extra headers across RestartTransactionWithAuth. `onResponseStarted` is
  * `responseStartedStage`'s, above auth, for the hop's final response only.
  *
  * @param webRequest The session's hooks.
@@ -64,6 +67,10 @@ const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
 export function headersStage(webRequest: WebRequest): Middleware {
   return (next) => (request, context) => {
     if (webRequest.empty) return next(request, context);
+    const carried = answered.get(context);
+    if (carried !== undefined && carried.hop === context.urlChain.length) {
+      request = restarted(request, context, carried);
+    }
     const { url } = request;
     const type = context.resourceType;
     const before = webRequest.listenerFor("onBeforeSendHeaders", url, type);
@@ -109,6 +116,36 @@ export function headersStage(webRequest: WebRequest): Middleware {
       return Promise.reject(error);
     }
   };
+}
+
+/** The headers an answer replaced a hop's with, and the hop (its place in the URL chain). */
+interface Answered {
+  hop: number;
+  headers: Headers;
+}
+
+/**
+ * The last `requestHeaders` answer of a request, for its hop. The auth stage above sends a hop
+ * again for each round; like URLRequestHttpJob, which keeps the extra headers the network
+ * delegate answered with across RestartTransactionWithAuth, the next round starts from them
+ * (its listener is shown them, and they go if it answers nothing). A redirect's hop starts from
+ * the request again, as Chromium's new job does. A slot on the context, not a module WeakMap
+ * (core/object_slot.ts says why).
+ */
+const answered = objectSlot<RequestContext, Answered>("webRequest answered headers");
+
+// The round after an answer: the answer's headers, but for the Cookie, which
+// RestartTransactionWithAuth strips so that the jar is read again (the cookie stage has put the
+// jar's Cookie, with what the challenge set, in the defaults).
+function restarted(request: Request, context: RequestContext, carried: Answered): Request {
+  const headers = new Headers(carried.headers);
+  headers.delete("cookie");
+  return new Request(request.url, {
+    method: request.method,
+    headers,
+    redirect: request.redirect,
+    ...(context.signal === undefined ? {} : { signal: request.signal }),
+  });
 }
 
 /** The listeners of a hop's events after onBeforeSendHeaders. */
@@ -217,6 +254,7 @@ function replaceRequestHeaders(
   // with the answer's spelling of its names.
   context.defaultHeaders = [];
   context.headersInit = names.map((name) => [name, replacement[name] as string]);
+  answered.set(context, { hop: context.urlChain.length, headers });
   return new Request(request.url, {
     method: request.method,
     headers,
