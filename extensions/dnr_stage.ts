@@ -66,7 +66,8 @@ export interface DnrStages {
   /**
    * Applies the `modifyHeaders` operations: request headers just before the transport (after
    * cookies and `onBeforeSendHeaders`, as Chromium applies them at `onBeforeSendHeaders`'s
-   * end) and response headers as the response head arrives.
+   * end; again in each round an auth stage above it sends) and response headers as the
+   * response head arrives.
    */
   modifyHeaders: Middleware;
 }
@@ -141,7 +142,9 @@ export function dnrStages(engine: DnrEngine): DnrStages {
     if (pendingCount === 0) return next(request, context);
     const decision = pending.get(context);
     if (decision === undefined) return next(request, context);
-    clear(context);
+    // Kept until the hop ends (beforeRequest forgets it then): an auth stage between the two
+    // sends the hop again, and Chromium applies a request's header actions at each
+    // OnBeforeSendHeaders, its auth restarts' included.
     return withHeaderChanges(next, request, context, decision);
   };
   return { beforeRequest, modifyHeaders };

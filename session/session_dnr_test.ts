@@ -24,6 +24,11 @@ const seen: { url: string; method: string; headers: IncomingHttpHeaders }[] = []
 before(async () => {
   server = createServer((request, response) => {
     seen.push({ url: request.url ?? "", method: request.method ?? "", headers: request.headers });
+    if (request.url === "/dnr-auth" && request.headers.authorization === undefined) {
+      response.writeHead(401, { "www-authenticate": 'Basic realm="dnr"' });
+      response.end();
+      return;
+    }
     response.setHeader("x-secret", "s3cret");
     response.setHeader("content-type", "text/plain");
     response.end(`served ${request.url}`);
@@ -185,6 +190,32 @@ describe("declarativeNetRequest through ses.fetch", () => {
     await untouched.body?.cancel();
     assert.equal(untouched.headers.get("x-secret"), "s3cret");
     assert.equal(requestsTo("/other").at(-1)!.headers["user-agent"], "agent/1");
+  });
+
+  it("modifies the request headers of every auth round, as onBeforeSendHeaders runs again", async () => {
+    const ses = persistentSession();
+    await ses.loadExtension(extensionWithRules([
+      {
+        id: 1,
+        action: {
+          type: "modifyHeaders",
+          requestHeaders: [{ header: "x-from-dnr", operation: "set", value: "yes" }],
+        },
+        condition: { urlFilter: "/dnr-auth" },
+      },
+    ]));
+    const url = new URL(`${origin}/dnr-auth`);
+    url.username = "user";
+    url.password = "pass";
+    const response = await ses.fetch(url.href);
+    assert.equal(await response.text(), "served /dnr-auth");
+    const rounds = requestsTo("/dnr-auth").slice(-2);
+    assert.equal(rounds.length, 2);
+    assert.equal(rounds[0]!.headers.authorization, undefined);
+    assert.ok(rounds[1]!.headers.authorization?.startsWith("Basic "));
+    // Chromium's URLRequestHttpJob restarts with auth through the network delegate's
+    // OnBeforeStartTransaction, where declarativeNetRequest applies its header actions again.
+    assert.deepEqual(rounds.map((round) => round.headers["x-from-dnr"]), ["yes", "yes"]);
   });
 
   it("serves an extensionPath redirect from the extension's directory", async () => {
