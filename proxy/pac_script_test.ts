@@ -348,41 +348,47 @@ describe("PacScript against hostile scripts", () => {
     good.dispose();
   });
 
-  it("a recursion that overflows the host's stack inside QuickJS fails that look-up only, quietly", async () => {
-    // QuickJS's stack check counts its own (WebAssembly) stack; its parser and JSON.stringify
-    // use far more of the host's stack per level than that, so these overflow the host first.
-    // The look-up fails as a throwing script does in Chromium (ERR_PAC_SCRIPT_FAILED, from
-    // which the resolver falls back to DIRECT), with no thread restart and nothing on stderr.
-    const script = new URL("./testdata/pac_host_overflow_script.ts", import.meta.url).pathname;
-    const args = "Deno" in globalThis ? ["run", "-A", script] : [script];
-    const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
-    let output = "";
-    let errors = "";
-    child.stdout!.on("data", (chunk: Uint8Array) => output += new TextDecoder().decode(chunk));
-    child.stderr!.on("data", (chunk: Uint8Array) => errors += new TextDecoder().decode(chunk));
-    const code = await new Promise<number | null>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        child.kill("SIGKILL");
-        reject(new Error("the process did not exit within 30 s"));
-      }, 30_000);
-      child.once("exit", (exitCode) => {
-        clearTimeout(timer);
-        resolve(exitCode);
+  it(
+    "a recursion that overflows the host's stack inside QuickJS fails that look-up only, quietly",
+    {
+      timeout: 60_000,
+    },
+    async () => {
+      // QuickJS's stack check counts its own (WebAssembly) stack; its parser and JSON.stringify
+      // use far more of the host's stack per level than that, so these overflow the host first.
+      // The look-up fails as a throwing script does in Chromium (ERR_PAC_SCRIPT_FAILED, from
+      // which the resolver falls back to DIRECT), with no thread restart and nothing on stderr.
+      const script = new URL("./testdata/pac_host_overflow_script.ts", import.meta.url).pathname;
+      const args = "Deno" in globalThis ? ["run", "-A", script] : [script];
+      const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
+      let output = "";
+      let errors = "";
+      child.stdout!.on("data", (chunk: Uint8Array) => output += new TextDecoder().decode(chunk));
+      child.stderr!.on("data", (chunk: Uint8Array) => errors += new TextDecoder().decode(chunk));
+      const code = await new Promise<number | null>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          child.kill("SIGKILL");
+          reject(new Error("the process did not exit within 30 s"));
+        }, 30_000);
+        child.once("exit", (exitCode) => {
+          clearTimeout(timer);
+          resolve(exitCode);
+        });
       });
-    });
-    assert.equal(code, 0, errors);
-    assert.equal(errors, "");
-    const lines = output.trim().split("\n");
-    assert.equal(lines.length, 4, output);
-    for (const failed of [lines[0]!, lines[2]!]) {
-      assert.match(
-        failed,
-        /^ERR_PAC_SCRIPT_FAILED Error: RangeError: Maximum call stack size exceeded/,
-      );
-    }
-    assert.equal(lines[1], "PROXY a.example:1");
-    assert.equal(lines[3], "PROXY b.example:1");
-  });
+      assert.equal(code, 0, errors);
+      assert.equal(errors, "");
+      const lines = output.trim().split("\n");
+      assert.equal(lines.length, 4, output);
+      for (const failed of [lines[0]!, lines[2]!]) {
+        assert.match(
+          failed,
+          /^ERR_PAC_SCRIPT_FAILED Error: RangeError: Maximum call stack size exceeded/,
+        );
+      }
+      assert.equal(lines[1], "PROXY a.example:1");
+      assert.equal(lines[3], "PROXY b.example:1");
+    },
+  );
 
   it("a syntax error fails compilation with a clear message", async () => {
     await assert.rejects(
