@@ -417,6 +417,25 @@ describe("PacScript against hostile scripts", () => {
     pac.dispose();
   });
 
+  it("a non-ASCII answer fails, as Chromium's proxy_resolver_v8.cc refuses it", async () => {
+    // Chromium: "FindProxyForURL() returned a non-ASCII string (crbug.com/47234)" and
+    // ERR_PAC_SCRIPT_FAILED, rather than reading an IDN proxy host.
+    const sources = [
+      'function FindProxyForURL() { return "PROXY b\u00fccher.example:80"; }',
+      'function FindProxyForURL(url, host) { return String("PROXY b\u00fccher.example:80"); }',
+    ];
+    for (const [index, source] of sources.entries()) {
+      const pac = await PacScript.compile(source);
+      assert.equal(pac.fastPath, index === 0);
+      await assert.rejects(pac.findProxyForUrl(new URL("http://x/")), (error: unknown) => {
+        assert.ok(SessionError.is(error) && error.code === "ERR_PAC_SCRIPT_FAILED");
+        assert.match(String(error.cause), /returned a non-ASCII string/);
+        return true;
+      });
+      pac.dispose();
+    }
+  });
+
   it("10,000 dnsResolve calls make at most 20 look-ups", async () => {
     const calls: string[] = [];
     const pac = await PacScript.compile(
