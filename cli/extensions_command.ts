@@ -5,18 +5,19 @@
  * - `ses extensions load PATH [--partition NAME] [--json]` — prints the id, name, version and
  *   install warnings (or one JSON object with `--json`); exit 1 when loading fails.
  * - `ses extensions id PATH [--json]` — prints the id (from the manifest `key` when there is one),
- *   or `{"id", "path"}` with `--json`.
+ *   or `{"id", "path"}` with `--json`; exit 1 when PATH is not a directory.
  *
  * @module
  */
 
-import { readFile } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { isAbsolute, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import {
   extensionIdFromKey,
   extensionIdFromPath,
   extensionWarnings,
+  parseManifest,
   type SessionModule,
 } from "../session/mod.ts";
 import { usageLine } from "./usage_error.ts";
@@ -40,14 +41,16 @@ export const EXTENSIONS_USAGE = `  ses extensions load PATH [--partition NAME] [
  * @param session The `session` module.
  * @param args The arguments after `extensions`.
  * @param output Where to print.
- * @returns The exit code: 0 on success, 1 when loading fails, 2 for bad arguments.
+ * @returns The exit code: 0 on success, 1 when loading fails or `id` is given no directory, 2
+ * for bad arguments.
  *
  * @example
  * ```ts ignore
  * import { session } from "../mod.ts";
  * import { runExtensions } from "./extensions_command.ts";
- * await runExtensions(session, ["id", "/path/to/file.ext"], { out: console.log, err: console.error });
- * // lnkgfdknojmdambfcanadbhmfjfljobb
+ * // An existing extension directory; a missing one prints an error and returns 1.
+ * await runExtensions(session, ["id", "/opt/my-extension"], { out: console.log, err: console.error });
+ * // the id: from the manifest's key, else from the path
  * ```
  */
 export async function runExtensions(
@@ -97,6 +100,12 @@ export async function runExtensions(
   // Chromium hashes the path as given, so an absolute path is kept byte for byte.
   const directory = isAbsolute(path) ? path : resolve(path);
   if (action === "id") {
+    // Only a directory gets an id, as only a directory loads (loadExtension's first check).
+    const isDirectory = await stat(directory).then((found) => found.isDirectory(), () => false);
+    if (!isDirectory) {
+      output.err(`ses extensions: Extension directory not found: ${directory}`);
+      return 1;
+    }
     const id = await idOf(directory);
     output.out(parsed.values.json ? JSON.stringify({ id, path: directory }) : id);
     return 0;
@@ -130,9 +139,8 @@ export async function runExtensions(
 async function idOf(directory: string): Promise<string> {
   let key: unknown;
   try {
-    // Chromium's JSON reader, like loadExtension, allows a byte order mark; JSON.parse does not.
-    const text = await readFile(join(directory, "manifest.json"), "utf8");
-    key = JSON.parse(text.replace(/^\uFEFF/, "")).key;
+    // Read as loadExtension reads it (a byte order mark, comments: Chromium's JSON reader).
+    key = parseManifest(await readFile(join(directory, "manifest.json"), "utf8")).key;
   } catch {
     key = undefined;
   }

@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { currentRuntime } from "../runtime/mod.ts";
-import { App, createSessionModule } from "../session/mod.ts";
+import { App, createSessionModule, extensionIdFromPath } from "../session/mod.ts";
 import { runExtensions } from "./extensions_command.ts";
 
 const root = mkdtempSync(join(tmpdir(), "ses-cli-ext-"));
@@ -37,18 +37,45 @@ function extension(manifest: Record<string, unknown>): string {
 describe("ses extensions", () => {
   it("prints Chromium's id for a path, or for the manifest key", async () => {
     const { out, output } = capture();
-    assert.equal(await runExtensions(sessions(), ["id", "/path/to/file.ext"], output), 0);
+    const unkeyed = extension({ name: "u", version: "1", manifest_version: 3 });
+    assert.equal(await runExtensions(sessions(), ["id", unkeyed], output), 0);
     const keyed = extension({ name: "k", version: "1", manifest_version: 3, key: btoa("test") });
     assert.equal(await runExtensions(sessions(), ["id", keyed], output), 0);
-    assert.deepEqual(out, ["lnkgfdknojmdambfcanadbhmfjfljobb", "jpignaibiiemhngfjkcpokkamffknabf"]);
+    assert.deepEqual(out, [extensionIdFromPath(unkeyed), "jpignaibiiemhngfjkcpokkamffknabf"]);
   });
 
   it("prints the id as one JSON object with --json, as load does", async () => {
     const { out, output } = capture();
-    assert.equal(await runExtensions(sessions(), ["id", "/path/to/file.ext", "--json"], output), 0);
+    const dir = extension({ name: "u", version: "1", manifest_version: 3 });
+    assert.equal(await runExtensions(sessions(), ["id", dir, "--json"], output), 0);
     assert.deepEqual(out.map((line) => JSON.parse(line)), [
-      { id: "lnkgfdknojmdambfcanadbhmfjfljobb", path: "/path/to/file.ext" },
+      { id: extensionIdFromPath(dir), path: dir },
     ]);
+  });
+
+  it("fails for a directory that is not there, with loadExtension's message (exit 1)", async () => {
+    const { out, err, output } = capture();
+    const missing = join(root, "nowhere");
+    const file = join(root, "a-file");
+    writeFileSync(file, "{}");
+    assert.equal(await runExtensions(sessions(), ["id", missing], output), 1);
+    assert.equal(await runExtensions(sessions(), ["id", file, "--json"], output), 1);
+    assert.deepEqual(out, []);
+    assert.deepEqual(err, [
+      `ses extensions: Extension directory not found: ${missing}`,
+      `ses extensions: Extension directory not found: ${file}`,
+    ]);
+  });
+
+  it("reads the key of a manifest with comments, as loading does", async () => {
+    const { out, output } = capture();
+    const dir = extension({});
+    writeFileSync(
+      join(dir, "manifest.json"),
+      `{ // keyed\n "name": "k", "version": "1", "manifest_version": 3, "key": "${btoa("test")}" }`,
+    );
+    assert.equal(await runExtensions(sessions(), ["id", dir], output), 0);
+    assert.deepEqual(out, ["jpignaibiiemhngfjkcpokkamffknabf"]);
   });
 
   it("reads the key of a manifest that starts with a byte order mark, as loading does", async () => {

@@ -197,7 +197,8 @@ function argumentProblem(
 ): string | undefined {
   if (action === "clear") {
     if (path !== undefined) return `clear takes no path (got "${path}")`;
-    // clearStorageData ignores an origin it cannot read, so a typo would clear nothing.
+    // clearStorageData clears every origin for one it cannot read (as Electron does), so a typo
+    // would wipe the partition.
     if (origin !== undefined && (!URL.canParse(origin) || new URL(origin).origin === "null")) {
       return `--origin: "${origin}" is not an origin like https://example.com`;
     }

@@ -83,7 +83,8 @@ function parseMessages(text: string | undefined): Map<string, string> | undefine
   if (text === undefined) return undefined;
   let value: unknown;
   try {
-    value = parseExtensionJson(text);
+    // extension_l10n_util.cc LoadMessageFile reads as LoadManifest does (JSONFileValueDeserializer).
+    value = parseExtensionJson(text, { chromiumExtensions: true });
   } catch {
     return undefined;
   }

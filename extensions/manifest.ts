@@ -118,7 +118,8 @@ export function parseManifest(text: string | undefined): Manifest {
   if (text === undefined) throw new Error(MANIFEST_UNREADABLE);
   let value: unknown;
   try {
-    value = parseExtensionJson(text);
+    // file_util.cc LoadManifest reads with JSONFileValueDeserializer's default options.
+    value = parseExtensionJson(text, { chromiumExtensions: true });
   } catch {
     throw new Error(MANIFEST_NOT_JSON);
   }

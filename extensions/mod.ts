@@ -50,4 +50,4 @@ export {
   extensionWarnings,
   type LoadExtensionOptions,
 } from "./extensions.ts";
-export { CHROMIUM_VERSION, type Manifest } from "./manifest.ts";
+export { CHROMIUM_VERSION, type Manifest, parseManifest } from "./manifest.ts";

@@ -33,6 +33,23 @@ export interface SandboxLimits {
 }
 
 const STACK_LIMIT_BYTES = 256 * 1024;
+
+/**
+ * Whether an error thrown out of a call into QuickJS left its WebAssembly instance unusable:
+ * the host's stack overflowed inside it (a `RangeError`), or it trapped or aborted (a
+ * `WebAssembly.RuntimeError`). Either unwinds QuickJS's C code half way, leaving its stack
+ * pointer, its allocator and the runtime's objects as they were at that moment, so nothing
+ * more may run in the instance. QuickJS's own stack check counts only its WebAssembly stack:
+ * its parser and JSON.stringify use several times more of the host's stack per level than
+ * that, and a deep enough nesting overflows the host (about 1 MiB in a Deno or Bun worker)
+ * before QuickJS notices, at any limit that leaves scripts room for ordinary recursion.
+ *
+ * @param error What the call threw.
+ * @returns Whether the instance must be replaced.
+ */
+export function brokeInstance(error: unknown): boolean {
+  return error instanceof RangeError || error instanceof WebAssembly.RuntimeError;
+}
 const INTERNAL_CALL_MS = 1000;
 const GRACE_MS = 20;
 
@@ -59,7 +76,8 @@ export class PacSandbox {
    * @param module The QuickJS WebAssembly module.
    * @param source The PAC script.
    * @param limits Memory, time and the local addresses.
-   * @throws {SyntaxError} `Cannot compile PAC script: ...`.
+   * @throws {SyntaxError} `Cannot compile PAC script: ...`; or what QuickJS's instance threw
+   * when compiling broke it (see `brokeInstance`).
    */
   constructor(module: QuickJSWASMModule, source: string, limits: SandboxLimits) {
     this.#module = module;
@@ -77,6 +95,7 @@ export class PacSandbox {
    * @param noMoreLookups Whether unknown names answer `null` instead of aborting the run.
    * @param deadline `Date.now()` value at which the run is interrupted.
    * @returns The outcome. After a fatal one, call `sweep` once the outcome is delivered.
+   * @throws What QuickJS's instance threw when the run broke it (see `brokeInstance`).
    */
   run(
     url: string,
@@ -189,6 +208,8 @@ export class PacSandbox {
       const call = context.getProp(internals, "call");
       return { runtime, context, internals, call, findProxy };
     } catch (error) {
+      // Nothing more may run in a broken instance, not even the disposals.
+      if (brokeInstance(error)) throw error;
       for (const handle of handles) handle.dispose();
       context.dispose();
       runtime.removeInterruptHandler();

@@ -8,13 +8,17 @@
  * `workerData`), where the main thread leaves a run when nothing else is waiting; it goes back
  * to its event loop whenever the main thread has posted a message.
  *
+ * A run that breaks QuickJS's WebAssembly instance (the host's stack overflowing inside it, see
+ * `brokeInstance`) fails alone: the thread loads a new instance and compiles the live scripts
+ * in it again as they are next used, with no restart of the thread.
+ *
  * @module
  */
 
 import { createRequire } from "node:module";
 import { parentPort, workerData } from "node:worker_threads";
 import type { QuickJSSyncVariant, QuickJSWASMModule } from "quickjs-emscripten";
-import { PacSandbox, type RunOutcome } from "./_pac_sandbox.ts";
+import { brokeInstance, PacSandbox, type RunOutcome, type SandboxLimits } from "./_pac_sandbox.ts";
 import {
   HAND_OFF_SLOT_COUNT,
   HAND_OFF_SLOTS,
@@ -37,25 +41,68 @@ if (port !== null) {
   const slots = new Int32Array(buffer, 0, HAND_OFF_SLOT_COUNT);
   const units = new Uint16Array(buffer, HAND_OFF_SLOT_COUNT * 4, HAND_OFF_UNITS);
   const sandboxes = new Map<number, PacSandbox>();
+  // Every live script, to compile again in a new QuickJS instance.
+  const scripts = new Map<number, { source: string; limits: SandboxLimits }>();
+  // Undefined while QuickJS loads, at the start and after a run broke the instance.
   let module: QuickJSWASMModule | undefined;
+  // Requests that come while QuickJS loads wait for it, in order.
+  let loading: Promise<unknown> = loadQuickJs().then((loaded) => {
+    module = loaded;
+    port.postMessage("ready");
+  });
   // Messages handled; while fewer than the main thread has posted, the thread stays in its
   // event loop to receive them.
   let mailRead = 0;
+
+  // The script's sandbox in the current instance; after a reload, compiled again on first use.
+  const sandboxFor = (id: number): PacSandbox | undefined => {
+    const existing = sandboxes.get(id);
+    if (existing !== undefined) return existing;
+    const script = scripts.get(id);
+    if (script === undefined || module === undefined) return undefined;
+    const sandbox = new PacSandbox(module, script.source, script.limits);
+    sandboxes.set(id, sandbox);
+    return sandbox;
+  };
+
+  // Replaces a broken QuickJS instance. Its sandboxes are dropped, not disposed (nothing may
+  // run in it), and its memory goes with it. Messages that come meanwhile wait for the new one,
+  // as at the start; so does a hand-off, which the main thread then leaves to a message reply.
+  const reload = () => {
+    module = undefined;
+    sandboxes.clear();
+    loading = loadQuickJs().then((loaded) => {
+      module = loaded;
+      if (Atomics.load(slots, HAND_OFF_SLOTS.mail) === mailRead) watch();
+    });
+  };
 
   const run = (request: string): { reply: PacWorkerReply; sandbox?: PacSandbox } => {
     const [seq, id, budgetMs, noMoreLookups, url = "", host = "", answers] = request.split(
       SEPARATOR,
     );
-    const sandbox = sandboxes.get(Number(id));
-    const outcome: RunOutcome = sandbox === undefined
-      ? { error: "the script was disposed", fatal: true, alerts: [] }
-      : sandbox.run(
-        url,
-        host,
-        answers ? JSON.parse(answers) : {},
-        noMoreLookups === "1",
-        Date.now() + Number(budgetMs),
-      );
+    let sandbox: PacSandbox | undefined;
+    let outcome: RunOutcome;
+    try {
+      sandbox = sandboxFor(Number(id));
+      outcome = sandbox === undefined
+        ? { error: "the script was disposed", fatal: true, alerts: [] }
+        : sandbox.run(
+          url,
+          host,
+          answers ? JSON.parse(answers) : {},
+          noMoreLookups === "1",
+          Date.now() + Number(budgetMs),
+        );
+    } catch (error) {
+      // Chromium's answer to a script that throws (ERR_PAC_SCRIPT_FAILED): this run fails,
+      // and the thread lives on, with a new instance if this one broke. (A script compiled
+      // again after a reload may also fail to compile now, as when its top level ran out of
+      // time.)
+      if (brokeInstance(error)) reload();
+      sandbox = undefined;
+      outcome = { error: describeThrown(error), fatal: true, alerts: [] };
+    }
     const reply: PacWorkerReply = "result" in outcome && outcome.alerts.length === 0
       ? `${seq}${SEPARATOR}${outcome.result}`
       : [Number(seq), outcome];
@@ -91,7 +138,8 @@ if (port !== null) {
 
   // Serves hand-offs until a message is waiting.
   const watch = () => {
-    for (;;) {
+    // A run that broke QuickJS's instance leaves the rest to the new one.
+    while (module !== undefined) {
       if (handOffWaits()) {
         serveHandOff();
         continue;
@@ -109,7 +157,12 @@ if (port !== null) {
     }
   };
 
-  const serve = (request: PacWorkerRequest, quickJs: QuickJSWASMModule) => {
+  const serve = (request: PacWorkerRequest) => {
+    // Waits for QuickJS (a reload after the run before it, or a request that came meanwhile).
+    if (module === undefined) {
+      loading = loading.then(() => serve(request));
+      return;
+    }
     if (handOffWaits()) serveHandOff();
     if (typeof request === "string") {
       const { reply, sandbox } = run(request);
@@ -118,28 +171,34 @@ if (port !== null) {
     } else if (request[1] === "compile") {
       const [seq, , id, source, limits] = request;
       try {
-        sandboxes.set(id, new PacSandbox(quickJs, source, limits));
+        sandboxes.set(id, new PacSandbox(module, source, limits));
+        scripts.set(id, { source, limits });
         port.postMessage([seq, null] satisfies PacWorkerReply);
       } catch (error) {
-        port.postMessage([seq, (error as Error).message] satisfies PacWorkerReply);
+        if (!brokeInstance(error)) {
+          port.postMessage([seq, (error as Error).message] satisfies PacWorkerReply);
+        } else {
+          reload();
+          const message = `Cannot compile PAC script: ${describeThrown(error)}`;
+          port.postMessage([seq, message] satisfies PacWorkerReply);
+        }
       }
     } else {
       sandboxes.get(request[2])?.dispose();
       sandboxes.delete(request[2]);
+      scripts.delete(request[2]);
     }
     mailRead++;
     if (Atomics.load(slots, HAND_OFF_SLOTS.mail) === mailRead) watch();
   };
 
-  // Requests that come while QuickJS loads wait for it, in order.
-  let loading: Promise<unknown> = loadQuickJs().then((loaded) => {
-    module = loaded;
-    port.postMessage("ready");
-  });
-  port.on("message", (request: PacWorkerRequest) => {
-    if (module !== undefined) serve(request, module);
-    else loading = loading.then(() => serve(request, module!));
-  });
+  port.on("message", serve);
+}
+
+// A thrown error as a run's error text: Bun ends its messages with a period, Deno does not.
+function describeThrown(error: unknown): string {
+  const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return text.replace(/\.$/, "").slice(0, 300);
 }
 
 // QuickJS's release build, as `getQuickJS()` loads it, but through `require` from this file:

@@ -143,13 +143,18 @@ export class PacScript {
    * @param url The request URL.
    * @returns The script's answer, unparsed (see `parsePacResult`).
    * @throws {SessionError} `net::ERR_PAC_SCRIPT_FAILED` when the script throws, returns a
-   * non-string, or runs past its deadline or limits (the message is the error's `cause`).
+   * non-string or a string outside ASCII, or runs past its deadline or limits (the message is
+   * the error's `cause`).
    */
   findProxyForUrl(url: URL): Promise<string> {
     const fast = this.#fast;
     if (fast !== undefined) {
       const answer = fast.run(sanitizedUrl(url), scriptHost(url));
-      if (answer !== undefined) return Promise.resolve(answer);
+      if (answer !== undefined) {
+        return NON_ASCII.test(answer)
+          ? Promise.reject(nonAsciiFailure(answer, url))
+          : Promise.resolve(answer);
+      }
     }
     return this.#findOnThread(url);
   }
@@ -187,7 +192,10 @@ export class PacScript {
         deadline - Date.now(),
       );
       if (onAlert) { for (const message of outcome.alerts) onAlert(message); }
-      if ("result" in outcome) return outcome.result;
+      if ("result" in outcome) {
+        if (NON_ASCII.test(outcome.result)) throw nonAsciiFailure(outcome.result, url);
+        return outcome.result;
+      }
       if ("error" in outcome) {
         throw new SessionError("ERR_PAC_SCRIPT_FAILED", {
           cause: new Error(outcome.error),
@@ -222,6 +230,18 @@ export class PacScript {
     this.#id = compiling;
     return compiling;
   }
+}
+
+const NON_ASCII = /[^\0-\x7f]/;
+
+// Chromium's proxy_resolver_v8.cc refuses an answer outside ASCII (an IDN proxy host is not
+// converted to punycode: crbug.com/47234) with ERR_PAC_SCRIPT_FAILED.
+function nonAsciiFailure(answer: string, url: URL): SessionError {
+  const message = `FindProxyForURL() returned a non-ASCII string (crbug.com/47234): ${answer}`;
+  return new SessionError("ERR_PAC_SCRIPT_FAILED", {
+    cause: new Error(message.slice(0, 300)),
+    url: url.href,
+  });
 }
 
 /** The host the script sees: IPv6 literals without their brackets. */

@@ -348,6 +348,48 @@ describe("PacScript against hostile scripts", () => {
     good.dispose();
   });
 
+  it(
+    "a recursion that overflows the host's stack inside QuickJS fails that look-up only, quietly",
+    {
+      timeout: 60_000,
+    },
+    async () => {
+      // QuickJS's stack check counts its own (WebAssembly) stack; its parser and JSON.stringify
+      // use far more of the host's stack per level than that, so these overflow the host first.
+      // The look-up fails as a throwing script does in Chromium (ERR_PAC_SCRIPT_FAILED, from
+      // which the resolver falls back to DIRECT), with no thread restart and nothing on stderr.
+      const script = new URL("./testdata/pac_host_overflow_script.ts", import.meta.url).pathname;
+      const args = "Deno" in globalThis ? ["run", "-A", script] : [script];
+      const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
+      let output = "";
+      let errors = "";
+      child.stdout!.on("data", (chunk: Uint8Array) => output += new TextDecoder().decode(chunk));
+      child.stderr!.on("data", (chunk: Uint8Array) => errors += new TextDecoder().decode(chunk));
+      const code = await new Promise<number | null>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          child.kill("SIGKILL");
+          reject(new Error("the process did not exit within 30 s"));
+        }, 30_000);
+        child.once("exit", (exitCode) => {
+          clearTimeout(timer);
+          resolve(exitCode);
+        });
+      });
+      assert.equal(code, 0, errors);
+      assert.equal(errors, "");
+      const lines = output.trim().split("\n");
+      assert.equal(lines.length, 4, output);
+      for (const failed of [lines[0]!, lines[2]!]) {
+        assert.match(
+          failed,
+          /^ERR_PAC_SCRIPT_FAILED Error: RangeError: Maximum call stack size exceeded/,
+        );
+      }
+      assert.equal(lines[1], "PROXY a.example:1");
+      assert.equal(lines[3], "PROXY b.example:1");
+    },
+  );
+
   it("a syntax error fails compilation with a clear message", async () => {
     await assert.rejects(
       PacScript.compile("function FindProxyForURL( {"),
@@ -373,6 +415,25 @@ describe("PacScript against hostile scripts", () => {
       code: "ERR_PAC_SCRIPT_FAILED",
     });
     pac.dispose();
+  });
+
+  it("a non-ASCII answer fails, as Chromium's proxy_resolver_v8.cc refuses it", async () => {
+    // Chromium: "FindProxyForURL() returned a non-ASCII string (crbug.com/47234)" and
+    // ERR_PAC_SCRIPT_FAILED, rather than reading an IDN proxy host.
+    const sources = [
+      'function FindProxyForURL() { return "PROXY b\u00fccher.example:80"; }',
+      'function FindProxyForURL(url, host) { return String("PROXY b\u00fccher.example:80"); }',
+    ];
+    for (const [index, source] of sources.entries()) {
+      const pac = await PacScript.compile(source);
+      assert.equal(pac.fastPath, index === 0);
+      await assert.rejects(pac.findProxyForUrl(new URL("http://x/")), (error: unknown) => {
+        assert.ok(SessionError.is(error) && error.code === "ERR_PAC_SCRIPT_FAILED");
+        assert.match(String(error.cause), /returned a non-ASCII string/);
+        return true;
+      });
+      pac.dispose();
+    }
   });
 
   it("10,000 dnsResolve calls make at most 20 look-ups", async () => {

@@ -411,7 +411,7 @@ export class ProxyResolver implements ProxyResolverLike {
         await response.body?.cancel();
         throw new Error(`Cannot load PAC script "${url}": HTTP status ${response.status}`);
       }
-      text = await limitedText(response, url);
+      text = decodePac(await limitedBytes(response, url), response.headers.get("content-type"));
     } else {
       throw new TypeError(`Cannot load PAC script "${url}": unsupported scheme ${parsed.protocol}`);
     }
@@ -436,7 +436,7 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
 }
 
 /**
- * Reads a file as UTF-8, giving up once it passes {@linkcode MAX_PAC_BYTES}: a PAC path may
+ * Reads a PAC file, giving up once it passes {@linkcode MAX_PAC_BYTES}: a PAC path may
  * name a device that never ends (`/dev/zero`) or a file of gigabytes, which must not be read
  * whole, as Chromium's PAC fetcher stops at its limit for file: URLs too.
  */
@@ -451,17 +451,55 @@ async function readFileCapped(path: string, url: string): Promise<string> {
       length += bytesRead;
     }
     if (length > MAX_PAC_BYTES) throw tooLarge(url);
-    return new TextDecoder().decode(buffer.subarray(0, length));
+    // As Chromium's fetcher decoded file: PACs while it read them: no charset to go by.
+    return decodePac(buffer.subarray(0, length), null);
   } finally {
     await file.close();
   }
 }
 
-/** Reads a response body as UTF-8, giving up once it passes {@linkcode MAX_PAC_BYTES}. */
-async function limitedText(response: Response, url: string): Promise<string> {
+/** Reads a response body, giving up once it passes {@linkcode MAX_PAC_BYTES}. */
+async function limitedBytes(response: Response, url: string): Promise<Uint8Array> {
   const bytes = await readBodyCapped(response.body, MAX_PAC_BYTES);
   if (bytes === undefined) throw tooLarge(url);
-  return new TextDecoder().decode(bytes);
+  return bytes;
+}
+
+const PAC_BOMS: readonly (readonly [readonly number[], string])[] = [
+  [[0xfe, 0xff], "utf-16be"],
+  [[0xff, 0xfe], "utf-16le"],
+  [[0xef, 0xbb, 0xbf], "utf-8"],
+];
+// Names of ISO-8859-1, which the WHATWG decoder reads as windows-1252 (0x80-0x9F differ).
+const ISO_8859_1 = /^(?:iso[-_]?8859-1|iso_8859-1:1987|latin1|l1|ibm819|cp819|csisolatin1)$/;
+
+/**
+ * Decodes a PAC file as Chromium's PacFileFetcherImpl (ConvertResponseToUTF16): by the
+ * response's charset when it names one (characters that do not decode become U+FFFD), else by
+ * a byte order mark (UTF-16BE, UTF-16LE, UTF-8; the mark dropped), else as ISO-8859-1.
+ *
+ * @throws {RangeError} For a charset no decoder knows.
+ */
+function decodePac(bytes: Uint8Array, contentType: string | null): string {
+  const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(contentType ?? "")?.[1]?.toLowerCase();
+  if (charset !== undefined) {
+    return ISO_8859_1.test(charset) ? latin1(bytes) : new TextDecoder(charset).decode(bytes);
+  }
+  for (const [mark, encoding] of PAC_BOMS) {
+    if (mark.every((byte, i) => bytes[i] === byte)) {
+      return new TextDecoder(encoding, { ignoreBOM: true }).decode(bytes.subarray(mark.length));
+    }
+  }
+  return latin1(bytes);
+}
+
+function latin1(bytes: Uint8Array): string {
+  let text = "";
+  // fromCharCode takes its arguments on the stack: a chunk at a time.
+  for (let start = 0; start < bytes.length; start += 4096) {
+    text += String.fromCharCode(...bytes.subarray(start, start + 4096));
+  }
+  return text;
 }
 
 function tooLarge(url: string): RangeError {

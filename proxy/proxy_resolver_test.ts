@@ -347,6 +347,40 @@ describe("ProxyResolver", () => {
     assert.equal(await resolver.resolveProxy("http://x.test/"), "PROXY a:1;DIRECT");
   });
 
+  it("decodes a PAC file as Chromium's PacFileFetcherImpl: its charset, else a byte order mark, else ISO-8859-1", async () => {
+    // The script answers the code of its first character after "PROXY c": é is 233.
+    const script = 'function FindProxyForURL() { return "PROXY c" + "é".charCodeAt(0) + ":1"; }';
+    const utf8 = new TextEncoder().encode(script);
+    const latin1 = Uint8Array.from(script, (char) => char.charCodeAt(0));
+    const utf16 = (littleEndian: boolean) => {
+      const bytes = new Uint8Array(2 + script.length * 2);
+      const view = new DataView(bytes.buffer);
+      view.setUint16(0, 0xfeff, littleEndian);
+      for (let i = 0; i < script.length; i++) {
+        view.setUint16(2 + i * 2, script.charCodeAt(i), littleEndian);
+      }
+      return bytes;
+    };
+    const pac = "application/x-ns-proxy-autoconfig";
+    const cases: [string, Uint8Array, string | undefined, string][] = [
+      ["UTF-8 with its charset", utf8, `${pac}; charset=UTF-8`, "PROXY c233:1"],
+      ["UTF-8 with a quoted charset", utf8, `${pac};charset="utf-8"`, "PROXY c233:1"],
+      ["ISO-8859-1, no charset", latin1, pac, "PROXY c233:1"],
+      ["UTF-8, no charset (read as ISO-8859-1: Ã©)", utf8, undefined, "PROXY c195:1"],
+      ["UTF-8 with a BOM", Uint8Array.of(0xef, 0xbb, 0xbf, ...utf8), pac, "PROXY c233:1"],
+      ["UTF-16LE with a BOM", utf16(true), undefined, "PROXY c233:1"],
+      ["UTF-16BE with a BOM", utf16(false), pac, "PROXY c233:1"],
+    ];
+    for (const [name, bytes, contentType, expected] of cases) {
+      const headers: Record<string, string> = contentType ? { "content-type": contentType } : {};
+      const resolver = new ProxyResolver({
+        fetchPac: () => Promise.resolve(new Response(bytes.slice(), { status: 200, headers })),
+      });
+      await resolver.setProxy({ pacScript: "http://pac.test/proxy.pac" });
+      assert.equal(await resolver.resolveProxy("http://b.test/"), expected, name);
+    }
+  });
+
   it("refetches a PAC script on setProxy only when its settings change", async () => {
     const resolver = new ProxyResolver({ fetchPac: (url, init) => fetch(url, init) });
     hits = 0;

@@ -149,6 +149,7 @@ export {
   type ExtensionsEvents,
   extensionWarnings,
   type LoadExtensionOptions,
+  parseManifest,
 } from "../extensions/mod.ts";
 export {
   type PreloadScript,

@@ -597,7 +597,8 @@ export class Session extends TypedEmitter<SessionEvents> {
   /**
    * Clears storage data (Electron's `ses.clearStorageData`): `cookies` and `localstorage` are
    * kept here; the other names have nothing to clear. With `origin`, only that origin's local
-   * storage and the host-only cookies of its host go. Never rejects.
+   * storage and the host-only cookies of its host go; an `origin` that is no URL (an opaque
+   * origin) clears everything, as in Electron. Never rejects.
    *
    * @param options `{origin, storages, quotas}`; no `storages` clears all.
    * @returns Resolves when cleared.

@@ -30,7 +30,11 @@ export interface ClearRequest {
 
 /** Options of Electron's `ses.clearStorageData`. */
 export interface ClearStorageDataOptions {
-  /** `scheme://host:port`; only that origin's data (cookies: host-only ones of its host). */
+  /**
+   * `scheme://host:port`; only that origin's data (cookies: host-only ones of its host, or all
+   * for a host-less `file://`). An opaque origin (text that is no URL, `data:`) clears all, as
+   * in Electron.
+   */
   origin?: string;
   /**
    * `cookies`, `filesystem`, `indexdb`, `localstorage`, `shadercache`, `serviceworkers`,
@@ -91,8 +95,9 @@ const DATA_TYPES: Record<string, ClearTarget | null> = {
 
 /**
  * Reads `clearStorageData` options (which never reject): the origin filters local storage by
- * exact origin and cookies to the host-only ones of its host; an unparsable origin matches
- * nothing.
+ * exact origin and cookies to the host-only ones of its host (every cookie for an origin with
+ * no host, `file://`); an origin that is opaque (text that is no URL, `data:`) clears every
+ * origin, as Electron and Chromium's `StoragePartitionImpl::ClearData` do.
  *
  * @param options Electron's options.
  * @returns The request.
@@ -112,7 +117,11 @@ export function clearStorageDataRequest(options: ClearStorageDataOptions = {}): 
     const target = STORAGES[name];
     if (target) targets.set(target, name);
   }
-  if (typeof origin !== "string" || origin === "") {
+  // Electron keys the clear on StorageKey::CreateFirstParty(url::Origin::Create(GURL(origin))):
+  // text that is no URL, or a URL with an opaque origin, gives an opaque key, and Chromium's
+  // StoragePartitionImpl::ClearData then clears every origin, as with no origin at all.
+  const only = typeof origin === "string" ? originOf(origin) : undefined;
+  if (only === undefined) {
     return {
       targets,
       cookieMatches: () => true,
@@ -121,13 +130,13 @@ export function clearStorageDataRequest(options: ClearStorageDataOptions = {}): 
       avoidClosingConnections: false,
     };
   }
-  const only = originOf(origin);
-  const host = only === undefined ? undefined : new URL(only).hostname;
+  // Cookies are filtered by host only when the origin has one (file:// has none).
+  const host = new URL(only).hostname;
   return {
     targets,
-    cookieMatches: (cookie) => cookie.hostOnly && cookie.domain === host,
+    cookieMatches: host === "" ? () => true : (cookie) => cookie.hostOnly && cookie.domain === host,
     originMatches: (candidate) => candidate === only,
-    scope: only === undefined ? "none" : "some",
+    scope: "some",
     avoidClosingConnections: false,
   };
 }

@@ -20,7 +20,27 @@ describe("clearStorageDataRequest", () => {
     assert.equal(request.cookieMatches(host("www.a.test")), false);
     assert.equal(request.originMatches("https://a.test:8443"), true);
     assert.equal(request.originMatches("https://a.test"), false);
-    assert.equal(clearStorageDataRequest({ origin: "nonsense" }).scope, "none");
+  });
+
+  // Electron: StorageKey::CreateFirstParty(url::Origin::Create(GURL(origin))); Chromium's
+  // StoragePartitionImpl::ClearData filters cookies by host only when the origin has a host,
+  // and storage only when the origin is not opaque.
+  it("with an origin that is opaque (no URL, data:), clears as with none", () => {
+    for (const origin of ["nonsense", "data:,x", "https://"]) {
+      const request = clearStorageDataRequest({ origin });
+      assert.equal(request.scope, "all", origin);
+      assert.equal(request.cookieMatches(dotted("a.test")), true);
+      assert.equal(request.originMatches("https://a.test"), true);
+    }
+  });
+
+  it("with a file: origin (no host), clears every cookie and the file:// storage only", () => {
+    const request = clearStorageDataRequest({ origin: "file:///tmp/x.html" });
+    assert.equal(request.cookieMatches(dotted("a.test")), true);
+    assert.equal(request.cookieMatches(host("b.test")), true);
+    assert.equal(request.originMatches("file://"), true);
+    assert.equal(request.originMatches("https://a.test"), false);
+    assert.equal(request.scope, "some");
   });
 });
 
