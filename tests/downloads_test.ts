@@ -1023,6 +1023,17 @@ describe("file names", () => {
       `attachment; filename*=UTF-8''evil%E2%80%AEtxt.exe`,
       (n) => n === "evil_txt.exe",
     ],
+    // Decoded in its own charset, as Chromium's DecodeExtValue does with ICU.
+    [
+      "windows-1251",
+      `attachment; filename*=windows-1251''%EF%F0%E8%E2%E5%F2.txt; filename=x.txt`,
+      (n) => n === "привет.txt",
+    ],
+    [
+      "unknown charset",
+      `attachment; filename*=x-unknown''y.txt; filename=x.txt`,
+      (n) => n === "x.txt",
+    ],
   ];
 
   for (const [label, header, ok] of hostile) {
