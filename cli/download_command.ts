@@ -98,10 +98,12 @@ async function begin(ses: Session, args: DownloadArgs, io: DownloadIo): Promise<
 
 async function restore(ses: Session, given: string): Promise<DownloadItem> {
   const partial = given.endsWith(PARTIAL) ? given : given + PARTIAL;
-  const sidecar = await readSidecar(partial);
+  // The partial file first: without it (a wrong path, a download that completed) the sidecar
+  // is missing too, and naming the sidecar would send the user looking for the wrong file.
   const offset = await stat(partial).then((info) => info.size, () => {
     throw new Error(`Cannot resume "${partial}": the file is missing`);
   });
+  const sidecar = await readSidecar(partial);
   let item: DownloadItem | undefined;
   ses.once("will-download", (_event, given) => void (item = given));
   ses.createInterruptedDownload({

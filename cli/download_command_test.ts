@@ -218,7 +218,19 @@ describe("ses download", () => {
       ),
       1,
     );
-    assert.match(lines[0]!, /Cannot resume .*nothing\.crdownload.*is missing/);
+    // The partial file is what is missing, not only its sidecar: the message names it.
+    assert.equal(
+      lines[0],
+      `ses download: Cannot resume "${join(dir, "nothing.crdownload")}": the file is missing`,
+    );
+    writeFileSync(join(dir, "alone.bin.crdownload"), "abc");
+    const alone = io(false);
+    await runDownload(sessions(), { resume: "alone.bin", partition: "x", json: false }, alone.io);
+    assert.equal(
+      alone.lines[0],
+      `ses download: Cannot resume "${join(dir, "alone.bin.crdownload")}": ` +
+        `${join(dir, "alone.bin.crdownload.json")} is missing`,
+    );
     const missing = io(false);
     assert.equal(
       await runDownload(
