@@ -450,8 +450,8 @@ export class HttpCache {
         return serve(state.noCacheFields);
       }
     }
-    if (head || range !== undefined) return next(request, context);
-    const staleIfError = !state.mustRevalidate && staleness < state.staleIfError;
+    if (range !== undefined) return next(request, context);
+    const staleIfError = !head && !state.mustRevalidate && staleness < state.staleIfError;
     return this.#revalidate(store, next, request, context, entry, staleIfError);
   }
 
@@ -565,9 +565,12 @@ export class HttpCache {
       conditional = new Request(request, { headers });
     }
     const start = this.#started();
+    // Chromium conditionalizes a HEAD against a stored GET as it does a GET, and a 304
+    // answers it from the updated entry (HttpCache::Transaction, DoUpdateCachedResponse).
+    const head = request.method === "HEAD";
     const serveStale = () => {
       const state = freshness(entry, Date.now());
-      return cachedResponse(entry, { url: entry.url, head: false, age: state.age, omit: [] });
+      return cachedResponse(entry, { url: entry.url, head, age: state.age, omit: [] });
     };
     return next(conditional, context).then((response) => {
       if (response.status === 304 && conditional !== request) {
@@ -579,7 +582,11 @@ export class HttpCache {
         // Served once more, but no longer kept (Chromium's DoUpdateCachedResponse dooms it).
         if (state.directives.has("no-store")) deleteQuietly(store, entry.url);
         else if (!this.#doomedSince(entry.url, start)) putQuietly(store, updated);
-        return cachedResponse(updated, { url: entry.url, head: false, age: state.age, omit: [] });
+        return cachedResponse(updated, { url: entry.url, head, age: state.age, omit: [] });
+      }
+      if (head) {
+        this.#freshenWithHead(store, entry, response, start);
+        return response;
       }
       if (staleIfError && ERROR_STATUSES.has(response.status)) {
         void response.body?.cancel();
@@ -590,6 +597,44 @@ export class HttpCache {
       if (staleIfError && context.signal?.aborted !== true) return serveStale();
       throw error;
     });
+  }
+
+  /**
+   * RFC 9111 §4.3.5: a 200 to a HEAD updates the stored GET response it could have been
+   * chosen for when every validator it brings (ETag, Last-Modified) and its Content-Length, if
+   * it has one, match the stored ones; otherwise the stored response is no longer reused.
+   * Chromium dooms the entry on any HEAD response other than a 304 (DoOverwriteCachedResponse:
+   * "This response is replacing the cached one"); here the RFC's matching case is kept and
+   * updated, the rest dropped as Chromium does. Other statuses leave the entry as it was: the
+   * RFC speaks of a 200 alone.
+   */
+  #freshenWithHead(
+    store: CacheStore,
+    entry: CacheEntry,
+    response: Response,
+    start: RequestStart,
+  ): void {
+    if (response.status !== 200) return;
+    const rawHeaders = responseInfo(response)?.rawHeaders ?? [...response.headers];
+    const matches = (name: string, stored: string | null) => {
+      const received = fieldValue(rawHeaders, name);
+      return received === null || received === stored;
+    };
+    const storedLength = fieldValue(entry.rawHeaders, "content-length") ??
+      String(entry.body.byteLength);
+    if (
+      matches("etag", fieldValue(entry.rawHeaders, "etag")) &&
+      matches("last-modified", fieldValue(entry.rawHeaders, "last-modified")) &&
+      matches("content-length", storedLength)
+    ) {
+      const updated = updatedEntry(entry, response, start.time);
+      if (freshness(updated, Date.now()).directives.has("no-store")) {
+        deleteQuietly(store, entry.url);
+      } else if (!this.#doomedSince(entry.url, start)) putQuietly(store, updated);
+      return;
+    }
+    this.#doom((url) => url === entry.url);
+    deleteQuietly(store, entry.url);
   }
 
   #revalidateInBackground(

@@ -8,7 +8,7 @@
 
 import { existsSync } from "node:fs";
 import { stat } from "node:fs/promises";
-import { resolve } from "node:path";
+import { basename, resolve } from "node:path";
 import type { Writable } from "node:stream";
 import {
   type DownloadItem,
@@ -98,10 +98,12 @@ async function begin(ses: Session, args: DownloadArgs, io: DownloadIo): Promise<
 
 async function restore(ses: Session, given: string): Promise<DownloadItem> {
   const partial = given.endsWith(PARTIAL) ? given : given + PARTIAL;
-  const sidecar = await readSidecar(partial);
+  // The partial file first: without it (a wrong path, a download that completed) the sidecar
+  // is missing too, and naming the sidecar would send the user looking for the wrong file.
   const offset = await stat(partial).then((info) => info.size, () => {
     throw new Error(`Cannot resume "${partial}": the file is missing`);
   });
+  const sidecar = await readSidecar(partial);
   let item: DownloadItem | undefined;
   ses.once("will-download", (_event, given) => void (item = given));
   ses.createInterruptedDownload({
@@ -128,22 +130,27 @@ async function restore(ses: Session, given: string): Promise<DownloadItem> {
 }
 
 function follow(item: DownloadItem, io: DownloadIo, json: boolean): Promise<number> {
-  const view = json ? SILENT : createProgressView({
-    name: item.getFilename(),
-    stream: io.stream,
-    tty: io.tty,
-    line: io.info,
-  });
+  // Made at the first progress, when the file is open under its final name: labelled with that
+  // name (`-o`'s, or one made unique with " (1)"), as Chromium's GetFileNameToReportUser takes
+  // the target path's base name; getFilename() is only the name the server suggested.
+  let view: ProgressView | undefined;
+  const viewOnce = () =>
+    view ??= json ? SILENT : createProgressView({
+      name: basename(item.getSavePath()) || item.getFilename(),
+      stream: io.stream,
+      tty: io.tty,
+      line: io.info,
+    });
   // A completed item's current rate is 0 (Electron's getCurrentBytesPerSecond): the last frame
   // shows the average instead, as curl's last line does.
-  const show = () => view.update(item.getReceivedBytes(), item.getTotalBytes(), rate(item));
+  const show = () => viewOnce().update(item.getReceivedBytes(), item.getTotalBytes(), rate(item));
   return new Promise<number>((finish) => {
     // Tells the outcome once: a line for people, or the JSON report.
     let ended = false;
     const end = (code: number, state: DownloadReport["state"], message: string) => {
       if (ended) return;
       ended = true;
-      view.stop();
+      view?.stop();
       removeInterrupt();
       const partial = item.getSavePath() + PARTIAL;
       // Only a download that got as far as a response has a partial file and its sidecar.

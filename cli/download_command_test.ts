@@ -84,7 +84,10 @@ describe("ses download", () => {
       }, output);
       assert.equal(code, 0, lines.join("\n"));
       assertSameBytes(readFileSync(join(dir, "out.bin")), Buffer.from(body));
-      assert.match(drawn(), /a\.bin \[.*\] 100% \| 1\.9 MiB \/ 1\.9 MiB/);
+      // Labelled with the file written, as Chromium's GetFileNameToReportUser (the target
+      // path's base name), not the name the server suggested.
+      assert.match(drawn(), /out\.bin \[.*\] 100% \| 1\.9 MiB \/ 1\.9 MiB/);
+      assert.doesNotMatch(drawn(), /a\.bin/);
       // The last frame keeps a real rate (the average, as curl ends with) and an ETA of 0s, not
       // the 0 B/s of a finished item nor cli-progress's NULL/INF cut to two letters.
       const last = drawn().split("\x1b[1G").at(-1)!;
@@ -215,7 +218,19 @@ describe("ses download", () => {
       ),
       1,
     );
-    assert.match(lines[0]!, /Cannot resume .*nothing\.crdownload.*is missing/);
+    // The partial file is what is missing, not only its sidecar: the message names it.
+    assert.equal(
+      lines[0],
+      `ses download: Cannot resume "${join(dir, "nothing.crdownload")}": the file is missing`,
+    );
+    writeFileSync(join(dir, "alone.bin.crdownload"), "abc");
+    const alone = io(false);
+    await runDownload(sessions(), { resume: "alone.bin", partition: "x", json: false }, alone.io);
+    assert.equal(
+      alone.lines[0],
+      `ses download: Cannot resume "${join(dir, "alone.bin.crdownload")}": ` +
+        `${join(dir, "alone.bin.crdownload.json")} is missing`,
+    );
     const missing = io(false);
     assert.equal(
       await runDownload(
@@ -254,6 +269,27 @@ describe("ses download", () => {
     assert.equal(code, 1);
     assert.match(lines.at(-1)!, /Cannot resume .*local\.bin\.crdownload.*file:\/\/\/etc\/hostname/);
     assert.equal(readFileSync(partial, "utf8"), "abc");
+  });
+
+  it("labels plain progress lines with the name made unique in the directory", async () => {
+    const origin = await startRangeOrigin({ "/label.bin": { body } });
+    try {
+      const folder = mkdtempSync(join(dir, "label-"));
+      writeFileSync(join(folder, "label.bin"), "already here");
+      const { io: output, lines } = io(false);
+      const code = await runDownload(sessions(), {
+        url: `${origin.url}/label.bin`,
+        output: `${folder}/`,
+        partition: "cli-dl-label",
+        json: false,
+      }, output);
+      assert.equal(code, 0, lines.join("\n"));
+      assert.ok(lines.length >= 2, lines.join("\n"));
+      for (const line of lines.slice(0, -1)) assert.match(line, /^label \(1\)\.bin: /);
+      assert.equal(lines.at(-1), `saved ${join(folder, "label (1).bin")} (2000000 bytes)`);
+    } finally {
+      await origin.close();
+    }
   });
 
   it("an HTTP error draws no progress: the error page is not the file", async () => {

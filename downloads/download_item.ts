@@ -527,6 +527,10 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
         headers,
         signal: abort.signal,
         redirect: partial ? "manual" : "follow",
+        // Electron's downloadURL leaves DownloadUrlParameters' prefer_cache false, so Chromium
+        // loads with LOAD_DISABLE_CACHE: a download neither reads nor fills the HTTP cache
+        // (download_utils.cc GetLoadFlags), which the fetch cache mode no-store stands for.
+        cache: "no-store",
       });
     } catch (error) {
       if (this.#isCancelled()) return this.#finishCancel();

@@ -84,6 +84,28 @@ async function withOrigin(
 }
 
 describe("downloadURL", () => {
+  it("neither reads nor fills the HTTP cache, as Electron's downloads (LOAD_DISABLE_CACHE)", () =>
+    withOrigin({
+      "/cached.bin": { body: BODY, headers: { "cache-control": "max-age=3600" } },
+    }, async (origin) => {
+      const { ses, dir } = freshSession();
+      const url = `${origin.url}/cached.bin`;
+      for (let i = 0; i < 2; i++) {
+        const pending = nextItem(ses);
+        ses.downloadURL(url);
+        assert.equal(await done(await pending), "completed");
+      }
+      assert.equal(origin.requests.length, 2);
+      assert.equal(await ses.getCacheSize(), 0);
+      // What a fetch stored is not what a download gets either.
+      await (await ses.fetch(url)).arrayBuffer();
+      const pending = nextItem(ses);
+      ses.downloadURL(url);
+      assert.equal(await done(await pending), "completed");
+      assert.equal(origin.requests.length, 4);
+      assertSameBytes(readFileSync(join(dir, "cached (2).bin")), Buffer.from(BODY));
+    }));
+
   it("completes: the bytes land under the generated name and no partial file is left", () =>
     withOrigin({
       "/files/file.bin": {
@@ -1022,6 +1044,17 @@ describe("file names", () => {
       "RTL override",
       `attachment; filename*=UTF-8''evil%E2%80%AEtxt.exe`,
       (n) => n === "evil_txt.exe",
+    ],
+    // Decoded in its own charset, as Chromium's DecodeExtValue does with ICU.
+    [
+      "windows-1251",
+      `attachment; filename*=windows-1251''%EF%F0%E8%E2%E5%F2.txt; filename=x.txt`,
+      (n) => n === "привет.txt",
+    ],
+    [
+      "unknown charset",
+      `attachment; filename*=x-unknown''y.txt; filename=x.txt`,
+      (n) => n === "x.txt",
     ],
   ];
 

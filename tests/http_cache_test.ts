@@ -728,6 +728,71 @@ for (const persistent of [false, true]) {
       assert.equal(origin.hits(partial), 2);
     });
 
+    it("freshens a stale stored GET with a HEAD's 304 or matching 200 (RFC 9111 §4.3.5)", async () => {
+      // The stored GET is stale at once; each HEAD answer says it is fresh for an hour.
+      const perMethod = (request: IncomingMessage) =>
+        request.method === "HEAD" ? "max-age=3600" : "max-age=0";
+      const validated = origin.route((request, response, hit) => {
+        const headers = { etag: '"e1"', "cache-control": perMethod(request), "x-hit": `${hit}` };
+        if (request.headers["if-none-match"] === '"e1"') response.writeHead(304, headers).end();
+        else response.writeHead(200, { ...headers, "content-length": "5" }).end("hello");
+      });
+      await get(ses, validated);
+      const head = await get(ses, validated, { method: "HEAD" });
+      // Chromium conditionalizes the HEAD, and answers it from the updated entry on a 304.
+      assert.equal(origin.lastRequest().headers["if-none-match"], '"e1"');
+      assert.equal(head.response.status, 200);
+      assert.equal(head.fromCache, true);
+      assert.equal(head.text, "");
+      assert.equal(head.response.headers.get("x-hit"), "2");
+      const after304 = await get(ses, validated);
+      assert.equal(after304.fromCache, true);
+      assert.equal(after304.text, "hello");
+      assert.equal(origin.hits(validated), 2);
+
+      // No validators to send: a 200 whose Content-Length matches updates the stored fields.
+      const unvalidated = origin.route((request, response, hit) => {
+        response.writeHead(200, {
+          "cache-control": perMethod(request),
+          "content-length": "5",
+          "x-hit": `${hit}`,
+        }).end("hello");
+      });
+      await get(ses, unvalidated);
+      const plainHead = await get(ses, unvalidated, { method: "HEAD" });
+      assert.equal(plainHead.fromCache, false);
+      const after200 = await get(ses, unvalidated);
+      assert.equal(after200.fromCache, true);
+      assert.equal(after200.text, "hello");
+      assert.equal(after200.response.headers.get("x-hit"), "2");
+      assert.equal(origin.hits(unvalidated), 2);
+    });
+
+    it("drops a stored GET whose HEAD 200 brings another validator or length, as Chromium", async () => {
+      const changed = (field: string) =>
+        origin.route((request, response, hit) => {
+          const headers: Record<string, string> = {
+            "cache-control": request.method === "HEAD" ? "max-age=3600" : "max-age=0",
+            "last-modified": "Tue, 01 Dec 2026 00:00:00 GMT",
+            "content-length": "5",
+          };
+          if (request.method === "HEAD") {
+            headers[field] = field === "content-length" ? "6" : "Tue, 01 Dec 2026 00:00:01 GMT";
+          }
+          response.writeHead(200, { ...headers, "x-hit": `${hit}` }).end(`body${hit}`.slice(0, 5));
+        });
+      for (const url of [changed("last-modified"), changed("content-length")]) {
+        await get(ses, url);
+        await get(ses, url, { method: "HEAD" });
+        const next = await get(ses, url);
+        // Not revalidated with the old validator: fetched whole, as nothing is stored.
+        assert.equal(origin.lastRequest().headers["if-modified-since"], undefined);
+        assert.equal(next.fromCache, false);
+        assert.equal(next.response.headers.get("x-hit"), "3");
+        assert.equal(origin.hits(url), 3);
+      }
+    });
+
     it("keeps encoded bytes and decodes them on every hit", async () => {
       const url = origin.route((_request, response) => {
         response.writeHead(200, { "cache-control": "max-age=3600", "content-encoding": "gzip" })
