@@ -6,6 +6,7 @@
 
 import { parseArgs } from "node:util";
 import { REQUEST_CACHE_MODES } from "../core/request_cache_modes.ts";
+import type { SSLConfig, SSLVersion } from "../core/electron_types.ts";
 import type { CaptureMode } from "../session/mod.ts";
 
 /**
@@ -61,7 +62,25 @@ export interface FetchArgs {
    * curl does); they answer its challenge as credentials in the URL do.
    */
   user?: { username: string; password: string };
+  /**
+   * Accept any server certificate for the run (a verify proc answering `0`), from curl's `-k`
+   * (`--insecure`); absent otherwise.
+   */
+  insecure?: true;
+  /**
+   * The run's TLS versions for `ses.setSSLConfig`, from curl's `--tlsv1.0` to `--tlsv1.3` (the
+   * lowest version) and `--tls-max` (`1.2`, `1.3` or `default`); absent when none is given.
+   */
+  ssl?: SSLConfig;
 }
+
+// curl's --tlsvX options, by the Electron minVersion each asks for.
+const TLS_MIN_OPTIONS: ReadonlyMap<string, SSLVersion> = new Map<string, SSLVersion>([
+  ["tlsv1.0", "tls1"],
+  ["tlsv1.1", "tls1.1"],
+  ["tlsv1.2", "tls1.2"],
+  ["tlsv1.3", "tls1.3"],
+]);
 
 // Electron's capture modes (netLog.startLogging's captureMode).
 const NETLOG_CAPTURE_MODES: readonly CaptureMode[] = ["default", "includeSensitive", "everything"];
@@ -70,7 +89,8 @@ const NETLOG_CAPTURE_MODES: readonly CaptureMode[] = ["default", "includeSensiti
  * Parses `ses fetch [-X METHOD] [-H 'Name: value']... [-d DATA]... [--data-binary DATA]... [-o FILE]
  * [-i | --json] [--partition NAME] [--cache MODE] [--block PATTERN]... [--netlog FILE
  * [--netlog-capture-mode default|includeSensitive|everything]] [--proxy RULES
- * [--proxy-bypass RULES]] [-u USER:PASSWORD] URL`.
+ * [--proxy-bypass RULES]] [-u USER:PASSWORD] [-k] [--tlsv1.0|--tlsv1.1|--tlsv1.2|--tlsv1.3]
+ * [--tls-max 1.2|1.3|default] URL`.
  *
  * @param args The arguments after `fetch`.
  * @returns The parsed request.
@@ -110,6 +130,12 @@ export function parseFetchArgs(args: string[]): FetchArgs {
       proxy: { type: "string" },
       "proxy-bypass": { type: "string" },
       user: { type: "string", short: "u" },
+      insecure: { type: "boolean", short: "k", default: false },
+      "tlsv1.0": { type: "boolean" },
+      "tlsv1.1": { type: "boolean" },
+      "tlsv1.2": { type: "boolean" },
+      "tlsv1.3": { type: "boolean" },
+      "tls-max": { type: "string" },
     },
   });
   const [url, ...extra] = positionals;
@@ -196,6 +222,7 @@ export function parseFetchArgs(args: string[]): FetchArgs {
     }
     user = { username: values.user.slice(0, colon), password: values.user.slice(colon + 1) };
   }
+  const ssl = sslConfig(tokens, values["tls-max"]);
   return {
     url,
     method: values.request ?? (hasData ? "POST" : "GET"),
@@ -214,5 +241,32 @@ export function parseFetchArgs(args: string[]): FetchArgs {
     ...(values.proxy === undefined ? {} : { proxy: values.proxy }),
     ...(proxyBypass === undefined ? {} : { proxyBypass }),
     ...(user === undefined ? {} : { user }),
+    ...(values.insecure ? { insecure: true as const } : {}),
+    ...(ssl === undefined ? {} : { ssl }),
   };
+}
+
+// curl's version options each set the one lowest version, so the last given wins; Electron's
+// maxVersion has no ceiling below TLS 1.2, so `--tls-max 1.0` or `1.1` cannot be honoured.
+function sslConfig(
+  tokens: ReturnType<typeof parseArgs>["tokens"],
+  tlsMax: string | undefined,
+): SSLConfig | undefined {
+  let min: string | undefined;
+  for (const token of tokens ?? []) {
+    if (token.kind === "option" && TLS_MIN_OPTIONS.has(token.name)) min = token.name;
+  }
+  if (min === undefined && tlsMax === undefined) return undefined;
+  const ssl: SSLConfig = {};
+  if (min !== undefined) ssl.minVersion = TLS_MIN_OPTIONS.get(min)!;
+  if (tlsMax !== undefined && tlsMax !== "default") {
+    if (tlsMax !== "1.2" && tlsMax !== "1.3") {
+      throw new TypeError(`ses fetch: --tls-max "${tlsMax}" must be 1.2, 1.3 or default`);
+    }
+    ssl.maxVersion = tlsMax === "1.2" ? "tls1.2" : "tls1.3";
+    if (ssl.minVersion === "tls1.3" && tlsMax === "1.2") {
+      throw new TypeError(`ses fetch: --${min} asks for more than --tls-max ${tlsMax} allows`);
+    }
+  }
+  return ssl;
 }
