@@ -891,7 +891,8 @@ export class Session extends TypedEmitter<SessionEvents> {
   /**
    * Sets the certificate verify proc, called after the default verification with Electron's
    * request object; `callback(0)` accepts, `-2` rejects, `-3` keeps the default result.
-   * Verdicts are cached per host and certificate. `null` restores the default.
+   * Verdicts are cached per host and certificate for 30 minutes, as Chromium caches them; `null`
+   * restores the default.
    *
    * @param proc The proc, or `null`.
    * @throws {TypeError} `Must pass null or function`; `Insufficient number of arguments.` when
