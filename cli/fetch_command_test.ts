@@ -356,6 +356,23 @@ describe("ses fetch", () => {
     assert.match(capped.info[0]!, /^ses fetch: net::ERR_SSL_VERSION_OR_CIPHER_MISMATCH/);
   });
 
+  it("keeps to --limit-rate, curl's download rate, as emulated throughput", async () => {
+    const server = createServer((_request, response) => response.end(Buffer.alloc(64 * 1024)));
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+      const { output, text } = collect();
+      const started = performance.now();
+      const args = parseFetchArgs(["--limit-rate", "64K", "--partition", "rate", url]);
+      assert.equal(await runFetch(sessions(), args, output), 0);
+      // 64 KiB at 64 KiB/s: about a second; the limit is never exceeded (wide lower bound).
+      assert.ok(performance.now() - started >= 700, "the body came faster than the limit");
+      assert.equal(text().length, 64 * 1024);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
   it("reports arguments that make the request invalid with a message and exit code 1", async () => {
     const cases: [string[], RegExp][] = [
       [["not-a-url"], /^ses fetch: .*not-a-url/],

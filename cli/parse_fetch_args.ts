@@ -72,6 +72,11 @@ export interface FetchArgs {
    * lowest version) and `--tls-max` (`1.2`, `1.3` or `default`); absent when none is given.
    */
   ssl?: SSLConfig;
+  /**
+   * The download rate in bytes per second (`enableNetworkEmulation`'s `downloadThroughput`, 0 no
+   * limit), from curl's `--limit-rate` (K, M and G suffixes in 1024s); absent otherwise.
+   */
+  limitRate?: number;
 }
 
 // curl's --tlsvX options, by the Electron minVersion each asks for.
@@ -90,7 +95,7 @@ const NETLOG_CAPTURE_MODES: readonly CaptureMode[] = ["default", "includeSensiti
  * [-i | --json] [--partition NAME] [--cache MODE] [--block PATTERN]... [--netlog FILE
  * [--netlog-capture-mode default|includeSensitive|everything]] [--proxy RULES
  * [--proxy-bypass RULES]] [-u USER:PASSWORD] [-k] [--tlsv1.0|--tlsv1.1|--tlsv1.2|--tlsv1.3]
- * [--tls-max 1.2|1.3|default] URL`.
+ * [--tls-max 1.2|1.3|default] [--limit-rate RATE] URL`.
  *
  * @param args The arguments after `fetch`.
  * @returns The parsed request.
@@ -136,6 +141,7 @@ export function parseFetchArgs(args: string[]): FetchArgs {
       "tlsv1.2": { type: "boolean" },
       "tlsv1.3": { type: "boolean" },
       "tls-max": { type: "string" },
+      "limit-rate": { type: "string" },
     },
   });
   const [url, ...extra] = positionals;
@@ -223,6 +229,7 @@ export function parseFetchArgs(args: string[]): FetchArgs {
     user = { username: values.user.slice(0, colon), password: values.user.slice(colon + 1) };
   }
   const ssl = sslConfig(tokens, values["tls-max"]);
+  const limitRate = values["limit-rate"] === undefined ? undefined : rate(values["limit-rate"]);
   return {
     url,
     method: values.request ?? (hasData ? "POST" : "GET"),
@@ -243,7 +250,21 @@ export function parseFetchArgs(args: string[]): FetchArgs {
     ...(user === undefined ? {} : { user }),
     ...(values.insecure ? { insecure: true as const } : {}),
     ...(ssl === undefined ? {} : { ssl }),
+    ...(limitRate === undefined ? {} : { limitRate }),
   };
+}
+
+// curl's --limit-rate: bytes per second, or K, M, G (either case) for 1024-based multiples.
+function rate(text: string): number {
+  const match = /^(\d+)([kmg]?)$/i.exec(text);
+  if (match === null) {
+    throw new TypeError(
+      `ses fetch: --limit-rate "${text}" must be a number of bytes per second, ` +
+        "with K, M or G after it for 1024s",
+    );
+  }
+  const power = " kmg".indexOf((match[2] || " ").toLowerCase());
+  return Number(match[1]) * 1024 ** power;
 }
 
 // curl's version options each set the one lowest version, so the last given wins; Electron's

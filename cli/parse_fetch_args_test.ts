@@ -186,6 +186,23 @@ describe("parseFetchArgs", () => {
     });
   });
 
+  it("reads curl's --limit-rate as bytes per second, K, M and G in 1024s", () => {
+    assert.equal(parseFetchArgs(["--limit-rate", "2000", "http://a/"]).limitRate, 2000);
+    assert.equal(parseFetchArgs(["--limit-rate", "100K", "http://a/"]).limitRate, 102_400);
+    assert.equal(parseFetchArgs(["--limit-rate", "1m", "http://a/"]).limitRate, 1_048_576);
+    assert.equal(parseFetchArgs(["--limit-rate", "1G", "http://a/"]).limitRate, 1_073_741_824);
+    assert.equal("limitRate" in parseFetchArgs(["http://a/"]), false);
+    // 0 is no limit for curl, as a 0 throughput is for Electron's network emulation.
+    assert.equal(parseFetchArgs(["--limit-rate", "0", "http://a/"]).limitRate, 0);
+    for (const rate of ["", "fast", "-5", "1.5k", "10T"]) {
+      assert.throws(() => parseFetchArgs([`--limit-rate=${rate}`, "http://a/"]), {
+        name: "TypeError",
+        message: `ses fetch: --limit-rate "${rate}" must be a number of bytes per second, ` +
+          "with K, M or G after it for 1024s",
+      });
+    }
+  });
+
   it("reads the net log's capture mode in Electron's names, in any case", () => {
     const withMode = (mode: string) =>
       parseFetchArgs(["--netlog", "log.json", "--netlog-capture-mode", mode, "http://a/"]);
