@@ -95,6 +95,10 @@ export async function runFetch(
       callback({ requestHeaders });
     });
   }
+  // Like the proxy below, only this process's session: neither is stored with the partition.
+  if (args.insecure) ses.setCertificateVerifyProc((_request, callback) => callback(0));
+  if (args.ssl !== undefined) ses.setSSLConfig(args.ssl);
+  if (args.limitRate) ses.enableNetworkEmulation({ downloadThroughput: args.limitRate });
   if (args.proxy !== undefined) {
     // Only this process's session: proxy settings are not stored with the partition.
     await ses.setProxy({ proxyRules: args.proxy, proxyBypassRules: args.proxyBypass ?? "" });

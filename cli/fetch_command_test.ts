@@ -12,6 +12,8 @@ import { startMicrosocks, startTinyproxy } from "../tests/fixtures/proxy_servers
 import { type AuthOrigin, startAuthOrigin } from "../tests/fixtures/auth_origin.ts";
 import { runFetch } from "./fetch_command.ts";
 import { parseFetchArgs } from "./parse_fetch_args.ts";
+import { makeTestCertificates } from "../tests/fixtures/tls_certs.ts";
+import { startTlsServer } from "../tests/fixtures/tls_servers.ts";
 
 function collect() {
   const info: string[] = [];
@@ -318,6 +320,57 @@ describe("ses fetch", () => {
     const args = parseFetchArgs(["--partition", "scratch", "http://does-not-exist.invalid/"]);
     assert.equal(await runFetch(sessions(), args, output), 1);
     assert.match(info[0]!, /^ses fetch: net::ERR_NAME_NOT_RESOLVED/);
+  });
+
+  it("takes a certificate it cannot trust only with -k, and keeps to --tls-max", async () => {
+    const certs = makeTestCertificates();
+    await using selfSigned = await startOrigin({ fetch: () => new Response("secret") }, {
+      tls: certs.selfSigned,
+    });
+    const url = `https://127.0.0.1:${selfSigned.port}/`;
+    const refused = collect();
+    const ses = sessions();
+    assert.equal(
+      await runFetch(ses, parseFetchArgs(["--partition", "tls", url]), refused.output),
+      1,
+    );
+    assert.match(refused.info[0]!, /^ses fetch: net::ERR_CERT_AUTHORITY_INVALID/);
+    const insecure = collect();
+    assert.equal(
+      await runFetch(ses, parseFetchArgs(["-k", "--partition", "tls", url]), insecure.output),
+      0,
+    );
+    assert.equal(insecure.text(), "secret");
+    // The server speaks TLS 1.3 only: a TLS 1.2 ceiling finds no version in common.
+    await using tls13 = await startTlsServer({ ...certs.selfSigned, minVersion: "TLSv1.3" });
+    const capped = collect();
+    const cappedArgs = parseFetchArgs([
+      "-k",
+      "--tls-max",
+      "1.2",
+      "--partition",
+      "tls",
+      `https://127.0.0.1:${tls13.port}/`,
+    ]);
+    assert.equal(await runFetch(sessions(), cappedArgs, capped.output), 1);
+    assert.match(capped.info[0]!, /^ses fetch: net::ERR_SSL_VERSION_OR_CIPHER_MISMATCH/);
+  });
+
+  it("keeps to --limit-rate, curl's download rate, as emulated throughput", async () => {
+    const server = createServer((_request, response) => response.end(Buffer.alloc(64 * 1024)));
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+      const { output, text } = collect();
+      const started = performance.now();
+      const args = parseFetchArgs(["--limit-rate", "64K", "--partition", "rate", url]);
+      assert.equal(await runFetch(sessions(), args, output), 0);
+      // 64 KiB at 64 KiB/s: about a second; the limit is never exceeded (wide lower bound).
+      assert.ok(performance.now() - started >= 700, "the body came faster than the limit");
+      assert.equal(text().length, 64 * 1024);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it("reports arguments that make the request invalid with a message and exit code 1", async () => {

@@ -4,7 +4,9 @@
  * - `ses demo` — starts a local origin and walks through a session request by request.
  * - `ses fetch [-X METHOD] [-H 'Name: value']... [-d DATA]... [--data-binary DATA]... [-o FILE]
  *   [-i | --json] [--partition NAME] [--cache MODE] [--block PATTERN]... [--netlog LOG.json
- *   [--netlog-capture-mode MODE]] [--proxy RULES [--proxy-bypass RULES]] [-u USER:PASSWORD] URL`
+ *   [--netlog-capture-mode MODE]] [--proxy RULES [--proxy-bypass RULES]] [-u USER:PASSWORD]
+ *   [-k] [--tlsv1.0|--tlsv1.1|--tlsv1.2|--tlsv1.3] [--tls-max 1.2|1.3|default] [--limit-rate RATE]
+ *   URL`
  * - `ses cache size|clear [--partition NAME] [--json]`
  * - `ses cookies list|get|set|remove|clear [--partition NAME] [--url URL] [--json]`
  * - `ses download [-o PATH] [--partition NAME] [--json] URL`, `ses download --resume PATH.crdownload`
@@ -53,9 +55,13 @@ const USAGES: Readonly<Record<string, string>> = {
             [--cache default|no-store|reload|no-cache|force-cache|only-if-cached]
             [--block PATTERN]...
             [--netlog LOG.json [--netlog-capture-mode default|includeSensitive|everything]]
-            [--proxy RULES [--proxy-bypass RULES]] [-u USER:PASSWORD] URL
-            (-X, -H, -d, -o, -i, -u: also --request, --header, --data, --output, --include,
-            --user, as in curl; -H 'Name;' sends it empty, -H 'Name:' leaves it out, the
+            [--proxy RULES [--proxy-bypass RULES]] [-u USER:PASSWORD]
+            [-k] [--tlsv1.0|--tlsv1.1|--tlsv1.2|--tlsv1.3] [--tls-max 1.2|1.3|default]
+            [--limit-rate RATE] URL
+            (-X, -H, -d, -o, -i, -u, -k: also --request, --header, --data, --output, --include,
+            --user, --insecure, as in curl; -k: accept any server certificate; --tlsvX: the
+            lowest TLS version, --tls-max the highest (setSSLConfig); --limit-rate: the
+            download rate in bytes/s, K, M or G for 1024s (emulated throughput); -H 'Name;' sends it empty, -H 'Name:' leaves it out, the
             session's own one too; -o -: standard output; DATA: text, @FILE, or @- for
             standard input; -d drops a file's CR and LF, pieces join with '&'; --block: a
             Chrome match pattern to cancel, like '*://*/ads/*'; --json: one JSON line with the

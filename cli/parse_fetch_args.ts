@@ -6,6 +6,7 @@
 
 import { parseArgs } from "node:util";
 import { REQUEST_CACHE_MODES } from "../core/request_cache_modes.ts";
+import type { SSLConfig, SSLVersion } from "../core/electron_types.ts";
 import type { CaptureMode } from "../session/mod.ts";
 
 /**
@@ -61,7 +62,30 @@ export interface FetchArgs {
    * curl does); they answer its challenge as credentials in the URL do.
    */
   user?: { username: string; password: string };
+  /**
+   * Accept any server certificate for the run (a verify proc answering `0`), from curl's `-k`
+   * (`--insecure`); absent otherwise.
+   */
+  insecure?: true;
+  /**
+   * The run's TLS versions for `ses.setSSLConfig`, from curl's `--tlsv1.0` to `--tlsv1.3` (the
+   * lowest version) and `--tls-max` (`1.2`, `1.3` or `default`); absent when none is given.
+   */
+  ssl?: SSLConfig;
+  /**
+   * The download rate in bytes per second (`enableNetworkEmulation`'s `downloadThroughput`, 0 no
+   * limit), from curl's `--limit-rate` (K, M and G suffixes in 1024s); absent otherwise.
+   */
+  limitRate?: number;
 }
+
+// curl's --tlsvX options, by the Electron minVersion each asks for.
+const TLS_MIN_OPTIONS: ReadonlyMap<string, SSLVersion> = new Map<string, SSLVersion>([
+  ["tlsv1.0", "tls1"],
+  ["tlsv1.1", "tls1.1"],
+  ["tlsv1.2", "tls1.2"],
+  ["tlsv1.3", "tls1.3"],
+]);
 
 // Electron's capture modes (netLog.startLogging's captureMode).
 const NETLOG_CAPTURE_MODES: readonly CaptureMode[] = ["default", "includeSensitive", "everything"];
@@ -70,7 +94,8 @@ const NETLOG_CAPTURE_MODES: readonly CaptureMode[] = ["default", "includeSensiti
  * Parses `ses fetch [-X METHOD] [-H 'Name: value']... [-d DATA]... [--data-binary DATA]... [-o FILE]
  * [-i | --json] [--partition NAME] [--cache MODE] [--block PATTERN]... [--netlog FILE
  * [--netlog-capture-mode default|includeSensitive|everything]] [--proxy RULES
- * [--proxy-bypass RULES]] [-u USER:PASSWORD] URL`.
+ * [--proxy-bypass RULES]] [-u USER:PASSWORD] [-k] [--tlsv1.0|--tlsv1.1|--tlsv1.2|--tlsv1.3]
+ * [--tls-max 1.2|1.3|default] [--limit-rate RATE] URL`.
  *
  * @param args The arguments after `fetch`.
  * @returns The parsed request.
@@ -110,6 +135,13 @@ export function parseFetchArgs(args: string[]): FetchArgs {
       proxy: { type: "string" },
       "proxy-bypass": { type: "string" },
       user: { type: "string", short: "u" },
+      insecure: { type: "boolean", short: "k", default: false },
+      "tlsv1.0": { type: "boolean" },
+      "tlsv1.1": { type: "boolean" },
+      "tlsv1.2": { type: "boolean" },
+      "tlsv1.3": { type: "boolean" },
+      "tls-max": { type: "string" },
+      "limit-rate": { type: "string" },
     },
   });
   const [url, ...extra] = positionals;
@@ -196,6 +228,8 @@ export function parseFetchArgs(args: string[]): FetchArgs {
     }
     user = { username: values.user.slice(0, colon), password: values.user.slice(colon + 1) };
   }
+  const ssl = sslConfig(tokens, values["tls-max"]);
+  const limitRate = values["limit-rate"] === undefined ? undefined : rate(values["limit-rate"]);
   return {
     url,
     method: values.request ?? (hasData ? "POST" : "GET"),
@@ -214,5 +248,46 @@ export function parseFetchArgs(args: string[]): FetchArgs {
     ...(values.proxy === undefined ? {} : { proxy: values.proxy }),
     ...(proxyBypass === undefined ? {} : { proxyBypass }),
     ...(user === undefined ? {} : { user }),
+    ...(values.insecure ? { insecure: true as const } : {}),
+    ...(ssl === undefined ? {} : { ssl }),
+    ...(limitRate === undefined ? {} : { limitRate }),
   };
+}
+
+// curl's --limit-rate: bytes per second, or K, M, G (either case) for 1024-based multiples.
+function rate(text: string): number {
+  const match = /^(\d+)([kmg]?)$/i.exec(text);
+  if (match === null) {
+    throw new TypeError(
+      `ses fetch: --limit-rate "${text}" must be a number of bytes per second, ` +
+        "with K, M or G after it for 1024s",
+    );
+  }
+  const power = " kmg".indexOf((match[2] || " ").toLowerCase());
+  return Number(match[1]) * 1024 ** power;
+}
+
+// curl's version options each set the one lowest version, so the last given wins; Electron's
+// maxVersion has no ceiling below TLS 1.2, so `--tls-max 1.0` or `1.1` cannot be honoured.
+function sslConfig(
+  tokens: ReturnType<typeof parseArgs>["tokens"],
+  tlsMax: string | undefined,
+): SSLConfig | undefined {
+  let min: string | undefined;
+  for (const token of tokens ?? []) {
+    if (token.kind === "option" && TLS_MIN_OPTIONS.has(token.name)) min = token.name;
+  }
+  if (min === undefined && tlsMax === undefined) return undefined;
+  const ssl: SSLConfig = {};
+  if (min !== undefined) ssl.minVersion = TLS_MIN_OPTIONS.get(min)!;
+  if (tlsMax !== undefined && tlsMax !== "default") {
+    if (tlsMax !== "1.2" && tlsMax !== "1.3") {
+      throw new TypeError(`ses fetch: --tls-max "${tlsMax}" must be 1.2, 1.3 or default`);
+    }
+    ssl.maxVersion = tlsMax === "1.2" ? "tls1.2" : "tls1.3";
+    if (ssl.minVersion === "tls1.3" && tlsMax === "1.2") {
+      throw new TypeError(`ses fetch: --${min} asks for more than --tls-max ${tlsMax} allows`);
+    }
+  }
+  return ssl;
 }

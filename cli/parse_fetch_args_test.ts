@@ -160,6 +160,49 @@ describe("parseFetchArgs", () => {
     assert.equal("proxy" in parseFetchArgs(["http://a/"]), false);
   });
 
+  it("reads curl's -k, --tlsv1.x and --tls-max as the session's TLS policy for the run", () => {
+    assert.equal(parseFetchArgs(["-k", "https://a/"]).insecure, true);
+    assert.equal(parseFetchArgs(["--insecure", "https://a/"]).insecure, true);
+    assert.equal("insecure" in parseFetchArgs(["https://a/"]), false);
+    assert.equal("ssl" in parseFetchArgs(["https://a/"]), false);
+    assert.deepEqual(parseFetchArgs(["--tlsv1.3", "https://a/"]).ssl, { minVersion: "tls1.3" });
+    // curl's version options set one value: the last one given wins.
+    assert.deepEqual(parseFetchArgs(["--tlsv1.3", "--tlsv1.0", "https://a/"]).ssl, {
+      minVersion: "tls1",
+    });
+    assert.deepEqual(parseFetchArgs(["--tlsv1.1", "--tls-max", "1.2", "https://a/"]).ssl, {
+      minVersion: "tls1.1",
+      maxVersion: "tls1.2",
+    });
+    assert.deepEqual(parseFetchArgs(["--tls-max", "default", "https://a/"]).ssl, {});
+    // Electron's maxVersion is tls1.2 or tls1.3: a lower ceiling is a usage mistake here.
+    assert.throws(() => parseFetchArgs(["--tls-max", "1.1", "https://a/"]), {
+      name: "TypeError",
+      message: 'ses fetch: --tls-max "1.1" must be 1.2, 1.3 or default',
+    });
+    assert.throws(() => parseFetchArgs(["--tlsv1.3", "--tls-max", "1.2", "https://a/"]), {
+      name: "TypeError",
+      message: "ses fetch: --tlsv1.3 asks for more than --tls-max 1.2 allows",
+    });
+  });
+
+  it("reads curl's --limit-rate as bytes per second, K, M and G in 1024s", () => {
+    assert.equal(parseFetchArgs(["--limit-rate", "2000", "http://a/"]).limitRate, 2000);
+    assert.equal(parseFetchArgs(["--limit-rate", "100K", "http://a/"]).limitRate, 102_400);
+    assert.equal(parseFetchArgs(["--limit-rate", "1m", "http://a/"]).limitRate, 1_048_576);
+    assert.equal(parseFetchArgs(["--limit-rate", "1G", "http://a/"]).limitRate, 1_073_741_824);
+    assert.equal("limitRate" in parseFetchArgs(["http://a/"]), false);
+    // 0 is no limit for curl, as a 0 throughput is for Electron's network emulation.
+    assert.equal(parseFetchArgs(["--limit-rate", "0", "http://a/"]).limitRate, 0);
+    for (const rate of ["", "fast", "-5", "1.5k", "10T"]) {
+      assert.throws(() => parseFetchArgs([`--limit-rate=${rate}`, "http://a/"]), {
+        name: "TypeError",
+        message: `ses fetch: --limit-rate "${rate}" must be a number of bytes per second, ` +
+          "with K, M or G after it for 1024s",
+      });
+    }
+  });
+
   it("reads the net log's capture mode in Electron's names, in any case", () => {
     const withMode = (mode: string) =>
       parseFetchArgs(["--netlog", "log.json", "--netlog-capture-mode", mode, "http://a/"]);

@@ -29,8 +29,10 @@ const ACCEPT = 0;
 const REJECT = -2;
 const USE_DEFAULT = -3;
 
-// Chromium's CachingCertVerifier keeps this many verdicts.
+// Chromium's CachingCertVerifier keeps this many verdicts, each for 30 minutes (kTTLSecs)
+// from the start of its verification.
 const MAX_CACHED_VERDICTS = 256;
+const VERDICT_TTL_MS = 1_800_000;
 
 // OpenSSL's verify results (socket.authorizationError) by the certificate status Chromium gives
 // the same failure. Anything not listed is CERT_STATUS_INVALID.
@@ -82,8 +84,8 @@ interface DefaultVerdict {
  * stands. With one, the proc sees Electron's request and answers through its callback: `0`
  * accepts, `-2` rejects with `net::ERR_FAILED`, `-3` keeps the default verdict, and any other
  * negative number rejects with that net error. The proc runs once per host, certificate chain
- * and default verdict; later connections reuse its answer until {@linkcode setProc} or
- * {@linkcode clearCache}.
+ * and default verdict; later connections reuse its answer for 30 minutes (256 answers at most,
+ * as Chromium's CachingCertVerifier) or until {@linkcode setProc} or {@linkcode clearCache}.
  *
  * @example Trust one self-signed host, defer to the default verifier elsewhere
  * ```ts
@@ -97,7 +99,26 @@ interface DefaultVerdict {
 export class CertificateVerifier {
   #proc: CertificateVerifyProc | null = null;
   // Promises, so connections racing to the same host share one proc call.
-  #answers = new Map<string, Promise<unknown>>();
+  #answers = new Map<string, CachedAnswer>();
+  #now: () => number;
+
+  /**
+   * Makes a verifier with no proc and an empty verdict cache.
+   *
+   * @param options `now`, the clock in ms since the epoch that ages cached verdicts; default
+   * `Date.now`.
+   *
+   * @example
+   * ```ts
+   * import { CertificateVerifier } from "./certificate_verifier.ts";
+   * const verifier = new CertificateVerifier({ now: () => Date.now() });
+   * verifier.clearCache();
+   * ```
+   */
+  constructor(options: CertificateVerifierOptions = {}) {
+    const { now = Date.now } = options;
+    this.#now = now;
+  }
 
   /**
    * Installs the verify proc (Electron's `setCertificateVerifyProc`) and forgets cached verdicts.
@@ -211,20 +232,35 @@ export class CertificateVerifier {
     key: string,
     request: CertificateVerifyRequest,
   ): Promise<unknown> {
+    const now = this.#now();
     const cached = this.#answers.get(key);
-    if (cached) {
+    this.#answers.delete(key);
+    // CachingCertVerifier's validity: from the verification's start until the TTL, so a clock
+    // set back before the start makes the verdict stale too.
+    if (cached && now >= cached.start && now < cached.start + VERDICT_TTL_MS) {
       // Most recently used last, so eviction drops the longest-unused verdict.
-      this.#answers.delete(key);
       this.#answers.set(key, cached);
-      return cached;
+      return cached.answer;
     }
     const answer = callProc(proc, request);
-    this.#answers.set(key, answer);
+    this.#answers.set(key, { answer, start: now });
     if (this.#answers.size > MAX_CACHED_VERDICTS) {
       this.#answers.delete(this.#answers.keys().next().value!);
     }
     return answer;
   }
+}
+
+/** Options for {@linkcode CertificateVerifier}. */
+export interface CertificateVerifierOptions {
+  /** The clock that ages cached verdicts, in ms since the epoch; default `Date.now`. */
+  now?: () => number;
+}
+
+// A proc's answer (possibly still pending) and when its verification started, in ms.
+interface CachedAnswer {
+  answer: Promise<unknown>;
+  start: number;
 }
 
 function callProc(

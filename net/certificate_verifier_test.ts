@@ -328,6 +328,29 @@ describe("CertificateVerifier", () => {
       assert.equal(calls, 4, "clearCache forgets them too");
     });
 
+    it("asks the proc again once a verdict is 30 minutes old, as CachingCertVerifier's TTL", async () => {
+      // chromium/src/net/cert/caching_cert_verifier.cc: kTTLSecs = 1800, from the verification's
+      // start; a clock set back before that start also makes the entry stale.
+      let now = Date.UTC(2026, 0, 1);
+      const verifier = new CertificateVerifier({ now: () => now });
+      let calls = 0;
+      verifier.setProc((_request, callback) => {
+        calls++;
+        callback(0);
+      });
+      const socket = await connect("good");
+      await verifier.verify("localhost", socket, TRUSTED);
+      now += 1_799_999;
+      await verifier.verify("localhost", socket, TRUSTED);
+      assert.equal(calls, 1, "still fresh just under 30 minutes");
+      now += 1;
+      await verifier.verify("localhost", socket, TRUSTED);
+      assert.equal(calls, 2, "asked again at 30 minutes");
+      now -= 60_000;
+      await verifier.verify("localhost", socket, TRUSTED);
+      assert.equal(calls, 3, "asked again when the clock went back before the verdict");
+    });
+
     it("caches rejections as well", async () => {
       const verifier = new CertificateVerifier();
       let calls = 0;

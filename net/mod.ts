@@ -29,7 +29,7 @@
  */
 
 export { toElectronCertificate } from "./certificate.ts";
-export { CertificateVerifier } from "./certificate_verifier.ts";
+export { CertificateVerifier, type CertificateVerifierOptions } from "./certificate_verifier.ts";
 export {
   CHROMIUM_CONNECT_TIMEOUTS,
   type ConnectStepOptions,

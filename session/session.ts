@@ -869,9 +869,21 @@ export class Session extends TypedEmitter<SessionEvents> {
    * Sets the TLS versions and disabled cipher suites for connections opened from now on.
    *
    * @param config `{minVersion, maxVersion, disabledCipherSuites}`; versions `tls1` to `tls1.3`.
+   * @throws {TypeError} gin's `Error processing argument at index 0, conversion failure from
+   * <value>` for what Electron's `SSLConfig` converter refuses (not an object, an unknown version,
+   * `maxVersion` below `tls1.2`, suites that are not integers), `Insufficient number of
+   * arguments.` for none; the detailed reason is the error's `cause`.
+   * @throws {RangeError} When `minVersion` is above `maxVersion`, or a suite is above 0xffff.
    */
   setSSLConfig(config: SSLConfig): void {
-    this.#net.setSSLConfig(config);
+    requireDictionary(config, arguments.length);
+    try {
+      this.#net.setSSLConfig(config);
+    } catch (error) {
+      // Electron's converter fails as a whole, so gin throws before setSSLConfig runs.
+      if (!(error instanceof TypeError)) throw error;
+      throw Object.assign(methodArgumentError(0, config), { cause: error });
+    }
     this.#sslConfig = config;
     this.#pacNet?.setSSLConfig(config);
   }
@@ -879,7 +891,8 @@ export class Session extends TypedEmitter<SessionEvents> {
   /**
    * Sets the certificate verify proc, called after the default verification with Electron's
    * request object; `callback(0)` accepts, `-2` rejects, `-3` keeps the default result.
-   * Verdicts are cached per host and certificate. `null` restores the default.
+   * Verdicts are cached per host and certificate for 30 minutes, as Chromium caches them; `null`
+   * restores the default.
    *
    * @param proc The proc, or `null`.
    * @throws {TypeError} `Must pass null or function`; `Insufficient number of arguments.` when

@@ -76,12 +76,34 @@ describe("Session argument errors", () => {
         "getBlobData",
         "preconnect",
         "setCertificateVerifyProc",
+        "setSSLConfig",
       ] as const
     ) {
       assert.throws(() => (ses[name] as Loose).call(ses), insufficient, name);
     }
     // Nothing was changed by the calls that threw.
     assert.equal(ses.getUserAgent(), userAgent);
+  });
+
+  it("words setSSLConfig's refusals as Electron's SSLConfig converter does, changing nothing", () => {
+    // electron/shell/browser/api/electron_api_session.cc: Converter<network::mojom::SSLConfigPtr>
+    // returns false for a non-object, a version string it does not know, a maxVersion below
+    // tls1.2 or a disabledCipherSuites that is no integer list, so gin throws its conversion
+    // failure before setSSLConfig runs.
+    const ses = newSession();
+    const setSSLConfig = (value: unknown) => () => (ses.setSSLConfig as Loose).call(ses, value);
+    assert.throws(setSSLConfig("tls1.2"), from(0, "tls1.2"));
+    assert.throws(setSSLConfig(null), from(0, "null"));
+    assert.throws(setSSLConfig(() => {}), from(0, ""));
+    assert.throws(setSSLConfig({ minVersion: "ssl3" }), from(0, ""));
+    assert.throws(setSSLConfig({ maxVersion: "tls1.1" }), from(0, ""));
+    assert.throws(setSSLConfig({ disabledCipherSuites: "0xc02f" }), from(0, ""));
+    assert.throws(setSSLConfig({ disabledCipherSuites: ["0xc02f"] }), from(0, ""));
+    assert.throws(setSSLConfig({ maxVersion: "tls1" }), from(0, ""));
+    // Versions that convert but contradict each other are no conversion failure: our own clear
+    // RangeError stays, where Chromium would only fail every later handshake.
+    assert.throws(setSSLConfig({ minVersion: "tls1.3", maxVersion: "tls1.2" }), RangeError);
+    ses.setSSLConfig({ minVersion: "tls1.3" });
   });
 
   it("words protocol's errors as gin does; handle's JavaScript always passes both on", () => {
