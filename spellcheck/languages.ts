@@ -148,10 +148,13 @@ export function correspondingSpellCheckLanguage(code: string): string {
  * ```
  */
 export function normalizeSpellCheckerLanguages(languages: unknown): string[] {
-  if (!Array.isArray(languages) || !languages.every((code) => typeof code === "string")) {
+  // Array.from reads every index, as gin's vector conversion does: a hole is undefined (every()
+  // and map() would skip it and store the hole).
+  const codes: unknown[] = Array.isArray(languages) ? Array.from(languages) : [];
+  if (!Array.isArray(languages) || !codes.every((code) => typeof code === "string")) {
     throw methodArgumentError(0, languages);
   }
-  return languages.map((code: string) => {
+  return (codes as string[]).map((code) => {
     const stored = correspondingSpellCheckLanguage(code);
     if (stored === "") {
       throw new Error(`Invalid language code provided: "${code}" is not a valid language code`);

@@ -55,6 +55,18 @@ describe("spellchecker languages", () => {
     assert.throws(() => normalizeSpellCheckerLanguages([1]), TypeError);
   });
 
+  it("refuses a sparse list, whose holes are undefined to gin's conversion", () => {
+    // gin's std::vector<std::string> conversion reads every index up to length; a hole reads as
+    // undefined, which is no string, so Electron throws the conversion TypeError.
+    const sparse: string[] = ["fr"];
+    sparse[3] = "de";
+    assert.throws(() => normalizeSpellCheckerLanguages(sparse), {
+      name: "TypeError",
+      message: "Error processing argument at index 0, conversion failure from ",
+    });
+    assert.throws(() => normalizeSpellCheckerLanguages(new Array(2)), TypeError);
+  });
+
   it("names versioned dictionary files as Chromium does", () => {
     const expected: Record<string, string> = {
       "en": "en-US-10-1.bdic",
