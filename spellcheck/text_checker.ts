@@ -205,7 +205,10 @@ export class TextChecker {
   async #files(languages?: string[]): Promise<HunspellDictionaryFiles[]> {
     const active = await this.#provider.activeDictionaries();
     if (languages === undefined) return active;
-    if (!Array.isArray(languages) || languages.some((code) => typeof code !== "string")) {
+    // Array.from reads the holes of a sparse list (as undefined), which some() would skip.
+    if (
+      !Array.isArray(languages) || Array.from(languages).some((code) => typeof code !== "string")
+    ) {
       throw new TypeError("languages must be an array of language codes");
     }
     const inactive = languages.filter((code) => !active.some((files) => files.language === code));

@@ -85,6 +85,14 @@ describe("TextChecker", () => {
           'Spellcheck language "fr-FR" is not active; select it with setSpellCheckerLanguages',
       });
       await assert.rejects(checker.check(42 as unknown as string), TypeError);
+      // A hole is no language code: the check must not quietly use fewer languages.
+      await assert.rejects(checker.check("kat", { languages: new Array<string>(2) }), {
+        name: "TypeError",
+        message: "languages must be an array of language codes",
+      });
+      const sparse: string[] = [];
+      sparse[1] = "en-US";
+      await assert.rejects(checker.check("kat", { languages: sparse }), TypeError);
     } finally {
       checker.close();
     }
