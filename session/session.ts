@@ -323,8 +323,9 @@ export class Session extends TypedEmitter<SessionEvents> {
       fetch: (url, requestInit) => this.fetch(url, requestInit),
       files: init.runtime,
       builtinDictionary: builtinDictionaryFor,
-      locale: init.runtime.env("LC_ALL") || init.runtime.env("LC_MESSAGES") ||
-        init.runtime.env("LANG") || "",
+      // GLib's order for the UI language, which Chromium's application locale follows.
+      locale: init.runtime.env("LANGUAGE") || init.runtime.env("LC_ALL") ||
+        init.runtime.env("LC_MESSAGES") || init.runtime.env("LANG") || "",
       emit: (name, language) => this.dispatch(name, language),
       progress: (language, received, total) =>
         this.dispatch("spellcheck-dictionary-download-progress", language, received, total),

@@ -199,27 +199,72 @@ export function dictionaryFileName(language: string): string {
   return `${region}${FILE_VERSIONS.get(region) ?? "-3-0"}.bdic`;
 }
 
+// Chrome's desktop UI locales (build/config/locales.gni), the ones
+// l10n_util::CheckAndResolveLocale can resolve to.
+const CHROME_UI_LOCALES = new Set(
+  ("af am ar as az be bg bn bs ca cs cy da de el en-GB en-US es es-419 et eu fa fi fil fr fr-CA " +
+    "gl gu he hi hr hu hy id is it ja ka kk km kn ko ky lo lt lv mk ml mn mr ms my nb ne nl or " +
+    "pa pl pt-BR pt-PT ro ru si sk sl sq sr sr-Latn sv sw ta te th tr uk ur uz vi zh-CN zh-HK " +
+    "zh-TW zu").split(" "),
+);
+
+// Chromium's l10n_util::CheckAndResolveLocale: the UI locale a `lang[-REGION]` candidate
+// resolves to, or "".
+function resolveChromeLocale(lang: string, region: string | undefined): string {
+  if (region === undefined) {
+    if (CHROME_UI_LOCALES.has(lang)) return lang;
+  } else {
+    if (CHROME_UI_LOCALES.has(`${lang}-${region}`)) return `${lang}-${region}`;
+    const r = region.toLowerCase();
+    let candidate = lang;
+    if (lang === "es" && r !== "es") candidate = "es-419";
+    else if (lang === "pt") candidate = "pt-PT";
+    else if (lang === "zh") candidate = r === "hk" || r === "mo" ? "zh-TW" : "zh-CN";
+    else if (lang === "en") {
+      candidate = ["au", "ca", "in", "nz", "za"].includes(r) ? "en-GB" : "en-US";
+    }
+    if (CHROME_UI_LOCALES.has(candidate)) return candidate;
+  }
+  // The Google updater's aliases; pt-RR went to pt-PT above, a bare pt is pt-BR.
+  const alias: Record<string, string> = {
+    en: "en-US",
+    iw: "he",
+    no: "nb",
+    pt: "pt-BR",
+    tl: "fil",
+    zh: "zh-CN",
+  };
+  return alias[lang] ?? "";
+}
+
 /**
- * The spellchecker language for a POSIX locale such as `fr_FR.UTF-8` (what Electron picks
- * from the OS locale when no languages are stored): the language-region code if supported,
- * else the bare language, else `""`. `C`, `POSIX` and an empty locale mean `en-US`.
+ * The spellchecker language Electron stores when no languages are stored: the one for
+ * Chromium's application locale (`GetCorrespondingSpellCheckLanguage` of ICU's default locale,
+ * which `l10n_util::GetApplicationLocale` sets to Chrome's UI locale). On Linux that is the
+ * first entry of GLib's language list (`LANGUAGE`, else `LC_ALL`, `LC_MESSAGES`, `LANG`), tried
+ * as `lang_REGION` then `lang`, that resolves to a Chrome UI locale (`de_DE` → `de`, `es_MX` →
+ * `es-419`, `en_AU` → `en-GB`), else `en-US`; `""` when that locale has no dictionary.
  *
- * @param locale The locale, like the value of `LANG`.
+ * @param locale A POSIX locale such as `fr_FR.UTF-8`, or a colon-separated `LANGUAGE` list.
  * @returns The stored code, or `""` when the locale has no dictionary.
  *
  * @example
  * ```ts
  * import { spellCheckLanguageForLocale } from "./languages.ts";
- * console.log(spellCheckLanguageForLocale("de_AT.UTF-8")); // de
+ * console.log(spellCheckLanguageForLocale("de_AT.UTF-8"), spellCheckLanguageForLocale("en_AU")); // de en-GB
  * ```
  */
 export function spellCheckLanguageForLocale(locale: string): string {
-  const match = /^([a-z]{2,3})(?:[_-]([A-Z]{2}|[0-9]{3}))?/.exec(locale);
-  if (!match || match[1] === undefined) return "en-US";
-  const language = match[1];
-  if (match[2] !== undefined) {
-    const full = correspondingSpellCheckLanguage(`${language}-${match[2]}`);
-    if (full !== "") return full;
+  let appLocale = "en-US";
+  for (const entry of locale.split(":")) {
+    const match = /^([a-z]{2,3})(?:[_-]([A-Za-z]{2}|[0-9]{3}))?/.exec(entry);
+    if (!match || match[1] === undefined) continue;
+    const resolved = (match[2] !== undefined ? resolveChromeLocale(match[1], match[2]) : "") ||
+      resolveChromeLocale(match[1], undefined);
+    if (resolved !== "") {
+      appLocale = resolved;
+      break;
+    }
   }
-  return correspondingSpellCheckLanguage(language);
+  return correspondingSpellCheckLanguage(appLocale);
 }

@@ -87,13 +87,29 @@ describe("spellchecker languages", () => {
     }
   });
 
-  it("picks a default language from a POSIX locale", () => {
-    assert.equal(spellCheckLanguageForLocale("fr_FR.UTF-8"), "fr-FR");
+  it("picks a default language from a POSIX locale through Chromium's application locale", () => {
+    // Electron stores GetCorrespondingSpellCheckLanguage(ICU's default locale), which
+    // l10n_util::GetApplicationLocale has set to Chrome's UI locale (CheckAndResolveLocale):
+    // de_DE → de, es_MX → es-419, en_AU/en_IN → en-GB, no → nb; an unknown locale → en-US.
+    assert.equal(spellCheckLanguageForLocale("fr_FR.UTF-8"), "fr");
     assert.equal(spellCheckLanguageForLocale("de_AT.UTF-8"), "de");
-    assert.equal(spellCheckLanguageForLocale("es_MX"), "es-MX");
+    assert.equal(spellCheckLanguageForLocale("de_DE.UTF-8"), "de");
+    assert.equal(spellCheckLanguageForLocale("es_MX"), "es-419");
+    assert.equal(spellCheckLanguageForLocale("es_ES.UTF-8"), "es");
+    assert.equal(spellCheckLanguageForLocale("pt_PT.UTF-8"), "pt-PT");
+    assert.equal(spellCheckLanguageForLocale("pt_AO.UTF-8"), "pt-PT");
+    assert.equal(spellCheckLanguageForLocale("pt_BR.UTF-8"), "pt-BR");
     assert.equal(spellCheckLanguageForLocale("en_US.UTF-8"), "en-US");
+    assert.equal(spellCheckLanguageForLocale("en_AU.UTF-8"), "en-GB");
+    assert.equal(spellCheckLanguageForLocale("en_IN.UTF-8"), "en-GB");
+    assert.equal(spellCheckLanguageForLocale("en_IE.UTF-8"), "en-US");
+    assert.equal(spellCheckLanguageForLocale("no_NO.UTF-8"), "nb");
+    assert.equal(spellCheckLanguageForLocale("sr_RS@latin"), "sr");
     assert.equal(spellCheckLanguageForLocale("C.UTF-8"), "en-US");
     assert.equal(spellCheckLanguageForLocale(""), "en-US");
+    assert.equal(spellCheckLanguageForLocale("xx_YY.UTF-8"), "en-US");
     assert.equal(spellCheckLanguageForLocale("ja_JP.UTF-8"), "");
+    // GLib's LANGUAGE list: the first entry Chrome has a UI locale for wins.
+    assert.equal(spellCheckLanguageForLocale("xx:it_IT:de"), "it");
   });
 });
