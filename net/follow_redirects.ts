@@ -59,8 +59,8 @@ export interface FollowRedirectsOptions {
  * merged them into its request (and emptied them) on one hop gets them again on the next. The
  * next hop's headers are the hop's request's, or the context's `answeredHeaders` when a stage
  * replaced them, less what a redirect drops (net's RedirectUtil::UpdateHttpRequest and the
- * fetch standard): the body headers when the method becomes GET, `Authorization` on a
- * cross-origin hop.
+ * fetch standard): the body headers and `Origin` when the method becomes GET, `Authorization`
+ * on a cross-origin hop, where an `Origin` becomes `null`.
  *
  * @param options Hooks for webRequest and protocol handlers.
  * @returns The stage.
@@ -177,11 +177,20 @@ function nextHop(
     method = "GET";
     context.body = null;
     for (const name of BODY_HEADERS) headers.delete(name);
+    // Origin goes with anything but GET and HEAD, so a method change drops it
+    // (RedirectUtil::UpdateHttpRequest).
+    headers.delete("origin");
   } else if (context.body instanceof ReadableStream) {
     // A streamed upload has been consumed by the first hop and cannot be sent again.
     throw new SessionError("ERR_UPLOAD_STREAM_REWIND_NOT_SUPPORTED", { url: target.href });
   }
-  if (target.origin !== new URL(current.url).origin) headers.delete("authorization");
+  if (target.origin !== new URL(current.url).origin) {
+    headers.delete("authorization");
+    // A cross-origin hop must not carry the first origin's Origin, or a POST could be bounced
+    // back to it as if that origin sent it (RedirectUtil::UpdateHttpRequest, the fetch
+    // standard's HTTP-redirect fetch).
+    if (headers.has("origin")) headers.set("origin", "null");
+  }
   context.urlChain.push(target.href);
   return new Request(target, {
     method,

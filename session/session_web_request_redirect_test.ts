@@ -70,7 +70,7 @@ function headerLines(head: string[] | undefined): string[] {
   return head.slice(1).filter((line) => !/^(host|connection):/i.test(line));
 }
 
-describe("webRequest requestHeaders answers across redirects, through ses.fetch", () => {
+describe("request headers across redirect hops (webRequest answers, Origin), through ses.fetch", () => {
   let first: RawServer;
   let other: RawServer;
   before(async () => {
@@ -210,6 +210,28 @@ describe("webRequest requestHeaders answers across redirects, through ses.fetch"
     assert.ok(end.includes("X-Added: 1"), end.join("\n"));
     assert.ok(end.includes("Content-Type: text/plain"), end.join("\n"));
     assert.ok(end.includes("Content-Length: 2"), end.join("\n"));
+    await ses.closeAllConnections();
+  });
+
+  // net::RedirectUtil::UpdateHttpRequest: a method change drops Origin; a cross-origin hop
+  // turns one into `null` (the fetch standard's HTTP-redirect fetch).
+  it("drops Origin when the method becomes GET and sends Origin: null across origins", async () => {
+    const ses = newSession();
+    const posted = await ses.fetch(`${first.origin}/post-302`, {
+      method: "POST",
+      body: "hi",
+      headers: { Origin: "http://app.test" },
+    });
+    assert.equal(await posted.text(), "ok");
+    assert.ok(headerLines(first.heads.get("/post-302")).includes("Origin: http://app.test"));
+    const end = headerLines(first.heads.get("/post-302-end"));
+    assert.ok(!end.some((line) => /^origin:/i.test(line)), end.join("\n"));
+    const crossed = await ses.fetch(`${first.origin}/cross`, {
+      headers: { Origin: "http://app.test" },
+    });
+    assert.equal(await crossed.text(), "ok");
+    const crossedEnd = headerLines(other.heads.get("/cross-end"));
+    assert.ok(crossedEnd.includes("Origin: null"), crossedEnd.join("\n"));
     await ses.closeAllConnections();
   });
 
