@@ -46,6 +46,16 @@ export interface RequestContext {
    * `requestHeaders` answer) puts the spelling of its own list here.
    */
   headersInit?: HeadersInit;
+  /**
+   * Set by a stage that replaced a hop's request headers (a webRequest `requestHeaders`
+   * answer): the headers that are the request's own from then on, names spelled as that stage
+   * spelled them, without the defaults it passed on unchanged and without `Cookie` (both are
+   * made again for each hop). `followRedirects` builds the next hop from them instead of from
+   * the hop's request as it entered, and makes them that hop's `headersInit`, as Electron's
+   * ProxyingURLLoaderFactory keeps a listener's changes in the request it sends again on a
+   * redirect. `followRedirects` clears the field before each hop.
+   */
+  answeredHeaders?: Array<[string, string]>;
   /** The caller's `init.cache` (WHATWG `RequestCache`), read by the HTTP cache stage. */
   readonly cache: RequestCache;
   /**

@@ -56,7 +56,11 @@ export interface FollowRedirectsOptions {
  * `net::ERR_TOO_MANY_REDIRECTS`), `manual` (the 3xx response is returned) or `error` (a
  * TypeError, as in the runtime's fetch). Every stage inside this one runs once per hop, and
  * each hop starts with the context's `defaultHeaders` as the request entered, so a stage that
- * merged them into its request (and emptied them) on one hop gets them again on the next.
+ * merged them into its request (and emptied them) on one hop gets them again on the next. The
+ * next hop's headers are the hop's request's, or the context's `answeredHeaders` when a stage
+ * replaced them, less what a redirect drops (net's RedirectUtil::UpdateHttpRequest and the
+ * fetch standard): the body headers and `Origin` when the method becomes GET, `Authorization`
+ * on a cross-origin hop, where an `Origin` becomes `null`.
  *
  * @param options Hooks for webRequest and protocol handlers.
  * @returns The stage.
@@ -122,6 +126,7 @@ async function follow(
     const target = redirectTarget(current, redirectLocation(response), rules);
     rules.onRedirect?.({ request: current, response, redirectUrl: target }, context);
     current = nextHop(current, response.status, target, context);
+    if (context.answeredHeaders !== undefined) context.answeredHeaders = undefined;
     context.defaultHeaders = rules.defaults && defaultsForHop(rules.defaults, current.url);
     response = await next(current, context);
   }
@@ -158,7 +163,11 @@ function nextHop(
   target: URL,
   context: RequestContext,
 ): Request {
-  const headers = new Headers(current.headers);
+  // A webRequest answer on this hop changed the request's own headers: the next hop starts
+  // from them, spelled as answered (see RequestContext.answeredHeaders).
+  const answered = context.answeredHeaders;
+  const headers = new Headers(answered ?? current.headers);
+  if (answered !== undefined) context.headersInit = answered;
   let method = current.method;
   // 303 turns anything but HEAD into GET; 301/302 turn POST into GET (what browsers do).
   if (
@@ -168,11 +177,20 @@ function nextHop(
     method = "GET";
     context.body = null;
     for (const name of BODY_HEADERS) headers.delete(name);
+    // Origin goes with anything but GET and HEAD, so a method change drops it
+    // (RedirectUtil::UpdateHttpRequest).
+    headers.delete("origin");
   } else if (context.body instanceof ReadableStream) {
     // A streamed upload has been consumed by the first hop and cannot be sent again.
     throw new SessionError("ERR_UPLOAD_STREAM_REWIND_NOT_SUPPORTED", { url: target.href });
   }
-  if (target.origin !== new URL(current.url).origin) headers.delete("authorization");
+  if (target.origin !== new URL(current.url).origin) {
+    headers.delete("authorization");
+    // A cross-origin hop must not carry the first origin's Origin, or a POST could be bounced
+    // back to it as if that origin sent it (RedirectUtil::UpdateHttpRequest, the fetch
+    // standard's HTTP-redirect fetch).
+    if (headers.has("origin")) headers.set("origin", "null");
+  }
   context.urlChain.push(target.href);
   return new Request(target, {
     method,

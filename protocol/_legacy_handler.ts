@@ -180,10 +180,12 @@ function httpAnswer(
     : typeof chosen?.fetch === "function"
     ? (input, init) => chosen.fetch(input, init)
     : fetches.fetch;
-  const headers = new Headers();
-  if (fields.referrer) headers.set("referer", fields.referrer);
+  // Electron's StartLoadingHttp starts the new request with the original's own headers, spelled
+  // as sent; the jar's Cookie for the new URL is the inner fetch's to add, not this one's.
+  const headers = forwardedHeaders(request, context);
+  if (fields.referrer) setPair(headers, "referer", fields.referrer);
   const upload = fields.uploadData;
-  if (upload?.contentType) headers.set("content-type", upload.contentType);
+  if (upload?.contentType) setPair(headers, "content-type", upload.contentType);
   const method = fields.method ?? request.method;
   const body = upload?.data ?? (method === "GET" || method === "HEAD" ? null : context.body);
   return fetch(fields.url, {
@@ -193,6 +195,23 @@ function httpAnswer(
     bypassCustomProtocolHandlers: true,
     ...(context.signal === undefined ? {} : { signal: context.signal }),
   });
+}
+
+// The request's own headers, as pairs whose names keep the spelling they were sent with (the
+// inner fetch's transport spells them from its `init.headers`).
+function forwardedHeaders(request: Request, context: RequestContext): Array<[string, string]> {
+  const spellings = callerSpellings(context.headersInit);
+  const pairs: Array<[string, string]> = [];
+  request.headers.forEach((value, name) => {
+    if (name !== "cookie") pairs.push([(spellings && spellingIn(spellings, name)) ?? name, value]);
+  });
+  return pairs;
+}
+
+function setPair(pairs: Array<[string, string]>, name: string, value: string): void {
+  const at = pairs.findIndex(([key]) => key.toLowerCase() === name);
+  if (at === -1) pairs.push([name, value]);
+  else pairs[at] = [pairs[at]![0], value];
 }
 
 // Electron converts the request's net::HttpRequestHeaders, whose names keep their spelling

@@ -48,6 +48,12 @@ describe("ses.protocol through ses.fetch", () => {
         response.writeHead(302, { location: "app://bundle/after-redirect" }).end();
       } else if (request.url === "/to-file") {
         response.writeHead(302, { location: pathToFileURL(join(dir, "page.html")).href }).end();
+      } else if (request.url === "/headers") {
+        const lines = [];
+        for (let i = 0; i < request.rawHeaders.length; i += 2) {
+          lines.push(`${request.rawHeaders[i]}: ${request.rawHeaders[i + 1]}`);
+        }
+        response.end(lines.join("\n"));
       } else if (request.url === "/cookie") {
         response.end(`cookie ${request.headers.cookie ?? "none"}`);
       } else {
@@ -680,6 +686,20 @@ describe("ses.protocol through ses.fetch", () => {
       const response = await ses.fetch(`${scheme}://x/`);
       assert.deepEqual([response.status, await response.text()], [status, ""], scheme);
     }
+    await ses.closeAllConnections();
+  });
+
+  // Electron's StartLoadingHttp starts the new request with `original_request.headers`.
+  it("sends an http answer's request with the original request's own headers", async () => {
+    const ses = newSession();
+    ses.protocol.registerHttpProtocol(
+      "forward",
+      (_request, callback) => callback({ url: `${base}/headers` }),
+    );
+    const response = await ses.fetch("forward://x/", { headers: { "x-CALLER": "c" } });
+    const lines = (await response.text()).split("\n");
+    assert.ok(lines.includes("x-CALLER: c"), lines.join("\n"));
+    assert.equal(lines.filter((line) => /^user-agent:/i.test(line)).length, 1, lines.join("\n"));
     await ses.closeAllConnections();
   });
 

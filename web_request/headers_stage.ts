@@ -128,8 +128,8 @@ interface Answered {
  * The last `requestHeaders` answer of a request, for its hop. The auth stage above sends a hop
  * again for each round; like URLRequestHttpJob, which keeps the extra headers the network
  * delegate answered with across RestartTransactionWithAuth, the next round starts from them
- * (its listener is shown them, and they go if it answers nothing). A redirect's hop starts from
- * the request again, as Chromium's new job does. A slot on the context, not a module WeakMap
+ * (its listener is shown them, and they go if it answers nothing). A redirect's next hop starts
+ * from `context.answeredHeaders` instead (see `ownHeaders`). A slot on the context, not a module WeakMap
  * (core/object_slot.ts says why).
  */
 const answered = objectSlot<RequestContext, Answered>("webRequest answered headers");
@@ -252,8 +252,10 @@ function replaceRequestHeaders(
   }
   // The defaults were shown and answered for: the listener's list is the whole list now, sent
   // with the answer's spelling of its names.
+  const defaults = context.defaultHeaders;
   context.defaultHeaders = [];
   context.headersInit = names.map((name) => [name, replacement[name] as string]);
+  context.answeredHeaders = ownHeaders(headers, names, defaults);
   answered.set(context, { hop: context.urlChain.length, headers });
   return new Request(request.url, {
     method: request.method,
@@ -262,6 +264,29 @@ function replaceRequestHeaders(
     // A request without a caller's signal keeps none: the transport then adds no listener.
     ...(context.signal === undefined ? {} : { signal: request.signal }),
   });
+}
+
+/**
+ * What of an answer a redirect's next hop starts from (`RequestContext.answeredHeaders`): in
+ * Electron the listener edits the request's own headers (InProgressRequest's `request_.headers`,
+ * which FollowRedirect keeps), while the defaults and the jar's `Cookie` are added below it for
+ * each hop. So the answer's headers go on, spelled as answered, but for `Cookie` (read from the
+ * jar for the next URL, as `restarted` does for an auth round) and a default passed on unchanged
+ * (the next hop gets its own, like `Accept-Encoding` chosen for the next URL).
+ */
+function ownHeaders(
+  headers: Headers,
+  names: readonly string[],
+  defaults: RequestContext["defaultHeaders"],
+): Array<[string, string]> {
+  const own: Array<[string, string]> = [];
+  for (const [lower, value] of headers) {
+    if (lower === "cookie") continue;
+    if (defaults?.some(([key, given]) => key === lower && given === value)) continue;
+    // HttpRequestHeaders::SetHeader keeps the first spelling of a name it sets again.
+    own.push([names.find((name) => name.toLowerCase() === lower) ?? lower, value]);
+  }
+  return own;
 }
 
 function applyHead(
