@@ -129,8 +129,8 @@ interface Answered {
  * again for each round; like URLRequestHttpJob, which keeps the extra headers the network
  * delegate answered with across RestartTransactionWithAuth, the next round starts from them
  * (its listener is shown them, and they go if it answers nothing). A redirect's next hop starts
- * from `context.answeredHeaders` instead (see `ownHeaders`). A slot on the context, not a module WeakMap
- * (core/object_slot.ts says why).
+ * from `context.answeredHeaders` instead (see `ownHeaders`). A slot on the context, not a
+ * module WeakMap (core/object_slot.ts says why).
  */
 const answered = objectSlot<RequestContext, Answered>("webRequest answered headers");
 
