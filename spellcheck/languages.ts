@@ -199,13 +199,13 @@ export function dictionaryFileName(language: string): string {
   return `${region}${FILE_VERSIONS.get(region) ?? "-3-0"}.bdic`;
 }
 
-// Chrome's desktop UI locales (build/config/locales.gni), the ones
-// l10n_util::CheckAndResolveLocale can resolve to.
+// The UI locales Chrome and Electron ship on Linux (build/config/locales.gni: `all_chrome_locales`
+// less `extended_locales`, which are not on Windows, Mac or Linux), the ones
+// l10n_util::CheckAndResolveLocale finds a locale pak for.
 const CHROME_UI_LOCALES = new Set(
-  ("af am ar as az be bg bn bs ca cs cy da de el en-GB en-US es es-419 et eu fa fi fil fr fr-CA " +
-    "gl gu he hi hr hu hy id is it ja ka kk km kn ko ky lo lt lv mk ml mn mr ms my nb ne nl or " +
-    "pa pl pt-BR pt-PT ro ru si sk sl sq sr sr-Latn sv sw ta te th tr uk ur uz vi zh-CN zh-HK " +
-    "zh-TW zu").split(" "),
+  ("af am ar bg bn ca cs da de el en-GB en-US es es-419 et fa fi fil fr gu he hi hr hu id it ja " +
+    "kn ko lt lv ml mr ms nb nl pl pt-BR pt-PT ro ru sk sl sr sv sw ta te th tr uk ur vi zh-CN " +
+    "zh-TW").split(" "),
 );
 
 // Chromium's l10n_util::CheckAndResolveLocale: the UI locale a `lang[-REGION]` candidate
@@ -220,9 +220,8 @@ function resolveChromeLocale(lang: string, region: string | undefined): string {
     if (lang === "es" && r !== "es") candidate = "es-419";
     else if (lang === "pt") candidate = "pt-PT";
     else if (lang === "zh") candidate = r === "hk" || r === "mo" ? "zh-TW" : "zh-CN";
-    else if (lang === "en") {
-      candidate = ["au", "ca", "in", "nz", "za"].includes(r) ? "en-GB" : "en-US";
-    }
+    // Liberian and Filipino English are US English; every other region's is British.
+    else if (lang === "en") candidate = r === "lr" || r === "ph" ? "en-US" : "en-GB";
     if (CHROME_UI_LOCALES.has(candidate)) return candidate;
   }
   // The Google updater's aliases; pt-RR went to pt-PT above, a bare pt is pt-BR.

@@ -90,7 +90,7 @@ describe("spellchecker languages", () => {
   it("picks a default language from a POSIX locale through Chromium's application locale", () => {
     // Electron stores GetCorrespondingSpellCheckLanguage(ICU's default locale), which
     // l10n_util::GetApplicationLocale has set to Chrome's UI locale (CheckAndResolveLocale):
-    // de_DE → de, es_MX → es-419, en_AU/en_IN → en-GB, no → nb; an unknown locale → en-US.
+    // de_DE → de, es_MX → es-419, en_AU/en_IN/en_IE → en-GB (en_LR/en_PH → en-US), no → nb; an unknown locale → en-US.
     assert.equal(spellCheckLanguageForLocale("fr_FR.UTF-8"), "fr");
     assert.equal(spellCheckLanguageForLocale("de_AT.UTF-8"), "de");
     assert.equal(spellCheckLanguageForLocale("de_DE.UTF-8"), "de");
@@ -102,7 +102,14 @@ describe("spellchecker languages", () => {
     assert.equal(spellCheckLanguageForLocale("en_US.UTF-8"), "en-US");
     assert.equal(spellCheckLanguageForLocale("en_AU.UTF-8"), "en-GB");
     assert.equal(spellCheckLanguageForLocale("en_IN.UTF-8"), "en-GB");
-    assert.equal(spellCheckLanguageForLocale("en_IE.UTF-8"), "en-US");
+    assert.equal(spellCheckLanguageForLocale("en_IE.UTF-8"), "en-GB");
+    assert.equal(spellCheckLanguageForLocale("en_SG.UTF-8"), "en-GB");
+    assert.equal(spellCheckLanguageForLocale("en_PH.UTF-8"), "en-US");
+    // Locales Chrome ships on Android or ChromeOS only (locales.gni's extended_locales) have no
+    // pak on Linux: Basque, Welsh and Galician fall back to en-US.
+    assert.equal(spellCheckLanguageForLocale("eu_ES.UTF-8"), "en-US");
+    assert.equal(spellCheckLanguageForLocale("cy_GB.UTF-8"), "en-US");
+    assert.equal(spellCheckLanguageForLocale("gl_ES.UTF-8:fr"), "fr");
     assert.equal(spellCheckLanguageForLocale("no_NO.UTF-8"), "nb");
     assert.equal(spellCheckLanguageForLocale("sr_RS@latin"), "sr");
     assert.equal(spellCheckLanguageForLocale("C.UTF-8"), "en-US");
