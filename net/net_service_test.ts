@@ -65,7 +65,11 @@ describe("NetService net log seam", () => {
       assert.match(String(bytesSent!.params?.bytes), /^GET \/path\?q=1 HTTP\/1\.1\r\n/);
       assert.equal(bytesSent!.params?.byte_count, String(bytesSent!.params?.bytes).length);
       assert.ok(bytesReceived!.params?.bytes instanceof Uint8Array);
-      assert.deepEqual(sink.entries[1]!.params, { pac_string: "DIRECT" });
+      // Chromium 156's NetLogFinishedResolvingProxyParams: ProxyInfo::ToDebugString as
+      // proxy_info; the stream's route as ProxyChain::ToDebugString.
+      assert.deepEqual(sink.entries[1]!.params, { proxy_info: "DIRECT" });
+      assert.equal(sink.entries[10]!.type, "HTTP_STREAM_REQUEST");
+      assert.equal(sink.entries[10]!.params?.proxy_chain, "[direct://]");
       // The addresses in HostCache::Entry's shape, as the polledData's host cache shows them.
       assert.deepEqual(sink.entries[5]!.params, {
         results: {
@@ -114,7 +118,7 @@ describe("NetService net log seam", () => {
         assert.equal(await (await fetchLike(new URL(path, url))).text(), "ok");
         assert.deepEqual(resolution(sink.entries), [
           "PROXY_RESOLUTION_SERVICE PHASE_BEGIN null",
-          'PROXY_RESOLUTION_SERVICE_RESOLVED_PROXY_LIST PHASE_NONE {"pac_string":"DIRECT"}',
+          'PROXY_RESOLUTION_SERVICE_RESOLVED_PROXY_LIST PHASE_NONE {"proxy_info":"DIRECT"}',
           "PROXY_RESOLUTION_SERVICE PHASE_END null",
         ], path);
         // The connection comes after the resolution, in either case.

@@ -283,8 +283,13 @@ describe("net log of ses.fetch", () => {
       { operation: "send", status: "INCLUDE, DO_NOT_WARN, NO_EXEMPTION" },
     ]);
     assert.deepEqual(paramsOf(log, proxiedId, "PROXY_RESOLUTION_SERVICE_RESOLVED_PROXY_LIST"), [
-      { pac_string: `PROXY 127.0.0.1:${proxy.port}` },
+      { proxy_info: `PROXY 127.0.0.1:${proxy.port}` },
     ]);
+    // The route as Chromium's ProxyChain::ToDebugString: an HTTP proxy without its scheme.
+    assert.equal(
+      paramsOf(log, proxiedId, "HTTP_STREAM_REQUEST").at(-1)!.proxy_chain,
+      `[127.0.0.1:${proxy.port}]`,
+    );
     assert.equal(
       paramsOf(log, proxiedId, "HTTP_TRANSACTION_SEND_REQUEST_HEADERS")[0]!.line,
       `GET ${origin}/proxied HTTP/1.1\r\n`,
