@@ -183,6 +183,10 @@ describe("net log of ses.fetch", () => {
     assert.deepEqual(paramsOf(log, redirectId, "URL_REQUEST_REDIRECTED"), [
       { location: `${origin}/final` },
     ]);
+    // Inside the first job, as Chromium's URLRequest::Redirect logs it before
+    // PrepareToRestart ends URL_REQUEST_START_JOB.
+    const redirectAt = redirectEvents.indexOf("URL_REQUEST_REDIRECTED PHASE_NONE");
+    assert.equal(redirectEvents[redirectAt + 1], "URL_REQUEST_START_JOB PHASE_END");
     // The viewer lists a URL_REQUEST by its first event's url (source_entry.js,
     // getStartEntry_): REQUEST_ALIVE begins with NetLogURLRequestConstructorParams.
     // Its priority is RequestPriorityToString's name of the request's net priority: IDLE, the
