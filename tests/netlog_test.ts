@@ -284,7 +284,7 @@ describe("net log of ses.fetch", () => {
     // it sends the cookie the authenticated request stored, unnamed in default mode.
     const [proxiedId] = proxied!;
     assert.deepEqual(paramsOf(log, proxiedId, "COOKIE_INCLUSION_STATUS"), [
-      { operation: "send", status: "INCLUDE, DO_NOT_WARN, NO_EXEMPTION" },
+      { operation: "send", status: "INCLUDE, DO_NOT_WARN, NO_EXEMPTION", partition_key: "(none)" },
     ]);
     assert.deepEqual(paramsOf(log, proxiedId, "PROXY_RESOLUTION_SERVICE_RESOLVED_PROXY_LIST"), [
       { proxy_info: `PROXY 127.0.0.1:${proxy.port}` },
@@ -347,51 +347,57 @@ describe("net log of ses.fetch", () => {
       log.events.filter((e) => e.type === "COOKIE_INCLUSION_STATUS").map((e) => e.params);
     const host = "127.0.0.1";
     const status = (reason: string) => `${reason}, DO_NOT_WARN, NO_EXEMPTION`;
-    assert.deepEqual(statuses(sensitive!), [
-      { operation: "store", status: status("INCLUDE"), name: "ok", domain: host, path: "/" },
-      {
-        operation: "store",
-        status: status("INCLUDE"),
-        name: "elsewhere",
-        domain: host,
-        path: "/elsewhere",
-      },
-      {
-        operation: "store",
-        status: status("EXCLUDE_SAMESITE_NONE_INSECURE"),
-        name: "none",
-        domain: host,
-        path: "/",
-      },
-      {
-        operation: "store",
-        status: status("EXCLUDE_INVALID_DOMAIN"),
-        name: "foreign",
-        domain: "other.test",
-        path: "/",
-      },
-      {
-        operation: "store",
-        status: status("EXCLUDE_INVALID_PREFIX"),
-        name: "__Host-x",
-        domain: host,
-        path: "/",
-      },
-      {
-        operation: "send",
-        status: status("EXCLUDE_NOT_ON_PATH"),
-        name: "elsewhere",
-        domain: host,
-        path: "/elsewhere",
-      },
-      { operation: "send", status: status("INCLUDE"), name: "ok", domain: host, path: "/" },
-    ]);
+    assert.deepEqual(
+      statuses(sensitive!),
+      [
+        { operation: "store", status: status("INCLUDE"), name: "ok", domain: host, path: "/" },
+        {
+          operation: "store",
+          status: status("INCLUDE"),
+          name: "elsewhere",
+          domain: host,
+          path: "/elsewhere",
+        },
+        {
+          operation: "store",
+          status: status("EXCLUDE_SAMESITE_NONE_INSECURE"),
+          name: "none",
+          domain: host,
+          path: "/",
+        },
+        {
+          operation: "store",
+          status: status("EXCLUDE_INVALID_DOMAIN"),
+          name: "foreign",
+          domain: "other.test",
+          path: "/",
+        },
+        {
+          operation: "store",
+          status: status("EXCLUDE_INVALID_PREFIX"),
+          name: "__Host-x",
+          domain: host,
+          path: "/",
+        },
+        {
+          operation: "send",
+          status: status("EXCLUDE_NOT_ON_PATH"),
+          name: "elsewhere",
+          domain: host,
+          path: "/elsewhere",
+        },
+        { operation: "send", status: status("INCLUDE"), name: "ok", domain: host, path: "/" },
+        // CookieInclusionStatusNetLogParams' partition key, in every mode: "(none)" for a
+        // cookie without one, as every cookie of a session with no top-level site.
+      ].map((params) => ({ ...params, partition_key: "(none)" })),
+    );
     // Default mode keeps the decisions and drops what names the cookies.
     assert.deepEqual(
       statuses(stripped!),
       statuses(sensitive!).map((params) => ({
         operation: params!.operation,
         status: params!.status,
+        partition_key: "(none)",
       })),
     );
   });
