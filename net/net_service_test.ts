@@ -77,8 +77,16 @@ describe("NetService net log seam", () => {
           from_cache: true,
         },
       });
-      assert.deepEqual(sink.entries[6]!.params, { address_list: [host] });
-      assert.deepEqual(sink.entries[9]!.params, { remote_address: host });
+      // AddressList::NetLogParams (no DNS aliases for an IP literal), and the end as
+      // TCPClientSocket::LogConnectEnd: the socket's own address and the peer's.
+      assert.deepEqual(sink.entries[6]!.params, { address_list: [host], aliases: [] });
+      const connected = sink.entries[9]!.params as {
+        local_address: string;
+        remote_address: string;
+      };
+      assert.equal(connected.remote_address, host);
+      assert.match(connected.local_address, /^127\.0\.0\.1:\d+$/);
+      assert.notEqual(connected.local_address, host);
       const [sent, received] = [sink.entries.at(-4), sink.entries.at(-1)];
       assert.equal(sent!.type, "HTTP_TRANSACTION_SEND_REQUEST_HEADERS");
       assert.equal(sent!.phase, "PHASE_NONE");
