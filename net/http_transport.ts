@@ -322,6 +322,8 @@ async function send(
         type: "SOCKET_POOL_REUSED_AN_EXISTING_SOCKET",
         phase: "PHASE_NONE",
         source: netLog.source,
+        // TransportClientSocketPool::HandOutSocket's idle time.
+        params: { idle_ms: lease.idleMs },
       });
     }
     // A plain HTTP proxy takes the absolute URL (RFC 9112 section 3.2.2), without the fragment.

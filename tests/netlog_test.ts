@@ -212,6 +212,9 @@ describe("net log of ses.fetch", () => {
     ) assert.ok(redirectEvents.includes(type), type);
     // The second hop reuses the first one's connection.
     assert.ok(redirectEvents.includes("SOCKET_POOL_REUSED_AN_EXISTING_SOCKET PHASE_NONE"));
+    // With how long it lay idle, as Chromium's ClientSocketPool logs {idle_ms}.
+    const [reuse] = paramsOf(log, redirectId, "SOCKET_POOL_REUSED_AN_EXISTING_SOCKET");
+    assert.ok(Number.isInteger(reuse?.idle_ms) && (reuse!.idle_ms as number) >= 0, String(reuse));
 
     // Stored, then answered from the cache without a transaction.
     assert.deepEqual(paramsOf(log, stored![0], "HTTP_CACHE_OPEN_ENTRY").at(-1), {
