@@ -124,13 +124,16 @@ function headerBytes(header: string): string {
 // out, and per Set-Cookie line it stores or refuses, with the status as
 // CookieInclusionStatus::GetDebugString writes it (cookie_util.cc
 // CookieInclusionStatusNetLogParams: name, domain and path only when not empty; the net log
-// strips them unless its capture mode keeps sensitive data).
+// strips them unless its capture mode keeps sensitive data; the partition key in every mode,
+// "(none)" for an unpartitioned cookie, which every cookie is here: a session's requests have
+// no top-level site to key one by).
 function logInclusion(context: RequestContext): CookieInclusionListener {
   const { sink, source } = context.netLog!;
   return ({ operation, exclusion, name, domain, path }) => {
     const params: Record<string, unknown> = {
       operation,
       status: `${exclusion ?? "INCLUDE"}, DO_NOT_WARN, NO_EXEMPTION`,
+      partition_key: "(none)",
     };
     if (name !== "") params.name = name;
     if (domain !== "") params.domain = domain;

@@ -57,6 +57,10 @@ export interface StreamSocket {
   readonly remoteAddress?: string;
   /** The peer's port, when known. */
   readonly remotePort?: number;
+  /** This end's IP address, when known (`node:net` sockets know it once connected). */
+  readonly localAddress?: string;
+  /** This end's port, when known. */
+  readonly localPort?: number;
   /** Lets an open socket keep the program alive (the default). */
   ref?(): this;
   /** Lets the program exit while the socket is open. */

@@ -49,6 +49,11 @@ export interface Lease {
   readonly socket: StreamSocket;
   /** Whether the socket served an earlier exchange (a failure on it may be retried). */
   readonly reused: boolean;
+  /**
+   * How long a reused socket lay idle before this lease, in whole milliseconds (0 for a new
+   * one or one handed straight from its last exchange): Chromium's `idle_ms`.
+   */
+  readonly idleMs: number;
   /** The route of the socket: on `forward` the request target is in absolute form. */
   readonly route: ConnectRoute;
   /** The proxy the socket goes through; `{scheme: "direct"}` for none. */
@@ -175,7 +180,10 @@ export class ConnectionPool {
     if (signal?.aborted) return Promise.reject(signal.reason);
     const group = this.#group(target);
     const idle = this.#takeIdle(group);
-    if (idle) return Promise.resolve(this.#lease(target.key, group, idle, true));
+    if (idle) {
+      const idleMs = Math.floor(performance.now() - idle.since);
+      return Promise.resolve(this.#lease(target.key, group, idle.socket, true, idleMs));
+    }
     if (this.#groupSize(group) < this.#maxPerGroup && this.#makeRoom()) {
       return this.#open(target.key, group, target.open, options).then((socket) =>
         this.#lease(target.key, group, socket, false)
@@ -324,14 +332,14 @@ export class ConnectionPool {
     this.#forgetIfEmpty(key, group);
   }
 
-  #takeIdle(group: Group): StreamSocket | undefined {
+  #takeIdle(group: Group): IdleSocket | undefined {
     // Most recently used first: it is the least likely to have been closed by the server.
     for (let idle = group.idle.pop(); idle; idle = group.idle.pop()) {
       this.#idleTotal--;
       idle.socket.off("close", idle.onGone).off("error", idle.onGone).off("data", idle.onGone);
       if (!idle.socket.destroyed && idle.socket.writable) {
         refSocket(idle.socket, true);
-        return idle.socket;
+        return idle;
       }
       idle.socket.destroy();
       this.#total--;
@@ -339,12 +347,19 @@ export class ConnectionPool {
     return undefined;
   }
 
-  #lease(key: string, group: Group, socket: StreamSocket, reused: boolean): Lease {
+  #lease(
+    key: string,
+    group: Group,
+    socket: StreamSocket,
+    reused: boolean,
+    idleMs = 0,
+  ): Lease {
     group.busy.add(socket);
     let released = false;
     return {
       socket,
       reused,
+      idleMs,
       route: group.route,
       proxy: group.proxy,
       release: (reusable) => {

@@ -44,11 +44,15 @@ describe("ConnectionPool", () => {
     const pool = new ConnectionPool();
     const first = await pool.acquire(group("a"));
     assert.equal(first.reused, false);
+    assert.equal(first.idleMs, 0);
     first.release(true);
     assert.equal(pool.idleCount("a"), 1);
+    // Time is the feature: how long it lay idle (the net log's idle_ms), with a wide bound.
+    await new Promise((resolve) => setTimeout(resolve, 50));
     const second = await pool.acquire(group("a"));
     assert.equal(second.socket, first.socket);
     assert.equal(second.reused, true);
+    assert.ok(second.idleMs >= 40 && second.idleMs < 60_000, `${second.idleMs} ms`);
     second.release(false);
     assert.equal(pool.size, 0);
     assert.ok(second.socket.destroyed);

@@ -22,7 +22,7 @@ import type { NetworkEmulation } from "./network_emulation.ts";
 import { originConnector, type OriginConnectorDeps, poolKey } from "./origin_connector.ts";
 import { proxyFallover } from "./proxy_fallback.ts";
 import { setResponseUrl } from "../core/response_url.ts";
-import { loggedStep, netErrorNumberOf, pacString } from "./step_log.ts";
+import { loggedStep, netErrorNumberOf, pacString, proxyChainString } from "./step_log.ts";
 import { logRequestHeaders, logResponseHeaders, socketBytesLogger } from "./transaction_log.ts";
 
 /** What the transport needs from its session. */
@@ -191,7 +191,8 @@ function routeLogged(
       type: "PROXY_RESOLUTION_SERVICE_RESOLVED_PROXY_LIST",
       phase: "PHASE_NONE",
       source,
-      params: { pac_string: pacString(proxies) },
+      // Chromium 156's NetLogFinishedResolvingProxyParams (older Chromium said pac_string).
+      params: { proxy_info: pacString(proxies) },
     });
     sink.add({ type, phase: "PHASE_END", source });
     return send(options, connectors, proxies, url, request, context, signal);
@@ -321,6 +322,8 @@ async function send(
         type: "SOCKET_POOL_REUSED_AN_EXISTING_SOCKET",
         phase: "PHASE_NONE",
         source: netLog.source,
+        // TransportClientSocketPool::HandOutSocket's idle time.
+        params: { idle_ms: lease.idleMs },
       });
     }
     // A plain HTTP proxy takes the absolute URL (RFC 9112 section 3.2.2), without the fragment.
@@ -388,7 +391,7 @@ async function send(
 // `proxy_chain`, the bound socket's address).
 function streamParams(lease: Lease): Record<string, unknown> {
   return {
-    proxy_chain: `[${pacString([lease.proxy])}]`,
+    proxy_chain: proxyChainString(lease.proxy),
     reused_socket: lease.reused,
     remote_address: lease.socket.remoteAddress ?? "",
   };

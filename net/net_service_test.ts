@@ -65,7 +65,11 @@ describe("NetService net log seam", () => {
       assert.match(String(bytesSent!.params?.bytes), /^GET \/path\?q=1 HTTP\/1\.1\r\n/);
       assert.equal(bytesSent!.params?.byte_count, String(bytesSent!.params?.bytes).length);
       assert.ok(bytesReceived!.params?.bytes instanceof Uint8Array);
-      assert.deepEqual(sink.entries[1]!.params, { pac_string: "DIRECT" });
+      // Chromium 156's NetLogFinishedResolvingProxyParams: ProxyInfo::ToDebugString as
+      // proxy_info; the stream's route as ProxyChain::ToDebugString.
+      assert.deepEqual(sink.entries[1]!.params, { proxy_info: "DIRECT" });
+      assert.equal(sink.entries[10]!.type, "HTTP_STREAM_REQUEST");
+      assert.equal(sink.entries[10]!.params?.proxy_chain, "[direct://]");
       // The addresses in HostCache::Entry's shape, as the polledData's host cache shows them.
       assert.deepEqual(sink.entries[5]!.params, {
         results: {
@@ -73,8 +77,16 @@ describe("NetService net log seam", () => {
           from_cache: true,
         },
       });
-      assert.deepEqual(sink.entries[6]!.params, { address_list: [host] });
-      assert.deepEqual(sink.entries[9]!.params, { remote_address: host });
+      // AddressList::NetLogParams (no DNS aliases for an IP literal), and the end as
+      // TCPClientSocket::LogConnectEnd: the socket's own address and the peer's.
+      assert.deepEqual(sink.entries[6]!.params, { address_list: [host], aliases: [] });
+      const connected = sink.entries[9]!.params as {
+        local_address: string;
+        remote_address: string;
+      };
+      assert.equal(connected.remote_address, host);
+      assert.match(connected.local_address, /^127\.0\.0\.1:\d+$/);
+      assert.notEqual(connected.local_address, host);
       const [sent, received] = [sink.entries.at(-4), sink.entries.at(-1)];
       assert.equal(sent!.type, "HTTP_TRANSACTION_SEND_REQUEST_HEADERS");
       assert.equal(sent!.phase, "PHASE_NONE");
@@ -114,7 +126,7 @@ describe("NetService net log seam", () => {
         assert.equal(await (await fetchLike(new URL(path, url))).text(), "ok");
         assert.deepEqual(resolution(sink.entries), [
           "PROXY_RESOLUTION_SERVICE PHASE_BEGIN null",
-          'PROXY_RESOLUTION_SERVICE_RESOLVED_PROXY_LIST PHASE_NONE {"pac_string":"DIRECT"}',
+          'PROXY_RESOLUTION_SERVICE_RESOLVED_PROXY_LIST PHASE_NONE {"proxy_info":"DIRECT"}',
           "PROXY_RESOLUTION_SERVICE PHASE_END null",
         ], path);
         // The connection comes after the resolution, in either case.

@@ -66,8 +66,8 @@ export function loggedStep<T>(
 }
 
 /**
- * A proxy list in PAC notation, as Chromium's `ProxyInfo::ToPacString` writes it for
- * `PROXY_RESOLUTION_SERVICE_RESOLVED_PROXY_LIST`.
+ * A proxy list in PAC notation, as Chromium's `ProxyInfo::ToDebugString` writes it for
+ * `PROXY_RESOLUTION_SERVICE_RESOLVED_PROXY_LIST`'s `proxy_info`.
  *
  * @param proxies The resolved list.
  * @returns Like `PROXY 127.0.0.1:8080;DIRECT`.
@@ -90,4 +90,26 @@ export function pacString(proxies: readonly ProxyServer[]): string {
     const host = proxy.host.includes(":") ? `[${proxy.host}]` : proxy.host;
     return `${keyword} ${host}:${proxy.port}`;
   }).join(";");
+}
+
+/**
+ * One route as Chromium's `ProxyChain::ToDebugString` writes it in a net log's `proxy_chain`:
+ * `[direct://]`, or the proxy's URI in brackets (`ProxyServerToProxyUri`: an HTTP proxy's
+ * `host:port` without its scheme, `socks5://host:port` for the others), never its credentials.
+ *
+ * @param proxy The route.
+ * @returns Like `[127.0.0.1:8080]`.
+ *
+ * @example
+ * ```ts
+ * import { proxyChainString } from "./step_log.ts";
+ * console.log(proxyChainString({ scheme: "socks5", host: "::1", port: 1080 }));
+ * // [socks5://[::1]:1080]
+ * ```
+ */
+export function proxyChainString(proxy: ProxyServer): string {
+  if (proxy.scheme === "direct") return "[direct://]";
+  const host = proxy.host.includes(":") ? `[${proxy.host}]` : proxy.host;
+  const prefix = proxy.scheme === "http" ? "" : `${proxy.scheme}://`;
+  return `[${prefix}${host}:${proxy.port}]`;
 }

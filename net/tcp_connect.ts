@@ -73,9 +73,22 @@ async function connectAny(options: TcpConnectOptions, signal: AbortSignal): Prom
   return loggedStep(
     netLog,
     "TCP_CONNECT",
-    () => ({ address_list: addresses.map(({ address }) => endpoint(address, port)) }),
+    // Chromium's AddressList::NetLogParams: the addresses, and the DNS aliases the resolver
+    // (getaddrinfo without canonical names) does not give.
+    () => ({
+      address_list: addresses.map(({ address }) => endpoint(address, port)),
+      aliases: [],
+    }),
     () => connectAddresses(addresses, options, signal),
-    (socket) => ({ remote_address: endpoint(socket.remoteAddress ?? "", port) }),
+    // TCPClientSocket::LogConnectEnd: this end's address and the peer's, when the socket
+    // knows its own (a custom connector's may not).
+    (socket) =>
+      socket.localAddress === undefined || socket.localPort === undefined
+        ? { remote_address: endpoint(socket.remoteAddress ?? "", port) }
+        : {
+          local_address: endpoint(socket.localAddress, socket.localPort),
+          remote_address: endpoint(socket.remoteAddress ?? "", port),
+        },
   );
 }
 

@@ -149,7 +149,7 @@ export class FileNetLogWriter {
     try {
       if (inprogress !== undefined) {
         await rm(inprogress, { recursive: true, force: true });
-        await mkdir(inprogress);
+        await mkdir(inprogress, { mode: PRIVATE_DIRECTORY });
       }
       await writeAt(fd, header, 0);
     } catch (error) {
@@ -374,7 +374,7 @@ export class FileNetLogWriter {
     }
     if (this.#eventFd === undefined || file !== this.#eventFdFile) {
       if (this.#eventFd !== undefined) closeSyncFd(this.#eventFd);
-      this.#eventFd = openSync(this.#eventFilePath(file), "w");
+      this.#eventFd = openSync(this.#eventFilePath(file), "w", PRIVATE_FILE);
       this.#eventFdFile = file;
       this.#eventWritten = 0;
     }
@@ -440,11 +440,18 @@ const CAPTURE_MODE_NAMES: Record<CaptureMode, string> = {
   everything: "Everything",
 };
 
+// A log holds URLs, headers and, in includeSensitive, cookies and credentials: a file it
+// creates is its owner's only, as base::File (file_posix.cc) creates every file with
+// S_IRUSR | S_IWUSR and base::CreateDirectory every directory with 0700. A file that
+// exists keeps its mode, as O_CREAT | O_TRUNC leaves it.
+const PRIVATE_FILE = 0o600;
+const PRIVATE_DIRECTORY = 0o700;
+
 // Plain descriptors rather than FileHandles: Bun throws when a FileHandle is collected
 // unclosed, which a session dropped while logging would trigger.
 function openFd(path: string, flags = "w"): Promise<number> {
   return new Promise((resolve, reject) =>
-    open(path, flags, (error, fd) => error ? reject(error) : resolve(fd))
+    open(path, flags, PRIVATE_FILE, (error, fd) => error ? reject(error) : resolve(fd))
   );
 }
 

@@ -237,6 +237,29 @@ describe("NetLog", () => {
     assert.equal(log.polledData?.droppedEvents, 2000 - log.events.length);
   });
 
+  it("makes the log readable by its owner only, as Chromium's base::File creates it", async () => {
+    // A log holds URLs, headers and (includeSensitive) cookies: base::File opens with
+    // S_IRUSR | S_IWUSR and base::CreateDirectory makes 0700, whatever the umask allows.
+    if (process.platform === "win32") return;
+    const netLog = new NetLog();
+    const path = await tempPath("private.json");
+    await netLog.startLogging(path, { maxFileSize: 1_000_000 });
+    headersEvent(netLog);
+    let files: string[] = [];
+    for (let waited = 0; waited < 10_000 && files.length === 0; waited += 25) {
+      await new Promise((resolve) => setTimeout(resolve, 25));
+      files = await readdir(`${path}.inprogress`);
+    }
+    assert.equal((await stat(`${path}.inprogress`)).mode & 0o777, 0o700);
+    assert.equal((await stat(join(`${path}.inprogress`, files[0]!))).mode & 0o777, 0o600);
+    await netLog.stopLogging();
+    assert.equal((await stat(path)).mode & 0o777, 0o600);
+    const unbounded = await tempPath("private.json");
+    await netLog.startLogging(unbounded, { captureMode: "includeSensitive" });
+    await netLog.stopLogging();
+    assert.equal((await stat(unbounded)).mode & 0o777, 0o600);
+  });
+
   it("starts a log on the file of one still closing once that one is complete", async () => {
     for (const options of [{ maxFileSize: 1_000_000 }, {}]) {
       const first = new NetLog();

@@ -194,9 +194,9 @@ function madeUpHead(response: Response): string[] {
  * console.log(types);
  * // [
  * //   "URL_REQUEST_START_JOB",
- * //   "URL_REQUEST_START_JOB",
  * //   "URL_REQUEST_FAKE_RESPONSE_HEADERS_CREATED",
- * //   "URL_REQUEST_REDIRECTED"
+ * //   "URL_REQUEST_REDIRECTED",
+ * //   "URL_REQUEST_START_JOB"
  * // ]
  * ```
  */
@@ -217,7 +217,6 @@ export function urlRequestJobStage(): Middleware {
       },
     });
     return next(request, context).then((response) => {
-      sink.add({ type: "URL_REQUEST_START_JOB", phase: "PHASE_END", source });
       const info = responseInfo(response);
       if (info === undefined || (info.remotePort === 0 && !info.fromCache)) {
         // An answer made without the network or the cache (a protocol handler, a file: URL, a
@@ -260,6 +259,9 @@ export function urlRequestJobStage(): Middleware {
           params: { location: new URL(location, request.url).href },
         });
       }
+      // The job ends after its head and its redirect, as Chromium's URLRequest::Redirect
+      // logs URL_REQUEST_REDIRECTED before PrepareToRestart ends URL_REQUEST_START_JOB.
+      sink.add({ type: "URL_REQUEST_START_JOB", phase: "PHASE_END", source });
       return response;
     }, (error: unknown) => {
       sink.add({

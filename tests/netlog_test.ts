@@ -183,6 +183,10 @@ describe("net log of ses.fetch", () => {
     assert.deepEqual(paramsOf(log, redirectId, "URL_REQUEST_REDIRECTED"), [
       { location: `${origin}/final` },
     ]);
+    // Inside the first job, as Chromium's URLRequest::Redirect logs it before
+    // PrepareToRestart ends URL_REQUEST_START_JOB.
+    const redirectAt = redirectEvents.indexOf("URL_REQUEST_REDIRECTED PHASE_NONE");
+    assert.equal(redirectEvents[redirectAt + 1], "URL_REQUEST_START_JOB PHASE_END");
     // The viewer lists a URL_REQUEST by its first event's url (source_entry.js,
     // getStartEntry_): REQUEST_ALIVE begins with NetLogURLRequestConstructorParams.
     // Its priority is RequestPriorityToString's name of the request's net priority: IDLE, the
@@ -208,6 +212,9 @@ describe("net log of ses.fetch", () => {
     ) assert.ok(redirectEvents.includes(type), type);
     // The second hop reuses the first one's connection.
     assert.ok(redirectEvents.includes("SOCKET_POOL_REUSED_AN_EXISTING_SOCKET PHASE_NONE"));
+    // With how long it lay idle, as Chromium's ClientSocketPool logs {idle_ms}.
+    const [reuse] = paramsOf(log, redirectId, "SOCKET_POOL_REUSED_AN_EXISTING_SOCKET");
+    assert.ok(Number.isInteger(reuse?.idle_ms) && (reuse!.idle_ms as number) >= 0, String(reuse));
 
     // Stored, then answered from the cache without a transaction.
     assert.deepEqual(paramsOf(log, stored![0], "HTTP_CACHE_OPEN_ENTRY").at(-1), {
@@ -280,11 +287,16 @@ describe("net log of ses.fetch", () => {
     // it sends the cookie the authenticated request stored, unnamed in default mode.
     const [proxiedId] = proxied!;
     assert.deepEqual(paramsOf(log, proxiedId, "COOKIE_INCLUSION_STATUS"), [
-      { operation: "send", status: "INCLUDE, DO_NOT_WARN, NO_EXEMPTION" },
+      { operation: "send", status: "INCLUDE, DO_NOT_WARN, NO_EXEMPTION", partition_key: "(none)" },
     ]);
     assert.deepEqual(paramsOf(log, proxiedId, "PROXY_RESOLUTION_SERVICE_RESOLVED_PROXY_LIST"), [
-      { pac_string: `PROXY 127.0.0.1:${proxy.port}` },
+      { proxy_info: `PROXY 127.0.0.1:${proxy.port}` },
     ]);
+    // The route as Chromium's ProxyChain::ToDebugString: an HTTP proxy without its scheme.
+    assert.equal(
+      paramsOf(log, proxiedId, "HTTP_STREAM_REQUEST").at(-1)!.proxy_chain,
+      `[127.0.0.1:${proxy.port}]`,
+    );
     assert.equal(
       paramsOf(log, proxiedId, "HTTP_TRANSACTION_SEND_REQUEST_HEADERS")[0]!.line,
       `GET ${origin}/proxied HTTP/1.1\r\n`,
@@ -338,51 +350,57 @@ describe("net log of ses.fetch", () => {
       log.events.filter((e) => e.type === "COOKIE_INCLUSION_STATUS").map((e) => e.params);
     const host = "127.0.0.1";
     const status = (reason: string) => `${reason}, DO_NOT_WARN, NO_EXEMPTION`;
-    assert.deepEqual(statuses(sensitive!), [
-      { operation: "store", status: status("INCLUDE"), name: "ok", domain: host, path: "/" },
-      {
-        operation: "store",
-        status: status("INCLUDE"),
-        name: "elsewhere",
-        domain: host,
-        path: "/elsewhere",
-      },
-      {
-        operation: "store",
-        status: status("EXCLUDE_SAMESITE_NONE_INSECURE"),
-        name: "none",
-        domain: host,
-        path: "/",
-      },
-      {
-        operation: "store",
-        status: status("EXCLUDE_INVALID_DOMAIN"),
-        name: "foreign",
-        domain: "other.test",
-        path: "/",
-      },
-      {
-        operation: "store",
-        status: status("EXCLUDE_INVALID_PREFIX"),
-        name: "__Host-x",
-        domain: host,
-        path: "/",
-      },
-      {
-        operation: "send",
-        status: status("EXCLUDE_NOT_ON_PATH"),
-        name: "elsewhere",
-        domain: host,
-        path: "/elsewhere",
-      },
-      { operation: "send", status: status("INCLUDE"), name: "ok", domain: host, path: "/" },
-    ]);
+    assert.deepEqual(
+      statuses(sensitive!),
+      [
+        { operation: "store", status: status("INCLUDE"), name: "ok", domain: host, path: "/" },
+        {
+          operation: "store",
+          status: status("INCLUDE"),
+          name: "elsewhere",
+          domain: host,
+          path: "/elsewhere",
+        },
+        {
+          operation: "store",
+          status: status("EXCLUDE_SAMESITE_NONE_INSECURE"),
+          name: "none",
+          domain: host,
+          path: "/",
+        },
+        {
+          operation: "store",
+          status: status("EXCLUDE_INVALID_DOMAIN"),
+          name: "foreign",
+          domain: "other.test",
+          path: "/",
+        },
+        {
+          operation: "store",
+          status: status("EXCLUDE_INVALID_PREFIX"),
+          name: "__Host-x",
+          domain: host,
+          path: "/",
+        },
+        {
+          operation: "send",
+          status: status("EXCLUDE_NOT_ON_PATH"),
+          name: "elsewhere",
+          domain: host,
+          path: "/elsewhere",
+        },
+        { operation: "send", status: status("INCLUDE"), name: "ok", domain: host, path: "/" },
+        // CookieInclusionStatusNetLogParams' partition key, in every mode: "(none)" for a
+        // cookie without one, as every cookie of a session with no top-level site.
+      ].map((params) => ({ ...params, partition_key: "(none)" })),
+    );
     // Default mode keeps the decisions and drops what names the cookies.
     assert.deepEqual(
       statuses(stripped!),
       statuses(sensitive!).map((params) => ({
         operation: params!.operation,
         status: params!.status,
+        partition_key: "(none)",
       })),
     );
   });
