@@ -67,14 +67,21 @@ function oneRequest(sink: NetLogSink): void {
     type: "COOKIE_INCLUSION_STATUS",
     phase: "PHASE_NONE",
     source,
-    params: { operation: "send", status: "INCLUDE", name: "a" },
+    params: {
+      operation: "send",
+      status: "INCLUDE, DO_NOT_WARN, NO_EXEMPTION",
+      partition_key: "(none)",
+      name: "a",
+      domain: "127.0.0.1",
+      path: "/",
+    },
   });
   sink.add({ type: "PROXY_RESOLUTION_SERVICE", phase: "PHASE_BEGIN", source });
   sink.add({
     type: "PROXY_RESOLUTION_SERVICE_RESOLVED_PROXY_LIST",
     phase: "PHASE_NONE",
     source,
-    params: { pac_string: "DIRECT" },
+    params: { proxy_info: "DIRECT" },
   });
   sink.add({ type: "PROXY_RESOLUTION_SERVICE", phase: "PHASE_END", source });
   sink.add({ type: "HTTP_STREAM_REQUEST", phase: "PHASE_BEGIN", source });
@@ -82,9 +89,14 @@ function oneRequest(sink: NetLogSink): void {
     type: "HTTP_STREAM_REQUEST",
     phase: "PHASE_END",
     source,
-    params: { proxy_chain: "[DIRECT]", reused_socket: true, remote_address: "127.0.0.1" },
+    params: { proxy_chain: "[direct://]", reused_socket: true, remote_address: "127.0.0.1" },
   });
-  sink.add({ type: "SOCKET_POOL_REUSED_AN_EXISTING_SOCKET", phase: "PHASE_NONE", source });
+  sink.add({
+    type: "SOCKET_POOL_REUSED_AN_EXISTING_SOCKET",
+    phase: "PHASE_NONE",
+    source,
+    params: { idle_ms: 0 },
+  });
   sink.add({
     type: "HTTP_TRANSACTION_SEND_REQUEST_HEADERS",
     phase: "PHASE_NONE",
