@@ -42,6 +42,11 @@ export interface HarCookie extends HarNameValue {
 export interface HarContent {
   /** Bytes of the decoded body; 0 when the log shows none. */
   size: number;
+  /**
+   * Bytes a `Content-Encoding` saved (`size` less the response's `bodySize`); absent when the
+   * body was not encoded or either size is unknown.
+   */
+  compression?: number;
   /** The Content-Type, or `""`. */
   mimeType: string;
   /** The body, when the log holds its bytes. */
@@ -143,6 +148,30 @@ function headerPairs(lines: unknown): HarNameValue[] {
 
 // The capture mode `default` leaves `[N bytes were stripped]` where a cookie was.
 const STRIPPED = /^\[\d+ bytes were stripped\]$/;
+const STRIPPED_ANYWHERE = /\[(\d+) bytes were stripped\]/g;
+
+/**
+ * HAR 1.2's `headersSize`: the bytes of a head from its first line to the empty line that ends
+ * it, made from the logged lines (each ended by CRLF, then one more CRLF), a stripped value
+ * counted at the size the log says it had. Header bytes are Latin-1 on the wire, so a logged
+ * code unit is a byte; `-1` when there is no logged head to count.
+ */
+function headSize(firstLine: unknown, lines: unknown): number {
+  if (typeof firstLine !== "string" || firstLine === "" || !Array.isArray(lines)) return -1;
+  let size = 2;
+  for (const line of [firstLine.replace(/\r\n$/, ""), ...lines]) {
+    if (typeof line !== "string") return -1;
+    let stripped = 0;
+    const kept = line.replace(STRIPPED_ANYWHERE, (_, bytes: string) => {
+      stripped += Number(bytes);
+      return "";
+    });
+    // A code unit past Latin-1 is counted as its UTF-8 bytes.
+    size += (/[^\0-\xff]/.test(kept) ? new TextEncoder().encode(kept).length : kept.length) +
+      stripped + 2;
+  }
+  return size;
+}
 
 function requestCookies(headers: HarNameValue[]): HarCookie[] {
   return headers.flatMap(({ name, value }) => {
@@ -380,9 +409,10 @@ function hopEntry(
     ? jsonText(received.params.headers[0] ?? "")
     : "";
   const status = /^HTTP\/(\d\.\d) (\d{3}) ?(.*)$/.exec(statusLine);
-  const responseHeaders = headerPairs(
-    Array.isArray(received?.params?.headers) ? received.params.headers.slice(1) : [],
-  );
+  const responseLines: unknown[] = Array.isArray(received?.params?.headers)
+    ? received.params.headers.slice(1)
+    : [];
+  const responseHeaders = headerPairs(responseLines);
   const header = (name: string) =>
     responseHeaders.find((h) => h.name.toLowerCase() === name)?.value;
   const redirect = hop.find((e) => e.type === "URL_REQUEST_REDIRECTED");
@@ -436,6 +466,7 @@ function hopEntry(
     : reads.length > 0 && !encoded
     ? decoded
     : -1;
+  const contentSize = reads.length > 0 ? decoded : Math.max(length, 0);
   const requestHeaders = headerPairs(sent?.params?.headers);
   const upload = sentAt < 0 ? undefined : requestBody(hop, sentAt, requestHeaders);
   // Chromium's connect jobs resolve on a host resolver job of their own.
@@ -461,7 +492,7 @@ function hopEntry(
       cookies: requestCookies(requestHeaders),
       headers: requestHeaders,
       queryString: [...url.searchParams].map(([name, value]) => ({ name, value })),
-      headersSize: -1,
+      headersSize: headSize(sent?.params?.line, sent?.params?.headers),
       // No body event after the headers sent: there was none; nothing sent: a GET or HEAD
       // has none, another method's is not known.
       bodySize: upload?.size ??
@@ -477,12 +508,19 @@ function hopEntry(
       cookies: responseCookies(responseHeaders, start.time),
       headers: responseHeaders,
       content: {
-        size: reads.length > 0 ? decoded : Math.max(length, 0),
+        size: contentSize,
+        // HAR 1.2: the bytes a Content-Encoding saved, left out when either size is unknown.
+        ...(encoded && bodySize > 0 && reads.length > 0
+          ? { compression: contentSize - bodySize }
+          : {}),
         mimeType: header("content-type") ?? "",
         ...bodyText(reads),
       },
       redirectURL: typeof redirect?.params?.location === "string" ? redirect.params.location : "",
-      headersSize: -1,
+      // A head read from the cache or made without the network crossed no wire.
+      headersSize: received?.type === "HTTP_TRANSACTION_READ_RESPONSE_HEADERS"
+        ? headSize(statusLine, responseLines)
+        : -1,
       bodySize,
     },
     // HAR 1.2's beforeRequest requires lastAccess (ISO 8601: readers parse it as a date) and

@@ -42,6 +42,61 @@ function uploadLog(clientInfo?: Record<string, unknown>): ReadNetLog {
 }
 
 describe("netLogToHar", () => {
+  it("counts each head's bytes for headersSize, a stripped value at its stripped size, and what gzip saved", () => {
+    const source = { id: 1, type: "URL_REQUEST", startTime: 1000 };
+    const event = (
+      time: number,
+      type: string,
+      phase: string,
+      params?: Record<string, unknown>,
+    ) => ({
+      time: 1000 + time,
+      type,
+      phase,
+      source,
+      ...(params ? { params } : {}),
+    });
+    const log = (received: ReadNetLogEvent): ReadNetLog => ({
+      constants: { netError: {} },
+      rawEvents: [],
+      truncated: false,
+      events: [
+        event(0, "URL_REQUEST_START_JOB", "PHASE_BEGIN", { url: "http://a.test/", method: "GET" }),
+        event(1, "HTTP_TRANSACTION_SEND_REQUEST_HEADERS", "PHASE_NONE", {
+          line: "GET / HTTP/1.1\r\n",
+          headers: ["Host: a.test", "Cookie: [7 bytes were stripped]"],
+        }),
+        received,
+        event(3, "URL_REQUEST_JOB_FILTERED_BYTES_READ", "PHASE_NONE", { byte_count: 1000 }),
+        event(4, "URL_REQUEST_START_JOB", "PHASE_END"),
+        event(5, "REQUEST_ALIVE", "PHASE_END"),
+      ],
+    });
+    const head = [
+      "HTTP/1.1 200 OK",
+      "Content-Encoding: gzip",
+      "Content-Length: 300",
+      "WWW-Authenticate: NTLM [4 bytes were stripped]",
+    ];
+    const [entry] = netLogToHar(
+      log(event(2, "HTTP_TRANSACTION_READ_RESPONSE_HEADERS", "PHASE_NONE", { headers: head })),
+    ).log.entries;
+    // "GET / HTTP/1.1\r\nHost: a.test\r\nCookie: a=bcdef\r\n\r\n"
+    assert.equal(entry!.request.headersSize, 16 + 14 + 17 + 2);
+    // "HTTP/1.1 200 OK\r\n" + "Content-Encoding: gzip\r\n" + "Content-Length: 300\r\n" +
+    // "WWW-Authenticate: NTLM abcd\r\n" + "\r\n"
+    assert.equal(entry!.response.headersSize, 17 + 24 + 21 + 29 + 2);
+    assert.equal(entry!.response.bodySize, 300);
+    assert.equal(entry!.response.content.size, 1000);
+    assert.equal(entry!.response.content.compression, 700);
+    // A head read from the cache crossed no wire; nothing is known of its compression.
+    const [cached] = netLogToHar(
+      log(event(2, "HTTP_CACHE_READ_INFO", "PHASE_NONE", { headers: head })),
+    ).log.entries;
+    assert.equal(cached!.response.headersSize, -1);
+    assert.equal(cached!.response.content.compression, undefined);
+  });
+
   it("gives send the time from the request's headers to its last write, and wait the rest", () => {
     const [entry] = netLogToHar(uploadLog()).log.entries;
     assert.equal(entry!.timings.send, 12);
