@@ -376,8 +376,10 @@ export class CookieJar implements CookieJarLike {
     const old = this.#byKey.get(key);
     // CookieMonster's MaybeDeleteEquivalentCookieAndUpdateStatus: after the Secure check.
     if (keepHttpOnly && old?.httpOnly) return REASONS.overwriteHttpOnly;
-    // RFC 6265bis §5.7 step 23: a replacing cookie keeps the creation time of the one it replaces.
-    let creation = old?.creation;
+    // A replacing cookie keeps the creation time (its place in the header's order) of the one
+    // it replaces only when the value is the same, as CookieMonster's
+    // MaybeDeleteEquivalentCookieAndUpdateStatus does (RFC 6265bis §5.7 step 23 keeps it always).
+    let creation = old !== undefined && old.value === cookie.value ? old.creation : undefined;
     if (creation === undefined) {
       creation = now > this.#lastCreation ? now : this.#lastCreation + 0.001;
       this.#lastCreation = creation;
@@ -550,6 +552,7 @@ export class CookieJar implements CookieJarLike {
     this.#placedVersion = ++this.#version;
     this.#notify(old, "overwrite", true);
     old.value = cookie.value;
+    old.creation = cookie.creation;
     old.secure = cookie.secure;
     old.httpOnly = cookie.httpOnly;
     old.expiry = cookie.expiry;

@@ -187,13 +187,19 @@ describe("CookieJar rules on the wire", () => {
     assert.equal(jar.cookieHeader(url), "deep=1; mid=1; root=1; root2=1");
   });
 
-  it("keeps a replaced cookie's place in the order (its creation time)", () => {
+  // CookieMonster::MaybeDeleteEquivalentCookieAndUpdateStatus: the replaced cookie's creation
+  // time is inherited only when the value is the same (RFC 6265bis inherits it always).
+  it("keeps a replaced cookie's place in the order only when its value is unchanged", () => {
     let now = 1;
     const jar = new CookieJar({ now: () => now++ });
     const url = request("http://example.com/");
-    jar.storeSetCookies(url, ["a=1", "b=2"]);
-    jar.storeSetCookies(url, ["a=3"]);
-    assert.equal(jar.cookieHeader(url), "a=3; b=2");
+    jar.storeSetCookies(url, ["a=1", "b=2", "c=3; Max-Age=100", "d=4"]);
+    jar.storeSetCookies(url, ["a=1; HttpOnly", "c=3; Max-Age=200"]);
+    assert.equal(jar.cookieHeader(url), "a=1; b=2; c=3; d=4");
+    jar.storeSetCookies(url, ["a=5", "c=6; Max-Age=100"]);
+    assert.equal(jar.cookieHeader(url), "b=2; d=4; a=5; c=6");
+    const byName = new Map(jar.list().map((cookie) => [cookie.name, cookie.creation]));
+    assert.ok(byName.get("c")! > byName.get("a")!);
   });
 
   it("checks only the same site's cookies for a Secure one an insecure write would shadow", () => {
