@@ -414,13 +414,7 @@ export class CookieJar implements CookieJarLike {
   list(url?: string): CanonicalCookie[] {
     this.#syncStore();
     if (url === undefined) {
-      const now = this.#now();
-      const all: CanonicalCookie[] = [];
-      for (const cookie of [...this.#byKey.values()]) {
-        if (cookie.expiry !== undefined && cookie.expiry <= now) this.#expire(cookie);
-        else all.push(cookie);
-      }
-      return all.sort(cookieOrder);
+      return this.#collectExpired([...this.#byKey.values()], this.#now()).sort(cookieOrder);
     }
     const parts = urlParts(url);
     if (parts === undefined) return [];
@@ -612,26 +606,48 @@ export class CookieJar implements CookieJarLike {
     return false;
   }
 
-  // `site` holds the cookies of the registrable domain that just gained one.
+  // CookieMonster::GarbageCollect, every cookie of medium priority. `site` holds the cookies of
+  // the registrable domain that just gained one: over 180, it loses its expired cookies, then,
+  // if still over, its least recently used down to 150. The jar over 3300 likewise loses its
+  // expired cookies, then, if still over, its least recently used down to 3000.
   #garbageCollect(site: Set<CanonicalCookie>, now: number): void {
     if (site.size > MAX_COOKIES_PER_DOMAIN) {
-      this.#evict([...site], site.size - PURGED_COOKIES_PER_DOMAIN, now);
+      const live = this.#collectExpired([...site], now);
+      if (live.length > MAX_COOKIES_PER_DOMAIN) {
+        this.#evict(live, live.length - PURGED_COOKIES_PER_DOMAIN, Infinity);
+      }
     }
     if (this.#byKey.size > MAX_COOKIES) {
-      this.#evict([...this.#byKey.values()], this.#byKey.size - PURGED_COOKIES, now);
+      const live = this.#collectExpired([...this.#byKey.values()], now);
+      if (live.length > MAX_COOKIES) this.#evict(live, live.length - PURGED_COOKIES, Infinity);
     }
   }
 
-  // Expired cookies go first, then insecure ones, then secure ones, least recently used first
-  // (CookieMonster::GarbageCollect, priorities all medium).
-  #evict(candidates: CanonicalCookie[], count: number, now: number): void {
-    const rank = (cookie: CanonicalCookie): number =>
-      cookie.expiry !== undefined && cookie.expiry <= now ? 0 : cookie.secure ? 2 : 1;
-    candidates.sort((a, b) => rank(a) - rank(b) || a.lastAccess - b.lastAccess);
-    for (let i = 0; i < count && i < candidates.length; i++) {
-      const cookie = candidates[i]!;
+  // Removes the expired cookies among `cookies` (cause `expired`); returns the others.
+  #collectExpired(cookies: CanonicalCookie[], now: number): CanonicalCookie[] {
+    const live: CanonicalCookie[] = [];
+    for (const cookie of cookies) {
+      if (cookie.expiry !== undefined && cookie.expiry <= now) this.#expire(cookie);
+      else live.push(cookie);
+    }
+    return live;
+  }
+
+  // Evicts up to `count` of `candidates` last accessed before `before`: insecure ones first,
+  // then secure ones, each least recently used first (LRACookieSorter, then the purge rounds
+  // of CookieMonster::GarbageCollect and its global purge).
+  #evict(candidates: CanonicalCookie[], count: number, before: number): void {
+    candidates.sort((a, b) =>
+      Number(a.secure) - Number(b.secure) || a.lastAccess - b.lastAccess ||
+      a.creation - b.creation
+    );
+    for (const cookie of candidates) {
+      if (count === 0) break;
+      // A change listener may have changed the jar since the candidates were gathered.
+      if (cookie.lastAccess >= before || this.#byKey.get(cookieKey(cookie)) !== cookie) continue;
       this.#remove(cookie);
-      this.#notify(cookie, rank(cookie) === 0 ? "expired" : "evicted", true);
+      this.#notify(cookie, "evicted", true);
+      count--;
     }
   }
 

@@ -45,6 +45,24 @@ describe("CookieJar limits", () => {
     assert.ok(jar.list().some((cookie) => cookie.name === "secure"));
   });
 
+  // CookieMonster::GarbageCollect: a site over the limit loses its expired cookies first, and
+  // is purged to 150 only if it is still over 180.
+  it("removes a full site's expired cookies first and evicts none if that is enough", () => {
+    let now = 1_000_000;
+    const jar = new CookieJar({ now: () => now });
+    const changes: string[] = [];
+    jar.setChangeListener((_cookie, cause) => cause !== "inserted" && changes.push(cause));
+    for (let i = 0; i < MAX_COOKIES_PER_DOMAIN; i++) {
+      const maxAge = i < 5 ? "; Max-Age=10" : "";
+      jar.storeSetCookies(request("http://example.com/"), [`c${i}=1${maxAge}`]);
+      now++;
+    }
+    now += 20_000;
+    jar.storeSetCookies(request("http://example.com/"), ["last=1"]);
+    assert.deepEqual(changes, Array(5).fill("expired"));
+    assert.equal(jar.size, MAX_COOKIES_PER_DOMAIN + 1 - 5);
+  });
+
   it(`keeps ${MAX_COOKIES} in all and evicts down to ${PURGED_COOKIES} at one more`, () => {
     let now = 1_000_000;
     const jar = new CookieJar({ now: () => now++ });
