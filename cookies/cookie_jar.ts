@@ -39,6 +39,8 @@ export const PURGED_COOKIES_PER_DOMAIN = 150;
 export const MAX_COOKIES = 3300;
 /** Cookies left after a global purge. */
 export const PURGED_COOKIES = 3000;
+/** Chromium's `kSafeFromGlobalPurgeDays`: the global purge spares cookies used this recently. */
+export const SAFE_FROM_GLOBAL_PURGE_MS = 30 * 24 * 60 * 60 * 1000;
 /** RFC 6265bis §5.5: expiry is clamped to 400 days from creation. */
 export const MAX_EXPIRY_MS = 400 * 24 * 60 * 60 * 1000;
 /** Chromium's `kLaxAllowUnsafeMaxAge`: unspecified-SameSite cookies younger than this go with a cross-site top-level POST. */
@@ -119,8 +121,8 @@ export const REASONS = {
 } as const;
 
 /**
- * A jar with Chromium's rules: per-domain (180 → 150) and global (3300 → 3000) limits with
- * `evicted` changes, the 400-day expiry clamp, `__Host-`/`__Secure-` prefixes, SameSite=None
+ * A jar with Chromium's rules: per-domain (180 → 150) and global (3300 → 3000, only cookies
+ * unused for 30 days) limits with `evicted` changes, the 400-day expiry clamp, `__Host-`/`__Secure-` prefixes, SameSite=None
  * needing Secure, Secure cookies left alone by insecure origins, Lax by default for
  * cross-site requests (Lax-allowing-unsafe for two minutes) and Chromium's header order.
  *
@@ -145,6 +147,9 @@ export class CookieJar implements CookieJarLike {
   #store: PersistentCookieStore | undefined;
   #now: () => number;
   #lastCreation = 0;
+  // No cookie was last accessed before this (CookieMonster's earliest_access_time_): the global
+  // purge looks for cookies unused for 30 days only when there may be some.
+  #earliestAccess = Infinity;
   #listener: CookieChangeListener | undefined;
   // Moves on every change to which cookies are stored or to a stored record's fields (access
   // times aside): what was learnt about the jar at one version holds while it is unchanged.
@@ -608,8 +613,9 @@ export class CookieJar implements CookieJarLike {
 
   // CookieMonster::GarbageCollect, every cookie of medium priority. `site` holds the cookies of
   // the registrable domain that just gained one: over 180, it loses its expired cookies, then,
-  // if still over, its least recently used down to 150. The jar over 3300 likewise loses its
-  // expired cookies, then, if still over, its least recently used down to 3000.
+  // if still over, its least recently used down to 150. The jar over 3300 loses its expired
+  // cookies, then, if still over, its least recently used down to 3000, but only among those
+  // unused for 30 days (kSafeFromGlobalPurgeDays): a jar of fresh cookies may grow past 3300.
   #garbageCollect(site: Set<CanonicalCookie>, now: number): void {
     if (site.size > MAX_COOKIES_PER_DOMAIN) {
       const live = this.#collectExpired([...site], now);
@@ -617,9 +623,14 @@ export class CookieJar implements CookieJarLike {
         this.#evict(live, live.length - PURGED_COOKIES_PER_DOMAIN, Infinity);
       }
     }
-    if (this.#byKey.size > MAX_COOKIES) {
+    const safeDate = now - SAFE_FROM_GLOBAL_PURGE_MS;
+    if (this.#byKey.size > MAX_COOKIES && this.#earliestAccess < safeDate) {
       const live = this.#collectExpired([...this.#byKey.values()], now);
-      if (live.length > MAX_COOKIES) this.#evict(live, live.length - PURGED_COOKIES, Infinity);
+      if (live.length > MAX_COOKIES) this.#evict(live, live.length - PURGED_COOKIES, safeDate);
+      this.#earliestAccess = Infinity;
+      for (const cookie of this.#byKey.values()) {
+        if (cookie.lastAccess < this.#earliestAccess) this.#earliestAccess = cookie.lastAccess;
+      }
     }
   }
 
@@ -665,6 +676,7 @@ export class CookieJar implements CookieJarLike {
     else this.#byDomain.set(bare, [cookie]);
     this.#byKey.set(key, cookie);
     this.#version++;
+    if (cookie.lastAccess < this.#earliestAccess) this.#earliestAccess = cookie.lastAccess;
     if (!cookie.hostOnly) this.#domainCookies++;
     const site = registrableDomain(bare) ?? bare;
     let siteCookies = this.#bySite.get(site);

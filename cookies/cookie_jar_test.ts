@@ -63,19 +63,43 @@ describe("CookieJar limits", () => {
     assert.equal(jar.size, MAX_COOKIES_PER_DOMAIN + 1 - 5);
   });
 
-  it(`keeps ${MAX_COOKIES} in all and evicts down to ${PURGED_COOKIES} at one more`, () => {
-    let now = 1_000_000;
+  // CookieMonster::GarbageCollect purges the whole jar only of cookies not accessed for
+  // kSafeFromGlobalPurgeDays (30), least recently used first, insecure before secure.
+  it(`keeps ${MAX_COOKIES} in all and evicts down to ${PURGED_COOKIES} only cookies unused for 30 days`, () => {
+    const day = 24 * 60 * 60 * 1000;
+    let now = Date.UTC(2026, 0, 1);
+    const jar = new CookieJar({ now: () => now++ });
+    const evicted: string[] = [];
+    jar.setChangeListener((cookie, cause) =>
+      void (cause === "evicted" && evicted.push(cookie.name))
+    );
+    for (let i = 0; i < MAX_COOKIES; i++) {
+      jar.storeSetCookies(request(`https://d${i % 100}.test/`), [
+        `c${i}=1${i < 2 ? "; Secure" : ""}`,
+      ]);
+    }
+    assert.equal(jar.size, MAX_COOKIES);
+    now += 31 * day;
+    // Used lately: safe from the purge even though it is among the oldest.
+    assert.ok(jar.cookieHeader(request("https://d2.test/"))?.startsWith("c2=1; c102=1"));
+    jar.storeSetCookies(request("https://d0.test/"), ["extra=1"]);
+    assert.equal(jar.size, PURGED_COOKIES);
+    assert.equal(evicted.length, MAX_COOKIES + 1 - PURGED_COOKIES);
+    assert.deepEqual(evicted.slice(0, 3), ["c3", "c4", "c5"]);
+    assert.ok(!evicted.includes("c0") && !evicted.includes("c2"));
+    assert.ok(!evicted.includes("extra"));
+  });
+
+  it(`keeps more than ${MAX_COOKIES} cookies when all were used within 30 days`, () => {
+    let now = Date.UTC(2026, 0, 1);
     const jar = new CookieJar({ now: () => now++ });
     let evicted = 0;
     jar.setChangeListener((_cookie, cause) => void (cause === "evicted" && evicted++));
-    for (let i = 0; i < MAX_COOKIES; i++) {
+    for (let i = 0; i <= MAX_COOKIES; i++) {
       jar.storeSetCookies(request(`http://d${i % 100}.test/`), [`c${i}=1`]);
     }
-    assert.equal(jar.size, MAX_COOKIES);
+    assert.equal(jar.size, MAX_COOKIES + 1);
     assert.equal(evicted, 0);
-    jar.storeSetCookies(request("http://d0.test/"), ["extra=1"]);
-    assert.equal(jar.size, PURGED_COOKIES);
-    assert.equal(evicted, MAX_COOKIES + 1 - PURGED_COOKIES);
   });
 });
 
