@@ -141,7 +141,7 @@ export class CookieJar implements CookieJarLike {
   #byKey = new Map<string, CanonicalCookie>();
   // Cookies by registrable domain, as CookieMonster keys them: the unit of the per-site limit
   // and where a Secure cookie an insecure write could shadow must be.
-  #bySite = new Map<string, Set<CanonicalCookie>>();
+  #bySite = new Map<string, SiteCookies>();
   // While no domain cookie exists, a request looks up its exact host only (no substrings).
   #domainCookies = 0;
   #store: PersistentCookieStore | undefined;
@@ -163,8 +163,8 @@ export class CookieJar implements CookieJarLike {
   // The last Cookie header built for a safe method, while nothing it depends on has changed.
   #sent: SentHeader | undefined;
   // What the last #matching learnt beyond its cookies: until when its answer holds as time
-  // goes (the first expiry among the cookies it looked at, the first access time that would
-  // be written again), and whether it read the request's Origin or Referer.
+  // goes (the first expiry among the cookies of the URL's site, the first access time that
+  // would be written again), and whether it read the request's Origin or Referer.
   #matchedUntil = 0;
   #matchedCrossSite = false;
 
@@ -233,8 +233,9 @@ export class CookieJar implements CookieJarLike {
       header += cookie.name === "" ? cookie.value : `${cookie.name}=${cookie.value}`;
     }
     // The same URL asks again and again (a client polling one endpoint): while the jar is
-    // unchanged and no cookie looked at expires or is due a new access time, the answer for a
-    // safe method is the same, unless a cookie's SameSite made it read Origin or Referer.
+    // unchanged, no cookie of the site expires and none sent is due a new access time, the
+    // answer for a safe method is the same, unless a cookie's SameSite made it read Origin or
+    // Referer.
     if (onInclusion === undefined && !this.#matchedCrossSite && SAFE_METHODS.has(request.method)) {
       this.#sent = {
         url: href,
@@ -472,10 +473,14 @@ export class CookieJar implements CookieJarLike {
     if (request !== undefined) this.#maybeSyncStore();
     const host = url.host;
     let found: CanonicalCookie[] | undefined;
-    let expired: CanonicalCookie[] | undefined;
     let crossSite: boolean | undefined;
-    let until = Infinity;
     const now = this.#now();
+    // CookieMonster::FindCookiesForRegistryControlledHost: a request (and cookies.get with a
+    // URL) removes every expired cookie of its registrable domain, whether or not it would
+    // have carried it; every cookie it may carry is of that domain. They go after the scan,
+    // as Chromium tells of them after its answer.
+    const site = this.#bySite.get(siteKey(host));
+    const expired = site !== undefined && site.nextExpiry <= now;
     for (let start = 0; start !== -1;) {
       const domain = start === 0 ? host : host.slice(start);
       const list = this.#byDomain.get(domain);
@@ -483,6 +488,7 @@ export class CookieJar implements CookieJarLike {
       if (list === undefined) continue;
       for (let i = 0; i < list.length; i++) {
         const cookie = list[i]!;
+        if (expired && cookie.expiry !== undefined && cookie.expiry <= now) continue;
         if (cookie.hostOnly && domain !== host) {
           exclude?.(cookie, "EXCLUDE_DOMAIN_MISMATCH");
           continue;
@@ -494,13 +500,6 @@ export class CookieJar implements CookieJarLike {
         if (!pathMatches(url.path, cookie.path)) {
           exclude?.(cookie, "EXCLUDE_NOT_ON_PATH");
           continue;
-        }
-        if (cookie.expiry !== undefined) {
-          if (cookie.expiry <= now) {
-            (expired ??= []).push(cookie);
-            continue;
-          }
-          if (cookie.expiry < until) until = cookie.expiry;
         }
         if (request !== undefined && cookie.sameSite !== "no_restriction") {
           // Only a cookie the same-site rules would leave out asks whether the request is
@@ -517,10 +516,10 @@ export class CookieJar implements CookieJarLike {
         (found ??= []).push(cookie);
       }
     }
-    if (expired) { for (const cookie of expired) this.#expire(cookie); }
+    if (expired) this.#expireSite(site, now);
     this.#matchedCrossSite = crossSite !== undefined;
     // A change listener told of an expiry may have changed the jar since the scan.
-    this.#matchedUntil = expired === undefined ? until : -Infinity;
+    this.#matchedUntil = expired ? -Infinity : site?.nextExpiry ?? Infinity;
     if (found === undefined) return undefined;
     if (found.length > 1) found.sort(cookieOrder);
     if (touch) {
@@ -550,6 +549,11 @@ export class CookieJar implements CookieJarLike {
     this.#placed = old;
     this.#placedVersion = ++this.#version;
     this.#notify(old, "overwrite", true);
+    // The site's next expiry stays a lower bound of its cookies' expiries.
+    if (cookie.expiry !== undefined && cookie.expiry < old.expiry!) {
+      const site = this.#bySite.get(siteKey(old.domain))!;
+      if (cookie.expiry < site.nextExpiry) site.nextExpiry = cookie.expiry;
+    }
     old.value = cookie.value;
     old.creation = cookie.creation;
     old.secure = cookie.secure;
@@ -616,7 +620,7 @@ export class CookieJar implements CookieJarLike {
   // if still over, its least recently used down to 150. The jar over 3300 loses its expired
   // cookies, then, if still over, its least recently used down to 3000, but only among those
   // unused for 30 days (kSafeFromGlobalPurgeDays): a jar of fresh cookies may grow past 3300.
-  #garbageCollect(site: Set<CanonicalCookie>, now: number): void {
+  #garbageCollect(site: SiteCookies, now: number): void {
     if (site.size > MAX_COOKIES_PER_DOMAIN) {
       const live = this.#collectExpired([...site], now);
       if (live.length > MAX_COOKIES_PER_DOMAIN) {
@@ -632,6 +636,21 @@ export class CookieJar implements CookieJarLike {
         if (cookie.lastAccess < this.#earliestAccess) this.#earliestAccess = cookie.lastAccess;
       }
     }
+  }
+
+  // Removes the site's expired cookies (cause `expired`), having noted when the next one
+  // expires before any change listener runs (one may add a cookie to the site).
+  #expireSite(site: SiteCookies, now: number): void {
+    const expired: CanonicalCookie[] = [];
+    let next = Infinity;
+    for (const cookie of site) {
+      const expiry = cookie.expiry;
+      if (expiry === undefined) continue;
+      if (expiry <= now) expired.push(cookie);
+      else if (expiry < next) next = expiry;
+    }
+    site.nextExpiry = next;
+    for (const cookie of expired) this.#expire(cookie);
   }
 
   // Removes the expired cookies among `cookies` (cause `expired`); returns the others.
@@ -669,7 +688,7 @@ export class CookieJar implements CookieJarLike {
   }
 
   // Indexes a cookie under its key; returns its registrable domain's cookies.
-  #insert(cookie: CanonicalCookie, key: string): Set<CanonicalCookie> {
+  #insert(cookie: CanonicalCookie, key: string): SiteCookies {
     const bare = cookie.domain.startsWith(".") ? cookie.domain.slice(1) : cookie.domain;
     const list = this.#byDomain.get(bare);
     if (list) list.push(cookie);
@@ -681,7 +700,9 @@ export class CookieJar implements CookieJarLike {
     const site = registrableDomain(bare) ?? bare;
     let siteCookies = this.#bySite.get(site);
     if (siteCookies) siteCookies.add(cookie);
-    else this.#bySite.set(site, siteCookies = new Set([cookie]));
+    else this.#bySite.set(site, siteCookies = new SiteCookies([cookie]));
+    const expiry = cookie.expiry;
+    if (expiry !== undefined && expiry < siteCookies.nextExpiry) siteCookies.nextExpiry = expiry;
     return siteCookies;
   }
 
@@ -740,6 +761,12 @@ export class CookieJar implements CookieJarLike {
       if (cookie.creation > this.#lastCreation) this.#lastCreation = cookie.creation;
     }
   }
+}
+
+// The cookies of one registrable domain, and a time no earlier than the first of their expiries
+// (Infinity when none expires): until then none of them has expired.
+class SiteCookies extends Set<CanonicalCookie> {
+  nextExpiry = Infinity;
 }
 
 // What #storeRepeat knows of the last line stored as a session cookie: `cookie` is the record

@@ -474,6 +474,29 @@ describe("CookieJar building the same Cookie header again", () => {
     assert.deepEqual(expired, ["a", "d"]);
   });
 
+  // CookieMonster::FindCookiesForRegistryControlledHost deletes every expired cookie of the
+  // request's registrable domain, whether or not the request would have carried it.
+  it("removes the expired cookies of the whole site a request goes to", () => {
+    let now = 1_000_000;
+    const jar = new CookieJar({ now: () => now });
+    const expired: string[] = [];
+    jar.setChangeListener((cookie, cause) => cause === "expired" && expired.push(cookie.name));
+    jar.storeSetCookies(request("https://a.example.com/x/"), [
+      "host=1; Max-Age=10",
+      "secure=1; Max-Age=10; Secure; Domain=example.com",
+      "path=1; Max-Age=10; Path=/x",
+      "later=1; Max-Age=100",
+    ]);
+    jar.storeSetCookies(request("http://other.test/"), ["other=1; Max-Age=10"]);
+    const url = request("http://b.example.com/");
+    assert.equal(jar.cookieHeader(url), undefined);
+    now += 10_000;
+    assert.equal(jar.cookieHeader(url), undefined);
+    assert.deepEqual(expired, ["host", "secure", "path"]);
+    assert.deepEqual(jar.list().map((cookie) => cookie.name), ["later"]);
+    assert.deepEqual(expired, ["host", "secure", "path", "other"]);
+  });
+
   it("builds it again after a change listener told of an expiry changed the jar", () => {
     let now = 1_000_000;
     const jar = new CookieJar({ now: () => now });
