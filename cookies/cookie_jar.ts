@@ -39,6 +39,8 @@ export const PURGED_COOKIES_PER_DOMAIN = 150;
 export const MAX_COOKIES = 3300;
 /** Cookies left after a global purge. */
 export const PURGED_COOKIES = 3000;
+/** Chromium's `kSafeFromGlobalPurgeDays`: the global purge spares cookies used this recently. */
+export const SAFE_FROM_GLOBAL_PURGE_MS = 30 * 24 * 60 * 60 * 1000;
 /** RFC 6265bis §5.5: expiry is clamped to 400 days from creation. */
 export const MAX_EXPIRY_MS = 400 * 24 * 60 * 60 * 1000;
 /** Chromium's `kLaxAllowUnsafeMaxAge`: unspecified-SameSite cookies younger than this go with a cross-site top-level POST. */
@@ -119,8 +121,8 @@ export const REASONS = {
 } as const;
 
 /**
- * A jar with Chromium's rules: per-domain (180 → 150) and global (3300 → 3000) limits with
- * `evicted` changes, the 400-day expiry clamp, `__Host-`/`__Secure-` prefixes, SameSite=None
+ * A jar with Chromium's rules: per-domain (180 → 150) and global (3300 → 3000, only cookies
+ * unused for 30 days) limits with `evicted` changes, the 400-day expiry clamp, `__Host-`/`__Secure-` prefixes, SameSite=None
  * needing Secure, Secure cookies left alone by insecure origins, Lax by default for
  * cross-site requests (Lax-allowing-unsafe for two minutes) and Chromium's header order.
  *
@@ -139,12 +141,15 @@ export class CookieJar implements CookieJarLike {
   #byKey = new Map<string, CanonicalCookie>();
   // Cookies by registrable domain, as CookieMonster keys them: the unit of the per-site limit
   // and where a Secure cookie an insecure write could shadow must be.
-  #bySite = new Map<string, Set<CanonicalCookie>>();
+  #bySite = new Map<string, SiteCookies>();
   // While no domain cookie exists, a request looks up its exact host only (no substrings).
   #domainCookies = 0;
   #store: PersistentCookieStore | undefined;
   #now: () => number;
   #lastCreation = 0;
+  // No cookie was last accessed before this (CookieMonster's earliest_access_time_): the global
+  // purge looks for cookies unused for 30 days only when there may be some.
+  #earliestAccess = Infinity;
   #listener: CookieChangeListener | undefined;
   // Moves on every change to which cookies are stored or to a stored record's fields (access
   // times aside): what was learnt about the jar at one version holds while it is unchanged.
@@ -158,8 +163,8 @@ export class CookieJar implements CookieJarLike {
   // The last Cookie header built for a safe method, while nothing it depends on has changed.
   #sent: SentHeader | undefined;
   // What the last #matching learnt beyond its cookies: until when its answer holds as time
-  // goes (the first expiry among the cookies it looked at, the first access time that would
-  // be written again), and whether it read the request's Origin or Referer.
+  // goes (the first expiry among the cookies of the URL's site, the first access time that
+  // would be written again), and whether it read the request's Origin or Referer.
   #matchedUntil = 0;
   #matchedCrossSite = false;
 
@@ -228,8 +233,9 @@ export class CookieJar implements CookieJarLike {
       header += cookie.name === "" ? cookie.value : `${cookie.name}=${cookie.value}`;
     }
     // The same URL asks again and again (a client polling one endpoint): while the jar is
-    // unchanged and no cookie looked at expires or is due a new access time, the answer for a
-    // safe method is the same, unless a cookie's SameSite made it read Origin or Referer.
+    // unchanged, no cookie of the site expires and none sent is due a new access time, the
+    // answer for a safe method is the same, unless a cookie's SameSite made it read Origin or
+    // Referer.
     if (onInclusion === undefined && !this.#matchedCrossSite && SAFE_METHODS.has(request.method)) {
       this.#sent = {
         url: href,
@@ -376,8 +382,10 @@ export class CookieJar implements CookieJarLike {
     const old = this.#byKey.get(key);
     // CookieMonster's MaybeDeleteEquivalentCookieAndUpdateStatus: after the Secure check.
     if (keepHttpOnly && old?.httpOnly) return REASONS.overwriteHttpOnly;
-    // RFC 6265bis §5.7 step 23: a replacing cookie keeps the creation time of the one it replaces.
-    let creation = old?.creation;
+    // A replacing cookie keeps the creation time (its place in the header's order) of the one
+    // it replaces only when the value is the same, as CookieMonster's
+    // MaybeDeleteEquivalentCookieAndUpdateStatus does (RFC 6265bis §5.7 step 23 keeps it always).
+    let creation = old !== undefined && old.value === cookie.value ? old.creation : undefined;
     if (creation === undefined) {
       creation = now > this.#lastCreation ? now : this.#lastCreation + 0.001;
       this.#lastCreation = creation;
@@ -412,13 +420,7 @@ export class CookieJar implements CookieJarLike {
   list(url?: string): CanonicalCookie[] {
     this.#syncStore();
     if (url === undefined) {
-      const now = this.#now();
-      const all: CanonicalCookie[] = [];
-      for (const cookie of [...this.#byKey.values()]) {
-        if (cookie.expiry !== undefined && cookie.expiry <= now) this.#expire(cookie);
-        else all.push(cookie);
-      }
-      return all.sort(cookieOrder);
+      return this.#collectExpired([...this.#byKey.values()], this.#now()).sort(cookieOrder);
     }
     const parts = urlParts(url);
     if (parts === undefined) return [];
@@ -471,10 +473,14 @@ export class CookieJar implements CookieJarLike {
     if (request !== undefined) this.#maybeSyncStore();
     const host = url.host;
     let found: CanonicalCookie[] | undefined;
-    let expired: CanonicalCookie[] | undefined;
     let crossSite: boolean | undefined;
-    let until = Infinity;
     const now = this.#now();
+    // CookieMonster::FindCookiesForRegistryControlledHost: a request (and cookies.get with a
+    // URL) removes every expired cookie of its registrable domain, whether or not it would
+    // have carried it; every cookie it may carry is of that domain. They go after the scan,
+    // as Chromium tells of them after its answer.
+    const site = this.#bySite.get(siteKey(host));
+    const expired = site !== undefined && site.nextExpiry <= now;
     for (let start = 0; start !== -1;) {
       const domain = start === 0 ? host : host.slice(start);
       const list = this.#byDomain.get(domain);
@@ -482,6 +488,7 @@ export class CookieJar implements CookieJarLike {
       if (list === undefined) continue;
       for (let i = 0; i < list.length; i++) {
         const cookie = list[i]!;
+        if (expired && cookie.expiry !== undefined && cookie.expiry <= now) continue;
         if (cookie.hostOnly && domain !== host) {
           exclude?.(cookie, "EXCLUDE_DOMAIN_MISMATCH");
           continue;
@@ -493,13 +500,6 @@ export class CookieJar implements CookieJarLike {
         if (!pathMatches(url.path, cookie.path)) {
           exclude?.(cookie, "EXCLUDE_NOT_ON_PATH");
           continue;
-        }
-        if (cookie.expiry !== undefined) {
-          if (cookie.expiry <= now) {
-            (expired ??= []).push(cookie);
-            continue;
-          }
-          if (cookie.expiry < until) until = cookie.expiry;
         }
         if (request !== undefined && cookie.sameSite !== "no_restriction") {
           // Only a cookie the same-site rules would leave out asks whether the request is
@@ -516,10 +516,10 @@ export class CookieJar implements CookieJarLike {
         (found ??= []).push(cookie);
       }
     }
-    if (expired) { for (const cookie of expired) this.#expire(cookie); }
+    if (expired) this.#expireSite(site, now);
     this.#matchedCrossSite = crossSite !== undefined;
     // A change listener told of an expiry may have changed the jar since the scan.
-    this.#matchedUntil = expired === undefined ? until : -Infinity;
+    this.#matchedUntil = expired ? -Infinity : site?.nextExpiry ?? Infinity;
     if (found === undefined) return undefined;
     if (found.length > 1) found.sort(cookieOrder);
     if (touch) {
@@ -549,7 +549,13 @@ export class CookieJar implements CookieJarLike {
     this.#placed = old;
     this.#placedVersion = ++this.#version;
     this.#notify(old, "overwrite", true);
+    // The site's next expiry stays a lower bound of its cookies' expiries.
+    if (cookie.expiry !== undefined && cookie.expiry < old.expiry!) {
+      const site = this.#bySite.get(siteKey(old.domain))!;
+      if (cookie.expiry < site.nextExpiry) site.nextExpiry = cookie.expiry;
+    }
     old.value = cookie.value;
+    old.creation = cookie.creation;
     old.secure = cookie.secure;
     old.httpOnly = cookie.httpOnly;
     old.expiry = cookie.expiry;
@@ -609,26 +615,69 @@ export class CookieJar implements CookieJarLike {
     return false;
   }
 
-  // `site` holds the cookies of the registrable domain that just gained one.
-  #garbageCollect(site: Set<CanonicalCookie>, now: number): void {
+  // CookieMonster::GarbageCollect, every cookie of medium priority. `site` holds the cookies of
+  // the registrable domain that just gained one: over 180, it loses its expired cookies, then,
+  // if still over, its least recently used down to 150. The jar over 3300 loses its expired
+  // cookies, then, if still over, its least recently used down to 3000, but only among those
+  // unused for 30 days (kSafeFromGlobalPurgeDays): a jar of fresh cookies may grow past 3300.
+  #garbageCollect(site: SiteCookies, now: number): void {
     if (site.size > MAX_COOKIES_PER_DOMAIN) {
-      this.#evict([...site], site.size - PURGED_COOKIES_PER_DOMAIN, now);
+      const live = this.#collectExpired([...site], now);
+      if (live.length > MAX_COOKIES_PER_DOMAIN) {
+        this.#evict(live, live.length - PURGED_COOKIES_PER_DOMAIN, Infinity);
+      }
     }
-    if (this.#byKey.size > MAX_COOKIES) {
-      this.#evict([...this.#byKey.values()], this.#byKey.size - PURGED_COOKIES, now);
+    const safeDate = now - SAFE_FROM_GLOBAL_PURGE_MS;
+    if (this.#byKey.size > MAX_COOKIES && this.#earliestAccess < safeDate) {
+      const live = this.#collectExpired([...this.#byKey.values()], now);
+      if (live.length > MAX_COOKIES) this.#evict(live, live.length - PURGED_COOKIES, safeDate);
+      this.#earliestAccess = Infinity;
+      for (const cookie of this.#byKey.values()) {
+        if (cookie.lastAccess < this.#earliestAccess) this.#earliestAccess = cookie.lastAccess;
+      }
     }
   }
 
-  // Expired cookies go first, then insecure ones, then secure ones, least recently used first
-  // (CookieMonster::GarbageCollect, priorities all medium).
-  #evict(candidates: CanonicalCookie[], count: number, now: number): void {
-    const rank = (cookie: CanonicalCookie): number =>
-      cookie.expiry !== undefined && cookie.expiry <= now ? 0 : cookie.secure ? 2 : 1;
-    candidates.sort((a, b) => rank(a) - rank(b) || a.lastAccess - b.lastAccess);
-    for (let i = 0; i < count && i < candidates.length; i++) {
-      const cookie = candidates[i]!;
+  // Removes the site's expired cookies (cause `expired`), having noted when the next one
+  // expires before any change listener runs (one may add a cookie to the site).
+  #expireSite(site: SiteCookies, now: number): void {
+    const expired: CanonicalCookie[] = [];
+    let next = Infinity;
+    for (const cookie of site) {
+      const expiry = cookie.expiry;
+      if (expiry === undefined) continue;
+      if (expiry <= now) expired.push(cookie);
+      else if (expiry < next) next = expiry;
+    }
+    site.nextExpiry = next;
+    for (const cookie of expired) this.#expire(cookie);
+  }
+
+  // Removes the expired cookies among `cookies` (cause `expired`); returns the others.
+  #collectExpired(cookies: CanonicalCookie[], now: number): CanonicalCookie[] {
+    const live: CanonicalCookie[] = [];
+    for (const cookie of cookies) {
+      if (cookie.expiry !== undefined && cookie.expiry <= now) this.#expire(cookie);
+      else live.push(cookie);
+    }
+    return live;
+  }
+
+  // Evicts up to `count` of `candidates` last accessed before `before`: insecure ones first,
+  // then secure ones, each least recently used first (LRACookieSorter, then the purge rounds
+  // of CookieMonster::GarbageCollect and its global purge).
+  #evict(candidates: CanonicalCookie[], count: number, before: number): void {
+    candidates.sort((a, b) =>
+      Number(a.secure) - Number(b.secure) || a.lastAccess - b.lastAccess ||
+      a.creation - b.creation
+    );
+    for (const cookie of candidates) {
+      if (count === 0) break;
+      // A change listener may have changed the jar since the candidates were gathered.
+      if (cookie.lastAccess >= before || this.#byKey.get(cookieKey(cookie)) !== cookie) continue;
       this.#remove(cookie);
-      this.#notify(cookie, rank(cookie) === 0 ? "expired" : "evicted", true);
+      this.#notify(cookie, "evicted", true);
+      count--;
     }
   }
 
@@ -639,18 +688,21 @@ export class CookieJar implements CookieJarLike {
   }
 
   // Indexes a cookie under its key; returns its registrable domain's cookies.
-  #insert(cookie: CanonicalCookie, key: string): Set<CanonicalCookie> {
+  #insert(cookie: CanonicalCookie, key: string): SiteCookies {
     const bare = cookie.domain.startsWith(".") ? cookie.domain.slice(1) : cookie.domain;
     const list = this.#byDomain.get(bare);
     if (list) list.push(cookie);
     else this.#byDomain.set(bare, [cookie]);
     this.#byKey.set(key, cookie);
     this.#version++;
+    if (cookie.lastAccess < this.#earliestAccess) this.#earliestAccess = cookie.lastAccess;
     if (!cookie.hostOnly) this.#domainCookies++;
     const site = registrableDomain(bare) ?? bare;
     let siteCookies = this.#bySite.get(site);
     if (siteCookies) siteCookies.add(cookie);
-    else this.#bySite.set(site, siteCookies = new Set([cookie]));
+    else this.#bySite.set(site, siteCookies = new SiteCookies([cookie]));
+    const expiry = cookie.expiry;
+    if (expiry !== undefined && expiry < siteCookies.nextExpiry) siteCookies.nextExpiry = expiry;
     return siteCookies;
   }
 
@@ -709,6 +761,12 @@ export class CookieJar implements CookieJarLike {
       if (cookie.creation > this.#lastCreation) this.#lastCreation = cookie.creation;
     }
   }
+}
+
+// The cookies of one registrable domain, and a time no earlier than the first of their expiries
+// (Infinity when none expires): until then none of them has expired.
+class SiteCookies extends Set<CanonicalCookie> {
+  nextExpiry = Infinity;
 }
 
 // What #storeRepeat knows of the last line stored as a session cookie: `cookie` is the record

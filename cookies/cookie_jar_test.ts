@@ -45,19 +45,61 @@ describe("CookieJar limits", () => {
     assert.ok(jar.list().some((cookie) => cookie.name === "secure"));
   });
 
-  it(`keeps ${MAX_COOKIES} in all and evicts down to ${PURGED_COOKIES} at one more`, () => {
+  // CookieMonster::GarbageCollect: a site over the limit loses its expired cookies first, and
+  // is purged to 150 only if it is still over 180.
+  it("removes a full site's expired cookies first and evicts none if that is enough", () => {
     let now = 1_000_000;
+    const jar = new CookieJar({ now: () => now });
+    const changes: string[] = [];
+    jar.setChangeListener((_cookie, cause) => cause !== "inserted" && changes.push(cause));
+    for (let i = 0; i < MAX_COOKIES_PER_DOMAIN; i++) {
+      const maxAge = i < 5 ? "; Max-Age=10" : "";
+      jar.storeSetCookies(request("http://example.com/"), [`c${i}=1${maxAge}`]);
+      now++;
+    }
+    now += 20_000;
+    jar.storeSetCookies(request("http://example.com/"), ["last=1"]);
+    assert.deepEqual(changes, Array(5).fill("expired"));
+    assert.equal(jar.size, MAX_COOKIES_PER_DOMAIN + 1 - 5);
+  });
+
+  // CookieMonster::GarbageCollect purges the whole jar only of cookies not accessed for
+  // kSafeFromGlobalPurgeDays (30), least recently used first, insecure before secure.
+  it(`keeps ${MAX_COOKIES} in all and evicts down to ${PURGED_COOKIES} only cookies unused for 30 days`, () => {
+    const day = 24 * 60 * 60 * 1000;
+    let now = Date.UTC(2026, 0, 1);
+    const jar = new CookieJar({ now: () => now++ });
+    const evicted: string[] = [];
+    jar.setChangeListener((cookie, cause) =>
+      void (cause === "evicted" && evicted.push(cookie.name))
+    );
+    for (let i = 0; i < MAX_COOKIES; i++) {
+      jar.storeSetCookies(request(`https://d${i % 100}.test/`), [
+        `c${i}=1${i < 2 ? "; Secure" : ""}`,
+      ]);
+    }
+    assert.equal(jar.size, MAX_COOKIES);
+    now += 31 * day;
+    // Used lately: safe from the purge even though it is among the oldest.
+    assert.ok(jar.cookieHeader(request("https://d2.test/"))?.startsWith("c2=1; c102=1"));
+    jar.storeSetCookies(request("https://d0.test/"), ["extra=1"]);
+    assert.equal(jar.size, PURGED_COOKIES);
+    assert.equal(evicted.length, MAX_COOKIES + 1 - PURGED_COOKIES);
+    assert.deepEqual(evicted.slice(0, 3), ["c3", "c4", "c5"]);
+    assert.ok(!evicted.includes("c0") && !evicted.includes("c2"));
+    assert.ok(!evicted.includes("extra"));
+  });
+
+  it(`keeps more than ${MAX_COOKIES} cookies when all were used within 30 days`, () => {
+    let now = Date.UTC(2026, 0, 1);
     const jar = new CookieJar({ now: () => now++ });
     let evicted = 0;
     jar.setChangeListener((_cookie, cause) => void (cause === "evicted" && evicted++));
-    for (let i = 0; i < MAX_COOKIES; i++) {
+    for (let i = 0; i <= MAX_COOKIES; i++) {
       jar.storeSetCookies(request(`http://d${i % 100}.test/`), [`c${i}=1`]);
     }
-    assert.equal(jar.size, MAX_COOKIES);
+    assert.equal(jar.size, MAX_COOKIES + 1);
     assert.equal(evicted, 0);
-    jar.storeSetCookies(request("http://d0.test/"), ["extra=1"]);
-    assert.equal(jar.size, PURGED_COOKIES);
-    assert.equal(evicted, MAX_COOKIES + 1 - PURGED_COOKIES);
   });
 });
 
@@ -187,13 +229,19 @@ describe("CookieJar rules on the wire", () => {
     assert.equal(jar.cookieHeader(url), "deep=1; mid=1; root=1; root2=1");
   });
 
-  it("keeps a replaced cookie's place in the order (its creation time)", () => {
+  // CookieMonster::MaybeDeleteEquivalentCookieAndUpdateStatus: the replaced cookie's creation
+  // time is inherited only when the value is the same (RFC 6265bis inherits it always).
+  it("keeps a replaced cookie's place in the order only when its value is unchanged", () => {
     let now = 1;
     const jar = new CookieJar({ now: () => now++ });
     const url = request("http://example.com/");
-    jar.storeSetCookies(url, ["a=1", "b=2"]);
-    jar.storeSetCookies(url, ["a=3"]);
-    assert.equal(jar.cookieHeader(url), "a=3; b=2");
+    jar.storeSetCookies(url, ["a=1", "b=2", "c=3; Max-Age=100", "d=4"]);
+    jar.storeSetCookies(url, ["a=1; HttpOnly", "c=3; Max-Age=200"]);
+    assert.equal(jar.cookieHeader(url), "a=1; b=2; c=3; d=4");
+    jar.storeSetCookies(url, ["a=5", "c=6; Max-Age=100"]);
+    assert.equal(jar.cookieHeader(url), "b=2; d=4; a=5; c=6");
+    const byName = new Map(jar.list().map((cookie) => [cookie.name, cookie.creation]));
+    assert.ok(byName.get("c")! > byName.get("a")!);
   });
 
   it("checks only the same site's cookies for a Secure one an insecure write would shadow", () => {
@@ -424,6 +472,29 @@ describe("CookieJar building the same Cookie header again", () => {
     now += 1_000;
     assert.equal(jar.cookieHeader(deeper), "c=3");
     assert.deepEqual(expired, ["a", "d"]);
+  });
+
+  // CookieMonster::FindCookiesForRegistryControlledHost deletes every expired cookie of the
+  // request's registrable domain, whether or not the request would have carried it.
+  it("removes the expired cookies of the whole site a request goes to", () => {
+    let now = 1_000_000;
+    const jar = new CookieJar({ now: () => now });
+    const expired: string[] = [];
+    jar.setChangeListener((cookie, cause) => cause === "expired" && expired.push(cookie.name));
+    jar.storeSetCookies(request("https://a.example.com/x/"), [
+      "host=1; Max-Age=10",
+      "secure=1; Max-Age=10; Secure; Domain=example.com",
+      "path=1; Max-Age=10; Path=/x",
+      "later=1; Max-Age=100",
+    ]);
+    jar.storeSetCookies(request("http://other.test/"), ["other=1; Max-Age=10"]);
+    const url = request("http://b.example.com/");
+    assert.equal(jar.cookieHeader(url), undefined);
+    now += 10_000;
+    assert.equal(jar.cookieHeader(url), undefined);
+    assert.deepEqual(expired, ["host", "secure", "path"]);
+    assert.deepEqual(jar.list().map((cookie) => cookie.name), ["later"]);
+    assert.deepEqual(expired, ["host", "secure", "path", "other"]);
   });
 
   it("builds it again after a change listener told of an expiry changed the jar", () => {

@@ -36,7 +36,10 @@ export interface CookiesGetFilter {
   url?: string;
   /** Exact name. */
   name?: string;
-  /** Cookies of this domain or its subdomains (or of a parent domain of it). */
+  /**
+   * Cookies that would go to this host: its host-only cookies and the domain cookies of it
+   * and its parents (`sub.example.com` finds `.example.com`'s), as Electron's IsDomainMatch.
+   */
   domain?: string;
   /** Exact path. */
   path?: string;
@@ -314,10 +317,10 @@ function matchesFilter(cookie: CanonicalCookie, filter: CookiesGetFilter): boole
   return true;
 }
 
-// Electron's MatchesDomain finds cookies of the filter's domain and its subdomains;
-// SEMANTICS.md also has a subdomain filter find its parent's domain cookies.
+// Electron's MatchesCookie: net::CanonicalCookie::IsDomainMatch(filter), the filter read as a
+// host the cookie would go to (cookie_util::IsDomainMatch), compared as given.
 function matchesDomain(filter: string, domain: string): boolean {
-  const a = filter.toLowerCase().replace(/^\./, "");
-  const b = domain.replace(/^\./, "");
-  return a === b || b.endsWith(`.${a}`) || (domain.startsWith(".") && a.endsWith(`.${b}`));
+  if (filter === domain) return true;
+  if (!domain.startsWith(".")) return false;
+  return filter === domain.slice(1) || (filter.length > domain.length && filter.endsWith(domain));
 }

@@ -387,10 +387,16 @@ describe("Cookies.get filters", () => {
     assert.deepEqual(names(await cookies.get({ httpOnly: true })), ["host"]);
   });
 
-  it("domain-matches the domain filter", async () => {
+  // Electron's MatchesCookie asks net::CanonicalCookie::IsDomainMatch(filter): the filter is a
+  // host the cookie would go to, so a host-only cookie of a subdomain is not found by its parent.
+  it("domain-matches the domain filter as a host, as Electron's IsDomainMatch", async () => {
     const cookies = await filled();
-    assert.deepEqual(names(await cookies.get({ domain: "example.com" })), ["dom", "host", "sec"]);
+    assert.deepEqual(names(await cookies.get({ domain: "example.com" })), ["dom", "sec"]);
     assert.deepEqual(names(await cookies.get({ domain: "sub.example.com" })), ["dom", "host"]);
+    assert.deepEqual(names(await cookies.get({ domain: "x.sub.example.com" })), ["dom"]);
+    assert.deepEqual(names(await cookies.get({ domain: ".example.com" })), ["dom"]);
+    assert.deepEqual(names(await cookies.get({ domain: "ample.com" })), []);
+    assert.deepEqual(names(await cookies.get({ domain: "EXAMPLE.COM" })), []);
     assert.deepEqual(names(await cookies.get({ domain: "other.com" })), []);
   });
 });
