@@ -288,7 +288,9 @@ export class Hid extends EventTarget {
    * @param where `{origin = "file://"}`.
    * @returns Every offered interface of the chosen physical device.
    * @throws {TypeError} (rejects) Chromium's filter messages; `Invalid origin: <value>` for an
-   * origin that is not a non-empty string; {Error} when the backend cannot load (hidapi missing).
+   * origin that is not a non-empty string, `Invalid origin options: <value> ...` for a `where`
+   * that is no object (a bare origin string); {Error} when the backend cannot load (hidapi
+   * missing).
    */
   async requestDevice(
     options: { filters: HIDDeviceFilter[]; exclusionFilters?: HIDDeviceFilter[] },
@@ -353,7 +355,7 @@ export class Hid extends EventTarget {
    * @param where `{origin = "file://"}`.
    * @returns One `HIDDevice` per interface; the same object for the same interface each time.
    * @throws {TypeError} (rejects) `Invalid origin: <value>` for an origin that is not a non-empty
-   * string.
+   * string; `Invalid origin options: <value> ...` for a `where` that is no object.
    * @throws {Error} (rejects) when the backend cannot load.
    */
   async getDevices(where: HidOriginOptions = {}): Promise<HIDDevice[]> {

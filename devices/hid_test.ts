@@ -252,6 +252,13 @@ describe("Hid.requestDevice", () => {
       message: "Invalid origin: 5",
     });
     await assert.rejects(hid.getDevices({ origin: "" }), { message: 'Invalid origin: ""' });
+    // A bare string is a mistake, not the default origin: granting file:// would be wrong.
+    const bare = "https://a.test" as unknown as { origin: string };
+    await assert.rejects(hid.requestDevice({ filters: [] }, bare), {
+      name: "TypeError",
+      message: 'Invalid origin options: "https://a.test" (an object like {origin} was expected)',
+    });
+    await assert.rejects(hid.getDevices(bare), { name: "TypeError" });
     const none = null as unknown as { origin: string };
     assert.deepEqual(await hid.requestDevice({ filters: [] }, none), []);
     assert.deepEqual(await hid.getDevices(none), []);

@@ -188,7 +188,9 @@ export const DEFAULT_ORIGIN = "file://";
  *
  * @param where `{origin}`, `undefined` or `null`.
  * @returns The serialised origin.
- * @throws {TypeError} `Invalid origin: <value>` when it is not a string that parses as a URL.
+ * @throws {TypeError} `Invalid origin: <value>` when it is not a string that parses as a URL;
+ * `Invalid origin options: <value> (an object like {origin} was expected)` when `where` is a
+ * string or another non-object (a bare origin would otherwise be taken for the default).
  *
  * @example
  * ```ts
@@ -198,6 +200,12 @@ export const DEFAULT_ORIGIN = "file://";
  * ```
  */
 export function requestOrigin(where: { origin?: unknown } | null | undefined): string {
+  if (where !== undefined && where !== null && typeof where !== "object") {
+    throw new TypeError(
+      `Invalid origin options: ${JSON.stringify(where) ?? String(where)} ` +
+        "(an object like {origin} was expected)",
+    );
+  }
   const origin = where?.origin ?? DEFAULT_ORIGIN;
   if (typeof origin !== "string" || !URL.canParse(origin)) {
     throw new TypeError(`Invalid origin: ${JSON.stringify(origin) ?? String(origin)}`);
@@ -419,7 +427,8 @@ export class Permissions {
    * (the default `requestingUrl` is the URL given as `origin`, canonicalised as Chromium's GURL).
    * @returns Whether it was granted; `false` when the handler is cleared before answering.
    * @throws {TypeError} `Unknown permission "<name>"`; `Invalid origin: <value>` when the
-   * origin is not a URL; (rejects) what the handler throws.
+   * origin is not a URL; `Invalid origin options: <value> ...` when `options` is no object;
+   * (rejects) what the handler throws.
    */
   request(permission: string, options: PermissionRequestOptions = {}): Promise<boolean> {
     if (!REQUEST_PERMISSIONS.includes(permission)) {

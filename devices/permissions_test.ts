@@ -231,6 +231,23 @@ describe("Permissions handlers", () => {
 });
 
 describe("requestOrigin", () => {
+  it("refuses an origin given bare instead of as {origin}, rather than act for file://", () => {
+    const permissions = new Permissions();
+    const bare = "https://a.test" as unknown as { origin: string };
+    const message =
+      'Invalid origin options: "https://a.test" (an object like {origin} was expected)';
+    assert.throws(() => requestOrigin(bare), { name: "TypeError", message });
+    assert.throws(() => requestOrigin(5 as unknown as { origin: string }), {
+      name: "TypeError",
+      message: "Invalid origin options: 5 (an object like {origin} was expected)",
+    });
+    assert.throws(
+      () => permissions.request("midi", bare as unknown as PermissionRequestOptions),
+      { name: "TypeError", message },
+    );
+    assert.equal(requestOrigin(undefined), "file://");
+  });
+
   it("gives a blob: or filesystem: URL its inner URL's origin, as url::Origin::Create does", () => {
     const cases: [string, string][] = [
       ["blob:https://a.test/6c1b1a7e", "https://a.test"],
