@@ -409,6 +409,37 @@ describe("Hid grants", () => {
     await picked[0]!.close();
   });
 
+  it("takes a device permission handler that throws as a refusal of that device alone", async () => {
+    const { hid, backend, permissions } = setup([]);
+    // A handler written for devices with a serial number throws for one without (guid only).
+    permissions.setDevicePermissionHandler(({ device }) =>
+      (device as HidDeviceDetails).serialNumber!.startsWith("SN")
+    );
+    const log: string[] = [];
+    hid.addEventListener("connect", (event) => {
+      log.push((event as HIDConnectionEvent).device.productName);
+    });
+    const reported: unknown[] = [];
+    const consoleError = console.error;
+    console.error = (...args: unknown[]) => reported.push(args);
+    try {
+      assert.deepEqual(await hid.getDevices({ origin: ORIGIN }), []);
+      backend.plug(gamepad);
+      backend.plug({ ...nameless, productName: "Board" });
+      // Electron's V8FunctionInvoker answers false for a call that threw; the other device
+      // is still decided, listed and announced.
+      const devices = await hid.getDevices({ origin: ORIGIN });
+      assert.deepEqual(devices.map((device) => device.productName), ["Board"]);
+      assert.deepEqual(log, ["Board"]);
+      assert.ok(reported.length > 0);
+      assert.ok(
+        reported.every((args) => (args as unknown[]).some((arg) => arg instanceof TypeError)),
+      );
+    } finally {
+      console.error = consoleError;
+    }
+  });
+
   it("forget() revokes the whole physical device and emits hid-device-revoked", async () => {
     const { events, hid, backend } = setup([receiverVendor]);
     backend.plug({ ...receiverVendor, path: "/dev/hidraw1" });

@@ -408,9 +408,13 @@ export class Permissions {
     });
   }
 
-  /** The device permission handler, or `null` (Web Serial keeps its own grants and asks it). */
+  /**
+   * The device permission handler, or `null` (Web Serial keeps its own grants and asks it):
+   * a function that asks it as {@linkcode devicePermission} does, its answer taken by
+   * truthiness and an exception taken as a refusal (reported on `console.error`).
+   */
   get devicePermissionHandler(): DevicePermissionHandler | null {
-    return this.#deviceHandler;
+    return this.#deviceHandler === null ? null : (details) => this.#askDeviceHandler(details);
   }
 
   /** Whether a device permission handler is set. */
@@ -521,7 +525,7 @@ export class Permissions {
    * @param details `{deviceType, origin, device}`, the handler's argument.
    * @param matches Whether a grant of this origin and type is for this device (the device
    * flow's identity rule, like HID's vendor id + product id + serial number).
-   * @returns Whether it may.
+   * @returns Whether it may; `false` when the handler throws (reported on `console.error`).
    */
   devicePermission(
     details: DevicePermissionDetails,
@@ -529,11 +533,22 @@ export class Permissions {
   ): boolean {
     const grants = this.granted(details.origin, details.deviceType);
     if (grants.some((grant) => !grant.persistent && matches(grant))) return true;
-    if (this.#deviceHandler !== null) {
-      const { deviceType, origin, device } = details;
-      return Boolean(this.#deviceHandler({ deviceType, origin, device }));
-    }
+    if (this.#deviceHandler !== null) return this.#askDeviceHandler(details);
     return grants.some((grant) => grant.persistent && matches(grant));
+  }
+
+  /**
+   * Electron calls the handler through gin's V8FunctionInvoker, which answers `false` when the
+   * call throws (the exception goes to the main process's reporter): one device is refused and
+   * the others are still decided, listed and announced.
+   */
+  #askDeviceHandler({ deviceType, origin, device }: DevicePermissionDetails): boolean {
+    try {
+      return Boolean(this.#deviceHandler?.({ deviceType, origin, device }));
+    } catch (error) {
+      console.error("Device permission handler failed:", error);
+      return false;
+    }
   }
 
   /**

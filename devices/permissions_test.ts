@@ -265,6 +265,28 @@ describe("requestOrigin", () => {
 });
 
 describe("Permissions device grants", () => {
+  it("hands Web Serial a device handler whose exception is a refusal, as Electron's", () => {
+    const permissions = new Permissions();
+    assert.equal(permissions.devicePermissionHandler, null);
+    permissions.setDevicePermissionHandler(({ device }) =>
+      (device as { serial_number?: string }).serial_number!.length > 0
+    );
+    const reported: unknown[] = [];
+    const consoleError = console.error;
+    console.error = (...args: unknown[]) => reported.push(args);
+    try {
+      const ask = permissions.devicePermissionHandler!;
+      const origin = "https://a.test";
+      assert.equal(ask({ deviceType: "serial", origin, device: { name: "ttyUSB0" } }), false);
+      assert.equal(reported.length, 1);
+      const device = { name: "Board", serial_number: "S1" };
+      assert.equal(ask({ deviceType: "serial", origin, device }), true);
+      assert.equal(reported.length, 1);
+    } finally {
+      console.error = consoleError;
+    }
+  });
+
   it("keeps grants per origin and type", () => {
     const permissions = new Permissions();
     permissions.grant("https://a.test", "hid", { serial: "A1" }, true);
