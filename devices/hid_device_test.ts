@@ -176,6 +176,48 @@ describe("HIDDevice", () => {
     await plain.device.close();
   });
 
+  it("refuses what Chromium's HidConnection refuses before the device sees it", async () => {
+    const writeFailed = { name: "NotAllowedError", message: "Failed to write the report." };
+    const featureFailed = {
+      name: "NotAllowedError",
+      message: "Failed to write the feature report.",
+    };
+    const receiveFailed = {
+      name: "NotAllowedError",
+      message: "Failed to receive the feature report.",
+    };
+    // The DualShock 3 numbers its reports; its largest output report holds 48 bytes.
+    const numbered = await openDevice();
+    await numbered.device.open();
+    await assert.rejects(numbered.device.sendReport(0, new Uint8Array([1])), writeFailed);
+    await assert.rejects(numbered.device.sendReport(1, new Uint8Array(49)), writeFailed);
+    await numbered.device.sendReport(1, new Uint8Array(48));
+    await assert.rejects(numbered.device.sendFeatureReport(0, new Uint8Array([1])), featureFailed);
+    await assert.rejects(numbered.device.receiveFeatureReport(0), receiveFailed);
+    assert.deepEqual(numbered.backend.traffic("/dev/hidraw7"), {
+      output: [new Uint8Array([1, ...new Uint8Array(48)])],
+      feature: [],
+    });
+    await numbered.device.close();
+    // Unnumbered reports of 2 bytes: a report id is refused, and so is a third byte.
+    const plain = await openDevice({ reportDescriptor: UNNUMBERED });
+    await plain.device.open();
+    await assert.rejects(plain.device.sendReport(1, new Uint8Array([1])), writeFailed);
+    await assert.rejects(plain.device.sendReport(0, new Uint8Array(3)), writeFailed);
+    await assert.rejects(plain.device.sendFeatureReport(2, new Uint8Array([1])), featureFailed);
+    await plain.device.sendReport(0, new Uint8Array([7, 8]));
+    assert.deepEqual(plain.backend.traffic("/dev/hidraw7").output, [new Uint8Array([0, 7, 8])]);
+    await plain.device.close();
+    // The Unifying receiver's vendor interface has no feature reports at all.
+    const vendor = await openDevice({ reportDescriptor: UNIFYING_VENDOR });
+    await vendor.device.open();
+    await assert.rejects(vendor.device.sendFeatureReport(0x10, new Uint8Array(6)), featureFailed);
+    vendor.backend.setFeatureReport("/dev/hidraw7", 0x10, new Uint8Array([0x10, 1]));
+    await assert.rejects(vendor.device.receiveFeatureReport(0x10), receiveFailed);
+    assert.deepEqual(vendor.backend.traffic("/dev/hidraw7").feature, []);
+    await vendor.device.close();
+  });
+
   it("refuses protected reports: a keyboard's output report is the OS's", async () => {
     // Usage Page (Generic Desktop), Usage (Keyboard), Collection (Application), LED output,
     // Feature report; End Collection.
