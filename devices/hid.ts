@@ -350,7 +350,9 @@ export class Hid extends EventTarget {
   }
 
   /**
-   * Lists the present devices an origin may use (`navigator.hid.getDevices`).
+   * Lists the present devices an origin may use (`navigator.hid.getDevices`), never an interface
+   * whose reports are all protected (keyboards, mice, FIDO keys), whatever the device permission
+   * handler says, as Chromium's HidService drops them.
    *
    * @param where `{origin = "file://"}`.
    * @returns One `HIDDevice` per interface; the same object for the same interface each time.
@@ -363,7 +365,7 @@ export class Hid extends EventTarget {
     this.#origins.add(origin);
     await this.#refresh();
     return [...this.#interfaces.values()]
-      .filter((iface) => this.#mayUse(origin, iface))
+      .filter((iface) => this.#listed(origin, iface))
       .map((iface) => this.#device(origin, iface));
   }
 
@@ -430,7 +432,7 @@ export class Hid extends EventTarget {
       }
     }
     for (const origin of this.#origins) {
-      if (!this.#mayUse(origin, iface)) continue;
+      if (!this.#listed(origin, iface)) continue;
       const device = this.#device(origin, iface);
       this.dispatchEvent(new HIDConnectionEvent("connect", { device, origin }));
     }
@@ -478,6 +480,15 @@ export class Hid extends EventTarget {
     }
     chooser.offered.set(iface.physicalId, [iface]);
     return true;
+  }
+
+  /**
+   * Whether a page sees the interface (Chromium's HidService FinishGetDevices and
+   * OnDeviceAdded): a permission for it, and a report left once RemoveProtectedReports has
+   * taken the protected ones, so keyboards, mice and FIDO keys are never listed.
+   */
+  #listed(origin: string, iface: HidInterface): boolean {
+    return !allReportsProtected(iface.collections) && this.#mayUse(origin, iface);
   }
 
   #mayUse(origin: string, iface: HidInterface): boolean {

@@ -409,6 +409,24 @@ describe("Hid grants", () => {
     await picked[0]!.close();
   });
 
+  it("never lists an interface whose reports are all protected, whatever the handler says", async () => {
+    const { hid, backend, permissions } = setup([receiverKeyboard, receiverVendor, securityKey]);
+    permissions.setDevicePermissionHandler(() => true);
+    const log: string[] = [];
+    hid.addEventListener("connect", (event) => {
+      log.push((event as HIDConnectionEvent).device.productName);
+    });
+    // Chromium's HidService::FinishGetDevices drops a device left with no collection once
+    // RemoveProtectedReports has taken its protected reports: keyboards, mice, FIDO keys.
+    const listed = await hid.getDevices({ origin: ORIGIN });
+    assert.deepEqual(listed.map((device) => device.interface.info.path), [receiverVendor.path]);
+    // OnDeviceAdded applies the same rule before it tells the page.
+    backend.plug({ ...receiverKeyboard, path: "/dev/hidraw8", physicalDeviceId: "kbd2" });
+    backend.plug(gamepad);
+    await hid.getDevices({ origin: ORIGIN });
+    assert.deepEqual(log, [gamepad.productName]);
+  });
+
   it("takes a device permission handler that throws as a refusal of that device alone", async () => {
     const { hid, backend, permissions } = setup([]);
     // A handler written for devices with a serial number throws for one without (guid only).
