@@ -9,6 +9,7 @@
 import type { HidConnection } from "../core/hid_backend.ts";
 import type { HidInterface } from "./_hid_interface.ts";
 import type { HIDCollectionInfo } from "./hid_report_descriptor.ts";
+import { withoutProtectedReports } from "./hid_blocklist.ts";
 
 /**
  * How often an open device's queued input reports are collected, in milliseconds.
@@ -148,9 +149,12 @@ export class HIDDevice extends EventTarget {
     return this.#interface.info.productName;
   }
 
-  /** The top-level collections from the report descriptor. */
+  /**
+   * The top-level collections from the report descriptor, without the protected reports (and
+   * the collections left with none), as Chromium's HidService hands them to a page.
+   */
   get collections(): HIDCollectionInfo[] {
-    return structuredClone(this.#interface.collections);
+    return withoutProtectedReports(this.#interface.collections);
   }
 
   /** A listener for `inputreport`, like the DOM's event handler attribute. */

@@ -69,6 +69,26 @@ describe("HIDDevice", () => {
     assert.equal(device.collections[0]?.children.length, 4);
   });
 
+  it("shows the page no protected report, and no collection left without reports", async () => {
+    // A keyboard (report 1) and consumer control keys (report 2) on one interface.
+    const keyboardAndMedia = new Uint8Array([
+      ...[0x05, 0x01, 0x09, 0x06, 0xa1, 0x01, 0x85, 0x01, 0x75, 0x08, 0x95, 0x01, 0x81, 0x02],
+      ...[0x91, 0x02, 0xc0],
+      ...[0x05, 0x0c, 0x09, 0x01, 0xa1, 0x01, 0x85, 0x02, 0x75, 0x08, 0x95, 0x01, 0x81, 0x02],
+      0xc0,
+    ]);
+    const { device } = await openDevice({ reportDescriptor: keyboardAndMedia });
+    // Chromium's HidService::RemoveProtectedReports: the keyboard's reports are the OS's.
+    assert.deepEqual(
+      device.collections.map((collection) => [
+        collection.usagePage,
+        collection.usage,
+        collection.inputReports.map((report) => report.reportId),
+      ]),
+      [[0x0c, 0x01, [2]]],
+    );
+  });
+
   it("follows Chromium's open/close states and messages", async () => {
     const { device } = await openDevice();
     await assert.rejects(device.sendReport(1, new Uint8Array(1)), {
