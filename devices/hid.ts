@@ -288,7 +288,9 @@ export class Hid extends EventTarget {
    * @param where `{origin = "file://"}`.
    * @returns Every offered interface of the chosen physical device.
    * @throws {TypeError} (rejects) Chromium's filter messages; `Invalid origin: <value>` for an
-   * origin that is not a non-empty string; {Error} when the backend cannot load (hidapi missing).
+   * origin that is not a non-empty string, `Invalid origin options: <value> ...` for a `where`
+   * that is no object (a bare origin string); {Error} when the backend cannot load (hidapi
+   * missing).
    */
   async requestDevice(
     options: { filters: HIDDeviceFilter[]; exclusionFilters?: HIDDeviceFilter[] },
@@ -348,12 +350,14 @@ export class Hid extends EventTarget {
   }
 
   /**
-   * Lists the present devices an origin may use (`navigator.hid.getDevices`).
+   * Lists the present devices an origin may use (`navigator.hid.getDevices`), never an interface
+   * whose reports are all protected (keyboards, mice, FIDO keys), whatever the device permission
+   * handler says, as Chromium's HidService drops them.
    *
    * @param where `{origin = "file://"}`.
    * @returns One `HIDDevice` per interface; the same object for the same interface each time.
    * @throws {TypeError} (rejects) `Invalid origin: <value>` for an origin that is not a non-empty
-   * string.
+   * string; `Invalid origin options: <value> ...` for a `where` that is no object.
    * @throws {Error} (rejects) when the backend cannot load.
    */
   async getDevices(where: HidOriginOptions = {}): Promise<HIDDevice[]> {
@@ -361,7 +365,7 @@ export class Hid extends EventTarget {
     this.#origins.add(origin);
     await this.#refresh();
     return [...this.#interfaces.values()]
-      .filter((iface) => this.#mayUse(origin, iface))
+      .filter((iface) => this.#listed(origin, iface))
       .map((iface) => this.#device(origin, iface));
   }
 
@@ -428,7 +432,7 @@ export class Hid extends EventTarget {
       }
     }
     for (const origin of this.#origins) {
-      if (!this.#mayUse(origin, iface)) continue;
+      if (!this.#listed(origin, iface)) continue;
       const device = this.#device(origin, iface);
       this.dispatchEvent(new HIDConnectionEvent("connect", { device, origin }));
     }
@@ -476,6 +480,15 @@ export class Hid extends EventTarget {
     }
     chooser.offered.set(iface.physicalId, [iface]);
     return true;
+  }
+
+  /**
+   * Whether a page sees the interface (Chromium's HidService FinishGetDevices and
+   * OnDeviceAdded): a permission for it, and a report left once RemoveProtectedReports has
+   * taken the protected ones, so keyboards, mice and FIDO keys are never listed.
+   */
+  #listed(origin: string, iface: HidInterface): boolean {
+    return !allReportsProtected(iface.collections) && this.#mayUse(origin, iface);
   }
 
   #mayUse(origin: string, iface: HidInterface): boolean {

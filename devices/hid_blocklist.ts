@@ -107,6 +107,50 @@ export function allReportsProtected(collections: readonly HIDCollectionInfo[]): 
 }
 
 /**
+ * The collections a page sees (Chromium's `HidService::RemoveProtectedReports`): each
+ * top-level collection without the reports of the kinds its usage protects, and a collection
+ * left with no report and no child dropped.
+ *
+ * @param collections The interface's top-level collections, as parsed.
+ * @returns Copies without the protected reports.
+ *
+ * @example
+ * ```ts
+ * import { withoutProtectedReports } from "./hid_blocklist.ts";
+ * const report = { reportId: 1, items: [] };
+ * const keyboard = { usagePage: 1, usage: 6, type: 1, children: [], inputReports: [report],
+ *   outputReports: [report], featureReports: [] };
+ * console.log(withoutProtectedReports([keyboard]).length); // 0
+ * ```
+ */
+export function withoutProtectedReports(
+  collections: readonly HIDCollectionInfo[],
+): HIDCollectionInfo[] {
+  const kept: HIDCollectionInfo[] = [];
+  for (const collection of collections) {
+    const { usagePage, usage } = collection;
+    const strip = (node: HIDCollectionInfo): HIDCollectionInfo | undefined => {
+      const children = node.children.map(strip).filter((child) => child !== undefined);
+      const reports = (type: HidReportType, list: HIDCollectionInfo["inputReports"]) =>
+        isAlwaysProtected(usagePage, usage, type) ? [] : structuredClone(list);
+      const stripped = {
+        ...node,
+        inputReports: reports("input", node.inputReports),
+        outputReports: reports("output", node.outputReports),
+        featureReports: reports("feature", node.featureReports),
+        children,
+      };
+      const empty = stripped.inputReports.length + stripped.outputReports.length +
+          stripped.featureReports.length + children.length === 0;
+      return empty ? undefined : stripped;
+    };
+    const result = strip(collection);
+    if (result !== undefined) kept.push(result);
+  }
+  return kept;
+}
+
+/**
  * Whether an interface has a FIDO top-level collection (left to WebAuthn, never chosen).
  *
  * @param collections The interface's top-level collections.

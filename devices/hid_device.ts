@@ -9,6 +9,7 @@
 import type { HidConnection } from "../core/hid_backend.ts";
 import type { HidInterface } from "./_hid_interface.ts";
 import type { HIDCollectionInfo } from "./hid_report_descriptor.ts";
+import { withoutProtectedReports } from "./hid_blocklist.ts";
 
 /**
  * How often an open device's queued input reports are collected, in milliseconds.
@@ -148,9 +149,12 @@ export class HIDDevice extends EventTarget {
     return this.#interface.info.productName;
   }
 
-  /** The top-level collections from the report descriptor. */
+  /**
+   * The top-level collections from the report descriptor, without the protected reports (and
+   * the collections left with none), as Chromium's HidService hands them to a page.
+   */
   get collections(): HIDCollectionInfo[] {
-    return structuredClone(this.#interface.collections);
+    return withoutProtectedReports(this.#interface.collections);
   }
 
   /** A listener for `inputreport`, like the DOM's event handler attribute. */
@@ -246,14 +250,16 @@ export class HIDDevice extends EventTarget {
    * @returns Resolves when written.
    * @throws {TypeError} (rejects) for a report id out of range or data that is not a
    * BufferSource; {DOMException} `InvalidStateError` `The device must be opened first.`,
-   * `NotAllowedError` `Failed to write the report.` (also for protected reports).
+   * `NotAllowedError` `Failed to write the report.` (also for a protected report, a device with
+   * no output reports, a report id the device does not number that way, or data longer than its
+   * largest output report, as Chromium's HidConnection refuses them).
    */
   sendReport(reportId: number, data: BufferSource): Promise<void> {
     return Promise.try(() => {
       const id = octet(reportId, "sendReport");
       const bytes = bufferSource(data, "sendReport");
       const connection = this.#open();
-      if (this.#interface.protectedIds.output.has(id)) {
+      if (this.#refused("output", id, bytes.length)) {
         throw new DOMException("Failed to write the report.", "NotAllowedError");
       }
       try {
@@ -271,14 +277,15 @@ export class HIDDevice extends EventTarget {
    * @param data The report's data, without the report id.
    * @returns Resolves when written.
    * @throws {DOMException} (rejects) `InvalidStateError` `The device must be opened first.`,
-   * `NotAllowedError` `Failed to write the feature report.`
+   * `NotAllowedError` `Failed to write the feature report.` (also for a protected report, a device
+   * with no feature reports, or a report id the device does not number that way).
    */
   sendFeatureReport(reportId: number, data: BufferSource): Promise<void> {
     return Promise.try(() => {
       const id = octet(reportId, "sendFeatureReport");
       const bytes = bufferSource(data, "sendFeatureReport");
       const connection = this.#open();
-      if (this.#interface.protectedIds.feature.has(id)) {
+      if (this.#refused("feature", id)) {
         throw new DOMException("Failed to write the feature report.", "NotAllowedError");
       }
       try {
@@ -295,7 +302,8 @@ export class HIDDevice extends EventTarget {
    * @param reportId The report id (0 when unnumbered), 0 to 255.
    * @returns The report: the report id byte first when the id is not 0, then the data.
    * @throws {DOMException} (rejects) `InvalidStateError` `The device must be opened first.`,
-   * `NotAllowedError` `Failed to receive the feature report.`
+   * `NotAllowedError` `Failed to receive the feature report.` (also for a protected report, a
+   * device with no feature reports, or a report id the device does not number that way).
    */
   receiveFeatureReport(reportId: number): Promise<DataView> {
     return Promise.try(() => {
@@ -303,7 +311,7 @@ export class HIDDevice extends EventTarget {
       const connection = this.#open();
       const failed = () =>
         new DOMException("Failed to receive the feature report.", "NotAllowedError");
-      if (this.#interface.protectedIds.feature.has(id)) throw failed();
+      if (this.#refused("feature", id)) throw failed();
       let report: Uint8Array;
       try {
         report = connection.getFeatureReport(id, this.#interface.maxReportSize.feature + 1);
@@ -315,6 +323,19 @@ export class HIDDevice extends EventTarget {
       const bytes = id === 0 ? report.slice(1) : report;
       return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     });
+  }
+
+  /**
+   * What Chromium's HidConnection (Write, SendFeatureReport, GetFeatureReport) refuses before
+   * the device sees it: a kind of report the descriptor has none of, a report id where the
+   * device numbers none (or none where it numbers them), an output report longer than the
+   * largest the descriptor declares, and a protected report.
+   */
+  #refused(type: "output" | "feature", id: number, dataLength?: number): boolean {
+    const { maxReportSize, hasReportId, protectedIds } = this.#interface;
+    if (maxReportSize[type] === 0 || hasReportId !== (id !== 0)) return true;
+    if (dataLength !== undefined && dataLength > maxReportSize[type]) return true;
+    return protectedIds[type].has(id);
   }
 
   #ready(): void {

@@ -69,6 +69,26 @@ describe("HIDDevice", () => {
     assert.equal(device.collections[0]?.children.length, 4);
   });
 
+  it("shows the page no protected report, and no collection left without reports", async () => {
+    // A keyboard (report 1) and consumer control keys (report 2) on one interface.
+    const keyboardAndMedia = new Uint8Array([
+      ...[0x05, 0x01, 0x09, 0x06, 0xa1, 0x01, 0x85, 0x01, 0x75, 0x08, 0x95, 0x01, 0x81, 0x02],
+      ...[0x91, 0x02, 0xc0],
+      ...[0x05, 0x0c, 0x09, 0x01, 0xa1, 0x01, 0x85, 0x02, 0x75, 0x08, 0x95, 0x01, 0x81, 0x02],
+      0xc0,
+    ]);
+    const { device } = await openDevice({ reportDescriptor: keyboardAndMedia });
+    // Chromium's HidService::RemoveProtectedReports: the keyboard's reports are the OS's.
+    assert.deepEqual(
+      device.collections.map((collection) => [
+        collection.usagePage,
+        collection.usage,
+        collection.inputReports.map((report) => report.reportId),
+      ]),
+      [[0x0c, 0x01, [2]]],
+    );
+  });
+
   it("follows Chromium's open/close states and messages", async () => {
     const { device } = await openDevice();
     await assert.rejects(device.sendReport(1, new Uint8Array(1)), {
@@ -174,6 +194,48 @@ describe("HIDDevice", () => {
     const bytes = await plain.device.receiveFeatureReport(0);
     assert.deepEqual([bytes.byteLength, bytes.getUint8(0), bytes.getUint8(1)], [2, 5, 6]);
     await plain.device.close();
+  });
+
+  it("refuses what Chromium's HidConnection refuses before the device sees it", async () => {
+    const writeFailed = { name: "NotAllowedError", message: "Failed to write the report." };
+    const featureFailed = {
+      name: "NotAllowedError",
+      message: "Failed to write the feature report.",
+    };
+    const receiveFailed = {
+      name: "NotAllowedError",
+      message: "Failed to receive the feature report.",
+    };
+    // The DualShock 3 numbers its reports; its largest output report holds 48 bytes.
+    const numbered = await openDevice();
+    await numbered.device.open();
+    await assert.rejects(numbered.device.sendReport(0, new Uint8Array([1])), writeFailed);
+    await assert.rejects(numbered.device.sendReport(1, new Uint8Array(49)), writeFailed);
+    await numbered.device.sendReport(1, new Uint8Array(48));
+    await assert.rejects(numbered.device.sendFeatureReport(0, new Uint8Array([1])), featureFailed);
+    await assert.rejects(numbered.device.receiveFeatureReport(0), receiveFailed);
+    assert.deepEqual(numbered.backend.traffic("/dev/hidraw7"), {
+      output: [new Uint8Array([1, ...new Uint8Array(48)])],
+      feature: [],
+    });
+    await numbered.device.close();
+    // Unnumbered reports of 2 bytes: a report id is refused, and so is a third byte.
+    const plain = await openDevice({ reportDescriptor: UNNUMBERED });
+    await plain.device.open();
+    await assert.rejects(plain.device.sendReport(1, new Uint8Array([1])), writeFailed);
+    await assert.rejects(plain.device.sendReport(0, new Uint8Array(3)), writeFailed);
+    await assert.rejects(plain.device.sendFeatureReport(2, new Uint8Array([1])), featureFailed);
+    await plain.device.sendReport(0, new Uint8Array([7, 8]));
+    assert.deepEqual(plain.backend.traffic("/dev/hidraw7").output, [new Uint8Array([0, 7, 8])]);
+    await plain.device.close();
+    // The Unifying receiver's vendor interface has no feature reports at all.
+    const vendor = await openDevice({ reportDescriptor: UNIFYING_VENDOR });
+    await vendor.device.open();
+    await assert.rejects(vendor.device.sendFeatureReport(0x10, new Uint8Array(6)), featureFailed);
+    vendor.backend.setFeatureReport("/dev/hidraw7", 0x10, new Uint8Array([0x10, 1]));
+    await assert.rejects(vendor.device.receiveFeatureReport(0x10), receiveFailed);
+    assert.deepEqual(vendor.backend.traffic("/dev/hidraw7").feature, []);
+    await vendor.device.close();
   });
 
   it("refuses protected reports: a keyboard's output report is the OS's", async () => {

@@ -67,12 +67,13 @@ export function checkRequestOptions(options: unknown): {
   if (options === undefined) {
     throw new TypeError(`${PREFIX}1 argument required, but only 0 present.`);
   }
-  if (options === null || typeof options !== "object") {
+  // WebIDL converts null to an empty dictionary; any object, a function too, is a dictionary.
+  if (options !== null && typeof options !== "object" && typeof options !== "function") {
     throw new TypeError(
       `${PREFIX}The provided value is not of type 'HIDDeviceRequestOptions'.`,
     );
   }
-  const { filters, exclusionFilters } = options as Record<string, unknown>;
+  const { filters, exclusionFilters } = (options ?? {}) as Record<string, unknown>;
   if (filters === undefined) {
     throw new TypeError(
       `${PREFIX}Failed to read the 'filters' property from 'HIDDeviceRequestOptions': ` +

@@ -21,6 +21,13 @@ describe("checkRequestOptions", () => {
         "Failed to read the 'filters' property from 'HIDDeviceRequestOptions': " +
         "Required member is undefined.",
       ],
+      // WebIDL converts null to an empty dictionary, whose required member is missing.
+      [
+        null,
+        "Failed to read the 'filters' property from 'HIDDeviceRequestOptions': " +
+        "Required member is undefined.",
+      ],
+      [5, "The provided value is not of type 'HIDDeviceRequestOptions'."],
       [{ filters: [{}] }, "A filter must provide a property to filter by."],
       [
         { filters: [{ productId: 1 }] },

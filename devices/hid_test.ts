@@ -252,6 +252,13 @@ describe("Hid.requestDevice", () => {
       message: "Invalid origin: 5",
     });
     await assert.rejects(hid.getDevices({ origin: "" }), { message: 'Invalid origin: ""' });
+    // A bare string is a mistake, not the default origin: granting file:// would be wrong.
+    const bare = "https://a.test" as unknown as { origin: string };
+    await assert.rejects(hid.requestDevice({ filters: [] }, bare), {
+      name: "TypeError",
+      message: 'Invalid origin options: "https://a.test" (an object like {origin} was expected)',
+    });
+    await assert.rejects(hid.getDevices(bare), { name: "TypeError" });
     const none = null as unknown as { origin: string };
     assert.deepEqual(await hid.requestDevice({ filters: [] }, none), []);
     assert.deepEqual(await hid.getDevices(none), []);
@@ -400,6 +407,55 @@ describe("Hid grants", () => {
     await picked[0]!.open();
     assert.equal(picked[0]!.opened, true);
     await picked[0]!.close();
+  });
+
+  it("never lists an interface whose reports are all protected, whatever the handler says", async () => {
+    const { hid, backend, permissions } = setup([receiverKeyboard, receiverVendor, securityKey]);
+    permissions.setDevicePermissionHandler(() => true);
+    const log: string[] = [];
+    hid.addEventListener("connect", (event) => {
+      log.push((event as HIDConnectionEvent).device.productName);
+    });
+    // Chromium's HidService::FinishGetDevices drops a device left with no collection once
+    // RemoveProtectedReports has taken its protected reports: keyboards, mice, FIDO keys.
+    const listed = await hid.getDevices({ origin: ORIGIN });
+    assert.deepEqual(listed.map((device) => device.interface.info.path), [receiverVendor.path]);
+    // OnDeviceAdded applies the same rule before it tells the page.
+    backend.plug({ ...receiverKeyboard, path: "/dev/hidraw8", physicalDeviceId: "kbd2" });
+    backend.plug(gamepad);
+    await hid.getDevices({ origin: ORIGIN });
+    assert.deepEqual(log, [gamepad.productName]);
+  });
+
+  it("takes a device permission handler that throws as a refusal of that device alone", async () => {
+    const { hid, backend, permissions } = setup([]);
+    // A handler written for devices with a serial number throws for one without (guid only).
+    permissions.setDevicePermissionHandler(({ device }) =>
+      (device as HidDeviceDetails).serialNumber!.startsWith("SN")
+    );
+    const log: string[] = [];
+    hid.addEventListener("connect", (event) => {
+      log.push((event as HIDConnectionEvent).device.productName);
+    });
+    const reported: unknown[] = [];
+    const consoleError = console.error;
+    console.error = (...args: unknown[]) => reported.push(args);
+    try {
+      assert.deepEqual(await hid.getDevices({ origin: ORIGIN }), []);
+      backend.plug(gamepad);
+      backend.plug({ ...nameless, productName: "Board" });
+      // Electron's V8FunctionInvoker answers false for a call that threw; the other device
+      // is still decided, listed and announced.
+      const devices = await hid.getDevices({ origin: ORIGIN });
+      assert.deepEqual(devices.map((device) => device.productName), ["Board"]);
+      assert.deepEqual(log, ["Board"]);
+      assert.ok(reported.length > 0);
+      assert.ok(
+        reported.every((args) => (args as unknown[]).some((arg) => arg instanceof TypeError)),
+      );
+    } finally {
+      console.error = consoleError;
+    }
   });
 
   it("forget() revokes the whole physical device and emits hid-device-revoked", async () => {

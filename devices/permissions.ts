@@ -188,7 +188,9 @@ export const DEFAULT_ORIGIN = "file://";
  *
  * @param where `{origin}`, `undefined` or `null`.
  * @returns The serialised origin.
- * @throws {TypeError} `Invalid origin: <value>` when it is not a string that parses as a URL.
+ * @throws {TypeError} `Invalid origin: <value>` when it is not a string that parses as a URL;
+ * `Invalid origin options: <value> (an object like {origin} was expected)` when `where` is a
+ * string or another non-object (a bare origin would otherwise be taken for the default).
  *
  * @example
  * ```ts
@@ -198,6 +200,12 @@ export const DEFAULT_ORIGIN = "file://";
  * ```
  */
 export function requestOrigin(where: { origin?: unknown } | null | undefined): string {
+  if (where !== undefined && where !== null && typeof where !== "object") {
+    throw new TypeError(
+      `Invalid origin options: ${JSON.stringify(where) ?? String(where)} ` +
+        "(an object like {origin} was expected)",
+    );
+  }
   const origin = where?.origin ?? DEFAULT_ORIGIN;
   if (typeof origin !== "string" || !URL.canParse(origin)) {
     throw new TypeError(`Invalid origin: ${JSON.stringify(origin) ?? String(origin)}`);
@@ -400,9 +408,13 @@ export class Permissions {
     });
   }
 
-  /** The device permission handler, or `null` (Web Serial keeps its own grants and asks it). */
+  /**
+   * The device permission handler, or `null` (Web Serial keeps its own grants and asks it):
+   * a function that asks it as {@linkcode devicePermission} does, its answer taken by
+   * truthiness and an exception taken as a refusal (reported on `console.error`).
+   */
   get devicePermissionHandler(): DevicePermissionHandler | null {
-    return this.#deviceHandler;
+    return this.#deviceHandler === null ? null : (details) => this.#askDeviceHandler(details);
   }
 
   /** Whether a device permission handler is set. */
@@ -419,7 +431,8 @@ export class Permissions {
    * (the default `requestingUrl` is the URL given as `origin`, canonicalised as Chromium's GURL).
    * @returns Whether it was granted; `false` when the handler is cleared before answering.
    * @throws {TypeError} `Unknown permission "<name>"`; `Invalid origin: <value>` when the
-   * origin is not a URL; (rejects) what the handler throws.
+   * origin is not a URL; `Invalid origin options: <value> ...` when `options` is no object;
+   * (rejects) what the handler throws.
    */
   request(permission: string, options: PermissionRequestOptions = {}): Promise<boolean> {
     if (!REQUEST_PERMISSIONS.includes(permission)) {
@@ -512,7 +525,7 @@ export class Permissions {
    * @param details `{deviceType, origin, device}`, the handler's argument.
    * @param matches Whether a grant of this origin and type is for this device (the device
    * flow's identity rule, like HID's vendor id + product id + serial number).
-   * @returns Whether it may.
+   * @returns Whether it may; `false` when the handler throws (reported on `console.error`).
    */
   devicePermission(
     details: DevicePermissionDetails,
@@ -520,11 +533,22 @@ export class Permissions {
   ): boolean {
     const grants = this.granted(details.origin, details.deviceType);
     if (grants.some((grant) => !grant.persistent && matches(grant))) return true;
-    if (this.#deviceHandler !== null) {
-      const { deviceType, origin, device } = details;
-      return Boolean(this.#deviceHandler({ deviceType, origin, device }));
-    }
+    if (this.#deviceHandler !== null) return this.#askDeviceHandler(details);
     return grants.some((grant) => grant.persistent && matches(grant));
+  }
+
+  /**
+   * Electron calls the handler through gin's V8FunctionInvoker, which answers `false` when the
+   * call throws (the exception goes to the main process's reporter): one device is refused and
+   * the others are still decided, listed and announced.
+   */
+  #askDeviceHandler({ deviceType, origin, device }: DevicePermissionDetails): boolean {
+    try {
+      return Boolean(this.#deviceHandler?.({ deviceType, origin, device }));
+    } catch (error) {
+      console.error("Device permission handler failed:", error);
+      return false;
+    }
   }
 
   /**

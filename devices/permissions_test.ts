@@ -231,6 +231,23 @@ describe("Permissions handlers", () => {
 });
 
 describe("requestOrigin", () => {
+  it("refuses an origin given bare instead of as {origin}, rather than act for file://", () => {
+    const permissions = new Permissions();
+    const bare = "https://a.test" as unknown as { origin: string };
+    const message =
+      'Invalid origin options: "https://a.test" (an object like {origin} was expected)';
+    assert.throws(() => requestOrigin(bare), { name: "TypeError", message });
+    assert.throws(() => requestOrigin(5 as unknown as { origin: string }), {
+      name: "TypeError",
+      message: "Invalid origin options: 5 (an object like {origin} was expected)",
+    });
+    assert.throws(
+      () => permissions.request("midi", bare as unknown as PermissionRequestOptions),
+      { name: "TypeError", message },
+    );
+    assert.equal(requestOrigin(undefined), "file://");
+  });
+
   it("gives a blob: or filesystem: URL its inner URL's origin, as url::Origin::Create does", () => {
     const cases: [string, string][] = [
       ["blob:https://a.test/6c1b1a7e", "https://a.test"],
@@ -248,6 +265,28 @@ describe("requestOrigin", () => {
 });
 
 describe("Permissions device grants", () => {
+  it("hands Web Serial a device handler whose exception is a refusal, as Electron's", () => {
+    const permissions = new Permissions();
+    assert.equal(permissions.devicePermissionHandler, null);
+    permissions.setDevicePermissionHandler(({ device }) =>
+      (device as { serial_number?: string }).serial_number!.length > 0
+    );
+    const reported: unknown[] = [];
+    const consoleError = console.error;
+    console.error = (...args: unknown[]) => reported.push(args);
+    try {
+      const ask = permissions.devicePermissionHandler!;
+      const origin = "https://a.test";
+      assert.equal(ask({ deviceType: "serial", origin, device: { name: "ttyUSB0" } }), false);
+      assert.equal(reported.length, 1);
+      const device = { name: "Board", serial_number: "S1" };
+      assert.equal(ask({ deviceType: "serial", origin, device }), true);
+      assert.equal(reported.length, 1);
+    } finally {
+      console.error = consoleError;
+    }
+  });
+
   it("keeps grants per origin and type", () => {
     const permissions = new Permissions();
     permissions.grant("https://a.test", "hid", { serial: "A1" }, true);

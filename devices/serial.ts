@@ -385,7 +385,8 @@ export class Serial extends EventTarget {
    * @param options `{filters}`: USB vendor/product ids.
    * @param requester `{origin}` (default `file://`).
    * @returns The chosen port, granted to the origin.
-   * @throws {TypeError} (rejects) Chromium's filter messages; `Invalid origin: ...`.
+   * @throws {TypeError} (rejects) Chromium's filter messages; `Invalid origin: ...`;
+   * `Invalid origin options: ...` for a `requester` that is no object (a bare origin string).
    * @throws {Error} (rejects) what a `select-serial-port` listener throws before answering.
    * @throws {DOMException} (rejects) `NotFoundError` `Failed to execute 'requestPort' on
    * 'Serial': No port selected by the user.` on denial, no listener, `''` or an unknown id.
@@ -447,7 +448,7 @@ export class Serial extends EventTarget {
    * @param requester `{origin}` (default `file://`).
    * @returns The ports, sorted by path.
    * @throws {TypeError} (rejects) `Invalid origin: ...` for an origin that is not a non-empty
-   * string.
+   * string; `Invalid origin options: ...` for a `requester` that is no object.
    */
   async getPorts(requester: SerialRequester = {}): Promise<SerialPort[]> {
     const origin = requestOrigin(requester);

@@ -148,6 +148,12 @@ describe("Serial", () => {
       name: "TypeError",
       message: "Invalid origin: 5",
     });
+    const bare = "https://a.test" as unknown as { origin: string };
+    await assert.rejects(serial.requestPort({}, bare), {
+      name: "TypeError",
+      message: 'Invalid origin options: "https://a.test" (an object like {origin} was expected)',
+    });
+    await assert.rejects(serial.getPorts(bare), { name: "TypeError" });
     await assert.rejects(
       serial.requestPort({ filters: [{}] }),
       new TypeError(

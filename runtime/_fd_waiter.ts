@@ -33,6 +33,9 @@ interface PollAnswer {
 
 const FAILURE = POLLERR | POLLHUP | POLLNVAL;
 
+/** Bun's `Worker` can stop and start keeping the program running; Deno's never takes this path. */
+type RefWorker = Worker & { ref?(): void; unref?(): void };
+
 /** poll(2) on another thread: resolves with its result once it returns. */
 type AsyncPoll = (fds: Uint8Array, count: bigint, timeout: number) => Promise<number>;
 
@@ -76,7 +79,7 @@ export class FdWaiter {
   #libc: Libc;
   #fd: number;
   /** Bun's poll(2) worker; `undefined` in Deno, which polls with a nonblocking FFI call. */
-  #worker: Worker | undefined;
+  #worker: RefWorker | undefined;
   #asyncPoll: AsyncPoll | undefined;
   #fds = new Uint8Array(16);
   #started: Promise<void>;
@@ -122,8 +125,10 @@ export class FdWaiter {
         if (this.#polling !== 0) this.#answered(-1, false);
       };
       worker.onmessage = (message: MessageEvent<PollAnswer>) => {
-        if (message.data.ready) resolve();
-        else this.#answered(message.data.revents ?? -1, message.data.woke ?? false);
+        if (message.data.ready) {
+          resolve();
+          if (this.#polling === 0) this.#keepAlive(false);
+        } else this.#answered(message.data.revents ?? -1, message.data.woke ?? false);
       };
     });
   }
@@ -210,6 +215,7 @@ export class FdWaiter {
     this.#started.then(
       () => {
         if (this.#closed) return this.#release?.();
+        this.#keepAlive(true);
         this.#worker!.postMessage({ fd: this.#fd, events: this.#polling, wakeFd: this.#wakeRead });
       },
       () => this.#answered(-1, false),
@@ -232,5 +238,16 @@ export class FdWaiter {
     }
     this.#waiters = waiting;
     if (waiting.length > 0) this.#poll();
+    else this.#keepAlive(false);
+  }
+
+  /**
+   * An idle open descriptor does not keep the program running, a wait on it does: as Deno's
+   * nonblocking poll(2) call, pending only while someone waits, and as a socket's pending read.
+   * Bun's worker would otherwise hold the program for as long as the descriptor is open.
+   */
+  #keepAlive(on: boolean): void {
+    if (on) this.#worker?.ref?.();
+    else this.#worker?.unref?.();
   }
 }

@@ -50,6 +50,20 @@ describe("Session serial", { skip: platform() === "linux" ? false : "needs Linux
     assert.equal(code, 0);
   });
 
+  it("keeps the program running while a read waits on an open port, and only then", {
+    timeout: 60_000,
+  }, async () => {
+    // Deno's poll(2) is a nonblocking FFI call, pending only while a read or write waits; Bun's
+    // poll worker kept an idle open port's program running for ever.
+    const fixture = new URL("../tests/fixtures/serial_open_exit.ts", import.meta.url);
+    const idle = await runFixture(fixture, 20_000);
+    assert.deepEqual([idle.out.trim(), idle.code], ["read 65", 0]);
+    // Killed at the limit: a read that waits is work the program has not finished.
+    const waiting = await runFixture(fixture, 5_000, { SERIAL_OPEN_EXIT: "wait" });
+    assert.equal(waiting.out.trim(), "read 65");
+    assert.equal(waiting.code, "SIGTERM");
+  });
+
   it("asks the permission check handler with Electron's arguments", async () => {
     const ses = newSession("serial-check");
     const calls: unknown[] = [];
