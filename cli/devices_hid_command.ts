@@ -9,6 +9,7 @@ import { parseArgs } from "node:util";
 import type { HidBackend, HidInterfaceInfo } from "../core/hid_backend.ts";
 import { parseReportDescriptor } from "../session/mod.ts";
 import { usageLine } from "./usage_error.ts";
+import { terminalText } from "./terminal_text.ts";
 
 /**
  * The usage line of `ses devices hid`.
@@ -106,10 +107,12 @@ function listing(info: HidInterfaceInfo): ListedHidInterface {
 
 function line(entry: ListedHidInterface): string {
   const hex = (value: number) => value.toString(16).padStart(4, "0");
-  const name = [entry.manufacturerName, entry.productName].filter(Boolean).join(" ") ||
-    "(no name)";
+  // The names and serial number are the device's own USB strings: escaped, not obeyed.
+  const name = terminalText(
+    [entry.manufacturerName, entry.productName].filter(Boolean).join(" ") || "(no name)",
+  );
   const parts = [entry.path, `${hex(entry.vendorId)}:${hex(entry.productId)}`, name];
-  if (entry.serialNumber) parts.push(`serial ${entry.serialNumber}`);
+  if (entry.serialNumber) parts.push(`serial ${terminalText(entry.serialNumber)}`);
   parts.push(
     entry.interfaceNumber >= 0 ? `${entry.busType} if ${entry.interfaceNumber}` : entry.busType,
   );

@@ -48,6 +48,25 @@ describe("ses devices hid", () => {
     ]);
   });
 
+  it("escapes the control characters of a device's own strings instead of printing them", async () => {
+    const hostile = new RecordedHidBackend([{
+      path: "/dev/hidraw4",
+      vendorId: 0x1234,
+      productId: 0x5678,
+      manufacturerName: "Evil\x1b]0;owned\x07",
+      productName: "Pad\x1b[2J",
+      serialNumber: "1\r2",
+      interfaceNumber: 0,
+      reportDescriptor: UNIFYING_VENDOR,
+    }]);
+    const { out, output } = capture();
+    assert.equal(await runDevicesHid(() => Promise.resolve(hostile), [], output), 0);
+    assert.equal(
+      out[0],
+      "/dev/hidraw4  1234:5678  Evil\\x1b]0;owned\\x07 Pad\\x1b[2J  serial 1\\x0d2  usb if 0  collections ff00:0001 ff00:0002 ff00:0004",
+    );
+  });
+
   it("prints JSON with --json", async () => {
     const { out, output } = capture();
     assert.equal(await runDevicesHid(() => Promise.resolve(backend), ["--json"], output), 0);

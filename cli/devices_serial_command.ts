@@ -9,6 +9,7 @@ import { statSync } from "node:fs";
 import { parseArgs } from "node:util";
 import type { SessionModule } from "../session/mod.ts";
 import { usageLine } from "./usage_error.ts";
+import { terminalText } from "./terminal_text.ts";
 
 /** The usage line of `ses devices serial`. */
 export const DEVICES_SERIAL_USAGE = "  ses devices serial [--add PATH]... [--json]";
@@ -87,8 +88,12 @@ export async function runDevicesSerial(
     const hex = (id: string | undefined) =>
       id === undefined ? "----" : Number(id).toString(16).padStart(4, "0");
     const ids = port.vendorId === undefined ? "" : `${hex(port.vendorId)}:${hex(port.productId)}`;
+    // The names come from the device (udev reads its USB strings): escaped, tabs too, as the
+    // columns are tab-separated.
+    const field = (text: string | undefined) => terminalText(text ?? "").replaceAll("\t", "\\t");
     output.out(
-      [port.portName, ids, port.serialNumber ?? "", port.displayName ?? ""].join("\t").trimEnd(),
+      [field(port.portName), ids, field(port.serialNumber), field(port.displayName)].join("\t")
+        .trimEnd(),
     );
   }
   return status;
