@@ -4,16 +4,20 @@ import { netLogToHar } from "./net_log_to_har.ts";
 import type { ReadNetLog, ReadNetLogEvent } from "./read_net_log.ts";
 import { VERSION } from "../core/version.ts";
 
+// An event of the one request (source 1) the logs below hold, `time` ms after it started.
+function event(
+  time: number,
+  type: string,
+  phase: string,
+  params?: Record<string, unknown>,
+): ReadNetLogEvent {
+  const source = { id: 1, type: "URL_REQUEST", startTime: 1000 };
+  return { time: 1000 + time, type, phase, source, ...(params ? { params } : {}) };
+}
+
 // One hop: headers sent at 10 ms, an upload written at 10, 16 and 22 ms, the response head at
 // 30 ms, the end at 40 ms.
 function uploadLog(clientInfo?: Record<string, unknown>): ReadNetLog {
-  const source = { id: 1, type: "URL_REQUEST", startTime: 1000 };
-  const event = (
-    time: number,
-    type: string,
-    phase: string,
-    params?: Record<string, unknown>,
-  ): ReadNetLogEvent => ({ time: 1000 + time, type, phase, source, ...(params ? { params } : {}) });
   return {
     constants: { netError: {}, ...(clientInfo ? { clientInfo } : {}) },
     rawEvents: [],
@@ -43,19 +47,6 @@ function uploadLog(clientInfo?: Record<string, unknown>): ReadNetLog {
 
 describe("netLogToHar", () => {
   it("counts each head's bytes for headersSize, a stripped value at its stripped size, and what gzip saved", () => {
-    const source = { id: 1, type: "URL_REQUEST", startTime: 1000 };
-    const event = (
-      time: number,
-      type: string,
-      phase: string,
-      params?: Record<string, unknown>,
-    ) => ({
-      time: 1000 + time,
-      type,
-      phase,
-      source,
-      ...(params ? { params } : {}),
-    });
     const log = (received: ReadNetLogEvent): ReadNetLog => ({
       constants: { netError: {} },
       rawEvents: [],
