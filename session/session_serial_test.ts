@@ -44,7 +44,7 @@ describe("Session serial", { skip: platform() === "linux" ? false : "needs Linux
     // Deno's node:fs watcher is ref'd again after each event it delivers: without care the
     // watch on /dev/pts kept the program running for ever.
     const { code, out } = await runFixture(
-      new URL("../tests/fixtures/serial_watch_exit.ts", import.meta.url),
+      new URL("../tests/fixtures/serial_exit.ts", import.meta.url),
     );
     assert.equal(out.trim(), "read 65");
     assert.equal(code, 0);
@@ -55,11 +55,11 @@ describe("Session serial", { skip: platform() === "linux" ? false : "needs Linux
   }, async () => {
     // Deno's poll(2) is a nonblocking FFI call, pending only while a read or write waits; Bun's
     // poll worker kept an idle open port's program running for ever.
-    const fixture = new URL("../tests/fixtures/serial_open_exit.ts", import.meta.url);
-    const idle = await runFixture(fixture, 20_000);
+    const fixture = new URL("../tests/fixtures/serial_exit.ts", import.meta.url);
+    const idle = await runFixture(fixture, 20_000, { SERIAL_EXIT: "open" });
     assert.deepEqual([idle.out.trim(), idle.code], ["read 65", 0]);
     // Killed at the limit: a read that waits is work the program has not finished.
-    const waiting = await runFixture(fixture, 5_000, { SERIAL_OPEN_EXIT: "wait" });
+    const waiting = await runFixture(fixture, 5_000, { SERIAL_EXIT: "wait" });
     assert.equal(waiting.out.trim(), "read 65");
     assert.equal(waiting.code, "SIGTERM");
   });
