@@ -19,6 +19,7 @@ import {
   spellingIn,
   type Spellings,
 } from "../core/header_spelling.ts";
+import { wallClock } from "./wall_clock.ts";
 
 export type { UploadData };
 
@@ -195,11 +196,12 @@ export type CallbackResponse = BeforeRequestResponse;
  * ```
  */
 export function eventTime(): number {
-  return TIME_ORIGIN + performance.now();
+  return clock();
 }
 
-// Read once: a getter call per event costs Deno as much as the clock read.
-const TIME_ORIGIN = performance.timeOrigin;
+// Not `performance.timeOrigin + performance.now()`: that drifts from the wall clock as the
+// process runs (wall_clock.ts says how).
+const clock = wallClock();
 
 /**
  * Builds the fields every event shares.
