@@ -27,6 +27,7 @@ import type { ResolvedSSLConfig } from "./ssl_config.ts";
 import { tcpConnect } from "./tcp_connect.ts";
 import { loggedStep, pacString } from "./step_log.ts";
 import { connectTls } from "./tls_connect.ts";
+import { hostPort } from "./host_port.ts";
 
 /** The TLS settings new connections use; `key` separates pool groups by policy. */
 export interface TlsPolicy {
@@ -359,8 +360,4 @@ function defaultPort(url: URL, secure: boolean): number {
 function userInfo(proxy: ProxyEndpoint): string {
   if (proxy.username === undefined) return "";
   return `${encodeURIComponent(proxy.username)}:${encodeURIComponent(proxy.password ?? "")}@`;
-}
-
-function hostPort(host: string, port: number): string {
-  return host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
 }

@@ -7,6 +7,7 @@
 
 import type { NetLogWithSource } from "../core/net_log_sink.ts";
 import type { ProxyServer } from "../core/proxy_resolver_like.ts";
+import { hostPort } from "./host_port.ts";
 
 /**
  * The Chromium error number of a failure: a `SessionError`'s `errno`, else `ERR_FAILED` (-2).
@@ -87,8 +88,7 @@ export function pacString(proxies: readonly ProxyServer[]): string {
       : proxy.scheme === "https"
       ? "HTTPS"
       : proxy.scheme.toUpperCase();
-    const host = proxy.host.includes(":") ? `[${proxy.host}]` : proxy.host;
-    return `${keyword} ${host}:${proxy.port}`;
+    return `${keyword} ${hostPort(proxy.host, proxy.port)}`;
   }).join(";");
 }
 
@@ -109,7 +109,6 @@ export function pacString(proxies: readonly ProxyServer[]): string {
  */
 export function proxyChainString(proxy: ProxyServer): string {
   if (proxy.scheme === "direct") return "[direct://]";
-  const host = proxy.host.includes(":") ? `[${proxy.host}]` : proxy.host;
   const prefix = proxy.scheme === "http" ? "" : `${proxy.scheme}://`;
-  return `[${prefix}${host}:${proxy.port}]`;
+  return `[${prefix}${hostPort(proxy.host, proxy.port)}]`;
 }

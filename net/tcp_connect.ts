@@ -16,6 +16,7 @@ import {
 import type { ResolvedAddress } from "./host_resolver.ts";
 import { netErrorFromSystemError } from "./net_error_from_system.ts";
 import { loggedStep } from "./step_log.ts";
+import { hostPort } from "./host_port.ts";
 
 /** Options for {@linkcode tcpConnect}. */
 export interface TcpConnectOptions extends ConnectStepOptions {
@@ -76,7 +77,7 @@ async function connectAny(options: TcpConnectOptions, signal: AbortSignal): Prom
     // Chromium's AddressList::NetLogParams: the addresses, and the DNS aliases the resolver
     // (getaddrinfo without canonical names) does not give.
     () => ({
-      address_list: addresses.map(({ address }) => endpoint(address, port)),
+      address_list: addresses.map(({ address }) => hostPort(address, port)),
       aliases: [],
     }),
     () => connectAddresses(addresses, options, signal),
@@ -84,16 +85,12 @@ async function connectAny(options: TcpConnectOptions, signal: AbortSignal): Prom
     // knows its own (a custom connector's may not).
     (socket) =>
       socket.localAddress === undefined || socket.localPort === undefined
-        ? { remote_address: endpoint(socket.remoteAddress ?? "", port) }
+        ? { remote_address: hostPort(socket.remoteAddress ?? "", port) }
         : {
-          local_address: endpoint(socket.localAddress, socket.localPort),
-          remote_address: endpoint(socket.remoteAddress ?? "", port),
+          local_address: hostPort(socket.localAddress, socket.localPort),
+          remote_address: hostPort(socket.remoteAddress ?? "", port),
         },
   );
-}
-
-function endpoint(address: string, port: number): string {
-  return address.includes(":") ? `[${address}]:${port}` : `${address}:${port}`;
 }
 
 async function connectAddresses(
@@ -110,7 +107,7 @@ async function connectAddresses(
       return await loggedStep(
         netLog,
         "TCP_CONNECT_ATTEMPT",
-        () => ({ address: endpoint(address, port) }),
+        () => ({ address: hostPort(address, port) }),
         () =>
           attempt().catch((error: unknown) => {
             throw signal.aborted ? error : netErrorFromSystemError(error, "connect");
