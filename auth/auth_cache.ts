@@ -33,6 +33,8 @@ export interface AuthCacheEntry {
   digest?: DigestChallenge;
   /** Digest: how many times `digest.nonce` has been used. */
   nonceCount: number;
+  /** The challenge the identity answered (a header value), for the net log's handler events. */
+  challenge?: string;
 }
 
 /**

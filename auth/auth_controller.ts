@@ -13,6 +13,7 @@ import { basicAuthorization } from "./basic.ts";
 import { type AuthChallenge, parseChallenges } from "./challenge.ts";
 import { digestAuthorization, type DigestChallenge, readDigestChallenge } from "./digest.ts";
 import { ntlmAuthenticate, ntlmNegotiate, readNtlmChallenge } from "./ntlm.ts";
+import type { AuthNetLog } from "./auth_net_log.ts";
 
 /** Electron's `authInfo` of the `'login'` event. */
 export interface AuthInfo {
@@ -150,6 +151,7 @@ export class AuthController {
   #cacheTried = new Set<string>();
   #prompts = 0;
   #staleRetries = 0;
+  #log: AuthNetLog | undefined;
 
   /**
    * Starts the state for one request.
@@ -157,12 +159,19 @@ export class AuthController {
    * @param target The server or proxy.
    * @param policy The session's cache, login event and NTLM allowlist.
    * @param explicit Credentials from the URL or the proxy URI, tried first, once.
+   * @param log Where the controller's net log events go, when a log is capturing.
    */
-  constructor(target: AuthTarget, policy: AuthPolicy, explicit?: Credentials) {
+  constructor(
+    target: AuthTarget,
+    policy: AuthPolicy,
+    explicit?: Credentials,
+    log?: AuthNetLog,
+  ) {
     this.#target = target;
     this.#policy = policy;
     this.#explicit = explicit;
     this.#explicitGiven = explicit !== undefined;
+    this.#log = log;
   }
 
   /**
@@ -180,6 +189,10 @@ export class AuthController {
     this.#cacheTried.add(`${entry.realm}\n${entry.scheme}`);
     const { scheme, realm, credentials } = entry;
     this.#sent = { scheme, realm, credentials, entry };
+    if (this.#log) {
+      this.#log.preemptive({ scheme, challenge: entry.challenge });
+      this.#log.generateToken();
+    }
     if (entry.scheme === "basic") {
       return basicAuthorization(entry.credentials.username, entry.credentials.password);
     }
@@ -213,12 +226,20 @@ export class AuthController {
     const sent = this.#sent;
     if (sent) {
       const continued = this.#continue(sent, challenges, request);
-      if (continued) return continued;
+      if (continued) {
+        // The handler goes on (Chromium's HandleAnotherChallenge accepts): no new one is made.
+        this.#log?.handleChallenge();
+        this.#log?.generateToken();
+        return continued;
+      }
       // The server or proxy asked again: what we sent was rejected.
       this.#policy.cache.remove(sent.entry);
       this.#sent = undefined;
     }
     const chosen = this.#choose(challenges);
+    this.#log?.handleChallenge(
+      chosen && { scheme: chosen.challenge.scheme, challenge: chosen.challenge.text },
+    );
     if (!chosen) return undefined;
     const { challenge, digest } = chosen;
     const scheme = challenge.scheme;
@@ -232,7 +253,9 @@ export class AuthController {
       credentials,
       this.#target.isProxy ? undefined : request.path,
     );
+    entry.challenge = challenge.text;
     this.#sent = { scheme, realm, credentials, entry };
+    this.#log?.generateToken();
     if (scheme === "ntlm") {
       this.#sent.ntlmLeg = "negotiate";
       return { value: `NTLM ${ntlmNegotiate()}`, pinConnection: true };

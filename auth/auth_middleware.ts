@@ -23,6 +23,7 @@ import {
 import { proxyCredentials, proxyTarget, proxyTargetKey } from "./proxy_target.ts";
 import { discardBody } from "../core/discard_body.ts";
 import { hasUserinfo } from "../core/userinfo.ts";
+import { AuthNetLog, proxyAuthNetLog } from "./auth_net_log.ts";
 
 /** Options for {@linkcode authMiddleware}. */
 export interface AuthMiddlewareOptions extends AuthPolicy {
@@ -142,8 +143,11 @@ async function authenticate(
   // extra headers last), so answering a 401 could only loop: such a 401 is the caller's.
   const callerAuthorizes = request.headers.has("authorization");
   const callerProxyAuthorizes = request.headers.has("proxy-authorization");
-  const server = new AuthController(serverTarget(url), options, explicit);
+  const netLog = context.netLog?.sink.capturing ? context.netLog : undefined;
+  const serverLog = netLog && new AuthNetLog(netLog, "server", request.url, url.origin);
+  const server = new AuthController(serverTarget(url), options, explicit, serverLog);
   let proxy: AuthController | undefined;
+  let proxyLog: AuthNetLog | undefined;
   let proxyKey = "";
   const answerFor = (response: Response): Promise<AuthAnswer | undefined> | undefined => {
     if (response.status === 401) {
@@ -164,7 +168,9 @@ async function authenticate(
     ) return undefined;
     const key = proxyTargetKey(via);
     if (proxy === undefined || key !== proxyKey) {
-      proxy = new AuthController(proxyTarget(via, key), options, proxyCredentials(via));
+      proxyLog?.end();
+      proxyLog = netLog && proxyAuthNetLog(netLog, key);
+      proxy = new AuthController(proxyTarget(via, key), options, proxyCredentials(via), proxyLog);
       proxyKey = key;
     }
     return proxy.respond(
@@ -209,7 +215,6 @@ async function authenticate(
         response.body?.cancel().catch(() => {});
         throw error;
       }
-      if (context.netLog?.sink.capturing) logChallenge(context, response, answer);
       if (answer === undefined) return response;
       // The challenge's cookies were stored by the cookie stage below as it passed; the answer
       // goes through that stage again, with them.
@@ -221,33 +226,13 @@ async function authenticate(
   } finally {
     // The next hop (a redirect, perhaps to another origin) starts with no credentials.
     context.authHeaders = undefined;
+    serverLog?.end();
+    proxyLog?.end();
     if (pin !== undefined) {
       context.connectionPin = undefined;
       pin.release?.();
     }
   }
-}
-
-// Chromium's HttpAuthController logs AUTH_HANDLE_CHALLENGE with the challenge it handled; the
-// answer's scheme is the first word of the credentials (never the credentials themselves).
-function logChallenge(
-  context: RequestContext,
-  response: Response,
-  answer: AuthAnswer | undefined,
-): void {
-  const { sink, source } = context.netLog!;
-  const proxy = response.status === 407;
-  sink.add({
-    type: "AUTH_HANDLE_CHALLENGE",
-    phase: "PHASE_NONE",
-    source,
-    params: {
-      target: proxy ? "proxy" : "server",
-      challenges: challengeValues(response, proxy ? "proxy-authenticate" : "www-authenticate"),
-      answered: answer !== undefined,
-      ...(answer ? { scheme: answer.value.split(" ", 1)[0]!.toLowerCase() } : {}),
-    },
-  });
 }
 
 // A protocol handler's 401/407 is its caller's: Chromium's auth controllers sit in

@@ -14,6 +14,8 @@ export interface AuthChallenge {
   readonly token68?: string;
   /** The parameters, names in lower case, values unquoted; the first of a repeated name wins. */
   readonly params: ReadonlyMap<string, string>;
+  /** The header value it was read from (Chromium's challenge text: one header line). */
+  readonly text: string;
 }
 
 const TCHAR = /[!#$%&'*+\-.^_`|~0-9A-Za-z]/;
@@ -68,7 +70,8 @@ class ChallengeReader {
     const params = new Map<string, string>();
     this.#skipSpaces();
     const token68 = this.#token68();
-    if (token68 !== undefined) return { scheme, token68, params };
+    const text = this.#text;
+    if (token68 !== undefined) return { scheme, token68, params, text };
     for (;;) {
       this.#skipSpaces();
       const start = this.#at;
@@ -77,7 +80,7 @@ class ChallengeReader {
       if (name === "" || this.#text[this.#at] !== "=") {
         // Not a parameter: the next challenge's scheme (or garbage) starts here.
         this.#at = start;
-        return { scheme, params };
+        return { scheme, params, text };
       }
       this.#at++;
       this.#skipSpaces();
@@ -87,7 +90,7 @@ class ChallengeReader {
       this.#skipSpaces();
       if (this.#text[this.#at] !== ",") {
         if (this.#at < this.#text.length) this.#skipPast(",");
-        return { scheme, params };
+        return { scheme, params, text };
       }
       // Commas separate both parameters and challenges; empty list elements are allowed.
       while (

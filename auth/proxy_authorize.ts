@@ -10,7 +10,8 @@ import type { ProxyAuthorize, ProxyHandshake, ProxyTarget } from "../core/proxy_
 import type { ProxyServer } from "../core/proxy_resolver_like.ts";
 import { rawHeaderValues } from "../core/raw_header_values.ts";
 import { AuthController, type AuthPolicy } from "./auth_controller.ts";
-import { proxyCredentials, proxyTarget } from "./proxy_target.ts";
+import { type AuthNetLog, proxyAuthNetLog } from "./auth_net_log.ts";
+import { proxyCredentials, proxyTarget, proxyTargetKey } from "./proxy_target.ts";
 
 /**
  * Makes the `ProxyAuthorize` of one tunnel handshake: call it for every 407 of that handshake.
@@ -21,6 +22,8 @@ import { proxyCredentials, proxyTarget } from "./proxy_target.ts";
  * `https://host:port/`.
  * @param signal The handshake's: an abort stops waiting for the `'login'` answer, and a late
  * answer is dropped.
+ * @param netLog The handshake's net log: the controller logs on a source of its own bound to
+ * it (see {@linkcode AuthNetLog}); the caller ends it with `end()` when the handshake is over.
  * @returns The authorizer; it resolves `undefined` to give up.
  *
  * @example
@@ -42,6 +45,7 @@ export function createProxyAuthorize(
   target: ProxyTarget,
   url?: string,
   signal?: AbortSignal,
+  netLog?: AuthNetLog,
 ): ProxyAuthorize {
   let controller: AuthController | undefined;
   const authority = target.host.includes(":")
@@ -49,7 +53,12 @@ export function createProxyAuthorize(
     : `${target.host}:${target.port}`;
   return async (lines, proxy: ProxyServer) => {
     if (proxy.scheme === "direct") return undefined;
-    controller ??= new AuthController(proxyTarget(proxy), policy, proxyCredentials(proxy));
+    controller ??= new AuthController(
+      proxyTarget(proxy),
+      policy,
+      proxyCredentials(proxy),
+      netLog,
+    );
     const values = rawHeaderValues(lines, "proxy-authenticate");
     const answer = await controller.respond(values, {
       url: url ?? `https://${authority}/`,
@@ -84,8 +93,11 @@ export function createProxyAuthorize(
  * ```
  */
 export function withProxyAuth(handshake: ProxyHandshake, policy: AuthPolicy): ProxyHandshake {
-  return (socket, proxy, target, options) =>
-    handshake(socket, proxy, target, {
+  return (socket, proxy, target, options) => {
+    const netLog = options.netLog?.sink.capturing && proxy.scheme !== "direct"
+      ? proxyAuthNetLog(options.netLog, proxyTargetKey(proxy))
+      : undefined;
+    const done = handshake(socket, proxy, target, {
       ...options,
       // A handshake for no request (a preconnect) uses cached credentials only, as Chromium's
       // preconnects have nobody to ask.
@@ -94,6 +106,9 @@ export function withProxyAuth(handshake: ProxyHandshake, policy: AuthPolicy): Pr
         target,
         options.url,
         options.signal,
+        netLog,
       ),
     });
+    return netLog === undefined ? done : done.finally(() => netLog.end());
+  };
 }

@@ -74,14 +74,15 @@ function elideChallenge(value: string): string {
 }
 
 /**
- * An event's parameters as JSON text, with what the mode allows: header lists and
- * `AUTH_HANDLE_CHALLENGE`'s `challenges` elided as {@linkcode elideHeaderLine} does, socket
- * bytes (`bytes`: a `Uint8Array`, or a string of Latin-1 text) kept, as base64, only in
- * `everything`, cookie names and values and the password of a `url` or `location` only with
- * `includeSensitive` or `everything` (Chromium's NetLogCaptureIncludesSensitive /
- * IncludesSocketBytes; Chromium logs a URL's password in every mode, @ses keeps it out of
- * `default`, which promises to strip credentials). Events with
- * nothing to strip, most of them, take one `JSON.stringify`.
+ * An event's parameters as JSON text, with what the mode allows: header lists elided as
+ * {@linkcode elideHeaderLine} does, socket bytes (`bytes`: a `Uint8Array`, or a string of
+ * Latin-1 text) kept, as base64, only in `everything`; cookie names and values,
+ * `AUTH_HANDLER_CREATE_RESULT`'s `challenge` and the user name and password of a `url` or
+ * `location` only with `includeSensitive` or `everything` (Chromium's
+ * NetLogCaptureIncludesSensitive / IncludesSocketBytes). A URL with credentials is written in
+ * `default` as Chromium writes a request's: `http://host/path (credentials redacted)`; Chromium
+ * keeps a redirect's `location` as received, @ses redacts it the same way, as `default` promises
+ * to strip credentials. Events with nothing to strip, most of them, take one `JSON.stringify`.
  *
  * @param params The parameters the network code gave.
  * @param mode The capture mode.
@@ -108,54 +109,60 @@ export function paramsJson(params: Record<string, unknown>, mode: CaptureMode): 
   const elide = Array.isArray(headers) && headers.some(isSensitiveLine);
   // Cookie events (COOKIE_INCLUSION_STATUS) are the ones with an `operation`.
   const cookie = mode === "default" && typeof params.operation === "string";
-  // AUTH_HANDLE_CHALLENGE's `challenges` are authenticate header values, elided as those.
-  const challenges = mode === "default" && Array.isArray(params.challenges);
-  // A request's URL (REQUEST_ALIVE, URL_REQUEST_START_JOB) or redirect target may carry a
-  // password (`http://user:pass@host/`): the auth stage takes it off only below these events.
-  const password = mode === "default" &&
-    (hasPassword(params.url) || hasPassword(params.location));
-  if (params.bytes === undefined && !elide && !cookie && !challenges && !password) {
+  // AUTH_HANDLER_CREATE_RESULT's `challenge` is an authenticate header value, which Chromium
+  // writes only when its mode includes sensitive data.
+  const challenge = mode === "default" && typeof params.challenge === "string";
+  // A request's URL (REQUEST_ALIVE, URL_REQUEST_START_JOB, AUTH_CONTROLLER) or redirect target
+  // may carry credentials (`http://user:pass@host/`): the auth stage takes them off only below
+  // these events.
+  const userinfo = mode === "default" &&
+    (hasUserinfo(params.url) || hasUserinfo(params.location));
+  if (params.bytes === undefined && !elide && !cookie && !challenge && !userinfo) {
     return JSON.stringify(params);
   }
   const out: Record<string, unknown> = {};
   for (const key in params) {
-    if (key === "bytes" || (cookie && COOKIE_IDENTITY.has(key))) continue;
+    if (
+      key === "bytes" || (cookie && COOKIE_IDENTITY.has(key)) ||
+      (challenge && key === "challenge")
+    ) continue;
     const value = params[key];
     out[key] = elide && key === "headers"
       ? (headers as unknown[]).map((line) =>
         isSensitiveLine(line) ? elideHeaderLine(line as string, "default") : line
       )
-      : challenges && key === "challenges"
-      ? (params.challenges as unknown[]).map((value) =>
-        typeof value === "string" ? elideChallenge(value) : value
-      )
-      : password && (key === "url" || key === "location") && hasPassword(value)
-      ? withoutPassword(value as string)
+      : userinfo && (key === "url" || key === "location") && hasUserinfo(value)
+      ? redactCredentials(value as string)
       : value;
   }
   return JSON.stringify(out);
 }
 
-// `scheme://user:pass@host...`: an `@` in the authority, after a `:`. Most URLs have no `@`.
-function hasPassword(url: unknown): boolean {
+// `scheme://user@host...` or `scheme://user:pass@host...`: an `@` in the authority. Most URLs
+// have no `@`.
+function hasUserinfo(url: unknown): boolean {
   if (typeof url !== "string") return false;
   const at = url.indexOf("@");
   if (at === -1) return false;
   const start = url.indexOf("//") + 2;
   if (start === 1) return false;
   const end = url.slice(start).search(/[/?#]/);
-  if (end !== -1 && at > start + end) return false;
-  return url.slice(start, at).includes(":");
+  return end === -1 || at < start + end;
 }
 
-function withoutPassword(url: string): string {
+// Chromium's form (`chromium --log-net-log`, version 156): user name and password taken off and
+// the fact said after the URL.
+function redactCredentials(url: string): string {
+  let bare: string;
   try {
     const parsed = new URL(url);
+    parsed.username = "";
     parsed.password = "";
-    return parsed.href;
+    bare = parsed.href;
   } catch {
-    return url.slice(0, url.indexOf("//") + 2) + url.slice(url.indexOf("@") + 1);
+    bare = url.slice(0, url.indexOf("//") + 2) + url.slice(url.indexOf("@") + 1);
   }
+  return `${bare} (credentials redacted)`;
 }
 
 // What names a cookie in COOKIE_INCLUSION_STATUS and the cookie store's events; Chromium

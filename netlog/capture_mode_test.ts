@@ -53,16 +53,19 @@ describe("paramsJson", () => {
     assert.deepEqual(JSON.parse(paramsJson(params, "includeSensitive")), params);
   });
 
-  it("elides the challenges of AUTH_HANDLE_CHALLENGE as the authenticate headers", () => {
+  it("keeps AUTH_HANDLER_CREATE_RESULT's challenge out of default mode, as Chromium", () => {
     const params = {
-      target: "proxy",
-      challenges: ['Basic realm="r"', "NTLM TlRMTVNTUAACAAAA"],
-      answered: false,
+      allows_default_credentials: false,
+      challenge: 'Basic realm="r"',
+      origin: "http://a.test",
+      scheme: "basic",
     };
     assert.deepEqual(JSON.parse(paramsJson(params, "default")), {
-      ...params,
-      challenges: ['Basic realm="r"', "NTLM [16 bytes were stripped]"],
+      allows_default_credentials: false,
+      origin: "http://a.test",
+      scheme: "basic",
     });
+    assert.deepEqual(JSON.parse(paramsJson(params, "includeSensitive")), params);
     assert.deepEqual(JSON.parse(paramsJson(params, "everything")), params);
   });
 
@@ -77,26 +80,30 @@ describe("paramsJson", () => {
     });
   });
 
-  it("keeps a URL's password out of default mode only, in url and location", () => {
+  it("redacts a URL's credentials in default mode only, in url and location, as Chromium", () => {
     const params = {
       url: "http://al%40ce:p%3Ass@a.test:8080/x?y=1#z",
-      location: "https://u:secret@b.test/next",
+      location: "https://u@b.test/next",
       priority: "auto",
     };
+    // chromium --log-net-log writes REQUEST_ALIVE's url of `http://u@host/z` and of
+    // `http://u:p@host/x` as `http://host/z (credentials redacted)`.
     assert.deepEqual(JSON.parse(paramsJson(params, "default")), {
-      url: "http://al%40ce@a.test:8080/x?y=1#z",
-      location: "https://u@b.test/next",
+      url: "http://a.test:8080/x?y=1#z (credentials redacted)",
+      location: "https://b.test/next (credentials redacted)",
       priority: "auto",
     });
     for (const mode of ["includeSensitive", "everything"] as const) {
       assert.deepEqual(JSON.parse(paramsJson(params, mode)), params);
     }
+    assert.deepEqual(JSON.parse(paramsJson({ url: "not a url://u@b" }, "default")), {
+      url: "not a url://b (credentials redacted)",
+    });
   });
 
-  it("leaves URLs without a password alone: a user alone, an @ in the path or query", () => {
+  it("leaves URLs without credentials alone: an @ in the path, query or fragment", () => {
     for (
       const url of [
-        "http://user@a.test/",
         "http://a.test/x@y:z",
         "http://a.test/?mail=a:b@c.test",
         "http://a.test#x:y@z",

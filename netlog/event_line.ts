@@ -59,6 +59,16 @@ export class LoggedSource implements NetLogSource {
     this.startTime = startTime;
     this.text = sourceText(this);
   }
+
+  /**
+   * A source in another event's params (`source_dependency`) is written as Chromium's
+   * `{id, type}`, the type as its number in the constants.
+   *
+   * @returns The JSON value.
+   */
+  toJSON(): { id: number; type: number | undefined } {
+    return { id: this.id, type: sourceTypeNumber(this.type) };
+  }
 }
 
 // The text of sources made elsewhere (a test's own objects), made on their first event.

@@ -233,9 +233,41 @@ describe("net log of ses.fetch", () => {
     assert.ok(
       (sent[1]!.headers as string[]).includes("Authorization: [18 bytes were stripped]"),
     );
-    assert.deepEqual(paramsOf(log, authId, "AUTH_HANDLE_CHALLENGE"), [
-      { target: "server", challenges: ['Basic realm="r"'], answered: true, scheme: "basic" },
-    ]);
+    // The auth controller logs on a source of its own, bound to the request, with the events
+    // and params `chromium --log-net-log` (156) writes for a Basic challenge answered; the
+    // challenge text only in a mode that keeps credentials.
+    const [bound] = paramsOf(log, authId, "AUTH_BOUND_TO_CONTROLLER");
+    const controller = (bound?.source_dependency as { id: number; type: number }).id;
+    const sourceTypes = log.constants.logSourceType as Record<string, number>;
+    assert.deepEqual(bound, {
+      source_dependency: { id: controller, type: sourceTypes.HTTP_AUTH_CONTROLLER },
+    });
+    const requestDependency = { source_dependency: { id: authId, type: sourceTypes.URL_REQUEST } };
+    assert.deepEqual(
+      log.events.filter((e) => e.source.id === controller).map((e) => [
+        e.source.type,
+        e.type,
+        e.phase,
+        e.params,
+      ]),
+      [
+        ["AUTH_CONTROLLER", "PHASE_BEGIN", { target: "server", url: `${origin}/auth` }],
+        ["AUTH_HANDLE_CHALLENGE", "PHASE_BEGIN", requestDependency],
+        ["AUTH_HANDLER_INIT", "PHASE_BEGIN", {}],
+        ["AUTH_HANDLER_INIT", "PHASE_END", { allows_default_credentials: false, succeeded: true }],
+        ["AUTH_HANDLER_CREATE_RESULT", "PHASE_NONE", {
+          allows_default_credentials: false,
+          origin,
+          scheme: "basic",
+        }],
+        ["AUTH_HANDLE_CHALLENGE", "PHASE_END", {}],
+        ["AUTH_GENERATE_TOKEN", "PHASE_BEGIN", requestDependency],
+        ["AUTH_GENERATE_TOKEN", "PHASE_BEGIN", {}],
+        ["AUTH_GENERATE_TOKEN", "PHASE_END", {}],
+        ["AUTH_GENERATE_TOKEN", "PHASE_END", {}],
+        ["AUTH_CONTROLLER", "PHASE_END", {}],
+      ].map((event) => ["HTTP_AUTH_CONTROLLER", ...event]),
+    );
     const received = paramsOf(log, authId, "HTTP_TRANSACTION_READ_RESPONSE_HEADERS");
     assert.equal((received[0]!.headers as string[])[0], "HTTP/1.1 401 Unauthorized");
     assert.ok(

@@ -1,0 +1,244 @@
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtemp, readFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { currentRuntime } from "../runtime/mod.ts";
+import { App, createSessionModule, type Session } from "../session/mod.ts";
+import { netLogProblems, parseNetLog, type ReadNetLog } from "../netlog/mod.ts";
+import type { CaptureMode } from "../mod.ts";
+import { type OriginServer, startOrigin } from "./fixtures/origin_server.ts";
+import { type RunningServer, startTinyproxy } from "./fixtures/proxy_servers.ts";
+import { makeTestCertificates } from "./fixtures/tls_certs.ts";
+
+// The auth controllers' events as `chromium --log-net-log` (156) writes them, through ses.fetch
+// against real servers and tinyproxy: each controller on an HTTP_AUTH_CONTROLLER source bound
+// to its request.
+
+let partitions = 0;
+function newSession(): Session {
+  const runtime = currentRuntime();
+  return createSessionModule(new App(runtime), runtime).fromPartition(
+    `auth-netlog-${++partitions}`,
+  );
+}
+
+const trustAll = (_request: unknown, callback: (verdict: number) => void) => callback(0);
+const basic = `Basic ${btoa("user:pw")}`;
+
+async function logged(
+  ses: Session,
+  captureMode: CaptureMode,
+  run: () => Promise<void>,
+): Promise<ReadNetLog> {
+  const path = join(await mkdtemp(join(tmpdir(), "ses-auth-netlog-")), "log.json");
+  await ses.netLog.startLogging(path, { captureMode });
+  await run();
+  await ses.netLog.stopLogging();
+  const log = parseNetLog(await readFile(path, "utf8"));
+  assert.deepEqual(netLogProblems(log), []);
+  return log;
+}
+
+/** Each controller's events, `TYPE PHASE` with params, in order, by the request bound to it. */
+function controllers(log: ReadNetLog): Array<{ request: number; events: unknown[][] }> {
+  const out: Array<{ request: number; events: unknown[][] }> = [];
+  for (const event of log.events) {
+    if (event.type !== "AUTH_BOUND_TO_CONTROLLER") continue;
+    const id = (event.params?.source_dependency as { id: number }).id;
+    out.push({
+      request: event.source.id,
+      events: log.events.filter((e) => e.source.id === id).map((e) => {
+        assert.equal(e.source.type, "HTTP_AUTH_CONTROLLER");
+        return [e.type, e.phase, e.params];
+      }),
+    });
+  }
+  return out;
+}
+
+function dependency(log: ReadNetLog, request: number) {
+  const types = log.constants.logSourceType as Record<string, number>;
+  return { source_dependency: { id: request, type: types.URL_REQUEST } };
+}
+
+// A new handler (`AUTH_HANDLER_INIT` and `AUTH_HANDLER_CREATE_RESULT`).
+function handler(origin: string, scheme: string, challenge?: string): unknown[][] {
+  return [
+    ["AUTH_HANDLER_INIT", "PHASE_BEGIN", {}],
+    ["AUTH_HANDLER_INIT", "PHASE_END", { allows_default_credentials: false, succeeded: true }],
+    ["AUTH_HANDLER_CREATE_RESULT", "PHASE_NONE", {
+      allows_default_credentials: false,
+      ...(challenge === undefined ? {} : { challenge }),
+      origin,
+      scheme,
+    }],
+  ];
+}
+
+function token(dep: unknown): unknown[][] {
+  return [
+    ["AUTH_GENERATE_TOKEN", "PHASE_BEGIN", dep],
+    ["AUTH_GENERATE_TOKEN", "PHASE_BEGIN", {}],
+    ["AUTH_GENERATE_TOKEN", "PHASE_END", {}],
+    ["AUTH_GENERATE_TOKEN", "PHASE_END", {}],
+  ];
+}
+
+describe("net log of HTTP auth", () => {
+  let origin: OriginServer;
+  let secure: OriginServer;
+  let proxy: RunningServer;
+  // `scheme://host:port`, as the handler's `origin` param.
+  let plain = "";
+  let tls = "";
+
+  before(async () => {
+    const answer = (request: Request) =>
+      request.headers.get("authorization") === basic ? new Response("in") : new Response("who?", {
+        status: 401,
+        headers: { "www-authenticate": 'Basic realm="r"' },
+      });
+    origin = await startOrigin({ fetch: answer });
+    secure = await startOrigin({ fetch: answer }, { tls: makeTestCertificates().server });
+    proxy = await startTinyproxy(["alice", "s3cret"]);
+    plain = origin.url.origin;
+    tls = secure.url.origin;
+  });
+  after(async () => {
+    await proxy?.stop();
+    await origin?.close();
+    await secure?.close();
+  });
+
+  it("logs a server challenge and a preemptive answer on controller sources, redacting credentials by default", async () => {
+    const ses = newSession();
+    const url = `${plain}/private`;
+    const withCredentials = url.replace("://", "://user:pw@");
+    const log = await logged(ses, "default", async () => {
+      assert.equal(await (await ses.fetch(withCredentials)).text(), "in");
+      // Cached for the directory: sent before being asked, as Chromium's SelectPreemptiveAuth.
+      assert.equal(await (await ses.fetch(url)).text(), "in");
+    });
+    const [challenged, preemptive, ...rest] = controllers(log);
+    assert.deepEqual(rest, []);
+    assert.deepEqual(challenged!.events, [
+      ["AUTH_CONTROLLER", "PHASE_BEGIN", {
+        target: "server",
+        url: `${url} (credentials redacted)`,
+      }],
+      ["AUTH_HANDLE_CHALLENGE", "PHASE_BEGIN", dependency(log, challenged!.request)],
+      ...handler(plain, "basic"),
+      ["AUTH_HANDLE_CHALLENGE", "PHASE_END", {}],
+      ...token(dependency(log, challenged!.request)),
+      ["AUTH_CONTROLLER", "PHASE_END", {}],
+    ]);
+    assert.deepEqual(
+      log.events.find((e) => e.source.id === challenged!.request && e.type === "REQUEST_ALIVE")
+        ?.params?.url,
+      `${url} (credentials redacted)`,
+    );
+    assert.deepEqual(preemptive!.events, [
+      ["AUTH_CONTROLLER", "PHASE_BEGIN", { target: "server", url }],
+      ...handler(plain, "basic"),
+      ...token(dependency(log, preemptive!.request)),
+      ["AUTH_CONTROLLER", "PHASE_END", {}],
+    ]);
+    // The preemptive controller is bound before the request's headers are sent.
+    const order = log.events.filter((e) => e.source.id === preemptive!.request).map((e) => e.type);
+    assert.ok(
+      order.indexOf("AUTH_BOUND_TO_CONTROLLER") <
+        order.indexOf("HTTP_TRANSACTION_SEND_REQUEST_HEADERS"),
+      order.join(" "),
+    );
+    await ses.closeAllConnections();
+  });
+
+  it("keeps the challenge and the URL's credentials with includeSensitive", async () => {
+    const ses = newSession();
+    const url = `${plain}/private`.replace("://", "://user:pw@");
+    const log = await logged(ses, "includeSensitive", async () => {
+      assert.equal(await (await ses.fetch(url)).text(), "in");
+      assert.equal(await (await ses.fetch(`${plain}/private`)).text(), "in");
+    });
+    const [challenged, preemptive] = controllers(log);
+    assert.deepEqual(challenged!.events[0]?.[2], { target: "server", url });
+    assert.deepEqual(
+      challenged!.events.filter((e) => e[0] === "AUTH_HANDLER_CREATE_RESULT"),
+      [handler(plain, "basic", 'Basic realm="r"')[2]],
+    );
+    // The cache keeps the challenge its identity answered, as Chromium's HttpAuthCache::Entry.
+    assert.deepEqual(
+      preemptive!.events.filter((e) => e[0] === "AUTH_HANDLER_CREATE_RESULT"),
+      [handler(plain, "basic", 'Basic realm="r"')[2]],
+    );
+    await ses.closeAllConnections();
+  });
+
+  it("logs an unanswered challenge: a handler chosen, no token", async () => {
+    const ses = newSession();
+    const log = await logged(ses, "default", async () => {
+      assert.equal((await ses.fetch(`${plain}/private`.replace("://", "://user:no@"))).status, 401);
+    });
+    const [controller] = controllers(log);
+    // The URL's credentials were tried and rejected; nobody answers the second challenge.
+    assert.deepEqual(controller!.events.map((e) => `${e[0]} ${e[1]}`), [
+      "AUTH_CONTROLLER PHASE_BEGIN",
+      "AUTH_HANDLE_CHALLENGE PHASE_BEGIN",
+      "AUTH_HANDLER_INIT PHASE_BEGIN",
+      "AUTH_HANDLER_INIT PHASE_END",
+      "AUTH_HANDLER_CREATE_RESULT PHASE_NONE",
+      "AUTH_HANDLE_CHALLENGE PHASE_END",
+      "AUTH_GENERATE_TOKEN PHASE_BEGIN",
+      "AUTH_GENERATE_TOKEN PHASE_BEGIN",
+      "AUTH_GENERATE_TOKEN PHASE_END",
+      "AUTH_GENERATE_TOKEN PHASE_END",
+      "AUTH_HANDLE_CHALLENGE PHASE_BEGIN",
+      "AUTH_HANDLER_INIT PHASE_BEGIN",
+      "AUTH_HANDLER_INIT PHASE_END",
+      "AUTH_HANDLER_CREATE_RESULT PHASE_NONE",
+      "AUTH_HANDLE_CHALLENGE PHASE_END",
+      "AUTH_CONTROLLER PHASE_END",
+    ]);
+    await ses.closeAllConnections();
+  });
+
+  it("logs a forward proxy's 407 and a tunnel's 407 on proxy controllers (tinyproxy)", async () => {
+    const ses = newSession();
+    ses.setCertificateVerifyProc(trustAll);
+    ses.on("login", (event, _details, authInfo, callback) => {
+      event.preventDefault();
+      if (authInfo.isProxy) callback("alice", "s3cret");
+      else callback("user", "pw");
+    });
+    await ses.setProxy({
+      proxyRules: `127.0.0.1:${proxy.port}`,
+      proxyBypassRules: "<-loopback>",
+    });
+    const proxyUrl = `http://127.0.0.1:${proxy.port}`;
+    const log = await logged(ses, "default", async () => {
+      assert.equal(await (await ses.fetch(`${plain}/forward`)).text(), "in");
+      assert.equal(await (await ses.fetch(`${tls}/tunnel`)).text(), "in");
+    });
+    const found = controllers(log).map((
+      { events },
+    ) => [events[0]?.[2], events.find((e) => e[0] === "AUTH_HANDLER_CREATE_RESULT")?.[2]]);
+    const proxyController = [{ target: "proxy", url: `${proxyUrl}/` }, {
+      allows_default_credentials: false,
+      origin: proxyUrl,
+      scheme: "basic",
+    }];
+    // Forward: the proxy's 407, then the server's 401; tunnel: the CONNECT's 407, then the
+    // server's 401 inside the tunnel.
+    assert.deepEqual(found, [
+      proxyController,
+      [{ target: "server", url: `${plain}/forward` }, handler(plain, "basic")[2]![2]],
+      proxyController,
+      [{ target: "server", url: `${tls}/tunnel` }, handler(tls, "basic")[2]![2]],
+    ]);
+    for (const { events } of controllers(log)) {
+      assert.deepEqual(events.at(-1), ["AUTH_CONTROLLER", "PHASE_END", {}]);
+    }
+    await ses.closeAllConnections();
+  });
+});
