@@ -380,6 +380,15 @@ function windowOf(events: ReadNetLogEvent[], from: number, to: number): ReadNetL
   return out;
 }
 
+// A default-mode log writes a URL that had credentials as `http://host/path (credentials
+// redacted)` (Chromium's form, and @ses's): the note is no part of the URL. A URL never ends so
+// (a space is percent-encoded in every part of a serialized URL).
+const REDACTION_NOTE = " (credentials redacted)";
+
+function withoutRedactionNote(url: string): string {
+  return url.endsWith(REDACTION_NOTE) ? url.slice(0, -REDACTION_NOTE.length) : url;
+}
+
 function hopEntry(
   hop: ReadNetLogEvent[],
   endTime: number,
@@ -388,14 +397,15 @@ function hopEntry(
 ): HarEntry | undefined {
   const start = hop[0];
   if (start === undefined || typeof start.params?.url !== "string") return undefined;
-  if (!URL.canParse(start.params.url)) return undefined;
+  const href = withoutRedactionNote(start.params.url);
+  if (!URL.canParse(href)) return undefined;
   // The hop's events with those of its linked sources that happened during it (a socket
   // connected before the request, for another or as a preconnect, is no part of its time).
   const during = linked.length === 0
     ? hop
     : hop.concat(...linked.map((events) => windowOf(events, start.time, endTime)))
       .sort((a, b) => a.time - b.time);
-  const url = new URL(start.params.url);
+  const url = new URL(href);
   // The last transaction of the hop (after an auth challenge, the one that was answered) pairs
   // with the response kept.
   const sentAt = hop.findLastIndex((e) => e.type === "HTTP_TRANSACTION_SEND_REQUEST_HEADERS");
@@ -516,7 +526,9 @@ function hopEntry(
         mimeType: header("content-type") ?? "",
         ...bodyText(reads),
       },
-      redirectURL: typeof redirect?.params?.location === "string" ? redirect.params.location : "",
+      redirectURL: typeof redirect?.params?.location === "string"
+        ? withoutRedactionNote(redirect.params.location)
+        : "",
       // A head read from the cache or made without the network crossed no wire.
       headersSize: received?.type === "HTTP_TRANSACTION_READ_RESPONSE_HEADERS"
         ? headSize(statusLine, responseLines)

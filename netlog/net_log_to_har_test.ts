@@ -96,6 +96,19 @@ describe("netLogToHar", () => {
     assert.equal(entry!.request.bodySize, 3000);
   });
 
+  it("reads a URL written with Chromium's credentials note as the URL without it", () => {
+    // chromium --log-net-log (156) writes `http://u:p@host/x` as `http://host/x (credentials
+    // redacted)` in default mode, and so does @ses.
+    const log = uploadLog();
+    log.events[0] = event(0, "URL_REQUEST_START_JOB", "PHASE_BEGIN", {
+      url: "http://a.test/x?q=1 (credentials redacted)",
+      method: "GET",
+    });
+    const [entry] = netLogToHar(log).log.entries;
+    assert.equal(entry!.request.url, "http://a.test/x?q=1");
+    assert.deepEqual(entry!.request.queryString, [{ name: "q", value: "1" }]);
+  });
+
   it("follows a Chromium log's source_dependency links to the request's DNS, connect and peer", () => {
     const [entry] = netLogToHar(chromiumLog()).log.entries;
     assert.deepEqual(entry!.timings, {
