@@ -57,6 +57,14 @@ describe("ses cookies", () => {
       ),
       [],
     );
+    // By name alone, in every site, as Electron's cookies.get({name}).
+    await run(module, "set", "--url", "https://b.test/", "id=8", "--expires", LATER);
+    const byName = await run(module, "get", "id", "--json");
+    assert.deepEqual(
+      JSON.parse(byName.out.join("\n")).map((c: { domain: string }) => c.domain).sort(),
+      ["a.test", "b.test"],
+    );
+    await run(module, "remove", "--url", "https://b.test/", "id");
     await run(module, "remove", "--url", "https://a.test/", "id");
     assert.deepEqual(JSON.parse((await run(module, "list", "--json")).out.join("")).length, 1);
     const cleared = await run(module, "clear");
@@ -156,7 +164,8 @@ describe("ses cookies", () => {
       () => parseCookiesArgs(["show"]),
       /the action must be one of list, get, set, remove, clear, got "show"/,
     );
-    assert.throws(() => parseCookiesArgs(["get"]), /--url is required/);
+    assert.throws(() => parseCookiesArgs(["get"]), /a cookie name or --url is required/);
+    assert.throws(() => parseCookiesArgs(["remove", "id"]), /--url is required/);
     assert.throws(
       () => parseCookiesArgs(["list", "--url", "nope"]),
       /^TypeError: ses cookies list: --url "nope" is not a valid URL$/,

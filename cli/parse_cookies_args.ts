@@ -90,8 +90,12 @@ export function parseCookiesArgs(args: string[]): CookiesArgs {
     url: values.url,
     json: values.json,
   };
-  if ((action === "get" || action === "set" || action === "remove") && values.url === undefined) {
+  if ((action === "set" || action === "remove") && values.url === undefined) {
     throw new TypeError(`ses cookies ${action}: --url is required`);
+  }
+  // Electron's cookies.get filters by name alone too ({name}); with neither it is `list`.
+  if (action === "get" && values.url === undefined && operand === undefined) {
+    throw new TypeError("ses cookies get: a cookie name or --url is required");
   }
   // The jar treats a URL it cannot parse as one that matches nothing: say so instead of
   // printing an empty list.
