@@ -6,6 +6,7 @@
  */
 
 import type { FetchLike, Middleware, RequestContext } from "../core/middleware.ts";
+import type { NetLogWithSource } from "../core/net_log_sink.ts";
 import { responseInfo, setResponseInfo } from "../core/response_info.ts";
 import { setResponseUrl } from "../core/response_url.ts";
 import { concatBytes } from "../core/concat_bytes.ts";
@@ -363,11 +364,14 @@ export class HttpCache {
       // A store that fails (a locked or damaged file) costs the request its cache, not its answer.
       return next(request, context);
     }
-    if (context.netLog?.sink.capturing) logOpenEntry(context, url, variants.length);
-    if (variants.length === 0) {
+    const found = variants.length > 0;
+    // A reload replaces what is stored rather than reading it: nothing to wait for.
+    const lock = found || waited || mode === "reload" ? undefined : this.#locks.get(url);
+    if (context.netLog?.sink.capturing) {
+      logOpenEntry(context, mode === "only-if-cached", found, lock === undefined);
+    }
+    if (!found) {
       if (mode === "only-if-cached") return cacheMiss(request);
-      // A reload replaces what is stored rather than reading it: nothing to wait for.
-      const lock = waited || mode === "reload" ? undefined : this.#locks.get(url);
       if (lock !== undefined) return this.#afterLock(lock, next, request, context);
       return this.#fetchAndStore(store, next, request, context, url);
     }
@@ -581,7 +585,11 @@ export class HttpCache {
         const state = freshness(updated, Date.now());
         // Served once more, but no longer kept (Chromium's DoUpdateCachedResponse dooms it).
         if (state.directives.has("no-store")) deleteQuietly(store, entry.url);
-        else if (!this.#doomedSince(entry.url, start)) putQuietly(store, updated);
+        else if (!this.#doomedSince(entry.url, start)) {
+          putQuietly(store, updated);
+          // The updated head written over the stored one, as DoUpdateCachedResponse logs it.
+          if (context.netLog?.sink.capturing) logPair(context.netLog, "HTTP_CACHE_WRITE_INFO");
+        }
         return cachedResponse(updated, { url: entry.url, head, age: state.age, omit: [] });
       }
       if (head) {
@@ -708,22 +716,12 @@ export class HttpCache {
       remotePort: info?.remotePort ?? 0,
     };
     const netLog = context.netLog?.sink.capturing ? context.netLog : undefined;
-    netLog?.sink.add({
-      type: "HTTP_CACHE_WRITE_INFO",
-      phase: "PHASE_NONE",
-      source: netLog.source,
-      params: { key: fields.key },
-    });
+    if (netLog !== undefined) logPair(netLog, "HTTP_CACHE_WRITE_INFO");
     const keep = (bytes: Uint8Array) => {
       if (this.#doomedSince(url, start)) return;
       putQuietly(store, { ...fields, body: bytes });
       this.#unstored.delete(url);
-      netLog?.sink.add({
-        type: "HTTP_CACHE_WRITE_DATA",
-        phase: "PHASE_NONE",
-        source: netLog.source,
-        params: { byte_count: bytes.length },
-      });
+      if (netLog !== undefined) logPair(netLog, "HTTP_CACHE_WRITE_DATA");
     };
     // Like Chromium's disk cache, one entry may take at most an eighth of the cache.
     const maxEntryBytes = Math.floor(this.#maxSize / 8);
@@ -896,15 +894,36 @@ function deleteQuietly(store: CacheStore, url: string): void {
   }
 }
 
-// Chromium's HttpCache::Transaction logs opening the entry; a URL with nothing stored ends
-// with ERR_CACHE_MISS.
-function logOpenEntry(context: RequestContext, url: string, variants: number): void {
-  const { sink, source } = context.netLog!;
-  sink.add({ type: "HTTP_CACHE_OPEN_ENTRY", phase: "PHASE_BEGIN", source, params: { key: url } });
+// Chromium's HttpCache::Transaction, as `chromium --log-net-log` (156) writes it: the backend,
+// then the entry opened or created (`{result}`); only opened for a request that may only be
+// answered from the cache (ERR_CACHE_MISS when there is none); then joined
+// (`HTTP_CACHE_ADD_TO_ENTRY`, which lasts while another request of the URL writes it: that wait
+// logs its own pair).
+function logOpenEntry(
+  context: RequestContext,
+  readOnly: boolean,
+  found: boolean,
+  join: boolean,
+): void {
+  const netLog = context.netLog!;
+  logPair(netLog, "HTTP_CACHE_GET_BACKEND");
+  const { sink, source } = netLog;
+  const type = readOnly ? "HTTP_CACHE_OPEN_ENTRY" : "HTTP_CACHE_OPEN_OR_CREATE_ENTRY";
+  sink.add({ type, phase: "PHASE_BEGIN", source });
   sink.add({
-    type: "HTTP_CACHE_OPEN_ENTRY",
+    type,
     phase: "PHASE_END",
     source,
-    params: variants === 0 ? { net_error: netErrorNumber("ERR_CACHE_MISS") } : { variants },
+    params: readOnly
+      ? (found ? {} : { net_error: netErrorNumber("ERR_CACHE_MISS") })
+      : { result: found ? "opened" : "created" },
   });
+  if (join && (found || !readOnly)) logPair(netLog, "HTTP_CACHE_ADD_TO_ENTRY");
+}
+
+// A step Chromium logs as a begin and an end with nothing to say.
+function logPair(netLog: NetLogWithSource, type: string): void {
+  const { sink, source } = netLog;
+  sink.add({ type, phase: "PHASE_BEGIN", source });
+  sink.add({ type, phase: "PHASE_END", source });
 }

@@ -234,10 +234,12 @@ export function urlRequestJobStage(): Middleware {
           },
         });
       } else if (info.fromCache) {
-        // The stored head, in READ_RESPONSE_HEADERS' shape, so a HAR of the log has it.
+        // Chromium's pair, its end with the stored head in READ_RESPONSE_HEADERS' shape (a
+        // param of @ses's), so a HAR of the log has it.
+        sink.add({ type: "HTTP_CACHE_READ_INFO", phase: "PHASE_BEGIN", source });
         sink.add({
           type: "HTTP_CACHE_READ_INFO",
-          phase: "PHASE_NONE",
+          phase: "PHASE_END",
           source,
           params: {
             headers: [
