@@ -63,6 +63,8 @@ export class AuthNetLog {
   #source: NetLogSource | undefined;
 
   /**
+   * Prepares a controller's log; nothing is written before its first event.
+   *
    * @param request The calling request's log (checked for `capturing` at each event).
    * @param target Whose credentials: the server's or a proxy's.
    * @param url The request's URL for a server, `scheme://host:port/` of a proxy.
