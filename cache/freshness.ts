@@ -120,10 +120,11 @@ function fixedFreshness(entry: CacheEntry): { state: Freshness; initialAge: numb
   const directives = parseCacheControl(fieldValue(headers, "cache-control"));
   const date = parseHttpDate(fieldValue(headers, "date"));
   const noCacheValue = directives.get("no-cache");
+  // Chromium takes a response's `Pragma: no-cache` as `Cache-Control: no-cache` whatever else
+  // Cache-Control says (HttpResponseHeaders::GetFreshnessLifetimes, "for backwards compat"):
+  // RFC 9111 §5.4 defines Pragma for requests alone and leaves the response's to the cache.
   const noCache = noCacheValue === "" ||
-    (noCacheValue === undefined && /(?:^|,)\s*no-cache\s*(?:,|$)/i.test(
-      fieldValue(headers, "pragma") ?? "",
-    ) && fieldValue(headers, "cache-control") === null);
+    /(?:^|,)\s*no-cache\s*(?:,|$)/i.test(fieldValue(headers, "pragma") ?? "");
   const state: Freshness = {
     lifetime: lifetime(entry.status, headers, directives, date ?? entry.responseTime),
     age: 0,

@@ -98,6 +98,12 @@ describe("freshness", () => {
     const fields = freshness(entry([["Cache-Control", 'no-cache="x-a, x-b"']]), NOW);
     assert.deepEqual([fields.noCache, fields.noCacheFields], [false, ["x-a", "x-b"]]);
     assert.equal(freshness(entry([["Pragma", "no-cache"]]), NOW).noCache, true);
+    // Whatever Cache-Control says, as Chromium's GetFreshnessLifetimes.
+    const pragma = freshness(
+      entry([["Cache-Control", "max-age=600, stale-while-revalidate=60"], ["Pragma", "no-cache"]]),
+      NOW,
+    );
+    assert.deepEqual([pragma.noCache, pragma.mustRevalidate], [true, true]);
     const rich = freshness(
       entry([[
         "Cache-Control",

@@ -569,6 +569,15 @@ for (const persistent of [false, true]) {
       assert.equal(origin.hits(fields), 1);
     });
 
+    it("revalidates a response with Pragma: no-cache whatever its max-age, as Chromium", async () => {
+      const url = origin.route(withEtag({ "cache-control": "max-age=3600", pragma: "no-cache" }));
+      await get(ses, url);
+      const second = await get(ses, url);
+      assert.equal(origin.hits(url), 2);
+      assert.equal(origin.lastRequest().headers["if-none-match"], '"e1"');
+      assert.deepEqual([second.fromCache, second.text], [true, "body1"]);
+    });
+
     it("serves immutable fresh responses even when the request asks to revalidate", async () => {
       const url = origin.route(withEtag({ "cache-control": "max-age=3600, immutable" }));
       await get(ses, url);
