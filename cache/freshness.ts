@@ -53,8 +53,6 @@ export interface Freshness {
   readonly staleWhileRevalidate: number;
   /** `stale-if-error` window in ms (0 when absent). */
   readonly staleIfError: number;
-  /** Whether it carries `immutable`. */
-  readonly immutable: boolean;
 }
 
 /**
@@ -134,7 +132,6 @@ function fixedFreshness(entry: CacheEntry): { state: Freshness; initialAge: numb
     mustRevalidate: directives.has("must-revalidate") || noCache,
     staleWhileRevalidate: (deltaSeconds(directives, "stale-while-revalidate") ?? 0) * 1000,
     staleIfError: (deltaSeconds(directives, "stale-if-error") ?? 0) * 1000,
-    immutable: directives.has("immutable"),
   };
   return { state, initialAge: initialAge(entry, date) };
 }

@@ -133,8 +133,8 @@ const NOT_UPDATED_PREFIXES = ["x-content-", "x-webkit-"];
  * Why a hand-written policy rather than the `http-cache-semantics` package: the package
  * takes header objects, which would mean copying `Headers` and the raw lines into plain
  * objects on every request (the hit path has a 0.2 ms budget and the miss path a 5% one),
- * and Chromium's private-cache choices (HEAD from a stored GET, `immutable` skipping the
- * revalidation a reload asks for, a stored 200 answering a Range) sit outside its model.
+ * and Chromium's private-cache choices (HEAD from a stored GET, `immutable` changing nothing,
+ * a stored 200 answering a Range) sit outside its model.
  * The rules are RFC 9111's, each with a test against a real origin.
  *
  * The stage sits inside the redirect loop and outside content decoding, so it stores and
@@ -434,11 +434,9 @@ export class HttpCache {
     if (mode === "force-cache" || mode === "only-if-cached") return serve([]);
     const fresh = isFresh(state, requestDirectives);
     if (fresh && mode === "default" && !state.noCache) return serve(state.noCacheFields);
-    // Chromium skips the revalidation a reload asks for when the response says it never
-    // changes while fresh.
-    if (mode === "no-cache" && state.immutable && !state.noCache && state.age < state.lifetime) {
-      return serve(state.noCacheFields);
-    }
+    // No-cache revalidates even a fresh `immutable` response: Chromium's cache reads no
+    // `immutable` (HttpCache::Transaction::RequiresValidation validates whenever
+    // LOAD_VALIDATE_CACHE is set), and the fetch standard's no-cache mode has no exception.
     const staleness = state.age - state.lifetime;
     if (!fresh && mode === "default" && !state.mustRevalidate) {
       const maxStale = requestDirectives.get("max-stale");
