@@ -269,6 +269,23 @@ export class HttpCache {
   }
 
   /**
+   * Drops what is stored for a URL whose body could not be used: the content decoding stage
+   * calls it when the body fails to decode. Chromium's cache never completes an entry whose
+   * reader stopped at a decoding error (the job ends before the body's end), so the next
+   * request goes to the network instead of failing again from the cache.
+   *
+   * @param url The response's URL.
+   */
+  forget(url: string): void {
+    const store = this.#store;
+    if (store === null) return;
+    const key = cacheUrl(url);
+    // A copy of the same bytes still streaming in must not be stored after this either.
+    this.#doom((stored) => stored === key);
+    deleteQuietly(store, key);
+  }
+
+  /**
    * Waits for background revalidations (`stale-while-revalidate`) to finish and for what they
    * and earlier requests stored to reach the store.
    *

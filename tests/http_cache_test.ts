@@ -814,6 +814,20 @@ for (const persistent of [false, true]) {
       assert.equal(origin.hits(url), 1);
     });
 
+    it("drops a body that failed to decode, so the next request refetches it, as Chromium", async () => {
+      // A gzip header, then bytes that are no deflate data: the origin's body is broken.
+      const broken = Uint8Array.of(...gzipSync("x").subarray(0, 10), 0xff, 0xff, 0xff, 0xff);
+      const url = origin.route((_request, response, hit) => {
+        response.writeHead(200, { "cache-control": "max-age=3600", "content-encoding": "gzip" })
+          .end(hit === 1 ? broken : gzipSync("mended"));
+      });
+      const failure = await get(ses, url).then(() => undefined, (error: unknown) => error);
+      assert.ok(SessionError.is(failure) && failure.code === "ERR_CONTENT_DECODING_FAILED");
+      const next = await get(ses, url);
+      assert.deepEqual([next.text, next.fromCache, origin.hits(url)], ["mended", false, 2]);
+      assert.equal((await get(ses, url)).fromCache, true);
+    });
+
     it("caches a 301 per hop, so the redirect is followed from the cache", async () => {
       const target = origin.route(reply({ "cache-control": "no-store" }));
       const moved = origin.route((_request, response) => {
