@@ -133,6 +133,22 @@ describe("isStorable", () => {
     assert.equal(isStorable(200, [["Cache-Control", "max-age=1"], ["Vary", "a, *"]]), false);
   });
 
+  it("stores any other final status but 206, 304, 401, 407 given max-age or Expires, as Chromium", () => {
+    const expires: Array<[string, string]> = [["Expires", "Mon, 30 Nov 2026 00:00:00 GMT"]];
+    for (const status of [201, 202, 400, 403, 418, 500, 502, 503]) {
+      assert.equal(isStorable(status, [["Cache-Control", "max-age=5"]]), true, String(status));
+      assert.equal(isStorable(status, expires), true, String(status));
+      assert.equal(isStorable(status, [["ETag", '"a"']]), false, String(status));
+      assert.equal(isStorable(status, [["Cache-Control", "private"]]), false, String(status));
+      assert.equal(isStorable(status, [["Cache-Control", "no-store, max-age=5"]]), false);
+    }
+    assert.equal(isStorable(304, [["Cache-Control", "max-age=5"]]), false);
+    // Challenges: a stored one would answer the request sent again with credentials.
+    assert.equal(isStorable(401, [["Cache-Control", "max-age=5"]]), false);
+    assert.equal(isStorable(407, expires), false);
+    assert.equal(isStorable(206, expires), false);
+  });
+
   it("finds the fields it reads whatever their case, among lines of other names", () => {
     const others: Array<[string, string]> = [["Date", "x"], ["Set-Cookie", "a=1"], ["Via", "y"]];
     assert.equal(isStorable(200, [...others, ["EXPIRES", "Mon, 30 Nov 2026 00:00:00 GMT"]]), true);

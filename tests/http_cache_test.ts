@@ -841,6 +841,43 @@ for (const persistent of [false, true]) {
       assert.equal(origin.hits(moved), 1);
     });
 
+    it("stores a 403 or 503 with max-age or Expires, and not with a validator alone, as Chromium", async () => {
+      const status =
+        (code: number, headers: Record<string, string>): Handler => (_, response, hit) =>
+          response.writeHead(code, headers).end(`e${hit}`);
+      const expires = new Date(Date.now() + 3600_000).toUTCString();
+      const urls = [
+        origin.route(status(503, { "cache-control": "max-age=3600" })),
+        origin.route(status(403, { expires })),
+        origin.route(status(500, { etag: '"a"' })),
+      ];
+      for (const url of urls) {
+        await get(ses, url);
+        await get(ses, url);
+      }
+      assert.deepEqual(urls.map((url) => origin.hits(url)), [1, 1, 2]);
+      const hit = await get(ses, urls[0]!);
+      assert.deepEqual([hit.response.status, hit.text, hit.fromCache], [503, "e1", true]);
+      // A challenge is never stored: the request sent again with credentials reaches the origin.
+      const challenged = origin.route((request, response, hit) => {
+        if (request.headers.authorization === undefined) {
+          response.writeHead(401, {
+            "www-authenticate": 'Basic realm="r"',
+            "cache-control": "max-age=3600",
+          })
+            .end();
+        } else response.writeHead(200, { "cache-control": "no-store" }).end(`in${hit}`);
+      });
+      const login = newSession();
+      login.on(
+        "login",
+        (...args: unknown[]) => (args.at(-1) as (u: string, p: string) => void)("u", "p"),
+      );
+      assert.equal((await get(login, challenged)).text, "in2");
+      // The auth cache now sends the credentials at once.
+      assert.equal((await get(login, challenged)).text, "in3");
+    });
+
     it("keeps 300, 301, 308 and 410 without freshness fields fresh for good, as Chromium", async () => {
       const target = origin.route(reply({ "cache-control": "no-store" }));
       const moved = origin.route((_request, response) => {
