@@ -417,12 +417,19 @@ export class HttpCache {
     }
     const requestDirectives = parseCacheControl(cacheControl);
     if (requestDirectives.has("no-store")) return next(request, context);
-    if (
-      mode === "default" &&
-      (requestDirectives.has("no-cache") || deltaSeconds(requestDirectives, "max-age") === 0 ||
-        (cacheControl === null && pragma !== null && /no-cache/i.test(pragma)))
-    ) {
-      mode = "no-cache";
+    if (mode === "default") {
+      // The caller's own `Cache-Control: no-cache` (or `Pragma: no-cache` without
+      // Cache-Control, RFC 9111 §5.4) fetches anew without reading what is stored and stores
+      // the answer, as a reload: Chromium's kForceFetchHeaders set LOAD_BYPASS_CACHE, so no
+      // validator goes out and the answer does not come from the cache. RFC 9111 §5.2.1.4
+      // allows a validation too; Chromium keeps that for `max-age=0` (kForceValidateHeaders).
+      if (
+        requestDirectives.has("no-cache") ||
+        (cacheControl === null && pragma !== null && /no-cache/i.test(pragma))
+      ) {
+        return this.#fetchAndStore(store, next, request, context);
+      }
+      if (deltaSeconds(requestDirectives, "max-age") === 0) mode = "no-cache";
     }
     const entry = variants.find((candidate) =>
       candidate.vary.every(([name, value]) => requestField(request, context, name) === value)

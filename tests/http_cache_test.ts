@@ -332,6 +332,23 @@ for (const persistent of [false, true]) {
       assert.equal(origin.hits(url), 8);
     });
 
+    it("fetches anew for a request's own Cache-Control or Pragma no-cache, as a reload in Chromium", async () => {
+      const url = origin.route(withEtag({ "cache-control": "max-age=3600" }, '"same"'));
+      await get(ses, url);
+      const fields: Array<Record<string, string>> = [
+        { "cache-control": "no-cache" },
+        { pragma: "no-cache" },
+      ];
+      for (const [i, headers] of fields.entries()) {
+        const fetched = await get(ses, url, { headers });
+        // No validator goes out, so the origin answers in full and the answer replaces the entry.
+        assert.equal(origin.lastRequest().headers["if-none-match"], undefined);
+        assert.deepEqual([fetched.fromCache, fetched.text], [false, `body${i + 2}`]);
+        assert.equal((await get(ses, url)).text, `body${i + 2}`);
+      }
+      assert.equal(origin.hits(url), 3);
+    });
+
     it("revalidates in no-cache mode and serves the stored body on 304, updating headers", async () => {
       const url = origin.route((request, response, hit) =>
         withEtag({ "cache-control": "max-age=3600", "x-version": String(hit) })(
