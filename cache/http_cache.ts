@@ -165,9 +165,9 @@ export class HttpCache {
   #runtime: Runtime | undefined;
   #revalidating = new Set<string>();
   #background = new Set<Promise<void>>();
-  // Chromium's cache lock: a GET for a URL with nothing stored is the URL's writer until its
-  // response head is known, and other requests for the URL wait for it, so that concurrent
-  // requests for one resource reach the origin once. Each lock resolves when its writer's
+  // Chromium's cache lock: a GET for a URL with nothing stored, or validating its stale entry,
+  // is the URL's writer until its response head is known, and other requests for the URL wait
+  // for it, so that concurrent requests for one resource reach the origin once. Each lock resolves when its writer's
   // response has been stored (a body that came with its head) or cannot be.
   #locks = new Map<string, Promise<void>>();
   // URLs whose last writer left nothing stored at its head (uncacheable, or a body still
@@ -388,7 +388,7 @@ export class HttpCache {
       if (lock !== undefined) return this.#afterLock(lock, next, request, context);
       return this.#fetchAndStore(store, next, request, context, url);
     }
-    return this.#withStored(store, next, request, context, url, variants);
+    return this.#withStored(store, next, request, context, url, variants, waited);
   }
 
   #withStored(
@@ -398,6 +398,7 @@ export class HttpCache {
     context: RequestContext,
     url: string,
     variants: CacheEntry[],
+    waited: boolean,
   ): Promise<Response> {
     let mode = context.cache;
     // One pass over the request's fields: each Headers lookup costs (in Bun especially).
@@ -474,7 +475,34 @@ export class HttpCache {
     }
     if (range !== undefined) return next(request, context);
     const staleIfError = !head && !state.mustRevalidate && staleness < state.staleIfError;
-    return this.#revalidate(store, next, request, context, entry, staleIfError);
+    // Chromium's cache lock holds while an entry is validated too: concurrent GETs that find
+    // it stale wait for the first one's answer, then are served from the entry it refreshed,
+    // so the origin is asked once. (A no-cache request asks for its own validation.)
+    if (mode !== "default" || head) {
+      return this.#revalidate(store, next, request, context, entry, staleIfError);
+    }
+    const lock = waited ? undefined : this.#locks.get(url);
+    if (lock !== undefined) return this.#afterLock(lock, next, request, context);
+    if (this.#locks.has(url)) {
+      return this.#revalidate(store, next, request, context, entry, staleIfError);
+    }
+    let release!: () => void;
+    this.#locks.set(url, new Promise<void>((resolve) => release = resolve));
+    const unlock = () => {
+      this.#locks.delete(url);
+      release();
+    };
+    // The answer is stored (or the entry updated) before the revalidation resolves.
+    return this.#revalidate(store, next, request, context, entry, staleIfError).then(
+      (response) => {
+        unlock();
+        return response;
+      },
+      (error: unknown) => {
+        unlock();
+        throw error;
+      },
+    );
   }
 
   #doom(hits: (url: string) => boolean): void {

@@ -137,6 +137,30 @@ for (const persistent of [false, true]) {
       assert.deepEqual(results.map((result) => result.fromCache), [false, true, true, true, true]);
     });
 
+    it("lets concurrent requests for a stale entry wait for the first one's revalidation, as Chromium", async () => {
+      const validated = origin.route((request, response, hit) => {
+        // Stale at once; the 304 comes late, so every request is made before it.
+        if (hit === 1) withEtag({ "cache-control": "max-age=0" })(request, response, hit);
+        else {setTimeout(() =>
+            withEtag({ "cache-control": "max-age=3600" })(request, response, hit), 100);}
+      });
+      const refetched = origin.route((request, response, hit) => {
+        const headers = { "cache-control": hit === 1 ? "max-age=0" : "max-age=3600" };
+        setTimeout(() => reply(headers)(request, response, hit), hit === 1 ? 0 : 100);
+      });
+      await get(ses, validated);
+      await get(ses, refetched);
+      const [revalidations, refetches] = await Promise.all(
+        [validated, refetched].map((url) =>
+          Promise.all(Array.from({ length: 4 }, () => get(ses, url)))
+        ),
+      );
+      assert.deepEqual([origin.hits(validated), origin.hits(refetched)], [2, 2]);
+      assert.deepEqual(revalidations!.map((result) => result.text), Array(4).fill("body1"));
+      assert.deepEqual(refetches!.map((result) => result.text), Array(4).fill("v2"));
+      assert.deepEqual(refetches!.map((result) => result.fromCache), [false, true, true, true]);
+    });
+
     it("sends the waiting requests on once the first response turns out not storable", async () => {
       const url = origin.route((_request, response, hit) => {
         setTimeout(() => reply({ "cache-control": "no-store" })(_request, response, hit), 50);
