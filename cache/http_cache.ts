@@ -473,13 +473,15 @@ export class HttpCache {
         return serve(state.noCacheFields);
       }
     }
-    if (range !== undefined) return next(request, context);
-    const staleIfError = !head && !state.mustRevalidate && staleness < state.staleIfError;
+    // A Range goes out with the validators too, as Chromium's partial requests do: a 304 answers
+    // it from the refreshed entry, a 206 passes through.
+    const staleIfError = range === undefined && !head && !state.mustRevalidate &&
+      staleness < state.staleIfError;
     // Chromium's cache lock holds while an entry is validated too: concurrent GETs that find
     // it stale wait for the first one's answer, then are served from the entry it refreshed,
     // so the origin is asked once. (A no-cache request asks for its own validation.)
-    if (mode !== "default" || head) {
-      return this.#revalidate(store, next, request, context, entry, staleIfError);
+    if (mode !== "default" || head || range !== undefined) {
+      return this.#revalidate(store, next, request, context, entry, staleIfError, range);
     }
     const lock = waited ? undefined : this.#locks.get(url);
     if (lock !== undefined) return this.#afterLock(lock, next, request, context);
@@ -604,6 +606,7 @@ export class HttpCache {
     context: RequestContext,
     entry: CacheEntry,
     staleIfError: boolean,
+    range?: { start: number; end: number },
   ): Promise<Response> {
     const etag = fieldValue(entry.rawHeaders, "etag");
     const lastModified = fieldValue(entry.rawHeaders, "last-modified");
@@ -632,7 +635,7 @@ export class HttpCache {
         // Served once more, but no longer kept (Chromium's DoUpdateCachedResponse dooms it).
         if (state.directives.has("no-store")) deleteQuietly(store, entry.url);
         else if (!this.#doomedSince(entry.url, start)) putQuietly(store, updated);
-        return cachedResponse(updated, { url: entry.url, head, age: state.age, omit: [] });
+        return cachedResponse(updated, { url: entry.url, head, age: state.age, omit: [], range });
       }
       if (head) {
         this.#freshenWithHead(store, entry, response, start);

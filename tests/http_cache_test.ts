@@ -649,6 +649,28 @@ for (const persistent of [false, true]) {
       assert.equal(origin.hits(must), 2);
     });
 
+    it("validates a stale entry with a Range request's own conditional request, as Chromium", async () => {
+      const url = origin.route((request, response, hit) => {
+        const headers = { "cache-control": "max-age=0", etag: '"r"' };
+        if (request.headers["if-none-match"] === '"r"') response.writeHead(304, headers).end();
+        else if (request.headers.range !== undefined) {
+          response.writeHead(206, { ...headers, "content-range": "bytes 2-4/10" }).end("net");
+        } else response.writeHead(200, headers).end(`012345678${hit}`);
+      });
+      await get(ses, url);
+      const partial = await get(ses, url, { headers: { range: "bytes=2-4" } });
+      // The origin saw the Range with the stored validator and said 304: the range is cut from
+      // the stored body.
+      assert.equal(origin.hits(url), 2);
+      assert.equal(origin.lastRequest().headers.range, "bytes=2-4");
+      assert.deepEqual([partial.response.status, partial.text, partial.fromCache], [
+        206,
+        "234",
+        true,
+      ]);
+      assert.equal(partial.response.headers.get("content-range"), "bytes 2-4/10");
+    });
+
     it("revalidates the whole response in the background when a Range request saw it stale", async () => {
       // The entry is whole, so its revalidation must be too: a 206 would store nothing and
       // leave the stale entry for every later request.
