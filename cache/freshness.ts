@@ -27,13 +27,21 @@ const CHROMIUM_HEURISTIC_STATUSES = new Set([200, 203, 206]);
 const IMPLICITLY_FRESH = new Set([300, 301, 308, 410]);
 
 /**
- * Final statuses this cache understands and may store given explicit freshness or validators.
- * Not 206: this cache keeps whole responses only, so a partial one would later answer a
- * request for the whole.
+ * Final statuses this cache understands and may store given explicit freshness or validators
+ * (any other final status needs explicit freshness). Not 206: this cache keeps whole responses
+ * only, so a partial one would later answer a request for the whole.
  */
 const STORABLE_STATUSES = new Set(
   [...HEURISTIC_STATUSES, 302, 303, 307].filter((status) => status !== 206),
 );
+
+/**
+ * Final statuses never stored, whatever their freshness: 206 and 304 (see above), and the
+ * challenges 401 and 407, which Chromium's cache sets aside for the auth restart
+ * (HttpCache::Transaction::SetAuthResponse) instead of writing: a stored one would answer the
+ * request the auth stage sends again with credentials.
+ */
+const NEVER_STORED = new Set([206, 304, 401, 407]);
 
 /** How a stored response stands at one moment. */
 export interface Freshness {
@@ -53,8 +61,6 @@ export interface Freshness {
   readonly staleWhileRevalidate: number;
   /** `stale-if-error` window in ms (0 when absent). */
   readonly staleIfError: number;
-  /** Whether it carries `immutable`. */
-  readonly immutable: boolean;
 }
 
 /**
@@ -120,10 +126,11 @@ function fixedFreshness(entry: CacheEntry): { state: Freshness; initialAge: numb
   const directives = parseCacheControl(fieldValue(headers, "cache-control"));
   const date = parseHttpDate(fieldValue(headers, "date"));
   const noCacheValue = directives.get("no-cache");
+  // Chromium takes a response's `Pragma: no-cache` as `Cache-Control: no-cache` whatever else
+  // Cache-Control says (HttpResponseHeaders::GetFreshnessLifetimes, "for backwards compat"):
+  // RFC 9111 §5.4 defines Pragma for requests alone and leaves the response's to the cache.
   const noCache = noCacheValue === "" ||
-    (noCacheValue === undefined && /(?:^|,)\s*no-cache\s*(?:,|$)/i.test(
-      fieldValue(headers, "pragma") ?? "",
-    ) && fieldValue(headers, "cache-control") === null);
+    /(?:^|,)\s*no-cache\s*(?:,|$)/i.test(fieldValue(headers, "pragma") ?? "");
   const state: Freshness = {
     lifetime: lifetime(entry.status, headers, directives, date ?? entry.responseTime),
     age: 0,
@@ -133,17 +140,18 @@ function fixedFreshness(entry: CacheEntry): { state: Freshness; initialAge: numb
     mustRevalidate: directives.has("must-revalidate") || noCache,
     staleWhileRevalidate: (deltaSeconds(directives, "stale-while-revalidate") ?? 0) * 1000,
     staleIfError: (deltaSeconds(directives, "stale-if-error") ?? 0) * 1000,
-    immutable: directives.has("immutable"),
   };
   return { state, initialAge: initialAge(entry, date) };
 }
 
 /**
- * Whether a response to a GET may be stored by a private cache (RFC 9111 §3): a final status
- * the cache understands, no `no-store`, no `Vary: *`, and something that makes it reusable —
- * explicit freshness, a heuristically cacheable status with `Last-Modified`, a validator to
- * revalidate it with, or a status Chromium keeps fresh implicitly (300, 301, 308, 410). `private` and `Authorization` do not prevent storing in a private
- * cache.
+ * Whether a response to a GET may be stored by a private cache (RFC 9111 §3): no `no-store`, no
+ * `Vary: *`, and something that makes it reusable — for a status the cache understands
+ * (heuristically cacheable, or 302, 303, 307) explicit freshness, `Last-Modified` for the
+ * heuristic, a validator to revalidate it with, or a status Chromium keeps fresh implicitly
+ * (300, 301, 308, 410); for any other final status but 206, 304, 401 and 407 (a 201, 403,
+ * 500, 503...) explicit freshness (`max-age` or `Expires`), as RFC 9111 §3 allows and Chromium stores them.
+ * `private` and `Authorization` do not prevent storing in a private cache.
  *
  * @param status The response status.
  * @param rawHeaders The response header lines.
@@ -156,17 +164,21 @@ function fixedFreshness(entry: CacheEntry): { state: Freshness; initialAge: numb
  * console.log(isStorable(200, [["Cache-Control", "no-store, max-age=60"]])); // false
  * console.log(isStorable(200, [["Vary", "*"], ["ETag", '"a"']])); // false
  * console.log(isStorable(301, [["Location", "/b"]])); // true
+ * console.log(isStorable(503, [["Cache-Control", "max-age=5"]])); // true
+ * console.log(isStorable(503, [["ETag", '"a"']])); // false
  * ```
  */
 export function isStorable(
   status: number,
   rawHeaders: ReadonlyArray<readonly [string, string]>,
 ): boolean {
-  if (!STORABLE_STATUSES.has(status)) return false;
+  const understood = STORABLE_STATUSES.has(status);
+  if (!understood && (status < 200 || status > 599 || NEVER_STORED.has(status))) return false;
   // One pass over the lines: this runs for every response a cacheable request gets.
   let cacheControl: string | null = null;
   let vary: string | null = null;
-  let reusable = false;
+  let expires = false;
+  let validator = false;
   for (let i = 0; i < rawHeaders.length; i++) {
     const line = rawHeaders[i]!;
     const field = line[0];
@@ -182,11 +194,16 @@ export function isStorable(
         vary = vary === null ? value : `${vary}, ${value}`;
         break;
       case "expires":
+        expires = true;
+        break;
       case "etag":
       case "last-modified":
-        reusable = true;
+        validator = true;
     }
   }
+  // Validators make a reusable entry of an understood status alone; of any other, only
+  // explicit freshness does.
+  const reusable = expires || (understood && validator);
   if (cacheControl === null && !reusable && !IMPLICITLY_FRESH.has(status)) return false;
   const directives = parseCacheControl(cacheControl);
   if (directives.has("no-store")) return false;

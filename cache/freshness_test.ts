@@ -92,12 +92,18 @@ describe("freshness", () => {
     assert.equal(freshness(entry([["Date", date(-60_000)]]), NOW).age, 60_000);
   });
 
-  it("reads no-cache (bare, with fields, and Pragma), must-revalidate, swr, sie, immutable", () => {
+  it("reads no-cache (bare, with fields, and Pragma), must-revalidate, swr, sie", () => {
     const bare = freshness(entry([["Cache-Control", "no-cache"]]), NOW);
     assert.deepEqual([bare.noCache, bare.mustRevalidate], [true, true]);
     const fields = freshness(entry([["Cache-Control", 'no-cache="x-a, x-b"']]), NOW);
     assert.deepEqual([fields.noCache, fields.noCacheFields], [false, ["x-a", "x-b"]]);
     assert.equal(freshness(entry([["Pragma", "no-cache"]]), NOW).noCache, true);
+    // Whatever Cache-Control says, as Chromium's GetFreshnessLifetimes.
+    const pragma = freshness(
+      entry([["Cache-Control", "max-age=600, stale-while-revalidate=60"], ["Pragma", "no-cache"]]),
+      NOW,
+    );
+    assert.deepEqual([pragma.noCache, pragma.mustRevalidate], [true, true]);
     const rich = freshness(
       entry([[
         "Cache-Control",
@@ -106,8 +112,8 @@ describe("freshness", () => {
       NOW,
     );
     assert.deepEqual(
-      [rich.mustRevalidate, rich.staleWhileRevalidate, rich.staleIfError, rich.immutable],
-      [true, 5000, 7000, true],
+      [rich.mustRevalidate, rich.staleWhileRevalidate, rich.staleIfError],
+      [true, 5000, 7000],
     );
   });
 });
@@ -125,6 +131,22 @@ describe("isStorable", () => {
       false,
     );
     assert.equal(isStorable(200, [["Cache-Control", "max-age=1"], ["Vary", "a, *"]]), false);
+  });
+
+  it("stores any other final status but 206, 304, 401, 407 given max-age or Expires, as Chromium", () => {
+    const expires: Array<[string, string]> = [["Expires", "Mon, 30 Nov 2026 00:00:00 GMT"]];
+    for (const status of [201, 202, 400, 403, 418, 500, 502, 503]) {
+      assert.equal(isStorable(status, [["Cache-Control", "max-age=5"]]), true, String(status));
+      assert.equal(isStorable(status, expires), true, String(status));
+      assert.equal(isStorable(status, [["ETag", '"a"']]), false, String(status));
+      assert.equal(isStorable(status, [["Cache-Control", "private"]]), false, String(status));
+      assert.equal(isStorable(status, [["Cache-Control", "no-store, max-age=5"]]), false);
+    }
+    assert.equal(isStorable(304, [["Cache-Control", "max-age=5"]]), false);
+    // Challenges: a stored one would answer the request sent again with credentials.
+    assert.equal(isStorable(401, [["Cache-Control", "max-age=5"]]), false);
+    assert.equal(isStorable(407, expires), false);
+    assert.equal(isStorable(206, expires), false);
   });
 
   it("finds the fields it reads whatever their case, among lines of other names", () => {

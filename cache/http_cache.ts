@@ -134,8 +134,8 @@ const NOT_UPDATED_PREFIXES = ["x-content-", "x-webkit-"];
  * Why a hand-written policy rather than the `http-cache-semantics` package: the package
  * takes header objects, which would mean copying `Headers` and the raw lines into plain
  * objects on every request (the hit path has a 0.2 ms budget and the miss path a 5% one),
- * and Chromium's private-cache choices (HEAD from a stored GET, `immutable` skipping the
- * revalidation a reload asks for, a stored 200 answering a Range) sit outside its model.
+ * and Chromium's private-cache choices (HEAD from a stored GET, `immutable` changing nothing,
+ * a stored 200 answering a Range) sit outside its model.
  * The rules are RFC 9111's, each with a test against a real origin.
  *
  * The stage sits inside the redirect loop and outside content decoding, so it stores and
@@ -166,9 +166,9 @@ export class HttpCache {
   #runtime: Runtime | undefined;
   #revalidating = new Set<string>();
   #background = new Set<Promise<void>>();
-  // Chromium's cache lock: a GET for a URL with nothing stored is the URL's writer until its
-  // response head is known, and other requests for the URL wait for it, so that concurrent
-  // requests for one resource reach the origin once. Each lock resolves when its writer's
+  // Chromium's cache lock: a GET for a URL with nothing stored, or validating its stale entry,
+  // is the URL's writer until its response head is known, and other requests for the URL wait
+  // for it, so that concurrent requests for one resource reach the origin once. Each lock resolves when its writer's
   // response has been stored (a body that came with its head) or cannot be.
   #locks = new Map<string, Promise<void>>();
   // URLs whose last writer left nothing stored at its head (uncacheable, or a body still
@@ -267,6 +267,23 @@ export class HttpCache {
     for (const url of store.urls()) {
       if (urlMatches(url)) store.deleteUrl(url);
     }
+  }
+
+  /**
+   * Drops what is stored for a URL whose body could not be used: the content decoding stage
+   * calls it when the body fails to decode. Chromium's cache never completes an entry whose
+   * reader stopped at a decoding error (the job ends before the body's end), so the next
+   * request goes to the network instead of failing again from the cache.
+   *
+   * @param url The response's URL.
+   */
+  forget(url: string): void {
+    const store = this.#store;
+    if (store === null) return;
+    const key = cacheUrl(url);
+    // A copy of the same bytes still streaming in must not be stored after this either.
+    this.#doom((stored) => stored === key);
+    deleteQuietly(store, key);
   }
 
   /**
@@ -375,7 +392,7 @@ export class HttpCache {
       if (lock !== undefined) return this.#afterLock(lock, next, request, context);
       return this.#fetchAndStore(store, next, request, context, url);
     }
-    return this.#withStored(store, next, request, context, url, variants);
+    return this.#withStored(store, next, request, context, url, variants, waited);
   }
 
   #withStored(
@@ -385,6 +402,7 @@ export class HttpCache {
     context: RequestContext,
     url: string,
     variants: CacheEntry[],
+    waited: boolean,
   ): Promise<Response> {
     let mode = context.cache;
     // One pass over the request's fields: each Headers lookup costs (in Bun especially).
@@ -404,12 +422,19 @@ export class HttpCache {
     }
     const requestDirectives = parseCacheControl(cacheControl);
     if (requestDirectives.has("no-store")) return next(request, context);
-    if (
-      mode === "default" &&
-      (requestDirectives.has("no-cache") || deltaSeconds(requestDirectives, "max-age") === 0 ||
-        (cacheControl === null && pragma !== null && /no-cache/i.test(pragma)))
-    ) {
-      mode = "no-cache";
+    if (mode === "default") {
+      // The caller's own `Cache-Control: no-cache` (or `Pragma: no-cache` without
+      // Cache-Control, RFC 9111 §5.4) fetches anew without reading what is stored and stores
+      // the answer, as a reload: Chromium's kForceFetchHeaders set LOAD_BYPASS_CACHE, so no
+      // validator goes out and the answer does not come from the cache. RFC 9111 §5.2.1.4
+      // allows a validation too; Chromium keeps that for `max-age=0` (kForceValidateHeaders).
+      if (
+        requestDirectives.has("no-cache") ||
+        (cacheControl === null && pragma !== null && /no-cache/i.test(pragma))
+      ) {
+        return this.#fetchAndStore(store, next, request, context);
+      }
+      if (deltaSeconds(requestDirectives, "max-age") === 0) mode = "no-cache";
     }
     const entry = variants.find((candidate) =>
       candidate.vary.every(([name, value]) => requestField(request, context, name) === value)
@@ -438,11 +463,9 @@ export class HttpCache {
     if (mode === "force-cache" || mode === "only-if-cached") return serve([]);
     const fresh = isFresh(state, requestDirectives);
     if (fresh && mode === "default" && !state.noCache) return serve(state.noCacheFields);
-    // Chromium skips the revalidation a reload asks for when the response says it never
-    // changes while fresh.
-    if (mode === "no-cache" && state.immutable && !state.noCache && state.age < state.lifetime) {
-      return serve(state.noCacheFields);
-    }
+    // No-cache revalidates even a fresh `immutable` response: Chromium's cache reads no
+    // `immutable` (HttpCache::Transaction::RequiresValidation validates whenever
+    // LOAD_VALIDATE_CACHE is set), and the fetch standard's no-cache mode has no exception.
     const staleness = state.age - state.lifetime;
     if (!fresh && mode === "default" && !state.mustRevalidate) {
       const maxStale = requestDirectives.get("max-stale");
@@ -454,9 +477,38 @@ export class HttpCache {
         return serve(state.noCacheFields);
       }
     }
-    if (range !== undefined) return next(request, context);
-    const staleIfError = !head && !state.mustRevalidate && staleness < state.staleIfError;
-    return this.#revalidate(store, next, request, context, entry, staleIfError);
+    // A Range goes out with the validators too, as Chromium's partial requests do: a 304 answers
+    // it from the refreshed entry, a 206 passes through.
+    const staleIfError = range === undefined && !head && !state.mustRevalidate &&
+      staleness < state.staleIfError;
+    // Chromium's cache lock holds while an entry is validated too: concurrent GETs that find
+    // it stale wait for the first one's answer, then are served from the entry it refreshed,
+    // so the origin is asked once. (A no-cache request asks for its own validation.)
+    if (mode !== "default" || head || range !== undefined) {
+      return this.#revalidate(store, next, request, context, entry, staleIfError, range);
+    }
+    const lock = waited ? undefined : this.#locks.get(url);
+    if (lock !== undefined) return this.#afterLock(lock, next, request, context);
+    if (this.#locks.has(url)) {
+      return this.#revalidate(store, next, request, context, entry, staleIfError);
+    }
+    let release!: () => void;
+    this.#locks.set(url, new Promise<void>((resolve) => release = resolve));
+    const unlock = () => {
+      this.#locks.delete(url);
+      release();
+    };
+    // The answer is stored (or the entry updated) before the revalidation resolves.
+    return this.#revalidate(store, next, request, context, entry, staleIfError).then(
+      (response) => {
+        unlock();
+        return response;
+      },
+      (error: unknown) => {
+        unlock();
+        throw error;
+      },
+    );
   }
 
   #doom(hits: (url: string) => boolean): void {
@@ -558,6 +610,7 @@ export class HttpCache {
     context: RequestContext,
     entry: CacheEntry,
     staleIfError: boolean,
+    range?: { start: number; end: number },
   ): Promise<Response> {
     const etag = fieldValue(entry.rawHeaders, "etag");
     const lastModified = fieldValue(entry.rawHeaders, "last-modified");
@@ -590,7 +643,7 @@ export class HttpCache {
           // The updated head written over the stored one, as DoUpdateCachedResponse logs it.
           if (context.netLog?.sink.capturing) logPair(context.netLog, "HTTP_CACHE_WRITE_INFO");
         }
-        return cachedResponse(updated, { url: entry.url, head, age: state.age, omit: [] });
+        return cachedResponse(updated, { url: entry.url, head, age: state.age, omit: [], range });
       }
       if (head) {
         this.#freshenWithHead(store, entry, response, start);

@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Buffer } from "node:buffer";
 import { Hono } from "hono";
 import { type OriginServer, startOrigin } from "../tests/fixtures/origin_server.ts";
 import { currentRuntime } from "../runtime/mod.ts";
@@ -28,9 +29,13 @@ function fail(line: string): never {
 
 function quiet() {
   const info: string[] = [];
+  const chunks: Uint8Array[] = [];
+  const body = new WritableStream<Uint8Array>({ write: (chunk) => void chunks.push(chunk) });
   return {
     info,
-    output: { info: (line: string) => void info.push(line), body: new WritableStream() },
+    /** What went to standard output (the body, or --json's line). */
+    text: () => Buffer.concat(chunks).toString(),
+    output: { info: (line: string) => void info.push(line), body },
   };
 }
 
@@ -91,6 +96,19 @@ describe("ses cache and ses fetch --cache", () => {
       0,
     );
     assert.equal(hits, 1);
+    // --json says which answer came from the cache.
+    const json = quiet();
+    assert.equal(await runFetch(newProcess(), fetchArgs("--json"), json.output), 0);
+    assert.equal(JSON.parse(json.text()).fromCache, true);
+    const network = quiet();
+    const reloading = newProcess();
+    assert.equal(
+      await runFetch(reloading, fetchArgs("--json", "--cache", "reload"), network.output),
+      0,
+    );
+    await reloading.fromPartition("persist:default").cacheIdle();
+    assert.equal(JSON.parse(network.text()).fromCache, false);
+    assert.equal(hits, 2);
     const lines: string[] = [];
     await runCache(newProcess(), parseCacheArgs(["size", "--json"]), {
       out: (line) => lines.push(line),
@@ -114,6 +132,6 @@ describe("ses cache and ses fetch --cache", () => {
       1,
     );
     assert.match(miss.info[0]!, /net::ERR_CACHE_MISS/);
-    assert.equal(hits, 1);
+    assert.equal(hits, 2);
   });
 });

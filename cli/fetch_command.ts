@@ -35,8 +35,8 @@ export interface FetchOutput {
  * @param args The parsed arguments.
  * @param output Where to print.
  * With `--json` (`args.json`), the body stream gets one line of JSON instead of the body:
- * `{url, status, statusText, redirected, headers, bodySize, body}`: `url` the final URL,
- * `headers` `[name, value]` pairs in `-i`'s order, `bodySize` in bytes, `body` the body as
+ * `{url, status, statusText, redirected, fromCache, headers, bodySize, body}`: `url` the final
+ * URL, `fromCache` whether the HTTP cache answered, `headers` `[name, value]` pairs in `-i`'s order, `bodySize` in bytes, `body` the body as
  * text, or `bodyBase64` for one that is not UTF-8, or with `-o` `output`, the file it went
  * to; after a network failure `{url, error}`, with Chromium's `net::` name (`net::ERR_ABORTED`
  * after Ctrl-C).
@@ -217,6 +217,8 @@ async function jsonSummary(
     status: response.status,
     statusText: response.statusText,
     redirected: response.redirected,
+    // Whether the HTTP cache answered (ResponseInfo.fromCache): what a --cache run checks.
+    fromCache: responseInfo(response)?.fromCache ?? false,
     headers: headerLines(response.headers),
   };
   if (file === undefined) {

@@ -283,6 +283,7 @@ describe("ses fetch", () => {
         "status",
         "statusText",
         "redirected",
+        "fromCache",
         "headers",
         "bodySize",
         "body",

@@ -54,6 +54,9 @@ export const MAX_CONTENT_CODINGS = 16;
  * compressed data, errors the body with
  * `net::ERR_CONTENT_DECODING_FAILED`; transport errors keep their own code.
  *
+ * @param options `onFailed`, told the response's URL when its body cannot be decoded (either
+ * error above), so that the HTTP cache below drops the bytes it stored: Chromium's cache never
+ * completes an entry whose reader stopped at a decoding error, so the next request refetches.
  * @returns The stage.
  *
  * @example
@@ -67,12 +70,23 @@ export const MAX_CONTENT_CODINGS = 16;
  * console.log(await (await run(new Request("http://a.test/"), context)).text()); // hello
  * ```
  */
-export function contentDecoding(): Middleware {
+export function contentDecoding(options: ContentDecodingOptions = {}): Middleware {
+  const { onFailed } = options;
   return (next) => (request, context) =>
-    next(request, context).then((response) => decodeResponse(request, response));
+    next(request, context).then((response) => decodeResponse(request, response, onFailed));
 }
 
-function decodeResponse(request: Request, response: Response): Response {
+/** Options for {@linkcode contentDecoding}. */
+export interface ContentDecodingOptions {
+  /** Told the URL of a response whose body failed to decode (or whose decoders failed to start). */
+  onFailed?: (url: string) => void;
+}
+
+function decodeResponse(
+  request: Request,
+  response: Response,
+  onFailed: ((url: string) => void) | undefined,
+): Response {
   // Most responses are not encoded: settle them before splitting anything.
   const header = response.headers.get("content-encoding");
   if (header === null || response.body === null || request.method === "HEAD") return response;
@@ -89,6 +103,7 @@ function decodeResponse(request: Request, response: Response): Response {
   }
   if (decoders.length > MAX_CONTENT_CODINGS) {
     response.body.cancel().catch(() => {});
+    onFailed?.(response.url);
     throw new SessionError("ERR_CONTENT_DECODING_INIT_FAILED", { url: request.url });
   }
   // Chromium compares the decoded length with Content-Length after all its filters; with one
@@ -97,7 +112,8 @@ function decodeResponse(request: Request, response: Response): Response {
     ? declaredLength(response.headers.get("content-length"))
     : undefined;
   let body: ReadableStream<Uint8Array> = response.body;
-  for (const decoder of decoders) body = decode(body, decoder, declared);
+  const failed = onFailed && (() => onFailed(response.url));
+  for (const decoder of decoders) body = decode(body, decoder, declared, failed);
   return responseWithBody(response, body);
 }
 
@@ -155,6 +171,7 @@ function decode(
   body: ReadableStream<Uint8Array>,
   decoder: Decoder,
   declared: number | undefined,
+  failed: (() => void) | undefined,
 ): ReadableStream<Uint8Array> {
   const reader = body.getReader();
   const header = decoder.gzip ? new GzipHeaderReader() : undefined;
@@ -272,6 +289,7 @@ function decode(
     } catch (error) {
       if (!settled) {
         settled = true;
+        if (SessionError.is(error) && error.code === "ERR_CONTENT_DECODING_FAILED") failed?.();
         inflater?.destroy();
         controller.error(error);
         await reader.cancel(error).catch(() => {});

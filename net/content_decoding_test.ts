@@ -119,6 +119,27 @@ describe("contentDecoding", () => {
     await assert.rejects(zstd.text(), { code: "ERR_CONTENT_DECODING_FAILED" });
   });
 
+  it("tells onFailed the response's URL when its body cannot be decoded, and only then", async () => {
+    const failed: string[] = [];
+    const run = (body: BodyInit, encoding: string) =>
+      compose([contentDecoding({ onFailed: (url) => failed.push(url) })], () => {
+        const response = new Response(body, { headers: { "content-encoding": encoding } });
+        setResponseUrl(response, "http://a.test/final", true);
+        return Promise.resolve(response);
+      })(new Request("http://a.test/"), context);
+    assert.equal(await (await run(gzipSync(text), "gzip")).text(), text);
+    const cut = erroringAfter(gzipSync(text), new SessionError("ERR_CONNECTION_RESET"));
+    await assert.rejects((await run(cut, "gzip")).text(), { code: "ERR_CONNECTION_RESET" });
+    assert.deepEqual(failed, []);
+    await assert.rejects((await run("not gzip", "gzip")).text(), {
+      code: "ERR_CONTENT_DECODING_FAILED",
+    });
+    await assert.rejects(run("x", Array(MAX_CONTENT_CODINGS + 1).fill("br").join()), {
+      code: "ERR_CONTENT_DECODING_INIT_FAILED",
+    });
+    assert.deepEqual(failed, ["http://a.test/final", "http://a.test/final"]);
+  });
+
   it("handles empty bodies and HEAD", async () => {
     assert.equal(await (await serve(new Uint8Array(0), "gzip")).text(), "");
     assert.equal(await (await serve(null, "gzip", "HEAD")).text(), "");

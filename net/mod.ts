@@ -43,7 +43,7 @@ export {
   type PoolGroupTarget,
   type SocketFactory,
 } from "./connection_pool.ts";
-export { contentDecoding } from "./content_decoding.ts";
+export { contentDecoding, type ContentDecodingOptions } from "./content_decoding.ts";
 export {
   appendMissingHeaders,
   defaultHeaderSource,

@@ -356,6 +356,7 @@ export class Session extends TypedEmitter<SessionEvents> {
         this.preconnect({ url, numSockets: 1 });
       },
       httpCache: this.#httpCache.middleware,
+      onDecodingFailed: (url) => this.#httpCache.forget(url),
       netLog: this.#netLog,
     });
   }

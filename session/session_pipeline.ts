@@ -53,6 +53,8 @@ export interface SessionPipelineDeps {
   outcome?: RequestOutcomeObserver;
   /** The HTTP cache stage (cache/), per hop. */
   httpCache?: Middleware;
+  /** Told the URL of a response whose body failed to decode (the HTTP cache drops it). */
+  onDecodingFailed?: (url: string) => void;
   /** The session's webRequest hooks. */
   webRequest?: WebRequest;
   /** The session's protocol handlers (custom schemes, interceptors, `file:`). */
@@ -120,7 +122,7 @@ export function buildSessionPipeline(deps: SessionPipelineDeps): SessionPipeline
     // webRequest: onCompleted / onErrorOccurred, outside everything too.
     ...(webRequest ? [observeOutcome(outcomeObserver(webRequest))] : []),
     // Decoding sits outside the cache stage: the cache keeps encoded bodies.
-    contentDecoding(),
+    contentDecoding({ onFailed: deps.onDecodingFailed }),
     followRedirects({
       onRedirect: webRequest ? beforeRedirectHook(webRequest) : undefined,
       isSchemeAllowed: (url) => isRedirectScheme(url, protocol, deps.dnr),

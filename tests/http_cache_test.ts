@@ -137,6 +137,30 @@ for (const persistent of [false, true]) {
       assert.deepEqual(results.map((result) => result.fromCache), [false, true, true, true, true]);
     });
 
+    it("lets concurrent requests for a stale entry wait for the first one's revalidation, as Chromium", async () => {
+      const validated = origin.route((request, response, hit) => {
+        // Stale at once; the 304 comes late, so every request is made before it.
+        if (hit === 1) withEtag({ "cache-control": "max-age=0" })(request, response, hit);
+        else {setTimeout(() =>
+            withEtag({ "cache-control": "max-age=3600" })(request, response, hit), 100);}
+      });
+      const refetched = origin.route((request, response, hit) => {
+        const headers = { "cache-control": hit === 1 ? "max-age=0" : "max-age=3600" };
+        setTimeout(() => reply(headers)(request, response, hit), hit === 1 ? 0 : 100);
+      });
+      await get(ses, validated);
+      await get(ses, refetched);
+      const [revalidations, refetches] = await Promise.all(
+        [validated, refetched].map((url) =>
+          Promise.all(Array.from({ length: 4 }, () => get(ses, url)))
+        ),
+      );
+      assert.deepEqual([origin.hits(validated), origin.hits(refetched)], [2, 2]);
+      assert.deepEqual(revalidations!.map((result) => result.text), Array(4).fill("body1"));
+      assert.deepEqual(refetches!.map((result) => result.text), Array(4).fill("v2"));
+      assert.deepEqual(refetches!.map((result) => result.fromCache), [false, true, true, true]);
+    });
+
     it("sends the waiting requests on once the first response turns out not storable", async () => {
       const url = origin.route((_request, response, hit) => {
         setTimeout(() => reply({ "cache-control": "no-store" })(_request, response, hit), 50);
@@ -330,6 +354,23 @@ for (const persistent of [false, true]) {
       await get(newSession({ cache: false }), url, { cache: "reload" });
       assert.deepEqual(sent(), ["no-cache", "no-cache", undefined]);
       assert.equal(origin.hits(url), 8);
+    });
+
+    it("fetches anew for a request's own Cache-Control or Pragma no-cache, as a reload in Chromium", async () => {
+      const url = origin.route(withEtag({ "cache-control": "max-age=3600" }, '"same"'));
+      await get(ses, url);
+      const fields: Array<Record<string, string>> = [
+        { "cache-control": "no-cache" },
+        { pragma: "no-cache" },
+      ];
+      for (const [i, headers] of fields.entries()) {
+        const fetched = await get(ses, url, { headers });
+        // No validator goes out, so the origin answers in full and the answer replaces the entry.
+        assert.equal(origin.lastRequest().headers["if-none-match"], undefined);
+        assert.deepEqual([fetched.fromCache, fetched.text], [false, `body${i + 2}`]);
+        assert.equal((await get(ses, url)).text, `body${i + 2}`);
+      }
+      assert.equal(origin.hits(url), 3);
     });
 
     it("revalidates in no-cache mode and serves the stored body on 304, updating headers", async () => {
@@ -569,16 +610,25 @@ for (const persistent of [false, true]) {
       assert.equal(origin.hits(fields), 1);
     });
 
-    it("serves immutable fresh responses even when the request asks to revalidate", async () => {
+    it("revalidates a response with Pragma: no-cache whatever its max-age, as Chromium", async () => {
+      const url = origin.route(withEtag({ "cache-control": "max-age=3600", pragma: "no-cache" }));
+      await get(ses, url);
+      const second = await get(ses, url);
+      assert.equal(origin.hits(url), 2);
+      assert.equal(origin.lastRequest().headers["if-none-match"], '"e1"');
+      assert.deepEqual([second.fromCache, second.text], [true, "body1"]);
+    });
+
+    it("revalidates a fresh immutable response when the request asks to, as Chromium", async () => {
       const url = origin.route(withEtag({ "cache-control": "max-age=3600, immutable" }));
       await get(ses, url);
-      await get(ses, url, { cache: "no-cache" });
+      assert.equal((await get(ses, url)).fromCache, true);
+      const noCache = await get(ses, url, { cache: "no-cache" });
+      assert.equal(origin.hits(url), 2);
+      assert.equal(origin.lastRequest().headers["if-none-match"], '"e1"');
+      assert.deepEqual([noCache.fromCache, noCache.text], [true, "body1"]);
       await get(ses, url, { headers: { "cache-control": "max-age=0" } });
-      assert.equal(origin.hits(url), 1);
-      const plain = origin.route(withEtag({ "cache-control": "max-age=3600" }));
-      await get(ses, plain);
-      await get(ses, plain, { headers: { "cache-control": "max-age=0" } });
-      assert.equal(origin.hits(plain), 2);
+      assert.equal(origin.hits(url), 3);
     });
 
     it("serves stale within stale-while-revalidate and revalidates once in the background", async () => {
@@ -597,6 +647,28 @@ for (const persistent of [false, true]) {
       await get(ses, must);
       await get(ses, must);
       assert.equal(origin.hits(must), 2);
+    });
+
+    it("validates a stale entry with a Range request's own conditional request, as Chromium", async () => {
+      const url = origin.route((request, response, hit) => {
+        const headers = { "cache-control": "max-age=0", etag: '"r"' };
+        if (request.headers["if-none-match"] === '"r"') response.writeHead(304, headers).end();
+        else if (request.headers.range !== undefined) {
+          response.writeHead(206, { ...headers, "content-range": "bytes 2-4/10" }).end("net");
+        } else response.writeHead(200, headers).end(`012345678${hit}`);
+      });
+      await get(ses, url);
+      const partial = await get(ses, url, { headers: { range: "bytes=2-4" } });
+      // The origin saw the Range with the stored validator and said 304: the range is cut from
+      // the stored body.
+      assert.equal(origin.hits(url), 2);
+      assert.equal(origin.lastRequest().headers.range, "bytes=2-4");
+      assert.deepEqual([partial.response.status, partial.text, partial.fromCache], [
+        206,
+        "234",
+        true,
+      ]);
+      assert.equal(partial.response.headers.get("content-range"), "bytes 2-4/10");
     });
 
     it("revalidates the whole response in the background when a Range request saw it stale", async () => {
@@ -805,6 +877,20 @@ for (const persistent of [false, true]) {
       assert.equal(origin.hits(url), 1);
     });
 
+    it("drops a body that failed to decode, so the next request refetches it, as Chromium", async () => {
+      // A gzip header, then bytes that are no deflate data: the origin's body is broken.
+      const broken = Uint8Array.of(...gzipSync("x").subarray(0, 10), 0xff, 0xff, 0xff, 0xff);
+      const url = origin.route((_request, response, hit) => {
+        response.writeHead(200, { "cache-control": "max-age=3600", "content-encoding": "gzip" })
+          .end(hit === 1 ? broken : gzipSync("mended"));
+      });
+      const failure = await get(ses, url).then(() => undefined, (error: unknown) => error);
+      assert.ok(SessionError.is(failure) && failure.code === "ERR_CONTENT_DECODING_FAILED");
+      const next = await get(ses, url);
+      assert.deepEqual([next.text, next.fromCache, origin.hits(url)], ["mended", false, 2]);
+      assert.equal((await get(ses, url)).fromCache, true);
+    });
+
     it("caches a 301 per hop, so the redirect is followed from the cache", async () => {
       const target = origin.route(reply({ "cache-control": "no-store" }));
       const moved = origin.route((_request, response) => {
@@ -816,6 +902,43 @@ for (const persistent of [false, true]) {
       assert.equal(second.response.url, target);
       assert.deepEqual([first.text, second.text], ["v1", "v2"]);
       assert.equal(origin.hits(moved), 1);
+    });
+
+    it("stores a 403 or 503 with max-age or Expires, and not with a validator alone, as Chromium", async () => {
+      const status =
+        (code: number, headers: Record<string, string>): Handler => (_, response, hit) =>
+          response.writeHead(code, headers).end(`e${hit}`);
+      const expires = new Date(Date.now() + 3600_000).toUTCString();
+      const urls = [
+        origin.route(status(503, { "cache-control": "max-age=3600" })),
+        origin.route(status(403, { expires })),
+        origin.route(status(500, { etag: '"a"' })),
+      ];
+      for (const url of urls) {
+        await get(ses, url);
+        await get(ses, url);
+      }
+      assert.deepEqual(urls.map((url) => origin.hits(url)), [1, 1, 2]);
+      const hit = await get(ses, urls[0]!);
+      assert.deepEqual([hit.response.status, hit.text, hit.fromCache], [503, "e1", true]);
+      // A challenge is never stored: the request sent again with credentials reaches the origin.
+      const challenged = origin.route((request, response, hit) => {
+        if (request.headers.authorization === undefined) {
+          response.writeHead(401, {
+            "www-authenticate": 'Basic realm="r"',
+            "cache-control": "max-age=3600",
+          })
+            .end();
+        } else response.writeHead(200, { "cache-control": "no-store" }).end(`in${hit}`);
+      });
+      const login = newSession();
+      login.on(
+        "login",
+        (...args: unknown[]) => (args.at(-1) as (u: string, p: string) => void)("u", "p"),
+      );
+      assert.equal((await get(login, challenged)).text, "in2");
+      // The auth cache now sends the credentials at once.
+      assert.equal((await get(login, challenged)).text, "in3");
     });
 
     it("keeps 300, 301, 308 and 410 without freshness fields fresh for good, as Chromium", async () => {
