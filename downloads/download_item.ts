@@ -582,10 +582,11 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
     // The session's pipeline records every hop; another fetch shows only where it ended.
     // The auth stage takes `user:pass@` off a request (used to answer the challenge), so
     // `response.url` never has it, while Chromium's url_chain keeps the URL as requested.
+    // A response's URL has no fragment (Fetch's "exclude fragment"), while the chain keeps
+    // the one requested, as GURL does.
+    const requested = withoutUserinfo(this.getURL()).replace(/#.*$/s, "");
     const hops = responseUrlChain(response)?.slice(1) ??
-      (response.url !== "" && response.url !== withoutUserinfo(this.getURL())
-        ? [response.url]
-        : []);
+      (response.url !== "" && response.url !== requested ? [response.url] : []);
     this.#urlChain.push(...hops);
   }
 

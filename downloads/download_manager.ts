@@ -107,7 +107,7 @@ export class DownloadManager {
     }
     new DownloadItem({
       fetch: this.#fetch,
-      urlChain: [url],
+      urlChain: [canonicalUrl(url)],
       headers,
       directory: () => this.#directoryNow(),
       announce: this.#deps.announce,
@@ -136,7 +136,7 @@ export class DownloadManager {
     const path = text(given.path);
     const urlChain = Array.isArray(given.urlChain) &&
         given.urlChain.every((url) => typeof url === "string")
-      ? given.urlChain as string[]
+      ? (given.urlChain as string[]).map(canonicalUrl)
       : [];
     const offset = number(given.offset, 0);
     const length = number(given.length, 0);
@@ -183,6 +183,16 @@ export class DownloadManager {
   #directoryNow(): string {
     return this.#directory ?? this.#deps.defaultDirectory();
   }
+}
+
+/**
+ * The URL as Electron's conversion to `GURL` gives it: canonical (`HTTP://h/a b` is
+ * `http://h/a%20b`, an empty path `/`), so that `getURL()` and `getURLChain()` show what is
+ * requested and the response's URL is not taken for a redirect. One that does not parse stays
+ * as given, for the request to refuse.
+ */
+function canonicalUrl(url: string): string {
+  return URL.canParse(url) ? new URL(url).href : url;
 }
 
 /**

@@ -431,6 +431,33 @@ describe("downloadURL", () => {
       assert.deepEqual(readdirSync(dir), ["c.bin"]);
     }));
 
+  it("keeps the URL canonical, as Electron's GURL: no redirect is made up from its spelling", () =>
+    withOrigin({
+      "/files/a%20b.txt": { body: bytes(3) },
+      "/": { body: bytes(2) },
+    }, async (origin) => {
+      const { ses } = freshSession();
+      const upper = origin.url.replace("http:", "HTTP:");
+      const asked = [`${upper}/files/a b.txt#part`, `${upper}`];
+      const canonical = [`${origin.url}/files/a%20b.txt#part`, `${origin.url}/`];
+      for (const [index, url] of asked.entries()) {
+        const pending = nextItem(ses);
+        ses.downloadURL(url);
+        const item = await pending;
+        assert.equal(await done(item), "completed");
+        assert.deepEqual(item.getURLChain(), [canonical[index]]);
+        assert.equal(item.getURL(), canonical[index]);
+      }
+      const restored = nextItem(ses);
+      ses.createInterruptedDownload({
+        path: join(freshDir(), "x.bin"),
+        urlChain: [`${upper}/x y`],
+        offset: 0,
+        length: 5,
+      });
+      assert.deepEqual((await restored).getURLChain(), [`${origin.url}/x%20y`]);
+    }));
+
   it("relative save and download paths are taken from the current directory ('' is it)", () =>
     withOrigin({
       "/files/rel.bin": { body: bytes(10) },
