@@ -26,6 +26,7 @@ import {
 } from "./interrupt_reason.ts";
 import { FileWriter } from "./_file_writer.ts";
 import { RateEstimator } from "./rate_estimator.ts";
+import { responseMimeType } from "./response_mime_type.ts";
 import {
   copySaveDialogSettings,
   defaultSaveDialogSettings,
@@ -282,9 +283,10 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
   }
 
   /**
-   * Returns the response's MIME type, `""` until known.
+   * Returns the response's MIME type, as Chromium reads `Content-Type`: lower case, without
+   * parameters; `""` until known, and for a type without `/` or `*\/*`.
    *
-   * @returns The response's MIME type, `""` until known.
+   * @returns The response's MIME type (`text/html`), `""` until known.
    */
   getMimeType(): string {
     return this.#mimeType;
@@ -596,7 +598,7 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
     const encoding = (headers.get("content-encoding") ?? "identity").trim().toLowerCase();
     this.#encoded = encoding !== "identity" && encoding !== "";
     if (offset === 0) {
-      this.#mimeType = (headers.get("content-type") ?? "").split(";")[0]!.trim();
+      this.#mimeType = responseMimeType(headers.get("content-type"));
       this.#contentDisposition = headers.get("content-disposition") ?? "";
     }
     this.#eTag = headers.get("etag") ?? "";

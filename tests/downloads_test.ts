@@ -136,6 +136,22 @@ describe("downloadURL", () => {
       assert.equal(item.getInterruptReason(), "");
     }));
 
+  it("reports the MIME type as Chromium reads Content-Type: lower case, '' without a '/'", () =>
+    withOrigin({
+      "/page": { body: bytes(4), headers: { "content-type": "Text/HTML; charset=UTF-8" } },
+      "/blob": { body: bytes(4), headers: { "content-type": "binary" } },
+    }, async (origin) => {
+      const { ses, dir } = freshSession();
+      for (const [path, mimeType] of [["/page", "text/html"], ["/blob", ""]]) {
+        const pending = nextItem(ses);
+        ses.downloadURL(origin.url + path);
+        const item = await pending;
+        assert.equal(item.getMimeType(), mimeType);
+        assert.equal(await done(item), "completed");
+      }
+      assert.deepEqual(readdirSync(dir).sort(), ["blob", "page.html"]);
+    }));
+
   it("keeps ETag and Last-Modified only when one of them is strong, as Chromium", () =>
     withOrigin({
       "/weak.bin": { body: BODY, etag: 'W/"w"', lastModified: new Date().toUTCString() },
