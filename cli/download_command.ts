@@ -142,8 +142,14 @@ function follow(item: DownloadItem, io: DownloadIo, json: boolean): Promise<numb
       line: io.info,
     });
   // A completed item's current rate is 0 (Electron's getCurrentBytesPerSecond): the last frame
-  // shows the average instead, as curl's last line does.
-  const show = () => viewOnce().update(item.getReceivedBytes(), item.getTotalBytes(), rate(item));
+  // shows this run's average instead, as curl's last line does: the bytes this process saved
+  // over the time it ran, not the item's start time, which a --resume keeps from the first run
+  // (a resume a day later would say some B/s). A restart from zero lowers the run's offset.
+  const run = { start: Date.now() / 1000, offset: item.getReceivedBytes() };
+  const show = () => {
+    run.offset = Math.min(run.offset, item.getReceivedBytes());
+    viewOnce().update(item.getReceivedBytes(), item.getTotalBytes(), rate(item, run));
+  };
   return new Promise<number>((finish) => {
     // Tells the outcome once: a line for people, or the JSON report.
     let ended = false;
@@ -190,12 +196,12 @@ function failureLine(state: string, item: DownloadItem): string {
   return `ses download: ${state} (${item.getInterruptReason()}${errorDetail(item)})`;
 }
 
-function rate(item: DownloadItem): number {
+function rate(item: DownloadItem, run: { start: number; offset: number }): number {
   if (item.getState() !== "completed") return item.getCurrentBytesPerSecond();
-  // Start and end are in seconds with millisecond precision; a download within one millisecond
-  // is counted as taking one.
-  const seconds = Math.max(item.getEndTime() - item.getStartTime(), 0.001);
-  return Math.round(item.getReceivedBytes() / seconds);
+  // Times are in seconds with millisecond precision; a run within one millisecond is counted as
+  // taking one.
+  const seconds = Math.max(item.getEndTime() - run.start, 0.001);
+  return Math.round((item.getReceivedBytes() - run.offset) / seconds);
 }
 
 function retryHint(partial: string): string {

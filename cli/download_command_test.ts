@@ -145,6 +145,47 @@ describe("ses download", () => {
     }
   });
 
+  it("a --resume ends with this run's average rate, not one since the first run began", async () => {
+    const origin = await startRangeOrigin({ "/late.bin": { body, etag: '"v"' } });
+    try {
+      const partial = join(dir, "late.bin.crdownload");
+      const offset = 500_000;
+      writeFileSync(partial, body.subarray(0, offset));
+      // The first run began a day ago: the 1.5 MB this run adds over a day would be 17 B/s.
+      writeFileSync(
+        `${partial}.json`,
+        JSON.stringify({
+          version: 1,
+          savePath: join(dir, "late.bin"),
+          urlChain: [`${origin.url}/late.bin`],
+          mimeType: "",
+          totalBytes: body.length,
+          offset,
+          eTag: '"v"',
+          lastModified: "",
+          startTime: Date.now() / 1000 - 86_400,
+        }),
+      );
+      const { io: output, lines, drawn } = io(true);
+      const began = Date.now();
+      const code = await runDownload(sessions(), {
+        resume: partial,
+        partition: "cli-dl-late",
+        json: false,
+      }, output);
+      const seconds = Math.max((Date.now() - began) / 1000, 0.001);
+      assert.equal(code, 0, lines.join("\n"));
+      assert.equal(origin.requests.at(-1)!.headers.range, `bytes=${offset}-`);
+      const last = drawn().split("\x1b[1G").at(-1)!;
+      const [, value, unit] = /\| ([\d.]+) (B|KiB|MiB|GiB)\/s \|/.exec(last) ?? [];
+      const shown = Number(value) * 1024 ** ["B", "KiB", "MiB", "GiB"].indexOf(unit!);
+      // At least this run's bytes over the time the test saw it run (the bar rounds to 0.1).
+      assert.ok(shown >= 0.9 * (body.length - offset) / seconds, last);
+    } finally {
+      await origin.close();
+    }
+  });
+
   it("--json prints one report on standard output, and no progress or message", async () => {
     const origin = await startRangeOrigin({
       "/from": { body: new Uint8Array(1), status: 302, headers: { location: "/j.bin" } },
