@@ -158,10 +158,12 @@ function follow(item: DownloadItem, io: DownloadIo, json: boolean): Promise<numb
       ended = true;
       view?.stop();
       removeInterrupt();
-      const partial = item.getSavePath() + PARTIAL;
+      // The item's own partial file: `<savePath>.crdownload` may be another download's (a run
+      // left it), which this one then numbered `<savePath> (1).crdownload`.
+      const partial = item.partialPath();
       // Only a download that got as far as a response has a partial file and its sidecar.
-      const resumable = state !== "completed" && state !== "cancelled" && existsSync(partial) &&
-        existsSync(`${partial}.json`);
+      const resumable = state !== "completed" && state !== "cancelled" && partial !== "" &&
+        existsSync(partial) && existsSync(`${partial}.json`);
       if (json) io.out(JSON.stringify(downloadReport(item, state, resumable ? partial : null)));
       else io.info(message + (resumable && state === "interrupted" ? retryHint(partial) : ""));
       finish(code);
@@ -173,7 +175,7 @@ function follow(item: DownloadItem, io: DownloadIo, json: boolean): Promise<numb
         EXIT_INTERRUPTED,
         "paused",
         `paused at ${item.getReceivedBytes()} bytes; continue with: ` +
-          `ses download --resume ${JSON.stringify(item.getSavePath() + PARTIAL)}`,
+          `ses download --resume ${JSON.stringify(item.partialPath())}`,
       );
     });
     item.on("updated", (_event, state) => {

@@ -145,6 +145,39 @@ describe("ses download", () => {
     }
   });
 
+  it("names its own partial file to resume, not the one another run left at -o's path", async () => {
+    const origin = await startRangeOrigin({
+      "/held.bin": { body, etag: '"h"', chunkDelayMs: 5 },
+    });
+    try {
+      // A run Ctrl-C stopped left out.bin's partial file, for another URL.
+      const stale = join(dir, "held-out.bin.crdownload");
+      writeFileSync(stale, "old bytes");
+      writeFileSync(`${stale}.json`, "{}");
+      const own = join(dir, "held-out.bin (1).crdownload");
+      const run = io(false);
+      const running = runDownload(sessions(), {
+        url: `${origin.url}/held.bin`,
+        output: "held-out.bin",
+        partition: "cli-dl-held",
+        json: false,
+      }, run.io);
+      while (!existsSync(`${own}.json`) || statSync(own).size === 0) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      run.interrupt();
+      assert.equal(await running, EXIT_INTERRUPTED);
+      assert.equal(
+        run.lines.at(-1)!,
+        `paused at ${statSync(own).size} bytes; continue with: ses download --resume ` +
+          JSON.stringify(own),
+      );
+      assert.equal(readFileSync(stale, "utf8"), "old bytes");
+    } finally {
+      await origin.close();
+    }
+  });
+
   it("a --resume ends with this run's average rate, not one since the first run began", async () => {
     const origin = await startRangeOrigin({ "/late.bin": { body, etag: '"v"' } });
     try {

@@ -188,6 +188,15 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
     return Promise.race([this.#pauseReached.promise, this.#idle]);
   }
 
+  /**
+   * @internal The file the bytes are written to: `<savePath>.crdownload`, or a numbered one
+   * (`<savePath> (1).crdownload`) while another download holds that; `""` before one exists.
+   * What the CLI offers to `--resume`.
+   */
+  partialPath(): string {
+    return this.#target.partialPath;
+  }
+
   /** Pauses the download: no more bytes are read until `resume()`. */
   pause(): void {
     if (this.#state !== "progressing" || this.#paused) return;
