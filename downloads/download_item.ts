@@ -778,7 +778,9 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
     // A pause() from the last 'updated' came after the last byte: nothing is left to hold.
     this.#paused = false;
     this.#gate = undefined;
+    // An earlier interruption this download came back from is over: no reason, no error.
     this.#reason = "";
+    this.#error = undefined;
     this.#endTime = Date.now() / 1000;
     this.#notify(() => this.emit("done", new ElectronEvent(), "completed"));
   }

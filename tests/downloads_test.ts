@@ -715,6 +715,7 @@ describe("resume after the connection dropped", () => {
       const { item, dir } = await cutDownload(origin, "/r.bin");
       assert.equal(item.getState(), "interrupted");
       assert.equal(item.getInterruptReason(), "NETWORK_FAILED");
+      assert.ok(item.getLastError() instanceof Error);
       assert.equal(item.canResume(), true);
       const saved = item.getReceivedBytes();
       assert.equal(saved, 100_000);
@@ -726,6 +727,9 @@ describe("resume after the connection dropped", () => {
       assert.equal(second["if-range"], '"strong"');
       assert.equal(second["accept-encoding"], "identity");
       assert.equal(origin.requests.length, 2);
+      // Completed: nothing stopped it, so no reason and no error are left from the cut.
+      assert.equal(item.getInterruptReason(), "");
+      assert.equal(item.getLastError(), undefined);
       assertSameBytes(readFileSync(join(dir, "r.bin")), Buffer.from(BODY));
       assert.deepEqual(readdirSync(dir), ["r.bin"]);
     }));
