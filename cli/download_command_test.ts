@@ -99,6 +99,27 @@ describe("ses download", () => {
     }
   });
 
+  it("a bar of unknown size says '?%', never 100% before the end", async () => {
+    const origin = await startRangeOrigin({ "/c.bin": { body, chunked: true, chunkDelayMs: 5 } });
+    try {
+      const { io: output, lines, drawn } = io(true);
+      const code = await runDownload(sessions(), {
+        url: `${origin.url}/c.bin`,
+        output: "chunked.bin",
+        partition: "cli-dl-chunked",
+        json: false,
+      }, output);
+      assert.equal(code, 0, lines.join("\n"));
+      const frames = drawn().split("\x1b[1G").filter((frame) => frame.startsWith("chunked.bin"));
+      const unknown = frames.filter((frame) => / \/ \? \|/.test(frame));
+      assert.ok(unknown.length > 0, drawn());
+      for (const frame of unknown) assert.match(frame, /\] \?% \|/);
+      assert.match(frames.at(-1)!, /\] 100% \| 1\.9 MiB \/ 1\.9 MiB/);
+    } finally {
+      await origin.close();
+    }
+  });
+
   it("Ctrl-C leaves a resumable .crdownload; --resume finishes it", async () => {
     const partialSize = () => {
       try {
