@@ -643,12 +643,14 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
   /**
    * The offset a resume can use: the partial file must hold at least `requested` bytes (it is
    * cut to that length); otherwise the download starts from zero (Chromium's FILE_TOO_SHORT).
+   * A partial file deleted meanwhile holds none: Chromium opens it with FLAG_OPEN_ALWAYS,
+   * finds it too short and restarts.
    */
   async #usableOffset(requested: number): Promise<number> {
     if (requested === 0) return 0;
     const partial = await this.#target.existingPartial();
     if (partial === undefined) return 0;
-    const size = (await stat(partial)).size;
+    const size = await stat(partial).then((info) => info.size, () => 0);
     return size >= requested ? requested : 0;
   }
 

@@ -734,6 +734,17 @@ describe("resume after the connection dropped", () => {
       assert.deepEqual(readdirSync(dir), ["r.bin"]);
     }));
 
+  it("a partial file deleted while interrupted restarts from zero on resume(), as too short", () =>
+    withOrigin({ "/gone.bin": { body: BODY, etag: '"strong"', ...cut } }, async (origin) => {
+      const { item, dir } = await cutDownload(origin, "/gone.bin");
+      rmSync(join(dir, "gone.bin.crdownload"));
+      item.resume();
+      assert.equal(await done(item), "completed", String(item.getLastError()));
+      assert.equal(origin.requests.at(-1)!.headers.range, undefined);
+      assertSameBytes(readFileSync(join(dir, "gone.bin")), Buffer.from(BODY));
+      assert.deepEqual(readdirSync(dir), ["gone.bin"]);
+    }));
+
   it("with Content-Length the cut resumes by itself (SERVER_CONTENT_LENGTH_MISMATCH)", () =>
     withOrigin(
       { "/len.bin": { body: BODY, etag: '"l"', dropAfter: 100_000 } },
