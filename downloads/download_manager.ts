@@ -10,7 +10,6 @@ import { resolve } from "node:path";
 import type { DownloadFetch } from "./download_fetch.ts";
 import { DownloadItem } from "./download_item.ts";
 import { withDataUrls } from "./data_url_fetch.ts";
-import { withFileUrls } from "./file_url_fetch.ts";
 
 /** What the download manager needs from its session. */
 export interface DownloadManagerDeps {
@@ -80,7 +79,7 @@ export class DownloadManager {
    */
   constructor(deps: DownloadManagerDeps) {
     this.#deps = deps;
-    this.#fetch = withDataUrls(withFileUrls(deps.fetch));
+    this.#fetch = withDataUrls(deps.fetch);
   }
 
   /**

@@ -340,6 +340,33 @@ describe("downloadURL", () => {
     assertSameBytes(readFileSync(join(dir, "source.bin")), Buffer.from(BODY));
   });
 
+  it("a file:// URL goes through the session: MIME type by extension, protocol handlers apply", async () => {
+    const { ses, dir } = freshSession();
+    const source = join(freshDir(), "doc.pdf");
+    writeFileSync(source, "%PDF-1");
+    const first = nextItem(ses);
+    ses.downloadURL(pathToFileURL(source).href);
+    const item = await first;
+    assert.equal(item.getMimeType(), "application/pdf");
+    assert.equal(await done(item), "completed");
+    assert.equal(readFileSync(join(dir, "doc.pdf"), "utf8"), "%PDF-1");
+    // As Electron's protocol handlers serve downloads too (URLLoaderFactoryType::kDownload).
+    ses.protocol.handle(
+      "file",
+      () => new Response("handled", { headers: { "content-type": "text/plain" } }),
+    );
+    try {
+      const second = nextItem(ses);
+      ses.downloadURL(pathToFileURL(source).href);
+      const handled = await second;
+      assert.equal(await done(handled), "completed");
+      assert.equal(handled.getMimeType(), "text/plain");
+      assert.equal(readFileSync(handled.getSavePath(), "utf8"), "handled");
+    } finally {
+      ses.protocol.unhandle("file");
+    }
+  });
+
   it("a data: URL is saved as Chromium names it: download + the MIME type's extension", async () => {
     const { ses, dir } = freshSession();
     for (
