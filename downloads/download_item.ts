@@ -12,6 +12,7 @@ import { SessionError } from "../core/session_error.ts";
 import { TypedEmitter } from "../core/typed_emitter.ts";
 import { responseUrlChain } from "../core/url_chain.ts";
 import { withoutUserinfo } from "../core/userinfo.ts";
+import { latin1Bytes } from "./_bytes.ts";
 import { DownloadTarget } from "./_download_target.ts";
 import { writeSidecar } from "./crdownload_sidecar.ts";
 import type { DownloadFetch } from "./download_fetch.ts";
@@ -363,12 +364,16 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
   }
 
   /**
-   * Returns the `Content-Disposition` header, `""` if none.
+   * Returns the `Content-Disposition` header, `""` if none. Its bytes are read as UTF-8 (a byte
+   * that is not becomes U+FFFD), as Electron hands the header's `std::string` to JavaScript: a
+   * raw UTF-8 `filename="résumé.pdf"` reads as sent, not one character per byte.
    *
    * @returns The `Content-Disposition` header, `""` if none.
    */
   getContentDisposition(): string {
-    return this.#contentDisposition;
+    // Headers give one character per byte; only a non-ASCII header needs decoding.
+    if (!/[\u0080-\uffff]/.test(this.#contentDisposition)) return this.#contentDisposition;
+    return new TextDecoder().decode(latin1Bytes(this.#contentDisposition));
   }
 
   /**

@@ -152,6 +152,38 @@ describe("downloadURL", () => {
       assert.deepEqual(readdirSync(dir).sort(), ["blob", "page.html"]);
     }));
 
+  it("reads a raw UTF-8 Content-Disposition as UTF-8 in getContentDisposition and the name", async () => {
+    const header = Buffer.concat([
+      Buffer.from('attachment; filename="'),
+      Buffer.from("résumé 日本.pdf"),
+      Buffer.from('"'),
+    ]);
+    const server = createNetServer((socket) => {
+      socket.once("data", () => {
+        socket.end(Buffer.concat([
+          Buffer.from("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n"),
+          Buffer.from("Content-Disposition: "),
+          header,
+          Buffer.from("\r\n\r\nhi"),
+        ]));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const { ses, dir } = freshSession();
+      const pending = nextItem(ses);
+      ses.downloadURL(`http://127.0.0.1:${port}/x`);
+      const item = await pending;
+      assert.equal(item.getContentDisposition(), 'attachment; filename="résumé 日本.pdf"');
+      assert.equal(item.getFilename(), "résumé 日本.pdf");
+      assert.equal(await done(item), "completed");
+      assert.deepEqual(readdirSync(dir), ["résumé 日本.pdf"]);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+
   it("keeps ETag and Last-Modified only when one of them is strong, as Chromium", () =>
     withOrigin({
       "/weak.bin": { body: BODY, etag: 'W/"w"', lastModified: new Date().toUTCString() },
