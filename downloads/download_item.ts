@@ -95,8 +95,8 @@ const MAX_AUTO_RESUMES = 5;
  * `pause()` stops reading, so TCP backpressure holds the server; `resume()` reads on, or, when
  * the connection is gone, asks for `Range: bytes=N-` with `If-Range` (a strong ETag, else a
  * Last-Modified at least 60 s before the response's Date; never a weak validator). Only a 206
- * whose `Content-Range` starts at N is appended; a 200, a 206 starting elsewhere or a 416
- * starts again from zero. Offsets count bytes of the saved file: a resume asks for
+ * whose `Content-Range` starts at N, of the version asked for, is appended; a 200, a 206
+ * starting elsewhere or of another ETag, or a 416 starts again from zero. Offsets count bytes of the saved file: a resume asks for
  * `Accept-Encoding: identity` (as Chromium does), and a download whose first response was
  * content-encoded resumes from zero, since its validators belong to the encoded representation.
  *
@@ -576,8 +576,13 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
       this.#error = undefined;
       return this.#interrupt(failure, undefined);
     }
-    if (offset > 0 && response.status === 206 && contentRangeStart(response) !== offset) {
-      // A range we did not ask for: start again from zero, as SEMANTICS.md asks.
+    if (
+      offset > 0 && response.status === 206 &&
+      (contentRangeStart(response) !== offset ||
+        (validator !== undefined && validatorChanged(response, validator)))
+    ) {
+      // A range we did not ask for, or one of another version (a server that ignores If-Range):
+      // start again from zero, as SEMANTICS.md asks.
       await response.body?.cancel().catch(() => {});
       if (++this.#autoResumes > MAX_AUTO_RESUMES) {
         return this.#interrupt("SERVER_BAD_CONTENT", undefined);
@@ -907,6 +912,17 @@ function isStrongDate(lastModified: string, date: string | null): boolean {
 
 function isContentLengthMismatch(error: unknown): boolean {
   return SessionError.is(error) && error.code === "ERR_CONTENT_LENGTH_MISMATCH";
+}
+
+/**
+ * Whether a 206 belongs to another version than the saved bytes: its ETag (or, when a date
+ * guarded the range, its Last-Modified) differs from the `If-Range` sent, as from a server that
+ * ignores `If-Range`. Chromium's `UpdateValidatorsOnResumption` drops the saved bytes when the
+ * validators changed. A 206 without the header is taken as the same version.
+ */
+function validatorChanged(response: Response, sent: string): boolean {
+  const received = response.headers.get(sent.startsWith('"') ? "etag" : "last-modified");
+  return received !== null && received !== sent;
 }
 
 function contentRangeStart(response: Response): number | undefined {

@@ -972,6 +972,26 @@ describe("resume after the connection dropped", () => {
       },
     ));
 
+  it("a 206 with another ETag (a server that ignores If-Range) is not appended: it restarts", () =>
+    withOrigin({
+      "/x.bin": {
+        body: BODY,
+        bodyLater: bytes(BODY.length, 7),
+        etag: '"old"',
+        etagLater: '"new"',
+        ranges: "no-if-range",
+        ...cut,
+      },
+    }, async (o) => {
+      const { item, dir } = await cutDownload(o, "/x.bin");
+      item.resume();
+      assert.equal(await done(item), "completed");
+      assert.equal(o.requests[1]!.headers["if-range"], '"old"');
+      assert.equal(o.requests.at(-1)!.headers.range, undefined);
+      assert.equal(item.getETag(), '"new"');
+      assertSameBytes(readFileSync(join(dir, "x.bin")), Buffer.from(bytes(BODY.length, 7)));
+    }));
+
   it("416 restarts from zero by itself (SERVER_NO_RANGE)", () =>
     withOrigin({ "/n.bin": { body: BODY, etag: '"n"', ranges: "416", ...cut } }, async (o) => {
       const { item, dir } = await cutDownload(o, "/n.bin");
