@@ -7,7 +7,7 @@
  */
 
 import { existsSync } from "node:fs";
-import { stat } from "node:fs/promises";
+import { rename, stat } from "node:fs/promises";
 import { basename, resolve } from "node:path";
 import type { Writable } from "node:stream";
 import {
@@ -68,16 +68,23 @@ export async function runDownload(
   io: DownloadIo,
 ): Promise<number> {
   const ses = fromPartitionOption(session, args.partition);
-  let item: DownloadItem;
+  let started: Started;
   try {
-    item = args.resume !== undefined
+    started = args.resume !== undefined
       ? await restore(ses, resolve(io.cwd, args.resume))
-      : await begin(ses, args, io);
+      : { item: await begin(ses, args, io) };
   } catch (error) {
     io.info(`ses download: ${error instanceof Error ? error.message : String(error)}`);
     return 1;
   }
-  return await follow(item, io, args.json);
+  return await follow(started, io, args.json);
+}
+
+/** The download, and for a resumed numbered partial file the save path it was for. */
+interface Started {
+  item: DownloadItem;
+  /** Where the completed file goes when not at the item's save path (see restore). */
+  savePath?: string;
 }
 
 async function begin(ses: Session, args: DownloadArgs, io: DownloadIo): Promise<DownloadItem> {
@@ -96,7 +103,7 @@ async function begin(ses: Session, args: DownloadArgs, io: DownloadIo): Promise<
   return await announced;
 }
 
-async function restore(ses: Session, given: string): Promise<DownloadItem> {
+async function restore(ses: Session, given: string): Promise<Started> {
   const partial = given.endsWith(PARTIAL) ? given : given + PARTIAL;
   // The partial file first: without it (a wrong path, a download that completed) the sidecar
   // is missing too, and naming the sidecar would send the user looking for the wrong file.
@@ -126,17 +133,22 @@ async function restore(ses: Session, given: string): Promise<DownloadItem> {
     );
   }
   item!.resume();
-  return item!;
+  // `-o X` writes `X (1).crdownload` while another download holds `X.crdownload`; that file is
+  // resumed where it is (the other one's bytes are not its own), and the completed file then
+  // goes to X, the path asked for, as the first run would have put it.
+  const numbered = partial.startsWith(`${sidecar.savePath} (`) &&
+    /^ \(\d+\)\.crdownload$/.test(partial.slice(sidecar.savePath.length));
+  return numbered ? { item: item!, savePath: sidecar.savePath } : { item: item! };
 }
 
-function follow(item: DownloadItem, io: DownloadIo, json: boolean): Promise<number> {
+function follow({ item, savePath }: Started, io: DownloadIo, json: boolean): Promise<number> {
   // Made at the first progress, when the file is open under its final name: labelled with that
   // name (`-o`'s, or one made unique with " (1)"), as Chromium's GetFileNameToReportUser takes
   // the target path's base name; getFilename() is only the name the server suggested.
   let view: ProgressView | undefined;
   const viewOnce = () =>
     view ??= json ? SILENT : createProgressView({
-      name: basename(item.getSavePath()) || item.getFilename(),
+      name: basename(savePath ?? item.getSavePath()) || item.getFilename(),
       stream: io.stream,
       tty: io.tty,
       line: io.info,
@@ -164,8 +176,12 @@ function follow(item: DownloadItem, io: DownloadIo, json: boolean): Promise<numb
       // Only a download that got as far as a response has a partial file and its sidecar.
       const resumable = state !== "completed" && state !== "cancelled" && partial !== "" &&
         existsSync(partial) && existsSync(`${partial}.json`);
-      if (json) io.out(JSON.stringify(downloadReport(item, state, resumable ? partial : null)));
-      else io.info(message + (resumable && state === "interrupted" ? retryHint(partial) : ""));
+      if (json) {
+        const report = downloadReport(item, state, resumable ? partial : null);
+        io.out(
+          JSON.stringify(state === "completed" && savePath ? { ...report, savePath } : report),
+        );
+      } else io.info(message + (resumable && state === "interrupted" ? retryHint(partial) : ""));
       finish(code);
     };
     const removeInterrupt = io.onInterrupt(async () => {
@@ -182,12 +198,23 @@ function follow(item: DownloadItem, io: DownloadIo, json: boolean): Promise<numb
       if (state === "progressing") return show();
       end(1, "interrupted", failureLine("interrupted", item));
     });
-    item.once("done", (_event, state) => {
-      if (state === "completed") {
-        show();
-        return end(0, state, `saved ${item.getSavePath()} (${item.getReceivedBytes()} bytes)`);
+    item.once("done", async (_event, state) => {
+      if (state !== "completed") return end(1, state, failureLine(state, item));
+      show();
+      if (savePath !== undefined) {
+        try {
+          await rename(item.getSavePath(), savePath);
+        } catch (error) {
+          const why = error instanceof Error ? error.message : String(error);
+          return end(
+            1,
+            state,
+            `ses download: saved ${item.getSavePath()}, not ${savePath}: ${why}`,
+          );
+        }
       }
-      end(1, state, failureLine(state, item));
+      const saved = savePath ?? item.getSavePath();
+      end(0, state, `saved ${saved} (${item.getReceivedBytes()} bytes)`);
     });
   });
 }

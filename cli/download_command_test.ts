@@ -166,7 +166,7 @@ describe("ses download", () => {
     }
   });
 
-  it("names its own partial file to resume, not the one another run left at -o's path", async () => {
+  it("beside a partial file another run left at -o, it names its own; --resume saves to -o", async () => {
     const origin = await startRangeOrigin({
       "/held.bin": { body, etag: '"h"', chunkDelayMs: 5 },
     });
@@ -193,6 +193,20 @@ describe("ses download", () => {
         `paused at ${statSync(own).size} bytes; continue with: ses download --resume ` +
           JSON.stringify(own),
       );
+      assert.equal(readFileSync(stale, "utf8"), "old bytes");
+
+      // Resumed where it is, the completed file goes to -o's path, not "held-out.bin (1)".
+      const second = io(false);
+      const code = await runDownload(sessions(), {
+        resume: own,
+        partition: "cli-dl-held-2",
+        json: false,
+      }, second.io);
+      assert.equal(code, 0, second.lines.join("\n"));
+      assert.equal(second.lines.at(-1), `saved ${join(dir, "held-out.bin")} (2000000 bytes)`);
+      assertSameBytes(readFileSync(join(dir, "held-out.bin")), Buffer.from(body));
+      assert.ok(!existsSync(join(dir, "held-out.bin (1)")));
+      assert.ok(!existsSync(own));
       assert.equal(readFileSync(stale, "utf8"), "old bytes");
     } finally {
       await origin.close();
