@@ -7,7 +7,7 @@
  */
 
 import { existsSync } from "node:fs";
-import { stat } from "node:fs/promises";
+import { rename, stat } from "node:fs/promises";
 import { basename, resolve } from "node:path";
 import type { Writable } from "node:stream";
 import {
@@ -68,16 +68,23 @@ export async function runDownload(
   io: DownloadIo,
 ): Promise<number> {
   const ses = fromPartitionOption(session, args.partition);
-  let item: DownloadItem;
+  let started: Started;
   try {
-    item = args.resume !== undefined
+    started = args.resume !== undefined
       ? await restore(ses, resolve(io.cwd, args.resume))
-      : await begin(ses, args, io);
+      : { item: await begin(ses, args, io) };
   } catch (error) {
     io.info(`ses download: ${error instanceof Error ? error.message : String(error)}`);
     return 1;
   }
-  return await follow(item, io, args.json);
+  return await follow(started, io, args.json);
+}
+
+/** The download, and for a resumed numbered partial file the save path it was for. */
+interface Started {
+  item: DownloadItem;
+  /** Where the completed file goes when not at the item's save path (see restore). */
+  savePath?: string;
 }
 
 async function begin(ses: Session, args: DownloadArgs, io: DownloadIo): Promise<DownloadItem> {
@@ -96,7 +103,7 @@ async function begin(ses: Session, args: DownloadArgs, io: DownloadIo): Promise<
   return await announced;
 }
 
-async function restore(ses: Session, given: string): Promise<DownloadItem> {
+async function restore(ses: Session, given: string): Promise<Started> {
   const partial = given.endsWith(PARTIAL) ? given : given + PARTIAL;
   // The partial file first: without it (a wrong path, a download that completed) the sidecar
   // is missing too, and naming the sidecar would send the user looking for the wrong file.
@@ -126,24 +133,35 @@ async function restore(ses: Session, given: string): Promise<DownloadItem> {
     );
   }
   item!.resume();
-  return item!;
+  // `-o X` writes `X (1).crdownload` while another download holds `X.crdownload`; that file is
+  // resumed where it is (the other one's bytes are not its own), and the completed file then
+  // goes to X, the path asked for, as the first run would have put it.
+  const numbered = partial.startsWith(`${sidecar.savePath} (`) &&
+    /^ \(\d+\)\.crdownload$/.test(partial.slice(sidecar.savePath.length));
+  return numbered ? { item: item!, savePath: sidecar.savePath } : { item: item! };
 }
 
-function follow(item: DownloadItem, io: DownloadIo, json: boolean): Promise<number> {
+function follow({ item, savePath }: Started, io: DownloadIo, json: boolean): Promise<number> {
   // Made at the first progress, when the file is open under its final name: labelled with that
   // name (`-o`'s, or one made unique with " (1)"), as Chromium's GetFileNameToReportUser takes
   // the target path's base name; getFilename() is only the name the server suggested.
   let view: ProgressView | undefined;
   const viewOnce = () =>
     view ??= json ? SILENT : createProgressView({
-      name: basename(item.getSavePath()) || item.getFilename(),
+      name: basename(savePath ?? item.getSavePath()) || item.getFilename(),
       stream: io.stream,
       tty: io.tty,
       line: io.info,
     });
   // A completed item's current rate is 0 (Electron's getCurrentBytesPerSecond): the last frame
-  // shows the average instead, as curl's last line does.
-  const show = () => viewOnce().update(item.getReceivedBytes(), item.getTotalBytes(), rate(item));
+  // shows this run's average instead, as curl's last line does: the bytes this process saved
+  // over the time it ran, not the item's start time, which a --resume keeps from the first run
+  // (a resume a day later would say some B/s). A restart from zero lowers the run's offset.
+  const run = { start: Date.now() / 1000, offset: item.getReceivedBytes() };
+  const show = () => {
+    run.offset = Math.min(run.offset, item.getReceivedBytes());
+    viewOnce().update(item.getReceivedBytes(), item.getTotalBytes(), rate(item, run));
+  };
   return new Promise<number>((finish) => {
     // Tells the outcome once: a line for people, or the JSON report.
     let ended = false;
@@ -152,12 +170,18 @@ function follow(item: DownloadItem, io: DownloadIo, json: boolean): Promise<numb
       ended = true;
       view?.stop();
       removeInterrupt();
-      const partial = item.getSavePath() + PARTIAL;
+      // The item's own partial file: `<savePath>.crdownload` may be another download's (a run
+      // left it), which this one then numbered `<savePath> (1).crdownload`.
+      const partial = item.partialPath();
       // Only a download that got as far as a response has a partial file and its sidecar.
-      const resumable = state !== "completed" && state !== "cancelled" && existsSync(partial) &&
-        existsSync(`${partial}.json`);
-      if (json) io.out(JSON.stringify(downloadReport(item, state, resumable ? partial : null)));
-      else io.info(message + (resumable && state === "interrupted" ? retryHint(partial) : ""));
+      const resumable = state !== "completed" && state !== "cancelled" && partial !== "" &&
+        existsSync(partial) && existsSync(`${partial}.json`);
+      if (json) {
+        const report = downloadReport(item, state, resumable ? partial : null);
+        io.out(
+          JSON.stringify(state === "completed" && savePath ? { ...report, savePath } : report),
+        );
+      } else io.info(message + (resumable && state === "interrupted" ? retryHint(partial) : ""));
       finish(code);
     };
     const removeInterrupt = io.onInterrupt(async () => {
@@ -167,19 +191,30 @@ function follow(item: DownloadItem, io: DownloadIo, json: boolean): Promise<numb
         EXIT_INTERRUPTED,
         "paused",
         `paused at ${item.getReceivedBytes()} bytes; continue with: ` +
-          `ses download --resume ${JSON.stringify(item.getSavePath() + PARTIAL)}`,
+          `ses download --resume ${JSON.stringify(item.partialPath())}`,
       );
     });
     item.on("updated", (_event, state) => {
       if (state === "progressing") return show();
       end(1, "interrupted", failureLine("interrupted", item));
     });
-    item.once("done", (_event, state) => {
-      if (state === "completed") {
-        show();
-        return end(0, state, `saved ${item.getSavePath()} (${item.getReceivedBytes()} bytes)`);
+    item.once("done", async (_event, state) => {
+      if (state !== "completed") return end(1, state, failureLine(state, item));
+      show();
+      if (savePath !== undefined) {
+        try {
+          await rename(item.getSavePath(), savePath);
+        } catch (error) {
+          const why = error instanceof Error ? error.message : String(error);
+          return end(
+            1,
+            state,
+            `ses download: saved ${item.getSavePath()}, not ${savePath}: ${why}`,
+          );
+        }
       }
-      end(1, state, failureLine(state, item));
+      const saved = savePath ?? item.getSavePath();
+      end(0, state, `saved ${saved} (${item.getReceivedBytes()} bytes)`);
     });
   });
 }
@@ -190,12 +225,12 @@ function failureLine(state: string, item: DownloadItem): string {
   return `ses download: ${state} (${item.getInterruptReason()}${errorDetail(item)})`;
 }
 
-function rate(item: DownloadItem): number {
+function rate(item: DownloadItem, run: { start: number; offset: number }): number {
   if (item.getState() !== "completed") return item.getCurrentBytesPerSecond();
-  // Start and end are in seconds with millisecond precision; a download within one millisecond
-  // is counted as taking one.
-  const seconds = Math.max(item.getEndTime() - item.getStartTime(), 0.001);
-  return Math.round(item.getReceivedBytes() / seconds);
+  // Times are in seconds with millisecond precision; a run within one millisecond is counted as
+  // taking one.
+  const seconds = Math.max(item.getEndTime() - run.start, 0.001);
+  return Math.round((item.getReceivedBytes() - run.offset) / seconds);
 }
 
 function retryHint(partial: string): string {

@@ -99,6 +99,27 @@ describe("ses download", () => {
     }
   });
 
+  it("a bar of unknown size says '?%', never 100% before the end", async () => {
+    const origin = await startRangeOrigin({ "/c.bin": { body, chunked: true, chunkDelayMs: 5 } });
+    try {
+      const { io: output, lines, drawn } = io(true);
+      const code = await runDownload(sessions(), {
+        url: `${origin.url}/c.bin`,
+        output: "chunked.bin",
+        partition: "cli-dl-chunked",
+        json: false,
+      }, output);
+      assert.equal(code, 0, lines.join("\n"));
+      const frames = drawn().split("\x1b[1G").filter((frame) => frame.startsWith("chunked.bin"));
+      const unknown = frames.filter((frame) => / \/ \? \|/.test(frame));
+      assert.ok(unknown.length > 0, drawn());
+      for (const frame of unknown) assert.match(frame, /\] \?% \|/);
+      assert.match(frames.at(-1)!, /\] 100% \| 1\.9 MiB \/ 1\.9 MiB/);
+    } finally {
+      await origin.close();
+    }
+  });
+
   it("Ctrl-C leaves a resumable .crdownload; --resume finishes it", async () => {
     const partialSize = () => {
       try {
@@ -140,6 +161,94 @@ describe("ses download", () => {
       assert.match(second.lines.find((line) => line.startsWith("slow.bin: "))!, /of 1\.9 MiB/);
       assertSameBytes(readFileSync(join(dir, "slow.bin")), Buffer.from(body));
       assert.ok(origin.requests.at(-1)!.headers.range);
+    } finally {
+      await origin.close();
+    }
+  });
+
+  it("beside a partial file another run left at -o, it names its own; --resume saves to -o", async () => {
+    const origin = await startRangeOrigin({
+      "/held.bin": { body, etag: '"h"', chunkDelayMs: 5 },
+    });
+    try {
+      // A run Ctrl-C stopped left out.bin's partial file, for another URL.
+      const stale = join(dir, "held-out.bin.crdownload");
+      writeFileSync(stale, "old bytes");
+      writeFileSync(`${stale}.json`, "{}");
+      const own = join(dir, "held-out.bin (1).crdownload");
+      const run = io(false);
+      const running = runDownload(sessions(), {
+        url: `${origin.url}/held.bin`,
+        output: "held-out.bin",
+        partition: "cli-dl-held",
+        json: false,
+      }, run.io);
+      while (!existsSync(`${own}.json`) || statSync(own).size === 0) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      run.interrupt();
+      assert.equal(await running, EXIT_INTERRUPTED);
+      assert.equal(
+        run.lines.at(-1)!,
+        `paused at ${statSync(own).size} bytes; continue with: ses download --resume ` +
+          JSON.stringify(own),
+      );
+      assert.equal(readFileSync(stale, "utf8"), "old bytes");
+
+      // Resumed where it is, the completed file goes to -o's path, not "held-out.bin (1)".
+      const second = io(false);
+      const code = await runDownload(sessions(), {
+        resume: own,
+        partition: "cli-dl-held-2",
+        json: false,
+      }, second.io);
+      assert.equal(code, 0, second.lines.join("\n"));
+      assert.equal(second.lines.at(-1), `saved ${join(dir, "held-out.bin")} (2000000 bytes)`);
+      assertSameBytes(readFileSync(join(dir, "held-out.bin")), Buffer.from(body));
+      assert.ok(!existsSync(join(dir, "held-out.bin (1)")));
+      assert.ok(!existsSync(own));
+      assert.equal(readFileSync(stale, "utf8"), "old bytes");
+    } finally {
+      await origin.close();
+    }
+  });
+
+  it("a --resume ends with this run's average rate, not one since the first run began", async () => {
+    const origin = await startRangeOrigin({ "/late.bin": { body, etag: '"v"' } });
+    try {
+      const partial = join(dir, "late.bin.crdownload");
+      const offset = 500_000;
+      writeFileSync(partial, body.subarray(0, offset));
+      // The first run began a day ago: the 1.5 MB this run adds over a day would be 17 B/s.
+      writeFileSync(
+        `${partial}.json`,
+        JSON.stringify({
+          version: 1,
+          savePath: join(dir, "late.bin"),
+          urlChain: [`${origin.url}/late.bin`],
+          mimeType: "",
+          totalBytes: body.length,
+          offset,
+          eTag: '"v"',
+          lastModified: "",
+          startTime: Date.now() / 1000 - 86_400,
+        }),
+      );
+      const { io: output, lines, drawn } = io(true);
+      const began = Date.now();
+      const code = await runDownload(sessions(), {
+        resume: partial,
+        partition: "cli-dl-late",
+        json: false,
+      }, output);
+      const seconds = Math.max((Date.now() - began) / 1000, 0.001);
+      assert.equal(code, 0, lines.join("\n"));
+      assert.equal(origin.requests.at(-1)!.headers.range, `bytes=${offset}-`);
+      const last = drawn().split("\x1b[1G").at(-1)!;
+      const [, value, unit] = /\| ([\d.]+) (B|KiB|MiB|GiB)\/s \|/.exec(last) ?? [];
+      const shown = Number(value) * 1024 ** ["B", "KiB", "MiB", "GiB"].indexOf(unit!);
+      // At least this run's bytes over the time the test saw it run (the bar rounds to 0.1).
+      assert.ok(shown >= 0.9 * (body.length - offset) / seconds, last);
     } finally {
       await origin.close();
     }

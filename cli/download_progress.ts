@@ -104,7 +104,7 @@ function lineView({ name, line }: ProgressViewOptions): ProgressView {
 function barView({ name, stream }: ProgressViewOptions): ProgressView {
   const bar = new cliProgress.SingleBar({
     stream,
-    format: `${name} [{bar}] {percentage}% | {done} / {size} | {rate} | ETA {left}`,
+    format: `${name} [{bar}] {percent} | {done} / {size} | {rate} | ETA {left}`,
     barsize: 30,
     hideCursor: true,
     fps: 10,
@@ -113,6 +113,8 @@ function barView({ name, stream }: ProgressViewOptions): ProgressView {
   return {
     update(received, total, bytesPerSecond) {
       const payload = {
+        // cli-progress's own percentage is the full bar's 100% while the total is unknown.
+        percent: total > 0 ? `${Math.floor(received * 100 / total)}%` : "?%",
         done: formatBytes(received),
         size: total > 0 ? formatBytes(total) : "?",
         rate: `${formatBytes(bytesPerSecond)}/s`,

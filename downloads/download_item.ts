@@ -12,6 +12,7 @@ import { SessionError } from "../core/session_error.ts";
 import { TypedEmitter } from "../core/typed_emitter.ts";
 import { responseUrlChain } from "../core/url_chain.ts";
 import { withoutUserinfo } from "../core/userinfo.ts";
+import { latin1Bytes } from "./_bytes.ts";
 import { DownloadTarget } from "./_download_target.ts";
 import { writeSidecar } from "./crdownload_sidecar.ts";
 import type { DownloadFetch } from "./download_fetch.ts";
@@ -26,6 +27,7 @@ import {
 } from "./interrupt_reason.ts";
 import { FileWriter } from "./_file_writer.ts";
 import { RateEstimator } from "./rate_estimator.ts";
+import { responseMimeType } from "./response_mime_type.ts";
 import {
   copySaveDialogSettings,
   defaultSaveDialogSettings,
@@ -93,8 +95,8 @@ const MAX_AUTO_RESUMES = 5;
  * `pause()` stops reading, so TCP backpressure holds the server; `resume()` reads on, or, when
  * the connection is gone, asks for `Range: bytes=N-` with `If-Range` (a strong ETag, else a
  * Last-Modified at least 60 s before the response's Date; never a weak validator). Only a 206
- * whose `Content-Range` starts at N is appended; a 200, a 206 starting elsewhere or a 416
- * starts again from zero. Offsets count bytes of the saved file: a resume asks for
+ * whose `Content-Range` starts at N, of the version asked for, is appended; a 200, a 206
+ * starting elsewhere or of another ETag, or a 416 starts again from zero. Offsets count bytes of the saved file: a resume asks for
  * `Accept-Encoding: identity` (as Chromium does), and a download whose first response was
  * content-encoded resumes from zero, since its validators belong to the encoded representation.
  *
@@ -185,6 +187,15 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
   settled(): Promise<void> {
     if (this.#state !== "progressing" || !this.#pauseReached) return this.#idle;
     return Promise.race([this.#pauseReached.promise, this.#idle]);
+  }
+
+  /**
+   * @internal The file the bytes are written to: `<savePath>.crdownload`, or a numbered one
+   * (`<savePath> (1).crdownload`) while another download holds that; `""` before one exists.
+   * What the CLI offers to `--resume`.
+   */
+  partialPath(): string {
+    return this.#target.partialPath;
   }
 
   /** Pauses the download: no more bytes are read until `resume()`. */
@@ -282,9 +293,10 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
   }
 
   /**
-   * Returns the response's MIME type, `""` until known.
+   * Returns the response's MIME type, as Chromium reads `Content-Type`: lower case, without
+   * parameters; `""` until known, and for a type without `/` or `*\/*`.
    *
-   * @returns The response's MIME type, `""` until known.
+   * @returns The response's MIME type (`text/html`), `""` until known.
    */
   getMimeType(): string {
     return this.#mimeType;
@@ -352,12 +364,16 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
   }
 
   /**
-   * Returns the `Content-Disposition` header, `""` if none.
+   * Returns the `Content-Disposition` header, `""` if none. Its bytes are read as UTF-8 (a byte
+   * that is not becomes U+FFFD), as Electron hands the header's `std::string` to JavaScript: a
+   * raw UTF-8 `filename="résumé.pdf"` reads as sent, not one character per byte.
    *
    * @returns The `Content-Disposition` header, `""` if none.
    */
   getContentDisposition(): string {
-    return this.#contentDisposition;
+    // Headers give one character per byte; only a non-ASCII header needs decoding.
+    if (!/[\u0080-\uffff]/.test(this.#contentDisposition)) return this.#contentDisposition;
+    return new TextDecoder().decode(latin1Bytes(this.#contentDisposition));
   }
 
   /**
@@ -560,8 +576,13 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
       this.#error = undefined;
       return this.#interrupt(failure, undefined);
     }
-    if (offset > 0 && response.status === 206 && contentRangeStart(response) !== offset) {
-      // A range we did not ask for: start again from zero, as SEMANTICS.md asks.
+    if (
+      offset > 0 && response.status === 206 &&
+      (contentRangeStart(response) !== offset ||
+        (validator !== undefined && validatorChanged(response, validator)))
+    ) {
+      // A range we did not ask for, or one of another version (a server that ignores If-Range):
+      // start again from zero, as SEMANTICS.md asks.
       await response.body?.cancel().catch(() => {});
       if (++this.#autoResumes > MAX_AUTO_RESUMES) {
         return this.#interrupt("SERVER_BAD_CONTENT", undefined);
@@ -582,10 +603,11 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
     // The session's pipeline records every hop; another fetch shows only where it ended.
     // The auth stage takes `user:pass@` off a request (used to answer the challenge), so
     // `response.url` never has it, while Chromium's url_chain keeps the URL as requested.
+    // A response's URL has no fragment (Fetch's "exclude fragment"), while the chain keeps
+    // the one requested, as GURL does.
+    const requested = withoutUserinfo(this.getURL()).replace(/#.*$/s, "");
     const hops = responseUrlChain(response)?.slice(1) ??
-      (response.url !== "" && response.url !== withoutUserinfo(this.getURL())
-        ? [response.url]
-        : []);
+      (response.url !== "" && response.url !== requested ? [response.url] : []);
     this.#urlChain.push(...hops);
   }
 
@@ -595,7 +617,7 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
     const encoding = (headers.get("content-encoding") ?? "identity").trim().toLowerCase();
     this.#encoded = encoding !== "identity" && encoding !== "";
     if (offset === 0) {
-      this.#mimeType = (headers.get("content-type") ?? "").split(";")[0]!.trim();
+      this.#mimeType = responseMimeType(headers.get("content-type"));
       this.#contentDisposition = headers.get("content-disposition") ?? "";
     }
     this.#eTag = headers.get("etag") ?? "";
@@ -631,12 +653,14 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
   /**
    * The offset a resume can use: the partial file must hold at least `requested` bytes (it is
    * cut to that length); otherwise the download starts from zero (Chromium's FILE_TOO_SHORT).
+   * A partial file deleted meanwhile holds none: Chromium opens it with FLAG_OPEN_ALWAYS,
+   * finds it too short and restarts.
    */
   async #usableOffset(requested: number): Promise<number> {
     if (requested === 0) return 0;
     const partial = await this.#target.existingPartial();
     if (partial === undefined) return 0;
-    const size = (await stat(partial)).size;
+    const size = await stat(partial).then((info) => info.size, () => 0);
     return size >= requested ? requested : 0;
   }
 
@@ -766,7 +790,9 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
     // A pause() from the last 'updated' came after the last byte: nothing is left to hold.
     this.#paused = false;
     this.#gate = undefined;
+    // An earlier interruption this download came back from is over: no reason, no error.
     this.#reason = "";
+    this.#error = undefined;
     this.#endTime = Date.now() / 1000;
     this.#notify(() => this.emit("done", new ElectronEvent(), "completed"));
   }
@@ -886,6 +912,17 @@ function isStrongDate(lastModified: string, date: string | null): boolean {
 
 function isContentLengthMismatch(error: unknown): boolean {
   return SessionError.is(error) && error.code === "ERR_CONTENT_LENGTH_MISMATCH";
+}
+
+/**
+ * Whether a 206 belongs to another version than the saved bytes: its ETag (or, when a date
+ * guarded the range, its Last-Modified) differs from the `If-Range` sent, as from a server that
+ * ignores `If-Range`. Chromium's `UpdateValidatorsOnResumption` drops the saved bytes when the
+ * validators changed. A 206 without the header is taken as the same version.
+ */
+function validatorChanged(response: Response, sent: string): boolean {
+  const received = response.headers.get(sent.startsWith('"') ? "etag" : "last-modified");
+  return received !== null && received !== sent;
 }
 
 function contentRangeStart(response: Response): number | undefined {

@@ -10,7 +10,6 @@ import { resolve } from "node:path";
 import type { DownloadFetch } from "./download_fetch.ts";
 import { DownloadItem } from "./download_item.ts";
 import { withDataUrls } from "./data_url_fetch.ts";
-import { withFileUrls } from "./file_url_fetch.ts";
 
 /** What the download manager needs from its session. */
 export interface DownloadManagerDeps {
@@ -80,7 +79,7 @@ export class DownloadManager {
    */
   constructor(deps: DownloadManagerDeps) {
     this.#deps = deps;
-    this.#fetch = withDataUrls(withFileUrls(deps.fetch));
+    this.#fetch = withDataUrls(deps.fetch);
   }
 
   /**
@@ -107,7 +106,7 @@ export class DownloadManager {
     }
     new DownloadItem({
       fetch: this.#fetch,
-      urlChain: [url],
+      urlChain: [canonicalUrl(url)],
       headers,
       directory: () => this.#directoryNow(),
       announce: this.#deps.announce,
@@ -136,7 +135,7 @@ export class DownloadManager {
     const path = text(given.path);
     const urlChain = Array.isArray(given.urlChain) &&
         given.urlChain.every((url) => typeof url === "string")
-      ? given.urlChain as string[]
+      ? (given.urlChain as string[]).map(canonicalUrl)
       : [];
     const offset = number(given.offset, 0);
     const length = number(given.length, 0);
@@ -183,6 +182,16 @@ export class DownloadManager {
   #directoryNow(): string {
     return this.#directory ?? this.#deps.defaultDirectory();
   }
+}
+
+/**
+ * The URL as Electron's conversion to `GURL` gives it: canonical (`HTTP://h/a b` is
+ * `http://h/a%20b`, an empty path `/`), so that `getURL()` and `getURLChain()` show what is
+ * requested and the response's URL is not taken for a redirect. One that does not parse stays
+ * as given, for the request to refuse.
+ */
+function canonicalUrl(url: string): string {
+  return URL.canParse(url) ? new URL(url).href : url;
 }
 
 /**

@@ -136,6 +136,54 @@ describe("downloadURL", () => {
       assert.equal(item.getInterruptReason(), "");
     }));
 
+  it("reports the MIME type as Chromium reads Content-Type: lower case, '' without a '/'", () =>
+    withOrigin({
+      "/page": { body: bytes(4), headers: { "content-type": "Text/HTML; charset=UTF-8" } },
+      "/blob": { body: bytes(4), headers: { "content-type": "binary" } },
+    }, async (origin) => {
+      const { ses, dir } = freshSession();
+      for (const [path, mimeType] of [["/page", "text/html"], ["/blob", ""]]) {
+        const pending = nextItem(ses);
+        ses.downloadURL(origin.url + path);
+        const item = await pending;
+        assert.equal(item.getMimeType(), mimeType);
+        assert.equal(await done(item), "completed");
+      }
+      assert.deepEqual(readdirSync(dir).sort(), ["blob", "page.html"]);
+    }));
+
+  it("reads a raw UTF-8 Content-Disposition as UTF-8 in getContentDisposition and the name", async () => {
+    const header = Buffer.concat([
+      Buffer.from('attachment; filename="'),
+      Buffer.from("résumé 日本.pdf"),
+      Buffer.from('"'),
+    ]);
+    const server = createNetServer((socket) => {
+      socket.once("data", () => {
+        socket.end(Buffer.concat([
+          Buffer.from("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n"),
+          Buffer.from("Content-Disposition: "),
+          header,
+          Buffer.from("\r\n\r\nhi"),
+        ]));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const { ses, dir } = freshSession();
+      const pending = nextItem(ses);
+      ses.downloadURL(`http://127.0.0.1:${port}/x`);
+      const item = await pending;
+      assert.equal(item.getContentDisposition(), 'attachment; filename="résumé 日本.pdf"');
+      assert.equal(item.getFilename(), "résumé 日本.pdf");
+      assert.equal(await done(item), "completed");
+      assert.deepEqual(readdirSync(dir), ["résumé 日本.pdf"]);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+
   it("keeps ETag and Last-Modified only when one of them is strong, as Chromium", () =>
     withOrigin({
       "/weak.bin": { body: BODY, etag: 'W/"w"', lastModified: new Date().toUTCString() },
@@ -324,6 +372,33 @@ describe("downloadURL", () => {
     assertSameBytes(readFileSync(join(dir, "source.bin")), Buffer.from(BODY));
   });
 
+  it("a file:// URL goes through the session: MIME type by extension, protocol handlers apply", async () => {
+    const { ses, dir } = freshSession();
+    const source = join(freshDir(), "doc.pdf");
+    writeFileSync(source, "%PDF-1");
+    const first = nextItem(ses);
+    ses.downloadURL(pathToFileURL(source).href);
+    const item = await first;
+    assert.equal(item.getMimeType(), "application/pdf");
+    assert.equal(await done(item), "completed");
+    assert.equal(readFileSync(join(dir, "doc.pdf"), "utf8"), "%PDF-1");
+    // As Electron's protocol handlers serve downloads too (URLLoaderFactoryType::kDownload).
+    ses.protocol.handle(
+      "file",
+      () => new Response("handled", { headers: { "content-type": "text/plain" } }),
+    );
+    try {
+      const second = nextItem(ses);
+      ses.downloadURL(pathToFileURL(source).href);
+      const handled = await second;
+      assert.equal(await done(handled), "completed");
+      assert.equal(handled.getMimeType(), "text/plain");
+      assert.equal(readFileSync(handled.getSavePath(), "utf8"), "handled");
+    } finally {
+      ses.protocol.unhandle("file");
+    }
+  });
+
   it("a data: URL is saved as Chromium names it: download + the MIME type's extension", async () => {
     const { ses, dir } = freshSession();
     for (
@@ -429,6 +504,33 @@ describe("downloadURL", () => {
       assert.equal(await done(item), "completed");
       assert.deepEqual(item.getURLChain(), chain);
       assert.deepEqual(readdirSync(dir), ["c.bin"]);
+    }));
+
+  it("keeps the URL canonical, as Electron's GURL: no redirect is made up from its spelling", () =>
+    withOrigin({
+      "/files/a%20b.txt": { body: bytes(3) },
+      "/": { body: bytes(2) },
+    }, async (origin) => {
+      const { ses } = freshSession();
+      const upper = origin.url.replace("http:", "HTTP:");
+      const asked = [`${upper}/files/a b.txt#part`, `${upper}`];
+      const canonical = [`${origin.url}/files/a%20b.txt#part`, `${origin.url}/`];
+      for (const [index, url] of asked.entries()) {
+        const pending = nextItem(ses);
+        ses.downloadURL(url);
+        const item = await pending;
+        assert.equal(await done(item), "completed");
+        assert.deepEqual(item.getURLChain(), [canonical[index]]);
+        assert.equal(item.getURL(), canonical[index]);
+      }
+      const restored = nextItem(ses);
+      ses.createInterruptedDownload({
+        path: join(freshDir(), "x.bin"),
+        urlChain: [`${upper}/x y`],
+        offset: 0,
+        length: 5,
+      });
+      assert.deepEqual((await restored).getURLChain(), [`${origin.url}/x%20y`]);
     }));
 
   it("relative save and download paths are taken from the current directory ('' is it)", () =>
@@ -672,6 +774,7 @@ describe("resume after the connection dropped", () => {
       const { item, dir } = await cutDownload(origin, "/r.bin");
       assert.equal(item.getState(), "interrupted");
       assert.equal(item.getInterruptReason(), "NETWORK_FAILED");
+      assert.ok(item.getLastError() instanceof Error);
       assert.equal(item.canResume(), true);
       const saved = item.getReceivedBytes();
       assert.equal(saved, 100_000);
@@ -683,8 +786,22 @@ describe("resume after the connection dropped", () => {
       assert.equal(second["if-range"], '"strong"');
       assert.equal(second["accept-encoding"], "identity");
       assert.equal(origin.requests.length, 2);
+      // Completed: nothing stopped it, so no reason and no error are left from the cut.
+      assert.equal(item.getInterruptReason(), "");
+      assert.equal(item.getLastError(), undefined);
       assertSameBytes(readFileSync(join(dir, "r.bin")), Buffer.from(BODY));
       assert.deepEqual(readdirSync(dir), ["r.bin"]);
+    }));
+
+  it("a partial file deleted while interrupted restarts from zero on resume(), as too short", () =>
+    withOrigin({ "/gone.bin": { body: BODY, etag: '"strong"', ...cut } }, async (origin) => {
+      const { item, dir } = await cutDownload(origin, "/gone.bin");
+      rmSync(join(dir, "gone.bin.crdownload"));
+      item.resume();
+      assert.equal(await done(item), "completed", String(item.getLastError()));
+      assert.equal(origin.requests.at(-1)!.headers.range, undefined);
+      assertSameBytes(readFileSync(join(dir, "gone.bin")), Buffer.from(BODY));
+      assert.deepEqual(readdirSync(dir), ["gone.bin"]);
     }));
 
   it("with Content-Length the cut resumes by itself (SERVER_CONTENT_LENGTH_MISMATCH)", () =>
@@ -854,6 +971,26 @@ describe("resume after the connection dropped", () => {
         assertSameBytes(readFileSync(join(dir, "c.bin")), Buffer.from(BODY));
       },
     ));
+
+  it("a 206 with another ETag (a server that ignores If-Range) is not appended: it restarts", () =>
+    withOrigin({
+      "/x.bin": {
+        body: BODY,
+        bodyLater: bytes(BODY.length, 7),
+        etag: '"old"',
+        etagLater: '"new"',
+        ranges: "no-if-range",
+        ...cut,
+      },
+    }, async (o) => {
+      const { item, dir } = await cutDownload(o, "/x.bin");
+      item.resume();
+      assert.equal(await done(item), "completed");
+      assert.equal(o.requests[1]!.headers["if-range"], '"old"');
+      assert.equal(o.requests.at(-1)!.headers.range, undefined);
+      assert.equal(item.getETag(), '"new"');
+      assertSameBytes(readFileSync(join(dir, "x.bin")), Buffer.from(bytes(BODY.length, 7)));
+    }));
 
   it("416 restarts from zero by itself (SERVER_NO_RANGE)", () =>
     withOrigin({ "/n.bin": { body: BODY, etag: '"n"', ranges: "416", ...cut } }, async (o) => {
