@@ -1,5 +1,5 @@
 /**
- * `ses proxy resolve URL [--rules R] [--bypass B] [--pac FILE|URL] [--json]`: what a session's
+ * `ses proxy resolve URL [--rules R [--bypass B] | --pac FILE|URL] [--json]`: what a session's
  * proxy settings choose for a URL, as `ses.resolveProxy` answers it.
  *
  * @module
@@ -28,7 +28,7 @@ export interface ProxyArgs {
  * @param argv Like `["resolve", "https://a.test/", "--rules", "p:8080"]`.
  * @returns The parsed arguments.
  * @throws {TypeError} With the usage problem, like `ses proxy: missing URL`,
- * `ses proxy: "a.test" is not a URL` or `--bypass` without `--rules`.
+ * `ses proxy: "a.test" is not a URL`, `--bypass` without `--rules` or `--pac` with `--rules`.
  *
  * @example
  * ```ts
@@ -59,6 +59,13 @@ export function parseProxyArgs(argv: string[]): ProxyArgs {
   if (values.bypass !== undefined && values.rules === undefined) {
     throw new TypeError(
       "ses proxy: --bypass needs --rules (bypass rules apply to fixed proxy rules only)",
+    );
+  }
+  // With a PAC script Electron's setProxy ignores proxyRules (and their bypass rules): the
+  // rules would be dropped without a word.
+  if (values.pac !== undefined && values.rules !== undefined) {
+    throw new TypeError(
+      "ses proxy: --pac and --rules cannot be combined (a PAC script ignores proxy rules)",
     );
   }
   const config: ProxyConfig = {};

@@ -56,6 +56,20 @@ describe("ses proxy resolve", () => {
     }
   });
 
+  it("refuses --pac with --rules, whose rules Electron's setProxy would ignore", () => {
+    // setProxy({pacScript, proxyRules}) applies the PAC script alone.
+    for (const extra of [[], ["--bypass", "b"]]) {
+      assert.throws(
+        () =>
+          parseProxyArgs(["resolve", "http://a/", "--pac", "p.pac", "--rules", "q:1", ...extra]),
+        {
+          message:
+            "ses proxy: --pac and --rules cannot be combined (a PAC script ignores proxy rules)",
+        },
+      );
+    }
+  });
+
   it("prints what fixed rules choose", async () => {
     assert.deepEqual(
       await run(["resolve", "https://a.test/", "--rules", "https=socks5://s:9,direct://"]),
