@@ -464,6 +464,35 @@ describe("PacScript against hostile scripts", () => {
     pac.dispose();
   });
 
+  it("DNS helpers at the top level get their answers, also after the thread restarts", async () => {
+    // Chromium loads a PAC script with blocking DNS (proxy_resolver_v8_tracing.cc), so a proxy
+    // address looked up once at the top level is there for every run.
+    const calls: string[] = [];
+    const pac = await PacScript.compile(
+      `var ip = dnsResolve("a.example");
+       var v6 = isResolvableEx("v6.example");
+       var none = isResolvable("none.example");
+       var inNet = isInNet("a.example", "10.0.0.0", "255.0.0.0");
+       function FindProxyForURL(url, host) {
+         if (host === "evil.example") { var a = []; a.length = 4e6; for (;;) a.fill({}); }
+         return "PROXY " + ip + ":" + (v6 ? 1 : 2) + (none ? 0 : 3) + (inNet ? 4 : 5);
+       }`,
+      { lookup: tableLookup(calls), timeoutMs },
+    );
+    assert.equal(await pac.findProxyForUrl(new URL("http://x/")), "PROXY 10.1.2.3:134");
+    assert.deepEqual(calls.sort(), ["a.example", "none.example", "v6.example"]);
+    // A runaway run restarts the thread, which compiles the script again with the same answers.
+    await assert.rejects(pac.findProxyForUrl(new URL("http://evil.example/")), {
+      code: "ERR_PAC_SCRIPT_FAILED",
+    });
+    assert.equal(await pac.findProxyForUrl(new URL("http://y/")), "PROXY 10.1.2.3:134");
+    // So does a compile after dispose().
+    pac.dispose();
+    assert.equal(await pac.findProxyForUrl(new URL("http://z/")), "PROXY 10.1.2.3:134");
+    assert.equal(calls.length, 3);
+    pac.dispose();
+  });
+
   it("sees no host objects", async () => {
     const probe = [
       "typeof Deno",
