@@ -288,16 +288,24 @@ export class ProxyResolver implements ProxyResolverLike {
     // A due poll runs behind a working script; a failed one is what this look-up waits for.
     const poll = this.#pollIfDue(applied);
     if (poll !== undefined && applied.schedule?.failed) applied = await poll;
+    let answer: string;
     try {
       const script = await applied.script;
-      return this.#deprioritize(parsePacResult(await script.findProxyForUrl(url)));
+      if (applied !== this.#applied) return await this.resolveProxies(url);
+      answer = await script.findProxyForUrl(url);
     } catch (error) {
+      if (applied !== this.#applied) return await this.resolveProxies(url);
       if (!applied.mandatory) return DIRECT_LIST;
       throw new SessionError("ERR_MANDATORY_PROXY_CONFIGURATION_FAILED", {
         cause: error,
         url: url.href,
       });
     }
+    // Settings applied while the script loaded or ran (setProxy, forceReloadProxyConfig, a
+    // changed script found by a poll) answer this look-up instead: Chromium's
+    // ResetProxyConfig suspends the pending requests and starts them again under the new config.
+    if (applied !== this.#applied) return await this.resolveProxies(url);
+    return this.#deprioritize(parsePacResult(answer));
   }
 
   // The settings in force: the environment's while the session follows the system.
