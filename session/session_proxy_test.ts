@@ -57,6 +57,36 @@ describe("Session proxy settings", () => {
     await ses.closeAllConnections();
   });
 
+  it("a CONNECT carries the session's User-Agent, as Chromium's tunnels do", async () => {
+    // A proxy that records each CONNECT head and refuses the tunnel.
+    const heads: string[] = [];
+    const proxy: NetServer = createNetServer((socket) => {
+      let head = "";
+      socket.on("error", () => {});
+      socket.on("data", (chunk) => {
+        head += chunk.toString("latin1");
+        if (!head.includes("\r\n\r\n")) return;
+        heads.push(head);
+        socket.end("HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n");
+      });
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
+    const ses = newSession("proxy-connect-user-agent");
+    ses.setUserAgent("agent-under-test/2.0");
+    const port = (proxy.address() as { port: number }).port;
+    await ses.setProxy({ proxyRules: `127.0.0.1:${port}` });
+    await assert.rejects(ses.fetch("https://example.test/"), {
+      message: "net::ERR_TUNNEL_CONNECTION_FAILED",
+    });
+    assert.equal(
+      heads[0],
+      "CONNECT example.test:443 HTTP/1.1\r\nHost: example.test:443\r\n" +
+        "Proxy-Connection: keep-alive\r\nUser-Agent: agent-under-test/2.0\r\n\r\n",
+    );
+    await ses.closeAllConnections();
+    await new Promise<void>((resolve) => proxy.close(() => resolve()));
+  });
+
   it("fetch goes direct for bypassed URLs and falls back along the proxy list", async () => {
     const ses = newSession("proxy-fetch");
     await ses.setProxy({ proxyRules: "127.0.0.1:9" });
