@@ -331,7 +331,7 @@ async function send(
       ? `${url.protocol}//${url.host}${originForm}`
       : originForm;
     const sent = lease.route === "forward"
-      ? withProxyAuthorization(options, lease, headers)
+      ? withProxyAuthorization(options, lease, withProxyConnection(headers))
       : headers;
     const body = uploadBody(options, context.body, abortable);
     const release = pin === undefined ? lease.release : releaseToPin(pin, lease, context);
@@ -426,6 +426,14 @@ function releaseToPin(
       if (takePinned(pin) === lease) lease.release(true);
     };
   };
+}
+
+// A request to a forward proxy says Proxy-Connection: keep-alive right after Host, "for compat
+// with HTTP/1.0 servers and proxies", as Chromium's HttpNetworkTransaction::BuildRequestHeaders
+// does (and Chromium 156 sends, captured with --proxy-server); a caller's own value stays.
+function withProxyConnection(headers: [string, string][]): [string, string][] {
+  if (headers.some(([name]) => name.toLowerCase() === "proxy-connection")) return headers;
+  return [headers[0]!, ["Proxy-Connection", "keep-alive"], ...headers.slice(1)];
 }
 
 function withProxyAuthorization(

@@ -87,6 +87,34 @@ describe("Session proxy settings", () => {
     await new Promise<void>((resolve) => proxy.close(() => resolve()));
   });
 
+  it("a request to a forward proxy says Proxy-Connection: keep-alive after Host, as Chromium's", async () => {
+    const heads: string[] = [];
+    const proxy: NetServer = createNetServer((socket) => {
+      let head = "";
+      socket.on("error", () => {});
+      socket.on("data", (chunk) => {
+        head += chunk.toString("latin1");
+        if (!head.includes("\r\n\r\n")) return;
+        heads.push(head);
+        socket.end("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok");
+      });
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
+    const ses = newSession("proxy-forward-proxy-connection");
+    const port = (proxy.address() as { port: number }).port;
+    await ses.setProxy({ proxyRules: `127.0.0.1:${port}` });
+    assert.equal(await (await ses.fetch("http://example.test/x?y")).text(), "ok");
+    assert.ok(
+      heads[0]!.startsWith(
+        "GET http://example.test/x?y HTTP/1.1\r\nHost: example.test\r\n" +
+          "Proxy-Connection: keep-alive\r\nUser-Agent: ",
+      ),
+      heads[0],
+    );
+    await ses.closeAllConnections();
+    await new Promise<void>((resolve) => proxy.close(() => resolve()));
+  });
+
   it("fetch goes direct for bypassed URLs and falls back along the proxy list", async () => {
     const ses = newSession("proxy-fetch");
     await ses.setProxy({ proxyRules: "127.0.0.1:9" });
