@@ -130,6 +130,24 @@ describe("Session proxy settings", () => {
     await ses.closeAllConnections();
   });
 
+  it("marks a failed proxy to be tried last only once a later entry worked, as Chromium's ReportSuccess", async () => {
+    const ses = newSession("proxy-report-success");
+    const dead = "127.0.0.1:9";
+    const other = "127.0.0.1:10";
+    await ses.setProxy({
+      proxyRules: `http=${dead};https=${dead},${other}`,
+      proxyBypassRules: "<-loopback>",
+    });
+    // Every entry of the http list fails: nothing worked, so nothing is marked.
+    await assert.rejects(ses.fetch(`${origin}/`), { message: "net::ERR_PROXY_CONNECTION_FAILED" });
+    assert.equal(await ses.resolveProxy("https://a.test/"), `PROXY ${dead};PROXY ${other}`);
+    // The dead proxy failed and DIRECT worked: now it is tried last.
+    await ses.setProxy({ proxyRules: `${dead},direct://`, proxyBypassRules: "<-loopback>" });
+    assert.equal(await (await ses.fetch(`${origin}/`)).text(), "origin");
+    assert.equal(await ses.resolveProxy("https://a.test/"), `DIRECT;PROXY ${dead}`);
+    await ses.closeAllConnections();
+  });
+
   it("rules whose one list lost every entry leave no route: '' and net::ERR_NO_SUPPORTED_PROXIES", async () => {
     // As Chromium does with --proxy-server=http://:80: ProxyRules::Apply hands over the empty
     // list (no DIRECT default), its PAC string is "" and the stream request finds no proxy.
