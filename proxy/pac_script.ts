@@ -48,7 +48,10 @@ export interface PacScriptOptions {
   lookup?: HostLookup;
   /** Milliseconds one look-up may take. Default 2000. */
   dnsTimeoutMs?: number;
-  /** Receives `alert()` messages (at most 32 per run, 1024 characters each). */
+  /**
+   * Receives `alert()` messages (at most 32 per run, 1024 characters each) of the run that
+   * answers; a run stopped for a DNS look-up and run again is heard once.
+   */
   onAlert?: (message: string) => void;
 }
 
@@ -213,7 +216,11 @@ export class PacScript {
         lookups >= MAX_PAC_DNS_LOOKUPS,
         deadline - Date.now(),
       );
-      if (onAlert) { for (const message of outcome.alerts) onAlert(message); }
+      // A run stopped for a look-up is run again from the start: only the run that answers
+      // has its alerts heard, as Chromium's tracing resolver drops an abandoned run's.
+      if (onAlert && !("pending" in outcome)) {
+        for (const message of outcome.alerts) onAlert(message);
+      }
       if ("result" in outcome) {
         if (NON_ASCII.test(outcome.result)) throw nonAsciiFailure(outcome.result, url);
         return outcome.result;

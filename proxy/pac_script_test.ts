@@ -189,6 +189,25 @@ describe("PacScript helpers", () => {
     assert.equal(messages[0]!.length, 1024);
     pac.dispose();
   });
+
+  it("hears the alerts of the run that answers, not of the runs stopped for a look-up", async () => {
+    // Chromium's ProxyResolverV8Tracing drops an abandoned run's alerts (ExecuteNonBlocking
+    // clears them), so a script that alerts before dnsResolve shows each message once.
+    const messages: string[] = [];
+    const pac = await PacScript.compile(
+      `function FindProxyForURL(url, host) {
+         alert("before " + host);
+         var ip = dnsResolve("a.example");
+         var v6 = dnsResolveEx("v6.example");
+         alert("after " + ip + " " + v6);
+         return "DIRECT";
+       }`,
+      { lookup: tableLookup(), onAlert: (message) => messages.push(message) },
+    );
+    await pac.findProxyForUrl(new URL("http://x.test/"));
+    assert.deepEqual(messages, ["before x.test", "after 10.1.2.3 2001:db8::2"]);
+    pac.dispose();
+  });
 });
 
 describe("PacScript on its thread", () => {
