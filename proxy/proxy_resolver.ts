@@ -89,8 +89,8 @@ type PacFetchOutcome = { readonly text: string } | { readonly error: unknown };
  * schedule (8 s, 32 s, 2 min, then every 4 h while it fails; every 12 h while it works), on the
  * first look-up once a poll is due; a look-up finding a failed script waits for that poll.
  *
- * The transport reports proxies it could not connect to with {@linkcode reportFailure}; they
- * are tried last for 5 minutes (the transport's wiring of this call comes with the tunnels).
+ * The transport reports proxies it could not connect to with {@linkcode reportFailure} once a
+ * later entry of the list worked; they are tried last for 5 minutes.
  *
  * @example
  * ```ts
