@@ -5,7 +5,7 @@
  * @module
  */
 
-import { accessSync, constants } from "node:fs";
+import { accessSync, constants, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
@@ -122,6 +122,10 @@ function failureMessage(args: ProxyArgs): string {
     const path = fileURLToPath(pacScript);
     try {
       accessSync(path, constants.R_OK);
+      // A directory is readable, but reading it as a file fails: say so, as read(2) would.
+      if (statSync(path).isDirectory()) {
+        return `ses proxy: cannot read the PAC file "${path}" (EISDIR)`;
+      }
     } catch (error) {
       const code = (error as { code?: string }).code ?? String(error);
       return `ses proxy: cannot read the PAC file "${path}" (${code})`;

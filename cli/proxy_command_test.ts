@@ -117,6 +117,12 @@ describe("ses proxy resolve", () => {
       lines: [],
       errors: [`ses proxy: cannot read the PAC file "${missing}" (ENOENT)`],
     });
+    // So does a directory given for the file.
+    assert.deepEqual(await run(["resolve", "http://a.test/", "--pac", dir]), {
+      code: 1,
+      lines: [],
+      errors: [`ses proxy: cannot read the PAC file "${dir}" (EISDIR)`],
+    });
   });
 
   it("says when the rules leave no valid proxy", async () => {
