@@ -17,7 +17,7 @@
  * - `ses devices hid [--json]` — the HID interfaces hidapi sees (vendor:product, names, serial,
  *   top-level collections)
  * - `ses devices serial [--add PATH]... [--json]` — the serial ports the enumerator sees.
- * - `ses proxy resolve URL [--rules R] [--bypass B] [--pac FILE|URL] [--json]` — the proxies a
+ * - `ses proxy resolve URL [--rules R [--bypass B] | --pac FILE|URL] [--json]` — the proxies a
  *   session chooses for a URL (`system` mode, from the environment, when no settings are given).
  * - `ses spell TEXT|- [--lang CODE]... [--json] [--partition NAME] [--dictionary-url URL]` — the
  *   misspelled words of a text (`-`: standard input), exit 1 when there are some.
@@ -79,7 +79,7 @@ const USAGES: Readonly<Record<string, string>> = {
   ses download --resume PATH.crdownload [--partition NAME] [--json]`,
   extensions: EXTENSIONS_USAGE,
   storage: STORAGE_USAGE,
-  proxy: `  ses proxy resolve URL [--rules R [--bypass B]] [--pac FILE|URL] [--json]
+  proxy: `  ses proxy resolve URL [--rules R [--bypass B] | --pac FILE|URL] [--json]
       (system mode, from the environment, without --rules or --pac)`,
   devices: `${DEVICES_HID_USAGE}\n${DEVICES_SERIAL_USAGE}`,
   netlog: NETLOG_USAGE,

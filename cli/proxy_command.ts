@@ -1,11 +1,11 @@
 /**
- * `ses proxy resolve URL [--rules R] [--bypass B] [--pac FILE|URL] [--json]`: what a session's
+ * `ses proxy resolve URL [--rules R [--bypass B] | --pac FILE|URL] [--json]`: what a session's
  * proxy settings choose for a URL, as `ses.resolveProxy` answers it.
  *
  * @module
  */
 
-import { accessSync, constants } from "node:fs";
+import { accessSync, constants, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
@@ -28,7 +28,7 @@ export interface ProxyArgs {
  * @param argv Like `["resolve", "https://a.test/", "--rules", "p:8080"]`.
  * @returns The parsed arguments.
  * @throws {TypeError} With the usage problem, like `ses proxy: missing URL`,
- * `ses proxy: "a.test" is not a URL` or `--bypass` without `--rules`.
+ * `ses proxy: "a.test" is not a URL`, `--bypass` without `--rules` or `--pac` with `--rules`.
  *
  * @example
  * ```ts
@@ -59,6 +59,13 @@ export function parseProxyArgs(argv: string[]): ProxyArgs {
   if (values.bypass !== undefined && values.rules === undefined) {
     throw new TypeError(
       "ses proxy: --bypass needs --rules (bypass rules apply to fixed proxy rules only)",
+    );
+  }
+  // With a PAC script Electron's setProxy ignores proxyRules (and their bypass rules): the
+  // rules would be dropped without a word.
+  if (values.pac !== undefined && values.rules !== undefined) {
+    throw new TypeError(
+      "ses proxy: --pac and --rules cannot be combined (a PAC script ignores proxy rules)",
     );
   }
   const config: ProxyConfig = {};
@@ -115,6 +122,10 @@ function failureMessage(args: ProxyArgs): string {
     const path = fileURLToPath(pacScript);
     try {
       accessSync(path, constants.R_OK);
+      // A directory is readable, but reading it as a file fails: say so, as read(2) would.
+      if (statSync(path).isDirectory()) {
+        return `ses proxy: cannot read the PAC file "${path}" (EISDIR)`;
+      }
     } catch (error) {
       const code = (error as { code?: string }).code ?? String(error);
       return `ses proxy: cannot read the PAC file "${path}" (${code})`;

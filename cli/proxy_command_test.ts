@@ -56,6 +56,20 @@ describe("ses proxy resolve", () => {
     }
   });
 
+  it("refuses --pac with --rules, whose rules Electron's setProxy would ignore", () => {
+    // setProxy({pacScript, proxyRules}) applies the PAC script alone.
+    for (const extra of [[], ["--bypass", "b"]]) {
+      assert.throws(
+        () =>
+          parseProxyArgs(["resolve", "http://a/", "--pac", "p.pac", "--rules", "q:1", ...extra]),
+        {
+          message:
+            "ses proxy: --pac and --rules cannot be combined (a PAC script ignores proxy rules)",
+        },
+      );
+    }
+  });
+
   it("prints what fixed rules choose", async () => {
     assert.deepEqual(
       await run(["resolve", "https://a.test/", "--rules", "https=socks5://s:9,direct://"]),
@@ -102,6 +116,12 @@ describe("ses proxy resolve", () => {
       code: 1,
       lines: [],
       errors: [`ses proxy: cannot read the PAC file "${missing}" (ENOENT)`],
+    });
+    // So does a directory given for the file.
+    assert.deepEqual(await run(["resolve", "http://a.test/", "--pac", dir]), {
+      code: 1,
+      lines: [],
+      errors: [`ses proxy: cannot read the PAC file "${dir}" (EISDIR)`],
     });
   });
 

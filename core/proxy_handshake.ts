@@ -53,6 +53,12 @@ export interface ProxyHandshakeOptions {
    * nobody is asked.
    */
   readonly url?: string;
+  /**
+   * The session's User-Agent, which an HTTP CONNECT carries after `Proxy-Connection`, as
+   * Chromium's `HttpProxyClientSocket` sends its network context's (proxies log it, and squid's
+   * `browser` ACLs match it); none sends no `User-Agent`.
+   */
+  readonly userAgent?: string;
 }
 
 /**

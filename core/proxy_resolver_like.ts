@@ -36,8 +36,9 @@ export interface ProxyResolverLike {
     signal?: AbortSignal,
   ): readonly ProxyServer[] | Promise<readonly ProxyServer[]>;
   /**
-   * Hears that a connection through `proxy` failed and the transport moved on to the next
-   * entry, so the resolver can try it last for a while (Chromium's proxy retry info).
+   * Hears that a connection through `proxy` failed and a later entry of the list then worked,
+   * so the resolver can try it last for a while (Chromium's proxy retry info, which
+   * `ReportSuccess` fills; nothing is reported when every entry failed).
    *
    * @param proxy The proxy that failed.
    */

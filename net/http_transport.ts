@@ -259,7 +259,9 @@ function acquireConnection(
 /**
  * Tries the proxy list in order, moving on only where Chromium's `CanFalloverToNextProxy`
  * allows (the route failed, not the origin); when every entry failed, the last failure stands,
- * as in Chromium's `ReconsiderProxyAfterError`.
+ * as in Chromium's `ReconsiderProxyAfterError`. The proxies that failed are reported (to be
+ * tried last) only once a later entry worked, as Chromium's `ReportSuccess` marks them: when
+ * every entry fails, the network is as likely at fault as the proxies, and none is marked.
  */
 async function acquireThroughProxies(
   options: HttpTransportOptions,
@@ -270,15 +272,20 @@ async function acquireThroughProxies(
   step: ConnectStepOptions,
 ): Promise<Lease> {
   let lastError: unknown;
+  let failed: ProxyServer[] | undefined;
   for (const proxy of proxies) {
+    let lease: Lease;
     try {
-      return await options.pool.acquire(connectors.get(url, proxy, deps), step);
+      lease = await options.pool.acquire(connectors.get(url, proxy, deps), step);
     } catch (error) {
       const { fallover, error: final } = proxyFallover(error);
       if (!fallover || step.signal?.aborted) throw final;
-      if (proxy.scheme !== "direct") options.proxies.reportFailure?.(proxy);
+      if (proxy.scheme !== "direct") (failed ??= []).push(proxy);
       lastError = final;
+      continue;
     }
+    if (failed !== undefined) { for (const bad of failed) options.proxies.reportFailure?.(bad); }
+    return lease;
   }
   // Only an empty list (rules whose entries were all invalid) gets here without a failure of its
   // own: no proxy and no DIRECT to choose from, as HttpStreamFactory::JobController says.
@@ -331,7 +338,7 @@ async function send(
       ? `${url.protocol}//${url.host}${originForm}`
       : originForm;
     const sent = lease.route === "forward"
-      ? withProxyAuthorization(options, lease, headers)
+      ? withProxyAuthorization(options, lease, withProxyConnection(headers))
       : headers;
     const body = uploadBody(options, context.body, abortable);
     const release = pin === undefined ? lease.release : releaseToPin(pin, lease, context);
@@ -426,6 +433,14 @@ function releaseToPin(
       if (takePinned(pin) === lease) lease.release(true);
     };
   };
+}
+
+// A request to a forward proxy says Proxy-Connection: keep-alive right after Host, "for compat
+// with HTTP/1.0 servers and proxies", as Chromium's HttpNetworkTransaction::BuildRequestHeaders
+// does (and Chromium 156 sends, captured with --proxy-server); a caller's own value stays.
+function withProxyConnection(headers: [string, string][]): [string, string][] {
+  if (headers.some(([name]) => name.toLowerCase() === "proxy-connection")) return headers;
+  return [headers[0]!, ["Proxy-Connection", "keep-alive"], ...headers.slice(1)];
 }
 
 function withProxyAuthorization(

@@ -15,13 +15,16 @@
 /** Messages `alert()` keeps per run, and characters per message. */
 export const ALERT_LIMITS = { messages: 32, characters: 1024 } as const;
 
-/** The helper source. Its completion value is `{ setup, pending, alerts }`. */
+/**
+ * The helper source. Its completion value is `{ setup, topLevel, topLevelPending, call,
+ * describe, alerts }`.
+ */
 export const PAC_HELPERS_SOURCE = `(function (global) {
   "use strict";
   var ABORT = {};
   var answers = {};
   var pendingHost = null;
-  // Until the first run, look-ups (at the script's top level) answer null.
+  // Look-ups answer null unless a run (or the top level, see topLevel) is under way.
   var exhausted = true;
   var myIp = "127.0.0.1";
   var myIpEx = "127.0.0.1";
@@ -388,6 +391,21 @@ export const PAC_HELPERS_SOURCE = `(function (global) {
     setup: function (ip, ipEx) {
       myIp = ip;
       myIpEx = ipEx;
+    },
+    // Before the script's top level runs: its look-ups take the answers known so far, and an
+    // unknown name aborts like a run's (Chromium loads a PAC script with blocking DNS).
+    topLevel: function (table, noMoreLookups) {
+      answers = table === undefined ? {} : parseJson(table);
+      exhausted = noMoreLookups;
+      pendingHost = null;
+    },
+    // After the top level: the name it stopped at ("" when none), and look-ups off until a run.
+    topLevelPending: function () {
+      var host = exhausted ? null : pendingHost;
+      answers = {};
+      exhausted = true;
+      pendingHost = null;
+      return host === null ? "" : host;
     },
     call: call,
     describe: describe,

@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { RunOutcome, SandboxLimits } from "./_pac_sandbox.ts";
+import type { RunOutcome, SandboxLimits, TopLevelDns } from "./_pac_sandbox.ts";
 
 /**
  * A request to the PAC thread: its sequence number first, then what to do. A run travels as
@@ -14,7 +14,14 @@ import type { RunOutcome, SandboxLimits } from "./_pac_sandbox.ts";
  * answers` (answers as JSON, or empty when there are none).
  */
 export type PacWorkerRequest =
-  | readonly [seq: number, kind: "compile", id: number, source: string, limits: SandboxLimits]
+  | readonly [
+    seq: number,
+    kind: "compile",
+    id: number,
+    source: string,
+    limits: SandboxLimits,
+    topLevel: TopLevelDns,
+  ]
   | readonly [seq: number, kind: "dispose", id: number]
   | string;
 
@@ -24,8 +31,14 @@ export type PacWorkerRequest =
  */
 export type PacWorkerReply =
   | readonly [seq: number, outcome: RunOutcome]
-  | readonly [seq: number, compileError: string | null]
+  | readonly [seq: number, compiled: CompileReply]
   | string;
+
+/**
+ * A compile's answer: `null` when compiled, the error message, or the name its top level
+ * needs resolved before it can be compiled.
+ */
+export type CompileReply = string | null | { readonly pending: string };
 
 /** The field separator of string requests and replies. */
 export const SEPARATOR = "\0";

@@ -32,6 +32,28 @@ export interface SandboxLimits {
   readonly ipEx: string;
 }
 
+/** DNS answers for the script's top level (`null` for a name that failed). */
+export interface TopLevelDns {
+  readonly answers: Readonly<Record<string, readonly string[] | null>>;
+  /** Whether names not in `answers` answer `null` instead of stopping the compile. */
+  readonly noMoreLookups: boolean;
+}
+
+/**
+ * Thrown by the constructor when the script's top level asked about a name not yet known: the
+ * caller resolves it and compiles again with the answer, as a run is run again.
+ */
+export class TopLevelLookup extends Error {
+  /** The name to resolve. */
+  readonly host: string;
+
+  /** @param host The name the top level asked about. */
+  constructor(host: string) {
+    super(`the PAC script's top level looks up ${host}`);
+    this.host = host;
+  }
+}
+
 const STACK_LIMIT_BYTES = 256 * 1024;
 
 /**
@@ -66,6 +88,7 @@ export class PacSandbox {
   readonly #module: QuickJSWASMModule;
   readonly #source: string;
   readonly #limits: SandboxLimits;
+  #topLevel: TopLevelDns;
   #sandbox: Sandbox | undefined;
   readonly #retired: Sandbox[] = [];
   #deadline = 0;
@@ -76,14 +99,24 @@ export class PacSandbox {
    * @param module The QuickJS WebAssembly module.
    * @param source The PAC script.
    * @param limits Memory, time and the local addresses.
-   * @throws {SyntaxError} `Cannot compile PAC script: ...`; or what QuickJS's instance threw
-   * when compiling broke it (see `brokeInstance`).
+   * @param topLevel DNS answers for the top level; default none, with no more look-ups.
+   * @throws {SyntaxError} `Cannot compile PAC script: ...`; {@linkcode TopLevelLookup} when the
+   * top level needs a name resolved; or what QuickJS's instance threw when compiling broke it
+   * (see `brokeInstance`).
    */
-  constructor(module: QuickJSWASMModule, source: string, limits: SandboxLimits) {
+  constructor(
+    module: QuickJSWASMModule,
+    source: string,
+    limits: SandboxLimits,
+    topLevel: TopLevelDns = { answers: {}, noMoreLookups: true },
+  ) {
     this.#module = module;
     this.#source = source;
     this.#limits = limits;
+    this.#topLevel = topLevel;
     this.#sandbox = this.#build();
+    // A rebuild after a fatal run has no one to resolve a new name: it answers null.
+    this.#topLevel = { answers: topLevel.answers, noMoreLookups: true };
   }
 
   /**
@@ -187,8 +220,16 @@ export class PacSandbox {
       );
       handles.push(internals);
       this.#setup(context, internals);
+      this.#startTopLevel(context, internals);
       this.#deadline = Date.now() + this.#limits.timeoutMs;
       const loaded = context.evalCode(this.#source, "proxy.pac");
+      this.#deadline = Date.now() + INTERNAL_CALL_MS;
+      // A name the top level stopped at, whether the abort escaped it or was caught.
+      const pending = this.#callInternal(context, internals, "topLevelPending");
+      if (typeof pending === "string" && pending !== "") {
+        (loaded.error ?? loaded.value).dispose();
+        throw new TopLevelLookup(pending);
+      }
       if (loaded.error) {
         const message = this.#describe(context, internals, loaded.error);
         loaded.error.dispose();
@@ -214,7 +255,7 @@ export class PacSandbox {
       context.dispose();
       runtime.removeInterruptHandler();
       runtime.dispose();
-      if (error instanceof SyntaxError) throw error;
+      if (error instanceof SyntaxError || error instanceof TopLevelLookup) throw error;
       throw new SyntaxError(`Cannot compile PAC script: ${String(error)}`);
     }
   }
@@ -225,6 +266,21 @@ export class PacSandbox {
     const result = context.callFunction(setup, context.undefined, ...args);
     for (const arg of args) arg.dispose();
     setup.dispose();
+    context.unwrapResult(result).dispose();
+  }
+
+  #startTopLevel(context: QuickJSContext, internals: QuickJSHandle): void {
+    const { answers, noMoreLookups } = this.#topLevel;
+    const start = context.getProp(internals, "topLevel");
+    let table: QuickJSHandle = context.undefined;
+    for (const _ in answers) {
+      table = context.newString(JSON.stringify(answers));
+      break;
+    }
+    const flag = noMoreLookups ? context.true : context.false;
+    const result = context.callFunction(start, context.undefined, table, flag);
+    if (table !== context.undefined) table.dispose();
+    start.dispose();
     context.unwrapResult(result).dispose();
   }
 

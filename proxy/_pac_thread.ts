@@ -22,8 +22,9 @@
  */
 
 import { Worker } from "node:worker_threads";
-import type { RunOutcome, SandboxLimits } from "./_pac_sandbox.ts";
+import type { RunOutcome, SandboxLimits, TopLevelDns } from "./_pac_sandbox.ts";
 import {
+  type CompileReply,
   HAND_OFF_SLOT_COUNT,
   HAND_OFF_SLOTS,
   HAND_OFF_STATE,
@@ -65,7 +66,7 @@ interface Pending {
   request: PacWorkerRequest;
   // Milliseconds the worker may spend on it, from the moment it starts on it.
   allowanceMs: number;
-  settle: (reply: RunOutcome | string | null) => void;
+  settle: (reply: RunOutcome | CompileReply) => void;
 }
 
 // With no script left, the thread (a JavaScript isolate and QuickJS) is kept this long for the
@@ -75,6 +76,7 @@ const IDLE_MS = 30_000;
 interface Live {
   source: string;
   limits: SandboxLimits;
+  topLevel: TopLevelDns;
 }
 
 /** The PAC thread, shared by every script. */
@@ -110,20 +112,28 @@ export class PacThread {
    *
    * @param source The script.
    * @param limits Its limits.
-   * @returns The script's id.
+   * @param topLevel DNS answers for its top level (see `PacSandbox`).
+   * @returns The script's id, or the name its top level needs resolved (then compile again
+   * with the answer).
    * @throws {SyntaxError} `Cannot compile PAC script: ...`.
    */
-  async compile(source: string, limits: SandboxLimits): Promise<number> {
+  async compile(
+    source: string,
+    limits: SandboxLimits,
+    topLevel: TopLevelDns,
+  ): Promise<number | { pending: string }> {
     const id = this.#nextId++;
     const seq = this.#seq++;
-    const error = await this.#send(
+    const reply = await this.#send(
       seq,
       id,
-      [seq, "compile", id, source, limits],
+      [seq, "compile", id, source, limits, topLevel],
       limits.timeoutMs + START_ALLOWANCE_MS,
     );
-    if (typeof error === "string") throw new SyntaxError(error);
-    this.#live.set(id, { source, limits });
+    if (typeof reply === "string") throw new SyntaxError(reply);
+    if (reply !== null && "pending" in reply) return { pending: reply.pending };
+    // A worker that compiles it again (after a restart) knows no more names than these.
+    this.#live.set(id, { source, limits, topLevel: { ...topLevel, noMoreLookups: true } });
     return id;
   }
 
@@ -195,7 +205,7 @@ export class PacThread {
     compiles: number | undefined,
     request: PacWorkerRequest,
     allowanceMs: number,
-  ): Promise<RunOutcome | string | null> {
+  ): Promise<RunOutcome | CompileReply> {
     return new Promise((settle) => {
       this.#queue.push({ seq, compiles, request, allowanceMs, settle });
       if (this.#restarting) return;
@@ -254,13 +264,13 @@ export class PacThread {
   #launch(): void {
     const compiling = new Set(this.#queue.map((pending) => pending.compiles));
     const compiles: Pending[] = [];
-    for (const [id, { source, limits }] of this.#live) {
+    for (const [id, { source, limits, topLevel }] of this.#live) {
       if (compiling.has(id)) continue;
       const seq = this.#seq++;
       compiles.push({
         seq,
         compiles: id,
-        request: [seq, "compile", id, source, limits],
+        request: [seq, "compile", id, source, limits, topLevel],
         allowanceMs: limits.timeoutMs + START_ALLOWANCE_MS,
         settle: () => {},
       });
@@ -364,9 +374,9 @@ export class PacThread {
 
 // A reply in text form: a run's plain answer (`seq`, NUL, the answer), or a reply array as
 // JSON (the hand-off buffer's form of the others).
-function parseReply(text: string): readonly [number, RunOutcome | string | null] {
+function parseReply(text: string): readonly [number, RunOutcome | CompileReply] {
   if (text.startsWith("[")) {
-    return JSON.parse(text) as readonly [number, RunOutcome | string | null];
+    return JSON.parse(text) as readonly [number, RunOutcome | CompileReply];
   }
   const split = text.indexOf(SEPARATOR);
   return [Number(text.slice(0, split)), { result: text.slice(split + 1), alerts: [] }];

@@ -18,7 +18,14 @@
 import { createRequire } from "node:module";
 import { parentPort, workerData } from "node:worker_threads";
 import type { QuickJSSyncVariant, QuickJSWASMModule } from "quickjs-emscripten";
-import { brokeInstance, PacSandbox, type RunOutcome, type SandboxLimits } from "./_pac_sandbox.ts";
+import {
+  brokeInstance,
+  PacSandbox,
+  type RunOutcome,
+  type SandboxLimits,
+  type TopLevelDns,
+  TopLevelLookup,
+} from "./_pac_sandbox.ts";
 import {
   HAND_OFF_SLOT_COUNT,
   HAND_OFF_SLOTS,
@@ -42,7 +49,10 @@ if (port !== null) {
   const units = new Uint16Array(buffer, HAND_OFF_SLOT_COUNT * 4, HAND_OFF_UNITS);
   const sandboxes = new Map<number, PacSandbox>();
   // Every live script, to compile again in a new QuickJS instance.
-  const scripts = new Map<number, { source: string; limits: SandboxLimits }>();
+  const scripts = new Map<
+    number,
+    { source: string; limits: SandboxLimits; topLevel: TopLevelDns }
+  >();
   // Undefined while QuickJS loads, at the start and after a run broke the instance.
   let module: QuickJSWASMModule | undefined;
   // Requests that come while QuickJS loads wait for it, in order.
@@ -60,7 +70,8 @@ if (port !== null) {
     if (existing !== undefined) return existing;
     const script = scripts.get(id);
     if (script === undefined || module === undefined) return undefined;
-    const sandbox = new PacSandbox(module, script.source, script.limits);
+    const topLevel = { answers: script.topLevel.answers, noMoreLookups: true };
+    const sandbox = new PacSandbox(module, script.source, script.limits, topLevel);
     sandboxes.set(id, sandbox);
     return sandbox;
   };
@@ -169,13 +180,15 @@ if (port !== null) {
       port.postMessage(reply);
       sandbox?.sweep();
     } else if (request[1] === "compile") {
-      const [seq, , id, source, limits] = request;
+      const [seq, , id, source, limits, topLevel] = request;
       try {
-        sandboxes.set(id, new PacSandbox(module, source, limits));
-        scripts.set(id, { source, limits });
+        sandboxes.set(id, new PacSandbox(module, source, limits, topLevel));
+        scripts.set(id, { source, limits, topLevel });
         port.postMessage([seq, null] satisfies PacWorkerReply);
       } catch (error) {
-        if (!brokeInstance(error)) {
+        if (error instanceof TopLevelLookup) {
+          port.postMessage([seq, { pending: error.host }] satisfies PacWorkerReply);
+        } else if (!brokeInstance(error)) {
           port.postMessage([seq, (error as Error).message] satisfies PacWorkerReply);
         } else {
           reload();

@@ -31,7 +31,7 @@ const MAX_AUTH_ROUNDS = 3;
  * @param socket The connection to the proxy; on success it carries bytes to `target`.
  * @param proxy The proxy (its `username`/`password` become `Proxy-Authorization: Basic`).
  * @param target The origin's host and port.
- * @param options `{signal, authorize, reconnect}`.
+ * @param options `{signal, authorize, reconnect, userAgent}`.
  * @returns Resolves once the proxy answered 2xx (on the last socket `reconnect` gave, if any).
  * @throws {SessionError} `ERR_TUNNEL_CONNECTION_FAILED` (non-2xx, malformed reply, closed),
  * `ERR_HTTPS_PROXY_TUNNEL_RESPONSE_REDIRECT` (a 3xx from an HTTPS proxy),
@@ -53,7 +53,7 @@ export const httpConnectHandshake: ProxyHandshake = async (socket, proxy, target
   try {
     let authorization = basicCredentials(proxy);
     for (let round = 0;; round++) {
-      const request = connectRequest(target, authorization);
+      const request = connectRequest(target, options.userAgent, authorization);
       if (netLog !== undefined) logHead(netLog, "HTTP_TRANSACTION_SEND_TUNNEL_HEADERS", request);
       current.write(request, "latin1");
       const head = await reader.readHead(MAX_TUNNEL_HEAD_BYTES);
@@ -120,12 +120,19 @@ interface ReplyHead {
   contentLength: number;
 }
 
-function connectRequest(target: ProxyTarget, authorization: string | undefined): string {
+// In the order of Chromium's BuildTunnelRequest (http_proxy_client_socket.cc): Host,
+// Proxy-Connection, User-Agent, then the auth controller's Proxy-Authorization.
+function connectRequest(
+  target: ProxyTarget,
+  userAgent: string | undefined,
+  authorization: string | undefined,
+): string {
   const authority = target.host.includes(":")
     ? `[${target.host}]:${target.port}`
     : `${target.host}:${target.port}`;
   let request = `CONNECT ${authority} HTTP/1.1\r\nHost: ${authority}\r\n` +
     "Proxy-Connection: keep-alive\r\n";
+  if (userAgent !== undefined && userAgent !== "") request += `User-Agent: ${userAgent}\r\n`;
   if (authorization !== undefined) request += `Proxy-Authorization: ${authorization}\r\n`;
   return `${request}\r\n`;
 }

@@ -200,6 +200,29 @@ describe("httpConnectHandshake", () => {
     await fake.stop();
   });
 
+  it("sends the User-Agent it is given after Proxy-Connection, before Proxy-Authorization", async () => {
+    // As Chromium 156 sends a CONNECT (captured from chromium --proxy-server): Host,
+    // Proxy-Connection, User-Agent, then the answer to a 407.
+    const fake = await scriptedProxy([
+      "HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm=x\r\n" +
+      "Content-Length: 0\r\n\r\n",
+      "HTTP/1.1 200 Connection established\r\n\r\n",
+    ]);
+    const socket = await connectTo(fake.port);
+    await httpConnectHandshake(socket, { scheme: "http", host: "127.0.0.1", port: fake.port }, {
+      host: "a.test",
+      port: 443,
+    }, { authorize: () => Promise.resolve("Basic eDp5"), userAgent: "agent/1.0 (x)" });
+    socket.destroy();
+    await fake.stop();
+    const head = "CONNECT a.test:443 HTTP/1.1\r\nHost: a.test:443\r\n" +
+      "Proxy-Connection: keep-alive\r\nUser-Agent: agent/1.0 (x)\r\n";
+    assert.deepEqual(fake.requests, [
+      `${head}\r\n`,
+      `${head}Proxy-Authorization: Basic eDp5\r\n\r\n`,
+    ]);
+  });
+
   it("logs each CONNECT and reply while a net log captures, as HttpProxyClientSocket", async () => {
     const fake = await scriptedProxy([
       "HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm=x\r\n" +

@@ -21,12 +21,14 @@
  * DNS the Chromium way (proxy_resolver_v8_tracing.cc, non-blocking mode): a helper asking about
  * a name not yet known records it and aborts the run; the name is resolved outside (at most 20
  * look-ups per resolution, each with a timeout) and the script runs again with the answers.
+ * The script's top level is loaded the same way (Chromium loads it with blocking DNS), its
+ * answers kept for the life of the compiled script.
  *
  * @module
  */
 
 import { SessionError } from "../core/session_error.ts";
-import type { SandboxLimits } from "./_pac_sandbox.ts";
+import type { SandboxLimits, TopLevelDns } from "./_pac_sandbox.ts";
 import { PacThread } from "./_pac_thread.ts";
 import type { StraightLinePac } from "./_pac_straight_line.ts";
 import {
@@ -46,7 +48,10 @@ export interface PacScriptOptions {
   lookup?: HostLookup;
   /** Milliseconds one look-up may take. Default 2000. */
   dnsTimeoutMs?: number;
-  /** Receives `alert()` messages (at most 32 per run, 1024 characters each). */
+  /**
+   * Receives `alert()` messages (at most 32 per run, 1024 characters each) of the run that
+   * answers; a run stopped for a DNS look-up and run again is heard once.
+   */
   onAlert?: (message: string) => void;
 }
 
@@ -76,6 +81,7 @@ export class PacScript {
   readonly #thread: PacThread;
   readonly #source: string;
   readonly #limits: SandboxLimits;
+  readonly #topLevel: TopLevelDns;
   readonly #options: ResolvedOptions;
   readonly #fast: StraightLinePac | undefined;
   // The script's sandbox on the thread; undefined after dispose() until the next look-up.
@@ -87,6 +93,7 @@ export class PacScript {
       id: number;
       source: string;
       limits: SandboxLimits;
+      topLevel: TopLevelDns;
       fast: StraightLinePac | undefined;
     },
     options: ResolvedOptions,
@@ -96,12 +103,13 @@ export class PacScript {
     this.#id = compiled.id;
     this.#source = compiled.source;
     this.#limits = compiled.limits;
+    this.#topLevel = compiled.topLevel;
     this.#options = options;
   }
 
   /**
-   * Compiles a PAC script. Its top level runs under the same limits as a look-up; DNS
-   * helpers answer `null` there.
+   * Compiles a PAC script. Its top level runs under the same limits as a look-up, DNS helpers
+   * included (at most 20 look-ups, within `timeoutMs` in all; later ones answer `null`).
    *
    * @param source The script text.
    * @param options Limits, resolver and alert sink.
@@ -120,14 +128,31 @@ export class PacScript {
     const thread = PacThread.shared();
     const limits = { memoryLimitBytes, timeoutMs, ...localAddresses() };
     // QuickJS compiles every script: it reports the errors, and answers what the fast path
-    // declines.
-    const id = await thread.compile(source, limits);
+    // declines. A top level that asks about a name is compiled again with the answer.
+    const deadline = Date.now() + timeoutMs;
+    const answers: Record<string, string[] | null> = {};
+    let lookups = 0;
+    let id: number;
+    for (;;) {
+      const noMoreLookups = lookups >= MAX_PAC_DNS_LOOKUPS;
+      const compiled = await thread.compile(source, limits, { answers, noMoreLookups });
+      if (typeof compiled === "number") {
+        id = compiled;
+        break;
+      }
+      const remaining = deadline - Date.now();
+      answers[compiled.pending] = remaining <= 0
+        ? null
+        : await lookupWithin(lookup, compiled.pending, Math.min(dnsTimeoutMs, remaining));
+      lookups++;
+    }
+    const topLevel = { answers, noMoreLookups: true };
     // Loaded on the first compile, not at start-up: acorn and the interpreter cost 4-6 ms to
     // load, which a program that never sets a PAC script should not pay.
     const { compileStraightLine } = await import("./_pac_straight_line.ts");
     const straightLine = compileStraightLine(source);
     const fast = "run" in straightLine ? straightLine : undefined;
-    return new PacScript(thread, { id, source, limits, fast }, {
+    return new PacScript(thread, { id, source, limits, topLevel, fast }, {
       timeoutMs,
       memoryLimitBytes,
       lookup,
@@ -191,7 +216,11 @@ export class PacScript {
         lookups >= MAX_PAC_DNS_LOOKUPS,
         deadline - Date.now(),
       );
-      if (onAlert) { for (const message of outcome.alerts) onAlert(message); }
+      // A run stopped for a look-up is run again from the start: only the run that answers
+      // has its alerts heard, as Chromium's tracing resolver drops an abandoned run's.
+      if (onAlert && !("pending" in outcome)) {
+        for (const message of outcome.alerts) onAlert(message);
+      }
       if ("result" in outcome) {
         if (NON_ASCII.test(outcome.result)) throw nonAsciiFailure(outcome.result, url);
         return outcome.result;
@@ -220,8 +249,9 @@ export class PacScript {
 
   #compiled(url: URL): number | Promise<number> {
     if (this.#id !== undefined) return this.#id;
-    const compiling = this.#thread.compile(this.#source, this.#limits).then(
-      (id) => this.#id = id,
+    const compiling = this.#thread.compile(this.#source, this.#limits, this.#topLevel).then(
+      // With every name answered (unknown ones null), the top level never asks again.
+      (id) => this.#id = id as number,
       (error: unknown) => {
         this.#id = undefined;
         throw new SessionError("ERR_PAC_SCRIPT_FAILED", { cause: error, url: url.href });

@@ -189,6 +189,25 @@ describe("PacScript helpers", () => {
     assert.equal(messages[0]!.length, 1024);
     pac.dispose();
   });
+
+  it("hears the alerts of the run that answers, not of the runs stopped for a look-up", async () => {
+    // Chromium's ProxyResolverV8Tracing drops an abandoned run's alerts (ExecuteNonBlocking
+    // clears them), so a script that alerts before dnsResolve shows each message once.
+    const messages: string[] = [];
+    const pac = await PacScript.compile(
+      `function FindProxyForURL(url, host) {
+         alert("before " + host);
+         var ip = dnsResolve("a.example");
+         var v6 = dnsResolveEx("v6.example");
+         alert("after " + ip + " " + v6);
+         return "DIRECT";
+       }`,
+      { lookup: tableLookup(), onAlert: (message) => messages.push(message) },
+    );
+    await pac.findProxyForUrl(new URL("http://x.test/"));
+    assert.deepEqual(messages, ["before x.test", "after 10.1.2.3 2001:db8::2"]);
+    pac.dispose();
+  });
 });
 
 describe("PacScript on its thread", () => {
@@ -461,6 +480,35 @@ describe("PacScript against hostile scripts", () => {
       { lookup: tableLookup() },
     );
     assert.equal(await pac.findProxyForUrl(new URL("http://x/")), "PROXY 10.1.2.3:1");
+    pac.dispose();
+  });
+
+  it("DNS helpers at the top level get their answers, also after the thread restarts", async () => {
+    // Chromium loads a PAC script with blocking DNS (proxy_resolver_v8_tracing.cc), so a proxy
+    // address looked up once at the top level is there for every run.
+    const calls: string[] = [];
+    const pac = await PacScript.compile(
+      `var ip = dnsResolve("a.example");
+       var v6 = isResolvableEx("v6.example");
+       var none = isResolvable("none.example");
+       var inNet = isInNet("a.example", "10.0.0.0", "255.0.0.0");
+       function FindProxyForURL(url, host) {
+         if (host === "evil.example") { var a = []; a.length = 4e6; for (;;) a.fill({}); }
+         return "PROXY " + ip + ":" + (v6 ? 1 : 2) + (none ? 0 : 3) + (inNet ? 4 : 5);
+       }`,
+      { lookup: tableLookup(calls), timeoutMs },
+    );
+    assert.equal(await pac.findProxyForUrl(new URL("http://x/")), "PROXY 10.1.2.3:134");
+    assert.deepEqual(calls.sort(), ["a.example", "none.example", "v6.example"]);
+    // A runaway run restarts the thread, which compiles the script again with the same answers.
+    await assert.rejects(pac.findProxyForUrl(new URL("http://evil.example/")), {
+      code: "ERR_PAC_SCRIPT_FAILED",
+    });
+    assert.equal(await pac.findProxyForUrl(new URL("http://y/")), "PROXY 10.1.2.3:134");
+    // So does a compile after dispose().
+    pac.dispose();
+    assert.equal(await pac.findProxyForUrl(new URL("http://z/")), "PROXY 10.1.2.3:134");
+    assert.equal(calls.length, 3);
     pac.dispose();
   });
 

@@ -89,8 +89,8 @@ type PacFetchOutcome = { readonly text: string } | { readonly error: unknown };
  * schedule (8 s, 32 s, 2 min, then every 4 h while it fails; every 12 h while it works), on the
  * first look-up once a poll is due; a look-up finding a failed script waits for that poll.
  *
- * The transport reports proxies it could not connect to with {@linkcode reportFailure}; they
- * are tried last for 5 minutes (the transport's wiring of this call comes with the tunnels).
+ * The transport reports proxies it could not connect to with {@linkcode reportFailure} once a
+ * later entry of the list worked; they are tried last for 5 minutes.
  *
  * @example
  * ```ts
@@ -288,16 +288,24 @@ export class ProxyResolver implements ProxyResolverLike {
     // A due poll runs behind a working script; a failed one is what this look-up waits for.
     const poll = this.#pollIfDue(applied);
     if (poll !== undefined && applied.schedule?.failed) applied = await poll;
+    let answer: string;
     try {
       const script = await applied.script;
-      return this.#deprioritize(parsePacResult(await script.findProxyForUrl(url)));
+      if (applied !== this.#applied) return await this.resolveProxies(url);
+      answer = await script.findProxyForUrl(url);
     } catch (error) {
+      if (applied !== this.#applied) return await this.resolveProxies(url);
       if (!applied.mandatory) return DIRECT_LIST;
       throw new SessionError("ERR_MANDATORY_PROXY_CONFIGURATION_FAILED", {
         cause: error,
         url: url.href,
       });
     }
+    // Settings applied while the script loaded or ran (setProxy, forceReloadProxyConfig, a
+    // changed script found by a poll) answer this look-up instead: Chromium's
+    // ResetProxyConfig suspends the pending requests and starts them again under the new config.
+    if (applied !== this.#applied) return await this.resolveProxies(url);
+    return this.#deprioritize(parsePacResult(answer));
   }
 
   // The settings in force: the environment's while the session follows the system.

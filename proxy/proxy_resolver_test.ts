@@ -269,6 +269,31 @@ describe("ProxyResolver", () => {
     );
   });
 
+  it("a look-up waiting for its PAC script when the settings change is answered by the new ones", async () => {
+    // Chromium's ResetProxyConfig suspends pending requests and restarts them under the new
+    // config, so a request made just before setProxy does not go through the old proxies.
+    const releases: (() => void)[] = [];
+    const resolver = new ProxyResolver({
+      fetchPac: (url) =>
+        new Promise<Response>((resolve) => {
+          const name = new URL(url).pathname.slice(1, -4);
+          const text = `function FindProxyForURL() { return "PROXY ${name}:1"; }`;
+          releases.push(() => resolve(new Response(text, { status: 200 })));
+        }),
+    });
+    await resolver.setProxy({ pacScript: "http://pac.test/old.pac" });
+    const toRules = resolver.resolveProxy("http://b.test/");
+    await resolver.setProxy({ proxyRules: "rules:1" });
+    for (const release of releases.splice(0)) release();
+    assert.equal(await toRules, "PROXY rules:1");
+
+    await resolver.setProxy({ pacScript: "http://pac.test/first.pac" });
+    const toPac = resolver.resolveProxy("http://b.test/");
+    await resolver.setProxy({ pacScript: "http://pac.test/second.pac" });
+    for (const release of releases.splice(0)) release();
+    assert.equal(await toPac, "PROXY second:1");
+  });
+
   it("follows the environment until setProxy, as Electron falls back to the system's", async () => {
     // Electron's docs: with no proxy configuration a session uses the system settings (on
     // Linux outside a desktop, the environment), unlike `direct`.

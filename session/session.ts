@@ -276,8 +276,13 @@ export class Session extends TypedEmitter<SessionEvents> {
     this.#net = new NetService({
       connectTcp: init.runtime.connectTcp,
       proxies: this.#proxy,
-      // One authorizer per handshake, so NTLM's legs and a rejected cached login are told apart.
-      proxyHandshake: withProxyAuth(tunnelHandshake, authPolicy),
+      // One authorizer per handshake, so NTLM's legs and a rejected cached login are told apart;
+      // a CONNECT carries the session's User-Agent, as Chromium's tunnels do.
+      proxyHandshake: withProxyAuth(
+        (socket, proxy, target, options) =>
+          tunnelHandshake(socket, proxy, target, { ...options, userAgent: this.#userAgentHeader }),
+        authPolicy,
+      ),
       proxyAuthorization: preemptiveProxyAuthorization(this.#authCache),
     });
     this.#storagePath = init.storagePath;

@@ -57,6 +57,64 @@ describe("Session proxy settings", () => {
     await ses.closeAllConnections();
   });
 
+  it("a CONNECT carries the session's User-Agent, as Chromium's tunnels do", async () => {
+    // A proxy that records each CONNECT head and refuses the tunnel.
+    const heads: string[] = [];
+    const proxy: NetServer = createNetServer((socket) => {
+      let head = "";
+      socket.on("error", () => {});
+      socket.on("data", (chunk) => {
+        head += chunk.toString("latin1");
+        if (!head.includes("\r\n\r\n")) return;
+        heads.push(head);
+        socket.end("HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n");
+      });
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
+    const ses = newSession("proxy-connect-user-agent");
+    ses.setUserAgent("agent-under-test/2.0");
+    const port = (proxy.address() as { port: number }).port;
+    await ses.setProxy({ proxyRules: `127.0.0.1:${port}` });
+    await assert.rejects(ses.fetch("https://example.test/"), {
+      message: "net::ERR_TUNNEL_CONNECTION_FAILED",
+    });
+    assert.equal(
+      heads[0],
+      "CONNECT example.test:443 HTTP/1.1\r\nHost: example.test:443\r\n" +
+        "Proxy-Connection: keep-alive\r\nUser-Agent: agent-under-test/2.0\r\n\r\n",
+    );
+    await ses.closeAllConnections();
+    await new Promise<void>((resolve) => proxy.close(() => resolve()));
+  });
+
+  it("a request to a forward proxy says Proxy-Connection: keep-alive after Host, as Chromium's", async () => {
+    const heads: string[] = [];
+    const proxy: NetServer = createNetServer((socket) => {
+      let head = "";
+      socket.on("error", () => {});
+      socket.on("data", (chunk) => {
+        head += chunk.toString("latin1");
+        if (!head.includes("\r\n\r\n")) return;
+        heads.push(head);
+        socket.end("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok");
+      });
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
+    const ses = newSession("proxy-forward-proxy-connection");
+    const port = (proxy.address() as { port: number }).port;
+    await ses.setProxy({ proxyRules: `127.0.0.1:${port}` });
+    assert.equal(await (await ses.fetch("http://example.test/x?y")).text(), "ok");
+    assert.ok(
+      heads[0]!.startsWith(
+        "GET http://example.test/x?y HTTP/1.1\r\nHost: example.test\r\n" +
+          "Proxy-Connection: keep-alive\r\nUser-Agent: ",
+      ),
+      heads[0],
+    );
+    await ses.closeAllConnections();
+    await new Promise<void>((resolve) => proxy.close(() => resolve()));
+  });
+
   it("fetch goes direct for bypassed URLs and falls back along the proxy list", async () => {
     const ses = newSession("proxy-fetch");
     await ses.setProxy({ proxyRules: "127.0.0.1:9" });
@@ -69,6 +127,24 @@ describe("Session proxy settings", () => {
     );
     await ses.setProxy({ proxyRules: "127.0.0.1:9,direct://", proxyBypassRules: "<-loopback>" });
     assert.equal(await (await ses.fetch(`${origin}/`)).text(), "origin");
+    await ses.closeAllConnections();
+  });
+
+  it("marks a failed proxy to be tried last only once a later entry worked, as Chromium's ReportSuccess", async () => {
+    const ses = newSession("proxy-report-success");
+    const dead = "127.0.0.1:9";
+    const other = "127.0.0.1:10";
+    await ses.setProxy({
+      proxyRules: `http=${dead};https=${dead},${other}`,
+      proxyBypassRules: "<-loopback>",
+    });
+    // Every entry of the http list fails: nothing worked, so nothing is marked.
+    await assert.rejects(ses.fetch(`${origin}/`), { message: "net::ERR_PROXY_CONNECTION_FAILED" });
+    assert.equal(await ses.resolveProxy("https://a.test/"), `PROXY ${dead};PROXY ${other}`);
+    // The dead proxy failed and DIRECT worked: now it is tried last.
+    await ses.setProxy({ proxyRules: `${dead},direct://`, proxyBypassRules: "<-loopback>" });
+    assert.equal(await (await ses.fetch(`${origin}/`)).text(), "origin");
+    assert.equal(await ses.resolveProxy("https://a.test/"), `DIRECT;PROXY ${dead}`);
     await ses.closeAllConnections();
   });
 
