@@ -22,6 +22,9 @@ export class MemoryLocalStorageStore implements LocalStorageStore {
   // Each origin's bytes, kept as items change, so a set checks the quota without a pass over
   // every item of the origin.
   #bytes = new Map<string, number>();
+  // Each origin's keys in order, kept until a key is added or removed: `key(i)` in a loop to
+  // `length` sorted every key on each call.
+  #keys = new Map<string, readonly string[]>();
 
   /** {@inheritDoc LocalStorageStore.get} */
   get(origin: string, key: string): string | null {
@@ -37,6 +40,7 @@ export class MemoryLocalStorageStore implements LocalStorageStore {
     const bytes = itemBytes(key, value);
     if (used + bytes > quota) return false;
     if (items === undefined) this.#origins.set(origin, items = new Map());
+    if (previous === undefined) this.#keys.delete(origin);
     items.set(key, value);
     this.#bytes.set(origin, used + bytes);
     return true;
@@ -48,6 +52,7 @@ export class MemoryLocalStorageStore implements LocalStorageStore {
     const value = items?.get(key);
     if (items === undefined || value === undefined) return;
     items.delete(key);
+    this.#keys.delete(origin);
     if (items.size === 0) this.clear(origin);
     else this.#bytes.set(origin, this.#bytes.get(origin)! - itemBytes(key, value));
   }
@@ -56,6 +61,7 @@ export class MemoryLocalStorageStore implements LocalStorageStore {
   clear(origin: string): void {
     this.#origins.delete(origin);
     this.#bytes.delete(origin);
+    this.#keys.delete(origin);
   }
 
   /** {@inheritDoc LocalStorageStore.entries} */
@@ -64,8 +70,13 @@ export class MemoryLocalStorageStore implements LocalStorageStore {
   }
 
   /** {@inheritDoc LocalStorageStore.keys} */
-  keys(origin: string): string[] {
-    return [...this.#origins.get(origin)?.keys() ?? []].sort(codeUnitOrder);
+  keys(origin: string): readonly string[] {
+    let keys = this.#keys.get(origin);
+    if (keys === undefined) {
+      keys = [...this.#origins.get(origin)?.keys() ?? []].sort(codeUnitOrder);
+      if (this.#origins.has(origin)) this.#keys.set(origin, keys);
+    }
+    return keys;
   }
 
   /** {@inheritDoc LocalStorageStore.origins} */

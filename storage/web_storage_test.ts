@@ -154,6 +154,36 @@ for (const [kind, makeStore] of kinds) {
       full.removeItem("k");
       full.setItem("j", "x".repeat(LOCAL_STORAGE_QUOTA / 2 - 1));
     });
+
+    it("enumerates with key(i) up to length without reading every key on each call", () => {
+      const storage = new WebStorage(makeStore(), ORIGIN);
+      for (let i = 0; i < 2000; i++) storage.setItem(`k${i}`, "v");
+      // A new key: the first length after it reads every key again.
+      storage.setItem("a", "v");
+      let start = performance.now();
+      assert.equal(storage.length, 2001);
+      const read_all_ms = performance.now() - start;
+      start = performance.now();
+      const keys: string[] = [];
+      for (let i = 0; i < storage.length; i++) keys.push(storage.key(i)!);
+      const enumerate_ms = performance.now() - start;
+      assert.ok(
+        enumerate_ms < 50 * read_all_ms + 50,
+        `enumerating took ${enumerate_ms} ms, reading every key ${read_all_ms} ms`,
+      );
+      assert.equal(keys[0], "a");
+      assert.equal(keys.length, 2001);
+      // Writes that change the keys show at once; replacing a value keeps them.
+      storage.setItem("k0", "w");
+      assert.equal(storage.key(1), "k0");
+      storage.removeItem("a");
+      assert.equal(storage.key(0), "k0");
+      storage.setItem("0", "v");
+      assert.equal(storage.key(0), "0");
+      storage.clear();
+      assert.equal(storage.length, 0);
+      assert.equal(storage.key(0), null);
+    });
   });
 }
 
@@ -214,6 +244,22 @@ describe("SqliteLocalStorageStore", () => {
     assert.throws(() => storage.setItem("j", "x"), { name: "QuotaExceededError" });
     storage.setItem("j", "");
     store.close();
+  });
+
+  it("sees the keys another connection adds or removes", () => {
+    const file = join(dir, "ls.sqlite");
+    const one = new SqliteLocalStorageStore(file, { openDatabase });
+    const two = new SqliteLocalStorageStore(file, { openDatabase });
+    const storage = new WebStorage(one, ORIGIN);
+    storage.setItem("b", "v");
+    assert.equal(storage.length, 1);
+    new WebStorage(two, ORIGIN).setItem("a", "v");
+    assert.equal(storage.length, 2);
+    assert.equal(storage.key(0), "a");
+    new WebStorage(two, ORIGIN).clear();
+    assert.equal(storage.length, 0);
+    one.close();
+    two.close();
   });
 
   it("stays consistent with another process writing at the same time", {
