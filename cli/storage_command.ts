@@ -21,13 +21,15 @@ import type { Session, SessionModule } from "../session/mod.ts";
 import { usageLine } from "./usage_error.ts";
 import { fromPartitionOption, inMemoryPartitionLine } from "./partition_option.ts";
 
-// The storage names of Electron's `clearStorageData` (its documentation's list). A name outside
-// it clears nothing in Electron; on a command line that is a typo, so it is refused.
+// The storage names of Electron's `clearStorageData`: its documentation's list, which spells
+// IndexedDB `indexeddb`, and `indexdb`, the name its code reads. A name outside them clears
+// nothing in Electron; on a command line that is a typo, so it is refused.
 const CLEARABLE = [
   "appcache",
   "cookies",
   "filesystem",
   "indexdb",
+  "indexeddb",
   "localstorage",
   "shadercache",
   "websql",
