@@ -230,6 +230,28 @@ describe("ses storage", () => {
     ]);
   });
 
+  it("clears the file:// origin of pages loaded from files", async () => {
+    const ses = newProcess("clear-file").fromPartition("persist:default");
+    ses.localStorage("file:///app/index.html").setItem("k", "v");
+    ses.localStorage("https://a.test").setItem("k", "v");
+    ses.flushStorageData();
+    const result = await run(
+      newProcess("clear-file"),
+      "clear",
+      "--origin",
+      "file://",
+      "--storages",
+      "localstorage",
+    );
+    assert.deepEqual([result.code, result.out, result.err], [
+      0,
+      ["removed 0 cookies and 1 local storage items of persist:default"],
+      [],
+    ]);
+    const state = await newProcess("clear-file").fromPartition("persist:default").storageState();
+    assert.deepEqual(state.origins.map((o) => o.origin), ["https://a.test"]);
+  });
+
   it("refuses a clear that would silently clear nothing", async () => {
     const ses = newProcess("clear-bad").fromPartition("persist:default");
     await ses.cookies.set({
