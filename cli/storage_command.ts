@@ -21,13 +21,15 @@ import type { Session, SessionModule } from "../session/mod.ts";
 import { usageLine } from "./usage_error.ts";
 import { fromPartitionOption, inMemoryPartitionLine } from "./partition_option.ts";
 
-// The storage names of Electron's `clearStorageData` (its documentation's list). A name outside
-// it clears nothing in Electron; on a command line that is a typo, so it is refused.
+// The storage names of Electron's `clearStorageData`: its documentation's list, which spells
+// IndexedDB `indexeddb`, and `indexdb`, the name its code reads. A name outside them clears
+// nothing in Electron; on a command line that is a typo, so it is refused.
 const CLEARABLE = [
   "appcache",
   "cookies",
   "filesystem",
   "indexdb",
+  "indexeddb",
   "localstorage",
   "shadercache",
   "websql",
@@ -41,7 +43,8 @@ export const STORAGE_USAGE = `  ses storage export FILE|- [--partition NAME] [--
   ses storage import-chromium PROFILE_DIR [--partition NAME] [--json]
   ses storage clear [--origin ORIGIN] [--storages NAME,...] [--partition NAME] [--json]
       storages (default all): ${CLEARABLE.slice(0, 5).join(", ")},
-      ${CLEARABLE.slice(5).join(", ")}`;
+      ${CLEARABLE.slice(5).join(", ")}
+      origin: scheme://host[:port], or file:// for pages loaded from files`;
 
 /** Where `ses storage` writes. */
 export interface StorageOutput {
@@ -199,7 +202,7 @@ function argumentProblem(
     if (path !== undefined) return `clear takes no path (got "${path}")`;
     // clearStorageData clears every origin for one it cannot read (as Electron does), so a typo
     // would wipe the partition.
-    if (origin !== undefined && (!URL.canParse(origin) || new URL(origin).origin === "null")) {
+    if (origin !== undefined && !hasOrigin(origin)) {
       return `--origin: "${origin}" is not an origin like https://example.com`;
     }
     const unknown = storages?.split(",").map((name) => name.trim().toLowerCase())
@@ -217,6 +220,15 @@ function argumentProblem(
     return `--origin and --storages belong to clear, not ${action}`;
   }
   return undefined;
+}
+
+// Whether clearStorageData reads the text as one origin: a URL whose origin is not opaque, or a
+// file: URL, whose origin is file:// in Chromium (Electron's pages loaded from files keep their
+// local storage under it).
+function hasOrigin(text: string): boolean {
+  if (!URL.canParse(text)) return false;
+  const url = new URL(text);
+  return url.protocol === "file:" || url.origin !== "null";
 }
 
 function itemCount(state: { origins: { localStorage: unknown[] }[] }): number {

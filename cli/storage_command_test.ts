@@ -218,6 +218,40 @@ describe("ses storage", () => {
     assert.deepEqual(await remaining(), [[], []]);
   });
 
+  it("takes Electron's documented storage name indexeddb, which clears nothing", async () => {
+    const ses = newProcess("clear-idb").fromPartition("persist:default");
+    ses.localStorage("https://a.test").setItem("k", "v");
+    ses.flushStorageData();
+    const result = await run(newProcess("clear-idb"), "clear", "--storages", "IndexedDB");
+    assert.deepEqual([result.code, result.out, result.err], [
+      0,
+      ["removed 0 cookies and 0 local storage items of persist:default"],
+      [],
+    ]);
+  });
+
+  it("clears the file:// origin of pages loaded from files", async () => {
+    const ses = newProcess("clear-file").fromPartition("persist:default");
+    ses.localStorage("file:///app/index.html").setItem("k", "v");
+    ses.localStorage("https://a.test").setItem("k", "v");
+    ses.flushStorageData();
+    const result = await run(
+      newProcess("clear-file"),
+      "clear",
+      "--origin",
+      "file://",
+      "--storages",
+      "localstorage",
+    );
+    assert.deepEqual([result.code, result.out, result.err], [
+      0,
+      ["removed 0 cookies and 1 local storage items of persist:default"],
+      [],
+    ]);
+    const state = await newProcess("clear-file").fromPartition("persist:default").storageState();
+    assert.deepEqual(state.origins.map((o) => o.origin), ["https://a.test"]);
+  });
+
   it("refuses a clear that would silently clear nothing", async () => {
     const ses = newProcess("clear-bad").fromPartition("persist:default");
     await ses.cookies.set({

@@ -95,6 +95,37 @@ const PATH_TERMINATORS = /[;\x00\r\n]/;
 const PATH_ESCAPES: Record<string, string> = { "\t": "%09", "?": "%3F", "#": "%23" };
 
 /**
+ * Why Chromium's `CanonicalCookie::CreateSanitizedCookie` refuses a cookie's text: a name or
+ * value with a control character or `;` (a name also with `=`), spaces or tabs at either end,
+ * or a path with them or with `;`, NUL, CR or LF; an empty name and value; a name and value
+ * over 4096 bytes. The checks of `cookies.set`, shared with every other way a cookie is given
+ * whole (a storageState import).
+ *
+ * @param name The name.
+ * @param value The value.
+ * @param path The path as given (`""` for none).
+ * @returns The reason in Chromium's words, or `undefined` when the text is fine.
+ *
+ * @example
+ * ```ts
+ * import { cookieTextProblem } from "./cookies.ts";
+ * console.log(cookieTextProblem("id", "a;b", "/")); // The cookie contains ASCII control characters
+ * ```
+ */
+export function cookieTextProblem(name: string, value: string, path: string): string | undefined {
+  if (
+    DISALLOWED_NAME.test(name) || DISALLOWED_VALUE.test(value) || EDGE_WHITESPACE.test(name) ||
+    EDGE_WHITESPACE.test(value)
+  ) {
+    return CONTROL_REASON;
+  }
+  if (EDGE_WHITESPACE.test(path) || PATH_TERMINATORS.test(path)) return CONTROL_REASON;
+  if (name === "" && value === "") return REJECT_NO_CONTENT;
+  if (utf8Length(name) + utf8Length(value) > MAX_NAME_VALUE_BYTES) return REJECT_NAME_VALUE_SIZE;
+  return undefined;
+}
+
+/**
  * A session's cookies, as Electron's `session.cookies`: `get`, `set`, `remove`, `flushStore`
  * and the `'changed'` event. Get it from `ses.cookies`; it is made on first access.
  *
@@ -221,20 +252,9 @@ export class Cookies extends TypedEmitter<CookiesEvents> {
     if (url === undefined) return fail(REASONS.scheme);
     const name = typeof details.name === "string" ? details.name : "";
     const value = typeof details.value === "string" ? details.value : "";
-    if (
-      DISALLOWED_NAME.test(name) || DISALLOWED_VALUE.test(value) || EDGE_WHITESPACE.test(name) ||
-      EDGE_WHITESPACE.test(value)
-    ) {
-      return fail(CONTROL_REASON);
-    }
     const pathText = typeof details.path === "string" ? details.path : "";
-    if (EDGE_WHITESPACE.test(pathText) || PATH_TERMINATORS.test(pathText)) {
-      return fail(CONTROL_REASON);
-    }
-    if (name === "" && value === "") return fail(REJECT_NO_CONTENT);
-    if (utf8Length(name) + utf8Length(value) > MAX_NAME_VALUE_BYTES) {
-      return fail(REJECT_NAME_VALUE_SIZE);
-    }
+    const problem = cookieTextProblem(name, value, pathText);
+    if (problem !== undefined) return fail(problem);
     const domainText = typeof details.domain === "string" ? details.domain : "";
     if (utf8Length(domainText) > MAX_ATTRIBUTE_BYTES) return fail(ATTRIBUTE_SIZE_REASON);
     const domain = cookieDomain(url.host, domainText === "" ? undefined : domainText);

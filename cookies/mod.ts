@@ -33,6 +33,7 @@ export {
   type CookiesEvents,
   type CookiesGetFilter,
   type CookiesSetDetails,
+  cookieTextProblem,
 } from "./cookies.ts";
 export {
   COMMIT_BATCH_SIZE,

@@ -69,7 +69,10 @@ export async function readBytesInside(
   try {
     const [realRoot, realFile] = await Promise.all([realpath(root), realpath(resolved)]);
     const rel = relative(realRoot, realFile);
-    if (rel === "" || rel.startsWith("..") || isAbsolute(rel)) return undefined;
+    // `..page.html` is a name inside the root; only a `..` path segment leaves it.
+    if (rel === "" || rel === ".." || rel.startsWith(`..${sep}`) || isAbsolute(rel)) {
+      return undefined;
+    }
     const info = await stat(realFile);
     if (!info.isFile() || info.size > MAX_FILE_BYTES) return undefined;
     return new Uint8Array(await readFile(realFile));

@@ -616,8 +616,9 @@ export class Session extends TypedEmitter<SessionEvents> {
 
   /**
    * Clears browsing data (Electron's `ses.clearData`): `cookies` (by registrable domain),
-   * `localStorage` (by origin), `cache` (the HTTP cache, cleared whole when any origin
-   * matches), `downloads` (no history is kept); other types have nothing to clear here.
+   * `localStorage` (by origin), `cache` (the HTTP cache entries of the matching origins, every
+   * entry when no origin list is given), `downloads` (no history is kept); other types have
+   * nothing to clear here.
    *
    * @param options `{dataTypes, origins | excludeOrigins, avoidClosingConnections,
    * originMatchingMode}`.

@@ -256,6 +256,26 @@ describe("declarativeNetRequest through ses.fetch", () => {
     });
   });
 
+  it("serves and loads files whose names start with two dots, which stay inside", async () => {
+    const ses = persistentSession();
+    const extension = await ses.loadExtension(extensionWithRules(
+      [{ id: 1, action: { type: "block" }, condition: { urlFilter: "/blocked" } }],
+      { "..page.html": "<p>dots</p>" },
+    ));
+    const response = await ses.fetch(`${extension.url}..page.html`);
+    assert.equal(await response.text(), "<p>dots</p>");
+    const dir = extensionWithRules([]);
+    writeFileSync(
+      join(dir, "..rules.json"),
+      JSON.stringify([{ id: 1, action: { type: "block" }, condition: { urlFilter: "/dots" } }]),
+    );
+    const manifest = JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8"));
+    manifest.declarative_net_request.rule_resources[0].path = "..rules.json";
+    writeFileSync(join(dir, "manifest.json"), JSON.stringify(manifest));
+    await ses.loadExtension(dir);
+    await assert.rejects(ses.fetch(`${origin}/dots`), { message: "net::ERR_BLOCKED_BY_CLIENT" });
+  });
+
   it("types ses.fetch as xmlhttprequest and downloads as other", async () => {
     const ses = persistentSession();
     await ses.loadExtension(extensionWithRules([

@@ -464,6 +464,30 @@ describe("storageState", () => {
     assert.equal(ses.localStorage("https://app.example.com").getItem("theme"), "dark");
   });
 
+  it("refuses the cookies cookies.set refuses, importing the others", async () => {
+    const ses = session.fromPartition(`storage-text-${++counter}`);
+    const url = "https://a.test/";
+    assert.throws(
+      () =>
+        ses.importStorageState({
+          cookies: [
+            { name: "n", value: "a;admin=1", url },
+            { name: "bad=name", value: "v", url },
+            { name: "ok", value: "v", url },
+            { name: "p", value: "v", domain: "a.test", path: "/x;y" },
+          ],
+        }),
+      {
+        name: "TypeError",
+        message: 'Cannot import cookies: "n" (a.test): The cookie contains ASCII control ' +
+          'characters; "bad=name" (a.test): The cookie contains ASCII control characters; ' +
+          '"p" (a.test): The cookie contains ASCII control characters',
+      },
+    );
+    const kept = await ses.cookies.get({});
+    assert.deepEqual(kept.map((cookie) => [cookie.name, cookie.value]), [["ok", "v"]]);
+  });
+
   it("refuses a cookie without url or domain+path, before creating the session", async () => {
     const partition = `storage-bad-${++counter}`;
     assert.throws(

@@ -10,7 +10,13 @@ import { readFileSync } from "node:fs";
 import { lstat, realpath, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Runtime } from "../core/runtime.ts";
-import { cookieDomain, type CookieJar, REASONS, toElectronCookie } from "../cookies/mod.ts";
+import {
+  cookieDomain,
+  type CookieJar,
+  cookieTextProblem,
+  REASONS,
+  toElectronCookie,
+} from "../cookies/mod.ts";
 import {
   type ClearDataOptions,
   clearDataRequest,
@@ -304,6 +310,13 @@ async function writeStateFile(runtime: Runtime, path: string, text: string): Pro
 export function importCookies(jar: CookieJar, cookies: readonly ImportedCookie[]): void {
   const refused: string[] = [];
   for (const cookie of cookies) {
+    // What cookies.set refuses, Playwright's addCookies refuses too (CreateSanitizedCookie): a
+    // ';' in a value would send the server a second cookie.
+    const problem = cookieTextProblem(cookie.name, cookie.value, cookie.path);
+    if (problem !== undefined) {
+      refused.push(`"${cookie.name}" (${cookie.domain}): ${problem}`);
+      continue;
+    }
     // Playwright's addCookies reaches Chromium's CreateSanitizedCookie, where a public suffix or
     // an IP address names only that host: a domain cookie on ".co.uk" would go to every site.
     const placed = cookie.hostOnly

@@ -26,8 +26,11 @@ export interface LocalStorageStore {
   clear(origin: string): void;
   /** The origin's items, sorted by key in UTF-16 code unit order (Chromium's map order). */
   entries(origin: string): [string, string][];
-  /** The origin's keys, in the same order. */
-  keys(origin: string): string[];
+  /**
+   * The origin's keys, in the same order; the store may hand back the same array until its
+   * keys change, so callers must not change it.
+   */
+  keys(origin: string): readonly string[];
   /** The origins with at least one item, sorted. */
   origins(): string[];
   /** Makes every write so far durable for other processes (a WAL checkpoint on disk). */

@@ -60,7 +60,10 @@ export interface StorageStateCookieInput {
   domain?: string;
   /** Path. */
   path?: string;
-  /** Seconds since the epoch, `-1` (default) for a session cookie. */
+  /**
+   * Seconds since the epoch (at most 253402300799, the end of year 9999), `-1` (default) for a
+   * session cookie.
+   */
   expires?: number;
   /** HttpOnly; default false. */
   httpOnly?: boolean;
@@ -91,6 +94,9 @@ export interface ParsedStorageState {
   /** The items to set, by origin. */
   origins: { origin: string; items: [string, string][] }[];
 }
+
+// Playwright's kMaxCookieExpiresDateInSeconds: 9999-12-31T23:59:59Z.
+const MAX_EXPIRES_SECONDS = 253402300799;
 
 const TO_PLAYWRIGHT: Record<CookieSameSite, StorageStateCookie["sameSite"]> = {
   unspecified: "Lax",
@@ -212,7 +218,12 @@ function importCookie(cookie: unknown): ImportedCookie {
   if (url !== undefined && path !== undefined) {
     throw new TypeError("Cookie should have either url or path");
   }
-  if (typeof expires !== "number" || !(expires === -1 || expires > 0)) {
+  // Playwright's rewriteCookies refuses past 9999-12-31T23:59:59Z (kMaxCookieExpiresDateInSeconds),
+  // which catches an expiry written in milliseconds; Chromium would clamp it to 400 days.
+  if (
+    typeof expires !== "number" ||
+    !(expires === -1 || (expires > 0 && expires <= MAX_EXPIRES_SECONDS))
+  ) {
     throw new TypeError(
       "Cookie should have a valid expires, only -1 or a positive number for the unix timestamp in seconds is allowed",
     );

@@ -54,6 +54,11 @@ describe("parseStorageState", () => {
       "only -1 or a positive number",
     ],
     [
+      "expires in milliseconds (past year 9999 in seconds)",
+      { cookies: [{ ...cookie, domain: "a.test", path: "/", expires: 1767225600000 }] },
+      "only -1 or a positive number",
+    ],
+    [
       "sameSite lax",
       { cookies: [{ ...cookie, domain: "a.test", path: "/", sameSite: "lax" }] },
       "sameSite must be Strict, Lax or None",
