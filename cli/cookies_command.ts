@@ -60,7 +60,8 @@ export async function runCookies(
   };
   cookies.on("changed", record);
   try {
-    return await act(cookies, args, output, () => ({ stored, removed }));
+    const clearAll = () => ses.clearStorageData({ storages: ["cookies"] });
+    return await act(cookies, args, output, () => ({ stored, removed }), clearAll);
   } finally {
     cookies.off("changed", record);
   }
@@ -71,6 +72,7 @@ async function act(
   args: CookiesArgs,
   output: CookiesOutput,
   changes: () => { stored: Cookie[]; removed: number },
+  clearAll: () => Promise<void>,
 ): Promise<number> {
   switch (args.action) {
     case "list":
@@ -108,8 +110,15 @@ async function act(
       if (args.json) output.out(JSON.stringify({ removed: changes().removed }));
       break;
     case "clear": {
-      const all = await cookies.get({ url: args.url });
-      for (const cookie of all) await cookies.remove(cookieUrl(cookie), cookie.name);
+      if (args.url === undefined) {
+        // Every cookie, also those no URL reaches: a server's Path is stored as sent (Chromium's
+        // CanonPathWithString), and a path with a space or a quote is spelled percent-encoded
+        // in every URL, so cookies.remove(url, name) could never find it.
+        await clearAll();
+      } else {
+        const names = new Set((await cookies.get({ url: args.url })).map((cookie) => cookie.name));
+        for (const name of names) await cookies.remove(args.url, name);
+      }
       // What the jar reports as removed, not what was listed: a cookie the URL could not reach
       // would otherwise be counted and kept.
       const { removed } = changes();
@@ -153,11 +162,4 @@ export function cookieTable(cookies: readonly Cookie[]): string[] {
     row.map((cell, column) => column === row.length - 1 ? cell : cell.padEnd(widths[column]!))
       .join("  ")
   );
-}
-
-// A URL the cookie is sent to, for `cookies.remove`. An IPv6 host is kept in its brackets,
-// as the jar stores it (`[::1]`).
-function cookieUrl(cookie: Cookie): string {
-  const host = cookie.domain.replace(/^\./, "");
-  return `${cookie.secure ? "https" : "http"}://${host}${cookie.path}`;
 }
