@@ -7,6 +7,14 @@
 
 import type { Cookie, CookieSameSite } from "../core/electron_types.ts";
 
+/**
+ * Who set a cookie (Chromium's `CookieSourceType`, kept in the `Cookies` file's `source_type`
+ * column as 0 to 3): a response's `Set-Cookie` line (`http`), a page's script (`script`, which
+ * nothing here sets) or an API such as `cookies.set` (`other`); `unknown` for rows older
+ * Chromium versions wrote.
+ */
+export type CookieSourceType = "unknown" | "http" | "script" | "other";
+
 /** A stored cookie (Chromium's `CanonicalCookie`); times in milliseconds since the epoch. */
 export interface CanonicalCookie {
   /** The name; `""` for a nameless cookie. */
@@ -31,6 +39,13 @@ export interface CanonicalCookie {
   creation: number;
   /** When it was last sent or set. */
   lastAccess: number;
+  /**
+   * When it was last set, also to the value it had (Chromium's `LastUpdateDate`): a creation
+   * time stays while the value does, this one moves.
+   */
+  lastUpdate: number;
+  /** Who set it. */
+  sourceType: CookieSourceType;
   /** Whether it was set from a secure URL (Chromium's source scheme). */
   sourceSecure: boolean;
   /** The port of the URL that set it. */
@@ -49,7 +64,7 @@ export interface CanonicalCookie {
  * const cookie = toElectronCookie({
  *   name: "foo", value: "bar", domain: "127.0.0.1", hostOnly: true, path: "/", secure: false,
  *   httpOnly: false, expiry: undefined, sameSite: "unspecified", creation: 0, lastAccess: 0,
- *   sourceSecure: false, sourcePort: 80,
+ *   lastUpdate: 0, sourceType: "other", sourceSecure: false, sourcePort: 80,
  * });
  * console.log(Object.keys(cookie).join()); // name,value,domain,hostOnly,path,secure,httpOnly,session,sameSite
  * ```

@@ -21,7 +21,12 @@ import type {
   CookieRequest,
 } from "../core/cookie_jar_like.ts";
 import type { CookieSameSite } from "../core/electron_types.ts";
-import { type CanonicalCookie, cookieKey, cookieOrder } from "./canonical_cookie.ts";
+import {
+  type CanonicalCookie,
+  cookieKey,
+  cookieOrder,
+  type CookieSourceType,
+} from "./canonical_cookie.ts";
 import { getRegistrableDomain } from "./_lazy_dependencies.ts";
 import {
   parseSetCookie,
@@ -99,7 +104,7 @@ export interface CookieJarOptions {
 /** A cookie as a caller describes it: without the times and source the jar records. */
 export type CookieFields = Omit<
   CanonicalCookie,
-  "creation" | "lastAccess" | "sourceSecure" | "sourcePort"
+  "creation" | "lastAccess" | "lastUpdate" | "sourceType" | "sourceSecure" | "sourcePort"
 >;
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS", "TRACE"]);
@@ -326,7 +331,8 @@ export class CookieJar implements CookieJarLike {
         });
         continue;
       }
-      const refused = this.#set(newRecord(parsed, domain, hostOnly, path, url, now), url);
+      const record = newRecord(parsed, domain, hostOnly, path, url, now, "http");
+      const refused = this.#set(record, url);
       const placed = this.#placed;
       if (refused === undefined && placed !== undefined && placed.expiry === undefined) {
         this.#repeat = { line, url: href, cookie: placed, version: this.#placedVersion };
@@ -361,6 +367,7 @@ export class CookieJar implements CookieJarLike {
       fields.path,
       source,
       this.#now(),
+      "other",
     );
     return this.#set(cookie, source, keepHttpOnly);
   }
@@ -561,6 +568,8 @@ export class CookieJar implements CookieJarLike {
     old.expiry = cookie.expiry;
     old.sameSite = cookie.sameSite;
     old.lastAccess = cookie.lastAccess;
+    old.lastUpdate = cookie.lastUpdate;
+    old.sourceType = cookie.sourceType;
     old.sourceSecure = cookie.sourceSecure;
     old.sourcePort = cookie.sourcePort;
     this.#store?.add(old);
@@ -797,8 +806,8 @@ function insertCause(old: CanonicalCookie | undefined, cookie: CanonicalCookie):
 }
 
 // A record for the jar, in one literal so that every record has the same shape: the expiry
-// clamped to 400 days, the access time `now`, the source from `source`; its creation time is
-// set when it is stored.
+// clamped to 400 days, the access and update times `now`, the source from `source` and
+// `sourceType`; its creation time is set when it is stored.
 function newRecord(
   fields: Pick<CanonicalCookie, "name" | "value" | "secure" | "httpOnly" | "expiry" | "sameSite">,
   domain: string,
@@ -806,6 +815,7 @@ function newRecord(
   path: string,
   source: UrlParts,
   now: number,
+  sourceType: CookieSourceType,
 ): CanonicalCookie {
   const cryptographic = source.scheme === "https:" || source.scheme === "wss:";
   return {
@@ -820,6 +830,8 @@ function newRecord(
     sameSite: fields.sameSite,
     creation: 0,
     lastAccess: now,
+    lastUpdate: now,
+    sourceType,
     // Chromium's CanonicalCookie::Create: a cryptographic scheme, or a Secure cookie from a
     // trustworthy (loopback) URL; and the URL's effective port, where such a cookie from port
     // 80 counts as set from 443 (GetAndAdjustPortForTrustworthyUrls).

@@ -14,7 +14,11 @@
  * @module
  */
 
-export { type CanonicalCookie, toElectronCookie } from "./canonical_cookie.ts";
+export {
+  type CanonicalCookie,
+  type CookieSourceType,
+  toElectronCookie,
+} from "./canonical_cookie.ts";
 export {
   type CookieChangeCause,
   type CookieChangeListener,

@@ -12,7 +12,7 @@ import { clearTimeout, setTimeout } from "node:timers";
 import type { CookieSameSite } from "../core/electron_types.ts";
 import { onProcessEnd } from "../core/process_end.ts";
 import type { SqlDatabase, SqlRow, SqlStatement, SqlValue } from "../core/runtime.ts";
-import type { CanonicalCookie } from "./canonical_cookie.ts";
+import type { CanonicalCookie, CookieSourceType } from "./canonical_cookie.ts";
 import type { PersistentCookieStore } from "./cookie_jar.ts";
 
 /** Chromium's commit interval (`kCommitIntervalMs`). */
@@ -39,6 +39,9 @@ CREATE TABLE IF NOT EXISTS cookies(creation_utc INTEGER NOT NULL, host_key TEXT 
   has_cross_site_ancestor INTEGER NOT NULL);
 CREATE UNIQUE INDEX IF NOT EXISTS cookies_unique_index ON cookies(host_key, top_frame_site_key,
   has_cross_site_ancestor, name, path, source_scheme, source_port);`;
+
+// Chromium's DBCookieSourceType, in its order.
+const SOURCE_TYPES: readonly CookieSourceType[] = ["unknown", "http", "script", "other"];
 
 // Chromium's CookieSameSiteForStorage.
 const SAME_SITE_TO_DB: Record<CookieSameSite, number> = {
@@ -150,7 +153,8 @@ export class SqliteCookieStore implements PersistentCookieStore {
         `SELECT name, value, host_key, path, is_secure, is_httponly, samesite, source_scheme,
           source_port, ${sinceUnixMs("expires_utc")} AS expires,
           ${sinceUnixMs("creation_utc")} AS creation,
-          ${sinceUnixMs("last_access_utc")} AS last_access
+          ${sinceUnixMs("last_access_utc")} AS last_access,
+          ${sinceUnixMs("last_update_utc")} AS last_update, source_type
           FROM cookies WHERE top_frame_site_key = '' AND is_persistent = 1
           ORDER BY creation_utc`,
       ).all().flatMap(fromRow);
@@ -368,7 +372,7 @@ const ROWS_PER_INSERT = 8;
 // What a pending record asks for: its row deleted (by name, domain and path) and/or written.
 const DELETE = 1;
 const WRITE = 2;
-const PARAMS_PER_ROW = 13;
+const PARAMS_PER_ROW = 14;
 
 interface Statements {
   insertMany: SqlStatement;
@@ -383,7 +387,7 @@ const TIME = `CAST(? AS INTEGER) + ${EPOCH_DELTA_US}`;
 
 function prepareStatements(db: SqlDatabase): Statements {
   const row =
-    `(${TIME}, ?, '', ?, ?, X'', ?, ${TIME}, ?, ?, ${TIME}, 1, 1, 1, ?, ?, ?, ${TIME}, 0, 0)`;
+    `(${TIME}, ?, '', ?, ?, X'', ?, ${TIME}, ?, ?, ${TIME}, 1, 1, 1, ?, ?, ?, ${TIME}, ?, 0)`;
   const insert = (rows: number) =>
     db.prepare(`INSERT OR REPLACE INTO cookies VALUES ${Array(rows).fill(row).join(", ")}`);
   return {
@@ -402,12 +406,10 @@ function microseconds(ms: number): number {
   return Math.round(ms * 1000);
 }
 
-// The bound values of a cookies row, in the row's placeholder order; the creation time is
-// bound twice (it is also the last update time), as a numbered parameter is dearer to bind.
+// The bound values of a cookies row, in the row's placeholder order.
 function pushRow(params: SqlValue[], cookie: CanonicalCookie): void {
-  const creation = microseconds(cookie.creation);
   params.push(
-    creation,
+    microseconds(cookie.creation),
     cookie.domain,
     cookie.name,
     cookie.value,
@@ -419,7 +421,8 @@ function pushRow(params: SqlValue[], cookie: CanonicalCookie): void {
     SAME_SITE_TO_DB[cookie.sameSite],
     cookie.sourceSecure ? 2 : 1,
     cookie.sourcePort,
-    creation,
+    microseconds(cookie.lastUpdate),
+    SOURCE_TYPES.indexOf(cookie.sourceType),
   );
 }
 
@@ -442,10 +445,11 @@ const MAX_TIME_MS = 8.64e15;
 // A row as a cookie, or none for a row no Chromium store writes (a column of another type, a
 // time out of range), as CanonicalCookie::FromStorage refuses a non-canonical row.
 function fromRow(row: SqlRow): CanonicalCookie[] {
-  const { name, value, host_key: domain, path, expires, creation, last_access } = row;
+  const { name, value, host_key: domain, path, expires, creation, last_access, last_update } = row;
   if (
     typeof name !== "string" || typeof value !== "string" || typeof domain !== "string" ||
-    typeof path !== "string" || !isTime(expires) || !isTime(creation) || !isTime(last_access)
+    typeof path !== "string" || !isTime(expires) || !isTime(creation) || !isTime(last_access) ||
+    !isTime(last_update)
   ) {
     return [];
   }
@@ -465,6 +469,8 @@ function fromRow(row: SqlRow): CanonicalCookie[] {
     sameSite,
     creation,
     lastAccess: last_access,
+    lastUpdate: last_update,
+    sourceType: SOURCE_TYPES[Number(row.source_type)] ?? "unknown",
     sourceSecure: Number(row.source_scheme) === 2,
     sourcePort: Number(row.source_port),
   }];

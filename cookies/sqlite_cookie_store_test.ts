@@ -124,6 +124,46 @@ describe("SqliteCookieStore", () => {
     assert.deepEqual(rows.map((row) => [row.value, row.source_scheme]), [["3", 2]]);
   });
 
+  it("writes source_type and last_update_utc as chromium 156 writes them", async () => {
+    // Checked against a profile chromium 156 wrote (Set-Cookie: 1, an API: 3; a second
+    // Set-Cookie with the same value keeps creation_utc and moves last_update_utc).
+    let now = Date.UTC(2026, 11, 1, 12);
+    const store = new SqliteCookieStore(file, { openDatabase });
+    const jar = new CookieJar({ store, now: () => now });
+    jar.storeSetCookies(new Request("http://example.com/"), ["h=1; Max-Age=100"]);
+    await new Cookies(jar).set({
+      url: "http://example.com/",
+      name: "api",
+      value: "1",
+      expirationDate: future(),
+    });
+    now += 5_000;
+    jar.storeSetCookies(new Request("http://example.com/"), ["h=1; Max-Age=100"]);
+    jar.flush();
+    store.close();
+    const db = runtime.openDatabase(file);
+    // Microseconds since 1970 (Chromium's own times are past 2^53, too large to read).
+    const epoch = toChromiumTime(0);
+    const rows = db.prepare(
+      `SELECT name, source_type, creation_utc - ${epoch} AS creation_utc,
+        last_update_utc - ${epoch} AS last_update_utc FROM cookies ORDER BY name`,
+    ).all();
+    db.close();
+    const at = (ms: number) => ms * 1000;
+    const start = Date.UTC(2026, 11, 1, 12);
+    assert.deepEqual(
+      rows.map((row) => [row.name, row.source_type, row.creation_utc, row.last_update_utc]),
+      [["api", 3, at(start) + 1, at(start)], ["h", 1, at(start), at(start + 5_000)]],
+    );
+    // Read back as they were written.
+    const reopened = new SqliteCookieStore(file, { openDatabase });
+    assert.deepEqual(
+      reopened.load().map((cookie) => [cookie.name, cookie.sourceType, cookie.lastUpdate]),
+      [["h", "http", start + 5_000], ["api", "other", start]],
+    );
+    reopened.close();
+  });
+
   it("records the source scheme and port as Chromium's CanonicalCookie::Create does", async () => {
     const store = new SqliteCookieStore(file, { openDatabase });
     const jar = new CookieJar({ store });
