@@ -346,10 +346,11 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
   /**
    * Returns how much is done, in whole percent.
    *
-   * @returns Whole percent done, or -1 while the total is unknown (as Chromium).
+   * @returns Whole percent done, or -1 while the total is unknown, and for an empty file, as
+   * Chromium's `DownloadItemImpl::PercentComplete` answers for a total of 0 bytes (a completed
+   * download's total is what was saved, so otherwise it reads 100).
    */
   getPercentComplete(): number {
-    if (this.#state === "completed") return 100;
     if (this.#total <= 0) return -1;
     return Math.floor(this.#received * 100 / this.#total);
   }

@@ -136,6 +136,18 @@ describe("downloadURL", () => {
       assert.equal(item.getInterruptReason(), "");
     }));
 
+  it("an empty file completes at -1 percent, as Chromium's PercentComplete of a 0-byte total", () =>
+    withOrigin({ "/files/empty.bin": { body: new Uint8Array(0) } }, async (origin) => {
+      const { ses, dir } = freshSession();
+      const pending = nextItem(ses);
+      ses.downloadURL(`${origin.url}/files/empty.bin`);
+      const item = await pending;
+      assert.equal(await done(item), "completed");
+      assert.equal(readFileSync(join(dir, "empty.bin")).length, 0);
+      assert.equal(item.getTotalBytes(), 0);
+      assert.equal(item.getPercentComplete(), -1);
+    }));
+
   it("reports the MIME type as Chromium reads Content-Type: lower case, '' without a '/'", () =>
     withOrigin({
       "/page": { body: bytes(4), headers: { "content-type": "Text/HTML; charset=UTF-8" } },
