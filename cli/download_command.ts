@@ -68,6 +68,14 @@ export async function runDownload(
   io: DownloadIo,
 ): Promise<number> {
   const ses = fromPartitionOption(session, args.partition);
+  // The item keeps no HTTP status, and Chromium's reason for a 404 or a 500 is
+  // SERVER_BAD_CONTENT or SERVER_FAILED: the failure line names the status line too, as curl
+  // --fail does, so the command watches the responses (one download per run).
+  const response = { statusCode: 0, statusLine: "" };
+  ses.webRequest.onResponseStarted(({ statusCode, statusLine }) => {
+    response.statusCode = statusCode;
+    response.statusLine = statusLine;
+  });
   let started: Started;
   try {
     started = args.resume !== undefined
@@ -77,7 +85,7 @@ export async function runDownload(
     io.info(`ses download: ${error instanceof Error ? error.message : String(error)}`);
     return 1;
   }
-  return await follow(started, io, args.json);
+  return await follow(started, io, args.json, response);
 }
 
 /** The download, and for a resumed numbered partial file the save path it was for. */
@@ -141,7 +149,12 @@ async function restore(ses: Session, given: string): Promise<Started> {
   return numbered ? { item: item!, savePath: sidecar.savePath } : { item: item! };
 }
 
-function follow({ item, savePath }: Started, io: DownloadIo, json: boolean): Promise<number> {
+function follow(
+  { item, savePath }: Started,
+  io: DownloadIo,
+  json: boolean,
+  response: { statusCode: number; statusLine: string },
+): Promise<number> {
   // Made at the first progress, when the file is open under its final name: labelled with that
   // name (`-o`'s, or one made unique with " (1)"), as Chromium's GetFileNameToReportUser takes
   // the target path's base name; getFilename() is only the name the server suggested.
@@ -196,10 +209,10 @@ function follow({ item, savePath }: Started, io: DownloadIo, json: boolean): Pro
     });
     item.on("updated", (_event, state) => {
       if (state === "progressing") return show();
-      end(1, "interrupted", failureLine("interrupted", item));
+      end(1, "interrupted", failureLine("interrupted", item, response));
     });
     item.once("done", async (_event, state) => {
-      if (state !== "completed") return end(1, state, failureLine(state, item));
+      if (state !== "completed") return end(1, state, failureLine(state, item, response));
       show();
       if (savePath !== undefined) {
         try {
@@ -221,8 +234,18 @@ function follow({ item, savePath }: Started, io: DownloadIo, json: boolean): Pro
 
 // A failure names the command, as every `ses` message does, in one wording for both the events
 // that can tell it.
-function failureLine(state: string, item: DownloadItem): string {
-  return `ses download: ${state} (${item.getInterruptReason()}${errorDetail(item)})`;
+function failureLine(
+  state: string,
+  item: DownloadItem,
+  response: { statusCode: number; statusLine: string },
+): string {
+  const reason = item.getInterruptReason();
+  // A status only explains a reason the server gave (SERVER_*), and only when a response came
+  // and was not a success: a 206 of the wrong range is SERVER_BAD_CONTENT by itself.
+  const { statusCode, statusLine } = response;
+  const failed = statusCode !== 0 && (statusCode < 200 || statusCode > 299);
+  const status = reason.startsWith("SERVER_") && failed ? `: ${statusLine}` : "";
+  return `ses download: ${state} (${reason}${status}${errorDetail(item)})`;
 }
 
 function rate(item: DownloadItem, run: { start: number; offset: number }): number {

@@ -401,7 +401,7 @@ describe("ses download", () => {
     }
   });
 
-  it("an HTTP error draws no progress: the error page is not the file", async () => {
+  it("an HTTP error draws no progress and names the status line, as curl --fail", async () => {
     const origin = await startRangeOrigin({
       "/gone.bin": { body: new Uint8Array(9), status: 404 },
     });
@@ -409,7 +409,9 @@ describe("ses download", () => {
       const plain = io(false);
       const args = { url: `${origin.url}/gone.bin`, partition: "x", json: false };
       assert.equal(await runDownload(sessions(), args, plain.io), 1);
-      assert.deepEqual(plain.lines, ["ses download: interrupted (SERVER_BAD_CONTENT)"]);
+      assert.deepEqual(plain.lines, [
+        "ses download: interrupted (SERVER_BAD_CONTENT: HTTP/1.1 404 Not Found)",
+      ]);
       const terminal = io(true);
       assert.equal(await runDownload(sessions(), args, terminal.io), 1);
       assert.equal(terminal.drawn(), "");
