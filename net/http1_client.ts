@@ -51,6 +51,14 @@ export interface Http1Request {
    */
   onBytes?: SocketBytesListener;
   /**
+   * Called once the whole request (head and body) has been handed to the socket with room to
+   * spare: at once for a request whose writes fit the socket's buffer, at the next `drain`
+   * otherwise, after a stream body's last chunk. Not called when the exchange fails first.
+   * For the net log's `HTTP_TRANSACTION_SEND_REQUEST` end; absent, the exchange does no extra
+   * work.
+   */
+  onSent?: () => void;
+  /**
    * True when the header names are known to be tokens and the values free of CR, LF and NUL
    * (they come from a WHATWG `Headers`), so the codec need not check them again.
    */
@@ -207,6 +215,8 @@ class Http1Exchange {
   readonly #resolve: (response: Http1Response) => void;
   readonly #reject: (error: unknown) => void;
   readonly #onDone: ((reusable: boolean) => void) | undefined;
+  // Until the request is sent whole (then, or once the exchange fails, undefined).
+  #onSent: (() => void) | undefined;
   // The outcome once known; the `reusable` promise is made only for callers that ask.
   #outcome: boolean | undefined;
   #reusable: Promise<boolean> | null = null;
@@ -254,6 +264,7 @@ class Http1Exchange {
     this.#resolve = resolve;
     this.#reject = reject;
     this.#onDone = request.onDone;
+    this.#onSent = request.onSent;
   }
 
   #reusablePromise(): Promise<boolean> {
@@ -292,6 +303,15 @@ class Http1Exchange {
       this.#pump(body, head);
     }
     if (!flowing) this.#bufferFull();
+    if (this.#upload === null) this.#sent();
+  }
+
+  // The request is written whole: heard now, or at the drain when bytes wait in the buffer.
+  #sent(): void {
+    const onSent = this.#onSent;
+    if (onSent === undefined || this.#unflushed || this.#phase === DONE) return;
+    this.#onSent = undefined;
+    onSent();
   }
 
   // write() returned false: the request is not fully sent until the socket's next 'drain'.
@@ -301,6 +321,7 @@ class Http1Exchange {
     this.#onDrain = () => {
       this.#unflushed = false;
       this.#wake();
+      if (this.#upload === null) this.#sent();
     };
     this.#socket.on("drain", this.#onDrain);
   }
@@ -647,6 +668,7 @@ class Http1Exchange {
       if (declared >= 0 && sent < declared) throw lengthMismatch("shorter", declared);
       if (chunked && !socket.write("0\r\n\r\n", "latin1")) this.#bufferFull();
       this.#upload = null;
+      this.#sent();
     } catch (error) {
       if (this.#upload !== reader) return;
       this.#upload = null;

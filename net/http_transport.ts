@@ -23,7 +23,7 @@ import { originConnector, type OriginConnectorDeps, poolKey } from "./origin_con
 import { proxyFallover } from "./proxy_fallback.ts";
 import { setResponseUrl } from "../core/response_url.ts";
 import { loggedStep, netErrorNumberOf, pacString, proxyChainString } from "./step_log.ts";
-import { logRequestHeaders, logResponseHeaders, socketBytesLogger } from "./transaction_log.ts";
+import { logRequestHeaders, NetworkTransactionLog, socketBytesLogger } from "./transaction_log.ts";
 
 /** What the transport needs from its session. */
 export interface HttpTransportOptions {
@@ -352,6 +352,8 @@ async function send(
       if (waiting) lease.socket.ref?.();
       else lease.socket.unref?.();
     };
+    // Made only while a log captures: nothing of it on the unlogged path.
+    const transaction = netLog ? new NetworkTransactionLog(netLog) : undefined;
     try {
       if (netLog) {
         logRequestHeaders(
@@ -377,10 +379,11 @@ async function send(
         onBytes: netLog
           ? socketBytesLogger(netLog, (lease.socket as { encrypted?: unknown }).encrypted === true)
           : undefined,
+        onSent: transaction?.sent,
         // From a WHATWG Headers, the URL's host and our own defaults: all valid already.
         headersChecked: true,
       });
-      if (netLog) logResponseHeaders(netLog.sink, netLog.source, reply);
+      transaction?.received(reply);
       return toResponse(options, reply, url, lease, abortable, exchangeDone ? undefined : reading);
     } catch (error) {
       if (pin !== undefined && pinned.get(pin) === lease) takePinned(pin);
@@ -389,6 +392,7 @@ async function send(
       // Chromium does, unless the upload was a stream that cannot be replayed.
       const retry = lease.reused && SessionError.is(error) && STALE_SOCKET_ERRORS.has(error.code) &&
         !(context.body instanceof ReadableStream) && !abortable?.aborted;
+      transaction?.failed(error, retry);
       if (!retry) throw error;
     }
   }

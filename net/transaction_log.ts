@@ -6,6 +6,112 @@
 
 import type { NetLogSink, NetLogSource, NetLogWithSource } from "../core/net_log_sink.ts";
 import type { Http1Response, SocketBytesListener } from "./http1_client.ts";
+import { netErrorNumberOf } from "./step_log.ts";
+
+const SENDING = 0;
+const READING = 1;
+const DONE = 2;
+
+/**
+ * One network transaction's steps as Chromium's HttpNetworkTransaction::DoLoop logs them on
+ * the request's source: `HTTP_TRANSACTION_SEND_REQUEST` from before the request's headers are
+ * logged until the request is written whole, then `HTTP_TRANSACTION_READ_HEADERS` until the
+ * response head is read (its `HTTP_TRANSACTION_READ_RESPONSE_HEADERS` inside). A step that
+ * fails ends with `{net_error}` (`EndEventWithNetErrorCode`); one whose failure sends the
+ * request again on a fresh connection logs `HTTP_TRANSACTION_RESTART_AFTER_ERROR`
+ * (`{net_error}`) and ends without it, as HandleIOError does. Made only while a log captures.
+ *
+ * @example
+ * ```ts
+ * import { NetworkTransactionLog } from "./transaction_log.ts";
+ * const seen: string[] = [];
+ * const source = { id: 1, type: "URL_REQUEST", startTime: Date.now() };
+ * const sink = {
+ *   capturing: true,
+ *   newSource: () => source,
+ *   add: (entry: { type: string; phase: string }) => void seen.push(`${entry.type} ${entry.phase}`),
+ * };
+ * const transaction = new NetworkTransactionLog({ sink, source });
+ * transaction.sent();
+ * transaction.received({ httpVersion: "1.1", status: 204, statusText: "No Content", headers: [] });
+ * console.log(seen.length); // 5
+ * ```
+ */
+export class NetworkTransactionLog {
+  readonly #netLog: NetLogWithSource;
+  // SENDING, READING, then DONE once the head is read or the exchange failed.
+  #step = SENDING;
+
+  /**
+   * Begins `HTTP_TRANSACTION_SEND_REQUEST`.
+   *
+   * @param netLog The request's log, capturing.
+   */
+  constructor(netLog: NetLogWithSource) {
+    this.#netLog = netLog;
+    netLog.sink.add({
+      type: "HTTP_TRANSACTION_SEND_REQUEST",
+      phase: "PHASE_BEGIN",
+      source: netLog.source,
+    });
+  }
+
+  /**
+   * The request is written whole: ends `HTTP_TRANSACTION_SEND_REQUEST` and begins
+   * `HTTP_TRANSACTION_READ_HEADERS`. Later calls do nothing.
+   */
+  readonly sent = (): void => {
+    if (this.#step !== SENDING) return;
+    this.#step = READING;
+    const { sink, source } = this.#netLog;
+    sink.add({ type: "HTTP_TRANSACTION_SEND_REQUEST", phase: "PHASE_END", source });
+    sink.add({ type: "HTTP_TRANSACTION_READ_HEADERS", phase: "PHASE_BEGIN", source });
+  };
+
+  /**
+   * The response head arrived (a server may answer before the request is written whole: the
+   * send ends first): logs it, and ends `HTTP_TRANSACTION_READ_HEADERS`.
+   *
+   * @param reply The response head.
+   */
+  received(reply: Pick<Http1Response, "httpVersion" | "status" | "statusText" | "headers">): void {
+    this.sent();
+    this.#step = DONE;
+    const { sink, source } = this.#netLog;
+    logResponseHeaders(sink, source, reply);
+    sink.add({ type: "HTTP_TRANSACTION_READ_HEADERS", phase: "PHASE_END", source });
+  }
+
+  /**
+   * The exchange failed: ends the step under way with `{net_error}`, or, when the request is
+   * sent again on a fresh connection, logs `HTTP_TRANSACTION_RESTART_AFTER_ERROR` and ends the
+   * step without it.
+   *
+   * @param error What the exchange failed with.
+   * @param restart Whether the request is sent again.
+   */
+  failed(error: unknown, restart: boolean): void {
+    const step = this.#step;
+    if (step === DONE) return;
+    this.#step = DONE;
+    const { sink, source } = this.#netLog;
+    const netError = netErrorNumberOf(error);
+    if (restart) {
+      sink.add({
+        type: "HTTP_TRANSACTION_RESTART_AFTER_ERROR",
+        phase: "PHASE_NONE",
+        source,
+        params: { net_error: netError },
+      });
+    }
+    sink.add({
+      type: step === SENDING ? "HTTP_TRANSACTION_SEND_REQUEST" : "HTTP_TRANSACTION_READ_HEADERS",
+      phase: "PHASE_END",
+      source,
+      params: restart ? undefined : { net_error: netError },
+    });
+  }
+}
 
 /**
  * Records the request line and headers as `HTTP_TRANSACTION_SEND_REQUEST_HEADERS`, with the

@@ -1,0 +1,183 @@
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { createServer, type Server } from "node:http";
+import type { Socket } from "node:net";
+import { mkdtemp, readFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { currentRuntime } from "../runtime/mod.ts";
+import { App, createSessionModule, type Session } from "../session/mod.ts";
+import { netLogProblems, netLogToHar, parseNetLog, type ReadNetLog } from "../netlog/mod.ts";
+
+// The network transaction's steps as Chromium's HttpNetworkTransaction::DoLoop logs them on the
+// URL_REQUEST (http_network_transaction.cc): HTTP_TRANSACTION_SEND_REQUEST around the request's
+// headers, body and writes, then HTTP_TRANSACTION_READ_HEADERS around the response head, each
+// ending with EndEventWithNetErrorCode; a request sent again after a stale keep-alive socket
+// failed logs HTTP_TRANSACTION_RESTART_AFTER_ERROR (HandleIOError).
+
+let partitions = 0;
+function newSession(): Session {
+  const runtime = currentRuntime();
+  return createSessionModule(new App(runtime), runtime).fromPartition(
+    `transaction-netlog-${++partitions}`,
+  );
+}
+
+async function logged(ses: Session, run: () => Promise<void>): Promise<ReadNetLog> {
+  const path = join(await mkdtemp(join(tmpdir(), "ses-transaction-netlog-")), "log.json");
+  await ses.netLog.startLogging(path);
+  try {
+    await run();
+  } finally {
+    await ses.netLog.stopLogging();
+    await ses.closeAllConnections();
+  }
+  const log = parseNetLog(await readFile(path, "utf8"));
+  assert.deepEqual(netLogProblems(log), []);
+  return log;
+}
+
+/** Each URL_REQUEST's transaction and socket write events, `TYPE PHASE` and params. */
+function transactions(log: ReadNetLog, keep: RegExp): Array<Array<[string, unknown]>> {
+  const bySource = new Map<number, Array<[string, unknown]>>();
+  for (const event of log.events) {
+    if (event.source.type !== "URL_REQUEST" || !keep.test(event.type)) continue;
+    const list = bySource.get(event.source.id) ?? [];
+    bySource.set(event.source.id, list);
+    const { headers: _headers, line: _line, bytes: _bytes, byte_count: _count, ...params } =
+      event.params ?? {};
+    list.push([`${event.type} ${event.phase}`, params]);
+  }
+  return [...bySource.values()];
+}
+
+const STEPS = /^HTTP_TRANSACTION_/;
+
+describe("net log of the network transaction", () => {
+  let server: Server;
+  let origin = "";
+  const requestsOn = new WeakMap<Socket, number>();
+
+  before(async () => {
+    server = createServer((request, response) => {
+      const count = (requestsOn.get(request.socket) ?? 0) + 1;
+      requestsOn.set(request.socket, count);
+      if (request.url === "/drop") {
+        request.socket.destroy();
+      } else if (request.url === "/stale" && count > 1) {
+        // A keep-alive socket the server closes once the next request is on it.
+        request.socket.destroy();
+      } else {
+        request.resume();
+        request.on("end", () => response.end("ok"));
+      }
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    origin = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  });
+  after(async () => {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+
+  it("logs SEND_REQUEST around the request and READ_HEADERS around the response head", async () => {
+    const ses = newSession();
+    const log = await logged(ses, async () => {
+      assert.equal(await (await ses.fetch(`${origin}/plain`)).text(), "ok");
+    });
+    const [request, ...rest] = transactions(log, STEPS);
+    assert.deepEqual(rest, []);
+    assert.deepEqual(request, [
+      ["HTTP_TRANSACTION_SEND_REQUEST PHASE_BEGIN", {}],
+      ["HTTP_TRANSACTION_SEND_REQUEST_HEADERS PHASE_NONE", {}],
+      ["HTTP_TRANSACTION_SEND_REQUEST PHASE_END", {}],
+      ["HTTP_TRANSACTION_READ_HEADERS PHASE_BEGIN", {}],
+      ["HTTP_TRANSACTION_READ_RESPONSE_HEADERS PHASE_NONE", {}],
+      ["HTTP_TRANSACTION_READ_HEADERS PHASE_END", {}],
+    ]);
+  });
+
+  it("ends SEND_REQUEST once a streamed body's last chunk is written", async () => {
+    const ses = newSession();
+    const log = await logged(ses, async () => {
+      let sendSecond!: () => void;
+      const second = new Promise<void>((resolve) => sendSecond = resolve);
+      const body = new ReadableStream<Uint8Array>({
+        async pull(controller) {
+          controller.enqueue(new TextEncoder().encode("first"));
+          // The second chunk only once the first has gone out, so the writes are two.
+          setTimeout(sendSecond, 50);
+          await second;
+          controller.enqueue(new TextEncoder().encode("second"));
+          controller.close();
+        },
+      });
+      const response = await ses.fetch(`${origin}/upload`, {
+        method: "POST",
+        body,
+        duplex: "half",
+      } as RequestInit);
+      assert.equal(await response.text(), "ok");
+    });
+    const [request] = transactions(log, /^(HTTP_TRANSACTION_|SOCKET_BYTES_SENT)/);
+    const names = request!.map(([name]) => name);
+    const end = names.indexOf("HTTP_TRANSACTION_SEND_REQUEST PHASE_END");
+    // The head, each chunk's writes and the last chunk: every write inside the send.
+    assert.ok(names.filter((name) => name === "SOCKET_BYTES_SENT PHASE_NONE").length >= 4);
+    assert.equal(names.lastIndexOf("SOCKET_BYTES_SENT PHASE_NONE"), end - 1);
+    assert.deepEqual(names.slice(0, 3), [
+      "HTTP_TRANSACTION_SEND_REQUEST PHASE_BEGIN",
+      "HTTP_TRANSACTION_SEND_REQUEST_HEADERS PHASE_NONE",
+      "HTTP_TRANSACTION_SEND_REQUEST_BODY PHASE_NONE",
+    ]);
+    assert.deepEqual(names.slice(end + 1), [
+      "HTTP_TRANSACTION_READ_HEADERS PHASE_BEGIN",
+      "HTTP_TRANSACTION_READ_RESPONSE_HEADERS PHASE_NONE",
+      "HTTP_TRANSACTION_READ_HEADERS PHASE_END",
+    ]);
+  });
+
+  it("ends READ_HEADERS with the net error when no response came", async () => {
+    const ses = newSession();
+    const log = await logged(ses, async () => {
+      await assert.rejects(ses.fetch(`${origin}/drop`), { code: "ERR_EMPTY_RESPONSE" });
+    });
+    const [request] = transactions(log, STEPS);
+    assert.deepEqual(request!.slice(-2), [
+      ["HTTP_TRANSACTION_READ_HEADERS PHASE_BEGIN", {}],
+      ["HTTP_TRANSACTION_READ_HEADERS PHASE_END", { net_error: -324 }],
+    ]);
+  });
+
+  it("logs RESTART_AFTER_ERROR when a stale keep-alive socket fails and the request is resent", async () => {
+    const ses = newSession();
+    const log = await logged(ses, async () => {
+      assert.equal(await (await ses.fetch(`${origin}/stale`)).text(), "ok");
+      assert.equal(await (await ses.fetch(`${origin}/stale`)).text(), "ok");
+    });
+    const [, resent] = transactions(log, STEPS);
+    const once = [
+      ["HTTP_TRANSACTION_SEND_REQUEST PHASE_BEGIN", {}],
+      ["HTTP_TRANSACTION_SEND_REQUEST_HEADERS PHASE_NONE", {}],
+      ["HTTP_TRANSACTION_SEND_REQUEST PHASE_END", {}],
+      ["HTTP_TRANSACTION_READ_HEADERS PHASE_BEGIN", {}],
+    ];
+    const restart = resent![4]!;
+    assert.equal(restart[0], "HTTP_TRANSACTION_RESTART_AFTER_ERROR PHASE_NONE");
+    // The server's close is heard as a reset or a close, as the kernel reports it.
+    assert.ok([-100, -101, -324].includes((restart[1] as { net_error: number }).net_error));
+    assert.deepEqual(resent, [
+      ...once,
+      restart,
+      // HandleIOError answered OK: the step ends without an error.
+      ["HTTP_TRANSACTION_READ_HEADERS PHASE_END", {}],
+      ...once,
+      ["HTTP_TRANSACTION_READ_RESPONSE_HEADERS PHASE_NONE", {}],
+      ["HTTP_TRANSACTION_READ_HEADERS PHASE_END", {}],
+    ]);
+    // The HAR takes the answered transaction's timings.
+    const [, entry] = netLogToHar(log).log.entries;
+    assert.equal(entry!.response.status, 200);
+    assert.ok(entry!.timings.send >= 0 && entry!.timings.wait >= 0);
+  });
+});
