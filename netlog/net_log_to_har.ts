@@ -298,14 +298,18 @@ function spans(events: ReadNetLogEvent[], type: string): number {
   return total;
 }
 
-// The time of the last begin/end pair of `type` that begins at or after `from`; -1 if none.
-function lastSpan(events: ReadNetLogEvent[], type: string, from: number): number {
-  const begin = events.findLastIndex((e) =>
-    e.type === type && e.phase === "PHASE_BEGIN" && e.time >= from
+// The begin and end of the pair of `type` open at `events[at]` (the last to begin before it).
+function enclosingSpan(
+  events: ReadNetLogEvent[],
+  type: string,
+  at: number,
+): { begin: number; end: number } | undefined {
+  const begin = events.findLastIndex((e, i) =>
+    i < at && e.type === type && (e.phase === "PHASE_BEGIN" || e.phase === "PHASE_END")
   );
-  if (begin < 0) return -1;
+  if (begin < 0 || events[begin]!.phase !== "PHASE_BEGIN") return undefined;
   const end = events.findIndex((e, i) => i > begin && e.type === type && e.phase === "PHASE_END");
-  return end < 0 ? -1 : Math.max(0, events[end]!.time - events[begin]!.time);
+  return end < 0 ? undefined : { begin: events[begin]!.time, end: events[end]!.time };
 }
 
 function span(events: ReadNetLogEvent[], type: string): number {
@@ -443,14 +447,20 @@ function hopEntry(
     ? hop.slice(sentAt).findLast(written) ??
       during.findLast((e) => e.time >= sent.time && written(e))
     : undefined;
-  const sending = sent ? lastSpan(hop, "HTTP_TRANSACTION_SEND_REQUEST", sent.time) : -1;
-  const send = sending >= 0
-    ? sending
+  // Chromium begins the step before it builds the headers: the pair open at them.
+  const sending = sent ? enclosingSpan(hop, "HTTP_TRANSACTION_SEND_REQUEST", sentAt) : undefined;
+  const send = sending
+    ? Math.max(0, sending.end - sending.begin)
     : lastWrite && sent
     ? Math.max(0, lastWrite.time - sent.time)
     : 0;
   const wait = waitFrom && received && !fromCache
-    ? Math.max(0, received.time - waitFrom.time - (waitFrom === sent ? send : 0))
+    ? Math.max(
+      0,
+      waitFrom === sent && sending
+        ? received.time - sending.end
+        : received.time - waitFrom.time - (waitFrom === sent ? send : 0),
+    )
     : 0;
   const receive = received ? Math.max(0, endTime - received.time) : 0;
   // A fresh connection's peer is TCP_CONNECT's; a reused one's, the stream request's.

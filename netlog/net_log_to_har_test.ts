@@ -96,6 +96,17 @@ describe("netLogToHar", () => {
     assert.equal(entry!.request.bodySize, 3000);
   });
 
+  it("gives send HTTP_TRANSACTION_SEND_REQUEST's time when it began a millisecond before the headers", () => {
+    // Chromium begins the step before it builds the headers (STATE_BUILD_REQUEST), and its
+    // log's whole milliseconds may tick in between.
+    const events = uploadLog().events;
+    events.splice(1, 0, event(9, "HTTP_TRANSACTION_SEND_REQUEST", "PHASE_BEGIN"));
+    events.splice(6, 0, event(23, "HTTP_TRANSACTION_SEND_REQUEST", "PHASE_END"));
+    const [entry] = netLogToHar({ ...uploadLog(), events }).log.entries;
+    assert.equal(entry!.timings.send, 14);
+    assert.equal(entry!.timings.wait, 7);
+  });
+
   it("reads a URL written with Chromium's credentials note as the URL without it", () => {
     // chromium --log-net-log (156) writes `http://u:p@host/x` as `http://host/x (credentials
     // redacted)` in default mode, and so does @ses.
