@@ -457,7 +457,10 @@ export class HttpCache {
       } catch {
         // LRU order is a hint; a failed update must not fail the hit.
       }
-      return Promise.resolve(cachedResponse(entry, { url, head, age: state.age, omit, range }));
+      const response = cachedResponse(entry, { url, head, age: state.age, omit, range });
+      // The head as served (its Age, a range's 206), for a HAR of the log.
+      if (context.netLog?.sink.capturing) logReadInfo(context.netLog, responseInfo(response)!);
+      return Promise.resolve(response);
     };
     // force-cache and only-if-cached use any stored response, however stale (fetch standard).
     if (mode === "force-cache" || mode === "only-if-cached") return serve([]);
@@ -484,11 +487,15 @@ export class HttpCache {
     // Chromium's cache lock holds while an entry is validated too: concurrent GETs that find
     // it stale wait for the first one's answer, then are served from the entry it refreshed,
     // so the origin is asked once. (A no-cache request asks for its own validation.)
+    // Chromium reads the stored head before it validates (DoCacheReadResponse); a request that
+    // waits for another's validation reads it once that is done.
     if (mode !== "default" || head || range !== undefined) {
+      if (context.netLog?.sink.capturing) logReadInfo(context.netLog, entry);
       return this.#revalidate(store, next, request, context, entry, staleIfError, range);
     }
     const lock = waited ? undefined : this.#locks.get(url);
     if (lock !== undefined) return this.#afterLock(lock, next, request, context);
+    if (context.netLog?.sink.capturing) logReadInfo(context.netLog, entry);
     if (this.#locks.has(url)) {
       return this.#revalidate(store, next, request, context, entry, staleIfError);
     }
@@ -972,6 +979,29 @@ function logOpenEntry(
       : { result: found ? "opened" : "created" },
   });
   if (join && (found || !readOnly)) logPair(netLog, "HTTP_CACHE_ADD_TO_ENTRY");
+}
+
+// Chromium's HTTP_CACHE_READ_INFO pair (DoCacheReadResponse), its end with the head read in
+// HTTP_TRANSACTION_READ_RESPONSE_HEADERS' shape (a param of @ses's), so a HAR of the log has it.
+function logReadInfo(
+  netLog: NetLogWithSource,
+  head: Pick<CacheEntry, "rawHeaders"> & ({ statusLine: string } | CacheEntry),
+): void {
+  const { sink, source } = netLog;
+  const statusLine = "statusLine" in head
+    ? head.statusLine
+    : `HTTP/${head.httpVersion} ${head.status}${
+      head.statusText === "" ? "" : ` ${head.statusText}`
+    }`;
+  sink.add({ type: "HTTP_CACHE_READ_INFO", phase: "PHASE_BEGIN", source });
+  sink.add({
+    type: "HTTP_CACHE_READ_INFO",
+    phase: "PHASE_END",
+    source,
+    params: {
+      headers: [statusLine, ...head.rawHeaders.map(([name, value]) => `${name}: ${value}`)],
+    },
+  });
 }
 
 // A step Chromium logs as a begin and an end with nothing to say.

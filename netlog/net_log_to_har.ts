@@ -479,14 +479,18 @@ function hopEntry(
   const decoded = reads.reduce((sum, e) => sum + jsonNumber(e.params?.byte_count ?? 0), 0);
   // The bytes on the wire are the decoded ones unless a Content-Encoding says otherwise.
   const encoded = (header("content-encoding") ?? "identity").toLowerCase() !== "identity";
-  const bodySize = fromCache
+  // No body crosses the wire for a HEAD, a 204, 205 or 304 (RFC 9110 section 6.4.1), whatever
+  // Content-Length says; HAR 1.2 sets a 304's bodySize to 0, its content being the cache's.
+  const bodiless = start.params.method === "HEAD" ||
+    (status !== null && ["204", "205", "304"].includes(status[2]!));
+  const bodySize = fromCache || bodiless
     ? 0
     : length >= 0
     ? length
     : reads.length > 0 && !encoded
     ? decoded
     : -1;
-  const contentSize = reads.length > 0 ? decoded : Math.max(length, 0);
+  const contentSize = reads.length > 0 ? decoded : bodiless ? 0 : Math.max(length, 0);
   const requestHeaders = headerPairs(sent?.params?.headers);
   const upload = sentAt < 0 ? undefined : requestBody(hop, sentAt, requestHeaders);
   // Chromium's connect jobs resolve on a host resolver job of their own.

@@ -8,7 +8,7 @@
  */
 
 import type { FetchLike, Middleware, RequestContext } from "../core/middleware.ts";
-import type { NetLogSink } from "../core/net_log_sink.ts";
+import type { NetLogSink, NetLogWithSource } from "../core/net_log_sink.ts";
 import { responseInfo } from "../core/response_info.ts";
 import { LOAD_FLAGS } from "./net_log_constants.ts";
 
@@ -137,13 +137,18 @@ export function requestAliveEnd(sink: NetLogSink): RequestAliveObserver {
     },
     onCompleted(_request, _response, context) {
       const netLog = context.netLog;
-      netLog?.sink.add({ type: "REQUEST_ALIVE", phase: "PHASE_END", source: netLog.source });
+      if (netLog === undefined) return;
+      // The read that found the body's end, as Chromium's last DoCacheReadData.
+      if (readFromCache.delete(netLog)) logReadData(netLog);
+      netLog.sink.add({ type: "REQUEST_ALIVE", phase: "PHASE_END", source: netLog.source });
     },
     onBytesRead(_request, chunk, context) {
       const netLog = context.netLog;
+      if (netLog === undefined) return;
+      if (readFromCache.has(netLog)) logReadData(netLog);
       // Chromium's URLRequest logs each read of the filtered (decoded) body with
       // AddByteTransferEvent: the count always, the bytes when the mode keeps socket bytes.
-      netLog?.sink.add({
+      netLog.sink.add({
         type: "URL_REQUEST_JOB_FILTERED_BYTES_READ",
         phase: "PHASE_NONE",
         source: netLog.source,
@@ -152,6 +157,7 @@ export function requestAliveEnd(sink: NetLogSink): RequestAliveObserver {
     },
     onError(_request, error, context) {
       const netLog = context.netLog;
+      if (netLog !== undefined) readFromCache.delete(netLog);
       netLog?.sink.add({
         type: "REQUEST_ALIVE",
         phase: "PHASE_END",
@@ -160,6 +166,17 @@ export function requestAliveEnd(sink: NetLogSink): RequestAliveObserver {
       });
     },
   };
+}
+
+// The requests whose final answer the HTTP cache gives: each read of its body is a read of
+// the entry, which Chromium's HttpCache::Transaction logs as an HTTP_CACHE_READ_DATA pair
+// (DoCacheReadData; none for a HEAD). Held only until the request ends.
+const readFromCache = new WeakSet<NetLogWithSource>();
+
+function logReadData(netLog: NetLogWithSource): void {
+  const { sink, source } = netLog;
+  sink.add({ type: "HTTP_CACHE_READ_DATA", phase: "PHASE_BEGIN", source });
+  sink.add({ type: "HTTP_CACHE_READ_DATA", phase: "PHASE_END", source });
 }
 
 // A response object's head as header lines: the status line first, as HttpResponseHeaders
@@ -173,8 +190,9 @@ function madeUpHead(response: Response): string[] {
 }
 
 /**
- * Logs each hop as `URL_REQUEST_START_JOB` (`{url, method, load_flags, priority}`), a cached
- * answer as `HTTP_CACHE_READ_INFO`, an answer made without the network (a protocol handler,
+ * Logs each hop as `URL_REQUEST_START_JOB` (`{url, method, load_flags, priority}`), each read
+ * of a cached answer's body as an `HTTP_CACHE_READ_DATA` pair (with
+ * {@linkcode requestAliveEnd}), an answer made without the network (a protocol handler,
  * `file:`, a webRequest redirect) as `URL_REQUEST_FAKE_RESPONSE_HEADERS_CREATED` (`{headers}`),
  * and a redirect the pipeline will follow as
  * `URL_REQUEST_REDIRECTED` (`{location}`). Place it just inside `followRedirects`.
@@ -233,22 +251,10 @@ export function urlRequestJobStage(): Middleware {
             ],
           },
         });
-      } else if (info.fromCache) {
-        // Chromium's pair, its end with the stored head in READ_RESPONSE_HEADERS' shape (a
-        // param of @ses's), so a HAR of the log has it.
-        sink.add({ type: "HTTP_CACHE_READ_INFO", phase: "PHASE_BEGIN", source });
-        sink.add({
-          type: "HTTP_CACHE_READ_INFO",
-          phase: "PHASE_END",
-          source,
-          params: {
-            headers: [
-              info.statusLine,
-              ...info.rawHeaders.map(([name, value]) => `${name}: ${value}`),
-            ],
-          },
-        });
       }
+      // The cache logged reading the entry's head; the body's reads are logged as they come.
+      if (info?.fromCache && request.method !== "HEAD") readFromCache.add(netLog);
+      else readFromCache.delete(netLog);
       const location = response.headers.get("location");
       if (
         location !== null && response.status >= 300 && response.status < 400 &&

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { currentRuntime } from "../runtime/mod.ts";
 import { App, createSessionModule, type Session } from "../session/mod.ts";
-import { netLogProblems, parseNetLog, type ReadNetLog } from "../netlog/mod.ts";
+import { netLogProblems, netLogToHar, parseNetLog, type ReadNetLog } from "../netlog/mod.ts";
 import { type OriginServer, startOrigin } from "./fixtures/origin_server.ts";
 
 // The HTTP cache's events as `chromium --log-net-log` (156) writes them for a store, a hit and a
@@ -19,6 +19,8 @@ function newSession(): Session {
   );
 }
 
+let lastLog: ReadNetLog | undefined;
+
 /** Each URL_REQUEST's HTTP_CACHE_* events, `TYPE PHASE`, with their params. */
 async function cacheEvents(ses: Session, run: () => Promise<void>): Promise<unknown[][][]> {
   const path = join(await mkdtemp(join(tmpdir(), "ses-cache-netlog-")), "log.json");
@@ -27,6 +29,7 @@ async function cacheEvents(ses: Session, run: () => Promise<void>): Promise<unkn
   await ses.netLog.stopLogging();
   const log: ReadNetLog = parseNetLog(await readFile(path, "utf8"));
   assert.deepEqual(netLogProblems(log), []);
+  lastLog = log;
   const bySource = new Map<number, unknown[][]>();
   for (const event of log.events) {
     if (event.source.type !== "URL_REQUEST") continue;
@@ -68,28 +71,63 @@ describe("net log of the HTTP cache", () => {
   it("logs a store, a 304 revalidation and a cache-only miss and hit as Chromium's transaction", async () => {
     const ses = newSession();
     const url = new URL("/validated", origin.url).href;
-    const [stored, revalidated, missed, hit, ...rest] = await cacheEvents(ses, async () => {
-      assert.equal(await (await ses.fetch(url)).text(), "body");
-      assert.equal(await (await ses.fetch(url)).text(), "body");
-      await assert.rejects(
-        ses.fetch(new URL("/never", origin.url), { cache: "only-if-cached", mode: "same-origin" }),
-        { code: "ERR_CACHE_MISS" },
-      );
-      const cached = await ses.fetch(url, { cache: "only-if-cached", mode: "same-origin" });
-      assert.equal(await cached.text(), "body");
-    });
+    const cacheOnly = { cache: "only-if-cached", mode: "same-origin" } as const;
+    const [stored, revalidated, missed, hit, headHit, ...rest] = await cacheEvents(
+      ses,
+      async () => {
+        assert.equal(await (await ses.fetch(url)).text(), "body");
+        assert.equal(await (await ses.fetch(url)).text(), "body");
+        await assert.rejects(
+          ses.fetch(new URL("/never", origin.url), cacheOnly),
+          { code: "ERR_CACHE_MISS" },
+        );
+        const cached = await ses.fetch(url, cacheOnly);
+        assert.equal(await cached.text(), "body");
+        assert.equal((await ses.fetch(url, { ...cacheOnly, method: "HEAD" })).status, 200);
+      },
+    );
     assert.deepEqual(rest, []);
     assert.deepEqual(stored, [
       ...opened("created"),
       ...pair("HTTP_CACHE_WRITE_INFO"),
       ...pair("HTTP_CACHE_WRITE_DATA"),
     ]);
-    // The 304's head written over the stored one (DoUpdateCachedResponse), then the entry read.
+    // The stored head read before the validation goes out (DoCacheReadResponse), the 304's
+    // head written over it (DoUpdateCachedResponse), then the body read from the entry
+    // (DoCacheReadData: its bytes, then the read that finds its end).
     assert.deepEqual(revalidated, [
       ...opened("opened"),
-      ...pair("HTTP_CACHE_WRITE_INFO"),
       ...pair("HTTP_CACHE_READ_INFO"),
+      ...pair("HTTP_CACHE_WRITE_INFO"),
+      ...pair("HTTP_CACHE_READ_DATA"),
+      ...pair("HTTP_CACHE_READ_DATA"),
     ]);
+    const revalidatedId =
+      lastLog!.events.find((e) =>
+        e.source.type === "URL_REQUEST" && e.source.id > lastLog!.events[0]!.source.id &&
+        e.type === "HTTP_CACHE_READ_INFO"
+      )!.source.id;
+    const steps = lastLog!.events.filter((e) => e.source.id === revalidatedId)
+      .map((e) => `${e.type} ${e.phase}`);
+    const at = (step: string) => steps.indexOf(step);
+    assert.ok(
+      at("HTTP_CACHE_READ_INFO PHASE_END") < at("HTTP_TRANSACTION_SEND_REQUEST PHASE_BEGIN"),
+    );
+    assert.ok(
+      at("HTTP_TRANSACTION_READ_HEADERS PHASE_END") < at("HTTP_CACHE_WRITE_INFO PHASE_BEGIN"),
+    );
+    // The body is read once the job has its head (URLRequest::NotifyResponseStarted), each
+    // read before the bytes it gave.
+    assert.ok(at("URL_REQUEST_START_JOB PHASE_END") < at("HTTP_CACHE_READ_DATA PHASE_BEGIN"));
+    assert.ok(
+      at("HTTP_CACHE_READ_DATA PHASE_END") < at("URL_REQUEST_JOB_FILTERED_BYTES_READ PHASE_NONE"),
+    );
+    // As HAR 1.2 has a revalidation: the 304, no body received, the content the entry gave.
+    const entries = netLogToHar(lastLog!).log.entries;
+    assert.deepEqual(
+      entries.map((e) => [e.response.status, e.response.bodySize, e.response.content.size]),
+      [[200, 4, 4], [304, 0, 4], [0, -1, 0], [200, 0, 4], [200, 0, 0]],
+    );
     // A request only the cache may answer opens (never creates) the entry: READ mode.
     assert.deepEqual(missed, [
       ["HTTP_CACHE_GET_BACKEND PHASE_BEGIN", {}],
@@ -97,12 +135,19 @@ describe("net log of the HTTP cache", () => {
       ["HTTP_CACHE_OPEN_ENTRY PHASE_BEGIN", {}],
       ["HTTP_CACHE_OPEN_ENTRY PHASE_END", { net_error: -400 }],
     ]);
-    assert.deepEqual(hit, [
+    const readOnly = [
       ...pair("HTTP_CACHE_GET_BACKEND"),
       ...pair("HTTP_CACHE_OPEN_ENTRY"),
       ...pair("HTTP_CACHE_ADD_TO_ENTRY"),
       ...pair("HTTP_CACHE_READ_INFO"),
+    ];
+    assert.deepEqual(hit, [
+      ...readOnly,
+      ...pair("HTTP_CACHE_READ_DATA"),
+      ...pair("HTTP_CACHE_READ_DATA"),
     ]);
+    // A HEAD reads no data (DoCacheReadData returns at once).
+    assert.deepEqual(headHit, readOnly);
     await ses.closeAllConnections();
   });
 });
