@@ -6,7 +6,7 @@
  */
 
 import type { FetchLike, Middleware, RequestContext } from "../core/middleware.ts";
-import type { NetLogWithSource } from "../core/net_log_sink.ts";
+import type { NetLogSink, NetLogWithSource } from "../core/net_log_sink.ts";
 import { responseInfo, setResponseInfo } from "../core/response_info.ts";
 import { setResponseUrl } from "../core/response_url.ts";
 import { concatBytes } from "../core/concat_bytes.ts";
@@ -715,23 +715,45 @@ export class HttpCache {
     // One background revalidation per entry, however many requests see it stale meanwhile.
     if (this.#revalidating.has(entry.key)) return;
     this.#revalidating.add(entry.key);
-    // It outlives the caller's request, so the caller's signal must not cut it short.
-    const detached: RequestContext = { ...context, signal: undefined, urlChain: [entry.url] };
     // The entry is whole, so it is revalidated whole: a Range the caller asked for would get a
     // 206, which stores nothing and leaves the stale entry to every later request.
     const headers = new Headers(request.headers);
     headers.delete("range");
     headers.delete("if-range");
     const plain = new Request(request.url, { method: "GET", headers });
+    // A request of its own in the log, as Chromium's renderer sends one (Blink's
+    // ResourceFetcher::RevalidateStaleResource): the caller's request is over.
+    const netLog = context.netLog?.sink.capturing
+      ? backgroundRequestLog(context.netLog.sink, plain)
+      : undefined;
+    // It outlives the caller's request, so the caller's signal must not cut it short.
+    const detached: RequestContext = {
+      ...context,
+      signal: undefined,
+      urlChain: [entry.url],
+      netLog,
+    };
+    if (netLog !== undefined) {
+      logOpenEntry(detached, false, true, true);
+      logReadInfo(netLog, entry);
+    }
     const work = this.#revalidate(store, next, plain, detached, entry, false)
       .then((response) => {
+        if (netLog !== undefined) logRequestEnd(netLog, "URL_REQUEST_START_JOB");
         // No stage above this one sees the answer: the cookie stage stores its Set-Cookie
         // lines through the hook, as for a 304 (which the hook saw already; the stored
         // response it became carries none).
         detached.onInterimResponse?.(plain, response, detached);
         return response.arrayBuffer();
+      }, (error: unknown) => {
+        if (netLog !== undefined) logRequestEnd(netLog, "URL_REQUEST_START_JOB", error);
+        throw error;
       })
-      .then(() => {}, () => {})
+      .then(() => {
+        if (netLog !== undefined) logRequestEnd(netLog, "REQUEST_ALIVE");
+      }, (error: unknown) => {
+        if (netLog !== undefined) logRequestEnd(netLog, "REQUEST_ALIVE", error);
+      })
       .finally(() => {
         this.#revalidating.delete(entry.key);
         this.#background.delete(work);
@@ -1000,6 +1022,40 @@ function logReadInfo(
     source,
     params: {
       headers: [statusLine, ...head.rawHeaders.map(([name, value]) => `${name}: ${value}`)],
+    },
+  });
+}
+
+// A request the cache sends on its own, on a URL_REQUEST source of its own: begun as the
+// session's request stages begin one (netlog/request_log_stages.ts), at Blink's priority for a
+// stale revalidation (kVeryLow: IDLE) with no load flags of its own.
+function backgroundRequestLog(sink: NetLogSink, request: Request): NetLogWithSource {
+  const source = sink.newSource("URL_REQUEST");
+  const { url, method } = request;
+  sink.add({
+    type: "REQUEST_ALIVE",
+    phase: "PHASE_BEGIN",
+    source,
+    params: { url, priority: "IDLE", traffic_annotation: 0 },
+  });
+  sink.add({
+    type: "URL_REQUEST_START_JOB",
+    phase: "PHASE_BEGIN",
+    source,
+    params: { url, method, load_flags: 0, priority: "IDLE" },
+  });
+  return { sink, source };
+}
+
+// Ends such a request's step, with {net_error} when it failed.
+function logRequestEnd(netLog: NetLogWithSource, type: string, error?: unknown): void {
+  const errno = (error as { errno?: unknown } | undefined)?.errno;
+  netLog.sink.add({
+    type,
+    phase: "PHASE_END",
+    source: netLog.source,
+    params: error === undefined ? undefined : {
+      net_error: typeof errno === "number" && errno < 0 ? errno : netErrorNumber("ERR_FAILED"),
     },
   });
 }

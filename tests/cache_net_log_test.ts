@@ -57,13 +57,21 @@ describe("net log of the HTTP cache", () => {
   let origin: OriginServer;
   before(async () => {
     origin = await startOrigin({
-      fetch: (request) =>
-        request.headers.get("if-none-match") === '"v1"'
-          ? new Response(null, {
-            status: 304,
-            headers: { etag: '"v1"', "cache-control": "no-cache" },
-          })
-          : new Response("body", { headers: { etag: '"v1"', "cache-control": "no-cache" } }),
+      fetch: (request) => {
+        // /swr may be served stale while it is revalidated; /sie when its origin fails.
+        const path = new URL(request.url).pathname;
+        const cacheControl = path === "/swr"
+          ? "max-age=0, stale-while-revalidate=60"
+          : path === "/sie"
+          ? "max-age=0, stale-if-error=60"
+          : "no-cache";
+        const headers = { etag: '"v1"', "cache-control": cacheControl };
+        if (request.headers.get("if-none-match") !== '"v1"') {
+          return new Response("body", { headers });
+        }
+        if (path === "/sie") return new Response("down", { status: 503 });
+        return new Response(null, { status: 304, headers });
+      },
     });
   });
   after(() => origin?.close());
@@ -148,6 +156,50 @@ describe("net log of the HTTP cache", () => {
     ]);
     // A HEAD reads no data (DoCacheReadData returns at once).
     assert.deepEqual(headHit, readOnly);
+    await ses.closeAllConnections();
+  });
+
+  it("logs a stale-while-revalidate revalidation as a request of its own, as Chromium's renderer sends one", async () => {
+    const ses = newSession();
+    const url = new URL("/swr", origin.url).href;
+    const [stored, stale, background, ...rest] = await cacheEvents(ses, async () => {
+      assert.equal(await (await ses.fetch(url)).text(), "body");
+      assert.equal(await (await ses.fetch(url)).text(), "body");
+      await ses.cacheIdle();
+    });
+    assert.deepEqual(rest, []);
+    assert.deepEqual(stored, [
+      ...opened("created"),
+      ...pair("HTTP_CACHE_WRITE_INFO"),
+      ...pair("HTTP_CACHE_WRITE_DATA"),
+    ]);
+    // The caller's request read the entry and nothing else.
+    assert.deepEqual(stale, [
+      ...opened("opened"),
+      ...pair("HTTP_CACHE_READ_INFO"),
+      ...pair("HTTP_CACHE_READ_DATA"),
+      ...pair("HTTP_CACHE_READ_DATA"),
+    ]);
+    assert.deepEqual(background, [
+      ...opened("opened"),
+      ...pair("HTTP_CACHE_READ_INFO"),
+      ...pair("HTTP_CACHE_WRITE_INFO"),
+    ]);
+    const ids = [...new Set(lastLog!.events.map((e) => e.source.id))];
+    const steps = (id: number) =>
+      lastLog!.events.filter((e) => e.source.id === id).map((e) => `${e.type} ${e.phase}`);
+    const [, staleSteps, backgroundSteps] = ids.map(steps);
+    assert.equal(staleSteps!.at(-1), "REQUEST_ALIVE PHASE_END");
+    assert.ok(!staleSteps!.some((step) => step.startsWith("HTTP_TRANSACTION_")));
+    assert.equal(backgroundSteps![0], "REQUEST_ALIVE PHASE_BEGIN");
+    assert.equal(backgroundSteps!.at(-1), "REQUEST_ALIVE PHASE_END");
+    assert.ok(backgroundSteps!.includes("HTTP_TRANSACTION_READ_RESPONSE_HEADERS PHASE_NONE"));
+    // The HAR has the caller's answer from the cache, and the revalidation's 304.
+    const entries = netLogToHar(lastLog!).log.entries;
+    assert.deepEqual(
+      entries.map((e) => [e.request.url, e.response.status, "beforeRequest" in e.cache]),
+      [[url, 200, false], [url, 200, true], [url, 304, false]],
+    );
     await ses.closeAllConnections();
   });
 });
