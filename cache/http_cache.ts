@@ -634,7 +634,11 @@ export class HttpCache {
     const head = request.method === "HEAD";
     const serveStale = () => {
       const state = freshness(entry, Date.now());
-      return cachedResponse(entry, { url: entry.url, head, age: state.age, omit: [] });
+      const response = cachedResponse(entry, { url: entry.url, head, age: state.age, omit: [] });
+      // The entry is read again to answer in the failure's stead: the log (and a HAR of it)
+      // ends with the head the caller got, not the origin's error.
+      if (context.netLog?.sink.capturing) logReadInfo(context.netLog, responseInfo(response)!);
+      return response;
     };
     return next(conditional, context).then((response) => {
       if (response.status === 304 && conditional !== request) {

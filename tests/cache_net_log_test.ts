@@ -202,4 +202,26 @@ describe("net log of the HTTP cache", () => {
     );
     await ses.closeAllConnections();
   });
+
+  it("logs the stored head read again when a failed validation is answered from the stale entry", async () => {
+    const ses = newSession();
+    const url = new URL("/sie", origin.url).href;
+    const [, served, ...rest] = await cacheEvents(ses, async () => {
+      assert.equal(await (await ses.fetch(url)).text(), "body");
+      const stale = await ses.fetch(url);
+      assert.deepEqual([stale.status, await stale.text()], [200, "body"]);
+    });
+    assert.deepEqual(rest, []);
+    assert.deepEqual(served, [
+      ...opened("opened"),
+      ...pair("HTTP_CACHE_READ_INFO"),
+      ...pair("HTTP_CACHE_READ_INFO"),
+      ...pair("HTTP_CACHE_READ_DATA"),
+      ...pair("HTTP_CACHE_READ_DATA"),
+    ]);
+    // The HAR has what the caller got: the stored 200, not the origin's 503.
+    const [, entry] = netLogToHar(lastLog!).log.entries;
+    assert.deepEqual([entry!.response.status, "beforeRequest" in entry!.cache], [200, true]);
+    await ses.closeAllConnections();
+  });
 });
