@@ -303,7 +303,8 @@ class Http1Exchange {
       this.#pump(body, head);
     }
     if (!flowing) this.#bufferFull();
-    if (this.#upload === null) this.#sent();
+    // Unlogged, nothing to call.
+    if (this.#onSent !== undefined && this.#upload === null) this.#sent();
   }
 
   // The request is written whole: heard now, or at the drain when bytes wait in the buffer.
