@@ -138,14 +138,19 @@ export function requestAliveEnd(sink: NetLogSink): RequestAliveObserver {
     onCompleted(_request, _response, context) {
       const netLog = context.netLog;
       if (netLog === undefined) return;
-      // The read that found the body's end, as Chromium's last DoCacheReadData.
-      if (readFromCache.delete(netLog)) logReadData(netLog);
+      // The read that found the body's end, as Chromium's last read logs one.
+      const read = bodyReads.get(netLog);
+      if (read !== undefined) {
+        bodyReads.delete(netLog);
+        logRead(netLog, read);
+      }
       netLog.sink.add({ type: "REQUEST_ALIVE", phase: "PHASE_END", source: netLog.source });
     },
     onBytesRead(_request, chunk, context) {
       const netLog = context.netLog;
       if (netLog === undefined) return;
-      if (readFromCache.has(netLog)) logReadData(netLog);
+      const read = bodyReads.get(netLog);
+      if (read !== undefined) logRead(netLog, read);
       // Chromium's URLRequest logs each read of the filtered (decoded) body with
       // AddByteTransferEvent: the count always, the bytes when the mode keeps socket bytes.
       netLog.sink.add({
@@ -157,7 +162,7 @@ export function requestAliveEnd(sink: NetLogSink): RequestAliveObserver {
     },
     onError(_request, error, context) {
       const netLog = context.netLog;
-      if (netLog !== undefined) readFromCache.delete(netLog);
+      if (netLog !== undefined) bodyReads.delete(netLog);
       netLog?.sink.add({
         type: "REQUEST_ALIVE",
         phase: "PHASE_END",
@@ -168,15 +173,16 @@ export function requestAliveEnd(sink: NetLogSink): RequestAliveObserver {
   };
 }
 
-// The requests whose final answer the HTTP cache gives: each read of its body is a read of
-// the entry, which Chromium's HttpCache::Transaction logs as an HTTP_CACHE_READ_DATA pair
-// (DoCacheReadData; none for a HEAD). Held only until the request ends.
-const readFromCache = new WeakSet<NetLogWithSource>();
+// What each read of a request's body reads, by the request's final answer: the HTTP cache's
+// entry (HttpCache::Transaction's DoCacheReadData logs an HTTP_CACHE_READ_DATA pair) or the
+// network (HttpNetworkTransaction's STATE_READ_BODY, an HTTP_TRANSACTION_READ_BODY pair). An
+// answer made without either, and a HEAD, reads nothing logged. Held until the request ends.
+const bodyReads = new WeakMap<NetLogWithSource, string>();
 
-function logReadData(netLog: NetLogWithSource): void {
+function logRead(netLog: NetLogWithSource, type: string): void {
   const { sink, source } = netLog;
-  sink.add({ type: "HTTP_CACHE_READ_DATA", phase: "PHASE_BEGIN", source });
-  sink.add({ type: "HTTP_CACHE_READ_DATA", phase: "PHASE_END", source });
+  sink.add({ type, phase: "PHASE_BEGIN", source });
+  sink.add({ type, phase: "PHASE_END", source });
 }
 
 // A response object's head as header lines: the status line first, as HttpResponseHeaders
@@ -191,8 +197,9 @@ function madeUpHead(response: Response): string[] {
 
 /**
  * Logs each hop as `URL_REQUEST_START_JOB` (`{url, method, load_flags, priority}`), each read
- * of a cached answer's body as an `HTTP_CACHE_READ_DATA` pair (with
- * {@linkcode requestAliveEnd}), an answer made without the network (a protocol handler,
+ * of the final answer's body as an `HTTP_CACHE_READ_DATA` pair (from the cache) or an
+ * `HTTP_TRANSACTION_READ_BODY` pair (from the network), with {@linkcode requestAliveEnd}, an
+ * answer made without the network (a protocol handler,
  * `file:`, a webRequest redirect) as `URL_REQUEST_FAKE_RESPONSE_HEADERS_CREATED` (`{headers}`),
  * and a redirect the pipeline will follow as
  * `URL_REQUEST_REDIRECTED` (`{location}`). Place it just inside `followRedirects`.
@@ -253,8 +260,10 @@ export function urlRequestJobStage(): Middleware {
         });
       }
       // The cache logged reading the entry's head; the body's reads are logged as they come.
-      if (info?.fromCache && request.method !== "HEAD") readFromCache.add(netLog);
-      else readFromCache.delete(netLog);
+      if (info === undefined || request.method === "HEAD") bodyReads.delete(netLog);
+      else if (info.fromCache) bodyReads.set(netLog, "HTTP_CACHE_READ_DATA");
+      else if (info.remotePort !== 0) bodyReads.set(netLog, "HTTP_TRANSACTION_READ_BODY");
+      else bodyReads.delete(netLog);
       const location = response.headers.get("location");
       if (
         location !== null && response.status >= 300 && response.status < 400 &&

@@ -51,7 +51,8 @@ function transactions(log: ReadNetLog, keep: RegExp): Array<Array<[string, unkno
   return [...bySource.values()];
 }
 
-const STEPS = /^HTTP_TRANSACTION_/;
+// The send and the head: the body's reads have a test of their own.
+const STEPS = /^HTTP_TRANSACTION_(?!READ_BODY)/;
 
 describe("net log of the network transaction", () => {
   let server: Server;
@@ -97,6 +98,31 @@ describe("net log of the network transaction", () => {
     ]);
   });
 
+  it("logs each read of a network body, and the read that finds its end, as a READ_BODY pair", async () => {
+    const ses = newSession();
+    const log = await logged(ses, async () => {
+      assert.equal(await (await ses.fetch(`${origin}/plain`)).text(), "ok");
+      assert.equal((await ses.fetch(`${origin}/plain`, { method: "HEAD" })).status, 200);
+    });
+    const [get, head] = transactions(
+      log,
+      /^(HTTP_TRANSACTION_READ_BODY|URL_REQUEST_JOB_FILTERED_BYTES_READ|URL_REQUEST_START_JOB|REQUEST_ALIVE)$/,
+    );
+    // As chromium --log-net-log (156) writes a small body: the job's head, then a read with
+    // its bytes and one that finds the end (HttpNetworkTransaction STATE_READ_BODY).
+    assert.deepEqual(get!.slice(2).map(([name]) => name), [
+      "URL_REQUEST_START_JOB PHASE_END",
+      "HTTP_TRANSACTION_READ_BODY PHASE_BEGIN",
+      "HTTP_TRANSACTION_READ_BODY PHASE_END",
+      "URL_REQUEST_JOB_FILTERED_BYTES_READ PHASE_NONE",
+      "HTTP_TRANSACTION_READ_BODY PHASE_BEGIN",
+      "HTTP_TRANSACTION_READ_BODY PHASE_END",
+      "REQUEST_ALIVE PHASE_END",
+    ]);
+    // A HEAD has no body to read.
+    assert.ok(!head!.some(([name]) => name.startsWith("HTTP_TRANSACTION_READ_BODY")));
+  });
+
   it("ends SEND_REQUEST once a streamed body's last chunk is written", async () => {
     const ses = newSession();
     const log = await logged(ses, async () => {
@@ -119,7 +145,7 @@ describe("net log of the network transaction", () => {
       } as RequestInit);
       assert.equal(await response.text(), "ok");
     });
-    const [request] = transactions(log, /^(HTTP_TRANSACTION_|SOCKET_BYTES_SENT)/);
+    const [request] = transactions(log, /^(HTTP_TRANSACTION_(?!READ_BODY)|SOCKET_BYTES_SENT)/);
     const names = request!.map(([name]) => name);
     const end = names.indexOf("HTTP_TRANSACTION_SEND_REQUEST PHASE_END");
     // The head, each chunk's writes and the last chunk: every write inside the send.
