@@ -218,7 +218,15 @@ async function authenticate(
       if (answer === undefined) return response;
       // The challenge's cookies were stored by the cookie stage below as it passed; the answer
       // goes through that stage again, with them.
-      await discardBody(response);
+      if (netLog !== undefined && response.body !== null) {
+        // Read off so the answer can go out on the same connection, as Chromium's
+        // HttpNetworkTransaction drains it (STATE_DRAIN_BODY_FOR_AUTH_RESTART).
+        const { sink, source } = netLog;
+        const type = "HTTP_TRANSACTION_DRAIN_BODY_FOR_AUTH_RESTART";
+        sink.add({ type, phase: "PHASE_BEGIN", source });
+        await discardBody(response);
+        sink.add({ type, phase: "PHASE_END", source });
+      } else await discardBody(response);
       if (status === 401) authorization = answer.value;
       else proxyAuthorization = answer.value;
       if (answer.pinConnection && pin === undefined) context.connectionPin = pin = {};
