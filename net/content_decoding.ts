@@ -12,6 +12,7 @@ import {
 } from "node:zlib";
 import type { Transform } from "node:stream";
 import type { Middleware } from "../core/middleware.ts";
+import type { NetLogWithSource } from "../core/net_log_sink.ts";
 import { SessionError } from "../core/session_error.ts";
 import { GzipHeaderReader } from "./_gzip_header.ts";
 import { responseWithBody } from "./response_with_body.ts";
@@ -73,7 +74,14 @@ export const MAX_CONTENT_CODINGS = 16;
 export function contentDecoding(options: ContentDecodingOptions = {}): Middleware {
   const { onFailed } = options;
   return (next) => (request, context) =>
-    next(request, context).then((response) => decodeResponse(request, response, onFailed));
+    next(request, context).then((response) =>
+      decodeResponse(
+        request,
+        response,
+        onFailed,
+        context.netLog?.sink.capturing ? context.netLog : undefined,
+      )
+    );
 }
 
 /** Options for {@linkcode contentDecoding}. */
@@ -86,6 +94,7 @@ function decodeResponse(
   request: Request,
   response: Response,
   onFailed: ((url: string) => void) | undefined,
+  netLog: NetLogWithSource | undefined,
 ): Response {
   // Most responses are not encoded: settle them before splitting anything.
   const header = response.headers.get("content-encoding");
@@ -112,9 +121,45 @@ function decodeResponse(
     ? declaredLength(response.headers.get("content-length"))
     : undefined;
   let body: ReadableStream<Uint8Array> = response.body;
+  if (netLog !== undefined) body = loggedFilters(netLog, decoders, body);
   const failed = onFailed && (() => onFailed(response.url));
   for (const decoder of decoders) body = decode(body, decoder, declared, failed);
   return responseWithBody(response, body);
+}
+
+// The decoders as Chromium's URLRequestHttpJob logs them, URL_REQUEST_FILTERS_SET with the
+// filter chain's description (FilterSourceStream::Description: each filter's type after the one
+// it reads from, so in decoding order: "BROTLI,GZIP" for `gzip, br`), and the body the decoders
+// read, each read as URL_REQUEST_JOB_BYTES_READ ({byte_count, bytes}: the bytes are kept only
+// in a capture mode that keeps socket bytes), as URLRequestJob logs the raw bytes of a body
+// that is filtered.
+function loggedFilters(
+  netLog: NetLogWithSource,
+  decoders: readonly Decoder[],
+  body: ReadableStream<Uint8Array>,
+): ReadableStream<Uint8Array> {
+  const { sink, source } = netLog;
+  sink.add({
+    type: "URL_REQUEST_FILTERS_SET",
+    phase: "PHASE_NONE",
+    source,
+    params: { filters: decoders.map((decoder) => decoder.name).join(",") },
+  });
+  const reader = body.getReader();
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const { done, value } = await reader.read();
+      if (done) return controller.close();
+      sink.add({
+        type: "URL_REQUEST_JOB_BYTES_READ",
+        phase: "PHASE_NONE",
+        source,
+        params: { byte_count: value.byteLength, bytes: value },
+      });
+      controller.enqueue(value);
+    },
+    cancel: (reason) => reader.cancel(reason),
+  }, { highWaterMark: 0 });
 }
 
 /** Makes the inflater for a body from its first bytes (at least two, unless it is shorter). */
@@ -124,6 +169,8 @@ type DecoderFactory = (first: Uint8Array) => Transform;
 interface Decoder {
   make: DecoderFactory;
   gzip: boolean;
+  /** Chromium's SourceStream type string, for the net log. */
+  name: "GZIP" | "DEFLATE" | "BROTLI" | "ZSTD";
 }
 
 function decoderFor(coding: string): Decoder | undefined {
@@ -132,12 +179,12 @@ function decoderFor(coding: string): Decoder | undefined {
     case "x-gzip":
       // The header is read here (Chromium's rules); the deflate data goes to a raw inflater,
       // which stops at the end of the member and ignores the footer and what follows.
-      return { make: () => createInflateRaw(), gzip: true };
+      return { make: () => createInflateRaw(), gzip: true, name: "GZIP" };
     case "br":
-      return { make: () => createBrotliDecompress(), gzip: false };
+      return { make: () => createBrotliDecompress(), gzip: false, name: "BROTLI" };
     // Chromium decodes zstd (ZstdSourceStream) since M123 and advertises it as it does br.
     case "zstd":
-      return { make: () => createZstdDecompress(), gzip: false };
+      return { make: () => createZstdDecompress(), gzip: false, name: "ZSTD" };
     case "deflate":
       // RFC 9110 says zlib-wrapped, but servers send raw deflate too; Chromium accepts both,
       // telling them apart by the zlib header (CM 8 and a header checksum divisible by 31).
@@ -148,6 +195,7 @@ function decoderFor(coding: string): Decoder | undefined {
             ? createInflate()
             : createInflateRaw(),
         gzip: false,
+        name: "DEFLATE",
       };
     default:
       return undefined;

@@ -483,8 +483,12 @@ function hopEntry(
   // Content-Length says; HAR 1.2 sets a 304's bodySize to 0, its content being the cache's.
   const bodiless = start.params.method === "HEAD" ||
     (status !== null && ["204", "205", "304"].includes(status[2]!));
+  // A filtered body's reads before decoding (URL_REQUEST_JOB_BYTES_READ) are what came.
+  const rawReads = hop.filter((e) => e.type === "URL_REQUEST_JOB_BYTES_READ");
   const bodySize = fromCache || bodiless
     ? 0
+    : rawReads.length > 0
+    ? rawReads.reduce((sum, e) => sum + jsonNumber(e.params?.byte_count ?? 0), 0)
     : length >= 0
     ? length
     : reads.length > 0 && !encoded

@@ -5,6 +5,7 @@ import type { Socket } from "node:net";
 import { mkdtemp, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { brotliCompressSync, gzipSync } from "node:zlib";
 import { currentRuntime } from "../runtime/mod.ts";
 import { App, createSessionModule, type Session } from "../session/mod.ts";
 import { netLogProblems, netLogToHar, parseNetLog, type ReadNetLog } from "../netlog/mod.ts";
@@ -63,7 +64,17 @@ describe("net log of the network transaction", () => {
     server = createServer((request, response) => {
       const count = (requestsOn.get(request.socket) ?? 0) + 1;
       requestsOn.set(request.socket, count);
-      if (request.url === "/drop") {
+      if (request.url === "/gzip" || request.url === "/multi") {
+        // No Content-Length: the body's size on the wire is known only from its reads.
+        const encoded = request.url === "/gzip"
+          ? gzipSync("zipped body ".repeat(50))
+          : brotliCompressSync(gzipSync("twice encoded"));
+        response.writeHead(200, {
+          "content-encoding": request.url === "/gzip" ? "gzip" : "gzip, br",
+        });
+        response.write(encoded.subarray(0, 10));
+        response.end(encoded.subarray(10));
+      } else if (request.url === "/drop") {
         request.socket.destroy();
       } else if (request.url === "/stale" && count > 1) {
         // A keep-alive socket the server closes once the next request is on it.
@@ -121,6 +132,39 @@ describe("net log of the network transaction", () => {
     ]);
     // A HEAD has no body to read.
     assert.ok(!head!.some(([name]) => name.startsWith("HTTP_TRANSACTION_READ_BODY")));
+  });
+
+  it("logs a decoded body's filters and its bytes as read from the network, for a HAR's sizes", async () => {
+    const ses = newSession();
+    const log = await logged(ses, async () => {
+      assert.equal(await (await ses.fetch(`${origin}/gzip`)).text(), "zipped body ".repeat(50));
+      assert.equal(await (await ses.fetch(`${origin}/multi`)).text(), "twice encoded");
+    });
+    const reads = transactions(
+      log,
+      /^(URL_REQUEST_FILTERS_SET|URL_REQUEST_JOB_BYTES_READ|URL_REQUEST_JOB_FILTERED_BYTES_READ)$/,
+    );
+    // As chromium --log-net-log (156) writes them: the decoders in the order they run
+    // (FilterSourceStream::Description), then each read's bytes before they are decoded.
+    assert.deepEqual(reads.map((events) => events[0]), [
+      ["URL_REQUEST_FILTERS_SET PHASE_NONE", { filters: "GZIP" }],
+      ["URL_REQUEST_FILTERS_SET PHASE_NONE", { filters: "BROTLI,GZIP" }],
+    ]);
+    const sizes = log.events.filter((e) => e.type.startsWith("URL_REQUEST_JOB_")).reduce(
+      (sum, e) => {
+        const key = e.type === "URL_REQUEST_JOB_BYTES_READ" ? "raw" : "decoded";
+        sum[e.source.id] ??= { raw: 0, decoded: 0 };
+        sum[e.source.id]![key] += e.params!.byte_count as number;
+        return sum;
+      },
+      {} as Record<number, { raw: number; decoded: number }>,
+    );
+    const gzipped = gzipSync("zipped body ".repeat(50)).length;
+    assert.deepEqual(Object.values(sizes)[0], { raw: gzipped, decoded: 600 });
+    const [entry] = netLogToHar(log).log.entries;
+    assert.equal(entry!.response.bodySize, gzipped);
+    assert.equal(entry!.response.content.size, 600);
+    assert.equal(entry!.response.content.compression, 600 - gzipped);
   });
 
   it("ends SEND_REQUEST once a streamed body's last chunk is written", async () => {
