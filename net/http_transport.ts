@@ -353,7 +353,7 @@ async function send(
       else lease.socket.unref?.();
     };
     // Made only while a log captures: nothing of it on the unlogged path.
-    const transaction = netLog ? new NetworkTransactionLog(netLog) : undefined;
+    const transaction = netLog ? new NetworkTransactionLog(netLog, body) : undefined;
     try {
       if (netLog) {
         logRequestHeaders(

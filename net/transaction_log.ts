@@ -43,12 +43,26 @@ export class NetworkTransactionLog {
   #step = SENDING;
 
   /**
-   * Begins `HTTP_TRANSACTION_SEND_REQUEST`.
+   * Begins `HTTP_TRANSACTION_SEND_REQUEST`, after a body's `UPLOAD_DATA_STREAM_INIT` pair
+   * (`{is_chunked, net_error, total_size}`; a stream's size is 0), as UploadDataStream::Init
+   * logs it before the transaction sends.
    *
    * @param netLog The request's log, capturing.
+   * @param body The request body as it goes to the codec (`undefined` or `null`: none).
    */
-  constructor(netLog: NetLogWithSource) {
+  constructor(netLog: NetLogWithSource, body?: Uint8Array | ReadableStream<Uint8Array> | null) {
     this.#netLog = netLog;
+    if (body !== undefined && body !== null) {
+      const { sink, source } = netLog;
+      const chunked = body instanceof ReadableStream;
+      sink.add({ type: "UPLOAD_DATA_STREAM_INIT", phase: "PHASE_BEGIN", source });
+      sink.add({
+        type: "UPLOAD_DATA_STREAM_INIT",
+        phase: "PHASE_END",
+        source,
+        params: { is_chunked: chunked, net_error: 0, total_size: chunked ? 0 : body.length },
+      });
+    }
     netLog.sink.add({
       type: "HTTP_TRANSACTION_SEND_REQUEST",
       phase: "PHASE_BEGIN",
@@ -118,7 +132,8 @@ export class NetworkTransactionLog {
  * body framing header the codec adds (`Content-Length` for bytes, `Transfer-Encoding: chunked`
  * for a stream, `Content-Length: 0` for a POST or PUT without a body; the caller's own framing
  * headers never reach the codec), and a body as `HTTP_TRANSACTION_SEND_REQUEST_BODY`
- * (`{length, is_chunked, did_merge}`; a chunked body's length is 0), as Chromium's
+ * (`{length, is_chunked, did_merge}`; a chunked body's length is 0) with the read of a body of
+ * bytes as an `UPLOAD_DATA_STREAM_READ` pair (`{current_position}`), as Chromium's
  * HttpNetworkTransaction::BuildRequestHeaders and HttpStreamParser::SendRequest log them.
  *
  * @param sink The session's net log.
@@ -164,16 +179,28 @@ export function logRequestHeaders(
   });
   if (body === undefined || body === null) return;
   const length = chunked ? 0 : body.length;
+  const merged = length > 0 && length <= mergeLimit;
+  // HttpStreamParser reads a body it merges with the head before it says so, another once the
+  // head is out; the codec takes bytes in one read (a stream's reads are not logged).
+  if (merged) logUploadRead(sink, source);
   sink.add({
     type: "HTTP_TRANSACTION_SEND_REQUEST_BODY",
     phase: "PHASE_NONE",
     source,
-    params: {
-      length,
-      is_chunked: chunked,
-      did_merge: length > 0 && length <= mergeLimit,
-    },
+    params: { length, is_chunked: chunked, did_merge: merged },
   });
+  if (!merged && !chunked) logUploadRead(sink, source);
+}
+
+// UploadDataStream::Read from the start of the body.
+function logUploadRead(sink: NetLogSink, source: NetLogSource): void {
+  sink.add({
+    type: "UPLOAD_DATA_STREAM_READ",
+    phase: "PHASE_BEGIN",
+    source,
+    params: { current_position: 0 },
+  });
+  sink.add({ type: "UPLOAD_DATA_STREAM_READ", phase: "PHASE_END", source });
 }
 
 /**

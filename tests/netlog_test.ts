@@ -542,12 +542,15 @@ describe("net log of ses.fetch", () => {
       [],
       [{ length: 20000, is_chunked: false, did_merge: false }],
     ]);
-    // The body's event follows the headers', as HttpStreamParser::SendRequest logs them.
+    // The body's event follows the headers' and the read of the body merged with them, as
+    // HttpStreamParser::SendRequest logs them.
     const events = requests(log).get(ids[0]!)!;
-    assert.equal(
-      events.indexOf("HTTP_TRANSACTION_SEND_REQUEST_BODY PHASE_NONE"),
-      events.indexOf("HTTP_TRANSACTION_SEND_REQUEST_HEADERS PHASE_NONE") + 1,
-    );
+    const headersAt = events.indexOf("HTTP_TRANSACTION_SEND_REQUEST_HEADERS PHASE_NONE");
+    assert.deepEqual(events.slice(headersAt + 1, headersAt + 4), [
+      "UPLOAD_DATA_STREAM_READ PHASE_BEGIN",
+      "UPLOAD_DATA_STREAM_READ PHASE_END",
+      "HTTP_TRANSACTION_SEND_REQUEST_BODY PHASE_NONE",
+    ]);
   });
 
   it("logs the head of an answer made without the network, so a HAR of it has its status", async () => {

@@ -167,6 +167,46 @@ describe("net log of the network transaction", () => {
     assert.equal(entry!.response.content.compression, 600 - gzipped);
   });
 
+  it("logs the upload body's init before the send and its read inside it", async () => {
+    const ses = newSession();
+    const big = "x".repeat(20000);
+    const log = await logged(ses, async () => {
+      for (const body of ["hello body", big]) {
+        assert.equal(
+          await (await ses.fetch(`${origin}/upload`, { method: "POST", body })).text(),
+          "ok",
+        );
+      }
+    });
+    const [small, large] = transactions(
+      log,
+      /^(UPLOAD_DATA_STREAM_|HTTP_TRANSACTION_SEND_REQUEST)/,
+    );
+    // As chromium --log-net-log (156) writes a POST (UploadDataStream::Init and Read): a body
+    // merged with the head is read before HTTP_TRANSACTION_SEND_REQUEST_BODY, another after it.
+    assert.deepEqual(small, [
+      ["UPLOAD_DATA_STREAM_INIT PHASE_BEGIN", {}],
+      ["UPLOAD_DATA_STREAM_INIT PHASE_END", { is_chunked: false, net_error: 0, total_size: 10 }],
+      ["HTTP_TRANSACTION_SEND_REQUEST PHASE_BEGIN", {}],
+      ["HTTP_TRANSACTION_SEND_REQUEST_HEADERS PHASE_NONE", {}],
+      ["UPLOAD_DATA_STREAM_READ PHASE_BEGIN", { current_position: 0 }],
+      ["UPLOAD_DATA_STREAM_READ PHASE_END", {}],
+      ["HTTP_TRANSACTION_SEND_REQUEST_BODY PHASE_NONE", {
+        did_merge: true,
+        is_chunked: false,
+        length: 10,
+      }],
+      ["HTTP_TRANSACTION_SEND_REQUEST PHASE_END", {}],
+    ]);
+    assert.deepEqual(large!.map(([name]) => name).slice(3, 7), [
+      "HTTP_TRANSACTION_SEND_REQUEST_HEADERS PHASE_NONE",
+      "HTTP_TRANSACTION_SEND_REQUEST_BODY PHASE_NONE",
+      "UPLOAD_DATA_STREAM_READ PHASE_BEGIN",
+      "UPLOAD_DATA_STREAM_READ PHASE_END",
+    ]);
+    assert.deepEqual(large![1]![1], { is_chunked: false, net_error: 0, total_size: 20000 });
+  });
+
   it("ends SEND_REQUEST once a streamed body's last chunk is written", async () => {
     const ses = newSession();
     const log = await logged(ses, async () => {
