@@ -11,7 +11,7 @@ import {
   createZstdDecompress,
 } from "node:zlib";
 import type { Transform } from "node:stream";
-import type { Middleware } from "../core/middleware.ts";
+import type { Middleware, RequestContext } from "../core/middleware.ts";
 import type { NetLogWithSource } from "../core/net_log_sink.ts";
 import { SessionError } from "../core/session_error.ts";
 import { GzipHeaderReader } from "./_gzip_header.ts";
@@ -74,14 +74,7 @@ export const MAX_CONTENT_CODINGS = 16;
 export function contentDecoding(options: ContentDecodingOptions = {}): Middleware {
   const { onFailed } = options;
   return (next) => (request, context) =>
-    next(request, context).then((response) =>
-      decodeResponse(
-        request,
-        response,
-        onFailed,
-        context.netLog?.sink.capturing ? context.netLog : undefined,
-      )
-    );
+    next(request, context).then((response) => decodeResponse(request, response, onFailed, context));
 }
 
 /** Options for {@linkcode contentDecoding}. */
@@ -94,7 +87,7 @@ function decodeResponse(
   request: Request,
   response: Response,
   onFailed: ((url: string) => void) | undefined,
-  netLog: NetLogWithSource | undefined,
+  context: RequestContext,
 ): Response {
   // Most responses are not encoded: settle them before splitting anything.
   const header = response.headers.get("content-encoding");
@@ -121,7 +114,7 @@ function decodeResponse(
     ? declaredLength(response.headers.get("content-length"))
     : undefined;
   let body: ReadableStream<Uint8Array> = response.body;
-  if (netLog !== undefined) body = loggedFilters(netLog, decoders, body);
+  if (context.netLog?.sink.capturing) body = loggedFilters(context.netLog, decoders, body);
   const failed = onFailed && (() => onFailed(response.url));
   for (const decoder of decoders) body = decode(body, decoder, declared, failed);
   return responseWithBody(response, body);
