@@ -16,7 +16,8 @@ const DONE = 2;
  * One network transaction's steps as Chromium's HttpNetworkTransaction::DoLoop logs them on
  * the request's source: `HTTP_TRANSACTION_SEND_REQUEST` from before the request's headers are
  * logged until the request is written whole, then `HTTP_TRANSACTION_READ_HEADERS` until the
- * response head is read (its `HTTP_TRANSACTION_READ_RESPONSE_HEADERS` inside). A step that
+ * response head is read (HttpStreamParser's `HTTP_STREAM_PARSER_READ_HEADERS` pair, then the
+ * head's `HTTP_TRANSACTION_READ_RESPONSE_HEADERS`, inside). A step that
  * fails ends with `{net_error}` (`EndEventWithNetErrorCode`); one whose failure sends the
  * request again on a fresh connection logs `HTTP_TRANSACTION_RESTART_AFTER_ERROR`
  * (`{net_error}`) and ends without it, as HandleIOError does. Made only while a log captures.
@@ -34,7 +35,7 @@ const DONE = 2;
  * const transaction = new NetworkTransactionLog({ sink, source });
  * transaction.sent();
  * transaction.received({ httpVersion: "1.1", status: 204, statusText: "No Content", headers: [] });
- * console.log(seen.length); // 5
+ * console.log(seen.length); // 7
  * ```
  */
 export class NetworkTransactionLog {
@@ -72,7 +73,8 @@ export class NetworkTransactionLog {
 
   /**
    * The request is written whole: ends `HTTP_TRANSACTION_SEND_REQUEST` and begins
-   * `HTTP_TRANSACTION_READ_HEADERS`. Later calls do nothing.
+   * `HTTP_TRANSACTION_READ_HEADERS` and `HTTP_STREAM_PARSER_READ_HEADERS`. Later calls do
+   * nothing.
    */
   readonly sent = (): void => {
     if (this.#step !== SENDING) return;
@@ -80,6 +82,7 @@ export class NetworkTransactionLog {
     const { sink, source } = this.#netLog;
     sink.add({ type: "HTTP_TRANSACTION_SEND_REQUEST", phase: "PHASE_END", source });
     sink.add({ type: "HTTP_TRANSACTION_READ_HEADERS", phase: "PHASE_BEGIN", source });
+    sink.add({ type: "HTTP_STREAM_PARSER_READ_HEADERS", phase: "PHASE_BEGIN", source });
   };
 
   /**
@@ -92,6 +95,7 @@ export class NetworkTransactionLog {
     this.sent();
     this.#step = DONE;
     const { sink, source } = this.#netLog;
+    sink.add({ type: "HTTP_STREAM_PARSER_READ_HEADERS", phase: "PHASE_END", source });
     logResponseHeaders(sink, source, reply);
     sink.add({ type: "HTTP_TRANSACTION_READ_HEADERS", phase: "PHASE_END", source });
   }
@@ -110,6 +114,15 @@ export class NetworkTransactionLog {
     this.#step = DONE;
     const { sink, source } = this.#netLog;
     const netError = netErrorNumberOf(error);
+    if (step === READING) {
+      // The parser's step ends with the error whatever the transaction makes of it.
+      sink.add({
+        type: "HTTP_STREAM_PARSER_READ_HEADERS",
+        phase: "PHASE_END",
+        source,
+        params: { net_error: netError },
+      });
+    }
     if (restart) {
       sink.add({
         type: "HTTP_TRANSACTION_RESTART_AFTER_ERROR",

@@ -53,7 +53,7 @@ function transactions(log: ReadNetLog, keep: RegExp): Array<Array<[string, unkno
 }
 
 // The send and the head: the body's reads have a test of their own.
-const STEPS = /^HTTP_TRANSACTION_(?!READ_BODY)/;
+const STEPS = /^HTTP_(TRANSACTION_(?!READ_BODY)|STREAM_PARSER_)/;
 
 describe("net log of the network transaction", () => {
   let server: Server;
@@ -104,6 +104,9 @@ describe("net log of the network transaction", () => {
       ["HTTP_TRANSACTION_SEND_REQUEST_HEADERS PHASE_NONE", {}],
       ["HTTP_TRANSACTION_SEND_REQUEST PHASE_END", {}],
       ["HTTP_TRANSACTION_READ_HEADERS PHASE_BEGIN", {}],
+      // HttpStreamParser's own step, inside the transaction's.
+      ["HTTP_STREAM_PARSER_READ_HEADERS PHASE_BEGIN", {}],
+      ["HTTP_STREAM_PARSER_READ_HEADERS PHASE_END", {}],
       ["HTTP_TRANSACTION_READ_RESPONSE_HEADERS PHASE_NONE", {}],
       ["HTTP_TRANSACTION_READ_HEADERS PHASE_END", {}],
     ]);
@@ -253,8 +256,10 @@ describe("net log of the network transaction", () => {
       await assert.rejects(ses.fetch(`${origin}/drop`), { code: "ERR_EMPTY_RESPONSE" });
     });
     const [request] = transactions(log, STEPS);
-    assert.deepEqual(request!.slice(-2), [
+    assert.deepEqual(request!.slice(-4), [
       ["HTTP_TRANSACTION_READ_HEADERS PHASE_BEGIN", {}],
+      ["HTTP_STREAM_PARSER_READ_HEADERS PHASE_BEGIN", {}],
+      ["HTTP_STREAM_PARSER_READ_HEADERS PHASE_END", { net_error: -324 }],
       ["HTTP_TRANSACTION_READ_HEADERS PHASE_END", { net_error: -324 }],
     ]);
   });
@@ -271,17 +276,21 @@ describe("net log of the network transaction", () => {
       ["HTTP_TRANSACTION_SEND_REQUEST_HEADERS PHASE_NONE", {}],
       ["HTTP_TRANSACTION_SEND_REQUEST PHASE_END", {}],
       ["HTTP_TRANSACTION_READ_HEADERS PHASE_BEGIN", {}],
+      ["HTTP_STREAM_PARSER_READ_HEADERS PHASE_BEGIN", {}],
     ];
-    const restart = resent![4]!;
+    const restart = resent![6]!;
     assert.equal(restart[0], "HTTP_TRANSACTION_RESTART_AFTER_ERROR PHASE_NONE");
     // The server's close is heard as a reset or a close, as the kernel reports it.
     assert.ok([-100, -101, -324].includes((restart[1] as { net_error: number }).net_error));
     assert.deepEqual(resent, [
       ...once,
+      // The parser's step ends with the error, as chromium --log-net-log (156) writes a resend.
+      ["HTTP_STREAM_PARSER_READ_HEADERS PHASE_END", restart[1]],
       restart,
       // HandleIOError answered OK: the step ends without an error.
       ["HTTP_TRANSACTION_READ_HEADERS PHASE_END", {}],
       ...once,
+      ["HTTP_STREAM_PARSER_READ_HEADERS PHASE_END", {}],
       ["HTTP_TRANSACTION_READ_RESPONSE_HEADERS PHASE_NONE", {}],
       ["HTTP_TRANSACTION_READ_HEADERS PHASE_END", {}],
     ]);
