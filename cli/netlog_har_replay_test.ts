@@ -54,23 +54,31 @@ describe("ses netlog har, replayed by a real consumer", () => {
 
   it("gives the decoded body's size in every mode, and the body itself from an everything log", async () => {
     const pageBytes = Buffer.byteLength(PAGE);
+    // What gzip made of the page: a page this small grows (compression is negative).
+    const codedBytes = gzipSync(PAGE).length;
     const { har: stripped } = await harOf("default");
     const sizes = stripped.log.entries.map((e: { response: { content: unknown } }) =>
       e.response.content
     );
     assert.deepEqual(sizes, [
       { size: 0, mimeType: "" },
-      { size: pageBytes, mimeType: "text/html" },
+      { size: pageBytes, compression: pageBytes - codedBytes, mimeType: "text/html" },
       { size: 3, mimeType: "application/octet-stream" },
     ]);
-    // The wire size of a coded chunked body is unknown; a plain one is its decoded size.
+    // A coded chunked body's wire size is the sum of its reads before decoding
+    // (URL_REQUEST_JOB_BYTES_READ); a plain one is its decoded size.
     assert.deepEqual(
       stripped.log.entries.map((e: { response: { bodySize: number } }) => e.response.bodySize),
-      [-1, -1, 3],
+      [-1, codedBytes, 3],
     );
     const { har } = await harOf("everything");
     const [, page, binary] = har.log.entries;
-    assert.deepEqual(page.response.content, { size: pageBytes, mimeType: "text/html", text: PAGE });
+    assert.deepEqual(page.response.content, {
+      size: pageBytes,
+      compression: pageBytes - codedBytes,
+      mimeType: "text/html",
+      text: PAGE,
+    });
     assert.deepEqual(binary.response.content, {
       size: 3,
       mimeType: "application/octet-stream",
