@@ -353,6 +353,9 @@ export class HttpCache {
       if (!this.#enabled || method === "OPTIONS" || method === "TRACE") {
         return next(request, context);
       }
+      // Chromium's transaction gets the backend for every method, then goes on without an
+      // entry (mode NONE), as chromium --log-net-log 156 writes a POST.
+      if (context.netLog?.sink.capturing) logPair(context.netLog, "HTTP_CACHE_GET_BACKEND");
       return next(request, context).then((response) => {
         if (this.#store !== null) {
           this.#invalidate(this.#store, request.url, response);
@@ -385,7 +388,13 @@ export class HttpCache {
     // A reload replaces what is stored rather than reading it: nothing to wait for.
     const lock = found || waited || mode === "reload" ? undefined : this.#locks.get(url);
     if (context.netLog?.sink.capturing) {
-      logOpenEntry(context, mode === "only-if-cached", found, lock === undefined);
+      logOpenEntry(
+        context,
+        mode === "only-if-cached",
+        found,
+        lock === undefined,
+        method === "HEAD",
+      );
     }
     if (!found) {
       if (mode === "only-if-cached") return cacheMiss(request);
@@ -990,11 +999,15 @@ function logOpenEntry(
   readOnly: boolean,
   found: boolean,
   join: boolean,
+  head = false,
 ): void {
   const netLog = context.netLog!;
   logPair(netLog, "HTTP_CACHE_GET_BACKEND");
   const { sink, source } = netLog;
   const type = readOnly ? "HTTP_CACHE_OPEN_ENTRY" : "HTTP_CACHE_OPEN_OR_CREATE_ENTRY";
+  // A HEAD cannot create an entry: with none stored the step fails (ERR_FAILED, as chromium
+  // --log-net-log 156 writes it) and the request goes on without the cache.
+  const failed = !found && head && !readOnly;
   sink.add({ type, phase: "PHASE_BEGIN", source });
   sink.add({
     type,
@@ -1002,9 +1015,11 @@ function logOpenEntry(
     source,
     params: readOnly
       ? (found ? {} : { net_error: netErrorNumber("ERR_CACHE_MISS") })
+      : failed
+      ? { net_error: netErrorNumber("ERR_FAILED") }
       : { result: found ? "opened" : "created" },
   });
-  if (join && (found || !readOnly)) logPair(netLog, "HTTP_CACHE_ADD_TO_ENTRY");
+  if (join && !failed && (found || !readOnly)) logPair(netLog, "HTTP_CACHE_ADD_TO_ENTRY");
 }
 
 // Chromium's HTTP_CACHE_READ_INFO pair (DoCacheReadResponse), its end with the head read in

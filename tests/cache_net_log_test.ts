@@ -224,4 +224,25 @@ describe("net log of the HTTP cache", () => {
     assert.deepEqual([entry!.response.status, "beforeRequest" in entry!.cache], [200, true]);
     await ses.closeAllConnections();
   });
+
+  it("logs a POST's backend alone and a HEAD that finds no entry failing to make one, as Chromium", async () => {
+    const ses = newSession();
+    const [posted, head, ...rest] = await cacheEvents(ses, async () => {
+      await (await ses.fetch(new URL("/posted", origin.url), { method: "POST", body: "x" })).text();
+      assert.equal(
+        (await ses.fetch(new URL("/unseen", origin.url), { method: "HEAD" })).status,
+        200,
+      );
+    });
+    assert.deepEqual(rest, []);
+    // As chromium --log-net-log (156) writes them: a POST's transaction gets the backend and
+    // goes on without an entry; a HEAD cannot create one (ERR_FAILED) and joins none.
+    assert.deepEqual(posted, pair("HTTP_CACHE_GET_BACKEND"));
+    assert.deepEqual(head, [
+      ...pair("HTTP_CACHE_GET_BACKEND"),
+      ["HTTP_CACHE_OPEN_OR_CREATE_ENTRY PHASE_BEGIN", {}],
+      ["HTTP_CACHE_OPEN_OR_CREATE_ENTRY PHASE_END", { net_error: -2 }],
+    ]);
+    await ses.closeAllConnections();
+  });
 });
