@@ -431,7 +431,11 @@ function hopEntry(
     responseHeaders.find((h) => h.name.toLowerCase() === name)?.value;
   const redirect = hop.find((e) => e.type === "URL_REQUEST_REDIRECTED");
   const jobEnd = hop.findLast((e) => e.type === "URL_REQUEST_START_JOB" && e.phase === "PHASE_END");
-  const netError = typeof jobEnd?.params?.net_error === "number" ? jobEnd.params.net_error : 0;
+  // The hop's failure, or, for the last hop, its body's: a request whose body failed after its
+  // head (cut short, reset, cancelled) ends REQUEST_ALIVE with the error, its job without.
+  const aliveEnd = hop.findLast((e) => e.type === "REQUEST_ALIVE" && e.phase === "PHASE_END");
+  const failure = jobEnd?.params?.net_error ?? aliveEnd?.params?.net_error;
+  const netError = typeof failure === "number" ? failure : 0;
   const ssl = span(during, "SSL_CONNECT");
   const tcp = span(during, "TCP_CONNECT");
   // An answer made without the network waited from the hop's start for its made-up head.
@@ -588,7 +592,8 @@ function hopEntry(
  * from the events' times (in a log Chromium wrote, from the stream job, connect job, host
  * resolver job and socket sources the request's `source_dependency` params lead to, counted
  * when they happened during the hop); a cache hit has `cache.beforeRequest`; a failed request
- * has status 0 and `_error`.
+ * has status 0 and `_error`, and one whose body failed after its head keeps the head's status
+ * with `_error`.
  *
  * @param log A log from `parseNetLog`.
  * @returns The archive, ready for `JSON.stringify`.

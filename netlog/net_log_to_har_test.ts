@@ -107,6 +107,33 @@ describe("netLogToHar", () => {
     assert.equal(entry!.timings.wait, 7);
   });
 
+  it("names the error of a body that failed after its head, keeping the head's status", () => {
+    // As chromium --log-net-log (156) writes a body cut short: the job ended well, the request
+    // with the error.
+    const log = (aliveEnd: ReadNetLogEvent): ReadNetLog => ({
+      constants: { netError: { ERR_CONTENT_LENGTH_MISMATCH: -354 } },
+      rawEvents: [],
+      truncated: false,
+      events: [
+        event(0, "REQUEST_ALIVE", "PHASE_BEGIN", { url: "http://a.test/" }),
+        event(0, "URL_REQUEST_START_JOB", "PHASE_BEGIN", { url: "http://a.test/", method: "GET" }),
+        event(2, "HTTP_TRANSACTION_READ_RESPONSE_HEADERS", "PHASE_NONE", {
+          headers: ["HTTP/1.1 200 OK", "Content-Length: 100"],
+        }),
+        event(2, "URL_REQUEST_START_JOB", "PHASE_END"),
+        event(3, "URL_REQUEST_JOB_FILTERED_BYTES_READ", "PHASE_NONE", { byte_count: 40 }),
+        aliveEnd,
+      ],
+    });
+    const [cut] = netLogToHar(
+      log(event(5, "REQUEST_ALIVE", "PHASE_END", { net_error: -354 })),
+    ).log.entries;
+    assert.equal(cut!.response.status, 200);
+    assert.equal(cut!._error, "ERR_CONTENT_LENGTH_MISMATCH");
+    const [whole] = netLogToHar(log(event(5, "REQUEST_ALIVE", "PHASE_END"))).log.entries;
+    assert.equal(whole!._error, undefined);
+  });
+
   it("reads a URL written with Chromium's credentials note as the URL without it", () => {
     // chromium --log-net-log (156) writes `http://u:p@host/x` as `http://host/x (credentials
     // redacted)` in default mode, and so does @ses.
