@@ -162,12 +162,20 @@ export function requestAliveEnd(sink: NetLogSink): RequestAliveObserver {
     },
     onError(_request, error, context) {
       const netLog = context.netLog;
-      if (netLog !== undefined) bodyReads.delete(netLog);
-      netLog?.sink.add({
+      if (netLog === undefined) return;
+      const netError = netErrorOf(error);
+      const read = bodyReads.get(netLog);
+      if (read !== undefined) {
+        bodyReads.delete(netLog);
+        // The read that failed ends with the error; a body the caller cancelled has no read
+        // under way (URLRequest::Cancel ends the request alone).
+        if (netError !== ERR_ABORTED) logRead(netLog, read, netError);
+      }
+      netLog.sink.add({
         type: "REQUEST_ALIVE",
         phase: "PHASE_END",
         source: netLog.source,
-        params: { net_error: netErrorOf(error) },
+        params: { net_error: netError },
       });
     },
   };
@@ -179,11 +187,18 @@ export function requestAliveEnd(sink: NetLogSink): RequestAliveObserver {
 // answer made without either, and a HEAD, reads nothing logged. Held until the request ends.
 const bodyReads = new WeakMap<NetLogWithSource, string>();
 
-function logRead(netLog: NetLogWithSource, type: string): void {
+function logRead(netLog: NetLogWithSource, type: string, netError?: number): void {
   const { sink, source } = netLog;
   sink.add({ type, phase: "PHASE_BEGIN", source });
-  sink.add({ type, phase: "PHASE_END", source });
+  sink.add({
+    type,
+    phase: "PHASE_END",
+    source,
+    params: netError === undefined ? undefined : { net_error: netError },
+  });
 }
+
+const ERR_ABORTED = -3;
 
 // A response object's head as header lines: the status line first, as HttpResponseHeaders
 // logs them.
@@ -229,6 +244,8 @@ export function urlRequestJobStage(): Middleware {
   return (next: FetchLike): FetchLike => (request, context) => {
     const netLog = context.netLog;
     if (netLog === undefined) return next(request, context);
+    // A hop's body is read only once it is the final answer (set below).
+    bodyReads.delete(netLog);
     const { sink, source } = netLog;
     sink.add({
       type: "URL_REQUEST_START_JOB",

@@ -74,6 +74,11 @@ describe("net log of the network transaction", () => {
         });
         response.write(encoded.subarray(0, 10));
         response.end(encoded.subarray(10));
+      } else if (request.url === "/cut") {
+        // 40 of the 100 bytes promised, then the connection closes.
+        response.writeHead(200, { "content-length": "100" });
+        response.write("x".repeat(40));
+        setTimeout(() => request.socket.destroy(), 50);
       } else if (request.url === "/drop") {
         request.socket.destroy();
       } else if (request.url === "/stale" && count > 1) {
@@ -135,6 +140,28 @@ describe("net log of the network transaction", () => {
     ]);
     // A HEAD has no body to read.
     assert.ok(!head!.some(([name]) => name.startsWith("HTTP_TRANSACTION_READ_BODY")));
+  });
+
+  it("ends the read that failed with the body's error, as the request ends", async () => {
+    const ses = newSession();
+    const log = await logged(ses, async () => {
+      const response = await ses.fetch(`${origin}/cut`);
+      await assert.rejects(response.text());
+    });
+    const [request] = transactions(log, /^(HTTP_TRANSACTION_READ_BODY|REQUEST_ALIVE)$/);
+    const aliveEnd = request!.at(-1)!;
+    assert.equal(aliveEnd[0], "REQUEST_ALIVE PHASE_END");
+    const { net_error } = aliveEnd[1] as { net_error: number };
+    // The server's close is heard as the length falling short or as a reset.
+    assert.ok([-354, -101].includes(net_error), String(net_error));
+    // As chromium --log-net-log (156) writes a body cut short: the reads that gave bytes, then
+    // the one that failed.
+    assert.deepEqual(request!.slice(-3), [
+      ["HTTP_TRANSACTION_READ_BODY PHASE_BEGIN", {}],
+      ["HTTP_TRANSACTION_READ_BODY PHASE_END", { net_error }],
+      aliveEnd,
+    ]);
+    assert.ok(request!.length >= 6);
   });
 
   it("logs a decoded body's filters and its bytes as read from the network, for a HAR's sizes", async () => {
