@@ -6,6 +6,7 @@
  */
 
 import { rawHeaderValues } from "./raw_header_values.ts";
+import { objectSlot } from "./object_slot.ts";
 import { responseInfo } from "./response_info.ts";
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
@@ -53,7 +54,7 @@ export function redirectLocation(response: Response): string {
 /**
  * Whether the redirect stage follows `response` to `request`: a redirect status with a
  * Location, and a request whose redirect mode is not `manual` (`error` counts: the stage
- * refuses it).
+ * refuses it), or an internal redirect (followed in every mode).
  *
  * @param request The request the response answers.
  * @param response The response.
@@ -67,6 +68,48 @@ export function redirectLocation(response: Response): string {
  * ```
  */
 export function isFollowedRedirect(request: Request, response: Response): boolean {
-  return isRedirectStatus(response.status) && request.redirect !== "manual" &&
+  return isRedirectStatus(response.status) &&
+    (request.redirect !== "manual" || isInternalRedirect(response)) &&
     redirectLocation(response) !== "";
+}
+
+// A slot, not a WeakMap: see object_slot.ts.
+const internal = objectSlot<Response, true>("internal redirect");
+
+/**
+ * Marks a redirect the network stack made itself (Chromium's `URLRequestRedirectJob`: the
+ * HSTS upgrade's `307 Internal Redirect`): followed whatever the request's redirect mode, as
+ * no server asked for it.
+ *
+ * @param response The synthetic redirect.
+ * @returns The same response.
+ *
+ * @example
+ * ```ts
+ * import { isFollowedRedirect, markInternalRedirect } from "./redirect.ts";
+ * const upgrade = markInternalRedirect(
+ *   new Response(null, { status: 307, headers: { location: "https://a.test/" } }),
+ * );
+ * console.log(isFollowedRedirect(new Request("http://a.test/", { redirect: "manual" }), upgrade)); // true
+ * ```
+ */
+export function markInternalRedirect(response: Response): Response {
+  internal.set(response, true);
+  return response;
+}
+
+/**
+ * Whether the network stack made this redirect itself (see {@linkcode markInternalRedirect}).
+ *
+ * @param response A response.
+ * @returns `true` for an internal redirect.
+ *
+ * @example
+ * ```ts
+ * import { isInternalRedirect } from "./redirect.ts";
+ * console.log(isInternalRedirect(new Response(null, { status: 307 }))); // false
+ * ```
+ */
+export function isInternalRedirect(response: Response): boolean {
+  return internal.get(response) === true;
 }

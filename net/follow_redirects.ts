@@ -8,7 +8,7 @@
 import type { FetchLike, Middleware, RequestContext } from "../core/middleware.ts";
 import { SessionError } from "../core/session_error.ts";
 import { setResponseUrlChain } from "../core/url_chain.ts";
-import { isFollowedRedirect, redirectLocation } from "../core/redirect.ts";
+import { isFollowedRedirect, isInternalRedirect, redirectLocation } from "../core/redirect.ts";
 import { setResponseUrl } from "../core/response_url.ts";
 import { withoutUserinfo } from "../core/userinfo.ts";
 import { discardBody } from "../core/discard_body.ts";
@@ -117,7 +117,7 @@ async function follow(
   let response = redirect;
   for (let hops = 0; isFollowedRedirect(request, response); hops++) {
     await discardBody(response);
-    if (request.redirect === "error") {
+    if (request.redirect === "error" && !isInternalRedirect(response)) {
       throw new TypeError(`Redirect from "${current.url}" refused: redirect mode is "error"`);
     }
     if (hops >= MAX_REDIRECTS) {
