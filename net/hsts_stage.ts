@@ -46,6 +46,16 @@ export function hstsStage(state: TransportSecurityState): Middleware {
       const target = new URL(url);
       if (!state.shouldUpgradeToSsl(target.hostname)) return next(request, context);
       target.protocol = "https:";
+      const log = context.netLog;
+      // URLRequestRedirectJob::StartAsync's event, on the request's source.
+      if (log?.sink.capturing) {
+        log.sink.add({
+          type: "URL_REQUEST_REDIRECT_JOB",
+          phase: "PHASE_NONE",
+          source: log.source,
+          params: { reason: "HSTS" },
+        });
+      }
       return Promise.resolve(internalRedirect(target.href));
     }
     if (!url.startsWith("https:")) return next(request, context);

@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { makeTestCertificates } from "../tests/fixtures/tls_certs.ts";
 import { SessionError } from "../core/session_error.ts";
+import { readNetLogFile } from "../netlog/mod.ts";
 import { currentRuntime } from "../runtime/mod.ts";
 import { App } from "./app.ts";
 import { createSessionModule } from "./session_module.ts";
@@ -85,6 +86,21 @@ describe("HSTS through ses.fetch", () => {
     // The http: hop never reached the network or the header events.
     assert.deepEqual(sent, [`https://localhost:${port}/page?q=1`]);
     assert.deepEqual(seen, [`localhost:${port} /page?q=1`]);
+
+    // The net log says why, as Chromium's URLRequestRedirectJob does.
+    const log = join(userData, "hsts-log.json");
+    await ses.netLog.startLogging(log);
+    await (await ses.fetch(`http://localhost:${port}/logged`)).text();
+    await ses.netLog.stopLogging();
+    const { events } = await readNetLogFile(log);
+    const job = events.find((event) => event.type === "URL_REQUEST_REDIRECT_JOB");
+    assert.deepEqual(job?.params, { reason: "HSTS" });
+    assert.ok(
+      events.some((event) =>
+        event.type === "URL_REQUEST_REDIRECTED" &&
+        event.params?.location === `https://localhost:${port}/logged`
+      ),
+    );
 
     // No server asked for the redirect, so "manual" and "error" modes follow it too.
     for (const redirect of ["manual", "error"] as const) {
