@@ -125,7 +125,7 @@ async function follow(
     }
     const target = redirectTarget(current, redirectLocation(response), rules);
     rules.onRedirect?.({ request: current, response, redirectUrl: target }, context);
-    current = nextHop(current, response.status, target, context);
+    current = nextHop(current, response, target, context);
     if (context.answeredHeaders !== undefined) context.answeredHeaders = undefined;
     context.defaultHeaders = rules.defaults && defaultsForHop(rules.defaults, current.url);
     response = await next(current, context);
@@ -159,10 +159,11 @@ function redirectTarget(current: Request, location: string, rules: HopRules): UR
 
 function nextHop(
   current: Request,
-  status: number,
+  response: Response,
   target: URL,
   context: RequestContext,
 ): Request {
+  const status = response.status;
   // A webRequest answer on this hop changed the request's own headers: the next hop starts
   // from them, spelled as answered (see RequestContext.answeredHeaders).
   const answered = context.answeredHeaders;
@@ -180,8 +181,9 @@ function nextHop(
     // Origin goes with anything but GET and HEAD, so a method change drops it
     // (RedirectUtil::UpdateHttpRequest).
     headers.delete("origin");
-  } else if (context.body instanceof ReadableStream) {
-    // A streamed upload has been consumed by the first hop and cannot be sent again.
+  } else if (context.body instanceof ReadableStream && !isInternalRedirect(response)) {
+    // A streamed upload has been consumed by the first hop and cannot be sent again (an
+    // internal redirect, made before anything was sent, has read none of it).
     throw new SessionError("ERR_UPLOAD_STREAM_REWIND_NOT_SUPPORTED", { url: target.href });
   }
   if (target.origin !== new URL(current.url).origin) {
