@@ -7,7 +7,7 @@
 
 import { rawHeaderValues } from "./raw_header_values.ts";
 import { objectSlot } from "./object_slot.ts";
-import { responseInfo } from "./response_info.ts";
+import { responseInfo, setResponseInfo } from "./response_info.ts";
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
@@ -112,4 +112,46 @@ export function markInternalRedirect(response: Response): Response {
  */
 export function isInternalRedirect(response: Response): boolean {
   return internal.get(response) === true;
+}
+
+/**
+ * The `307 Internal Redirect` the network stack answers with in place of a server, as Chromium's
+ * `RedirectUtil::SynthesizeRedirectResponse` builds it for a webRequest redirect and an HSTS
+ * upgrade: `Location`, `Cross-Origin-Resource-Policy: Cross-Origin` and
+ * `Non-Authoritative-Reason` naming who made it, with a response record of no peer.
+ *
+ * @param location The absolute URL to go to.
+ * @param reason Chromium's reason: `WebRequest API`, `HSTS`.
+ * @returns The response, no body.
+ *
+ * @example
+ * ```ts
+ * import { synthesizeRedirectResponse } from "./redirect.ts";
+ * const response = synthesizeRedirectResponse("https://a.test/", "HSTS");
+ * console.log(response.status, response.statusText, response.headers.get("non-authoritative-reason"));
+ * // 307 Internal Redirect HSTS
+ * ```
+ */
+export function synthesizeRedirectResponse(location: string, reason: string): Response {
+  const rawHeaders: Array<[string, string]> = [
+    ["Location", location],
+    ["Cross-Origin-Resource-Policy", "Cross-Origin"],
+    ["Non-Authoritative-Reason", reason],
+  ];
+  const response = new Response(null, {
+    status: 307,
+    statusText: "Internal Redirect",
+    headers: rawHeaders,
+  });
+  setResponseInfo(response, {
+    httpVersion: "1.1",
+    statusLine: "HTTP/1.1 307 Internal Redirect",
+    rawHeaders,
+    remoteAddress: "",
+    remotePort: 0,
+    proxy: { scheme: "direct" },
+    connectionReused: false,
+    fromCache: false,
+  });
+  return response;
 }

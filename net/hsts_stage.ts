@@ -8,11 +8,9 @@
 
 import type { Middleware } from "../core/middleware.ts";
 import { rawHeaderValues } from "../core/raw_header_values.ts";
-import { markInternalRedirect } from "../core/redirect.ts";
-import { responseInfo, setResponseInfo } from "../core/response_info.ts";
+import { markInternalRedirect, synthesizeRedirectResponse } from "../core/redirect.ts";
+import { responseInfo } from "../core/response_info.ts";
 import type { TransportSecurityState } from "./transport_security_state.ts";
-
-const STATUS_LINE = "HTTP/1.1 307 Internal Redirect";
 
 /**
  * Makes the HSTS stage. It sits inside the redirect stage (it runs per hop) and after
@@ -59,7 +57,7 @@ export function hstsStage(state: TransportSecurityState): Middleware {
           params: { reason: "HSTS" },
         });
       }
-      return Promise.resolve(internalRedirect(target.href));
+      return Promise.resolve(markInternalRedirect(synthesizeRedirectResponse(target.href, "HSTS")));
     }
     if (!url.startsWith("https:")) return next(request, context);
     return next(request, context).then((response) => {
@@ -70,28 +68,4 @@ export function hstsStage(state: TransportSecurityState): Middleware {
       return response;
     });
   };
-}
-
-/** Chromium's `URLRequestRedirectJob` answer for an HSTS upgrade. */
-function internalRedirect(location: string): Response {
-  const rawHeaders: [string, string][] = [
-    ["Location", location],
-    ["Non-Authoritative-Reason", "HSTS"],
-  ];
-  const response = new Response(null, {
-    status: 307,
-    statusText: "Internal Redirect",
-    headers: rawHeaders,
-  });
-  setResponseInfo(response, {
-    httpVersion: "1.1",
-    statusLine: STATUS_LINE,
-    rawHeaders,
-    remoteAddress: "",
-    remotePort: 0,
-    proxy: { scheme: "direct" },
-    connectionReused: false,
-    fromCache: false,
-  });
-  return markInternalRedirect(response);
 }
