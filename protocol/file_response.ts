@@ -9,6 +9,7 @@ import { extname } from "node:path";
 import { headerLines } from "../core/header_lines.ts";
 import { setResponseInfo } from "../core/response_info.ts";
 import { SessionError } from "../core/session_error.ts";
+import { bodyForStatus } from "./_null_body.ts";
 import { reasonPhrase } from "./_reason_phrase.ts";
 
 /** The chunk read per pull of the body. */
@@ -122,7 +123,11 @@ export async function fileResponse(
   }
   if (!headers.has("content-length")) headers.set("content-length", String(size));
   return handlerResponse(
-    new Response(body, { status, statusText: reasonPhrase(status), headers }),
+    new Response(bodyForStatus(body, status), {
+      status,
+      statusText: reasonPhrase(status),
+      headers,
+    }),
   );
 }
 

@@ -308,6 +308,65 @@ describe("ses.protocol through ses.fetch", () => {
     ]);
   });
 
+  it("answers a HEAD request, a 204, 205 or 304 with a null body, as fetch does for the network's", async () => {
+    // Fetch's HTTP-network fetch gives a HEAD request's response and a null body status's a
+    // null body; Electron's handlers reach the caller through the same network service.
+    const ses = newSession();
+    let cancelled = 0;
+    const counted = () =>
+      new ReadableStream({
+        pull: (controller) => controller.enqueue(new Uint8Array(1)),
+        cancel: () => void cancelled++,
+      });
+    ses.protocol.handle("modern", () => new Response(counted()));
+    const status = (request: { url: string }) => Number(new URL(request.url).pathname.slice(1));
+    ses.protocol.registerStringProtocol(
+      "str",
+      (request, callback) => callback({ statusCode: status(request), data: "text" }),
+    );
+    ses.protocol.registerBufferProtocol(
+      "buf",
+      (request, callback) => callback({ statusCode: status(request), data: Buffer.from("b") }),
+    );
+    ses.protocol.registerStreamProtocol(
+      "stream",
+      (request, callback) => callback({ statusCode: status(request), data: counted() }),
+    );
+    ses.protocol.registerFileProtocol(
+      "disk",
+      (request, callback) =>
+        callback({ statusCode: status(request), path: join(dir, "page.html") }),
+    );
+    const seen: string[] = [];
+    const { reported } = await quietly(async () => {
+      const head = await ses.fetch("modern://x/", { method: "HEAD" });
+      seen.push(`modern HEAD ${head.status} ${head.body}`);
+      for (const scheme of ["str", "buf", "stream", "disk"]) {
+        for (const code of [204, 205, 304]) {
+          const response = await ses.fetch(`${scheme}://x/${code}`);
+          seen.push(`${scheme} ${response.status} ${response.body}`);
+        }
+        const head = await ses.fetch(`${scheme}://x/200`, { method: "HEAD" });
+        seen.push(`${scheme} HEAD ${head.status} ${head.body}`);
+      }
+      const file = await ses.fetch(pathToFileURL(join(dir, "page.html")), { method: "HEAD" });
+      seen.push(`file HEAD ${file.status} ${file.headers.get("content-type")} ${file.body}`);
+    });
+    assert.equal(reported, 0);
+    assert.deepEqual(seen, [
+      "modern HEAD 200 null",
+      ...["str", "buf", "stream", "disk"].flatMap((scheme) => [
+        `${scheme} 204 null`,
+        `${scheme} 205 null`,
+        `${scheme} 304 null`,
+        `${scheme} HEAD 200 null`,
+      ]),
+      "file HEAD 200 text/html null",
+    ]);
+    // The handlers' streams were let go, not left waiting for a reader.
+    assert.equal(cancelled, 5);
+  });
+
   it("streams 50 MiB from a handler with backpressure", async () => {
     const ses = newSession();
     const total = 50 * 1024 * 1024;
