@@ -128,6 +128,20 @@ describe("ses.protocol through ses.fetch", () => {
     assert.equal(reported, 5);
   });
 
+  it("fails with net::ERR_FAILED, unreported, when a handler answers with Response.error(), as Electron's handle()", async () => {
+    // Electron's handle() answers `{error: ERR_FAILED}` for a Response whose type is "error"; only
+    // its catch block reports on console.error.
+    const ses = newSession();
+    const errors: string[] = [];
+    ses.webRequest.onErrorOccurred((details) => errors.push(details.error));
+    ses.protocol.handle("app", () => Response.error());
+    const { reported } = await quietly(() =>
+      assert.rejects(ses.fetch("app://x/"), isNetError("ERR_FAILED"))
+    );
+    assert.equal(reported, 0);
+    assert.deepEqual(errors, ["net::ERR_FAILED"]);
+  });
+
   it("ends a request whose caller aborts while its handler has not answered", async () => {
     const ses = newSession();
     const errors: string[] = [];
