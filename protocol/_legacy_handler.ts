@@ -82,7 +82,13 @@ export function legacyHandler(
     switch (kind) {
       case "file":
         if (typeof fields.path !== "string") throw new TypeError("A file answer needs a path");
-        return fileResponse(fields.path, { status, headers, url: request.url });
+        // Electron's StartLoadingFile hands the request, its headers kept, to the file loader.
+        return fileResponse(fields.path, {
+          status,
+          headers,
+          url: request.url,
+          range: request.headers.get("range"),
+        });
       case "http":
         return httpAnswer(fields, request, context, fetches);
       case "stream":

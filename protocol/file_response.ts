@@ -9,6 +9,7 @@ import { extname } from "node:path";
 import { headerLines } from "../core/header_lines.ts";
 import { setResponseInfo } from "../core/response_info.ts";
 import { SessionError } from "../core/session_error.ts";
+import { type FileRange, fileRange } from "./_byte_range.ts";
 import { bodyForStatus } from "./_null_body.ts";
 import { reasonPhrase } from "./_reason_phrase.ts";
 
@@ -49,13 +50,17 @@ export interface FileResponseOptions {
   headers?: Headers;
   /** The request URL, for errors. */
   url?: string;
+  /** The request's `Range` header, if any: one byte range is served, see below. */
+  range?: string | null;
 }
 
 /**
  * Opens a file and answers with its bytes, streamed with backpressure (64 KiB per pull), as
  * Chromium's `FileURLLoader`: a missing file or a directory fails with
  * `net::ERR_FILE_NOT_FOUND` (no directory listings), an unreadable one with
- * `net::ERR_ACCESS_DENIED`.
+ * `net::ERR_ACCESS_DENIED`. The bytes are those the file had when opened (its size then). A
+ * `Range` asking for one byte range gets those bytes with the status as it is (200: the loader
+ * makes no 206), any other `Range` failing with `net::ERR_REQUEST_RANGE_NOT_SATISFIABLE`.
  *
  * @param path The absolute path.
  * @param options Status, headers and the URL for errors.
@@ -74,18 +79,20 @@ export async function fileResponse(
   path: string,
   options: FileResponseOptions = {},
 ): Promise<Response> {
-  const { status = 200, headers = new Headers(), url } = options;
+  const { status = 200, headers = new Headers(), url, range = null } = options;
   let handle;
   try {
     handle = await open(path, "r");
   } catch (error) {
     throw fileError(error, url);
   }
-  let size: number;
+  let part: FileRange;
   try {
     const stat = await handle.stat();
     if (stat.isDirectory()) throw new SessionError("ERR_FILE_NOT_FOUND", { url });
-    size = stat.size;
+    const asked = range === null ? { start: 0, length: stat.size } : fileRange(range, stat.size);
+    if (asked === undefined) throw new SessionError("ERR_REQUEST_RANGE_NOT_SATISFIABLE", { url });
+    part = asked;
   } catch (error) {
     await handle.close().catch(() => {});
     throw SessionError.is(error) ? error : fileError(error, url);
@@ -97,15 +104,22 @@ export async function fileResponse(
     closed = true;
     return file.close().catch(() => {});
   };
+  let position = part.start;
+  let left = part.length;
   const body = new ReadableStream<Uint8Array>({
     async pull(controller) {
       try {
-        const buffer = new Uint8Array(CHUNK);
-        const { bytesRead } = await file.read(buffer, 0, CHUNK, null);
+        const want = Math.min(CHUNK, left);
+        const buffer = new Uint8Array(want);
+        const { bytesRead } = want === 0
+          ? { bytesRead: 0 }
+          : await file.read(buffer, 0, want, position);
         if (bytesRead === 0) {
           await close();
           controller.close();
         } else {
+          position += bytesRead;
+          left -= bytesRead;
           controller.enqueue(buffer.subarray(0, bytesRead));
         }
       } catch (error) {
@@ -121,7 +135,7 @@ export async function fileResponse(
       MIME_TYPES[extname(path).toLowerCase()] ?? "application/octet-stream",
     );
   }
-  if (!headers.has("content-length")) headers.set("content-length", String(size));
+  if (!headers.has("content-length")) headers.set("content-length", String(part.length));
   return handlerResponse(
     new Response(bodyForStatus(body, status), {
       status,

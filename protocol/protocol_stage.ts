@@ -48,7 +48,7 @@ export function protocolStage(protocol: Protocol): Middleware {
     const handler = context.bypassCustomProtocolHandlers ? undefined : protocol.handlerFor(scheme);
     if (handler !== undefined) return answer(handler, request, context);
     if (scheme === "file") {
-      return readFile(url).then((file) =>
+      return readFile(url, request.headers.get("range")).then((file) =>
         request.method === "HEAD" ? withoutBody(file) : endingOnAbort(file, context, url)
       );
     }
@@ -210,12 +210,12 @@ function withDefaults(request: Request, context: RequestContext): Request {
   });
 }
 
-function readFile(url: string): Promise<Response> {
+function readFile(url: string, range: string | null): Promise<Response> {
   let path: string;
   try {
     path = fileURLToPath(url);
   } catch (cause) {
     return Promise.reject(new SessionError("ERR_INVALID_URL", { cause, url }));
   }
-  return fileResponse(path, { url });
+  return fileResponse(path, { url, range });
 }

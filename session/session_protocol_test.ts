@@ -425,6 +425,45 @@ describe("ses.protocol through ses.fetch", () => {
     await assert.rejects(ses.fetch(pathToFileURL(dir)), isNetError("ERR_FILE_NOT_FOUND"));
   });
 
+  it("reads one byte range of a file: URL as Chromium's FileURLLoader: the bytes with a 200, else net::ERR_REQUEST_RANGE_NOT_SATISFIABLE", async () => {
+    // Checked against /usr/bin/chromium (XMLHttpRequest with Range to a file: URL): 200 OK and
+    // the range's bytes; a range past the end, reversed, of several parts or not of bytes is
+    // a network error.
+    const ses = newSession();
+    const path = join(dir, "digits.txt");
+    writeFileSync(path, "0123456789");
+    ses.protocol.registerFileProtocol("disk", (_request, callback) => callback(path));
+    const read = async (url: string, range: string) => {
+      const response = await ses.fetch(url, { headers: { range } });
+      const length = response.headers.get("content-length");
+      return `${response.status} ${length} ${await response.text()}`;
+    };
+    for (const url of [pathToFileURL(path).href, "disk://x/"]) {
+      assert.equal(await read(url, "bytes=2-4"), "200 3 234", url);
+      assert.equal(await read(url, "bytes=5-"), "200 5 56789", url);
+      assert.equal(await read(url, "bytes=-3"), "200 3 789", url);
+      assert.equal(await read(url, "bytes=-30"), "200 10 0123456789", url);
+      assert.equal(await read(url, "bytes=0-100"), "200 10 0123456789", url);
+      assert.equal(await read(url, " Bytes = 9 - 9 "), "200 1 9", url);
+      for (
+        const range of [
+          "bytes=10-",
+          "bytes=3-1",
+          "bytes=1-2,4-5",
+          "items=1-2",
+          "bytes=-0",
+          "bytes=x-",
+        ]
+      ) {
+        await assert.rejects(
+          ses.fetch(url, { headers: { range } }),
+          isNetError("ERR_REQUEST_RANGE_NOT_SATISFIABLE"),
+          `${url} ${range}`,
+        );
+      }
+    }
+  });
+
   it("intercepts file:, and bypassCustomProtocolHandlers reads the disk", async () => {
     const ses = newSession();
     const url = pathToFileURL(join(dir, "page.html"));
