@@ -46,7 +46,10 @@ const MIME_TYPES: Record<string, string> = {
 export interface FileResponseOptions {
   /** The status; default 200. */
   status?: number;
-  /** Headers to send; `Content-Type` (by extension) and `Content-Length` are added if absent. */
+  /**
+   * Headers to send; `Content-Type` (by extension), `Last-Modified` and `Content-Length` are
+   * added if absent.
+   */
   headers?: Headers;
   /** The request URL, for errors. */
   url?: string;
@@ -58,7 +61,8 @@ export interface FileResponseOptions {
  * Opens a file and answers with its bytes, streamed with backpressure (64 KiB per pull), as
  * Chromium's `FileURLLoader`: a missing file or a directory fails with
  * `net::ERR_FILE_NOT_FOUND` (no directory listings), an unreadable one with
- * `net::ERR_ACCESS_DENIED`. The bytes are those the file had when opened (its size then). A
+ * `net::ERR_ACCESS_DENIED`. `Last-Modified` gives the file's time, in HTTP's date format.
+ * The bytes are those the file had when opened (its size then). A
  * `Range` asking for one byte range gets those bytes with the status as it is (200: the loader
  * makes no 206), any other `Range` failing with `net::ERR_REQUEST_RANGE_NOT_SATISFIABLE`.
  *
@@ -87,9 +91,11 @@ export async function fileResponse(
     throw fileError(error, url);
   }
   let part: FileRange;
+  let modified: Date;
   try {
     const stat = await handle.stat();
     if (stat.isDirectory()) throw new SessionError("ERR_FILE_NOT_FOUND", { url });
+    modified = stat.mtime;
     const asked = range === null ? { start: 0, length: stat.size } : fileRange(range, stat.size);
     if (asked === undefined) throw new SessionError("ERR_REQUEST_RANGE_NOT_SATISFIABLE", { url });
     part = asked;
@@ -135,6 +141,8 @@ export async function fileResponse(
       MIME_TYPES[extname(path).toLowerCase()] ?? "application/octet-stream",
     );
   }
+  // FileURLLoader adds Last-Modified, for a page's document.lastModified (crbug.com/875299).
+  if (!headers.has("last-modified")) headers.set("last-modified", modified.toUTCString());
   if (!headers.has("content-length")) headers.set("content-length", String(part.length));
   return handlerResponse(
     new Response(bodyForStatus(body, status), {

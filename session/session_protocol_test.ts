@@ -1,7 +1,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -423,6 +423,20 @@ describe("ses.protocol through ses.fetch", () => {
       isNetError("ERR_FILE_NOT_FOUND"),
     );
     await assert.rejects(ses.fetch(pathToFileURL(dir)), isNetError("ERR_FILE_NOT_FOUND"));
+  });
+
+  it("gives a file: response Last-Modified, the file's time, as Chromium's FileURLLoader", async () => {
+    const ses = newSession();
+    const path = join(dir, "dated.txt");
+    writeFileSync(path, "dated");
+    const when = new Date("2024-03-05T06:07:08Z");
+    utimesSync(path, when, when);
+    ses.protocol.registerFileProtocol("disk", (_request, callback) => callback(path));
+    for (const url of [pathToFileURL(path).href, "disk://x/"]) {
+      const response = await ses.fetch(url);
+      assert.equal(response.headers.get("last-modified"), "Tue, 05 Mar 2024 06:07:08 GMT", url);
+      assert.equal(await response.text(), "dated");
+    }
   });
 
   it("reads one byte range of a file: URL as Chromium's FileURLLoader: the bytes with a 200, else net::ERR_REQUEST_RANGE_NOT_SATISFIABLE", async () => {
