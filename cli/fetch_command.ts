@@ -11,6 +11,7 @@ import { Writable } from "node:stream";
 import { headerLines } from "../core/header_lines.ts";
 import { responseInfo } from "../core/response_info.ts";
 import { SessionError } from "../core/session_error.ts";
+import { withoutUserinfo } from "../core/userinfo.ts";
 import type { SessionModule } from "../session/mod.ts";
 import type { FetchArgs, FetchData } from "./parse_fetch_args.ts";
 import { EXIT_INTERRUPTED } from "./download_command.ts";
@@ -39,7 +40,8 @@ export interface FetchOutput {
  * URL, `fromCache` whether the HTTP cache answered, `headers` `[name, value]` pairs in `-i`'s order, `bodySize` in bytes, `body` the body as
  * text, or `bodyBase64` for one that is not UTF-8, or with `-o` `output`, the file it went
  * to; after a network failure `{url, error}`, with Chromium's `net::` name (`net::ERR_ABORTED`
- * after Ctrl-C).
+ * after Ctrl-C), and `failedUrl` between them when a hop after a redirect failed (the URL
+ * given is `url`), which the line on `output.info` names too.
  *
  * @returns The exit code: 0 for any HTTP response, 1 for a network failure (a request
  * `--block` cancels fails with `net::ERR_BLOCKED_BY_CLIENT`; a 401 that `-u`'s credentials did
@@ -119,6 +121,10 @@ export async function runFetch(
       return 1;
     }
   }
+  // The URL each hop of a redirect went to, so that a failure names the one that failed (a
+  // transport failure carries no URL of its own).
+  let hop = args.url;
+  ses.webRequest.onBeforeRedirect((details) => hop = details.redirectURL);
   const interrupted = new AbortController();
   const removeInterrupt = output.onInterrupt?.(() => interrupted.abort(INTERRUPT)) ?? (() => {});
   try {
@@ -169,9 +175,20 @@ export async function runFetch(
       return EXIT_INTERRUPTED;
     }
     if (SessionError.is(error)) {
-      output.info(`ses fetch: ${error.message} (${args.url})`);
+      // The URL that failed: the error's own (a refused redirect names its target), else the
+      // last hop reached; never the credentials -u put in the URL.
+      const failed = withoutUserinfo(error.url ?? hop);
+      const redirected = !sameUrl(failed, args.url);
+      output.info(
+        `ses fetch: ${error.message} (${
+          redirected ? `${failed}, redirected from ${args.url}` : args.url
+        })`,
+      );
       if (args.json) {
-        await writeLine(output.body, JSON.stringify({ url: args.url, error: error.message }));
+        const summary = redirected
+          ? { url: args.url, failedUrl: failed, error: error.message }
+          : { url: args.url, error: error.message };
+        await writeLine(output.body, JSON.stringify(summary));
       }
       return 1;
     }
@@ -182,6 +199,7 @@ export async function runFetch(
     removeInterrupt();
     if (args.block.length > 0) ses.webRequest.onBeforeRequest(null);
     if (args.omitHeaders !== undefined) ses.webRequest.onBeforeSendHeaders(null);
+    ses.webRequest.onBeforeRedirect(null);
     await ses.closeAllConnections();
     if (args.netlog !== undefined) await ses.netLog.stopLogging();
   }
@@ -279,6 +297,15 @@ const INTERRUPT = new Error("interrupted");
 // Errors the arguments cause: fetch's TypeErrors (a bad URL, method or header name, a body with
 // GET) and the file system's (an `-o` path that cannot be written). They get a message, not a
 // stack trace.
+// Whether two spellings name one URL (`http://a.test` is `http://a.test/`).
+function sameUrl(a: string, b: string): boolean {
+  try {
+    return new URL(a).href === withoutUserinfo(new URL(b).href);
+  } catch {
+    return a === b;
+  }
+}
+
 function isUserMistake(error: unknown): error is Error {
   return error instanceof TypeError ||
     (error instanceof Error && typeof (error as { syscall?: unknown }).syscall === "string");

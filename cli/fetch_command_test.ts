@@ -316,6 +316,47 @@ describe("ses fetch", () => {
     }
   });
 
+  it("names the hop that failed after a redirect, in the line and in --json", async () => {
+    // curl names the host it could not reach; after a redirect that is not the URL given.
+    const server = createServer((request, response) => {
+      if (request.url === "/away") {
+        response.writeHead(302, { location: "http://127.0.0.1:4/gone" }).end();
+      } else if (request.url === "/twice") response.writeHead(302, { location: "/away" }).end();
+      else response.writeHead(302, { location: "app://bundle/" }).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const module = sessions();
+      const run = async (argv: string[]) => {
+        const { info, output, text } = collect();
+        assert.equal(await runFetch(module, parseFetchArgs(argv), output), 1);
+        return { line: info.at(-1), json: text() === "" ? undefined : JSON.parse(text()) };
+      };
+      assert.equal(
+        (await run([`${base}/twice`])).line,
+        `ses fetch: net::ERR_CONNECTION_REFUSED (http://127.0.0.1:4/gone, redirected from ${base}/twice)`,
+      );
+      assert.deepEqual((await run(["--json", `${base}/away`])).json, {
+        url: `${base}/away`,
+        failedUrl: "http://127.0.0.1:4/gone",
+        error: "net::ERR_CONNECTION_REFUSED",
+      });
+      // A redirect the session refuses names where it led.
+      assert.equal(
+        (await run([`${base}/unsafe`])).line,
+        `ses fetch: net::ERR_UNSAFE_REDIRECT (app://bundle/, redirected from ${base}/unsafe)`,
+      );
+      // A failure of the URL given says it alone, as before.
+      assert.equal(
+        (await run(["http://127.0.0.1:4/"])).line,
+        "ses fetch: net::ERR_CONNECTION_REFUSED (http://127.0.0.1:4/)",
+      );
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
   it("reports a network failure with Chromium's name and exit code 1", async () => {
     const { info, output } = collect();
     const args = parseFetchArgs(["--partition", "scratch", "http://does-not-exist.invalid/"]);
