@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { pathToFileURL } from "node:url";
+import { gzipSync } from "node:zlib";
 import { SessionError } from "../core/session_error.ts";
 import { currentRuntime } from "../runtime/mod.ts";
 import { App } from "./app.ts";
@@ -263,6 +264,40 @@ describe("ses.protocol through ses.fetch", () => {
     assert.deepEqual(cookies.map((cookie) => cookie.name), ["seen"]);
     ses.protocol.unhandle("http");
     await ses.closeAllConnections();
+  });
+
+  it("passes a handler's body on as it is, Content-Encoding or not, so net.fetch's decoded answer can be returned", async () => {
+    // Chromium decodes only what its HTTP job read from the network (URLRequestHttpJob's
+    // SetUpSourceStream); an answer from Electron's protocol handlers goes to the caller as
+    // given. Electron's own example intercepts https with
+    // `(request) => net.fetch(request, { bypassCustomProtocolHandlers: true })`, whose Response
+    // keeps `Content-Encoding: gzip` over the body it already decoded.
+    const zipped = createServer((_request, response) => {
+      response.writeHead(200, { "content-encoding": "gzip", "content-type": "text/plain" });
+      response.end(gzipSync("decoded once"));
+    });
+    await new Promise<void>((resolve) => zipped.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(zipped.address() as { port: number }).port}/`;
+    try {
+      const ses = newSession();
+      ses.protocol.handle(
+        "http",
+        (request) => ses.fetch(request, { bypassCustomProtocolHandlers: true } as RequestInit),
+      );
+      const proxied = await ses.fetch(url);
+      assert.equal(proxied.headers.get("content-encoding"), "gzip");
+      assert.equal(await proxied.text(), "decoded once");
+      const bytes = gzipSync("left as given");
+      ses.protocol.handle(
+        "app",
+        () => new Response(bytes, { headers: { "content-encoding": "gzip" } }),
+      );
+      const given = await ses.fetch("app://x/");
+      assert.deepEqual(new Uint8Array(await given.arrayBuffer()), new Uint8Array(bytes));
+      await ses.closeAllConnections();
+    } finally {
+      await new Promise<void>((resolve) => zipped.close(() => resolve()));
+    }
   });
 
   it("passes handler answers through webRequest", async () => {
