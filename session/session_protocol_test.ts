@@ -287,6 +287,9 @@ describe("ses.protocol through ses.fetch", () => {
       const proxied = await ses.fetch(url);
       assert.equal(proxied.headers.get("content-encoding"), "gzip");
       assert.equal(await proxied.text(), "decoded once");
+      // An http answer's request is fetched (and decoded) by the session, then passed on.
+      ses.protocol.registerHttpProtocol("relay", (_request, callback) => callback({ url }));
+      assert.equal(await (await ses.fetch("relay://x/")).text(), "decoded once");
       const bytes = gzipSync("left as given");
       ses.protocol.handle(
         "app",
