@@ -62,9 +62,9 @@ export interface FileResponseOptions {
  * Chromium's `FileURLLoader`: a missing file or a directory fails with
  * `net::ERR_FILE_NOT_FOUND` (no directory listings), an unreadable one with
  * `net::ERR_ACCESS_DENIED`. `Last-Modified` gives the file's time, in HTTP's date format.
- * The bytes are those the file had when opened (its size then). A
- * `Range` asking for one byte range gets those bytes with the status as it is (200: the loader
- * makes no 206), any other `Range` failing with `net::ERR_REQUEST_RANGE_NOT_SATISFIABLE`.
+ * The bytes are those the file had when opened (its size then). A `Range` asking for one byte
+ * range gets those bytes with the status as it is (200: the loader makes no 206), any other
+ * `Range` failing with `net::ERR_REQUEST_RANGE_NOT_SATISFIABLE`.
  *
  * @param path The absolute path.
  * @param options Status, headers and the URL for errors.
