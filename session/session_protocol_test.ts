@@ -1,7 +1,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
-import { mkdtempSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -461,6 +461,50 @@ describe("ses.protocol through ses.fetch", () => {
       isNetError("ERR_FILE_NOT_FOUND"),
     );
     await assert.rejects(ses.fetch(pathToFileURL(dir)), isNetError("ERR_FILE_NOT_FOUND"));
+  });
+
+  it("types a file: response by Chromium's extension table, else by sniffing its first bytes", async () => {
+    // Checked against /usr/bin/chromium (XMLHttpRequest to file: URLs): the extensions below, and
+    // for an unknown one text/plain, application/octet-stream for binary bytes, or the type a
+    // magic number names.
+    const ses = newSession();
+    const typed = join(dir, "typed");
+    mkdirSync(typed, { recursive: true });
+    const files: Array<[string, string | Uint8Array, string]> = [
+      ["a.avif", "x", "image/avif"],
+      ["a.wav", "x", "audio/wav"],
+      ["a.csv", "x", "text/csv"],
+      ["a.xhtml", "x", "application/xhtml+xml"],
+      ["a.shtml", "x", "text/html"],
+      ["a.zip", "x", "application/zip"],
+      ["a.tiff", "x", "image/tiff"],
+      ["a.opus", "x", "audio/ogg"],
+      ["README", "plain words\r\n\tand \x1b escapes", "text/plain"],
+      ["notes.unknown", "<html>not sniffed as HTML for a file</html>", "text/plain"],
+      ["empty", "", "text/plain"],
+      ["blob", new Uint8Array([0x61, 0x00, 0x62]), "application/octet-stream"],
+      ["utf16", new Uint8Array([0xff, 0xfe, 0x68, 0x00]), "text/plain"],
+      ["picture", new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0]), "image/png"],
+      ["document", "%PDF-1.7", "application/pdf"],
+      ["archive", new Uint8Array([0x1f, 0x8b, 0x08, 0]), "application/x-gzip"],
+    ];
+    for (const [name, content] of files) writeFileSync(join(typed, name), content);
+    ses.protocol.registerFileProtocol(
+      "disk",
+      (request, callback) => callback(join(typed, new URL(request.url).pathname.slice(1))),
+    );
+    const seen: string[] = [];
+    for (const [name] of files) {
+      for (const url of [pathToFileURL(join(typed, name)).href, `disk://x/${name}`]) {
+        const response = await ses.fetch(url);
+        await response.arrayBuffer();
+        seen.push(`${name} ${response.headers.get("content-type")}`);
+      }
+    }
+    assert.deepEqual(
+      seen,
+      files.flatMap(([name, , type]) => [`${name} ${type}`, `${name} ${type}`]),
+    );
   });
 
   it("gives a file: response Last-Modified, the file's time, as Chromium's FileURLLoader", async () => {
