@@ -55,6 +55,8 @@ const BY_EXTENSION: Record<string, string> = {
   // Secondary mappings.
   ico: "image/x-icon",
   epub: "application/epub+zip",
+  // Fonts: not in Chromium's tables; what /usr/bin/chromium answers from the platform's
+  // shared MIME database.
   woff: "font/woff",
   woff2: "font/woff2",
   ttf: "font/ttf",
