@@ -186,7 +186,10 @@ function nextHop(
     // internal redirect, made before anything was sent, has read none of it).
     throw new SessionError("ERR_UPLOAD_STREAM_REWIND_NOT_SUPPORTED", { url: target.href });
   }
-  if (target.origin !== new URL(current.url).origin) {
+  // A URL of a non-special scheme (a custom protocol's app://h/a) has an opaque origin, which
+  // is same-origin with nothing, not even the same URL (url::IsSameOriginWith).
+  const from = new URL(current.url).origin;
+  if (from === "null" || target.origin !== from) {
     headers.delete("authorization");
     // A cross-origin hop must not carry the first origin's Origin, or a POST could be bounced
     // back to it as if that origin sent it (RedirectUtil::UpdateHttpRequest, the fetch
