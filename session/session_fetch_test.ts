@@ -481,6 +481,24 @@ describe("ses.fetch connections", () => {
       ses.fetch("http://does-not-exist.invalid/"),
       isNetError("ERR_NAME_NOT_RESOLVED", -105),
     );
+    // Each names its own request, also two that waited on one failed connect attempt.
+    const failures = await Promise.allSettled([
+      ses.fetch(`${closedPort}/a?x=1`),
+      ses.fetch(`${closedPort}/b`),
+      ses.fetch("http://does-not-exist.invalid/c"),
+    ]);
+    assert.deepEqual(
+      failures.map((failure) =>
+        failure.status === "rejected" && SessionError.is(failure.reason)
+          ? [failure.reason.code, failure.reason.url]
+          : failure.status
+      ),
+      [
+        ["ERR_CONNECTION_REFUSED", `${closedPort}/a?x=1`],
+        ["ERR_CONNECTION_REFUSED", `${closedPort}/b`],
+        ["ERR_NAME_NOT_RESOLVED", "http://does-not-exist.invalid/c"],
+      ],
+    );
     const stall = await rawServer();
     // The caller's abort rejects with the signal's reason (session_abort_test.ts has the rule).
     await assert.rejects(
