@@ -371,7 +371,11 @@ export class HttpCache {
     if (!this.#enabled) {
       return mode === "only-if-cached" ? cacheMiss(request) : next(request, context);
     }
-    if (mode === "no-store") return next(request, context);
+    if (mode === "no-store") {
+      // LOAD_DISABLE_CACHE: Chromium's transaction gets the backend and uses no entry.
+      if (context.netLog?.sink.capturing) logPair(context.netLog, "HTTP_CACHE_GET_BACKEND");
+      return next(request, context);
+    }
     const store = this.#store;
     if (store === null) {
       return this.#opened().then(() => this.#handle(next, request, context, waited));
@@ -388,13 +392,16 @@ export class HttpCache {
     // A reload replaces what is stored rather than reading it: nothing to wait for.
     const lock = found || waited || mode === "reload" ? undefined : this.#locks.get(url);
     if (context.netLog?.sink.capturing) {
-      logOpenEntry(
-        context,
-        mode === "only-if-cached",
-        found,
-        lock === undefined,
-        method === "HEAD",
-      );
+      if (mode === "reload" && method === "GET") logReplacedEntry(context.netLog);
+      else {
+        logOpenEntry(
+          context,
+          mode === "only-if-cached",
+          found,
+          lock === undefined,
+          method === "HEAD",
+        );
+      }
     }
     if (!found) {
       if (mode === "only-if-cached") return cacheMiss(request);
@@ -1020,6 +1027,16 @@ function logOpenEntry(
       : { result: found ? "opened" : "created" },
   });
   if (join && !failed && (found || !readOnly)) logPair(netLog, "HTTP_CACHE_ADD_TO_ENTRY");
+}
+
+// A reload's steps (LOAD_BYPASS_CACHE: Chromium's WRITE mode), as `chromium --log-net-log` (156)
+// writes them whether or not an entry was stored: the backend, the entry doomed
+// (`HTTP_CACHE_DOOM_ENTRY`), a new one created (`HTTP_CACHE_CREATE_ENTRY`) and joined.
+function logReplacedEntry(netLog: NetLogWithSource): void {
+  logPair(netLog, "HTTP_CACHE_GET_BACKEND");
+  logPair(netLog, "HTTP_CACHE_DOOM_ENTRY");
+  logPair(netLog, "HTTP_CACHE_CREATE_ENTRY");
+  logPair(netLog, "HTTP_CACHE_ADD_TO_ENTRY");
 }
 
 // Chromium's HTTP_CACHE_READ_INFO pair (DoCacheReadResponse), its end with the head read in

@@ -245,4 +245,28 @@ describe("net log of the HTTP cache", () => {
     ]);
     await ses.closeAllConnections();
   });
+
+  it("logs a no-store request's backend alone and a reload's entry doomed and created anew", async () => {
+    const ses = newSession();
+    const url = new URL("/validated", origin.url).href;
+    const [noStore, stored, reloaded, ...rest] = await cacheEvents(ses, async () => {
+      await (await ses.fetch(url, { cache: "no-store" })).text();
+      await (await ses.fetch(url)).text();
+      await (await ses.fetch(url, { cache: "reload" })).text();
+    });
+    assert.deepEqual(rest, []);
+    // As chromium --log-net-log (156) writes fetch()'s cache modes: LOAD_DISABLE_CACHE gets the
+    // backend and no entry; LOAD_BYPASS_CACHE dooms what is stored and creates the entry anew.
+    assert.deepEqual(noStore, pair("HTTP_CACHE_GET_BACKEND"));
+    assert.deepEqual(stored!.slice(0, 6), opened("created"));
+    assert.deepEqual(reloaded, [
+      ...pair("HTTP_CACHE_GET_BACKEND"),
+      ...pair("HTTP_CACHE_DOOM_ENTRY"),
+      ...pair("HTTP_CACHE_CREATE_ENTRY"),
+      ...pair("HTTP_CACHE_ADD_TO_ENTRY"),
+      ...pair("HTTP_CACHE_WRITE_INFO"),
+      ...pair("HTTP_CACHE_WRITE_DATA"),
+    ]);
+    await ses.closeAllConnections();
+  });
 });
