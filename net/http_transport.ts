@@ -443,15 +443,19 @@ function withProxyConnection(headers: [string, string][]): [string, string][] {
   return [headers[0]!, ["Proxy-Connection", "keep-alive"], ...headers.slice(1)];
 }
 
+// The cache's credentials for a forward proxy, unless the request has its own: names are
+// compared without case, since a caller's spelling is kept on the wire (Chromium merges the
+// request's extra headers over the auth controller's, so one Proxy-Authorization goes).
 function withProxyAuthorization(
   options: HttpTransportOptions,
   lease: Lease,
   headers: [string, string][],
 ): [string, string][] {
   const value = options.proxyAuthorization?.(lease.proxy);
-  if (value === undefined || headers.some(([name]) => name === "Proxy-Authorization")) {
-    return headers;
-  }
+  if (
+    value === undefined ||
+    headers.some(([name]) => name.toLowerCase() === "proxy-authorization")
+  ) return headers;
   return [...headers, ["Proxy-Authorization", value]];
 }
 

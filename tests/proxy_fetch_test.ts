@@ -61,6 +61,46 @@ async function startTlsFront(certs: TestCertificates, backendPort: number) {
   };
 }
 
+/**
+ * A proxy of raw bytes: each request head (CONNECT or forward) is recorded as received, with
+ * header names as spelled, and answered with what `answer` returns for it (its index counts
+ * every head so far); a node:http server would fold repeated headers away.
+ */
+async function startScriptedProxy(answer: (head: string, index: number) => string) {
+  const heads: string[] = [];
+  const sockets = new Set<Socket>();
+  const server = createNetServer((socket) => {
+    sockets.add(socket);
+    socket.on("error", () => {});
+    let buffer = "";
+    socket.on("data", (chunk) => {
+      buffer += chunk.toString("latin1");
+      let end;
+      while ((end = buffer.indexOf("\r\n\r\n")) >= 0) {
+        const head = buffer.slice(0, end);
+        buffer = buffer.slice(end + 4);
+        heads.push(head);
+        socket.write(answer(head, heads.length - 1));
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    port: (server.address() as { port: number }).port,
+    heads,
+    /** The `Proxy-Authorization` lines of each head, as sent. */
+    proxyAuthorizations: () =>
+      heads.map((head) => head.split("\r\n").filter((line) => /^proxy-authorization:/i.test(line))),
+    close: () => {
+      for (const socket of sockets) socket.destroy();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+const PROXY_407 = "HTTP/1.1 407 Proxy Authentication Required\r\n" +
+  'Proxy-Authenticate: Basic realm="scripted"\r\nContent-Length: 0\r\n\r\n';
+
 const trustAll = (_request: unknown, callback: (verdict: number) => void) => callback(0);
 
 describe("ses.fetch through real proxies", () => {
@@ -238,6 +278,42 @@ describe("ses.fetch through real proxies", () => {
     } finally {
       proxy.closeAllConnections();
       await new Promise((resolve) => proxy.close(resolve));
+    }
+  });
+
+  it("a caller's own Proxy-Authorization, spelled in lower case, is sent alone", async () => {
+    // Chromium merges the request's extra headers over the auth controller's, whatever their
+    // spelling: one Proxy-Authorization goes, the caller's.
+    const proxy = await startScriptedProxy((head) =>
+      /^proxy-authorization:/im.test(head)
+        ? "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
+        : PROXY_407
+    );
+    try {
+      const ses = newSession();
+      ses.on("login", (event, _details, _authInfo, callback) => {
+        event.preventDefault();
+        callback("u", "p");
+      });
+      await ses.setProxy({ proxyRules: `http://127.0.0.1:${proxy.port}` });
+      assert.equal((await ses.fetch("http://origin.test/first")).status, 200);
+      for (
+        const headers of [{ "proxy-authorization": "Basic bWluZQ==" }, [[
+          "PROXY-AUTHORIZATION",
+          "Basic bWluZQ==",
+        ]]] as HeadersInit[]
+      ) {
+        assert.equal(await (await ses.fetch("http://origin.test/mine", { headers })).text(), "ok");
+      }
+      assert.deepEqual(proxy.proxyAuthorizations(), [
+        [],
+        [`Proxy-Authorization: Basic ${btoa("u:p")}`],
+        ["proxy-authorization: Basic bWluZQ=="],
+        ["PROXY-AUTHORIZATION: Basic bWluZQ=="],
+      ]);
+      await ses.closeAllConnections();
+    } finally {
+      await proxy.close();
     }
   });
 
