@@ -33,9 +33,9 @@ const MAX_AUTH_ROUNDS = 3;
  * @param target The origin's host and port.
  * @param options `{signal, authorize, reconnect, userAgent}`.
  * @returns Resolves once the proxy answered 2xx (on the last socket `reconnect` gave, if any).
- * @throws {SessionError} `ERR_TUNNEL_CONNECTION_FAILED` (non-2xx, malformed reply, closed),
- * `ERR_HTTPS_PROXY_TUNNEL_RESPONSE_REDIRECT` (a 3xx from an HTTPS proxy),
- * `ERR_PROXY_AUTH_REQUESTED` (407 with no answer), `ERR_UNABLE_TO_REUSE_CONNECTION_FOR_PROXY_AUTH`
+ * @throws {SessionError} `ERR_TUNNEL_CONNECTION_FAILED` (non-2xx, malformed reply, closed, a
+ * 407 with no answer), `ERR_HTTPS_PROXY_TUNNEL_RESPONSE_REDIRECT` (a 3xx from an HTTPS proxy),
+ * `ERR_UNABLE_TO_REUSE_CONNECTION_FOR_PROXY_AUTH`
  * (407 on a connection the proxy closes, and no `reconnect`), `ERR_ABORTED`.
  *
  * @example
@@ -151,7 +151,10 @@ async function answerChallenge(
   options: ProxyHandshakeOptions,
 ): Promise<string> {
   const answer = options.authorize ? await options.authorize(reply.headers, proxy) : undefined;
-  if (answer === undefined) throw new SessionError("ERR_PROXY_AUTH_REQUESTED");
+  // A 407 nobody answers is never the origin's response: Chromium fails the request with
+  // ERR_TUNNEL_CONNECTION_FAILED once the login is cancelled (HttpNetworkTransaction::Read,
+  // crbug.com/8473); its ERR_PROXY_AUTH_REQUESTED is internal, the signal to ask.
+  if (answer === undefined) throw new SessionError("ERR_TUNNEL_CONNECTION_FAILED");
   return answer;
 }
 

@@ -102,7 +102,7 @@ describe("httpConnectHandshake", () => {
     let socket = await connectTo(guarded.port);
     await assert.rejects(
       httpConnectHandshake(socket, proxy, target, {}),
-      netError("ERR_PROXY_AUTH_REQUESTED"),
+      netError("ERR_TUNNEL_CONNECTION_FAILED"),
     );
     socket.destroy();
     socket = await connectTo(guarded.port);

@@ -162,18 +162,36 @@ describe("ses.fetch through real proxies", () => {
     }
   });
 
-  it("fails a CONNECT the proxy refuses for want of credentials with the proxy's answer", async () => {
-    const ses = newSession();
-    ses.setCertificateVerifyProc(trustAll);
-    await ses.setProxy({
-      proxyRules: `https=127.0.0.1:${tinyproxyAuth.port}`,
-      proxyBypassRules: "<-loopback>",
-    });
-    await assert.rejects(
-      ses.fetch(`https://localhost:${https.port}/`),
-      (error: unknown) => SessionError.is(error) && error.code.startsWith("ERR_PROXY_AUTH"),
-    );
-    await ses.closeAllConnections();
+  it("fails a CONNECT 407 nobody answers with net::ERR_TUNNEL_CONNECTION_FAILED", async () => {
+    // Chromium never lets a tunnel's 407 through as the origin's answer: once the login is
+    // cancelled (or nobody listens) the request fails with ERR_TUNNEL_CONNECTION_FAILED
+    // (HttpNetworkTransaction::Read, crbug.com/8473), not the internal ERR_PROXY_AUTH_REQUESTED.
+    const tunnelFailed = (error: unknown) =>
+      SessionError.is(error) && error.code === "ERR_TUNNEL_CONNECTION_FAILED";
+    const scripted = await startScriptedProxy(() => PROXY_407);
+    try {
+      // tinyproxy closes the connection after its 407; the scripted proxy keeps it open.
+      for (const port of [tinyproxyAuth.port, scripted.port]) {
+        const ses = newSession();
+        ses.setCertificateVerifyProc(trustAll);
+        await ses.setProxy({
+          proxyRules: `https=127.0.0.1:${port}`,
+          proxyBypassRules: "<-loopback>",
+        });
+        await assert.rejects(ses.fetch(`https://localhost:${https.port}/`), tunnelFailed);
+        let asked = 0;
+        ses.on("login", (event, _details, _authInfo, callback) => {
+          asked++;
+          event.preventDefault();
+          callback();
+        });
+        await assert.rejects(ses.fetch(`https://localhost:${https.port}/`), tunnelFailed);
+        assert.equal(asked, 1);
+        await ses.closeAllConnections();
+      }
+    } finally {
+      await scripted.close();
+    }
   });
 
   it("asks 'login' for tinyproxy's CONNECT 407 and sends the answer on a new connection", async () => {
