@@ -21,8 +21,12 @@ import { asNetError, SocketReader } from "./_socket_reader.ts";
 
 /** The largest CONNECT response head accepted (Chromium's limit for response headers). */
 export const MAX_TUNNEL_HEAD_BYTES = 256 * 1024;
-// Authentication rounds before giving up, so a proxy cannot keep a request asking forever.
-const MAX_AUTH_ROUNDS = 3;
+// Answers to 407s before giving up, so a proxy cannot keep a tunnel going round forever. The
+// authorizer stops first in the usual cases (the cache's identity, then three prompts; NTLM's
+// two legs each): Chromium's tunnel goes on while its auth controller has an identity to try,
+// and the authorizer must see the 407 that rejects its last answer to drop it from the cache.
+// The server side allows as many (auth/'s MAX_AUTH_ROUNDS).
+const MAX_AUTH_ROUNDS = 8;
 
 /**
  * Opens an HTTP CONNECT tunnel over a socket connected (for `https` proxies, over TLS) to the

@@ -64,7 +64,8 @@ async function startTlsFront(certs: TestCertificates, backendPort: number) {
 /**
  * A proxy of raw bytes: each request head (CONNECT or forward) is recorded as received, with
  * header names as spelled, and answered with what `answer` returns for it (its index counts
- * every head so far); a node:http server would fold repeated headers away.
+ * every head so far); a node:http server would fold repeated headers away. A CONNECT answered
+ * 200 becomes a tunnel to that port on 127.0.0.1.
  */
 async function startScriptedProxy(answer: (head: string, index: number) => string) {
   const heads: string[] = [];
@@ -80,7 +81,20 @@ async function startScriptedProxy(answer: (head: string, index: number) => strin
         const head = buffer.slice(0, end);
         buffer = buffer.slice(end + 4);
         heads.push(head);
-        socket.write(answer(head, heads.length - 1));
+        const reply = answer(head, heads.length - 1);
+        socket.write(reply);
+        const target = /^CONNECT [^:]+:(\d+) /.exec(head);
+        if (target && reply.startsWith("HTTP/1.1 200")) {
+          // The tunnel is open: the rest of the connection goes to the origin, on loopback.
+          socket.removeAllListeners("data");
+          const origin = connect(Number(target[1]), "127.0.0.1");
+          sockets.add(origin);
+          origin.on("error", () => socket.destroy()).on("close", () => socket.destroy());
+          socket.on("close", () => origin.destroy());
+          if (buffer !== "") origin.write(Buffer.from(buffer, "latin1"));
+          socket.pipe(origin).pipe(socket);
+          return;
+        }
       }
     });
   });
@@ -217,6 +231,64 @@ describe("ses.fetch through real proxies", () => {
       `https://localhost:${https.port}/after-407?q=1 true basic Tinyproxy`,
     ]);
     await ses.closeAllConnections();
+  });
+
+  it("a CONNECT proxy's rejections: cached, then three prompts answered; nothing rejected kept", async () => {
+    // Chromium's tunnel goes on as long as its auth controller has an identity to try: the
+    // cache's, then each login (the fourth answer opens the tunnel here), and it drops what
+    // the proxy rejected, the last rejected answer included.
+    let password = "first";
+    const proxy = await startScriptedProxy((head) =>
+      head.includes(`Proxy-Authorization: Basic ${btoa(`u:${password}`)}`)
+        ? "HTTP/1.1 200 Connection established\r\n\r\n"
+        : PROXY_407
+    );
+    try {
+      const ses = newSession();
+      ses.setCertificateVerifyProc(trustAll);
+      const answers: string[] = [];
+      const asked: boolean[] = [];
+      ses.on("login", (event, details, _authInfo, callback) => {
+        event.preventDefault();
+        asked.push(details.firstAuthAttempt);
+        callback("u", answers.shift() ?? "none");
+      });
+      await ses.setProxy({
+        proxyRules: `https=127.0.0.1:${proxy.port}`,
+        proxyBypassRules: "<-loopback>",
+      });
+      const url = `https://localhost:${https.port}/rounds`;
+      answers.push("first");
+      assert.equal(await (await ses.fetch(url)).text(), "secure /rounds");
+      await ses.closeAllConnections();
+      password = "second";
+      answers.push("wrong", "still wrong", "second");
+      asked.length = 0;
+      assert.equal(await (await ses.fetch(url)).text(), "secure /rounds");
+      assert.deepEqual(asked, [true, false, false]);
+      await ses.closeAllConnections();
+      // A proxy that refuses every answer: after three prompts the tunnel fails, and the last
+      // answer it refused is not tried on the next request (only a new prompt's is).
+      password = "unknown";
+      asked.length = 0;
+      answers.push("a", "b", "c");
+      await assert.rejects(
+        ses.fetch(url),
+        (error) => SessionError.is(error) && error.code === "ERR_TUNNEL_CONNECTION_FAILED",
+      );
+      assert.deepEqual(asked, [true, false, false], "after the cached identity, three prompts");
+      await ses.closeAllConnections();
+      const before = proxy.heads.length;
+      answers.push("d", "e", "f");
+      await assert.rejects(ses.fetch(url));
+      assert.deepEqual(
+        proxy.proxyAuthorizations().slice(before).flat(),
+        ["d", "e", "f"].map((word) => `Proxy-Authorization: Basic ${btoa(`u:${word}`)}`),
+      );
+      await ses.closeAllConnections();
+    } finally {
+      await proxy.close();
+    }
   });
 
   it("a preconnect through a proxy that asks for credentials asks no one", async () => {
