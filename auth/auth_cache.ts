@@ -103,6 +103,22 @@ export class AuthCache {
   }
 
   /**
+   * Finds what a proxy, whose protection space has no path, gets before it asks: its newest
+   * Basic identity, or Digest one with a challenge to answer again (Chromium's `LookupByPath`
+   * with the proxy's empty path; NTLM needs a fresh challenge).
+   *
+   * @param target The proxy's key.
+   * @returns The entry, or `undefined`.
+   */
+  lookupPreemptiveProxy(target: string): AuthCacheEntry | undefined {
+    return this.#used(
+      this.#byTarget.get(target)?.findLast((entry) =>
+        entry.scheme === "basic" || (entry.scheme === "digest" && entry.digest !== undefined)
+      ),
+    );
+  }
+
+  /**
    * Finds the entry whose paths cover `path` (longest prefix wins), for pre-emptive auth.
    *
    * @param target The origin.

@@ -176,15 +176,22 @@ export class AuthController {
 
   /**
    * The value to send before any challenge, when the cache has an identity whose paths cover
-   * the request's (Basic, and Digest with its last nonce and the next count), as Chromium's
-   * `SelectPreemptiveAuth`.
+   * the request's, or, for a proxy (whose protection space has no path), any identity of it
+   * (Basic, and Digest with its last nonce and the next count), as Chromium's
+   * `SelectPreemptiveAuth`. Nothing when credentials were given with the URL or proxy URI:
+   * they wait for the challenge.
    *
-   * @param request The request.
+   * @param request The request (a server's needs its `path`).
    * @returns The header value, or `undefined`.
    */
   preemptive(request: ChallengedRequest): string | undefined {
-    if (request.path === undefined) return undefined;
-    const entry = this.#policy.cache.lookupByPath(this.#target.key, request.path);
+    if (this.#explicitGiven) return undefined;
+    const { cache } = this.#policy;
+    const entry = this.#target.isProxy
+      ? cache.lookupPreemptiveProxy(this.#target.key)
+      : request.path === undefined
+      ? undefined
+      : cache.lookupByPath(this.#target.key, request.path);
     if (!entry || (entry.scheme !== "basic" && !entry.digest)) return undefined;
     this.#cacheTried.add(`${entry.realm}\n${entry.scheme}`);
     const { scheme, realm, credentials } = entry;

@@ -40,6 +40,12 @@ export interface ProxyHandshakeOptions {
   /** Answers proxy authentication challenges; without it a 407 fails the tunnel. */
   readonly authorize?: ProxyAuthorize;
   /**
+   * The `Proxy-Authorization` value the first CONNECT carries before being asked (credentials
+   * the auth cache holds for the proxy), or `undefined`; asked only when the proxy URI has no
+   * credentials. Supplied with `authorize`, which a 407 then tells it was rejected.
+   */
+  readonly preemptiveAuthorization?: (proxy: ProxyServer) => string | undefined;
+  /**
    * Opens a new connection to the same proxy, for a 407 on a connection the proxy closes
    * (tinyproxy does): the handshake goes on there with its answer, as Chromium's
    * `HttpProxyConnectJob` reconnects and keeps its auth controller. The transport keeps the

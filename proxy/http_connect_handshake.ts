@@ -1,7 +1,8 @@
 /**
  * The HTTP CONNECT tunnel handshake (RFC 9110 §9.3.6), as Chromium's
  * `HttpProxyClientSocket` runs it: `CONNECT host:port HTTP/1.1`, credentials from the proxy URI
- * sent at once as `Proxy-Authorization: Basic`, a 407 answered through `authorize` on the same
+ * sent at once as `Proxy-Authorization: Basic` (else what `preemptiveAuthorization` gives, as
+ * Chromium's auth controller sends cached credentials), a 407 answered through `authorize` on the same
  * connection (or, when the proxy closes it, on a new one from `reconnect`), anything but 2xx
  * failing with Chromium's codes. While a net log captures, each CONNECT request and reply is
  * logged as `HTTP_TRANSACTION_SEND_TUNNEL_HEADERS` / `HTTP_TRANSACTION_READ_TUNNEL_RESPONSE_HEADERS`.
@@ -35,7 +36,7 @@ const MAX_AUTH_ROUNDS = 8;
  * @param socket The connection to the proxy; on success it carries bytes to `target`.
  * @param proxy The proxy (its `username`/`password` become `Proxy-Authorization: Basic`).
  * @param target The origin's host and port.
- * @param options `{signal, authorize, reconnect, userAgent}`.
+ * @param options `{signal, authorize, preemptiveAuthorization, reconnect, userAgent}`.
  * @returns Resolves once the proxy answered 2xx (on the last socket `reconnect` gave, if any).
  * @throws {SessionError} `ERR_TUNNEL_CONNECTION_FAILED` (non-2xx, malformed reply, closed, a
  * 407 with no answer), `ERR_HTTPS_PROXY_TUNNEL_RESPONSE_REDIRECT` (a 3xx from an HTTPS proxy),
@@ -55,7 +56,7 @@ export const httpConnectHandshake: ProxyHandshake = async (socket, proxy, target
   let reader = new SocketReader(current, options.signal);
   const netLog = options.netLog?.sink.capturing ? options.netLog : undefined;
   try {
-    let authorization = basicCredentials(proxy);
+    let authorization = basicCredentials(proxy) ?? options.preemptiveAuthorization?.(proxy);
     for (let round = 0;; round++) {
       const request = connectRequest(target, options.userAgent, authorization);
       if (netLog !== undefined) logHead(netLog, "HTTP_TRANSACTION_SEND_TUNNEL_HEADERS", request);

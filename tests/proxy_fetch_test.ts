@@ -10,6 +10,7 @@ import { App, createSessionModule, type Session } from "../session/mod.ts";
 import { type OriginServer, startOrigin } from "./fixtures/origin_server.ts";
 import { type RunningServer, startMicrosocks, startTinyproxy } from "./fixtures/proxy_servers.ts";
 import { startSquid } from "./fixtures/squid.ts";
+import { authParams, digestResponseIsRight } from "./fixtures/auth_origin.ts";
 import { makeTestCertificates, type TestCertificates } from "./fixtures/tls_certs.ts";
 
 let partitions = 0;
@@ -288,6 +289,66 @@ describe("ses.fetch through real proxies", () => {
       await ses.closeAllConnections();
     } finally {
       await proxy.close();
+    }
+  });
+
+  it("a new tunnel carries the credentials a proxy took before at once (Basic, Digest)", async () => {
+    // Chromium's tunnel asks its auth controller for a token before the first CONNECT, and
+    // SelectPreemptiveAuth finds the proxy's cached identity (a proxy's protection space has
+    // no path), so the proxy is not made to answer 407 for each new connection.
+    const accepted = "HTTP/1.1 200 Connection established\r\n\r\n";
+    const basic = await startScriptedProxy((head) =>
+      head.includes(`Proxy-Authorization: Basic ${btoa("u:p")}`) ? accepted : PROXY_407
+    );
+    const digest = await startScriptedProxy((head) => {
+      const value = /^Proxy-Authorization: Digest (.*)$/m.exec(head)?.[1];
+      return value !== undefined && digestResponseIsRight(authParams(value), "CONNECT", "p")
+        ? accepted
+        : "HTTP/1.1 407 Proxy Authentication Required\r\n" +
+          'Proxy-Authenticate: Digest realm="d", nonce="n0", qop="auth"\r\n' +
+          "Content-Length: 0\r\n\r\n";
+    });
+    try {
+      for (const proxy of [basic, digest]) {
+        const ses = newSession();
+        ses.setCertificateVerifyProc(trustAll);
+        let asked = 0;
+        ses.on("login", (event, _details, _authInfo, callback) => {
+          asked++;
+          event.preventDefault();
+          callback("u", "p");
+        });
+        await ses.setProxy({
+          proxyRules: `https=127.0.0.1:${proxy.port}`,
+          proxyBypassRules: "<-loopback>",
+        });
+        for (const path of ["/one", "/two", "/three"]) {
+          assert.equal(
+            await (await ses.fetch(`https://localhost:${https.port}${path}`)).text(),
+            `secure ${path}`,
+          );
+          await ses.closeAllConnections();
+        }
+        assert.equal(asked, 1);
+        const sent = proxy.proxyAuthorizations();
+        assert.equal(sent.length, 4, "one 407, then one CONNECT per tunnel");
+        assert.deepEqual(sent[0], []);
+        if (proxy === digest) {
+          // The cached challenge's nonce, counted on.
+          assert.deepEqual(
+            sent.slice(1).map((lines) => authParams(lines[0]!.slice(27)).get("nc")),
+            ["00000001", "00000002", "00000003"],
+          );
+        } else {
+          assert.deepEqual(
+            sent.slice(1),
+            Array(3).fill([`Proxy-Authorization: Basic ${btoa("u:p")}`]),
+          );
+        }
+      }
+    } finally {
+      await basic.close();
+      await digest.close();
     }
   });
 
