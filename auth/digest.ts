@@ -58,8 +58,9 @@ const ALGORITHMS: Record<string, { hash: "md5" | "sha256"; session: boolean }> =
 };
 
 /**
- * Reads a parsed `Digest` challenge, or tells that it cannot be answered: no realm or nonce,
- * an algorithm other than the four above, or a `qop` list with neither `auth` nor `auth-int`.
+ * Reads a parsed `Digest` challenge, or tells that it cannot be answered: no nonce (or an
+ * empty one), an algorithm other than the four above, or a `qop` list with neither `auth` nor
+ * `auth-int`. A challenge without a realm has the realm `""`, as in Chromium.
  * `auth` is chosen when offered, as Chromium and curl do; Chromium answers a list of
  * `auth-int` alone in RFC 2069's form, which the server cannot accept, so @ses answers it.
  *
@@ -76,9 +77,11 @@ const ALGORITHMS: Record<string, { hash: "md5" | "sha256"; session: boolean }> =
  */
 export function readDigestChallenge(challenge: AuthChallenge): DigestChallenge | undefined {
   const { params } = challenge;
-  const realm = params.get("realm");
+  // Chromium's HttpAuthHandlerDigest::ParseChallenge requires a nonce and lets the realm
+  // default to empty, for servers that leave it out (crbug.com/20984).
+  const realm = params.get("realm") ?? "";
   const nonce = params.get("nonce");
-  if (challenge.scheme !== "digest" || realm === undefined || nonce === undefined) return undefined;
+  if (challenge.scheme !== "digest" || nonce === undefined || nonce === "") return undefined;
   const algorithm = params.get("algorithm") ?? "MD5";
   const known = ALGORITHMS[algorithm.toLowerCase()];
   if (!known) return undefined;

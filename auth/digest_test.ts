@@ -166,17 +166,35 @@ describe("Digest (RFC 7616)", () => {
     }
   });
 
-  it("refuses what it cannot answer: unknown qop and algorithms, no nonce", () => {
+  it("refuses what it cannot answer: unknown qop and algorithms, no nonce or an empty one", () => {
     for (
       const header of [
         'Digest realm="r", nonce="n", qop="auth-conf"',
         'Digest realm="r", nonce="n", algorithm=SHA-512-256',
         'Digest realm="r"',
+        'Digest realm="r", nonce=""',
       ]
     ) {
       assert.equal(readDigestChallenge(parseChallenges([header])[0]!), undefined, header);
     }
     assert.equal(challengeOf('Digest realm="r", nonce="n", stale=TRUE').stale, true);
+  });
+
+  it("takes a challenge without a realm as realm '', as Chromium's HttpAuthHandlerDigest", () => {
+    const challenge = challengeOf('Digest nonce="n", qop="auth"');
+    assert.equal(challenge.realm, "");
+    const value = digestAuthorization(challenge, "u", "p", {
+      method: "GET",
+      uri: "/",
+      nonceCount: 1,
+      cnonce: "c",
+    });
+    assert.equal(params(value).realm, "");
+    const md5 = (text: string) => createHash("md5").update(text).digest("hex");
+    assert.equal(
+      params(value).response,
+      md5(`${md5("u::p")}:n:00000001:c:auth:${md5("GET:/")}`),
+    );
   });
 
   it("never throws on arbitrary challenges and quotes whatever it echoes", () => {

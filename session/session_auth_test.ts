@@ -318,6 +318,24 @@ describe("HTTP authentication through ses.fetch", () => {
     });
   }
 
+  it("Digest without a realm: asked with realm '', answered with realm=\"\"", async () => {
+    // Chromium's HttpAuthHandlerDigest::ParseChallenge lets the realm default to empty (only
+    // the nonce is required), for servers that leave it out (crbug.com/20984).
+    const ses = newSession();
+    const calls = answerLogins(ses, ["alice", "wonder land"]);
+    const mark = origin.seen.length;
+    const response = await ses.fetch(`${origin.base}/digest/no-realm/a`);
+    assert.equal(await response.text(), "digest alice nc=00000001");
+    assert.deepEqual(calls.map((call) => call.authInfo.realm), [""]);
+    const sent = authParams(since(origin, mark)[1]!.authorization!.slice("Digest ".length));
+    assert.equal(sent.get("realm"), "");
+    assert.equal(
+      await (await ses.fetch(`${origin.base}/digest/no-realm/b`)).text(),
+      "digest alice nc=00000002",
+    );
+    assert.equal(calls.length, 1);
+  });
+
   it("Digest sends a non-ASCII user name as UTF-8 and hashes it so, as Chromium does", async () => {
     const ses = newSession();
     const user = "\u7528\u6237 J\u00e4s\u00f8n";
