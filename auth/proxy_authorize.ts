@@ -122,17 +122,23 @@ export function withProxyAuth(handshake: ProxyHandshake, policy: AuthPolicy): Pr
     const netLog = options.netLog?.sink.capturing && proxy.scheme !== "direct"
       ? proxyAuthNetLog(options.netLog, proxyTargetKey(proxy))
       : undefined;
+    // A handshake for no request (a preconnect) uses cached credentials only, as Chromium's
+    // preconnects have nobody to ask; the cache's go with the first CONNECT.
+    const { authorize, preemptiveAuthorization } = tunnelAuth(
+      options.url === undefined ? { ...policy, login: () => Promise.resolve(undefined) } : policy,
+      target,
+      options.url,
+      options.signal,
+      netLog,
+    );
+    const { untimed } = options;
     const done = handshake(socket, proxy, target, {
       ...options,
-      // A handshake for no request (a preconnect) uses cached credentials only, as Chromium's
-      // preconnects have nobody to ask; the cache's go with the first CONNECT.
-      ...tunnelAuth(
-        options.url === undefined ? { ...policy, login: () => Promise.resolve(undefined) } : policy,
-        target,
-        options.url,
-        options.signal,
-        netLog,
-      ),
+      // The handshake's timeout stops while 'login' waits for a person.
+      authorize: untimed === undefined
+        ? authorize
+        : (challenges, server) => untimed(authorize(challenges, server)),
+      preemptiveAuthorization,
     });
     return netLog === undefined ? done : done.finally(() => netLog.end());
   };

@@ -40,6 +40,13 @@ export interface ProxyHandshakeOptions {
   /** Answers proxy authentication challenges; without it a 407 fails the tunnel. */
   readonly authorize?: ProxyAuthorize;
   /**
+   * Waits for `waiting` without the handshake's timeout running meanwhile, as Chromium's
+   * `HttpProxyConnectJob` stops its timer while a person is asked for proxy credentials and
+   * starts it again with the answer. An authorizer that replaces `authorize` (one per
+   * handshake) runs its answers through it; none: waits count.
+   */
+  readonly untimed?: <T>(waiting: Promise<T>) => Promise<T>;
+  /**
    * The `Proxy-Authorization` value the first CONNECT carries before being asked (credentials
    * the auth cache holds for the proxy), or `undefined`; asked only when the proxy URI has no
    * credentials. Supplied with `authorize`, which a 407 then tells it was rejected.

@@ -3,7 +3,10 @@ import assert from "node:assert/strict";
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import { connect, createServer as createNetServer, type Socket } from "node:net";
 import { createServer as createTlsServer, type Server as TlsServer } from "node:tls";
+import { AuthCache, withProxyAuth } from "../auth/mod.ts";
 import { responseInfo } from "../core/response_info.ts";
+import { createFetchEntry, NetService } from "../net/mod.ts";
+import { tunnelHandshake } from "../proxy/mod.ts";
 import { SessionError } from "../core/session_error.ts";
 import { currentRuntime } from "../runtime/mod.ts";
 import { App, createSessionModule, type Session } from "../session/mod.ts";
@@ -349,6 +352,44 @@ describe("ses.fetch through real proxies", () => {
     } finally {
       await basic.close();
       await digest.close();
+    }
+  });
+
+  it("a CONNECT's handshake timeout does not run while 'login' waits for a person", async () => {
+    // Chromium's HttpProxyConnectJob stops its timer on a 407 while the user is asked
+    // (OnAuthChallenge), and starts it again with the answer. A session's handshake is
+    // wrapped by auth/ (withProxyAuth), whose authorizer the timer must not count.
+    const proxy = await startScriptedProxy((head) =>
+      head.includes(`Proxy-Authorization: Basic ${btoa("u:p")}`)
+        ? "HTTP/1.1 200 Connection established\r\n\r\n"
+        : PROXY_407
+    );
+    const asked: string[] = [];
+    const net = new NetService({
+      ca: [certs.ca.cert],
+      proxies: {
+        resolveProxies: () => [{ scheme: "http", host: "127.0.0.1", port: proxy.port }],
+      },
+      proxyHandshake: withProxyAuth(tunnelHandshake, {
+        cache: new AuthCache(),
+        // Slower than the 300 ms handshake bound, like a person typing a password.
+        login: async (details) => {
+          asked.push(details.url);
+          await new Promise((resolve) => setTimeout(resolve, 900));
+          return { username: "u", password: "p" };
+        },
+        ntlmAllowed: () => false,
+      }),
+      connectTimeouts: { proxyHandshakeMs: 300 },
+    });
+    try {
+      const fetch = createFetchEntry(net.transport, { nextId: () => 1 });
+      const url = `https://localhost:${https.port}/slow-login`;
+      assert.equal(await (await fetch(url)).text(), "secure /slow-login");
+      assert.deepEqual(asked, [url]);
+    } finally {
+      await net.closeAllConnections();
+      await proxy.close();
     }
   });
 
