@@ -40,8 +40,9 @@ export interface LoginDetails {
   /** The process that made the request; absent outside Electron's renderers. */
   readonly pid?: number;
   /**
-   * Whether this is the first time this request asks about this server or proxy; `false` when
-   * the credentials given before were rejected (answer `callback()` to stop trying).
+   * Whether this is the request's first prompt: `false` once it asked before, for this server
+   * or proxy (the credentials given were rejected: answer `callback()` to stop trying) or for
+   * another (a proxy, then the server), on any of its hops, as Chromium's URLLoader tells it.
    */
   readonly firstAuthAttempt: boolean;
   /**
@@ -96,6 +97,43 @@ export interface ChallengedRequest {
   readonly signal?: AbortSignal;
   /** The request body, for Digest's `qop=auth-int`; none is an empty one. */
   readonly body?: Uint8Array;
+  /**
+   * The request's own record of `'login'` prompts, shared by every controller of it (its
+   * server's on each hop, its proxies', its tunnels'); see {@linkcode requestLogins}. Without
+   * one the controller's own prompts count.
+   */
+  readonly logins?: RequestLogins;
+}
+
+/** Whether a request has asked `'login'` yet, whoever asked (see {@linkcode requestLogins}). */
+export interface RequestLogins {
+  /** Set once the request's first prompt was made. */
+  asked: boolean;
+}
+
+const LOGINS = new WeakMap<object, RequestLogins>();
+
+/**
+ * The `'login'` record of a request, by an object that is the same for all its hops and
+ * connections (its URL chain): `firstAuthAttempt` is true for its first prompt only, whether a
+ * proxy or the server asks, as Chromium's URLLoader passes `first_auth_attempt_` to each
+ * `OnAuthRequired` and clears it after the first.
+ *
+ * @param request The request's key.
+ * @returns Its record, made on first use.
+ *
+ * @example
+ * ```ts
+ * import { requestLogins } from "./auth_controller.ts";
+ * const chain = ["https://a.test/"];
+ * requestLogins(chain).asked = true;
+ * console.log(requestLogins(chain).asked, requestLogins([]).asked); // true false
+ * ```
+ */
+export function requestLogins(request: object): RequestLogins {
+  let logins = LOGINS.get(request);
+  if (logins === undefined) LOGINS.set(request, logins = { asked: false });
+  return logins;
 }
 
 /** A header value to retry with. */
@@ -352,11 +390,14 @@ export class AuthController {
       if (cached) return cached.credentials;
     }
     if (this.#prompts >= MAX_LOGIN_PROMPTS) return undefined;
+    const { logins } = request;
     const details: LoginDetails = {
       url: request.url,
-      firstAuthAttempt: this.#prompts++ === 0,
+      firstAuthAttempt: logins === undefined ? this.#prompts === 0 : !logins.asked,
       responseHeaders: headerRecord(headers),
     };
+    this.#prompts++;
+    if (logins !== undefined) logins.asked = true;
     const { isProxy, port } = this.#target;
     // Electron shows Chromium's challenger, a SchemeHostPort, whose host keeps IPv6 brackets.
     const host = this.#target.host.includes(":") ? `[${this.#target.host}]` : this.#target.host;

@@ -19,6 +19,7 @@ import {
   type AuthTarget,
   type ChallengedRequest,
   type ChallengeHeaders,
+  requestLogins,
 } from "./auth_controller.ts";
 import { proxyCredentials, proxyTarget, proxyTargetKey } from "./proxy_target.ts";
 import { discardBody } from "../core/discard_body.ts";
@@ -138,6 +139,8 @@ async function authenticate(
     signal: context.signal,
     // A streamed body is never answered (it cannot be resent), so bytes or none are all here.
     body: context.body instanceof Uint8Array ? context.body : undefined,
+    // The URL chain is the request's across hops, and reaches its tunnels' handshakes too.
+    logins: requestLogins(context.urlChain),
   };
   // A caller's own Authorization wins over ours on every send (Chromium merges the request's
   // extra headers last), so answering a 401 could only loop: such a 401 is the caller's.

@@ -31,6 +31,8 @@ export {
   type LoginDetails,
   type LoginHandler,
   MAX_LOGIN_PROMPTS,
+  type RequestLogins,
+  requestLogins,
 } from "./auth_controller.ts";
 export { authMiddleware, type AuthMiddlewareOptions, MAX_AUTH_ROUNDS } from "./auth_middleware.ts";
 export { authHeadersStage } from "./auth_headers_stage.ts";

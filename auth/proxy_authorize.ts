@@ -9,7 +9,7 @@
 import type { ProxyAuthorize, ProxyHandshake, ProxyTarget } from "../core/proxy_handshake.ts";
 import type { ProxyServer } from "../core/proxy_resolver_like.ts";
 import { rawHeaderValues } from "../core/raw_header_values.ts";
-import { AuthController, type AuthPolicy } from "./auth_controller.ts";
+import { AuthController, type AuthPolicy, requestLogins } from "./auth_controller.ts";
 import { type AuthNetLog, proxyAuthNetLog } from "./auth_net_log.ts";
 import {
   proxyCredentials,
@@ -52,7 +52,7 @@ export function createProxyAuthorize(
   signal?: AbortSignal,
   netLog?: AuthNetLog,
 ): ProxyAuthorize {
-  return tunnelAuth(policy, target, url, signal, netLog).authorize;
+  return tunnelAuth(policy, target, { url, signal, netLog }).authorize;
 }
 
 /**
@@ -62,9 +62,12 @@ export function createProxyAuthorize(
 function tunnelAuth(
   policy: AuthPolicy,
   target: ProxyTarget,
-  url: string | undefined,
-  signal: AbortSignal | undefined,
-  netLog: AuthNetLog | undefined,
+  { url, signal, netLog, urlChain }: {
+    url?: string;
+    signal?: AbortSignal;
+    netLog?: AuthNetLog;
+    urlChain?: readonly string[];
+  },
 ): {
   authorize: ProxyAuthorize;
   preemptiveAuthorization: (proxy: ProxyServer) => string | undefined;
@@ -78,6 +81,7 @@ function tunnelAuth(
     method: "CONNECT",
     uri: authority,
     signal,
+    logins: urlChain && requestLogins(urlChain),
   };
   const controllerFor = (proxy: ProxyEndpoint) =>
     controller ??= new AuthController(proxyTarget(proxy), policy, proxyCredentials(proxy), netLog);
@@ -124,12 +128,11 @@ export function withProxyAuth(handshake: ProxyHandshake, policy: AuthPolicy): Pr
       : undefined;
     // A handshake for no request (a preconnect) uses cached credentials only, as Chromium's
     // preconnects have nobody to ask; the cache's go with the first CONNECT.
+    const { url, signal, urlChain } = options;
     const { authorize, preemptiveAuthorization } = tunnelAuth(
-      options.url === undefined ? { ...policy, login: () => Promise.resolve(undefined) } : policy,
+      url === undefined ? { ...policy, login: () => Promise.resolve(undefined) } : policy,
       target,
-      options.url,
-      options.signal,
-      netLog,
+      { url, signal, netLog, urlChain },
     );
     const { untimed } = options;
     const done = handshake(socket, proxy, target, {

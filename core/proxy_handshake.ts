@@ -67,6 +67,12 @@ export interface ProxyHandshakeOptions {
    */
   readonly url?: string;
   /**
+   * The URL chain of that request (the request context's own array, one object across its
+   * hops and connections), by which the auth subsystem knows the request (whether it asked
+   * `'login'` before); none for a preconnect.
+   */
+  readonly urlChain?: readonly string[];
+  /**
    * The session's User-Agent, which an HTTP CONNECT carries after `Proxy-Connection`, as
    * Chromium's `HttpProxyClientSocket` sends its network context's (proxies log it, and squid's
    * `browser` ACLs match it); none sends no `User-Agent`.

@@ -282,6 +282,7 @@ async function connectTunnel(
               untimed,
               reconnect,
               url: requestUrl(options.urlChain),
+              urlChain: options.urlChain,
             });
           },
           timeouts.proxyHandshakeMs,

@@ -133,7 +133,17 @@ describe("ses.fetch through real proxies", () => {
     certs = makeTestCertificates();
     http = await startEchoHttp();
     https = await startOrigin({
-      fetch: (request) => new Response(`secure ${new URL(request.url).pathname}`),
+      // Under /ask/ the origin wants Basic u:s, as a server behind an authenticating proxy.
+      fetch: (request) => {
+        const { pathname } = new URL(request.url);
+        return pathname.startsWith("/ask/") &&
+            request.headers.get("authorization") !== `Basic ${btoa("u:s")}`
+          ? new Response("who?", {
+            status: 401,
+            headers: { "www-authenticate": 'Basic realm="origin"' },
+          })
+          : new Response(`secure ${pathname}`);
+      },
     }, {
       tls: certs.server,
     });
@@ -390,6 +400,54 @@ describe("ses.fetch through real proxies", () => {
     } finally {
       await net.closeAllConnections();
       await proxy.close();
+    }
+  });
+
+  it("firstAuthAttempt is the request's: only its first prompt, the proxy's, says true", async () => {
+    // Chromium's URLLoader passes first_auth_attempt_ to every OnAuthRequired and clears it
+    // after the first, whoever asks: a proxy's 407 then the server's 401 of the same request
+    // are true then false (and the next request starts again).
+    const tunnel = await startScriptedProxy((head) =>
+      head.includes(`Proxy-Authorization: Basic ${btoa("u:p")}`)
+        ? "HTTP/1.1 200 Connection established\r\n\r\n"
+        : PROXY_407
+    );
+    const forward = await startScriptedProxy((head) =>
+      !head.includes(`Proxy-Authorization: Basic ${btoa("u:p")}`)
+        ? PROXY_407
+        : head.includes(`Authorization: Basic ${btoa("u:s")}`)
+        ? "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nin"
+        : 'HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic realm="origin"\r\n' +
+          "Content-Length: 0\r\n\r\n"
+    );
+    try {
+      for (
+        const [proxy, url] of [
+          [tunnel, `https://localhost:${https.port}/ask/a`],
+          [forward, "http://origin.test/ask/a"],
+        ] as const
+      ) {
+        const ses = newSession();
+        ses.setCertificateVerifyProc(trustAll);
+        const asked: string[] = [];
+        ses.on("login", (event, details, authInfo, callback) => {
+          event.preventDefault();
+          asked.push(`${authInfo.isProxy ? "proxy" : "server"} ${details.firstAuthAttempt}`);
+          callback("u", authInfo.isProxy ? "p" : "s");
+        });
+        await ses.setProxy({
+          proxyRules: `127.0.0.1:${proxy.port}`,
+          proxyBypassRules: "<-loopback>",
+        });
+        const response = await ses.fetch(url);
+        assert.equal(response.status, 200, url);
+        await response.body?.cancel();
+        assert.deepEqual(asked, ["proxy true", "server false"], url);
+        await ses.closeAllConnections();
+      }
+    } finally {
+      await tunnel.close();
+      await forward.close();
     }
   });
 
