@@ -92,17 +92,6 @@ export class AuthCache {
   }
 
   /**
-   * Finds a Basic entry of a target whatever its realm: what a proxy, whose protection space has
-   * no path, gets before it asks.
-   *
-   * @param target The proxy's key.
-   * @returns The entry, or `undefined`.
-   */
-  lookupBasic(target: string): AuthCacheEntry | undefined {
-    return this.#used(this.#byTarget.get(target)?.find((entry) => entry.scheme === "basic"));
-  }
-
-  /**
    * Finds what a proxy, whose protection space has no path, gets before it asks: its newest
    * Basic identity, or Digest one with a challenge to answer again (Chromium's `LookupByPath`
    * with the proxy's empty path; NTLM needs a fresh challenge).

@@ -55,7 +55,10 @@ export {
   readNtlmChallenge,
 } from "./ntlm.ts";
 export { NtlmAllowlist } from "./ntlm_allowlist.ts";
-export { preemptiveProxyAuthorization } from "./preemptive_proxy_authorization.ts";
+export {
+  preemptiveProxyAuthorization,
+  type ProxiedRequest,
+} from "./preemptive_proxy_authorization.ts";
 export { createProxyAuthorize, withProxyAuth } from "./proxy_authorize.ts";
 export {
   proxyCredentials,

@@ -37,9 +37,13 @@ export interface HttpTransportOptions {
   proxies: ProxyResolverLike;
   /**
    * The `Proxy-Authorization` to send before a forward proxy asks (credentials the auth cache
-   * holds for it), as Chromium's preemptive proxy auth; `undefined` for none.
+   * holds for it), as Chromium's preemptive proxy auth; `undefined` for none. It gets the
+   * request's method and its path and query (Digest's `uri`).
    */
-  proxyAuthorization?: (proxy: ProxyServer) => string | undefined;
+  proxyAuthorization?: (
+    proxy: ProxyServer,
+    request: { readonly method: string; readonly uri: string },
+  ) => string | undefined;
 }
 
 /** Errors on a reused keep-alive socket that mean the server closed it before our request. */
@@ -338,7 +342,12 @@ async function send(
       ? `${url.protocol}//${url.host}${originForm}`
       : originForm;
     const sent = lease.route === "forward"
-      ? withProxyAuthorization(options, lease, withProxyConnection(headers))
+      ? withProxyAuthorization(
+        options,
+        lease,
+        { method: request.method, uri: originForm },
+        withProxyConnection(headers),
+      )
       : headers;
     const body = uploadBody(options, context.body, abortable);
     const release = pin === undefined ? lease.release : releaseToPin(pin, lease, context);
@@ -449,13 +458,15 @@ function withProxyConnection(headers: [string, string][]): [string, string][] {
 function withProxyAuthorization(
   options: HttpTransportOptions,
   lease: Lease,
+  request: { method: string; uri: string },
   headers: [string, string][],
 ): [string, string][] {
-  const value = options.proxyAuthorization?.(lease.proxy);
   if (
-    value === undefined ||
+    options.proxyAuthorization === undefined ||
     headers.some(([name]) => name.toLowerCase() === "proxy-authorization")
   ) return headers;
+  const value = options.proxyAuthorization(lease.proxy, request);
+  if (value === undefined) return headers;
   return [...headers, ["Proxy-Authorization", value]];
 }
 

@@ -567,6 +567,46 @@ describe("ses.fetch through real proxies", () => {
     }
   });
 
+  it("sends cached Digest credentials to a forward proxy before it asks again", async () => {
+    // Chromium's SelectPreemptiveAuth makes a Digest handler from the cached challenge with the
+    // next nonce count (HttpAuthCache::Entry::IncrementNonceCount), for a forward proxy too,
+    // whose Digest uri is the request's path (HttpAuthHandlerDigest::GetRequestMethodAndPath).
+    const proxy = await startScriptedProxy((head) => {
+      const value = /^Proxy-Authorization: Digest (.*)$/m.exec(head)?.[1];
+      const params = value === undefined ? undefined : authParams(value);
+      return params !== undefined &&
+          params.get("uri") === head.split(" ")[1]!.replace(/^http:\/\/[^/]+/, "") &&
+          digestResponseIsRight(params, head.split(" ")[0]!, "p")
+        ? "HTTP/1.1 200 OK\r\nContent-Length: 7\r\n\r\nthrough"
+        : "HTTP/1.1 407 Proxy Authentication Required\r\n" +
+          'Proxy-Authenticate: Digest realm="fwd", nonce="n0", qop="auth"\r\n' +
+          "Content-Length: 0\r\n\r\n";
+    });
+    try {
+      const ses = newSession();
+      let asked = 0;
+      ses.on("login", (event, _details, _authInfo, callback) => {
+        asked++;
+        event.preventDefault();
+        callback("u", "p");
+      });
+      await ses.setProxy({ proxyRules: `http://127.0.0.1:${proxy.port}` });
+      for (const path of ["/one", "/two?x=1", "/three"]) {
+        assert.equal(await (await ses.fetch(`http://origin.test${path}`)).text(), "through");
+      }
+      assert.equal(asked, 1);
+      const sent = proxy.proxyAuthorizations();
+      assert.equal(sent.length, 4, "one 407, then each request answered at once");
+      assert.deepEqual(
+        sent.slice(1).map((lines) => authParams(lines[0]!.slice(27)).get("nc")),
+        ["00000001", "00000002", "00000003"],
+      );
+      await ses.closeAllConnections();
+    } finally {
+      await proxy.close();
+    }
+  });
+
   it("asks 'login' for a CONNECT proxy's Digest challenge (squid)", async () => {
     const squid = await startSquid("digest");
     try {
