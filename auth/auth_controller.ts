@@ -144,7 +144,10 @@ export interface AuthAnswer {
   readonly pinConnection: boolean;
 }
 
-/** How often the `'login'` event is asked per request and target (Chromium asks a person). */
+/**
+ * How often one controller (one server or proxy of one hop or tunnel) asks the `'login'`
+ * event: Chromium asks a person, who gives up; a program answering wrong would loop.
+ */
 export const MAX_LOGIN_PROMPTS = 3;
 /** How often a `stale=true` Digest challenge is answered with the same credentials. */
 const MAX_STALE_RETRIES = 2;
