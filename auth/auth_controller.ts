@@ -258,6 +258,19 @@ export class AuthController {
   }
 
   /**
+   * Takes a cached identity that went before any challenge without this controller (a forward
+   * proxy's, which the transport adds) as its own answer: the 407 that follows rejects it, and
+   * it is dropped from the cache rather than offered again.
+   *
+   * @param entry The cache entry that was sent.
+   */
+  sentBefore(entry: AuthCacheEntry): void {
+    const { scheme, realm, credentials } = entry;
+    this.#cacheTried.add(`${realm}\n${scheme}`);
+    this.#sent = { scheme, realm, credentials, entry };
+  }
+
+  /**
    * Answers a 401 or 407.
    *
    * @param values The `WWW-Authenticate` (or `Proxy-Authenticate`) values, one per line.

@@ -21,6 +21,7 @@ import {
   type ChallengeHeaders,
   requestLogins,
 } from "./auth_controller.ts";
+import { takePreemptiveProxySend } from "./preemptive_proxy_authorization.ts";
 import { proxyCredentials, proxyTarget, proxyTargetKey } from "./proxy_target.ts";
 import { discardBody } from "../core/discard_body.ts";
 import { hasUserinfo } from "../core/userinfo.ts";
@@ -176,6 +177,12 @@ async function authenticate(
       proxy = new AuthController(proxyTarget(via, key), options, proxyCredentials(via), proxyLog);
       proxyKey = key;
     }
+    // Without an answer of ours, the transport may have sent the cache's credentials for this
+    // proxy: they are what the 407 rejects.
+    const cached = proxyAuthorization === undefined
+      ? takePreemptiveProxySend(context.urlChain, key)
+      : undefined;
+    if (cached !== undefined) proxy.sentBefore(cached);
     return proxy.respond(
       challengeValues(response, "proxy-authenticate"),
       challenged,

@@ -38,11 +38,16 @@ export interface HttpTransportOptions {
   /**
    * The `Proxy-Authorization` to send before a forward proxy asks (credentials the auth cache
    * holds for it), as Chromium's preemptive proxy auth; `undefined` for none. It gets the
-   * request's method and its path and query (Digest's `uri`).
+   * request's method, its path and query (Digest's `uri`) and its URL chain (the request, by
+   * which the auth stage learns what was sent).
    */
   proxyAuthorization?: (
     proxy: ProxyServer,
-    request: { readonly method: string; readonly uri: string },
+    request: {
+      readonly method: string;
+      readonly uri: string;
+      readonly urlChain: readonly string[];
+    },
   ) => string | undefined;
 }
 
@@ -345,7 +350,7 @@ async function send(
       ? withProxyAuthorization(
         options,
         lease,
-        { method: request.method, uri: originForm },
+        { method: request.method, uri: originForm, urlChain: context.urlChain },
         withProxyConnection(headers),
       )
       : headers;
@@ -458,7 +463,7 @@ function withProxyConnection(headers: [string, string][]): [string, string][] {
 function withProxyAuthorization(
   options: HttpTransportOptions,
   lease: Lease,
-  request: { method: string; uri: string },
+  request: { method: string; uri: string; urlChain: readonly string[] },
   headers: [string, string][],
 ): [string, string][] {
   if (

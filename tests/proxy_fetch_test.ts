@@ -567,6 +567,41 @@ describe("ses.fetch through real proxies", () => {
     }
   });
 
+  it("a forward proxy's 407 to cached credentials drops them at once and asks 'login'", async () => {
+    // Chromium's controller knows its preemptive identity (IDENT_SRC_PATH_LOOKUP) and drops
+    // it from the cache on the 407 that rejects it (InvalidateRejectedAuthFromCache): the
+    // stale password is not sent a second time before the user is asked.
+    let password = "one";
+    const proxy = await startScriptedProxy((head) =>
+      head.includes(`Proxy-Authorization: Basic ${btoa(`u:${password}`)}`)
+        ? "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
+        : PROXY_407
+    );
+    try {
+      const ses = newSession();
+      const answers = ["one", "two"];
+      const asked: boolean[] = [];
+      ses.on("login", (event, details, _authInfo, callback) => {
+        event.preventDefault();
+        asked.push(details.firstAuthAttempt);
+        callback("u", answers.shift() ?? "none");
+      });
+      await ses.setProxy({ proxyRules: `http://127.0.0.1:${proxy.port}` });
+      assert.equal(await (await ses.fetch("http://origin.test/one")).text(), "ok");
+      password = "two";
+      const mark = proxy.heads.length;
+      assert.equal(await (await ses.fetch("http://origin.test/two")).text(), "ok");
+      assert.deepEqual(
+        proxy.proxyAuthorizations().slice(mark),
+        ["one", "two"].map((word) => [`Proxy-Authorization: Basic ${btoa(`u:${word}`)}`]),
+      );
+      assert.deepEqual(asked, [true, true]);
+      await ses.closeAllConnections();
+    } finally {
+      await proxy.close();
+    }
+  });
+
   it("sends cached Digest credentials to a forward proxy before it asks again", async () => {
     // Chromium's SelectPreemptiveAuth makes a Digest handler from the cached challenge with the
     // next nonce count (HttpAuthCache::Entry::IncrementNonceCount), for a forward proxy too,
