@@ -19,8 +19,12 @@ export interface DigestChallenge {
   readonly nonce: string;
   /** Echoed back untouched, if the server sent it. */
   readonly opaque?: string;
-  /** The algorithm as the server spelled it (echoed back); MD5 when absent. */
-  readonly algorithm: string;
+  /**
+   * The algorithm the server named, spelled as Chromium's `AlgorithmToString` (`MD5`,
+   * `MD5-sess`, `SHA-256`, `SHA-256-sess`) and sent back so; `undefined` when it named none
+   * (MD5, and no `algorithm` sent back).
+   */
+  readonly algorithm?: string;
   /** `node:crypto` hash name: `md5` or `sha256`. */
   readonly hash: "md5" | "sha256";
   /** Whether the algorithm is a `-sess` variant. */
@@ -50,11 +54,11 @@ export interface DigestRequest {
   readonly body?: Uint8Array;
 }
 
-const ALGORITHMS: Record<string, { hash: "md5" | "sha256"; session: boolean }> = {
-  "md5": { hash: "md5", session: false },
-  "md5-sess": { hash: "md5", session: true },
-  "sha-256": { hash: "sha256", session: false },
-  "sha-256-sess": { hash: "sha256", session: true },
+const ALGORITHMS: Record<string, { name: string; hash: "md5" | "sha256"; session: boolean }> = {
+  "md5": { name: "MD5", hash: "md5", session: false },
+  "md5-sess": { name: "MD5-sess", hash: "md5", session: true },
+  "sha-256": { name: "SHA-256", hash: "sha256", session: false },
+  "sha-256-sess": { name: "SHA-256-sess", hash: "sha256", session: true },
 };
 
 /**
@@ -82,8 +86,8 @@ export function readDigestChallenge(challenge: AuthChallenge): DigestChallenge |
   const realm = params.get("realm") ?? "";
   const nonce = params.get("nonce");
   if (challenge.scheme !== "digest" || nonce === undefined || nonce === "") return undefined;
-  const algorithm = params.get("algorithm") ?? "MD5";
-  const known = ALGORITHMS[algorithm.toLowerCase()];
+  const named = params.get("algorithm");
+  const known = ALGORITHMS[(named ?? "md5").toLowerCase()];
   if (!known) return undefined;
   const qopList = params.get("qop");
   let qop: "auth" | "auth-int" | undefined;
@@ -97,7 +101,7 @@ export function readDigestChallenge(challenge: AuthChallenge): DigestChallenge |
     realm,
     nonce,
     opaque: params.get("opaque"),
-    algorithm,
+    algorithm: named === undefined ? undefined : known.name,
     hash: known.hash,
     session: known.session,
     qop,
@@ -160,8 +164,11 @@ export function digestAuthorization(
     ? h(`${ha1}:${nonce}:${nc}:${cnonce}:${qop}:${ha2}`)
     : h(`${ha1}:${nonce}:${ha2}`);
   const user = challenge.userhash ? h(`${userBytes}:${realm}`) : userBytes;
+  // Chromium's AssembleCredentials names the algorithm only when the server did.
   let value = `Digest username=${quote(user)}, realm=${quote(realm)}, nonce=${quote(nonce)}, ` +
-    `uri=${quote(request.uri)}, algorithm=${challenge.algorithm}, response=${quote(response)}`;
+    `uri=${quote(request.uri)}` +
+    (challenge.algorithm === undefined ? "" : `, algorithm=${challenge.algorithm}`) +
+    `, response=${quote(response)}`;
   if (challenge.opaque !== undefined) value += `, opaque=${quote(challenge.opaque)}`;
   if (qop !== undefined) value += `, qop=${qop}, nc=${nc}, cnonce=${quote(cnonce)}`;
   if (challenge.userhash) value += ", userhash=true";

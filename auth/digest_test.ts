@@ -115,10 +115,29 @@ describe("Digest (RFC 7616)", () => {
     ));
     assert.equal(old.qop, undefined);
     assert.equal(old.nc, undefined);
-    assert.equal(old.algorithm, "MD5");
     const sess = challengeOf('Digest realm="r", nonce="n", qop=auth, algorithm=MD5-sess');
     assert.equal(sess.session, true);
     assert.equal(sess.hash, "md5");
+  });
+
+  it("names the algorithm only when the server did, in its canonical spelling, as Chromium", () => {
+    // HttpAuthHandlerDigest::AssembleCredentials writes algorithm= only for a specified one,
+    // as AlgorithmToString spells it.
+    const sent = (challenge: string) =>
+      params(digestAuthorization(challengeOf(challenge), "u", "p", {
+        method: "GET",
+        uri: "/",
+        nonceCount: 1,
+        cnonce: "c",
+      })).algorithm;
+    assert.equal(sent('Digest realm="r", nonce="n", qop=auth'), undefined);
+    assert.equal(sent('Digest realm="r", nonce="n", qop=auth, algorithm=md5'), "MD5");
+    assert.equal(sent('Digest realm="r", nonce="n", qop=auth, algorithm="md5-SESS"'), "MD5-sess");
+    assert.equal(sent('Digest realm="r", nonce="n", qop=auth, algorithm=sha-256'), "SHA-256");
+    assert.equal(
+      sent('Digest realm="r", nonce="n", qop=auth, algorithm=Sha-256-Sess'),
+      "SHA-256-sess",
+    );
   });
 
   it("escapes quotes and backslashes of the user name", () => {
