@@ -188,6 +188,7 @@ export class AuthController {
   #policy: AuthPolicy;
   #explicit: Credentials | undefined;
   #explicitGiven: boolean;
+  #explicitBasicSent = false;
   #sent: Sent | undefined;
   #cacheTried = new Set<string>();
   #prompts = 0;
@@ -219,14 +220,19 @@ export class AuthController {
    * The value to send before any challenge, when the cache has an identity whose paths cover
    * the request's, or, for a proxy (whose protection space has no path), any identity of it
    * (Basic, and Digest with its last nonce and the next count), as Chromium's
-   * `SelectPreemptiveAuth`. Nothing when credentials were given with the URL or proxy URI:
-   * they wait for the challenge.
+   * `SelectPreemptiveAuth`. Credentials given with a URL wait for the challenge; those of a
+   * proxy URI go as Basic (as curl sends `-x user:pass@proxy`'s), and a Basic challenge that
+   * follows has refused them, so they then answer only another scheme.
    *
    * @param request The request (a server's needs its `path`).
    * @returns The header value, or `undefined`.
    */
   preemptive(request: ChallengedRequest): string | undefined {
-    if (this.#explicitGiven) return undefined;
+    if (this.#explicitGiven) {
+      if (!this.#target.isProxy || this.#explicit === undefined) return undefined;
+      this.#explicitBasicSent = true;
+      return basicAuthorization(this.#explicit.username, this.#explicit.password);
+    }
     const { cache } = this.#policy;
     const entry = this.#target.isProxy
       ? cache.lookupPreemptiveProxy(this.#target.key)
@@ -394,7 +400,7 @@ export class AuthController {
     request: ChallengedRequest,
     headers: ChallengeHeaders,
   ): Promise<Credentials | undefined> {
-    if (this.#explicit) {
+    if (this.#explicit && !(scheme === "basic" && this.#explicitBasicSent)) {
       const explicit = this.#explicit;
       this.#explicit = undefined;
       return explicit;

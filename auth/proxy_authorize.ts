@@ -92,7 +92,8 @@ function tunnelAuth(
       return (await controllerFor(proxy).respond(values, request, lines))?.value;
     },
     preemptiveAuthorization: (proxy) =>
-      proxy.scheme === "direct" || policy.cache.size === 0
+      proxy.scheme === "direct" ||
+        (policy.cache.size === 0 && proxyCredentials(proxy) === undefined)
         ? undefined
         : controllerFor(proxy).preemptive(request),
   };

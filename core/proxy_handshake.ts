@@ -47,9 +47,10 @@ export interface ProxyHandshakeOptions {
    */
   readonly untimed?: <T>(waiting: Promise<T>) => Promise<T>;
   /**
-   * The `Proxy-Authorization` value the first CONNECT carries before being asked (credentials
-   * the auth cache holds for the proxy), or `undefined`; asked only when the proxy URI has no
-   * credentials. Supplied with `authorize`, which a 407 then tells it was rejected.
+   * The `Proxy-Authorization` value the first CONNECT carries before being asked (the proxy
+   * URI's credentials, or those the auth cache holds for the proxy), or `undefined`; without
+   * it the proxy URI's credentials go as Basic. Supplied with `authorize`, which a 407 then
+   * tells it was rejected.
    */
   readonly preemptiveAuthorization?: (proxy: ProxyServer) => string | undefined;
   /**

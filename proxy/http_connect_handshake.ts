@@ -1,8 +1,9 @@
 /**
  * The HTTP CONNECT tunnel handshake (RFC 9110 §9.3.6), as Chromium's
- * `HttpProxyClientSocket` runs it: `CONNECT host:port HTTP/1.1`, credentials from the proxy URI
- * sent at once as `Proxy-Authorization: Basic` (else what `preemptiveAuthorization` gives, as
- * Chromium's auth controller sends cached credentials), a 407 answered through `authorize` on the same
+ * `HttpProxyClientSocket` runs it: `CONNECT host:port HTTP/1.1`, with what
+ * `preemptiveAuthorization` gives (the proxy URI's credentials, or cached ones, as Chromium's
+ * auth controller sends them) or else the proxy URI's credentials as `Proxy-Authorization:
+ * Basic`, a 407 answered through `authorize` on the same
  * connection (or, when the proxy closes it, on a new one from `reconnect`), anything but 2xx
  * failing with Chromium's codes. While a net log captures, each CONNECT request and reply is
  * logged as `HTTP_TRANSACTION_SEND_TUNNEL_HEADERS` / `HTTP_TRANSACTION_READ_TUNNEL_RESPONSE_HEADERS`.
@@ -56,7 +57,11 @@ export const httpConnectHandshake: ProxyHandshake = async (socket, proxy, target
   let reader = new SocketReader(current, options.signal);
   const netLog = options.netLog?.sink.capturing ? options.netLog : undefined;
   try {
-    let authorization = basicCredentials(proxy) ?? options.preemptiveAuthorization?.(proxy);
+    // The authorizer's own first answer, when it has one, so that a 407 tells it what was
+    // refused; without one the proxy URI's credentials go as Basic.
+    let authorization = options.preemptiveAuthorization
+      ? options.preemptiveAuthorization(proxy)
+      : basicCredentials(proxy);
     for (let round = 0;; round++) {
       const request = connectRequest(target, options.userAgent, authorization);
       if (netLog !== undefined) logHead(netLog, "HTTP_TRANSACTION_SEND_TUNNEL_HEADERS", request);

@@ -451,6 +451,51 @@ describe("ses.fetch through real proxies", () => {
     }
   });
 
+  it("a proxy URI's credentials go once as Basic, then answer only another scheme", async () => {
+    // The URI's Basic goes with the first CONNECT (as curl -x user:pass@proxy sends it); a 407
+    // for Basic has refused them, so 'login' is asked rather than the same header sent again,
+    // while a Digest proxy still gets them in its scheme.
+    const accepted = "HTTP/1.1 200 Connection established\r\n\r\n";
+    const basic = await startScriptedProxy((head) =>
+      head.includes(`Proxy-Authorization: Basic ${btoa("u:right")}`) ? accepted : PROXY_407
+    );
+    const digest = await startScriptedProxy((head) => {
+      const value = /^Proxy-Authorization: Digest (.*)$/m.exec(head)?.[1];
+      return value !== undefined && digestResponseIsRight(authParams(value), "CONNECT", "right")
+        ? accepted
+        : "HTTP/1.1 407 Proxy Authentication Required\r\n" +
+          'Proxy-Authenticate: Digest realm="d", nonce="n0", qop="auth"\r\n' +
+          "Content-Length: 0\r\n\r\n";
+    });
+    try {
+      for (
+        const [proxy, password, prompts] of [[basic, "wrong", 1], [digest, "right", 0]] as const
+      ) {
+        const ses = newSession();
+        ses.setCertificateVerifyProc(trustAll);
+        let asked = 0;
+        ses.on("login", (event, _details, _authInfo, callback) => {
+          asked++;
+          event.preventDefault();
+          callback("u", "right");
+        });
+        await ses.setProxy({
+          proxyRules: `https=http://u:${password}@127.0.0.1:${proxy.port}`,
+          proxyBypassRules: "<-loopback>",
+        });
+        const url = `https://localhost:${https.port}/uri-credentials`;
+        assert.equal(await (await ses.fetch(url)).text(), "secure /uri-credentials");
+        assert.equal(asked, prompts);
+        const sent = proxy.proxyAuthorizations().map((lines) => lines[0]?.slice(21, 27));
+        assert.deepEqual(sent, ["Basic ", proxy === basic ? "Basic " : "Digest"]);
+        await ses.closeAllConnections();
+      }
+    } finally {
+      await basic.close();
+      await digest.close();
+    }
+  });
+
   it("a preconnect through a proxy that asks for credentials asks no one", async () => {
     // Chromium's preconnects use cached proxy credentials only: nobody made a request to be
     // asked for, least of all when a server's Link header triggered it.
