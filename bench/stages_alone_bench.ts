@@ -23,7 +23,7 @@ import type { FetchLike } from "../core/middleware.ts";
 import { setResponseInfo } from "../core/response_info.ts";
 import type { StreamSocket } from "../core/stream_socket.ts";
 import { CookieJar } from "../cookies/mod.ts";
-import { appendMissingHeaders, type SessionFetch } from "../net/mod.ts";
+import { appendMissingHeaders, type SessionFetch, TransportSecurityState } from "../net/mod.ts";
 import { exchange } from "../net/http1_client.ts";
 import { buildSessionPipeline, type SessionPipelineDeps } from "../session/session_pipeline.ts";
 import { WebRequest } from "../web_request/mod.ts";
@@ -144,6 +144,8 @@ function pipeline(active: Active): SessionFetch {
     onPreconnectHint: () => {},
     httpCache: new HttpCache({ directory: null, enabled: active.cache ?? false }).middleware,
     webRequest,
+    // As every session has it: the HSTS stage with no host known.
+    transportSecurity: new TransportSecurityState({ path: null }),
   };
   return buildSessionPipeline(deps).fetch;
 }

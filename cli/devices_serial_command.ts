@@ -5,9 +5,9 @@
  * @module
  */
 
-import { statSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { parseArgs } from "node:util";
-import type { SessionModule } from "../session/mod.ts";
+import { isTtyDevice, type SessionModule } from "../session/mod.ts";
 import { usageLine } from "./usage_error.ts";
 import { terminalText } from "./terminal_text.ts";
 
@@ -29,7 +29,7 @@ export interface DevicesSerialOutput {
  * @param session The `session` module.
  * @param args The arguments after `devices serial`.
  * @param output Where to print.
- * @returns 0; 1 when an `--add` path does not exist or is no character device (the other ports
+ * @returns 0; 1 when an `--add` path does not exist or is no tty device (the other ports
  * are still listed); 2 for bad arguments.
  *
  * @example
@@ -65,16 +65,15 @@ export async function runDevicesSerial(
     output.err(`ses devices serial: ${(error as Error).message}`);
     return 2;
   }
-  // The enumerator lists an added path only while it is a character device: say so rather
-  // than omit it.
+  // The enumerator lists an added path only while it is a tty device: say so rather than omit
+  // it.
   let status = 0;
   for (const path of values.add) {
-    const stats = statSync(path, { throwIfNoEntry: false });
-    if (stats?.isCharacterDevice()) continue;
+    if (await isTtyDevice(path)) continue;
     output.err(
-      stats === undefined
-        ? `ses devices serial: no device at "${path}"`
-        : `ses devices serial: "${path}" is not a character device`,
+      existsSync(path)
+        ? `ses devices serial: "${path}" is not a tty device`
+        : `ses devices serial: no device at "${path}"`,
     );
     status = 1;
   }

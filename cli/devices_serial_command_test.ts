@@ -46,18 +46,20 @@ describe("ses devices serial", { skip: platform() === "linux" ? false : "needs L
     assert.ok(Array.isArray(JSON.parse(json.out[0]!)));
   });
 
-  it("names an added path that is no device (a file, a directory) and does not list it", async () => {
+  it("names an added path that is no tty (a file, a directory, /dev/null) and does not list it", async () => {
     const dir = mkdtempSync(join(tmpdir(), "ses-serial-cli-"));
     const file = join(dir, "ttyFILE");
     writeFileSync(file, "");
     try {
-      const text = await run(["--add", file, "--add", dir]);
+      const text = await run(["--add", file, "--add", dir, "--add", "/dev/null"]);
       assert.equal(text.code, 1);
       assert.deepEqual(text.err, [
-        `ses devices serial: "${file}" is not a character device`,
-        `ses devices serial: "${dir}" is not a character device`,
+        `ses devices serial: "${file}" is not a tty device`,
+        `ses devices serial: "${dir}" is not a tty device`,
+        'ses devices serial: "/dev/null" is not a tty device',
       ]);
       assert.ok(!text.out.some((line) => line.startsWith("ttyFILE")), text.out.join("\n"));
+      assert.ok(!text.out.some((line) => line.startsWith("null")), text.out.join("\n"));
     } finally {
       rmSync(dir, { recursive: true });
     }

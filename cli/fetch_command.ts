@@ -11,6 +11,7 @@ import { Writable } from "node:stream";
 import { headerLines } from "../core/header_lines.ts";
 import { responseInfo } from "../core/response_info.ts";
 import { SessionError } from "../core/session_error.ts";
+import { withoutUserinfo } from "../core/userinfo.ts";
 import type { SessionEvents, SessionModule } from "../session/mod.ts";
 import type { FetchArgs, FetchData } from "./parse_fetch_args.ts";
 import { EXIT_INTERRUPTED } from "./download_command.ts";
@@ -39,11 +40,13 @@ export interface FetchOutput {
  * URL, `fromCache` whether the HTTP cache answered, `headers` `[name, value]` pairs in `-i`'s order, `bodySize` in bytes, `body` the body as
  * text, or `bodyBase64` for one that is not UTF-8, or with `-o` `output`, the file it went
  * to; after a network failure `{url, error}`, with Chromium's `net::` name (`net::ERR_ABORTED`
- * after Ctrl-C).
+ * after Ctrl-C), and `failedUrl` between them when a hop after a redirect failed (the URL
+ * given is `url`), which the line on `output.info` names too.
  *
  * @returns The exit code: 0 for any HTTP response, 1 for a network failure (a request
  * `--block` cancels fails with `net::ERR_BLOCKED_BY_CLIENT`; a 401 that `-u`'s credentials did
- * not satisfy is a response, exit 0) or a request the arguments make
+ * not satisfy is a response, exit 0; a body that fails midway leaves the bytes received in an
+ * `-o` file, which the line calls incomplete) or a request the arguments make
  * invalid (a bad URL, method or header, a `-d` with GET, a `-d @FILE` that cannot be read, an
  * `-o` or `--netlog` file that cannot be written), 2 for a `--block` pattern that is not a Chrome match pattern, 130 after Ctrl-C
  * (`output.onInterrupt`): the request is aborted, the `--netlog` log is closed whole, and an `-o`
@@ -121,8 +124,14 @@ export async function runFetch(
   }
   const answerProxy = args.proxyUser && proxyLogin(args.proxyUser);
   if (answerProxy) ses.on("login", answerProxy);
+  // The URL each hop of a redirect went to, so that a failure names the one that failed (a
+  // transport failure carries no URL of its own).
+  let hop = args.url;
+  ses.webRequest.onBeforeRedirect((details) => hop = details.redirectURL);
   const interrupted = new AbortController();
   const removeInterrupt = output.onInterrupt?.(() => interrupted.abort(INTERRUPT)) ?? (() => {});
+  // Whether the head came, so that an -o file holds what came of its body.
+  let headed = false;
   try {
     const body = args.data && await requestBody(args.data, output.readStdin);
     const response = await ses.fetch(args.user ? withUser(args.url, args.user) : args.url, {
@@ -134,6 +143,7 @@ export async function runFetch(
       // The fetch standard allows only-if-cached with same-origin mode alone.
       ...(args.cache === "only-if-cached" ? { mode: "same-origin" as const } : {}),
     });
+    headed = true;
     if (args.json) {
       await writeLine(output.body, JSON.stringify(await jsonSummary(response, args.output)));
       return 0;
@@ -151,14 +161,10 @@ export async function runFetch(
       }
       output.info("");
     }
-    const sink = args.output
-      ? Writable.toWeb(createWriteStream(args.output)) as WritableStream<Uint8Array>
-      : output.body;
     // HEAD, 204 and 304 have no body: an empty one ends at once (and `-o` leaves an empty file).
-    await (response.body ?? new Blob().stream()).pipeTo(sink, {
-      preventClose: !args.output,
-      preventAbort: !args.output,
-    });
+    const received = response.body ?? new Blob().stream();
+    if (args.output) await saveBody(received, args.output);
+    else await received.pipeTo(output.body, { preventClose: true, preventAbort: true });
     return 0;
   } catch (error) {
     if (error === INTERRUPT) {
@@ -171,9 +177,23 @@ export async function runFetch(
       return EXIT_INTERRUPTED;
     }
     if (SessionError.is(error)) {
-      output.info(`ses fetch: ${error.message} (${args.url})`);
+      // The URL that failed: the error's own (a refused redirect names its target), else the
+      // last hop reached; never the credentials -u put in the URL.
+      const failed = withoutUserinfo(error.url ?? hop);
+      const redirected = !sameUrl(failed, args.url);
+      // A body that failed midway leaves the bytes received in the -o file, as curl leaves
+      // them, and says so as Ctrl-C does.
+      const cut = headed && args.output ? `; ${args.output} is incomplete` : "";
+      output.info(
+        `ses fetch: ${error.message} (${
+          redirected ? `${failed}, redirected from ${args.url}` : args.url
+        })${cut}`,
+      );
       if (args.json) {
-        await writeLine(output.body, JSON.stringify({ url: args.url, error: error.message }));
+        const summary = redirected
+          ? { url: args.url, failedUrl: failed, error: error.message }
+          : { url: args.url, error: error.message };
+        await writeLine(output.body, JSON.stringify(summary));
       }
       return 1;
     }
@@ -185,6 +205,7 @@ export async function runFetch(
     removeInterrupt();
     if (args.block.length > 0) ses.webRequest.onBeforeRequest(null);
     if (args.omitHeaders !== undefined) ses.webRequest.onBeforeSendHeaders(null);
+    ses.webRequest.onBeforeRedirect(null);
     await ses.closeAllConnections();
     if (args.netlog !== undefined) await ses.netLog.stopLogging();
   }
@@ -246,8 +267,23 @@ async function jsonSummary(
       },
     }),
   );
-  await counted.pipeTo(Writable.toWeb(createWriteStream(file)) as WritableStream<Uint8Array>);
+  await saveBody(counted, file);
   return { ...head, bodySize, output: file };
+}
+
+/**
+ * Writes a body to a file. A body that fails midway leaves the bytes received in it, written
+ * out before the failure goes on, as curl leaves them: aborting the file's stream would drop
+ * the writes still pending.
+ */
+async function saveBody(body: ReadableStream<Uint8Array>, file: string): Promise<void> {
+  const sink = Writable.toWeb(createWriteStream(file)) as WritableStream<Uint8Array>;
+  try {
+    await body.pipeTo(sink, { preventAbort: true });
+  } catch (error) {
+    await sink.close().catch(() => {});
+    throw error;
+  }
 }
 
 // One line on the body stream, which stays open (it is standard output).
@@ -292,6 +328,15 @@ function proxyLogin(user: { username: string; password: string }): SessionEvents
 
 // The abort reason of Ctrl-C, which the fetch and the body's stream reject with.
 const INTERRUPT = new Error("interrupted");
+
+// Whether two spellings name one URL (`http://a.test` is `http://a.test/`).
+function sameUrl(a: string, b: string): boolean {
+  try {
+    return new URL(a).href === withoutUserinfo(new URL(b).href);
+  } catch {
+    return a === b;
+  }
+}
 
 // Errors the arguments cause: fetch's TypeErrors (a bad URL, method or header name, a body with
 // GET) and the file system's (an `-o` path that cannot be written). They get a message, not a

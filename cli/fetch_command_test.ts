@@ -316,6 +316,80 @@ describe("ses fetch", () => {
     }
   });
 
+  it("names the hop that failed after a redirect, in the line and in --json", async () => {
+    // curl names the host it could not reach; after a redirect that is not the URL given.
+    const server = createServer((request, response) => {
+      if (request.url === "/away") {
+        response.writeHead(302, { location: "http://127.0.0.1:4/gone" }).end();
+      } else if (request.url === "/twice") response.writeHead(302, { location: "/away" }).end();
+      else response.writeHead(302, { location: "app://bundle/" }).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const module = sessions();
+      const run = async (argv: string[]) => {
+        const { info, output, text } = collect();
+        assert.equal(await runFetch(module, parseFetchArgs(argv), output), 1);
+        return { line: info.at(-1), json: text() === "" ? undefined : JSON.parse(text()) };
+      };
+      assert.equal(
+        (await run([`${base}/twice`])).line,
+        `ses fetch: net::ERR_CONNECTION_REFUSED (http://127.0.0.1:4/gone, redirected from ${base}/twice)`,
+      );
+      assert.deepEqual((await run(["--json", `${base}/away`])).json, {
+        url: `${base}/away`,
+        failedUrl: "http://127.0.0.1:4/gone",
+        error: "net::ERR_CONNECTION_REFUSED",
+      });
+      // A redirect the session refuses names where it led.
+      assert.equal(
+        (await run([`${base}/unsafe`])).line,
+        `ses fetch: net::ERR_UNSAFE_REDIRECT (app://bundle/, redirected from ${base}/unsafe)`,
+      );
+      // A failure of the URL given says it alone, as before.
+      assert.equal(
+        (await run(["http://127.0.0.1:4/"])).line,
+        "ses fetch: net::ERR_CONNECTION_REFUSED (http://127.0.0.1:4/)",
+      );
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it("says an -o file is incomplete when the body fails midway, keeping the bytes received", async () => {
+    // A Content-Length of 100 and 10 bytes, then the connection closes.
+    const server = createNetServer((socket) => {
+      socket.once("data", () => {
+        socket.end("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n0123456789");
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+      const file = join(mkdtempSync(join(tmpdir(), "ses-cli-cut-")), "cut.bin");
+      for (const json of [false, true]) {
+        const { info, output } = collect();
+        const args = parseFetchArgs([...(json ? ["--json"] : []), "-o", file, url]);
+        assert.equal(await runFetch(sessions(), args, output), 1);
+        assert.equal(
+          info.at(-1),
+          `ses fetch: net::ERR_CONTENT_LENGTH_MISMATCH (${url}); ${file} is incomplete`,
+        );
+        assert.equal(readFileSync(file, "utf8"), "0123456789");
+      }
+      // Refused before any head: no file was written, nothing is said of it.
+      const { info, output } = collect();
+      const missing = join(mkdtempSync(join(tmpdir(), "ses-cli-cut-")), "none.bin");
+      const refused = parseFetchArgs(["-o", missing, "http://127.0.0.1:4/"]);
+      assert.equal(await runFetch(sessions(), refused, output), 1);
+      assert.equal(info.at(-1), "ses fetch: net::ERR_CONNECTION_REFUSED (http://127.0.0.1:4/)");
+      assert.equal(existsSync(missing), false);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
   it("reports a network failure with Chromium's name and exit code 1", async () => {
     const { info, output } = collect();
     const args = parseFetchArgs(["--partition", "scratch", "http://does-not-exist.invalid/"]);

@@ -58,6 +58,9 @@ describe("ses", () => {
       const lines = result.stdout.trimEnd().split("\n");
       assert.equal(lines[0], "usage:");
       assert.ok(lines.slice(1).every((line) => /^ {2}ses \S|^ {4,}/.test(line)), result.stdout);
+      // A terminal's 100 columns, so no line wraps mid-word.
+      const long = lines.filter((line) => line.length > 100);
+      assert.deepEqual(long, [], `${command}: lines past 100 columns`);
       assert.ok(lines.slice(1).some((line) => line.startsWith(`  ses ${command} `)));
       assert.ok(!result.stdout.includes("ses demo"), `${command}: ${result.stdout}`);
       for (const name of names) assert.ok(result.stdout.includes(name), `${command} ${name}`);

@@ -6,7 +6,8 @@
  */
 
 import { rawHeaderValues } from "./raw_header_values.ts";
-import { responseInfo } from "./response_info.ts";
+import { objectSlot } from "./object_slot.ts";
+import { responseInfo, setResponseInfo } from "./response_info.ts";
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
@@ -53,7 +54,7 @@ export function redirectLocation(response: Response): string {
 /**
  * Whether the redirect stage follows `response` to `request`: a redirect status with a
  * Location, and a request whose redirect mode is not `manual` (`error` counts: the stage
- * refuses it).
+ * refuses it), or an internal redirect (followed in every mode).
  *
  * @param request The request the response answers.
  * @param response The response.
@@ -67,6 +68,90 @@ export function redirectLocation(response: Response): string {
  * ```
  */
 export function isFollowedRedirect(request: Request, response: Response): boolean {
-  return isRedirectStatus(response.status) && request.redirect !== "manual" &&
+  return isRedirectStatus(response.status) &&
+    (request.redirect !== "manual" || isInternalRedirect(response)) &&
     redirectLocation(response) !== "";
+}
+
+// A slot, not a WeakMap: see object_slot.ts.
+const internal = objectSlot<Response, true>("internal redirect");
+
+/**
+ * Marks a redirect the network stack made itself (Chromium's `URLRequestRedirectJob`: the
+ * HSTS upgrade's `307 Internal Redirect`): followed whatever the request's redirect mode, as
+ * no server asked for it.
+ *
+ * @param response The synthetic redirect.
+ * @returns The same response.
+ *
+ * @example
+ * ```ts
+ * import { isFollowedRedirect, markInternalRedirect } from "./redirect.ts";
+ * const upgrade = markInternalRedirect(
+ *   new Response(null, { status: 307, headers: { location: "https://a.test/" } }),
+ * );
+ * console.log(isFollowedRedirect(new Request("http://a.test/", { redirect: "manual" }), upgrade)); // true
+ * ```
+ */
+export function markInternalRedirect(response: Response): Response {
+  internal.set(response, true);
+  return response;
+}
+
+/**
+ * Whether the network stack made this redirect itself (see {@linkcode markInternalRedirect}).
+ *
+ * @param response A response.
+ * @returns `true` for an internal redirect.
+ *
+ * @example
+ * ```ts
+ * import { isInternalRedirect } from "./redirect.ts";
+ * console.log(isInternalRedirect(new Response(null, { status: 307 }))); // false
+ * ```
+ */
+export function isInternalRedirect(response: Response): boolean {
+  return internal.get(response) === true;
+}
+
+/**
+ * The `307 Internal Redirect` the network stack answers with in place of a server, as Chromium's
+ * `RedirectUtil::SynthesizeRedirectResponse` builds it for a webRequest redirect and an HSTS
+ * upgrade: `Location`, `Cross-Origin-Resource-Policy: Cross-Origin` and
+ * `Non-Authoritative-Reason` naming who made it, with a response record of no peer.
+ *
+ * @param location The absolute URL to go to.
+ * @param reason Chromium's reason: `WebRequest API`, `HSTS`.
+ * @returns The response, no body.
+ *
+ * @example
+ * ```ts
+ * import { synthesizeRedirectResponse } from "./redirect.ts";
+ * const response = synthesizeRedirectResponse("https://a.test/", "HSTS");
+ * console.log(response.status, response.statusText, response.headers.get("non-authoritative-reason"));
+ * // 307 Internal Redirect HSTS
+ * ```
+ */
+export function synthesizeRedirectResponse(location: string, reason: string): Response {
+  const rawHeaders: Array<[string, string]> = [
+    ["Location", location],
+    ["Cross-Origin-Resource-Policy", "Cross-Origin"],
+    ["Non-Authoritative-Reason", reason],
+  ];
+  const response = new Response(null, {
+    status: 307,
+    statusText: "Internal Redirect",
+    headers: rawHeaders,
+  });
+  setResponseInfo(response, {
+    httpVersion: "1.1",
+    statusLine: "HTTP/1.1 307 Internal Redirect",
+    rawHeaders,
+    remoteAddress: "",
+    remotePort: 0,
+    proxy: { scheme: "direct" },
+    connectionReused: false,
+    fromCache: false,
+  });
+  return response;
 }

@@ -33,7 +33,8 @@ export interface ResponseInfo {
   /**
    * `true` when a protocol handler (or a `file:` read) answered in place of the network: such
    * an answer never meets the network's own steps, like HTTP auth (Chromium's auth controllers
-   * live in HttpNetworkTransaction, which a handler's loader never reaches).
+   * live in HttpNetworkTransaction, which a handler's loader never reaches) and content
+   * decoding (URLRequestHttpJob's).
    */
   readonly fromHandler?: true;
 }

@@ -65,4 +65,8 @@ export type {
   SerialLineSettings,
   SerialSignalChanges,
 } from "../core/serial_io.ts";
-export { enumerateSerialPorts, type EnumerateSerialPortsOptions } from "./serial_enumerator.ts";
+export {
+  enumerateSerialPorts,
+  type EnumerateSerialPortsOptions,
+  isTtyDevice,
+} from "./serial_enumerator.ts";

@@ -8,12 +8,11 @@
 
 import { type FSWatcher, watch } from "node:fs";
 import { setTimeout } from "node:timers";
-import { stat } from "node:fs/promises";
 import { basename, dirname } from "node:path";
 import type { SerialIo } from "../core/serial_io.ts";
 import { DEFAULT_ORIGIN, originUrl, requestOrigin } from "./permissions.ts";
 import { valueDict } from "./_value_dict.ts";
-import { enumerateSerialPorts } from "./serial_enumerator.ts";
+import { enumerateSerialPorts, isTtyDevice } from "./serial_enumerator.ts";
 import { SerialPort, type SerialPortRecord } from "./serial_port.ts";
 
 /** A port as Electron lists it in `select-serial-port` and the port events. */
@@ -225,10 +224,6 @@ function unsignedShort(value: unknown): number {
  * Electron's chooser order (`SerialChooserController::OnGetDevices`): by the path's base name;
  * the whole path breaks ties, so the order is total.
  */
-function isCharacterDevice(path: string): Promise<boolean> {
-  return stat(path).then((stats) => stats.isCharacterDevice(), () => false);
-}
-
 function byPortName(a: SerialPortRecord, b: SerialPortRecord): number {
   const [left, right] = [basename(a.path), basename(b.path)];
   if (left !== right) return left < right ? -1 : 1;
@@ -351,7 +346,8 @@ export class Serial extends EventTarget {
 
   /**
    * Adds a device path the enumerator cannot see (a pty, a socat link, a device in a
-   * container); it is listed while it is a character device. An @ses addition.
+   * container); it is listed while it is a tty device (a pty, or a character device of sysfs's
+   * tty class: not `/dev/null`). An @ses addition.
    *
    * @param path An absolute device path.
    * @throws {TypeError} When `path` is not an absolute path.
@@ -583,9 +579,9 @@ export class Serial extends EventTarget {
     const found = await (this.#init.enumerate ?? enumerateSerialPorts)();
     const byPath = new Map(found.map((record) => [record.path, record]));
     for (const path of this.#paths) {
-      // Only a character device (a tty, a pty, a socat link to one) is a port; a file or a
-      // directory at the path is not, as Chromium's enumerator lists tty devices only.
-      if (!byPath.has(path) && await isCharacterDevice(path)) byPath.set(path, { path });
+      // Only a tty (a serial device, a pty, a socat link to one) is a port; a file, a directory
+      // or another character device (/dev/null) is not, as Chromium's enumerator lists ttys only.
+      if (!byPath.has(path) && await isTtyDevice(path)) byPath.set(path, { path });
     }
     const initial = !this.#scanned;
     this.#scanned = true;

@@ -110,3 +110,44 @@ export async function enumerateSerialPorts(
     a.path < b.path ? -1 : a.path > b.path ? 1 : 0
   );
 }
+
+/** Unix98 pty slaves (`/dev/pts/N`): majors 136–143, devpts nodes with no sysfs entry. */
+const PTY_SLAVE_MAJORS = { first: 136, last: 143 };
+
+/**
+ * Whether a path is a tty device node, the only kind Chromium's enumerator lists: a pty slave,
+ * or a character device whose `/sys/dev/char/MAJOR:MINOR/subsystem` is the tty class. A
+ * character device of another class (`/dev/null`, `/dev/random`) is not a port. Nothing is
+ * opened: opening a serial port raises DTR, which resets many boards.
+ *
+ * @param path The device path (symlinks followed).
+ * @param sysDevChar The sysfs directory of character devices; default `/sys/dev/char`.
+ * @returns `false` also when the path does not exist.
+ *
+ * @example
+ * ```ts
+ * import { isTtyDevice } from "./serial_enumerator.ts";
+ * console.log(await isTtyDevice("/dev/null")); // false
+ * ```
+ */
+export async function isTtyDevice(path: string, sysDevChar = "/sys/dev/char"): Promise<boolean> {
+  let rdev: number;
+  try {
+    const stats = await stat(path);
+    if (!stats.isCharacterDevice()) return false;
+    rdev = stats.rdev;
+  } catch {
+    return false;
+  }
+  // glibc's gnu_dev_major/gnu_dev_minor split of a 64-bit dev_t, on a number below 2^53.
+  const high = Math.floor(rdev / 2 ** 32);
+  const low = rdev >>> 0;
+  const major = ((low >>> 8) & 0xfff) | (high & ~0xfff);
+  const minor = (low & 0xff) | ((low >>> 12) & ~0xff);
+  if (major >= PTY_SLAVE_MAJORS.first && major <= PTY_SLAVE_MAJORS.last) return true;
+  try {
+    return basename(await realpath(join(sysDevChar, `${major}:${minor}`, "subsystem"))) === "tty";
+  } catch {
+    return false;
+  }
+}

@@ -5,6 +5,7 @@ import { platform, tmpdir } from "node:os";
 import { join } from "node:path";
 import { createLibcSerialIo, currentRuntime, openPtyPair } from "../runtime/mod.ts";
 import { ElectronEvent } from "../core/electron_event.ts";
+import { isTtyDevice } from "./serial_enumerator.ts";
 import { TypedEmitter } from "../core/typed_emitter.ts";
 import {
   Serial,
@@ -324,17 +325,37 @@ describe("Serial", () => {
     },
   );
 
-  it("lists an added path only while it is a character device (not a file or a directory)", async () => {
+  it("lists an added path only while it is a tty (not a file, a directory or /dev/null)", async () => {
     const { serial } = setup([]);
     const dir = mkdtempSync(join(tmpdir(), "ses-serial-"));
+    const pty = await openPtyPair(currentRuntime());
     try {
       writeFileSync(join(dir, "ttyFILE"), "");
       serial.addPortPath(join(dir, "ttyFILE"));
       serial.addPortPath(dir);
       serial.addPortPath("/dev/null");
-      assert.deepEqual((await serial.listPorts()).map((port) => port.portName), ["null"]);
+      serial.addPortPath(pty.path);
+      const name = pty.path.split("/").at(-1)!;
+      assert.deepEqual((await serial.listPorts()).map((port) => port.portName), [name]);
     } finally {
+      pty.main.close();
       rmSync(dir, { recursive: true });
+    }
+  });
+
+  it("tells a tty from another character device by sysfs class, and a pty by its major", async () => {
+    // /dev/tty is 5:0, sysfs's tty class; /dev/null and /dev/zero are the mem class.
+    assert.equal(await isTtyDevice("/dev/tty"), true);
+    assert.equal(await isTtyDevice("/dev/null"), false);
+    assert.equal(await isTtyDevice("/dev/zero"), false);
+    assert.equal(await isTtyDevice("/dev/ses-no-such-device"), false);
+    // Without sysfs, only a pty (devpts, no sysfs node) is still known to be one.
+    const pty = await openPtyPair(runtime);
+    try {
+      assert.equal(await isTtyDevice(pty.path, "/nonexistent"), true);
+      assert.equal(await isTtyDevice("/dev/tty", "/nonexistent"), false);
+    } finally {
+      pty.main.close();
     }
   });
 

@@ -73,7 +73,8 @@ const ILLEGAL_AT_END = /[\s.]$/u;
  * `GetSuggestedFilenameImpl` (net/base/filename_util_internal.cc): the `Content-Disposition`
  * name (`filename*` first), else the URL's last path segment (%-decoded), else
  * `defaultName`. The result is one path component and never a path: separators become `_`,
- * leading and trailing dots and spaces go, control and format characters (NUL, the RTL
+ * dots at either end go and whitespace at either end becomes `_` (`name. ` → `name._`, as
+ * Chromium's POSIX builds name it), control and format characters (NUL, the RTL
  * override U+202E) and `"*:<>?|` become `_`, Windows device names (`CON`, `lpt1.txt`) get a
  * leading `_`. A name from the URL without an extension gets the MIME type's (`.txt`), and
  * so does one from a URL with a query (a generator), unless its extension fits the type. A
@@ -137,9 +138,14 @@ function fileNameFromUrl(url: string): { name: string; generator: boolean } {
   return { name, generator: name !== "" && parsed.search !== "" };
 }
 
-/** Chromium's `SanitizeGeneratedFileName`, with its Windows trailing-dot rule applied always. */
+/**
+ * Chromium's `SanitizeGeneratedFileName` as its POSIX builds run it: dots go from both ends and
+ * separators become `_`. A space left at the end (`name. `) becomes `_` by the illegal-at-end
+ * rule after it, so no name ends in a dot or a space on any system (Windows builds
+ * also turn each trailing dot and space into `_` first; the outcome differs only in how many).
+ */
 function sanitize(name: string): string {
-  return name.replace(/[ .]+$/, "").replace(/^\.+|\.+$/g, "").replace(/[/\\]/g, "_");
+  return name.replace(/^\.+|\.+$/g, "").replace(/[/\\]/g, "_");
 }
 
 function withMimeExtension(name: string, mimeType: string, overwrite: boolean): string {

@@ -53,7 +53,10 @@ describe("generateFileName", () => {
       [`attachment; filename*=UTF-8''x%E2%80%AEgpj.exe`, "x_gpj.exe"],
       [`attachment; filename="CON"`, "_CON"],
       [`attachment; filename="lpt1.txt"`, "_lpt1.txt"],
-      [`attachment; filename="name. . ."`, "name"],
+      // Chromium's POSIX builds: dots trimmed at the ends, then a last space becomes '_'.
+      [`attachment; filename="name. . ."`, "name. ._"],
+      [`attachment; filename="name ..."`, "name_"],
+      [`attachment; filename="name. "`, "name._"],
       [`attachment; filename="..."`, "download"],
       [`attachment; filename="a:b*c?.txt"`, "a_b_c_.txt"],
     ];

@@ -12,6 +12,7 @@ import {
 } from "node:zlib";
 import type { Transform } from "node:stream";
 import type { Middleware } from "../core/middleware.ts";
+import { responseInfo } from "../core/response_info.ts";
 import { SessionError } from "../core/session_error.ts";
 import { GzipHeaderReader } from "./_gzip_header.ts";
 import { responseWithBody } from "./response_with_body.ts";
@@ -48,6 +49,9 @@ export const MAX_CONTENT_CODINGS = 16;
  *   (`ERR_CONTENT_LENGTH_MISMATCH`, `ERR_INCOMPLETE_CHUNKED_ENCODING`) but the decoded length
  *   equals `Content-Length` (servers that declare the uncompressed size), the body ends
  *   cleanly. Applied when there is one content coding.
+ *
+ * A response made in this process (`ResponseInfo.fromHandler`: a protocol handler's, a file's)
+ * is not decoded, as Chromium's decoding belongs to its HTTP job alone.
  *
  * More than {@linkcode MAX_CONTENT_CODINGS} codings reject with
  * `net::ERR_CONTENT_DECODING_INIT_FAILED`. A gzip body without the gzip magic bytes, or corrupt
@@ -90,6 +94,10 @@ function decodeResponse(
   // Most responses are not encoded: settle them before splitting anything.
   const header = response.headers.get("content-encoding");
   if (header === null || response.body === null || request.method === "HEAD") return response;
+  // Chromium decodes only what its HTTP job read (URLRequestHttpJob::SetUpSourceStream): a
+  // protocol handler's or a file's answer goes on as given, as from Electron's URL loader
+  // factories; a handler returning another fetch's Response has its body decoded already.
+  if (responseInfo(response)?.fromHandler) return response;
   const codings = header.split(",").map((coding) => coding.trim().toLowerCase())
     .filter((coding) => coding !== "");
   if (codings.length === 0) return response;

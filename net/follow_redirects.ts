@@ -8,7 +8,7 @@
 import type { FetchLike, Middleware, RequestContext } from "../core/middleware.ts";
 import { SessionError } from "../core/session_error.ts";
 import { setResponseUrlChain } from "../core/url_chain.ts";
-import { isFollowedRedirect, redirectLocation } from "../core/redirect.ts";
+import { isFollowedRedirect, isInternalRedirect, redirectLocation } from "../core/redirect.ts";
 import { setResponseUrl } from "../core/response_url.ts";
 import { withoutUserinfo } from "../core/userinfo.ts";
 import { discardBody } from "../core/discard_body.ts";
@@ -117,7 +117,7 @@ async function follow(
   let response = redirect;
   for (let hops = 0; isFollowedRedirect(request, response); hops++) {
     await discardBody(response);
-    if (request.redirect === "error") {
+    if (request.redirect === "error" && !isInternalRedirect(response)) {
       throw new TypeError(`Redirect from "${current.url}" refused: redirect mode is "error"`);
     }
     if (hops >= MAX_REDIRECTS) {
@@ -125,7 +125,7 @@ async function follow(
     }
     const target = redirectTarget(current, redirectLocation(response), rules);
     rules.onRedirect?.({ request: current, response, redirectUrl: target }, context);
-    current = nextHop(current, response.status, target, context);
+    current = nextHop(current, response, target, context);
     if (context.answeredHeaders !== undefined) context.answeredHeaders = undefined;
     context.defaultHeaders = rules.defaults && defaultsForHop(rules.defaults, current.url);
     response = await next(current, context);
@@ -159,10 +159,11 @@ function redirectTarget(current: Request, location: string, rules: HopRules): UR
 
 function nextHop(
   current: Request,
-  status: number,
+  response: Response,
   target: URL,
   context: RequestContext,
 ): Request {
+  const status = response.status;
   // A webRequest answer on this hop changed the request's own headers: the next hop starts
   // from them, spelled as answered (see RequestContext.answeredHeaders).
   const answered = context.answeredHeaders;
@@ -180,11 +181,15 @@ function nextHop(
     // Origin goes with anything but GET and HEAD, so a method change drops it
     // (RedirectUtil::UpdateHttpRequest).
     headers.delete("origin");
-  } else if (context.body instanceof ReadableStream) {
-    // A streamed upload has been consumed by the first hop and cannot be sent again.
+  } else if (context.body instanceof ReadableStream && !isInternalRedirect(response)) {
+    // A streamed upload has been consumed by the first hop and cannot be sent again (an
+    // internal redirect, made before anything was sent, has read none of it).
     throw new SessionError("ERR_UPLOAD_STREAM_REWIND_NOT_SUPPORTED", { url: target.href });
   }
-  if (target.origin !== new URL(current.url).origin) {
+  // A URL of a non-special scheme (a custom protocol's app://h/a) has an opaque origin, which
+  // is same-origin with nothing, not even the same URL (url::IsSameOriginWith).
+  const from = new URL(current.url).origin;
+  if (from === "null" || target.origin !== from) {
     headers.delete("authorization");
     // A cross-origin hop must not carry the first origin's Origin, or a POST could be bounced
     // back to it as if that origin sent it (RedirectUtil::UpdateHttpRequest, the fetch

@@ -116,6 +116,21 @@ describe("followRedirects", () => {
     assert.deepEqual(seen.map((hop) => hop.auth), ["Basic eDp5", "Basic eDp5", "Basic eDp5", null]);
   });
 
+  it("takes a custom scheme's hop for cross-origin, its origin being opaque", async () => {
+    const seen: (string | null)[][] = [];
+    const run = compose([followRedirects({ isSchemeAllowed: () => true })], (request) => {
+      seen.push([request.headers.get("authorization"), request.headers.get("origin")]);
+      return Promise.resolve(
+        new URL(request.url).pathname === "/a"
+          ? new Response(null, { status: 307, headers: { location: "app://h/b" } })
+          : new Response("b"),
+      );
+    });
+    const headers = { authorization: "Basic eDp5", origin: "app://h" };
+    await run(new Request("app://h/a", { method: "POST", body: "x", headers }), context());
+    assert.deepEqual(seen, [["Basic eDp5", "app://h"], [null, "null"]]);
+  });
+
   it("rejects unsafe and invalid locations", async () => {
     const { run } = origin();
     await assert.rejects(

@@ -323,16 +323,21 @@ async function send(
   const pin = context.connectionPin;
   for (;;) {
     const held = pin === undefined ? undefined : takePinned(pin);
-    const lease = held ??
-      await (netLog
-        ? loggedStep(
-          netLog,
-          "HTTP_STREAM_REQUEST",
-          () => undefined,
-          () => acquireConnection(options, connectors, url, proxies, step),
-          (lease) => streamParams(lease),
-        )
-        : acquireConnection(options, connectors, url, proxies, step));
+    let lease: Lease;
+    try {
+      lease = held ??
+        await (netLog
+          ? loggedStep(
+            netLog,
+            "HTTP_STREAM_REQUEST",
+            () => undefined,
+            () => acquireConnection(options, connectors, url, proxies, step),
+            (lease) => streamParams(lease),
+          )
+          : acquireConnection(options, connectors, url, proxies, step));
+    } catch (error) {
+      throw withRequestUrl(error, url);
+    }
     if (netLog && lease.reused) {
       netLog.sink.add({
         type: "SOCKET_POOL_REUSED_AN_EXISTING_SOCKET",
@@ -403,9 +408,24 @@ async function send(
       // Chromium does, unless the upload was a stream that cannot be replayed.
       const retry = lease.reused && SessionError.is(error) && STALE_SOCKET_ERRORS.has(error.code) &&
         !(context.body instanceof ReadableStream) && !abortable?.aborted;
-      if (!retry) throw error;
+      if (!retry) throw withRequestUrl(error, url);
     }
   }
+}
+
+/**
+ * A connection's failure names the request it failed: the connect steps know only the origin,
+ * and one connect attempt's error may reach several waiting requests, so each gets its own copy
+ * (stack and cause kept) rather than one object whose `url` the first would set for all.
+ */
+function withRequestUrl(error: unknown, url: URL): unknown {
+  if (!SessionError.is(error) || error.url !== undefined) return error;
+  const named = new SessionError(error.code, {
+    url: url.href,
+    ...("cause" in error ? { cause: error.cause } : {}),
+  });
+  named.stack = error.stack;
+  return named;
 }
 
 // What the stream request ended with: the route and the peer (HttpStreamRequest's

@@ -64,6 +64,16 @@ export {
 } from "./follow_redirects.ts";
 export { type HostCachePolicy, HostResolver, type ResolvedAddress } from "./host_resolver.ts";
 export { createHttpTransport, type HttpTransportOptions } from "./http_transport.ts";
+export { hstsStage } from "./hsts_stage.ts";
+export {
+  MAX_HSTS_AGE_SECONDS,
+  parseStrictTransportSecurity,
+  type StsDirectives,
+} from "./strict_transport_security.ts";
+export {
+  TransportSecurityState,
+  type TransportSecurityStateOptions,
+} from "./transport_security_state.ts";
 export { NetService, type NetServiceOptions } from "./net_service.ts";
 export { NetworkEmulation } from "./network_emulation.ts";
 export {

@@ -15,6 +15,7 @@ import { isRedirectStatus } from "../core/redirect.ts";
 import { SessionError } from "../core/session_error.ts";
 import { fileResponse } from "./file_response.ts";
 import { withGivenLines } from "./_given_lines.ts";
+import { bodyForStatus } from "./_null_body.ts";
 import { sentReferrer } from "./_referrer.ts";
 import type { LegacyHandler, ProtocolRequest, ProtocolResponse } from "./protocol_types.ts";
 
@@ -81,7 +82,13 @@ export function legacyHandler(
     switch (kind) {
       case "file":
         if (typeof fields.path !== "string") throw new TypeError("A file answer needs a path");
-        return fileResponse(fields.path, { status, headers, url: request.url });
+        // Electron's StartLoadingFile hands the request, its headers kept, to the file loader.
+        return fileResponse(fields.path, {
+          status,
+          headers,
+          url: request.url,
+          range: request.headers.get("range"),
+        });
       case "http":
         return httpAnswer(fields, request, context, fetches);
       case "stream":
@@ -91,7 +98,7 @@ export function legacyHandler(
         if (!("data" in fields)) {
           throw new TypeError("A stream answer needs a Readable, or data: Readable | null");
         }
-        return withGivenLines(new Response(streamOf(fields.data), { status, headers }), lines);
+        return answered(streamOf(fields.data), status, headers, lines);
       default: {
         // Electron's ToResponseHead: a mimeType becomes the content-type header as given (no
         // charset), after the handler's own lines; without one the head has no content-type
@@ -105,15 +112,26 @@ export function legacyHandler(
           // fails and leaves the contents empty). Sent as UTF-8 bytes: a string body would give
           // the Response a content-type of its own.
           const text = typeof fields.data === "string" ? fields.data : "";
-          return withGivenLines(new Response(UTF8.encode(text), { status, headers }), lines);
+          return answered(UTF8.encode(text), status, headers, lines);
         }
         if (!(fields.data instanceof Uint8Array)) {
           throw new TypeError("A buffer answer needs a Buffer");
         }
-        return withGivenLines(new Response(fields.data as BodyInit, { status, headers }), lines);
+        return answered(fields.data as BodyInit, status, headers, lines);
       }
     }
   };
+}
+
+// A 204, 205 or 304 answer goes without the data given, as fetch reads it from the network
+// service that Electron's handlers answer through.
+function answered(
+  body: BodyInit | null,
+  status: number,
+  headers: Headers,
+  lines: Array<[string, string]>,
+): Response {
+  return withGivenLines(new Response(bodyForStatus(body, status), { status, headers }), lines);
 }
 
 // A header named like `__proto__` is an own property like any other.

@@ -5,56 +5,42 @@
  */
 
 import { open } from "node:fs/promises";
-import { extname } from "node:path";
 import { headerLines } from "../core/header_lines.ts";
 import { setResponseInfo } from "../core/response_info.ts";
 import { SessionError } from "../core/session_error.ts";
+import { type FileRange, fileRange } from "./_byte_range.ts";
+import { SNIFF_BYTES, sniffedType, typeByExtension } from "./_file_type.ts";
+import { bodyForStatus } from "./_null_body.ts";
 import { reasonPhrase } from "./_reason_phrase.ts";
 
 /** The chunk read per pull of the body. */
 const CHUNK = 64 * 1024;
 
-/** Content types by extension, the common part of Chromium's `net/base/mime_util.cc` table. */
-const MIME_TYPES: Record<string, string> = {
-  ".html": "text/html",
-  ".htm": "text/html",
-  ".css": "text/css",
-  ".js": "text/javascript",
-  ".mjs": "text/javascript",
-  ".json": "application/json",
-  ".txt": "text/plain",
-  ".xml": "text/xml",
-  ".svg": "image/svg+xml",
-  ".png": "image/png",
-  ".jpg": "image/jpeg",
-  ".jpeg": "image/jpeg",
-  ".gif": "image/gif",
-  ".webp": "image/webp",
-  ".ico": "image/x-icon",
-  ".wasm": "application/wasm",
-  ".pdf": "application/pdf",
-  ".mp4": "video/mp4",
-  ".webm": "video/webm",
-  ".mp3": "audio/mpeg",
-  ".woff": "font/woff",
-  ".woff2": "font/woff2",
-};
-
 /** Options for {@linkcode fileResponse}. */
 export interface FileResponseOptions {
   /** The status; default 200. */
   status?: number;
-  /** Headers to send; `Content-Type` (by extension) and `Content-Length` are added if absent. */
+  /**
+   * Headers to send; `Content-Type` (by extension, else sniffed from the first bytes),
+   * `Last-Modified` and `Content-Length` are added if absent.
+   */
   headers?: Headers;
   /** The request URL, for errors. */
   url?: string;
+  /** The request's `Range` header, if any: one byte range is served, see below. */
+  range?: string | null;
 }
 
 /**
  * Opens a file and answers with its bytes, streamed with backpressure (64 KiB per pull), as
  * Chromium's `FileURLLoader`: a missing file or a directory fails with
  * `net::ERR_FILE_NOT_FOUND` (no directory listings), an unreadable one with
- * `net::ERR_ACCESS_DENIED`.
+ * `net::ERR_ACCESS_DENIED`. `Content-Type` comes from Chromium's table of extensions, else
+ * from the first 1024 bytes (a magic number's type, `text/plain`, or `application/octet-stream`
+ * for binary bytes; never HTML, as for file URLs). `Last-Modified` gives the file's time.
+ * The bytes are those the file had when opened (its size then). A `Range` asking for one byte
+ * range gets those bytes with the status as it is (200: the loader makes no 206), any other
+ * `Range` failing with `net::ERR_REQUEST_RANGE_NOT_SATISFIABLE`.
  *
  * @param path The absolute path.
  * @param options Status, headers and the URL for errors.
@@ -65,7 +51,7 @@ export interface FileResponseOptions {
  * import { fileResponse } from "./file_response.ts";
  * import { fileURLToPath } from "node:url";
  * const response = await fileResponse(fileURLToPath(import.meta.url));
- * console.log(response.status, response.headers.get("content-type")); // 200 application/octet-stream
+ * console.log(response.status, response.headers.get("content-type")); // 200 text/plain
  * await response.body?.cancel();
  * ```
  */
@@ -73,18 +59,22 @@ export async function fileResponse(
   path: string,
   options: FileResponseOptions = {},
 ): Promise<Response> {
-  const { status = 200, headers = new Headers(), url } = options;
+  const { status = 200, headers = new Headers(), url, range = null } = options;
   let handle;
   try {
     handle = await open(path, "r");
   } catch (error) {
     throw fileError(error, url);
   }
-  let size: number;
+  let part: FileRange;
+  let modified: Date;
   try {
     const stat = await handle.stat();
     if (stat.isDirectory()) throw new SessionError("ERR_FILE_NOT_FOUND", { url });
-    size = stat.size;
+    modified = stat.mtime;
+    const asked = range === null ? { start: 0, length: stat.size } : fileRange(range, stat.size);
+    if (asked === undefined) throw new SessionError("ERR_REQUEST_RANGE_NOT_SATISFIABLE", { url });
+    part = asked;
   } catch (error) {
     await handle.close().catch(() => {});
     throw SessionError.is(error) ? error : fileError(error, url);
@@ -96,15 +86,22 @@ export async function fileResponse(
     closed = true;
     return file.close().catch(() => {});
   };
+  let position = part.start;
+  let left = part.length;
   const body = new ReadableStream<Uint8Array>({
     async pull(controller) {
       try {
-        const buffer = new Uint8Array(CHUNK);
-        const { bytesRead } = await file.read(buffer, 0, CHUNK, null);
+        const want = Math.min(CHUNK, left);
+        const buffer = new Uint8Array(want);
+        const { bytesRead } = want === 0
+          ? { bytesRead: 0 }
+          : await file.read(buffer, 0, want, position);
         if (bytesRead === 0) {
           await close();
           controller.close();
         } else {
+          position += bytesRead;
+          left -= bytesRead;
           controller.enqueue(buffer.subarray(0, bytesRead));
         }
       } catch (error) {
@@ -115,14 +112,30 @@ export async function fileResponse(
     cancel: close,
   }, { highWaterMark: 0 });
   if (!headers.has("content-type")) {
-    headers.set(
-      "content-type",
-      MIME_TYPES[extname(path).toLowerCase()] ?? "application/octet-stream",
-    );
+    let type = typeByExtension(path);
+    if (type === undefined) {
+      // Chromium sniffs the file's first bytes, whatever range is sent; the body's reads name
+      // their own positions.
+      const first = new Uint8Array(SNIFF_BYTES);
+      try {
+        const { bytesRead } = await file.read(first, 0, first.length, 0);
+        type = sniffedType(first.subarray(0, bytesRead));
+      } catch (error) {
+        await close();
+        throw fileError(error, url);
+      }
+    }
+    headers.set("content-type", type);
   }
-  if (!headers.has("content-length")) headers.set("content-length", String(size));
+  // FileURLLoader adds Last-Modified, for a page's document.lastModified (crbug.com/875299).
+  if (!headers.has("last-modified")) headers.set("last-modified", modified.toUTCString());
+  if (!headers.has("content-length")) headers.set("content-length", String(part.length));
   return handlerResponse(
-    new Response(body, { status, statusText: reasonPhrase(status), headers }),
+    new Response(bodyForStatus(body, status), {
+      status,
+      statusText: reasonPhrase(status),
+      headers,
+    }),
   );
 }
 

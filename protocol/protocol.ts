@@ -7,6 +7,7 @@
 
 import { sentReferrer } from "./_referrer.ts";
 import { methodArgumentError } from "../core/conversion_error.ts";
+import { SessionError } from "../core/session_error.ts";
 import type { RequestContext } from "../core/middleware.ts";
 import { type LegacyHandler, legacyHandler, type LegacyKind } from "./_legacy_handler.ts";
 import type {
@@ -54,7 +55,8 @@ const BUILT_IN = new Set(["http", "https", "file"]);
  * (`false` when the scheme already has a handler of that kind); `handle` and `unhandle` throw
  * instead. A handler that throws, rejects or answers with something other than a `Response`
  * (or with one whose body it read already) fails the request with `net::ERR_FAILED` and is
- * reported on `console.error`; so does a body of its answer that errors midway. Callback-style
+ * reported on `console.error`; so does a body of its answer that errors midway. `Response.error()`
+ * fails it with `net::ERR_FAILED` unreported, as a failure the handler meant. Callback-style
  * handlers answer as Electron's URL loader factory reads them: `callback()` with nothing, or a
  * non-object to a buffer, http or stream handler, is `net::ERR_NOT_IMPLEMENTED`; `{error}` is
  * that net error; a 301/302/303/307/308 with a `Location` header is followed, whatever the kind.
@@ -369,8 +371,13 @@ function modernHandler(handler: ProtocolHandler): SchemeHandler {
     if (full.referrer !== referrer) Object.defineProperty(full, "referrer", { value: referrer });
     if (body instanceof ReadableStream) context.body = null;
     const response: unknown = await handler(full);
-    if (!(response instanceof Response) || response.type === "error") {
+    if (!(response instanceof Response)) {
       throw new TypeError(`The handler did not answer with a Response: ${String(response)}`);
+    }
+    // Electron's handle() answers `{error: ERR_FAILED}` for a network error the handler chose to
+    // give (Response.error()): a failure it meant, not a bug to report.
+    if (response.type === "error") {
+      throw new SessionError("ERR_FAILED", { url: request.url });
     }
     return response;
   };

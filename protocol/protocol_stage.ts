@@ -48,10 +48,28 @@ export function protocolStage(protocol: Protocol): Middleware {
     const handler = context.bypassCustomProtocolHandlers ? undefined : protocol.handlerFor(scheme);
     if (handler !== undefined) return answer(handler, request, context);
     if (scheme === "file") {
-      return readFile(url).then((file) => endingOnAbort(file, context, url));
+      return readFile(url, request.headers.get("range")).then((file) =>
+        request.method === "HEAD" ? withoutBody(file) : endingOnAbort(file, context, url)
+      );
     }
     return next(request, context);
   };
+}
+
+/**
+ * The head of a response made in this process, its body let go: a HEAD request's answer, which
+ * fetch gives a null body (its HTTP-network fetch does so for the network's).
+ */
+function withoutBody(response: Response): Response {
+  response.body?.cancel().catch(() => {});
+  const head = new Response(null, {
+    status: response.status,
+    statusText: response.statusText,
+    headers: response.headers,
+  });
+  const info = responseInfo(response);
+  if (info !== undefined) setResponseInfo(head, info);
+  return head;
 }
 
 /**
@@ -140,7 +158,12 @@ async function answer(
     );
     // A fresh Response: the handler's may carry another request's URL (a proxied fetch). A
     // body the handler read or locked already fails here, as a handler's mistake.
-    const body = response.body && failingAsNetError(response.body, request.url);
+    // A HEAD request's answer has no body, as fetch gives the network's; the handler's is let
+    // go.
+    if (request.method === "HEAD") response.body?.cancel().catch(() => {});
+    const body = request.method === "HEAD"
+      ? null
+      : response.body && failingAsNetError(response.body, request.url);
     const signal = context.signal;
     return handlerResponse(
       new Response(body && signal ? abortableBody(body, signal, request.url) : body, {
@@ -187,12 +210,12 @@ function withDefaults(request: Request, context: RequestContext): Request {
   });
 }
 
-function readFile(url: string): Promise<Response> {
+function readFile(url: string, range: string | null): Promise<Response> {
   let path: string;
   try {
     path = fileURLToPath(url);
   } catch (cause) {
     return Promise.reject(new SessionError("ERR_INVALID_URL", { cause, url }));
   }
-  return fileResponse(path, { url });
+  return fileResponse(path, { url, range });
 }

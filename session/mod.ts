@@ -95,6 +95,7 @@ export {
   HidEvents,
   HIDInputReportEvent,
   type HidSessionEvents,
+  isTtyDevice,
   parseReportDescriptor,
   type PermissionCheckDetails,
   type PermissionCheckHandler,

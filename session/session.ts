@@ -17,7 +17,12 @@ import type {
   ProxyConfig,
   SSLConfig,
 } from "../core/electron_types.ts";
-import { NetService, type SessionFetch, type SessionFetchInit } from "../net/mod.ts";
+import {
+  NetService,
+  type SessionFetch,
+  type SessionFetchInit,
+  TransportSecurityState,
+} from "../net/mod.ts";
 import {
   AuthCache,
   type AuthInfo,
@@ -363,6 +368,11 @@ export class Session extends TypedEmitter<SessionEvents> {
       httpCache: this.#httpCache.middleware,
       onDecodingFailed: (url) => this.#httpCache.forget(url),
       netLog: this.#netLog,
+      // Chromium's profile file name and format, so the two can be compared (and a profile's
+      // state read): the hosts are hashed.
+      transportSecurity: new TransportSecurityState({
+        path: init.storagePath === null ? null : join(init.storagePath, "TransportSecurity"),
+      }),
     });
   }
 

@@ -305,7 +305,9 @@ describe("ses.fetch over HTTP", () => {
 });
 
 describe("ses.fetch connections", () => {
-  it("keeps 10,000 sequential requests on one keep-alive socket", async () => {
+  // Ten thousand round trips take about a second on a quiet machine; Bun's default 5 s per test
+  // was reached once on a loaded CI machine, so the test names its own bound.
+  it("keeps 10,000 sequential requests on one keep-alive socket", { timeout: 60_000 }, async () => {
     const server = await rawServer(keepAliveOk);
     const ses = newSession();
     for (let i = 0; i < 10_000; i++) {
@@ -478,6 +480,24 @@ describe("ses.fetch connections", () => {
     await assert.rejects(
       ses.fetch("http://does-not-exist.invalid/"),
       isNetError("ERR_NAME_NOT_RESOLVED", -105),
+    );
+    // Each names its own request, also two that waited on one failed connect attempt.
+    const failures = await Promise.allSettled([
+      ses.fetch(`${closedPort}/a?x=1`),
+      ses.fetch(`${closedPort}/b`),
+      ses.fetch("http://does-not-exist.invalid/c"),
+    ]);
+    assert.deepEqual(
+      failures.map((failure) =>
+        failure.status === "rejected" && SessionError.is(failure.reason)
+          ? [failure.reason.code, failure.reason.url]
+          : failure.status
+      ),
+      [
+        ["ERR_CONNECTION_REFUSED", `${closedPort}/a?x=1`],
+        ["ERR_CONNECTION_REFUSED", `${closedPort}/b`],
+        ["ERR_NAME_NOT_RESOLVED", "http://does-not-exist.invalid/c"],
+      ],
     );
     const stall = await rawServer();
     // The caller's abort rejects with the signal's reason (session_abort_test.ts has the rule).

@@ -13,6 +13,7 @@ import {
   contentDecoding,
   createFetchEntry,
   followRedirects,
+  hstsStage,
   type NetService,
   observeOutcome,
   type PreconnectHint,
@@ -20,6 +21,7 @@ import {
   type RequestOutcomeObserver,
   type SessionFetch,
   type SessionIdentity,
+  type TransportSecurityState,
 } from "../net/mod.ts";
 import { type DnrEngine, dnrStages } from "../extensions/mod.ts";
 import { type Protocol, protocolStage } from "../protocol/mod.ts";
@@ -59,6 +61,8 @@ export interface SessionPipelineDeps {
   webRequest?: WebRequest;
   /** The session's protocol handlers (custom schemes, interceptors, `file:`). */
   protocol?: Protocol;
+  /** The session's HSTS hosts; without it no request is upgraded. */
+  transportSecurity?: TransportSecurityState;
 }
 
 // Request ids (webRequest's details.id) come from one counter for the whole process, as
@@ -130,13 +134,17 @@ export function buildSessionPipeline(deps: SessionPipelineDeps): SessionPipeline
     // One URL_REQUEST_START_JOB per hop, and URL_REQUEST_REDIRECTED between hops.
     urlRequestJobStage(),
     // Per hop, in this order: DNR block/redirect, webRequest.onBeforeRequest, onResponseStarted
-    // (of the hop's final response), auth (each round goes through everything below), cookies,
+    // (of the hop's final response), the HSTS upgrade, auth (each round goes through everything below), cookies,
     // DNR modifyHeaders, onBeforeSendHeaders / onSendHeaders / onHeadersReceived, protocol
     // handlers, HTTP cache, the credentials' headers, then the transport.
     ...(dnr ? [dnr.beforeRequest] : []),
     ...(webRequest ? [beforeRequestStage(webRequest)] : []),
     preconnectHints(deps.onPreconnectHint),
     ...(webRequest ? [responseStartedStage(webRequest)] : []),
+    // After onBeforeRequest, where Chromium's URLRequestHttpJob::Factory upgrades an HSTS host:
+    // its 307 skips cookies, header events, the cache and the network; it learns from every
+    // TLS response below, as onHeadersReceived left its headers.
+    ...(deps.transportSecurity ? [hstsStage(deps.transportSecurity)] : []),
     // Above cookies and webRequest's header events, as Chromium's URLRequestHttpJob restarts a
     // transaction with credentials: each round reads the jar again (with the challenge's
     // cookies) and is told to onBeforeSendHeaders again; onHeadersReceived sees the 401/407.

@@ -925,6 +925,55 @@ describe("ses.webRequest through ses.fetch", () => {
     await ses.closeAllConnections();
   });
 
+  it("reads an onHeadersReceived statusLine as Chromium's HttpResponseHeaders::ParseStatusLine does", async () => {
+    // Electron's ReadFromResponse gives the line to HttpResponseHeaders::ReplaceStatusLine, which
+    // normalises it: the version clamped to 1.0, 1.1 or 2.0 ('HTTP' in any case), spaces around
+    // the code and trailing ones dropped, a missing code read as 200.
+    const ses = newSession();
+    let line = "";
+    ses.webRequest.onHeadersReceived((_details, callback) =>
+      callback({ responseHeaders: { "x-a": "b" }, statusLine: line })
+    );
+    let started = "";
+    ses.webRequest.onResponseStarted((details) => {
+      started = `${details.statusLine} | ${details.statusCode}`;
+    });
+    const cases: Array<[string, string]> = [
+      ["HTTP/1.1 404 Not Found", "HTTP/1.1 404 Not Found | 404 Not Found"],
+      ["http/1.1 404 Nope", "HTTP/1.1 404 Nope | 404 Nope"],
+      ["HTTP/1.1  404  Spaced out  ", "HTTP/1.1 404 Spaced out | 404 Spaced out"],
+      ["HTTP/1.1 201", "HTTP/1.1 201 | 201 "],
+      ["HTTP/1.1 201Created", "HTTP/1.1 201 Created | 201 Created"],
+      ["HTTP/1.1 0202 Lead", "HTTP/1.1 0202 Lead | 202 Lead"],
+      ["HTTP/1.0 202 Old", "HTTP/1.0 202 Old | 202 Old"],
+      ["HTTP/2.0 203 Two", "HTTP/2.0 203 Two | 203 Two"],
+      ["HTTP/2 203 Two", "HTTP/1.0 203 Two | 203 Two"],
+      ["HTTP/1.9 203 Nine", "HTTP/1.1 203 Nine | 203 Nine"],
+      ["HTTP/3.0 203 Three", "HTTP/1.1 203 Three | 203 Three"],
+      ["HTTP/0.9 202 Early", "HTTP/0.9 202 Early | 202 Early"],
+      ["HTTP/0.5 202 Older", "HTTP/1.0 202 Older | 202 Older"],
+      ["404 Bare", "HTTP/1.0 200 | 200 "],
+      ["HTTP/1.1 Nothing", "HTTP/1.1 200 | 200 "],
+      ["HTTP/1.1", "HTTP/1.1 200 OK | 200 OK"],
+      ["", "HTTP/1.0 200 OK | 200 OK"],
+    ];
+    const seen: Array<[string, string]> = [];
+    for (const [given] of cases) {
+      line = given;
+      const response = await ses.fetch(`${base}/small`);
+      await response.arrayBuffer();
+      seen.push([given, `${started} | ${response.status} ${response.statusText}`]);
+    }
+    assert.deepEqual(
+      seen,
+      cases.map(([given, expected]) => {
+        const [statusLine, code] = expected.split(" | ");
+        return [given, `${statusLine} | ${code!.split(" ")[0]} | ${code}`];
+      }),
+    );
+    await ses.closeAllConnections();
+  });
+
   it("shows header names that Object.prototype has as the response's own headers, response after response", async () => {
     const ses = newSession();
     const seen: Array<Record<string, string[]>> = [];

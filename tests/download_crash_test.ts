@@ -31,7 +31,8 @@ function exitOf(child: ReturnType<typeof spawn>): Promise<number | string | null
 }
 
 describe("a download killed mid-body", () => {
-  it("resumes in a new process and ends byte-identical", async () => {
+  // Two child processes, one killed mid-body: past Bun's default 5 s per test on a loaded machine.
+  it("resumes in a new process and ends byte-identical", { timeout: 60_000 }, async () => {
     const body = new Uint8Array(4 * 1024 * 1024);
     for (let i = 0; i < body.length; i += 65536) {
       crypto.getRandomValues(body.subarray(i, i + 65536));

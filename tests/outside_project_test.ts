@@ -30,7 +30,9 @@ console.log(JSON.stringify({ looped, straight, misspelled, origins: origins.leng
 `;
 
 describe("a program outside the project", () => {
-  it("runs PAC scripts, spellchecks and reads LevelDB", async () => {
+  // Spawns a Deno and a Bun process that load QuickJS and hunspell.wasm: past Bun's default 5 s
+  // per test on a loaded machine.
+  it("runs PAC scripts, spellchecks and reads LevelDB", { timeout: 60_000 }, async () => {
     const dir = mkdtempSync(join(tmpdir(), "ses-outside-"));
     try {
       const profile = join(dir, "profile");

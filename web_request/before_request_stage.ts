@@ -5,7 +5,7 @@
  */
 
 import type { Middleware, RequestContext } from "../core/middleware.ts";
-import { setResponseInfo } from "../core/response_info.ts";
+import { synthesizeRedirectResponse } from "../core/redirect.ts";
 import { SessionError } from "../core/session_error.ts";
 import { unlessAborted } from "../core/unless_aborted.ts";
 import { answerFailure, ask } from "./_ask.ts";
@@ -103,32 +103,7 @@ function decide(
     } catch (cause) {
       return Promise.reject(new SessionError("ERR_INVALID_REDIRECT", { cause, url: request.url }));
     }
-    return Promise.resolve(internalRedirect(target.href));
+    return Promise.resolve(synthesizeRedirectResponse(target.href, "WebRequest API"));
   }
   return next(request, context);
-}
-
-/** Chromium's `RedirectUtil::SynthesizeRedirectResponse` head. */
-function internalRedirect(location: string): Response {
-  const rawHeaders: Array<[string, string]> = [
-    ["Location", location],
-    ["Cross-Origin-Resource-Policy", "Cross-Origin"],
-    ["Non-Authoritative-Reason", "WebRequest API"],
-  ];
-  const response = new Response(null, {
-    status: 307,
-    statusText: "Internal Redirect",
-    headers: rawHeaders,
-  });
-  setResponseInfo(response, {
-    httpVersion: "1.1",
-    statusLine: "HTTP/1.1 307 Internal Redirect",
-    rawHeaders,
-    remoteAddress: "",
-    remotePort: 0,
-    proxy: { scheme: "direct" },
-    connectionReused: false,
-    fromCache: false,
-  });
-  return response;
 }

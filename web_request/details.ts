@@ -156,7 +156,11 @@ export interface HeadersReceivedResponse {
    * NUL are dropped.
    */
   responseHeaders?: Record<string, string | string[]>;
-  /** With `responseHeaders`: replace the status line too. */
+  /**
+   * With `responseHeaders`: replace the status line too, read as leniently as Chromium's
+   * `HttpResponseHeaders::ParseStatusLine` (`http/1.1  404  Gone` is `HTTP/1.1 404 Gone`; no
+   * code is 200; a code below 200 or above 599 fails with `net::ERR_INVALID_HTTP_RESPONSE`).
+   */
   statusLine?: string;
 }
 

@@ -15,6 +15,7 @@ import { sentValue } from "../core/header_text.ts";
 import { cancelUpload } from "./_cancel_upload.ts";
 import { afterHead } from "./_failed_head.ts";
 import { answerSpellings } from "./_header_name.ts";
+import { parseStatusLine } from "./_status_line.ts";
 import {
   type BeforeSendResponse,
   eventTime,
@@ -315,12 +316,13 @@ function replaceHead(
   const replacement = answer?.responseHeaders;
   if (typeof replacement !== "object" || replacement === null) return response;
   const info = responseInfo(response);
-  const statusLine = typeof answer?.statusLine === "string"
-    ? answer.statusLine
-    : info?.statusLine ?? `HTTP/1.1 ${response.status} ${response.statusText}`.trimEnd();
-  const parsed = /^HTTP\/(1\.[01]|[23](?:\.0)?) (\d{3})(?: (.*))?$/.exec(statusLine);
-  const status = parsed ? Number(parsed[2]) : response.status;
-  const statusText = parsed ? parsed[3] ?? "" : response.statusText;
+  // Electron's ReadFromResponse: a string statusLine replaces the line, read leniently as
+  // Chromium's ParseStatusLine reads any text; otherwise the response's line stays.
+  const given = typeof answer?.statusLine === "string"
+    ? parseStatusLine(answer.statusLine)
+    : undefined;
+  const status = given?.status ?? response.status;
+  const statusText = given?.statusText ?? response.statusText;
   if (status < 200 || status > 599) {
     response.body?.cancel().catch(() => {});
     throw new SessionError("ERR_INVALID_HTTP_RESPONSE", { url: request.url });
@@ -356,8 +358,9 @@ function replaceHead(
   }
   const replaced = new Response(body, { status, statusText, headers });
   const facts: ResponseInfo = {
-    httpVersion: info?.httpVersion ?? "1.1",
-    statusLine: parsed ? statusLine : info?.statusLine ?? statusLine,
+    httpVersion: given?.httpVersion ?? info?.httpVersion ?? "1.1",
+    statusLine: given?.statusLine ?? info?.statusLine ??
+      `HTTP/1.1 ${status}${statusText === "" ? "" : ` ${statusText}`}`,
     rawHeaders,
     remoteAddress: info?.remoteAddress ?? "",
     remotePort: info?.remotePort ?? 0,

@@ -1,0 +1,161 @@
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { Buffer } from "node:buffer";
+import { createServer, type Server } from "node:https";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { makeTestCertificates } from "../tests/fixtures/tls_certs.ts";
+import { SessionError } from "../core/session_error.ts";
+import { readNetLogFile } from "../netlog/mod.ts";
+import { currentRuntime } from "../runtime/mod.ts";
+import { App } from "./app.ts";
+import { createSessionModule } from "./session_module.ts";
+import type { Session } from "./session.ts";
+
+const runtime = currentRuntime();
+
+/** A module over its own userData, so a second one reads what the first wrote. */
+function sessionModule(userData: string) {
+  const app = new App(runtime);
+  app.setPath("userData", userData);
+  return createSessionModule(app, runtime);
+}
+
+function trusting(ses: Session): Session {
+  ses.setCertificateVerifyProc((_request, callback) => callback(0));
+  return ses;
+}
+
+describe("HSTS through ses.fetch", () => {
+  let server: Server;
+  let port = 0;
+  const seen: string[] = [];
+  const userData = mkdtempSync(join(tmpdir(), "ses-hsts-"));
+  const module = sessionModule(userData);
+  let partitions = 0;
+
+  before(async () => {
+    server = createServer(makeTestCertificates().server, (request, response) => {
+      seen.push(`${request.headers.host} ${request.url}`);
+      const sts = new URL(request.url!, "https://x").searchParams.get("sts");
+      if (sts !== null) response.setHeader("Strict-Transport-Security", sts);
+      const chunks: Buffer[] = [];
+      request.on("data", (chunk: Buffer) => chunks.push(chunk));
+      request.on("end", () => {
+        const body = Buffer.concat(chunks).toString();
+        response.end(`secure ${request.url}${body === "" ? "" : ` ${body}`}`);
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    port = (server.address() as { port: number }).port;
+  });
+  after(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+    rmSync(userData, { recursive: true });
+  });
+
+  it("answers an http: URL of a host that sent the header with Chromium's 307 Internal Redirect", async () => {
+    const ses = trusting(module.fromPartition(`hsts-${++partitions}`));
+    const before: string[] = [];
+    const redirects: { url: string; redirectURL: string; statusCode: number }[] = [];
+    const sent: string[] = [];
+    ses.webRequest.onBeforeRequest((details, callback) => {
+      before.push(details.url);
+      callback({});
+    });
+    ses.webRequest.onBeforeRedirect(({ url, redirectURL, statusCode }) => {
+      redirects.push({ url, redirectURL, statusCode });
+    });
+    ses.webRequest.onSendHeaders(({ url }) => sent.push(url));
+    // Before the header, http: goes to the port as is: a TLS server does not answer HTTP.
+    await assert.rejects(ses.fetch(`http://localhost:${port}/plain`), SessionError);
+    await (await ses.fetch(`https://localhost:${port}/learn?sts=max-age=600`)).text();
+    before.length = 0;
+    sent.length = 0;
+    seen.length = 0;
+
+    const response = await ses.fetch(`http://localhost:${port}/page?q=1`);
+    assert.equal(await response.text(), "secure /page?q=1");
+    assert.equal(response.url, `https://localhost:${port}/page?q=1`);
+    assert.equal(response.redirected, true);
+    assert.deepEqual(before, [
+      `http://localhost:${port}/page?q=1`,
+      `https://localhost:${port}/page?q=1`,
+    ]);
+    assert.deepEqual(redirects, [{
+      url: `http://localhost:${port}/page?q=1`,
+      redirectURL: `https://localhost:${port}/page?q=1`,
+      statusCode: 307,
+    }]);
+    // The http: hop never reached the network or the header events.
+    assert.deepEqual(sent, [`https://localhost:${port}/page?q=1`]);
+    assert.deepEqual(seen, [`localhost:${port} /page?q=1`]);
+
+    // The net log says why, as Chromium's URLRequestRedirectJob does.
+    const log = join(userData, "hsts-log.json");
+    await ses.netLog.startLogging(log);
+    await (await ses.fetch(`http://localhost:${port}/logged`)).text();
+    await ses.netLog.stopLogging();
+    const { events } = await readNetLogFile(log);
+    const job = events.find((event) => event.type === "URL_REQUEST_REDIRECT_JOB");
+    assert.deepEqual(job?.params, { reason: "HSTS" });
+    assert.ok(
+      events.some((event) =>
+        event.type === "URL_REQUEST_REDIRECTED" &&
+        event.params?.location === `https://localhost:${port}/logged`
+      ),
+    );
+
+    // A streamed upload goes to the https: hop whole: the internal redirect read none of it.
+    const upload = await ses.fetch(`http://localhost:${port}/upload`, {
+      method: "POST",
+      body: new Blob(["streamed body"]).stream(),
+      duplex: "half",
+    } as RequestInit);
+    assert.equal(await upload.text(), "secure /upload streamed body");
+
+    // No server asked for the redirect, so "manual" and "error" modes follow it too.
+    for (const redirect of ["manual", "error"] as const) {
+      const upgraded = await ses.fetch(`http://localhost:${port}/${redirect}`, { redirect });
+      assert.equal(upgraded.status, 200, redirect);
+      assert.equal(await upgraded.text(), `secure /${redirect}`);
+    }
+    await ses.closeAllConnections();
+  });
+
+  it("forgets a host on max-age=0 and never learns an IP address", async () => {
+    const ses = trusting(module.fromPartition(`hsts-${++partitions}`));
+    // The certificate names 127.0.0.1 too, but an IP address is never an HSTS host.
+    await (await ses.fetch(`https://127.0.0.1:${port}/?sts=max-age=600`)).text();
+    await assert.rejects(ses.fetch(`http://127.0.0.1:${port}/`), SessionError);
+    await (await ses.fetch(`https://localhost:${port}/?sts=max-age=600`)).text();
+    assert.equal(await (await ses.fetch(`http://localhost:${port}/a`)).text(), "secure /a");
+    await (await ses.fetch(`https://localhost:${port}/?sts=max-age=0`)).text();
+    await assert.rejects(ses.fetch(`http://localhost:${port}/b`), SessionError);
+    await ses.closeAllConnections();
+  });
+
+  it("keeps a persistent partition's hosts in its TransportSecurity file for the next process", async () => {
+    const name = `persist:hsts-${++partitions}`;
+    const ses = trusting(module.fromPartition(name));
+    await (await ses.fetch(`https://localhost:${port}/?sts=max-age=600;includeSubDomains`)).text();
+    await ses.closeAllConnections();
+    const file = JSON.parse(readFileSync(join(ses.storagePath!, "TransportSecurity"), "utf8"));
+    assert.equal(file.version, 2);
+    assert.equal(file.sts.length, 1);
+    assert.equal(file.sts[0].sts_include_subdomains, true);
+
+    const later = trusting(sessionModule(userData).fromPartition(name));
+    assert.notEqual(later, ses);
+    const response = await later.fetch(`http://localhost:${port}/again`);
+    assert.equal(await response.text(), "secure /again");
+    assert.equal(response.url, `https://localhost:${port}/again`);
+    // An in-memory partition of the same name starts empty.
+    const memory = module.fromPartition(name.slice("persist:".length));
+    await assert.rejects(memory.fetch(`http://localhost:${port}/`), SessionError);
+    await later.closeAllConnections();
+    await memory.closeAllConnections();
+  });
+});
