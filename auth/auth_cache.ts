@@ -92,14 +92,19 @@ export class AuthCache {
   }
 
   /**
-   * Finds a Basic entry of a target whatever its realm: what a proxy, whose protection space has
-   * no path, gets before it asks.
+   * Finds what a proxy, whose protection space has no path, gets before it asks: its newest
+   * Basic identity, or Digest one with a challenge to answer again (Chromium's `LookupByPath`
+   * with the proxy's empty path; NTLM needs a fresh challenge).
    *
    * @param target The proxy's key.
    * @returns The entry, or `undefined`.
    */
-  lookupBasic(target: string): AuthCacheEntry | undefined {
-    return this.#used(this.#byTarget.get(target)?.find((entry) => entry.scheme === "basic"));
+  lookupPreemptiveProxy(target: string): AuthCacheEntry | undefined {
+    return this.#used(
+      this.#byTarget.get(target)?.findLast((entry) =>
+        entry.scheme === "basic" || (entry.scheme === "digest" && entry.digest !== undefined)
+      ),
+    );
   }
 
   /**

@@ -40,8 +40,9 @@ export interface LoginDetails {
   /** The process that made the request; absent outside Electron's renderers. */
   readonly pid?: number;
   /**
-   * Whether this is the first time this request asks about this server or proxy; `false` when
-   * the credentials given before were rejected (answer `callback()` to stop trying).
+   * Whether this is the request's first prompt: `false` once it asked before, for this server
+   * or proxy (the credentials given were rejected: answer `callback()` to stop trying) or for
+   * another (a proxy, then the server), on any of its hops, as Chromium's URLLoader tells it.
    */
   readonly firstAuthAttempt: boolean;
   /**
@@ -96,6 +97,43 @@ export interface ChallengedRequest {
   readonly signal?: AbortSignal;
   /** The request body, for Digest's `qop=auth-int`; none is an empty one. */
   readonly body?: Uint8Array;
+  /**
+   * The request's own record of `'login'` prompts, shared by every controller of it (its
+   * server's on each hop, its proxies', its tunnels'); see {@linkcode requestLogins}. Without
+   * one the controller's own prompts count.
+   */
+  readonly logins?: RequestLogins;
+}
+
+/** Whether a request has asked `'login'` yet, whoever asked (see {@linkcode requestLogins}). */
+export interface RequestLogins {
+  /** Set once the request's first prompt was made. */
+  asked: boolean;
+}
+
+const LOGINS = new WeakMap<object, RequestLogins>();
+
+/**
+ * The `'login'` record of a request, by an object that is the same for all its hops and
+ * connections (its URL chain): `firstAuthAttempt` is true for its first prompt only, whether a
+ * proxy or the server asks, as Chromium's URLLoader passes `first_auth_attempt_` to each
+ * `OnAuthRequired` and clears it after the first.
+ *
+ * @param request The request's key.
+ * @returns Its record, made on first use.
+ *
+ * @example
+ * ```ts
+ * import { requestLogins } from "./auth_controller.ts";
+ * const chain = ["https://a.test/"];
+ * requestLogins(chain).asked = true;
+ * console.log(requestLogins(chain).asked, requestLogins([]).asked); // true false
+ * ```
+ */
+export function requestLogins(request: object): RequestLogins {
+  let logins = LOGINS.get(request);
+  if (logins === undefined) LOGINS.set(request, logins = { asked: false });
+  return logins;
 }
 
 /** A header value to retry with. */
@@ -106,7 +144,10 @@ export interface AuthAnswer {
   readonly pinConnection: boolean;
 }
 
-/** How often the `'login'` event is asked per request and target (Chromium asks a person). */
+/**
+ * How often one controller (one server or proxy of one hop or tunnel) asks the `'login'`
+ * event: Chromium asks a person, who gives up; a program answering wrong would loop.
+ */
 export const MAX_LOGIN_PROMPTS = 3;
 /** How often a `stale=true` Digest challenge is answered with the same credentials. */
 const MAX_STALE_RETRIES = 2;
@@ -147,6 +188,7 @@ export class AuthController {
   #policy: AuthPolicy;
   #explicit: Credentials | undefined;
   #explicitGiven: boolean;
+  #explicitBasicSent = false;
   #sent: Sent | undefined;
   #cacheTried = new Set<string>();
   #prompts = 0;
@@ -176,15 +218,27 @@ export class AuthController {
 
   /**
    * The value to send before any challenge, when the cache has an identity whose paths cover
-   * the request's (Basic, and Digest with its last nonce and the next count), as Chromium's
-   * `SelectPreemptiveAuth`.
+   * the request's, or, for a proxy (whose protection space has no path), any identity of it
+   * (Basic, and Digest with its last nonce and the next count), as Chromium's
+   * `SelectPreemptiveAuth`. Credentials given with a URL wait for the challenge; those of a
+   * proxy URI go as Basic (as curl sends `-x user:pass@proxy`'s), and a Basic challenge that
+   * follows has refused them, so they then answer only another scheme.
    *
-   * @param request The request.
+   * @param request The request (a server's needs its `path`).
    * @returns The header value, or `undefined`.
    */
   preemptive(request: ChallengedRequest): string | undefined {
-    if (request.path === undefined) return undefined;
-    const entry = this.#policy.cache.lookupByPath(this.#target.key, request.path);
+    if (this.#explicitGiven) {
+      if (!this.#target.isProxy || this.#explicit === undefined) return undefined;
+      this.#explicitBasicSent = true;
+      return basicAuthorization(this.#explicit.username, this.#explicit.password);
+    }
+    const { cache } = this.#policy;
+    const entry = this.#target.isProxy
+      ? cache.lookupPreemptiveProxy(this.#target.key)
+      : request.path === undefined
+      ? undefined
+      : cache.lookupByPath(this.#target.key, request.path);
     if (!entry || (entry.scheme !== "basic" && !entry.digest)) return undefined;
     this.#cacheTried.add(`${entry.realm}\n${entry.scheme}`);
     const { scheme, realm, credentials } = entry;
@@ -207,6 +261,19 @@ export class AuthController {
         body: request.body,
       },
     );
+  }
+
+  /**
+   * Takes a cached identity that went before any challenge without this controller (a forward
+   * proxy's, which the transport adds) as its own answer: the 407 that follows rejects it, and
+   * it is dropped from the cache rather than offered again.
+   *
+   * @param entry The cache entry that was sent.
+   */
+  sentBefore(entry: AuthCacheEntry): void {
+    const { scheme, realm, credentials } = entry;
+    this.#cacheTried.add(`${realm}\n${scheme}`);
+    this.#sent = { scheme, realm, credentials, entry };
   }
 
   /**
@@ -333,7 +400,7 @@ export class AuthController {
     request: ChallengedRequest,
     headers: ChallengeHeaders,
   ): Promise<Credentials | undefined> {
-    if (this.#explicit) {
+    if (this.#explicit && !(scheme === "basic" && this.#explicitBasicSent)) {
       const explicit = this.#explicit;
       this.#explicit = undefined;
       return explicit;
@@ -345,11 +412,14 @@ export class AuthController {
       if (cached) return cached.credentials;
     }
     if (this.#prompts >= MAX_LOGIN_PROMPTS) return undefined;
+    const { logins } = request;
     const details: LoginDetails = {
       url: request.url,
-      firstAuthAttempt: this.#prompts++ === 0,
+      firstAuthAttempt: logins === undefined ? this.#prompts === 0 : !logins.asked,
       responseHeaders: headerRecord(headers),
     };
+    this.#prompts++;
+    if (logins !== undefined) logins.asked = true;
     const { isProxy, port } = this.#target;
     // Electron shows Chromium's challenger, a SchemeHostPort, whose host keeps IPv6 brackets.
     const host = this.#target.host.includes(":") ? `[${this.#target.host}]` : this.#target.host;

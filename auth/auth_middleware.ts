@@ -19,7 +19,9 @@ import {
   type AuthTarget,
   type ChallengedRequest,
   type ChallengeHeaders,
+  requestLogins,
 } from "./auth_controller.ts";
+import { takePreemptiveProxySend } from "./preemptive_proxy_authorization.ts";
 import { proxyCredentials, proxyTarget, proxyTargetKey } from "./proxy_target.ts";
 import { discardBody } from "../core/discard_body.ts";
 import { hasUserinfo } from "../core/userinfo.ts";
@@ -138,6 +140,8 @@ async function authenticate(
     signal: context.signal,
     // A streamed body is never answered (it cannot be resent), so bytes or none are all here.
     body: context.body instanceof Uint8Array ? context.body : undefined,
+    // The URL chain is the request's across hops, and reaches its tunnels' handshakes too.
+    logins: requestLogins(context.urlChain),
   };
   // A caller's own Authorization wins over ours on every send (Chromium merges the request's
   // extra headers last), so answering a 401 could only loop: such a 401 is the caller's.
@@ -173,6 +177,12 @@ async function authenticate(
       proxy = new AuthController(proxyTarget(via, key), options, proxyCredentials(via), proxyLog);
       proxyKey = key;
     }
+    // Without an answer of ours, the transport may have sent the cache's credentials for this
+    // proxy: they are what the 407 rejects.
+    const cached = proxyAuthorization === undefined
+      ? takePreemptiveProxySend(context.urlChain, key)
+      : undefined;
+    if (cached !== undefined) proxy.sentBefore(cached);
     return proxy.respond(
       challengeValues(response, "proxy-authenticate"),
       challenged,

@@ -19,8 +19,12 @@ export interface DigestChallenge {
   readonly nonce: string;
   /** Echoed back untouched, if the server sent it. */
   readonly opaque?: string;
-  /** The algorithm as the server spelled it (echoed back); MD5 when absent. */
-  readonly algorithm: string;
+  /**
+   * The algorithm the server named, spelled as Chromium's `AlgorithmToString` (`MD5`,
+   * `MD5-sess`, `SHA-256`, `SHA-256-sess`) and sent back so; `undefined` when it named none
+   * (MD5, and no `algorithm` sent back).
+   */
+  readonly algorithm?: string;
   /** `node:crypto` hash name: `md5` or `sha256`. */
   readonly hash: "md5" | "sha256";
   /** Whether the algorithm is a `-sess` variant. */
@@ -50,16 +54,17 @@ export interface DigestRequest {
   readonly body?: Uint8Array;
 }
 
-const ALGORITHMS: Record<string, { hash: "md5" | "sha256"; session: boolean }> = {
-  "md5": { hash: "md5", session: false },
-  "md5-sess": { hash: "md5", session: true },
-  "sha-256": { hash: "sha256", session: false },
-  "sha-256-sess": { hash: "sha256", session: true },
+const ALGORITHMS: Record<string, { name: string; hash: "md5" | "sha256"; session: boolean }> = {
+  "md5": { name: "MD5", hash: "md5", session: false },
+  "md5-sess": { name: "MD5-sess", hash: "md5", session: true },
+  "sha-256": { name: "SHA-256", hash: "sha256", session: false },
+  "sha-256-sess": { name: "SHA-256-sess", hash: "sha256", session: true },
 };
 
 /**
- * Reads a parsed `Digest` challenge, or tells that it cannot be answered: no realm or nonce,
- * an algorithm other than the four above, or a `qop` list with neither `auth` nor `auth-int`.
+ * Reads a parsed `Digest` challenge, or tells that it cannot be answered: no nonce (or an
+ * empty one), an algorithm other than the four above, or a `qop` list with neither `auth` nor
+ * `auth-int`. A challenge without a realm has the realm `""`, as in Chromium.
  * `auth` is chosen when offered, as Chromium and curl do; Chromium answers a list of
  * `auth-int` alone in RFC 2069's form, which the server cannot accept, so @ses answers it.
  *
@@ -76,11 +81,13 @@ const ALGORITHMS: Record<string, { hash: "md5" | "sha256"; session: boolean }> =
  */
 export function readDigestChallenge(challenge: AuthChallenge): DigestChallenge | undefined {
   const { params } = challenge;
-  const realm = params.get("realm");
+  // Chromium's HttpAuthHandlerDigest::ParseChallenge requires a nonce and lets the realm
+  // default to empty, for servers that leave it out (crbug.com/20984).
+  const realm = params.get("realm") ?? "";
   const nonce = params.get("nonce");
-  if (challenge.scheme !== "digest" || realm === undefined || nonce === undefined) return undefined;
-  const algorithm = params.get("algorithm") ?? "MD5";
-  const known = ALGORITHMS[algorithm.toLowerCase()];
+  if (challenge.scheme !== "digest" || nonce === undefined || nonce === "") return undefined;
+  const named = params.get("algorithm");
+  const known = ALGORITHMS[(named ?? "md5").toLowerCase()];
   if (!known) return undefined;
   const qopList = params.get("qop");
   let qop: "auth" | "auth-int" | undefined;
@@ -94,7 +101,7 @@ export function readDigestChallenge(challenge: AuthChallenge): DigestChallenge |
     realm,
     nonce,
     opaque: params.get("opaque"),
-    algorithm,
+    algorithm: named === undefined ? undefined : known.name,
     hash: known.hash,
     session: known.session,
     qop,
@@ -157,8 +164,11 @@ export function digestAuthorization(
     ? h(`${ha1}:${nonce}:${nc}:${cnonce}:${qop}:${ha2}`)
     : h(`${ha1}:${nonce}:${ha2}`);
   const user = challenge.userhash ? h(`${userBytes}:${realm}`) : userBytes;
+  // Chromium's AssembleCredentials names the algorithm only when the server did.
   let value = `Digest username=${quote(user)}, realm=${quote(realm)}, nonce=${quote(nonce)}, ` +
-    `uri=${quote(request.uri)}, algorithm=${challenge.algorithm}, response=${quote(response)}`;
+    `uri=${quote(request.uri)}` +
+    (challenge.algorithm === undefined ? "" : `, algorithm=${challenge.algorithm}`) +
+    `, response=${quote(response)}`;
   if (challenge.opaque !== undefined) value += `, opaque=${quote(challenge.opaque)}`;
   if (qop !== undefined) value += `, qop=${qop}, nc=${nc}, cnonce=${quote(cnonce)}`;
   if (challenge.userhash) value += ", userhash=true";

@@ -115,10 +115,29 @@ describe("Digest (RFC 7616)", () => {
     ));
     assert.equal(old.qop, undefined);
     assert.equal(old.nc, undefined);
-    assert.equal(old.algorithm, "MD5");
     const sess = challengeOf('Digest realm="r", nonce="n", qop=auth, algorithm=MD5-sess');
     assert.equal(sess.session, true);
     assert.equal(sess.hash, "md5");
+  });
+
+  it("names the algorithm only when the server did, in its canonical spelling, as Chromium", () => {
+    // HttpAuthHandlerDigest::AssembleCredentials writes algorithm= only for a specified one,
+    // as AlgorithmToString spells it.
+    const sent = (challenge: string) =>
+      params(digestAuthorization(challengeOf(challenge), "u", "p", {
+        method: "GET",
+        uri: "/",
+        nonceCount: 1,
+        cnonce: "c",
+      })).algorithm;
+    assert.equal(sent('Digest realm="r", nonce="n", qop=auth'), undefined);
+    assert.equal(sent('Digest realm="r", nonce="n", qop=auth, algorithm=md5'), "MD5");
+    assert.equal(sent('Digest realm="r", nonce="n", qop=auth, algorithm="md5-SESS"'), "MD5-sess");
+    assert.equal(sent('Digest realm="r", nonce="n", qop=auth, algorithm=sha-256'), "SHA-256");
+    assert.equal(
+      sent('Digest realm="r", nonce="n", qop=auth, algorithm=Sha-256-Sess'),
+      "SHA-256-sess",
+    );
   });
 
   it("escapes quotes and backslashes of the user name", () => {
@@ -166,17 +185,35 @@ describe("Digest (RFC 7616)", () => {
     }
   });
 
-  it("refuses what it cannot answer: unknown qop and algorithms, no nonce", () => {
+  it("refuses what it cannot answer: unknown qop and algorithms, no nonce or an empty one", () => {
     for (
       const header of [
         'Digest realm="r", nonce="n", qop="auth-conf"',
         'Digest realm="r", nonce="n", algorithm=SHA-512-256',
         'Digest realm="r"',
+        'Digest realm="r", nonce=""',
       ]
     ) {
       assert.equal(readDigestChallenge(parseChallenges([header])[0]!), undefined, header);
     }
     assert.equal(challengeOf('Digest realm="r", nonce="n", stale=TRUE').stale, true);
+  });
+
+  it("takes a challenge without a realm as realm '', as Chromium's HttpAuthHandlerDigest", () => {
+    const challenge = challengeOf('Digest nonce="n", qop="auth"');
+    assert.equal(challenge.realm, "");
+    const value = digestAuthorization(challenge, "u", "p", {
+      method: "GET",
+      uri: "/",
+      nonceCount: 1,
+      cnonce: "c",
+    });
+    assert.equal(params(value).realm, "");
+    const md5 = (text: string) => createHash("md5").update(text).digest("hex");
+    assert.equal(
+      params(value).response,
+      md5(`${md5("u::p")}:n:00000001:c:auth:${md5("GET:/")}`),
+    );
   });
 
   it("never throws on arbitrary challenges and quotes whatever it echoes", () => {

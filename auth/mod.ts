@@ -31,6 +31,8 @@ export {
   type LoginDetails,
   type LoginHandler,
   MAX_LOGIN_PROMPTS,
+  type RequestLogins,
+  requestLogins,
 } from "./auth_controller.ts";
 export { authMiddleware, type AuthMiddlewareOptions, MAX_AUTH_ROUNDS } from "./auth_middleware.ts";
 export { authHeadersStage } from "./auth_headers_stage.ts";
@@ -53,7 +55,10 @@ export {
   readNtlmChallenge,
 } from "./ntlm.ts";
 export { NtlmAllowlist } from "./ntlm_allowlist.ts";
-export { preemptiveProxyAuthorization } from "./preemptive_proxy_authorization.ts";
+export {
+  preemptiveProxyAuthorization,
+  type ProxiedRequest,
+} from "./preemptive_proxy_authorization.ts";
 export { createProxyAuthorize, withProxyAuth } from "./proxy_authorize.ts";
 export {
   proxyCredentials,

@@ -9,9 +9,14 @@
 import type { ProxyAuthorize, ProxyHandshake, ProxyTarget } from "../core/proxy_handshake.ts";
 import type { ProxyServer } from "../core/proxy_resolver_like.ts";
 import { rawHeaderValues } from "../core/raw_header_values.ts";
-import { AuthController, type AuthPolicy } from "./auth_controller.ts";
+import { AuthController, type AuthPolicy, requestLogins } from "./auth_controller.ts";
 import { type AuthNetLog, proxyAuthNetLog } from "./auth_net_log.ts";
-import { proxyCredentials, proxyTarget, proxyTargetKey } from "./proxy_target.ts";
+import {
+  proxyCredentials,
+  type ProxyEndpoint,
+  proxyTarget,
+  proxyTargetKey,
+} from "./proxy_target.ts";
 
 /**
  * Makes the `ProxyAuthorize` of one tunnel handshake: call it for every 407 of that handshake.
@@ -47,32 +52,57 @@ export function createProxyAuthorize(
   signal?: AbortSignal,
   netLog?: AuthNetLog,
 ): ProxyAuthorize {
+  return tunnelAuth(policy, target, { url, signal, netLog }).authorize;
+}
+
+/**
+ * The two sides of one handshake's controller: what the first CONNECT carries, and the answer
+ * to each 407 (which tells whether that was rejected).
+ */
+function tunnelAuth(
+  policy: AuthPolicy,
+  target: ProxyTarget,
+  { url, signal, netLog, urlChain }: {
+    url?: string;
+    signal?: AbortSignal;
+    netLog?: AuthNetLog;
+    urlChain?: readonly string[];
+  },
+): {
+  authorize: ProxyAuthorize;
+  preemptiveAuthorization: (proxy: ProxyServer) => string | undefined;
+} {
   let controller: AuthController | undefined;
   const authority = target.host.includes(":")
     ? `[${target.host}]:${target.port}`
     : `${target.host}:${target.port}`;
-  return async (lines, proxy: ProxyServer) => {
-    if (proxy.scheme === "direct") return undefined;
-    controller ??= new AuthController(
-      proxyTarget(proxy),
-      policy,
-      proxyCredentials(proxy),
-      netLog,
-    );
-    const values = rawHeaderValues(lines, "proxy-authenticate");
-    const answer = await controller.respond(values, {
-      url: url ?? `https://${authority}/`,
-      method: "CONNECT",
-      uri: authority,
-      signal,
-    }, lines);
-    return answer?.value;
+  const request = {
+    url: url ?? `https://${authority}/`,
+    method: "CONNECT",
+    uri: authority,
+    signal,
+    logins: urlChain && requestLogins(urlChain),
+  };
+  const controllerFor = (proxy: ProxyEndpoint) =>
+    controller ??= new AuthController(proxyTarget(proxy), policy, proxyCredentials(proxy), netLog);
+  return {
+    authorize: async (lines, proxy) => {
+      if (proxy.scheme === "direct") return undefined;
+      const values = rawHeaderValues(lines, "proxy-authenticate");
+      return (await controllerFor(proxy).respond(values, request, lines))?.value;
+    },
+    preemptiveAuthorization: (proxy) =>
+      proxy.scheme === "direct" ||
+        (policy.cache.size === 0 && proxyCredentials(proxy) === undefined)
+        ? undefined
+        : controllerFor(proxy).preemptive(request),
   };
 }
 
 /**
- * Wraps a tunnel handshake so that each run answers its 407s with an authorizer of its own; a
- * run for no request (no `url`: a preconnect) answers from the proxy URI and the cache only.
+ * Wraps a tunnel handshake so that each run answers its 407s with an authorizer of its own,
+ * which also gives the first CONNECT the credentials the cache holds for the proxy; a run for
+ * no request (no `url`: a preconnect) answers from the proxy URI and the cache only.
  *
  * @param handshake The proxy subsystem's handshake (HTTP CONNECT).
  * @param policy The session's cache, login event and NTLM allowlist.
@@ -97,17 +127,22 @@ export function withProxyAuth(handshake: ProxyHandshake, policy: AuthPolicy): Pr
     const netLog = options.netLog?.sink.capturing && proxy.scheme !== "direct"
       ? proxyAuthNetLog(options.netLog, proxyTargetKey(proxy))
       : undefined;
+    // A handshake for no request (a preconnect) uses cached credentials only, as Chromium's
+    // preconnects have nobody to ask; the cache's go with the first CONNECT.
+    const { url, signal, urlChain } = options;
+    const { authorize, preemptiveAuthorization } = tunnelAuth(
+      url === undefined ? { ...policy, login: () => Promise.resolve(undefined) } : policy,
+      target,
+      { url, signal, netLog, urlChain },
+    );
+    const { untimed } = options;
     const done = handshake(socket, proxy, target, {
       ...options,
-      // A handshake for no request (a preconnect) uses cached credentials only, as Chromium's
-      // preconnects have nobody to ask.
-      authorize: createProxyAuthorize(
-        options.url === undefined ? { ...policy, login: () => Promise.resolve(undefined) } : policy,
-        target,
-        options.url,
-        options.signal,
-        netLog,
-      ),
+      // The handshake's timeout stops while 'login' waits for a person.
+      authorize: untimed === undefined
+        ? authorize
+        : (challenges, server) => untimed(authorize(challenges, server)),
+      preemptiveAuthorization,
     });
     return netLog === undefined ? done : done.finally(() => netLog.end());
   };

@@ -12,7 +12,7 @@ import { headerLines } from "../core/header_lines.ts";
 import { responseInfo } from "../core/response_info.ts";
 import { SessionError } from "../core/session_error.ts";
 import { withoutUserinfo } from "../core/userinfo.ts";
-import type { SessionModule } from "../session/mod.ts";
+import type { SessionEvents, SessionModule } from "../session/mod.ts";
 import type { FetchArgs, FetchData } from "./parse_fetch_args.ts";
 import { EXIT_INTERRUPTED } from "./download_command.ts";
 import { fromPartitionOption } from "./partition_option.ts";
@@ -122,6 +122,8 @@ export async function runFetch(
       return 1;
     }
   }
+  const answerProxy = args.proxyUser && proxyLogin(args.proxyUser);
+  if (answerProxy) ses.on("login", answerProxy);
   // The URL each hop of a redirect went to, so that a failure names the one that failed (a
   // transport failure carries no URL of its own).
   let hop = args.url;
@@ -199,6 +201,7 @@ export async function runFetch(
     output.info(`ses fetch: ${error.message}`);
     return 1;
   } finally {
+    if (answerProxy) ses.off("login", answerProxy);
     removeInterrupt();
     if (args.block.length > 0) ses.webRequest.onBeforeRequest(null);
     if (args.omitHeaders !== undefined) ses.webRequest.onBeforeSendHeaders(null);
@@ -307,6 +310,20 @@ function withUser(href: string, user: { username: string; password: string }): s
   url.username = encodeURIComponent(user.username);
   url.password = encodeURIComponent(user.password);
   return url.href;
+}
+
+// `-U` as curl's --proxy-user with --proxy-anyauth: each proxy that asks gets the credentials
+// once, in the strongest scheme it offers (a proxy that asks again refused them, and its
+// 407 or the tunnel's failure is the answer); a server's challenge is left to -u.
+function proxyLogin(user: { username: string; password: string }): SessionEvents["login"] {
+  const answered = new Set<string>();
+  return (event, _details, { isProxy, host, port }, callback) => {
+    const proxy = `${host}:${port}`;
+    if (!isProxy || answered.has(proxy)) return;
+    answered.add(proxy);
+    event.preventDefault();
+    callback(user.username, user.password);
+  };
 }
 
 // The abort reason of Ctrl-C, which the fetch and the body's stream reject with.

@@ -560,6 +560,63 @@ describe("ses fetch --proxy, through real proxies", () => {
     }
   });
 
+  it("answers an asking proxy with -U USER:PASSWORD (curl's --proxy-user), never the server", async () => {
+    const tinyproxy = await startTinyproxy(["alice", "s3cret"]);
+    const auth = await startAuthOrigin();
+    const certs = makeTestCertificates();
+    await using secure = await startOrigin({ fetch: () => new Response("secret") }, {
+      tls: certs.selfSigned,
+    });
+    try {
+      const proxied = (...rest: string[]) =>
+        parseFetchArgs([
+          "--proxy",
+          `http://127.0.0.1:${tinyproxy.port}`,
+          "--proxy-bypass",
+          "<-loopback>",
+          ...rest,
+        ]);
+      const url = new URL("/echo", origin.url).href;
+      // Without it the proxy's 407 is the answer, as curl prints it.
+      const asked = collect();
+      assert.equal(await runFetch(sessions(), proxied("--json", url), asked.output), 0);
+      assert.equal(JSON.parse(asked.text()).status, 407);
+      const through = collect();
+      assert.equal(
+        await runFetch(sessions(), proxied("-U", "alice:s3cret", url), through.output),
+        0,
+      );
+      assert.match(JSON.parse(through.text()).headers.via, /tinyproxy/);
+      // Through a CONNECT tunnel too.
+      const tunnelled = collect();
+      const https = `https://127.0.0.1:${secure.port}/`;
+      assert.equal(
+        await runFetch(
+          sessions(),
+          proxied("-k", "--proxy-user", "alice:s3cret", https),
+          tunnelled.output,
+        ),
+        0,
+      );
+      assert.equal(tunnelled.text(), "secret");
+      // The server's own challenge is not answered with the proxy's credentials.
+      const server = collect();
+      assert.equal(
+        await runFetch(
+          sessions(),
+          proxied("-U", "alice:s3cret", `${auth.base}/basic/p`),
+          server.output,
+        ),
+        0,
+      );
+      assert.equal(server.text(), "denied");
+      assert.deepEqual(auth.seen.map((seen) => seen.authorization), [undefined]);
+    } finally {
+      await tinyproxy.stop();
+      await auth.close();
+    }
+  });
+
   it("goes through microsocks (SOCKS5), and fails with Chromium's error once it is gone", async () => {
     const microsocks = await startMicrosocks();
     const url = new URL("/hello", origin.url).href;

@@ -5,7 +5,7 @@
  * - `ses fetch [-X METHOD] [-H 'Name: value']... [-d DATA]... [--data-binary DATA]... [-o FILE]
  *   [-i | --json] [--partition NAME] [--cache MODE] [--block PATTERN]... [--netlog LOG.json
  *   [--netlog-capture-mode MODE]] [--proxy RULES [--proxy-bypass RULES]] [-u USER:PASSWORD]
- *   [-k] [--tlsv1.0|--tlsv1.1|--tlsv1.2|--tlsv1.3] [--tls-max 1.2|1.3|default] [--limit-rate RATE]
+ *   [-U USER:PASSWORD] [-k] [--tlsv1.0|--tlsv1.1|--tlsv1.2|--tlsv1.3] [--tls-max 1.2|1.3|default] [--limit-rate RATE]
  *   URL`
  * - `ses cache size|clear [--partition NAME] [--json]`
  * - `ses cookies list|get|set|remove|clear [--partition NAME] [--url URL] [--json]`
@@ -55,23 +55,24 @@ const USAGES: Readonly<Record<string, string>> = {
             [--cache default|no-store|reload|no-cache|force-cache|only-if-cached]
             [--block PATTERN]...
             [--netlog LOG.json [--netlog-capture-mode default|includeSensitive|everything]]
-            [--proxy RULES [--proxy-bypass RULES]] [-u USER:PASSWORD]
+            [--proxy RULES [--proxy-bypass RULES]] [-u USER:PASSWORD] [-U USER:PASSWORD]
             [-k] [--tlsv1.0|--tlsv1.1|--tlsv1.2|--tlsv1.3] [--tls-max 1.2|1.3|default]
             [--limit-rate RATE] URL
-            (-X, -H, -d, -o, -i, -u, -k: also --request, --header, --data, --output, --include,
-            --user, --insecure, as in curl; -k: accept any server certificate; --tlsvX: the
-            lowest TLS version, --tls-max the highest (setSSLConfig); --limit-rate: the download
-            rate in bytes/s, K, M or G for 1024s (emulated throughput); -H 'Name;' sends it
-            empty, -H 'Name:' leaves it out, the session's own one too; -o -: standard output;
-            DATA: text, @FILE, or @- for standard input; -d drops a file's CR and LF, pieces
-            join with '&'; --block: a Chrome match pattern to cancel, like '*://*/ads/*';
-            --json: one JSON line with the status, headers and body (text, or bodyBase64);
-            --netlog: record a net log (cookies and credentials stripped unless
-            includeSensitive; socket and body bytes with everything); --proxy: Chromium proxy
-            rules, like 'socks5://127.0.0.1:1080' or 'http=p:3128;https=p:3128', with
+            (-X, -H, -d, -o, -i, -u, -U, -k: also --request, --header, --data, --output,
+            --include, --user, --proxy-user, --insecure, as in curl; -k: accept any server
+            certificate; --tlsvX: the lowest TLS version, --tls-max the highest (setSSLConfig);
+            --limit-rate: the download rate in bytes/s, K, M or G for 1024s (emulated
+            throughput); -H 'Name;' sends it empty, -H 'Name:' leaves it out, the session's own
+            one too; -o -: standard output; DATA: text, @FILE, or @- for standard input; -d
+            drops a file's CR and LF, pieces join with '&'; --block: a Chrome match pattern to
+            cancel, like '*://*/ads/*'; --json: one JSON line with the status, headers and body
+            (text, or bodyBase64); --netlog: record a net log (cookies and credentials stripped
+            unless includeSensitive; socket and body bytes with everything); --proxy: Chromium
+            proxy rules, like 'socks5://127.0.0.1:1080' or 'http=p:3128;https=p:3128', with
             credentials as 'http://USER:PASSWORD@p:3128'; -u: answers the URL's server when it
             asks (Basic, Digest or NTLM, like curl --anyauth), never sent before it asks nor to
-            another origin)`,
+            another origin; -U: answers a proxy that asks, once, in the strongest scheme it
+            offers, like curl --proxy-anyauth)`,
   cache: "  ses cache size|clear [--partition NAME] [--json]",
   cookies: `  ses cookies list|get|set|remove|clear [--partition NAME] [--url URL] [--json]
       get [NAME]; set NAME=VALUE [--domain D] [--path P] [--secure] [--http-only]

@@ -63,6 +63,12 @@ export interface FetchArgs {
    */
   user?: { username: string; password: string };
   /**
+   * Credentials for a proxy that asks, from curl's `-U USER:PASSWORD` (`--proxy-user`, split at
+   * the first colon); they answer its 407 through the `'login'` event, in the strongest scheme
+   * it offers (curl's `--proxy-anyauth`), once.
+   */
+  proxyUser?: { username: string; password: string };
+  /**
    * Accept any server certificate for the run (a verify proc answering `0`), from curl's `-k`
    * (`--insecure`); absent otherwise.
    */
@@ -135,6 +141,7 @@ export function parseFetchArgs(args: string[]): FetchArgs {
       proxy: { type: "string" },
       "proxy-bypass": { type: "string" },
       user: { type: "string", short: "u" },
+      "proxy-user": { type: "string", short: "U" },
       insecure: { type: "boolean", short: "k", default: false },
       "tlsv1.0": { type: "boolean" },
       "tlsv1.1": { type: "boolean" },
@@ -218,16 +225,10 @@ export function parseFetchArgs(args: string[]): FetchArgs {
       );
     }
   }
-  let user: FetchArgs["user"];
-  if (values.user !== undefined) {
-    const colon = values.user.indexOf(":");
-    if (colon === -1) {
-      throw new TypeError(
-        `ses fetch: --user needs a password: USER:PASSWORD (an empty one as "${values.user}:")`,
-      );
-    }
-    user = { username: values.user.slice(0, colon), password: values.user.slice(colon + 1) };
-  }
+  const user = values.user === undefined ? undefined : userPassword("--user", values.user);
+  const proxyUser = values["proxy-user"] === undefined
+    ? undefined
+    : userPassword("--proxy-user", values["proxy-user"]);
   const ssl = sslConfig(tokens, values["tls-max"]);
   const limitRate = values["limit-rate"] === undefined ? undefined : rate(values["limit-rate"]);
   return {
@@ -248,6 +249,7 @@ export function parseFetchArgs(args: string[]): FetchArgs {
     ...(values.proxy === undefined ? {} : { proxy: values.proxy }),
     ...(proxyBypass === undefined ? {} : { proxyBypass }),
     ...(user === undefined ? {} : { user }),
+    ...(proxyUser === undefined ? {} : { proxyUser }),
     ...(values.insecure ? { insecure: true as const } : {}),
     ...(ssl === undefined ? {} : { ssl }),
     ...(limitRate === undefined ? {} : { limitRate }),
@@ -290,4 +292,16 @@ function sslConfig(
     }
   }
   return ssl;
+}
+
+// USER:PASSWORD split at the first colon, as curl splits -u and -U; without a colon curl would
+// prompt for the password, which a script cannot answer.
+function userPassword(option: string, text: string): { username: string; password: string } {
+  const colon = text.indexOf(":");
+  if (colon === -1) {
+    throw new TypeError(
+      `ses fetch: ${option} needs a password: USER:PASSWORD (an empty one as "${text}:")`,
+    );
+  }
+  return { username: text.slice(0, colon), password: text.slice(colon + 1) };
 }

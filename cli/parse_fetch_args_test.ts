@@ -128,6 +128,22 @@ describe("parseFetchArgs", () => {
     assert.equal(parseFetchArgs(["--json", "http://a/"]).json, true);
   });
 
+  it("reads -U USER:PASSWORD (--proxy-user) as -u, for the proxy", () => {
+    assert.deepEqual(parseFetchArgs(["-U", "al@ce:p:ss", "http://a/"]).proxyUser, {
+      username: "al@ce",
+      password: "p:ss",
+    });
+    assert.deepEqual(parseFetchArgs(["--proxy-user", "token:", "http://a/"]).proxyUser, {
+      username: "token",
+      password: "",
+    });
+    assert.equal("proxyUser" in parseFetchArgs(["http://a/"]), false);
+    assert.throws(() => parseFetchArgs(["-U", "alice", "http://a/"]), {
+      name: "TypeError",
+      message: 'ses fetch: --proxy-user needs a password: USER:PASSWORD (an empty one as "alice:")',
+    });
+  });
+
   it("reads -u USER:PASSWORD at the first colon, and refuses a user without a password", () => {
     assert.deepEqual(parseFetchArgs(["-u", "al@ce:p:ss", "http://a/"]).user, {
       username: "al@ce",

@@ -40,6 +40,20 @@ export interface ProxyHandshakeOptions {
   /** Answers proxy authentication challenges; without it a 407 fails the tunnel. */
   readonly authorize?: ProxyAuthorize;
   /**
+   * Waits for `waiting` without the handshake's timeout running meanwhile, as Chromium's
+   * `HttpProxyConnectJob` stops its timer while a person is asked for proxy credentials and
+   * starts it again with the answer. An authorizer that replaces `authorize` (one per
+   * handshake) runs its answers through it; none: waits count.
+   */
+  readonly untimed?: <T>(waiting: Promise<T>) => Promise<T>;
+  /**
+   * The `Proxy-Authorization` value the first CONNECT carries before being asked (the proxy
+   * URI's credentials, or those the auth cache holds for the proxy), or `undefined`; without
+   * it the proxy URI's credentials go as Basic. Supplied with `authorize`, which a 407 then
+   * tells it was rejected.
+   */
+  readonly preemptiveAuthorization?: (proxy: ProxyServer) => string | undefined;
+  /**
    * Opens a new connection to the same proxy, for a 407 on a connection the proxy closes
    * (tinyproxy does): the handshake goes on there with its answer, as Chromium's
    * `HttpProxyConnectJob` reconnects and keeps its auth controller. The transport keeps the
@@ -53,6 +67,12 @@ export interface ProxyHandshakeOptions {
    * nobody is asked.
    */
   readonly url?: string;
+  /**
+   * The URL chain of that request (the request context's own array, one object across its
+   * hops and connections), by which the auth subsystem knows the request (whether it asked
+   * `'login'` before); none for a preconnect.
+   */
+  readonly urlChain?: readonly string[];
   /**
    * The session's User-Agent, which an HTTP CONNECT carries after `Proxy-Connection`, as
    * Chromium's `HttpProxyClientSocket` sends its network context's (proxies log it, and squid's

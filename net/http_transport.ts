@@ -37,9 +37,18 @@ export interface HttpTransportOptions {
   proxies: ProxyResolverLike;
   /**
    * The `Proxy-Authorization` to send before a forward proxy asks (credentials the auth cache
-   * holds for it), as Chromium's preemptive proxy auth; `undefined` for none.
+   * holds for it), as Chromium's preemptive proxy auth; `undefined` for none. It gets the
+   * request's method, its path and query (Digest's `uri`) and its URL chain (the request, by
+   * which the auth stage learns what was sent).
    */
-  proxyAuthorization?: (proxy: ProxyServer) => string | undefined;
+  proxyAuthorization?: (
+    proxy: ProxyServer,
+    request: {
+      readonly method: string;
+      readonly uri: string;
+      readonly urlChain: readonly string[];
+    },
+  ) => string | undefined;
 }
 
 /** Errors on a reused keep-alive socket that mean the server closed it before our request. */
@@ -343,7 +352,12 @@ async function send(
       ? `${url.protocol}//${url.host}${originForm}`
       : originForm;
     const sent = lease.route === "forward"
-      ? withProxyAuthorization(options, lease, withProxyConnection(headers))
+      ? withProxyAuthorization(
+        options,
+        lease,
+        { method: request.method, uri: originForm, urlChain: context.urlChain },
+        withProxyConnection(headers),
+      )
       : headers;
     const body = uploadBody(options, context.body, abortable);
     const release = pin === undefined ? lease.release : releaseToPin(pin, lease, context);
@@ -467,15 +481,21 @@ function withProxyConnection(headers: [string, string][]): [string, string][] {
   return [headers[0]!, ["Proxy-Connection", "keep-alive"], ...headers.slice(1)];
 }
 
+// The cache's credentials for a forward proxy, unless the request has its own: names are
+// compared without case, since a caller's spelling is kept on the wire (Chromium merges the
+// request's extra headers over the auth controller's, so one Proxy-Authorization goes).
 function withProxyAuthorization(
   options: HttpTransportOptions,
   lease: Lease,
+  request: { method: string; uri: string; urlChain: readonly string[] },
   headers: [string, string][],
 ): [string, string][] {
-  const value = options.proxyAuthorization?.(lease.proxy);
-  if (value === undefined || headers.some(([name]) => name === "Proxy-Authorization")) {
-    return headers;
-  }
+  if (
+    options.proxyAuthorization === undefined ||
+    headers.some(([name]) => name.toLowerCase() === "proxy-authorization")
+  ) return headers;
+  const value = options.proxyAuthorization(lease.proxy, request);
+  if (value === undefined) return headers;
   return [...headers, ["Proxy-Authorization", value]];
 }
 

@@ -22,7 +22,7 @@ import { CertificateVerifier } from "./certificate_verifier.ts";
 import { CHROMIUM_CONNECT_TIMEOUTS, type ConnectTimeouts } from "./connect_step.ts";
 import { ConnectionPool } from "./connection_pool.ts";
 import { type HostCachePolicy, HostResolver, type ResolvedAddress } from "./host_resolver.ts";
-import { createHttpTransport } from "./http_transport.ts";
+import { createHttpTransport, type HttpTransportOptions } from "./http_transport.ts";
 import { NetworkEmulation } from "./network_emulation.ts";
 import { originConnector, type OriginConnectorDeps, type TlsPolicy } from "./origin_connector.ts";
 import { policyKey, resolveSSLConfig } from "./ssl_config.ts";
@@ -45,9 +45,9 @@ export interface NetServiceOptions {
   proxyAuthorize?: ProxyAuthorize;
   /**
    * The `Proxy-Authorization` to send to a forward proxy before it asks (the auth subsystem's
-   * cached credentials for it); `undefined` for none.
+   * cached credentials for it, given the request's method and path); `undefined` for none.
    */
-  proxyAuthorization?: (proxy: ProxyServer) => string | undefined;
+  proxyAuthorization?: HttpTransportOptions["proxyAuthorization"];
   /**
    * Connect-job timeouts in milliseconds; default Chromium's (TCP 240 000, TLS handshake
    * 30 000, proxy handshake 30 000). Tests shorten them.

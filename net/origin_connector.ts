@@ -17,7 +17,6 @@ import {
   boundConnectStep,
   CHROMIUM_CONNECT_TIMEOUTS,
   type ConnectStepOptions,
-  type ConnectStepTimer,
   type ConnectTimeouts,
 } from "./connect_step.ts";
 import type { ConnectRoute, PoolGroupTarget } from "./connection_pool.ts";
@@ -270,14 +269,22 @@ async function connectTunnel(
       () => ({ proxy: pacString([proxy]), endpoint: `${host}:${port}` }),
       () =>
         boundConnectStep(
-          (stepSignal, timer) =>
-            handshake(socket, proxy, { host, port }, {
+          (stepSignal, timer) => {
+            const untimed = <T>(waiting: Promise<T>): Promise<T> => {
+              timer.stop();
+              return waiting.finally(() => timer.restart());
+            };
+            return handshake(socket, proxy, { host, port }, {
               signal: stepSignal,
               netLog,
-              authorize: authorize && waitingUntimed(authorize, timer),
+              authorize: authorize &&
+                ((challenges, server) => untimed(authorize(challenges, server))),
+              untimed,
               reconnect,
               url: requestUrl(options.urlChain),
-            }),
+              urlChain: options.urlChain,
+            });
+          },
           timeouts.proxyHandshakeMs,
           signal,
           () => {},
@@ -303,13 +310,6 @@ function requestUrl(urlChain: readonly string[] | undefined): string | undefined
 
 // Chromium stops the tunnel's timer while the user is asked for proxy credentials, and gives
 // the handshake its full time again once they are given (HttpProxyConnectJob::OnAuthChallenge).
-function waitingUntimed(authorize: ProxyAuthorize, timer: ConnectStepTimer): ProxyAuthorize {
-  return (challenges, proxy) => {
-    timer.stop();
-    return authorize(challenges, proxy).finally(() => timer.restart());
-  };
-}
-
 function originTls(
   socket: Socket | TLSSocket,
   host: string,

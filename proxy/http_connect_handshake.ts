@@ -1,7 +1,9 @@
 /**
  * The HTTP CONNECT tunnel handshake (RFC 9110 §9.3.6), as Chromium's
- * `HttpProxyClientSocket` runs it: `CONNECT host:port HTTP/1.1`, credentials from the proxy URI
- * sent at once as `Proxy-Authorization: Basic`, a 407 answered through `authorize` on the same
+ * `HttpProxyClientSocket` runs it: `CONNECT host:port HTTP/1.1`, with what
+ * `preemptiveAuthorization` gives (the proxy URI's credentials, or cached ones, as Chromium's
+ * auth controller sends them) or else the proxy URI's credentials as `Proxy-Authorization:
+ * Basic`, a 407 answered through `authorize` on the same
  * connection (or, when the proxy closes it, on a new one from `reconnect`), anything but 2xx
  * failing with Chromium's codes. While a net log captures, each CONNECT request and reply is
  * logged as `HTTP_TRANSACTION_SEND_TUNNEL_HEADERS` / `HTTP_TRANSACTION_READ_TUNNEL_RESPONSE_HEADERS`.
@@ -21,8 +23,12 @@ import { asNetError, SocketReader } from "./_socket_reader.ts";
 
 /** The largest CONNECT response head accepted (Chromium's limit for response headers). */
 export const MAX_TUNNEL_HEAD_BYTES = 256 * 1024;
-// Authentication rounds before giving up, so a proxy cannot keep a request asking forever.
-const MAX_AUTH_ROUNDS = 3;
+// Answers to 407s before giving up, so a proxy cannot keep a tunnel going round forever. The
+// authorizer stops first in the usual cases (the cache's identity, then three prompts; NTLM's
+// two legs each): Chromium's tunnel goes on while its auth controller has an identity to try,
+// and the authorizer must see the 407 that rejects its last answer to drop it from the cache.
+// The server side allows as many (auth/'s MAX_AUTH_ROUNDS).
+const MAX_AUTH_ROUNDS = 8;
 
 /**
  * Opens an HTTP CONNECT tunnel over a socket connected (for `https` proxies, over TLS) to the
@@ -31,11 +37,11 @@ const MAX_AUTH_ROUNDS = 3;
  * @param socket The connection to the proxy; on success it carries bytes to `target`.
  * @param proxy The proxy (its `username`/`password` become `Proxy-Authorization: Basic`).
  * @param target The origin's host and port.
- * @param options `{signal, authorize, reconnect, userAgent}`.
+ * @param options `{signal, authorize, preemptiveAuthorization, reconnect, userAgent}`.
  * @returns Resolves once the proxy answered 2xx (on the last socket `reconnect` gave, if any).
- * @throws {SessionError} `ERR_TUNNEL_CONNECTION_FAILED` (non-2xx, malformed reply, closed),
- * `ERR_HTTPS_PROXY_TUNNEL_RESPONSE_REDIRECT` (a 3xx from an HTTPS proxy),
- * `ERR_PROXY_AUTH_REQUESTED` (407 with no answer), `ERR_UNABLE_TO_REUSE_CONNECTION_FOR_PROXY_AUTH`
+ * @throws {SessionError} `ERR_TUNNEL_CONNECTION_FAILED` (non-2xx, malformed reply, closed, a
+ * 407 with no answer), `ERR_HTTPS_PROXY_TUNNEL_RESPONSE_REDIRECT` (a 3xx from an HTTPS proxy),
+ * `ERR_UNABLE_TO_REUSE_CONNECTION_FOR_PROXY_AUTH`
  * (407 on a connection the proxy closes, and no `reconnect`), `ERR_ABORTED`.
  *
  * @example
@@ -51,7 +57,11 @@ export const httpConnectHandshake: ProxyHandshake = async (socket, proxy, target
   let reader = new SocketReader(current, options.signal);
   const netLog = options.netLog?.sink.capturing ? options.netLog : undefined;
   try {
-    let authorization = basicCredentials(proxy);
+    // The authorizer's own first answer, when it has one, so that a 407 tells it what was
+    // refused; without one the proxy URI's credentials go as Basic.
+    let authorization = options.preemptiveAuthorization
+      ? options.preemptiveAuthorization(proxy)
+      : basicCredentials(proxy);
     for (let round = 0;; round++) {
       const request = connectRequest(target, options.userAgent, authorization);
       if (netLog !== undefined) logHead(netLog, "HTTP_TRANSACTION_SEND_TUNNEL_HEADERS", request);
@@ -151,7 +161,10 @@ async function answerChallenge(
   options: ProxyHandshakeOptions,
 ): Promise<string> {
   const answer = options.authorize ? await options.authorize(reply.headers, proxy) : undefined;
-  if (answer === undefined) throw new SessionError("ERR_PROXY_AUTH_REQUESTED");
+  // A 407 nobody answers is never the origin's response: Chromium fails the request with
+  // ERR_TUNNEL_CONNECTION_FAILED once the login is cancelled (HttpNetworkTransaction::Read,
+  // crbug.com/8473); its ERR_PROXY_AUTH_REQUESTED is internal, the signal to ask.
+  if (answer === undefined) throw new SessionError("ERR_TUNNEL_CONNECTION_FAILED");
   return answer;
 }
 

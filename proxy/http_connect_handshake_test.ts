@@ -102,7 +102,7 @@ describe("httpConnectHandshake", () => {
     let socket = await connectTo(guarded.port);
     await assert.rejects(
       httpConnectHandshake(socket, proxy, target, {}),
-      netError("ERR_PROXY_AUTH_REQUESTED"),
+      netError("ERR_TUNNEL_CONNECTION_FAILED"),
     );
     socket.destroy();
     socket = await connectTo(guarded.port);
@@ -176,8 +176,8 @@ describe("httpConnectHandshake", () => {
     );
     current.destroy();
     await new Promise<void>((resolve) => refusing.close(() => resolve()));
-    assert.equal(asked, 3);
-    assert.equal(reconnects, 3);
+    assert.equal(asked, 8);
+    assert.equal(reconnects, 8);
   });
 
   it("answers a 407 on a kept-alive connection and keeps the bytes after the reply", async () => {

@@ -139,7 +139,7 @@ export type SessionEvents = HidSessionEvents & SerialEvents & ExtensionsEvents &
    * realm}`). Call `event.preventDefault()` and `callback(username, password)`, possibly
    * later; `callback()` without both strings, or no `preventDefault()` before the listener
    * returns (unless it called back at once), gives up and the 401/407 response is returned as
-   * it is.
+   * it is; so does a listener that throws (its error reported on `console.error`).
    */
   login: (
     event: ElectronEvent,
@@ -584,9 +584,19 @@ export class Session extends TypedEmitter<SessionEvents> {
             : undefined,
         );
       };
-      const event = this.dispatch("login", { ...details }, { ...authInfo }, callback);
+      let prevented: boolean;
+      try {
+        prevented = this.dispatch("login", { ...details }, { ...authInfo }, callback)
+          .defaultPrevented;
+      } catch (error) {
+        // A listener that throws is the caller's bug: it is reported, as a throwing webRequest
+        // listener is, and the login given up (an answer it meant to give later is ignored),
+        // so the request neither fails with the listener's error nor waits for nothing.
+        console.error("Session 'login' listener failed:", error);
+        prevented = false;
+      }
       // Electron cancels unless a listener prevented the default (or already called back).
-      if (!event.defaultPrevented) callback();
+      if (!prevented) callback();
     });
   }
 

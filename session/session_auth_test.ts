@@ -185,6 +185,36 @@ describe("HTTP authentication through ses.fetch", () => {
     assert.equal(asked, 1);
   });
 
+  it("a 'login' listener that throws is reported and the 401 returned, no credentials sent", async () => {
+    // Electron cancels a login whose listener did not prevent the default, and the exception
+    // is the main process's; here it goes to console.error, and neither rejects the fetch nor
+    // leaves it waiting.
+    const reported: unknown[][] = [];
+    const original = console.error;
+    console.error = (...args: unknown[]) => reported.push(args);
+    try {
+      const bug = new Error("listener bug");
+      for (const preventFirst of [false, true]) {
+        const ses = newSession();
+        ses.on("login", (event) => {
+          if (preventFirst) event.preventDefault();
+          throw bug;
+        });
+        const mark = origin.seen.length;
+        const response = await ses.fetch(`${origin.base}/basic/throws`);
+        assert.equal(response.status, 401);
+        assert.equal(await response.text(), "denied");
+        assert.deepEqual(since(origin, mark).map((seen) => seen.authorization), [undefined]);
+      }
+      assert.deepEqual(reported, [
+        ["Session 'login' listener failed:", bug],
+        ["Session 'login' listener failed:", bug],
+      ]);
+    } finally {
+      console.error = original;
+    }
+  });
+
   it("a callback without a string password cancels, as Electron's LoginHandler", async () => {
     // Electron reads two strings from the callback's arguments; when either read fails the
     // request goes on without credentials: nothing more is sent, the 401 is returned.
@@ -317,6 +347,24 @@ describe("HTTP authentication through ses.fetch", () => {
       assert.equal(calls.length, 1);
     });
   }
+
+  it("Digest without a realm: asked with realm '', answered with realm=\"\"", async () => {
+    // Chromium's HttpAuthHandlerDigest::ParseChallenge lets the realm default to empty (only
+    // the nonce is required), for servers that leave it out (crbug.com/20984).
+    const ses = newSession();
+    const calls = answerLogins(ses, ["alice", "wonder land"]);
+    const mark = origin.seen.length;
+    const response = await ses.fetch(`${origin.base}/digest/no-realm/a`);
+    assert.equal(await response.text(), "digest alice nc=00000001");
+    assert.deepEqual(calls.map((call) => call.authInfo.realm), [""]);
+    const sent = authParams(since(origin, mark)[1]!.authorization!.slice("Digest ".length));
+    assert.equal(sent.get("realm"), "");
+    assert.equal(
+      await (await ses.fetch(`${origin.base}/digest/no-realm/b`)).text(),
+      "digest alice nc=00000002",
+    );
+    assert.equal(calls.length, 1);
+  });
 
   it("Digest sends a non-ASCII user name as UTF-8 and hashes it so, as Chromium does", async () => {
     const ses = newSession();

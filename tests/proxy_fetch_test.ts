@@ -3,13 +3,17 @@ import assert from "node:assert/strict";
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import { connect, createServer as createNetServer, type Socket } from "node:net";
 import { createServer as createTlsServer, type Server as TlsServer } from "node:tls";
+import { AuthCache, withProxyAuth } from "../auth/mod.ts";
 import { responseInfo } from "../core/response_info.ts";
+import { createFetchEntry, NetService } from "../net/mod.ts";
+import { tunnelHandshake } from "../proxy/mod.ts";
 import { SessionError } from "../core/session_error.ts";
 import { currentRuntime } from "../runtime/mod.ts";
 import { App, createSessionModule, type Session } from "../session/mod.ts";
 import { type OriginServer, startOrigin } from "./fixtures/origin_server.ts";
 import { type RunningServer, startMicrosocks, startTinyproxy } from "./fixtures/proxy_servers.ts";
 import { startSquid } from "./fixtures/squid.ts";
+import { authParams, digestResponseIsRight } from "./fixtures/auth_origin.ts";
 import { makeTestCertificates, type TestCertificates } from "./fixtures/tls_certs.ts";
 
 let partitions = 0;
@@ -61,6 +65,60 @@ async function startTlsFront(certs: TestCertificates, backendPort: number) {
   };
 }
 
+/**
+ * A proxy of raw bytes: each request head (CONNECT or forward) is recorded as received, with
+ * header names as spelled, and answered with what `answer` returns for it (its index counts
+ * every head so far); a node:http server would fold repeated headers away. A CONNECT answered
+ * 200 becomes a tunnel to that port on 127.0.0.1.
+ */
+async function startScriptedProxy(answer: (head: string, index: number) => string) {
+  const heads: string[] = [];
+  const sockets = new Set<Socket>();
+  const server = createNetServer((socket) => {
+    sockets.add(socket);
+    socket.on("error", () => {});
+    let buffer = "";
+    socket.on("data", (chunk) => {
+      buffer += chunk.toString("latin1");
+      let end;
+      while ((end = buffer.indexOf("\r\n\r\n")) >= 0) {
+        const head = buffer.slice(0, end);
+        buffer = buffer.slice(end + 4);
+        heads.push(head);
+        const reply = answer(head, heads.length - 1);
+        socket.write(reply);
+        const target = /^CONNECT [^:]+:(\d+) /.exec(head);
+        if (target && reply.startsWith("HTTP/1.1 200")) {
+          // The tunnel is open: the rest of the connection goes to the origin, on loopback.
+          socket.removeAllListeners("data");
+          const origin = connect(Number(target[1]), "127.0.0.1");
+          sockets.add(origin);
+          origin.on("error", () => socket.destroy()).on("close", () => socket.destroy());
+          socket.on("close", () => origin.destroy());
+          if (buffer !== "") origin.write(Buffer.from(buffer, "latin1"));
+          socket.pipe(origin).pipe(socket);
+          return;
+        }
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    port: (server.address() as { port: number }).port,
+    heads,
+    /** The `Proxy-Authorization` lines of each head, as sent. */
+    proxyAuthorizations: () =>
+      heads.map((head) => head.split("\r\n").filter((line) => /^proxy-authorization:/i.test(line))),
+    close: () => {
+      for (const socket of sockets) socket.destroy();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+const PROXY_407 = "HTTP/1.1 407 Proxy Authentication Required\r\n" +
+  'Proxy-Authenticate: Basic realm="scripted"\r\nContent-Length: 0\r\n\r\n';
+
 const trustAll = (_request: unknown, callback: (verdict: number) => void) => callback(0);
 
 describe("ses.fetch through real proxies", () => {
@@ -75,7 +133,17 @@ describe("ses.fetch through real proxies", () => {
     certs = makeTestCertificates();
     http = await startEchoHttp();
     https = await startOrigin({
-      fetch: (request) => new Response(`secure ${new URL(request.url).pathname}`),
+      // Under /ask/ the origin wants Basic u:s, as a server behind an authenticating proxy.
+      fetch: (request) => {
+        const { pathname } = new URL(request.url);
+        return pathname.startsWith("/ask/") &&
+            request.headers.get("authorization") !== `Basic ${btoa("u:s")}`
+          ? new Response("who?", {
+            status: 401,
+            headers: { "www-authenticate": 'Basic realm="origin"' },
+          })
+          : new Response(`secure ${pathname}`);
+      },
     }, {
       tls: certs.server,
     });
@@ -122,18 +190,36 @@ describe("ses.fetch through real proxies", () => {
     }
   });
 
-  it("fails a CONNECT the proxy refuses for want of credentials with the proxy's answer", async () => {
-    const ses = newSession();
-    ses.setCertificateVerifyProc(trustAll);
-    await ses.setProxy({
-      proxyRules: `https=127.0.0.1:${tinyproxyAuth.port}`,
-      proxyBypassRules: "<-loopback>",
-    });
-    await assert.rejects(
-      ses.fetch(`https://localhost:${https.port}/`),
-      (error: unknown) => SessionError.is(error) && error.code.startsWith("ERR_PROXY_AUTH"),
-    );
-    await ses.closeAllConnections();
+  it("fails a CONNECT 407 nobody answers with net::ERR_TUNNEL_CONNECTION_FAILED", async () => {
+    // Chromium never lets a tunnel's 407 through as the origin's answer: once the login is
+    // cancelled (or nobody listens) the request fails with ERR_TUNNEL_CONNECTION_FAILED
+    // (HttpNetworkTransaction::Read, crbug.com/8473), not the internal ERR_PROXY_AUTH_REQUESTED.
+    const tunnelFailed = (error: unknown) =>
+      SessionError.is(error) && error.code === "ERR_TUNNEL_CONNECTION_FAILED";
+    const scripted = await startScriptedProxy(() => PROXY_407);
+    try {
+      // tinyproxy closes the connection after its 407; the scripted proxy keeps it open.
+      for (const port of [tinyproxyAuth.port, scripted.port]) {
+        const ses = newSession();
+        ses.setCertificateVerifyProc(trustAll);
+        await ses.setProxy({
+          proxyRules: `https=127.0.0.1:${port}`,
+          proxyBypassRules: "<-loopback>",
+        });
+        await assert.rejects(ses.fetch(`https://localhost:${https.port}/`), tunnelFailed);
+        let asked = 0;
+        ses.on("login", (event, _details, _authInfo, callback) => {
+          asked++;
+          event.preventDefault();
+          callback();
+        });
+        await assert.rejects(ses.fetch(`https://localhost:${https.port}/`), tunnelFailed);
+        assert.equal(asked, 1);
+        await ses.closeAllConnections();
+      }
+    } finally {
+      await scripted.close();
+    }
   });
 
   it("asks 'login' for tinyproxy's CONNECT 407 and sends the answer on a new connection", async () => {
@@ -159,6 +245,255 @@ describe("ses.fetch through real proxies", () => {
       `https://localhost:${https.port}/after-407?q=1 true basic Tinyproxy`,
     ]);
     await ses.closeAllConnections();
+  });
+
+  it("a CONNECT proxy's rejections: cached, then three prompts answered; nothing rejected kept", async () => {
+    // Chromium's tunnel goes on as long as its auth controller has an identity to try: the
+    // cache's, then each login (the fourth answer opens the tunnel here), and it drops what
+    // the proxy rejected, the last rejected answer included.
+    let password = "first";
+    const proxy = await startScriptedProxy((head) =>
+      head.includes(`Proxy-Authorization: Basic ${btoa(`u:${password}`)}`)
+        ? "HTTP/1.1 200 Connection established\r\n\r\n"
+        : PROXY_407
+    );
+    try {
+      const ses = newSession();
+      ses.setCertificateVerifyProc(trustAll);
+      const answers: string[] = [];
+      const asked: boolean[] = [];
+      ses.on("login", (event, details, _authInfo, callback) => {
+        event.preventDefault();
+        asked.push(details.firstAuthAttempt);
+        callback("u", answers.shift() ?? "none");
+      });
+      await ses.setProxy({
+        proxyRules: `https=127.0.0.1:${proxy.port}`,
+        proxyBypassRules: "<-loopback>",
+      });
+      const url = `https://localhost:${https.port}/rounds`;
+      answers.push("first");
+      assert.equal(await (await ses.fetch(url)).text(), "secure /rounds");
+      await ses.closeAllConnections();
+      password = "second";
+      answers.push("wrong", "still wrong", "second");
+      asked.length = 0;
+      assert.equal(await (await ses.fetch(url)).text(), "secure /rounds");
+      assert.deepEqual(asked, [true, false, false]);
+      await ses.closeAllConnections();
+      // A proxy that refuses every answer: after three prompts the tunnel fails, and the last
+      // answer it refused is not tried on the next request (only a new prompt's is).
+      password = "unknown";
+      asked.length = 0;
+      answers.push("a", "b", "c");
+      await assert.rejects(
+        ses.fetch(url),
+        (error) => SessionError.is(error) && error.code === "ERR_TUNNEL_CONNECTION_FAILED",
+      );
+      assert.deepEqual(asked, [true, false, false], "after the cached identity, three prompts");
+      await ses.closeAllConnections();
+      const before = proxy.heads.length;
+      answers.push("d", "e", "f");
+      await assert.rejects(ses.fetch(url));
+      assert.deepEqual(
+        proxy.proxyAuthorizations().slice(before).flat(),
+        ["d", "e", "f"].map((word) => `Proxy-Authorization: Basic ${btoa(`u:${word}`)}`),
+      );
+      await ses.closeAllConnections();
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it("a new tunnel carries the credentials a proxy took before at once (Basic, Digest)", async () => {
+    // Chromium's tunnel asks its auth controller for a token before the first CONNECT, and
+    // SelectPreemptiveAuth finds the proxy's cached identity (a proxy's protection space has
+    // no path), so the proxy is not made to answer 407 for each new connection.
+    const accepted = "HTTP/1.1 200 Connection established\r\n\r\n";
+    const basic = await startScriptedProxy((head) =>
+      head.includes(`Proxy-Authorization: Basic ${btoa("u:p")}`) ? accepted : PROXY_407
+    );
+    const digest = await startScriptedProxy((head) => {
+      const value = /^Proxy-Authorization: Digest (.*)$/m.exec(head)?.[1];
+      return value !== undefined && digestResponseIsRight(authParams(value), "CONNECT", "p")
+        ? accepted
+        : "HTTP/1.1 407 Proxy Authentication Required\r\n" +
+          'Proxy-Authenticate: Digest realm="d", nonce="n0", qop="auth"\r\n' +
+          "Content-Length: 0\r\n\r\n";
+    });
+    try {
+      for (const proxy of [basic, digest]) {
+        const ses = newSession();
+        ses.setCertificateVerifyProc(trustAll);
+        let asked = 0;
+        ses.on("login", (event, _details, _authInfo, callback) => {
+          asked++;
+          event.preventDefault();
+          callback("u", "p");
+        });
+        await ses.setProxy({
+          proxyRules: `https=127.0.0.1:${proxy.port}`,
+          proxyBypassRules: "<-loopback>",
+        });
+        for (const path of ["/one", "/two", "/three"]) {
+          assert.equal(
+            await (await ses.fetch(`https://localhost:${https.port}${path}`)).text(),
+            `secure ${path}`,
+          );
+          await ses.closeAllConnections();
+        }
+        assert.equal(asked, 1);
+        const sent = proxy.proxyAuthorizations();
+        assert.equal(sent.length, 4, "one 407, then one CONNECT per tunnel");
+        assert.deepEqual(sent[0], []);
+        if (proxy === digest) {
+          // The cached challenge's nonce, counted on.
+          assert.deepEqual(
+            sent.slice(1).map((lines) => authParams(lines[0]!.slice(27)).get("nc")),
+            ["00000001", "00000002", "00000003"],
+          );
+        } else {
+          assert.deepEqual(
+            sent.slice(1),
+            Array(3).fill([`Proxy-Authorization: Basic ${btoa("u:p")}`]),
+          );
+        }
+      }
+    } finally {
+      await basic.close();
+      await digest.close();
+    }
+  });
+
+  it("a CONNECT's handshake timeout does not run while 'login' waits for a person", async () => {
+    // Chromium's HttpProxyConnectJob stops its timer on a 407 while the user is asked
+    // (OnAuthChallenge), and starts it again with the answer. A session's handshake is
+    // wrapped by auth/ (withProxyAuth), whose authorizer the timer must not count.
+    const proxy = await startScriptedProxy((head) =>
+      head.includes(`Proxy-Authorization: Basic ${btoa("u:p")}`)
+        ? "HTTP/1.1 200 Connection established\r\n\r\n"
+        : PROXY_407
+    );
+    const asked: string[] = [];
+    const net = new NetService({
+      ca: [certs.ca.cert],
+      proxies: {
+        resolveProxies: () => [{ scheme: "http", host: "127.0.0.1", port: proxy.port }],
+      },
+      proxyHandshake: withProxyAuth(tunnelHandshake, {
+        cache: new AuthCache(),
+        // Slower than the 300 ms handshake bound, like a person typing a password.
+        login: async (details) => {
+          asked.push(details.url);
+          await new Promise((resolve) => setTimeout(resolve, 900));
+          return { username: "u", password: "p" };
+        },
+        ntlmAllowed: () => false,
+      }),
+      connectTimeouts: { proxyHandshakeMs: 300 },
+    });
+    try {
+      const fetch = createFetchEntry(net.transport, { nextId: () => 1 });
+      const url = `https://localhost:${https.port}/slow-login`;
+      assert.equal(await (await fetch(url)).text(), "secure /slow-login");
+      assert.deepEqual(asked, [url]);
+    } finally {
+      await net.closeAllConnections();
+      await proxy.close();
+    }
+  });
+
+  it("firstAuthAttempt is the request's: only its first prompt, the proxy's, says true", async () => {
+    // Chromium's URLLoader passes first_auth_attempt_ to every OnAuthRequired and clears it
+    // after the first, whoever asks: a proxy's 407 then the server's 401 of the same request
+    // are true then false (and the next request starts again).
+    const tunnel = await startScriptedProxy((head) =>
+      head.includes(`Proxy-Authorization: Basic ${btoa("u:p")}`)
+        ? "HTTP/1.1 200 Connection established\r\n\r\n"
+        : PROXY_407
+    );
+    const forward = await startScriptedProxy((head) =>
+      !head.includes(`Proxy-Authorization: Basic ${btoa("u:p")}`)
+        ? PROXY_407
+        : head.includes(`Authorization: Basic ${btoa("u:s")}`)
+        ? "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nin"
+        : 'HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic realm="origin"\r\n' +
+          "Content-Length: 0\r\n\r\n"
+    );
+    try {
+      for (
+        const [proxy, url] of [
+          [tunnel, `https://localhost:${https.port}/ask/a`],
+          [forward, "http://origin.test/ask/a"],
+        ] as const
+      ) {
+        const ses = newSession();
+        ses.setCertificateVerifyProc(trustAll);
+        const asked: string[] = [];
+        ses.on("login", (event, details, authInfo, callback) => {
+          event.preventDefault();
+          asked.push(`${authInfo.isProxy ? "proxy" : "server"} ${details.firstAuthAttempt}`);
+          callback("u", authInfo.isProxy ? "p" : "s");
+        });
+        await ses.setProxy({
+          proxyRules: `127.0.0.1:${proxy.port}`,
+          proxyBypassRules: "<-loopback>",
+        });
+        const response = await ses.fetch(url);
+        assert.equal(response.status, 200, url);
+        await response.body?.cancel();
+        assert.deepEqual(asked, ["proxy true", "server false"], url);
+        await ses.closeAllConnections();
+      }
+    } finally {
+      await tunnel.close();
+      await forward.close();
+    }
+  });
+
+  it("a proxy URI's credentials go once as Basic, then answer only another scheme", async () => {
+    // The URI's Basic goes with the first CONNECT (as curl -x user:pass@proxy sends it); a 407
+    // for Basic has refused them, so 'login' is asked rather than the same header sent again,
+    // while a Digest proxy still gets them in its scheme.
+    const accepted = "HTTP/1.1 200 Connection established\r\n\r\n";
+    const basic = await startScriptedProxy((head) =>
+      head.includes(`Proxy-Authorization: Basic ${btoa("u:right")}`) ? accepted : PROXY_407
+    );
+    const digest = await startScriptedProxy((head) => {
+      const value = /^Proxy-Authorization: Digest (.*)$/m.exec(head)?.[1];
+      return value !== undefined && digestResponseIsRight(authParams(value), "CONNECT", "right")
+        ? accepted
+        : "HTTP/1.1 407 Proxy Authentication Required\r\n" +
+          'Proxy-Authenticate: Digest realm="d", nonce="n0", qop="auth"\r\n' +
+          "Content-Length: 0\r\n\r\n";
+    });
+    try {
+      for (
+        const [proxy, password, prompts] of [[basic, "wrong", 1], [digest, "right", 0]] as const
+      ) {
+        const ses = newSession();
+        ses.setCertificateVerifyProc(trustAll);
+        let asked = 0;
+        ses.on("login", (event, _details, _authInfo, callback) => {
+          asked++;
+          event.preventDefault();
+          callback("u", "right");
+        });
+        await ses.setProxy({
+          proxyRules: `https=http://u:${password}@127.0.0.1:${proxy.port}`,
+          proxyBypassRules: "<-loopback>",
+        });
+        const url = `https://localhost:${https.port}/uri-credentials`;
+        assert.equal(await (await ses.fetch(url)).text(), "secure /uri-credentials");
+        assert.equal(asked, prompts);
+        const sent = proxy.proxyAuthorizations().map((lines) => lines[0]?.slice(21, 27));
+        assert.deepEqual(sent, ["Basic ", proxy === basic ? "Basic " : "Digest"]);
+        await ses.closeAllConnections();
+      }
+    } finally {
+      await basic.close();
+      await digest.close();
+    }
   });
 
   it("a preconnect through a proxy that asks for credentials asks no one", async () => {
@@ -238,6 +573,117 @@ describe("ses.fetch through real proxies", () => {
     } finally {
       proxy.closeAllConnections();
       await new Promise((resolve) => proxy.close(resolve));
+    }
+  });
+
+  it("a caller's own Proxy-Authorization, spelled in lower case, is sent alone", async () => {
+    // Chromium merges the request's extra headers over the auth controller's, whatever their
+    // spelling: one Proxy-Authorization goes, the caller's.
+    const proxy = await startScriptedProxy((head) =>
+      /^proxy-authorization:/im.test(head)
+        ? "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
+        : PROXY_407
+    );
+    try {
+      const ses = newSession();
+      ses.on("login", (event, _details, _authInfo, callback) => {
+        event.preventDefault();
+        callback("u", "p");
+      });
+      await ses.setProxy({ proxyRules: `http://127.0.0.1:${proxy.port}` });
+      assert.equal((await ses.fetch("http://origin.test/first")).status, 200);
+      for (
+        const headers of [{ "proxy-authorization": "Basic bWluZQ==" }, [[
+          "PROXY-AUTHORIZATION",
+          "Basic bWluZQ==",
+        ]]] as HeadersInit[]
+      ) {
+        assert.equal(await (await ses.fetch("http://origin.test/mine", { headers })).text(), "ok");
+      }
+      assert.deepEqual(proxy.proxyAuthorizations(), [
+        [],
+        [`Proxy-Authorization: Basic ${btoa("u:p")}`],
+        ["proxy-authorization: Basic bWluZQ=="],
+        ["PROXY-AUTHORIZATION: Basic bWluZQ=="],
+      ]);
+      await ses.closeAllConnections();
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it("a forward proxy's 407 to cached credentials drops them at once and asks 'login'", async () => {
+    // Chromium's controller knows its preemptive identity (IDENT_SRC_PATH_LOOKUP) and drops
+    // it from the cache on the 407 that rejects it (InvalidateRejectedAuthFromCache): the
+    // stale password is not sent a second time before the user is asked.
+    let password = "one";
+    const proxy = await startScriptedProxy((head) =>
+      head.includes(`Proxy-Authorization: Basic ${btoa(`u:${password}`)}`)
+        ? "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
+        : PROXY_407
+    );
+    try {
+      const ses = newSession();
+      const answers = ["one", "two"];
+      const asked: boolean[] = [];
+      ses.on("login", (event, details, _authInfo, callback) => {
+        event.preventDefault();
+        asked.push(details.firstAuthAttempt);
+        callback("u", answers.shift() ?? "none");
+      });
+      await ses.setProxy({ proxyRules: `http://127.0.0.1:${proxy.port}` });
+      assert.equal(await (await ses.fetch("http://origin.test/one")).text(), "ok");
+      password = "two";
+      const mark = proxy.heads.length;
+      assert.equal(await (await ses.fetch("http://origin.test/two")).text(), "ok");
+      assert.deepEqual(
+        proxy.proxyAuthorizations().slice(mark),
+        ["one", "two"].map((word) => [`Proxy-Authorization: Basic ${btoa(`u:${word}`)}`]),
+      );
+      assert.deepEqual(asked, [true, true]);
+      await ses.closeAllConnections();
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it("sends cached Digest credentials to a forward proxy before it asks again", async () => {
+    // Chromium's SelectPreemptiveAuth makes a Digest handler from the cached challenge with the
+    // next nonce count (HttpAuthCache::Entry::IncrementNonceCount), for a forward proxy too,
+    // whose Digest uri is the request's path (HttpAuthHandlerDigest::GetRequestMethodAndPath).
+    const proxy = await startScriptedProxy((head) => {
+      const value = /^Proxy-Authorization: Digest (.*)$/m.exec(head)?.[1];
+      const params = value === undefined ? undefined : authParams(value);
+      return params !== undefined &&
+          params.get("uri") === head.split(" ")[1]!.replace(/^http:\/\/[^/]+/, "") &&
+          digestResponseIsRight(params, head.split(" ")[0]!, "p")
+        ? "HTTP/1.1 200 OK\r\nContent-Length: 7\r\n\r\nthrough"
+        : "HTTP/1.1 407 Proxy Authentication Required\r\n" +
+          'Proxy-Authenticate: Digest realm="fwd", nonce="n0", qop="auth"\r\n' +
+          "Content-Length: 0\r\n\r\n";
+    });
+    try {
+      const ses = newSession();
+      let asked = 0;
+      ses.on("login", (event, _details, _authInfo, callback) => {
+        asked++;
+        event.preventDefault();
+        callback("u", "p");
+      });
+      await ses.setProxy({ proxyRules: `http://127.0.0.1:${proxy.port}` });
+      for (const path of ["/one", "/two?x=1", "/three"]) {
+        assert.equal(await (await ses.fetch(`http://origin.test${path}`)).text(), "through");
+      }
+      assert.equal(asked, 1);
+      const sent = proxy.proxyAuthorizations();
+      assert.equal(sent.length, 4, "one 407, then each request answered at once");
+      assert.deepEqual(
+        sent.slice(1).map((lines) => authParams(lines[0]!.slice(27)).get("nc")),
+        ["00000001", "00000002", "00000003"],
+      );
+      await ses.closeAllConnections();
+    } finally {
+      await proxy.close();
     }
   });
 
