@@ -305,7 +305,9 @@ function defaultVerdict(
   if (chainError === "ERR_CERT_DATE_INVALID" && !reachesTrustedRoot(peer, extraRoots)) {
     chainError = "ERR_CERT_AUTHORITY_INVALID";
   }
-  const nameError = checkServerIdentity(hostname, peer);
+  // Without the subject: Node's check falls back to the CN when there is no subjectAltName,
+  // which Chromium stopped doing in version 58 (X509Certificate::VerifyHostname reads SANs only).
+  const nameError = checkServerIdentity(hostname, { ...peer, subject: {} as typeof peer.subject });
   const codes = [
     ...(chainError ? [chainError] : []),
     ...(nameError ? ["ERR_CERT_COMMON_NAME_INVALID" as const] : []),

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import type { TLSSocket } from "node:tls";
 import type { CertificateVerifyRequest } from "../core/electron_types.ts";
 import { SessionError } from "../core/session_error.ts";
-import { makeTestCertificates } from "../tests/fixtures/tls_certs.ts";
+import { makeTestCertificates, makeTestLeaf } from "../tests/fixtures/tls_certs.ts";
 import { handshake, startTlsServer, type TestServer } from "../tests/fixtures/tls_servers.ts";
 import { CertificateVerifier } from "./certificate_verifier.ts";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -38,6 +38,7 @@ describe("CertificateVerifier", () => {
     servers.expired = await startTlsServer(certs.expired);
     servers.wrongHost = await startTlsServer(certs.wrongHost);
     servers.selfSigned = await startTlsServer(certs.selfSigned);
+    servers.cnOnly = await startTlsServer(makeTestLeaf(certs.ca, { subjectAltName: null }));
   });
 
   after(async () => {
@@ -89,6 +90,15 @@ describe("CertificateVerifier", () => {
       );
       await rejectsWith(
         verifier.verify("other.example", await connect("good"), TRUSTED),
+        "ERR_CERT_COMMON_NAME_INVALID",
+        -200,
+      );
+    });
+
+    it("ignores the subject's CN: a certificate without subjectAltName fits no host", async () => {
+      // Chromium 58 dropped the CN fallback (X509Certificate::VerifyHostname reads only SANs).
+      await rejectsWith(
+        new CertificateVerifier().verify("localhost", await connect("cnOnly"), TRUSTED),
         "ERR_CERT_COMMON_NAME_INVALID",
         -200,
       );
