@@ -8,7 +8,6 @@
 import { Buffer } from "node:buffer";
 import { X509Certificate } from "node:crypto";
 import {
-  checkServerIdentity,
   type DetailedPeerCertificate,
   getCACertificates,
   rootCertificates,
@@ -22,6 +21,7 @@ import type {
 import type { NetErrorCode } from "../core/net_errors.ts";
 import { SessionError } from "../core/session_error.ts";
 import { chromiumFingerprint } from "./_tls_fingerprint.ts";
+import { parseSubjectAltName, verifyHostname } from "./_verify_hostname.ts";
 import { toElectronCertificate } from "./certificate.ts";
 
 // The proc's special answers (Electron's docs): accept, reject, keep Chromium's verdict.
@@ -305,9 +305,9 @@ function defaultVerdict(
   if (chainError === "ERR_CERT_DATE_INVALID" && !reachesTrustedRoot(peer, extraRoots)) {
     chainError = "ERR_CERT_AUTHORITY_INVALID";
   }
-  // Without the subject: Node's check falls back to the CN when there is no subjectAltName,
-  // which Chromium stopped doing in version 58 (X509Certificate::VerifyHostname reads SANs only).
-  const nameError = checkServerIdentity(hostname, { ...peer, subject: {} as typeof peer.subject });
+  const nameError = verifyHostname(hostname, parseSubjectAltName(peer.subjectaltname))
+    ? undefined
+    : new Error(`The certificate's names do not cover "${hostname}": ${peer.subjectaltname}`);
   const codes = [
     ...(chainError ? [chainError] : []),
     ...(nameError ? ["ERR_CERT_COMMON_NAME_INVALID" as const] : []),

@@ -39,6 +39,10 @@ describe("CertificateVerifier", () => {
     servers.wrongHost = await startTlsServer(certs.wrongHost);
     servers.selfSigned = await startTlsServer(certs.selfSigned);
     servers.cnOnly = await startTlsServer(makeTestLeaf(certs.ca, { subjectAltName: null }));
+    servers.wildcards = await startTlsServer(makeTestLeaf(certs.ca, {
+      subjectAltName: "DNS:*.co.uk,DNS:f*.example.com,DNS:*.test.example,DNS:Upper.Example.ORG.," +
+        "DNS:127.0.0.2,IP:::1",
+    }));
   });
 
   after(async () => {
@@ -102,6 +106,31 @@ describe("CertificateVerifier", () => {
         "ERR_CERT_COMMON_NAME_INVALID",
         -200,
       );
+    });
+
+    it("matches names by Chromium's rules, not Node's", async () => {
+      // X509Certificate::VerifyHostname: no wildcard under a public suffix, only a whole-label
+      // wildcard, IP addresses only against IP entries, case and a trailing dot ignored.
+      const cases: [string, boolean][] = [
+        ["shop.co.uk", false],
+        ["foo.example.com", false],
+        ["a.test.example", true],
+        ["a.b.test.example", false],
+        ["upper.example.org", true],
+        ["upper.example.org.", true],
+        ["127.0.0.2", false],
+        ["::1", true],
+        ["[::1]", true],
+      ];
+      for (const [hostname, good] of cases) {
+        const verdict = new CertificateVerifier().verify(
+          hostname,
+          await connect("wildcards"),
+          TRUSTED,
+        );
+        if (good) await verdict;
+        else await rejectsWith(verdict, "ERR_CERT_COMMON_NAME_INVALID", -200);
+      }
     });
 
     it("rejects an expired certificate with ERR_CERT_DATE_INVALID", async () => {
