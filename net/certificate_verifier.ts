@@ -20,6 +20,7 @@ import type {
 } from "../core/electron_types.ts";
 import type { NetErrorCode } from "../core/net_errors.ts";
 import { SessionError } from "../core/session_error.ts";
+import { leafPolicyError } from "./_certificate_policy.ts";
 import { chromiumFingerprint } from "./_tls_fingerprint.ts";
 import { parseSubjectAltName, verifyHostname } from "./_verify_hostname.ts";
 import { toElectronCertificate } from "./certificate.ts";
@@ -305,17 +306,26 @@ function defaultVerdict(
   if (chainError === "ERR_CERT_DATE_INVALID" && !reachesTrustedRoot(peer, extraRoots)) {
     chainError = "ERR_CERT_AUTHORITY_INVALID";
   }
+  const policyError = leafPolicyError(new Uint8Array(peer.raw));
   const nameError = verifyHostname(hostname, parseSubjectAltName(peer.subjectaltname))
     ? undefined
     : new Error(`The certificate's names do not cover "${hostname}": ${peer.subjectaltname}`);
   const codes = [
     ...(chainError ? [chainError] : []),
+    ...(policyError ? [policyError] : []),
     ...(nameError ? ["ERR_CERT_COMMON_NAME_INVALID" as const] : []),
   ].sort((a, b) => SEVERITY.indexOf(a) - SEVERITY.indexOf(b));
   const code = codes[0];
   if (code === undefined) return { error: undefined, chainVerified: true };
-  const cause = code === "ERR_CERT_COMMON_NAME_INVALID" ? nameError : socket.authorizationError;
-  return { error: new SessionError(code, { cause }), chainVerified: chainError === undefined };
+  const cause = code === "ERR_CERT_COMMON_NAME_INVALID"
+    ? nameError
+    : code === policyError
+    ? new Error(`The certificate breaks Chromium's policy (${policyError})`)
+    : socket.authorizationError;
+  return {
+    error: new SessionError(code, { cause }),
+    chainVerified: chainError === undefined && policyError === undefined,
+  };
 }
 
 let defaultRoots: readonly X509Certificate[] | undefined;

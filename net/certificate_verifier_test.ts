@@ -39,6 +39,9 @@ describe("CertificateVerifier", () => {
     servers.wrongHost = await startTlsServer(certs.wrongHost);
     servers.selfSigned = await startTlsServer(certs.selfSigned);
     servers.cnOnly = await startTlsServer(makeTestLeaf(certs.ca, { subjectAltName: null }));
+    servers.clientAuth = await startTlsServer(
+      makeTestLeaf(certs.ca, { extendedKeyUsage: "clientAuth" }),
+    );
     servers.wildcards = await startTlsServer(makeTestLeaf(certs.ca, {
       subjectAltName: "DNS:*.co.uk,DNS:f*.example.com,DNS:*.test.example,DNS:Upper.Example.ORG.," +
         "DNS:127.0.0.2,IP:::1",
@@ -131,6 +134,15 @@ describe("CertificateVerifier", () => {
         if (good) await verdict;
         else await rejectsWith(verdict, "ERR_CERT_COMMON_NAME_INVALID", -200);
       }
+    });
+
+    it("rejects a certificate whose extendedKeyUsage leaves out serverAuth with ERR_CERT_INVALID", async () => {
+      // The path builder's kEkuLacksServerAuth maps to no other status (CERT_STATUS_INVALID).
+      await rejectsWith(
+        new CertificateVerifier().verify("localhost", await connect("clientAuth"), TRUSTED),
+        "ERR_CERT_INVALID",
+        -207,
+      );
     });
 
     it("rejects an expired certificate with ERR_CERT_DATE_INVALID", async () => {
