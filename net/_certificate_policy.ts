@@ -1,54 +1,121 @@
 /**
  * The checks Chromium's certificate verifier makes of a server's chain that the runtimes' TLS
- * libraries make differently or not at all: the extended key usage a server certificate must
- * allow.
+ * libraries make differently or not at all: the signature algorithms it accepts and the
+ * extended key usage a server certificate must allow.
  *
  * @module
  */
 
 import type { NetErrorCode } from "../core/net_errors.ts";
 
+/** One certificate of the chain the server sent, as DER. */
+export interface ChainCertificate {
+  /** The certificate's DER bytes. */
+  raw: Uint8Array;
+  /** Whether it names itself as its issuer (a root); a root's own signature is never checked. */
+  selfIssued: boolean;
+}
+
+// Chromium's ParseSignatureAlgorithm (net/cert/pki/signature_algorithm.cc) knows these; every
+// other algorithm (MD5, MD2, DSA, Ed25519, ...) makes the certificate unparseable there.
+const SHA1_ALGORITHMS: ReadonlySet<string> = new Set([
+  "1.2.840.113549.1.1.5", // sha1WithRSAEncryption
+  "1.3.14.3.2.29", // sha1WithRSASignature (the old OIW name)
+  "1.2.840.10045.4.1", // ecdsa-with-SHA1
+]);
+const STRONG_ALGORITHMS: ReadonlySet<string> = new Set([
+  "1.2.840.113549.1.1.11", // sha256WithRSAEncryption
+  "1.2.840.113549.1.1.12", // sha384WithRSAEncryption
+  "1.2.840.113549.1.1.13", // sha512WithRSAEncryption
+  "1.2.840.113549.1.1.10", // RSASSA-PSS
+  "1.2.840.10045.4.3.2", // ecdsa-with-SHA256
+  "1.2.840.10045.4.3.3", // ecdsa-with-SHA384
+  "1.2.840.10045.4.3.4", // ecdsa-with-SHA512
+]);
+
 const EXTENDED_KEY_USAGE = "2.5.29.37";
 const SERVER_AUTH = "1.3.6.1.5.5.7.3.1";
 const ANY_EXTENDED_KEY_USAGE = "2.5.29.37.0";
 
 /**
- * The certificate error Chromium finds in a server's leaf certificate for a reason of its own
- * policy, if any: a leaf whose extendedKeyUsage lists neither serverAuth nor
- * anyExtendedKeyUsage is `ERR_CERT_INVALID` (the path builder's kEkuLacksServerAuth, which no
- * other status covers). A leaf that cannot be parsed is `ERR_CERT_INVALID` too.
+ * The certificate error Chromium finds in a chain for a reason of its own policy, if any.
  *
- * @param leaf The server's certificate, DER.
- * @returns The net error, or `undefined` when the policy has nothing against it.
+ * - A leaf signed with an algorithm Chromium cannot parse (MD5, MD2, DSA, ...) is
+ *   `ERR_CERT_INVALID`, trusted or not (CertVerifyProcBuiltin refuses the target at once).
+ * - A leaf whose extendedKeyUsage lists neither serverAuth nor anyExtendedKeyUsage is
+ *   `ERR_CERT_INVALID` (the path builder's kEkuLacksServerAuth, which no other status covers).
+ * - When the chain reaches a trusted root: an intermediate signed with such an algorithm is
+ *   `ERR_CERT_INVALID`, and a SHA-1 signature on the leaf or an intermediate is
+ *   `ERR_CERT_WEAK_SIGNATURE_ALGORITHM` (CertVerifyProc::Verify, SHA-1 being refused for every
+ *   root unless an enterprise policy allows it for local ones).
+ *
+ * @param chain The certificates the server sent, leaf first (a root it sent included).
+ * @param reachesTrustedRoot Says whether the chain ends at, or is signed by, a trusted root;
+ * asked only when the answer matters.
+ * @returns The net error, or `undefined` when the policy has nothing against the chain.
  *
  * @example
  * ```ts
  * import { Buffer } from "node:buffer";
  * import { getCACertificates } from "node:tls";
- * import { leafPolicyError } from "./_certificate_policy.ts";
+ * import { chainPolicyError } from "./_certificate_policy.ts";
  * const [pem = ""] = getCACertificates("default");
- * const der = Buffer.from(pem.replace(/-----[^-]+-----|\s/g, ""), "base64");
- * console.log(leafPolicyError(der)); // undefined: a root names no extended key usage
+ * const raw = Buffer.from(pem.replace(/-----[^-]+-----|\s/g, ""), "base64");
+ * // undefined: a root sent alone is trusted as it is, whatever signed it
+ * console.log(chainPolicyError([{ raw, selfIssued: true }], () => true));
  * ```
  */
-export function leafPolicyError(leaf: Uint8Array): NetErrorCode | undefined {
-  let usages;
+export function chainPolicyError(
+  chain: readonly ChainCertificate[],
+  reachesTrustedRoot: () => boolean,
+): NetErrorCode | undefined {
+  let parsed;
   try {
-    usages = readExtendedKeyUsage(leaf);
+    parsed = chain.map(({ raw, selfIssued }) => ({ ...readCertificate(raw), selfIssued }));
   } catch {
     return "ERR_CERT_INVALID";
   }
+  const [first] = parsed;
+  if (first === undefined) return undefined;
+  if (!isKnownAlgorithm(first.signatureAlgorithm)) return "ERR_CERT_INVALID";
+  const usages = first.extendedKeyUsage;
   if (usages && !usages.includes(SERVER_AUTH) && !usages.includes(ANY_EXTENDED_KEY_USAGE)) {
     return "ERR_CERT_INVALID";
+  }
+  if (chain.length === 1 && first.selfIssued || !reachesTrustedRoot()) return undefined;
+  // The root's own signature says nothing: it is trusted as it is.
+  const signed = parsed.filter((cert, index) => index === 0 || !cert.selfIssued);
+  if (signed.some((cert) => !isKnownAlgorithm(cert.signatureAlgorithm))) return "ERR_CERT_INVALID";
+  if (signed.some((cert) => SHA1_ALGORITHMS.has(cert.signatureAlgorithm))) {
+    return "ERR_CERT_WEAK_SIGNATURE_ALGORITHM";
   }
   return undefined;
 }
 
-// The extendedKeyUsage OIDs, or undefined without the extension. Certificate ::= SEQUENCE {
-// tbsCertificate, signatureAlgorithm, signatureValue } (RFC 5280).
-function readExtendedKeyUsage(der: Uint8Array): string[] | undefined {
-  const [tbs] = children(der, readTlv(der, 0));
-  if (!tbs) throw new SyntaxError("Not a certificate");
+function isKnownAlgorithm(oid: string): boolean {
+  return STRONG_ALGORITHMS.has(oid) || SHA1_ALGORITHMS.has(oid);
+}
+
+interface CertificateFacts {
+  /** The outer signatureAlgorithm's OID, dotted. */
+  signatureAlgorithm: string;
+  /** The extendedKeyUsage OIDs, or `undefined` without the extension. */
+  extendedKeyUsage: string[] | undefined;
+}
+
+// Certificate ::= SEQUENCE { tbsCertificate, signatureAlgorithm, signatureValue } (RFC 5280).
+function readCertificate(der: Uint8Array): CertificateFacts {
+  const [tbs, algorithm] = children(der, readTlv(der, 0));
+  if (!tbs || !algorithm) throw new SyntaxError("Not a certificate");
+  const [oid] = children(der, algorithm);
+  if (!oid || oid.tag !== 0x06) throw new SyntaxError("No signature algorithm");
+  return {
+    signatureAlgorithm: oidText(der.subarray(oid.start, oid.end)),
+    extendedKeyUsage: readExtendedKeyUsage(der, tbs),
+  };
+}
+
+function readExtendedKeyUsage(der: Uint8Array, tbs: Tlv): string[] | undefined {
   // extensions [3] EXPLICIT SEQUENCE OF Extension, the last field of the TBSCertificate.
   const wrapper = children(der, tbs).find((field) => field.tag === 0xa3);
   const [extensions] = wrapper ? children(der, wrapper) : [];

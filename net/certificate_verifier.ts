@@ -20,7 +20,7 @@ import type {
 } from "../core/electron_types.ts";
 import type { NetErrorCode } from "../core/net_errors.ts";
 import { SessionError } from "../core/session_error.ts";
-import { leafPolicyError } from "./_certificate_policy.ts";
+import { type ChainCertificate, chainPolicyError } from "./_certificate_policy.ts";
 import { chromiumFingerprint } from "./_tls_fingerprint.ts";
 import { parseSubjectAltName, verifyHostname } from "./_verify_hostname.ts";
 import { toElectronCertificate } from "./certificate.ts";
@@ -66,6 +66,7 @@ const SEVERITY: readonly NetErrorCode[] = [
   "ERR_CERT_REVOKED",
   "ERR_CERT_AUTHORITY_INVALID",
   "ERR_CERT_COMMON_NAME_INVALID",
+  "ERR_CERT_WEAK_SIGNATURE_ALGORITHM",
   "ERR_CERT_DATE_INVALID",
 ];
 
@@ -301,12 +302,19 @@ function defaultVerdict(
   let chainError = reason === undefined || NAME_ERRORS.has(reason)
     ? undefined
     : CHAIN_ERRORS.get(reason) ?? "ERR_CERT_INVALID";
+  let reaches: boolean | undefined;
+  const reachesRoot = () => reaches ??= reachesTrustedRoot(peer, extraRoots);
   // OpenSSL keeps the last problem it met, and it checks dates after failing to find an
   // issuer; Chromium flags both, and an unknown issuer outranks a date.
-  if (chainError === "ERR_CERT_DATE_INVALID" && !reachesTrustedRoot(peer, extraRoots)) {
+  if (chainError === "ERR_CERT_DATE_INVALID" && !reachesRoot()) {
     chainError = "ERR_CERT_AUTHORITY_INVALID";
   }
-  const policyError = leafPolicyError(new Uint8Array(peer.raw));
+  const policyError = chainPolicyError(peerChain(peer), reachesRoot);
+  // Deno's rustls refuses a SHA-1 or MD5 signature as an unknown issuer; the chain does reach a
+  // trusted root, so the policy's error is the one Chromium gives.
+  if (policyError && chainError === "ERR_CERT_AUTHORITY_INVALID" && reachesRoot()) {
+    chainError = undefined;
+  }
   const nameError = verifyHostname(hostname, parseSubjectAltName(peer.subjectaltname))
     ? undefined
     : new Error(`The certificate's names do not cover "${hostname}": ${peer.subjectaltname}`);
@@ -320,7 +328,7 @@ function defaultVerdict(
   const cause = code === "ERR_CERT_COMMON_NAME_INVALID"
     ? nameError
     : code === policyError
-    ? new Error(`The certificate breaks Chromium's policy (${policyError})`)
+    ? new Error(`The certificate chain breaks Chromium's policy (${policyError})`)
     : socket.authorizationError;
   return {
     error: new SessionError(code, { cause }),
@@ -354,6 +362,31 @@ function missingRoot(
     return trustedRoots(extraRoots).find((root) => issues(root, last));
   } catch {
     return undefined;
+  }
+}
+
+// The certificates the peer sent (Bun: up to the root), leaf first.
+function peerChain(peer: DetailedPeerCertificate): ChainCertificate[] {
+  const chain: ChainCertificate[] = [];
+  let cert: DetailedPeerCertificate | undefined = peer;
+  // Bounded: a self-signed certificate is its own issuer.
+  for (let depth = 0; cert?.raw && depth < 16; depth++) {
+    const raw = new Uint8Array(cert.raw);
+    const selfIssued = cert.issuerCertificate?.fingerprint256 === cert.fingerprint256 ||
+      cert.issuerCertificate === undefined && isSelfIssued(raw);
+    chain.push({ raw, selfIssued });
+    if (selfIssued) break;
+    cert = cert.issuerCertificate;
+  }
+  return chain;
+}
+
+function isSelfIssued(raw: Uint8Array): boolean {
+  try {
+    const cert = new X509Certificate(raw);
+    return cert.checkIssued(cert);
+  } catch {
+    return false;
   }
 }
 

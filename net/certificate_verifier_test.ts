@@ -12,6 +12,8 @@ import { join } from "node:path";
 import { runFixture } from "../tests/fixtures/run_fixture.ts";
 
 const certs = makeTestCertificates();
+// OpenSSL signs MD5 only with RSA keys.
+const rsaCerts = makeTestCertificates({ keyType: "rsa" });
 // The roots the test sockets trust besides the defaults, told to the verifier too.
 const TRUSTED = [certs.ca.cert];
 
@@ -41,6 +43,10 @@ describe("CertificateVerifier", () => {
     servers.cnOnly = await startTlsServer(makeTestLeaf(certs.ca, { subjectAltName: null }));
     servers.clientAuth = await startTlsServer(
       makeTestLeaf(certs.ca, { extendedKeyUsage: "clientAuth" }),
+    );
+    servers.sha1 = await startTlsServer(makeTestLeaf(certs.ca, { digest: "sha1" }));
+    servers.md5 = await startTlsServer(
+      makeTestLeaf(rsaCerts.ca, { digest: "md5", keyType: "rsa" }),
     );
     servers.wildcards = await startTlsServer(makeTestLeaf(certs.ca, {
       subjectAltName: "DNS:*.co.uk,DNS:f*.example.com,DNS:*.test.example,DNS:Upper.Example.ORG.," +
@@ -140,6 +146,28 @@ describe("CertificateVerifier", () => {
       // The path builder's kEkuLacksServerAuth maps to no other status (CERT_STATUS_INVALID).
       await rejectsWith(
         new CertificateVerifier().verify("localhost", await connect("clientAuth"), TRUSTED),
+        "ERR_CERT_INVALID",
+        -207,
+      );
+    });
+
+    it("rejects a SHA-1 signature with ERR_CERT_WEAK_SIGNATURE_ALGORITHM, an MD5 one with ERR_CERT_INVALID", async () => {
+      // CertVerifyProc::Verify flags SHA-1 in a chain that reaches a root; an MD5 certificate
+      // cannot be parsed by Chromium at all.
+      await rejectsWith(
+        new CertificateVerifier().verify("localhost", await connect("sha1"), TRUSTED),
+        "ERR_CERT_WEAK_SIGNATURE_ALGORITHM",
+        -208,
+      );
+      await rejectsWith(
+        new CertificateVerifier().verify("localhost", await connect("sha1", false)),
+        "ERR_CERT_AUTHORITY_INVALID",
+        -202,
+      );
+      const md5 = await handshake(servers.md5!.port, "localhost", [rsaCerts.ca.cert]);
+      sockets.push(md5);
+      await rejectsWith(
+        new CertificateVerifier().verify("localhost", md5, [rsaCerts.ca.cert]),
         "ERR_CERT_INVALID",
         -207,
       );
