@@ -37,6 +37,36 @@ const SSL_REASONS: ReadonlyMap<string, NetErrorCode> = new Map<string, NetErrorC
   ["TLSV1_ALERT_UNRECOGNIZED_NAME", "ERR_SSL_UNRECOGNIZED_NAME_ALERT"],
 ]);
 
+// Deno's rustls names the alert in the message ("received fatal alert: CertificateRequired")
+// but files the ones it has no code for under SSLV3_ALERT_HANDSHAKE_FAILURE; the name is the
+// alert's, read as OpenSSL's reason for it.
+const RUSTLS_ALERTS: ReadonlyMap<string, string> = new Map([
+  ["HandshakeFailure", "SSLV3_ALERT_HANDSHAKE_FAILURE"],
+  ["BadCertificate", "SSLV3_ALERT_BAD_CERTIFICATE"],
+  ["UnsupportedCertificate", "SSLV3_ALERT_UNSUPPORTED_CERTIFICATE"],
+  ["CertificateRevoked", "SSLV3_ALERT_CERTIFICATE_REVOKED"],
+  ["CertificateExpired", "SSLV3_ALERT_CERTIFICATE_EXPIRED"],
+  ["CertificateUnknown", "SSLV3_ALERT_CERTIFICATE_UNKNOWN"],
+  ["AccessDenied", "TLSV1_ALERT_ACCESS_DENIED"],
+  ["UnknownCA", "TLSV1_ALERT_UNKNOWN_CA"],
+  ["CertificateRequired", "TLSV13_ALERT_CERTIFICATE_REQUIRED"],
+  ["ProtocolVersion", "TLSV1_ALERT_PROTOCOL_VERSION"],
+  ["InsufficientSecurity", "TLSV1_ALERT_INSUFFICIENT_SECURITY"],
+  ["DecompressionFailure", "SSLV3_ALERT_DECOMPRESSION_FAILURE"],
+  ["BadRecordMac", "SSLV3_ALERT_BAD_RECORD_MAC"],
+  ["DecryptError", "TLSV1_ALERT_DECRYPT_ERROR"],
+  ["UnrecognisedName", "TLSV1_ALERT_UNRECOGNIZED_NAME"],
+]);
+
+/** What the handshake had seen when it failed. */
+export interface HandshakeErrorContext {
+  /**
+   * Whether the server's certificate had arrived: the server then answered the ClientHello, so
+   * a handshake_failure alert is about what followed, the client certificate it asked for.
+   */
+  serverCertificateReceived?: boolean;
+}
+
 /**
  * Maps an error a `TLSSocket` emitted before `secureConnect` to Chromium's net error.
  *
@@ -45,9 +75,13 @@ const SSL_REASONS: ReadonlyMap<string, NetErrorCode> = new Map<string, NetErrorC
  * peer closing the connection mid-handshake is `ERR_CONNECTION_CLOSED`, as in Chromium, whose
  * socket adapter reports end of stream that way. System and stream errors map as elsewhere
  * (`ECONNRESET` is `ERR_CONNECTION_RESET`); Node's own `ERR_TLS_*` errors and errors without a
- * code are `ERR_SSL_PROTOCOL_ERROR`.
+ * code are `ERR_SSL_PROTOCOL_ERROR`. A handshake_failure alert after the server's certificate
+ * arrived is `ERR_BAD_SSL_CLIENT_AUTH_CERT`: TLS 1.2 has no alert for a missing client
+ * certificate, and Chromium's SSLClientSocketImpl::MapLastOpenSSLError reads a
+ * handshake_failure after a CertificateRequest that way (no certificate is ever sent here).
  *
  * @param error What the socket emitted.
+ * @param context What the handshake had seen; see {@linkcode HandshakeErrorContext}.
  * @returns The `SessionError`, with `error` as its cause.
  *
  * @example
@@ -57,13 +91,24 @@ const SSL_REASONS: ReadonlyMap<string, NetErrorCode> = new Map<string, NetErrorC
  * console.log(handshakeError(alert).code); // ERR_SSL_VERSION_OR_CIPHER_MISMATCH
  * ```
  */
-export function handshakeError(error: unknown): SessionError {
+export function handshakeError(
+  error: unknown,
+  context: HandshakeErrorContext = {},
+): SessionError {
   if (SessionError.is(error)) return error;
-  const { code, syscall } = typeof error === "object" && error !== null
+  const { code, syscall, message } = typeof error === "object" && error !== null
     ? error as Record<string, unknown>
     : {};
   if (typeof code === "string" && code.startsWith("ERR_SSL_")) {
-    const mapped = SSL_REASONS.get(code.slice("ERR_SSL_".length)) ?? "ERR_SSL_PROTOCOL_ERROR";
+    const alert = typeof message === "string"
+      ? /received fatal alert: (\w+)/.exec(message)?.[1]
+      : undefined;
+    const reason = alert === undefined
+      ? code.slice("ERR_SSL_".length)
+      : RUSTLS_ALERTS.get(alert) ?? "UNKNOWN_ALERT";
+    const mapped = reason === "SSLV3_ALERT_HANDSHAKE_FAILURE" && context.serverCertificateReceived
+      ? "ERR_BAD_SSL_CLIENT_AUTH_CERT"
+      : SSL_REASONS.get(reason) ?? "ERR_SSL_PROTOCOL_ERROR";
     return new SessionError(mapped, { cause: error });
   }
   // node:tls reports a clean end of stream before the handshake finished as an ECONNRESET with

@@ -39,6 +39,40 @@ describe("handshakeError", () => {
     }
   });
 
+  it("takes a handshake_failure once the server's certificate arrived as the client certificate refused", () => {
+    // Chromium: the alert after a CertificateRequest (MapLastOpenSSLError); the server's
+    // certificate comes in the same flight, and an answer to the ClientHello comes before it.
+    const alert = failure("ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE");
+    assert.equal(
+      handshakeError(alert, { serverCertificateReceived: true }).code,
+      "ERR_BAD_SSL_CLIENT_AUTH_CERT",
+    );
+    assert.equal(
+      handshakeError(alert, { serverCertificateReceived: false }).code,
+      "ERR_SSL_VERSION_OR_CIPHER_MISMATCH",
+    );
+  });
+
+  it("reads the alert Deno names in its message, whatever code it gives", () => {
+    // Deno's rustls puts alerts it has no code for under SSLV3_ALERT_HANDSHAKE_FAILURE.
+    const cases: [string, string][] = [
+      ["CertificateRequired", "ERR_BAD_SSL_CLIENT_AUTH_CERT"],
+      ["BadCertificate", "ERR_BAD_SSL_CLIENT_AUTH_CERT"],
+      ["UnknownCA", "ERR_BAD_SSL_CLIENT_AUTH_CERT"],
+      ["ProtocolVersion", "ERR_SSL_VERSION_OR_CIPHER_MISMATCH"],
+      ["HandshakeFailure", "ERR_SSL_VERSION_OR_CIPHER_MISMATCH"],
+      ["DecryptError", "ERR_SSL_DECRYPT_ERROR_ALERT"],
+      ["UnrecognisedName", "ERR_SSL_UNRECOGNIZED_NAME_ALERT"],
+      ["IllegalParameter", "ERR_SSL_PROTOCOL_ERROR"],
+    ];
+    for (const [alert, expected] of cases) {
+      const error = Object.assign(new Error(`received fatal alert: ${alert}`), {
+        code: "ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE",
+      });
+      assert.equal(handshakeError(error).code, expected, alert);
+    }
+  });
+
   it("tells a clean hang-up from a reset", () => {
     // node:tls's own "disconnected before secure TLS connection" error has no syscall.
     assert.equal(handshakeError(failure("ECONNRESET")).code, "ERR_CONNECTION_CLOSED");

@@ -169,7 +169,8 @@ function handshake(socket: Duplex, options: ConnectTlsOptions): Promise<TLSSocke
       socket.destroy();
       reject(error);
     };
-    const onError = (error: unknown) => finish(handshakeError(error));
+    const onError = (error: unknown) =>
+      finish(handshakeError(error, { serverCertificateReceived: hasPeerCertificate(tlsSocket) }));
     const onClose = () => finish(new SessionError("ERR_CONNECTION_CLOSED"));
     const onAbort = () => finish(new SessionError("ERR_ABORTED", { cause: signal?.reason }));
     const timer = setTimeout(() => finish(new SessionError("ERR_TIMED_OUT")), timeoutMs);
@@ -190,4 +191,14 @@ function handshake(socket: Duplex, options: ConnectTlsOptions): Promise<TLSSocke
     socket.on("error", onError);
     signal?.addEventListener("abort", onAbort, { once: true });
   });
+}
+
+// Whether the server's certificate arrived before the handshake failed (BoringSSL and OpenSSL
+// keep it; Deno's node:tls shows none until the handshake completes).
+function hasPeerCertificate(tlsSocket: TLSSocket): boolean {
+  try {
+    return Boolean(tlsSocket.getPeerCertificate()?.raw);
+  } catch {
+    return false;
+  }
 }

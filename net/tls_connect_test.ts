@@ -238,6 +238,21 @@ describe("connectTls", () => {
       await rejectsWith(secure(server.port), "ERR_SSL_PROTOCOL_ERROR", -107);
     });
 
+    it("reports a TLS 1.2 server that wants a client certificate as ERR_BAD_SSL_CLIENT_AUTH_CERT", async () => {
+      // No client certificate is sent; the server ends the handshake with an alert (OpenSSL and
+      // BoringSSL: handshake_failure, rustls: certificate_required). Chromium's
+      // SSLClientSocketImpl::MapLastOpenSSLError reads a handshake_failure after a
+      // CertificateRequest as the client certificate refused.
+      await using server = await startTlsServer({
+        ...certs.server,
+        maxVersion: "TLSv1.2",
+        requestCert: true,
+        rejectUnauthorized: true,
+        ca: [certs.ca.cert],
+      });
+      await rejectsWith(secure(server.port), "ERR_BAD_SSL_CLIENT_AUTH_CERT", -117);
+    });
+
     it("reports a reset as ERR_CONNECTION_RESET where the runtime tells it from a close", async () => {
       await using server = await startTcpServer((socket) =>
         socket.once("data", () => socket.resetAndDestroy())
