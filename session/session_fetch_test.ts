@@ -1,7 +1,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { createServer as createTcpServer, type Server, type Socket } from "node:net";
-import { createServer as createTlsServer, TLSSocket } from "node:tls";
+import { createServer as createTlsServer, type TlsOptions, TLSSocket } from "node:tls";
 import { brotliCompressSync, gzipSync } from "node:zlib";
 import { createServer as createHttpServer } from "node:http";
 import { createTestApp, type OriginServer, startOrigin } from "../tests/fixtures/origin_server.ts";
@@ -578,7 +578,7 @@ describe("ses.fetch over TLS", () => {
     certs = makeTestCertificates();
   });
 
-  async function tlsServer(options: { maxVersion?: "TLSv1.2" | "TLSv1.3" } = {}) {
+  async function tlsServer(options: TlsOptions = {}) {
     const server = createTlsServer({ ...certs.server, ...options }, (socket) => {
       socket.on("error", () => {});
       keepAliveOk(socket as unknown as Socket);
@@ -635,6 +635,28 @@ describe("ses.fetch over TLS", () => {
     await assert.rejects(response.text(), isNetError("ERR_CONTENT_LENGTH_MISMATCH", -354));
     assert.equal(ses.openSocketCount, 0);
     await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+
+  it("fails with ERR_BAD_SSL_CLIENT_AUTH_CERT when the server wants a client certificate", async () => {
+    // TLS 1.3 servers refuse the missing certificate after the client's Finished, so the alert
+    // arrives as the request is read; Chromium maps it there too (DoPayloadRead).
+    for (const maxVersion of ["TLSv1.2", "TLSv1.3"] as const) {
+      const server = await tlsServer({
+        maxVersion,
+        requestCert: true,
+        rejectUnauthorized: true,
+        ca: [certs.ca.cert],
+      });
+      const ses = newSession(`client-auth-${maxVersion}`);
+      ses.setCertificateVerifyProc((_request, callback) => callback(0));
+      await assert.rejects(
+        ses.fetch(server.url),
+        isNetError("ERR_BAD_SSL_CLIENT_AUTH_CERT", -117),
+        maxVersion,
+      );
+      await ses.closeAllConnections();
+      await server.close();
+    }
   });
 
   it("applies setSSLConfig to a TLS 1.2-only server", async () => {
