@@ -12,9 +12,24 @@ import { netErrorFromSystemError } from "./net_error_from_system.ts";
 export interface HandshakeErrorContext {
   /**
    * Whether the server's certificate had arrived: the server then answered the ClientHello, so
-   * a handshake_failure alert is about what followed, the client certificate it asked for.
+   * a handshake_failure alert is about what followed, the client certificate it asked for, and
+   * an access_denied alert is about that certificate too rather than a firewall's refusal.
    */
   serverCertificateReceived?: boolean;
+}
+
+// Chromium's SSLClientSocketImpl::MapLastOpenSSLError on top of MapOpenSSLErrorSSL: TLS has no
+// alert for a missing client certificate, so a handshake_failure after a CertificateRequest is
+// the certificate refused (crbug.com/646567), and an access_denied with no CertificateRequest
+// is some firewall's, a protocol error (crbug.com/630883). The server's certificate arriving
+// stands for the CertificateRequest, which node:tls does not report.
+function handshakeReasonNetError(reason: string, context: HandshakeErrorContext) {
+  const requested = context.serverCertificateReceived === true;
+  if (reason === "SSLV3_ALERT_HANDSHAKE_FAILURE" && requested) {
+    return "ERR_BAD_SSL_CLIENT_AUTH_CERT";
+  }
+  if (reason === "TLSV1_ALERT_ACCESS_DENIED" && !requested) return "ERR_SSL_PROTOCOL_ERROR";
+  return sslReasonNetError(reason);
 }
 
 /**
@@ -28,7 +43,8 @@ export interface HandshakeErrorContext {
  * code are `ERR_SSL_PROTOCOL_ERROR`. A handshake_failure alert after the server's certificate
  * arrived is `ERR_BAD_SSL_CLIENT_AUTH_CERT`: TLS 1.2 has no alert for a missing client
  * certificate, and Chromium's SSLClientSocketImpl::MapLastOpenSSLError reads a
- * handshake_failure after a CertificateRequest that way (no certificate is ever sent here).
+ * handshake_failure after a CertificateRequest that way (no certificate is ever sent here); an
+ * access_denied alert before it is `ERR_SSL_PROTOCOL_ERROR`, as Chromium reads a firewall's.
  *
  * @param error What the socket emitted.
  * @param context What the handshake had seen; see {@linkcode HandshakeErrorContext}.
@@ -51,10 +67,7 @@ export function handshakeError(
     : {};
   const reason = sslReason(error);
   if (reason !== undefined) {
-    const mapped = reason === "SSLV3_ALERT_HANDSHAKE_FAILURE" && context.serverCertificateReceived
-      ? "ERR_BAD_SSL_CLIENT_AUTH_CERT"
-      : sslReasonNetError(reason);
-    return new SessionError(mapped, { cause: error });
+    return new SessionError(handshakeReasonNetError(reason, context), { cause: error });
   }
   // node:tls reports a clean end of stream before the handshake finished as an ECONNRESET with
   // no syscall ("Client network socket disconnected before secure TLS connection was

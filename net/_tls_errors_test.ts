@@ -53,6 +53,15 @@ describe("handshakeError", () => {
     );
   });
 
+  it("takes an access_denied before the server's certificate as a firewall's, a protocol error", () => {
+    const alert = failure("ERR_SSL_TLSV1_ALERT_ACCESS_DENIED");
+    assert.equal(handshakeError(alert).code, "ERR_SSL_PROTOCOL_ERROR");
+    assert.equal(
+      handshakeError(alert, { serverCertificateReceived: true }).code,
+      "ERR_BAD_SSL_CLIENT_AUTH_CERT",
+    );
+  });
+
   it("reads the alert Deno names in its message, whatever code it gives", () => {
     // Deno's rustls puts alerts it has no code for under SSLV3_ALERT_HANDSHAKE_FAILURE.
     const cases: [string, string][] = [

@@ -1,4 +1,5 @@
 import { after, describe, it } from "node:test";
+import { Buffer } from "node:buffer";
 import assert from "node:assert/strict";
 import { getEventListeners, once } from "node:events";
 import type { Socket } from "node:net";
@@ -251,6 +252,15 @@ describe("connectTls", () => {
         ca: [certs.ca.cert],
       });
       await rejectsWith(secure(server.port), "ERR_BAD_SSL_CLIENT_AUTH_CERT", -117);
+    });
+
+    it("reports an access_denied alert answering the ClientHello as ERR_SSL_PROTOCOL_ERROR", async () => {
+      // What a filtering firewall sends; Chromium keeps ERR_BAD_SSL_CLIENT_AUTH_CERT for an
+      // access_denied after a CertificateRequest (MapLastOpenSSLError, crbug.com/630883).
+      await using server = await startTcpServer((socket) =>
+        socket.once("data", () => socket.end(Buffer.from([21, 3, 3, 0, 2, 2, 49])))
+      );
+      await rejectsWith(secure(server.port), "ERR_SSL_PROTOCOL_ERROR", -107);
     });
 
     it("reports a reset as ERR_CONNECTION_RESET where the runtime tells it from a close", async () => {
