@@ -11,20 +11,21 @@ import { netErrorFromSystemError } from "./net_error_from_system.ts";
 /** What the handshake had seen when it failed. */
 export interface HandshakeErrorContext {
   /**
-   * Whether the server's certificate had arrived: the server then answered the ClientHello, so
-   * a handshake_failure alert is about what followed, the client certificate it asked for, and
-   * an access_denied alert is about that certificate too rather than a firewall's refusal.
+   * Whether the server had answered the ClientHello with its handshake (its certificate arrived,
+   * or it sent more than the alert), so a handshake_failure alert is about what followed, the
+   * client certificate it asked for, and an access_denied alert about that certificate too
+   * rather than a firewall's refusal.
    */
-  serverCertificateReceived?: boolean;
+  serverAnswered?: boolean;
 }
 
 // Chromium's SSLClientSocketImpl::MapLastOpenSSLError on top of MapOpenSSLErrorSSL: TLS has no
 // alert for a missing client certificate, so a handshake_failure after a CertificateRequest is
 // the certificate refused (crbug.com/646567), and an access_denied with no CertificateRequest
-// is some firewall's, a protocol error (crbug.com/630883). The server's certificate arriving
-// stands for the CertificateRequest, which node:tls does not report.
+// is some firewall's, a protocol error (crbug.com/630883). The server's answer stands for the
+// CertificateRequest, which node:tls does not report.
 function handshakeReasonNetError(reason: string, context: HandshakeErrorContext) {
-  const requested = context.serverCertificateReceived === true;
+  const requested = context.serverAnswered === true;
   if (reason === "SSLV3_ALERT_HANDSHAKE_FAILURE" && requested) {
     return "ERR_BAD_SSL_CLIENT_AUTH_CERT";
   }
@@ -40,8 +41,8 @@ function handshakeReasonNetError(reason: string, context: HandshakeErrorContext)
  * peer closing the connection mid-handshake is `ERR_CONNECTION_CLOSED`, as in Chromium, whose
  * socket adapter reports end of stream that way. System and stream errors map as elsewhere
  * (`ECONNRESET` is `ERR_CONNECTION_RESET`); Node's own `ERR_TLS_*` errors and errors without a
- * code are `ERR_SSL_PROTOCOL_ERROR`. A handshake_failure alert after the server's certificate
- * arrived is `ERR_BAD_SSL_CLIENT_AUTH_CERT`: TLS 1.2 has no alert for a missing client
+ * code are `ERR_SSL_PROTOCOL_ERROR`. A handshake_failure alert after the server answered the
+ * ClientHello is `ERR_BAD_SSL_CLIENT_AUTH_CERT`: TLS 1.2 has no alert for a missing client
  * certificate, and Chromium's SSLClientSocketImpl::MapLastOpenSSLError reads a
  * handshake_failure after a CertificateRequest that way (no certificate is ever sent here); an
  * access_denied alert before it is `ERR_SSL_PROTOCOL_ERROR`, as Chromium reads a firewall's.

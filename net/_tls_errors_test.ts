@@ -39,25 +39,25 @@ describe("handshakeError", () => {
     }
   });
 
-  it("takes a handshake_failure once the server's certificate arrived as the client certificate refused", () => {
+  it("takes a handshake_failure once the server answered the ClientHello as the client certificate refused", () => {
     // Chromium: the alert after a CertificateRequest (MapLastOpenSSLError); the server's
     // certificate comes in the same flight, and an answer to the ClientHello comes before it.
     const alert = failure("ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE");
     assert.equal(
-      handshakeError(alert, { serverCertificateReceived: true }).code,
+      handshakeError(alert, { serverAnswered: true }).code,
       "ERR_BAD_SSL_CLIENT_AUTH_CERT",
     );
     assert.equal(
-      handshakeError(alert, { serverCertificateReceived: false }).code,
+      handshakeError(alert, { serverAnswered: false }).code,
       "ERR_SSL_VERSION_OR_CIPHER_MISMATCH",
     );
   });
 
-  it("takes an access_denied before the server's certificate as a firewall's, a protocol error", () => {
+  it("takes an access_denied answering the ClientHello as a firewall's, a protocol error", () => {
     const alert = failure("ERR_SSL_TLSV1_ALERT_ACCESS_DENIED");
     assert.equal(handshakeError(alert).code, "ERR_SSL_PROTOCOL_ERROR");
     assert.equal(
-      handshakeError(alert, { serverCertificateReceived: true }).code,
+      handshakeError(alert, { serverAnswered: true }).code,
       "ERR_BAD_SSL_CLIENT_AUTH_CERT",
     );
   });

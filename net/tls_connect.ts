@@ -142,6 +142,8 @@ function handshake(socket: Duplex, options: ConnectTlsOptions): Promise<TLSSocke
       reject(new SessionError("ERR_ABORTED", { cause: signal.reason }));
       return;
     }
+    // Counted from here: a proxy's CONNECT answer came through the same socket.
+    const bytesBefore = bytesRead(socket);
     const tlsSocket = connect({
       socket,
       ...(isIP(servername) === 0 ? { servername } : {}),
@@ -169,8 +171,13 @@ function handshake(socket: Duplex, options: ConnectTlsOptions): Promise<TLSSocke
       socket.destroy();
       reject(error);
     };
-    const onError = (error: unknown) =>
-      finish(handshakeError(error, { serverCertificateReceived: hasPeerCertificate(tlsSocket) }));
+    const onError = (error: unknown) => {
+      // More than the alert arrived: the server's own handshake came first. Deno's node:tls keeps
+      // no peer certificate before the handshake completes; the bytes tell it in any runtime.
+      const serverAnswered = hasPeerCertificate(tlsSocket) ||
+        bytesRead(socket) - bytesBefore > TLS_ALERT_RECORD_BYTES;
+      finish(handshakeError(error, { serverAnswered }));
+    };
     const onClose = () => finish(new SessionError("ERR_CONNECTION_CLOSED"));
     const onAbort = () => finish(new SessionError("ERR_ABORTED", { cause: signal?.reason }));
     const timer = setTimeout(() => finish(new SessionError("ERR_TIMED_OUT")), timeoutMs);
@@ -191,6 +198,16 @@ function handshake(socket: Duplex, options: ConnectTlsOptions): Promise<TLSSocke
     socket.on("error", onError);
     signal?.addEventListener("abort", onAbort, { once: true });
   });
+}
+
+// A plaintext alert record: 5 bytes of header, level and description.
+const TLS_ALERT_RECORD_BYTES = 7;
+
+// What the connection under the TLS socket has received, 0 for a stream that does not count
+// (a tunnel inside another TLS connection).
+function bytesRead(socket: Duplex): number {
+  const { bytesRead } = socket as Duplex & { bytesRead?: unknown };
+  return typeof bytesRead === "number" ? bytesRead : 0;
 }
 
 // Whether the server's certificate arrived before the handshake failed (BoringSSL and OpenSSL

@@ -7,7 +7,12 @@ import { connect, type TLSSocket } from "node:tls";
 import { SessionError } from "../core/session_error.ts";
 import { makeTestCertificates } from "../tests/fixtures/tls_certs.ts";
 import { cipherSuiteNumber } from "./_tls_cipher_suites.ts";
-import { openTcp, startTcpServer, startTlsServer } from "../tests/fixtures/tls_servers.ts";
+import {
+  openTcp,
+  startOpensslServer,
+  startTcpServer,
+  startTlsServer,
+} from "../tests/fixtures/tls_servers.ts";
 import { CertificateVerifier } from "./certificate_verifier.ts";
 import { resolveSSLConfig } from "./ssl_config.ts";
 import { connectTls, type ConnectTlsOptions } from "./tls_connect.ts";
@@ -250,6 +255,17 @@ describe("connectTls", () => {
         requestCert: true,
         rejectUnauthorized: true,
         ca: [certs.ca.cert],
+      });
+      await rejectsWith(secure(server.port), "ERR_BAD_SSL_CLIENT_AUTH_CERT", -117);
+    });
+
+    it("reports an OpenSSL TLS 1.2 server's handshake_failure for the missing client certificate as ERR_BAD_SSL_CLIENT_AUTH_CERT", async () => {
+      // The alert follows the server's whole first flight, where one answering the ClientHello
+      // comes alone; Deno's rustls client keeps no peer certificate to tell them apart by.
+      await using server = await startOpensslServer({
+        ...certs.server,
+        ca: certs.ca.cert,
+        args: ["-tls1_2", "-Verify", "1"],
       });
       await rejectsWith(secure(server.port), "ERR_BAD_SSL_CLIENT_AUTH_CERT", -117);
     });
