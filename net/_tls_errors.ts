@@ -40,8 +40,8 @@ function handshakeReasonNetError(reason: string, context: HandshakeErrorContext)
  * suite is `ERR_SSL_VERSION_OR_CIPHER_MISMATCH`, anything else `ERR_SSL_PROTOCOL_ERROR`. The
  * peer closing the connection mid-handshake is `ERR_CONNECTION_CLOSED`, as in Chromium, whose
  * socket adapter reports end of stream that way. System and stream errors map as elsewhere
- * (`ECONNRESET` is `ERR_CONNECTION_RESET`); Node's own `ERR_TLS_*` errors and errors without a
- * code are `ERR_SSL_PROTOCOL_ERROR`. A handshake_failure alert after the server answered the
+ * (`ECONNRESET` is `ERR_CONNECTION_RESET`); Node's own `ERR_TLS_*` errors, OpenSSL verify
+ * results raised by the handshake itself and errors without a code are `ERR_SSL_PROTOCOL_ERROR`. A handshake_failure alert after the server answered the
  * ClientHello is `ERR_BAD_SSL_CLIENT_AUTH_CERT`: TLS 1.2 has no alert for a missing client
  * certificate, and Chromium's SSLClientSocketImpl::MapLastOpenSSLError reads a
  * handshake_failure after a CertificateRequest that way (no certificate is ever sent here); an
@@ -76,8 +76,15 @@ export function handshakeError(
   if (code === "ECONNRESET" && syscall === undefined) {
     return new SessionError("ERR_CONNECTION_CLOSED", { cause: error });
   }
-  if (typeof code !== "string" || code.startsWith("ERR_TLS_")) {
+  if (typeof code !== "string" || code.startsWith("ERR_TLS_") || VERIFY_REASON.test(code)) {
     return new SessionError("ERR_SSL_PROTOCOL_ERROR", { cause: error });
   }
   return netErrorFromSystemError(error, "io");
 }
+
+// OpenSSL's certificate verify results (X509_V_ERR_* names), which Deno's rustls raises as a
+// handshake error when it cannot check a signature itself (an RSA key under 2048 bits):
+// BoringSSL reports a handshake signature it cannot verify as SSL_R_BAD_SIGNATURE, a protocol
+// error. Certificates are otherwise judged after the handshake, by CertificateVerifier.
+const VERIFY_REASON =
+  /^(?:UNABLE_TO_|CERT_|DEPTH_ZERO_|SELF_SIGNED_|INVALID_CA$|INVALID_PURPOSE$|PATH_LENGTH_)/;

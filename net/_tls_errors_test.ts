@@ -96,9 +96,14 @@ describe("handshakeError", () => {
     assert.equal(handshakeError(failure("ERR_SOCKET_CLOSED")).code, "ERR_CONNECTION_CLOSED");
   });
 
-  it("treats Node's own TLS errors and errors without a code as ERR_SSL_PROTOCOL_ERROR", () => {
+  it("treats Node's own TLS errors, verify results and errors without a code as ERR_SSL_PROTOCOL_ERROR", () => {
     assert.equal(handshakeError(failure("ERR_TLS_INVALID_STATE")).code, "ERR_SSL_PROTOCOL_ERROR");
     assert.equal(handshakeError(failure(undefined)).code, "ERR_SSL_PROTOCOL_ERROR");
+    // Deno's rustls, failing a handshake whose signature it cannot check.
+    assert.equal(
+      handshakeError(failure("UNABLE_TO_VERIFY_LEAF_SIGNATURE")).code,
+      "ERR_SSL_PROTOCOL_ERROR",
+    );
     assert.equal(handshakeError("not an error").code, "ERR_SSL_PROTOCOL_ERROR");
   });
 

@@ -5,7 +5,7 @@ import { getEventListeners, once } from "node:events";
 import type { Socket } from "node:net";
 import { connect, type TLSSocket } from "node:tls";
 import { SessionError } from "../core/session_error.ts";
-import { makeTestCertificates } from "../tests/fixtures/tls_certs.ts";
+import { makeTestCertificates, makeTestLeaf } from "../tests/fixtures/tls_certs.ts";
 import { cipherSuiteNumber } from "./_tls_cipher_suites.ts";
 import {
   openTcp,
@@ -268,6 +268,21 @@ describe("connectTls", () => {
         args: ["-tls1_2", "-Verify", "1"],
       });
       await rejectsWith(secure(server.port), "ERR_BAD_SSL_CLIENT_AUTH_CERT", -117);
+    });
+
+    it("reports a handshake its runtime cannot verify the signature of as ERR_SSL_PROTOCOL_ERROR", async () => {
+      // A 1024-bit RSA key: BoringSSL (Bun) takes it, as Chromium does; Deno's rustls refuses
+      // to check a signature under 2048 bits and fails the handshake with a verify code
+      // (UNABLE_TO_VERIFY_LEAF_SIGNATURE), which BoringSSL would report as a bad signature.
+      await using server = await startOpensslServer({
+        ...makeTestLeaf(certs.ca, { keyType: "rsa", rsaBits: 1024 }),
+        args: ["-cipher", "DEFAULT@SECLEVEL=0"],
+      });
+      const outcome = await secure(server.port).then(
+        (socket) => socket.authorized ? "connected" : "unverified",
+        (error: unknown) => SessionError.is(error) ? error.code : String(error),
+      );
+      assert.ok(["connected", "ERR_SSL_PROTOCOL_ERROR"].includes(outcome), outcome);
     });
 
     it("reports an access_denied alert answering the ClientHello as ERR_SSL_PROTOCOL_ERROR", async () => {
