@@ -36,14 +36,17 @@ const STRONG_ALGORITHMS: ReadonlySet<string> = new Set([
 const EXTENDED_KEY_USAGE = "2.5.29.37";
 const SERVER_AUTH = "1.3.6.1.5.5.7.3.1";
 const ANY_EXTENDED_KEY_USAGE = "2.5.29.37.0";
+// Netscape Server Gated Crypto: Chromium lets an intermediate name it instead of serverAuth.
+const NETSCAPE_SGC = "2.16.840.1.113730.4.1";
 
 /**
  * The certificate error Chromium finds in a chain for a reason of its own policy, if any.
  *
  * - A leaf signed with an algorithm Chromium cannot parse (MD5, MD2, DSA, ...) is
  *   `ERR_CERT_INVALID`, trusted or not (CertVerifyProcBuiltin refuses the target at once).
- * - A leaf whose extendedKeyUsage lists neither serverAuth nor anyExtendedKeyUsage is
- *   `ERR_CERT_INVALID` (the path builder's kEkuLacksServerAuth, which no other status covers).
+ * - A leaf or intermediate whose extendedKeyUsage lists neither serverAuth nor
+ *   anyExtendedKeyUsage (nor, for an intermediate, Netscape SGC) is `ERR_CERT_INVALID` (the path
+ *   builder's kEkuLacksServerAuth, which no other status covers).
  * - When the chain reaches a trusted root: an intermediate signed with such an algorithm is
  *   `ERR_CERT_INVALID`, and a SHA-1 signature on the leaf or an intermediate is
  *   `ERR_CERT_WEAK_SIGNATURE_ALGORITHM` (CertVerifyProc::Verify, SHA-1 being refused for every
@@ -78,18 +81,23 @@ export function chainPolicyError(
   const [first] = parsed;
   if (first === undefined) return undefined;
   if (!isKnownAlgorithm(first.signatureAlgorithm)) return "ERR_CERT_INVALID";
-  const usages = first.extendedKeyUsage;
-  if (usages && !usages.includes(SERVER_AUTH) && !usages.includes(ANY_EXTENDED_KEY_USAGE)) {
+  // The root says nothing by its own signature and usages: it is trusted as it is.
+  const signed = parsed.filter((cert, index) => index === 0 || !cert.selfIssued);
+  if (signed.some((cert, index) => !allowsServerAuth(cert.extendedKeyUsage, index > 0))) {
     return "ERR_CERT_INVALID";
   }
   if (chain.length === 1 && first.selfIssued || !reachesTrustedRoot()) return undefined;
-  // The root's own signature says nothing: it is trusted as it is.
-  const signed = parsed.filter((cert, index) => index === 0 || !cert.selfIssued);
   if (signed.some((cert) => !isKnownAlgorithm(cert.signatureAlgorithm))) return "ERR_CERT_INVALID";
   if (signed.some((cert) => SHA1_ALGORITHMS.has(cert.signatureAlgorithm))) {
     return "ERR_CERT_WEAK_SIGNATURE_ALGORITHM";
   }
   return undefined;
+}
+
+// Chromium's VerifyExtendedKeyUsage for a server: no extension, or one that allows it.
+function allowsServerAuth(usages: string[] | undefined, intermediate: boolean): boolean {
+  return usages === undefined || usages.includes(SERVER_AUTH) ||
+    usages.includes(ANY_EXTENDED_KEY_USAGE) || intermediate && usages.includes(NETSCAPE_SGC);
 }
 
 function isKnownAlgorithm(oid: string): boolean {

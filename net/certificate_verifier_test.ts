@@ -48,6 +48,18 @@ describe("CertificateVerifier", () => {
     servers.md5 = await startTlsServer(
       makeTestLeaf(rsaCerts.ca, { digest: "md5", keyType: "rsa" }),
     );
+    // An intermediate whose extendedKeyUsage leaves out serverAuth, sent with its leaf.
+    const clientAuthCa = makeTestLeaf(certs.ca, {
+      isCa: true,
+      commonName: "client-only CA",
+      subjectAltName: null,
+      extendedKeyUsage: "clientAuth",
+    });
+    const underClientAuthCa = makeTestLeaf(clientAuthCa);
+    servers.clientAuthIntermediate = await startTlsServer({
+      key: underClientAuthCa.key,
+      cert: underClientAuthCa.cert + clientAuthCa.cert,
+    });
     servers.wildcards = await startTlsServer(makeTestLeaf(certs.ca, {
       subjectAltName: "DNS:*.co.uk,DNS:f*.example.com,DNS:*.test.example,DNS:Upper.Example.ORG.," +
         "DNS:127.0.0.2,IP:::1",
@@ -146,6 +158,16 @@ describe("CertificateVerifier", () => {
       // The path builder's kEkuLacksServerAuth maps to no other status (CERT_STATUS_INVALID).
       await rejectsWith(
         new CertificateVerifier().verify("localhost", await connect("clientAuth"), TRUSTED),
+        "ERR_CERT_INVALID",
+        -207,
+      );
+      // Chromium checks the intermediates' extendedKeyUsage too (VerifyExtendedKeyUsage).
+      await rejectsWith(
+        new CertificateVerifier().verify(
+          "localhost",
+          await connect("clientAuthIntermediate"),
+          TRUSTED,
+        ),
         "ERR_CERT_INVALID",
         -207,
       );
