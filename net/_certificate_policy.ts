@@ -33,6 +33,7 @@ const STRONG_ALGORITHMS: ReadonlySet<string> = new Set([
   "1.2.840.10045.4.3.4", // ecdsa-with-SHA512
 ]);
 
+const RSA_ENCRYPTION = "1.2.840.113549.1.1.1";
 const EXTENDED_KEY_USAGE = "2.5.29.37";
 const SERVER_AUTH = "1.3.6.1.5.5.7.3.1";
 const ANY_EXTENDED_KEY_USAGE = "2.5.29.37.0";
@@ -50,7 +51,8 @@ const NETSCAPE_SGC = "2.16.840.1.113730.4.1";
  * - When the chain reaches a trusted root: an intermediate signed with such an algorithm is
  *   `ERR_CERT_INVALID`, and a SHA-1 signature on the leaf or an intermediate is
  *   `ERR_CERT_WEAK_SIGNATURE_ALGORITHM` (CertVerifyProc::Verify, SHA-1 being refused for every
- *   root unless an enterprise policy allows it for local ones).
+ *   root unless an enterprise policy allows it for local ones), then an RSA key under 1024 bits
+ *   in either is `ERR_CERT_WEAK_KEY` (the path builder's kUnacceptablePublicKey).
  *
  * @param chain The certificates the server sent, leaf first (a root it sent included).
  * @param reachesTrustedRoot Says whether the chain ends at, or is signed by, a trusted root;
@@ -91,6 +93,10 @@ export function chainPolicyError(
   if (signed.some((cert) => SHA1_ALGORITHMS.has(cert.signatureAlgorithm))) {
     return "ERR_CERT_WEAK_SIGNATURE_ALGORITHM";
   }
+  // SimplePathBuilderDelegate(1024): a smaller RSA modulus is kUnacceptablePublicKey.
+  if (signed.some((cert) => cert.rsaModulusBits !== undefined && cert.rsaModulusBits < 1024)) {
+    return "ERR_CERT_WEAK_KEY";
+  }
   return undefined;
 }
 
@@ -109,6 +115,8 @@ interface CertificateFacts {
   signatureAlgorithm: string;
   /** The extendedKeyUsage OIDs, or `undefined` without the extension. */
   extendedKeyUsage: string[] | undefined;
+  /** The RSA modulus length in bits, or `undefined` for a key that is not RSA. */
+  rsaModulusBits: number | undefined;
 }
 
 // Certificate ::= SEQUENCE { tbsCertificate, signatureAlgorithm, signatureValue } (RFC 5280).
@@ -120,7 +128,29 @@ function readCertificate(der: Uint8Array): CertificateFacts {
   return {
     signatureAlgorithm: oidText(der.subarray(oid.start, oid.end)),
     extendedKeyUsage: readExtendedKeyUsage(der, tbs),
+    rsaModulusBits: readRsaModulusBits(der, tbs),
   };
+}
+
+// subjectPublicKeyInfo ::= SEQUENCE { algorithm, BIT STRING }, the seventh TBSCertificate field
+// (sixth without the version); an RSA key's BIT STRING holds SEQUENCE { modulus, exponent }.
+function readRsaModulusBits(der: Uint8Array, tbs: Tlv): number | undefined {
+  const fields = children(der, tbs);
+  const spki = fields[fields[0]?.tag === 0xa0 ? 6 : 5];
+  if (spki === undefined) throw new SyntaxError("No subjectPublicKeyInfo");
+  const [algorithm, key] = children(der, spki);
+  const [id] = algorithm ? children(der, algorithm) : [];
+  if (id === undefined || oidText(der.subarray(id.start, id.end)) !== RSA_ENCRYPTION) {
+    return undefined;
+  }
+  if (key?.tag !== 0x03) throw new SyntaxError("Bad RSA key");
+  // Past the BIT STRING's unused-bits byte.
+  const [modulus] = children(der, readTlv(der, key.start + 1));
+  if (modulus?.tag !== 0x02) throw new SyntaxError("Bad RSA key");
+  let start = modulus.start;
+  while (start < modulus.end && der[start] === 0) start++;
+  if (start === modulus.end) return 0;
+  return (modulus.end - start) * 8 - Math.clz32(der[start]!) + 24;
 }
 
 function readExtendedKeyUsage(der: Uint8Array, tbs: Tlv): string[] | undefined {

@@ -285,6 +285,20 @@ describe("connectTls", () => {
       assert.ok(["connected", "ERR_SSL_PROTOCOL_ERROR"].includes(outcome), outcome);
     });
 
+    it("rejects an RSA key under 1024 bits with ERR_CERT_WEAK_KEY", async () => {
+      // Chromium's path builder refuses such a key (kUnacceptablePublicKey, CERT_STATUS_WEAK_KEY);
+      // BoringSSL (Bun) takes it; Deno's rustls cannot check its signature at all.
+      await using server = await startOpensslServer({
+        ...makeTestLeaf(certs.ca, { keyType: "rsa", rsaBits: 768 }),
+        args: ["-cipher", "DEFAULT@SECLEVEL=0"],
+      });
+      const outcome = await secure(server.port).then(
+        () => "connected",
+        (error: unknown) => SessionError.is(error) ? error.code : String(error),
+      );
+      assert.ok(["ERR_CERT_WEAK_KEY", "ERR_SSL_PROTOCOL_ERROR"].includes(outcome), outcome);
+    });
+
     it("reports an access_denied alert answering the ClientHello as ERR_SSL_PROTOCOL_ERROR", async () => {
       // What a filtering firewall sends; Chromium keeps ERR_BAD_SSL_CLIENT_AUTH_CERT for an
       // access_denied after a CertificateRequest (MapLastOpenSSLError, crbug.com/630883).
