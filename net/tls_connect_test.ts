@@ -177,6 +177,23 @@ describe("connectTls", () => {
       assert.equal(socket.getProtocol(), "TLSv1.2");
     });
 
+    it("speaks a CBC suite to a TLS 1.2 server that has no other where the runtime has them", async () => {
+      // Chromium still offers ECDHE-ECDSA-AES128-SHA; Bun (BoringSSL) does, Deno (rustls) has
+      // AEAD suites only and fails as for any suite not shared.
+      await using server = await startOpensslServer({
+        ...certs.server,
+        args: ["-tls1_2", "-cipher", "ECDHE-ECDSA-AES128-SHA"],
+      });
+      const outcome = await secure(server.port).then(
+        (socket) => socket.getCipher().name,
+        (error: unknown) => SessionError.is(error) ? error.code : String(error),
+      );
+      assert.ok(
+        ["ECDHE-ECDSA-AES128-SHA", "ERR_SSL_VERSION_OR_CIPHER_MISMATCH"].includes(outcome),
+        outcome,
+      );
+    });
+
     it("falls back to another shared suite where the runtime honours ciphers", async () => {
       await using server = await startTlsServer({
         ...certs.server,
