@@ -8,14 +8,6 @@
 
 import type { NetErrorCode } from "../core/net_errors.ts";
 
-/** One certificate of the chain the server sent, as DER. */
-export interface ChainCertificate {
-  /** The certificate's DER bytes. */
-  raw: Uint8Array;
-  /** Whether it names itself as its issuer (a root); a root's own signature is never checked. */
-  selfIssued: boolean;
-}
-
 // Chromium's ParseSignatureAlgorithm (net/cert/pki/signature_algorithm.cc) knows these; every
 // other algorithm (MD5, MD2, DSA, Ed25519, ...) makes the certificate unparseable there.
 const SHA1_ALGORITHMS: ReadonlySet<string> = new Set([
@@ -54,7 +46,8 @@ const NETSCAPE_SGC = "2.16.840.1.113730.4.1";
  *   root unless an enterprise policy allows it for local ones), then an RSA key under 1024 bits
  *   in either is `ERR_CERT_WEAK_KEY` (the path builder's kUnacceptablePublicKey).
  *
- * @param chain The certificates the server sent, leaf first (a root it sent included).
+ * @param chain The certificates the server sent (DER), leaf first, a root it sent included (a
+ * certificate naming itself as issuer, whose own signature and usages are never checked).
  * @param reachesTrustedRoot Says whether the chain ends at, or is signed by, a trusted root;
  * asked only when the answer matters.
  * @returns The net error, or `undefined` when the policy has nothing against the chain.
@@ -67,37 +60,37 @@ const NETSCAPE_SGC = "2.16.840.1.113730.4.1";
  * const [pem = ""] = getCACertificates("default");
  * const raw = Buffer.from(pem.replace(/-----[^-]+-----|\s/g, ""), "base64");
  * // undefined: a root sent alone is trusted as it is, whatever signed it
- * console.log(chainPolicyError([{ raw, selfIssued: true }], () => true));
+ * console.log(chainPolicyError([raw], () => true));
  * ```
  */
 export function chainPolicyError(
-  chain: readonly ChainCertificate[],
+  chain: readonly Uint8Array[],
   reachesTrustedRoot: () => boolean,
 ): NetErrorCode | undefined {
   let parsed;
   try {
-    parsed = chain.map(({ raw, selfIssued }) => ({ ...readCertificate(raw), selfIssued }));
+    parsed = chain.map(readCertificate);
   } catch {
     return "ERR_CERT_INVALID";
   }
   const [first] = parsed;
   if (first === undefined) return undefined;
   if (!isKnownAlgorithm(first.signatureAlgorithm)) return "ERR_CERT_INVALID";
-  // The root says nothing by its own signature and usages: it is trusted as it is.
   const signed = parsed.filter((cert, index) => index === 0 || !cert.selfIssued);
   if (signed.some((cert, index) => !allowsServerAuth(cert.extendedKeyUsage, index > 0))) {
     return "ERR_CERT_INVALID";
   }
-  if (chain.length === 1 && first.selfIssued || !reachesTrustedRoot()) return undefined;
-  if (signed.some((cert) => !isKnownAlgorithm(cert.signatureAlgorithm))) return "ERR_CERT_INVALID";
-  if (signed.some((cert) => SHA1_ALGORITHMS.has(cert.signatureAlgorithm))) {
-    return "ERR_CERT_WEAK_SIGNATURE_ALGORITHM";
-  }
-  // SimplePathBuilderDelegate(1024): a smaller RSA modulus is kUnacceptablePublicKey.
-  if (signed.some((cert) => cert.rsaModulusBits !== undefined && cert.rsaModulusBits < 1024)) {
-    return "ERR_CERT_WEAK_KEY";
-  }
-  return undefined;
+  const error = signed.some((cert) => !isKnownAlgorithm(cert.signatureAlgorithm))
+    ? "ERR_CERT_INVALID"
+    : signed.some((cert) => SHA1_ALGORITHMS.has(cert.signatureAlgorithm))
+    ? "ERR_CERT_WEAK_SIGNATURE_ALGORITHM"
+    // SimplePathBuilderDelegate(1024): a smaller RSA modulus is kUnacceptablePublicKey.
+    : signed.some((cert) => cert.rsaModulusBits !== undefined && cert.rsaModulusBits < 1024)
+    ? "ERR_CERT_WEAK_KEY"
+    : undefined;
+  // Asked last, as finding the root costs more than all the rest.
+  if (error === undefined || parsed.length === 1 && first.selfIssued) return undefined;
+  return reachesTrustedRoot() ? error : undefined;
 }
 
 // Chromium's VerifyExtendedKeyUsage for a server: no extension, or one that allows it.
@@ -117,25 +110,41 @@ interface CertificateFacts {
   extendedKeyUsage: string[] | undefined;
   /** The RSA modulus length in bits, or `undefined` for a key that is not RSA. */
   rsaModulusBits: number | undefined;
+  /** Whether its issuer and subject names are the same bytes (a root). */
+  selfIssued: boolean;
 }
 
 // Certificate ::= SEQUENCE { tbsCertificate, signatureAlgorithm, signatureValue } (RFC 5280).
 function readCertificate(der: Uint8Array): CertificateFacts {
   const [tbs, algorithm] = children(der, readTlv(der, 0));
   if (!tbs || !algorithm) throw new SyntaxError("Not a certificate");
+  const fields = children(der, tbs);
   const [oid] = children(der, algorithm);
   if (!oid || oid.tag !== 0x06) throw new SyntaxError("No signature algorithm");
   return {
     signatureAlgorithm: oidText(der.subarray(oid.start, oid.end)),
-    extendedKeyUsage: readExtendedKeyUsage(der, tbs),
-    rsaModulusBits: readRsaModulusBits(der, tbs),
+    extendedKeyUsage: readExtendedKeyUsage(der, fields),
+    rsaModulusBits: readRsaModulusBits(der, fields),
+    selfIssued: isSelfIssued(der, fields),
   };
+}
+
+// TBSCertificate ::= SEQUENCE { [0] version OPTIONAL, serialNumber, signature, issuer, validity,
+// subject, subjectPublicKeyInfo, ... }.
+function isSelfIssued(der: Uint8Array, fields: readonly Tlv[]): boolean {
+  const skip = fields[0]?.tag === 0xa0 ? 1 : 0;
+  const issuer = fields[skip + 2];
+  const subject = fields[skip + 4];
+  if (issuer === undefined || subject === undefined) throw new SyntaxError("No names");
+  const issuerBytes = der.subarray(issuer.start, issuer.end);
+  const subjectBytes = der.subarray(subject.start, subject.end);
+  return issuerBytes.length === subjectBytes.length &&
+    issuerBytes.every((byte, index) => byte === subjectBytes[index]);
 }
 
 // subjectPublicKeyInfo ::= SEQUENCE { algorithm, BIT STRING }, the seventh TBSCertificate field
 // (sixth without the version); an RSA key's BIT STRING holds SEQUENCE { modulus, exponent }.
-function readRsaModulusBits(der: Uint8Array, tbs: Tlv): number | undefined {
-  const fields = children(der, tbs);
+function readRsaModulusBits(der: Uint8Array, fields: readonly Tlv[]): number | undefined {
   const spki = fields[fields[0]?.tag === 0xa0 ? 6 : 5];
   if (spki === undefined) throw new SyntaxError("No subjectPublicKeyInfo");
   const [algorithm, key] = children(der, spki);
@@ -153,9 +162,9 @@ function readRsaModulusBits(der: Uint8Array, tbs: Tlv): number | undefined {
   return (modulus.end - start) * 8 - Math.clz32(der[start]!) + 24;
 }
 
-function readExtendedKeyUsage(der: Uint8Array, tbs: Tlv): string[] | undefined {
+function readExtendedKeyUsage(der: Uint8Array, fields: readonly Tlv[]): string[] | undefined {
   // extensions [3] EXPLICIT SEQUENCE OF Extension, the last field of the TBSCertificate.
-  const wrapper = children(der, tbs).find((field) => field.tag === 0xa3);
+  const wrapper = fields.find((field) => field.tag === 0xa3);
   const [extensions] = wrapper ? children(der, wrapper) : [];
   for (const extension of extensions ? children(der, extensions) : []) {
     const fields = children(der, extension);

@@ -20,7 +20,7 @@ import type {
 } from "../core/electron_types.ts";
 import type { NetErrorCode } from "../core/net_errors.ts";
 import { SessionError } from "../core/session_error.ts";
-import { type ChainCertificate, chainPolicyError } from "./_certificate_policy.ts";
+import { chainPolicyError } from "./_certificate_policy.ts";
 import { chromiumFingerprint } from "./_tls_fingerprint.ts";
 import { parseSubjectAltName, verifyHostname } from "./_verify_hostname.ts";
 import { toElectronCertificate } from "./certificate.ts";
@@ -366,29 +366,17 @@ function missingRoot(
   }
 }
 
-// The certificates the peer sent (Bun: up to the root), leaf first.
-function peerChain(peer: DetailedPeerCertificate): ChainCertificate[] {
-  const chain: ChainCertificate[] = [];
+// The certificates the peer sent (Bun: up to the root), leaf first, as DER.
+function peerChain(peer: DetailedPeerCertificate): Uint8Array[] {
+  const chain: Uint8Array[] = [];
   let cert: DetailedPeerCertificate | undefined = peer;
   // Bounded: a self-signed certificate is its own issuer.
   for (let depth = 0; cert?.raw && depth < 16; depth++) {
-    const raw = new Uint8Array(cert.raw);
-    const selfIssued = cert.issuerCertificate?.fingerprint256 === cert.fingerprint256 ||
-      cert.issuerCertificate === undefined && isSelfIssued(raw);
-    chain.push({ raw, selfIssued });
-    if (selfIssued) break;
+    chain.push(cert.raw);
+    if (cert.issuerCertificate?.fingerprint256 === cert.fingerprint256) break;
     cert = cert.issuerCertificate;
   }
   return chain;
-}
-
-function isSelfIssued(raw: Uint8Array): boolean {
-  try {
-    const cert = new X509Certificate(raw);
-    return cert.checkIssued(cert);
-  } catch {
-    return false;
-  }
 }
 
 function topOfChain(peer: DetailedPeerCertificate): DetailedPeerCertificate {
