@@ -316,6 +316,16 @@ function defaultVerdict(
   if (policyError && chainError === "ERR_CERT_AUTHORITY_INVALID" && reachesRoot()) {
     chainError = undefined;
   }
+  // Deno's rustls says UNABLE_TO_VERIFY_LEAF_SIGNATURE of every chain it refuses. When each
+  // signature checks out up to a trusted root, what it refused is the chain's shape (a name
+  // outside an intermediate's nameConstraints, an intermediate that is no CA), which
+  // Chromium's path builder reports as CERT_STATUS_INVALID.
+  if (
+    reason === "UNABLE_TO_VERIFY_LEAF_SIGNATURE" && chainError === "ERR_CERT_AUTHORITY_INVALID" &&
+    reachesRoot() && linksVerify(peer)
+  ) {
+    chainError = "ERR_CERT_INVALID";
+  }
   const nameError = verifyHostname(hostname, parseSubjectAltName(peer.subjectaltname))
     ? undefined
     : new Error(`The certificate's names do not cover "${hostname}": ${peer.subjectaltname}`);
@@ -377,6 +387,21 @@ function peerChain(peer: DetailedPeerCertificate): Uint8Array[] {
     cert = cert.issuerCertificate;
   }
   return chain;
+}
+
+// Whether every certificate the peer sent is signed by the next one, so there are at least two.
+function linksVerify(peer: DetailedPeerCertificate): boolean {
+  const chain = peerChain(peer);
+  if (chain.length < 2) return false;
+  try {
+    const certs = chain.map((raw) => new X509Certificate(raw));
+    return certs.every((cert, index) => {
+      const issuer = certs[index + 1];
+      return issuer === undefined || issues(issuer, cert);
+    });
+  } catch {
+    return false;
+  }
 }
 
 function topOfChain(peer: DetailedPeerCertificate): DetailedPeerCertificate {

@@ -60,6 +60,19 @@ describe("CertificateVerifier", () => {
       key: underClientAuthCa.key,
       cert: underClientAuthCa.cert + clientAuthCa.cert,
     });
+    // An intermediate constrained to example.com, signing a leaf for localhost.
+    const constrainedCa = makeTestLeaf(certs.ca, {
+      isCa: true,
+      commonName: "example.com CA",
+      subjectAltName: null,
+      extendedKeyUsage: "serverAuth",
+      extraExtensions: ["nameConstraints=critical,permitted;DNS:example.com"],
+    });
+    const outsideConstraints = makeTestLeaf(constrainedCa);
+    servers.outsideConstraints = await startTlsServer({
+      key: outsideConstraints.key,
+      cert: outsideConstraints.cert + constrainedCa.cert,
+    });
     servers.wildcards = await startTlsServer(makeTestLeaf(certs.ca, {
       subjectAltName: "DNS:*.co.uk,DNS:f*.example.com,DNS:*.test.example,DNS:Upper.Example.ORG.," +
         "DNS:127.0.0.2,IP:::1",
@@ -190,6 +203,15 @@ describe("CertificateVerifier", () => {
       sockets.push(md5);
       await rejectsWith(
         new CertificateVerifier().verify("localhost", md5, [rsaCerts.ca.cert]),
+        "ERR_CERT_INVALID",
+        -207,
+      );
+    });
+
+    it("rejects a name outside an intermediate's name constraints with ERR_CERT_INVALID", async () => {
+      // The path builder's kNotPermittedByNameConstraints maps to CERT_STATUS_INVALID.
+      await rejectsWith(
+        new CertificateVerifier().verify("localhost", await connect("outsideConstraints"), TRUSTED),
         "ERR_CERT_INVALID",
         -207,
       );
