@@ -8,7 +8,11 @@ import { createTestApp, type OriginServer, startOrigin } from "../tests/fixtures
 import { spawn } from "node:child_process";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { collectGarbage } from "../tests/fixtures/collect_garbage.ts";
+import { runFixture } from "../tests/fixtures/run_fixture.ts";
 import { makeTestCertificates, type TestCertificates } from "../tests/fixtures/tls_certs.ts";
 import { SessionError } from "../core/session_error.ts";
 import { currentRuntime } from "../runtime/mod.ts";
@@ -655,6 +659,27 @@ describe("ses.fetch over TLS", () => {
         maxVersion,
       );
       await ses.closeAllConnections();
+      await server.close();
+    }
+  });
+
+  it("trusts a CA named in NODE_EXTRA_CA_CERTS, as the runtime's TLS does", async () => {
+    const server = await tlsServer();
+    const dir = mkdtempSync(join(tmpdir(), "ses-extra-ca-"));
+    try {
+      const caFile = join(dir, "ca.pem");
+      writeFileSync(caFile, certs.ca.cert);
+      const port = new URL(server.url).port;
+      const fixture = new URL("../tests/fixtures/extra_ca_fetch.ts", import.meta.url);
+      const trusted = await runFixture(fixture, 20_000, {
+        NODE_EXTRA_CA_CERTS: caFile,
+        SES_FIXTURE_PORT: port,
+      });
+      assert.equal(trusted.out, "ok");
+      const untrusted = await runFixture(fixture, 20_000, { SES_FIXTURE_PORT: port });
+      assert.equal(untrusted.out, "net::ERR_CERT_AUTHORITY_INVALID");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
       await server.close();
     }
   });
