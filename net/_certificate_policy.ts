@@ -26,6 +26,10 @@ const STRONG_ALGORITHMS: ReadonlySet<string> = new Set([
 ]);
 
 const RSA_ENCRYPTION = "1.2.840.113549.1.1.1";
+const KEY_USAGE = "2.5.29.15";
+// keyUsage bits 0 and 2, in the BIT STRING's first byte.
+const DIGITAL_SIGNATURE = 0x80;
+const KEY_ENCIPHERMENT = 0x20;
 const EXTENDED_KEY_USAGE = "2.5.29.37";
 const SERVER_AUTH = "1.3.6.1.5.5.7.3.1";
 const ANY_EXTENDED_KEY_USAGE = "2.5.29.37.0";
@@ -99,6 +103,38 @@ function allowsServerAuth(usages: string[] | undefined, intermediate: boolean): 
     usages.includes(ANY_EXTENDED_KEY_USAGE) || intermediate && usages.includes(NETSCAPE_SGC);
 }
 
+/**
+ * Whether a server's RSA certificate allows what the handshake did with its key, as Chromium
+ * enforces for every root (BoringSSL's SSL_set_enforce_rsa_key_usage, since Chromium 124 for
+ * local roots too): signing (ECDHE, TLS 1.3) needs digitalSignature, RSA key exchange
+ * keyEncipherment. A certificate without keyUsage, or whose key is not RSA, allows both.
+ *
+ * @param leaf The server's certificate, DER.
+ * @param signed Whether the server signed the handshake (TLS 1.3, or an ECDHE or DHE suite).
+ * @returns `ERR_SSL_KEY_USAGE_INCOMPATIBLE`, or `undefined` when the usage fits.
+ *
+ * @example
+ * ```ts
+ * import { Buffer } from "node:buffer";
+ * import { getCACertificates } from "node:tls";
+ * import { rsaKeyUsageError } from "./_certificate_policy.ts";
+ * const [pem = ""] = getCACertificates("default");
+ * const der = Buffer.from(pem.replace(/-----[^-]+-----|\s/g, ""), "base64");
+ * console.log(rsaKeyUsageError(der, true)); // undefined unless it is RSA and may not sign
+ * ```
+ */
+export function rsaKeyUsageError(leaf: Uint8Array, signed: boolean): NetErrorCode | undefined {
+  let facts;
+  try {
+    facts = readCertificate(leaf);
+  } catch {
+    return undefined;
+  }
+  if (facts.rsaModulusBits === undefined || facts.keyUsage === undefined) return undefined;
+  const needed = signed ? DIGITAL_SIGNATURE : KEY_ENCIPHERMENT;
+  return (facts.keyUsage & needed) === 0 ? "ERR_SSL_KEY_USAGE_INCOMPATIBLE" : undefined;
+}
+
 function isKnownAlgorithm(oid: string): boolean {
   return STRONG_ALGORITHMS.has(oid) || SHA1_ALGORITHMS.has(oid);
 }
@@ -112,6 +148,8 @@ interface CertificateFacts {
   rsaModulusBits: number | undefined;
   /** Whether its issuer and subject names are the same bytes (a root). */
   selfIssued: boolean;
+  /** The keyUsage BIT STRING's first byte, or `undefined` without the extension. */
+  keyUsage: number | undefined;
 }
 
 // Certificate ::= SEQUENCE { tbsCertificate, signatureAlgorithm, signatureValue } (RFC 5280).
@@ -124,6 +162,7 @@ function readCertificate(der: Uint8Array): CertificateFacts {
   return {
     signatureAlgorithm: oidText(der.subarray(oid.start, oid.end)),
     extendedKeyUsage: readExtendedKeyUsage(der, fields),
+    keyUsage: readKeyUsage(der, fields),
     rsaModulusBits: readRsaModulusBits(der, fields),
     selfIssued: isSelfIssued(der, fields),
   };
@@ -163,19 +202,31 @@ function readRsaModulusBits(der: Uint8Array, fields: readonly Tlv[]): number | u
 }
 
 function readExtendedKeyUsage(der: Uint8Array, fields: readonly Tlv[]): string[] | undefined {
-  // extensions [3] EXPLICIT SEQUENCE OF Extension, the last field of the TBSCertificate.
+  const value = extensionValue(der, fields, EXTENDED_KEY_USAGE);
+  if (value === undefined) return undefined;
+  return children(der, value).map((usage) => oidText(der.subarray(usage.start, usage.end)));
+}
+
+function readKeyUsage(der: Uint8Array, fields: readonly Tlv[]): number | undefined {
+  const value = extensionValue(der, fields, KEY_USAGE);
+  if (value === undefined) return undefined;
+  if (value.tag !== 0x03) throw new SyntaxError("Bad keyUsage");
+  // Past the unused-bits byte; a BIT STRING with no bits sets none.
+  return value.end > value.start + 1 ? der[value.start + 1] : 0;
+}
+
+// The DER inside an extension's OCTET STRING. extensions [3] EXPLICIT SEQUENCE OF Extension,
+// the last field of the TBSCertificate; Extension ::= SEQUENCE { id, critical?, OCTET STRING }.
+function extensionValue(der: Uint8Array, fields: readonly Tlv[], oid: string): Tlv | undefined {
   const wrapper = fields.find((field) => field.tag === 0xa3);
   const [extensions] = wrapper ? children(der, wrapper) : [];
   for (const extension of extensions ? children(der, extensions) : []) {
-    const fields = children(der, extension);
-    const id = fields[0];
-    const value = fields[fields.length - 1];
-    if (id?.tag !== 0x06 || oidText(der.subarray(id.start, id.end)) !== EXTENDED_KEY_USAGE) {
-      continue;
-    }
-    if (value?.tag !== 0x04) throw new SyntaxError("Bad extendedKeyUsage");
-    const inner = readTlv(der, value.start);
-    return children(der, inner).map((usage) => oidText(der.subarray(usage.start, usage.end)));
+    const parts = children(der, extension);
+    const id = parts[0];
+    const value = parts[parts.length - 1];
+    if (id?.tag !== 0x06 || oidText(der.subarray(id.start, id.end)) !== oid) continue;
+    if (value?.tag !== 0x04) throw new SyntaxError("Bad extension");
+    return readTlv(der, value.start);
   }
   return undefined;
 }

@@ -11,6 +11,7 @@ import type { Duplex } from "node:stream";
 import { connect, type DetailedPeerCertificate, getCACertificates, type TLSSocket } from "node:tls";
 import { SessionError } from "../core/session_error.ts";
 import { cipherSuiteNumber, TLS13_CIPHER_SUITES } from "./_tls_cipher_suites.ts";
+import { rsaKeyUsageError } from "./_certificate_policy.ts";
 import { handshakeError } from "./_tls_errors.ts";
 import type { CertificateVerifier } from "./certificate_verifier.ts";
 import { CHROMIUM_CONNECT_TIMEOUTS, type ConnectStepOptions } from "./connect_step.ts";
@@ -188,7 +189,14 @@ function handshake(socket: Duplex, options: ConnectTlsOptions): Promise<TLSSocke
         return;
       }
       verifier.verify(hostname, tlsSocket, ca).then(
-        () => finish(),
+        () => {
+          // After the verdict, as BoringSSL's check comes once verification is done in Chromium;
+          // BoringSSL (Bun) made it already, Deno's rustls does not.
+          const protocol = tlsSocket.getProtocol();
+          const signed = protocol === "TLSv1.3" || /DHE/.test(tlsSocket.getCipher().name);
+          const usage = rsaKeyUsageError(tlsSocket.getPeerCertificate().raw, signed);
+          finish(usage && new SessionError(usage));
+        },
         (error: unknown) => finish(handshakeError(error)),
       );
     };

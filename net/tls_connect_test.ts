@@ -103,6 +103,19 @@ describe("connectTls", () => {
       await rejectsWith(secure(good.port, { verifier: rejecting }), "ERR_FAILED", -2);
     });
 
+    it("refuses an RSA certificate whose keyUsage does not allow signing with ERR_SSL_KEY_USAGE_INCOMPATIBLE", async () => {
+      // Chromium enforces RSA keyUsage for every root (SSL_set_enforce_rsa_key_usage): an ECDHE
+      // or TLS 1.3 handshake needs digitalSignature. BoringSSL (Bun) refuses in the handshake,
+      // Deno's rustls does not look; a verify proc accepting the certificate changes nothing.
+      await using server = await startTlsServer(
+        makeTestLeaf(certs.ca, { keyType: "rsa", keyUsage: "critical,keyEncipherment" }),
+      );
+      await rejectsWith(secure(server.port), "ERR_SSL_KEY_USAGE_INCOMPATIBLE", -181);
+      const verifier = new CertificateVerifier();
+      verifier.setProc((_request, callback) => callback(0));
+      await rejectsWith(secure(server.port, { verifier }), "ERR_SSL_KEY_USAGE_INCOMPATIBLE", -181);
+    });
+
     it("destroys both sockets when verification fails", async () => {
       await using server = await startTlsServer(certs.expired);
       const raw = await tcp(server.port);
