@@ -44,7 +44,7 @@ const NETSCAPE_SGC = "2.16.840.1.113730.4.1";
  * - A leaf or intermediate whose extendedKeyUsage lists neither serverAuth nor
  *   anyExtendedKeyUsage (nor, for an intermediate, Netscape SGC) is `ERR_CERT_INVALID` (the path
  *   builder's kEkuLacksServerAuth, which no other status covers).
- * - When the chain reaches a trusted root: an intermediate signed with such an algorithm is
+ * - On the path up to a trusted root: an intermediate signed with such an algorithm is
  *   `ERR_CERT_INVALID`, and a SHA-1 signature on the leaf or an intermediate is
  *   `ERR_CERT_WEAK_SIGNATURE_ALGORITHM` (CertVerifyProc::Verify, SHA-1 being refused for every
  *   root unless an enterprise policy allows it for local ones), then an RSA key under 1024 bits
@@ -52,8 +52,10 @@ const NETSCAPE_SGC = "2.16.840.1.113730.4.1";
  *
  * @param chain The certificates the server sent (DER), leaf first, a root it sent included (a
  * certificate naming itself as issuer, whose own signature and usages are never checked).
- * @param reachesTrustedRoot Says whether the chain ends at, or is signed by, a trusted root;
- * asked only when the answer matters.
+ * @param trustedPathLength Says how many of the sent certificates come before the trusted root
+ * the path ends at (the first one that is a trusted root, or the one after the first that a
+ * trusted root signed), `undefined` when none reaches one; only what comes before is the
+ * verified path. Asked only when the answer matters.
  * @returns The net error, or `undefined` when the policy has nothing against the chain.
  *
  * @example
@@ -64,12 +66,12 @@ const NETSCAPE_SGC = "2.16.840.1.113730.4.1";
  * const [pem = ""] = getCACertificates("default");
  * const raw = Buffer.from(pem.replace(/-----[^-]+-----|\s/g, ""), "base64");
  * // undefined: a root sent alone is trusted as it is, whatever signed it
- * console.log(chainPolicyError([raw], () => true));
+ * console.log(chainPolicyError([raw], () => 0));
  * ```
  */
 export function chainPolicyError(
   chain: readonly Uint8Array[],
-  reachesTrustedRoot: () => boolean,
+  trustedPathLength: () => number | undefined,
 ): NetErrorCode | undefined {
   let parsed;
   try {
@@ -84,17 +86,28 @@ export function chainPolicyError(
   if (signed.some((cert, index) => !allowsServerAuth(cert.extendedKeyUsage, index > 0))) {
     return "ERR_CERT_INVALID";
   }
-  const error = signed.some((cert) => !isKnownAlgorithm(cert.signatureAlgorithm))
-    ? "ERR_CERT_INVALID"
-    : signed.some((cert) => SHA1_ALGORITHMS.has(cert.signatureAlgorithm))
-    ? "ERR_CERT_WEAK_SIGNATURE_ALGORITHM"
-    // SimplePathBuilderDelegate(1024): a smaller RSA modulus is kUnacceptablePublicKey.
-    : signed.some((cert) => cert.rsaModulusBits !== undefined && cert.rsaModulusBits < 1024)
-    ? "ERR_CERT_WEAK_KEY"
-    : undefined;
-  // Asked last, as finding the root costs more than all the rest.
-  if (error === undefined || parsed.length === 1 && first.selfIssued) return undefined;
-  return reachesTrustedRoot() ? error : undefined;
+  // Asked only for a chain with something to say, as finding the root costs more than the rest.
+  if (pathError(signed) === undefined || parsed.length === 1 && first.selfIssued) {
+    return undefined;
+  }
+  const length = trustedPathLength();
+  if (length === undefined) return undefined;
+  return pathError(
+    parsed.slice(0, length).filter((cert, index) => index === 0 || !cert.selfIssued),
+  );
+}
+
+// What Chromium says of the signatures and keys of a verified path (the trust anchor left out).
+function pathError(path: readonly CertificateFacts[]): NetErrorCode | undefined {
+  if (path.some((cert) => !isKnownAlgorithm(cert.signatureAlgorithm))) return "ERR_CERT_INVALID";
+  if (path.some((cert) => SHA1_ALGORITHMS.has(cert.signatureAlgorithm))) {
+    return "ERR_CERT_WEAK_SIGNATURE_ALGORITHM";
+  }
+  // SimplePathBuilderDelegate(1024): a smaller RSA modulus is kUnacceptablePublicKey.
+  if (path.some((cert) => cert.rsaModulusBits !== undefined && cert.rsaModulusBits < 1024)) {
+    return "ERR_CERT_WEAK_KEY";
+  }
+  return undefined;
 }
 
 // Chromium's VerifyExtendedKeyUsage for a server: no extension, or one that allows it.

@@ -310,7 +310,8 @@ function defaultVerdict(
   if (chainError === "ERR_CERT_DATE_INVALID" && !reachesRoot()) {
     chainError = "ERR_CERT_AUTHORITY_INVALID";
   }
-  const policyError = chainPolicyError(peerChain(peer), reachesRoot);
+  const chain = peerChain(peer);
+  const policyError = chainPolicyError(chain, () => trustedPathLength(chain, extraRoots));
   // Deno's rustls refuses a SHA-1 or MD5 signature as an unknown issuer; the chain does reach a
   // trusted root, so the policy's error is the one Chromium gives.
   if (policyError && chainError === "ERR_CERT_AUTHORITY_INVALID" && reachesRoot()) {
@@ -359,6 +360,27 @@ function reachesTrustedRoot(peer: DetailedPeerCertificate, extraRoots: readonly 
     // A certificate that cannot be parsed here keeps OpenSSL's verdict.
     return true;
   }
+}
+
+// How many of the sent certificates come before the trusted root a path ends at: the first
+// that is a trusted root, or the one after the first that a trusted root signed (a trusted root
+// holding the same name and key as a sent cross-certificate ends the path there, as Chromium's
+// path builder takes the trust store's issuer first); undefined when none is reached.
+function trustedPathLength(
+  chain: readonly Uint8Array[],
+  extraRoots: readonly string[],
+): number | undefined {
+  try {
+    const roots = trustedRoots(extraRoots);
+    for (let index = 0; index < chain.length; index++) {
+      const cert = new X509Certificate(chain[index]!);
+      if (roots.some((root) => root.raw.equals(cert.raw))) return index;
+      if (roots.some((root) => issues(root, cert))) return index + 1;
+    }
+  } catch {
+    // A certificate that cannot be parsed here ends no path.
+  }
+  return undefined;
 }
 
 // The trusted root that signed the top of the peer's chain when the peer left it out (Deno's

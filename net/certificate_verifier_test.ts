@@ -217,6 +217,29 @@ describe("CertificateVerifier", () => {
       );
     });
 
+    it("judges only the path up to the first trusted root, not a SHA-1 cross-certificate beyond it", async () => {
+      // The server sends the CA again as cross-signed (SHA-1) by another trusted root; Chromium's
+      // path ends at the CA itself, which is trusted, and the cross-certificate plays no part.
+      const legacyRoot = makeTestCertificates({ caName: "legacy root" }).ca;
+      const crossSigned = makeTestLeaf(legacyRoot, {
+        isCa: true,
+        commonName: "ses test CA",
+        subjectAltName: null,
+        key: certs.ca.key,
+        digest: "sha1",
+      });
+      await using server = await startTlsServer({
+        key: certs.server.key,
+        cert: certs.server.cert + crossSigned.cert,
+      });
+      const socket = await handshake(server.port, "localhost", [certs.ca.cert, legacyRoot.cert]);
+      sockets.push(socket);
+      await new CertificateVerifier().verify("localhost", socket, [
+        certs.ca.cert,
+        legacyRoot.cert,
+      ]);
+    });
+
     it("rejects an expired certificate with ERR_CERT_DATE_INVALID", async () => {
       await rejectsWith(
         new CertificateVerifier().verify("localhost", await connect("expired"), TRUSTED),
