@@ -82,19 +82,27 @@ export function chainPolicyError(
   const [first] = parsed;
   if (first === undefined) return undefined;
   if (!isKnownAlgorithm(first.signatureAlgorithm)) return "ERR_CERT_INVALID";
+  if (!allowsServerAuth(first.extendedKeyUsage, false)) return "ERR_CERT_INVALID";
   const signed = parsed.filter((cert, index) => index === 0 || !cert.selfIssued);
-  if (signed.some((cert, index) => !allowsServerAuth(cert.extendedKeyUsage, index > 0))) {
-    return "ERR_CERT_INVALID";
-  }
   // Asked only for a chain with something to say, as finding the root costs more than the rest.
-  if (pathError(signed) === undefined || parsed.length === 1 && first.selfIssued) {
+  if (
+    !usageError(signed) && pathError(signed) === undefined ||
+    parsed.length === 1 && first.selfIssued
+  ) {
     return undefined;
   }
   const length = trustedPathLength();
-  if (length === undefined) return undefined;
-  return pathError(
-    parsed.slice(0, length).filter((cert, index) => index === 0 || !cert.selfIssued),
-  );
+  // Without a trusted root, Chromium's partial path takes every certificate that chains.
+  const path = length === undefined
+    ? signed
+    : parsed.slice(0, length).filter((cert, index) => index === 0 || !cert.selfIssued);
+  if (usageError(path)) return "ERR_CERT_INVALID";
+  return length === undefined ? undefined : pathError(path);
+}
+
+// Whether an intermediate of the path forbids serving TLS (kEkuLacksServerAuth).
+function usageError(path: readonly CertificateFacts[]): boolean {
+  return path.some((cert, index) => index > 0 && !allowsServerAuth(cert.extendedKeyUsage, true));
 }
 
 // What Chromium says of the signatures and keys of a verified path (the trust anchor left out).

@@ -238,6 +238,27 @@ describe("CertificateVerifier", () => {
         certs.ca.cert,
         legacyRoot.cert,
       ]);
+      // Nor a cross-certificate whose extendedKeyUsage leaves out serverAuth.
+      const clientOnlyCross = makeTestLeaf(legacyRoot, {
+        isCa: true,
+        commonName: "ses test CA",
+        subjectAltName: null,
+        key: certs.ca.key,
+        extendedKeyUsage: "clientAuth",
+      });
+      await using clientOnlyServer = await startTlsServer({
+        key: certs.server.key,
+        cert: certs.server.cert + clientOnlyCross.cert,
+      });
+      const clientOnlySocket = await handshake(clientOnlyServer.port, "localhost", [
+        certs.ca.cert,
+        legacyRoot.cert,
+      ]);
+      sockets.push(clientOnlySocket);
+      await new CertificateVerifier().verify("localhost", clientOnlySocket, [
+        certs.ca.cert,
+        legacyRoot.cert,
+      ]);
     });
 
     it("rejects an expired certificate with ERR_CERT_DATE_INVALID", async () => {
