@@ -18,8 +18,8 @@ const SSL_REASONS: ReadonlyMap<string, NetErrorCode> = new Map<string, NetErrorC
   ["UNSUPPORTED_PROTOCOL", "ERR_SSL_VERSION_OR_CIPHER_MISMATCH"],
   ["TLSV1_ALERT_PROTOCOL_VERSION", "ERR_SSL_VERSION_OR_CIPHER_MISMATCH"],
   ["TLSV1_ALERT_INSUFFICIENT_SECURITY", "ERR_SSL_VERSION_OR_CIPHER_MISMATCH"],
-  // Chromium narrows this to a handshake_failure answering the ClientHello, which node:tls
-  // cannot tell apart; a server sends it there when no version or suite is shared.
+  // Chromium narrows this to a handshake_failure answering the ClientHello, where a server
+  // sends it when no version or suite is shared; handshakeError tells the later one apart.
   ["SSLV3_ALERT_HANDSHAKE_FAILURE", "ERR_SSL_VERSION_OR_CIPHER_MISMATCH"],
   ["SSLV3_ALERT_BAD_CERTIFICATE", "ERR_BAD_SSL_CLIENT_AUTH_CERT"],
   ["SSLV3_ALERT_UNSUPPORTED_CERTIFICATE", "ERR_BAD_SSL_CLIENT_AUTH_CERT"],

@@ -41,11 +41,12 @@ function handshakeReasonNetError(reason: string, context: HandshakeErrorContext)
  * peer closing the connection mid-handshake is `ERR_CONNECTION_CLOSED`, as in Chromium, whose
  * socket adapter reports end of stream that way. System and stream errors map as elsewhere
  * (`ECONNRESET` is `ERR_CONNECTION_RESET`); Node's own `ERR_TLS_*` errors, OpenSSL verify
- * results raised by the handshake itself and errors without a code are `ERR_SSL_PROTOCOL_ERROR`. A handshake_failure alert after the server answered the
- * ClientHello is `ERR_BAD_SSL_CLIENT_AUTH_CERT`: TLS 1.2 has no alert for a missing client
- * certificate, and Chromium's SSLClientSocketImpl::MapLastOpenSSLError reads a
- * handshake_failure after a CertificateRequest that way (no certificate is ever sent here); an
- * access_denied alert before it is `ERR_SSL_PROTOCOL_ERROR`, as Chromium reads a firewall's.
+ * results raised by the handshake itself and errors without a code are
+ * `ERR_SSL_PROTOCOL_ERROR`. A handshake_failure alert after the server answered the ClientHello
+ * is `ERR_BAD_SSL_CLIENT_AUTH_CERT`: TLS 1.2 has no alert for a missing client certificate, and
+ * Chromium's SSLClientSocketImpl::MapLastOpenSSLError reads a handshake_failure after a
+ * CertificateRequest that way (no certificate is ever sent here); an access_denied alert
+ * before it is `ERR_SSL_PROTOCOL_ERROR`, as Chromium reads a firewall's.
  *
  * @param error What the socket emitted.
  * @param context What the handshake had seen; see {@linkcode HandshakeErrorContext}.
