@@ -80,15 +80,18 @@ export function connectTls(socket: Duplex, options: ConnectTlsOptions): Promise<
     netLog,
     "SSL_CONNECT",
     () => ({ host: options.hostname }),
-    () => handshake(socket, options),
+    () =>
+      handshake(socket, options, (tlsSocket) => {
+        // The chain the peer sent, as Chromium's SSL_CERTIFICATES_RECEIVED lists it (PEM), logged
+        // before the verdict as Chromium's VerifyCert does, so a refused certificate shows too.
+        netLog.sink.add({
+          type: "SSL_CERTIFICATES_RECEIVED",
+          phase: "PHASE_NONE",
+          source: netLog.source,
+          params: { certificates: peerChainPem(tlsSocket) },
+        });
+      }),
     (tlsSocket) => {
-      // The chain the peer sent, as Chromium's SSL_CERTIFICATES_RECEIVED lists it (PEM).
-      netLog.sink.add({
-        type: "SSL_CERTIFICATES_RECEIVED",
-        phase: "PHASE_NONE",
-        source: netLog.source,
-        params: { certificates: peerChainPem(tlsSocket) },
-      });
       // Chromium's NetLogSSLInfoParams: SSLVersionToString's names ("TLS 1.3"), the IANA
       // suite number, NextProtoToString ("unknown" when ALPN chose nothing).
       const suite = tlsSocket.getCipher().name;
@@ -127,7 +130,11 @@ function peerChainPem(tlsSocket: TLSSocket): string[] {
   return chain;
 }
 
-function handshake(socket: Duplex, options: ConnectTlsOptions): Promise<TLSSocket> {
+function handshake(
+  socket: Duplex,
+  options: ConnectTlsOptions,
+  onCertificates?: (tlsSocket: TLSSocket) => void,
+): Promise<TLSSocket> {
   const {
     hostname,
     servername = hostname,
@@ -183,6 +190,7 @@ function handshake(socket: Duplex, options: ConnectTlsOptions): Promise<TLSSocke
     const onAbort = () => finish(new SessionError("ERR_ABORTED", { cause: signal?.reason }));
     const timer = setTimeout(() => finish(new SessionError("ERR_TIMED_OUT")), timeoutMs);
     const onSecureConnect = () => {
+      onCertificates?.(tlsSocket);
       const suite = cipherSuiteNumber(tlsSocket.getCipher().name);
       if (suite !== undefined && ssl.disabledCipherSuites.includes(suite)) {
         finish(new SessionError("ERR_SSL_VERSION_OR_CIPHER_MISMATCH"));

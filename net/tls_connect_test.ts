@@ -4,6 +4,8 @@ import assert from "node:assert/strict";
 import { getEventListeners, once } from "node:events";
 import type { Socket } from "node:net";
 import { connect, type TLSSocket } from "node:tls";
+import { X509Certificate } from "node:crypto";
+import type { NetLogEntry } from "../core/net_log_sink.ts";
 import { SessionError } from "../core/session_error.ts";
 import { makeTestCertificates, makeTestLeaf } from "../tests/fixtures/tls_certs.ts";
 import { cipherSuiteNumber } from "./_tls_cipher_suites.ts";
@@ -114,6 +116,32 @@ describe("connectTls", () => {
       const verifier = new CertificateVerifier();
       verifier.setProc((_request, callback) => callback(0));
       await rejectsWith(secure(server.port, { verifier }), "ERR_SSL_KEY_USAGE_INCOMPATIBLE", -181);
+    });
+
+    it("logs the certificates received before the verdict, a refused one too", async () => {
+      // Chromium adds SSL_CERTIFICATES_RECEIVED in VerifyCert, before the verifier answers, so
+      // a net log of a certificate error shows the certificate.
+      await using server = await startTlsServer(certs.expired);
+      const entries: NetLogEntry[] = [];
+      const source = { id: 1, type: "SOCKET", startTime: Date.now() };
+      const sink = {
+        capturing: true,
+        newSource: () => source,
+        add: (entry: NetLogEntry) => void entries.push(entry),
+      };
+      await rejectsWith(
+        secure(server.port, { netLog: { sink, source } }),
+        "ERR_CERT_DATE_INVALID",
+        -201,
+      );
+      assert.deepEqual(entries.map((entry) => `${entry.type} ${entry.phase}`), [
+        "SSL_CONNECT PHASE_BEGIN",
+        "SSL_CERTIFICATES_RECEIVED PHASE_NONE",
+        "SSL_CONNECT PHASE_END",
+      ]);
+      const [certificate] = entries[1]!.params!.certificates as string[];
+      assert.equal(certificate, new X509Certificate(certs.expired.cert).toString());
+      assert.deepEqual(entries[2]!.params, { net_error: -201 });
     });
 
     it("destroys both sockets when verification fails", async () => {
