@@ -198,10 +198,12 @@ function handshake(
       }
       verifier.verify(hostname, tlsSocket, ca).then(
         () => {
+          // An alert or an abort may have ended the handshake while the verdict was awaited.
+          if (settled) return;
           // After the verdict, as BoringSSL's check comes once verification is done in Chromium;
           // BoringSSL (Bun) made it already, Deno's rustls does not.
           const protocol = tlsSocket.getProtocol();
-          const signed = protocol === "TLSv1.3" || /DHE/.test(tlsSocket.getCipher().name);
+          const signed = protocol === "TLSv1.3" || /DHE/.test(tlsSocket.getCipher()?.name ?? "");
           const usage = rsaKeyUsageError(tlsSocket.getPeerCertificate().raw, signed);
           finish(usage && new SessionError(usage));
         },

@@ -357,6 +357,21 @@ describe("connectTls", () => {
       assert.ok(["ERR_CERT_WEAK_KEY", "ERR_SSL_PROTOCOL_ERROR"].includes(outcome), outcome);
     });
 
+    it("fails cleanly when a TLS 1.3 server's certificate_required alert beats the verify proc", async () => {
+      // The alert closes the socket while the proc has not answered; its late answer must not
+      // touch the closed socket (Deno's getCipher() is null then).
+      await using server = await startOpensslServer({
+        ...certs.server,
+        ca: certs.ca.cert,
+        args: ["-tls1_3", "-Verify", "1"],
+      });
+      const verifier = new CertificateVerifier();
+      verifier.setProc((_request, callback) => setTimeout(() => callback(0), 200));
+      await rejectsWith(secure(server.port, { verifier }), "ERR_BAD_SSL_CLIENT_AUTH_CERT", -117);
+      // Long enough for the late answer to run here, where a throw would fail the test.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    });
+
     it("reports an access_denied alert answering the ClientHello as ERR_SSL_PROTOCOL_ERROR", async () => {
       // What a filtering firewall sends; Chromium keeps ERR_BAD_SSL_CLIENT_AUTH_CERT for an
       // access_denied after a CertificateRequest (MapLastOpenSSLError, crbug.com/630883).
