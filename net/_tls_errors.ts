@@ -4,38 +4,34 @@
  * @module
  */
 
-import type { NetErrorCode } from "../core/net_errors.ts";
 import { SessionError } from "../core/session_error.ts";
+import { sslReason, sslReasonNetError } from "./_ssl_reasons.ts";
 import { netErrorFromSystemError } from "./net_error_from_system.ts";
 
-// Chromium's MapOpenSSLErrorSSL (net/socket/openssl_ssl_util.cc), keyed by the reason Node,
-// Deno and Bun put after "ERR_SSL_" in `error.code`. Unlisted reasons are
-// ERR_SSL_PROTOCOL_ERROR there too, including WRONG_VERSION_NUMBER (a plain-text reply).
-const SSL_REASONS: ReadonlyMap<string, NetErrorCode> = new Map<string, NetErrorCode>([
-  ["NO_CIPHER_MATCH", "ERR_SSL_VERSION_OR_CIPHER_MISMATCH"],
-  ["NO_CIPHERS_AVAILABLE", "ERR_SSL_VERSION_OR_CIPHER_MISMATCH"],
-  ["NO_SHARED_CIPHER", "ERR_SSL_VERSION_OR_CIPHER_MISMATCH"],
-  ["NO_PROTOCOLS_AVAILABLE", "ERR_SSL_VERSION_OR_CIPHER_MISMATCH"],
-  ["UNSUPPORTED_PROTOCOL", "ERR_SSL_VERSION_OR_CIPHER_MISMATCH"],
-  ["TLSV1_ALERT_PROTOCOL_VERSION", "ERR_SSL_VERSION_OR_CIPHER_MISMATCH"],
-  ["TLSV1_ALERT_INSUFFICIENT_SECURITY", "ERR_SSL_VERSION_OR_CIPHER_MISMATCH"],
-  // Chromium narrows this to a handshake_failure answering the ClientHello, which node:tls
-  // cannot tell apart; a server sends it there when no version or suite is shared.
-  ["SSLV3_ALERT_HANDSHAKE_FAILURE", "ERR_SSL_VERSION_OR_CIPHER_MISMATCH"],
-  ["SSLV3_ALERT_BAD_CERTIFICATE", "ERR_BAD_SSL_CLIENT_AUTH_CERT"],
-  ["SSLV3_ALERT_UNSUPPORTED_CERTIFICATE", "ERR_BAD_SSL_CLIENT_AUTH_CERT"],
-  ["SSLV3_ALERT_CERTIFICATE_REVOKED", "ERR_BAD_SSL_CLIENT_AUTH_CERT"],
-  ["SSLV3_ALERT_CERTIFICATE_EXPIRED", "ERR_BAD_SSL_CLIENT_AUTH_CERT"],
-  ["SSLV3_ALERT_CERTIFICATE_UNKNOWN", "ERR_BAD_SSL_CLIENT_AUTH_CERT"],
-  ["TLSV1_ALERT_ACCESS_DENIED", "ERR_BAD_SSL_CLIENT_AUTH_CERT"],
-  ["TLSV1_ALERT_UNKNOWN_CA", "ERR_BAD_SSL_CLIENT_AUTH_CERT"],
-  ["TLSV13_ALERT_CERTIFICATE_REQUIRED", "ERR_BAD_SSL_CLIENT_AUTH_CERT"],
-  ["SSLV3_ALERT_DECOMPRESSION_FAILURE", "ERR_SSL_DECOMPRESSION_FAILURE_ALERT"],
-  ["SSLV3_ALERT_BAD_RECORD_MAC", "ERR_SSL_BAD_RECORD_MAC_ALERT"],
-  ["TLSV1_ALERT_DECRYPT_ERROR", "ERR_SSL_DECRYPT_ERROR_ALERT"],
-  ["TLSV1_UNRECOGNIZED_NAME", "ERR_SSL_UNRECOGNIZED_NAME_ALERT"],
-  ["TLSV1_ALERT_UNRECOGNIZED_NAME", "ERR_SSL_UNRECOGNIZED_NAME_ALERT"],
-]);
+/** What the handshake had seen when it failed. */
+export interface HandshakeErrorContext {
+  /**
+   * Whether the server had answered the ClientHello with its handshake (its certificate arrived,
+   * or it sent more than the alert), so a handshake_failure alert is about what followed, the
+   * client certificate it asked for, and an access_denied alert about that certificate too
+   * rather than a firewall's refusal.
+   */
+  serverAnswered?: boolean;
+}
+
+// Chromium's SSLClientSocketImpl::MapLastOpenSSLError on top of MapOpenSSLErrorSSL: TLS has no
+// alert for a missing client certificate, so a handshake_failure after a CertificateRequest is
+// the certificate refused (crbug.com/646567), and an access_denied with no CertificateRequest
+// is some firewall's, a protocol error (crbug.com/630883). The server's answer stands for the
+// CertificateRequest, which node:tls does not report.
+function handshakeReasonNetError(reason: string, context: HandshakeErrorContext) {
+  const requested = context.serverAnswered === true;
+  if (reason === "SSLV3_ALERT_HANDSHAKE_FAILURE" && requested) {
+    return "ERR_BAD_SSL_CLIENT_AUTH_CERT";
+  }
+  if (reason === "TLSV1_ALERT_ACCESS_DENIED" && !requested) return "ERR_SSL_PROTOCOL_ERROR";
+  return sslReasonNetError(reason);
+}
 
 /**
  * Maps an error a `TLSSocket` emitted before `secureConnect` to Chromium's net error.
@@ -44,10 +40,16 @@ const SSL_REASONS: ReadonlyMap<string, NetErrorCode> = new Map<string, NetErrorC
  * suite is `ERR_SSL_VERSION_OR_CIPHER_MISMATCH`, anything else `ERR_SSL_PROTOCOL_ERROR`. The
  * peer closing the connection mid-handshake is `ERR_CONNECTION_CLOSED`, as in Chromium, whose
  * socket adapter reports end of stream that way. System and stream errors map as elsewhere
- * (`ECONNRESET` is `ERR_CONNECTION_RESET`); Node's own `ERR_TLS_*` errors and errors without a
- * code are `ERR_SSL_PROTOCOL_ERROR`.
+ * (`ECONNRESET` is `ERR_CONNECTION_RESET`); Node's own `ERR_TLS_*` errors, OpenSSL verify
+ * results raised by the handshake itself and errors without a code are
+ * `ERR_SSL_PROTOCOL_ERROR`. A handshake_failure alert after the server answered the ClientHello
+ * is `ERR_BAD_SSL_CLIENT_AUTH_CERT`: TLS 1.2 has no alert for a missing client certificate, and
+ * Chromium's SSLClientSocketImpl::MapLastOpenSSLError reads a handshake_failure after a
+ * CertificateRequest that way (no certificate is ever sent here); an access_denied alert
+ * before it is `ERR_SSL_PROTOCOL_ERROR`, as Chromium reads a firewall's.
  *
  * @param error What the socket emitted.
+ * @param context What the handshake had seen; see {@linkcode HandshakeErrorContext}.
  * @returns The `SessionError`, with `error` as its cause.
  *
  * @example
@@ -57,14 +59,17 @@ const SSL_REASONS: ReadonlyMap<string, NetErrorCode> = new Map<string, NetErrorC
  * console.log(handshakeError(alert).code); // ERR_SSL_VERSION_OR_CIPHER_MISMATCH
  * ```
  */
-export function handshakeError(error: unknown): SessionError {
+export function handshakeError(
+  error: unknown,
+  context: HandshakeErrorContext = {},
+): SessionError {
   if (SessionError.is(error)) return error;
   const { code, syscall } = typeof error === "object" && error !== null
     ? error as Record<string, unknown>
     : {};
-  if (typeof code === "string" && code.startsWith("ERR_SSL_")) {
-    const mapped = SSL_REASONS.get(code.slice("ERR_SSL_".length)) ?? "ERR_SSL_PROTOCOL_ERROR";
-    return new SessionError(mapped, { cause: error });
+  const reason = sslReason(error);
+  if (reason !== undefined) {
+    return new SessionError(handshakeReasonNetError(reason, context), { cause: error });
   }
   // node:tls reports a clean end of stream before the handshake finished as an ECONNRESET with
   // no syscall ("Client network socket disconnected before secure TLS connection was
@@ -72,8 +77,15 @@ export function handshakeError(error: unknown): SessionError {
   if (code === "ECONNRESET" && syscall === undefined) {
     return new SessionError("ERR_CONNECTION_CLOSED", { cause: error });
   }
-  if (typeof code !== "string" || code.startsWith("ERR_TLS_")) {
+  if (typeof code !== "string" || code.startsWith("ERR_TLS_") || VERIFY_REASON.test(code)) {
     return new SessionError("ERR_SSL_PROTOCOL_ERROR", { cause: error });
   }
   return netErrorFromSystemError(error, "io");
 }
+
+// OpenSSL's certificate verify results (X509_V_ERR_* names), which Deno's rustls raises as a
+// handshake error when it cannot check a signature itself (an RSA key under 2048 bits):
+// BoringSSL reports a handshake signature it cannot verify as SSL_R_BAD_SIGNATURE, a protocol
+// error. Certificates are otherwise judged after the handshake, by CertificateVerifier.
+const VERIFY_REASON =
+  /^(?:UNABLE_TO_|CERT_|DEPTH_ZERO_|SELF_SIGNED_|INVALID_CA$|INVALID_PURPOSE$|PATH_LENGTH_)/;

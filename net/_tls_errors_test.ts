@@ -39,6 +39,49 @@ describe("handshakeError", () => {
     }
   });
 
+  it("takes a handshake_failure once the server answered the ClientHello as the client certificate refused", () => {
+    // Chromium: the alert after a CertificateRequest (MapLastOpenSSLError); the server's
+    // certificate comes in the same flight, and an answer to the ClientHello comes before it.
+    const alert = failure("ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE");
+    assert.equal(
+      handshakeError(alert, { serverAnswered: true }).code,
+      "ERR_BAD_SSL_CLIENT_AUTH_CERT",
+    );
+    assert.equal(
+      handshakeError(alert, { serverAnswered: false }).code,
+      "ERR_SSL_VERSION_OR_CIPHER_MISMATCH",
+    );
+  });
+
+  it("takes an access_denied answering the ClientHello as a firewall's, a protocol error", () => {
+    const alert = failure("ERR_SSL_TLSV1_ALERT_ACCESS_DENIED");
+    assert.equal(handshakeError(alert).code, "ERR_SSL_PROTOCOL_ERROR");
+    assert.equal(
+      handshakeError(alert, { serverAnswered: true }).code,
+      "ERR_BAD_SSL_CLIENT_AUTH_CERT",
+    );
+  });
+
+  it("reads the alert Deno names in its message, whatever code it gives", () => {
+    // Deno's rustls puts alerts it has no code for under SSLV3_ALERT_HANDSHAKE_FAILURE.
+    const cases: [string, string][] = [
+      ["CertificateRequired", "ERR_BAD_SSL_CLIENT_AUTH_CERT"],
+      ["BadCertificate", "ERR_BAD_SSL_CLIENT_AUTH_CERT"],
+      ["UnknownCA", "ERR_BAD_SSL_CLIENT_AUTH_CERT"],
+      ["ProtocolVersion", "ERR_SSL_VERSION_OR_CIPHER_MISMATCH"],
+      ["HandshakeFailure", "ERR_SSL_VERSION_OR_CIPHER_MISMATCH"],
+      ["DecryptError", "ERR_SSL_DECRYPT_ERROR_ALERT"],
+      ["UnrecognisedName", "ERR_SSL_UNRECOGNIZED_NAME_ALERT"],
+      ["IllegalParameter", "ERR_SSL_PROTOCOL_ERROR"],
+    ];
+    for (const [alert, expected] of cases) {
+      const error = Object.assign(new Error(`received fatal alert: ${alert}`), {
+        code: "ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE",
+      });
+      assert.equal(handshakeError(error).code, expected, alert);
+    }
+  });
+
   it("tells a clean hang-up from a reset", () => {
     // node:tls's own "disconnected before secure TLS connection" error has no syscall.
     assert.equal(handshakeError(failure("ECONNRESET")).code, "ERR_CONNECTION_CLOSED");
@@ -53,9 +96,14 @@ describe("handshakeError", () => {
     assert.equal(handshakeError(failure("ERR_SOCKET_CLOSED")).code, "ERR_CONNECTION_CLOSED");
   });
 
-  it("treats Node's own TLS errors and errors without a code as ERR_SSL_PROTOCOL_ERROR", () => {
+  it("treats Node's own TLS errors, verify results and errors without a code as ERR_SSL_PROTOCOL_ERROR", () => {
     assert.equal(handshakeError(failure("ERR_TLS_INVALID_STATE")).code, "ERR_SSL_PROTOCOL_ERROR");
     assert.equal(handshakeError(failure(undefined)).code, "ERR_SSL_PROTOCOL_ERROR");
+    // Deno's rustls, failing a handshake whose signature it cannot check.
+    assert.equal(
+      handshakeError(failure("UNABLE_TO_VERIFY_LEAF_SIGNATURE")).code,
+      "ERR_SSL_PROTOCOL_ERROR",
+    );
     assert.equal(handshakeError("not an error").code, "ERR_SSL_PROTOCOL_ERROR");
   });
 

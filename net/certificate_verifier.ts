@@ -8,7 +8,6 @@
 import { Buffer } from "node:buffer";
 import { X509Certificate } from "node:crypto";
 import {
-  checkServerIdentity,
   type DetailedPeerCertificate,
   getCACertificates,
   rootCertificates,
@@ -21,7 +20,9 @@ import type {
 } from "../core/electron_types.ts";
 import type { NetErrorCode } from "../core/net_errors.ts";
 import { SessionError } from "../core/session_error.ts";
+import { chainPolicyError } from "./_certificate_policy.ts";
 import { chromiumFingerprint } from "./_tls_fingerprint.ts";
+import { parseSubjectAltName, verifyHostname } from "./_verify_hostname.ts";
 import { toElectronCertificate } from "./certificate.ts";
 
 // The proc's special answers (Electron's docs): accept, reject, keep Chromium's verdict.
@@ -65,6 +66,8 @@ const SEVERITY: readonly NetErrorCode[] = [
   "ERR_CERT_REVOKED",
   "ERR_CERT_AUTHORITY_INVALID",
   "ERR_CERT_COMMON_NAME_INVALID",
+  "ERR_CERT_WEAK_SIGNATURE_ALGORITHM",
+  "ERR_CERT_WEAK_KEY",
   "ERR_CERT_DATE_INVALID",
 ];
 
@@ -300,20 +303,49 @@ function defaultVerdict(
   let chainError = reason === undefined || NAME_ERRORS.has(reason)
     ? undefined
     : CHAIN_ERRORS.get(reason) ?? "ERR_CERT_INVALID";
+  let reaches: boolean | undefined;
+  const reachesRoot = () => reaches ??= reachesTrustedRoot(peer, extraRoots);
   // OpenSSL keeps the last problem it met, and it checks dates after failing to find an
   // issuer; Chromium flags both, and an unknown issuer outranks a date.
-  if (chainError === "ERR_CERT_DATE_INVALID" && !reachesTrustedRoot(peer, extraRoots)) {
+  if (chainError === "ERR_CERT_DATE_INVALID" && !reachesRoot()) {
     chainError = "ERR_CERT_AUTHORITY_INVALID";
   }
-  const nameError = checkServerIdentity(hostname, peer);
+  const chain = peerChain(peer);
+  const policyError = chainPolicyError(chain, () => trustedPathLength(chain, extraRoots));
+  // Deno's rustls refuses a SHA-1 or MD5 signature as an unknown issuer; the chain does reach a
+  // trusted root, so the policy's error is the one Chromium gives.
+  if (policyError && chainError === "ERR_CERT_AUTHORITY_INVALID" && reachesRoot()) {
+    chainError = undefined;
+  }
+  // Deno's rustls says UNABLE_TO_VERIFY_LEAF_SIGNATURE of every chain it refuses. When each
+  // signature checks out up to a trusted root, what it refused is the chain's shape (a name
+  // outside an intermediate's nameConstraints, an intermediate that is no CA), which
+  // Chromium's path builder reports as CERT_STATUS_INVALID.
+  if (
+    reason === "UNABLE_TO_VERIFY_LEAF_SIGNATURE" && chainError === "ERR_CERT_AUTHORITY_INVALID" &&
+    reachesRoot() && linksVerify(peer)
+  ) {
+    chainError = "ERR_CERT_INVALID";
+  }
+  const nameError = verifyHostname(hostname, parseSubjectAltName(peer.subjectaltname))
+    ? undefined
+    : new Error(`The certificate's names do not cover "${hostname}": ${peer.subjectaltname}`);
   const codes = [
     ...(chainError ? [chainError] : []),
+    ...(policyError ? [policyError] : []),
     ...(nameError ? ["ERR_CERT_COMMON_NAME_INVALID" as const] : []),
   ].sort((a, b) => SEVERITY.indexOf(a) - SEVERITY.indexOf(b));
   const code = codes[0];
   if (code === undefined) return { error: undefined, chainVerified: true };
-  const cause = code === "ERR_CERT_COMMON_NAME_INVALID" ? nameError : socket.authorizationError;
-  return { error: new SessionError(code, { cause }), chainVerified: chainError === undefined };
+  const cause = code === "ERR_CERT_COMMON_NAME_INVALID"
+    ? nameError
+    : code === policyError
+    ? new Error(`The certificate chain breaks Chromium's policy (${policyError})`)
+    : socket.authorizationError;
+  return {
+    error: new SessionError(code, { cause }),
+    chainVerified: chainError === undefined && policyError === undefined,
+  };
 }
 
 let defaultRoots: readonly X509Certificate[] | undefined;
@@ -330,6 +362,27 @@ function reachesTrustedRoot(peer: DetailedPeerCertificate, extraRoots: readonly 
   }
 }
 
+// How many of the sent certificates come before the trusted root a path ends at: the first
+// that is a trusted root, or the one after the first that a trusted root signed (a trusted root
+// holding the same name and key as a sent cross-certificate ends the path there, as Chromium's
+// path builder takes the trust store's issuer first); undefined when none is reached.
+function trustedPathLength(
+  chain: readonly Uint8Array[],
+  extraRoots: readonly string[],
+): number | undefined {
+  try {
+    const roots = trustedRoots(extraRoots);
+    for (let index = 0; index < chain.length; index++) {
+      const cert = new X509Certificate(chain[index]!);
+      if (roots.some((root) => root.raw.equals(cert.raw))) return index;
+      if (roots.some((root) => issues(root, cert))) return index + 1;
+    }
+  } catch {
+    // A certificate that cannot be parsed here ends no path.
+  }
+  return undefined;
+}
+
 // The trusted root that signed the top of the peer's chain when the peer left it out (Deno's
 // getPeerCertificate stops at what the server sent; Bun's reaches the root).
 function missingRoot(
@@ -342,6 +395,34 @@ function missingRoot(
     return trustedRoots(extraRoots).find((root) => issues(root, last));
   } catch {
     return undefined;
+  }
+}
+
+// The certificates the peer sent (Bun: up to the root), leaf first, as DER.
+function peerChain(peer: DetailedPeerCertificate): Uint8Array[] {
+  const chain: Uint8Array[] = [];
+  let cert: DetailedPeerCertificate | undefined = peer;
+  // Bounded: a self-signed certificate is its own issuer.
+  for (let depth = 0; cert?.raw && depth < 16; depth++) {
+    chain.push(cert.raw);
+    if (cert.issuerCertificate?.fingerprint256 === cert.fingerprint256) break;
+    cert = cert.issuerCertificate;
+  }
+  return chain;
+}
+
+// Whether every certificate the peer sent is signed by the next one, so there are at least two.
+function linksVerify(peer: DetailedPeerCertificate): boolean {
+  const chain = peerChain(peer);
+  if (chain.length < 2) return false;
+  try {
+    const certs = chain.map((raw) => new X509Certificate(raw));
+    return certs.every((cert, index) => {
+      const issuer = certs[index + 1];
+      return issuer === undefined || issues(issuer, cert);
+    });
+  } catch {
+    return false;
   }
 }
 

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import type { TLSSocket } from "node:tls";
 import type { CertificateVerifyRequest } from "../core/electron_types.ts";
 import { SessionError } from "../core/session_error.ts";
-import { makeTestCertificates } from "../tests/fixtures/tls_certs.ts";
+import { makeTestCertificates, makeTestLeaf } from "../tests/fixtures/tls_certs.ts";
 import { handshake, startTlsServer, type TestServer } from "../tests/fixtures/tls_servers.ts";
 import { CertificateVerifier } from "./certificate_verifier.ts";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -12,6 +12,8 @@ import { join } from "node:path";
 import { runFixture } from "../tests/fixtures/run_fixture.ts";
 
 const certs = makeTestCertificates();
+// OpenSSL signs MD5 only with RSA keys.
+const rsaCerts = makeTestCertificates({ keyType: "rsa" });
 // The roots the test sockets trust besides the defaults, told to the verifier too.
 const TRUSTED = [certs.ca.cert];
 
@@ -38,6 +40,43 @@ describe("CertificateVerifier", () => {
     servers.expired = await startTlsServer(certs.expired);
     servers.wrongHost = await startTlsServer(certs.wrongHost);
     servers.selfSigned = await startTlsServer(certs.selfSigned);
+    servers.cnOnly = await startTlsServer(makeTestLeaf(certs.ca, { subjectAltName: null }));
+    servers.clientAuth = await startTlsServer(
+      makeTestLeaf(certs.ca, { extendedKeyUsage: "clientAuth" }),
+    );
+    servers.sha1 = await startTlsServer(makeTestLeaf(certs.ca, { digest: "sha1" }));
+    servers.md5 = await startTlsServer(
+      makeTestLeaf(rsaCerts.ca, { digest: "md5", keyType: "rsa" }),
+    );
+    // An intermediate whose extendedKeyUsage leaves out serverAuth, sent with its leaf.
+    const clientAuthCa = makeTestLeaf(certs.ca, {
+      isCa: true,
+      commonName: "client-only CA",
+      subjectAltName: null,
+      extendedKeyUsage: "clientAuth",
+    });
+    const underClientAuthCa = makeTestLeaf(clientAuthCa);
+    servers.clientAuthIntermediate = await startTlsServer({
+      key: underClientAuthCa.key,
+      cert: underClientAuthCa.cert + clientAuthCa.cert,
+    });
+    // An intermediate constrained to example.com, signing a leaf for localhost.
+    const constrainedCa = makeTestLeaf(certs.ca, {
+      isCa: true,
+      commonName: "example.com CA",
+      subjectAltName: null,
+      extendedKeyUsage: "serverAuth",
+      extraExtensions: ["nameConstraints=critical,permitted;DNS:example.com"],
+    });
+    const outsideConstraints = makeTestLeaf(constrainedCa);
+    servers.outsideConstraints = await startTlsServer({
+      key: outsideConstraints.key,
+      cert: outsideConstraints.cert + constrainedCa.cert,
+    });
+    servers.wildcards = await startTlsServer(makeTestLeaf(certs.ca, {
+      subjectAltName: "DNS:*.co.uk,DNS:f*.example.com,DNS:*.test.example,DNS:Upper.Example.ORG.," +
+        "DNS:127.0.0.2,IP:::1",
+    }));
   });
 
   after(async () => {
@@ -92,6 +131,134 @@ describe("CertificateVerifier", () => {
         "ERR_CERT_COMMON_NAME_INVALID",
         -200,
       );
+    });
+
+    it("ignores the subject's CN: a certificate without subjectAltName fits no host", async () => {
+      // Chromium 58 dropped the CN fallback (X509Certificate::VerifyHostname reads only SANs).
+      await rejectsWith(
+        new CertificateVerifier().verify("localhost", await connect("cnOnly"), TRUSTED),
+        "ERR_CERT_COMMON_NAME_INVALID",
+        -200,
+      );
+    });
+
+    it("matches names by Chromium's rules, not Node's", async () => {
+      // X509Certificate::VerifyHostname: no wildcard under a public suffix, only a whole-label
+      // wildcard, IP addresses only against IP entries, case and a trailing dot ignored.
+      const cases: [string, boolean][] = [
+        ["shop.co.uk", false],
+        ["foo.example.com", false],
+        ["a.test.example", true],
+        ["a.b.test.example", false],
+        ["upper.example.org", true],
+        ["upper.example.org.", true],
+        ["127.0.0.2", false],
+        ["::1", true],
+        ["[::1]", true],
+      ];
+      for (const [hostname, good] of cases) {
+        const verdict = new CertificateVerifier().verify(
+          hostname,
+          await connect("wildcards"),
+          TRUSTED,
+        );
+        if (good) await verdict;
+        else await rejectsWith(verdict, "ERR_CERT_COMMON_NAME_INVALID", -200);
+      }
+    });
+
+    it("rejects a certificate whose extendedKeyUsage leaves out serverAuth with ERR_CERT_INVALID", async () => {
+      // The path builder's kEkuLacksServerAuth maps to no other status (CERT_STATUS_INVALID).
+      await rejectsWith(
+        new CertificateVerifier().verify("localhost", await connect("clientAuth"), TRUSTED),
+        "ERR_CERT_INVALID",
+        -207,
+      );
+      // Chromium checks the intermediates' extendedKeyUsage too (VerifyExtendedKeyUsage).
+      await rejectsWith(
+        new CertificateVerifier().verify(
+          "localhost",
+          await connect("clientAuthIntermediate"),
+          TRUSTED,
+        ),
+        "ERR_CERT_INVALID",
+        -207,
+      );
+    });
+
+    it("rejects a SHA-1 signature with ERR_CERT_WEAK_SIGNATURE_ALGORITHM, an MD5 one with ERR_CERT_INVALID", async () => {
+      // CertVerifyProc::Verify flags SHA-1 in a chain that reaches a root; an MD5 certificate
+      // cannot be parsed by Chromium at all.
+      await rejectsWith(
+        new CertificateVerifier().verify("localhost", await connect("sha1"), TRUSTED),
+        "ERR_CERT_WEAK_SIGNATURE_ALGORITHM",
+        -208,
+      );
+      await rejectsWith(
+        new CertificateVerifier().verify("localhost", await connect("sha1", false)),
+        "ERR_CERT_AUTHORITY_INVALID",
+        -202,
+      );
+      const md5 = await handshake(servers.md5!.port, "localhost", [rsaCerts.ca.cert]);
+      sockets.push(md5);
+      await rejectsWith(
+        new CertificateVerifier().verify("localhost", md5, [rsaCerts.ca.cert]),
+        "ERR_CERT_INVALID",
+        -207,
+      );
+    });
+
+    it("rejects a name outside an intermediate's name constraints with ERR_CERT_INVALID", async () => {
+      // The path builder's kNotPermittedByNameConstraints maps to CERT_STATUS_INVALID.
+      await rejectsWith(
+        new CertificateVerifier().verify("localhost", await connect("outsideConstraints"), TRUSTED),
+        "ERR_CERT_INVALID",
+        -207,
+      );
+    });
+
+    it("judges only the path up to the first trusted root, not a SHA-1 cross-certificate beyond it", async () => {
+      // The server sends the CA again as cross-signed (SHA-1) by another trusted root; Chromium's
+      // path ends at the CA itself, which is trusted, and the cross-certificate plays no part.
+      const legacyRoot = makeTestCertificates({ caName: "legacy root" }).ca;
+      const crossSigned = makeTestLeaf(legacyRoot, {
+        isCa: true,
+        commonName: "ses test CA",
+        subjectAltName: null,
+        key: certs.ca.key,
+        digest: "sha1",
+      });
+      await using server = await startTlsServer({
+        key: certs.server.key,
+        cert: certs.server.cert + crossSigned.cert,
+      });
+      const socket = await handshake(server.port, "localhost", [certs.ca.cert, legacyRoot.cert]);
+      sockets.push(socket);
+      await new CertificateVerifier().verify("localhost", socket, [
+        certs.ca.cert,
+        legacyRoot.cert,
+      ]);
+      // Nor a cross-certificate whose extendedKeyUsage leaves out serverAuth.
+      const clientOnlyCross = makeTestLeaf(legacyRoot, {
+        isCa: true,
+        commonName: "ses test CA",
+        subjectAltName: null,
+        key: certs.ca.key,
+        extendedKeyUsage: "clientAuth",
+      });
+      await using clientOnlyServer = await startTlsServer({
+        key: certs.server.key,
+        cert: certs.server.cert + clientOnlyCross.cert,
+      });
+      const clientOnlySocket = await handshake(clientOnlyServer.port, "localhost", [
+        certs.ca.cert,
+        legacyRoot.cert,
+      ]);
+      sockets.push(clientOnlySocket);
+      await new CertificateVerifier().verify("localhost", clientOnlySocket, [
+        certs.ca.cert,
+        legacyRoot.cert,
+      ]);
     });
 
     it("rejects an expired certificate with ERR_CERT_DATE_INVALID", async () => {

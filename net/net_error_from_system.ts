@@ -7,6 +7,7 @@
 
 import type { NetErrorCode } from "../core/net_errors.ts";
 import { SessionError } from "../core/session_error.ts";
+import { sslReason, sslReasonNetError } from "./_ssl_reasons.ts";
 
 /** Where a system error happened: while opening the connection, or reading and writing it. */
 export type SystemErrorPhase = "connect" | "io";
@@ -91,7 +92,9 @@ const DNS_CODES: ReadonlySet<string> = new Set([
  * `ETIMEDOUT` becomes `ERR_CONNECTION_TIMED_OUT` instead of `ERR_TIMED_OUT`, `EACCES` becomes
  * `ERR_NETWORK_ACCESS_DENIED`, and anything unknown `ERR_CONNECTION_FAILED` instead of
  * `ERR_FAILED`. Lookup failures (`ENOTFOUND`, `EAI_AGAIN`, or any error from `getaddrinfo` or a
- * DNS query) are `ERR_NAME_NOT_RESOLVED`. An `AggregateError` from trying several addresses maps
+ * DNS query) are `ERR_NAME_NOT_RESOLVED`. The TLS library's errors (`ERR_SSL_*`) map as
+ * Chromium's MapOpenSSLErrorSSL (`ERR_BAD_SSL_CLIENT_AUTH_CERT` for a certificate_required
+ * alert, `ERR_SSL_PROTOCOL_ERROR` for most). An `AggregateError` from trying several addresses maps
  * by its last attempt, as Chromium reports the last address's error. A `SessionError` is returned
  * unchanged; any other result keeps the original error as `cause`.
  *
@@ -134,6 +137,11 @@ function mapCode(error: unknown, phase: SystemErrorPhase): NetErrorCode {
   ) {
     return "ERR_NAME_NOT_RESOLVED";
   }
+  // A TLS alert or failure once the handshake is done, such as a TLS 1.3 server refusing the
+  // missing client certificate as the request is read: Chromium's DoPayloadRead maps it as in
+  // the handshake.
+  const reason = sslReason(error);
+  if (reason !== undefined) return sslReasonNetError(reason);
   if (phase === "connect") {
     if (code === "ETIMEDOUT" || code === "ERR_SOCKET_CONNECTION_TIMEOUT") {
       return "ERR_CONNECTION_TIMED_OUT";

@@ -80,6 +80,25 @@ describe("netErrorFromSystemError", () => {
     assert.equal(netErrorFromSystemError(new Error("x"), "io").code, "ERR_FAILED");
   });
 
+  it("maps the TLS library's errors after the handshake as Chromium's MapOpenSSLErrorSSL", () => {
+    const cases: [string, string, string][] = [
+      ["ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED", "alert", "ERR_BAD_SSL_CLIENT_AUTH_CERT"],
+      ["ERR_SSL_TLSV1_ALERT_CERTIFICATE_REQUIRED", "alert", "ERR_BAD_SSL_CLIENT_AUTH_CERT"],
+      ["ERR_SSL_SSLV3_ALERT_BAD_RECORD_MAC", "alert", "ERR_SSL_BAD_RECORD_MAC_ALERT"],
+      ["ERR_SSL_DECRYPTION_FAILED_OR_BAD_RECORD_MAC", "bad mac", "ERR_SSL_PROTOCOL_ERROR"],
+      // Deno names the alert in the message.
+      [
+        "ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE",
+        "received fatal alert: CertificateRequired",
+        "ERR_BAD_SSL_CLIENT_AUTH_CERT",
+      ],
+    ];
+    for (const [code, message, expected] of cases) {
+      const error = Object.assign(new Error(message), { code });
+      assert.equal(netErrorFromSystemError(error, "io").code, expected, code);
+    }
+  });
+
   it("maps a real refused connection on loopback", async () => {
     // Bind and close a server to get a port nothing listens on.
     const server = net.createServer();

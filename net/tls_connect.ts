@@ -11,6 +11,7 @@ import type { Duplex } from "node:stream";
 import { connect, type DetailedPeerCertificate, getCACertificates, type TLSSocket } from "node:tls";
 import { SessionError } from "../core/session_error.ts";
 import { cipherSuiteNumber, TLS13_CIPHER_SUITES } from "./_tls_cipher_suites.ts";
+import { rsaKeyUsageError } from "./_certificate_policy.ts";
 import { handshakeError } from "./_tls_errors.ts";
 import type { CertificateVerifier } from "./certificate_verifier.ts";
 import { CHROMIUM_CONNECT_TIMEOUTS, type ConnectStepOptions } from "./connect_step.ts";
@@ -79,15 +80,18 @@ export function connectTls(socket: Duplex, options: ConnectTlsOptions): Promise<
     netLog,
     "SSL_CONNECT",
     () => ({ host: options.hostname }),
-    () => handshake(socket, options),
+    () =>
+      handshake(socket, options, (tlsSocket) => {
+        // The chain the peer sent, as Chromium's SSL_CERTIFICATES_RECEIVED lists it (PEM), logged
+        // before the verdict as Chromium's VerifyCert does, so a refused certificate shows too.
+        netLog.sink.add({
+          type: "SSL_CERTIFICATES_RECEIVED",
+          phase: "PHASE_NONE",
+          source: netLog.source,
+          params: { certificates: peerChainPem(tlsSocket) },
+        });
+      }),
     (tlsSocket) => {
-      // The chain the peer sent, as Chromium's SSL_CERTIFICATES_RECEIVED lists it (PEM).
-      netLog.sink.add({
-        type: "SSL_CERTIFICATES_RECEIVED",
-        phase: "PHASE_NONE",
-        source: netLog.source,
-        params: { certificates: peerChainPem(tlsSocket) },
-      });
       // Chromium's NetLogSSLInfoParams: SSLVersionToString's names ("TLS 1.3"), the IANA
       // suite number, NextProtoToString ("unknown" when ALPN chose nothing).
       const suite = tlsSocket.getCipher().name;
@@ -126,7 +130,11 @@ function peerChainPem(tlsSocket: TLSSocket): string[] {
   return chain;
 }
 
-function handshake(socket: Duplex, options: ConnectTlsOptions): Promise<TLSSocket> {
+function handshake(
+  socket: Duplex,
+  options: ConnectTlsOptions,
+  onCertificates?: (tlsSocket: TLSSocket) => void,
+): Promise<TLSSocket> {
   const {
     hostname,
     servername = hostname,
@@ -142,6 +150,8 @@ function handshake(socket: Duplex, options: ConnectTlsOptions): Promise<TLSSocke
       reject(new SessionError("ERR_ABORTED", { cause: signal.reason }));
       return;
     }
+    // Counted from here: a proxy's CONNECT answer came through the same socket.
+    const bytesBefore = bytesRead(socket);
     const tlsSocket = connect({
       socket,
       ...(isIP(servername) === 0 ? { servername } : {}),
@@ -169,18 +179,34 @@ function handshake(socket: Duplex, options: ConnectTlsOptions): Promise<TLSSocke
       socket.destroy();
       reject(error);
     };
-    const onError = (error: unknown) => finish(handshakeError(error));
+    const onError = (error: unknown) => {
+      // More than the alert arrived: the server's own handshake came first. Deno's node:tls keeps
+      // no peer certificate before the handshake completes; the bytes tell it in any runtime.
+      const serverAnswered = hasPeerCertificate(tlsSocket) ||
+        bytesRead(socket) - bytesBefore > TLS_ALERT_RECORD_BYTES;
+      finish(handshakeError(error, { serverAnswered }));
+    };
     const onClose = () => finish(new SessionError("ERR_CONNECTION_CLOSED"));
     const onAbort = () => finish(new SessionError("ERR_ABORTED", { cause: signal?.reason }));
     const timer = setTimeout(() => finish(new SessionError("ERR_TIMED_OUT")), timeoutMs);
     const onSecureConnect = () => {
+      onCertificates?.(tlsSocket);
       const suite = cipherSuiteNumber(tlsSocket.getCipher().name);
       if (suite !== undefined && ssl.disabledCipherSuites.includes(suite)) {
         finish(new SessionError("ERR_SSL_VERSION_OR_CIPHER_MISMATCH"));
         return;
       }
       verifier.verify(hostname, tlsSocket, ca).then(
-        () => finish(),
+        () => {
+          // An alert or an abort may have ended the handshake while the verdict was awaited.
+          if (settled) return;
+          // After the verdict, as BoringSSL's check comes once verification is done in Chromium;
+          // BoringSSL (Bun) made it already, Deno's rustls does not.
+          const protocol = tlsSocket.getProtocol();
+          const signed = protocol === "TLSv1.3" || /DHE/.test(tlsSocket.getCipher()?.name ?? "");
+          const usage = rsaKeyUsageError(tlsSocket.getPeerCertificate().raw, signed);
+          finish(usage && new SessionError(usage));
+        },
         (error: unknown) => finish(handshakeError(error)),
       );
     };
@@ -190,4 +216,24 @@ function handshake(socket: Duplex, options: ConnectTlsOptions): Promise<TLSSocke
     socket.on("error", onError);
     signal?.addEventListener("abort", onAbort, { once: true });
   });
+}
+
+// A plaintext alert record: 5 bytes of header, level and description.
+const TLS_ALERT_RECORD_BYTES = 7;
+
+// What the connection under the TLS socket has received, 0 for a stream that does not count
+// (a tunnel inside another TLS connection).
+function bytesRead(socket: Duplex): number {
+  const { bytesRead } = socket as Duplex & { bytesRead?: unknown };
+  return typeof bytesRead === "number" ? bytesRead : 0;
+}
+
+// Whether the server's certificate arrived before the handshake failed (BoringSSL and OpenSSL
+// keep it; Deno's node:tls shows none until the handshake completes).
+function hasPeerCertificate(tlsSocket: TLSSocket): boolean {
+  try {
+    return Boolean(tlsSocket.getPeerCertificate()?.raw);
+  } catch {
+    return false;
+  }
 }

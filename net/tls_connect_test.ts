@@ -1,12 +1,20 @@
 import { after, describe, it } from "node:test";
+import { Buffer } from "node:buffer";
 import assert from "node:assert/strict";
 import { getEventListeners, once } from "node:events";
 import type { Socket } from "node:net";
 import { connect, type TLSSocket } from "node:tls";
+import { X509Certificate } from "node:crypto";
+import type { NetLogEntry } from "../core/net_log_sink.ts";
 import { SessionError } from "../core/session_error.ts";
-import { makeTestCertificates } from "../tests/fixtures/tls_certs.ts";
+import { makeTestCertificates, makeTestLeaf } from "../tests/fixtures/tls_certs.ts";
 import { cipherSuiteNumber } from "./_tls_cipher_suites.ts";
-import { openTcp, startTcpServer, startTlsServer } from "../tests/fixtures/tls_servers.ts";
+import {
+  openTcp,
+  startOpensslServer,
+  startTcpServer,
+  startTlsServer,
+} from "../tests/fixtures/tls_servers.ts";
 import { CertificateVerifier } from "./certificate_verifier.ts";
 import { resolveSSLConfig } from "./ssl_config.ts";
 import { connectTls, type ConnectTlsOptions } from "./tls_connect.ts";
@@ -97,6 +105,45 @@ describe("connectTls", () => {
       await rejectsWith(secure(good.port, { verifier: rejecting }), "ERR_FAILED", -2);
     });
 
+    it("refuses an RSA certificate whose keyUsage does not allow signing with ERR_SSL_KEY_USAGE_INCOMPATIBLE", async () => {
+      // Chromium enforces RSA keyUsage for every root (SSL_set_enforce_rsa_key_usage): an ECDHE
+      // or TLS 1.3 handshake needs digitalSignature. BoringSSL (Bun) refuses in the handshake,
+      // Deno's rustls does not look; a verify proc accepting the certificate changes nothing.
+      await using server = await startTlsServer(
+        makeTestLeaf(certs.ca, { keyType: "rsa", keyUsage: "critical,keyEncipherment" }),
+      );
+      await rejectsWith(secure(server.port), "ERR_SSL_KEY_USAGE_INCOMPATIBLE", -181);
+      const verifier = new CertificateVerifier();
+      verifier.setProc((_request, callback) => callback(0));
+      await rejectsWith(secure(server.port, { verifier }), "ERR_SSL_KEY_USAGE_INCOMPATIBLE", -181);
+    });
+
+    it("logs the certificates received before the verdict, a refused one too", async () => {
+      // Chromium adds SSL_CERTIFICATES_RECEIVED in VerifyCert, before the verifier answers, so
+      // a net log of a certificate error shows the certificate.
+      await using server = await startTlsServer(certs.expired);
+      const entries: NetLogEntry[] = [];
+      const source = { id: 1, type: "SOCKET", startTime: Date.now() };
+      const sink = {
+        capturing: true,
+        newSource: () => source,
+        add: (entry: NetLogEntry) => void entries.push(entry),
+      };
+      await rejectsWith(
+        secure(server.port, { netLog: { sink, source } }),
+        "ERR_CERT_DATE_INVALID",
+        -201,
+      );
+      assert.deepEqual(entries.map((entry) => `${entry.type} ${entry.phase}`), [
+        "SSL_CONNECT PHASE_BEGIN",
+        "SSL_CERTIFICATES_RECEIVED PHASE_NONE",
+        "SSL_CONNECT PHASE_END",
+      ]);
+      const [certificate] = entries[1]!.params!.certificates as string[];
+      assert.equal(certificate, new X509Certificate(certs.expired.cert).toString());
+      assert.deepEqual(entries[2]!.params, { net_error: -201 });
+    });
+
     it("destroys both sockets when verification fails", async () => {
       await using server = await startTlsServer(certs.expired);
       const raw = await tcp(server.port);
@@ -171,6 +218,23 @@ describe("connectTls", () => {
       assert.equal(socket.getProtocol(), "TLSv1.2");
     });
 
+    it("speaks a CBC suite to a TLS 1.2 server that has no other where the runtime has them", async () => {
+      // Chromium still offers ECDHE-ECDSA-AES128-SHA; Bun (BoringSSL) does, Deno (rustls) has
+      // AEAD suites only and fails as for any suite not shared.
+      await using server = await startOpensslServer({
+        ...certs.server,
+        args: ["-tls1_2", "-cipher", "ECDHE-ECDSA-AES128-SHA"],
+      });
+      const outcome = await secure(server.port).then(
+        (socket) => socket.getCipher().name,
+        (error: unknown) => SessionError.is(error) ? error.code : String(error),
+      );
+      assert.ok(
+        ["ECDHE-ECDSA-AES128-SHA", "ERR_SSL_VERSION_OR_CIPHER_MISMATCH"].includes(outcome),
+        outcome,
+      );
+    });
+
     it("falls back to another shared suite where the runtime honours ciphers", async () => {
       await using server = await startTlsServer({
         ...certs.server,
@@ -234,6 +298,85 @@ describe("connectTls", () => {
     it("reports a plain-text answer as ERR_SSL_PROTOCOL_ERROR", async () => {
       await using server = await startTcpServer((socket) =>
         socket.once("data", () => socket.end("HTTP/1.1 400 Bad Request\r\n\r\n"))
+      );
+      await rejectsWith(secure(server.port), "ERR_SSL_PROTOCOL_ERROR", -107);
+    });
+
+    it("reports a TLS 1.2 server that wants a client certificate as ERR_BAD_SSL_CLIENT_AUTH_CERT", async () => {
+      // No client certificate is sent; the server ends the handshake with an alert (OpenSSL and
+      // BoringSSL: handshake_failure, rustls: certificate_required). Chromium's
+      // SSLClientSocketImpl::MapLastOpenSSLError reads a handshake_failure after a
+      // CertificateRequest as the client certificate refused.
+      await using server = await startTlsServer({
+        ...certs.server,
+        maxVersion: "TLSv1.2",
+        requestCert: true,
+        rejectUnauthorized: true,
+        ca: [certs.ca.cert],
+      });
+      await rejectsWith(secure(server.port), "ERR_BAD_SSL_CLIENT_AUTH_CERT", -117);
+    });
+
+    it("reports an OpenSSL TLS 1.2 server's handshake_failure for the missing client certificate as ERR_BAD_SSL_CLIENT_AUTH_CERT", async () => {
+      // The alert follows the server's whole first flight, where one answering the ClientHello
+      // comes alone; Deno's rustls client keeps no peer certificate to tell them apart by.
+      await using server = await startOpensslServer({
+        ...certs.server,
+        ca: certs.ca.cert,
+        args: ["-tls1_2", "-Verify", "1"],
+      });
+      await rejectsWith(secure(server.port), "ERR_BAD_SSL_CLIENT_AUTH_CERT", -117);
+    });
+
+    it("reports a handshake its runtime cannot verify the signature of as ERR_SSL_PROTOCOL_ERROR", async () => {
+      // A 1024-bit RSA key: BoringSSL (Bun) takes it, as Chromium does; Deno's rustls refuses
+      // to check a signature under 2048 bits and fails the handshake with a verify code
+      // (UNABLE_TO_VERIFY_LEAF_SIGNATURE), which BoringSSL would report as a bad signature.
+      await using server = await startOpensslServer({
+        ...makeTestLeaf(certs.ca, { keyType: "rsa", rsaBits: 1024 }),
+        args: ["-cipher", "DEFAULT@SECLEVEL=0"],
+      });
+      const outcome = await secure(server.port).then(
+        (socket) => socket.authorized ? "connected" : "unverified",
+        (error: unknown) => SessionError.is(error) ? error.code : String(error),
+      );
+      assert.ok(["connected", "ERR_SSL_PROTOCOL_ERROR"].includes(outcome), outcome);
+    });
+
+    it("rejects an RSA key under 1024 bits with ERR_CERT_WEAK_KEY", async () => {
+      // Chromium's path builder refuses such a key (kUnacceptablePublicKey, CERT_STATUS_WEAK_KEY);
+      // BoringSSL (Bun) takes it; Deno's rustls cannot check its signature at all.
+      await using server = await startOpensslServer({
+        ...makeTestLeaf(certs.ca, { keyType: "rsa", rsaBits: 768 }),
+        args: ["-cipher", "DEFAULT@SECLEVEL=0"],
+      });
+      const outcome = await secure(server.port).then(
+        () => "connected",
+        (error: unknown) => SessionError.is(error) ? error.code : String(error),
+      );
+      assert.ok(["ERR_CERT_WEAK_KEY", "ERR_SSL_PROTOCOL_ERROR"].includes(outcome), outcome);
+    });
+
+    it("fails cleanly when a TLS 1.3 server's certificate_required alert beats the verify proc", async () => {
+      // The alert closes the socket while the proc has not answered; its late answer must not
+      // touch the closed socket (Deno's getCipher() is null then).
+      await using server = await startOpensslServer({
+        ...certs.server,
+        ca: certs.ca.cert,
+        args: ["-tls1_3", "-Verify", "1"],
+      });
+      const verifier = new CertificateVerifier();
+      verifier.setProc((_request, callback) => setTimeout(() => callback(0), 200));
+      await rejectsWith(secure(server.port, { verifier }), "ERR_BAD_SSL_CLIENT_AUTH_CERT", -117);
+      // Long enough for the late answer to run here, where a throw would fail the test.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    });
+
+    it("reports an access_denied alert answering the ClientHello as ERR_SSL_PROTOCOL_ERROR", async () => {
+      // What a filtering firewall sends; Chromium keeps ERR_BAD_SSL_CLIENT_AUTH_CERT for an
+      // access_denied after a CertificateRequest (MapLastOpenSSLError, crbug.com/630883).
+      await using server = await startTcpServer((socket) =>
+        socket.once("data", () => socket.end(Buffer.from([21, 3, 3, 0, 2, 2, 49])))
       );
       await rejectsWith(secure(server.port), "ERR_SSL_PROTOCOL_ERROR", -107);
     });

@@ -1,14 +1,18 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { createServer as createTcpServer, type Server, type Socket } from "node:net";
-import { createServer as createTlsServer, TLSSocket } from "node:tls";
+import { createServer as createTlsServer, type TlsOptions, TLSSocket } from "node:tls";
 import { brotliCompressSync, gzipSync } from "node:zlib";
 import { createServer as createHttpServer } from "node:http";
 import { createTestApp, type OriginServer, startOrigin } from "../tests/fixtures/origin_server.ts";
 import { spawn } from "node:child_process";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { collectGarbage } from "../tests/fixtures/collect_garbage.ts";
+import { runFixture } from "../tests/fixtures/run_fixture.ts";
 import { makeTestCertificates, type TestCertificates } from "../tests/fixtures/tls_certs.ts";
 import { SessionError } from "../core/session_error.ts";
 import { currentRuntime } from "../runtime/mod.ts";
@@ -598,7 +602,7 @@ describe("ses.fetch over TLS", () => {
     certs = makeTestCertificates();
   });
 
-  async function tlsServer(options: { maxVersion?: "TLSv1.2" | "TLSv1.3" } = {}) {
+  async function tlsServer(options: TlsOptions = {}) {
     const server = createTlsServer({ ...certs.server, ...options }, (socket) => {
       socket.on("error", () => {});
       keepAliveOk(socket as unknown as Socket);
@@ -655,6 +659,49 @@ describe("ses.fetch over TLS", () => {
     await assert.rejects(response.text(), isNetError("ERR_CONTENT_LENGTH_MISMATCH", -354));
     assert.equal(ses.openSocketCount, 0);
     await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+
+  it("fails with ERR_BAD_SSL_CLIENT_AUTH_CERT when the server wants a client certificate", async () => {
+    // TLS 1.3 servers refuse the missing certificate after the client's Finished, so the alert
+    // arrives as the request is read; Chromium maps it there too (DoPayloadRead).
+    for (const maxVersion of ["TLSv1.2", "TLSv1.3"] as const) {
+      const server = await tlsServer({
+        maxVersion,
+        requestCert: true,
+        rejectUnauthorized: true,
+        ca: [certs.ca.cert],
+      });
+      const ses = newSession(`client-auth-${maxVersion}`);
+      ses.setCertificateVerifyProc((_request, callback) => callback(0));
+      await assert.rejects(
+        ses.fetch(server.url),
+        isNetError("ERR_BAD_SSL_CLIENT_AUTH_CERT", -117),
+        maxVersion,
+      );
+      await ses.closeAllConnections();
+      await server.close();
+    }
+  });
+
+  it("trusts a CA named in NODE_EXTRA_CA_CERTS, as the runtime's TLS does", async () => {
+    const server = await tlsServer();
+    const dir = mkdtempSync(join(tmpdir(), "ses-extra-ca-"));
+    try {
+      const caFile = join(dir, "ca.pem");
+      writeFileSync(caFile, certs.ca.cert);
+      const port = new URL(server.url).port;
+      const fixture = new URL("../tests/fixtures/extra_ca_fetch.ts", import.meta.url);
+      const trusted = await runFixture(fixture, 20_000, {
+        NODE_EXTRA_CA_CERTS: caFile,
+        SES_FIXTURE_PORT: port,
+      });
+      assert.equal(trusted.out, "ok");
+      const untrusted = await runFixture(fixture, 20_000, { SES_FIXTURE_PORT: port });
+      assert.equal(untrusted.out, "net::ERR_CERT_AUTHORITY_INVALID");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      await server.close();
+    }
   });
 
   it("applies setSSLConfig to a TLS 1.2-only server", async () => {
