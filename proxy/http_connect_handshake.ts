@@ -40,8 +40,7 @@ const MAX_AUTH_ROUNDS = 8;
  * @param options `{signal, authorize, preemptiveAuthorization, reconnect, userAgent}`.
  * @returns Resolves once the proxy answered 2xx (on the last socket `reconnect` gave, if any).
  * @throws {SessionError} `ERR_TUNNEL_CONNECTION_FAILED` (non-2xx, malformed reply, closed, a
- * 407 with no answer), `ERR_HTTPS_PROXY_TUNNEL_RESPONSE_REDIRECT` (a 3xx from an HTTPS proxy),
- * `ERR_UNABLE_TO_REUSE_CONNECTION_FOR_PROXY_AUTH`
+ * 407 with no answer, a 3xx from any proxy), `ERR_UNABLE_TO_REUSE_CONNECTION_FOR_PROXY_AUTH`
  * (407 on a connection the proxy closes, and no `reconnect`), `ERR_ABORTED`.
  *
  * @example
@@ -91,9 +90,9 @@ export const httpConnectHandshake: ProxyHandshake = async (socket, proxy, target
         reader = new SocketReader(current, options.signal);
         continue;
       }
-      if (reply.status >= 300 && reply.status < 400 && proxy.scheme === "https") {
-        throw new SessionError("ERR_HTTPS_PROXY_TUNNEL_RESPONSE_REDIRECT");
-      }
+      // Any other answer, a redirect from an HTTPS proxy too (Chromium 156 dropped
+      // ERR_HTTPS_PROXY_TUNNEL_RESPONSE_REDIRECT, crbug.com/928551): the proxy must not speak
+      // for the origin.
       throw new SessionError("ERR_TUNNEL_CONNECTION_FAILED");
     }
   } catch (error) {

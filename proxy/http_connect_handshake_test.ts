@@ -279,11 +279,7 @@ describe("httpConnectHandshake", () => {
   it("maps other replies to Chromium's codes", async () => {
     const cases: Array<[string, "http" | "https", string]> = [
       ["HTTP/1.1 403 Forbidden\r\n\r\n", "http", "ERR_TUNNEL_CONNECTION_FAILED"],
-      [
-        "HTTP/1.1 302 Found\r\nLocation: /x\r\n\r\n",
-        "https",
-        "ERR_HTTPS_PROXY_TUNNEL_RESPONSE_REDIRECT",
-      ],
+      ["HTTP/1.1 302 Found\r\nLocation: /x\r\n\r\n", "https", "ERR_TUNNEL_CONNECTION_FAILED"],
       ["HTTP/1.1 302 Found\r\nLocation: /x\r\n\r\n", "http", "ERR_TUNNEL_CONNECTION_FAILED"],
       ["garbage\r\n\r\n", "http", "ERR_TUNNEL_CONNECTION_FAILED"],
       // Only a 200 opens the tunnel: Chromium's HttpProxyClientSocket fails other 2xx answers.
