@@ -121,6 +121,26 @@ const PROXY_407 = "HTTP/1.1 407 Proxy Authentication Required\r\n" +
 
 const trustAll = (_request: unknown, callback: (verdict: number) => void) => callback(0);
 
+/**
+ * Two tunnelling proxies that open a CONNECT for user `u` with `password` alone: one asks for
+ * Basic, one for Digest (realm "d", nonce "n0", qop auth); any other CONNECT gets their 407.
+ */
+async function basicAndDigestProxies(password: string) {
+  const accepted = "HTTP/1.1 200 Connection established\r\n\r\n";
+  const basic = await startScriptedProxy((head) =>
+    head.includes(`Proxy-Authorization: Basic ${btoa(`u:${password}`)}`) ? accepted : PROXY_407
+  );
+  const digest = await startScriptedProxy((head) => {
+    const value = /^Proxy-Authorization: Digest (.*)$/m.exec(head)?.[1];
+    return value !== undefined && digestResponseIsRight(authParams(value), "CONNECT", password)
+      ? accepted
+      : "HTTP/1.1 407 Proxy Authentication Required\r\n" +
+        'Proxy-Authenticate: Digest realm="d", nonce="n0", qop="auth"\r\n' +
+        "Content-Length: 0\r\n\r\n";
+  });
+  return { basic, digest };
+}
+
 describe("ses.fetch through real proxies", () => {
   let certs: TestCertificates;
   let http: Awaited<ReturnType<typeof startEchoHttp>>;
@@ -309,18 +329,7 @@ describe("ses.fetch through real proxies", () => {
     // Chromium's tunnel asks its auth controller for a token before the first CONNECT, and
     // SelectPreemptiveAuth finds the proxy's cached identity (a proxy's protection space has
     // no path), so the proxy is not made to answer 407 for each new connection.
-    const accepted = "HTTP/1.1 200 Connection established\r\n\r\n";
-    const basic = await startScriptedProxy((head) =>
-      head.includes(`Proxy-Authorization: Basic ${btoa("u:p")}`) ? accepted : PROXY_407
-    );
-    const digest = await startScriptedProxy((head) => {
-      const value = /^Proxy-Authorization: Digest (.*)$/m.exec(head)?.[1];
-      return value !== undefined && digestResponseIsRight(authParams(value), "CONNECT", "p")
-        ? accepted
-        : "HTTP/1.1 407 Proxy Authentication Required\r\n" +
-          'Proxy-Authenticate: Digest realm="d", nonce="n0", qop="auth"\r\n' +
-          "Content-Length: 0\r\n\r\n";
-    });
+    const { basic, digest } = await basicAndDigestProxies("p");
     try {
       for (const proxy of [basic, digest]) {
         const ses = newSession();
@@ -455,18 +464,7 @@ describe("ses.fetch through real proxies", () => {
     // The URI's Basic goes with the first CONNECT (as curl -x user:pass@proxy sends it); a 407
     // for Basic has refused them, so 'login' is asked rather than the same header sent again,
     // while a Digest proxy still gets them in its scheme.
-    const accepted = "HTTP/1.1 200 Connection established\r\n\r\n";
-    const basic = await startScriptedProxy((head) =>
-      head.includes(`Proxy-Authorization: Basic ${btoa("u:right")}`) ? accepted : PROXY_407
-    );
-    const digest = await startScriptedProxy((head) => {
-      const value = /^Proxy-Authorization: Digest (.*)$/m.exec(head)?.[1];
-      return value !== undefined && digestResponseIsRight(authParams(value), "CONNECT", "right")
-        ? accepted
-        : "HTTP/1.1 407 Proxy Authentication Required\r\n" +
-          'Proxy-Authenticate: Digest realm="d", nonce="n0", qop="auth"\r\n' +
-          "Content-Length: 0\r\n\r\n";
-    });
+    const { basic, digest } = await basicAndDigestProxies("right");
     try {
       for (
         const [proxy, password, prompts] of [[basic, "wrong", 1], [digest, "right", 0]] as const
