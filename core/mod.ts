@@ -34,6 +34,7 @@ export * from "./redirect.ts";
 export * from "./request_cache_modes.ts";
 export * from "./response_info.ts";
 export * from "./response_url.ts";
+export * from "./response_with_body.ts";
 export * from "./runtime.ts";
 export * from "./serial_io.ts";
 export * from "./session_error.ts";

@@ -6,9 +6,9 @@
  * @module
  */
 
-import { responseInfo, setResponseInfo } from "../core/response_info.ts";
-import { responseUrlChain, setResponseUrlChain } from "../core/url_chain.ts";
-import { setResponseUrl } from "../core/response_url.ts";
+import { responseInfo, setResponseInfo } from "./response_info.ts";
+import { responseUrlChain, setResponseUrlChain } from "./url_chain.ts";
+import { setResponseUrl } from "./response_url.ts";
 
 /**
  * Returns a response like `response` whose body is `body` (a decoded or watched view of the
@@ -22,7 +22,7 @@ import { setResponseUrl } from "../core/response_url.ts";
  * @example
  * ```ts
  * import { responseWithBody } from "./response_with_body.ts";
- * import { setResponseUrl } from "../core/response_url.ts";
+ * import { setResponseUrl } from "./response_url.ts";
  * const original = new Response("abc", { status: 201, headers: { "x-a": "1" } });
  * setResponseUrl(original, "http://a.test/", true);
  * const copy = responseWithBody(original, new Blob(["xyz"]).stream());

@@ -9,7 +9,7 @@
  */
 
 import { mapStreamErrors } from "../core/map_stream_errors.ts";
-import { responseWithBody } from "./response_with_body.ts";
+import { responseWithBody } from "../core/response_with_body.ts";
 
 /**
  * Applies the caller-abort rule to a pipeline result.

@@ -16,7 +16,7 @@ import type { NetLogWithSource } from "../core/net_log_sink.ts";
 import { responseInfo } from "../core/response_info.ts";
 import { SessionError } from "../core/session_error.ts";
 import { GzipHeaderReader } from "./_gzip_header.ts";
-import { responseWithBody } from "./response_with_body.ts";
+import { responseWithBody } from "../core/response_with_body.ts";
 
 /**
  * Content codings one response may stack (an @ses bound; Chromium sets none). Each holds an

@@ -84,6 +84,5 @@ export {
 } from "./origin_connector.ts";
 export { parsePreconnectLinks, type PreconnectHint, preconnectHints } from "./preconnect_hints.ts";
 export { observeOutcome, type RequestOutcomeObserver } from "./request_outcome.ts";
-export { responseWithBody } from "./response_with_body.ts";
 export { policyKey, type ResolvedSSLConfig, resolveSSLConfig } from "./ssl_config.ts";
 export { connectTls, type ConnectTlsOptions } from "./tls_connect.ts";

@@ -19,7 +19,7 @@
 import type { Middleware, RequestContext } from "../core/middleware.ts";
 import { SessionError } from "../core/session_error.ts";
 import { wholeBodyChunks } from "../core/whole_body.ts";
-import { responseWithBody } from "./response_with_body.ts";
+import { responseWithBody } from "../core/response_with_body.ts";
 
 /** Receives the end of each request. */
 export interface RequestOutcomeObserver {

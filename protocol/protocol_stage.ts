@@ -8,7 +8,7 @@
 import { fileURLToPath } from "node:url";
 import { mapStreamErrors } from "../core/map_stream_errors.ts";
 import type { Middleware, RequestContext } from "../core/middleware.ts";
-import { responseInfo, setResponseInfo } from "../core/response_info.ts";
+import { responseWithBody } from "../core/response_with_body.ts";
 import { SessionError } from "../core/session_error.ts";
 import { unlessAborted } from "../core/unless_aborted.ts";
 import { fileResponse, handlerResponse } from "./file_response.ts";
@@ -62,14 +62,7 @@ export function protocolStage(protocol: Protocol): Middleware {
  */
 function withoutBody(response: Response): Response {
   response.body?.cancel().catch(() => {});
-  const head = new Response(null, {
-    status: response.status,
-    statusText: response.statusText,
-    headers: response.headers,
-  });
-  const info = responseInfo(response);
-  if (info !== undefined) setResponseInfo(head, info);
-  return head;
+  return responseWithBody(response, null);
 }
 
 /**
@@ -79,14 +72,7 @@ function withoutBody(response: Response): Response {
 function endingOnAbort(response: Response, context: RequestContext, url: string): Response {
   const signal = context.signal;
   if (signal === undefined || response.body === null) return response;
-  const ended = new Response(abortableBody(response.body, signal, url), {
-    status: response.status,
-    statusText: response.statusText,
-    headers: response.headers,
-  });
-  const info = responseInfo(response);
-  if (info !== undefined) setResponseInfo(ended, info);
-  return ended;
+  return responseWithBody(response, abortableBody(response.body, signal, url));
 }
 
 /**
