@@ -46,6 +46,13 @@ export interface TransportSecurityStateOptions {
 }
 
 /**
+ * How often a refresh alone (a host sending the header it sent before, as HSTS sites do on every
+ * response) rewrites the file; a new, changed or removed host is written at once. Chromium's
+ * persister likewise batches its writes (ImportantFileWriter's delay).
+ */
+const REFRESH_SAVE_INTERVAL_MS = 60_000;
+
+/**
  * A session's HSTS hosts. Hosts are keyed by the SHA-256 of their DNS wire form, as Chromium
  * keys them, so the file names no host in clear text.
  *
@@ -62,21 +69,25 @@ export class TransportSecurityState {
   #entries = new Map<string, StsEntry>();
   #path: string | null;
   #now: () => number;
+  #loaded: boolean;
+  #savedAt = -Infinity;
 
   /**
-   * Opens the state, reading the `TransportSecurity` file when there is one. A file that is
-   * not Chromium's format is ignored (and replaced at the next change), never an error.
+   * Opens the state. The `TransportSecurity` file, when there is one, is read at the first
+   * question, not here: a session that never fetches never reads it. A file that is not
+   * Chromium's format is ignored (and replaced at the next change), never an error.
    *
    * @param options Where the state lives.
    */
   constructor(options: TransportSecurityStateOptions) {
     this.#path = options.path;
     this.#now = options.now ?? Date.now;
-    if (this.#path !== null) this.#merge(readPersisted(this.#path));
+    this.#loaded = this.#path === null;
   }
 
   /** Whether no host is known: the pipeline's fast path reads this. */
   get empty(): boolean {
+    if (!this.#loaded) this.#load();
     return this.#entries.size === 0;
   }
 
@@ -88,7 +99,7 @@ export class TransportSecurityState {
    * @returns Whether to upgrade.
    */
   shouldUpgradeToSsl(host: string): boolean {
-    if (this.#entries.size === 0) return false;
+    if (this.empty) return false;
     const name = canonicalHost(host);
     if (name === undefined) return false;
     const now = this.#now();
@@ -119,8 +130,10 @@ export class TransportSecurityState {
     const name = canonicalHost(host);
     const directives = parseStrictTransportSecurity(value);
     if (name === undefined || directives === undefined) return false;
+    if (!this.#loaded) this.#load();
     const key = hashHost(name);
     const now = this.#now();
+    const known = this.#entries.get(key);
     if (directives.maxAge === 0) {
       if (!this.#entries.delete(key)) return false;
     } else {
@@ -129,9 +142,17 @@ export class TransportSecurityState {
         expiry: now + directives.maxAge * 1000,
         includeSubDomains: directives.includeSubDomains,
       });
+      const refresh = known !== undefined && known.expiry > now &&
+        known.includeSubDomains === directives.includeSubDomains;
+      if (refresh && now - this.#savedAt < REFRESH_SAVE_INTERVAL_MS) return true;
     }
     this.#save(key);
     return true;
+  }
+
+  #load(): void {
+    this.#loaded = true;
+    this.#merge(readPersisted(this.#path!));
   }
 
   #merge(persisted: PersistedState | undefined): void {
@@ -170,6 +191,7 @@ export class TransportSecurityState {
         expiry: entry.expiry / 1000,
       });
     }
+    this.#savedAt = now;
     const temporary = `${this.#path}.${process.pid}.tmp`;
     try {
       writeFileSync(temporary, JSON.stringify(state));

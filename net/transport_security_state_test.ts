@@ -77,6 +77,41 @@ describe("TransportSecurityState", () => {
     }
   });
 
+  it("writes a new host at once, and a refresh of one it knows at most once a minute", () => {
+    const dir = mkdtempSync(join(tmpdir(), "ses-hsts-"));
+    try {
+      const path = join(dir, "TransportSecurity");
+      const time = clock();
+      const state = new TransportSecurityState({ path, now: time.read });
+      const expiries = () =>
+        (JSON.parse(readFileSync(path, "utf8")).sts as { expiry: number }[]).map((e) => e.expiry);
+      const start = time.now / 1000;
+      state.processHeader("a.test", "max-age=600");
+      time.now += 1_000;
+      state.processHeader("a.test", "max-age=600");
+      assert.deepEqual(expiries(), [start + 600], "a refresh within the minute waits");
+      state.processHeader("a.test", "max-age=600; includeSubDomains");
+      assert.deepEqual(expiries(), [start + 601], "a changed entry goes at once");
+      time.now += 60_000;
+      state.processHeader("a.test", "max-age=600; includeSubDomains");
+      assert.deepEqual(expiries(), [start + 661]);
+    } finally {
+      rmSync(dir, { recursive: true });
+    }
+  });
+
+  it("reads its file at the first question, not when made", () => {
+    const dir = mkdtempSync(join(tmpdir(), "ses-hsts-"));
+    try {
+      const path = join(dir, "TransportSecurity");
+      const state = new TransportSecurityState({ path });
+      new TransportSecurityState({ path }).processHeader("a.test", "max-age=600");
+      assert.equal(state.shouldUpgradeToSsl("a.test"), true);
+    } finally {
+      rmSync(dir, { recursive: true });
+    }
+  });
+
   it("keeps another process's entries when it writes, and a removal of its own", () => {
     const dir = mkdtempSync(join(tmpdir(), "ses-hsts-"));
     try {
