@@ -183,6 +183,7 @@ export class CertificateVerifier {
    * @param socket A socket past `secureConnect`, opened with `rejectUnauthorized: false` and
    * the trusted roots in force.
    * @param extraRoots The roots (PEM) the socket trusts besides the runtime's defaults.
+   * @param peer `socket.getPeerCertificate(true)`, when the caller has read it already.
    * @returns Resolves when the certificate is accepted.
    * @throws {SessionError} `ERR_CERT_AUTHORITY_INVALID`, `ERR_CERT_COMMON_NAME_INVALID`,
    * `ERR_CERT_DATE_INVALID`, ... from the default verifier, or the proc's verdict.
@@ -208,8 +209,8 @@ export class CertificateVerifier {
     hostname: string,
     socket: TLSSocket,
     extraRoots: readonly string[] = [],
+    peer: Partial<DetailedPeerCertificate> = socket.getPeerCertificate(true),
   ): Promise<void> {
-    const peer: Partial<DetailedPeerCertificate> = socket.getPeerCertificate(true);
     if (!peer.raw) throw new SessionError("ERR_CERT_INVALID");
     let verdict = defaultVerdict(hostname, socket, peer as DetailedPeerCertificate, extraRoots);
     let completed: CompletedChain | undefined;
