@@ -91,7 +91,8 @@ export class DownloadTarget {
   }
 
   /**
-   * Opens the partial file for writing at `offset`: this download's own (cut to `offset`),
+   * Opens the partial file for writing at `offset`: this download's own or, for a restored
+   * download, the one it was given (cut to `offset`),
    * `<savePath>.crdownload` for a chosen path (directories made; `<savePath> (1).crdownload`
    * while another download, of this process or another, holds that one), or a new unique name
    * in the directory.
@@ -102,6 +103,10 @@ export class DownloadTarget {
    * @returns The open file.
    */
   async open(offset: number, directory: string, name: string): Promise<FileHandle> {
+    // A restored download that restarts from zero has not looked for its partial file yet: it
+    // is rewritten, as Chromium truncates an interrupted download's current path on a restart,
+    // rather than left beside a new `path (1).crdownload`.
+    if (this.#partialPath === "" && this.#adoptsFiles) await this.existingPartial();
     if (this.#partialPath !== "") {
       // Create it if it went missing, without truncating it when it did not.
       await (await open(this.#partialPath, "a")).close();

@@ -1129,6 +1129,29 @@ describe("createInterruptedDownload with partial files of its own", () => {
       assertSameBytes(readFileSync(path), Buffer.from(BODY));
     }));
 
+  it("a restart from zero (no strong validator) rewrites the partial file it was given: nothing is left beside the saved file", () =>
+    withOrigin({ "/z.bin": { body: BODY, etag: 'W/"z"' } }, async (origin) => {
+      const { ses } = freshSession();
+      const dir = freshDir();
+      const path = join(dir, "z.bin");
+      writeFileSync(`${path}.crdownload`, BODY.subarray(0, 50_000));
+      writeFileSync(`${path}.crdownload.json`, "{}");
+      const pending = nextItem(ses);
+      ses.createInterruptedDownload({
+        path,
+        urlChain: [`${origin.url}/z.bin`],
+        offset: 50_000,
+        length: BODY.length,
+        eTag: 'W/"z"',
+      });
+      const item = await pending;
+      item.resume();
+      assert.equal(await done(item), "completed");
+      assert.equal(origin.requests[0]!.headers.range, undefined);
+      assertSameBytes(readFileSync(path), Buffer.from(BODY));
+      assert.deepEqual(readdirSync(dir), ["z.bin"]);
+    }));
+
   it("interrupts a resumption the server redirects (SERVER_UNREACHABLE), keeping the bytes, as Chromium's DownloadResponseHandler", () =>
     withOrigin({
       "/moved.bin": { body: bytes(1), status: 302, headers: { location: "/other.bin" } },
