@@ -51,6 +51,15 @@ export class DownloadTarget {
   }
 
   /**
+   * Whether the partial file has a sidecar (`<partial>.json`): not before one exists, and never
+   * when a restored download keeps its bytes at the save path itself, whose `<path>.json` is
+   * not ours (a user's `data.json` beside `data`).
+   */
+  get keepsSidecar(): boolean {
+    return this.#partialPath !== "" && this.#partialPath !== this.#savePath;
+  }
+
+  /**
    * Sets the save path the program chose (an existing file there is replaced on completion).
    *
    * @param path The path (relative: from the current directory); `""` forgets the choice.
@@ -157,14 +166,15 @@ export class DownloadTarget {
   }
 
   async #commitNow(): Promise<void> {
+    // Bytes kept at the save path itself stay where they are, with no sidecar of ours.
     if (this.#partialPath !== this.#savePath) {
       if (this.#reservedPath !== "") {
         this.#savePath = await moveWithoutOverwrite(this.#partialPath, this.#reservedPath);
       } else {
         await rename(this.#partialPath, this.#savePath);
       }
+      await removeSidecar(this.#partialPath);
     }
-    await removeSidecar(this.#partialPath);
     this.release();
   }
 
@@ -181,7 +191,7 @@ export class DownloadTarget {
       if (partial !== this.#savePath || this.#adoptsFiles) {
         await rm(partial, { force: true }).catch(() => {});
       }
-      await removeSidecar(partial).catch(() => {});
+      if (partial !== this.#savePath) await removeSidecar(partial).catch(() => {});
     }
     this.release();
   }

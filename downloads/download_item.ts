@@ -809,9 +809,7 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
     // The state stays `progressing` until nothing else will run: a resume() during the awaits
     // must not start a second transfer beside the automatic one (they once wrote one file
     // together and both reported 'done').
-    if (this.#target.partialPath !== "") {
-      await this.#writeSidecar(this.#received).catch(() => {});
-    }
+    await this.#writeSidecar(this.#received).catch(() => {});
     if (this.#isCancelled()) return this.#finishCancel();
     if (automatic) {
       this.#autoResumes++;
@@ -860,6 +858,7 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
   }
 
   async #writeSidecar(offset: number): Promise<void> {
+    if (!this.#target.keepsSidecar) return;
     await writeSidecar(this.#target.partialPath, {
       version: 1,
       savePath: this.#target.savePath,

@@ -1109,6 +1109,50 @@ describe("createInterruptedDownload with partial files of its own", () => {
       assertSameBytes(readFileSync(path), Buffer.from(BODY));
     }));
 
+  it("bytes kept at the path itself get no sidecar: the user's '<path>.json' is neither replaced nor removed", () =>
+    withOrigin({ "/j.bin": { body: BODY, etag: '"j"', chunkDelayMs: 5 } }, async (origin) => {
+      const { ses } = freshSession();
+      const dir = freshDir();
+      for (const end of ["completed", "paused", "cancelled"]) {
+        const path = join(dir, end);
+        writeFileSync(path, BODY.subarray(0, 50_000));
+        writeFileSync(`${path}.json`, '{"mine":true}');
+        const pending = nextItem(ses);
+        ses.createInterruptedDownload({
+          path,
+          urlChain: [`${origin.url}/j.bin`],
+          offset: 50_000,
+          length: BODY.length,
+          eTag: '"j"',
+        });
+        const item = await pending;
+        const finished = done(item);
+        item.resume();
+        if (end === "completed") {
+          assert.equal(await finished, "completed");
+          assertSameBytes(readFileSync(path), Buffer.from(BODY));
+        } else {
+          item.pause();
+          await item.settled();
+          if (end === "cancelled") {
+            item.cancel();
+            assert.equal(await finished, "cancelled");
+          }
+        }
+        assert.equal(readFileSync(`${path}.json`, "utf8"), '{"mine":true}', `${end}.json`);
+      }
+      assert.deepEqual(
+        readdirSync(dir).sort(),
+        [
+          "completed",
+          "completed.json",
+          "paused",
+          "paused.json",
+          "cancelled.json",
+        ].sort(),
+      );
+    }));
+
   it("starts from zero when the partial file is shorter than the offset", () =>
     withOrigin({ "/s.bin": { body: BODY, etag: '"s"' } }, async (origin) => {
       const { ses } = freshSession();
