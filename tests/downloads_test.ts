@@ -1031,6 +1031,20 @@ describe("createInterruptedDownload", () => {
     assert.throws(() => ses.createInterruptedDownload({ ...base, offset: 10 }), {
       message: "Must pass an offset value less than length.",
     });
+    // Both are read as int64_t first (V8's IntegerValue): a fraction is cut toward zero, NaN is
+    // 0, and a negative length is a length, which the offset is then not below.
+    for (
+      const [offset, length, message] of [
+        [0, 0.5, "Must pass non-empty path, urlChain and length."],
+        [0, NaN, "Must pass non-empty path, urlChain and length."],
+        [0, -5, "Must pass an offset value less than length."],
+        [10.5, 10.9, "Must pass an offset value less than length."],
+      ] as const
+    ) {
+      assert.throws(() => ses.createInterruptedDownload({ ...base, offset, length }), {
+        message,
+      }, `offset ${offset}, length ${length}`);
+    }
     // Values of the wrong type count as absent, as when Electron's conversion of them fails.
     const loose = ses as unknown as { createInterruptedDownload(options: unknown): void };
     for (const wrong of [{ length: "10" }, { urlChain: [9] }, { path: 5 }]) {
