@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { createServer, type Socket } from "node:net";
 import { join } from "node:path";
 import { Writable } from "node:stream";
 import { after, describe, it } from "node:test";
@@ -417,6 +418,39 @@ describe("ses download", () => {
       assert.equal(terminal.drawn(), "");
     } finally {
       await origin.close();
+    }
+  });
+
+  it("a status line with control characters is printed escaped, never drawn on the terminal", async () => {
+    // Written by hand: node:http refuses such a reason phrase. A C1 CSI (obs-text, which every
+    // runtime's Response takes) and, for the runtimes whose Response takes it, ESC and BEL.
+    const sockets = new Set<Socket>();
+    const server = createServer((socket) => {
+      sockets.add(socket);
+      socket.on("error", () => {}).on("close", () => sockets.delete(socket));
+      socket.once("data", (request) => {
+        const reason = request.toString("latin1").startsWith("GET /c1 ")
+          ? "Not\x9b2J Found"
+          : "Not\x1b]0;owned\x07\x1b[2J Found";
+        socket.end(Buffer.from(`HTTP/1.1 404 ${reason}\r\ncontent-length: 0\r\n\r\n`, "latin1"));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    try {
+      const c1 = io(false);
+      const args = { url: `${url}/c1`, partition: "x", json: false };
+      assert.equal(await runDownload(sessions(), args, c1.io), 1);
+      assert.deepEqual(c1.lines, [
+        "ses download: interrupted (SERVER_BAD_CONTENT: HTTP/1.1 404 Not\\x9b2J Found)",
+      ]);
+      const esc = io(false);
+      assert.equal(await runDownload(sessions(), { ...args, url: `${url}/esc` }, esc.io), 1);
+      assert.equal(esc.lines.length, 1);
+      assert.doesNotMatch(esc.lines[0]!, /[\x00-\x1f\x7f-\x9f]/);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => server.close(resolve));
     }
   });
 
