@@ -447,6 +447,7 @@ describe("ses download", () => {
       const esc = io(false);
       assert.equal(await runDownload(sessions(), { ...args, url: `${url}/esc` }, esc.io), 1);
       assert.equal(esc.lines.length, 1);
+      // deno-lint-ignore no-control-regex -- matching control characters is the point
       assert.doesNotMatch(esc.lines[0]!, /[\x00-\x1f\x7f-\x9f]/);
     } finally {
       for (const socket of sockets) socket.destroy();
