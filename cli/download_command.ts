@@ -201,6 +201,9 @@ function follow(
     const removeInterrupt = io.onInterrupt(async () => {
       item.pause();
       await item.settled();
+      // The pause's own 'updated' came before the chunk already on its way was saved: the last
+      // frame shows what was kept, the count the message gives.
+      show();
       end(
         EXIT_INTERRUPTED,
         "paused",

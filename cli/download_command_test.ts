@@ -9,6 +9,7 @@ import { currentRuntime } from "../runtime/mod.ts";
 import { App, createSessionModule } from "../session/mod.ts";
 import { startRangeOrigin } from "../tests/fixtures/range_origin.ts";
 import { EXIT_INTERRUPTED, runDownload } from "./download_command.ts";
+import { formatBytes } from "./download_progress.ts";
 import { parseDownloadArgs } from "./parse_download_args.ts";
 import { assertSameBytes } from "../tests/fixtures/assert_bytes.ts";
 
@@ -162,6 +163,40 @@ describe("ses download", () => {
       assert.match(second.lines.find((line) => line.startsWith("slow.bin: "))!, /of 1\.9 MiB/);
       assertSameBytes(readFileSync(join(dir, "slow.bin")), Buffer.from(body));
       assert.ok(origin.requests.at(-1)!.headers.range);
+    } finally {
+      await origin.close();
+    }
+  });
+
+  it("after Ctrl-C the last progress counts the bytes the pause kept, as its message does", async () => {
+    const origin = await startRangeOrigin({
+      "/paced.bin": { body: body.subarray(0, 300_000), etag: '"p"', chunkDelayMs: 100 },
+    });
+    try {
+      const plain = io(false);
+      const view = plain.io;
+      let asked = false;
+      const running = runDownload(sessions(), {
+        url: `${origin.url}/paced.bin`,
+        output: "paced.bin",
+        partition: "cli-dl-paced",
+        json: false,
+      }, {
+        ...view,
+        // Ctrl-C while the next chunk is on its way: it is saved after the pause's 'updated'.
+        info: (line) => {
+          view.info(line);
+          if (asked || !line.startsWith("paced.bin: ")) return;
+          asked = true;
+          setTimeout(() => plain.interrupt(), 20);
+        },
+      });
+      assert.equal(await running, EXIT_INTERRUPTED);
+      const kept = Number(/paused at (\d+) bytes/.exec(plain.lines.at(-1)!)![1]);
+      assert.equal(
+        plain.lines.findLast((line) => line.startsWith("paced.bin: "))!.split(" of ")[0],
+        `paced.bin: ${formatBytes(kept)}`,
+      );
     } finally {
       await origin.close();
     }
