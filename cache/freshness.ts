@@ -53,7 +53,10 @@ export interface Freshness {
   readonly directives: CacheDirectives;
   /** `no-cache` without field names: reuse only after revalidation. */
   readonly noCache: boolean;
-  /** `no-cache="a, b"`: those fields are left out of a response reused without revalidation. */
+  /**
+   * `no-cache="a, b"`: those fields (lower case) are left out of a response reused without
+   * revalidation.
+   */
   readonly noCacheFields: readonly string[];
   /** `must-revalidate` (or `no-cache`): never served stale, neither while revalidating nor on error. */
   readonly mustRevalidate: boolean;
@@ -136,7 +139,11 @@ function fixedFreshness(entry: CacheEntry): { state: Freshness; initialAge: numb
     age: 0,
     directives,
     noCache,
-    noCacheFields: noCacheValue ? noCacheValue.split(",").map((name) => name.trim()) : [],
+    // Lower-cased: field names are case-insensitive (RFC 9110 §5.1), and the served lines are
+    // matched by their lower-cased names.
+    noCacheFields: noCacheValue
+      ? noCacheValue.split(",").map((name) => name.trim().toLowerCase())
+      : [],
     mustRevalidate: directives.has("must-revalidate") || noCache,
     staleWhileRevalidate: (deltaSeconds(directives, "stale-while-revalidate") ?? 0) * 1000,
     staleIfError: (deltaSeconds(directives, "stale-if-error") ?? 0) * 1000,

@@ -608,6 +608,15 @@ for (const persistent of [false, true]) {
       assert.equal(reused.fromCache, true);
       assert.equal(reused.response.headers.get("x-secret"), null);
       assert.equal(origin.hits(fields), 1);
+      // Field names are case-insensitive (RFC 9110 §5.1): a list that spells them otherwise
+      // than the lines still hides them, as Chromium hides X-Secret for no-cache="X-Secret".
+      const spelled = origin.route(
+        reply({ "cache-control": 'max-age=3600, no-cache="X-Secret, X-Other"', "x-secret": "s" }),
+      );
+      await get(ses, spelled);
+      const hidden = await get(ses, spelled);
+      assert.equal(hidden.fromCache, true);
+      assert.equal(hidden.response.headers.get("x-secret"), null);
     });
 
     it("revalidates a response with Pragma: no-cache whatever its max-age, as Chromium", async () => {
