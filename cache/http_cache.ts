@@ -406,7 +406,7 @@ export class HttpCache {
     if (!found) {
       if (mode === "only-if-cached") return cacheMiss(request);
       if (lock !== undefined) return this.#afterLock(lock, next, request, context);
-      return this.#fetchAndStore(store, next, request, context, url);
+      return this.#fetchAndStore(store, next, request, context, url, mode === "reload");
     }
     return this.#withStored(store, next, request, context, url, variants, waited);
   }
@@ -448,7 +448,7 @@ export class HttpCache {
         requestDirectives.has("no-cache") ||
         (cacheControl === null && pragma !== null && /no-cache/i.test(pragma))
       ) {
-        return this.#fetchAndStore(store, next, request, context);
+        return this.#fetchAndStore(store, next, request, context, undefined, true);
       }
       if (deltaSeconds(requestDirectives, "max-age") === 0) mode = "no-cache";
     }
@@ -557,6 +557,7 @@ export class HttpCache {
     request: Request,
     context: RequestContext,
     lockUrl?: string,
+    replaces = false,
   ): Promise<Response> {
     const start = this.#started();
     if (
@@ -564,7 +565,7 @@ export class HttpCache {
       this.#locks.has(lockUrl)
     ) {
       return next(request, context).then((response) =>
-        this.#store_(store, request, context, response, start)
+        this.#store_(store, request, context, response, start, replaces)
       );
     }
     let release!: () => void;
@@ -585,7 +586,7 @@ export class HttpCache {
     };
     return next(request, context).then((response) => {
       try {
-        return this.#store_(store, request, context, response, start);
+        return this.#store_(store, request, context, response, start, replaces);
       } finally {
         unlock();
       }
@@ -680,7 +681,7 @@ export class HttpCache {
         void response.body?.cancel();
         return serveStale();
       }
-      return this.#store_(store, request, context, response, start);
+      return this.#store_(store, request, context, response, start, true);
     }, (error: unknown) => {
       if (staleIfError && context.signal?.aborted !== true) return serveStale();
       throw error;
@@ -787,11 +788,14 @@ export class HttpCache {
     context: RequestContext,
     response: Response,
     start: RequestStart,
+    replaces = false,
   ): Response {
     if (request.method !== "GET") return response;
     const info = responseInfo(response);
     const rawHeaders = info?.rawHeaders ?? [...response.headers];
-    if (!isStorable(response.status, rawHeaders)) return response;
+    if (!isStorable(response.status, rawHeaders)) {
+      return replaces ? this.#dropReplaced(store, request, response) : response;
+    }
     let cacheControl: string | null = null;
     for (const [name, value] of request.headers) {
       if (name === "cache-control") cacheControl = value;
@@ -799,9 +803,12 @@ export class HttpCache {
       // as it does not read the cache for it (see #withStored).
       else if (CONDITIONAL_FIELDS.has(name) && context.cache === "default") return response;
     }
-    if (cacheControl !== null && parseCacheControl(cacheControl).has("no-store")) return response;
     const names = varyNames(fieldValue(rawHeaders, "vary"));
-    if (names === "*") return response;
+    if (
+      (cacheControl !== null && parseCacheControl(cacheControl).has("no-store")) || names === "*"
+    ) {
+      return replaces ? this.#dropReplaced(store, request, response) : response;
+    }
     const url = cacheUrl(request.url);
     const vary = names.map((name) => [name, requestField(request, context, name)] as const);
     const fields = {
@@ -854,6 +861,29 @@ export class HttpCache {
     setResponseUrl(copy, response.url, response.redirected);
     setResponseInfo(copy, info);
     return copy;
+  }
+
+  /**
+   * A reload, a request's own no-cache and a validation write over what is stored for their
+   * URL (Chromium dooms a reload's entry first, and a validation's full answer overwrites
+   * it); an answer that is not stored leaves nothing, so the response it replaced is not
+   * served again (fresh after a reload, or to force-cache, only-if-cached and the stale
+   * windows). A 206 or a 304 replaces no whole response, and a 401 or 407 is set aside for
+   * the request sent again with credentials (Chromium's SetAuthResponse).
+   */
+  #dropReplaced(store: CacheStore, request: Request, response: Response): Response {
+    const status = response.status;
+    if (status === 206 || status === 304 || status === 401 || status === 407) return response;
+    const url = cacheUrl(request.url);
+    try {
+      if (store.variants(url).length === 0) return response;
+    } catch {
+      return response;
+    }
+    // A copy of the replaced response still streaming in must not be stored after this either.
+    this.#doom((stored) => stored === url);
+    deleteQuietly(store, url);
+    return response;
   }
 
   #invalidate(store: CacheStore, requestUrl: string, response: Response): void {

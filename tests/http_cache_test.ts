@@ -326,6 +326,46 @@ for (const persistent of [false, true]) {
       assert.equal(origin.hits(url), 3);
     });
 
+    it("drops the entry a reload, a forced fetch or a validation replaced with an answer it does not store, as Chromium", async () => {
+      // Chromium dooms the entry such a transaction writes over (a reload's DOOM_ENTRY, a
+      // validation's 200 overwriting it) and a no-store answer leaves none: checked against
+      // /usr/bin/chromium, whose next fetch (force-cache too) reaches the origin.
+      let cacheControl = "max-age=3600";
+      const handler: Handler = (_request, response, hit) =>
+        response.writeHead(200, { "cache-control": cacheControl, etag: '"e"' }).end(`v${hit}`);
+      const replacements: Array<[RequestInit, RequestInit]> = [
+        [{ cache: "reload" }, {}],
+        [{ headers: { "cache-control": "no-cache" } }, {}],
+        [{ cache: "no-cache" }, { cache: "force-cache" }],
+      ];
+      for (const [replacing, after] of replacements) {
+        const url = origin.route(handler);
+        cacheControl = "max-age=3600";
+        await get(ses, url);
+        cacheControl = "no-store";
+        assert.equal((await get(ses, url, replacing)).text, "v2");
+        cacheControl = "max-age=3600";
+        const next = await get(ses, url, after);
+        assert.deepEqual([next.fromCache, next.text], [false, "v3"], JSON.stringify(replacing));
+      }
+      // A stale entry validated with an answer that may not be stored (a 404 without freshness).
+      const gone = origin.route((request, response, hit) => {
+        if (hit === 1) response.writeHead(200, { "cache-control": "max-age=0", etag: '"e"' });
+        else response.writeHead(404);
+        response.end(`v${hit}`);
+      });
+      await get(ses, gone);
+      assert.equal((await get(ses, gone)).response.status, 404);
+      await assert.rejects(ses.fetch(gone, ONLY_IF_CACHED), isCacheMiss);
+      // no-store (LOAD_DISABLE_CACHE) neither reads nor writes the entry, so it stays.
+      const kept = origin.route(handler);
+      cacheControl = "max-age=3600";
+      await get(ses, kept);
+      cacheControl = "no-store";
+      await get(ses, kept, { cache: "no-store" });
+      assert.deepEqual(await get(ses, kept).then((hit) => [hit.fromCache, hit.text]), [true, "v1"]);
+    });
+
     it("tells caches on the way: reload sends Pragma and Cache-Control no-cache, no-cache max-age=0", async () => {
       // Electron maps the modes to load flags (electron_api_url_loader.cc), and Chromium's
       // HttpNetworkTransaction::BuildRequestHeaders sends these for LOAD_BYPASS_CACHE and
