@@ -298,9 +298,21 @@ function lifetime(
 
 /** RFC 9111 §4.2.3 `corrected_initial_age`; the current age adds the resident time to it. */
 function initialAge(entry: CacheEntry, date: number | undefined): number {
-  const ageValue = Number(fieldValue(entry.rawHeaders, "age") ?? 0);
   const apparentAge = date === undefined ? 0 : Math.max(0, entry.responseTime - date);
   const responseDelay = entry.responseTime - entry.requestTime;
-  const correctedAgeValue = (Number.isFinite(ageValue) ? ageValue * 1000 : 0) + responseDelay;
+  const correctedAgeValue = ageSeconds(fieldValue(entry.rawHeaders, "age")) * 1000 + responseDelay;
   return Math.max(apparentAge, correctedAgeValue);
+}
+
+/**
+ * RFC 9111 §5.1 `age_value`: a list's first member (two caches on the way may each have added
+ * a line), as `1*DIGIT` saturated like any delta-seconds; anything else is ignored (0), as
+ * Chromium's `HttpResponseHeaders::GetAgeValue` reads it. `Number` would take "1e3", "0x10"
+ * or "-5", and make a list 0, so a response aged past its lifetime would look fresh.
+ */
+function ageSeconds(value: string | null): number {
+  if (value === null) return 0;
+  const comma = value.indexOf(",");
+  const first = (comma === -1 ? value : value.slice(0, comma)).trim();
+  return /^\d+$/.test(first) ? Math.min(Number(first), 2 ** 31) : 0;
 }

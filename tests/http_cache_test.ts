@@ -598,6 +598,11 @@ for (const persistent of [false, true]) {
       }));
       const expired = origin.route(reply({ expires: "0", etag: '"a"' }));
       const aged = origin.route(reply({ "cache-control": "max-age=100", age: "200", etag: '"b"' }));
+      // Two Age lines (two caches on the way): the first counts (RFC 9111 §5.1).
+      const listAged = origin.route((_request, response, hit) => {
+        response.setHeader("age", ["200", "200"]);
+        response.writeHead(200, { "cache-control": "max-age=100", etag: '"c"' }).end(`v${hit}`);
+      });
       const heuristic = origin.route(reply({
         date: new Date(now).toUTCString(),
         "last-modified": new Date(now - 10 * 86400_000).toUTCString(),
@@ -608,14 +613,14 @@ for (const persistent of [false, true]) {
           "last-modified": new Date(now - 10 * 86400_000).toUTCString(),
         }).end(`r${hit}`);
       });
-      for (const url of [expires, expired, aged, heuristic]) {
+      for (const url of [expires, expired, aged, listAged, heuristic]) {
         await get(ses, url);
         await get(ses, url);
       }
       for (let i = 0; i < 2; i++) await get(ses, notHeuristic, { redirect: "manual" });
       assert.deepEqual(
-        [expires, expired, aged, heuristic, notHeuristic].map((url) => origin.hits(url)),
-        [1, 2, 2, 1, 2],
+        [expires, expired, aged, listAged, heuristic, notHeuristic].map((url) => origin.hits(url)),
+        [1, 2, 2, 2, 1, 2],
       );
     });
 
