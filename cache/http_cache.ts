@@ -497,9 +497,9 @@ export class HttpCache {
       }
     }
     // A Range goes out with the validators too, as Chromium's partial requests do: a 304 answers
-    // it from the refreshed entry, a 206 passes through.
-    const staleIfError = range === undefined && !head && !state.mustRevalidate &&
-      staleness < state.staleIfError;
+    // it from the refreshed entry, a 206 passes through. An error gets the stale entry for a
+    // HEAD and a Range too (cut as for a hit): RFC 5861 §4 names no method or range.
+    const staleIfError = !state.mustRevalidate && staleness < state.staleIfError;
     // Chromium's cache lock holds while an entry is validated too: concurrent GETs that find
     // it stale wait for the first one's answer, then are served from the entry it refreshed,
     // so the origin is asked once. (A no-cache request asks for its own validation.)
@@ -651,7 +651,13 @@ export class HttpCache {
     const head = request.method === "HEAD";
     const serveStale = () => {
       const state = freshness(entry, Date.now());
-      const response = cachedResponse(entry, { url: entry.url, head, age: state.age, omit: [] });
+      const response = cachedResponse(entry, {
+        url: entry.url,
+        head,
+        age: state.age,
+        omit: [],
+        range,
+      });
       // The entry is read again to answer in the failure's stead: the log (and a HAR of it)
       // ends with the head the caller got, not the origin's error.
       if (context.netLog?.sink.capturing) logReadInfo(context.netLog, responseInfo(response)!);
@@ -673,13 +679,13 @@ export class HttpCache {
         }
         return cachedResponse(updated, { url: entry.url, head, age: state.age, omit: [], range });
       }
-      if (head) {
-        this.#freshenWithHead(store, entry, response, start);
-        return response;
-      }
       if (staleIfError && ERROR_STATUSES.has(response.status)) {
         void response.body?.cancel();
         return serveStale();
+      }
+      if (head) {
+        this.#freshenWithHead(store, entry, response, start);
+        return response;
       }
       return this.#store_(store, request, context, response, start, true);
     }, (error: unknown) => {

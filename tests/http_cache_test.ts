@@ -780,6 +780,12 @@ for (const persistent of [false, true]) {
       assert.equal(stale.text, "ok1");
       assert.equal(stale.fromCache, true);
       assert.equal(origin.hits(url), 2);
+      // A HEAD and a Range request meet the same error (RFC 5861 §4 names no method or range).
+      const head = await ses.fetch(url, { method: "HEAD" });
+      assert.deepEqual([head.status, responseInfo(head)?.fromCache], [200, true]);
+      const part = await get(ses, url, { headers: { range: "bytes=1-2" } });
+      assert.deepEqual([part.response.status, part.text, part.fromCache], [206, "k1", true]);
+      assert.equal(origin.hits(url), 4);
       const strict = origin.route((_request, response) => {
         if (fail) response.writeHead(503).end("down");
         else {
@@ -799,6 +805,8 @@ for (const persistent of [false, true]) {
       await ses.closeAllConnections();
       await lonely.close();
       assert.equal((await get(ses, gone)).text, "v1");
+      assert.equal((await ses.fetch(gone, { method: "HEAD" })).status, 200);
+      assert.equal((await get(ses, gone, { headers: { range: "bytes=1-" } })).text, "1");
       const other = await countingOrigin();
       const goneStrict = other.route(reply({ "cache-control": "max-age=0" }));
       await get(ses, goneStrict);
