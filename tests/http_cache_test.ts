@@ -982,6 +982,21 @@ for (const persistent of [false, true]) {
       assert.equal(origin.hits(moved), 1);
     });
 
+    it("serves a stored 204 or 205 with no body, as the fetch standard's null body statuses", async () => {
+      // A Response with a body (even an empty one) and status 205 cannot be made: Deno's
+      // constructor throws, so every later fetch of the URL failed until it expired.
+      for (const status of [204, 205]) {
+        const url = origin.route((_request, response) => {
+          response.writeHead(status, { "cache-control": "max-age=3600" }).end();
+        });
+        await get(ses, url);
+        const hit = await get(ses, url);
+        assert.deepEqual([hit.response.status, hit.text, hit.fromCache], [status, "", true]);
+        assert.equal(hit.response.body, null);
+        assert.equal(origin.hits(url), 1);
+      }
+    });
+
     it("stores a 403 or 503 with max-age or Expires, and not with a validator alone, as Chromium", async () => {
       const status =
         (code: number, headers: Record<string, string>): Handler => (_, response, hit) =>
