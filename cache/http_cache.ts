@@ -478,8 +478,9 @@ export class HttpCache {
       if (context.netLog?.sink.capturing) logReadInfo(context.netLog, responseInfo(response)!);
       return Promise.resolve(response);
     };
-    // force-cache and only-if-cached use any stored response, however stale (fetch standard).
-    if (mode === "force-cache" || mode === "only-if-cached") return serve([]);
+    // force-cache and only-if-cached use any stored response, however stale (fetch standard),
+    // unvalidated: without its no-cache fields (RFC 9111 §5.2.2.4).
+    if (mode === "force-cache" || mode === "only-if-cached") return serve(state.noCacheFields);
     const fresh = isFresh(state, requestDirectives);
     if (fresh && mode === "default" && !state.noCache) return serve(state.noCacheFields);
     // No-cache revalidates even a fresh `immutable` response: Chromium's cache reads no
@@ -651,13 +652,9 @@ export class HttpCache {
     const head = request.method === "HEAD";
     const serveStale = () => {
       const state = freshness(entry, Date.now());
-      const response = cachedResponse(entry, {
-        url: entry.url,
-        head,
-        age: state.age,
-        omit: [],
-        range,
-      });
+      // Unvalidated: without its no-cache fields (RFC 9111 §5.2.2.4).
+      const omit = state.noCacheFields;
+      const response = cachedResponse(entry, { url: entry.url, head, age: state.age, omit, range });
       // The entry is read again to answer in the failure's stead: the log (and a HAR of it)
       // ends with the head the caller got, not the origin's error.
       if (context.netLog?.sink.capturing) logReadInfo(context.netLog, responseInfo(response)!);

@@ -662,6 +662,26 @@ for (const persistent of [false, true]) {
       const hidden = await get(ses, spelled);
       assert.equal(hidden.fromCache, true);
       assert.equal(hidden.response.headers.get("x-secret"), null);
+      // Nor does force-cache, only-if-cached or stale-if-error revalidate: the fields stay out
+      // (RFC 9111 §5.2.2.4; Chromium never stores them).
+      let fail = false;
+      const stale = origin.route((_request, response) => {
+        if (fail) response.writeHead(503).end();
+        else {
+          response.writeHead(200, {
+            "cache-control": 'max-age=0, stale-if-error=60, no-cache="x-secret"',
+            "x-secret": "s",
+          }).end("ok");
+        }
+      });
+      await get(ses, stale);
+      for (const init of [{ cache: "force-cache" } as const, ONLY_IF_CACHED]) {
+        const reused = await get(ses, stale, init);
+        assert.deepEqual([reused.fromCache, reused.response.headers.get("x-secret")], [true, null]);
+      }
+      fail = true;
+      const onError = await get(ses, stale);
+      assert.deepEqual([onError.text, onError.response.headers.get("x-secret")], ["ok", null]);
     });
 
     it("revalidates a response with Pragma: no-cache whatever its max-age, as Chromium", async () => {
