@@ -77,6 +77,15 @@ interface RequestStart {
   readonly dooms: number;
 }
 
+/**
+ * Variants kept per URL (RFC 9111 §4.1 lets a cache hold several; Chromium and Firefox keep
+ * one, a Vary mismatch replacing it). A Vary that selects ever-new values (`Vary: Cookie` with a
+ * cookie each response changes) would otherwise pile up entries that every lookup of the URL
+ * reads and checks (a thousand 16 KiB ones on disk: 70 ms a hit); past this many the URL's
+ * variants are dropped when another one is fetched.
+ */
+const MAX_VARIANTS = 8;
+
 /** URLs remembered as answered with nothing stored; the set starts over past this many. */
 const UNSTORED_URLS_MAX = 1024;
 
@@ -457,6 +466,11 @@ export class HttpCache {
     );
     if (entry === undefined) {
       if (mode === "only-if-cached") return cacheMiss(request);
+      if (variants.length >= MAX_VARIANTS) {
+        // Copies of the dropped ones still streaming in must not be stored either.
+        this.#doom((stored) => stored === url);
+        deleteQuietly(store, url);
+      }
       return this.#fetchAndStore(store, next, request, context);
     }
     const head = request.method === "HEAD";
