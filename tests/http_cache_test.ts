@@ -349,7 +349,7 @@ for (const persistent of [false, true]) {
         assert.deepEqual([next.fromCache, next.text], [false, "v3"], JSON.stringify(replacing));
       }
       // A stale entry validated with an answer that may not be stored (a 404 without freshness).
-      const gone = origin.route((request, response, hit) => {
+      const gone = origin.route((_request, response, hit) => {
         if (hit === 1) response.writeHead(200, { "cache-control": "max-age=0", etag: '"e"' });
         else response.writeHead(404);
         response.end(`v${hit}`);
