@@ -13,6 +13,13 @@ export interface CookieRequest {
   readonly method: string;
   /** Read for `Origin` and `Referer`, which make a request cross-site. */
   readonly headers: Headers;
+  /**
+   * The URL whose site the request's cookies are judged against (Chromium's site for
+   * cookies): the first hop's URL, which a redirect does not change. Absent means the request
+   * URL itself, as on a first hop. A hop of another site (schemeful: `http:` and `https:` are
+   * two sites) is cross-site whatever its headers say.
+   */
+  readonly siteForCookies?: string;
 }
 
 /**

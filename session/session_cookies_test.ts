@@ -24,6 +24,11 @@ function cookieApp(): Hono {
     return c.text("set");
   });
   app.all("/cookie", (c) => c.text(c.req.header("cookie") ?? "(none)"));
+  // A redirect to ?url=, setting the ?c= lines on its way.
+  app.all("/to", (c) => {
+    for (const line of c.req.queries("c") ?? []) c.header("set-cookie", line, { append: true });
+    return c.redirect(c.req.query("url") ?? "/", 302);
+  });
   // A chain where each hop needs the cookie set by the hop before and sets its own.
   app.get("/chain/1", (c) => {
     c.header("set-cookie", "one=1; Path=/chain");
@@ -191,6 +196,51 @@ describe("cookies through ses.fetch", () => {
       assert.equal(
         await sent(ses, { method: "POST", body: "x", headers: { origin: `https://127.0.0.1` } }),
         "unspecified=1; none=1",
+      );
+    });
+  });
+
+  describe("SameSite on a redirect to another site", () => {
+    // localhost and 127.0.0.1 are two sites (both loopback, so Secure cookies may be set over
+    // http); Chromium keeps a request's site for cookies, its first URL's, across redirects.
+    let other: string;
+    const via = (first: string, to: string, ...lines: string[]) =>
+      `${first}/to?url=${encodeURIComponent(to)}${
+        lines.map((l) => `&c=${encodeURIComponent(l)}`).join("")
+      }`;
+    before(() => {
+      other = `http://localhost:${origin.url.port}`;
+    });
+    const all = ["strict=1; SameSite=Strict", "lax=1; SameSite=Lax", "unspecified=1"];
+    const none = "none=1; SameSite=None; Secure";
+
+    it("sends only SameSite=None cookies to a hop of another site than the first URL", async () => {
+      const ses = newSession();
+      await (await ses.fetch(
+        `${other}/set?${[...all, none].map((l) => `c=${encodeURIComponent(l)}`).join("&")}`,
+      )).text();
+      assert.equal(
+        await (await ses.fetch(`${other}/cookie`)).text(),
+        "strict=1; lax=1; unspecified=1; none=1",
+      );
+      assert.equal(await (await ses.fetch(via(base, `${other}/cookie`))).text(), "none=1");
+      // Back on the first URL's site, the hop is same-site again.
+      const home = via(other, via(base, `${other}/cookie`));
+      assert.equal(await (await ses.fetch(home)).text(), "strict=1; lax=1; unspecified=1; none=1");
+    });
+
+    it("stores only SameSite=None cookies from a hop of another site", async () => {
+      const ses = newSession();
+      const setThere = `${other}/set?${
+        [...all, none].map((l) => `c=${encodeURIComponent(l)}`).join("&")
+      }`;
+      await (await ses.fetch(via(base, setThere))).text();
+      assert.deepEqual((await ses.cookies.get({})).map((c) => c.name), ["none"]);
+      // The redirect's own Set-Cookie is of the first site: stored whatever its SameSite.
+      await (await ses.fetch(via(base, `${base}/cookie`, ...all))).text();
+      assert.deepEqual(
+        (await ses.cookies.get({ url: base })).map((c) => c.name).sort(),
+        ["lax", "strict", "unspecified"],
       );
     });
   });
