@@ -870,10 +870,12 @@ function prefixAllows(
   trustworthy: boolean,
 ): boolean {
   // RFC 6265bis §5.7: prefixes are matched case-insensitively, and a nameless cookie may not
-  // smuggle one in its value.
+  // carry one in its value at all, whatever its attributes: the Cookie header would show the
+  // server a prefixed cookie it never set (Chromium's HasHiddenPrefixName).
   const named = cookie.name === "" ? cookie.value : cookie.name;
   if (named[0] !== "_") return true;
   const subject = named.slice(0, 9).toLowerCase();
+  if (cookie.name === "") return !subject.startsWith("__secure-") && !subject.startsWith("__host-");
   const secure = cookie.secure && trustworthy;
   if (subject.startsWith("__secure-")) return secure;
   if (subject.startsWith("__host-")) return secure && cookie.hostOnly && cookie.path === "/";
