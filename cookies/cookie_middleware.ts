@@ -23,6 +23,8 @@ type DefaultHeaders = RequestContext["defaultHeaders"];
  * header; the HTTP cache's 304). Place it inside `followRedirects()` so it runs per hop: a
  * hop of another site than the first URL's (`context.urlChain[0]`, Chromium's site for
  * cookies, which redirects keep) is cross-site, sending and storing only SameSite=None cookies.
+ * `credentials: "same-origin"` with an initiator (the caller's `Origin`) sends and stores them
+ * only while every URL of the request is of that origin.
  * The header travels in `context.defaultHeaders`, so a caller's own `Cookie` header wins, as
  * with every default header. `credentials: "omit"` sends and stores nothing.
  * A request for a host without cookies whose response sets none costs one `.then` and no
@@ -63,6 +65,12 @@ export function cookieMiddleware(jar: CookieJarLike): Middleware {
   };
   return (next) => (request, context) => {
     if (context.credentials === "omit") return next(request, context);
+    if (
+      context.initiator !== undefined && context.credentials === "same-origin" &&
+      !sameOriginChain(context.urlChain, context.initiator)
+    ) {
+      return next(request, context);
+    }
     const onInclusion = context.netLog?.sink.capturing ? logInclusion(context) : undefined;
     const hop = cookieRequest(request, context);
     const header = jar.cookieHeader(hop, onInclusion);
@@ -83,6 +91,19 @@ export function cookieMiddleware(jar: CookieJarLike): Middleware {
       return response;
     });
   };
+}
+
+// Whether `same-origin` credentials hold on this hop: Chromium's CorsURLLoader turns the mode
+// into include or omit by the response tainting, which is basic (include) only while the
+// request has not left the initiator's origin (a ses.fetch request is no-cors: a URL of
+// another origin, or a redirect through one, taints it opaque). An opaque initiator is
+// same-origin with nothing.
+function sameOriginChain(chain: readonly string[], initiator: string): boolean {
+  if (initiator === "null") return false;
+  for (const url of chain) {
+    if (new URL(url).origin !== initiator) return false;
+  }
+  return true;
 }
 
 // What the jar is asked about for a hop: the request itself on the first hop; on a later one,

@@ -178,7 +178,12 @@ describe("cookies through ses.fetch", () => {
 
     it("holds back Strict on a cross-site GET", async () => {
       const expected = "lax=1; unspecified=1; none=1";
-      assert.equal(await sent(ses, { headers: { origin: "http://other.example" } }), expected);
+      // An Origin of another origin needs credentials: "include" for any cookie to go (the
+      // default, same-origin, sends none to it).
+      assert.equal(
+        await sent(ses, { headers: { origin: "http://other.example" }, credentials: "include" }),
+        expected,
+      );
       assert.equal(
         await sent(ses, { headers: { referer: "https://other.example/page" } }),
         expected,
@@ -187,14 +192,24 @@ describe("cookies through ses.fetch", () => {
 
     it("sends only None, and young unspecified ones, with a cross-site POST", async () => {
       assert.equal(
-        await sent(ses, { method: "POST", body: "x", headers: { origin: "http://other.example" } }),
+        await sent(ses, {
+          method: "POST",
+          body: "x",
+          headers: { origin: "http://other.example" },
+          credentials: "include",
+        }),
         "unspecified=1; none=1",
       );
     });
 
     it("counts another scheme as another site", async () => {
       assert.equal(
-        await sent(ses, { method: "POST", body: "x", headers: { origin: `https://127.0.0.1` } }),
+        await sent(ses, {
+          method: "POST",
+          body: "x",
+          headers: { origin: `https://127.0.0.1` },
+          credentials: "include",
+        }),
         "unspecified=1; none=1",
       );
     });
@@ -251,6 +266,28 @@ describe("cookies through ses.fetch", () => {
     assert.equal(await sent(ses, { credentials: "omit" }), "(none)");
     await ses.fetch(`${base}/set?c=dropped%3D1`, { credentials: "omit" }).then((r) => r.text());
     assert.deepEqual((await ses.cookies.get({})).map((c) => c.name), ["kept"]);
+  });
+
+  it("sends and stores cookies with credentials: same-origin only while the request stays at its Origin's origin", async () => {
+    // Electron's net.fetch makes the caller's Origin the initiator, and Chromium's CORS layer
+    // turns same-origin into omit once a URL (or a redirect through one) is of another origin.
+    const ses = newSession();
+    await set(ses, "kept=1");
+    const other = `http://localhost:${origin.url.port}`;
+    assert.equal(await sent(ses, { headers: { origin: other } }), "(none)");
+    assert.equal(await sent(ses, { headers: { origin: `${base}/any/path` } }), "kept=1");
+    assert.equal(await sent(ses, { headers: { origin: "not a url" } }), "(none)");
+    // include, and same-origin without an Origin (Electron's net.fetch makes it include), send.
+    assert.equal(await sent(ses, { headers: { origin: other }, credentials: "include" }), "kept=1");
+    assert.equal(await sent(ses, { credentials: "same-origin" }), "kept=1");
+    await ses.fetch(`${base}/set?c=dropped%3D1`, { headers: { origin: other } }).then((r) =>
+      r.text()
+    );
+    assert.deepEqual((await ses.cookies.get({})).map((c) => c.name), ["kept"]);
+    // Through another origin and back: tainted for the rest of the request.
+    const bounced = `${base}/to?url=${encodeURIComponent(`${other}/to?url=${base}/cookie`)}`;
+    assert.equal(await (await ses.fetch(bounced, { headers: { origin: base } })).text(), "(none)");
+    assert.equal(await (await ses.fetch(bounced)).text(), "kept=1");
   });
 
   it("lets a caller's own Cookie header win", async () => {
