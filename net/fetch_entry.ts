@@ -135,7 +135,8 @@ export function createFetchEntry(pipeline: FetchLike, options: FetchEntryOptions
       // Read from init first: Deno's Request drops `cache` and Bun's has no `credentials`.
       cache: init?.cache ?? from?.cache ?? "default",
       credentials: init?.credentials ?? from?.credentials ?? "same-origin",
-      initiator: initiatorOf(head),
+      // Only a caller's headers can hold an Origin: a request without any is not asked.
+      initiator: init?.headers !== undefined || from !== undefined ? initiatorOf(head) : undefined,
       bypassCustomProtocolHandlers: bypassOf(init),
       priority: init?.priority ?? "auto",
       signal: abortSignalOf(head),
