@@ -22,7 +22,8 @@ type DefaultHeaders = RequestContext["defaultHeaders"];
  * a response a later stage consumes (auth's 401/407, whose retry then carries the new Cookie
  * header; the HTTP cache's 304). Place it inside `followRedirects()` so it runs per hop: a
  * hop of another site than the first URL's (`context.urlChain[0]`, Chromium's site for
- * cookies, which redirects keep) is cross-site, sending and storing only SameSite=None cookies.
+ * cookies, which redirects keep) is cross-site, sending and storing only SameSite=None cookies
+ * (but for a download, whose site for cookies follows its redirects).
  * `credentials: "same-origin"` with an initiator (the caller's `Origin`) sends and stores them
  * only while every URL of the request is of that origin.
  * The header travels in `context.defaultHeaders`, so a caller's own `Cookie` header wins, as
@@ -108,10 +109,15 @@ function sameOriginChain(chain: readonly string[], initiator: string): boolean {
 
 // What the jar is asked about for a hop: the request itself on the first hop; on a later one,
 // also the first hop's URL, the site for cookies that Chromium keeps across redirects (a hop
-// of another site is cross-site). Redirects are rare, so only they cost an object.
+// of another site is cross-site). A download is the exception: Chromium loads it as a main
+// frame navigation, whose site for cookies follows each redirect
+// (DownloadUrlParameters::update_first_party_url_on_redirect). Redirects are rare, so only
+// they cost an object.
 function cookieRequest(request: Request, context: RequestContext): CookieRequest {
   const chain = context.urlChain;
-  if (chain.length < 2 || chain[0] === request.url) return request;
+  if (chain.length < 2 || chain[0] === request.url || context.resourceType === "download") {
+    return request;
+  }
   return {
     url: request.url,
     method: request.method,

@@ -1,6 +1,6 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Buffer } from "node:buffer";
@@ -10,6 +10,7 @@ import { currentRuntime } from "../runtime/mod.ts";
 import { App } from "./app.ts";
 import { createSessionModule } from "./session_module.ts";
 import type { Session } from "./session.ts";
+import type { DownloadItem } from "../downloads/mod.ts";
 
 let counter = 0;
 function newSession(): Session {
@@ -242,6 +243,32 @@ describe("cookies through ses.fetch", () => {
       // Back on the first URL's site, the hop is same-site again.
       const home = via(other, via(base, `${other}/cookie`));
       assert.equal(await (await ses.fetch(home)).text(), "strict=1; lax=1; unspecified=1; none=1");
+    });
+
+    it("sends every cookie to a download's hop of another site, as Chromium's site for cookies follows a download's redirects", async () => {
+      const ses = newSession();
+      const dir = mkdtempSync(join(tmpdir(), "ses-cookie-dl-"));
+      try {
+        ses.setDownloadPath(dir);
+        await (await ses.fetch(
+          `${other}/set?${[...all, none].map((l) => `c=${encodeURIComponent(l)}`).join("&")}`,
+        )).text();
+        const item = new Promise<DownloadItem>((resolve) =>
+          ses.once("will-download", (_event, item) => resolve(item))
+        );
+        ses.downloadURL(via(base, `${other}/cookie`));
+        const downloaded = await item;
+        const state = await new Promise((resolve) =>
+          downloaded.once("done", (_event, state) => resolve(state))
+        );
+        assert.equal(state, "completed");
+        assert.equal(
+          readFileSync(downloaded.getSavePath(), "utf8"),
+          "strict=1; lax=1; unspecified=1; none=1",
+        );
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
 
     it("stores only SameSite=None cookies from a hop of another site", async () => {
