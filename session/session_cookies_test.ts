@@ -271,6 +271,24 @@ describe("cookies through ses.fetch", () => {
       }
     });
 
+    it("sends a download's cookies whatever Origin header it is given (its credentials are include)", async () => {
+      const ses = newSession();
+      const dir = mkdtempSync(join(tmpdir(), "ses-cookie-dl-"));
+      try {
+        ses.setDownloadPath(dir);
+        await (await ses.fetch(`${other}/set?c=${encodeURIComponent(none)}`)).text();
+        const item = new Promise<DownloadItem>((resolve) =>
+          ses.once("will-download", (_event, item) => resolve(item))
+        );
+        ses.downloadURL(`${other}/cookie`, { headers: { origin: "http://x.example" } });
+        const downloaded = await item;
+        await new Promise((resolve) => downloaded.once("done", resolve));
+        assert.equal(readFileSync(downloaded.getSavePath(), "utf8"), "none=1");
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
     it("stores only SameSite=None cookies from a hop of another site", async () => {
       const ses = newSession();
       const setThere = `${other}/set?${
