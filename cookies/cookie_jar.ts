@@ -957,7 +957,8 @@ function siteKey(domain: string): string {
 }
 
 function isCrossSite(request: CookieRequest, url: UrlParts): boolean {
-  const initiator = request.headers.get("origin") ?? request.headers.get("referer");
+  const initiator = request.initiator ?? request.headers.get("origin") ??
+    request.headers.get("referer");
   if (initiator === null) return false;
   const from = urlParts(initiator);
   return from === undefined || !sameSite(from, url);

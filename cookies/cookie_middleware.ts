@@ -123,6 +123,8 @@ function cookieRequest(request: Request, context: RequestContext): CookieRequest
     method: request.method,
     headers: request.headers,
     siteForCookies: chain[0],
+    // The caller's Origin stays the initiator on every hop, whatever the hop's header says.
+    initiator: context.initiator,
   };
 }
 

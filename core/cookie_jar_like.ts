@@ -20,6 +20,12 @@ export interface CookieRequest {
    * two sites) is cross-site whatever its headers say.
    */
   readonly siteForCookies?: string;
+  /**
+   * The origin that started the request (Electron's initiator: the caller's `Origin`), which
+   * a redirect does not change though the hop's `Origin` header may have become `null`. Absent:
+   * the `Origin` header is read, else the `Referer`.
+   */
+  readonly initiator?: string;
 }
 
 /**

@@ -289,6 +289,32 @@ describe("cookies through ses.fetch", () => {
       }
     });
 
+    it("judges every hop by the caller's Origin, though a cross-origin hop's Origin header is null", async () => {
+      // Two origins of one site (localhost, two ports): the redirect between them makes the
+      // hop's Origin header null, but Chromium's initiator stays the caller's Origin.
+      const second = await startOrigin(cookieApp());
+      try {
+        const ses = newSession();
+        await (await ses.fetch(
+          `${other}/set?${[...all, none].map((l) => `c=${encodeURIComponent(l)}`).join("&")}`,
+        )).text();
+        const target = `http://localhost:${second.url.port}/cookie`;
+        const response = await ses.fetch(via(other, target), {
+          headers: { origin: other },
+          credentials: "include",
+        });
+        assert.equal(await response.text(), "strict=1; lax=1; unspecified=1; none=1");
+        // An initiator of another site stays cross-site on every hop: Strict stays home.
+        const crossed = await ses.fetch(via(other, target), {
+          headers: { origin: "http://other.example" },
+          credentials: "include",
+        });
+        assert.equal(await crossed.text(), "lax=1; unspecified=1; none=1");
+      } finally {
+        await second.close();
+      }
+    });
+
     it("stores only SameSite=None cookies from a hop of another site", async () => {
       const ses = newSession();
       const setThere = `${other}/set?${
