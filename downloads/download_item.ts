@@ -559,6 +559,9 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
         // loads with LOAD_DISABLE_CACHE: a download neither reads nor fills the HTTP cache
         // (download_utils.cc GetLoadFlags), which the fetch cache mode no-store stands for.
         cache: "no-store",
+        // A caller's Origin header does not make its cookies same-origin only: Chromium's
+        // download request includes credentials (DownloadUrlParameters' credentials mode).
+        credentials: "include",
       });
     } catch (error) {
       if (this.#isCancelled()) return this.#finishCancel();

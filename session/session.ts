@@ -722,7 +722,9 @@ export class Session extends TypedEmitter<SessionEvents> {
    * protocol handlers, connections, TLS policy, certificate hook and network emulation. The
    * signature and `Response` are WHATWG `fetch`'s; network failures reject with a
    * `SessionError` such as `net::ERR_CONNECTION_REFUSED`. `file:` URLs and schemes with a
-   * handler are answered without the network.
+   * handler are answered without the network. `data:`, `blob:` and `about:` URLs, and any
+   * other scheme without a handler, reject with `net::ERR_UNKNOWN_URL_SCHEME`, as Electron's
+   * `net.fetch` (which documents that it does not support `data:` or `blob:`).
    *
    * @param input The URL or `Request`.
    * @param init Method, headers, body, `signal`, `redirect`, and Electron's

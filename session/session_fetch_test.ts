@@ -524,6 +524,23 @@ describe("ses.fetch connections", () => {
       isNetError("ERR_UNKNOWN_URL_SCHEME", -302),
     );
   });
+
+  it("rejects data: and about: URLs with ERR_UNKNOWN_URL_SCHEME, as Electron's net.fetch", async () => {
+    // Electron's net.fetch documents that it does not support data: or blob:: its URL
+    // loader factory for them is the network service's, which serves http(s) and ws(s) alone.
+    const ses = newSession();
+    for (
+      const url of ["data:,hello", "data:text/plain;base64,aGk=", "about:blank", "blob:null/x"]
+    ) {
+      for (const method of ["GET", "HEAD", "POST"]) {
+        await assert.rejects(
+          ses.fetch(url, { method, body: method === "POST" ? "x" : undefined }),
+          isNetError("ERR_UNKNOWN_URL_SCHEME", -302),
+          `${method} ${url}`,
+        );
+      }
+    }
+  });
 });
 
 describe("ses.fetch network emulation", () => {
