@@ -128,7 +128,11 @@ import { createLibcSerialIo, openHidapiBackend } from "../runtime/mod.ts";
  * documentation lists them).
  */
 export type SessionEvents = HidSessionEvents & SerialEvents & ExtensionsEvents & {
-  /** A response asked for a preconnect (`Link: <url>; rel=preconnect`). */
+  /**
+   * A response asked for a preconnect (`Link: <url>; rel=preconnect`). `preconnectUrl` is the
+   * hint's origin as `scheme://host[:port]/`, as Electron gives it (no credentials or path);
+   * `allowCredentials` is false for a `crossorigin` (anonymous) hint.
+   */
   preconnect: (event: ElectronEvent, preconnectUrl: string, allowCredentials: boolean) => void;
   /** A download is about to start; `event.preventDefault()` cancels it. No web contents: `null`. */
   "will-download": (event: ElectronEvent, item: DownloadItem, webContents: null) => void;

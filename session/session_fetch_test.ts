@@ -87,6 +87,13 @@ describe("ses.fetch over HTTP", () => {
       c.header("link", `<${new URL("/", c.req.url).href}>; rel=preconnect; crossorigin`);
       return c.text("hinted");
     });
+    app.get("/link-with-credentials", (c) => {
+      const target = new URL("/fonts/a.woff2?v=1#f", c.req.url);
+      target.username = "user";
+      target.password = "secret";
+      c.header("link", `<${target.href}>; rel=preconnect`);
+      return c.text("hinted");
+    });
     origin = await startOrigin(app);
   });
   after(() => origin.close());
@@ -304,6 +311,18 @@ describe("ses.fetch over HTTP", () => {
     );
     assert.equal(await (await ses.fetch(new URL("/link", origin.url))).text(), "hinted");
     assert.deepEqual(await seen, [origin.url.href, false]);
+    await ses.closeAllConnections();
+  });
+
+  it("gives 'preconnect' the hint's origin alone: no credentials, path or query", async () => {
+    // Chromium's NetworkHintsHandler receives a url::SchemeHostPort, and Electron emits its
+    // GetURL(): a Link URL's userinfo must not reach the listener.
+    const ses = newSession();
+    const seen = new Promise<string>((resolve) =>
+      ses.once("preconnect", (_event, url) => resolve(url))
+    );
+    await (await ses.fetch(new URL("/link-with-credentials", origin.url))).text();
+    assert.equal(await seen, `http://${origin.url.host}/`);
     await ses.closeAllConnections();
   });
 });
