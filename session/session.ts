@@ -131,7 +131,8 @@ export type SessionEvents = HidSessionEvents & SerialEvents & ExtensionsEvents &
   /**
    * A response asked for a preconnect (`Link: <url>; rel=preconnect`). `preconnectUrl` is the
    * hint's origin as `scheme://host[:port]/`, as Electron gives it (no credentials or path);
-   * `allowCredentials` is false for a `crossorigin` (anonymous) hint.
+   * `allowCredentials` is false for a `crossorigin` (anonymous) hint. A listener that throws is
+   * reported on `console.error`.
    */
   preconnect: (event: ElectronEvent, preconnectUrl: string, allowCredentials: boolean) => void;
   /** A download is about to start; `event.preventDefault()` cancels it. No web contents: `null`. */
@@ -366,7 +367,13 @@ export class Session extends TypedEmitter<SessionEvents> {
         proxyCredentials: () => this.#proxy.hasProxyCredentials,
       },
       onPreconnectHint: ({ url, allowCredentials }) => {
-        this.dispatch("preconnect", url, allowCredentials);
+        try {
+          this.dispatch("preconnect", url, allowCredentials);
+        } catch (error) {
+          // A listener that throws is the caller's bug: it is reported, as a throwing 'login'
+          // listener is, and neither fails the response that carried the hint nor its preconnect.
+          console.error("Session 'preconnect' listener failed:", error);
+        }
         this.preconnect({ url, numSockets: 1 });
       },
       httpCache: this.#httpCache.middleware,

@@ -325,6 +325,27 @@ describe("ses.fetch over HTTP", () => {
     assert.equal(await seen, `http://${origin.url.host}/`);
     await ses.closeAllConnections();
   });
+
+  it("reports a throwing 'preconnect' listener on console.error; the request goes on", async () => {
+    // A listener's bug is the program's: reported as a throwing 'login' or webRequest listener
+    // is, and neither the response nor the preconnect is lost to it.
+    const ses = newSession();
+    ses.on("preconnect", () => {
+      throw new Error("listener bug");
+    });
+    const reported: unknown[][] = [];
+    const original = console.error;
+    console.error = (...args: unknown[]) => reported.push(args);
+    try {
+      assert.equal(await (await ses.fetch(new URL("/link", origin.url))).text(), "hinted");
+    } finally {
+      console.error = original;
+    }
+    assert.equal(reported.length, 1);
+    assert.equal(reported[0]![0], "Session 'preconnect' listener failed:");
+    assert.equal((reported[0]![1] as Error).message, "listener bug");
+    await ses.closeAllConnections();
+  });
 });
 
 describe("ses.fetch connections", () => {
