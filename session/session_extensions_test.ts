@@ -506,6 +506,45 @@ describe("ses.extensions.loadExtension", () => {
     assert.equal(ses.getAllExtensions().length, 1);
   });
 
+  it("reports throwing extension listeners on console.error; loads and removals still happen", async () => {
+    // Electron emits these events from C++ (ElectronExtensionSystem's registry observers): a
+    // listener's error cannot undo a load or a removal, nor turn loadExtension into a rejection.
+    const ses = persistentSession();
+    const dir = extensionDir({ "manifest.json": MANIFEST });
+    const bug = (name: string) => () => {
+      throw new Error(`${name} bug`);
+    };
+    ses.on("extension-loaded", bug("loaded"));
+    ses.extensions.on("extension-unloaded", bug("unloaded"));
+    ses.extensions.on("extension-ready", bug("ready"));
+    const reported: unknown[][] = [];
+    const original = console.error;
+    console.error = (...args: unknown[]) => reported.push(args);
+    try {
+      // Each ready task is queued as its load finishes: a timer queued then runs after it.
+      const readyRan = () => new Promise((resolve) => setTimeout(resolve, 0));
+      const first = await ses.extensions.loadExtension(dir);
+      await readyRan();
+      // Loading it again unloads the first copy (its listener throws) and loads the new one.
+      const again = await ses.extensions.loadExtension(dir);
+      await readyRan();
+      assert.equal(again.id, first.id);
+      assert.deepEqual(ses.extensions.getAllExtensions().map((ext) => ext.id), [first.id]);
+      ses.extensions.removeExtension(first.id);
+      assert.deepEqual(ses.extensions.getAllExtensions(), []);
+    } finally {
+      console.error = original;
+    }
+    assert.deepEqual(reported.map(([label, error]) => `${label} ${(error as Error).message}`), [
+      "ses.extensions 'extension-loaded' listener failed: loaded bug",
+      "ses.extensions 'extension-ready' listener failed: ready bug",
+      "ses.extensions 'extension-unloaded' listener failed: unloaded bug",
+      "ses.extensions 'extension-loaded' listener failed: loaded bug",
+      "ses.extensions 'extension-ready' listener failed: ready bug",
+      "ses.extensions 'extension-unloaded' listener failed: unloaded bug",
+    ]);
+  });
+
   it("never reads a ruleset outside the extension directory", async () => {
     const ses = persistentSession();
     const outside = join(root, `outside-${++counter}.json`);
