@@ -1146,7 +1146,7 @@ export class Session extends TypedEmitter<SessionEvents> {
    * Registers a preload script; stored only, since no renderer runs headlessly.
    *
    * @param script `{type: 'frame' | 'service-worker', filePath, id?}`.
-   * @returns Its id (a UUID v4 when not given).
+   * @returns Its id (a UUID v4 when not given, or not given as a string, as Electron reads it).
    * @throws {Error} Electron's errors (see `PreloadScripts.register`).
    */
   registerPreloadScript(...script: [PreloadScriptRegistration]): string {
