@@ -445,6 +445,54 @@ describe("ses.extensions.loadExtension", () => {
     }
   });
 
+  it("refuses a messages.json that Chromium's MessageBundle refuses, its first key in byte order first", async () => {
+    // extensions/common/message_bundle.cc Init: every entry of the catalog is checked, in the
+    // order of base::Value::Dict (sorted keys), whether or not the manifest uses it; the
+    // reserved @@ messages are added after, and a catalog defining one is refused.
+    const ses = persistentSession();
+    const manifest = { ...MANIFEST, name: "__MSG_appName__", default_locale: "en" };
+    const appName = { message: "Demo" };
+    const failures: [Record<string, unknown>, string][] = [
+      [
+        { appName, "my-name": { message: "x" } },
+        'Name of a key "my-name" is invalid. Only ASCII [a-z], [A-Z], [0-9] and "_" are allowed.',
+      ],
+      [
+        { appName, "Bad Key": { message: "x" } },
+        'Name of a key "bad key" is invalid. Only ASCII [a-z], [A-Z], [0-9] and "_" are allowed.',
+      ],
+      [{ appName, unused: "text" }, "Not a valid tree for key unused."],
+      [{ appName, Unused: { text: "x" } }, 'There is no "message" element for key Unused.'],
+      [{ appName, unused: { message: 5 } }, 'There is no "message" element for key unused.'],
+      [
+        { appName: { message: "$a-b$", placeholders: { "a-b": { content: "x" } } } },
+        'Name of a key "a-b" is invalid. Only ASCII [a-z], [A-Z], [0-9] and "_" are allowed.',
+      ],
+      [
+        { appName, "@@UI_Locale": { message: "x" } },
+        "Reserved key @@ui_locale found in message catalog.",
+      ],
+      // "a" sorts before "appName" and "b": its error is the one reported.
+      [
+        { b: 5, appName, a: { message: 1 } },
+        'There is no "message" element for key a.',
+      ],
+    ];
+    for (const [messages, reason] of failures) {
+      const bad = extensionDir({
+        "manifest.json": manifest,
+        "_locales/en/messages.json": messages,
+      });
+      await loadFails(ses, bad, reason);
+    }
+    // Keys differing in case are one message: the last in byte order wins ("APPNAME" < "appName").
+    const twice = extensionDir({
+      "manifest.json": manifest,
+      "_locales/en/messages.json": { appName: { message: "lower" }, APPNAME: { message: "upper" } },
+    });
+    assert.equal((await ses.loadExtension(twice)).name, "lower");
+  });
+
   it("refuses inconsistent locales with Chromium's messages", async () => {
     const ses = persistentSession();
     await loadFails(
