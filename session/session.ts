@@ -260,6 +260,7 @@ export class Session extends TypedEmitter<SessionEvents> {
   #hid?: Hid;
   #spellcheck: SessionSpellcheck;
   #serial?: Serial;
+  #transportSecurity: TransportSecurityState;
 
   /**
    * Not for callers: sessions come from the `session` module.
@@ -346,6 +347,11 @@ export class Session extends TypedEmitter<SessionEvents> {
         this.dispatch("spellcheck-dictionary-download-progress", language, received, total),
     });
     this.#spellcheck = new SessionSpellcheck(init.runtime, this.#spellchecker);
+    // Chromium's profile file name and format, so the two can be compared (and a profile's
+    // state read): the hosts are hashed.
+    this.#transportSecurity = new TransportSecurityState({
+      path: init.storagePath === null ? null : join(init.storagePath, "TransportSecurity"),
+    });
     this.#pipeline = buildSessionPipeline({
       webRequest: this.#webRequest,
       protocol: this.#protocol,
@@ -379,11 +385,7 @@ export class Session extends TypedEmitter<SessionEvents> {
       httpCache: this.#httpCache.middleware,
       onDecodingFailed: (url) => this.#httpCache.forget(url),
       netLog: this.#netLog,
-      // Chromium's profile file name and format, so the two can be compared (and a profile's
-      // state read): the hosts are hashed.
-      transportSecurity: new TransportSecurityState({
-        path: init.storagePath === null ? null : join(init.storagePath, "TransportSecurity"),
-      }),
+      transportSecurity: this.#transportSecurity,
     });
   }
 
@@ -742,7 +744,9 @@ export class Session extends TypedEmitter<SessionEvents> {
   }
 
   /**
-   * Opens idle connections to an origin so the next requests skip the handshakes.
+   * Opens idle connections to an origin so the next requests skip the handshakes; an `http:`
+   * URL of an HSTS host opens `https:` ones, as its requests are upgraded (Chromium's
+   * `PreconnectSockets` starts from `GetHSTSRedirect`).
    *
    * @param options `{url, numSockets}` with numSockets from 1 to 6 (default 1; a value that is
    * not an integer counts as absent, as Electron's int conversion reads it).
@@ -754,7 +758,23 @@ export class Session extends TypedEmitter<SessionEvents> {
   preconnect(options: PreconnectOptions): void {
     requireDictionary(options, arguments.length);
     // Nothing waits on a preconnect, so its failures are dropped, as in Chromium.
-    this.#net.preconnect(options).catch(() => {});
+    this.#net.preconnect(this.#hstsPreconnect(options)).catch(() => {});
+  }
+
+  // Chromium's PreconnectSockets starts from GetHSTSRedirect(url): an http: URL of an HSTS host
+  // is preconnected as the https: one its requests are upgraded to. Anything else, a URL that
+  // does not parse included (the net service names that mistake), goes as given.
+  #hstsPreconnect(options: PreconnectOptions): PreconnectOptions {
+    const { url } = options;
+    if (this.#transportSecurity.empty || typeof url !== "string" || !url.startsWith("http:")) {
+      return options;
+    }
+    const target = URL.canParse(url) ? new URL(url) : undefined;
+    if (target === undefined || !this.#transportSecurity.shouldUpgradeToSsl(target.hostname)) {
+      return options;
+    }
+    target.protocol = "https:";
+    return { ...options, url: target.href };
   }
 
   /**
