@@ -129,7 +129,9 @@ export function preconnectHints(onHint: (hint: PreconnectHint) => void): Middlew
     next(request, context).then((response) => {
       const link = response.headers.get("link");
       if (link !== null) {
-        for (const hint of parsePreconnectLinks(link, request.url)) onHint(hint);
+        // Relative references resolve against the URL that answered (after redirects).
+        const base = response.url === "" ? request.url : response.url;
+        for (const hint of parsePreconnectLinks(link, base)) onHint(hint);
       }
       return response;
     });

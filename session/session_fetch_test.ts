@@ -87,6 +87,10 @@ describe("ses.fetch over HTTP", () => {
       c.header("link", `<${new URL("/", c.req.url).href}>; rel=preconnect; crossorigin`);
       return c.text("hinted");
     });
+    app.get("/link-redirect", (c) => {
+      c.header("link", "<http://redirect-hint.test/>; rel=preconnect");
+      return c.redirect("/link", 302);
+    });
     app.get("/link-with-credentials", (c) => {
       const target = new URL("/fonts/a.woff2?v=1#f", c.req.url);
       target.username = "user";
@@ -311,6 +315,20 @@ describe("ses.fetch over HTTP", () => {
     );
     assert.equal(await (await ses.fetch(new URL("/link", origin.url))).text(), "hinted");
     assert.deepEqual(await seen, [origin.url.href, false]);
+    await ses.closeAllConnections();
+  });
+
+  it("takes the hints of the response a fetch resolves with, not of the redirects before it", async () => {
+    // Chromium processes a Link header when the response is the one that commits (Blink's
+    // PreloadHelper on the document's response); a 3xx that is followed never is.
+    const ses = newSession();
+    const hinted: string[] = [];
+    ses.on("preconnect", (_event, url) => hinted.push(url));
+    assert.equal(await (await ses.fetch(new URL("/link-redirect", origin.url))).text(), "hinted");
+    // A manual redirect is the response itself: its hint counts.
+    const manual = await ses.fetch(new URL("/link-redirect", origin.url), { redirect: "manual" });
+    await manual.body?.cancel();
+    assert.deepEqual(hinted, [origin.url.href, "http://redirect-hint.test/"]);
     await ses.closeAllConnections();
   });
 
