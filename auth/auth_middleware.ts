@@ -9,6 +9,7 @@
  */
 
 import type { ConnectionPin, FetchLike, Middleware, RequestContext } from "../core/middleware.ts";
+import { sendsCredentials } from "../core/credentials_flag.ts";
 import { rawHeaderValues } from "../core/raw_header_values.ts";
 import { responseInfo } from "../core/response_info.ts";
 import type { AuthCache, Credentials } from "./auth_cache.ts";
@@ -93,8 +94,9 @@ export function authMiddleware(options: AuthMiddlewareOptions): Middleware {
       return next(request, context);
     }
     // `credentials: "omit"` sends and answers nothing for the server, but a forward proxy's 407
-    // is answered still, as Chromium's privacy mode suppresses server auth alone.
-    const omit = context.credentials === "omit";
+    // is answered still, as Chromium's privacy mode suppresses server auth alone; so does
+    // `same-origin` once the request is of another origin than its initiator (the Origin).
+    const omit = !sendsCredentials(context);
     if (!withUserinfo && (options.cache.size === 0 || omit)) {
       // Nothing cached to send before being asked: the request goes as it is, and only a
       // challenge takes the slow path (a 'login' listener alone must not cost every request).
@@ -131,7 +133,7 @@ async function authenticate(
     // before the transport, and response.url never has it.
     context.urlChain[context.urlChain.length - 1] = url.href;
   }
-  const omit = context.credentials === "omit";
+  const omit = !sendsCredentials(context);
   const challenged: ChallengedRequest = {
     url: url.href,
     method: request.method,

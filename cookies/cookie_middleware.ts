@@ -10,6 +10,7 @@ import type {
   CookieRequest,
 } from "../core/cookie_jar_like.ts";
 import type { Middleware, RequestContext } from "../core/middleware.ts";
+import { sendsCredentials } from "../core/credentials_flag.ts";
 import { rawHeaderValues } from "../core/raw_header_values.ts";
 import { responseInfo } from "../core/response_info.ts";
 import { Buffer } from "node:buffer";
@@ -65,11 +66,7 @@ export function cookieMiddleware(jar: CookieJarLike): Middleware {
     );
   };
   return (next) => (request, context) => {
-    if (context.credentials === "omit") return next(request, context);
-    if (
-      context.initiator !== undefined && context.credentials === "same-origin" &&
-      !sameOriginChain(context.urlChain, context.initiator)
-    ) {
+    if (context.credentials === "omit" || !sendsCredentials(context)) {
       return next(request, context);
     }
     const onInclusion = context.netLog?.sink.capturing ? logInclusion(context) : undefined;
@@ -92,19 +89,6 @@ export function cookieMiddleware(jar: CookieJarLike): Middleware {
       return response;
     });
   };
-}
-
-// Whether `same-origin` credentials hold on this hop: Chromium's CorsURLLoader turns the mode
-// into include or omit by the response tainting, which is basic (include) only while the
-// request has not left the initiator's origin (a ses.fetch request is no-cors: a URL of
-// another origin, or a redirect through one, taints it opaque). An opaque initiator is
-// same-origin with nothing.
-function sameOriginChain(chain: readonly string[], initiator: string): boolean {
-  if (initiator === "null") return false;
-  for (const url of chain) {
-    if (new URL(url).origin !== initiator) return false;
-  }
-  return true;
 }
 
 // What the jar is asked about for a hop: the request itself on the first hop; on a later one,

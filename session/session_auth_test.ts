@@ -312,6 +312,31 @@ describe("HTTP authentication through ses.fetch", () => {
     assert.equal(since(origin, mark)[0]!.authorization, undefined);
   });
 
+  it("credentials: 'same-origin' with an Origin of another origin sends and asks nothing", async () => {
+    const ses = newSession();
+    const calls = answerLogins(ses, ["alice", "wonder land"]);
+    await (await ses.fetch(`${origin.base}/basic/x/1`)).text();
+    const mark = origin.seen.length;
+    // The default mode, judged against the caller's Origin as Chromium's CORS layer does.
+    const response = await ses.fetch(`${origin.base}/basic/x/2`, {
+      headers: { origin: "http://other.example" },
+    });
+    assert.equal(response.status, 401);
+    await response.body?.cancel();
+    assert.equal(calls.length, 1);
+    assert.equal(since(origin, mark)[0]!.authorization, undefined);
+    // Of the request's own origin, or with include, they go as before.
+    const same = await ses.fetch(`${origin.base}/basic/x/3`, {
+      headers: { origin: new URL(origin.base).origin },
+    });
+    assert.equal(await same.text(), "hello alice");
+    const included = await ses.fetch(`${origin.base}/basic/x/4`, {
+      headers: { origin: "http://other.example" },
+      credentials: "include",
+    });
+    assert.equal(await included.text(), "hello alice");
+  });
+
   it("returns the 401 of a streamed upload, which cannot be sent again", async () => {
     const ses = newSession();
     const calls = answerLogins(ses, ["alice", "wonder land"]);
