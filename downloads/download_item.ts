@@ -151,6 +151,7 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
   // Saves what was read so far while a read waits for bytes that may never come (a stalled
   // server), so that a pause is reached without them; set only during such a read.
   #settleDuringRead: (() => void) | undefined;
+  #sidecarWrite: Promise<void> = Promise.resolve();
 
   /**
    * Not for callers: items come from the session (`downloadURL`, `createInterruptedDownload`).
@@ -722,15 +723,24 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
     };
     // A read's result that came while paused, saved on resume().
     let held: ReadableStreamReadResult<Uint8Array> | undefined;
+    // What a pause saves (the bytes, then the sidecar): the file error, if any.
+    const savePause = async (): Promise<unknown> => {
+      const failure = await settle();
+      if (failure === undefined) await this.#writeSidecar(writer.written).catch(() => {});
+      return failure;
+    };
+    // A pause saved while a read waited; the loop then saves nothing more for it, so nothing
+    // is written after settled() said the pause was reached.
+    let pauseSaved: Promise<unknown> | undefined;
     for (;;) {
       const gate = this.#gate;
       if (gate) {
         this.#pausedDuringRead = true;
-        const failure = await settle();
+        const failure = await (pauseSaved ?? savePause());
+        pauseSaved = undefined;
         if (failure !== undefined) return fileFailure(failure);
         // A paused download holds no file open: a program may drop it, or stop, while paused.
         await this.#closeHandle();
-        await this.#writeSidecar(writer.written).catch(() => {});
         this.#pauseReached?.resolve();
         // This pause's gate, held from before the awaits above: a resume() meanwhile has
         // resolved it and dropped #gate.
@@ -748,12 +758,11 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
       // A pause while this read waits: the bytes so far go to disk and the sidecar says so
       // at once, not when (if ever) the server sends more. What the read then brings is held
       // back, uncounted, until resume(), so the pause's count stays what it said.
-      let settledEarly = false;
       const whileReading = () => {
-        settledEarly = true;
         const reached = this.#pauseReached;
-        settle().then(() => this.#writeSidecar(writer.written)).catch(() => {})
-          .then(() => reached?.resolve());
+        const saved = (pauseSaved ?? Promise.resolve()).then(savePause);
+        pauseSaved = saved;
+        saved.then(() => reached?.resolve());
       };
       try {
         this.#settleDuringRead = whileReading;
@@ -767,12 +776,13 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
         const gate = this.#gate;
         if (gate) {
           // The connection ended while the download was paused (a stalled server gave up):
-          // it stays paused, as Chromium's does, and the rest is asked for on resume().
+          // it stays paused, as Chromium's does, and the rest is asked for on resume(). The
+          // pause saved the bytes and the sidecar already unless it came before this read.
           this.#pausedDuringRead = true;
-          const failure = await settle();
+          const failure = await (pauseSaved ?? savePause());
+          pauseSaved = undefined;
           if (failure !== undefined) return fileFailure(failure);
           await this.#closeHandle();
-          await this.#writeSidecar(writer.written).catch(() => {});
           this.#pauseReached?.resolve();
           await gate.promise;
           if (this.#isCancelled()) break;
@@ -797,9 +807,13 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
         return this.#interrupt(interruptReasonForError(error), error);
       }
       this.#settleDuringRead = undefined;
-      if (settledEarly && this.#gate) {
-        held = chunk;
-        continue;
+      if (pauseSaved !== undefined) {
+        if (this.#gate) {
+          held = chunk;
+          continue;
+        }
+        // Resumed before the read came back: the pause is over, and its save ran its course.
+        pauseSaved = undefined;
       }
       if (chunk.done) break;
       try {
@@ -914,8 +928,15 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
     await handle?.close().catch(() => {});
   }
 
-  async #writeSidecar(offset: number): Promise<void> {
-    if (!this.#target.keepsSidecar) return;
+  #writeSidecar(offset: number): Promise<void> {
+    if (!this.#target.keepsSidecar) return Promise.resolve();
+    // One at a time: two writes of one item racing would rename each other's temporary file.
+    const write = this.#sidecarWrite.catch(() => {}).then(() => this.#writeSidecarNow(offset));
+    this.#sidecarWrite = write;
+    return write;
+  }
+
+  async #writeSidecarNow(offset: number): Promise<void> {
     await writeSidecar(this.#target.partialPath, {
       version: 1,
       savePath: this.#target.savePath,
