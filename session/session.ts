@@ -805,9 +805,13 @@ export class Session extends TypedEmitter<SessionEvents> {
    * it per app by command-line switch.
    *
    * @param bytes The limit; a lower one evicts at once, and 0 empties the cache and stores nothing.
-   * @throws {RangeError} When `bytes` is not a non-negative integer.
+   * @throws {TypeError} `Error processing argument at index 0, conversion failure from <value>`
+   * when `bytes` is not a number (a numeric string included), as the session's other methods
+   * say it; `Insufficient number of arguments.` for none.
+   * @throws {RangeError} When `bytes` is a number but not a non-negative integer.
    */
   setCacheMaxSize(bytes: number): void {
+    if (typeof bytes !== "number") throw methodArgumentError(0, bytes, arguments.length);
     this.#httpCache.maxSize = bytes;
   }
 
