@@ -99,9 +99,17 @@ export function cookieMiddleware(jar: CookieJarLike): Middleware {
 // they cost an object.
 function cookieRequest(request: Request, context: RequestContext): CookieRequest {
   const chain = context.urlChain;
-  if (chain.length < 2 || chain[0] === request.url || context.resourceType === "download") {
-    return request;
+  if (context.resourceType === "download") {
+    // A download the program starts is browser-initiated (DownloadUrlParameters has no
+    // initiator): same-site on every hop, whatever Origin or Referer header it was given.
+    return {
+      url: request.url,
+      method: request.method,
+      headers: request.headers,
+      initiator: new URL(request.url).origin,
+    };
   }
+  if (chain.length < 2 || chain[0] === request.url) return request;
   return {
     url: request.url,
     method: request.method,
