@@ -79,12 +79,8 @@ export function parseDownloadArgs(args: string[]): DownloadArgs {
   if (proxyBypass !== undefined && values.proxy === undefined) {
     throw new TypeError("ses download: --proxy-bypass needs --proxy");
   }
-  const user = values.user === undefined
-    ? undefined
-    : parseCredentials("ses download", "--user", values.user);
-  const proxyUser = values["proxy-user"] === undefined
-    ? undefined
-    : parseCredentials("ses download", "--proxy-user", values["proxy-user"]);
+  const user = parseCredentials("ses download", "--user", values.user);
+  const proxyUser = parseCredentials("ses download", "--proxy-user", values["proxy-user"]);
   const common = {
     partition: values.partition,
     json: values.json,

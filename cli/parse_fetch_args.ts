@@ -204,12 +204,8 @@ export function parseFetchArgs(args: string[]): FetchArgs {
       );
     }
   }
-  const user = values.user === undefined
-    ? undefined
-    : parseCredentials("ses fetch", "--user", values.user);
-  const proxyUser = values["proxy-user"] === undefined
-    ? undefined
-    : parseCredentials("ses fetch", "--proxy-user", values["proxy-user"]);
+  const user = parseCredentials("ses fetch", "--user", values.user);
+  const proxyUser = parseCredentials("ses fetch", "--proxy-user", values["proxy-user"]);
   const ssl = sslConfig(tokens, values["tls-max"]);
   const limitRate = values["limit-rate"] === undefined ? undefined : rate(values["limit-rate"]);
   return {

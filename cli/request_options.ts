@@ -77,17 +77,22 @@ export function parseHeaderOptions(command: string, lines: readonly string[]): H
  *
  * @param command The command, for messages (`ses fetch`).
  * @param option The option's long name, for messages (`--user`).
- * @param text The option's value.
- * @returns The credentials.
+ * @param text The option's value, `undefined` when the option was not given.
+ * @returns The credentials, `undefined` without the option.
  * @throws {TypeError} When there is no colon.
  *
  * @example
  * ```ts
  * import { parseCredentials } from "./request_options.ts";
- * console.log(parseCredentials("ses fetch", "--user", "ann:se:cret").password); // "se:cret"
+ * console.log(parseCredentials("ses fetch", "--user", "ann:se:cret")?.password); // "se:cret"
  * ```
  */
-export function parseCredentials(command: string, option: string, text: string): Credentials {
+export function parseCredentials(
+  command: string,
+  option: string,
+  text: string | undefined,
+): Credentials | undefined {
+  if (text === undefined) return undefined;
   const colon = text.indexOf(":");
   if (colon === -1) {
     throw new TypeError(

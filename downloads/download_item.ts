@@ -732,16 +732,31 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
     // A pause saved while a read waited; the loop then saves nothing more for it, so nothing
     // is written after settled() said the pause was reached.
     let pauseSaved: Promise<unknown> | undefined;
+    // A pause while a read waits: the bytes so far go to disk and the sidecar says so at once,
+    // not when (if ever) the server sends more. What the read then brings is held back,
+    // uncounted, until resume(), so the pause's count stays what it said.
+    const whileReading = () => {
+      const reached = this.#pauseReached;
+      const saved = (pauseSaved ?? Promise.resolve()).then(savePause);
+      pauseSaved = saved;
+      saved.then(() => reached?.resolve());
+    };
+    // Where the loop stops for a pause: saved (unless a pause during the read did it), and no
+    // file held open, as a program may drop the item, or stop, while it is paused.
+    const reachPause = async (): Promise<unknown> => {
+      this.#pausedDuringRead = true;
+      const failure = await (pauseSaved ?? savePause());
+      pauseSaved = undefined;
+      if (failure !== undefined) return failure;
+      await this.#closeHandle();
+      this.#pauseReached?.resolve();
+      return undefined;
+    };
     for (;;) {
       const gate = this.#gate;
       if (gate) {
-        this.#pausedDuringRead = true;
-        const failure = await (pauseSaved ?? savePause());
-        pauseSaved = undefined;
+        const failure = await reachPause();
         if (failure !== undefined) return fileFailure(failure);
-        // A paused download holds no file open: a program may drop it, or stop, while paused.
-        await this.#closeHandle();
-        this.#pauseReached?.resolve();
         // This pause's gate, held from before the awaits above: a resume() meanwhile has
         // resolved it and dropped #gate.
         await gate.promise;
@@ -755,15 +770,6 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
       }
       if (this.#isCancelled()) break;
       let chunk: ReadableStreamReadResult<Uint8Array>;
-      // A pause while this read waits: the bytes so far go to disk and the sidecar says so
-      // at once, not when (if ever) the server sends more. What the read then brings is held
-      // back, uncounted, until resume(), so the pause's count stays what it said.
-      const whileReading = () => {
-        const reached = this.#pauseReached;
-        const saved = (pauseSaved ?? Promise.resolve()).then(savePause);
-        pauseSaved = saved;
-        saved.then(() => reached?.resolve());
-      };
       try {
         this.#settleDuringRead = whileReading;
         if (held !== undefined) {
@@ -776,14 +782,9 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
         const gate = this.#gate;
         if (gate) {
           // The connection ended while the download was paused (a stalled server gave up):
-          // it stays paused, as Chromium's does, and the rest is asked for on resume(). The
-          // pause saved the bytes and the sidecar already unless it came before this read.
-          this.#pausedDuringRead = true;
-          const failure = await (pauseSaved ?? savePause());
-          pauseSaved = undefined;
+          // it stays paused, as Chromium's does, and the rest is asked for on resume().
+          const failure = await reachPause();
           if (failure !== undefined) return fileFailure(failure);
-          await this.#closeHandle();
-          this.#pauseReached?.resolve();
           await gate.promise;
           if (this.#isCancelled()) break;
         }
