@@ -2,7 +2,6 @@ import assert from "node:assert/strict";
 import {
   existsSync,
   mkdtempSync,
-  readdirSync,
   readFileSync,
   rmSync,
   statSync,
