@@ -31,6 +31,11 @@
 export { toElectronCertificate } from "./certificate.ts";
 export { CertificateVerifier, type CertificateVerifierOptions } from "./certificate_verifier.ts";
 export {
+  type CaIssuersFetch,
+  type CaIssuersFetchOptions,
+  fetchCaIssuers,
+} from "./ca_issuers_fetch.ts";
+export {
   CHROMIUM_CONNECT_TIMEOUTS,
   type ConnectStepOptions,
   type ConnectTimeouts,
