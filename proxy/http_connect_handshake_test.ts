@@ -1,11 +1,12 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { createServer, type Server, type Socket } from "node:net";
+import { createServer, type Socket } from "node:net";
 import { SessionError } from "../core/session_error.ts";
 import {
   connectTo,
   type RunningServer,
   startEchoOrigin,
+  startScriptedProxy,
   startTinyproxy,
 } from "../tests/fixtures/proxy_servers.ts";
 import { httpConnectHandshake } from "./http_connect_handshake.ts";
@@ -27,37 +28,9 @@ async function exchange(socket: Socket): Promise<string> {
   return text;
 }
 
-/** A scripted proxy: answers each request head with the next reply. */
-async function scriptedProxy(
-  replies: string[],
-): Promise<{ port: number; requests: string[]; stop: () => Promise<void> }> {
-  const requests: string[] = [];
-  const sockets = new Set<Socket>();
-  const server: Server = createServer((socket) => {
-    sockets.add(socket);
-    socket.on("error", () => {});
-    let buffer = "";
-    socket.on("data", (chunk) => {
-      buffer += chunk.toString("latin1");
-      let end;
-      while ((end = buffer.indexOf("\r\n\r\n")) >= 0) {
-        requests.push(buffer.slice(0, end + 4));
-        buffer = buffer.slice(end + 4);
-        const reply = replies.shift();
-        if (reply === undefined) socket.destroy();
-        else socket.write(reply);
-      }
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return {
-    port: (server.address() as { port: number }).port,
-    requests,
-    stop: () => {
-      for (const socket of sockets) socket.destroy();
-      return new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
+/** A proxy that answers its heads with `replies` in turn, then closes; it opens no tunnel. */
+function scriptedProxy(replies: string[]) {
+  return startScriptedProxy((_head, index) => replies[index], { tunnel: false });
 }
 
 describe("httpConnectHandshake", () => {
@@ -191,9 +164,9 @@ describe("httpConnectHandshake", () => {
       host: "::1",
       port: 443,
     }, { authorize: () => Promise.resolve("Basic eDp5") });
-    assert.match(fake.requests[0]!, /^CONNECT \[::1\]:443 HTTP\/1\.1\r\nHost: \[::1\]:443\r\n/);
-    assert.ok(!fake.requests[0]!.includes("Proxy-Authorization"));
-    assert.match(fake.requests[1]!, /\r\nProxy-Authorization: Basic eDp5\r\n/);
+    assert.match(fake.heads[0]!, /^CONNECT \[::1\]:443 HTTP\/1\.1\r\nHost: \[::1\]:443\r\n/);
+    assert.ok(!fake.heads[0]!.includes("Proxy-Authorization"));
+    assert.match(fake.heads[1]!, /\r\nProxy-Authorization: Basic eDp5$/);
     const first = await new Promise<Buffer>((resolve) => socket.once("data", resolve).resume());
     assert.equal(first.toString(), "early");
     socket.destroy();
@@ -217,9 +190,9 @@ describe("httpConnectHandshake", () => {
     await fake.stop();
     const head = "CONNECT a.test:443 HTTP/1.1\r\nHost: a.test:443\r\n" +
       "Proxy-Connection: keep-alive\r\nUser-Agent: agent/1.0 (x)\r\n";
-    assert.deepEqual(fake.requests, [
-      `${head}\r\n`,
-      `${head}Proxy-Authorization: Basic eDp5\r\n\r\n`,
+    assert.deepEqual(fake.heads, [
+      head.slice(0, -2),
+      `${head}Proxy-Authorization: Basic eDp5`,
     ]);
   });
 

@@ -11,7 +11,12 @@ import { SessionError } from "../core/session_error.ts";
 import { currentRuntime } from "../runtime/mod.ts";
 import { App, createSessionModule, type Session } from "../session/mod.ts";
 import { type OriginServer, startOrigin } from "./fixtures/origin_server.ts";
-import { type RunningServer, startMicrosocks, startTinyproxy } from "./fixtures/proxy_servers.ts";
+import {
+  type RunningServer,
+  startMicrosocks,
+  startScriptedProxy,
+  startTinyproxy,
+} from "./fixtures/proxy_servers.ts";
 import { startSquid } from "./fixtures/squid.ts";
 import { authParams, digestResponseIsRight } from "./fixtures/auth_origin.ts";
 import { makeTestCertificates, type TestCertificates } from "./fixtures/tls_certs.ts";
@@ -58,57 +63,6 @@ async function startTlsFront(certs: TestCertificates, backendPort: number) {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return {
     port: (server.address() as { port: number }).port,
-    close: () => {
-      for (const socket of sockets) socket.destroy();
-      return new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
-}
-
-/**
- * A proxy of raw bytes: each request head (CONNECT or forward) is recorded as received, with
- * header names as spelled, and answered with what `answer` returns for it (its index counts
- * every head so far); a node:http server would fold repeated headers away. A CONNECT answered
- * 200 becomes a tunnel to that port on 127.0.0.1.
- */
-async function startScriptedProxy(answer: (head: string, index: number) => string) {
-  const heads: string[] = [];
-  const sockets = new Set<Socket>();
-  const server = createNetServer((socket) => {
-    sockets.add(socket);
-    socket.on("error", () => {});
-    let buffer = "";
-    socket.on("data", (chunk) => {
-      buffer += chunk.toString("latin1");
-      let end;
-      while ((end = buffer.indexOf("\r\n\r\n")) >= 0) {
-        const head = buffer.slice(0, end);
-        buffer = buffer.slice(end + 4);
-        heads.push(head);
-        const reply = answer(head, heads.length - 1);
-        socket.write(reply);
-        const target = /^CONNECT [^:]+:(\d+) /.exec(head);
-        if (target && reply.startsWith("HTTP/1.1 200")) {
-          // The tunnel is open: the rest of the connection goes to the origin, on loopback.
-          socket.removeAllListeners("data");
-          const origin = connect(Number(target[1]), "127.0.0.1");
-          sockets.add(origin);
-          origin.on("error", () => socket.destroy()).on("close", () => socket.destroy());
-          socket.on("close", () => origin.destroy());
-          if (buffer !== "") origin.write(Buffer.from(buffer, "latin1"));
-          socket.pipe(origin).pipe(socket);
-          return;
-        }
-      }
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return {
-    port: (server.address() as { port: number }).port,
-    heads,
-    /** The `Proxy-Authorization` lines of each head, as sent. */
-    proxyAuthorizations: () =>
-      heads.map((head) => head.split("\r\n").filter((line) => /^proxy-authorization:/i.test(line))),
     close: () => {
       for (const socket of sockets) socket.destroy();
       return new Promise<void>((resolve) => server.close(() => resolve()));
@@ -238,7 +192,7 @@ describe("ses.fetch through real proxies", () => {
         await ses.closeAllConnections();
       }
     } finally {
-      await scripted.close();
+      await scripted.stop();
     }
   });
 
@@ -321,7 +275,7 @@ describe("ses.fetch through real proxies", () => {
       );
       await ses.closeAllConnections();
     } finally {
-      await proxy.close();
+      await proxy.stop();
     }
   });
 
@@ -369,8 +323,8 @@ describe("ses.fetch through real proxies", () => {
         }
       }
     } finally {
-      await basic.close();
-      await digest.close();
+      await basic.stop();
+      await digest.stop();
     }
   });
 
@@ -408,7 +362,7 @@ describe("ses.fetch through real proxies", () => {
       assert.deepEqual(asked, [url]);
     } finally {
       await net.closeAllConnections();
-      await proxy.close();
+      await proxy.stop();
     }
   });
 
@@ -455,8 +409,8 @@ describe("ses.fetch through real proxies", () => {
         await ses.closeAllConnections();
       }
     } finally {
-      await tunnel.close();
-      await forward.close();
+      await tunnel.stop();
+      await forward.stop();
     }
   });
 
@@ -489,8 +443,8 @@ describe("ses.fetch through real proxies", () => {
         await ses.closeAllConnections();
       }
     } finally {
-      await basic.close();
-      await digest.close();
+      await basic.stop();
+      await digest.stop();
     }
   });
 
@@ -606,7 +560,7 @@ describe("ses.fetch through real proxies", () => {
       ]);
       await ses.closeAllConnections();
     } finally {
-      await proxy.close();
+      await proxy.stop();
     }
   });
 
@@ -641,7 +595,7 @@ describe("ses.fetch through real proxies", () => {
       assert.deepEqual(asked, [true, true]);
       await ses.closeAllConnections();
     } finally {
-      await proxy.close();
+      await proxy.stop();
     }
   });
 
@@ -681,7 +635,7 @@ describe("ses.fetch through real proxies", () => {
       );
       await ses.closeAllConnections();
     } finally {
-      await proxy.close();
+      await proxy.stop();
     }
   });
 
