@@ -1,6 +1,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { createServer, type Socket } from "node:net";
+import { tunnelAuthRefusal } from "../core/proxy_handshake.ts";
 import { SessionError } from "../core/session_error.ts";
 import {
   connectTo,
@@ -247,6 +248,51 @@ describe("httpConnectHandshake", () => {
         params: { headers: ["HTTP/1.1 200 Connection established"] },
       },
     ]);
+  });
+
+  it("keeps the head of a 407 nobody answers with its ERR_TUNNEL_CONNECTION_FAILED", async () => {
+    const fake = await scriptedProxy([
+      "HTTP/1.0 407 Who Goes There\r\nProxy-Authenticate: Basic realm=x\r\n" +
+      "X-Spelled: As Sent\r\nContent-Length: 0\r\n\r\n",
+    ]);
+    const proxy = { scheme: "http", host: "127.0.0.1", port: fake.port } as const;
+    const socket = await connectTo(fake.port);
+    let refused: unknown;
+    await assert.rejects(
+      httpConnectHandshake(socket, proxy, { host: "a.test", port: 443 }, {
+        authorize: () => Promise.resolve(undefined),
+      }).catch((error) => {
+        refused = error;
+        throw error;
+      }),
+      netError("ERR_TUNNEL_CONNECTION_FAILED"),
+    );
+    assert.deepEqual(tunnelAuthRefusal(refused), {
+      proxy,
+      httpVersion: "1.0",
+      status: 407,
+      statusText: "Who Goes There",
+      rawHeaders: [
+        ["Proxy-Authenticate", "Basic realm=x"],
+        ["X-Spelled", "As Sent"],
+        ["Content-Length", "0"],
+      ],
+      remoteAddress: "127.0.0.1",
+      remotePort: fake.port,
+    });
+    // Every other tunnel failure carries no head.
+    const other = await scriptedProxy(["HTTP/1.1 403 Forbidden\r\n\r\n"]);
+    const second = await connectTo(other.port);
+    const error = await httpConnectHandshake(second, { ...proxy, port: other.port }, {
+      host: "a.test",
+      port: 443,
+    }, {}).catch((error) => error);
+    assert.ok(netError("ERR_TUNNEL_CONNECTION_FAILED")(error));
+    assert.equal(tunnelAuthRefusal(error), undefined);
+    socket.destroy();
+    second.destroy();
+    await fake.stop();
+    await other.stop();
   });
 
   it("maps other replies to Chromium's codes", async () => {

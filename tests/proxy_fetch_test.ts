@@ -164,30 +164,58 @@ describe("ses.fetch through real proxies", () => {
     }
   });
 
-  it("fails a CONNECT 407 nobody answers with net::ERR_TUNNEL_CONNECTION_FAILED", async () => {
-    // Chromium never lets a tunnel's 407 through as the origin's answer: once the login is
-    // cancelled (or nobody listens) the request fails with ERR_TUNNEL_CONNECTION_FAILED
-    // (HttpNetworkTransaction::Read, crbug.com/8473), not the internal ERR_PROXY_AUTH_REQUESTED.
+  it("shows a CONNECT 407 nobody answers, its body failing with ERR_TUNNEL_CONNECTION_FAILED", async () => {
+    // Once the login is cancelled (or nobody listens) Chromium's URLRequestHttpJob hands the
+    // request the proxy's 407 head, and HttpNetworkTransaction::Read fails its body with
+    // ERR_TUNNEL_CONNECTION_FAILED rather than hand out the proxy's bytes as the origin's
+    // (crbug.com/8473); the internal ERR_PROXY_AUTH_REQUESTED never shows.
     const tunnelFailed = (error: unknown) =>
       SessionError.is(error) && error.code === "ERR_TUNNEL_CONNECTION_FAILED";
-    const scripted = await startScriptedProxy(() => PROXY_407);
+    const scripted = await startScriptedProxy(() =>
+      "HTTP/1.1 407 Proxy Authentication Required\r\n" +
+      'Proxy-Authenticate: Basic realm="scripted"\r\nX-Proxy-Page: yes\r\n' +
+      "Content-Length: 11\r\n\r\nproxy page!"
+    );
     try {
       // tinyproxy closes the connection after its 407; the scripted proxy keeps it open.
-      for (const port of [tinyproxyAuth.port, scripted.port]) {
+      for (
+        const [port, realm] of [[tinyproxyAuth.port, "Tinyproxy"], [scripted.port, "scripted"]]
+      ) {
         const ses = newSession();
         ses.setCertificateVerifyProc(trustAll);
         await ses.setProxy({
           proxyRules: `https=127.0.0.1:${port}`,
           proxyBypassRules: "<-loopback>",
         });
-        await assert.rejects(ses.fetch(`https://localhost:${https.port}/`), tunnelFailed);
+        const events: string[] = [];
+        ses.webRequest.onHeadersReceived((details, callback) => {
+          events.push(`headers ${details.statusLine}`);
+          callback({});
+        });
+        ses.webRequest.onErrorOccurred((details) => events.push(`error ${details.error}`));
+        const url = `https://localhost:${https.port}/refused`;
+        const response = await ses.fetch(url);
+        assert.equal(response.status, 407);
+        assert.equal(response.statusText, "Proxy Authentication Required");
+        assert.equal(response.url, url);
+        assert.equal(response.headers.get("proxy-authenticate"), `Basic realm="${realm}"`);
+        assert.deepEqual(responseInfo(response)?.proxy, {
+          scheme: "http",
+          host: "127.0.0.1",
+          port: Number(port),
+        });
+        await assert.rejects(response.text(), tunnelFailed);
+        assert.match(events[0]!, /^headers HTTP\/1\.[01] 407 Proxy Authentication Required$/);
+        assert.deepEqual(events.slice(1), ["error net::ERR_TUNNEL_CONNECTION_FAILED"]);
         let asked = 0;
         ses.on("login", (event, _details, _authInfo, callback) => {
           asked++;
           event.preventDefault();
           callback();
         });
-        await assert.rejects(ses.fetch(`https://localhost:${https.port}/`), tunnelFailed);
+        const cancelled = await ses.fetch(url);
+        assert.equal(cancelled.status, 407);
+        await assert.rejects(cancelled.arrayBuffer(), tunnelFailed);
         assert.equal(asked, 1);
         await ses.closeAllConnections();
       }
@@ -260,15 +288,17 @@ describe("ses.fetch through real proxies", () => {
       password = "unknown";
       asked.length = 0;
       answers.push("a", "b", "c");
+      const refused = await ses.fetch(url);
+      assert.equal(refused.status, 407);
       await assert.rejects(
-        ses.fetch(url),
+        refused.text(),
         (error) => SessionError.is(error) && error.code === "ERR_TUNNEL_CONNECTION_FAILED",
       );
       assert.deepEqual(asked, [true, false, false], "after the cached identity, three prompts");
       await ses.closeAllConnections();
       const before = proxy.heads.length;
       answers.push("d", "e", "f");
-      await assert.rejects(ses.fetch(url));
+      assert.equal((await ses.fetch(url)).status, 407);
       assert.deepEqual(
         proxy.proxyAuthorizations().slice(before).flat(),
         ["d", "e", "f"].map((word) => `Proxy-Authorization: Basic ${btoa(`u:${word}`)}`),
