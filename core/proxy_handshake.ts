@@ -122,7 +122,10 @@ export interface TunnelAuthRefusal {
   readonly status: number;
   /** The reason phrase, `""` when none. */
   readonly statusText: string;
-  /** The header lines as the proxy spelled them, in order. */
+  /**
+   * The header lines Chromium's `SanitizeProxyAuth` keeps (hop-by-hop ones, `Content-Length`,
+   * `Proxy-Authenticate`), as the proxy spelled them, in order.
+   */
   readonly rawHeaders: ReadonlyArray<readonly [string, string]>;
   /** The proxy's IP address, `""` if unknown. */
   readonly remoteAddress: string;

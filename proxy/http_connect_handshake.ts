@@ -78,7 +78,7 @@ export const httpConnectHandshake: ProxyHandshake = async (socket, proxy, target
       // HttpProxyClientSocket::DoReadHeadersComplete.
       if (reply.status === 200) return;
       if (reply.status === 407 && round < MAX_AUTH_ROUNDS) {
-        authorization = await answerChallenge(reply, proxy, options, current);
+        authorization = await answerChallenge(sanitizeProxyAuth(reply), proxy, options, current);
         if (reply.keepAlive) {
           await reader.read(reply.contentLength);
           continue;
@@ -186,6 +186,31 @@ async function answerChallenge(
     });
   }
   return answer;
+}
+
+// What Chromium's ProxyClientSocket::SanitizeProxyAuth keeps of a CONNECT's 407 before the auth
+// controller, the 'login' event or the request see it: the hop-by-hop headers, Content-Length and
+// Proxy-Authenticate. The proxy must not speak for the origin (no Set-Cookie, no Location).
+const PROXY_AUTH_KEPT = new Set([
+  "connection",
+  "proxy-connection",
+  "keep-alive",
+  "trailer",
+  "transfer-encoding",
+  "upgrade",
+  "content-length",
+  "proxy-authenticate",
+]);
+
+function sanitizeProxyAuth(reply: ReplyHead): ReplyHead {
+  const headers: Array<[string, string]> = [];
+  const rawHeaders: Array<[string, string]> = [];
+  for (let i = 0; i < reply.headers.length; i++) {
+    if (!PROXY_AUTH_KEPT.has(reply.headers[i]![0])) continue;
+    headers.push(reply.headers[i]!);
+    rawHeaders.push(reply.rawHeaders[i]!);
+  }
+  return { ...reply, headers, rawHeaders };
 }
 
 function parseHead(head: string): ReplyHead | undefined {

@@ -250,10 +250,10 @@ describe("httpConnectHandshake", () => {
     ]);
   });
 
-  it("keeps the head of a 407 nobody answers with its ERR_TUNNEL_CONNECTION_FAILED", async () => {
+  it("keeps the sanitized head of a 407 nobody answers with its ERR_TUNNEL_CONNECTION_FAILED", async () => {
     const fake = await scriptedProxy([
       "HTTP/1.0 407 Who Goes There\r\nProxy-Authenticate: Basic realm=x\r\n" +
-      "X-Spelled: As Sent\r\nContent-Length: 0\r\n\r\n",
+      "Set-Cookie: planted=1\r\nCONTENT-length: 0\r\n\r\n",
     ]);
     const proxy = { scheme: "http", host: "127.0.0.1", port: fake.port } as const;
     const socket = await connectTo(fake.port);
@@ -272,10 +272,10 @@ describe("httpConnectHandshake", () => {
       httpVersion: "1.0",
       status: 407,
       statusText: "Who Goes There",
+      // What SanitizeProxyAuth keeps, spelled as sent.
       rawHeaders: [
         ["Proxy-Authenticate", "Basic realm=x"],
-        ["X-Spelled", "As Sent"],
-        ["Content-Length", "0"],
+        ["CONTENT-length", "0"],
       ],
       remoteAddress: "127.0.0.1",
       remotePort: fake.port,

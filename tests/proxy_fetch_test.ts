@@ -224,6 +224,59 @@ describe("ses.fetch through real proxies", () => {
     }
   });
 
+  it("keeps only the auth and framing headers of a CONNECT 407, as Chromium's SanitizeProxyAuth", async () => {
+    // The proxy must not speak for the origin: its Set-Cookie, Location or Content-Type never
+    // reach the request, the cookie jar or the 'login' event (ProxyClientSocket::
+    // SanitizeProxyAuth keeps the status line, the hop-by-hop headers, Content-Length and
+    // Proxy-Authenticate).
+    const scripted = await startScriptedProxy(() =>
+      "HTTP/1.1 407 Proxy Authentication Required\r\n" +
+      'Proxy-Authenticate: Basic realm="scripted"\r\nSet-Cookie: planted=1; Path=/\r\n' +
+      "Location: https://elsewhere.test/\r\nContent-Type: text/html\r\n" +
+      'Proxy-Authenticate: Digest realm="d", nonce="n"\r\nKeep-Alive: timeout=5\r\n' +
+      "Content-Length: 11\r\n\r\nproxy page!"
+    );
+    try {
+      const ses = newSession();
+      ses.setCertificateVerifyProc(trustAll);
+      await ses.setProxy({
+        proxyRules: `https=127.0.0.1:${scripted.port}`,
+        proxyBypassRules: "<-loopback>",
+      });
+      const shown: Record<string, string[]>[] = [];
+      ses.on("login", (event, details, _authInfo, callback) => {
+        shown.push(details.responseHeaders);
+        event.preventDefault();
+        callback();
+      });
+      const url = `https://localhost:${https.port}/sanitized`;
+      const response = await ses.fetch(url);
+      assert.equal(response.status, 407);
+      const kept = [
+        ["Proxy-Authenticate", 'Basic realm="scripted"'],
+        ["Proxy-Authenticate", 'Digest realm="d", nonce="n"'],
+        ["Keep-Alive", "timeout=5"],
+        ["Content-Length", "11"],
+      ];
+      assert.deepEqual(responseInfo(response)?.rawHeaders, kept);
+      assert.deepEqual([...response.headers.keys()], [
+        "content-length",
+        "keep-alive",
+        "proxy-authenticate",
+      ]);
+      await response.body?.cancel();
+      assert.deepEqual(shown, [{
+        "content-length": ["11"],
+        "keep-alive": ["timeout=5"],
+        "proxy-authenticate": ['Basic realm="scripted"', 'Digest realm="d", nonce="n"'],
+      }]);
+      assert.deepEqual(await ses.cookies.get({}), [], "no cookie from the proxy");
+      await ses.closeAllConnections();
+    } finally {
+      await scripted.stop();
+    }
+  });
+
   it("asks 'login' for tinyproxy's CONNECT 407 and sends the answer on a new connection", async () => {
     // tinyproxy closes the connection after its 407: Chromium reconnects and sends the
     // credentials with the next CONNECT, asking once.
