@@ -209,7 +209,7 @@ function routeLogged(
   };
   let proxies: ReturnType<ProxyResolverLike["resolveProxies"]>;
   try {
-    proxies = options.proxies.resolveProxies(url, signal);
+    proxies = options.proxies.resolveProxies(url, signal, context.netLog);
   } catch (error) {
     // The transport's caller turns the throw into a rejection.
     return failed(error);
