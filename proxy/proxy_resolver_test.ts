@@ -397,6 +397,13 @@ describe("ProxyResolver", () => {
       rules: { type: "single", proxies: [{ scheme: "socks4", host: "s", port: 9 }] },
       bypass: { rules: [], problems: [] },
     });
+    // Each name is read as given, then in the other case, as Chromium's base::Environment
+    // GetVar does: socks_server and socks_version count as SOCKS_SERVER and SOCKS_VERSION.
+    const lower: Record<string, string> = { socks_server: "s:9", socks_version: "4" };
+    assert.deepEqual(
+      settingsFromEnvironment((name) => lower[name]),
+      settingsFromEnvironment((name) => socks[name]),
+    );
   });
 
   it("tries a failed proxy last for 5 minutes", async () => {
