@@ -19,6 +19,7 @@ import {
 import { createProgressView, type ProgressView } from "./download_progress.ts";
 import type { DownloadArgs } from "./parse_download_args.ts";
 import { fromPartitionOption } from "./partition_option.ts";
+import { terminalText } from "./terminal_text.ts";
 
 /** Where `ses download` writes and how it hears Ctrl-C. */
 export interface DownloadIo {
@@ -200,6 +201,9 @@ function follow(
     const removeInterrupt = io.onInterrupt(async () => {
       item.pause();
       await item.settled();
+      // The pause's own 'updated' came before the chunk already on its way was saved: the last
+      // frame shows what was kept, the count the message gives.
+      show();
       end(
         EXIT_INTERRUPTED,
         "paused",
@@ -245,7 +249,9 @@ function failureLine(
   const { statusCode, statusLine } = response;
   const failed = statusCode !== 0 && (statusCode < 200 || statusCode > 299);
   const status = reason.startsWith("SERVER_") && failed ? `: ${statusLine}` : "";
-  return `ses download: ${state} (${reason}${status}${errorDetail(item)})`;
+  // The status line is the server's text (a reason phrase may hold ESC, BEL or C1 bytes that
+  // some runtimes pass on): printed escaped, so it cannot retitle or clear the terminal.
+  return terminalText(`ses download: ${state} (${reason}${status}${errorDetail(item)})`);
 }
 
 function rate(item: DownloadItem, run: { start: number; offset: number }): number {

@@ -51,6 +51,15 @@ export class DownloadTarget {
   }
 
   /**
+   * Whether the partial file has a sidecar (`<partial>.json`): not before one exists, and never
+   * when a restored download keeps its bytes at the save path itself, whose `<path>.json` is
+   * not ours (a user's `data.json` beside `data`).
+   */
+  get keepsSidecar(): boolean {
+    return this.#partialPath !== "" && this.#partialPath !== this.#savePath;
+  }
+
+  /**
    * Sets the save path the program chose (an existing file there is replaced on completion).
    *
    * @param path The path (relative: from the current directory); `""` forgets the choice.
@@ -91,7 +100,8 @@ export class DownloadTarget {
   }
 
   /**
-   * Opens the partial file for writing at `offset`: this download's own (cut to `offset`),
+   * Opens the partial file for writing at `offset`: this download's own or, for a restored
+   * download, the one it was given (cut to `offset`),
    * `<savePath>.crdownload` for a chosen path (directories made; `<savePath> (1).crdownload`
    * while another download, of this process or another, holds that one), or a new unique name
    * in the directory.
@@ -102,6 +112,10 @@ export class DownloadTarget {
    * @returns The open file.
    */
   async open(offset: number, directory: string, name: string): Promise<FileHandle> {
+    // A restored download that restarts from zero has not looked for its partial file yet: it
+    // is rewritten, as Chromium truncates an interrupted download's current path on a restart,
+    // rather than left beside a new `path (1).crdownload`.
+    if (this.#partialPath === "" && this.#adoptsFiles) await this.existingPartial();
     if (this.#partialPath !== "") {
       // Create it if it went missing, without truncating it when it did not.
       await (await open(this.#partialPath, "a")).close();
@@ -152,14 +166,15 @@ export class DownloadTarget {
   }
 
   async #commitNow(): Promise<void> {
+    // Bytes kept at the save path itself stay where they are, with no sidecar of ours.
     if (this.#partialPath !== this.#savePath) {
       if (this.#reservedPath !== "") {
         this.#savePath = await moveWithoutOverwrite(this.#partialPath, this.#reservedPath);
       } else {
         await rename(this.#partialPath, this.#savePath);
       }
+      await removeSidecar(this.#partialPath);
     }
-    await removeSidecar(this.#partialPath);
     this.release();
   }
 
@@ -176,7 +191,7 @@ export class DownloadTarget {
       if (partial !== this.#savePath || this.#adoptsFiles) {
         await rm(partial, { force: true }).catch(() => {});
       }
-      await removeSidecar(partial).catch(() => {});
+      if (partial !== this.#savePath) await removeSidecar(partial).catch(() => {});
     }
     this.release();
   }

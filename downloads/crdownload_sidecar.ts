@@ -48,7 +48,7 @@ export function sidecarPath(partialPath: string): string {
 
 /**
  * Writes the sidecar atomically (temporary file, fsync, rename), so a crash leaves the old
- * one or the new one.
+ * one or the new one; a write that fails (a full disk) removes its temporary file.
  *
  * @param partialPath The `.crdownload` file.
  * @param sidecar The facts.
@@ -72,12 +72,19 @@ export async function writeSidecar(partialPath: string, sidecar: CrdownloadSidec
   const temporary = `${path}.tmp`;
   const handle = await open(temporary, "w");
   try {
-    await handle.writeFile(JSON.stringify(sidecar));
-    await handle.sync();
-  } finally {
-    await handle.close();
+    try {
+      await handle.writeFile(JSON.stringify(sidecar));
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temporary, path);
+  } catch (error) {
+    // A full disk fails the write after the file was made: nothing else would remove it (a
+    // cancel removes the sidecar alone).
+    await rm(temporary, { force: true }).catch(() => {});
+    throw error;
   }
-  await rename(temporary, path);
 }
 
 /**

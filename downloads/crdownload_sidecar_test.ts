@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
@@ -26,6 +26,26 @@ describe("crdownload sidecar", () => {
     assert.deepEqual(await readSidecar(partial), sidecar);
     await removeSidecar(partial);
     await assert.rejects(readSidecar(partial), /is missing/);
+  });
+
+  it("a write that fails leaves no temporary file behind", async () => {
+    const own = mkdtempSync(join(dir, "failed-"));
+    const partial = join(own, "c.bin.crdownload");
+    // The rename over the sidecar fails (a directory holds its name), as a full disk fails the
+    // write before it: either way the temporary file was already made.
+    mkdirSync(sidecarPath(partial));
+    await assert.rejects(writeSidecar(partial, {
+      version: 1,
+      savePath: join(own, "c.bin"),
+      urlChain: ["http://a.test/c"],
+      mimeType: "",
+      totalBytes: 0,
+      offset: 0,
+      eTag: "",
+      lastModified: "",
+      startTime: 0,
+    }));
+    assert.deepEqual(readdirSync(own), ["c.bin.crdownload.json"]);
   });
 
   it("rejects corrupt or foreign files with a clear message", async () => {

@@ -144,6 +144,8 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
   #rate = new RateEstimator();
   #lastUpdate = 0;
   #announced = false;
+  // Every byte is saved and the file is being synced and renamed (Chromium's COMPLETING state).
+  #completing = false;
   #idle: Promise<void> = Promise.resolve();
   #pauseReached: PromiseWithResolvers<void> | undefined;
 
@@ -198,9 +200,12 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
     return this.#target.partialPath;
   }
 
-  /** Pauses the download: no more bytes are read until `resume()`. */
+  /**
+   * Pauses the download: no more bytes are read until `resume()`. Does nothing once every byte
+   * is saved and the file is being completed (after the `'updated'` at full length).
+   */
   pause(): void {
-    if (this.#state !== "progressing" || this.#paused) return;
+    if (this.#state !== "progressing" || this.#paused || this.#completing) return;
     this.#paused = true;
     this.#gate = Promise.withResolvers<void>();
     this.#pauseReached = Promise.withResolvers<void>();
@@ -261,9 +266,11 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
    * Cancels the download: the request stops, the partial file and its sidecar are removed
    * (for a `createInterruptedDownload` item, the partial bytes at its `path` or
    * `path.crdownload`, as Chromium deletes a cancelled interrupted download's current path).
+   * Does nothing once the file is being completed (after the `'updated'` at full length, whose
+   * listener may still cancel), as in Chromium's COMPLETING state.
    */
   cancel(): void {
-    if (this.#state === "completed" || this.#isCancelled()) return;
+    if (this.#state === "completed" || this.#isCancelled() || this.#completing) return;
     const wasRunning = this.#state === "progressing";
     this.#state = "cancelled";
     this.#reason = "USER_CANCELED";
@@ -775,7 +782,13 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
     await this.#complete();
   }
 
+  /**
+   * Syncs and renames the file. From here `cancel()` and `pause()` do nothing, as in Chromium's
+   * COMPLETING state: a cancel() meanwhile once said 'cancelled' until the 'done' of a completed
+   * file.
+   */
   async #complete(): Promise<void> {
+    this.#completing = true;
     try {
       // Chromium's BaseFile::Finish flushes with base::File::Flush, fdatasync on Linux: the
       // bytes and the size, not the timestamps. Nothing is synced before completion (a killed
@@ -784,8 +797,10 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
       await this.#closeHandle();
       await this.#target.commit();
     } catch (error) {
+      this.#completing = false;
       return this.#interrupt(interruptReasonForFileError(error), error);
     }
+    this.#completing = false;
     this.#total = this.#received;
     this.#state = "completed";
     // A pause() from the last 'updated' came after the last byte: nothing is left to hold.
@@ -809,9 +824,7 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
     // The state stays `progressing` until nothing else will run: a resume() during the awaits
     // must not start a second transfer beside the automatic one (they once wrote one file
     // together and both reported 'done').
-    if (this.#target.partialPath !== "") {
-      await this.#writeSidecar(this.#received).catch(() => {});
-    }
+    await this.#writeSidecar(this.#received).catch(() => {});
     if (this.#isCancelled()) return this.#finishCancel();
     if (automatic) {
       this.#autoResumes++;
@@ -860,6 +873,7 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
   }
 
   async #writeSidecar(offset: number): Promise<void> {
+    if (!this.#target.keepsSidecar) return;
     await writeSidecar(this.#target.partialPath, {
       version: 1,
       savePath: this.#target.savePath,

@@ -119,7 +119,8 @@ export class DownloadManager {
    * are read from `path.crdownload` (what this package leaves) or else from `path` itself.
    *
    * @param options Electron's `{path, urlChain, mimeType, offset, length, lastModified, eTag,
-   * startTime}`; a value of the wrong type counts as absent, as in Electron.
+   * startTime}`; a value of the wrong type counts as absent, and `offset` and `length` are
+   * whole numbers (a fraction cut toward zero, NaN 0), as Electron converts them.
    * @throws {Error} `Must pass non-empty path, urlChain and length.` or `Must pass an offset
    * value less than length.` (Electron's messages).
    * @throws {TypeError} `Error processing argument at index 0, conversion failure from <value>`
@@ -137,12 +138,14 @@ export class DownloadManager {
         given.urlChain.every((url) => typeof url === "string")
       ? (given.urlChain as string[]).map(canonicalUrl)
       : [];
-    const offset = number(given.offset, 0);
-    const length = number(given.length, 0);
-    if (path === "" || urlChain.length === 0 || !(length > 0)) {
+    // Electron reads both as int64_t (V8's IntegerValue: NaN is 0, a fraction is cut toward
+    // zero) before it compares them: a length of 0.5 is 0, and -5 is a length, not a missing one.
+    const offset = integer(number(given.offset, 0));
+    const length = integer(number(given.length, 0));
+    if (path === "" || urlChain.length === 0 || length === 0) {
       throw new Error("Must pass non-empty path, urlChain and length.");
     }
-    if (!(offset < length)) throw new Error("Must pass an offset value less than length.");
+    if (offset >= length) throw new Error("Must pass an offset value less than length.");
     const item = new DownloadItem({
       fetch: this.#fetch,
       urlChain,
@@ -151,8 +154,8 @@ export class DownloadManager {
       interrupted: {
         path,
         mimeType: text(given.mimeType),
-        offset: Math.max(0, Math.floor(offset)),
-        length: Math.floor(length),
+        offset: Math.max(0, offset),
+        length,
         lastModified: text(given.lastModified),
         eTag: text(given.eTag),
         startTime: number(given.startTime, Date.now() / 1000),
@@ -192,6 +195,11 @@ export class DownloadManager {
  */
 function canonicalUrl(url: string): string {
   return URL.canParse(url) ? new URL(url).href : url;
+}
+
+/** V8's `IntegerValue`, which gin's `int64_t` conversion uses: NaN is 0, fractions cut. */
+function integer(value: number): number {
+  return Number.isNaN(value) ? 0 : Math.trunc(value);
 }
 
 /**

@@ -7,6 +7,7 @@
  */
 
 import type { NetErrorCode } from "../core/net_errors.ts";
+import { children, extensionValue, oidText, readTlv, tbsFields, type Tlv } from "./_der.ts";
 
 // Chromium's ParseSignatureAlgorithm (net/cert/pki/signature_algorithm.cc) knows these; every
 // other algorithm (MD5, MD2, DSA, Ed25519, ...) makes the certificate unparseable there.
@@ -175,9 +176,7 @@ interface CertificateFacts {
 
 // Certificate ::= SEQUENCE { tbsCertificate, signatureAlgorithm, signatureValue } (RFC 5280).
 function readCertificate(der: Uint8Array): CertificateFacts {
-  const [tbs, algorithm] = children(der, readTlv(der, 0));
-  if (!tbs || !algorithm) throw new SyntaxError("Not a certificate");
-  const fields = children(der, tbs);
+  const { fields, algorithm } = tbsFields(der);
   const [oid] = children(der, algorithm);
   if (!oid || oid.tag !== 0x06) throw new SyntaxError("No signature algorithm");
   return {
@@ -234,69 +233,4 @@ function readKeyUsage(der: Uint8Array, fields: readonly Tlv[]): number | undefin
   if (value.tag !== 0x03) throw new SyntaxError("Bad keyUsage");
   // Past the unused-bits byte; a BIT STRING with no bits sets none.
   return value.end > value.start + 1 ? der[value.start + 1] : 0;
-}
-
-// The DER inside an extension's OCTET STRING. extensions [3] EXPLICIT SEQUENCE OF Extension,
-// the last field of the TBSCertificate; Extension ::= SEQUENCE { id, critical?, OCTET STRING }.
-function extensionValue(der: Uint8Array, fields: readonly Tlv[], oid: string): Tlv | undefined {
-  const wrapper = fields.find((field) => field.tag === 0xa3);
-  const [extensions] = wrapper ? children(der, wrapper) : [];
-  for (const extension of extensions ? children(der, extensions) : []) {
-    const parts = children(der, extension);
-    const id = parts[0];
-    const value = parts[parts.length - 1];
-    if (id?.tag !== 0x06 || oidText(der.subarray(id.start, id.end)) !== oid) continue;
-    if (value?.tag !== 0x04) throw new SyntaxError("Bad extension");
-    return readTlv(der, value.start);
-  }
-  return undefined;
-}
-
-// A DER tag-length-value: the tag byte, where its contents start and end.
-interface Tlv {
-  tag: number;
-  start: number;
-  end: number;
-}
-
-function readTlv(der: Uint8Array, offset: number): Tlv {
-  const tag = der[offset];
-  let length = der[offset + 1];
-  if (tag === undefined || length === undefined) throw new SyntaxError("Truncated DER");
-  let start = offset + 2;
-  if (length & 0x80) {
-    const count = length & 0x7f;
-    if (count === 0 || count > 4) throw new SyntaxError("Bad DER length");
-    length = 0;
-    for (let i = 0; i < count; i++) length = length * 256 + (der[start + i] ?? NaN);
-    start += count;
-  }
-  const end = start + length;
-  if (!(end <= der.length)) throw new SyntaxError("Truncated DER");
-  return { tag, start, end };
-}
-
-function children(der: Uint8Array, parent: Tlv): Tlv[] {
-  const list: Tlv[] = [];
-  for (let offset = parent.start; offset < parent.end;) {
-    const child = readTlv(der, offset);
-    if (child.end > parent.end) throw new SyntaxError("Truncated DER");
-    list.push(child);
-    offset = child.end;
-  }
-  return list;
-}
-
-function oidText(bytes: Uint8Array): string {
-  const arcs: number[] = [];
-  let value = 0;
-  for (const byte of bytes) {
-    value = value * 128 + (byte & 0x7f);
-    if (byte & 0x80) continue;
-    if (arcs.length === 0) {
-      arcs.push(value < 80 ? Math.floor(value / 40) : 2, value < 80 ? value % 40 : value - 80);
-    } else arcs.push(value);
-    value = 0;
-  }
-  return arcs.join(".");
 }

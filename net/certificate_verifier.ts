@@ -21,6 +21,9 @@ import type {
 import type { NetErrorCode } from "../core/net_errors.ts";
 import { SessionError } from "../core/session_error.ts";
 import { chainPolicyError } from "./_certificate_policy.ts";
+import { completeChainByAia, type CompletedChain } from "./aia_chain.ts";
+import { parseCaIssuers } from "./ca_issuers.ts";
+import { type CaIssuersFetch, fetchCaIssuers } from "./ca_issuers_fetch.ts";
 import { chromiumFingerprint } from "./_tls_fingerprint.ts";
 import { parseSubjectAltName, verifyHostname } from "./_verify_hostname.ts";
 import { toElectronCertificate } from "./certificate.ts";
@@ -34,6 +37,8 @@ const USE_DEFAULT = -3;
 // from the start of its verification.
 const MAX_CACHED_VERDICTS = 256;
 const VERDICT_TTL_MS = 1_800_000;
+// How many caIssuers answers are kept; what a CA serves there changes in years, not minutes.
+const MAX_CACHED_ISSUERS = 100;
 
 // OpenSSL's verify results (socket.authorizationError) by the certificate status Chromium gives
 // the same failure. Anything not listed is CERT_STATUS_INVALID.
@@ -77,6 +82,8 @@ interface DefaultVerdict {
   error: SessionError | undefined;
   /** Whether the chain verified (the host name aside). */
   chainVerified: boolean;
+  /** Whether the failure is a chain that stops short of any trusted root (AIA may complete it). */
+  issuerMissing: boolean;
 }
 
 /**
@@ -89,6 +96,12 @@ interface DefaultVerdict {
  * negative number rejects with that net error. The proc runs once per host, certificate chain
  * and default verdict; later connections reuse its answer for 30 minutes (256 answers at most,
  * as Chromium's CachingCertVerifier) or until {@linkcode setProc} or {@linkcode clearCache}.
+ *
+ * A chain that stops short of a trusted root because the server left out an intermediate is
+ * completed as Chromium completes it: from the `caIssuers` URLs of the certificates' Authority
+ * Information Access extension (`http:` only, 10 s and 64 KiB per fetch, five URLs per
+ * certificate), each fetched answer kept for the verifier's life (100 URLs). The fetched
+ * intermediates then appear in the proc's `validatedCertificate`.
  *
  * @example Trust one self-signed host, defer to the default verifier elsewhere
  * ```ts
@@ -104,12 +117,16 @@ export class CertificateVerifier {
   // Promises, so connections racing to the same host share one proc call.
   #answers = new Map<string, CachedAnswer>();
   #now: () => number;
+  #fetchCaIssuers: CaIssuersFetch;
+  // Promises, so handshakes racing to the same server share one fetch.
+  #issuers = new Map<string, Promise<Uint8Array[]>>();
 
   /**
    * Makes a verifier with no proc and an empty verdict cache.
    *
-   * @param options `now`, the clock in ms since the epoch that ages cached verdicts; default
-   * `Date.now`.
+   * @param options `now`, the clock in ms since the epoch that ages cached verdicts and dates
+   * fetched intermediates; default `Date.now`. `fetchCaIssuers`, what reads a `caIssuers` URL;
+   * default {@linkcode fetchCaIssuers}.
    *
    * @example
    * ```ts
@@ -119,8 +136,9 @@ export class CertificateVerifier {
    * ```
    */
   constructor(options: CertificateVerifierOptions = {}) {
-    const { now = Date.now } = options;
+    const { now = Date.now, fetchCaIssuers: fetchIssuers = fetchCaIssuers } = options;
     this.#now = now;
+    this.#fetchCaIssuers = fetchIssuers;
   }
 
   /**
@@ -165,6 +183,7 @@ export class CertificateVerifier {
    * @param socket A socket past `secureConnect`, opened with `rejectUnauthorized: false` and
    * the trusted roots in force.
    * @param extraRoots The roots (PEM) the socket trusts besides the runtime's defaults.
+   * @param peer `socket.getPeerCertificate(true)`, when the caller has read it already.
    * @returns Resolves when the certificate is accepted.
    * @throws {SessionError} `ERR_CERT_AUTHORITY_INVALID`, `ERR_CERT_COMMON_NAME_INVALID`,
    * `ERR_CERT_DATE_INVALID`, ... from the default verifier, or the proc's verdict.
@@ -190,26 +209,36 @@ export class CertificateVerifier {
     hostname: string,
     socket: TLSSocket,
     extraRoots: readonly string[] = [],
+    peer: Partial<DetailedPeerCertificate> = socket.getPeerCertificate(true),
   ): Promise<void> {
-    const peer: Partial<DetailedPeerCertificate> = socket.getPeerCertificate(true);
     if (!peer.raw) throw new SessionError("ERR_CERT_INVALID");
-    const { error, chainVerified } = defaultVerdict(
-      hostname,
-      socket,
-      peer as DetailedPeerCertificate,
-      extraRoots,
-    );
+    let verdict = defaultVerdict(hostname, socket, peer as DetailedPeerCertificate, extraRoots);
+    let completed: CompletedChain | undefined;
+    if (verdict.issuerMissing) {
+      completed = await completeChainByAia(
+        peerChain(peer as DetailedPeerCertificate),
+        trustedRoots(extraRoots),
+        (url) => this.#caIssuers(url),
+      );
+      if (completed) {
+        verdict = completedVerdict(
+          hostname,
+          peer as DetailedPeerCertificate,
+          completed,
+          this.#now(),
+        );
+      }
+    }
+    const { error, chainVerified } = verdict;
     const proc = this.#proc;
     if (proc === null) {
       if (error) throw error;
       return;
     }
     const certificate = toElectronCertificate(peer as DetailedPeerCertificate);
-    const root = missingRoot(peer as DetailedPeerCertificate, extraRoots);
-    const validatedCertificate = validatedChain(
-      certificate,
-      root && toElectronCertificate(root.toLegacyObject()),
-    );
+    const validatedCertificate = completed
+      ? linkedChain([...completed.path, completed.root])
+      : validatedChain(certificate, missingRoot(peer as DetailedPeerCertificate, extraRoots));
     const errorCode = error?.errno ?? 0;
     const answer = await this.#ask(proc, `${hostname}\n${chainKey(certificate)}\n${errorCode}`, {
       hostname,
@@ -228,6 +257,22 @@ export class CertificateVerifier {
     throw typeof answer === "number" && Number.isInteger(answer) && answer < 0
       ? SessionError.fromErrno(answer)
       : new SessionError("ERR_FAILED");
+  }
+
+  // The certificates at one caIssuers URL; a failed fetch is forgotten, so a later handshake
+  // tries again.
+  #caIssuers(url: string): Promise<Uint8Array[]> {
+    const cached = this.#issuers.get(url);
+    if (cached) return cached;
+    const answer = this.#fetchCaIssuers(url).then(parseCaIssuers, () => {
+      this.#issuers.delete(url);
+      return [];
+    });
+    this.#issuers.set(url, answer);
+    if (this.#issuers.size > MAX_CACHED_ISSUERS) {
+      this.#issuers.delete(this.#issuers.keys().next().value!);
+    }
+    return answer;
   }
 
   #ask(
@@ -256,8 +301,16 @@ export class CertificateVerifier {
 
 /** Options for {@linkcode CertificateVerifier}. */
 export interface CertificateVerifierOptions {
-  /** The clock that ages cached verdicts, in ms since the epoch; default `Date.now`. */
+  /**
+   * The clock that ages cached verdicts and dates fetched intermediates, in ms since the epoch;
+   * default `Date.now`.
+   */
   now?: () => number;
+  /**
+   * Reads the body at a certificate's `caIssuers` URL, to complete a chain the server sent
+   * without its intermediate; default {@linkcode fetchCaIssuers} (straight to the host).
+   */
+  fetchCaIssuers?: CaIssuersFetch;
 }
 
 // A proc's answer (possibly still pending) and when its verification started, in ms.
@@ -327,16 +380,15 @@ function defaultVerdict(
   ) {
     chainError = "ERR_CERT_INVALID";
   }
-  const nameError = verifyHostname(hostname, parseSubjectAltName(peer.subjectaltname))
-    ? undefined
-    : new Error(`The certificate's names do not cover "${hostname}": ${peer.subjectaltname}`);
+  const nameError = hostnameError(hostname, peer);
   const codes = [
     ...(chainError ? [chainError] : []),
     ...(policyError ? [policyError] : []),
     ...(nameError ? ["ERR_CERT_COMMON_NAME_INVALID" as const] : []),
   ].sort((a, b) => SEVERITY.indexOf(a) - SEVERITY.indexOf(b));
   const code = codes[0];
-  if (code === undefined) return { error: undefined, chainVerified: true };
+  const issuerMissing = chainError === "ERR_CERT_AUTHORITY_INVALID" && !reachesRoot();
+  if (code === undefined) return { error: undefined, chainVerified: true, issuerMissing };
   const cause = code === "ERR_CERT_COMMON_NAME_INVALID"
     ? nameError
     : code === policyError
@@ -345,7 +397,46 @@ function defaultVerdict(
   return {
     error: new SessionError(code, { cause }),
     chainVerified: chainError === undefined && policyError === undefined,
+    issuerMissing,
   };
+}
+
+// The verdict on a chain completed with fetched intermediates: what the TLS library could not
+// check without them, checked here over the whole path (dates, Chromium's policy, the name).
+function completedVerdict(
+  hostname: string,
+  peer: DetailedPeerCertificate,
+  completed: CompletedChain,
+  now: number,
+): DefaultVerdict {
+  const outOfDate = completed.path.find((cert) =>
+    now < Date.parse(cert.validFrom) || now > Date.parse(cert.validTo)
+  );
+  const path = completed.path.map((cert) => new Uint8Array(cert.raw));
+  const policyError = chainPolicyError(path, () => path.length);
+  const nameError = hostnameError(hostname, peer);
+  const codes = [
+    ...(policyError ? [policyError] : []),
+    ...(nameError ? ["ERR_CERT_COMMON_NAME_INVALID" as const] : []),
+    ...(outOfDate ? ["ERR_CERT_DATE_INVALID" as const] : []),
+  ].sort((a, b) => SEVERITY.indexOf(a) - SEVERITY.indexOf(b));
+  const code = codes[0];
+  const chainVerified = policyError === undefined && outOfDate === undefined;
+  if (code === undefined) return { error: undefined, chainVerified, issuerMissing: false };
+  const cause = code === "ERR_CERT_COMMON_NAME_INVALID"
+    ? nameError
+    : code === policyError
+    ? new Error(`The certificate chain breaks Chromium's policy (${policyError})`)
+    : new Error(
+      `"${outOfDate?.subject}" is valid from ${outOfDate?.validFrom} to ${outOfDate?.validTo}`,
+    );
+  return { error: new SessionError(code, { cause }), chainVerified, issuerMissing: false };
+}
+
+function hostnameError(hostname: string, peer: DetailedPeerCertificate): Error | undefined {
+  return verifyHostname(hostname, parseSubjectAltName(peer.subjectaltname))
+    ? undefined
+    : new Error(`The certificate's names do not cover "${hostname}": ${peer.subjectaltname}`);
 }
 
 let defaultRoots: readonly X509Certificate[] | undefined;
@@ -447,9 +538,23 @@ function issues(root: X509Certificate, cert: X509Certificate): boolean {
 }
 
 // Chromium's verify_result.verified_cert: the chain the server sent, up to the trust anchor.
-function validatedChain(certificate: Certificate, root: Certificate | undefined): Certificate {
-  if (root === undefined) return certificate;
-  const issuerCert = certificate.issuerCert ? validatedChain(certificate.issuerCert, root) : root;
+function validatedChain(
+  certificate: Certificate,
+  anchor: X509Certificate | undefined,
+): Certificate {
+  if (anchor === undefined) return certificate;
+  return withRoot(certificate, toElectronCertificate(anchor.toLegacyObject()));
+}
+
+// The Electron chain of a path completed by AIA, leaf first, each linked to its issuer.
+function linkedChain(path: readonly X509Certificate[]): Certificate {
+  return path
+    .map((cert) => toElectronCertificate(cert.toLegacyObject()))
+    .reduceRight((issuer, cert) => withRoot(cert, issuer));
+}
+
+function withRoot(certificate: Certificate, root: Certificate): Certificate {
+  const issuerCert = certificate.issuerCert ? withRoot(certificate.issuerCert, root) : root;
   // Electron's key order.
   return {
     data: certificate.data,

@@ -587,7 +587,7 @@ function toResponse(
   try {
     response = new Response(body, {
       status: reply.status,
-      statusText: reply.statusText,
+      statusText: responseStatusText(reply.statusText),
       headers: headerObject(reply.headers),
     });
   } catch (error) {
@@ -597,6 +597,18 @@ function toResponse(
   setResponseUrl(response, url.href, false);
   setResponseInfo(response, new TransportResponseInfo(reply, lease));
   return response;
+}
+
+// Chromium keeps a reason phrase as the server sent it; Deno's Response refuses one with a
+// control character (the fetch standard's reason-phrase), Bun's takes it. So that a response
+// is not lost over its reason phrase, the characters the standard forbids are left out of
+// `statusText` in both runtimes (webRequest's statusLine and the net log keep them).
+// deno-lint-ignore no-control-regex
+const NOT_REASON_PHRASE = /[\x00-\x08\x0a-\x1f\x7f]/;
+
+function responseStatusText(text: string): string {
+  if (!NOT_REASON_PHRASE.test(text)) return text;
+  return [...text].filter((char) => !NOT_REASON_PHRASE.test(char)).join("");
 }
 
 /**

@@ -236,6 +236,7 @@ export class Session extends TypedEmitter<SessionEvents> {
   #proxy: ProxyResolver;
   #pacNet: NetService | undefined;
   #pacFetch: SessionFetch | undefined;
+  #transportSecurity: TransportSecurityState;
   // What the PAC fetcher's service must verify certificates with, as the session's own requests:
   // Chromium fetches PAC scripts in the same network context.
   #sslConfig: SSLConfig | undefined;
@@ -342,6 +343,12 @@ export class Session extends TypedEmitter<SessionEvents> {
         this.dispatch("spellcheck-dictionary-download-progress", language, received, total),
     });
     this.#spellcheck = new SessionSpellcheck(init.runtime, this.#spellchecker);
+    // Chromium's profile file name and format, so the two can be compared (and a profile's
+    // state read): the hosts are hashed. One state for the session's requests and its PAC
+    // fetches, which share a URLRequestContext in Chromium.
+    this.#transportSecurity = new TransportSecurityState({
+      path: init.storagePath === null ? null : join(init.storagePath, "TransportSecurity"),
+    });
     this.#pipeline = buildSessionPipeline({
       webRequest: this.#webRequest,
       protocol: this.#protocol,
@@ -369,11 +376,7 @@ export class Session extends TypedEmitter<SessionEvents> {
       httpCache: this.#httpCache.middleware,
       onDecodingFailed: (url) => this.#httpCache.forget(url),
       netLog: this.#netLog,
-      // Chromium's profile file name and format, so the two can be compared (and a profile's
-      // state read): the hosts are hashed.
-      transportSecurity: new TransportSecurityState({
-        path: init.storagePath === null ? null : join(init.storagePath, "TransportSecurity"),
-      }),
+      transportSecurity: this.#transportSecurity,
     });
   }
 
@@ -840,7 +843,8 @@ export class Session extends TypedEmitter<SessionEvents> {
   }
 
   // PAC files are fetched on a network service of their own: never through the proxy that
-  // they configure, but with the session's TLS policy (SSL config and verify proc).
+  // they configure, but with the session's TLS policy (SSL config and verify proc) and HSTS
+  // hosts (an http: PAC URL of such a host goes to https:, and its answers teach hosts too).
   #fetchPac(url: string, requestInit: RequestInit): Promise<Response> {
     this.#pacFetch ??= buildSessionPipeline({
       net: this.#pacNet = this.#pacNetService(),
@@ -851,6 +855,7 @@ export class Session extends TypedEmitter<SessionEvents> {
       // Chromium's PAC fetcher neither sends nor stores cookies.
       cookies: { cookieHeader: () => undefined, storeSetCookies: () => {} },
       onPreconnectHint: () => {},
+      transportSecurity: this.#transportSecurity,
     }).fetch;
     return this.#pacFetch(url, requestInit);
   }

@@ -13,7 +13,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { collectGarbage } from "../tests/fixtures/collect_garbage.ts";
 import { runFixture } from "../tests/fixtures/run_fixture.ts";
-import { makeTestCertificates, type TestCertificates } from "../tests/fixtures/tls_certs.ts";
+import {
+  makeTestCertificates,
+  makeTestLeaf,
+  type TestCertificates,
+} from "../tests/fixtures/tls_certs.ts";
 import { SessionError } from "../core/session_error.ts";
 import { currentRuntime } from "../runtime/mod.ts";
 import { App } from "./app.ts";
@@ -701,6 +705,39 @@ describe("ses.fetch over TLS", () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
       await server.close();
+    }
+  });
+
+  it("completes a chain sent without its intermediate from the leaf's caIssuers URL", async () => {
+    // A server that leaves out its intermediate, whose CA publishes it over http (AIA):
+    // Chromium fetches it, so such a site works in a browser; so must ses.fetch.
+    const intermediate = makeTestLeaf(certs.ca, {
+      isCa: true,
+      commonName: "ses test intermediate",
+      subjectAltName: null,
+    });
+    let fetches = 0;
+    const caIssuers = createHttpServer((_request, response) => {
+      fetches++;
+      response.end(intermediate.cert);
+    });
+    await new Promise<void>((resolve) => caIssuers.listen(0, "127.0.0.1", resolve));
+    const aia = `http://127.0.0.1:${(caIssuers.address() as { port: number }).port}/i.pem`;
+    const server = await tlsServer(makeTestLeaf(intermediate, {
+      extraExtensions: [`authorityInfoAccess=caIssuers;URI:${aia}`],
+    }));
+    const dir = mkdtempSync(join(tmpdir(), "ses-aia-"));
+    try {
+      const caFile = join(dir, "ca.pem");
+      writeFileSync(caFile, certs.ca.cert);
+      const fixture = new URL("../tests/fixtures/extra_ca_fetch.ts", import.meta.url);
+      const env = { NODE_EXTRA_CA_CERTS: caFile, SES_FIXTURE_PORT: new URL(server.url).port };
+      assert.equal((await runFixture(fixture, 20_000, env)).out, "ok");
+      assert.equal(fetches, 1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      await server.close();
+      await new Promise((resolve) => caIssuers.close(resolve));
     }
   });
 

@@ -40,6 +40,10 @@ describe("HSTS through ses.fetch", () => {
       seen.push(`${request.headers.host} ${request.url}`);
       const sts = new URL(request.url!, "https://x").searchParams.get("sts");
       if (sts !== null) response.setHeader("Strict-Transport-Security", sts);
+      if (request.url!.startsWith("/proxy.pac")) {
+        response.end('function FindProxyForURL() { return "PROXY 127.0.0.1:9"; }');
+        return;
+      }
       const chunks: Buffer[] = [];
       request.on("data", (chunk: Buffer) => chunks.push(chunk));
       request.on("end", () => {
@@ -157,5 +161,22 @@ describe("HSTS through ses.fetch", () => {
     await assert.rejects(memory.fetch(`http://localhost:${port}/`), SessionError);
     await later.closeAllConnections();
     await memory.closeAllConnections();
+  });
+
+  it("upgrades an http: PAC URL of an HSTS host, and learns hosts from PAC answers", async () => {
+    const ses = trusting(module.fromPartition(`hsts-${++partitions}`));
+    await (await ses.fetch(`https://localhost:${port}/learn?sts=max-age=600`)).text();
+    // The TLS server does not speak HTTP: only the upgraded fetch gets the script.
+    await ses.setProxy({ pacScript: `http://localhost:${port}/proxy.pac` });
+    assert.equal(await ses.resolveProxy("http://example.test/"), "PROXY 127.0.0.1:9");
+
+    const other = trusting(module.fromPartition(`hsts-${++partitions}`));
+    await other.setProxy({ pacScript: `https://localhost:${port}/proxy.pac?sts=max-age=600` });
+    assert.equal(await other.resolveProxy("http://example.test/"), "PROXY 127.0.0.1:9");
+    await other.setProxy({ mode: "direct" });
+    const response = await other.fetch(`http://localhost:${port}/after-pac`);
+    assert.equal(await response.text(), "secure /after-pac");
+    await ses.closeAllConnections();
+    await other.closeAllConnections();
   });
 });

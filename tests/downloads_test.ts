@@ -248,6 +248,31 @@ describe("downloadURL", () => {
       assert.deepEqual(readdirSync(dir), []);
     }));
 
+  it("cancel() and pause() once the file is being completed do nothing, as Chromium's COMPLETING state", () =>
+    withOrigin({ "/late.bin": { body: bytes(10), chunked: true } }, async (origin) => {
+      const { ses, dir } = freshSession();
+      const pending = nextItem(ses);
+      ses.downloadURL(`${origin.url}/late.bin`);
+      const item = await pending;
+      const seen: string[] = [];
+      let asked = false;
+      item.on("updated", () => {
+        // Without a Content-Length, the total is known at the last 'updated' alone (Chromium's
+        // OnAllDataSaved); after it, the item syncs and renames the file: these land in between.
+        if (item.getTotalBytes() !== 10 || asked) return;
+        asked = true;
+        queueMicrotask(() => {
+          item.on("updated", () => seen.push("updated"));
+          item.pause();
+          item.cancel();
+          seen.push(`${item.getState()} ${item.isPaused()} ${item.getInterruptReason()}`);
+        });
+      });
+      assert.equal(await done(item), "completed");
+      assert.deepEqual(seen, ["progressing false "]);
+      assert.deepEqual(readdirSync(dir), ["late.bin"]);
+    }));
+
   it("is cancelled at once from the listener, by cancel() or preventDefault()", () =>
     withOrigin({ "/a.bin": { body: BODY } }, async (origin) => {
       const { ses, dir } = freshSession();
@@ -1031,6 +1056,20 @@ describe("createInterruptedDownload", () => {
     assert.throws(() => ses.createInterruptedDownload({ ...base, offset: 10 }), {
       message: "Must pass an offset value less than length.",
     });
+    // Both are read as int64_t first (V8's IntegerValue): a fraction is cut toward zero, NaN is
+    // 0, and a negative length is a length, which the offset is then not below.
+    for (
+      const [offset, length, message] of [
+        [0, 0.5, "Must pass non-empty path, urlChain and length."],
+        [0, NaN, "Must pass non-empty path, urlChain and length."],
+        [0, -5, "Must pass an offset value less than length."],
+        [10.5, 10.9, "Must pass an offset value less than length."],
+      ] as const
+    ) {
+      assert.throws(() => ses.createInterruptedDownload({ ...base, offset, length }), {
+        message,
+      }, `offset ${offset}, length ${length}`);
+    }
     // Values of the wrong type count as absent, as when Electron's conversion of them fails.
     const loose = ses as unknown as { createInterruptedDownload(options: unknown): void };
     for (const wrong of [{ length: "10" }, { urlChain: [9] }, { path: 5 }]) {
@@ -1109,6 +1148,50 @@ describe("createInterruptedDownload with partial files of its own", () => {
       assertSameBytes(readFileSync(path), Buffer.from(BODY));
     }));
 
+  it("bytes kept at the path itself get no sidecar: the user's '<path>.json' is neither replaced nor removed", () =>
+    withOrigin({ "/j.bin": { body: BODY, etag: '"j"', chunkDelayMs: 5 } }, async (origin) => {
+      const { ses } = freshSession();
+      const dir = freshDir();
+      for (const end of ["completed", "paused", "cancelled"]) {
+        const path = join(dir, end);
+        writeFileSync(path, BODY.subarray(0, 50_000));
+        writeFileSync(`${path}.json`, '{"mine":true}');
+        const pending = nextItem(ses);
+        ses.createInterruptedDownload({
+          path,
+          urlChain: [`${origin.url}/j.bin`],
+          offset: 50_000,
+          length: BODY.length,
+          eTag: '"j"',
+        });
+        const item = await pending;
+        const finished = done(item);
+        item.resume();
+        if (end === "completed") {
+          assert.equal(await finished, "completed");
+          assertSameBytes(readFileSync(path), Buffer.from(BODY));
+        } else {
+          item.pause();
+          await item.settled();
+          if (end === "cancelled") {
+            item.cancel();
+            assert.equal(await finished, "cancelled");
+          }
+        }
+        assert.equal(readFileSync(`${path}.json`, "utf8"), '{"mine":true}', `${end}.json`);
+      }
+      assert.deepEqual(
+        readdirSync(dir).sort(),
+        [
+          "completed",
+          "completed.json",
+          "paused",
+          "paused.json",
+          "cancelled.json",
+        ].sort(),
+      );
+    }));
+
   it("starts from zero when the partial file is shorter than the offset", () =>
     withOrigin({ "/s.bin": { body: BODY, etag: '"s"' } }, async (origin) => {
       const { ses } = freshSession();
@@ -1127,6 +1210,29 @@ describe("createInterruptedDownload with partial files of its own", () => {
       assert.equal(await done(item), "completed");
       assert.equal(origin.requests[0]!.headers.range, undefined);
       assertSameBytes(readFileSync(path), Buffer.from(BODY));
+    }));
+
+  it("a restart from zero (no strong validator) rewrites the partial file it was given: nothing is left beside the saved file", () =>
+    withOrigin({ "/z.bin": { body: BODY, etag: 'W/"z"' } }, async (origin) => {
+      const { ses } = freshSession();
+      const dir = freshDir();
+      const path = join(dir, "z.bin");
+      writeFileSync(`${path}.crdownload`, BODY.subarray(0, 50_000));
+      writeFileSync(`${path}.crdownload.json`, "{}");
+      const pending = nextItem(ses);
+      ses.createInterruptedDownload({
+        path,
+        urlChain: [`${origin.url}/z.bin`],
+        offset: 50_000,
+        length: BODY.length,
+        eTag: 'W/"z"',
+      });
+      const item = await pending;
+      item.resume();
+      assert.equal(await done(item), "completed");
+      assert.equal(origin.requests[0]!.headers.range, undefined);
+      assertSameBytes(readFileSync(path), Buffer.from(BODY));
+      assert.deepEqual(readdirSync(dir), ["z.bin"]);
     }));
 
   it("interrupts a resumption the server redirects (SERVER_UNREACHABLE), keeping the bytes, as Chromium's DownloadResponseHandler", () =>

@@ -214,3 +214,28 @@ describe("ses.fetch: gzip followed by stray bytes (Chromium's gzip_source_stream
     }
   });
 });
+
+describe("ses.fetch: a reason phrase with control characters", () => {
+  it("keeps the response, leaving them out of statusText only, in both runtimes", async () => {
+    const server = await rawServer(() =>
+      latin1("HTTP/1.1 404 Not\x1b]0;x\x07 Found\x7f\r\nContent-Length: 4\r\n\r\ngone")
+    );
+    const ses = newSession("reason-phrase-controls");
+    let statusLine = "";
+    ses.webRequest.onHeadersReceived((details, callback) => {
+      statusLine = details.statusLine;
+      callback({});
+    });
+    try {
+      const response = await ses.fetch(`${server.url}/`);
+      assert.equal(response.status, 404);
+      assert.equal(response.statusText, "Not]0;x Found");
+      assert.equal(await response.text(), "gone");
+      // What the server sent, as Chromium's HttpResponseHeaders keeps it.
+      assert.equal(statusLine, "HTTP/1.1 404 Not\x1b]0;x\x07 Found\x7f");
+    } finally {
+      await ses.closeAllConnections();
+      await server.close();
+    }
+  });
+});
