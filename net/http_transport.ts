@@ -627,7 +627,7 @@ function refusedTunnelResponse(refusal: TunnelAuthRefusal, url: URL): Response {
   try {
     response = new Response(body, {
       status: refusal.status,
-      statusText: refusal.statusText,
+      statusText: responseStatusText(refusal.statusText),
       headers: headerObject(refusal.rawHeaders),
     });
   } catch (error) {
