@@ -53,7 +53,9 @@ export function cachedResponse(entry: CacheEntry, options: CachedResponseOptions
     ]);
     rawHeaders.push(["Content-Length", String(body.byteLength)]);
   }
-  const nullBody = head || status === 204 || status === 304;
+  // The fetch standard's null body statuses (a stored 205 too: with a body, even an empty
+  // one, Deno's Response constructor throws); 101 and 103 are never final, so never stored.
+  const nullBody = head || status === 204 || status === 205 || status === 304;
   const bytes = body as Uint8Array<ArrayBuffer>;
   const response = new Response(nullBody ? null : bytes, { status, statusText });
   // Appended after construction: Deno's Response constructor, given headers, also builds a

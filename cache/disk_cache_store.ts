@@ -5,7 +5,7 @@
  * @module
  */
 
-import { closeSync, openSync, readSync, writeSync } from "node:fs";
+import { closeSync, existsSync, openSync, readSync, writeSync } from "node:fs";
 import { readdir, stat, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import { crc32 } from "node:zlib";
@@ -141,8 +141,10 @@ type Pending =
  * the last row that names it; until then the space of its deleted bodies stays in use on disk
  * (not counted in `size()`). WAL mode and the busy timeout let several processes share one
  * cache; each deletes only the row version it read, and appends only to its own packs. When
- * another process deletes the last row naming a pack this one still appends to, the file goes
- * and the bodies appended after are lost: their rows fail to read, are dropped and refetched.
+ * another process deletes the last row naming a pack this one still appends to, the file goes:
+ * a batch appended to it finds that before its rows name it and writes its bodies again to a
+ * new pack. Only a batch committed between that process's commit and its unlink is lost: its
+ * rows fail to read, are dropped and refetched.
  *
  * @example
  * ```ts
@@ -520,11 +522,18 @@ export class DiskCacheStore implements CacheStore {
     // The rows name the pack only once every byte of their bodies is written.
     const write = appended.then(
       () => {
+        // Another process that deleted the last row naming this pack deleted the file too
+        // (#unused), unaware that this one appends to it: rows naming it would name bytes no
+        // one can read, for every batch until the pack is full. One stat per batch finds
+        // that; the bodies go again, to a new pack no row names, which no one else deletes.
+        const gone = !existsSync(join(this.#bodies, pack.name));
+        if (gone) this.#retire(pack, false);
         let named = false;
         packing.forEach(({ entry, known }, i) => {
           const current = this.#generation === generation && !this.#closed && !pack.dead &&
             slots[i]!.slot.generation === slots[i]!.generation;
           if (!current) return this.#forget(entry);
+          if (gone) return this.#repack(entry, known);
           named = true;
           this.#queue.push({ op: "put", entry, file: pack.name, offset: offsets[i]!, known });
         });
@@ -544,6 +553,13 @@ export class DiskCacheStore implements CacheStore {
       });
     });
     this.#inFlight.add(write);
+  }
+
+  /** Queues a body again for the next pack (its own was deleted under it). */
+  #repack(entry: CacheEntry, known: boolean): void {
+    this.#packing.push({ entry, known });
+    this.#packingBytes += entry.body.byteLength;
+    this.#schedule();
   }
 
   /** The pack to append to: a new file when there is none, or it is full, dead or idle. */
@@ -661,8 +677,11 @@ export class DiskCacheStore implements CacheStore {
   }
 
   async flush(): Promise<void> {
-    this.#writePack();
-    while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
+    // A batch that found its pack deleted queues its bodies again (#repack): written too.
+    do {
+      this.#writePack();
+      while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
+    } while (this.#packing.length > 0);
     this.#commit();
   }
 

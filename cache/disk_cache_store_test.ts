@@ -290,6 +290,37 @@ describe("DiskCacheStore", () => {
     });
   });
 
+  it("keeps storing when another process deletes the pack file it appends to", async () => {
+    // Another process that deletes (or clears, or evicts) the last row naming this store's
+    // pack removes the file; this store must not go on naming bodies in it that no one can read.
+    for (const remove of ["deleteUrl", "clear"] as const) {
+      await withStore(async (dir, store) => {
+        store.put(entry("first", 10_000, 1));
+        await store.flush();
+        const other = await DiskCacheStore.open(currentRuntime(), dir);
+        if (remove === "clear") other.clear();
+        else other.deleteUrl("http://a.test/first");
+        await other.flush();
+        // Its unlink is not awaited by anything: wait for the file to go.
+        for (let i = 0; i < 200 && bodies(dir).length > 0; i++) {
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        }
+        assert.deepEqual(bodies(dir), [], remove);
+        // The batch that finds its pack gone writes its bodies again, to a new pack.
+        store.put(entry("second", 10_000, 2));
+        await store.flush();
+        store.put(entry("third", 10_000, 3));
+        await store.flush();
+        const reader = await DiskCacheStore.open(currentRuntime(), dir);
+        assert.deepEqual(reader.variants("http://a.test/second"), [entry("second", 10_000, 2)]);
+        assert.deepEqual(reader.variants("http://a.test/third"), [entry("third", 10_000, 3)]);
+        assert.equal(bodies(dir).length, 1, remove);
+        await reader.close();
+        await other.close();
+      });
+    }
+  });
+
   it("sees another process's writes within a second, its deletions within 100 ms", async () => {
     await withStore(async (dir, store) => {
       store.put(entry("shared", 100));

@@ -53,7 +53,10 @@ export interface Freshness {
   readonly directives: CacheDirectives;
   /** `no-cache` without field names: reuse only after revalidation. */
   readonly noCache: boolean;
-  /** `no-cache="a, b"`: those fields are left out of a response reused without revalidation. */
+  /**
+   * `no-cache="a, b"`: those fields (lower case) are left out of a response reused without
+   * revalidation.
+   */
   readonly noCacheFields: readonly string[];
   /** `must-revalidate` (or `no-cache`): never served stale, neither while revalidating nor on error. */
   readonly mustRevalidate: boolean;
@@ -136,7 +139,11 @@ function fixedFreshness(entry: CacheEntry): { state: Freshness; initialAge: numb
     age: 0,
     directives,
     noCache,
-    noCacheFields: noCacheValue ? noCacheValue.split(",").map((name) => name.trim()) : [],
+    // Lower-cased: field names are case-insensitive (RFC 9110 §5.1), and the served lines are
+    // matched by their lower-cased names.
+    noCacheFields: noCacheValue
+      ? noCacheValue.split(",").map((name) => name.trim().toLowerCase())
+      : [],
     mustRevalidate: directives.has("must-revalidate") || noCache,
     staleWhileRevalidate: (deltaSeconds(directives, "stale-while-revalidate") ?? 0) * 1000,
     staleIfError: (deltaSeconds(directives, "stale-if-error") ?? 0) * 1000,
@@ -291,9 +298,21 @@ function lifetime(
 
 /** RFC 9111 §4.2.3 `corrected_initial_age`; the current age adds the resident time to it. */
 function initialAge(entry: CacheEntry, date: number | undefined): number {
-  const ageValue = Number(fieldValue(entry.rawHeaders, "age") ?? 0);
   const apparentAge = date === undefined ? 0 : Math.max(0, entry.responseTime - date);
   const responseDelay = entry.responseTime - entry.requestTime;
-  const correctedAgeValue = (Number.isFinite(ageValue) ? ageValue * 1000 : 0) + responseDelay;
+  const correctedAgeValue = ageSeconds(fieldValue(entry.rawHeaders, "age")) * 1000 + responseDelay;
   return Math.max(apparentAge, correctedAgeValue);
+}
+
+/**
+ * RFC 9111 §5.1 `age_value`: a list's first member (two caches on the way may each have added
+ * a line), as `1*DIGIT` saturated like any delta-seconds; anything else is ignored (0), as
+ * Chromium's `HttpResponseHeaders::GetAgeValue` reads it. `Number` would take "1e3", "0x10"
+ * or "-5", and make a list 0, so a response aged past its lifetime would look fresh.
+ */
+function ageSeconds(value: string | null): number {
+  if (value === null) return 0;
+  const comma = value.indexOf(",");
+  const first = (comma === -1 ? value : value.slice(0, comma)).trim();
+  return /^\d+$/.test(first) ? Math.min(Number(first), 2 ** 31) : 0;
 }

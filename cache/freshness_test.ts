@@ -92,6 +92,21 @@ describe("freshness", () => {
     assert.equal(freshness(entry([["Date", date(-60_000)]]), NOW).age, 60_000);
   });
 
+  it("reads Age's first member as 1*DIGIT and ignores any other value (RFC 9111 §5.1)", () => {
+    const age = (...values: string[]) =>
+      freshness(entry(values.map((value): [string, string] => ["Age", value])), NOW).age;
+    // A list (two caches on the way each wrote one): the first member, as Chromium's GetAgeValue.
+    assert.equal(age("7200", "60"), 7_200_000);
+    assert.equal(age("7200, 60"), 7_200_000);
+    assert.equal(age(" 30 "), 30_000);
+    // Not a non-negative integer: ignored, as if absent.
+    for (const value of ["-5", "1.5", "1e3", "0x10", "", "soon"]) {
+      assert.equal(age(value), 0, value);
+    }
+    // Beyond 2^31 seconds: saturated, as delta-seconds are (RFC 9111 §1.2.2).
+    assert.equal(age("99999999999999999999"), 2 ** 31 * 1000);
+  });
+
   it("reads no-cache (bare, with fields, and Pragma), must-revalidate, swr, sie", () => {
     const bare = freshness(entry([["Cache-Control", "no-cache"]]), NOW);
     assert.deepEqual([bare.noCache, bare.mustRevalidate], [true, true]);

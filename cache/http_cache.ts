@@ -77,6 +77,15 @@ interface RequestStart {
   readonly dooms: number;
 }
 
+/**
+ * Variants kept per URL (RFC 9111 §4.1 lets a cache hold several; Chromium and Firefox keep
+ * one, a Vary mismatch replacing it). A Vary that selects ever-new values (`Vary: Cookie` with a
+ * cookie each response changes) would otherwise pile up entries that every lookup of the URL
+ * reads and checks (a thousand 16 KiB ones on disk: 70 ms a hit); past this many the URL's
+ * variants are dropped when another one is fetched.
+ */
+const MAX_VARIANTS = 8;
+
 /** URLs remembered as answered with nothing stored; the set starts over past this many. */
 const UNSTORED_URLS_MAX = 1024;
 
@@ -406,7 +415,7 @@ export class HttpCache {
     if (!found) {
       if (mode === "only-if-cached") return cacheMiss(request);
       if (lock !== undefined) return this.#afterLock(lock, next, request, context);
-      return this.#fetchAndStore(store, next, request, context, url);
+      return this.#fetchAndStore(store, next, request, context, url, mode === "reload");
     }
     return this.#withStored(store, next, request, context, url, variants, waited);
   }
@@ -448,7 +457,7 @@ export class HttpCache {
         requestDirectives.has("no-cache") ||
         (cacheControl === null && pragma !== null && /no-cache/i.test(pragma))
       ) {
-        return this.#fetchAndStore(store, next, request, context);
+        return this.#fetchAndStore(store, next, request, context, undefined, true);
       }
       if (deltaSeconds(requestDirectives, "max-age") === 0) mode = "no-cache";
     }
@@ -457,6 +466,11 @@ export class HttpCache {
     );
     if (entry === undefined) {
       if (mode === "only-if-cached") return cacheMiss(request);
+      if (variants.length >= MAX_VARIANTS) {
+        // Copies of the dropped ones still streaming in must not be stored either.
+        this.#doom((stored) => stored === url);
+        deleteQuietly(store, url);
+      }
       return this.#fetchAndStore(store, next, request, context);
     }
     const head = request.method === "HEAD";
@@ -478,8 +492,9 @@ export class HttpCache {
       if (context.netLog?.sink.capturing) logReadInfo(context.netLog, responseInfo(response)!);
       return Promise.resolve(response);
     };
-    // force-cache and only-if-cached use any stored response, however stale (fetch standard).
-    if (mode === "force-cache" || mode === "only-if-cached") return serve([]);
+    // force-cache and only-if-cached use any stored response, however stale (fetch standard),
+    // unvalidated: without its no-cache fields (RFC 9111 §5.2.2.4).
+    if (mode === "force-cache" || mode === "only-if-cached") return serve(state.noCacheFields);
     const fresh = isFresh(state, requestDirectives);
     if (fresh && mode === "default" && !state.noCache) return serve(state.noCacheFields);
     // No-cache revalidates even a fresh `immutable` response: Chromium's cache reads no
@@ -497,9 +512,9 @@ export class HttpCache {
       }
     }
     // A Range goes out with the validators too, as Chromium's partial requests do: a 304 answers
-    // it from the refreshed entry, a 206 passes through.
-    const staleIfError = range === undefined && !head && !state.mustRevalidate &&
-      staleness < state.staleIfError;
+    // it from the refreshed entry, a 206 passes through. An error gets the stale entry for a
+    // HEAD and a Range too (cut as for a hit): RFC 5861 §4 names no method or range.
+    const staleIfError = !state.mustRevalidate && staleness < state.staleIfError;
     // Chromium's cache lock holds while an entry is validated too: concurrent GETs that find
     // it stale wait for the first one's answer, then are served from the entry it refreshed,
     // so the origin is asked once. (A no-cache request asks for its own validation.)
@@ -557,6 +572,7 @@ export class HttpCache {
     request: Request,
     context: RequestContext,
     lockUrl?: string,
+    replaces = false,
   ): Promise<Response> {
     const start = this.#started();
     if (
@@ -564,7 +580,7 @@ export class HttpCache {
       this.#locks.has(lockUrl)
     ) {
       return next(request, context).then((response) =>
-        this.#store_(store, request, context, response, start)
+        this.#store_(store, request, context, response, start, replaces)
       );
     }
     let release!: () => void;
@@ -585,7 +601,7 @@ export class HttpCache {
     };
     return next(request, context).then((response) => {
       try {
-        return this.#store_(store, request, context, response, start);
+        return this.#store_(store, request, context, response, start, replaces);
       } finally {
         unlock();
       }
@@ -650,7 +666,9 @@ export class HttpCache {
     const head = request.method === "HEAD";
     const serveStale = () => {
       const state = freshness(entry, Date.now());
-      const response = cachedResponse(entry, { url: entry.url, head, age: state.age, omit: [] });
+      // Unvalidated: without its no-cache fields (RFC 9111 §5.2.2.4).
+      const omit = state.noCacheFields;
+      const response = cachedResponse(entry, { url: entry.url, head, age: state.age, omit, range });
       // The entry is read again to answer in the failure's stead: the log (and a HAR of it)
       // ends with the head the caller got, not the origin's error.
       if (context.netLog?.sink.capturing) logReadInfo(context.netLog, responseInfo(response)!);
@@ -672,15 +690,15 @@ export class HttpCache {
         }
         return cachedResponse(updated, { url: entry.url, head, age: state.age, omit: [], range });
       }
-      if (head) {
-        this.#freshenWithHead(store, entry, response, start);
-        return response;
-      }
       if (staleIfError && ERROR_STATUSES.has(response.status)) {
         void response.body?.cancel();
         return serveStale();
       }
-      return this.#store_(store, request, context, response, start);
+      if (head) {
+        this.#freshenWithHead(store, entry, response, start);
+        return response;
+      }
+      return this.#store_(store, request, context, response, start, true);
     }, (error: unknown) => {
       if (staleIfError && context.signal?.aborted !== true) return serveStale();
       throw error;
@@ -787,11 +805,14 @@ export class HttpCache {
     context: RequestContext,
     response: Response,
     start: RequestStart,
+    replaces = false,
   ): Response {
     if (request.method !== "GET") return response;
     const info = responseInfo(response);
     const rawHeaders = info?.rawHeaders ?? [...response.headers];
-    if (!isStorable(response.status, rawHeaders)) return response;
+    if (!isStorable(response.status, rawHeaders)) {
+      return replaces ? this.#dropReplaced(store, request, response) : response;
+    }
     let cacheControl: string | null = null;
     for (const [name, value] of request.headers) {
       if (name === "cache-control") cacheControl = value;
@@ -799,9 +820,12 @@ export class HttpCache {
       // as it does not read the cache for it (see #withStored).
       else if (CONDITIONAL_FIELDS.has(name) && context.cache === "default") return response;
     }
-    if (cacheControl !== null && parseCacheControl(cacheControl).has("no-store")) return response;
     const names = varyNames(fieldValue(rawHeaders, "vary"));
-    if (names === "*") return response;
+    if (
+      (cacheControl !== null && parseCacheControl(cacheControl).has("no-store")) || names === "*"
+    ) {
+      return replaces ? this.#dropReplaced(store, request, response) : response;
+    }
     const url = cacheUrl(request.url);
     const vary = names.map((name) => [name, requestField(request, context, name)] as const);
     const fields = {
@@ -854,6 +878,29 @@ export class HttpCache {
     setResponseUrl(copy, response.url, response.redirected);
     setResponseInfo(copy, info);
     return copy;
+  }
+
+  /**
+   * A reload, a request's own no-cache and a validation write over what is stored for their
+   * URL (Chromium dooms a reload's entry first, and a validation's full answer overwrites
+   * it); an answer that is not stored leaves nothing, so the response it replaced is not
+   * served again (fresh after a reload, or to force-cache, only-if-cached and the stale
+   * windows). A 206 or a 304 replaces no whole response, and a 401 or 407 is set aside for
+   * the request sent again with credentials (Chromium's SetAuthResponse).
+   */
+  #dropReplaced(store: CacheStore, request: Request, response: Response): Response {
+    const status = response.status;
+    if (status === 206 || status === 304 || status === 401 || status === 407) return response;
+    const url = cacheUrl(request.url);
+    try {
+      if (store.variants(url).length === 0) return response;
+    } catch {
+      return response;
+    }
+    // A copy of the replaced response still streaming in must not be stored after this either.
+    this.#doom((stored) => stored === url);
+    deleteQuietly(store, url);
+    return response;
   }
 
   #invalidate(store: CacheStore, requestUrl: string, response: Response): void {

@@ -14,11 +14,13 @@ import {
   type DownloadItem,
   readSidecar,
   type Session,
+  type SessionEvents,
   type SessionModule,
 } from "../session/mod.ts";
 import { createProgressView, type ProgressView } from "./download_progress.ts";
 import type { DownloadArgs } from "./parse_download_args.ts";
 import { fromPartitionOption } from "./partition_option.ts";
+import { type Credentials, omitSessionHeaders, proxyLogin } from "./request_options.ts";
 import { terminalText } from "./terminal_text.ts";
 
 /** Where `ses download` writes and how it hears Ctrl-C. */
@@ -77,16 +79,56 @@ export async function runDownload(
     response.statusCode = statusCode;
     response.statusLine = statusLine;
   });
-  let started: Started;
+  // -H 'Name:', -k, --proxy, -u and -U as `ses fetch` reads them, for this process's session
+  // only: none of them is stored with the partition.
+  const restoreHeaders = args.omitHeaders && omitSessionHeaders(ses, args.omitHeaders);
+  if (args.insecure) ses.setCertificateVerifyProc((_request, callback) => callback(0));
+  const logins = args.proxyUser ? [proxyLogin(args.proxyUser)] : [];
+  // -u answers the server the download goes to (a resumed one's from its sidecar) when it asks,
+  // by a 'login' listener rather than in the URL: a URL's userinfo would stay in the item's URL
+  // chain, its sidecar on disk and the --json report.
+  const answerServer = (url: string) => {
+    if (!args.user) return;
+    const login = serverLogin(args.user, url);
+    logins.push(login);
+    ses.on("login", login);
+  };
+  for (const login of logins) ses.on("login", login);
   try {
-    started = args.resume !== undefined
-      ? await restore(ses, resolve(io.cwd, args.resume))
-      : { item: await begin(ses, args, io) };
-  } catch (error) {
-    io.info(`ses download: ${error instanceof Error ? error.message : String(error)}`);
-    return 1;
+    if (args.proxy !== undefined) {
+      await ses.setProxy({ proxyRules: args.proxy, proxyBypassRules: args.proxyBypass ?? "" });
+    }
+    let started: Started;
+    try {
+      started = args.resume !== undefined
+        ? await restore(ses, resolve(io.cwd, args.resume), answerServer)
+        : { item: await begin(ses, args, io, answerServer) };
+    } catch (error) {
+      io.info(`ses download: ${error instanceof Error ? error.message : String(error)}`);
+      return 1;
+    }
+    return await follow(started, io, args.json, response);
+  } finally {
+    for (const login of logins) ses.off("login", login);
+    restoreHeaders?.();
   }
-  return await follow(started, io, args.json, response);
+}
+
+// The first challenge from the origin of `url` gets the credentials (a server that asks again
+// refused them, and its 401 is the answer); no other origin's, so a redirect elsewhere never
+// receives them, as ses fetch's -u.
+function serverLogin(user: Credentials, url: string): SessionEvents["login"] {
+  const { hostname, port, protocol } = new URL(url);
+  const origin = `${hostname.replace(/^\[|\]$/g, "")}:${
+    port || (protocol === "https:" ? 443 : 80)
+  }`;
+  let answered = false;
+  return (event, _details, { isProxy, host, port }, callback) => {
+    if (isProxy || answered || `${host}:${port}` !== origin) return;
+    answered = true;
+    event.preventDefault();
+    callback(user.username, user.password);
+  };
 }
 
 /** The download, and for a resumed numbered partial file the save path it was for. */
@@ -96,7 +138,12 @@ interface Started {
   savePath?: string;
 }
 
-async function begin(ses: Session, args: DownloadArgs, io: DownloadIo): Promise<DownloadItem> {
+async function begin(
+  ses: Session,
+  args: DownloadArgs,
+  io: DownloadIo,
+  answerServer: (url: string) => void,
+): Promise<DownloadItem> {
   let savePath: string | undefined;
   const output = args.output === undefined ? undefined : resolve(io.cwd, args.output);
   if (output === undefined) ses.setDownloadPath(io.cwd);
@@ -108,11 +155,16 @@ async function begin(ses: Session, args: DownloadArgs, io: DownloadIo): Promise<
       resolveItem(item);
     });
   });
-  ses.downloadURL(args.url!);
+  answerServer(args.url!);
+  ses.downloadURL(args.url!, args.headers ? { headers: args.headers } : undefined);
   return await announced;
 }
 
-async function restore(ses: Session, given: string): Promise<Started> {
+async function restore(
+  ses: Session,
+  given: string,
+  answerServer: (url: string) => void,
+): Promise<Started> {
   const partial = given.endsWith(PARTIAL) ? given : given + PARTIAL;
   // The partial file first: without it (a wrong path, a download that completed) the sidecar
   // is missing too, and naming the sidecar would send the user looking for the wrong file.
@@ -120,6 +172,8 @@ async function restore(ses: Session, given: string): Promise<Started> {
     throw new Error(`Cannot resume "${partial}": the file is missing`);
   });
   const sidecar = await readSidecar(partial);
+  // Chromium resumes at the last URL of the chain.
+  answerServer(sidecar.urlChain.at(-1)!);
   let item: DownloadItem | undefined;
   ses.once("will-download", (_event, given) => void (item = given));
   ses.createInterruptedDownload({

@@ -1,7 +1,23 @@
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { createServer, type Socket } from "node:net";
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from "node:http";
+import { Buffer } from "node:buffer";
+import { startTinyproxy } from "../tests/fixtures/proxy_servers.ts";
 import { join } from "node:path";
 import { Writable } from "node:stream";
 import { after, describe, it } from "node:test";
@@ -68,6 +84,47 @@ describe("parseDownloadArgs", () => {
     assert.throws(() => parseDownloadArgs([]), /a URL is required/);
     assert.throws(() => parseDownloadArgs(["--resume", "x", "http://a.test/"]), /not both/);
     assert.throws(() => parseDownloadArgs(["--resume", "x", "-o", "y"]), /-o does not apply/);
+  });
+
+  it("reads -H, -u, -U, -k and --proxy as ses fetch does", () => {
+    assert.deepEqual(
+      parseDownloadArgs([
+        "-H",
+        "X-Token: 7",
+        "-H",
+        "Accept:",
+        "-u",
+        "ann:s3:cret",
+        "-U",
+        "pat:",
+        "-k",
+        "--proxy",
+        "http://p:3128",
+        "--proxy-bypass",
+        "<-loopback>",
+        "http://a.test/x",
+      ]),
+      {
+        url: "http://a.test/x",
+        output: undefined,
+        headers: { "X-Token": "7" },
+        partition: "persist:default",
+        json: false,
+        omitHeaders: ["Accept"],
+        proxy: "http://p:3128",
+        proxyBypass: "<-loopback>",
+        user: { username: "ann", password: "s3:cret" },
+        proxyUser: { username: "pat", password: "" },
+        insecure: true,
+      },
+    );
+    assert.throws(() => parseDownloadArgs(["-H", "nocolon", "http://a.test/"]), /Name: value/);
+    assert.throws(() => parseDownloadArgs(["-u", "ann", "http://a.test/"]), /needs a password/);
+    assert.throws(() => parseDownloadArgs(["--proxy-bypass", "x", "http://a.test/"]), /--proxy/);
+    assert.throws(
+      () => parseDownloadArgs(["--resume", "x", "-H", "X-A: 1"]),
+      /-H applies to a new download/,
+    );
   });
 });
 
@@ -388,6 +445,121 @@ describe("ses download", () => {
     assert.match(missing.lines.at(-1)!, /interrupted \(NETWORK_FAILED: net::ERR_FILE_NOT_FOUND\)/);
   });
 
+  it("sends -H, answers the server with -u and a proxy with -U, through --proxy", async () => {
+    // An origin that wants X-Token and Basic ann:s3cret; a tinyproxy that wants pat:pw.
+    const seen: { auth?: string; token?: string; accept?: string }[] = [];
+    const origin = await httpOrigin((request, respond) => {
+      seen.push({
+        auth: request.headers.authorization,
+        token: request.headers["x-token"] as string | undefined,
+        accept: request.headers.accept,
+      });
+      if (request.headers["x-token"] !== "7") return respond(403, {}, "no token");
+      if (request.headers.authorization !== `Basic ${btoa("ann:s3cret")}`) {
+        return respond(401, { "WWW-Authenticate": 'Basic realm="files"' }, "who?");
+      }
+      respond(200, { "Content-Type": "application/octet-stream" }, "the secret file");
+    });
+    const proxy = await startTinyproxy(["pat", "pw"]);
+    try {
+      const args = parseDownloadArgs([
+        "-H",
+        "X-Token: 7",
+        "-H",
+        "Accept:",
+        "-u",
+        "ann:s3cret",
+        "-U",
+        "pat:pw",
+        "--proxy",
+        `http://127.0.0.1:${proxy.port}`,
+        "--proxy-bypass",
+        "<-loopback>",
+        "--partition",
+        "dl-request-options",
+        "--json",
+        "-o",
+        "secret.bin",
+        `${origin.url}/secret.bin`,
+      ]);
+      const { io: output, out } = io(false);
+      assert.equal(await runDownload(sessions(), args, output), 0);
+      assert.equal(readFileSync(join(dir, "secret.bin"), "utf8"), "the secret file");
+      // The proxy let it through (it refuses anyone without pat:pw), the server asked first.
+      assert.deepEqual(seen.map(({ auth }) => auth !== undefined), [false, true]);
+      assert.ok(seen.every(({ token, accept }) => token === "7" && accept === undefined));
+      // The report never shows the password.
+      const report = JSON.parse(out[0]!);
+      assert.equal(report.state, "completed");
+      assert.ok(!out[0]!.includes("s3cret"), out[0]);
+    } finally {
+      await proxy.stop();
+      await origin.close();
+    }
+  });
+
+  it("--resume with -u answers the server that asks, once", async () => {
+    // Past the writer's 1 MiB staging buffer, so the partial file has bytes before Ctrl-C.
+    const payload = Buffer.alloc(3_000_000, 7);
+    let stalled: ServerResponse | undefined;
+    const asked: (string | undefined)[] = [];
+    const origin = await httpOrigin((request, respond, raw) => {
+      if (stalled === undefined) {
+        // The first run: half the body, then nothing until Ctrl-C pauses it.
+        stalled = raw;
+        raw.writeHead(200, { "Content-Length": payload.length, ETag: '"v1"' });
+        raw.write(payload.subarray(0, 1_500_000));
+        return;
+      }
+      asked.push(request.headers.authorization);
+      if (request.headers.authorization !== `Basic ${btoa("ann:pw")}`) {
+        return respond(401, { "WWW-Authenticate": 'Basic realm="r"' }, "who?");
+      }
+      const from = Number(/bytes=(\d+)-/.exec(request.headers.range ?? "")?.[1] ?? 0);
+      raw.writeHead(206, {
+        "Content-Range": `bytes ${from}-${payload.length - 1}/${payload.length}`,
+        "Content-Length": payload.length - from,
+        ETag: '"v1"',
+      });
+      raw.end(payload.subarray(from));
+    });
+    const partial = join(dir, "resumed.bin.crdownload");
+    try {
+      const first = io(false);
+      const running = runDownload(
+        sessions(),
+        parseDownloadArgs(["--partition", "dl-resume-user", `${origin.url}/resumed.bin`]),
+        first.io,
+      );
+      while (
+        !existsSync(`${partial}.json`) || !existsSync(partial) || statSync(partial).size === 0
+      ) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      first.interrupt();
+      assert.equal(await running, EXIT_INTERRUPTED);
+      stalled!.destroy();
+      const again = io(false);
+      const code = await runDownload(
+        sessions(),
+        parseDownloadArgs([
+          "--partition",
+          "dl-resume-user",
+          "-u",
+          "ann:pw",
+          "--resume",
+          "resumed.bin.crdownload",
+        ]),
+        again.io,
+      );
+      assert.equal(code, 0, again.lines.join("\n"));
+      assertSameBytes(new Uint8Array(readFileSync(join(dir, "resumed.bin"))), payload);
+      assert.deepEqual(asked, [undefined, `Basic ${btoa("ann:pw")}`]);
+    } finally {
+      await origin.close();
+    }
+  });
+
   it("refuses to resume a download only http: and https: can continue, never hanging", async () => {
     const partial = join(dir, "local.bin.crdownload");
     writeFileSync(partial, "abc");
@@ -507,3 +679,27 @@ describe("ses download", () => {
     );
   });
 });
+
+/** An http: origin whose handler answers with `respond(status, headers, body)`, or raw. */
+async function httpOrigin(
+  handle: (
+    request: IncomingMessage,
+    respond: (status: number, headers: Record<string, string>, body: string) => void,
+    raw: ServerResponse,
+  ) => void,
+): Promise<{ url: string; close: () => Promise<void> }> {
+  const server: Server = createHttpServer((request, response) => {
+    handle(request, (status, headers, body) => {
+      response.writeHead(status, { ...headers, "Content-Length": Buffer.byteLength(body) });
+      response.end(body);
+    }, response);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
+    close: () => {
+      server.closeAllConnections();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -12,10 +12,11 @@ import { headerLines } from "../core/header_lines.ts";
 import { responseInfo } from "../core/response_info.ts";
 import { SessionError } from "../core/session_error.ts";
 import { withoutUserinfo } from "../core/userinfo.ts";
-import type { SessionEvents, SessionModule } from "../session/mod.ts";
+import type { SessionModule } from "../session/mod.ts";
 import type { FetchArgs, FetchData } from "./parse_fetch_args.ts";
 import { EXIT_INTERRUPTED } from "./download_command.ts";
 import { fromPartitionOption } from "./partition_option.ts";
+import { omitSessionHeaders, proxyLogin, withUser } from "./request_options.ts";
 
 /** Where `ses fetch` writes. */
 export interface FetchOutput {
@@ -87,17 +88,7 @@ export async function runFetch(
       return 2;
     }
   }
-  if (args.omitHeaders !== undefined) {
-    // The session adds its own User-Agent, Accept, Accept-Language and Accept-Encoding; the
-    // webRequest stage before sending is where an Electron program takes one off.
-    const omitted = new Set(args.omitHeaders.map((name) => name.toLowerCase()));
-    ses.webRequest.onBeforeSendHeaders((details, callback) => {
-      const requestHeaders = Object.fromEntries(
-        Object.entries(details.requestHeaders).filter(([name]) => !omitted.has(name.toLowerCase())),
-      );
-      callback({ requestHeaders });
-    });
-  }
+  const restoreHeaders = args.omitHeaders && omitSessionHeaders(ses, args.omitHeaders);
   // Like the proxy below, only this process's session: neither is stored with the partition.
   if (args.insecure) ses.setCertificateVerifyProc((_request, callback) => callback(0));
   if (args.ssl !== undefined) ses.setSSLConfig(args.ssl);
@@ -118,7 +109,7 @@ export async function runFetch(
       const why = cause instanceof Error ? ` (${cause.message})` : "";
       output.info(`ses fetch: --netlog: ${message}${why}`);
       if (args.block.length > 0) ses.webRequest.onBeforeRequest(null);
-      if (args.omitHeaders !== undefined) ses.webRequest.onBeforeSendHeaders(null);
+      restoreHeaders?.();
       return 1;
     }
   }
@@ -204,7 +195,7 @@ export async function runFetch(
     if (answerProxy) ses.off("login", answerProxy);
     removeInterrupt();
     if (args.block.length > 0) ses.webRequest.onBeforeRequest(null);
-    if (args.omitHeaders !== undefined) ses.webRequest.onBeforeSendHeaders(null);
+    restoreHeaders?.();
     ses.webRequest.onBeforeRedirect(null);
     await ses.closeAllConnections();
     if (args.netlog !== undefined) await ses.netLog.stopLogging();
@@ -294,36 +285,6 @@ async function writeLine(sink: WritableStream<Uint8Array>, text: string): Promis
   } finally {
     writer.releaseLock();
   }
-}
-
-// `-u` as credentials in the URL: the auth stage answers the server's first challenge with
-// them in the strongest scheme offered (curl's --anyauth; nothing is sent before the server
-// asks, and nothing to another origin after a redirect). The auth stage percent-decodes them.
-function withUser(href: string, user: { username: string; password: string }): string {
-  let url: URL;
-  try {
-    url = new URL(href);
-  } catch {
-    // fetch reports the bad URL.
-    return href;
-  }
-  url.username = encodeURIComponent(user.username);
-  url.password = encodeURIComponent(user.password);
-  return url.href;
-}
-
-// `-U` as curl's --proxy-user with --proxy-anyauth: each proxy that asks gets the credentials
-// once, in the strongest scheme it offers (a proxy that asks again refused them, and its
-// 407 or the tunnel's failure is the answer); a server's challenge is left to -u.
-function proxyLogin(user: { username: string; password: string }): SessionEvents["login"] {
-  const answered = new Set<string>();
-  return (event, _details, { isProxy, host, port }, callback) => {
-    const proxy = `${host}:${port}`;
-    if (!isProxy || answered.has(proxy)) return;
-    answered.add(proxy);
-    event.preventDefault();
-    callback(user.username, user.password);
-  };
 }
 
 // The abort reason of Ctrl-C, which the fetch and the body's stream reject with.

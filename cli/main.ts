@@ -9,7 +9,7 @@
  *   URL`
  * - `ses cache size|clear [--partition NAME] [--json]`
  * - `ses cookies list|get|set|remove|clear [--partition NAME] [--url URL] [--json]`
- * - `ses download [-o PATH] [--partition NAME] [--json] URL`, `ses download --resume PATH.crdownload`
+ * - `ses download [-o PATH] [-H HEADER]... [OPTIONS] URL`, `ses download --resume PATH.crdownload`
  * - `ses extensions load PATH [--partition NAME] [--json]` — loads an unpacked extension
  * - `ses extensions id PATH [--json]` — prints the extension id Chromium gives a directory
  * - `ses storage export|import FILE [--partition NAME]`, `ses storage import-chromium
@@ -77,8 +77,10 @@ const USAGES: Readonly<Record<string, string>> = {
   cookies: `  ses cookies list|get|set|remove|clear [--partition NAME] [--url URL] [--json]
       get [NAME]; set NAME=VALUE [--domain D] [--path P] [--secure] [--http-only]
       [--same-site unspecified|no_restriction|lax|strict] [--expires UNIX_SECONDS]; remove NAME`,
-  download: `  ses download [-o|--output PATH] [--partition NAME] [--json] URL
-  ses download --resume PATH.crdownload [--partition NAME] [--json]`,
+  download: `  ses download [-o|--output PATH] [-H 'Name: value']... [OPTIONS] URL
+  ses download --resume PATH.crdownload [OPTIONS]
+      OPTIONS: [--partition NAME] [--json] [--proxy RULES [--proxy-bypass RULES]]
+      [-u USER:PASSWORD] [-U USER:PASSWORD] [-k], as ses fetch reads them`,
   extensions: EXTENSIONS_USAGE,
   storage: STORAGE_USAGE,
   proxy: `  ses proxy resolve URL [--rules R [--bypass B] | --pac FILE|URL] [--json]

@@ -8,6 +8,7 @@ import { parseArgs } from "node:util";
 import { REQUEST_CACHE_MODES } from "../core/request_cache_modes.ts";
 import type { SSLConfig, SSLVersion } from "../core/electron_types.ts";
 import type { CaptureMode } from "../session/mod.ts";
+import { type Credentials, parseCredentials, parseHeaderOptions } from "./request_options.ts";
 
 /**
  * One piece of the request body, in the order given: `-d TEXT` and `--data-binary TEXT` are
@@ -61,13 +62,13 @@ export interface FetchArgs {
    * Credentials for the URL's server, from `-u USER:PASSWORD` (split at the first colon, as
    * curl does); they answer its challenge as credentials in the URL do.
    */
-  user?: { username: string; password: string };
+  user?: Credentials;
   /**
    * Credentials for a proxy that asks, from curl's `-U USER:PASSWORD` (`--proxy-user`, split at
    * the first colon); they answer its 407 through the `'login'` event, in the strongest scheme
    * it offers (curl's `--proxy-anyauth`), once.
    */
-  proxyUser?: { username: string; password: string };
+  proxyUser?: Credentials;
   /**
    * Accept any server certificate for the run (a verify proc answering `0`), from curl's `-k`
    * (`--insecure`); absent otherwise.
@@ -154,29 +155,7 @@ export function parseFetchArgs(args: string[]): FetchArgs {
   const [url, ...extra] = positionals;
   if (url === undefined) throw new TypeError("ses fetch: a URL is required");
   if (extra.length > 0) throw new TypeError(`ses fetch: unexpected argument "${extra[0]}"`);
-  // curl's -H: "Name: value"; "Name;" sends the header with an empty value; "Name:" with nothing
-  // after the colon sends nothing and keeps curl's own header of that name off the request too.
-  const headers: [string, string][] = [];
-  const blank: string[] = [];
-  for (const line of values.header ?? []) {
-    const colon = line.indexOf(":");
-    const semicolon = /^([^:;]+);\s*$/.exec(line);
-    if (colon === -1 && semicolon !== null) headers.push([semicolon[1]!.trim(), ""]);
-    else if (colon <= 0) {
-      throw new TypeError(
-        `ses fetch: header "${line}" must look like "Name: value" (or "Name;" for an empty value)`,
-      );
-    } else {
-      const name = line.slice(0, colon).trim();
-      const value = line.slice(colon + 1).trim();
-      if (value === "") blank.push(name);
-      else headers.push([name, value]);
-    }
-  }
-  // A blank one leaves a header given with a value alone, as curl still sends that one.
-  const omitHeaders = blank.filter((name) =>
-    !headers.some(([given]) => given.toLowerCase() === name.toLowerCase())
-  );
+  const { headers, omitHeaders, blank } = parseHeaderOptions("ses fetch", values.header ?? []);
   // -d and --data-binary in the order given, as curl joins them.
   const data = tokens.flatMap((token): FetchData[] => {
     if (token.kind !== "option" || token.value === undefined) return [];
@@ -225,10 +204,12 @@ export function parseFetchArgs(args: string[]): FetchArgs {
       );
     }
   }
-  const user = values.user === undefined ? undefined : userPassword("--user", values.user);
+  const user = values.user === undefined
+    ? undefined
+    : parseCredentials("ses fetch", "--user", values.user);
   const proxyUser = values["proxy-user"] === undefined
     ? undefined
-    : userPassword("--proxy-user", values["proxy-user"]);
+    : parseCredentials("ses fetch", "--proxy-user", values["proxy-user"]);
   const ssl = sslConfig(tokens, values["tls-max"]);
   const limitRate = values["limit-rate"] === undefined ? undefined : rate(values["limit-rate"]);
   return {
@@ -292,16 +273,4 @@ function sslConfig(
     }
   }
   return ssl;
-}
-
-// USER:PASSWORD split at the first colon, as curl splits -u and -U; without a colon curl would
-// prompt for the password, which a script cannot answer.
-function userPassword(option: string, text: string): { username: string; password: string } {
-  const colon = text.indexOf(":");
-  if (colon === -1) {
-    throw new TypeError(
-      `ses fetch: ${option} needs a password: USER:PASSWORD (an empty one as "${text}:")`,
-    );
-  }
-  return { username: text.slice(0, colon), password: text.slice(colon + 1) };
 }

@@ -217,7 +217,10 @@ export class CookieJar implements CookieJarLike {
     // The memo is checked on the URL string before anything is parsed or called: in Bun every
     // call on this path costs far more over the network than in a loop (cold code, measured in
     // bench/README.md), and this is the path of every request to a host with cookies.
-    if (onInclusion === undefined && sent !== undefined && sent.url === href) {
+    // A redirect hop (one with a site for cookies of its own) is never memoised: its answer
+    // depends on where the request started.
+    const firstHop = request.siteForCookies === undefined;
+    if (firstHop && onInclusion === undefined && sent !== undefined && sent.url === href) {
       this.#maybeSyncStore();
       if (
         sent.version === this.#version && sent.method === request.method &&
@@ -241,7 +244,10 @@ export class CookieJar implements CookieJarLike {
     // unchanged, no cookie of the site expires and none sent is due a new access time, the
     // answer for a safe method is the same, unless a cookie's SameSite made it read Origin or
     // Referer.
-    if (onInclusion === undefined && !this.#matchedCrossSite && SAFE_METHODS.has(request.method)) {
+    if (
+      firstHop && onInclusion === undefined && !this.#matchedCrossSite &&
+      SAFE_METHODS.has(request.method)
+    ) {
       this.#sent = {
         url: href,
         method: request.method,
@@ -271,11 +277,14 @@ export class CookieJar implements CookieJarLike {
     // The URL is split only for a line that is not a repeat (see #storeRepeat).
     let url: UrlParts | undefined;
     let split = false;
+    let offSite = false;
+    const firstHop = request.siteForCookies === undefined;
     for (let i = 0; i < lines.length; i++) {
       const line = lines[i]!;
-      if (this.#storeRepeat(line, href, now, onInclusion)) continue;
+      if (firstHop && this.#storeRepeat(line, href, now, onInclusion)) continue;
       if (!split) {
         url = urlParts(href);
+        offSite = url !== undefined && isOffSite(request, url);
         split = true;
       }
       const parsed = parseSetCookie(line, now);
@@ -325,6 +334,18 @@ export class CookieJar implements CookieJarLike {
         onInclusion?.({
           operation: "store",
           exclusion: "EXCLUDE_INVALID_PARTITIONED",
+          name: parsed.name,
+          domain,
+          path,
+        });
+        continue;
+      }
+      // A hop of another site than the request's first is a cross-site context, where
+      // Chromium's IsSetPermittedInContext lets only SameSite=None cookies be set.
+      if (offSite && parsed.sameSite !== "no_restriction") {
+        onInclusion?.({
+          operation: "store",
+          exclusion: SAME_SITE_EXCLUSIONS[parsed.sameSite]!,
           name: parsed.name,
           domain,
           path,
@@ -481,6 +502,7 @@ export class CookieJar implements CookieJarLike {
     const host = url.host;
     let found: CanonicalCookie[] | undefined;
     let crossSite: boolean | undefined;
+    const offSite = request !== undefined && isOffSite(request, url);
     const now = this.#now();
     // CookieMonster::FindCookiesForRegistryControlledHost: a request (and cookies.get with a
     // URL) removes every expired cookie of its registrable domain, whether or not it would
@@ -513,8 +535,9 @@ export class CookieJar implements CookieJarLike {
           // cross-site (two header lookups): Lax and unspecified cookies go with any top-level
           // GET.
           if (
-            !sameSiteAllows(cookie, request.method, now) &&
-            (crossSite ??= isCrossSite(request, url))
+            offSite ||
+            (!sameSiteAllows(cookie, request.method, now) &&
+              (crossSite ??= isCrossSite(request, url)))
           ) {
             exclude?.(cookie, SAME_SITE_EXCLUSIONS[cookie.sameSite]!);
             continue;
@@ -847,10 +870,12 @@ function prefixAllows(
   trustworthy: boolean,
 ): boolean {
   // RFC 6265bis §5.7: prefixes are matched case-insensitively, and a nameless cookie may not
-  // smuggle one in its value.
+  // carry one in its value at all, whatever its attributes: the Cookie header would show the
+  // server a prefixed cookie it never set (Chromium's HasHiddenPrefixName).
   const named = cookie.name === "" ? cookie.value : cookie.name;
   if (named[0] !== "_") return true;
   const subject = named.slice(0, 9).toLowerCase();
+  if (cookie.name === "") return !subject.startsWith("__secure-") && !subject.startsWith("__host-");
   const secure = cookie.secure && trustworthy;
   if (subject.startsWith("__secure-")) return secure;
   if (subject.startsWith("__host-")) return secure && cookie.hostOnly && cookie.path === "/";
@@ -932,13 +957,28 @@ function siteKey(domain: string): string {
 }
 
 function isCrossSite(request: CookieRequest, url: UrlParts): boolean {
-  const initiator = request.headers.get("origin") ?? request.headers.get("referer");
+  const initiator = request.initiator ?? request.headers.get("origin") ??
+    request.headers.get("referer");
   if (initiator === null) return false;
   const from = urlParts(initiator);
-  if (from === undefined) return true;
-  // Schemeful same-site: scheme and registrable domain must both agree.
-  return from.scheme.replace("ws", "http") !== url.scheme.replace("ws", "http") ||
-    (registrableDomain(from.host) ?? from.host) !== (registrableDomain(url.host) ?? url.host);
+  return from === undefined || !sameSite(from, url);
+}
+
+// Chromium keeps a request's site for cookies across its redirects (RedirectInfo's
+// NEVER_CHANGE_URL policy: only navigations update it, and Electron's net.fetch sets it from
+// the first URL), so a hop of another site is a cross-site context, where only SameSite=None
+// cookies are sent or set (cookie_util::ComputeSameSiteContext).
+function isOffSite(request: CookieRequest, url: UrlParts): boolean {
+  const first = request.siteForCookies;
+  if (first === undefined) return false;
+  const from = urlParts(first);
+  return from === undefined || !sameSite(from, url);
+}
+
+// Schemeful same-site: scheme (ws counted as http) and registrable domain must both agree.
+function sameSite(from: UrlParts, url: UrlParts): boolean {
+  return from.scheme.replace("ws", "http") === url.scheme.replace("ws", "http") &&
+    (registrableDomain(from.host) ?? from.host) === (registrableDomain(url.host) ?? url.host);
 }
 
 function sameSiteAllows(cookie: CanonicalCookie, method: string, now: number): boolean {

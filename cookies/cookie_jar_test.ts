@@ -191,6 +191,31 @@ describe("CookieJar rules on the wire", () => {
     assert.deepEqual(jar.list().map((cookie) => cookie.name).sort(), ["__Host-ok", "__Secure-ok"]);
   });
 
+  it("refuses a nameless cookie whose value starts with a prefix, even one meeting its rules", () => {
+    // The Cookie header would carry `__Host-sid=x`, which the server reads as a __Host- cookie
+    // it never set: Chromium's HasHiddenPrefixName rejects such a value outright (RFC 6265bis
+    // §5.7), case-insensitively.
+    const jar = new CookieJar();
+    const excluded: string[] = [];
+    jar.storeSetCookies(
+      request("https://example.com/"),
+      [
+        "=__Host-sid=x; Secure; Path=/",
+        "=__secure-sid=x; Secure",
+        "__HOST-sid",
+        "=__Hostile=1",
+      ],
+      (inclusion) => excluded.push(inclusion.exclusion ?? "INCLUDE"),
+    );
+    assert.deepEqual(excluded, [
+      "EXCLUDE_INVALID_PREFIX",
+      "EXCLUDE_INVALID_PREFIX",
+      "EXCLUDE_INVALID_PREFIX",
+      "INCLUDE",
+    ]);
+    assert.equal(jar.cookieHeader(request("https://example.com/")), "__Hostile=1");
+  });
+
   it("requires Secure for SameSite=None and a secure URL for Secure", () => {
     const jar = new CookieJar();
     jar.storeSetCookies(request("https://example.com/"), ["none=1; SameSite=None"]);

@@ -4,7 +4,11 @@
  * @module
  */
 
-import type { CookieInclusionListener, CookieJarLike } from "../core/cookie_jar_like.ts";
+import type {
+  CookieInclusionListener,
+  CookieJarLike,
+  CookieRequest,
+} from "../core/cookie_jar_like.ts";
 import type { Middleware, RequestContext } from "../core/middleware.ts";
 import { rawHeaderValues } from "../core/raw_header_values.ts";
 import { responseInfo } from "../core/response_info.ts";
@@ -16,7 +20,12 @@ type DefaultHeaders = RequestContext["defaultHeaders"];
  * Adds the jar's `Cookie` header to each request and stores every `Set-Cookie` line of each
  * response (redirects and error statuses too), and through `context.onInterimResponse` those of
  * a response a later stage consumes (auth's 401/407, whose retry then carries the new Cookie
- * header; the HTTP cache's 304). Place it inside `followRedirects()` so it runs per hop.
+ * header; the HTTP cache's 304). Place it inside `followRedirects()` so it runs per hop: a
+ * hop of another site than the first URL's (`context.urlChain[0]`, Chromium's site for
+ * cookies, which redirects keep) is cross-site, sending and storing only SameSite=None cookies
+ * (but for a download, whose site for cookies follows its redirects).
+ * `credentials: "same-origin"` with an initiator (the caller's `Origin`) sends and stores them
+ * only while every URL of the request is of that origin.
  * The header travels in `context.defaultHeaders`, so a caller's own `Cookie` header wins, as
  * with every default header. `credentials: "omit"` sends and stores nothing.
  * A request for a host without cookies whose response sets none costs one `.then` and no
@@ -47,8 +56,9 @@ export function cookieMiddleware(jar: CookieJarLike): Middleware {
     const lines = setCookieLines(response);
     if (lines.length === 0) return;
     const onInclusion = context.netLog?.sink.capturing ? logInclusion(context) : undefined;
-    jar.storeSetCookies(sent, cookieTexts(lines), onInclusion);
-    const again = jar.cookieHeader(sent, onInclusion);
+    const hop = cookieRequest(sent, context);
+    jar.storeSetCookies(hop, cookieTexts(lines), onInclusion);
+    const again = jar.cookieHeader(hop, onInclusion);
     context.defaultHeaders = withCookie(
       context.defaultHeaders,
       again === undefined ? undefined : headerBytes(again),
@@ -56,8 +66,15 @@ export function cookieMiddleware(jar: CookieJarLike): Middleware {
   };
   return (next) => (request, context) => {
     if (context.credentials === "omit") return next(request, context);
+    if (
+      context.initiator !== undefined && context.credentials === "same-origin" &&
+      !sameOriginChain(context.urlChain, context.initiator)
+    ) {
+      return next(request, context);
+    }
     const onInclusion = context.netLog?.sink.capturing ? logInclusion(context) : undefined;
-    const header = jar.cookieHeader(request, onInclusion);
+    const hop = cookieRequest(request, context);
+    const header = jar.cookieHeader(hop, onInclusion);
     const defaults = context.defaultHeaders;
     if (header !== undefined || endsWithCookie(defaults)) {
       if (made === undefined || defaults !== madeFrom || header !== madeWith) {
@@ -71,9 +88,43 @@ export function cookieMiddleware(jar: CookieJarLike): Middleware {
     context.onInterimResponse = onInterimResponse;
     return next(request, context).then((response) => {
       const lines = setCookieLines(response);
-      if (lines.length > 0) jar.storeSetCookies(request, cookieTexts(lines), onInclusion);
+      if (lines.length > 0) jar.storeSetCookies(hop, cookieTexts(lines), onInclusion);
       return response;
     });
+  };
+}
+
+// Whether `same-origin` credentials hold on this hop: Chromium's CorsURLLoader turns the mode
+// into include or omit by the response tainting, which is basic (include) only while the
+// request has not left the initiator's origin (a ses.fetch request is no-cors: a URL of
+// another origin, or a redirect through one, taints it opaque). An opaque initiator is
+// same-origin with nothing.
+function sameOriginChain(chain: readonly string[], initiator: string): boolean {
+  if (initiator === "null") return false;
+  for (const url of chain) {
+    if (new URL(url).origin !== initiator) return false;
+  }
+  return true;
+}
+
+// What the jar is asked about for a hop: the request itself on the first hop; on a later one,
+// also the first hop's URL, the site for cookies that Chromium keeps across redirects (a hop
+// of another site is cross-site). A download is the exception: Chromium loads it as a main
+// frame navigation, whose site for cookies follows each redirect
+// (DownloadUrlParameters::update_first_party_url_on_redirect). Redirects are rare, so only
+// they cost an object.
+function cookieRequest(request: Request, context: RequestContext): CookieRequest {
+  const chain = context.urlChain;
+  if (chain.length < 2 || chain[0] === request.url || context.resourceType === "download") {
+    return request;
+  }
+  return {
+    url: request.url,
+    method: request.method,
+    headers: request.headers,
+    siteForCookies: chain[0],
+    // The caller's Origin stays the initiator on every hop, whatever the hop's header says.
+    initiator: context.initiator,
   };
 }
 

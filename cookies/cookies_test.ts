@@ -145,6 +145,12 @@ describe("Cookies.set", () => {
       "Failed to set cookie - The cookie was set with an invalid __Host- or __Secure- prefix.",
     ],
     [
+      // Chromium's CreateSanitizedCookie: HasHiddenPrefixName, whatever the attributes.
+      "a nameless cookie whose value starts with __Host-",
+      { url: "https://example.com/", name: "", value: "__Host-a=b", secure: true, path: "/" },
+      "Failed to set cookie - The cookie was set with an invalid __Host- or __Secure- prefix.",
+    ],
+    [
       "__Secure- without Secure",
       { url: "https://example.com/", name: "__Secure-a", value: "b" },
       "Failed to set cookie - The cookie was set with an invalid __Host- or __Secure- prefix.",

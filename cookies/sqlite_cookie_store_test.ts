@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
@@ -36,6 +36,24 @@ describe("SqliteCookieStore", () => {
   it("uses Chromium's time unit: microseconds since 1601-01-01", () => {
     assert.equal(toChromiumTime(Date.UTC(1601, 0, 1)), 0n);
     assert.equal(toChromiumTime(1.5), 11_644_473_600_001_500n);
+  });
+
+  it("keeps the file and its WAL readable by its owner alone, as a Chromium profile's", () => {
+    // A directory others may list (an app's data directory made 0755): the cookie values are
+    // in the clear, so the files must not be readable through it (Chromium's SQLite is built
+    // with SQLITE_DEFAULT_FILE_PERMISSIONS=0600).
+    chmodSync(dir, 0o755);
+    const store = new SqliteCookieStore(file, { openDatabase });
+    const jar = new CookieJar({ store });
+    jar.storeSetCookies(new Request("http://a.test/"), ["id=secret; Max-Age=3600"]);
+    store.flush();
+    try {
+      for (const name of ["Cookies", "Cookies-wal", "Cookies-shm"]) {
+        assert.equal(statSync(join(dir, name)).mode & 0o777, 0o600, name);
+      }
+    } finally {
+      store.close();
+    }
   });
 
   it("batches writes until the task after 512 changes, or a flush", async () => {

@@ -13,6 +13,19 @@ export interface CookieRequest {
   readonly method: string;
   /** Read for `Origin` and `Referer`, which make a request cross-site. */
   readonly headers: Headers;
+  /**
+   * The URL whose site the request's cookies are judged against (Chromium's site for
+   * cookies): the first hop's URL, which a redirect does not change. Absent means the request
+   * URL itself, as on a first hop. A hop of another site (schemeful: `http:` and `https:` are
+   * two sites) is cross-site whatever its headers say.
+   */
+  readonly siteForCookies?: string;
+  /**
+   * The origin that started the request (Electron's initiator: the caller's `Origin`), which
+   * a redirect does not change though the hop's `Origin` header may have become `null`. Absent:
+   * the `Origin` header is read, else the `Referer`.
+   */
+  readonly initiator?: string;
 }
 
 /**

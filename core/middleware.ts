@@ -60,10 +60,17 @@ export interface RequestContext {
   readonly cache: RequestCache;
   /**
    * The caller's `init.credentials`: `omit` sends and stores no cookies and no credentials;
-   * `same-origin` (the WHATWG default) and `include` send them alike, since a ses.fetch request
-   * has no initiating document whose origin could differ.
+   * `include` sends them; `same-origin` (the WHATWG default) is `include` without an
+   * {@linkcode RequestContext.initiator}, as Electron's net.fetch makes it, and otherwise
+   * sends cookies only while every URL of the request is of the initiator's origin.
    */
   readonly credentials: RequestCredentials;
+  /**
+   * The origin of the caller's `Origin` header (`"null"` for one that is no URL), or
+   * `undefined` without one: Electron's net.fetch makes it the request's initiator, by which
+   * Chromium's CORS layer judges `same-origin` credentials on every hop.
+   */
+  readonly initiator?: string;
   /** Electron's `bypassCustomProtocolHandlers`: skip the session's protocol handlers. */
   readonly bypassCustomProtocolHandlers: boolean;
   /** The caller's `init.priority` (WHATWG fetch priority hint). */

@@ -488,9 +488,9 @@ export class Permissions {
    * Electron sets them for a check a frame makes; the device flows' checks come from no frame
    * (`isMainFrame: false`, no `requestingUrl`), as Electron's device delegates make them.
    * @returns Whether it is granted (a handler's answer is taken by truthiness, as gin converts a
-   * JS value to a bool).
+   * JS value to a bool; `false` when the handler throws, reported on `console.error`).
    * @throws {TypeError} `Unknown permission "<name>"`; `Invalid origin: <value>` when the
-   * origin is not a URL; what the handler throws.
+   * origin is not a URL.
    */
   check(
     permission: string,
@@ -507,15 +507,23 @@ export class Permissions {
       ? { requestingUrl: frameUrl(origin) }
       : {};
     // Electron hands the origin over as a GURL (url::Origin::GetURL()) and details as a
-    // base::Value::Dict: its keys arrive sorted.
-    return Boolean(
-      this.#checkHandler(
-        null,
-        permission,
-        originUrl(serialized),
-        valueDict({ ...details, ...frame, isMainFrame }),
-      ),
-    );
+    // base::Value::Dict: its keys arrive sorted. It calls the handler through gin's
+    // V8FunctionInvoker, whose answer stays false when the call throws (the exception goes to
+    // the main process's reporter): the check fails, and a device flow asking it (HID's
+    // requestDevice, serial's requestPort) is refused rather than failed with the handler's bug.
+    try {
+      return Boolean(
+        this.#checkHandler(
+          null,
+          permission,
+          originUrl(serialized),
+          valueDict({ ...details, ...frame, isMainFrame }),
+        ),
+      );
+    } catch (error) {
+      console.error("Permission check handler failed:", error);
+      return false;
+    }
   }
 
   /**

@@ -204,6 +204,26 @@ describe("Permissions handlers", () => {
     await assert.rejects(permissions.request("fullscreen"), /handler bug/);
   });
 
+  it("takes a throwing check handler as a refusal and reports it, as gin's invoker answers false", () => {
+    // Electron runs the check handler through gin_helper's V8FunctionInvoker<bool(...)>, whose
+    // answer stays `false` when the call throws: the check fails, nothing throws at the page.
+    const permissions = new Permissions();
+    permissions.setPermissionCheckHandler(() => {
+      throw new Error("handler bug");
+    });
+    const reported: unknown[][] = [];
+    const original = console.error;
+    console.error = (...args: unknown[]) => reported.push(args);
+    try {
+      assert.equal(permissions.check("geolocation", "https://a.test"), false);
+    } finally {
+      console.error = original;
+    }
+    assert.equal(reported.length, 1);
+    assert.equal(reported[0]![0], "Permission check handler failed:");
+    assert.equal((reported[0]![1] as Error).message, "handler bug");
+  });
+
   it("calls the check handler with (null, permission, origin, details)", () => {
     const permissions = new Permissions();
     const seen: [unknown, string, string, PermissionCheckDetails][] = [];

@@ -148,6 +148,9 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
   #completing = false;
   #idle: Promise<void> = Promise.resolve();
   #pauseReached: PromiseWithResolvers<void> | undefined;
+  // Saves what was read so far while a read waits for bytes that may never come (a stalled
+  // server), so that a pause is reached without them; set only during such a read.
+  #settleDuringRead: (() => void) | undefined;
 
   /**
    * Not for callers: items come from the session (`downloadURL`, `createInterruptedDownload`).
@@ -210,6 +213,7 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
     this.#gate = Promise.withResolvers<void>();
     this.#pauseReached = Promise.withResolvers<void>();
     this.#rate.reset();
+    this.#settleDuringRead?.();
     this.#emitUpdated("progressing");
   }
 
@@ -555,6 +559,9 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
         // loads with LOAD_DISABLE_CACHE: a download neither reads nor fills the HTTP cache
         // (download_utils.cc GetLoadFlags), which the fetch cache mode no-store stands for.
         cache: "no-store",
+        // A caller's Origin header does not make its cookies same-origin only: Chromium's
+        // download request includes credentials (DownloadUrlParameters' credentials mode).
+        credentials: "include",
       });
     } catch (error) {
       if (this.#isCancelled()) return this.#finishCancel();
@@ -713,6 +720,8 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
       await this.#closeHandle();
       return this.#interrupt(interruptReasonForFileError(error), error);
     };
+    // A read's result that came while paused, saved on resume().
+    let held: ReadableStreamReadResult<Uint8Array> | undefined;
     for (;;) {
       const gate = this.#gate;
       if (gate) {
@@ -736,10 +745,38 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
       }
       if (this.#isCancelled()) break;
       let chunk: ReadableStreamReadResult<Uint8Array>;
+      // A pause while this read waits: the bytes so far go to disk and the sidecar says so
+      // at once, not when (if ever) the server sends more. What the read then brings is held
+      // back, uncounted, until resume(), so the pause's count stays what it said.
+      let settledEarly = false;
+      const whileReading = () => {
+        settledEarly = true;
+        const reached = this.#pauseReached;
+        settle().then(() => this.#writeSidecar(writer.written)).catch(() => {})
+          .then(() => reached?.resolve());
+      };
       try {
-        chunk = reader ? await reader.read() : { done: true, value: undefined };
+        this.#settleDuringRead = whileReading;
+        if (held !== undefined) {
+          chunk = held;
+          held = undefined;
+        } else chunk = reader ? await reader.read() : { done: true, value: undefined };
       } catch (error) {
+        this.#settleDuringRead = undefined;
         if (this.#isCancelled()) break;
+        const gate = this.#gate;
+        if (gate) {
+          // The connection ended while the download was paused (a stalled server gave up):
+          // it stays paused, as Chromium's does, and the rest is asked for on resume().
+          this.#pausedDuringRead = true;
+          const failure = await settle();
+          if (failure !== undefined) return fileFailure(failure);
+          await this.#closeHandle();
+          await this.#writeSidecar(writer.written).catch(() => {});
+          this.#pauseReached?.resolve();
+          await gate.promise;
+          if (this.#isCancelled()) break;
+        }
         // Chromium's HandleRequestCompletionStatus: a body shorter than its Content-Length with
         // no strong validator completes, since a resume would start again from zero and a
         // wrong Content-Length would then never end. Not when the connection may have died
@@ -758,6 +795,11 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
           return this.#attempt(this.#received);
         }
         return this.#interrupt(interruptReasonForError(error), error);
+      }
+      this.#settleDuringRead = undefined;
+      if (settledEarly && this.#gate) {
+        held = chunk;
+        continue;
       }
       if (chunk.done) break;
       try {

@@ -41,7 +41,10 @@ export function extensionWarnings(extension: Extension): readonly string[] {
   return installWarnings.get(extension) ?? [];
 }
 
-/** The events of `ses.extensions`, with Electron's listener signatures. */
+/**
+ * The events of `ses.extensions`, with Electron's listener signatures. A listener that throws
+ * is reported on `console.error`; the load or removal it was told of stands.
+ */
 export type ExtensionsEvents = {
   /** An extension was added to the enabled set. */
   "extension-loaded": (event: ElectronEvent, extension: Extension) => void;
@@ -139,14 +142,14 @@ export class Extensions extends TypedEmitter<ExtensionsEvents> {
     if (this.#loaded.has(extension.id)) this.removeExtension(extension.id);
     this.#loaded.set(extension.id, { extension, warnings });
     this.#dnr.set(extension.id, path, rules);
-    this.emit("extension-loaded", new ElectronEvent(), this.#copy(extension.id)!);
+    this.#announce("extension-loaded", this.#copy(extension.id)!);
     // Chromium marks the extension ready once the request contexts know it, a task later
     // (ExtensionRegistrar::OnExtensionRegisteredWithRequestContexts), so the promise settles
     // first; an extension unloaded by then is not reported ready.
     const entry = this.#loaded.get(extension.id);
     setTimeout(() => {
       if (this.#loaded.get(extension.id) !== entry) return;
-      this.emit("extension-ready", new ElectronEvent(), this.#copy(extension.id)!);
+      this.#announce("extension-ready", this.#copy(extension.id)!);
     }, 0);
     return this.#copy(extension.id)!;
   }
@@ -165,7 +168,7 @@ export class Extensions extends TypedEmitter<ExtensionsEvents> {
     if (extension === null) return;
     this.#loaded.delete(extensionId);
     this.#dnr.delete(extensionId);
-    this.emit("extension-unloaded", new ElectronEvent(), extension);
+    this.#announce("extension-unloaded", extension);
   }
 
   /**
@@ -190,6 +193,18 @@ export class Extensions extends TypedEmitter<ExtensionsEvents> {
   getAllExtensions(): Extension[] {
     // Chromium's ExtensionSet is a std::map keyed by id: Electron lists in id order.
     return [...this.#loaded.keys()].sort().map((id) => this.#copy(id)!);
+  }
+
+  // Electron emits these from C++ (the extension registry's observers), where a listener's error
+  // cannot undo the load or removal that happened: a throwing listener is the caller's bug, and
+  // is reported, as a throwing session 'login' listener is, rather than rejecting a load that
+  // succeeded, leaving a reload half done, or ending the process from the ready task.
+  #announce(name: keyof ExtensionsEvents, extension: Extension): void {
+    try {
+      this.emit(name, new ElectronEvent(), extension);
+    } catch (error) {
+      console.error(`ses.extensions '${name}' listener failed:`, error);
+    }
   }
 
   // Electron converts the extension to a new JS object on every call and event

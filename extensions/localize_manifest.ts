@@ -9,6 +9,7 @@ import { isDirectory, readInside } from "./_extension_files.ts";
 import type { Manifest } from "./manifest.ts";
 import { join } from "node:path";
 import { parseExtensionJson } from "./_json.ts";
+import { Buffer } from "node:buffer";
 
 // The manifest values Chromium localizes (extension_l10n_util.cc), as key paths.
 const LOCALIZED_PATHS: readonly (readonly string[])[] = [
@@ -29,8 +30,9 @@ const LOCALIZED_PATHS: readonly (readonly string[])[] = [
  * @param manifest The parsed manifest; it is not changed.
  * @returns A localized copy, or `manifest` itself when it uses no locales.
  * @throws {Error} With Chromium's message when `default_locale` and `_locales` disagree, the
- * default messages cannot be loaded, a message is used but not defined, or a message's
- * `placeholders` are malformed or one it names is missing.
+ * default messages cannot be loaded, an entry of them is malformed (a key outside
+ * `[A-Za-z0-9_@]`, no `message` string, a reserved `@@` name), a message is used but not
+ * defined, or a message's `placeholders` are malformed or one it names is missing.
  *
  * @example
  * ```ts ignore
@@ -79,6 +81,10 @@ function substitute(text: string, messages: Map<string, string>): string {
   });
 }
 
+// MessageBundle::Init: every entry is checked, used or not, in the order base::Value::Dict keeps
+// (keys sorted bytewise), so the first error reported is Chromium's; keys are case-insensitive,
+// the last in that order winning. The reserved messages are added after, and a catalog that
+// defines one is refused.
 function parseMessages(text: string | undefined): Map<string, string> | undefined {
   if (text === undefined) return undefined;
   let value: unknown;
@@ -90,12 +96,45 @@ function parseMessages(text: string | undefined): Map<string, string> | undefine
   }
   if (!isRecord(value)) return undefined;
   const messages = new Map<string, string>();
-  for (const [name, entry] of Object.entries(value)) {
-    if (isRecord(entry) && typeof entry.message === "string") {
-      messages.set(name.toLowerCase(), fillPlaceholders(name, entry));
+  for (const name of sortedKeys(value)) {
+    const entry = value[name];
+    if (!isValidName(name)) throw badKey(name.toLowerCase());
+    if (!isRecord(entry)) throw new Error(`Not a valid tree for key ${name}.`);
+    if (typeof entry.message !== "string") {
+      throw new Error(`There is no "message" element for key ${name}.`);
     }
+    messages.set(name.toLowerCase(), fillPlaceholders(name, entry));
+  }
+  const reserved = RESERVED_MESSAGES.find((name) => messages.has(name));
+  if (reserved !== undefined) {
+    throw new Error(`Reserved key ${reserved} found in message catalog.`);
   }
   return messages;
+}
+
+// MessageBundle's reserved names, in the order of its std::map: a catalog may not define them.
+const RESERVED_MESSAGES = [
+  "@@bidi_dir",
+  "@@bidi_end_edge",
+  "@@bidi_reversed_dir",
+  "@@bidi_start_edge",
+  "@@ui_locale",
+];
+
+// MessageBundle::IsValidName: ASCII letters, digits, `_` and `@` (the message says less).
+function isValidName(name: string): boolean {
+  return /^[A-Za-z0-9_@]+$/.test(name);
+}
+
+function badKey(name: string): Error {
+  return new Error(
+    `Name of a key "${name}" is invalid. Only ASCII [a-z], [A-Z], [0-9] and "_" are allowed.`,
+  );
+}
+
+// base::Value::Dict keeps its keys in a flat_map: sorted by their UTF-8 bytes.
+function sortedKeys(record: Record<string, unknown>): string[] {
+  return Object.keys(record).sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
 }
 
 // MessageBundle::GetMessageValue: a message's $name$ placeholders become their `content`
@@ -108,7 +147,9 @@ function fillPlaceholders(key: string, entry: Record<string, unknown>): string {
     throw new Error(`Not a valid "placeholders" element for key ${key}.`);
   }
   const contents = new Map<string, string>();
-  for (const [name, placeholder] of Object.entries(entry.placeholders)) {
+  for (const name of sortedKeys(entry.placeholders)) {
+    const placeholder = entry.placeholders[name];
+    if (!isValidName(name)) throw badKey(name);
     if (!isRecord(placeholder)) throw new Error(`Invalid placeholder ${name} for key ${key}`);
     if (typeof placeholder.content !== "string") {
       throw new Error(`Invalid "content" element for key ${key}.`);

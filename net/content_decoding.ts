@@ -62,6 +62,8 @@ export const MAX_CONTENT_CODINGS = 16;
  * @param options `onFailed`, told the response's URL when its body cannot be decoded (either
  * error above), so that the HTTP cache below drops the bytes it stored: Chromium's cache never
  * completes an entry whose reader stopped at a decoding error, so the next request refetches.
+ * Not for a 206: its bytes are a part (the cache stores none, and one it cut from a whole
+ * stored body fails when the range starts inside the coded stream, the whole being sound).
  * @returns The stage.
  *
  * @example
@@ -83,7 +85,10 @@ export function contentDecoding(options: ContentDecodingOptions = {}): Middlewar
 
 /** Options for {@linkcode contentDecoding}. */
 export interface ContentDecodingOptions {
-  /** Told the URL of a response whose body failed to decode (or whose decoders failed to start). */
+  /**
+   * Told the URL of a response whose body failed to decode (or whose decoders failed to
+   * start); not of a 206, whose bytes are a part.
+   */
   onFailed?: (url: string) => void;
 }
 
@@ -111,9 +116,13 @@ function decodeResponse(
     if (decoder === undefined) return response;
     decoders.push(decoder);
   }
+  // A part's failure says nothing of the whole body a cache below may hold (see above).
+  const failed = onFailed !== undefined && response.status !== 206
+    ? () => onFailed(response.url)
+    : undefined;
   if (decoders.length > MAX_CONTENT_CODINGS) {
     response.body.cancel().catch(() => {});
-    onFailed?.(response.url);
+    failed?.();
     throw new SessionError("ERR_CONTENT_DECODING_INIT_FAILED", { url: request.url });
   }
   // Chromium compares the decoded length with Content-Length after all its filters; with one
@@ -123,7 +132,6 @@ function decodeResponse(
     : undefined;
   let body: ReadableStream<Uint8Array> = response.body;
   if (context.netLog?.sink.capturing) body = loggedFilters(context.netLog, decoders, body);
-  const failed = onFailed && (() => onFailed(response.url));
   for (const decoder of decoders) body = decode(body, decoder, declared, failed);
   return responseWithBody(response, body);
 }

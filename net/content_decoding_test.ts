@@ -121,9 +121,9 @@ describe("contentDecoding", () => {
 
   it("tells onFailed the response's URL when its body cannot be decoded, and only then", async () => {
     const failed: string[] = [];
-    const run = (body: BodyInit, encoding: string) =>
+    const run = (body: BodyInit, encoding: string, status = 200) =>
       compose([contentDecoding({ onFailed: (url) => failed.push(url) })], () => {
-        const response = new Response(body, { headers: { "content-encoding": encoding } });
+        const response = new Response(body, { status, headers: { "content-encoding": encoding } });
         setResponseUrl(response, "http://a.test/final", true);
         return Promise.resolve(response);
       })(new Request("http://a.test/"), context);
@@ -138,6 +138,14 @@ describe("contentDecoding", () => {
       code: "ERR_CONTENT_DECODING_INIT_FAILED",
     });
     assert.deepEqual(failed, ["http://a.test/final", "http://a.test/final"]);
+    // A 206 is a part: its failure says nothing of a whole body the cache below holds.
+    await assert.rejects((await run("not gzip", "gzip", 206)).text(), {
+      code: "ERR_CONTENT_DECODING_FAILED",
+    });
+    await assert.rejects(run("x", Array(MAX_CONTENT_CODINGS + 1).fill("br").join(), 206), {
+      code: "ERR_CONTENT_DECODING_INIT_FAILED",
+    });
+    assert.equal(failed.length, 2);
   });
 
   it("handles empty bodies and HEAD", async () => {

@@ -135,6 +135,8 @@ export function createFetchEntry(pipeline: FetchLike, options: FetchEntryOptions
       // Read from init first: Deno's Request drops `cache` and Bun's has no `credentials`.
       cache: init?.cache ?? from?.cache ?? "default",
       credentials: init?.credentials ?? from?.credentials ?? "same-origin",
+      // Only a caller's headers can hold an Origin: a request without any is not asked.
+      initiator: init?.headers !== undefined || from !== undefined ? initiatorOf(head) : undefined,
       bypassCustomProtocolHandlers: bypassOf(init),
       priority: init?.priority ?? "auto",
       signal: abortSignalOf(head),
@@ -338,4 +340,16 @@ async function readWholeBody(
 /** Electron's `net.fetch` extension of `RequestInit`, read strictly as its boolean. */
 function bypassOf(init: SessionFetchInit | undefined): boolean {
   return init?.bypassCustomProtocolHandlers === true;
+}
+
+// Electron's net.fetch passes the caller's Origin header as the request's initiator
+// (url::Origin::Create: a value that is no URL is an opaque origin); an empty one is none.
+function initiatorOf(head: Request): string | undefined {
+  const origin = head.headers.get("origin");
+  if (origin === null || origin === "") return undefined;
+  try {
+    return new URL(origin).origin;
+  } catch {
+    return "null";
+  }
 }

@@ -25,6 +25,7 @@ import { type HostCachePolicy, HostResolver, type ResolvedAddress } from "./host
 import { createHttpTransport, type HttpTransportOptions } from "./http_transport.ts";
 import { NetworkEmulation } from "./network_emulation.ts";
 import { originConnector, type OriginConnectorDeps, type TlsPolicy } from "./origin_connector.ts";
+import { isPortAllowed } from "./port_allowed.ts";
 import { policyKey, resolveSSLConfig } from "./ssl_config.ts";
 
 /** Options for {@linkcode NetService}. */
@@ -152,11 +153,15 @@ export class NetService {
    *
    * @param options `{url, numSockets}`; numSockets 1 to 6, default 1 (also for a value that is
    * not an integer, as Electron reads it).
-   * @returns Resolves with how many sockets were opened; failures are not errors, as in
-   * Chromium, since nothing waits on a preconnect.
+   * @returns Resolves with how many sockets were opened (none to a restricted port, such as
+   * 25 or 6000, which a request may not use); failures are not errors, as in Chromium, since
+   * nothing waits on a preconnect.
    */
   preconnect(options: PreconnectOptions): Promise<number> {
     const { url, numSockets } = validatePreconnect(options);
+    // Chromium's stream job refuses a restricted port before it resolves a proxy or connects
+    // (HttpStreamFactory::Job::DoStart), so a preconnect opens nothing a request could not use.
+    if (url.port !== "" && !isPortAllowed(Number(url.port))) return Promise.resolve(0);
     return this.#preconnectAlongRoute(url, numSockets);
   }
 

@@ -238,4 +238,40 @@ describe("NetService proxy resolution seam", () => {
     assert.equal(await net.preconnect({ url: "http://example.test/" }), 0);
     assert.equal(connects, 0);
   });
+
+  it("preconnects nothing to a restricted port, as Chromium's stream job refuses it", async () => {
+    // HttpStreamFactory::Job::DoStart: "Don't connect to restricted ports." A preconnect (from
+    // ses.preconnect or a response's Link hint) must not reach a port a request may not use.
+    let connections = 0;
+    const server = createServer((socket) => {
+      connections++;
+      socket.destroy();
+    });
+    // Restricted ports a test machine is unlikely to be using (X11, SANE, IRC, Amanda).
+    let port: number | undefined;
+    for (const candidate of [6000, 6566, 6665, 6667, 10080]) {
+      const bound = await new Promise<boolean>((resolve) => {
+        server.once("error", () => resolve(false));
+        server.listen(candidate, "127.0.0.1", () => resolve(true));
+      });
+      if (bound) {
+        port = candidate;
+        break;
+      }
+    }
+    assert.ok(port !== undefined, "no restricted port could be bound");
+    const net = new NetService();
+    try {
+      for (const scheme of ["http", "https"]) {
+        assert.equal(
+          await net.preconnect({ url: `${scheme}://127.0.0.1:${port}/`, numSockets: 2 }),
+          0,
+        );
+      }
+      assert.equal(connections, 0);
+    } finally {
+      await net.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
 });

@@ -9,7 +9,10 @@ import type { Middleware } from "../core/middleware.ts";
 
 /** One preconnect hint. */
 export interface PreconnectHint {
-  /** The origin-bearing URL to connect to. */
+  /**
+   * The origin to connect to, as `scheme://host[:port]/`: Chromium's `url::SchemeHostPort`, all
+   * a preconnect hint carries (a Link URL's credentials, path, query and fragment are dropped).
+   */
   url: string;
   /** False when the hint says `crossorigin` (anonymous); true otherwise. */
   allowCredentials: boolean;
@@ -20,7 +23,8 @@ export interface PreconnectHint {
  *
  * @param value The header value; several links are comma-separated.
  * @param base The response URL, for relative references.
- * @returns The hints for http(s) URLs, in header order; malformed links are skipped.
+ * @returns The hints for http(s) URLs, in header order, each as its origin's URL; malformed
+ * links are skipped.
  *
  * @example
  * ```ts
@@ -50,7 +54,8 @@ export function parsePreconnectLinks(value: string, base: string): PreconnectHin
     if (url.protocol !== "http:" && url.protocol !== "https:") continue;
     const crossorigin = params.get("crossorigin");
     hints.push({
-      url: url.href,
+      // Blink hands the browser a SchemeHostPort, so Electron's 'preconnect' gets its GetURL().
+      url: `${url.protocol}//${url.host}/`,
       allowCredentials: crossorigin === undefined ||
         crossorigin.toLowerCase() === "use-credentials",
     });
@@ -124,7 +129,9 @@ export function preconnectHints(onHint: (hint: PreconnectHint) => void): Middlew
     next(request, context).then((response) => {
       const link = response.headers.get("link");
       if (link !== null) {
-        for (const hint of parsePreconnectLinks(link, request.url)) onHint(hint);
+        // Relative references resolve against the URL that answered (after redirects).
+        const base = response.url === "" ? request.url : response.url;
+        for (const hint of parsePreconnectLinks(link, base)) onHint(hint);
       }
       return response;
     });

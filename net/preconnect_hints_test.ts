@@ -17,7 +17,7 @@ describe("parsePreconnectLinks", () => {
       [
         { url: "https://cdn.test/", allowCredentials: true },
         { url: "https://fonts.test/", allowCredentials: false },
-        { url: "https://a.test/api", allowCredentials: true },
+        { url: "https://a.test/", allowCredentials: true },
       ],
     );
   });
@@ -41,10 +41,26 @@ describe("parsePreconnectLinks", () => {
     );
   });
 
-  it("never throws and only returns http(s) URLs", () => {
+  it("gives each hint as its origin's URL, as Chromium's url::SchemeHostPort", () => {
+    assert.deepEqual(
+      parsePreconnectLinks(
+        "<https://user:secret@cdn.test:443/fonts/a.woff2?v=1#x>; rel=preconnect, " +
+          "<http://[::1]:8080/p>; rel=preconnect",
+        base,
+      ),
+      [
+        { url: "https://cdn.test/", allowCredentials: true },
+        { url: "http://[::1]:8080/", allowCredentials: true },
+      ],
+    );
+  });
+
+  it("never throws and only returns http(s) origins", () => {
     fc.assert(fc.property(fc.string(), (value) => {
       for (const hint of parsePreconnectLinks(value, base)) {
-        assert.match(hint.url, /^https?:/);
+        const url = new URL(hint.url);
+        assert.match(url.protocol, /^https?:$/);
+        assert.equal(hint.url, `${url.protocol}//${url.host}/`);
       }
     }));
   });
@@ -78,6 +94,6 @@ describe("preconnectHints", () => {
     );
     const context = requestContext();
     await run(new Request("http://a.test/"), context);
-    assert.deepEqual(hints, [{ url: "http://a.test/x", allowCredentials: true }]);
+    assert.deepEqual(hints, [{ url: "http://a.test/", allowCredentials: true }]);
   });
 });

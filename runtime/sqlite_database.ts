@@ -4,6 +4,7 @@
  * @module
  */
 
+import { closeSync, openSync } from "node:fs";
 import { DatabaseSync } from "node:sqlite";
 import type { OpenDatabaseOptions, SqlDatabase, SqlStatement } from "../core/runtime.ts";
 
@@ -48,7 +49,8 @@ class SqliteDatabase implements SqlDatabase {
 
 /**
  * Opens (creating) a SQLite database file in WAL mode with a busy timeout, so several
- * connections and processes can share it. The parent directory must already exist.
+ * connections and processes can share it. The parent directory must already exist. A file it
+ * creates is readable and writable by its owner alone (mode 0600), as its -wal and -shm files.
  *
  * @param path The database file, or `:memory:` for a private in-memory database (no WAL).
  * @param options The busy timeout.
@@ -73,6 +75,7 @@ export function openSqliteDatabase(path: string, options: OpenDatabaseOptions = 
     const reason = `busyTimeoutMs must be a non-negative integer, got ${busyTimeoutMs}`;
     throw new RangeError(`Cannot open database "${path}": ${reason}`);
   }
+  if (path !== ":memory:") createPrivately(path);
   const db = new DatabaseSync(path);
   try {
     // The timeout goes first so that switching to WAL already waits for other connections.
@@ -83,6 +86,21 @@ export function openSqliteDatabase(path: string, options: OpenDatabaseOptions = 
     throw error;
   }
   return new SqliteDatabase(path, db);
+}
+
+/**
+ * Creates a missing database file empty, readable and writable by its owner alone: SQLite
+ * would make it with 0644 (less the umask), and its -wal and -shm files take the database
+ * file's mode. Chromium builds SQLite with SQLITE_DEFAULT_FILE_PERMISSIONS=0600, so a profile's
+ * Cookies file (values in the clear here) is no other user's to read.
+ */
+function createPrivately(path: string): void {
+  try {
+    closeSync(openSync(path, "wx", 0o600));
+  } catch {
+    // An existing file keeps its mode; any other failure (no such directory, no permission)
+    // is SQLite's to report as it opens the file.
+  }
 }
 
 /**

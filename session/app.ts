@@ -12,7 +12,11 @@ import type { Session } from "./session.ts";
 
 /** The events `app` emits. */
 export type AppEvents = {
-  /** A new `Session` was created. Electron passes the session alone, with no event object. */
+  /**
+   * A new `Session` was created. Electron passes the session alone, with no event object. The
+   * session is already registered (`fromPartition`/`fromPath` of it inside the listener give
+   * it back), and a listener that throws is reported on `console.error`.
+   */
   "session-created": (session: Session) => void;
   /**
    * The app finished initialising: once, on the event loop's first turn after the app was made

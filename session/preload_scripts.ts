@@ -50,8 +50,11 @@ export class PreloadScripts {
    * @param script `{type, filePath, id?}`.
    * @returns Its id.
    * @throws {TypeError} `Insufficient number of arguments.` without an argument;
-   * `Error processing argument at index 0, conversion failure from <value>` for a bad shape
-   * (Chromium gin's words: `undefined`, `null`, a string's own text, nothing for an object).
+   * `Error processing argument at index 0, conversion failure from <value>` for a bad shape: no
+   * object, a `type` other than `frame` or `service-worker`, a `filePath` neither a string nor
+   * `null` (Chromium gin's words: `undefined`, `null`, a string's own text, nothing for an
+   * object). An `id` that is not a string is replaced by a UUID, and a `null` `filePath` is the
+   * empty path, as Electron's converter reads them.
    * @throws {Error} `Cannot register preload script with existing ID '<id>'`;
    * `Preload script must have absolute path: <filePath>`.
    */
@@ -136,12 +139,15 @@ export class PreloadScripts {
   }
 }
 
+// Electron's Converter<PreloadScript> (shell/browser/preload_script.h): `type` and `filePath`
+// must convert or the argument fails; gin's FilePath converter takes `null` as the empty path
+// (refused later as not absolute); an `id` whose Get fails (no string) gets a UUID instead.
 function toRegistration(value: unknown, count: number): PreloadScriptRegistration {
   const fail = () => methodArgumentError(0, value, count);
   if (value === null || typeof value !== "object") throw fail();
   const { type, filePath, id } = value as Record<string, unknown>;
   if (type !== "frame" && type !== "service-worker") throw fail();
-  if (typeof filePath !== "string") throw fail();
-  if (id !== undefined && typeof id !== "string") throw fail();
-  return id === undefined ? { type, filePath } : { type, filePath, id };
+  if (filePath !== null && typeof filePath !== "string") throw fail();
+  const path = filePath ?? "";
+  return typeof id === "string" ? { type, filePath: path, id } : { type, filePath: path };
 }

@@ -128,7 +128,12 @@ import { createLibcSerialIo, openHidapiBackend } from "../runtime/mod.ts";
  * documentation lists them).
  */
 export type SessionEvents = HidSessionEvents & SerialEvents & ExtensionsEvents & {
-  /** A response asked for a preconnect (`Link: <url>; rel=preconnect`). */
+  /**
+   * A response asked for a preconnect (`Link: <url>; rel=preconnect`). `preconnectUrl` is the
+   * hint's origin as `scheme://host[:port]/`, as Electron gives it (no credentials or path);
+   * `allowCredentials` is false for a `crossorigin` (anonymous) hint. A listener that throws is
+   * reported on `console.error`.
+   */
   preconnect: (event: ElectronEvent, preconnectUrl: string, allowCredentials: boolean) => void;
   /** A download is about to start; `event.preventDefault()` cancels it. No web contents: `null`. */
   "will-download": (event: ElectronEvent, item: DownloadItem, webContents: null) => void;
@@ -236,7 +241,6 @@ export class Session extends TypedEmitter<SessionEvents> {
   #proxy: ProxyResolver;
   #pacNet: NetService | undefined;
   #pacFetch: SessionFetch | undefined;
-  #transportSecurity: TransportSecurityState;
   // What the PAC fetcher's service must verify certificates with, as the session's own requests:
   // Chromium fetches PAC scripts in the same network context.
   #sslConfig: SSLConfig | undefined;
@@ -257,6 +261,7 @@ export class Session extends TypedEmitter<SessionEvents> {
   #hid?: Hid;
   #spellcheck: SessionSpellcheck;
   #serial?: Serial;
+  #transportSecurity: TransportSecurityState;
 
   /**
    * Not for callers: sessions come from the `session` module.
@@ -370,7 +375,13 @@ export class Session extends TypedEmitter<SessionEvents> {
         proxyCredentials: () => this.#proxy.hasProxyCredentials,
       },
       onPreconnectHint: ({ url, allowCredentials }) => {
-        this.dispatch("preconnect", url, allowCredentials);
+        try {
+          this.dispatch("preconnect", url, allowCredentials);
+        } catch (error) {
+          // A listener that throws is the caller's bug: it is reported, as a throwing 'login'
+          // listener is, and neither fails the response that carried the hint nor its preconnect.
+          console.error("Session 'preconnect' listener failed:", error);
+        }
         this.preconnect({ url, numSockets: 1 });
       },
       httpCache: this.#httpCache.middleware,
@@ -729,7 +740,9 @@ export class Session extends TypedEmitter<SessionEvents> {
    * protocol handlers, connections, TLS policy, certificate hook and network emulation. The
    * signature and `Response` are WHATWG `fetch`'s; network failures reject with a
    * `SessionError` such as `net::ERR_CONNECTION_REFUSED`. `file:` URLs and schemes with a
-   * handler are answered without the network.
+   * handler are answered without the network. `data:`, `blob:` and `about:` URLs, and any
+   * other scheme without a handler, reject with `net::ERR_UNKNOWN_URL_SCHEME`, as Electron's
+   * `net.fetch` (which documents that it does not support `data:` or `blob:`).
    *
    * @param input The URL or `Request`.
    * @param init Method, headers, body, `signal`, `redirect`, and Electron's
@@ -741,7 +754,9 @@ export class Session extends TypedEmitter<SessionEvents> {
   }
 
   /**
-   * Opens idle connections to an origin so the next requests skip the handshakes.
+   * Opens idle connections to an origin so the next requests skip the handshakes; an `http:`
+   * URL of an HSTS host opens `https:` ones, as its requests are upgraded (Chromium's
+   * `PreconnectSockets` starts from `GetHSTSRedirect`).
    *
    * @param options `{url, numSockets}` with numSockets from 1 to 6 (default 1; a value that is
    * not an integer counts as absent, as Electron's int conversion reads it).
@@ -753,7 +768,23 @@ export class Session extends TypedEmitter<SessionEvents> {
   preconnect(options: PreconnectOptions): void {
     requireDictionary(options, arguments.length);
     // Nothing waits on a preconnect, so its failures are dropped, as in Chromium.
-    this.#net.preconnect(options).catch(() => {});
+    this.#net.preconnect(this.#hstsPreconnect(options)).catch(() => {});
+  }
+
+  // Chromium's PreconnectSockets starts from GetHSTSRedirect(url): an http: URL of an HSTS host
+  // is preconnected as the https: one its requests are upgraded to. Anything else, a URL that
+  // does not parse included (the net service names that mistake), goes as given.
+  #hstsPreconnect(options: PreconnectOptions): PreconnectOptions {
+    const { url } = options;
+    if (this.#transportSecurity.empty || typeof url !== "string" || !url.startsWith("http:")) {
+      return options;
+    }
+    const target = URL.canParse(url) ? new URL(url) : undefined;
+    if (target === undefined || !this.#transportSecurity.shouldUpgradeToSsl(target.hostname)) {
+      return options;
+    }
+    target.protocol = "https:";
+    return { ...options, url: target.href };
   }
 
   /**
@@ -1147,7 +1178,7 @@ export class Session extends TypedEmitter<SessionEvents> {
    * Registers a preload script; stored only, since no renderer runs headlessly.
    *
    * @param script `{type: 'frame' | 'service-worker', filePath, id?}`.
-   * @returns Its id (a UUID v4 when not given).
+   * @returns Its id (a UUID v4 when not given, or not given as a string, as Electron reads it).
    * @throws {Error} Electron's errors (see `PreloadScripts.register`).
    */
   registerPreloadScript(...script: [PreloadScriptRegistration]): string {

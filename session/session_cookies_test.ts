@@ -1,6 +1,6 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Buffer } from "node:buffer";
@@ -10,6 +10,7 @@ import { currentRuntime } from "../runtime/mod.ts";
 import { App } from "./app.ts";
 import { createSessionModule } from "./session_module.ts";
 import type { Session } from "./session.ts";
+import type { DownloadItem } from "../downloads/mod.ts";
 
 let counter = 0;
 function newSession(): Session {
@@ -24,6 +25,11 @@ function cookieApp(): Hono {
     return c.text("set");
   });
   app.all("/cookie", (c) => c.text(c.req.header("cookie") ?? "(none)"));
+  // A redirect to ?url=, setting the ?c= lines on its way.
+  app.all("/to", (c) => {
+    for (const line of c.req.queries("c") ?? []) c.header("set-cookie", line, { append: true });
+    return c.redirect(c.req.query("url") ?? "/", 302);
+  });
   // A chain where each hop needs the cookie set by the hop before and sets its own.
   app.get("/chain/1", (c) => {
     c.header("set-cookie", "one=1; Path=/chain");
@@ -173,7 +179,12 @@ describe("cookies through ses.fetch", () => {
 
     it("holds back Strict on a cross-site GET", async () => {
       const expected = "lax=1; unspecified=1; none=1";
-      assert.equal(await sent(ses, { headers: { origin: "http://other.example" } }), expected);
+      // An Origin of another origin needs credentials: "include" for any cookie to go (the
+      // default, same-origin, sends none to it).
+      assert.equal(
+        await sent(ses, { headers: { origin: "http://other.example" }, credentials: "include" }),
+        expected,
+      );
       assert.equal(
         await sent(ses, { headers: { referer: "https://other.example/page" } }),
         expected,
@@ -182,15 +193,140 @@ describe("cookies through ses.fetch", () => {
 
     it("sends only None, and young unspecified ones, with a cross-site POST", async () => {
       assert.equal(
-        await sent(ses, { method: "POST", body: "x", headers: { origin: "http://other.example" } }),
+        await sent(ses, {
+          method: "POST",
+          body: "x",
+          headers: { origin: "http://other.example" },
+          credentials: "include",
+        }),
         "unspecified=1; none=1",
       );
     });
 
     it("counts another scheme as another site", async () => {
       assert.equal(
-        await sent(ses, { method: "POST", body: "x", headers: { origin: `https://127.0.0.1` } }),
+        await sent(ses, {
+          method: "POST",
+          body: "x",
+          headers: { origin: `https://127.0.0.1` },
+          credentials: "include",
+        }),
         "unspecified=1; none=1",
+      );
+    });
+  });
+
+  describe("SameSite on a redirect to another site", () => {
+    // localhost and 127.0.0.1 are two sites (both loopback, so Secure cookies may be set over
+    // http); Chromium keeps a request's site for cookies, its first URL's, across redirects.
+    let other: string;
+    const via = (first: string, to: string, ...lines: string[]) =>
+      `${first}/to?url=${encodeURIComponent(to)}${
+        lines.map((l) => `&c=${encodeURIComponent(l)}`).join("")
+      }`;
+    before(() => {
+      other = `http://localhost:${origin.url.port}`;
+    });
+    const all = ["strict=1; SameSite=Strict", "lax=1; SameSite=Lax", "unspecified=1"];
+    const none = "none=1; SameSite=None; Secure";
+
+    it("sends only SameSite=None cookies to a hop of another site than the first URL", async () => {
+      const ses = newSession();
+      await (await ses.fetch(
+        `${other}/set?${[...all, none].map((l) => `c=${encodeURIComponent(l)}`).join("&")}`,
+      )).text();
+      assert.equal(
+        await (await ses.fetch(`${other}/cookie`)).text(),
+        "strict=1; lax=1; unspecified=1; none=1",
+      );
+      assert.equal(await (await ses.fetch(via(base, `${other}/cookie`))).text(), "none=1");
+      // Back on the first URL's site, the hop is same-site again.
+      const home = via(other, via(base, `${other}/cookie`));
+      assert.equal(await (await ses.fetch(home)).text(), "strict=1; lax=1; unspecified=1; none=1");
+    });
+
+    it("sends every cookie to a download's hop of another site, as Chromium's site for cookies follows a download's redirects", async () => {
+      const ses = newSession();
+      const dir = mkdtempSync(join(tmpdir(), "ses-cookie-dl-"));
+      try {
+        ses.setDownloadPath(dir);
+        await (await ses.fetch(
+          `${other}/set?${[...all, none].map((l) => `c=${encodeURIComponent(l)}`).join("&")}`,
+        )).text();
+        const item = new Promise<DownloadItem>((resolve) =>
+          ses.once("will-download", (_event, item) => resolve(item))
+        );
+        ses.downloadURL(via(base, `${other}/cookie`));
+        const downloaded = await item;
+        const state = await new Promise((resolve) =>
+          downloaded.once("done", (_event, state) => resolve(state))
+        );
+        assert.equal(state, "completed");
+        assert.equal(
+          readFileSync(downloaded.getSavePath(), "utf8"),
+          "strict=1; lax=1; unspecified=1; none=1",
+        );
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    it("sends a download's cookies whatever Origin header it is given (its credentials are include)", async () => {
+      const ses = newSession();
+      const dir = mkdtempSync(join(tmpdir(), "ses-cookie-dl-"));
+      try {
+        ses.setDownloadPath(dir);
+        await (await ses.fetch(`${other}/set?c=${encodeURIComponent(none)}`)).text();
+        const item = new Promise<DownloadItem>((resolve) =>
+          ses.once("will-download", (_event, item) => resolve(item))
+        );
+        ses.downloadURL(`${other}/cookie`, { headers: { origin: "http://x.example" } });
+        const downloaded = await item;
+        await new Promise((resolve) => downloaded.once("done", resolve));
+        assert.equal(readFileSync(downloaded.getSavePath(), "utf8"), "none=1");
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    it("judges every hop by the caller's Origin, though a cross-origin hop's Origin header is null", async () => {
+      // Two origins of one site (localhost, two ports): the redirect between them makes the
+      // hop's Origin header null, but Chromium's initiator stays the caller's Origin.
+      const second = await startOrigin(cookieApp());
+      try {
+        const ses = newSession();
+        await (await ses.fetch(
+          `${other}/set?${[...all, none].map((l) => `c=${encodeURIComponent(l)}`).join("&")}`,
+        )).text();
+        const target = `http://localhost:${second.url.port}/cookie`;
+        const response = await ses.fetch(via(other, target), {
+          headers: { origin: other },
+          credentials: "include",
+        });
+        assert.equal(await response.text(), "strict=1; lax=1; unspecified=1; none=1");
+        // An initiator of another site stays cross-site on every hop: Strict stays home.
+        const crossed = await ses.fetch(via(other, target), {
+          headers: { origin: "http://other.example" },
+          credentials: "include",
+        });
+        assert.equal(await crossed.text(), "lax=1; unspecified=1; none=1");
+      } finally {
+        await second.close();
+      }
+    });
+
+    it("stores only SameSite=None cookies from a hop of another site", async () => {
+      const ses = newSession();
+      const setThere = `${other}/set?${
+        [...all, none].map((l) => `c=${encodeURIComponent(l)}`).join("&")
+      }`;
+      await (await ses.fetch(via(base, setThere))).text();
+      assert.deepEqual((await ses.cookies.get({})).map((c) => c.name), ["none"]);
+      // The redirect's own Set-Cookie is of the first site: stored whatever its SameSite.
+      await (await ses.fetch(via(base, `${base}/cookie`, ...all))).text();
+      assert.deepEqual(
+        (await ses.cookies.get({ url: base })).map((c) => c.name).sort(),
+        ["lax", "strict", "unspecified"],
       );
     });
   });
@@ -201,6 +337,28 @@ describe("cookies through ses.fetch", () => {
     assert.equal(await sent(ses, { credentials: "omit" }), "(none)");
     await ses.fetch(`${base}/set?c=dropped%3D1`, { credentials: "omit" }).then((r) => r.text());
     assert.deepEqual((await ses.cookies.get({})).map((c) => c.name), ["kept"]);
+  });
+
+  it("sends and stores cookies with credentials: same-origin only while the request stays at its Origin's origin", async () => {
+    // Electron's net.fetch makes the caller's Origin the initiator, and Chromium's CORS layer
+    // turns same-origin into omit once a URL (or a redirect through one) is of another origin.
+    const ses = newSession();
+    await set(ses, "kept=1");
+    const other = `http://localhost:${origin.url.port}`;
+    assert.equal(await sent(ses, { headers: { origin: other } }), "(none)");
+    assert.equal(await sent(ses, { headers: { origin: `${base}/any/path` } }), "kept=1");
+    assert.equal(await sent(ses, { headers: { origin: "not a url" } }), "(none)");
+    // include, and same-origin without an Origin (Electron's net.fetch makes it include), send.
+    assert.equal(await sent(ses, { headers: { origin: other }, credentials: "include" }), "kept=1");
+    assert.equal(await sent(ses, { credentials: "same-origin" }), "kept=1");
+    await ses.fetch(`${base}/set?c=dropped%3D1`, { headers: { origin: other } }).then((r) =>
+      r.text()
+    );
+    assert.deepEqual((await ses.cookies.get({})).map((c) => c.name), ["kept"]);
+    // Through another origin and back: tainted for the rest of the request.
+    const bounced = `${base}/to?url=${encodeURIComponent(`${other}/to?url=${base}/cookie`)}`;
+    assert.equal(await (await ses.fetch(bounced, { headers: { origin: base } })).text(), "(none)");
+    assert.equal(await (await ses.fetch(bounced)).text(), "kept=1");
   });
 
   it("lets a caller's own Cookie header win", async () => {

@@ -445,6 +445,54 @@ describe("ses.extensions.loadExtension", () => {
     }
   });
 
+  it("refuses a messages.json that Chromium's MessageBundle refuses, its first key in byte order first", async () => {
+    // extensions/common/message_bundle.cc Init: every entry of the catalog is checked, in the
+    // order of base::Value::Dict (sorted keys), whether or not the manifest uses it; the
+    // reserved @@ messages are added after, and a catalog defining one is refused.
+    const ses = persistentSession();
+    const manifest = { ...MANIFEST, name: "__MSG_appName__", default_locale: "en" };
+    const appName = { message: "Demo" };
+    const failures: [Record<string, unknown>, string][] = [
+      [
+        { appName, "my-name": { message: "x" } },
+        'Name of a key "my-name" is invalid. Only ASCII [a-z], [A-Z], [0-9] and "_" are allowed.',
+      ],
+      [
+        { appName, "Bad Key": { message: "x" } },
+        'Name of a key "bad key" is invalid. Only ASCII [a-z], [A-Z], [0-9] and "_" are allowed.',
+      ],
+      [{ appName, unused: "text" }, "Not a valid tree for key unused."],
+      [{ appName, Unused: { text: "x" } }, 'There is no "message" element for key Unused.'],
+      [{ appName, unused: { message: 5 } }, 'There is no "message" element for key unused.'],
+      [
+        { appName: { message: "$a-b$", placeholders: { "a-b": { content: "x" } } } },
+        'Name of a key "a-b" is invalid. Only ASCII [a-z], [A-Z], [0-9] and "_" are allowed.',
+      ],
+      [
+        { appName, "@@UI_Locale": { message: "x" } },
+        "Reserved key @@ui_locale found in message catalog.",
+      ],
+      // "a" sorts before "appName" and "b": its error is the one reported.
+      [
+        { b: 5, appName, a: { message: 1 } },
+        'There is no "message" element for key a.',
+      ],
+    ];
+    for (const [messages, reason] of failures) {
+      const bad = extensionDir({
+        "manifest.json": manifest,
+        "_locales/en/messages.json": messages,
+      });
+      await loadFails(ses, bad, reason);
+    }
+    // Keys differing in case are one message: the last in byte order wins ("APPNAME" < "appName").
+    const twice = extensionDir({
+      "manifest.json": manifest,
+      "_locales/en/messages.json": { appName: { message: "lower" }, APPNAME: { message: "upper" } },
+    });
+    assert.equal((await ses.loadExtension(twice)).name, "lower");
+  });
+
   it("refuses inconsistent locales with Chromium's messages", async () => {
     const ses = persistentSession();
     await loadFails(
@@ -504,6 +552,45 @@ describe("ses.extensions.loadExtension", () => {
     await ses.loadExtension(dir);
     assert.deepEqual(events, ["loaded", "unloaded", "loaded"]);
     assert.equal(ses.getAllExtensions().length, 1);
+  });
+
+  it("reports throwing extension listeners on console.error; loads and removals still happen", async () => {
+    // Electron emits these events from C++ (ElectronExtensionSystem's registry observers): a
+    // listener's error cannot undo a load or a removal, nor turn loadExtension into a rejection.
+    const ses = persistentSession();
+    const dir = extensionDir({ "manifest.json": MANIFEST });
+    const bug = (name: string) => () => {
+      throw new Error(`${name} bug`);
+    };
+    ses.on("extension-loaded", bug("loaded"));
+    ses.extensions.on("extension-unloaded", bug("unloaded"));
+    ses.extensions.on("extension-ready", bug("ready"));
+    const reported: unknown[][] = [];
+    const original = console.error;
+    console.error = (...args: unknown[]) => reported.push(args);
+    try {
+      // Each ready task is queued as its load finishes: a timer queued then runs after it.
+      const readyRan = () => new Promise((resolve) => setTimeout(resolve, 0));
+      const first = await ses.extensions.loadExtension(dir);
+      await readyRan();
+      // Loading it again unloads the first copy (its listener throws) and loads the new one.
+      const again = await ses.extensions.loadExtension(dir);
+      await readyRan();
+      assert.equal(again.id, first.id);
+      assert.deepEqual(ses.extensions.getAllExtensions().map((ext) => ext.id), [first.id]);
+      ses.extensions.removeExtension(first.id);
+      assert.deepEqual(ses.extensions.getAllExtensions(), []);
+    } finally {
+      console.error = original;
+    }
+    assert.deepEqual(reported.map(([label, error]) => `${label} ${(error as Error).message}`), [
+      "ses.extensions 'extension-loaded' listener failed: loaded bug",
+      "ses.extensions 'extension-ready' listener failed: ready bug",
+      "ses.extensions 'extension-unloaded' listener failed: unloaded bug",
+      "ses.extensions 'extension-loaded' listener failed: loaded bug",
+      "ses.extensions 'extension-ready' listener failed: ready bug",
+      "ses.extensions 'extension-unloaded' listener failed: unloaded bug",
+    ]);
   });
 
   it("never reads a ruleset outside the extension directory", async () => {

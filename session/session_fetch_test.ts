@@ -91,6 +91,17 @@ describe("ses.fetch over HTTP", () => {
       c.header("link", `<${new URL("/", c.req.url).href}>; rel=preconnect; crossorigin`);
       return c.text("hinted");
     });
+    app.get("/link-redirect", (c) => {
+      c.header("link", "<http://redirect-hint.test/>; rel=preconnect");
+      return c.redirect("/link", 302);
+    });
+    app.get("/link-with-credentials", (c) => {
+      const target = new URL("/fonts/a.woff2?v=1#f", c.req.url);
+      target.username = "user";
+      target.password = "secret";
+      c.header("link", `<${target.href}>; rel=preconnect`);
+      return c.text("hinted");
+    });
     origin = await startOrigin(app);
   });
   after(() => origin.close());
@@ -310,6 +321,53 @@ describe("ses.fetch over HTTP", () => {
     assert.deepEqual(await seen, [origin.url.href, false]);
     await ses.closeAllConnections();
   });
+
+  it("takes the hints of the response a fetch resolves with, not of the redirects before it", async () => {
+    // Chromium processes a Link header when the response is the one that commits (Blink's
+    // PreloadHelper on the document's response); a 3xx that is followed never is.
+    const ses = newSession();
+    const hinted: string[] = [];
+    ses.on("preconnect", (_event, url) => hinted.push(url));
+    assert.equal(await (await ses.fetch(new URL("/link-redirect", origin.url))).text(), "hinted");
+    // A manual redirect is the response itself: its hint counts.
+    const manual = await ses.fetch(new URL("/link-redirect", origin.url), { redirect: "manual" });
+    await manual.body?.cancel();
+    assert.deepEqual(hinted, [origin.url.href, "http://redirect-hint.test/"]);
+    await ses.closeAllConnections();
+  });
+
+  it("gives 'preconnect' the hint's origin alone: no credentials, path or query", async () => {
+    // Chromium's NetworkHintsHandler receives a url::SchemeHostPort, and Electron emits its
+    // GetURL(): a Link URL's userinfo must not reach the listener.
+    const ses = newSession();
+    const seen = new Promise<string>((resolve) =>
+      ses.once("preconnect", (_event, url) => resolve(url))
+    );
+    await (await ses.fetch(new URL("/link-with-credentials", origin.url))).text();
+    assert.equal(await seen, `http://${origin.url.host}/`);
+    await ses.closeAllConnections();
+  });
+
+  it("reports a throwing 'preconnect' listener on console.error; the request goes on", async () => {
+    // A listener's bug is the program's: reported as a throwing 'login' or webRequest listener
+    // is, and neither the response nor the preconnect is lost to it.
+    const ses = newSession();
+    ses.on("preconnect", () => {
+      throw new Error("listener bug");
+    });
+    const reported: unknown[][] = [];
+    const original = console.error;
+    console.error = (...args: unknown[]) => reported.push(args);
+    try {
+      assert.equal(await (await ses.fetch(new URL("/link", origin.url))).text(), "hinted");
+    } finally {
+      console.error = original;
+    }
+    assert.equal(reported.length, 1);
+    assert.equal(reported[0]![0], "Session 'preconnect' listener failed:");
+    assert.equal((reported[0]![1] as Error).message, "listener bug");
+    await ses.closeAllConnections();
+  });
 });
 
 describe("ses.fetch connections", () => {
@@ -523,6 +581,23 @@ describe("ses.fetch connections", () => {
       newSession().fetch("gopher://a.test/"),
       isNetError("ERR_UNKNOWN_URL_SCHEME", -302),
     );
+  });
+
+  it("rejects data: and about: URLs with ERR_UNKNOWN_URL_SCHEME, as Electron's net.fetch", async () => {
+    // Electron's net.fetch documents that it does not support data: or blob:: its URL
+    // loader factory for them is the network service's, which serves http(s) and ws(s) alone.
+    const ses = newSession();
+    for (
+      const url of ["data:,hello", "data:text/plain;base64,aGk=", "about:blank", "blob:null/x"]
+    ) {
+      for (const method of ["GET", "HEAD", "POST"]) {
+        await assert.rejects(
+          ses.fetch(url, { method, body: method === "POST" ? "x" : undefined }),
+          isNetError("ERR_UNKNOWN_URL_SCHEME", -302),
+          `${method} ${url}`,
+        );
+      }
+    }
   });
 });
 

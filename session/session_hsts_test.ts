@@ -129,6 +129,34 @@ describe("HSTS through ses.fetch", () => {
     await ses.closeAllConnections();
   });
 
+  it("preconnects an http: URL of an HSTS host over TLS, as Chromium's PreconnectSockets", async () => {
+    // NetworkContext::PreconnectSockets starts from GetHSTSRedirect(url): the sockets opened are
+    // the https: ones the upgraded request will use, not plain ones it never can.
+    const ses = trusting(module.fromPartition(`hsts-${++partitions}`));
+    await (await ses.fetch(`https://localhost:${port}/learn?sts=max-age=600`)).text();
+    await ses.closeAllConnections();
+    let secured = 0;
+    const onSecure = () => secured++;
+    server.on("secureConnection", onSecure);
+    try {
+      ses.preconnect({ url: `http://localhost:${port}/`, numSockets: 2 });
+      for (let i = 0; i < 500 && (secured < 2 || ses.openSocketCount < 2); i++) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      assert.equal(secured, 2);
+      assert.equal(ses.openSocketCount, 2);
+      // The upgraded request takes one of them: no new connection.
+      assert.equal(
+        await (await ses.fetch(`http://localhost:${port}/after`)).text(),
+        "secure /after",
+      );
+      assert.equal(secured, 2);
+    } finally {
+      server.off("secureConnection", onSecure);
+      await ses.closeAllConnections();
+    }
+  });
+
   it("forgets a host on max-age=0 and never learns an IP address", async () => {
     const ses = trusting(module.fromPartition(`hsts-${++partitions}`));
     // The certificate names 127.0.0.1 too, but an IP address is never an HSTS host.

@@ -64,7 +64,11 @@ export function createSessionModule(app: App, runtime: Runtime): SessionModule {
   // Electron's dictionary download URL is process-wide: one per app here.
   const dictionaryDownloadUrl = new DictionaryDownloadUrl();
 
-  function create(storagePath: string | null, options: SessionOptions): Session {
+  function create(
+    storagePath: string | null,
+    options: SessionOptions,
+    register: (created: Session) => void,
+  ): Session {
     // A bad state throws before the session exists, so a retry can create it.
     const state = options.storageState === undefined
       ? undefined
@@ -78,7 +82,16 @@ export function createSessionModule(app: App, runtime: Runtime): SessionModule {
       dictionaryDownloadUrl,
     });
     if (state !== undefined) created.storageData.import(state);
-    app.emit("session-created", created);
+    // Registered before it is announced, as Electron's browser context map holds it by then: a
+    // listener asking for the same partition or path gets this session, not a second one.
+    register(created);
+    try {
+      app.emit("session-created", created);
+    } catch (error) {
+      // Electron emits from C++, where a listener's error cannot undo the creation: reported,
+      // as a throwing session 'login' listener is, and the session is returned.
+      console.error("app 'session-created' listener failed:", error);
+    }
     return created;
   }
 
@@ -90,9 +103,12 @@ export function createSessionModule(app: App, runtime: Runtime): SessionModule {
     if (partition === "persist:") partition = "";
     const existing = byPartition.get(partition);
     if (existing) return existing;
-    const created = create(partitionStoragePath(app, partition), options);
-    byPartition.set(partition, created);
-    return created;
+    const key = partition;
+    return create(
+      partitionStoragePath(app, partition),
+      options,
+      (created) => byPartition.set(key, created),
+    );
   }
 
   function fromPath(path: string, given?: SessionOptions): Session {
@@ -108,9 +124,7 @@ export function createSessionModule(app: App, runtime: Runtime): SessionModule {
     const key = resolve(path);
     const existing = byPath.get(key);
     if (existing) return existing;
-    const created = create(path, options);
-    byPath.set(key, created);
-    return created;
+    return create(path, options, (created) => byPath.set(key, created));
   }
 
   return {

@@ -233,6 +233,50 @@ describe("Session construction", () => {
     session.fromPartition("created");
     assert.deepEqual(seen, [[ses]]);
   });
+
+  it("has the new session registered when 'session-created' runs", () => {
+    // Electron's browser context map and Session::FromBrowserContext know the session before
+    // it is announced: a listener asking for it gets that object (it used to get another
+    // session on the same directory, and the listener ran again for that one).
+    const { app, session, userData } = freshModule();
+    const inside: [Session, Session][] = [];
+    app.on("session-created", (created) => {
+      inside.push([
+        created,
+        created.storagePath === userData
+          ? session.defaultSession
+          : session.fromPath(created.storagePath!),
+      ]);
+    });
+    const ses = session.defaultSession;
+    const byPath = session.fromPath(join(userData, "elsewhere"));
+    assert.deepEqual(inside.map(([created, got]) => created === got), [true, true]);
+    assert.deepEqual(inside.map(([created]) => created), [ses, byPath]);
+  });
+
+  it("reports a throwing 'session-created' listener and still returns the session", () => {
+    // Electron emits it from C++: a listener's error is reported, fromPartition returns.
+    const { app, session } = freshModule();
+    let calls = 0;
+    app.on("session-created", () => {
+      calls++;
+      throw new Error("listener bug");
+    });
+    const reported: unknown[][] = [];
+    const original = console.error;
+    console.error = (...args: unknown[]) => reported.push(args);
+    let ses: Session;
+    try {
+      ses = session.fromPartition("persist:throwing");
+      assert.equal(session.fromPartition("persist:throwing"), ses);
+    } finally {
+      console.error = original;
+    }
+    assert.equal(calls, 1);
+    assert.equal(reported.length, 1);
+    assert.equal(reported[0]![0], "app 'session-created' listener failed:");
+    assert.equal((reported[0]![1] as Error).message, "listener bug");
+  });
 });
 
 describe("the shared module", () => {

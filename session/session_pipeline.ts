@@ -45,7 +45,7 @@ export interface SessionPipelineDeps {
   cookies: CookieJarLike;
   /** The session's auth cache, `'login'` event and NTLM allowlist; without it no auth stage. */
   auth?: AuthMiddlewareOptions;
-  /** Called for each `Link: rel=preconnect` hint a response carries. */
+  /** Called for each `Link: rel=preconnect` hint of the response a fetch resolves with. */
   onPreconnectHint: (hint: PreconnectHint) => void;
   /** The session's net log; each request gets a `URL_REQUEST` source while it captures. */
   netLog?: NetLogSink;
@@ -127,6 +127,9 @@ export function buildSessionPipeline(deps: SessionPipelineDeps): SessionPipeline
     ...(webRequest ? [observeOutcome(outcomeObserver(webRequest))] : []),
     // Decoding sits outside the cache stage: the cache keeps encoded bodies.
     contentDecoding({ onFailed: deps.onDecodingFailed }),
+    // The hints of the response the fetch resolves with, as Blink reads a Link header on the
+    // response that commits: a redirect that is followed gives none.
+    preconnectHints(deps.onPreconnectHint),
     followRedirects({
       onRedirect: webRequest ? beforeRedirectHook(webRequest) : undefined,
       isSchemeAllowed: (url) => isRedirectScheme(url, protocol, deps.dnr),
@@ -139,7 +142,6 @@ export function buildSessionPipeline(deps: SessionPipelineDeps): SessionPipeline
     // handlers, HTTP cache, the credentials' headers, then the transport.
     ...(dnr ? [dnr.beforeRequest] : []),
     ...(webRequest ? [beforeRequestStage(webRequest)] : []),
-    preconnectHints(deps.onPreconnectHint),
     ...(webRequest ? [responseStartedStage(webRequest)] : []),
     // After onBeforeRequest, where Chromium's URLRequestHttpJob::Factory upgrades an HSTS host:
     // its 307 skips cookies, header events, the cache and the network; it learns from every

@@ -11,6 +11,7 @@ import { currentRuntime } from "../runtime/mod.ts";
 import { App } from "./app.ts";
 import { createSessionModule } from "./session_module.ts";
 import type { Session } from "./session.ts";
+import type { PreloadScriptRegistration } from "./preload_scripts.ts";
 
 const root = mkdtempSync(join(tmpdir(), "ses-renderer-"));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -77,6 +78,41 @@ describe("preload scripts", () => {
       name: "TypeError",
       message: "Insufficient number of arguments.",
     });
+  });
+
+  it("reads a registration as Electron's PreloadScript converter: an id that is no string gets a UUID, a null filePath is the empty path", () => {
+    // shell/browser/preload_script.h: a failed options.Get("id") generates a UUID v4 rather than
+    // failing the conversion, and gin's FilePath converter takes null as the empty path, which
+    // then fails RegisterPreloadScript's IsAbsolute check.
+    const ses = memorySession();
+    const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+    for (const id of [5, null, { id: "x" }]) {
+      const given = {
+        type: "frame",
+        filePath: "/a.js",
+        id,
+      } as unknown as PreloadScriptRegistration;
+      assert.match(ses.registerPreloadScript(given), uuid);
+    }
+    assert.equal(ses.getPreloadScripts().length, 3);
+    assert.throws(
+      () =>
+        ses.registerPreloadScript(
+          { type: "frame", filePath: null } as unknown as PreloadScriptRegistration,
+        ),
+      { name: "Error", message: "Preload script must have absolute path: " },
+    );
+    assert.throws(
+      () =>
+        ses.registerPreloadScript(
+          { type: "frame", filePath: 5 } as unknown as PreloadScriptRegistration,
+        ),
+      {
+        name: "TypeError",
+        message: "Error processing argument at index 0, conversion failure from ",
+      },
+    );
+    assert.equal(ses.getPreloadScripts().length, 3);
   });
 
   it("setPreloads replaces the frame scripts and keeps relative paths", () => {

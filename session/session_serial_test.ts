@@ -79,4 +79,23 @@ describe("Session serial", { skip: platform() === "linux" ? false : "needs Linux
       isMainFrame: true,
     }]]);
   });
+
+  it("takes a throwing check handler as a refusal: the request fails as a denied one", async () => {
+    // Electron's check handler answers false when it throws (gin's V8FunctionInvoker), so the
+    // page sees the chooser's refusal, not the handler's exception.
+    const ses = newSession("serial-check-throws");
+    ses.setPermissionCheckHandler(() => {
+      throw new Error("handler bug");
+    });
+    const original = console.error;
+    console.error = () => {};
+    try {
+      await assert.rejects(ses.serial.requestPort({}, {}), {
+        name: "NotFoundError",
+        message: "Failed to execute 'requestPort' on 'Serial': No port selected by the user.",
+      });
+    } finally {
+      console.error = original;
+    }
+  });
 });

@@ -783,6 +783,38 @@ describe("pause and resume", () => {
       assert.match(origin.requests[1]!.headers.range ?? "", /^bytes=[1-9]\d*-$/);
       assertSameBytes(readFileSync(join(dir, "slow.bin")), Buffer.from(BODY));
     }));
+  it("a pause while the server sends nothing is reached at once, and stays paused when the connection dies", () =>
+    withOrigin(
+      { "/stall.bin": { body: BODY, etag: '"t"', dropAfter: 100_000 } },
+      async (origin) => {
+        const { ses, dir } = freshSession();
+        const pending = nextItem(ses);
+        ses.downloadURL(`${origin.url}/stall.bin`);
+        const item = await pending;
+        while (item.getReceivedBytes() < 100_000) {
+          await new Promise((resolve) => setTimeout(resolve, 5));
+        }
+        // The read waits for bytes the server never sends: the pause must not wait with it
+        // (Ctrl-C in `ses download` hung on such a server).
+        item.pause();
+        await item.settled();
+        assert.equal(readFileSync(item.partialPath()).length, 100_000);
+        const states: string[] = [];
+        item.on("updated", (_event, state) => states.push(state));
+        origin.dropConnections();
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        // Neither interrupted nor resumed by itself: a paused download waits for resume().
+        assert.deepEqual(states, []);
+        assert.equal(item.getState(), "progressing");
+        assert.equal(item.isPaused(), true);
+        assert.equal(origin.requests.length, 1);
+        item.resume();
+        assert.equal(await done(item), "completed");
+        assert.equal(origin.requests.length, 2);
+        assert.equal(origin.requests[1]!.headers.range, "bytes=100000-");
+        assertSameBytes(readFileSync(join(dir, "stall.bin")), Buffer.from(BODY));
+      },
+    ));
 });
 
 /** Cuts the origin's connections once the item has saved `bytes`. */
