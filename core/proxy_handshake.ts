@@ -9,6 +9,7 @@
 
 import type { NetLogWithSource } from "./net_log_sink.ts";
 import type { ProxyServer } from "./proxy_resolver_like.ts";
+import { SessionError } from "./session_error.ts";
 import type { StreamSocket } from "./stream_socket.ts";
 
 /** Where the tunnel must lead: the origin's host (IPv6 without brackets) and port. */
@@ -104,3 +105,72 @@ export type ProxyHandshake = (
   target: ProxyTarget,
   options: ProxyHandshakeOptions,
 ) => Promise<void>;
+
+/**
+ * The head of a proxy's `407` to a CONNECT that nobody answered (no `'login'` listener, a
+ * login given up, or three prompts refused): the request gets this head as its response, and
+ * its body fails with `net::ERR_TUNNEL_CONNECTION_FAILED`, as Chromium's URLRequestHttpJob
+ * shows the 407 once the login is cancelled and `HttpNetworkTransaction::Read` refuses the
+ * proxy's bytes (crbug.com/8473).
+ */
+export interface TunnelAuthRefusal {
+  /** The proxy that asked. */
+  readonly proxy: ProxyServer;
+  /** The proxy's HTTP version. */
+  readonly httpVersion: "1.0" | "1.1";
+  /** The status code, 407. */
+  readonly status: number;
+  /** The reason phrase, `""` when none. */
+  readonly statusText: string;
+  /**
+   * The header lines Chromium's `SanitizeProxyAuth` keeps (hop-by-hop ones, `Content-Length`,
+   * `Proxy-Authenticate`), as the proxy spelled them, in order.
+   */
+  readonly rawHeaders: ReadonlyArray<readonly [string, string]>;
+  /** The proxy's IP address, `""` if unknown. */
+  readonly remoteAddress: string;
+  /** The proxy's port, `0` if unknown. */
+  readonly remotePort: number;
+}
+
+// Kept beside the error rather than on it: the error goes up through the connect steps and the
+// pool as any tunnel failure does, and only the transport asks for the head.
+const REFUSALS = new WeakMap<object, TunnelAuthRefusal>();
+
+/**
+ * The tunnel failure for a 407 nobody answered: `net::ERR_TUNNEL_CONNECTION_FAILED`, with the
+ * 407's head kept for {@linkcode tunnelAuthRefusal}.
+ *
+ * @param head The 407's head.
+ * @returns The error a handshake rejects with.
+ *
+ * @example
+ * ```ts
+ * import { tunnelAuthRefused, tunnelAuthRefusal } from "./proxy_handshake.ts";
+ * const error = tunnelAuthRefused({
+ *   proxy: { scheme: "http", host: "127.0.0.1", port: 3128 },
+ *   httpVersion: "1.1",
+ *   status: 407,
+ *   statusText: "Proxy Authentication Required",
+ *   rawHeaders: [["Proxy-Authenticate", 'Basic realm="p"']],
+ *   remoteAddress: "127.0.0.1",
+ *   remotePort: 3128,
+ * });
+ * console.log(error.message, tunnelAuthRefusal(error)?.status); // net::ERR_TUNNEL_CONNECTION_FAILED 407
+ * ```
+ */
+export function tunnelAuthRefused(head: TunnelAuthRefusal): SessionError {
+  const error = new SessionError("ERR_TUNNEL_CONNECTION_FAILED");
+  REFUSALS.set(error, head);
+  return error;
+}
+
+/**
+ * The 407 head a tunnel failure carries, when it is one {@linkcode tunnelAuthRefused} made.
+ *
+ * @param error Any caught error.
+ * @returns The head, or `undefined` for every other failure.
+ */
+export function tunnelAuthRefusal(error: unknown): TunnelAuthRefusal | undefined {
+  return typeof error === "object" && error !== null ? REFUSALS.get(error) : undefined;
+}

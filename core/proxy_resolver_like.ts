@@ -5,6 +5,8 @@
  * @module
  */
 
+import type { NetLogWithSource } from "./net_log_sink.ts";
+
 /** One entry of a resolved proxy list. */
 export type ProxyServer =
   | { readonly scheme: "direct" }
@@ -30,10 +32,14 @@ export interface ProxyResolverLike {
    *
    * @param url The request URL.
    * @param signal Cancels the look-up.
+   * @param netLog The request's net log, given while one captures: a PAC script's `alert()`
+   * messages and errors go there as Chromium logs them (`PAC_JAVASCRIPT_ALERT`,
+   * `PAC_JAVASCRIPT_ERROR`).
    */
   resolveProxies(
     url: URL,
     signal?: AbortSignal,
+    netLog?: NetLogWithSource,
   ): readonly ProxyServer[] | Promise<readonly ProxyServer[]>;
   /**
    * Hears that a connection through `proxy` failed and a later entry of the list then worked,

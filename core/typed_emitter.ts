@@ -240,13 +240,48 @@ export class TypedEmitter<Events extends EventMap> {
    * @returns Whether the event had listeners.
    */
   emit<K extends keyof Events>(name: K, ...args: Parameters<Events[K]>): boolean {
+    return this.#emit(name, args, undefined);
+  }
+
+  /**
+   * Calls every listener of `name` as {@linkcode TypedEmitter.emit} does, and hands each
+   * listener's rejected promise (an `async` listener that failed) to `onRejected`, where a
+   * plain emit would leave it an unhandled rejection (fatal in Deno).
+   *
+   * @param name The event name.
+   * @param onRejected Called with the reason of each listener's promise that rejects.
+   * @param args The listener arguments.
+   * @returns Whether the event had listeners.
+   *
+   * @example An async listener's failure, caught
+   * ```ts
+   * import { TypedEmitter } from "./typed_emitter.ts";
+   * const emitter = new TypedEmitter<{ ping: () => Promise<void> }>();
+   * emitter.on("ping", () => Promise.reject(new Error("bug")));
+   * emitter.emitCatching("ping", (error) => console.log(String(error))); // Error: bug
+   * ```
+   */
+  emitCatching<K extends keyof Events>(
+    name: K,
+    onRejected: (reason: unknown) => void,
+    ...args: Parameters<Events[K]>
+  ): boolean {
+    return this.#emit(name, args, onRejected);
+  }
+
+  #emit(
+    name: keyof Events,
+    args: unknown[],
+    onRejected: ((reason: unknown) => void) | undefined,
+  ): boolean {
     const list = this.#listeners.get(name);
     if (!list || list.length === 0) return false;
     // A snapshot, so listeners added or removed while emitting take effect next time.
     for (const entry of [...list]) {
       if (entry.once) this.#remove(name, entry);
       // The event map ties `args` to this listener's signature.
-      (entry.listener as (...args: unknown[]) => void)(...args);
+      const returned: unknown = (entry.listener as (...args: unknown[]) => unknown)(...args);
+      if (onRejected !== undefined && returned instanceof Promise) returned.catch(onRejected);
     }
     return true;
   }

@@ -145,6 +145,27 @@ describe("TypedEmitter", () => {
     assert.equal(emitter.setMaxListeners(20).getMaxListeners(), 20);
   });
 
+  it("emitCatching hands each async listener's rejection to its handler, in order", async () => {
+    const emitter = new TypedEmitter<Events>();
+    const seen: unknown[] = [];
+    const first = new Error("first");
+    emitter.on("tick", () => Promise.reject(first) as unknown as void);
+    emitter.on("tick", (_e, n) => seen.push(n));
+    emitter.on("tick", async () => {
+      await Promise.resolve();
+      throw new Error("second");
+    });
+    const rejected: unknown[] = [];
+    assert.equal(
+      emitter.emitCatching("tick", (error) => rejected.push(error), new ElectronEvent(), 7),
+      true,
+    );
+    assert.deepEqual(seen, [7], "every listener ran");
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    assert.deepEqual(rejected.map((error) => (error as Error).message), ["first", "second"]);
+    assert.equal(emitter.emitCatching("other", () => assert.fail("no listener")), false);
+  });
+
   it("ElectronEvent records preventDefault", () => {
     const event = new ElectronEvent();
     assert.equal(event.defaultPrevented, false);

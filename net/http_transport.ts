@@ -9,6 +9,7 @@ import { isPortAllowed } from "./port_allowed.ts";
 import type { ConnectionPin, FetchLike, RequestContext } from "../core/middleware.ts";
 import type { NetLogWithSource } from "../core/net_log_sink.ts";
 import type { ProxyResolverLike, ProxyServer } from "../core/proxy_resolver_like.ts";
+import { type TunnelAuthRefusal, tunnelAuthRefusal } from "../core/proxy_handshake.ts";
 import { type ResponseInfo, setResponseInfo } from "../core/response_info.ts";
 import { SessionError } from "../core/session_error.ts";
 import type { ConnectStepOptions } from "./connect_step.ts";
@@ -208,7 +209,7 @@ function routeLogged(
   };
   let proxies: ReturnType<ProxyResolverLike["resolveProxies"]>;
   try {
-    proxies = options.proxies.resolveProxies(url, signal);
+    proxies = options.proxies.resolveProxies(url, signal, context.netLog);
   } catch (error) {
     // The transport's caller turns the throw into a rejection.
     return failed(error);
@@ -336,6 +337,8 @@ async function send(
           )
           : acquireConnection(options, connectors, url, proxies, step));
     } catch (error) {
+      const refusal = tunnelAuthRefusal(error);
+      if (refusal !== undefined) return refusedTunnelResponse(refusal, url);
       throw withRequestUrl(error, url);
     }
     if (netLog && lease.reused) {
@@ -606,6 +609,43 @@ const NOT_REASON_PHRASE = /[\x00-\x08\x0a-\x1f\x7f]/;
 function responseStatusText(text: string): string {
   if (!NOT_REASON_PHRASE.test(text)) return text;
   return [...text].filter((char) => !NOT_REASON_PHRASE.test(char)).join("");
+}
+
+/**
+ * A CONNECT's 407 that nobody answered, as Chromium shows it once the login is cancelled: the
+ * proxy's head, and a body whose first read fails with `net::ERR_TUNNEL_CONNECTION_FAILED`
+ * (HttpNetworkTransaction::Read never hands out the proxy's bytes, crbug.com/8473). A head no
+ * `Headers` can hold fails the request with that error at once.
+ */
+function refusedTunnelResponse(refusal: TunnelAuthRefusal, url: URL): Response {
+  const failure = new SessionError("ERR_TUNNEL_CONNECTION_FAILED", { url: url.href });
+  // Pulled on the first read only, so a response nobody reads fails nothing.
+  const body = new ReadableStream<Uint8Array>({
+    pull: (controller) => controller.error(failure),
+  }, { highWaterMark: 0 });
+  let response: Response;
+  try {
+    response = new Response(body, {
+      status: refusal.status,
+      statusText: responseStatusText(refusal.statusText),
+      headers: headerObject(refusal.rawHeaders),
+    });
+  } catch (error) {
+    throw new SessionError("ERR_TUNNEL_CONNECTION_FAILED", { cause: error, url: url.href });
+  }
+  setResponseUrl(response, url.href, false);
+  const reason = refusal.statusText === "" ? "" : ` ${refusal.statusText}`;
+  setResponseInfo(response, {
+    httpVersion: refusal.httpVersion,
+    statusLine: `HTTP/${refusal.httpVersion} ${refusal.status}${reason}`,
+    rawHeaders: refusal.rawHeaders,
+    remoteAddress: refusal.remoteAddress,
+    remotePort: refusal.remotePort,
+    proxy: refusal.proxy,
+    connectionReused: false,
+    fromCache: false,
+  });
+  return response;
 }
 
 /**

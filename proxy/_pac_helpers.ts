@@ -367,15 +367,20 @@ export const PAC_HELPERS_SOURCE = `(function (global) {
     alerts = [];
     var value;
     var failure = null;
+    var line = -1;
     try {
       value = findProxy(url, host);
     } catch (error) {
-      failure = describe(error);
+      failure = uncaught(error);
+      line = errorLine(error);
     }
     var flag = alerts.length > 0 ? "1" : "0";
     if (pendingHost !== null && !exhausted) return "P" + flag + pendingHost;
-    if (failure !== null) return "E" + flag + failure;
-    if (typeof value !== "string") return "E" + flag + "FindProxyForURL() did not return a string";
+    // An error is its line (-1 when unknown), a line feed, then Chromium's words for it.
+    if (failure !== null) return "E" + flag + line + "\\n" + failure;
+    if (typeof value !== "string") {
+      return "E" + flag + "-1\\nFindProxyForURL() did not return a string.";
+    }
     return "R" + flag + value;
   }
   // Reads only data properties, so a thrown object's getters never run.
@@ -385,6 +390,25 @@ export const PAC_HELPERS_SOURCE = `(function (global) {
     var name = dataProperty(error, "name");
     var message = dataProperty(error, "message");
     return (name + (name && message ? ": " : "") + message || "the script threw an object").slice(0, 300);
+  }
+  // A run's exception as V8's message for it reads ("Uncaught TypeError: ..."), in QuickJS's
+  // words, as Chromium's PAC bindings report it.
+  function uncaught(error) {
+    if (typeof error === "string") return "Uncaught " + error.slice(0, 200);
+    if (error === null || typeof error !== "object") return "Uncaught " + String(error);
+    var name = dataProperty(error, "name");
+    var message = dataProperty(error, "message");
+    return ("Uncaught " + (name + (name && message ? ": " : "") + message || "#<Object>")).slice(0, 300);
+  }
+  // The script's line the exception left from, read off QuickJS's stack ("at f (proxy.pac:3:14)").
+  function errorLine(error) {
+    try {
+      if (error === null || typeof error !== "object") return -1;
+      var match = /proxy\\.pac:(\\d+)/.exec(dataProperty(error, "stack"));
+      return match ? Number(match[1]) : -1;
+    } catch (ignored) {
+      return -1;
+    }
   }
 
   return {

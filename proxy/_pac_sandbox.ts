@@ -19,7 +19,13 @@ import { PAC_HELPERS_SOURCE } from "./_pac_helpers.ts";
 export type RunOutcome =
   | { readonly result: string; readonly alerts: readonly string[] }
   | { readonly pending: string; readonly alerts: readonly string[] }
-  | { readonly error: string; readonly fatal: boolean; readonly alerts: readonly string[] };
+  | {
+    readonly error: string;
+    readonly fatal: boolean;
+    readonly alerts: readonly string[];
+    /** The script's line the error came from, when known (a thrown error's stack). */
+    readonly line?: number;
+  };
 
 /** Limits for a sandbox. */
 export interface SandboxLimits {
@@ -182,9 +188,12 @@ export class PacSandbox {
     }
     if (kind === "R") return { result: text, alerts };
     if (kind === "P") return { pending: text, alerts };
-    const fatal = Date.now() > deadline || text.startsWith("InternalError");
+    const split = text.indexOf("\n");
+    const line = Number(text.slice(0, split));
+    const error = text.slice(split + 1);
+    const fatal = Date.now() > deadline || error.startsWith("Uncaught InternalError");
     if (fatal) this.#retire();
-    return { error: text, fatal, alerts };
+    return line > 0 ? { error, fatal, alerts, line } : { error, fatal, alerts };
   }
 
   /** Frees the runtime; the next run compiles again. */

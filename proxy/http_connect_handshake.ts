@@ -11,13 +11,15 @@
  * @module
  */
 
-import type {
-  ProxyHandshake,
-  ProxyHandshakeOptions,
-  ProxyTarget,
+import {
+  type ProxyHandshake,
+  type ProxyHandshakeOptions,
+  type ProxyTarget,
+  tunnelAuthRefused,
 } from "../core/proxy_handshake.ts";
 import type { ProxyServer } from "../core/proxy_resolver_like.ts";
 import type { NetLogWithSource } from "../core/net_log_sink.ts";
+import type { StreamSocket } from "../core/stream_socket.ts";
 import { SessionError } from "../core/session_error.ts";
 import { asNetError, SocketReader } from "./_socket_reader.ts";
 
@@ -40,8 +42,9 @@ const MAX_AUTH_ROUNDS = 8;
  * @param options `{signal, authorize, preemptiveAuthorization, reconnect, userAgent}`.
  * @returns Resolves once the proxy answered 2xx (on the last socket `reconnect` gave, if any).
  * @throws {SessionError} `ERR_TUNNEL_CONNECTION_FAILED` (non-2xx, malformed reply, closed, a
- * 407 with no answer, a 3xx from any proxy), `ERR_UNABLE_TO_REUSE_CONNECTION_FOR_PROXY_AUTH`
- * (407 on a connection the proxy closes, and no `reconnect`), `ERR_ABORTED`.
+ * 407 with no answer, whose head `tunnelAuthRefusal` gives, a 3xx from any proxy),
+ * `ERR_UNABLE_TO_REUSE_CONNECTION_FOR_PROXY_AUTH` (407 on a connection the proxy closes, and no
+ * `reconnect`), `ERR_ABORTED`.
  *
  * @example
  * ```ts ignore
@@ -75,7 +78,7 @@ export const httpConnectHandshake: ProxyHandshake = async (socket, proxy, target
       // HttpProxyClientSocket::DoReadHeadersComplete.
       if (reply.status === 200) return;
       if (reply.status === 407 && round < MAX_AUTH_ROUNDS) {
-        authorization = await answerChallenge(reply, proxy, options);
+        authorization = await answerChallenge(sanitizeProxyAuth(reply), proxy, options, current);
         if (reply.keepAlive) {
           await reader.read(reply.contentLength);
           continue;
@@ -123,8 +126,13 @@ function logHead(
 }
 
 interface ReplyHead {
+  httpVersion: "1.0" | "1.1";
   status: number;
+  statusText: string;
+  /** Names in lower case, for reading. */
   headers: Array<[string, string]>;
+  /** Names as the proxy spelled them. */
+  rawHeaders: Array<[string, string]>;
   keepAlive: boolean;
   contentLength: number;
 }
@@ -158,25 +166,67 @@ async function answerChallenge(
   reply: ReplyHead,
   proxy: ProxyServer,
   options: ProxyHandshakeOptions,
+  socket: StreamSocket,
 ): Promise<string> {
   const answer = options.authorize ? await options.authorize(reply.headers, proxy) : undefined;
-  // A 407 nobody answers is never the origin's response: Chromium fails the request with
-  // ERR_TUNNEL_CONNECTION_FAILED once the login is cancelled (HttpNetworkTransaction::Read,
-  // crbug.com/8473); its ERR_PROXY_AUTH_REQUESTED is internal, the signal to ask.
-  if (answer === undefined) throw new SessionError("ERR_TUNNEL_CONNECTION_FAILED");
+  // A 407 nobody answers: Chromium shows the request the proxy's head once the login is
+  // cancelled (URLRequestHttpJob::CancelAuth), and fails the read of its body with
+  // ERR_TUNNEL_CONNECTION_FAILED, since those bytes could be an attacker's
+  // (HttpNetworkTransaction::Read, crbug.com/8473); its ERR_PROXY_AUTH_REQUESTED is internal,
+  // the signal to ask.
+  if (answer === undefined) {
+    throw tunnelAuthRefused({
+      proxy,
+      httpVersion: reply.httpVersion,
+      status: reply.status,
+      statusText: reply.statusText,
+      rawHeaders: reply.rawHeaders,
+      remoteAddress: socket.remoteAddress ?? "",
+      remotePort: socket.remotePort ?? 0,
+    });
+  }
   return answer;
+}
+
+// What Chromium's ProxyClientSocket::SanitizeProxyAuth keeps of a CONNECT's 407 before the auth
+// controller, the 'login' event or the request see it: the hop-by-hop headers, Content-Length and
+// Proxy-Authenticate. The proxy must not speak for the origin (no Set-Cookie, no Location).
+const PROXY_AUTH_KEPT = new Set([
+  "connection",
+  "proxy-connection",
+  "keep-alive",
+  "trailer",
+  "transfer-encoding",
+  "upgrade",
+  "content-length",
+  "proxy-authenticate",
+]);
+
+function sanitizeProxyAuth(reply: ReplyHead): ReplyHead {
+  const headers: Array<[string, string]> = [];
+  const rawHeaders: Array<[string, string]> = [];
+  for (let i = 0; i < reply.headers.length; i++) {
+    if (!PROXY_AUTH_KEPT.has(reply.headers[i]![0])) continue;
+    headers.push(reply.headers[i]!);
+    rawHeaders.push(reply.rawHeaders[i]!);
+  }
+  return { ...reply, headers, rawHeaders };
 }
 
 function parseHead(head: string): ReplyHead | undefined {
   const lines = head.split("\r\n");
-  const match = /^HTTP\/1\.[01] (\d{3})(?: .*)?$/.exec(lines[0] ?? "");
+  const match = /^HTTP\/1\.([01]) (\d{3})(?: (.*))?$/.exec(lines[0] ?? "");
   if (!match) return undefined;
   const headers: Array<[string, string]> = [];
+  const rawHeaders: Array<[string, string]> = [];
   for (const line of lines.slice(1)) {
     if (line === "") continue;
     const colon = line.indexOf(":");
     if (colon <= 0) return undefined;
-    headers.push([line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim()]);
+    const name = line.slice(0, colon).trim();
+    const value = line.slice(colon + 1).trim();
+    headers.push([name.toLowerCase(), value]);
+    rawHeaders.push([name, value]);
   }
   const value = (name: string) => headers.find(([key]) => key === name)?.[1];
   const connection = `${value("connection") ?? ""},${value("proxy-connection") ?? ""}`;
@@ -184,8 +234,11 @@ function parseHead(head: string): ReplyHead | undefined {
   const contentLength = length === undefined ? 0 : Number(length);
   const http10 = lines[0]!.startsWith("HTTP/1.0");
   return {
-    status: Number(match[1]),
+    httpVersion: http10 ? "1.0" : "1.1",
+    status: Number(match[2]),
+    statusText: match[3] ?? "",
     headers,
+    rawHeaders,
     // A body without a length cannot be skipped, so that connection cannot carry a retry.
     keepAlive: !/close/i.test(connection) && !http10 && Number.isSafeInteger(contentLength) &&
       contentLength >= 0 && value("transfer-encoding") === undefined,

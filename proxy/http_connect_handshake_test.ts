@@ -1,11 +1,13 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { createServer, type Server, type Socket } from "node:net";
+import { createServer, type Socket } from "node:net";
+import { tunnelAuthRefusal } from "../core/proxy_handshake.ts";
 import { SessionError } from "../core/session_error.ts";
 import {
   connectTo,
   type RunningServer,
   startEchoOrigin,
+  startScriptedProxy,
   startTinyproxy,
 } from "../tests/fixtures/proxy_servers.ts";
 import { httpConnectHandshake } from "./http_connect_handshake.ts";
@@ -27,37 +29,9 @@ async function exchange(socket: Socket): Promise<string> {
   return text;
 }
 
-/** A scripted proxy: answers each request head with the next reply. */
-async function scriptedProxy(
-  replies: string[],
-): Promise<{ port: number; requests: string[]; stop: () => Promise<void> }> {
-  const requests: string[] = [];
-  const sockets = new Set<Socket>();
-  const server: Server = createServer((socket) => {
-    sockets.add(socket);
-    socket.on("error", () => {});
-    let buffer = "";
-    socket.on("data", (chunk) => {
-      buffer += chunk.toString("latin1");
-      let end;
-      while ((end = buffer.indexOf("\r\n\r\n")) >= 0) {
-        requests.push(buffer.slice(0, end + 4));
-        buffer = buffer.slice(end + 4);
-        const reply = replies.shift();
-        if (reply === undefined) socket.destroy();
-        else socket.write(reply);
-      }
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return {
-    port: (server.address() as { port: number }).port,
-    requests,
-    stop: () => {
-      for (const socket of sockets) socket.destroy();
-      return new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
+/** A proxy that answers its heads with `replies` in turn, then closes; it opens no tunnel. */
+function scriptedProxy(replies: string[]) {
+  return startScriptedProxy((_head, index) => replies[index], { tunnel: false });
 }
 
 describe("httpConnectHandshake", () => {
@@ -191,9 +165,9 @@ describe("httpConnectHandshake", () => {
       host: "::1",
       port: 443,
     }, { authorize: () => Promise.resolve("Basic eDp5") });
-    assert.match(fake.requests[0]!, /^CONNECT \[::1\]:443 HTTP\/1\.1\r\nHost: \[::1\]:443\r\n/);
-    assert.ok(!fake.requests[0]!.includes("Proxy-Authorization"));
-    assert.match(fake.requests[1]!, /\r\nProxy-Authorization: Basic eDp5\r\n/);
+    assert.match(fake.heads[0]!, /^CONNECT \[::1\]:443 HTTP\/1\.1\r\nHost: \[::1\]:443\r\n/);
+    assert.ok(!fake.heads[0]!.includes("Proxy-Authorization"));
+    assert.match(fake.heads[1]!, /\r\nProxy-Authorization: Basic eDp5$/);
     const first = await new Promise<Buffer>((resolve) => socket.once("data", resolve).resume());
     assert.equal(first.toString(), "early");
     socket.destroy();
@@ -217,9 +191,9 @@ describe("httpConnectHandshake", () => {
     await fake.stop();
     const head = "CONNECT a.test:443 HTTP/1.1\r\nHost: a.test:443\r\n" +
       "Proxy-Connection: keep-alive\r\nUser-Agent: agent/1.0 (x)\r\n";
-    assert.deepEqual(fake.requests, [
-      `${head}\r\n`,
-      `${head}Proxy-Authorization: Basic eDp5\r\n\r\n`,
+    assert.deepEqual(fake.heads, [
+      head.slice(0, -2),
+      `${head}Proxy-Authorization: Basic eDp5`,
     ]);
   });
 
@@ -274,6 +248,51 @@ describe("httpConnectHandshake", () => {
         params: { headers: ["HTTP/1.1 200 Connection established"] },
       },
     ]);
+  });
+
+  it("keeps the sanitized head of a 407 nobody answers with its ERR_TUNNEL_CONNECTION_FAILED", async () => {
+    const fake = await scriptedProxy([
+      "HTTP/1.0 407 Who Goes There\r\nProxy-Authenticate: Basic realm=x\r\n" +
+      "Set-Cookie: planted=1\r\nCONTENT-length: 0\r\n\r\n",
+    ]);
+    const proxy = { scheme: "http", host: "127.0.0.1", port: fake.port } as const;
+    const socket = await connectTo(fake.port);
+    let refused: unknown;
+    await assert.rejects(
+      httpConnectHandshake(socket, proxy, { host: "a.test", port: 443 }, {
+        authorize: () => Promise.resolve(undefined),
+      }).catch((error) => {
+        refused = error;
+        throw error;
+      }),
+      netError("ERR_TUNNEL_CONNECTION_FAILED"),
+    );
+    assert.deepEqual(tunnelAuthRefusal(refused), {
+      proxy,
+      httpVersion: "1.0",
+      status: 407,
+      statusText: "Who Goes There",
+      // What SanitizeProxyAuth keeps, spelled as sent.
+      rawHeaders: [
+        ["Proxy-Authenticate", "Basic realm=x"],
+        ["CONTENT-length", "0"],
+      ],
+      remoteAddress: "127.0.0.1",
+      remotePort: fake.port,
+    });
+    // Every other tunnel failure carries no head.
+    const other = await scriptedProxy(["HTTP/1.1 403 Forbidden\r\n\r\n"]);
+    const second = await connectTo(other.port);
+    const error = await httpConnectHandshake(second, { ...proxy, port: other.port }, {
+      host: "a.test",
+      port: 443,
+    }, {}).catch((error) => error);
+    assert.ok(netError("ERR_TUNNEL_CONNECTION_FAILED")(error));
+    assert.equal(tunnelAuthRefusal(error), undefined);
+    socket.destroy();
+    second.destroy();
+    await fake.stop();
+    await other.stop();
   });
 
   it("maps other replies to Chromium's codes", async () => {

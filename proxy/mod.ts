@@ -27,7 +27,12 @@ export {
 } from "./bypass_rules.ts";
 export { httpConnectHandshake, MAX_TUNNEL_HEAD_BYTES } from "./http_connect_handshake.ts";
 export { parsePacResult } from "./pac_result.ts";
-export { MAX_PAC_DNS_LOOKUPS, PacScript, type PacScriptOptions } from "./pac_script.ts";
+export {
+  MAX_PAC_DNS_LOOKUPS,
+  type PacRunObserver,
+  PacScript,
+  type PacScriptOptions,
+} from "./pac_script.ts";
 export type { HostLookup } from "./_pac_host_services.ts";
 export {
   BAD_PROXY_RETRY_MS,

@@ -55,6 +55,21 @@ export interface PacScriptOptions {
   onAlert?: (message: string) => void;
 }
 
+/**
+ * Hears what one resolution said besides its answer, as Chromium's PAC bindings report it to
+ * the request's net log.
+ */
+export interface PacRunObserver {
+  /** An `alert()` message of the run that answered (capped as `onAlert`'s). */
+  alert(message: string): void;
+  /**
+   * The error that failed the resolution: `lineNumber` the script's line (`-1` when unknown),
+   * `message` Chromium's words (`Uncaught TypeError: ...` in QuickJS's wording, `FindProxyForURL()
+   * did not return a string.`).
+   */
+  error(lineNumber: number, message: string): void;
+}
+
 type ResolvedOptions =
   & Required<Omit<PacScriptOptions, "onAlert">>
   & Pick<PacScriptOptions, "onAlert">;
@@ -166,22 +181,23 @@ export class PacScript {
    * URLs reach the script without path and query; credentials and fragments never do.
    *
    * @param url The request URL.
+   * @param observer Hears this resolution's alerts and error (a request's net log).
    * @returns The script's answer, unparsed (see `parsePacResult`).
    * @throws {SessionError} `net::ERR_PAC_SCRIPT_FAILED` when the script throws, returns a
    * non-string or a string outside ASCII, or runs past its deadline or limits (the message is
    * the error's `cause`).
    */
-  findProxyForUrl(url: URL): Promise<string> {
+  findProxyForUrl(url: URL, observer?: PacRunObserver): Promise<string> {
     const fast = this.#fast;
     if (fast !== undefined) {
       const answer = fast.run(sanitizedUrl(url), scriptHost(url));
       if (answer !== undefined) {
         return NON_ASCII.test(answer)
-          ? Promise.reject(nonAsciiFailure(answer, url))
+          ? Promise.reject(nonAsciiFailure(answer, url, observer))
           : Promise.resolve(answer);
       }
     }
-    return this.#findOnThread(url);
+    return this.#findOnThread(url, observer);
   }
 
   /**
@@ -200,7 +216,7 @@ export class PacScript {
     return this.#fast !== undefined;
   }
 
-  async #findOnThread(url: URL): Promise<string> {
+  async #findOnThread(url: URL, observer: PacRunObserver | undefined): Promise<string> {
     const { timeoutMs, lookup, dnsTimeoutMs, onAlert } = this.#options;
     const deadline = Date.now() + timeoutMs;
     const answers: Record<string, string[] | null> = {};
@@ -218,14 +234,18 @@ export class PacScript {
       );
       // A run stopped for a look-up is run again from the start: only the run that answers
       // has its alerts heard, as Chromium's tracing resolver drops an abandoned run's.
-      if (onAlert && !("pending" in outcome)) {
-        for (const message of outcome.alerts) onAlert(message);
+      if (!("pending" in outcome)) {
+        for (const message of outcome.alerts) {
+          onAlert?.(message);
+          observer?.alert(message);
+        }
       }
       if ("result" in outcome) {
-        if (NON_ASCII.test(outcome.result)) throw nonAsciiFailure(outcome.result, url);
+        if (NON_ASCII.test(outcome.result)) throw nonAsciiFailure(outcome.result, url, observer);
         return outcome.result;
       }
       if ("error" in outcome) {
+        observer?.error(outcome.line ?? -1, outcome.error);
         throw new SessionError("ERR_PAC_SCRIPT_FAILED", {
           cause: new Error(outcome.error),
           url: url.href,
@@ -266,8 +286,14 @@ const NON_ASCII = /[^\0-\x7f]/;
 
 // Chromium's proxy_resolver_v8.cc refuses an answer outside ASCII (an IDN proxy host is not
 // converted to punycode: crbug.com/47234) with ERR_PAC_SCRIPT_FAILED.
-function nonAsciiFailure(answer: string, url: URL): SessionError {
+function nonAsciiFailure(
+  answer: string,
+  url: URL,
+  observer: PacRunObserver | undefined,
+): SessionError {
+  // Chromium's words (ProxyResolverV8::Context::ResolveProxy), at no line.
   const message = `FindProxyForURL() returned a non-ASCII string (crbug.com/47234): ${answer}`;
+  observer?.error(-1, message);
   return new SessionError("ERR_PAC_SCRIPT_FAILED", {
     cause: new Error(message.slice(0, 300)),
     url: url.href,

@@ -8,6 +8,7 @@
 import { open } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import type { ProxyConfig } from "../core/electron_types.ts";
+import type { NetLogWithSource } from "../core/net_log_sink.ts";
 import type { ProxyResolverLike, ProxyServer } from "../core/proxy_resolver_like.ts";
 import { SessionError } from "../core/session_error.ts";
 import {
@@ -17,7 +18,7 @@ import {
   matchesImplicitRules,
 } from "./bypass_rules.ts";
 import { parsePacResult } from "./pac_result.ts";
-import { PacScript, type PacScriptOptions } from "./pac_script.ts";
+import { type PacRunObserver, PacScript, type PacScriptOptions } from "./pac_script.ts";
 import { formatProxyRules, proxiesForScheme, type ProxyRules } from "./proxy_rules.ts";
 import {
   type ProxySettings,
@@ -181,6 +182,9 @@ export class ProxyResolver implements ProxyResolverLike {
    * @param url The request URL.
    * @param signal Gives up a PAC look-up still pending (the request was cancelled), as
    * Chromium cancels its proxy resolution request.
+   * @param netLog The request's net log: while it captures, the PAC script's alerts and the
+   * error that failed it are logged there (`PAC_JAVASCRIPT_ALERT` `{message}`,
+   * `PAC_JAVASCRIPT_ERROR` `{line_number, message}`), as Chromium's PAC bindings log them.
    * @returns The list at once for fixed rules (empty when the one list of the rules lost
    * every entry to parsing); a promise for PAC look-ups.
    * @throws {SessionError} (as a rejection) `net::ERR_MANDATORY_PROXY_CONFIGURATION_FAILED`
@@ -190,6 +194,7 @@ export class ProxyResolver implements ProxyResolverLike {
   resolveProxies(
     url: URL,
     signal?: AbortSignal,
+    netLog?: NetLogWithSource,
   ): readonly ProxyServer[] | Promise<readonly ProxyServer[]> {
     const applied = this.#applied;
     if (applied.kind === "direct" || !HANDLED_SCHEMES.has(url.protocol)) return DIRECT_LIST;
@@ -201,7 +206,7 @@ export class ProxyResolver implements ProxyResolverLike {
       return list === undefined ? DIRECT_LIST : this.#deprioritize(list);
     }
     if (matchesImplicitRules(url)) return DIRECT_LIST;
-    const pending = this.#resolveWithPac(applied, url);
+    const pending = this.#resolveWithPac(applied, url, netLog);
     return signal === undefined ? pending : untilAborted(pending, signal);
   }
 
@@ -284,17 +289,24 @@ export class ProxyResolver implements ProxyResolverLike {
     return bad.length === 0 ? list : [...good, ...bad];
   }
 
-  async #resolveWithPac(applied: PacState, url: URL): Promise<readonly ProxyServer[]> {
+  async #resolveWithPac(
+    applied: PacState,
+    url: URL,
+    netLog: NetLogWithSource | undefined,
+  ): Promise<readonly ProxyServer[]> {
     // A due poll runs behind a working script; a failed one is what this look-up waits for.
     const poll = this.#pollIfDue(applied);
     if (poll !== undefined && applied.schedule?.failed) applied = await poll;
     let answer: string;
     try {
       const script = await applied.script;
-      if (applied !== this.#applied) return await this.resolveProxies(url);
-      answer = await script.findProxyForUrl(url);
+      if (applied !== this.#applied) return await this.resolveProxies(url, undefined, netLog);
+      answer = await script.findProxyForUrl(
+        url,
+        netLog?.sink.capturing ? pacNetLogObserver(netLog) : undefined,
+      );
     } catch (error) {
-      if (applied !== this.#applied) return await this.resolveProxies(url);
+      if (applied !== this.#applied) return await this.resolveProxies(url, undefined, netLog);
       if (!applied.mandatory) return DIRECT_LIST;
       throw new SessionError("ERR_MANDATORY_PROXY_CONFIGURATION_FAILED", {
         cause: error,
@@ -304,7 +316,7 @@ export class ProxyResolver implements ProxyResolverLike {
     // Settings applied while the script loaded or ran (setProxy, forceReloadProxyConfig, a
     // changed script found by a poll) answer this look-up instead: Chromium's
     // ResetProxyConfig suspends the pending requests and starts them again under the new config.
-    if (applied !== this.#applied) return await this.resolveProxies(url);
+    if (applied !== this.#applied) return await this.resolveProxies(url, undefined, netLog);
     return this.#deprioritize(parsePacResult(answer));
   }
 
@@ -541,4 +553,21 @@ function proxiesOf(rules: ProxyRules): readonly ProxyServer[] {
 // bare "@") never go into a log.
 function withoutCredentials(uri: string): string {
   return uri.replace(/^([a-z0-9]+:\/\/)?[^@/]*@/, "$1");
+}
+
+// The request's PAC_JAVASCRIPT_ALERT and PAC_JAVASCRIPT_ERROR events (Chromium's
+// ProxyResolverMojo::Job, which also adds them to the log's global source; here the request's
+// events stand alone).
+function pacNetLogObserver({ sink, source }: NetLogWithSource): PacRunObserver {
+  return {
+    alert: (message) =>
+      sink.add({ type: "PAC_JAVASCRIPT_ALERT", phase: "PHASE_NONE", source, params: { message } }),
+    error: (lineNumber, message) =>
+      sink.add({
+        type: "PAC_JAVASCRIPT_ERROR",
+        phase: "PHASE_NONE",
+        source,
+        params: { line_number: lineNumber, message },
+      }),
+  };
 }

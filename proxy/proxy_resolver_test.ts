@@ -147,6 +147,64 @@ describe("ProxyResolver", () => {
     await rm(dir, { recursive: true });
   });
 
+  it("logs a PAC script's alerts and errors on the request's net log, as Chromium's bindings", async () => {
+    const resolver = new ProxyResolver();
+    await resolver.setProxy({
+      pacScript: dataUrl(
+        "alert('loaded');\nfunction FindProxyForURL(url, host) {\n  alert('for ' + host);\n" +
+          "  if (host === 'bad.test') return null.x;\n  if (host === 'num.test') return 5;\n" +
+          "  return 'PROXY p:1';\n}",
+      ),
+    });
+    const entries: { type: string; phase: string; params?: unknown }[] = [];
+    const source = { id: 7, type: "URL_REQUEST", startTime: 0 };
+    const netLog = {
+      sink: {
+        capturing: true,
+        newSource: () => source,
+        add: (entry: (typeof entries)[number]) => void entries.push(entry),
+      },
+      source,
+    };
+    const logged = () => entries.splice(0).map(({ type, params }) => [type, params]);
+    assert.deepEqual(await resolver.resolveProxies(new URL("http://ok.test/"), undefined, netLog), [
+      { scheme: "http", host: "p", port: 1 },
+    ]);
+    // The top level's alert is the load's, not the request's.
+    assert.deepEqual(logged(), [["PAC_JAVASCRIPT_ALERT", { message: "for ok.test" }]]);
+    const failed = (error: unknown) =>
+      SessionError.is(error) && error.code === "ERR_MANDATORY_PROXY_CONFIGURATION_FAILED";
+    await assert.rejects(
+      Promise.resolve(resolver.resolveProxies(new URL("http://bad.test/"), undefined, netLog)),
+      failed,
+    );
+    assert.deepEqual(logged(), [
+      ["PAC_JAVASCRIPT_ALERT", { message: "for bad.test" }],
+      [
+        "PAC_JAVASCRIPT_ERROR",
+        { line_number: 4, message: "Uncaught TypeError: cannot read property 'x' of null" },
+      ],
+    ]);
+    await assert.rejects(
+      Promise.resolve(resolver.resolveProxies(new URL("http://num.test/"), undefined, netLog)),
+      failed,
+    );
+    assert.deepEqual(logged(), [
+      ["PAC_JAVASCRIPT_ALERT", { message: "for num.test" }],
+      ["PAC_JAVASCRIPT_ERROR", {
+        line_number: -1,
+        message: "FindProxyForURL() did not return a string.",
+      }],
+    ]);
+    // Nothing is logged where no log captures.
+    await resolver.resolveProxies(new URL("http://ok.test/"), undefined, {
+      ...netLog,
+      sink: { ...netLog.sink, capturing: false },
+    });
+    await resolver.resolveProxies(new URL("http://ok.test/"));
+    assert.deepEqual(entries, []);
+  });
+
   it("fails look-ups when a mandatory PAC cannot load; WPAD failures go DIRECT", async () => {
     const resolver = new ProxyResolver({ fetchPac: (url, init) => fetch(url, init) });
     await resolver.setProxy({ mode: "pac_script", pacScript: `${origin}/missing.pac` });
@@ -339,6 +397,13 @@ describe("ProxyResolver", () => {
       rules: { type: "single", proxies: [{ scheme: "socks4", host: "s", port: 9 }] },
       bypass: { rules: [], problems: [] },
     });
+    // Each name is read as given, then in the other case, as Chromium's base::Environment
+    // GetVar does: socks_server and socks_version count as SOCKS_SERVER and SOCKS_VERSION.
+    const lower: Record<string, string> = { socks_server: "s:9", socks_version: "4" };
+    assert.deepEqual(
+      settingsFromEnvironment((name) => lower[name]),
+      settingsFromEnvironment((name) => socks[name]),
+    );
   });
 
   it("tries a failed proxy last for 5 minutes", async () => {

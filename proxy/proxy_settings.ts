@@ -90,7 +90,8 @@ function fixed(rules: string, bypass: string): ProxySettings {
  * Reads proxy settings from the environment as Chromium does on Linux: `auto_proxy` (empty →
  * WPAD, else a PAC URL), then `all_proxy`, else `http_proxy` / `https_proxy` / `ftp_proxy` per
  * scheme, else `SOCKS_SERVER` (SOCKS5 unless `SOCKS_VERSION=4`); `no_proxy` as suffix bypass
- * rules. Each name is looked up in lower case, then upper case. Unlike Chromium, which drops
+ * rules. Each name is looked up as written here, then in the other case (`HTTP_PROXY`,
+ * `socks_server`), as Chromium's `base::Environment::GetVar` does. Unlike Chromium, which drops
  * them, an explicit scheme (`socks5://`, `https://`) and credentials are kept.
  *
  * @param env Reads one variable; `undefined` when unset.
@@ -104,7 +105,10 @@ function fixed(rules: string, bypass: string): ProxySettings {
  * ```
  */
 export function settingsFromEnvironment(env: (name: string) => string | undefined): ProxySettings {
-  const read = (name: string) => env(name) ?? env(name.toUpperCase());
+  // As given, then in the other case (base::Environment::GetVar): HTTP_PROXY for http_proxy,
+  // socks_server for SOCKS_SERVER.
+  const read = (name: string) =>
+    env(name) ?? env(/^[a-z]/.test(name) ? name.toUpperCase() : name.toLowerCase());
   const autoProxy = read("auto_proxy");
   if (autoProxy !== undefined) {
     return { kind: "pac", url: autoProxy === "" ? WPAD_URL : autoProxy, mandatory: false };

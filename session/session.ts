@@ -144,7 +144,8 @@ export type SessionEvents = HidSessionEvents & SerialEvents & ExtensionsEvents &
    * realm}`). Call `event.preventDefault()` and `callback(username, password)`, possibly
    * later; `callback()` without both strings, or no `preventDefault()` before the listener
    * returns (unless it called back at once), gives up and the 401/407 response is returned as
-   * it is; so does a listener that throws (its error reported on `console.error`).
+   * it is; so does a listener that throws, or an async one that rejects before it called back
+   * (its error reported on `console.error`).
    */
   login: (
     event: ElectronEvent,
@@ -598,14 +599,20 @@ export class Session extends TypedEmitter<SessionEvents> {
             : undefined,
         );
       };
+      // A listener that throws, or an async one that rejects, is the caller's bug: it is
+      // reported, as a throwing webRequest listener is, and the login given up unless it was
+      // answered first (a later answer is ignored), so the request neither fails with the
+      // listener's error nor waits for nothing.
+      const failed = (error: unknown) => {
+        console.error("Session 'login' listener failed:", error);
+        callback();
+      };
+      const event = new ElectronEvent();
       let prevented: boolean;
       try {
-        prevented = this.dispatch("login", { ...details }, { ...authInfo }, callback)
-          .defaultPrevented;
+        this.emitCatching("login", failed, event, { ...details }, { ...authInfo }, callback);
+        prevented = event.defaultPrevented;
       } catch (error) {
-        // A listener that throws is the caller's bug: it is reported, as a throwing webRequest
-        // listener is, and the login given up (an answer it meant to give later is ignored),
-        // so the request neither fails with the listener's error nor waits for nothing.
         console.error("Session 'login' listener failed:", error);
         prevented = false;
       }

@@ -215,6 +215,49 @@ describe("HTTP authentication through ses.fetch", () => {
     }
   });
 
+  it("an async 'login' listener that rejects is reported as one that throws, not left unhandled", {
+    timeout: 20_000,
+  }, async () => {
+    // The rejection is the caller's bug, as a throw is: reported on console.error, the login
+    // given up (the 401 returned) unless the listener had answered before it failed. Left
+    // alone it would be an unhandled rejection, fatal in Deno, and the prevented login would
+    // wait forever for a callback that never comes.
+    const reported: unknown[][] = [];
+    const original = console.error;
+    console.error = (...args: unknown[]) => reported.push(args);
+    try {
+      const bug = new Error("async listener bug");
+      const ses = newSession();
+      ses.on("login", async (event) => {
+        event.preventDefault();
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        throw bug;
+      });
+      const mark = origin.seen.length;
+      const response = await ses.fetch(`${origin.base}/basic/rejects`);
+      assert.equal(response.status, 401);
+      assert.equal(await response.text(), "denied");
+      assert.deepEqual(since(origin, mark).map((seen) => seen.authorization), [undefined]);
+      // One that answered first gets its answer used; its later failure is still reported.
+      const answered = newSession();
+      answered.on("login", async (event, _details, _info, callback) => {
+        event.preventDefault();
+        callback("alice", "wonder land");
+        await Promise.resolve();
+        throw bug;
+      });
+      const ok = await answered.fetch(`${origin.base}/basic/rejects-late`);
+      assert.equal(ok.status, 200);
+      await ok.body?.cancel();
+      assert.deepEqual(reported, [
+        ["Session 'login' listener failed:", bug],
+        ["Session 'login' listener failed:", bug],
+      ]);
+    } finally {
+      console.error = original;
+    }
+  });
+
   it("a callback without a string password cancels, as Electron's LoginHandler", async () => {
     // Electron reads two strings from the callback's arguments; when either read fails the
     // request goes on without credentials: nothing more is sent, the 401 is returned.

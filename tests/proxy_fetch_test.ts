@@ -11,7 +11,12 @@ import { SessionError } from "../core/session_error.ts";
 import { currentRuntime } from "../runtime/mod.ts";
 import { App, createSessionModule, type Session } from "../session/mod.ts";
 import { type OriginServer, startOrigin } from "./fixtures/origin_server.ts";
-import { type RunningServer, startMicrosocks, startTinyproxy } from "./fixtures/proxy_servers.ts";
+import {
+  type RunningServer,
+  startMicrosocks,
+  startScriptedProxy,
+  startTinyproxy,
+} from "./fixtures/proxy_servers.ts";
 import { startSquid } from "./fixtures/squid.ts";
 import { authParams, digestResponseIsRight } from "./fixtures/auth_origin.ts";
 import { makeTestCertificates, type TestCertificates } from "./fixtures/tls_certs.ts";
@@ -58,57 +63,6 @@ async function startTlsFront(certs: TestCertificates, backendPort: number) {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return {
     port: (server.address() as { port: number }).port,
-    close: () => {
-      for (const socket of sockets) socket.destroy();
-      return new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
-}
-
-/**
- * A proxy of raw bytes: each request head (CONNECT or forward) is recorded as received, with
- * header names as spelled, and answered with what `answer` returns for it (its index counts
- * every head so far); a node:http server would fold repeated headers away. A CONNECT answered
- * 200 becomes a tunnel to that port on 127.0.0.1.
- */
-async function startScriptedProxy(answer: (head: string, index: number) => string) {
-  const heads: string[] = [];
-  const sockets = new Set<Socket>();
-  const server = createNetServer((socket) => {
-    sockets.add(socket);
-    socket.on("error", () => {});
-    let buffer = "";
-    socket.on("data", (chunk) => {
-      buffer += chunk.toString("latin1");
-      let end;
-      while ((end = buffer.indexOf("\r\n\r\n")) >= 0) {
-        const head = buffer.slice(0, end);
-        buffer = buffer.slice(end + 4);
-        heads.push(head);
-        const reply = answer(head, heads.length - 1);
-        socket.write(reply);
-        const target = /^CONNECT [^:]+:(\d+) /.exec(head);
-        if (target && reply.startsWith("HTTP/1.1 200")) {
-          // The tunnel is open: the rest of the connection goes to the origin, on loopback.
-          socket.removeAllListeners("data");
-          const origin = connect(Number(target[1]), "127.0.0.1");
-          sockets.add(origin);
-          origin.on("error", () => socket.destroy()).on("close", () => socket.destroy());
-          socket.on("close", () => origin.destroy());
-          if (buffer !== "") origin.write(Buffer.from(buffer, "latin1"));
-          socket.pipe(origin).pipe(socket);
-          return;
-        }
-      }
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return {
-    port: (server.address() as { port: number }).port,
-    heads,
-    /** The `Proxy-Authorization` lines of each head, as sent. */
-    proxyAuthorizations: () =>
-      heads.map((head) => head.split("\r\n").filter((line) => /^proxy-authorization:/i.test(line))),
     close: () => {
       for (const socket of sockets) socket.destroy();
       return new Promise<void>((resolve) => server.close(() => resolve()));
@@ -210,35 +164,123 @@ describe("ses.fetch through real proxies", () => {
     }
   });
 
-  it("fails a CONNECT 407 nobody answers with net::ERR_TUNNEL_CONNECTION_FAILED", async () => {
-    // Chromium never lets a tunnel's 407 through as the origin's answer: once the login is
-    // cancelled (or nobody listens) the request fails with ERR_TUNNEL_CONNECTION_FAILED
-    // (HttpNetworkTransaction::Read, crbug.com/8473), not the internal ERR_PROXY_AUTH_REQUESTED.
+  it("shows a CONNECT 407 nobody answers, its body failing with ERR_TUNNEL_CONNECTION_FAILED", async () => {
+    // Once the login is cancelled (or nobody listens) Chromium's URLRequestHttpJob hands the
+    // request the proxy's 407 head, and HttpNetworkTransaction::Read fails its body with
+    // ERR_TUNNEL_CONNECTION_FAILED rather than hand out the proxy's bytes as the origin's
+    // (crbug.com/8473); the internal ERR_PROXY_AUTH_REQUESTED never shows.
     const tunnelFailed = (error: unknown) =>
       SessionError.is(error) && error.code === "ERR_TUNNEL_CONNECTION_FAILED";
-    const scripted = await startScriptedProxy(() => PROXY_407);
+    const scripted = await startScriptedProxy(() =>
+      "HTTP/1.1 407 Proxy Authentication Required\r\n" +
+      'Proxy-Authenticate: Basic realm="scripted"\r\nX-Proxy-Page: yes\r\n' +
+      "Content-Length: 11\r\n\r\nproxy page!"
+    );
     try {
       // tinyproxy closes the connection after its 407; the scripted proxy keeps it open.
-      for (const port of [tinyproxyAuth.port, scripted.port]) {
+      for (
+        const [port, realm] of [[tinyproxyAuth.port, "Tinyproxy"], [scripted.port, "scripted"]]
+      ) {
         const ses = newSession();
         ses.setCertificateVerifyProc(trustAll);
         await ses.setProxy({
           proxyRules: `https=127.0.0.1:${port}`,
           proxyBypassRules: "<-loopback>",
         });
-        await assert.rejects(ses.fetch(`https://localhost:${https.port}/`), tunnelFailed);
+        const events: string[] = [];
+        ses.webRequest.onHeadersReceived((details, callback) => {
+          events.push(`headers ${details.statusLine}`);
+          callback({});
+        });
+        ses.webRequest.onErrorOccurred((details) => events.push(`error ${details.error}`));
+        const url = `https://localhost:${https.port}/refused`;
+        const response = await ses.fetch(url);
+        assert.equal(response.status, 407);
+        assert.equal(response.statusText, "Proxy Authentication Required");
+        assert.equal(response.url, url);
+        assert.equal(response.headers.get("proxy-authenticate"), `Basic realm="${realm}"`);
+        assert.deepEqual(responseInfo(response)?.proxy, {
+          scheme: "http",
+          host: "127.0.0.1",
+          port: Number(port),
+        });
+        await assert.rejects(response.text(), tunnelFailed);
+        assert.match(events[0]!, /^headers HTTP\/1\.[01] 407 Proxy Authentication Required$/);
+        assert.deepEqual(events.slice(1), ["error net::ERR_TUNNEL_CONNECTION_FAILED"]);
         let asked = 0;
         ses.on("login", (event, _details, _authInfo, callback) => {
           asked++;
           event.preventDefault();
           callback();
         });
-        await assert.rejects(ses.fetch(`https://localhost:${https.port}/`), tunnelFailed);
+        const cancelled = await ses.fetch(url);
+        assert.equal(cancelled.status, 407);
+        await assert.rejects(cancelled.arrayBuffer(), tunnelFailed);
         assert.equal(asked, 1);
         await ses.closeAllConnections();
       }
     } finally {
-      await scripted.close();
+      await scripted.stop();
+    }
+  });
+
+  it("keeps only the auth and framing headers of a CONNECT 407, as Chromium's SanitizeProxyAuth", async () => {
+    // The proxy must not speak for the origin: its Set-Cookie, Location or Content-Type never
+    // reach the request, the cookie jar or the 'login' event (ProxyClientSocket::
+    // SanitizeProxyAuth keeps the status line, the hop-by-hop headers, Content-Length and
+    // Proxy-Authenticate).
+    const scripted = await startScriptedProxy(() =>
+      "HTTP/1.1 407 Proxy\x07 Authentication Required\r\n" +
+      'Proxy-Authenticate: Basic realm="scripted"\r\nSet-Cookie: planted=1; Path=/\r\n' +
+      "Location: https://elsewhere.test/\r\nContent-Type: text/html\r\n" +
+      'Proxy-Authenticate: Digest realm="d", nonce="n"\r\nKeep-Alive: timeout=5\r\n' +
+      "Content-Length: 11\r\n\r\nproxy page!"
+    );
+    try {
+      const ses = newSession();
+      ses.setCertificateVerifyProc(trustAll);
+      await ses.setProxy({
+        proxyRules: `https=127.0.0.1:${scripted.port}`,
+        proxyBypassRules: "<-loopback>",
+      });
+      const shown: Record<string, string[]>[] = [];
+      ses.on("login", (event, details, _authInfo, callback) => {
+        shown.push(details.responseHeaders);
+        event.preventDefault();
+        callback();
+      });
+      const url = `https://localhost:${https.port}/sanitized`;
+      const response = await ses.fetch(url);
+      assert.equal(response.status, 407);
+      // A control character in the reason phrase is left out, as from any server (Deno's
+      // Response refuses it); the status line keeps it.
+      assert.equal(response.statusText, "Proxy Authentication Required");
+      assert.equal(
+        responseInfo(response)?.statusLine,
+        "HTTP/1.1 407 Proxy\x07 Authentication Required",
+      );
+      const kept = [
+        ["Proxy-Authenticate", 'Basic realm="scripted"'],
+        ["Proxy-Authenticate", 'Digest realm="d", nonce="n"'],
+        ["Keep-Alive", "timeout=5"],
+        ["Content-Length", "11"],
+      ];
+      assert.deepEqual(responseInfo(response)?.rawHeaders, kept);
+      assert.deepEqual([...response.headers.keys()], [
+        "content-length",
+        "keep-alive",
+        "proxy-authenticate",
+      ]);
+      await response.body?.cancel();
+      assert.deepEqual(shown, [{
+        "content-length": ["11"],
+        "keep-alive": ["timeout=5"],
+        "proxy-authenticate": ['Basic realm="scripted"', 'Digest realm="d", nonce="n"'],
+      }]);
+      assert.deepEqual(await ses.cookies.get({}), [], "no cookie from the proxy");
+      await ses.closeAllConnections();
+    } finally {
+      await scripted.stop();
     }
   });
 
@@ -306,22 +348,24 @@ describe("ses.fetch through real proxies", () => {
       password = "unknown";
       asked.length = 0;
       answers.push("a", "b", "c");
+      const refused = await ses.fetch(url);
+      assert.equal(refused.status, 407);
       await assert.rejects(
-        ses.fetch(url),
+        refused.text(),
         (error) => SessionError.is(error) && error.code === "ERR_TUNNEL_CONNECTION_FAILED",
       );
       assert.deepEqual(asked, [true, false, false], "after the cached identity, three prompts");
       await ses.closeAllConnections();
       const before = proxy.heads.length;
       answers.push("d", "e", "f");
-      await assert.rejects(ses.fetch(url));
+      assert.equal((await ses.fetch(url)).status, 407);
       assert.deepEqual(
         proxy.proxyAuthorizations().slice(before).flat(),
         ["d", "e", "f"].map((word) => `Proxy-Authorization: Basic ${btoa(`u:${word}`)}`),
       );
       await ses.closeAllConnections();
     } finally {
-      await proxy.close();
+      await proxy.stop();
     }
   });
 
@@ -369,8 +413,8 @@ describe("ses.fetch through real proxies", () => {
         }
       }
     } finally {
-      await basic.close();
-      await digest.close();
+      await basic.stop();
+      await digest.stop();
     }
   });
 
@@ -408,7 +452,7 @@ describe("ses.fetch through real proxies", () => {
       assert.deepEqual(asked, [url]);
     } finally {
       await net.closeAllConnections();
-      await proxy.close();
+      await proxy.stop();
     }
   });
 
@@ -455,8 +499,8 @@ describe("ses.fetch through real proxies", () => {
         await ses.closeAllConnections();
       }
     } finally {
-      await tunnel.close();
-      await forward.close();
+      await tunnel.stop();
+      await forward.stop();
     }
   });
 
@@ -489,8 +533,8 @@ describe("ses.fetch through real proxies", () => {
         await ses.closeAllConnections();
       }
     } finally {
-      await basic.close();
-      await digest.close();
+      await basic.stop();
+      await digest.stop();
     }
   });
 
@@ -606,7 +650,7 @@ describe("ses.fetch through real proxies", () => {
       ]);
       await ses.closeAllConnections();
     } finally {
-      await proxy.close();
+      await proxy.stop();
     }
   });
 
@@ -641,7 +685,7 @@ describe("ses.fetch through real proxies", () => {
       assert.deepEqual(asked, [true, true]);
       await ses.closeAllConnections();
     } finally {
-      await proxy.close();
+      await proxy.stop();
     }
   });
 
@@ -681,7 +725,7 @@ describe("ses.fetch through real proxies", () => {
       );
       await ses.closeAllConnections();
     } finally {
-      await proxy.close();
+      await proxy.stop();
     }
   });
 
