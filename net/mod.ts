@@ -30,7 +30,6 @@
 
 export { toElectronCertificate } from "./certificate.ts";
 export { CertificateVerifier, type CertificateVerifierOptions } from "./certificate_verifier.ts";
-export type { CaIssuersFetch } from "./ca_issuers_fetch.ts";
 export {
   type CaIssuersFetch,
   type CaIssuersFetchOptions,
