@@ -11,6 +11,7 @@ import type { ProxyConfig } from "../core/electron_types.ts";
 import type { NetLogWithSource } from "../core/net_log_sink.ts";
 import type { ProxyResolverLike, ProxyServer } from "../core/proxy_resolver_like.ts";
 import { SessionError } from "../core/session_error.ts";
+import { netErrorNumber } from "../core/net_errors.ts";
 import {
   bypassMatches,
   type BypassRules,
@@ -28,6 +29,11 @@ import {
 import { DIRECT, formatPacString, formatProxyUri } from "./proxy_uri.ts";
 import { type ProxyConfigValue, proxyConfigValue } from "./proxy_net_log_values.ts";
 import { readBodyCapped } from "../core/read_body_capped.ts";
+
+const PAC_SCRIPT_FAILED = netErrorNumber("ERR_PAC_SCRIPT_FAILED");
+const MANDATORY_PROXY_CONFIGURATION_FAILED = netErrorNumber(
+  "ERR_MANDATORY_PROXY_CONFIGURATION_FAILED",
+);
 
 /** Fetches a PAC file over HTTP(S); it must not go through the proxy being configured. */
 export type PacFetch = (url: string, init: { signal: AbortSignal }) => Promise<Response>;
@@ -298,15 +304,30 @@ export class ProxyResolver implements ProxyResolverLike {
     const poll = this.#pollIfDue(applied);
     if (poll !== undefined && applied.schedule?.failed) applied = await poll;
     let answer: string;
+    // Whether the script was there to run: a script that could not be had fails every look-up
+    // as Chromium's permanent_error_ does, one that threw fails this one (ERR_PAC_SCRIPT_FAILED).
+    let loaded = false;
     try {
       const script = await applied.script;
       if (applied !== this.#applied) return await this.resolveProxies(url, undefined, netLog);
+      loaded = true;
       answer = await script.findProxyForUrl(
         url,
         netLog?.sink.capturing ? pacNetLogObserver(netLog) : undefined,
       );
     } catch (error) {
       if (applied !== this.#applied) return await this.resolveProxies(url, undefined, netLog);
+      // Chromium's DidFinishResolvingProxy logs the failed resolution before it falls back to
+      // DIRECT or, for a mandatory script, fails the request; a script that could not be had
+      // and is not mandatory falls back without an error (the manual settings, here none).
+      if (netLog?.sink.capturing && (loaded || applied.mandatory)) {
+        netLog.sink.add({
+          type: "PROXY_RESOLUTION_SERVICE_RESOLVED_PROXY_LIST",
+          phase: "PHASE_NONE",
+          source: netLog.source,
+          params: { net_error: loaded ? PAC_SCRIPT_FAILED : MANDATORY_PROXY_CONFIGURATION_FAILED },
+        });
+      }
       if (!applied.mandatory) return DIRECT_LIST;
       throw new SessionError("ERR_MANDATORY_PROXY_CONFIGURATION_FAILED", {
         cause: error,

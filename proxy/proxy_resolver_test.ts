@@ -178,12 +178,15 @@ describe("ProxyResolver", () => {
       Promise.resolve(resolver.resolveProxies(new URL("http://bad.test/"), undefined, netLog)),
       failed,
     );
+    // Then the failed resolution, as Chromium's DidFinishResolvingProxy logs it.
+    const scriptFailed = ["PROXY_RESOLUTION_SERVICE_RESOLVED_PROXY_LIST", { net_error: -327 }];
     assert.deepEqual(logged(), [
       ["PAC_JAVASCRIPT_ALERT", { message: "for bad.test" }],
       [
         "PAC_JAVASCRIPT_ERROR",
         { line_number: 4, message: "Uncaught TypeError: cannot read property 'x' of null" },
       ],
+      scriptFailed,
     ]);
     await assert.rejects(
       Promise.resolve(resolver.resolveProxies(new URL("http://num.test/"), undefined, netLog)),
@@ -195,6 +198,7 @@ describe("ProxyResolver", () => {
         line_number: -1,
         message: "FindProxyForURL() did not return a string.",
       }],
+      scriptFailed,
     ]);
     // Nothing is logged where no log captures.
     await resolver.resolveProxies(new URL("http://ok.test/"), undefined, {
@@ -209,11 +213,22 @@ describe("ProxyResolver", () => {
     const resolver = new ProxyResolver({ fetchPac: (url, init) => fetch(url, init) });
     await resolver.setProxy({ mode: "pac_script", pacScript: `${origin}/missing.pac` });
     assert.equal(await resolver.resolveProxy("http://b.test/"), "");
+    const entries: { type: string; params?: unknown }[] = [];
+    const source = { id: 8, type: "URL_REQUEST", startTime: 0 };
+    const netLog = {
+      sink: { capturing: true, newSource: () => source, add: (e: never) => void entries.push(e) },
+      source,
+    };
     await assert.rejects(
-      Promise.resolve(resolver.resolveProxies(new URL("http://b.test/"))),
+      Promise.resolve(resolver.resolveProxies(new URL("http://b.test/"), undefined, netLog)),
       (error: unknown) =>
         SessionError.is(error) && error.code === "ERR_MANDATORY_PROXY_CONFIGURATION_FAILED",
     );
+    // A mandatory script that could not be had fails each look-up with Chromium's
+    // permanent_error_, logged as the resolved list's error.
+    assert.deepEqual(entries.map(({ type, params }) => [type, params]), [
+      ["PROXY_RESOLUTION_SERVICE_RESOLVED_PROXY_LIST", { net_error: -131 }],
+    ]);
     await resolver.setProxy({ pacScript: `${origin}/huge.pac` });
     assert.equal(await resolver.resolveProxy("http://b.test/"), "");
     // Only a 200 is a PAC file (Chromium's PacFileFetcherImpl::OnResponseStarted), though a
