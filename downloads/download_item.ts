@@ -611,7 +611,23 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
       await response.body?.cancel().catch(() => {});
       return;
     }
-    await this.#transfer(response, offset);
+    // Chromium's DownloadFile reports progress on a 500 ms timer while its stream is active,
+    // so a download whose server stalls still says so (its rate falling to 0), not only when
+    // bytes come.
+    const ticker = setInterval(() => {
+      if (this.#state !== "progressing" || this.#paused || this.#completing) return;
+      // A timer fires a little early or late: a tick counts when most of a period has passed
+      // since the last report, or a stall would be reported only every other tick.
+      const now = Date.now();
+      if (now - this.#lastUpdate < UPDATE_INTERVAL_MS * 0.9) return;
+      this.#lastUpdate = now;
+      this.#emitUpdated("progressing");
+    }, UPDATE_INTERVAL_MS);
+    try {
+      await this.#transfer(response, offset);
+    } finally {
+      clearInterval(ticker);
+    }
   }
 
   /** Appends the hops a request to `getURL()` was redirected through (Chromium's url_chain). */

@@ -783,7 +783,7 @@ describe("pause and resume", () => {
       assert.match(origin.requests[1]!.headers.range ?? "", /^bytes=[1-9]\d*-$/);
       assertSameBytes(readFileSync(join(dir, "slow.bin")), Buffer.from(BODY));
     }));
-  it("a pause while the server sends nothing is reached at once, and stays paused when the connection dies", () =>
+  it("a stalled download reports every 500 ms; a pause is reached at once, and stays when the connection dies", () =>
     withOrigin(
       { "/stall.bin": { body: BODY, etag: '"t"', dropAfter: 100_000 } },
       async (origin) => {
@@ -794,6 +794,14 @@ describe("pause and resume", () => {
         while (item.getReceivedBytes() < 100_000) {
           await new Promise((resolve) => setTimeout(resolve, 5));
         }
+        // A stalled download still reports every 500 ms, as Chromium's DownloadFile timer does.
+        const whileStalled: number[] = [];
+        const count = () => whileStalled.push(item.getReceivedBytes());
+        item.on("updated", count);
+        await new Promise((resolve) => setTimeout(resolve, 1300));
+        item.off("updated", count);
+        assert.ok(whileStalled.length >= 2, `${whileStalled.length} updates in 1.3 s`);
+        assert.ok(whileStalled.every((received) => received === 100_000));
         // The read waits for bytes the server never sends: the pause must not wait with it
         // (Ctrl-C in `ses download` hung on such a server).
         item.pause();
