@@ -623,6 +623,9 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
       this.#lastUpdate = now;
       this.#emitUpdated("progressing");
     }, UPDATE_INTERVAL_MS);
+    // The transfer's socket keeps a program running; this timer must not, or a paused
+    // download (which holds nothing open) would.
+    ticker.unref();
     try {
       await this.#transfer(response, offset);
     } finally {
