@@ -160,7 +160,13 @@ export function createFetchEntry(pipeline: FetchLike, options: FetchEntryOptions
       // throws a plain Error for a number, null or undefined instead of the invalid URL's
       // TypeError.
       if (typeof input !== "object" || input === null) input = String(input);
-      if (init?.method !== undefined) checkMethod(init.method);
+      if (init?.method !== undefined) {
+        // WebIDL's ByteString conversion, as fetch makes it: a method given as a number, null or
+        // an object with toString is checked and compared as the text the Request will carry.
+        const method = String(init.method);
+        if (method !== init.method) init = { ...init, method };
+        checkMethod(method);
+      }
       if (init?.cache !== undefined) checkCache(init.cache);
       if ((init?.body ?? null) !== null) checkBodyAllowed(init?.method, input);
       else if (input instanceof Request) checkUsable(input);

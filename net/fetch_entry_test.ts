@@ -236,6 +236,44 @@ describe("createFetchEntry", () => {
     await fetchLike("http://a.test/", { method: "propfind" });
     assert.equal(calls.at(-1)!.request.method.toUpperCase(), "PROPFIND");
   });
+  it("converts a method that is not a string to one, as WebIDL's ByteString does, in both runtimes", async () => {
+    // A number, null or an object with toString reached `.toUpperCase()` as it was given, and
+    // the caller got "given.toUpperCase is not a function".
+    const { fetchLike, calls } = entry();
+    const post = { toString: () => "post" } as unknown as string;
+    await fetchLike("http://a.test/", { method: post, body: "x" });
+    assert.equal(calls.at(-1)!.request.method, "POST");
+    await assert.rejects(
+      fetchLike("http://a.test/", {
+        method: { toString: () => "GET" } as unknown as string,
+        body: "x",
+      }),
+      {
+        name: "TypeError",
+        message: "Request with GET/HEAD method cannot have body.",
+      },
+    );
+    await assert.rejects(
+      fetchLike("http://a.test/", { method: { toString: () => "A B" } as unknown as string }),
+      {
+        name: "TypeError",
+        message: "'A B' is not a valid HTTP method.",
+      },
+    );
+    for (const method of [5, null]) {
+      const text = String(method);
+      if (new Request("http://a.test/", { method: text }).method === text) {
+        await fetchLike("http://a.test/", { method: method as unknown as string });
+        assert.equal(calls.at(-1)!.request.method, text);
+      } else {
+        await assert.rejects(fetchLike("http://a.test/", { method: method as unknown as string }), {
+          name: "TypeError",
+          message: `'${text}' is a method this runtime's Request cannot carry: it would be ` +
+            "sent as GET (oven-sh/bun#6021)",
+        });
+      }
+    }
+  });
 });
 
 describe("createFetchEntry request options", () => {
