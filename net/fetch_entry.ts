@@ -167,7 +167,11 @@ export function createFetchEntry(pipeline: FetchLike, options: FetchEntryOptions
         if (method !== init.method) init = { ...init, method };
         checkMethod(method);
       }
-      if (init?.cache !== undefined) checkCache(init.cache);
+      if (init?.cache !== undefined) checkEnum(init.cache, CACHE_MODES, "RequestCache");
+      if (init?.credentials !== undefined) {
+        checkEnum(init.credentials, CREDENTIALS_MODES, "RequestCredentials");
+      }
+      if (init?.priority !== undefined) checkEnum(init.priority, PRIORITIES, "RequestPriority");
       if ((init?.body ?? null) !== null) checkBodyAllowed(init?.method, input);
       else if (input instanceof Request) checkUsable(input);
       const withDuplex = init?.body instanceof ReadableStream && !("duplex" in init)
@@ -285,15 +289,18 @@ function checkUsable(input: Request): void {
 }
 
 const CACHE_MODES = new Set<unknown>(REQUEST_CACHE_MODES);
+const CREDENTIALS_MODES = new Set<unknown>(["omit", "same-origin", "include"]);
+const PRIORITIES = new Set<unknown>(["high", "low", "auto"]);
 
-// The RequestCache enum check of the Request constructor, with Deno's (and Chromium's WebIDL)
-// words: Bun's Request takes null as "default" and words the rest its own way.
-function checkCache(value: unknown): void {
-  if (!CACHE_MODES.has(value)) {
+// The Request constructor's enum checks (RequestCache, RequestCredentials, RequestPriority), with
+// Deno's (and Chromium's WebIDL) words: Bun's Request takes a null cache as "default", words the
+// other cache modes its own way, and keeps no credentials or priority, so it checks neither.
+function checkEnum(value: unknown, values: Set<unknown>, type: string): void {
+  if (!values.has(value)) {
     throw new TypeError(
       `Failed to construct 'Request': The provided value '${
         String(value)
-      }' is not a valid enum value of type RequestCache`,
+      }' is not a valid enum value of type ${type}`,
     );
   }
 }

@@ -347,4 +347,31 @@ describe("createFetchEntry cache mode", () => {
     await fetchLike("http://a.test/", { cache: undefined });
     assert.equal(calls[0]!.context.cache, "default");
   });
+
+  it("rejects a credentials mode or priority that is none of the enum's with the same TypeError in both runtimes", async () => {
+    // Bun's Request keeps neither, so `credentials: "OMIT"` (a typo) went on as the context's
+    // mode, and cookies were sent and stored as without it; Deno's Request refuses it.
+    const { fetchLike, calls } = entry();
+    for (const value of ["bogus", "", "OMIT", null, 5]) {
+      await assert.rejects(
+        fetchLike("http://a.test/", { credentials: value as RequestCredentials }),
+        {
+          name: "TypeError",
+          message: `Failed to construct 'Request': The provided value '${
+            String(value)
+          }' is not a valid enum value of type RequestCredentials`,
+        },
+      );
+      await assert.rejects(fetchLike("http://a.test/", { priority: value as RequestPriority }), {
+        name: "TypeError",
+        message: `Failed to construct 'Request': The provided value '${
+          String(value)
+        }' is not a valid enum value of type RequestPriority`,
+      });
+    }
+    assert.equal(calls.length, 0);
+    await fetchLike("http://a.test/", { credentials: "omit", priority: "low" });
+    assert.equal(calls[0]!.context.credentials, "omit");
+    assert.equal(calls[0]!.context.priority, "low");
+  });
 });
