@@ -814,7 +814,8 @@ export class Session extends TypedEmitter<SessionEvents> {
    * it per app by command-line switch.
    *
    * @param bytes The limit; a lower one evicts at once, and 0 empties the cache and stores nothing.
-   * @throws {RangeError} When `bytes` is not a non-negative integer.
+   * @throws {TypeError} `Cache size must be a number of bytes, got <value>` for another type.
+   * @throws {RangeError} `Cache size must be a non-negative integer of bytes, got <value>`.
    */
   setCacheMaxSize(bytes: number): void {
     this.#httpCache.maxSize = bytes;
