@@ -17,6 +17,7 @@ import type { FetchArgs, FetchData } from "./parse_fetch_args.ts";
 import { EXIT_INTERRUPTED } from "./download_command.ts";
 import { fromPartitionOption } from "./partition_option.ts";
 import { omitSessionHeaders, proxyLogin, schemeHint, withUser } from "./request_options.ts";
+import { isWriteError, standardOutputClosed } from "./standard_output.ts";
 
 /** Where `ses fetch` writes. */
 export interface FetchOutput {
@@ -190,6 +191,12 @@ export async function runFetch(
           : { url: args.url, error: error.message };
         await writeLine(output.body, JSON.stringify(summary));
       }
+      return 1;
+    }
+    // Without -o the body goes to standard output, whose reader may have gone away (Bun's pipe
+    // fails here; Deno's write fails after the command, and main says it in these words).
+    if (!args.output && isWriteError(error)) {
+      output.info(standardOutputClosed("ses fetch", error));
       return 1;
     }
     if (!isUserMistake(error)) throw error;
