@@ -160,6 +160,13 @@ export function createFetchEntry(pipeline: FetchLike, options: FetchEntryOptions
       // throws a plain Error for a number, null or undefined instead of the invalid URL's
       // TypeError.
       if (typeof input !== "object" || input === null) input = String(input);
+      // WebIDL's dictionary conversion, as Deno's Request makes it: Bun's ignores a number or
+      // a string given as init and sends a GET.
+      if (init != null && typeof init !== "object" && typeof init !== "function") {
+        throw new TypeError(
+          "Failed to construct 'Request': Argument 2 can not be converted to a dictionary",
+        );
+      }
       if (init?.method !== undefined) {
         // WebIDL's ByteString conversion, as fetch makes it: a method given as a number, null or
         // an object with toString is checked and compared as the text the Request will carry.

@@ -236,6 +236,20 @@ describe("createFetchEntry", () => {
     await fetchLike("http://a.test/", { method: "propfind" });
     assert.equal(calls.at(-1)!.request.method.toUpperCase(), "PROPFIND");
   });
+  it("rejects an init that is not an object with the same TypeError in both runtimes", async () => {
+    // Bun's Request ignored `ses.fetch(url, 5)` and sent a GET; Deno's refuses it (WebIDL).
+    const { fetchLike, calls } = entry();
+    for (const init of [5, "x", true]) {
+      await assert.rejects(fetchLike("http://a.test/", init as RequestInit), {
+        name: "TypeError",
+        message: "Failed to construct 'Request': Argument 2 can not be converted to a dictionary",
+      });
+    }
+    assert.equal(calls.length, 0);
+    await fetchLike("http://a.test/", null as unknown as RequestInit);
+    await fetchLike("http://a.test/", undefined);
+    assert.equal(calls.length, 2);
+  });
   it("converts a method that is not a string to one, as WebIDL's ByteString does, in both runtimes", async () => {
     // A number, null or an object with toString reached `.toUpperCase()` as it was given, and
     // the caller got "given.toUpperCase is not a function".
