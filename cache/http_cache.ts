@@ -195,6 +195,7 @@ export class HttpCache {
    *
    * @param options Where to store, whether enabled, the size limit.
    * @throws {TypeError} When a directory is given without a runtime.
+   * @throws {TypeError} When `maxSize` is not a number.
    * @throws {RangeError} When `maxSize` is not a non-negative integer.
    */
   constructor(options: HttpCacheOptions) {
@@ -930,6 +931,10 @@ export class HttpCache {
 }
 
 function checkMaxSize(bytes: number): void {
+  if (typeof bytes !== "number") {
+    const shown = typeof bytes === "string" ? JSON.stringify(bytes) : String(bytes);
+    throw new TypeError(`Cache size must be a number of bytes, got ${shown}`);
+  }
   if (!Number.isSafeInteger(bytes) || bytes < 0) {
     throw new RangeError(`Cache size must be a non-negative integer of bytes, got ${bytes}`);
   }

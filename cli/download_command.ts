@@ -20,7 +20,7 @@ import {
 import { createProgressView, type ProgressView } from "./download_progress.ts";
 import type { DownloadArgs } from "./parse_download_args.ts";
 import { fromPartitionOption } from "./partition_option.ts";
-import { type Credentials, omitSessionHeaders, proxyLogin } from "./request_options.ts";
+import { type Credentials, omitSessionHeaders, proxyLogin, schemeHint } from "./request_options.ts";
 import { terminalText } from "./terminal_text.ts";
 
 /** Where `ses download` writes and how it hears Ctrl-C. */
@@ -305,7 +305,9 @@ function failureLine(
   const status = reason.startsWith("SERVER_") && failed ? `: ${statusLine}` : "";
   // The status line is the server's text (a reason phrase may hold ESC, BEL or C1 bytes that
   // some runtimes pass on): printed escaped, so it cannot retitle or clear the terminal.
-  return terminalText(`ses download: ${state} (${reason}${status}${errorDetail(item)})`);
+  // A URL typed without its scheme is an invalid request (`localhost:` read as a scheme too).
+  const hint = reason === "NETWORK_INVALID_REQUEST" ? schemeHint(item.getURL()) : "";
+  return terminalText(`ses download: ${state} (${reason}${status}${errorDetail(item)})${hint}`);
 }
 
 function rate(item: DownloadItem, run: { start: number; offset: number }): number {

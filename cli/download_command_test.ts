@@ -437,6 +437,32 @@ describe("ses download", () => {
     assert.match(missing.lines.at(-1)!, /interrupted \(NETWORK_FAILED: net::ERR_FILE_NOT_FOUND\)/);
   });
 
+  it("names the scheme a URL typed as for curl lacks, as the failure's hint", async () => {
+    // curl takes `example.com` as http://example.com; here it was a bare invalid request.
+    for (
+      const [url, line] of [
+        [
+          "example.test/x",
+          "ses download: interrupted (NETWORK_INVALID_REQUEST: net::ERR_INVALID_URL); " +
+          "a URL starts with its scheme, like http://example.test/x",
+        ],
+        [
+          "localhost:8/x",
+          "ses download: interrupted (NETWORK_INVALID_REQUEST: net::ERR_UNKNOWN_URL_SCHEME); " +
+          "a URL starts with its scheme, like http://localhost:8/x",
+        ],
+        [
+          "mailto:a@b.test",
+          "ses download: interrupted (NETWORK_INVALID_REQUEST: net::ERR_UNKNOWN_URL_SCHEME)",
+        ],
+      ]
+    ) {
+      const { io: output, lines } = io(false);
+      assert.equal(await runDownload(sessions(), { url, partition: "x", json: false }, output), 1);
+      assert.equal(lines.at(-1), line);
+    }
+  });
+
   it("sends -H, answers the server with -u and a proxy with -U, through --proxy", async () => {
     // An origin that wants X-Token and Basic ann:s3cret; a tinyproxy that wants pat:pw.
     const seen: { auth?: string; token?: string; accept?: string }[] = [];

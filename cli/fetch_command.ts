@@ -16,7 +16,8 @@ import type { SessionModule } from "../session/mod.ts";
 import type { FetchArgs, FetchData } from "./parse_fetch_args.ts";
 import { EXIT_INTERRUPTED } from "./download_command.ts";
 import { fromPartitionOption } from "./partition_option.ts";
-import { omitSessionHeaders, proxyLogin, withUser } from "./request_options.ts";
+import { omitSessionHeaders, proxyLogin, schemeHint, withUser } from "./request_options.ts";
+import { isWriteError, standardOutputClosed } from "./standard_output.ts";
 
 /** Where `ses fetch` writes. */
 export interface FetchOutput {
@@ -175,10 +176,14 @@ export async function runFetch(
       // A body that failed midway leaves the bytes received in the -o file, as curl leaves
       // them, and says so as Ctrl-C does.
       const cut = headed && args.output ? `; ${args.output} is incomplete` : "";
+      // `localhost:8080` is a URL of scheme `localhost:`, which nothing serves.
+      const hint = !redirected && error.code === "ERR_UNKNOWN_URL_SCHEME"
+        ? schemeHint(args.url)
+        : "";
       output.info(
         `ses fetch: ${error.message} (${
           redirected ? `${failed}, redirected from ${args.url}` : args.url
-        })${cut}`,
+        })${cut}${hint}`,
       );
       if (args.json) {
         const summary = redirected
@@ -188,8 +193,15 @@ export async function runFetch(
       }
       return 1;
     }
+    // Without -o the body goes to standard output, whose reader may have gone away (Bun's pipe
+    // fails here; Deno's write fails after the command, and main says it in these words).
+    if (!args.output && isWriteError(error)) {
+      output.info(standardOutputClosed("ses fetch", error));
+      return 1;
+    }
     if (!isUserMistake(error)) throw error;
-    output.info(`ses fetch: ${error.message}`);
+    const hint = error.message.startsWith("Invalid URL") ? schemeHint(args.url) : "";
+    output.info(`ses fetch: ${error.message}${hint}`);
     return 1;
   } finally {
     if (answerProxy) ses.off("login", answerProxy);

@@ -37,6 +37,30 @@ describe("ses fetch", () => {
   });
   after(() => origin.close());
 
+  it("names the scheme a URL typed as for curl lacks, after the error", async () => {
+    // curl takes `example.com` as http://example.com; here the line said only Invalid URL, or
+    // net::ERR_UNKNOWN_URL_SCHEME for `localhost:8080`, whose `localhost:` reads as a scheme.
+    const hint = (url: string) => `; a URL starts with its scheme, like http://${url}`;
+    const host = new URL(origin.url).host;
+    for (
+      const [url, line] of [
+        ["example.test/x", `ses fetch: Invalid URL: 'example.test/x'${hint("example.test/x")}`],
+        [
+          "localhost:8/x",
+          `ses fetch: net::ERR_UNKNOWN_URL_SCHEME (localhost:8/x)${hint("localhost:8/x")}`,
+        ],
+        ["mailto:a@b.test", "ses fetch: net::ERR_UNKNOWN_URL_SCHEME (mailto:a@b.test)"],
+        ["/x", "ses fetch: Invalid URL: '/x'"],
+      ] as const
+    ) {
+      const { info, output } = collect();
+      assert.equal(await runFetch(sessions(), parseFetchArgs([url]), output), 1);
+      assert.deepEqual(info, [line]);
+    }
+    const { output } = collect();
+    assert.equal(await runFetch(sessions(), parseFetchArgs([`http://${host}/`]), output), 0);
+  });
+
   it("sends method, headers and data, and prints headers with -i", async () => {
     const { info, output, text } = collect();
     const args = parseFetchArgs([

@@ -27,6 +27,7 @@
 
 import process from "node:process";
 import { Readable, Writable } from "node:stream";
+import { standardOutputClosed } from "./standard_output.ts";
 import { session } from "../mod.ts";
 import { parseCacheArgs, runCache } from "./cache_command.ts";
 import { runDemo } from "./demo_command.ts";
@@ -310,14 +311,12 @@ function watchStandardOutput(): void {
 
 // The exit code once standard output's fate is known: a command that thought it succeeded did
 // not deliver all it printed when a write failed. A command that failed has said why already
-// (`ses fetch` names the write error itself). Deno reports a pipe's write failure after the
+// (`ses fetch` in these same words). Deno reports a pipe's write failure after the
 // command has returned: an empty write's callback comes once the writes before it are done.
 async function withStandardOutput(command: string | undefined, code: number): Promise<number> {
   await new Promise<void>((resolve) => process.stdout.write("", () => resolve()));
   if (stdoutError === undefined || code !== 0) return code;
-  const name = command === undefined ? "ses" : `ses ${command}`;
-  const why = (stdoutError as { code?: unknown }).code ?? stdoutError.message;
-  printError(`${name}: standard output was closed before everything was written (${why})`);
+  printError(standardOutputClosed(command === undefined ? "ses" : `ses ${command}`, stdoutError));
   return 1;
 }
 

@@ -189,4 +189,27 @@ describe("ses with its standard output closed early", () => {
       );
     }
   });
+
+  it(
+    "says it in the same words for ses fetch's body, in both runtimes",
+    { timeout: 120_000 },
+    () => {
+      // Bun's write of the body failed inside the command, which printed the bare system error
+      // ("ses fetch: EPIPE: broken pipe, write"); Deno's failed after it, in main's words.
+      const file = join(CONFIG, "closed-stdout.bin");
+      writeFileSync(file, Buffer.alloc(4 << 20, 97));
+      const argv = ["fetch", "--partition", "mem", `file://${file}`];
+      const args = "Deno" in globalThis ? ["run", "-A", MAIN, ...argv] : [MAIN, ...argv];
+      const result = spawnSync(
+        "bash",
+        ["-c", '"$@" | true; exit "${PIPESTATUS[0]}"', "bash", process.execPath, ...args],
+        { encoding: "utf8", env: { ...process.env, NO_COLOR: "1", XDG_CONFIG_HOME: CONFIG } },
+      );
+      assert.equal(result.status, 1, result.stderr);
+      assert.equal(
+        result.stderr,
+        "ses fetch: standard output was closed before everything was written (EPIPE)\n",
+      );
+    },
+  );
 });

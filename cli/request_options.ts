@@ -131,6 +131,32 @@ export function withUser(href: string, user: Credentials): string {
 }
 
 /**
+ * The end of a failure's line for a URL typed without its scheme, as curl takes one
+ * (`example.com`, `localhost:8080/x`: curl guesses `http://`). `ses` sends what it was given, as
+ * fetch does, so such a URL fails (`Invalid URL`, or `net::ERR_UNKNOWN_URL_SCHEME` for
+ * `localhost:` read as a scheme); the hint names what was likely meant.
+ *
+ * @param url The URL as given.
+ * @returns `; a URL starts with its scheme, like http://<url>`, or `""` when the URL has a
+ * scheme of its own (one with `://`, or `mailto:x` and its kind).
+ *
+ * @example
+ * ```ts
+ * import { schemeHint } from "./request_options.ts";
+ * console.log(schemeHint("localhost:8080/x")); // "; a URL starts with its scheme, like http://localhost:8080/x"
+ * console.log(JSON.stringify(schemeHint("https://a.test/"))); // ""
+ * ```
+ */
+export function schemeHint(url: string): string {
+  if (!/^[A-Za-z0-9]/.test(url) || url.includes("://") || !URL.canParse(`http://${url}`)) {
+    return "";
+  }
+  // `localhost:8080` parses, as a URL of scheme `localhost:`: a port after the colon tells it.
+  if (URL.canParse(url) && !/^[^:/]+:\d+(?:[/?#]|$)/.test(url)) return "";
+  return `; a URL starts with its scheme, like http://${url}`;
+}
+
+/**
  * `-U` as curl's `--proxy-user` with `--proxy-anyauth`: a `'login'` listener that gives each
  * proxy that asks the credentials once, in the strongest scheme it offers (a proxy that asks
  * again refused them, and its 407 or the tunnel's failure is the answer); a server's challenge

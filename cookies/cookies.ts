@@ -131,9 +131,8 @@ export function cookieTextProblem(name: string, value: string, path: string): st
  *
  * @example
  * ```ts
- * import { Cookies } from "./cookies.ts";
- * import { CookieJar } from "./cookie_jar.ts";
- * const cookies = new Cookies(new CookieJar());
+ * import { session } from "@ses/session";
+ * const { cookies } = session.fromPartition("cookies-example");
  * cookies.on("changed", (_event, cookie, cause, removed) => console.log(cookie.name, cause, removed));
  * await cookies.set({ url: "http://a.test/", name: "foo", value: "bar" }); // foo inserted false
  * console.log((await cookies.get({ name: "foo" }))[0]?.sameSite); // lax

@@ -105,14 +105,25 @@ const MAX_AUTO_RESUMES = 5;
  * files are settled (renamed, or removed on cancel).
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { session } from "@ses/session";
+ * import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * const dir = mkdtempSync(join(tmpdir(), "ses-download-example-"));
  * const ses = session.fromPartition("downloads-example");
- * ses.on("will-download", (_event, item) => {
- *   item.setSavePath("/tmp/example.html");
- *   item.on("done", (_e, state) => console.log(state, item.getReceivedBytes()));
+ * const done = new Promise<string>((resolve) => {
+ *   ses.once("will-download", (_event, item) => {
+ *     item.setSavePath(join(dir, "hello.txt"));
+ *     // Bytes received and expected; 'done' comes once the file is renamed into place.
+ *     item.once("done", (_e, state) => {
+ *       resolve(`${state} ${item.getReceivedBytes()}/${item.getTotalBytes()}`);
+ *     });
+ *   });
  * });
- * ses.downloadURL("https://example.com/");
+ * ses.downloadURL("data:text/plain,hello"); // an http(s) URL goes the same way
+ * console.log(await done, readFileSync(join(dir, "hello.txt"), "utf8")); // completed 5/5 hello
+ * rmSync(dir, { recursive: true });
  * ```
  */
 export class DownloadItem extends TypedEmitter<DownloadItemEvents> {

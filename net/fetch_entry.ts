@@ -160,8 +160,25 @@ export function createFetchEntry(pipeline: FetchLike, options: FetchEntryOptions
       // throws a plain Error for a number, null or undefined instead of the invalid URL's
       // TypeError.
       if (typeof input !== "object" || input === null) input = String(input);
-      if (init?.method !== undefined) checkMethod(init.method);
-      if (init?.cache !== undefined) checkCache(init.cache);
+      // WebIDL's dictionary conversion, as Deno's Request makes it: Bun's ignores a number or
+      // a string given as init and sends a GET.
+      if (init != null && typeof init !== "object" && typeof init !== "function") {
+        throw new TypeError(
+          "Failed to construct 'Request': Argument 2 can not be converted to a dictionary",
+        );
+      }
+      if (init?.method !== undefined) {
+        // WebIDL's ByteString conversion, as fetch makes it: a method given as a number, null or
+        // an object with toString is checked and compared as the text the Request will carry.
+        const method = String(init.method);
+        if (method !== init.method) init = { ...init, method };
+        checkMethod(method);
+      }
+      if (init?.cache !== undefined) checkEnum(init.cache, CACHE_MODES, "RequestCache");
+      if (init?.credentials !== undefined) {
+        checkEnum(init.credentials, CREDENTIALS_MODES, "RequestCredentials");
+      }
+      if (init?.priority !== undefined) checkEnum(init.priority, PRIORITIES, "RequestPriority");
       if ((init?.body ?? null) !== null) checkBodyAllowed(init?.method, input);
       else if (input instanceof Request) checkUsable(input);
       const withDuplex = init?.body instanceof ReadableStream && !("duplex" in init)
@@ -279,15 +296,18 @@ function checkUsable(input: Request): void {
 }
 
 const CACHE_MODES = new Set<unknown>(REQUEST_CACHE_MODES);
+const CREDENTIALS_MODES = new Set<unknown>(["omit", "same-origin", "include"]);
+const PRIORITIES = new Set<unknown>(["high", "low", "auto"]);
 
-// The RequestCache enum check of the Request constructor, with Deno's (and Chromium's WebIDL)
-// words: Bun's Request takes null as "default" and words the rest its own way.
-function checkCache(value: unknown): void {
-  if (!CACHE_MODES.has(value)) {
+// The Request constructor's enum checks (RequestCache, RequestCredentials, RequestPriority), with
+// Deno's (and Chromium's WebIDL) words: Bun's Request takes a null cache as "default", words the
+// other cache modes its own way, and keeps no credentials or priority, so it checks neither.
+function checkEnum(value: unknown, values: Set<unknown>, type: string): void {
+  if (!values.has(value)) {
     throw new TypeError(
       `Failed to construct 'Request': The provided value '${
         String(value)
-      }' is not a valid enum value of type RequestCache`,
+      }' is not a valid enum value of type ${type}`,
     );
   }
 }

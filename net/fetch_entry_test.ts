@@ -236,6 +236,58 @@ describe("createFetchEntry", () => {
     await fetchLike("http://a.test/", { method: "propfind" });
     assert.equal(calls.at(-1)!.request.method.toUpperCase(), "PROPFIND");
   });
+  it("rejects an init that is not an object with the same TypeError in both runtimes", async () => {
+    // Bun's Request ignored `ses.fetch(url, 5)` and sent a GET; Deno's refuses it (WebIDL).
+    const { fetchLike, calls } = entry();
+    for (const init of [5, "x", true]) {
+      await assert.rejects(fetchLike("http://a.test/", init as RequestInit), {
+        name: "TypeError",
+        message: "Failed to construct 'Request': Argument 2 can not be converted to a dictionary",
+      });
+    }
+    assert.equal(calls.length, 0);
+    await fetchLike("http://a.test/", null as unknown as RequestInit);
+    await fetchLike("http://a.test/", undefined);
+    assert.equal(calls.length, 2);
+  });
+  it("converts a method that is not a string to one, as WebIDL's ByteString does, in both runtimes", async () => {
+    // A number, null or an object with toString reached `.toUpperCase()` as it was given, and
+    // the caller got "given.toUpperCase is not a function".
+    const { fetchLike, calls } = entry();
+    const post = { toString: () => "post" } as unknown as string;
+    await fetchLike("http://a.test/", { method: post, body: "x" });
+    assert.equal(calls.at(-1)!.request.method, "POST");
+    await assert.rejects(
+      fetchLike("http://a.test/", {
+        method: { toString: () => "GET" } as unknown as string,
+        body: "x",
+      }),
+      {
+        name: "TypeError",
+        message: "Request with GET/HEAD method cannot have body.",
+      },
+    );
+    await assert.rejects(
+      fetchLike("http://a.test/", { method: { toString: () => "A B" } as unknown as string }),
+      {
+        name: "TypeError",
+        message: "'A B' is not a valid HTTP method.",
+      },
+    );
+    for (const method of [5, null]) {
+      const text = String(method);
+      if (new Request("http://a.test/", { method: text }).method === text) {
+        await fetchLike("http://a.test/", { method: method as unknown as string });
+        assert.equal(calls.at(-1)!.request.method, text);
+      } else {
+        await assert.rejects(fetchLike("http://a.test/", { method: method as unknown as string }), {
+          name: "TypeError",
+          message: `'${text}' is a method this runtime's Request cannot carry: it would be ` +
+            "sent as GET (oven-sh/bun#6021)",
+        });
+      }
+    }
+  });
 });
 
 describe("createFetchEntry request options", () => {
@@ -308,5 +360,32 @@ describe("createFetchEntry cache mode", () => {
     assert.equal(calls.length, 0);
     await fetchLike("http://a.test/", { cache: undefined });
     assert.equal(calls[0]!.context.cache, "default");
+  });
+
+  it("rejects a credentials mode or priority that is none of the enum's with the same TypeError in both runtimes", async () => {
+    // Bun's Request keeps neither, so `credentials: "OMIT"` (a typo) went on as the context's
+    // mode, and cookies were sent and stored as without it; Deno's Request refuses it.
+    const { fetchLike, calls } = entry();
+    for (const value of ["bogus", "", "OMIT", null, 5]) {
+      await assert.rejects(
+        fetchLike("http://a.test/", { credentials: value as RequestCredentials }),
+        {
+          name: "TypeError",
+          message: `Failed to construct 'Request': The provided value '${
+            String(value)
+          }' is not a valid enum value of type RequestCredentials`,
+        },
+      );
+      await assert.rejects(fetchLike("http://a.test/", { priority: value as RequestPriority }), {
+        name: "TypeError",
+        message: `Failed to construct 'Request': The provided value '${
+          String(value)
+        }' is not a valid enum value of type RequestPriority`,
+      });
+    }
+    assert.equal(calls.length, 0);
+    await fetchLike("http://a.test/", { credentials: "omit", priority: "low" });
+    assert.equal(calls[0]!.context.credentials, "omit");
+    assert.equal(calls[0]!.context.priority, "low");
   });
 });

@@ -28,14 +28,21 @@ export interface StartLoggingOptions {
  *
  * @example
  * ```ts
- * import { NetLog } from "./net_log.ts";
+ * import { session } from "@ses/session";
+ * import { readFileSync, rmSync } from "node:fs";
  * import { join } from "node:path";
  * import { tmpdir } from "node:os";
- * const netLog = new NetLog();
- * await netLog.startLogging(join(tmpdir(), `ses-netlog-${Date.now()}.json`));
- * console.log(netLog.currentlyLogging); // true
- * await netLog.stopLogging();
- * console.log(netLog.currentlyLogging); // false
+ * const ses = session.fromPartition("netlog-example");
+ * ses.protocol.handle("app", () => new Response("hello"));
+ * const path = join(tmpdir(), `ses-netlog-${Date.now()}.json`);
+ * await ses.netLog.startLogging(path); // captureMode "default": no cookies or credentials
+ * console.log(ses.netLog.currentlyLogging); // true
+ * await (await ses.fetch("app://bundle/")).text();
+ * await ses.netLog.stopLogging();
+ * // Chromium's format: `constants`, then `events` (the first one names the request's URL).
+ * const { events } = JSON.parse(readFileSync(path, "utf8"));
+ * console.log(events[0].params.url); // app://bundle/
+ * rmSync(path);
  * ```
  */
 export class NetLog implements NetLogSink {

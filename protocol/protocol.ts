@@ -75,10 +75,15 @@ const BUILT_IN = new Set(["http", "https", "file"]);
  *
  * @example
  * ```ts
- * import { Protocol } from "./protocol.ts";
- * const protocol = new Protocol({ fetch, independentFetch: fetch });
- * protocol.handle("app", (request) => new Response(`you asked for ${new URL(request.url).pathname}`));
- * console.log(protocol.isProtocolHandled("app"), protocol.isProtocolHandled("other")); // true false
+ * import { session } from "@ses/session";
+ * const ses = session.fromPartition("protocol-example");
+ * ses.protocol.handle("app", (request) => {
+ *   return new Response(`you asked for ${new URL(request.url).pathname}`);
+ * });
+ * const response = await ses.fetch("app://bundle/index.html");
+ * console.log(await response.text()); // you asked for /index.html
+ * // Another session does not know the scheme.
+ * console.log(session.fromPartition("other").protocol.isProtocolHandled("app")); // false
  * ```
  */
 export class Protocol {

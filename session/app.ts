@@ -96,9 +96,13 @@ export class App extends TypedEmitter<AppEvents> {
    * `videos`.
    * @returns The absolute path.
    * @throws {Error} `Failed to get '<name>' path` for another name.
+   * @throws {TypeError} `Error processing argument at index 0, conversion failure from <value>`
+   * for a name that is not a string, `Insufficient number of arguments.` for none (Chromium
+   * gin's words).
    */
   getPath(name: AppPathName): string {
-    return this.#paths.getPath(name);
+    // The caller's own arguments, not `name` alone: how many were passed decides gin's message.
+    return this.#paths.getPath(...(arguments as unknown as [typeof name]));
   }
 
   /**
@@ -108,8 +112,12 @@ export class App extends TypedEmitter<AppEvents> {
    * @param name A name {@linkcode getPath} knows.
    * @param path An absolute path.
    * @throws {Error} `Path must be absolute`, then `Failed to set path` for an unknown name.
+   * @throws {TypeError} `Error processing argument at index N, conversion failure from <value>`
+   * for a name or path that is not a string, `Insufficient number of arguments.` for fewer than
+   * two (Chromium gin's words).
    */
   setPath(name: AppPathName, path: string): void {
-    this.#paths.setPath(name, path);
+    // The caller's own arguments, as in getPath.
+    this.#paths.setPath(...(arguments as unknown as [typeof name, typeof path]));
   }
 }

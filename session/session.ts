@@ -205,8 +205,9 @@ export interface SessionInit {
 }
 
 /**
- * A browser-profile-like session: storage location, identity (user agent) and, as later
- * subsystems land, cookies, cache, proxy and the request pipeline. Get one from
+ * A browser-profile-like session: storage location, identity (user agent), cookies, HTTP cache,
+ * proxy settings, webRequest hooks, protocol handlers, downloads and the request pipeline
+ * behind `fetch`. Get one from
  * `session.fromPartition`, `session.fromPath` or `session.defaultSession`; `new Session()`
  * throws Electron's `Session objects cannot be created with 'new'`.
  *
@@ -748,6 +749,14 @@ export class Session extends TypedEmitter<SessionEvents> {
    * @param init Method, headers, body, `signal`, `redirect`, and Electron's
    * `bypassCustomProtocolHandlers` (skip this session's protocol handlers).
    * @returns The response; its body streams from the socket.
+   * @throws {SessionError} (rejects) A network failure, with `code` (`ERR_NAME_NOT_RESOLVED`),
+   * `errno` (-105), message `net::ERR_NAME_NOT_RESOLVED` and the `url` of the hop that failed.
+   * @throws {TypeError} (rejects) What the fetch standard's `Request` refuses, in Deno's words in
+   * both runtimes: `Invalid URL: '<input>'`, `'<method>' is not a valid HTTP method.`,
+   * `Invalid header name: "<name>"`, `Request with GET/HEAD method cannot have body.`, or a
+   * `cache`, `credentials` or `priority` that is none of its values.
+   * @throws {DOMException} (rejects) `signal.reason` when the caller's signal aborts (the
+   * runtime's `AbortError` or `TimeoutError` unless the caller gave another reason).
    */
   fetch(input: RequestInfo | URL, init?: SessionFetchInit): Promise<Response> {
     return this.#pipeline.fetch(input, init);
@@ -812,13 +821,11 @@ export class Session extends TypedEmitter<SessionEvents> {
    * it per app by command-line switch.
    *
    * @param bytes The limit; a lower one evicts at once, and 0 empties the cache and stores nothing.
-   * @throws {TypeError} `Error processing argument at index 0, conversion failure from <value>`
-   * when `bytes` is not a number (a numeric string included), as the session's other methods
-   * say it; `Insufficient number of arguments.` for none.
-   * @throws {RangeError} When `bytes` is a number but not a non-negative integer.
+   * @throws {TypeError} `Cache size must be a number of bytes, got <value>` for another type
+   * (a numeric string included; an @ses addition, so its own words rather than gin's).
+   * @throws {RangeError} `Cache size must be a non-negative integer of bytes, got <value>`.
    */
   setCacheMaxSize(bytes: number): void {
-    if (typeof bytes !== "number") throw methodArgumentError(0, bytes, arguments.length);
     this.#httpCache.maxSize = bytes;
   }
 
@@ -1003,9 +1010,12 @@ export class Session extends TypedEmitter<SessionEvents> {
    * Downloads `url` through this session's pipeline; the `DownloadItem` comes with
    * `'will-download'`. Returns nothing, as in Electron.
    *
-   * @param url The URL (`http:`, `https:`, `file:`).
-   * @param options `{headers}`; non-object headers throw `Invalid value for headers - must be an
-   * object`.
+   * @param url The URL (`http:`, `https:`, `file:`, `data:`); one nothing serves, or that does
+   * not parse, makes an item interrupted with `NETWORK_INVALID_REQUEST`.
+   * @param options `{headers}`.
+   * @throws {TypeError} `Invalid value for headers - must be an object`; gin's `Error processing
+   * argument at index 0, conversion failure from <value>` when `url` is not a string,
+   * `Insufficient number of arguments.` for none.
    */
   downloadURL(url: string, options?: DownloadURLOptions): void {
     requireArgument(arguments.length);
@@ -1016,7 +1026,12 @@ export class Session extends TypedEmitter<SessionEvents> {
    * Restores an interrupted download (state `interrupted`, fires `'will-download'`); it
    * continues on `item.resume()`.
    *
-   * @param options `{path, urlChain, mimeType, offset, length, lastModified, eTag, startTime}`.
+   * @param options `{path, urlChain, mimeType, offset, length, lastModified, eTag, startTime}`:
+   * `offset` and `length` in bytes, `startTime` in seconds since the UNIX epoch.
+   * @throws {Error} Electron's `Must pass non-empty path, urlChain and length.` and `Must pass an
+   * offset value less than length.`
+   * @throws {TypeError} gin's `Error processing argument at index 0, conversion failure from
+   * <value>` when `options` is not an object, `Insufficient number of arguments.` for none.
    */
   createInterruptedDownload(options: CreateInterruptedDownloadOptions): void {
     requireArgument(arguments.length);
@@ -1027,6 +1042,8 @@ export class Session extends TypedEmitter<SessionEvents> {
    * Sets the directory for downloads whose listener sets no save path.
    *
    * @param path The directory (default `app.getPath("downloads")`).
+   * @throws {TypeError} gin's `Error processing argument at index 0, conversion failure from
+   * <value>` when `path` is not a string, `Insufficient number of arguments.` for none.
    */
   setDownloadPath(path: string): void {
     requireArgument(arguments.length);

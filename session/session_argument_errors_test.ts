@@ -139,4 +139,24 @@ describe("Session argument errors", () => {
     assert.throws(() => setPreloads.call(ses, ["/app/b.js", 5]), from(0, ""));
     assert.deepEqual(ses.getPreloads(), ["/app/a.js"]);
   });
+
+  it("refuses a setCacheMaxSize that is no number with a TypeError, one out of range with a RangeError", async () => {
+    // An @ses addition, so no Electron words: a missing or string size was a RangeError.
+    const ses = newSession();
+    const setCacheMaxSize = ses.setCacheMaxSize as Loose;
+    for (const [value, shown] of [[undefined, "undefined"], ["1000", '"1000"'], [null, "null"]]) {
+      assert.throws(() => setCacheMaxSize.call(ses, value), {
+        name: "TypeError",
+        message: `Cache size must be a number of bytes, got ${shown}`,
+      });
+    }
+    for (const value of [-1, 1.5, Infinity, NaN]) {
+      assert.throws(() => ses.setCacheMaxSize(value), {
+        name: "RangeError",
+        message: `Cache size must be a non-negative integer of bytes, got ${value}`,
+      });
+    }
+    ses.setCacheMaxSize(1024);
+    assert.equal(await ses.getCacheSize(), 0);
+  });
 });

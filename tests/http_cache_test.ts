@@ -1218,14 +1218,7 @@ for (const persistent of [false, true]) {
         assert.equal((await get(own, url, ONLY_IF_CACHED)).fromCache, true);
       }
       assert.throws(() => own.setCacheMaxSize(-1), RangeError);
-      assert.throws(() => own.setCacheMaxSize("10" as unknown as number), {
-        name: "TypeError",
-        message: "Error processing argument at index 0, conversion failure from 10",
-      });
-      assert.throws(
-        () => (own.setCacheMaxSize as () => void)(),
-        { name: "TypeError", message: "Insufficient number of arguments." },
-      );
+
       await own.closeAllConnections();
     });
 

@@ -84,12 +84,13 @@ interface Registration {
  *
  * @example
  * ```ts
- * import { WebRequest } from "./web_request.ts";
- * const webRequest = new WebRequest();
- * webRequest.onBeforeRequest({ urls: ["*://ads.test/*"] }, (_details, callback) =>
+ * import { session } from "@ses/session";
+ * const ses = session.fromPartition("web-request-example");
+ * ses.webRequest.onBeforeRequest({ urls: ["*://ads.test/*"] }, (_details, callback) =>
  *   callback({ cancel: true }));
- * console.log(webRequest.listenerFor("onBeforeRequest", "https://ads.test/x", "xhr") !== undefined);
- * // true
+ * // Cancelled before any connection is opened: no server needed.
+ * await ses.fetch("https://ads.test/banner.js").catch((error) => console.log(error.message));
+ * // net::ERR_BLOCKED_BY_CLIENT
  * ```
  */
 export class WebRequest {
