@@ -149,7 +149,7 @@ describe("ses fetch", () => {
     const { headers } = JSON.parse(text());
     assert.equal(headers["x-empty"], "");
     for (const name of ["user-agent", "accept", "x-gone"]) assert.equal(name in headers, false);
-    assert.equal(headers["accept-language"], "en-US,en;q=0.9");
+    assert.equal(headers["accept-language"], "en-US");
   });
 
   it("writes the body to a file with -o", async () => {

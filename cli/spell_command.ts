@@ -18,7 +18,7 @@
  */
 
 import { parseArgs } from "node:util";
-import type { SessionModule } from "../session/mod.ts";
+import { normalizeSpellCheckerLanguages, type SessionModule } from "../session/mod.ts";
 import { fromPartitionOption } from "./partition_option.ts";
 import type { ProgressView } from "./download_progress.ts";
 
@@ -122,8 +122,11 @@ export async function runSpell(
     if (args.dictionaryUrl !== undefined) {
       ses.setSpellCheckerDictionaryDownloadURL(args.dictionaryUrl);
     }
-    if (args.languages !== undefined && !ses.isPersistent()) {
-      ses.setSpellCheckerLanguages(args.languages);
+    if (args.languages !== undefined) {
+      // A persistent partition's languages are left alone, but a code no language table knows
+      // is the same usage mistake there: Electron's message, not "is not selected".
+      if (ses.isPersistent()) normalizeSpellCheckerLanguages(args.languages);
+      else ses.setSpellCheckerLanguages(args.languages);
     }
   } catch (error) {
     io.err(`ses spell: ${error instanceof Error ? error.message : String(error)}`);

@@ -75,6 +75,25 @@ describe("ses spell", () => {
     ]);
   });
 
+  it("exits 2 with Electron's message for an unknown language code in a persistent partition too", async () => {
+    const userData = mkdtempSync(join(tmpdir(), "ses-spell-cli-"));
+    try {
+      const session = sessionModule(userData);
+      const argv = ["text", "--lang", "en-US", "--lang", "xx", "--partition", "persist:p"];
+      const { code, out, err } = await run(argv, "", session);
+      assert.equal(code, 2);
+      assert.deepEqual(out, []);
+      assert.deepEqual(err, [
+        'ses spell: Invalid language code provided: "xx" is not a valid language code',
+      ]);
+      const ses = session.fromPartition("persist:p");
+      await ses.storageReady();
+      await ses.spellcheckDictionaries.idle();
+    } finally {
+      rmSync(userData, { recursive: true, force: true });
+    }
+  });
+
   for (
     const [title, lang, file] of [
       ["selects --lang languages for the run, downloading their dictionaries", "fr", "fr-fr-3-0"],

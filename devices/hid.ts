@@ -85,12 +85,18 @@ export type HidSessionEvents = {
     details: { deviceList: HidDeviceDetails[]; frame: null },
     callback: (deviceId?: string | null) => void,
   ) => void;
-  /** A device matching an open chooser's filters was plugged in. */
+  /**
+   * A device matching an open chooser's filters was plugged in. A listener that throws is
+   * reported on `console.error`, as Electron's emitter reports it.
+   */
   "hid-device-added": (
     event: ElectronEvent,
     details: { device: HidDeviceDetails; frame: null },
   ) => void;
-  /** An interface of a device an open chooser lists was unplugged (one event per interface). */
+  /**
+   * An interface of a device an open chooser lists was unplugged (one event per interface). A
+   * listener that throws is reported on `console.error`.
+   */
   "hid-device-removed": (
     event: ElectronEvent,
     details: { device: HidDeviceDetails; frame: null },
@@ -428,7 +434,7 @@ export class Hid extends EventTarget {
     for (const chooser of this.#choosers) {
       const isNew = !chooser.offered.has(iface.physicalId);
       if (this.#offer(chooser, iface) && isNew) {
-        this.#events.dispatch("hid-device-added", { device: chooserEntry(iface), frame: null });
+        this.#tell("hid-device-added", { device: chooserEntry(iface), frame: null });
       }
     }
     for (const origin of this.#origins) {
@@ -444,7 +450,7 @@ export class Hid extends EventTarget {
     for (const chooser of this.#choosers) {
       const offered = chooser.offered.get(iface.physicalId);
       if (!offered) continue;
-      this.#events.dispatch("hid-device-removed", { device: chooserEntry(iface), frame: null });
+      this.#tell("hid-device-removed", { device: chooserEntry(iface), frame: null });
       const rest = offered.filter((entry) => entry !== iface);
       if (rest.length > 0) chooser.offered.set(iface.physicalId, rest);
       else chooser.offered.delete(iface.physicalId);
@@ -457,6 +463,23 @@ export class Hid extends EventTarget {
       this.dispatchEvent(new HIDConnectionEvent("disconnect", { device, origin }));
     }
     this.#permissions.revokeEphemeral("hid", (grant) => grantGuid(grant) === iface.guid);
+  }
+
+  /**
+   * Tells an open chooser of a change. A listener that throws is reported on `console.error`:
+   * the refresh that found the change goes on (the other choosers, `connect`/`disconnect`, the
+   * end of ephemeral grants), and the `getDevices` or `requestDevice` that started it does not
+   * reject with someone else's error.
+   */
+  #tell(
+    name: "hid-device-added" | "hid-device-removed",
+    details: HidEventArgs<"hid-device-added">[0],
+  ): void {
+    try {
+      this.#events.dispatch(name, details);
+    } catch (error) {
+      console.error(`Session '${name}' listener failed:`, error);
+    }
   }
 
   /** Whether the chooser shows the interface; records it as offered when it does. */

@@ -302,6 +302,70 @@ describe("Hid.requestDevice", () => {
     assert.equal(seen.length, 2); // the chooser is closed
   });
 
+  it("reports a throwing hid-device-added/-removed listener on console.error and finishes the refresh", async () => {
+    const { events, hid, backend } = setup([gamepad]);
+    const seen: string[] = [];
+    events.on("hid-device-added", (_e, { device }) => {
+      seen.push(`added ${device.name}`);
+      throw new Error("added listener bug");
+    });
+    events.on("hid-device-removed", (_e, { device }) => {
+      seen.push(`removed ${device.name}`);
+      throw new Error("removed listener bug");
+    });
+    const connected: string[] = [];
+    const disconnected: string[] = [];
+    hid.addEventListener(
+      "connect",
+      (e) => connected.push((e as HIDConnectionEvent).device.productName),
+    );
+    hid.addEventListener("disconnect", (e) => {
+      disconnected.push((e as HIDConnectionEvent).device.productName);
+    });
+    // The first request grants the gamepad, so that its unplugging has a disconnect; the
+    // second one stays open while devices come and go.
+    let granted = false;
+    let answer: ((id?: string) => void) | undefined;
+    events.on("select-hid-device", (event, { deviceList }, callback) => {
+      event.preventDefault();
+      if (granted) answer = callback;
+      else callback(deviceList[0]!.deviceId);
+      granted = true;
+    });
+    const reported: unknown[][] = [];
+    const consoleError = console.error;
+    console.error = (...args: unknown[]) => reported.push(args);
+    try {
+      const [pad] = await hid.requestDevice({ filters: [] }, { origin: ORIGIN });
+      assert.ok(pad);
+      const request = hid.requestDevice({ filters: [] }, { origin: ORIGIN });
+      while (!answer) await new Promise((resolve) => setTimeout(resolve, 1));
+      backend.plug(receiverVendor);
+      backend.plug(nameless);
+      // The refresh that reports the additions ends normally: neither listener error reaches it.
+      await hid.getDevices({ origin: ORIGIN });
+      assert.equal(seen.filter((line) => line.startsWith("added")).length, 2);
+      backend.unplug(gamepad.path);
+      const after = await hid.getDevices({ origin: ORIGIN });
+      assert.deepEqual(after.map((device) => device.productName), []);
+      assert.deepEqual(disconnected, [gamepad.productName]);
+      assert.equal(seen.filter((line) => line.startsWith("removed")).length, 1);
+      assert.deepEqual(
+        reported.map((args) => [args[0], (args[1] as Error).message]).sort(),
+        [
+          ["Session 'hid-device-added' listener failed:", "added listener bug"],
+          ["Session 'hid-device-added' listener failed:", "added listener bug"],
+          ["Session 'hid-device-removed' listener failed:", "removed listener bug"],
+        ],
+      );
+      answer!();
+      assert.deepEqual(await request, []);
+    } finally {
+      console.error = consoleError;
+    }
+    assert.deepEqual(connected, []);
+  });
+
   it("gives added, removed and revoked devices the chooser's deviceId, one removal per interface", async () => {
     const { events, hid, backend } = setup([gamepad]);
     const seen: [string, string | undefined, string][] = [];

@@ -85,9 +85,9 @@ export type SerialEvents = {
     webContents: null,
     callback: (portId?: string) => void,
   ) => void;
-  /** While a chooser is open: a matching port appeared. */
+  /** While a chooser is open: a matching port appeared (a throwing listener: `console.error`). */
   "serial-port-added": (event: object, port: SerialPortListEntry, webContents: null) => void;
-  /** While a chooser is open: a matching port went away. */
+  /** While a chooser is open: a matching port went away (a throwing listener: `console.error`). */
   "serial-port-removed": (event: object, port: SerialPortListEntry, webContents: null) => void;
   /** `port.forget()` revoked an origin's permission. */
   "serial-port-revoked": (event: object, details: SerialPortRevokedDetails) => void;
@@ -400,10 +400,10 @@ export class Serial extends EventTarget {
       let answered = false;
       const onChange = (added: SerialPortRecord[], removed: SerialPortRecord[]) => {
         for (const record of removed.filter((record) => matches(record, filters))) {
-          this.#init.dispatch("serial-port-removed", this.#entry(record), null);
+          this.#tell("serial-port-removed", record);
         }
         for (const record of added.filter((record) => matches(record, filters))) {
-          this.#init.dispatch("serial-port-added", this.#entry(record), null);
+          this.#tell("serial-port-added", record);
         }
       };
       const callback = (portId?: unknown) => {
@@ -613,6 +613,19 @@ export class Serial extends EventTarget {
       }
     }
     return [...byPath.values()].sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+  }
+
+  /**
+   * Tells an open chooser of a port's change. A listener that throws is reported on
+   * `console.error`: the scan that found the change goes on (the other ports, `disconnect`, the
+   * end of ephemeral grants), and the call that ran the scan does not reject with its error.
+   */
+  #tell(name: "serial-port-added" | "serial-port-removed", record: SerialPortRecord): void {
+    try {
+      this.#init.dispatch(name, this.#entry(record), null);
+    } catch (error) {
+      console.error(`Session '${name}' listener failed:`, error);
+    }
   }
 
   #gone(path: string): void {

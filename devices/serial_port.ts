@@ -122,6 +122,10 @@ export class SerialPort extends EventTarget {
   #options: ValidSerialOptions | undefined;
   #readable: ReadableStream<Uint8Array> | null = null;
   #writable: WritableStream<ArrayBufferView | ArrayBuffer> | null = null;
+  // Error the current streams from outside (forget() of an open port), as Chromium's
+  // connection error does.
+  #errorReadable: ((reason: unknown) => void) | undefined;
+  #errorWritable: ((reason: unknown) => void) | undefined;
   #readFatal = false;
   #writeFatal = false;
   #decoder = new ParmrkDecoder();
@@ -220,6 +224,9 @@ export class SerialPort extends EventTarget {
     const stream: ReadableStream<Uint8Array> = new ReadableStream({
       type: "bytes",
       autoAllocateChunkSize: options.bufferSize,
+      start: (controller) => {
+        this.#errorReadable = (reason) => controller.error(reason);
+      },
       pull: async (controller) => {
         const request = controller.byobRequest!;
         const view = request.view!;
@@ -234,8 +241,15 @@ export class SerialPort extends EventTarget {
             controller.error(linkError(error));
             return;
           }
-          // 0: cancelled or closed; the stream is already finished.
-          if (count === 0) return;
+          // 0: cancelled (the stream is already finished) or closed. A link closed under a
+          // stream that was not cancelled is a forgotten port: a lost device to the reader.
+          if (count === 0) {
+            if (this.#link !== link) {
+              done();
+              controller.error(new DOMException(DEVICE_LOST, "NetworkError"));
+            }
+            return;
+          }
           const { length, error } = this.#decoder.decode(bytes.subarray(0, count), parityChecked);
           if (error !== undefined) {
             if (length > 0) request.respond(length);
@@ -277,7 +291,14 @@ export class SerialPort extends EventTarget {
       done();
       return linkError(error);
     };
+    const gone = () => {
+      done();
+      return new DOMException(DEVICE_LOST, "NetworkError");
+    };
     const stream = new WritableStream<ArrayBufferView | ArrayBuffer>({
+      start: (controller) => {
+        this.#errorWritable = (reason) => controller.error(reason);
+      },
       write: async (chunk: unknown) => {
         if (!ArrayBuffer.isView(chunk) && !(chunk instanceof ArrayBuffer)) {
           done();
@@ -291,7 +312,11 @@ export class SerialPort extends EventTarget {
         try {
           for (let sent = 0; sent < bytes.length;) {
             const count = await link.write(bytes.subarray(sent));
-            if (count === 0) return;
+            // 0: aborted, or the port was forgotten under the writer (the bytes were not sent).
+            if (count === 0) {
+              if (this.#link !== link) throw gone();
+              return;
+            }
             sent += count;
           }
         } catch (error) {
@@ -304,6 +329,7 @@ export class SerialPort extends EventTarget {
         } catch (error) {
           throw fail(error);
         }
+        if (this.#link !== link) throw gone();
         done();
       },
       abort: () => {
@@ -405,14 +431,21 @@ export class SerialPort extends EventTarget {
 
   /**
    * Closes the port if open and revokes the origin's permission for it
-   * (`serial-port-revoked` follows).
+   * (`serial-port-revoked` follows). A reader or writer still holding the streams gets
+   * `NetworkError` `The device has been lost.` (its pending read or write included), as in
+   * Chromium, where the revoked connection ends as a lost device.
    *
    * @returns Resolves once forgotten.
    */
   async forget(): Promise<void> {
     if (this.#link !== undefined) {
-      this.#readable?.cancel().catch(() => {});
-      this.#writable?.abort().catch(() => {});
+      // Chromium revokes the connection: streams a caller holds error as a lost device
+      // (SerialPort::OnConnectionError); free ones are cancelled and aborted.
+      const lost = new DOMException(DEVICE_LOST, "NetworkError");
+      if (this.#readable?.locked) this.#errorReadable?.(lost);
+      else this.#readable?.cancel().catch(() => {});
+      if (this.#writable?.locked) this.#errorWritable?.(lost);
+      else this.#writable?.abort().catch(() => {});
       this.#link.close();
       this.#link = undefined;
       this.#readable = null;

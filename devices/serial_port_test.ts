@@ -250,6 +250,40 @@ describe("SerialPort on a pty", { skip: platform() === "linux" ? false : "needs 
     });
   });
 
+  it("forget() of an open port errors a locked reader and writer with NetworkError", async () => {
+    await withPort(async (port) => {
+      await port.open({ baudRate: 9600 });
+      const reader = port.readable!.getReader();
+      const writer = port.writable!.getWriter();
+      await writer.write(new Uint8Array([1, 2, 3]));
+      const pending = reader.read();
+      await port.forget();
+      // Chromium's SerialPort::OnConnectionError: the revoked connection errors both streams
+      // as a lost device; nothing waits forever and no write claims to have been sent.
+      const lost = { name: "NetworkError", message: "The device has been lost." };
+      await assert.rejects(pending, lost);
+      await assert.rejects(reader.closed, lost);
+      await assert.rejects(writer.write(new Uint8Array([4])), lost);
+      await assert.rejects(writer.closed, lost);
+      assert.equal(port.readable, null);
+      assert.equal(port.writable, null);
+    });
+  });
+
+  it("forget() errors a locked writer with no write pending, and the next read of a locked reader", async () => {
+    await withPort(async (port) => {
+      await port.open({ baudRate: 9600 });
+      const reader = port.readable!.getReader();
+      const writer = port.writable!.getWriter();
+      await port.forget();
+      const lost = { name: "NetworkError", message: "The device has been lost." };
+      await assert.rejects(writer.closed, lost);
+      // The streams standard: close() of an errored stream is a TypeError.
+      await assert.rejects(writer.close(), TypeError);
+      await assert.rejects(reader.read(), lost);
+    });
+  });
+
   it("never blocks timers while a read waits", async () => {
     await withPort(async (port, pty) => {
       await port.open({ baudRate: 115200 });

@@ -380,6 +380,63 @@ describe("Serial", () => {
     await assert.rejects(request, isNotSelected);
   });
 
+  it("reports a throwing serial-port-added/-removed listener on console.error and finishes the scan", async () => {
+    const records = [USB, NO_SERIAL];
+    const { serial, emitter } = setup(records);
+    const ORIGIN = "https://a.test";
+    // NO_SERIAL has no serial number: its grant ends when it is unplugged.
+    const picks = [(list: SerialPortListEntry[]) => list[0]!.portId];
+    let chosen: ((portId: string) => void) | undefined;
+    emitter.on("select-serial-port", (event, list, _w, callback) => {
+      event.preventDefault();
+      const pick = picks.shift();
+      if (pick) callback(pick(list));
+      else chosen = callback;
+    });
+    const seen: string[] = [];
+    emitter.on("serial-port-added", (_e, port) => {
+      seen.push(`added ${port.portName}`);
+      throw new Error("added listener bug");
+    });
+    emitter.on("serial-port-removed", (_e, port) => {
+      seen.push(`removed ${port.portName}`);
+      throw new Error("removed listener bug");
+    });
+    const port = await serial.requestPort({}, { origin: ORIGIN });
+    assert.equal(port.path, NO_SERIAL.path);
+    const disconnected: string[] = [];
+    serial.addEventListener("disconnect", (e) => {
+      disconnected.push((e as SerialConnectionEvent).port.path);
+    });
+    const reported: unknown[][] = [];
+    const consoleError = console.error;
+    console.error = (...args: unknown[]) => reported.push(args);
+    try {
+      const request = serial.requestPort({}, { origin: ORIGIN });
+      while (chosen === undefined) await new Promise((resolve) => setTimeout(resolve, 1));
+      records.splice(records.indexOf(NO_SERIAL), 1);
+      records.push({ path: "/dev/ttyUSB8" }, { path: "/dev/ttyUSB9" });
+      // The scan that finds the changes ends normally: no listener error reaches listPorts.
+      const listed = await serial.listPorts();
+      assert.deepEqual(listed.map((entry) => entry.portName), ["ttyUSB7", "ttyUSB8", "ttyUSB9"]);
+      assert.deepEqual(seen.sort(), ["added ttyUSB8", "added ttyUSB9", "removed ttyACM3"]);
+      assert.deepEqual(disconnected, [NO_SERIAL.path]);
+      assert.deepEqual(await serial.getPorts({ origin: ORIGIN }), []);
+      assert.deepEqual(
+        reported.map((args) => [args[0], (args[1] as Error).message]).sort(),
+        [
+          ["Session 'serial-port-added' listener failed:", "added listener bug"],
+          ["Session 'serial-port-added' listener failed:", "added listener bug"],
+          ["Session 'serial-port-removed' listener failed:", "removed listener bug"],
+        ],
+      );
+      chosen("");
+      await assert.rejects(request, isNotSelected);
+    } finally {
+      console.error = consoleError;
+    }
+  });
+
   it("forget() revokes the grant and emits serial-port-revoked", async () => {
     const { serial, emitter } = setup();
     choose(emitter, (list) => list[1]!.portId);

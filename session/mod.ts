@@ -23,6 +23,9 @@ export { Session, type SessionEvents, type SessionInit, type SessionOptions } fr
 export { createSessionModule, type SessionModule } from "./session_module.ts";
 export { SessionSpellcheck, type SessionSpellCheckOptions } from "./session_spellcheck.ts";
 export type { Misspelling, SpellcheckDictionaryProvider } from "../spellcheck/mod.ts";
+// For the CLI, which reaches the subsystems through this module only: it checks `--lang` codes
+// as setSpellCheckerLanguages does without changing a persistent partition's languages.
+export { normalizeSpellCheckerLanguages } from "../spellcheck/mod.ts";
 export type { SessionFetchInit } from "../net/mod.ts";
 export type {
   CookieChangeCause,

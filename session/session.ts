@@ -62,7 +62,7 @@ import {
 } from "./preload_scripts.ts";
 import { ServiceWorkers } from "./service_workers.ts";
 import { SessionSpellcheck, type SessionSpellCheckOptions } from "./session_spellcheck.ts";
-import type { Misspelling } from "../spellcheck/mod.ts";
+import { applicationLocale, type Misspelling } from "../spellcheck/mod.ts";
 import {
   type ChromiumImportSummary,
   readStorageStateOption,
@@ -304,7 +304,8 @@ export class Session extends TypedEmitter<SessionEvents> {
     this.#cache = init.cache;
     this.#userAgent = defaultUserAgent(init.runtime);
     this.#userAgentHeader = utf8ByteString(this.#userAgent);
-    this.#acceptLanguages = utf8ByteString(acceptLanguageHeader(defaultLanguages(init.runtime)));
+    const locale = osLocale(init.runtime);
+    this.#acceptLanguages = utf8ByteString(acceptLanguageHeader(applicationLocale(locale)));
     this.#storageReady = init.storagePath === null
       ? Promise.resolve()
       : init.runtime.ensureDir(init.storagePath);
@@ -341,9 +342,7 @@ export class Session extends TypedEmitter<SessionEvents> {
       fetch: (url, requestInit) => this.fetch(url, requestInit),
       files: init.runtime,
       builtinDictionary: builtinDictionaryFor,
-      // GLib's order for the UI language, which Chromium's application locale follows.
-      locale: init.runtime.env("LANGUAGE") || init.runtime.env("LC_ALL") ||
-        init.runtime.env("LC_MESSAGES") || init.runtime.env("LANG") || "",
+      locale,
       emit: (name, language) => this.dispatch(name, language),
       progress: (language, received, total) =>
         this.dispatch("spellcheck-dictionary-download-progress", language, received, total),
@@ -1531,7 +1530,9 @@ export class Session extends TypedEmitter<SessionEvents> {
    * @param userAgent The User-Agent string; beyond ASCII it goes on the wire as UTF-8, as
    * Chromium sends it (webRequest listeners see those bytes, one char each).
    * @param acceptLanguages Comma-separated language tags, like `en-US,fr,de`, sent as
-   * `Accept-Language: en-US,fr;q=0.9,de;q=0.8`.
+   * `Accept-Language: en-US,fr;q=0.9,de;q=0.8`. Until it is set, a session sends Electron's
+   * default: the application locale alone (`fr` for `LANG=fr_FR.UTF-8`, `en-US` for `C.UTF-8`;
+   * `LANGUAGE`, then `LC_ALL`, `LC_MESSAGES` and `LANG`, as Chromium reads them on Linux).
    * @throws {TypeError} `Error processing argument at index N, conversion failure from <value>`
    * when either is not a string (Chromium gin's words: `undefined`, `null`, nothing for other
    * values; Electron itself ignores a bad `acceptLanguages`), `Insufficient number of
@@ -1659,10 +1660,12 @@ function platformToken(): string {
   }
 }
 
-function defaultLanguages(runtime: Runtime): string {
-  // LANG looks like "fr_FR.UTF-8"; Chromium would send "fr-FR,fr".
-  const lang = runtime.env("LC_ALL") || runtime.env("LANG") || "";
-  const match = /^([a-z]{2,3})(?:_([A-Z]{2}))?/.exec(lang);
-  if (!match || match[1] === undefined) return "en-US,en";
-  return match[2] ? `${match[1]}-${match[2]},${match[1]}` : match[1];
+/**
+ * The locale variable Chromium's application locale comes from on Linux, in GLib's order
+ * (`g_get_language_names`, which `l10n_util::GetApplicationLocale` reads): Electron's default
+ * `Accept-Language` and the spellchecker's default language both follow it.
+ */
+function osLocale(runtime: Runtime): string {
+  return runtime.env("LANGUAGE") || runtime.env("LC_ALL") || runtime.env("LC_MESSAGES") ||
+    runtime.env("LANG") || "";
 }

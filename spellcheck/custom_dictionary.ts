@@ -9,8 +9,8 @@
  * @module
  */
 
-import { copyFileSync, mkdirSync, readFileSync, rmSync } from "node:fs";
-import { copyFile, readFile } from "node:fs/promises";
+import { copyFileSync, mkdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { copyFile, readFile, stat } from "node:fs/promises";
 import { dirname } from "node:path";
 import type { Runtime } from "../core/runtime.ts";
 import { onProcessEnd } from "../core/process_end.ts";
@@ -204,7 +204,7 @@ export class CustomDictionary {
     const backup = `${path}.backup`;
     if (words.size > 0) {
       try {
-        copyFileSync(path, backup);
+        if (statSync(path).isFile()) copyFileSync(path, backup);
       } catch {
         // No file yet: no backup to keep.
       }
@@ -219,7 +219,7 @@ export class CustomDictionary {
     await this.#files.ensureDir(dirname(path));
     if (words.size > 0) {
       // The old file, good or bad, becomes the backup; a missing one leaves none to copy.
-      await copyFile(path, backup).catch(() => {});
+      if (await isFile(path)) await copyFile(path, backup).catch(() => {});
     } else {
       // An emptied list takes its backup with it, for privacy (as in Chromium).
       await this.#files.remove(backup);
@@ -258,9 +258,12 @@ function loadReliablySync(path: string): { words: Set<string> } {
   return { words: parseCustomDictionary(readBytesSync(`${path}.backup`)).words };
 }
 
+// Only a regular file is read (or copied): opening a FIFO or a device put in the file's place
+// waits for a writer that never comes, and at process end that wait, synchronous, would keep
+// the process from ever exiting. Anything else reads as no file, and the next save replaces it.
 function readBytesSync(path: string): Uint8Array {
   try {
-    return readFileSync(path);
+    return statSync(path).isFile() ? readFileSync(path) : new Uint8Array();
   } catch {
     return new Uint8Array();
   }
@@ -268,8 +271,16 @@ function readBytesSync(path: string): Uint8Array {
 
 async function readBytes(path: string): Promise<Uint8Array> {
   try {
-    return await readFile(path);
+    return await isFile(path) ? await readFile(path) : new Uint8Array();
   } catch {
     return new Uint8Array();
+  }
+}
+
+async function isFile(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isFile();
+  } catch {
+    return false;
   }
 }

@@ -1,8 +1,17 @@
 import { afterEach, beforeEach, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  closeSync,
+  constants,
+  existsSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
@@ -18,6 +27,16 @@ import {
 } from "./custom_dictionary_file.ts";
 
 const runtime = currentRuntime();
+
+/** Lets go a reader left waiting on a FIFO (an empty write end), so no thread stays blocked. */
+function releaseFifo(path: string): void {
+  try {
+    closeSync(openSync(path, constants.O_WRONLY | constants.O_NONBLOCK));
+  } catch {
+    // No reader waits (ENXIO), or the FIFO was already replaced.
+  }
+}
+
 const md5 = (text: string) => createHash("md5").update(text, "utf8").digest("hex");
 
 describe("Custom Dictionary.txt format", () => {
@@ -200,6 +219,47 @@ describe("CustomDictionary", () => {
     });
     assert.equal(await new Promise((resolve) => child.on("close", resolve)), 0);
     assert.deepEqual(await open().words(), ["w0", "w1", "w2"]);
+  });
+
+  it("reads a FIFO in the file's place as no file, and still exits at process end", async () => {
+    execFileSync("mkfifo", [path]);
+    try {
+      const writer = fileURLToPath(
+        new URL("../tests/fixtures/custom_dictionary_writer.ts", import.meta.url),
+      );
+      // The end-of-process write reads the file synchronously: it must not wait on the FIFO.
+      const args = [writer, path, "w", "2", "exit"];
+      const child = spawn(
+        process.execPath,
+        runtime.name === "deno" ? ["run", "-A", ...args] : args,
+        { stdio: ["ignore", "inherit", "inherit"] },
+      );
+      const stuck = setTimeout(() => child.kill("SIGKILL"), 30_000);
+      const [code, signal] = await new Promise<[number | null, string | null]>((resolve) =>
+        child.on("close", (code, signal) => resolve([code, signal]))
+      );
+      clearTimeout(stuck);
+      assert.deepEqual([code, signal], [0, null]);
+      assert.deepEqual(await open().words(), ["w0", "w1"]);
+    } finally {
+      releaseFifo(path);
+    }
+  });
+
+  it("loads past a FIFO in the file's place, and the next save replaces it", async () => {
+    execFileSync("mkfifo", [path]);
+    try {
+      const dictionary = open();
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const stuck = new Promise((resolve) => timer = setTimeout(resolve, 30_000, "stuck"));
+      assert.deepEqual(await Promise.race([dictionary.words(), stuck]), []);
+      clearTimeout(timer);
+      assert.equal(dictionary.addWord("word"), true);
+      await dictionary.idle();
+      assert.equal(readFileSync(path, "utf8"), `word\nchecksum_v1 = ${md5("word\n")}`);
+    } finally {
+      releaseFifo(path);
+    }
   });
 
   it("keeps working in memory when the file cannot be written", async () => {

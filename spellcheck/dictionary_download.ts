@@ -9,7 +9,7 @@
  * @module
  */
 
-import { readFile } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { Runtime } from "../core/runtime.ts";
 import { bdicToHunspell, MAX_BDIC_BYTES, verifyBdic } from "./bdic_reader.ts";
@@ -183,6 +183,9 @@ export class DictionaryDownloadUrl {
 async function openDictionaryFile(path: string): Promise<HunspellFiles | undefined> {
   let bytes: Uint8Array;
   try {
+    // Not a FIFO or a device in the file's place: reading one waits for ever. It is then
+    // downloaded, and the atomic save replaces it.
+    if (!(await stat(path)).isFile()) return undefined;
     bytes = await readFile(path);
   } catch {
     return undefined;

@@ -1,6 +1,17 @@
 import { after, before, beforeEach, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import {
+  closeSync,
+  constants,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { createServer, type Server, type ServerResponse } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -54,6 +65,33 @@ describe("loadHunspellDictionary", () => {
       "spellcheck-dictionary-initialized de",
     ]);
     assert.ok(existsSync(join(dir, "Dictionaries", "de-DE-3-0.bdic")));
+  });
+
+  it("downloads over a FIFO in the file's place instead of waiting on it", async () => {
+    handler = (response) => response.end(GERMAN);
+    const file = join(dir, "Dictionaries", "de-DE-3-0.bdic");
+    mkdirSync(join(dir, "Dictionaries"));
+    execFileSync("mkfifo", [file]);
+    try {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const stuck = new Promise((resolve) => timer = setTimeout(resolve, 30_000, "stuck"));
+      const files = await Promise.race([loadHunspellDictionary(options()), stuck]);
+      clearTimeout(timer);
+      assert.notEqual(files, "stuck");
+      assert.deepEqual(events, [
+        "spellcheck-dictionary-download-begin de",
+        "spellcheck-dictionary-download-success de",
+        "spellcheck-dictionary-initialized de",
+      ]);
+      assert.ok(statSync(file).isFile());
+    } finally {
+      // Lets go a read left waiting on the FIFO, so no thread stays blocked.
+      try {
+        closeSync(openSync(file, constants.O_WRONLY | constants.O_NONBLOCK));
+      } catch {
+        // No reader waits, or the FIFO was replaced.
+      }
+    }
   });
 
   it("tells the bytes received and the Content-Length as the body arrives", async () => {

@@ -237,12 +237,38 @@ function resolveChromeLocale(lang: string, region: string | undefined): string {
 }
 
 /**
+ * Chromium's application locale on Linux (`l10n_util::GetApplicationLocale`, which Electron's
+ * `app.getLocale()` returns and its default `Accept-Language` is made of): the first entry of
+ * GLib's language list (`LANGUAGE`, else `LC_ALL`, `LC_MESSAGES`, `LANG`; give the first of
+ * these that is set), tried as `lang_REGION` then `lang`, that resolves to a Chrome UI locale
+ * (`fr_FR` → `fr`, `es_MX` → `es-419`, `en_AU` → `en-GB`, `pt_PT` → `pt-PT`), else `en-US`
+ * (as for `C.UTF-8` or an unset locale).
+ *
+ * @param locale A POSIX locale such as `fr_FR.UTF-8`, or a colon-separated `LANGUAGE` list.
+ * @returns The Chrome UI locale, like `fr` or `en-US`.
+ *
+ * @example
+ * ```ts
+ * import { applicationLocale } from "./languages.ts";
+ * console.log(applicationLocale("fr_FR.UTF-8"), applicationLocale("xx:es_MX"), applicationLocale("C")); // fr es-419 en-US
+ * ```
+ */
+export function applicationLocale(locale: string): string {
+  for (const entry of locale.split(":")) {
+    const match = /^([a-z]{2,3})(?:[_-]([A-Za-z]{2}|[0-9]{3}))?/.exec(entry);
+    if (!match || match[1] === undefined) continue;
+    const resolved = (match[2] !== undefined ? resolveChromeLocale(match[1], match[2]) : "") ||
+      resolveChromeLocale(match[1], undefined);
+    if (resolved !== "") return resolved;
+  }
+  return "en-US";
+}
+
+/**
  * The spellchecker language Electron stores when no languages are stored: the one for
- * Chromium's application locale (`GetCorrespondingSpellCheckLanguage` of ICU's default locale,
- * which `l10n_util::GetApplicationLocale` sets to Chrome's UI locale). On Linux that is the
- * first entry of GLib's language list (`LANGUAGE`, else `LC_ALL`, `LC_MESSAGES`, `LANG`), tried
- * as `lang_REGION` then `lang`, that resolves to a Chrome UI locale (`de_DE` → `de`, `es_MX` →
- * `es-419`, `en_AU` → `en-GB`), else `en-US`; `""` when that locale has no dictionary.
+ * Chromium's application locale ({@linkcode applicationLocale}; `GetCorrespondingSpellCheckLanguage`
+ * of ICU's default locale, which `l10n_util::GetApplicationLocale` sets to Chrome's UI locale),
+ * like `de` for `de_AT.UTF-8`; `""` when that locale has no dictionary.
  *
  * @param locale A POSIX locale such as `fr_FR.UTF-8`, or a colon-separated `LANGUAGE` list.
  * @returns The stored code, or `""` when the locale has no dictionary.
@@ -254,16 +280,5 @@ function resolveChromeLocale(lang: string, region: string | undefined): string {
  * ```
  */
 export function spellCheckLanguageForLocale(locale: string): string {
-  let appLocale = "en-US";
-  for (const entry of locale.split(":")) {
-    const match = /^([a-z]{2,3})(?:[_-]([A-Za-z]{2}|[0-9]{3}))?/.exec(entry);
-    if (!match || match[1] === undefined) continue;
-    const resolved = (match[2] !== undefined ? resolveChromeLocale(match[1], match[2]) : "") ||
-      resolveChromeLocale(match[1], undefined);
-    if (resolved !== "") {
-      appLocale = resolved;
-      break;
-    }
-  }
-  return correspondingSpellCheckLanguage(appLocale);
+  return correspondingSpellCheckLanguage(applicationLocale(locale));
 }

@@ -23,6 +23,7 @@
  */
 
 export {
+  applicationLocale,
   availableSpellCheckerLanguages,
   correspondingSpellCheckLanguage,
   dictionaryFileName,

@@ -11,8 +11,8 @@
  * @module
  */
 
-import { mkdirSync, readFileSync, renameSync } from "node:fs";
-import { readFile } from "node:fs/promises";
+import { mkdirSync, readFileSync, renameSync, statSync } from "node:fs";
+import { readFile, stat } from "node:fs/promises";
 import { dirname } from "node:path";
 import { withFileLock } from "./_file_lock.ts";
 import { writeFileAtomicSync } from "./_write_file_sync.ts";
@@ -48,6 +48,8 @@ export function readSpellcheckPreferences(
 ): SpellcheckPreferences {
   let text: string;
   try {
+    // A FIFO or a device in the file's place would block this synchronous read for ever.
+    if (!statSync(path).isFile()) return {};
     text = readFileSync(path, "utf8");
   } catch {
     return {};
@@ -119,7 +121,8 @@ export async function writeSpellcheckPreferences(
   // Another session on this partition (in this process or another) may be writing its keys:
   // without the lock, its read-change-write and this one each keep only their own change.
   await withFileLock(`${path}.lock`, async () => {
-    const text = await readFile(path, "utf8").catch(() => "{}");
+    const text = await stat(path).then((found) => found.isFile() ? readFile(path, "utf8") : "{}")
+      .catch(() => "{}");
     await files.writeFileAtomic(path, withPreferences(text, preferences));
   });
 }
@@ -152,7 +155,7 @@ export function writeSpellcheckPreferencesSync(
   mkdirSync(dirname(path), { recursive: true });
   let text = "{}";
   try {
-    text = readFileSync(path, "utf8");
+    if (statSync(path).isFile()) text = readFileSync(path, "utf8");
   } catch {
     // No file yet: the keys go into a new one.
   }

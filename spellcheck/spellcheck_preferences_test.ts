@@ -1,10 +1,16 @@
 import { afterEach, beforeEach, describe, it } from "node:test";
 import assert from "node:assert/strict";
+import { execFileSync, spawnSync } from "node:child_process";
+import process from "node:process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { currentRuntime } from "../runtime/mod.ts";
-import { readSpellcheckPreferences, writeSpellcheckPreferences } from "./spellcheck_preferences.ts";
+import {
+  readSpellcheckPreferences,
+  writeSpellcheckPreferences,
+  writeSpellcheckPreferencesSync,
+} from "./spellcheck_preferences.ts";
 
 describe("spellcheck Preferences", () => {
   let dir = "";
@@ -14,6 +20,26 @@ describe("spellcheck Preferences", () => {
     path = join(dir, "Preferences");
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("reads a FIFO in the file's place as no file, without blocking, and replaces it", async () => {
+    execFileSync("mkfifo", [path]);
+    // In a child: a synchronous read of the FIFO would block its thread for good.
+    const module = new URL("./spellcheck_preferences.ts", import.meta.url).href;
+    const script = `const m = await import(${JSON.stringify(module)});\n` +
+      `console.log(JSON.stringify(m.readSpellcheckPreferences(${JSON.stringify(path)})));`;
+    const child = spawnSync(
+      process.execPath,
+      currentRuntime().name === "deno" ? ["eval", script] : ["-e", script],
+      { encoding: "utf8", timeout: 30_000 },
+    );
+    assert.deepEqual([child.status, child.stdout.trim()], [0, "{}"]);
+    await writeSpellcheckPreferences(path, { enabled: false }, currentRuntime());
+    assert.deepEqual(readSpellcheckPreferences(path), { enabled: false });
+    rmSync(path);
+    execFileSync("mkfifo", [path]);
+    writeSpellcheckPreferencesSync(path, { dictionaries: ["fr"] });
+    assert.deepEqual(readSpellcheckPreferences(path), { dictionaries: ["fr"] });
+  });
 
   it("reads Chromium's keys and ignores values of the wrong type", () => {
     writeFileSync(
