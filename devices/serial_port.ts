@@ -439,17 +439,10 @@ export class SerialPort extends EventTarget {
    */
   async forget(): Promise<void> {
     if (this.#link !== undefined) {
-      // Chromium revokes the connection: streams a caller holds error as a lost device
-      // (SerialPort::OnConnectionError); free ones are cancelled and aborted.
-      const lost = new DOMException(DEVICE_LOST, "NetworkError");
-      if (this.#readable?.locked) this.#errorReadable?.(lost);
-      else this.#readable?.cancel().catch(() => {});
-      if (this.#writable?.locked) this.#errorWritable?.(lost);
-      else this.#writable?.abort().catch(() => {});
+      // Chromium revokes the connection, which ends as a lost device.
+      this.#loseStreams();
       this.#link.close();
       this.#link = undefined;
-      this.#readable = null;
-      this.#writable = null;
     }
     if (!this.#forgotten) {
       this.#forgotten = true;
@@ -462,7 +455,26 @@ export class SerialPort extends EventTarget {
   disconnected(): void {
     if (!this.#connected) return;
     this.#connected = false;
+    // An open port's streams end at once, as Chromium's SerialPort::OnConnectionError ends
+    // them: a writer idle on its lock learns it now, not at its next write. The port stays
+    // open until close(), which then resolves.
+    if (this.#link !== undefined) {
+      this.#lost();
+      this.#loseStreams();
+    }
     this.dispatchEvent(new Event("disconnect"));
+  }
+
+  // Streams a caller holds error as a lost device (`NetworkError` `The device has been lost.`,
+  // a pending read or write included); free ones are cancelled and aborted.
+  #loseStreams(): void {
+    const lost = new DOMException(DEVICE_LOST, "NetworkError");
+    if (this.#readable?.locked) this.#errorReadable?.(lost);
+    else this.#readable?.cancel().catch(() => {});
+    if (this.#writable?.locked) this.#errorWritable?.(lost);
+    else this.#writable?.abort().catch(() => {});
+    this.#readable = null;
+    this.#writable = null;
   }
 
   #openLink(method: string): SerialLink {

@@ -501,6 +501,46 @@ describe("Serial", () => {
   );
 
   it(
+    "ends an open port's streams at the unplug, an idle writer's included; close() then resolves",
+    { skip: platform() === "linux" ? false : "needs Linux" },
+    async () => {
+      const { serial, emitter } = setup([]);
+      const pty = await openPtyPair(runtime);
+      const other = await openPtyPair(runtime);
+      try {
+        serial.addPortPath(pty.path);
+        choose(emitter, (list) => list[0]!.portId);
+        const port = await serial.requestPort({}, { origin: "https://a.test" });
+        await port.open({ baudRate: 9600 });
+        const writer = port.writable!.getWriter();
+        const reader = port.readable!.getReader();
+        pty.main.close();
+        // Adding a path makes the watcher rescan and find the pty gone (its timer does not
+        // keep the program running, so the test waits with one of its own).
+        serial.addPortPath(other.path);
+        const deadline = Date.now() + 5000;
+        while (port.connected && Date.now() < deadline) {
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+        assert.equal(port.connected, false);
+        // Chromium's SerialPort::OnConnectionError errors both at once: no write is needed.
+        const lost = (error: unknown) =>
+          error instanceof DOMException && error.name === "NetworkError" &&
+          error.message === "The device has been lost.";
+        await assert.rejects(writer.closed, lost);
+        await assert.rejects(reader.read(), lost);
+        assert.equal(port.readable, null);
+        assert.equal(port.writable, null);
+        await port.close();
+      } finally {
+        pty.main.close();
+        other.main.close();
+        serial.close();
+      }
+    },
+  );
+
+  it(
     "emits disconnect for a granted pty that goes away, and connect for a port the handler allows",
     { skip: platform() === "linux" ? false : "needs Linux" },
     async () => {
