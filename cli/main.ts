@@ -144,7 +144,13 @@ async function runCommand(command: string | undefined, rest: string[]): Promise<
   switch (command) {
     case "demo":
       if (rest.length > 0) {
-        printError(usageLine("demo", `unexpected argument "${rest[0]}"`));
+        // In the words parseArgs gives the other commands: an option it does not know, or a
+        // word where none is taken.
+        const [first = ""] = rest;
+        const problem = first.startsWith("-")
+          ? `Unknown option '${first}'`
+          : `unexpected argument "${first}"`;
+        printError(usageLine("demo", problem));
         return 2;
       }
       await runDemo(session, console.log);
