@@ -8,6 +8,7 @@
  */
 
 import type { NetLogWithSource } from "./net_log_sink.ts";
+import { objectSlot } from "./object_slot.ts";
 import type { ProxyServer } from "./proxy_resolver_like.ts";
 import { SessionError } from "./session_error.ts";
 import type { StreamSocket } from "./stream_socket.ts";
@@ -133,9 +134,9 @@ export interface TunnelAuthRefusal {
   readonly remotePort: number;
 }
 
-// Kept beside the error rather than on it: the error goes up through the connect steps and the
-// pool as any tunnel failure does, and only the transport asks for the head.
-const REFUSALS = new WeakMap<object, TunnelAuthRefusal>();
+// Kept in a slot of the error rather than a property of its type: the error goes up through the
+// connect steps and the pool as any tunnel failure does, and only the transport asks for the head.
+const REFUSALS = objectSlot<object, TunnelAuthRefusal>("tunnel auth refusal");
 
 /**
  * The tunnel failure for a 407 nobody answered: `net::ERR_TUNNEL_CONNECTION_FAILED`, with the
