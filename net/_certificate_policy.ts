@@ -7,7 +7,15 @@
  */
 
 import type { NetErrorCode } from "../core/net_errors.ts";
-import { children, extensionValue, oidText, readTlv, tbsFields, type Tlv } from "./_der.ts";
+import {
+  children,
+  extensionValue,
+  keyUsageBits,
+  oidText,
+  readTlv,
+  tbsFields,
+  type Tlv,
+} from "./_der.ts";
 
 // Chromium's ParseSignatureAlgorithm (net/cert/pki/signature_algorithm.cc) knows these; every
 // other algorithm (MD5, MD2, DSA, Ed25519, ...) makes the certificate unparseable there.
@@ -27,7 +35,6 @@ const STRONG_ALGORITHMS: ReadonlySet<string> = new Set([
 ]);
 
 const RSA_ENCRYPTION = "1.2.840.113549.1.1.1";
-const KEY_USAGE = "2.5.29.15";
 // keyUsage bits 0 and 2, in the BIT STRING's first byte.
 const DIGITAL_SIGNATURE = 0x80;
 const KEY_ENCIPHERMENT = 0x20;
@@ -182,7 +189,7 @@ function readCertificate(der: Uint8Array): CertificateFacts {
   return {
     signatureAlgorithm: oidText(der.subarray(oid.start, oid.end)),
     extendedKeyUsage: readExtendedKeyUsage(der, fields),
-    keyUsage: readKeyUsage(der, fields),
+    keyUsage: keyUsageBits(der, fields),
     rsaModulusBits: readRsaModulusBits(der, fields),
     selfIssued: isSelfIssued(der, fields),
   };
@@ -225,12 +232,4 @@ function readExtendedKeyUsage(der: Uint8Array, fields: readonly Tlv[]): string[]
   const value = extensionValue(der, fields, EXTENDED_KEY_USAGE);
   if (value === undefined) return undefined;
   return children(der, value).map((usage) => oidText(der.subarray(usage.start, usage.end)));
-}
-
-function readKeyUsage(der: Uint8Array, fields: readonly Tlv[]): number | undefined {
-  const value = extensionValue(der, fields, KEY_USAGE);
-  if (value === undefined) return undefined;
-  if (value.tag !== 0x03) throw new SyntaxError("Bad keyUsage");
-  // Past the unused-bits byte; a BIT STRING with no bits sets none.
-  return value.end > value.start + 1 ? der[value.start + 1] : 0;
 }

@@ -164,3 +164,31 @@ export function extensionValue(
   }
   return undefined;
 }
+
+/**
+ * The first byte of a certificate's keyUsage BIT STRING (RFC 5280 §4.2.1.3: digitalSignature
+ * `0x80`, keyEncipherment `0x20`, keyCertSign `0x04`, ...).
+ *
+ * @param der A certificate, DER.
+ * @param fields Its TBSCertificate fields ({@linkcode tbsFields}).
+ * @returns The bits, `0` for a BIT STRING with none, `undefined` without the extension.
+ * @throws {SyntaxError} When the extension is not a BIT STRING.
+ *
+ * @example
+ * ```ts
+ * import { Buffer } from "node:buffer";
+ * import { getCACertificates } from "node:tls";
+ * import { keyUsageBits, tbsFields } from "./_der.ts";
+ * const [pem = ""] = getCACertificates("default");
+ * const der = Buffer.from(pem.replace(/-----[^-]+-----|\s/g, ""), "base64");
+ * const bits = keyUsageBits(der, tbsFields(der).fields);
+ * console.log(bits === undefined || (bits & 0x04) !== 0); // true: a root may sign certificates
+ * ```
+ */
+export function keyUsageBits(der: Uint8Array, fields: readonly Tlv[]): number | undefined {
+  const value = extensionValue(der, fields, "2.5.29.15");
+  if (value === undefined) return undefined;
+  if (value.tag !== 0x03) throw new SyntaxError("Bad keyUsage");
+  // Past the unused-bits byte; a BIT STRING with no bits sets none.
+  return value.end > value.start + 1 ? der[value.start + 1] : 0;
+}

@@ -8,7 +8,7 @@
  */
 
 import { X509Certificate } from "node:crypto";
-import { children, extensionValue, tbsFields, type Tlv } from "./_der.ts";
+import { children, extensionValue, keyUsageBits, tbsFields, type Tlv } from "./_der.ts";
 import { caIssuersUrls } from "./ca_issuers.ts";
 
 /** A path from the server's certificate up to a trusted root, with fetched intermediates. */
@@ -29,7 +29,6 @@ export type CaIssuersSource = (url: string) => Promise<Uint8Array[]>;
 // iteration limit, far above what any public hierarchy needs.
 const MAX_FETCHED = 4;
 const BASIC_CONSTRAINTS = "2.5.29.19";
-const KEY_USAGE = "2.5.29.15";
 const NAME_CONSTRAINTS = "2.5.29.30";
 // keyUsage's keyCertSign, bit 5 of the BIT STRING's first byte.
 const KEY_CERT_SIGN = 0x04;
@@ -74,7 +73,7 @@ export async function completeChainByAia(
   }
   for (let fetched = 0;; fetched++) {
     const top = path[path.length - 1]!;
-    const root = roots.find((candidate) => signed(candidate, top));
+    const root = roots.find((candidate) => signs(candidate, top));
     if (root !== undefined) return { path, root };
     if (fetched === MAX_FETCHED) return undefined;
     const issuer = await fetchIssuer(top, path, roots, source);
@@ -91,7 +90,7 @@ export async function completeChainByAia(
 function linkedPrefix(sent: readonly X509Certificate[]): X509Certificate[] {
   const path = sent.slice(0, 1);
   for (const cert of sent.slice(1)) {
-    if (!signed(cert, path[path.length - 1]!) || cert.checkIssued(cert)) break;
+    if (!signs(cert, path[path.length - 1]!) || cert.checkIssued(cert)) break;
     path.push(cert);
   }
   return path;
@@ -112,13 +111,30 @@ async function fetchIssuer(
         continue;
       }
       const isRoot = roots.some((root) => root.raw.equals(candidate.raw));
-      if (isRoot ? signed(candidate, child) : mayIssue(candidate, child, path)) return candidate;
+      if (isRoot ? signs(candidate, child) : mayIssue(candidate, child, path)) return candidate;
     }
   }
   return undefined;
 }
 
-function signed(issuer: X509Certificate, cert: X509Certificate): boolean {
+/**
+ * Whether `issuer` issued `cert`: the names (and key identifiers) chain and its key verifies
+ * the signature. A certificate the runtime cannot check counts as not issued.
+ *
+ * @param issuer The candidate issuer.
+ * @param cert The certificate below it.
+ * @returns Whether the link holds.
+ *
+ * @example
+ * ```ts
+ * import { X509Certificate } from "node:crypto";
+ * import { getCACertificates } from "node:tls";
+ * import { signs } from "./aia_chain.ts";
+ * const root = new X509Certificate(getCACertificates("default")[0]!);
+ * console.log(signs(root, root)); // true: a root signs itself
+ * ```
+ */
+export function signs(issuer: X509Certificate, cert: X509Certificate): boolean {
   try {
     return cert.checkIssued(issuer) && cert.verify(issuer.publicKey);
   } catch {
@@ -132,16 +148,13 @@ function mayIssue(
   path: readonly X509Certificate[],
 ): boolean {
   if (path.some((cert) => cert.raw.equals(candidate.raw))) return false;
-  if (!candidate.ca || !signed(candidate, child)) return false;
+  if (!candidate.ca || !signs(candidate, child)) return false;
   try {
     const der = new Uint8Array(candidate.raw);
     const { fields } = tbsFields(der);
     if (extensionValue(der, fields, NAME_CONSTRAINTS) !== undefined) return false;
-    const usage = extensionValue(der, fields, KEY_USAGE);
-    if (
-      usage !== undefined && (usage.end <= usage.start + 1 ||
-        ((der[usage.start + 1] ?? 0) & KEY_CERT_SIGN) === 0)
-    ) return false;
+    const usage = keyUsageBits(der, fields);
+    if (usage !== undefined && (usage & KEY_CERT_SIGN) === 0) return false;
     const limit = pathLength(der, fields);
     // The CA certificates already below it (the leaf is not one).
     return limit === undefined || path.length - 1 <= limit;

@@ -21,7 +21,7 @@ import type {
 import type { NetErrorCode } from "../core/net_errors.ts";
 import { SessionError } from "../core/session_error.ts";
 import { chainPolicyError } from "./_certificate_policy.ts";
-import { completeChainByAia, type CompletedChain } from "./aia_chain.ts";
+import { completeChainByAia, type CompletedChain, signs } from "./aia_chain.ts";
 import { parseCaIssuers } from "./ca_issuers.ts";
 import { type CaIssuersFetch, fetchCaIssuers } from "./ca_issuers_fetch.ts";
 import { chromiumFingerprint } from "./_tls_fingerprint.ts";
@@ -381,23 +381,16 @@ function defaultVerdict(
     chainError = "ERR_CERT_INVALID";
   }
   const nameError = hostnameError(hostname, peer);
-  const codes = [
-    ...(chainError ? [chainError] : []),
-    ...(policyError ? [policyError] : []),
-    ...(nameError ? ["ERR_CERT_COMMON_NAME_INVALID" as const] : []),
-  ].sort((a, b) => SEVERITY.indexOf(a) - SEVERITY.indexOf(b));
-  const code = codes[0];
-  const issuerMissing = chainError === "ERR_CERT_AUTHORITY_INVALID" && !reachesRoot();
-  if (code === undefined) return { error: undefined, chainVerified: true, issuerMissing };
-  const cause = code === "ERR_CERT_COMMON_NAME_INVALID"
-    ? nameError
-    : code === policyError
-    ? new Error(`The certificate chain breaks Chromium's policy (${policyError})`)
-    : socket.authorizationError;
   return {
-    error: new SessionError(code, { cause }),
+    // The policy's error first: where the TLS library reports the same code, the policy's
+    // reason is the one given.
+    error: worstError([
+      [policyError, policyError && policyBreach(policyError)],
+      [chainError, socket.authorizationError],
+      [nameError && "ERR_CERT_COMMON_NAME_INVALID", nameError],
+    ]),
     chainVerified: chainError === undefined && policyError === undefined,
-    issuerMissing,
+    issuerMissing: chainError === "ERR_CERT_AUTHORITY_INVALID" && !reachesRoot(),
   };
 }
 
@@ -415,22 +408,40 @@ function completedVerdict(
   const path = completed.path.map((cert) => new Uint8Array(cert.raw));
   const policyError = chainPolicyError(path, () => path.length);
   const nameError = hostnameError(hostname, peer);
-  const codes = [
-    ...(policyError ? [policyError] : []),
-    ...(nameError ? ["ERR_CERT_COMMON_NAME_INVALID" as const] : []),
-    ...(outOfDate ? ["ERR_CERT_DATE_INVALID" as const] : []),
-  ].sort((a, b) => SEVERITY.indexOf(a) - SEVERITY.indexOf(b));
-  const code = codes[0];
-  const chainVerified = policyError === undefined && outOfDate === undefined;
-  if (code === undefined) return { error: undefined, chainVerified, issuerMissing: false };
-  const cause = code === "ERR_CERT_COMMON_NAME_INVALID"
-    ? nameError
-    : code === policyError
-    ? new Error(`The certificate chain breaks Chromium's policy (${policyError})`)
-    : new Error(
-      `"${outOfDate?.subject}" is valid from ${outOfDate?.validFrom} to ${outOfDate?.validTo}`,
-    );
-  return { error: new SessionError(code, { cause }), chainVerified, issuerMissing: false };
+  return {
+    error: worstError([
+      [policyError, policyError && policyBreach(policyError)],
+      [nameError && "ERR_CERT_COMMON_NAME_INVALID", nameError],
+      [
+        outOfDate && "ERR_CERT_DATE_INVALID",
+        outOfDate &&
+        new Error(
+          `"${outOfDate.subject}" is valid from ${outOfDate.validFrom} to ${outOfDate.validTo}`,
+        ),
+      ],
+    ]),
+    chainVerified: policyError === undefined && outOfDate === undefined,
+    issuerMissing: false,
+  };
+}
+
+// Chromium's MapCertStatusToNetError reports the most serious of the errors found (the first
+// of equal ones here), each given with its cause; `undefined` when none was found.
+function worstError(
+  found: ReadonlyArray<readonly [NetErrorCode | undefined, unknown]>,
+): SessionError | undefined {
+  let worst: readonly [NetErrorCode, unknown] | undefined;
+  for (const [code, cause] of found) {
+    if (code === undefined) continue;
+    if (worst === undefined || SEVERITY.indexOf(code) < SEVERITY.indexOf(worst[0])) {
+      worst = [code, cause];
+    }
+  }
+  return worst && new SessionError(worst[0], { cause: worst[1] });
+}
+
+function policyBreach(code: NetErrorCode): Error {
+  return new Error(`The certificate chain breaks Chromium's policy (${code})`);
 }
 
 function hostnameError(hostname: string, peer: DetailedPeerCertificate): Error | undefined {
@@ -446,7 +457,7 @@ function reachesTrustedRoot(peer: DetailedPeerCertificate, extraRoots: readonly 
   try {
     const top = topOfChain(peer);
     const last = new X509Certificate(top.raw);
-    return trustedRoots(extraRoots).some((root) => root.raw.equals(last.raw) || issues(root, last));
+    return trustedRoots(extraRoots).some((root) => root.raw.equals(last.raw) || signs(root, last));
   } catch {
     // A certificate that cannot be parsed here keeps OpenSSL's verdict.
     return true;
@@ -466,7 +477,7 @@ function trustedPathLength(
     for (let index = 0; index < chain.length; index++) {
       const cert = new X509Certificate(chain[index]!);
       if (roots.some((root) => root.raw.equals(cert.raw))) return index;
-      if (roots.some((root) => issues(root, cert))) return index + 1;
+      if (roots.some((root) => signs(root, cert))) return index + 1;
     }
   } catch {
     // A certificate that cannot be parsed here ends no path.
@@ -483,7 +494,7 @@ function missingRoot(
   try {
     const last = new X509Certificate(topOfChain(peer).raw);
     if (last.checkIssued(last)) return undefined;
-    return trustedRoots(extraRoots).find((root) => issues(root, last));
+    return trustedRoots(extraRoots).find((root) => signs(root, last));
   } catch {
     return undefined;
   }
@@ -510,7 +521,7 @@ function linksVerify(peer: DetailedPeerCertificate): boolean {
     const certs = chain.map((raw) => new X509Certificate(raw));
     return certs.every((cert, index) => {
       const issuer = certs[index + 1];
-      return issuer === undefined || issues(issuer, cert);
+      return issuer === undefined || signs(issuer, cert);
     });
   } catch {
     return false;
@@ -531,10 +542,6 @@ function topOfChain(peer: DetailedPeerCertificate): DetailedPeerCertificate {
 function trustedRoots(extraRoots: readonly string[]): X509Certificate[] {
   defaultRoots ??= getCACertificates("default").map((pem) => new X509Certificate(pem));
   return [...defaultRoots, ...extraRoots.map((pem) => new X509Certificate(pem))];
-}
-
-function issues(root: X509Certificate, cert: X509Certificate): boolean {
-  return cert.checkIssued(root) && cert.verify(root.publicKey);
 }
 
 // Chromium's verify_result.verified_cert: the chain the server sent, up to the trust anchor.
