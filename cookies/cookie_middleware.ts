@@ -66,9 +66,7 @@ export function cookieMiddleware(jar: CookieJarLike): Middleware {
     );
   };
   return (next) => (request, context) => {
-    if (context.credentials === "omit" || !sendsCredentials(context)) {
-      return next(request, context);
-    }
+    if (!sendsCredentials(context)) return next(request, context);
     const onInclusion = context.netLog?.sink.capturing ? logInclusion(context) : undefined;
     const hop = cookieRequest(request, context);
     const header = jar.cookieHeader(hop, onInclusion);

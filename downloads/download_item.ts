@@ -771,25 +771,25 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
       pauseSaved = saved;
       saved.then(() => reached?.resolve());
     };
-    // Where the loop stops for a pause: saved (unless a pause during the read did it), and no
-    // file held open, as a program may drop the item, or stop, while it is paused.
-    const reachPause = async (): Promise<unknown> => {
+    // Where the loop stops for a pause until resume(): saved (unless a pause during the read
+    // did it), and no file held open, as a program may drop the item, or stop, while it is
+    // paused. `gate` is this pause's, held from before the awaits: a resume() meanwhile has
+    // resolved it and dropped #gate. Gives the file error that ended the pause, if any.
+    const stayPaused = async (gate: PromiseWithResolvers<void>): Promise<unknown> => {
       this.#pausedDuringRead = true;
       const failure = await (pauseSaved ?? savePause());
       pauseSaved = undefined;
       if (failure !== undefined) return failure;
       await this.#closeHandle();
       this.#pauseReached?.resolve();
+      await gate.promise;
       return undefined;
     };
     for (;;) {
       const gate = this.#gate;
       if (gate) {
-        const failure = await reachPause();
+        const failure = await stayPaused(gate);
         if (failure !== undefined) return fileFailure(failure);
-        // This pause's gate, held from before the awaits above: a resume() meanwhile has
-        // resolved it and dropped #gate.
-        await gate.promise;
         if (this.#isCancelled()) break;
         try {
           this.#handle = await this.#target.reopen();
@@ -813,9 +813,8 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
         if (gate) {
           // The connection ended while the download was paused (a stalled server gave up):
           // it stays paused, as Chromium's does, and the rest is asked for on resume().
-          const failure = await reachPause();
+          const failure = await stayPaused(gate);
           if (failure !== undefined) return fileFailure(failure);
-          await gate.promise;
           if (this.#isCancelled()) break;
         }
         // Chromium's HandleRequestCompletionStatus: a body shorter than its Content-Length with
