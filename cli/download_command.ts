@@ -14,13 +14,12 @@ import {
   type DownloadItem,
   readSidecar,
   type Session,
-  type SessionEvents,
   type SessionModule,
 } from "../session/mod.ts";
 import { createProgressView, type ProgressView } from "./download_progress.ts";
 import type { DownloadArgs } from "./parse_download_args.ts";
 import { fromPartitionOption } from "./partition_option.ts";
-import { type Credentials, omitSessionHeaders, proxyLogin, schemeHint } from "./request_options.ts";
+import { omitSessionHeaders, proxyLogin, schemeHint, serverLogin } from "./request_options.ts";
 import { terminalText } from "./terminal_text.ts";
 
 /** Where `ses download` writes and how it hears Ctrl-C. */
@@ -112,23 +111,6 @@ export async function runDownload(
     for (const login of logins) ses.off("login", login);
     restoreHeaders?.();
   }
-}
-
-// The first challenge from the origin of `url` gets the credentials (a server that asks again
-// refused them, and its 401 is the answer); no other origin's, so a redirect elsewhere never
-// receives them, as ses fetch's -u.
-function serverLogin(user: Credentials, url: string): SessionEvents["login"] {
-  const { hostname, port, protocol } = new URL(url);
-  const origin = `${hostname.replace(/^\[|\]$/g, "")}:${
-    port || (protocol === "https:" ? 443 : 80)
-  }`;
-  let answered = false;
-  return (event, _details, { isProxy, host, port }, callback) => {
-    if (isProxy || answered || `${host}:${port}` !== origin) return;
-    answered = true;
-    event.preventDefault();
-    callback(user.username, user.password);
-  };
 }
 
 /** The download, and for a resumed numbered partial file the save path it was for. */

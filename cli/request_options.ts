@@ -176,11 +176,47 @@ export function schemeHint(url: string): string {
  * ```
  */
 export function proxyLogin(user: Credentials): SessionEvents["login"] {
+  return answerOnce(user, (isProxy) => isProxy);
+}
+
+/**
+ * `-u` for a request whose URL cannot carry it (a resumed download's comes from its sidecar): a
+ * `'login'` listener that gives the server at `url`'s origin the credentials at its first
+ * challenge (a server that asks again refused them, and its 401 is the answer), and no other
+ * server or proxy, so a redirect elsewhere never receives them, as `ses fetch -u`.
+ *
+ * @param user The credentials.
+ * @param url The URL whose origin may have them.
+ * @returns The listener, for `ses.on("login", ...)`.
+ *
+ * @example
+ * ```ts
+ * import { session } from "../mod.ts";
+ * import { serverLogin } from "./request_options.ts";
+ * const ses = session.fromPartition("server-login-example");
+ * const listener = serverLogin({ username: "ann", password: "secret" }, "http://a.test/f");
+ * ses.on("login", listener);
+ * ses.off("login", listener);
+ * ```
+ */
+export function serverLogin(user: Credentials, url: string): SessionEvents["login"] {
+  const { hostname, port, protocol } = new URL(url);
+  const origin = `${hostname.replace(/^\[|\]$/g, "")}:${
+    port || (protocol === "https:" ? 443 : 80)
+  }`;
+  return answerOnce(user, (isProxy, hostPort) => !isProxy && hostPort === origin);
+}
+
+// A 'login' listener answering each host:port it accepts once, in the strongest scheme offered.
+function answerOnce(
+  user: Credentials,
+  accepts: (isProxy: boolean, hostPort: string) => boolean,
+): SessionEvents["login"] {
   const answered = new Set<string>();
   return (event, _details, { isProxy, host, port }, callback) => {
-    const proxy = `${host}:${port}`;
-    if (!isProxy || answered.has(proxy)) return;
-    answered.add(proxy);
+    const hostPort = `${host}:${port}`;
+    if (!accepts(isProxy, hostPort) || answered.has(hostPort)) return;
+    answered.add(hostPort);
     event.preventDefault();
     callback(user.username, user.password);
   };
