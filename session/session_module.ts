@@ -10,6 +10,7 @@ import type { App } from "./app.ts";
 import { CONSTRUCT_SESSION } from "./_construct_session.ts";
 import { Session, type SessionOptions } from "./session.ts";
 import { readStorageStateOption } from "./storage_data.ts";
+import { adoptLegacyPartitionDir, partitionDirName } from "./partition_directory.ts";
 import { DictionaryDownloadUrl } from "../spellcheck/mod.ts";
 import { conversionError } from "../core/conversion_error.ts";
 
@@ -17,8 +18,11 @@ import { conversionError } from "../core/conversion_error.ts";
 export interface SessionModule {
   /**
    * Returns the session of a partition, creating it with `options` the first time.
-   * `""` (and `"persist:"`) is the default session, `persist:NAME` lives on disk (a TypeError
-   * when NAME's directory name would pass 255 bytes), any other name in memory.
+   * `""` (and `"persist:"`) is the default session, `persist:NAME` lives on disk in
+   * `Partitions/` of `app.getPath("sessionData")`, in the directory Electron gives it (NAME
+   * lower-cased and escaped, so `persist:Work` and `persist:work` are two sessions on one
+   * directory, as in Electron; a TypeError when the name would pass 255 bytes), any other name
+   * in memory.
    *
    * Options that are not an object (`null`, a string, an array) count as none, as Electron reads
    * them with `args->GetNext` and ignores a failed conversion.
@@ -148,20 +152,13 @@ function partitionStoragePath(app: App, partition: string): string | null {
         `${dirName.length} bytes, more than the ${NAME_MAX} a file name may have`,
     );
   }
-  return join(app.getPath("sessionData"), "Partitions", dirName);
+  const partitions = join(app.getPath("sessionData"), "Partitions");
+  adoptLegacyPartitionDir(partitions, partition.slice(8));
+  return join(partitions, dirName);
 }
 
 // The longest file name Linux file systems take, in bytes (the encoded name is ASCII).
 const NAME_MAX = 255;
-
-/**
- * A partition name as one safe directory name: URL-encoded, with dots encoded too so `.`
- * and `..` cannot climb out of `Partitions/` (the empty name never comes here: it is the
- * default session's).
- */
-function partitionDirName(name: string): string {
-  return encodeURIComponent(name).replaceAll(".", "%2E");
-}
 
 // Electron's FromPartition/FromPath read the options with `args->GetNext(&options)` into a
 // base::DictValue and ignore its result: anything that is not a dictionary counts as none.

@@ -1,6 +1,14 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { currentRuntime } from "../runtime/mod.ts";
@@ -77,11 +85,32 @@ describe("session.fromPartition", () => {
     assert.equal(session.fromPartition("é".repeat(1000)).isPersistent(), false);
   });
 
-  it("gives distinct directories to distinct partitions", () => {
+  it("gives distinct directories to partitions Electron keeps apart", () => {
     const { session } = freshModule();
-    const names = ["persist:a", "persist:A", "persist:a.b", "persist:a%2Eb", ""];
+    const names = ["persist:a", "persist:a.b", "persist:a%2Eb", "persist:a/b", "persist:a%2Fb", ""];
     const paths = names.map((name) => session.fromPartition(name).storagePath);
     assert.equal(new Set(paths).size, names.length);
+  });
+
+  it("names the directory as Electron does: lower-cased, so persist:Work shares work's", () => {
+    const { session, userData } = freshModule();
+    const upper = session.fromPartition("persist:Work:1");
+    const lower = session.fromPartition("persist:work:1");
+    // Two sessions, as Electron's browser context map is keyed by the name as given.
+    assert.notEqual(upper, lower);
+    assert.equal(upper.storagePath, join(userData, "Partitions", "work%3A1"));
+    assert.equal(lower.storagePath, upper.storagePath);
+  });
+
+  it("moves a partition's directory from 0.1.0's name to Electron's, keeping its data", () => {
+    const { session, userData } = freshModule();
+    const legacy = join(userData, "Partitions", "My%20Work%2E1");
+    mkdirSync(legacy, { recursive: true });
+    writeFileSync(join(legacy, "Cookies"), "kept");
+    const ses = session.fromPartition("persist:My Work.1");
+    assert.equal(ses.storagePath, join(userData, "Partitions", "my%20work.1"));
+    assert.equal(readFileSync(join(ses.storagePath ?? "", "Cookies"), "utf8"), "kept");
+    assert.equal(existsSync(legacy), false);
   });
 
   it("gives the default session for 'persist:', as Electron's empty persistent name", () => {
