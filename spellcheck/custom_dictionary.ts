@@ -14,8 +14,8 @@ import { copyFile, readFile, stat } from "node:fs/promises";
 import { dirname } from "node:path";
 import type { Runtime } from "../core/runtime.ts";
 import { onProcessEnd } from "../core/process_end.ts";
-import { withFileLock } from "./_file_lock.ts";
-import { writeFileAtomicSync } from "./_write_file_sync.ts";
+import { withFileLock } from "../core/file_lock.ts";
+import { writeFileAtomicSync } from "../core/write_file_atomic_sync.ts";
 import {
   encodeCustomDictionary,
   isValidCustomWord,

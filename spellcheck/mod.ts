@@ -71,9 +71,9 @@ export {
   type SpellcheckDictionaryEvent,
 } from "./dictionary_download.ts";
 export {
-  readSpellcheckPreferences,
+  setSpellcheckPreferences,
   type SpellcheckPreferences,
-  writeSpellcheckPreferences,
+  spellcheckPreferencesOf,
 } from "./spellcheck_preferences.ts";
 export {
   type BundledDictionary,

@@ -31,12 +31,11 @@ import {
   spellCheckLanguageRegion,
 } from "./languages.ts";
 import {
-  readSpellcheckPreferences,
+  setSpellcheckPreferences,
   type SpellcheckPreferences,
-  writeSpellcheckPreferences,
-  writeSpellcheckPreferencesSync,
+  spellcheckPreferencesOf,
 } from "./spellcheck_preferences.ts";
-import { onProcessEnd } from "../core/process_end.ts";
+import { PreferencesFile } from "../core/preferences_file.ts";
 
 /** A dictionary that ships with the package: `.aff` and `.dic` bytes. */
 export interface BundledDictionary {
@@ -104,18 +103,13 @@ export interface SpellCheckerSettingsOptions {
  */
 export class SpellCheckerSettings implements SpellcheckDictionaryProvider {
   #options: SpellCheckerSettingsOptions;
-  #preferencesPath: string | null;
+  #preferences: PreferencesFile | null;
   #enabled = true;
   #languages: string[] = [];
   #started = false;
   #loads = new Map<string, Promise<HunspellDictionaryFiles | undefined>>();
   #abort = new AbortController();
   #fallback: Promise<HunspellDictionaryFiles | undefined> | undefined;
-  #writes: Promise<void> = Promise.resolve();
-  #writeFailing = false;
-  // Settings queued but not yet on disk, in order; the process-end hook writes them.
-  #pendingWrites: SpellcheckPreferences[] = [];
-  #stopEndHook: (() => void) | undefined;
   #custom: CustomDictionary;
 
   /**
@@ -126,7 +120,13 @@ export class SpellCheckerSettings implements SpellcheckDictionaryProvider {
   constructor(options: SpellCheckerSettingsOptions) {
     this.#options = options;
     const { storagePath } = options;
-    this.#preferencesPath = storagePath === null ? null : join(storagePath, "Preferences");
+    this.#preferences = storagePath === null
+      ? null
+      : new PreferencesFile(join(storagePath, "Preferences"), {
+        files: options.files,
+        what: "the spellchecker settings",
+        onWarning: (message) => this.#warn(message),
+      });
     this.#custom = new CustomDictionary({
       path: storagePath === null ? null : join(storagePath, "Custom Dictionary.txt"),
       files: options.files,
@@ -278,15 +278,19 @@ export class SpellCheckerSettings implements SpellcheckDictionaryProvider {
    * @returns Resolves when idle.
    */
   async idle(): Promise<void> {
-    await Promise.all([this.#writes, this.#custom.idle(), ...this.#loads.values()]);
+    await Promise.all([
+      this.#preferences?.idle(),
+      this.#custom.idle(),
+      ...this.#loads.values(),
+    ]);
   }
 
   #start(): void {
     if (this.#started) return;
     this.#started = true;
-    const stored: SpellcheckPreferences = this.#preferencesPath === null
+    const stored: SpellcheckPreferences = this.#preferences === null
       ? {}
-      : readSpellcheckPreferences(this.#preferencesPath, (message) => this.#warn(message));
+      : spellcheckPreferencesOf(this.#preferences.read());
     this.#enabled = stored.enabled ?? true;
     this.#languages = normalizeStored(stored.dictionaries ?? []);
     if (this.#languages.length === 0) {
@@ -364,38 +368,9 @@ export class SpellCheckerSettings implements SpellcheckDictionaryProvider {
     }
   }
 
+  // Settings keep working in memory when the file cannot be written, as with Chromium's prefs.
   #persist(preferences: SpellcheckPreferences): void {
-    const path = this.#preferencesPath;
-    if (path === null) return;
-    // A program that ends (process.exit() and kin) before the write ran still keeps the
-    // settings, as Chromium's JsonPrefStore commits a pending write when it is destroyed.
-    this.#pendingWrites.push(preferences);
-    this.#stopEndHook ??= onProcessEnd(() => this.#writeAtEnd(path));
-    // Settings keep working in memory when the file cannot be written, as with Chromium's prefs;
-    // the user hears of it once, until a write works again.
-    this.#writes = this.#writes
-      .then(() => writeSpellcheckPreferences(path, preferences, this.#options.files))
-      .then(() => {
-        this.#writeFailing = false;
-      }, (error) => {
-        if (this.#writeFailing) return;
-        this.#writeFailing = true;
-        this.#warn(
-          `Cannot write the spellchecker settings to "${path}" (${String(error)}); ` +
-            `they stay in memory`,
-        );
-      })
-      .finally(() => {
-        this.#pendingWrites.shift();
-        if (this.#pendingWrites.length > 0) return;
-        this.#stopEndHook?.();
-        this.#stopEndHook = undefined;
-      });
-  }
-
-  #writeAtEnd(path: string): void {
-    const pending = this.#pendingWrites.splice(0);
-    if (pending.length > 0) writeSpellcheckPreferencesSync(path, Object.assign({}, ...pending));
+    this.#preferences?.change(setSpellcheckPreferences(preferences));
   }
 
   #warn(message: string): void {

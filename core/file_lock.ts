@@ -26,7 +26,7 @@ const RETRY_MS = 5;
  * ```ts
  * import { mkdtempSync } from "node:fs";
  * import { tmpdir } from "node:os";
- * import { withFileLock } from "./_file_lock.ts";
+ * import { withFileLock } from "./file_lock.ts";
  * const lock = `${mkdtempSync(`${tmpdir()}/ses-lock-`)}/file.lock`;
  * console.log(await withFileLock(lock, () => Promise.resolve(1))); // 1
  * ```

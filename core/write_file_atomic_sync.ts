@@ -19,7 +19,7 @@ import process from "node:process";
  * ```ts
  * import { mkdtempSync, readFileSync } from "node:fs";
  * import { tmpdir } from "node:os";
- * import { writeFileAtomicSync } from "./_write_file_sync.ts";
+ * import { writeFileAtomicSync } from "./write_file_atomic_sync.ts";
  * const path = `${mkdtempSync(`${tmpdir()}/ses-sync-`)}/file.txt`;
  * writeFileAtomicSync(path, new TextEncoder().encode("kept"));
  * console.log(readFileSync(path, "utf8")); // kept
