@@ -39,7 +39,12 @@ import {
   DownloadManager,
   type DownloadURLOptions,
 } from "../downloads/mod.ts";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
+import { PreferencesFile } from "../core/preferences_file.ts";
+import {
+  storedDownloadDirectory,
+  storeDownloadDirectory,
+} from "./download_directory_preference.ts";
 import { blobData } from "../core/blob_registry.ts";
 import {
   DnrEngine,
@@ -234,6 +239,8 @@ export class Session extends TypedEmitter<SessionEvents> {
   #cookies: Cookies | undefined;
   #downloadsPath: () => string;
   #downloads?: DownloadManager;
+  // The partition's Preferences as far as the download directory goes; null in memory.
+  #downloadPreferences: PreferencesFile | null;
   #dnr = new DnrEngine();
   #extensions?: Extensions;
   #preloads = new PreloadScripts();
@@ -301,6 +308,12 @@ export class Session extends TypedEmitter<SessionEvents> {
     this.#storagePath = init.storagePath;
     this.#runtime = init.runtime;
     this.#downloadsPath = init.downloadsPath ?? (() => join(init.runtime.homeDir(), "Downloads"));
+    this.#downloadPreferences = init.storagePath === null
+      ? null
+      : new PreferencesFile(join(init.storagePath, "Preferences"), {
+        files: init.runtime,
+        what: "the download directory",
+      });
     this.#cache = init.cache;
     this.#userAgent = defaultUserAgent(init.runtime);
     this.#userAgentHeader = utf8ByteString(this.#userAgent);
@@ -1038,21 +1051,32 @@ export class Session extends TypedEmitter<SessionEvents> {
   }
 
   /**
-   * Sets the directory for downloads whose listener sets no save path.
+   * Sets the directory for downloads whose listener sets no save path. A persistent session
+   * keeps it in its partition's `Preferences` (`download.default_directory`), so it holds in the
+   * next run too, as in Electron.
    *
-   * @param path The directory (default `app.getPath("downloads")`).
+   * @param path The directory (default `app.getPath("downloads")`); a relative one is resolved
+   * against the current directory at once.
    * @throws {TypeError} gin's `Error processing argument at index 0, conversion failure from
    * <value>` when `path` is not a string, `Insufficient number of arguments.` for none.
    */
   setDownloadPath(path: string): void {
     requireArgument(arguments.length);
     this.#downloadManager().setDownloadPath(path);
+    // Kept in the partition's Preferences, as Electron's prefs keep it for the next run.
+    this.#downloadPreferences?.change(storeDownloadDirectory(resolve(path)));
   }
 
   #downloadManager(): DownloadManager {
-    return this.#downloads ??= new DownloadManager({
+    if (this.#downloads) return this.#downloads;
+    // Read once, when the first download or setDownloadPath needs it, as Chromium reads a
+    // profile's prefs at its start.
+    const stored = this.#downloadPreferences &&
+      storedDownloadDirectory(this.#downloadPreferences.read());
+    const downloadsPath = this.#downloadsPath;
+    return this.#downloads = new DownloadManager({
       fetch: this.fetchAs("download"),
-      defaultDirectory: this.#downloadsPath,
+      defaultDirectory: stored ? () => stored : downloadsPath,
       announce: (item) => this.dispatch("will-download", item, null).defaultPrevented,
     });
   }
