@@ -764,13 +764,20 @@ export class Session extends TypedEmitter<SessionEvents> {
    * @throws {SessionError} (rejects) A network failure, with `code` (`ERR_NAME_NOT_RESOLVED`),
    * `errno` (-105), message `net::ERR_NAME_NOT_RESOLVED` and the `url` of the hop that failed.
    * @throws {TypeError} (rejects) What the fetch standard's `Request` refuses, in Deno's words in
-   * both runtimes: `Invalid URL: '<input>'`, `'<method>' is not a valid HTTP method.`,
+   * both runtimes: `Failed to construct 'Request': 1 argument required, but only 0 present`
+   * for no argument, `Invalid URL: '<input>'`, `'<method>' is not a valid HTTP method.`,
    * `Invalid header name: "<name>"`, `Request with GET/HEAD method cannot have body.`, or a
    * `cache`, `credentials` or `priority` that is none of its values.
    * @throws {DOMException} (rejects) `signal.reason` when the caller's signal aborts (the
    * runtime's `AbortError` or `TimeoutError` unless the caller gave another reason).
    */
   fetch(input: RequestInfo | URL, init?: SessionFetchInit): Promise<Response> {
+    if (arguments.length === 0) {
+      // WebIDL's argument count check, before the input's conversion would name "undefined".
+      return Promise.reject(
+        new TypeError("Failed to construct 'Request': 1 argument required, but only 0 present"),
+      );
+    }
     return this.#pipeline.fetch(input, init);
   }
 

@@ -159,4 +159,17 @@ describe("Session argument errors", () => {
     ses.setCacheMaxSize(1024);
     assert.equal(await ses.getCacheSize(), 0);
   });
+
+  it("rejects fetch() without an argument as the fetch standard's Request constructor does", async () => {
+    const ses = newSession();
+    await assert.rejects((ses.fetch as Loose).call(ses) as Promise<Response>, {
+      name: "TypeError",
+      message: "Failed to construct 'Request': 1 argument required, but only 0 present",
+    });
+    // An undefined given is an argument: converted to the string "undefined", no URL.
+    await assert.rejects(ses.fetch(undefined as unknown as string), {
+      name: "TypeError",
+      message: "Invalid URL: 'undefined'",
+    });
+  });
 });
