@@ -53,7 +53,9 @@ export class SessionSpellcheck {
    * @throws {TypeError} (rejects) `The spellCheck options must be an object like {languages:
    * ["en-US"]}`.
    * @throws {RangeError} (rejects) `Spellcheck language "<code>" is not selected; select it with
-   * setSpellCheckerLanguages`.
+   * setSpellCheckerLanguages`, or `Spellcheck language "<code>" is not a language the
+   * spellchecker knows; see availableSpellCheckerLanguages` for a code no selection could make
+   * work.
    * @throws {Error} (rejects) `Spellcheck language "<code>" has no dictionary: its download or
    * load failed (see the 'spellcheck-dictionary-download-failure' event)` for a selected
    * language whose dictionary could not be had.

@@ -47,7 +47,19 @@ describe("ses.spellCheck / spellCheckWord / getSpellingSuggestions (built-in en-
   });
 
   it("rejects a language that is not selected", async () => {
-    await assert.rejects(ses.spellCheck("text", { languages: ["fr-FR"] }), RangeError);
+    await assert.rejects(ses.spellCheck("text", { languages: ["fr-FR"] }), {
+      name: "RangeError",
+      message:
+        'Spellcheck language "fr-FR" is not selected; select it with setSpellCheckerLanguages',
+    });
+  });
+
+  it("names a language no selection could make work as unknown, not unselected", async () => {
+    await assert.rejects(ses.spellCheck("text", { languages: ["xx-YY"] }), {
+      name: "RangeError",
+      message: 'Spellcheck language "xx-YY" is not a language the spellchecker knows; ' +
+        "see availableSpellCheckerLanguages",
+    });
     assert.deepEqual(await ses.spellCheck("text", { languages: ["en-US"] }), []);
   });
 });

@@ -11,6 +11,7 @@ import type {
   SpellcheckDictionaryProvider,
 } from "./dictionary_provider.ts";
 import type { Hunspell } from "./hunspell.ts";
+import { correspondingSpellCheckLanguage } from "./languages.ts";
 import {
   checkText,
   loadDictionary,
@@ -89,7 +90,8 @@ export class TextChecker {
    * @throws {TypeError} When `text` is not a string.
    * @throws {RangeError} (rejects) `Spellcheck language "<code>" is not selected; select it with
    * setSpellCheckerLanguages` (`is not active` when the provider does not tell selected languages
-   * apart).
+   * apart), or `... is not a language the spellchecker knows; see availableSpellCheckerLanguages`
+   * for a code no selection could make work.
    * @throws {Error} (rejects) `Spellcheck language "<code>" has no dictionary: its download or
    * load failed (see the 'spellcheck-dictionary-download-failure' event)` for a selected language
    * whose dictionary could not be had.
@@ -328,6 +330,14 @@ function inactiveLanguageError(
     );
   }
   const unselected = inactive.find((code) => !selected.includes(code));
+  // No selection can make a code Chromium's language table does not know work: saying "select
+  // it" would send the caller to setSpellCheckerLanguages's own refusal.
+  if (unselected !== undefined && correspondingSpellCheckLanguage(unselected) === "") {
+    return new RangeError(
+      `Spellcheck language "${unselected}" is not a language the spellchecker knows; ` +
+        "see availableSpellCheckerLanguages",
+    );
+  }
   if (unselected !== undefined) {
     return new RangeError(
       `Spellcheck language "${unselected}" is not selected; select it with setSpellCheckerLanguages`,
