@@ -177,11 +177,14 @@ export class FileWriter {
 
   /** Writes the ready pieces one at a time, in order, until none is left. */
   async #drain(): Promise<void> {
+    // The bytes of the piece being written that are not yet known to be on disk.
+    let unwritten = 0;
     try {
       for (;;) {
         const piece = this.#failed ? undefined : this.#ready.shift();
         if (piece === undefined) break;
         let done = 0;
+        unwritten = piece.length;
         while (done < piece.length) {
           const { bytesWritten } = await this.#handle.write(
             piece,
@@ -191,6 +194,7 @@ export class FileWriter {
           );
           done += bytesWritten;
           this.#written += bytesWritten;
+          unwritten -= bytesWritten;
         }
         this.#waiting -= piece.length;
         const stage = this.#stages.find((stage) => stage.buffer === piece.buffer);
@@ -199,6 +203,10 @@ export class FileWriter {
         this.#notify();
       }
     } catch (error) {
+      // Deno's write writes what fits before it throws (ENOSPC) and tells nothing of it: the
+      // file's length says how much of the piece reached it, so the resume offset is exact.
+      const size = await this.#handle.stat().then((info) => info.size, () => this.#written);
+      if (size > this.#written) this.#written = Math.min(size, this.#written + unwritten);
       this.#failed = true;
       this.#error = error;
       this.#notify();

@@ -747,6 +747,9 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
       return failure;
     };
     const fileFailure = async (error: unknown): Promise<void> => {
+      // Chunks taken but never written (the disk filled while they waited) are not received:
+      // a resume asks for the bytes after the file's end, not after a gap.
+      this.#received = writer.written;
       await reader?.cancel().catch(() => {});
       await this.#closeHandle();
       return this.#interrupt(interruptReasonForFileError(error), error);
