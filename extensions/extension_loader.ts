@@ -77,7 +77,7 @@ export async function loadUnpackedExtension(path: string): Promise<LoadedExtensi
   if (!(await isDirectory(path))) throw new Error(`Extension directory not found: ${path}`);
   try {
     await deleteMetadata(path);
-    const raw = parseManifest(await readInside(path, "manifest.json"));
+    const raw = await readManifest(path);
     const manifest = await localizeManifest(path, raw);
     const id = manifest.key === undefined
       ? extensionIdFromPath(path)
@@ -105,6 +105,26 @@ export async function loadUnpackedExtension(path: string): Promise<LoadedExtensi
     const reason = error instanceof Error ? error.message : String(error);
     throw new Error(`Loading extension at ${path} failed with: ${reason}`);
   }
+}
+
+/**
+ * Reads and parses `<root>/manifest.json` as {@linkcode loadUnpackedExtension} does: only a
+ * regular file inside the directory (not through a symlink out of it, not a FIFO that would
+ * never end), at most 64 MiB, with Chromium's JSON extensions.
+ *
+ * @param root The extension directory.
+ * @returns The manifest, not localized and not checked.
+ * @throws {Error} `Manifest file is missing or unreadable`, `Manifest is not valid JSON.` or
+ * `Manifest file is invalid`, Chromium's reasons.
+ *
+ * @example
+ * ```ts ignore
+ * import { readManifest } from "./extension_loader.ts";
+ * console.log((await readManifest("/home/me/my-extension")).key);
+ * ```
+ */
+export async function readManifest(root: string): Promise<Manifest> {
+  return parseManifest(await readInside(root, "manifest.json"));
 }
 
 async function readRulesets(
