@@ -523,6 +523,35 @@ describe("ses.extensions.loadExtension", () => {
     );
   });
 
+  it("refuses icons Chromium's IconsHandler refuses: missing, or a path out of the directory", async () => {
+    const ses = persistentSession();
+    const outside = extensionDir({ "secret.png": "png" });
+    const linked = extensionDir({ "manifest.json": { ...MANIFEST, icons: { "16": "icon.png" } } });
+    symlinkSync(join(outside, "secret.png"), join(linked, "icon.png"));
+    await loadFails(ses, linked, "Could not load icon 'icon.png' specified in 'icons'.");
+    await loadFails(
+      ses,
+      extensionDir({ "manifest.json": { ...MANIFEST, icons: { "48": "images/icon48.png" } } }),
+      "Could not load icon 'images/icon48.png' specified in 'icons'.",
+    );
+    await loadFails(
+      ses,
+      extensionDir({ "manifest.json": { ...MANIFEST, icons: { "16": "../secret.png" } } }),
+      `Invalid value for 'icons["16"]'.`,
+    );
+    await loadFails(
+      ses,
+      extensionDir({ "manifest.json": { ...MANIFEST, icons: { big: "icon.png" } } }),
+      'Invalid key in icons: "big".',
+    );
+    const fine = extensionDir({
+      "manifest.json": { ...MANIFEST, icons: { "16": "icons/16.png", "128": "/icons/128.png" } },
+      "icons/16.png": "png",
+      "icons/128.png": "png",
+    });
+    assert.equal((await ses.extensions.loadExtension(fine)).name, "Demo");
+  });
+
   it("deletes _metadata/ before loading", async () => {
     const ses = persistentSession();
     const dir = extensionDir({
