@@ -10,7 +10,7 @@ import { readFile, realpath, rm, stat } from "node:fs/promises";
 import { isAbsolute, join, normalize, relative, sep } from "node:path";
 
 /** The largest file read from an extension (Chromium has no cap; 64 MiB keeps us alive). */
-const MAX_FILE_BYTES = 64 * 1024 * 1024;
+export const MAX_FILE_BYTES = 64 * 1024 * 1024;
 
 /** Whether `path` is an existing directory (following symlinks). */
 export async function isDirectory(path: string): Promise<boolean> {

@@ -1,7 +1,7 @@
 /**
  * Loads an unpacked extension directory the way Electron's `loadExtension` does: delete
- * `_metadata/`, read and localize the manifest, compute the id, check the manifest and its
- * icons, and read the declarativeNetRequest static rulesets.
+ * `_metadata/`, read and localize the manifest, compute the id, check the manifest, its
+ * icons and its content scripts' files, and read the declarativeNetRequest static rulesets.
  *
  * @module
  */
@@ -13,6 +13,7 @@ import { type CompiledRule, parseRuleset } from "./dnr_rule.ts";
 import { extensionIdFromKey, extensionIdFromPath } from "./extension_id.ts";
 import { localizeManifest } from "./localize_manifest.ts";
 import { checkIcons } from "./manifest_icons.ts";
+import { checkContentScripts } from "./content_scripts.ts";
 import { checkManifest, type Manifest, parseManifest } from "./manifest.ts";
 
 /** Electron's `Extension` structure. */
@@ -85,6 +86,7 @@ export async function loadUnpackedExtension(path: string): Promise<LoadedExtensi
       : extensionIdFromKey(manifest.key);
     const warnings = checkManifest(manifest);
     await checkIcons(path, manifest);
+    await checkContentScripts(path, manifest);
     const { rules, warnings: ruleWarnings } = await readRulesets(path, manifest);
     warnings.push(...ruleWarnings);
     const reserved = await reservedRootName(path);

@@ -552,6 +552,40 @@ describe("ses.extensions.loadExtension", () => {
     assert.equal((await ses.extensions.loadExtension(fine)).name, "Demo");
   });
 
+  it("refuses content scripts Chromium's ContentScriptsHandler refuses: missing, out, not UTF-8", async () => {
+    const ses = persistentSession();
+    const scripts = (js: string[]) => ({
+      ...MANIFEST,
+      content_scripts: [{ matches: ["<all_urls>"], js, css: ["page.css"] }],
+    });
+    await loadFails(
+      ses,
+      extensionDir({ "manifest.json": scripts(["content.js"]), "page.css": "p{}" }),
+      "Could not load javascript 'content.js' for script.",
+    );
+    await loadFails(
+      ses,
+      extensionDir({ "manifest.json": scripts(["../../etc/passwd"]), "page.css": "p{}" }),
+      "Could not load javascript '' for script.",
+    );
+    await loadFails(
+      ses,
+      extensionDir({ "manifest.json": scripts(["a.js"]), "a.js": "'\uffff'", "page.css": "p{}" }),
+      "Could not load file 'a.js' for content script. It isn't UTF-8 encoded.",
+    );
+    await loadFails(
+      ses,
+      extensionDir({ "manifest.json": scripts(["a.js"]), "a.js": "x()" }),
+      "Could not load css 'page.css' for script.",
+    );
+    const fine = extensionDir({
+      "manifest.json": scripts(["a.js"]),
+      "a.js": "x()",
+      "page.css": "",
+    });
+    assert.equal((await ses.extensions.loadExtension(fine)).name, "Demo");
+  });
+
   it("deletes _metadata/ before loading", async () => {
     const ses = persistentSession();
     const dir = extensionDir({
