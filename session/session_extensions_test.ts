@@ -505,13 +505,27 @@ describe("ses.extensions.loadExtension", () => {
       extensionDir({ "manifest.json": { ...MANIFEST, default_locale: "en" } }),
       "Default locale was specified, but _locales subtree is missing.",
     );
+    // file_util::LoadMessageBundle: a default_locale that is no Chromium locale name, or has no
+    // folder, counts as none; LoadMessageFile: a folder without messages.json has no catalog.
+    const unspecified = "Localization used, but default_locale wasn't specified in the manifest.";
+    for (const defaultLocale of ["../../etc", "en-US", 5, "fr"]) {
+      await loadFails(
+        ses,
+        extensionDir({
+          "manifest.json": { ...MANIFEST, default_locale: defaultLocale },
+          "_locales/en-US/messages.json": {},
+          "_locales/en/messages.json": {},
+        }),
+        unspecified,
+      );
+    }
     await loadFails(
       ses,
       extensionDir({
-        "manifest.json": { ...MANIFEST, default_locale: "../../etc" },
-        "_locales/x": "",
+        "manifest.json": { ...MANIFEST, default_locale: "en" },
+        "_locales/en/message.json": {},
       }),
-      "Default locale is defined but default data couldn't be loaded.",
+      "Catalog file is missing for locale en.",
     );
     await loadFails(
       ses,
