@@ -50,28 +50,37 @@ interface ContentScript {
 export async function checkContentScripts(root: string, manifest: Manifest): Promise<void> {
   const scripts = parseContentScripts(manifest.content_scripts);
   let remaining = MAX_SCRIPTS_BYTES;
+  // The size of each file already found (and read when within the budgets): a manifest naming
+  // one file 100,000 times reads it once, not for a minute, as Chromium's native reads would.
+  const found = new Map<string, number>();
   for (const script of scripts ?? []) {
     for (const [files, kind] of [[script.js, "javascript"], [script.css, "css"]] as const) {
       for (const file of files) {
         // ExtensionResource::relative_path(): empty for a path GetResource refuses.
         const path = resourcePath(file) ?? "";
-        const size = path === "" ? undefined : await sizeInside(root, path);
+        let size = found.get(path);
+        const known = size !== undefined;
+        if (size === undefined) size = path === "" ? undefined : await sizeInside(root, path);
         if (size === undefined) throw new Error(`Could not load ${kind} '${path}' for script.`);
+        found.set(path, size);
         // Past a budget Chromium reads no further, and warns instead of checking the encoding.
         if (remaining === 0 || size > Math.min(remaining, MAX_SCRIPT_BYTES)) continue;
         // Past the cap of one read, the script loads unread, as past a budget.
         if (size > MAX_FILE_BYTES) continue;
-        const bytes = await readBytesInside(root, path);
-        // Not a regular file: a directory or a FIFO does not read.
-        if (bytes === undefined) throw new Error(`Could not load ${kind} '${path}' for script.`);
-        if (!isStringUtf8(bytes)) {
-          throw new Error(
-            `Could not load file '${path}' for content script. It isn't UTF-8 encoded.`,
-          );
-        }
-        remaining -= bytes.length;
+        if (!known) await checkEncoding(root, path, kind);
+        remaining -= size;
       }
     }
+  }
+}
+
+// IsScriptValid's read: the file must be a regular file, in UTF-8.
+async function checkEncoding(root: string, path: string, kind: string): Promise<void> {
+  const bytes = await readBytesInside(root, path);
+  // Not a regular file: a directory or a FIFO does not read.
+  if (bytes === undefined) throw new Error(`Could not load ${kind} '${path}' for script.`);
+  if (!isStringUtf8(bytes)) {
+    throw new Error(`Could not load file '${path}' for content script. It isn't UTF-8 encoded.`);
   }
 }
 
