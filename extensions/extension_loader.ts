@@ -1,7 +1,8 @@
 /**
  * Loads an unpacked extension directory the way Electron's `loadExtension` does: delete
- * `_metadata/`, read and localize the manifest, compute the id, check the manifest, its
- * icons and its content scripts' files, and read the declarativeNetRequest static rulesets.
+ * `_metadata/`, read and localize the manifest, compute the id, check the manifest and the
+ * files its icons, content scripts and background name, and read the declarativeNetRequest
+ * static rulesets.
  *
  * @module
  */
@@ -14,6 +15,7 @@ import { extensionIdFromKey, extensionIdFromPath } from "./extension_id.ts";
 import { localizeManifest } from "./localize_manifest.ts";
 import { checkIcons } from "./manifest_icons.ts";
 import { checkContentScripts } from "./content_scripts.ts";
+import { checkBackground } from "./background.ts";
 import { checkManifest, type Manifest, parseManifest } from "./manifest.ts";
 
 /** Electron's `Extension` structure. */
@@ -87,6 +89,7 @@ export async function loadUnpackedExtension(path: string): Promise<LoadedExtensi
     const warnings = checkManifest(manifest);
     await checkIcons(path, manifest);
     await checkContentScripts(path, manifest);
+    await checkBackground(path, manifest);
     const { rules, warnings: ruleWarnings } = await readRulesets(path, manifest);
     warnings.push(...ruleWarnings);
     const reserved = await reservedRootName(path);

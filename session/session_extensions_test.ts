@@ -600,6 +600,25 @@ describe("ses.extensions.loadExtension", () => {
     assert.equal((await ses.extensions.loadExtension(fine)).name, "Demo");
   });
 
+  it("refuses a background Chromium's BackgroundManifestHandler refuses: a missing service worker", async () => {
+    const ses = persistentSession();
+    const worker = { ...MANIFEST, background: { service_worker: "background.js" } };
+    await loadFails(
+      ses,
+      extensionDir({ "manifest.json": worker }),
+      "Could not load background script ''.",
+    );
+    await loadFails(
+      ses,
+      extensionDir({
+        "manifest.json": { ...MANIFEST, manifest_version: 2, background: { scripts: ["bg.js"] } },
+      }),
+      "Could not load background script 'bg.js'.",
+    );
+    const fine = extensionDir({ "manifest.json": worker, "background.js": "x()" });
+    assert.equal((await ses.extensions.loadExtension(fine)).name, "Demo");
+  });
+
   it("deletes _metadata/ before loading", async () => {
     const ses = persistentSession();
     const dir = extensionDir({
