@@ -10,14 +10,14 @@
  * @module
  */
 
-import { readFile, stat } from "node:fs/promises";
-import { isAbsolute, join, resolve } from "node:path";
+import { stat } from "node:fs/promises";
+import { isAbsolute, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import {
   extensionIdFromKey,
   extensionIdFromPath,
   extensionWarnings,
-  parseManifest,
+  readManifest,
   type SessionModule,
 } from "../session/mod.ts";
 import { usageLine } from "./usage_error.ts";
@@ -139,8 +139,9 @@ export async function runExtensions(
 async function idOf(directory: string): Promise<string> {
   let key: unknown;
   try {
-    // Read as loadExtension reads it (a byte order mark, comments: Chromium's JSON reader).
-    key = parseManifest(await readFile(join(directory, "manifest.json"), "utf8")).key;
+    // Read as loadExtension reads it: a regular file inside the directory (a FIFO would hang
+    // the command, a link out is no manifest of it), with Chromium's JSON reader.
+    key = (await readManifest(directory)).key;
   } catch {
     key = undefined;
   }

@@ -1,6 +1,7 @@
 import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { currentRuntime } from "../runtime/mod.ts";
@@ -87,6 +88,29 @@ describe("ses extensions", () => {
     assert.deepEqual(out, ["jpignaibiiemhngfjkcpokkamffknabf"]);
     assert.equal(await runExtensions(sessions(), ["load", dir], output), 0);
     assert.equal(out[1], "id: jpignaibiiemhngfjkcpokkamffknabf");
+  });
+
+  it("reads the manifest as loading does: a FIFO does not hang it, a symlink out is not read", async () => {
+    const { out, output } = capture();
+    // A FIFO named manifest.json (nobody writes it) made readFile wait for ever.
+    const fifo = join(root, `fifo-${Math.random().toString(36).slice(2)}`);
+    mkdirSync(fifo);
+    execFileSync("mkfifo", [join(fifo, "manifest.json")]);
+    // A manifest.json linked to a file outside the directory: loading refuses it (missing or
+    // unreadable), so its key is no id of the directory.
+    const outside = extension({ name: "o", version: "1", manifest_version: 3, key: btoa("test") });
+    const linked = join(root, `linked-${Math.random().toString(36).slice(2)}`);
+    mkdirSync(linked);
+    symlinkSync(join(outside, "manifest.json"), join(linked, "manifest.json"));
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const hung = new Promise<string>((resolve) => timer = setTimeout(() => resolve("hung"), 5000));
+    try {
+      assert.equal(await Promise.race([runExtensions(sessions(), ["id", fifo], output), hung]), 0);
+    } finally {
+      clearTimeout(timer);
+    }
+    assert.equal(await runExtensions(sessions(), ["id", linked], output), 0);
+    assert.deepEqual(out, [extensionIdFromPath(fifo), extensionIdFromPath(linked)]);
   });
 
   it("loads into a partition and prints id, name, version and warnings", async () => {

@@ -10,7 +10,7 @@ import { readFile, realpath, rm, stat } from "node:fs/promises";
 import { isAbsolute, join, normalize, relative, sep } from "node:path";
 
 /** The largest file read from an extension (Chromium has no cap; 64 MiB keeps us alive). */
-const MAX_FILE_BYTES = 64 * 1024 * 1024;
+export const MAX_FILE_BYTES = 64 * 1024 * 1024;
 
 /** Whether `path` is an existing directory (following symlinks). */
 export async function isDirectory(path: string): Promise<boolean> {
@@ -64,6 +64,37 @@ export async function readBytesInside(
   root: string,
   path: string,
 ): Promise<Uint8Array<ArrayBuffer> | undefined> {
+  const real = await realPathInside(root, path);
+  if (real === undefined) return undefined;
+  try {
+    const info = await stat(real);
+    if (!info.isFile() || info.size > MAX_FILE_BYTES) return undefined;
+    return new Uint8Array(await readFile(real));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The size in bytes of what a path inside the extension root names (a directory's size too, as
+ * `base::GetFileSize` gives it), without reading it.
+ *
+ * @returns The size, or `undefined` when the path escapes the root (also through a symlink) or
+ * names nothing.
+ */
+export async function sizeInside(root: string, path: string): Promise<number | undefined> {
+  const real = await realPathInside(root, path);
+  if (real === undefined) return undefined;
+  try {
+    return (await stat(real)).size;
+  } catch {
+    return undefined;
+  }
+}
+
+// The real path of `path` under `root`, or `undefined` when it leaves the root, through `..`
+// or a symlink, or does not exist.
+async function realPathInside(root: string, path: string): Promise<string | undefined> {
   const resolved = resolveInside(root, path);
   if (resolved === undefined) return undefined;
   try {
@@ -73,9 +104,7 @@ export async function readBytesInside(
     if (rel === "" || rel === ".." || rel.startsWith(`..${sep}`) || isAbsolute(rel)) {
       return undefined;
     }
-    const info = await stat(realFile);
-    if (!info.isFile() || info.size > MAX_FILE_BYTES) return undefined;
-    return new Uint8Array(await readFile(realFile));
+    return realFile;
   } catch {
     return undefined;
   }

@@ -187,7 +187,9 @@ async function serveResource(root: string, url: string): Promise<Response> {
   const { pathname } = new URL(url);
   let path: string | undefined;
   try {
-    path = decodeURIComponent(pathname);
+    // file_util::ExtensionURLToRelativeFilePath unescapes with UnescapeBinaryURLComponentSafe,
+    // which fails on an escaped separator or control character: no file answers such a URL.
+    path = /%(2f|5c|[01][0-9a-f])/i.test(pathname) ? undefined : decodeURIComponent(pathname);
   } catch {
     path = undefined;
   }

@@ -1,7 +1,8 @@
 /**
  * Loads an unpacked extension directory the way Electron's `loadExtension` does: delete
- * `_metadata/`, read and localize the manifest, compute the id, check the manifest, and read
- * the declarativeNetRequest static rulesets.
+ * `_metadata/`, read and localize the manifest, compute the id, check the manifest and the
+ * files its icons, content scripts and background name, and read the declarativeNetRequest
+ * static rulesets.
  *
  * @module
  */
@@ -12,6 +13,9 @@ import { normalize } from "node:path";
 import { type CompiledRule, parseRuleset } from "./dnr_rule.ts";
 import { extensionIdFromKey, extensionIdFromPath } from "./extension_id.ts";
 import { localizeManifest } from "./localize_manifest.ts";
+import { checkIcons } from "./manifest_icons.ts";
+import { checkContentScripts } from "./content_scripts.ts";
+import { checkBackground } from "./background.ts";
 import { checkManifest, type Manifest, parseManifest } from "./manifest.ts";
 
 /** Electron's `Extension` structure. */
@@ -77,12 +81,15 @@ export async function loadUnpackedExtension(path: string): Promise<LoadedExtensi
   if (!(await isDirectory(path))) throw new Error(`Extension directory not found: ${path}`);
   try {
     await deleteMetadata(path);
-    const raw = parseManifest(await readInside(path, "manifest.json"));
+    const raw = await readManifest(path);
     const manifest = await localizeManifest(path, raw);
     const id = manifest.key === undefined
       ? extensionIdFromPath(path)
       : extensionIdFromKey(manifest.key);
     const warnings = checkManifest(manifest);
+    await checkIcons(path, manifest);
+    await checkContentScripts(path, manifest);
+    await checkBackground(path, manifest);
     const { rules, warnings: ruleWarnings } = await readRulesets(path, manifest);
     warnings.push(...ruleWarnings);
     const reserved = await reservedRootName(path);
@@ -105,6 +112,26 @@ export async function loadUnpackedExtension(path: string): Promise<LoadedExtensi
     const reason = error instanceof Error ? error.message : String(error);
     throw new Error(`Loading extension at ${path} failed with: ${reason}`);
   }
+}
+
+/**
+ * Reads and parses `<root>/manifest.json` as {@linkcode loadUnpackedExtension} does: only a
+ * regular file inside the directory (not through a symlink out of it, not a FIFO that would
+ * never end), at most 64 MiB, with Chromium's JSON extensions.
+ *
+ * @param root The extension directory.
+ * @returns The manifest, not localized and not checked.
+ * @throws {Error} `Manifest file is missing or unreadable`, `Manifest is not valid JSON.` or
+ * `Manifest file is invalid`, Chromium's reasons.
+ *
+ * @example
+ * ```ts ignore
+ * import { readManifest } from "./extension_loader.ts";
+ * console.log((await readManifest("/home/me/my-extension")).key);
+ * ```
+ */
+export async function readManifest(root: string): Promise<Manifest> {
+  return parseManifest(await readInside(root, "manifest.json"));
 }
 
 async function readRulesets(

@@ -29,8 +29,11 @@ const LOCALIZED_PATHS: readonly (readonly string[])[] = [
  * @param root The extension directory.
  * @param manifest The parsed manifest; it is not changed.
  * @returns A localized copy, or `manifest` itself when it uses no locales.
- * @throws {Error} With Chromium's message when `default_locale` and `_locales` disagree, the
- * default messages cannot be loaded, an entry of them is malformed (a key outside
+ * @throws {Error} With Chromium's message when `default_locale` and `_locales` disagree
+ * (`Localization used, but default_locale wasn't specified in the manifest.` also for a
+ * default_locale that is no string, no ICU locale name like `en_US`, or has no folder), its
+ * `messages.json` is missing (`Catalog file is missing for locale <locale>.`) or does not
+ * parse, an entry of them is malformed (a key outside
  * `[A-Za-z0-9_@]`, no `message` string, a reserved `@@` name), a message is used but not
  * defined, or a message's `placeholders` are malformed or one it names is missing.
  *
@@ -52,9 +55,20 @@ export async function localizeManifest(root: string, manifest: Manifest): Promis
   if (!hasLocales) {
     throw new Error("Default locale was specified, but _locales subtree is missing.");
   }
-  const messages = typeof locale === "string" && /^[A-Za-z0-9_-]+$/.test(locale)
-    ? parseMessages(await readInside(root, `_locales/${locale}/messages.json`))
-    : undefined;
+  // file_util::LoadMessageBundle: a default_locale that is no string, no locale of Chromium's
+  // (their names are ICU's: letters, digits and "_", so "en-US" is none) or without its folder
+  // under _locales counts as none given.
+  if (
+    typeof locale !== "string" || !/^[A-Za-z0-9_]+$/.test(locale) ||
+    !(await isDirectory(join(root, "_locales", locale)))
+  ) {
+    throw new Error("Localization used, but default_locale wasn't specified in the manifest.");
+  }
+  // LoadMessageFile: a messages.json that cannot be read (missing, a directory, a link out of
+  // the extension) is a missing catalog.
+  const text = await readInside(root, `_locales/${locale}/messages.json`);
+  if (text === undefined) throw new Error(`Catalog file is missing for locale ${locale}.`);
+  const messages = parseMessages(text);
   if (messages === undefined) {
     throw new Error("Default locale is defined but default data couldn't be loaded.");
   }
@@ -85,8 +99,7 @@ function substitute(text: string, messages: Map<string, string>): string {
 // (keys sorted bytewise), so the first error reported is Chromium's; keys are case-insensitive,
 // the last in that order winning. The reserved messages are added after, and a catalog that
 // defines one is refused.
-function parseMessages(text: string | undefined): Map<string, string> | undefined {
-  if (text === undefined) return undefined;
+function parseMessages(text: string): Map<string, string> | undefined {
   let value: unknown;
   try {
     // extension_l10n_util.cc LoadMessageFile reads as LoadManifest does (JSONFileValueDeserializer).

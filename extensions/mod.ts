@@ -42,6 +42,7 @@ export {
   type Extension,
   type LoadedExtension,
   loadUnpackedExtension,
+  readManifest,
 } from "./extension_loader.ts";
 export {
   Extensions,

@@ -154,6 +154,7 @@ export {
   extensionWarnings,
   type LoadExtensionOptions,
   parseManifest,
+  readManifest,
 } from "../extensions/mod.ts";
 export {
   type PreloadScript,

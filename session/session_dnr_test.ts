@@ -250,6 +250,15 @@ describe("declarativeNetRequest through ses.fetch", () => {
     await assert.rejects(ses.fetch(`${extension.url}missing.html`), {
       message: "net::ERR_FILE_NOT_FOUND",
     });
+    // An escaped separator or control character fails Chromium's lookup of the file
+    // (ExtensionURLToRelativeFilePath), though "sub/../page.html" unescaped would be inside.
+    mkdirSync(join(dir, "sub"));
+    for (const path of ["sub/..%2Fpage.html", "sub%5C..%5Cpage.html", "page.html%00"]) {
+      await assert.rejects(ses.fetch(`${extension.url}${path}`), {
+        message: "net::ERR_FILE_NOT_FOUND",
+      }, path);
+    }
+    assert.equal(await (await ses.fetch(`${extension.url}p%61ge.html`)).text(), "<p>page</p>");
     ses.extensions.removeExtension(extension.id);
     await assert.rejects(ses.fetch(`${extension.url}page.html`), {
       message: "net::ERR_UNKNOWN_URL_SCHEME",

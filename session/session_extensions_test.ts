@@ -505,13 +505,27 @@ describe("ses.extensions.loadExtension", () => {
       extensionDir({ "manifest.json": { ...MANIFEST, default_locale: "en" } }),
       "Default locale was specified, but _locales subtree is missing.",
     );
+    // file_util::LoadMessageBundle: a default_locale that is no Chromium locale name, or has no
+    // folder, counts as none; LoadMessageFile: a folder without messages.json has no catalog.
+    const unspecified = "Localization used, but default_locale wasn't specified in the manifest.";
+    for (const defaultLocale of ["../../etc", "en-US", 5, "fr"]) {
+      await loadFails(
+        ses,
+        extensionDir({
+          "manifest.json": { ...MANIFEST, default_locale: defaultLocale },
+          "_locales/en-US/messages.json": {},
+          "_locales/en/messages.json": {},
+        }),
+        unspecified,
+      );
+    }
     await loadFails(
       ses,
       extensionDir({
-        "manifest.json": { ...MANIFEST, default_locale: "../../etc" },
-        "_locales/x": "",
+        "manifest.json": { ...MANIFEST, default_locale: "en" },
+        "_locales/en/message.json": {},
       }),
-      "Default locale is defined but default data couldn't be loaded.",
+      "Catalog file is missing for locale en.",
     );
     await loadFails(
       ses,
@@ -521,6 +535,88 @@ describe("ses.extensions.loadExtension", () => {
       }),
       "Variable __MSG_missing__ used but not defined.",
     );
+  });
+
+  it("refuses icons Chromium's IconsHandler refuses: missing, or a path out of the directory", async () => {
+    const ses = persistentSession();
+    const outside = extensionDir({ "secret.png": "png" });
+    const linked = extensionDir({ "manifest.json": { ...MANIFEST, icons: { "16": "icon.png" } } });
+    symlinkSync(join(outside, "secret.png"), join(linked, "icon.png"));
+    await loadFails(ses, linked, "Could not load icon 'icon.png' specified in 'icons'.");
+    await loadFails(
+      ses,
+      extensionDir({ "manifest.json": { ...MANIFEST, icons: { "48": "images/icon48.png" } } }),
+      "Could not load icon 'images/icon48.png' specified in 'icons'.",
+    );
+    await loadFails(
+      ses,
+      extensionDir({ "manifest.json": { ...MANIFEST, icons: { "16": "../secret.png" } } }),
+      `Invalid value for 'icons["16"]'.`,
+    );
+    await loadFails(
+      ses,
+      extensionDir({ "manifest.json": { ...MANIFEST, icons: { big: "icon.png" } } }),
+      'Invalid key in icons: "big".',
+    );
+    const fine = extensionDir({
+      "manifest.json": { ...MANIFEST, icons: { "16": "icons/16.png", "128": "/icons/128.png" } },
+      "icons/16.png": "png",
+      "icons/128.png": "png",
+    });
+    assert.equal((await ses.extensions.loadExtension(fine)).name, "Demo");
+  });
+
+  it("refuses content scripts Chromium's ContentScriptsHandler refuses: missing, out, not UTF-8", async () => {
+    const ses = persistentSession();
+    const scripts = (js: string[]) => ({
+      ...MANIFEST,
+      content_scripts: [{ matches: ["<all_urls>"], js, css: ["page.css"] }],
+    });
+    await loadFails(
+      ses,
+      extensionDir({ "manifest.json": scripts(["content.js"]), "page.css": "p{}" }),
+      "Could not load javascript 'content.js' for script.",
+    );
+    await loadFails(
+      ses,
+      extensionDir({ "manifest.json": scripts(["../../etc/passwd"]), "page.css": "p{}" }),
+      "Could not load javascript '' for script.",
+    );
+    await loadFails(
+      ses,
+      extensionDir({ "manifest.json": scripts(["a.js"]), "a.js": "'\uffff'", "page.css": "p{}" }),
+      "Could not load file 'a.js' for content script. It isn't UTF-8 encoded.",
+    );
+    await loadFails(
+      ses,
+      extensionDir({ "manifest.json": scripts(["a.js"]), "a.js": "x()" }),
+      "Could not load css 'page.css' for script.",
+    );
+    const fine = extensionDir({
+      "manifest.json": scripts(["a.js"]),
+      "a.js": "x()",
+      "page.css": "",
+    });
+    assert.equal((await ses.extensions.loadExtension(fine)).name, "Demo");
+  });
+
+  it("refuses a background Chromium's BackgroundManifestHandler refuses: a missing service worker", async () => {
+    const ses = persistentSession();
+    const worker = { ...MANIFEST, background: { service_worker: "background.js" } };
+    await loadFails(
+      ses,
+      extensionDir({ "manifest.json": worker }),
+      "Could not load background script ''.",
+    );
+    await loadFails(
+      ses,
+      extensionDir({
+        "manifest.json": { ...MANIFEST, manifest_version: 2, background: { scripts: ["bg.js"] } },
+      }),
+      "Could not load background script 'bg.js'.",
+    );
+    const fine = extensionDir({ "manifest.json": worker, "background.js": "x()" });
+    assert.equal((await ses.extensions.loadExtension(fine)).name, "Demo");
   });
 
   it("deletes _metadata/ before loading", async () => {
