@@ -198,7 +198,7 @@ function handshake(
         finish(new SessionError("ERR_SSL_VERSION_OR_CIPHER_MISMATCH"));
         return;
       }
-      verifier.verify(hostname, tlsSocket, ca, peer).then(
+      verifier.verify(hostname, tlsSocket, ca, peer, signal).then(
         () => {
           // An alert or an abort may have ended the handshake while the verdict was awaited.
           if (settled) return;
