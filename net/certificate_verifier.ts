@@ -189,7 +189,9 @@ export class CertificateVerifier {
    * @param peer `socket.getPeerCertificate(true)`, when the caller has read it already.
    * @param signal Aborts the verification: a `caIssuers` fetch no other handshake waits for
    * stops with it.
-   * @returns Resolves when the certificate is accepted.
+   * @returns Resolves when the certificate is accepted: with the default verifier's error code
+   * when the proc accepted the certificate in spite of it (`callback(0)`), `undefined` when
+   * the certificate verified.
    * @throws {SessionError} `ERR_CERT_AUTHORITY_INVALID`, `ERR_CERT_COMMON_NAME_INVALID`,
    * `ERR_CERT_DATE_INVALID`, ... from the default verifier, the proc's verdict, or
    * `ERR_ABORTED` when `signal` aborts while intermediates are fetched.
@@ -217,7 +219,7 @@ export class CertificateVerifier {
     extraRoots: readonly string[] = [],
     peer: Partial<DetailedPeerCertificate> = socket.getPeerCertificate(true),
     signal?: AbortSignal,
-  ): Promise<void> {
+  ): Promise<NetErrorCode | undefined> {
     if (!peer.raw) throw new SessionError("ERR_CERT_INVALID");
     let verdict = defaultVerdict(hostname, socket, peer as DetailedPeerCertificate, extraRoots);
     let completed: CompletedChain | undefined;
@@ -240,7 +242,7 @@ export class CertificateVerifier {
     const proc = this.#proc;
     if (proc === null) {
       if (error) throw error;
-      return;
+      return undefined;
     }
     const certificate = toElectronCertificate(peer as DetailedPeerCertificate);
     const validatedCertificate = completed
@@ -256,10 +258,10 @@ export class CertificateVerifier {
       verificationResult: `net::${error?.code ?? "OK"}`,
       errorCode,
     });
-    if (answer === ACCEPT) return;
+    if (answer === ACCEPT) return error?.code;
     if (answer === USE_DEFAULT) {
       if (error) throw error;
-      return;
+      return undefined;
     }
     throw typeof answer === "number" && Number.isInteger(answer) && answer < 0
       ? SessionError.fromErrno(answer)
