@@ -811,7 +811,10 @@ export class HttpCache {
     if (request.method !== "GET") return response;
     const info = responseInfo(response);
     const rawHeaders = info?.rawHeaders ?? [...response.headers];
-    if (!isStorable(response.status, rawHeaders)) {
+    // Chromium stores nothing that came over a certificate the verify proc let through in spite
+    // of its error (HttpCache::Transaction::WriteResponseInfoToEntry), so a later load of it
+    // meets the certificate again rather than a stored copy.
+    if (!isStorable(response.status, rawHeaders) || info?.certStatusError !== undefined) {
       return replaces ? this.#dropReplaced(store, request, response) : response;
     }
     let cacheControl: string | null = null;

@@ -6,6 +6,7 @@
  * @module
  */
 
+import type { NetErrorCode } from "./net_errors.ts";
 import type { ProxyServer } from "./proxy_resolver_like.ts";
 import { objectSlot } from "./object_slot.ts";
 
@@ -37,6 +38,12 @@ export interface ResponseInfo {
    * decoding (URLRequestHttpJob's).
    */
   readonly fromHandler?: true;
+  /**
+   * The error the default certificate verification found on the connection, which the verify
+   * proc accepted (`callback(0)`); absent when the certificate verified. Chromium keeps such an
+   * error in the connection's `SSLInfo.cert_status`, so the response teaches no HSTS host.
+   */
+  readonly certStatusError?: NetErrorCode;
 }
 
 // A slot, not a WeakMap: see core/object_slot.ts.

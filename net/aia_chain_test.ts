@@ -4,17 +4,24 @@ import { Buffer } from "node:buffer";
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TLSSocket } from "node:tls";
 import type { Certificate, CertificateVerifyRequest } from "../core/electron_types.ts";
 import { SessionError } from "../core/session_error.ts";
 import { type CertPair, makeTestCertificates, makeTestLeaf } from "../tests/fixtures/tls_certs.ts";
-import { handshake, startTlsServer, type TestServer } from "../tests/fixtures/tls_servers.ts";
+import {
+  handshake,
+  openTcp,
+  startTlsServer,
+  type TestServer,
+} from "../tests/fixtures/tls_servers.ts";
 import { caIssuersUrls, parseCaIssuers } from "./ca_issuers.ts";
 import { fetchCaIssuers } from "./ca_issuers_fetch.ts";
 import { CertificateVerifier } from "./certificate_verifier.ts";
+import { resolveSSLConfig } from "./ssl_config.ts";
+import { connectTls } from "./tls_connect.ts";
 
 function der(pem: string): Uint8Array {
   return new Uint8Array(Buffer.from(pem.replace(/-----[^-]+-----|\s/g, ""), "base64"));
@@ -210,6 +217,49 @@ describe("missing intermediates completed from caIssuers URLs (AIA)", () => {
         fetchCaIssuers(`http://127.0.0.1:${port}/i.der`, { timeoutMs: 200 }),
         "ERR_TIMED_OUT",
       );
+    } finally {
+      silent.closeAllConnections();
+      await new Promise((resolve) => silent.close(resolve));
+    }
+  });
+
+  it("stops a caIssuers fetch once the handshakes waiting for it are aborted", async () => {
+    // A CA's server that takes the request and never answers: the fetch waits on its socket.
+    const asked: Socket[] = [];
+    const silent = createServer(() => {});
+    silent.on("connection", (socket: Socket) => asked.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    const { port } = silent.address() as AddressInfo;
+    await using server = await startTlsServer(
+      leafUnder(intermediate, [`URI:http://127.0.0.1:${port}/i.der`]),
+    );
+    const verifier = new CertificateVerifier();
+    const handshakes = [new AbortController(), new AbortController()].map(async (controller) => {
+      const tcp = await openTcp(server.port);
+      const connecting = connectTls(tcp, {
+        hostname: "localhost",
+        ssl: resolveSSLConfig({}),
+        verifier,
+        ca: TRUSTED,
+        signal: controller.signal,
+      });
+      return { controller, connecting };
+    });
+    try {
+      const [first, second] = await Promise.all(handshakes);
+      while (asked.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+      assert.equal(asked.length, 1, "the two handshakes share one fetch");
+      const closed = new Promise((resolve) => asked[0]!.once("close", resolve));
+      first!.controller.abort();
+      await rejectsWith(first!.connecting, "ERR_ABORTED");
+      // The other handshake still waits for the answer, so the fetch goes on.
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      assert.equal(asked[0]!.destroyed, false);
+      second!.controller.abort();
+      await rejectsWith(second!.connecting, "ERR_ABORTED");
+      // Well before the fetch's own 10 s limit.
+      const late = new Promise((resolve) => setTimeout(resolve, 3_000, "still open"));
+      assert.notEqual(await Promise.race([closed, late]), "still open");
     } finally {
       silent.closeAllConnections();
       await new Promise((resolve) => silent.close(resolve));

@@ -118,8 +118,8 @@ export class CertificateVerifier {
   #answers = new Map<string, CachedAnswer>();
   #now: () => number;
   #fetchCaIssuers: CaIssuersFetch;
-  // Promises, so handshakes racing to the same server share one fetch.
-  #issuers = new Map<string, Promise<Uint8Array[]>>();
+  // Shared, so handshakes racing to the same server share one fetch.
+  #issuers = new Map<string, IssuersFetch>();
 
   /**
    * Makes a verifier with no proc and an empty verdict cache.
@@ -136,7 +136,10 @@ export class CertificateVerifier {
    * ```
    */
   constructor(options: CertificateVerifierOptions = {}) {
-    const { now = Date.now, fetchCaIssuers: fetchIssuers = fetchCaIssuers } = options;
+    const {
+      now = Date.now,
+      fetchCaIssuers: fetchIssuers = (url, signal) => fetchCaIssuers(url, { signal }),
+    } = options;
     this.#now = now;
     this.#fetchCaIssuers = fetchIssuers;
   }
@@ -184,9 +187,14 @@ export class CertificateVerifier {
    * the trusted roots in force.
    * @param extraRoots The roots (PEM) the socket trusts besides the runtime's defaults.
    * @param peer `socket.getPeerCertificate(true)`, when the caller has read it already.
-   * @returns Resolves when the certificate is accepted.
+   * @param signal Aborts the verification: a `caIssuers` fetch no other handshake waits for
+   * stops with it.
+   * @returns Resolves when the certificate is accepted: with the default verifier's error code
+   * when the proc accepted the certificate in spite of it (`callback(0)`), `undefined` when
+   * the certificate verified.
    * @throws {SessionError} `ERR_CERT_AUTHORITY_INVALID`, `ERR_CERT_COMMON_NAME_INVALID`,
-   * `ERR_CERT_DATE_INVALID`, ... from the default verifier, or the proc's verdict.
+   * `ERR_CERT_DATE_INVALID`, ... from the default verifier, the proc's verdict, or
+   * `ERR_ABORTED` when `signal` aborts while intermediates are fetched.
    *
    * @example Not run as a doc test: it needs the live network (example.com)
    * ```ts ignore
@@ -210,7 +218,8 @@ export class CertificateVerifier {
     socket: TLSSocket,
     extraRoots: readonly string[] = [],
     peer: Partial<DetailedPeerCertificate> = socket.getPeerCertificate(true),
-  ): Promise<void> {
+    signal?: AbortSignal,
+  ): Promise<NetErrorCode | undefined> {
     if (!peer.raw) throw new SessionError("ERR_CERT_INVALID");
     let verdict = defaultVerdict(hostname, socket, peer as DetailedPeerCertificate, extraRoots);
     let completed: CompletedChain | undefined;
@@ -218,7 +227,7 @@ export class CertificateVerifier {
       completed = await completeChainByAia(
         peerChain(peer as DetailedPeerCertificate),
         trustedRoots(extraRoots),
-        (url) => this.#caIssuers(url),
+        (url) => this.#caIssuers(url, signal),
       );
       if (completed) {
         verdict = completedVerdict(
@@ -233,7 +242,7 @@ export class CertificateVerifier {
     const proc = this.#proc;
     if (proc === null) {
       if (error) throw error;
-      return;
+      return undefined;
     }
     const certificate = toElectronCertificate(peer as DetailedPeerCertificate);
     const validatedCertificate = completed
@@ -249,10 +258,10 @@ export class CertificateVerifier {
       verificationResult: `net::${error?.code ?? "OK"}`,
       errorCode,
     });
-    if (answer === ACCEPT) return;
+    if (answer === ACCEPT) return error?.code;
     if (answer === USE_DEFAULT) {
       if (error) throw error;
-      return;
+      return undefined;
     }
     throw typeof answer === "number" && Number.isInteger(answer) && answer < 0
       ? SessionError.fromErrno(answer)
@@ -260,19 +269,51 @@ export class CertificateVerifier {
   }
 
   // The certificates at one caIssuers URL; a failed fetch is forgotten, so a later handshake
-  // tries again.
-  #caIssuers(url: string): Promise<Uint8Array[]> {
-    const cached = this.#issuers.get(url);
-    if (cached) return cached;
-    const answer = this.#fetchCaIssuers(url).then(parseCaIssuers, () => {
-      this.#issuers.delete(url);
-      return [];
-    });
-    this.#issuers.set(url, answer);
-    if (this.#issuers.size > MAX_CACHED_ISSUERS) {
-      this.#issuers.delete(this.#issuers.keys().next().value!);
+  // tries again. Handshakes share a fetch in flight, which is aborted (and forgotten) once every
+  // handshake that waits for it was aborted, as Chromium's CertNetFetcher cancels a job when its
+  // last request is.
+  #caIssuers(url: string, signal: AbortSignal | undefined): Promise<Uint8Array[]> {
+    if (signal?.aborted) {
+      return Promise.reject(new SessionError("ERR_ABORTED", { cause: signal.reason }));
     }
-    return answer;
+    let fetch = this.#issuers.get(url);
+    if (fetch === undefined) {
+      const controller = new AbortController();
+      const started: IssuersFetch = {
+        answer: this.#fetchCaIssuers(url, controller.signal).then(parseCaIssuers, () => {
+          if (this.#issuers.get(url) === started) this.#issuers.delete(url);
+          return [];
+        }).finally(() => started.settled = true),
+        controller,
+        waiting: 0,
+        settled: false,
+      };
+      fetch = started;
+      this.#issuers.set(url, fetch);
+      if (this.#issuers.size > MAX_CACHED_ISSUERS) {
+        this.#issuers.delete(this.#issuers.keys().next().value!);
+      }
+    }
+    // A handshake that cannot be aborted keeps the fetch going.
+    if (signal === undefined || fetch.settled) {
+      fetch.waiting = Infinity;
+      return fetch.answer;
+    }
+    const shared = fetch;
+    shared.waiting++;
+    return new Promise((resolve, reject) => {
+      const onAbort = () => {
+        reject(new SessionError("ERR_ABORTED", { cause: signal.reason }));
+        if (--shared.waiting > 0 || shared.settled) return;
+        shared.controller.abort();
+        if (this.#issuers.get(url) === shared) this.#issuers.delete(url);
+      };
+      signal.addEventListener("abort", onAbort, { once: true });
+      shared.answer.then((certificates) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(certificates);
+      });
+    });
   }
 
   #ask(
@@ -311,6 +352,18 @@ export interface CertificateVerifierOptions {
    * without its intermediate; default {@linkcode fetchCaIssuers} (straight to the host).
    */
   fetchCaIssuers?: CaIssuersFetch;
+}
+
+// One caIssuers URL's fetch, shared by the handshakes that wait for it.
+interface IssuersFetch {
+  /** The certificates served there; none when the fetch failed or was aborted. */
+  answer: Promise<Uint8Array[]>;
+  /** Aborts the fetch. */
+  controller: AbortController;
+  /** The abortable handshakes waiting; `Infinity` once one that cannot be aborted waits. */
+  waiting: number;
+  /** Whether the answer is in. */
+  settled: boolean;
 }
 
 // A proc's answer (possibly still pending) and when its verification started, in ms.

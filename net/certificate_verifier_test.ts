@@ -293,11 +293,18 @@ describe("CertificateVerifier", () => {
   });
 
   describe("verify proc", () => {
-    it("accepts a bad certificate when the proc answers 0", async () => {
+    it("accepts a bad certificate when the proc answers 0, telling the error it let through", async () => {
       const verifier = new CertificateVerifier();
       verifier.setProc((_request, callback) => callback(0));
-      await verifier.verify("localhost", await connect("selfSigned", false));
-      await verifier.verify("localhost", await connect("expired"), TRUSTED);
+      assert.equal(
+        await verifier.verify("localhost", await connect("selfSigned", false)),
+        "ERR_CERT_AUTHORITY_INVALID",
+      );
+      assert.equal(
+        await verifier.verify("localhost", await connect("expired"), TRUSTED),
+        "ERR_CERT_DATE_INVALID",
+      );
+      assert.equal(await verifier.verify("localhost", await connect("good"), TRUSTED), undefined);
     });
 
     it("rejects a good certificate with ERR_FAILED when the proc answers -2", async () => {

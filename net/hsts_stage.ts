@@ -62,7 +62,10 @@ export function hstsStage(state: TransportSecurityState): Middleware {
     if (!url.startsWith("https:")) return next(request, context);
     return next(request, context).then((response) => {
       const info = responseInfo(response);
-      if (info === undefined || info.fromHandler) return response;
+      // Chromium learns only over a connection without certificate errors
+      // (URLRequestHttpJob::ProcessStrictTransportSecurityHeader), so a certificate the verify
+      // proc let through teaches nothing.
+      if (info === undefined || info.fromHandler || info.certStatusError) return response;
       const value = rawHeaderValues(info.rawHeaders, "strict-transport-security")[0];
       if (value !== undefined) state.processHeader(new URL(url).hostname, value);
       return response;

@@ -5,8 +5,10 @@
  * @module
  */
 
+import { certStatusErrors } from "./_cert_status.ts";
 import { isPortAllowed } from "./port_allowed.ts";
 import type { ConnectionPin, FetchLike, RequestContext } from "../core/middleware.ts";
+import type { NetErrorCode } from "../core/net_errors.ts";
 import type { NetLogWithSource } from "../core/net_log_sink.ts";
 import type { ProxyResolverLike, ProxyServer } from "../core/proxy_resolver_like.ts";
 import { type TunnelAuthRefusal, tunnelAuthRefusal } from "../core/proxy_handshake.ts";
@@ -660,6 +662,7 @@ class TransportResponseInfo implements ResponseInfo {
   readonly proxy: ProxyServer;
   readonly connectionReused: boolean;
   readonly fromCache = false;
+  readonly certStatusError?: NetErrorCode;
   readonly #status: number;
   readonly #statusText: string;
 
@@ -670,6 +673,8 @@ class TransportResponseInfo implements ResponseInfo {
     this.remotePort = lease.socket.remotePort ?? 0;
     this.connectionReused = lease.reused;
     this.proxy = lease.proxy;
+    const certStatusError = certStatusErrors.get(lease.socket);
+    if (certStatusError !== undefined) this.certStatusError = certStatusError;
     this.#status = reply.status;
     this.#statusText = reply.statusText;
   }

@@ -31,8 +31,10 @@
 export { toElectronCertificate } from "./certificate.ts";
 export { CertificateVerifier, type CertificateVerifierOptions } from "./certificate_verifier.ts";
 export {
+  type CaIssuersAnswer,
   type CaIssuersFetch,
   type CaIssuersFetchOptions,
+  type CaIssuersSend,
   fetchCaIssuers,
 } from "./ca_issuers_fetch.ts";
 export {

@@ -10,7 +10,7 @@ import type {
   NetworkEmulationOptions,
   PreconnectOptions,
 } from "../core/electron_types.ts";
-import type { FetchLike } from "../core/middleware.ts";
+import { type FetchLike, requestContext } from "../core/middleware.ts";
 import type { ProxyAuthorize, ProxyHandshake } from "../core/proxy_handshake.ts";
 import {
   DIRECT_PROXY_RESOLVER,
@@ -18,6 +18,7 @@ import {
   type ProxyServer,
 } from "../core/proxy_resolver_like.ts";
 import type { TcpConnect } from "../core/stream_socket.ts";
+import { fetchCaIssuers } from "./ca_issuers_fetch.ts";
 import { CertificateVerifier } from "./certificate_verifier.ts";
 import { CHROMIUM_CONNECT_TIMEOUTS, type ConnectTimeouts } from "./connect_step.ts";
 import { ConnectionPool } from "./connection_pool.ts";
@@ -73,7 +74,20 @@ export class NetService {
   #pool = new ConnectionPool();
   #resolver = new HostResolver();
   #emulation = new NetworkEmulation();
-  #verifier = new CertificateVerifier();
+  // Its caIssuers fetches take this session's route (proxies included), as Chromium's
+  // CertNetFetcher goes through the network context: credential-less, below the pipeline's
+  // hooks and cache.
+  #verifier = new CertificateVerifier({
+    fetchCaIssuers: (url, signal) =>
+      fetchCaIssuers(url, {
+        signal,
+        send: (target, sendSignal) =>
+          this.#transport(
+            new Request(target, { signal: sendSignal }),
+            requestContext({ credentials: "omit", signal: sendSignal }),
+          ),
+      }),
+  });
   #tls: TlsPolicy;
   #base: Omit<OriginConnectorDeps, "resolve" | "tls">;
   #deps: OriginConnectorDeps;

@@ -1,9 +1,13 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { connect, createServer } from "node:net";
+import { createServer as createHttpServer } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
+import { type AddressInfo, connect, createServer } from "node:net";
+import { requestContext } from "../core/middleware.ts";
 import type { NetLogEntry, NetLogSink } from "../core/net_log_sink.ts";
 import { SessionError } from "../core/session_error.ts";
 import type { StreamSocket, TcpConnect } from "../core/stream_socket.ts";
+import { makeTestCertificates, makeTestLeaf } from "../tests/fixtures/tls_certs.ts";
 import { createFetchEntry } from "./fetch_entry.ts";
 import { NetService } from "./net_service.ts";
 
@@ -272,6 +276,58 @@ describe("NetService proxy resolution seam", () => {
     } finally {
       await net.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});
+
+describe("NetService certificate verification", () => {
+  it("fetches a missing intermediate from its caIssuers URL through the session's proxy", async () => {
+    // The CA's server is reachable only through the proxy: its name resolves nowhere, as a
+    // host behind a corporate proxy does not. Chromium's CertNetFetcher uses the network
+    // context, proxy included, so the chain completes there.
+    const certs = makeTestCertificates();
+    const intermediate = makeTestLeaf(certs.ca, {
+      isCa: true,
+      commonName: "ses test intermediate",
+      subjectAltName: null,
+    });
+    const asked: string[] = [];
+    const proxy = createHttpServer((request, response) => {
+      asked.push(`${request.method} ${request.url}`);
+      if (request.url === "http://aia.invalid/i.pem") response.end(intermediate.cert);
+      else response.writeHead(502).end();
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
+    const proxyPort = (proxy.address() as AddressInfo).port;
+    const origin = createHttpsServer(
+      makeTestLeaf(intermediate, {
+        extraExtensions: ["authorityInfoAccess=caIssuers;URI:http://aia.invalid/i.pem"],
+      }),
+      (_request, response) => response.end("ok"),
+    );
+    await new Promise<void>((resolve) => origin.listen(0, "127.0.0.1", resolve));
+    const net = new NetService({
+      ca: [certs.ca.cert],
+      proxies: {
+        resolveProxies: (url: URL) =>
+          url.hostname === "aia.invalid"
+            ? [{ scheme: "http", host: "127.0.0.1", port: proxyPort }]
+            : [{ scheme: "direct" }],
+      },
+    });
+    try {
+      const response = await net.transport(
+        new Request(`https://localhost:${(origin.address() as AddressInfo).port}/`),
+        requestContext(),
+      );
+      assert.equal(await response.text(), "ok");
+      assert.deepEqual(asked, ["GET http://aia.invalid/i.pem"]);
+    } finally {
+      await net.closeAllConnections();
+      origin.closeAllConnections();
+      await new Promise((resolve) => origin.close(resolve));
+      proxy.closeAllConnections();
+      await new Promise((resolve) => proxy.close(resolve));
     }
   });
 });

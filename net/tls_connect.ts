@@ -12,6 +12,7 @@ import { connect, type DetailedPeerCertificate, getCACertificates, type TLSSocke
 import { SessionError } from "../core/session_error.ts";
 import { cipherSuiteNumber, TLS13_CIPHER_SUITES } from "./_tls_cipher_suites.ts";
 import { rsaKeyUsageError } from "./_certificate_policy.ts";
+import { certStatusErrors } from "./_cert_status.ts";
 import { handshakeError } from "./_tls_errors.ts";
 import type { CertificateVerifier } from "./certificate_verifier.ts";
 import { CHROMIUM_CONNECT_TIMEOUTS, type ConnectStepOptions } from "./connect_step.ts";
@@ -198,10 +199,11 @@ function handshake(
         finish(new SessionError("ERR_SSL_VERSION_OR_CIPHER_MISMATCH"));
         return;
       }
-      verifier.verify(hostname, tlsSocket, ca, peer).then(
-        () => {
+      verifier.verify(hostname, tlsSocket, ca, peer, signal).then(
+        (acceptedError) => {
           // An alert or an abort may have ended the handshake while the verdict was awaited.
           if (settled) return;
+          if (acceptedError !== undefined) certStatusErrors.set(tlsSocket, acceptedError);
           // After the verdict, as BoringSSL's check comes once verification is done in Chromium;
           // BoringSSL (Bun) made it already, Deno's rustls does not.
           const protocol = tlsSocket.getProtocol();

@@ -1,9 +1,16 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { createServer as createTcpServer, type Server, type Socket } from "node:net";
-import { createServer as createTlsServer, type TlsOptions, TLSSocket } from "node:tls";
+import {
+  createServer as createTlsServer,
+  getCACertificates,
+  setDefaultCACertificates,
+  type TlsOptions,
+  TLSSocket,
+} from "node:tls";
 import { brotliCompressSync, gzipSync } from "node:zlib";
-import { createServer as createHttpServer } from "node:http";
+import { createServer as createHttpServer, type ServerResponse } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
 import { createTestApp, type OriginServer, startOrigin } from "../tests/fixtures/origin_server.ts";
 import { spawn } from "node:child_process";
 import process from "node:process";
@@ -693,6 +700,47 @@ describe("ses.fetch over TLS", () => {
       close: () => new Promise<void>((resolve) => server.close(() => resolve())),
     };
   }
+
+  it("caches nothing over a certificate the verify proc accepted in spite of its error", async () => {
+    let requests = 0;
+    const handler = (_request: unknown, response: ServerResponse) => {
+      requests++;
+      response.setHeader("Cache-Control", "max-age=600");
+      response.end(`response ${requests}`);
+    };
+    const servers = [
+      createHttpsServer(certs.server, handler),
+      createHttpsServer(certs.wrongHost, handler),
+    ];
+    for (const server of servers) {
+      await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    }
+    const [good, wrongHost] = servers.map((server) =>
+      `https://localhost:${(server.address() as { port: number }).port}/`
+    );
+    // The test CA joins the runtime's roots, so the good server's certificate verifies.
+    const defaultRoots = getCACertificates("default");
+    setDefaultCACertificates([...defaultRoots, certs.ca.cert]);
+    const ses = newSession("cert-error-cache");
+    ses.setCertificateVerifyProc((_request, callback) => callback(0));
+    try {
+      assert.equal(await (await ses.fetch(good!)).text(), "response 1");
+      assert.equal(
+        await (await ses.fetch(good!)).text(),
+        "response 1",
+        "a verified response is kept",
+      );
+      assert.equal(await (await ses.fetch(wrongHost!)).text(), "response 2");
+      assert.equal(await (await ses.fetch(wrongHost!)).text(), "response 3");
+    } finally {
+      setDefaultCACertificates(defaultRoots);
+      await ses.closeAllConnections();
+      for (const server of servers) {
+        server.closeAllConnections();
+        await new Promise((resolve) => server.close(resolve));
+      }
+    }
+  });
 
   it("rejects an unknown CA, and a verify proc can accept it for its own session only", async () => {
     const server = await tlsServer();

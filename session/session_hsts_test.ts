@@ -2,6 +2,7 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
 import { createServer, type Server } from "node:https";
+import { getCACertificates, setDefaultCACertificates } from "node:tls";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -35,8 +36,16 @@ describe("HSTS through ses.fetch", () => {
   const module = sessionModule(userData);
   let partitions = 0;
 
+  const certs = makeTestCertificates();
+  // The test CA joins the runtime's roots for this file, so its certificates verify as a
+  // public site's do: Chromium learns HSTS only over a connection without certificate errors.
+  const defaultRoots = getCACertificates("default");
+  let wrongHostServer: Server;
+  let wrongHostPort = 0;
+
   before(async () => {
-    server = createServer(makeTestCertificates().server, (request, response) => {
+    setDefaultCACertificates([...defaultRoots, certs.ca.cert]);
+    server = createServer(certs.server, (request, response) => {
       seen.push(`${request.headers.host} ${request.url}`);
       const sts = new URL(request.url!, "https://x").searchParams.get("sts");
       if (sts !== null) response.setHeader("Strict-Transport-Security", sts);
@@ -53,8 +62,17 @@ describe("HSTS through ses.fetch", () => {
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     port = (server.address() as { port: number }).port;
+    wrongHostServer = createServer(certs.wrongHost, (request, response) => {
+      response.setHeader("Strict-Transport-Security", "max-age=600");
+      response.end(`wrong host ${request.url}`);
+    });
+    await new Promise<void>((resolve) => wrongHostServer.listen(0, "127.0.0.1", resolve));
+    wrongHostPort = (wrongHostServer.address() as { port: number }).port;
   });
   after(async () => {
+    setDefaultCACertificates(defaultRoots);
+    wrongHostServer.closeAllConnections();
+    await new Promise((resolve) => wrongHostServer.close(resolve));
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
     rmSync(userData, { recursive: true });
@@ -166,6 +184,20 @@ describe("HSTS through ses.fetch", () => {
     assert.equal(await (await ses.fetch(`http://localhost:${port}/a`)).text(), "secure /a");
     await (await ses.fetch(`https://localhost:${port}/?sts=max-age=0`)).text();
     await assert.rejects(ses.fetch(`http://localhost:${port}/b`), SessionError);
+    await ses.closeAllConnections();
+  });
+
+  it("learns nothing over a certificate the verify proc accepted in spite of its error", async () => {
+    const ses = trusting(module.fromPartition(`hsts-${++partitions}`));
+    // Headers given back by onHeadersReceived make a new response, which keeps the fact.
+    ses.webRequest.onHeadersReceived(({ responseHeaders }, callback) => {
+      callback({ responseHeaders });
+    });
+    const response = await ses.fetch(`https://localhost:${wrongHostPort}/`);
+    assert.equal(response.headers.get("strict-transport-security"), "max-age=600");
+    assert.equal(await response.text(), "wrong host /");
+    // Not upgraded: http: still goes to the TLS port as plain HTTP, which fails.
+    await assert.rejects(ses.fetch(`http://localhost:${wrongHostPort}/`), SessionError);
     await ses.closeAllConnections();
   });
 

@@ -369,6 +369,7 @@ function replaceHead(
     fromCache: info?.fromCache ?? false,
     // A handler's answer stays one (auth above must leave its 401 alone).
     ...(info?.fromHandler ? { fromHandler: true } : {}),
+    ...(info?.certStatusError ? { certStatusError: info.certStatusError } : {}),
   };
   setResponseInfo(replaced, facts);
   return replaced;
