@@ -189,6 +189,10 @@ export class CertificateVerifier {
    * @param peer `socket.getPeerCertificate(true)`, when the caller has read it already.
    * @param signal Aborts the verification: a `caIssuers` fetch no other handshake waits for
    * stops with it.
+   * @param fetchIntermediates `false` for a connection opened to fetch a `caIssuers` URL: a
+   * chain that stops short is judged as it came, as Chromium's CertNetFetcher requests carry
+   * `LOAD_DISABLE_CERT_NETWORK_FETCHES` (through an HTTPS proxy whose own chain is short, a
+   * fetch would otherwise wait on itself).
    * @returns Resolves when the certificate is accepted: with the default verifier's error code
    * when the proc accepted the certificate in spite of it (`callback(0)`), `undefined` when
    * the certificate verified.
@@ -219,11 +223,12 @@ export class CertificateVerifier {
     extraRoots: readonly string[] = [],
     peer: Partial<DetailedPeerCertificate> = socket.getPeerCertificate(true),
     signal?: AbortSignal,
+    fetchIntermediates = true,
   ): Promise<NetErrorCode | undefined> {
     if (!peer.raw) throw new SessionError("ERR_CERT_INVALID");
     let verdict = defaultVerdict(hostname, socket, peer as DetailedPeerCertificate, extraRoots);
     let completed: CompletedChain | undefined;
-    if (verdict.issuerMissing) {
+    if (verdict.issuerMissing && fetchIntermediates) {
       completed = await completeChainByAia(
         peerChain(peer as DetailedPeerCertificate),
         trustedRoots(extraRoots),

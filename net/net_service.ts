@@ -76,13 +76,13 @@ export class NetService {
   #emulation = new NetworkEmulation();
   // Its caIssuers fetches take this session's route (proxies included), as Chromium's
   // CertNetFetcher goes through the network context: credential-less, below the pipeline's
-  // hooks and cache.
+  // hooks and cache, over connections that fetch no intermediates of their own.
   #verifier = new CertificateVerifier({
     fetchCaIssuers: (url, signal) =>
       fetchCaIssuers(url, {
         signal,
         send: (target, sendSignal) =>
-          this.#transport(
+          this.#caIssuersTransport(
             new Request(target, { signal: sendSignal }),
             requestContext({ credentials: "omit", signal: sendSignal }),
           ),
@@ -92,6 +92,10 @@ export class NetService {
   #base: Omit<OriginConnectorDeps, "resolve" | "tls">;
   #deps: OriginConnectorDeps;
   #transport: FetchLike;
+  // The caIssuers fetches' transport: the session's pool and route, with connections whose
+  // short chains are judged as they come (LOAD_DISABLE_CERT_NETWORK_FETCHES), so a fetch through
+  // an HTTPS proxy whose own chain is short fails at once instead of waiting on itself.
+  #caIssuersTransport: FetchLike;
   #proxies: ProxyResolverLike;
 
   /**
@@ -120,12 +124,25 @@ export class NetService {
     this.#tls = { key: policyKey(ssl), ssl, verifier: this.#verifier, ca };
     this.#deps = this.#makeDeps();
     this.#proxies = proxies;
-    this.#transport = createHttpTransport({
+    const transportOptions = {
       pool: this.#pool,
-      connectorDeps: () => this.#deps,
       emulation: this.#emulation,
       proxies,
       proxyAuthorization,
+    };
+    this.#transport = createHttpTransport({
+      ...transportOptions,
+      connectorDeps: () => this.#deps,
+    });
+    this.#caIssuersTransport = createHttpTransport({
+      ...transportOptions,
+      connectorDeps: () => {
+        const { tls } = this.#deps;
+        return {
+          ...this.#deps,
+          tls: { ...tls, key: `${tls.key} no-cert-fetches`, fetchIntermediates: false },
+        };
+      },
     });
   }
 

@@ -330,4 +330,50 @@ describe("NetService certificate verification", () => {
       await new Promise((resolve) => proxy.close(resolve));
     }
   });
+
+  it("fails an HTTPS proxy whose own chain is short at once, its caIssuers fetch not waiting on itself", async () => {
+    // The proxy's certificate names its intermediate's caIssuers URL, and every request goes
+    // through that proxy: the fetch's own connection to it cannot complete the chain again
+    // (Chromium's CertNetFetcher requests carry LOAD_DISABLE_CERT_NETWORK_FETCHES), so the
+    // proxy's certificate is refused at once rather than after the fetch's 10 s deadline.
+    const certs = makeTestCertificates();
+    const intermediate = makeTestLeaf(certs.ca, {
+      isCa: true,
+      commonName: "ses test intermediate",
+      subjectAltName: null,
+    });
+    const asked: string[] = [];
+    const proxy = createHttpsServer(
+      makeTestLeaf(intermediate, {
+        extraExtensions: ["authorityInfoAccess=caIssuers;URI:http://aia.invalid/i.pem"],
+      }),
+      (request, response) => {
+        asked.push(`${request.method} ${request.url}`);
+        response.end(request.url === "http://aia.invalid/i.pem" ? intermediate.cert : "ok");
+      },
+    );
+    await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
+    const proxyPort = (proxy.address() as AddressInfo).port;
+    const net = new NetService({
+      ca: [certs.ca.cert],
+      proxies: {
+        resolveProxies: () => [{ scheme: "https", host: "localhost", port: proxyPort }],
+      },
+    });
+    try {
+      const started = Date.now();
+      await assert.rejects(
+        net.transport(new Request("http://origin.invalid/"), requestContext()),
+        (error: unknown) =>
+          error instanceof SessionError && error.code === "ERR_PROXY_CERTIFICATE_INVALID",
+      );
+      const took = Date.now() - started;
+      assert.ok(took < 5_000, `refused after ${took} ms`);
+      assert.deepEqual(asked, []);
+    } finally {
+      await net.closeAllConnections();
+      proxy.closeAllConnections();
+      await new Promise((resolve) => proxy.close(resolve));
+    }
+  });
 });

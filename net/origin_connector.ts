@@ -38,6 +38,11 @@ export interface TlsPolicy {
   verifier: CertificateVerifier;
   /** Extra trusted roots (PEM), on top of the system's. */
   ca?: string[];
+  /**
+   * `false` on the connections that fetch `caIssuers` URLs: a short chain is not completed by
+   * another fetch (Chromium's `LOAD_DISABLE_CERT_NETWORK_FETCHES`).
+   */
+  fetchIntermediates?: boolean;
 }
 
 /** What {@linkcode originConnector} needs from the session. */
@@ -220,13 +225,14 @@ async function connectToProxy(
     throw proxyFailure(error, "ERR_PROXY_CONNECTION_FAILED");
   }
   if (proxy.scheme !== "https") return tcp;
-  const { ssl, verifier, ca } = deps.tls;
+  const { ssl, verifier, ca, fetchIntermediates } = deps.tls;
   try {
     return await connectTls(tcp, {
       hostname: proxy.host,
       ssl,
       verifier,
       ca,
+      fetchIntermediates,
       signal,
       netLog,
       timeoutMs: timeouts.tlsHandshakeMs,
@@ -317,13 +323,14 @@ function originTls(
   timeouts: ConnectTimeouts,
   options: ConnectStepOptions,
 ): Promise<TLSSocket> {
-  const { ssl, verifier, ca } = tls;
+  const { ssl, verifier, ca, fetchIntermediates } = tls;
   const { signal, netLog } = options;
   return connectTls(socket, {
     hostname: host,
     ssl,
     verifier,
     ca,
+    fetchIntermediates,
     signal,
     netLog,
     timeoutMs: timeouts.tlsHandshakeMs,

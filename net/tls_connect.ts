@@ -31,6 +31,8 @@ export interface ConnectTlsOptions extends ConnectStepOptions {
   verifier: CertificateVerifier;
   /** Extra trusted roots (PEM), trusted on top of the runtime's default ones. */
   ca?: string[];
+  /** `false` to judge a chain that stops short without fetching its intermediates (AIA). */
+  fetchIntermediates?: boolean;
   /**
    * How long the handshake and the verification may take, in milliseconds; default 30 000
    * (Chromium's `kSSLHandshakeTimeout`). Running over fails with `net::ERR_TIMED_OUT`.
@@ -143,6 +145,7 @@ function handshake(
     verifier,
     ca,
     signal,
+    fetchIntermediates = true,
     timeoutMs = CHROMIUM_CONNECT_TIMEOUTS.tlsHandshakeMs,
   } = options;
   return new Promise((resolve, reject) => {
@@ -199,7 +202,7 @@ function handshake(
         finish(new SessionError("ERR_SSL_VERSION_OR_CIPHER_MISMATCH"));
         return;
       }
-      verifier.verify(hostname, tlsSocket, ca, peer, signal).then(
+      verifier.verify(hostname, tlsSocket, ca, peer, signal, fetchIntermediates).then(
         (acceptedError) => {
           // An alert or an abort may have ended the handshake while the verdict was awaited.
           if (settled) return;
