@@ -24,7 +24,12 @@ import { originConnector, type OriginConnectorDeps, poolKey } from "./origin_con
 import { proxyFallover } from "./proxy_fallback.ts";
 import { setResponseUrl } from "../core/response_url.ts";
 import { loggedStep, netErrorNumberOf, pacString, proxyChainString } from "./step_log.ts";
-import { logRequestHeaders, NetworkTransactionLog, socketBytesLogger } from "./transaction_log.ts";
+import {
+  logRequestHeaders,
+  NetworkTransactionLog,
+  socketBytesLogger,
+  uploadReadsLogged,
+} from "./transaction_log.ts";
 
 /** What the transport needs from its session. */
 export interface HttpTransportOptions {
@@ -362,7 +367,10 @@ async function send(
         withProxyConnection(headers),
       )
       : headers;
-    const body = uploadBody(options, context.body, abortable);
+    const uploaded = uploadBody(options, context.body, abortable);
+    const body = netLog && uploaded instanceof ReadableStream
+      ? uploadReadsLogged(netLog, uploaded)
+      : uploaded;
     const release = pin === undefined ? lease.release : releaseToPin(pin, lease, context);
     // Until the response has been read off the socket, an unread body leaves the socket out of
     // what keeps the program running; `onDone` puts it back before the pool sees it again.

@@ -146,7 +146,8 @@ export class NetworkTransactionLog {
  * for a stream, `Content-Length: 0` for a POST or PUT without a body; the caller's own framing
  * headers never reach the codec), and a body as `HTTP_TRANSACTION_SEND_REQUEST_BODY`
  * (`{length, is_chunked, did_merge}`; a chunked body's length is 0) with the read of a body of
- * bytes as an `UPLOAD_DATA_STREAM_READ` pair (`{current_position}`), as Chromium's
+ * bytes as an `UPLOAD_DATA_STREAM_READ` pair (`{current_position}`; a stream's are
+ * {@linkcode uploadReadsLogged}'s), as Chromium's
  * HttpNetworkTransaction::BuildRequestHeaders and HttpStreamParser::SendRequest log them.
  *
  * @param sink The session's net log.
@@ -194,7 +195,8 @@ export function logRequestHeaders(
   const length = chunked ? 0 : body.length;
   const merged = length > 0 && length <= mergeLimit;
   // HttpStreamParser reads a body it merges with the head before it says so, another once the
-  // head is out; the codec takes bytes in one read (a stream's reads are not logged).
+  // head is out; the codec takes bytes in one read (a stream's reads are logged as they come,
+  // by uploadReadsLogged).
   if (merged) logUploadRead(sink, source);
   sink.add({
     type: "HTTP_TRANSACTION_SEND_REQUEST_BODY",
@@ -203,6 +205,66 @@ export function logRequestHeaders(
     params: { length, is_chunked: chunked, did_merge: merged },
   });
   if (!merged && !chunked) logUploadRead(sink, source);
+}
+
+/**
+ * Logs each read of a streamed request body as an `UPLOAD_DATA_STREAM_READ` pair, as Chromium's
+ * UploadDataStream::Read logs HttpStreamParser's reads of a chunked body: the begin when the
+ * codec asks for more (`{current_position}`, the bytes read so far), the end when a chunk or the
+ * body's end arrives, or with `{net_error}` when the stream fails. Made only while a log
+ * captures: the unlogged path hands the codec the caller's stream as it is.
+ *
+ * @param netLog The request's log, capturing.
+ * @param body The streamed body.
+ * @returns A stream of the same chunks, read from `body` only as the codec reads it; cancelling
+ *   it cancels `body`.
+ *
+ * @example
+ * ```ts
+ * import { uploadReadsLogged } from "./transaction_log.ts";
+ * const seen: string[] = [];
+ * const source = { id: 1, type: "URL_REQUEST", startTime: Date.now() };
+ * const sink = {
+ *   capturing: true,
+ *   newSource: () => source,
+ *   add: (entry: { phase: string }) => void seen.push(entry.phase),
+ * };
+ * const body = uploadReadsLogged({ sink, source }, new Blob(["abc"]).stream());
+ * for await (const _chunk of body);
+ * console.log(seen.length); // 4: the read of "abc" and the read that finds the end
+ * ```
+ */
+export function uploadReadsLogged(
+  netLog: NetLogWithSource,
+  body: ReadableStream<Uint8Array>,
+): ReadableStream<Uint8Array> {
+  const { sink, source } = netLog;
+  const type = "UPLOAD_DATA_STREAM_READ";
+  const reader = body.getReader();
+  let position = 0;
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      sink.add({ type, phase: "PHASE_BEGIN", source, params: { current_position: position } });
+      let read: ReadableStreamReadResult<Uint8Array>;
+      try {
+        read = await reader.read();
+      } catch (error) {
+        sink.add({
+          type,
+          phase: "PHASE_END",
+          source,
+          params: { net_error: netErrorNumberOf(error) },
+        });
+        throw error;
+      }
+      sink.add({ type, phase: "PHASE_END", source });
+      if (read.done) return controller.close();
+      position += read.value.byteLength;
+      controller.enqueue(read.value);
+    },
+    cancel: (reason) => reader.cancel(reason),
+    // Pulled only when the codec reads, so each begin is a read the codec made.
+  }, { highWaterMark: 0 });
 }
 
 // UploadDataStream::Read from the start of the body.

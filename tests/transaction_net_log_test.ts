@@ -277,6 +277,73 @@ describe("net log of the network transaction", () => {
     ]);
   });
 
+  it("logs each read of a streamed body, and the read that finds its end, as an UPLOAD_DATA_STREAM_READ pair", async () => {
+    const ses = newSession();
+    const log = await logged(ses, async () => {
+      const chunks = ["first", "second!"];
+      const body = new ReadableStream<Uint8Array>({
+        pull(controller) {
+          const chunk = chunks.shift();
+          if (chunk === undefined) controller.close();
+          else controller.enqueue(new TextEncoder().encode(chunk));
+        },
+      });
+      const response = await ses.fetch(`${origin}/upload`, {
+        method: "POST",
+        body,
+        duplex: "half",
+      } as RequestInit);
+      assert.equal(await response.text(), "ok");
+    });
+    const [request] = transactions(
+      log,
+      /^(UPLOAD_DATA_STREAM_|HTTP_TRANSACTION_SEND_REQUEST)/,
+    );
+    // As UploadDataStream::Read logs HttpStreamParser's reads of a chunked body, after
+    // HTTP_TRANSACTION_SEND_REQUEST_BODY: each from the position reached, the last finding
+    // the end.
+    assert.deepEqual(request, [
+      ["UPLOAD_DATA_STREAM_INIT PHASE_BEGIN", {}],
+      ["UPLOAD_DATA_STREAM_INIT PHASE_END", { is_chunked: true, net_error: 0, total_size: 0 }],
+      ["HTTP_TRANSACTION_SEND_REQUEST PHASE_BEGIN", {}],
+      ["HTTP_TRANSACTION_SEND_REQUEST_HEADERS PHASE_NONE", {}],
+      ["HTTP_TRANSACTION_SEND_REQUEST_BODY PHASE_NONE", {
+        did_merge: false,
+        is_chunked: true,
+        length: 0,
+      }],
+      ["UPLOAD_DATA_STREAM_READ PHASE_BEGIN", { current_position: 0 }],
+      ["UPLOAD_DATA_STREAM_READ PHASE_END", {}],
+      ["UPLOAD_DATA_STREAM_READ PHASE_BEGIN", { current_position: 5 }],
+      ["UPLOAD_DATA_STREAM_READ PHASE_END", {}],
+      ["UPLOAD_DATA_STREAM_READ PHASE_BEGIN", { current_position: 12 }],
+      ["UPLOAD_DATA_STREAM_READ PHASE_END", {}],
+      ["HTTP_TRANSACTION_SEND_REQUEST PHASE_END", {}],
+    ]);
+  });
+
+  it("ends the streamed body's read that failed with its net error", async () => {
+    const ses = newSession();
+    const log = await logged(ses, async () => {
+      let sent = false;
+      const body = new ReadableStream<Uint8Array>({
+        pull(controller) {
+          if (sent) throw new TypeError("the source failed");
+          sent = true;
+          controller.enqueue(new TextEncoder().encode("part"));
+        },
+      });
+      await assert.rejects(
+        ses.fetch(`${origin}/upload`, { method: "POST", body, duplex: "half" } as RequestInit),
+      );
+    });
+    const [request] = transactions(log, /^UPLOAD_DATA_STREAM_READ/);
+    const end = request!.at(-1)!;
+    assert.equal(request!.length, 4);
+    assert.equal(end[0], "UPLOAD_DATA_STREAM_READ PHASE_END");
+    assert.equal(typeof (end[1] as { net_error?: unknown }).net_error, "number");
+  });
+
   it("ends READ_HEADERS with the net error when no response came", async () => {
     const ses = newSession();
     const log = await logged(ses, async () => {
