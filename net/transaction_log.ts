@@ -45,15 +45,15 @@ export class NetworkTransactionLog {
 
   /**
    * Begins `HTTP_TRANSACTION_SEND_REQUEST`, after a body's `UPLOAD_DATA_STREAM_INIT` pair
-   * (`{is_chunked, net_error, total_size}`; a stream's size is 0), as UploadDataStream::Init
-   * logs it before the transaction sends.
+   * (`{is_chunked, net_error, total_size}`; a stream's size is 0; an empty body has none), as
+   * UploadDataStream::Init logs it before the transaction sends.
    *
    * @param netLog The request's log, capturing.
    * @param body The request body as it goes to the codec (`undefined` or `null`: none).
    */
   constructor(netLog: NetLogWithSource, body?: Uint8Array | ReadableStream<Uint8Array> | null) {
     this.#netLog = netLog;
-    if (body !== undefined && body !== null) {
+    if (hasUpload(body)) {
       const { sink, source } = netLog;
       const chunked = body instanceof ReadableStream;
       sink.add({ type: "UPLOAD_DATA_STREAM_INIT", phase: "PHASE_BEGIN", source });
@@ -144,7 +144,7 @@ export class NetworkTransactionLog {
  * Records the request line and headers as `HTTP_TRANSACTION_SEND_REQUEST_HEADERS`, with the
  * body framing header the codec adds (`Content-Length` for bytes, `Transfer-Encoding: chunked`
  * for a stream, `Content-Length: 0` for a POST or PUT without a body; the caller's own framing
- * headers never reach the codec), and a body as `HTTP_TRANSACTION_SEND_REQUEST_BODY`
+ * headers never reach the codec), and a body (not an empty one) as `HTTP_TRANSACTION_SEND_REQUEST_BODY`
  * (`{length, is_chunked, did_merge}`; a chunked body's length is 0) with the read of a body of
  * bytes as an `UPLOAD_DATA_STREAM_READ` pair (`{current_position}`; a stream's are
  * {@linkcode uploadReadsLogged}'s), as Chromium's
@@ -191,7 +191,7 @@ export function logRequestHeaders(
     source,
     params: { line: `${requestLine}\r\n`, headers: lines },
   });
-  if (body === undefined || body === null) return;
+  if (!hasUpload(body)) return;
   const length = chunked ? 0 : body.length;
   const merged = length > 0 && length <= mergeLimit;
   // HttpStreamParser reads a body it merges with the head before it says so, another once the
@@ -265,6 +265,15 @@ export function uploadReadsLogged(
     cancel: (reason) => reader.cancel(reason),
     // Pulled only when the codec reads, so each begin is a read the codec made.
   }, { highWaterMark: 0 });
+}
+
+// Whether the request has an UploadDataStream: an empty body has none, as Electron's net.fetch
+// pipes the body into its ClientRequest, which starts a request nothing was written to without
+// one (HttpNetworkTransaction then gives a POST or PUT Content-Length: 0).
+function hasUpload(
+  body: Uint8Array | ReadableStream<Uint8Array> | null | undefined,
+): body is Uint8Array | ReadableStream<Uint8Array> {
+  return body instanceof ReadableStream || (body !== undefined && body !== null && body.length > 0);
 }
 
 // UploadDataStream::Read from the start of the body.

@@ -237,6 +237,33 @@ describe("net log of the network transaction", () => {
     assert.deepEqual(large![1]![1], { is_chunked: false, net_error: 0, total_size: 20000 });
   });
 
+  it("logs no upload stream for an empty body, only the head's Content-Length: 0", async () => {
+    const ses = newSession();
+    const log = await logged(ses, async () => {
+      for (const body of ["", new Uint8Array(0)]) {
+        assert.equal(
+          await (await ses.fetch(`${origin}/upload`, { method: "POST", body })).text(),
+          "ok",
+        );
+      }
+    });
+    // Electron's net.fetch pipes the body into its ClientRequest, which starts the request
+    // with no body at all when nothing was written: no UploadDataStream to init or read, and
+    // HttpNetworkTransaction gives a POST without one Content-Length: 0.
+    for (const request of transactions(log, /^(UPLOAD_DATA_STREAM_|HTTP_TRANSACTION_SEND_)/)) {
+      assert.deepEqual(request.map(([name]) => name), [
+        "HTTP_TRANSACTION_SEND_REQUEST PHASE_BEGIN",
+        "HTTP_TRANSACTION_SEND_REQUEST_HEADERS PHASE_NONE",
+        "HTTP_TRANSACTION_SEND_REQUEST PHASE_END",
+      ]);
+    }
+    const heads = log.events.filter((e) => e.type === "HTTP_TRANSACTION_SEND_REQUEST_HEADERS");
+    assert.equal(heads.length, 2);
+    for (const head of heads) {
+      assert.ok((head.params!.headers as string[]).includes("Content-Length: 0"));
+    }
+  });
+
   it("ends SEND_REQUEST once a streamed body's last chunk is written", async () => {
     const ses = newSession();
     const log = await logged(ses, async () => {
