@@ -145,9 +145,9 @@ export class NetworkTransactionLog {
  * body framing header the codec adds (`Content-Length` for bytes, `Transfer-Encoding: chunked`
  * for a stream, `Content-Length: 0` for a POST or PUT without a body; the caller's own framing
  * headers never reach the codec), and a body (not an empty one) as `HTTP_TRANSACTION_SEND_REQUEST_BODY`
- * (`{length, is_chunked, did_merge}`; a chunked body's length is 0) with the read of a body of
- * bytes as an `UPLOAD_DATA_STREAM_READ` pair (`{current_position}`; a stream's are
- * {@linkcode uploadReadsLogged}'s), as Chromium's
+ * (`{length, is_chunked, did_merge}`; a chunked body's length is 0) with the reads of a body of
+ * bytes as `UPLOAD_DATA_STREAM_READ` pairs (`{current_position}`: one for a body merged with the
+ * head, one per 16 KiB otherwise; a stream's are {@linkcode uploadReadsLogged}'s), as Chromium's
  * HttpNetworkTransaction::BuildRequestHeaders and HttpStreamParser::SendRequest log them.
  *
  * @param sink The session's net log.
@@ -195,8 +195,7 @@ export function logRequestHeaders(
   const length = chunked ? 0 : body.length;
   const merged = length > 0 && length <= mergeLimit;
   // HttpStreamParser reads a body it merges with the head before it says so, another once the
-  // head is out; the codec takes bytes in one read (a stream's reads are logged as they come,
-  // by uploadReadsLogged).
+  // head is out (a stream's reads are logged as they come, by uploadReadsLogged).
   if (merged) logUploadRead(sink, source);
   sink.add({
     type: "HTTP_TRANSACTION_SEND_REQUEST_BODY",
@@ -204,8 +203,15 @@ export function logRequestHeaders(
     source,
     params: { length, is_chunked: chunked, did_merge: merged },
   });
-  if (!merged && !chunked) logUploadRead(sink, source);
+  if (merged || chunked) return;
+  // HttpStreamParser reads the rest into its 16 KiB buffer (kRequestBodyBufferSize), one read
+  // per buffer.
+  for (let position = 0; position < length; position += REQUEST_BODY_BUFFER_SIZE) {
+    logUploadRead(sink, source, position);
+  }
 }
+
+const REQUEST_BODY_BUFFER_SIZE = 16384;
 
 /**
  * Logs each read of a streamed request body as an `UPLOAD_DATA_STREAM_READ` pair, as Chromium's
@@ -276,13 +282,13 @@ function hasUpload(
   return body instanceof ReadableStream || (body !== undefined && body !== null && body.length > 0);
 }
 
-// UploadDataStream::Read from the start of the body.
-function logUploadRead(sink: NetLogSink, source: NetLogSource): void {
+// UploadDataStream::Read from `position` (the start of the body unless given).
+function logUploadRead(sink: NetLogSink, source: NetLogSource, position = 0): void {
   sink.add({
     type: "UPLOAD_DATA_STREAM_READ",
     phase: "PHASE_BEGIN",
     source,
-    params: { current_position: 0 },
+    params: { current_position: position },
   });
   sink.add({ type: "UPLOAD_DATA_STREAM_READ", phase: "PHASE_END", source });
 }

@@ -235,6 +235,15 @@ describe("net log of the network transaction", () => {
       "UPLOAD_DATA_STREAM_READ PHASE_END",
     ]);
     assert.deepEqual(large![1]![1], { is_chunked: false, net_error: 0, total_size: 20000 });
+    // HttpStreamParser reads a body it does not merge into its 16 KiB buffer
+    // (kRequestBodyBufferSize), one read per buffer.
+    assert.deepEqual(
+      large!.filter(([name]) => name === "UPLOAD_DATA_STREAM_READ PHASE_BEGIN"),
+      [
+        ["UPLOAD_DATA_STREAM_READ PHASE_BEGIN", { current_position: 0 }],
+        ["UPLOAD_DATA_STREAM_READ PHASE_BEGIN", { current_position: 16384 }],
+      ],
+    );
   });
 
   it("logs no upload stream for an empty body, only the head's Content-Length: 0", async () => {
