@@ -170,7 +170,9 @@ function route(
   context: RequestContext,
   signal: AbortSignal | undefined,
 ): Promise<Response> {
-  if (context.netLog?.sink.capturing) {
+  // An answer to the hop's challenge restarts the transaction that met it, which resolves no
+  // proxy for the request again (a new stream's resolution is its job controller's, in Chromium).
+  if (context.netLog?.sink.capturing && context.authHeaders?.restart !== true) {
     return routeLogged(options, connectors, url, request, context, signal);
   }
   const proxies = options.proxies.resolveProxies(url, signal);
@@ -327,12 +329,21 @@ async function send(
     ? context
     : { signal: abortable, netLog: context.netLog, urlChain: context.urlChain };
   const pin = context.connectionPin;
+  // An answer to the hop's challenge goes out on the connection that met it when that was kept
+  // alive, as HttpNetworkTransaction renews its stream (RenewStreamForAuth): no stream request,
+  // no pool. (The pool hands back its most recent idle socket: the challenge's, drained.)
+  let renewing = netLog !== undefined && context.authHeaders?.restart === true;
   for (;;) {
     const held = pin === undefined ? undefined : takePinned(pin);
+    const renewed = held !== undefined ||
+      (renewing && proxies.length > 0 &&
+        options.pool.idleCount(connectors.get(url, proxies[0]!, options.connectorDeps()).key) > 0);
+    // A resend after an error asks for a new stream (HTTP_TRANSACTION_RESTART_AFTER_ERROR).
+    renewing = false;
     let lease: Lease;
     try {
       lease = held ??
-        await (netLog
+        await (netLog && !renewed
           ? loggedStep(
             netLog,
             "HTTP_STREAM_REQUEST",
@@ -346,7 +357,7 @@ async function send(
       if (refusal !== undefined) return refusedTunnelResponse(refusal, url);
       throw withRequestUrl(error, url);
     }
-    if (netLog && lease.reused) {
+    if (netLog && lease.reused && !renewed) {
       netLog.sink.add({
         type: "SOCKET_POOL_REUSED_AN_EXISTING_SOCKET",
         phase: "PHASE_NONE",
