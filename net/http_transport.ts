@@ -396,7 +396,7 @@ async function send(
     // Made only while a log captures: nothing of it on the unlogged path.
     const transaction = netLog ? new NetworkTransactionLog(netLog, body) : undefined;
     try {
-      if (netLog) {
+      const bodyEvents = netLog &&
         logRequestHeaders(
           netLog.sink,
           netLog.source,
@@ -405,7 +405,6 @@ async function send(
           body,
           MERGE_BODY_LIMIT,
         );
-      }
       const reply = await exchange(lease.socket, {
         method: request.method,
         target,
@@ -418,7 +417,11 @@ async function send(
           release(reusable);
         },
         onBytes: netLog
-          ? socketBytesLogger(netLog, (lease.socket as { encrypted?: unknown }).encrypted === true)
+          ? socketBytesLogger(
+            netLog,
+            (lease.socket as { encrypted?: unknown }).encrypted === true,
+            bodyEvents,
+          )
           : undefined,
         onSent: transaction?.sent,
         // From a WHATWG Headers, the URL's host and our own defaults: all valid already.

@@ -148,7 +148,10 @@ export class NetworkTransactionLog {
  * (`{length, is_chunked, did_merge}`; a chunked body's length is 0) with the reads of a body of
  * bytes as `UPLOAD_DATA_STREAM_READ` pairs (`{current_position}`: one for a body merged with the
  * head, one per 16 KiB otherwise; a stream's are {@linkcode uploadReadsLogged}'s), as Chromium's
- * HttpNetworkTransaction::BuildRequestHeaders and HttpStreamParser::SendRequest log them.
+ * HttpNetworkTransaction::BuildRequestHeaders and HttpStreamParser::SendRequest log them. A body
+ * the codec writes after the head (a stream, or bytes too many to merge) is said and read only
+ * once the head is written, as HttpStreamParser::DoSendHeadersComplete logs it: those events
+ * are handed back, for {@linkcode socketBytesLogger} to log after the head's write.
  *
  * @param sink The session's net log.
  * @param source The request's source.
@@ -156,6 +159,8 @@ export class NetworkTransactionLog {
  * @param headers The header lines as sent, without the framing header.
  * @param body The body as it goes to the codec (`undefined` or `null`: none).
  * @param mergeLimit The largest body the codec sends in the head's write (did_merge).
+ * @returns Logs the events of a body written after the head; `undefined` when there are none
+ *   left to log.
  *
  * @example
  * ```ts
@@ -177,7 +182,7 @@ export function logRequestHeaders(
   headers: ReadonlyArray<readonly [string, string]>,
   body?: Uint8Array | ReadableStream<Uint8Array> | null,
   mergeLimit = 0,
-): void {
+): (() => void) | undefined {
   const lines = headers.map(([name, value]) => `${name}: ${value}`);
   const chunked = body instanceof ReadableStream;
   if (chunked) lines.push("Transfer-Encoding: chunked");
@@ -191,24 +196,31 @@ export function logRequestHeaders(
     source,
     params: { line: `${requestLine}\r\n`, headers: lines },
   });
-  if (!hasUpload(body)) return;
+  if (!hasUpload(body)) return undefined;
   const length = chunked ? 0 : body.length;
   const merged = length > 0 && length <= mergeLimit;
-  // HttpStreamParser reads a body it merges with the head before it says so, another once the
-  // head is out (a stream's reads are logged as they come, by uploadReadsLogged).
-  if (merged) logUploadRead(sink, source);
-  sink.add({
-    type: "HTTP_TRANSACTION_SEND_REQUEST_BODY",
-    phase: "PHASE_NONE",
-    source,
-    params: { length, is_chunked: chunked, did_merge: merged },
-  });
-  if (merged || chunked) return;
-  // HttpStreamParser reads the rest into its 16 KiB buffer (kRequestBodyBufferSize), one read
-  // per buffer.
-  for (let position = 0; position < length; position += REQUEST_BODY_BUFFER_SIZE) {
-    logUploadRead(sink, source, position);
+  const said = () =>
+    sink.add({
+      type: "HTTP_TRANSACTION_SEND_REQUEST_BODY",
+      phase: "PHASE_NONE",
+      source,
+      params: { length, is_chunked: chunked, did_merge: merged },
+    });
+  if (merged) {
+    // HttpStreamParser::SendRequest reads a body it merges with the head before it says so.
+    logUploadRead(sink, source);
+    said();
+    return undefined;
   }
+  // Otherwise DoSendHeadersComplete says so once the head is written, then reads the body into
+  // its 16 KiB buffer (kRequestBodyBufferSize), one read per buffer (a stream's reads are logged
+  // as they come, by uploadReadsLogged).
+  return () => {
+    said();
+    for (let position = 0; position < length; position += REQUEST_BODY_BUFFER_SIZE) {
+      logUploadRead(sink, source, position);
+    }
+  };
 }
 
 const REQUEST_BODY_BUFFER_SIZE = 16384;
@@ -338,6 +350,8 @@ export function logResponseHeaders(
  *
  * @param netLog The request's log.
  * @param encrypted Whether the exchange runs over TLS.
+ * @param afterHead Called once the exchange's first write (its head) is logged: the body events
+ *   {@linkcode logRequestHeaders} handed back.
  * @returns The listener for `exchange`'s `onBytes`.
  *
  * @example
@@ -356,16 +370,25 @@ export function logResponseHeaders(
 export function socketBytesLogger(
   netLog: NetLogWithSource,
   encrypted = false,
+  afterHead?: () => void,
 ): SocketBytesListener {
   const { sink, source } = netLog;
   const [sent, received] = encrypted
     ? ["SSL_SOCKET_BYTES_SENT", "SSL_SOCKET_BYTES_RECEIVED"]
     : ["SOCKET_BYTES_SENT", "SOCKET_BYTES_RECEIVED"];
-  return (direction, bytes) =>
+  let pending = afterHead;
+  return (direction, bytes) => {
     sink.add({
       type: direction === "sent" ? sent : received,
       phase: "PHASE_NONE",
       source,
       params: { byte_count: bytes.length, bytes },
     });
+    // The exchange's first write is its head.
+    if (pending !== undefined && direction === "sent") {
+      const events = pending;
+      pending = undefined;
+      events();
+    }
+  };
 }

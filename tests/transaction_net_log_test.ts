@@ -210,7 +210,7 @@ describe("net log of the network transaction", () => {
     });
     const [small, large] = transactions(
       log,
-      /^(UPLOAD_DATA_STREAM_|HTTP_TRANSACTION_SEND_REQUEST)/,
+      /^(UPLOAD_DATA_STREAM_|HTTP_TRANSACTION_SEND_REQUEST|SOCKET_BYTES_SENT)/,
     );
     // As chromium --log-net-log (156) writes a POST (UploadDataStream::Init and Read): a body
     // merged with the head is read before HTTP_TRANSACTION_SEND_REQUEST_BODY, another after it.
@@ -226,10 +226,15 @@ describe("net log of the network transaction", () => {
         is_chunked: false,
         length: 10,
       }],
+      // The head and the body merged, in one write.
+      ["SOCKET_BYTES_SENT PHASE_NONE", {}],
       ["HTTP_TRANSACTION_SEND_REQUEST PHASE_END", {}],
     ]);
-    assert.deepEqual(large!.map(([name]) => name).slice(3, 7), [
+    // A body too big to merge is said and read once the head is written
+    // (HttpStreamParser::DoSendHeadersComplete).
+    assert.deepEqual(large!.map(([name]) => name).slice(3, 8), [
       "HTTP_TRANSACTION_SEND_REQUEST_HEADERS PHASE_NONE",
+      "SOCKET_BYTES_SENT PHASE_NONE",
       "HTTP_TRANSACTION_SEND_REQUEST_BODY PHASE_NONE",
       "UPLOAD_DATA_STREAM_READ PHASE_BEGIN",
       "UPLOAD_DATA_STREAM_READ PHASE_END",
@@ -301,9 +306,11 @@ describe("net log of the network transaction", () => {
     // The head, each chunk's writes and the last chunk: every write inside the send.
     assert.ok(names.filter((name) => name === "SOCKET_BYTES_SENT PHASE_NONE").length >= 4);
     assert.equal(names.lastIndexOf("SOCKET_BYTES_SENT PHASE_NONE"), end - 1);
-    assert.deepEqual(names.slice(0, 3), [
+    // A chunked body is said once the head is written (HttpStreamParser::DoSendHeadersComplete).
+    assert.deepEqual(names.slice(0, 4), [
       "HTTP_TRANSACTION_SEND_REQUEST PHASE_BEGIN",
       "HTTP_TRANSACTION_SEND_REQUEST_HEADERS PHASE_NONE",
+      "SOCKET_BYTES_SENT PHASE_NONE",
       "HTTP_TRANSACTION_SEND_REQUEST_BODY PHASE_NONE",
     ]);
     assert.deepEqual(names.slice(end + 1), [
