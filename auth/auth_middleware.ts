@@ -210,7 +210,7 @@ async function authenticate(
         // webRequest's onBeforeSendHeaders asked again, as URLRequestHttpJob restarts).
         context.authHeaders = authorization === undefined && proxyAuthorization === undefined
           ? undefined
-          : { authorization, proxyAuthorization };
+          : { authorization, proxyAuthorization, restart: round > 0 };
         response = await next(request, context);
       }
       const { status } = response;

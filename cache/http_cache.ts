@@ -352,6 +352,12 @@ export class HttpCache {
     const href = request.url;
     if (!href.startsWith("http:") && !href.startsWith("https:")) return next(request, context);
     const mode = context.cache;
+    // An answer to the hop's challenge goes out on the transaction that met it: Chromium's
+    // HttpCache::Transaction restarts its network request on the entry it holds
+    // (RestartNetworkRequestWithAuth), so the backend, the entry and its stored head are not
+    // logged again.
+    const opening = context.netLog?.sink.capturing === true &&
+      context.authHeaders?.restart !== true;
     if ((mode === "reload" || mode === "no-cache") && !waited) {
       request = withCacheFields(request, mode);
     }
@@ -365,7 +371,7 @@ export class HttpCache {
       }
       // Chromium's transaction gets the backend for every method, then goes on without an
       // entry (mode NONE), as chromium --log-net-log 156 writes a POST.
-      if (context.netLog?.sink.capturing) logPair(context.netLog, "HTTP_CACHE_GET_BACKEND");
+      if (opening) logPair(context.netLog!, "HTTP_CACHE_GET_BACKEND");
       return next(request, context).then((response) => {
         if (this.#store !== null) {
           this.#invalidate(this.#store, request.url, response);
@@ -383,7 +389,7 @@ export class HttpCache {
     }
     if (mode === "no-store") {
       // LOAD_DISABLE_CACHE: Chromium's transaction gets the backend and uses no entry.
-      if (context.netLog?.sink.capturing) logPair(context.netLog, "HTTP_CACHE_GET_BACKEND");
+      if (opening) logPair(context.netLog!, "HTTP_CACHE_GET_BACKEND");
       return next(request, context);
     }
     const store = this.#store;
@@ -401,8 +407,8 @@ export class HttpCache {
     const found = variants.length > 0;
     // A reload replaces what is stored rather than reading it: nothing to wait for.
     const lock = found || waited || mode === "reload" ? undefined : this.#locks.get(url);
-    if (context.netLog?.sink.capturing) {
-      if (mode === "reload" && method === "GET") logReplacedEntry(context.netLog);
+    if (opening) {
+      if (mode === "reload" && method === "GET") logReplacedEntry(context.netLog!);
       else {
         logOpenEntry(
           context,
@@ -521,13 +527,16 @@ export class HttpCache {
     // so the origin is asked once. (A no-cache request asks for its own validation.)
     // Chromium reads the stored head before it validates (DoCacheReadResponse); a request that
     // waits for another's validation reads it once that is done.
+    // (A restart for auth read it before its first send.)
+    const reading = context.netLog?.sink.capturing === true &&
+      context.authHeaders?.restart !== true;
     if (mode !== "default" || head || range !== undefined) {
-      if (context.netLog?.sink.capturing) logReadInfo(context.netLog, entry);
+      if (reading) logReadInfo(context.netLog!, entry);
       return this.#revalidate(store, next, request, context, entry, staleIfError, range);
     }
     const lock = waited ? undefined : this.#locks.get(url);
     if (lock !== undefined) return this.#afterLock(lock, next, request, context);
-    if (context.netLog?.sink.capturing) logReadInfo(context.netLog, entry);
+    if (reading) logReadInfo(context.netLog!, entry);
     if (this.#locks.has(url)) {
       return this.#revalidate(store, next, request, context, entry, staleIfError);
     }

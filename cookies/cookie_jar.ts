@@ -940,6 +940,13 @@ const registrableCache = new Map<string, string | null>();
  *
  * @param host A host without leading dot.
  * @returns The registrable domain, or `undefined` for a public suffix, a single label or an IP.
+ *
+ * @example
+ * ```ts
+ * import { registrableDomain } from "./cookie_jar.ts";
+ * console.log(registrableDomain("www.example.co.uk")); // example.co.uk
+ * console.log(registrableDomain("127.0.0.1")); // undefined
+ * ```
  */
 export function registrableDomain(host: string): string | undefined {
   const cached = registrableCache.get(host);

@@ -30,6 +30,7 @@ export {
   MAX_COOKIES_PER_DOMAIN,
   type PersistentCookieStore,
   REASONS,
+  registrableDomain,
 } from "./cookie_jar.ts";
 export { cookieMiddleware } from "./cookie_middleware.ts";
 export {

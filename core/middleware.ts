@@ -113,6 +113,12 @@ export interface AuthHeaders {
   readonly authorization?: string;
   /** The `Proxy-Authorization` value, for a forward proxy's 407. */
   readonly proxyAuthorization?: string;
+  /**
+   * True when the send answers the hop's challenge: Chromium restarts the hop's transaction
+   * (`RestartWithAuth`), which keeps its cache entry and, on a kept-alive connection, its
+   * stream, so the stages below log no second opening of either.
+   */
+  readonly restart?: boolean;
 }
 
 /** A stage's hold on the connection of its previous send (see `RequestContext.connectionPin`). */

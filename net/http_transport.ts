@@ -26,7 +26,12 @@ import { originConnector, type OriginConnectorDeps, poolKey } from "./origin_con
 import { proxyFallover } from "./proxy_fallback.ts";
 import { setResponseUrl } from "../core/response_url.ts";
 import { loggedStep, netErrorNumberOf, pacString, proxyChainString } from "./step_log.ts";
-import { logRequestHeaders, NetworkTransactionLog, socketBytesLogger } from "./transaction_log.ts";
+import {
+  logRequestHeaders,
+  NetworkTransactionLog,
+  socketBytesLogger,
+  uploadReadsLogged,
+} from "./transaction_log.ts";
 
 /** What the transport needs from its session. */
 export interface HttpTransportOptions {
@@ -167,7 +172,9 @@ function route(
   context: RequestContext,
   signal: AbortSignal | undefined,
 ): Promise<Response> {
-  if (context.netLog?.sink.capturing) {
+  // An answer to the hop's challenge restarts the transaction that met it, which resolves no
+  // proxy for the request again (a new stream's resolution is its job controller's, in Chromium).
+  if (context.netLog?.sink.capturing && context.authHeaders?.restart !== true) {
     return routeLogged(options, connectors, url, request, context, signal);
   }
   const proxies = options.proxies.resolveProxies(url, signal);
@@ -324,12 +331,21 @@ async function send(
     ? context
     : { signal: abortable, netLog: context.netLog, urlChain: context.urlChain };
   const pin = context.connectionPin;
+  // An answer to the hop's challenge goes out on the connection that met it when that was kept
+  // alive, as HttpNetworkTransaction renews its stream (RenewStreamForAuth): no stream request,
+  // no pool. (The pool hands back its most recent idle socket: the challenge's, drained.)
+  let renewing = netLog !== undefined && context.authHeaders?.restart === true;
   for (;;) {
     const held = pin === undefined ? undefined : takePinned(pin);
+    const renewed = held !== undefined ||
+      (renewing && proxies.length > 0 &&
+        options.pool.idleCount(connectors.get(url, proxies[0]!, options.connectorDeps()).key) > 0);
+    // A resend after an error asks for a new stream (HTTP_TRANSACTION_RESTART_AFTER_ERROR).
+    renewing = false;
     let lease: Lease;
     try {
       lease = held ??
-        await (netLog
+        await (netLog && !renewed
           ? loggedStep(
             netLog,
             "HTTP_STREAM_REQUEST",
@@ -343,7 +359,7 @@ async function send(
       if (refusal !== undefined) return refusedTunnelResponse(refusal, url);
       throw withRequestUrl(error, url);
     }
-    if (netLog && lease.reused) {
+    if (netLog && lease.reused && !renewed) {
       netLog.sink.add({
         type: "SOCKET_POOL_REUSED_AN_EXISTING_SOCKET",
         phase: "PHASE_NONE",
@@ -364,7 +380,10 @@ async function send(
         withProxyConnection(headers),
       )
       : headers;
-    const body = uploadBody(options, context.body, abortable);
+    const uploaded = uploadBody(options, context.body, abortable);
+    const body = netLog && uploaded instanceof ReadableStream
+      ? uploadReadsLogged(netLog, uploaded)
+      : uploaded;
     const release = pin === undefined ? lease.release : releaseToPin(pin, lease, context);
     // Until the response has been read off the socket, an unread body leaves the socket out of
     // what keeps the program running; `onDone` puts it back before the pool sees it again.
@@ -379,7 +398,7 @@ async function send(
     // Made only while a log captures: nothing of it on the unlogged path.
     const transaction = netLog ? new NetworkTransactionLog(netLog, body) : undefined;
     try {
-      if (netLog) {
+      const bodyEvents = netLog &&
         logRequestHeaders(
           netLog.sink,
           netLog.source,
@@ -388,7 +407,6 @@ async function send(
           body,
           MERGE_BODY_LIMIT,
         );
-      }
       const reply = await exchange(lease.socket, {
         method: request.method,
         target,
@@ -401,7 +419,11 @@ async function send(
           release(reusable);
         },
         onBytes: netLog
-          ? socketBytesLogger(netLog, (lease.socket as { encrypted?: unknown }).encrypted === true)
+          ? socketBytesLogger(
+            netLog,
+            (lease.socket as { encrypted?: unknown }).encrypted === true,
+            bodyEvents,
+          )
           : undefined,
         onSent: transaction?.sent,
         // From a WHATWG Headers, the URL's host and our own defaults: all valid already.

@@ -45,15 +45,15 @@ export class NetworkTransactionLog {
 
   /**
    * Begins `HTTP_TRANSACTION_SEND_REQUEST`, after a body's `UPLOAD_DATA_STREAM_INIT` pair
-   * (`{is_chunked, net_error, total_size}`; a stream's size is 0), as UploadDataStream::Init
-   * logs it before the transaction sends.
+   * (`{is_chunked, net_error, total_size}`; a stream's size is 0; an empty body has none), as
+   * UploadDataStream::Init logs it before the transaction sends.
    *
    * @param netLog The request's log, capturing.
    * @param body The request body as it goes to the codec (`undefined` or `null`: none).
    */
   constructor(netLog: NetLogWithSource, body?: Uint8Array | ReadableStream<Uint8Array> | null) {
     this.#netLog = netLog;
-    if (body !== undefined && body !== null) {
+    if (hasUpload(body)) {
       const { sink, source } = netLog;
       const chunked = body instanceof ReadableStream;
       sink.add({ type: "UPLOAD_DATA_STREAM_INIT", phase: "PHASE_BEGIN", source });
@@ -144,10 +144,14 @@ export class NetworkTransactionLog {
  * Records the request line and headers as `HTTP_TRANSACTION_SEND_REQUEST_HEADERS`, with the
  * body framing header the codec adds (`Content-Length` for bytes, `Transfer-Encoding: chunked`
  * for a stream, `Content-Length: 0` for a POST or PUT without a body; the caller's own framing
- * headers never reach the codec), and a body as `HTTP_TRANSACTION_SEND_REQUEST_BODY`
- * (`{length, is_chunked, did_merge}`; a chunked body's length is 0) with the read of a body of
- * bytes as an `UPLOAD_DATA_STREAM_READ` pair (`{current_position}`), as Chromium's
- * HttpNetworkTransaction::BuildRequestHeaders and HttpStreamParser::SendRequest log them.
+ * headers never reach the codec), and a body (not an empty one) as `HTTP_TRANSACTION_SEND_REQUEST_BODY`
+ * (`{length, is_chunked, did_merge}`; a chunked body's length is 0) with the reads of a body of
+ * bytes as `UPLOAD_DATA_STREAM_READ` pairs (`{current_position}`: one for a body merged with the
+ * head, one per 16 KiB otherwise; a stream's are {@linkcode uploadReadsLogged}'s), as Chromium's
+ * HttpNetworkTransaction::BuildRequestHeaders and HttpStreamParser::SendRequest log them. A body
+ * the codec writes after the head (a stream, or bytes too many to merge) is said and read only
+ * once the head is written, as HttpStreamParser::DoSendHeadersComplete logs it: those events
+ * are handed back, for {@linkcode socketBytesLogger} to log after the head's write.
  *
  * @param sink The session's net log.
  * @param source The request's source.
@@ -155,6 +159,8 @@ export class NetworkTransactionLog {
  * @param headers The header lines as sent, without the framing header.
  * @param body The body as it goes to the codec (`undefined` or `null`: none).
  * @param mergeLimit The largest body the codec sends in the head's write (did_merge).
+ * @returns Logs the events of a body written after the head; `undefined` when there are none
+ *   left to log.
  *
  * @example
  * ```ts
@@ -176,7 +182,7 @@ export function logRequestHeaders(
   headers: ReadonlyArray<readonly [string, string]>,
   body?: Uint8Array | ReadableStream<Uint8Array> | null,
   mergeLimit = 0,
-): void {
+): (() => void) | undefined {
   const lines = headers.map(([name, value]) => `${name}: ${value}`);
   const chunked = body instanceof ReadableStream;
   if (chunked) lines.push("Transfer-Encoding: chunked");
@@ -190,28 +196,111 @@ export function logRequestHeaders(
     source,
     params: { line: `${requestLine}\r\n`, headers: lines },
   });
-  if (body === undefined || body === null) return;
+  if (!hasUpload(body)) return undefined;
   const length = chunked ? 0 : body.length;
   const merged = length > 0 && length <= mergeLimit;
-  // HttpStreamParser reads a body it merges with the head before it says so, another once the
-  // head is out; the codec takes bytes in one read (a stream's reads are not logged).
-  if (merged) logUploadRead(sink, source);
-  sink.add({
-    type: "HTTP_TRANSACTION_SEND_REQUEST_BODY",
-    phase: "PHASE_NONE",
-    source,
-    params: { length, is_chunked: chunked, did_merge: merged },
-  });
-  if (!merged && !chunked) logUploadRead(sink, source);
+  const said = () =>
+    sink.add({
+      type: "HTTP_TRANSACTION_SEND_REQUEST_BODY",
+      phase: "PHASE_NONE",
+      source,
+      params: { length, is_chunked: chunked, did_merge: merged },
+    });
+  if (merged) {
+    // HttpStreamParser::SendRequest reads a body it merges with the head before it says so.
+    logUploadRead(sink, source);
+    said();
+    return undefined;
+  }
+  // Otherwise DoSendHeadersComplete says so once the head is written, then reads the body into
+  // its 16 KiB buffer (kRequestBodyBufferSize), one read per buffer (a stream's reads are logged
+  // as they come, by uploadReadsLogged).
+  return () => {
+    said();
+    for (let position = 0; position < length; position += REQUEST_BODY_BUFFER_SIZE) {
+      logUploadRead(sink, source, position);
+    }
+  };
 }
 
-// UploadDataStream::Read from the start of the body.
-function logUploadRead(sink: NetLogSink, source: NetLogSource): void {
+const REQUEST_BODY_BUFFER_SIZE = 16384;
+
+/**
+ * Logs each read of a streamed request body as an `UPLOAD_DATA_STREAM_READ` pair, as Chromium's
+ * UploadDataStream::Read logs HttpStreamParser's reads of a chunked body: the begin when the
+ * codec asks for more (`{current_position}`, the bytes read so far), the end when a chunk or the
+ * body's end arrives, or with `{net_error}` when the stream fails. Made only while a log
+ * captures: the unlogged path hands the codec the caller's stream as it is.
+ *
+ * @param netLog The request's log, capturing.
+ * @param body The streamed body.
+ * @returns A stream of the same chunks, read from `body` only as the codec reads it; cancelling
+ *   it cancels `body`.
+ *
+ * @example
+ * ```ts
+ * import { uploadReadsLogged } from "./transaction_log.ts";
+ * const seen: string[] = [];
+ * const source = { id: 1, type: "URL_REQUEST", startTime: Date.now() };
+ * const sink = {
+ *   capturing: true,
+ *   newSource: () => source,
+ *   add: (entry: { phase: string }) => void seen.push(entry.phase),
+ * };
+ * const body = uploadReadsLogged({ sink, source }, new Blob(["abc"]).stream());
+ * for await (const _chunk of body);
+ * console.log(seen.length); // 4: the read of "abc" and the read that finds the end
+ * ```
+ */
+export function uploadReadsLogged(
+  netLog: NetLogWithSource,
+  body: ReadableStream<Uint8Array>,
+): ReadableStream<Uint8Array> {
+  const { sink, source } = netLog;
+  const type = "UPLOAD_DATA_STREAM_READ";
+  const reader = body.getReader();
+  let position = 0;
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      sink.add({ type, phase: "PHASE_BEGIN", source, params: { current_position: position } });
+      let read: ReadableStreamReadResult<Uint8Array>;
+      try {
+        read = await reader.read();
+      } catch (error) {
+        sink.add({
+          type,
+          phase: "PHASE_END",
+          source,
+          params: { net_error: netErrorNumberOf(error) },
+        });
+        throw error;
+      }
+      sink.add({ type, phase: "PHASE_END", source });
+      if (read.done) return controller.close();
+      position += read.value.byteLength;
+      controller.enqueue(read.value);
+    },
+    cancel: (reason) => reader.cancel(reason),
+    // Pulled only when the codec reads, so each begin is a read the codec made.
+  }, { highWaterMark: 0 });
+}
+
+// Whether the request has an UploadDataStream: an empty body has none, as Electron's net.fetch
+// pipes the body into its ClientRequest, which starts a request nothing was written to without
+// one (HttpNetworkTransaction then gives a POST or PUT Content-Length: 0).
+function hasUpload(
+  body: Uint8Array | ReadableStream<Uint8Array> | null | undefined,
+): body is Uint8Array | ReadableStream<Uint8Array> {
+  return body instanceof ReadableStream || (body !== undefined && body !== null && body.length > 0);
+}
+
+// UploadDataStream::Read from `position` (the start of the body unless given).
+function logUploadRead(sink: NetLogSink, source: NetLogSource, position = 0): void {
   sink.add({
     type: "UPLOAD_DATA_STREAM_READ",
     phase: "PHASE_BEGIN",
     source,
-    params: { current_position: 0 },
+    params: { current_position: position },
   });
   sink.add({ type: "UPLOAD_DATA_STREAM_READ", phase: "PHASE_END", source });
 }
@@ -261,6 +350,8 @@ export function logResponseHeaders(
  *
  * @param netLog The request's log.
  * @param encrypted Whether the exchange runs over TLS.
+ * @param afterHead Called once the exchange's first write (its head) is logged: the body events
+ *   {@linkcode logRequestHeaders} handed back.
  * @returns The listener for `exchange`'s `onBytes`.
  *
  * @example
@@ -279,16 +370,25 @@ export function logResponseHeaders(
 export function socketBytesLogger(
   netLog: NetLogWithSource,
   encrypted = false,
+  afterHead?: () => void,
 ): SocketBytesListener {
   const { sink, source } = netLog;
   const [sent, received] = encrypted
     ? ["SSL_SOCKET_BYTES_SENT", "SSL_SOCKET_BYTES_RECEIVED"]
     : ["SOCKET_BYTES_SENT", "SOCKET_BYTES_RECEIVED"];
-  return (direction, bytes) =>
+  let pending = afterHead;
+  return (direction, bytes) => {
     sink.add({
       type: direction === "sent" ? sent : received,
       phase: "PHASE_NONE",
       source,
       params: { byte_count: bytes.length, bytes },
     });
+    // The exchange's first write is its head.
+    if (pending !== undefined && direction === "sent") {
+      const events = pending;
+      pending = undefined;
+      events();
+    }
+  };
 }

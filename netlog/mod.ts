@@ -36,6 +36,7 @@ export {
   type RequestAliveObserver,
   requestAliveStage,
   urlRequestJobStage,
+  type UrlRequestJobStageOptions,
 } from "./request_log_stages.ts";
 export {
   type Har,

@@ -210,8 +210,35 @@ function madeUpHead(response: Response): string[] {
   return lines;
 }
 
+/** Options of {@linkcode urlRequestJobStage}. */
+export interface UrlRequestJobStageOptions {
+  /**
+   * The registrable domain (eTLD+1) of a host, `undefined` for none (an IP, a single label, a
+   * public suffix): a site is its scheme and this, as Chromium's SchemefulSite. Without it a
+   * site is the URL's scheme and host.
+   */
+  registrableDomain?: (host: string) => string | undefined;
+}
+
+// Chromium's SchemefulSite of a URL, serialized: an http(s) or ws(s) URL's scheme and
+// registrable domain (its host when it has none); another URL's origin.
+function siteOf(href: string, registrableDomain: UrlRequestJobStageOptions["registrableDomain"]) {
+  let url: URL;
+  try {
+    url = new URL(href);
+  } catch {
+    return "null";
+  }
+  if (!/^(https?|wss?):$/.test(url.protocol)) return url.origin;
+  const host = url.hostname;
+  const domain = host.startsWith("[") ? undefined : registrableDomain?.(host);
+  return `${url.protocol}//${domain ?? host}`;
+}
+
 /**
- * Logs each hop as `URL_REQUEST_START_JOB` (`{url, method, load_flags, priority}`), each read
+ * Logs each hop as `URL_REQUEST_START_JOB` with Chromium 156's NetLogURLRequestStartParams
+ * (`{url, method, load_flags, network_isolation_key, request_type, site_for_cookies,
+ * initiator, upload_id}`: the request's priority is `REQUEST_ALIVE`'s), each read
  * of the final answer's body as an `HTTP_CACHE_READ_DATA` pair (from the cache) or an
  * `HTTP_TRANSACTION_READ_BODY` pair (from the network), with {@linkcode requestAliveEnd}, an
  * answer made without the network (a protocol handler,
@@ -219,6 +246,7 @@ function madeUpHead(response: Response): string[] {
  * and a redirect the pipeline will follow as
  * `URL_REQUEST_REDIRECTED` (`{location}`). Place it just inside `followRedirects`.
  *
+ * @param options How a URL's site is found.
  * @returns The stage.
  *
  * @example
@@ -240,13 +268,21 @@ function madeUpHead(response: Response): string[] {
  * // ]
  * ```
  */
-export function urlRequestJobStage(): Middleware {
+export function urlRequestJobStage(options: UrlRequestJobStageOptions = {}): Middleware {
+  const { registrableDomain } = options;
   return (next: FetchLike): FetchLike => (request, context) => {
     const netLog = context.netLog;
     if (netLog === undefined) return next(request, context);
     // A hop's body is read only once it is the final answer (set below).
     bodyReads.delete(netLog);
     const { sink, source } = netLog;
+    // Electron's net.fetch goes through the browser's URLLoaderFactory, which gives each
+    // request an IsolationInfo of type "other" for its URL's site (a redirect keeps it); its
+    // site for cookies is its URL's (SimpleURLLoaderWrapper::Create), and its initiator the
+    // origin of an Origin header.
+    const site = siteOf(context.urlChain[0] ?? request.url, registrableDomain);
+    const body = context.body;
+    const upload = body instanceof ReadableStream || (body !== null && body.length > 0);
     sink.add({
       type: "URL_REQUEST_START_JOB",
       phase: "PHASE_BEGIN",
@@ -255,7 +291,12 @@ export function urlRequestJobStage(): Middleware {
         url: request.url,
         method: request.method,
         load_flags: loadFlags(context),
-        priority: REQUEST_PRIORITY,
+        network_isolation_key: `${site} ${site}`,
+        request_type: "other",
+        site_for_cookies: `SiteForCookies: {site=${site}; schemefully_same=true}`,
+        initiator: context.initiator ?? "not an origin",
+        // The ResourceRequestBody's identifier, which net.fetch leaves at 0.
+        ...(upload ? { upload_id: "0" } : {}),
       },
     });
     return next(request, context).then((response) => {

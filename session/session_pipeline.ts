@@ -8,7 +8,7 @@ import { authHeadersStage, authMiddleware, type AuthMiddlewareOptions } from "..
 import type { CookieJarLike } from "../core/cookie_jar_like.ts";
 import { compose, type Middleware } from "../core/middleware.ts";
 import type { NetLogSink } from "../core/net_log_sink.ts";
-import { cookieMiddleware } from "../cookies/mod.ts";
+import { cookieMiddleware, registrableDomain } from "../cookies/mod.ts";
 import {
   contentDecoding,
   createFetchEntry,
@@ -135,7 +135,7 @@ export function buildSessionPipeline(deps: SessionPipelineDeps): SessionPipeline
       isSchemeAllowed: (url) => isRedirectScheme(url, protocol, deps.dnr),
     }),
     // One URL_REQUEST_START_JOB per hop, and URL_REQUEST_REDIRECTED between hops.
-    urlRequestJobStage(),
+    urlRequestJobStage({ registrableDomain }),
     // Per hop, in this order: DNR block/redirect, webRequest.onBeforeRequest, onResponseStarted
     // (of the hop's final response), the HSTS upgrade, auth (each round goes through everything below), cookies,
     // DNR modifyHeaders, onBeforeSendHeaders / onSendHeaders / onHeadersReceived, protocol

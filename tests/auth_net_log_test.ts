@@ -1,5 +1,6 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
+import { createServer } from "node:http";
 import { mkdtemp, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -168,6 +169,49 @@ describe("net log of HTTP auth", () => {
       order.join(" "),
     );
     await ses.closeAllConnections();
+  });
+
+  it("restarts the transaction for the answer: no second cache opening, and no new stream on a kept-alive connection", async () => {
+    // A server that keeps its 401's connection, and one that closes it.
+    const server = createServer((request, response) => {
+      if (request.headers.authorization === basic) return void response.end("in");
+      if (request.url === "/close") response.setHeader("connection", "close");
+      response.writeHead(401, { "www-authenticate": 'Basic realm="r"' });
+      response.end("who?");
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const base = `http://user:pw@127.0.0.1:${(server.address() as { port: number }).port}`;
+    const ses = newSession();
+    try {
+      const log = await logged(ses, "default", async () => {
+        assert.equal(await (await ses.fetch(`${base}/keep`)).text(), "in");
+        assert.equal(await (await ses.fetch(`${base}/close`)).text(), "in");
+      });
+      // Each request's steps after the drain, up to the answer's send. Chromium's
+      // HttpCache::Transaction restarts its network transaction (RestartNetworkRequestWithAuth)
+      // on the entry it holds; HttpNetworkTransaction renews a kept-alive stream
+      // (RenewStreamForAuth) and asks for a new one otherwise (STATE_CREATE_STREAM), whose
+      // proxy resolution is its job controller's.
+      const restarts = [
+        ...new Set(
+          log.events.filter((e) => e.type === "HTTP_TRANSACTION_DRAIN_BODY_FOR_AUTH_RESTART")
+            .map((e) => e.source.id),
+        ),
+      ].map((id) => {
+        const types = log.events.filter((e) => e.source.id === id).map((e) => e.type);
+        const from = types.lastIndexOf("HTTP_TRANSACTION_DRAIN_BODY_FOR_AUTH_RESTART") + 1;
+        return types.slice(from, types.indexOf("HTTP_TRANSACTION_SEND_REQUEST", from))
+          .filter((type) => !/^(TCP_CONNECT|HOST_RESOLVER)/.test(type));
+      });
+      assert.deepEqual(restarts, [
+        [],
+        ["HTTP_STREAM_REQUEST", "HTTP_STREAM_REQUEST"],
+      ]);
+    } finally {
+      await ses.closeAllConnections();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 
   it("keeps the challenge and the URL's credentials with includeSensitive", async () => {

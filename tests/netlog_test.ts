@@ -196,10 +196,22 @@ describe("net log of ses.fetch", () => {
       priority: "IDLE",
       traffic_annotation: 0,
     });
+    // Each job begins with Chromium 156's NetLogURLRequestStartParams (no priority: that is
+    // REQUEST_ALIVE's), of the request Electron's net.fetch makes: an IsolationInfo of type
+    // "other" for the first URL's site (the browser's URLLoaderFactory assigns it, and a
+    // redirect keeps it), the site for cookies of that URL, no initiator without an Origin.
     const jobs = paramsOf(log, redirectId, "URL_REQUEST_START_JOB").filter((p) => "url" in p);
-    assert.deepEqual(jobs.map((p) => [p.url, p.method, p.load_flags, p.priority]), [
-      [`${origin}/redirect`, "GET", 0, "IDLE"],
-      [`${origin}/final`, "GET", 0, "IDLE"],
+    const start = {
+      method: "GET",
+      load_flags: 0,
+      network_isolation_key: "http://127.0.0.1 http://127.0.0.1",
+      request_type: "other",
+      site_for_cookies: "SiteForCookies: {site=http://127.0.0.1; schemefully_same=true}",
+      initiator: "not an origin",
+    };
+    assert.deepEqual(jobs, [
+      { url: `${origin}/redirect`, ...start },
+      { url: `${origin}/final`, ...start },
     ]);
     for (
       const type of [
@@ -514,7 +526,7 @@ describe("net log of ses.fetch", () => {
         { method: "PUT", body: stream, duplex: "half" },
         { method: "POST" },
         { method: "GET" },
-        { method: "POST", body: big },
+        { method: "POST", body: big, headers: { origin: "https://app.example" } },
       ] as RequestInit[]
     ) {
       await (await ses.fetch(`${origin}/final`, init)).text();
@@ -542,6 +554,22 @@ describe("net log of ses.fetch", () => {
       [],
       [{ length: 20000, is_chunked: false, did_merge: false }],
     ]);
+    // A job with a body names its upload (NetLogURLRequestStartParams' upload_id: the
+    // ResourceRequestBody's identifier, 0 as Electron's net.fetch makes it), and an Origin
+    // header is the request's initiator.
+    assert.deepEqual(
+      ids.map((id) => {
+        const { upload_id, initiator } = paramsOf(log, id, "URL_REQUEST_START_JOB")[0]!;
+        return [upload_id, initiator];
+      }),
+      [
+        ["0", "not an origin"],
+        ["0", "not an origin"],
+        [undefined, "not an origin"],
+        [undefined, "not an origin"],
+        ["0", "https://app.example"],
+      ],
+    );
     // The body's event follows the headers' and the read of the body merged with them, as
     // HttpStreamParser::SendRequest logs them.
     const events = requests(log).get(ids[0]!)!;

@@ -210,7 +210,7 @@ describe("net log of the network transaction", () => {
     });
     const [small, large] = transactions(
       log,
-      /^(UPLOAD_DATA_STREAM_|HTTP_TRANSACTION_SEND_REQUEST)/,
+      /^(UPLOAD_DATA_STREAM_|HTTP_TRANSACTION_SEND_REQUEST|SOCKET_BYTES_SENT)/,
     );
     // As chromium --log-net-log (156) writes a POST (UploadDataStream::Init and Read): a body
     // merged with the head is read before HTTP_TRANSACTION_SEND_REQUEST_BODY, another after it.
@@ -226,15 +226,56 @@ describe("net log of the network transaction", () => {
         is_chunked: false,
         length: 10,
       }],
+      // The head and the body merged, in one write.
+      ["SOCKET_BYTES_SENT PHASE_NONE", {}],
       ["HTTP_TRANSACTION_SEND_REQUEST PHASE_END", {}],
     ]);
-    assert.deepEqual(large!.map(([name]) => name).slice(3, 7), [
+    // A body too big to merge is said and read once the head is written
+    // (HttpStreamParser::DoSendHeadersComplete).
+    assert.deepEqual(large!.map(([name]) => name).slice(3, 8), [
       "HTTP_TRANSACTION_SEND_REQUEST_HEADERS PHASE_NONE",
+      "SOCKET_BYTES_SENT PHASE_NONE",
       "HTTP_TRANSACTION_SEND_REQUEST_BODY PHASE_NONE",
       "UPLOAD_DATA_STREAM_READ PHASE_BEGIN",
       "UPLOAD_DATA_STREAM_READ PHASE_END",
     ]);
     assert.deepEqual(large![1]![1], { is_chunked: false, net_error: 0, total_size: 20000 });
+    // HttpStreamParser reads a body it does not merge into its 16 KiB buffer
+    // (kRequestBodyBufferSize), one read per buffer.
+    assert.deepEqual(
+      large!.filter(([name]) => name === "UPLOAD_DATA_STREAM_READ PHASE_BEGIN"),
+      [
+        ["UPLOAD_DATA_STREAM_READ PHASE_BEGIN", { current_position: 0 }],
+        ["UPLOAD_DATA_STREAM_READ PHASE_BEGIN", { current_position: 16384 }],
+      ],
+    );
+  });
+
+  it("logs no upload stream for an empty body, only the head's Content-Length: 0", async () => {
+    const ses = newSession();
+    const log = await logged(ses, async () => {
+      for (const body of ["", new Uint8Array(0)]) {
+        assert.equal(
+          await (await ses.fetch(`${origin}/upload`, { method: "POST", body })).text(),
+          "ok",
+        );
+      }
+    });
+    // Electron's net.fetch pipes the body into its ClientRequest, which starts the request
+    // with no body at all when nothing was written: no UploadDataStream to init or read, and
+    // HttpNetworkTransaction gives a POST without one Content-Length: 0.
+    for (const request of transactions(log, /^(UPLOAD_DATA_STREAM_|HTTP_TRANSACTION_SEND_)/)) {
+      assert.deepEqual(request.map(([name]) => name), [
+        "HTTP_TRANSACTION_SEND_REQUEST PHASE_BEGIN",
+        "HTTP_TRANSACTION_SEND_REQUEST_HEADERS PHASE_NONE",
+        "HTTP_TRANSACTION_SEND_REQUEST PHASE_END",
+      ]);
+    }
+    const heads = log.events.filter((e) => e.type === "HTTP_TRANSACTION_SEND_REQUEST_HEADERS");
+    assert.equal(heads.length, 2);
+    for (const head of heads) {
+      assert.ok((head.params!.headers as string[]).includes("Content-Length: 0"));
+    }
   });
 
   it("ends SEND_REQUEST once a streamed body's last chunk is written", async () => {
@@ -265,9 +306,11 @@ describe("net log of the network transaction", () => {
     // The head, each chunk's writes and the last chunk: every write inside the send.
     assert.ok(names.filter((name) => name === "SOCKET_BYTES_SENT PHASE_NONE").length >= 4);
     assert.equal(names.lastIndexOf("SOCKET_BYTES_SENT PHASE_NONE"), end - 1);
-    assert.deepEqual(names.slice(0, 3), [
+    // A chunked body is said once the head is written (HttpStreamParser::DoSendHeadersComplete).
+    assert.deepEqual(names.slice(0, 4), [
       "HTTP_TRANSACTION_SEND_REQUEST PHASE_BEGIN",
       "HTTP_TRANSACTION_SEND_REQUEST_HEADERS PHASE_NONE",
+      "SOCKET_BYTES_SENT PHASE_NONE",
       "HTTP_TRANSACTION_SEND_REQUEST_BODY PHASE_NONE",
     ]);
     assert.deepEqual(names.slice(end + 1), [
@@ -275,6 +318,73 @@ describe("net log of the network transaction", () => {
       "HTTP_TRANSACTION_READ_RESPONSE_HEADERS PHASE_NONE",
       "HTTP_TRANSACTION_READ_HEADERS PHASE_END",
     ]);
+  });
+
+  it("logs each read of a streamed body, and the read that finds its end, as an UPLOAD_DATA_STREAM_READ pair", async () => {
+    const ses = newSession();
+    const log = await logged(ses, async () => {
+      const chunks = ["first", "second!"];
+      const body = new ReadableStream<Uint8Array>({
+        pull(controller) {
+          const chunk = chunks.shift();
+          if (chunk === undefined) controller.close();
+          else controller.enqueue(new TextEncoder().encode(chunk));
+        },
+      });
+      const response = await ses.fetch(`${origin}/upload`, {
+        method: "POST",
+        body,
+        duplex: "half",
+      } as RequestInit);
+      assert.equal(await response.text(), "ok");
+    });
+    const [request] = transactions(
+      log,
+      /^(UPLOAD_DATA_STREAM_|HTTP_TRANSACTION_SEND_REQUEST)/,
+    );
+    // As UploadDataStream::Read logs HttpStreamParser's reads of a chunked body, after
+    // HTTP_TRANSACTION_SEND_REQUEST_BODY: each from the position reached, the last finding
+    // the end.
+    assert.deepEqual(request, [
+      ["UPLOAD_DATA_STREAM_INIT PHASE_BEGIN", {}],
+      ["UPLOAD_DATA_STREAM_INIT PHASE_END", { is_chunked: true, net_error: 0, total_size: 0 }],
+      ["HTTP_TRANSACTION_SEND_REQUEST PHASE_BEGIN", {}],
+      ["HTTP_TRANSACTION_SEND_REQUEST_HEADERS PHASE_NONE", {}],
+      ["HTTP_TRANSACTION_SEND_REQUEST_BODY PHASE_NONE", {
+        did_merge: false,
+        is_chunked: true,
+        length: 0,
+      }],
+      ["UPLOAD_DATA_STREAM_READ PHASE_BEGIN", { current_position: 0 }],
+      ["UPLOAD_DATA_STREAM_READ PHASE_END", {}],
+      ["UPLOAD_DATA_STREAM_READ PHASE_BEGIN", { current_position: 5 }],
+      ["UPLOAD_DATA_STREAM_READ PHASE_END", {}],
+      ["UPLOAD_DATA_STREAM_READ PHASE_BEGIN", { current_position: 12 }],
+      ["UPLOAD_DATA_STREAM_READ PHASE_END", {}],
+      ["HTTP_TRANSACTION_SEND_REQUEST PHASE_END", {}],
+    ]);
+  });
+
+  it("ends the streamed body's read that failed with its net error", async () => {
+    const ses = newSession();
+    const log = await logged(ses, async () => {
+      let sent = false;
+      const body = new ReadableStream<Uint8Array>({
+        pull(controller) {
+          if (sent) throw new TypeError("the source failed");
+          sent = true;
+          controller.enqueue(new TextEncoder().encode("part"));
+        },
+      });
+      await assert.rejects(
+        ses.fetch(`${origin}/upload`, { method: "POST", body, duplex: "half" } as RequestInit),
+      );
+    });
+    const [request] = transactions(log, /^UPLOAD_DATA_STREAM_READ/);
+    const end = request!.at(-1)!;
+    assert.equal(request!.length, 4);
+    assert.equal(end[0], "UPLOAD_DATA_STREAM_READ PHASE_END");
+    assert.equal(typeof (end[1] as { net_error?: unknown }).net_error, "number");
   });
 
   it("ends READ_HEADERS with the net error when no response came", async () => {
