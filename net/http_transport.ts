@@ -372,7 +372,7 @@ async function send(
     const target = lease.route === "forward"
       ? `${url.protocol}//${url.host}${originForm}`
       : originForm;
-    const sent = lease.route === "forward"
+    const proxied = lease.route === "forward"
       ? withProxyAuthorization(
         options,
         lease,
@@ -381,6 +381,11 @@ async function send(
       )
       : headers;
     const uploaded = uploadBody(options, context.body, abortable);
+    // Bytes the emulation throttles as a stream keep their Content-Length, as unthrottled ones
+    // have it from the codec: the throttle changes the pace, never the framing.
+    const sent: [string, string][] = uploaded !== context.body && context.body instanceof Uint8Array
+      ? [...proxied, ["Content-Length", String(context.body.length)]]
+      : proxied;
     const body = netLog && uploaded instanceof ReadableStream
       ? uploadReadsLogged(netLog, uploaded)
       : uploaded;

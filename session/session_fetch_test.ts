@@ -646,6 +646,34 @@ describe("ses.fetch network emulation", () => {
     await server.close();
   });
 
+  it("sends a throttled body of bytes with its Content-Length, not chunked", async () => {
+    const seen: { length?: string; encoding?: string; body: string }[] = [];
+    const server = createHttpServer((request, response) => {
+      let body = "";
+      request.setEncoding("utf8").on("data", (chunk: string) => body += chunk).on("end", () => {
+        seen.push({
+          length: request.headers["content-length"],
+          encoding: request.headers["transfer-encoding"],
+          body,
+        });
+        response.end("ok");
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/`;
+    const ses = newSession();
+    try {
+      ses.enableNetworkEmulation({ latency: 5, uploadThroughput: 1_000_000 });
+      assert.equal(await (await ses.fetch(url, { method: "POST", body: "hello" })).text(), "ok");
+      assert.deepEqual(seen, [{ length: "5", encoding: undefined, body: "hello" }]);
+    } finally {
+      ses.disableNetworkEmulation();
+      await ses.closeAllConnections();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
   it("fails requests in progress with ERR_INTERNET_DISCONNECTED when the session goes offline", async () => {
     // The server answers when the test says so (a socket may serve two requests); the first
     // request is still in its latency wait, the second waits for its head, the third reads its
