@@ -57,6 +57,8 @@ describe("ses.protocol through ses.fetch", () => {
         response.end(lines.join("\n"));
       } else if (request.url === "/cookie") {
         response.end(`cookie ${request.headers.cookie ?? "none"}`);
+      } else if (request.url === "/set-cookie") {
+        response.writeHead(200, { "set-cookie": "net=1; Path=/" }).end("set");
       } else {
         response.end(`network ${request.url}`);
       }
@@ -241,9 +243,7 @@ describe("ses.protocol through ses.fetch", () => {
           request,
           { bypassCustomProtocolHandlers: true } as RequestInit,
         );
-        return new Response(`via handler: ${await upstream.text()}`, {
-          headers: { "set-cookie": "seen=1" },
-        });
+        return new Response(`via handler: ${await upstream.text()}`);
       }
       return new Response("intercepted");
     });
@@ -259,10 +259,39 @@ describe("ses.protocol through ses.fetch", () => {
     );
     assert.equal(await direct.text(), "network /y");
     assert.deepEqual(hits, ["GET /proxied", "GET /y"]);
-    // The handler's answer passes the cookie stage.
-    const cookies = await ses.cookies.get({ url: base });
-    assert.deepEqual(cookies.map((cookie) => cookie.name), ["seen"]);
     ses.protocol.unhandle("http");
+    await ses.closeAllConnections();
+  });
+
+  it("stores no Set-Cookie of a handler's answer, only the network's that a handler fetched, as Electron's interceptors", async () => {
+    // Electron's handlers answer through its own URL loader factory, never through Chromium's
+    // URLRequestHttpJob, which alone saves a response's cookies: a handler's Set-Cookie reaches
+    // the caller and not the jar (electron/electron#39525, #32167, #30717).
+    const ses = newSession();
+    ses.protocol.handle("http", async (request) => {
+      if (new URL(request.url).pathname !== "/set-cookie") {
+        return new Response("made up", { headers: { "set-cookie": "handler=1; Path=/" } });
+      }
+      const upstream = await ses.fetch(
+        request,
+        { bypassCustomProtocolHandlers: true } as RequestInit,
+      );
+      return new Response(await upstream.text(), { headers: upstream.headers });
+    });
+    const made = await ses.fetch(`${base}/made`);
+    assert.equal(made.headers.get("set-cookie"), "handler=1; Path=/");
+    assert.equal(await made.text(), "made up");
+    assert.equal(await (await ses.fetch(`${base}/set-cookie`)).text(), "set");
+    ses.protocol.interceptStringProtocol("https", (_request, callback) => {
+      callback({ data: "string", headers: { "Set-Cookie": "string=1" } });
+    });
+    assert.equal(await (await ses.fetch("https://example.test/")).text(), "string");
+    ses.protocol.registerHttpProtocol("relay", (_request, callback) => {
+      callback({ url: `${base}/set-cookie` });
+    });
+    assert.equal(await (await ses.fetch("relay://x/")).text(), "set");
+    const cookies = await ses.cookies.get({});
+    assert.deepEqual(cookies.map((cookie) => `${cookie.name} ${cookie.domain}`), ["net 127.0.0.1"]);
     await ses.closeAllConnections();
   });
 
