@@ -6,6 +6,7 @@
  */
 
 import { Buffer } from "node:buffer";
+import { resolve } from "node:path";
 import { Readable } from "node:stream";
 import { callerSpellings, requestHeaderName, spellingIn } from "../core/header_spelling.ts";
 import { sentValue, shownValue } from "../core/header_text.ts";
@@ -82,8 +83,11 @@ export function legacyHandler(
     switch (kind) {
       case "file":
         if (typeof fields.path !== "string") throw new TypeError("A file answer needs a path");
-        // Electron's StartLoadingFile hands the request, its headers kept, to the file loader.
-        return fileResponse(fields.path, {
+        // Electron's StartLoadingFile hands the request, its headers kept, to the file loader,
+        // its URL made by net::FilePathToFileURL (`file:///` and the path), which the loader
+        // reads back: a relative path starts at the root, not the working directory, and `..`
+        // is resolved by the URL, whatever symbolic link the segment before it is.
+        return fileResponse(resolve("/", fields.path), {
           status,
           headers,
           url: request.url,

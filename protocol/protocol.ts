@@ -173,6 +173,8 @@ export class Protocol {
 
   /**
    * Registers a scheme answered with a file (`callback(path | {path, statusCode, headers})`).
+   * The path is meant to be absolute: as in Electron, which makes it a `file:///` URL, a relative
+   * one is read from the root (never the working directory) and `..` is resolved lexically.
    *
    * @param scheme The scheme.
    * @param handler `(request, callback)`.

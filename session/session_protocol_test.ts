@@ -1,10 +1,11 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
-import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import process from "node:process";
 import { Readable } from "node:stream";
 import { pathToFileURL } from "node:url";
 import { gzipSync } from "node:zlib";
@@ -586,6 +587,33 @@ describe("ses.protocol through ses.fetch", () => {
           `${url} ${range}`,
         );
       }
+    }
+  });
+
+  it("reads a registerFileProtocol path from the root, dot segments taken lexically, as Electron's FilePathToFileURL", async () => {
+    // Electron makes the answer's path a file URL (net::FilePathToFileURL writes `file:///` and
+    // the path), which its loader reads back: a relative path starts at the root, never at the
+    // working directory, and `..` is resolved by the URL, not by the file system.
+    const ses = newSession();
+    mkdirSync(join(dir, "real", "inner"), { recursive: true });
+    symlinkSync(join(dir, "real", "inner"), join(dir, "link"));
+    let answer = "";
+    ses.protocol.registerFileProtocol("rel", (_request, callback) => callback({ path: answer }));
+    const read = async (path: string) => {
+      answer = path;
+      return await (await ses.fetch("rel://x/")).text();
+    };
+    assert.equal(await read(`${dir.slice(1)}/page.html`), "<p>hello</p>");
+    assert.equal(await read(`../../..${dir}/./page.html`), "<p>hello</p>");
+    assert.equal(await read(`${dir}/link/../page.html`), "<p>hello</p>");
+    // A name in the working directory is looked for at the root.
+    const cwd = process.cwd();
+    process.chdir(dir);
+    try {
+      answer = "page.html";
+      await assert.rejects(ses.fetch("rel://x/"), isNetError("ERR_FILE_NOT_FOUND"));
+    } finally {
+      process.chdir(cwd);
     }
   });
 
