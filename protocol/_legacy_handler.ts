@@ -87,6 +87,7 @@ export function legacyHandler(
         // its URL made by net::FilePathToFileURL (`file:///` and the path), which the loader
         // reads back: a relative path starts at the root, not the working directory, and `..`
         // is resolved by the URL, whatever symbolic link the segment before it is.
+        allowAnyOrigin(headers, lines);
         return fileResponse(resolve("/", fields.path), {
           status,
           headers,
@@ -111,6 +112,7 @@ export function legacyHandler(
           headers.set("content-type", fields.mimeType);
           lines.push(["content-type", fields.mimeType]);
         }
+        allowAnyOrigin(headers, lines);
         if (kind === "string") {
           // An object without string data is an empty page in Electron (its data conversion
           // fails and leaves the contents empty). Sent as UTF-8 bytes: a string body would give
@@ -125,6 +127,14 @@ export function legacyHandler(
       }
     }
   };
+}
+
+// Electron's SendContents (string and buffer answers) and StartLoadingFile add this line after
+// the handler's own ("to ignore CORS"); its stream and http answers, and so handle()'s, go
+// without it.
+function allowAnyOrigin(headers: Headers, lines: Array<[string, string]>): void {
+  headers.append("access-control-allow-origin", "*");
+  lines.push(["Access-Control-Allow-Origin", "*"]);
 }
 
 // A 204, 205 or 304 answer goes without the data given, as fetch reads it from the network

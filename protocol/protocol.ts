@@ -61,7 +61,9 @@ const BUILT_IN = new Set(["http", "https", "file"]);
  * non-object to a buffer, http or stream handler, is `net::ERR_NOT_IMPLEMENTED`; `{error}` is
  * that net error; a 301/302/303/307/308 with a `Location` header is followed, whatever the kind.
  * An answer without a reason phrase gets Chromium's, in its `statusText` and status line
- * (`HTTP/1.1 404 Not Found`), as Electron's `ToResponseHead` writes it.
+ * (`HTTP/1.1 404 Not Found`), as Electron's `ToResponseHead` writes it. A string, buffer or
+ * file answer gets `Access-Control-Allow-Origin: *` after the handler's headers, as Electron
+ * adds it to those (not to stream, http or `handle()` answers).
  *
  * Every method throws a TypeError, synchronously, for a scheme that is not a string or a
  * handler that is not a function, in the words of Chromium's gin that binds Electron's

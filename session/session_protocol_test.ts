@@ -899,6 +899,7 @@ describe("ses.protocol through ses.fetch", () => {
         ETag: ['"1"'],
         "X-Multi": ["a", "b"],
         "X-Zed": ["z"],
+        "Access-Control-Allow-Origin": ["*"],
       },
     ]);
   });
@@ -925,6 +926,42 @@ describe("ses.protocol through ses.fetch", () => {
     const bytes = await ses.fetch("bytes://x/");
     assert.equal(bytes.headers.get("content-type"), null);
     assert.deepEqual([...new Uint8Array(await bytes.arrayBuffer())], [1, 2]);
+  });
+
+  it("adds Access-Control-Allow-Origin: * to a string, buffer or file answer only, as Electron's SendContents and StartLoadingFile", async () => {
+    const ses = newSession();
+    const { protocol } = ses;
+    const answer = (value: unknown): never =>
+      ((_request: unknown, callback: (value: unknown) => void) => callback(value)) as never;
+    protocol.registerStringProtocol("str", answer({ data: "s", headers: { "X-A": "1" } }));
+    protocol.registerBufferProtocol("buf", answer(Buffer.from("b")));
+    protocol.registerFileProtocol("fil", answer(join(dir, "page.html")));
+    protocol.registerStreamProtocol("stm", answer(Readable.from(["t"])));
+    protocol.registerHttpProtocol("htp", answer({ url: `${base}/x` }));
+    protocol.registerStringProtocol(
+      "hop",
+      answer({ statusCode: 302, headers: { Location: "str://x/" } }),
+    );
+    protocol.handle("mod", () => new Response("m"));
+    const shown: string[] = [];
+    ses.webRequest.onHeadersReceived((details, callback) => {
+      shown.push(
+        `${details.url} ${details.responseHeaders!["Access-Control-Allow-Origin"] ?? "-"}`,
+      );
+      callback({});
+    });
+    const allowed: string[] = [];
+    for (const scheme of ["str", "buf", "fil", "stm", "htp", "mod"]) {
+      const response = await ses.fetch(`${scheme}://x/`);
+      allowed.push(`${scheme} ${response.headers.get("access-control-allow-origin")}`);
+      await response.body?.cancel();
+    }
+    assert.deepEqual(allowed, ["str *", "buf *", "fil *", "stm null", "htp null", "mod null"]);
+    await (await ses.fetch("hop://x/")).text();
+    // The string answer's lines come after the handler's own; the redirect's head has none.
+    assert.deepEqual(shown.slice(0, 1), ["str://x/ *"]);
+    assert.deepEqual(shown.slice(-2), ["hop://x/ -", "str://x/ *"]);
+    await ses.closeAllConnections();
   });
 
   it("fails a stream answer that holds no stream, as Electron's StartLoadingStream", async () => {
