@@ -21,8 +21,9 @@ import type { Protocol, SchemeHandler } from "./protocol.ts";
  * request asked for `bypassCustomProtocolHandlers`; a `file:` URL without one is read from
  * disk; everything else goes on to the network, which fails an unknown scheme with
  * `net::ERR_UNKNOWN_URL_SCHEME`. A handler sees the session's default headers (User-Agent,
- * Cookie, …) merged into its request. A handler that throws or rejects fails the request
- * with `net::ERR_FAILED` (reported on `console.error`); a `SessionError` it throws stands.
+ * Accept-Language, …) merged into its request, but not the jar's Cookie, as in Electron. A
+ * handler that throws or rejects fails the request with `net::ERR_FAILED` (reported on
+ * `console.error`); a `SessionError` it throws stands.
  * With no handler registered and no `file:` URL, the request goes on at once.
  *
  * @param protocol The session's handlers.
@@ -183,11 +184,18 @@ function failingAsNetError(
   });
 }
 
+// The session's default headers merged into the handler's request, the jar's Cookie left out:
+// Electron's handlers get the request as its caller made it, before the network service adds
+// cookies (URLRequestHttpJob). A fetch the handler makes with that request reads the jar itself
+// for each of its hops; given the Cookie as its caller's own header, it would send it to every
+// hop, another site's too.
 function withDefaults(request: Request, context: RequestContext): Request {
   const defaults = context.defaultHeaders;
   if (defaults === undefined || defaults.length === 0) return request;
   const headers = new Headers(request.headers);
-  for (const [name, value] of defaults) if (!headers.has(name)) headers.set(name, value);
+  for (const [name, value] of defaults) {
+    if (name !== "cookie" && !headers.has(name)) headers.set(name, value);
+  }
   return new Request(request.url, {
     method: request.method,
     headers,

@@ -58,6 +58,9 @@ describe("ses.protocol through ses.fetch", () => {
         response.end(lines.join("\n"));
       } else if (request.url === "/cookie") {
         response.end(`cookie ${request.headers.cookie ?? "none"}`);
+      } else if (request.url === "/to-localhost") {
+        const port = (server.address() as { port: number }).port;
+        response.writeHead(302, { location: `http://localhost:${port}/cookie` }).end();
       } else if (request.url === "/set-cookie") {
         response.writeHead(200, { "set-cookie": "net=1; Path=/" }).end("set");
       } else {
@@ -293,6 +296,37 @@ describe("ses.protocol through ses.fetch", () => {
     assert.equal(await (await ses.fetch("relay://x/")).text(), "set");
     const cookies = await ses.cookies.get({});
     assert.deepEqual(cookies.map((cookie) => `${cookie.name} ${cookie.domain}`), ["net 127.0.0.1"]);
+    await ses.closeAllConnections();
+  });
+
+  it("gives a handler no Cookie from the jar, so a fetch it makes sends each hop the jar's own, as Electron's handlers get the request before the network adds cookies", async () => {
+    // With the jar's Cookie in the handler's Request, Electron's own interception pattern
+    // (request) => net.fetch(request, {bypassCustomProtocolHandlers: true}) sent it as the
+    // caller's header, to every hop: a cross-site redirect carried 127.0.0.1's cookie to
+    // localhost.
+    const ses = newSession();
+    await ses.cookies.set({ url: base, name: "secret", value: "s" });
+    ses.protocol.handle(
+      "http",
+      (request) => ses.fetch(request, { bypassCustomProtocolHandlers: true } as RequestInit),
+    );
+    assert.equal(await (await ses.fetch(`${base}/cookie`)).text(), "cookie secret=s");
+    assert.equal(await (await ses.fetch(`${base}/to-localhost`)).text(), "cookie none");
+    ses.protocol.unhandle("http");
+    const seen: Array<string | undefined> = [];
+    ses.protocol.interceptStringProtocol("http", (request, callback) => {
+      seen.push(request.headers["Cookie"]);
+      callback("x");
+    });
+    ses.protocol.handle("app", (request) => {
+      seen.push(request.headers.get("cookie") ?? undefined);
+      return new Response("y");
+    });
+    await (await ses.fetch(`${base}/cookie`)).text();
+    await (await ses.fetch("app://x/")).text();
+    // A caller's own Cookie header is the request's, and reaches the handler.
+    await (await ses.fetch(`${base}/cookie`, { headers: { Cookie: "own=1" } })).text();
+    assert.deepEqual(seen, [undefined, undefined, "own=1"]);
     await ses.closeAllConnections();
   });
 
