@@ -60,8 +60,9 @@ const BUILT_IN = new Set(["http", "https", "file"]);
  * handlers answer as Electron's URL loader factory reads them: `callback()` with nothing, or a
  * non-object to a buffer, http or stream handler, is `net::ERR_NOT_IMPLEMENTED`; `{error}` is
  * that net error; a 301/302/303/307/308 with a `Location` header is followed, whatever the kind.
- * An answer without a reason phrase gets Chromium's, in its `statusText` and status line
- * (`HTTP/1.1 404 Not Found`), as Electron's `ToResponseHead` writes it. A string, buffer or
+ * An answer gets Chromium's reason phrase, in its `statusText` and status line
+ * (`HTTP/1.1 404 Not Found`), as Electron's `ToResponseHead` writes it, whatever `statusText`
+ * a `handle()` handler's `Response` had (an http answer keeps the network's). A string, buffer or
  * file answer gets `Access-Control-Allow-Origin: *` after the handler's headers, as Electron
  * adds it to those (not to stream, http or `handle()` answers).
  *
@@ -388,7 +389,11 @@ function modernHandler(handler: ProtocolHandler): SchemeHandler {
     if (response.type === "error") {
       throw new SessionError("ERR_FAILED", { url: request.url });
     }
-    return response;
+    // Electron's handle() passes the status on to ToResponseHead, which writes Chromium's reason
+    // phrase (GetHttpReasonPhrase) and never reads the statusText it is also given: a phrase the
+    // handler chose, or the one of a network answer it returns, is not the caller's.
+    if (response.statusText === "") return response;
+    return new Response(response.body, { status: response.status, headers: response.headers });
   };
 }
 

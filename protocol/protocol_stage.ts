@@ -155,8 +155,8 @@ async function answer(
     return handlerResponse(
       new Response(body && signal ? abortableBody(body, signal, request.url) : body, {
         status: response.status,
-        // Electron's ToResponseHead gives the answer Chromium's reason phrase; one the handler
-        // chose is kept.
+        // Electron's ToResponseHead gives the answer Chromium's reason phrase (handle()'s own
+        // was dropped by modernHandler); an http answer's is the network's.
         statusText: response.statusText || reasonPhrase(response.status),
         headers: response.headers,
       }),

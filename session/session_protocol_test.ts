@@ -61,6 +61,9 @@ describe("ses.protocol through ses.fetch", () => {
       } else if (request.url === "/to-localhost") {
         const port = (server.address() as { port: number }).port;
         response.writeHead(302, { location: `http://localhost:${port}/cookie` }).end();
+      } else if (request.url === "/reason") {
+        response.statusMessage = "Fine Indeed";
+        response.end("reason");
       } else if (request.url === "/set-cookie") {
         response.writeHead(200, { "set-cookie": "net=1; Path=/" }).end("set");
       } else {
@@ -390,8 +393,9 @@ describe("ses.protocol through ses.fetch", () => {
     ]);
   });
 
-  it("gives a handler's answer without a reason phrase Chromium's, in statusText and statusLine", async () => {
-    // Electron's ToResponseHead writes `HTTP/1.1 CODE REASON` with net::GetHttpReasonPhrase.
+  it("gives a handler's answer Chromium's reason phrase, in statusText and statusLine, whatever phrase it chose", async () => {
+    // Electron's ToResponseHead writes `HTTP/1.1 CODE REASON` with net::GetHttpReasonPhrase;
+    // the statusText Electron's handle() passes on is never read.
     const ses = newSession();
     const lines: string[] = [];
     ses.webRequest.onHeadersReceived((details, callback) => {
@@ -414,14 +418,31 @@ describe("ses.protocol through ses.fetch", () => {
     const file = await ses.fetch(pathToFileURL(join(dir, "page.html")).href);
     await file.arrayBuffer();
     seen.push(`${file.status} ${file.statusText}`);
-    assert.deepEqual(seen, ["404 Not Found", "202 Mine", "202 Accepted", "200 OK", "200 OK"]);
+    assert.deepEqual(seen, ["404 Not Found", "202 Accepted", "202 Accepted", "200 OK", "200 OK"]);
     assert.deepEqual(lines, [
       "HTTP/1.1 404 Not Found",
-      "HTTP/1.1 202 Mine",
+      "HTTP/1.1 202 Accepted",
       "HTTP/1.1 202 Accepted",
       "HTTP/1.1 200 OK",
       "HTTP/1.1 200 OK",
     ]);
+    // A network answer returned by handle() gets Chromium's phrase too; an http answer, which
+    // Electron's URLPipeLoader passes on as the network gave it, keeps the server's.
+    ses.protocol.handle(
+      "proxied",
+      () => ses.fetch(`${base}/reason`, { bypassCustomProtocolHandlers: true } as RequestInit),
+    );
+    ses.protocol.registerHttpProtocol("relay", (_request, callback) => {
+      callback({ url: `${base}/reason` });
+    });
+    const relayed: string[] = [];
+    for (const url of ["proxied://x/", "relay://x/"]) {
+      const response = await ses.fetch(url);
+      await response.arrayBuffer();
+      relayed.push(`${response.status} ${response.statusText}`);
+    }
+    assert.deepEqual(relayed, ["200 OK", "200 Fine Indeed"]);
+    await ses.closeAllConnections();
   });
 
   it("answers a HEAD request, a 204, 205 or 304 with a null body, as fetch does for the network's", async () => {
