@@ -211,5 +211,8 @@ function readFile(url: string, range: string | null): Promise<Response> {
   } catch (cause) {
     return Promise.reject(new SessionError("ERR_INVALID_URL", { cause, url }));
   }
+  // net::FileURLToFilePath also refuses an encoded NUL, which no file name holds
+  // (crbug.com/1400251); FileURLLoaderFactory answers such a URL with ERR_INVALID_URL.
+  if (path.includes("\0")) return Promise.reject(new SessionError("ERR_INVALID_URL", { url }));
   return fileResponse(path, { url, range });
 }

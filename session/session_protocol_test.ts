@@ -548,6 +548,24 @@ describe("ses.protocol through ses.fetch", () => {
     await assert.rejects(ses.fetch(pathToFileURL(dir)), isNetError("ERR_FILE_NOT_FOUND"));
   });
 
+  it("fails a file: URL that names no file path with net::ERR_INVALID_URL, as Chromium's FileURLLoaderFactory", async () => {
+    // net::FileURLToFilePath refuses an encoded NUL or slash and a host other than localhost;
+    // FileURLLoaderFactory answers those with ERR_INVALID_URL before it looks at the disk.
+    const ses = newSession();
+    const page = pathToFileURL(join(dir, "page.html")).href;
+    for (
+      const url of [
+        page.replace("page.html", "page%00.html"),
+        page.replace("page.html", "x%2Fpage.html"),
+        page.replace("file:///", "file://elsewhere/"),
+      ]
+    ) {
+      await assert.rejects(ses.fetch(url), isNetError("ERR_INVALID_URL"), url);
+    }
+    const local = await ses.fetch(page.replace("file:///", "file://localhost/"));
+    assert.equal(await local.text(), "<p>hello</p>");
+  });
+
   it("types a file: response by Chromium's extension table, else by sniffing its first bytes", async () => {
     // Checked against /usr/bin/chromium (XMLHttpRequest to file: URLs): the extensions below, and
     // for an unknown one text/plain, application/octet-stream for binary bytes, or the type a
