@@ -108,7 +108,8 @@ export class Protocol {
    * registered.
    *
    * @param scheme The scheme, without `:`.
-   * @param handler Gets a `Request` (its `referrer` the `Referer` sent, or `""`), returns a
+   * @param handler Gets a `Request` (its `referrer` the `Referer` sent, or `""`; an opaque
+   * `Origin: null` left out, as Electron's handle() does), returns a
    * `Response` or a promise of one.
    * @throws {Error} `Failed to register protocol: SCHEME` when the scheme is already handled.
    */
@@ -368,15 +369,24 @@ function modernHandler(handler: ProtocolHandler): SchemeHandler {
     const body = context.body;
     // Electron's handle() makes the Request with the referrer sent (`""` for none).
     const referrer = sentReferrer(request);
-    const full = body === null ? new Request(request, { referrer }) : new Request(request.url, {
-      method: request.method,
-      headers: request.headers,
-      body,
-      redirect: request.redirect,
-      signal: request.signal,
-      referrer,
-      duplex: "half",
-    } as RequestInit);
+    // Electron's handle() deletes an opaque `Origin: null` (what a hop between two URLs of a
+    // custom scheme sends) from the Request it makes.
+    let headers = request.headers;
+    if (headers.get("origin") === "null") {
+      headers = new Headers(headers);
+      headers.delete("origin");
+    }
+    const full = body === null
+      ? new Request(request, { referrer, headers })
+      : new Request(request.url, {
+        method: request.method,
+        headers,
+        body,
+        redirect: request.redirect,
+        signal: request.signal,
+        referrer,
+        duplex: "half",
+      } as RequestInit);
     // Bun's Request keeps no referrer (it reads ""): the handler still gets the one sent.
     if (full.referrer !== referrer) Object.defineProperty(full, "referrer", { value: referrer });
     if (body instanceof ReadableStream) context.body = null;

@@ -901,6 +901,38 @@ describe("ses.protocol through ses.fetch", () => {
     assert.equal(legacy, "http://from.test/");
   });
 
+  it("leaves an opaque Origin: null out of handle()'s Request, as Electron's handle() deletes it", async () => {
+    const ses = newSession();
+    const origins: Array<string | null> = [];
+    ses.protocol.handle("orig", (request) => {
+      origins.push(request.headers.get("origin"));
+      return new Response("x");
+    });
+    // A POST between two URLs of a custom scheme sends Origin: null on its next hop.
+    ses.protocol.registerStringProtocol("hop", (_request, callback) => {
+      callback({ statusCode: 307, headers: { Location: "orig://x/after" } });
+    });
+    for (const [url, origin] of [["orig://x/", "null"], ["orig://x/", "https://a.test"]]) {
+      await (await ses.fetch(url!, { method: "POST", body: "b", headers: { Origin: origin! } }))
+        .text();
+    }
+    const hopped = await ses.fetch("hop://x/", {
+      method: "POST",
+      body: "b",
+      headers: { Origin: "https://a.test" },
+    });
+    await hopped.text();
+    let legacy: string | undefined = "";
+    ses.protocol.registerStringProtocol("oldorig", (request, callback) => {
+      legacy = request.headers["Origin"];
+      callback("x");
+    });
+    await (await ses.fetch("oldorig://x/", { headers: { Origin: "null" } })).text();
+    assert.deepEqual(origins, [null, "https://a.test", null]);
+    // Callback handlers get the request's headers as they are.
+    assert.equal(legacy, "null");
+  });
+
   it("spells a callback handler's request header names as Electron's ProtocolRequest", async () => {
     // Electron's spec ('can change the request headers on a custom protocol redirect') reads
     // req.headers.Accept: the names come from net::HttpRequestHeaders, spelled as sent.
