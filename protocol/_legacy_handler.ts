@@ -265,7 +265,9 @@ function protocolRequest(request: Request, context: RequestContext): ProtocolReq
   if (context.body instanceof Uint8Array) {
     const bytes = Buffer.from(context.body);
     const uuid = context.uploadBlobUUID;
-    result.uploadData = [uuid === undefined ? { bytes } : { bytes, blobUUID: uuid }];
+    result.uploadData = [
+      uuid === undefined ? { type: "rawData", bytes } : { type: "blob", bytes, blobUUID: uuid },
+    ];
   }
   return result;
 }

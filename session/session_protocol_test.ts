@@ -716,13 +716,18 @@ describe("ses.protocol through ses.fetch", () => {
     await ses.closeAllConnections();
   });
 
-  it("names a Blob upload's blobUUID in a callback-style handler's uploadData", async () => {
+  it("names a Blob upload's blobUUID in a callback-style handler's uploadData, each part's type as Electron's", async () => {
     const ses = newSession();
     const seen: string[] = [];
     ses.protocol.registerBufferProtocol("blobby", (request, callback) => {
       const item = request.uploadData![0]!;
-      ses.getBlobData(item.blobUUID!).then((data) => {
-        seen.push(`${item.blobUUID === undefined ? "none" : "uuid"} ${data.toString()}`);
+      if (item.blobUUID === undefined) {
+        seen.push(`${item.type} ${Buffer.from(item.bytes).toString()}`);
+        callback(Buffer.from("ok"));
+        return;
+      }
+      ses.getBlobData(item.blobUUID).then((data) => {
+        seen.push(`${item.type} ${data.toString()}`);
         callback(Buffer.from("ok"));
       });
     });
@@ -731,7 +736,10 @@ describe("ses.protocol through ses.fetch", () => {
       body: new Blob(["from a blob"]),
     });
     assert.equal(await response.text(), "ok");
-    assert.deepEqual(seen, ["uuid from a blob"]);
+    const bytes = await ses.fetch("blobby://x/", { method: "POST", body: "raw" });
+    assert.equal(await bytes.text(), "ok");
+    // Electron's ResourceRequestBody converter: `rawData` for bytes, `blob` for a Blob.
+    assert.deepEqual(seen, ["blob from a blob", "rawData raw"]);
   });
 
   it("offers the callback-style methods with Electron's booleans", async () => {
