@@ -216,10 +216,12 @@ function httpAnswer(
   // as sent; the jar's Cookie for the new URL is the inner fetch's to add, not this one's.
   const headers = forwardedHeaders(request, context);
   if (fields.referrer) setPair(headers, "referer", fields.referrer);
-  const upload = fields.uploadData;
-  if (upload?.contentType) setPair(headers, "content-type", upload.contentType);
   const method = fields.method ?? request.method;
-  const body = upload?.data ?? (method === "GET" || method === "HEAD" ? null : context.body);
+  // Electron reads uploadData only for a method other than GET and HEAD, which carry none.
+  const bodiless = method === "GET" || method === "HEAD";
+  const upload = bodiless ? undefined : fields.uploadData;
+  if (upload?.contentType) setPair(headers, "content-type", upload.contentType);
+  const body = bodiless ? null : upload?.data ?? context.body;
   return fetch(fields.url, {
     method,
     headers,

@@ -191,7 +191,8 @@ export class Protocol {
   /**
    * Registers a scheme answered by another request (`callback({url, method, referrer,
    * uploadData, session})`), made without protocol handlers through this session, the
-   * `session` the answer names, or a new in-memory one for `session: null`.
+   * `session` the answer names, or a new in-memory one for `session: null`; `uploadData` is
+   * sent only with a method other than GET or HEAD, as Electron reads it.
    *
    * @param scheme The scheme.
    * @param handler `(request, callback)`.

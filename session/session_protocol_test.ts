@@ -61,6 +61,12 @@ describe("ses.protocol through ses.fetch", () => {
       } else if (request.url === "/to-localhost") {
         const port = (server.address() as { port: number }).port;
         response.writeHead(302, { location: `http://localhost:${port}/cookie` }).end();
+      } else if (request.url === "/echo") {
+        let body = "";
+        request.on("data", (chunk) => body += chunk);
+        request.on("end", () => {
+          response.end(`${request.method} ${request.headers["content-type"] ?? "-"} ${body}`);
+        });
       } else if (request.url === "/reason") {
         response.statusMessage = "Fine Indeed";
         response.end("reason");
@@ -1115,6 +1121,28 @@ describe("ses.protocol through ses.fetch", () => {
     const lines = (await response.text()).split("\n");
     assert.ok(lines.includes("x-CALLER: c"), lines.join("\n"));
     assert.equal(lines.filter((line) => /^user-agent:/i.test(line)).length, 1, lines.join("\n"));
+    await ses.closeAllConnections();
+  });
+
+  it("sends an http answer's uploadData only with a method other than GET or HEAD, as Electron's StartLoadingHttp", async () => {
+    // Electron reads uploadData only `if (method != GET && method != HEAD)`: for those the
+    // answer's request goes without it, rather than failing.
+    const ses = newSession();
+    let method: string | undefined;
+    ses.protocol.registerHttpProtocol("up", (_request, callback) => {
+      callback({
+        url: `${base}/echo`,
+        ...(method === undefined ? {} : { method }),
+        uploadData: { contentType: "text/x-up", data: "sent" },
+      });
+    });
+    const seen: string[] = [];
+    for (const answered of [undefined, "HEAD", "POST"]) {
+      method = answered;
+      const response = await ses.fetch("up://x/");
+      seen.push(`${response.status} ${await response.text()}`);
+    }
+    assert.deepEqual(seen, ["200 GET - ", "200 ", "200 POST text/x-up sent"]);
     await ses.closeAllConnections();
   });
 
