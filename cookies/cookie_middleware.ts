@@ -19,7 +19,8 @@ type DefaultHeaders = RequestContext["defaultHeaders"];
 
 /**
  * Adds the jar's `Cookie` header to each request and stores every `Set-Cookie` line of each
- * response (redirects and error statuses too), and through `context.onInterimResponse` those of
+ * network response (redirects and error statuses too; a protocol handler's answer, marked
+ * `ResponseInfo.fromHandler`, stores none), and through `context.onInterimResponse` those of
  * a response a later stage consumes (auth's 401/407, whose retry then carries the new Cookie
  * header; the HTTP cache's 304). Place it inside `followRedirects()` so it runs per hop: a
  * hop of another site than the first URL's (`context.urlChain[0]`, Chromium's site for
@@ -118,13 +119,19 @@ function cookieRequest(request: Request, context: RequestContext): CookieRequest
   };
 }
 
-// The response's Set-Cookie lines. A response of the network stack carries its header lines as
-// received (every stage that replaces headers records the new lines with it), and reading them
-// spares Bun's `Headers.getSetCookie` walk (0.4 µs a response); a response made elsewhere is
-// asked through `Headers` (one call: asking `has` first costs as much again in Bun).
+// The response's Set-Cookie lines to store. A response of the network stack carries its header
+// lines as received (every stage that replaces headers records the new lines with it), and
+// reading them spares Bun's `Headers.getSetCookie` walk (0.4 µs a response); a response made
+// elsewhere is asked through `Headers` (one call: asking `has` first costs as much again in
+// Bun). A protocol handler's answer (or a file's) stores none: Electron's handlers answer
+// through its own URL loader factory, never through URLRequestHttpJob, which alone saves
+// cookies (electron/electron#39525); a network answer the handler fetched stored its own.
+const NONE: readonly string[] = [];
+
 function setCookieLines(response: Response): readonly string[] {
-  const raw = responseInfo(response)?.rawHeaders;
-  return raw === undefined ? response.headers.getSetCookie() : rawHeaderValues(raw, "set-cookie");
+  const info = responseInfo(response);
+  if (info === undefined) return response.headers.getSetCookie();
+  return info.fromHandler ? NONE : rawHeaderValues(info.rawHeaders, "set-cookie");
 }
 
 // Header values reach JavaScript one character per byte (Latin-1), while Chromium keeps a

@@ -152,6 +152,12 @@ export interface PreconnectOptions {
  * declared so that Electron programs reading it type-check.
  */
 export interface UploadData {
+  /**
+   * The part's kind, as Electron's `ResourceRequestBody` converter sets it at run time (its
+   * typings leave it out; its own `protocol.handle` reads it): `rawData` for bytes, `blob` for
+   * a `Blob` body.
+   */
+  type: "rawData" | "blob";
   /** The content being sent. */
   bytes: Buffer;
   /** Path of the file being uploaded. */

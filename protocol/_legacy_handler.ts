@@ -6,6 +6,7 @@
  */
 
 import { Buffer } from "node:buffer";
+import { resolve } from "node:path";
 import { Readable } from "node:stream";
 import { callerSpellings, requestHeaderName, spellingIn } from "../core/header_spelling.ts";
 import { sentValue, shownValue } from "../core/header_text.ts";
@@ -82,8 +83,12 @@ export function legacyHandler(
     switch (kind) {
       case "file":
         if (typeof fields.path !== "string") throw new TypeError("A file answer needs a path");
-        // Electron's StartLoadingFile hands the request, its headers kept, to the file loader.
-        return fileResponse(fields.path, {
+        // Electron's StartLoadingFile hands the request, its headers kept, to the file loader,
+        // its URL made by net::FilePathToFileURL (`file:///` and the path), which the loader
+        // reads back: a relative path starts at the root, not the working directory, and `..`
+        // is resolved by the URL, whatever symbolic link the segment before it is.
+        allowAnyOrigin(headers, lines);
+        return fileResponse(resolve("/", fields.path), {
           status,
           headers,
           url: request.url,
@@ -107,6 +112,7 @@ export function legacyHandler(
           headers.set("content-type", fields.mimeType);
           lines.push(["content-type", fields.mimeType]);
         }
+        allowAnyOrigin(headers, lines);
         if (kind === "string") {
           // An object without string data is an empty page in Electron (its data conversion
           // fails and leaves the contents empty). Sent as UTF-8 bytes: a string body would give
@@ -121,6 +127,14 @@ export function legacyHandler(
       }
     }
   };
+}
+
+// Electron's SendContents (string and buffer answers) and StartLoadingFile add this line after
+// the handler's own ("to ignore CORS"); its stream and http answers, and so handle()'s, go
+// without it.
+function allowAnyOrigin(headers: Headers, lines: Array<[string, string]>): void {
+  headers.append("access-control-allow-origin", "*");
+  lines.push(["Access-Control-Allow-Origin", "*"]);
 }
 
 // A 204, 205 or 304 answer goes without the data given, as fetch reads it from the network
@@ -202,10 +216,12 @@ function httpAnswer(
   // as sent; the jar's Cookie for the new URL is the inner fetch's to add, not this one's.
   const headers = forwardedHeaders(request, context);
   if (fields.referrer) setPair(headers, "referer", fields.referrer);
-  const upload = fields.uploadData;
-  if (upload?.contentType) setPair(headers, "content-type", upload.contentType);
   const method = fields.method ?? request.method;
-  const body = upload?.data ?? (method === "GET" || method === "HEAD" ? null : context.body);
+  // Electron reads uploadData only for a method other than GET and HEAD, which carry none.
+  const bodiless = method === "GET" || method === "HEAD";
+  const upload = bodiless ? undefined : fields.uploadData;
+  if (upload?.contentType) setPair(headers, "content-type", upload.contentType);
+  const body = bodiless ? null : upload?.data ?? context.body;
   return fetch(fields.url, {
     method,
     headers,
@@ -251,7 +267,9 @@ function protocolRequest(request: Request, context: RequestContext): ProtocolReq
   if (context.body instanceof Uint8Array) {
     const bytes = Buffer.from(context.body);
     const uuid = context.uploadBlobUUID;
-    result.uploadData = [uuid === undefined ? { bytes } : { bytes, blobUUID: uuid }];
+    result.uploadData = [
+      uuid === undefined ? { type: "rawData", bytes } : { type: "blob", bytes, blobUUID: uuid },
+    ];
   }
   return result;
 }

@@ -60,8 +60,11 @@ const BUILT_IN = new Set(["http", "https", "file"]);
  * handlers answer as Electron's URL loader factory reads them: `callback()` with nothing, or a
  * non-object to a buffer, http or stream handler, is `net::ERR_NOT_IMPLEMENTED`; `{error}` is
  * that net error; a 301/302/303/307/308 with a `Location` header is followed, whatever the kind.
- * An answer without a reason phrase gets Chromium's, in its `statusText` and status line
- * (`HTTP/1.1 404 Not Found`), as Electron's `ToResponseHead` writes it.
+ * An answer gets Chromium's reason phrase, in its `statusText` and status line
+ * (`HTTP/1.1 404 Not Found`), as Electron's `ToResponseHead` writes it, whatever `statusText`
+ * a `handle()` handler's `Response` had (an http answer keeps the network's). A string, buffer or
+ * file answer gets `Access-Control-Allow-Origin: *` after the handler's headers, as Electron
+ * adds it to those (not to stream, http or `handle()` answers).
  *
  * Every method throws a TypeError, synchronously, for a scheme that is not a string or a
  * handler that is not a function, in the words of Chromium's gin that binds Electron's
@@ -105,7 +108,8 @@ export class Protocol {
    * registered.
    *
    * @param scheme The scheme, without `:`.
-   * @param handler Gets a `Request` (its `referrer` the `Referer` sent, or `""`), returns a
+   * @param handler Gets a `Request` (its `referrer` the `Referer` sent, or `""`; an opaque
+   * `Origin: null` left out, as Electron's handle() does), returns a
    * `Response` or a promise of one.
    * @throws {Error} `Failed to register protocol: SCHEME` when the scheme is already handled.
    */
@@ -173,6 +177,8 @@ export class Protocol {
 
   /**
    * Registers a scheme answered with a file (`callback(path | {path, statusCode, headers})`).
+   * The path is meant to be absolute: as in Electron, which makes it a `file:///` URL, a relative
+   * one is read from the root (never the working directory) and `..` is resolved lexically.
    *
    * @param scheme The scheme.
    * @param handler `(request, callback)`.
@@ -185,7 +191,8 @@ export class Protocol {
   /**
    * Registers a scheme answered by another request (`callback({url, method, referrer,
    * uploadData, session})`), made without protocol handlers through this session, the
-   * `session` the answer names, or a new in-memory one for `session: null`.
+   * `session` the answer names, or a new in-memory one for `session: null`; `uploadData` is
+   * sent only with a method other than GET or HEAD, as Electron reads it.
    *
    * @param scheme The scheme.
    * @param handler `(request, callback)`.
@@ -363,15 +370,24 @@ function modernHandler(handler: ProtocolHandler): SchemeHandler {
     const body = context.body;
     // Electron's handle() makes the Request with the referrer sent (`""` for none).
     const referrer = sentReferrer(request);
-    const full = body === null ? new Request(request, { referrer }) : new Request(request.url, {
-      method: request.method,
-      headers: request.headers,
-      body,
-      redirect: request.redirect,
-      signal: request.signal,
-      referrer,
-      duplex: "half",
-    } as RequestInit);
+    // Electron's handle() deletes an opaque `Origin: null` (what a hop between two URLs of a
+    // custom scheme sends) from the Request it makes.
+    let headers = request.headers;
+    if (headers.get("origin") === "null") {
+      headers = new Headers(headers);
+      headers.delete("origin");
+    }
+    const full = body === null
+      ? new Request(request, { referrer, headers })
+      : new Request(request.url, {
+        method: request.method,
+        headers,
+        body,
+        redirect: request.redirect,
+        signal: request.signal,
+        referrer,
+        duplex: "half",
+      } as RequestInit);
     // Bun's Request keeps no referrer (it reads ""): the handler still gets the one sent.
     if (full.referrer !== referrer) Object.defineProperty(full, "referrer", { value: referrer });
     if (body instanceof ReadableStream) context.body = null;
@@ -384,7 +400,11 @@ function modernHandler(handler: ProtocolHandler): SchemeHandler {
     if (response.type === "error") {
       throw new SessionError("ERR_FAILED", { url: request.url });
     }
-    return response;
+    // Electron's handle() passes the status on to ToResponseHead, which writes Chromium's reason
+    // phrase (GetHttpReasonPhrase) and never reads the statusText it is also given: a phrase the
+    // handler chose, or the one of a network answer it returns, is not the caller's.
+    if (response.statusText === "") return response;
+    return new Response(response.body, { status: response.status, headers: response.headers });
   };
 }
 

@@ -21,8 +21,9 @@ import type { Protocol, SchemeHandler } from "./protocol.ts";
  * request asked for `bypassCustomProtocolHandlers`; a `file:` URL without one is read from
  * disk; everything else goes on to the network, which fails an unknown scheme with
  * `net::ERR_UNKNOWN_URL_SCHEME`. A handler sees the session's default headers (User-Agent,
- * Cookie, …) merged into its request. A handler that throws or rejects fails the request
- * with `net::ERR_FAILED` (reported on `console.error`); a `SessionError` it throws stands.
+ * Accept-Language, …) merged into its request, but not the jar's Cookie, as in Electron. A
+ * handler that throws or rejects fails the request with `net::ERR_FAILED` (reported on
+ * `console.error`); a `SessionError` it throws stands.
  * With no handler registered and no `file:` URL, the request goes on at once.
  *
  * @param protocol The session's handlers.
@@ -154,8 +155,8 @@ async function answer(
     return handlerResponse(
       new Response(body && signal ? abortableBody(body, signal, request.url) : body, {
         status: response.status,
-        // Electron's ToResponseHead gives the answer Chromium's reason phrase; one the handler
-        // chose is kept.
+        // Electron's ToResponseHead gives the answer Chromium's reason phrase (handle()'s own
+        // was dropped by modernHandler); an http answer's is the network's.
         statusText: response.statusText || reasonPhrase(response.status),
         headers: response.headers,
       }),
@@ -183,11 +184,18 @@ function failingAsNetError(
   });
 }
 
+// The session's default headers merged into the handler's request, the jar's Cookie left out:
+// Electron's handlers get the request as its caller made it, before the network service adds
+// cookies (URLRequestHttpJob). A fetch the handler makes with that request reads the jar itself
+// for each of its hops; given the Cookie as its caller's own header, it would send it to every
+// hop, another site's too.
 function withDefaults(request: Request, context: RequestContext): Request {
   const defaults = context.defaultHeaders;
   if (defaults === undefined || defaults.length === 0) return request;
   const headers = new Headers(request.headers);
-  for (const [name, value] of defaults) if (!headers.has(name)) headers.set(name, value);
+  for (const [name, value] of defaults) {
+    if (name !== "cookie" && !headers.has(name)) headers.set(name, value);
+  }
   return new Request(request.url, {
     method: request.method,
     headers,
@@ -203,5 +211,8 @@ function readFile(url: string, range: string | null): Promise<Response> {
   } catch (cause) {
     return Promise.reject(new SessionError("ERR_INVALID_URL", { cause, url }));
   }
+  // net::FileURLToFilePath also refuses an encoded NUL, which no file name holds
+  // (crbug.com/1400251); FileURLLoaderFactory answers such a URL with ERR_INVALID_URL.
+  if (path.includes("\0")) return Promise.reject(new SessionError("ERR_INVALID_URL", { url }));
   return fileResponse(path, { url, range });
 }

@@ -1364,8 +1364,8 @@ export class Session extends TypedEmitter<SessionEvents> {
 
   /**
    * Reads the bytes of a blob that a webRequest or protocol `uploadData` item named: a
-   * `ses.fetch` whose body is a `Blob` (or `File`) shows it as `{bytes, blobUUID}`, readable
-   * here until the request has its answer.
+   * `ses.fetch` whose body is a `Blob` (or `File`) shows it as `{type: "blob", bytes,
+   * blobUUID}`, readable here until the request has its answer.
    *
    * @param identifier The item's `blobUUID`.
    * @returns The bytes.

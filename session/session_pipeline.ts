@@ -157,8 +157,9 @@ export function buildSessionPipeline(deps: SessionPipelineDeps): SessionPipeline
     // Inside cookies: the listener sees the Cookie header, and the headers onHeadersReceived
     // sets are the ones stored (Chromium runs OnHeadersReceived before saving cookies).
     ...(webRequest ? [headersStage(webRequest)] : []),
-    // Handlers answer in place of the network, so their responses pass cookies and webRequest
-    // like network ones (the net log's transaction events are the transport's: a handler's
+    // Handlers answer in place of the network, so their responses pass webRequest like network
+    // ones (but they get no Cookie from the jar, and the cookie stage stores none of their
+    // Set-Cookie lines; the net log's transaction events are the transport's: a handler's
     // answer has only its request's URL_REQUEST source). The HTTP cache goes after them: a
     // handler's answer is never cached (Chromium's interceptors sit above the cache).
     ...(protocol ? [protocolStage(protocol)] : []),

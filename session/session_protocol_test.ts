@@ -1,10 +1,11 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
-import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import process from "node:process";
 import { Readable } from "node:stream";
 import { pathToFileURL } from "node:url";
 import { gzipSync } from "node:zlib";
@@ -57,6 +58,20 @@ describe("ses.protocol through ses.fetch", () => {
         response.end(lines.join("\n"));
       } else if (request.url === "/cookie") {
         response.end(`cookie ${request.headers.cookie ?? "none"}`);
+      } else if (request.url === "/to-localhost") {
+        const port = (server.address() as { port: number }).port;
+        response.writeHead(302, { location: `http://localhost:${port}/cookie` }).end();
+      } else if (request.url === "/echo") {
+        let body = "";
+        request.on("data", (chunk) => body += chunk);
+        request.on("end", () => {
+          response.end(`${request.method} ${request.headers["content-type"] ?? "-"} ${body}`);
+        });
+      } else if (request.url === "/reason") {
+        response.statusMessage = "Fine Indeed";
+        response.end("reason");
+      } else if (request.url === "/set-cookie") {
+        response.writeHead(200, { "set-cookie": "net=1; Path=/" }).end("set");
       } else {
         response.end(`network ${request.url}`);
       }
@@ -241,9 +256,7 @@ describe("ses.protocol through ses.fetch", () => {
           request,
           { bypassCustomProtocolHandlers: true } as RequestInit,
         );
-        return new Response(`via handler: ${await upstream.text()}`, {
-          headers: { "set-cookie": "seen=1" },
-        });
+        return new Response(`via handler: ${await upstream.text()}`);
       }
       return new Response("intercepted");
     });
@@ -259,10 +272,70 @@ describe("ses.protocol through ses.fetch", () => {
     );
     assert.equal(await direct.text(), "network /y");
     assert.deepEqual(hits, ["GET /proxied", "GET /y"]);
-    // The handler's answer passes the cookie stage.
-    const cookies = await ses.cookies.get({ url: base });
-    assert.deepEqual(cookies.map((cookie) => cookie.name), ["seen"]);
     ses.protocol.unhandle("http");
+    await ses.closeAllConnections();
+  });
+
+  it("stores no Set-Cookie of a handler's answer, only the network's that a handler fetched, as Electron's interceptors", async () => {
+    // Electron's handlers answer through its own URL loader factory, never through Chromium's
+    // URLRequestHttpJob, which alone saves a response's cookies: a handler's Set-Cookie reaches
+    // the caller and not the jar (electron/electron#39525, #32167, #30717).
+    const ses = newSession();
+    ses.protocol.handle("http", async (request) => {
+      if (new URL(request.url).pathname !== "/set-cookie") {
+        return new Response("made up", { headers: { "set-cookie": "handler=1; Path=/" } });
+      }
+      const upstream = await ses.fetch(
+        request,
+        { bypassCustomProtocolHandlers: true } as RequestInit,
+      );
+      return new Response(await upstream.text(), { headers: upstream.headers });
+    });
+    const made = await ses.fetch(`${base}/made`);
+    assert.equal(made.headers.get("set-cookie"), "handler=1; Path=/");
+    assert.equal(await made.text(), "made up");
+    assert.equal(await (await ses.fetch(`${base}/set-cookie`)).text(), "set");
+    ses.protocol.interceptStringProtocol("https", (_request, callback) => {
+      callback({ data: "string", headers: { "Set-Cookie": "string=1" } });
+    });
+    assert.equal(await (await ses.fetch("https://example.test/")).text(), "string");
+    ses.protocol.registerHttpProtocol("relay", (_request, callback) => {
+      callback({ url: `${base}/set-cookie` });
+    });
+    assert.equal(await (await ses.fetch("relay://x/")).text(), "set");
+    const cookies = await ses.cookies.get({});
+    assert.deepEqual(cookies.map((cookie) => `${cookie.name} ${cookie.domain}`), ["net 127.0.0.1"]);
+    await ses.closeAllConnections();
+  });
+
+  it("gives a handler no Cookie from the jar, so a fetch it makes sends each hop the jar's own, as Electron's handlers get the request before the network adds cookies", async () => {
+    // With the jar's Cookie in the handler's Request, Electron's own interception pattern
+    // (request) => net.fetch(request, {bypassCustomProtocolHandlers: true}) sent it as the
+    // caller's header, to every hop: a cross-site redirect carried 127.0.0.1's cookie to
+    // localhost.
+    const ses = newSession();
+    await ses.cookies.set({ url: base, name: "secret", value: "s" });
+    ses.protocol.handle(
+      "http",
+      (request) => ses.fetch(request, { bypassCustomProtocolHandlers: true } as RequestInit),
+    );
+    assert.equal(await (await ses.fetch(`${base}/cookie`)).text(), "cookie secret=s");
+    assert.equal(await (await ses.fetch(`${base}/to-localhost`)).text(), "cookie none");
+    ses.protocol.unhandle("http");
+    const seen: Array<string | undefined> = [];
+    ses.protocol.interceptStringProtocol("http", (request, callback) => {
+      seen.push(request.headers["Cookie"]);
+      callback("x");
+    });
+    ses.protocol.handle("app", (request) => {
+      seen.push(request.headers.get("cookie") ?? undefined);
+      return new Response("y");
+    });
+    await (await ses.fetch(`${base}/cookie`)).text();
+    await (await ses.fetch("app://x/")).text();
+    // A caller's own Cookie header is the request's, and reaches the handler.
+    await (await ses.fetch(`${base}/cookie`, { headers: { Cookie: "own=1" } })).text();
+    assert.deepEqual(seen, [undefined, undefined, "own=1"]);
     await ses.closeAllConnections();
   });
 
@@ -326,8 +399,9 @@ describe("ses.protocol through ses.fetch", () => {
     ]);
   });
 
-  it("gives a handler's answer without a reason phrase Chromium's, in statusText and statusLine", async () => {
-    // Electron's ToResponseHead writes `HTTP/1.1 CODE REASON` with net::GetHttpReasonPhrase.
+  it("gives a handler's answer Chromium's reason phrase, in statusText and statusLine, whatever phrase it chose", async () => {
+    // Electron's ToResponseHead writes `HTTP/1.1 CODE REASON` with net::GetHttpReasonPhrase;
+    // the statusText Electron's handle() passes on is never read.
     const ses = newSession();
     const lines: string[] = [];
     ses.webRequest.onHeadersReceived((details, callback) => {
@@ -350,14 +424,31 @@ describe("ses.protocol through ses.fetch", () => {
     const file = await ses.fetch(pathToFileURL(join(dir, "page.html")).href);
     await file.arrayBuffer();
     seen.push(`${file.status} ${file.statusText}`);
-    assert.deepEqual(seen, ["404 Not Found", "202 Mine", "202 Accepted", "200 OK", "200 OK"]);
+    assert.deepEqual(seen, ["404 Not Found", "202 Accepted", "202 Accepted", "200 OK", "200 OK"]);
     assert.deepEqual(lines, [
       "HTTP/1.1 404 Not Found",
-      "HTTP/1.1 202 Mine",
+      "HTTP/1.1 202 Accepted",
       "HTTP/1.1 202 Accepted",
       "HTTP/1.1 200 OK",
       "HTTP/1.1 200 OK",
     ]);
+    // A network answer returned by handle() gets Chromium's phrase too; an http answer, which
+    // Electron's URLPipeLoader passes on as the network gave it, keeps the server's.
+    ses.protocol.handle(
+      "proxied",
+      () => ses.fetch(`${base}/reason`, { bypassCustomProtocolHandlers: true } as RequestInit),
+    );
+    ses.protocol.registerHttpProtocol("relay", (_request, callback) => {
+      callback({ url: `${base}/reason` });
+    });
+    const relayed: string[] = [];
+    for (const url of ["proxied://x/", "relay://x/"]) {
+      const response = await ses.fetch(url);
+      await response.arrayBuffer();
+      relayed.push(`${response.status} ${response.statusText}`);
+    }
+    assert.deepEqual(relayed, ["200 OK", "200 Fine Indeed"]);
+    await ses.closeAllConnections();
   });
 
   it("answers a HEAD request, a 204, 205 or 304 with a null body, as fetch does for the network's", async () => {
@@ -463,6 +554,24 @@ describe("ses.protocol through ses.fetch", () => {
     await assert.rejects(ses.fetch(pathToFileURL(dir)), isNetError("ERR_FILE_NOT_FOUND"));
   });
 
+  it("fails a file: URL that names no file path with net::ERR_INVALID_URL, as Chromium's FileURLLoaderFactory", async () => {
+    // net::FileURLToFilePath refuses an encoded NUL or slash and a host other than localhost;
+    // FileURLLoaderFactory answers those with ERR_INVALID_URL before it looks at the disk.
+    const ses = newSession();
+    const page = pathToFileURL(join(dir, "page.html")).href;
+    for (
+      const url of [
+        page.replace("page.html", "page%00.html"),
+        page.replace("page.html", "x%2Fpage.html"),
+        page.replace("file:///", "file://elsewhere/"),
+      ]
+    ) {
+      await assert.rejects(ses.fetch(url), isNetError("ERR_INVALID_URL"), url);
+    }
+    const local = await ses.fetch(page.replace("file:///", "file://localhost/"));
+    assert.equal(await local.text(), "<p>hello</p>");
+  });
+
   it("types a file: response by Chromium's extension table, else by sniffing its first bytes", async () => {
     // Checked against /usr/bin/chromium (XMLHttpRequest to file: URLs): the extensions below, and
     // for an unknown one text/plain, application/octet-stream for binary bytes, or the type a
@@ -560,6 +669,33 @@ describe("ses.protocol through ses.fetch", () => {
     }
   });
 
+  it("reads a registerFileProtocol path from the root, dot segments taken lexically, as Electron's FilePathToFileURL", async () => {
+    // Electron makes the answer's path a file URL (net::FilePathToFileURL writes `file:///` and
+    // the path), which its loader reads back: a relative path starts at the root, never at the
+    // working directory, and `..` is resolved by the URL, not by the file system.
+    const ses = newSession();
+    mkdirSync(join(dir, "real", "inner"), { recursive: true });
+    symlinkSync(join(dir, "real", "inner"), join(dir, "link"));
+    let answer = "";
+    ses.protocol.registerFileProtocol("rel", (_request, callback) => callback({ path: answer }));
+    const read = async (path: string) => {
+      answer = path;
+      return await (await ses.fetch("rel://x/")).text();
+    };
+    assert.equal(await read(`${dir.slice(1)}/page.html`), "<p>hello</p>");
+    assert.equal(await read(`../../..${dir}/./page.html`), "<p>hello</p>");
+    assert.equal(await read(`${dir}/link/../page.html`), "<p>hello</p>");
+    // A name in the working directory is looked for at the root.
+    const cwd = process.cwd();
+    process.chdir(dir);
+    try {
+      answer = "page.html";
+      await assert.rejects(ses.fetch("rel://x/"), isNetError("ERR_FILE_NOT_FOUND"));
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+
   it("intercepts file:, and bypassCustomProtocolHandlers reads the disk", async () => {
     const ses = newSession();
     const url = pathToFileURL(join(dir, "page.html"));
@@ -586,13 +722,18 @@ describe("ses.protocol through ses.fetch", () => {
     await ses.closeAllConnections();
   });
 
-  it("names a Blob upload's blobUUID in a callback-style handler's uploadData", async () => {
+  it("names a Blob upload's blobUUID in a callback-style handler's uploadData, each part's type as Electron's", async () => {
     const ses = newSession();
     const seen: string[] = [];
     ses.protocol.registerBufferProtocol("blobby", (request, callback) => {
       const item = request.uploadData![0]!;
-      ses.getBlobData(item.blobUUID!).then((data) => {
-        seen.push(`${item.blobUUID === undefined ? "none" : "uuid"} ${data.toString()}`);
+      if (item.blobUUID === undefined) {
+        seen.push(`${item.type} ${Buffer.from(item.bytes).toString()}`);
+        callback(Buffer.from("ok"));
+        return;
+      }
+      ses.getBlobData(item.blobUUID).then((data) => {
+        seen.push(`${item.type} ${data.toString()}`);
         callback(Buffer.from("ok"));
       });
     });
@@ -601,7 +742,10 @@ describe("ses.protocol through ses.fetch", () => {
       body: new Blob(["from a blob"]),
     });
     assert.equal(await response.text(), "ok");
-    assert.deepEqual(seen, ["uuid from a blob"]);
+    const bytes = await ses.fetch("blobby://x/", { method: "POST", body: "raw" });
+    assert.equal(await bytes.text(), "ok");
+    // Electron's ResourceRequestBody converter: `rawData` for bytes, `blob` for a Blob.
+    assert.deepEqual(seen, ["blob from a blob", "rawData raw"]);
   });
 
   it("offers the callback-style methods with Electron's booleans", async () => {
@@ -771,6 +915,38 @@ describe("ses.protocol through ses.fetch", () => {
     assert.equal(legacy, "http://from.test/");
   });
 
+  it("leaves an opaque Origin: null out of handle()'s Request, as Electron's handle() deletes it", async () => {
+    const ses = newSession();
+    const origins: Array<string | null> = [];
+    ses.protocol.handle("orig", (request) => {
+      origins.push(request.headers.get("origin"));
+      return new Response("x");
+    });
+    // A POST between two URLs of a custom scheme sends Origin: null on its next hop.
+    ses.protocol.registerStringProtocol("hop", (_request, callback) => {
+      callback({ statusCode: 307, headers: { Location: "orig://x/after" } });
+    });
+    for (const [url, origin] of [["orig://x/", "null"], ["orig://x/", "https://a.test"]]) {
+      await (await ses.fetch(url!, { method: "POST", body: "b", headers: { Origin: origin! } }))
+        .text();
+    }
+    const hopped = await ses.fetch("hop://x/", {
+      method: "POST",
+      body: "b",
+      headers: { Origin: "https://a.test" },
+    });
+    await hopped.text();
+    let legacy: string | undefined = "";
+    ses.protocol.registerStringProtocol("oldorig", (request, callback) => {
+      legacy = request.headers["Origin"];
+      callback("x");
+    });
+    await (await ses.fetch("oldorig://x/", { headers: { Origin: "null" } })).text();
+    assert.deepEqual(origins, [null, "https://a.test", null]);
+    // Callback handlers get the request's headers as they are.
+    assert.equal(legacy, "null");
+  });
+
   it("spells a callback handler's request header names as Electron's ProtocolRequest", async () => {
     // Electron's spec ('can change the request headers on a custom protocol redirect') reads
     // req.headers.Accept: the names come from net::HttpRequestHeaders, spelled as sent.
@@ -842,6 +1018,7 @@ describe("ses.protocol through ses.fetch", () => {
         ETag: ['"1"'],
         "X-Multi": ["a", "b"],
         "X-Zed": ["z"],
+        "Access-Control-Allow-Origin": ["*"],
       },
     ]);
   });
@@ -868,6 +1045,42 @@ describe("ses.protocol through ses.fetch", () => {
     const bytes = await ses.fetch("bytes://x/");
     assert.equal(bytes.headers.get("content-type"), null);
     assert.deepEqual([...new Uint8Array(await bytes.arrayBuffer())], [1, 2]);
+  });
+
+  it("adds Access-Control-Allow-Origin: * to a string, buffer or file answer only, as Electron's SendContents and StartLoadingFile", async () => {
+    const ses = newSession();
+    const { protocol } = ses;
+    const answer = (value: unknown): never =>
+      ((_request: unknown, callback: (value: unknown) => void) => callback(value)) as never;
+    protocol.registerStringProtocol("str", answer({ data: "s", headers: { "X-A": "1" } }));
+    protocol.registerBufferProtocol("buf", answer(Buffer.from("b")));
+    protocol.registerFileProtocol("fil", answer(join(dir, "page.html")));
+    protocol.registerStreamProtocol("stm", answer(Readable.from(["t"])));
+    protocol.registerHttpProtocol("htp", answer({ url: `${base}/x` }));
+    protocol.registerStringProtocol(
+      "hop",
+      answer({ statusCode: 302, headers: { Location: "str://x/" } }),
+    );
+    protocol.handle("mod", () => new Response("m"));
+    const shown: string[] = [];
+    ses.webRequest.onHeadersReceived((details, callback) => {
+      shown.push(
+        `${details.url} ${details.responseHeaders!["Access-Control-Allow-Origin"] ?? "-"}`,
+      );
+      callback({});
+    });
+    const allowed: string[] = [];
+    for (const scheme of ["str", "buf", "fil", "stm", "htp", "mod"]) {
+      const response = await ses.fetch(`${scheme}://x/`);
+      allowed.push(`${scheme} ${response.headers.get("access-control-allow-origin")}`);
+      await response.body?.cancel();
+    }
+    assert.deepEqual(allowed, ["str *", "buf *", "fil *", "stm null", "htp null", "mod null"]);
+    await (await ses.fetch("hop://x/")).text();
+    // The string answer's lines come after the handler's own; the redirect's head has none.
+    assert.deepEqual(shown.slice(0, 1), ["str://x/ *"]);
+    assert.deepEqual(shown.slice(-2), ["hop://x/ -", "str://x/ *"]);
+    await ses.closeAllConnections();
   });
 
   it("fails a stream answer that holds no stream, as Electron's StartLoadingStream", async () => {
@@ -908,6 +1121,28 @@ describe("ses.protocol through ses.fetch", () => {
     const lines = (await response.text()).split("\n");
     assert.ok(lines.includes("x-CALLER: c"), lines.join("\n"));
     assert.equal(lines.filter((line) => /^user-agent:/i.test(line)).length, 1, lines.join("\n"));
+    await ses.closeAllConnections();
+  });
+
+  it("sends an http answer's uploadData only with a method other than GET or HEAD, as Electron's StartLoadingHttp", async () => {
+    // Electron reads uploadData only `if (method != GET && method != HEAD)`: for those the
+    // answer's request goes without it, rather than failing.
+    const ses = newSession();
+    let method: string | undefined;
+    ses.protocol.registerHttpProtocol("up", (_request, callback) => {
+      callback({
+        url: `${base}/echo`,
+        ...(method === undefined ? {} : { method }),
+        uploadData: { contentType: "text/x-up", data: "sent" },
+      });
+    });
+    const seen: string[] = [];
+    for (const answered of [undefined, "HEAD", "POST"]) {
+      method = answered;
+      const response = await ses.fetch("up://x/");
+      seen.push(`${response.status} ${await response.text()}`);
+    }
+    assert.deepEqual(seen, ["200 GET - ", "200 ", "200 POST text/x-up sent"]);
     await ses.closeAllConnections();
   });
 

@@ -270,8 +270,10 @@ describe("ses.webRequest through ses.fetch", () => {
     assert.equal(before.resourceType, "xhr");
     assert.equal(before.referrer, `${base}/page`);
     assert.equal(typeof before.timestamp, "number");
-    const upload = before.uploadData as Array<{ bytes: Uint8Array }>;
+    const upload = before.uploadData as Array<{ type: string; bytes: Uint8Array }>;
     assert.equal(Buffer.from(upload[0]!.bytes).toString(), "payload");
+    // Electron's ResourceRequestBody converter names each part's kind (its handle() reads it).
+    assert.equal(upload[0]!.type, "rawData");
     for (const name of ["beforeSendHeaders", "sendHeaders", "headersReceived", "completed"]) {
       assert.equal(seen[name]!.id, before.id, name);
     }

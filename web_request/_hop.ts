@@ -51,7 +51,9 @@ function uploadData(context: RequestContext): UploadData[] | undefined {
   if (held !== undefined) return held;
   const bytes = Buffer.from(body);
   const uuid = context.uploadBlobUUID;
-  const list = [uuid === undefined ? { bytes } : { bytes, blobUUID: uuid }];
+  const list: UploadData[] = [
+    uuid === undefined ? { type: "rawData", bytes } : { type: "blob", bytes, blobUUID: uuid },
+  ];
   uploads.set(context, list);
   return list;
 }
