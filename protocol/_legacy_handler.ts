@@ -217,11 +217,13 @@ function httpAnswer(
   const headers = forwardedHeaders(request, context);
   if (fields.referrer) setPair(headers, "referer", fields.referrer);
   const method = fields.method ?? request.method;
-  // Electron reads uploadData only for a method other than GET and HEAD, which carry none.
+  // Electron reads uploadData only for a method other than GET and HEAD, which carry none. The
+  // original request's body is not sent on: StartLoadingHttp's new ResourceRequest copies the
+  // headers alone, so without uploadData the answer's request has no body.
   const bodiless = method === "GET" || method === "HEAD";
   const upload = bodiless ? undefined : fields.uploadData;
   if (upload?.contentType) setPair(headers, "content-type", upload.contentType);
-  const body = bodiless ? null : upload?.data ?? context.body;
+  const body = upload?.data ?? null;
   return fetch(fields.url, {
     method,
     headers,

@@ -1146,6 +1146,23 @@ describe("ses.protocol through ses.fetch", () => {
     await ses.closeAllConnections();
   });
 
+  it("sends an http answer without the original request's body when it gives no uploadData", async () => {
+    // Electron's StartLoadingHttp builds a new ResourceRequest: the headers are copied, the
+    // body is not; only uploadData gives the new request one.
+    const ses = newSession();
+    ses.protocol.registerHttpProtocol(
+      "nobody",
+      (_request, callback) => callback({ url: `${base}/echo`, method: "POST" }),
+    );
+    const response = await ses.fetch("nobody://x/", {
+      method: "POST",
+      headers: { "content-type": "text/plain" },
+      body: "original",
+    });
+    assert.equal(await response.text(), "POST text/plain ");
+    await ses.closeAllConnections();
+  });
+
   it("fetches an http answer through the session it names, or a new one for null", async () => {
     const ses = newSession();
     const other = newSession();
