@@ -160,6 +160,8 @@ interface Sent {
   credentials: Credentials;
   entry: AuthCacheEntry;
   ntlmLeg?: "negotiate" | "authenticate";
+  /** Sent before any challenge, found by the request's path (Chromium's IDENT_SRC_PATH_LOOKUP). */
+  preemptive?: boolean;
 }
 
 /**
@@ -242,7 +244,7 @@ export class AuthController {
     if (!entry || (entry.scheme !== "basic" && !entry.digest)) return undefined;
     this.#cacheTried.add(`${entry.realm}\n${entry.scheme}`);
     const { scheme, realm, credentials } = entry;
-    this.#sent = { scheme, realm, credentials, entry };
+    this.#sent = { scheme, realm, credentials, entry, preemptive: true };
     if (this.#log) {
       this.#log.preemptive({ scheme, challenge: entry.challenge });
       this.#log.generateToken();
@@ -273,7 +275,7 @@ export class AuthController {
   sentBefore(entry: AuthCacheEntry): void {
     const { scheme, realm, credentials } = entry;
     this.#cacheTried.add(`${realm}\n${scheme}`);
-    this.#sent = { scheme, realm, credentials, entry };
+    this.#sent = { scheme, realm, credentials, entry, preemptive: true };
   }
 
   /**
@@ -299,8 +301,11 @@ export class AuthController {
         this.#log?.generateToken();
         return continued;
       }
-      // The server or proxy asked again: what we sent was rejected.
-      this.#policy.cache.remove(sent.entry);
+      // The server or proxy asked again: what we sent was rejected, unless it went before being
+      // asked and the challenge is for another realm (a space nested in the one it was cached
+      // for), which says nothing of it: Chromium's AUTHORIZATION_RESULT_DIFFERENT_REALM drops a
+      // path lookup's handler and keeps its cache entry.
+      if (!(sent.preemptive && otherRealm(sent, challenges))) this.#policy.cache.remove(sent.entry);
       this.#sent = undefined;
     }
     const chosen = this.#choose(challenges);
@@ -426,6 +431,16 @@ export class AuthController {
     const answer = this.#policy.login(details, { isProxy, scheme, host, port, realm });
     return await untilAborted(answer, request.signal);
   }
+}
+
+/**
+ * Whether the first challenge of the scheme sent names another realm (none of that scheme is a
+ * rejection), as Chromium's HttpAuth::HandleChallengeResponse and the handlers'
+ * HandleAnotherChallenge read it: a missing realm is `""`.
+ */
+function otherRealm(sent: Sent, challenges: AuthChallenge[]): boolean {
+  const challenge = challenges.find((c) => c.scheme === sent.scheme);
+  return challenge !== undefined && (challenge.params.get("realm") ?? "") !== sent.realm;
 }
 
 // Electron's converter fills a base::Value::Dict, whose keys come out sorted.

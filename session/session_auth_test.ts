@@ -149,6 +149,26 @@ describe("HTTP authentication through ses.fetch", () => {
     }
   });
 
+  it("keeps a pre-emptive identity that a nested space's other realm asks past", async () => {
+    const ses = newSession();
+    const calls: string[] = [];
+    ses.on("login", (event, _details, authInfo, callback) => {
+      event.preventDefault();
+      calls.push(authInfo.realm);
+      if (authInfo.realm === "inner") callback("al@ce", "p:ss%");
+      else callback("alice", "wonder land");
+    });
+    assert.equal(await (await ses.fetch(`${origin.base}/nested/x`)).text(), "hello alice");
+    // alice's goes first (its /nested/ covers the path); the 401 names another realm, which
+    // says nothing of alice's: Chromium's AUTHORIZATION_RESULT_DIFFERENT_REALM keeps a
+    // PATH_LOOKUP identity cached.
+    const mark = origin.seen.length;
+    assert.equal(await (await ses.fetch(`${origin.base}/nested/inner/y`)).text(), "hello al@ce");
+    assert.equal(since(origin, mark).length, 2);
+    assert.equal(await (await ses.fetch(`${origin.base}/nested/z`)).text(), "hello alice");
+    assert.deepEqual(calls, ["outer", "inner"]);
+  });
+
   it("gives up after three wrong answers and returns the last 401", async () => {
     const ses = newSession();
     const calls = answerLogins(ses, ["alice", "wrong"]);
