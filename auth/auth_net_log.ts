@@ -21,7 +21,9 @@ export interface AuthHandlerChoice {
  * factory write them (checked against `chromium --log-net-log`, version 156):
  *
  * - `AUTH_CONTROLLER` begins `{target, url}` when the controller is first used, and the
- *   calling request gets `AUTH_BOUND_TO_CONTROLLER {source_dependency}`;
+ *   calling request gets `AUTH_BOUND_TO_CONTROLLER {source_dependency}` at each challenge and
+ *   each answer made before one (Chromium's `BindToCallingNetLog`, called by
+ *   `HandleAuthChallenge` and `SelectPreemptiveAuth`);
  * - each challenge is an `AUTH_HANDLE_CHALLENGE` pair `{source_dependency}` holding, when a new
  *   handler is chosen, `AUTH_HANDLER_INIT` (ending `{allows_default_credentials, succeeded}`)
  *   and `AUTH_HANDLER_CREATE_RESULT {allows_default_credentials, challenge, origin, scheme}`;
@@ -112,7 +114,8 @@ export class AuthNetLog {
 
   /** Logs a credentials header made. */
   generateToken(): void {
-    const source = this.#bind();
+    // Chromium's MaybeGenerateAuthToken logs on the controller without binding it again.
+    const source = this.#request.sink.capturing ? this.#source ?? this.#bind() : undefined;
     if (source === undefined) return;
     const { sink } = this.#request;
     const dependency = { source_dependency: this.#request.source };
@@ -130,18 +133,21 @@ export class AuthNetLog {
     this.#request.sink.add({ type: "AUTH_CONTROLLER", phase: "PHASE_END", source, params: {} });
   }
 
-  // Chromium's BindToCallingNetLog: the controller's source begins on first use.
+  // Chromium's BindToCallingNetLog: the controller's source begins on first use, and the
+  // request is told it is bound each time.
   #bind(): NetLogSource | undefined {
     const { sink } = this.#request;
     if (!sink.capturing) return undefined;
-    if (this.#source !== undefined) return this.#source;
-    const source = this.#source = sink.newSource("HTTP_AUTH_CONTROLLER");
-    sink.add({
-      type: "AUTH_CONTROLLER",
-      phase: "PHASE_BEGIN",
-      source,
-      params: { target: this.#target, url: this.#url },
-    });
+    let source = this.#source;
+    if (source === undefined) {
+      source = this.#source = sink.newSource("HTTP_AUTH_CONTROLLER");
+      sink.add({
+        type: "AUTH_CONTROLLER",
+        phase: "PHASE_BEGIN",
+        source,
+        params: { target: this.#target, url: this.#url },
+      });
+    }
     sink.add({
       type: "AUTH_BOUND_TO_CONTROLLER",
       phase: "PHASE_NONE",

@@ -43,9 +43,13 @@ async function logged(
 /** Each controller's events, `TYPE PHASE` with params, in order, by the request bound to it. */
 function controllers(log: ReadNetLog): Array<{ request: number; events: unknown[][] }> {
   const out: Array<{ request: number; events: unknown[][] }> = [];
+  const bound = new Set<number>();
   for (const event of log.events) {
     if (event.type !== "AUTH_BOUND_TO_CONTROLLER") continue;
     const id = (event.params?.source_dependency as { id: number }).id;
+    // A request is bound again at each challenge: one entry per controller.
+    if (bound.has(id)) continue;
+    bound.add(id);
     out.push({
       request: event.source.id,
       events: log.events.filter((e) => e.source.id === id).map((e) => {
@@ -215,6 +219,18 @@ describe("net log of HTTP auth", () => {
       "AUTH_HANDLER_CREATE_RESULT PHASE_NONE",
       "AUTH_HANDLE_CHALLENGE PHASE_END",
       "AUTH_CONTROLLER PHASE_END",
+    ]);
+    // The request is bound at each challenge, just before the controller handles it, as
+    // chromium --log-net-log (156) writes HttpAuthController::BindToCallingNetLog's events.
+    const bindings = log.events.filter((e) =>
+      (e.source.id === controller!.request && e.type === "AUTH_BOUND_TO_CONTROLLER") ||
+      (e.type === "AUTH_HANDLE_CHALLENGE" && e.phase === "PHASE_BEGIN")
+    ).map((e) => e.type);
+    assert.deepEqual(bindings, [
+      "AUTH_BOUND_TO_CONTROLLER",
+      "AUTH_HANDLE_CHALLENGE",
+      "AUTH_BOUND_TO_CONTROLLER",
+      "AUTH_HANDLE_CHALLENGE",
     ]);
     await ses.closeAllConnections();
   });
