@@ -13,7 +13,7 @@ import { basicAuthorization } from "./basic.ts";
 import { type AuthChallenge, parseChallenges } from "./challenge.ts";
 import { digestAuthorization, type DigestChallenge, readDigestChallenge } from "./digest.ts";
 import { ntlmAuthenticate, ntlmNegotiate, readNtlmChallenge } from "./ntlm.ts";
-import type { AuthNetLog } from "./auth_net_log.ts";
+import type { AuthHandlerChoice, AuthNetLog, AuthorizationResult } from "./auth_net_log.ts";
 
 /** Electron's `authInfo` of the `'login'` event. */
 export interface AuthInfo {
@@ -293,24 +293,27 @@ export class AuthController {
   ): Promise<AuthAnswer | undefined> {
     const challenges = parseChallenges(values);
     const sent = this.#sent;
+    // What the handler of the identity sent makes of this challenge (none without one).
+    let result: AuthorizationResult | undefined;
     if (sent) {
       const continued = this.#continue(sent, challenges, request);
       if (continued) {
-        // The handler goes on (Chromium's HandleAnotherChallenge accepts): no new one is made.
-        this.#log?.handleChallenge();
+        this.#log?.handleChallenge(continued.handler, continued.result);
         this.#log?.generateToken();
-        return continued;
+        return continued.answer;
       }
       // The server or proxy asked again: what we sent was rejected, unless it went before being
       // asked and the challenge is for another realm (a space nested in the one it was cached
       // for), which says nothing of it: Chromium's AUTHORIZATION_RESULT_DIFFERENT_REALM drops a
       // path lookup's handler and keeps its cache entry.
-      if (!(sent.preemptive && otherRealm(sent, challenges))) this.#policy.cache.remove(sent.entry);
+      result = otherRealm(sent, challenges) ? "different_realm" : "reject";
+      if (!(sent.preemptive && result === "different_realm")) this.#policy.cache.remove(sent.entry);
       this.#sent = undefined;
     }
     const chosen = this.#choose(challenges);
     this.#log?.handleChallenge(
       chosen && { scheme: chosen.challenge.scheme, challenge: chosen.challenge.text },
+      result,
     );
     if (!chosen) return undefined;
     const { challenge, digest } = chosen;
@@ -337,28 +340,38 @@ export class AuthController {
     return { value, pinConnection: false };
   }
 
-  /** NTLM's second leg, or a stale Digest nonce: same identity, no new prompt. */
+  /**
+   * NTLM's second leg (Chromium's ACCEPT: its handler goes on), or a stale Digest nonce (STALE:
+   * a new handler for the new challenge, as INVALIDATE_HANDLER leaves the identity to reuse):
+   * same identity, no new prompt.
+   */
   #continue(
     sent: Sent,
     challenges: AuthChallenge[],
     request: ChallengedRequest,
-  ): AuthAnswer | undefined {
+  ): { answer: AuthAnswer; result: AuthorizationResult; handler?: AuthHandlerChoice } | undefined {
     if (sent.scheme === "ntlm" && sent.ntlmLeg === "negotiate") {
       const token = challenges.find((c) => c.scheme === "ntlm" && c.token68)?.token68;
       const type2 = token === undefined ? undefined : readNtlmChallenge(token);
       if (!type2) return undefined;
       sent.ntlmLeg = "authenticate";
       const { username, password } = sent.credentials;
-      return { value: `NTLM ${ntlmAuthenticate(type2, username, password)}`, pinConnection: true };
+      const value = `NTLM ${ntlmAuthenticate(type2, username, password)}`;
+      return { answer: { value, pinConnection: true }, result: "accept" };
     }
     if (sent.scheme === "digest") {
-      const digest = challenges.map((c) =>
-        c.scheme === "digest" ? readDigestChallenge(c) : undefined
-      )
-        .find((d) => d?.realm === sent.realm);
-      if (digest?.stale && this.#staleRetries < MAX_STALE_RETRIES) {
+      for (const challenge of challenges) {
+        const digest = challenge.scheme === "digest" ? readDigestChallenge(challenge) : undefined;
+        if (digest?.realm !== sent.realm) continue;
+        if (!digest.stale || this.#staleRetries >= MAX_STALE_RETRIES) break;
         this.#staleRetries++;
-        return { value: this.#digest(sent.entry, digest, request), pinConnection: false };
+        // The cache keeps the challenge it answers now (Chromium's UpdateStaleChallenge).
+        sent.entry.challenge = challenge.text;
+        return {
+          answer: { value: this.#digest(sent.entry, digest, request), pinConnection: false },
+          result: "stale",
+          handler: { scheme: "digest", challenge: challenge.text },
+        };
       }
     }
     return undefined;

@@ -36,7 +36,12 @@ export {
 } from "./auth_controller.ts";
 export { authMiddleware, type AuthMiddlewareOptions, MAX_AUTH_ROUNDS } from "./auth_middleware.ts";
 export { authHeadersStage } from "./auth_headers_stage.ts";
-export { type AuthHandlerChoice, AuthNetLog, proxyAuthNetLog } from "./auth_net_log.ts";
+export {
+  type AuthHandlerChoice,
+  AuthNetLog,
+  type AuthorizationResult,
+  proxyAuthNetLog,
+} from "./auth_net_log.ts";
 export { basicAuthorization } from "./basic.ts";
 export { type AuthChallenge, parseChallenges } from "./challenge.ts";
 export {

@@ -7,6 +7,7 @@ import { currentRuntime } from "../runtime/mod.ts";
 import { App, createSessionModule, type Session } from "../session/mod.ts";
 import { netLogProblems, parseNetLog, type ReadNetLog } from "../netlog/mod.ts";
 import type { CaptureMode } from "../mod.ts";
+import { type AuthOrigin, startAuthOrigin } from "./fixtures/auth_origin.ts";
 import { type OriginServer, startOrigin } from "./fixtures/origin_server.ts";
 import { type RunningServer, startTinyproxy } from "./fixtures/proxy_servers.ts";
 import { makeTestCertificates } from "./fixtures/tls_certs.ts";
@@ -93,6 +94,7 @@ describe("net log of HTTP auth", () => {
   let origin: OriginServer;
   let secure: OriginServer;
   let proxy: RunningServer;
+  let digest: AuthOrigin;
   // `scheme://host:port`, as the handler's `origin` param.
   let plain = "";
   let tls = "";
@@ -106,6 +108,7 @@ describe("net log of HTTP auth", () => {
     origin = await startOrigin({ fetch: answer });
     secure = await startOrigin({ fetch: answer }, { tls: makeTestCertificates().server });
     proxy = await startTinyproxy(["alice", "s3cret"]);
+    digest = await startAuthOrigin();
     plain = origin.url.origin;
     tls = secure.url.origin;
   });
@@ -113,6 +116,7 @@ describe("net log of HTTP auth", () => {
     await proxy?.stop();
     await origin?.close();
     await secure?.close();
+    await digest?.close();
   });
 
   it("logs a server challenge and a preemptive answer on controller sources, redacting credentials by default", async () => {
@@ -214,12 +218,19 @@ describe("net log of HTTP auth", () => {
       "AUTH_GENERATE_TOKEN PHASE_END",
       "AUTH_GENERATE_TOKEN PHASE_END",
       "AUTH_HANDLE_CHALLENGE PHASE_BEGIN",
+      "AUTH_HANDLE_CHALLENGE PHASE_NONE",
       "AUTH_HANDLER_INIT PHASE_BEGIN",
       "AUTH_HANDLER_INIT PHASE_END",
       "AUTH_HANDLER_CREATE_RESULT PHASE_NONE",
       "AUTH_HANDLE_CHALLENGE PHASE_END",
       "AUTH_CONTROLLER PHASE_END",
     ]);
+    // What the handler made of the challenge after its answer, as chromium --log-net-log (156)
+    // writes HttpAuth::HandleChallengeResponse's result.
+    assert.deepEqual(
+      controller!.events.find((e) => e[0] === "AUTH_HANDLE_CHALLENGE" && e[1] === "PHASE_NONE"),
+      ["AUTH_HANDLE_CHALLENGE", "PHASE_NONE", { authorization_result: "reject" }],
+    );
     // The request is bound at each challenge, just before the controller handles it, as
     // chromium --log-net-log (156) writes HttpAuthController::BindToCallingNetLog's events.
     const bindings = log.events.filter((e) =>
@@ -231,6 +242,38 @@ describe("net log of HTTP auth", () => {
       "AUTH_HANDLE_CHALLENGE",
       "AUTH_BOUND_TO_CONTROLLER",
       "AUTH_HANDLE_CHALLENGE",
+    ]);
+    await ses.closeAllConnections();
+  });
+
+  it("logs a stale Digest nonce as a new handler for the same identity", async () => {
+    const ses = newSession();
+    ses.on("login", (event, _details, _authInfo, callback) => {
+      event.preventDefault();
+      callback("alice", "wonder land");
+    });
+    const url = `${digest.base}/digest/md5/stale`;
+    assert.equal((await ses.fetch(url)).status, 200);
+    digest.expireNonces();
+    const log = await logged(ses, "default", async () => {
+      assert.equal(await (await ses.fetch(url)).text(), "digest alice nc=00000001");
+    });
+    const [controller, ...rest] = controllers(log);
+    assert.deepEqual(rest, []);
+    const origin = new URL(digest.base).origin;
+    const dep = dependency(log, controller!.request);
+    // Sent before being asked on the cached nonce; the stale=true answer gets a handler of its
+    // own (Chromium's AUTHORIZATION_RESULT_STALE drops the old one, INVALIDATE_HANDLER).
+    assert.deepEqual(controller!.events, [
+      ["AUTH_CONTROLLER", "PHASE_BEGIN", { target: "server", url }],
+      ...handler(origin, "digest"),
+      ...token(dep),
+      ["AUTH_HANDLE_CHALLENGE", "PHASE_BEGIN", dep],
+      ["AUTH_HANDLE_CHALLENGE", "PHASE_NONE", { authorization_result: "stale" }],
+      ...handler(origin, "digest"),
+      ["AUTH_HANDLE_CHALLENGE", "PHASE_END", {}],
+      ...token(dep),
+      ["AUTH_CONTROLLER", "PHASE_END", {}],
     ]);
     await ses.closeAllConnections();
   });
