@@ -284,7 +284,9 @@ export class AuthController {
    * @param values The `WWW-Authenticate` (or `Proxy-Authenticate`) values, one per line.
    * @param request The challenged request.
    * @param headers Every header line of the 401 or 407, shown to the `'login'` event.
-   * @returns The value to retry with, or `undefined` to return the response as it is.
+   * @returns The value to retry with, or `undefined` to return the response as it is. The
+   * caller logs its `AUTH_GENERATE_TOKEN` (`AuthNetLog.generateToken`) as it sends it, after
+   * reading off the challenge's body, as Chromium's restart generates the token after the drain.
    */
   async respond(
     values: readonly string[],
@@ -299,7 +301,6 @@ export class AuthController {
       const continued = this.#continue(sent, challenges, request);
       if (continued) {
         this.#log?.handleChallenge(continued.handler, continued.result);
-        this.#log?.generateToken();
         return continued.answer;
       }
       // The server or proxy asked again: what we sent was rejected, unless it went before being
@@ -330,7 +331,6 @@ export class AuthController {
     );
     entry.challenge = challenge.text;
     this.#sent = { scheme, realm, credentials, entry };
-    this.#log?.generateToken();
     if (scheme === "ntlm") {
       this.#sent.ntlmLeg = "negotiate";
       return { value: `NTLM ${ntlmNegotiate()}`, pinConnection: true };

@@ -152,19 +152,22 @@ describe("net log of HTTP auth", () => {
       ...token(dependency(log, preemptive!.request)),
       ["AUTH_CONTROLLER", "PHASE_END", {}],
     ]);
-    // The challenge's body is drained before the answer goes out, as chromium --log-net-log
-    // (156) writes a restart with credentials (HttpNetworkTransaction's
-    // STATE_DRAIN_BODY_FOR_AUTH_RESTART).
+    // The challenge's body is drained before the answer's token is made and sent, as
+    // chromium --log-net-log (156) writes a restart with credentials (HttpNetworkTransaction's
+    // STATE_DRAIN_BODY_FOR_AUTH_RESTART, then STATE_GENERATE_SERVER_AUTH_TOKEN).
     const steps = log.events.filter((e) =>
-      e.source.id === challenged!.request &&
-      /^HTTP_TRANSACTION_(READ_RESPONSE_HEADERS|DRAIN_BODY_FOR_AUTH_RESTART|SEND_REQUEST_HEADERS)$/
-        .test(e.type)
+      (e.source.id === challenged!.request &&
+        /^HTTP_TRANSACTION_(READ_RESPONSE_HEADERS|DRAIN_BODY_FOR_AUTH_RESTART|SEND_REQUEST_HEADERS)$/
+          .test(e.type)) ||
+      (e.type === "AUTH_GENERATE_TOKEN" &&
+        (e.params?.source_dependency as { id?: number } | undefined)?.id === challenged!.request)
     ).map((e) => `${e.type} ${e.phase}`);
     assert.deepEqual(steps, [
       "HTTP_TRANSACTION_SEND_REQUEST_HEADERS PHASE_NONE",
       "HTTP_TRANSACTION_READ_RESPONSE_HEADERS PHASE_NONE",
       "HTTP_TRANSACTION_DRAIN_BODY_FOR_AUTH_RESTART PHASE_BEGIN",
       "HTTP_TRANSACTION_DRAIN_BODY_FOR_AUTH_RESTART PHASE_END",
+      "AUTH_GENERATE_TOKEN PHASE_BEGIN",
       "HTTP_TRANSACTION_SEND_REQUEST_HEADERS PHASE_NONE",
       "HTTP_TRANSACTION_READ_RESPONSE_HEADERS PHASE_NONE",
     ]);
