@@ -79,7 +79,8 @@ export interface AuthPolicy {
   readonly cache: AuthCache;
   /** The `'login'` event. */
   readonly login: LoginHandler;
-  /** Whether NTLM may be used with `host` (`allowNTLMCredentialsForDomains`). */
+  /** Whether NTLM may be used with the server `host` (`allowNTLMCredentialsForDomains`; proxies
+   * are not asked, as every proxy may). */
   readonly ntlmAllowed: (host: string) => boolean;
 }
 
@@ -397,7 +398,9 @@ export class AuthController {
         if (challenge.scheme !== scheme) continue;
         if (scheme === "ntlm") {
           // A bare `NTLM` starts the handshake; NTLM only where allowed or credentials given.
-          const allowed = this.#explicitGiven ||
+          // The allowlist names servers: every proxy passes, as Chromium's
+          // HttpAuthFilterAllowlist::IsValid lets AUTH_PROXY through.
+          const allowed = this.#explicitGiven || this.#target.isProxy ||
             this.#policy.ntlmAllowed(this.#target.host);
           if (allowed && challenge.token68 === undefined) return { challenge };
         } else if (scheme === "digest") {

@@ -572,8 +572,10 @@ export class Session extends TypedEmitter<SessionEvents> {
 
   /**
    * Sets the servers that NTLM credentials may be sent to (Electron's
-   * `ses.allowNTLMCredentialsForDomains`). Without a list NTLM is used only with credentials
-   * given in the URL or the proxy URI; Negotiate (Kerberos) is not supported and is skipped.
+   * `ses.allowNTLMCredentialsForDomains`). Without a list NTLM is used with a server only for
+   * credentials given in its URL; every proxy may get NTLM, as Chromium's
+   * `HttpAuthFilterAllowlist` passes proxies. Negotiate (Kerberos) is not supported and is
+   * skipped.
    *
    * @param domains Comma-separated patterns: `*example.com, *foobar.com`, or `*` for all.
    * @throws {TypeError} `Error processing argument at index 0, conversion failure from <value>`

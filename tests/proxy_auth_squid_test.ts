@@ -147,7 +147,28 @@ for (const scheme of ["basic", "digest", "ntlm"] as SquidScheme[]) {
       await h.net.closeAllConnections();
     });
 
-    if (scheme !== "ntlm") {
+    if (scheme === "ntlm") {
+      it("an NTLM proxy is answered with no allowNTLMCredentialsForDomains: all proxies pass", async () => {
+        // Chromium's HttpAuthFilterAllowlist::IsValid passes every proxy; the list is servers'.
+        const h = harness(squid, [user, "wonder land"], { ntlmAllowed: () => false });
+        assert.equal(await (await h.fetch(`${origin.base}/open`)).text(), "open");
+        assert.deepEqual(h.logins.map((info) => info.scheme), ["ntlm"]);
+        await h.net.closeAllConnections();
+        const logins: AuthInfo[] = [];
+        const policy = {
+          cache: new AuthCache(),
+          login: (_: unknown, info: AuthInfo) => {
+            logins.push(info);
+            return Promise.resolve({ username: user, password: "wonder land" });
+          },
+          ntlmAllowed: () => false,
+        };
+        const target = { host: "127.0.0.1", port: origin.port };
+        const tunnel = await tunnelGet(squid, origin, createProxyAuthorize(policy, target));
+        assert.equal(tunnel.status, 200);
+        assert.deepEqual(logins.map((info) => info.scheme), ["ntlm"]);
+      });
+    } else {
       // ntlm_fake_auth accepts any password, so only Basic and Digest can say no.
       it("a wrong password is asked for three times, then the 407 is returned", async () => {
         const h = harness(squid, ["alice", "wrong"]);
