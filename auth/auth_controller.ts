@@ -79,9 +79,11 @@ export interface AuthPolicy {
   readonly cache: AuthCache;
   /** The `'login'` event. */
   readonly login: LoginHandler;
-  /** Whether NTLM may be used with the server `host` (`allowNTLMCredentialsForDomains`; proxies
-   * are not asked, as every proxy may). */
-  readonly ntlmAllowed: (host: string) => boolean;
+  /**
+   * Whether NTLM may be used with a server, by its origin (`http://host:port`;
+   * `allowNTLMCredentialsForDomains`). Proxies are not asked: every proxy may.
+   */
+  readonly ntlmAllowed: (server: URL) => boolean;
 }
 
 /** What a challenged request is. */
@@ -401,7 +403,7 @@ export class AuthController {
           // The allowlist names servers: every proxy passes, as Chromium's
           // HttpAuthFilterAllowlist::IsValid lets AUTH_PROXY through.
           const allowed = this.#explicitGiven || this.#target.isProxy ||
-            this.#policy.ntlmAllowed(this.#target.host);
+            this.#policy.ntlmAllowed(new URL(this.#target.key));
           if (allowed && challenge.token68 === undefined) return { challenge };
         } else if (scheme === "digest") {
           const digest = readDigestChallenge(challenge);

@@ -60,7 +60,6 @@ export {
   ntlmv2Hash,
   readNtlmChallenge,
 } from "./ntlm.ts";
-export { NtlmAllowlist } from "./ntlm_allowlist.ts";
 export {
   preemptiveProxyAuthorization,
   type ProxiedRequest,

@@ -28,7 +28,6 @@ import {
   type AuthInfo,
   type Credentials,
   type LoginDetails,
-  NtlmAllowlist,
   preemptiveProxyAuthorization,
   withProxyAuth,
 } from "../auth/mod.ts";
@@ -82,6 +81,7 @@ import { buildSessionPipeline, type SessionPipeline } from "./session_pipeline.t
 import { ProxyResolver, tunnelHandshake } from "../proxy/mod.ts";
 import { platform } from "node:process";
 import { acceptLanguageHeader } from "./accept_language.ts";
+import { ntlmAllowlist } from "./ntlm_allowlist.ts";
 import { CONSTRUCT_SESSION } from "./_construct_session.ts";
 import { movedApiWarning } from "./deprecate.ts";
 import {
@@ -254,7 +254,8 @@ export class Session extends TypedEmitter<SessionEvents> {
   );
   #protocol: Protocol;
   #authCache = new AuthCache();
-  #ntlmAllowlist = new NtlmAllowlist();
+  /** The servers NTLM may be used with (`allowNTLMCredentialsForDomains`); none at first. */
+  #ntlmAllowed: (server: URL) => boolean = () => false;
   #storageData: StorageData;
   #spellchecker: SpellCheckerSettings;
   #dictionaryDownloadUrl: DictionaryDownloadUrl;
@@ -284,7 +285,7 @@ export class Session extends TypedEmitter<SessionEvents> {
     const authPolicy = {
       cache: this.#authCache,
       login: (details: LoginDetails, authInfo: AuthInfo) => this.#login(details, authInfo),
-      ntlmAllowed: (host: string) => this.#ntlmAllowlist.allows(host),
+      ntlmAllowed: (server: URL) => this.#ntlmAllowed(server),
     };
     this.#net = new NetService({
       connectTcp: init.runtime.connectTcp,
@@ -577,13 +578,16 @@ export class Session extends TypedEmitter<SessionEvents> {
    * `HttpAuthFilterAllowlist` passes proxies. Negotiate (Kerberos) is not supported and is
    * skipped.
    *
-   * @param domains Comma-separated patterns: `*example.com, *foobar.com`, or `*` for all.
+   * @param domains Chromium's proxy bypass rules, matched against the server's origin:
+   * `*example.com, *foobar.com`, `*` for all, `<local>` for names without a dot, `10.0.0.0/8`,
+   * `intranet:8080`, separated by `,` or `;`.
    * @throws {TypeError} `Error processing argument at index 0, conversion failure from <value>`
    * for a non-string, `Insufficient number of arguments.` for none (Chromium gin's words).
    */
   allowNTLMCredentialsForDomains(domains: string): void {
     requireArgument(arguments.length);
-    this.#ntlmAllowlist.set(domains);
+    if (typeof domains !== "string") throw methodArgumentError(0, domains);
+    this.#ntlmAllowed = ntlmAllowlist(domains);
   }
 
   #login(details: LoginDetails, authInfo: AuthInfo): Promise<Credentials | undefined> {

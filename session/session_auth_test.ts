@@ -653,6 +653,28 @@ describe("HTTP authentication through ses.fetch", () => {
     assert.equal(calls[before]!.authInfo.realm, "");
   });
 
+  it("allowNTLMCredentialsForDomains reads Chromium's rules: <local>, IP blocks, ports, ';'", async () => {
+    const port = origin.port;
+    const cases: Array<[string, string, string]> = [
+      // A name without a dot (an intranet host), as Chromium's `<local>` rule matches.
+      ["<local>", "localhost", "ntlm"],
+      ["10.0.0.0/8, 127.0.0.0/8", "127.0.0.1", "ntlm"],
+      [`a.test; 127.0.0.1:${port}`, "127.0.0.1", "ntlm"],
+      [`http://127.0.0.1`, "127.0.0.1", "ntlm"],
+      // Another port or scheme is another server.
+      ["127.0.0.1:1", "127.0.0.1", "basic"],
+      ["https://127.0.0.1", "127.0.0.1", "basic"],
+    ];
+    for (const [domains, host, scheme] of cases) {
+      const ses = newSession();
+      const calls = answerLogins(ses, ["EXAMPLE\\alice", "wonder land"]);
+      ses.allowNTLMCredentialsForDomains(domains);
+      const response = await ses.fetch(`http://${host}:${port}/ntlm/rules`);
+      await response.body?.cancel();
+      assert.equal(calls[0]?.authInfo.scheme, scheme, domains);
+    }
+  });
+
   it("NTLM with URL credentials needs no allowlist", async () => {
     const ses = newSession();
     const response = await ses.fetch(`http://DOM%5Cbob:pw@127.0.0.1:${origin.port}/ntlm/c`);
