@@ -562,13 +562,16 @@ export class Session extends TypedEmitter<SessionEvents> {
 
   /**
    * Forgets every credential of the HTTP authentication cache (Electron's
-   * `ses.clearAuthCache()`), and closes idle connections, which NTLM may have authenticated.
+   * `ses.clearAuthCache()`), closes idle connections, which NTLM may have authenticated, and
+   * keeps those in use from serving another request once their exchange ends, as Chromium's
+   * `NetworkContext::ClearHttpAuthCache` closes all connections (in-use ones end with their
+   * request).
    *
    * @returns Resolves when the cache is empty.
    */
   clearAuthCache(): Promise<void> {
     this.#authCache.clear();
-    return this.#net.closeIdleConnections();
+    return this.#net.retireConnections();
   }
 
   /**

@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createServer } from "node:http";
 import {
   type AuthOrigin,
   authParams,
@@ -130,6 +131,52 @@ describe("HTTP authentication through ses.fetch", () => {
     assert.equal(await (await ses.fetch(`${origin.base}/basic/c/2`)).text(), "hello alice");
     assert.equal(calls.length, 2);
     assert.equal(since(origin, mark)[0]!.authorization, undefined);
+  });
+
+  it("clearAuthCache keeps a connection in use from serving later requests as authenticated", async () => {
+    // A server that authenticates connections, as NTLM's do: once a request on a socket sent the
+    // right credentials, every later request on it is that user's.
+    const authenticated = new WeakSet<object>();
+    let finish: (() => void) | undefined;
+    const server = createServer((request, response) => {
+      if (request.headers.authorization === `Basic ${btoa("alice:wonder land")}`) {
+        authenticated.add(request.socket);
+      }
+      if (!authenticated.has(request.socket)) {
+        response.writeHead(401, { "www-authenticate": 'Basic realm="connection"' });
+        response.end("who?");
+        return;
+      }
+      if (request.url === "/slow") {
+        response.writeHead(200, { "content-length": "4" });
+        response.write("sl");
+        finish = () => response.end("ow");
+        return;
+      }
+      response.end("still alice");
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    try {
+      const ses = newSession();
+      answerLogins(ses, ["alice", "wonder land"]);
+      const slow = await ses.fetch(`${base}/slow`);
+      assert.equal(slow.status, 200);
+      // Forgotten while the authenticated connection is still in use.
+      await ses.clearAuthCache();
+      ses.removeAllListeners("login");
+      finish!();
+      assert.equal(await slow.text(), "slow");
+      // As Chromium's CloseAllConnections retires the sockets in use (a new generation), the
+      // connection is not used again: the next request starts unauthenticated.
+      const after = await ses.fetch(`${base}/after`);
+      assert.equal(after.status, 401);
+      await after.body?.cancel();
+      await ses.closeAllConnections();
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 
   it("drops a cached credential the server rejects and asks once more", async () => {
