@@ -8,6 +8,7 @@
  * @module
  */
 
+import { SessionError } from "../core/session_error.ts";
 import type { AuthCache, AuthCacheEntry, Credentials } from "./auth_cache.ts";
 import { basicAuthorization } from "./basic.ts";
 import { type AuthChallenge, parseChallenges } from "./challenge.ts";
@@ -287,6 +288,8 @@ export class AuthController {
    * @param values The `WWW-Authenticate` (or `Proxy-Authenticate`) values, one per line.
    * @param request The challenged request.
    * @param headers Every header line of the 401 or 407, shown to the `'login'` event.
+   * @throws {SessionError} `ERR_PROXY_AUTH_UNSUPPORTED` when a tunnel's 407 (method `CONNECT`)
+   * offers no scheme to answer.
    * @returns The value to retry with, or `undefined` to return the response as it is. The
    * caller logs its `AUTH_GENERATE_TOKEN` (`AuthNetLog.generateToken`) as it sends it, after
    * reading off the challenge's body, as Chromium's restart generates the token after the drain.
@@ -315,6 +318,13 @@ export class AuthController {
       this.#sent = undefined;
     }
     const chosen = this.#choose(challenges);
+    if (!chosen && request.method === "CONNECT") {
+      // A tunnel's 407 with nothing to answer fails the connect rather than being shown: its
+      // bytes could be an attacker's (Chromium's HandleAuthChallenge, establishing_tunnel).
+      const error = new SessionError("ERR_PROXY_AUTH_UNSUPPORTED");
+      this.#log?.handleChallenge(undefined, result, error.errno);
+      throw error;
+    }
     this.#log?.handleChallenge(
       chosen && { scheme: chosen.challenge.scheme, challenge: chosen.challenge.text },
       result,

@@ -99,8 +99,14 @@ export class AuthNetLog {
    *
    * @param handler The handler chosen, if a new one was.
    * @param result What the handler of the identity sent made of the challenge, if one was sent.
+   * @param netError The error the challenge ends with (`-115`, `ERR_PROXY_AUTH_UNSUPPORTED`, for
+   * a tunnel's that offers nothing to answer), written as the pair's end `{net_error}`.
    */
-  handleChallenge(handler?: AuthHandlerChoice, result?: AuthorizationResult): void {
+  handleChallenge(
+    handler?: AuthHandlerChoice,
+    result?: AuthorizationResult,
+    netError?: number,
+  ): void {
     const source = this.#bind();
     if (source === undefined) return;
     const { sink } = this.#request;
@@ -115,7 +121,8 @@ export class AuthNetLog {
       });
     }
     if (handler !== undefined) this.#created(source, handler);
-    sink.add({ type: "AUTH_HANDLE_CHALLENGE", phase: "PHASE_END", source, params: {} });
+    const params = netError === undefined ? {} : { net_error: netError };
+    sink.add({ type: "AUTH_HANDLE_CHALLENGE", phase: "PHASE_END", source, params });
   }
 
   /**

@@ -9,7 +9,11 @@ import { netLogProblems, parseNetLog, type ReadNetLog } from "../netlog/mod.ts";
 import type { CaptureMode } from "../mod.ts";
 import { type AuthOrigin, startAuthOrigin } from "./fixtures/auth_origin.ts";
 import { type OriginServer, startOrigin } from "./fixtures/origin_server.ts";
-import { type RunningServer, startTinyproxy } from "./fixtures/proxy_servers.ts";
+import {
+  type RunningServer,
+  startScriptedProxy,
+  startTinyproxy,
+} from "./fixtures/proxy_servers.ts";
 import { makeTestCertificates } from "./fixtures/tls_certs.ts";
 
 // The auth controllers' events as `chromium --log-net-log` (156) writes them, through ses.fetch
@@ -279,6 +283,41 @@ describe("net log of HTTP auth", () => {
       ["AUTH_CONTROLLER", "PHASE_END", {}],
     ]);
     await ses.closeAllConnections();
+  });
+
+  it("fails a tunnel whose 407 offers no scheme it supports with ERR_PROXY_AUTH_UNSUPPORTED", async () => {
+    // Chromium's HttpAuthController::HandleAuthChallenge, establishing a tunnel, shows no 407
+    // it cannot answer (an attacker's page, perhaps): the connect fails, as chromium 156 fails
+    // a page through a proxy asking only Negotiate or Bearer.
+    const scripted = await startScriptedProxy(() =>
+      'HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Bearer realm="p"\r\n' +
+      "Content-Length: 4\r\n\r\nnope"
+    );
+    try {
+      const ses = newSession();
+      let logins = 0;
+      ses.on("login", (event, _details, _authInfo, callback) => {
+        logins++;
+        event.preventDefault();
+        callback("u", "p");
+      });
+      await ses.setProxy({ proxyRules: `127.0.0.1:${scripted.port}` });
+      const log = await logged(ses, "default", async () => {
+        await assert.rejects(ses.fetch("https://tunnel.test/"), {
+          code: "ERR_PROXY_AUTH_UNSUPPORTED",
+          message: "net::ERR_PROXY_AUTH_UNSUPPORTED",
+        });
+      });
+      assert.equal(logins, 0);
+      const [controller] = controllers(log);
+      assert.deepEqual(controller!.events.filter((e) => e[0] === "AUTH_HANDLE_CHALLENGE"), [
+        ["AUTH_HANDLE_CHALLENGE", "PHASE_BEGIN", dependency(log, controller!.request)],
+        ["AUTH_HANDLE_CHALLENGE", "PHASE_END", { net_error: -115 }],
+      ]);
+      await ses.closeAllConnections();
+    } finally {
+      await scripted.stop();
+    }
   });
 
   it("logs a forward proxy's 407 and a tunnel's 407 on proxy controllers (tinyproxy)", async () => {
