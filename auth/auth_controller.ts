@@ -8,12 +8,13 @@
  * @module
  */
 
+import { SessionError } from "../core/session_error.ts";
 import type { AuthCache, AuthCacheEntry, Credentials } from "./auth_cache.ts";
 import { basicAuthorization } from "./basic.ts";
 import { type AuthChallenge, parseChallenges } from "./challenge.ts";
 import { digestAuthorization, type DigestChallenge, readDigestChallenge } from "./digest.ts";
 import { ntlmAuthenticate, ntlmNegotiate, readNtlmChallenge } from "./ntlm.ts";
-import type { AuthNetLog } from "./auth_net_log.ts";
+import type { AuthHandlerChoice, AuthNetLog, AuthorizationResult } from "./auth_net_log.ts";
 
 /** Electron's `authInfo` of the `'login'` event. */
 export interface AuthInfo {
@@ -79,8 +80,11 @@ export interface AuthPolicy {
   readonly cache: AuthCache;
   /** The `'login'` event. */
   readonly login: LoginHandler;
-  /** Whether NTLM may be used with `host` (`allowNTLMCredentialsForDomains`). */
-  readonly ntlmAllowed: (host: string) => boolean;
+  /**
+   * Whether NTLM may be used with a server, by its origin (`http://host:port`;
+   * `allowNTLMCredentialsForDomains`). Proxies are not asked: every proxy may.
+   */
+  readonly ntlmAllowed: (server: URL) => boolean;
 }
 
 /** What a challenged request is. */
@@ -160,6 +164,8 @@ interface Sent {
   credentials: Credentials;
   entry: AuthCacheEntry;
   ntlmLeg?: "negotiate" | "authenticate";
+  /** Sent before any challenge, found by the request's path (Chromium's IDENT_SRC_PATH_LOOKUP). */
+  preemptive?: boolean;
 }
 
 /**
@@ -242,7 +248,7 @@ export class AuthController {
     if (!entry || (entry.scheme !== "basic" && !entry.digest)) return undefined;
     this.#cacheTried.add(`${entry.realm}\n${entry.scheme}`);
     const { scheme, realm, credentials } = entry;
-    this.#sent = { scheme, realm, credentials, entry };
+    this.#sent = { scheme, realm, credentials, entry, preemptive: true };
     if (this.#log) {
       this.#log.preemptive({ scheme, challenge: entry.challenge });
       this.#log.generateToken();
@@ -273,7 +279,7 @@ export class AuthController {
   sentBefore(entry: AuthCacheEntry): void {
     const { scheme, realm, credentials } = entry;
     this.#cacheTried.add(`${realm}\n${scheme}`);
-    this.#sent = { scheme, realm, credentials, entry };
+    this.#sent = { scheme, realm, credentials, entry, preemptive: true };
   }
 
   /**
@@ -282,7 +288,11 @@ export class AuthController {
    * @param values The `WWW-Authenticate` (or `Proxy-Authenticate`) values, one per line.
    * @param request The challenged request.
    * @param headers Every header line of the 401 or 407, shown to the `'login'` event.
-   * @returns The value to retry with, or `undefined` to return the response as it is.
+   * @throws {SessionError} `ERR_PROXY_AUTH_UNSUPPORTED` when a tunnel's 407 (method `CONNECT`)
+   * offers no scheme to answer.
+   * @returns The value to retry with, or `undefined` to return the response as it is. The
+   * caller logs its `AUTH_GENERATE_TOKEN` (`AuthNetLog.generateToken`) as it sends it, after
+   * reading off the challenge's body, as Chromium's restart generates the token after the drain.
    */
   async respond(
     values: readonly string[],
@@ -291,21 +301,33 @@ export class AuthController {
   ): Promise<AuthAnswer | undefined> {
     const challenges = parseChallenges(values);
     const sent = this.#sent;
+    // What the handler of the identity sent makes of this challenge (none without one).
+    let result: AuthorizationResult | undefined;
     if (sent) {
       const continued = this.#continue(sent, challenges, request);
       if (continued) {
-        // The handler goes on (Chromium's HandleAnotherChallenge accepts): no new one is made.
-        this.#log?.handleChallenge();
-        this.#log?.generateToken();
-        return continued;
+        this.#log?.handleChallenge(continued.handler, continued.result);
+        return continued.answer;
       }
-      // The server or proxy asked again: what we sent was rejected.
-      this.#policy.cache.remove(sent.entry);
+      // The server or proxy asked again: what we sent was rejected, unless it went before being
+      // asked and the challenge is for another realm (a space nested in the one it was cached
+      // for), which says nothing of it: Chromium's AUTHORIZATION_RESULT_DIFFERENT_REALM drops a
+      // path lookup's handler and keeps its cache entry.
+      result = otherRealm(sent, challenges) ? "different_realm" : "reject";
+      if (!(sent.preemptive && result === "different_realm")) this.#policy.cache.remove(sent.entry);
       this.#sent = undefined;
     }
     const chosen = this.#choose(challenges);
+    if (!chosen && request.method === "CONNECT") {
+      // A tunnel's 407 with nothing to answer fails the connect rather than being shown: its
+      // bytes could be an attacker's (Chromium's HandleAuthChallenge, establishing_tunnel).
+      const error = new SessionError("ERR_PROXY_AUTH_UNSUPPORTED");
+      this.#log?.handleChallenge(undefined, result, error.errno);
+      throw error;
+    }
     this.#log?.handleChallenge(
       chosen && { scheme: chosen.challenge.scheme, challenge: chosen.challenge.text },
+      result,
     );
     if (!chosen) return undefined;
     const { challenge, digest } = chosen;
@@ -322,7 +344,6 @@ export class AuthController {
     );
     entry.challenge = challenge.text;
     this.#sent = { scheme, realm, credentials, entry };
-    this.#log?.generateToken();
     if (scheme === "ntlm") {
       this.#sent.ntlmLeg = "negotiate";
       return { value: `NTLM ${ntlmNegotiate()}`, pinConnection: true };
@@ -332,28 +353,38 @@ export class AuthController {
     return { value, pinConnection: false };
   }
 
-  /** NTLM's second leg, or a stale Digest nonce: same identity, no new prompt. */
+  /**
+   * NTLM's second leg (Chromium's ACCEPT: its handler goes on), or a stale Digest nonce (STALE:
+   * a new handler for the new challenge, as INVALIDATE_HANDLER leaves the identity to reuse):
+   * same identity, no new prompt.
+   */
   #continue(
     sent: Sent,
     challenges: AuthChallenge[],
     request: ChallengedRequest,
-  ): AuthAnswer | undefined {
+  ): { answer: AuthAnswer; result: AuthorizationResult; handler?: AuthHandlerChoice } | undefined {
     if (sent.scheme === "ntlm" && sent.ntlmLeg === "negotiate") {
       const token = challenges.find((c) => c.scheme === "ntlm" && c.token68)?.token68;
       const type2 = token === undefined ? undefined : readNtlmChallenge(token);
       if (!type2) return undefined;
       sent.ntlmLeg = "authenticate";
       const { username, password } = sent.credentials;
-      return { value: `NTLM ${ntlmAuthenticate(type2, username, password)}`, pinConnection: true };
+      const value = `NTLM ${ntlmAuthenticate(type2, username, password)}`;
+      return { answer: { value, pinConnection: true }, result: "accept" };
     }
     if (sent.scheme === "digest") {
-      const digest = challenges.map((c) =>
-        c.scheme === "digest" ? readDigestChallenge(c) : undefined
-      )
-        .find((d) => d?.realm === sent.realm);
-      if (digest?.stale && this.#staleRetries < MAX_STALE_RETRIES) {
+      for (const challenge of challenges) {
+        const digest = challenge.scheme === "digest" ? readDigestChallenge(challenge) : undefined;
+        if (digest?.realm !== sent.realm) continue;
+        if (!digest.stale || this.#staleRetries >= MAX_STALE_RETRIES) break;
         this.#staleRetries++;
-        return { value: this.#digest(sent.entry, digest, request), pinConnection: false };
+        // The cache keeps the challenge it answers now (Chromium's UpdateStaleChallenge).
+        sent.entry.challenge = challenge.text;
+        return {
+          answer: { value: this.#digest(sent.entry, digest, request), pinConnection: false },
+          result: "stale",
+          handler: { scheme: "digest", challenge: challenge.text },
+        };
       }
     }
     return undefined;
@@ -379,8 +410,10 @@ export class AuthController {
         if (challenge.scheme !== scheme) continue;
         if (scheme === "ntlm") {
           // A bare `NTLM` starts the handshake; NTLM only where allowed or credentials given.
-          const allowed = this.#explicitGiven ||
-            this.#policy.ntlmAllowed(this.#target.host);
+          // The allowlist names servers: every proxy passes, as Chromium's
+          // HttpAuthFilterAllowlist::IsValid lets AUTH_PROXY through.
+          const allowed = this.#explicitGiven || this.#target.isProxy ||
+            this.#policy.ntlmAllowed(new URL(this.#target.key));
           if (allowed && challenge.token68 === undefined) return { challenge };
         } else if (scheme === "digest") {
           const digest = readDigestChallenge(challenge);
@@ -426,6 +459,16 @@ export class AuthController {
     const answer = this.#policy.login(details, { isProxy, scheme, host, port, realm });
     return await untilAborted(answer, request.signal);
   }
+}
+
+/**
+ * Whether the first challenge of the scheme sent names another realm (none of that scheme is a
+ * rejection), as Chromium's HttpAuth::HandleChallengeResponse and the handlers'
+ * HandleAnotherChallenge read it: a missing realm is `""`.
+ */
+function otherRealm(sent: Sent, challenges: AuthChallenge[]): boolean {
+  const challenge = challenges.find((c) => c.scheme === sent.scheme);
+  return challenge !== undefined && (challenge.params.get("realm") ?? "") !== sent.realm;
 }
 
 // Electron's converter fills a base::Value::Dict, whose keys come out sorted.

@@ -239,6 +239,8 @@ async function authenticate(
         await discardBody(response);
         sink.add({ type, phase: "PHASE_END", source });
       } else await discardBody(response);
+      // The answer's token is made after the drain, as the restart's STATE_GENERATE_*_AUTH_TOKEN.
+      (status === 401 ? serverLog : proxyLog)?.generateToken();
       if (status === 401) authorization = answer.value;
       else proxyAuthorization = answer.value;
       if (answer.pinConnection && pin === undefined) context.connectionPin = pin = {};

@@ -17,12 +17,22 @@ export interface AuthHandlerChoice {
 }
 
 /**
+ * What the handler of the identity sent made of the next challenge, in Chromium's words
+ * (`HttpAuth::AuthorizationResultToString`): `accept` (NTLM's second leg), `stale` (a Digest
+ * nonce), `reject`, or `different_realm`.
+ */
+export type AuthorizationResult = "accept" | "stale" | "reject" | "different_realm";
+
+/**
  * One controller's events, as Chromium's `net/http/http_auth_controller.cc` and the handler
  * factory write them (checked against `chromium --log-net-log`, version 156):
  *
  * - `AUTH_CONTROLLER` begins `{target, url}` when the controller is first used, and the
- *   calling request gets `AUTH_BOUND_TO_CONTROLLER {source_dependency}`;
- * - each challenge is an `AUTH_HANDLE_CHALLENGE` pair `{source_dependency}` holding, when a new
+ *   calling request gets `AUTH_BOUND_TO_CONTROLLER {source_dependency}` at each challenge and
+ *   each answer made before one (Chromium's `BindToCallingNetLog`, called by
+ *   `HandleAuthChallenge` and `SelectPreemptiveAuth`);
+ * - each challenge is an `AUTH_HANDLE_CHALLENGE` pair `{source_dependency}` holding, after an
+ *   identity was sent, `AUTH_HANDLE_CHALLENGE {authorization_result}`, then, when a new
  *   handler is chosen, `AUTH_HANDLER_INIT` (ending `{allows_default_credentials, succeeded}`)
  *   and `AUTH_HANDLER_CREATE_RESULT {allows_default_credentials, challenge, origin, scheme}`;
  * - each credentials header made is an `AUTH_GENERATE_TOKEN` pair `{source_dependency}` around
@@ -83,20 +93,36 @@ export class AuthNetLog {
   }
 
   /**
-   * Logs a challenge handled; with `handler`, the new handler chosen for it (none for a
-   * challenge the current handler goes on with, NTLM's second leg or a stale Digest nonce, and
-   * none when no offered scheme is supported).
+   * Logs a challenge handled; with `handler`, the new handler chosen for it (none for NTLM's
+   * second leg, which the current handler goes on with, and none when no offered scheme is
+   * supported).
    *
    * @param handler The handler chosen, if a new one was.
+   * @param result What the handler of the identity sent made of the challenge, if one was sent.
+   * @param netError The error the challenge ends with (`-115`, `ERR_PROXY_AUTH_UNSUPPORTED`, for
+   * a tunnel's that offers nothing to answer), written as the pair's end `{net_error}`.
    */
-  handleChallenge(handler?: AuthHandlerChoice): void {
+  handleChallenge(
+    handler?: AuthHandlerChoice,
+    result?: AuthorizationResult,
+    netError?: number,
+  ): void {
     const source = this.#bind();
     if (source === undefined) return;
     const { sink } = this.#request;
     const dependency = { source_dependency: this.#request.source };
     sink.add({ type: "AUTH_HANDLE_CHALLENGE", phase: "PHASE_BEGIN", source, params: dependency });
+    if (result !== undefined) {
+      sink.add({
+        type: "AUTH_HANDLE_CHALLENGE",
+        phase: "PHASE_NONE",
+        source,
+        params: { authorization_result: result },
+      });
+    }
     if (handler !== undefined) this.#created(source, handler);
-    sink.add({ type: "AUTH_HANDLE_CHALLENGE", phase: "PHASE_END", source, params: {} });
+    const params = netError === undefined ? {} : { net_error: netError };
+    sink.add({ type: "AUTH_HANDLE_CHALLENGE", phase: "PHASE_END", source, params });
   }
 
   /**
@@ -112,7 +138,8 @@ export class AuthNetLog {
 
   /** Logs a credentials header made. */
   generateToken(): void {
-    const source = this.#bind();
+    // Chromium's MaybeGenerateAuthToken logs on the controller without binding it again.
+    const source = this.#request.sink.capturing ? this.#source ?? this.#bind() : undefined;
     if (source === undefined) return;
     const { sink } = this.#request;
     const dependency = { source_dependency: this.#request.source };
@@ -130,18 +157,21 @@ export class AuthNetLog {
     this.#request.sink.add({ type: "AUTH_CONTROLLER", phase: "PHASE_END", source, params: {} });
   }
 
-  // Chromium's BindToCallingNetLog: the controller's source begins on first use.
+  // Chromium's BindToCallingNetLog: the controller's source begins on first use, and the
+  // request is told it is bound each time.
   #bind(): NetLogSource | undefined {
     const { sink } = this.#request;
     if (!sink.capturing) return undefined;
-    if (this.#source !== undefined) return this.#source;
-    const source = this.#source = sink.newSource("HTTP_AUTH_CONTROLLER");
-    sink.add({
-      type: "AUTH_CONTROLLER",
-      phase: "PHASE_BEGIN",
-      source,
-      params: { target: this.#target, url: this.#url },
-    });
+    let source = this.#source;
+    if (source === undefined) {
+      source = this.#source = sink.newSource("HTTP_AUTH_CONTROLLER");
+      sink.add({
+        type: "AUTH_CONTROLLER",
+        phase: "PHASE_BEGIN",
+        source,
+        params: { target: this.#target, url: this.#url },
+      });
+    }
     sink.add({
       type: "AUTH_BOUND_TO_CONTROLLER",
       phase: "PHASE_NONE",

@@ -2,8 +2,9 @@
  * HTTP authentication for @ses sessions, as Chromium's `HttpAuthController` behaves for a
  * program with credentials to give: RFC 7235 challenges, Basic, Digest (RFC 7616: MD5,
  * MD5-sess, SHA-256, SHA-256-sess, `qop=auth` (and `auth-int` offered alone), nonce counting,
- * `stale=true`), NTLMv2 (only for hosts allowed by `allowNTLMCredentialsForDomains`, or with
- * credentials given in the URL or the proxy URI; the handshake holds its connection), the auth
+ * `stale=true`), NTLMv2 (for any proxy, and for servers allowed by
+ * `allowNTLMCredentialsForDomains` or with credentials given in the URL; the handshake holds its
+ * connection), the auth
  * cache per (origin or proxy, realm,
  * scheme) with pre-emptive Basic and Digest, credentials from the URL, the proxy URI and the
  * session's `'login'` event. Negotiate (Kerberos) is not supported: such challenges are skipped
@@ -36,7 +37,12 @@ export {
 } from "./auth_controller.ts";
 export { authMiddleware, type AuthMiddlewareOptions, MAX_AUTH_ROUNDS } from "./auth_middleware.ts";
 export { authHeadersStage } from "./auth_headers_stage.ts";
-export { type AuthHandlerChoice, AuthNetLog, proxyAuthNetLog } from "./auth_net_log.ts";
+export {
+  type AuthHandlerChoice,
+  AuthNetLog,
+  type AuthorizationResult,
+  proxyAuthNetLog,
+} from "./auth_net_log.ts";
 export { basicAuthorization } from "./basic.ts";
 export { type AuthChallenge, parseChallenges } from "./challenge.ts";
 export {
@@ -54,7 +60,6 @@ export {
   ntlmv2Hash,
   readNtlmChallenge,
 } from "./ntlm.ts";
-export { NtlmAllowlist } from "./ntlm_allowlist.ts";
 export {
   preemptiveProxyAuthorization,
   type ProxiedRequest,

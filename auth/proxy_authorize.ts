@@ -89,7 +89,9 @@ function tunnelAuth(
     authorize: async (lines, proxy) => {
       if (proxy.scheme === "direct") return undefined;
       const values = rawHeaderValues(lines, "proxy-authenticate");
-      return (await controllerFor(proxy).respond(values, request, lines))?.value;
+      const answer = await controllerFor(proxy).respond(values, request, lines);
+      if (answer !== undefined) netLog?.generateToken();
+      return answer?.value;
     },
     preemptiveAuthorization: (proxy) =>
       proxy.scheme === "direct" ||

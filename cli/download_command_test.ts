@@ -516,6 +516,34 @@ describe("ses download", () => {
     }
   });
 
+  it("-u answers a server at an IPv6 literal, whose 'login' host keeps its brackets", async () => {
+    const asked: (string | undefined)[] = [];
+    const origin = await httpOrigin((request, respond) => {
+      asked.push(request.headers.authorization);
+      if (request.headers.authorization !== `Basic ${btoa("ann:pw")}`) {
+        return respond(401, { "WWW-Authenticate": 'Basic realm="r"' }, "who?");
+      }
+      respond(200, { "Content-Type": "application/octet-stream" }, "six");
+    }, "::1");
+    try {
+      const args = parseDownloadArgs([
+        "--partition",
+        "dl-ipv6-user",
+        "-u",
+        "ann:pw",
+        "-o",
+        "six.bin",
+        `${origin.url}/six.bin`,
+      ]);
+      const output = io(false);
+      assert.equal(await runDownload(sessions(), args, output.io), 0, output.lines.join("\n"));
+      assert.equal(readFileSync(join(dir, "six.bin"), "utf8"), "six");
+      assert.deepEqual(asked, [undefined, `Basic ${btoa("ann:pw")}`]);
+    } finally {
+      await origin.close();
+    }
+  });
+
   it("--resume with -u answers the server that asks, once", async () => {
     // Past the writer's 1 MiB staging buffer, so the partial file has bytes before Ctrl-C.
     const payload = Buffer.alloc(3_000_000, 7);
@@ -705,6 +733,7 @@ async function httpOrigin(
     respond: (status: number, headers: Record<string, string>, body: string) => void,
     raw: ServerResponse,
   ) => void,
+  host = "127.0.0.1",
 ): Promise<{ url: string; close: () => Promise<void> }> {
   const server: Server = createHttpServer((request, response) => {
     handle(request, (status, headers, body) => {
@@ -712,9 +741,11 @@ async function httpOrigin(
       response.end(body);
     }, response);
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
   return {
-    url: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
+    url: `http://${host.includes(":") ? `[${host}]` : host}:${
+      (server.address() as { port: number }).port
+    }`,
     close: () => {
       server.closeAllConnections();
       return new Promise<void>((resolve) => server.close(() => resolve()));

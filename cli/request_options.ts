@@ -201,9 +201,8 @@ export function proxyLogin(user: Credentials): SessionEvents["login"] {
  */
 export function serverLogin(user: Credentials, url: string): SessionEvents["login"] {
   const { hostname, port, protocol } = new URL(url);
-  const origin = `${hostname.replace(/^\[|\]$/g, "")}:${
-    port || (protocol === "https:" ? 443 : 80)
-  }`;
+  // An IPv6 literal keeps its brackets, as the 'login' event's authInfo.host shows it.
+  const origin = `${hostname}:${port || (protocol === "https:" ? 443 : 80)}`;
   return answerOnce(user, (isProxy, hostPort) => !isProxy && hostPort === origin);
 }
 

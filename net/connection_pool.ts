@@ -114,6 +114,8 @@ export class ConnectionPool {
   #sweeper: ReturnType<typeof setInterval> | undefined;
   /** One controller per connect job in progress, so `closeAll` can stop them. */
   #jobs = new Set<AbortController>();
+  /** Busy sockets `retire` marked: closed, not kept, when their exchange ends. */
+  #retired = new WeakSet<StreamSocket>();
 
   /**
    * Creates an empty pool.
@@ -226,6 +228,19 @@ export class ConnectionPool {
     for (const [key, group] of this.#groups) {
       for (const idle of group.idle.splice(0)) this.#dropIdle(idle);
       this.#forgetIfEmpty(key, group);
+    }
+  }
+
+  /**
+   * Closes the idle sockets and keeps the busy ones from serving another request: each finishes
+   * its exchange (a pinned one its whole handshake) and then closes, as the sockets of an older
+   * generation do after Chromium's `FlushWithError`. What a connection was authenticated as
+   * (NTLM) goes with it.
+   */
+  retire(): void {
+    this.closeIdle();
+    for (const group of this.#groups.values()) {
+      for (const socket of group.busy) this.#retired.add(socket);
     }
   }
 
@@ -366,7 +381,7 @@ export class ConnectionPool {
         if (released) return;
         released = true;
         if (!group.busy.has(socket)) return; // closeAll already destroyed it
-        if (reusable && !socket.destroyed && socket.writable) {
+        if (reusable && !socket.destroyed && socket.writable && !this.#retired.has(socket)) {
           // Straight to the next waiter, still counted busy: no idle bookkeeping on the hot
           // path, and no window in which the group looks smaller than it is.
           const waiter = group.waiters.shift();

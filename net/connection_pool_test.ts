@@ -132,6 +132,24 @@ describe("ConnectionPool", () => {
     assert.equal(pool.size, 0);
   });
 
+  it("retire closes idle sockets and a busy one when released, without failing it", async () => {
+    const pool = new ConnectionPool();
+    const idle = await pool.acquire(group("a"));
+    const busy = await pool.acquire(group("a"));
+    idle.release(true);
+    pool.retire();
+    assert.ok(idle.socket.destroyed);
+    assert.equal(busy.socket.destroyed, false);
+    busy.release(true);
+    assert.ok(busy.socket.destroyed);
+    assert.equal(pool.size, 0);
+    // Sockets opened after it are kept as usual.
+    const next = await pool.acquire(group("a"));
+    next.release(true);
+    assert.equal(pool.idleCount("a"), 1);
+    pool.closeIdle();
+  });
+
   it("preconnect opens idle sockets up to the count and the group limit", async () => {
     const pool = new ConnectionPool();
     assert.equal(await pool.preconnect(group("a"), 3), 3);

@@ -234,6 +234,18 @@ export class NetService {
   }
 
   /**
+   * Closes the idle pooled connections and retires the busy ones: they finish their exchange
+   * and close instead of serving another request (`ConnectionPool.retire`), as Chromium's
+   * `CloseAllConnections` leaves a socket in use to end with its request.
+   *
+   * @returns Resolves when done.
+   */
+  retireConnections(): Promise<void> {
+    this.#pool.retire();
+    return Promise.resolve();
+  }
+
+  /**
    * The socket pools for a net log's `polledData.socketPoolInfo` (Chromium's
    * `HttpNetworkSession::SocketPoolInfoToValue`): one pool, every route's sockets in it.
    *

@@ -28,7 +28,6 @@ import {
   type AuthInfo,
   type Credentials,
   type LoginDetails,
-  NtlmAllowlist,
   preemptiveProxyAuthorization,
   withProxyAuth,
 } from "../auth/mod.ts";
@@ -87,6 +86,7 @@ import { buildSessionPipeline, type SessionPipeline } from "./session_pipeline.t
 import { ProxyResolver, tunnelHandshake } from "../proxy/mod.ts";
 import { platform } from "node:process";
 import { acceptLanguageHeader } from "./accept_language.ts";
+import { ntlmAllowlist } from "./ntlm_allowlist.ts";
 import { CONSTRUCT_SESSION } from "./_construct_session.ts";
 import { movedApiWarning } from "./deprecate.ts";
 import {
@@ -261,7 +261,8 @@ export class Session extends TypedEmitter<SessionEvents> {
   );
   #protocol: Protocol;
   #authCache = new AuthCache();
-  #ntlmAllowlist = new NtlmAllowlist();
+  /** The servers NTLM may be used with (`allowNTLMCredentialsForDomains`); none at first. */
+  #ntlmAllowed: (server: URL) => boolean = () => false;
   #storageData: StorageData;
   #spellchecker: SpellCheckerSettings;
   #dictionaryDownloadUrl: DictionaryDownloadUrl;
@@ -291,7 +292,7 @@ export class Session extends TypedEmitter<SessionEvents> {
     const authPolicy = {
       cache: this.#authCache,
       login: (details: LoginDetails, authInfo: AuthInfo) => this.#login(details, authInfo),
-      ntlmAllowed: (host: string) => this.#ntlmAllowlist.allows(host),
+      ntlmAllowed: (server: URL) => this.#ntlmAllowed(server),
     };
     this.#net = new NetService({
       connectTcp: init.runtime.connectTcp,
@@ -574,27 +575,35 @@ export class Session extends TypedEmitter<SessionEvents> {
 
   /**
    * Forgets every credential of the HTTP authentication cache (Electron's
-   * `ses.clearAuthCache()`), and closes idle connections, which NTLM may have authenticated.
+   * `ses.clearAuthCache()`), closes idle connections, which NTLM may have authenticated, and
+   * keeps those in use from serving another request once their exchange ends, as Chromium's
+   * `NetworkContext::ClearHttpAuthCache` closes all connections (in-use ones end with their
+   * request).
    *
    * @returns Resolves when the cache is empty.
    */
   clearAuthCache(): Promise<void> {
     this.#authCache.clear();
-    return this.#net.closeIdleConnections();
+    return this.#net.retireConnections();
   }
 
   /**
    * Sets the servers that NTLM credentials may be sent to (Electron's
-   * `ses.allowNTLMCredentialsForDomains`). Without a list NTLM is used only with credentials
-   * given in the URL or the proxy URI; Negotiate (Kerberos) is not supported and is skipped.
+   * `ses.allowNTLMCredentialsForDomains`). Without a list NTLM is used with a server only for
+   * credentials given in its URL; every proxy may get NTLM, as Chromium's
+   * `HttpAuthFilterAllowlist` passes proxies. Negotiate (Kerberos) is not supported and is
+   * skipped.
    *
-   * @param domains Comma-separated patterns: `*example.com, *foobar.com`, or `*` for all.
+   * @param domains Chromium's proxy bypass rules, matched against the server's origin:
+   * `*example.com, *foobar.com`, `*` for all, `<local>` for names without a dot, `10.0.0.0/8`,
+   * `intranet:8080`, separated by `,` or `;`.
    * @throws {TypeError} `Error processing argument at index 0, conversion failure from <value>`
    * for a non-string, `Insufficient number of arguments.` for none (Chromium gin's words).
    */
   allowNTLMCredentialsForDomains(domains: string): void {
     requireArgument(arguments.length);
-    this.#ntlmAllowlist.set(domains);
+    if (typeof domains !== "string") throw methodArgumentError(0, domains);
+    this.#ntlmAllowed = ntlmAllowlist(domains);
   }
 
   #login(details: LoginDetails, authInfo: AuthInfo): Promise<Credentials | undefined> {

@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createServer } from "node:http";
 import {
   type AuthOrigin,
   authParams,
@@ -132,6 +133,52 @@ describe("HTTP authentication through ses.fetch", () => {
     assert.equal(since(origin, mark)[0]!.authorization, undefined);
   });
 
+  it("clearAuthCache keeps a connection in use from serving later requests as authenticated", async () => {
+    // A server that authenticates connections, as NTLM's do: once a request on a socket sent the
+    // right credentials, every later request on it is that user's.
+    const authenticated = new WeakSet<object>();
+    let finish: (() => void) | undefined;
+    const server = createServer((request, response) => {
+      if (request.headers.authorization === `Basic ${btoa("alice:wonder land")}`) {
+        authenticated.add(request.socket);
+      }
+      if (!authenticated.has(request.socket)) {
+        response.writeHead(401, { "www-authenticate": 'Basic realm="connection"' });
+        response.end("who?");
+        return;
+      }
+      if (request.url === "/slow") {
+        response.writeHead(200, { "content-length": "4" });
+        response.write("sl");
+        finish = () => response.end("ow");
+        return;
+      }
+      response.end("still alice");
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    try {
+      const ses = newSession();
+      answerLogins(ses, ["alice", "wonder land"]);
+      const slow = await ses.fetch(`${base}/slow`);
+      assert.equal(slow.status, 200);
+      // Forgotten while the authenticated connection is still in use.
+      await ses.clearAuthCache();
+      ses.removeAllListeners("login");
+      finish!();
+      assert.equal(await slow.text(), "slow");
+      // As Chromium's CloseAllConnections retires the sockets in use (a new generation), the
+      // connection is not used again: the next request starts unauthenticated.
+      const after = await ses.fetch(`${base}/after`);
+      assert.equal(after.status, 401);
+      await after.body?.cancel();
+      await ses.closeAllConnections();
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+
   it("drops a cached credential the server rejects and asks once more", async () => {
     const ses = newSession();
     const calls = answerLogins(ses, ["alice", "wonder land"], ["alice", "new password"]);
@@ -147,6 +194,26 @@ describe("HTTP authentication through ses.fetch", () => {
     } finally {
       origin.users.set("alice", "wonder land");
     }
+  });
+
+  it("keeps a pre-emptive identity that a nested space's other realm asks past", async () => {
+    const ses = newSession();
+    const calls: string[] = [];
+    ses.on("login", (event, _details, authInfo, callback) => {
+      event.preventDefault();
+      calls.push(authInfo.realm);
+      if (authInfo.realm === "inner") callback("al@ce", "p:ss%");
+      else callback("alice", "wonder land");
+    });
+    assert.equal(await (await ses.fetch(`${origin.base}/nested/x`)).text(), "hello alice");
+    // alice's goes first (its /nested/ covers the path); the 401 names another realm, which
+    // says nothing of alice's: Chromium's AUTHORIZATION_RESULT_DIFFERENT_REALM keeps a
+    // PATH_LOOKUP identity cached.
+    const mark = origin.seen.length;
+    assert.equal(await (await ses.fetch(`${origin.base}/nested/inner/y`)).text(), "hello al@ce");
+    assert.equal(since(origin, mark).length, 2);
+    assert.equal(await (await ses.fetch(`${origin.base}/nested/z`)).text(), "hello alice");
+    assert.deepEqual(calls, ["outer", "inner"]);
   });
 
   it("gives up after three wrong answers and returns the last 401", async () => {
@@ -631,6 +698,28 @@ describe("HTTP authentication through ses.fetch", () => {
     assert.equal(await response.text(), "ntlm EXAMPLE\\alice");
     assert.equal(calls[before]!.authInfo.scheme, "ntlm");
     assert.equal(calls[before]!.authInfo.realm, "");
+  });
+
+  it("allowNTLMCredentialsForDomains reads Chromium's rules: <local>, IP blocks, ports, ';'", async () => {
+    const port = origin.port;
+    const cases: Array<[string, string, string]> = [
+      // A name without a dot (an intranet host), as Chromium's `<local>` rule matches.
+      ["<local>", "localhost", "ntlm"],
+      ["10.0.0.0/8, 127.0.0.0/8", "127.0.0.1", "ntlm"],
+      [`a.test; 127.0.0.1:${port}`, "127.0.0.1", "ntlm"],
+      [`http://127.0.0.1`, "127.0.0.1", "ntlm"],
+      // Another port or scheme is another server.
+      ["127.0.0.1:1", "127.0.0.1", "basic"],
+      ["https://127.0.0.1", "127.0.0.1", "basic"],
+    ];
+    for (const [domains, host, scheme] of cases) {
+      const ses = newSession();
+      const calls = answerLogins(ses, ["EXAMPLE\\alice", "wonder land"]);
+      ses.allowNTLMCredentialsForDomains(domains);
+      const response = await ses.fetch(`http://${host}:${port}/ntlm/rules`);
+      await response.body?.cancel();
+      assert.equal(calls[0]?.authInfo.scheme, scheme, domains);
+    }
   });
 
   it("NTLM with URL credentials needs no allowlist", async () => {

@@ -8,8 +8,13 @@ import { currentRuntime } from "../runtime/mod.ts";
 import { App, createSessionModule, type Session } from "../session/mod.ts";
 import { netLogProblems, parseNetLog, type ReadNetLog } from "../netlog/mod.ts";
 import type { CaptureMode } from "../mod.ts";
+import { type AuthOrigin, startAuthOrigin } from "./fixtures/auth_origin.ts";
 import { type OriginServer, startOrigin } from "./fixtures/origin_server.ts";
-import { type RunningServer, startTinyproxy } from "./fixtures/proxy_servers.ts";
+import {
+  type RunningServer,
+  startScriptedProxy,
+  startTinyproxy,
+} from "./fixtures/proxy_servers.ts";
 import { makeTestCertificates } from "./fixtures/tls_certs.ts";
 
 // The auth controllers' events as `chromium --log-net-log` (156) writes them, through ses.fetch
@@ -44,9 +49,13 @@ async function logged(
 /** Each controller's events, `TYPE PHASE` with params, in order, by the request bound to it. */
 function controllers(log: ReadNetLog): Array<{ request: number; events: unknown[][] }> {
   const out: Array<{ request: number; events: unknown[][] }> = [];
+  const bound = new Set<number>();
   for (const event of log.events) {
     if (event.type !== "AUTH_BOUND_TO_CONTROLLER") continue;
     const id = (event.params?.source_dependency as { id: number }).id;
+    // A request is bound again at each challenge: one entry per controller.
+    if (bound.has(id)) continue;
+    bound.add(id);
     out.push({
       request: event.source.id,
       events: log.events.filter((e) => e.source.id === id).map((e) => {
@@ -90,6 +99,7 @@ describe("net log of HTTP auth", () => {
   let origin: OriginServer;
   let secure: OriginServer;
   let proxy: RunningServer;
+  let digest: AuthOrigin;
   // `scheme://host:port`, as the handler's `origin` param.
   let plain = "";
   let tls = "";
@@ -103,6 +113,7 @@ describe("net log of HTTP auth", () => {
     origin = await startOrigin({ fetch: answer });
     secure = await startOrigin({ fetch: answer }, { tls: makeTestCertificates().server });
     proxy = await startTinyproxy(["alice", "s3cret"]);
+    digest = await startAuthOrigin();
     plain = origin.url.origin;
     tls = secure.url.origin;
   });
@@ -110,6 +121,7 @@ describe("net log of HTTP auth", () => {
     await proxy?.stop();
     await origin?.close();
     await secure?.close();
+    await digest?.close();
   });
 
   it("logs a server challenge and a preemptive answer on controller sources, redacting credentials by default", async () => {
@@ -145,19 +157,22 @@ describe("net log of HTTP auth", () => {
       ...token(dependency(log, preemptive!.request)),
       ["AUTH_CONTROLLER", "PHASE_END", {}],
     ]);
-    // The challenge's body is drained before the answer goes out, as chromium --log-net-log
-    // (156) writes a restart with credentials (HttpNetworkTransaction's
-    // STATE_DRAIN_BODY_FOR_AUTH_RESTART).
+    // The challenge's body is drained before the answer's token is made and sent, as
+    // chromium --log-net-log (156) writes a restart with credentials (HttpNetworkTransaction's
+    // STATE_DRAIN_BODY_FOR_AUTH_RESTART, then STATE_GENERATE_SERVER_AUTH_TOKEN).
     const steps = log.events.filter((e) =>
-      e.source.id === challenged!.request &&
-      /^HTTP_TRANSACTION_(READ_RESPONSE_HEADERS|DRAIN_BODY_FOR_AUTH_RESTART|SEND_REQUEST_HEADERS)$/
-        .test(e.type)
+      (e.source.id === challenged!.request &&
+        /^HTTP_TRANSACTION_(READ_RESPONSE_HEADERS|DRAIN_BODY_FOR_AUTH_RESTART|SEND_REQUEST_HEADERS)$/
+          .test(e.type)) ||
+      (e.type === "AUTH_GENERATE_TOKEN" &&
+        (e.params?.source_dependency as { id?: number } | undefined)?.id === challenged!.request)
     ).map((e) => `${e.type} ${e.phase}`);
     assert.deepEqual(steps, [
       "HTTP_TRANSACTION_SEND_REQUEST_HEADERS PHASE_NONE",
       "HTTP_TRANSACTION_READ_RESPONSE_HEADERS PHASE_NONE",
       "HTTP_TRANSACTION_DRAIN_BODY_FOR_AUTH_RESTART PHASE_BEGIN",
       "HTTP_TRANSACTION_DRAIN_BODY_FOR_AUTH_RESTART PHASE_END",
+      "AUTH_GENERATE_TOKEN PHASE_BEGIN",
       "HTTP_TRANSACTION_SEND_REQUEST_HEADERS PHASE_NONE",
       "HTTP_TRANSACTION_READ_RESPONSE_HEADERS PHASE_NONE",
     ]);
@@ -254,13 +269,99 @@ describe("net log of HTTP auth", () => {
       "AUTH_GENERATE_TOKEN PHASE_END",
       "AUTH_GENERATE_TOKEN PHASE_END",
       "AUTH_HANDLE_CHALLENGE PHASE_BEGIN",
+      "AUTH_HANDLE_CHALLENGE PHASE_NONE",
       "AUTH_HANDLER_INIT PHASE_BEGIN",
       "AUTH_HANDLER_INIT PHASE_END",
       "AUTH_HANDLER_CREATE_RESULT PHASE_NONE",
       "AUTH_HANDLE_CHALLENGE PHASE_END",
       "AUTH_CONTROLLER PHASE_END",
     ]);
+    // What the handler made of the challenge after its answer, as chromium --log-net-log (156)
+    // writes HttpAuth::HandleChallengeResponse's result.
+    assert.deepEqual(
+      controller!.events.find((e) => e[0] === "AUTH_HANDLE_CHALLENGE" && e[1] === "PHASE_NONE"),
+      ["AUTH_HANDLE_CHALLENGE", "PHASE_NONE", { authorization_result: "reject" }],
+    );
+    // The request is bound at each challenge, just before the controller handles it, as
+    // chromium --log-net-log (156) writes HttpAuthController::BindToCallingNetLog's events.
+    const bindings = log.events.filter((e) =>
+      (e.source.id === controller!.request && e.type === "AUTH_BOUND_TO_CONTROLLER") ||
+      (e.type === "AUTH_HANDLE_CHALLENGE" && e.phase === "PHASE_BEGIN")
+    ).map((e) => e.type);
+    assert.deepEqual(bindings, [
+      "AUTH_BOUND_TO_CONTROLLER",
+      "AUTH_HANDLE_CHALLENGE",
+      "AUTH_BOUND_TO_CONTROLLER",
+      "AUTH_HANDLE_CHALLENGE",
+    ]);
     await ses.closeAllConnections();
+  });
+
+  it("logs a stale Digest nonce as a new handler for the same identity", async () => {
+    const ses = newSession();
+    ses.on("login", (event, _details, _authInfo, callback) => {
+      event.preventDefault();
+      callback("alice", "wonder land");
+    });
+    const url = `${digest.base}/digest/md5/stale`;
+    assert.equal((await ses.fetch(url)).status, 200);
+    digest.expireNonces();
+    const log = await logged(ses, "default", async () => {
+      assert.equal(await (await ses.fetch(url)).text(), "digest alice nc=00000001");
+    });
+    const [controller, ...rest] = controllers(log);
+    assert.deepEqual(rest, []);
+    const origin = new URL(digest.base).origin;
+    const dep = dependency(log, controller!.request);
+    // Sent before being asked on the cached nonce; the stale=true answer gets a handler of its
+    // own (Chromium's AUTHORIZATION_RESULT_STALE drops the old one, INVALIDATE_HANDLER).
+    assert.deepEqual(controller!.events, [
+      ["AUTH_CONTROLLER", "PHASE_BEGIN", { target: "server", url }],
+      ...handler(origin, "digest"),
+      ...token(dep),
+      ["AUTH_HANDLE_CHALLENGE", "PHASE_BEGIN", dep],
+      ["AUTH_HANDLE_CHALLENGE", "PHASE_NONE", { authorization_result: "stale" }],
+      ...handler(origin, "digest"),
+      ["AUTH_HANDLE_CHALLENGE", "PHASE_END", {}],
+      ...token(dep),
+      ["AUTH_CONTROLLER", "PHASE_END", {}],
+    ]);
+    await ses.closeAllConnections();
+  });
+
+  it("fails a tunnel whose 407 offers no scheme it supports with ERR_PROXY_AUTH_UNSUPPORTED", async () => {
+    // Chromium's HttpAuthController::HandleAuthChallenge, establishing a tunnel, shows no 407
+    // it cannot answer (an attacker's page, perhaps): the connect fails, as chromium 156 fails
+    // a page through a proxy asking only Negotiate or Bearer.
+    const scripted = await startScriptedProxy(() =>
+      'HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Bearer realm="p"\r\n' +
+      "Content-Length: 4\r\n\r\nnope"
+    );
+    try {
+      const ses = newSession();
+      let logins = 0;
+      ses.on("login", (event, _details, _authInfo, callback) => {
+        logins++;
+        event.preventDefault();
+        callback("u", "p");
+      });
+      await ses.setProxy({ proxyRules: `127.0.0.1:${scripted.port}` });
+      const log = await logged(ses, "default", async () => {
+        await assert.rejects(ses.fetch("https://tunnel.test/"), {
+          code: "ERR_PROXY_AUTH_UNSUPPORTED",
+          message: "net::ERR_PROXY_AUTH_UNSUPPORTED",
+        });
+      });
+      assert.equal(logins, 0);
+      const [controller] = controllers(log);
+      assert.deepEqual(controller!.events.filter((e) => e[0] === "AUTH_HANDLE_CHALLENGE"), [
+        ["AUTH_HANDLE_CHALLENGE", "PHASE_BEGIN", dependency(log, controller!.request)],
+        ["AUTH_HANDLE_CHALLENGE", "PHASE_END", { net_error: -115 }],
+      ]);
+      await ses.closeAllConnections();
+    } finally {
+      await scripted.stop();
+    }
   });
 
   it("logs a forward proxy's 407 and a tunnel's 407 on proxy controllers (tinyproxy)", async () => {

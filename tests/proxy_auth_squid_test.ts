@@ -7,7 +7,6 @@ import {
   type AuthInfo,
   type AuthMiddlewareOptions,
   createProxyAuthorize,
-  NtlmAllowlist,
 } from "../auth/mod.ts";
 import { NetService } from "../net/mod.ts";
 import { buildSessionPipeline } from "../session/session_pipeline.ts";
@@ -125,10 +124,9 @@ for (const scheme of ["basic", "digest", "ntlm"] as SquidScheme[]) {
       await squid.close();
     });
     const user = scheme === "ntlm" ? "EXAMPLE\\alice" : "alice";
-    const ntlm = scheme === "ntlm" ? { ntlmAllowed: (host: string) => host === "127.0.0.1" } : {};
 
     it("a forward request's 407 is answered through 'login'; the origin never sees the credentials", async () => {
-      const h = harness(squid, [user, "wonder land"], ntlm);
+      const h = harness(squid, [user, "wonder land"]);
       const mark = origin.seen.length;
       const response = await h.fetch(`${origin.base}/open`);
       assert.equal(await response.text(), "open");
@@ -147,7 +145,28 @@ for (const scheme of ["basic", "digest", "ntlm"] as SquidScheme[]) {
       await h.net.closeAllConnections();
     });
 
-    if (scheme !== "ntlm") {
+    if (scheme === "ntlm") {
+      it("an NTLM proxy is answered with no allowNTLMCredentialsForDomains: all proxies pass", async () => {
+        // Chromium's HttpAuthFilterAllowlist::IsValid passes every proxy; the list is servers'.
+        const h = harness(squid, [user, "wonder land"], { ntlmAllowed: () => false });
+        assert.equal(await (await h.fetch(`${origin.base}/open`)).text(), "open");
+        assert.deepEqual(h.logins.map((info) => info.scheme), ["ntlm"]);
+        await h.net.closeAllConnections();
+        const logins: AuthInfo[] = [];
+        const policy = {
+          cache: new AuthCache(),
+          login: (_: unknown, info: AuthInfo) => {
+            logins.push(info);
+            return Promise.resolve({ username: user, password: "wonder land" });
+          },
+          ntlmAllowed: () => false,
+        };
+        const target = { host: "127.0.0.1", port: origin.port };
+        const tunnel = await tunnelGet(squid, origin, createProxyAuthorize(policy, target));
+        assert.equal(tunnel.status, 200);
+        assert.deepEqual(logins.map((info) => info.scheme), ["ntlm"]);
+      });
+    } else {
       // ntlm_fake_auth accepts any password, so only Basic and Digest can say no.
       it("a wrong password is asked for three times, then the 407 is returned", async () => {
         const h = harness(squid, ["alice", "wrong"]);
@@ -161,7 +180,7 @@ for (const scheme of ["basic", "digest", "ntlm"] as SquidScheme[]) {
 
     it("credentials: 'omit' still answers the proxy; the origin's own 401 comes back", async () => {
       // Chromium's privacy mode suppresses server auth alone.
-      const h = harness(squid, [user, "wonder land"], ntlm);
+      const h = harness(squid, [user, "wonder land"]);
       const mark = origin.seen.length;
       const response = await h.fetch(`${origin.base}/basic/omit`, { credentials: "omit" });
       assert.equal(response.status, 401);
@@ -183,15 +202,13 @@ for (const scheme of ["basic", "digest", "ntlm"] as SquidScheme[]) {
     it("a CONNECT tunnel's 407s are answered by the ProxyAuthorize of its handshake", async () => {
       const cache = new AuthCache();
       const logins: AuthInfo[] = [];
-      const allow = new NtlmAllowlist();
-      allow.set("127.0.0.1");
       const policy = {
         cache,
         login: (_: unknown, info: AuthInfo) => {
           logins.push(info);
           return Promise.resolve({ username: user, password: "wonder land" });
         },
-        ntlmAllowed: (host: string) => allow.allows(host),
+        ntlmAllowed: () => false,
       };
       const target = { host: "127.0.0.1", port: origin.port };
       const first = await tunnelGet(squid, origin, createProxyAuthorize(policy, target));
