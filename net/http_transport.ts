@@ -323,7 +323,7 @@ async function send(
   const headers = requestHeaders(url, request.headers);
   if (context.defaultHeaders) appendMissingHeaders(headers, context.defaultHeaders);
   spellNames(headers, context.headersInit);
-  const originForm = `${url.pathname}${url.search}`;
+  const originForm = `${url.pathname}${url.search || emptyQuery(url)}`;
   const netLog = context.netLog?.sink.capturing ? context.netLog : undefined;
   // The context carries `signal`, `netLog` and `urlChain` under the names connect steps read, so it
   // serves as their options as it is, unless a stage swapped the request (and its signal).
@@ -529,6 +529,14 @@ function withProxyAuthorization(
   const value = options.proxyAuthorization(lease.proxy, request);
   if (value === undefined) return headers;
   return [...headers, ["Proxy-Authorization", value]];
+}
+
+// A URL whose query is present but empty (`/p?`) keeps its `?` on the wire, as Chromium's GURL
+// does; `URL.search` gives "" for it as for no query at all.
+function emptyQuery(url: URL): string {
+  const { href } = url;
+  const hash = href.indexOf("#");
+  return (hash === -1 ? href : href.slice(0, hash)).endsWith("?") ? "?" : "";
 }
 
 function uploadBody(

@@ -646,6 +646,32 @@ describe("ses.fetch network emulation", () => {
     await server.close();
   });
 
+  it("keeps an empty query's ? in the request line, as Chromium does, and no fragment", async () => {
+    const lines: string[] = [];
+    const server = await rawServer((socket) =>
+      socket.on("data", (chunk: Buffer) => {
+        lines.push(chunk.toString("latin1").split("\r\n")[0]!);
+        socket.write("HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok");
+      })
+    );
+    const ses = newSession();
+    try {
+      for (const path of ["/p?", "/p", "/p?#f?", "/p#f?", "/p?q=1#f"]) {
+        assert.equal(await (await ses.fetch(`${server.url}${path}`)).text(), "ok");
+      }
+      assert.deepEqual(lines, [
+        "GET /p? HTTP/1.1",
+        "GET /p HTTP/1.1",
+        "GET /p? HTTP/1.1",
+        "GET /p HTTP/1.1",
+        "GET /p?q=1 HTTP/1.1",
+      ]);
+    } finally {
+      await ses.closeAllConnections();
+      await server.close();
+    }
+  });
+
   it("sends a throttled body of bytes with its Content-Length, not chunked", async () => {
     const seen: { length?: string; encoding?: string; body: string }[] = [];
     const server = createHttpServer((request, response) => {
