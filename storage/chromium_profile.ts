@@ -10,7 +10,7 @@
  */
 
 import { createDecipheriv, pbkdf2Sync } from "node:crypto";
-import { copyFileSync, existsSync, mkdtempSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { Buffer } from "node:buffer";
 import { join } from "node:path";
@@ -57,7 +57,8 @@ const V10_IV = Buffer.alloc(16, 0x20);
  * @param options How to open SQLite.
  * @returns The cookies and what was skipped.
  * @throws {Error} `No Cookies database in "<dir>"` when neither `Network/Cookies` nor
- * `Cookies` exists; SQLite's error for a file that is not a cookie database.
+ * `Cookies` exists; `Cookies database "<path>" is not a regular file` for a FIFO, device or
+ * directory there; SQLite's error for a file that is not a cookie database.
  *
  * @example
  * ```ts ignore
@@ -77,11 +78,16 @@ export function readChromiumProfile(
   const cookiesPath = [join(profileDir, "Network", "Cookies"), join(profileDir, "Cookies")]
     .find((path) => existsSync(path));
   if (cookiesPath === undefined) throw new Error(`No Cookies database in "${profileDir}"`);
+  // A FIFO would hang the copy and a device (/dev/zero) fill the disk: only regular files,
+  // which is all a profile holds, are copied.
+  if (!isRegularFile(cookiesPath)) {
+    throw new Error(`Cookies database "${cookiesPath}" is not a regular file`);
+  }
   const scratch = mkdtempSync(join(tmpdir(), "ses-chromium-"));
   try {
     const copy = join(scratch, "Cookies");
     for (const suffix of ["", "-journal", "-wal"]) {
-      if (existsSync(cookiesPath + suffix)) copyFileSync(cookiesPath + suffix, copy + suffix);
+      if (isRegularFile(cookiesPath + suffix)) copyFileSync(cookiesPath + suffix, copy + suffix);
     }
     const db = options.openDatabase(copy);
     try {
@@ -91,6 +97,14 @@ export function readChromiumProfile(
     }
   } finally {
     rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+function isRegularFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
   }
 }
 

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { currentRuntime } from "../runtime/mod.ts";
@@ -60,5 +61,24 @@ describe("readChromiumProfile", () => {
     assert.throws(() => readChromiumProfile(dir, { openDatabase }), {
       message: `No Cookies database in "${dir}"`,
     });
+  });
+
+  it("refuses a FIFO or a device in the Cookies file's place, without hanging or copying it", () => {
+    const cookies = join(dir, "Cookies");
+    execFileSync("mkfifo", [cookies]);
+    assert.throws(() => readChromiumProfile(dir, { openDatabase }), {
+      message: `Cookies database "${cookies}" is not a regular file`,
+    });
+    rmSync(cookies);
+    symlinkSync("/dev/zero", cookies);
+    assert.throws(() => readChromiumProfile(dir, { openDatabase }), {
+      message: `Cookies database "${cookies}" is not a regular file`,
+    });
+  });
+
+  it("copies no -wal that is not a regular file", () => {
+    buildChromiumProfile(openDatabase, dir, 24, false);
+    symlinkSync("/dev/zero", join(dir, "Cookies-wal"));
+    assert.equal(readChromiumProfile(dir, { openDatabase }).cookies.length, 2);
   });
 });
