@@ -217,5 +217,6 @@ function withRawHeaders(
     const values = name === "set-cookie" ? headers.getSetCookie() : [headers.get(name)];
     for (const value of values) if (value !== null) rawHeaders.push([name, value]);
   }
-  return { ...info, rawHeaders };
+  // The network's info reads statusLine through a getter, which a spread leaves behind.
+  return { ...info, statusLine: info.statusLine, rawHeaders };
 }

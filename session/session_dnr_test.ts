@@ -180,6 +180,8 @@ describe("declarativeNetRequest through ses.fetch", () => {
     assert.equal(response.headers.get("x-added"), "by-rule");
     const raw = responseInfo(response)!.rawHeaders.map(([name]) => name.toLowerCase());
     assert.ok(!raw.includes("x-secret") && raw.includes("x-added"), raw.join());
+    // The rest of what the network told stays, the status line too (webRequest's statusLine).
+    assert.match(responseInfo(response)!.statusLine, /^HTTP\/1\.1 200 OK$/);
     const received = requestsTo("/headers").at(-1)!.headers;
     assert.equal(received["x-from-dnr"], "yes");
     assert.equal(received["x-caller"], "1");
