@@ -9,7 +9,11 @@ import { open } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import type { ProxyConfig } from "../core/electron_types.ts";
 import type { NetLogWithSource } from "../core/net_log_sink.ts";
-import type { ProxyResolverLike, ProxyServer } from "../core/proxy_resolver_like.ts";
+import {
+  DIRECT_AFTER_FAILURE,
+  type ProxyResolverLike,
+  type ProxyServer,
+} from "../core/proxy_resolver_like.ts";
 import { SessionError } from "../core/session_error.ts";
 import { netErrorNumber } from "../core/net_errors.ts";
 import {
@@ -192,7 +196,8 @@ export class ProxyResolver implements ProxyResolverLike {
    * error that failed it are logged there (`PAC_JAVASCRIPT_ALERT` `{message}`,
    * `PAC_JAVASCRIPT_ERROR` `{line_number, message}`), as Chromium's PAC bindings log them.
    * @returns The list at once for fixed rules (empty when the one list of the rules lost
-   * every entry to parsing); a promise for PAC look-ups.
+   * every entry to parsing); a promise for PAC look-ups, `DIRECT_AFTER_FAILURE` when a script
+   * that is not mandatory failed for the URL (its failure logged on `netLog` in the list's place).
    * @throws {SessionError} (as a rejection) `net::ERR_MANDATORY_PROXY_CONFIGURATION_FAILED`
    * when a `pac_script` PAC cannot be loaded or fails for the URL; `net::ERR_ABORTED`, with the
    * signal's reason as its cause, when the signal aborts first.
@@ -328,7 +333,8 @@ export class ProxyResolver implements ProxyResolverLike {
           params: { net_error: loaded ? PAC_SCRIPT_FAILED : MANDATORY_PROXY_CONFIGURATION_FAILED },
         });
       }
-      if (!applied.mandatory) return DIRECT_LIST;
+      // A failure logged above stands in for the list, as Chromium logs none after UseDirect.
+      if (!applied.mandatory) return loaded ? DIRECT_AFTER_FAILURE : DIRECT_LIST;
       throw new SessionError("ERR_MANDATORY_PROXY_CONFIGURATION_FAILED", {
         cause: error,
         url: url.href,
