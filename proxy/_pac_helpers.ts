@@ -17,7 +17,7 @@ export const ALERT_LIMITS = { messages: 32, characters: 1024 } as const;
 
 /**
  * The helper source. Its completion value is `{ setup, topLevel, topLevelPending, call,
- * describe, alerts }`.
+ * describe, failure, alerts }`.
  */
 export const PAC_HELPERS_SOURCE = `(function (global) {
   "use strict";
@@ -433,6 +433,11 @@ export const PAC_HELPERS_SOURCE = `(function (global) {
     },
     call: call,
     describe: describe,
+    // A load's exception as a run's is reported: its line (-1 when unknown), a line feed, then
+    // Chromium's words for it.
+    failure: function (error) {
+      return errorLine(error) + "\\n" + uncaught(error);
+    },
     alerts: function () {
       return toJson(alerts);
     },

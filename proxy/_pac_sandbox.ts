@@ -14,6 +14,7 @@ import type {
   QuickJSWASMModule,
 } from "quickjs-emscripten";
 import { PAC_HELPERS_SOURCE } from "./_pac_helpers.ts";
+import { ScriptLoadError } from "./_pac_protocol.ts";
 
 /** What one run of the script came to. */
 export type RunOutcome =
@@ -241,8 +242,14 @@ export class PacSandbox {
       }
       if (loaded.error) {
         const message = this.#describe(context, internals, loaded.error);
+        const failure = this.#describe(context, internals, loaded.error, "failure");
         loaded.error.dispose();
-        throw new SyntaxError(`Cannot compile PAC script: ${message}`);
+        const split = failure.indexOf("\n");
+        throw new ScriptLoadError(
+          `Cannot compile PAC script: ${message}`,
+          split < 0 ? -1 : Number(failure.slice(0, split)),
+          failure.slice(split + 1),
+        );
       }
       loaded.value.dispose();
       this.#deadline = Date.now() + INTERNAL_CALL_MS;
@@ -253,7 +260,12 @@ export class PacSandbox {
       }
       handles.push(findProxy);
       if (context.typeof(findProxy) !== "function") {
-        throw new SyntaxError("Cannot compile PAC script: FindProxyForURL() is undefined");
+        throw new ScriptLoadError(
+          "Cannot compile PAC script: FindProxyForURL() is undefined",
+          -1,
+          // Chromium's words (ProxyResolverV8::Context::InitV8).
+          "FindProxyForURL() is undefined.",
+        );
       }
       const call = context.getProp(internals, "call");
       return { runtime, context, internals, call, findProxy };
@@ -293,8 +305,13 @@ export class PacSandbox {
     context.unwrapResult(result).dispose();
   }
 
-  #describe(context: QuickJSContext, internals: QuickJSHandle, error: QuickJSHandle): string {
-    const fn = context.getProp(internals, "describe");
+  #describe(
+    context: QuickJSContext,
+    internals: QuickJSHandle,
+    error: QuickJSHandle,
+    how: "describe" | "failure" = "describe",
+  ): string {
+    const fn = context.getProp(internals, how);
     const result = context.callFunction(fn, context.undefined, error);
     fn.dispose();
     if (result.error) {

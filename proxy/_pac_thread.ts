@@ -32,6 +32,7 @@ import {
   type PacWorkerReply,
   type PacWorkerRequest,
   readUnits,
+  ScriptLoadError,
   SEPARATOR,
   writeUnits,
 } from "./_pac_protocol.ts";
@@ -130,7 +131,9 @@ export class PacThread {
       [seq, "compile", id, source, limits, topLevel],
       limits.timeoutMs + START_ALLOWANCE_MS,
     );
-    if (typeof reply === "string") throw new SyntaxError(reply);
+    if (reply !== null && "reported" in reply) {
+      throw new ScriptLoadError(reply.error, reply.line, reply.reported);
+    }
     if (reply !== null && "pending" in reply) return { pending: reply.pending };
     // A worker that compiles it again (after a restart) knows no more names than these.
     this.#live.set(id, { source, limits, topLevel: { ...topLevel, noMoreLookups: true } });
@@ -345,7 +348,7 @@ export class PacThread {
     const fail = (pending: Pending) =>
       pending.settle(
         pending.compiles !== undefined
-          ? `Cannot compile PAC script: ${message}`
+          ? { error: `Cannot compile PAC script: ${message}`, line: -1, reported: message }
           : { error: message, fatal: true, alerts: [] },
       );
     if (failed !== undefined) fail(failed);

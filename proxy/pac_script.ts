@@ -30,6 +30,7 @@
 import { SessionError } from "../core/session_error.ts";
 import type { SandboxLimits, TopLevelDns } from "./_pac_sandbox.ts";
 import { PacThread } from "./_pac_thread.ts";
+import { ScriptLoadError } from "./_pac_protocol.ts";
 import type { StraightLinePac } from "./_pac_straight_line.ts";
 import {
   type HostLookup,
@@ -128,11 +129,18 @@ export class PacScript {
    *
    * @param source The script text.
    * @param options Limits, resolver and alert sink.
+   * @param observer Hears why the script did not load, as Chromium's PAC bindings report it
+   * (`error(lineNumber, message)`: `Uncaught SyntaxError: ...` in QuickJS's wording at the
+   * script's line, `FindProxyForURL() is undefined.` at `-1`).
    * @returns The compiled script.
    * @throws {SyntaxError} `Cannot compile PAC script: ...` when the script does not parse, throws
    * at its top level, runs out of time or memory, or defines no `FindProxyForURL`.
    */
-  static async compile(source: string, options: PacScriptOptions = {}): Promise<PacScript> {
+  static async compile(
+    source: string,
+    options: PacScriptOptions = {},
+    observer?: Pick<PacRunObserver, "error">,
+  ): Promise<PacScript> {
     const {
       timeoutMs = 5000,
       memoryLimitBytes = 32 * 1024 * 1024,
@@ -150,7 +158,13 @@ export class PacScript {
     let id: number;
     for (;;) {
       const noMoreLookups = lookups >= MAX_PAC_DNS_LOOKUPS;
-      const compiled = await thread.compile(source, limits, { answers, noMoreLookups });
+      let compiled: number | { pending: string };
+      try {
+        compiled = await thread.compile(source, limits, { answers, noMoreLookups });
+      } catch (error) {
+        if (error instanceof ScriptLoadError) observer?.error(error.line, error.reported);
+        throw error;
+      }
       if (typeof compiled === "number") {
         id = compiled;
         break;

@@ -8,7 +8,7 @@
 import { open } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import type { ProxyConfig } from "../core/electron_types.ts";
-import type { NetLogWithSource } from "../core/net_log_sink.ts";
+import type { NetLogSink, NetLogWithSource } from "../core/net_log_sink.ts";
 import {
   DIRECT_AFTER_FAILURE,
   type ProxyResolverLike,
@@ -54,6 +54,12 @@ export interface ProxyResolverOptions {
   pac?: PacScriptOptions;
   /** The clock for proxy retry info, in ms. Default `Date.now`. */
   now?: () => number;
+  /**
+   * The session's net log: while it captures, why a PAC script did not load is logged there as
+   * Chromium's PAC bindings log it, a `PAC_JAVASCRIPT_ERROR` `{line_number, message}` of a
+   * source of its own (type `NONE`, as Chromium's global entries). Default: not logged.
+   */
+  netLog?: NetLogSink;
 }
 
 /** How long a failed proxy is tried last, as Chromium's proxy retry info (5 minutes). */
@@ -386,7 +392,7 @@ export class ProxyResolver implements ProxyResolverLike {
   ): PacState {
     const script = fetched.then((outcome) => {
       if ("error" in outcome) throw outcome.error;
-      return PacScript.compile(outcome.text, this.#options.pac);
+      return PacScript.compile(outcome.text, this.#options.pac, this.#loadObserver());
     });
     // Failures surface at look-up time; here they must not count as unhandled.
     script.catch(() => {});
@@ -400,6 +406,24 @@ export class ProxyResolver implements ProxyResolverLike {
       });
     });
     return state;
+  }
+
+  // Hears a script's load failure for the session's net log (Chromium's ProxyResolverMojo
+  // adds it to the log's global entries, the load having no request to log it on).
+  #loadObserver(): Pick<PacRunObserver, "error"> | undefined {
+    const sink = this.#options.netLog;
+    if (sink === undefined) return undefined;
+    return {
+      error: (lineNumber, message) => {
+        if (!sink.capturing) return;
+        sink.add({
+          type: "PAC_JAVASCRIPT_ERROR",
+          phase: "PHASE_NONE",
+          source: sink.newSource("NONE"),
+          params: { line_number: lineNumber, message },
+        });
+      },
+    };
   }
 
   // Starts the poll when it is due (on a look-up, as Chromium's lazy polls), once.

@@ -209,6 +209,59 @@ describe("ProxyResolver", () => {
     assert.deepEqual(entries, []);
   });
 
+  it("logs why a PAC script failed to load as a global PAC_JAVASCRIPT_ERROR, as Chromium's bindings", async () => {
+    const entries: { type: string; phase: string; source: { type: string }; params?: unknown }[] =
+      [];
+    let ids = 0;
+    const netLog = {
+      capturing: true,
+      newSource: (type: string) => ({ id: ++ids, type, startTime: 0 }),
+      add: (entry: (typeof entries)[number]) => void entries.push(entry),
+    };
+    const resolver = new ProxyResolver({ netLog });
+    const loadErrors = async (script: string) => {
+      await resolver.setProxy({ pacScript: dataUrl(script) });
+      await resolver.forceReloadProxyConfig();
+      // Logged once per load (setProxy, then the reload), not per look-up.
+      assert.equal(await resolver.resolveProxy("http://a.test/"), "");
+      return entries.splice(0).map(({ type, phase, source, params }) => [
+        type,
+        phase,
+        source.type,
+        params,
+      ]);
+    };
+    const logged = (line_number: number, message: string) =>
+      Array(2).fill(["PAC_JAVASCRIPT_ERROR", "PHASE_NONE", "NONE", { line_number, message }]);
+    // The thrown error with the line it left from, in V8's form ("Uncaught ...").
+    assert.deepEqual(
+      await loadErrors("var a = 1;\nthrow new Error('boom');\nfunction FindProxyForURL() {}"),
+      logged(2, "Uncaught Error: boom"),
+    );
+    assert.deepEqual(
+      await loadErrors("var a = 1;\nnull.x;\nfunction FindProxyForURL() {}"),
+      logged(2, "Uncaught TypeError: cannot read property 'x' of null"),
+    );
+    assert.deepEqual(
+      await loadErrors("function FindProxyForURL() {\n  return 'DIRECT';\n"),
+      logged(3, "Uncaught SyntaxError: unexpected token in expression: ''"),
+    );
+    // Chromium's words (ProxyResolverV8::Context::InitV8), at no line.
+    assert.deepEqual(
+      await loadErrors("var FindProxyForURL = 5;"),
+      logged(-1, "FindProxyForURL() is undefined."),
+    );
+    // A script that loads logs nothing; a script that could not be fetched is no script error.
+    await resolver.setProxy({ pacScript: dataUrl(PAC) });
+    assert.equal(
+      await resolver.resolveProxy("http://a.test/"),
+      "PROXY pac-proxy:3128;SOCKS5 backup:1080;DIRECT",
+    );
+    await resolver.setProxy({ pacScript: `${origin}/missing.pac` });
+    assert.equal(await resolver.resolveProxy("http://a.test/"), "");
+    assert.deepEqual(entries, []);
+  });
+
   it("fails look-ups when a mandatory PAC cannot load; WPAD failures go DIRECT", async () => {
     const resolver = new ProxyResolver({ fetchPac: (url, init) => fetch(url, init) });
     await resolver.setProxy({ mode: "pac_script", pacScript: `${origin}/missing.pac` });

@@ -281,6 +281,27 @@ describe("Session proxy settings", () => {
     await rm(dir, { recursive: true });
   });
 
+  it("logs why a PAC script did not load in the session's net log", async () => {
+    const ses = newSession("proxy-pac-load-log");
+    const dir = await mkdtemp(join(tmpdir(), "ses-pac-log-"));
+    await ses.netLog.startLogging(join(dir, "log.json"));
+    await ses.setProxy({
+      pacScript: "data:,var%20a%20%3D%201%3B%0Athrow%20new%20Error('no%20proxies%20today')%3B",
+    });
+    assert.equal(await ses.resolveProxy("http://example.test/"), "");
+    await ses.netLog.stopLogging();
+    const { events } = await readNetLogFile(join(dir, "log.json"));
+    assert.deepEqual(
+      events.filter((event) => event.type === "PAC_JAVASCRIPT_ERROR").map((event) => [
+        event.source.type,
+        event.params,
+      ]),
+      [["NONE", { line_number: 2, message: "Uncaught Error: no proxies today" }]],
+    );
+    await ses.closeAllConnections();
+    await rm(dir, { recursive: true });
+  });
+
   it("preconnect opens its sockets along the proxy route, never straight to the origin", async () => {
     // A forward proxy that answers for every origin, and an origin: both count connections
     // as TCP sees them (Bun's node:http tells of a connection only once bytes arrive).
