@@ -325,6 +325,15 @@ function scriptHost(url: URL): string {
  * https: and wss: no path or query either.
  */
 function sanitizedUrl(url: URL): string {
-  if (url.protocol === "https:" || url.protocol === "wss:") return `${url.protocol}//${url.host}/`;
-  return `${url.protocol}//${url.host}${url.pathname}${url.search}`;
+  const { protocol } = url;
+  if (protocol === "https:" || protocol === "wss:") return `${protocol}//${url.host}/`;
+  if (protocol === "http:" || protocol === "ws:" || protocol === "ftp:" || protocol === "file:") {
+    return `${protocol}//${url.host}${url.pathname}${url.search}`;
+  }
+  // Other schemes may have no authority at all (data:,x): the URL less what is cleared.
+  const copy = new URL(url.href);
+  copy.username = "";
+  copy.password = "";
+  copy.hash = "";
+  return copy.href;
 }

@@ -67,7 +67,6 @@ export const BAD_PROXY_RETRY_MS = 5 * 60 * 1000;
 /** The largest PAC file accepted (Chromium's PAC fetcher limit). */
 export const MAX_PAC_BYTES = 1024 * 1024;
 const PAC_FETCH_TIMEOUT_MS = 30_000;
-const HANDLED_SCHEMES = new Set(["http:", "https:", "ws:", "wss:", "ftp:"]);
 const DIRECT_LIST: readonly ProxyServer[] = Object.freeze([DIRECT]);
 
 type Applied =
@@ -214,7 +213,8 @@ export class ProxyResolver implements ProxyResolverLike {
     netLog?: NetLogWithSource,
   ): readonly ProxyServer[] | Promise<readonly ProxyServer[]> {
     const applied = this.#applied;
-    if (applied.kind === "direct" || !HANDLED_SCHEMES.has(url.protocol)) return DIRECT_LIST;
+    // Any scheme: Chromium's ResolveProxy applies the rules or the script to every URL.
+    if (applied.kind === "direct") return DIRECT_LIST;
     if (applied.kind === "fixed") {
       if (applied.rules.type === "empty" || this.#bypassed(applied.bypass, url)) return DIRECT_LIST;
       const list = proxiesForScheme(applied.rules, url.protocol);

@@ -116,6 +116,29 @@ describe("ProxyResolver", () => {
     assert.equal(await resolver.resolveProxy("not a url"), "");
   });
 
+  it("applies the rules and the PAC script to URLs of any scheme, as Chromium's ResolveProxy", async () => {
+    // ProxyRules::Apply and the PAC script see every URL ses.resolveProxy is given: a single
+    // list serves any scheme, socks= any scheme without a list of its own.
+    const resolver = new ProxyResolver();
+    await resolver.setProxy({ proxyRules: "p:1" });
+    for (const url of ["gopher://a.test/", "file:///etc/hosts", "chrome-extension://abc/x"]) {
+      assert.equal(await resolver.resolveProxy(url), "PROXY p:1", url);
+    }
+    await resolver.setProxy({ proxyRules: "http=h:1;socks=s:2" });
+    assert.equal(await resolver.resolveProxy("gopher://a.test/"), "SOCKS s:2");
+    await resolver.setProxy({ proxyRules: "http=h:1" });
+    assert.equal(await resolver.resolveProxy("gopher://a.test/"), "DIRECT");
+    // The script sees the URL as Chromium's SanitizeUrl leaves it: no credentials, no fragment.
+    await resolver.setProxy({
+      pacScript: dataUrl(
+        "function FindProxyForURL(url) {\n" +
+          "  return url === 'data:,x' || url === 'gopher://a.test/x' ? 'PROXY ok:1' : 'DIRECT';\n}",
+      ),
+    });
+    assert.equal(await resolver.resolveProxy("data:,x#frag"), "PROXY ok:1");
+    assert.equal(await resolver.resolveProxy("gopher://u:p@a.test/x#f"), "PROXY ok:1");
+  });
+
   it("loads PAC scripts from http:, file: and data: URLs, once per change", async () => {
     const resolver = new ProxyResolver({ fetchPac: (url, init) => fetch(url, init) });
     hits = 0;
