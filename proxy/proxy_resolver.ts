@@ -8,7 +8,7 @@
 import { open } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import type { ProxyConfig } from "../core/electron_types.ts";
-import type { NetLogSink, NetLogWithSource } from "../core/net_log_sink.ts";
+import type { NetLogSink, NetLogSource, NetLogWithSource } from "../core/net_log_sink.ts";
 import {
   DIRECT_AFTER_FAILURE,
   type ProxyResolverLike,
@@ -55,9 +55,10 @@ export interface ProxyResolverOptions {
   /** The clock for proxy retry info, in ms. Default `Date.now`. */
   now?: () => number;
   /**
-   * The session's net log: while it captures, why a PAC script did not load is logged there as
-   * Chromium's PAC bindings log it, a `PAC_JAVASCRIPT_ERROR` `{line_number, message}` of a
-   * source of its own (type `NONE`, as Chromium's global entries). Default: not logged.
+   * The session's net log: while it captures, a PAC script's alerts and errors, at load and in
+   * every look-up (`ses.resolveProxy`'s too), are logged there as Chromium's PAC bindings add
+   * them to its global entries: `PAC_JAVASCRIPT_ALERT` `{message}` and `PAC_JAVASCRIPT_ERROR`
+   * `{line_number, message}`, each on a source of its own of type `NONE`. Default: not logged.
    */
   netLog?: NetLogSink;
 }
@@ -322,10 +323,7 @@ export class ProxyResolver implements ProxyResolverLike {
       const script = await applied.script;
       if (applied !== this.#applied) return await this.resolveProxies(url, undefined, netLog);
       loaded = true;
-      answer = await script.findProxyForUrl(
-        url,
-        netLog?.sink.capturing ? pacNetLogObserver(netLog) : undefined,
-      );
+      answer = await script.findProxyForUrl(url, this.#runObserver(netLog));
     } catch (error) {
       if (applied !== this.#applied) return await this.resolveProxies(url, undefined, netLog);
       // Chromium's DidFinishResolvingProxy logs the failed resolution before it falls back to
@@ -392,7 +390,7 @@ export class ProxyResolver implements ProxyResolverLike {
   ): PacState {
     const script = fetched.then((outcome) => {
       if ("error" in outcome) throw outcome.error;
-      return PacScript.compile(outcome.text, this.#options.pac, this.#loadObserver());
+      return PacScript.compile(outcome.text, this.#options.pac, this.#globalObserver());
     });
     // Failures surface at look-up time; here they must not count as unhandled.
     script.catch(() => {});
@@ -408,20 +406,29 @@ export class ProxyResolver implements ProxyResolverLike {
     return state;
   }
 
-  // Hears a script's load failure for the session's net log (Chromium's ProxyResolverMojo
-  // adds it to the log's global entries, the load having no request to log it on).
-  #loadObserver(): Pick<PacRunObserver, "error"> | undefined {
+  // The session log's global entries for a script's alerts and errors, at load and in
+  // look-ups (Chromium's ProxyResolverMojo adds them there, besides a request's own events).
+  #globalObserver(): PacRunObserver | undefined {
     const sink = this.#options.netLog;
     if (sink === undefined) return undefined;
+    // Checked per event: a load or look-up may outlast the moment logging starts or stops.
+    return pacNetLogObserver(sink, () => sink.capturing ? sink.newSource("NONE") : undefined);
+  }
+
+  // A look-up's observer: the request's log while it captures, and the global entries.
+  #runObserver(netLog: NetLogWithSource | undefined): PacRunObserver | undefined {
+    const global = this.#globalObserver();
+    if (!netLog?.sink.capturing) return global;
+    const request = pacNetLogObserver(netLog.sink, () => netLog.source);
+    if (global === undefined) return request;
     return {
+      alert: (message) => {
+        request.alert(message);
+        global.alert(message);
+      },
       error: (lineNumber, message) => {
-        if (!sink.capturing) return;
-        sink.add({
-          type: "PAC_JAVASCRIPT_ERROR",
-          phase: "PHASE_NONE",
-          source: sink.newSource("NONE"),
-          params: { line_number: lineNumber, message },
-        });
+        request.error(lineNumber, message);
+        global.error(lineNumber, message);
       },
     };
   }
@@ -606,19 +613,19 @@ function withoutCredentials(uri: string): string {
   return uri.replace(/^([a-z0-9]+:\/\/)?[^@/]*@/, "$1");
 }
 
-// The request's PAC_JAVASCRIPT_ALERT and PAC_JAVASCRIPT_ERROR events (Chromium's
-// ProxyResolverMojo::Job, which also adds them to the log's global source; here the request's
-// events stand alone).
-function pacNetLogObserver({ sink, source }: NetLogWithSource): PacRunObserver {
+// PAC_JAVASCRIPT_ALERT and PAC_JAVASCRIPT_ERROR events, each on the source given (none: the
+// log is not capturing), as Chromium's PAC bindings log them.
+function pacNetLogObserver(
+  sink: NetLogSink,
+  sourceOf: () => NetLogSource | undefined,
+): PacRunObserver {
+  const add = (type: string, params: Record<string, unknown>) => {
+    const source = sourceOf();
+    if (source !== undefined) sink.add({ type, phase: "PHASE_NONE", source, params });
+  };
   return {
-    alert: (message) =>
-      sink.add({ type: "PAC_JAVASCRIPT_ALERT", phase: "PHASE_NONE", source, params: { message } }),
+    alert: (message) => add("PAC_JAVASCRIPT_ALERT", { message }),
     error: (lineNumber, message) =>
-      sink.add({
-        type: "PAC_JAVASCRIPT_ERROR",
-        phase: "PHASE_NONE",
-        source,
-        params: { line_number: lineNumber, message },
-      }),
+      add("PAC_JAVASCRIPT_ERROR", { line_number: lineNumber, message }),
   };
 }

@@ -285,6 +285,52 @@ describe("ProxyResolver", () => {
     assert.deepEqual(entries, []);
   });
 
+  it("logs a look-up's PAC alerts and errors as global entries too, ses.resolveProxy's included", async () => {
+    const entries: { type: string; source: { id: number; type: string }; params?: unknown }[] = [];
+    let ids = 100;
+    const netLog = {
+      capturing: true,
+      newSource: (type: string) => ({ id: ++ids, type, startTime: 0 }),
+      add: (entry: (typeof entries)[number]) => void entries.push(entry),
+    };
+    const resolver = new ProxyResolver({ netLog });
+    await resolver.setProxy({
+      pacScript: dataUrl("function FindProxyForURL(url, host) {\n  alert(host);\n  return x;\n}"),
+    });
+    // resolveProxy has no request to log on (Chromium's ProxyLookupRequest logs nothing), but
+    // Chromium's ProxyResolverMojo adds both to the log's global entries.
+    assert.equal(await resolver.resolveProxy("http://a.test/"), "");
+    const error = {
+      line_number: 3,
+      message: "Uncaught ReferenceError: 'x' is not defined",
+    };
+    assert.deepEqual(
+      entries.splice(0).map(({ type, source, params }) => [type, source.type, params]),
+      [
+        ["PAC_JAVASCRIPT_ALERT", "NONE", { message: "a.test" }],
+        ["PAC_JAVASCRIPT_ERROR", "NONE", error],
+      ],
+    );
+    // A request's look-up logs them on the request, and as global entries.
+    const source = { id: 1, type: "URL_REQUEST", startTime: 0 };
+    await assert.rejects(
+      Promise.resolve(resolver.resolveProxies(new URL("http://b.test/"), undefined, {
+        sink: netLog,
+        source,
+      })),
+    );
+    assert.deepEqual(
+      entries.map(({ type, source, params }) => [type, source.type, params]),
+      [
+        ["PAC_JAVASCRIPT_ALERT", "URL_REQUEST", { message: "b.test" }],
+        ["PAC_JAVASCRIPT_ALERT", "NONE", { message: "b.test" }],
+        ["PAC_JAVASCRIPT_ERROR", "URL_REQUEST", error],
+        ["PAC_JAVASCRIPT_ERROR", "NONE", error],
+        ["PROXY_RESOLUTION_SERVICE_RESOLVED_PROXY_LIST", "URL_REQUEST", { net_error: -327 }],
+      ],
+    );
+  });
+
   it("fails look-ups when a mandatory PAC cannot load; WPAD failures go DIRECT", async () => {
     const resolver = new ProxyResolver({ fetchPac: (url, init) => fetch(url, init) });
     await resolver.setProxy({ mode: "pac_script", pacScript: `${origin}/missing.pac` });
