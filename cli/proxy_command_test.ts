@@ -97,9 +97,10 @@ describe("ses proxy resolve", () => {
     });
     const bad = join(dir, "bad.pac");
     writeFileSync(bad, "function FindProxyForURL( {");
-    // The failure goes to standard error: standard output carries results alone.
-    const failed =
-      "ses proxy: the proxy look-up failed for http://a.test/: the PAC script could not be loaded or run";
+    // The failure goes to standard error: standard output carries results alone. It says
+    // what the script's error was, and where.
+    const failed = "ses proxy: the proxy look-up failed for http://a.test/: the PAC script " +
+      "failed at line 1: Uncaught SyntaxError: invalid property name";
     assert.deepEqual(await run(["resolve", "http://a.test/", "--pac", bad]), {
       code: 1,
       lines: [],
@@ -109,6 +110,27 @@ describe("ses proxy resolve", () => {
       code: 1,
       lines: ['{"url":"http://a.test/","result":"","entries":[]}'],
       errors: [failed],
+    });
+    // So does a script that throws for the URL, or defines no FindProxyForURL.
+    const throws = join(dir, "throws.pac");
+    writeFileSync(throws, "function FindProxyForURL(url, host) {\n  return host.nope();\n}");
+    assert.deepEqual(await run(["resolve", "http://a.test/", "--pac", throws]), {
+      code: 1,
+      lines: [],
+      errors: [
+        "ses proxy: the proxy look-up failed for http://a.test/: the PAC script failed at " +
+        "line 2: Uncaught TypeError: not a function",
+      ],
+    });
+    const none = join(dir, "none.pac");
+    writeFileSync(none, "var findProxyForURL = 1;");
+    assert.deepEqual(await run(["resolve", "http://a.test/", "--pac", none]), {
+      code: 1,
+      lines: [],
+      errors: [
+        "ses proxy: the proxy look-up failed for http://a.test/: the PAC script failed: " +
+        "FindProxyForURL() is undefined.",
+      ],
     });
     // A PAC file that cannot be read says so, with the system's reason.
     const missing = join(dir, "missing.pac");
