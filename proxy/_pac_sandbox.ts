@@ -99,6 +99,7 @@ export class PacSandbox {
   #sandbox: Sandbox | undefined;
   readonly #retired: Sandbox[] = [];
   #deadline = 0;
+  #loadAlerts: readonly string[] = [];
 
   /**
    * Compiles the script.
@@ -124,6 +125,11 @@ export class PacSandbox {
     this.#sandbox = this.#build();
     // A rebuild after a fatal run has no one to resolve a new name: it answers null.
     this.#topLevel = { answers: topLevel.answers, noMoreLookups: true };
+  }
+
+  /** The `alert()` messages the script's top level made when the constructor loaded it. */
+  get loadAlerts(): readonly string[] {
+    return this.#loadAlerts;
   }
 
   /**
@@ -240,6 +246,8 @@ export class PacSandbox {
         (loaded.error ?? loaded.value).dispose();
         throw new TopLevelLookup(pending);
       }
+      const alerts = this.#callInternal(context, internals, "alerts");
+      this.#loadAlerts = typeof alerts === "string" ? JSON.parse(alerts) as string[] : [];
       if (loaded.error) {
         const message = this.#describe(context, internals, loaded.error);
         const failure = this.#describe(context, internals, loaded.error, "failure");
@@ -249,6 +257,7 @@ export class PacSandbox {
           `Cannot compile PAC script: ${message}`,
           split < 0 ? -1 : Number(failure.slice(0, split)),
           failure.slice(split + 1),
+          this.#loadAlerts,
         );
       }
       loaded.value.dispose();
@@ -265,6 +274,7 @@ export class PacSandbox {
           -1,
           // Chromium's words (ProxyResolverV8::Context::InitV8).
           "FindProxyForURL() is undefined.",
+          this.#loadAlerts,
         );
       }
       const call = context.getProp(internals, "call");

@@ -183,15 +183,18 @@ if (port !== null) {
     } else if (request[1] === "compile") {
       const [seq, , id, source, limits, topLevel] = request;
       try {
-        sandboxes.set(id, new PacSandbox(module, source, limits, topLevel));
+        const sandbox = new PacSandbox(module, source, limits, topLevel);
+        sandboxes.set(id, sandbox);
         scripts.set(id, { source, limits, topLevel });
-        port.postMessage([seq, null] satisfies PacWorkerReply);
+        const { loadAlerts: alerts } = sandbox;
+        port.postMessage([seq, alerts.length > 0 ? { alerts } : null] satisfies PacWorkerReply);
       } catch (error) {
         if (error instanceof TopLevelLookup) {
           port.postMessage([seq, { pending: error.host }] satisfies PacWorkerReply);
         } else if (error instanceof ScriptLoadError) {
-          const { message, line, reported } = error;
-          port.postMessage([seq, { error: message, line, reported }] satisfies PacWorkerReply);
+          const { message, line, reported, alerts } = error;
+          const failure = { error: message, line, reported, alerts };
+          port.postMessage([seq, failure] satisfies PacWorkerReply);
         } else {
           if (brokeInstance(error)) reload();
           // A message of ours says what failed already; anything else is what was thrown.
@@ -201,6 +204,7 @@ if (port !== null) {
             error: `Cannot compile PAC script: ${thrown}`,
             line: -1,
             reported: ours ? thrown : `Uncaught ${thrown}`,
+            alerts: [],
           };
           port.postMessage([seq, failure] satisfies PacWorkerReply);
         }

@@ -129,9 +129,10 @@ export class PacScript {
    *
    * @param source The script text.
    * @param options Limits, resolver and alert sink.
-   * @param observer Hears why the script did not load, as Chromium's PAC bindings report it
-   * (`error(lineNumber, message)`: `Uncaught SyntaxError: ...` in QuickJS's wording at the
-   * script's line, `FindProxyForURL() is undefined.` at `-1`).
+   * @param observer Hears the `alert()` messages of the script's top level (of the load that
+   * answered, when a name was looked up) and why the script did not load, as Chromium's PAC
+   * bindings report it (`error(lineNumber, message)`: `Uncaught SyntaxError: ...` in QuickJS's
+   * wording at the script's line, `FindProxyForURL() is undefined.` at `-1`).
    * @returns The compiled script.
    * @throws {SyntaxError} `Cannot compile PAC script: ...` when the script does not parse, throws
    * at its top level, runs out of time or memory, or defines no `FindProxyForURL`.
@@ -139,7 +140,7 @@ export class PacScript {
   static async compile(
     source: string,
     options: PacScriptOptions = {},
-    observer?: Pick<PacRunObserver, "error">,
+    observer?: PacRunObserver,
   ): Promise<PacScript> {
     const {
       timeoutMs = 5000,
@@ -158,15 +159,19 @@ export class PacScript {
     let id: number;
     for (;;) {
       const noMoreLookups = lookups >= MAX_PAC_DNS_LOOKUPS;
-      let compiled: number | { pending: string };
+      let compiled: Awaited<ReturnType<PacThread["compile"]>>;
       try {
         compiled = await thread.compile(source, limits, { answers, noMoreLookups });
       } catch (error) {
-        if (error instanceof ScriptLoadError) observer?.error(error.line, error.reported);
+        if (error instanceof ScriptLoadError) {
+          for (const message of error.alerts) observer?.alert(message);
+          observer?.error(error.line, error.reported);
+        }
         throw error;
       }
-      if (typeof compiled === "number") {
-        id = compiled;
+      if ("id" in compiled) {
+        for (const message of compiled.alerts) observer?.alert(message);
+        id = compiled.id;
         break;
       }
       const remaining = deadline - Date.now();
@@ -285,7 +290,7 @@ export class PacScript {
     if (this.#id !== undefined) return this.#id;
     const compiling = this.#thread.compile(this.#source, this.#limits, this.#topLevel).then(
       // With every name answered (unknown ones null), the top level never asks again.
-      (id) => this.#id = id as number,
+      (compiled) => this.#id = (compiled as { id: number }).id,
       (error: unknown) => {
         this.#id = undefined;
         throw new SessionError("ERR_PAC_SCRIPT_FAILED", { cause: error, url: url.href });

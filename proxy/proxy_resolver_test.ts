@@ -285,6 +285,41 @@ describe("ProxyResolver", () => {
     assert.deepEqual(entries, []);
   });
 
+  it("logs the alerts a PAC script makes while it loads as global entries, as Chromium's bindings", async () => {
+    const entries: { type: string; source: { type: string }; params?: unknown }[] = [];
+    let ids = 200;
+    const netLog = {
+      capturing: true,
+      newSource: (type: string) => ({ id: ++ids, type, startTime: 0 }),
+      add: (entry: (typeof entries)[number]) => void entries.push(entry),
+    };
+    const resolver = new ProxyResolver({
+      netLog,
+      pac: { lookup: () => Promise.resolve(["10.0.0.7"]) },
+    });
+    const logged = () =>
+      entries.splice(0).map(({ type, source, params }) => [type, source.type, params]);
+    // A top level that looks a name up is loaded again with the answer: its alerts are heard once.
+    await resolver.setProxy({
+      pacScript: dataUrl(
+        "alert('loading');\nvar ip = dnsResolve('proxy.corp.test');\nalert('proxy at ' + ip);\n" +
+          "function FindProxyForURL() { return 'PROXY ' + ip + ':1'; }",
+      ),
+    });
+    assert.equal(await resolver.resolveProxy("http://a.test/"), "PROXY 10.0.0.7:1");
+    assert.deepEqual(logged(), [
+      ["PAC_JAVASCRIPT_ALERT", "NONE", { message: "loading" }],
+      ["PAC_JAVASCRIPT_ALERT", "NONE", { message: "proxy at 10.0.0.7" }],
+    ]);
+    // Alerts made before the load failed come before its error.
+    await resolver.setProxy({ pacScript: dataUrl("alert('v2');\nthrow new Error('b');") });
+    assert.equal(await resolver.resolveProxy("http://a.test/"), "");
+    assert.deepEqual(logged(), [
+      ["PAC_JAVASCRIPT_ALERT", "NONE", { message: "v2" }],
+      ["PAC_JAVASCRIPT_ERROR", "NONE", { line_number: 2, message: "Uncaught Error: b" }],
+    ]);
+  });
+
   it("logs a look-up's PAC alerts and errors as global entries too, ses.resolveProxy's included", async () => {
     const entries: { type: string; source: { id: number; type: string }; params?: unknown }[] = [];
     let ids = 100;
