@@ -123,7 +123,7 @@ describe("ses proxy resolve", () => {
       ],
     });
     const none = join(dir, "none.pac");
-    writeFileSync(none, "var findProxyForURL = 1;");
+    writeFileSync(none, "var FindProxyForURL = 1;");
     assert.deepEqual(await run(["resolve", "http://a.test/", "--pac", none]), {
       code: 1,
       lines: [],

@@ -8,7 +8,12 @@
 import { open } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import type { ProxyConfig } from "../core/electron_types.ts";
-import type { NetLogSink, NetLogSource, NetLogWithSource } from "../core/net_log_sink.ts";
+import type {
+  NetLogPhase,
+  NetLogSink,
+  NetLogSource,
+  NetLogWithSource,
+} from "../core/net_log_sink.ts";
 import {
   DIRECT_AFTER_FAILURE,
   type ProxyResolverLike,
@@ -29,6 +34,7 @@ import {
   type ProxySettings,
   proxySettingsFrom,
   settingsFromEnvironment,
+  WPAD_URL,
 } from "./proxy_settings.ts";
 import { DIRECT, formatPacString, formatProxyUri } from "./proxy_uri.ts";
 import { type ProxyConfigValue, proxyConfigValue } from "./proxy_net_log_values.ts";
@@ -378,9 +384,32 @@ export class ProxyResolver implements ProxyResolverLike {
     if (previous.kind === "pac") previous.script.then((script) => script.dispose(), () => {});
   }
 
-  // The fetch's outcome, never a rejection: the text, or the failure.
+  // The fetch's outcome, never a rejection: the text, or the failure. Logged as Chromium's
+  // PacFileDecider logs a fetch, on a PAC_FILE_DECIDER source of its own (for WPAD, only its
+  // DNS source: Chromium on Linux first tries DHCP, which it does not implement there).
   #fetchOutcome(url: string): Promise<PacFetchOutcome> {
-    return this.#fetchPacText(url).then((text) => ({ text }), (error: unknown) => ({ error }));
+    const sink = this.#options.netLog;
+    const source = sink?.capturing ? sink.newSource("PAC_FILE_DECIDER") : undefined;
+    const log = (type: string, phase: NetLogPhase, params?: Record<string, unknown>) => {
+      if (source !== undefined) sink!.add({ type, phase, source, ...(params && { params }) });
+    };
+    const fetch = "PAC_FILE_DECIDER_FETCH_PAC_SCRIPT";
+    log("PAC_FILE_DECIDER", "PHASE_BEGIN");
+    log(fetch, "PHASE_BEGIN", {
+      source: `${url === WPAD_URL ? "WPAD DNS" : "Custom PAC URL"}: ${url}`,
+    });
+    return this.#fetchPacText(url).then((text): PacFetchOutcome => {
+      log(fetch, "PHASE_END");
+      // PacFileDecider::DoVerifyPacScript: a text that never names FindProxyForURL (an error
+      // page served with a 200) is no PAC script, and is not run.
+      if (text.includes("FindProxyForURL")) return { text };
+      return {
+        error: new SyntaxError(`Cannot load PAC script "${url}": FindProxyForURL is not in it`),
+      };
+    }, (error: unknown) => {
+      log(fetch, "PHASE_END", { net_error: fetchNetError(error) });
+      return { error };
+    }).finally(() => log("PAC_FILE_DECIDER", "PHASE_END"));
   }
 
   #pacState(
@@ -487,15 +516,31 @@ export class ProxyResolver implements ProxyResolverLike {
       // Only a 200 is a PAC file, as Chromium's PacFileFetcherImpl::OnResponseStarted has it.
       if (response.status !== 200) {
         await response.body?.cancel();
-        throw new Error(`Cannot load PAC script "${url}": HTTP status ${response.status}`);
+        throw Object.assign(
+          new Error(`Cannot load PAC script "${url}": HTTP status ${response.status}`),
+          { errno: netErrorNumber("ERR_HTTP_RESPONSE_CODE_FAILURE") },
+        );
       }
       text = decodePac(await limitedBytes(response, url), response.headers.get("content-type"));
     } else {
-      throw new TypeError(`Cannot load PAC script "${url}": unsupported scheme ${parsed.protocol}`);
+      throw Object.assign(
+        new TypeError(`Cannot load PAC script "${url}": unsupported scheme ${parsed.protocol}`),
+        { errno: netErrorNumber("ERR_DISALLOWED_URL_SCHEME") },
+      );
     }
     if (text.length > MAX_PAC_BYTES) throw tooLarge(url);
     return text;
   }
+}
+
+// A failed fetch's net error, as Chromium's PacFileFetcherImpl fails it.
+function fetchNetError(error: unknown): number {
+  const errno = (error as { errno?: unknown } | null)?.errno;
+  if (typeof errno === "number" && errno < 0) return errno;
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === "ENOENT" || code === "ENOTDIR") return netErrorNumber("ERR_FILE_NOT_FOUND");
+  if (code === "EACCES" || code === "EPERM") return netErrorNumber("ERR_ACCESS_DENIED");
+  return netErrorNumber("ERR_FAILED");
 }
 
 function nextPollDelay(failed: boolean, step: number): number {
@@ -581,7 +626,10 @@ function latin1(bytes: Uint8Array): string {
 }
 
 function tooLarge(url: string): RangeError {
-  return new RangeError(`Cannot load PAC script "${url}": larger than ${MAX_PAC_BYTES} bytes`);
+  return Object.assign(
+    new RangeError(`Cannot load PAC script "${url}": larger than ${MAX_PAC_BYTES} bytes`),
+    { errno: netErrorNumber("ERR_FILE_TOO_BIG") },
+  );
 }
 
 // Equal keys for equal settings, however they were written (canonical rules and bypass rules).

@@ -239,7 +239,9 @@ describe("ProxyResolver", () => {
     const netLog = {
       capturing: true,
       newSource: (type: string) => ({ id: ++ids, type, startTime: 0 }),
-      add: (entry: (typeof entries)[number]) => void entries.push(entry),
+      // The script's events; each fetch's PAC_FILE_DECIDER events are another test's.
+      add: (entry: (typeof entries)[number]) =>
+        void (entry.source.type !== "PAC_FILE_DECIDER" && entries.push(entry)),
     };
     const resolver = new ProxyResolver({ netLog });
     const loadErrors = async (script: string) => {
@@ -291,7 +293,9 @@ describe("ProxyResolver", () => {
     const netLog = {
       capturing: true,
       newSource: (type: string) => ({ id: ++ids, type, startTime: 0 }),
-      add: (entry: (typeof entries)[number]) => void entries.push(entry),
+      // The script's events; each fetch's PAC_FILE_DECIDER events are another test's.
+      add: (entry: (typeof entries)[number]) =>
+        void (entry.source.type !== "PAC_FILE_DECIDER" && entries.push(entry)),
     };
     const resolver = new ProxyResolver({
       netLog,
@@ -312,12 +316,61 @@ describe("ProxyResolver", () => {
       ["PAC_JAVASCRIPT_ALERT", "NONE", { message: "proxy at 10.0.0.7" }],
     ]);
     // Alerts made before the load failed come before its error.
-    await resolver.setProxy({ pacScript: dataUrl("alert('v2');\nthrow new Error('b');") });
+    await resolver.setProxy({
+      pacScript: dataUrl("alert('v2');\nthrow new Error('b');\nfunction FindProxyForURL() {}"),
+    });
     assert.equal(await resolver.resolveProxy("http://a.test/"), "");
     assert.deepEqual(logged(), [
       ["PAC_JAVASCRIPT_ALERT", "NONE", { message: "v2" }],
       ["PAC_JAVASCRIPT_ERROR", "NONE", { line_number: 2, message: "Uncaught Error: b" }],
     ]);
+  });
+
+  it("logs each fetch of the PAC script as Chromium's PacFileDecider, and runs no text that is not one", async () => {
+    const entries: {
+      type: string;
+      phase: string;
+      source: { id: number; type: string };
+      params?: unknown;
+    }[] = [];
+    let ids = 300;
+    const netLog = {
+      capturing: true,
+      newSource: (type: string) => ({ id: ++ids, type, startTime: 0 }),
+      add: (entry: (typeof entries)[number]) => void entries.push(entry),
+    };
+    const resolver = new ProxyResolver({ netLog, fetchPac: (url, init) => fetch(url, init) });
+    const decided = async (pacScript: string) => {
+      await resolver.setProxy({ pacScript });
+      await resolver.forceReloadProxyConfig();
+      const logged = entries.splice(0);
+      // Each fetch (setProxy's, the reload's) on a PAC_FILE_DECIDER source of its own.
+      const sources = [...new Set(logged.map(({ source }) => source.id))];
+      assert.equal(sources.length, 2);
+      return logged.filter(({ source }) => source.id === sources[0]).map((
+        { type, phase, source, params },
+      ) => [type, phase, source.type, params]);
+    };
+    const fetched = (url: string, end?: unknown) => [
+      ["PAC_FILE_DECIDER", "PHASE_BEGIN", "PAC_FILE_DECIDER", undefined],
+      ["PAC_FILE_DECIDER_FETCH_PAC_SCRIPT", "PHASE_BEGIN", "PAC_FILE_DECIDER", {
+        source: `Custom PAC URL: ${url}`,
+      }],
+      ["PAC_FILE_DECIDER_FETCH_PAC_SCRIPT", "PHASE_END", "PAC_FILE_DECIDER", end],
+      ["PAC_FILE_DECIDER", "PHASE_END", "PAC_FILE_DECIDER", undefined],
+    ];
+    assert.deepEqual(await decided(`${origin}/proxy.pac`), fetched(`${origin}/proxy.pac`));
+    // Only a 200 is a PAC file: ERR_HTTP_RESPONSE_CODE_FAILURE, as Chromium's PacFileFetcherImpl.
+    assert.deepEqual(
+      await decided(`${origin}/missing.pac`),
+      fetched(`${origin}/missing.pac`, { net_error: -379 }),
+    );
+    // Fetched, but no PAC script (PacFileDecider::DoVerifyPacScript looks for FindProxyForURL):
+    // the text is never run, so its top level logs no error and looks no name up.
+    const notPac = dataUrl("<html>dnsResolve('portal.test'); alert('ran')</html>");
+    assert.deepEqual(await decided(notPac), fetched(notPac));
+    assert.equal(await resolver.resolveProxy("http://a.test/"), "");
+    assert.deepEqual(entries, []);
   });
 
   it("logs a look-up's PAC alerts and errors as global entries too, ses.resolveProxy's included", async () => {
@@ -326,7 +379,9 @@ describe("ProxyResolver", () => {
     const netLog = {
       capturing: true,
       newSource: (type: string) => ({ id: ++ids, type, startTime: 0 }),
-      add: (entry: (typeof entries)[number]) => void entries.push(entry),
+      // The script's events; each fetch's PAC_FILE_DECIDER events are another test's.
+      add: (entry: (typeof entries)[number]) =>
+        void (entry.source.type !== "PAC_FILE_DECIDER" && entries.push(entry)),
     };
     const resolver = new ProxyResolver({ netLog });
     await resolver.setProxy({

@@ -286,7 +286,11 @@ describe("Session proxy settings", () => {
     const dir = await mkdtemp(join(tmpdir(), "ses-pac-log-"));
     await ses.netLog.startLogging(join(dir, "log.json"));
     await ses.setProxy({
-      pacScript: "data:,var%20a%20%3D%201%3B%0Athrow%20new%20Error('no%20proxies%20today')%3B",
+      pacScript: `data:,${
+        encodeURIComponent(
+          "var a = 1;\nthrow new Error('no proxies today');\nfunction FindProxyForURL() {}",
+        )
+      }`,
     });
     assert.equal(await ses.resolveProxy("http://example.test/"), "");
     await ses.netLog.stopLogging();
