@@ -12,6 +12,7 @@ import { join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import type { ProxyConfig } from "../core/electron_types.ts";
+import { netErrorCode } from "../core/net_errors.ts";
 import { type ReadNetLogEvent, readNetLogFile, type SessionModule } from "../session/mod.ts";
 
 /** What `ses proxy resolve` was asked to do. */
@@ -84,9 +85,9 @@ export function parseProxyArgs(argv: string[]): ProxyArgs {
  * @param session The `session` module.
  * @param args The parsed arguments.
  * @param output `out` gets the result (a PAC-style list, or with `--json` one JSON object);
- * `err` gets the failure message, with its reason (a PAC file that cannot be read, the PAC
- * script's error and its line, as the session's net log has it, a PAC script that could not be
- * fetched, rules that hold no valid proxy).
+ * `err` gets the failure message, with its reason (a PAC file that cannot be read; as the
+ * session's net log has it, the PAC script's error and its line, the net error of a fetch that
+ * failed, or a text that is no PAC script; rules that hold no valid proxy).
  * @returns 0 when the look-up succeeded, 1 when it failed (`""`: a PAC script that cannot be
  * fetched or run, with no fallback).
  *
@@ -119,7 +120,7 @@ export async function runProxy(
   } finally {
     if (logPath !== undefined) {
       await ses.netLog.stopLogging();
-      scriptError = lastPacError((await readNetLogFile(logPath)).events);
+      scriptError = pacFailure((await readNetLogFile(logPath)).events);
       await rm(logDir!, { recursive: true, force: true });
     }
   }
@@ -135,12 +136,23 @@ export async function runProxy(
   return result === "" ? 1 : 0;
 }
 
-// The PAC script's last error in the log, as "at line N: message" (or ": message").
-function lastPacError(events: readonly ReadNetLogEvent[]): string | undefined {
+// What failed the PAC script, from the log: its last error ("failed at line N: message"),
+// else its fetch's net error, else (fetched, no error) the PacFileDecider's check that found
+// no FindProxyForURL in the text.
+function pacFailure(events: readonly ReadNetLogEvent[]): string | undefined {
   const error = events.findLast((event) => event.type === "PAC_JAVASCRIPT_ERROR")?.params;
-  if (error === undefined) return undefined;
-  const line = Number(error.line_number);
-  return `${line > 0 ? ` at line ${line}` : ""}: ${String(error.message)}`;
+  if (error !== undefined) {
+    const line = Number(error.line_number);
+    return `failed${line > 0 ? ` at line ${line}` : ""}: ${String(error.message)}`;
+  }
+  const fetched = events.findLast((event) =>
+    event.type === "PAC_FILE_DECIDER_FETCH_PAC_SCRIPT" && event.phase === "PHASE_END"
+  );
+  if (fetched === undefined) return undefined;
+  const netError = fetched.params?.net_error;
+  if (netError === undefined) return "does not define FindProxyForURL";
+  const code = netErrorCode(Number(netError));
+  return `could not be fetched (${code === undefined ? netError : `net::${code}`})`;
 }
 
 // Why a look-up gave "": the session says no more, so the reason is found from the inputs and
@@ -164,7 +176,7 @@ function failureMessage(args: ProxyArgs, scriptError: string | undefined): strin
     ? "the rules hold no valid proxy"
     : scriptError === undefined
     ? "the PAC script could not be loaded or run"
-    : `the PAC script failed${scriptError}`;
+    : `the PAC script ${scriptError}`;
   return `ses proxy: the proxy look-up failed for ${args.url}: ${why}`;
 }
 

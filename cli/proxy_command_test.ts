@@ -4,6 +4,8 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { spawnSync } from "node:child_process";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { currentRuntime } from "../runtime/mod.ts";
 import { App, createSessionModule } from "../session/mod.ts";
 import { parseProxyArgs, runProxy } from "./proxy_command.ts";
@@ -145,6 +147,40 @@ describe("ses proxy resolve", () => {
       lines: [],
       errors: [`ses proxy: cannot read the PAC file "${dir}" (EISDIR)`],
     });
+  });
+
+  it("says why a PAC URL could not be fetched, with the fetch's net error", async () => {
+    const server = createServer((request, response) => {
+      if (request.url === "/page.pac") {
+        response.end("<html>Sign in to the network first</html>");
+        return;
+      }
+      response.writeHead(404).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      // A 404 is not a PAC file (Chromium's PacFileFetcherImpl: ERR_HTTP_RESPONSE_CODE_FAILURE).
+      assert.deepEqual(await run(["resolve", "http://a.test/", "--pac", `${origin}/gone.pac`]), {
+        code: 1,
+        lines: [],
+        errors: [
+          "ses proxy: the proxy look-up failed for http://a.test/: the PAC script could not be " +
+          "fetched (net::ERR_HTTP_RESPONSE_CODE_FAILURE)",
+        ],
+      });
+      // Fetched, but no PAC script at all: Chromium's PacFileDecider never runs it.
+      assert.deepEqual(await run(["resolve", "http://a.test/", "--pac", `${origin}/page.pac`]), {
+        code: 1,
+        lines: [],
+        errors: [
+          "ses proxy: the proxy look-up failed for http://a.test/: the PAC script does not " +
+          "define FindProxyForURL",
+        ],
+      });
+    } finally {
+      server.close();
+    }
   });
 
   it("says when the rules leave no valid proxy", async () => {
