@@ -182,16 +182,18 @@ export const PAC_HELPERS_SOURCE = `(function (global) {
   global.myIpAddressEx = function () {
     return myIpEx;
   };
+  // As pac_js_library.h: the pattern and the mask are checked before the host is looked up.
   global.isInNet = function (host, pattern, mask) {
+    var p = ipv4Number(String(pattern));
+    var m = ipv4Number(String(mask));
+    if (p === null || m === null) return false;
     var address = ipv4Number(String(host));
     if (address === null) {
       var resolved = global.dnsResolve(host);
       if (resolved === null) return false;
       address = ipv4Number(resolved);
     }
-    var p = ipv4Number(String(pattern));
-    var m = ipv4Number(String(mask));
-    if (address === null || p === null || m === null) return false;
+    if (address === null) return false;
     return ((address & m) >>> 0) === ((p & m) >>> 0);
   };
   // As Chromium's IsInNetEx: null unless both are strings; the address is read as it is, the

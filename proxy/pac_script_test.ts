@@ -89,6 +89,28 @@ describe("PacScript helpers", () => {
     assert.equal(await evaluate(`sortIpAddressList("x")`), "false");
   });
 
+  it("isInNet looks no name up when its pattern or mask is no IPv4 address, as Chromium's", async () => {
+    // pac_js_library.h checks the pattern and the mask before it resolves the host.
+    const asked: string[] = [];
+    const pac = await PacScript.compile(
+      `function FindProxyForURL(url, host) {
+         if (host === "b.example") return String(isInNet(host, "10.0.0.0", "255.0.0.0"));
+         return isInNet(host, "10.0.0.0", "255.0.0") + " " + isInNet(host, "10.0.0", "255.0.0.0");
+       }`,
+      {
+        lookup: (host) => {
+          asked.push(host);
+          return Promise.resolve(["10.1.2.3"]);
+        },
+      },
+    );
+    assert.equal(await pac.findProxyForUrl(new URL("http://a.example/")), "false false");
+    assert.deepEqual(asked, []);
+    assert.equal(await pac.findProxyForUrl(new URL("http://b.example/")), "true");
+    assert.deepEqual(asked, ["b.example"]);
+    pac.dispose();
+  });
+
   it("the Microsoft helpers read their arguments as Chromium's bindings do", async () => {
     // Each answer was checked against chromium --proxy-pac-url. A name that is not a string
     // is looked up by no one: null for dnsResolve, nothing at all for dnsResolveEx.
