@@ -281,7 +281,9 @@ export const PAC_HELPERS_SOURCE = `(function (global) {
     return first <= last ? first <= today && today <= last : today >= first || today <= last;
   };
   // dateRange and timeRange compare against Date objects built from the arguments, as the
-  // Netscape/Mozilla helpers that Chromium ships do (no wrap-around for timeRange).
+  // Netscape/Mozilla helpers that Chromium ships do (pac_js_library.h): a range whose start
+  // comes after its end wraps around (over the new year, over midnight), but timeRange's hour
+  // form, which compares hours alone.
   global.dateRange = function () {
     var args = Array.prototype.slice.call(arguments);
     var utc = isGmt(args);
@@ -324,7 +326,7 @@ export const PAC_HELPERS_SOURCE = `(function (global) {
       ? new Date(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate(), now.getUTCHours(),
         now.getUTCMinutes(), now.getUTCSeconds())
       : now;
-    return from <= current && current <= to;
+    return from <= to ? from <= current && current <= to : to >= current || current >= from;
   };
   global.timeRange = function () {
     var args = Array.prototype.slice.call(arguments);
@@ -337,9 +339,8 @@ export const PAC_HELPERS_SOURCE = `(function (global) {
     for (var i = 0; i < args.length; i++) args[i] = Number(args[i]);
     var cur, lo, hi;
     if (args.length === 1) return h === args[0];
-    if (args.length === 2) {
-      cur = h; lo = args[0]; hi = args[1];
-    } else if (args.length === 4) {
+    if (args.length === 2) return args[0] <= h && h <= args[1];
+    if (args.length === 4) {
       cur = h * 3600 + m * 60 + s;
       lo = args[0] * 3600 + args[1] * 60;
       hi = args[2] * 3600 + args[3] * 60 + 59;
@@ -352,7 +353,7 @@ export const PAC_HELPERS_SOURCE = `(function (global) {
     } else {
       throw "timeRange: bad number of arguments";
     }
-    return lo <= cur && cur <= hi;
+    return lo <= hi ? lo <= cur && cur <= hi : hi >= cur || cur >= lo;
   };
 
   // A run's answer as one string, so the host makes one call per run: a kind ("R" result,

@@ -174,6 +174,18 @@ describe("PacScript helpers", () => {
     assert.equal(await evaluate(`weekdayRange("${tomorrow}", "${day}", "XYZ")`), "false");
     assert.equal(await evaluate(`timeRange()`), "false");
     await assert.rejects(evaluate(`timeRange(1, 2, 3)`), SessionError);
+    // A range whose start comes after its end wraps around (dateRange over the new year,
+    // timeRange over midnight), as pac_js_library.h compares them; the hour form does not wrap.
+    // Now is read inside the run, so the ranges and the check see the same moment.
+    const months = `["JAN","FEB","MAR","APR","MAY","JUN","JUL","AUG","SEP","OCT","NOV","DEC"]`;
+    const month = (offset: number) => `${months}[(new Date().getMonth() + ${offset}) % 12]`;
+    // (The end month two back: its day 31, set on a shorter month, rolls on into the next.)
+    assert.equal(await evaluate(`dateRange(${month(0)}, ${month(10)})`), "true");
+    assert.equal(await evaluate(`dateRange(${month(1)}, ${month(10)})`), "false");
+    const hour = "new Date().getHours()";
+    assert.equal(await evaluate(`timeRange(${hour} + 1, 0, ${hour}, 59)`), "true");
+    assert.equal(await evaluate(`timeRange(${hour} + 1, 0, 0, ${hour} - 1, 59, 59)`), "false");
+    assert.equal(await evaluate(`timeRange(${hour} + 1, ${hour})`), "false");
   });
 
   it("strips path and query from https and wss URLs, credentials and fragments from all", async () => {
