@@ -131,6 +131,7 @@ export class ProxyResolver implements ProxyResolverLike {
   #settings: ProxySettings = { kind: "system" };
   #applied: Applied = { kind: "direct" };
   #hasCredentials = false;
+  #global: PacRunObserver | undefined;
   readonly #badUntil = new Map<string, number>();
   // The last bypass verdict: requests to one origin come in runs, and the verdict depends
   // only on the rules, the scheme and the host with its port.
@@ -440,8 +441,12 @@ export class ProxyResolver implements ProxyResolverLike {
   #globalObserver(): PacRunObserver | undefined {
     const sink = this.#options.netLog;
     if (sink === undefined) return undefined;
-    // Checked per event: a load or look-up may outlast the moment logging starts or stops.
-    return pacNetLogObserver(sink, () => sink.capturing ? sink.newSource("NONE") : undefined);
+    // Made once (look-ups are a hot path); capturing is checked per event, as a load or a
+    // look-up may outlast the moment logging starts or stops.
+    return this.#global ??= pacNetLogObserver(
+      sink,
+      () => sink.capturing ? sink.newSource("NONE") : undefined,
+    );
   }
 
   // A look-up's observer: the request's log while it captures, and the global entries.
