@@ -6,11 +6,14 @@
  */
 
 import { accessSync, constants, statSync } from "node:fs";
-import { resolve } from "node:path";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import type { ProxyConfig } from "../core/electron_types.ts";
-import type { SessionModule } from "../session/mod.ts";
+import { netErrorCode } from "../core/net_errors.ts";
+import { type ReadNetLogEvent, readNetLogFile, type SessionModule } from "../session/mod.ts";
 
 /** What `ses proxy resolve` was asked to do. */
 export interface ProxyArgs {
@@ -82,8 +85,9 @@ export function parseProxyArgs(argv: string[]): ProxyArgs {
  * @param session The `session` module.
  * @param args The parsed arguments.
  * @param output `out` gets the result (a PAC-style list, or with `--json` one JSON object);
- * `err` gets the failure message, with its reason (a PAC file that cannot be read, a PAC script
- * that could not be loaded or run, rules that hold no valid proxy).
+ * `err` gets the failure message, with its reason (a PAC file that cannot be read; as the
+ * session's net log has it, the PAC script's error and its line, the net error of a fetch that
+ * failed, or a text that is no PAC script; rules that hold no valid proxy).
  * @returns 0 when the look-up succeeded, 1 when it failed (`""`: a PAC script that cannot be
  * fetched or run, with no fallback).
  *
@@ -101,8 +105,25 @@ export async function runProxy(
   output: { out: (line: string) => void; err: (line: string) => void },
 ): Promise<number> {
   const ses = session.fromPartition("ses-proxy-cli");
-  await ses.setProxy(args.config);
-  const result = await ses.resolveProxy(args.url);
+  // A PAC script's errors reach the session's net log alone: it runs while the script loads
+  // and runs, so a failure can say what the script's error was.
+  const logDir = args.config.pacScript === undefined
+    ? undefined
+    : await mkdtemp(join(tmpdir(), "ses-proxy-"));
+  const logPath = logDir === undefined ? undefined : join(logDir, "netlog.json");
+  if (logPath !== undefined) await ses.netLog.startLogging(logPath);
+  let scriptError: string | undefined;
+  let result: string;
+  try {
+    await ses.setProxy(args.config);
+    result = await ses.resolveProxy(args.url);
+  } finally {
+    if (logPath !== undefined) {
+      await ses.netLog.stopLogging();
+      scriptError = pacFailure((await readNetLogFile(logPath)).events);
+      await rm(logDir!, { recursive: true, force: true });
+    }
+  }
   if (args.json) {
     output.out(
       JSON.stringify({ url: args.url, result, entries: result === "" ? [] : result.split(";") }),
@@ -110,13 +131,33 @@ export async function runProxy(
   } else if (result !== "") {
     output.out(result);
   }
-  if (result === "") output.err(failureMessage(args));
+  if (result === "") output.err(failureMessage(args, scriptError));
   await ses.closeAllConnections();
   return result === "" ? 1 : 0;
 }
 
-// Why a look-up gave "": the session says no more, so the reason is found from the inputs.
-function failureMessage(args: ProxyArgs): string {
+// What failed the PAC script, from the log: its last error ("failed at line N: message"),
+// else its fetch's net error, else (fetched, no error) the PacFileDecider's check that found
+// no FindProxyForURL in the text.
+function pacFailure(events: readonly ReadNetLogEvent[]): string | undefined {
+  const error = events.findLast((event) => event.type === "PAC_JAVASCRIPT_ERROR")?.params;
+  if (error !== undefined) {
+    const line = Number(error.line_number);
+    return `failed${line > 0 ? ` at line ${line}` : ""}: ${String(error.message)}`;
+  }
+  const fetched = events.findLast((event) =>
+    event.type === "PAC_FILE_DECIDER_FETCH_PAC_SCRIPT" && event.phase === "PHASE_END"
+  );
+  if (fetched === undefined) return undefined;
+  const netError = fetched.params?.net_error;
+  if (netError === undefined) return "does not define FindProxyForURL";
+  const code = netErrorCode(Number(netError));
+  return `could not be fetched (${code === undefined ? netError : `net::${code}`})`;
+}
+
+// Why a look-up gave "": the session says no more, so the reason is found from the inputs and
+// the script's error in the net log.
+function failureMessage(args: ProxyArgs, scriptError: string | undefined): string {
   const { pacScript } = args.config;
   if (pacScript?.startsWith("file:")) {
     const path = fileURLToPath(pacScript);
@@ -133,7 +174,9 @@ function failureMessage(args: ProxyArgs): string {
   }
   const why = pacScript === undefined
     ? "the rules hold no valid proxy"
-    : "the PAC script could not be loaded or run";
+    : scriptError === undefined
+    ? "the PAC script could not be loaded or run"
+    : `the PAC script ${scriptError}`;
   return `ses proxy: the proxy look-up failed for ${args.url}: ${why}`;
 }
 

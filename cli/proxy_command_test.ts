@@ -4,6 +4,8 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { spawnSync } from "node:child_process";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { currentRuntime } from "../runtime/mod.ts";
 import { App, createSessionModule } from "../session/mod.ts";
 import { parseProxyArgs, runProxy } from "./proxy_command.ts";
@@ -97,9 +99,10 @@ describe("ses proxy resolve", () => {
     });
     const bad = join(dir, "bad.pac");
     writeFileSync(bad, "function FindProxyForURL( {");
-    // The failure goes to standard error: standard output carries results alone.
-    const failed =
-      "ses proxy: the proxy look-up failed for http://a.test/: the PAC script could not be loaded or run";
+    // The failure goes to standard error: standard output carries results alone. It says
+    // what the script's error was, and where.
+    const failed = "ses proxy: the proxy look-up failed for http://a.test/: the PAC script " +
+      "failed at line 1: Uncaught SyntaxError: invalid property name";
     assert.deepEqual(await run(["resolve", "http://a.test/", "--pac", bad]), {
       code: 1,
       lines: [],
@@ -109,6 +112,27 @@ describe("ses proxy resolve", () => {
       code: 1,
       lines: ['{"url":"http://a.test/","result":"","entries":[]}'],
       errors: [failed],
+    });
+    // So does a script that throws for the URL, or defines no FindProxyForURL.
+    const throws = join(dir, "throws.pac");
+    writeFileSync(throws, "function FindProxyForURL(url, host) {\n  return host.nope();\n}");
+    assert.deepEqual(await run(["resolve", "http://a.test/", "--pac", throws]), {
+      code: 1,
+      lines: [],
+      errors: [
+        "ses proxy: the proxy look-up failed for http://a.test/: the PAC script failed at " +
+        "line 2: Uncaught TypeError: not a function",
+      ],
+    });
+    const none = join(dir, "none.pac");
+    writeFileSync(none, "var FindProxyForURL = 1;");
+    assert.deepEqual(await run(["resolve", "http://a.test/", "--pac", none]), {
+      code: 1,
+      lines: [],
+      errors: [
+        "ses proxy: the proxy look-up failed for http://a.test/: the PAC script failed: " +
+        "FindProxyForURL() is undefined.",
+      ],
     });
     // A PAC file that cannot be read says so, with the system's reason.
     const missing = join(dir, "missing.pac");
@@ -123,6 +147,40 @@ describe("ses proxy resolve", () => {
       lines: [],
       errors: [`ses proxy: cannot read the PAC file "${dir}" (EISDIR)`],
     });
+  });
+
+  it("says why a PAC URL could not be fetched, with the fetch's net error", async () => {
+    const server = createServer((request, response) => {
+      if (request.url === "/page.pac") {
+        response.end("<html>Sign in to the network first</html>");
+        return;
+      }
+      response.writeHead(404).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      // A 404 is not a PAC file (Chromium's PacFileFetcherImpl: ERR_HTTP_RESPONSE_CODE_FAILURE).
+      assert.deepEqual(await run(["resolve", "http://a.test/", "--pac", `${origin}/gone.pac`]), {
+        code: 1,
+        lines: [],
+        errors: [
+          "ses proxy: the proxy look-up failed for http://a.test/: the PAC script could not be " +
+          "fetched (net::ERR_HTTP_RESPONSE_CODE_FAILURE)",
+        ],
+      });
+      // Fetched, but no PAC script at all: Chromium's PacFileDecider never runs it.
+      assert.deepEqual(await run(["resolve", "http://a.test/", "--pac", `${origin}/page.pac`]), {
+        code: 1,
+        lines: [],
+        errors: [
+          "ses proxy: the proxy look-up failed for http://a.test/: the PAC script does not " +
+          "define FindProxyForURL",
+        ],
+      });
+    } finally {
+      server.close();
+    }
   });
 
   it("says when the rules leave no valid proxy", async () => {

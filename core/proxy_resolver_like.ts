@@ -65,3 +65,19 @@ export const DIRECT_PROXY_RESOLVER: ProxyResolverLike = {
 };
 
 const DIRECT_ONLY: readonly ProxyServer[] = Object.freeze([Object.freeze({ scheme: "direct" })]);
+
+/**
+ * The list a resolver answers when a look-up failed and it falls back to DIRECT, having logged
+ * the failure on the request's net log itself: Chromium's DidFinishResolvingProxy logs the
+ * failed resolution's error, then `UseDirect`s without logging a list, so a transport logs no
+ * resolved list for this one. Told apart by identity.
+ *
+ * @example
+ * ```ts
+ * import { DIRECT_AFTER_FAILURE } from "./proxy_resolver_like.ts";
+ * console.log(DIRECT_AFTER_FAILURE); // [ { scheme: "direct" } ]
+ * ```
+ */
+export const DIRECT_AFTER_FAILURE: readonly ProxyServer[] = Object.freeze([
+  Object.freeze({ scheme: "direct" as const }),
+]);

@@ -10,7 +10,11 @@ import { isPortAllowed } from "./port_allowed.ts";
 import type { ConnectionPin, FetchLike, RequestContext } from "../core/middleware.ts";
 import type { NetErrorCode } from "../core/net_errors.ts";
 import type { NetLogWithSource } from "../core/net_log_sink.ts";
-import type { ProxyResolverLike, ProxyServer } from "../core/proxy_resolver_like.ts";
+import {
+  DIRECT_AFTER_FAILURE,
+  type ProxyResolverLike,
+  type ProxyServer,
+} from "../core/proxy_resolver_like.ts";
 import { type TunnelAuthRefusal, tunnelAuthRefusal } from "../core/proxy_handshake.ts";
 import { type ResponseInfo, setResponseInfo } from "../core/response_info.ts";
 import { SessionError } from "../core/session_error.ts";
@@ -206,13 +210,16 @@ function routeLogged(
     throw error;
   };
   const resolved = (proxies: readonly ProxyServer[]) => {
-    sink.add({
-      type: "PROXY_RESOLUTION_SERVICE_RESOLVED_PROXY_LIST",
-      phase: "PHASE_NONE",
-      source,
-      // Chromium 156's NetLogFinishedResolvingProxyParams (older Chromium said pac_string).
-      params: { proxy_info: pacString(proxies) },
-    });
+    // A fallback after a failed look-up: the resolver logged the failure in the list's place.
+    if (proxies !== DIRECT_AFTER_FAILURE) {
+      sink.add({
+        type: "PROXY_RESOLUTION_SERVICE_RESOLVED_PROXY_LIST",
+        phase: "PHASE_NONE",
+        source,
+        // Chromium 156's NetLogFinishedResolvingProxyParams (older Chromium said pac_string).
+        params: { proxy_info: pacString(proxies) },
+      });
+    }
     sink.add({ type, phase: "PHASE_END", source });
     return send(options, connectors, proxies, url, request, context, signal);
   };

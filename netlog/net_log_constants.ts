@@ -26,6 +26,8 @@ export const NET_LOG_EVENT_TYPES: readonly string[] = [
   "BAD_PROXY_LIST_REPORTED",
   "PAC_JAVASCRIPT_ALERT",
   "PAC_JAVASCRIPT_ERROR",
+  "PAC_FILE_DECIDER",
+  "PAC_FILE_DECIDER_FETCH_PAC_SCRIPT",
   "CONNECT_JOB",
   "TRANSPORT_CONNECT_JOB_CONNECT",
   "SSL_CONNECT_JOB_CONNECT",
@@ -113,6 +115,7 @@ export const NET_LOG_SOURCE_TYPES: readonly string[] = [
   "HTTP_STREAM_JOB",
   "HTTP_AUTH_CONTROLLER",
   "NETWORK_CHANGE_NOTIFIER",
+  "PAC_FILE_DECIDER",
 ];
 
 /** Chromium's event phases and their numbers (net/log/net_log_event_type.h). */

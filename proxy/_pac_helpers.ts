@@ -17,7 +17,7 @@ export const ALERT_LIMITS = { messages: 32, characters: 1024 } as const;
 
 /**
  * The helper source. Its completion value is `{ setup, topLevel, topLevelPending, call,
- * describe, alerts }`.
+ * describe, failure, alerts }`.
  */
 export const PAC_HELPERS_SOURCE = `(function (global) {
   "use strict";
@@ -182,16 +182,18 @@ export const PAC_HELPERS_SOURCE = `(function (global) {
   global.myIpAddressEx = function () {
     return myIpEx;
   };
+  // As pac_js_library.h: the pattern and the mask are checked before the host is looked up.
   global.isInNet = function (host, pattern, mask) {
+    var p = ipv4Number(String(pattern));
+    var m = ipv4Number(String(mask));
+    if (p === null || m === null) return false;
     var address = ipv4Number(String(host));
     if (address === null) {
       var resolved = global.dnsResolve(host);
       if (resolved === null) return false;
       address = ipv4Number(resolved);
     }
-    var p = ipv4Number(String(pattern));
-    var m = ipv4Number(String(mask));
-    if (address === null || p === null || m === null) return false;
+    if (address === null) return false;
     return ((address & m) >>> 0) === ((p & m) >>> 0);
   };
   // As Chromium's IsInNetEx: null unless both are strings; the address is read as it is, the
@@ -279,7 +281,9 @@ export const PAC_HELPERS_SOURCE = `(function (global) {
     return first <= last ? first <= today && today <= last : today >= first || today <= last;
   };
   // dateRange and timeRange compare against Date objects built from the arguments, as the
-  // Netscape/Mozilla helpers that Chromium ships do (no wrap-around for timeRange).
+  // Netscape/Mozilla helpers that Chromium ships do (pac_js_library.h): a range whose start
+  // comes after its end wraps around (over the new year, over midnight), but timeRange's hour
+  // form, which compares hours alone.
   global.dateRange = function () {
     var args = Array.prototype.slice.call(arguments);
     var utc = isGmt(args);
@@ -322,7 +326,7 @@ export const PAC_HELPERS_SOURCE = `(function (global) {
       ? new Date(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate(), now.getUTCHours(),
         now.getUTCMinutes(), now.getUTCSeconds())
       : now;
-    return from <= current && current <= to;
+    return from <= to ? from <= current && current <= to : to >= current || current >= from;
   };
   global.timeRange = function () {
     var args = Array.prototype.slice.call(arguments);
@@ -335,9 +339,8 @@ export const PAC_HELPERS_SOURCE = `(function (global) {
     for (var i = 0; i < args.length; i++) args[i] = Number(args[i]);
     var cur, lo, hi;
     if (args.length === 1) return h === args[0];
-    if (args.length === 2) {
-      cur = h; lo = args[0]; hi = args[1];
-    } else if (args.length === 4) {
+    if (args.length === 2) return args[0] <= h && h <= args[1];
+    if (args.length === 4) {
       cur = h * 3600 + m * 60 + s;
       lo = args[0] * 3600 + args[1] * 60;
       hi = args[2] * 3600 + args[3] * 60 + 59;
@@ -350,7 +353,7 @@ export const PAC_HELPERS_SOURCE = `(function (global) {
     } else {
       throw "timeRange: bad number of arguments";
     }
-    return lo <= cur && cur <= hi;
+    return lo <= hi ? lo <= cur && cur <= hi : hi >= cur || cur >= lo;
   };
 
   // A run's answer as one string, so the host makes one call per run: a kind ("R" result,
@@ -433,6 +436,11 @@ export const PAC_HELPERS_SOURCE = `(function (global) {
     },
     call: call,
     describe: describe,
+    // A load's exception as a run's is reported: its line (-1 when unknown), a line feed, then
+    // Chromium's words for it.
+    failure: function (error) {
+      return errorLine(error) + "\\n" + uncaught(error);
+    },
     alerts: function () {
       return toJson(alerts);
     },

@@ -35,10 +35,53 @@ export type PacWorkerReply =
   | string;
 
 /**
- * A compile's answer: `null` when compiled, the error message, or the name its top level
- * needs resolved before it can be compiled.
+ * A compile's answer: `null` when compiled (or the `alert()` messages its top level made, if
+ * any), why it failed, or the name its top level needs resolved before it can be compiled.
  */
-export type CompileReply = string | null | { readonly pending: string };
+export type CompileReply =
+  | CompileFailure
+  | null
+  | { readonly pending: string }
+  | { readonly alerts: readonly string[] };
+
+/** Why a script did not compile. */
+export interface CompileFailure {
+  /** The error message, `Cannot compile PAC script: ...`. */
+  readonly error: string;
+  /** The script's line the error came from, `-1` when unknown. */
+  readonly line: number;
+  /** Chromium's words for the error, as its PAC bindings report it. */
+  readonly reported: string;
+  /** The `alert()` messages the top level made before the error. */
+  readonly alerts: readonly string[];
+}
+
+/**
+ * A script that does not load (thrown by `PacSandbox`'s constructor, and by `PacThread`'s
+ * compile on the main thread): `message` is `Cannot compile PAC script: ...`, and the line and
+ * words are what Chromium's PAC bindings report for it.
+ */
+export class ScriptLoadError extends SyntaxError {
+  /** The script's line the error came from, `-1` when unknown. */
+  readonly line: number;
+  /** Chromium's words (`Uncaught SyntaxError: ...`, `FindProxyForURL() is undefined.`). */
+  readonly reported: string;
+  /** The `alert()` messages the top level made before the error. */
+  readonly alerts: readonly string[];
+
+  /**
+   * @param message The error's message.
+   * @param line The script's line, `-1` when unknown.
+   * @param reported Chromium's words for the error.
+   * @param alerts The top level's `alert()` messages before the error.
+   */
+  constructor(message: string, line: number, reported: string, alerts: readonly string[] = []) {
+    super(message);
+    this.line = line;
+    this.reported = reported;
+    this.alerts = alerts;
+  }
+}
 
 /** The field separator of string requests and replies. */
 export const SEPARATOR = "\0";

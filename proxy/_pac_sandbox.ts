@@ -14,6 +14,7 @@ import type {
   QuickJSWASMModule,
 } from "quickjs-emscripten";
 import { PAC_HELPERS_SOURCE } from "./_pac_helpers.ts";
+import { ScriptLoadError } from "./_pac_protocol.ts";
 
 /** What one run of the script came to. */
 export type RunOutcome =
@@ -98,6 +99,7 @@ export class PacSandbox {
   #sandbox: Sandbox | undefined;
   readonly #retired: Sandbox[] = [];
   #deadline = 0;
+  #loadAlerts: readonly string[] = [];
 
   /**
    * Compiles the script.
@@ -123,6 +125,11 @@ export class PacSandbox {
     this.#sandbox = this.#build();
     // A rebuild after a fatal run has no one to resolve a new name: it answers null.
     this.#topLevel = { answers: topLevel.answers, noMoreLookups: true };
+  }
+
+  /** The `alert()` messages the script's top level made when the constructor loaded it. */
+  get loadAlerts(): readonly string[] {
+    return this.#loadAlerts;
   }
 
   /**
@@ -239,10 +246,19 @@ export class PacSandbox {
         (loaded.error ?? loaded.value).dispose();
         throw new TopLevelLookup(pending);
       }
+      const alerts = this.#callInternal(context, internals, "alerts");
+      this.#loadAlerts = typeof alerts === "string" ? JSON.parse(alerts) as string[] : [];
       if (loaded.error) {
         const message = this.#describe(context, internals, loaded.error);
+        const failure = this.#describe(context, internals, loaded.error, "failure");
         loaded.error.dispose();
-        throw new SyntaxError(`Cannot compile PAC script: ${message}`);
+        const split = failure.indexOf("\n");
+        throw new ScriptLoadError(
+          `Cannot compile PAC script: ${message}`,
+          split < 0 ? -1 : Number(failure.slice(0, split)),
+          failure.slice(split + 1),
+          this.#loadAlerts,
+        );
       }
       loaded.value.dispose();
       this.#deadline = Date.now() + INTERNAL_CALL_MS;
@@ -253,7 +269,13 @@ export class PacSandbox {
       }
       handles.push(findProxy);
       if (context.typeof(findProxy) !== "function") {
-        throw new SyntaxError("Cannot compile PAC script: FindProxyForURL() is undefined");
+        throw new ScriptLoadError(
+          "Cannot compile PAC script: FindProxyForURL() is undefined",
+          -1,
+          // Chromium's words (ProxyResolverV8::Context::InitV8).
+          "FindProxyForURL() is undefined.",
+          this.#loadAlerts,
+        );
       }
       const call = context.getProp(internals, "call");
       return { runtime, context, internals, call, findProxy };
@@ -293,8 +315,13 @@ export class PacSandbox {
     context.unwrapResult(result).dispose();
   }
 
-  #describe(context: QuickJSContext, internals: QuickJSHandle, error: QuickJSHandle): string {
-    const fn = context.getProp(internals, "describe");
+  #describe(
+    context: QuickJSContext,
+    internals: QuickJSHandle,
+    error: QuickJSHandle,
+    how: "describe" | "failure" = "describe",
+  ): string {
+    const fn = context.getProp(internals, how);
     const result = context.callFunction(fn, context.undefined, error);
     fn.dispose();
     if (result.error) {

@@ -32,6 +32,7 @@ import {
   type PacWorkerReply,
   type PacWorkerRequest,
   readUnits,
+  ScriptLoadError,
   SEPARATOR,
   writeUnits,
 } from "./_pac_protocol.ts";
@@ -113,15 +114,15 @@ export class PacThread {
    * @param source The script.
    * @param limits Its limits.
    * @param topLevel DNS answers for its top level (see `PacSandbox`).
-   * @returns The script's id, or the name its top level needs resolved (then compile again
-   * with the answer).
+   * @returns The script's id with the `alert()` messages its top level made, or the name its
+   * top level needs resolved (then compile again with the answer).
    * @throws {SyntaxError} `Cannot compile PAC script: ...`.
    */
   async compile(
     source: string,
     limits: SandboxLimits,
     topLevel: TopLevelDns,
-  ): Promise<number | { pending: string }> {
+  ): Promise<{ id: number; alerts: readonly string[] } | { pending: string }> {
     const id = this.#nextId++;
     const seq = this.#seq++;
     const reply = await this.#send(
@@ -130,11 +131,13 @@ export class PacThread {
       [seq, "compile", id, source, limits, topLevel],
       limits.timeoutMs + START_ALLOWANCE_MS,
     );
-    if (typeof reply === "string") throw new SyntaxError(reply);
+    if (reply !== null && "reported" in reply) {
+      throw new ScriptLoadError(reply.error, reply.line, reply.reported, reply.alerts);
+    }
     if (reply !== null && "pending" in reply) return { pending: reply.pending };
     // A worker that compiles it again (after a restart) knows no more names than these.
     this.#live.set(id, { source, limits, topLevel: { ...topLevel, noMoreLookups: true } });
-    return id;
+    return { id, alerts: reply !== null && "alerts" in reply ? reply.alerts : [] };
   }
 
   /**
@@ -345,7 +348,12 @@ export class PacThread {
     const fail = (pending: Pending) =>
       pending.settle(
         pending.compiles !== undefined
-          ? `Cannot compile PAC script: ${message}`
+          ? {
+            error: `Cannot compile PAC script: ${message}`,
+            line: -1,
+            reported: message,
+            alerts: [],
+          }
           : { error: message, fatal: true, alerts: [] },
       );
     if (failed !== undefined) fail(failed);

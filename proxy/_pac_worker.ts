@@ -34,6 +34,7 @@ import {
   type PacWorkerReply,
   type PacWorkerRequest,
   readUnits,
+  ScriptLoadError,
   SEPARATOR,
   writeUnits,
 } from "./_pac_protocol.ts";
@@ -182,18 +183,30 @@ if (port !== null) {
     } else if (request[1] === "compile") {
       const [seq, , id, source, limits, topLevel] = request;
       try {
-        sandboxes.set(id, new PacSandbox(module, source, limits, topLevel));
+        const sandbox = new PacSandbox(module, source, limits, topLevel);
+        sandboxes.set(id, sandbox);
         scripts.set(id, { source, limits, topLevel });
-        port.postMessage([seq, null] satisfies PacWorkerReply);
+        const { loadAlerts: alerts } = sandbox;
+        port.postMessage([seq, alerts.length > 0 ? { alerts } : null] satisfies PacWorkerReply);
       } catch (error) {
         if (error instanceof TopLevelLookup) {
           port.postMessage([seq, { pending: error.host }] satisfies PacWorkerReply);
-        } else if (!brokeInstance(error)) {
-          port.postMessage([seq, (error as Error).message] satisfies PacWorkerReply);
+        } else if (error instanceof ScriptLoadError) {
+          const { message, line, reported, alerts } = error;
+          const failure = { error: message, line, reported, alerts };
+          port.postMessage([seq, failure] satisfies PacWorkerReply);
         } else {
-          reload();
-          const message = `Cannot compile PAC script: ${describeThrown(error)}`;
-          port.postMessage([seq, message] satisfies PacWorkerReply);
+          if (brokeInstance(error)) reload();
+          // A message of ours says what failed already; anything else is what was thrown.
+          const ours = error instanceof SyntaxError;
+          const thrown = ours ? error.message.replace(PREFIX, "") : describeThrown(error);
+          const failure = {
+            error: `Cannot compile PAC script: ${thrown}`,
+            line: -1,
+            reported: ours ? thrown : `Uncaught ${thrown}`,
+            alerts: [],
+          };
+          port.postMessage([seq, failure] satisfies PacWorkerReply);
         }
       }
     } else {
@@ -207,6 +220,8 @@ if (port !== null) {
 
   port.on("message", serve);
 }
+
+const PREFIX = /^Cannot compile PAC script: /;
 
 // A thrown error as a run's error text: Bun ends its messages with a period, Deno does not.
 function describeThrown(error: unknown): string {

@@ -30,6 +30,7 @@
 import { SessionError } from "../core/session_error.ts";
 import type { SandboxLimits, TopLevelDns } from "./_pac_sandbox.ts";
 import { PacThread } from "./_pac_thread.ts";
+import { ScriptLoadError } from "./_pac_protocol.ts";
 import type { StraightLinePac } from "./_pac_straight_line.ts";
 import {
   type HostLookup,
@@ -128,11 +129,19 @@ export class PacScript {
    *
    * @param source The script text.
    * @param options Limits, resolver and alert sink.
+   * @param observer Hears the `alert()` messages of the script's top level (of the load that
+   * answered, when a name was looked up) and why the script did not load, as Chromium's PAC
+   * bindings report it (`error(lineNumber, message)`: `Uncaught SyntaxError: ...` in QuickJS's
+   * wording at the script's line, `FindProxyForURL() is undefined.` at `-1`).
    * @returns The compiled script.
    * @throws {SyntaxError} `Cannot compile PAC script: ...` when the script does not parse, throws
    * at its top level, runs out of time or memory, or defines no `FindProxyForURL`.
    */
-  static async compile(source: string, options: PacScriptOptions = {}): Promise<PacScript> {
+  static async compile(
+    source: string,
+    options: PacScriptOptions = {},
+    observer?: PacRunObserver,
+  ): Promise<PacScript> {
     const {
       timeoutMs = 5000,
       memoryLimitBytes = 32 * 1024 * 1024,
@@ -150,9 +159,19 @@ export class PacScript {
     let id: number;
     for (;;) {
       const noMoreLookups = lookups >= MAX_PAC_DNS_LOOKUPS;
-      const compiled = await thread.compile(source, limits, { answers, noMoreLookups });
-      if (typeof compiled === "number") {
-        id = compiled;
+      let compiled: Awaited<ReturnType<PacThread["compile"]>>;
+      try {
+        compiled = await thread.compile(source, limits, { answers, noMoreLookups });
+      } catch (error) {
+        if (error instanceof ScriptLoadError) {
+          for (const message of error.alerts) observer?.alert(message);
+          observer?.error(error.line, error.reported);
+        }
+        throw error;
+      }
+      if ("id" in compiled) {
+        for (const message of compiled.alerts) observer?.alert(message);
+        id = compiled.id;
         break;
       }
       const remaining = deadline - Date.now();
@@ -271,7 +290,7 @@ export class PacScript {
     if (this.#id !== undefined) return this.#id;
     const compiling = this.#thread.compile(this.#source, this.#limits, this.#topLevel).then(
       // With every name answered (unknown ones null), the top level never asks again.
-      (id) => this.#id = id as number,
+      (compiled) => this.#id = (compiled as { id: number }).id,
       (error: unknown) => {
         this.#id = undefined;
         throw new SessionError("ERR_PAC_SCRIPT_FAILED", { cause: error, url: url.href });
@@ -311,6 +330,15 @@ function scriptHost(url: URL): string {
  * https: and wss: no path or query either.
  */
 function sanitizedUrl(url: URL): string {
-  if (url.protocol === "https:" || url.protocol === "wss:") return `${url.protocol}//${url.host}/`;
-  return `${url.protocol}//${url.host}${url.pathname}${url.search}`;
+  const { protocol } = url;
+  if (protocol === "https:" || protocol === "wss:") return `${protocol}//${url.host}/`;
+  if (protocol === "http:" || protocol === "ws:" || protocol === "ftp:" || protocol === "file:") {
+    return `${protocol}//${url.host}${url.pathname}${url.search}`;
+  }
+  // Other schemes may have no authority at all (data:,x): the URL less what is cleared.
+  const copy = new URL(url.href);
+  copy.username = "";
+  copy.password = "";
+  copy.hash = "";
+  return copy.href;
 }

@@ -89,6 +89,28 @@ describe("PacScript helpers", () => {
     assert.equal(await evaluate(`sortIpAddressList("x")`), "false");
   });
 
+  it("isInNet looks no name up when its pattern or mask is no IPv4 address, as Chromium's", async () => {
+    // pac_js_library.h checks the pattern and the mask before it resolves the host.
+    const asked: string[] = [];
+    const pac = await PacScript.compile(
+      `function FindProxyForURL(url, host) {
+         if (host === "b.example") return String(isInNet(host, "10.0.0.0", "255.0.0.0"));
+         return isInNet(host, "10.0.0.0", "255.0.0") + " " + isInNet(host, "10.0.0", "255.0.0.0");
+       }`,
+      {
+        lookup: (host) => {
+          asked.push(host);
+          return Promise.resolve(["10.1.2.3"]);
+        },
+      },
+    );
+    assert.equal(await pac.findProxyForUrl(new URL("http://a.example/")), "false false");
+    assert.deepEqual(asked, []);
+    assert.equal(await pac.findProxyForUrl(new URL("http://b.example/")), "true");
+    assert.deepEqual(asked, ["b.example"]);
+    pac.dispose();
+  });
+
   it("the Microsoft helpers read their arguments as Chromium's bindings do", async () => {
     // Each answer was checked against chromium --proxy-pac-url. A name that is not a string
     // is looked up by no one: null for dnsResolve, nothing at all for dnsResolveEx.
@@ -152,6 +174,18 @@ describe("PacScript helpers", () => {
     assert.equal(await evaluate(`weekdayRange("${tomorrow}", "${day}", "XYZ")`), "false");
     assert.equal(await evaluate(`timeRange()`), "false");
     await assert.rejects(evaluate(`timeRange(1, 2, 3)`), SessionError);
+    // A range whose start comes after its end wraps around (dateRange over the new year,
+    // timeRange over midnight), as pac_js_library.h compares them; the hour form does not wrap.
+    // Now is read inside the run, so the ranges and the check see the same moment.
+    const months = `["JAN","FEB","MAR","APR","MAY","JUN","JUL","AUG","SEP","OCT","NOV","DEC"]`;
+    const month = (offset: number) => `${months}[(new Date().getMonth() + ${offset}) % 12]`;
+    // (The end month two back: its day 31, set on a shorter month, rolls on into the next.)
+    assert.equal(await evaluate(`dateRange(${month(0)}, ${month(10)})`), "true");
+    assert.equal(await evaluate(`dateRange(${month(1)}, ${month(10)})`), "false");
+    const hour = "new Date().getHours()";
+    assert.equal(await evaluate(`timeRange(${hour} + 1, 0, ${hour}, 59)`), "true");
+    assert.equal(await evaluate(`timeRange(${hour} + 1, 0, 0, ${hour} - 1, 59, 59)`), "false");
+    assert.equal(await evaluate(`timeRange(${hour} + 1, ${hour})`), "false");
   });
 
   it("strips path and query from https and wss URLs, credentials and fragments from all", async () => {

@@ -8,8 +8,17 @@
 import { open } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import type { ProxyConfig } from "../core/electron_types.ts";
-import type { NetLogWithSource } from "../core/net_log_sink.ts";
-import type { ProxyResolverLike, ProxyServer } from "../core/proxy_resolver_like.ts";
+import type {
+  NetLogPhase,
+  NetLogSink,
+  NetLogSource,
+  NetLogWithSource,
+} from "../core/net_log_sink.ts";
+import {
+  DIRECT_AFTER_FAILURE,
+  type ProxyResolverLike,
+  type ProxyServer,
+} from "../core/proxy_resolver_like.ts";
 import { SessionError } from "../core/session_error.ts";
 import { netErrorNumber } from "../core/net_errors.ts";
 import {
@@ -25,6 +34,7 @@ import {
   type ProxySettings,
   proxySettingsFrom,
   settingsFromEnvironment,
+  WPAD_URL,
 } from "./proxy_settings.ts";
 import { DIRECT, formatPacString, formatProxyUri } from "./proxy_uri.ts";
 import { type ProxyConfigValue, proxyConfigValue } from "./proxy_net_log_values.ts";
@@ -50,6 +60,13 @@ export interface ProxyResolverOptions {
   pac?: PacScriptOptions;
   /** The clock for proxy retry info, in ms. Default `Date.now`. */
   now?: () => number;
+  /**
+   * The session's net log: while it captures, a PAC script's alerts and errors, at load and in
+   * every look-up (`ses.resolveProxy`'s too), are logged there as Chromium's PAC bindings add
+   * them to its global entries: `PAC_JAVASCRIPT_ALERT` `{message}` and `PAC_JAVASCRIPT_ERROR`
+   * `{line_number, message}`, each on a source of its own of type `NONE`. Default: not logged.
+   */
+  netLog?: NetLogSink;
 }
 
 /** How long a failed proxy is tried last, as Chromium's proxy retry info (5 minutes). */
@@ -57,7 +74,6 @@ export const BAD_PROXY_RETRY_MS = 5 * 60 * 1000;
 /** The largest PAC file accepted (Chromium's PAC fetcher limit). */
 export const MAX_PAC_BYTES = 1024 * 1024;
 const PAC_FETCH_TIMEOUT_MS = 30_000;
-const HANDLED_SCHEMES = new Set(["http:", "https:", "ws:", "wss:", "ftp:"]);
 const DIRECT_LIST: readonly ProxyServer[] = Object.freeze([DIRECT]);
 
 type Applied =
@@ -115,6 +131,7 @@ export class ProxyResolver implements ProxyResolverLike {
   #settings: ProxySettings = { kind: "system" };
   #applied: Applied = { kind: "direct" };
   #hasCredentials = false;
+  #global: PacRunObserver | undefined;
   readonly #badUntil = new Map<string, number>();
   // The last bypass verdict: requests to one origin come in runs, and the verdict depends
   // only on the rules, the scheme and the host with its port.
@@ -192,7 +209,8 @@ export class ProxyResolver implements ProxyResolverLike {
    * error that failed it are logged there (`PAC_JAVASCRIPT_ALERT` `{message}`,
    * `PAC_JAVASCRIPT_ERROR` `{line_number, message}`), as Chromium's PAC bindings log them.
    * @returns The list at once for fixed rules (empty when the one list of the rules lost
-   * every entry to parsing); a promise for PAC look-ups.
+   * every entry to parsing); a promise for PAC look-ups, `DIRECT_AFTER_FAILURE` when a script
+   * that is not mandatory failed for the URL (its failure logged on `netLog` in the list's place).
    * @throws {SessionError} (as a rejection) `net::ERR_MANDATORY_PROXY_CONFIGURATION_FAILED`
    * when a `pac_script` PAC cannot be loaded or fails for the URL; `net::ERR_ABORTED`, with the
    * signal's reason as its cause, when the signal aborts first.
@@ -203,7 +221,8 @@ export class ProxyResolver implements ProxyResolverLike {
     netLog?: NetLogWithSource,
   ): readonly ProxyServer[] | Promise<readonly ProxyServer[]> {
     const applied = this.#applied;
-    if (applied.kind === "direct" || !HANDLED_SCHEMES.has(url.protocol)) return DIRECT_LIST;
+    // Any scheme: Chromium's ResolveProxy applies the rules or the script to every URL.
+    if (applied.kind === "direct") return DIRECT_LIST;
     if (applied.kind === "fixed") {
       if (applied.rules.type === "empty" || this.#bypassed(applied.bypass, url)) return DIRECT_LIST;
       const list = proxiesForScheme(applied.rules, url.protocol);
@@ -311,10 +330,7 @@ export class ProxyResolver implements ProxyResolverLike {
       const script = await applied.script;
       if (applied !== this.#applied) return await this.resolveProxies(url, undefined, netLog);
       loaded = true;
-      answer = await script.findProxyForUrl(
-        url,
-        netLog?.sink.capturing ? pacNetLogObserver(netLog) : undefined,
-      );
+      answer = await script.findProxyForUrl(url, this.#runObserver(netLog));
     } catch (error) {
       if (applied !== this.#applied) return await this.resolveProxies(url, undefined, netLog);
       // Chromium's DidFinishResolvingProxy logs the failed resolution before it falls back to
@@ -328,7 +344,8 @@ export class ProxyResolver implements ProxyResolverLike {
           params: { net_error: loaded ? PAC_SCRIPT_FAILED : MANDATORY_PROXY_CONFIGURATION_FAILED },
         });
       }
-      if (!applied.mandatory) return DIRECT_LIST;
+      // A failure logged above stands in for the list, as Chromium logs none after UseDirect.
+      if (!applied.mandatory) return loaded ? DIRECT_AFTER_FAILURE : DIRECT_LIST;
       throw new SessionError("ERR_MANDATORY_PROXY_CONFIGURATION_FAILED", {
         cause: error,
         url: url.href,
@@ -368,9 +385,32 @@ export class ProxyResolver implements ProxyResolverLike {
     if (previous.kind === "pac") previous.script.then((script) => script.dispose(), () => {});
   }
 
-  // The fetch's outcome, never a rejection: the text, or the failure.
+  // The fetch's outcome, never a rejection: the text, or the failure. Logged as Chromium's
+  // PacFileDecider logs a fetch, on a PAC_FILE_DECIDER source of its own (for WPAD, only its
+  // DNS source: Chromium on Linux first tries DHCP, which it does not implement there).
   #fetchOutcome(url: string): Promise<PacFetchOutcome> {
-    return this.#fetchPacText(url).then((text) => ({ text }), (error: unknown) => ({ error }));
+    const sink = this.#options.netLog;
+    const source = sink?.capturing ? sink.newSource("PAC_FILE_DECIDER") : undefined;
+    const log = (type: string, phase: NetLogPhase, params?: Record<string, unknown>) => {
+      if (source !== undefined) sink!.add({ type, phase, source, ...(params && { params }) });
+    };
+    const fetch = "PAC_FILE_DECIDER_FETCH_PAC_SCRIPT";
+    log("PAC_FILE_DECIDER", "PHASE_BEGIN");
+    log(fetch, "PHASE_BEGIN", {
+      source: `${url === WPAD_URL ? "WPAD DNS" : "Custom PAC URL"}: ${url}`,
+    });
+    return this.#fetchPacText(url).then((text): PacFetchOutcome => {
+      log(fetch, "PHASE_END");
+      // PacFileDecider::DoVerifyPacScript: a text that never names FindProxyForURL (an error
+      // page served with a 200) is no PAC script, and is not run.
+      if (text.includes("FindProxyForURL")) return { text };
+      return {
+        error: new SyntaxError(`Cannot load PAC script "${url}": FindProxyForURL is not in it`),
+      };
+    }, (error: unknown) => {
+      log(fetch, "PHASE_END", { net_error: fetchNetError(error) });
+      return { error };
+    }).finally(() => log("PAC_FILE_DECIDER", "PHASE_END"));
   }
 
   #pacState(
@@ -380,7 +420,7 @@ export class ProxyResolver implements ProxyResolverLike {
   ): PacState {
     const script = fetched.then((outcome) => {
       if ("error" in outcome) throw outcome.error;
-      return PacScript.compile(outcome.text, this.#options.pac);
+      return PacScript.compile(outcome.text, this.#options.pac, this.#globalObserver());
     });
     // Failures surface at look-up time; here they must not count as unhandled.
     script.catch(() => {});
@@ -394,6 +434,37 @@ export class ProxyResolver implements ProxyResolverLike {
       });
     });
     return state;
+  }
+
+  // The session log's global entries for a script's alerts and errors, at load and in
+  // look-ups (Chromium's ProxyResolverMojo adds them there, besides a request's own events).
+  #globalObserver(): PacRunObserver | undefined {
+    const sink = this.#options.netLog;
+    if (sink === undefined) return undefined;
+    // Made once (look-ups are a hot path); capturing is checked per event, as a load or a
+    // look-up may outlast the moment logging starts or stops.
+    return this.#global ??= pacNetLogObserver(
+      sink,
+      () => sink.capturing ? sink.newSource("NONE") : undefined,
+    );
+  }
+
+  // A look-up's observer: the request's log while it captures, and the global entries.
+  #runObserver(netLog: NetLogWithSource | undefined): PacRunObserver | undefined {
+    const global = this.#globalObserver();
+    if (!netLog?.sink.capturing) return global;
+    const request = pacNetLogObserver(netLog.sink, () => netLog.source);
+    if (global === undefined) return request;
+    return {
+      alert: (message) => {
+        request.alert(message);
+        global.alert(message);
+      },
+      error: (lineNumber, message) => {
+        request.error(lineNumber, message);
+        global.error(lineNumber, message);
+      },
+    };
   }
 
   // Starts the poll when it is due (on a look-up, as Chromium's lazy polls), once.
@@ -450,15 +521,31 @@ export class ProxyResolver implements ProxyResolverLike {
       // Only a 200 is a PAC file, as Chromium's PacFileFetcherImpl::OnResponseStarted has it.
       if (response.status !== 200) {
         await response.body?.cancel();
-        throw new Error(`Cannot load PAC script "${url}": HTTP status ${response.status}`);
+        throw Object.assign(
+          new Error(`Cannot load PAC script "${url}": HTTP status ${response.status}`),
+          { errno: netErrorNumber("ERR_HTTP_RESPONSE_CODE_FAILURE") },
+        );
       }
       text = decodePac(await limitedBytes(response, url), response.headers.get("content-type"));
     } else {
-      throw new TypeError(`Cannot load PAC script "${url}": unsupported scheme ${parsed.protocol}`);
+      throw Object.assign(
+        new TypeError(`Cannot load PAC script "${url}": unsupported scheme ${parsed.protocol}`),
+        { errno: netErrorNumber("ERR_DISALLOWED_URL_SCHEME") },
+      );
     }
     if (text.length > MAX_PAC_BYTES) throw tooLarge(url);
     return text;
   }
+}
+
+// A failed fetch's net error, as Chromium's PacFileFetcherImpl fails it.
+function fetchNetError(error: unknown): number {
+  const errno = (error as { errno?: unknown } | null)?.errno;
+  if (typeof errno === "number" && errno < 0) return errno;
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === "ENOENT" || code === "ENOTDIR") return netErrorNumber("ERR_FILE_NOT_FOUND");
+  if (code === "EACCES" || code === "EPERM") return netErrorNumber("ERR_ACCESS_DENIED");
+  return netErrorNumber("ERR_FAILED");
 }
 
 function nextPollDelay(failed: boolean, step: number): number {
@@ -544,7 +631,10 @@ function latin1(bytes: Uint8Array): string {
 }
 
 function tooLarge(url: string): RangeError {
-  return new RangeError(`Cannot load PAC script "${url}": larger than ${MAX_PAC_BYTES} bytes`);
+  return Object.assign(
+    new RangeError(`Cannot load PAC script "${url}": larger than ${MAX_PAC_BYTES} bytes`),
+    { errno: netErrorNumber("ERR_FILE_TOO_BIG") },
+  );
 }
 
 // Equal keys for equal settings, however they were written (canonical rules and bypass rules).
@@ -576,19 +666,19 @@ function withoutCredentials(uri: string): string {
   return uri.replace(/^([a-z0-9]+:\/\/)?[^@/]*@/, "$1");
 }
 
-// The request's PAC_JAVASCRIPT_ALERT and PAC_JAVASCRIPT_ERROR events (Chromium's
-// ProxyResolverMojo::Job, which also adds them to the log's global source; here the request's
-// events stand alone).
-function pacNetLogObserver({ sink, source }: NetLogWithSource): PacRunObserver {
+// PAC_JAVASCRIPT_ALERT and PAC_JAVASCRIPT_ERROR events, each on the source given (none: the
+// log is not capturing), as Chromium's PAC bindings log them.
+function pacNetLogObserver(
+  sink: NetLogSink,
+  sourceOf: () => NetLogSource | undefined,
+): PacRunObserver {
+  const add = (type: string, params: Record<string, unknown>) => {
+    const source = sourceOf();
+    if (source !== undefined) sink.add({ type, phase: "PHASE_NONE", source, params });
+  };
   return {
-    alert: (message) =>
-      sink.add({ type: "PAC_JAVASCRIPT_ALERT", phase: "PHASE_NONE", source, params: { message } }),
+    alert: (message) => add("PAC_JAVASCRIPT_ALERT", { message }),
     error: (lineNumber, message) =>
-      sink.add({
-        type: "PAC_JAVASCRIPT_ERROR",
-        phase: "PHASE_NONE",
-        source,
-        params: { line_number: lineNumber, message },
-      }),
+      add("PAC_JAVASCRIPT_ERROR", { line_number: lineNumber, message }),
   };
 }

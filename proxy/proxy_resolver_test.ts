@@ -116,6 +116,29 @@ describe("ProxyResolver", () => {
     assert.equal(await resolver.resolveProxy("not a url"), "");
   });
 
+  it("applies the rules and the PAC script to URLs of any scheme, as Chromium's ResolveProxy", async () => {
+    // ProxyRules::Apply and the PAC script see every URL ses.resolveProxy is given: a single
+    // list serves any scheme, socks= any scheme without a list of its own.
+    const resolver = new ProxyResolver();
+    await resolver.setProxy({ proxyRules: "p:1" });
+    for (const url of ["gopher://a.test/", "file:///etc/hosts", "chrome-extension://abc/x"]) {
+      assert.equal(await resolver.resolveProxy(url), "PROXY p:1", url);
+    }
+    await resolver.setProxy({ proxyRules: "http=h:1;socks=s:2" });
+    assert.equal(await resolver.resolveProxy("gopher://a.test/"), "SOCKS s:2");
+    await resolver.setProxy({ proxyRules: "http=h:1" });
+    assert.equal(await resolver.resolveProxy("gopher://a.test/"), "DIRECT");
+    // The script sees the URL as Chromium's SanitizeUrl leaves it: no credentials, no fragment.
+    await resolver.setProxy({
+      pacScript: dataUrl(
+        "function FindProxyForURL(url) {\n" +
+          "  return url === 'data:,x' || url === 'gopher://a.test/x' ? 'PROXY ok:1' : 'DIRECT';\n}",
+      ),
+    });
+    assert.equal(await resolver.resolveProxy("data:,x#frag"), "PROXY ok:1");
+    assert.equal(await resolver.resolveProxy("gopher://u:p@a.test/x#f"), "PROXY ok:1");
+  });
+
   it("loads PAC scripts from http:, file: and data: URLs, once per change", async () => {
     const resolver = new ProxyResolver({ fetchPac: (url, init) => fetch(url, init) });
     hits = 0;
@@ -207,6 +230,195 @@ describe("ProxyResolver", () => {
     });
     await resolver.resolveProxies(new URL("http://ok.test/"));
     assert.deepEqual(entries, []);
+  });
+
+  it("logs why a PAC script failed to load as a global PAC_JAVASCRIPT_ERROR, as Chromium's bindings", async () => {
+    const entries: { type: string; phase: string; source: { type: string }; params?: unknown }[] =
+      [];
+    let ids = 0;
+    const netLog = {
+      capturing: true,
+      newSource: (type: string) => ({ id: ++ids, type, startTime: 0 }),
+      // The script's events; each fetch's PAC_FILE_DECIDER events are another test's.
+      add: (entry: (typeof entries)[number]) =>
+        void (entry.source.type !== "PAC_FILE_DECIDER" && entries.push(entry)),
+    };
+    const resolver = new ProxyResolver({ netLog });
+    const loadErrors = async (script: string) => {
+      await resolver.setProxy({ pacScript: dataUrl(script) });
+      await resolver.forceReloadProxyConfig();
+      // Logged once per load (setProxy, then the reload), not per look-up.
+      assert.equal(await resolver.resolveProxy("http://a.test/"), "");
+      return entries.splice(0).map(({ type, phase, source, params }) => [
+        type,
+        phase,
+        source.type,
+        params,
+      ]);
+    };
+    const logged = (line_number: number, message: string) =>
+      Array(2).fill(["PAC_JAVASCRIPT_ERROR", "PHASE_NONE", "NONE", { line_number, message }]);
+    // The thrown error with the line it left from, in V8's form ("Uncaught ...").
+    assert.deepEqual(
+      await loadErrors("var a = 1;\nthrow new Error('boom');\nfunction FindProxyForURL() {}"),
+      logged(2, "Uncaught Error: boom"),
+    );
+    assert.deepEqual(
+      await loadErrors("var a = 1;\nnull.x;\nfunction FindProxyForURL() {}"),
+      logged(2, "Uncaught TypeError: cannot read property 'x' of null"),
+    );
+    assert.deepEqual(
+      await loadErrors("function FindProxyForURL() {\n  return 'DIRECT';\n"),
+      logged(3, "Uncaught SyntaxError: unexpected token in expression: ''"),
+    );
+    // Chromium's words (ProxyResolverV8::Context::InitV8), at no line.
+    assert.deepEqual(
+      await loadErrors("var FindProxyForURL = 5;"),
+      logged(-1, "FindProxyForURL() is undefined."),
+    );
+    // A script that loads logs nothing; a script that could not be fetched is no script error.
+    await resolver.setProxy({ pacScript: dataUrl(PAC) });
+    assert.equal(
+      await resolver.resolveProxy("http://a.test/"),
+      "PROXY pac-proxy:3128;SOCKS5 backup:1080;DIRECT",
+    );
+    await resolver.setProxy({ pacScript: `${origin}/missing.pac` });
+    assert.equal(await resolver.resolveProxy("http://a.test/"), "");
+    assert.deepEqual(entries, []);
+  });
+
+  it("logs the alerts a PAC script makes while it loads as global entries, as Chromium's bindings", async () => {
+    const entries: { type: string; source: { type: string }; params?: unknown }[] = [];
+    let ids = 200;
+    const netLog = {
+      capturing: true,
+      newSource: (type: string) => ({ id: ++ids, type, startTime: 0 }),
+      // The script's events; each fetch's PAC_FILE_DECIDER events are another test's.
+      add: (entry: (typeof entries)[number]) =>
+        void (entry.source.type !== "PAC_FILE_DECIDER" && entries.push(entry)),
+    };
+    const resolver = new ProxyResolver({
+      netLog,
+      pac: { lookup: () => Promise.resolve(["10.0.0.7"]) },
+    });
+    const logged = () =>
+      entries.splice(0).map(({ type, source, params }) => [type, source.type, params]);
+    // A top level that looks a name up is loaded again with the answer: its alerts are heard once.
+    await resolver.setProxy({
+      pacScript: dataUrl(
+        "alert('loading');\nvar ip = dnsResolve('proxy.corp.test');\nalert('proxy at ' + ip);\n" +
+          "function FindProxyForURL() { return 'PROXY ' + ip + ':1'; }",
+      ),
+    });
+    assert.equal(await resolver.resolveProxy("http://a.test/"), "PROXY 10.0.0.7:1");
+    assert.deepEqual(logged(), [
+      ["PAC_JAVASCRIPT_ALERT", "NONE", { message: "loading" }],
+      ["PAC_JAVASCRIPT_ALERT", "NONE", { message: "proxy at 10.0.0.7" }],
+    ]);
+    // Alerts made before the load failed come before its error.
+    await resolver.setProxy({
+      pacScript: dataUrl("alert('v2');\nthrow new Error('b');\nfunction FindProxyForURL() {}"),
+    });
+    assert.equal(await resolver.resolveProxy("http://a.test/"), "");
+    assert.deepEqual(logged(), [
+      ["PAC_JAVASCRIPT_ALERT", "NONE", { message: "v2" }],
+      ["PAC_JAVASCRIPT_ERROR", "NONE", { line_number: 2, message: "Uncaught Error: b" }],
+    ]);
+  });
+
+  it("logs each fetch of the PAC script as Chromium's PacFileDecider, and runs no text that is not one", async () => {
+    const entries: {
+      type: string;
+      phase: string;
+      source: { id: number; type: string };
+      params?: unknown;
+    }[] = [];
+    let ids = 300;
+    const netLog = {
+      capturing: true,
+      newSource: (type: string) => ({ id: ++ids, type, startTime: 0 }),
+      add: (entry: (typeof entries)[number]) => void entries.push(entry),
+    };
+    const resolver = new ProxyResolver({ netLog, fetchPac: (url, init) => fetch(url, init) });
+    const decided = async (pacScript: string) => {
+      await resolver.setProxy({ pacScript });
+      await resolver.forceReloadProxyConfig();
+      const logged = entries.splice(0);
+      // Each fetch (setProxy's, the reload's) on a PAC_FILE_DECIDER source of its own.
+      const sources = [...new Set(logged.map(({ source }) => source.id))];
+      assert.equal(sources.length, 2);
+      return logged.filter(({ source }) => source.id === sources[0]).map((
+        { type, phase, source, params },
+      ) => [type, phase, source.type, params]);
+    };
+    const fetched = (url: string, end?: unknown) => [
+      ["PAC_FILE_DECIDER", "PHASE_BEGIN", "PAC_FILE_DECIDER", undefined],
+      ["PAC_FILE_DECIDER_FETCH_PAC_SCRIPT", "PHASE_BEGIN", "PAC_FILE_DECIDER", {
+        source: `Custom PAC URL: ${url}`,
+      }],
+      ["PAC_FILE_DECIDER_FETCH_PAC_SCRIPT", "PHASE_END", "PAC_FILE_DECIDER", end],
+      ["PAC_FILE_DECIDER", "PHASE_END", "PAC_FILE_DECIDER", undefined],
+    ];
+    assert.deepEqual(await decided(`${origin}/proxy.pac`), fetched(`${origin}/proxy.pac`));
+    // Only a 200 is a PAC file: ERR_HTTP_RESPONSE_CODE_FAILURE, as Chromium's PacFileFetcherImpl.
+    assert.deepEqual(
+      await decided(`${origin}/missing.pac`),
+      fetched(`${origin}/missing.pac`, { net_error: -379 }),
+    );
+    // Fetched, but no PAC script (PacFileDecider::DoVerifyPacScript looks for FindProxyForURL):
+    // the text is never run, so its top level logs no error and looks no name up.
+    const notPac = dataUrl("<html>dnsResolve('portal.test'); alert('ran')</html>");
+    assert.deepEqual(await decided(notPac), fetched(notPac));
+    assert.equal(await resolver.resolveProxy("http://a.test/"), "");
+    assert.deepEqual(entries, []);
+  });
+
+  it("logs a look-up's PAC alerts and errors as global entries too, ses.resolveProxy's included", async () => {
+    const entries: { type: string; source: { id: number; type: string }; params?: unknown }[] = [];
+    let ids = 100;
+    const netLog = {
+      capturing: true,
+      newSource: (type: string) => ({ id: ++ids, type, startTime: 0 }),
+      // The script's events; each fetch's PAC_FILE_DECIDER events are another test's.
+      add: (entry: (typeof entries)[number]) =>
+        void (entry.source.type !== "PAC_FILE_DECIDER" && entries.push(entry)),
+    };
+    const resolver = new ProxyResolver({ netLog });
+    await resolver.setProxy({
+      pacScript: dataUrl("function FindProxyForURL(url, host) {\n  alert(host);\n  return x;\n}"),
+    });
+    // resolveProxy has no request to log on (Chromium's ProxyLookupRequest logs nothing), but
+    // Chromium's ProxyResolverMojo adds both to the log's global entries.
+    assert.equal(await resolver.resolveProxy("http://a.test/"), "");
+    const error = {
+      line_number: 3,
+      message: "Uncaught ReferenceError: 'x' is not defined",
+    };
+    assert.deepEqual(
+      entries.splice(0).map(({ type, source, params }) => [type, source.type, params]),
+      [
+        ["PAC_JAVASCRIPT_ALERT", "NONE", { message: "a.test" }],
+        ["PAC_JAVASCRIPT_ERROR", "NONE", error],
+      ],
+    );
+    // A request's look-up logs them on the request, and as global entries.
+    const source = { id: 1, type: "URL_REQUEST", startTime: 0 };
+    await assert.rejects(
+      Promise.resolve(resolver.resolveProxies(new URL("http://b.test/"), undefined, {
+        sink: netLog,
+        source,
+      })),
+    );
+    assert.deepEqual(
+      entries.map(({ type, source, params }) => [type, source.type, params]),
+      [
+        ["PAC_JAVASCRIPT_ALERT", "URL_REQUEST", { message: "b.test" }],
+        ["PAC_JAVASCRIPT_ALERT", "NONE", { message: "b.test" }],
+        ["PAC_JAVASCRIPT_ERROR", "URL_REQUEST", error],
+        ["PAC_JAVASCRIPT_ERROR", "NONE", error],
+        ["PROXY_RESOLUTION_SERVICE_RESOLVED_PROXY_LIST", "URL_REQUEST", { net_error: -327 }],
+      ],
+    );
   });
 
   it("fails look-ups when a mandatory PAC cannot load; WPAD failures go DIRECT", async () => {

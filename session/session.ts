@@ -288,6 +288,7 @@ export class Session extends TypedEmitter<SessionEvents> {
     this.#proxy = new ProxyResolver({
       env: (name) => init.runtime.env(name),
       fetchPac: (url, requestInit) => this.#fetchPac(url, requestInit),
+      netLog: this.#netLog,
     });
     const authPolicy = {
       cache: this.#authCache,

@@ -3,7 +3,11 @@ import assert from "node:assert/strict";
 import { createServer, type Server } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import { createServer as createNetServer, type Server as NetServer } from "node:net";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { SessionError } from "../core/session_error.ts";
+import { readNetLogFile } from "../netlog/mod.ts";
 import { makeTestCertificates } from "../tests/fixtures/tls_certs.ts";
 import { currentRuntime } from "../runtime/mod.ts";
 import { App } from "./app.ts";
@@ -25,6 +29,10 @@ describe("Session proxy settings", () => {
       if (request.url === "/proxy.pac") {
         pacHits++;
         response.end(`function FindProxyForURL(url, host) { return "PROXY 127.0.0.1:9; DIRECT"; }`);
+        return;
+      }
+      if (request.url === "/throws.pac") {
+        response.end(`function FindProxyForURL(url, host) { return null.x; }`);
         return;
       }
       response.end("origin");
@@ -241,6 +249,61 @@ describe("Session proxy settings", () => {
     await ses.closeAllConnections();
     proxy.closeAllConnections();
     await new Promise((resolve) => proxy.close(resolve));
+  });
+
+  it("a non-mandatory PAC script that throws logs only its error, not a DIRECT list too", async () => {
+    // The environment's auto_proxy is a PAC URL whose failures fall back to DIRECT.
+    const env: Record<string, string> = { auto_proxy: `${origin}/throws.pac` };
+    const runtime = currentRuntime();
+    const ses = createSessionModule(new App(runtime), { ...runtime, env: (name) => env[name] })
+      .fromPartition("proxy-pac-fallback-log");
+    const dir = await mkdtemp(join(tmpdir(), "ses-pac-log-"));
+    await ses.netLog.startLogging(join(dir, "log.json"));
+    // DIRECT, so the name is looked up (and fails) rather than sent to a proxy.
+    await assert.rejects(ses.fetch("http://pac-fallback.invalid/"), {
+      code: "ERR_NAME_NOT_RESOLVED",
+    });
+    await ses.netLog.stopLogging();
+    const { events } = await readNetLogFile(join(dir, "log.json"));
+    // Chromium's DidFinishResolvingProxy logs the error, then falls back with UseDirect and
+    // logs no list (ERR_PAC_SCRIPT_FAILED is -327).
+    assert.deepEqual(
+      events.filter((event) => event.type.startsWith("PROXY_RESOLUTION_SERVICE")).map((
+        event,
+      ) => [event.type, event.phase, event.params ?? null]),
+      [
+        ["PROXY_RESOLUTION_SERVICE", "PHASE_BEGIN", null],
+        ["PROXY_RESOLUTION_SERVICE_RESOLVED_PROXY_LIST", "PHASE_NONE", { net_error: -327 }],
+        ["PROXY_RESOLUTION_SERVICE", "PHASE_END", null],
+      ],
+    );
+    await ses.closeAllConnections();
+    await rm(dir, { recursive: true });
+  });
+
+  it("logs why a PAC script did not load in the session's net log", async () => {
+    const ses = newSession("proxy-pac-load-log");
+    const dir = await mkdtemp(join(tmpdir(), "ses-pac-log-"));
+    await ses.netLog.startLogging(join(dir, "log.json"));
+    await ses.setProxy({
+      pacScript: `data:,${
+        encodeURIComponent(
+          "var a = 1;\nthrow new Error('no proxies today');\nfunction FindProxyForURL() {}",
+        )
+      }`,
+    });
+    assert.equal(await ses.resolveProxy("http://example.test/"), "");
+    await ses.netLog.stopLogging();
+    const { events } = await readNetLogFile(join(dir, "log.json"));
+    assert.deepEqual(
+      events.filter((event) => event.type === "PAC_JAVASCRIPT_ERROR").map((event) => [
+        event.source.type,
+        event.params,
+      ]),
+      [["NONE", { line_number: 2, message: "Uncaught Error: no proxies today" }]],
+    );
+    await ses.closeAllConnections();
+    await rm(dir, { recursive: true });
   });
 
   it("preconnect opens its sockets along the proxy route, never straight to the origin", async () => {
