@@ -545,6 +545,10 @@ function fetchNetError(error: unknown): number {
   const code = (error as { code?: unknown } | null)?.code;
   if (code === "ENOENT" || code === "ENOTDIR") return netErrorNumber("ERR_FILE_NOT_FOUND");
   if (code === "EACCES" || code === "EPERM") return netErrorNumber("ERR_ACCESS_DENIED");
+  // The fetch's AbortSignal.timeout: Chromium's PacFileFetcherImpl::OnTimeout says ERR_TIMED_OUT.
+  if ((error as { name?: unknown } | null)?.name === "TimeoutError") {
+    return netErrorNumber("ERR_TIMED_OUT");
+  }
   return netErrorNumber("ERR_FAILED");
 }
 

@@ -529,6 +529,27 @@ describe("ProxyResolver", () => {
     assert.equal(fetches, count + 1);
   });
 
+  it("logs a PAC fetch that ran past its deadline as ERR_TIMED_OUT, as PacFileFetcherImpl::OnTimeout", async () => {
+    const ends: unknown[] = [];
+    const netLog = {
+      capturing: true,
+      newSource: (type: string) => ({ id: 1, type, startTime: 0 }),
+      add: (entry: { type: string; phase: string; params?: unknown }) => {
+        if (entry.type === "PAC_FILE_DECIDER_FETCH_PAC_SCRIPT" && entry.phase === "PHASE_END") {
+          ends.push(entry.params);
+        }
+      },
+    };
+    // What the fetch rejects with when its AbortSignal.timeout fires, in both runtimes.
+    const resolver = new ProxyResolver({
+      netLog,
+      fetchPac: () => Promise.reject(new DOMException("The operation timed out.", "TimeoutError")),
+    });
+    await resolver.setProxy({ pacScript: "http://pac.test/slow.pac" });
+    await resolver.resolveProxy("http://b.test/").catch(() => {});
+    assert.deepEqual(ends, [{ net_error: -7 }]);
+  });
+
   it("gives up a pending PAC look-up when its signal aborts", async () => {
     // The PAC file never arrives: only the abort can end the look-up.
     const resolver = new ProxyResolver({ fetchPac: () => new Promise<Response>(() => {}) });
