@@ -87,7 +87,7 @@ describe("ses.setDownloadPath across runs", () => {
     }
   });
 
-  it("keeps the spellchecker's keys in the same file", async () => {
+  it("keeps the spellchecker's keys in the same file", () => {
     const userData = mkdtempSync(join(tmpdir(), "ses-download-path-"));
     try {
       const partition = join(userData, "Partitions", "dl");

@@ -70,11 +70,7 @@ export {
   type LoadHunspellDictionaryOptions,
   type SpellcheckDictionaryEvent,
 } from "./dictionary_download.ts";
-export {
-  setSpellcheckPreferences,
-  type SpellcheckPreferences,
-  spellcheckPreferencesOf,
-} from "./spellcheck_preferences.ts";
+export type { SpellcheckPreferences } from "./spellcheck_preferences.ts";
 export {
   type BundledDictionary,
   SpellCheckerSettings,
