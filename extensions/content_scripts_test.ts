@@ -1,9 +1,10 @@
 import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { writeFileTree } from "../tests/fixtures/file_tree.ts";
 import { checkContentScripts } from "./content_scripts.ts";
 
 const root = mkdtempSync(join(tmpdir(), "ses-content-scripts-"));
@@ -12,13 +13,7 @@ let counter = 0;
 
 /** An extension directory holding `files` (relative path → content). */
 function extensionDir(files: Record<string, string | Uint8Array>): string {
-  const dir = join(root, `ext-${++counter}`);
-  mkdirSync(dir);
-  for (const [path, content] of Object.entries(files)) {
-    mkdirSync(join(dir, path, ".."), { recursive: true });
-    writeFileSync(join(dir, path), content);
-  }
-  return dir;
+  return writeFileTree(join(root, `ext-${++counter}`), files);
 }
 
 async function failure(dir: string, contentScripts: unknown): Promise<string | undefined> {

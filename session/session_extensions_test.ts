@@ -1,16 +1,9 @@
 import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { writeFileTree } from "../tests/fixtures/file_tree.ts";
 import process from "node:process";
 import { currentRuntime } from "../runtime/mod.ts";
 import { App } from "./app.ts";
@@ -31,13 +24,7 @@ function persistentSession(): Session {
 
 /** Writes an extension directory; `files` maps relative paths to contents (objects as JSON). */
 function extensionDir(files: Record<string, unknown>): string {
-  const dir = join(root, `ext-${++counter}`);
-  for (const [path, content] of Object.entries(files)) {
-    mkdirSync(join(dir, path, ".."), { recursive: true });
-    writeFileSync(join(dir, path), typeof content === "string" ? content : JSON.stringify(content));
-  }
-  mkdirSync(dir, { recursive: true });
-  return dir;
+  return writeFileTree(join(root, `ext-${++counter}`), files);
 }
 
 const MANIFEST = { name: "Demo", version: "1.2.3", manifest_version: 3 };
