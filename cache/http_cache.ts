@@ -352,12 +352,7 @@ export class HttpCache {
     const href = request.url;
     if (!href.startsWith("http:") && !href.startsWith("https:")) return next(request, context);
     const mode = context.cache;
-    // An answer to the hop's challenge goes out on the transaction that met it: Chromium's
-    // HttpCache::Transaction restarts its network request on the entry it holds
-    // (RestartNetworkRequestWithAuth), so the backend, the entry and its stored head are not
-    // logged again.
-    const opening = context.netLog?.sink.capturing === true &&
-      context.authHeaders?.restart !== true;
+    const opening = logsEntrySteps(context);
     if ((mode === "reload" || mode === "no-cache") && !waited) {
       request = withCacheFields(request, mode);
     }
@@ -528,8 +523,7 @@ export class HttpCache {
     // Chromium reads the stored head before it validates (DoCacheReadResponse); a request that
     // waits for another's validation reads it once that is done.
     // (A restart for auth read it before its first send.)
-    const reading = context.netLog?.sink.capturing === true &&
-      context.authHeaders?.restart !== true;
+    const reading = logsEntrySteps(context);
     if (mode !== "default" || head || range !== undefined) {
       if (reading) logReadInfo(context.netLog!, entry);
       return this.#revalidate(store, next, request, context, entry, staleIfError, range);
@@ -1129,6 +1123,14 @@ function logReadInfo(
 // A request the cache sends on its own, on a URL_REQUEST source of its own: begun as the
 // session's request stages begin one (netlog/request_log_stages.ts), at Blink's priority for a
 // stale revalidation (kVeryLow: IDLE) with no load flags of its own.
+// Whether a request logs the cache's own steps (backend, entry, stored head). An answer to the
+// hop's challenge goes out on the transaction that met it: Chromium's HttpCache::Transaction
+// restarts its network request on the entry it holds (RestartNetworkRequestWithAuth), so none of
+// them is logged again.
+function logsEntrySteps(context: RequestContext): boolean {
+  return context.netLog?.sink.capturing === true && context.authHeaders?.restart !== true;
+}
+
 function backgroundRequestLog(sink: NetLogSink, request: Request): NetLogWithSource {
   const source = sink.newSource("URL_REQUEST");
   const { url, method } = request;
