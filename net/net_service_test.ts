@@ -280,17 +280,30 @@ describe("NetService proxy resolution seam", () => {
   });
 });
 
+// A test CA, an intermediate under it, and (aiaLeaf) a leaf naming the intermediate only by its
+// caIssuers URL, for a server that sends its chain short.
+function shortChain() {
+  const certs = makeTestCertificates();
+  const intermediate = makeTestLeaf(certs.ca, {
+    isCa: true,
+    commonName: "ses test intermediate",
+    subjectAltName: null,
+  });
+  return { certs, intermediate };
+}
+
+function aiaLeaf(intermediate: ReturnType<typeof makeTestLeaf>) {
+  return makeTestLeaf(intermediate, {
+    extraExtensions: ["authorityInfoAccess=caIssuers;URI:http://aia.invalid/i.pem"],
+  });
+}
+
 describe("NetService certificate verification", () => {
   it("fetches a missing intermediate from its caIssuers URL through the session's proxy", async () => {
     // The CA's server is reachable only through the proxy: its name resolves nowhere, as a
     // host behind a corporate proxy does not. Chromium's CertNetFetcher uses the network
     // context, proxy included, so the chain completes there.
-    const certs = makeTestCertificates();
-    const intermediate = makeTestLeaf(certs.ca, {
-      isCa: true,
-      commonName: "ses test intermediate",
-      subjectAltName: null,
-    });
+    const { certs, intermediate } = shortChain();
     const asked: string[] = [];
     const proxy = createHttpServer((request, response) => {
       asked.push(`${request.method} ${request.url}`);
@@ -300,9 +313,7 @@ describe("NetService certificate verification", () => {
     await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
     const proxyPort = (proxy.address() as AddressInfo).port;
     const origin = createHttpsServer(
-      makeTestLeaf(intermediate, {
-        extraExtensions: ["authorityInfoAccess=caIssuers;URI:http://aia.invalid/i.pem"],
-      }),
+      aiaLeaf(intermediate),
       (_request, response) => response.end("ok"),
     );
     await new Promise<void>((resolve) => origin.listen(0, "127.0.0.1", resolve));
@@ -336,17 +347,10 @@ describe("NetService certificate verification", () => {
     // through that proxy: the fetch's own connection to it cannot complete the chain again
     // (Chromium's CertNetFetcher requests carry LOAD_DISABLE_CERT_NETWORK_FETCHES), so the
     // proxy's certificate is refused at once rather than after the fetch's 10 s deadline.
-    const certs = makeTestCertificates();
-    const intermediate = makeTestLeaf(certs.ca, {
-      isCa: true,
-      commonName: "ses test intermediate",
-      subjectAltName: null,
-    });
+    const { certs, intermediate } = shortChain();
     const asked: string[] = [];
     const proxy = createHttpsServer(
-      makeTestLeaf(intermediate, {
-        extraExtensions: ["authorityInfoAccess=caIssuers;URI:http://aia.invalid/i.pem"],
-      }),
+      aiaLeaf(intermediate),
       (request, response) => {
         asked.push(`${request.method} ${request.url}`);
         response.end(request.url === "http://aia.invalid/i.pem" ? intermediate.cert : "ok");
