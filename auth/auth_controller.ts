@@ -372,22 +372,23 @@ export class AuthController {
       const value = `NTLM ${ntlmAuthenticate(type2, username, password)}`;
       return { answer: { value, pinConnection: true }, result: "accept" };
     }
-    if (sent.scheme === "digest") {
-      for (const challenge of challenges) {
-        const digest = challenge.scheme === "digest" ? readDigestChallenge(challenge) : undefined;
-        if (digest?.realm !== sent.realm) continue;
-        if (!digest.stale || this.#staleRetries >= MAX_STALE_RETRIES) break;
-        this.#staleRetries++;
-        // The cache keeps the challenge it answers now (Chromium's UpdateStaleChallenge).
-        sent.entry.challenge = challenge.text;
-        return {
-          answer: { value: this.#digest(sent.entry, digest, request), pinConnection: false },
-          result: "stale",
-          handler: { scheme: "digest", challenge: challenge.text },
-        };
-      }
-    }
-    return undefined;
+    if (sent.scheme !== "digest" || this.#staleRetries >= MAX_STALE_RETRIES) return undefined;
+    // Only the first Digest challenge is read, and stale=true counts before its realm: a nonce
+    // gone stale under a renamed realm keeps the identity (HttpAuth::HandleChallengeResponse,
+    // HttpAuthHandlerDigest::HandleAnotherChallengeImpl).
+    const challenge = challenges.find((c) => c.scheme === "digest");
+    const digest = challenge && readDigestChallenge(challenge);
+    if (!challenge || !digest?.stale) return undefined;
+    this.#staleRetries++;
+    // The cache entry keeps the challenge it answers now (Chromium's UpdateStaleChallenge), and
+    // what comes next is weighed against the realm answered.
+    sent.entry.challenge = challenge.text;
+    sent.realm = digest.realm;
+    return {
+      answer: { value: this.#digest(sent.entry, digest, request), pinConnection: false },
+      result: "stale",
+      handler: { scheme: "digest", challenge: challenge.text },
+    };
   }
 
   #digest(entry: AuthCacheEntry, digest: DigestChallenge, request: ChallengedRequest): string {

@@ -67,6 +67,30 @@ describe("AuthController", () => {
     assert.equal(p.asked.length, 2);
   });
 
+  it("stale=true decides before the realm: the first Digest challenge, same identity", async () => {
+    // Chromium's HttpAuthHandlerDigest::HandleAnotherChallengeImpl returns STALE on stale=true
+    // whatever the realm, and HttpAuth::HandleChallengeResponse reads only the first challenge
+    // of the scheme sent.
+    const p = policy();
+    const controller = new AuthController(TARGET, p);
+    await controller.respond(['Digest realm="d", nonce="1"'], REQUEST);
+    const moved = await controller.respond(['Digest realm="e", nonce="2", stale=true'], REQUEST);
+    assert.match(moved!.value, /^Digest username="u", realm="e", nonce="2"/);
+    assert.equal(p.asked.length, 1);
+    // A later plain challenge for the realm now answered is a rejection: the next identity.
+    await controller.respond(['Digest realm="e", nonce="3"'], REQUEST);
+    assert.equal(p.asked.length, 2);
+    // Not stale in the first Digest challenge: a stale one after it does not count.
+    const q = policy();
+    const second = new AuthController(TARGET, q);
+    await second.respond(['Digest realm="d", nonce="1"'], REQUEST);
+    await second.respond(
+      ['Digest realm="f", nonce="2"', 'Digest realm="d", nonce="3", stale=true'],
+      REQUEST,
+    );
+    assert.equal(q.asked.length, 2);
+  });
+
   it("shows an IPv6 host in brackets, as Chromium's SchemeHostPort (GURL::host) holds it", async () => {
     const p = policy();
     const server = { key: "http://[::1]:8080", isProxy: false, host: "::1", port: 8080 };
