@@ -5,6 +5,7 @@
  * @module
  */
 
+import type { HostLookup } from "./host_lookup.ts";
 import type { TcpConnect } from "./stream_socket.ts";
 
 /** A value SQLite stores or returns. */
@@ -149,4 +150,11 @@ export interface Runtime {
    * checks.
    */
   readonly connectTcp?: TcpConnect;
+  /**
+   * Looks host names up in place of the system resolver (`node:dns` `lookup`, hosts file
+   * included). No runtime brings one: it is the door for an embedder that maps names, as
+   * Chromium's `--host-resolver-rules` does, and for tests that need a real name (not
+   * `localhost`, which Chromium treats apart) on 127.0.0.1.
+   */
+  readonly lookupHost?: HostLookup;
 }

@@ -4,6 +4,8 @@
  * @module
  */
 
+import { isLocalHostname } from "./local_hostname.ts";
+
 /** The session values read on every request (they may change at any time). */
 export interface SessionIdentity {
   /** The User-Agent to send. */
@@ -57,9 +59,8 @@ function hostOf(url: string): string {
 
 // net::IsLocalhost (net/base/url_util.cc): the localhost names and the loopback addresses.
 function isLocalhost(hostname: string): boolean {
-  const host = hostname.endsWith(".") ? hostname.slice(0, -1) : hostname;
-  return host === "localhost" || host.endsWith(".localhost") || host === "[::1]" ||
-    /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+  return isLocalHostname(hostname) || hostname === "[::1]" ||
+    /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
 }
 
 /**

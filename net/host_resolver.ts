@@ -7,17 +7,11 @@
 
 import { lookup as dnsLookup } from "node:dns/promises";
 import { isIP } from "node:net";
+import type { HostLookup, ResolvedAddress } from "../core/host_lookup.ts";
 import { SessionError } from "../core/session_error.ts";
 import type { ConnectStepOptions } from "./connect_step.ts";
+import { isLocalHostname } from "./local_hostname.ts";
 import { loggedStep } from "./step_log.ts";
-
-/** One address a hostname resolves to. */
-export interface ResolvedAddress {
-  /** The IP address, such as `"127.0.0.1"` or `"::1"`. */
-  readonly address: string;
-  /** The address family. */
-  readonly family: 4 | 6;
-}
 
 /**
  * How one look-up may use the cache (Chromium's `ResolveHostParameters`): `cacheUsage`
@@ -33,8 +27,7 @@ export interface HostCachePolicy {
   readonly localOnly?: boolean;
 }
 
-/** Looks a hostname up; rejects or resolves `[]` when it has no addresses. */
-export type HostLookup = (hostname: string) => Promise<ResolvedAddress[]>;
+export type { HostLookup, ResolvedAddress };
 
 /** Options for {@linkcode HostResolver}. */
 export interface HostResolverOptions {
@@ -233,7 +226,7 @@ export class HostResolver {
 
     const key = hostname.toLowerCase();
     if (key === "") return Promise.reject(new SessionError("ERR_NAME_NOT_RESOLVED"));
-    if (isLocalhost(key)) return Promise.resolve([...LOOPBACK]);
+    if (isLocalHostname(key)) return Promise.resolve([...LOOPBACK]);
 
     const entry = this.#cache.get(key);
     if (entry !== undefined) {
@@ -373,9 +366,4 @@ function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Pro
     signal.addEventListener("abort", onAbort, { once: true });
     promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
   });
-}
-
-function isLocalhost(name: string): boolean {
-  const bare = name.endsWith(".") ? name.slice(0, -1) : name;
-  return bare === "localhost" || bare.endsWith(".localhost");
 }

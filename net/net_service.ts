@@ -22,6 +22,7 @@ import { fetchCaIssuers } from "./ca_issuers_fetch.ts";
 import { CertificateVerifier } from "./certificate_verifier.ts";
 import { CHROMIUM_CONNECT_TIMEOUTS, type ConnectTimeouts } from "./connect_step.ts";
 import { ConnectionPool } from "./connection_pool.ts";
+import type { HostLookup } from "../core/host_lookup.ts";
 import { type HostCachePolicy, HostResolver, type ResolvedAddress } from "./host_resolver.ts";
 import { createHttpTransport, type HttpTransportOptions } from "./http_transport.ts";
 import { NetworkEmulation } from "./network_emulation.ts";
@@ -37,6 +38,8 @@ export interface NetServiceOptions {
   ca?: string[];
   /** Opens plain TCP connections (the runtime's native sockets); default `node:net`. */
   connectTcp?: TcpConnect;
+  /** Looks host names up; default the system resolver (`node:dns` `lookup`). */
+  lookupHost?: HostLookup;
   /**
    * Runs CONNECT and SOCKS handshakes over the connection net/ opens to a proxy (the proxy
    * subsystem's); without it requests that need a tunnel fail with
@@ -72,7 +75,7 @@ export interface NetServiceOptions {
  */
 export class NetService {
   #pool = new ConnectionPool();
-  #resolver = new HostResolver();
+  #resolver: HostResolver;
   #emulation = new NetworkEmulation();
   // Its caIssuers fetches take this session's route (proxies included), as Chromium's
   // CertNetFetcher goes through the network context: credential-less, below the pipeline's
@@ -113,7 +116,9 @@ export class NetService {
       proxyAuthorize,
       proxyAuthorization,
       connectTimeouts,
+      lookupHost,
     } = options;
+    this.#resolver = new HostResolver(lookupHost && { lookup: lookupHost });
     this.#base = {
       connectTcp,
       handshake: proxyHandshake,

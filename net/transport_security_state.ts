@@ -11,6 +11,7 @@ import { createHash } from "node:crypto";
 import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import { isIP } from "node:net";
 import process from "node:process";
+import { isLocalHostname } from "./local_hostname.ts";
 import { parseStrictTransportSecurity } from "./strict_transport_security.ts";
 
 /** One host's HSTS entry, times in ms since the epoch. */
@@ -120,7 +121,9 @@ export class TransportSecurityState {
   /**
    * Processes a `Strict-Transport-Security` header received over HTTPS without certificate
    * errors: a valid header adds or refreshes the host's entry, `max-age=0` removes it, an
-   * invalid one is ignored (RFC 6797 §8.1). Chromium ignores it for IP addresses too.
+   * invalid one is ignored (RFC 6797 §8.1). Chromium ignores it for IP addresses too, and for
+   * `localhost` and the names under it (`URLRequestHttpJob::ProcessStrictTransportSecurityHeader`,
+   * feature `IgnoreHSTSForLocalhost`), so a development server's header binds no other port.
    *
    * @param host The response's hostname.
    * @param value The first `Strict-Transport-Security` header's value.
@@ -129,7 +132,7 @@ export class TransportSecurityState {
   processHeader(host: string, value: string): boolean {
     const name = canonicalHost(host);
     const directives = parseStrictTransportSecurity(value);
-    if (name === undefined || directives === undefined) return false;
+    if (name === undefined || directives === undefined || isLocalHostname(name)) return false;
     if (!this.#loaded) this.#load();
     const key = hashHost(name);
     const now = this.#now();

@@ -40,8 +40,13 @@ describe("TransportSecurityState", () => {
     assert.equal(state.processHeader("b.test", "max-age=0"), false, "nothing left to remove");
   });
 
-  it("never learns an IP address, a bad header or a name DNS cannot carry", () => {
+  it("never learns an IP address, localhost, a bad header or a name DNS cannot carry", () => {
     const state = new TransportSecurityState({ path: null });
+    for (const host of ["localhost", "LocalHost.", "app.localhost"]) {
+      assert.equal(state.processHeader(host, "max-age=600"), false, host);
+    }
+    assert.equal(state.processHeader("localhost.test", "max-age=600"), true);
+    state.processHeader("localhost.test", "max-age=0");
     assert.equal(state.processHeader("127.0.0.1", "max-age=600"), false);
     assert.equal(state.processHeader("[::1]", "max-age=600"), false);
     assert.equal(state.processHeader("a.test", "max-age=x"), false);

@@ -253,7 +253,6 @@ export class Session extends TypedEmitter<SessionEvents> {
   // Chromium fetches PAC scripts in the same network context.
   #sslConfig: SSLConfig | undefined;
   #verifyProc: CertificateVerifyProc | null = null;
-  #connectTcp: Runtime["connectTcp"];
   #httpCache: HttpCache;
   #webRequest = new WebRequest();
   #netLog = new NetLog(() =>
@@ -284,7 +283,6 @@ export class Session extends TypedEmitter<SessionEvents> {
       throw new Error("Session objects cannot be created with 'new'");
     }
     super();
-    this.#connectTcp = init.runtime.connectTcp;
     this.#proxy = new ProxyResolver({
       env: (name) => init.runtime.env(name),
       fetchPac: (url, requestInit) => this.#fetchPac(url, requestInit),
@@ -297,6 +295,7 @@ export class Session extends TypedEmitter<SessionEvents> {
     };
     this.#net = new NetService({
       connectTcp: init.runtime.connectTcp,
+      lookupHost: init.runtime.lookupHost,
       proxies: this.#proxy,
       // One authorizer per handshake, so NTLM's legs and a rejected cached login are told apart;
       // a CONNECT carries the session's User-Agent, as Chromium's tunnels do.
@@ -932,7 +931,10 @@ export class Session extends TypedEmitter<SessionEvents> {
   }
 
   #pacNetService(): NetService {
-    const net = new NetService({ connectTcp: this.#connectTcp });
+    const net = new NetService({
+      connectTcp: this.#runtime.connectTcp,
+      lookupHost: this.#runtime.lookupHost,
+    });
     if (this.#sslConfig !== undefined) net.setSSLConfig(this.#sslConfig);
     net.setCertificateVerifyProc(this.#verifyProc);
     return net;

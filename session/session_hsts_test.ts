@@ -6,15 +6,25 @@ import { getCACertificates, setDefaultCACertificates } from "node:tls";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { makeTestCertificates } from "../tests/fixtures/tls_certs.ts";
+import { makeTestCertificates, makeTestLeaf } from "../tests/fixtures/tls_certs.ts";
 import { SessionError } from "../core/session_error.ts";
 import { readNetLogFile } from "../netlog/mod.ts";
+import type { Runtime } from "../core/runtime.ts";
 import { currentRuntime } from "../runtime/mod.ts";
 import { App } from "./app.ts";
 import { createSessionModule } from "./session_module.ts";
 import type { Session } from "./session.ts";
 
-const runtime = currentRuntime();
+const HOST = "hsts.test";
+// Chromium learns no HSTS from localhost (IgnoreHSTSForLocalhost): the tests name another host,
+// which this runtime's look-up puts on 127.0.0.1, as --host-resolver-rules would.
+const runtime: Runtime = {
+  ...currentRuntime(),
+  lookupHost: (name) =>
+    name === HOST
+      ? Promise.resolve([{ address: "127.0.0.1", family: 4 }])
+      : Promise.reject(new Error(`${name} is not a test host`)),
+};
 
 /** A module over its own userData, so a second one reads what the first wrote. */
 function sessionModule(userData: string) {
@@ -37,6 +47,7 @@ describe("HSTS through ses.fetch", () => {
   let partitions = 0;
 
   const certs = makeTestCertificates();
+  const leaf = makeTestLeaf(certs.ca, { subjectAltName: `DNS:${HOST},DNS:localhost,IP:127.0.0.1` });
   // The test CA joins the runtime's roots for this file, so its certificates verify as a
   // public site's do: Chromium learns HSTS only over a connection without certificate errors.
   const defaultRoots = getCACertificates("default");
@@ -45,7 +56,7 @@ describe("HSTS through ses.fetch", () => {
 
   before(async () => {
     setDefaultCACertificates([...defaultRoots, certs.ca.cert]);
-    server = createServer(certs.server, (request, response) => {
+    server = createServer(leaf, (request, response) => {
       seen.push(`${request.headers.host} ${request.url}`);
       const sts = new URL(request.url!, "https://x").searchParams.get("sts");
       if (sts !== null) response.setHeader("Strict-Transport-Security", sts);
@@ -92,33 +103,33 @@ describe("HSTS through ses.fetch", () => {
     });
     ses.webRequest.onSendHeaders(({ url }) => sent.push(url));
     // Before the header, http: goes to the port as is: a TLS server does not answer HTTP.
-    await assert.rejects(ses.fetch(`http://localhost:${port}/plain`), SessionError);
-    await (await ses.fetch(`https://localhost:${port}/learn?sts=max-age=600`)).text();
+    await assert.rejects(ses.fetch(`http://${HOST}:${port}/plain`), SessionError);
+    await (await ses.fetch(`https://${HOST}:${port}/learn?sts=max-age=600`)).text();
     before.length = 0;
     sent.length = 0;
     seen.length = 0;
 
-    const response = await ses.fetch(`http://localhost:${port}/page?q=1`);
+    const response = await ses.fetch(`http://${HOST}:${port}/page?q=1`);
     assert.equal(await response.text(), "secure /page?q=1");
-    assert.equal(response.url, `https://localhost:${port}/page?q=1`);
+    assert.equal(response.url, `https://${HOST}:${port}/page?q=1`);
     assert.equal(response.redirected, true);
     assert.deepEqual(before, [
-      `http://localhost:${port}/page?q=1`,
-      `https://localhost:${port}/page?q=1`,
+      `http://${HOST}:${port}/page?q=1`,
+      `https://${HOST}:${port}/page?q=1`,
     ]);
     assert.deepEqual(redirects, [{
-      url: `http://localhost:${port}/page?q=1`,
-      redirectURL: `https://localhost:${port}/page?q=1`,
+      url: `http://${HOST}:${port}/page?q=1`,
+      redirectURL: `https://${HOST}:${port}/page?q=1`,
       statusCode: 307,
     }]);
     // The http: hop never reached the network or the header events.
-    assert.deepEqual(sent, [`https://localhost:${port}/page?q=1`]);
-    assert.deepEqual(seen, [`localhost:${port} /page?q=1`]);
+    assert.deepEqual(sent, [`https://${HOST}:${port}/page?q=1`]);
+    assert.deepEqual(seen, [`${HOST}:${port} /page?q=1`]);
 
     // The net log says why, as Chromium's URLRequestRedirectJob does.
     const log = join(userData, "hsts-log.json");
     await ses.netLog.startLogging(log);
-    await (await ses.fetch(`http://localhost:${port}/logged`)).text();
+    await (await ses.fetch(`http://${HOST}:${port}/logged`)).text();
     await ses.netLog.stopLogging();
     const { events } = await readNetLogFile(log);
     const job = events.find((event) => event.type === "URL_REQUEST_REDIRECT_JOB");
@@ -126,12 +137,12 @@ describe("HSTS through ses.fetch", () => {
     assert.ok(
       events.some((event) =>
         event.type === "URL_REQUEST_REDIRECTED" &&
-        event.params?.location === `https://localhost:${port}/logged`
+        event.params?.location === `https://${HOST}:${port}/logged`
       ),
     );
 
     // A streamed upload goes to the https: hop whole: the internal redirect read none of it.
-    const upload = await ses.fetch(`http://localhost:${port}/upload`, {
+    const upload = await ses.fetch(`http://${HOST}:${port}/upload`, {
       method: "POST",
       body: new Blob(["streamed body"]).stream(),
       duplex: "half",
@@ -140,7 +151,7 @@ describe("HSTS through ses.fetch", () => {
 
     // No server asked for the redirect, so "manual" and "error" modes follow it too.
     for (const redirect of ["manual", "error"] as const) {
-      const upgraded = await ses.fetch(`http://localhost:${port}/${redirect}`, { redirect });
+      const upgraded = await ses.fetch(`http://${HOST}:${port}/${redirect}`, { redirect });
       assert.equal(upgraded.status, 200, redirect);
       assert.equal(await upgraded.text(), `secure /${redirect}`);
     }
@@ -151,13 +162,13 @@ describe("HSTS through ses.fetch", () => {
     // NetworkContext::PreconnectSockets starts from GetHSTSRedirect(url): the sockets opened are
     // the https: ones the upgraded request will use, not plain ones it never can.
     const ses = trusting(module.fromPartition(`hsts-${++partitions}`));
-    await (await ses.fetch(`https://localhost:${port}/learn?sts=max-age=600`)).text();
+    await (await ses.fetch(`https://${HOST}:${port}/learn?sts=max-age=600`)).text();
     await ses.closeAllConnections();
     let secured = 0;
     const onSecure = () => secured++;
     server.on("secureConnection", onSecure);
     try {
-      ses.preconnect({ url: `http://localhost:${port}/`, numSockets: 2 });
+      ses.preconnect({ url: `http://${HOST}:${port}/`, numSockets: 2 });
       for (let i = 0; i < 500 && (secured < 2 || ses.openSocketCount < 2); i++) {
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
@@ -165,7 +176,7 @@ describe("HSTS through ses.fetch", () => {
       assert.equal(ses.openSocketCount, 2);
       // The upgraded request takes one of them: no new connection.
       assert.equal(
-        await (await ses.fetch(`http://localhost:${port}/after`)).text(),
+        await (await ses.fetch(`http://${HOST}:${port}/after`)).text(),
         "secure /after",
       );
       assert.equal(secured, 2);
@@ -175,15 +186,18 @@ describe("HSTS through ses.fetch", () => {
     }
   });
 
-  it("forgets a host on max-age=0 and never learns an IP address", async () => {
+  it("forgets a host on max-age=0 and never learns an IP address or localhost", async () => {
     const ses = trusting(module.fromPartition(`hsts-${++partitions}`));
-    // The certificate names 127.0.0.1 too, but an IP address is never an HSTS host.
+    // The certificate names 127.0.0.1 and localhost too, but an IP address is never an HSTS
+    // host, and Chromium ignores the header from localhost and its subdomains.
     await (await ses.fetch(`https://127.0.0.1:${port}/?sts=max-age=600`)).text();
     await assert.rejects(ses.fetch(`http://127.0.0.1:${port}/`), SessionError);
     await (await ses.fetch(`https://localhost:${port}/?sts=max-age=600`)).text();
-    assert.equal(await (await ses.fetch(`http://localhost:${port}/a`)).text(), "secure /a");
-    await (await ses.fetch(`https://localhost:${port}/?sts=max-age=0`)).text();
-    await assert.rejects(ses.fetch(`http://localhost:${port}/b`), SessionError);
+    await assert.rejects(ses.fetch(`http://localhost:${port}/`), SessionError);
+    await (await ses.fetch(`https://${HOST}:${port}/?sts=max-age=600`)).text();
+    assert.equal(await (await ses.fetch(`http://${HOST}:${port}/a`)).text(), "secure /a");
+    await (await ses.fetch(`https://${HOST}:${port}/?sts=max-age=0`)).text();
+    await assert.rejects(ses.fetch(`http://${HOST}:${port}/b`), SessionError);
     await ses.closeAllConnections();
   });
 
@@ -193,18 +207,18 @@ describe("HSTS through ses.fetch", () => {
     ses.webRequest.onHeadersReceived(({ responseHeaders }, callback) => {
       callback({ responseHeaders });
     });
-    const response = await ses.fetch(`https://localhost:${wrongHostPort}/`);
+    const response = await ses.fetch(`https://${HOST}:${wrongHostPort}/`);
     assert.equal(response.headers.get("strict-transport-security"), "max-age=600");
     assert.equal(await response.text(), "wrong host /");
     // Not upgraded: http: still goes to the TLS port as plain HTTP, which fails.
-    await assert.rejects(ses.fetch(`http://localhost:${wrongHostPort}/`), SessionError);
+    await assert.rejects(ses.fetch(`http://${HOST}:${wrongHostPort}/`), SessionError);
     await ses.closeAllConnections();
   });
 
   it("keeps a persistent partition's hosts in its TransportSecurity file for the next process", async () => {
     const name = `persist:hsts-${++partitions}`;
     const ses = trusting(module.fromPartition(name));
-    await (await ses.fetch(`https://localhost:${port}/?sts=max-age=600;includeSubDomains`)).text();
+    await (await ses.fetch(`https://${HOST}:${port}/?sts=max-age=600;includeSubDomains`)).text();
     await ses.closeAllConnections();
     const file = JSON.parse(readFileSync(join(ses.storagePath!, "TransportSecurity"), "utf8"));
     assert.equal(file.version, 2);
@@ -213,28 +227,28 @@ describe("HSTS through ses.fetch", () => {
 
     const later = trusting(sessionModule(userData).fromPartition(name));
     assert.notEqual(later, ses);
-    const response = await later.fetch(`http://localhost:${port}/again`);
+    const response = await later.fetch(`http://${HOST}:${port}/again`);
     assert.equal(await response.text(), "secure /again");
-    assert.equal(response.url, `https://localhost:${port}/again`);
+    assert.equal(response.url, `https://${HOST}:${port}/again`);
     // An in-memory partition of the same name starts empty.
     const memory = module.fromPartition(name.slice("persist:".length));
-    await assert.rejects(memory.fetch(`http://localhost:${port}/`), SessionError);
+    await assert.rejects(memory.fetch(`http://${HOST}:${port}/`), SessionError);
     await later.closeAllConnections();
     await memory.closeAllConnections();
   });
 
   it("upgrades an http: PAC URL of an HSTS host, and learns hosts from PAC answers", async () => {
     const ses = trusting(module.fromPartition(`hsts-${++partitions}`));
-    await (await ses.fetch(`https://localhost:${port}/learn?sts=max-age=600`)).text();
+    await (await ses.fetch(`https://${HOST}:${port}/learn?sts=max-age=600`)).text();
     // The TLS server does not speak HTTP: only the upgraded fetch gets the script.
-    await ses.setProxy({ pacScript: `http://localhost:${port}/proxy.pac` });
+    await ses.setProxy({ pacScript: `http://${HOST}:${port}/proxy.pac` });
     assert.equal(await ses.resolveProxy("http://example.test/"), "PROXY 127.0.0.1:9");
 
     const other = trusting(module.fromPartition(`hsts-${++partitions}`));
-    await other.setProxy({ pacScript: `https://localhost:${port}/proxy.pac?sts=max-age=600` });
+    await other.setProxy({ pacScript: `https://${HOST}:${port}/proxy.pac?sts=max-age=600` });
     assert.equal(await other.resolveProxy("http://example.test/"), "PROXY 127.0.0.1:9");
     await other.setProxy({ mode: "direct" });
-    const response = await other.fetch(`http://localhost:${port}/after-pac`);
+    const response = await other.fetch(`http://${HOST}:${port}/after-pac`);
     assert.equal(await response.text(), "secure /after-pac");
     await ses.closeAllConnections();
     await other.closeAllConnections();
