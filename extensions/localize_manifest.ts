@@ -9,7 +9,7 @@ import { isDirectory, readInside } from "./_extension_files.ts";
 import type { Manifest } from "./manifest.ts";
 import { join } from "node:path";
 import { parseExtensionJson } from "./_json.ts";
-import { Buffer } from "node:buffer";
+import { dictKeys } from "./_dict_keys.ts";
 
 // The manifest values Chromium localizes (extension_l10n_util.cc), as key paths.
 const LOCALIZED_PATHS: readonly (readonly string[])[] = [
@@ -109,7 +109,7 @@ function parseMessages(text: string): Map<string, string> | undefined {
   }
   if (!isRecord(value)) return undefined;
   const messages = new Map<string, string>();
-  for (const name of sortedKeys(value)) {
+  for (const name of dictKeys(value)) {
     const entry = value[name];
     if (!isValidName(name)) throw badKey(name.toLowerCase());
     if (!isRecord(entry)) throw new Error(`Not a valid tree for key ${name}.`);
@@ -145,11 +145,6 @@ function badKey(name: string): Error {
   );
 }
 
-// base::Value::Dict keeps its keys in a flat_map: sorted by their UTF-8 bytes.
-function sortedKeys(record: Record<string, unknown>): string[] {
-  return Object.keys(record).sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
-}
-
 // MessageBundle::GetMessageValue: a message's $name$ placeholders become their `content`
 // (names any case), in one pass; a valid name with no placeholder fails the load, and text
 // between two $ that is not a name ($1, $$, "$a b$") stays as written.
@@ -160,7 +155,7 @@ function fillPlaceholders(key: string, entry: Record<string, unknown>): string {
     throw new Error(`Not a valid "placeholders" element for key ${key}.`);
   }
   const contents = new Map<string, string>();
-  for (const name of sortedKeys(entry.placeholders)) {
+  for (const name of dictKeys(entry.placeholders)) {
     const placeholder = entry.placeholders[name];
     if (!isValidName(name)) throw badKey(name);
     if (!isRecord(placeholder)) throw new Error(`Invalid placeholder ${name} for key ${key}`);

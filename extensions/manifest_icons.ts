@@ -6,7 +6,7 @@
  * @module
  */
 
-import { Buffer } from "node:buffer";
+import { dictKeys } from "./_dict_keys.ts";
 import { sizeInside } from "./_extension_files.ts";
 import { finalExtension, resourcePath } from "./_resource_path.ts";
 import type { Manifest } from "./manifest.ts";
@@ -66,7 +66,7 @@ export async function checkIcons(root: string, manifest: Manifest): Promise<void
   }
   const entries = icons as Record<string, unknown>;
   const bySize = new Map<number, string>();
-  const keys = Object.keys(entries).sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+  const keys = dictKeys(entries);
   for (const key of keys) {
     const size = iconSize(key);
     if (size === undefined) throw new Error(`Invalid key in icons: "${key}".`);
