@@ -11,10 +11,10 @@ export const LOCAL_STORAGE_QUOTA = 10 * 1024 * 1024;
 
 /**
  * One origin's `localStorage`, with the methods of the web's `Storage` (no named-property
- * access: use `getItem`/`setItem`). Keys and values are converted with `String()`, as
- * WebIDL's DOMString does. Items count 2 bytes per UTF-16 code unit of key and value against
- * the 10 MiB quota; a `setItem` beyond it throws a `QuotaExceededError` `DOMException` with
- * Chromium's message and stores nothing.
+ * access: use `getItem`/`setItem`). Keys and values are converted to strings as WebIDL's
+ * DOMString does (a Symbol throws a `TypeError`). Items count 2 bytes per UTF-16 code unit of
+ * key and value against the 10 MiB quota; a `setItem` beyond it throws a `QuotaExceededError`
+ * `DOMException` with Chromium's message and stores nothing.
  *
  * @example
  * ```ts
@@ -73,7 +73,7 @@ export class WebStorage {
    */
   getItem(key: string): string | null {
     requireArguments("getItem", 1, arguments.length);
-    return this.#store.get(this.#origin, String(key));
+    return this.#store.get(this.#origin, toDOMString(key));
   }
 
   /**
@@ -87,8 +87,8 @@ export class WebStorage {
    */
   setItem(key: string, value: string): void {
     requireArguments("setItem", 2, arguments.length);
-    const name = String(key);
-    if (!this.#store.set(this.#origin, name, String(value), LOCAL_STORAGE_QUOTA)) {
+    const name = toDOMString(key);
+    if (!this.#store.set(this.#origin, name, toDOMString(value), LOCAL_STORAGE_QUOTA)) {
       throw new DOMException(
         `Failed to execute 'setItem' on 'Storage': Setting the value of '${name}' exceeded the quota.`,
         "QuotaExceededError",
@@ -105,7 +105,7 @@ export class WebStorage {
    */
   removeItem(key: string): void {
     requireArguments("removeItem", 1, arguments.length);
-    this.#store.remove(this.#origin, String(key));
+    this.#store.remove(this.#origin, toDOMString(key));
   }
 
   /** Removes every item of the origin. */
@@ -121,6 +121,13 @@ function requireArguments(method: string, required: number, present: number): vo
   throw new TypeError(
     `Failed to execute '${method}' on 'Storage': ${required} ${noun} required, but only ${present} present.`,
   );
+}
+
+// WebIDL's DOMString conversion is ECMAScript's ToString, which throws for a Symbol where
+// String() would describe it; the message is V8's, as Electron's renderer shows it.
+function toDOMString(value: unknown): string {
+  if (typeof value === "symbol") throw new TypeError("Cannot convert a Symbol value to a string");
+  return String(value);
 }
 
 function toUnsignedLong(value: number): number {

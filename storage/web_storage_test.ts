@@ -73,6 +73,18 @@ for (const [kind, makeStore] of kinds) {
       assert.equal(storage.length, 0);
       storage.setItem("k", undefined as unknown as string);
       assert.equal(storage.getItem("k"), "undefined");
+      // WebIDL's DOMString is ECMAScript's ToString, which refuses a Symbol (String() does not).
+      const symbol = Symbol("k");
+      for (const call of [[symbol], [symbol, "v"], ["k", symbol]]) {
+        for (const method of call.length === 1 ? ["getItem", "removeItem"] : ["setItem"]) {
+          assert.throws(() => loose[method]!.call(storage, ...call), {
+            name: "TypeError",
+            message: "Cannot convert a Symbol value to a string",
+          });
+        }
+      }
+      assert.equal(storage.getItem("k"), "undefined");
+      assert.equal(storage.length, 1);
     });
 
     it("keeps any JS string exactly: NUL, lone surrogates, astral characters", () => {
