@@ -64,6 +64,17 @@ describe("ses.localStorage", () => {
     assert.equal(ses.localStorage("file://").length, 0);
   });
 
+  it("keeps an extension page's storage under chrome-extension://<id>, clearable by origin", async () => {
+    const ses = fresh();
+    const id = "abcdefghijklmnopabcdefghijklmnop";
+    ses.localStorage(`chrome-extension://${id}/popup.html`).setItem("seen", "1");
+    ses.localStorage("https://a.test").setItem("k", "a");
+    assert.deepEqual(await localOrigins(ses), [`chrome-extension://${id}`, "https://a.test"]);
+    await ses.clearStorageData({ origin: `chrome-extension://${id}`, storages: ["localstorage"] });
+    assert.equal(ses.localStorage(`chrome-extension://${id}`).length, 0);
+    assert.equal(ses.localStorage("https://a.test").getItem("k"), "a");
+  });
+
   it("persists in Local Storage/ of a persistent partition", () => {
     const ses = session.fromPartition("persist:local-storage");
     ses.localStorage("https://a.test").setItem("k", "v");

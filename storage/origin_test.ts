@@ -13,6 +13,13 @@ describe("originOf", () => {
       ["file:///tmp/x", "file://"],
       ["file://", "file://"],
       ["file://server/share/x", "file://server"],
+      // Chromium and Electron register chrome-extension: as a standard scheme: an extension's
+      // pages have a tuple origin (its ID as host), which WHATWG URL calls opaque.
+      [
+        "chrome-extension://ABCDEFGHIJKLMNOPABCDEFGHIJKLMNOP/popup.html",
+        "chrome-extension://abcdefghijklmnopabcdefghijklmnop",
+      ],
+      ["chrome-extension:///x", undefined],
       ["data:,x", undefined],
       ["about:blank", undefined],
       ["javascript:alert(1)", undefined],
