@@ -283,6 +283,9 @@ export class Session extends TypedEmitter<SessionEvents> {
       throw new Error("Session objects cannot be created with 'new'");
     }
     super();
+    // First: an environment PAC URL starts loading as the resolver is made, over the runtime's
+    // sockets and look-up (#pacNetService).
+    this.#runtime = init.runtime;
     this.#proxy = new ProxyResolver({
       env: (name) => init.runtime.env(name),
       fetchPac: (url, requestInit) => this.#fetchPac(url, requestInit),
@@ -307,7 +310,6 @@ export class Session extends TypedEmitter<SessionEvents> {
       proxyAuthorization: preemptiveProxyAuthorization(this.#authCache),
     });
     this.#storagePath = init.storagePath;
-    this.#runtime = init.runtime;
     this.#downloadsPath = init.downloadsPath ?? (() => join(init.runtime.homeDir(), "Downloads"));
     this.#downloadPreferences = init.storagePath === null
       ? null
