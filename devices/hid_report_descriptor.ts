@@ -94,11 +94,11 @@ export interface HIDCollectionInfo {
   type: number;
   /** Nested collections. */
   children: HIDCollectionInfo[];
-  /** Input reports declared directly in this collection. */
+  /** Input reports declared in this collection or in a collection nested in it. */
   inputReports: HIDReportInfo[];
-  /** Output reports declared directly in this collection. */
+  /** Output reports declared in this collection or in a collection nested in it. */
   outputReports: HIDReportInfo[];
-  /** Feature reports declared directly in this collection. */
+  /** Feature reports declared in this collection or in a collection nested in it. */
   featureReports: HIDReportInfo[];
 }
 
@@ -233,8 +233,12 @@ export function parseReportDescriptor(descriptor: Uint8Array): ReportDescriptorS
         const kind: HidReportType = tag === 0x08 ? "input" : tag === 0x09 ? "output" : "feature";
         const key = `${kind}:${globals.reportId}`;
         reportBits.set(key, (reportBits.get(key) ?? 0) + globals.reportSize * globals.reportCount);
-        const collection = open.at(-1);
-        if (collection) addItem(collection, kind, globals, usages, data, kind !== "input");
+        // Chromium's HidCollection::BuildCollections adds the item to its collection and to
+        // every enclosing one, so a top-level collection lists all the reports inside it. Past
+        // MAX_DEPTH the stack repeats its deepest collection, which must get the item once.
+        for (const collection of new Set(open)) {
+          addItem(collection, kind, globals, usages, data, kind !== "input");
+        }
       }
       locals = { usages: [] };
     } else if (type === 1) {

@@ -49,11 +49,25 @@ describe("parseReportDescriptor", () => {
     assert.deepEqual(maxReportSize, { input: 48, output: 48, feature: 48 });
     const joystick = collections[0]!;
     assert.deepEqual([joystick.usagePage, joystick.usage, joystick.type], [1, 4, 1]);
-    assert.equal(joystick.inputReports.length, 0);
     assert.deepEqual(joystick.children.map((child) => child.type), [2, 2, 2, 2]);
     const first = joystick.children[0]!;
     assert.deepEqual(first.inputReports.map((report) => report.reportId), [1]);
     assert.deepEqual(first.featureReports.map((report) => report.reportId), [1]);
+    // Chromium's HidCollection::BuildCollections adds each Input, Output and Feature item to its
+    // collection and every enclosing one, so the top-level Joystick lists all four reports (a
+    // page reads device.collections[0].featureReports), and the first logical collection's
+    // report 1 holds the sticks of the physical collection nested in it.
+    assert.deepEqual(
+      [joystick.inputReports, joystick.outputReports, joystick.featureReports].map((reports) =>
+        reports.map((report) => [report.reportId, report.items.length])
+      ),
+      [[[1, 5]], [[1, 1]], [[1, 1], [2, 1], [0xee, 1], [0xef, 1]]],
+    );
+    assert.equal(first.inputReports[0]!.items.length, 5);
+    assert.deepEqual(
+      first.inputReports[0]!.items.map((item) => item.usages?.length ?? "range"),
+      joystick.inputReports[0]!.items.map((item) => item.usages?.length ?? "range"),
+    );
     assert.deepEqual(
       joystick.children.slice(1).map((child) => child.featureReports[0]?.reportId),
       [2, 0xee, 0xef],
