@@ -210,9 +210,11 @@ export function parseReportDescriptor(descriptor: Uint8Array): ReportDescriptorS
     if (type === 0) {
       const usages = resolveUsages(locals, globals.usagePage);
       if (tag === 0x0a) {
-        const first = usages.list[0] ?? usages.minimum ?? 0;
+        // Chromium's HidCollection::AddCollection: the first Usage item (a usage range does not
+        // count), else usage 0, on its own page or else the global Usage Page.
+        const first = usages.list[0] ?? 0;
         const collection: HIDCollectionInfo = {
-          usagePage: first >>> 16,
+          usagePage: first >>> 16 || globals.usagePage,
           usage: first & 0xffff,
           type: data & 0xff,
           children: [],

@@ -86,6 +86,22 @@ describe("parseReportDescriptor", () => {
     assert.equal(sticks.inputReports[0]?.items[0]?.physicalMaximum, 255);
   });
 
+  it("gives a collection without a Usage usage 0 on the Usage Page in effect, as Chromium", () => {
+    // Chromium's HidCollection::AddCollection takes the first Usage item (none: 0) and, when
+    // that carries no page, the global Usage Page: the DualShock 3's logical collections are
+    // Generic Desktop 0 (ValidateCollections_SonyDualshock3), not page 0.
+    const joystick = parseReportDescriptor(DUALSHOCK3).collections[0]!;
+    assert.deepEqual(
+      joystick.children.map((child) => [child.usagePage, child.usage]),
+      [[1, 0], [1, 0], [1, 0], [1, 0]],
+    );
+    // Usage Page (0xFF00), Usage Minimum (1), Usage Maximum (3), Collection (Application): a
+    // usage range is not the collection's usage.
+    const ranged = new Uint8Array([0x06, 0x00, 0xff, 0x19, 0x01, 0x29, 0x03, 0xa1, 0x01, 0xc0]);
+    const [collection] = parseReportDescriptor(ranged).collections;
+    assert.deepEqual([collection?.usagePage, collection?.usage], [0xff00, 0]);
+  });
+
   it("parses the Unifying receiver's three vendor-defined top-level collections", () => {
     const { collections, maxReportSize } = parseReportDescriptor(UNIFYING_VENDOR);
     assert.deepEqual(
