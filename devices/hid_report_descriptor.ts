@@ -94,11 +94,11 @@ export interface HIDCollectionInfo {
   type: number;
   /** Nested collections. */
   children: HIDCollectionInfo[];
-  /** Input reports declared directly in this collection. */
+  /** Input reports declared in this collection or in a collection nested in it. */
   inputReports: HIDReportInfo[];
-  /** Output reports declared directly in this collection. */
+  /** Output reports declared in this collection or in a collection nested in it. */
   outputReports: HIDReportInfo[];
-  /** Feature reports declared directly in this collection. */
+  /** Feature reports declared in this collection or in a collection nested in it. */
   featureReports: HIDReportInfo[];
 }
 
@@ -210,9 +210,11 @@ export function parseReportDescriptor(descriptor: Uint8Array): ReportDescriptorS
     if (type === 0) {
       const usages = resolveUsages(locals, globals.usagePage);
       if (tag === 0x0a) {
-        const first = usages.list[0] ?? usages.minimum ?? 0;
+        // Chromium's HidCollection::AddCollection: the first Usage item (a usage range does not
+        // count), else usage 0, on its own page or else the global Usage Page.
+        const first = usages.list[0] ?? 0;
         const collection: HIDCollectionInfo = {
-          usagePage: first >>> 16,
+          usagePage: first >>> 16 || globals.usagePage,
           usage: first & 0xffff,
           type: data & 0xff,
           children: [],
@@ -233,8 +235,12 @@ export function parseReportDescriptor(descriptor: Uint8Array): ReportDescriptorS
         const kind: HidReportType = tag === 0x08 ? "input" : tag === 0x09 ? "output" : "feature";
         const key = `${kind}:${globals.reportId}`;
         reportBits.set(key, (reportBits.get(key) ?? 0) + globals.reportSize * globals.reportCount);
-        const collection = open.at(-1);
-        if (collection) addItem(collection, kind, globals, usages, data, kind !== "input");
+        // Chromium's HidCollection::BuildCollections adds the item to its collection and to
+        // every enclosing one, so a top-level collection lists all the reports inside it. Past
+        // MAX_DEPTH the stack repeats its deepest collection, which must get the item once.
+        for (const collection of new Set(open)) {
+          addItem(collection, kind, globals, usages, data, kind !== "input");
+        }
       }
       locals = { usages: [] };
     } else if (type === 1) {

@@ -49,11 +49,25 @@ describe("parseReportDescriptor", () => {
     assert.deepEqual(maxReportSize, { input: 48, output: 48, feature: 48 });
     const joystick = collections[0]!;
     assert.deepEqual([joystick.usagePage, joystick.usage, joystick.type], [1, 4, 1]);
-    assert.equal(joystick.inputReports.length, 0);
     assert.deepEqual(joystick.children.map((child) => child.type), [2, 2, 2, 2]);
     const first = joystick.children[0]!;
     assert.deepEqual(first.inputReports.map((report) => report.reportId), [1]);
     assert.deepEqual(first.featureReports.map((report) => report.reportId), [1]);
+    // Chromium's HidCollection::BuildCollections adds each Input, Output and Feature item to its
+    // collection and every enclosing one, so the top-level Joystick lists all four reports (a
+    // page reads device.collections[0].featureReports), and the first logical collection's
+    // report 1 holds the sticks of the physical collection nested in it.
+    assert.deepEqual(
+      [joystick.inputReports, joystick.outputReports, joystick.featureReports].map((reports) =>
+        reports.map((report) => [report.reportId, report.items.length])
+      ),
+      [[[1, 5]], [[1, 1]], [[1, 1], [2, 1], [0xee, 1], [0xef, 1]]],
+    );
+    assert.equal(first.inputReports[0]!.items.length, 5);
+    assert.deepEqual(
+      first.inputReports[0]!.items.map((item) => item.usages?.length ?? "range"),
+      joystick.inputReports[0]!.items.map((item) => item.usages?.length ?? "range"),
+    );
     assert.deepEqual(
       joystick.children.slice(1).map((child) => child.featureReports[0]?.reportId),
       [2, 0xee, 0xef],
@@ -70,6 +84,22 @@ describe("parseReportDescriptor", () => {
       usage(1, 0x35),
     ]);
     assert.equal(sticks.inputReports[0]?.items[0]?.physicalMaximum, 255);
+  });
+
+  it("gives a collection without a Usage usage 0 on the Usage Page in effect, as Chromium", () => {
+    // Chromium's HidCollection::AddCollection takes the first Usage item (none: 0) and, when
+    // that carries no page, the global Usage Page: the DualShock 3's logical collections are
+    // Generic Desktop 0 (ValidateCollections_SonyDualshock3), not page 0.
+    const joystick = parseReportDescriptor(DUALSHOCK3).collections[0]!;
+    assert.deepEqual(
+      joystick.children.map((child) => [child.usagePage, child.usage]),
+      [[1, 0], [1, 0], [1, 0], [1, 0]],
+    );
+    // Usage Page (0xFF00), Usage Minimum (1), Usage Maximum (3), Collection (Application): a
+    // usage range is not the collection's usage.
+    const ranged = new Uint8Array([0x06, 0x00, 0xff, 0x19, 0x01, 0x29, 0x03, 0xa1, 0x01, 0xc0]);
+    const [collection] = parseReportDescriptor(ranged).collections;
+    assert.deepEqual([collection?.usagePage, collection?.usage], [0xff00, 0]);
   });
 
   it("parses the Unifying receiver's three vendor-defined top-level collections", () => {
