@@ -606,6 +606,67 @@ describe("ses.extensions.loadExtension", () => {
     assert.equal((await ses.extensions.loadExtension(fine)).name, "Demo");
   });
 
+  it("refuses an action Chromium's ExtensionActionHandler refuses, in the keys the version makes available", async () => {
+    const ses = persistentSession();
+    const MV2 = { ...MANIFEST, manifest_version: 2 };
+    const fails = (manifest: unknown, reason: string, files: Record<string, unknown> = {}) =>
+      loadFails(ses, extensionDir({ "manifest.json": manifest, ...files }), reason);
+    await fails(
+      { ...MV2, browser_action: {}, page_action: {} },
+      "Only one of 'browser_action', 'page_action', and 'app' can be specified.",
+    );
+    await fails({ ...MANIFEST, action: "popup.html" }, "Invalid value for 'action'.");
+    await fails({ ...MV2, page_action: null }, "Invalid value for 'page_action'.");
+    await fails({ ...MV2, browser_action: [] }, "Invalid value for 'browser_action'.");
+    const action = (fields: Record<string, unknown>) => ({ ...MANIFEST, action: fields });
+    await fails(action({ default_icon: 16 }), "Invalid value for 'default_icon'.");
+    await fails(action({ default_icon: "../icon.png" }), "Invalid value for 'default_icon'.");
+    // A dictionary is read as LoadIconsFromDictionary reads `icons`, with its words.
+    await fails(action({ default_icon: { big: "icon.png" } }), 'Invalid key in icons: "big".');
+    await fails(action({ default_icon: { "16": 1 } }), `Invalid value for 'icons["16"]'.`);
+    await fails(action({ default_title: 7 }), "Invalid value for 'default_title'.");
+    await fails(action({ default_popup: false }), "Invalid type for 'default_popup'.");
+    await fails(action({ default_popup: "http://[::1" }), "Invalid type for 'default_popup'.");
+    await fails(action({ default_state: "on" }), "Invalid value for 'default_state'.");
+    await fails(
+      { ...MV2, page_action: { default_state: "enabled" } },
+      "The default_state key cannot be set for browser_action or page_action keys.",
+    );
+    // Validate: each image of the icon set must be there and not empty, named with its key.
+    await fails(
+      action({ default_icon: "icons/a.png" }),
+      "Could not load icon 'icons/a.png' specified in 'action'.",
+    );
+    await fails(
+      { ...MV2, browser_action: { default_icon: { "38": "b38.png", "19": "b19.png" } } },
+      "Could not load icon 'b19.png' specified in 'browser_action'.",
+      { "b38.png": "png", "b19.png": "" },
+    );
+    const fine = extensionDir({
+      "manifest.json": action({
+        default_icon: { "16": "/a.png", "32": "notes.txt" },
+        default_title: "Demo",
+        default_popup: "",
+        default_state: "disabled",
+      }),
+      "a.png": "png",
+    });
+    assert.equal((await ses.extensions.loadExtension(fine)).name, "Demo");
+    // A non-image default_icon is ignored (Chromium warns); an empty popup means none.
+    const text = extensionDir({
+      "manifest.json": { ...MV2, page_action: { default_icon: "readme.txt", default_popup: "" } },
+    });
+    assert.equal((await ses.extensions.loadExtension(text)).name, "Demo");
+    // A key the manifest version does not make available is not read: MV3 has no
+    // browser_action or page_action, MV2 no action.
+    const unavailable = extensionDir({
+      "manifest.json": { ...MANIFEST, action: {}, browser_action: 1, page_action: 1 },
+    });
+    assert.equal((await ses.extensions.loadExtension(unavailable)).name, "Demo");
+    const old = extensionDir({ "manifest.json": { ...MV2, action: 1, browser_action: {} } });
+    assert.equal((await ses.extensions.loadExtension(old)).name, "Demo");
+  });
+
   it("deletes _metadata/ before loading", async () => {
     const ses = persistentSession();
     const dir = extensionDir({
