@@ -42,5 +42,6 @@ export * from "./stream_socket.ts";
 export * from "./typed_emitter.ts";
 export * from "./unless_aborted.ts";
 export * from "./url_chain.ts";
+export * from "./url_pattern.ts";
 export * from "./version.ts";
 export * from "./whole_body.ts";

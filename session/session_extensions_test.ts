@@ -587,6 +587,44 @@ describe("ses.extensions.loadExtension", () => {
     assert.equal((await ses.extensions.loadExtension(fine)).name, "Demo");
   });
 
+  it("refuses content script match patterns Chromium's URLPattern refuses for scripts, matches first", async () => {
+    const ses = persistentSession();
+    const scripts = (...entries: Record<string, unknown>[]) => ({
+      "manifest.json": {
+        ...MANIFEST,
+        content_scripts: entries.map((entry) => ({ js: ["a.js"], ...entry })),
+      },
+      "a.js": "x()",
+    });
+    const fails = (reason: string, ...entries: Record<string, unknown>[]) =>
+      loadFails(ses, extensionDir(scripts(...entries)), reason);
+    const match = "Invalid value for 'content_scripts[0].matches[1]': ";
+    await fails(`${match}Empty path.`, { matches: ["<all_urls>", "https://*.example.com"] });
+    // UserScript::ValidUserScriptSchemes: http, https, file, ftp and uuid-in-package, spelt so.
+    await fails(`${match}Invalid scheme.`, { matches: ["*://*/*", "chrome-extension://x/*"] });
+    await fails(`${match}Invalid scheme.`, { matches: ["*://*/*", "data:*"] });
+    await fails(`${match}Invalid scheme.`, { matches: ["*://*/*", "chrome://settings/*"] });
+    await fails(`${match}Invalid scheme.`, { matches: ["*://*/*", "HTTPS://a.test/*"] });
+    await fails(`${match}Wrong scheme type.`, { matches: ["*://*/*", "http:a.test/*"] });
+    await fails(`${match}Missing scheme separator.`, { matches: ["*://*/*", "a.test/*"] });
+    await fails(`${match}Invalid host wildcard.`, { matches: ["*://*/*", "*://a.*.test/*"] });
+    await fails(
+      "Invalid value for 'content_scripts[1].exclude_matches[0]': Invalid port.",
+      { matches: ["*://*/*"], js: ["gone.js"] },
+      { matches: ["*://*/*"], exclude_matches: ["https://a.test:99999/*"] },
+    );
+    // ParseMatchPatterns runs before ParseFileSources, and every entry before any file is read.
+    await fails(
+      "Invalid value for 'content_scripts[0].matches[0]': Host can not be empty.",
+      { matches: ["ftp://"], js: [] },
+    );
+    const fine = extensionDir(scripts({
+      matches: ["file:///*", "ftp://h.test/*", "*://*.a.test:*/*", "uuid-in-package:*"],
+      exclude_matches: ["http://[::1]:8080/x*"],
+    }));
+    assert.equal((await ses.extensions.loadExtension(fine)).name, "Demo");
+  });
+
   it("refuses a background Chromium's BackgroundManifestHandler refuses: a missing service worker", async () => {
     const ses = persistentSession();
     const worker = { ...MANIFEST, background: { service_worker: "background.js" } };
