@@ -96,6 +96,8 @@ export function parseUrlPattern(pattern: string, options: UrlPatternOptions = {}
   const protocol = `${scheme}:`;
   if (!hostForm) {
     if (STANDARD_SCHEMES.has(scheme)) throw fail("Wrong scheme type.");
+    // URLPattern::Parse: nothing after the separator is an empty host, whatever the scheme.
+    if (separator + 1 === pattern.length) throw fail("Host can not be empty.");
     const pathMatches = pathMatcher(pattern.slice(separator + 1));
     return (url) => url.protocol === protocol && pathMatches(opaquePath(url));
   }

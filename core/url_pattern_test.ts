@@ -33,6 +33,7 @@ describe("parseUrlPattern with valid schemes", () => {
       ["*://a.test", "Empty path."],
       ["*://*/*", undefined],
       ["uuid-in-package:*", undefined],
+      ["uuid-in-package:", "Host can not be empty."],
       ["ftp://h.test:21/*", undefined],
       ["file:///tmp/*", undefined],
       ["<all_urls>", undefined],

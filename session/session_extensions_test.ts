@@ -608,6 +608,7 @@ describe("ses.extensions.loadExtension", () => {
     await fails(`${match}Wrong scheme type.`, { matches: ["*://*/*", "http:a.test/*"] });
     await fails(`${match}Missing scheme separator.`, { matches: ["*://*/*", "a.test/*"] });
     await fails(`${match}Invalid host wildcard.`, { matches: ["*://*/*", "*://a.*.test/*"] });
+    await fails(`${match}Host can not be empty.`, { matches: ["*://*/*", "uuid-in-package:"] });
     await fails(
       "Invalid value for 'content_scripts[1].exclude_matches[0]': Invalid port.",
       { matches: ["*://*/*"], js: ["gone.js"] },
