@@ -22,6 +22,7 @@ export * from "./electron_types.ts";
 export * from "./header_lines.ts";
 export * from "./header_spelling.ts";
 export * from "./hid_backend.ts";
+export * from "./host_lookup.ts";
 export * from "./map_stream_errors.ts";
 export * from "./middleware.ts";
 export * from "./net_errors.ts";
