@@ -24,6 +24,19 @@ export function resourcePath(value: string): string | undefined {
   return path;
 }
 
+// Where Chromium resolves a manifest URL (Extension::GetResourceURL); the id does not matter.
+const EXTENSION_BASE = "chrome-extension://extension/";
+
+/**
+ * `Extension::GetResourceURL`: the manifest text resolved against the extension's URL.
+ *
+ * @param value The text as the manifest writes it (`popup.html`, `/bg.js`).
+ * @returns The URL, or `undefined` where it gives an invalid one.
+ */
+export function resourceUrl(value: string): URL | undefined {
+  return URL.canParse(value, EXTENSION_BASE) ? new URL(value, EXTENSION_BASE) : undefined;
+}
+
 // net::IsSafePortablePathComponent: base::i18n::IsFilenameLegal (no "~*/:<>?\| or control,
 // format or non-characters; no white space or "." at either end, so no ".", ".." or hidden
 // name), no shell-integrated extension, and no Windows device or shell name.

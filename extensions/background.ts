@@ -7,11 +7,8 @@
  */
 
 import { sizeInside } from "./_extension_files.ts";
-import { finalExtension, resourcePath } from "./_resource_path.ts";
+import { finalExtension, resourcePath, resourceUrl } from "./_resource_path.ts";
 import type { Manifest } from "./manifest.ts";
-
-// Where Chromium resolves a manifest URL (Extension::GetResourceURL); the id does not matter.
-const EXTENSION_BASE = "chrome-extension://extension/";
 
 /**
  * Checks `background` in Chromium's order (`BackgroundInfo::Parse`, then
@@ -113,11 +110,6 @@ async function checkPageOrScripts(root: string, keys: Record<string, unknown>): 
   if (page !== undefined && !(await existsInside(root, urlPath(page)))) {
     throw new Error("Could not load background page ''.");
   }
-}
-
-// Extension::GetResourceURL: the manifest text resolved against the extension's URL.
-function resourceUrl(value: string): URL | undefined {
-  return URL.canParse(value, EXTENSION_BASE) ? new URL(value, EXTENSION_BASE) : undefined;
 }
 
 // file_util::ExtensionURLToRelativeFilePath, then GetResource: the URL's path unescaped (an

@@ -1,11 +1,12 @@
 /**
  * The manifest's `content_scripts`, checked as Chromium's `ContentScriptsHandler` does when an
- * extension loads: each entry needs a match and a script, and each script file must be there
- * and be UTF-8. Only the check runs: no page exists headlessly to inject a script into.
+ * extension loads: each entry needs a match and a script, each match pattern must parse, and
+ * each script file must be there and be UTF-8. Only the check runs: no page exists headlessly to inject a script into.
  *
  * @module
  */
 
+import { parseUrlPattern } from "../core/url_pattern.ts";
 import { MAX_FILE_BYTES, readBytesInside, sizeInside } from "./_extension_files.ts";
 import { resourcePath } from "./_resource_path.ts";
 import type { Manifest } from "./manifest.ts";
@@ -16,6 +17,16 @@ import type { Manifest } from "./manifest.ts";
 const MAX_SCRIPT_BYTES = 500 * 1024 * 1024;
 const MAX_SCRIPTS_BYTES = 1024 * 1024 * 1024;
 
+// UserScript::ValidUserScriptSchemes for an extension that may not script everywhere, without
+// --extensions-on-chrome-urls (so no chrome:).
+const SCRIPT_SCHEMES: ReadonlySet<string> = new Set([
+  "http",
+  "https",
+  "file",
+  "ftp",
+  "uuid-in-package",
+]);
+
 interface ContentScript {
   js: string[];
   css: string[];
@@ -23,21 +34,26 @@ interface ContentScript {
 
 /**
  * Checks `content_scripts` in Chromium's order: every entry is parsed first (`matches` not empty,
- * then at least one `js` or `css` file), then the files are validated entry by entry, each
- * entry's `js` before its `css`. A path that is no portable relative path (`../x.js`) makes an
- * empty resource in Chromium, named `''` in the message; a file reached only through a symlink
- * out of the directory counts as missing (@ses never reads outside an extension). A
- * `content_scripts` of the wrong shape (not a list of objects with lists of strings) is left to
- * load: Chromium refuses it with its schema compiler's words, which are not reproduced; nor are
- * the match patterns themselves checked.
+ * each of its patterns, then each of `exclude_matches`, then at least one `js` or `css` file),
+ * then the files are validated entry by entry, each entry's `js` before its `css`. A pattern is
+ * read as Chromium's `URLPattern` reads it with the schemes a content script may name (`http`,
+ * `https`, `file`, `ftp`, `uuid-in-package`, and `*`); the message ends in its parse result. A
+ * path that is no portable relative path (`../x.js`) makes an empty resource in Chromium, named
+ * `''` in the message; a file reached only through a symlink out of the directory counts as
+ * missing (@ses never reads outside an extension). A `content_scripts` of the wrong shape (not a
+ * list of objects with lists of strings) is left to load: Chromium refuses it with its schema
+ * compiler's words, which are not reproduced.
  *
  * @param root The extension directory.
  * @param manifest The localized manifest.
  * @returns When the content scripts are fine, or there are none.
  * @throws {Error} `Invalid value for 'content_scripts[N].matches'. There must be at least one
- * match specified.`, `At least one js or css file is required for 'content_scripts[N]'.`,
- * `Could not load javascript '<path>' for script.`, `Could not load css '<path>' for script.`,
- * `Could not load file '<path>' for content script. It isn't UTF-8 encoded.`
+ * match specified.`, `Invalid value for 'content_scripts[N].matches[M]': <reason>`, `Invalid
+ * value for 'content_scripts[N].exclude_matches[M]': <reason>` (reason `Invalid scheme.`,
+ * `Empty path.` and the like), `At least one js or css file is required for
+ * 'content_scripts[N]'.`, `Could not load javascript '<path>' for script.`, `Could not load css
+ * '<path>' for script.`, `Could not load file '<path>' for content script. It isn't UTF-8
+ * encoded.`
  *
  * @example
  * ```ts
@@ -92,21 +108,39 @@ function parseContentScripts(value: unknown): ContentScript[] | undefined {
   const scripts: ContentScript[] = [];
   for (const [index, entry] of (entries as Record<string, unknown>[]).entries()) {
     const matches = entry.matches;
+    const excludes = entry.exclude_matches === undefined ? [] : entry.exclude_matches;
     const js = entry.js === undefined ? [] : entry.js;
     const css = entry.css === undefined ? [] : entry.css;
-    if (!isStringList(matches) || !isStringList(js) || !isStringList(css)) return undefined;
+    if (
+      !isStringList(matches) || !isStringList(excludes) || !isStringList(js) || !isStringList(css)
+    ) {
+      return undefined;
+    }
     if (matches.length === 0) {
       throw new Error(
         `Invalid value for 'content_scripts[${index}].matches'. There must be at least one ` +
           "match specified.",
       );
     }
+    checkPatterns(matches, `content_scripts[${index}].matches`);
+    checkPatterns(excludes, `content_scripts[${index}].exclude_matches`);
     if (js.length === 0 && css.length === 0) {
       throw new Error(`At least one js or css file is required for 'content_scripts[${index}]'.`);
     }
     scripts.push({ js, css });
   }
   return scripts;
+}
+
+// script_parsing::ParseMatchPatterns: the first pattern URLPattern refuses, with its reason.
+function checkPatterns(patterns: string[], key: string): void {
+  for (const [index, pattern] of patterns.entries()) {
+    try {
+      parseUrlPattern(pattern, { validSchemes: SCRIPT_SCHEMES });
+    } catch (error) {
+      throw new Error(`Invalid value for '${key}[${index}]': ${(error as Error).message}`);
+    }
+  }
 }
 
 // base::IsStringUTF8: well-formed UTF-8 without non-characters (U+FDD0 to U+FDEF, and the last

@@ -1,8 +1,8 @@
 /**
  * Loads an unpacked extension directory the way Electron's `loadExtension` does: delete
  * `_metadata/`, read and localize the manifest, compute the id, check the manifest and the
- * files its icons, content scripts and background name, and read the declarativeNetRequest
- * static rulesets.
+ * files its icons, action, content scripts and background name, and read the
+ * declarativeNetRequest static rulesets.
  *
  * @module
  */
@@ -14,6 +14,7 @@ import { type CompiledRule, parseRuleset } from "./dnr_rule.ts";
 import { extensionIdFromKey, extensionIdFromPath } from "./extension_id.ts";
 import { localizeManifest } from "./localize_manifest.ts";
 import { checkIcons } from "./manifest_icons.ts";
+import { checkAction } from "./extension_action.ts";
 import { checkContentScripts } from "./content_scripts.ts";
 import { checkBackground } from "./background.ts";
 import { checkManifest, type Manifest, parseManifest } from "./manifest.ts";
@@ -88,6 +89,7 @@ export async function loadUnpackedExtension(path: string): Promise<LoadedExtensi
       : extensionIdFromKey(manifest.key);
     const warnings = checkManifest(manifest);
     await checkIcons(path, manifest);
+    await checkAction(path, manifest);
     await checkContentScripts(path, manifest);
     await checkBackground(path, manifest);
     const { rules, warnings: ruleWarnings } = await readRulesets(path, manifest);

@@ -587,6 +587,45 @@ describe("ses.extensions.loadExtension", () => {
     assert.equal((await ses.extensions.loadExtension(fine)).name, "Demo");
   });
 
+  it("refuses content script match patterns Chromium's URLPattern refuses for scripts, matches first", async () => {
+    const ses = persistentSession();
+    const scripts = (...entries: Record<string, unknown>[]) => ({
+      "manifest.json": {
+        ...MANIFEST,
+        content_scripts: entries.map((entry) => ({ js: ["a.js"], ...entry })),
+      },
+      "a.js": "x()",
+    });
+    const fails = (reason: string, ...entries: Record<string, unknown>[]) =>
+      loadFails(ses, extensionDir(scripts(...entries)), reason);
+    const match = "Invalid value for 'content_scripts[0].matches[1]': ";
+    await fails(`${match}Empty path.`, { matches: ["<all_urls>", "https://*.example.com"] });
+    // UserScript::ValidUserScriptSchemes: http, https, file, ftp and uuid-in-package, spelt so.
+    await fails(`${match}Invalid scheme.`, { matches: ["*://*/*", "chrome-extension://x/*"] });
+    await fails(`${match}Invalid scheme.`, { matches: ["*://*/*", "data:*"] });
+    await fails(`${match}Invalid scheme.`, { matches: ["*://*/*", "chrome://settings/*"] });
+    await fails(`${match}Invalid scheme.`, { matches: ["*://*/*", "HTTPS://a.test/*"] });
+    await fails(`${match}Wrong scheme type.`, { matches: ["*://*/*", "http:a.test/*"] });
+    await fails(`${match}Missing scheme separator.`, { matches: ["*://*/*", "a.test/*"] });
+    await fails(`${match}Invalid host wildcard.`, { matches: ["*://*/*", "*://a.*.test/*"] });
+    await fails(`${match}Host can not be empty.`, { matches: ["*://*/*", "uuid-in-package:"] });
+    await fails(
+      "Invalid value for 'content_scripts[1].exclude_matches[0]': Invalid port.",
+      { matches: ["*://*/*"], js: ["gone.js"] },
+      { matches: ["*://*/*"], exclude_matches: ["https://a.test:99999/*"] },
+    );
+    // ParseMatchPatterns runs before ParseFileSources, and every entry before any file is read.
+    await fails(
+      "Invalid value for 'content_scripts[0].matches[0]': Host can not be empty.",
+      { matches: ["ftp://"], js: [] },
+    );
+    const fine = extensionDir(scripts({
+      matches: ["file:///*", "ftp://h.test/*", "*://*.a.test:*/*", "uuid-in-package:*"],
+      exclude_matches: ["http://[::1]:8080/x*"],
+    }));
+    assert.equal((await ses.extensions.loadExtension(fine)).name, "Demo");
+  });
+
   it("refuses a background Chromium's BackgroundManifestHandler refuses: a missing service worker", async () => {
     const ses = persistentSession();
     const worker = { ...MANIFEST, background: { service_worker: "background.js" } };
@@ -604,6 +643,67 @@ describe("ses.extensions.loadExtension", () => {
     );
     const fine = extensionDir({ "manifest.json": worker, "background.js": "x()" });
     assert.equal((await ses.extensions.loadExtension(fine)).name, "Demo");
+  });
+
+  it("refuses an action Chromium's ExtensionActionHandler refuses, in the keys the version makes available", async () => {
+    const ses = persistentSession();
+    const MV2 = { ...MANIFEST, manifest_version: 2 };
+    const fails = (manifest: unknown, reason: string, files: Record<string, unknown> = {}) =>
+      loadFails(ses, extensionDir({ "manifest.json": manifest, ...files }), reason);
+    await fails(
+      { ...MV2, browser_action: {}, page_action: {} },
+      "Only one of 'browser_action', 'page_action', and 'app' can be specified.",
+    );
+    await fails({ ...MANIFEST, action: "popup.html" }, "Invalid value for 'action'.");
+    await fails({ ...MV2, page_action: null }, "Invalid value for 'page_action'.");
+    await fails({ ...MV2, browser_action: [] }, "Invalid value for 'browser_action'.");
+    const action = (fields: Record<string, unknown>) => ({ ...MANIFEST, action: fields });
+    await fails(action({ default_icon: 16 }), "Invalid value for 'default_icon'.");
+    await fails(action({ default_icon: "../icon.png" }), "Invalid value for 'default_icon'.");
+    // A dictionary is read as LoadIconsFromDictionary reads `icons`, with its words.
+    await fails(action({ default_icon: { big: "icon.png" } }), 'Invalid key in icons: "big".');
+    await fails(action({ default_icon: { "16": 1 } }), `Invalid value for 'icons["16"]'.`);
+    await fails(action({ default_title: 7 }), "Invalid value for 'default_title'.");
+    await fails(action({ default_popup: false }), "Invalid type for 'default_popup'.");
+    await fails(action({ default_popup: "http://[::1" }), "Invalid type for 'default_popup'.");
+    await fails(action({ default_state: "on" }), "Invalid value for 'default_state'.");
+    await fails(
+      { ...MV2, page_action: { default_state: "enabled" } },
+      "The default_state key cannot be set for browser_action or page_action keys.",
+    );
+    // Validate: each image of the icon set must be there and not empty, named with its key.
+    await fails(
+      action({ default_icon: "icons/a.png" }),
+      "Could not load icon 'icons/a.png' specified in 'action'.",
+    );
+    await fails(
+      { ...MV2, browser_action: { default_icon: { "38": "b38.png", "19": "b19.png" } } },
+      "Could not load icon 'b19.png' specified in 'browser_action'.",
+      { "b38.png": "png", "b19.png": "" },
+    );
+    const fine = extensionDir({
+      "manifest.json": action({
+        default_icon: { "16": "/a.png", "32": "notes.txt" },
+        default_title: "Demo",
+        default_popup: "",
+        default_state: "disabled",
+      }),
+      "a.png": "png",
+    });
+    assert.equal((await ses.extensions.loadExtension(fine)).name, "Demo");
+    // A non-image default_icon is ignored (Chromium warns); an empty popup means none.
+    const text = extensionDir({
+      "manifest.json": { ...MV2, page_action: { default_icon: "readme.txt", default_popup: "" } },
+    });
+    assert.equal((await ses.extensions.loadExtension(text)).name, "Demo");
+    // A key the manifest version does not make available is not read: MV3 has no
+    // browser_action or page_action, MV2 no action.
+    const unavailable = extensionDir({
+      "manifest.json": { ...MANIFEST, action: {}, browser_action: 1, page_action: 1 },
+    });
+    assert.equal((await ses.extensions.loadExtension(unavailable)).name, "Demo");
+    const old = extensionDir({ "manifest.json": { ...MV2, action: 1, browser_action: {} } });
+    assert.equal((await ses.extensions.loadExtension(old)).name, "Demo");
   });
 
   it("deletes _metadata/ before loading", async () => {

@@ -106,6 +106,18 @@ describe("parseMatchPattern", () => {
   });
 });
 
+describe("parseMatchPattern of a scheme without hosts", () => {
+  it("refuses one with nothing after the colon, as URLPattern::Parse (Host can not be empty.)", () => {
+    for (const pattern of ["data:", "app:"]) {
+      assert.throws(() => parseMatchPattern(pattern), {
+        name: "TypeError",
+        message: `Invalid url pattern ${pattern}: Host can not be empty.`,
+      });
+    }
+    assert.equal(parseMatchPattern("data:,")(new URL("data:,")), true);
+  });
+});
+
 describe("parseRequestFilter", () => {
   it("matches all URLs when urls is empty, and applies excludeUrls and types", () => {
     const filter = parseRequestFilter({
