@@ -325,15 +325,20 @@ function validatePreconnect(options: unknown): { url: URL; numSockets: number } 
   const url = typeof record.url === "string" && URL.canParse(record.url)
     ? new URL(record.url)
     : undefined;
-  if (!url || (url.protocol !== "http:" && url.protocol !== "https:")) {
-    throw new TypeError("Must pass non-empty valid url to session.preconnect.");
-  }
+  if (!url) throw new TypeError("Must pass non-empty valid url to session.preconnect.");
   // Electron reads numSockets as an int32 (gin's Converter<int>): anything else, 1.5 or "3"
   // included, counts as absent, so 1; an int32 outside 1..6 throws.
   const given = record.numSockets;
   const numSockets = typeof given === "number" && (given | 0) === given ? given : 1;
   if (numSockets < 1 || numSockets > 6) {
     throw new TypeError("numSocketsToPreconnect is outside range [1,6]");
+  }
+  // Electron takes any valid URL, and Chromium opens sockets for HTTP(S) only: a URL of another
+  // scheme would do nothing, so it is refused by name.
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new TypeError(
+      `Cannot preconnect to ${url.href}: only http: and https: URLs open connections`,
+    );
   }
   return { url, numSockets };
 }

@@ -799,8 +799,10 @@ export class Session extends TypedEmitter<SessionEvents> {
    *
    * @param options `{url, numSockets}` with numSockets from 1 to 6 (default 1; a value that is
    * not an integer counts as absent, as Electron's int conversion reads it).
-   * @throws {TypeError} `Must pass non-empty valid url to session.preconnect.` or
-   * `numSocketsToPreconnect is outside range [1,6]`; gin's `Insufficient number of arguments.`
+   * @throws {TypeError} `Must pass non-empty valid url to session.preconnect.`,
+   * `numSocketsToPreconnect is outside range [1,6]` or, for a valid URL that is not `http:` or
+   * `https:` (which Electron takes and opens nothing for), `Cannot preconnect to <url>: only
+   * http: and https: URLs open connections`; gin's `Insufficient number of arguments.`
    * or `Error processing argument at index 0, conversion failure from <value>` when `options`
    * is missing or not an object.
    */

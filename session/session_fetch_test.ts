@@ -402,6 +402,17 @@ describe("ses.fetch connections", () => {
       message: "Must pass non-empty valid url to session.preconnect.",
     });
     assert.throws(() => ses.preconnect({ url: "not a url" }), TypeError);
+    // A valid URL of another scheme passes Electron's check and its numSockets one, then opens
+    // nothing in Chromium: here it says so rather than doing nothing.
+    assert.throws(() => ses.preconnect({ url: "ftp://a.test/", numSockets: 9 }), {
+      message: "numSocketsToPreconnect is outside range [1,6]",
+    });
+    for (const url of ["ftp://a.test/", "ws://a.test/", "data:,x"]) {
+      assert.throws(() => ses.preconnect({ url }), {
+        name: "TypeError",
+        message: `Cannot preconnect to ${url}: only http: and https: URLs open connections`,
+      });
+    }
     for (const numSockets of [0, 7, -1]) {
       assert.throws(() => ses.preconnect({ url: server.url, numSockets }), {
         name: "TypeError",
