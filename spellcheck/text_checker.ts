@@ -11,7 +11,7 @@ import type {
   SpellcheckDictionaryProvider,
 } from "./dictionary_provider.ts";
 import type { Hunspell } from "./hunspell.ts";
-import { correspondingSpellCheckLanguage } from "./languages.ts";
+import { correspondingSpellCheckLanguage, spellCheckLanguageRegion } from "./languages.ts";
 import {
   checkText,
   loadDictionary,
@@ -213,9 +213,17 @@ export class TextChecker {
     ) {
       throw new TypeError("languages must be an array of language codes");
     }
-    const inactive = languages.filter((code) => !active.some((files) => files.language === code));
+    // A code names the active dictionary of its own code or of the one Chromium reads for it
+    // ("fr" and "fr-FR" share fr-FR's), so either spelling of a selected language works.
+    const dictionaryOf = (code: string) => {
+      const language = correspondingSpellCheckLanguage(code);
+      return language === "" ? code : spellCheckLanguageRegion(language);
+    };
+    const wanted = new Set(languages.map(dictionaryOf));
+    const activeDictionaries = new Set(active.map((files) => dictionaryOf(files.language)));
+    const inactive = languages.filter((code) => !activeDictionaries.has(dictionaryOf(code)));
     if (inactive.length > 0) throw inactiveLanguageError(inactive, this.#provider);
-    return active.filter((files) => languages.includes(files.language));
+    return active.filter((files) => wanted.has(dictionaryOf(files.language)));
   }
 
   // Loaded dictionaries are reused while the provider hands out the same bytes.

@@ -79,6 +79,10 @@ describe("TextChecker", () => {
       assert.equal(await checker.checkWord("kat"), false);
       assert.deepEqual(await checker.suggest("matt"), ["mat", "matte"]);
       assert.deepEqual((await checker.check("katze cat", { languages: ["en-US"] })).length, 1);
+      // "en" is checked with the en-US dictionary Chromium gives it: the selected one.
+      assert.deepEqual(await checker.check("katze cat", { languages: ["en"] }), [
+        { start: 0, end: 5, word: "katze", suggestions: [] },
+      ]);
       await assert.rejects(checker.check("cat", { languages: ["fr-FR"] }), {
         name: "RangeError",
         message:
