@@ -708,6 +708,33 @@ describe("ses download", () => {
     }
   });
 
+  it("saves in the current directory or -o's without storing it as the partition's directory", async () => {
+    const origin = await startRangeOrigin({ "/kept.bin": { body: body.subarray(0, 1000) } });
+    try {
+      const userData = join(dir, "userData");
+      const folder = mkdtempSync(join(dir, "elsewhere-"));
+      for (const output of [undefined, `${folder}/`]) {
+        const { io: output_, lines } = io(false);
+        const code = await runDownload(sessions(), {
+          url: `${origin.url}/kept.bin`,
+          output,
+          partition: "persist:cli-dl-directory",
+          json: false,
+        }, output_);
+        assert.equal(code, 0, lines.join("\n"));
+      }
+      assert.ok(existsSync(join(folder, "kept.bin")));
+      // Electron's setDownloadPath is stored with the partition; the command's directory is for
+      // its run alone, or a program's later downloads of this partition would go where the
+      // command last ran.
+      const preferences = join(userData, "Partitions", "cli-dl-directory", "Preferences");
+      const stored = existsSync(preferences) ? JSON.parse(readFileSync(preferences, "utf8")) : {};
+      assert.equal(stored.download, undefined);
+    } finally {
+      await origin.close();
+    }
+  });
+
   it("offers --resume only when a partial file was left", async () => {
     const refused = io(false);
     assert.equal(
