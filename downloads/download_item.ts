@@ -946,6 +946,9 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
     if (this.#endTime !== 0) return;
     this.#endTime = Date.now() / 1000;
     await this.#closeHandle();
+    // A pause's sidecar write may be on its way (pause() then cancel()): it lands first, or it
+    // would bring the sidecar back after discard() removed it.
+    await this.#sidecarWrite.catch(() => {});
     await this.#target.discard();
     this.#notify(() => this.emit("done", new ElectronEvent(), "cancelled"));
   }
@@ -964,7 +967,10 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
   #writeSidecar(offset: number): Promise<void> {
     if (!this.#target.keepsSidecar) return Promise.resolve();
     // One at a time: two writes of one item racing would rename each other's temporary file.
-    const write = this.#sidecarWrite.catch(() => {}).then(() => this.#writeSidecarNow(offset));
+    // None once cancelled: the cancel removes the sidecar, and a later write would restore it.
+    const write = this.#sidecarWrite.catch(() => {}).then(() =>
+      this.#isCancelled() ? undefined : this.#writeSidecarNow(offset)
+    );
     this.#sidecarWrite = write;
     return write;
   }

@@ -321,6 +321,24 @@ describe("downloadURL", () => {
       assert.deepEqual(readdirSync(dir), []);
     }));
 
+  it("cancel() right after pause() leaves neither the partial file nor its sidecar", () =>
+    withOrigin({ "/held.bin": { body: BODY, etag: '"h"', chunkDelayMs: 20 } }, async (origin) => {
+      const { ses, dir } = freshSession();
+      for (const gap of [0, 1, 0, 1]) {
+        const pending = nextItem(ses);
+        ses.downloadURL(`${origin.url}/held.bin`);
+        const item = await pending;
+        await new Promise<void>((resolve) => item.once("updated", () => resolve()));
+        item.pause();
+        if (gap > 0) await new Promise((resolve) => setTimeout(resolve, gap));
+        item.cancel();
+        assert.equal(await done(item), "cancelled");
+        // The pause's sidecar write was on its way: it must not land after the cancel's cleanup.
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        assert.deepEqual(readdirSync(dir), []);
+      }
+    }));
+
   it("401 → interrupted for good (SERVER_UNAUTHORIZED), nothing written", () =>
     withOrigin({ "/secret.bin": { body: bytes(100), status: 401 } }, async (origin) => {
       const { ses, dir } = freshSession();
