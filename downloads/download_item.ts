@@ -879,6 +879,9 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
   async #complete(): Promise<void> {
     this.#completing = true;
     try {
+      // A pause's sidecar write may be on its way (a pause() while the end of the body was
+      // awaited): it lands first, or it would bring the sidecar back after commit() removed it.
+      await this.#sidecarWrite.catch(() => {});
       // Chromium's BaseFile::Finish flushes with base::File::Flush, fdatasync on Linux: the
       // bytes and the size, not the timestamps. Nothing is synced before completion (a killed
       // process loses nothing the kernel holds; a pause or interruption closes the file).
@@ -967,9 +970,12 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
   #writeSidecar(offset: number): Promise<void> {
     if (!this.#target.keepsSidecar) return Promise.resolve();
     // One at a time: two writes of one item racing would rename each other's temporary file.
-    // None once cancelled: the cancel removes the sidecar, and a later write would restore it.
+    // None once cancelled or completing: both remove the sidecar, and a later write would
+    // restore it beside nothing.
     const write = this.#sidecarWrite.catch(() => {}).then(() =>
-      this.#isCancelled() ? undefined : this.#writeSidecarNow(offset)
+      this.#isCancelled() || this.#completing || this.#state === "completed"
+        ? undefined
+        : this.#writeSidecarNow(offset)
     );
     this.#sidecarWrite = write;
     return write;

@@ -745,6 +745,35 @@ describe("pause and resume", () => {
       assertSameBytes(readFileSync(join(dir, "toggle.bin")), Buffer.from(BODY));
     }));
 
+  it("pause() and resume() up to the end leave no sidecar beside the completed file", () =>
+    withOrigin(
+      { "/toggle.bin": { body: BODY, etag: '"t"', chunked: true, chunkDelayMs: 20 } },
+      async (origin) => {
+        const { ses, dir } = freshSession();
+        for (let run = 0; run < 3; run++) {
+          const pending = nextItem(ses);
+          ses.downloadURL(`${origin.url}/toggle.bin`);
+          const item = await pending;
+          const ended = done(item);
+          const toggle = setInterval(() => {
+            item.pause();
+            item.resume();
+          }, 2);
+          try {
+            assert.equal(await ended, "completed");
+          } finally {
+            clearInterval(toggle);
+          }
+          // A pause's sidecar write on its way when the file completed must not land afterwards.
+          await new Promise((resolve) => setTimeout(resolve, 300));
+          assert.deepEqual(
+            readdirSync(dir).filter((name) => !/^toggle( \(\d\))?\.bin$/.test(name)),
+            [],
+          );
+        }
+      },
+    ));
+
   it("pause() holds the connection (backpressure), resume() reads on with no new request", () =>
     withOrigin({ "/slow.bin": { body: BODY, etag: '"s"', chunkDelayMs: 5 } }, async (origin) => {
       const { ses, dir } = freshSession();
