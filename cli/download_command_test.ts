@@ -150,6 +150,25 @@ describe("ses download", () => {
     }
   });
 
+  it("labels the bar with the file name as it is, braces and all", async () => {
+    const origin = await startRangeOrigin({ "/t.bin": { body: body.subarray(0, 1000) } });
+    try {
+      const { io: output, lines, drawn } = io(true);
+      // cli-progress fills {token}s in its format: a name holding one is no format of ours.
+      const code = await runDownload(sessions(), {
+        url: `${origin.url}/t.bin`,
+        output: "{value} of {total}.bin",
+        partition: "cli-dl-braces",
+        json: false,
+      }, output);
+      assert.equal(code, 0, lines.join("\n"));
+      assert.ok(existsSync(join(dir, "{value} of {total}.bin")));
+      assert.match(drawn(), /\{value\} of \{total\}\.bin \[/);
+    } finally {
+      await origin.close();
+    }
+  });
+
   it("a bar of unknown size says '?%', never 100% before the end", async () => {
     const origin = await startRangeOrigin({ "/c.bin": { body, chunked: true, chunkDelayMs: 5 } });
     try {

@@ -104,7 +104,9 @@ function lineView({ name, line }: ProgressViewOptions): ProgressView {
 function barView({ name, stream }: ProgressViewOptions): ProgressView {
   const bar = new cliProgress.SingleBar({
     stream,
-    format: `${name} [{bar}] {percent} | {done} / {size} | {rate} | ETA {left}`,
+    // The name goes in as a value: cli-progress fills the format's {tokens} in one pass, so a
+    // name holding one ("{value}.bin", from a server's Content-Disposition) is shown as it is.
+    format: "{name} [{bar}] {percent} | {done} / {size} | {rate} | ETA {left}",
     barsize: 30,
     hideCursor: true,
     fps: 10,
@@ -113,6 +115,7 @@ function barView({ name, stream }: ProgressViewOptions): ProgressView {
   return {
     update(received, total, bytesPerSecond) {
       const payload = {
+        name,
         // cli-progress's own percentage is the full bar's 100% while the total is unknown.
         percent: total > 0 ? `${Math.floor(received * 100 / total)}%` : "?%",
         done: formatBytes(received),
