@@ -625,6 +625,55 @@ describe("ses download", () => {
     }
   });
 
+  it("Ctrl-C during --resume pauses at once while the server has not answered", async () => {
+    // A server that takes the request and never answers.
+    const sockets: Socket[] = [];
+    let asked: () => void;
+    const request = new Promise<void>((resolve) => asked = resolve);
+    const server = createServer((socket) => {
+      sockets.push(socket);
+      socket.on("data", () => asked());
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/mute.bin`;
+    const partial = join(dir, "mute.bin.crdownload");
+    writeFileSync(partial, "abc");
+    writeFileSync(
+      `${partial}.json`,
+      JSON.stringify({
+        version: 1,
+        savePath: join(dir, "mute.bin"),
+        urlChain: [url],
+        mimeType: "",
+        totalBytes: 10,
+        offset: 3,
+        eTag: '"m"',
+        lastModified: "",
+        startTime: 1,
+      }),
+    );
+    try {
+      const run = io(false);
+      const running = runDownload(sessions(), {
+        resume: "mute.bin.crdownload",
+        partition: "cli-dl-mute",
+        json: false,
+      }, run.io);
+      await request;
+      run.interrupt();
+      const outcome = await Promise.race([
+        running,
+        new Promise((resolve) => setTimeout(() => resolve("still waiting"), 5_000)),
+      ]);
+      assert.equal(outcome, EXIT_INTERRUPTED, run.lines.join("\n"));
+      assert.match(run.lines.at(-1)!, /^paused at 3 bytes; continue with: ses download --resume /);
+      assert.equal(readFileSync(partial, "utf8"), "abc");
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
   it("refuses to resume a download only http: and https: can continue, never hanging", async () => {
     const partial = join(dir, "local.bin.crdownload");
     writeFileSync(partial, "abc");
