@@ -1303,6 +1303,35 @@ describe("createInterruptedDownload with partial files of its own", () => {
       );
     }));
 
+  it("a save path set in 'will-download' takes the partial bytes there and continues them, as Electron's target moves the current path", () =>
+    withOrigin({ "/r.bin": { body: BODY, etag: '"r"' } }, async (origin) => {
+      const { ses } = freshSession();
+      const dir = freshDir();
+      for (const [kept, name] of [[".crdownload", "a.bin"], ["", "b.bin"]] as const) {
+        const path = join(dir, name);
+        writeFileSync(path + kept, BODY.subarray(0, 50_000));
+        if (kept !== "") writeFileSync(`${path}${kept}.json`, "{}");
+        const target = join(dir, "moved", `new-${name}`);
+        // The common listener that names every download's file, restored ones included.
+        const pending = nextItem(ses, (item) => item.setSavePath(target));
+        ses.createInterruptedDownload({
+          path,
+          urlChain: [`${origin.url}/r.bin`],
+          offset: 50_000,
+          length: BODY.length,
+          eTag: '"r"',
+        });
+        const item = await pending;
+        item.resume();
+        assert.equal(await done(item), "completed", String(item.getLastError()));
+        assert.equal(origin.requests.at(-1)!.headers.range, "bytes=50000-");
+        assert.equal(item.getSavePath(), target);
+        assertSameBytes(readFileSync(target), Buffer.from(BODY));
+      }
+      assert.deepEqual(readdirSync(dir), ["moved"]);
+      assert.deepEqual(readdirSync(join(dir, "moved")).sort(), ["new-a.bin", "new-b.bin"]);
+    }));
+
   it("starts from zero when the partial file is shorter than the offset", () =>
     withOrigin({ "/s.bin": { body: BODY, etag: '"s"' } }, async (origin) => {
       const { ses } = freshSession();
