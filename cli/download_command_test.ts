@@ -120,6 +120,17 @@ describe("parseDownloadArgs", () => {
   });
 });
 
+describe("formatBytes", () => {
+  it("rounds into the next unit rather than print 1024.0 of the one below", () => {
+    assert.equal(formatBytes(1023), "1023 B");
+    assert.equal(formatBytes(1536), "1.5 KiB");
+    assert.equal(formatBytes(1024 * 1024 - 1), "1.0 MiB");
+    assert.equal(formatBytes(1024 * 1024 - 60), "1023.9 KiB");
+    assert.equal(formatBytes(1024 ** 3 - 1), "1.0 GiB");
+    assert.equal(formatBytes(1024 ** 4 * 2048), "2048.0 TiB");
+  });
+});
+
 describe("ses download", () => {
   const body = new Uint8Array(2_000_000).map((_, i) => i % 251);
 

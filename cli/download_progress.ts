@@ -48,7 +48,8 @@ export function formatBytes(bytes: number): string {
   const units = ["B", "KiB", "MiB", "GiB", "TiB"];
   let value = bytes;
   let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
+  // A value that one decimal would round up to 1024 (1023.96 KiB) is shown in the next unit.
+  while (unit < units.length - 1 && (value >= 1024 || (unit > 0 && value >= 1023.95))) {
     value /= 1024;
     unit++;
   }
