@@ -128,9 +128,12 @@ async function begin(
 ): Promise<DownloadItem> {
   let savePath: string | undefined;
   const output = args.output === undefined ? undefined : resolve(io.cwd, args.output);
-  if (output === undefined) ses.setDownloadPath(io.cwd);
-  else if (args.output!.endsWith("/") || await isDirectory(output)) ses.setDownloadPath(output);
-  else savePath = output;
+  // For this run only: setDownloadPath would store the directory with the partition, where a
+  // program's later downloads would follow it.
+  if (output === undefined) ses.useDownloadDirectory(io.cwd);
+  else if (args.output!.endsWith("/") || await isDirectory(output)) {
+    ses.useDownloadDirectory(output);
+  } else savePath = output;
   const announced = new Promise<DownloadItem>((resolveItem) => {
     ses.once("will-download", (_event, item) => {
       if (savePath !== undefined) item.setSavePath(savePath);

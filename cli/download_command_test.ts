@@ -120,6 +120,17 @@ describe("parseDownloadArgs", () => {
   });
 });
 
+describe("formatBytes", () => {
+  it("rounds into the next unit rather than print 1024.0 of the one below", () => {
+    assert.equal(formatBytes(1023), "1023 B");
+    assert.equal(formatBytes(1536), "1.5 KiB");
+    assert.equal(formatBytes(1024 * 1024 - 1), "1.0 MiB");
+    assert.equal(formatBytes(1024 * 1024 - 60), "1023.9 KiB");
+    assert.equal(formatBytes(1024 ** 3 - 1), "1.0 GiB");
+    assert.equal(formatBytes(1024 ** 4 * 2048), "2048.0 TiB");
+  });
+});
+
 describe("ses download", () => {
   const body = new Uint8Array(2_000_000).map((_, i) => i % 251);
 
@@ -145,6 +156,25 @@ describe("ses download", () => {
       assert.match(last, /100% \| 1\.9 MiB \/ 1\.9 MiB \| \d+(\.\d)? [KMG]?i?B\/s \| ETA 0s(?!\w)/);
       assert.doesNotMatch(last, /\| 0 B\/s/);
       assert.match(lines.at(-1)!, /^saved .*out\.bin \(2000000 bytes\)$/);
+    } finally {
+      await origin.close();
+    }
+  });
+
+  it("labels the bar with the file name as it is, braces and all", async () => {
+    const origin = await startRangeOrigin({ "/t.bin": { body: body.subarray(0, 1000) } });
+    try {
+      const { io: output, lines, drawn } = io(true);
+      // cli-progress fills {token}s in its format: a name holding one is no format of ours.
+      const code = await runDownload(sessions(), {
+        url: `${origin.url}/t.bin`,
+        output: "{value} of {total}.bin",
+        partition: "cli-dl-braces",
+        json: false,
+      }, output);
+      assert.equal(code, 0, lines.join("\n"));
+      assert.ok(existsSync(join(dir, "{value} of {total}.bin")));
+      assert.match(drawn(), /\{value\} of \{total\}\.bin \[/);
     } finally {
       await origin.close();
     }
@@ -606,6 +636,55 @@ describe("ses download", () => {
     }
   });
 
+  it("Ctrl-C during --resume pauses at once while the server has not answered", async () => {
+    // A server that takes the request and never answers.
+    const sockets: Socket[] = [];
+    let asked: () => void;
+    const request = new Promise<void>((resolve) => asked = resolve);
+    const server = createServer((socket) => {
+      sockets.push(socket);
+      socket.on("data", () => asked());
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/mute.bin`;
+    const partial = join(dir, "mute.bin.crdownload");
+    writeFileSync(partial, "abc");
+    writeFileSync(
+      `${partial}.json`,
+      JSON.stringify({
+        version: 1,
+        savePath: join(dir, "mute.bin"),
+        urlChain: [url],
+        mimeType: "",
+        totalBytes: 10,
+        offset: 3,
+        eTag: '"m"',
+        lastModified: "",
+        startTime: 1,
+      }),
+    );
+    try {
+      const run = io(false);
+      const running = runDownload(sessions(), {
+        resume: "mute.bin.crdownload",
+        partition: "cli-dl-mute",
+        json: false,
+      }, run.io);
+      await request;
+      run.interrupt();
+      const outcome = await Promise.race([
+        running,
+        new Promise((resolve) => setTimeout(() => resolve("still waiting"), 5_000)),
+      ]);
+      assert.equal(outcome, EXIT_INTERRUPTED, run.lines.join("\n"));
+      assert.match(run.lines.at(-1)!, /^paused at 3 bytes; continue with: ses download --resume /);
+      assert.equal(readFileSync(partial, "utf8"), "abc");
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
   it("refuses to resume a download only http: and https: can continue, never hanging", async () => {
     const partial = join(dir, "local.bin.crdownload");
     writeFileSync(partial, "abc");
@@ -705,6 +784,33 @@ describe("ses download", () => {
     } finally {
       for (const socket of sockets) socket.destroy();
       await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it("saves in the current directory or -o's without storing it as the partition's directory", async () => {
+    const origin = await startRangeOrigin({ "/kept.bin": { body: body.subarray(0, 1000) } });
+    try {
+      const userData = join(dir, "userData");
+      const folder = mkdtempSync(join(dir, "elsewhere-"));
+      for (const output of [undefined, `${folder}/`]) {
+        const { io: output_, lines } = io(false);
+        const code = await runDownload(sessions(), {
+          url: `${origin.url}/kept.bin`,
+          output,
+          partition: "persist:cli-dl-directory",
+          json: false,
+        }, output_);
+        assert.equal(code, 0, lines.join("\n"));
+      }
+      assert.ok(existsSync(join(folder, "kept.bin")));
+      // Electron's setDownloadPath is stored with the partition; the command's directory is for
+      // its run alone, or a program's later downloads of this partition would go where the
+      // command last ran.
+      const preferences = join(userData, "Partitions", "cli-dl-directory", "Preferences");
+      const stored = existsSync(preferences) ? JSON.parse(readFileSync(preferences, "utf8")) : {};
+      assert.equal(stored.download, undefined);
+    } finally {
+      await origin.close();
     }
   });
 

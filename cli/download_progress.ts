@@ -48,7 +48,8 @@ export function formatBytes(bytes: number): string {
   const units = ["B", "KiB", "MiB", "GiB", "TiB"];
   let value = bytes;
   let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
+  // A value that one decimal would round up to 1024 (1023.96 KiB) is shown in the next unit.
+  while (unit < units.length - 1 && (value >= 1024 || (unit > 0 && value >= 1023.95))) {
     value /= 1024;
     unit++;
   }
@@ -104,7 +105,9 @@ function lineView({ name, line }: ProgressViewOptions): ProgressView {
 function barView({ name, stream }: ProgressViewOptions): ProgressView {
   const bar = new cliProgress.SingleBar({
     stream,
-    format: `${name} [{bar}] {percent} | {done} / {size} | {rate} | ETA {left}`,
+    // The name goes in as a value: cli-progress fills the format's {tokens} in one pass, so a
+    // name holding one ("{value}.bin", from a server's Content-Disposition) is shown as it is.
+    format: "{name} [{bar}] {percent} | {done} / {size} | {rate} | ETA {left}",
     barsize: 30,
     hideCursor: true,
     fps: 10,
@@ -113,6 +116,7 @@ function barView({ name, stream }: ProgressViewOptions): ProgressView {
   return {
     update(received, total, bytesPerSecond) {
       const payload = {
+        name,
         // cli-progress's own percentage is the full bar's 100% while the total is unknown.
         percent: total > 0 ? `${Math.floor(received * 100 / total)}%` : "?%",
         done: formatBytes(received),

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { type FileHandle, mkdir, open, rename, rm, stat } from "node:fs/promises";
+import { copyFile, type FileHandle, mkdir, open, rename, rm, stat } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { removeSidecar } from "./crdownload_sidecar.ts";
 import {
@@ -28,6 +28,9 @@ export class DownloadTarget {
   #reservedPath = "";
   #claimedPartial = false;
   #adoptsFiles: boolean;
+  // A restored download's own path, where its partial bytes are (`path.crdownload` or `path`)
+  // whatever save path the program then chooses; `""` for a new download.
+  #restoredPath = "";
 
   /**
    * Starts with no path, or with the path of a restored download.
@@ -37,7 +40,10 @@ export class DownloadTarget {
    */
   constructor(restoredPath?: string) {
     this.#adoptsFiles = restoredPath !== undefined;
-    if (restoredPath !== undefined) this.choose(restoredPath);
+    if (restoredPath !== undefined) {
+      this.choose(restoredPath);
+      this.#restoredPath = this.#savePath;
+    }
   }
 
   /** The save path: chosen, provisional (directory + generated name) or `""`. */
@@ -56,18 +62,19 @@ export class DownloadTarget {
    * not ours (a user's `data.json` beside `data`).
    */
   get keepsSidecar(): boolean {
-    return this.#partialPath !== "" && this.#partialPath !== this.#savePath;
+    return this.#partialPath !== "" && this.#hasSidecar(this.#partialPath);
   }
 
   /**
    * Sets the save path the program chose (an existing file there is replaced on completion).
    *
-   * @param path The path (relative: from the current directory); `""` forgets the choice.
+   * @param path The path (relative: from the current directory); `""` forgets the choice (a
+   * restored download's path is kept).
    */
   choose(path: string): void {
     // A relative path is taken from the current directory now, so getSavePath shows where the
     // file goes.
-    this.#savePath = path === "" ? "" : resolve(path);
+    this.#savePath = path === "" ? this.#restoredPath : resolve(path);
     this.#explicit = path !== "";
   }
 
@@ -89,8 +96,8 @@ export class DownloadTarget {
    */
   async existingPartial(): Promise<string | undefined> {
     if (this.#partialPath !== "") return this.#partialPath;
-    if (this.#savePath === "" || !this.#adoptsFiles) return undefined;
-    for (const candidate of [this.#savePath + PARTIAL_SUFFIX, this.#savePath]) {
+    if (!this.#adoptsFiles) return undefined;
+    for (const candidate of [this.#restoredPath + PARTIAL_SUFFIX, this.#restoredPath]) {
       if (await isFile(candidate)) {
         this.#partialPath = candidate;
         return candidate;
@@ -116,6 +123,9 @@ export class DownloadTarget {
     // is rewritten, as Chromium truncates an interrupted download's current path on a restart,
     // rather than left beside a new `path (1).crdownload`.
     if (this.#partialPath === "" && this.#adoptsFiles) await this.existingPartial();
+    if (this.#savePath !== this.#restoredPath && this.#isRestoredPartial()) {
+      await this.#moveRestoredPartial();
+    }
     if (this.#partialPath !== "") {
       // Create it if it went missing, without truncating it when it did not.
       await (await open(this.#partialPath, "a")).close();
@@ -136,6 +146,45 @@ export class DownloadTarget {
     this.#savePath = reservation.path;
     this.#partialPath = reservation.partialPath;
     return reservation.handle;
+  }
+
+  /**
+   * A program that chose another save path for a restored download (a `'will-download'`
+   * listener's `setSavePath`) gets its bytes there, as `<savePath>.crdownload`: Chromium renames
+   * a resumed download's current path to the new target's (DownloadItemImpl's
+   * OnDownloadTargetDetermined), so the bytes are continued, not fetched again beside them.
+   */
+  async #moveRestoredPartial(): Promise<void> {
+    const from = this.#partialPath;
+    await mkdir(dirname(this.#savePath), { recursive: true });
+    const { partialPath, handle } = await openPartialPath(this.#savePath);
+    this.#partialPath = partialPath;
+    this.#claimedPartial = true;
+    await handle.close();
+    try {
+      await rename(from, partialPath);
+    } catch (error) {
+      // Another file system (a temporary directory, a mounted disk): copied, then removed.
+      if ((error as { code?: string }).code !== "EXDEV") throw error;
+      await copyFile(from, partialPath);
+      await rm(from);
+    }
+    if (from !== this.#restoredPath) await removeSidecar(from).catch(() => {});
+  }
+
+  /** Whether the partial file is the one a restored download was given. */
+  #isRestoredPartial(): boolean {
+    return this.#adoptsFiles &&
+      (this.#partialPath === this.#restoredPath ||
+        this.#partialPath === this.#restoredPath + PARTIAL_SUFFIX);
+  }
+
+  /**
+   * Whether a partial file has a sidecar of ours: not bytes kept at the save path itself, nor
+   * at a restored download's own path, whose `<path>.json` is not ours.
+   */
+  #hasSidecar(partial: string): boolean {
+    return partial !== this.#savePath && partial !== this.#restoredPath;
   }
 
   /**
@@ -191,7 +240,7 @@ export class DownloadTarget {
       if (partial !== this.#savePath || this.#adoptsFiles) {
         await rm(partial, { force: true }).catch(() => {});
       }
-      if (partial !== this.#savePath) await removeSidecar(partial).catch(() => {});
+      if (this.#hasSidecar(partial)) await removeSidecar(partial).catch(() => {});
     }
     this.release();
   }

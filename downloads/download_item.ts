@@ -159,6 +159,9 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
   #completing = false;
   #idle: Promise<void> = Promise.resolve();
   #pauseReached: PromiseWithResolvers<void> | undefined;
+  // A request is on its way and no file is open (a resume, or the first request of a restored
+  // download): a pause then has nothing to save, and is reached at once.
+  #requesting = false;
   // Saves what was read so far while a read waits for bytes that may never come (a stalled
   // server), so that a pause is reached without them; set only during such a read.
   #settleDuringRead: (() => void) | undefined;
@@ -224,6 +227,8 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
     this.#paused = true;
     this.#gate = Promise.withResolvers<void>();
     this.#pauseReached = Promise.withResolvers<void>();
+    // A server that never answers must not hold the pause (Ctrl-C in ses download --resume).
+    if (this.#requesting) this.#pauseReached.resolve();
     this.#rate.reset();
     this.#settleDuringRead?.();
     this.#emitUpdated("progressing");
@@ -533,6 +538,10 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
   }
 
   async #attempt(requestedOffset: number): Promise<void> {
+    // The file is closed and its sidecar written (an automatic resume comes after both): a
+    // pause from before is reached now, not when (if ever) the response comes.
+    this.#requesting = true;
+    if (this.#paused) this.#pauseReached?.resolve();
     let offset = await this.#usableOffset(requestedOffset);
     const validator = this.#validator();
     if (validator === undefined) offset = 0;
@@ -548,6 +557,7 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
       // A URL that does not parse, or a header no request may carry (a space in a name, CR LF
       // in a value): Chromium refuses such a request before sending it
       // (NETWORK_INVALID_REQUEST), and says so on the item.
+      this.#requesting = false;
       if (!this.#announced && !(await this.#announce())) return;
       return this.#interrupt("NETWORK_INVALID_REQUEST", error);
     }
@@ -576,10 +586,12 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
         credentials: "include",
       });
     } catch (error) {
+      this.#requesting = false;
       if (this.#isCancelled()) return this.#finishCancel();
       if (!this.#announced && !(await this.#announce())) return;
       return this.#interrupt(interruptReasonForError(error), error);
     }
+    this.#requesting = false;
     if (partial && isRedirectStatus(response.status)) {
       await response.body?.cancel().catch(() => {});
       this.#error = undefined;
@@ -879,6 +891,9 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
   async #complete(): Promise<void> {
     this.#completing = true;
     try {
+      // A pause's sidecar write may be on its way (a pause() while the end of the body was
+      // awaited): it lands first, or it would bring the sidecar back after commit() removed it.
+      await this.#sidecarWrite.catch(() => {});
       // Chromium's BaseFile::Finish flushes with base::File::Flush, fdatasync on Linux: the
       // bytes and the size, not the timestamps. Nothing is synced before completion (a killed
       // process loses nothing the kernel holds; a pause or interruption closes the file).
@@ -946,6 +961,9 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
     if (this.#endTime !== 0) return;
     this.#endTime = Date.now() / 1000;
     await this.#closeHandle();
+    // A pause's sidecar write may be on its way (pause() then cancel()): it lands first, or it
+    // would bring the sidecar back after discard() removed it.
+    await this.#sidecarWrite.catch(() => {});
     await this.#target.discard();
     this.#notify(() => this.emit("done", new ElectronEvent(), "cancelled"));
   }
@@ -964,7 +982,13 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
   #writeSidecar(offset: number): Promise<void> {
     if (!this.#target.keepsSidecar) return Promise.resolve();
     // One at a time: two writes of one item racing would rename each other's temporary file.
-    const write = this.#sidecarWrite.catch(() => {}).then(() => this.#writeSidecarNow(offset));
+    // None once cancelled or completing: both remove the sidecar, and a later write would
+    // restore it beside nothing.
+    const write = this.#sidecarWrite.catch(() => {}).then(() =>
+      this.#isCancelled() || this.#completing || this.#state === "completed"
+        ? undefined
+        : this.#writeSidecarNow(offset)
+    );
     this.#sidecarWrite = write;
     return write;
   }

@@ -1090,6 +1090,17 @@ export class Session extends TypedEmitter<SessionEvents> {
     this.#downloadPreferences?.change(storeDownloadDirectory(resolve(path)));
   }
 
+  /**
+   * @internal Sets the download directory for this process alone, leaving the one stored in the
+   * partition's `Preferences` as it is: `ses download` saves in its current directory (or `-o`'s)
+   * without sending a program's later downloads of the partition there.
+   *
+   * @param path The directory; a relative one is resolved against the current directory.
+   */
+  useDownloadDirectory(path: string): void {
+    this.#downloadManager().setDownloadPath(path);
+  }
+
   #downloadManager(): DownloadManager {
     if (this.#downloads) return this.#downloads;
     // Read once, when the first download or setDownloadPath needs it, as Chromium reads a

@@ -321,6 +321,24 @@ describe("downloadURL", () => {
       assert.deepEqual(readdirSync(dir), []);
     }));
 
+  it("cancel() right after pause() leaves neither the partial file nor its sidecar", () =>
+    withOrigin({ "/held.bin": { body: BODY, etag: '"h"', chunkDelayMs: 20 } }, async (origin) => {
+      const { ses, dir } = freshSession();
+      for (const gap of [0, 1, 0, 1]) {
+        const pending = nextItem(ses);
+        ses.downloadURL(`${origin.url}/held.bin`);
+        const item = await pending;
+        await new Promise<void>((resolve) => item.once("updated", () => resolve()));
+        item.pause();
+        if (gap > 0) await new Promise((resolve) => setTimeout(resolve, gap));
+        item.cancel();
+        assert.equal(await done(item), "cancelled");
+        // The pause's sidecar write was on its way: it must not land after the cancel's cleanup.
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        assert.deepEqual(readdirSync(dir), []);
+      }
+    }));
+
   it("401 → interrupted for good (SERVER_UNAUTHORIZED), nothing written", () =>
     withOrigin({ "/secret.bin": { body: bytes(100), status: 401 } }, async (origin) => {
       const { ses, dir } = freshSession();
@@ -726,6 +744,35 @@ describe("pause and resume", () => {
       assert.ok(toggles > 1);
       assertSameBytes(readFileSync(join(dir, "toggle.bin")), Buffer.from(BODY));
     }));
+
+  it("pause() and resume() up to the end leave no sidecar beside the completed file", () =>
+    withOrigin(
+      { "/toggle.bin": { body: BODY, etag: '"t"', chunked: true, chunkDelayMs: 20 } },
+      async (origin) => {
+        const { ses, dir } = freshSession();
+        for (let run = 0; run < 3; run++) {
+          const pending = nextItem(ses);
+          ses.downloadURL(`${origin.url}/toggle.bin`);
+          const item = await pending;
+          const ended = done(item);
+          const toggle = setInterval(() => {
+            item.pause();
+            item.resume();
+          }, 2);
+          try {
+            assert.equal(await ended, "completed");
+          } finally {
+            clearInterval(toggle);
+          }
+          // A pause's sidecar write on its way when the file completed must not land afterwards.
+          await new Promise((resolve) => setTimeout(resolve, 300));
+          assert.deepEqual(
+            readdirSync(dir).filter((name) => !/^toggle( \(\d\))?\.bin$/.test(name)),
+            [],
+          );
+        }
+      },
+    ));
 
   it("pause() holds the connection (backpressure), resume() reads on with no new request", () =>
     withOrigin({ "/slow.bin": { body: BODY, etag: '"s"', chunkDelayMs: 5 } }, async (origin) => {
@@ -1254,6 +1301,35 @@ describe("createInterruptedDownload with partial files of its own", () => {
           "cancelled.json",
         ].sort(),
       );
+    }));
+
+  it("a save path set in 'will-download' takes the partial bytes there and continues them, as Electron's target moves the current path", () =>
+    withOrigin({ "/r.bin": { body: BODY, etag: '"r"' } }, async (origin) => {
+      const { ses } = freshSession();
+      const dir = freshDir();
+      for (const [kept, name] of [[".crdownload", "a.bin"], ["", "b.bin"]] as const) {
+        const path = join(dir, name);
+        writeFileSync(path + kept, BODY.subarray(0, 50_000));
+        if (kept !== "") writeFileSync(`${path}${kept}.json`, "{}");
+        const target = join(dir, "moved", `new-${name}`);
+        // The common listener that names every download's file, restored ones included.
+        const pending = nextItem(ses, (item) => item.setSavePath(target));
+        ses.createInterruptedDownload({
+          path,
+          urlChain: [`${origin.url}/r.bin`],
+          offset: 50_000,
+          length: BODY.length,
+          eTag: '"r"',
+        });
+        const item = await pending;
+        item.resume();
+        assert.equal(await done(item), "completed", String(item.getLastError()));
+        assert.equal(origin.requests.at(-1)!.headers.range, "bytes=50000-");
+        assert.equal(item.getSavePath(), target);
+        assertSameBytes(readFileSync(target), Buffer.from(BODY));
+      }
+      assert.deepEqual(readdirSync(dir), ["moved"]);
+      assert.deepEqual(readdirSync(join(dir, "moved")).sort(), ["new-a.bin", "new-b.bin"]);
     }));
 
   it("starts from zero when the partial file is shorter than the offset", () =>
