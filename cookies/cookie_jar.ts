@@ -29,6 +29,7 @@ import {
 } from "./canonical_cookie.ts";
 import { getRegistrableDomain } from "./_lazy_dependencies.ts";
 import {
+  type ParsedSetCookie,
   parseSetCookie,
   REJECT_CONTROL,
   REJECT_NAME_VALUE_SIZE,
@@ -323,6 +324,16 @@ export class CookieJar implements CookieJarLike {
           exclusion: "EXCLUDE_INVALID_DOMAIN",
           name: parsed.name,
           domain: parsed.domain ?? "",
+          path,
+        });
+        continue;
+      }
+      if (!hostPrefixAttributesAllow(parsed, url.host)) {
+        onInclusion?.({
+          operation: "store",
+          exclusion: "EXCLUDE_INVALID_PREFIX",
+          name: parsed.name,
+          domain,
           path,
         });
         continue;
@@ -880,6 +891,20 @@ function prefixAllows(
   if (subject.startsWith("__secure-")) return secure;
   if (subject.startsWith("__host-")) return secure && cookie.hostOnly && cookie.path === "/";
   return true;
+}
+
+// A Set-Cookie line's __Host- prefix is judged by its attributes as written (Chromium's
+// CanonicalCookie::Create passes the ParsedCookie to IsCookiePrefixValid): a `Path=/` attribute,
+// not a default path that happens to be "/", and no Domain attribute, even one naming the host,
+// but an IP host's own address (HasValidHostPrefixAttributes). The Secure rule, shared with
+// cookies.set, is prefixAllows's.
+function hostPrefixAttributesAllow(
+  parsed: Pick<ParsedSetCookie, "name" | "path" | "domain">,
+  host: string,
+): boolean {
+  if (parsed.name[0] !== "_" || parsed.name.slice(0, 7).toLowerCase() !== "__host-") return true;
+  return parsed.path === "/" &&
+    (parsed.domain === undefined || (isIpAddress(host) && parsed.domain === host));
 }
 
 /**

@@ -191,6 +191,42 @@ describe("CookieJar rules on the wire", () => {
     assert.deepEqual(jar.list().map((cookie) => cookie.name).sort(), ["__Host-ok", "__Secure-ok"]);
   });
 
+  // Chromium's CanonicalCookie::Create judges a Set-Cookie line's __Host- prefix by the
+  // attributes as written (IsCookiePrefixValid with the ParsedCookie): a default path of "/"
+  // is not a `Path=/` attribute, and a Domain attribute naming the host itself is one too many
+  // (RFC 6265bis §4.1.3.2); only an IP host may name its own address.
+  it("wants a __Host- line's Path=/ written and no Domain attribute but an IP host's own", () => {
+    const jar = new CookieJar();
+    const seen: string[] = [];
+    const listen = (inclusion: CookieInclusion) =>
+      seen.push(`${inclusion.name} ${inclusion.exclusion ?? "INCLUDE"}`);
+    jar.storeSetCookies(request("https://example.com/"), [
+      "__Host-nopath=1; Secure",
+      "__Host-badpath=1; Secure; Path=x",
+      "__Host-lastpath=1; Secure; Path=/; Path=/x",
+      "__Host-self=1; Secure; Path=/; Domain=example.com",
+      "__host-lower=1; Secure",
+      "__Host-ok=1; Secure; Path=/",
+    ], listen);
+    jar.storeSetCookies(request("http://localhost/"), [
+      "__Host-localhost=1; Secure; Path=/; Domain=localhost",
+    ], listen);
+    jar.storeSetCookies(request("http://127.0.0.1/"), [
+      "__Host-ip=1; Secure; Path=/; Domain=127.0.0.1",
+    ], listen);
+    assert.deepEqual(seen, [
+      "__Host-nopath EXCLUDE_INVALID_PREFIX",
+      "__Host-badpath EXCLUDE_INVALID_PREFIX",
+      "__Host-lastpath EXCLUDE_INVALID_PREFIX",
+      "__Host-self EXCLUDE_INVALID_PREFIX",
+      "__host-lower EXCLUDE_INVALID_PREFIX",
+      "__Host-ok INCLUDE",
+      "__Host-localhost EXCLUDE_INVALID_PREFIX",
+      "__Host-ip INCLUDE",
+    ]);
+    assert.deepEqual(jar.list().map((cookie) => cookie.name).sort(), ["__Host-ip", "__Host-ok"]);
+  });
+
   it("refuses a nameless cookie whose value starts with a prefix, even one meeting its rules", () => {
     // The Cookie header would carry `__Host-sid=x`, which the server reads as a __Host- cookie
     // it never set: Chromium's HasHiddenPrefixName rejects such a value outright (RFC 6265bis
