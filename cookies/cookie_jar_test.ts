@@ -123,6 +123,48 @@ describe("CookieJar rules on the wire", () => {
     assert.match(jar.cookieHeader(url)!, /^nameless; big=x+; long=1$/);
   });
 
+  // ParsedCookie keeps the last pair of each attribute, valid or not, and
+  // CanonicalCookie::ParseExpiration reads Max-Age with base::StringToInt64 (a "+" sign allowed,
+  // an overflow saturating even before junk), falling back to Expires when it is not a number;
+  // an Expires that is not a date makes a session cookie.
+  it("reads the last Max-Age and Expires as Chromium, a sign and a saturating number included", () => {
+    const now = 1_000_000_000;
+    const jar = new CookieJar({ now: () => now });
+    const tomorrow = new Date(now + 86_400_000).toUTCString();
+    jar.storeSetCookies(request("http://example.com/"), [
+      "lastinvalid=1; Max-Age=3600; Max-Age=abc",
+      "lastvalid=1; Max-Age=abc; Max-Age=60",
+      "plus=1; Max-Age=+60",
+      "emptymaxage=1; Max-Age=; Expires=" + tomorrow,
+      "junk=1; Max-Age=60s",
+      "saturated=1; Max-Age=99999999999999999999s",
+      "badexpires=1; Expires=" + tomorrow + "; Expires=junk",
+      "emptyexpires=1; Expires=" + tomorrow + "; Expires=",
+      "maxagewins=1; Expires=junk; Max-Age=60",
+    ]);
+    const expiries = Object.fromEntries(
+      jar.list().map((
+        cookie,
+      ) => [cookie.name, cookie.expiry === undefined ? "session" : cookie.expiry - now]),
+    );
+    assert.deepEqual(expiries, {
+      lastinvalid: "session",
+      lastvalid: 60_000,
+      plus: 60_000,
+      emptymaxage: 86_400_000,
+      junk: "session",
+      saturated: 400 * 86_400_000,
+      badexpires: "session",
+      emptyexpires: "session",
+      maxagewins: 60_000,
+    });
+    jar.storeSetCookies(request("http://example.com/"), [
+      "lastvalid=1; Max-Age=60; Max-Age=-1",
+      "plus=1; Max-Age=-99999999999999999999s",
+    ]);
+    assert.deepEqual(jar.list().filter((c) => c.name === "lastvalid" || c.name === "plus"), []);
+  });
+
   it("cuts a line at NUL, CR or LF and rejects other control characters", () => {
     const jar = new CookieJar();
     const url = request("http://example.com/");
