@@ -24,6 +24,8 @@ export interface ParsedSetCookie {
   path: string | undefined;
   /** From `Max-Age` (which wins) or `Expires`; `undefined` for a session cookie. */
   expiry: number | undefined;
+  /** Whether `expiry` is an `Expires` date: a time on the server's clock. */
+  expiryIsDate: boolean;
   secure: boolean;
   httpOnly: boolean;
   sameSite: CookieSameSite;
@@ -103,6 +105,7 @@ function parseLine(line: string, now: number): ParsedSetCookie | string {
     domain: undefined,
     path: undefined,
     expiry: undefined,
+    expiryIsDate: false,
     secure: false,
     httpOnly: false,
     sameSite: "unspecified",
@@ -167,8 +170,11 @@ function parseLine(line: string, now: number): ParsedSetCookie | string {
   }
   // CanonicalCookie::ParseExpiration: a Max-Age that is no number leaves it to Expires, and an
   // Expires that is no date makes a session cookie.
-  cookie.expiry = (maxAge === undefined ? undefined : parseMaxAge(maxAge, now)) ??
-    (expires === undefined || expires === "" ? undefined : parseExpires(expires));
+  cookie.expiry = maxAge === undefined ? undefined : parseMaxAge(maxAge, now);
+  if (cookie.expiry === undefined && expires !== undefined && expires !== "") {
+    cookie.expiry = parseExpires(expires);
+    cookie.expiryIsDate = cookie.expiry !== undefined;
+  }
   return cookie;
 }
 

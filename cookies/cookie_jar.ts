@@ -267,14 +267,20 @@ export class CookieJar implements CookieJarLike {
    * @param request The request the response answers.
    * @param lines The `Set-Cookie` values.
    * @param onInclusion Hears each line's outcome: stored, or refused with Chromium's reason.
+   * @param serverTime The response's `Date` (ms since the epoch), when it has one: an `Expires`
+   * date is moved by the skew between it and the jar's clock, as Chromium's
+   * CanonicalCookie::ParseExpiration does, so a server whose clock is wrong still gets the
+   * lifetime it meant (`Max-Age` counts from now either way).
    */
   storeSetCookies(
     request: CookieRequest,
     lines: readonly string[],
     onInclusion?: CookieInclusionListener,
+    serverTime?: number,
   ): void {
     const href = request.url;
     const now = this.#now();
+    const skew = serverTime === undefined || !Number.isFinite(serverTime) ? 0 : now - serverTime;
     // The URL is split only for a line that is not a repeat (see #storeRepeat).
     let url: UrlParts | undefined;
     let split = false;
@@ -363,7 +369,11 @@ export class CookieJar implements CookieJarLike {
         });
         continue;
       }
-      const record = newRecord(parsed, domain, hostOnly, path, url, now, "http");
+      // The parsed line may be shared (see parseSetCookie): the moved date goes in a copy.
+      const fields = skew !== 0 && parsed.expiryIsDate
+        ? { ...parsed, expiry: parsed.expiry! + skew }
+        : parsed;
+      const record = newRecord(fields, domain, hostOnly, path, url, now, "http");
       const refused = this.#set(record, url);
       const placed = this.#placed;
       if (refused === undefined && placed !== undefined && placed.expiry === undefined) {

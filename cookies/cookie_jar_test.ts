@@ -165,6 +165,26 @@ describe("CookieJar rules on the wire", () => {
     assert.deepEqual(jar.list().filter((c) => c.name === "lastvalid" || c.name === "plus"), []);
   });
 
+  it("moves an Expires date, not a Max-Age, by the skew of the server's clock", () => {
+    const now = 1_000_000_000;
+    const jar = new CookieJar({ now: () => now });
+    const serverNow = now - 3_600_000;
+    const inTenMinutes = new Date(serverNow + 600_000).toUTCString();
+    jar.storeSetCookies(
+      request("http://example.com/"),
+      [
+        `dated=1; Expires=${inTenMinutes}`,
+        "aged=1; Max-Age=60",
+        // The 400-day limit counts from now, after the move.
+        `far=1; Expires=${new Date(serverNow + 500 * 86_400_000).toUTCString()}`,
+      ],
+      undefined,
+      serverNow,
+    );
+    const expiries = Object.fromEntries(jar.list().map((c) => [c.name, c.expiry! - now]));
+    assert.deepEqual(expiries, { dated: 600_000, aged: 60_000, far: 400 * 86_400_000 });
+  });
+
   it("cuts a line at NUL, CR or LF and rejects other control characters", () => {
     const jar = new CookieJar();
     const url = request("http://example.com/");

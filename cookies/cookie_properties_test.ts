@@ -257,6 +257,7 @@ function specParse(input: string, now: number): ReturnType<typeof parseSetCookie
     domain: undefined as string | undefined,
     path: undefined as string | undefined,
     expiry: undefined as number | undefined,
+    expiryIsDate: false,
     secure: false,
     httpOnly: false,
     sameSite: "unspecified" as CookieSameSite,
@@ -300,6 +301,9 @@ function specParse(input: string, now: number): ReturnType<typeof parseSetCookie
         : now + Math.min(Number(digits), 4e11) * 1000;
     }
   }
-  if (cookie.expiry === undefined && expires) cookie.expiry = parseDate(expires)?.getTime();
+  if (cookie.expiry === undefined && expires) {
+    cookie.expiry = parseDate(expires)?.getTime();
+    cookie.expiryIsDate = cookie.expiry !== undefined;
+  }
   return cookie;
 }
