@@ -128,9 +128,10 @@ export const REASONS = {
 
 /**
  * A jar with Chromium's rules: per-domain (180 → 150) and global (3300 → 3000, only cookies
- * unused for 30 days) limits with `evicted` changes, the 400-day expiry clamp, `__Host-`/`__Secure-` prefixes, SameSite=None
- * needing Secure, Secure cookies left alone by insecure origins, Lax by default for
- * cross-site requests (Lax-allowing-unsafe for two minutes) and Chromium's header order.
+ * unused for 30 days) limits with `evicted` changes, the 400-day expiry clamp, the `__Host-`,
+ * `__Secure-`, `__Http-` and `__Host-Http-` prefixes, SameSite=None needing Secure, Secure
+ * cookies left alone by insecure origins, Lax by default for cross-site requests
+ * (Lax-allowing-unsafe for two minutes) and Chromium's header order.
  *
  * @example
  * ```ts
@@ -886,20 +887,27 @@ function newRecord(
 
 // `trustworthy`: the URL may set Secure cookies (a secure scheme or loopback), as Chromium's
 // HasValidSecurePrefixAttributes asks.
+// Chromium's GetCookiePrefix order: __Secure-, __Http-, __Host-Http-, then __Host-; the
+// __Http- and __Host-Http- prefixes (kPrefixCookieHttp, kPrefixCookieHostHttp, on by default)
+// want what __Secure- and __Host- want, and HttpOnly.
 function prefixAllows(
-  cookie: Pick<CanonicalCookie, "name" | "value" | "secure" | "hostOnly" | "path">,
+  cookie: Pick<CanonicalCookie, "name" | "value" | "secure" | "httpOnly" | "hostOnly" | "path">,
   trustworthy: boolean,
 ): boolean {
   // RFC 6265bis §5.7: prefixes are matched case-insensitively, and a nameless cookie may not
   // carry one in its value at all, whatever its attributes: the Cookie header would show the
-  // server a prefixed cookie it never set (Chromium's HasHiddenPrefixName).
+  // server a prefixed cookie it never set (Chromium's HasHiddenPrefixName, which looks for
+  // __Host- and __Secure- alone).
   const named = cookie.name === "" ? cookie.value : cookie.name;
   if (named[0] !== "_") return true;
-  const subject = named.slice(0, 9).toLowerCase();
+  const subject = named.slice(0, 12).toLowerCase();
   if (cookie.name === "") return !subject.startsWith("__secure-") && !subject.startsWith("__host-");
   const secure = cookie.secure && trustworthy;
   if (subject.startsWith("__secure-")) return secure;
-  if (subject.startsWith("__host-")) return secure && cookie.hostOnly && cookie.path === "/";
+  if (subject.startsWith("__http-")) return secure && cookie.httpOnly;
+  const host = secure && cookie.hostOnly && cookie.path === "/";
+  if (subject === "__host-http-") return host && cookie.httpOnly;
+  if (subject.startsWith("__host-")) return host;
   return true;
 }
 

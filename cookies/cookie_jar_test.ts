@@ -257,6 +257,33 @@ describe("CookieJar rules on the wire", () => {
   // attributes as written (IsCookiePrefixValid with the ParsedCookie): a default path of "/"
   // is not a `Path=/` attribute, and a Domain attribute naming the host itself is one too many
   // (RFC 6265bis §4.1.3.2); only an IP host may name its own address.
+  // Chromium's __Http- and __Host-Http- prefixes (kPrefixCookieHttp, kPrefixCookieHostHttp, on
+  // by default): what __Secure- and __Host- want, and HttpOnly.
+  it("enforces __Http- and __Host-Http- prefixes", () => {
+    const jar = new CookieJar();
+    const seen: string[] = [];
+    jar.storeSetCookies(request("https://example.com/"), [
+      "__Http-ok=1; Secure; HttpOnly",
+      "__HTTP-notHttpOnly=1; Secure",
+      "__Http-insecure=1; HttpOnly",
+      "__Host-Http-ok=1; Secure; HttpOnly; Path=/",
+      "__Host-Http-notHttpOnly=1; Secure; Path=/",
+      "__host-http-nopath=1; Secure; HttpOnly",
+      "__Host-Http-domain=1; Secure; HttpOnly; Path=/; Domain=example.com",
+      "__Httpish=1",
+    ], (inclusion) => seen.push(`${inclusion.name} ${inclusion.exclusion ?? "INCLUDE"}`));
+    assert.deepEqual(seen, [
+      "__Http-ok INCLUDE",
+      "__HTTP-notHttpOnly EXCLUDE_INVALID_PREFIX",
+      "__Http-insecure EXCLUDE_INVALID_PREFIX",
+      "__Host-Http-ok INCLUDE",
+      "__Host-Http-notHttpOnly EXCLUDE_INVALID_PREFIX",
+      "__host-http-nopath EXCLUDE_INVALID_PREFIX",
+      "__Host-Http-domain EXCLUDE_INVALID_PREFIX",
+      "__Httpish INCLUDE",
+    ]);
+  });
+
   it("wants a __Host- line's Path=/ written and no Domain attribute but an IP host's own", () => {
     const jar = new CookieJar();
     const seen: string[] = [];
