@@ -162,7 +162,8 @@ export class CookieJar implements CookieJarLike {
   // times aside): what was learnt about the jar at one version holds while it is unchanged.
   #version = 0;
   // The record the last #set placed (inserted or overwritten in place), and the version it was
-  // placed at, before any change listener ran.
+  // placed at, before any change listener ran (set once the listeners have run, as one of them
+  // may set a cookie of its own).
   #placed: CanonicalCookie | undefined;
   #placedVersion = 0;
   // The last Set-Cookie line stored as a session cookie, with the URL it came from.
@@ -450,13 +451,19 @@ export class CookieJar implements CookieJarLike {
       this.#remove(old);
       this.#notify(old, expired ? "expired-overwrite" : "overwrite", true);
     }
-    if (expired) return undefined;
+    if (expired) {
+      // Nothing placed, whatever a change listener set meanwhile.
+      this.#placed = undefined;
+      return undefined;
+    }
     const site = this.#insert(cookie, key);
-    this.#placed = cookie;
-    this.#placedVersion = this.#version;
+    const placedAt = this.#version;
     this.#store?.add(cookie);
     this.#notify(cookie, insertCause(old, cookie), false);
     this.#garbageCollect(site, now);
+    // Set last: a change listener may have set a cookie of its own meanwhile.
+    this.#placed = cookie;
+    this.#placedVersion = placedAt;
     return undefined;
   }
 
@@ -598,8 +605,7 @@ export class CookieJar implements CookieJarLike {
     if (old.sourceSecure !== cookie.sourceSecure || old.sourcePort !== cookie.sourcePort) {
       this.#store?.delete(old);
     }
-    this.#placed = old;
-    this.#placedVersion = ++this.#version;
+    const placedAt = ++this.#version;
     this.#notify(old, "overwrite", true);
     // The site's next expiry stays a lower bound of its cookies' expiries.
     if (cookie.expiry !== undefined && cookie.expiry < old.expiry!) {
@@ -619,6 +625,9 @@ export class CookieJar implements CookieJarLike {
     old.sourcePort = cookie.sourcePort;
     this.#store?.add(old);
     this.#notify(old, cause, false);
+    // Set last: a change listener may have set a cookie of its own meanwhile.
+    this.#placed = old;
+    this.#placedVersion = placedAt;
   }
 
   // A Set-Cookie line that stored a session cookie, sent again from the same URL while the jar

@@ -519,6 +519,47 @@ describe("CookieJar storing an unchanged line again from the same URL", () => {
     ]);
   });
 
+  it("repeats the line's own cookie though a change listener set another one meanwhile", () => {
+    let now = 1_000;
+    const jar = new CookieJar({ now: () => now });
+    const heard: string[] = [];
+    const url = request("http://a.test/");
+    for (const inPlace of [false, true]) {
+      jar.setChangeListener((cookie, cause, removed) => {
+        heard.push(`${cookie.name}=${cookie.value} ${cause} ${removed}`);
+        // A listener mirroring the session cookie into another one, as it is told of it.
+        if (cookie.name === "id" && !removed) {
+          jar.set({ ...cookie, name: "mirror", expiry: undefined }, "http://a.test/");
+        }
+      });
+      heard.length = 0;
+      // The second round overwrites the stored id in place before the repeats.
+      jar.storeSetCookies(url, [inPlace ? "id=8" : "id=7"]);
+      now += 10;
+      jar.storeSetCookies(url, [inPlace ? "id=8" : "id=7"]);
+      jar.storeSetCookies(url, [inPlace ? "id=8" : "id=7"]);
+      const value = inPlace ? 8 : 7;
+      assert.deepEqual(heard.filter((line) => line.startsWith("id=")), [
+        ...(inPlace ? ["id=7 overwrite true"] : []),
+        `id=${value} inserted false`,
+        `id=${value} overwrite true`,
+        `id=${value} inserted-no-change-overwrite false`,
+        `id=${value} overwrite true`,
+        `id=${value} inserted-no-change-overwrite false`,
+      ]);
+      assert.equal(jar.list().find((c) => c.name === "id")!.lastAccess, now);
+    }
+    // A line that removes the cookie places none, though the listener sets a session cookie.
+    jar.setChangeListener((cookie, cause) => {
+      heard.push(`${cookie.name}=${cookie.value} ${cause}`);
+      if (cause === "expired-overwrite") jar.set({ ...cookie, name: "after" }, "http://a.test/");
+    });
+    heard.length = 0;
+    jar.storeSetCookies(url, ["id=; Max-Age=0"]);
+    jar.storeSetCookies(url, ["id=; Max-Age=0"]);
+    assert.deepEqual(heard, ["id=8 expired-overwrite", "after=8 inserted"]);
+  });
+
   it("stores it in full after the cookie changed, went away or was evicted", () => {
     const jar = new CookieJar();
     const heard = changes(jar);
