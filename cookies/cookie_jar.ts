@@ -493,7 +493,8 @@ export class CookieJar implements CookieJarLike {
    */
   remove(url: string, name: string): void {
     for (const cookie of this.list(url)) {
-      if (cookie.name !== name) continue;
+      // A change listener told of an earlier one may have removed this one already.
+      if (cookie.name !== name || this.#byKey.get(cookieKey(cookie)) !== cookie) continue;
       this.#remove(cookie);
       this.#notify(cookie, "explicit", true);
     }

@@ -736,3 +736,25 @@ describe("CookieJar building the same Cookie header again", () => {
     assert.equal(jar.list()[0]!.lastAccess, now);
   });
 });
+
+describe("CookieJar.remove with a change listener that changes the jar", () => {
+  it("reports each cookie once and keeps sending domain cookies set afterwards", () => {
+    const jar = new CookieJar();
+    const url = "http://www.a.test/";
+    jar.storeSetCookies(request(url), ["x=host", "x=dom; Domain=a.test"]);
+    const heard: string[] = [];
+    let again = true;
+    jar.setChangeListener((cookie, cause) => {
+      heard.push(`${cookie.name}=${cookie.value} ${cause}`);
+      // Cookies.remove runs the jar's remove at once, inside the listener.
+      if (cause === "explicit" && again) {
+        again = false;
+        jar.remove(url, "x");
+      }
+    });
+    jar.remove(url, "x");
+    assert.deepEqual(heard.sort(), ["x=dom explicit", "x=host explicit"]);
+    jar.storeSetCookies(request(url), ["y=1; Domain=a.test"]);
+    assert.equal(jar.cookieHeader(request(url)), "y=1");
+  });
+});
