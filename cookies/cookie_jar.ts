@@ -450,6 +450,13 @@ export class CookieJar implements CookieJarLike {
     if (old) {
       this.#remove(old);
       this.#notify(old, expired ? "expired-overwrite" : "overwrite", true);
+      // A change listener told of that may have stored a cookie under the same key. In Electron
+      // the listener runs after this change is done, so its cookie is the one left: keep it
+      // (storing this one too would index two cookies under one key).
+      if (this.#byKey.has(key)) {
+        this.#placed = undefined;
+        return undefined;
+      }
     }
     if (expired) {
       // Nothing placed, whatever a change listener set meanwhile.

@@ -758,3 +758,23 @@ describe("CookieJar.remove with a change listener that changes the jar", () => {
     assert.equal(jar.cookieHeader(request(url)), "y=1");
   });
 });
+
+describe("CookieJar.set with a change listener that sets the same cookie", () => {
+  // The listener hears the old cookie go before the new one is stored, and sets one of the same
+  // name, domain and path: the jar must still hold one cookie under that key. In Electron the
+  // listener runs once the change is done, so its cookie is the one left.
+  it("keeps the listener's cookie alone when the replaced one was of the other kind", () => {
+    const jar = new CookieJar();
+    const url = "http://a.test/";
+    jar.storeSetCookies(request(url), ["pin=mine"]);
+    jar.setChangeListener((cookie, _cause, removed) => {
+      if (removed && cookie.value === "mine") jar.storeSetCookies(request(url), ["pin=mine"]);
+    });
+    jar.storeSetCookies(request(url), ["pin=server; Max-Age=100"]);
+    assert.equal(jar.cookieHeader(request(url)), "pin=mine");
+    assert.equal(jar.size, 1);
+    jar.setChangeListener(undefined);
+    jar.remove(url, "pin");
+    assert.equal(jar.cookieHeader(request(url)), undefined);
+  });
+});
