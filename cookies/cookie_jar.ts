@@ -615,6 +615,12 @@ export class CookieJar implements CookieJarLike {
     }
     const placedAt = ++this.#version;
     this.#notify(old, "overwrite", true);
+    // A change listener told of that may have removed or replaced the cookie. In Electron the
+    // listener runs once this change is done, so its change is the one left.
+    if (this.#byKey.get(cookieKey(old)) !== old) {
+      this.#placed = undefined;
+      return;
+    }
     // The site's next expiry stays a lower bound of its cookies' expiries.
     if (cookie.expiry !== undefined && cookie.expiry < old.expiry!) {
       const site = this.#bySite.get(siteKey(old.domain))!;

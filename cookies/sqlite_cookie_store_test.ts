@@ -421,6 +421,26 @@ describe("SqliteCookieStore", () => {
     assert.equal(countRows(file), 10);
   });
 
+  it("keeps no row for a cookie a change listener removed as it was being overwritten", async () => {
+    const store = new SqliteCookieStore(file, { openDatabase });
+    const cookies = new Cookies(new CookieJar({ store }));
+    const url = "https://a.test/";
+    await cookies.set({ url, name: "x", value: "1", expirationDate: future() });
+    await cookies.flushStore();
+    const heard: string[] = [];
+    cookies.on("changed", (_event, cookie, cause) => {
+      heard.push(`${cookie.name}=${cookie.value} ${cause}`);
+      // Cookies.remove runs the jar's remove at once, inside the listener.
+      if (cause === "overwrite") void cookies.remove(url, "x");
+    });
+    await cookies.set({ url, name: "x", value: "2", expirationDate: future() });
+    await cookies.flushStore();
+    assert.deepEqual(heard, ["x=1 overwrite", "x=1 explicit"]);
+    assert.deepEqual(await cookies.get({}), []);
+    assert.equal(countRows(file), 0);
+    store.close();
+  });
+
   it("never touches the disk for an in-memory jar", async () => {
     const cookies = new Cookies(new CookieJar());
     await cookies.set({
