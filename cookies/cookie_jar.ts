@@ -829,14 +829,22 @@ export class CookieJar implements CookieJarLike {
     for (const cookie of [...this.#byKey.values()]) {
       if (cookie.expiry !== undefined) this.#remove(cookie);
     }
-    this.#store = store;
     for (const cookie of stored) {
       const key = cookieKey(cookie);
       const old = this.#byKey.get(key);
       if (old) this.#remove(old);
       this.#insert(cookie, key);
       if (cookie.creation > this.#lastCreation) this.#lastCreation = cookie.creation;
+      // Two rows of one cookie (name, domain, path) from two schemes or ports, which the file's
+      // unique key tells apart (another process stored its own): the newest is kept, as
+      // Chromium's TrimDuplicateCookiesForKey does. The store deletes by name, domain and
+      // path, which takes every row of the cookie: the kept one is written again after it.
+      if (old?.expiry !== undefined) {
+        store?.delete(old);
+        store?.add(cookie);
+      }
     }
+    this.#store = store;
   }
 }
 

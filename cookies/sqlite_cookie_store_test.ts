@@ -306,6 +306,28 @@ describe("SqliteCookieStore", () => {
     storeB.close();
   });
 
+  // Two rows under one name, domain and path, from two schemes (the file's unique key holds
+  // the source scheme and port): Chromium keeps the newest and deletes the others. Deleting
+  // them by name, domain and path deleted the one kept as well.
+  it("keeps the newest of two stored rows of one cookie after another store wrote the other", async () => {
+    const storeA = new SqliteCookieStore(file, { openDatabase });
+    const storeB = new SqliteCookieStore(file, { openDatabase });
+    const a = new Cookies(new CookieJar({ store: storeA }));
+    const b = new Cookies(new CookieJar({ store: storeB }));
+    assert.deepEqual(await b.get({}), []);
+    await a.set({ url: "http://a.test/", name: "x", value: "stale", expirationDate: future() });
+    await a.flushStore();
+    // b has not looked since: it stores its own x, from https.
+    await b.set({ url: "https://a.test/", name: "x", value: "fresh", expirationDate: future() });
+    assert.deepEqual((await b.get({})).map((c) => c.value), ["fresh"]);
+    await b.flushStore();
+    storeA.close();
+    storeB.close();
+    const reopened = new SqliteCookieStore(file, { openDatabase });
+    assert.deepEqual(reopened.load().map((c) => c.value), ["fresh"]);
+    reopened.close();
+  });
+
   it("moves a corrupt file aside, says where, and keeps working", async () => {
     writeFileSync(file, "this is not a SQLite database, just bytes ".repeat(200));
     const warnings: string[] = [];
