@@ -404,6 +404,8 @@ export class CookieJar implements CookieJarLike {
   set(fields: CookieFields, url: string, keepHttpOnly = false): string | undefined {
     const source = urlParts(url);
     if (source === undefined) return REASONS.scheme;
+    // Checked against, and replacing, what another process flushed, as list() reads it.
+    this.#syncStore();
     const cookie = newRecord(
       fields,
       fields.domain,

@@ -306,6 +306,27 @@ describe("SqliteCookieStore", () => {
     storeB.close();
   });
 
+  it("sets a cookie against what another store flushed, as it reads against it", async () => {
+    const storeA = new SqliteCookieStore(file, { openDatabase });
+    const storeB = new SqliteCookieStore(file, { openDatabase });
+    const a = new Cookies(new CookieJar({ store: storeA }));
+    const b = new Cookies(new CookieJar({ store: storeB }));
+    assert.deepEqual(await b.get({}), []);
+    const url = "https://a.test/";
+    await a.set({ url, name: "x", value: "1", httpOnly: true, expirationDate: future() });
+    await a.flushStore();
+    const heard: string[] = [];
+    b.on("changed", (_event, cookie, cause) => heard.push(`${cookie.value} ${cause}`));
+    await assert.rejects(
+      b.set({ url, name: "x", value: "2", expirationDate: future() }),
+      /would have overwritten an HttpOnly cookie/,
+    );
+    await b.set({ url, name: "x", value: "3", httpOnly: true, expirationDate: future() });
+    assert.deepEqual(heard, ["1 overwrite", "3 inserted"]);
+    storeA.close();
+    storeB.close();
+  });
+
   // Two rows under one name, domain and path, from two schemes (the file's unique key holds
   // the source scheme and port): Chromium keeps the newest and deletes the others. Deleting
   // them by name, domain and path deleted the one kept as well.
