@@ -24,6 +24,8 @@ export interface ParsedSetCookie {
   path: string | undefined;
   /** From `Max-Age` (which wins) or `Expires`; `undefined` for a session cookie. */
   expiry: number | undefined;
+  /** Whether `expiry` is an `Expires` date: a time on the server's clock. */
+  expiryIsDate: boolean;
   secure: boolean;
   httpOnly: boolean;
   sameSite: CookieSameSite;
@@ -103,13 +105,15 @@ function parseLine(line: string, now: number): ParsedSetCookie | string {
     domain: undefined,
     path: undefined,
     expiry: undefined,
+    expiryIsDate: false,
     secure: false,
     httpOnly: false,
     sameSite: "unspecified",
     partitioned: false,
   };
-  let maxAge: number | undefined;
-  let expires: number | undefined;
+  // The last of each, valid or not (ParsedCookie keeps the last pair of an attribute's name).
+  let maxAge: string | undefined;
+  let expires: string | undefined;
   for (let start = semi + 1; start < end;) {
     let stop = line.indexOf(";", start);
     if (stop === -1) stop = end;
@@ -151,10 +155,10 @@ function parseLine(line: string, now: number): ParsedSetCookie | string {
         break;
       case MAX_AGE:
         sawMaxAge = true;
-        maxAge = parseMaxAge(line.slice(valueStart, valueEnd), now) ?? maxAge;
+        maxAge = line.slice(valueStart, valueEnd);
         break;
       case EXPIRES:
-        expires = parseExpires(line.slice(valueStart, valueEnd)) ?? expires;
+        expires = line.slice(valueStart, valueEnd);
         break;
       case SAME_SITE:
         cookie.sameSite = parseSameSite(line.slice(valueStart, valueEnd));
@@ -164,7 +168,13 @@ function parseLine(line: string, now: number): ParsedSetCookie | string {
         break;
     }
   }
-  cookie.expiry = maxAge ?? expires;
+  // CanonicalCookie::ParseExpiration: a Max-Age that is no number leaves it to Expires, and an
+  // Expires that is no date makes a session cookie.
+  cookie.expiry = maxAge === undefined ? undefined : parseMaxAge(maxAge, now);
+  if (cookie.expiry === undefined && expires !== undefined && expires !== "") {
+    cookie.expiry = parseExpires(expires);
+    cookie.expiryIsDate = cookie.expiry !== undefined;
+  }
   return cookie;
 }
 
@@ -277,11 +287,23 @@ function parseSameSite(value: string): CookieSameSite {
   }
 }
 
-// RFC 6265bis §5.6.2: digits with an optional leading "-"; zero or less is the earliest time.
+// Chromium's base::StringToInt64 on the Max-Age value: an optional "+" or "-", then digits;
+// anything after them makes it no number, unless the digits before already overflowed 64 bits,
+// which saturates (ParseExpiration then takes the latest or the earliest time). Zero or less is
+// the earliest time (RFC 6265bis §5.6.2).
+const INT64_DIGITS = /^([+-]?)([0-9]+)/;
+
 function parseMaxAge(value: string, now: number): number | undefined {
-  if (!/^-?[0-9]+$/.test(value)) return undefined;
-  const seconds = Number(value);
-  return seconds <= 0 ? 0 : now + Math.min(seconds, 4e11) * 1000;
+  const number = INT64_DIGITS.exec(value);
+  if (number === null) return undefined;
+  const digits = number[2]!;
+  const negative = number[1] === "-";
+  if (number[0].length !== value.length) {
+    const limit = negative ? 9223372036854775808n : 9223372036854775807n;
+    if (BigInt(digits) <= limit) return undefined;
+  }
+  const seconds = Number(digits);
+  return negative || seconds === 0 ? 0 : now + Math.min(seconds, 4e11) * 1000;
 }
 
 /**

@@ -29,6 +29,7 @@ import {
 } from "./canonical_cookie.ts";
 import { getRegistrableDomain } from "./_lazy_dependencies.ts";
 import {
+  type ParsedSetCookie,
   parseSetCookie,
   REJECT_CONTROL,
   REJECT_NAME_VALUE_SIZE,
@@ -127,9 +128,10 @@ export const REASONS = {
 
 /**
  * A jar with Chromium's rules: per-domain (180 → 150) and global (3300 → 3000, only cookies
- * unused for 30 days) limits with `evicted` changes, the 400-day expiry clamp, `__Host-`/`__Secure-` prefixes, SameSite=None
- * needing Secure, Secure cookies left alone by insecure origins, Lax by default for
- * cross-site requests (Lax-allowing-unsafe for two minutes) and Chromium's header order.
+ * unused for 30 days) limits with `evicted` changes, the 400-day expiry clamp, the `__Host-`,
+ * `__Secure-`, `__Http-` and `__Host-Http-` prefixes, SameSite=None needing Secure, Secure
+ * cookies left alone by insecure origins, Lax by default for cross-site requests
+ * (Lax-allowing-unsafe for two minutes) and Chromium's header order.
  *
  * @example
  * ```ts
@@ -160,7 +162,8 @@ export class CookieJar implements CookieJarLike {
   // times aside): what was learnt about the jar at one version holds while it is unchanged.
   #version = 0;
   // The record the last #set placed (inserted or overwritten in place), and the version it was
-  // placed at, before any change listener ran.
+  // placed at, before any change listener ran (set once the listeners have run, as one of them
+  // may set a cookie of its own).
   #placed: CanonicalCookie | undefined;
   #placedVersion = 0;
   // The last Set-Cookie line stored as a session cookie, with the URL it came from.
@@ -266,14 +269,20 @@ export class CookieJar implements CookieJarLike {
    * @param request The request the response answers.
    * @param lines The `Set-Cookie` values.
    * @param onInclusion Hears each line's outcome: stored, or refused with Chromium's reason.
+   * @param serverTime The response's `Date` (ms since the epoch), when it has one: an `Expires`
+   * date is moved by the skew between it and the jar's clock, as Chromium's
+   * CanonicalCookie::ParseExpiration does, so a server whose clock is wrong still gets the
+   * lifetime it meant (`Max-Age` counts from now either way).
    */
   storeSetCookies(
     request: CookieRequest,
     lines: readonly string[],
     onInclusion?: CookieInclusionListener,
+    serverTime?: number,
   ): void {
     const href = request.url;
     const now = this.#now();
+    const skew = serverTime === undefined || !Number.isFinite(serverTime) ? 0 : now - serverTime;
     // The URL is split only for a line that is not a repeat (see #storeRepeat).
     let url: UrlParts | undefined;
     let split = false;
@@ -327,6 +336,16 @@ export class CookieJar implements CookieJarLike {
         });
         continue;
       }
+      if (!hostPrefixAttributesAllow(parsed, url.host)) {
+        onInclusion?.({
+          operation: "store",
+          exclusion: "EXCLUDE_INVALID_PREFIX",
+          name: parsed.name,
+          domain,
+          path,
+        });
+        continue;
+      }
       // Chromium's IsCookiePartitionedValid. A ses.fetch request is top-level, where a valid
       // Partitioned cookie's partition is the site of the URL itself: it is kept, and sent, as
       // that site's own cookie.
@@ -352,7 +371,11 @@ export class CookieJar implements CookieJarLike {
         });
         continue;
       }
-      const record = newRecord(parsed, domain, hostOnly, path, url, now, "http");
+      // The parsed line may be shared (see parseSetCookie): the moved date goes in a copy.
+      const fields = skew !== 0 && parsed.expiryIsDate
+        ? { ...parsed, expiry: parsed.expiry! + skew }
+        : parsed;
+      const record = newRecord(fields, domain, hostOnly, path, url, now, "http");
       const refused = this.#set(record, url);
       const placed = this.#placed;
       if (refused === undefined && placed !== undefined && placed.expiry === undefined) {
@@ -381,6 +404,8 @@ export class CookieJar implements CookieJarLike {
   set(fields: CookieFields, url: string, keepHttpOnly = false): string | undefined {
     const source = urlParts(url);
     if (source === undefined) return REASONS.scheme;
+    // Checked against, and replacing, what another process flushed, as list() reads it.
+    this.#syncStore();
     const cookie = newRecord(
       fields,
       fields.domain,
@@ -427,14 +452,27 @@ export class CookieJar implements CookieJarLike {
     if (old) {
       this.#remove(old);
       this.#notify(old, expired ? "expired-overwrite" : "overwrite", true);
+      // A change listener told of that may have stored a cookie under the same key. In Electron
+      // the listener runs after this change is done, so its cookie is the one left: keep it
+      // (storing this one too would index two cookies under one key).
+      if (this.#byKey.has(key)) {
+        this.#placed = undefined;
+        return undefined;
+      }
     }
-    if (expired) return undefined;
+    if (expired) {
+      // Nothing placed, whatever a change listener set meanwhile.
+      this.#placed = undefined;
+      return undefined;
+    }
     const site = this.#insert(cookie, key);
-    this.#placed = cookie;
-    this.#placedVersion = this.#version;
+    const placedAt = this.#version;
     this.#store?.add(cookie);
     this.#notify(cookie, insertCause(old, cookie), false);
     this.#garbageCollect(site, now);
+    // Set last: a change listener may have set a cookie of its own meanwhile.
+    this.#placed = cookie;
+    this.#placedVersion = placedAt;
     return undefined;
   }
 
@@ -464,7 +502,8 @@ export class CookieJar implements CookieJarLike {
    */
   remove(url: string, name: string): void {
     for (const cookie of this.list(url)) {
-      if (cookie.name !== name) continue;
+      // A change listener told of an earlier one may have removed this one already.
+      if (cookie.name !== name || this.#byKey.get(cookieKey(cookie)) !== cookie) continue;
       this.#remove(cookie);
       this.#notify(cookie, "explicit", true);
     }
@@ -576,9 +615,14 @@ export class CookieJar implements CookieJarLike {
     if (old.sourceSecure !== cookie.sourceSecure || old.sourcePort !== cookie.sourcePort) {
       this.#store?.delete(old);
     }
-    this.#placed = old;
-    this.#placedVersion = ++this.#version;
+    const placedAt = ++this.#version;
     this.#notify(old, "overwrite", true);
+    // A change listener told of that may have removed or replaced the cookie. In Electron the
+    // listener runs once this change is done, so its change is the one left.
+    if (this.#byKey.get(cookieKey(old)) !== old) {
+      this.#placed = undefined;
+      return;
+    }
     // The site's next expiry stays a lower bound of its cookies' expiries.
     if (cookie.expiry !== undefined && cookie.expiry < old.expiry!) {
       const site = this.#bySite.get(siteKey(old.domain))!;
@@ -597,6 +641,9 @@ export class CookieJar implements CookieJarLike {
     old.sourcePort = cookie.sourcePort;
     this.#store?.add(old);
     this.#notify(old, cause, false);
+    // Set last: a change listener may have set a cookie of its own meanwhile.
+    this.#placed = old;
+    this.#placedVersion = placedAt;
   }
 
   // A Set-Cookie line that stored a session cookie, sent again from the same URL while the jar
@@ -784,14 +831,22 @@ export class CookieJar implements CookieJarLike {
     for (const cookie of [...this.#byKey.values()]) {
       if (cookie.expiry !== undefined) this.#remove(cookie);
     }
-    this.#store = store;
     for (const cookie of stored) {
       const key = cookieKey(cookie);
       const old = this.#byKey.get(key);
       if (old) this.#remove(old);
       this.#insert(cookie, key);
       if (cookie.creation > this.#lastCreation) this.#lastCreation = cookie.creation;
+      // Two rows of one cookie (name, domain, path) from two schemes or ports, which the file's
+      // unique key tells apart (another process stored its own): the newest is kept, as
+      // Chromium's TrimDuplicateCookiesForKey does. The store deletes by name, domain and
+      // path, which takes every row of the cookie: the kept one is written again after it.
+      if (old?.expiry !== undefined) {
+        store?.delete(old);
+        store?.add(cookie);
+      }
     }
+    this.#store = store;
   }
 }
 
@@ -865,21 +920,42 @@ function newRecord(
 
 // `trustworthy`: the URL may set Secure cookies (a secure scheme or loopback), as Chromium's
 // HasValidSecurePrefixAttributes asks.
+// Chromium's GetCookiePrefix order: __Secure-, __Http-, __Host-Http-, then __Host-; the
+// __Http- and __Host-Http- prefixes (kPrefixCookieHttp, kPrefixCookieHostHttp, on by default)
+// want what __Secure- and __Host- want, and HttpOnly.
 function prefixAllows(
-  cookie: Pick<CanonicalCookie, "name" | "value" | "secure" | "hostOnly" | "path">,
+  cookie: Pick<CanonicalCookie, "name" | "value" | "secure" | "httpOnly" | "hostOnly" | "path">,
   trustworthy: boolean,
 ): boolean {
   // RFC 6265bis §5.7: prefixes are matched case-insensitively, and a nameless cookie may not
   // carry one in its value at all, whatever its attributes: the Cookie header would show the
-  // server a prefixed cookie it never set (Chromium's HasHiddenPrefixName).
+  // server a prefixed cookie it never set (Chromium's HasHiddenPrefixName, which looks for
+  // __Host- and __Secure- alone).
   const named = cookie.name === "" ? cookie.value : cookie.name;
   if (named[0] !== "_") return true;
-  const subject = named.slice(0, 9).toLowerCase();
+  const subject = named.slice(0, 12).toLowerCase();
   if (cookie.name === "") return !subject.startsWith("__secure-") && !subject.startsWith("__host-");
   const secure = cookie.secure && trustworthy;
   if (subject.startsWith("__secure-")) return secure;
-  if (subject.startsWith("__host-")) return secure && cookie.hostOnly && cookie.path === "/";
+  if (subject.startsWith("__http-")) return secure && cookie.httpOnly;
+  const host = secure && cookie.hostOnly && cookie.path === "/";
+  if (subject === "__host-http-") return host && cookie.httpOnly;
+  if (subject.startsWith("__host-")) return host;
   return true;
+}
+
+// A Set-Cookie line's __Host- prefix is judged by its attributes as written (Chromium's
+// CanonicalCookie::Create passes the ParsedCookie to IsCookiePrefixValid): a `Path=/` attribute,
+// not a default path that happens to be "/", and no Domain attribute, even one naming the host,
+// but an IP host's own address (HasValidHostPrefixAttributes). The Secure rule, shared with
+// cookies.set, is prefixAllows's.
+function hostPrefixAttributesAllow(
+  parsed: Pick<ParsedSetCookie, "name" | "path" | "domain">,
+  host: string,
+): boolean {
+  if (parsed.name[0] !== "_" || parsed.name.slice(0, 7).toLowerCase() !== "__host-") return true;
+  return parsed.path === "/" &&
+    (parsed.domain === undefined || (isIpAddress(host) && parsed.domain === host));
 }
 
 /**

@@ -123,6 +123,68 @@ describe("CookieJar rules on the wire", () => {
     assert.match(jar.cookieHeader(url)!, /^nameless; big=x+; long=1$/);
   });
 
+  // ParsedCookie keeps the last pair of each attribute, valid or not, and
+  // CanonicalCookie::ParseExpiration reads Max-Age with base::StringToInt64 (a "+" sign allowed,
+  // an overflow saturating even before junk), falling back to Expires when it is not a number;
+  // an Expires that is not a date makes a session cookie.
+  it("reads the last Max-Age and Expires as Chromium, a sign and a saturating number included", () => {
+    const now = 1_000_000_000;
+    const jar = new CookieJar({ now: () => now });
+    const tomorrow = new Date(now + 86_400_000).toUTCString();
+    jar.storeSetCookies(request("http://example.com/"), [
+      "lastinvalid=1; Max-Age=3600; Max-Age=abc",
+      "lastvalid=1; Max-Age=abc; Max-Age=60",
+      "plus=1; Max-Age=+60",
+      "emptymaxage=1; Max-Age=; Expires=" + tomorrow,
+      "junk=1; Max-Age=60s",
+      "saturated=1; Max-Age=99999999999999999999s",
+      "badexpires=1; Expires=" + tomorrow + "; Expires=junk",
+      "emptyexpires=1; Expires=" + tomorrow + "; Expires=",
+      "maxagewins=1; Expires=junk; Max-Age=60",
+    ]);
+    const expiries = Object.fromEntries(
+      jar.list().map((
+        cookie,
+      ) => [cookie.name, cookie.expiry === undefined ? "session" : cookie.expiry - now]),
+    );
+    assert.deepEqual(expiries, {
+      lastinvalid: "session",
+      lastvalid: 60_000,
+      plus: 60_000,
+      emptymaxage: 86_400_000,
+      junk: "session",
+      saturated: 400 * 86_400_000,
+      badexpires: "session",
+      emptyexpires: "session",
+      maxagewins: 60_000,
+    });
+    jar.storeSetCookies(request("http://example.com/"), [
+      "lastvalid=1; Max-Age=60; Max-Age=-1",
+      "plus=1; Max-Age=-99999999999999999999s",
+    ]);
+    assert.deepEqual(jar.list().filter((c) => c.name === "lastvalid" || c.name === "plus"), []);
+  });
+
+  it("moves an Expires date, not a Max-Age, by the skew of the server's clock", () => {
+    const now = 1_000_000_000;
+    const jar = new CookieJar({ now: () => now });
+    const serverNow = now - 3_600_000;
+    const inTenMinutes = new Date(serverNow + 600_000).toUTCString();
+    jar.storeSetCookies(
+      request("http://example.com/"),
+      [
+        `dated=1; Expires=${inTenMinutes}`,
+        "aged=1; Max-Age=60",
+        // The 400-day limit counts from now, after the move.
+        `far=1; Expires=${new Date(serverNow + 500 * 86_400_000).toUTCString()}`,
+      ],
+      undefined,
+      serverNow,
+    );
+    const expiries = Object.fromEntries(jar.list().map((c) => [c.name, c.expiry! - now]));
+    assert.deepEqual(expiries, { dated: 600_000, aged: 60_000, far: 400 * 86_400_000 });
+  });
+
   it("cuts a line at NUL, CR or LF and rejects other control characters", () => {
     const jar = new CookieJar();
     const url = request("http://example.com/");
@@ -189,6 +251,69 @@ describe("CookieJar rules on the wire", () => {
       "__Secure-insecure=1",
     ]);
     assert.deepEqual(jar.list().map((cookie) => cookie.name).sort(), ["__Host-ok", "__Secure-ok"]);
+  });
+
+  // Chromium's CanonicalCookie::Create judges a Set-Cookie line's __Host- prefix by the
+  // attributes as written (IsCookiePrefixValid with the ParsedCookie): a default path of "/"
+  // is not a `Path=/` attribute, and a Domain attribute naming the host itself is one too many
+  // (RFC 6265bis §4.1.3.2); only an IP host may name its own address.
+  // Chromium's __Http- and __Host-Http- prefixes (kPrefixCookieHttp, kPrefixCookieHostHttp, on
+  // by default): what __Secure- and __Host- want, and HttpOnly.
+  it("enforces __Http- and __Host-Http- prefixes", () => {
+    const jar = new CookieJar();
+    const seen: string[] = [];
+    jar.storeSetCookies(request("https://example.com/"), [
+      "__Http-ok=1; Secure; HttpOnly",
+      "__HTTP-notHttpOnly=1; Secure",
+      "__Http-insecure=1; HttpOnly",
+      "__Host-Http-ok=1; Secure; HttpOnly; Path=/",
+      "__Host-Http-notHttpOnly=1; Secure; Path=/",
+      "__host-http-nopath=1; Secure; HttpOnly",
+      "__Host-Http-domain=1; Secure; HttpOnly; Path=/; Domain=example.com",
+      "__Httpish=1",
+    ], (inclusion) => seen.push(`${inclusion.name} ${inclusion.exclusion ?? "INCLUDE"}`));
+    assert.deepEqual(seen, [
+      "__Http-ok INCLUDE",
+      "__HTTP-notHttpOnly EXCLUDE_INVALID_PREFIX",
+      "__Http-insecure EXCLUDE_INVALID_PREFIX",
+      "__Host-Http-ok INCLUDE",
+      "__Host-Http-notHttpOnly EXCLUDE_INVALID_PREFIX",
+      "__host-http-nopath EXCLUDE_INVALID_PREFIX",
+      "__Host-Http-domain EXCLUDE_INVALID_PREFIX",
+      "__Httpish INCLUDE",
+    ]);
+  });
+
+  it("wants a __Host- line's Path=/ written and no Domain attribute but an IP host's own", () => {
+    const jar = new CookieJar();
+    const seen: string[] = [];
+    const listen = (inclusion: CookieInclusion) =>
+      seen.push(`${inclusion.name} ${inclusion.exclusion ?? "INCLUDE"}`);
+    jar.storeSetCookies(request("https://example.com/"), [
+      "__Host-nopath=1; Secure",
+      "__Host-badpath=1; Secure; Path=x",
+      "__Host-lastpath=1; Secure; Path=/; Path=/x",
+      "__Host-self=1; Secure; Path=/; Domain=example.com",
+      "__host-lower=1; Secure",
+      "__Host-ok=1; Secure; Path=/",
+    ], listen);
+    jar.storeSetCookies(request("http://localhost/"), [
+      "__Host-localhost=1; Secure; Path=/; Domain=localhost",
+    ], listen);
+    jar.storeSetCookies(request("http://127.0.0.1/"), [
+      "__Host-ip=1; Secure; Path=/; Domain=127.0.0.1",
+    ], listen);
+    assert.deepEqual(seen, [
+      "__Host-nopath EXCLUDE_INVALID_PREFIX",
+      "__Host-badpath EXCLUDE_INVALID_PREFIX",
+      "__Host-lastpath EXCLUDE_INVALID_PREFIX",
+      "__Host-self EXCLUDE_INVALID_PREFIX",
+      "__host-lower EXCLUDE_INVALID_PREFIX",
+      "__Host-ok INCLUDE",
+      "__Host-localhost EXCLUDE_INVALID_PREFIX",
+      "__Host-ip INCLUDE",
+    ]);
+    assert.deepEqual(jar.list().map((cookie) => cookie.name).sort(), ["__Host-ip", "__Host-ok"]);
   });
 
   it("refuses a nameless cookie whose value starts with a prefix, even one meeting its rules", () => {
@@ -394,6 +519,47 @@ describe("CookieJar storing an unchanged line again from the same URL", () => {
     ]);
   });
 
+  it("repeats the line's own cookie though a change listener set another one meanwhile", () => {
+    let now = 1_000;
+    const jar = new CookieJar({ now: () => now });
+    const heard: string[] = [];
+    const url = request("http://a.test/");
+    for (const inPlace of [false, true]) {
+      jar.setChangeListener((cookie, cause, removed) => {
+        heard.push(`${cookie.name}=${cookie.value} ${cause} ${removed}`);
+        // A listener mirroring the session cookie into another one, as it is told of it.
+        if (cookie.name === "id" && !removed) {
+          jar.set({ ...cookie, name: "mirror", expiry: undefined }, "http://a.test/");
+        }
+      });
+      heard.length = 0;
+      // The second round overwrites the stored id in place before the repeats.
+      jar.storeSetCookies(url, [inPlace ? "id=8" : "id=7"]);
+      now += 10;
+      jar.storeSetCookies(url, [inPlace ? "id=8" : "id=7"]);
+      jar.storeSetCookies(url, [inPlace ? "id=8" : "id=7"]);
+      const value = inPlace ? 8 : 7;
+      assert.deepEqual(heard.filter((line) => line.startsWith("id=")), [
+        ...(inPlace ? ["id=7 overwrite true"] : []),
+        `id=${value} inserted false`,
+        `id=${value} overwrite true`,
+        `id=${value} inserted-no-change-overwrite false`,
+        `id=${value} overwrite true`,
+        `id=${value} inserted-no-change-overwrite false`,
+      ]);
+      assert.equal(jar.list().find((c) => c.name === "id")!.lastAccess, now);
+    }
+    // A line that removes the cookie places none, though the listener sets a session cookie.
+    jar.setChangeListener((cookie, cause) => {
+      heard.push(`${cookie.name}=${cookie.value} ${cause}`);
+      if (cause === "expired-overwrite") jar.set({ ...cookie, name: "after" }, "http://a.test/");
+    });
+    heard.length = 0;
+    jar.storeSetCookies(url, ["id=; Max-Age=0"]);
+    jar.storeSetCookies(url, ["id=; Max-Age=0"]);
+    assert.deepEqual(heard, ["id=8 expired-overwrite", "after=8 inserted"]);
+  });
+
   it("stores it in full after the cookie changed, went away or was evicted", () => {
     const jar = new CookieJar();
     const heard = changes(jar);
@@ -568,5 +734,47 @@ describe("CookieJar building the same Cookie header again", () => {
     now += 1;
     assert.equal(jar.cookieHeader(request("https://a.test/")), "u=1");
     assert.equal(jar.list()[0]!.lastAccess, now);
+  });
+});
+
+describe("CookieJar.remove with a change listener that changes the jar", () => {
+  it("reports each cookie once and keeps sending domain cookies set afterwards", () => {
+    const jar = new CookieJar();
+    const url = "http://www.a.test/";
+    jar.storeSetCookies(request(url), ["x=host", "x=dom; Domain=a.test"]);
+    const heard: string[] = [];
+    let again = true;
+    jar.setChangeListener((cookie, cause) => {
+      heard.push(`${cookie.name}=${cookie.value} ${cause}`);
+      // Cookies.remove runs the jar's remove at once, inside the listener.
+      if (cause === "explicit" && again) {
+        again = false;
+        jar.remove(url, "x");
+      }
+    });
+    jar.remove(url, "x");
+    assert.deepEqual(heard.sort(), ["x=dom explicit", "x=host explicit"]);
+    jar.storeSetCookies(request(url), ["y=1; Domain=a.test"]);
+    assert.equal(jar.cookieHeader(request(url)), "y=1");
+  });
+});
+
+describe("CookieJar.set with a change listener that sets the same cookie", () => {
+  // The listener hears the old cookie go before the new one is stored, and sets one of the same
+  // name, domain and path: the jar must still hold one cookie under that key. In Electron the
+  // listener runs once the change is done, so its cookie is the one left.
+  it("keeps the listener's cookie alone when the replaced one was of the other kind", () => {
+    const jar = new CookieJar();
+    const url = "http://a.test/";
+    jar.storeSetCookies(request(url), ["pin=mine"]);
+    jar.setChangeListener((cookie, _cause, removed) => {
+      if (removed && cookie.value === "mine") jar.storeSetCookies(request(url), ["pin=mine"]);
+    });
+    jar.storeSetCookies(request(url), ["pin=server; Max-Age=100"]);
+    assert.equal(jar.cookieHeader(request(url)), "pin=mine");
+    assert.equal(jar.size, 1);
+    jar.setChangeListener(undefined);
+    jar.remove(url, "pin");
+    assert.equal(jar.cookieHeader(request(url)), undefined);
   });
 });

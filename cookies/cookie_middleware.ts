@@ -59,7 +59,7 @@ export function cookieMiddleware(jar: CookieJarLike): Middleware {
     if (lines.length === 0) return;
     const onInclusion = context.netLog?.sink.capturing ? logInclusion(context) : undefined;
     const hop = cookieRequest(sent, context);
-    jar.storeSetCookies(hop, cookieTexts(lines), onInclusion);
+    jar.storeSetCookies(hop, cookieTexts(lines), onInclusion, serverTime(response));
     const again = jar.cookieHeader(hop, onInclusion);
     context.defaultHeaders = withCookie(
       context.defaultHeaders,
@@ -84,7 +84,9 @@ export function cookieMiddleware(jar: CookieJarLike): Middleware {
     context.onInterimResponse = onInterimResponse;
     return next(request, context).then((response) => {
       const lines = setCookieLines(response);
-      if (lines.length > 0) jar.storeSetCookies(hop, cookieTexts(lines), onInclusion);
+      if (lines.length > 0) {
+        jar.storeSetCookies(hop, cookieTexts(lines), onInclusion, serverTime(response));
+      }
       return response;
     });
   };
@@ -132,6 +134,15 @@ function setCookieLines(response: Response): readonly string[] {
   const info = responseInfo(response);
   if (info === undefined) return response.headers.getSetCookie();
   return info.fromHandler ? NONE : rawHeaderValues(info.rawHeaders, "set-cookie");
+}
+
+// The response's Date, which Chromium's URLRequestHttpJob hands the cookie store as the server
+// time its Expires dates are read on; none when absent or not a date.
+function serverTime(response: Response): number | undefined {
+  const date = response.headers.get("date");
+  if (date === null) return undefined;
+  const time = Date.parse(date);
+  return Number.isNaN(time) ? undefined : time;
 }
 
 // Header values reach JavaScript one character per byte (Latin-1), while Chromium keeps a

@@ -203,7 +203,11 @@ describe("cookie properties (fast-check)", () => {
       "dOmAiN=Example.com",
       "domain=",
       "max-AGE=10",
+      "Max-Age=+7",
+      "Max-Age=x",
+      "Max-Age=99999999999999999999x",
       "EXPIRES=Sun, 06 Nov 1994 08:49:37 GMT",
+      "Expires=soon",
       "samesite=STRICT",
       "secure=no",
       "PartitioneD",
@@ -253,13 +257,15 @@ function specParse(input: string, now: number): ReturnType<typeof parseSetCookie
     domain: undefined as string | undefined,
     path: undefined as string | undefined,
     expiry: undefined as number | undefined,
+    expiryIsDate: false,
     secure: false,
     httpOnly: false,
     sameSite: "unspecified" as CookieSameSite,
     partitioned: false,
   };
-  let maxAge: number | undefined;
-  let expires: number | undefined;
+  // Chromium keeps the last of each attribute, valid or not (ParsedCookie::SetupAttributes).
+  let maxAge: string | undefined;
+  let expires: string | undefined;
   for (const attribute of attributes) {
     const at = attribute.indexOf("=");
     const key = lower(trim(at === -1 ? attribute : attribute.slice(0, at)));
@@ -270,9 +276,8 @@ function specParse(input: string, now: number): ReturnType<typeof parseSetCookie
     else if (key === "partitioned") cookie.partitioned = true;
     else if (key === "domain" && val !== "") cookie.domain = val;
     else if (key === "path") cookie.path = val.startsWith("/") ? val : undefined;
-    else if (key === "max-age" && /^-?[0-9]+$/.test(val)) {
-      maxAge = Number(val) <= 0 ? 0 : now + Math.min(Number(val), 4e11) * 1000;
-    } else if (key === "expires") expires = parseDate(val)?.getTime() ?? expires;
+    else if (key === "max-age") maxAge = val;
+    else if (key === "expires") expires = val;
     else if (key === "samesite") {
       const sameSite = lower(val);
       cookie.sameSite = sameSite === "strict"
@@ -284,6 +289,21 @@ function specParse(input: string, now: number): ReturnType<typeof parseSetCookie
         : "unspecified";
     }
   }
-  cookie.expiry = maxAge ?? expires;
+  // CanonicalCookie::ParseExpiration: Max-Age by base::StringToInt64 (a sign, digits, and an
+  // overflow that saturates even with junk after it), else Expires.
+  const number = maxAge === undefined ? null : /^([+-]?)([0-9]+)(.*)$/.exec(maxAge);
+  if (number !== null) {
+    const [, sign, digits = "", junk] = number;
+    const overflows = BigInt(digits) > (sign === "-" ? 2n ** 63n : 2n ** 63n - 1n);
+    if (junk === "" || overflows) {
+      cookie.expiry = sign === "-" || Number(digits) === 0
+        ? 0
+        : now + Math.min(Number(digits), 4e11) * 1000;
+    }
+  }
+  if (cookie.expiry === undefined && expires) {
+    cookie.expiry = parseDate(expires)?.getTime();
+    cookie.expiryIsDate = cookie.expiry !== undefined;
+  }
   return cookie;
 }

@@ -151,6 +151,36 @@ describe("Cookies.set", () => {
       "Failed to set cookie - The cookie was set with an invalid __Host- or __Secure- prefix.",
     ],
     [
+      // Chromium's GetCookiePrefix (kPrefixCookieHttp, on by default): __Http- wants what
+      // __Secure- wants, and HttpOnly.
+      "__Http- without httpOnly",
+      { url: "https://example.com/", name: "__Http-a", value: "b", secure: true },
+      "Failed to set cookie - The cookie was set with an invalid __Host- or __Secure- prefix.",
+    ],
+    [
+      "__Http- without Secure",
+      { url: "https://example.com/", name: "__http-a", value: "b", httpOnly: true },
+      "Failed to set cookie - The cookie was set with an invalid __Host- or __Secure- prefix.",
+    ],
+    [
+      // kPrefixCookieHostHttp: what __Host- and __Http- both want.
+      "__Host-Http- without httpOnly",
+      { url: "https://example.com/", name: "__Host-Http-a", value: "b", secure: true, path: "/" },
+      "Failed to set cookie - The cookie was set with an invalid __Host- or __Secure- prefix.",
+    ],
+    [
+      "__Host-Http- on a path",
+      {
+        url: "https://example.com/",
+        name: "__Host-Http-a",
+        value: "b",
+        secure: true,
+        httpOnly: true,
+        path: "/x",
+      },
+      "Failed to set cookie - The cookie was set with an invalid __Host- or __Secure- prefix.",
+    ],
+    [
       "__Secure- without Secure",
       { url: "https://example.com/", name: "__Secure-a", value: "b" },
       "Failed to set cookie - The cookie was set with an invalid __Host- or __Secure- prefix.",
@@ -225,6 +255,17 @@ describe("Cookies.set", () => {
       assert.deepEqual(await cookies.get({}), []);
     });
   }
+
+  it("accepts __Http- and __Host-Http- cookies that are Secure and httpOnly", async () => {
+    const cookies = new Cookies(new CookieJar());
+    const url = "https://example.com/";
+    await cookies.set({ url, name: "__Http-a", value: "1", secure: true, httpOnly: true });
+    await cookies.set({ url, name: "__Host-Http-b", value: "2", secure: true, httpOnly: true });
+    assert.deepEqual((await cookies.get({ url })).map((c) => c.name), [
+      "__Http-a",
+      "__Host-Http-b",
+    ]);
+  });
 
   it("accepts name+value of exactly 4096 bytes and paths of exactly 1024", async () => {
     const { cookies } = newCookies();

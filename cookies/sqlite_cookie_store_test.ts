@@ -306,6 +306,49 @@ describe("SqliteCookieStore", () => {
     storeB.close();
   });
 
+  it("sets a cookie against what another store flushed, as it reads against it", async () => {
+    const storeA = new SqliteCookieStore(file, { openDatabase });
+    const storeB = new SqliteCookieStore(file, { openDatabase });
+    const a = new Cookies(new CookieJar({ store: storeA }));
+    const b = new Cookies(new CookieJar({ store: storeB }));
+    assert.deepEqual(await b.get({}), []);
+    const url = "https://a.test/";
+    await a.set({ url, name: "x", value: "1", httpOnly: true, expirationDate: future() });
+    await a.flushStore();
+    const heard: string[] = [];
+    b.on("changed", (_event, cookie, cause) => heard.push(`${cookie.value} ${cause}`));
+    await assert.rejects(
+      b.set({ url, name: "x", value: "2", expirationDate: future() }),
+      /would have overwritten an HttpOnly cookie/,
+    );
+    await b.set({ url, name: "x", value: "3", httpOnly: true, expirationDate: future() });
+    assert.deepEqual(heard, ["1 overwrite", "3 inserted"]);
+    storeA.close();
+    storeB.close();
+  });
+
+  // Two rows under one name, domain and path, from two schemes (the file's unique key holds
+  // the source scheme and port): Chromium keeps the newest and deletes the others. Deleting
+  // them by name, domain and path deleted the one kept as well.
+  it("keeps the newest of two stored rows of one cookie after another store wrote the other", async () => {
+    const storeA = new SqliteCookieStore(file, { openDatabase });
+    const storeB = new SqliteCookieStore(file, { openDatabase });
+    const a = new Cookies(new CookieJar({ store: storeA }));
+    const b = new Cookies(new CookieJar({ store: storeB }));
+    assert.deepEqual(await b.get({}), []);
+    await a.set({ url: "http://a.test/", name: "x", value: "stale", expirationDate: future() });
+    await a.flushStore();
+    // b has not looked since: it stores its own x, from https.
+    await b.set({ url: "https://a.test/", name: "x", value: "fresh", expirationDate: future() });
+    assert.deepEqual((await b.get({})).map((c) => c.value), ["fresh"]);
+    await b.flushStore();
+    storeA.close();
+    storeB.close();
+    const reopened = new SqliteCookieStore(file, { openDatabase });
+    assert.deepEqual(reopened.load().map((c) => c.value), ["fresh"]);
+    reopened.close();
+  });
+
   it("moves a corrupt file aside, says where, and keeps working", async () => {
     writeFileSync(file, "this is not a SQLite database, just bytes ".repeat(200));
     const warnings: string[] = [];
@@ -419,6 +462,26 @@ describe("SqliteCookieStore", () => {
     assert.deepEqual(lines, ["ready", "handled"]);
     assert.equal(code, 3);
     assert.equal(countRows(file), 10);
+  });
+
+  it("keeps no row for a cookie a change listener removed as it was being overwritten", async () => {
+    const store = new SqliteCookieStore(file, { openDatabase });
+    const cookies = new Cookies(new CookieJar({ store }));
+    const url = "https://a.test/";
+    await cookies.set({ url, name: "x", value: "1", expirationDate: future() });
+    await cookies.flushStore();
+    const heard: string[] = [];
+    cookies.on("changed", (_event, cookie, cause) => {
+      heard.push(`${cookie.name}=${cookie.value} ${cause}`);
+      // Cookies.remove runs the jar's remove at once, inside the listener.
+      if (cause === "overwrite") void cookies.remove(url, "x");
+    });
+    await cookies.set({ url, name: "x", value: "2", expirationDate: future() });
+    await cookies.flushStore();
+    assert.deepEqual(heard, ["x=1 overwrite", "x=1 explicit"]);
+    assert.deepEqual(await cookies.get({}), []);
+    assert.equal(countRows(file), 0);
+    store.close();
   });
 
   it("never touches the disk for an in-memory jar", async () => {

@@ -102,10 +102,13 @@ export interface CookieJarLike {
    * @param request The request the response answers.
    * @param lines The `Set-Cookie` header values, in order.
    * @param onInclusion Hears each line's outcome: stored, or refused with its reason.
+   * @param serverTime The response's `Date`, in milliseconds since the epoch, when it has one:
+   * `Expires` dates are read on the server's clock and moved by its skew from the local one.
    */
   storeSetCookies(
     request: CookieRequest,
     lines: readonly string[],
     onInclusion?: CookieInclusionListener,
+    serverTime?: number,
   ): void;
 }

@@ -382,8 +382,8 @@ export class Session extends TypedEmitter<SessionEvents> {
       cookies: {
         cookieHeader: (request, onInclusion) =>
           this.#cookieJar().cookieHeader(request, onInclusion),
-        storeSetCookies: (request, lines, onInclusion) =>
-          this.#cookieJar().storeSetCookies(request, lines, onInclusion),
+        storeSetCookies: (request, lines, onInclusion, serverTime) =>
+          this.#cookieJar().storeSetCookies(request, lines, onInclusion, serverTime),
       },
       auth: {
         ...authPolicy,

@@ -68,6 +68,13 @@ function cookieApp(): Hono {
     c.header("cache-control", "no-cache");
     return c.text("page");
   });
+  // A server whose clock is an hour slow, setting a cookie for ten minutes of its time.
+  app.get("/slow-clock", (c) => {
+    const serverNow = Date.now() - 3_600_000;
+    c.header("date", new Date(serverNow).toUTCString());
+    c.header("set-cookie", `skewed=1; Expires=${new Date(serverNow + 600_000).toUTCString()}`);
+    return c.text(c.res.headers.get("date") ?? "");
+  });
   app.get("/fail", (c) => {
     c.header("set-cookie", "after_error=1");
     return c.text("boom", 500);
@@ -146,6 +153,21 @@ describe("cookies through ses.fetch", () => {
     const again = await ses.fetch(`${base}/revalidate`);
     assert.equal(await again.text(), "page");
     assert.deepEqual((await ses.cookies.get({})).map((cookie) => cookie.name), ["revalidated"]);
+  });
+
+  // Chromium's CanonicalCookie::ParseExpiration moves an Expires date by the difference between
+  // the local clock and the response's Date (URLRequestHttpJob passes it as the server time),
+  // so a server with a wrong clock still gets the lifetime it meant.
+  it("moves an Expires date by the skew between the response's Date and the local clock", async () => {
+    const ses = newSession();
+    const response = await ses.fetch(`${base}/slow-clock`);
+    const date = Date.parse(response.headers.get("date") ?? "");
+    assert.ok(Date.now() - date > 3_000_000, `the server sent its slow Date (${date})`);
+    await response.text();
+    const [cookie] = await ses.cookies.get({ name: "skewed" });
+    assert.ok(cookie?.expirationDate !== undefined, "stored for ten minutes, not expired");
+    const lifetime = cookie.expirationDate * 1000 - Date.now();
+    assert.ok(lifetime > 540_000 && lifetime <= 600_000, `ten minutes left (${lifetime} ms)`);
   });
 
   it("sends HttpOnly cookies on the wire and lists them", async () => {
