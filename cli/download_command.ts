@@ -50,7 +50,8 @@ const PARTIAL = ".crdownload";
  * @param args The parsed arguments.
  * @param io Output and signals.
  * @returns 0 when complete, 1 when it failed, 130 after Ctrl-C (the `.crdownload` and its
- * sidecar stay, and the message says how to resume). With `json`, no progress and no message:
+ * sidecar stay, and the message says how to resume; before the server answered, the download
+ * is cancelled). With `json`, no progress and no message:
  * one {@linkcode DownloadReport} line on `io.out` tells the outcome.
  *
  * @example
@@ -97,6 +98,14 @@ export async function runDownload(
     if (args.proxy !== undefined) {
       await ses.setProxy({ proxyRules: args.proxy, proxyBypassRules: args.proxyBypass ?? "" });
     }
+    // Ctrl-C before the server answers finds no item to pause (it is announced with the
+    // response, as Electron's 'will-download' is): the request is aborted, and the item it then
+    // brings is cancelled, as there is nothing yet to resume.
+    let interrupted = false;
+    const removeEarlyInterrupt = args.resume !== undefined ? () => {} : io.onInterrupt(() => {
+      interrupted = true;
+      ses.closeAllConnections();
+    });
     let started: Started;
     try {
       started = args.resume !== undefined
@@ -105,8 +114,10 @@ export async function runDownload(
     } catch (error) {
       io.info(`ses download: ${error instanceof Error ? error.message : String(error)}`);
       return 1;
+    } finally {
+      removeEarlyInterrupt();
     }
-    return await follow(started, io, args.json, response);
+    return await follow(started, io, args.json, response, interrupted);
   } finally {
     for (const login of logins) ses.off("login", login);
     restoreHeaders?.();
@@ -194,6 +205,7 @@ function follow(
   io: DownloadIo,
   json: boolean,
   response: { statusCode: number; statusLine: string },
+  interrupted: boolean,
 ): Promise<number> {
   // Made at the first progress, when the file is open under its final name: labelled with that
   // name (`-o`'s, or one made unique with " (1)"), as Chromium's GetFileNameToReportUser takes
@@ -254,7 +266,16 @@ function follow(
       if (state === "progressing") return show();
       end(1, "interrupted", failureLine("interrupted", item, response));
     });
+    // Its 'done' ends the command.
+    if (interrupted) item.cancel();
     item.once("done", async (_event, state) => {
+      if (interrupted) {
+        return end(
+          EXIT_INTERRUPTED,
+          "cancelled",
+          "ses download: cancelled before the server answered (Ctrl-C)",
+        );
+      }
       if (state !== "completed") return end(1, state, failureLine(state, item, response));
       show();
       if (savePath !== undefined) {

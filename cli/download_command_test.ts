@@ -814,6 +814,52 @@ describe("ses download", () => {
     }
   });
 
+  it("Ctrl-C before the server answers cancels the download, with a report and exit 130", async () => {
+    // A server that takes the request and never answers: the item is not announced yet.
+    const sockets: Socket[] = [];
+    let connected: () => void;
+    const asked = () => new Promise<void>((resolve) => connected = resolve);
+    const server = createServer((socket) => {
+      sockets.push(socket);
+      socket.once("data", () => connected());
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    try {
+      for (const json of [true, false]) {
+        const early = io(false);
+        const requested = asked();
+        const running = runDownload(sessions(), {
+          url: `${url}/never-${json}.bin`,
+          partition: "cli-dl-early",
+          json,
+        }, early.io);
+        await requested;
+        early.interrupt();
+        assert.equal(await running, EXIT_INTERRUPTED);
+        assert.equal(existsSync(join(dir, `never-${json}.bin.crdownload`)), false);
+        assert.equal(existsSync(join(dir, `never-${json}.bin`)), false);
+        if (json) {
+          assert.deepEqual(early.lines, []);
+          assert.equal(early.out.length, 1);
+          const report = JSON.parse(early.out[0]!);
+          assert.deepEqual([report.state, report.url, report.resume], [
+            "cancelled",
+            `${url}/never-true.bin`,
+            null,
+          ]);
+        } else {
+          assert.deepEqual(early.lines, [
+            "ses download: cancelled before the server answered (Ctrl-C)",
+          ]);
+        }
+      }
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
   it("offers --resume only when a partial file was left", async () => {
     const refused = io(false);
     assert.equal(
