@@ -843,8 +843,9 @@ describe("ses download", () => {
           assert.deepEqual(early.lines, []);
           assert.equal(early.out.length, 1);
           const report = JSON.parse(early.out[0]!);
-          assert.deepEqual([report.state, report.url, report.resume], [
+          assert.deepEqual([report.state, report.interruptReason, report.url, report.resume], [
             "cancelled",
+            "USER_CANCELED",
             `${url}/never-true.bin`,
             null,
           ]);

@@ -920,6 +920,8 @@ export class DownloadItem extends TypedEmitter<DownloadItemEvents> {
   async #interrupt(reason: DownloadInterruptReason, error: unknown): Promise<void> {
     if (this.#isCancelled()) return this.#finishCancel();
     await this.#closeHandle();
+    // A cancel() while the file closed was the user's (USER_CANCELED), not this failure.
+    if (this.#isCancelled()) return this.#finishCancel();
     this.#reason = reason;
     this.#error = error;
     const mode = this.#resumeMode();

@@ -308,6 +308,23 @@ describe("downloadURL", () => {
       assert.deepEqual(readdirSync(dir), []);
     }));
 
+  it("cancel() while a failed request is being interrupted says USER_CANCELED, as Chromium's Cancel", async () => {
+    // The item is announced when its request has failed (nothing listens on port 4), and is
+    // interrupted a few ticks later: a cancel() at any of those ticks is the user's.
+    for (let ticks = 0; ticks < 8; ticks++) {
+      const { ses, dir } = freshSession();
+      const pending = nextItem(ses, async (item) => {
+        for (let i = 0; i < ticks; i++) await null;
+        item.cancel();
+      });
+      ses.downloadURL("http://127.0.0.1:4/refused.bin");
+      const item = await pending;
+      assert.equal(await done(item), "cancelled");
+      assert.equal(item.getInterruptReason(), "USER_CANCELED", `cancel() after ${ticks} ticks`);
+      assert.deepEqual(readdirSync(dir), []);
+    }
+  });
+
   it("cancel() mid-body removes the partial file", () =>
     withOrigin({ "/slow.bin": { body: BODY, chunkDelayMs: 20 } }, async (origin) => {
       const { ses, dir } = freshSession();
