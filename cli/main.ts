@@ -317,10 +317,17 @@ function watchStandardOutput(): void {
 
 // The exit code once standard output's fate is known: a command that thought it succeeded did
 // not deliver all it printed when a write failed. A command that failed has said why already
-// (`ses fetch` in these same words). Deno reports a pipe's write failure after the
-// command has returned: an empty write's callback comes once the writes before it are done.
+// (`ses fetch` in these same words). Both runtimes report a pipe's write failure after the
+// command has returned; only the stream's end waits for every write before it (Bun calls an
+// empty write back at once, ahead of the writes still queued).
 async function withStandardOutput(command: string | undefined, code: number): Promise<number> {
-  await new Promise<void>((resolve) => process.stdout.write("", () => resolve()));
+  const stdout = process.stdout;
+  if (stdoutError === undefined && !stdout.destroyed) {
+    await new Promise<void>((resolve) => {
+      stdout.once("error", () => resolve());
+      stdout.end(() => resolve());
+    });
+  }
   if (stdoutError === undefined || code !== 0) return code;
   printError(standardOutputClosed(command === undefined ? "ses" : `ses ${command}`, stdoutError));
   return 1;

@@ -213,4 +213,34 @@ describe("ses with its standard output closed early", () => {
       );
     },
   );
+
+  it(
+    "says so when the reader goes away after the last write was made, in both runtimes",
+    { timeout: 120_000 },
+    () => {
+      // `ses fetch URL | head -c 1`: the writes were all handed over, and fail only once the
+      // reader, which took one byte, leaves. Bun called main's empty write back before the
+      // writes ahead of it were done, so the command exited 0 with its output cut.
+      const file = join(CONFIG, "late-closed-stdout.bin");
+      writeFileSync(file, Buffer.alloc(4 << 20, 97));
+      const argv = ["fetch", "--partition", "mem", `file://${file}`];
+      const args = "Deno" in globalThis ? ["run", "-A", MAIN, ...argv] : [MAIN, ...argv];
+      const result = spawnSync(
+        "bash",
+        [
+          "-c",
+          '"$@" | (head -c 1 >/dev/null; sleep 0.5); exit "${PIPESTATUS[0]}"',
+          "bash",
+          process.execPath,
+          ...args,
+        ],
+        { encoding: "utf8", env: { ...process.env, NO_COLOR: "1", XDG_CONFIG_HOME: CONFIG } },
+      );
+      assert.equal(result.status, 1, result.stderr);
+      assert.equal(
+        result.stderr,
+        "ses fetch: standard output was closed before everything was written (EPIPE)\n",
+      );
+    },
+  );
 });
