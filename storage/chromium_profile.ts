@@ -10,7 +10,7 @@
  */
 
 import { createDecipheriv, pbkdf2Sync } from "node:crypto";
-import { copyFileSync, existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { Buffer } from "node:buffer";
 import { join } from "node:path";
@@ -57,7 +57,7 @@ const V10_IV = Buffer.alloc(16, 0x20);
  * @param options How to open SQLite.
  * @returns The cookies and what was skipped.
  * @throws {Error} `No Cookies database in "<dir>"` when neither `Network/Cookies` nor
- * `Cookies` exists; `Cookies database "<path>" is not a regular file` for a FIFO, device or
+ * `Cookies` exists (naming the profiles in it when it is a browser's user data directory); `Cookies database "<path>" is not a regular file` for a FIFO, device or
  * directory there; SQLite's error for a file that is not a cookie database.
  *
  * @example
@@ -75,9 +75,10 @@ export function readChromiumProfile(
   profileDir: string,
   options: ReadChromiumProfileOptions,
 ): ChromiumProfileData {
-  const cookiesPath = [join(profileDir, "Network", "Cookies"), join(profileDir, "Cookies")]
-    .find((path) => existsSync(path));
-  if (cookiesPath === undefined) throw new Error(`No Cookies database in "${profileDir}"`);
+  const cookiesPath = cookiesDatabase(profileDir);
+  if (cookiesPath === undefined) {
+    throw new Error(`No Cookies database in "${profileDir}"${profilesHint(profileDir)}`);
+  }
   // A FIFO would hang the copy and a device (/dev/zero) fill the disk: only regular files,
   // which is all a profile holds, are copied.
   if (!isRegularFile(cookiesPath)) {
@@ -98,6 +99,29 @@ export function readChromiumProfile(
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
+}
+
+function cookiesDatabase(profileDir: string): string | undefined {
+  return [join(profileDir, "Network", "Cookies"), join(profileDir, "Cookies")]
+    .find((path) => existsSync(path));
+}
+
+// A browser's user data directory (`~/.config/chromium`) is what people find first; its
+// profiles (`Default`, `Profile 1`) are the directories in it that hold a Cookies database.
+function profilesHint(dir: string): string {
+  let names: string[];
+  try {
+    names = readdirSync(dir, { withFileTypes: true }).filter((entry) => entry.isDirectory())
+      .map((entry) => entry.name).sort();
+  } catch {
+    return "";
+  }
+  const profiles = names.map((name) => join(dir, name))
+    .filter((path) => cookiesDatabase(path) !== undefined).map((path) => `"${path}"`);
+  if (profiles.length === 0) return "";
+  if (profiles.length === 1) return `: it holds the profile ${profiles[0]}; give it`;
+  const listed = `${profiles.slice(0, -1).join(", ")} and ${profiles.at(-1)}`;
+  return `: it holds the profiles ${listed}; give one of them`;
 }
 
 function isRegularFile(path: string): boolean {

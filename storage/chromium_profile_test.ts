@@ -63,6 +63,23 @@ describe("readChromiumProfile", () => {
     });
   });
 
+  it("names the profiles of a user data directory given in a profile's place", () => {
+    // `~/.config/chromium` rather than `~/.config/chromium/Default`: the profiles are in it.
+    for (const network of [false, true]) {
+      const userData = mkdtempSync(join(tmpdir(), "ses-chromium-user-data-"));
+      try {
+        buildChromiumProfile(openDatabase, join(userData, "Profile 1"), 21, network);
+        buildChromiumProfile(openDatabase, join(userData, "Default"), 21, network);
+        assert.throws(() => readChromiumProfile(userData, { openDatabase }), {
+          message: `No Cookies database in "${userData}": it holds the profiles ` +
+            `"${join(userData, "Default")}" and "${join(userData, "Profile 1")}"; give one of them`,
+        });
+      } finally {
+        rmSync(userData, { recursive: true, force: true });
+      }
+    }
+  });
+
   it("refuses a FIFO or a device in the Cookies file's place, without hanging or copying it", () => {
     const cookies = join(dir, "Cookies");
     execFileSync("mkfifo", [cookies]);
