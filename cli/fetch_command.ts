@@ -160,7 +160,9 @@ export async function runFetch(
     return 0;
   } catch (error) {
     if (error === INTERRUPT) {
-      output.info(`ses fetch: interrupted${args.output ? `; ${args.output} is incomplete` : ""}`);
+      // Before the head there is no -o file to call incomplete.
+      const cut = headed && args.output ? `; ${args.output} is incomplete` : "";
+      output.info(`ses fetch: interrupted${cut}`);
       // A script reading --json still gets its one line: Chromium fails a request its user
       // cancels with net::ERR_ABORTED.
       if (args.json) {

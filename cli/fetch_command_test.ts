@@ -232,6 +232,34 @@ describe("ses fetch", () => {
     }
   });
 
+  it("at Ctrl-C before the head, calls no -o file incomplete: none was made", async () => {
+    // A server that takes the request and never answers.
+    let asked = false;
+    const server = createNetServer((socket) => socket.once("data", () => asked = true));
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const file = join(mkdtempSync(join(tmpdir(), "ses-cli-nohead-")), "none.bin");
+      const { info, output } = collect();
+      let interrupt = () => {};
+      const onInterrupt = (handler: () => void) => {
+        interrupt = handler;
+        return () => {};
+      };
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+      const running = runFetch(sessions(), parseFetchArgs(["-o", file, url]), {
+        ...output,
+        onInterrupt,
+      });
+      while (!asked) await new Promise((resolve) => setTimeout(resolve, 10));
+      interrupt();
+      assert.equal(await running, 130);
+      assert.deepEqual(info, ["ses fetch: interrupted"]);
+      assert.equal(existsSync(file), false);
+    } finally {
+      server.close();
+    }
+  });
+
   it("still prints --json's one line at Ctrl-C: the URL and net::ERR_ABORTED, exit 130", async () => {
     let sent = false;
     const server = createServer((_request, response) => {
