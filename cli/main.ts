@@ -20,7 +20,8 @@
  * - `ses proxy resolve URL [--rules R [--bypass B] | --pac FILE|URL] [--json]` — the proxies a
  *   session chooses for a URL (`system` mode, from the environment, when no settings are given).
  * - `ses spell TEXT|- [--lang CODE]... [--json] [--partition NAME] [--dictionary-url URL]` — the
- *   misspelled words of a text (`-`: standard input), exit 1 when there are some.
+ *   misspelled words of a text (`-`: standard input), exit 1 when there are some, 2 when the
+ *   check could not be made.
  *
  * @module
  */
@@ -89,7 +90,7 @@ const USAGES: Readonly<Record<string, string>> = {
   devices: `${DEVICES_HID_USAGE}\n${DEVICES_SERIAL_USAGE}`,
   netlog: NETLOG_USAGE,
   spell: `  ses spell TEXT|- [--lang CODE]... [--json] [--partition NAME] [--dictionary-url URL]
-      (- reads standard input; exit 1 when something is misspelled or no dictionary loads;
+      (- reads standard input; exit 1 when something is misspelled, 2 when no dictionary loads;
       URL: where dictionaries download from, the file name appended, like http://host/dicts/)`,
 };
 

@@ -10,9 +10,9 @@
  * `--dictionary-url` is `setSpellCheckerDictionaryDownloadURL`'s base URL for the run. A
  * dictionary download is told on standard error as it begins (with a live progress bar on a
  * terminal) and if it fails.
- * Exits 0 when nothing is misspelled, 1 when something is (so scripts can test it), the check
- * failed or no selected language has a dictionary, 2 on a usage error (an unknown language code
- * or an invalid URL included).
+ * Exits as grep does: 0 when nothing is misspelled, 1 when something is (so scripts can test
+ * it), 2 when the check could not be made: a usage error (an unknown language code or an
+ * invalid URL included), a failed check, or no selected language with a dictionary.
  *
  * @module
  */
@@ -163,7 +163,7 @@ export async function runSpell(
     found = await ses.spellCheck(text, { languages: args.languages });
   } catch (error) {
     io.err(`ses spell: ${error instanceof Error ? error.message : String(error)}`);
-    return 1;
+    return 2;
   } finally {
     for (const language of [...views.keys()]) stopView(language);
   }
@@ -171,7 +171,7 @@ export async function runSpell(
   const selected = ses.getSpellCheckerLanguages();
   if (selected.length > 0 && selected.every((language) => failed.has(language))) {
     io.err("ses spell: no dictionary to check with (--dictionary-url sets where they come from)");
-    return 1;
+    return 2;
   }
   if (args.json) io.out(JSON.stringify(found, undefined, 2));
   else {

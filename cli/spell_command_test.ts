@@ -136,7 +136,8 @@ describe("ses spell", () => {
       session.fromPartition("persist:p").setSpellCheckerLanguages(["en-US"]);
       const argv = ["text", "--lang", "en-GB", "--partition", "persist:p"];
       const { code, err } = await run(argv, "", session);
-      assert.equal(code, 1);
+      // A check that could not run is trouble (2), as grep's, never "misspelled" (1).
+      assert.equal(code, 2);
       assert.match(err[0]!, /^ses spell: Spellcheck language "en-GB" is not selected/);
       const ses = session.fromPartition("persist:p");
       assert.deepEqual(ses.getSpellCheckerLanguages(), ["en-US"]);
@@ -149,7 +150,7 @@ describe("ses spell", () => {
     }
   });
 
-  it("fails naming the language when no selected dictionary could be had, not exit 0", async () => {
+  it("fails (exit 2) naming the language when no selected dictionary could be had, not exit 0", async () => {
     const server = createServer((_request, response) => response.writeHead(404).end());
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const userData = mkdtempSync(join(tmpdir(), "ses-spell-cli-"));
@@ -171,7 +172,7 @@ describe("ses spell", () => {
           session,
         );
         await ses.spellcheckDictionaries.idle();
-        assert.deepEqual({ code, out }, { code: 1, out: [] });
+        assert.deepEqual({ code, out }, { code: 2, out: [] });
         assert.deepEqual(err, [
           'ses spell: downloading the "fr" dictionary',
           'ses spell: the "fr" dictionary could not be downloaded',
