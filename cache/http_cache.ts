@@ -834,6 +834,17 @@ export class HttpCache {
       return replaces ? this.#dropReplaced(store, request, response) : response;
     }
     const url = cacheUrl(request.url);
+    if (replaces) {
+      // What it replaces goes now, not once its own body is kept: Chromium dooms a reload's
+      // entry before the request goes out, and a validation's 200 writes over the entry, so an
+      // answer whose body is then not kept (past an eighth of the cache, or not read to its
+      // end) leaves no entry rather than the older one, fresh, for the next request.
+      const doomed = this.#doomedSince(url, start);
+      this.#dropReplaced(store, request, response);
+      if (doomed) return response;
+      // Only a clear or an invalidation after this drop keeps this answer out.
+      start = { time: start.time, dooms: this.#dooms };
+    }
     const vary = names.map((name) => [name, requestField(request, context, name)] as const);
     const fields = {
       key: cacheKey(url, vary),

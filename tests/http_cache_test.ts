@@ -366,6 +366,52 @@ for (const persistent of [false, true]) {
       assert.deepEqual(await get(ses, kept).then((hit) => [hit.fromCache, hit.text]), [true, "v1"]);
     });
 
+    it("drops the entry a reload or a validation replaced with a body it does not keep, as Chromium", async () => {
+      // Chromium dooms a reload's entry before the request goes out, and a validation's 200
+      // writes over it: an answer too large for the cache (an entry takes at most an eighth of
+      // it) or a body never read to its end leaves no entry, never the one it replaced.
+      const small = newSession();
+      small.setCacheMaxSize(8000);
+      let size = 10;
+      let streamed = false;
+      const handler: Handler = (_request, response, hit) => {
+        response.writeHead(200, { "cache-control": "max-age=3600", etag: `"e${hit}"` });
+        const body = String(hit).repeat(size);
+        if (!streamed) {
+          response.end(body);
+          return;
+        }
+        response.write(body.slice(0, 100));
+        setTimeout(() => response.end(body.slice(100)), 50);
+      };
+      const cases: Array<[string, RequestInit]> = [
+        ["reload, too large", { cache: "reload" }],
+        ["no-cache request, too large", { headers: { "cache-control": "no-cache" } }],
+        ["validation, too large", { cache: "no-cache" }],
+      ];
+      for (const [name, replacing] of cases) {
+        const url = origin.route(handler);
+        size = 10;
+        await get(small, url);
+        size = 5000;
+        assert.equal((await get(small, url, replacing)).text, "2".repeat(5000), name);
+        const next = await get(small, url, { cache: "force-cache" });
+        assert.deepEqual([next.fromCache, next.text.length], [false, 5000], name);
+      }
+      // A reload whose streamed body the reader cancels.
+      const url = origin.route(handler);
+      size = 10;
+      await get(small, url);
+      size = 1000;
+      streamed = true;
+      const reloaded = await small.fetch(url, { cache: "reload" });
+      await reloaded.body!.cancel();
+      streamed = false;
+      const next = await get(small, url);
+      assert.deepEqual([next.fromCache, next.text[0]], [false, "3"]);
+      await small.closeAllConnections();
+    });
+
     it("tells caches on the way: reload sends Pragma and Cache-Control no-cache, no-cache max-age=0", async () => {
       // Electron maps the modes to load flags (electron_api_url_loader.cc), and Chromium's
       // HttpNetworkTransaction::BuildRequestHeaders sends these for LOAD_BYPASS_CACHE and
