@@ -516,7 +516,11 @@ export class HttpCache {
     // A Range goes out with the validators too, as Chromium's partial requests do: a 304 answers
     // it from the refreshed entry, a 206 passes through. An error gets the stale entry for a
     // HEAD and a Range too (cut as for a hit): RFC 5861 §4 names no method or range.
-    const staleIfError = !state.mustRevalidate && staleness < state.staleIfError;
+    // Only a response's own stale-if-error lets it stand in for an error: a validation asked
+    // for an entry still fresh (no-cache, max-age=0) gets what the origin answers, as in
+    // Chromium.
+    const staleIfError = !state.mustRevalidate && state.staleIfError > 0 &&
+      staleness < state.staleIfError;
     // Chromium's cache lock holds while an entry is validated too: concurrent GETs that find
     // it stale wait for the first one's answer, then are served from the entry it refreshed,
     // so the origin is asked once. (A no-cache request asks for its own validation.)

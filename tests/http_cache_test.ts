@@ -900,6 +900,41 @@ for (const persistent of [false, true]) {
       await assert.rejects(ses.fetch(goneStrict), (error: unknown) => SessionError.is(error));
     });
 
+    it("gives a validation of a fresh entry without stale-if-error the origin's 5xx or error, as Chromium", async () => {
+      // no-cache mode and a request's max-age=0 validate a fresh entry (Chromium's
+      // LOAD_VALIDATE_CACHE): what the origin answers is the answer, and only a response's own
+      // stale-if-error (RFC 5861 §4) lets the stored one stand in for an error.
+      let fail = false;
+      const handler: Handler = (_request, response, hit) => {
+        const headers = fail ? {} : { "cache-control": "max-age=3600", etag: '"f"' };
+        response.writeHead(fail ? 503 : 200, headers).end(fail ? "down" : `ok${hit}`);
+      };
+      const validations: RequestInit[] = [
+        { cache: "no-cache" },
+        { headers: { "cache-control": "max-age=0" } },
+      ];
+      for (const init of validations) {
+        const url = origin.route(handler);
+        fail = false;
+        await get(ses, url);
+        fail = true;
+        const validated = await get(ses, url, init);
+        assert.deepEqual([validated.response.status, validated.text], [503, "down"]);
+        assert.equal(origin.hits(url), 2);
+      }
+      const lonely = await countingOrigin();
+      const gone = lonely.route(reply({ "cache-control": "max-age=3600", etag: '"f"' }));
+      await get(ses, gone);
+      await ses.closeAllConnections();
+      await lonely.close();
+      await assert.rejects(
+        ses.fetch(gone, { cache: "no-cache" }),
+        (error: unknown) => SessionError.is(error) && error.code === "ERR_CONNECTION_REFUSED",
+      );
+      // The error replaced nothing: a plain request still gets the fresh entry.
+      assert.equal((await get(ses, gone)).fromCache, true);
+    });
+
     it("invalidates the target, Location and Content-Location after an unsafe method", async () => {
       const target = origin.route(reply({ "cache-control": "max-age=3600" }));
       const located = origin.route(reply({ "cache-control": "max-age=3600" }));
