@@ -508,7 +508,10 @@ export class HttpCache {
       if (maxStale === "" || (maxStale !== undefined && staleness <= Number(maxStale) * 1000)) {
         return serve(state.noCacheFields);
       }
-      if (!head && staleness < state.staleWhileRevalidate) {
+      // Stale by its own lifetime only: one the request's max-age or min-fresh finds too old
+      // is validated before the answer, as Chromium answers VALIDATION_ASYNCHRONOUS for a
+      // stale entry alone (HttpResponseHeaders::RequiresValidation).
+      if (!head && staleness >= 0 && staleness < state.staleWhileRevalidate) {
         this.#revalidateInBackground(store, next, request, context, entry);
         return serve(state.noCacheFields);
       }

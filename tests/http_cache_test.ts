@@ -788,6 +788,33 @@ for (const persistent of [false, true]) {
       assert.equal(origin.hits(must), 2);
     });
 
+    it("validates an entry too old for the request's max-age or min-fresh before answering", async () => {
+      // RFC 9111 §5.2.1.1 and §5.2.1.3: the client wants no older response. The entry is not
+      // stale by its own lifetime, so no stale-while-revalidate window lets it be served while
+      // a request goes in the background (Chromium's RequiresValidation answers
+      // VALIDATION_ASYNCHRONOUS for a stale entry alone).
+      const asks: RequestInit[] = [
+        { headers: { "cache-control": "max-age=10" } },
+        { headers: { "cache-control": "min-fresh=200" } },
+      ];
+      // Aged past the request's max-age on arrival; within a stale-while-revalidate window if
+      // staleness were counted from the request's max-age.
+      const responses: Array<Record<string, string>> = [
+        { "cache-control": "max-age=100", age: "50" },
+        { "cache-control": "max-age=100, stale-while-revalidate=600", age: "50" },
+      ];
+      for (const headers of responses) {
+        for (const ask of asks) {
+          const url = origin.route(reply(headers));
+          await get(ses, url);
+          const answer = await get(ses, url, ask);
+          assert.deepEqual([answer.fromCache, answer.text], [false, "v2"], JSON.stringify(ask));
+          await ses.cacheIdle();
+          assert.equal(origin.hits(url), 2);
+        }
+      }
+    });
+
     it("validates a stale entry with a Range request's own conditional request, as Chromium", async () => {
       const url = origin.route((request, response, hit) => {
         const headers = { "cache-control": "max-age=0", etag: '"r"' };
