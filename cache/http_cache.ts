@@ -489,7 +489,14 @@ export class HttpCache {
       } catch {
         // LRU order is a hint; a failed update must not fail the hit.
       }
-      const response = cachedResponse(entry, { url, head, age: state.age, omit, range });
+      const response = cachedResponse(entry, {
+        url,
+        head,
+        age: state.age,
+        omit,
+        range,
+        signal: context.signal,
+      });
       // The head as served (its Age, a range's 206), for a HAR of the log.
       if (context.netLog?.sink.capturing) logReadInfo(context.netLog, responseInfo(response)!);
       return Promise.resolve(response);
@@ -679,7 +686,14 @@ export class HttpCache {
       const state = freshness(entry, Date.now());
       // Unvalidated: without its no-cache fields (RFC 9111 §5.2.2.4).
       const omit = state.noCacheFields;
-      const response = cachedResponse(entry, { url: entry.url, head, age: state.age, omit, range });
+      const response = cachedResponse(entry, {
+        url: entry.url,
+        head,
+        age: state.age,
+        omit,
+        range,
+        signal: context.signal,
+      });
       // The entry is read again to answer in the failure's stead: the log (and a HAR of it)
       // ends with the head the caller got, not the origin's error.
       if (context.netLog?.sink.capturing) logReadInfo(context.netLog, responseInfo(response)!);
@@ -699,7 +713,14 @@ export class HttpCache {
           // The updated head written over the stored one, as DoUpdateCachedResponse logs it.
           if (context.netLog?.sink.capturing) logPair(context.netLog, "HTTP_CACHE_WRITE_INFO");
         }
-        return cachedResponse(updated, { url: entry.url, head, age: state.age, omit: [], range });
+        return cachedResponse(updated, {
+          url: entry.url,
+          head,
+          age: state.age,
+          omit: [],
+          range,
+          signal: context.signal,
+        });
       }
       if (staleIfError && ERROR_STATUSES.has(response.status)) {
         void response.body?.cancel();

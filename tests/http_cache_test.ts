@@ -190,6 +190,33 @@ for (const persistent of [false, true]) {
       assert.equal((await first).text, "v1");
     });
 
+    it("fails a body read from the cache with the abort's reason when the caller aborts, as the network's", async () => {
+      // The fetch standard's "abort the fetch() call" errors a response body still readable,
+      // wherever it comes from (Electron's net.fetch cancels its URLLoader, cache read or not).
+      const url = origin.route(reply({ "cache-control": "max-age=3600" }, () => "x".repeat(5000)));
+      await get(ses, url);
+      const errors: string[] = [];
+      ses.webRequest.onErrorOccurred((details) => errors.push(details.error));
+      try {
+        for (const init of [{}, { headers: { range: "bytes=0-9" } }, { method: "HEAD" }]) {
+          const controller = new AbortController();
+          const response = await ses.fetch(url, { ...init, signal: controller.signal });
+          assert.equal(responseInfo(response)?.fromCache, true);
+          controller.abort(new Error("enough"));
+          if (response.body === null) continue;
+          await assert.rejects(response.text(), { message: "enough" }, JSON.stringify(init));
+        }
+      } finally {
+        ses.webRequest.onErrorOccurred(null);
+      }
+      assert.deepEqual(errors, ["net::ERR_ABORTED", "net::ERR_ABORTED"]);
+      // A body read to its end before the abort stays read.
+      const controller = new AbortController();
+      const read = await get(ses, url, { signal: controller.signal });
+      controller.abort();
+      assert.equal(read.text.length, 5000);
+    });
+
     it("does not hold a request behind another whose streamed body nobody reads", async () => {
       const url = origin.route((_request, response) => {
         response.writeHead(200, { "cache-control": "max-age=3600" });
