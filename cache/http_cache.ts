@@ -328,6 +328,8 @@ export class HttpCache {
     this.#opening ??= DiskCacheStore.open(this.#runtime!, directory, this.#maxSize, this.#onWarning)
       .then(
         (store) => {
+          // A limit set while the directory was being opened holds too.
+          if (store.maxSize !== this.#maxSize) store.maxSize = this.#maxSize;
           this.#store = store;
         },
         // A cache that cannot open (read-only disk, no space) leaves the session uncached.

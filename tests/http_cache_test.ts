@@ -1313,6 +1313,30 @@ for (const persistent of [false, true]) {
         await later.closeAllConnections();
       });
 
+      it("keeps a limit set while its cache directory is still being opened", async () => {
+        // The first request (or getCacheSize) opens the directory; a limit set in the same turn,
+        // before the open has finished, holds as well as one set before or after it.
+        const urls = Array.from(
+          { length: 20 },
+          () => origin.route(reply({ "cache-control": "max-age=3600" }, () => "z".repeat(100))),
+        );
+        const limited = newSession();
+        const first = get(limited, urls[0]!);
+        limited.setCacheMaxSize(5000);
+        await first;
+        for (const url of urls.slice(1)) await get(limited, url);
+        const size = await limited.getCacheSize();
+        assert.ok(size > 0 && size <= 5000, `${size} bytes`);
+        const other = newSession();
+        const pending = other.getCacheSize();
+        other.setCacheMaxSize(0);
+        assert.equal(await pending, 0);
+        await get(other, urls[0]!);
+        assert.equal(await other.getCacheSize(), 0);
+        await limited.closeAllConnections();
+        await other.closeAllConnections();
+      });
+
       it("shares the cache between two sessions on the same directory", async () => {
         const url = origin.route(reply({ "cache-control": "max-age=3600" }));
         const runtime = currentRuntime();
