@@ -407,18 +407,21 @@ export class HttpCache {
     if (opening) {
       if (mode === "reload" && method === "GET") logReplacedEntry(context.netLog!);
       else {
+        // An entry another request is writing opens for a read-only request too.
         logOpenEntry(
           context,
           mode === "only-if-cached",
-          found,
+          found || lock !== undefined,
           lock === undefined,
           method === "HEAD",
         );
       }
     }
     if (!found) {
-      if (mode === "only-if-cached") return cacheMiss(request);
+      // only-if-cached waits for a writer too, as Chromium's read-only transaction joins the
+      // active entry (HttpCache::AddTransactionToEntry), then reads it or misses.
       if (lock !== undefined) return this.#afterLock(lock, next, request, context);
+      if (mode === "only-if-cached") return cacheMiss(request);
       return this.#fetchAndStore(store, next, request, context, url, mode === "reload");
     }
     return this.#withStored(store, next, request, context, url, variants, waited);
@@ -658,7 +661,10 @@ export class HttpCache {
         source: netLog.source,
         params: unlocked ? undefined : { net_error: netErrorNumber("ERR_CACHE_LOCK_TIMEOUT") },
       });
-      return unlocked ? this.#handle(next, request, context, true) : next(request, context);
+      if (unlocked) return this.#handle(next, request, context, true);
+      // A read-only request past the lock's timeout misses, never reaching the network
+      // (HttpCache::Transaction::DoAddToEntryComplete: ERR_CACHE_MISS in READ mode).
+      return context.cache === "only-if-cached" ? cacheMiss(request) : next(request, context);
     }).finally(() => clearTimeout(timer));
   }
 

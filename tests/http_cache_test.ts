@@ -137,6 +137,30 @@ for (const persistent of [false, true]) {
       assert.deepEqual(results.map((result) => result.fromCache), [false, true, true, true, true]);
     });
 
+    it("lets only-if-cached wait for a response being fetched for its URL, as Chromium's cache lock", async () => {
+      // Chromium's read-only transaction joins the active entry another request writes
+      // (HttpCache::AddTransactionToEntry) and reads it once its head is written, rather than
+      // missing while the writer waits for the origin.
+      const url = origin.route((_request, response, hit) => {
+        setTimeout(() => reply({ "cache-control": "max-age=3600" })(_request, response, hit), 100);
+      });
+      const writer = get(ses, url);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      const reader = await get(ses, url, ONLY_IF_CACHED);
+      assert.deepEqual([reader.text, reader.fromCache], ["v1", true]);
+      assert.equal((await writer).text, "v1");
+      assert.equal(origin.hits(url), 1);
+      // A writer whose answer is not stored leaves the reader a miss, still without the network.
+      const unstored = origin.route((_request, response, hit) => {
+        setTimeout(() => reply({ "cache-control": "no-store" })(_request, response, hit), 100);
+      });
+      const plain = get(ses, unstored);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      await assert.rejects(ses.fetch(unstored, ONLY_IF_CACHED), isCacheMiss);
+      await plain;
+      assert.equal(origin.hits(unstored), 1);
+    });
+
     it("lets concurrent requests for a stale entry wait for the first one's revalidation, as Chromium", async () => {
       const validated = origin.route((request, response, hit) => {
         // Stale at once; the 304 comes late, so every request is made before it.
