@@ -875,8 +875,11 @@ export class HttpCache {
       // entry before the request goes out, and a validation's 200 writes over the entry, so an
       // answer whose body is then not kept (past an eighth of the cache, or not read to its
       // end) leaves no entry rather than the older one, fresh, for the next request.
+      // Dropped without reading it first (#dropReplaced looks, which would read a large body
+      // again); a copy of it still streaming in is doomed too.
       const doomed = this.#doomedSince(url, start);
-      this.#dropReplaced(store, request, response);
+      this.#doom((stored) => stored === url);
+      deleteQuietly(store, url);
       if (doomed) return response;
       // Only a clear or an invalidation after this drop keeps this answer out.
       start = { time: start.time, dooms: this.#dooms };
