@@ -5,6 +5,7 @@
  */
 
 import { setResponseInfo } from "../core/response_info.ts";
+import { SessionError } from "../core/session_error.ts";
 import { setResponseUrl } from "../core/response_url.ts";
 import type { CacheEntry } from "./cache_entry.ts";
 
@@ -20,6 +21,11 @@ export interface CachedResponseOptions {
   omit: readonly string[];
   /** A satisfiable byte range of the body: answered with 206. */
   range?: { start: number; end: number };
+  /**
+   * The caller's signal: an abort before the body is read errors it with `net::ERR_ABORTED`
+   * (the caller sees the abort's reason), as the network's body does when its socket closes.
+   */
+  signal?: AbortSignal;
 }
 
 /**
@@ -31,7 +37,7 @@ export interface CachedResponseOptions {
  * @returns A fresh `Response` whose body streams the stored bytes.
  */
 export function cachedResponse(entry: CacheEntry, options: CachedResponseOptions): Response {
-  const { url, head, age, omit, range } = options;
+  const { url, head, age, omit, range, signal } = options;
   const rawHeaders = omit.length === 0 && range === undefined
     ? [...servedLines(entry)]
     : entry.rawHeaders.filter(([name]) => {
@@ -57,7 +63,10 @@ export function cachedResponse(entry: CacheEntry, options: CachedResponseOptions
   // one, Deno's Response constructor throws); 101 and 103 are never final, so never stored.
   const nullBody = head || status === 204 || status === 205 || status === 304;
   const bytes = body as Uint8Array<ArrayBuffer>;
-  const response = new Response(nullBody ? null : bytes, { status, statusText });
+  const response = new Response(
+    nullBody ? null : signal === undefined ? bytes : abortableBytes(bytes, signal, url),
+    { status, statusText },
+  );
   // Appended after construction: Deno's Response constructor, given headers, also builds a
   // native copy of them for Deno.serve, which made it several times slower than the appends.
   const headers = response.headers;
@@ -87,4 +96,34 @@ function servedLines(entry: CacheEntry): ReadonlyArray<readonly [string, string]
     served.set(entry, lines);
   }
   return lines;
+}
+
+/**
+ * The stored bytes as a stream that fails with `net::ERR_ABORTED` when the caller aborts before
+ * reading it: the fetch standard's "abort the fetch() call" errors a body still readable, and
+ * Electron's `net.fetch` cancels its loader whether the cache or the network answers. Once read,
+ * the bytes are handed over whole, as a body received in full.
+ */
+function abortableBytes(
+  bytes: Uint8Array<ArrayBuffer>,
+  signal: AbortSignal,
+  url: string,
+): ReadableStream<Uint8Array> {
+  let abort = () => {};
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      abort = () =>
+        controller.error(new SessionError("ERR_ABORTED", { cause: signal.reason, url }));
+      if (signal.aborted) abort();
+      else signal.addEventListener("abort", abort, { once: true });
+    },
+    pull(controller) {
+      signal.removeEventListener("abort", abort);
+      if (bytes.byteLength > 0) controller.enqueue(bytes);
+      controller.close();
+    },
+    cancel() {
+      signal.removeEventListener("abort", abort);
+    },
+  }, { highWaterMark: 0 });
 }

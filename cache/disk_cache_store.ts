@@ -50,8 +50,9 @@ const PACK_MAX_BYTES = 4 * 1024 * 1024;
 const SCHEMA_VERSION = 4;
 
 /**
- * A hit refreshes an entry's LRU time only when the stored time is older than this, so that
- * most hits stay reads.
+ * A hit refreshes an entry's LRU time only when the stored time is older than this, or older
+ * than the newest entry this process has stored since (which would otherwise outlive it), so
+ * that most hits stay reads.
  */
 const TOUCH_GRANULARITY_MS = 10_000;
 
@@ -202,6 +203,8 @@ export class DiskCacheStore implements CacheStore {
   #appending = new Map<string, { appends: number; generation: number }>();
   /** LRU times read by the last lookups, so `touch` knows whether a write is due. */
   #lastUsed = new Map<string, number>();
+  /** The LRU time of the newest row this process has committed. */
+  #newestRow = -Infinity;
   /** Checked entries by key with the row version (checksum) they came from, LRU order. */
   #hot = new Map<string, { checksum: number; entry: CacheEntry; size: number }>();
   #hotBytes = 0;
@@ -608,7 +611,10 @@ export class DiskCacheStore implements CacheStore {
     this.#check();
     const time = Date.now();
     const last = this.#lastUsed.get(key);
-    if (last !== undefined && time - last < TOUCH_GRANULARITY_MS) return;
+    // Skipped only while no entry stored since ranks as more recently used than this one.
+    if (last !== undefined && time - last < TOUCH_GRANULARITY_MS && last > this.#newestRow) {
+      return;
+    }
     this.#lastUsed.set(key, time);
     this.#enqueue({ op: "touch", key, time });
   }
@@ -824,7 +830,10 @@ export class DiskCacheStore implements CacheStore {
           );
         }
         // One update for the batch's rows, not a trigger per row.
-        if (added > 0) this.#addSize.run(added);
+        if (added > 0) {
+          this.#addSize.run(added);
+          this.#newestRow = now;
+        }
         replaced.push(...this.#evict());
         return this.#unused(replaced);
       });

@@ -268,6 +268,26 @@ describe("DiskCacheStore", () => {
     });
   });
 
+  it("evicts by last use: an entry used since newer ones were stored outlives them", async () => {
+    await withStore(async (_dir, store) => {
+      store.maxSize = 350_000;
+      for (const path of ["a", "b", "c"]) {
+        store.put(entry(path, 100_000));
+        await store.flush();
+      }
+      // A hit moments after "b" and "c" were stored makes "a" the most recently used.
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      assert.equal(store.variants("http://a.test/a").length, 1);
+      store.touch(entry("a", 0).key);
+      store.put(entry("d", 100_000));
+      await store.flush();
+      assert.deepEqual(
+        ["a", "b", "c", "d"].map((path) => store.variants(`http://a.test/${path}`).length),
+        [1, 0, 1, 1],
+      );
+    });
+  });
+
   it("counts a replaced entry's size once, also when another store replaces it unawares", async () => {
     await withStore(async (dir, store) => {
       store.put(entry("one", 100_000, 1));

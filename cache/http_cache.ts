@@ -328,6 +328,8 @@ export class HttpCache {
     this.#opening ??= DiskCacheStore.open(this.#runtime!, directory, this.#maxSize, this.#onWarning)
       .then(
         (store) => {
+          // A limit set while the directory was being opened holds too.
+          if (store.maxSize !== this.#maxSize) store.maxSize = this.#maxSize;
           this.#store = store;
         },
         // A cache that cannot open (read-only disk, no space) leaves the session uncached.
@@ -405,18 +407,21 @@ export class HttpCache {
     if (opening) {
       if (mode === "reload" && method === "GET") logReplacedEntry(context.netLog!);
       else {
+        // An entry another request is writing opens for a read-only request too.
         logOpenEntry(
           context,
           mode === "only-if-cached",
-          found,
+          found || lock !== undefined,
           lock === undefined,
           method === "HEAD",
         );
       }
     }
     if (!found) {
-      if (mode === "only-if-cached") return cacheMiss(request);
+      // only-if-cached waits for a writer too, as Chromium's read-only transaction joins the
+      // active entry (HttpCache::AddTransactionToEntry), then reads it or misses.
       if (lock !== undefined) return this.#afterLock(lock, next, request, context);
+      if (mode === "only-if-cached") return cacheMiss(request);
       return this.#fetchAndStore(store, next, request, context, url, mode === "reload");
     }
     return this.#withStored(store, next, request, context, url, variants, waited);
@@ -489,7 +494,14 @@ export class HttpCache {
       } catch {
         // LRU order is a hint; a failed update must not fail the hit.
       }
-      const response = cachedResponse(entry, { url, head, age: state.age, omit, range });
+      const response = cachedResponse(entry, {
+        url,
+        head,
+        age: state.age,
+        omit,
+        range,
+        signal: context.signal,
+      });
       // The head as served (its Age, a range's 206), for a HAR of the log.
       if (context.netLog?.sink.capturing) logReadInfo(context.netLog, responseInfo(response)!);
       return Promise.resolve(response);
@@ -508,7 +520,10 @@ export class HttpCache {
       if (maxStale === "" || (maxStale !== undefined && staleness <= Number(maxStale) * 1000)) {
         return serve(state.noCacheFields);
       }
-      if (!head && staleness < state.staleWhileRevalidate) {
+      // Stale by its own lifetime only: one the request's max-age or min-fresh finds too old
+      // is validated before the answer, as Chromium answers VALIDATION_ASYNCHRONOUS for a
+      // stale entry alone (HttpResponseHeaders::RequiresValidation).
+      if (!head && staleness >= 0 && staleness < state.staleWhileRevalidate) {
         this.#revalidateInBackground(store, next, request, context, entry);
         return serve(state.noCacheFields);
       }
@@ -516,7 +531,11 @@ export class HttpCache {
     // A Range goes out with the validators too, as Chromium's partial requests do: a 304 answers
     // it from the refreshed entry, a 206 passes through. An error gets the stale entry for a
     // HEAD and a Range too (cut as for a hit): RFC 5861 §4 names no method or range.
-    const staleIfError = !state.mustRevalidate && staleness < state.staleIfError;
+    // Only a response's own stale-if-error lets it stand in for an error: a validation asked
+    // for an entry still fresh (no-cache, max-age=0) gets what the origin answers, as in
+    // Chromium.
+    const staleIfError = !state.mustRevalidate && state.staleIfError > 0 &&
+      staleness < state.staleIfError;
     // Chromium's cache lock holds while an entry is validated too: concurrent GETs that find
     // it stale wait for the first one's answer, then are served from the entry it refreshed,
     // so the origin is asked once. (A no-cache request asks for its own validation.)
@@ -642,7 +661,10 @@ export class HttpCache {
         source: netLog.source,
         params: unlocked ? undefined : { net_error: netErrorNumber("ERR_CACHE_LOCK_TIMEOUT") },
       });
-      return unlocked ? this.#handle(next, request, context, true) : next(request, context);
+      if (unlocked) return this.#handle(next, request, context, true);
+      // A read-only request past the lock's timeout misses, never reaching the network
+      // (HttpCache::Transaction::DoAddToEntryComplete: ERR_CACHE_MISS in READ mode).
+      return context.cache === "only-if-cached" ? cacheMiss(request) : next(request, context);
     }).finally(() => clearTimeout(timer));
   }
 
@@ -672,7 +694,14 @@ export class HttpCache {
       const state = freshness(entry, Date.now());
       // Unvalidated: without its no-cache fields (RFC 9111 §5.2.2.4).
       const omit = state.noCacheFields;
-      const response = cachedResponse(entry, { url: entry.url, head, age: state.age, omit, range });
+      const response = cachedResponse(entry, {
+        url: entry.url,
+        head,
+        age: state.age,
+        omit,
+        range,
+        signal: context.signal,
+      });
       // The entry is read again to answer in the failure's stead: the log (and a HAR of it)
       // ends with the head the caller got, not the origin's error.
       if (context.netLog?.sink.capturing) logReadInfo(context.netLog, responseInfo(response)!);
@@ -692,7 +721,14 @@ export class HttpCache {
           // The updated head written over the stored one, as DoUpdateCachedResponse logs it.
           if (context.netLog?.sink.capturing) logPair(context.netLog, "HTTP_CACHE_WRITE_INFO");
         }
-        return cachedResponse(updated, { url: entry.url, head, age: state.age, omit: [], range });
+        return cachedResponse(updated, {
+          url: entry.url,
+          head,
+          age: state.age,
+          omit: [],
+          range,
+          signal: context.signal,
+        });
       }
       if (staleIfError && ERROR_STATUSES.has(response.status)) {
         void response.body?.cancel();
@@ -834,6 +870,20 @@ export class HttpCache {
       return replaces ? this.#dropReplaced(store, request, response) : response;
     }
     const url = cacheUrl(request.url);
+    if (replaces) {
+      // What it replaces goes now, not once its own body is kept: Chromium dooms a reload's
+      // entry before the request goes out, and a validation's 200 writes over the entry, so an
+      // answer whose body is then not kept (past an eighth of the cache, or not read to its
+      // end) leaves no entry rather than the older one, fresh, for the next request.
+      // Dropped without reading it first (#dropReplaced looks, which would read a large body
+      // again); a copy of it still streaming in is doomed too.
+      const doomed = this.#doomedSince(url, start);
+      this.#doom((stored) => stored === url);
+      deleteQuietly(store, url);
+      if (doomed) return response;
+      // Only a clear or an invalidation after this drop keeps this answer out.
+      start = { time: start.time, dooms: this.#dooms };
+    }
     const vary = names.map((name) => [name, requestField(request, context, name)] as const);
     const fields = {
       key: cacheKey(url, vary),

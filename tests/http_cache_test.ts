@@ -137,6 +137,30 @@ for (const persistent of [false, true]) {
       assert.deepEqual(results.map((result) => result.fromCache), [false, true, true, true, true]);
     });
 
+    it("lets only-if-cached wait for a response being fetched for its URL, as Chromium's cache lock", async () => {
+      // Chromium's read-only transaction joins the active entry another request writes
+      // (HttpCache::AddTransactionToEntry) and reads it once its head is written, rather than
+      // missing while the writer waits for the origin.
+      const url = origin.route((_request, response, hit) => {
+        setTimeout(() => reply({ "cache-control": "max-age=3600" })(_request, response, hit), 100);
+      });
+      const writer = get(ses, url);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      const reader = await get(ses, url, ONLY_IF_CACHED);
+      assert.deepEqual([reader.text, reader.fromCache], ["v1", true]);
+      assert.equal((await writer).text, "v1");
+      assert.equal(origin.hits(url), 1);
+      // A writer whose answer is not stored leaves the reader a miss, still without the network.
+      const unstored = origin.route((_request, response, hit) => {
+        setTimeout(() => reply({ "cache-control": "no-store" })(_request, response, hit), 100);
+      });
+      const plain = get(ses, unstored);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      await assert.rejects(ses.fetch(unstored, ONLY_IF_CACHED), isCacheMiss);
+      await plain;
+      assert.equal(origin.hits(unstored), 1);
+    });
+
     it("lets concurrent requests for a stale entry wait for the first one's revalidation, as Chromium", async () => {
       const validated = origin.route((request, response, hit) => {
         // Stale at once; the 304 comes late, so every request is made before it.
@@ -188,6 +212,33 @@ for (const persistent of [false, true]) {
       // The wait ended at the abort, long before the first response came.
       assert.equal(origin.hits(url), 1);
       assert.equal((await first).text, "v1");
+    });
+
+    it("fails a body read from the cache with the abort's reason when the caller aborts, as the network's", async () => {
+      // The fetch standard's "abort the fetch() call" errors a response body still readable,
+      // wherever it comes from (Electron's net.fetch cancels its URLLoader, cache read or not).
+      const url = origin.route(reply({ "cache-control": "max-age=3600" }, () => "x".repeat(5000)));
+      await get(ses, url);
+      const errors: string[] = [];
+      ses.webRequest.onErrorOccurred((details) => errors.push(details.error));
+      try {
+        for (const init of [{}, { headers: { range: "bytes=0-9" } }, { method: "HEAD" }]) {
+          const controller = new AbortController();
+          const response = await ses.fetch(url, { ...init, signal: controller.signal });
+          assert.equal(responseInfo(response)?.fromCache, true);
+          controller.abort(new Error("enough"));
+          if (response.body === null) continue;
+          await assert.rejects(response.text(), { message: "enough" }, JSON.stringify(init));
+        }
+      } finally {
+        ses.webRequest.onErrorOccurred(null);
+      }
+      assert.deepEqual(errors, ["net::ERR_ABORTED", "net::ERR_ABORTED"]);
+      // A body read to its end before the abort stays read.
+      const controller = new AbortController();
+      const read = await get(ses, url, { signal: controller.signal });
+      controller.abort();
+      assert.equal(read.text.length, 5000);
     });
 
     it("does not hold a request behind another whose streamed body nobody reads", async () => {
@@ -364,6 +415,52 @@ for (const persistent of [false, true]) {
       cacheControl = "no-store";
       await get(ses, kept, { cache: "no-store" });
       assert.deepEqual(await get(ses, kept).then((hit) => [hit.fromCache, hit.text]), [true, "v1"]);
+    });
+
+    it("drops the entry a reload or a validation replaced with a body it does not keep, as Chromium", async () => {
+      // Chromium dooms a reload's entry before the request goes out, and a validation's 200
+      // writes over it: an answer too large for the cache (an entry takes at most an eighth of
+      // it) or a body never read to its end leaves no entry, never the one it replaced.
+      const small = newSession();
+      small.setCacheMaxSize(8000);
+      let size = 10;
+      let streamed = false;
+      const handler: Handler = (_request, response, hit) => {
+        response.writeHead(200, { "cache-control": "max-age=3600", etag: `"e${hit}"` });
+        const body = String(hit).repeat(size);
+        if (!streamed) {
+          response.end(body);
+          return;
+        }
+        response.write(body.slice(0, 100));
+        setTimeout(() => response.end(body.slice(100)), 50);
+      };
+      const cases: Array<[string, RequestInit]> = [
+        ["reload, too large", { cache: "reload" }],
+        ["no-cache request, too large", { headers: { "cache-control": "no-cache" } }],
+        ["validation, too large", { cache: "no-cache" }],
+      ];
+      for (const [name, replacing] of cases) {
+        const url = origin.route(handler);
+        size = 10;
+        await get(small, url);
+        size = 5000;
+        assert.equal((await get(small, url, replacing)).text, "2".repeat(5000), name);
+        const next = await get(small, url, { cache: "force-cache" });
+        assert.deepEqual([next.fromCache, next.text.length], [false, 5000], name);
+      }
+      // A reload whose streamed body the reader cancels.
+      const url = origin.route(handler);
+      size = 10;
+      await get(small, url);
+      size = 1000;
+      streamed = true;
+      const reloaded = await small.fetch(url, { cache: "reload" });
+      await reloaded.body!.cancel();
+      streamed = false;
+      const next = await get(small, url);
+      assert.deepEqual([next.fromCache, next.text[0]], [false, "3"]);
+      await small.closeAllConnections();
     });
 
     it("tells caches on the way: reload sends Pragma and Cache-Control no-cache, no-cache max-age=0", async () => {
@@ -742,6 +839,33 @@ for (const persistent of [false, true]) {
       assert.equal(origin.hits(must), 2);
     });
 
+    it("validates an entry too old for the request's max-age or min-fresh before answering", async () => {
+      // RFC 9111 §5.2.1.1 and §5.2.1.3: the client wants no older response. The entry is not
+      // stale by its own lifetime, so no stale-while-revalidate window lets it be served while
+      // a request goes in the background (Chromium's RequiresValidation answers
+      // VALIDATION_ASYNCHRONOUS for a stale entry alone).
+      const asks: RequestInit[] = [
+        { headers: { "cache-control": "max-age=10" } },
+        { headers: { "cache-control": "min-fresh=200" } },
+      ];
+      // Aged past the request's max-age on arrival; within a stale-while-revalidate window if
+      // staleness were counted from the request's max-age.
+      const responses: Array<Record<string, string>> = [
+        { "cache-control": "max-age=100", age: "50" },
+        { "cache-control": "max-age=100, stale-while-revalidate=600", age: "50" },
+      ];
+      for (const headers of responses) {
+        for (const ask of asks) {
+          const url = origin.route(reply(headers));
+          await get(ses, url);
+          const answer = await get(ses, url, ask);
+          assert.deepEqual([answer.fromCache, answer.text], [false, "v2"], JSON.stringify(ask));
+          await ses.cacheIdle();
+          assert.equal(origin.hits(url), 2);
+        }
+      }
+    });
+
     it("validates a stale entry with a Range request's own conditional request, as Chromium", async () => {
       const url = origin.route((request, response, hit) => {
         const headers = { "cache-control": "max-age=0", etag: '"r"' };
@@ -852,6 +976,41 @@ for (const persistent of [false, true]) {
       await ses.closeAllConnections();
       await other.close();
       await assert.rejects(ses.fetch(goneStrict), (error: unknown) => SessionError.is(error));
+    });
+
+    it("gives a validation of a fresh entry without stale-if-error the origin's 5xx or error, as Chromium", async () => {
+      // no-cache mode and a request's max-age=0 validate a fresh entry (Chromium's
+      // LOAD_VALIDATE_CACHE): what the origin answers is the answer, and only a response's own
+      // stale-if-error (RFC 5861 §4) lets the stored one stand in for an error.
+      let fail = false;
+      const handler: Handler = (_request, response, hit) => {
+        const headers = fail ? {} : { "cache-control": "max-age=3600", etag: '"f"' };
+        response.writeHead(fail ? 503 : 200, headers).end(fail ? "down" : `ok${hit}`);
+      };
+      const validations: RequestInit[] = [
+        { cache: "no-cache" },
+        { headers: { "cache-control": "max-age=0" } },
+      ];
+      for (const init of validations) {
+        const url = origin.route(handler);
+        fail = false;
+        await get(ses, url);
+        fail = true;
+        const validated = await get(ses, url, init);
+        assert.deepEqual([validated.response.status, validated.text], [503, "down"]);
+        assert.equal(origin.hits(url), 2);
+      }
+      const lonely = await countingOrigin();
+      const gone = lonely.route(reply({ "cache-control": "max-age=3600", etag: '"f"' }));
+      await get(ses, gone);
+      await ses.closeAllConnections();
+      await lonely.close();
+      await assert.rejects(
+        ses.fetch(gone, { cache: "no-cache" }),
+        (error: unknown) => SessionError.is(error) && error.code === "ERR_CONNECTION_REFUSED",
+      );
+      // The error replaced nothing: a plain request still gets the fresh entry.
+      assert.equal((await get(ses, gone)).fromCache, true);
     });
 
     it("invalidates the target, Location and Content-Location after an unsafe method", async () => {
@@ -1176,6 +1335,30 @@ for (const persistent of [false, true]) {
         await assert.rejects(later.fetch(url, ONLY_IF_CACHED), isCacheMiss);
         await first.closeAllConnections();
         await later.closeAllConnections();
+      });
+
+      it("keeps a limit set while its cache directory is still being opened", async () => {
+        // The first request (or getCacheSize) opens the directory; a limit set in the same turn,
+        // before the open has finished, holds as well as one set before or after it.
+        const urls = Array.from(
+          { length: 20 },
+          () => origin.route(reply({ "cache-control": "max-age=3600" }, () => "z".repeat(100))),
+        );
+        const limited = newSession();
+        const first = get(limited, urls[0]!);
+        limited.setCacheMaxSize(5000);
+        await first;
+        for (const url of urls.slice(1)) await get(limited, url);
+        const size = await limited.getCacheSize();
+        assert.ok(size > 0 && size <= 5000, `${size} bytes`);
+        const other = newSession();
+        const pending = other.getCacheSize();
+        other.setCacheMaxSize(0);
+        assert.equal(await pending, 0);
+        await get(other, urls[0]!);
+        assert.equal(await other.getCacheSize(), 0);
+        await limited.closeAllConnections();
+        await other.closeAllConnections();
       });
 
       it("shares the cache between two sessions on the same directory", async () => {
