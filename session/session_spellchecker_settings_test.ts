@@ -387,9 +387,12 @@ describe("Session spellchecker", () => {
         "hello",
       ]);
     }
-    await assert.rejects(ses.spellCheck("hello", { languages: ["en"] }), {
+    // "en" is read with en-US's dictionary, the one selected; "fr" names none that is.
+    const withEn = await ses.spellCheck("hello bonjour", { languages: ["en"] });
+    assert.deepEqual(withEn.map((m) => m.word), ["bonjour"]);
+    await assert.rejects(ses.spellCheck("hello", { languages: ["fr"] }), {
       name: "RangeError",
-      message: 'Spellcheck language "en" is not selected; select it with setSpellCheckerLanguages',
+      message: 'Spellcheck language "fr" is not selected; select it with setSpellCheckerLanguages',
     });
     for (const options of [null, 5, "en-US"]) {
       await assert.rejects(ses.spellCheck("hello", options as unknown as { languages: [] }), {
