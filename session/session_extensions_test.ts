@@ -32,13 +32,18 @@ const MANIFEST = { name: "Demo", version: "1.2.3", manifest_version: 3 };
 const DNR_MANIFEST = { ...MANIFEST, permissions: ["declarativeNetRequest"] };
 
 /** Runs `fn` and returns the first ExtensionLoadWarning it emits (or undefined after 5 s). */
-async function extensionWarning(fn: () => Promise<unknown>): Promise<Error | undefined> {
+async function extensionWarning(
+  dir: string,
+  fn: () => Promise<unknown>,
+): Promise<Error | undefined> {
   let listener: (warning: Error) => void = () => {};
   let timer: ReturnType<typeof setTimeout> | undefined;
-  // Process warnings arrive on a later tick: wait for this one rather than for a set time.
+  // Process warnings arrive on a later tick: wait for this one rather than for a set time, and
+  // only for the directory's (an earlier test's warning may still be on its way).
   const seen = new Promise<Error | undefined>((resolve) => {
     listener = (warning: Error) => {
-      if (warning.name === "ExtensionLoadWarning") resolve(warning);
+      const ours = warning.message.startsWith(`Warnings loading extension at ${dir}:`);
+      if (warning.name === "ExtensionLoadWarning" && ours) resolve(warning);
     };
     timer = setTimeout(() => resolve(undefined), 5000);
   });
@@ -267,7 +272,7 @@ describe("ses.extensions.loadExtension", () => {
     const ses = persistentSession();
     const dir = extensionDir({ "manifest.json": { ...MANIFEST, manifest_version: 2, bogus: 1 } });
     let extension;
-    const warning = await extensionWarning(async () => {
+    const warning = await extensionWarning(dir, async () => {
       extension = await ses.loadExtension(dir);
     });
     assert.ok(extension);
@@ -326,7 +331,7 @@ describe("ses.extensions.loadExtension", () => {
       },
     });
     let extension;
-    const warning = await extensionWarning(async () => {
+    const warning = await extensionWarning(dir, async () => {
       extension = await ses.extensions.loadExtension(dir);
     });
     const tooHigh = "The maximum currently-supported manifest version is 3, but this is 4.  " +
@@ -345,7 +350,7 @@ describe("ses.extensions.loadExtension", () => {
     const quiet = extensionDir({ "manifest.json": { ...MANIFEST, bogus: 1 } });
     const loud = extensionDir({ "manifest.json": { ...MANIFEST, manifest_version: 2 } });
     let extension;
-    const warning = await extensionWarning(async () => {
+    const warning = await extensionWarning(loud, async () => {
       extension = await ses.loadExtension(quiet);
       await ses.loadExtension(loud);
     });
@@ -366,7 +371,7 @@ describe("ses.extensions.loadExtension", () => {
       "lib/_nested.js": "",
     });
     let extension;
-    const warning = await extensionWarning(async () => {
+    const warning = await extensionWarning(dir, async () => {
       extension = await ses.loadExtension(dir);
     });
     assert.ok(extension);
@@ -719,7 +724,7 @@ describe("ses.extensions.loadExtension", () => {
   it("keeps a _metadata that is not a directory, as Electron's DirectoryExists check", async () => {
     const ses = persistentSession();
     const dir = extensionDir({ "manifest.json": MANIFEST, "_metadata": "a file" });
-    const warning = await extensionWarning(() => ses.extensions.loadExtension(dir));
+    const warning = await extensionWarning(dir, () => ses.extensions.loadExtension(dir));
     assert.equal(readFileSync(join(dir, "_metadata"), "utf8"), "a file");
     // Chromium then reports the reserved name, and still loads.
     assert.match(warning?.message ?? "", /file or directory name _metadata\. /);
