@@ -138,9 +138,13 @@ function setCookieLines(response: Response): readonly string[] {
 
 // The response's Date, which Chromium's URLRequestHttpJob hands the cookie store as the server
 // time its Expires dates are read on; none when absent or not a date.
+// Read from the raw lines where the transport kept them, as setCookieLines reads its own.
 function serverTime(response: Response): number | undefined {
-  const date = response.headers.get("date");
-  if (date === null) return undefined;
+  const info = responseInfo(response);
+  const date = info === undefined
+    ? response.headers.get("date") ?? undefined
+    : rawHeaderValues(info.rawHeaders, "date")[0];
+  if (date === undefined) return undefined;
   const time = Date.parse(date);
   return Number.isNaN(time) ? undefined : time;
 }
