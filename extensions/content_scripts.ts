@@ -1,7 +1,8 @@
 /**
  * The manifest's `content_scripts`, checked as Chromium's `ContentScriptsHandler` does when an
  * extension loads: each entry needs a match and a script, each match pattern must parse, and
- * each script file must be there and be UTF-8. Only the check runs: no page exists headlessly to inject a script into.
+ * each script file must be there and be UTF-8. Only the check runs: no page exists headlessly
+ * to inject a script into.
  *
  * @module
  */

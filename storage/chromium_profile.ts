@@ -57,8 +57,9 @@ const V10_IV = Buffer.alloc(16, 0x20);
  * @param options How to open SQLite.
  * @returns The cookies and what was skipped.
  * @throws {Error} `No Cookies database in "<dir>"` when neither `Network/Cookies` nor
- * `Cookies` exists (naming the profiles in it when it is a browser's user data directory); `Cookies database "<path>" is not a regular file` for a FIFO, device or
- * directory there; SQLite's error for a file that is not a cookie database.
+ * `Cookies` exists (naming the profiles in it when it is a browser's user data directory);
+ * `Cookies database "<path>" is not a regular file` for a FIFO, device or directory there;
+ * SQLite's error for a file that is not a cookie database.
  *
  * @example
  * ```ts ignore
